@@ -1,0 +1,102 @@
+/**
+ * The base class of every generated service, and the request descriptions the
+ * generated methods hand to the runtime.
+ *
+ * @module
+ */
+
+import { OvirtError } from "./errors.ts";
+import type { ValueKind } from "./xml/metadata.ts";
+
+/** One parameter of a service method, as the generator describes it. */
+export interface ParamSpec {
+  /** Name in TypeScript (the `options` key, camelCase), e.g. `detachOnly`. */
+  readonly name: string;
+  /** Name on the wire: query parameter or `<action>` child element, e.g. `detach_only`. */
+  readonly wire: string;
+  /** Value kind (of each item, for a list). */
+  readonly kind: ValueKind;
+  /** Struct or enum name, for kinds `struct` and `enum`. */
+  readonly type?: string;
+  /** Whether the parameter is a list. */
+  readonly list?: boolean;
+}
+
+/** What one generated method sends and what it expects back. */
+export interface MethodSpec {
+  /** The HTTP mapping to use. */
+  readonly kind: "get" | "list" | "add" | "update" | "remove" | "action";
+  /** URL segment of an action (`start`, `export`, `commitsnapshot`). */
+  readonly segment?: string;
+  /**
+   * The `@In` parameters other than the main one: query parameters for the standard
+   * methods, `<action>` children for actions.
+   */
+  readonly params: readonly ParamSpec[];
+  /** Main parameter of `add` and `update`, sent as the body. */
+  readonly main?: ParamSpec;
+  /** What the method resolves to: the object, the list, or the action's first `@Out`. */
+  readonly output?: ParamSpec;
+}
+
+/** Options every generated method accepts, besides the model's own parameters. */
+export interface CallOptions {
+  /** Extra HTTP headers for this call. */
+  headers?: Record<string, string>;
+  /** Extra query parameters for this call. */
+  query?: Record<string, string>;
+  /** Aborts the call. */
+  signal?: AbortSignal;
+}
+
+/** What executes the requests of services: implemented by the connection. */
+export interface ServiceRuntime {
+  /** Sends the request `spec` describes to `path` and resolves to its typed result. */
+  invoke(
+    path: string,
+    spec: MethodSpec,
+    options: object | undefined,
+    main: unknown,
+  ): Promise<unknown>;
+}
+
+/** Base class of every generated service: a path under the API root and a runtime. */
+export abstract class Service {
+  readonly #runtime: ServiceRuntime;
+  /** Path of this service relative to the API root, e.g. `vms/123/nics` (empty for the root). */
+  readonly path: string;
+
+  /** Creates a service at `path` that sends its requests through `runtime`. */
+  constructor(runtime: ServiceRuntime, path: string) {
+    this.#runtime = runtime;
+    this.path = path;
+  }
+
+  /**
+   * The service one URL segment below this one: a parameterless locator's segment
+   * selects it; anything else is the argument of the parameterised locator.
+   */
+  abstract locate(segment: string): Service;
+
+  /** The runtime this service sends its requests through. */
+  protected get runtime(): ServiceRuntime {
+    return this.#runtime;
+  }
+
+  /**
+   * The path of a child service: this path plus one percent-encoded segment. An empty,
+   * `.` or `..` segment would address another service, so it is refused.
+   */
+  protected childPath(segment: string): string {
+    if (segment === "" || segment === "." || segment === "..") {
+      throw new OvirtError(`Invalid identifier ${JSON.stringify(segment)} below "${this.path}"`);
+    }
+    const encoded = encodeURIComponent(segment);
+    return this.path === "" ? encoded : `${this.path}/${encoded}`;
+  }
+
+  /** Sends one request through the runtime. */
+  protected invoke<T>(spec: MethodSpec, options: object | undefined, main?: unknown): Promise<T> {
+    return this.#runtime.invoke(this.path, spec, options, main) as Promise<T>;
+  }
+}
