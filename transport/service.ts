@@ -95,6 +95,11 @@ export abstract class Service {
     return this.path === "" ? encoded : `${this.path}/${encoded}`;
   }
 
+  /** Rejects a segment this service has no locator for. */
+  protected noService(segment: string): never {
+    throw new OvirtError(`There is no service "${segment}" below "/${this.path}"`);
+  }
+
   /** Sends one request through the runtime. */
   protected invoke<T>(spec: MethodSpec, options: object | undefined, main?: unknown): Promise<T> {
     return this.#runtime.invoke(this.path, spec, options, main) as Promise<T>;
