@@ -53,6 +53,14 @@ const PRIMITIVES: Readonly<Record<string, { type: string; kind: ModelKind }>> = 
   BigDecimal: { type: "Decimal", kind: "decimal" },
 };
 
+/**
+ * List roots that the naming rules do not produce but that readers should accept: the
+ * rules give `operation_systems` (sic) for OperatingSystemInfo, never seen on a live engine.
+ */
+const LIST_TAG_ALIASES: Readonly<Record<string, string[]>> = {
+  OperatingSystemInfo: ["operating_systems"],
+};
+
 const STANDARD_METHODS = new Set(["add", "get", "list", "update", "remove"]);
 const ATTRIBUTE_MEMBERS = new Set(["id", "href", "rel"]);
 
@@ -176,17 +184,25 @@ export function buildModel(sources: readonly SourceFile[], source: string): Mode
       file: snake(nameWords),
       tag: tag(nameWords),
       listTag: tag(plural(nameWords)),
+      ...(LIST_TAG_ALIASES[name] ? { listTagAliases: LIST_TAG_ALIASES[name] } : {}),
       deprecated,
       source: from,
       members,
     };
   };
 
+  const string: ModelTypeRef = { type: "String", kind: "string", list: false };
+  // Any object may carry `href` (and `id`) on the wire: the roots of the hierarchy get them.
+  const wireAttributes = (declared: readonly ModelMember[]): ModelMember[] => [
+    ...(declared.some((item) => item.name === "id") ? [] : [member("id", string, false, false)]),
+    member("href", string, false, false),
+  ];
+
   const structs: ModelStruct[] = structFiles.map(({ path, node }) => {
     if (node.extends.length > 1) {
       throw new ModelParseError(path, node.line, 1, "a struct may extend one struct only");
     }
-    const members = node.members.map((item) => {
+    const declared = node.members.map((item) => {
       if (item.kind !== "method" || item.isDefault || item.parameters.length > 0) {
         throw new ModelParseError(path, item.line, 1, "expected a parameterless member");
       }
@@ -198,6 +214,9 @@ export function buildModel(sources: readonly SourceFile[], source: string): Mode
         has(item.annotations, "Deprecated"),
       );
     });
+    const members = node.extends.length === 0
+      ? [...wireAttributes(declared), ...declared]
+      : declared;
     return struct(
       node.name,
       node.extends[0],
@@ -230,24 +249,16 @@ export function buildModel(sources: readonly SourceFile[], source: string): Mode
     buildService(path, node, mixins, serviceNames, resolveType)
   );
 
-  const string: ModelTypeRef = { type: "String", kind: "string", list: false };
+  const fault = [member("reason", string, false, false), member("detail", string, false, false)];
+  const gracePeriod = [
+    member("expiry", { type: "Integer", kind: "integer", list: false }, false, false),
+  ];
   structs.push(
-    struct(
-      "Fault",
-      undefined,
-      [
-        member("reason", string, false, false),
-        member("detail", string, false, false),
-      ],
-      false,
-      "added",
-    ),
+    struct("Fault", undefined, [...wireAttributes(fault), ...fault], false, "added"),
     struct(
       "GracePeriod",
       undefined,
-      [
-        member("expiry", { type: "Integer", kind: "integer", list: false }, false, false),
-      ],
+      [...wireAttributes(gracePeriod), ...gracePeriod],
       false,
       "added",
     ),

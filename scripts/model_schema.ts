@@ -53,6 +53,8 @@ export interface ModelStruct {
   tag: string;
   /** Root element of a list document. */
   listTag: string;
+  /** Other list roots readers accept for this struct. */
+  listTagAliases?: string[];
   /** Whether the model marks it `@Deprecated`. */
   deprecated: boolean;
   /** Where it comes from: a model file, or `added` for Fault, GracePeriod and Action. */

@@ -4,14 +4,14 @@
  * @module
  */
 
-import type { Fault } from "../types/fault.ts";
+import type * as types from "../types/mod.ts";
 
 /** Options accepted by the error constructors. */
 export interface OvirtErrorOptions {
   /** HTTP status code of the answer, when there was one. */
   code?: number;
   /** The `<fault>` the server sent, when it sent one. */
-  fault?: Fault;
+  fault?: types.Fault;
   /** The underlying error. */
   cause?: unknown;
 }
@@ -21,7 +21,7 @@ export class OvirtError extends Error {
   /** HTTP status code of the answer, when there was one. */
   readonly code?: number;
   /** The `<fault>` the server sent, when it sent one. */
-  readonly fault?: Fault;
+  readonly fault?: types.Fault;
 
   /** Creates an error with a message and, optionally, status code, fault and cause. */
   constructor(message: string, options: OvirtErrorOptions = {}) {

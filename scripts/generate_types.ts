@@ -1,0 +1,202 @@
+/**
+ * Renders `types/`: one module per struct and enum, the `List` type, the barrel
+ * `types/mod.ts` and the XML metadata tables `types/metadata.ts`.
+ *
+ * @module
+ */
+
+import type { Model, ModelEnum, ModelMember, ModelStruct } from "./model_schema.ts";
+import { GENERATED_HEADER, tsValueType } from "./generate_common.ts";
+
+/** Renders the module of one struct. */
+export function renderStruct(struct: ModelStruct, model: Model): string {
+  const structs = new Map(model.structs.map((item) => [item.name, item]));
+  const enums = new Map(model.enums.map((item) => [item.name, item]));
+  const imports = new Set<string>();
+  let usesList = false;
+  if (struct.base) imports.add(struct.base);
+  for (const member of struct.members) {
+    if (member.kind === "struct" || member.kind === "enum") imports.add(member.type);
+    if (member.list) usesList = true;
+  }
+  imports.delete(struct.name);
+  const lines = [GENERATED_HEADER, ""];
+  if (usesList) lines.push(`import type { List } from "./list.ts";`);
+  for (const name of [...imports].sort()) {
+    const file = structs.get(name)?.file ?? enums.get(name)?.file;
+    lines.push(`import type { ${name} } from "./${file}.ts";`);
+  }
+  if (lines.length > 2) lines.push("");
+  lines.push("/**");
+  lines.push(
+    ` * The \`${struct.name}\` type: XML \`<${struct.tag}>\`, lists \`<${struct.listTag}>\`.`,
+  );
+  if (struct.deprecated) lines.push(" *", " * @deprecated Deprecated in the API model.");
+  lines.push(" */");
+  const extendsClause = struct.base ? ` extends ${struct.base}` : "";
+  lines.push(`export interface ${struct.name}${extendsClause} {`);
+  for (const member of struct.members) {
+    lines.push(`  /** ${memberDoc(member)}${member.deprecated ? " @deprecated" : ""} */`);
+    const type = tsValueType(member.kind, member.type, "");
+    lines.push(`  ${member.tsName}?: ${member.list ? `List<${type}>` : type};`);
+  }
+  lines.push("}", "");
+  return lines.join("\n");
+}
+
+function memberDoc(member: ModelMember): string {
+  const where = member.attribute ? `attribute \`${member.tag}\`` : `\`<${member.tag}>\``;
+  const what = member.kind === "struct" || member.kind === "enum"
+    ? `{@link ${member.type}}`
+    : member.type;
+  if (member.link && member.list) {
+    return `Link to a collection of ${what} (\`<link rel="${member.rel}">\`, or inline when followed).`;
+  }
+  if (member.link) return `Link to a ${what}: a reference (\`id\`, \`href\`) unless followed.`;
+  if (member.list) return `List of ${what}, ${where} holding \`<${member.item}>\` items.`;
+  return `${what}, ${where}.`;
+}
+
+const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
+
+/** Renders the module of one enum. */
+export function renderEnum(enumeration: ModelEnum): string {
+  const lines = [GENERATED_HEADER, ""];
+  lines.push(`/**`);
+  lines.push(` * The \`${enumeration.name}\` enum: member names map to the wire values.`);
+  if (enumeration.deprecated) lines.push(" *", " * @deprecated Deprecated in the API model.");
+  lines.push(` */`);
+  lines.push(`export const ${enumeration.name} = {`);
+  for (const value of enumeration.values) {
+    const key = IDENTIFIER.test(value.name) ? value.name : JSON.stringify(value.name);
+    if (value.deprecated) lines.push(`  /** @deprecated Deprecated in the API model. */`);
+    lines.push(`  ${key}: ${JSON.stringify(value.wire)},`);
+  }
+  lines.push(`} as const;`, "");
+  lines.push(
+    `/** A \`${enumeration.name}\` wire value, e.g. \`${enumeration.values[0]?.wire}\`. */`,
+  );
+  lines.push(
+    `export type ${enumeration.name} = (typeof ${enumeration.name})[keyof typeof ${enumeration.name}];`,
+  );
+  lines.push("");
+  return lines.join("\n");
+}
+
+/** Renders `types/list.ts`. */
+export function renderList(): string {
+  return [
+    GENERATED_HEADER,
+    "",
+    "/**",
+    " * A list value of the API: its items, plus the `href` of the collection when the",
+    " * server sent the list as a link (then the list is empty until followed).",
+    " */",
+    "export type List<T> = T[] & { href?: string };",
+    "",
+  ].join("\n");
+}
+
+/** Renders `types/mod.ts`, re-exporting every type and enum. */
+export function renderTypesIndex(model: Model): string {
+  const lines = [
+    GENERATED_HEADER,
+    "",
+    "/**",
+    ` * Every type of the oVirt API model (${model.source}): one interface per struct,`,
+    " * and for each enum a const object plus a type of the same name.",
+    " *",
+    " * @module",
+    " */",
+    "",
+    `export type { List } from "./list.ts";`,
+  ];
+  const entries = [
+    ...model.structs.map((item) => ({ name: item.name, file: item.file, value: false })),
+    ...model.enums.map((item) => ({ name: item.name, file: item.file, value: true })),
+  ].sort((a, b) => a.name < b.name ? -1 : 1);
+  for (const entry of entries) {
+    lines.push(`export ${entry.value ? "" : "type "}{ ${entry.name} } from "./${entry.file}.ts";`);
+  }
+  lines.push("");
+  return lines.join("\n");
+}
+
+function memberMeta(member: ModelMember): string {
+  const fields = [`name: ${JSON.stringify(member.tsName)}`, `tag: ${JSON.stringify(member.tag)}`];
+  fields.push(`kind: ${JSON.stringify(member.kind)}`);
+  if (member.kind === "struct" || member.kind === "enum") {
+    fields.push(`type: ${JSON.stringify(member.type)}`);
+  }
+  if (member.list) fields.push(`list: true`, `item: ${JSON.stringify(member.item)}`);
+  if (member.link) fields.push(`link: true`);
+  if (member.rel) fields.push(`rel: ${JSON.stringify(member.rel)}`);
+  if (member.attribute) fields.push(`attribute: true`);
+  return `{ ${fields.join(", ")} }`;
+}
+
+/** Renders `types/metadata.ts`: the tables the XML reader and writer walk. */
+export function renderMetadata(model: Model): string {
+  const lines = [
+    GENERATED_HEADER,
+    "",
+    "/**",
+    " * Per-type XML metadata: for each struct its tags and members, for each enum its",
+    " * wire values, and what each document root tag stands for.",
+    " *",
+    " * @module",
+    " */",
+    "",
+    `import type { EnumMeta, RootMeta, StructMeta } from "../transport/xml/metadata.ts";`,
+    "",
+    "/** Every struct of the model, by name. */",
+    "export const STRUCTS: Readonly<Record<string, StructMeta>> = {",
+  ];
+  for (const struct of model.structs) {
+    lines.push(`  ${struct.name}: {`);
+    lines.push(`    name: ${JSON.stringify(struct.name)},`);
+    if (struct.base) lines.push(`    base: ${JSON.stringify(struct.base)},`);
+    lines.push(`    tag: ${JSON.stringify(struct.tag)},`);
+    lines.push(`    listTag: ${JSON.stringify(struct.listTag)},`);
+    lines.push(`    members: [`);
+    for (const member of struct.members) lines.push(`      ${memberMeta(member)},`);
+    lines.push(`    ],`);
+    lines.push(`  },`);
+  }
+  lines.push("};", "");
+  lines.push("/** Every enum of the model, by name. */");
+  lines.push("export const ENUMS: Readonly<Record<string, EnumMeta>> = {");
+  for (const enumeration of model.enums) {
+    const values = enumeration.values.map((value) => JSON.stringify(value.wire)).join(", ");
+    lines.push(
+      `  ${enumeration.name}: { name: ${JSON.stringify(enumeration.name)}, values: [${values}] },`,
+    );
+  }
+  lines.push("};", "");
+  lines.push("/** What each document root tag stands for: a struct, or a list of it. */");
+  lines.push("export const ROOTS: Readonly<Record<string, RootMeta>> = {");
+  for (const [root, meta] of rootTags(model)) {
+    lines.push(
+      `  ${JSON.stringify(root)}: { type: ${JSON.stringify(meta.type)}, list: ${meta.list} },`,
+    );
+  }
+  lines.push("};", "");
+  return lines.join("\n");
+}
+
+function rootTags(model: Model): [string, { type: string; list: boolean }][] {
+  const roots = new Map<string, { type: string; list: boolean }>();
+  const add = (root: string, type: string, list: boolean) => {
+    const existing = roots.get(root);
+    if (existing) {
+      throw new Error(`root tag <${root}> of ${type} is also the root of ${existing.type}`);
+    }
+    roots.set(root, { type, list });
+  };
+  for (const struct of model.structs) {
+    add(struct.tag, struct.name, false);
+    if (struct.name !== "Action") add(struct.listTag, struct.name, true);
+    for (const alias of struct.listTagAliases ?? []) add(alias, struct.name, true);
+  }
+  return [...roots].sort(([a], [b]) => a < b ? -1 : 1);
+}
