@@ -18,6 +18,7 @@ import {
 import {
   flattenServices,
   renderService,
+  renderServiceMetadata,
   renderServicesIndex,
   servicePaths,
 } from "./generate_services.ts";
@@ -43,7 +44,8 @@ export function render(model: Model): Map<string, string> {
     files.set(`services/${service.file}.ts`, renderService(flat.get(service.name)!, flat, paths));
   }
   files.set("services/mod.ts", renderServicesIndex(model, flat));
-  if (files.size !== model.structs.length + model.enums.length + model.services.length + 4) {
+  files.set("services/metadata.ts", renderServiceMetadata(model, flat));
+  if (files.size !== model.structs.length + model.enums.length + model.services.length + 5) {
     throw new Error("two generated modules share a file name");
   }
   return files;

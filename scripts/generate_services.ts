@@ -342,6 +342,66 @@ export function renderService(
   return lines.join("\n");
 }
 
+/** Renders `services/metadata.ts`: the service tree as data, for the simulator and tools. */
+export function renderServiceMetadata(
+  model: Model,
+  flat: ReadonlyMap<string, FlatService>,
+): string {
+  const root = model.services.find((service) => service.root)!;
+  const lines = [
+    GENERATED_HEADER,
+    "",
+    "/**",
+    " * The service tree as data: every service with its methods (the same request",
+    " * descriptions the service classes send) and its locators.",
+    " *",
+    " * @module",
+    " */",
+    "",
+    `import type { ServiceMeta } from "../transport/service.ts";`,
+    "",
+    "/** Class name of the root service, the API root URL. */",
+    `export const ROOT_SERVICE = ${JSON.stringify(root.name)};`,
+    "",
+    "/** Every service of the model, by class name. */",
+    "export const SERVICES: Readonly<Record<string, ServiceMeta>> = {",
+  ];
+  for (const service of model.services) {
+    const { methods, locators } = flat.get(service.name)!;
+    lines.push(
+      `  ${service.name}: {`,
+      `    name: ${JSON.stringify(service.name)},`,
+      "    methods: [",
+    );
+    for (const method of methods) {
+      const parts = methodParts(service, method);
+      const fields = [
+        `name: ${JSON.stringify(method.tsName)}`,
+        `kind: ${JSON.stringify(method.kind)}`,
+      ];
+      if (method.signatureOf) fields.push(`signatureOf: ${JSON.stringify(method.signatureOf)}`);
+      if (method.segment) fields.push(`segment: ${JSON.stringify(method.segment)}`);
+      fields.push(`params: [${parts.options.map(paramSpec).join(", ")}]`);
+      if (parts.main) fields.push(`main: ${paramSpec(parts.main)}`);
+      if (parts.output) fields.push(`output: ${paramSpec(parts.output)}`);
+      lines.push(`      { ${fields.join(", ")} },`);
+    }
+    lines.push("    ],", "    locators: [");
+    for (const locator of locators) {
+      const fields = [
+        `name: ${JSON.stringify(locator.tsName)}`,
+        `service: ${JSON.stringify(locator.service)}`,
+      ];
+      if (locator.segment) fields.push(`segment: ${JSON.stringify(locator.segment)}`);
+      if (locator.parameter) fields.push(`parameter: ${JSON.stringify(locator.parameter)}`);
+      lines.push(`      { ${fields.join(", ")} },`);
+    }
+    lines.push("    ],", "  },");
+  }
+  lines.push("};", "");
+  return lines.join("\n");
+}
+
 /** Renders `services/mod.ts`, re-exporting every service class and options type. */
 export function renderServicesIndex(model: Model, flat: ReadonlyMap<string, FlatService>): string {
   const lines = [

@@ -39,6 +39,36 @@ export interface MethodSpec {
   readonly output?: ParamSpec;
 }
 
+/** One method of a service in the service tree table (`services/metadata.ts`). */
+export interface MethodMeta extends MethodSpec {
+  /** TypeScript method name, e.g. `addFromScratch`. */
+  readonly name: string;
+  /** For a signature: the method it is a signature of. */
+  readonly signatureOf?: string;
+}
+
+/** One locator of a service in the service tree table. */
+export interface LocatorMeta {
+  /** TypeScript method name, e.g. `vmService`. */
+  readonly name: string;
+  /** Target service class name, e.g. `VmService`. */
+  readonly service: string;
+  /** URL segment of a parameterless locator. */
+  readonly segment?: string;
+  /** Parameter name of a parameterised locator (`id`, `idOrName`). */
+  readonly parameter?: string;
+}
+
+/** One service in the service tree table: its methods and locators, inherited ones included. */
+export interface ServiceMeta {
+  /** Class name, e.g. `VmsService`. */
+  readonly name: string;
+  /** Methods, signatures included. */
+  readonly methods: readonly MethodMeta[];
+  /** Locators. */
+  readonly locators: readonly LocatorMeta[];
+}
+
 /** Options every generated method accepts, besides the model's own parameters. */
 export interface CallOptions {
   /** Extra HTTP headers for this call. */
