@@ -1,0 +1,137 @@
+/**
+ * Small tools for response bodies, which stay streams: an empty body, a body that reports
+ * its end, a look at whether a body is empty, and reading a small body whole.
+ *
+ * @module
+ */
+
+/** A body with no bytes. */
+export function emptyStream(): ReadableStream<Uint8Array> {
+  return new ReadableStream({ start: (controller) => controller.close() });
+}
+
+/** A body made of bytes already read. */
+export function streamOf(bytes: Uint8Array): ReadableStream<Uint8Array> {
+  return new ReadableStream({
+    start(controller) {
+      if (bytes.byteLength > 0) controller.enqueue(bytes);
+      controller.close();
+    },
+  });
+}
+
+/** What {@link watchStream} calls. */
+export interface StreamWatch {
+  /** Called once, when the body ended, failed or was cancelled. */
+  readonly onDone: () => void;
+  /** Turns a read failure into the error the reader gets. */
+  readonly mapError: (error: unknown) => unknown;
+}
+
+/** `stream` passed through unchanged, except that its end and its failures are reported. */
+export function watchStream(
+  stream: ReadableStream<Uint8Array>,
+  watch: StreamWatch,
+): ReadableStream<Uint8Array> {
+  const reader = stream.getReader();
+  let done = false;
+  const finish = () => {
+    if (done) return;
+    done = true;
+    watch.onDone();
+  };
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      try {
+        const chunk = await reader.read();
+        if (chunk.done) {
+          finish();
+          controller.close();
+        } else {
+          controller.enqueue(chunk.value);
+        }
+      } catch (error) {
+        finish();
+        controller.error(watch.mapError(error));
+      }
+    },
+    async cancel(reason) {
+      finish();
+      await reader.cancel(reason);
+    },
+  }, { highWaterMark: 0 });
+}
+
+/** A body known to hold bytes, and the way to let go of it early. */
+export interface PeekedBody {
+  /** The body's bytes, from the first. */
+  readonly stream: ReadableStream<Uint8Array>;
+  /** Cancels what is left of the body, even while `stream` is locked by a reader. */
+  discard(): Promise<void>;
+}
+
+/**
+ * `undefined` when `stream` holds no bytes, else the same bytes as a {@link PeekedBody}
+ * (the first chunk, read to find out, is handed out again).
+ */
+export async function peekBody(
+  stream: ReadableStream<Uint8Array>,
+): Promise<PeekedBody | undefined> {
+  const reader = stream.getReader();
+  let pending: Uint8Array | undefined;
+  while (pending === undefined) {
+    const chunk = await reader.read();
+    if (chunk.done) return undefined;
+    if (chunk.value.byteLength > 0) pending = chunk.value;
+  }
+  const rest = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      if (pending) {
+        controller.enqueue(pending);
+        pending = undefined;
+        return;
+      }
+      const chunk = await reader.read();
+      if (chunk.done) controller.close();
+      else controller.enqueue(chunk.value);
+    },
+    cancel: (reason) => reader.cancel(reason),
+  }, { highWaterMark: 0 });
+  return { stream: rest, discard: () => reader.cancel().catch(() => {}) };
+}
+
+/**
+ * All bytes of a body that is expected to be small. Past `limit` bytes the rest is
+ * cancelled and only the first `limit` bytes are returned.
+ */
+export async function readBytes(
+  stream: ReadableStream<Uint8Array>,
+  limit = 1 << 20,
+): Promise<Uint8Array> {
+  const chunks: Uint8Array[] = [];
+  let length = 0;
+  const reader = stream.getReader();
+  while (length < limit) {
+    const chunk = await reader.read();
+    if (chunk.done) break;
+    chunks.push(chunk.value);
+    length += chunk.value.byteLength;
+  }
+  if (length >= limit) await reader.cancel();
+  const bytes = new Uint8Array(Math.min(length, limit));
+  let offset = 0;
+  for (const chunk of chunks) {
+    const part = chunk.subarray(0, bytes.byteLength - offset);
+    bytes.set(part, offset);
+    offset += part.byteLength;
+  }
+  return bytes;
+}
+
+/** A small body as text (UTF-8). */
+export async function readText(
+  stream: ReadableStream<Uint8Array>,
+  limit?: number,
+): Promise<string> {
+  return new TextDecoder().decode(await readBytes(stream, limit));
+}

@@ -1,0 +1,73 @@
+/**
+ * One call's end: the caller's abort signal and the connection's timeout, as one signal,
+ * and the translation of whatever that end caused into the SDK's errors.
+ *
+ * @module
+ */
+
+import { OvirtError, TimeoutError } from "./errors.ts";
+
+/**
+ * Aborts when the caller's signal aborts or `timeout` milliseconds have passed. Call
+ * {@link Deadline.dispose} when the call is over, to stop the timer.
+ */
+export class Deadline {
+  readonly #controller = new AbortController();
+  readonly #timeout?: number;
+  readonly #callerSignal?: AbortSignal;
+  #timer?: ReturnType<typeof setTimeout>;
+  #timedOut = false;
+
+  /** Starts the clock now; `timeout` undefined or 0 means no time limit. */
+  constructor(timeout?: number, callerSignal?: AbortSignal) {
+    this.#timeout = timeout;
+    this.#callerSignal = callerSignal;
+    if (callerSignal?.aborted) {
+      this.#controller.abort(callerSignal.reason);
+    } else {
+      callerSignal?.addEventListener("abort", this.#onCallerAbort);
+      if (timeout) this.#timer = setTimeout(this.#onTimeout, timeout);
+    }
+  }
+
+  /** The signal to hand to everything the call does. */
+  get signal(): AbortSignal {
+    return this.#controller.signal;
+  }
+
+  /** Stops the timer and forgets the caller's signal. */
+  dispose(): void {
+    clearTimeout(this.#timer);
+    this.#callerSignal?.removeEventListener("abort", this.#onCallerAbort);
+  }
+
+  /**
+   * The error a call failing with `error` should reject with: a {@link TimeoutError} once the
+   * time is up, an {@link OvirtError} when the caller aborted, else `error` itself.
+   */
+  translate(error: unknown): unknown {
+    if (this.#timedOut) {
+      return error instanceof TimeoutError ? error : new TimeoutError(
+        `The request did not finish within ${this.#timeout} ms`,
+        { cause: error },
+      );
+    }
+    if (this.#callerSignal?.aborted) {
+      return new OvirtError("The request was aborted", { cause: this.#callerSignal.reason });
+    }
+    return error;
+  }
+
+  readonly #onCallerAbort = (): void => {
+    clearTimeout(this.#timer);
+    this.#controller.abort(this.#callerSignal!.reason);
+  };
+
+  readonly #onTimeout = (): void => {
+    this.#timedOut = true;
+    this.#callerSignal?.removeEventListener("abort", this.#onCallerAbort);
+    this.#controller.abort(
+      new TimeoutError(`The request did not finish within ${this.#timeout} ms`),
+    );
+  };
+}

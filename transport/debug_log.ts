@@ -1,0 +1,65 @@
+/**
+ * The debug log: one entry per request and per answer (method, URL, headers, status,
+ * timing, bodies), every line passed through {@link redact} first.
+ *
+ * @module
+ */
+
+import { redact } from "./redact.ts";
+
+/** Writes the debug log of a connection. */
+export class DebugLog {
+  readonly #write: (line: string) => void;
+  readonly #secrets: () => Iterable<string>;
+
+  /** Logs through `write`, hiding the current `secrets()` (and the usual secret places). */
+  constructor(write: (line: string) => void, secrets: () => Iterable<string>) {
+    this.#write = write;
+    this.#secrets = secrets;
+  }
+
+  /** Logs a request about to be sent. */
+  request(method: string, url: URL, headers: Headers, body?: string): void {
+    this.#entry([
+      `> ${method} ${url.href}`,
+      ...headerLines("> ", headers),
+      ...bodyLines("> ", body),
+    ]);
+  }
+
+  /** Logs an answer, `millis` after its request was sent; `body` when it was read for the log. */
+  response(
+    method: string,
+    url: URL,
+    status: number,
+    statusText: string,
+    headers: Headers,
+    millis: number,
+    body?: string,
+  ): void {
+    this.#entry([
+      `< ${status} ${statusText} (${method} ${url.href}, ${millis.toFixed(1)} ms)`,
+      ...headerLines("< ", headers),
+      ...bodyLines("< ", body),
+    ]);
+  }
+
+  /** Logs a free-form event, such as a failure. */
+  note(text: string): void {
+    this.#entry([`* ${text}`]);
+  }
+
+  #entry(lines: string[]): void {
+    const secrets = [...this.#secrets()];
+    for (const line of lines) this.#write(redact(line, secrets));
+  }
+}
+
+function headerLines(prefix: string, headers: Headers): string[] {
+  return [...headers].map(([name, value]) => `${prefix}${name}: ${value}`);
+}
+
+function bodyLines(prefix: string, body?: string): string[] {
+  if (!body) return [];
+  return ["", ...body.split("\n")].map((line) => prefix + line);
+}

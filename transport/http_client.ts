@@ -1,0 +1,92 @@
+/**
+ * One HTTP exchange as the SDK does it: within the connection's cap on requests in flight,
+ * with network failures turned into {@link ConnectionError}, and logged when debugging.
+ *
+ * @module
+ */
+
+import { readBytes, streamOf, watchStream } from "./body.ts";
+import type { DebugLog } from "./debug_log.ts";
+import { ConnectionError, OvirtError } from "./errors.ts";
+import type { HttpRequest, HttpResponse, HttpTransport } from "./http.ts";
+import type { Limiter } from "./limiter.ts";
+import { redact } from "./redact.ts";
+
+/** What an {@link HttpClient} is made of. */
+export interface HttpClientParts {
+  /** The transport, built on first use. */
+  readonly transport: () => Promise<HttpTransport>;
+  /** The cap on requests in flight. */
+  readonly limiter: Limiter;
+  /** The debug log, when debugging. */
+  readonly log?: DebugLog;
+  /** The secrets to keep out of error messages. */
+  readonly secrets: () => Iterable<string>;
+}
+
+/** Sends requests over a transport; the slot of a request is held until its body is done. */
+export class HttpClient {
+  readonly #parts: HttpClientParts;
+
+  /** Creates a client from its parts. */
+  constructor(parts: HttpClientParts) {
+    this.#parts = parts;
+  }
+
+  /**
+   * Sends `request` once a slot is free. Resolves when the answer's headers have arrived;
+   * its body must then be read to the end or cancelled.
+   */
+  async send(request: HttpRequest): Promise<HttpResponse> {
+    const { limiter, log } = this.#parts;
+    const release = await limiter.acquire(request.signal);
+    const started = performance.now();
+    let response: HttpResponse;
+    try {
+      log?.request(request.method, request.url, request.headers, request.body);
+      const transport = await this.#parts.transport();
+      response = await transport.send(request);
+    } catch (error) {
+      release();
+      const failure = this.#networkError(request, error);
+      log?.note(`${request.method} ${request.url.href} failed: ${describe(failure)}`);
+      throw failure;
+    }
+    const body = watchStream(response.body, {
+      onDone: release,
+      mapError: (error) => this.#networkError(request, error),
+    });
+    if (!log) return { ...response, body };
+    const millis = performance.now() - started;
+    const bytes = await readBytes(body, Infinity);
+    const text = new TextDecoder().decode(bytes);
+    log.response(
+      request.method,
+      request.url,
+      response.status,
+      response.statusText,
+      response.headers,
+      millis,
+      text,
+    );
+    return { ...response, body: streamOf(bytes) };
+  }
+
+  /** What a transport failure becomes: the abort reason if aborted, else a ConnectionError. */
+  #networkError(request: HttpRequest, error: unknown): unknown {
+    if (request.signal?.aborted) return request.signal.reason;
+    if (error instanceof OvirtError) return error;
+    const detail = redact(describe(error), this.#parts.secrets());
+    return new ConnectionError(`Cannot talk to ${request.url.origin}: ${detail}`, { cause: error });
+  }
+}
+
+/** An error's message followed by the messages of its causes. */
+function describe(error: unknown): string {
+  const parts: string[] = [];
+  for (let current = error, depth = 0; current !== undefined && depth < 5; depth++) {
+    parts.push(current instanceof Error ? current.message : String(current));
+    current = current instanceof Error ? current.cause : undefined;
+  }
+  return parts.join(": ");
+}
