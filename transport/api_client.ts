@@ -1,0 +1,87 @@
+/**
+ * Requests to the API as the connection sends them: the URL under the API root, the
+ * standard and configured headers, and the SSO token (see {@link Authenticator}).
+ *
+ * @module
+ */
+
+import type { Authenticator } from "./auth.ts";
+import type { HttpResponse } from "./http.ts";
+import type { HttpClient } from "./http_client.ts";
+import { USER_AGENT } from "./version.ts";
+
+/** One API request before the connection's additions. */
+export interface ApiRequest {
+  /** HTTP method. */
+  readonly method: string;
+  /** Path below the API root, segments already percent-encoded (empty for the root). */
+  readonly path: string;
+  /** Query parameters; sent sorted by name. */
+  readonly query?: Readonly<Record<string, string>>;
+  /** Headers of this call; they win over the connection's. */
+  readonly headers?: Readonly<Record<string, string>>;
+  /** XML body. */
+  readonly body?: string;
+  /** Ends the request. */
+  readonly signal?: AbortSignal;
+}
+
+/** Sends {@link ApiRequest}s under one API root with one set of credentials. */
+export class ApiClient {
+  readonly #apiUrl: URL;
+  readonly #headers: Readonly<Record<string, string>>;
+  readonly #auth: Authenticator;
+  readonly #http: HttpClient;
+
+  /** Sends below `apiUrl` through `http`, adding `headers` and the token of `auth`. */
+  constructor(
+    apiUrl: URL,
+    headers: Readonly<Record<string, string>>,
+    auth: Authenticator,
+    http: HttpClient,
+  ) {
+    this.#apiUrl = apiUrl;
+    this.#headers = headers;
+    this.#auth = auth;
+    this.#http = http;
+  }
+
+  /** The absolute URL of `path` below the API root with `query`. */
+  url(path: string, query: Readonly<Record<string, string>> = {}): URL {
+    const url = new URL(this.#apiUrl.href);
+    const root = url.pathname.replace(/\/+$/, "");
+    url.pathname = path === "" ? root : `${root}/${path}`;
+    url.search = Object.keys(query).sort()
+      .map((name) => `${encodeURIComponent(name)}=${encodeURIComponent(query[name])}`)
+      .join("&");
+    return url;
+  }
+
+  /**
+   * Sends `request` with the token, logging in again once if the server rejects it. The
+   * answer's body must be read or cancelled.
+   */
+  send(request: ApiRequest): Promise<HttpResponse> {
+    const url = this.url(request.path, request.query);
+    const headers = new Headers({
+      "Version": "4",
+      "Accept": "application/xml",
+      "User-Agent": USER_AGENT,
+    });
+    if (request.body !== undefined) headers.set("Content-Type", "application/xml");
+    if (request.query?.all_content === "true") headers.set("All-Content", "true");
+    for (const extra of [this.#headers, request.headers ?? {}]) {
+      for (const [name, value] of Object.entries(extra)) headers.set(name, value);
+    }
+    return this.#auth.authorize((token) => {
+      headers.set("Authorization", `Bearer ${token}`);
+      return this.#http.send({
+        method: request.method,
+        url,
+        headers: new Headers(headers),
+        body: request.body,
+        signal: request.signal,
+      });
+    }, request.signal);
+  }
+}
