@@ -1,0 +1,91 @@
+/**
+ * Paging through a searchable collection with `page N` and `max`, as an async iterator.
+ *
+ * @example
+ * ```ts
+ * import { Connection, pages } from "@ovirt/sdk";
+ *
+ * const connection = new Connection({ url: "https://engine/ovirt-engine/api", token: "..." });
+ * const vmsService = connection.systemService().vmsService();
+ * for await (const page of pages(vmsService, { search: "sortby name", pageSize: 50 })) {
+ *   for (const vm of page) console.log(vm.name);
+ * }
+ * ```
+ *
+ * @module
+ */
+
+import { OvirtError } from "../transport/errors.ts";
+
+/** The `list` options paging uses: every searchable collection service accepts them. */
+export interface PageListOptions {
+  /** The query, ending with `page N`. */
+  search?: string;
+  /** The page size. */
+  max?: number;
+  /** Whether string comparisons are case-sensitive. */
+  caseSensitive?: boolean;
+  /** Aborts the call. */
+  signal?: AbortSignal;
+}
+
+/** A collection service whose `list` takes `search` and `max` (VMs, hosts, disks, ...). */
+export interface PageableCollection<T> {
+  /** Lists one page. */
+  list(options?: PageListOptions): Promise<T[]>;
+}
+
+/** What to page through and how. */
+export interface PageOptions {
+  /** Search criteria (and `sortby`), without `page`: e.g. `status=up sortby name`. */
+  search?: string;
+  /** Items per page (default 100). */
+  pageSize?: number;
+  /** Page to start from, 1-based (default 1), to resume an interrupted walk. */
+  firstPage?: number;
+  /** Whether string comparisons are case-sensitive. */
+  caseSensitive?: boolean;
+  /** Stops the walk between pages and aborts the call in flight. */
+  signal?: AbortSignal;
+}
+
+/**
+ * Yields the collection one page (array) at a time, asking for `page 1`, `page 2`, ...
+ * with `max` as the page size, until a page comes back short. Add a `sortby` to the
+ * search for an order that stays stable while objects are added.
+ */
+export async function* pages<T>(
+  collection: PageableCollection<T>,
+  options: PageOptions = {},
+): AsyncGenerator<T[], void, undefined> {
+  const { pageSize = 100, firstPage = 1, search = "", caseSensitive, signal } = options;
+  if (!Number.isInteger(pageSize) || pageSize < 1) {
+    throw new OvirtError(`pages: pageSize must be a positive integer, not ${pageSize}`);
+  }
+  if (!Number.isInteger(firstPage) || firstPage < 1) {
+    throw new OvirtError(`pages: firstPage must be a positive integer, not ${firstPage}`);
+  }
+  if (/\bpage\s+\d+\s*$/i.test(search)) {
+    throw new OvirtError("pages: leave `page N` out of the search, the iterator adds it");
+  }
+  for (let page = firstPage;; page++) {
+    signal?.throwIfAborted();
+    const query = `${search.trim()} page ${page}`.trim();
+    const items = await collection.list({
+      search: query,
+      max: pageSize,
+      ...(caseSensitive === undefined ? {} : { caseSensitive }),
+      ...(signal ? { signal } : {}),
+    });
+    if (items.length > 0) yield items;
+    if (items.length < pageSize) return;
+  }
+}
+
+/** Like {@link pages}, one item at a time. */
+export async function* allItems<T>(
+  collection: PageableCollection<T>,
+  options: PageOptions = {},
+): AsyncGenerator<T, void, undefined> {
+  for await (const page of pages(collection, options)) yield* page;
+}
