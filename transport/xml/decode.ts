@@ -1,0 +1,172 @@
+/**
+ * Byte-level helpers of the XML tokenizer: character classes, UTF-8 decoding with a fast
+ * ASCII path, entity and character-reference expansion, and XML name validation.
+ *
+ * @module
+ */
+
+/** Character class bit: the byte may start an XML name (bytes >= 0x80 are checked later). */
+export const NAME_START = 1;
+/** Character class bit: the byte may continue an XML name. */
+export const NAME_CHAR = 2;
+/** Character class bit: XML white space (space, tab, CR, LF). */
+export const SPACE = 4;
+
+/** Class bits of every byte value, for name scanning and white-space skipping. */
+export const CHAR_CLASS: Uint8Array = buildCharClasses();
+
+function buildCharClasses(): Uint8Array {
+  const table = new Uint8Array(256);
+  const mark = (from: number, to: number, bits: number) => {
+    for (let c = from; c <= to; c++) table[c] |= bits;
+  };
+  mark(0x41, 0x5a, NAME_START | NAME_CHAR); // A-Z
+  mark(0x61, 0x7a, NAME_START | NAME_CHAR); // a-z
+  mark(0x5f, 0x5f, NAME_START | NAME_CHAR); // _
+  mark(0x3a, 0x3a, NAME_START | NAME_CHAR); // :
+  mark(0x30, 0x39, NAME_CHAR); // 0-9
+  mark(0x2d, 0x2e, NAME_CHAR); // - .
+  mark(0x80, 0xff, NAME_START | NAME_CHAR); // multi-byte: validated by isXmlName
+  for (const c of [0x20, 0x09, 0x0a, 0x0d]) table[c] = SPACE;
+  return table;
+}
+
+const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+const ASCII_FAST_PATH_LIMIT = 32;
+
+/**
+ * Decodes `buf[start, end)` as UTF-8. Short ASCII runs are built directly; anything else
+ * goes through a strict `TextDecoder`. Returns `undefined` for invalid UTF-8.
+ */
+export function decodeUtf8(buf: Uint8Array, start: number, end: number): string | undefined {
+  if (end - start <= ASCII_FAST_PATH_LIMIT) {
+    let text = "";
+    let i = start;
+    for (; i < end; i++) {
+      const c = buf[i];
+      if (c >= 0x80) break;
+      text += String.fromCharCode(c);
+    }
+    if (i === end) return text;
+  }
+  try {
+    return utf8.decode(buf.subarray(start, end));
+  } catch {
+    return undefined;
+  }
+}
+
+/** Whether `code` is a character XML 1.0 allows in a document. */
+export function isXmlChar(code: number): boolean {
+  return code >= 0x20
+    ? code <= 0xd7ff || (code >= 0xe000 && code <= 0xfffd) || (code >= 0x10000 && code <= 0x10ffff)
+    : code === 0x09 || code === 0x0a || code === 0x0d;
+}
+
+/**
+ * Code point of the reference whose name lies in `buf[start, end)` (between `&` and `;`):
+ * `lt`, `gt`, `amp`, `quot`, `apos`, `#123` or `#x7b`. Returns -1 when it is not one of these
+ * or names a character XML does not allow.
+ */
+export function referencedCodePoint(buf: Uint8Array, start: number, end: number): number {
+  const length = end - start;
+  if (length < 2) return -1;
+  const first = buf[start];
+  if (first === 0x23) return numericReference(buf, start + 1, end); // #
+  if (length === 2 && buf[start + 1] === 0x74) { // "lt" or "gt"
+    if (first === 0x6c) return 0x3c;
+    if (first === 0x67) return 0x3e;
+    return -1;
+  }
+  if (length === 3 && first === 0x61 && buf[start + 1] === 0x6d && buf[start + 2] === 0x70) {
+    return 0x26; // amp
+  }
+  if (length === 4) {
+    const word = String.fromCharCode(first, buf[start + 1], buf[start + 2], buf[start + 3]);
+    if (word === "quot") return 0x22;
+    if (word === "apos") return 0x27;
+  }
+  return -1;
+}
+
+function numericReference(buf: Uint8Array, start: number, end: number): number {
+  const hex = buf[start] === 0x78; // x
+  let i = hex ? start + 1 : start;
+  if (i >= end) return -1;
+  let code = 0;
+  for (; i < end; i++) {
+    const c = buf[i];
+    let digit: number;
+    if (c >= 0x30 && c <= 0x39) digit = c - 0x30;
+    else if (hex && c >= 0x61 && c <= 0x66) digit = c - 0x57;
+    else if (hex && c >= 0x41 && c <= 0x46) digit = c - 0x37;
+    else return -1;
+    code = code * (hex ? 16 : 10) + digit;
+    if (code > 0x10ffff) return -1;
+  }
+  return isXmlChar(code) ? code : -1;
+}
+
+/**
+ * Decodes character data that contains references or carriage returns: expands references,
+ * turns CR LF and lone CR into LF, and in attribute values (`attribute`) also turns tab, LF
+ * and CR into a space, as XML prescribes. Expects input the tokenizer already validated;
+ * returns `undefined` for invalid UTF-8 or a bad reference.
+ */
+export function decodeEscaped(
+  buf: Uint8Array,
+  start: number,
+  end: number,
+  attribute: boolean,
+): string | undefined {
+  let text = "";
+  let run = start;
+  for (let i = start; i < end; i++) {
+    const c = buf[i];
+    if (c !== 0x26 && c !== 0x0d && !(attribute && (c === 0x0a || c === 0x09))) continue;
+    const piece = decodeUtf8(buf, run, i);
+    if (piece === undefined) return undefined;
+    text += piece;
+    if (c === 0x26) {
+      const semicolon = buf.indexOf(0x3b, i);
+      if (semicolon < 0 || semicolon >= end) return undefined;
+      const code = referencedCodePoint(buf, i + 1, semicolon);
+      if (code < 0) return undefined;
+      text += String.fromCodePoint(code);
+      i = semicolon;
+    } else {
+      if (c === 0x0d && i + 1 < end && buf[i + 1] === 0x0a) i++;
+      text += attribute ? " " : "\n";
+    }
+    run = i + 1;
+  }
+  const tail = decodeUtf8(buf, run, end);
+  return tail === undefined ? undefined : text + tail;
+}
+
+/** Whether `name` is an XML 1.0 (fifth edition) name; used for names with non-ASCII bytes. */
+export function isXmlName(name: string): boolean {
+  let first = true;
+  for (const char of name) {
+    const code = char.codePointAt(0)!;
+    if (!(first ? isNameStartCode(code) : isNameStartCode(code) || isNameOnlyCode(code))) {
+      return false;
+    }
+    first = false;
+  }
+  return !first;
+}
+
+function isNameStartCode(c: number): boolean {
+  if (c < 0x80) return (CHAR_CLASS[c] & NAME_START) !== 0;
+  return (c >= 0xc0 && c <= 0xd6) || (c >= 0xd8 && c <= 0xf6) || (c >= 0xf8 && c <= 0x2ff) ||
+    (c >= 0x370 && c <= 0x37d) || (c >= 0x37f && c <= 0x1fff) || c === 0x200c || c === 0x200d ||
+    (c >= 0x2070 && c <= 0x218f) || (c >= 0x2c00 && c <= 0x2fef) ||
+    (c >= 0x3001 && c <= 0xd7ff) || (c >= 0xf900 && c <= 0xfdcf) ||
+    (c >= 0xfdf0 && c <= 0xfffd) || (c >= 0x10000 && c <= 0xeffff);
+}
+
+function isNameOnlyCode(c: number): boolean {
+  if (c < 0x80) return (CHAR_CLASS[c] & NAME_CHAR) !== 0;
+  return c === 0xb7 || (c >= 0x300 && c <= 0x36f) || (c >= 0x203f && c <= 0x2040);
+}

@@ -1,0 +1,267 @@
+/**
+ * Turns the tokens of one document into typed plain objects, guided by the schema: the
+ * state machine behind `readXml`, `readXmlStream` and `streamList`.
+ *
+ * @module
+ */
+
+import { OvirtError } from "../errors.ts";
+import {
+  BOOLEAN,
+  DATE,
+  DECIMAL,
+  ENUM,
+  INTEGER,
+  type MemberInfo,
+  STRING,
+  STRUCT,
+  type StructInfo,
+  type XmlSchema,
+} from "./schema.ts";
+import { END_TAG, NEED_DATA, START_TAG, TEXT, type XmlTokenizer } from "./tokenizer.ts";
+import { parseBoolean, parseDate, parseDecimal, parseInteger } from "./values.ts";
+
+/** {@link DocumentReader.run} result: the tokenizer needs more input. */
+export const READ_NEED_DATA = 0;
+/** {@link DocumentReader.run} result: an item of the list document is complete (streaming). */
+export const READ_ITEM = 1;
+/** {@link DocumentReader.run} result: the document is complete. */
+export const READ_DONE = 2;
+
+/** A parsed document: its root tag and its value (an array for a list document). */
+export interface XmlDocument {
+  /** Tag of the root element, e.g. `vm` or `vms`. */
+  root: string;
+  /** The typed value: an object, or an array of objects for a list document. */
+  value: unknown;
+}
+
+const STRUCT_FRAME = 0;
+const LIST_FRAME = 1;
+const VALUE_NAMES = ["a string", "a boolean", "an integer", "a decimal", "a date", "an enum"];
+
+type Obj = Record<string, unknown>;
+
+/**
+ * Reads tokens and builds typed objects. Every open struct or list element is a frame on a
+ * stack of parallel arrays; primitive elements are read as a "leaf"; unknown elements and
+ * `<actions>` are skipped by counting depth; `<link rel href>` children fill list links.
+ */
+export class DocumentReader {
+  readonly #tokens: XmlTokenizer;
+  readonly #schema: XmlSchema;
+  readonly #streamItems: boolean;
+
+  #depth = 0;
+  readonly #frameKinds: number[] = [];
+  readonly #frameValues: unknown[] = [];
+  readonly #frameStructs: (StructInfo | undefined)[] = [];
+  readonly #frameMembers: (MemberInfo | undefined)[] = [];
+  #skipping = 0;
+  #leaf: MemberInfo | undefined = undefined;
+  #leafText: string | undefined = undefined;
+  #leafOffset = 0;
+
+  #root = "";
+  #value: unknown = undefined;
+  #item: object | undefined = undefined;
+
+  /**
+   * Reads the document `tokens` delivers. With `streamItems`, the document must be a list
+   * and {@link DocumentReader.run} stops at each complete item instead of collecting it.
+   */
+  constructor(tokens: XmlTokenizer, schema: XmlSchema, streamItems = false) {
+    this.#tokens = tokens;
+    this.#schema = schema;
+    this.#streamItems = streamItems;
+  }
+
+  /** Consumes tokens until input runs out, an item is complete (streaming) or the end. */
+  run(): typeof READ_NEED_DATA | typeof READ_ITEM | typeof READ_DONE {
+    const tokens = this.#tokens;
+    for (;;) {
+      const token = tokens.next();
+      if (token === START_TAG) {
+        if (this.#skipping > 0 || this.#leaf !== undefined) this.#skipping++;
+        else this.#start(tokens.name);
+      } else if (token === END_TAG) {
+        if (this.#skipping > 0) this.#skipping--;
+        else if (this.#end()) return READ_ITEM;
+      } else if (token === TEXT) {
+        if (this.#leaf !== undefined && this.#skipping === 0) this.#text();
+      } else if (token === NEED_DATA) {
+        return READ_NEED_DATA;
+      } else {
+        return READ_DONE;
+      }
+    }
+  }
+
+  /** The finished document; valid once {@link DocumentReader.run} returned {@link READ_DONE}. */
+  document(): XmlDocument {
+    return { root: this.#root, value: this.#value };
+  }
+
+  /** The item that made {@link DocumentReader.run} return {@link READ_ITEM}. */
+  takeItem(): object {
+    const item = this.#item!;
+    this.#item = undefined;
+    return item;
+  }
+
+  #start(name: string): void {
+    const top = this.#depth - 1;
+    if (top < 0) return this.#startRoot(name);
+    if (this.#frameKinds[top] === LIST_FRAME) {
+      const items = this.#frameMembers[top]!;
+      if (items.kind === STRUCT) this.#pushStruct(items.struct);
+      else this.#startLeaf(items);
+      return;
+    }
+    const member = this.#frameStructs[top]!.byTag.get(name);
+    if (member === undefined) {
+      if (name === "link") this.#link(top);
+      this.#skipping = 1;
+      return;
+    }
+    const owner = this.#frameValues[top] as Obj;
+    if (member.list) {
+      const existing = owner[member.name];
+      const items = Array.isArray(existing) ? existing : (owner[member.name] = []);
+      this.#push(LIST_FRAME, items, undefined, member);
+    } else if (member.kind === STRUCT) {
+      owner[member.name] = this.#pushStruct(member.struct);
+    } else {
+      this.#startLeaf(member);
+    }
+  }
+
+  #startRoot(name: string): void {
+    const root = this.#schema.root(name);
+    if (root === undefined) {
+      throw new OvirtError(`Unknown XML document root <${name}> at ${this.#tokens.location()}`);
+    }
+    if (this.#streamItems && !root.list) {
+      throw new OvirtError(`Expected a list document, got <${name}>`);
+    }
+    this.#root = name;
+    const struct = this.#schema.struct(root.type);
+    if (root.list) this.#push(LIST_FRAME, [], undefined, struct.asListItem);
+    else this.#pushStruct(struct);
+  }
+
+  #pushStruct(struct: StructInfo): Obj {
+    const object: Obj = {};
+    const tokens = this.#tokens;
+    for (let i = 0, count = tokens.attributeCount; i < count; i++) {
+      const member = struct.byAttribute.get(tokens.attributeName(i));
+      if (member === undefined) continue;
+      const value = this.#convert(member, tokens.attributeValue(i), tokens.tokenOffset);
+      if (value !== undefined) object[member.name] = value;
+    }
+    this.#push(STRUCT_FRAME, object, struct, undefined);
+    return object;
+  }
+
+  #push(
+    kind: number,
+    value: unknown,
+    struct: StructInfo | undefined,
+    member: MemberInfo | undefined,
+  ): void {
+    const depth = this.#depth++;
+    this.#frameKinds[depth] = kind;
+    this.#frameValues[depth] = value;
+    this.#frameStructs[depth] = struct;
+    this.#frameMembers[depth] = member;
+  }
+
+  /** A `<link rel href>` child: fills the list link member whose rel matches. */
+  #link(top: number): void {
+    const tokens = this.#tokens;
+    let member: MemberInfo | undefined;
+    let href: string | undefined;
+    for (let i = 0, count = tokens.attributeCount; i < count; i++) {
+      const attribute = tokens.attributeName(i);
+      if (attribute === "rel") {
+        member = this.#frameStructs[top]!.byRel.get(tokens.attributeValue(i));
+      } else if (attribute === "href") href = tokens.attributeValue(i);
+    }
+    if (member === undefined || href === undefined) return;
+    const owner = this.#frameValues[top] as Obj;
+    const existing = owner[member.name];
+    if (Array.isArray(existing)) (existing as unknown[] & { href?: string }).href = href;
+    else owner[member.name] = Object.assign([], { href });
+  }
+
+  #startLeaf(member: MemberInfo): void {
+    this.#leaf = member;
+    this.#leafText = undefined;
+  }
+
+  #text(): void {
+    const piece = this.#tokens.text();
+    if (this.#leafText === undefined) {
+      this.#leafText = piece;
+      this.#leafOffset = this.#tokens.tokenOffset;
+    } else {
+      this.#leafText += piece;
+    }
+  }
+
+  /** Closes the current element; returns whether it completed a streamed item. */
+  #end(): boolean {
+    const top = this.#depth - 1;
+    const leaf = this.#leaf;
+    if (leaf !== undefined) {
+      this.#leaf = undefined;
+      const text = this.#leafText;
+      const value = text === undefined
+        ? (leaf.kind === STRING ? "" : undefined)
+        : this.#convert(leaf, text, this.#leafOffset);
+      if (value === undefined) return false;
+      if (this.#frameKinds[top] === LIST_FRAME) (this.#frameValues[top] as unknown[]).push(value);
+      else (this.#frameValues[top] as Obj)[leaf.name] = value;
+      return false;
+    }
+    const value = this.#frameValues[top];
+    this.#frameValues[top] = undefined;
+    this.#depth = top;
+    if (top === 0) {
+      this.#value = value;
+      return false;
+    }
+    if (this.#frameKinds[top - 1] === LIST_FRAME && this.#frameKinds[top] === STRUCT_FRAME) {
+      if (this.#streamItems && top === 1) {
+        this.#item = value as object;
+        return true;
+      }
+      (this.#frameValues[top - 1] as unknown[]).push(value);
+    }
+    return false;
+  }
+
+  /** The JavaScript value of `text` for `member`; `undefined` for an empty non-string. */
+  #convert(member: MemberInfo, text: string, offset: number): unknown {
+    const kind = member.kind;
+    if (kind === STRING) return text;
+    let value: unknown;
+    if (kind === ENUM) {
+      value = text.trim().toLowerCase();
+      return value === "" ? undefined : value;
+    }
+    if (text.trim() === "") return undefined;
+    if (kind === INTEGER) value = parseInteger(text);
+    else if (kind === BOOLEAN) value = parseBoolean(text);
+    else if (kind === DATE) value = parseDate(text);
+    else if (kind === DECIMAL) value = parseDecimal(text);
+    if (value === undefined) {
+      throw new OvirtError(
+        `Invalid XML value at ${this.#tokens.location(offset)}: <${member.tag}> expects ${
+          VALUE_NAMES[kind]
+        }, got ${JSON.stringify(text.length > 40 ? text.slice(0, 40) + "..." : text)}`,
+      );
+    }
+    return value;
+  }
+}

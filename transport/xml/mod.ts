@@ -1,0 +1,30 @@
+/**
+ * The XML engine: a streaming tokenizer, a typed reader and a writer driven by the
+ * generated per-type metadata.
+ *
+ * @module
+ */
+
+import { readXml } from "./reader.ts";
+import { writeXml } from "./writer.ts";
+
+export { readXml, readXmlStream, type XmlDocument } from "./reader.ts";
+export { streamList } from "./stream.ts";
+export { writeStruct, writeXml } from "./writer.ts";
+export { type XmlLimits, XmlTokenizer } from "./tokenizer.ts";
+
+/**
+ * Parses one document by its root tag: `<vm>` gives a `Vm`, `<vms>` a `Vm[]`, `<fault>` a
+ * `Fault`, `<action>` an `Action`. Throws an `OvirtError` for an unknown root or bad input.
+ */
+export function fromXml(xml: string | Uint8Array): unknown {
+  return readXml(xml).value;
+}
+
+/**
+ * Renders `value` as the model type whose element is `tag` (`"vm"`, or `"vms"` for a
+ * list): `id`/`href` as attributes, only the members that are set, no XML declaration.
+ */
+export function toXml(tag: string, value: object | object[]): string {
+  return writeXml(tag, value);
+}

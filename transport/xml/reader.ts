@@ -1,0 +1,58 @@
+/**
+ * Reading whole documents into typed objects, from a string, bytes or a byte stream.
+ *
+ * @module
+ */
+
+import { DocumentReader, READ_DONE, type XmlDocument } from "./document_reader.ts";
+import { MODEL_SCHEMA, type XmlSchema } from "./schema.ts";
+import { type XmlLimits, XmlTokenizer } from "./tokenizer.ts";
+
+export type { XmlDocument } from "./document_reader.ts";
+
+const encoder = new TextEncoder();
+
+/**
+ * Parses one complete document and dispatches on its root tag: `<vm>` gives a `Vm`
+ * object, `<vms>` an array of them. Throws an `OvirtError` naming line and column for
+ * malformed input, an unknown root or an invalid value.
+ */
+export function readXml(
+  input: string | Uint8Array,
+  schema: XmlSchema = MODEL_SCHEMA,
+  limits?: XmlLimits,
+): XmlDocument {
+  const tokens = new XmlTokenizer(limits);
+  tokens.push(typeof input === "string" ? encoder.encode(input) : input);
+  tokens.end();
+  const reader = new DocumentReader(tokens, schema);
+  reader.run();
+  return reader.document();
+}
+
+/**
+ * Parses one document arriving as a byte stream, chunk by chunk, without joining the
+ * chunks into one string. The stream is cancelled if the document is malformed.
+ */
+export async function readXmlStream(
+  stream: ReadableStream<Uint8Array>,
+  schema: XmlSchema = MODEL_SCHEMA,
+  limits?: XmlLimits,
+): Promise<XmlDocument> {
+  const tokens = new XmlTokenizer(limits);
+  const reader = new DocumentReader(tokens, schema);
+  const source = stream.getReader();
+  try {
+    while (reader.run() !== READ_DONE) {
+      const { done, value } = await source.read();
+      if (done) tokens.end();
+      else tokens.push(value);
+    }
+    return reader.document();
+  } catch (error) {
+    await source.cancel().catch(() => {});
+    throw error;
+  } finally {
+    source.releaseLock();
+  }
+}

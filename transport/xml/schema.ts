@@ -1,0 +1,158 @@
+/**
+ * Lookup structures over the generated per-type tables, built lazily once per struct:
+ * every member including inherited ones, by element tag, by attribute name and by link rel.
+ *
+ * @module
+ */
+
+import { ROOTS, STRUCTS } from "../../types/metadata.ts";
+import { OvirtError } from "../errors.ts";
+import type { MemberMeta, RootMeta, StructMeta, ValueKind } from "./metadata.ts";
+
+/** Numeric value kind of a string member. */
+export const STRING = 0;
+/** Numeric value kind of a boolean member. */
+export const BOOLEAN = 1;
+/** Numeric value kind of an integer member. */
+export const INTEGER = 2;
+/** Numeric value kind of a decimal member. */
+export const DECIMAL = 3;
+/** Numeric value kind of a date member. */
+export const DATE = 4;
+/** Numeric value kind of an enum member. */
+export const ENUM = 5;
+/** Numeric value kind of a struct member. */
+export const STRUCT = 6;
+
+const KIND_CODES: Record<ValueKind, number> = {
+  string: STRING,
+  boolean: BOOLEAN,
+  integer: INTEGER,
+  decimal: DECIMAL,
+  date: DATE,
+  enum: ENUM,
+  struct: STRUCT,
+};
+
+/** One member with its kind as a number and its struct type resolved on first use. */
+export class MemberInfo {
+  /** The generated description. */
+  readonly meta: MemberMeta;
+  /** TypeScript property name. */
+  readonly name: string;
+  /** Element (or attribute) name. */
+  readonly tag: string;
+  /** One of {@link STRING} ... {@link STRUCT}. */
+  readonly kind: number;
+  /** Whether the member is a list. */
+  readonly list: boolean;
+  readonly #schema: XmlSchema;
+  #struct: StructInfo | undefined = undefined;
+
+  /** Wraps `meta`, resolving struct types through `schema`. */
+  constructor(meta: MemberMeta, schema: XmlSchema) {
+    this.meta = meta;
+    this.name = meta.name;
+    this.tag = meta.tag;
+    this.kind = KIND_CODES[meta.kind];
+    this.list = meta.list === true;
+    this.#schema = schema;
+  }
+
+  /** The struct of a struct-kind member (of each item, for a list). */
+  get struct(): StructInfo {
+    return this.#struct ??= this.#schema.struct(this.meta.type!);
+  }
+}
+
+/** One struct with all its members (own and inherited) and lookup maps over them. */
+export class StructInfo {
+  /** The generated description. */
+  readonly meta: StructMeta;
+  /** Every member, base struct's first. */
+  readonly members: readonly MemberInfo[];
+  /** Element members by tag. */
+  readonly byTag: ReadonlyMap<string, MemberInfo>;
+  /** Attribute members (`id`, `href`) by attribute name. */
+  readonly byAttribute: ReadonlyMap<string, MemberInfo>;
+  /** List link members by the `rel` of their `<link>`. */
+  readonly byRel: ReadonlyMap<string, MemberInfo>;
+  /** A list member whose items are this struct, to read list documents with. */
+  readonly asListItem: MemberInfo;
+
+  /** Resolves `meta` and its ancestors through `schema`. */
+  constructor(meta: StructMeta, schema: XmlSchema) {
+    this.meta = meta;
+    const members: MemberInfo[] = [];
+    const byTag = new Map<string, MemberInfo>();
+    const byAttribute = new Map<string, MemberInfo>();
+    const byRel = new Map<string, MemberInfo>();
+    for (const level of lineage(meta, schema)) {
+      for (const memberMeta of level.members) {
+        const member = new MemberInfo(memberMeta, schema);
+        members.push(member);
+        if (memberMeta.attribute) byAttribute.set(member.tag, member);
+        else byTag.set(member.tag, member);
+        if (memberMeta.rel !== undefined && member.list) byRel.set(memberMeta.rel, member);
+      }
+    }
+    this.members = members;
+    this.byTag = byTag;
+    this.byAttribute = byAttribute;
+    this.byRel = byRel;
+    this.asListItem = new MemberInfo(
+      { name: meta.name, tag: meta.listTag, kind: "struct", type: meta.name, list: true },
+      schema,
+    );
+  }
+}
+
+function lineage(meta: StructMeta, schema: XmlSchema): StructMeta[] {
+  const levels: StructMeta[] = [];
+  for (let level: StructMeta | undefined = meta; level !== undefined;) {
+    levels.unshift(level);
+    level = level.base === undefined ? undefined : schema.structMeta(level.base);
+  }
+  return levels;
+}
+
+/** The generated tables with lazily built per-struct lookup structures. */
+export class XmlSchema {
+  readonly #structs: Readonly<Record<string, StructMeta>>;
+  readonly #roots: Readonly<Record<string, RootMeta>>;
+  readonly #infos = new Map<string, StructInfo>();
+
+  /** Wraps the generated tables. */
+  constructor(
+    structs: Readonly<Record<string, StructMeta>>,
+    roots: Readonly<Record<string, RootMeta>>,
+  ) {
+    this.#structs = structs;
+    this.#roots = roots;
+  }
+
+  /** The generated description of struct `name`; throws for an unknown name. */
+  structMeta(name: string): StructMeta {
+    const meta = Object.hasOwn(this.#structs, name) ? this.#structs[name] : undefined;
+    if (meta === undefined) throw new OvirtError(`Unknown struct type ${name}`);
+    return meta;
+  }
+
+  /** The resolved struct `name`; throws for an unknown name. */
+  struct(name: string): StructInfo {
+    let info = this.#infos.get(name);
+    if (info === undefined) {
+      info = new StructInfo(this.structMeta(name), this);
+      this.#infos.set(name, info);
+    }
+    return info;
+  }
+
+  /** What document root `tag` stands for, if anything. */
+  root(tag: string): RootMeta | undefined {
+    return Object.hasOwn(this.#roots, tag) ? this.#roots[tag] : undefined;
+  }
+}
+
+/** The schema of the model this SDK was generated from. */
+export const MODEL_SCHEMA: XmlSchema = new XmlSchema(STRUCTS, ROOTS);

@@ -1,0 +1,618 @@
+/**
+ * A pull tokenizer for XML documents arriving as `Uint8Array` chunks. It works on bytes,
+ * checks well-formedness as it goes, and decodes names (interned) and values (on request).
+ *
+ * @module
+ */
+
+import { OvirtError } from "../errors.ts";
+import {
+  CHAR_CLASS,
+  decodeEscaped,
+  decodeUtf8,
+  NAME_CHAR,
+  NAME_START,
+  referencedCodePoint,
+  SPACE,
+} from "./decode.ts";
+import { NameCache } from "./name_cache.ts";
+
+/** {@link XmlTokenizer.next} result: the buffered input ends inside a token; push more. */
+export const NEED_DATA = 0;
+/** {@link XmlTokenizer.next} result: a start tag (`name`, attributes, `selfClosing`). */
+export const START_TAG = 1;
+/** {@link XmlTokenizer.next} result: an end tag (`name`); also follows every self-closing tag. */
+export const END_TAG = 2;
+/** {@link XmlTokenizer.next} result: a piece of character data or CDATA inside the root. */
+export const TEXT = 3;
+/** {@link XmlTokenizer.next} result: the document is complete (input ended, root closed). */
+export const END_OF_DOCUMENT = 4;
+
+/** What {@link XmlTokenizer.next} returns. */
+export type XmlToken =
+  | typeof NEED_DATA
+  | typeof START_TAG
+  | typeof END_TAG
+  | typeof TEXT
+  | typeof END_OF_DOCUMENT;
+
+/** Bounds that protect against hostile documents. */
+export interface XmlLimits {
+  /** Deepest element nesting accepted (default 256). */
+  maxDepth?: number;
+  /** Largest single token (a tag with its attributes, a text, a comment) in bytes (default 8 MiB). */
+  maxTokenBytes?: number;
+}
+
+/** Default {@link XmlLimits.maxDepth}. */
+export const DEFAULT_MAX_DEPTH = 256;
+/** Default {@link XmlLimits.maxTokenBytes}. */
+export const DEFAULT_MAX_TOKEN_BYTES = 8 * 1024 * 1024;
+
+const SKIPPED = -1; // internal: markup consumed, no token to report
+const MAX_REFERENCE_LENGTH = 64;
+const ESCAPED = 1; // text or value holds references or CR: decode the slow way
+const CDATA_CR = 2; // CDATA holding CR: normalise line ends only
+const EMPTY = new Uint8Array(0);
+
+const LT = 0x3c, GT = 0x3e, SLASH = 0x2f, AMP = 0x26, BANG = 0x21, QUESTION = 0x3f;
+const EQUALS = 0x3d, DQUOTE = 0x22, SQUOTE = 0x27, DASH = 0x2d, RBRACKET = 0x5d;
+const CR = 0x0d, LF = 0x0a, TAB = 0x09;
+
+/**
+ * Pull tokenizer: `push` chunks (a token may be split anywhere), call `end` after the last
+ * one, and call `next` until it returns {@link NEED_DATA} (push more) or
+ * {@link END_OF_DOCUMENT}. The accessors describe the token `next` just returned and are
+ * valid until the following `next` or `push`. Comments, processing instructions and the XML
+ * declaration are skipped, as is white space between tags; DTDs are refused. Every problem
+ * throws an {@link OvirtError} naming line and column.
+ */
+export class XmlTokenizer {
+  readonly #maxDepth: number;
+  readonly #maxTokenBytes: number;
+  readonly #names = new NameCache();
+
+  #buf: Uint8Array = EMPTY;
+  #owned: Uint8Array = EMPTY; // storage this tokenizer may overwrite when compacting
+  #pos = 0;
+  #len = 0;
+  #base = 0; // absolute offset of #buf[0]
+  #ended = false;
+  #waitByte = -1; // the byte whose arrival may complete the pending token
+  #waitFrom = 0;
+  #line = 1; // line number at #buf[0]
+  #column = 0; // characters between the last line start and #buf[0]
+
+  readonly #open: string[] = [];
+  #depth = 0;
+  #rootSeen = false;
+  #documentStart = 0; // 3 after a byte order mark
+  #pendingEnd = false;
+  #afterTag = false; // previous token was a start or end tag
+  #afterStart = false; // previous token was a non-self-closing start tag
+
+  #tokenStart = 0;
+  #lastName = "";
+  #name = "";
+  #selfClosing = false;
+  #attributeCount = 0;
+  readonly #attributeNames: string[] = [];
+  readonly #attributeStarts: number[] = [];
+  readonly #attributeEnds: number[] = [];
+  readonly #attributeFlags: number[] = [];
+  readonly #seenAttributes = new Set<string>();
+  #textStart = 0;
+  #textEnd = 0;
+  #textFlags = 0;
+
+  /** Creates a tokenizer with the given limits. */
+  constructor(limits: XmlLimits = {}) {
+    this.#maxDepth = limits.maxDepth ?? DEFAULT_MAX_DEPTH;
+    this.#maxTokenBytes = limits.maxTokenBytes ?? DEFAULT_MAX_TOKEN_BYTES;
+  }
+
+  /** Appends a chunk of the document. The chunk is not modified and may be reused after `next`. */
+  push(chunk: Uint8Array): void {
+    if (this.#ended) throw new OvirtError("XML input pushed after its end");
+    if (chunk.length === 0) return;
+    const keep = this.#len - this.#pos;
+    this.#forget(this.#pos);
+    this.#waitFrom -= this.#pos;
+    if (keep === 0) {
+      this.#buf = chunk;
+    } else {
+      const needed = keep + chunk.length;
+      let target = this.#owned;
+      if (target.length < needed) target = this.#owned = new Uint8Array(Math.max(needed, keep * 2));
+      target.set(this.#buf.subarray(this.#pos, this.#len), 0);
+      target.set(chunk, keep);
+      this.#buf = target;
+    }
+    this.#pos = 0;
+    this.#len = keep + chunk.length;
+  }
+
+  /** Declares that no more input follows. */
+  end(): void {
+    this.#ended = true;
+  }
+
+  /** Name of the element of the current start or end tag (interned). */
+  get name(): string {
+    return this.#name;
+  }
+
+  /** Whether the current start tag is self-closing (an end tag token follows anyway). */
+  get selfClosing(): boolean {
+    return this.#selfClosing;
+  }
+
+  /** Number of attributes of the current start tag. */
+  get attributeCount(): number {
+    return this.#attributeCount;
+  }
+
+  /** Absolute byte offset of the current token, for {@link XmlTokenizer.location}. */
+  get tokenOffset(): number {
+    return this.#base + this.#tokenStart;
+  }
+
+  /** Name of attribute `index` of the current start tag (interned). */
+  attributeName(index: number): string {
+    return this.#attributeNames[index];
+  }
+
+  /** Decoded value of attribute `index` of the current start tag. */
+  attributeValue(index: number): string {
+    const start = this.#attributeStarts[index], end = this.#attributeEnds[index];
+    const value = this.#attributeFlags[index] === 0
+      ? decodeUtf8(this.#buf, start, end)
+      : decodeEscaped(this.#buf, start, end, true);
+    if (value === undefined) throw this.#error(start, "invalid UTF-8");
+    return value;
+  }
+
+  /** Decoded content of the current text token. */
+  text(): string {
+    const buf = this.#buf, start = this.#textStart, end = this.#textEnd;
+    const flags = this.#textFlags;
+    let value: string | undefined;
+    if (flags === 0) value = decodeUtf8(buf, start, end);
+    else if (flags === ESCAPED) value = decodeEscaped(buf, start, end, false);
+    else value = decodeUtf8(buf, start, end)?.replace(/\r\n?/g, "\n");
+    if (value === undefined) throw this.#error(start, "invalid UTF-8");
+    return value;
+  }
+
+  /**
+   * "line L, column C" of absolute offset `at` (default: the current token). Offsets of input
+   * already dropped while streaming fall back to the current token.
+   */
+  location(at: number = this.tokenOffset): string {
+    const relative = at - this.#base;
+    const { line, column } = this.#locateRelative(
+      relative >= 0 && relative <= this.#len ? relative : this.#tokenStart,
+    );
+    return `line ${line}, column ${column}`;
+  }
+
+  /** Reads the next token. */
+  next(): XmlToken {
+    if (this.#pendingEnd) {
+      this.#pendingEnd = false;
+      this.#selfClosing = false;
+      this.#afterStart = false;
+      return END_TAG;
+    }
+    if (this.#waitByte >= 0 && !this.#waitIsOver()) return NEED_DATA;
+    for (;;) {
+      const pos = this.#pos;
+      if (pos >= this.#len) return this.#atEnd();
+      this.#tokenStart = pos;
+      const token = this.#buf[pos] === LT ? this.#scanMarkup(pos) : this.#scanText(pos);
+      if (this.#pos - pos > this.#maxTokenBytes) throw this.#tooLarge(pos);
+      if (token !== SKIPPED) return token as XmlToken;
+    }
+  }
+
+  #waitIsOver(): boolean {
+    const found = this.#buf.subarray(this.#waitFrom, this.#len).indexOf(this.#waitByte);
+    if (found < 0 && !this.#ended) {
+      if (this.#len - this.#pos > this.#maxTokenBytes) throw this.#tooLarge(this.#pos);
+      this.#waitFrom = this.#len;
+      return false;
+    }
+    this.#waitByte = -1;
+    return true;
+  }
+
+  #atEnd(): XmlToken {
+    if (!this.#ended) return this.#needData(-1);
+    if (!this.#rootSeen) throw this.#error(this.#len, "no root element");
+    if (this.#depth > 0) {
+      throw this.#error(
+        this.#len,
+        `unexpected end of input: <${this.#open[this.#depth - 1]}> is not closed`,
+      );
+    }
+    return END_OF_DOCUMENT;
+  }
+
+  /** Ends a scan that ran out of input inside a token starting at #pos. */
+  #needData(waitByte: number): typeof NEED_DATA {
+    if (this.#ended) throw this.#error(this.#len, "unexpected end of input");
+    if (this.#len - this.#pos > this.#maxTokenBytes) throw this.#tooLarge(this.#pos);
+    this.#waitByte = waitByte;
+    this.#waitFrom = this.#len;
+    return NEED_DATA;
+  }
+
+  #scanText(start: number): number {
+    const buf = this.#buf, len = this.#len;
+    if (buf[start] === 0xef && this.#base + start === 0) {
+      const bom = this.#matchPrefix(0, "\xef\xbb\xbf");
+      if (bom === undefined) return this.#needData(-1);
+      if (bom) {
+        this.#pos = this.#documentStart = 3;
+        return SKIPPED;
+      }
+    }
+    let flags = 0;
+    let i = start;
+    for (; i < len; i++) {
+      const c = buf[i];
+      if (c > GT) continue;
+      if (c === LT) break;
+      if (c >= 0x20) {
+        if (c === AMP) {
+          i = this.#checkReference(i);
+          if (i < 0) return this.#needData(LT);
+          flags = ESCAPED;
+        } else if (
+          c === GT && i - start >= 2 && buf[i - 1] === RBRACKET && buf[i - 2] === RBRACKET
+        ) {
+          throw this.#error(i - 2, "']]>' is not allowed in text");
+        }
+      } else if (c === CR) {
+        flags = ESCAPED;
+      } else if (c !== LF && c !== TAB) {
+        throw this.#invalidCharacter(i);
+      }
+    }
+    if (i >= len && !this.#ended) return this.#needData(LT);
+    if (isBlank(buf, start, i)) {
+      if (this.#depth === 0) {
+        this.#pos = i;
+        return SKIPPED;
+      }
+      // Indentation between two tags is dropped; white space that is a whole element
+      // content, or touches other text, comments or CDATA, is kept.
+      if (i + 1 >= len) return this.#ended ? this.#atEnd() : this.#needData(-1);
+      const after = buf[i + 1];
+      const beforeTag = after !== BANG && after !== QUESTION;
+      if (this.#afterTag && beforeTag && !(this.#afterStart && after === SLASH)) {
+        this.#pos = i;
+        return SKIPPED;
+      }
+    } else if (this.#depth === 0) {
+      throw this.#error(start, "text outside the root element");
+    }
+    this.#textStart = start;
+    this.#textEnd = i;
+    this.#textFlags = flags;
+    this.#pos = i;
+    this.#afterTag = this.#afterStart = false;
+    return TEXT;
+  }
+
+  /** Validates the reference at `amp`; returns the index of its `;`, or -1 if input is short. */
+  #checkReference(amp: number): number {
+    const buf = this.#buf;
+    const limit = Math.min(this.#len, amp + MAX_REFERENCE_LENGTH);
+    let semicolon = amp + 1;
+    while (semicolon < limit && buf[semicolon] !== 0x3b) semicolon++;
+    if (semicolon >= limit) {
+      if (limit === this.#len && !this.#ended) return -1;
+      throw this.#error(amp, "'&' must start a reference such as &amp;");
+    }
+    if (referencedCodePoint(buf, amp + 1, semicolon) < 0) {
+      throw this.#error(amp, "unknown or invalid reference");
+    }
+    return semicolon;
+  }
+
+  #scanMarkup(start: number): number {
+    if (start + 1 >= this.#len) return this.#needData(-1);
+    const second = this.#buf[start + 1];
+    if (second === SLASH) return this.#scanEndTag(start);
+    if (second === BANG) return this.#scanBang(start);
+    if (second === QUESTION) return this.#scanProcessingInstruction(start);
+    return this.#scanStartTag(start);
+  }
+
+  /**
+   * Reads a name at `start` into #lastName; returns the index after it, or -1 when the
+   * input ends before the name does.
+   */
+  #readName(start: number): number {
+    const buf = this.#buf, len = this.#len;
+    if (start >= len) return -1;
+    let c = buf[start];
+    if ((CHAR_CLASS[c] & NAME_START) === 0) throw this.#error(start, "expected a name");
+    let hash = c, high = c;
+    let i = start + 1;
+    for (; i < len; i++) {
+      c = buf[i];
+      if ((CHAR_CLASS[c] & NAME_CHAR) === 0) break;
+      hash = (hash * 31 + c) | 0;
+      high |= c;
+    }
+    if (i >= len) return -1;
+    const name = this.#names.intern(buf, start, i, hash, high < 0x80);
+    if (name === undefined) throw this.#error(start, "invalid name");
+    this.#lastName = name;
+    return i;
+  }
+
+  #skipSpaces(i: number): number {
+    const buf = this.#buf, len = this.#len;
+    while (i < len && (CHAR_CLASS[buf[i]] & SPACE) !== 0) i++;
+    return i;
+  }
+
+  #scanStartTag(start: number): number {
+    const buf = this.#buf, len = this.#len;
+    let i = this.#readName(start + 1);
+    if (i < 0) return this.#needData(GT);
+    const name = this.#lastName;
+    let count = 0;
+    let selfClosing = false;
+    for (;;) {
+      const afterSpace = this.#skipSpaces(i);
+      if (afterSpace >= len) return this.#needData(GT);
+      const c = buf[afterSpace];
+      if (c === GT) {
+        i = afterSpace + 1;
+        break;
+      }
+      if (c === SLASH) {
+        if (afterSpace + 1 >= len) return this.#needData(GT);
+        if (buf[afterSpace + 1] !== GT) throw this.#error(afterSpace + 1, "expected '>'");
+        i = afterSpace + 2;
+        selfClosing = true;
+        break;
+      }
+      if (afterSpace === i) throw this.#error(i, "expected white space, '>' or '/>'");
+      i = this.#readName(afterSpace);
+      if (i < 0) return this.#needData(GT);
+      const attribute = this.#lastName;
+      i = this.#skipSpaces(i);
+      if (i >= len) return this.#needData(GT);
+      if (buf[i] !== EQUALS) throw this.#error(i, `expected '=' after attribute ${attribute}`);
+      i = this.#skipSpaces(i + 1);
+      if (i >= len) return this.#needData(GT);
+      const quote = buf[i];
+      if (quote !== DQUOTE && quote !== SQUOTE) throw this.#error(i, "expected a quoted value");
+      const valueStart = i + 1;
+      let flags = 0;
+      for (i = valueStart; i < len; i++) {
+        const v = buf[i];
+        if (v > LT) continue;
+        if (v === quote) break;
+        if (v === LT) throw this.#error(i, "'<' is not allowed in an attribute value");
+        if (v === AMP) {
+          i = this.#checkReference(i);
+          if (i < 0) return this.#needData(GT);
+          flags = ESCAPED;
+        } else if (v < 0x20) {
+          if (v !== LF && v !== TAB && v !== CR) throw this.#invalidCharacter(i);
+          flags = ESCAPED;
+        }
+      }
+      if (i >= len) return this.#needData(GT);
+      this.#addAttribute(count++, attribute, valueStart, i, flags);
+      i++;
+    }
+    if (this.#depth >= this.#maxDepth) {
+      throw this.#error(start, `elements nested deeper than ${this.#maxDepth}`);
+    }
+    if (this.#depth === 0) {
+      if (this.#rootSeen) throw this.#error(start, "a second root element");
+      this.#rootSeen = true;
+    }
+    this.#name = name;
+    this.#attributeCount = count;
+    this.#selfClosing = selfClosing;
+    this.#pos = i;
+    this.#afterTag = true;
+    if (selfClosing) {
+      this.#pendingEnd = true;
+    } else {
+      this.#open[this.#depth++] = name;
+      this.#afterStart = true;
+    }
+    return START_TAG;
+  }
+
+  #addAttribute(index: number, name: string, start: number, end: number, flags: number): void {
+    const names = this.#attributeNames;
+    if (index < 16) {
+      for (let k = 0; k < index; k++) {
+        if (names[k] === name) throw this.#error(start, `duplicate attribute ${name}`);
+      }
+    } else {
+      const seen = this.#seenAttributes;
+      if (index === 16) {
+        seen.clear();
+        for (let k = 0; k < 16; k++) seen.add(names[k]);
+      }
+      if (seen.has(name)) throw this.#error(start, `duplicate attribute ${name}`);
+      seen.add(name);
+    }
+    names[index] = name;
+    this.#attributeStarts[index] = start;
+    this.#attributeEnds[index] = end;
+    this.#attributeFlags[index] = flags;
+  }
+
+  #scanEndTag(start: number): number {
+    let i = this.#readName(start + 2);
+    if (i < 0) return this.#needData(GT);
+    i = this.#skipSpaces(i);
+    if (i >= this.#len) return this.#needData(GT);
+    if (this.#buf[i] !== GT) throw this.#error(i, "expected '>'");
+    const name = this.#lastName;
+    if (this.#depth === 0) throw this.#error(start, `unexpected end tag </${name}>`);
+    const open = this.#open[this.#depth - 1];
+    if (name !== open) throw this.#error(start, `</${name}> does not close <${open}>`);
+    this.#depth--;
+    this.#name = name;
+    this.#selfClosing = false;
+    this.#pos = i + 1;
+    this.#afterTag = true;
+    this.#afterStart = false;
+    return END_TAG;
+  }
+
+  /** Comments and CDATA sections; anything else after `<!` (DOCTYPE, ENTITY) is refused. */
+  #scanBang(start: number): number {
+    const isComment = this.#matchPrefix(start, "<!--");
+    if (isComment === undefined) return this.#needData(GT);
+    if (isComment) return this.#scanComment(start + 4);
+    const isCdata = this.#matchPrefix(start, "<![CDATA[");
+    if (isCdata === undefined) return this.#needData(GT);
+    if (isCdata) return this.#scanCdata(start + 9);
+    const dtd = this.#matchPrefix(start, "<!D") || this.#matchPrefix(start, "<!E");
+    throw this.#error(
+      start,
+      dtd ? "DTDs and entity declarations are not allowed" : "unexpected '<!'",
+    );
+  }
+
+  /** Whether the input at `start` begins with `prefix`; undefined when too short to tell. */
+  #matchPrefix(start: number, prefix: string): boolean | undefined {
+    const buf = this.#buf;
+    const available = Math.min(prefix.length, this.#len - start);
+    for (let k = 0; k < available; k++) {
+      if (buf[start + k] !== prefix.charCodeAt(k)) return false;
+    }
+    return available === prefix.length ? true : this.#ended ? false : undefined;
+  }
+
+  #scanComment(from: number): number {
+    const buf = this.#buf, len = this.#len;
+    for (let i = from; i < len; i++) {
+      const c = buf[i];
+      if (c === DASH) {
+        if (i + 2 >= len) break;
+        if (buf[i + 1] !== DASH) continue;
+        if (buf[i + 2] !== GT) throw this.#error(i, "'--' is not allowed in a comment");
+        this.#pos = i + 3;
+        this.#afterTag = this.#afterStart = false;
+        return SKIPPED;
+      }
+      if (c < 0x20 && c !== LF && c !== TAB && c !== CR) throw this.#invalidCharacter(i);
+    }
+    return this.#needData(GT);
+  }
+
+  #scanCdata(from: number): number {
+    if (this.#depth === 0) throw this.#error(from - 9, "CDATA outside the root element");
+    const buf = this.#buf, len = this.#len;
+    let flags = 0;
+    for (let i = from; i < len; i++) {
+      const c = buf[i];
+      if (c === GT) {
+        if (i - from >= 2 && buf[i - 1] === RBRACKET && buf[i - 2] === RBRACKET) {
+          this.#textStart = from;
+          this.#textEnd = i - 2;
+          this.#textFlags = flags;
+          this.#pos = i + 1;
+          this.#afterTag = this.#afterStart = false;
+          return TEXT;
+        }
+      } else if (c < 0x20) {
+        if (c === CR) flags = CDATA_CR;
+        else if (c !== LF && c !== TAB) throw this.#invalidCharacter(i);
+      }
+    }
+    return this.#needData(GT);
+  }
+
+  #scanProcessingInstruction(start: number): number {
+    const buf = this.#buf, len = this.#len;
+    let i = this.#readName(start + 2);
+    if (i < 0) return this.#needData(GT);
+    const target = this.#lastName;
+    if (target.length === 3 && target.toLowerCase() === "xml") {
+      if (this.#base + start !== this.#documentStart) {
+        throw this.#error(start, "the XML declaration is only allowed at the start");
+      }
+      if (target !== "xml" || (CHAR_CLASS[buf[i]] & SPACE) === 0) {
+        throw this.#error(start, "malformed XML declaration");
+      }
+    } else if (buf[i] !== QUESTION && (CHAR_CLASS[buf[i]] & SPACE) === 0) {
+      throw this.#error(i, "expected white space after the processing instruction target");
+    }
+    for (; i < len; i++) {
+      const c = buf[i];
+      if (c === QUESTION) {
+        if (i + 1 >= len) break;
+        if (buf[i + 1] === GT) {
+          this.#pos = i + 2;
+          this.#afterTag = this.#afterStart = false;
+          return SKIPPED;
+        }
+      } else if (c < 0x20 && c !== LF && c !== TAB && c !== CR) {
+        throw this.#invalidCharacter(i);
+      }
+    }
+    return this.#needData(GT);
+  }
+
+  #invalidCharacter(at: number): OvirtError {
+    return this.#error(
+      at,
+      `character U+${this.#buf[at].toString(16).padStart(4, "0")} is not allowed`,
+    );
+  }
+
+  #tooLarge(at: number): OvirtError {
+    return this.#error(at, `a token is larger than ${this.#maxTokenBytes} bytes`);
+  }
+
+  /** Accounts for the lines and columns of `#buf[0, upTo)`, which is about to be dropped. */
+  #forget(upTo: number): void {
+    const { line, column } = this.#locateRelative(upTo);
+    this.#line = line;
+    this.#column = column - 1;
+    this.#base += upTo;
+  }
+
+  #error(relative: number, message: string): OvirtError {
+    return new OvirtError(`Malformed XML at ${this.location(this.#base + relative)}: ${message}`);
+  }
+
+  #locateRelative(relative: number): { line: number; column: number } {
+    const buf = this.#buf.subarray(0, relative);
+    let line = this.#line;
+    let lineStart = -1;
+    for (let nl = buf.indexOf(LF); nl >= 0; nl = buf.indexOf(LF, nl + 1)) {
+      line++;
+      lineStart = nl;
+    }
+    let column = lineStart < 0 ? this.#column : 0;
+    for (let i = lineStart + 1; i < relative; i++) {
+      if ((buf[i] & 0xc0) !== 0x80) column++;
+    }
+    return { line, column: column + 1 };
+  }
+}
+
+function isBlank(buf: Uint8Array, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) {
+    const c = buf[i];
+    if (c !== 0x20 && c !== LF && c !== TAB && c !== CR) return false;
+  }
+  return true;
+}

@@ -1,0 +1,168 @@
+/**
+ * Rendering typed objects as XML: one element per struct, `id`/`href` as attributes, only
+ * the members that are set, lists with a wrapper element, no XML declaration.
+ *
+ * @module
+ */
+
+import { OvirtError } from "../errors.ts";
+import {
+  BOOLEAN,
+  DATE,
+  DECIMAL,
+  INTEGER,
+  type MemberInfo,
+  MODEL_SCHEMA,
+  STRUCT,
+  type StructInfo,
+  type XmlSchema,
+} from "./schema.ts";
+import { formatDecimal, formatInteger } from "./values.ts";
+
+/**
+ * Renders `value` as the document whose root is `tag`: a struct's tag (`"vm"`) for an
+ * object, or its list tag (`"vms"`) for an array. Throws an `OvirtError` for an unknown
+ * tag or a value that does not fit its member's type.
+ */
+export function writeXml(
+  tag: string,
+  value: object | object[],
+  schema: XmlSchema = MODEL_SCHEMA,
+): string {
+  const root = schema.root(tag);
+  if (root === undefined) throw new OvirtError(`Unknown XML document root <${tag}>`);
+  const struct = schema.struct(root.type);
+  if (root.list) {
+    if (!Array.isArray(value)) throw new OvirtError(`<${tag}> needs an array`);
+    return writeList(struct.asListItem, tag, value, tag);
+  }
+  return writeObject(struct, tag, value, tag);
+}
+
+/**
+ * Renders `value` as struct `type` (a model name such as `"Vm"` or `"Action"`), with the
+ * struct's own tag as root: the body of add, update and action requests.
+ */
+export function writeStruct(type: string, value: object, schema: XmlSchema = MODEL_SCHEMA): string {
+  const struct = schema.struct(type);
+  return writeObject(struct, struct.meta.tag, value, struct.meta.tag);
+}
+
+function writeObject(struct: StructInfo, tag: string, value: unknown, path: string): string {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    throw new OvirtError(`${path} needs an object of type ${struct.meta.name}`);
+  }
+  const object = value as Record<string, unknown>;
+  let head = "<" + tag;
+  let body = "";
+  for (const member of struct.members) {
+    const item = object[member.name];
+    if (item === undefined || item === null) continue;
+    if (member.meta.attribute) {
+      head += " " + member.tag + '="' + escapeAttribute(scalarText(member, item, path)) + '"';
+    } else if (member.list) {
+      body += writeList(member, member.tag, item, path + "." + member.name);
+    } else if (member.kind === STRUCT) {
+      body += writeObject(member.struct, member.tag, item, path + "." + member.name);
+    } else {
+      body += "<" + member.tag + ">" + escapeText(scalarText(member, item, path)) + "</" +
+        member.tag + ">";
+    }
+  }
+  return body === "" ? head + "/>" : head + ">" + body + "</" + tag + ">";
+}
+
+function writeList(member: MemberInfo, tag: string, value: unknown, path: string): string {
+  if (!Array.isArray(value)) throw new OvirtError(`${path} needs an array`);
+  if (value.length === 0) return "<" + tag + "/>";
+  let body = "";
+  if (member.kind === STRUCT) {
+    const struct = member.struct;
+    for (let i = 0; i < value.length; i++) {
+      body += writeObject(struct, struct.meta.tag, value[i], path + "[" + i + "]");
+    }
+  } else {
+    const item = member.meta.item ?? member.tag;
+    for (let i = 0; i < value.length; i++) {
+      const text = escapeText(scalarText(member, value[i], path, i));
+      body += "<" + item + ">" + text + "</" + item + ">";
+    }
+  }
+  return "<" + tag + ">" + body + "</" + tag + ">";
+}
+
+/**
+ * The text of a primitive or enum value, after checking it fits the member's kind. `path`
+ * names the owner, or the list when `index` is given.
+ */
+function scalarText(member: MemberInfo, value: unknown, path: string, index = -1): string {
+  switch (member.kind) {
+    case BOOLEAN:
+      if (typeof value === "boolean") return value ? "true" : "false";
+      break;
+    case INTEGER:
+      if (typeof value === "number" && Number.isInteger(value)) return formatInteger(value);
+      break;
+    case DECIMAL:
+      if (typeof value === "number" && Number.isFinite(value)) return formatDecimal(value);
+      break;
+    case DATE:
+      if (value instanceof Date) {
+        const year = value.getUTCFullYear();
+        if (year >= 0 && year <= 9999) return value.toISOString();
+      }
+      break;
+    default: // string and enum
+      if (typeof value === "string") {
+        if (value.isWellFormed() && !FORBIDDEN_CHARACTERS.test(value)) return value;
+        throw new OvirtError(`${describe(member, path, index)} holds characters XML cannot carry`);
+      }
+  }
+  throw new OvirtError(
+    `${describe(member, path, index)} needs ${KIND_NAMES[member.kind]}, got ${show(value)}`,
+  );
+}
+
+const KIND_NAMES = [
+  "a string",
+  "a boolean",
+  "an integer",
+  "a finite number",
+  "a valid Date (years 0-9999)",
+  "a string",
+];
+
+// deno-lint-ignore no-control-regex -- these are exactly the characters XML 1.0 forbids
+const FORBIDDEN_CHARACTERS = /[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]/;
+
+function describe(member: MemberInfo, path: string, index: number): string {
+  return index >= 0 ? `${path}[${index}]` : `${path}.${member.name}`;
+}
+
+function show(value: unknown): string {
+  if (typeof value === "string") return JSON.stringify(value.slice(0, 40));
+  if (value instanceof Date) return "an invalid Date";
+  return typeof value === "object"
+    ? (Array.isArray(value) ? "an array" : "an object")
+    : String(value);
+}
+
+const TEXT_SPECIALS = /[&<>\r]/;
+const ATTRIBUTE_SPECIALS = /[&<>"\t\n\r]/;
+const ESCAPES: Record<string, string> = {
+  "&": "&amp;",
+  "<": "&lt;",
+  ">": "&gt;",
+  '"': "&quot;",
+  "\t": "&#9;",
+  "\n": "&#10;",
+  "\r": "&#13;",
+};
+
+function escapeText(text: string): string {
+  return TEXT_SPECIALS.test(text) ? text.replace(/[&<>\r]/g, (c) => ESCAPES[c]) : text;
+}
+
+function escapeAttribute(text: string): string {
+  return ATTRIBUTE_SPECIALS.test(text) ? text.replace(/[&<>"\t\n\r]/g, (c) => ESCAPES[c]) : text;
+}
