@@ -1,0 +1,112 @@
+/**
+ * The one road from an unwelcome answer to an error: the class from the status, the
+ * server's `<fault>` (or failed `<action>`) when the body is XML, and a hint when the body
+ * is not XML at all.
+ *
+ * @module
+ */
+
+import type { Fault } from "../types/fault.ts";
+import { readBytes } from "./body.ts";
+import { AuthError, NotFoundError, OvirtError } from "./errors.ts";
+import type { HttpResponse } from "./http.ts";
+import { readXml } from "./xml/reader.ts";
+
+/** Where an answer came from, for messages. */
+export interface Exchange {
+  /** HTTP method of the request. */
+  readonly method: string;
+  /** URL of the request. */
+  readonly url: URL;
+}
+
+/** Whether a `Content-Type` value is XML (`application/xml` or `text/xml`, parameters allowed). */
+export function isXml(contentType: string | null): boolean {
+  const media = contentType?.split(";")[0].trim().toLowerCase();
+  return media === "application/xml" || media === "text/xml";
+}
+
+/** The fault of an XML document: a `<fault>` root, or an `<action>` holding a `fault`. */
+export function faultOf(root: string, value: unknown): Fault | undefined {
+  if (root === "fault") return value as Fault;
+  if (root === "action") return (value as { fault?: Fault } | undefined)?.fault;
+  return undefined;
+}
+
+/** The error for an answer carrying `fault`, whatever its status. */
+export function faultError(exchange: Exchange, response: HttpResponse, fault: Fault): OvirtError {
+  const text = [fault.reason, fault.detail].filter((part) => part).join(": ") || "Failed";
+  return errorFor(response.status, `${text} (${where(exchange, response)})`, fault);
+}
+
+/**
+ * The error for an answer whose status is not a success. Reads (at most 1 MiB of) the
+ * body, which is consumed afterwards.
+ */
+export async function responseError(
+  exchange: Exchange,
+  response: HttpResponse,
+): Promise<OvirtError> {
+  const contentType = response.headers.get("content-type");
+  if (!isXml(contentType)) {
+    await response.body.cancel();
+    return errorFor(response.status, statusMessage(exchange, response, contentType));
+  }
+  const bytes = await readBytes(response.body);
+  const fault = bytes.byteLength > 0 ? parsedFault(bytes) : undefined;
+  if (fault) return faultError(exchange, response, fault);
+  return errorFor(response.status, statusMessage(exchange, response, contentType));
+}
+
+/**
+ * The error for a successful status whose body is not the XML the method expects, such as
+ * the HTML page of a proxy or of a URL that is not the API.
+ */
+export function notXmlError(exchange: Exchange, response: HttpResponse): OvirtError {
+  return new OvirtError(
+    `${where(exchange, response)} answered with ${
+      describeType(response.headers.get("content-type"))
+    }` +
+      `, not the XML of the oVirt API; ${URL_HINT}`,
+    { code: response.status },
+  );
+}
+
+const URL_HINT = "check that the connection URL is the API root, usually " +
+  "https://<engine host>/ovirt-engine/api";
+
+function parsedFault(bytes: Uint8Array): Fault | undefined {
+  try {
+    const document = readXml(bytes);
+    return faultOf(document.root, document.value);
+  } catch {
+    return undefined;
+  }
+}
+
+function statusMessage(exchange: Exchange, response: HttpResponse, contentType: string | null) {
+  const status = where(exchange, response);
+  if (response.status === 401 || response.status === 403) {
+    return `Not authorized (${status}): check the user name and password or the token`;
+  }
+  if (contentType === null || isXml(contentType)) return `Request failed (${status})`;
+  return `Request failed (${status}): the answer is ${describeType(contentType)}, not XML; ` +
+    URL_HINT;
+}
+
+function errorFor(status: number, message: string, fault?: Fault): OvirtError {
+  const options = { code: status, fault };
+  if (status === 401 || status === 403) return new AuthError(message, options);
+  if (status === 404) return new NotFoundError(message, options);
+  return new OvirtError(message, options);
+}
+
+function where(exchange: Exchange, response: HttpResponse): string {
+  const reason = response.statusText ? ` ${response.statusText}` : "";
+  return `HTTP ${response.status}${reason} from ${exchange.method} ` +
+    `${exchange.url.origin}${exchange.url.pathname}`;
+}
+
+function describeType(contentType: string | null): string {
+  return contentType ? `a ${contentType.split(";")[0].trim()} body` : "a body of unknown type";
+}

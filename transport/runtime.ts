@@ -1,0 +1,130 @@
+/**
+ * The service runtime: turns what a generated method describes ({@link MethodSpec}) into
+ * an HTTP request, and the answer into the method's result or an error.
+ *
+ * @module
+ */
+
+import type { ApiClient, ApiRequest } from "./api_client.ts";
+import { Deadline } from "./deadline.ts";
+import { OvirtError } from "./errors.ts";
+import type { HttpResponse } from "./http.ts";
+import { readResult } from "./result.ts";
+import type { CallOptions, MethodSpec, ParamSpec, ServiceRuntime } from "./service.ts";
+import { writeStruct, writeXml } from "./xml/writer.ts";
+import { STRUCTS } from "../types/metadata.ts";
+
+/** Runs the requests of generated services for one connection. */
+export class Runtime implements ServiceRuntime {
+  readonly #api: ApiClient;
+  readonly #timeout?: number;
+  readonly #checkOpen: () => void;
+
+  /**
+   * Sends through `api`, each call (login and body included) limited to `timeout` ms;
+   * `checkOpen` throws when the connection is closed.
+   */
+  constructor(api: ApiClient, timeout: number | undefined, checkOpen: () => void) {
+    this.#api = api;
+    this.#timeout = timeout;
+    this.#checkOpen = checkOpen;
+  }
+
+  /** Sends the request `spec` describes to `path` and resolves to its result. */
+  async invoke(
+    path: string,
+    spec: MethodSpec,
+    options: object | undefined,
+    main: unknown,
+  ): Promise<unknown> {
+    this.#checkOpen();
+    const call = (options ?? {}) as CallOptions & Record<string, unknown>;
+    const deadline = new Deadline(this.#timeout, call.signal);
+    try {
+      const request = { ...buildRequest(path, spec, call, main), signal: deadline.signal };
+      const response: HttpResponse = await this.#api.send(request);
+      const exchange = { method: request.method, url: this.#api.url(request.path) };
+      return await readResult(spec, exchange, response);
+    } catch (error) {
+      throw deadline.translate(error);
+    } finally {
+      deadline.dispose();
+    }
+  }
+}
+
+/** The request of one call: method, path, query and body per the protocol's HTTP mapping. */
+export function buildRequest(
+  path: string,
+  spec: MethodSpec,
+  call: CallOptions & Record<string, unknown>,
+  main: unknown,
+): ApiRequest {
+  const extra = { headers: call.headers };
+  switch (spec.kind) {
+    case "get":
+    case "list":
+      return { method: "GET", path, query: queryOf(spec, call), ...extra };
+    case "remove":
+      return { method: "DELETE", path, query: queryOf(spec, call), ...extra };
+    case "add":
+    case "update":
+      return {
+        method: spec.kind === "add" ? "POST" : "PUT",
+        path,
+        query: queryOf(spec, call),
+        body: mainBody(spec, main),
+        ...extra,
+      };
+    case "action":
+      return {
+        method: "POST",
+        path: path === "" ? spec.segment! : `${path}/${spec.segment}`,
+        query: { ...call.query },
+        body: writeStruct("Action", actionValues(spec.params, call)),
+        ...extra,
+      };
+  }
+}
+
+/** The query of a standard method: every parameter set in `call`, then `call.query`. */
+function queryOf(
+  spec: MethodSpec,
+  call: CallOptions & Record<string, unknown>,
+): Record<string, string> {
+  const query: Record<string, string> = {};
+  for (const param of spec.params) {
+    const value = call[param.name];
+    if (value === undefined) continue;
+    if (param.kind === "struct" || param.list) {
+      throw new OvirtError(`The parameter "${param.name}" cannot be sent in a query string`);
+    }
+    query[param.wire] = value instanceof Date ? value.toISOString() : String(value);
+  }
+  return { ...query, ...call.query };
+}
+
+/** The body of `add`/`update`: the main parameter as its type's document. */
+function mainBody(spec: MethodSpec, main: unknown): string {
+  const param = spec.main;
+  if (param?.type === undefined) {
+    throw new OvirtError(`The ${spec.kind} method has no main parameter to send`);
+  }
+  if (typeof main !== "object" || main === null) {
+    throw new OvirtError(`The ${spec.kind} method needs the object to send, got ${typeof main}`);
+  }
+  if (param.list) return writeXml(STRUCTS[param.type].listTag, main);
+  return writeStruct(param.type, main);
+}
+
+/** The members of an action's `<action>` body: the parameters set in `call`. */
+function actionValues(
+  params: readonly ParamSpec[],
+  call: Record<string, unknown>,
+): Record<string, unknown> {
+  const values: Record<string, unknown> = {};
+  for (const param of params) {
+    if (call[param.name] !== undefined) values[param.name] = call[param.name];
+  }
+  return values;
+}
