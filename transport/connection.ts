@@ -1,0 +1,245 @@
+/**
+ * `Connection`: the entry point of the SDK. Holds the options, the transport, the SSO
+ * token and the service tree, and frees them all on `close()`.
+ *
+ * @module
+ */
+
+import { SystemService } from "../services/system.ts";
+import { ApiClient } from "./api_client.ts";
+import { Authenticator, defaultSsoEndpoints } from "./auth.ts";
+import { DebugLog } from "./debug_log.ts";
+import { Deadline } from "./deadline.ts";
+import { OvirtError } from "./errors.ts";
+import { createTransport, type HttpTransport } from "./http.ts";
+import { HttpClient } from "./http_client.ts";
+import { Limiter } from "./limiter.ts";
+import { responseError } from "./response_error.ts";
+import { Runtime } from "./runtime.ts";
+import type { Service } from "./service.ts";
+
+/** The default cap on requests in flight per connection (see {@link ConnectionOptions}). */
+export const DEFAULT_CONNECTIONS = 8;
+
+/** How to reach and log in to an engine. */
+export interface ConnectionOptions {
+  /** The API root, e.g. `https://engine.example.com/ovirt-engine/api`. */
+  url: string;
+  /** User name with profile, e.g. `admin@internal`; with `password`, used to log in. */
+  username?: string;
+  /** Password of `username`. */
+  password?: string;
+  /** An SSO token to use instead of logging in; it is never revoked by `close()`. */
+  token?: string;
+  /** Path of a PEM file with the CA certificates to trust (read on the first request). */
+  caFile?: string;
+  /** PEM CA certificates to trust. Without `caFile` or `caCerts`: Deno's default trust store. */
+  caCerts?: string[];
+  /** Skip TLS certificate verification (for tests only); needs no Deno flags. */
+  insecure?: boolean;
+  /** Time limit of each call in milliseconds: login, request and reading the answer. */
+  timeout?: number;
+  /** Headers to send with every API request. */
+  headers?: Record<string, string>;
+  /** Log every request and answer, with secrets hidden. */
+  debug?: boolean;
+  /** Where debug lines go; `console.error` by default. */
+  log?: (line: string) => void;
+  /** The SSO token endpoint; by default `/ovirt-engine/sso/oauth/token` on the API's host. */
+  ssoUrl?: string;
+  /** The SSO logout endpoint; by default `/ovirt-engine/services/sso-logout` on the API's host. */
+  ssoRevokeUrl?: string;
+  /**
+   * Most requests in flight at once (default {@link DEFAULT_CONNECTIONS}); more wait their
+   * turn in order. It also caps the connections kept open to the engine.
+   */
+  connections?: number;
+}
+
+/** A value that points somewhere in the API: anything with an `href`. */
+export type Link = { href?: string };
+
+/** A connection to one engine's API with one set of credentials. Sends nothing until used. */
+export class Connection implements AsyncDisposable {
+  readonly #apiUrl: URL;
+  readonly #options: ConnectionOptions;
+  readonly #auth: Authenticator;
+  readonly #api: ApiClient;
+  readonly #runtime: Runtime;
+  readonly #log?: DebugLog;
+  #transport?: Promise<HttpTransport>;
+  #closing?: Promise<void>;
+
+  /** Checks the options and prepares the connection; nothing is sent. */
+  constructor(options: ConnectionOptions) {
+    this.#options = { ...options };
+    this.#apiUrl = parseUrl("url", options.url);
+    const hasPassword = options.username !== undefined && options.password !== undefined;
+    if (!hasPassword && options.token === undefined) {
+      throw new OvirtError("A connection needs a username and password, or a token");
+    }
+    const defaults = defaultSsoEndpoints(this.#apiUrl);
+    const endpoints = {
+      tokenUrl: options.ssoUrl ? parseUrl("ssoUrl", options.ssoUrl) : defaults.tokenUrl,
+      revokeUrl: options.ssoRevokeUrl
+        ? parseUrl("ssoRevokeUrl", options.ssoRevokeUrl)
+        : defaults.revokeUrl,
+    };
+    const secrets = () => this.#auth.secrets();
+    this.#log = options.debug ? new DebugLog(options.log ?? console.error, secrets) : undefined;
+    const http = new HttpClient({
+      transport: () => this.#transport ??= this.#createTransport(),
+      limiter: new Limiter(options.connections ?? DEFAULT_CONNECTIONS),
+      log: this.#log,
+      secrets,
+    });
+    this.#auth = new Authenticator(options, endpoints, http, options.timeout);
+    this.#api = new ApiClient(this.#apiUrl, options.headers ?? {}, this.#auth, http);
+    this.#runtime = new Runtime(this.#api, options.timeout, () => this.#checkOpen());
+  }
+
+  /** The root of the service tree. */
+  systemService(): SystemService {
+    return new SystemService(this.#runtime, "");
+  }
+
+  /**
+   * The service at `path` relative to the API root (`"vms/123/nics"`), found by walking
+   * the tree one segment at a time. Segments are URL path segments: `%xx` is decoded.
+   */
+  service(path: string): Service {
+    let service: Service = this.systemService();
+    for (const segment of path.split("/")) {
+      if (segment !== "") service = service.locate(decodeSegment(segment));
+    }
+    return service;
+  }
+
+  /** Logs in (or reuses the current token) and resolves to the SSO token. */
+  async authenticate(): Promise<string> {
+    this.#checkOpen();
+    const deadline = new Deadline(this.#options.timeout);
+    try {
+      return await this.#auth.token(deadline.signal);
+    } catch (error) {
+      throw deadline.translate(error);
+    } finally {
+      deadline.dispose();
+    }
+  }
+
+  /**
+   * Whether the server answers the API root with these credentials. With `raiseException`,
+   * rejects with the reason instead of resolving to `false`.
+   */
+  async test(raiseException = false): Promise<boolean> {
+    this.#checkOpen();
+    const deadline = new Deadline(this.#options.timeout);
+    try {
+      const response = await this.#api.send({ method: "GET", path: "", signal: deadline.signal });
+      if (response.status < 200 || response.status > 299) {
+        throw await responseError({ method: "GET", url: this.#apiUrl }, response);
+      }
+      await response.body.cancel();
+      return true;
+    } catch (error) {
+      if (raiseException) throw deadline.translate(error);
+      return false;
+    } finally {
+      deadline.dispose();
+    }
+  }
+
+  /** Whether `value` points somewhere: an object (or list) carrying an `href`. */
+  isLink(value: unknown): value is Link {
+    return typeof value === "object" && value !== null &&
+      typeof (value as Link).href === "string";
+  }
+
+  /** Fetches the list a list link points to, with `list()`. */
+  followLink<T>(value: T[] & Link): Promise<T[]>;
+  /** Fetches the object a link points to, with `get()`. */
+  followLink<T extends Link>(value: T): Promise<T>;
+  /** Fetches what `value.href` points to: `list()` for an array, `get()` otherwise. */
+  async followLink(value: Link): Promise<unknown> {
+    this.#checkOpen();
+    if (!this.isLink(value)) throw new OvirtError("Cannot follow a value without an href");
+    const root = `${this.#apiUrl.pathname.replace(/\/+$/, "")}/`;
+    const href = value.href!.split("?")[0];
+    if (!href.startsWith(root)) {
+      throw new OvirtError(`Cannot follow "${href}": it is not below the API root "${root}"`);
+    }
+    const method = Array.isArray(value) ? "list" : "get";
+    const service = this.service(href.slice(root.length)) as unknown as Record<string, unknown>;
+    const call = service[method];
+    if (typeof call !== "function") {
+      throw new OvirtError(`Cannot follow "${href}": its service has no ${method}()`);
+    }
+    return await call.call(service);
+  }
+
+  /**
+   * Revokes the SSO token when `logout` is set and this connection obtained it, then
+   * closes the connections. Calls made afterwards reject. A failed logout is only logged
+   * (with `debug`): the connection is closed either way.
+   */
+  close(logout = true): Promise<void> {
+    this.#closing ??= this.#shutDown(logout);
+    return this.#closing;
+  }
+
+  /** Closes the connection, logging out: `await using connection = new Connection(...)`. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+
+  #checkOpen(): void {
+    if (this.#closing) throw new OvirtError("The connection is closed");
+  }
+
+  async #shutDown(logout: boolean): Promise<void> {
+    try {
+      if (logout) await this.#auth.logout();
+    } catch (error) {
+      this.#log?.note(`Logout failed: ${error instanceof Error ? error.message : error}`);
+    } finally {
+      const transport = this.#transport;
+      this.#transport = undefined;
+      if (transport) await transport.then((opened) => opened.close(), () => {});
+    }
+  }
+
+  async #createTransport(): Promise<HttpTransport> {
+    const { caFile, caCerts = [], insecure } = this.#options;
+    const fromFile = caFile === undefined ? [] : [await readCaFile(caFile)];
+    return createTransport({
+      caCerts: [...fromFile, ...caCerts],
+      insecure,
+      connections: this.#options.connections ?? DEFAULT_CONNECTIONS,
+    });
+  }
+}
+
+function parseUrl(option: string, text: string): URL {
+  try {
+    return new URL(text);
+  } catch (error) {
+    throw new OvirtError(`The ${option} option is not a valid URL: "${text}"`, { cause: error });
+  }
+}
+
+function decodeSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}
+
+async function readCaFile(path: string): Promise<string> {
+  try {
+    return await Deno.readTextFile(path);
+  } catch (error) {
+    throw new OvirtError(`Cannot read the CA file "${path}"`, { cause: error });
+  }
+}
