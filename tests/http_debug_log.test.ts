@@ -1,0 +1,80 @@
+import assert from "node:assert/strict";
+import { Connection } from "../transport/connection.ts";
+import { redact } from "../transport/redact.ts";
+import { PASSWORD, startFakeEngine, USERNAME, xml } from "./http_fake_engine.ts";
+
+Deno.test("debug: requests and answers are logged without passwords or tokens", async () => {
+  let rejectOnce = true;
+  await using engine = await startFakeEngine({
+    api: (request) => {
+      if (rejectOnce) {
+        rejectOnce = false;
+        return new Response("<html/>", { status: 401, headers: { "Content-Type": "text/html" } });
+      }
+      const url = new URL(request.url);
+      return xml(`<vms><vm id="1"><name>web</name></vm></vms><!-- ${url.search} -->`);
+    },
+  });
+  const lines: string[] = [];
+  const connection = new Connection({
+    url: engine.url,
+    username: USERNAME,
+    password: PASSWORD,
+    debug: true,
+    log: (line) => lines.push(line),
+  });
+  await connection.systemService().vmsService().list({ search: "name=web" });
+  await connection.close();
+  await engine.close();
+
+  const log = lines.join("\n");
+  const tokens = engine.logouts.map((form) => form.get("token")!);
+  assert.equal(engine.logins.length, 2);
+  assert.equal(tokens.length, 1);
+  for (const secret of [PASSWORD, encodeURIComponent(PASSWORD), ...tokens]) {
+    assert.ok(!log.includes(secret), `the log must not contain ${secret}`);
+  }
+  assert.ok(!/token-\d/.test(log), "no token at all, not even the rejected one");
+  assert.match(log, /> POST http:\/\/127\.0\.0\.1:\d+\/ovirt-engine\/sso\/oauth\/token/);
+  assert.match(log, /> GET http:\/\/127\.0\.0\.1:\d+\/ovirt-engine\/api\/vms\?search=name%3Dweb/);
+  assert.match(log, /< 401 Unauthorized \(GET .*\/vms\?search=name%3Dweb, \d+\.\d ms\)/);
+  assert.match(log, /< 200 OK \(GET .*, \d+\.\d ms\)/);
+  assert.match(log, /> authorization: \*\*\*/i);
+  assert.match(log, /password=\*\*\*/);
+  assert.match(log, /"access_token":"\*\*\*"/);
+  assert.match(log, /<name>web<\/name>/, "bodies are logged");
+  assert.match(log, /sso-logout/);
+});
+
+Deno.test("debug: nothing is logged without debug", async () => {
+  await using engine = await startFakeEngine();
+  const lines: string[] = [];
+  await using connection = new Connection({
+    url: engine.url,
+    username: USERNAME,
+    password: PASSWORD,
+    log: (line) => lines.push(line),
+  });
+  assert.equal(await connection.test(), true);
+  assert.deepEqual(lines, []);
+});
+
+Deno.test("redact: every spelling of a secret and the usual secret places", () => {
+  const secret = "p@ss word&=";
+  const text = [
+    `plain ${secret}`,
+    `url ${encodeURIComponent(secret)}`,
+    `form ${new URLSearchParams({ p: secret })}`,
+    `json ${JSON.stringify({ other: secret })}`,
+    "Authorization: Bearer abc.def",
+    "grant_type=password&username=u&password=hunter2",
+    "scope=ovirt-app-api&token=xyz",
+    '{"access_token": "tok\\"en", "exp": "1"}',
+  ].join("\n");
+  const redacted = redact(text, [secret]);
+  for (const leak of ["p@ss", "p%40ss", "abc.def", "hunter2", "xyz", 'tok\\"en']) {
+    assert.ok(!redacted.includes(leak), `${leak} leaked in ${redacted}`);
+  }
+  assert.match(redacted, /grant_type=password&username=u&password=\*\*\*/);
+  assert.match(redacted, /"exp": "1"/);
+});

@@ -1,0 +1,69 @@
+import assert from "node:assert/strict";
+import { Connection, DEFAULT_CONNECTIONS } from "../transport/connection.ts";
+import { PASSWORD, startFakeEngine, USERNAME, xml } from "./http_fake_engine.ts";
+
+/** A fake engine that holds each API request briefly and records the most held at once. */
+async function countingEngine() {
+  let inFlight = 0;
+  const stats = { max: 0, total: 0 };
+  const engine = await startFakeEngine({
+    api: async () => {
+      inFlight++;
+      stats.total++;
+      stats.max = Math.max(stats.max, inFlight);
+      await new Promise((resolve) => setTimeout(resolve, 2));
+      inFlight--;
+      return xml("<vms><vm id='1'/></vms>");
+    },
+  });
+  return { engine, stats };
+}
+
+Deno.test("connections: 200 concurrent calls never exceed the cap", async () => {
+  const { engine, stats } = await countingEngine();
+  await using _engine = engine;
+  await using connection = new Connection({
+    url: engine.url,
+    username: USERNAME,
+    password: PASSWORD,
+    connections: 5,
+  });
+  const vms = connection.systemService().vmsService();
+  await Promise.all(Array.from({ length: 200 }, () => vms.list()));
+  assert.equal(stats.total, 200);
+  assert.equal(stats.max, 5);
+});
+
+Deno.test("connections: the default cap holds too", async () => {
+  const { engine, stats } = await countingEngine();
+  await using _engine = engine;
+  await using connection = new Connection({
+    url: engine.url,
+    username: USERNAME,
+    password: PASSWORD,
+  });
+  const vms = connection.systemService().vmsService();
+  await Promise.all(Array.from({ length: 100 }, () => vms.list()));
+  assert.equal(stats.max, DEFAULT_CONNECTIONS);
+});
+
+Deno.test("connections: a slot is freed by failures as well", async () => {
+  await using engine = await startFakeEngine({
+    api: () => new Response("", { status: 404 }),
+  });
+  await using connection = new Connection({
+    url: engine.url,
+    username: USERNAME,
+    password: PASSWORD,
+    connections: 1,
+  });
+  const vm = connection.systemService().vmsService().vmService("gone");
+  for (let i = 0; i < 5; i++) await assert.rejects(vm.get());
+});
+
+Deno.test("connections: a cap below 1 is refused", () => {
+  assert.throws(
+    () => new Connection({ url: "https://e/ovirt-engine/api", token: "t", connections: 0 }),
+    RangeError,
+  );
+});

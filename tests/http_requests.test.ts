@@ -1,0 +1,119 @@
+import assert from "node:assert/strict";
+import { Connection } from "../transport/connection.ts";
+import { SDK_VERSION } from "../transport/version.ts";
+import { PASSWORD, startFakeEngine, USERNAME, xml } from "./http_fake_engine.ts";
+
+/** A fake engine answering every API request with `body`, and a connection to it. */
+async function setUp(body = "<vm id='1'/>", headers: Record<string, string> = {}) {
+  const engine = await startFakeEngine({ api: () => xml(body) });
+  const connection = new Connection({
+    url: engine.url,
+    username: USERNAME,
+    password: PASSWORD,
+    headers,
+  });
+  return {
+    engine,
+    connection,
+    /** The last API request the engine got. */
+    last: () => engine.requests.at(-1)!,
+    async [Symbol.asyncDispose]() {
+      await connection.close();
+      await engine.close();
+    },
+  };
+}
+
+Deno.test("headers: the defaults of every API request", async () => {
+  await using setup = await setUp();
+  await setup.connection.systemService().vmsService().vmService("1").get();
+  const headers = setup.last().headers;
+  assert.equal(headers.get("version"), "4");
+  assert.equal(headers.get("accept"), "application/xml");
+  assert.equal(headers.get("user-agent"), `ovirt-sdk-deno/${SDK_VERSION}`);
+  assert.match(headers.get("authorization")!, /^Bearer token-1-/);
+  assert.equal(headers.get("content-type"), null, "no Content-Type without a body");
+  assert.equal(headers.get("all-content"), null);
+});
+
+Deno.test("headers: Content-Type on bodies; connection headers lose to call headers", async () => {
+  await using setup = await setUp("<vm id='1'/>", { "X-Site": "a", "X-Both": "connection" });
+  const vms = setup.connection.systemService().vmsService();
+  await vms.add({ name: "web" }, { headers: { "X-Both": "call" } });
+  const request = setup.last();
+  assert.equal(request.method, "POST");
+  assert.equal(request.headers.get("content-type"), "application/xml");
+  assert.equal(request.headers.get("x-site"), "a");
+  assert.equal(request.headers.get("x-both"), "call");
+  assert.match(setup.engine.bodies.at(-1)!, /^<vm>.*<\/vm>$/s);
+});
+
+Deno.test("query: model parameters by wire name, sorted, with the call's query", async () => {
+  await using setup = await setUp("<vms/>");
+  const vms = setup.connection.systemService().vmsService();
+  await vms.list({
+    search: "name=web* and status=up",
+    max: 10,
+    caseSensitive: false,
+    follow: "nics,disk_attachments.disk",
+    query: { correlation_id: "abc" },
+  });
+  const url = new URL(setup.last().url);
+  assert.equal(url.pathname, "/ovirt-engine/api/vms");
+  assert.deepEqual([...url.searchParams.keys()], [
+    "case_sensitive",
+    "correlation_id",
+    "follow",
+    "max",
+    "search",
+  ]);
+  assert.equal(url.searchParams.get("search"), "name=web* and status=up");
+  assert.equal(url.searchParams.get("case_sensitive"), "false");
+  assert.equal(url.searchParams.get("max"), "10");
+  assert.ok(url.search.includes("search=name%3Dweb*%20and%20status%3Dup"));
+});
+
+Deno.test("query: all_content=true is mirrored in the All-Content header", async () => {
+  await using setup = await setUp("<vms/>");
+  const vms = setup.connection.systemService().vmsService();
+  await vms.list({ allContent: true });
+  assert.equal(new URL(setup.last().url).searchParams.get("all_content"), "true");
+  assert.equal(setup.last().headers.get("all-content"), "true");
+  await vms.list({ allContent: false });
+  assert.equal(setup.last().headers.get("all-content"), null);
+});
+
+Deno.test("query: a remove sends its parameters as the query of a DELETE", async () => {
+  await using setup = await setUp("");
+  await setup.connection.systemService().vmsService().vmService("7").diskAttachmentsService()
+    .attachmentService("d9").remove({ detachOnly: true });
+  const request = setup.last();
+  assert.equal(request.method, "DELETE");
+  const url = new URL(request.url);
+  assert.equal(url.pathname, "/ovirt-engine/api/vms/7/diskattachments/d9");
+  assert.equal(url.search, "?detach_only=true");
+});
+
+Deno.test("paths: identifiers are percent-encoded and stay below their collection", async () => {
+  await using setup = await setUp();
+  const vms = setup.connection.systemService().vmsService();
+  await vms.vmService("../hosts").get();
+  assert.equal(new URL(setup.last().url).pathname, "/ovirt-engine/api/vms/..%2Fhosts");
+  await vms.vmService("a b/c?d#e").get();
+  assert.equal(new URL(setup.last().url).pathname, "/ovirt-engine/api/vms/a%20b%2Fc%3Fd%23e");
+  assert.throws(() => vms.vmService(".."), /Invalid identifier/);
+});
+
+Deno.test("paths: an action posts to its segment below the service", async () => {
+  await using setup = await setUp("<action><status>complete</status></action>");
+  await setup.connection.systemService().vmsService().vmService("7").start();
+  const request = setup.last();
+  assert.equal(request.method, "POST");
+  assert.equal(new URL(request.url).pathname, "/ovirt-engine/api/vms/7/start");
+  assert.equal(request.headers.get("content-type"), "application/xml");
+});
+
+Deno.test("version: SDK_VERSION matches deno.json", async () => {
+  const config = JSON.parse(await Deno.readTextFile(new URL("../deno.json", import.meta.url)));
+  assert.equal(SDK_VERSION, config.version);
+});

@@ -1,0 +1,68 @@
+import assert from "node:assert/strict";
+import { Connection } from "../transport/connection.ts";
+import { OvirtError, TimeoutError } from "../transport/errors.ts";
+import { PASSWORD, startFakeEngine, USERNAME, xml } from "./http_fake_engine.ts";
+
+/** An answer that sends its first bytes and then nothing, until the client goes away. */
+function stalledBody(): Response {
+  const body = new ReadableStream<Uint8Array>({
+    start(controller) {
+      controller.enqueue(new TextEncoder().encode("<vms><vm id='1'>"));
+    },
+  });
+  return new Response(body, { headers: { "Content-Type": "application/xml" } });
+}
+
+Deno.test("timeout: a body that stalls is a TimeoutError", async () => {
+  await using engine = await startFakeEngine({ api: stalledBody });
+  await using connection = new Connection({
+    url: engine.url,
+    username: USERNAME,
+    password: PASSWORD,
+    timeout: 300,
+  });
+  const started = performance.now();
+  await assert.rejects(connection.systemService().vmsService().list(), TimeoutError);
+  assert.ok(performance.now() - started < 3000);
+});
+
+Deno.test("timeout: the login counts against the time of the call", async () => {
+  await using engine = await startFakeEngine({ ssoDelay: 400 });
+  await using connection = new Connection({
+    url: engine.url,
+    username: USERNAME,
+    password: PASSWORD,
+    timeout: 100,
+  });
+  await assert.rejects(connection.systemService().get(), TimeoutError);
+});
+
+Deno.test("timeout: calls that finish in time leave no timers behind", async () => {
+  await using engine = await startFakeEngine({ api: () => xml("<vms/>") });
+  await using connection = new Connection({
+    url: engine.url,
+    username: USERNAME,
+    password: PASSWORD,
+    timeout: 60_000,
+  });
+  assert.deepEqual(await connection.systemService().vmsService().list(), []);
+});
+
+Deno.test("signal: aborting a call rejects it with an OvirtError, not a TimeoutError", async () => {
+  await using engine = await startFakeEngine({ api: stalledBody });
+  await using connection = new Connection({
+    url: engine.url,
+    username: USERNAME,
+    password: PASSWORD,
+    timeout: 10_000,
+  });
+  const controller = new AbortController();
+  const call = connection.systemService().vmsService().list({ signal: controller.signal });
+  setTimeout(() => controller.abort(), 100);
+  await assert.rejects(call, (error) => {
+    assert.ok(error instanceof OvirtError);
+    assert.ok(!(error instanceof TimeoutError));
+    assert.match(error.message, /aborted/);
+    return true;
+  });
+});

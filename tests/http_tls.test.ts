@@ -1,0 +1,121 @@
+import assert from "node:assert/strict";
+import { Connection } from "../transport/connection.ts";
+import { ConnectionError, TimeoutError } from "../transport/errors.ts";
+import {
+  type FakeEngineOptions,
+  PASSWORD,
+  startFakeEngine,
+  USERNAME,
+  xml,
+} from "./http_fake_engine.ts";
+import { tlsMaterial } from "./http_tls_material.ts";
+
+const tls = await tlsMaterial();
+
+function httpsEngine(options: FakeEngineOptions = {}) {
+  return startFakeEngine({
+    tls: { cert: tls.cert, key: tls.key },
+    api: () => xml("<vms><vm id='1'/></vms>"),
+    ...options,
+  });
+}
+
+Deno.test("tls: the CA of caFile is trusted", async () => {
+  await using engine = await httpsEngine();
+  await using connection = new Connection({
+    url: engine.url,
+    username: USERNAME,
+    password: PASSWORD,
+    caFile: tls.caFile,
+  });
+  assert.equal((await connection.systemService().vmsService().list()).length, 1);
+  assert.equal(engine.logins.length, 1, "the SSO is reached over the same TLS settings");
+});
+
+Deno.test("tls: the CAs of caCerts are trusted", async () => {
+  await using engine = await httpsEngine();
+  await using connection = new Connection({
+    url: engine.url,
+    username: USERNAME,
+    password: PASSWORD,
+    caCerts: [tls.otherCaCert, tls.caCert],
+  });
+  assert.equal(await connection.test(true), true);
+});
+
+Deno.test("tls: a server signed by another CA is a ConnectionError", async () => {
+  await using engine = await httpsEngine();
+  await using connection = new Connection({
+    url: engine.url,
+    username: USERNAME,
+    password: PASSWORD,
+    caCerts: [tls.otherCaCert],
+  });
+  await assert.rejects(connection.systemService().get(), (error) => {
+    assert.ok(error instanceof ConnectionError);
+    assert.match(error.message, /certificate|UnknownIssuer/i);
+    return true;
+  });
+  assert.equal(engine.logins.length, 0);
+});
+
+Deno.test("tls: the default trust store does not trust a private CA", async () => {
+  await using engine = await httpsEngine();
+  await using connection = new Connection({ url: engine.url, token: "t" });
+  await assert.rejects(connection.systemService().get(), ConnectionError);
+});
+
+Deno.test("tls: a caFile that cannot be read is reported by name", async () => {
+  await using connection = new Connection({
+    url: "https://127.0.0.1:1/ovirt-engine/api",
+    token: "t",
+    caFile: "/nonexistent/ca.pem",
+  });
+  await assert.rejects(
+    connection.systemService().get(),
+    /Cannot read the CA file "\/nonexistent\/ca\.pem"/,
+  );
+});
+
+Deno.test("tls: insecure skips verification, login and 401 re-login included", async () => {
+  let rejectOnce = true;
+  await using engine = await httpsEngine({
+    api: (request) => {
+      if (request.headers.get("authorization") && rejectOnce) {
+        rejectOnce = false;
+        return new Response("<html/>", { status: 401, headers: { "Content-Type": "text/html" } });
+      }
+      if (request.method === "POST") return xml("<vm id='3'/>", 201);
+      return xml("<vms><vm id='1'/><vm id='2'/></vms>");
+    },
+  });
+  await using connection = new Connection({
+    url: engine.url,
+    username: USERNAME,
+    password: PASSWORD,
+    insecure: true,
+  });
+  const vms = connection.systemService().vmsService();
+  const lists = await Promise.all(Array.from({ length: 10 }, () => vms.list()));
+  assert.deepEqual(lists.map((list) => list.length), Array(10).fill(2));
+  assert.equal(engine.logins.length, 2);
+  assert.equal((await vms.add({ name: "web" })).id, "3");
+});
+
+Deno.test("tls: insecure requests time out like the others", async () => {
+  await using engine = await httpsEngine({
+    api: () =>
+      new Response(
+        new ReadableStream({ start: (c) => c.enqueue(new TextEncoder().encode("<vms>")) }),
+        { headers: { "Content-Type": "application/xml" } },
+      ),
+  });
+  await using connection = new Connection({
+    url: engine.url,
+    username: USERNAME,
+    password: PASSWORD,
+    insecure: true,
+    timeout: 300,
+  });
+  await assert.rejects(connection.systemService().vmsService().list(), TimeoutError);
+});

@@ -1,0 +1,218 @@
+import assert from "node:assert/strict";
+import { Connection } from "../transport/connection.ts";
+import { OvirtError } from "../transport/errors.ts";
+import { type ApiContext, PASSWORD, startFakeEngine, USERNAME, xml } from "./http_fake_engine.ts";
+
+/** A fake engine answering API requests with `answer`, and a connection to it. */
+async function setUp(answer: (request: Request, context: ApiContext) => Response) {
+  const engine = await startFakeEngine({ api: answer });
+  const connection = new Connection({ url: engine.url, username: USERNAME, password: PASSWORD });
+  return {
+    engine,
+    system: connection.systemService(),
+    /** Method, path and body of the last API request. */
+    last() {
+      const request = engine.requests.at(-1)!;
+      const url = new URL(request.url);
+      return {
+        method: request.method,
+        path: url.pathname + url.search,
+        body: engine.bodies.at(-1),
+      };
+    },
+    async [Symbol.asyncDispose]() {
+      await connection.close();
+      await engine.close();
+    },
+  };
+}
+
+Deno.test("get: resolves to the typed object", async () => {
+  await using setup = await setUp(() =>
+    xml(
+      "<vm href='/ovirt-engine/api/vms/7' id='7'><name>web</name><memory>1073741824</memory>" +
+        "<status>up</status></vm>",
+    )
+  );
+  const vm = await setup.system.vmsService().vmService("7").get({ nextRun: true });
+  assert.equal(vm.id, "7");
+  assert.equal(vm.name, "web");
+  assert.equal(vm.memory, 1073741824);
+  assert.equal(vm.status, "up");
+  assert.deepEqual(setup.last(), {
+    method: "GET",
+    path: "/ovirt-engine/api/vms/7?next_run=true",
+    body: "",
+  });
+});
+
+Deno.test("list: an array, [] for an empty collection", async () => {
+  let body = "<vms><vm id='1'/><vm id='2'/></vms>";
+  await using setup = await setUp(() => xml(body));
+  const vms = setup.system.vmsService();
+  assert.deepEqual((await vms.list()).map((vm) => vm.id), ["1", "2"]);
+  body = "<vms/>";
+  assert.deepEqual(await vms.list(), []);
+});
+
+Deno.test("list: a large list is read from the stream", async () => {
+  const count = 20_000;
+  await using setup = await setUp(() => {
+    const encoder = new TextEncoder();
+    let sent = 0;
+    const stream = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (sent === 0) controller.enqueue(encoder.encode("<vms>"));
+        if (sent === count) {
+          controller.enqueue(encoder.encode("</vms>"));
+          controller.close();
+          return;
+        }
+        const end = Math.min(count, sent + 1000);
+        let chunk = "";
+        for (; sent < end; sent++) chunk += `<vm id="${sent}"><name>vm${sent}</name></vm>`;
+        controller.enqueue(encoder.encode(chunk));
+      },
+    });
+    return new Response(stream, { headers: { "Content-Type": "application/xml" } });
+  });
+  const vms = await setup.system.vmsService().list();
+  assert.equal(vms.length, count);
+  assert.equal(vms[count - 1].name, `vm${count - 1}`);
+});
+
+Deno.test("add: posts the object, accepts 200, 201 and 202", async () => {
+  let status = 201;
+  await using setup = await setUp(() => xml("<vm id='9'><name>web</name></vm>", status));
+  const vms = setup.system.vmsService();
+  for (status of [200, 201, 202]) {
+    const vm = await vms.add({ name: "web", cluster: { name: "Default" } }, { clone: true });
+    assert.equal(vm.id, "9");
+  }
+  const last = setup.last();
+  assert.equal(last.method, "POST");
+  assert.equal(last.path, "/ovirt-engine/api/vms?clone=true");
+  assert.equal(last.body, "<vm><name>web</name><cluster><name>Default</name></cluster></vm>");
+});
+
+Deno.test("add: a list main parameter is sent as its list document", async () => {
+  await using setup = await setUp(() => xml("<bricks><brick id='b1'/></bricks>", 201));
+  const bricks = await setup.system.clustersService().clusterService("c").glusterVolumesService()
+    .volumeService("v").glusterBricksService().add([{ name: "b1" }], { replicaCount: 2 });
+  assert.deepEqual(bricks.map((brick) => brick.id), ["b1"]);
+  const last = setup.last();
+  assert.equal(
+    last.path,
+    "/ovirt-engine/api/clusters/c/glustervolumes/v/glusterbricks?replica_count=2",
+  );
+  assert.equal(last.body, "<bricks><brick><name>b1</name></brick></bricks>");
+});
+
+Deno.test("update: puts the members that are set", async () => {
+  await using setup = await setUp(() => xml("<vm id='7'><memory>2048</memory></vm>"));
+  const vm = await setup.system.vmsService().vmService("7").update({ memory: 2048 }, {
+    nextRun: true,
+  });
+  assert.equal(vm.memory, 2048);
+  assert.deepEqual(setup.last(), {
+    method: "PUT",
+    path: "/ovirt-engine/api/vms/7?next_run=true",
+    body: "<vm><memory>2048</memory></vm>",
+  });
+});
+
+Deno.test("remove: 200 with or without <action>, 202 and 204 resolve to undefined", async () => {
+  const answers = [
+    () => xml("<action><status>complete</status></action>"),
+    () => new Response(null, { status: 200 }),
+    () => new Response(null, { status: 202 }),
+    () => new Response(null, { status: 204 }),
+    () => new Response("gone", { headers: { "Content-Type": "text/plain" } }),
+  ];
+  let answer = answers[0];
+  await using setup = await setUp(() => answer());
+  const vm = setup.system.vmsService().vmService("7");
+  for (answer of answers) assert.equal(await vm.remove({ force: true }), undefined);
+  assert.equal(setup.last().method, "DELETE");
+  assert.equal(setup.last().path, "/ovirt-engine/api/vms/7?force=true");
+});
+
+Deno.test("remove: an <action> holding a fault is an error", async () => {
+  await using setup = await setUp(() =>
+    xml(
+      "<action><fault><reason>Operation Failed</reason><detail>[VM is locked]</detail></fault>" +
+        "<status>failed</status></action>",
+    )
+  );
+  await assert.rejects(setup.system.vmsService().vmService("7").remove(), /VM is locked/);
+});
+
+Deno.test("action: without parameters sends <action/>, resolves to undefined", async () => {
+  await using setup = await setUp(() => xml("<action><status>complete</status></action>"));
+  assert.equal(await setup.system.vmsService().vmService("7").stop(), undefined);
+  assert.deepEqual(setup.last(), {
+    method: "POST",
+    path: "/ovirt-engine/api/vms/7/stop",
+    body: "<action/>",
+  });
+});
+
+Deno.test("action: parameters go into the <action> body", async () => {
+  await using setup = await setUp(() => xml("<action><status>complete</status></action>", 202));
+  await setup.system.vmsService().vmService("7").start({
+    useCloudInit: true,
+    vm: { initialization: { hostName: "web01" } },
+    query: { correlation_id: "c1" },
+  });
+  const last = setup.last();
+  assert.equal(last.path, "/ovirt-engine/api/vms/7/start?correlation_id=c1");
+  assert.match(last.body!, /^<action>.*<\/action>$/);
+  assert.match(last.body!, /<use_cloud_init>true<\/use_cloud_init>/);
+  assert.match(
+    last.body!,
+    /<vm><initialization><host_name>web01<\/host_name><\/initialization><\/vm>/,
+  );
+});
+
+Deno.test("action: a signature sends its parent's request", async () => {
+  await using setup = await setUp(() => xml("<action><status>complete</status></action>"));
+  await setup.system.vmsService().vmService("7").exportToPathOnHost({
+    host: { id: "h1" },
+    directory: "/tmp",
+  });
+  assert.equal(setup.last().path, "/ovirt-engine/api/vms/7/export");
+});
+
+Deno.test("action: resolves to its output", async () => {
+  let answer = "<action><is_attached>true</is_attached><status>complete</status></action>";
+  await using setup = await setUp(() => xml(answer));
+  const domain = setup.system.storageDomainsService().storageDomainService("s1");
+  assert.equal(await domain.isAttached(), true);
+  assert.equal(setup.last().path, "/ovirt-engine/api/storagedomains/s1/isattached");
+  const host = setup.system.hostsService().hostService("h1");
+  answer = "<action><iscsi_targets><iscsi_target>iqn.a</iscsi_target>" +
+    "<iscsi_target>iqn.b</iscsi_target></iscsi_targets></action>";
+  assert.deepEqual(await host.iscsiDiscover(), ["iqn.a", "iqn.b"]);
+  answer = "<action><status>complete</status></action>";
+  assert.deepEqual(await host.iscsiDiscover(), [], "a missing list output is []");
+});
+
+Deno.test("action: an empty answer is fine without an output", async () => {
+  await using setup = await setUp(() => new Response(null, { status: 200 }));
+  assert.equal(await setup.system.vmsService().vmService("7").start(), undefined);
+  const host = setup.system.hostsService().hostService("h1");
+  assert.deepEqual(await host.iscsiDiscover(), []);
+});
+
+Deno.test("query: values are written as the protocol says; structs cannot go there", async () => {
+  await using setup = await setUp(() => xml("<vms/>"));
+  await setup.system.vmsService().list({ max: 0, caseSensitive: true, search: "" });
+  assert.equal(setup.last().path, "/ovirt-engine/api/vms?case_sensitive=true&max=0&search=");
+  const bricks = setup.system.clustersService().clusterService("c").glusterVolumesService()
+    .volumeService("v").glusterBricksService();
+  await assert.rejects(bricks.remove({ bricks: [{ name: "b" }] }), (error) => {
+    assert.ok(error instanceof OvirtError);
+    assert.match(error.message, /"bricks" cannot be sent in a query/);
+    return true;
+  });
+});
