@@ -1,0 +1,141 @@
+import assert from "node:assert/strict";
+import { OvirtError } from "../transport/errors.ts";
+import { fromXml, toXml, writeStruct, writeXml } from "../transport/xml/mod.ts";
+
+Deno.test("writer: root tag, attributes, only the members that are set", () => {
+  const xml = toXml("vm", {
+    id: "7a1",
+    href: "/ovirt-engine/api/vms/7a1",
+    name: "web01",
+    description: undefined,
+    comment: null,
+    cluster: { name: "Default" },
+  });
+  assert.equal(
+    xml,
+    `<vm href="/ovirt-engine/api/vms/7a1" id="7a1"><name>web01</name>` +
+      `<cluster><name>Default</name></cluster></vm>`,
+  );
+  assert.ok(!xml.startsWith("<?xml"));
+});
+
+Deno.test("writer: false, 0 and the empty string are written", () => {
+  assert.equal(
+    toXml("vm", { name: "", memory: 0, stateless: false }),
+    `<vm><name></name><memory>0</memory><stateless>false</stateless></vm>`,
+  );
+  assert.equal(toXml("vm", {}), `<vm/>`);
+});
+
+Deno.test("writer: lists have a wrapper, struct items the struct's tag, others the item name", () => {
+  assert.equal(
+    toXml("host", { numaNodes: [{ index: 0 }, { index: 1 }] }),
+    `<host><host_numa_nodes><host_numa_node><index>0</index></host_numa_node>` +
+      `<host_numa_node><index>1</index></host_numa_node></host_numa_nodes></host>`,
+  );
+  assert.equal(
+    toXml("vm", { os: { boot: { devices: ["hd", "cdrom"] } } }),
+    `<vm><os><boot><devices><device>hd</device><device>cdrom</device></devices></boot></os></vm>`,
+  );
+  assert.equal(
+    toXml("network", { usages: ["vm", "display"] }),
+    `<network><usages><usage>vm</usage><usage>display</usage></usages></network>`,
+  );
+  assert.equal(toXml("vm", { nics: [] }), `<vm><nics/></vm>`);
+  assert.equal(toXml("vms", []), `<vms/>`);
+  assert.equal(
+    toXml("vms", [{ id: "1" }, { name: "b" }]),
+    `<vms><vm id="1"/><vm><name>b</name></vm></vms>`,
+  );
+  assert.equal(
+    toXml("bricks", [{ serverId: "s" }]),
+    `<bricks><brick><server_id>s</server_id></brick></bricks>`,
+  );
+});
+
+Deno.test("writer: integer and enum ids are attributes", () => {
+  assert.equal(toXml("vlan", { id: 100 }), `<vlan id="100"/>`);
+  assert.equal(
+    toXml("vm", { sso: { methods: [{ id: "guest_agent" }] } }),
+    `<vm><sso><methods><method id="guest_agent"/></methods></sso></vm>`,
+  );
+});
+
+Deno.test("writer: dates are UTC with milliseconds", () => {
+  assert.equal(
+    toXml("vm", { creationTime: new Date("2024-05-01T12:20:30+02:00") }),
+    `<vm><creation_time>2024-05-01T10:20:30.000Z</creation_time></vm>`,
+  );
+});
+
+Deno.test("writer: decimals and integers never use an exponent", () => {
+  const speed = (value: number) => toXml("cpu", { speed: value });
+  assert.equal(speed(1e-7), `<cpu><speed>0.0000001</speed></cpu>`);
+  assert.equal(speed(-1.5e-10), `<cpu><speed>-0.00000000015</speed></cpu>`);
+  assert.equal(speed(1.25e21), `<cpu><speed>1250000000000000000000</speed></cpu>`);
+  assert.equal(speed(2.5), `<cpu><speed>2.5</speed></cpu>`);
+  assert.equal(toXml("vm", { memory: 1e21 }), `<vm><memory>1000000000000000000000</memory></vm>`);
+  for (const value of [1e-7, 1.5e-10, 1.25e21, 123.456, 5e-324, 1.7976931348623157e308]) {
+    assert.deepEqual(fromXml(speed(value)), { speed: value });
+  }
+});
+
+Deno.test("writer: escapes text and attributes", () => {
+  assert.equal(
+    toXml("vm", { id: `a"b&<c>'`, name: `x & y < z > w "q" 'a'` }),
+    `<vm id="a&quot;b&amp;&lt;c&gt;'"><name>x &amp; y &lt; z &gt; w "q" 'a'</name></vm>`,
+  );
+  const tricky = { id: "tab\there\nnew\rline", name: "cr\r\nlf ]]> end" };
+  assert.deepEqual(fromXml(toXml("vm", tricky)), tricky);
+});
+
+Deno.test("writer: writeStruct uses the struct's tag, for bodies and actions", () => {
+  assert.equal(
+    writeStruct("Action", { async: false, vm: { id: "1" }, useCloudInit: true }),
+    `<action><async>false</async><use_cloud_init>true</use_cloud_init><vm id="1"/></action>`,
+  );
+  assert.equal(writeStruct("Action", {}), `<action/>`);
+  assert.equal(
+    writeStruct("StorageConnection", { address: "a" }),
+    `<storage_connection><address>a</address></storage_connection>`,
+  );
+  assert.equal(writeXml("vm", { name: "a" }), toXml("vm", { name: "a" }));
+});
+
+Deno.test("writer: unknown properties are not written", () => {
+  assert.equal(toXml("vm", { name: "a", notAMember: 1 } as object), `<vm><name>a</name></vm>`);
+});
+
+Deno.test("writer: a value that does not fit its member is refused", () => {
+  const cases: [string, object, RegExp][] = [
+    ["vm", { memory: "1024" }, /vm\.memory needs an integer, got "1024"/],
+    ["vm", { memory: 1.5 }, /vm\.memory needs an integer, got 1\.5/],
+    ["vm", { memory: NaN }, /vm\.memory needs an integer/],
+    ["cpu", { speed: NaN }, /cpu\.speed needs a finite number, got NaN/],
+    ["cpu", { speed: Infinity }, /cpu\.speed needs a finite number/],
+    ["vm", { creationTime: new Date("nope") }, /vm\.creationTime needs a valid Date/],
+    ["vm", { creationTime: "2024-01-01T00:00:00Z" }, /vm\.creationTime needs a valid Date/],
+    ["vm", { stateless: "true" }, /vm\.stateless needs a boolean/],
+    ["vm", { name: 5 }, /vm\.name needs a string, got 5/],
+    ["vm", { status: 1 }, /vm\.status needs a string/],
+    ["vm", { cpu: "fast" }, /vm\.cpu needs an object of type Cpu/],
+    ["vm", { cpu: [] }, /vm\.cpu needs an object of type Cpu/],
+    ["vm", { nics: { id: "1" } }, /vm\.nics needs an array/],
+    ["vm", { nics: [5] }, /vm\.nics\[0\] needs an object of type Nic/],
+    ["vm", { os: { boot: { devices: ["hd", 3] } } }, /vm\.os\.boot\.devices\[1\] needs a string/],
+    ["vm", { name: "bad\u0001char" }, /vm\.name holds characters XML cannot carry/],
+    ["vm", { name: "lone \ud800" }, /vm\.name holds characters XML cannot carry/],
+    ["vlan", { id: "100" }, /vlan\.id needs an integer/],
+  ];
+  for (const [tag, value, pattern] of cases) {
+    assert.throws(() => toXml(tag, value), (error: unknown) => {
+      assert.ok(error instanceof OvirtError, String(error));
+      assert.match(error.message, pattern);
+      return true;
+    });
+  }
+  assert.throws(() => toXml("nonsense", {}), /Unknown XML document root <nonsense>/);
+  assert.throws(() => toXml("vms", { id: "1" }), /<vms> needs an array/);
+  assert.throws(() => toXml("vm", [{ id: "1" }]), /vm needs an object of type Vm/);
+  assert.throws(() => writeStruct("Nonsense", {}), /Unknown struct type Nonsense/);
+});
