@@ -1,0 +1,109 @@
+import assert from "node:assert/strict";
+import { OvirtError } from "../transport/errors.ts";
+import { readXml, readXmlStream, streamList } from "../transport/xml/mod.ts";
+import { DEFAULT_MAX_TOKEN_BYTES } from "../transport/xml/tokenizer.ts";
+import { bytes, splitEvery, streamOf } from "./xml_test_utils.ts";
+
+Deno.test("hostile: an entity bomb is refused without expansion", () => {
+  const bomb = `<?xml version="1.0"?>
+<!DOCTYPE lolz [
+  <!ENTITY lol "lol">
+  <!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">
+  <!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">
+]>
+<vm><name>&lol3;</name></vm>`;
+  assert.throws(() => readXml(bomb), /line 2, column 1: DTDs and entity declarations/);
+  assert.throws(
+    () => readXml(`<!DOCTYPE vm SYSTEM "file:///etc/passwd"><vm/>`),
+    /DTDs and entity declarations/,
+  );
+});
+
+Deno.test("hostile: deep nesting is refused, from a string and from a stream", async () => {
+  const depth = 100_000;
+  const deep = "<vm>" + "<x>".repeat(depth) + "</x>".repeat(depth) + "</vm>";
+  assert.throws(() => readXml(deep), /nested deeper than 256/);
+  await assert.rejects(
+    readXmlStream(streamOf(splitEvery(bytes(deep), 4096))),
+    /nested deeper than 256/,
+  );
+  assert.deepEqual(readXml("<vm>" + "<x>".repeat(200) + "</x>".repeat(200) + "</vm>").value, {});
+});
+
+/**
+ * A stream that sends `head`, then `filler` in 64 KiB chunks, forever or until `limit`
+ * bytes when `tail` is given (then `tail`); counts the bytes it sent.
+ */
+function endless(head: string, filler: string, limit = Infinity, tail = "") {
+  const sent = { bytes: 0 };
+  const chunk = bytes(filler.repeat(Math.ceil(65536 / filler.length)));
+  const stream = new ReadableStream<Uint8Array>({
+    start(controller) {
+      controller.enqueue(bytes(head));
+    },
+    pull(controller) {
+      if (sent.bytes >= limit) {
+        controller.enqueue(bytes(tail));
+        controller.close();
+        return;
+      }
+      sent.bytes += chunk.length;
+      controller.enqueue(chunk);
+    },
+  }, { highWaterMark: 0 });
+  return { stream, sent };
+}
+
+Deno.test("hostile: an endless attribute from a stream fails as soon as the limit passes", async () => {
+  const { stream, sent } = endless(`<vms><vm id="`, "a");
+  await assert.rejects(readXmlStream(stream), /larger than 8388608 bytes/);
+  assert.ok(sent.bytes <= DEFAULT_MAX_TOKEN_BYTES + 2 * 65536, `read ${sent.bytes} bytes`);
+});
+
+Deno.test("hostile: endless text, comment or tag name from a stream fail early too", async () => {
+  for (const [head, filler] of [["<vm><name>", "b"], ["<vm><!--", "c"], ["<vm><n", "d"]]) {
+    const { stream, sent } = endless(head, filler);
+    await assert.rejects(readXmlStream(stream), /larger than/);
+    assert.ok(sent.bytes <= DEFAULT_MAX_TOKEN_BYTES + 2 * 65536, `read ${sent.bytes} bytes`);
+  }
+});
+
+Deno.test("hostile: comments and white space between tags are not accumulated", async () => {
+  const { stream } = endless(`<vms>`, "<!-- --> \n", 4 * 1024 * 1024, "</vms>");
+  const items: unknown[] = [];
+  for await (const item of streamList(stream, undefined, { maxTokenBytes: 1024 })) {
+    items.push(item);
+  }
+  assert.deepEqual(items, []);
+});
+
+Deno.test("hostile: many attributes with a late duplicate are refused quickly", () => {
+  const attributes = Array.from({ length: 50_000 }, (_, i) => `a${i}="${i}"`).join(" ");
+  const started = performance.now();
+  assert.throws(() => readXml(`<vm ${attributes} a7="x"/>`), /duplicate attribute a7/);
+  assert.ok(performance.now() - started < 1000);
+});
+
+Deno.test("hostile: every truncation of a realistic document is refused", async () => {
+  const xml = `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<vms>
+  <vm href="/ovirt-engine/api/vms/1" id="1">
+    <actions><link href="/ovirt-engine/api/vms/1/start" rel="start"/></actions>
+    <name>caf\u00e9 &amp; co</name>
+    <link href="/ovirt-engine/api/vms/1/nics" rel="nics"/>
+    <memory>1073741824</memory>
+    <cpu><topology><cores>2</cores></topology></cpu>
+    <description><![CDATA[a <b>]]></description>
+  </vm>
+</vms>
+`;
+  const data = bytes(xml);
+  const end = data.lastIndexOf(bytes(">")[0]) + 1;
+  for (let cut = 0; cut < end; cut++) {
+    assert.throws(() => readXml(data.subarray(0, cut)), OvirtError, `cut at ${cut}`);
+  }
+  for (let cut = 0; cut < end; cut += 17) {
+    await assert.rejects(readXmlStream(streamOf(splitEvery(data.subarray(0, cut), 5))), OvirtError);
+  }
+  assert.equal((readXml(data).value as unknown[]).length, 1);
+});
