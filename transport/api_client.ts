@@ -14,10 +14,8 @@ import { USER_AGENT } from "./version.ts";
 export interface ApiRequest {
   /** HTTP method. */
   readonly method: string;
-  /** Path below the API root, segments already percent-encoded (empty for the root). */
-  readonly path: string;
-  /** Query parameters; sent sorted by name. */
-  readonly query?: Readonly<Record<string, string>>;
+  /** Absolute URL, made by {@link ApiClient.url}. */
+  readonly url: URL;
   /** Headers of this call; they win over the connection's. */
   readonly headers?: Readonly<Record<string, string>>;
   /** XML body. */
@@ -28,7 +26,7 @@ export interface ApiRequest {
 
 /** Sends {@link ApiRequest}s under one API root with one set of credentials. */
 export class ApiClient {
-  readonly #apiUrl: URL;
+  readonly #root: string;
   readonly #headers: Readonly<Record<string, string>>;
   readonly #auth: Authenticator;
   readonly #http: HttpClient;
@@ -40,21 +38,24 @@ export class ApiClient {
     auth: Authenticator,
     http: HttpClient,
   ) {
-    this.#apiUrl = apiUrl;
+    this.#root = apiUrl.origin + apiUrl.pathname.replace(/\/+$/, "");
     this.#headers = headers;
     this.#auth = auth;
     this.#http = http;
   }
 
-  /** The absolute URL of `path` below the API root with `query`. */
+  /**
+   * The absolute URL of `path` (percent-encoded segments, empty for the API root) with
+   * `query` sorted by name.
+   */
   url(path: string, query: Readonly<Record<string, string>> = {}): URL {
-    const url = new URL(this.#apiUrl.href);
-    const root = url.pathname.replace(/\/+$/, "");
-    url.pathname = path === "" ? root : `${root}/${path}`;
-    url.search = Object.keys(query).sort()
-      .map((name) => `${encodeURIComponent(name)}=${encodeURIComponent(query[name])}`)
-      .join("&");
-    return url;
+    let url = path === "" ? this.#root : `${this.#root}/${path}`;
+    const names = Object.keys(query).sort();
+    for (let i = 0; i < names.length; i++) {
+      const name = names[i];
+      url += `${i === 0 ? "?" : "&"}${encodeURIComponent(name)}=${encodeURIComponent(query[name])}`;
+    }
+    return new URL(url);
   }
 
   /**
@@ -62,23 +63,24 @@ export class ApiClient {
    * answer's body must be read or cancelled.
    */
   send(request: ApiRequest): Promise<HttpResponse> {
-    const url = this.url(request.path, request.query);
+    const { url } = request;
     const headers = new Headers({
       "Version": "4",
       "Accept": "application/xml",
       "User-Agent": USER_AGENT,
     });
     if (request.body !== undefined) headers.set("Content-Type", "application/xml");
-    if (request.query?.all_content === "true") headers.set("All-Content", "true");
+    if (url.searchParams.get("all_content") === "true") headers.set("All-Content", "true");
     for (const extra of [this.#headers, request.headers ?? {}]) {
       for (const [name, value] of Object.entries(extra)) headers.set(name, value);
     }
+    // Attempts follow one another, so they can share the headers object.
     return this.#auth.authorize((token) => {
       headers.set("Authorization", `Bearer ${token}`);
       return this.#http.send({
         method: request.method,
         url,
-        headers: new Headers(headers),
+        headers,
         body: request.body,
         signal: request.signal,
       });

@@ -64,40 +64,44 @@ export function watchStream(
 
 /** A body known to hold bytes, and the way to let go of it early. */
 export interface PeekedBody {
-  /** The body's bytes, from the first. */
-  readonly stream: ReadableStream<Uint8Array>;
-  /** Cancels what is left of the body, even while `stream` is locked by a reader. */
+  /** The whole body, when it arrived in a single chunk (as short answers do). */
+  readonly whole?: Uint8Array;
+  /** The body's bytes from the first, as a stream; call it once. */
+  stream(): ReadableStream<Uint8Array>;
+  /** Cancels what is left of the body, even while the stream is locked by a reader. */
   discard(): Promise<void>;
 }
 
 /**
- * `undefined` when `stream` holds no bytes, else the same bytes as a {@link PeekedBody}
- * (the first chunk, read to find out, is handed out again).
+ * `undefined` when `stream` holds no bytes, else the same bytes as a {@link PeekedBody}.
+ * Reads up to two chunks to find out whether the body is empty and whether it is whole.
  */
 export async function peekBody(
   stream: ReadableStream<Uint8Array>,
 ): Promise<PeekedBody | undefined> {
   const reader = stream.getReader();
-  let pending: Uint8Array | undefined;
-  while (pending === undefined) {
+  const pending: Uint8Array[] = [];
+  let ended = false;
+  while (pending.length < 2 && !ended) {
     const chunk = await reader.read();
-    if (chunk.done) return undefined;
-    if (chunk.value.byteLength > 0) pending = chunk.value;
+    if (chunk.done) ended = true;
+    else if (chunk.value.byteLength > 0) pending.push(chunk.value);
   }
-  const rest = new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      if (pending) {
-        controller.enqueue(pending);
-        pending = undefined;
-        return;
-      }
-      const chunk = await reader.read();
-      if (chunk.done) controller.close();
-      else controller.enqueue(chunk.value);
-    },
-    cancel: (reason) => reader.cancel(reason),
-  }, { highWaterMark: 0 });
-  return { stream: rest, discard: () => reader.cancel().catch(() => {}) };
+  if (pending.length === 0) return undefined;
+  const discard = () => reader.cancel().catch(() => {});
+  if (ended) return { whole: pending[0], stream: () => streamOf(pending[0]), discard };
+  const rest = () =>
+    new ReadableStream<Uint8Array>({
+      async pull(controller) {
+        const next = pending.shift();
+        if (next) return controller.enqueue(next);
+        const chunk = await reader.read();
+        if (chunk.done) controller.close();
+        else controller.enqueue(chunk.value);
+      },
+      cancel: (reason) => reader.cancel(reason),
+    }, { highWaterMark: 0 });
+  return { stream: rest, discard };
 }
 
 /**

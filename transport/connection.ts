@@ -136,9 +136,10 @@ export class Connection implements AsyncDisposable {
     this.#checkOpen();
     const deadline = new Deadline(this.#options.timeout);
     try {
-      const response = await this.#api.send({ method: "GET", path: "", signal: deadline.signal });
+      const url = this.#api.url("");
+      const response = await this.#api.send({ method: "GET", url, signal: deadline.signal });
       if (response.status < 200 || response.status > 299) {
-        throw await responseError({ method: "GET", url: this.#apiUrl }, response);
+        throw await responseError({ method: "GET", url }, response);
       }
       await response.body.cancel();
       return true;

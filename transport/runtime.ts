@@ -5,10 +5,9 @@
  * @module
  */
 
-import type { ApiClient, ApiRequest } from "./api_client.ts";
+import type { ApiClient } from "./api_client.ts";
 import { Deadline } from "./deadline.ts";
 import { OvirtError } from "./errors.ts";
-import type { HttpResponse } from "./http.ts";
 import { readResult } from "./result.ts";
 import type { CallOptions, MethodSpec, ParamSpec, ServiceRuntime } from "./service.ts";
 import { writeStruct, writeXml } from "./xml/writer.ts";
@@ -41,10 +40,10 @@ export class Runtime implements ServiceRuntime {
     const call = (options ?? {}) as CallOptions & Record<string, unknown>;
     const deadline = new Deadline(this.#timeout, call.signal);
     try {
-      const request = { ...buildRequest(path, spec, call, main), signal: deadline.signal };
-      const response: HttpResponse = await this.#api.send(request);
-      const exchange = { method: request.method, url: this.#api.url(request.path) };
-      return await readResult(spec, exchange, response);
+      const plan = planRequest(path, spec, call, main);
+      const url = this.#api.url(plan.path, plan.query);
+      const response = await this.#api.send({ ...plan, url, signal: deadline.signal });
+      return await readResult(spec, { method: plan.method, url }, response);
     } catch (error) {
       throw deadline.translate(error);
     } finally {
@@ -53,13 +52,27 @@ export class Runtime implements ServiceRuntime {
   }
 }
 
+/** What one call sends, before the connection adds its URL root, headers and token. */
+export interface RequestPlan {
+  /** HTTP method. */
+  readonly method: string;
+  /** Path below the API root. */
+  readonly path: string;
+  /** Query parameters. */
+  readonly query: Record<string, string>;
+  /** The call's own headers. */
+  readonly headers?: Record<string, string>;
+  /** XML body. */
+  readonly body?: string;
+}
+
 /** The request of one call: method, path, query and body per the protocol's HTTP mapping. */
-export function buildRequest(
+export function planRequest(
   path: string,
   spec: MethodSpec,
   call: CallOptions & Record<string, unknown>,
   main: unknown,
-): ApiRequest {
+): RequestPlan {
   const extra = { headers: call.headers };
   switch (spec.kind) {
     case "get":
