@@ -11,6 +11,9 @@ Deno.test("constructor: sends nothing, and needs a URL and credentials", async (
   assert.equal(engine.logins.length + engine.requests.length + engine.logouts.length, 0);
   assert.throws(() => new Connection({ url: "not a url", token: "t" }), OvirtError);
   assert.throws(() => new Connection({ url: engine.url, username: USERNAME }), /password/);
+  for (const timeout of [0, -1, Number.NaN, Infinity]) {
+    assert.throws(() => new Connection({ url: engine.url, token: "t", timeout }), RangeError);
+  }
 });
 
 Deno.test("close: a closed connection rejects further calls", async () => {

@@ -119,3 +119,14 @@ Deno.test("tls: insecure requests time out like the others", async () => {
   });
   await assert.rejects(connection.systemService().vmsService().list(), TimeoutError);
 });
+
+Deno.test("tls: insecure works for plain http URLs too", async () => {
+  await using engine = await startFakeEngine({ api: () => xml("<vms/>") });
+  await using connection = new Connection({
+    url: engine.url,
+    username: USERNAME,
+    password: PASSWORD,
+    insecure: true,
+  });
+  assert.deepEqual(await connection.systemService().vmsService().list(), []);
+});

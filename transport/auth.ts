@@ -117,6 +117,7 @@ export class Authenticator {
    * Rejects with an {@link AuthError} when the SSO refuses.
    */
   async logout(): Promise<void> {
+    await this.#login?.catch(() => {});
     const held = this.#held;
     this.#held = undefined;
     if (!held?.obtained) return;
@@ -253,7 +254,7 @@ function parseJson(text: string): unknown {
     return JSON.parse(
       text,
       (_key, value, context?: { source?: string }) =>
-        typeof value === "number" && !Number.isSafeInteger(value) && context?.source
+        Number.isInteger(value) && !Number.isSafeInteger(value) && context?.source
           ? context.source
           : value,
     );

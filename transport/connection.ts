@@ -56,6 +56,9 @@ export interface ConnectionOptions {
   connections?: number;
 }
 
+/** The longest timeout timers support (about 24.8 days). */
+const MAX_TIMEOUT = 2 ** 31 - 1;
+
 /** A value that points somewhere in the API: anything with an `href`. */
 export type Link = { href?: string };
 
@@ -77,6 +80,10 @@ export class Connection implements AsyncDisposable {
     const hasPassword = options.username !== undefined && options.password !== undefined;
     if (!hasPassword && options.token === undefined) {
       throw new OvirtError("A connection needs a username and password, or a token");
+    }
+    const { timeout } = options;
+    if (timeout !== undefined && !(timeout > 0 && timeout <= MAX_TIMEOUT)) {
+      throw new RangeError(`The timeout must be a positive number of milliseconds, not ${timeout}`);
     }
     const defaults = defaultSsoEndpoints(this.#apiUrl);
     const endpoints = {

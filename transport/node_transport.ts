@@ -1,26 +1,26 @@
 /**
  * The transport for `insecure: true`: `node:https` with certificate verification off,
- * which Deno allows without command-line flags (its `fetch` does not).
+ * which Deno allows without command-line flags (its `fetch` does not). Plain `http:` URLs
+ * go through `node:http`.
  *
  * @module
  */
 
+import http, { type IncomingHttpHeaders, type IncomingMessage } from "node:http";
 import https from "node:https";
-import type { IncomingHttpHeaders, IncomingMessage } from "node:http";
 import { Buffer } from "node:buffer";
 import type { HttpRequest, HttpResponse, HttpTransport } from "./http.ts";
 
 /** Sends requests with `node:https`, trusting any server certificate. */
 export class NodeTransport implements HttpTransport {
-  readonly #agent: https.Agent;
+  readonly #tlsAgent: https.Agent;
+  readonly #plainAgent: http.Agent;
 
   /** Keeps up to `connections` connections alive. */
   constructor(connections: number) {
-    this.#agent = new https.Agent({
-      keepAlive: true,
-      maxSockets: connections,
-      rejectUnauthorized: false,
-    });
+    const options = { keepAlive: true, maxSockets: connections };
+    this.#tlsAgent = new https.Agent({ ...options, rejectUnauthorized: false });
+    this.#plainAgent = new http.Agent(options);
   }
 
   /** Sends `request`; aborting its signal destroys the request and the response body. */
@@ -32,10 +32,11 @@ export class NodeTransport implements HttpTransport {
       request.headers.forEach((value, name) => headers[name] = value);
       const body = request.body === undefined ? undefined : Buffer.from(request.body);
       if (body) headers["content-length"] = String(body.byteLength);
-      const outgoing = https.request(request.url, {
+      const plain = request.url.protocol === "http:";
+      const outgoing = (plain ? http : https).request(request.url, {
         method: request.method,
         headers,
-        agent: this.#agent,
+        agent: plain ? this.#plainAgent : this.#tlsAgent,
       });
       const abort = () => outgoing.destroy(signal!.reason);
       signal?.addEventListener("abort", abort, { once: true });
@@ -59,7 +60,8 @@ export class NodeTransport implements HttpTransport {
 
   /** Closes every kept-alive connection. */
   close(): void {
-    this.#agent.destroy();
+    this.#tlsAgent.destroy();
+    this.#plainAgent.destroy();
   }
 }
 
