@@ -11,7 +11,7 @@ async function countingEngine() {
       inFlight++;
       stats.total++;
       stats.max = Math.max(stats.max, inFlight);
-      await new Promise((resolve) => setTimeout(resolve, 2));
+      await new Promise((resolve) => setTimeout(resolve, 5));
       inFlight--;
       return xml("<vms><vm id='1'/></vms>");
     },

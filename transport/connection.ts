@@ -33,7 +33,10 @@ export interface ConnectionOptions {
   token?: string;
   /** Path of a PEM file with the CA certificates to trust (read on the first request). */
   caFile?: string;
-  /** PEM CA certificates to trust. Without `caFile` or `caCerts`: Deno's default trust store. */
+  /**
+   * PEM CA certificates to trust. Without `caFile` or `caCerts`, Deno's default trust store
+   * is used: Mozilla's roots, or the system store with `DENO_TLS_CA_STORE=system`.
+   */
   caCerts?: string[];
   /** Skip TLS certificate verification (for tests only); needs no Deno flags. */
   insecure?: boolean;

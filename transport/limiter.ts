@@ -23,7 +23,7 @@ export class Limiter {
    * Rejects with the signal's reason if `signal` aborts first.
    */
   acquire(signal?: AbortSignal): Promise<() => void> {
-    signal?.throwIfAborted();
+    if (signal?.aborted) return Promise.reject(signal.reason);
     if (this.#busy < this.#size) {
       this.#busy++;
       return Promise.resolve(this.#releaser());
