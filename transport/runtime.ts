@@ -42,8 +42,15 @@ export class Runtime implements ServiceRuntime {
     try {
       const plan = planRequest(path, spec, call, main);
       const url = this.#api.url(plan.path, plan.query);
-      const response = await this.#api.send({ ...plan, url, signal: deadline.signal });
-      return await readResult(spec, { method: plan.method, url }, response);
+      const { method, headers, body } = plan;
+      const response = await this.#api.send({
+        method,
+        url,
+        headers,
+        body,
+        signal: deadline.signal,
+      });
+      return await readResult(spec, { method, url }, response);
     } catch (error) {
       throw deadline.translate(error);
     } finally {
