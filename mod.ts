@@ -19,10 +19,15 @@
  * @module
  */
 
+export {
+  Connection,
+  type ConnectionOptions,
+  DEFAULT_CONNECTIONS,
+  type Link,
+} from "./transport/connection.ts";
+export { fromXml, toXml } from "./transport/xml/mod.ts";
 export * as types from "./types/mod.ts";
 export * as services from "./services/mod.ts";
-/** The `<fault>` an error carries (also available as `types.Fault`). */
-export type { Fault } from "./types/fault.ts";
 export {
   AuthError,
   ConnectionError,
@@ -39,3 +44,31 @@ export {
   type ServiceRuntime,
 } from "./transport/service.ts";
 export type { ValueKind } from "./transport/xml/metadata.ts";
+export {
+  type StatusSource,
+  waitFor,
+  type WaitForOptions,
+  waitForStatus,
+  type WaitOptions,
+} from "./helpers/wait.ts";
+export {
+  allItems,
+  type PageableCollection,
+  type PageListOptions,
+  type PageOptions,
+  pages,
+} from "./helpers/paging.ts";
+export {
+  type EventListOptions,
+  type EventSource,
+  followEvents,
+  type FollowEventsOptions,
+} from "./helpers/events.ts";
+export { connectionOptionsFromEnv } from "./helpers/options_from_env.ts";
+/*
+ * Every model type and service class is also exported by name, as a type only, so that
+ * `import type { Vm, VmsService } from "@ovirt/sdk"` works; the values (enum objects,
+ * classes) stay in the `types` and `services` namespaces.
+ */
+export type * from "./services/mod.ts";
+export type * from "./types/mod.ts";

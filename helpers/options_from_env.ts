@@ -1,0 +1,77 @@
+/**
+ * Connection options from command-line flags and environment variables, the way
+ * the examples (and most automation scripts) take them.
+ *
+ * @example
+ * ```ts
+ * import { Connection, connectionOptionsFromEnv } from "@ovirt/sdk";
+ *
+ * // deno run --allow-net --allow-env --allow-read script.ts --url https://engine/ovirt-engine/api
+ * await using connection = new Connection(connectionOptionsFromEnv());
+ * ```
+ *
+ * @module
+ */
+
+import type { ConnectionOptions } from "../transport/connection.ts";
+import { OvirtError } from "../transport/errors.ts";
+
+const FLAGS: Readonly<Record<string, "url" | "username" | "password" | "caFile">> = {
+  "--url": "url",
+  "--username": "username",
+  "--password": "password",
+  "--ca-file": "caFile",
+};
+
+const VARIABLES = {
+  url: "OVIRT_URL",
+  username: "OVIRT_USERNAME",
+  password: "OVIRT_PASSWORD",
+  caFile: "OVIRT_CA_FILE",
+} as const;
+
+/**
+ * Builds connection options from `--url`, `--username`, `--password`, `--ca-file` and
+ * `--insecure` in `args`, falling back to `OVIRT_URL`, `OVIRT_USERNAME`, `OVIRT_PASSWORD`,
+ * `OVIRT_CA_FILE` and `OVIRT_INSECURE=1`. Prefer the variable for the password: flags
+ * show in process listings. Unknown flags are left for the script.
+ */
+export function connectionOptionsFromEnv(
+  args: readonly string[] = Deno.args,
+  env: (name: string) => string | undefined = (name) => Deno.env.get(name),
+): ConnectionOptions {
+  const found: Partial<Record<"url" | "username" | "password" | "caFile", string>> = {};
+  let insecure = env("OVIRT_INSECURE") === "1";
+  for (let i = 0; i < args.length; i++) {
+    const [flag, inline] = args[i].split(/=(.*)/s, 2);
+    if (flag === "--insecure") {
+      insecure = true;
+      continue;
+    }
+    const key = FLAGS[flag];
+    if (!key) continue;
+    const value = inline ?? args[++i];
+    if (value === undefined) throw new OvirtError(`${flag} needs a value`);
+    found[key] = value;
+  }
+  for (const key of Object.keys(VARIABLES) as (keyof typeof VARIABLES)[]) {
+    found[key] ??= env(VARIABLES[key]);
+  }
+  if (!found.url) {
+    throw new OvirtError(
+      "No engine URL: pass --url https://engine.example.com/ovirt-engine/api or set OVIRT_URL",
+    );
+  }
+  if (!found.username || found.password === undefined) {
+    throw new OvirtError(
+      "No credentials: set OVIRT_USERNAME and OVIRT_PASSWORD (or --username/--password)",
+    );
+  }
+  return {
+    url: found.url,
+    username: found.username,
+    password: found.password,
+    ...(found.caFile ? { caFile: found.caFile } : {}),
+    ...(insecure ? { insecure } : {}),
+  };
+}

@@ -1,0 +1,58 @@
+import assert from "node:assert/strict";
+import { connectionOptionsFromEnv } from "../helpers/options_from_env.ts";
+import { OvirtError } from "../transport/errors.ts";
+
+const noEnv = () => undefined;
+
+Deno.test("flags win over variables, both forms of flag are read", () => {
+  const env = (name: string) =>
+    ({
+      OVIRT_URL: "https://env/ovirt-engine/api",
+      OVIRT_USERNAME: "env@internal",
+      OVIRT_PASSWORD: "from-env",
+      OVIRT_CA_FILE: "/env/ca.pem",
+    })[name];
+  const options = connectionOptionsFromEnv(
+    ["--url", "https://flag/ovirt-engine/api", "--username=flag@internal", "--name", "vm1"],
+    env,
+  );
+  assert.deepEqual(options, {
+    url: "https://flag/ovirt-engine/api",
+    username: "flag@internal",
+    password: "from-env",
+    caFile: "/env/ca.pem",
+  });
+});
+
+Deno.test("--insecure and OVIRT_INSECURE=1 skip verification", () => {
+  const base = ["--url", "https://e/ovirt-engine/api", "--username", "u", "--password", "p"];
+  assert.equal(connectionOptionsFromEnv([...base, "--insecure"], noEnv).insecure, true);
+  assert.equal(
+    connectionOptionsFromEnv(base, (name) => name === "OVIRT_INSECURE" ? "1" : undefined)
+      .insecure,
+    true,
+  );
+  assert.equal(connectionOptionsFromEnv(base, noEnv).insecure, undefined);
+});
+
+Deno.test("missing URL or credentials is a clear OvirtError without secrets", () => {
+  assert.throws(() => connectionOptionsFromEnv([], noEnv), (error: unknown) => {
+    assert.ok(error instanceof OvirtError);
+    assert.match(error.message, /OVIRT_URL/);
+    return true;
+  });
+  assert.throws(
+    () =>
+      connectionOptionsFromEnv(
+        ["--url", "https://e/ovirt-engine/api", "--password", "s3cr3t"],
+        noEnv,
+      ),
+    (error: unknown) => {
+      assert.ok(error instanceof OvirtError);
+      assert.match(error.message, /OVIRT_USERNAME/);
+      assert.doesNotMatch(error.message, /s3cr3t/);
+      return true;
+    },
+  );
+  assert.throws(() => connectionOptionsFromEnv(["--url"], noEnv), /--url needs a value/);
+});
