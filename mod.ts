@@ -24,6 +24,8 @@ export {
   type ConnectionOptions,
   DEFAULT_CONNECTIONS,
   type Link,
+  type TransferRequest,
+  type TransferResponse,
 } from "./transport/connection.ts";
 export { fromXml, toXml } from "./transport/xml/mod.ts";
 export * as types from "./types/mod.ts";
@@ -65,6 +67,13 @@ export {
   type FollowEventsOptions,
 } from "./helpers/events.ts";
 export { connectionOptionsFromEnv } from "./helpers/options_from_env.ts";
+export { type ListingService, listStream } from "./helpers/stream.ts";
+export {
+  downloadDisk,
+  type ImageTransferOptions,
+  type TransferProgress,
+  uploadDisk,
+} from "./helpers/image_transfer.ts";
 /*
  * Every model type and service class is also exported by name, as a type only, so that
  * `import type { Vm, VmsService } from "@ovirt/sdk"` works; the values (enum objects,

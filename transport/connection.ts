@@ -17,6 +17,7 @@ import { Limiter } from "./limiter.ts";
 import { responseError } from "./response_error.ts";
 import { Runtime } from "./runtime.ts";
 import type { Service } from "./service.ts";
+import { USER_AGENT } from "./version.ts";
 
 /** The default cap on requests in flight per connection (see {@link ConnectionOptions}). */
 export const DEFAULT_CONNECTIONS = 8;
@@ -62,6 +63,30 @@ export interface ConnectionOptions {
 /** The longest timeout timers support (about 24.8 days). */
 const MAX_TIMEOUT = 2 ** 31 - 1;
 
+/** A request to an image transfer URL, for {@link Connection.transferRequest}. */
+export interface TransferRequest {
+  /** HTTP method: `PUT` to upload, `GET` to download, `OPTIONS` to ask what it supports. */
+  method: string;
+  /** The transfer URL (it carries the ticket). */
+  url: string | URL;
+  /** Headers such as `Content-Range` or `Range`. */
+  headers?: Record<string, string>;
+  /** Bytes to upload. */
+  body?: Uint8Array<ArrayBuffer>;
+  /** Aborts the request. */
+  signal?: AbortSignal;
+}
+
+/** The answer to a {@link TransferRequest}; its body must be read or cancelled. */
+export interface TransferResponse {
+  /** HTTP status code. */
+  status: number;
+  /** Response headers. */
+  headers: Headers;
+  /** The body as it arrives. */
+  body: ReadableStream<Uint8Array>;
+}
+
 /** A value that points somewhere in the API: anything with an `href`. */
 export type Link = { href?: string };
 
@@ -71,6 +96,7 @@ export class Connection implements AsyncDisposable {
   readonly #options: ConnectionOptions;
   readonly #auth: Authenticator;
   readonly #api: ApiClient;
+  readonly #http: HttpClient;
   readonly #runtime: Runtime;
   readonly #log?: DebugLog;
   #transport?: Promise<HttpTransport>;
@@ -97,7 +123,7 @@ export class Connection implements AsyncDisposable {
     };
     const secrets = () => this.#auth.secrets();
     this.#log = options.debug ? new DebugLog(options.log ?? console.error, secrets) : undefined;
-    const http = new HttpClient({
+    const http = this.#http = new HttpClient({
       transport: () => this.#transport ??= this.#createTransport(),
       limiter: new Limiter(options.connections ?? DEFAULT_CONNECTIONS),
       log: this.#log,
@@ -187,6 +213,34 @@ export class Connection implements AsyncDisposable {
       throw new OvirtError(`Cannot follow "${href}": its service has no ${method}()`);
     }
     return await call.call(service);
+  }
+
+  /**
+   * Sends one request to an image transfer URL (`transferUrl` or `proxyUrl` of an
+   * `ImageTransfer`) with this connection's TLS settings, request cap and debug
+   * log, but no SSO token: the URL's ticket authorizes it. The connection's `timeout`
+   * covers the request until its answer's headers arrive; read or cancel the body.
+   * The upload and download helpers are built on it.
+   */
+  async transferRequest(request: TransferRequest): Promise<TransferResponse> {
+    this.#checkOpen();
+    const url = parseUrl("transfer URL", String(request.url));
+    const deadline = new Deadline(this.#options.timeout, request.signal);
+    try {
+      const response = await this.#http.send({
+        method: request.method,
+        url,
+        headers: new Headers({ "User-Agent": USER_AGENT, ...request.headers }),
+        body: request.body,
+        signal: deadline.signal,
+        transfer: true,
+      });
+      return { status: response.status, headers: response.headers, body: response.body };
+    } catch (error) {
+      throw deadline.translate(error);
+    } finally {
+      deadline.dispose();
+    }
   }
 
   /**

@@ -18,19 +18,19 @@ export class DebugLog {
     this.#secrets = secrets;
   }
 
-  /** Logs a request about to be sent. */
-  request(method: string, url: URL, headers: Headers, body?: string): void {
+  /** Logs a request about to be sent; byte bodies are only counted. */
+  request(method: string, url: URL | string, headers: Headers, body?: string | Uint8Array): void {
     this.#entry([
-      `> ${method} ${url.href}`,
+      `> ${method} ${typeof url === "string" ? url : url.href}`,
       ...headerLines("> ", headers),
-      ...bodyLines("> ", body),
+      ...(typeof body === "string" ? bodyLines("> ", body) : byteLines("> ", body)),
     ]);
   }
 
   /** Logs an answer, `millis` after its request was sent; `body` when it was read for the log. */
   response(
     method: string,
-    url: URL,
+    url: URL | string,
     status: number,
     statusText: string,
     headers: Headers,
@@ -38,7 +38,8 @@ export class DebugLog {
     body?: string,
   ): void {
     this.#entry([
-      `< ${status} ${statusText} (${method} ${url.href}, ${millis.toFixed(1)} ms)`,
+      `< ${status} ${statusText} (${method} ${typeof url === "string" ? url : url.href}, ` +
+      `${millis.toFixed(1)} ms)`,
       ...headerLines("< ", headers),
       ...bodyLines("< ", body),
     ]);
@@ -62,4 +63,8 @@ function headerLines(prefix: string, headers: Headers): string[] {
 function bodyLines(prefix: string, body?: string): string[] {
   if (!body) return [];
   return ["", ...body.split("\n")].map((line) => prefix + line);
+}
+
+function byteLines(prefix: string, body?: Uint8Array): string[] {
+  return body ? ["", `${prefix}[${body.byteLength} bytes]`] : [];
 }

@@ -16,8 +16,13 @@ export interface HttpRequest {
   readonly url: URL;
   /** Every header to send. */
   readonly headers: Headers;
-  /** The body, if any. */
-  readonly body?: string;
+  /** The body, if any: XML text, or bytes of an image transfer. */
+  readonly body?: string | Uint8Array<ArrayBuffer>;
+  /**
+   * An image transfer request: its URL carries a ticket and its bodies are bytes, so the
+   * debug log shows neither.
+   */
+  readonly transfer?: boolean;
   /** Aborts the request, including the reading of its body. */
   readonly signal?: AbortSignal;
 }

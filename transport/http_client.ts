@@ -42,14 +42,15 @@ export class HttpClient {
     const release = await limiter.acquire(request.signal);
     const started = performance.now();
     let response: HttpResponse;
+    const shownUrl = request.transfer ? hideTicket(request.url) : request.url;
     try {
-      log?.request(request.method, request.url, request.headers, request.body);
+      log?.request(request.method, shownUrl, request.headers, request.body);
       const transport = await this.#parts.transport();
       response = await transport.send(request);
     } catch (error) {
       release();
       const failure = this.#networkError(request, error);
-      log?.note(`${request.method} ${request.url.href} failed: ${describe(failure)}`);
+      log?.note(`${request.method} ${shownUrl} failed: ${describe(failure)}`);
       throw failure;
     }
     const body = watchStream(response.body, {
@@ -58,6 +59,11 @@ export class HttpClient {
     });
     if (!log) return { ...response, body };
     const millis = performance.now() - started;
+    if (request.transfer) {
+      const { status, statusText, headers } = response;
+      log.response(request.method, shownUrl, status, statusText, headers, millis);
+      return { ...response, body };
+    }
     const bytes = await readBytes(body, Infinity);
     const text = new TextDecoder().decode(bytes);
     log.response(
@@ -89,4 +95,9 @@ function describe(error: unknown): string {
     current = current instanceof Error ? current.cause : undefined;
   }
   return parts.join(": ");
+}
+
+/** A transfer URL for the log: its path holds the transfer ticket, so only the origin shows. */
+function hideTicket(url: URL): string {
+  return `${url.origin}/[transfer path hidden]`;
 }

@@ -8,8 +8,10 @@
 import type { ApiClient } from "./api_client.ts";
 import { Deadline } from "./deadline.ts";
 import { OvirtError } from "./errors.ts";
+import { isXml, notXmlError, responseError } from "./response_error.ts";
 import { readResult } from "./result.ts";
 import type { CallOptions, MethodSpec, ParamSpec, ServiceRuntime } from "./service.ts";
+import { streamList } from "./xml/stream.ts";
 import { writeStruct, writeXml } from "./xml/writer.ts";
 import { STRUCTS } from "../types/metadata.ts";
 
@@ -51,6 +53,44 @@ export class Runtime implements ServiceRuntime {
         signal: deadline.signal,
       });
       return await readResult(spec, { method, url }, response);
+    } catch (error) {
+      throw deadline.translate(error);
+    } finally {
+      deadline.dispose();
+    }
+  }
+
+  /**
+   * Sends the `list` request `spec` describes and yields the items as they arrive. The
+   * connection's `timeout` covers the whole iteration; stopping early cancels the body.
+   */
+  async *stream(
+    path: string,
+    spec: MethodSpec,
+    options: object | undefined,
+  ): AsyncGenerator<unknown, void, undefined> {
+    this.#checkOpen();
+    if (spec.kind !== "list") throw new OvirtError(`Only list methods stream, not ${spec.kind}`);
+    const call = (options ?? {}) as CallOptions & Record<string, unknown>;
+    const deadline = new Deadline(this.#timeout, call.signal);
+    try {
+      const plan = planRequest(path, spec, call, undefined);
+      const url = this.#api.url(plan.path, plan.query);
+      const exchange = { method: plan.method, url };
+      const response = await this.#api.send({
+        method: plan.method,
+        url,
+        headers: plan.headers,
+        signal: deadline.signal,
+      });
+      if (response.status < 200 || response.status > 299) {
+        throw await responseError(exchange, response);
+      }
+      if (!isXml(response.headers.get("content-type") ?? "application/xml")) {
+        await response.body.cancel();
+        throw notXmlError(exchange, response);
+      }
+      yield* streamList(response.body);
     } catch (error) {
       throw deadline.translate(error);
     } finally {

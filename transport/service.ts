@@ -88,6 +88,18 @@ export interface ServiceRuntime {
     options: object | undefined,
     main: unknown,
   ): Promise<unknown>;
+  /**
+   * Sends the `list` request `spec` describes to `path` and yields the items as they
+   * arrive, holding at most one in memory.
+   */
+  stream(path: string, spec: MethodSpec, options: object | undefined): AsyncIterable<unknown>;
+}
+
+let runtimeOfService: (service: Service) => ServiceRuntime;
+
+/** The runtime of a service, for SDK helpers (not part of the public API). */
+export function serviceRuntime(service: Service): ServiceRuntime {
+  return runtimeOfService(service);
 }
 
 /** Base class of every generated service: a path under the API root and a runtime. */
@@ -95,6 +107,10 @@ export abstract class Service {
   readonly #runtime: ServiceRuntime;
   /** Path of this service relative to the API root, e.g. `vms/123/nics` (empty for the root). */
   readonly path: string;
+
+  static {
+    runtimeOfService = (service) => service.#runtime;
+  }
 
   /** Creates a service at `path` that sends its requests through `runtime`. */
   constructor(runtime: ServiceRuntime, path: string) {

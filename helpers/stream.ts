@@ -1,0 +1,37 @@
+/**
+ * Streaming a collection item by item, for inventories too large to hold at once.
+ *
+ * @example
+ * ```ts
+ * import { Connection, listStream } from "@ovirt/sdk";
+ *
+ * const connection = new Connection({ url: "https://engine/ovirt-engine/api", token: "..." });
+ * let running = 0;
+ * for await (const vm of listStream(connection.systemService().vmsService())) {
+ *   if (vm.status === "up") running++;
+ * }
+ * ```
+ *
+ * @module
+ */
+
+import { SERVICES } from "../services/metadata.ts";
+import { OvirtError } from "../transport/errors.ts";
+import { type CallOptions, type Service, serviceRuntime } from "../transport/service.ts";
+
+/** A collection service: a service with a `list` method. */
+export type ListingService<T, O> = Service & { list(options?: O): Promise<T[]> };
+
+/**
+ * Yields the items `collection.list(options)` would resolve to, each as soon as it has
+ * arrived, holding at most one in memory. Stopping the loop early cancels the download.
+ */
+export function listStream<T, O extends CallOptions>(
+  collection: ListingService<T, O>,
+  options?: O,
+): AsyncIterable<T> {
+  const name = collection.constructor.name;
+  const spec = SERVICES[name]?.methods.find((method) => method.name === "list");
+  if (!spec) throw new OvirtError(`listStream: ${name} is not a collection service with list()`);
+  return serviceRuntime(collection).stream(collection.path, spec, options) as AsyncIterable<T>;
+}
