@@ -1,0 +1,74 @@
+/**
+ * How the simulator answers: XML documents with the engine's declaration, and the
+ * refusals (`<fault>` bodies) behaviours throw as {@link Refusal}.
+ *
+ * @module
+ */
+
+import { writeStruct } from "../transport/xml/writer.ts";
+
+/** The declaration the engine starts every XML answer with. */
+export const XML_DECLARATION = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n';
+
+/** Content type of XML answers. */
+export const XML_TYPE = "application/xml;charset=UTF-8";
+
+/** A request the engine would refuse: answered with `status` and a `<fault>`. */
+export class Refusal extends Error {
+  /** HTTP status of the answer. */
+  readonly status: number;
+  /** `<reason>` of the fault. */
+  readonly reason: string;
+
+  /** A refusal with `status`, fault `reason` and fault `detail` (the error message). */
+  constructor(status: number, reason: string, detail: string) {
+    super(detail);
+    this.status = status;
+    this.reason = reason;
+  }
+}
+
+/** 404: no object with that id (or name) here. */
+export function notFound(what: string): Refusal {
+  return new Refusal(404, "Operation Failed", `Entity not found: ${what}`);
+}
+
+/** 409: the object's state forbids the operation; `detail` is the engine message. */
+export function conflict(detail: string): Refusal {
+  return new Refusal(409, "Operation Failed", `[${detail}]`);
+}
+
+/** 400: a mandatory value is missing, e.g. `incomplete("Vm", ["name"], "add")`. */
+export function incomplete(type: string, members: readonly string[], method: string): Refusal {
+  return new Refusal(
+    400,
+    "Incomplete parameters",
+    `${type} [${members.join(", ")}] required for ${method}`,
+  );
+}
+
+/** 400: a value that does not make sense. */
+export function invalid(detail: string): Refusal {
+  return new Refusal(400, "Invalid value", detail);
+}
+
+/** 400: a body the engine cannot parse. */
+export function syntaxError(detail: string): Refusal {
+  return new Refusal(400, "Request syntactically incorrect.", detail);
+}
+
+/** An XML answer: the declaration followed by `body`. */
+export function xmlAnswer(status: number, body: string, headers: HeadersInit = {}): Response {
+  return new Response(XML_DECLARATION + body, {
+    status,
+    headers: { "Content-Type": XML_TYPE, ...Object.fromEntries(new Headers(headers)) },
+  });
+}
+
+/** The `<fault>` answer of a refusal. */
+export function refusalAnswer(refusal: Refusal): Response {
+  return xmlAnswer(
+    refusal.status,
+    writeStruct("Fault", { reason: refusal.reason, detail: refusal.message }),
+  );
+}

@@ -1,0 +1,251 @@
+/**
+ * The API below `/ovirt-engine/api`, answered generically from the service tree: the
+ * path is walked through the locators, the HTTP method picks the service's method
+ * (GET get/list, POST add or action, PUT update, DELETE remove), and the behaviour of the
+ * service, if any, replaces parts of the generic handling.
+ *
+ * @module
+ */
+
+import type { MethodMeta } from "../transport/service.ts";
+import { writeStruct } from "../transport/xml/writer.ts";
+import { notFound, Refusal, XML_TYPE, xmlAnswer } from "./answers.ts";
+import { apiDocument } from "./api_root.ts";
+import type { ActionValues, Behaviour, Call } from "./behaviour.ts";
+import { BEHAVIOURS } from "./behaviours/mod.ts";
+import { itemOf, itemsOf } from "./collections.ts";
+import type { Engine } from "./engine.ts";
+import { addObject, removeObject, updateObject } from "./generic.ts";
+import { actionOf, API_PREFIX, collectionType, methodOf } from "./model.ts";
+import { itemService, parseFollow, renderList, renderObject } from "./render.ts";
+import { readBody } from "./request_body.ts";
+import { applySearch, parseSearch } from "./search.ts";
+import { readField } from "./fields.ts";
+import type { Entity } from "./store.ts";
+import { type Location, resolve, typeAt } from "./tree.ts";
+import { checkRequired, typeLabel } from "./validation.ts";
+
+const NO_BEHAVIOUR: Behaviour = {};
+
+/** Answers one API request (credentials already checked). */
+export async function answerApi(engine: Engine, request: Request, url: URL): Promise<Response> {
+  const segments = pathSegments(url.pathname);
+  if (segments === undefined) throw notFound(url.pathname);
+  const method = request.method === "HEAD" ? "GET" : request.method;
+  const origin = url.origin;
+  const last = segments.at(-1);
+  const above = segments.length ? resolve(segments.slice(0, -1)) : undefined;
+  const isLocator = above?.service.locators.some((locator) => locator.segment === last);
+  const action = above && last !== undefined && !isLocator
+    ? actionOf(above.service, last)
+    : undefined;
+  if (action) {
+    if (method !== "POST") return notAllowed(["POST"]);
+    return await runAction(engine, call(engine, above!, url, origin), action, request);
+  }
+  const location = resolve(segments);
+  if (!location) throw notFound(url.pathname.slice(API_PREFIX.length));
+  const target = ancestorsExist(engine, location);
+  const here = call(engine, location, url, origin);
+  switch (method) {
+    case "GET":
+      if (segments.length === 0) return xmlAnswer(200, apiDocument(engine));
+      if (methodOf(location.service, "get") && target) return answerGet(here, target);
+      if (methodOf(location.service, "list")) return answerList(here);
+      break;
+    case "POST": {
+      const add = methodOf(location.service, "add");
+      if (add) return answerAdd(here, add, await request.bytes());
+      break;
+    }
+    case "PUT": {
+      const update = methodOf(location.service, "update");
+      if (update && target) return answerUpdate(here, target, update, await request.bytes());
+      break;
+    }
+    case "DELETE":
+      if (methodOf(location.service, "remove") && target) return answerRemove(here, target);
+      break;
+  }
+  return notAllowed(allowed(location));
+}
+
+/** Decoded path segments below the API root (`/v4` prefix accepted); undefined if not below. */
+function pathSegments(pathname: string): string[] | undefined {
+  if (pathname !== API_PREFIX && !pathname.startsWith(API_PREFIX + "/")) return undefined;
+  const raw = pathname.slice(API_PREFIX.length).split("/").filter((segment) => segment !== "");
+  if (raw[0] === "v4") raw.shift();
+  try {
+    return raw.map(decodeURIComponent);
+  } catch {
+    return undefined;
+  }
+}
+
+function call(engine: Engine, location: Location, url: URL, origin: string): Call {
+  return { engine, location, query: url.searchParams, origin };
+}
+
+function behaviourOf(location: Location): Behaviour {
+  return BEHAVIOURS[location.service.name] ?? NO_BEHAVIOUR;
+}
+
+/**
+ * Checks that every object on the path exists (404 otherwise) and returns the one the
+ * path ends at, if it ends at an object.
+ */
+function ancestorsExist(engine: Engine, location: Location): Entity | undefined {
+  const chain: Location[] = [];
+  for (let at: Location | undefined = location; at; at = at.parent) chain.unshift(at);
+  let found: Entity | undefined;
+  for (const at of chain) {
+    if (at.id === undefined || !at.parent) continue;
+    found = itemOf(engine, at.parent, at.id);
+    if (!found) throw notFound(`${typeAt(at) ?? at.service.name}: id=${at.id}`);
+  }
+  return location.id === undefined ? undefined : found;
+}
+
+function answerGet(call: Call, entity: Entity): Response {
+  const { engine, location } = call;
+  const shown = behaviourOf(location).get?.(call, entity) ?? entity;
+  const type = typeAt(location)!;
+  const follow = parseFollow(call.query.get("follow"));
+  const body = renderObject(
+    engine,
+    shown,
+    { type, path: location.path, service: location.service },
+    follow,
+  );
+  return xmlAnswer(200, body);
+}
+
+function answerList(call: Call): Response {
+  const { engine, location, query } = call;
+  const type = collectionType(location.service)!;
+  let items = behaviourOf(location).list?.(call) ?? itemsOf(engine, location);
+  const max = query.has("max") ? Number(query.get("max")) : undefined;
+  if (max !== undefined && !(Number.isInteger(max) && max >= -1)) {
+    throw new Refusal(400, "Invalid value", `Invalid value for parameter max: ${query.get("max")}`);
+  }
+  const limit = max === undefined || max < 0 ? undefined : max;
+  const search = query.get("search");
+  if (search) {
+    const caseSensitive = query.get("case_sensitive")?.toLowerCase() === "true";
+    const read = (entity: Entity, field: string) => readField(engine, type, entity, field);
+    items = applySearch(items, parseSearch(search), read, { caseSensitive, max: limit });
+  }
+  if (limit !== undefined) items = items.slice(0, limit);
+  const body = renderList(engine, location, type, items, parseFollow(query.get("follow")));
+  return new Response(body, { headers: { "Content-Type": XML_TYPE } });
+}
+
+function answerAdd(call: Call, add: MethodMeta, bytes: Uint8Array): Response {
+  const { engine, location } = call;
+  const main = add.main!;
+  const body = readBody(bytes, { type: main.type!, list: main.list });
+  const type = collectionType(location.service) ?? main.type!;
+  checkRequired(location.service.name, "add", type, body);
+  const hook = behaviourOf(location).add;
+  const created = hook ? hook(call, body as Entity) : addObject(call, body);
+  const path = `${location.path}/${encodeURIComponent(created.id)}`;
+  const service = itemService(location);
+  record(engine, type, created, path, "was added");
+  const xml = renderObject(engine, created, { type, path, service }, parseFollow(null));
+  return xmlAnswer(201, xml, { Location: `${call.origin}${engine.href(path)}` });
+}
+
+function answerUpdate(call: Call, entity: Entity, update: MethodMeta, bytes: Uint8Array): Response {
+  const { engine, location } = call;
+  const type = typeAt(location)!;
+  const changes = readBody(bytes, { type: update.main!.type! });
+  const hook = behaviourOf(location).update;
+  const updated = hook
+    ? hook(call, entity, changes as Entity)
+    : updateObject(engine, location.parent!, entity, changes);
+  record(engine, type, updated, location.path, "was updated");
+  const body = renderObject(engine, updated, {
+    type,
+    path: location.path,
+    service: location.service,
+  }, parseFollow(null));
+  return xmlAnswer(200, body);
+}
+
+function answerRemove(call: Call, entity: Entity): Response {
+  const { engine, location } = call;
+  const type = typeAt(location)!;
+  const handled = behaviourOf(location).remove?.(call, entity);
+  if (handled !== true) removeObject(engine, location.parent!, entity.id);
+  record(engine, type, entity, location.path, "was removed");
+  if (call.query.get("async")?.toLowerCase() === "true") return new Response(null, { status: 202 });
+  return xmlAnswer(200, writeStruct("Action", { status: "complete" }));
+}
+
+async function runAction(
+  engine: Engine,
+  call: Call,
+  action: MethodMeta,
+  request: Request,
+): Promise<Response> {
+  const target = ancestorsExist(engine, call.location);
+  const bytes = await request.bytes();
+  const params = bytes.length ? readBody(bytes, { type: "Action" }) : {};
+  checkRequired(call.location.service.name, action.name, "Action", params);
+  const handler = behaviourOf(call.location).actions?.[action.segment!];
+  let output: ActionValues | void;
+  try {
+    output = handler?.(call, target, params);
+  } catch (error) {
+    if (error instanceof Refusal && error.status === 409) return failedAction(error);
+    throw error;
+  }
+  const type = typeAt(call.location);
+  if (target && type) {
+    record(engine, type, target, call.location.path, `completed action ${action.segment}`);
+  }
+  const answer = { ...params, ...output, status: "complete" };
+  return xmlAnswer(200, writeStruct("Action", answer));
+}
+
+/** A refused action: the engine answers with an `<action>` holding the fault. */
+function failedAction(refusal: Refusal): Response {
+  const fault = { reason: refusal.reason, detail: refusal.message };
+  return xmlAnswer(refusal.status, writeStruct("Action", { status: "failed", fault }));
+}
+
+function allowed(location: Location): string[] {
+  const methods: string[] = [];
+  const has = (kind: MethodMeta["kind"]) => methodOf(location.service, kind) !== undefined;
+  if (has("get") || has("list")) methods.push("GET");
+  if (has("add")) methods.push("POST");
+  if (has("update")) methods.push("PUT");
+  if (has("remove")) methods.push("DELETE");
+  return methods;
+}
+
+function notAllowed(methods: string[]): Response {
+  return new Response(null, { status: 405, headers: { Allow: methods.join(", ") } });
+}
+
+/** Appends the event of one change, referring to the object where the event model can. */
+function record(engine: Engine, type: string, entity: Entity, path: string, what: string): void {
+  const name = typeof entity.name === "string" ? entity.name : entity.id;
+  const ref = EVENT_REFERENCES[type];
+  const refs = ref ? { [ref]: { id: entity.id, href: engine.href(path) } } : {};
+  engine.event(EVENT_CODE, `${typeLabel(type)} ${name} ${what}.`, refs);
+}
+
+/** The code of the events the generic handling records (the engine's "user action" range). */
+const EVENT_CODE = 9000;
+
+/** The member of `Event` that refers to an object of each type, where there is one. */
+const EVENT_REFERENCES: Record<string, string> = {
+  Vm: "vm",
+  Host: "host",
+  Cluster: "cluster",
+  DataCenter: "dataCenter",
+  StorageDomain: "storageDomain",
+  Template: "template",
+  User: "user",
+};

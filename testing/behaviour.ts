@@ -1,0 +1,52 @@
+/**
+ * What a service-specific behaviour can change in the generic handling of a request, and
+ * what it gets to do so. Services without a behaviour get the generic one: store, list,
+ * merge, delete, and accept every action.
+ *
+ * @module
+ */
+
+import type { Engine } from "./engine.ts";
+import type { Entity } from "./store.ts";
+import type { Location } from "./tree.ts";
+
+/** One request as behaviours see it. */
+export interface Call {
+  /** The simulated engine. */
+  readonly engine: Engine;
+  /** The service the request addresses (the collection for list/add). */
+  readonly location: Location;
+  /** The query parameters. */
+  readonly query: URLSearchParams;
+  /** `scheme://host:port` the simulator answers on (for URLs it hands out). */
+  readonly origin: string;
+}
+
+/** The `<action>` parameters of an action request, and what the action answers. */
+export type ActionValues = Record<string, unknown>;
+
+/** An action: may throw a refusal; returns output members for the answer (`isAttached`). */
+export type ActionHandler = (call: Call, target: Entity | undefined, params: ActionValues) =>
+  | ActionValues
+  | void;
+
+/** Hooks of one service (keyed by the service class name). */
+export interface Behaviour {
+  /** The objects a list shows, instead of the collection's stored ones. */
+  list?(call: Call): Entity[];
+  /** What `get` shows of `entity` (e.g. the next-run configuration). */
+  get?(call: Call, entity: Entity): Entity;
+  /** Creates the object `body` describes in the collection at `call.location`; returns it. */
+  add?(call: Call, body: Entity): Entity;
+  /** Applies `changes` to `entity`; returns what `get` would now show. */
+  update?(call: Call, entity: Entity, changes: Entity): Entity;
+  /** Checks and side effects before the generic removal (which may be skipped by returning `true`). */
+  remove?(call: Call, entity: Entity): boolean | void;
+  /** Actions by URL segment. */
+  actions?: Record<string, ActionHandler>;
+}
+
+/** Whether query parameter `name` is `true`. */
+export function flag(call: Call, name: string): boolean {
+  return call.query.get(name)?.toLowerCase() === "true";
+}

@@ -1,0 +1,87 @@
+/**
+ * The three kinds of collection the engine has, and how each stores and shows objects:
+ *
+ * - **home**: the top-level collection of a type (`vms`, `disks`): objects live here;
+ * - **owned**: a collection of a type that has no home (`vms/{id}/nics`): objects live here;
+ * - **reference**: a collection below an entity whose type has a home elsewhere
+ *   (`datacenters/{id}/storagedomains`, `vms/{id}/tags`): it stores small records
+ *   (`id` plus values of its own, such as an attached domain's `status`), and shows each
+ *   as the home object overlaid with the record;
+ * - **view**: a collection below an entity that shows home objects chosen by a filter
+ *   (`storagedomains/{id}/disks`: the disks on that domain); it stores nothing.
+ *
+ * @module
+ */
+
+import type { Engine } from "./engine.ts";
+import { collectionType, homeOf } from "./model.ts";
+import type { Entity } from "./store.ts";
+import type { Location } from "./tree.ts";
+
+/** How a collection keeps its objects. */
+export type CollectionKind = "home" | "owned" | "reference" | "view";
+
+/** Collections below entities that own their objects although the type has a home. */
+const OWNED_SERVICES = new Set(["AssignedPermissionsService"]);
+
+/** The filter of each view collection, by service: which home objects it shows. */
+const VIEWS: Record<string, (engine: Engine, location: Location) => Entity[]> = {
+  StorageDomainDisksService: disksOnDomain,
+  AttachedStorageDomainDisksService: disksOnDomain,
+  DataCenterNetworksService: (engine, location) =>
+    engine.store.items("networks").filter((network) =>
+      idOf(network.dataCenter) === location.parent!.id
+    ),
+};
+
+function disksOnDomain(engine: Engine, location: Location): Entity[] {
+  const domain = location.parent!.id;
+  return engine.store.items("disks").filter((disk) =>
+    (disk.storageDomains as unknown[] | undefined)?.some((reference) => idOf(reference) === domain)
+  );
+}
+
+function idOf(reference: unknown): unknown {
+  return (reference as { id?: unknown } | undefined)?.id;
+}
+
+/** The kind of the collection at `location`. */
+export function collectionKind(location: Location): CollectionKind {
+  if (VIEWS[location.service.name]) return "view";
+  const type = collectionType(location.service);
+  const home = type === undefined ? undefined : homeOf(type);
+  if (home === undefined || OWNED_SERVICES.has(location.service.name)) return "owned";
+  return location.path === home ? "home" : "reference";
+}
+
+/** The objects of the collection at `location`, as clients see them. */
+export function itemsOf(engine: Engine, location: Location): Entity[] {
+  const view = VIEWS[location.service.name];
+  if (view) return view(engine, location);
+  const records = engine.store.items(location.path);
+  if (collectionKind(location) !== "reference") return records;
+  const type = collectionType(location.service)!;
+  const items: Entity[] = [];
+  for (const record of records) {
+    const home = engine.homeObject(type, record.id);
+    if (home) items.push({ ...home, ...record });
+  }
+  return items;
+}
+
+/**
+ * Object `id` of the collection at `location` as clients see it; a locator taking an
+ * id or a name (`idOrName`) also finds it by name.
+ */
+export function itemOf(engine: Engine, location: Location, id: string): Entity | undefined {
+  if (VIEWS[location.service.name]) return itemsOf(engine, location).find((item) => item.id === id);
+  const record = engine.store.get(location.path, id);
+  const reference = collectionKind(location) === "reference";
+  if (record) {
+    if (!reference) return record;
+    const home = engine.homeObject(collectionType(location.service)!, id);
+    return home ? { ...home, ...record } : undefined;
+  }
+  const byName = location.service.locators.some((locator) => locator.parameter === "idOrName");
+  return byName ? itemsOf(engine, location).find((item) => item.name === id) : undefined;
+}

@@ -1,0 +1,108 @@
+/**
+ * The state of one simulated engine: the store, the lifecycle clock, the seeded random
+ * source, disk image bytes, and the small services every behaviour needs (ids,
+ * references, the event log).
+ *
+ * @module
+ */
+
+import { notFound } from "./answers.ts";
+import { Clock } from "./clock.ts";
+import { ImageStore } from "./image_store.ts";
+import { API_PREFIX, homeOf } from "./model.ts";
+import { SeededRandom } from "./random.ts";
+import { type Entity, Store } from "./store.ts";
+import { join } from "./tree.ts";
+
+/** A reference to an object that lives elsewhere, as the engine sends it: `id` and `href`. */
+export type Reference = { readonly id: string; readonly href: string };
+
+/** Severity of an event (the model's `LogSeverity`). */
+export type Severity = "normal" | "warning" | "error" | "alert";
+
+/** Everything one simulated engine holds. */
+export class Engine {
+  /** The objects. */
+  readonly store: Store = new Store();
+  /** The clock that drives status lifecycles. */
+  readonly clock: Clock;
+  /** Seeded random numbers: ids and injected failures repeat run after run. */
+  readonly random: SeededRandom;
+  /** The bytes written to disks through image transfers. */
+  readonly images: ImageStore = new ImageStore();
+  #lastEventId = 0;
+
+  /** An empty engine whose lifecycle steps take `delay` ms, random source seeded with `seed`. */
+  constructor(delay: number, seed: number) {
+    this.clock = new Clock(delay);
+    this.random = new SeededRandom(seed);
+  }
+
+  /** A new object id. */
+  newId(): string {
+    return this.random.uuid();
+  }
+
+  /** The absolute `href` of an API-relative path (`vms/1a2` -> `/ovirt-engine/api/vms/1a2`). */
+  href(path: string): string {
+    return path === "" ? API_PREFIX : `${API_PREFIX}/${path}`;
+  }
+
+  /** The API-relative path of an `href`, or `undefined` if it is not below the API root. */
+  pathOf(href: string): string | undefined {
+    return href.startsWith(API_PREFIX + "/") ? href.slice(API_PREFIX.length + 1) : undefined;
+  }
+
+  /** A reference to object `id` of `collection`. */
+  referenceTo(collection: string, id: string): Reference {
+    return { id, href: this.href(join(collection, id)) };
+  }
+
+  /** The object of struct `type` in its home collection, by id. */
+  homeObject(type: string, id: string): Entity | undefined {
+    const home = homeOf(type);
+    return home === undefined ? undefined : this.store.get(home, id);
+  }
+
+  /**
+   * Resolves what a request names as an object of struct `type` (by `id`, else by `name`)
+   * to a reference into its home collection; a 404 refusal if there is no such object.
+   * Types without a home collection keep the id (and href) they were given.
+   */
+  resolve(type: string, value: Record<string, unknown>): Record<string, unknown> {
+    const home = homeOf(type);
+    if (home === undefined) return value;
+    const id = typeof value.id === "string" ? value.id : undefined;
+    const name = typeof value.name === "string" ? value.name : undefined;
+    const found = id !== undefined
+      ? this.store.get(home, id)
+      : name !== undefined
+      ? this.store.find(home, (entity) => entity.name === name)
+      : undefined;
+    if (!found) {
+      throw notFound(`${type}: ${id !== undefined ? `id=${id}` : `name=${name ?? "(none)"}`}`);
+    }
+    return { ...this.referenceTo(home, found.id) };
+  }
+
+  /** Appends an event to the log, with the next id; `refs` are references such as `vm`. */
+  event(
+    code: number,
+    description: string,
+    refs: Record<string, Reference> = {},
+    severity: Severity = "normal",
+  ): Entity {
+    const id = String(++this.#lastEventId);
+    return this.store.put("events", {
+      id,
+      code,
+      description,
+      severity,
+      time: new Date(),
+      origin: "oVirt",
+      customId: -1,
+      floodRate: 0,
+      ...refs,
+    });
+  }
+}

@@ -1,0 +1,117 @@
+/**
+ * The generic handling every service gets unless a behaviour replaces it: create, merge
+ * and delete objects in the collection kinds of `collections.ts`, with the references a
+ * request names (by id or name) resolved to their home objects.
+ *
+ * @module
+ */
+
+import type { Call } from "./behaviour.ts";
+import { collectionKind, itemsOf } from "./collections.ts";
+import { notFound } from "./answers.ts";
+import type { Engine } from "./engine.ts";
+import { collectionType, homeOf, membersOf } from "./model.ts";
+import type { Entity } from "./store.ts";
+import type { Location } from "./tree.ts";
+import { checkUniqueName } from "./validation.ts";
+
+/**
+ * `value` with every link (single or list item) that names an object with a home
+ * collection, by id or name, replaced by a reference to it (404 if there is none);
+ * `id` and `href` of `value` itself are dropped.
+ */
+export function withReferences(
+  engine: Engine,
+  type: string,
+  value: Record<string, unknown>,
+): Record<string, unknown> {
+  const { id: _id, href: _href, ...rest } = value;
+  for (const member of membersOf(type)) {
+    const linked = rest[member.name];
+    if (!member.link || typeof linked !== "object" || linked === null) continue;
+    rest[member.name] = Array.isArray(linked)
+      ? linked.map((item) => referenceOrValue(engine, member.type!, item))
+      : referenceOrValue(engine, member.type!, linked);
+  }
+  return rest;
+}
+
+/** A reference to the object `value` names by id or name, or `value` if it names none. */
+function referenceOrValue(engine: Engine, type: string, value: unknown): unknown {
+  const named = value as Record<string, unknown>;
+  if (typeof named !== "object" || named === null) return value;
+  return named.id !== undefined || named.name !== undefined ? engine.resolve(type, named) : value;
+}
+
+/** Stores a new object from `body` in the collection at `call.location`; returns it as shown. */
+export function addObject(call: Call, body: Record<string, unknown>): Entity {
+  const { engine, location } = call;
+  const type = collectionType(location.service)!;
+  const kind = collectionKind(location);
+  if (kind === "reference") return addReference(engine, location, type, body);
+  const collection = kind === "view" ? homeOf(type)! : location.path;
+  checkUniqueName(location.service.name, type, body.name, engine.store.items(collection));
+  const entity = { ...withReferences(engine, type, body), id: engine.newId() };
+  return engine.store.put(collection, entity);
+}
+
+/**
+ * Adds a reference record to a reference collection: to the home object the body names,
+ * or to a new home object made from the body.
+ */
+function addReference(
+  engine: Engine,
+  location: Location,
+  type: string,
+  body: Record<string, unknown>,
+): Entity {
+  const home = homeOf(type)!;
+  let target: Entity | undefined;
+  if (typeof body.id === "string") {
+    target = engine.store.get(home, body.id);
+    if (!target) throw notFound(`${type}: id=${body.id}`);
+  } else if (typeof body.name === "string") {
+    target = engine.store.find(home, (entity) => entity.name === body.name);
+  }
+  target ??= engine.store.put(home, { ...withReferences(engine, type, body), id: engine.newId() });
+  engine.store.put(location.path, { id: target.id });
+  return { ...target };
+}
+
+/** Merges `changes` into the object `entity` of the collection at `collection`. */
+export function updateObject(
+  engine: Engine,
+  collection: Location,
+  entity: Entity,
+  changes: Record<string, unknown>,
+): Entity {
+  const type = collectionType(collection.service)!;
+  const kind = collectionKind(collection);
+  if (changes.name !== undefined) {
+    checkUniqueName(
+      collection.service.name,
+      type,
+      changes.name,
+      itemsOf(engine, collection),
+      entity.id,
+    );
+  }
+  const updated = { ...entity, ...withReferences(engine, type, changes), id: entity.id };
+  if (kind === "reference" || kind === "view") {
+    const home = homeOf(type)!;
+    const stored = engine.store.get(home, entity.id);
+    if (stored) engine.store.put(home, { ...stored, ...withReferences(engine, type, changes) });
+    return updated;
+  }
+  return engine.store.put(collection.path, updated);
+}
+
+/**
+ * Removes object `id` from the collection at `collection`: from a reference collection
+ * just the record, from a view the home object.
+ */
+export function removeObject(engine: Engine, collection: Location, id: string): void {
+  const kind = collectionKind(collection);
+  const type = collectionType(collection.service)!;
+  engine.store.delete(kind === "view" ? homeOf(type)! : collection.path, id);
+}

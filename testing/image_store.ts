@@ -1,0 +1,87 @@
+/**
+ * The bytes of disk images written through image transfers: sparse, in 1 MiB chunks, so
+ * that only written areas take memory; unwritten areas read as zeros.
+ *
+ * @module
+ */
+
+const CHUNK = 1024 * 1024;
+
+/** One disk's image. */
+export class SparseImage {
+  readonly #chunks = new Map<number, Uint8Array>();
+  #end = 0;
+
+  /** One past the last byte ever written. */
+  get end(): number {
+    return this.#end;
+  }
+
+  /** Bytes held in memory (allocated chunks). */
+  get allocated(): number {
+    return this.#chunks.size * CHUNK;
+  }
+
+  /** Writes `bytes` at `offset`. */
+  write(offset: number, bytes: Uint8Array): void {
+    let done = 0;
+    while (done < bytes.length) {
+      const at = offset + done;
+      const index = Math.floor(at / CHUNK);
+      const within = at - index * CHUNK;
+      const count = Math.min(CHUNK - within, bytes.length - done);
+      let chunk = this.#chunks.get(index);
+      if (!chunk) this.#chunks.set(index, chunk = new Uint8Array(CHUNK));
+      chunk.set(bytes.subarray(done, done + count), within);
+      done += count;
+    }
+    this.#end = Math.max(this.#end, offset + bytes.length);
+  }
+
+  /** Zeroes `length` bytes at `offset` (dropping whole chunks). */
+  zero(offset: number, length: number): void {
+    let done = 0;
+    while (done < length) {
+      const at = offset + done;
+      const index = Math.floor(at / CHUNK);
+      const within = at - index * CHUNK;
+      const count = Math.min(CHUNK - within, length - done);
+      if (count === CHUNK) this.#chunks.delete(index);
+      else this.#chunks.get(index)?.fill(0, within, within + count);
+      done += count;
+    }
+  }
+
+  /** Reads `length` bytes at `offset` (at most one chunk's worth is copied per call). */
+  read(offset: number, length: number): Uint8Array {
+    const out = new Uint8Array(length);
+    let done = 0;
+    while (done < length) {
+      const at = offset + done;
+      const index = Math.floor(at / CHUNK);
+      const within = at - index * CHUNK;
+      const count = Math.min(CHUNK - within, length - done);
+      const chunk = this.#chunks.get(index);
+      if (chunk) out.set(chunk.subarray(within, within + count), done);
+      done += count;
+    }
+    return out;
+  }
+}
+
+/** Images by disk id. */
+export class ImageStore {
+  readonly #images = new Map<string, SparseImage>();
+
+  /** The image of disk `diskId` (created empty on first use). */
+  of(diskId: string): SparseImage {
+    let image = this.#images.get(diskId);
+    if (!image) this.#images.set(diskId, image = new SparseImage());
+    return image;
+  }
+
+  /** Forgets the image of disk `diskId`. */
+  delete(diskId: string): void {
+    this.#images.delete(diskId);
+  }
+}
