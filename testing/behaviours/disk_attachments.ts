@@ -1,0 +1,82 @@
+/**
+ * Disk attachments of VMs: attaching an existing disk (immediate) or creating one from a
+ * full `<disk>` description (`locked`, then `ok`); updates that reach the disk (extending
+ * it); detaching, or removing the disk too with `detach_only=false`.
+ *
+ * @module
+ */
+
+import { conflict, notFound } from "../answers.ts";
+import type { Behaviour } from "../behaviour.ts";
+import { withReferences } from "../generic.ts";
+import type { Entity } from "../store.ts";
+import { checkNotLocked, createDisk, deleteDisk } from "./disks.ts";
+
+const attachments: Behaviour = {
+  add(call, body) {
+    const { engine, location } = call;
+    const given = body.disk as Record<string, unknown> | undefined;
+    let disk: Entity;
+    if (typeof given?.id === "string") {
+      const found = engine.store.get("disks", given.id);
+      if (!found) throw notFound(`Disk: id=${given.id}`);
+      disk = found;
+      if (engine.store.get(location.path, disk.id)) {
+        throw conflict("Cannot attach Virtual Disk. The disk is already attached to the VM.");
+      }
+    } else {
+      disk = createDisk(engine, given ?? {});
+    }
+    const { disk: _disk, vm: _vm, ...settings } = body;
+    return engine.store.put(location.path, {
+      active: true,
+      bootable: false,
+      passDiscard: false,
+      readOnly: false,
+      usesScsiReservation: false,
+      ...withReferences(engine, "DiskAttachment", settings),
+      id: disk.id,
+      disk: engine.referenceTo("disks", disk.id),
+      vm: engine.referenceTo("vms", location.parent!.id!),
+    });
+  },
+};
+
+const attachment: Behaviour = {
+  update(call, entity, changes) {
+    const { engine, location } = call;
+    const { disk: diskChanges, vm: _vm, id: _id, href: _href, ...settings } = changes;
+    if (diskChanges && typeof diskChanges === "object") {
+      const disk = engine.store.get("disks", entity.id);
+      if (disk) {
+        checkNotLocked(disk, "update");
+        const { id: _diskId, href: _diskHref, ...diskSettings } = diskChanges as Record<
+          string,
+          unknown
+        >;
+        engine.store.put("disks", {
+          ...disk,
+          ...withReferences(engine, "Disk", diskSettings),
+          id: disk.id,
+        });
+      }
+    }
+    return engine.store.put(location.parent!.path, {
+      ...entity,
+      ...withReferences(engine, "DiskAttachment", settings),
+    });
+  },
+  remove(call, entity) {
+    if (call.query.get("detach_only")?.toLowerCase() !== "false") return;
+    const disk = call.engine.store.get("disks", entity.id);
+    if (disk) checkNotLocked(disk, "remove");
+    deleteDisk(call.engine, entity.id);
+    return true;
+  },
+};
+
+/** Behaviours of the VM disk attachment services, by service name. */
+export const DISK_ATTACHMENT_BEHAVIOURS: Record<string, Behaviour> = {
+  DiskAttachmentsService: attachments,
+  DiskAttachmentService: attachment,
+};

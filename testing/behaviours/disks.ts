@@ -1,0 +1,148 @@
+/**
+ * Disks: created `locked`, `ok` a step later; storage operations (copy, move, sparsify,
+ * reduce, ...) lock them again for a step; a locked disk refuses changes. Also the
+ * per-domain disk views (`storagedomains/{id}/disks`).
+ *
+ * @module
+ */
+
+import { conflict } from "../answers.ts";
+import type { ActionHandler, Behaviour, Call } from "../behaviour.ts";
+import type { Engine } from "../engine.ts";
+import { withReferences } from "../generic.ts";
+import type { Entity } from "../store.ts";
+import { transition } from "./lifecycle.ts";
+
+const GIB = 1024 ** 3;
+
+/** Creates a disk in `disks` from what a request describes; `locked` until one step later. */
+export function createDisk(engine: Engine, body: Record<string, unknown>): Entity {
+  const described = withReferences(engine, "Disk", body);
+  const domains = described.storageDomains as unknown[] | undefined;
+  const domain = domains?.[0] ?? firstDataDomain(engine);
+  const name = described.name ?? described.alias ?? `disk-${engine.store.count("disks") + 1}`;
+  const provisionedSize = (described.provisionedSize as number | undefined) ?? GIB;
+  const disk: Entity = {
+    format: "cow",
+    sparse: true,
+    shareable: false,
+    wipeAfterDelete: false,
+    propagateErrors: false,
+    contentType: "data",
+    storageType: "image",
+    actualSize: 0,
+    totalSize: 0,
+    ...described,
+    id: engine.newId(),
+    imageId: engine.newId(),
+    name,
+    alias: name,
+    provisionedSize,
+    storageDomains: domain ? [domain] : [],
+    status: "locked",
+  };
+  engine.store.put("disks", disk);
+  return transition(engine, "disks", disk.id, {}, [{ status: "ok" }]);
+}
+
+/** A reference to the first data storage domain, if there is one. */
+function firstDataDomain(engine: Engine): Record<string, unknown> | undefined {
+  const domain = engine.store.find("storagedomains", (entity) => entity.type === "data");
+  return domain ? engine.referenceTo("storagedomains", domain.id) : undefined;
+}
+
+/** Refuses `what` on a locked disk. */
+export function checkNotLocked(disk: Entity, what: string): void {
+  if (disk.status === "locked") {
+    throw conflict(`Cannot ${what} Virtual Disk: Disk is locked. Please try again later.`);
+  }
+}
+
+/** Removes disk `id` with its attachments to VMs and templates. */
+export function deleteDisk(engine: Engine, id: string): void {
+  engine.store.delete("disks", id);
+  engine.images.delete(id);
+  for (const owner of ["vms", "templates"]) {
+    for (const entity of engine.store.items(owner)) {
+      engine.store.delete(`${owner}/${encodeURIComponent(entity.id)}/diskattachments`, id);
+    }
+  }
+}
+
+/** An action that keeps the disk locked for one step (copy, move, sparsify, ...). */
+function lockingAction(
+  what: string,
+  changes: (call: Call, params: Record<string, unknown>) => Record<string, unknown> = () => ({}),
+): ActionHandler {
+  return (call, disk, params) => {
+    checkNotLocked(disk!, what);
+    transition(call.engine, "disks", disk!.id, { status: "locked", ...changes(call, params) }, [{
+      status: "ok",
+    }]);
+  };
+}
+
+function moveTo(call: Call, params: Record<string, unknown>): Record<string, unknown> {
+  const domain = call.engine.resolve(
+    "StorageDomain",
+    params.storageDomain as Record<string, unknown>,
+  );
+  return { storageDomains: [domain] };
+}
+
+const diskActions: Record<string, ActionHandler> = {
+  copy: (call, disk, params) => {
+    checkNotLocked(disk!, "copy");
+    const { id: _id, href: _href, status: _status, ...rest } = disk!;
+    const domain = call.engine.resolve(
+      "StorageDomain",
+      params.storageDomain as Record<string, unknown>,
+    );
+    const name = (params.disk as Record<string, unknown> | undefined)?.name ?? `${disk!.name}_copy`;
+    createDisk(call.engine, { ...rest, name, alias: name, storageDomains: [domain] });
+  },
+  move: lockingAction("move", moveTo),
+  sparsify: lockingAction("sparsify"),
+  reduce: lockingAction("reduce"),
+  convert: lockingAction("convert"),
+  export: lockingAction("export"),
+};
+
+const disk: Behaviour = {
+  update(call, entity, changes) {
+    checkNotLocked(entity, "update");
+    const updated: Entity = {
+      ...entity,
+      ...withReferences(call.engine, "Disk", changes),
+      id: entity.id,
+    };
+    if (typeof changes.name === "string" && changes.alias === undefined) {
+      updated.alias = changes.name;
+    }
+    return call.engine.store.put("disks", updated);
+  },
+  remove(call, entity) {
+    checkNotLocked(entity, "remove");
+    deleteDisk(call.engine, entity.id);
+    return true;
+  },
+  actions: diskActions,
+};
+
+/** Adds a disk on the storage domain a `.../storagedomains/{id}/disks` collection belongs to. */
+const domainDisks: Behaviour = {
+  add(call, body) {
+    const domain = call.engine.referenceTo("storagedomains", call.location.parent!.id!);
+    return createDisk(call.engine, { ...body, storageDomains: [domain] });
+  },
+};
+
+/** Behaviours of the disk services, by service name. */
+export const DISK_BEHAVIOURS: Record<string, Behaviour> = {
+  DisksService: { add: (call, body) => createDisk(call.engine, body) },
+  DiskService: disk,
+  StorageDomainDisksService: domainDisks,
+  StorageDomainDiskService: disk,
+  AttachedStorageDomainDisksService: domainDisks,
+  AttachedStorageDomainDiskService: disk,
+};

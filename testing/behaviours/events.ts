@@ -1,0 +1,35 @@
+/**
+ * The event log: every change appends an event with the next integer id. `events`
+ * lists the newest first; with `from=N` only events with a greater id, oldest first (so
+ * that `max` keeps the next ones to read).
+ *
+ * @module
+ */
+
+import { Refusal } from "../answers.ts";
+import type { Behaviour } from "../behaviour.ts";
+
+const events: Behaviour = {
+  list(call) {
+    const all = call.engine.store.items("events");
+    const from = call.query.get("from");
+    if (from === null) return all.reverse();
+    if (!/^-?[0-9]+$/.test(from)) {
+      throw new Refusal(400, "Invalid value", `Invalid value for parameter from: ${from}`);
+    }
+    return all.filter((event) => Number(event.id) > Number(from));
+  },
+  add(call, body) {
+    const { description, severity, code, ...rest } = body;
+    const event = call.engine.event(
+      typeof code === "number" ? code : 0,
+      description as string,
+      {},
+      severity as "normal",
+    );
+    return call.engine.store.put("events", { ...rest, ...event });
+  },
+};
+
+/** Behaviours of the event services, by service name. */
+export const EVENT_BEHAVIOURS: Record<string, Behaviour> = { EventsService: events };

@@ -1,0 +1,108 @@
+/**
+ * Image transfers: `initializing`, then `transferring` with `transfer_url`/`proxy_url`
+ * pointing at the simulator's own `/images/{id}` (see `images.ts`); the disk is locked
+ * meanwhile. `finalize` ends `finished_success` (disk `ok`, sizes updated), `cancel`
+ * `finished_failure`; `pause`/`resume` as the engine does.
+ *
+ * @module
+ */
+
+import { conflict, notFound } from "../answers.ts";
+import type { ActionHandler, Behaviour } from "../behaviour.ts";
+import type { Engine, Reference } from "../engine.ts";
+import type { Entity } from "../store.ts";
+import { change, transition } from "./lifecycle.ts";
+
+/** Phases in which bytes may move. */
+export const ACTIVE_PHASES = new Set(["transferring", "resuming"]);
+
+function diskOf(engine: Engine, body: Record<string, unknown>): Entity {
+  const named = (body.disk ?? body.image ?? body.snapshot) as { id?: string };
+  const disk = body.disk
+    ? engine.store.get("disks", named.id!)
+    : engine.store.find("disks", (entity) => entity.imageId === named.id || entity.id === named.id);
+  if (!disk) throw notFound(`Disk: id=${named.id}`);
+  return disk;
+}
+
+const transfers: Behaviour = {
+  add(call, body) {
+    const { engine } = call;
+    const disk = diskOf(engine, body);
+    if (disk.status === "locked") {
+      throw conflict("Cannot transfer Virtual Disk: Disk is locked. Please try again later.");
+    }
+    const id = engine.newId();
+    const url = `${call.origin}/images/${id}`;
+    const host = engine.store.find("hosts", (entity) => entity.status === "up");
+    engine.store.put("imagetransfers", {
+      direction: "upload",
+      format: "raw",
+      inactivityTimeout: 60,
+      timeoutPolicy: "legacy",
+      shallow: false,
+      ...body,
+      id,
+      phase: "initializing",
+      active: false,
+      transferred: 0,
+      transferUrl: url,
+      proxyUrl: url,
+      disk: engine.referenceTo("disks", disk.id),
+      image: undefined,
+      snapshot: undefined,
+      host: host ? engine.referenceTo("hosts", host.id) : undefined,
+    });
+    transition(engine, "disks", disk.id, { status: "locked" });
+    return transition(engine, "imagetransfers", id, {}, [{ phase: "transferring", active: true }]);
+  },
+};
+
+/** Ends the transfer in `phase` (through `finalizing_*`) and unlocks its disk. */
+function finish(success: boolean): ActionHandler {
+  return (call, transfer) => {
+    const { engine } = call;
+    if (transfer!.phase === "finished_success" || transfer!.phase === "finished_failure") {
+      throw conflict("Cannot finalize Image Transfer. The transfer has already ended.");
+    }
+    const diskId = (transfer!.disk as Reference).id;
+    transition(
+      engine,
+      "imagetransfers",
+      transfer!.id,
+      {
+        phase: success ? "finalizing_success" : "finalizing_failure",
+      },
+      [{ phase: success ? "finished_success" : "finished_failure", active: false }],
+      () => {
+        const disk = engine.store.get("disks", diskId);
+        if (!disk) return;
+        const written = engine.images.of(diskId).end;
+        const provisioned = Math.max((disk.provisionedSize as number | undefined) ?? 0, written);
+        const sizes = success && transfer!.direction !== "download"
+          ? { provisionedSize: provisioned, actualSize: written, totalSize: written }
+          : {};
+        change(engine, "disks", diskId, { status: "ok", ...sizes });
+      },
+    );
+  };
+}
+
+const transfer: Behaviour = {
+  actions: {
+    finalize: finish(true),
+    cancel: finish(false),
+    pause: (call, entity) =>
+      void change(call.engine, "imagetransfers", entity!.id, { phase: "paused_user" }),
+    resume: (call, entity) =>
+      void transition(call.engine, "imagetransfers", entity!.id, { phase: "resuming" }, [{
+        phase: "transferring",
+      }]),
+  },
+};
+
+/** Behaviours of the image transfer services, by service name. */
+export const IMAGE_TRANSFER_BEHAVIOURS: Record<string, Behaviour> = {
+  ImageTransfersService: transfers,
+  ImageTransferService: transfer,
+};

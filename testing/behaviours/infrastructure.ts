@@ -1,0 +1,144 @@
+/**
+ * Data centers, clusters, networks, tags and users: defaults a new object gets, the links
+ * the engine makes on its own (a new cluster gets the management network, a network made
+ * below a data center belongs to it), and refusals to remove what is still in use.
+ *
+ * @module
+ */
+
+import { conflict } from "../answers.ts";
+import type { Behaviour } from "../behaviour.ts";
+import type { Engine, Reference } from "../engine.ts";
+import { addObject } from "../generic.ts";
+import { ZERO_ID } from "../model.ts";
+import type { Entity } from "../store.ts";
+
+/** The values of a new data center (seeded or added). */
+export function dataCenterDefaults(): Record<string, unknown> {
+  return {
+    local: false,
+    status: "uninitialized",
+    storageFormat: "v5",
+    quotaMode: "disabled",
+    version: { major: 4, minor: 7 },
+    supportedVersions: [{ major: 4, minor: 7 }],
+  };
+}
+
+/** The values of a new cluster (seeded or added). */
+export function clusterDefaults(): Record<string, unknown> {
+  return {
+    cpu: { architecture: "x86_64", type: "Intel Icelake Server Family" },
+    version: { major: 4, minor: 7 },
+    memoryPolicy: { overCommit: { percent: 100 } },
+    virtService: true,
+    glusterService: false,
+    threadsAsCores: false,
+    ballooningEnabled: true,
+    firewallType: "firewalld",
+    switchType: "legacy",
+    biosType: "q35_ovmf",
+  };
+}
+
+/** Assigns the data center's `ovirtmgmt` network to cluster `clusterId`, as the engine does. */
+export function assignManagementNetwork(engine: Engine, clusterId: string): void {
+  const cluster = engine.store.get("clusters", clusterId);
+  const dcId = (cluster?.dataCenter as Reference | undefined)?.id;
+  const network = engine.store.find(
+    "networks",
+    (entity) =>
+      entity.name === "ovirtmgmt" && (entity.dataCenter as Reference | undefined)?.id === dcId,
+  );
+  if (!network) return;
+  engine.store.put(`clusters/${encodeURIComponent(clusterId)}/networks`, {
+    id: network.id,
+    required: true,
+    display: false,
+    usages: ["management", "vm", "display", "migration"],
+    cluster: engine.referenceTo("clusters", clusterId),
+  });
+  engine.store.put("clusters", {
+    ...cluster!,
+    managementNetwork: engine.referenceTo("networks", network.id),
+  });
+}
+
+function usedBy(engine: Engine, collection: string, member: string, id: string): Entity[] {
+  return engine.store.items(collection).filter((entity) =>
+    (entity[member] as Reference | undefined)?.id === id
+  );
+}
+
+const clusters: Behaviour = {
+  add(call, body) {
+    const added = addObject(call, { ...clusterDefaults(), ...body });
+    assignManagementNetwork(call.engine, added.id);
+    return call.engine.store.get("clusters", added.id)!;
+  },
+};
+
+const cluster: Behaviour = {
+  remove(call, entity) {
+    if (
+      usedBy(call.engine, "hosts", "cluster", entity.id).length ||
+      usedBy(call.engine, "vms", "cluster", entity.id).length
+    ) {
+      throw conflict("Cannot remove Cluster. There are Hosts or VMs in the Cluster.");
+    }
+  },
+};
+
+const dataCenter: Behaviour = {
+  remove(call, entity) {
+    if (
+      usedBy(call.engine, "clusters", "dataCenter", entity.id).length &&
+      call.query.get("force") !== "true"
+    ) {
+      throw conflict("Cannot remove Data Center. There are Clusters in the Data Center.");
+    }
+  },
+};
+
+const tags: Behaviour = {
+  add(call, body) {
+    return addObject(call, { parent: { id: ZERO_ID }, ...body });
+  },
+};
+
+const tag: Behaviour = {
+  remove(_call, entity) {
+    if (entity.id === ZERO_ID) throw conflict("Cannot remove Tag. The root tag cannot be removed.");
+  },
+};
+
+const users: Behaviour = {
+  add(call, body) {
+    const userName = body.userName as string;
+    const [name] = userName.split("@");
+    return addObject(call, {
+      name,
+      principal: name,
+      namespace: "*",
+      ...body,
+      domainEntryId: call.engine.newId(),
+    });
+  },
+};
+
+/** Behaviours of data centers, clusters, networks, tags and users, by service name. */
+export const INFRASTRUCTURE_BEHAVIOURS: Record<string, Behaviour> = {
+  DataCentersService: {
+    add: (call, body) => addObject(call, { ...dataCenterDefaults(), ...body }),
+  },
+  DataCenterService: dataCenter,
+  ClustersService: clusters,
+  ClusterService: cluster,
+  DataCenterNetworksService: {
+    add: (call, body) =>
+      addObject(call, { ...body, dataCenter: { id: call.location.parent!.id! } }),
+  },
+  TagsService: tags,
+  TagService: tag,
+  UsersService: users,
+};

@@ -1,0 +1,34 @@
+/**
+ * Every service-specific behaviour, by service class name. Services not listed here get
+ * the generic handling of `api.ts` and `generic.ts`.
+ *
+ * @module
+ */
+
+import type { Behaviour } from "../behaviour.ts";
+import { DISK_ATTACHMENT_BEHAVIOURS } from "./disk_attachments.ts";
+import { DISK_BEHAVIOURS } from "./disks.ts";
+import { EVENT_BEHAVIOURS } from "./events.ts";
+import { HOST_BEHAVIOURS } from "./hosts.ts";
+import { IMAGE_TRANSFER_BEHAVIOURS } from "./image_transfers.ts";
+import { INFRASTRUCTURE_BEHAVIOURS } from "./infrastructure.ts";
+import { JOB_BEHAVIOURS } from "./jobs.ts";
+import { STATISTIC_BEHAVIOURS } from "./statistics.ts";
+import { STORAGE_BEHAVIOURS } from "./storage.ts";
+import { TEMPLATE_BEHAVIOURS } from "./templates.ts";
+import { VM_BEHAVIOURS } from "./vms.ts";
+
+/** Behaviours by service class name (`VmService`). */
+export const BEHAVIOURS: Readonly<Record<string, Behaviour>> = {
+  ...VM_BEHAVIOURS,
+  ...DISK_BEHAVIOURS,
+  ...DISK_ATTACHMENT_BEHAVIOURS,
+  ...TEMPLATE_BEHAVIOURS,
+  ...HOST_BEHAVIOURS,
+  ...STORAGE_BEHAVIOURS,
+  ...INFRASTRUCTURE_BEHAVIOURS,
+  ...EVENT_BEHAVIOURS,
+  ...JOB_BEHAVIOURS,
+  ...STATISTIC_BEHAVIOURS,
+  ...IMAGE_TRANSFER_BEHAVIOURS,
+};

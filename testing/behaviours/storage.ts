@@ -1,0 +1,174 @@
+/**
+ * Storage domains and their data-center attachments. Under `storagedomains` a domain is
+ * `unattached` or has no status; attached ones live as records below
+ * `datacenters/{id}/storagedomains` with their real status: attach -> `locked` ->
+ * `active` (the first data domain becomes master and brings the data center `up`),
+ * `deactivate` -> `maintenance`, `activate` -> `active`, detach (DELETE) needs
+ * maintenance.
+ *
+ * @module
+ */
+
+import { conflict, notFound } from "../answers.ts";
+import type { ActionHandler, Behaviour } from "../behaviour.ts";
+import type { Engine } from "../engine.ts";
+import { addObject } from "../generic.ts";
+import type { Entity } from "../store.ts";
+import { deleteDisk } from "./disks.ts";
+import { change, transition } from "./lifecycle.ts";
+
+const GIB = 1024 ** 3;
+
+/** The values of a new storage domain (seeded or added). */
+export function domainDefaults(): Record<string, unknown> {
+  return {
+    available: 500 * GIB,
+    used: 20 * GIB,
+    committed: 0,
+    storageFormat: "v5",
+    externalStatus: "ok",
+    master: false,
+    warningLowSpaceIndicator: 10,
+    criticalSpaceActionBlocker: 5,
+    wipeAfterDelete: false,
+    discardAfterDelete: false,
+    supportsDiscard: false,
+    supportsDiscardZeroesData: false,
+    backup: false,
+    blockSize: 512,
+    dataCenters: [],
+  };
+}
+
+/** Attaches domain `domainId` to data center `dcId` with `status` (records and references). */
+export function attachDomain(
+  engine: Engine,
+  dcId: string,
+  domainId: string,
+  status: string,
+): Entity {
+  const collection = `datacenters/${encodeURIComponent(dcId)}/storagedomains`;
+  const domain = engine.store.get("storagedomains", domainId)!;
+  const master = domain.type === "data" &&
+    !engine.store.items(collection).some((record) => record.master === true);
+  const dcRef = engine.referenceTo("datacenters", dcId);
+  engine.store.put("storagedomains", {
+    ...domain,
+    status: undefined,
+    dataCenter: dcRef,
+    dataCenters: [dcRef],
+  });
+  return engine.store.put(collection, { id: domainId, status, master, dataCenter: dcRef });
+}
+
+/** Brings data center `dcId` `up` if it has an active master domain, `uninitialized` otherwise. */
+function updateDataCenterStatus(engine: Engine, dcId: string): void {
+  const records = engine.store.items(`datacenters/${encodeURIComponent(dcId)}/storagedomains`);
+  const up = records.some((record) => record.master === true && record.status === "active");
+  change(engine, "datacenters", dcId, { status: up ? "up" : "uninitialized" });
+}
+
+const attachedDomains: Behaviour = {
+  add(call, body) {
+    const { engine, location } = call;
+    const dcId = location.parent!.id!;
+    const domain = typeof body.id === "string"
+      ? engine.store.get("storagedomains", body.id)
+      : engine.store.find("storagedomains", (entity) => entity.name === body.name);
+    if (!domain) throw notFound(`StorageDomain: ${body.id ?? body.name}`);
+    if ((domain.dataCenters as unknown[] | undefined)?.length) {
+      throw conflict(
+        "Cannot attach Storage Domain. The Storage Domain is already attached to a Data Center.",
+      );
+    }
+    const record = attachDomain(engine, dcId, domain.id, "locked");
+    transition(
+      engine,
+      location.path,
+      domain.id,
+      {},
+      [{ status: "active" }],
+      () => updateDataCenterStatus(engine, dcId),
+    );
+    return { ...engine.store.get("storagedomains", domain.id)!, ...record };
+  },
+};
+
+const attachedActions: Record<string, ActionHandler> = {
+  deactivate: (call, domain) => {
+    if (domain!.status !== "active") {
+      throw conflict("Cannot deactivate Storage Domain. The Storage Domain is not active.");
+    }
+    const dcId = call.location.parent!.parent!.id!;
+    transition(call.engine, call.location.parent!.path, domain!.id, {
+      status: "preparing_for_maintenance",
+    }, [
+      { status: "maintenance" },
+    ], () => updateDataCenterStatus(call.engine, dcId));
+  },
+  activate: (call, domain) => {
+    if (domain!.status === "active") {
+      throw conflict("Cannot activate Storage Domain. The Storage Domain is already active.");
+    }
+    const dcId = call.location.parent!.parent!.id!;
+    transition(call.engine, call.location.parent!.path, domain!.id, { status: "activating" }, [{
+      status: "active",
+    }], () => updateDataCenterStatus(call.engine, dcId));
+  },
+};
+
+const attachedDomain: Behaviour = {
+  remove(call, entity) {
+    if (entity.status !== "maintenance" && entity.status !== "inactive") {
+      throw conflict(
+        "Cannot detach Storage Domain. The Storage Domain must be in Maintenance first.",
+      );
+    }
+    const { engine } = call;
+    const domain = engine.store.get("storagedomains", entity.id);
+    if (domain) {
+      engine.store.put("storagedomains", {
+        ...domain,
+        status: "unattached",
+        master: false,
+        dataCenter: undefined,
+        dataCenters: [],
+      });
+    }
+  },
+  actions: attachedActions,
+};
+
+const domains: Behaviour = {
+  add(call, body) {
+    const { host: _host, ...settings } = body;
+    return addObject(call, { ...domainDefaults(), ...settings, status: "unattached" });
+  },
+};
+
+const domain: Behaviour = {
+  remove(call, entity) {
+    if ((entity.dataCenters as unknown[] | undefined)?.length) {
+      throw conflict(
+        "Cannot remove Storage Domain. The Storage Domain is attached to a Data Center; detach it first.",
+      );
+    }
+    for (const disk of call.engine.store.items("disks")) {
+      const on = disk.storageDomains as { id?: string }[] | undefined;
+      if (on?.some((reference) => reference.id === entity.id)) deleteDisk(call.engine, disk.id);
+    }
+  },
+  actions: {
+    isattached: (_call, entity) => ({
+      isAttached: ((entity!.dataCenters as unknown[] | undefined)?.length ?? 0) > 0,
+    }),
+  },
+};
+
+/** Behaviours of the storage domain services, by service name. */
+export const STORAGE_BEHAVIOURS: Record<string, Behaviour> = {
+  StorageDomainsService: domains,
+  StorageDomainService: domain,
+  AttachedStorageDomainsService: attachedDomains,
+  AttachedStorageDomainService: attachedDomain,
+};

@@ -1,0 +1,97 @@
+/**
+ * Templates: made from a VM (`locked`, then `ok`; the VM is `image_locked` meanwhile, and
+ * its disks, NICs and consoles are copied), and removed only when no VM uses them. The
+ * Blank template cannot be removed.
+ *
+ * @module
+ */
+
+import { conflict } from "../answers.ts";
+import type { Behaviour } from "../behaviour.ts";
+import type { Engine, Reference } from "../engine.ts";
+import { withReferences } from "../generic.ts";
+import { ZERO_ID } from "../model.ts";
+import type { Entity } from "../store.ts";
+import { copyDevices } from "./devices.ts";
+import { deleteDisk } from "./disks.ts";
+import { transition } from "./lifecycle.ts";
+
+/** Members a template takes from its VM unless the request sets them. */
+const FROM_VM = [
+  "memory",
+  "memoryPolicy",
+  "cpu",
+  "os",
+  "type",
+  "bios",
+  "display",
+  "cluster",
+  "highAvailability",
+  "usb",
+];
+
+function createTemplate(engine: Engine, body: Record<string, unknown>): Entity {
+  const described = withReferences(engine, "Template", body);
+  const source = engine.store.get("vms", (described.vm as Reference).id)!;
+  if (source.status === "image_locked") {
+    throw conflict("Cannot add Template: VM is locked. Please try again in a few minutes.");
+  }
+  const copied = Object.fromEntries(
+    FROM_VM.filter((name) => source[name] !== undefined).map((name) => [name, source[name]]),
+  );
+  const id = engine.newId();
+  const versions = engine.store.items("templates").filter((template) =>
+    template.name === described.name
+  );
+  const base = versions[0];
+  const version = (body.version ?? {}) as Record<string, unknown>;
+  const { vm: _vm, ...settings } = described;
+  engine.store.put("templates", {
+    ...copied,
+    ...settings,
+    id,
+    status: "locked",
+    creationTime: new Date(),
+    version: {
+      ...version,
+      versionNumber: versions.length + 1,
+      baseTemplate: engine.referenceTo("templates", base?.id ?? id),
+    },
+  });
+  const owner = { template: engine.referenceTo("templates", id) };
+  copyDevices(
+    engine,
+    `vms/${encodeURIComponent(source.id)}`,
+    `templates/${encodeURIComponent(id)}`,
+    owner,
+  );
+  transition(engine, "vms", source.id, { status: "image_locked" }, [{ status: source.status }]);
+  return transition(engine, "templates", id, {}, [{ status: "ok" }]);
+}
+
+const template: Behaviour = {
+  remove(call, entity) {
+    if (entity.id === ZERO_ID) {
+      throw conflict("Cannot delete Template. Removing the Blank Template is not allowed.");
+    }
+    if (entity.status === "locked") throw conflict("Cannot delete Template. Template is locked.");
+    const users = call.engine.store.items("vms").filter((vm) =>
+      (vm.template as Reference | undefined)?.id === entity.id
+    );
+    if (users.length) {
+      const names = users.slice(0, 5).map((vm) => vm.name).join(", ");
+      throw conflict(
+        `Cannot delete Template. Template is being used by the following VMs: ${names}.`,
+      );
+    }
+    for (const attachment of call.engine.store.items(`${call.location.path}/diskattachments`)) {
+      deleteDisk(call.engine, attachment.id);
+    }
+  },
+};
+
+/** Behaviours of the template services, by service name. */
+export const TEMPLATE_BEHAVIOURS: Record<string, Behaviour> = {
+  TemplatesService: { add: (call, body) => createTemplate(call.engine, body) },
+  TemplateService: template,
+};

@@ -1,0 +1,305 @@
+/**
+ * Virtual machines (protocol section 7): creation from a template (`image_locked` while
+ * disks are copied, `down` at once from a template without disks), the power lifecycle
+ * (start, stop, shutdown, suspend, reboot, migrate) with the engine's refusals, the
+ * next-run configuration, snapshots and NICs.
+ *
+ * @module
+ */
+
+import { conflict, Refusal } from "../answers.ts";
+import { type ActionHandler, type Behaviour, type Call, flag } from "../behaviour.ts";
+import type { Engine, Reference } from "../engine.ts";
+import { updateObject, withReferences } from "../generic.ts";
+import type { Entity } from "../store.ts";
+import { checkUniqueName } from "../validation.ts";
+import { addVmDevices, copyDevices, newMac } from "./devices.ts";
+import { deleteDisk } from "./disks.ts";
+import { change, type Step, transition } from "./lifecycle.ts";
+
+/** Hidden (non-model) property: changes waiting for the next boot (`next_run=true`). */
+const NEXT_RUN = "$nextRun";
+
+/** Members a new VM takes from its template unless the request sets them. */
+const INHERITED = [
+  "memory",
+  "memoryPolicy",
+  "cpu",
+  "os",
+  "type",
+  "bios",
+  "display",
+  "highAvailability",
+  "stateless",
+  "usb",
+  "io",
+  "timeZone",
+  "smallIcon",
+  "largeIcon",
+];
+
+/** Event codes of the VM lifecycle (the engine's audit log numbers). */
+const EVENTS = { up: 32, down: 61, suspended: 35 };
+
+/**
+ * Creates a VM from `body` (template and cluster named by id or name) in `vms`, with
+ * copies of the devices of `source` (`vms/{id}` for a clone; the template by default).
+ */
+export function createVm(engine: Engine, body: Record<string, unknown>, source?: string): Entity {
+  checkUniqueName("VmsService", "Vm", body.name, engine.store.items("vms"));
+  const described = withReferences(engine, "Vm", body);
+  const templateRef = described.template as Reference;
+  const template = engine.store.get("templates", templateRef.id)!;
+  const inherited = Object.fromEntries(
+    INHERITED.filter((name) => template[name] !== undefined).map((name) => [name, template[name]]),
+  );
+  const id = engine.newId();
+  const vm: Entity = {
+    origin: "ovirt",
+    stateless: false,
+    deleteProtected: false,
+    ...inherited,
+    ...described,
+    id,
+    status: "down",
+    creationTime: new Date(),
+    originalTemplate: templateRef,
+    nextRunConfigurationExists: false,
+    runOnce: false,
+  };
+  delete vm.diskAttachments;
+  delete vm.nics;
+  engine.store.put("vms", vm);
+  const ref = engine.referenceTo("vms", id);
+  const from = source ?? `templates/${encodeURIComponent(template.id)}`;
+  const disks = copyDevices(engine, from, `vms/${encodeURIComponent(id)}`, { vm: ref });
+  addVmDevices(engine, `vms/${encodeURIComponent(id)}`, ref);
+  if (disks === 0) return vm;
+  return transition(engine, "vms", id, { status: "image_locked" }, [{ status: "down" }]);
+}
+
+/** The VM as it will be after the next boot (with pending `next_run` changes). */
+function nextRunView(vm: Entity): Entity {
+  const pending = vm[NEXT_RUN] as Record<string, unknown> | undefined;
+  return pending ? { ...vm, ...pending } : vm;
+}
+
+function checkNotLocked(vm: Entity, what: string): void {
+  if (vm.status === "image_locked") {
+    throw conflict(`Cannot ${what} VM: VM is locked. Please try again in a few minutes.`);
+  }
+}
+
+/** The least busy `up` host of the VM's cluster, other than `except`. */
+function pickHost(engine: Engine, vm: Entity, what: string, except?: string): Reference {
+  const cluster = (vm.cluster as Reference | undefined)?.id;
+  const load = new Map<string, number>();
+  for (const other of engine.store.items("vms")) {
+    const host = (other.host as Reference | undefined)?.id;
+    if (host) load.set(host, (load.get(host) ?? 0) + 1);
+  }
+  const hosts = engine.store.items("hosts").filter((host) =>
+    host.status === "up" && host.id !== except &&
+    (host.cluster as Reference | undefined)?.id === cluster
+  );
+  if (hosts.length === 0) {
+    throw conflict(`Cannot ${what} VM. There are no available running Hosts in the Host Cluster.`);
+  }
+  hosts.sort((a, b) => (load.get(a.id) ?? 0) - (load.get(b.id) ?? 0));
+  return engine.referenceTo("hosts", hosts[0].id);
+}
+
+/** Moves the VM through `steps` (after applying `now`), recording an event at each end state. */
+function lifecycle(call: Call, vm: Entity, now: Record<string, unknown>, steps: Step[]): void {
+  const { engine } = call;
+  transition(engine, "vms", vm.id, now, steps, (updated) => {
+    const status = updated.status as string;
+    const code = EVENTS[status as keyof typeof EVENTS];
+    if (code === undefined) return;
+    const host = (updated.host as Reference | undefined)?.id;
+    const where = status === "up" && host
+      ? ` on Host ${engine.store.get("hosts", host)?.name ?? host}`
+      : "";
+    engine.event(code, `VM ${updated.name} is ${status}${where}.`, {
+      vm: engine.referenceTo("vms", vm.id),
+    });
+  });
+}
+
+/** What going down does: no host, a stop time, and the next-run configuration applied. */
+function down(vm: Entity): Record<string, unknown> {
+  return {
+    ...(vm[NEXT_RUN] as Record<string, unknown> | undefined),
+    status: "down",
+    host: undefined,
+    stopTime: new Date(),
+    [NEXT_RUN]: undefined,
+    nextRunConfigurationExists: false,
+  };
+}
+
+const RUNNING_FROM_REST = new Set(["down", "suspended", "paused"]);
+
+const vmActions: Record<string, ActionHandler> = {
+  start: (call, vm, params) => {
+    checkNotLocked(vm!, "run");
+    if (!RUNNING_FROM_REST.has(vm!.status as string)) {
+      throw conflict("Cannot run VM. VM is running.");
+    }
+    const end = params.pause === true ? "paused" : "up";
+    if (vm!.status === "paused") return void lifecycle(call, vm!, { status: "up" }, []);
+    if (vm!.status === "suspended") {
+      return void lifecycle(call, vm!, { status: "restoring_state" }, [{ status: "up" }]);
+    }
+    const host = pickHost(call.engine, vm!, "run");
+    lifecycle(call, vm!, { status: "wait_for_launch", host, stopTime: undefined }, [
+      { status: "powering_up", startTime: new Date() },
+      { status: end },
+    ]);
+  },
+  stop: (call, vm) => {
+    checkNotLocked(vm!, "stop");
+    if (vm!.status === "down") throw conflict("Cannot stop VM. VM is not running.");
+    lifecycle(call, vm!, down(vm!), []);
+  },
+  shutdown: (call, vm) => {
+    checkNotLocked(vm!, "shutdown");
+    if (vm!.status === "down") throw conflict("Cannot shutdown VM. VM is not running.");
+    lifecycle(call, vm!, { status: "powering_down" }, [down]);
+  },
+  suspend: (call, vm) => {
+    if (vm!.status !== "up") throw conflict("Cannot suspend VM. VM is not running.");
+    lifecycle(call, vm!, { status: "saving_state" }, [{ status: "suspended", host: undefined }]);
+  },
+  reboot: (call, vm) => {
+    if (vm!.status !== "up") throw conflict("Cannot reboot VM. VM is not running.");
+    lifecycle(call, vm!, { status: "reboot_in_progress" }, [{ status: "up" }]);
+  },
+  reset: (call, vm) => {
+    if (vm!.status !== "up") throw conflict("Cannot reset VM. VM is not running.");
+    lifecycle(call, vm!, { status: "reboot_in_progress" }, [{ status: "up" }]);
+  },
+  migrate: (call, vm, params) => {
+    if (vm!.status !== "up") throw conflict("Cannot migrate VM. VM is not running.");
+    const current = (vm!.host as Reference | undefined)?.id;
+    const requested = params.host as Record<string, unknown> | undefined;
+    const host = requested
+      ? call.engine.resolve("Host", requested)
+      : pickHost(call.engine, vm!, "migrate", current);
+    lifecycle(call, vm!, { status: "migrating" }, [{ status: "up", host }]);
+  },
+  clone: (call, vm, params) => {
+    checkNotLocked(vm!, "clone");
+    const wanted = (params.vm ?? {}) as Record<string, unknown>;
+    if (typeof wanted.name !== "string") {
+      throw new Refusal(400, "Incomplete parameters", "Vm [name] required for clone");
+    }
+    const { status: _status, host: _host, [NEXT_RUN]: _pending, ...settings } = vm!;
+    createVm(call.engine, { ...settings, ...wanted }, call.location.path);
+  },
+  previewsnapshot: (call, vm, params) => setSnapshotStatus(call, vm!, params, "in_preview"),
+  commitsnapshot: (call, vm) => setSnapshotStatus(call, vm!, {}, "ok"),
+  undosnapshot: (call, vm) => setSnapshotStatus(call, vm!, {}, "ok"),
+  ticket: (call) => ({ ticket: { value: call.engine.newId(), expiry: 7200 } }),
+};
+
+/** Previews one snapshot (`in_preview`), or ends every preview (`ok`). */
+function setSnapshotStatus(
+  call: Call,
+  vm: Entity,
+  params: Record<string, unknown>,
+  status: string,
+): void {
+  const collection = `vms/${encodeURIComponent(vm.id)}/snapshots`;
+  const wanted = (params.snapshot as { id?: string } | undefined)?.id;
+  for (const snapshot of call.engine.store.items(collection)) {
+    const chosen = status === "in_preview"
+      ? snapshot.id === wanted
+      : snapshot.snapshotStatus === "in_preview";
+    if (chosen) change(call.engine, collection, snapshot.id, { snapshotStatus: status });
+  }
+}
+
+const vm: Behaviour = {
+  get: (call, entity) => (flag(call, "next_run") ? nextRunView(entity) : entity),
+  update(call, entity, changes) {
+    checkNotLocked(entity, "update");
+    if (flag(call, "next_run") && entity.status !== "down") {
+      checkUniqueName("VmsService", "Vm", changes.name, call.engine.store.items("vms"), entity.id);
+      const pending = {
+        ...(entity[NEXT_RUN] as object | undefined),
+        ...withReferences(call.engine, "Vm", changes),
+      };
+      const updated = change(call.engine, "vms", entity.id, {
+        [NEXT_RUN]: pending,
+        nextRunConfigurationExists: true,
+      })!;
+      return nextRunView(updated);
+    }
+    return updateObject(call.engine, call.location.parent!, entity, changes);
+  },
+  remove(call, entity) {
+    checkNotLocked(entity, "remove");
+    if (entity.status !== "down" && !flag(call, "force")) {
+      throw conflict("Cannot remove VM. VM is running.");
+    }
+    if (!flag(call, "detach_only")) {
+      for (const attachment of call.engine.store.items(`${call.location.path}/diskattachments`)) {
+        deleteDisk(call.engine, attachment.id);
+      }
+    }
+  },
+  actions: vmActions,
+};
+
+const snapshots: Behaviour = {
+  add(call, body) {
+    const { engine } = call;
+    const owner = engine.store.get("vms", call.location.parent!.id!)!;
+    checkNotLocked(owner, "create snapshot for");
+    const snapshot = engine.store.put(call.location.path, {
+      persistMemorystate: false,
+      ...withReferences(engine, "Snapshot", body),
+      id: engine.newId(),
+      snapshotType: "regular",
+      snapshotStatus: "locked",
+      date: new Date(),
+      vm: engine.referenceTo("vms", owner.id),
+    });
+    transition(engine, call.location.path, snapshot.id, {}, [{ snapshotStatus: "ok" }]);
+    transition(engine, "vms", owner.id, { status: "image_locked" }, [{ status: owner.status }]);
+    return snapshot;
+  },
+};
+
+const snapshot: Behaviour = {
+  remove(_call, entity) {
+    if (entity.snapshotType === "active") {
+      throw conflict("Cannot remove Snapshot. The active snapshot cannot be removed.");
+    }
+  },
+};
+
+const nics: Behaviour = {
+  add(call, body) {
+    const { engine } = call;
+    return engine.store.put(call.location.path, {
+      interface: "virtio",
+      plugged: true,
+      linked: true,
+      ...withReferences(engine, "Nic", body),
+      id: engine.newId(),
+      mac: (body.mac as object | undefined) ?? { address: newMac(engine) },
+      vm: engine.referenceTo("vms", call.location.parent!.id!),
+    });
+  },
+};
+
+/** Behaviours of the VM services, by service name. */
+export const VM_BEHAVIOURS: Record<string, Behaviour> = {
+  VmsService: { add: (call, body) => createVm(call.engine, body) },
+  VmService: vm,
+  SnapshotsService: snapshots,
+  SnapshotService: snapshot,
+  VmNicsService: nics,
+};
