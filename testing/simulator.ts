@@ -1,0 +1,174 @@
+/**
+ * `startSimulator`: an engine simulator on loopback, plain HTTP or HTTPS, speaking the
+ * SSO, the whole REST API of the model and the image transfer data plane.
+ *
+ * @module
+ */
+
+import { writeStruct } from "../transport/xml/writer.ts";
+import { answerApi } from "./api.ts";
+import { Refusal, refusalAnswer, xmlAnswer } from "./answers.ts";
+import { LOGOUT_PATH, Sso, type SsoErrorShape, TOKEN_PATH, unauthorized } from "./auth.ts";
+import { Engine } from "./engine.ts";
+import { type FaultOptions, Faults } from "./faults.ts";
+import { answerImage } from "./images.ts";
+import { API_PREFIX } from "./model.ts";
+import { seed } from "./seed.ts";
+import { createTlsMaterial } from "./tls.ts";
+
+/** How to start a simulator. Every option has a default. */
+export interface SimulatorOptions extends FaultOptions {
+  /** Serve HTTPS with a CA and server certificate made at start (`caCert` on the handle). */
+  tls?: boolean;
+  /** TCP port on 127.0.0.1; 0 (default) picks a free one. */
+  port?: number;
+  /** User name with profile; `admin@internal` by default. */
+  username?: string;
+  /** The user's password; random by default. */
+  password?: string;
+  /** Start with only what a fresh engine has (no hosts, storage, extra templates or VMs). */
+  empty?: boolean;
+  /** How many VMs to seed (default 20). */
+  vms?: number;
+  /** Seed of ids and of injected faults (default 1): the same seed gives the same ids. */
+  seed?: number;
+  /** Milliseconds one status lifecycle step takes (default 100; 0: the next request sees it). */
+  delay?: number;
+  /** Lifetime of SSO tokens in milliseconds (default: unlimited). */
+  tokenLifetime?: number;
+  /** JSON shape of SSO errors: `"description"` (default) or `"code"` (protocol 5.1). */
+  ssoErrorShape?: SsoErrorShape;
+  /** Receives one line per request (method, path, status); no credentials. */
+  log?: (line: string) => void;
+}
+
+/** A running simulator. */
+export interface Simulator extends AsyncDisposable {
+  /** The API root URL, ending in `/ovirt-engine/api`. */
+  readonly url: string;
+  /** The user to log in as. */
+  readonly username: string;
+  /** Its password. */
+  readonly password: string;
+  /** The CA certificate (PEM) to trust, when serving HTTPS. */
+  readonly caCert?: string;
+  /** How many API requests arrived (SSO and image traffic not included). */
+  readonly requestCount: number;
+  /** How many SSO tokens were issued. */
+  readonly loginCount: number;
+  /** Revokes every token issued so far (as expiry or a logout elsewhere would). */
+  revokeTokens(): void;
+  /** Changes fault injection while running (`undefined` values switch a fault off). */
+  setFaults(faults: FaultOptions): void;
+  /** Stops the server (stalled answers are ended first). */
+  close(): Promise<void>;
+}
+
+const IMAGES_PREFIX = "/images/";
+
+/** Starts a simulator with `options`; resolves once it is listening. */
+export async function startSimulator(options: SimulatorOptions = {}): Promise<Simulator> {
+  const seedValue = options.seed ?? 1;
+  const engine = new Engine(options.delay ?? 100, seedValue);
+  seed(engine, { empty: options.empty ?? false, vms: options.vms ?? 20 });
+  const username = options.username ?? "admin@internal";
+  const password = options.password ?? randomPassword();
+  const sso = new Sso({
+    username,
+    password,
+    tokenLifetime: options.tokenLifetime,
+    errorShape: options.ssoErrorShape ?? "description",
+  });
+  const faults = new Faults(options, seedValue ^ 0x5eed);
+  const tls = options.tls ? await createTlsMaterial() : undefined;
+  let requestCount = 0;
+
+  const answer = async (request: Request): Promise<Response> => {
+    const url = new URL(request.url);
+    const path = url.pathname;
+    if (path === TOKEN_PATH) return await sso.token(request);
+    if (path === LOGOUT_PATH) return await sso.logout(request);
+    if (path.startsWith(IMAGES_PREFIX)) {
+      engine.clock.advance();
+      return await answerImage(
+        engine,
+        request,
+        decodeURIComponent(path.slice(IMAGES_PREFIX.length)),
+      );
+    }
+    if (path !== API_PREFIX && !path.startsWith(API_PREFIX + "/")) {
+      return new Response("Not Found", { status: 404 });
+    }
+    requestCount++;
+    return await faults.apply(async () => {
+      if (!sso.authorized(request)) return unauthorized();
+      const version = request.headers.get("Version");
+      if (version !== null && version.trim() !== "4") return new Response(null, { status: 400 });
+      engine.clock.advance();
+      const response = await answerApi(engine, request, url);
+      return request.method === "HEAD" ? new Response(null, response) : response;
+    });
+  };
+
+  const handler = async (request: Request): Promise<Response> => {
+    let response: Response;
+    try {
+      response = await answer(request);
+    } catch (error) {
+      response = error instanceof Refusal
+        ? refusalAnswer(error)
+        : internalError(error, options.log);
+    }
+    const correlation = request.headers.get("Correlation-Id");
+    if (correlation && !response.headers.has("Correlation-Id")) {
+      response.headers.set(
+        "Correlation-Id",
+        correlation.replace(/[^A-Za-z0-9_-]/g, "").slice(0, 36),
+      );
+    }
+    options.log?.(`${request.method} ${new URL(request.url).pathname} ${response.status}`);
+    return response;
+  };
+
+  const server = Deno.serve({
+    hostname: "127.0.0.1",
+    port: options.port ?? 0,
+    onListen: () => {},
+    ...(tls ? { cert: tls.cert, key: tls.key } : {}),
+  }, handler);
+  const origin = `${tls ? "https" : "http"}://127.0.0.1:${server.addr.port}`;
+  let closing: Promise<void> | undefined;
+  const close = () =>
+    closing ??= (async () => {
+      faults.close();
+      await server.shutdown();
+    })();
+  return {
+    url: origin + API_PREFIX,
+    username,
+    password,
+    caCert: tls?.caCert,
+    get requestCount() {
+      return requestCount;
+    },
+    get loginCount() {
+      return sso.logins;
+    },
+    revokeTokens: () => sso.revokeAll(),
+    setFaults: (changes) => faults.set(changes),
+    close,
+    [Symbol.asyncDispose]: close,
+  };
+}
+
+/** A 500 answer for a simulator bug: the engine's shape, the cause in the log only. */
+function internalError(error: unknown, log?: (line: string) => void): Response {
+  log?.(`Internal error: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
+  const fault = { reason: "Operation Failed", detail: `[Internal Engine Error: ${String(error)}]` };
+  return xmlAnswer(500, writeStruct("Fault", fault));
+}
+
+function randomPassword(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(12));
+  return btoa(String.fromCharCode(...bytes)).replace(/[+/=]/g, "x");
+}
