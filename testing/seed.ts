@@ -2,8 +2,9 @@
  * The inventory a simulator starts with. Always what a fresh engine has: data center and
  * cluster `Default`, network `ovirtmgmt`, MAC pool `Default`, the `Blank` template, the
  * root tag, user `admin@internal`, roles. Unless `empty`: a second cluster, three hosts,
- * a data and an ISO storage domain (attached, active), two more templates, and `vms`
- * VMs with a disk and a NIC each. Ids come from the engine's seeded random source.
+ * a data and an ISO storage domain (attached, active), two more templates, `vms` VMs
+ * with a disk and a NIC each, and a sample object in every other collection (see
+ * `seed_samples.ts`). Ids come from the engine's seeded random source.
  *
  * @module
  */
@@ -18,6 +19,7 @@ import {
 } from "./behaviours/infrastructure.ts";
 import { attachDomain, domainDefaults } from "./behaviours/storage.ts";
 import { ZERO_ID } from "./model.ts";
+import { seedSamples } from "./seed_samples.ts";
 import type { Entity } from "./store.ts";
 
 const GIB = 1024 ** 3;
@@ -36,6 +38,7 @@ export function seed(engine: Engine, options: SeedOptions): void {
   if (options.empty) return;
   const inventory = seedInfrastructure(engine, base);
   seedVms(engine, inventory, options.vms);
+  seedSamples(engine);
   engine.event(9001, `Simulator ready: ${options.vms} VMs.`);
 }
 
@@ -130,6 +133,11 @@ function seedFreshEngine(engine: Engine): FreshEngine {
     put(engine, "schedulingpolicies", { name, locked: true, defaultPolicy: name === "none" });
   }
   put(engine, "networkfilters", { name: "vdsm-no-mac-spoofing" });
+  engine.store.put("options", {
+    id: "MaxVmsInPool",
+    name: "MaxVmsInPool",
+    values: [{ version: "general", value: "1000" }],
+  });
   return { dataCenter, cluster, vnicProfile, blank: engine.referenceTo("templates", ZERO_ID) };
 }
 
