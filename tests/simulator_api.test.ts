@@ -1,0 +1,210 @@
+/**
+ * The simulator's search language, paging and refusals (404, 405, 409, 400), through the
+ * SDK over real HTTP.
+ */
+
+import assert from "node:assert/strict";
+import { Connection, NotFoundError, OvirtError, Service, types } from "../mod.ts";
+import type { MethodSpec } from "../mod.ts";
+import { startSimulator } from "../testing/mod.ts";
+
+/** Sends a request no generated method sends, through the connection's own runtime. */
+class Probe extends Service {
+  locate(): Service {
+    throw new Error("not used");
+  }
+
+  static send(service: Service, spec: MethodSpec): Promise<unknown> {
+    return (service as unknown as Probe).runtime.invoke(service.path, spec, {}, undefined);
+  }
+}
+
+async function connect() {
+  const sim = await startSimulator({ delay: 0 });
+  const connection = new Connection({
+    url: sim.url,
+    username: sim.username,
+    password: sim.password,
+  });
+  return {
+    sim,
+    connection,
+    system: connection.systemService(),
+    async [Symbol.asyncDispose]() {
+      await connection.close();
+      await sim.close();
+    },
+  };
+}
+
+function names(items: { name?: string }[]): string[] {
+  return items.map((item) => item.name!);
+}
+
+async function rejectsWith(
+  promise: Promise<unknown>,
+  code: number,
+  detail?: RegExp,
+): Promise<OvirtError> {
+  let caught: unknown;
+  await promise.catch((error) => caught = error);
+  assert.ok(caught instanceof OvirtError, `expected an OvirtError, got ${caught}`);
+  assert.equal(caught.code, code, caught.message);
+  if (detail) assert.match(caught.fault?.detail ?? "", detail);
+  return caught;
+}
+
+Deno.test("simulator: search conditions, wildcards, and/or, case", async () => {
+  await using env = await connect();
+  const vms = env.system.vmsService();
+  assert.deepEqual(names(await vms.list({ search: "name=vm00*" })), [
+    "vm001",
+    "vm002",
+    "vm003",
+    "vm004",
+    "vm005",
+    "vm006",
+    "vm007",
+    "vm008",
+    "vm009",
+  ]);
+  assert.deepEqual(names(await vms.list({ search: "name=vm001 or name=vm012" })), [
+    "vm001",
+    "vm012",
+  ]);
+  const down = await vms.list({ search: "status=down" });
+  assert.ok(down.length > 0 && down.every((vm) => vm.status === types.VmStatus.DOWN));
+  const notDown = await vms.list({ search: "status!=down" });
+  assert.equal(down.length + notDown.length, 20);
+  const upInDefault = await vms.list({ search: "status=up and cluster=Default" });
+  assert.ok(upInDefault.length > 0);
+  const [defaultCluster] = await env.system.clustersService().list({ search: "name=Default" });
+  assert.ok(upInDefault.every((vm) => vm.status === "up" && vm.cluster?.id === defaultCluster.id));
+  assert.equal((await vms.list({ search: "datacenter=Default" })).length, 20);
+  assert.deepEqual(names(await vms.list({ search: "name=VM001" })), ["vm001"]);
+  assert.deepEqual(await vms.list({ search: "name=VM001", caseSensitive: true }), []);
+  assert.deepEqual(names(await vms.list({ search: 'description="Seeded VM 7"' })), ["vm007"]);
+  assert.deepEqual(names(await vms.list({ search: "vm013" })), ["vm013"], "free text");
+  const hosts = env.system.hostsService();
+  assert.deepEqual(names(await hosts.list({ search: "cluster=Production" })), ["host3"]);
+  assert.equal((await hosts.list({ search: "status=up" })).length, 3);
+  const disks = await env.system.disksService().list({ search: "provisioned_size>10000000000" });
+  assert.ok(disks.length > 0 && disks.every((disk) => disk.provisionedSize! > 10_000_000_000));
+});
+
+Deno.test("simulator: sortby, page and max", async () => {
+  await using env = await connect();
+  const vms = env.system.vmsService();
+  assert.equal((await vms.list({ max: 3 })).length, 3);
+  assert.deepEqual(names(await vms.list({ search: "sortby name desc page 2", max: 5 })), [
+    "vm015",
+    "vm014",
+    "vm013",
+    "vm012",
+    "vm011",
+  ]);
+  assert.deepEqual(
+    names(await vms.list({ search: "name=vm0* sortby name asc page 5", max: 5 })),
+    [],
+  );
+  assert.deepEqual(names(await vms.list({ search: "sortby name page 1", max: 2 })), [
+    "vm001",
+    "vm002",
+  ]);
+});
+
+Deno.test("simulator: malformed searches are 400 faults", async () => {
+  await using env = await connect();
+  const vms = env.system.vmsService();
+  for (
+    const search of [
+      "name=",
+      "sortby",
+      "name=a and",
+      "or name=a",
+      "page x",
+      "nosuchfield=1",
+      '"open',
+    ]
+  ) {
+    await rejectsWith(vms.list({ search }), 400, /malformed/);
+  }
+});
+
+Deno.test("simulator: 404 for unknown ids and paths below them", async () => {
+  await using env = await connect();
+  const vms = env.system.vmsService();
+  const missing = vms.vmService("no-such-vm");
+  const error = await rejectsWith(missing.get(), 404, /Entity not found/);
+  assert.ok(error instanceof NotFoundError);
+  await assert.rejects(missing.nicsService().list(), NotFoundError);
+  await assert.rejects(missing.start(), NotFoundError);
+  await assert.rejects(env.system.disksService().diskService("x/y").get(), NotFoundError);
+});
+
+Deno.test("simulator: 405 for a method the service lacks", async () => {
+  await using env = await connect();
+  const vms = env.system.vmsService();
+  await rejectsWith(Probe.send(vms, { kind: "remove", params: [] }), 405);
+  const [vm] = await vms.list({ max: 1 });
+  await rejectsWith(
+    Probe.send(vms.vmService(vm.id!).nicsService(), { kind: "remove", params: [] }),
+    405,
+  );
+  await rejectsWith(Probe.send(env.system.eventsService(), { kind: "remove", params: [] }), 405);
+});
+
+Deno.test("simulator: 409 where the state forbids the operation", async () => {
+  await using env = await connect();
+  const vms = env.system.vmsService();
+  const [running] = await vms.list({ search: "status=up", max: 1 });
+  const [stopped] = await vms.list({ search: "status=down", max: 1 });
+  await rejectsWith(
+    vms.vmService(running.id!).start(),
+    409,
+    /^\[Cannot run VM\. VM is running\.\]$/,
+  );
+  await rejectsWith(vms.vmService(running.id!).remove(), 409, /Cannot remove VM\. VM is running\./);
+  await rejectsWith(vms.vmService(stopped.id!).stop(), 409, /VM is not running/);
+  await rejectsWith(
+    vms.add({ name: running.name, cluster: { name: "Default" }, template: { name: "Blank" } }),
+    409,
+    /name is already in use/,
+  );
+  const blank = env.system.templatesService().templateService(
+    "00000000-0000-0000-0000-000000000000",
+  );
+  await rejectsWith(blank.remove(), 409, /Blank Template/);
+});
+
+Deno.test("simulator: 400 for missing mandatory values and unknown references", async () => {
+  await using env = await connect();
+  const vms = env.system.vmsService();
+  const error = await rejectsWith(vms.add({ name: "lonely" }), 400);
+  assert.equal(error.fault?.reason, "Incomplete parameters");
+  assert.match(error.fault?.detail ?? "", /cluster/);
+  await rejectsWith(
+    vms.add({ name: "nowhere", cluster: { name: "NoSuchCluster" }, template: { name: "Blank" } }),
+    404,
+    /Cluster/,
+  );
+  await rejectsWith(env.system.disksService().add({ name: "sizeless" }), 400, /provisioned_size/);
+});
+
+Deno.test("simulator: follow inlines links, references carry hrefs", async () => {
+  await using env = await connect();
+  const vms = env.system.vmsService();
+  const [vm] = await vms.list({ max: 1, follow: "disk_attachments.disk,nics,cluster" });
+  assert.equal(vm.diskAttachments!.length, 1);
+  assert.equal(vm.diskAttachments![0].disk!.status, types.DiskStatus.OK);
+  assert.equal(vm.nics![0].name, "nic1");
+  assert.equal(vm.cluster!.name, "Default");
+  const plain = await vms.vmService(vm.id!).get();
+  assert.deepEqual(plain.nics, Object.assign([], { href: `/ovirt-engine/api/vms/${vm.id}/nics` }));
+  assert.equal(plain.cluster!.href, `/ovirt-engine/api/clusters/${plain.cluster!.id}`);
+  assert.equal(plain.cluster!.name, undefined);
+  const cdroms = await vms.vmService(vm.id!).cdromsService().list();
+  assert.deepEqual(cdroms.map((cdrom) => cdrom.id), ["00000000-0000-0000-0000-000000000000"]);
+  const snapshots = await vms.vmService(vm.id!).snapshotsService().list();
+  assert.deepEqual(snapshots.map((snapshot) => snapshot.snapshotType), [types.SnapshotType.ACTIVE]);
+});
