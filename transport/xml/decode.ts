@@ -11,6 +11,10 @@ export const NAME_START = 1;
 export const NAME_CHAR = 2;
 /** Character class bit: XML white space (space, tab, CR, LF). */
 export const SPACE = 4;
+/** Character class bit: the byte needs a look in text (`<`, `&`, `>`, CR, control characters). */
+export const TEXT_SPECIAL = 8;
+/** Character class bit: the byte needs a look in attribute values (quotes, `<`, `&`, controls). */
+export const VALUE_SPECIAL = 16;
 
 /** Class bits of every byte value, for name scanning and white-space skipping. */
 export const CHAR_CLASS: Uint8Array = buildCharClasses();
@@ -28,6 +32,11 @@ function buildCharClasses(): Uint8Array {
   mark(0x2d, 0x2e, NAME_CHAR); // - .
   mark(0x80, 0xff, NAME_START | NAME_CHAR); // multi-byte: validated by isXmlName
   for (const c of [0x20, 0x09, 0x0a, 0x0d]) table[c] = SPACE;
+  mark(0x00, 0x1f, TEXT_SPECIAL | VALUE_SPECIAL);
+  table[0x09] &= ~TEXT_SPECIAL; // tab and LF need nothing in text
+  table[0x0a] &= ~TEXT_SPECIAL;
+  for (const c of [0x3c, 0x26, 0x3e]) table[c] |= TEXT_SPECIAL; // < & >
+  for (const c of [0x3c, 0x26, 0x22, 0x27]) table[c] |= VALUE_SPECIAL; // < & " '
   return table;
 }
 

@@ -43,6 +43,14 @@ const VALUE_NAMES = ["a string", "a boolean", "an integer", "a decimal", "a date
 type Obj = Record<string, unknown>;
 
 /**
+ * An empty array. V8 adds a named property (a link's `href`) to an array made this way
+ * about ten times faster than to an array literal.
+ */
+function newList(): unknown[] {
+  return new Array(0);
+}
+
+/**
  * Reads tokens and builds typed objects. Every open struct or list element is a frame on a
  * stack of parallel arrays; primitive elements are read as a "leaf"; unknown elements and
  * `<actions>` are skipped by counting depth; `<link rel href>` children fill list links.
@@ -127,7 +135,7 @@ export class DocumentReader {
     const owner = this.#frameValues[top] as Obj;
     if (member.list) {
       const existing = owner[member.name];
-      const items = Array.isArray(existing) ? existing : (owner[member.name] = []);
+      const items = Array.isArray(existing) ? existing : (owner[member.name] = newList());
       this.#push(LIST_FRAME, items, undefined, member);
     } else if (member.kind === STRUCT) {
       owner[member.name] = this.#pushStruct(member.struct);
@@ -179,19 +187,21 @@ export class DocumentReader {
   /** A `<link rel href>` child: fills the list link member whose rel matches. */
   #link(top: number): void {
     const tokens = this.#tokens;
-    let member: MemberInfo | undefined;
-    let href: string | undefined;
+    let rel = -1;
+    let href = -1;
     for (let i = 0, count = tokens.attributeCount; i < count; i++) {
       const attribute = tokens.attributeName(i);
-      if (attribute === "rel") {
-        member = this.#frameStructs[top]!.byRel.get(tokens.attributeValue(i));
-      } else if (attribute === "href") href = tokens.attributeValue(i);
+      if (attribute === "rel") rel = i;
+      else if (attribute === "href") href = i;
     }
-    if (member === undefined || href === undefined) return;
+    if (rel < 0 || href < 0) return;
+    const member = this.#frameStructs[top]!.byRel.get(tokens.internedAttributeValue(rel));
+    if (member === undefined) return;
     const owner = this.#frameValues[top] as Obj;
     const existing = owner[member.name];
-    if (Array.isArray(existing)) (existing as unknown[] & { href?: string }).href = href;
-    else owner[member.name] = Object.assign([], { href });
+    const list: unknown[] & { href?: string } = Array.isArray(existing) ? existing : newList();
+    list.href = tokens.attributeValue(href);
+    owner[member.name] = list;
   }
 
   #startLeaf(member: MemberInfo): void {
@@ -200,10 +210,12 @@ export class DocumentReader {
   }
 
   #text(): void {
-    const piece = this.#tokens.text();
+    const tokens = this.#tokens;
+    const kind = this.#leaf!.kind;
+    const piece = kind === ENUM || kind === BOOLEAN ? tokens.internedText() : tokens.text();
     if (this.#leafText === undefined) {
       this.#leafText = piece;
-      this.#leafOffset = this.#tokens.tokenOffset;
+      this.#leafOffset = tokens.tokenOffset;
     } else {
       this.#leafText += piece;
     }
@@ -245,23 +257,20 @@ export class DocumentReader {
   #convert(member: MemberInfo, text: string, offset: number): unknown {
     const kind = member.kind;
     if (kind === STRING) return text;
-    let value: unknown;
     if (kind === ENUM) {
-      value = text.trim().toLowerCase();
+      const value = text.trim().toLowerCase();
       return value === "" ? undefined : value;
     }
-    if (text.trim() === "") return undefined;
+    let value: unknown;
     if (kind === INTEGER) value = parseInteger(text);
     else if (kind === BOOLEAN) value = parseBoolean(text);
     else if (kind === DATE) value = parseDate(text);
     else if (kind === DECIMAL) value = parseDecimal(text);
-    if (value === undefined) {
-      throw new OvirtError(
-        `Invalid XML value at ${this.#tokens.location(offset)}: <${member.tag}> expects ${
-          VALUE_NAMES[kind]
-        }, got ${JSON.stringify(text.length > 40 ? text.slice(0, 40) + "..." : text)}`,
-      );
-    }
-    return value;
+    if (value !== undefined || text.trim() === "") return value;
+    throw new OvirtError(
+      `Invalid XML value at ${this.#tokens.location(offset)}: <${member.tag}> expects ${
+        VALUE_NAMES[kind]
+      }, got ${JSON.stringify(text.length > 40 ? text.slice(0, 40) + "..." : text)}`,
+    );
   }
 }

@@ -9,13 +9,16 @@ import { OvirtError } from "../errors.ts";
 import {
   CHAR_CLASS,
   decodeEscaped,
-  decodeUtf8,
+  isXmlName,
   NAME_CHAR,
   NAME_START,
   referencedCodePoint,
   SPACE,
+  TEXT_SPECIAL,
+  VALUE_SPECIAL,
 } from "./decode.ts";
-import { NameCache } from "./name_cache.ts";
+import { InternCache } from "./intern_cache.ts";
+import { TextWindow } from "./text_window.ts";
 
 /** {@link XmlTokenizer.next} result: the buffered input ends inside a token; push more. */
 export const NEED_DATA = 0;
@@ -51,6 +54,7 @@ export const DEFAULT_MAX_TOKEN_BYTES = 8 * 1024 * 1024;
 
 const SKIPPED = -1; // internal: markup consumed, no token to report
 const MAX_REFERENCE_LENGTH = 64;
+const MAX_INTERNED_VALUE = 24;
 const ESCAPED = 1; // text or value holds references or CR: decode the slow way
 const CDATA_CR = 2; // CDATA holding CR: normalise line ends only
 const EMPTY = new Uint8Array(0);
@@ -70,7 +74,9 @@ const CR = 0x0d, LF = 0x0a, TAB = 0x09;
 export class XmlTokenizer {
   readonly #maxDepth: number;
   readonly #maxTokenBytes: number;
-  readonly #names = new NameCache();
+  readonly #names = new InternCache(64);
+  readonly #values = new InternCache(MAX_INTERNED_VALUE);
+  readonly #window = new TextWindow();
 
   #buf: Uint8Array = EMPTY;
   #owned: Uint8Array = EMPTY; // storage this tokenizer may overwrite when compacting
@@ -130,6 +136,7 @@ export class XmlTokenizer {
     }
     this.#pos = 0;
     this.#len = keep + chunk.length;
+    this.#window.reset();
   }
 
   /** Declares that no more input follows. */
@@ -166,8 +173,34 @@ export class XmlTokenizer {
   attributeValue(index: number): string {
     const start = this.#attributeStarts[index], end = this.#attributeEnds[index];
     const value = this.#attributeFlags[index] === 0
-      ? decodeUtf8(this.#buf, start, end)
+      ? this.#window.decode(this.#buf, this.#len, start, end)
       : decodeEscaped(this.#buf, start, end, true);
+    if (value === undefined) throw this.#error(start, "invalid UTF-8");
+    return value;
+  }
+
+  /**
+   * {@link XmlTokenizer.attributeValue} for values that repeat (a link's `rel`): short
+   * values come from a cache instead of being decoded again.
+   */
+  internedAttributeValue(index: number): string {
+    const start = this.#attributeStarts[index], end = this.#attributeEnds[index];
+    if (this.#attributeFlags[index] !== 0 || end - start > MAX_INTERNED_VALUE) {
+      return this.attributeValue(index);
+    }
+    const value = this.#values.internUnhashed(this.#buf, start, end);
+    if (value === undefined) throw this.#error(start, "invalid UTF-8");
+    return value;
+  }
+
+  /**
+   * {@link XmlTokenizer.text} for values that repeat (enums, booleans, small numbers): short
+   * texts come from a cache instead of being decoded again.
+   */
+  internedText(): string {
+    const start = this.#textStart, end = this.#textEnd;
+    if (this.#textFlags !== 0 || end - start > MAX_INTERNED_VALUE) return this.text();
+    const value = this.#values.internUnhashed(this.#buf, start, end);
     if (value === undefined) throw this.#error(start, "invalid UTF-8");
     return value;
   }
@@ -177,9 +210,9 @@ export class XmlTokenizer {
     const buf = this.#buf, start = this.#textStart, end = this.#textEnd;
     const flags = this.#textFlags;
     let value: string | undefined;
-    if (flags === 0) value = decodeUtf8(buf, start, end);
+    if (flags === 0) value = this.#window.decode(buf, this.#len, start, end);
     else if (flags === ESCAPED) value = decodeEscaped(buf, start, end, false);
-    else value = decodeUtf8(buf, start, end)?.replace(/\r\n?/g, "\n");
+    else value = this.#window.decode(buf, this.#len, start, end)?.replace(/\r\n?/g, "\n");
     if (value === undefined) throw this.#error(start, "invalid UTF-8");
     return value;
   }
@@ -261,7 +294,7 @@ export class XmlTokenizer {
     let i = start;
     for (; i < len; i++) {
       const c = buf[i];
-      if (c > GT) continue;
+      if ((CHAR_CLASS[c] & TEXT_SPECIAL) === 0) continue;
       if (c === LT) break;
       if (c >= 0x20) {
         if (c === AMP) {
@@ -275,7 +308,7 @@ export class XmlTokenizer {
         }
       } else if (c === CR) {
         flags = ESCAPED;
-      } else if (c !== LF && c !== TAB) {
+      } else {
         throw this.#invalidCharacter(i);
       }
     }
@@ -348,10 +381,27 @@ export class XmlTokenizer {
       high |= c;
     }
     if (i >= len) return -1;
-    const name = this.#names.intern(buf, start, i, hash, high < 0x80);
-    if (name === undefined) throw this.#error(start, "invalid name");
+    const name = this.#names.intern(buf, start, i, hash);
+    if (name === undefined || (high >= 0x80 && !isXmlName(name))) {
+      throw this.#error(start, "invalid name");
+    }
     this.#lastName = name;
     return i;
+  }
+
+  /**
+   * Fast path of end tags: when the ASCII name `expected` is spelled at `start` and ends
+   * there, returns the index after it; otherwise -1 (the caller reads the name instead).
+   */
+  #matchName(start: number, expected: string): number {
+    const buf = this.#buf, length = expected.length;
+    const end = start + length;
+    if (length === 0 || end >= this.#len) return -1;
+    for (let k = 0; k < length; k++) {
+      const c = expected.charCodeAt(k);
+      if (c >= 0x80 || buf[start + k] !== c) return -1;
+    }
+    return (CHAR_CLASS[buf[end]] & NAME_CHAR) === 0 ? end : -1;
   }
 
   #skipSpaces(i: number): number {
@@ -397,7 +447,7 @@ export class XmlTokenizer {
       let flags = 0;
       for (i = valueStart; i < len; i++) {
         const v = buf[i];
-        if (v > LT) continue;
+        if ((CHAR_CLASS[v] & VALUE_SPECIAL) === 0) continue;
         if (v === quote) break;
         if (v === LT) throw this.#error(i, "'<' is not allowed in an attribute value");
         if (v === AMP) {
@@ -456,14 +506,18 @@ export class XmlTokenizer {
   }
 
   #scanEndTag(start: number): number {
-    let i = this.#readName(start + 2);
-    if (i < 0) return this.#needData(GT);
+    const open = this.#depth > 0 ? this.#open[this.#depth - 1] : "";
+    let i = this.#matchName(start + 2, open);
+    let name = open;
+    if (i < 0) {
+      i = this.#readName(start + 2);
+      if (i < 0) return this.#needData(GT);
+      name = this.#lastName;
+    }
     i = this.#skipSpaces(i);
     if (i >= this.#len) return this.#needData(GT);
     if (this.#buf[i] !== GT) throw this.#error(i, "expected '>'");
-    const name = this.#lastName;
     if (this.#depth === 0) throw this.#error(start, `unexpected end tag </${name}>`);
-    const open = this.#open[this.#depth - 1];
     if (name !== open) throw this.#error(start, `</${name}> does not close <${open}>`);
     this.#depth--;
     this.#name = name;

@@ -7,6 +7,8 @@
 
 /** `true`/`false`/`1`/`0`, any case, surrounding white space allowed; `undefined` otherwise. */
 export function parseBoolean(text: string): boolean | undefined {
+  if (text === "true") return true;
+  if (text === "false") return false;
   const word = text.trim().toLowerCase();
   if (word === "true" || word === "1") return true;
   if (word === "false" || word === "0") return false;
@@ -83,7 +85,10 @@ export function parseDate(text: string): Date | undefined {
     const fractionStart = ++i;
     i = skipDigits(date, i);
     if (i === fractionStart) return undefined;
-    millisecond = Math.floor(Number("0." + date.slice(fractionStart, i)) * 1000);
+    for (let k = 0, scale = 100; k < 3; k++, scale /= 10) {
+      const c = fractionStart + k < i ? date.charCodeAt(fractionStart + k) - 0x30 : 0;
+      millisecond += c * scale;
+    }
   }
   let offsetMinutes = 0;
   if (i < date.length) {
@@ -102,10 +107,9 @@ export function parseDate(text: string): Date | undefined {
       return undefined;
     }
   }
-  const result = new Date(Date.UTC(year, month - 1, day, hour, minute, second, millisecond));
-  if (year < 100) result.setUTCFullYear(year, month - 1, day); // Date.UTC maps 0-99 to 19xx
-  if (offsetMinutes !== 0) result.setTime(result.getTime() - offsetMinutes * 60_000);
-  return result;
+  let time = Date.UTC(year, month - 1, day, hour, minute, second, millisecond);
+  if (year < 100) time = new Date(time).setUTCFullYear(year); // Date.UTC maps 0-99 to 19xx
+  return new Date(time - offsetMinutes * 60_000);
 }
 
 function digitsAt(text: string, start: number, count: number): number {
