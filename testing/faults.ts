@@ -46,14 +46,14 @@ export class Faults {
     if (this.#hit(failureRate)) return this.#failure();
     const response = await answer();
     if (!response.body) return response;
-    if (this.#hit(dropConnection)) return this.#cut(response, false);
-    if (this.#hit(stall)) return this.#cut(response, true);
+    if (this.#hit(dropConnection)) return await this.#cut(response, false);
+    if (this.#hit(stall)) return await this.#cut(response, true);
     return response;
   }
 
-  /** Ends every stalled body with an error, so the server can shut down. */
+  /** Ends every stalled body (short of its length), so the server can shut down. */
   close(): void {
-    for (const controller of this.#stalled) controller.error(new Error("Simulator closed"));
+    for (const controller of this.#stalled) controller.close();
     this.#stalled.clear();
   }
 
@@ -69,28 +69,37 @@ export class Faults {
     return xmlAnswer(500, writeStruct("Fault", fault));
   }
 
-  /** Sends the first half of the first chunk, then errors the body (`stall`: never ends it). */
-  #cut(response: Response, stall: boolean): Response {
+  /**
+   * Sends the first half of the first chunk of the body under a `Content-Length` of the
+   * whole chunk, then ends the body early (the client sees the connection cut) or, for
+   * `stall`, only at `close()`. Ending short of the length cuts the connection without
+   * the server logging an error.
+   */
+  async #cut(response: Response, stall: boolean): Promise<Response> {
     const source = response.body!.getReader();
+    const { value = new Uint8Array() } = await source.read();
+    await source.cancel();
     const stalled = this.#stalled;
-    let started = false;
+    let sent = false;
+    let waiting: ReadableStreamDefaultController<Uint8Array> | undefined;
     const body = new ReadableStream<Uint8Array>({
       async pull(controller) {
-        if (!started) {
-          started = true;
-          const { value } = await source.read();
-          await source.cancel();
-          controller.enqueue(value?.subarray(0, Math.ceil(value.length / 2)) ?? new Uint8Array());
+        if (!sent) {
+          sent = true;
+          controller.enqueue(value.subarray(0, Math.floor(value.length / 2)));
         } else if (stall) {
-          stalled.add(controller);
-          await new Promise(() => {}); // never settles: the body stays open until close()
+          stalled.add(waiting = controller);
+          await new Promise(() => {}); // settles never: close() ends the body
         } else {
-          controller.error(new Error("Connection dropped by fault injection"));
+          controller.close();
         }
+      },
+      cancel() {
+        if (waiting) stalled.delete(waiting); // the client went away first
       },
     }, { highWaterMark: 0 });
     const headers = new Headers(response.headers);
-    headers.delete("Content-Length");
+    headers.set("Content-Length", String(value.length + 1));
     return new Response(body, { status: response.status, headers });
   }
 }
