@@ -145,13 +145,34 @@ function answerAdd(call: Call, add: MethodMeta, bytes: Uint8Array): Response {
   const main = add.main!;
   const body = readBody(bytes, { type: main.type!, list: main.list });
   const type = collectionType(location.service) ?? main.type!;
-  checkRequired(location.service.name, "add", type, body);
   const hook = behaviourOf(location).add;
-  const created = hook ? hook(call, body as Entity) : addObject(call, body);
+  const create = (value: Record<string, unknown>) => {
+    checkRequired(location.service.name, "add", type, value);
+    const created = hook ? hook(call, value as Entity) : addObject(call, value);
+    record(
+      engine,
+      type,
+      created,
+      `${location.path}/${encodeURIComponent(created.id)}`,
+      "was added",
+    );
+    return created;
+  };
+  if (Array.isArray(body)) { // a list main parameter (`<bricks>`): answered with the list
+    const items = body.map(create);
+    return new Response(renderList(engine, location, type, items, parseFollow(null)), {
+      status: 201,
+      headers: { "Content-Type": XML_TYPE },
+    });
+  }
+  const created = create(body);
   const path = `${location.path}/${encodeURIComponent(created.id)}`;
-  const service = itemService(location);
-  record(engine, type, created, path, "was added");
-  const xml = renderObject(engine, created, { type, path, service }, parseFollow(null));
+  const xml = renderObject(
+    engine,
+    created,
+    { type, path, service: itemService(location) },
+    parseFollow(null),
+  );
   return xmlAnswer(201, xml, { Location: `${call.origin}${engine.href(path)}` });
 }
 

@@ -9,7 +9,6 @@
 
 interface Task {
   readonly due: number;
-  readonly order: number;
   readonly run: () => void;
 }
 
@@ -17,8 +16,7 @@ interface Task {
 export class Clock {
   /** Milliseconds one lifecycle step takes. */
   readonly delay: number;
-  #tasks: Task[] = [];
-  #order = 0;
+  readonly #tasks: Task[] = []; // sorted by due time; equal times in scheduling order
 
   /** A clock whose lifecycle steps take `delay` milliseconds each. */
   constructor(delay: number) {
@@ -27,7 +25,10 @@ export class Clock {
 
   /** Runs `run` once `steps` lifecycle steps have passed. */
   after(steps: number, run: () => void): void {
-    this.#tasks.push({ due: Date.now() + steps * this.delay, order: this.#order++, run });
+    const task = { due: Date.now() + steps * this.delay, run };
+    let index = this.#tasks.length;
+    while (index > 0 && this.#tasks[index - 1].due > task.due) index--;
+    this.#tasks.splice(index, 0, task);
   }
 
   /**
@@ -46,20 +47,6 @@ export class Clock {
   /** Applies every transition that is due, oldest first (including ones they schedule). */
   advance(): void {
     const now = Date.now();
-    for (;;) {
-      let next = -1;
-      for (let i = 0; i < this.#tasks.length; i++) {
-        const task = this.#tasks[i];
-        if (task.due > now) continue;
-        if (next < 0 || isEarlier(task, this.#tasks[next])) next = i;
-      }
-      if (next < 0) return;
-      const [task] = this.#tasks.splice(next, 1);
-      task.run();
-    }
+    while (this.#tasks.length && this.#tasks[0].due <= now) this.#tasks.shift()!.run();
   }
-}
-
-function isEarlier(a: Task, b: Task): boolean {
-  return a.due < b.due || (a.due === b.due && a.order < b.order);
 }

@@ -33,22 +33,9 @@ export function membersOf(type: string): readonly MemberMeta[] {
   return members;
 }
 
-/** Whether struct `type` is `ancestor` or inherits from it. */
-export function isA(type: string, ancestor: string): boolean {
-  for (let t: string | undefined = type; t !== undefined; t = STRUCTS[t]?.base) {
-    if (t === ancestor) return true;
-  }
-  return false;
-}
-
 /** The member of struct `type` with XML name `tag`. */
 export function memberByTag(type: string, tag: string): MemberMeta | undefined {
   return membersOf(type).find((member) => member.tag === tag);
-}
-
-/** The member of struct `type` with TypeScript name `name`. */
-export function memberByName(type: string, name: string): MemberMeta | undefined {
-  return membersOf(type).find((member) => member.name === name);
 }
 
 /** The first method of `kind` (not a signature) of `service`. */

@@ -24,9 +24,6 @@ import { join, type Location, resolvePath, step } from "./tree.ts";
 /** The `follow` parameter as a tree of member tags (`disk_attachments.disk,nics`). */
 export type Follow = ReadonlyMap<string, Follow>;
 
-/** Nothing to follow. */
-export const NO_FOLLOW: Follow = new Map();
-
 /** Parses a `follow` parameter: comma-separated dotted paths of member tags. */
 export function parseFollow(text: string | null): Follow {
   const root = new Map<string, Map<string, unknown>>();

@@ -30,17 +30,6 @@ export class Store {
     return this.#collections.get(collection)?.get(id);
   }
 
-  /** The object at an entity path such as `vms/1a2` (last segment percent-encoded). */
-  at(path: string): Entity | undefined {
-    const cut = path.lastIndexOf("/");
-    if (cut < 0) return undefined;
-    try {
-      return this.get(path.slice(0, cut), decodeURIComponent(path.slice(cut + 1)));
-    } catch {
-      return undefined;
-    }
-  }
-
   /** The first object of `collection` that satisfies `test`. */
   find(collection: string, test: (entity: Entity) => boolean): Entity | undefined {
     const items = this.#collections.get(collection);

@@ -55,6 +55,7 @@ export function attachDomain(
   engine.store.put("storagedomains", {
     ...domain,
     status: undefined,
+    master,
     dataCenter: dcRef,
     dataCenters: [dcRef],
   });
