@@ -45,7 +45,7 @@ export async function answerApi(engine: Engine, request: Request, url: URL): Pro
   }
   const location = resolve(segments);
   if (!location) throw notFound(url.pathname.slice(API_PREFIX.length));
-  const target = ancestorsExist(engine, location);
+  const target = objectAt(engine, location);
   const here = call(engine, location, url, origin);
   switch (method) {
     case "GET":
@@ -91,10 +91,10 @@ function behaviourOf(location: Location): Behaviour {
 }
 
 /**
- * Checks that every object on the path exists (404 otherwise) and returns the one the
- * path ends at, if it ends at an object.
+ * The object the path ends at, if it ends at one; a 404 refusal if any object on the
+ * path (`vms/{id}` in `vms/{id}/nics`) does not exist.
  */
-function ancestorsExist(engine: Engine, location: Location): Entity | undefined {
+function objectAt(engine: Engine, location: Location): Entity | undefined {
   const chain: Location[] = [];
   for (let at: Location | undefined = location; at; at = at.parent) chain.unshift(at);
   let found: Entity | undefined;
@@ -209,7 +209,7 @@ async function runAction(
   action: MethodMeta,
   request: Request,
 ): Promise<Response> {
-  const target = ancestorsExist(engine, call.location);
+  const target = objectAt(engine, call.location);
   const bytes = await request.bytes();
   const params = bytes.length ? readBody(bytes, { type: "Action" }) : {};
   checkRequired(call.location.service.name, action.name, "Action", params);
