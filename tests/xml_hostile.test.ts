@@ -68,6 +68,15 @@ Deno.test("hostile: endless text, comment or tag name from a stream fail early t
   }
 });
 
+Deno.test("hostile: the token limit also holds for element values", () => {
+  const xml = `<vm><name>${"y".repeat(2000)}</name></vm>`;
+  assert.equal(
+    (readXml(xml, undefined, { maxTokenBytes: 4096 }).value as { name: string }).name.length,
+    2000,
+  );
+  assert.throws(() => readXml(xml, undefined, { maxTokenBytes: 1000 }), /larger than 1000 bytes/);
+});
+
 Deno.test("hostile: comments and white space between tags are not accumulated", async () => {
   const { stream } = endless(`<vms>`, "<!-- --> \n", 4 * 1024 * 1024, "</vms>");
   const items: unknown[] = [];

@@ -205,14 +205,32 @@ export class DocumentReader {
   }
 
   #startLeaf(member: MemberInfo): void {
-    this.#leaf = member;
-    this.#leafText = undefined;
+    const tokens = this.#tokens;
+    if (tokens.readPlainContent()) {
+      const text = this.#textOf(member.kind);
+      this.#store(member, this.#convert(member, text, tokens.tokenOffset));
+    } else {
+      this.#leaf = member;
+      this.#leafText = undefined;
+    }
+  }
+
+  /** The current text token, from the cache for kinds whose values repeat. */
+  #textOf(kind: number): string {
+    return kind === ENUM || kind === BOOLEAN ? this.#tokens.internedText() : this.#tokens.text();
+  }
+
+  /** Stores a leaf value into the current frame: a list item or a struct member. */
+  #store(member: MemberInfo, value: unknown): void {
+    if (value === undefined) return;
+    const top = this.#depth - 1;
+    if (this.#frameKinds[top] === LIST_FRAME) (this.#frameValues[top] as unknown[]).push(value);
+    else (this.#frameValues[top] as Obj)[member.name] = value;
   }
 
   #text(): void {
     const tokens = this.#tokens;
-    const kind = this.#leaf!.kind;
-    const piece = kind === ENUM || kind === BOOLEAN ? tokens.internedText() : tokens.text();
+    const piece = this.#textOf(this.#leaf!.kind);
     if (this.#leafText === undefined) {
       this.#leafText = piece;
       this.#leafOffset = tokens.tokenOffset;
@@ -228,12 +246,12 @@ export class DocumentReader {
     if (leaf !== undefined) {
       this.#leaf = undefined;
       const text = this.#leafText;
-      const value = text === undefined
-        ? (leaf.kind === STRING ? "" : undefined)
-        : this.#convert(leaf, text, this.#leafOffset);
-      if (value === undefined) return false;
-      if (this.#frameKinds[top] === LIST_FRAME) (this.#frameValues[top] as unknown[]).push(value);
-      else (this.#frameValues[top] as Obj)[leaf.name] = value;
+      this.#store(
+        leaf,
+        text === undefined
+          ? (leaf.kind === STRING ? "" : undefined)
+          : this.#convert(leaf, text, this.#leafOffset),
+      );
       return false;
     }
     const value = this.#frameValues[top];

@@ -218,6 +218,33 @@ export class XmlTokenizer {
   }
 
   /**
+   * Shortcut for leaf elements, to call right after a start tag that is not self-closing:
+   * when the element's whole content is plain text (no markup, references or CR) followed
+   * by its end tag, consumes both and returns true; the text is then the current text
+   * token (see {@link XmlTokenizer.text}). Otherwise changes nothing and returns false.
+   */
+  readPlainContent(): boolean {
+    if (this.#pendingEnd || this.#depth === 0) return false;
+    const buf = this.#buf, len = this.#len, start = this.#pos;
+    let i = start;
+    while (i < len && (CHAR_CLASS[buf[i]] & TEXT_SPECIAL) === 0) i++;
+    if (i + 1 >= len || buf[i] !== LT || buf[i + 1] !== SLASH) return false;
+    if (i - start > this.#maxTokenBytes) return false;
+    let end = this.#matchName(i + 2, this.#open[this.#depth - 1]);
+    if (end < 0) return false;
+    end = this.#skipSpaces(end);
+    if (end >= len || buf[end] !== GT) return false;
+    this.#textStart = this.#tokenStart = start;
+    this.#textEnd = i;
+    this.#textFlags = 0;
+    this.#depth--;
+    this.#pos = end + 1;
+    this.#afterTag = true;
+    this.#afterStart = false;
+    return true;
+  }
+
+  /**
    * "line L, column C" of absolute offset `at` (default: the current token). Offsets of input
    * already dropped while streaming fall back to the current token.
    */
