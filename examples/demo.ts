@@ -33,7 +33,9 @@ async function watch<T extends { status?: string }>(
   const start = performance.now();
   let shown = "";
   const result = await waitFor(get, (value) => {
-    const line = `  ${label}: ${value.status} (${((performance.now() - start) / 1000).toFixed(1)} s)`;
+    const line = `  ${label}: ${value.status} (${
+      ((performance.now() - start) / 1000).toFixed(1)
+    } s)`;
     if (live) Deno.stdout.writeSync(encoder.encode(`\r\x1b[2K${line}`));
     else if (value.status !== shown) console.log(line);
     shown = value.status ?? "";
@@ -45,7 +47,9 @@ async function watch<T extends { status?: string }>(
 
 const began = performance.now();
 await using simulator = await startSimulator({ tls: true });
-console.log(`Engine simulator at ${simulator.url} (TLS with its own CA), user ${simulator.username}`);
+console.log(
+  `Engine simulator at ${simulator.url} (TLS with its own CA), user ${simulator.username}`,
+);
 
 await using connection = new Connection({
   url: simulator.url,

@@ -481,7 +481,7 @@ async function readVersion(dir: string): Promise<string> {
 /** Imports the model in `dir` and returns the model file's text. */
 export async function importModel(dir: string): Promise<string> {
   const model = buildModel(await readSources(dir), await readVersion(dir));
-  return JSON.stringify(model, null, 1) + "\n";
+  return JSON.stringify(model, null, 2) + "\n";
 }
 
 if (import.meta.main) {
