@@ -26,7 +26,7 @@ export async function answerImage(
       `You are not allowed to access this resource: Ticket ${transferId} not found or not active`,
     );
   }
-  const diskId = (transfer.disk as Reference).id;
+  const diskId = (transfer.disk as Reference | undefined)?.id ?? "";
   const disk = engine.store.get("disks", diskId);
   if (!disk) return text(404, "The disk of this transfer is gone");
   const size = (disk.provisionedSize as number | undefined) ?? 0;

@@ -38,6 +38,10 @@ const REQUIRED: Record<string, readonly string[]> = {
   "SystemPermissionsService.add": ["role.id|name"],
   "DiskService.move": ["storage_domain.id|name"],
   "DiskService.copy": ["storage_domain.id|name"],
+  "StorageDomainDiskService.move": ["storage_domain.id|name"],
+  "StorageDomainDiskService.copy": ["storage_domain.id|name"],
+  "AttachedStorageDomainDiskService.move": ["storage_domain.id|name"],
+  "AttachedStorageDomainDiskService.copy": ["storage_domain.id|name"],
 };
 
 /** Home collections (by service) where no two objects share a name. */

@@ -58,33 +58,27 @@ const transfers: Behaviour = {
   },
 };
 
-/** Ends the transfer in `phase` (through `finalizing_*`) and unlocks its disk. */
+/** Ends the transfer (through `finalizing_*`) and unlocks its disk, with sizes on success. */
 function finish(success: boolean): ActionHandler {
   return (call, transfer) => {
     const { engine } = call;
     if (transfer!.phase === "finished_success" || transfer!.phase === "finished_failure") {
       throw conflict("Cannot finalize Image Transfer. The transfer has already ended.");
     }
-    const diskId = (transfer!.disk as Reference).id;
-    transition(
-      engine,
-      "imagetransfers",
-      transfer!.id,
-      {
-        phase: success ? "finalizing_success" : "finalizing_failure",
-      },
-      [{ phase: success ? "finished_success" : "finished_failure", active: false }],
-      () => {
-        const disk = engine.store.get("disks", diskId);
-        if (!disk) return;
-        const written = engine.images.of(diskId).end;
-        const provisioned = Math.max((disk.provisionedSize as number | undefined) ?? 0, written);
-        const sizes = success && transfer!.direction !== "download"
-          ? { provisionedSize: provisioned, actualSize: written, totalSize: written }
-          : {};
-        change(engine, "disks", diskId, { status: "ok", ...sizes });
-      },
-    );
+    const diskId = (transfer!.disk as Reference | undefined)?.id;
+    const unlock = () => {
+      const disk = diskId === undefined ? undefined : engine.store.get("disks", diskId);
+      if (!disk) return;
+      const written = engine.images.of(disk.id).end;
+      const provisioned = Math.max((disk.provisionedSize as number | undefined) ?? 0, written);
+      const sizes = success && transfer!.direction !== "download"
+        ? { provisionedSize: provisioned, actualSize: written, totalSize: written }
+        : {};
+      change(engine, "disks", disk.id, { status: "ok", ...sizes });
+    };
+    const ending = success ? "finalizing_success" : "finalizing_failure";
+    const ended = { phase: success ? "finished_success" : "finished_failure", active: false };
+    transition(engine, "imagetransfers", transfer!.id, { phase: ending }, [ended], unlock);
   };
 }
 
