@@ -18,15 +18,20 @@ export class InternCache {
   readonly #keys: (Uint8Array | undefined)[] = new Array(SLOTS).fill(undefined);
   readonly #strings: string[] = new Array(SLOTS).fill("");
   readonly #maxLength: number;
+  readonly #accepts: (text: string) => boolean;
 
-  /** A cache that keeps strings of at most `maxLength` bytes (longer ones are decoded each time). */
-  constructor(maxLength: number) {
+  /**
+   * A cache that keeps strings of at most `maxLength` bytes (longer ones are decoded each
+   * time) and hands out only strings that `accepts` approves of (checked when decoding).
+   */
+  constructor(maxLength: number, accepts: (text: string) => boolean = () => true) {
     this.#maxLength = maxLength;
+    this.#accepts = accepts;
   }
 
   /**
    * The string spelled by `buf[start, end)`, whose bytes hash to `hash`; `undefined` for
-   * invalid UTF-8.
+   * invalid UTF-8 or a string the cache does not accept.
    */
   intern(buf: Uint8Array, start: number, end: number, hash: number): string | undefined {
     const length = end - start;
@@ -34,7 +39,8 @@ export class InternCache {
     if (this.#matches(first, buf, start, length)) return this.#strings[first];
     if (this.#matches(first + 1, buf, start, length)) return this.#strings[first + 1];
     const text = decodeUtf8(buf, start, end);
-    if (text !== undefined && length <= this.#maxLength) {
+    if (text === undefined || !this.#accepts(text)) return undefined;
+    if (length <= this.#maxLength) {
       this.#keys[first + 1] = this.#keys[first];
       this.#strings[first + 1] = this.#strings[first];
       this.#keys[first] = buf.slice(start, end);

@@ -74,7 +74,7 @@ const CR = 0x0d, LF = 0x0a, TAB = 0x09;
 export class XmlTokenizer {
   readonly #maxDepth: number;
   readonly #maxTokenBytes: number;
-  readonly #names = new InternCache(64);
+  readonly #names = new InternCache(64, isXmlName);
   readonly #values = new InternCache(MAX_INTERNED_VALUE);
   readonly #window = new TextWindow();
 
@@ -397,21 +397,15 @@ export class XmlTokenizer {
   #readName(start: number): number {
     const buf = this.#buf, len = this.#len;
     if (start >= len) return -1;
-    let c = buf[start];
+    const c = buf[start];
     if ((CHAR_CLASS[c] & NAME_START) === 0) throw this.#error(start, "expected a name");
-    let hash = c, high = c;
     let i = start + 1;
-    for (; i < len; i++) {
-      c = buf[i];
-      if ((CHAR_CLASS[c] & NAME_CHAR) === 0) break;
-      hash = (hash * 31 + c) | 0;
-      high |= c;
-    }
+    while (i < len && (CHAR_CLASS[buf[i]] & NAME_CHAR) !== 0) i++;
     if (i >= len) return -1;
+    const length = i - start;
+    const hash = (length << 24) ^ (c << 16) ^ (buf[i - 1] << 8) ^ buf[start + (length >> 1)];
     const name = this.#names.intern(buf, start, i, hash);
-    if (name === undefined || (high >= 0x80 && !isXmlName(name))) {
-      throw this.#error(start, "invalid name");
-    }
+    if (name === undefined) throw this.#error(start, "invalid name");
     this.#lastName = name;
     return i;
   }
