@@ -24,23 +24,29 @@ function table(rows: string[][]): void {
   }
 }
 
-/** Polls `get` until `wanted`, showing the status on one live line. */
-async function watch<T extends { status?: string }>(
+/** Polls `get` until `state` of the object is `wanted`, showing it on one live line. */
+async function watch<T>(
   label: string,
   get: () => Promise<T>,
+  state: (value: T) => string | undefined,
   wanted: string,
 ): Promise<T> {
   const start = performance.now();
-  let shown = "";
+  let shown: string | undefined;
   const result = await waitFor(get, (value) => {
-    const line = `  ${label}: ${value.status} (${
-      ((performance.now() - start) / 1000).toFixed(1)
-    } s)`;
+    const current = state(value) ?? "-";
+    const seconds = ((performance.now() - start) / 1000).toFixed(1);
+    const line = `  ${label}: ${current} (${seconds} s)`;
     if (live) Deno.stdout.writeSync(encoder.encode(`\r\x1b[2K${line}`));
-    else if (value.status !== shown) console.log(line);
-    shown = value.status ?? "";
-    return value.status === wanted;
-  }, { interval: 100, timeout: 20_000, description: `${label} ${wanted}` });
+    else if (current !== shown) console.log(line);
+    shown = current;
+    return current === wanted;
+  }, {
+    interval: 100,
+    timeout: 20_000,
+    description: `${label} ${wanted}`,
+    describe: (value) => state(value) ?? "-",
+  });
   if (live) Deno.stdout.writeSync(encoder.encode("\n"));
   return result;
 }
@@ -95,7 +101,7 @@ const vm = await vmsService.add({
 });
 console.log(`  VM ${vm.name} (${vm.id}) added, status ${vm.status}`);
 const vmService = vmsService.vmService(vm.id!);
-await watch("VM", () => vmService.get(), types.VmStatus.DOWN);
+await watch("VM", () => vmService.get(), (value) => value.status, types.VmStatus.DOWN);
 const attachment = await vmService.diskAttachmentsService().add({
   bootable: true,
   active: true,
@@ -108,7 +114,7 @@ const attachment = await vmService.diskAttachmentsService().add({
   },
 });
 const diskService = system.disksService().diskService(attachment.disk!.id!);
-await watch("disk", () => diskService.get(), types.DiskStatus.OK);
+await watch("disk", () => diskService.get(), (value) => value.status, types.DiskStatus.OK);
 const profiles = await system.vnicProfilesService().list();
 const nic = await vmService.nicsService().add({
   name: "nic1",
@@ -118,16 +124,21 @@ console.log(`  NIC ${nic.name} added${nic.mac?.address ? ` with MAC ${nic.mac.ad
 
 step("3. Start it and wait for it to come up");
 await vmService.start();
-await watch("VM", () => vmService.get(), types.VmStatus.UP);
+await watch("VM", () => vmService.get(), (value) => value.status, types.VmStatus.UP);
 
 step("4. Take a snapshot");
 const snapshot = await vmService.snapshotsService().add({ description: "before changes" });
 const snapshotService = vmService.snapshotsService().snapshotService(snapshot.id!);
-await watch("snapshot", () => snapshotService.get(), types.SnapshotStatus.OK);
+await watch(
+  "snapshot",
+  () => snapshotService.get(),
+  (value) => value.snapshotStatus,
+  types.SnapshotStatus.OK,
+);
 
 step("5. Stop it");
 await vmService.stop();
-await watch("VM", () => vmService.get(), types.VmStatus.DOWN);
+await watch("VM", () => vmService.get(), (value) => value.status, types.VmStatus.DOWN);
 
 step("6. Clean up");
 await vmService.remove();

@@ -37,10 +37,14 @@ export interface WaitForOptions<T> extends WaitOptions {
 }
 
 function describeDefault(value: unknown): string {
-  if (value && typeof value === "object" && "status" in value) {
-    return `status ${String((value as { status: unknown }).status)}`;
+  if (Array.isArray(value)) return `${value.length} items`;
+  if (value && typeof value === "object") {
+    const status = (value as { status?: unknown }).status;
+    if (status !== undefined) return `status ${String(status)}`;
+    const text = JSON.stringify(value);
+    return text.length > 200 ? `${text.slice(0, 200)}...` : text;
   }
-  return Array.isArray(value) ? `${value.length} items` : String(value);
+  return String(value);
 }
 
 /**
