@@ -1,8 +1,8 @@
 /**
- * `deno task sim`: runs an engine simulator until Ctrl-C and prints where it listens,
- * the credentials and the path of its CA certificate.
+ * `deno task sim`: runs an engine simulator (HTTPS, like an engine) until Ctrl-C and
+ * prints where it listens, the credentials and the path of its CA certificate.
  *
- * Flags: `--tls`, `--port N`, `--vms N`, `--empty`, `--delay MS`, `--seed N`,
+ * Flags: `--plain` (HTTP instead of HTTPS), `--port N`, `--vms N`, `--empty`, `--delay MS`, `--seed N`,
  * `--password TEXT`, `--token-lifetime MS`, `--json` (print one JSON line instead of text,
  * for scripts), `--log` (one line per request on stderr).
  *
@@ -15,7 +15,7 @@ import { startSimulator } from "./mod.ts";
 const { values: flags } = parseArgs({
   args: Deno.args,
   options: {
-    tls: { type: "boolean", default: false },
+    plain: { type: "boolean", default: false },
     port: { type: "string", default: "0" },
     vms: { type: "string", default: "20" },
     empty: { type: "boolean", default: false },
@@ -30,7 +30,7 @@ const { values: flags } = parseArgs({
 
 const started = performance.now();
 const sim = await startSimulator({
-  tls: flags.tls,
+  tls: !flags.plain,
   port: Number(flags.port),
   vms: Number(flags.vms),
   empty: flags.empty,
@@ -64,7 +64,10 @@ if (flags.json) {
   console.log("Press Ctrl-C to stop.");
 }
 
+let stopping = false;
 const stop = async () => {
+  if (stopping) return; // a signal may arrive twice (from the task runner and the terminal)
+  stopping = true;
   await sim.close();
   if (caDir) await Deno.remove(caDir, { recursive: true });
   Deno.exit(0);

@@ -50,7 +50,7 @@ Deno.test({
         "--allow-env",
         "testing/main.ts",
       ]
-        .concat(["--json", "--vms", String(VMS), "--delay", "0"]),
+        .concat(["--plain", "--json", "--vms", String(VMS), "--delay", "0"]),
       cwd: new URL("..", import.meta.url),
       stdout: "piped",
       stderr: "inherit",
