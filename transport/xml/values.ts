@@ -107,9 +107,8 @@ export function parseDate(text: string): Date | undefined {
       return undefined;
     }
   }
-  let time = Date.UTC(year, month - 1, day, hour, minute, second, millisecond);
-  if (year < 100) time = new Date(time).setUTCFullYear(year); // Date.UTC maps 0-99 to 19xx
-  return new Date(time - offsetMinutes * 60_000);
+  const minutes = (daysSinceEpoch(year, month, day) * 24 + hour) * 60 + minute - offsetMinutes;
+  return new Date(minutes * 60_000 + second * 1000 + millisecond);
 }
 
 function digitsAt(text: string, start: number, count: number): number {
@@ -120,6 +119,17 @@ function digitsAt(text: string, start: number, count: number): number {
     value = value * 10 + (c - 0x30);
   }
   return value;
+}
+
+/** Days from 1970-01-01 to the given proleptic Gregorian date (valid for any year). */
+function daysSinceEpoch(year: number, month: number, day: number): number {
+  const y = month <= 2 ? year - 1 : year;
+  const era = Math.floor(y / 400);
+  const yearOfEra = y - era * 400;
+  const dayOfYear = Math.floor((153 * (month > 2 ? month - 3 : month + 9) + 2) / 5) + day - 1;
+  const dayOfEra = yearOfEra * 365 + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100) +
+    dayOfYear;
+  return era * 146097 + dayOfEra - 719468;
 }
 
 function daysInMonth(year: number, month: number): number {
