@@ -86,12 +86,13 @@ const transfer: Behaviour = {
   actions: {
     finalize: finish(true),
     cancel: finish(false),
-    pause: (call, entity) =>
-      void change(call.engine, "imagetransfers", entity!.id, { phase: "paused_user" }),
-    resume: (call, entity) =>
-      void transition(call.engine, "imagetransfers", entity!.id, { phase: "resuming" }, [{
-        phase: "transferring",
-      }]),
+    pause: (call, entity) => {
+      change(call.engine, "imagetransfers", entity!.id, { phase: "paused_user" });
+    },
+    resume: (call, entity) => {
+      const resumed = [{ phase: "transferring" }];
+      transition(call.engine, "imagetransfers", entity!.id, { phase: "resuming" }, resumed);
+    },
   },
 };
 

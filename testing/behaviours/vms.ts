@@ -138,24 +138,27 @@ function down(vm: Entity): Record<string, unknown> {
   };
 }
 
-const RUNNING_FROM_REST = new Set(["down", "suspended", "paused"]);
-
 const vmActions: Record<string, ActionHandler> = {
   start: (call, vm, params) => {
     checkNotLocked(vm!, "run");
-    if (!RUNNING_FROM_REST.has(vm!.status as string)) {
-      throw conflict("Cannot run VM. VM is running.");
+    switch (vm!.status) {
+      case "paused":
+        lifecycle(call, vm!, { status: "up" }, []);
+        break;
+      case "suspended":
+        lifecycle(call, vm!, { status: "restoring_state" }, [{ status: "up" }]);
+        break;
+      case "down": {
+        const host = pickHost(call.engine, vm!, "run");
+        lifecycle(call, vm!, { status: "wait_for_launch", host, stopTime: undefined }, [
+          () => ({ status: "powering_up", startTime: new Date() }),
+          { status: params.pause === true ? "paused" : "up" },
+        ]);
+        break;
+      }
+      default:
+        throw conflict("Cannot run VM. VM is running.");
     }
-    const end = params.pause === true ? "paused" : "up";
-    if (vm!.status === "paused") return void lifecycle(call, vm!, { status: "up" }, []);
-    if (vm!.status === "suspended") {
-      return void lifecycle(call, vm!, { status: "restoring_state" }, [{ status: "up" }]);
-    }
-    const host = pickHost(call.engine, vm!, "run");
-    lifecycle(call, vm!, { status: "wait_for_launch", host, stopTime: undefined }, [
-      { status: "powering_up", startTime: new Date() },
-      { status: end },
-    ]);
   },
   stop: (call, vm) => {
     checkNotLocked(vm!, "stop");
