@@ -63,7 +63,7 @@ export function renderObject(
   for (const member of membersOf(at.type)) {
     const inner = follow.get(member.tag);
     const hasService = member.link && member.list && member.rel !== undefined &&
-      at.service.locators.some((locator) => locator.segment === member.rel);
+      segmentsOf(at.service).has(member.rel);
     if (hasService) {
       const below = inner ? step(here, member.rel!) : undefined;
       if (below) extra.push(renderInlineList(engine, below, member.tag, member.type!, inner!));
@@ -92,12 +92,8 @@ export function renderObject(
     plain[member.name] = value;
   }
   plain.href = engine.href(at.path);
-  for (const locator of at.service.locators) {
-    if (locator.segment) {
-      extra.push(
-        `<link href="${engine.href(join(at.path, locator.segment))}" rel="${locator.segment}"/>`,
-      );
-    }
+  for (const segment of segmentsOf(at.service)) {
+    extra.push(`<link href="${engine.href(join(at.path, segment))}" rel="${segment}"/>`);
   }
   return wrap(writeStruct(at.type, plain), STRUCTS[at.type].tag, tag, extra.join(""));
 }
@@ -133,6 +129,18 @@ export function renderList(
       if (next === items.length) controller.close();
     },
   });
+}
+
+const segmentCache = new WeakMap<ServiceMeta, Set<string>>();
+
+/** The segments of the parameterless locators of `service`. */
+function segmentsOf(service: ServiceMeta): Set<string> {
+  let segments = segmentCache.get(service);
+  if (!segments) {
+    segments = new Set(service.locators.flatMap((locator) => locator.segment ?? []));
+    segmentCache.set(service, segments);
+  }
+  return segments;
 }
 
 /** The service of the entities of a collection (its parameterised locator's target). */
