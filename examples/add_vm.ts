@@ -1,0 +1,31 @@
+/**
+ * Creates a virtual machine from the Blank template in the `Default` cluster, with
+ * 2 GiB of memory, and waits until it is down (created and ready to start).
+ *
+ * Usage: `deno run --allow-net --allow-env --allow-read examples/add_vm.ts [--name myvm]`
+ *
+ * @module
+ */
+
+import { parseArgs } from "node:util";
+import { Connection, connectionOptionsFromEnv, types, waitForStatus } from "../mod.ts";
+
+const { values } = parseArgs({
+  args: Deno.args,
+  options: { name: { type: "string", default: "myvm" } },
+  strict: false,
+});
+
+await using connection = new Connection(connectionOptionsFromEnv());
+const vmsService = connection.systemService().vmsService();
+
+const vm = await vmsService.add({
+  name: String(values.name),
+  cluster: { name: "Default" },
+  template: { name: "Blank" },
+  memory: 2 * 1024 ** 3,
+});
+console.log(`Added VM ${vm.name} (${vm.id}), status ${vm.status}`);
+
+await waitForStatus(vmsService.vmService(vm.id!), types.VmStatus.DOWN);
+console.log(`VM ${vm.name} is down and ready to start`);

@@ -1,0 +1,19 @@
+/**
+ * Lists the virtual machines with their status and memory.
+ *
+ * Usage: `deno run --allow-net --allow-env --allow-read examples/list_vms.ts`
+ * (engine URL and credentials from OVIRT_URL, OVIRT_USERNAME, OVIRT_PASSWORD,
+ * OVIRT_CA_FILE, or the flags --url, --username, --password, --ca-file).
+ *
+ * @module
+ */
+
+import { Connection, connectionOptionsFromEnv } from "../mod.ts";
+
+await using connection = new Connection(connectionOptionsFromEnv());
+
+const vms = await connection.systemService().vmsService().list();
+for (const vm of vms) {
+  const memory = vm.memory === undefined ? "?" : `${vm.memory / 1024 ** 2} MiB`;
+  console.log(`${vm.name}: ${vm.status}, ${memory}`);
+}
