@@ -29,13 +29,15 @@ export interface ExampleCase {
   prepare?: (connection: Connection) => Promise<void>;
   /** Checks the example's effect through the SDK. */
   check: (context: ExampleContext) => Promise<void>;
+  /** Skips the test (say why in a comment next to it). */
+  ignore?: boolean;
 }
 
 const decoder = new TextDecoder();
 
 /** Registers a test that runs `examples/<name>.ts` and checks its effect. */
 export function exampleTest(name: string, example: ExampleCase): void {
-  Deno.test(`example ${name}`, async () => {
+  Deno.test({ name: `example ${name}`, ignore: example.ignore ?? false }, async () => {
     await using simulator = await startSimulator({ tls: true, delay: 0, ...example.simulator });
     const caFile = await Deno.makeTempFile({ prefix: "ovirt-sdk-ca-", suffix: ".pem" });
     try {
