@@ -216,3 +216,35 @@ Deno.test("simulator: external jobs start and end", async () => {
   assert.equal(ended.status, types.JobStatus.FINISHED);
   assert.ok(ended.endTime instanceof Date);
 });
+
+Deno.test("simulator: VM backups become ready and leave a checkpoint", async () => {
+  await using env = await connect();
+  const [vm] = await env.system.vmsService().list({ search: "status=up", max: 1 });
+  const vmService = env.system.vmsService().vmService(vm.id!);
+  const [attachment] = await vmService.diskAttachmentsService().list();
+  const backups = vmService.backupsService();
+  const backup = await backups.add({ disks: [{ id: attachment.id }] });
+  assert.equal(backup.phase, types.BackupPhase.INITIALIZING);
+  const backupService = backups.backupService(backup.id!);
+  await waitFor(
+    () => backupService.get(),
+    (value) => value.phase === types.BackupPhase.READY,
+    POLL,
+  );
+  await backupService.finalize();
+  await waitFor(() => backupService.get(), (value) => value.phase === "succeeded", POLL);
+  const checkpoints = await vmService.checkpointsService().list();
+  assert.ok(checkpoints.some((checkpoint) => checkpoint.id === backup.toCheckpointId));
+});
+
+Deno.test("simulator: graphics consoles hand out tickets and connection files", async () => {
+  await using env = await connect();
+  const [vm] = await env.system.vmsService().list({ search: "status=up", max: 1 });
+  const consoles = env.system.vmsService().vmService(vm.id!).graphicsConsolesService();
+  const [console] = await consoles.list();
+  const service = consoles.consoleService(console.id!);
+  const ticket = await service.ticket();
+  assert.ok(ticket.value && ticket.expiry === 7200);
+  const file = await service.remoteViewerConnectionFile();
+  assert.match(file, /^\[virt-viewer\]\ntype=vnc\nhost=host\d\.example\.com\n/);
+});

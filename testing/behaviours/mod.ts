@@ -6,6 +6,8 @@
  */
 
 import type { Behaviour } from "../behaviour.ts";
+import { BACKUP_BEHAVIOURS } from "./backups.ts";
+import { CONSOLE_BEHAVIOURS } from "./consoles.ts";
 import { DISK_ATTACHMENT_BEHAVIOURS } from "./disk_attachments.ts";
 import { DISK_BEHAVIOURS } from "./disks.ts";
 import { EVENT_BEHAVIOURS } from "./events.ts";
@@ -31,4 +33,6 @@ export const BEHAVIOURS: Readonly<Record<string, Behaviour>> = {
   ...JOB_BEHAVIOURS,
   ...STATISTIC_BEHAVIOURS,
   ...IMAGE_TRANSFER_BEHAVIOURS,
+  ...CONSOLE_BEHAVIOURS,
+  ...BACKUP_BEHAVIOURS,
 };

@@ -1,0 +1,42 @@
+/**
+ * Graphics consoles of VMs: the outputs of their actions (a ticket, a proxy ticket, a
+ * remote-viewer connection file pointing at the VM's host).
+ *
+ * @module
+ */
+
+import type { Behaviour } from "../behaviour.ts";
+import type { Reference } from "../engine.ts";
+
+const graphicsConsole: Behaviour = {
+  actions: {
+    ticket: (call, _entity, params) => {
+      const wanted = (params.ticket ?? {}) as { value?: string; expiry?: number };
+      return {
+        ticket: { value: wanted.value ?? call.engine.newId(), expiry: wanted.expiry ?? 7200 },
+      };
+    },
+    proxyticket: (call) => ({ proxyTicket: { value: call.engine.newId() } }),
+    remoteviewerconnectionfile: (call, entity) => {
+      const vm = call.engine.store.get("vms", call.location.parent!.parent!.id!);
+      const host = call.engine.store.get("hosts", (vm?.host as Reference | undefined)?.id ?? "");
+      const protocol = (entity!.protocol as string | undefined) ?? "vnc";
+      const file = [
+        "[virt-viewer]",
+        `type=${protocol}`,
+        `host=${(host?.address as string | undefined) ?? "127.0.0.1"}`,
+        `port=${protocol === "spice" ? 5901 : 5900}`,
+        `password=${call.engine.newId()}`,
+        "delete-this-file=1",
+        `title=${vm?.name ?? "VM"}:%d`,
+        "",
+      ].join("\n");
+      return { remoteViewerConnectionFile: file };
+    },
+  },
+};
+
+/** Behaviours of the graphics console services, by service name. */
+export const CONSOLE_BEHAVIOURS: Record<string, Behaviour> = {
+  VmGraphicsConsoleService: graphicsConsole,
+};
