@@ -1,7 +1,7 @@
 /**
  * Status lifecycles and side effects of the simulator (protocol section 7) through the
- * SDK: hosts, templates, disks and disk attachments, snapshots, storage domains, events
- * and jobs.
+ * SDK: hosts, templates, disks and disk attachments, snapshots, storage domains, events,
+ * jobs, VM backups and graphics consoles.
  */
 
 import assert from "node:assert/strict";
