@@ -1,0 +1,166 @@
+import assert from "node:assert/strict";
+import {
+  allItems,
+  Connection,
+  followEvents,
+  listStream,
+  NotFoundError,
+  OvirtError,
+  pages,
+  TimeoutError,
+  types,
+  waitFor,
+  waitForStatus,
+} from "../mod.ts";
+import { type Simulator, startSimulator } from "../testing/mod.ts";
+
+function connect(simulator: Simulator): Connection {
+  return new Connection({
+    url: simulator.url,
+    username: simulator.username,
+    password: simulator.password,
+  });
+}
+
+Deno.test("waitForStatus follows a VM through its start lifecycle to up", async () => {
+  await using simulator = await startSimulator({ delay: 30 });
+  await using connection = connect(simulator);
+  const vmsService = connection.systemService().vmsService();
+  const [vm] = await vmsService.list({ search: "status=down", max: 1 });
+  const vmService = vmsService.vmService(vm.id!);
+  await vmService.start();
+  const seen: string[] = [];
+  const up = await waitFor(
+    () => vmService.get(),
+    (value) => {
+      seen.push(value.status!);
+      return value.status === types.VmStatus.UP;
+    },
+    { interval: 5 },
+  );
+  assert.equal(up.id, vm.id);
+  assert.ok(
+    seen.includes(types.VmStatus.POWERING_UP) || seen.includes("wait_for_launch"),
+    `${seen}`,
+  );
+  const again = await waitForStatus(vmService, types.VmStatus.UP, { interval: 5 });
+  assert.equal(again.status, "up");
+});
+
+Deno.test("waitFor times out with a TimeoutError naming the last state seen", async () => {
+  await using simulator = await startSimulator();
+  await using connection = connect(simulator);
+  const [vm] = await connection.systemService().vmsService().list({ search: "status=down" });
+  const vmService = connection.systemService().vmsService().vmService(vm.id!);
+  await assert.rejects(
+    () => waitForStatus(vmService, types.VmStatus.UP, { interval: 10, timeout: 60 }),
+    (error: unknown) => {
+      assert.ok(error instanceof TimeoutError);
+      assert.match(error.message, /status up/);
+      assert.match(error.message, /last seen: status down/);
+      return true;
+    },
+  );
+});
+
+Deno.test("waitFor stops on abort and passes on the getter's errors", async () => {
+  await using simulator = await startSimulator();
+  await using connection = connect(simulator);
+  const gone = connection.systemService().vmsService().vmService("no-such-vm");
+  await assert.rejects(() => waitForStatus(gone, types.VmStatus.UP), NotFoundError);
+  const controller = new AbortController();
+  const [vm] = await connection.systemService().vmsService().list({ max: 1 });
+  const vmService = connection.systemService().vmsService().vmService(vm.id!);
+  setTimeout(() => controller.abort(new Error("stopped by test")), 30);
+  await assert.rejects(
+    () => waitFor(() => vmService.get(), () => false, { interval: 5, signal: controller.signal }),
+    /stopped by test/,
+  );
+  await assert.rejects(
+    () => waitFor(() => vmService.get(), () => true, { interval: -1 }),
+    OvirtError,
+  );
+});
+
+Deno.test("pages walks a collection with page N and max, in a stable order", async () => {
+  await using simulator = await startSimulator();
+  await using connection = connect(simulator);
+  const vmsService = connection.systemService().vmsService();
+  const everything = await vmsService.list({ search: "sortby name" });
+  const sizes: number[] = [];
+  const names: string[] = [];
+  for await (const page of pages(vmsService, { search: "sortby name", pageSize: 6 })) {
+    sizes.push(page.length);
+    names.push(...page.map((vm) => vm.name!));
+  }
+  assert.deepEqual(sizes, [6, 6, 6, 2]);
+  assert.deepEqual(names, everything.map((vm) => vm.name));
+  const resumed: string[] = [];
+  for await (
+    const vm of allItems(vmsService, { search: "sortby name", pageSize: 6, firstPage: 3 })
+  ) {
+    resumed.push(vm.name!);
+  }
+  assert.deepEqual(resumed, names.slice(12));
+  await assert.rejects(async () => {
+    for await (const _ of pages(vmsService, { search: "name=* page 2" })) { /* refused */ }
+  }, /leave `page N` out/);
+});
+
+Deno.test("followEvents yields new events oldest first and resumes from an id", async () => {
+  await using simulator = await startSimulator();
+  await using connection = connect(simulator);
+  const eventsService = connection.systemService().eventsService();
+  const before = await eventsService.list();
+  const last = Math.max(0, ...before.map((event) => Number(event.id)));
+  const vmsService = connection.systemService().vmsService();
+  for (const name of ["ev-a", "ev-b"]) {
+    await vmsService.add({ name, cluster: { name: "Default" }, template: { name: "Blank" } });
+  }
+  const controller = new AbortController();
+  const seen: number[] = [];
+  for await (
+    const event of followEvents(eventsService, {
+      from: last,
+      interval: 10,
+      signal: controller.signal,
+    })
+  ) {
+    seen.push(Number(event.id));
+    if (seen.length === 2) controller.abort();
+  }
+  assert.equal(seen.length, 2);
+  assert.ok(seen[0] > last && seen[1] > seen[0], `${seen}`);
+  const resumed = new AbortController();
+  const after: number[] = [];
+  setTimeout(() => resumed.abort(), 100);
+  for await (
+    const event of followEvents(eventsService, {
+      from: seen[0],
+      interval: 10,
+      signal: resumed.signal,
+    })
+  ) {
+    after.push(Number(event.id));
+  }
+  assert.equal(after[0], seen[1], "resuming from an id yields the next event first");
+  assert.ok(after.every((id) => id > seen[0]));
+});
+
+Deno.test("listStream yields what list() returns, item by item, and maps errors", async () => {
+  await using simulator = await startSimulator({ vms: 300 });
+  await using connection = connect(simulator);
+  const vmsService = connection.systemService().vmsService();
+  const listed = await vmsService.list({ search: "sortby name" });
+  const streamed: types.Vm[] = [];
+  for await (const vm of listStream(vmsService, { search: "sortby name" })) streamed.push(vm);
+  assert.deepEqual(streamed, listed);
+  let taken = 0;
+  for await (const _ of listStream(vmsService)) if (++taken === 3) break;
+  assert.equal(taken, 3);
+  assert.equal((await vmsService.list({ max: 1 })).length, 1, "the connection still works");
+  const nics = vmsService.vmService("missing").nicsService();
+  await assert.rejects(async () => {
+    for await (const _ of listStream(nics)) { /* nothing */ }
+  }, NotFoundError);
+});
