@@ -1,7 +1,10 @@
 /**
- * Throwaway TLS material for the transport tests, made with `openssl`: a CA, a server
- * certificate it signed for 127.0.0.1, and an unrelated CA.
+ * Throwaway TLS material for the transport tests, made with the simulator's WebCrypto
+ * certificate maker: a CA, a server certificate it signed for 127.0.0.1, and an
+ * unrelated CA.
  */
+
+import { createTlsMaterial } from "../testing/tls.ts";
 
 /** PEM texts of a test PKI. */
 export interface TlsMaterial {
@@ -26,44 +29,10 @@ export function tlsMaterial(): Promise<TlsMaterial> {
 }
 
 async function makeMaterial(): Promise<TlsMaterial> {
+  const [main, other] = await Promise.all([createTlsMaterial(), createTlsMaterial()]);
   const dir = await Deno.makeTempDir({ prefix: "ovirt-sdk-tls-" });
   globalThis.addEventListener("unload", () => Deno.removeSync(dir, { recursive: true }));
-  const at = (name: string) => `${dir}/${name}`;
-  const newKey = "-newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes";
-  for (const name of ["ca", "other-ca"]) {
-    await openssl(
-      `req -x509 ${newKey} -keyout ${at(`${name}.key`)} -out ${at(`${name}.pem`)} -days 2`,
-      ["-subj", `/CN=ovirt-sdk test ${name}`],
-      ["-addext", "basicConstraints=critical,CA:TRUE"],
-      ["-addext", "keyUsage=critical,keyCertSign"],
-    );
-  }
-  await openssl(`req ${newKey} -keyout ${at("server.key")} -out ${at("server.csr")}`, [
-    "-subj",
-    "/CN=localhost",
-  ]);
-  await Deno.writeTextFile(
-    at("server.ext"),
-    "subjectAltName=IP:127.0.0.1,DNS:localhost\nbasicConstraints=CA:FALSE\n" +
-      "extendedKeyUsage=serverAuth\n",
-  );
-  await openssl(
-    `x509 -req -in ${at("server.csr")} -CA ${at("ca.pem")} -CAkey ${at("ca.key")} ` +
-      `-CAcreateserial -out ${at("server.pem")} -days 2 -extfile ${at("server.ext")}`,
-  );
-  return {
-    caCert: await Deno.readTextFile(at("ca.pem")),
-    otherCaCert: await Deno.readTextFile(at("other-ca.pem")),
-    cert: await Deno.readTextFile(at("server.pem")),
-    key: await Deno.readTextFile(at("server.key")),
-    caFile: at("ca.pem"),
-  };
-}
-
-/** Runs openssl with the words of `command` (paths without spaces) and `extra` arguments. */
-async function openssl(command: string, ...extra: string[][]): Promise<void> {
-  const args = [...command.split(/\s+/), ...extra.flat()];
-  const { success, stderr } = await new Deno.Command("openssl", { args, stdout: "null" })
-    .output();
-  if (!success) throw new Error(`openssl ${args[0]} failed: ${new TextDecoder().decode(stderr)}`);
+  const caFile = `${dir}/ca.pem`;
+  await Deno.writeTextFile(caFile, main.caCert);
+  return { caCert: main.caCert, otherCaCert: other.caCert, cert: main.cert, key: main.key, caFile };
 }
