@@ -8,6 +8,7 @@
 import { decodeUtf8 } from "./decode.ts";
 
 const WINDOW_BYTES = 64 * 1024;
+const MIN_VIEW_LENGTH = 13; // V8 copies shorter slices
 const strictUtf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 
 /**
@@ -34,9 +35,11 @@ export class TextWindow {
   decode(buf: Uint8Array, length: number, start: number, end: number): string | undefined {
     if (start === end) return "";
     if (start < this.#start || end > this.#end) this.#open(buf, length, start, end);
-    return this.#ascii
-      ? this.#text.slice(start - this.#start, end - this.#start)
-      : decodeUtf8(buf, start, end);
+    if (!this.#ascii) return decodeUtf8(buf, start, end);
+    const text = this.#text.slice(start - this.#start, end - this.#start);
+    // V8 makes a long slice a view that keeps the whole window alive; concatenating and
+    // slicing again leaves a view of a private copy instead.
+    return end - start < MIN_VIEW_LENGTH ? text : (text + " ").slice(0, -1);
   }
 
   #open(buf: Uint8Array, length: number, start: number, end: number): void {
