@@ -1,7 +1,9 @@
 /**
  * Child process of the streaming memory test: streams a large `<events>` document generated
  * on the fly through `streamList` and prints a JSON report with the RSS it observed.
- * Run with `--v8-flags=--expose-gc` so that the baseline is taken after a collection.
+ * Arguments: the number of events, and `keep` to keep the correlation id of every tenth
+ * event (a value must not keep the input around it alive). Run with `--v8-flags=--expose-gc` so
+ * that the baseline is taken after a collection.
  *
  * @module
  */
@@ -9,6 +11,7 @@
 import { streamList } from "../transport/xml/stream.ts";
 
 const EVENTS = Number(Deno.args[0] ?? 100_000);
+const KEEP_IDS = Deno.args[1] === "keep";
 const PER_CHUNK = 100;
 const encoder = new TextEncoder();
 const padding = "x".repeat(24);
@@ -56,11 +59,13 @@ const baseline = Deno.memoryUsage().rss;
 let peak = baseline;
 let count = 0;
 let lastIndex = -1;
+const kept: string[] = [];
 for await (const item of streamList(eventStream())) {
-  const index = (item as { index?: number }).index!;
+  const { index, correlationId } = item as { index: number; correlationId: string };
+  if (KEEP_IDS && index % 10 === 0) kept.push(correlationId);
   if (index !== lastIndex + 1) throw new Error(`item ${index} after ${lastIndex}`);
   lastIndex = index;
   if (++count % 1000 === 0) peak = Math.max(peak, Deno.memoryUsage().rss);
 }
 peak = Math.max(peak, Deno.memoryUsage().rss);
-console.log(JSON.stringify({ count, bytes, baseline, peak }));
+console.log(JSON.stringify({ count, bytes, baseline, peak, kept: kept.length }));
