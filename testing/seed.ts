@@ -1,10 +1,12 @@
 /**
  * The inventory a simulator starts with. Always what a fresh engine has: data center and
  * cluster `Default`, network `ovirtmgmt`, MAC pool `Default`, the `Blank` template, the
- * root tag, user `admin@internal`, roles. Unless `empty`: a second cluster, three hosts,
- * a data and an ISO storage domain (attached, active), two more templates, `vms` VMs
- * with a disk and a NIC each, and a sample object in every other collection (see
- * `seed_samples.ts`). Ids come from the engine's seeded random source.
+ * root tag, user `admin@internal`, roles with their permits, the `Default` quota. Unless
+ * `empty`: a second cluster, three hosts, a data and an ISO storage domain (attached,
+ * active), two more templates, `vms` VMs with a disk and a NIC each, what an administrator
+ * configures (`seed_configuration.ts`: a VM network, tags, power management...), and a
+ * sample object in every other collection (see `seed_samples.ts`). Ids come from the
+ * engine's seeded random source.
  *
  * @module
  */
@@ -19,6 +21,7 @@ import {
 } from "./behaviours/infrastructure.ts";
 import { attachDomain, domainDefaults } from "./behaviours/storage.ts";
 import { ZERO_ID } from "./model.ts";
+import { seedBuiltIns, seedConfiguration } from "./seed_configuration.ts";
 import { seedSamples } from "./seed_samples.ts";
 import type { Entity } from "./store.ts";
 
@@ -35,9 +38,11 @@ export interface SeedOptions {
 /** Fills `engine` with the inventory `options` asks for. */
 export function seed(engine: Engine, options: SeedOptions): void {
   const base = seedFreshEngine(engine);
+  seedBuiltIns(engine);
   if (options.empty) return;
   const inventory = seedInfrastructure(engine, base);
   seedVms(engine, inventory, options.vms);
+  seedConfiguration(engine);
   seedSamples(engine);
   engine.event(9001, `Simulator ready: ${options.vms} VMs.`);
 }
