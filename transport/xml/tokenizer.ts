@@ -117,7 +117,10 @@ export class XmlTokenizer {
     this.#maxTokenBytes = limits.maxTokenBytes ?? DEFAULT_MAX_TOKEN_BYTES;
   }
 
-  /** Appends a chunk of the document. The chunk is not modified and may be reused after `next`. */
+  /**
+   * Appends a chunk of the document. The tokenizer may read the chunk until the next `push`
+   * (it never writes to it), so do not change it before then.
+   */
   push(chunk: Uint8Array): void {
     if (this.#ended) throw new OvirtError("XML input pushed after its end");
     if (chunk.length === 0) return;
@@ -194,8 +197,8 @@ export class XmlTokenizer {
   }
 
   /**
-   * {@link XmlTokenizer.text} for values that repeat (enums, booleans, small numbers): short
-   * texts come from a cache instead of being decoded again.
+   * {@link XmlTokenizer.text} for values that repeat (enums, booleans): short texts come
+   * from a cache instead of being decoded again.
    */
   internedText(): string {
     const start = this.#textStart, end = this.#textEnd;
