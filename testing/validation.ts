@@ -15,8 +15,8 @@ import { conflict, incomplete } from "./answers.ts";
 const REQUIRED: Record<string, readonly string[]> = {
   "VmsService.add": ["name", "cluster.id|name", "template.id|name"],
   "TemplatesService.add": ["name", "vm.id|name"],
-  "DisksService.add": ["provisioned_size"],
-  "DiskAttachmentsService.add": ["interface", "disk.id|provisioned_size"],
+  "DisksService.add": ["provisioned_size|lun_storage"],
+  "DiskAttachmentsService.add": ["interface", "disk.id|provisioned_size|lun_storage"],
   "ClustersService.add": ["name", "data_center.id|name"],
   "DataCentersService.add": ["name", "local"],
   "HostsService.add": ["name", "address"],

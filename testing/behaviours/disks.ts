@@ -15,9 +15,26 @@ import { transition } from "./lifecycle.ts";
 
 const GIB = 1024 ** 3;
 
-/** Creates a disk in `disks` from what a request describes; `locked` until one step later. */
+/**
+ * Creates a disk in `disks` from what a request describes; `locked` until one step later.
+ * A direct LUN disk (`lun_storage`) has no image and no storage domain, and is ready at once.
+ */
 export function createDisk(engine: Engine, body: Record<string, unknown>): Entity {
   const described = withReferences(engine, "Disk", body);
+  if (described.lunStorage) {
+    const name = described.name ?? described.alias ?? `lun-${engine.store.count("disks") + 1}`;
+    return engine.store.put("disks", {
+      shareable: false,
+      propagateErrors: false,
+      ...described,
+      id: engine.newId(),
+      name,
+      alias: name,
+      storageType: "lun",
+      storageDomains: [],
+      status: "ok",
+    });
+  }
   const domains = described.storageDomains as unknown[] | undefined;
   const domain = domains?.[0] ?? firstDataDomain(engine);
   const name = described.name ?? described.alias ?? `disk-${engine.store.count("disks") + 1}`;

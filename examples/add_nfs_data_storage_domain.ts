@@ -1,0 +1,47 @@
+/**
+ * Creates an NFS data storage domain, not attached to any data center yet (see
+ * `attach_nfs_data_storage_domain.ts`), and waits until it is unattached.
+ *
+ * Usage: `deno run --allow-net --allow-env --allow-read
+ * examples/add_nfs_data_storage_domain.ts [--name mydata] [--host host1]
+ * [--address nfs.example.com] [--path /exports/mydata]`
+ *
+ * @module
+ */
+
+import { parseArgs } from "node:util";
+import { Connection, connectionOptionsFromEnv, types, waitForStatus } from "../mod.ts";
+
+const { values } = parseArgs({
+  args: Deno.args,
+  options: {
+    name: { type: "string", default: "mydata" },
+    host: { type: "string", default: "host1" },
+    address: { type: "string", default: "nfs.example.com" },
+    path: { type: "string", default: "/exports/mydata" },
+  },
+  strict: false,
+});
+
+await using connection = new Connection(connectionOptionsFromEnv());
+const domainsService = connection.systemService().storageDomainsService();
+
+// The host mounts the export and formats the domain.
+const domain = await domainsService.add({
+  name: String(values.name),
+  description: "My data",
+  type: types.StorageDomainType.DATA,
+  host: { name: String(values.host) },
+  storage: {
+    type: types.StorageType.NFS,
+    address: String(values.address),
+    path: String(values.path),
+  },
+});
+console.log(`Added storage domain ${domain.name} (${domain.id})`);
+
+await waitForStatus(
+  domainsService.storageDomainService(domain.id!),
+  types.StorageDomainStatus.UNATTACHED,
+);
+console.log(`Storage domain ${domain.name} is ready to be attached to a data center`);

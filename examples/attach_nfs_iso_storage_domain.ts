@@ -1,0 +1,45 @@
+/**
+ * Attaches an existing, unattached NFS ISO storage domain (made with
+ * `add_nfs_iso_storage_domain.ts`) to a data center, and waits until it is active.
+ *
+ * Usage: `deno run --allow-net --allow-env --allow-read
+ * examples/attach_nfs_iso_storage_domain.ts [--name myiso] [--data-center Default]`
+ *
+ * @module
+ */
+
+import { parseArgs } from "node:util";
+import { Connection, connectionOptionsFromEnv, types, waitForStatus } from "../mod.ts";
+
+const { values } = parseArgs({
+  args: Deno.args,
+  options: {
+    name: { type: "string", default: "myiso" },
+    "data-center": { type: "string", default: "Default" },
+  },
+  strict: false,
+});
+
+await using connection = new Connection(connectionOptionsFromEnv());
+const systemService = connection.systemService();
+const [domain] = await systemService.storageDomainsService().list({
+  search: `name=${values.name}`,
+});
+const [dataCenter] = await systemService.dataCentersService().list({
+  search: `name=${values["data-center"]}`,
+});
+if (!domain || !dataCenter) {
+  throw new Error(`No storage domain ${values.name} or no data center ${values["data-center"]}`);
+}
+
+// Attaching is adding the domain to the data center's storage domains.
+const attachedService = systemService.dataCentersService().dataCenterService(dataCenter.id!)
+  .storageDomainsService();
+await attachedService.add({ id: domain.id });
+console.log(`Attaching storage domain ${domain.name} to data center ${dataCenter.name}...`);
+
+await waitForStatus(
+  attachedService.storageDomainService(domain.id!),
+  types.StorageDomainStatus.ACTIVE,
+);
+console.log(`Storage domain ${domain.name} is active in data center ${dataCenter.name}`);

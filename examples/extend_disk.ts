@@ -1,0 +1,46 @@
+/**
+ * Extends a disk of a virtual machine through its disk attachment: the new provisioned
+ * size is the current one plus `--grow-gib`. Waits until the disk is ready again.
+ *
+ * Usage: `deno run --allow-net --allow-env --allow-read examples/extend_disk.ts
+ * [--vm vm001] [--disk vm001_disk1] [--grow-gib 2]`
+ *
+ * @module
+ */
+
+import { parseArgs } from "node:util";
+import { Connection, connectionOptionsFromEnv, types, waitForStatus } from "../mod.ts";
+
+const { values } = parseArgs({
+  args: Deno.args,
+  options: {
+    vm: { type: "string", default: "vm001" },
+    disk: { type: "string", default: "vm001_disk1" },
+    "grow-gib": { type: "string", default: "2" },
+  },
+  strict: false,
+});
+
+await using connection = new Connection(connectionOptionsFromEnv());
+const systemService = connection.systemService();
+const [vm] = await systemService.vmsService().list({ search: `name=${values.vm}` });
+if (!vm) throw new Error(`No VM named ${values.vm}`);
+const attachmentsService = systemService.vmsService().vmService(vm.id!).diskAttachmentsService();
+
+// Find the attachment of the disk by the disk's name.
+let found: { attachment: types.DiskAttachment; disk: types.Disk } | undefined;
+for (const attachment of await attachmentsService.list()) {
+  const disk = await systemService.disksService().diskService(attachment.disk!.id!).get();
+  if (disk.name === values.disk) found = { attachment, disk };
+}
+if (!found) throw new Error(`VM ${vm.name} has no disk named ${values.disk}`);
+
+const newSize = found.disk.provisionedSize! + Number(values["grow-gib"]) * 1024 ** 3;
+await attachmentsService.attachmentService(found.attachment.id!).update({
+  disk: { provisionedSize: newSize },
+});
+console.log(`Extending disk ${found.disk.name} to ${newSize / 1024 ** 3} GiB...`);
+
+const diskService = systemService.disksService().diskService(found.disk.id!);
+const extended = await waitForStatus(diskService, types.DiskStatus.OK);
+console.log(`Disk ${extended.name} is now ${extended.provisionedSize! / 1024 ** 3} GiB`);

@@ -1,0 +1,20 @@
+/**
+ * Lists the storage domains with their type, storage and free and used space.
+ *
+ * Usage: `deno run --allow-net --allow-env --allow-read examples/list_storage_domains.ts`
+ *
+ * @module
+ */
+
+import { Connection, connectionOptionsFromEnv } from "../mod.ts";
+
+await using connection = new Connection(connectionOptionsFromEnv());
+
+const gib = (bytes: number | undefined) => bytes === undefined ? "?" : `${bytes / 1024 ** 3}`;
+const domains = await connection.systemService().storageDomainsService().list();
+for (const domain of domains) {
+  console.log(
+    `${domain.name}: ${domain.type}, ${domain.storage?.type ?? "?"}, ` +
+      `${gib(domain.available)} GiB free, ${gib(domain.used)} GiB used`,
+  );
+}
