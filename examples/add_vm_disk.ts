@@ -1,0 +1,48 @@
+/**
+ * Adds a new disk to a virtual machine: creates it on a storage domain, attaches it to the
+ * VM, and waits until the disk is `ok`.
+ *
+ * Usage: `deno run --allow-net --allow-env --allow-read examples/add_vm_disk.ts
+ * [--vm vm003] [--name mydisk] [--size-gib 10] [--storage-domain data]`
+ *
+ * @module
+ */
+
+import { parseArgs } from "node:util";
+import { Connection, connectionOptionsFromEnv, types, waitForStatus } from "../mod.ts";
+
+const { values } = parseArgs({
+  args: Deno.args,
+  options: {
+    vm: { type: "string", default: "vm003" },
+    name: { type: "string", default: "mydisk" },
+    "size-gib": { type: "string", default: "10" },
+    "storage-domain": { type: "string", default: "data" },
+  },
+  strict: false,
+});
+
+await using connection = new Connection(connectionOptionsFromEnv());
+const systemService = connection.systemService();
+const vmsService = systemService.vmsService();
+
+const [vm] = await vmsService.list({ search: `name=${values.vm}` });
+if (!vm) throw new Error(`No VM named ${values.vm}`);
+
+const attachment = await vmsService.vmService(vm.id!).diskAttachmentsService().add({
+  disk: {
+    name: String(values.name),
+    description: "Added by the add_vm_disk example",
+    format: types.DiskFormat.COW,
+    provisionedSize: Number(values["size-gib"]) * 1024 ** 3,
+    storageDomains: [{ name: String(values["storage-domain"]) }],
+  },
+  interface: types.DiskInterface.VIRTIO_SCSI,
+  bootable: false,
+  active: true,
+});
+console.log(`Attached new disk ${values.name} (${attachment.disk?.id}) to VM ${vm.name}`);
+
+const diskService = systemService.disksService().diskService(attachment.disk!.id!);
+await waitForStatus(diskService, types.DiskStatus.OK);
+console.log(`Disk ${values.name} is ready`);

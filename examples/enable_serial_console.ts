@@ -1,0 +1,27 @@
+/**
+ * Enables the serial console of a virtual machine (reachable through the engine's serial
+ * console proxy with `ssh -t -p 2222 ovirt-vmconsole@engine`).
+ *
+ * Usage: `deno run --allow-net --allow-env --allow-read examples/enable_serial_console.ts
+ * [--vm vm003]`
+ *
+ * @module
+ */
+
+import { parseArgs } from "node:util";
+import { Connection, connectionOptionsFromEnv } from "../mod.ts";
+
+const { values } = parseArgs({
+  args: Deno.args,
+  options: { vm: { type: "string", default: "vm003" } },
+  strict: false,
+});
+
+await using connection = new Connection(connectionOptionsFromEnv());
+const vmsService = connection.systemService().vmsService();
+
+const [vm] = await vmsService.list({ search: `name=${values.vm}` });
+if (!vm) throw new Error(`No VM named ${values.vm}`);
+
+const updated = await vmsService.vmService(vm.id!).update({ console: { enabled: true } });
+console.log(`Serial console of VM ${updated.name}: ${updated.console?.enabled ? "on" : "off"}`);

@@ -1,0 +1,32 @@
+/**
+ * Walks through all virtual machines one page at a time (`page N` in the search, `max` as
+ * the page size), sorted by name, as a script handling thousands of VMs would.
+ *
+ * Usage: `deno run --allow-net --allow-env --allow-read examples/page_vms.ts
+ * [--page-size 10]`
+ *
+ * @module
+ */
+
+import { parseArgs } from "node:util";
+import { Connection, connectionOptionsFromEnv, pages } from "../mod.ts";
+
+const { values } = parseArgs({
+  args: Deno.args,
+  options: { "page-size": { type: "string", default: "10" } },
+  strict: false,
+});
+
+await using connection = new Connection(connectionOptionsFromEnv());
+const vmsService = connection.systemService().vmsService();
+
+let pageNumber = 0;
+for await (
+  const page of pages(vmsService, {
+    search: "sortby name asc",
+    pageSize: Number(values["page-size"]),
+  })
+) {
+  pageNumber++;
+  console.log(`Page ${pageNumber}: ${page.map((vm) => vm.name).join(", ")}`);
+}

@@ -1,0 +1,36 @@
+/**
+ * Pins a virtual machine to a host: the VM will only run on that host and will not be
+ * migrated away from it.
+ *
+ * Usage: `deno run --allow-net --allow-env --allow-read examples/pin_vm.ts
+ * [--vm vm003] [--host host1]`
+ *
+ * @module
+ */
+
+import { parseArgs } from "node:util";
+import { Connection, connectionOptionsFromEnv, types } from "../mod.ts";
+
+const { values } = parseArgs({
+  args: Deno.args,
+  options: {
+    vm: { type: "string", default: "vm003" },
+    host: { type: "string", default: "host1" },
+  },
+  strict: false,
+});
+
+await using connection = new Connection(connectionOptionsFromEnv());
+const systemService = connection.systemService();
+const vmsService = systemService.vmsService();
+
+const [vm] = await vmsService.list({ search: `name=${values.vm}` });
+if (!vm) throw new Error(`No VM named ${values.vm}`);
+const [host] = await systemService.hostsService().list({ search: `name=${values.host}` });
+if (!host) throw new Error(`No host named ${values.host}`);
+
+const updated = await vmsService.vmService(vm.id!).update({
+  placementPolicy: { affinity: types.VmAffinity.PINNED, hosts: [{ id: host.id }] },
+});
+console.log(`VM ${vm.name} is pinned to host ${host.name}`);
+console.log(`  placement policy: ${updated.placementPolicy?.affinity}`);

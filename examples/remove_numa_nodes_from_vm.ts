@@ -1,0 +1,33 @@
+/**
+ * Removes every virtual NUMA node of a virtual machine, from the highest index down (the
+ * engine keeps the indexes contiguous, so only the last node can be removed).
+ *
+ * Usage: `deno run --allow-net --allow-env --allow-read examples/remove_numa_nodes_from_vm.ts
+ * [--vm vm003]`
+ *
+ * @module
+ */
+
+import { parseArgs } from "node:util";
+import { Connection, connectionOptionsFromEnv } from "../mod.ts";
+
+const { values } = parseArgs({
+  args: Deno.args,
+  options: { vm: { type: "string", default: "vm003" } },
+  strict: false,
+});
+
+await using connection = new Connection(connectionOptionsFromEnv());
+const vmsService = connection.systemService().vmsService();
+
+const [vm] = await vmsService.list({ search: `name=${values.vm}` });
+if (!vm) throw new Error(`No VM named ${values.vm}`);
+
+const nodesService = vmsService.vmService(vm.id!).numaNodesService();
+const nodes = await nodesService.list();
+nodes.sort((a, b) => (b.index ?? 0) - (a.index ?? 0));
+for (const node of nodes) {
+  await nodesService.nodeService(node.id!).remove();
+  console.log(`Removed NUMA node ${node.index} (${node.id})`);
+}
+console.log(`VM ${vm.name} has no NUMA nodes left (${nodes.length} removed)`);

@@ -1,0 +1,30 @@
+/**
+ * Searches virtual machines with the engine's search language (the same queries as the
+ * search bar of the administration portal) and prints what it finds.
+ *
+ * Usage: `deno run --allow-net --allow-env --allow-read examples/search_vms.ts
+ * [--query "name=vm* and status=up"] [--case-sensitive]`
+ *
+ * @module
+ */
+
+import { parseArgs } from "node:util";
+import { Connection, connectionOptionsFromEnv } from "../mod.ts";
+
+const { values } = parseArgs({
+  args: Deno.args,
+  options: {
+    query: { type: "string", default: "name=vm* and status=up" },
+    "case-sensitive": { type: "boolean", default: false },
+  },
+  strict: false,
+});
+
+await using connection = new Connection(connectionOptionsFromEnv());
+
+const vms = await connection.systemService().vmsService().list({
+  search: String(values.query),
+  caseSensitive: values["case-sensitive"] === true,
+});
+console.log(`${vms.length} VM(s) match "${values.query}":`);
+for (const vm of vms) console.log(`  ${vm.name}: ${vm.status}`);

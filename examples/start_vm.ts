@@ -1,0 +1,31 @@
+/**
+ * Starts a virtual machine and waits until it is up.
+ *
+ * Usage: `deno run --allow-net --allow-env --allow-read examples/start_vm.ts [--vm vm003]`
+ *
+ * @module
+ */
+
+import { parseArgs } from "node:util";
+import { Connection, connectionOptionsFromEnv, types, waitForStatus } from "../mod.ts";
+
+const { values } = parseArgs({
+  args: Deno.args,
+  options: { vm: { type: "string", default: "vm003" } },
+  strict: false,
+});
+
+await using connection = new Connection(connectionOptionsFromEnv());
+const systemService = connection.systemService();
+const vmsService = systemService.vmsService();
+
+const [vm] = await vmsService.list({ search: `name=${values.vm}` });
+if (!vm) throw new Error(`No VM named ${values.vm}`);
+const vmService = vmsService.vmService(vm.id!);
+
+await vmService.start();
+console.log(`Starting VM ${vm.name}`);
+
+const running = await waitForStatus(vmService, types.VmStatus.UP);
+const host = await connection.followLink(running.host!);
+console.log(`VM ${vm.name} is up on host ${host.name}`);
