@@ -71,16 +71,16 @@ Deno.test("hostile: endless text, comment or tag name from a stream fail early t
 Deno.test("hostile: the token limit also holds for element values", () => {
   const xml = `<vm><name>${"y".repeat(2000)}</name></vm>`;
   assert.equal(
-    (readXml(xml, undefined, { maxTokenBytes: 4096 }).value as { name: string }).name.length,
+    (readXml(xml, { maxTokenBytes: 4096 }).value as { name: string }).name.length,
     2000,
   );
-  assert.throws(() => readXml(xml, undefined, { maxTokenBytes: 1000 }), /larger than 1000 bytes/);
+  assert.throws(() => readXml(xml, { maxTokenBytes: 1000 }), /larger than 1000 bytes/);
 });
 
 Deno.test("hostile: comments and white space between tags are not accumulated", async () => {
   const { stream } = endless(`<vms>`, "<!-- --> \n", 4 * 1024 * 1024, "</vms>");
   const items: unknown[] = [];
-  for await (const item of streamList(stream, undefined, { maxTokenBytes: 1024 })) {
+  for await (const item of streamList(stream, { maxTokenBytes: 1024 })) {
     items.push(item);
   }
   assert.deepEqual(items, []);

@@ -11,7 +11,7 @@ import { writeXml } from "./writer.ts";
 export { readXml, readXmlStream, type XmlDocument } from "./reader.ts";
 export { streamList } from "./stream.ts";
 export { writeStruct, writeXml } from "./writer.ts";
-export { type XmlLimits, XmlTokenizer } from "./tokenizer.ts";
+export type { XmlLimits } from "./tokenizer.ts";
 
 /**
  * Parses one document by its root tag: `<vm>` gives a `Vm`, `<vms>` a `Vm[]`, `<fault>` a

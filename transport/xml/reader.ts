@@ -5,7 +5,7 @@
  */
 
 import { DocumentReader, READ_DONE, type XmlDocument } from "./document_reader.ts";
-import { MODEL_SCHEMA, type XmlSchema } from "./schema.ts";
+import { MODEL_SCHEMA } from "./schema.ts";
 import { type XmlLimits, XmlTokenizer } from "./tokenizer.ts";
 
 export type { XmlDocument } from "./document_reader.ts";
@@ -17,15 +17,11 @@ const encoder = new TextEncoder();
  * object, `<vms>` an array of them. Throws an `OvirtError` naming line and column for
  * malformed input, an unknown root or an invalid value.
  */
-export function readXml(
-  input: string | Uint8Array,
-  schema: XmlSchema = MODEL_SCHEMA,
-  limits?: XmlLimits,
-): XmlDocument {
+export function readXml(input: string | Uint8Array, limits?: XmlLimits): XmlDocument {
   const tokens = new XmlTokenizer(limits);
   tokens.push(typeof input === "string" ? encoder.encode(input) : input);
   tokens.end();
-  const reader = new DocumentReader(tokens, schema);
+  const reader = new DocumentReader(tokens, MODEL_SCHEMA);
   reader.run();
   return reader.document();
 }
@@ -36,11 +32,10 @@ export function readXml(
  */
 export async function readXmlStream(
   stream: ReadableStream<Uint8Array>,
-  schema: XmlSchema = MODEL_SCHEMA,
   limits?: XmlLimits,
 ): Promise<XmlDocument> {
   const tokens = new XmlTokenizer(limits);
-  const reader = new DocumentReader(tokens, schema);
+  const reader = new DocumentReader(tokens, MODEL_SCHEMA);
   const source = stream.getReader();
   try {
     while (reader.run() !== READ_DONE) {

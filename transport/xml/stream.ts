@@ -5,7 +5,7 @@
  */
 
 import { DocumentReader, READ_DONE, READ_ITEM } from "./document_reader.ts";
-import { MODEL_SCHEMA, type XmlSchema } from "./schema.ts";
+import { MODEL_SCHEMA } from "./schema.ts";
 import { type XmlLimits, XmlTokenizer } from "./tokenizer.ts";
 
 /**
@@ -15,11 +15,10 @@ import { type XmlLimits, XmlTokenizer } from "./tokenizer.ts";
  */
 export async function* streamList(
   stream: ReadableStream<Uint8Array>,
-  schema: XmlSchema = MODEL_SCHEMA,
   limits?: XmlLimits,
 ): AsyncGenerator<object, void, undefined> {
   const tokens = new XmlTokenizer(limits);
-  const reader = new DocumentReader(tokens, schema, true);
+  const reader = new DocumentReader(tokens, MODEL_SCHEMA, true);
   const source = stream.getReader();
   let finished = false;
   try {

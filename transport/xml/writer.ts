@@ -15,7 +15,6 @@ import {
   MODEL_SCHEMA,
   STRUCT,
   type StructInfo,
-  type XmlSchema,
 } from "./schema.ts";
 import { formatDecimal, formatInteger } from "./values.ts";
 
@@ -24,14 +23,10 @@ import { formatDecimal, formatInteger } from "./values.ts";
  * object, or its list tag (`"vms"`) for an array. Throws an `OvirtError` for an unknown
  * tag or a value that does not fit its member's type.
  */
-export function writeXml(
-  tag: string,
-  value: object | object[],
-  schema: XmlSchema = MODEL_SCHEMA,
-): string {
-  const root = schema.root(tag);
+export function writeXml(tag: string, value: object | object[]): string {
+  const root = MODEL_SCHEMA.root(tag);
   if (root === undefined) throw new OvirtError(`Unknown XML document root <${tag}>`);
-  const struct = schema.struct(root.type);
+  const struct = MODEL_SCHEMA.struct(root.type);
   if (root.list) {
     if (!Array.isArray(value)) throw new OvirtError(`<${tag}> needs an array`);
     return writeList(struct.asListItem, tag, value, tag);
@@ -43,8 +38,8 @@ export function writeXml(
  * Renders `value` as struct `type` (a model name such as `"Vm"` or `"Action"`), with the
  * struct's own tag as root: the body of add, update and action requests.
  */
-export function writeStruct(type: string, value: object, schema: XmlSchema = MODEL_SCHEMA): string {
-  const struct = schema.struct(type);
+export function writeStruct(type: string, value: object): string {
+  const struct = MODEL_SCHEMA.struct(type);
   return writeObject(struct, struct.meta.tag, value, struct.meta.tag);
 }
 
