@@ -67,9 +67,11 @@ const CR = 0x0d, LF = 0x0a, TAB = 0x09;
  * Pull tokenizer: `push` chunks (a token may be split anywhere), call `end` after the last
  * one, and call `next` until it returns {@link NEED_DATA} (push more) or
  * {@link END_OF_DOCUMENT}. The accessors describe the token `next` just returned and are
- * valid until the following `next` or `push`. Comments, processing instructions and the XML
- * declaration are skipped, as is white space between tags; DTDs are refused. Every problem
- * throws an {@link OvirtError} naming line and column.
+ * valid until the following `next` or `push`. Comments, processing instructions, the XML
+ * declaration and white space between two tags (indentation) are skipped; white space that
+ * is an element's whole content or touches other text is reported, so that string values
+ * keep it. DTDs are refused. Every problem throws an {@link OvirtError} naming line and
+ * column.
  */
 export class XmlTokenizer {
   readonly #maxDepth: number;
