@@ -1,7 +1,8 @@
 /**
  * Search fields: reading `name`, `status`, `cluster`, `cluster.name`, `os.type`... of a
  * stored object. A field is a member tag (dotted for nested members); a linked object
- * stands for its name. `datacenter` also works on objects that only know their cluster.
+ * stands for its name. `datacenter` also works on objects that only know their cluster;
+ * `usrname` is the `user_name` of users.
  *
  * @module
  */
@@ -10,6 +11,11 @@ import type { Engine } from "./engine.ts";
 import { memberByTag } from "./model.ts";
 import { malformed } from "./search.ts";
 
+/** Search fields of the engine that are not member tags, by struct type. */
+const ALIASES: Readonly<Record<string, Readonly<Record<string, string>>>> = {
+  User: { usrname: "user_name" },
+};
+
 /** The value of search `field` on `entity` of struct `type`; throws 400 for unknown fields. */
 export function readField(
   engine: Engine,
@@ -17,7 +23,8 @@ export function readField(
   entity: Record<string, unknown>,
   field: string,
 ): unknown {
-  const steps = field.toLowerCase().split(".").map((
+  const lower = field.toLowerCase();
+  const steps = (ALIASES[type]?.[lower] ?? lower).split(".").map((
     tag,
   ) => (tag === "datacenter" ? "data_center" : tag));
   if (

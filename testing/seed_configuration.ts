@@ -14,23 +14,9 @@
 
 import type { Engine, Reference } from "./engine.ts";
 import { newMac } from "./behaviours/devices.ts";
+import { addPermit, PERMITS } from "./behaviours/infrastructure.ts";
 import { ZERO_ID } from "./model.ts";
 import type { Entity } from "./store.ts";
-
-/** Permits (the engine's action groups) by id: name and whether it is administrative. */
-export const PERMITS: Readonly<Record<string, readonly [string, boolean]>> = {
-  "1": ["create_vm", false],
-  "2": ["delete_vm", false],
-  "3": ["edit_vm_properties", false],
-  "4": ["vm_basic_operations", false],
-  "5": ["change_vm_cd", false],
-  "6": ["migrate_vm", false],
-  "7": ["connect_to_vm", false],
-  "100": ["create_host", true],
-  "101": ["edit_host_configuration", true],
-  "102": ["delete_host", true],
-  "1300": ["login", false],
-};
 
 const USER_PERMITS = ["1300", "4", "5", "7"];
 
@@ -43,17 +29,6 @@ const ROLE_PERMITS: Readonly<Record<string, readonly string[]>> = {
   UserVmManager: [...USER_PERMITS, "2", "3", "6"],
   PowerUserRole: [...USER_PERMITS, "1"],
 };
-
-/** Stores permit `id` below role `roleId` (`roles/{id}/permits`), named from {@link PERMITS}. */
-export function addPermit(engine: Engine, roleId: string, id: string): Entity {
-  const [name, administrative] = PERMITS[id] ?? [`permit_${id}`, false];
-  return engine.store.put(`roles/${encodeURIComponent(roleId)}/permits`, {
-    id,
-    name,
-    administrative,
-    role: engine.referenceTo("roles", roleId),
-  });
-}
 
 function named(engine: Engine, collection: string, name: string): Entity {
   const found = engine.store.find(collection, (entity) => entity.name === name);

@@ -1,8 +1,11 @@
 /**
  * Hosts: added `installing` -> `initializing` -> `up`; `deactivate` moves them through
  * `preparing_for_maintenance` to `maintenance` (running VMs migrate to other hosts of the
- * cluster), `activate` back to `up`; removal needs maintenance. Discovery actions answer
- * with plausible outputs.
+ * cluster), `activate` back to `up`; removal, reinstalling and a change of cluster need
+ * maintenance. `upgradecheck` finds updates (until the host is upgraded) and logs event
+ * 885; `upgrade` goes through maintenance, `installing` and `reboot` back to where the
+ * host was. Discovery actions answer with plausible outputs; networking is in
+ * `host_networks.ts`.
  *
  * @module
  */
@@ -10,9 +13,10 @@
 import { conflict } from "../answers.ts";
 import type { ActionHandler, Behaviour } from "../behaviour.ts";
 import type { Engine, Reference } from "../engine.ts";
-import { addObject } from "../generic.ts";
+import { addObject, updateObject } from "../generic.ts";
 import type { Entity } from "../store.ts";
-import { change, transition } from "./lifecycle.ts";
+import { HOST_NETWORK_ACTIONS } from "./host_networks.ts";
+import { change, type Step, transition } from "./lifecycle.ts";
 
 const GIB = 1024 ** 3;
 
@@ -61,7 +65,27 @@ function evacuate(engine: Engine, host: Entity): void {
   });
 }
 
+/** Statuses in which a host may be removed, reinstalled or moved to another cluster. */
+const NOT_OPERATIONAL = [
+  "maintenance",
+  "down",
+  "install_failed",
+  "non_responsive",
+  "non_operational",
+];
+
+/** Hidden (non-model) property: the host has been upgraded, no more updates to find. */
+const UPGRADED = "$upgraded";
+
+/** Event codes of host updates (the engine's audit log numbers). */
+const EVENTS = { updatesChecked: 885, upgradeStarted: 840, upgradeFinished: 842 };
+
+function hostEvent(engine: Engine, host: Entity, code: number, description: string): void {
+  engine.event(code, description, { host: engine.referenceTo("hosts", host.id) });
+}
+
 const hostActions: Record<string, ActionHandler> = {
+  ...HOST_NETWORK_ACTIONS,
   deactivate: (call, host) => {
     if (host!.status === "maintenance") {
       throw conflict(
@@ -89,15 +113,80 @@ const hostActions: Record<string, ActionHandler> = {
   }),
   unregisteredstoragedomainsdiscover: () => ({ storageDomains: [] }),
   fence: () => ({ powerManagement: { status: "on" } }),
+  install: (call, host, params) => {
+    if (!NOT_OPERATIONAL.includes(host!.status as string)) {
+      throw conflict("Cannot install Host. Host must be in Maintenance mode first.");
+    }
+    const end: Step[] = params.activate === false
+      ? [{ status: "maintenance" }]
+      : [{ status: "initializing" }, { status: "up" }];
+    transition(call.engine, "hosts", host!.id, { status: "installing" }, end);
+  },
+  upgradecheck: (call, host) => {
+    const { engine } = call;
+    const found = host![UPGRADED] !== true;
+    engine.clock.after(1, () => {
+      const checked = change(engine, "hosts", host!.id, { updateAvailable: found });
+      if (!checked) return;
+      const result = found ? "found updates for packages vdsm, ovirt-host" : "no updates found";
+      hostEvent(
+        engine,
+        checked,
+        EVENTS.updatesChecked,
+        `Check for available updates on host ${checked.name} was completed successfully ` +
+          `with message '${result}'.`,
+      );
+    });
+  },
+  upgrade: (call, host) => {
+    const { engine } = call;
+    if (host!.updateAvailable !== true) {
+      throw conflict("Cannot upgrade Host. There are no available updates for the host.");
+    }
+    const wasUp = host!.status === "up";
+    if (wasUp) evacuate(engine, host!);
+    else if (host!.status !== "maintenance") {
+      throw conflict("Cannot upgrade Host. Host must be up or in Maintenance mode.");
+    }
+    hostEvent(engine, host!, EVENTS.upgradeStarted, `Host ${host!.name} upgrade was started.`);
+    const finished = {
+      status: wasUp ? "up" : "maintenance",
+      updateAvailable: false,
+      [UPGRADED]: true,
+    };
+    transition(engine, "hosts", host!.id, {
+      status: wasUp ? "preparing_for_maintenance" : "installing",
+    }, [
+      ...(wasUp ? [{ status: "maintenance" }, { status: "installing" }] : []),
+      { status: "reboot" },
+      finished,
+    ], (updated) => {
+      if (updated[UPGRADED] !== true) return;
+      hostEvent(
+        engine,
+        updated,
+        EVENTS.upgradeFinished,
+        `Host ${updated.name} upgrade was completed successfully.`,
+      );
+    });
+  },
 };
 
 const host: Behaviour = {
+  update(call, entity, changes) {
+    const cluster = changes.cluster as Record<string, unknown> | undefined;
+    const moved = cluster !== undefined &&
+      call.engine.resolve("Cluster", cluster).id !== (entity.cluster as Reference | undefined)?.id;
+    if (moved && !NOT_OPERATIONAL.includes(entity.status as string)) {
+      throw conflict(
+        "Cannot edit Host. Host parameters cannot be modified while Host is operational. " +
+          "Please switch Host to Maintenance mode first.",
+      );
+    }
+    return updateObject(call.engine, call.location.parent!, entity, changes);
+  },
   remove(_call, entity) {
-    if (
-      !["maintenance", "down", "install_failed", "non_responsive", "non_operational"].includes(
-        entity.status as string,
-      )
-    ) {
+    if (!NOT_OPERATIONAL.includes(entity.status as string)) {
       throw conflict(
         "Cannot remove Host. Host is operational. Please switch Host to Maintenance mode first.",
       );

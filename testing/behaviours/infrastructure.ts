@@ -1,12 +1,13 @@
 /**
- * Data centers, clusters, networks, tags and users: defaults a new object gets, the links
- * the engine makes on its own (a new cluster gets the management network, a network made
- * below a data center belongs to it), and refusals to remove what is still in use.
+ * Data centers, clusters, networks, tags, roles and users: defaults a new object gets, the
+ * links the engine makes on its own (a new cluster gets the management network, a network
+ * made below a data center belongs to it, a new role's permits are listed below it), and
+ * refusals to remove what is still in use.
  *
  * @module
  */
 
-import { conflict } from "../answers.ts";
+import { conflict, Refusal } from "../answers.ts";
 import type { Behaviour } from "../behaviour.ts";
 import type { Engine, Reference } from "../engine.ts";
 import { addObject } from "../generic.ts";
@@ -64,6 +65,32 @@ export function assignManagementNetwork(engine: Engine, clusterId: string): void
   });
 }
 
+/** Permits (the engine's action groups) by id: name and whether it is administrative. */
+export const PERMITS: Readonly<Record<string, readonly [string, boolean]>> = {
+  "1": ["create_vm", false],
+  "2": ["delete_vm", false],
+  "3": ["edit_vm_properties", false],
+  "4": ["vm_basic_operations", false],
+  "5": ["change_vm_cd", false],
+  "6": ["migrate_vm", false],
+  "7": ["connect_to_vm", false],
+  "100": ["create_host", true],
+  "101": ["edit_host_configuration", true],
+  "102": ["delete_host", true],
+  "1300": ["login", false],
+};
+
+/** Stores known permit `id` below role `roleId` (`roles/{id}/permits`), named from {@link PERMITS}. */
+export function addPermit(engine: Engine, roleId: string, id: string): Entity {
+  const [name, administrative] = PERMITS[id];
+  return engine.store.put(`roles/${encodeURIComponent(roleId)}/permits`, {
+    id,
+    name,
+    administrative,
+    role: engine.referenceTo("roles", roleId),
+  });
+}
+
 function usedBy(engine: Engine, collection: string, member: string, id: string): Entity[] {
   return engine.store.items(collection).filter((entity) =>
     (entity[member] as Reference | undefined)?.id === id
@@ -112,6 +139,23 @@ const tag: Behaviour = {
   },
 };
 
+const roles: Behaviour = {
+  add(call, body) {
+    const { permits, ...settings } = body;
+    const ids = ((permits as { id?: string; name?: string }[] | undefined) ?? []).map((permit) =>
+      permit.id ?? Object.keys(PERMITS).find((id) => PERMITS[id][0] === permit.name) ??
+        String(permit.name)
+    );
+    const unknown = ids.find((id) => !PERMITS[id]);
+    if (unknown !== undefined) {
+      throw new Refusal(400, "Invalid value", `Invalid value for permit: ${unknown}`);
+    }
+    const role = addObject(call, { administrative: false, mutable: true, ...settings });
+    for (const id of ids) addPermit(call.engine, role.id, id);
+    return role;
+  },
+};
+
 const users: Behaviour = {
   add(call, body) {
     const userName = body.userName as string;
@@ -140,5 +184,6 @@ export const INFRASTRUCTURE_BEHAVIOURS: Record<string, Behaviour> = {
   },
   TagsService: tags,
   TagService: tag,
+  RolesService: roles,
   UsersService: users,
 };

@@ -6,6 +6,7 @@
  */
 
 import type { Behaviour } from "../behaviour.ts";
+import { AFFINITY_LABEL_BEHAVIOURS } from "./affinity_labels.ts";
 import { BACKUP_BEHAVIOURS } from "./backups.ts";
 import { CONSOLE_BEHAVIOURS } from "./consoles.ts";
 import { DISK_ATTACHMENT_BEHAVIOURS } from "./disk_attachments.ts";
@@ -35,4 +36,5 @@ export const BEHAVIOURS: Readonly<Record<string, Behaviour>> = {
   ...IMAGE_TRANSFER_BEHAVIOURS,
   ...CONSOLE_BEHAVIOURS,
   ...BACKUP_BEHAVIOURS,
+  ...AFFINITY_LABEL_BEHAVIOURS,
 };

@@ -62,11 +62,18 @@ export function attachDomain(
   return engine.store.put(collection, { id: domainId, status, master, dataCenter: dcRef });
 }
 
-/** Brings data center `dcId` `up` if it has an active master domain, `uninitialized` otherwise. */
+/**
+ * Brings data center `dcId` `up` if it has an active master domain, to `maintenance` when
+ * all its domains are in maintenance, `uninitialized` otherwise.
+ */
 function updateDataCenterStatus(engine: Engine, dcId: string): void {
   const records = engine.store.items(`datacenters/${encodeURIComponent(dcId)}/storagedomains`);
   const up = records.some((record) => record.master === true && record.status === "active");
-  change(engine, "datacenters", dcId, { status: up ? "up" : "uninitialized" });
+  const maintenance = records.length > 0 &&
+    records.every((record) => record.status === "maintenance");
+  change(engine, "datacenters", dcId, {
+    status: up ? "up" : maintenance ? "maintenance" : "uninitialized",
+  });
 }
 
 const attachedDomains: Behaviour = {
