@@ -322,3 +322,48 @@ exampleTest("stop_vm", {
     assert.equal(vm.host, undefined);
   },
 });
+
+/** The first NIC of VM `name`. */
+async function firstNic(connection: Connection, name: string): Promise<types.Nic> {
+  const [nic] = await vmService(connection, await vmNamed(connection, name)).nicsService().list();
+  return nic;
+}
+
+/** Gives the first NIC of VM `copy` the MAC address of the first NIC of VM `original`. */
+async function duplicateMac(connection: Connection, original: string, copy: string) {
+  const mac = (await firstNic(connection, original)).mac!.address!;
+  const nic = await firstNic(connection, copy);
+  const vm = await vmNamed(connection, copy);
+  await vmService(connection, vm).nicsService().nicService(nic.id!).update({
+    mac: { address: mac },
+  });
+}
+
+exampleTest("print_vm_mac_duplicates", {
+  prepare: (connection) => duplicateMac(connection, "vm001", "vm003"),
+  check: async ({ connection, stdout }) => {
+    const mac = (await firstNic(connection, "vm001")).mac?.address;
+    assert.ok(stdout.includes(`MAC ${mac} is used by vm001/nic1 (up), vm003/nic1 (down)\n`));
+    const vms = await connection.systemService().vmsService().list();
+    assert.ok(stdout.includes(`1 duplicate MAC address(es) among ${vms.length - 1}\n`), stdout);
+  },
+});
+
+exampleTest("fix_dup_nic_macs", {
+  args: ["--data-center", "Default"],
+  prepare: async (connection) => {
+    await duplicateMac(connection, "vm001", "vm003"); // fixable: vm003 is down
+    await duplicateMac(connection, "vm005", "vm002"); // not: both are up, NICs plugged
+  },
+  check: async ({ connection, stdout }) => {
+    const [vm001, vm002, vm003, vm005] = await Promise.all(
+      ["vm001", "vm002", "vm003", "vm005"].map((name) => firstNic(connection, name)),
+    );
+    assert.notEqual(vm003.mac?.address, vm001.mac?.address);
+    assert.equal(vm003.name, "nic1");
+    assert.equal(vm003.vnicProfile?.id, vm001.vnicProfile?.id);
+    assert.equal(vm002.mac?.address, vm005.mac?.address);
+    assert.match(stdout, /cannot fix/);
+    assert.match(stdout, /^1 NIC\(s\) got a new MAC address$/m);
+  },
+});
