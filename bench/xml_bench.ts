@@ -6,10 +6,8 @@
  * @module
  */
 
-// deno-lint-ignore no-import-prefix -- bench-only dependency, kept out of deno.json
-import { SaxesParser } from "npm:saxes@6";
-// deno-lint-ignore no-import-prefix -- bench-only dependency, kept out of deno.json
-import { XMLParser } from "npm:fast-xml-parser@5";
+import { SaxesParser } from "saxes";
+import { XMLParser } from "fast-xml-parser";
 import { readXml, readXmlStream } from "../transport/xml/reader.ts";
 import { END_OF_DOCUMENT, XmlTokenizer } from "../transport/xml/tokenizer.ts";
 import { vmsFixture } from "./vms_fixture.ts";

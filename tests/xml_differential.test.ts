@@ -5,8 +5,7 @@
  */
 
 import assert from "node:assert/strict";
-// deno-lint-ignore no-import-prefix -- a test-only dependency, kept out of deno.json
-import { SaxesParser } from "npm:saxes@6";
+import { SaxesParser } from "saxes";
 import {
   END_OF_DOCUMENT,
   END_TAG,
