@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { OvirtError } from "../transport/errors.ts";
 import { fromXml, toXml, writeStruct, writeXml } from "../transport/xml/mod.ts";
+import type * as types from "../types/mod.ts";
 
 Deno.test("writer: root tag, attributes, only the members that are set", () => {
   const xml = toXml("vm", {
@@ -138,4 +139,16 @@ Deno.test("writer: a value that does not fit its member is refused", () => {
   assert.throws(() => toXml("vms", { id: "1" }), /<vms> needs an array/);
   assert.throws(() => toXml("vm", [{ id: "1" }]), /vm needs an object of type Vm/);
   assert.throws(() => writeStruct("Nonsense", {}), /Unknown struct type Nonsense/);
+});
+
+Deno.test("writer: a link list read from the server is not written back as an empty list", () => {
+  const vm = fromXml(
+    '<vm id="1"><name>a</name><link href="/ovirt-engine/api/vms/1/nics" rel="nics"/>' +
+      "<payloads/></vm>",
+  ) as types.Vm;
+  assert.equal(vm.nics?.href, "/ovirt-engine/api/vms/1/nics");
+  const xml = toXml("vm", vm);
+  assert.doesNotMatch(xml, /<nics/, "an unfollowed link list is left out");
+  assert.match(xml, /<payloads\/>/, "a really empty list is still written");
+  assert.match(toXml("vm", { nics: [] }), /<nics\/>/);
 });

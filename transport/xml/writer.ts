@@ -56,6 +56,7 @@ function writeObject(struct: StructInfo, tag: string, value: unknown, path: stri
     if (member.meta.attribute) {
       head += " " + member.tag + '="' + escapeAttribute(scalarText(member, item, path)) + '"';
     } else if (member.list) {
+      if (isUnfollowedLink(item)) continue;
       body += writeList(member, member.tag, item, path + "." + member.name);
     } else if (member.kind === STRUCT) {
       body += writeObject(member.struct, member.tag, item, path + "." + member.name);
@@ -65,6 +66,16 @@ function writeObject(struct: StructInfo, tag: string, value: unknown, path: stri
     }
   }
   return body === "" ? head + "/>" : head + ">" + body + "</" + tag + ">";
+}
+
+/**
+ * Whether a list is the empty placeholder the reader makes for a `<link>` (an empty array
+ * carrying `href`): it means "not fetched", not "empty", so writing an object read from
+ * the server back must not turn it into an empty list that could clear the real one.
+ */
+function isUnfollowedLink(value: unknown): boolean {
+  return Array.isArray(value) && value.length === 0 &&
+    typeof (value as { href?: unknown }).href === "string";
 }
 
 function writeList(member: MemberInfo, tag: string, value: unknown, path: string): string {
