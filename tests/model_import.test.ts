@@ -3,8 +3,13 @@ import { DEFAULT_MODEL_DIR, importModel, MODEL_FILE } from "../scripts/import_mo
 import { ModelParseError } from "../scripts/java_parser.ts";
 import type { Model, ModelMethod, ModelService, ModelStruct } from "../scripts/model_schema.ts";
 
-const text = await importModel(DEFAULT_MODEL_DIR);
-const model = JSON.parse(text) as Model;
+const committed = await Deno.readTextFile(MODEL_FILE);
+const model = JSON.parse(committed) as Model;
+/**
+ * The upstream model sits beside the repository (../shared) on our machines and in CI; a
+ * clone without it still checks the committed model file, but cannot re-import it.
+ */
+const upstreamPresent = await Deno.stat(DEFAULT_MODEL_DIR).then(() => true, () => false);
 
 function struct(name: string): ModelStruct {
   const found = model.structs.find((item) => item.name === name);
@@ -34,12 +39,16 @@ async function countFiles(dir: string, test: (text: string) => boolean): Promise
 const isType = (text: string) => /^\s*@Type\b/m.test(text);
 const isEnum = (text: string) => /^public enum /m.test(text);
 
-Deno.test("the committed model file is what the importer produces, byte for byte", async () => {
-  assert.equal(await Deno.readTextFile(MODEL_FILE), text);
+Deno.test({
+  name: "the committed model file is what the importer produces, byte for byte",
+  ignore: !upstreamPresent,
+}, async () => {
+  const text = await importModel(DEFAULT_MODEL_DIR);
+  assert.equal(committed, text);
   assert.equal(await importModel(DEFAULT_MODEL_DIR), text, "importing twice gives the same bytes");
 });
 
-Deno.test("counts match the model files", async () => {
+Deno.test({ name: "counts match the model files", ignore: !upstreamPresent }, async () => {
   const structFiles = await countFiles(DEFAULT_MODEL_DIR, (text) => isType(text) && !isEnum(text));
   const enumFiles = await countFiles(DEFAULT_MODEL_DIR, (text) => isType(text) && isEnum(text));
   const serviceFiles = await countFiles(
