@@ -56,8 +56,9 @@ export function addObject(call: Call, body: Record<string, unknown>): Entity {
 }
 
 /**
- * Adds a reference record to a reference collection: to the home object the body names,
- * or to a new home object made from the body.
+ * Adds a reference record to a reference collection: to the home object the body names
+ * (the record keeps the other values of the body), or to a new home object made from the
+ * body.
  */
 function addReference(
   engine: Engine,
@@ -73,9 +74,15 @@ function addReference(
   } else if (typeof body.name === "string") {
     target = engine.store.find(home, (entity) => entity.name === body.name);
   }
-  target ??= engine.store.put(home, { ...withReferences(engine, type, body), id: engine.newId() });
-  engine.store.put(location.path, { id: target.id });
-  return { ...target };
+  if (!target) {
+    target = engine.store.put(home, { ...withReferences(engine, type, body), id: engine.newId() });
+    engine.store.put(location.path, { id: target.id });
+    return { ...target };
+  }
+  // What else the body says belongs to the relation (a cluster network's `required`).
+  const { name: _name, ...own } = withReferences(engine, type, body);
+  const record = engine.store.put(location.path, { ...own, id: target.id });
+  return { ...target, ...record };
 }
 
 /** Merges `changes` into the object `entity` of the collection at `collection`. */
