@@ -1,0 +1,25 @@
+/**
+ * Creates an affinity label. Labels group VMs and hosts: a VM with a label runs only
+ * on hosts with the same label (see `assign_affinity_label_to_vm.ts`).
+ *
+ * Usage: `deno run --allow-net --allow-env --allow-read examples/add_affinity_label.ts
+ * [--name mylabel]`
+ *
+ * @module
+ */
+
+import { parseArgs } from "node:util";
+import { Connection, connectionOptionsFromEnv } from "../mod.ts";
+
+const { values } = parseArgs({
+  args: Deno.args,
+  options: { name: { type: "string", default: "mylabel" } },
+  strict: false,
+});
+
+await using connection = new Connection(connectionOptionsFromEnv());
+
+const label = await connection.systemService().affinityLabelsService().add({
+  name: String(values.name),
+});
+console.log(`Added affinity label ${label.name} (${label.id})`);

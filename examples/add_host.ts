@@ -1,0 +1,48 @@
+/**
+ * Adds a host to a cluster and waits until the engine has installed it and it is up.
+ * The engine logs in to the host over SSH: with the root password from
+ * OVIRT_HOST_ROOT_PASSWORD (or `--root-password`), or else with the engine's own SSH
+ * key, which must then be in the host's `authorized_keys`.
+ *
+ * Usage: `deno run --allow-net --allow-env --allow-read examples/add_host.ts
+ * [--name myhost] [--address myhost.example.com] [--cluster Default] [--root-password ...]`
+ *
+ * @module
+ */
+
+import { parseArgs } from "node:util";
+import { Connection, connectionOptionsFromEnv, types, waitForStatus } from "../mod.ts";
+
+const { values } = parseArgs({
+  args: Deno.args,
+  options: {
+    name: { type: "string", default: "myhost" },
+    address: { type: "string", default: "myhost.example.com" },
+    cluster: { type: "string", default: "Default" },
+    "root-password": { type: "string" },
+  },
+  strict: false,
+});
+
+const rootPassword = values["root-password"] ?? Deno.env.get("OVIRT_HOST_ROOT_PASSWORD");
+
+await using connection = new Connection(connectionOptionsFromEnv());
+const hostsService = connection.systemService().hostsService();
+
+const host = await hostsService.add({
+  name: String(values.name),
+  description: "Added by the add_host example",
+  address: String(values.address),
+  cluster: { name: String(values.cluster) },
+  ...(typeof rootPassword === "string"
+    ? { rootPassword }
+    : { ssh: { authenticationMethod: types.SshAuthenticationMethod.PUBLICKEY } }),
+});
+console.log(`Added host ${host.name} (${host.id}) to cluster ${values.cluster}, installing...`);
+
+// Installing a host takes minutes: packages, certificates, network configuration.
+await waitForStatus(hostsService.hostService(host.id!), types.HostStatus.UP, {
+  interval: 5000,
+  timeout: 30 * 60_000,
+});
+console.log(`Host ${host.name} is up`);

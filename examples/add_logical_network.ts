@@ -1,0 +1,41 @@
+/**
+ * Creates a logical network for VMs in a data center, tagged with a VLAN. To use it,
+ * assign it to clusters (`assign_network_to_cluster.ts`) and attach it to host NICs
+ * (`add_bond.ts`).
+ *
+ * Usage: `deno run --allow-net --allow-env --allow-read examples/add_logical_network.ts
+ * [--name mynetwork] [--data-center Default] [--vlan 200] [--mtu 1500]`
+ *
+ * @module
+ */
+
+import { parseArgs } from "node:util";
+import { Connection, connectionOptionsFromEnv, types } from "../mod.ts";
+
+const { values } = parseArgs({
+  args: Deno.args,
+  options: {
+    name: { type: "string", default: "mynetwork" },
+    "data-center": { type: "string", default: "Default" },
+    vlan: { type: "string", default: "200" },
+    mtu: { type: "string", default: "1500" },
+  },
+  strict: false,
+});
+
+await using connection = new Connection(connectionOptionsFromEnv());
+
+const network = await connection.systemService().networksService().add({
+  name: String(values.name),
+  description: "Added by the add_logical_network example",
+  dataCenter: { name: String(values["data-center"]) },
+  vlan: { id: Number(values.vlan) },
+  usages: [types.NetworkUsage.VM],
+  mtu: Number(values.mtu),
+});
+console.log(
+  `Added network ${network.name} (${network.id}) to data center ${values["data-center"]}`,
+);
+console.log(
+  `  VLAN ${network.vlan?.id}, MTU ${network.mtu}, usages: ${network.usages?.join(", ")}`,
+);

@@ -1,0 +1,41 @@
+/**
+ * Creates a MAC address pool with one range and makes a cluster use it: the NICs of new
+ * VMs in that cluster get their addresses from this range.
+ *
+ * Usage: `deno run --allow-net --allow-env --allow-read examples/add_mac_pool.ts
+ * [--name mymacpool] [--from 02:00:00:00:00:00] [--to 02:00:00:00:ff:ff]
+ * [--cluster Production]`
+ *
+ * @module
+ */
+
+import { parseArgs } from "node:util";
+import { Connection, connectionOptionsFromEnv } from "../mod.ts";
+
+const { values } = parseArgs({
+  args: Deno.args,
+  options: {
+    name: { type: "string", default: "mymacpool" },
+    from: { type: "string", default: "02:00:00:00:00:00" },
+    to: { type: "string", default: "02:00:00:00:ff:ff" },
+    cluster: { type: "string", default: "Production" },
+  },
+  strict: false,
+});
+
+await using connection = new Connection(connectionOptionsFromEnv());
+const systemService = connection.systemService();
+
+const pool = await systemService.macPoolsService().add({
+  name: String(values.name),
+  description: "Added by the add_mac_pool example",
+  allowDuplicates: false,
+  ranges: [{ from: String(values.from), to: String(values.to) }],
+});
+console.log(`Added MAC pool ${pool.name} (${pool.id}): ${values.from} - ${values.to}`);
+
+const clustersService = systemService.clustersService();
+const [cluster] = await clustersService.list({ search: `name=${values.cluster}` });
+if (!cluster) throw new Error(`No cluster named ${values.cluster}`);
+await clustersService.clusterService(cluster.id!).update({ macPool: { id: pool.id } });
+console.log(`Cluster ${cluster.name} now takes MAC addresses from ${pool.name}`);

@@ -1,0 +1,45 @@
+/**
+ * Creates a role from a list of permits (what its holders may do). The API takes
+ * permits by id; this example looks the ids up by name among the permits of the
+ * built-in `SuperUser` role, which has them all.
+ *
+ * Usage: `deno run --allow-net --allow-env --allow-read examples/add_role.ts
+ * [--name myrole] [--permits create_vm,login] [--administrative]`
+ *
+ * @module
+ */
+
+import { parseArgs } from "node:util";
+import { Connection, connectionOptionsFromEnv } from "../mod.ts";
+
+const { values } = parseArgs({
+  args: Deno.args,
+  options: {
+    name: { type: "string", default: "myrole" },
+    permits: { type: "string", default: "create_vm,login" },
+    administrative: { type: "boolean", default: false },
+  },
+  strict: false,
+});
+
+await using connection = new Connection(connectionOptionsFromEnv());
+const rolesService = connection.systemService().rolesService();
+
+const superUser = (await rolesService.list()).find((role) => role.name === "SuperUser");
+if (!superUser) throw new Error("No SuperUser role");
+const allPermits = await rolesService.roleService(superUser.id!).permitsService().list();
+
+const wanted = String(values.permits).split(",").map((name) => name.trim());
+const permits = wanted.map((name) => {
+  const permit = allPermits.find((candidate) => candidate.name === name);
+  if (!permit) throw new Error(`No permit named ${name}`);
+  return { id: permit.id };
+});
+
+const role = await rolesService.add({
+  name: String(values.name),
+  description: `Added by the add_role example: ${wanted.join(", ")}`,
+  administrative: values.administrative === true,
+  permits,
+});
+console.log(`Added role ${role.name} (${role.id}) with permits ${wanted.join(", ")}`);

@@ -1,0 +1,36 @@
+/**
+ * Adds an SSH public key to a user. The engine passes it to the VMs the user starts
+ * with cloud-init, and the serial console proxy accepts it.
+ *
+ * Usage: `deno run --allow-net --allow-env --allow-read examples/add_user_ssh_public_key.ts
+ * [--user admin@internal] [--key-file ~/.ssh/id_ed25519.pub]`
+ *
+ * @module
+ */
+
+import { parseArgs } from "node:util";
+import { Connection, connectionOptionsFromEnv } from "../mod.ts";
+
+const { values } = parseArgs({
+  args: Deno.args,
+  options: {
+    user: { type: "string", default: "admin@internal" },
+    "key-file": { type: "string", default: `${Deno.env.get("HOME")}/.ssh/id_ed25519.pub` },
+  },
+  strict: false,
+});
+
+const content = (await Deno.readTextFile(String(values["key-file"]))).trim();
+
+await using connection = new Connection(connectionOptionsFromEnv());
+const usersService = connection.systemService().usersService();
+
+// `usrname` searches the login name (`user@profile`); `name` would be the first name.
+const [user] = await usersService.list({ search: `usrname=${values.user}` });
+if (!user) throw new Error(`No user ${values.user}`);
+
+const key = await usersService.userService(user.id!).sshPublicKeysService().add({ content });
+const [type, , comment] = content.split(/\s+/);
+console.log(
+  `Added ${type} key ${key.id} to user ${user.userName}${comment ? ` (${comment})` : ""}`,
+);

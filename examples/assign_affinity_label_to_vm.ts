@@ -1,0 +1,36 @@
+/**
+ * Assigns an affinity label to a virtual machine: the scheduler then runs it only on
+ * hosts that carry the same label.
+ *
+ * Usage: `deno run --allow-net --allow-env --allow-read examples/assign_affinity_label_to_vm.ts
+ * [--vm vm002] [--label ssd]`
+ *
+ * @module
+ */
+
+import { parseArgs } from "node:util";
+import { Connection, connectionOptionsFromEnv } from "../mod.ts";
+
+const { values } = parseArgs({
+  args: Deno.args,
+  options: {
+    vm: { type: "string", default: "vm002" },
+    label: { type: "string", default: "ssd" },
+  },
+  strict: false,
+});
+
+await using connection = new Connection(connectionOptionsFromEnv());
+const systemService = connection.systemService();
+const vmsService = systemService.vmsService();
+
+const [vm] = await vmsService.list({ search: `name=${values.vm}` });
+if (!vm) throw new Error(`No VM named ${values.vm}`);
+
+// Affinity labels cannot be searched: list them and pick the one by name.
+const labels = await systemService.affinityLabelsService().list();
+const label = labels.find((candidate) => candidate.name === values.label);
+if (!label) throw new Error(`No affinity label named ${values.label}`);
+
+await vmsService.vmService(vm.id!).affinityLabelsService().add({ id: label.id });
+console.log(`Assigned affinity label ${label.name} to VM ${vm.name}`);

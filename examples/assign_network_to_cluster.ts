@@ -1,0 +1,42 @@
+/**
+ * Assigns a logical network of the data center to a cluster, so that its hosts can
+ * attach it and its VMs can use it. A required network must be up on every host of the
+ * cluster, or the host becomes non-operational.
+ *
+ * Usage: `deno run --allow-net --allow-env --allow-read examples/assign_network_to_cluster.ts
+ * [--network vmnet] [--cluster Production] [--required]`
+ *
+ * @module
+ */
+
+import { parseArgs } from "node:util";
+import { Connection, connectionOptionsFromEnv } from "../mod.ts";
+
+const { values } = parseArgs({
+  args: Deno.args,
+  options: {
+    network: { type: "string", default: "vmnet" },
+    cluster: { type: "string", default: "Production" },
+    required: { type: "boolean", default: false },
+  },
+  strict: false,
+});
+
+await using connection = new Connection(connectionOptionsFromEnv());
+const systemService = connection.systemService();
+const clustersService = systemService.clustersService();
+
+const [cluster] = await clustersService.list({ search: `name=${values.cluster}` });
+if (!cluster) throw new Error(`No cluster named ${values.cluster}`);
+
+// Network names are unique per data center: take the one of the cluster's data center.
+const networks = await systemService.networksService().list({ search: `name=${values.network}` });
+const network = networks.find((candidate) => candidate.dataCenter?.id === cluster.dataCenter?.id);
+if (!network) throw new Error(`No network ${values.network} in the data center of ${cluster.name}`);
+
+await clustersService.clusterService(cluster.id!).networksService().add({
+  id: network.id,
+  required: values.required === true,
+});
+const kind = values.required === true ? "required" : "optional";
+console.log(`Assigned network ${network.name} to cluster ${cluster.name} (${kind})`);

@@ -1,0 +1,23 @@
+/**
+ * Lists the affinity labels with the virtual machines and hosts that carry them.
+ *
+ * Usage: `deno run --allow-net --allow-env --allow-read examples/list_affinity_labels.ts`
+ *
+ * @module
+ */
+
+import { Connection, connectionOptionsFromEnv } from "../mod.ts";
+
+await using connection = new Connection(connectionOptionsFromEnv());
+
+const labels = await connection.systemService().affinityLabelsService().list();
+for (const label of labels) {
+  console.log(`${label.name}:`);
+  // `vms` and `hosts` come as links to lists of references: follow them, then each item.
+  for (const [kind, links] of [["VM", label.vms], ["host", label.hosts]] as const) {
+    for (const link of await connection.followLink(links!)) {
+      const member = await connection.followLink(link);
+      console.log(`  ${kind} ${member.name}`);
+    }
+  }
+}

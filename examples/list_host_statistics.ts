@@ -1,0 +1,31 @@
+/**
+ * Prints the statistics of a host: memory, CPU usage, load.
+ *
+ * Usage: `deno run --allow-net --allow-env --allow-read examples/list_host_statistics.ts
+ * [--host host1]`
+ *
+ * @module
+ */
+
+import { parseArgs } from "node:util";
+import { Connection, connectionOptionsFromEnv } from "../mod.ts";
+
+const { values } = parseArgs({
+  args: Deno.args,
+  options: { host: { type: "string", default: "host1" } },
+  strict: false,
+});
+
+await using connection = new Connection(connectionOptionsFromEnv());
+const hostsService = connection.systemService().hostsService();
+
+const [host] = await hostsService.list({ search: `name=${values.host}` });
+if (!host) throw new Error(`No host named ${values.host}`);
+
+const statistics = await hostsService.hostService(host.id!).statisticsService().list();
+console.log(`Statistics of host ${host.name}:`);
+for (const statistic of statistics) {
+  const data = statistic.values?.map((value) => value.datum).join(", ");
+  const unit = statistic.unit === "none" ? "" : ` ${statistic.unit}`;
+  console.log(`  ${statistic.name}: ${data}${unit} (${statistic.description})`);
+}

@@ -1,0 +1,27 @@
+/**
+ * Lists the tags assigned to a virtual machine.
+ *
+ * Usage: `deno run --allow-net --allow-env --allow-read examples/list_tags_of_vm.ts
+ * [--vm vm001]`
+ *
+ * @module
+ */
+
+import { parseArgs } from "node:util";
+import { Connection, connectionOptionsFromEnv } from "../mod.ts";
+
+const { values } = parseArgs({
+  args: Deno.args,
+  options: { vm: { type: "string", default: "vm001" } },
+  strict: false,
+});
+
+await using connection = new Connection(connectionOptionsFromEnv());
+const vmsService = connection.systemService().vmsService();
+
+const [vm] = await vmsService.list({ search: `name=${values.vm}` });
+if (!vm) throw new Error(`No VM named ${values.vm}`);
+
+const tags = await vmsService.vmService(vm.id!).tagsService().list();
+console.log(`VM ${vm.name} has ${tags.length} tag(s):`);
+for (const tag of tags) console.log(`  ${tag.name}: ${tag.description ?? ""}`);

@@ -1,0 +1,27 @@
+/**
+ * Removes a tag. The engine also takes it off every object that carried it.
+ *
+ * Usage: `deno run --allow-net --allow-env --allow-read examples/remove_tag.ts
+ * [--name web]`
+ *
+ * @module
+ */
+
+import { parseArgs } from "node:util";
+import { Connection, connectionOptionsFromEnv } from "../mod.ts";
+
+const { values } = parseArgs({
+  args: Deno.args,
+  options: { name: { type: "string", default: "web" } },
+  strict: false,
+});
+
+await using connection = new Connection(connectionOptionsFromEnv());
+const tagsService = connection.systemService().tagsService();
+
+// Tags cannot be searched: list them and pick the one by name.
+const tag = (await tagsService.list()).find((candidate) => candidate.name === values.name);
+if (!tag) throw new Error(`No tag named ${values.name}`);
+
+await tagsService.tagService(tag.id!).remove();
+console.log(`Removed tag ${tag.name} (${tag.id})`);

@@ -1,0 +1,28 @@
+/**
+ * Prints the engine version and the summary of the API root: how many hosts, storage
+ * domains, users and VMs there are, and how many of them are active.
+ *
+ * Usage: `deno run --allow-net --allow-env --allow-read examples/show_summary.ts`
+ *
+ * @module
+ */
+
+import { Connection, connectionOptionsFromEnv } from "../mod.ts";
+
+await using connection = new Connection(connectionOptionsFromEnv());
+
+const api = await connection.systemService().get();
+console.log(`${api.productInfo?.name} ${api.productInfo?.version?.fullVersion}`);
+
+// The summary is only sent to administrators.
+const summary = api.summary ?? {};
+for (
+  const [label, count] of [
+    ["hosts", summary.hosts],
+    ["storage domains", summary.storageDomains],
+    ["users", summary.users],
+    ["VMs", summary.vms],
+  ] as const
+) {
+  console.log(`${label}: ${count?.total ?? "?"} (${count?.active ?? "?"} active)`);
+}

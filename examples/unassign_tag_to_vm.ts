@@ -1,0 +1,33 @@
+/**
+ * Takes a tag off a virtual machine (the tag itself stays).
+ *
+ * Usage: `deno run --allow-net --allow-env --allow-read examples/unassign_tag_to_vm.ts
+ * [--vm vm001] [--tag web]`
+ *
+ * @module
+ */
+
+import { parseArgs } from "node:util";
+import { Connection, connectionOptionsFromEnv } from "../mod.ts";
+
+const { values } = parseArgs({
+  args: Deno.args,
+  options: {
+    vm: { type: "string", default: "vm001" },
+    tag: { type: "string", default: "web" },
+  },
+  strict: false,
+});
+
+await using connection = new Connection(connectionOptionsFromEnv());
+const vmsService = connection.systemService().vmsService();
+
+const [vm] = await vmsService.list({ search: `name=${values.vm}` });
+if (!vm) throw new Error(`No VM named ${values.vm}`);
+
+const tagsService = vmsService.vmService(vm.id!).tagsService();
+const tag = (await tagsService.list()).find((candidate) => candidate.name === values.tag);
+if (!tag) throw new Error(`VM ${vm.name} has no tag ${values.tag}`);
+
+await tagsService.tagService(tag.id!).remove();
+console.log(`Removed tag ${tag.name} from VM ${vm.name}`);

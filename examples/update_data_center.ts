@@ -1,0 +1,32 @@
+/**
+ * Changes the description of a data center. Only the members given are sent, so the
+ * rest of the data center stays as it is.
+ *
+ * Usage: `deno run --allow-net --allow-env --allow-read examples/update_data_center.ts
+ * [--name Default] [--description "Main site"]`
+ *
+ * @module
+ */
+
+import { parseArgs } from "node:util";
+import { Connection, connectionOptionsFromEnv } from "../mod.ts";
+
+const { values } = parseArgs({
+  args: Deno.args,
+  options: {
+    name: { type: "string", default: "Default" },
+    description: { type: "string", default: "Main site" },
+  },
+  strict: false,
+});
+
+await using connection = new Connection(connectionOptionsFromEnv());
+const dataCentersService = connection.systemService().dataCentersService();
+
+const [dataCenter] = await dataCentersService.list({ search: `name=${values.name}` });
+if (!dataCenter) throw new Error(`No data center named ${values.name}`);
+
+const updated = await dataCentersService.dataCenterService(dataCenter.id!).update({
+  description: String(values.description),
+});
+console.log(`${updated.name}: ${dataCenter.description} -> ${updated.description}`);

@@ -1,0 +1,418 @@
+/**
+ * The infrastructure examples (data centers, clusters, hosts, networks, users, roles,
+ * tags, affinity labels, events, connection options) run against the simulator, each
+ * checked through the SDK; and the simulator behaviours they rely on.
+ *
+ * @module
+ */
+
+import assert from "node:assert/strict";
+import { type Connection, types } from "../mod.ts";
+import { exampleTest } from "./example_harness.ts";
+
+async function hostNamed(connection: Connection, name: string): Promise<types.Host> {
+  const [host] = await connection.systemService().hostsService().list({ search: `name=${name}` });
+  assert.ok(host, `host ${name}`);
+  return host;
+}
+
+async function vmNamed(connection: Connection, name: string): Promise<types.Vm> {
+  const [vm] = await connection.systemService().vmsService().list({ search: `name=${name}` });
+  assert.ok(vm, `VM ${name}`);
+  return vm;
+}
+
+async function clusterNamed(connection: Connection, name: string): Promise<types.Cluster> {
+  const clustersService = connection.systemService().clustersService();
+  const [cluster] = await clustersService.list({ search: `name=${name}` });
+  assert.ok(cluster, `cluster ${name}`);
+  return cluster;
+}
+
+async function dataCenterNamed(connection: Connection, name: string): Promise<types.DataCenter> {
+  const dataCentersService = connection.systemService().dataCentersService();
+  const [dataCenter] = await dataCentersService.list({ search: `name=${name}` });
+  assert.ok(dataCenter, `data center ${name}`);
+  return dataCenter;
+}
+
+// Adding objects
+
+exampleTest("add_affinity_label", {
+  args: ["--name", "gpu"],
+  check: async ({ connection }) => {
+    const labels = await connection.systemService().affinityLabelsService().list();
+    assert.ok(labels.some((label) => label.name === "gpu"));
+  },
+});
+
+exampleTest("add_cluster", {
+  args: ["--name", "edge"],
+  check: async ({ connection }) => {
+    const cluster = await clusterNamed(connection, "edge");
+    const dataCenter = await dataCenterNamed(connection, "Default");
+    assert.equal(cluster.dataCenter?.id, dataCenter.id);
+    assert.equal(cluster.cpu?.type, "Intel Icelake Server Family");
+    assert.equal(cluster.cpu?.architecture, types.Architecture.X86_64);
+    // The engine gives every new cluster the management network of its data center.
+    const networks = await connection.systemService().clustersService()
+      .clusterService(cluster.id!).networksService().list();
+    assert.deepEqual(networks.map((network) => network.name), ["ovirtmgmt"]);
+  },
+});
+
+exampleTest("add_data_center", {
+  args: ["--name", "branch", "--version", "4.7"],
+  check: async ({ connection }) => {
+    const dataCenter = await dataCenterNamed(connection, "branch");
+    assert.equal(dataCenter.status, types.DataCenterStatus.UNINITIALIZED);
+    assert.deepEqual(dataCenter.version, { major: 4, minor: 7 });
+    assert.equal(dataCenter.local, false);
+  },
+});
+
+exampleTest("add_group", {
+  args: ["--name", "developers"],
+  check: async ({ connection }) => {
+    const groupsService = connection.systemService().groupsService();
+    const [group] = await groupsService.list({ search: "name=developers" });
+    assert.ok(group);
+    const [domain] = await connection.systemService().domainsService().list();
+    assert.equal(group.domain?.id, domain.id);
+    assert.equal(domain.name, "internal-authz");
+  },
+});
+
+exampleTest("add_host", {
+  args: ["--name", "host4", "--address", "host4.example.com", "--cluster", "Production"],
+  check: async ({ connection, stdout }) => {
+    const host = await hostNamed(connection, "host4");
+    assert.equal(host.status, types.HostStatus.UP);
+    assert.equal(host.address, "host4.example.com");
+    assert.equal(host.cluster?.id, (await clusterNamed(connection, "Production")).id);
+    assert.match(stdout, /Host host4 is up/);
+  },
+});
+
+exampleTest("add_logical_network", {
+  args: ["--name", "storage", "--vlan", "300", "--mtu", "9000"],
+  check: async ({ connection }) => {
+    const networksService = connection.systemService().networksService();
+    const [network] = await networksService.list({ search: "name=storage" });
+    assert.ok(network);
+    assert.equal(network.vlan?.id, 300);
+    assert.equal(network.mtu, 9000);
+    assert.deepEqual(network.usages, [types.NetworkUsage.VM]);
+    assert.equal(network.dataCenter?.id, (await dataCenterNamed(connection, "Default")).id);
+  },
+});
+
+exampleTest("add_mac_pool", {
+  check: async ({ connection }) => {
+    const pools = await connection.systemService().macPoolsService().list();
+    const pool = pools.find((candidate) => candidate.name === "mymacpool");
+    assert.ok(pool);
+    assert.deepEqual(pool.ranges, [{ from: "02:00:00:00:00:00", to: "02:00:00:00:ff:ff" }]);
+    const cluster = await clusterNamed(connection, "Production");
+    assert.equal(cluster.macPool?.id, pool.id);
+    assert.notEqual((await clusterNamed(connection, "Default")).macPool?.id, pool.id);
+  },
+});
+
+exampleTest("add_role", {
+  args: ["--name", "vm-creator", "--permits", "create_vm,login"],
+  check: async ({ connection }) => {
+    const rolesService = connection.systemService().rolesService();
+    const role = (await rolesService.list()).find((candidate) => candidate.name === "vm-creator");
+    assert.ok(role);
+    assert.equal(role.administrative, false);
+    const permits = await rolesService.roleService(role.id!).permitsService().list();
+    assert.deepEqual(permits.map((permit) => [permit.id, permit.name]), [
+      ["1", "create_vm"],
+      ["1300", "login"],
+    ]);
+  },
+});
+
+exampleTest("add_tag", {
+  args: ["--name", "backend", "--parent", "production"],
+  check: async ({ connection }) => {
+    const tags = await connection.systemService().tagsService().list();
+    const tag = tags.find((candidate) => candidate.name === "backend");
+    const parent = tags.find((candidate) => candidate.name === "production");
+    assert.ok(tag && parent);
+    assert.equal(tag.description, "My tag");
+    assert.equal(tag.parent?.id, parent.id);
+  },
+});
+
+const PUBLIC_KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIEXAMPLEexampleEXAMPLEexample alice@laptop";
+
+let keyFile = "";
+
+exampleTest("add_user_ssh_public_key", {
+  args: async () => {
+    keyFile = await Deno.makeTempFile({ suffix: ".pub" });
+    await Deno.writeTextFile(keyFile, `${PUBLIC_KEY}\n`);
+    return ["--key-file", keyFile];
+  },
+  check: async ({ connection, stdout }) => {
+    await Deno.remove(keyFile);
+    const usersService = connection.systemService().usersService();
+    const [admin] = await usersService.list({ search: "usrname=admin@internal" });
+    assert.equal(admin?.userName, "admin@internal");
+    const keys = await usersService.userService(admin.id!).sshPublicKeysService().list();
+    assert.ok(keys.some((key) => key.content === PUBLIC_KEY));
+    assert.match(stdout, /alice@laptop/);
+  },
+});
+
+// Assigning
+
+exampleTest("assign_affinity_label_to_vm", {
+  check: async ({ connection }) => {
+    const vm = await vmNamed(connection, "vm002");
+    const vmLabels = await connection.systemService().vmsService().vmService(vm.id!)
+      .affinityLabelsService().list();
+    assert.deepEqual(vmLabels.map((label) => label.name), ["ssd"]);
+    // The same assignment, seen from the label.
+    const labelsService = connection.systemService().affinityLabelsService();
+    const [label] = await labelsService.list();
+    const vms = await labelsService.labelService(label.id!).vmsService().list();
+    assert.deepEqual(vms.map((labelled) => labelled.name).sort(), ["vm001", "vm002"]);
+  },
+});
+
+exampleTest("assign_network_to_cluster", {
+  args: ["--required"],
+  check: async ({ connection }) => {
+    const cluster = await clusterNamed(connection, "Production");
+    const networks = await connection.systemService().clustersService()
+      .clusterService(cluster.id!).networksService().list();
+    const vmnet = networks.find((network) => network.name === "vmnet");
+    assert.equal(vmnet?.required, true);
+    assert.deepEqual(networks.map((network) => network.name).sort(), ["ovirtmgmt", "vmnet"]);
+  },
+});
+
+async function addUser(connection: Connection, userName: string): Promise<void> {
+  await connection.systemService().usersService().add({
+    userName,
+    domain: { name: "internal-authz" },
+  });
+}
+
+exampleTest("assign_permission", {
+  args: ["--user", "alice@internal"],
+  prepare: (connection) => addUser(connection, "alice@internal"),
+  check: async ({ connection }) => {
+    const cluster = await clusterNamed(connection, "Production");
+    const permissions = await connection.systemService().clustersService()
+      .clusterService(cluster.id!).permissionsService().list();
+    const [alice] = await connection.systemService().usersService()
+      .list({ search: "usrname=alice@internal" });
+    assert.equal(permissions.length, 1);
+    assert.equal(permissions[0].user?.id, alice.id);
+    const role = await connection.followLink(permissions[0].role!);
+    assert.equal(role.name, "ClusterAdmin");
+  },
+});
+
+exampleTest("assign_permission_to_vms", {
+  args: ["--user", "bob@internal", "--vms", "vm004,vm005"],
+  prepare: (connection) => addUser(connection, "bob@internal"),
+  check: async ({ connection }) => {
+    const vmsService = connection.systemService().vmsService();
+    const [bob] = await connection.systemService().usersService()
+      .list({ search: "usrname=bob@internal" });
+    for (const name of ["vm004", "vm005", "vm006"]) {
+      const vm = await vmNamed(connection, name);
+      const permissions = await vmsService.vmService(vm.id!).permissionsService().list();
+      const forBob = permissions.filter((permission) => permission.user?.id === bob.id);
+      assert.equal(forBob.length, name === "vm006" ? 0 : 1, name);
+      for (const permission of forBob) {
+        assert.equal((await connection.followLink(permission.role!)).name, "UserVmManager");
+      }
+    }
+  },
+});
+
+exampleTest("assign_tag_to_vm", {
+  check: async ({ connection }) => {
+    const vm = await vmNamed(connection, "vm002");
+    const tags = await connection.systemService().vmsService().vmService(vm.id!).tagsService()
+      .list();
+    assert.deepEqual(tags.map((tag) => tag.name), ["production"]);
+  },
+});
+
+exampleTest("unassign_tag_to_vm", {
+  check: async ({ connection }) => {
+    const vm = await vmNamed(connection, "vm001");
+    const tags = await connection.systemService().vmsService().vmService(vm.id!).tagsService()
+      .list();
+    assert.deepEqual(tags, []);
+    // The tag itself is still there.
+    const all = await connection.systemService().tagsService().list();
+    assert.ok(all.some((tag) => tag.name === "web"));
+  },
+});
+
+exampleTest("remove_tag", {
+  check: async ({ connection }) => {
+    const tags = await connection.systemService().tagsService().list();
+    assert.deepEqual(tags.map((tag) => tag.name).sort(), ["production", "root"]);
+    // Gone from the VM that carried it too.
+    const vm = await vmNamed(connection, "vm001");
+    const vmTags = await connection.systemService().vmsService().vmService(vm.id!).tagsService()
+      .list();
+    assert.deepEqual(vmTags, []);
+  },
+});
+
+exampleTest("update_data_center", {
+  args: ["--description", "Headquarters"],
+  check: async ({ connection, stdout }) => {
+    const dataCenter = await dataCenterNamed(connection, "Default");
+    assert.equal(dataCenter.description, "Headquarters");
+    assert.equal(dataCenter.status, types.DataCenterStatus.UP);
+    assert.match(stdout, /Default: The default Data Center -> Headquarters/);
+  },
+});
+
+// Listing: the output shows what the SDK reads
+
+function lines(stdout: string): string[] {
+  return stdout.trimEnd().split("\n");
+}
+
+exampleTest("list_affinity_labels", {
+  prepare: async (connection) => {
+    const vm = await vmNamed(connection, "vm003");
+    await connection.systemService().vmsService().vmService(vm.id!).affinityLabelsService()
+      .add({ name: "ssd" });
+    await connection.systemService().affinityLabelsService().add({ name: "gpu" });
+  },
+  check: async ({ connection, stdout }) => {
+    const expected: string[] = [];
+    const labelsService = connection.systemService().affinityLabelsService();
+    for (const label of await labelsService.list()) {
+      expected.push(`${label.name}:`);
+      const labelService = labelsService.labelService(label.id!);
+      for (const vm of await labelService.vmsService().list()) expected.push(`  VM ${vm.name}`);
+      for (const host of await labelService.hostsService().list()) {
+        expected.push(`  host ${host.name}`);
+      }
+    }
+    assert.deepEqual(lines(stdout), expected);
+    assert.deepEqual(expected, ["ssd:", "  VM vm001", "  VM vm003", "  host host1", "gpu:"]);
+  },
+});
+
+exampleTest("list_cluster_networks", {
+  check: async ({ connection, stdout }) => {
+    const cluster = await clusterNamed(connection, "Default");
+    const networks = await connection.systemService().clustersService()
+      .clusterService(cluster.id!).networksService().list();
+    assert.equal(networks.length, 2);
+    for (const network of networks) {
+      const required = network.required ? "required" : "optional";
+      assert.ok(stdout.includes(`  ${network.name} (${network.id}): ${required}`), network.name);
+      assert.ok(stdout.includes(`    usages: ${network.usages!.join(", ")}`), network.name);
+    }
+    assert.match(stdout, /vmnet \(.*\): optional, MTU 1500/);
+  },
+});
+
+exampleTest("list_host_statistics", {
+  args: ["--host", "host2"],
+  check: async ({ connection, stdout }) => {
+    const host = await hostNamed(connection, "host2");
+    const statistics = await connection.systemService().hostsService().hostService(host.id!)
+      .statisticsService().list();
+    assert.ok(statistics.length > 0);
+    assert.equal(lines(stdout).length, statistics.length + 1);
+    for (const statistic of statistics) {
+      assert.ok(stdout.includes(`  ${statistic.name}: ${statistic.values![0].datum}`));
+    }
+    assert.match(stdout, /memory\.total: 68719476736 bytes/);
+  },
+});
+
+exampleTest("list_roles", {
+  args: ["--permits"],
+  check: async ({ connection, stdout }) => {
+    const rolesService = connection.systemService().rolesService();
+    const roles = await rolesService.list();
+    for (const role of roles) assert.ok(stdout.includes(`${role.name} (`), role.name);
+    const userRole = roles.find((role) => role.name === "UserRole")!;
+    const permits = await rolesService.roleService(userRole.id!).permitsService().list();
+    const names = permits.map((permit) => permit.name).join(", ");
+    assert.ok(stdout.includes(`UserRole (user): UserRole role\n  permits: ${names}\n`));
+    assert.match(names, /login/);
+  },
+});
+
+exampleTest("list_tags", {
+  prepare: async (connection) => {
+    await connection.systemService().tagsService().add({
+      name: "frontend",
+      description: "Front ends",
+      parent: { name: "web" },
+    });
+  },
+  check: async ({ connection, stdout }) => {
+    const tags = await connection.systemService().tagsService().list();
+    assert.equal(lines(stdout).length, tags.length);
+    assert.deepEqual(lines(stdout), [
+      "root: root",
+      "  production: Tag production",
+      "  web: Tag web",
+      "    frontend: Front ends",
+    ]);
+  },
+});
+
+exampleTest("list_tags_of_vm", {
+  prepare: async (connection) => {
+    const vm = await vmNamed(connection, "vm001");
+    await connection.systemService().vmsService().vmService(vm.id!).tagsService()
+      .add({ name: "production" });
+  },
+  check: async ({ connection, stdout }) => {
+    const vm = await vmNamed(connection, "vm001");
+    const tags = await connection.systemService().vmsService().vmService(vm.id!).tagsService()
+      .list();
+    assert.deepEqual(lines(stdout), [
+      `VM vm001 has ${tags.length} tag(s):`,
+      ...tags.map((tag) => `  ${tag.name}: ${tag.description}`),
+    ]);
+    assert.deepEqual(tags.map((tag) => tag.name).sort(), ["production", "web"]);
+  },
+});
+
+exampleTest("show_summary", {
+  check: async ({ connection, stdout }) => {
+    const api = await connection.systemService().get();
+    const summary = api.summary!;
+    assert.deepEqual(lines(stdout), [
+      `oVirt Engine ${api.productInfo!.version!.fullVersion}`,
+      `hosts: ${summary.hosts!.total} (${summary.hosts!.active} active)`,
+      `storage domains: ${summary.storageDomains!.total} (${
+        summary.storageDomains!.active
+      } active)`,
+      `users: ${summary.users!.total} (${summary.users!.active} active)`,
+      `VMs: ${summary.vms!.total} (${summary.vms!.active} active)`,
+    ]);
+    assert.equal(summary.vms!.total, 20);
+  },
+});
+
+exampleTest("test_connection", {
+  check: async ({ connection, simulator, stdout }) => {
+    assert.equal(stdout, `Connection to ${simulator.url} as admin@internal works\n`);
+    // The script logged in on its own: the check's connection is the second login.
+    assert.equal(await connection.test(), true);
+    assert.equal(simulator.loginCount, 2);
+  },
+});
