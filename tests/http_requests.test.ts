@@ -117,3 +117,27 @@ Deno.test("version: SDK_VERSION matches deno.json", async () => {
   const config = JSON.parse(await Deno.readTextFile(new URL("../deno.json", import.meta.url)));
   assert.equal(SDK_VERSION, config.version);
 });
+
+Deno.test("query: connection-level parameters on every API request; the call's own win", async () => {
+  const engine = await startFakeEngine({ api: () => xml("<vms/>") });
+  await using connection = new Connection({
+    url: engine.url,
+    username: USERNAME,
+    password: PASSWORD,
+    query: { correlation_id: "batch-7", max: "5" },
+  });
+  try {
+    const vms = connection.systemService().vmsService();
+    await vms.list();
+    const first = new URL(engine.requests.at(-1)!.url);
+    assert.equal(first.searchParams.get("correlation_id"), "batch-7");
+    assert.equal(first.searchParams.get("max"), "5");
+    await vms.list({ max: 2, query: { correlation_id: "call" } });
+    const second = new URL(engine.requests.at(-1)!.url);
+    assert.equal(second.searchParams.get("max"), "2");
+    assert.equal(second.searchParams.get("correlation_id"), "call");
+  } finally {
+    await connection.close();
+    await engine.close();
+  }
+});

@@ -28,18 +28,26 @@ export interface ApiRequest {
 export class ApiClient {
   readonly #root: string;
   readonly #headers: Readonly<Record<string, string>>;
+  readonly #query: Readonly<Record<string, string>>;
   readonly #auth: Authenticator;
   readonly #http: HttpClient;
 
-  /** Sends below `apiUrl` through `http`, adding `headers` and the token of `auth`. */
+  /**
+   * Sends below `apiUrl` through `http`, adding the connection's `headers` and `query` and
+   * the token of `auth`.
+   */
   constructor(
     apiUrl: URL,
-    headers: Readonly<Record<string, string>>,
+    extra: {
+      readonly headers: Readonly<Record<string, string>>;
+      readonly query: Readonly<Record<string, string>>;
+    },
     auth: Authenticator,
     http: HttpClient,
   ) {
     this.#root = apiUrl.origin + apiUrl.pathname.replace(/\/+$/, "");
-    this.#headers = headers;
+    this.#headers = extra.headers;
+    this.#query = extra.query;
     this.#auth = auth;
     this.#http = http;
   }
@@ -48,7 +56,8 @@ export class ApiClient {
    * The absolute URL of `path` (percent-encoded segments, empty for the API root) with
    * `query` sorted by name.
    */
-  url(path: string, query: Readonly<Record<string, string>> = {}): URL {
+  url(path: string, callQuery: Readonly<Record<string, string>> = {}): URL {
+    const query = { ...this.#query, ...callQuery };
     let url = path === "" ? this.#root : `${this.#root}/${path}`;
     const names = Object.keys(query).sort();
     for (let i = 0; i < names.length; i++) {

@@ -45,6 +45,8 @@ export interface ConnectionOptions {
   timeout?: number;
   /** Headers to send with every API request. */
   headers?: Record<string, string>;
+  /** Query parameters to send with every API request (a call's own `query` wins). */
+  query?: Record<string, string>;
   /** Log every request and answer, with secrets hidden. */
   debug?: boolean;
   /** Where debug lines go; `console.error` by default. */
@@ -130,7 +132,12 @@ export class Connection implements AsyncDisposable {
       secrets,
     });
     this.#auth = new Authenticator(options, endpoints, http, options.timeout);
-    this.#api = new ApiClient(this.#apiUrl, options.headers ?? {}, this.#auth, http);
+    this.#api = new ApiClient(
+      this.#apiUrl,
+      { headers: options.headers ?? {}, query: options.query ?? {} },
+      this.#auth,
+      http,
+    );
     this.#runtime = new Runtime(this.#api, options.timeout, () => this.#checkOpen());
   }
 
