@@ -416,3 +416,244 @@ exampleTest("test_connection", {
     assert.equal(simulator.loginCount, 2);
   },
 });
+
+// Hosts
+
+async function hostNics(connection: Connection, hostName: string): Promise<types.HostNic[]> {
+  const host = await hostNamed(connection, hostName);
+  return await connection.systemService().hostsService().hostService(host.id!).nicsService()
+    .list();
+}
+
+exampleTest("add_bond", {
+  args: ["--address", "192.0.2.100"],
+  check: async ({ connection }) => {
+    const host = await hostNamed(connection, "host1");
+    const hostService = connection.systemService().hostsService().hostService(host.id!);
+    const nics = await hostNics(connection, "host1");
+    const bond = nics.find((nic) => nic.name === "bond0");
+    assert.ok(bond?.bonding);
+    const slaveIds = nics.filter((nic) => nic.name === "eth1" || nic.name === "eth2")
+      .map((nic) => nic.id);
+    assert.deepEqual(bond.bonding.slaves?.map((slave) => slave.id), slaveIds);
+    assert.deepEqual(bond.bonding.options, [
+      { name: "mode", value: "1" },
+      { name: "miimon", value: "100" },
+    ]);
+    const attachments = await hostService.networkAttachmentsService().list();
+    const onBond = attachments.find((attachment) => attachment.hostNic?.id === bond.id);
+    assert.ok(onBond);
+    const [vmnet] = await connection.systemService().networksService()
+      .list({ search: "name=vmnet" });
+    assert.equal(onBond.network?.id, vmnet.id);
+    assert.deepEqual(onBond.ipAddressAssignments, [{
+      assignmentMethod: types.BootProtocol.STATIC,
+      ip: { address: "192.0.2.100", netmask: "255.255.255.0" },
+    }]);
+  },
+});
+
+exampleTest("add_fence_agent", {
+  check: async ({ connection, stdout }) => {
+    const host = await hostNamed(connection, "host2");
+    assert.equal(host.status, types.HostStatus.UP);
+    assert.equal(host.powerManagement?.enabled, true);
+    assert.equal(host.powerManagement?.kdumpDetection, true);
+    const agents = await connection.systemService().hostsService().hostService(host.id!)
+      .fenceAgentsService().list();
+    assert.equal(agents.length, 1);
+    assert.equal(agents[0].type, "ipmilan");
+    assert.equal(agents[0].address, "host2-ipmi.example.com");
+    assert.equal(agents[0].order, 1);
+    assert.deepEqual(agents[0].options, [{ name: "lanplus", value: "1" }]);
+    // kdump detection was off: the host went through maintenance and a reinstall.
+    assert.match(stdout, /Host host2 is in maintenance/);
+    assert.match(stdout, /Host host2 is reinstalled and up/);
+  },
+});
+
+exampleTest("update_fencing_options", {
+  args: ["--option", "lanplus=1", "--option", "power_wait=4"],
+  check: async ({ connection }) => {
+    const host = await hostNamed(connection, "host1");
+    const [agent] = await connection.systemService().hostsService().hostService(host.id!)
+      .fenceAgentsService().list();
+    assert.deepEqual(agent.options, [
+      { name: "privlvl", value: "operator" },
+      { name: "lanplus", value: "1" },
+      { name: "power_wait", value: "4" },
+    ]);
+    assert.equal(agent.address, "host1-ipmi.example.com");
+  },
+});
+
+exampleTest("change_host_cluster", {
+  check: async ({ connection, stdout }) => {
+    const host = await hostNamed(connection, "host2");
+    assert.equal(host.status, types.HostStatus.UP);
+    assert.equal(host.cluster?.id, (await clusterNamed(connection, "Production")).id);
+    // The VMs it ran moved to the other host of its old cluster.
+    const running = await connection.systemService().vmsService().list({ search: "host=host2" });
+    assert.deepEqual(running, []);
+    assert.match(stdout, /Host host2 is in maintenance\n/);
+  },
+});
+
+exampleTest("remove_host", {
+  check: async ({ connection }) => {
+    const hosts = await connection.systemService().hostsService().list();
+    assert.deepEqual(hosts.map((host) => host.name).sort(), ["host1", "host3"]);
+    const host1 = await hostNamed(connection, "host1");
+    const vms = await connection.systemService().vmsService().list({ search: "status=up" });
+    for (const vm of vms) {
+      assert.ok([host1.id, (await hostNamed(connection, "host3")).id].includes(vm.host?.id));
+    }
+  },
+});
+
+exampleTest("upgrade_host", {
+  check: async ({ connection, stdout }) => {
+    const host = await hostNamed(connection, "host1");
+    assert.equal(host.status, types.HostStatus.UP);
+    assert.equal(host.updateAvailable, false);
+    const events = await connection.systemService().eventsService()
+      .list({ search: "host.name=host1" });
+    const codes = events.map((event) => event.code);
+    assert.ok(codes.includes(885) && codes.includes(842), String(codes));
+    assert.match(stdout, /Check for available updates on host host1 was completed/);
+    assert.match(stdout, /Host host1 is upgraded and up/);
+  },
+});
+
+exampleTest("data_center_maintenance", {
+  check: async ({ connection, stdout }) => {
+    const systemService = connection.systemService();
+    const vms = await systemService.vmsService().list();
+    assert.ok(vms.every((vm) => vm.status === types.VmStatus.DOWN));
+    const hosts = await systemService.hostsService().list();
+    assert.ok(hosts.every((host) => host.status === types.HostStatus.MAINTENANCE));
+    const dataCenter = await dataCenterNamed(connection, "Default");
+    assert.equal(dataCenter.status, types.DataCenterStatus.MAINTENANCE);
+    const domains = await systemService.dataCentersService().dataCenterService(dataCenter.id!)
+      .storageDomainsService().list();
+    assert.ok(domains.every((domain) => domain.status === types.StorageDomainStatus.MAINTENANCE));
+    // The master domain went last.
+    assert.match(stdout, /domain iso is in maintenance\nStorage domain data is in maintenance/);
+  },
+});
+
+exampleTest("update_quota_limits", {
+  args: ["--storage-limit", "200", "--vcpu-limit", "16", "--memory-limit", "32"],
+  prepare: async (connection) => {
+    const dataCenter = await dataCenterNamed(connection, "Default");
+    const quotasService = connection.systemService().dataCentersService()
+      .dataCenterService(dataCenter.id!).quotasService();
+    const [quota] = await quotasService.list();
+    const [data] = await connection.systemService().storageDomainsService()
+      .list({ search: "name=data" });
+    await quotasService.quotaService(quota.id!).quotaStorageLimitsService()
+      .add({ storageDomain: { id: data.id }, limit: 10 });
+  },
+  check: async ({ connection }) => {
+    const dataCenter = await dataCenterNamed(connection, "Default");
+    const quotasService = connection.systemService().dataCentersService()
+      .dataCenterService(dataCenter.id!).quotasService();
+    const quotas = await quotasService.list();
+    assert.deepEqual(quotas.map((quota) => quota.name), ["Default"]);
+    const quotaService = quotasService.quotaService(quotas[0].id!);
+    const [data] = await connection.systemService().storageDomainsService()
+      .list({ search: "name=data" });
+    // The old limit of the domain is gone (the simulator also shows a sample limit).
+    const storageLimits = await quotaService.quotaStorageLimitsService().list();
+    assert.deepEqual(
+      storageLimits.filter((limit) => limit.storageDomain?.id === data.id).map((limit) =>
+        limit.limit
+      ),
+      [200],
+    );
+    const clusterLimits = await quotaService.quotaClusterLimitsService().list();
+    const cluster = await clusterNamed(connection, "Default");
+    assert.deepEqual(
+      clusterLimits.filter((limit) => limit.cluster?.id === cluster.id).map((limit) => [
+        limit.vcpuLimit,
+        limit.memoryLimit,
+      ]),
+      [[16, 32]],
+    );
+  },
+});
+
+// Connections and events
+
+exampleTest("asynchronous_inventory", {
+  args: ["--connections", "4"],
+  check: async ({ connection, stdout }) => {
+    const systemService = connection.systemService();
+    const vms = await systemService.vmsService().list();
+    const disks = await systemService.disksService().list();
+    assert.match(stdout, new RegExp(`Loaded 3 hosts, ${vms.length} VMs, ${disks.length} disks`));
+    for (const vm of vms) {
+      const vmService = systemService.vmsService().vmService(vm.id!);
+      const attachments = await vmService.diskAttachmentsService().list();
+      const nics = await vmService.nicsService().list();
+      const size = (await Promise.all(
+        attachments.map((attachment) => connection.followLink(attachment.disk!)),
+      )).reduce((sum, disk) => sum + disk.provisionedSize!, 0) / 1024 ** 3;
+      const line = `${vm.name}: ${attachments.length} disk(s), ${size} GiB, ${nics.length} NIC(s)`;
+      assert.ok(stdout.includes(`${line}\n`), line);
+    }
+  },
+});
+
+exampleTest("connection_builder", {
+  args: ["--debug", "--connections", "2"],
+  check: async ({ connection, simulator, stdout }) => {
+    const vms = await connection.systemService().vmsService().list();
+    const hosts = await connection.systemService().hostsService().list();
+    assert.deepEqual(lines(stdout), [
+      `VMs: ${vms.map((vm) => vm.name).join(", ")}`,
+      `Hosts: ${hosts.map((host) => host.name).join(", ")}`,
+    ]);
+    // Two connections, each logged in once (the check's own connection is the third).
+    assert.equal(simulator.loginCount, 3);
+  },
+});
+
+exampleTest("disable_compression", {
+  check: async ({ connection, stdout }) => {
+    const api = await connection.systemService().get();
+    const vms = await connection.systemService().vmsService().list();
+    assert.deepEqual(lines(stdout), [
+      `Engine version ${api.productInfo!.version!.fullVersion}`,
+      `${vms.length} VMs, read without compression`,
+    ]);
+  },
+});
+
+let indexFile = "";
+
+exampleTest("poll_events", {
+  args: async () => {
+    indexFile = await Deno.makeTempFile({ suffix: ".index" });
+    await Deno.writeTextFile(indexFile, "0");
+    return ["--index-file", indexFile, "--max-events", "3", "--interval", "0"];
+  },
+  prepare: async (connection) => {
+    for (const name of ["first", "second", "third"]) {
+      await connection.systemService().tagsService().add({ name });
+    }
+  },
+  check: async ({ connection, stdout }) => {
+    const index = await Deno.readTextFile(indexFile);
+    await Deno.remove(indexFile);
+    const events = await connection.systemService().eventsService().list({ from: 0, max: 3 });
+    assert.deepEqual(lines(stdout), [
+      ...events.map((event) =>
+        `${event.id} ${event.time!.toISOString()} ${event.severity}: ${event.description}`
+      ),
+      "Handled 3 event(s); the next run starts after event 3",
+    ]);
+    assert.match(stdout, /Tag second was added/);
+    assert.equal(index, "3");
+  },
+});

@@ -1,0 +1,41 @@
+/**
+ * Moves a host to another cluster: maintenance (its VMs migrate to other hosts), the
+ * change of cluster, then activation, waiting for each step.
+ *
+ * Usage: `deno run --allow-net --allow-env --allow-read examples/change_host_cluster.ts
+ * [--host host2] [--cluster Production]`
+ *
+ * @module
+ */
+
+import { parseArgs } from "node:util";
+import { Connection, connectionOptionsFromEnv, types, waitForStatus } from "../mod.ts";
+
+const { values } = parseArgs({
+  args: Deno.args,
+  options: {
+    host: { type: "string", default: "host2" },
+    cluster: { type: "string", default: "Production" },
+  },
+  strict: false,
+});
+
+await using connection = new Connection(connectionOptionsFromEnv());
+const hostsService = connection.systemService().hostsService();
+
+const [host] = await hostsService.list({ search: `name=${values.host}` });
+if (!host) throw new Error(`No host named ${values.host}`);
+const hostService = hostsService.hostService(host.id!);
+
+if (host.status !== types.HostStatus.MAINTENANCE) {
+  await hostService.deactivate();
+  await waitForStatus(hostService, types.HostStatus.MAINTENANCE, { interval: 5000 });
+  console.log(`Host ${host.name} is in maintenance`);
+}
+
+await hostService.update({ cluster: { name: String(values.cluster) } });
+console.log(`Host ${host.name} is now in cluster ${values.cluster}`);
+
+await hostService.activate();
+await waitForStatus(hostService, types.HostStatus.UP, { interval: 5000 });
+console.log(`Host ${host.name} is up`);

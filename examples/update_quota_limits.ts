@@ -1,0 +1,70 @@
+/**
+ * Sets the limits of a data center quota: storage (GiB) on one storage domain, vCPUs
+ * and memory (GiB) on one cluster; -1 means unlimited. A limit is replaced by removing
+ * the old one and adding the new one. The quota is created if it does not exist.
+ *
+ * Usage: `deno run --allow-net --allow-env --allow-read examples/update_quota_limits.ts
+ * [--data-center Default] [--quota Default] [--storage-domain data] [--storage-limit 100]
+ * [--cluster Default] [--vcpu-limit 32] [--memory-limit 64]`
+ *
+ * @module
+ */
+
+import { parseArgs } from "node:util";
+import { Connection, connectionOptionsFromEnv } from "../mod.ts";
+
+const { values } = parseArgs({
+  args: Deno.args,
+  options: {
+    "data-center": { type: "string", default: "Default" },
+    quota: { type: "string", default: "Default" },
+    "storage-domain": { type: "string", default: "data" },
+    "storage-limit": { type: "string", default: "100" },
+    cluster: { type: "string", default: "Default" },
+    "vcpu-limit": { type: "string", default: "32" },
+    "memory-limit": { type: "string", default: "64" },
+  },
+  strict: false,
+});
+
+await using connection = new Connection(connectionOptionsFromEnv());
+const systemService = connection.systemService();
+const dataCentersService = systemService.dataCentersService();
+
+const [dataCenter] = await dataCentersService.list({ search: `name=${values["data-center"]}` });
+if (!dataCenter) throw new Error(`No data center named ${values["data-center"]}`);
+const domainName = values["storage-domain"];
+const [domain] = await systemService.storageDomainsService().list({ search: `name=${domainName}` });
+if (!domain) throw new Error(`No storage domain named ${domainName}`);
+const [cluster] = await systemService.clustersService().list({ search: `name=${values.cluster}` });
+if (!cluster) throw new Error(`No cluster named ${values.cluster}`);
+
+// Quotas cannot be searched: list those of the data center and pick the one by name.
+const quotasService = dataCentersService.dataCenterService(dataCenter.id!).quotasService();
+const quota = (await quotasService.list()).find((candidate) => candidate.name === values.quota) ??
+  await quotasService.add({ name: String(values.quota), description: "Added by an example" });
+const quotaService = quotasService.quotaService(quota.id!);
+
+const storageLimits = quotaService.quotaStorageLimitsService();
+for (const limit of await storageLimits.list()) {
+  if (limit.storageDomain?.id === domain.id) await storageLimits.limitService(limit.id!).remove();
+}
+await storageLimits.add({
+  storageDomain: { id: domain.id },
+  limit: Number(values["storage-limit"]),
+});
+console.log(`Quota ${quota.name}: ${values["storage-limit"]} GiB on storage domain ${domain.name}`);
+
+const clusterLimits = quotaService.quotaClusterLimitsService();
+for (const limit of await clusterLimits.list()) {
+  if (limit.cluster?.id === cluster.id) await clusterLimits.limitService(limit.id!).remove();
+}
+await clusterLimits.add({
+  cluster: { id: cluster.id },
+  vcpuLimit: Number(values["vcpu-limit"]),
+  memoryLimit: Number(values["memory-limit"]),
+});
+console.log(
+  `Quota ${quota.name}: ${values["vcpu-limit"]} vCPUs, ${values["memory-limit"]} GiB ` +
+    `of memory on cluster ${cluster.name}`,
+);
