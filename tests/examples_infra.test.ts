@@ -7,7 +7,8 @@
  */
 
 import assert from "node:assert/strict";
-import { type Connection, types } from "../mod.ts";
+import { Connection, NotFoundError, type OvirtError, types, waitFor } from "../mod.ts";
+import { startSimulator } from "../testing/mod.ts";
 import { exampleTest } from "./example_harness.ts";
 
 async function hostNamed(connection: Connection, name: string): Promise<types.Host> {
@@ -656,4 +657,221 @@ exampleTest("poll_events", {
     assert.match(stdout, /Tag second was added/);
     assert.equal(index, "3");
   },
+});
+
+// The simulator behaviours these examples rely on
+
+const POLL = { interval: 5, timeout: 5000 };
+
+async function connect(options: { delay?: number; empty?: boolean } = {}) {
+  const simulator = await startSimulator({ delay: 10, ...options });
+  const connection = new Connection({
+    url: simulator.url,
+    username: simulator.username,
+    password: simulator.password,
+  });
+  return {
+    connection,
+    system: connection.systemService(),
+    async [Symbol.asyncDispose]() {
+      await connection.close();
+      await simulator.close();
+    },
+  };
+}
+
+const rejectsWith = (code: number) => (error: OvirtError) => error.code === code;
+
+Deno.test("simulator: the seeded configuration, and what even an empty engine has", async () => {
+  {
+    await using env = await connect();
+    const [vmnet] = await env.system.networksService().list({ search: "name=vmnet" });
+    assert.equal(vmnet.vlan?.id, 100);
+    const host1 = await hostNamed(env.connection, "host1");
+    assert.equal(host1.powerManagement?.enabled, true);
+    const nics = await hostNics(env.connection, "host1");
+    assert.deepEqual(nics.map((nic) => nic.name), ["eth0", "eth1", "eth2"]);
+    const [management] = await env.system.hostsService().hostService(host1.id!)
+      .networkAttachmentsService().list();
+    assert.equal(management.hostNic?.id, nics[0].id);
+    const tags = await env.system.tagsService().list();
+    assert.deepEqual(tags.map((tag) => tag.name), ["root", "production", "web"]);
+    const [label] = await env.system.affinityLabelsService().list();
+    assert.equal(label.name, "ssd");
+  }
+  await using empty = await connect({ empty: true });
+  const roles = await empty.system.rolesService().list();
+  for (const role of roles) {
+    const permits = await empty.system.rolesService().roleService(role.id!).permitsService().list();
+    assert.ok(permits.some((permit) => permit.name === "login"), role.name);
+  }
+  const dataCenter = await dataCenterNamed(empty.connection, "Default");
+  const quotas = await empty.system.dataCentersService().dataCenterService(dataCenter.id!)
+    .quotasService().list();
+  assert.deepEqual(quotas.map((quota) => quota.name), ["Default"]);
+});
+
+Deno.test("simulator: setupnetworks makes and removes bonds and network attachments", async () => {
+  await using env = await connect();
+  const host = await hostNamed(env.connection, "host2");
+  const hostService = env.system.hostsService().hostService(host.id!);
+  const attachmentsService = hostService.networkAttachmentsService();
+  await assert.rejects(
+    hostService.setupNetworks({
+      modifiedBonds: [{ name: "bond0", bonding: { slaves: [{ name: "eth1" }, { name: "eth9" }] } }],
+    }),
+    NotFoundError,
+  );
+  await assert.rejects(
+    hostService.setupNetworks({
+      modifiedBonds: [{ name: "bond0", bonding: { slaves: [{ name: "eth1" }] } }],
+    }),
+    rejectsWith(400),
+  );
+  await hostService.setupNetworks({
+    modifiedBonds: [{ name: "bond0", bonding: { slaves: [{ name: "eth1" }, { name: "eth2" }] } }],
+    modifiedNetworkAttachments: [{ network: { name: "vmnet" }, hostNic: { name: "bond0" } }],
+  });
+  const bond = (await hostNics(env.connection, "host2")).find((nic) => nic.name === "bond0");
+  assert.equal(bond?.speed, 20_000_000_000);
+  const attachment = (await attachmentsService.list())
+    .find((candidate) => candidate.hostNic?.id === bond!.id);
+  assert.ok(attachment);
+  // An attachment named by id is changed in place.
+  const ip = { address: "192.0.2.50", netmask: "255.255.255.0" };
+  await hostService.setupNetworks({
+    modifiedNetworkAttachments: [{
+      id: attachment.id,
+      ipAddressAssignments: [{ assignmentMethod: types.BootProtocol.STATIC, ip }],
+    }],
+  });
+  const changed = await attachmentsService.attachmentService(attachment.id!).get();
+  assert.deepEqual(changed.ipAddressAssignments?.[0].ip, ip);
+  assert.equal(changed.hostNic?.id, bond!.id);
+  await hostService.setupNetworks({
+    removedNetworkAttachments: [{ id: attachment.id }],
+    removedBonds: [{ name: "bond0" }],
+  });
+  assert.equal((await attachmentsService.list()).length, 1);
+  const names = (await hostNics(env.connection, "host2")).map((nic) => nic.name);
+  assert.deepEqual(names, ["eth0", "eth1", "eth2"]);
+});
+
+Deno.test("simulator: upgrade check finds updates once; upgrade goes through maintenance", async () => {
+  await using env = await connect({ delay: 50 });
+  const host = await hostNamed(env.connection, "host1");
+  const hostService = env.system.hostsService().hostService(host.id!);
+  await assert.rejects(hostService.upgrade(), rejectsWith(409));
+  await hostService.upgradeCheck();
+  await waitFor(() => hostService.get(), (checked) => checked.updateAvailable === true, POLL);
+  await hostService.upgrade();
+  assert.equal((await hostService.get()).status, types.HostStatus.PREPARING_FOR_MAINTENANCE);
+  // Its VMs moved to host2, the other host of the cluster.
+  assert.deepEqual(await env.system.vmsService().list({ search: "host=host1" }), []);
+  const seen = new Set<string>();
+  await waitFor(() => hostService.get(), (upgraded) => {
+    seen.add(upgraded.status!);
+    return upgraded.status === types.HostStatus.UP && upgraded.updateAvailable === false;
+  }, POLL);
+  assert.ok(seen.has(types.HostStatus.MAINTENANCE) || seen.has(types.HostStatus.INSTALLING));
+  await hostService.upgradeCheck();
+  const events = await waitFor(
+    () => env.system.eventsService().list({ search: "host.name=host1" }),
+    (found) => found.filter((event) => event.code === 885).length === 2,
+    POLL,
+  );
+  assert.match(events[0].description!, /no updates found/);
+  assert.ok(events.some((event) => event.code === 842));
+  assert.equal((await hostService.get()).updateAvailable, false);
+});
+
+Deno.test("simulator: reinstalling a host or changing its cluster needs maintenance", async () => {
+  await using env = await connect();
+  const host = await hostNamed(env.connection, "host2");
+  const hostService = env.system.hostsService().hostService(host.id!);
+  await assert.rejects(hostService.install(), rejectsWith(409));
+  await assert.rejects(hostService.update({ cluster: { name: "Production" } }), rejectsWith(409));
+  // Other changes, and naming the cluster it is in, are fine while it is up.
+  await hostService.update({ description: "rack 2", cluster: { name: "Default" } });
+  await hostService.deactivate();
+  await waitFor(() => hostService.get(), (got) => got.status === "maintenance", POLL);
+  await hostService.update({ cluster: { name: "Production" } });
+  await hostService.install({ activate: false });
+  assert.equal((await hostService.get()).status, types.HostStatus.INSTALLING);
+  const installed = await waitFor(() => hostService.get(), (got) => got.status !== "installing", {
+    ...POLL,
+  });
+  assert.equal(installed.status, types.HostStatus.MAINTENANCE);
+  assert.equal(installed.description, "rack 2");
+  assert.equal(installed.cluster?.id, (await clusterNamed(env.connection, "Production")).id);
+});
+
+Deno.test("simulator: affinity label assignments are seen from both sides", async () => {
+  await using env = await connect();
+  const labelsService = env.system.affinityLabelsService();
+  const [label] = await labelsService.list();
+  const host = await hostNamed(env.connection, "host2");
+  const hostLabels = env.system.hostsService().hostService(host.id!).affinityLabelsService();
+  await labelsService.labelService(label.id!).hostsService().add({ id: host.id });
+  assert.deepEqual((await hostLabels.list()).map((found) => found.name), ["ssd"]);
+  await hostLabels.labelService(label.id!).remove();
+  const hosts = await labelsService.labelService(label.id!).hostsService().list();
+  assert.deepEqual(hosts.map((found) => found.name), ["host1"]);
+});
+
+Deno.test("simulator: new roles list their permits; unknown permits are refused", async () => {
+  await using env = await connect();
+  const rolesService = env.system.rolesService();
+  const role = await rolesService.add({
+    name: "operator",
+    permits: [{ id: "4" }, { name: "login" }],
+  });
+  const permits = await rolesService.roleService(role.id!).permitsService().list();
+  assert.deepEqual(permits.map((permit) => permit.name), ["vm_basic_operations", "login"]);
+  await assert.rejects(
+    rolesService.add({ name: "broken", permits: [{ id: "99999" }] }),
+    rejectsWith(400),
+  );
+  const names = (await rolesService.list()).map((found) => found.name);
+  assert.ok(names.includes("operator") && !names.includes("broken"));
+});
+
+Deno.test("simulator: users are searched by login name with usrname", async () => {
+  await using env = await connect();
+  const usersService = env.system.usersService();
+  const [admin] = await usersService.list({ search: "usrname=admin@internal" });
+  assert.equal(admin?.name, "admin");
+  assert.deepEqual(await usersService.list({ search: "usrname=nobody@internal" }), []);
+});
+
+Deno.test("simulator: a data center is in maintenance when all its domains are", async () => {
+  await using env = await connect();
+  const dataCenter = await dataCenterNamed(env.connection, "Default");
+  const domainsService = env.system.dataCentersService().dataCenterService(dataCenter.id!)
+    .storageDomainsService();
+  const dataCenterStatus = async () => (await dataCenterNamed(env.connection, "Default")).status;
+  for (const domain of await domainsService.list()) {
+    await domainsService.storageDomainService(domain.id!).deactivate();
+  }
+  await waitFor(dataCenterStatus, (status) => status === "maintenance", POLL);
+  const [data] = (await domainsService.list()).filter((domain) => domain.master);
+  await domainsService.storageDomainService(data.id!).activate();
+  await waitFor(dataCenterStatus, (status) => status === "up", POLL);
+});
+
+Deno.test("simulator: a reference added by id keeps the values of the relation", async () => {
+  await using env = await connect();
+  const cluster = await clusterNamed(env.connection, "Production");
+  const networksService = env.system.clustersService().clusterService(cluster.id!)
+    .networksService();
+  const [vmnet] = await env.system.networksService().list({ search: "name=vmnet" });
+  const added = await networksService.add({ id: vmnet.id, required: true });
+  assert.equal(added.required, true);
+  const listed = (await networksService.list()).find((network) => network.id === vmnet.id);
+  assert.equal(listed?.required, true);
+  // The network itself (and its assignment to the other cluster) did not change.
+  assert.equal(
+    (await env.system.networksService().networkService(vmnet.id!).get()).required,
+    false,
+  );
 });
