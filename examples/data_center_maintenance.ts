@@ -11,7 +11,7 @@
  */
 
 import { parseArgs } from "node:util";
-import { Connection, connectionOptionsFromEnv, types, waitFor } from "../mod.ts";
+import { Connection, connectionOptionsFromEnv, types, waitFor, waitForStatus } from "../mod.ts";
 
 const { values } = parseArgs({
   args: Deno.args,
@@ -49,7 +49,7 @@ const active = (await domainsService.list())
 for (const domain of active) {
   const domainService = domainsService.storageDomainService(domain.id!);
   await domainService.deactivate();
-  await waitFor(() => domainService.get(), (sd) => sd.status === "maintenance", waitOptions);
+  await waitForStatus(domainService, types.StorageDomainStatus.MAINTENANCE, waitOptions);
   console.log(`Storage domain ${domain.name} is in maintenance`);
 }
 

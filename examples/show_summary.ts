@@ -16,13 +16,12 @@ console.log(`${api.productInfo?.name} ${api.productInfo?.version?.fullVersion}`)
 
 // The summary is only sent to administrators.
 const summary = api.summary ?? {};
-for (
-  const [label, count] of [
-    ["hosts", summary.hosts],
-    ["storage domains", summary.storageDomains],
-    ["users", summary.users],
-    ["VMs", summary.vms],
-  ] as const
-) {
+const counts = {
+  hosts: summary.hosts,
+  "storage domains": summary.storageDomains,
+  users: summary.users,
+  VMs: summary.vms,
+};
+for (const [label, count] of Object.entries(counts)) {
   console.log(`${label}: ${count?.total ?? "?"} (${count?.active ?? "?"} active)`);
 }

@@ -42,7 +42,15 @@ if (!cluster) throw new Error(`No cluster named ${values.cluster}`);
 // Quotas cannot be searched: list those of the data center and pick the one by name.
 const quotasService = dataCentersService.dataCenterService(dataCenter.id!).quotasService();
 const quota = (await quotasService.list()).find((candidate) => candidate.name === values.quota) ??
-  await quotasService.add({ name: String(values.quota), description: "Added by an example" });
+  await quotasService.add({
+    name: String(values.quota),
+    description: "Added by the update_quota_limits example",
+    // How far usage may exceed the limits: warn above soft, refuse above 100% + hard.
+    clusterSoftLimitPct: 80,
+    clusterHardLimitPct: 20,
+    storageSoftLimitPct: 80,
+    storageHardLimitPct: 20,
+  });
 const quotaService = quotasService.quotaService(quota.id!);
 
 const storageLimits = quotaService.quotaStorageLimitsService();
