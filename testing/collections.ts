@@ -8,11 +8,13 @@
  *   (`id` plus values of its own, such as an attached domain's `status`), and shows each
  *   as the home object overlaid with the record;
  * - **view**: a collection below an entity that shows home objects chosen by a filter
- *   (`storagedomains/{id}/disks`: the disks on that domain); it stores nothing.
+ *   (`storagedomains/{id}/disks`: the disks on that domain); it stores nothing, except
+ *   the copies that the `vms` and `templates` views of a storage domain also show.
  *
  * @module
  */
 
+import { reportedDevices } from "./behaviours/guest.ts";
 import type { Engine } from "./engine.ts";
 import { collectionType, homeOf } from "./model.ts";
 import type { Entity } from "./store.ts";
@@ -32,7 +34,28 @@ const VIEWS: Record<string, (engine: Engine, location: Location) => Entity[]> = 
     engine.store.items("networks").filter((network) =>
       idOf(network.dataCenter) === location.parent!.id
     ),
+  StorageDomainVmsService: (engine, location) => onDomain(engine, location, "vms"),
+  StorageDomainTemplatesService: (engine, location) => onDomain(engine, location, "templates"),
+  VmReportedDevicesService: reportedDevices,
+  // The disks of a snapshot: those attached to its VM.
+  SnapshotDisksService: (engine, location) =>
+    engine.store.items(`${location.parent!.parent!.parent!.path}/diskattachments`)
+      .flatMap((attachment) => engine.store.get("disks", attachment.id) ?? []),
 };
+
+/**
+ * The VMs or templates (`owners`) on a storage domain: those with a disk there, then the
+ * copies stored in the collection itself (exported to an export domain, or unregistered
+ * ones found on a data domain), which are not the engine's own objects.
+ */
+function onDomain(engine: Engine, location: Location, owners: "vms" | "templates"): Entity[] {
+  const onIt = new Set(disksOnDomain(engine, location).map((disk) => disk.id));
+  const withDisk = engine.store.items(owners).filter((owner) =>
+    engine.store.items(`${owners}/${encodeURIComponent(owner.id)}/diskattachments`)
+      .some((attachment) => onIt.has(attachment.id))
+  );
+  return [...withDisk, ...engine.store.items(location.path)];
+}
 
 function disksOnDomain(engine: Engine, location: Location): Entity[] {
   const domain = location.parent!.id;

@@ -14,6 +14,7 @@ import { malformed } from "./search.ts";
 /** Search fields of the engine that are not member tags, by struct type. */
 const ALIASES: Readonly<Record<string, Readonly<Record<string, string>>>> = {
   User: { usrname: "user_name" },
+  Vm: { pool: "vm_pool" },
 };
 
 /** The value of search `field` on `entity` of struct `type`; throws 400 for unknown fields. */

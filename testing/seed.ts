@@ -3,7 +3,8 @@
  * cluster `Default`, network `ovirtmgmt`, MAC pool `Default`, the `Blank` template, the
  * root tag, user `admin@internal`, roles with their permits, the `Default` quota. Unless
  * `empty`: a second cluster, three hosts, a data and an ISO storage domain (attached,
- * active), two more templates, `vms` VMs with a disk and a NIC each, what an administrator
+ * active; an ISO image on the ISO domain, an unregistered VM on the data domain), two more
+ * templates, `vms` VMs with a disk and a NIC each, what an administrator
  * configures (`seed_configuration.ts`: a VM network, tags, power management...), and a
  * sample object in every other collection (see `seed_samples.ts`). Ids come from the
  * engine's seeded random source.
@@ -19,6 +20,7 @@ import {
   clusterDefaults,
   dataCenterDefaults,
 } from "./behaviours/infrastructure.ts";
+import { UNREGISTERED } from "./behaviours/imports.ts";
 import { attachDomain, domainDefaults } from "./behaviours/storage.ts";
 import { ZERO_ID } from "./model.ts";
 import { seedBuiltIns, seedConfiguration } from "./seed_configuration.ts";
@@ -229,6 +231,7 @@ function seedInfrastructure(engine: Engine, base: FreshEngine): Inventory {
     type: "iso",
     storage: { type: "nfs", address: "nfs.example.com", path: "/exports/iso" },
   });
+  seedDomainContent(engine, dataDomain, isoDomain, base);
   for (const domain of [dataDomain, isoDomain]) {
     attachDomain(engine, base.dataCenter.id, domain.id, "active");
     const profile = put(engine, "diskprofiles", {
@@ -249,6 +252,43 @@ function seedInfrastructure(engine: Engine, base: FreshEngine): Inventory {
     seedTemplate(engine, "fedora40", "Fedora 40", 20 * GIB, base, dataDomain),
   ];
   return { clusters, hosts, templates, dataDomain };
+}
+
+/** Id of the unregistered VM on the data domain: fixed, it draws nothing from the random source. */
+const UNREGISTERED_VM_ID = "0ddba11a-0000-4000-8000-000000000001";
+
+/**
+ * What the storage domains hold besides disks: an ISO image on the ISO domain (the id of
+ * a file on an ISO domain is its name), and on the data domain VM `oldvm`, left there by
+ * another setup and not registered in this one.
+ */
+function seedDomainContent(
+  engine: Engine,
+  dataDomain: Reference,
+  isoDomain: Reference,
+  base: FreshEngine,
+): void {
+  const iso = "centos-stream-9.iso";
+  engine.store.put(`storagedomains/${encodeURIComponent(isoDomain.id)}/files`, {
+    id: iso,
+    name: iso,
+    type: "iso",
+    storageDomain: isoDomain,
+  });
+  engine.store.put(`storagedomains/${encodeURIComponent(dataDomain.id)}/vms`, {
+    id: UNREGISTERED_VM_ID,
+    name: "oldvm",
+    description: "A VM of another setup, found on the data domain",
+    status: "down",
+    type: "server",
+    memory: GIB,
+    cpu: { architecture: "x86_64", topology: { sockets: 1, cores: 1, threads: 1 } },
+    os: { type: "other_linux", boot: { devices: ["hd"] } },
+    template: base.blank,
+    origin: "ovirt",
+    storageDomain: dataDomain,
+    [UNREGISTERED]: true,
+  });
 }
 
 function seedTemplate(

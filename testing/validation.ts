@@ -13,7 +13,7 @@ import { conflict, incomplete } from "./answers.ts";
  * a bare word replaces the last step (`cluster.id|name`), a dotted one is a full path.
  */
 const REQUIRED: Record<string, readonly string[]> = {
-  "VmsService.add": ["name", "cluster.id|name", "template.id|name"],
+  "VmsService.add": ["name", "cluster.id|name", "template.id|name|snapshots.id"],
   "TemplatesService.add": ["name", "vm.id|name"],
   "DisksService.add": ["provisioned_size|lun_storage"],
   "DiskAttachmentsService.add": ["interface", "disk.id|provisioned_size|lun_storage"],
@@ -33,6 +33,16 @@ const REQUIRED: Record<string, readonly string[]> = {
   "VmNicsService.add": ["name"],
   "SnapshotsService.add": ["description"],
   "VmPoolsService.add": ["name", "cluster.id|name", "template.id|name"],
+  "StorageDomainVmService.import": ["cluster.id|name", "storage_domain.id|name"],
+  "StorageDomainVmService.register": ["cluster.id|name"],
+  "ExternalVmImportsService.add": [
+    "name",
+    "provider",
+    "url",
+    "cluster.id|name",
+    "storage_domain.id|name",
+  ],
+  "ExternalTemplateImportsService.add": ["url", "cluster.id|name", "storage_domain.id|name"],
   "MacPoolsService.add": ["name"],
   "AssignedPermissionsService.add": ["role.id|name"],
   "SystemPermissionsService.add": ["role.id|name"],
@@ -103,9 +113,11 @@ function alternatives(rule: string): string[] {
   return [first, ...rest.map((alt) => (alt.includes(".") ? alt : stem + alt))];
 }
 
+/** Whether `value` has a value at `path`; in a list, its first item counts. */
 function has(value: Record<string, unknown>, path: string): boolean {
   let current: unknown = value;
   for (const tag of path.split(".")) {
+    if (Array.isArray(current)) current = current[0];
     if (typeof current !== "object" || current === null) return false;
     current = (current as Record<string, unknown>)[camel(tag)];
   }

@@ -4,6 +4,7 @@ import {
   NotFoundError,
   type services,
   type types,
+  waitFor,
   waitForStatus,
 } from "../mod.ts";
 import { exampleTest } from "./example_harness.ts";
@@ -365,5 +366,367 @@ exampleTest("fix_dup_nic_macs", {
     assert.equal(vm002.mac?.address, vm005.mac?.address);
     assert.match(stdout, /cannot fix/);
     assert.match(stdout, /^1 NIC\(s\) got a new MAC address$/m);
+  },
+});
+
+/** Creates the NFS export domain `export` and attaches it to data center `Default`. */
+async function addExportDomain(connection: Connection): Promise<types.StorageDomain> {
+  const systemService = connection.systemService();
+  const domain = await systemService.storageDomainsService().add({
+    name: "export",
+    type: "export",
+    host: { name: "host1" },
+    storage: { type: "nfs", address: "nfs.example.com", path: "/exports/export" },
+  });
+  const [dataCenter] = await systemService.dataCentersService().list({ search: "name=Default" });
+  const attached = systemService.dataCentersService().dataCenterService(dataCenter.id!)
+    .storageDomainsService();
+  await attached.add({ id: domain.id });
+  await waitForStatus(attached.storageDomainService(domain.id!), "active");
+  return domain;
+}
+
+/** The storage domain named `name`. */
+async function domainNamed(connection: Connection, name: string): Promise<types.StorageDomain> {
+  const [domain] = await connection.systemService().storageDomainsService().list({
+    search: `name=${name}`,
+  });
+  assert.ok(domain, `no storage domain ${name}`);
+  return domain;
+}
+
+/** The events whose description contains `text`. */
+async function eventsMentioning(connection: Connection, text: string): Promise<types.Event[]> {
+  const events = await connection.systemService().eventsService().list();
+  return events.filter((event) => event.description?.includes(text));
+}
+
+exampleTest("add_vm_pool", {
+  args: ["--name", "desktops", "--size", "3", "--template", "centos9"],
+  check: async ({ connection, stdout }) => {
+    const [pool] = await connection.systemService().vmPoolsService().list({
+      search: "name=desktops",
+    });
+    assert.equal(pool?.size, 3);
+    assert.equal(pool.type, "automatic");
+    const vms = await connection.systemService().vmsService().list({ search: "pool=desktops" });
+    assert.deepEqual(vms.map((vm) => vm.name).sort(), ["desktops-1", "desktops-2", "desktops-3"]);
+    for (const vm of vms) {
+      assert.equal(vm.vmPool?.id, pool.id);
+      assert.equal(vm.stateless, true);
+      assert.equal(vm.status, "down");
+      assert.ok(stdout.includes(`${vm.name} (down)`));
+    }
+  },
+});
+
+exampleTest("add_vm_with_sysprep", {
+  args: ["--name", "win1", "--template", "centos9"],
+  check: async ({ connection }) => {
+    const vm = await vmNamed(connection, "win1");
+    assert.equal(vm.status, "up");
+    assert.equal(vm.runOnce, true);
+    const template = await connection.followLink(vm.template!);
+    assert.equal(template.name, "centos9");
+  },
+});
+
+exampleTest("change_vm_cd", {
+  args: ["--vm", "vm001", "--iso", "centos-stream-9.iso"],
+  check: async ({ connection }) => {
+    const cdromsService = vmService(connection, await vmNamed(connection, "vm001")).cdromsService();
+    const [cdrom] = await cdromsService.list();
+    const current = await cdromsService.cdromService(cdrom.id!).get({ current: true });
+    assert.equal(current.file?.id, "centos-stream-9.iso");
+  },
+});
+
+let snapshotSource: types.Vm | undefined;
+exampleTest("clone_vm_from_snapshot", {
+  args: ["--vm", "vm003", "--snapshot", "before upgrade", "--name", "vm003-clone"],
+  prepare: async (connection) => {
+    snapshotSource = await vmNamed(connection, "vm003");
+    const snapshotsService = vmService(connection, snapshotSource).snapshotsService();
+    const snapshot = await snapshotsService.add({ description: "before upgrade" });
+    await waitFor(
+      () => snapshotsService.snapshotService(snapshot.id!).get(),
+      (current) => current.snapshotStatus === "ok",
+    );
+  },
+  check: async ({ connection }) => {
+    const clone = await vmNamed(connection, "vm003-clone");
+    assert.equal(clone.status, "down");
+    assert.equal(clone.memory, snapshotSource!.memory);
+    assert.equal(clone.template?.id, snapshotSource!.template?.id);
+    const cloneDisks = await diskIdsOf(vmService(connection, clone));
+    const sourceDisks = await diskIdsOf(vmService(connection, snapshotSource!));
+    assert.equal(cloneDisks.length, sourceDisks.length);
+    assert.ok(cloneDisks.every((id) => !sourceDisks.includes(id)), "the disks are copies");
+  },
+});
+
+exampleTest("export_template", {
+  args: ["--template", "centos9", "--export-domain", "export"],
+  prepare: async (connection) => void await addExportDomain(connection),
+  check: async ({ connection }) => {
+    const domain = await domainNamed(connection, "export");
+    const [template] = await connection.systemService().templatesService().list({
+      search: "name=centos9",
+    });
+    const exported = await connection.systemService().storageDomainsService()
+      .storageDomainService(domain.id!).templatesService().list();
+    assert.deepEqual(exported.map((copy) => [copy.id, copy.name]), [[template.id, "centos9"]]);
+    assert.equal(template.status, "ok");
+  },
+});
+
+exampleTest("export_template_as_ova", {
+  args: [
+    "--template",
+    "fedora40",
+    "--host",
+    "host2",
+    "--directory",
+    "/ova/",
+    "--filename",
+    "f.ova",
+  ],
+  check: async ({ connection }) => {
+    const events = await eventsMentioning(connection, "to path /ova/f.ova on Host host2");
+    assert.equal(events.length, 1);
+    const [template] = await connection.systemService().templatesService().list({
+      search: "name=fedora40",
+    });
+    assert.equal(events[0].template?.id, template.id);
+    assert.equal(template.status, "ok");
+  },
+});
+
+exampleTest("export_vm", {
+  args: ["--vm", "vm003", "--export-domain", "export"],
+  prepare: async (connection) => void await addExportDomain(connection),
+  check: async ({ connection }) => {
+    const vm = await vmNamed(connection, "vm003");
+    assert.equal(vm.status, "down");
+    const domain = await domainNamed(connection, "export");
+    const exported = await connection.systemService().storageDomainsService()
+      .storageDomainService(domain.id!).vmsService().list();
+    assert.deepEqual(exported.map((copy) => [copy.id, copy.name]), [[vm.id, "vm003"]]);
+  },
+});
+
+exampleTest("export_vm_as_ova", {
+  args: ["--vm", "vm001", "--host", "host1"],
+  check: async ({ connection }) => {
+    const vm = await vmNamed(connection, "vm001");
+    assert.equal(vm.status, "up");
+    const events = await eventsMentioning(
+      connection,
+      "to path /var/tmp/vm001.ova on Host host1",
+    );
+    assert.deepEqual(events.map((event) => event.vm?.id), [vm.id]);
+  },
+});
+
+exampleTest("get_display_ticket", {
+  args: ["--vm", "vm001", "--protocol", "vnc"],
+  check: async ({ connection, stdout }) => {
+    const vm = await vmNamed(connection, "vm001");
+    const host = await connection.followLink(vm.host!);
+    const [console] = await vmService(connection, vm).graphicsConsolesService().list({
+      current: true,
+    });
+    assert.ok(stdout.includes(`address: ${host.address}\n`), stdout);
+    assert.ok(stdout.includes(`  port: ${console.port}\n`));
+    assert.match(stdout, /password: \S{8,} \(valid for \d+ s\)/);
+  },
+});
+
+exampleTest("get_vm_ip", {
+  args: ["--vm", "vm001"],
+  check: async ({ connection, stdout }) => {
+    const vm = await vmNamed(connection, "vm001");
+    const devices = await vmService(connection, vm).reportedDevicesService().list();
+    const addresses = devices.flatMap((device) => device.ips ?? []).map((ip) => ip.address!);
+    assert.ok(addresses.length > 0);
+    for (const address of addresses) assert.ok(stdout.includes(`  ${address} (`), address);
+  },
+});
+
+let importedVmId: string | undefined;
+exampleTest("import_vm", {
+  args: ["--vm", "vm003", "--export-domain", "export", "--storage-domain", "data"],
+  prepare: async (connection) => {
+    const domain = await addExportDomain(connection);
+    const vm = await vmNamed(connection, "vm003");
+    importedVmId = vm.id;
+    const service = vmService(connection, vm);
+    await service.exportToExportDomain({ storageDomain: { id: domain.id } });
+    await waitForStatus(service, "down");
+    await service.remove();
+  },
+  check: async ({ connection }) => {
+    const vm = await vmNamed(connection, "vm003");
+    assert.equal(vm.id, importedVmId);
+    assert.equal(vm.status, "down");
+    const cluster = await connection.followLink(vm.cluster!);
+    assert.equal(cluster.name, "Default");
+    assert.equal((await vmService(connection, vm).nicsService().list()).length, 1);
+  },
+});
+
+/** Checks that `owner` has one new bootable disk on the `data` domain. */
+async function checkImportedDisk(
+  connection: Connection,
+  owner: { diskAttachmentsService(): services.DiskAttachmentsService },
+) {
+  const [attachment, ...others] = await owner.diskAttachmentsService().list({ follow: "disk" });
+  assert.deepEqual(others, []);
+  assert.equal(attachment.bootable, true);
+  assert.equal(attachment.disk?.status, "ok");
+  const data = await domainNamed(connection, "data");
+  assert.equal(attachment.disk?.storageDomains?.[0]?.id, data.id);
+}
+
+exampleTest("import_template_from_ova", {
+  args: ["--name", "appliance", "--ova", "/var/tmp/appliance.ova"],
+  check: async ({ connection }) => {
+    const templatesService = connection.systemService().templatesService();
+    const [template] = await templatesService.list({ search: "name=appliance" });
+    assert.equal(template?.status, "ok");
+    const cluster = await connection.followLink(template.cluster!);
+    assert.equal(cluster.name, "Default");
+    const service = templatesService.templateService(template.id!);
+    const [attachment] = await service.diskAttachmentsService().list();
+    const disk = await connection.followLink(attachment.disk!);
+    assert.equal(disk.status, "ok");
+  },
+});
+
+exampleTest("import_vm_from_ova", {
+  args: ["--name", "fromova", "--ova", "/var/tmp/web.ova", "--host", "host2"],
+  check: async ({ connection }) => {
+    const vm = await vmNamed(connection, "fromova");
+    assert.equal(vm.status, "down");
+    assert.equal(vm.origin, "kvm");
+    await checkImportedDisk(connection, vmService(connection, vm));
+  },
+});
+
+exampleTest("import_vm_from_vmware", {
+  args: ["--name", "fromvmware"],
+  check: async ({ connection }) => {
+    const vm = await vmNamed(connection, "fromvmware");
+    assert.equal(vm.status, "down");
+    assert.equal(vm.origin, "vmware");
+    await checkImportedDisk(connection, vmService(connection, vm));
+  },
+});
+
+exampleTest("list_vm_snapshots", {
+  prepare: async (connection) => {
+    const snapshotsService = vmService(connection, await vmNamed(connection, "vm003"))
+      .snapshotsService();
+    await snapshotsService.add({ description: "before upgrade" });
+  },
+  check: async ({ connection, stdout }) => {
+    const lines = stdout.trim().split("\n");
+    assert.ok(lines.includes("vm003:before upgrade:vm003_disk1:data"), stdout);
+    assert.ok(lines.includes("vm001:Active VM:vm001_disk1:data"));
+    const vms = await connection.systemService().vmsService().list();
+    let expected = 0;
+    for (const vm of vms) {
+      const snapshotsService = vmService(connection, vm).snapshotsService();
+      for (const snapshot of await snapshotsService.list()) {
+        expected += (await snapshotsService.snapshotService(snapshot.id!).disksService().list())
+          .length;
+      }
+    }
+    assert.equal(lines.length, expected);
+  },
+});
+
+exampleTest("register_vm", {
+  args: ["--storage-domain", "data", "--vm", "oldvm", "--cluster", "Production"],
+  check: async ({ connection }) => {
+    const data = await domainNamed(connection, "data");
+    const vmsService = connection.systemService().storageDomainsService()
+      .storageDomainService(data.id!).vmsService();
+    assert.deepEqual(await vmsService.list({ unregistered: true }), []);
+    const vm = await vmNamed(connection, "oldvm");
+    const cluster = await connection.followLink(vm.cluster!);
+    assert.equal(cluster.name, "Production");
+    assert.equal(vm.status, "down");
+  },
+});
+
+let statelessSnapshotBefore: string | undefined;
+exampleTest("reprovision_stateless_vm_in_pool", {
+  args: ["--pool", "desk"],
+  prepare: async (connection) => {
+    const systemService = connection.systemService();
+    await systemService.vmPoolsService().add({
+      name: "desk",
+      cluster: { name: "Default" },
+      template: { name: "centos9" },
+      size: 2,
+    });
+    const vm = await waitFor(
+      () => vmNamed(connection, "desk-2"),
+      (vm) => vm.status === "down",
+    );
+    await vmService(connection, vm).start();
+    await waitForStatus(vmService(connection, vm), "up");
+    const snapshots = await vmService(connection, vm).snapshotsService().list();
+    statelessSnapshotBefore = snapshots.find((snapshot) => snapshot.snapshotType === "stateless")
+      ?.id;
+  },
+  check: async ({ connection, stdout }) => {
+    assert.ok(statelessSnapshotBefore);
+    const vm = await vmNamed(connection, "desk-2");
+    assert.equal(vm.status, "up");
+    const snapshots = await vmService(connection, vm).snapshotsService().list();
+    const stateless = snapshots.filter((snapshot) => snapshot.snapshotType === "stateless");
+    assert.equal(stateless.length, 1);
+    assert.notEqual(stateless[0].id, statelessSnapshotBefore, "a fresh stateless snapshot");
+    assert.match(stdout, /Powered off VM desk-2/);
+    assert.equal((await vmNamed(connection, "desk-1")).status, "down");
+  },
+});
+
+exampleTest("start_vm_with_boot_devices", {
+  args: ["--vm", "vm003", "--boot", "cdrom,hd"],
+  check: async ({ connection, stdout }) => {
+    const vm = await vmNamed(connection, "vm003");
+    assert.equal(vm.status, "up");
+    assert.equal(vm.runOnce, true);
+    assert.deepEqual(vm.os?.boot?.devices, ["hd"], "the configuration keeps its boot order");
+    assert.match(stdout, /booting from cdrom, then hd/);
+  },
+});
+
+exampleTest("start_vm_with_cloud_init", {
+  args: ["--vm", "vm006", "--host-name", "web6.example.com", "--address", "192.0.2.66"],
+  check: async ({ connection, stdout }) => {
+    const vm = await vmNamed(connection, "vm006");
+    assert.equal(vm.status, "up");
+    assert.equal(vm.runOnce, true);
+    assert.match(stdout, /with cloud-init as web6.example.com \(192.0.2.66\)/);
+  },
+});
+
+const ovfFile = await Deno.makeTempFile({ prefix: "ovirt-sdk-example-", suffix: ".ovf" });
+exampleTest("download_vm_ovf", {
+  args: ["--vm", "vm001", "--output", ovfFile],
+  check: async ({ connection }) => {
+    const [vm] = await connection.systemService().vmsService().list({
+      search: "name=vm001",
+      allContent: true,
+    });
+    const saved = await Deno.readTextFile(ovfFile);
+    await Deno.remove(ovfFile);
+    assert.equal(saved, vm.initialization?.configuration?.data);
+    assert.ok(saved.includes("<Name>vm001</Name>"));
+    assert.ok(saved.includes(`ovf:id="${vm.id}"`));
   },
 });

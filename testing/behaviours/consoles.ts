@@ -1,11 +1,12 @@
 /**
  * Graphics consoles of VMs: the outputs of their actions (a ticket, a proxy ticket, a
- * remote-viewer connection file pointing at the VM's host).
+ * remote-viewer connection file pointing at the VM's host), and with `current=true` where
+ * a running VM's consoles listen (its host's address, ports from 5900).
  *
  * @module
  */
 
-import type { Behaviour } from "../behaviour.ts";
+import { type Behaviour, flag } from "../behaviour.ts";
 import type { Reference } from "../engine.ts";
 
 const graphicsConsole: Behaviour = {
@@ -36,7 +37,24 @@ const graphicsConsole: Behaviour = {
   },
 };
 
+const graphicsConsoles: Behaviour = {
+  list(call) {
+    const { engine } = call;
+    const consoles = engine.store.items(call.location.path);
+    const vm = engine.store.get("vms", call.location.parent!.id!);
+    const host = engine.store.get("hosts", (vm?.host as Reference | undefined)?.id ?? "");
+    if (!flag(call, "current") || !host) return consoles;
+    return consoles.map((console, index) => ({
+      ...console,
+      address: host.address,
+      port: 5900 + 2 * index,
+      ...(console.protocol === "spice" ? { tlsPort: 5901 + 2 * index } : {}),
+    }));
+  },
+};
+
 /** Behaviours of the graphics console services, by service name. */
 export const CONSOLE_BEHAVIOURS: Record<string, Behaviour> = {
+  VmGraphicsConsolesService: graphicsConsoles,
   VmGraphicsConsoleService: graphicsConsole,
 };

@@ -14,8 +14,10 @@ import { DISK_BEHAVIOURS } from "./disks.ts";
 import { EVENT_BEHAVIOURS } from "./events.ts";
 import { HOST_BEHAVIOURS } from "./hosts.ts";
 import { IMAGE_TRANSFER_BEHAVIOURS } from "./image_transfers.ts";
+import { IMPORT_BEHAVIOURS } from "./imports.ts";
 import { INFRASTRUCTURE_BEHAVIOURS } from "./infrastructure.ts";
 import { JOB_BEHAVIOURS } from "./jobs.ts";
+import { POOL_BEHAVIOURS } from "./pools.ts";
 import { STATISTIC_BEHAVIOURS } from "./statistics.ts";
 import { STORAGE_BEHAVIOURS } from "./storage.ts";
 import { TEMPLATE_BEHAVIOURS } from "./templates.ts";
@@ -37,4 +39,6 @@ export const BEHAVIOURS: Readonly<Record<string, Behaviour>> = {
   ...CONSOLE_BEHAVIOURS,
   ...BACKUP_BEHAVIOURS,
   ...AFFINITY_LABEL_BEHAVIOURS,
+  ...IMPORT_BEHAVIOURS,
+  ...POOL_BEHAVIOURS,
 };

@@ -1,7 +1,7 @@
 /**
  * Templates: made from a VM (`locked`, then `ok`; the VM is `image_locked` meanwhile, and
  * its disks, NICs and consoles are copied), and removed only when no VM uses them. The
- * Blank template cannot be removed.
+ * Blank template cannot be removed. Exported like VMs (`exports.ts`).
  *
  * @module
  */
@@ -14,6 +14,7 @@ import { ZERO_ID } from "../model.ts";
 import type { Entity } from "../store.ts";
 import { copyDevices } from "./devices.ts";
 import { deleteDisk } from "./disks.ts";
+import { exportTemplate } from "./exports.ts";
 import { transition } from "./lifecycle.ts";
 
 /** Members a template takes from its VM unless the request sets them. */
@@ -88,6 +89,7 @@ const template: Behaviour = {
       deleteDisk(call.engine, attachment.id);
     }
   },
+  actions: { export: exportTemplate },
 };
 
 /** Behaviours of the template services, by service name. */

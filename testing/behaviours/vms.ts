@@ -2,12 +2,15 @@
  * Virtual machines (protocol section 7): creation from a template (`image_locked` while
  * disks are copied, `down` at once from a template without disks), the power lifecycle
  * (start, stop, shutdown, suspend, reboot, migrate) with the engine's refusals, the
- * next-run configuration, snapshots and NICs.
+ * next-run configuration, snapshots and NICs. Starting with run-once settings (a `vm`,
+ * cloud-init, Sysprep) marks the VM `run_once` until it is down; a stateless VM gets a
+ * `stateless` snapshot while it runs, discarded a step after it is down. New VMs can also
+ * be cloned from a snapshot. With `all_content=true` a VM shows its OVF configuration.
  *
  * @module
  */
 
-import { conflict, Refusal } from "../answers.ts";
+import { conflict, notFound, Refusal } from "../answers.ts";
 import { type ActionHandler, type Behaviour, type Call, flag } from "../behaviour.ts";
 import type { Engine, Reference } from "../engine.ts";
 import { updateObject, withReferences } from "../generic.ts";
@@ -15,7 +18,9 @@ import type { Entity } from "../store.ts";
 import { checkUniqueName } from "../validation.ts";
 import { addVmDevices, copyDevices, newMac } from "./devices.ts";
 import { deleteDisk } from "./disks.ts";
+import { exportVm } from "./exports.ts";
 import { change, type Step, transition } from "./lifecycle.ts";
+import { vmOvf } from "./ovf.ts";
 
 /** Hidden (non-model) property: changes waiting for the next boot (`next_run=true`). */
 const NEXT_RUN = "$nextRun";
@@ -43,9 +48,15 @@ const EVENTS = { up: 32, down: 61, suspended: 35 };
 
 /**
  * Creates a VM from `body` (template and cluster named by id or name) in `vms`, with
- * copies of the devices of `source` (`vms/{id}` for a clone; the template by default).
+ * copies of the devices of `source` (`vms/{id}` for a clone; the template by default),
+ * with id `id` (a new one by default).
  */
-export function createVm(engine: Engine, body: Record<string, unknown>, source?: string): Entity {
+export function createVm(
+  engine: Engine,
+  body: Record<string, unknown>,
+  source?: string,
+  id: string = engine.newId(),
+): Entity {
   checkUniqueName("VmsService", "Vm", body.name, engine.store.items("vms"));
   const described = withReferences(engine, "Vm", body);
   const templateRef = described.template as Reference;
@@ -53,7 +64,6 @@ export function createVm(engine: Engine, body: Record<string, unknown>, source?:
   const inherited = Object.fromEntries(
     INHERITED.filter((name) => template[name] !== undefined).map((name) => [name, template[name]]),
   );
-  const id = engine.newId();
   const vm: Entity = {
     origin: "ovirt",
     stateless: false,
@@ -76,6 +86,71 @@ export function createVm(engine: Engine, body: Record<string, unknown>, source?:
   addVmDevices(engine, `vms/${encodeURIComponent(id)}`, ref);
   if (disks === 0) return vm;
   return transition(engine, "vms", id, { status: "image_locked" }, [{ status: "down" }]);
+}
+
+/** Creates a VM from `body`: a clone of a snapshot's VM if it names one in `snapshots`. */
+function addVm(engine: Engine, body: Record<string, unknown>): Entity {
+  const snapshotId = (body.snapshots as { id?: string }[] | undefined)?.[0]?.id;
+  if (snapshotId === undefined) return createVm(engine, body);
+  const owner = engine.store.find(
+    "vms",
+    (vm) =>
+      engine.store.get(`vms/${encodeURIComponent(vm.id)}/snapshots`, snapshotId) !== undefined,
+  );
+  if (!owner) throw notFound(`Snapshot: id=${snapshotId}`);
+  const { snapshots: _snapshots, ...wanted } = body;
+  return createVm(
+    engine,
+    { ...settingsOf(owner), ...wanted },
+    `vms/${encodeURIComponent(owner.id)}`,
+  );
+}
+
+/** What a copy of `vm` keeps: all but its running state. */
+function settingsOf(vm: Entity): Record<string, unknown> {
+  const { status: _status, host: _host, [NEXT_RUN]: _pending, ...settings } = vm;
+  return settings;
+}
+
+/** `vm` with its OVF configuration when the request asks for `all_content`. */
+function withContent(call: Call, vm: Entity): Entity {
+  if (!flag(call, "all_content")) return vm;
+  const configuration = { type: "ovf", data: vmOvf(call.engine, vm) };
+  const initialization = vm.initialization as Record<string, unknown> | undefined;
+  return { ...vm, initialization: { ...initialization, configuration } };
+}
+
+/** Parameters of `start` that make it a run once (the engine's RunVmOnce). */
+const RUN_ONCE = [
+  "vm",
+  "useCloudInit",
+  "useSysprep",
+  "useIgnition",
+  "useInitialization",
+  "volatile",
+];
+
+/** Adds the snapshot a stateless VM runs on. */
+function addStatelessSnapshot(engine: Engine, vm: Entity): void {
+  engine.store.put(`vms/${encodeURIComponent(vm.id)}/snapshots`, {
+    id: engine.newId(),
+    description: "stateless snapshot",
+    snapshotType: "stateless",
+    snapshotStatus: "ok",
+    date: new Date(),
+    persistMemorystate: false,
+    vm: engine.referenceTo("vms", vm.id),
+  });
+}
+
+/** Discards the stateless snapshot of `vm` `steps` lifecycle steps from now. */
+function discardStatelessSnapshot(engine: Engine, vm: Entity, steps: number): void {
+  const collection = `vms/${encodeURIComponent(vm.id)}/snapshots`;
+  engine.clock.after(steps, () => {
+    for (const snapshot of engine.store.items(collection)) {
+      if (snapshot.snapshotType === "stateless") engine.store.delete(collection, snapshot.id);
+    }
+  });
 }
 
 /** The VM as it will be after the next boot (with pending `next_run` changes). */
@@ -133,6 +208,7 @@ function down(vm: Entity): Record<string, unknown> {
     status: "down",
     host: undefined,
     stopTime: new Date(),
+    runOnce: false,
     [NEXT_RUN]: undefined,
     nextRunConfigurationExists: false,
   };
@@ -150,7 +226,11 @@ const vmActions: Record<string, ActionHandler> = {
         break;
       case "down": {
         const host = pickHost(call.engine, vm!, "run");
-        lifecycle(call, vm!, { status: "wait_for_launch", host, stopTime: undefined }, [
+        const runOnce = RUN_ONCE.some((name) =>
+          params[name] !== undefined && params[name] !== false
+        );
+        if (vm!.stateless === true) addStatelessSnapshot(call.engine, vm!);
+        lifecycle(call, vm!, { status: "wait_for_launch", host, stopTime: undefined, runOnce }, [
           () => ({ status: "powering_up", startTime: new Date() }),
           { status: params.pause === true ? "paused" : "up" },
         ]);
@@ -164,11 +244,13 @@ const vmActions: Record<string, ActionHandler> = {
     checkNotLocked(vm!, "stop");
     if (vm!.status === "down") throw conflict("Cannot stop VM. VM is not running.");
     lifecycle(call, vm!, down(vm!), []);
+    if (vm!.stateless === true) discardStatelessSnapshot(call.engine, vm!, 1);
   },
   shutdown: (call, vm) => {
     checkNotLocked(vm!, "shutdown");
     if (vm!.status === "down") throw conflict("Cannot shutdown VM. VM is not running.");
     lifecycle(call, vm!, { status: "powering_down" }, [down]);
+    if (vm!.stateless === true) discardStatelessSnapshot(call.engine, vm!, 2);
   },
   suspend: (call, vm) => {
     if (vm!.status !== "up") throw conflict("Cannot suspend VM. VM is not running.");
@@ -197,13 +279,13 @@ const vmActions: Record<string, ActionHandler> = {
     if (typeof wanted.name !== "string") {
       throw new Refusal(400, "Incomplete parameters", "Vm [name] required for clone");
     }
-    const { status: _status, host: _host, [NEXT_RUN]: _pending, ...settings } = vm!;
-    createVm(call.engine, { ...settings, ...wanted }, call.location.path);
+    createVm(call.engine, { ...settingsOf(vm!), ...wanted }, call.location.path);
   },
   previewsnapshot: (call, vm, params) => setSnapshotStatus(call, vm!, params, "in_preview"),
   commitsnapshot: (call, vm) => setSnapshotStatus(call, vm!, {}, "ok"),
   undosnapshot: (call, vm) => setSnapshotStatus(call, vm!, {}, "ok"),
   ticket: (call) => ({ ticket: { value: call.engine.newId(), expiry: 7200 } }),
+  export: exportVm,
 };
 
 /** Previews one snapshot (`in_preview`), or ends every preview (`ok`). */
@@ -224,7 +306,7 @@ function setSnapshotStatus(
 }
 
 const vm: Behaviour = {
-  get: (call, entity) => (flag(call, "next_run") ? nextRunView(entity) : entity),
+  get: (call, entity) => withContent(call, flag(call, "next_run") ? nextRunView(entity) : entity),
   update(call, entity, changes) {
     checkNotLocked(entity, "update");
     if (flag(call, "next_run") && entity.status !== "down") {
@@ -300,7 +382,13 @@ const nics: Behaviour = {
 
 /** Behaviours of the VM services, by service name. */
 export const VM_BEHAVIOURS: Record<string, Behaviour> = {
-  VmsService: { add: (call, body) => createVm(call.engine, body) },
+  VmsService: {
+    add: (call, body) => addVm(call.engine, body),
+    list(call) {
+      const vms = call.engine.store.items("vms");
+      return flag(call, "all_content") ? vms.map((vm) => withContent(call, vm)) : vms;
+    },
+  },
   VmService: vm,
   SnapshotsService: snapshots,
   SnapshotService: snapshot,

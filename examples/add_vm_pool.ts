@@ -1,0 +1,47 @@
+/**
+ * Creates an automatic pool of virtual machines from a template: the engine creates the
+ * pool's VMs (stateless: changes are discarded when a user's VM shuts down). Waits until
+ * the VMs are created.
+ *
+ * Usage: `deno run --allow-net --allow-env --allow-read examples/add_vm_pool.ts
+ * [--name mypool] [--cluster Default] [--template centos9] [--size 3] [--prestarted 1]`
+ *
+ * @module
+ */
+
+import { parseArgs } from "node:util";
+import { Connection, connectionOptionsFromEnv, types, waitFor } from "../mod.ts";
+
+const { values } = parseArgs({
+  args: Deno.args,
+  options: {
+    name: { type: "string", default: "mypool" },
+    cluster: { type: "string", default: "Default" },
+    template: { type: "string", default: "centos9" },
+    size: { type: "string", default: "3" },
+    prestarted: { type: "string", default: "1" },
+  },
+  strict: false,
+});
+
+await using connection = new Connection(connectionOptionsFromEnv());
+const systemService = connection.systemService();
+
+const pool = await systemService.vmPoolsService().add({
+  name: String(values.name),
+  description: "Created by the add_vm_pool example",
+  cluster: { name: String(values.cluster) },
+  template: { name: String(values.template) },
+  type: types.VmPoolType.AUTOMATIC,
+  size: Number(values.size),
+  prestartedVms: Number(values.prestarted),
+  maxUserVms: 1,
+});
+console.log(`Added pool ${pool.name} (${pool.id}) of ${pool.size} VMs`);
+
+const vms = await waitFor(
+  () => systemService.vmsService().list({ search: `pool=${pool.name}` }),
+  (vms) => vms.length === pool.size && vms.every((vm) => vm.status !== types.VmStatus.IMAGE_LOCKED),
+  { description: `the VMs of pool ${pool.name} created` },
+);
+console.log(`Pool VMs: ${vms.map((vm) => `${vm.name} (${vm.status})`).join(", ")}`);

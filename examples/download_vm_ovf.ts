@@ -1,0 +1,36 @@
+/**
+ * Saves the OVF configuration of a virtual machine (what the engine stores about it, in
+ * the Open Virtualization Format) into a file. The engine only sends it when asked for
+ * all the content.
+ *
+ * Usage: `deno run --allow-net --allow-env --allow-read --allow-write
+ * examples/download_vm_ovf.ts [--vm vm001] [--output <vm id>.ovf]`
+ *
+ * @module
+ */
+
+import { parseArgs } from "node:util";
+import { Connection, connectionOptionsFromEnv } from "../mod.ts";
+
+const { values } = parseArgs({
+  args: Deno.args,
+  options: {
+    vm: { type: "string", default: "vm001" },
+    output: { type: "string" },
+  },
+  strict: false,
+});
+
+await using connection = new Connection(connectionOptionsFromEnv());
+
+const [vm] = await connection.systemService().vmsService().list({
+  search: `name=${values.vm}`,
+  allContent: true,
+});
+if (!vm) throw new Error(`No VM named ${values.vm}`);
+const ovf = vm.initialization?.configuration?.data;
+if (!ovf) throw new Error(`The engine sent no OVF for VM ${vm.name}`);
+
+const output = String(values.output ?? `${vm.id}.ovf`);
+await Deno.writeTextFile(output, ovf);
+console.log(`Saved the OVF of VM ${vm.name} (${ovf.length} characters) to ${output}`);

@@ -1,0 +1,42 @@
+/**
+ * Exports a template to an export storage domain (to use it in another data center),
+ * overwriting an earlier export of it, and waits until the export is done.
+ *
+ * Usage: `deno run --allow-net --allow-env --allow-read examples/export_template.ts
+ * [--template centos9] [--export-domain export]`
+ *
+ * @module
+ */
+
+import { parseArgs } from "node:util";
+import { Connection, connectionOptionsFromEnv, types, waitForStatus } from "../mod.ts";
+
+const { values } = parseArgs({
+  args: Deno.args,
+  options: {
+    template: { type: "string", default: "centos9" },
+    "export-domain": { type: "string", default: "export" },
+  },
+  strict: false,
+});
+
+await using connection = new Connection(connectionOptionsFromEnv());
+const systemService = connection.systemService();
+const templatesService = systemService.templatesService();
+
+const [template] = await templatesService.list({ search: `name=${values.template}` });
+if (!template) throw new Error(`No template named ${values.template}`);
+const [domain] = await systemService.storageDomainsService().list({
+  search: `name=${values["export-domain"]}`,
+});
+if (!domain) throw new Error(`No storage domain named ${values["export-domain"]}`);
+
+const templateService = templatesService.templateService(template.id!);
+await templateService.exportToExportDomain({ storageDomain: { id: domain.id }, exclusive: true });
+console.log(`Exporting template ${template.name} to ${domain.name}`);
+
+// The template is locked while its disks are copied.
+await waitForStatus(templateService, types.TemplateStatus.OK);
+const exported = await systemService.storageDomainsService().storageDomainService(domain.id!)
+  .templatesService().templateService(template.id!).get();
+console.log(`Template ${exported.name} is on export domain ${domain.name}`);

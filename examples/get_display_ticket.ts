@@ -1,0 +1,41 @@
+/**
+ * Gets what a client needs to open the graphics console of a running virtual machine:
+ * the address and ports the console listens on and a one-time password (a ticket). A VM
+ * may have consoles for several protocols (VNC, SPICE); the protocol is chosen explicitly.
+ *
+ * Usage: `deno run --allow-net --allow-env --allow-read examples/get_display_ticket.ts
+ * [--vm vm001] [--protocol vnc]`
+ *
+ * @module
+ */
+
+import { parseArgs } from "node:util";
+import { Connection, connectionOptionsFromEnv } from "../mod.ts";
+
+const { values } = parseArgs({
+  args: Deno.args,
+  options: {
+    vm: { type: "string", default: "vm001" },
+    protocol: { type: "string", default: "vnc" },
+  },
+  strict: false,
+});
+
+await using connection = new Connection(connectionOptionsFromEnv());
+const vmsService = connection.systemService().vmsService();
+
+const [vm] = await vmsService.list({ search: `name=${values.vm}` });
+if (!vm) throw new Error(`No VM named ${values.vm}`);
+
+// `current: true` asks for the running console: without it there is no address or port.
+const consolesService = vmsService.vmService(vm.id!).graphicsConsolesService();
+const consoles = await consolesService.list({ current: true });
+const graphicsConsole = consoles.find((candidate) => candidate.protocol === values.protocol);
+if (!graphicsConsole) throw new Error(`VM ${vm.name} has no ${values.protocol} console`);
+
+const ticket = await consolesService.consoleService(graphicsConsole.id!).ticket();
+console.log(`${values.protocol} console of VM ${vm.name}:`);
+console.log(`  address: ${graphicsConsole.address}`);
+console.log(`  port: ${graphicsConsole.port}`);
+console.log(`  tls port: ${graphicsConsole.tlsPort ?? "none"}`);
+console.log(`  password: ${ticket.value} (valid for ${ticket.expiry} s)`);

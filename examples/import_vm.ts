@@ -1,0 +1,55 @@
+/**
+ * Imports a virtual machine from an export storage domain into a data domain and a
+ * cluster, and waits until its disks are copied. Use `--clone` to import a VM that already
+ * exists in this engine as a new one (new id and MAC addresses) under `--new-name`.
+ *
+ * Usage: `deno run --allow-net --allow-env --allow-read examples/import_vm.ts
+ * [--vm vm003] [--export-domain export] [--storage-domain data] [--cluster Default]
+ * [--clone --new-name vm003-copy]`
+ *
+ * @module
+ */
+
+import { parseArgs } from "node:util";
+import { Connection, connectionOptionsFromEnv, types, waitFor } from "../mod.ts";
+
+const { values } = parseArgs({
+  args: Deno.args,
+  options: {
+    vm: { type: "string", default: "vm003" },
+    "export-domain": { type: "string", default: "export" },
+    "storage-domain": { type: "string", default: "data" },
+    cluster: { type: "string", default: "Default" },
+    clone: { type: "boolean", default: false },
+    "new-name": { type: "string" },
+  },
+  strict: false,
+});
+
+await using connection = new Connection(connectionOptionsFromEnv());
+const systemService = connection.systemService();
+const domainsService = systemService.storageDomainsService();
+
+const [exportDomain] = await domainsService.list({ search: `name=${values["export-domain"]}` });
+if (!exportDomain) throw new Error(`No storage domain named ${values["export-domain"]}`);
+
+// The VMs on an export domain cannot be searched: list them and pick the one by name.
+const exportedVmsService = domainsService.storageDomainService(exportDomain.id!).vmsService();
+const exported = (await exportedVmsService.list()).find((vm) => vm.name === values.vm);
+if (!exported) throw new Error(`No VM named ${values.vm} on ${exportDomain.name}`);
+
+const name = String(values["new-name"] ?? exported.name);
+await exportedVmsService.vmService(exported.id!).import({
+  storageDomain: { name: String(values["storage-domain"]) },
+  cluster: { name: String(values.cluster) },
+  vm: { name },
+  clone: values.clone === true,
+});
+console.log(`Importing VM ${exported.name} from ${exportDomain.name} as ${name}`);
+
+const [imported] = await waitFor(
+  () => systemService.vmsService().list({ search: `name=${name}` }),
+  ([vm]) => vm !== undefined && vm.status !== types.VmStatus.IMAGE_LOCKED,
+  { description: `VM ${name} imported` },
+);
+console.log(`VM ${imported.name} (${imported.id}) is imported, status ${imported.status}`);

@@ -1,0 +1,53 @@
+/**
+ * Reprovisions a stateless virtual machine of a pool: powers it off, which discards every
+ * change made since it started (its stateless snapshot), waits until the engine has
+ * restored it, and starts it again fresh from the pool's template.
+ *
+ * Usage: `deno run --allow-net --allow-env --allow-read
+ * examples/reprovision_stateless_vm_in_pool.ts [--pool mypool] [--vm mypool-1]` (by
+ * default the first running VM of the pool)
+ *
+ * @module
+ */
+
+import { parseArgs } from "node:util";
+import { Connection, connectionOptionsFromEnv, types, waitFor, waitForStatus } from "../mod.ts";
+
+const { values } = parseArgs({
+  args: Deno.args,
+  options: {
+    pool: { type: "string", default: "mypool" },
+    vm: { type: "string" },
+  },
+  strict: false,
+});
+
+await using connection = new Connection(connectionOptionsFromEnv());
+const vmsService = connection.systemService().vmsService();
+
+const poolVms = await vmsService.list({ search: `pool=${values.pool}` });
+const vm = values.vm === undefined
+  ? poolVms.find((candidate) => candidate.status === types.VmStatus.UP)
+  : poolVms.find((candidate) => candidate.name === values.vm);
+if (!vm) throw new Error(`Pool ${values.pool} has no ${values.vm ?? "running"} VM`);
+const vmService = vmsService.vmService(vm.id!);
+
+if (vm.status !== types.VmStatus.DOWN) {
+  await vmService.stop();
+  await waitForStatus(vmService, types.VmStatus.DOWN);
+  console.log(`Powered off VM ${vm.name}`);
+}
+
+// The engine removes the stateless snapshot after the VM is down; until then the VM
+// cannot start.
+const snapshotsService = vmService.snapshotsService();
+await waitFor(
+  () => snapshotsService.list(),
+  (snapshots) => snapshots.every((snapshot) => snapshot.snapshotType !== "stateless"),
+  { description: `stateless snapshot of VM ${vm.name} discarded` },
+);
+console.log(`VM ${vm.name} is restored to its template`);
+
+await vmService.start();
+const running = await waitForStatus(vmService, types.VmStatus.UP);
+console.log(`VM ${vm.name} is up again, since ${running.startTime?.toISOString()}`);

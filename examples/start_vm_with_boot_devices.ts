@@ -1,0 +1,37 @@
+/**
+ * Starts a virtual machine once with another boot order (e.g. from the network or a CD to
+ * reinstall it), without changing its configuration: the next normal start boots as
+ * before. Waits until the VM is up.
+ *
+ * Usage: `deno run --allow-net --allow-env --allow-read examples/start_vm_with_boot_devices.ts
+ * [--vm vm003] [--boot network,hd]` (devices among `hd`, `cdrom`, `network`, first one first)
+ *
+ * @module
+ */
+
+import { parseArgs } from "node:util";
+import { Connection, connectionOptionsFromEnv, types, waitForStatus } from "../mod.ts";
+
+const { values } = parseArgs({
+  args: Deno.args,
+  options: {
+    vm: { type: "string", default: "vm003" },
+    boot: { type: "string", default: "network,hd" },
+  },
+  strict: false,
+});
+
+const devices = String(values.boot).split(",").map((device) => device.trim() as types.BootDevice);
+
+await using connection = new Connection(connectionOptionsFromEnv());
+const vmsService = connection.systemService().vmsService();
+
+const [vm] = await vmsService.list({ search: `name=${values.vm}` });
+if (!vm) throw new Error(`No VM named ${values.vm}`);
+const vmService = vmsService.vmService(vm.id!);
+
+await vmService.start({ vm: { os: { boot: { devices } } } });
+console.log(`Starting VM ${vm.name} once, booting from ${devices.join(", then ")}`);
+
+const running = await waitForStatus(vmService, types.VmStatus.UP);
+console.log(`VM ${vm.name} is up (run once: ${running.runOnce})`);
