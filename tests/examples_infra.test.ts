@@ -409,6 +409,25 @@ exampleTest("show_summary", {
   },
 });
 
+Deno.test("example test_connection fails with exit code 1 on bad credentials", async () => {
+  await using simulator = await startSimulator({ delay: 0 });
+  const output = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "--no-check", "--allow-net", "--allow-env", "examples/test_connection.ts"],
+    env: {
+      OVIRT_URL: simulator.url,
+      OVIRT_USERNAME: simulator.username,
+      OVIRT_PASSWORD: "wrong",
+      NO_COLOR: "1",
+    },
+  }).output();
+  assert.equal(output.code, 1);
+  assert.equal(
+    new TextDecoder().decode(output.stdout),
+    `Connection to ${simulator.url} as admin@internal does not work\n`,
+  );
+  assert.equal(simulator.loginCount, 0);
+});
+
 exampleTest("test_connection", {
   check: async ({ connection, simulator, stdout }) => {
     assert.equal(stdout, `Connection to ${simulator.url} as admin@internal works\n`);
