@@ -57,11 +57,12 @@ for (const domain of active) {
 const hostsService = systemService.hostsService();
 const hosts = await hostsService.list({ search: `datacenter=${name} and status=up` });
 await Promise.all(hosts.map((host) => hostsService.hostService(host.id!).deactivate()));
-const inMaintenance = `datacenter=${name} and status=maintenance`;
+const deactivated = new Set(hosts.map((host) => host.id));
 await waitFor(
-  () => hostsService.list({ search: inMaintenance }),
-  (done) => done.length >= hosts.length,
-  { ...waitOptions, describe: (done) => `${done.length} of ${hosts.length} hosts in maintenance` },
+  () => hostsService.list({ search: `datacenter=${name}` }),
+  (all) =>
+    all.every((host) => !deactivated.has(host.id) || host.status === types.HostStatus.MAINTENANCE),
+  waitOptions,
 );
 console.log(`${hosts.length} host(s) are in maintenance`);
 console.log(`Data center ${name} is ${(await dataCenterService.get()).status}`);
