@@ -65,6 +65,11 @@ if (enableKdump) {
     ssh: { authenticationMethod: types.SshAuthenticationMethod.PUBLICKEY },
     activate: true,
   });
-  await waitForStatus(hostService, types.HostStatus.UP, { interval: 5000, timeout: 30 * 60_000 });
+  const { UP, INSTALL_FAILED } = types.HostStatus;
+  const reinstalled = await waitForStatus(hostService, [UP, INSTALL_FAILED], {
+    interval: 5000,
+    timeout: 30 * 60_000,
+  });
+  if (reinstalled.status !== UP) throw new Error(`Reinstalling host ${host.name} failed`);
   console.log(`Host ${host.name} is reinstalled and up`);
 }

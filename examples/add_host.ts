@@ -41,8 +41,11 @@ const host = await hostsService.add({
 console.log(`Added host ${host.name} (${host.id}) to cluster ${values.cluster}, installing...`);
 
 // Installing a host takes minutes: packages, certificates, network configuration.
-await waitForStatus(hostsService.hostService(host.id!), types.HostStatus.UP, {
-  interval: 5000,
-  timeout: 30 * 60_000,
-});
+const { UP, INSTALL_FAILED, NON_OPERATIONAL } = types.HostStatus;
+const installed = await waitForStatus(
+  hostsService.hostService(host.id!),
+  [UP, INSTALL_FAILED, NON_OPERATIONAL],
+  { interval: 5000, timeout: 30 * 60_000 },
+);
+if (installed.status !== UP) throw new Error(`Host ${host.name} is ${installed.status}`);
 console.log(`Host ${host.name} is up`);
