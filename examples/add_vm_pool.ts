@@ -39,9 +39,9 @@ const pool = await systemService.vmPoolsService().add({
 });
 console.log(`Added pool ${pool.name} (${pool.id}) of ${pool.size} VMs`);
 
-const vms = await waitFor(
+const poolVms = await waitFor(
   () => systemService.vmsService().list({ search: `pool=${pool.name}` }),
   (vms) => vms.length === pool.size && vms.every((vm) => vm.status !== types.VmStatus.IMAGE_LOCKED),
   { description: `the VMs of pool ${pool.name} created` },
 );
-console.log(`Pool VMs: ${vms.map((vm) => `${vm.name} (${vm.status})`).join(", ")}`);
+console.log(`Pool VMs: ${poolVms.map((vm) => `${vm.name} (${vm.status})`).join(", ")}`);

@@ -20,13 +20,9 @@ const { values } = parseArgs({
 await using connection = new Connection(connectionOptionsFromEnv());
 const vmsService = connection.systemService().vmsService();
 
+const pageSize = Number(values["page-size"]);
 let pageNumber = 0;
-for await (
-  const page of pages(vmsService, {
-    search: "sortby name asc",
-    pageSize: Number(values["page-size"]),
-  })
-) {
+for await (const page of pages(vmsService, { search: "sortby name asc", pageSize })) {
   pageNumber++;
   console.log(`Page ${pageNumber}: ${page.map((vm) => vm.name).join(", ")}`);
 }

@@ -43,7 +43,8 @@ if (vm.status !== types.VmStatus.DOWN) {
 const snapshotsService = vmService.snapshotsService();
 await waitFor(
   () => snapshotsService.list(),
-  (snapshots) => snapshots.every((snapshot) => snapshot.snapshotType !== "stateless"),
+  (snapshots) =>
+    snapshots.every(({ snapshotType }) => snapshotType !== types.SnapshotType.STATELESS),
   { description: `stateless snapshot of VM ${vm.name} discarded` },
 );
 console.log(`VM ${vm.name} is restored to its template`);

@@ -1,12 +1,14 @@
 import assert from "node:assert/strict";
 import {
-  type Connection,
+  Connection,
   NotFoundError,
+  type OvirtError,
   type services,
   type types,
   waitFor,
   waitForStatus,
 } from "../mod.ts";
+import { startSimulator } from "../testing/mod.ts";
 import { exampleTest } from "./example_harness.ts";
 
 exampleTest("list_vms", {
@@ -382,7 +384,7 @@ async function addExportDomain(connection: Connection): Promise<types.StorageDom
   const attached = systemService.dataCentersService().dataCenterService(dataCenter.id!)
     .storageDomainsService();
   await attached.add({ id: domain.id });
-  await waitForStatus(attached.storageDomainService(domain.id!), "active");
+  await waitForStatus(attached.storageDomainService(domain.id!), "active", { interval: 50 });
   return domain;
 }
 
@@ -730,3 +732,250 @@ exampleTest("download_vm_ovf", {
     assert.ok(saved.includes(`ovf:id="${vm.id}"`));
   },
 });
+
+// The simulator behaviours these examples rely on, checked through the SDK.
+
+/** Lifecycle step of the simulators whose tests look at transitional states, and polling. */
+const STEP = 300;
+const POLL = { interval: 50 };
+
+/**
+ * Runs `test` against a fresh simulator whose lifecycle steps take no time, or `delay`
+ * milliseconds (for tests that look at transitional states).
+ */
+async function withSimulator(
+  test: (connection: Connection) => Promise<void>,
+  delay = 0,
+): Promise<void> {
+  await using simulator = await startSimulator({ delay });
+  await using connection = new Connection({
+    url: simulator.url,
+    username: simulator.username,
+    password: simulator.password,
+  });
+  await test(connection);
+}
+
+Deno.test("simulator: a start with run-once settings marks the VM run_once until it is down", () =>
+  withSimulator(async (connection) => {
+    const vm = vmService(connection, await vmNamed(connection, "vm003"));
+    await vm.start();
+    assert.equal((await waitForStatus(vm, "up")).runOnce, false);
+    await vm.stop();
+    await vm.start({ useCloudInit: true, vm: { initialization: { hostName: "a" } } });
+    assert.equal((await waitForStatus(vm, "up")).runOnce, true);
+    await vm.stop();
+    assert.equal((await waitForStatus(vm, "down")).runOnce, false);
+  }));
+
+Deno.test("simulator: a VM is cloned from a snapshot of another, without a template", () =>
+  withSimulator(async (connection) => {
+    const vmsService = connection.systemService().vmsService();
+    const source = await vmNamed(connection, "vm003");
+    const [active] = await vmService(connection, source).snapshotsService().list();
+    const clone = await vmsService.add({
+      name: "clone",
+      cluster: { name: "Default" },
+      snapshots: [{ id: active.id }],
+    });
+    assert.equal(clone.status, "image_locked");
+    const ready = await waitForStatus(vmsService.vmService(clone.id!), "down");
+    assert.equal(ready.template?.id, source.template?.id);
+    assert.equal(ready.memory, source.memory);
+    assert.equal((await diskIdsOf(vmsService.vmService(clone.id!))).length, 1);
+    const missing = vmsService.add({ name: "nothing", cluster: { name: "Default" } });
+    await assert.rejects(missing, (error: OvirtError) => error.code === 400);
+    const unknown = vmsService.add({
+      name: "unknown",
+      cluster: { name: "Default" },
+      snapshots: [{ id: "no-such-snapshot" }],
+    });
+    await assert.rejects(unknown, NotFoundError);
+  }));
+
+Deno.test("simulator: a pool creates its stateless VMs; they run on a stateless snapshot", () =>
+  withSimulator(async (connection) => {
+    const pool = await connection.systemService().vmPoolsService().add({
+      name: "lab",
+      cluster: { name: "Default" },
+      template: { name: "fedora40" },
+      size: 2,
+    });
+    const vmsService = connection.systemService().vmsService();
+    const vms = await vmsService.list({ search: "pool=lab" });
+    assert.deepEqual(vms.map((vm) => [vm.name, vm.stateless, vm.vmPool?.id]), [
+      ["lab-1", true, pool.id],
+      ["lab-2", true, pool.id],
+    ]);
+    const vm = vmsService.vmService(vms[0].id!);
+    await waitForStatus(vm, "down");
+    const statelessSnapshots = async () =>
+      (await vm.snapshotsService().list()).filter((snapshot) =>
+        snapshot.snapshotType === "stateless"
+      ).length;
+    await vm.start();
+    assert.equal(await statelessSnapshots(), 1);
+    await waitForStatus(vm, "up");
+    await vm.shutdown();
+    await waitForStatus(vm, "down");
+    assert.equal(await statelessSnapshots(), 0);
+  }));
+
+Deno.test("simulator: VMs and templates export to an export domain and import back", () =>
+  withSimulator(async (connection) => {
+    const exportDomain = await addExportDomain(connection);
+    const data = await domainNamed(connection, "data");
+    const vm = await vmNamed(connection, "vm003");
+    const service = vmService(connection, vm);
+    const toData = service.exportToExportDomain({ storageDomain: { id: data.id } });
+    await assert.rejects(toData, (error: OvirtError) => error.code === 409);
+    await service.exportToExportDomain({ storageDomain: { id: exportDomain.id } });
+    assert.equal((await service.get()).status, "image_locked");
+    await waitForStatus(service, "down", POLL);
+    const again = service.exportToExportDomain({ storageDomain: { id: exportDomain.id } });
+    await assert.rejects(again, (error: OvirtError) => error.code === 409);
+    await service.exportToExportDomain({ storageDomain: { id: exportDomain.id }, exclusive: true });
+    await waitForStatus(service, "down", POLL);
+
+    const domainService = connection.systemService().storageDomainsService()
+      .storageDomainService(exportDomain.id!);
+    const copy = domainService.vmsService().vmService(vm.id!);
+    const importAgain = copy.import({
+      cluster: { name: "Default" },
+      storageDomain: { id: data.id },
+    });
+    await assert.rejects(importAgain, (error: OvirtError) => error.code === 409);
+    await copy.import({
+      cluster: { name: "Production" },
+      storageDomain: { id: data.id },
+      vm: { name: "vm003-copy" },
+      clone: true,
+    });
+    const imported = await vmNamed(connection, "vm003-copy");
+    assert.notEqual(imported.id, vm.id);
+    assert.equal((await connection.followLink(imported.cluster!)).name, "Production");
+    await copy.remove();
+    assert.deepEqual(await domainService.vmsService().list(), []);
+    assert.equal((await service.get()).name, "vm003", "removing the copy keeps the VM");
+
+    const [template] = await connection.systemService().templatesService().list({
+      search: "name=fedora40",
+    });
+    const templateService = connection.systemService().templatesService()
+      .templateService(template.id!);
+    await templateService.exportToExportDomain({ storageDomain: { id: exportDomain.id } });
+    assert.equal((await templateService.get()).status, "locked");
+    await waitForStatus(templateService, "ok", POLL);
+    const templates = await domainService.templatesService().list();
+    assert.deepEqual(templates.map((copy) => copy.id), [template.id]);
+  }, STEP));
+
+Deno.test("simulator: the data domain lists its VMs, and the unregistered one apart", () =>
+  withSimulator(async (connection) => {
+    const data = await domainNamed(connection, "data");
+    const vmsService = connection.systemService().storageDomainsService()
+      .storageDomainService(data.id!).vmsService();
+    const registered = await vmsService.list();
+    assert.equal(registered.length, (await connection.systemService().vmsService().list()).length);
+    const [oldvm, ...others] = await vmsService.list({ unregistered: true });
+    assert.deepEqual(others, []);
+    assert.equal(oldvm.name, "oldvm");
+    const refused = vmsService.vmService(registered[0].id!).remove();
+    await assert.rejects(refused, (error: OvirtError) => error.code === 409);
+    await vmsService.vmService(oldvm.id!).register({ cluster: { name: "Default" } });
+    const vm = await vmNamed(connection, "oldvm");
+    assert.equal(vm.id, oldvm.id);
+    assert.deepEqual(await vmsService.list({ unregistered: true }), []);
+  }));
+
+Deno.test("simulator: an OVA export locks the VM, then leaves an event naming the file", () =>
+  withSimulator(async (connection) => {
+    const vm = await vmNamed(connection, "vm002");
+    const service = vmService(connection, vm);
+    await service.exportToPathOnHost({ host: { name: "host3" }, directory: "/ova" });
+    assert.equal((await service.get()).status, "image_locked");
+    await waitForStatus(service, "up", POLL);
+    const events = await eventsMentioning(connection, "Virtual Appliance to path /ova/vm002.ova");
+    assert.equal(events.length, 1);
+    assert.match(events[0].description!, /on Host host3$/);
+    assert.equal(events[0].code, 1223);
+  }, STEP));
+
+Deno.test("simulator: external imports create a locked VM or template, then a ready one", () =>
+  withSimulator(async (connection) => {
+    const systemService = connection.systemService();
+    const incomplete = systemService.externalVmImportsService().add({ name: "x" });
+    await assert.rejects(incomplete, (error: OvirtError) => error.code === 400);
+    const answer = await systemService.externalVmImportsService().add({
+      name: "xen1",
+      provider: "xen",
+      url: "xen+ssh://root@xen.example.com",
+      cluster: { name: "Default" },
+      storageDomain: { name: "data" },
+      sparse: false,
+    });
+    const vm = vmService(connection, await vmNamed(connection, "xen1"));
+    assert.equal(answer.vm?.id, (await vm.get()).id);
+    assert.equal((await vm.get()).status, "image_locked");
+    const ready = await waitForStatus(vm, "down", POLL);
+    assert.equal(ready.origin, "xen");
+    const [attachment] = await vm.diskAttachmentsService().list({ follow: "disk" });
+    assert.equal(attachment.disk?.format, "raw");
+
+    await systemService.externalTemplateImportsService().add({
+      url: "ova:///var/tmp/golden.ova",
+      cluster: { name: "Default" },
+      storageDomain: { name: "data" },
+      host: { name: "host1" },
+    });
+    const [template] = await systemService.templatesService().list({ search: "name=golden" });
+    assert.equal(template.status, "locked");
+    const service = systemService.templatesService().templateService(template.id!);
+    assert.equal((await waitForStatus(service, "ok", POLL)).version?.versionNumber, 1);
+  }, STEP));
+
+Deno.test("simulator: running VMs show console addresses and guest addresses, down ones not", () =>
+  withSimulator(async (connection) => {
+    const up = vmService(connection, await vmNamed(connection, "vm001"));
+    const host = await connection.followLink((await up.get()).host!);
+    const consoles = up.graphicsConsolesService();
+    assert.equal((await consoles.list())[0].address, undefined);
+    const [current] = await consoles.list({ current: true });
+    assert.deepEqual([current.address, current.port], [host.address, 5900]);
+    const [nic] = await up.nicsService().list();
+    const [device, ...others] = await up.reportedDevicesService().list();
+    assert.deepEqual(others, []);
+    assert.equal(device.mac?.address, nic.mac?.address);
+    assert.deepEqual(device.ips?.map((ip) => ip.version), ["v4", "v6"]);
+    assert.equal(
+      (await up.reportedDevicesService().reportedDeviceService(device.id!).get()).id,
+      nic.id,
+    );
+
+    const down = vmService(connection, await vmNamed(connection, "vm003"));
+    assert.equal((await down.graphicsConsolesService().list({ current: true }))[0].port, undefined);
+    assert.deepEqual(await down.reportedDevicesService().list(), []);
+  }));
+
+Deno.test("simulator: snapshot disks, the OVF of a VM with all_content, the ISO domain's image", () =>
+  withSimulator(async (connection) => {
+    const vm = await vmNamed(connection, "vm001");
+    const service = vmService(connection, vm);
+    const [snapshot] = await service.snapshotsService().list();
+    const disks = await service.snapshotsService().snapshotService(snapshot.id!).disksService()
+      .list();
+    assert.deepEqual(disks.map((disk) => disk.id), await diskIdsOf(service));
+
+    assert.equal(vm.initialization?.configuration, undefined);
+    const full = await service.get({ allContent: true });
+    assert.equal(full.initialization?.configuration?.type, "ovf");
+    const ovf = full.initialization!.configuration!.data!;
+    assert.ok(ovf.startsWith('<?xml version="1.0" encoding="UTF-8"?>\n<ovf:Envelope'));
+    assert.ok(ovf.includes(`<Name>vm001</Name>`));
+    assert.ok(ovf.includes(`ovf:disk-alias="vm001_disk1"`));
+
+    const iso = await domainNamed(connection, "iso");
+    const files = await connection.systemService().storageDomainsService()
+      .storageDomainService(iso.id!).filesService().list();
+    assert.deepEqual(files.map((file) => file.id), ["centos-stream-9.iso"]);
+  }));
