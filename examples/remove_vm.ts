@@ -32,7 +32,7 @@ if (vm.status !== types.VmStatus.DOWN) {
 await vmService.remove();
 // The engine may keep the VM for a while, locked, until its disks are removed.
 await waitFor(
-  () => vmsService.list({ search: `id=${vm.id}` }),
+  () => vmsService.list({ search: `name=${vm.name}` }),
   (found) => found.length === 0,
   { description: `VM ${vm.name} gone` },
 );

@@ -717,9 +717,12 @@ exampleTest("start_vm_with_cloud_init", {
   },
 });
 
-const ovfFile = await Deno.makeTempFile({ prefix: "ovirt-sdk-example-", suffix: ".ovf" });
+let ovfFile = "";
 exampleTest("download_vm_ovf", {
-  args: ["--vm", "vm001", "--output", ovfFile],
+  args: async () => {
+    ovfFile = await Deno.makeTempFile({ prefix: "ovirt-sdk-example-", suffix: ".ovf" });
+    return ["--vm", "vm001", "--output", ovfFile];
+  },
   check: async ({ connection }) => {
     const [vm] = await connection.systemService().vmsService().list({
       search: "name=vm001",
