@@ -9,6 +9,7 @@
 
 import type { Model } from "./model_schema.ts";
 import {
+  renderBuilders,
   renderEnum,
   renderList,
   renderMetadata,
@@ -38,6 +39,7 @@ export function render(model: Model): Map<string, string> {
   files.set("types/list.ts", renderList());
   files.set("types/mod.ts", renderTypesIndex(model));
   files.set("types/metadata.ts", renderMetadata(model));
+  files.set("types/builders.ts", renderBuilders(model));
   const flat = flattenServices(model);
   const paths = servicePaths(model, flat);
   for (const service of model.services) {
@@ -45,7 +47,7 @@ export function render(model: Model): Map<string, string> {
   }
   files.set("services/mod.ts", renderServicesIndex(model, flat));
   files.set("services/metadata.ts", renderServiceMetadata(model, flat));
-  if (files.size !== model.structs.length + model.enums.length + model.services.length + 5) {
+  if (files.size !== model.structs.length + model.enums.length + model.services.length + 6) {
     throw new Error("two generated modules share a file name");
   }
   return files;

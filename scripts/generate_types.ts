@@ -1,6 +1,7 @@
 /**
  * Renders `types/`: one module per struct and enum, the `List` type, the barrel
- * `types/mod.ts` and the XML metadata tables `types/metadata.ts`.
+ * `types/mod.ts`, the XML metadata tables `types/metadata.ts` and the object builders of
+ * the XML reader `types/builders.ts`.
  *
  * @module
  */
@@ -199,4 +200,46 @@ function rootTags(model: Model): [string, { type: string; list: boolean }][] {
     for (const alias of struct.listTagAliases ?? []) add(alias, struct.name, true);
   }
   return [...roots].sort(([a], [b]) => a < b ? -1 : 1);
+}
+
+/**
+ * Every member of `struct`, inherited ones first: the order of the XML reader's
+ * `StructInfo.members`, which is also the order of a builder's slots.
+ */
+function allMembers(struct: ModelStruct, structs: Map<string, ModelStruct>): ModelMember[] {
+  const base = struct.base === undefined ? [] : allMembers(structs.get(struct.base)!, structs);
+  return [...base, ...struct.members];
+}
+
+/** Renders `types/builders.ts`: one object builder per struct for the XML reader. */
+export function renderBuilders(model: Model): string {
+  const structs = new Map(model.structs.map((item) => [item.name, item]));
+  const lines = [
+    GENERATED_HEADER,
+    "",
+    "/**",
+    " * Object builders of the XML reader, one per struct. The reader collects the values of a",
+    " * struct's members in slots (one per member, inherited members first, in the order of",
+    " * `StructInfo.members`) and builds the object at the end tag with `new`: the builder sets",
+    " * the members present by name, always in the same order, so that objects of one type",
+    " * share their hidden class, stay in fast mode and, being built by a constructor, hold",
+    " * their members inside the object.",
+    " *",
+    " * @module",
+    " */",
+    "",
+    `import { type SlotTarget, structBuilders } from "../transport/xml/metadata.ts";`,
+    "",
+    "/** The builder of each struct, by struct name. */",
+    "export const BUILDERS = structBuilders({",
+  ];
+  for (const struct of model.structs) {
+    lines.push(`  ${struct.name}: function (this: SlotTarget, s: readonly unknown[]) {`);
+    allMembers(struct, structs).forEach((member, index) => {
+      lines.push(`    if (s[${index}] !== undefined) this.${member.tsName} = s[${index}];`);
+    });
+    lines.push(`  },`);
+  }
+  lines.push("});", "");
+  return lines.join("\n");
 }

@@ -40,8 +40,6 @@ const STRUCT_FRAME = 0;
 const LIST_FRAME = 1;
 const VALUE_NAMES = ["a string", "a boolean", "an integer", "a decimal", "a date", "an enum"];
 
-type Obj = Record<string, unknown>;
-
 /**
  * An empty array. V8 adds a named property (a link's `href`) to an array made this way
  * about ten times faster than to an array literal.
@@ -54,6 +52,9 @@ function newList(): unknown[] {
  * Reads tokens and builds typed objects. Every open struct or list element is a frame on a
  * stack of parallel arrays; primitive elements are read as a "leaf"; unknown elements and
  * `<actions>` are skipped by counting depth; `<link rel href>` children fill list links.
+ * A struct's member values are collected in a slot array (one slot per member, reused for
+ * every struct at the same depth) and its object is built at its end tag by the generated
+ * builder, so that objects of one type share their shape.
  */
 export class DocumentReader {
   readonly #tokens: XmlTokenizer;
@@ -62,9 +63,12 @@ export class DocumentReader {
 
   #depth = 0;
   readonly #frameKinds: number[] = [];
-  readonly #frameValues: unknown[] = [];
+  /** The slots of a struct frame, the items of a list frame. */
+  readonly #frameValues: unknown[][] = [];
   readonly #frameStructs: (StructInfo | undefined)[] = [];
+  /** The member a struct frame is stored in (`undefined` for list items), a list frame's. */
   readonly #frameMembers: (MemberInfo | undefined)[] = [];
+  readonly #slotArrays: unknown[][] = [];
   #skipping = 0;
   #leaf: MemberInfo | undefined = undefined;
   #leafText: string | undefined = undefined;
@@ -122,7 +126,7 @@ export class DocumentReader {
     if (top < 0) return this.#startRoot(name);
     if (this.#frameKinds[top] === LIST_FRAME) {
       const items = this.#frameMembers[top]!;
-      if (items.kind === STRUCT) this.#pushStruct(items.struct);
+      if (items.kind === STRUCT) this.#pushStruct(items.struct, undefined);
       else this.#startLeaf(items);
       return;
     }
@@ -132,13 +136,13 @@ export class DocumentReader {
       this.#skipping = 1;
       return;
     }
-    const owner = this.#frameValues[top] as Obj;
     if (member.list) {
-      const existing = owner[member.name];
-      const items = Array.isArray(existing) ? existing : (owner[member.name] = newList());
+      const slots = this.#frameValues[top];
+      const existing = slots[member.index];
+      const items = Array.isArray(existing) ? existing : (slots[member.index] = newList());
       this.#push(LIST_FRAME, items, undefined, member);
     } else if (member.kind === STRUCT) {
-      owner[member.name] = this.#pushStruct(member.struct);
+      this.#pushStruct(member.struct, member);
     } else {
       this.#startLeaf(member);
     }
@@ -155,25 +159,30 @@ export class DocumentReader {
     this.#root = name;
     const struct = this.#schema.struct(root.type);
     if (root.list) this.#push(LIST_FRAME, [], undefined, struct.asListItem);
-    else this.#pushStruct(struct);
+    else this.#pushStruct(struct, undefined);
   }
 
-  #pushStruct(struct: StructInfo): Obj {
-    const object: Obj = {};
+  /** Opens a struct element (`member` is `undefined` for a list item or the root). */
+  #pushStruct(struct: StructInfo, member: MemberInfo | undefined): void {
+    const depth = this.#depth;
+    const size = struct.members.length;
+    let slots = this.#slotArrays[depth];
+    if (slots === undefined || slots.length < size) {
+      slots = this.#slotArrays[depth] = new Array(Math.max(size, 16)).fill(undefined);
+    }
     const tokens = this.#tokens;
     for (let i = 0, count = tokens.attributeCount; i < count; i++) {
-      const member = struct.byAttribute.get(tokens.attributeName(i));
-      if (member === undefined) continue;
-      const value = this.#convert(member, tokens.attributeValue(i), tokens.tokenOffset);
-      if (value !== undefined) object[member.name] = value;
+      const attribute = struct.byAttribute.get(tokens.attributeName(i));
+      if (attribute === undefined) continue;
+      const value = this.#convert(attribute, tokens.attributeValue(i), tokens.tokenOffset);
+      if (value !== undefined) slots[attribute.index] = value;
     }
-    this.#push(STRUCT_FRAME, object, struct, undefined);
-    return object;
+    this.#push(STRUCT_FRAME, slots, struct, member);
   }
 
   #push(
     kind: number,
-    value: unknown,
+    value: unknown[],
     struct: StructInfo | undefined,
     member: MemberInfo | undefined,
   ): void {
@@ -197,11 +206,11 @@ export class DocumentReader {
     if (rel < 0 || href < 0) return;
     const member = this.#frameStructs[top]!.byRel.get(tokens.internedAttributeValue(rel));
     if (member === undefined) return;
-    const owner = this.#frameValues[top] as Obj;
-    const existing = owner[member.name];
+    const slots = this.#frameValues[top];
+    const existing = slots[member.index];
     const list: unknown[] & { href?: string } = Array.isArray(existing) ? existing : newList();
     list.href = tokens.attributeValue(href);
-    owner[member.name] = list;
+    slots[member.index] = list;
   }
 
   #startLeaf(member: MemberInfo): void {
@@ -220,12 +229,12 @@ export class DocumentReader {
     return kind === ENUM || kind === BOOLEAN ? this.#tokens.internedText() : this.#tokens.text();
   }
 
-  /** Stores a leaf value into the current frame: a list item or a struct member. */
+  /** Stores a leaf value into the current frame: a list item or a struct member's slot. */
   #store(member: MemberInfo, value: unknown): void {
     if (value === undefined) return;
     const top = this.#depth - 1;
-    if (this.#frameKinds[top] === LIST_FRAME) (this.#frameValues[top] as unknown[]).push(value);
-    else (this.#frameValues[top] as Obj)[member.name] = value;
+    if (this.#frameKinds[top] === LIST_FRAME) this.#frameValues[top].push(value);
+    else this.#frameValues[top][member.index] = value;
   }
 
   #text(): void {
@@ -254,9 +263,18 @@ export class DocumentReader {
       );
       return false;
     }
-    const value = this.#frameValues[top];
-    this.#frameValues[top] = undefined;
     this.#depth = top;
+    let value: unknown = this.#frameValues[top];
+    if (this.#frameKinds[top] === STRUCT_FRAME) {
+      const struct = this.#frameStructs[top]!;
+      const slots = value as unknown[];
+      value = new struct.build(slots);
+      slots.fill(undefined, 0, struct.members.length);
+      if (top > 0 && this.#frameKinds[top - 1] === STRUCT_FRAME) {
+        this.#frameValues[top - 1][this.#frameMembers[top]!.index] = value;
+        return false;
+      }
+    }
     if (top === 0) {
       this.#value = value;
       return false;
@@ -266,7 +284,7 @@ export class DocumentReader {
         this.#item = value as object;
         return true;
       }
-      (this.#frameValues[top - 1] as unknown[]).push(value);
+      this.#frameValues[top - 1].push(value);
     }
     return false;
   }

@@ -67,3 +67,23 @@ export interface RootMeta {
   /** Whether the document is a list of that struct. */
   readonly list: boolean;
 }
+
+/** What a generated builder sets the members of: the object being built. */
+export type SlotTarget = Record<string, unknown>;
+
+/**
+ * Builds one struct's object from its member values, one slot per member in the order
+ * of the reader's `StructInfo.members` (`undefined`: absent). Called with `new`.
+ */
+export type StructBuilder = new (slots: readonly unknown[]) => object;
+
+/**
+ * Turns the generated builder functions into constructors of plain objects: their
+ * instances get `Object.prototype`, like object literals.
+ */
+export function structBuilders(
+  builders: Record<string, (this: SlotTarget, slots: readonly unknown[]) => void>,
+): Readonly<Record<string, StructBuilder>> {
+  for (const builder of Object.values(builders)) builder.prototype = Object.prototype;
+  return builders as unknown as Readonly<Record<string, StructBuilder>>;
+}

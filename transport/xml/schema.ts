@@ -1,13 +1,15 @@
 /**
  * Lookup structures over the generated per-type tables, built lazily once per struct:
- * every member including inherited ones, by element tag, by attribute name and by link rel.
+ * every member including inherited ones, by element tag, by attribute name and by link rel,
+ * and the struct's generated object builder.
  *
  * @module
  */
 
+import { BUILDERS } from "../../types/builders.ts";
 import { ROOTS, STRUCTS } from "../../types/metadata.ts";
 import { OvirtError } from "../errors.ts";
-import type { MemberMeta, RootMeta, StructMeta, ValueKind } from "./metadata.ts";
+import type { MemberMeta, RootMeta, StructBuilder, StructMeta, ValueKind } from "./metadata.ts";
 
 /** Numeric value kind of a string member. */
 export const STRING = 0;
@@ -46,12 +48,15 @@ export class MemberInfo {
   readonly kind: number;
   /** Whether the member is a list. */
   readonly list: boolean;
+  /** Position in the owning struct's {@link StructInfo.members}: its slot while reading. */
+  readonly index: number;
   readonly #schema: XmlSchema;
   #struct: StructInfo | undefined = undefined;
 
   /** Wraps `meta`, resolving struct types through `schema`. */
-  constructor(meta: MemberMeta, schema: XmlSchema) {
+  constructor(meta: MemberMeta, schema: XmlSchema, index = -1) {
     this.meta = meta;
+    this.index = index;
     this.name = meta.name;
     this.tag = meta.tag;
     this.kind = KIND_CODES[meta.kind];
@@ -79,6 +84,8 @@ export class StructInfo {
   readonly byRel: ReadonlyMap<string, MemberInfo>;
   /** A list member whose items are this struct, to read list documents with. */
   readonly asListItem: MemberInfo;
+  /** Builds an object from member values, one slot per member of {@link members}. */
+  readonly build: StructBuilder;
 
   /** Resolves `meta` and its ancestors through `schema`. */
   constructor(meta: StructMeta, schema: XmlSchema) {
@@ -89,7 +96,7 @@ export class StructInfo {
     const byRel = new Map<string, MemberInfo>();
     for (const level of lineage(meta, schema)) {
       for (const memberMeta of level.members) {
-        const member = new MemberInfo(memberMeta, schema);
+        const member = new MemberInfo(memberMeta, schema, members.length);
         members.push(member);
         if (memberMeta.attribute) byAttribute.set(member.tag, member);
         else byTag.set(member.tag, member);
@@ -97,6 +104,7 @@ export class StructInfo {
       }
     }
     this.members = members;
+    this.build = schema.builder(meta.name);
     this.byTag = byTag;
     this.byAttribute = byAttribute;
     this.byRel = byRel;
@@ -120,15 +128,25 @@ function lineage(meta: StructMeta, schema: XmlSchema): StructMeta[] {
 export class XmlSchema {
   readonly #structs: Readonly<Record<string, StructMeta>>;
   readonly #roots: Readonly<Record<string, RootMeta>>;
+  readonly #builders: Readonly<Record<string, StructBuilder>>;
   readonly #infos = new Map<string, StructInfo>();
 
   /** Wraps the generated tables. */
   constructor(
     structs: Readonly<Record<string, StructMeta>>,
     roots: Readonly<Record<string, RootMeta>>,
+    builders: Readonly<Record<string, StructBuilder>>,
   ) {
     this.#structs = structs;
     this.#roots = roots;
+    this.#builders = builders;
+  }
+
+  /** The generated builder of struct `name`; throws for an unknown name. */
+  builder(name: string): StructBuilder {
+    const builder = Object.hasOwn(this.#builders, name) ? this.#builders[name] : undefined;
+    if (builder === undefined) throw new OvirtError(`No object builder for struct ${name}`);
+    return builder;
   }
 
   /** The generated description of struct `name`; throws for an unknown name. */
@@ -155,4 +173,4 @@ export class XmlSchema {
 }
 
 /** The schema of the model this SDK was generated from. */
-export const MODEL_SCHEMA: XmlSchema = new XmlSchema(STRUCTS, ROOTS);
+export const MODEL_SCHEMA: XmlSchema = new XmlSchema(STRUCTS, ROOTS, BUILDERS);
