@@ -152,6 +152,28 @@ Deno.test("reader: integers and decimals", () => {
   }
 });
 
+Deno.test("reader: values read from bytes equal values read from text", () => {
+  const integers = [
+    "0",
+    "-0",
+    "+0",
+    "007",
+    "123456789012345",
+    "1234567890123456",
+    "-9007199254740993",
+  ];
+  for (const text of integers) {
+    const expected = Number(text);
+    assert.ok(Object.is(read(`<vm><memory>${text}</memory></vm>`).memory, expected), text);
+    assert.ok(Object.is(read(`<vm><memory> ${text}</memory></vm>`).memory, expected), text);
+  }
+  for (const text of ["2016-12-12T23:07:29.758+02:00", "2016-12-12T23:07:29.7589Z"]) {
+    const plain = read(`<vm><creation_time>${text}</creation_time></vm>`).creationTime;
+    const spaced = read(`<vm><creation_time>\n ${text} </creation_time></vm>`).creationTime;
+    assert.deepEqual(plain, spaced, text);
+  }
+});
+
 Deno.test("reader: dates with Z, offsets, any fraction or none, and no zone as UTC", () => {
   const cases: [string, string][] = [
     ["2016-12-12T23:07:29.758+02:00", "2016-12-12T21:07:29.758Z"],
@@ -210,6 +232,28 @@ Deno.test("reader: dispatch on the root tag", () => {
   );
   rejects(`<nonsense/>`, /Unknown XML document root <nonsense> at line 1, column 1/);
   rejects(`<html><body>401</body></html>`, /Unknown XML document root <html>/);
+});
+
+Deno.test("reader: non-ASCII values with and without references, CR and CDATA", async () => {
+  const xml = `<vm id="\u00e9\u65e5 &amp; \u{1f600}"><name>caf\u00e9</name>` +
+    `<description>\u00e9 &lt; \u00e8\r\nx</description>` +
+    `<comment><![CDATA[\u00e9\r\n<b>]]>\u00e8</comment><status> \u00c9t\u00e9 </status></vm>`;
+  const expected = {
+    id: "\u00e9\u65e5 & \u{1f600}",
+    name: "caf\u00e9",
+    description: "\u00e9 < \u00e8\nx",
+    comment: "\u00e9\n<b>\u00e8",
+    status: "\u00e9t\u00e9",
+  };
+  assert.deepEqual(readXml(xml).value, expected);
+  for (const size of [1, 2, 5]) {
+    assert.deepEqual((await readXmlStream(streamOf(splitEvery(bytes(xml), size)))).value, expected);
+  }
+  const bad = (before: string, after: string) =>
+    new Uint8Array([...bytes(before), 0xc3, 0x28, ...bytes(after)]);
+  for (const data of [bad("<vm><name>", "</name></vm>"), bad(`<vm id="`, `"/>`)]) {
+    assert.throws(() => readXml(data), /invalid UTF-8/);
+  }
 });
 
 Deno.test("reader: bytes and streams give the same result as a string", async () => {

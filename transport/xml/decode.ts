@@ -11,9 +11,15 @@ export const NAME_START = 1;
 export const NAME_CHAR = 2;
 /** Character class bit: XML white space (space, tab, CR, LF). */
 export const SPACE = 4;
-/** Character class bit: the byte needs a look in text (`<`, `&`, `>`, CR, control characters). */
+/**
+ * Character class bit: the byte needs a look in text (`<`, `&`, `>`, CR, control characters,
+ * and bytes of non-ASCII characters, which make the text decode as UTF-8).
+ */
 export const TEXT_SPECIAL = 8;
-/** Character class bit: the byte needs a look in attribute values (quotes, `<`, `&`, controls). */
+/**
+ * Character class bit: the byte needs a look in attribute values (quotes, `<`, `&`, controls,
+ * and bytes of non-ASCII characters).
+ */
 export const VALUE_SPECIAL = 16;
 
 /** Class bits of every byte value, for name scanning and white-space skipping. */
@@ -37,6 +43,7 @@ function buildCharClasses(): Uint8Array {
   table[0x0a] &= ~TEXT_SPECIAL;
   for (const c of [0x3c, 0x26, 0x3e]) table[c] |= TEXT_SPECIAL; // < & >
   for (const c of [0x3c, 0x26, 0x22, 0x27]) table[c] |= VALUE_SPECIAL; // < & " '
+  mark(0x80, 0xff, TEXT_SPECIAL | VALUE_SPECIAL); // non-ASCII: flagged for UTF-8 decoding
   return table;
 }
 

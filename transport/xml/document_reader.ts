@@ -19,7 +19,15 @@ import {
   type XmlSchema,
 } from "./schema.ts";
 import { END_TAG, NEED_DATA, START_TAG, TEXT, type XmlTokenizer } from "./tokenizer.ts";
-import { parseBoolean, parseDate, parseDecimal, parseInteger } from "./values.ts";
+import {
+  booleanFromBytes,
+  dateFromBytes,
+  integerFromBytes,
+  parseBoolean,
+  parseDate,
+  parseDecimal,
+  parseInteger,
+} from "./values.ts";
 
 /** {@link DocumentReader.run} result: the tokenizer needs more input. */
 export const READ_NEED_DATA = 0;
@@ -214,14 +222,32 @@ export class DocumentReader {
   }
 
   #startLeaf(member: MemberInfo): void {
-    const tokens = this.#tokens;
-    if (tokens.readPlainContent()) {
-      const text = this.#textOf(member.kind);
-      this.#store(member, this.#convert(member, text, tokens.tokenOffset));
+    if (this.#tokens.readPlainContent()) {
+      this.#store(member, this.#plainValue(member));
     } else {
       this.#leaf = member;
       this.#leafText = undefined;
     }
+  }
+
+  /**
+   * The value of a leaf whose whole content is plain text: integers, booleans and dates in
+   * their usual form straight from the bytes, anything else from the decoded text.
+   */
+  #plainValue(member: MemberInfo): unknown {
+    const tokens = this.#tokens;
+    const kind = member.kind;
+    if (kind === INTEGER) {
+      const value = integerFromBytes(tokens.textBuffer, tokens.textStart, tokens.textEnd);
+      if (value === value) return value;
+    } else if (kind === BOOLEAN) {
+      const value = booleanFromBytes(tokens.textBuffer, tokens.textStart, tokens.textEnd);
+      if (value >= 0) return value === 1;
+    } else if (kind === DATE) {
+      const time = dateFromBytes(tokens.textBuffer, tokens.textStart, tokens.textEnd);
+      if (time === time) return new Date(time);
+    }
+    return this.#convert(member, this.#textOf(kind), tokens.tokenOffset);
   }
 
   /** The current text token, from the cache for kinds whose values repeat. */

@@ -9,6 +9,7 @@ import { OvirtError } from "../errors.ts";
 import {
   CHAR_CLASS,
   decodeEscaped,
+  decodeUtf8,
   isXmlName,
   NAME_CHAR,
   NAME_START,
@@ -18,7 +19,7 @@ import {
   VALUE_SPECIAL,
 } from "./decode.ts";
 import { InternCache } from "./intern_cache.ts";
-import { TextWindow } from "./text_window.ts";
+import { Buffer } from "node:buffer";
 
 /** {@link XmlTokenizer.next} result: the buffered input ends inside a token; push more. */
 export const NEED_DATA = 0;
@@ -55,8 +56,10 @@ export const DEFAULT_MAX_TOKEN_BYTES = 8 * 1024 * 1024;
 const SKIPPED = -1; // internal: markup consumed, no token to report
 const MAX_REFERENCE_LENGTH = 64;
 const MAX_INTERNED_VALUE = 24;
-const ESCAPED = 1; // text or value holds references or CR: decode the slow way
-const CDATA_CR = 2; // CDATA holding CR: normalise line ends only
+// Flags of a text or attribute value; 0: plain ASCII, its bytes are its characters.
+const ESCAPED = 1; // holds references or CR: decode the slow way
+const CDATA_CR = 2; // CDATA holding CR: normalise line ends
+const NON_ASCII = 4; // holds bytes of non-ASCII characters: decode as UTF-8
 const EMPTY = new Uint8Array(0);
 
 const LT = 0x3c, GT = 0x3e, SLASH = 0x2f, AMP = 0x26, BANG = 0x21, QUESTION = 0x3f;
@@ -78,9 +81,9 @@ export class XmlTokenizer {
   readonly #maxTokenBytes: number;
   readonly #names = new InternCache(64, isXmlName);
   readonly #values = new InternCache(MAX_INTERNED_VALUE);
-  readonly #window = new TextWindow();
 
   #buf: Uint8Array = EMPTY;
+  #latin1View: Buffer | undefined = undefined; // #buf as a Buffer, made on first use
   #owned: Uint8Array = EMPTY; // storage this tokenizer may overwrite when compacting
   #pos = 0;
   #len = 0;
@@ -141,7 +144,7 @@ export class XmlTokenizer {
     }
     this.#pos = 0;
     this.#len = keep + chunk.length;
-    this.#window.reset();
+    this.#latin1View = undefined;
   }
 
   /** Declares that no more input follows. */
@@ -177,11 +180,27 @@ export class XmlTokenizer {
   /** Decoded value of attribute `index` of the current start tag. */
   attributeValue(index: number): string {
     const start = this.#attributeStarts[index], end = this.#attributeEnds[index];
-    const value = this.#attributeFlags[index] === 0
-      ? this.#window.decode(this.#buf, this.#len, start, end)
+    const flags = this.#attributeFlags[index];
+    if (flags === 0) return this.#ascii(start, end);
+    const value = flags === NON_ASCII
+      ? decodeUtf8(this.#buf, start, end)
       : decodeEscaped(this.#buf, start, end, true);
     if (value === undefined) throw this.#error(start, "invalid UTF-8");
     return value;
+  }
+
+  /**
+   * The plain ASCII `#buf[start, end)` as a string of its own: never a view of a larger
+   * string, so that a value kept does not keep the document alive.
+   */
+  #ascii(start: number, end: number): string {
+    if (start === end) return "";
+    let view = this.#latin1View;
+    if (view === undefined) {
+      const buf = this.#buf;
+      view = this.#latin1View = Buffer.from(buf.buffer, buf.byteOffset, buf.length);
+    }
+    return view.toString("latin1", start, end);
   }
 
   /**
@@ -210,15 +229,35 @@ export class XmlTokenizer {
     return value;
   }
 
+  /**
+   * The buffer holding the current text token, to read plain text (see
+   * {@link XmlTokenizer.readPlainContent}) from its bytes `[textStart, textEnd)` without
+   * decoding. Valid until the following `next` or `push`; do not modify it.
+   */
+  get textBuffer(): Uint8Array {
+    return this.#buf;
+  }
+
+  /** Start of the current text token in {@link XmlTokenizer.textBuffer}. */
+  get textStart(): number {
+    return this.#textStart;
+  }
+
+  /** End of the current text token in {@link XmlTokenizer.textBuffer}. */
+  get textEnd(): number {
+    return this.#textEnd;
+  }
+
   /** Decoded content of the current text token. */
   text(): string {
     const buf = this.#buf, start = this.#textStart, end = this.#textEnd;
     const flags = this.#textFlags;
+    if (flags === 0) return this.#ascii(start, end);
     let value: string | undefined;
-    if (flags === 0) value = this.#window.decode(buf, this.#len, start, end);
-    else if (flags === ESCAPED) value = decodeEscaped(buf, start, end, false);
-    else value = this.#window.decode(buf, this.#len, start, end)?.replace(/\r\n?/g, "\n");
+    if ((flags & ESCAPED) !== 0) value = decodeEscaped(buf, start, end, false);
+    else value = decodeUtf8(buf, start, end);
     if (value === undefined) throw this.#error(start, "invalid UTF-8");
+    if ((flags & CDATA_CR) !== 0) value = value.replace(/\r\n?/g, "\n");
     return value;
   }
 
@@ -232,7 +271,13 @@ export class XmlTokenizer {
     if (this.#pendingEnd || this.#depth === 0) return false;
     const buf = this.#buf, len = this.#len, start = this.#pos;
     let i = start;
-    while (i < len && (CHAR_CLASS[buf[i]] & TEXT_SPECIAL) === 0) i++;
+    let flags = 0;
+    for (; i < len; i++) {
+      const c = buf[i];
+      if ((CHAR_CLASS[c] & TEXT_SPECIAL) === 0) continue;
+      if (c < 0x80) break;
+      flags = NON_ASCII;
+    }
     if (i + 1 >= len || buf[i] !== LT || buf[i + 1] !== SLASH) return false;
     if (i - start > this.#maxTokenBytes) return false;
     let end = this.#matchName(i + 2, this.#open[this.#depth - 1]);
@@ -241,7 +286,7 @@ export class XmlTokenizer {
     if (end >= len || buf[end] !== GT) return false;
     this.#textStart = this.#tokenStart = start;
     this.#textEnd = i;
-    this.#textFlags = 0;
+    this.#textFlags = flags;
     this.#depth--;
     this.#pos = end + 1;
     this.#afterTag = true;
@@ -328,18 +373,20 @@ export class XmlTokenizer {
       const c = buf[i];
       if ((CHAR_CLASS[c] & TEXT_SPECIAL) === 0) continue;
       if (c === LT) break;
-      if (c >= 0x20) {
+      if (c >= 0x80) {
+        flags |= NON_ASCII;
+      } else if (c >= 0x20) {
         if (c === AMP) {
           i = this.#checkReference(i);
           if (i < 0) return this.#needData(LT);
-          flags = ESCAPED;
+          flags |= ESCAPED;
         } else if (
           c === GT && i - start >= 2 && buf[i - 1] === RBRACKET && buf[i - 2] === RBRACKET
         ) {
           throw this.#error(i - 2, "']]>' is not allowed in text");
         }
       } else if (c === CR) {
-        flags = ESCAPED;
+        flags |= ESCAPED;
       } else {
         throw this.#invalidCharacter(i);
       }
@@ -501,13 +548,15 @@ export class XmlTokenizer {
         if ((CHAR_CLASS[v] & VALUE_SPECIAL) === 0) continue;
         if (v === quote) break;
         if (v === LT) throw this.#error(i, "'<' is not allowed in an attribute value");
-        if (v === AMP) {
+        if (v >= 0x80) {
+          flags |= NON_ASCII;
+        } else if (v === AMP) {
           i = this.#checkReference(i);
           if (i < 0) return this.#needData(GT);
-          flags = ESCAPED;
+          flags |= ESCAPED;
         } else if (v < 0x20) {
           if (v !== LF && v !== TAB && v !== CR) throw this.#invalidCharacter(i);
-          flags = ESCAPED;
+          flags |= ESCAPED;
         }
       }
       if (i >= len) return this.#needData(GT);
@@ -636,8 +685,10 @@ export class XmlTokenizer {
           this.#afterTag = this.#afterStart = false;
           return TEXT;
         }
+      } else if (c >= 0x80) {
+        flags |= NON_ASCII;
       } else if (c < 0x20) {
-        if (c === CR) flags = CDATA_CR;
+        if (c === CR) flags |= CDATA_CR;
         else if (c !== LF && c !== TAB) throw this.#invalidCharacter(i);
       }
     }

@@ -68,53 +68,101 @@ function skipDigits(text: string, i: number): number {
  */
 export function parseDate(text: string): Date | undefined {
   const date = text.trim();
+  const bytes = new Uint8Array(date.length);
+  for (let i = 0; i < date.length; i++) {
+    const c = date.charCodeAt(i);
+    if (c >= 0x80) return undefined;
+    bytes[i] = c;
+  }
+  const time = dateFromBytes(bytes, 0, bytes.length);
+  return time === time ? new Date(time) : undefined;
+}
+
+/**
+ * {@link parseDate} of the ASCII bytes `buf[start, end)`, without surrounding white space:
+ * the time in milliseconds since the epoch, NaN when invalid.
+ */
+export function dateFromBytes(buf: Uint8Array, start: number, end: number): number {
+  const length = end - start;
   if (
-    date.length < 19 || date.charCodeAt(4) !== 0x2d || date.charCodeAt(7) !== 0x2d ||
-    date.charCodeAt(10) !== 0x54 || date.charCodeAt(13) !== 0x3a || date.charCodeAt(16) !== 0x3a
-  ) return undefined;
-  const year = digitsAt(date, 0, 4), month = digitsAt(date, 5, 2), day = digitsAt(date, 8, 2);
-  const hour = digitsAt(date, 11, 2), minute = digitsAt(date, 14, 2);
-  const second = digitsAt(date, 17, 2);
+    length < 19 || buf[start + 4] !== 0x2d || buf[start + 7] !== 0x2d ||
+    buf[start + 10] !== 0x54 || buf[start + 13] !== 0x3a || buf[start + 16] !== 0x3a
+  ) return NaN;
+  const year = digitsAt(buf, start, 4), month = digitsAt(buf, start + 5, 2);
+  const day = digitsAt(buf, start + 8, 2), hour = digitsAt(buf, start + 11, 2);
+  const minute = digitsAt(buf, start + 14, 2), second = digitsAt(buf, start + 17, 2);
   if (
     year < 0 || month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month) ||
     hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59
-  ) return undefined;
-  let i = 19;
+  ) return NaN;
+  let i = start + 19;
   let millisecond = 0;
-  if (date.charCodeAt(i) === 0x2e) {
+  if (i < end && buf[i] === 0x2e) {
     const fractionStart = ++i;
-    i = skipDigits(date, i);
-    if (i === fractionStart) return undefined;
+    while (i < end && buf[i] >= 0x30 && buf[i] <= 0x39) i++;
+    if (i === fractionStart) return NaN;
     for (let k = 0, scale = 100; k < 3; k++, scale /= 10) {
-      const c = fractionStart + k < i ? date.charCodeAt(fractionStart + k) - 0x30 : 0;
+      const c = fractionStart + k < i ? buf[fractionStart + k] - 0x30 : 0;
       millisecond += c * scale;
     }
   }
   let offsetMinutes = 0;
-  if (i < date.length) {
-    const sign = date.charCodeAt(i);
-    if (sign === 0x5a && i + 1 === date.length) {
+  if (i < end) {
+    const sign = buf[i];
+    if (sign === 0x5a && i + 1 === end) {
       i++;
-    } else if ((sign === 0x2b || sign === 0x2d) && i + 6 === date.length) {
-      const hours = digitsAt(date, i + 1, 2), minutes = digitsAt(date, i + 4, 2);
-      if (
-        date.charCodeAt(i + 3) !== 0x3a || hours < 0 || hours > 14 || minutes < 0 || minutes > 59
-      ) {
-        return undefined;
+    } else if ((sign === 0x2b || sign === 0x2d) && i + 6 === end) {
+      const hours = digitsAt(buf, i + 1, 2), minutes = digitsAt(buf, i + 4, 2);
+      if (buf[i + 3] !== 0x3a || hours < 0 || hours > 14 || minutes < 0 || minutes > 59) {
+        return NaN;
       }
       offsetMinutes = (sign === 0x2b ? 1 : -1) * (hours * 60 + minutes);
     } else {
-      return undefined;
+      return NaN;
     }
   }
   const minutes = (daysSinceEpoch(year, month, day) * 24 + hour) * 60 + minute - offsetMinutes;
-  return new Date(minutes * 60_000 + second * 1000 + millisecond);
+  return minutes * 60_000 + second * 1000 + millisecond;
 }
 
-function digitsAt(text: string, start: number, count: number): number {
+/**
+ * {@link parseInteger} of undecorated ASCII bytes, the usual case: an optional sign and at
+ * most 15 digits (exact in a double). NaN for anything else, to be read as text instead.
+ */
+export function integerFromBytes(buf: Uint8Array, start: number, end: number): number {
+  const sign = buf[start];
+  let i = sign === 0x2d || sign === 0x2b ? start + 1 : start;
+  if (i === end || end - i > 15) return NaN;
+  let value = 0;
+  for (; i < end; i++) {
+    const digit = buf[i] - 0x30;
+    if (digit < 0 || digit > 9) return NaN;
+    value = value * 10 + digit;
+  }
+  return sign === 0x2d ? -value : value;
+}
+
+/**
+ * {@link parseBoolean} of the bytes spelling exactly `true` (1) or `false` (0); -1 for
+ * anything else, to be read as text instead.
+ */
+export function booleanFromBytes(buf: Uint8Array, start: number, end: number): number {
+  const length = end - start;
+  if (
+    length === 4 && buf[start] === 0x74 && buf[start + 1] === 0x72 && buf[start + 2] === 0x75 &&
+    buf[start + 3] === 0x65
+  ) return 1;
+  if (
+    length === 5 && buf[start] === 0x66 && buf[start + 1] === 0x61 && buf[start + 2] === 0x6c &&
+    buf[start + 3] === 0x73 && buf[start + 4] === 0x65
+  ) return 0;
+  return -1;
+}
+
+function digitsAt(buf: Uint8Array, start: number, count: number): number {
   let value = 0;
   for (let i = start; i < start + count; i++) {
-    const c = text.charCodeAt(i);
+    const c = buf[i];
     if (c < 0x30 || c > 0x39) return -1;
     value = value * 10 + (c - 0x30);
   }
