@@ -256,6 +256,36 @@ Deno.test("reader: non-ASCII values with and without references, CR and CDATA", 
   }
 });
 
+Deno.test("reader: the guessed next tag never changes what is read", () => {
+  const first =
+    `<vm><cpu><topology><cores>1</cores></topology></cpu><cpu_shares>2</cpu_shares><name>a</name>` +
+    `<link href="/l" rel="nics"/><link href="/s" rel="snapshots"/><stateless>true</stateless></vm>`;
+  const second =
+    `<vm><cpu_shares>3</cpu_shares><cpu><topology><cores>4</cores></topology></cpu><stateless>false` +
+    `</stateless><cpus>9</cpus><link href="/t" rel="tags"/><name>b</name><na>x</na></vm>`;
+  const expected = [
+    {
+      cpu: { topology: { cores: 1 } },
+      cpuShares: 2,
+      name: "a",
+      nics: Object.assign([], { href: "/l" }),
+      snapshots: Object.assign([], { href: "/s" }),
+      stateless: true,
+    },
+    {
+      cpuShares: 3,
+      cpu: { topology: { cores: 4 } },
+      stateless: false,
+      tags: Object.assign([], { href: "/t" }),
+      name: "b",
+    },
+  ];
+  for (let round = 0; round < 3; round++) {
+    assert.deepEqual(readXml(`<vms>${first}${second}</vms>`).value, expected);
+    assert.deepEqual(readXml(`<vms>${second}${first}</vms>`).value, [expected[1], expected[0]]);
+  }
+});
+
 Deno.test("reader: bytes and streams give the same result as a string", async () => {
   const xml = `<vms><vm id="1"><name>caf\u00e9</name><memory>5</memory></vm><vm id="2"/></vms>`;
   const expected = readXml(xml);

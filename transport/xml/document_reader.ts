@@ -44,6 +44,7 @@ export interface XmlDocument {
   value: unknown;
 }
 
+const MAX_GUESSED_TAG = 64; // longer tags are not remembered as guesses
 const STRUCT_FRAME = 0;
 const LIST_FRAME = 1;
 const VALUE_NAMES = ["a string", "a boolean", "an integer", "a decimal", "a date", "an enum"];
@@ -77,6 +78,10 @@ export class DocumentReader {
   /** The member a struct frame is stored in (`undefined` for list items), a list frame's. */
   readonly #frameMembers: (MemberInfo | undefined)[] = [];
   readonly #slotArrays: unknown[][] = [];
+  /** Struct frames: the position of the last child (see `StructInfo.nextTag`), -1 at first. */
+  readonly #frameLast: number[] = [];
+  /** List frames: the tag of the last item. */
+  readonly #frameItemTag: string[] = [];
   #skipping = 0;
   #leaf: MemberInfo | undefined = undefined;
   #leafText: string | undefined = undefined;
@@ -102,11 +107,18 @@ export class DocumentReader {
     for (;;) {
       const token = tokens.next();
       if (token === START_TAG) {
-        if (this.#skipping > 0 || this.#leaf !== undefined) this.#skipping++;
-        else this.#start(tokens.name);
+        if (this.#skipping > 0 || this.#leaf !== undefined) {
+          this.#skipping++;
+          tokens.expectName(tokens.name); // siblings in skipped elements: usually <link>s
+        } else {
+          this.#start(tokens.name);
+        }
       } else if (token === END_TAG) {
-        if (this.#skipping > 0) this.#skipping--;
-        else if (this.#end()) return READ_ITEM;
+        if (this.#skipping > 0) {
+          if (--this.#skipping === 0) this.#expectNext();
+        } else if (this.#end()) {
+          return READ_ITEM;
+        }
       } else if (token === TEXT) {
         if (this.#leaf !== undefined && this.#skipping === 0) this.#text();
       } else if (token === NEED_DATA) {
@@ -129,26 +141,55 @@ export class DocumentReader {
     return item;
   }
 
+  /**
+   * Tells the tokenizer the likely next start tag in the current element: the tag that
+   * followed the last child the previous time (struct), or the tag of the last item (list).
+   */
+  #expectNext(): void {
+    const top = this.#depth - 1;
+    if (top < 0) return;
+    if (this.#frameKinds[top] === LIST_FRAME) {
+      this.#tokens.expectName(this.#frameItemTag[top]);
+    } else {
+      this.#tokens.expectName(this.#frameStructs[top]!.nextTag[this.#frameLast[top] + 1]);
+    }
+  }
+
   #start(name: string): void {
     const top = this.#depth - 1;
     if (top < 0) return this.#startRoot(name);
     if (this.#frameKinds[top] === LIST_FRAME) {
+      this.#frameItemTag[top] = name.length <= MAX_GUESSED_TAG ? name : "";
       const items = this.#frameMembers[top]!;
       if (items.kind === STRUCT) this.#pushStruct(items.struct, undefined);
       else this.#startLeaf(items);
       return;
     }
-    const member = this.#frameStructs[top]!.byTag.get(name);
+    const struct = this.#frameStructs[top]!;
+    const guess = this.#frameLast[top] + 1;
+    let member: MemberInfo | undefined;
+    if (name === struct.nextTag[guess]) {
+      member = struct.nextMember[guess];
+    } else {
+      member = struct.byTag.get(name);
+      if (name.length <= MAX_GUESSED_TAG) {
+        struct.nextTag[guess] = name;
+        struct.nextMember[guess] = member;
+      }
+    }
     if (member === undefined) {
-      if (name === "link") this.#link(top);
+      const isLink = name === "link";
+      this.#frameLast[top] = struct.members.length + (isLink ? 0 : 1);
+      if (isLink) this.#link(top);
       this.#skipping = 1;
       return;
     }
+    this.#frameLast[top] = member.index;
     if (member.list) {
       const slots = this.#frameValues[top];
       const existing = slots[member.index];
       const items = Array.isArray(existing) ? existing : (slots[member.index] = newList());
-      this.#push(LIST_FRAME, items, undefined, member);
+      this.#pushList(items, member);
     } else if (member.kind === STRUCT) {
       this.#pushStruct(member.struct, member);
     } else {
@@ -166,7 +207,7 @@ export class DocumentReader {
     }
     this.#root = name;
     const struct = this.#schema.struct(root.type);
-    if (root.list) this.#push(LIST_FRAME, [], undefined, struct.asListItem);
+    if (root.list) this.#pushList([], struct.asListItem);
     else this.#pushStruct(struct, undefined);
   }
 
@@ -186,6 +227,14 @@ export class DocumentReader {
       if (value !== undefined) slots[attribute.index] = value;
     }
     this.#push(STRUCT_FRAME, slots, struct, member);
+    this.#frameLast[depth] = -1;
+    this.#tokens.expectName(struct.nextTag[0]);
+  }
+
+  #pushList(items: unknown[], member: MemberInfo): void {
+    this.#frameItemTag[this.#depth] = member.meta.item ?? "";
+    this.#push(LIST_FRAME, items, undefined, member);
+    this.#tokens.expectName(this.#frameItemTag[this.#depth - 1]);
   }
 
   #push(
@@ -224,6 +273,7 @@ export class DocumentReader {
   #startLeaf(member: MemberInfo): void {
     if (this.#tokens.readPlainContent()) {
       this.#store(member, this.#plainValue(member));
+      this.#expectNext();
     } else {
       this.#leaf = member;
       this.#leafText = undefined;
@@ -287,6 +337,7 @@ export class DocumentReader {
           ? (leaf.kind === STRING ? "" : undefined)
           : this.#convert(leaf, text, this.#leafOffset),
       );
+      this.#expectNext();
       return false;
     }
     this.#depth = top;
@@ -295,9 +346,10 @@ export class DocumentReader {
       const struct = this.#frameStructs[top]!;
       const slots = value as unknown[];
       value = new struct.build(slots);
-      slots.fill(undefined, 0, struct.members.length);
+      for (let i = 0, size = struct.members.length; i < size; i++) slots[i] = undefined;
       if (top > 0 && this.#frameKinds[top - 1] === STRUCT_FRAME) {
         this.#frameValues[top - 1][this.#frameMembers[top]!.index] = value;
+        this.#expectNext();
         return false;
       }
     }
@@ -308,10 +360,12 @@ export class DocumentReader {
     if (this.#frameKinds[top - 1] === LIST_FRAME && this.#frameKinds[top] === STRUCT_FRAME) {
       if (this.#streamItems && top === 1) {
         this.#item = value as object;
+        this.#expectNext();
         return true;
       }
       this.#frameValues[top - 1].push(value);
     }
+    this.#expectNext();
     return false;
   }
 

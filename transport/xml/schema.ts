@@ -86,6 +86,14 @@ export class StructInfo {
   readonly asListItem: MemberInfo;
   /** Builds an object from member values, one slot per member of {@link members}. */
   readonly build: StructBuilder;
+  /**
+   * The reader's guesses of the next child element: after the start tag (index 0), after
+   * member `i` (index `i + 1`), after a `<link>` (`members.length + 1`) or another unknown
+   * element (`members.length + 2`), the tag that came next last time, and its member.
+   */
+  readonly nextTag: string[];
+  /** The members of {@link nextTag} (`undefined` for unknown elements). */
+  readonly nextMember: (MemberInfo | undefined)[];
 
   /** Resolves `meta` and its ancestors through `schema`. */
   constructor(meta: StructMeta, schema: XmlSchema) {
@@ -105,6 +113,8 @@ export class StructInfo {
     }
     this.members = members;
     this.build = schema.builder(meta.name);
+    this.nextTag = new Array(members.length + 3).fill("");
+    this.nextMember = new Array(members.length + 3).fill(undefined);
     this.byTag = byTag;
     this.byAttribute = byAttribute;
     this.byRel = byRel;

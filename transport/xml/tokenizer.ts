@@ -103,6 +103,7 @@ export class XmlTokenizer {
   #afterStart = false; // previous token was a non-self-closing start tag
 
   #tokenStart = 0;
+  #expectedName = "";
   #lastName = "";
   #name = "";
   #selfClosing = false;
@@ -150,6 +151,15 @@ export class XmlTokenizer {
   /** Declares that no more input follows. */
   end(): void {
     this.#ended = true;
+  }
+
+  /**
+   * Announces the likely name of the next start tag: a name this tokenizer returned before
+   * (so a valid one), which is then compared with the input before the name is read and
+   * looked up. A wrong guess costs one comparison; `""` guesses nothing.
+   */
+  expectName(name: string): void {
+    this.#expectedName = name;
   }
 
   /** Name of the element of the current start or end tag (interned). */
@@ -510,8 +520,13 @@ export class XmlTokenizer {
 
   #scanStartTag(start: number): number {
     const buf = this.#buf, len = this.#len;
-    let i = this.#readName(start + 1);
-    if (i < 0) return this.#needData(GT);
+    let i = this.#matchName(start + 1, this.#expectedName);
+    if (i >= 0) {
+      this.#lastName = this.#expectedName;
+    } else {
+      i = this.#readName(start + 1);
+      if (i < 0) return this.#needData(GT);
+    }
     const name = this.#lastName;
     let count = 0;
     let selfClosing = false;
