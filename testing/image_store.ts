@@ -52,6 +52,22 @@ export class SparseImage {
     }
   }
 
+  /** Whether any byte of the `length` bytes at `offset` lies in an allocated chunk. */
+  allocatedIn(offset: number, length: number): boolean {
+    const last = Math.floor((offset + length - 1) / CHUNK);
+    for (let index = Math.floor(offset / CHUNK); index <= last; index++) {
+      if (this.#chunks.has(index)) return true;
+    }
+    return false;
+  }
+
+  /** Drops the chunks that hold only zeros (what sparsifying a disk frees). */
+  dropZeroChunks(): void {
+    for (const [index, chunk] of this.#chunks) {
+      if (chunk.every((byte) => byte === 0)) this.#chunks.delete(index);
+    }
+  }
+
   /** Reads `length` bytes at `offset` (at most one chunk's worth is copied per call). */
   read(offset: number, length: number): Uint8Array {
     const out = new Uint8Array(length);

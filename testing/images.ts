@@ -1,8 +1,10 @@
 /**
  * The image data plane of transfers, served at `/images/{transferId}` like ovirt-imageio:
  * `PUT` with `Content-Range` writes (uploads), `GET` with `Range` reads (downloads),
- * `PATCH` zeroes or flushes, `OPTIONS` lists features. Bodies are streamed chunk by chunk
- * into and out of the sparse image store; nothing is buffered whole.
+ * `PATCH` zeroes or flushes, `OPTIONS` lists features, `GET .../checksum` computes the
+ * image's checksum as imageio does (the digest of the digests of its blocks; SHA
+ * algorithms only, no `blake2b`). Bodies are streamed chunk by chunk into and out of the
+ * sparse image store; nothing is buffered whole.
  *
  * @module
  */
@@ -13,12 +15,29 @@ import type { Engine, Reference } from "./engine.ts";
 
 const READ_CHUNK = 256 * 1024;
 
-/** Answers one request to `/images/{transferId}`. */
+/** Checksum algorithms by imageio name, with their Web Crypto names. */
+const CHECKSUM_ALGORITHMS: Record<string, string> = {
+  sha1: "SHA-1",
+  sha256: "SHA-256",
+  sha384: "SHA-384",
+  sha512: "SHA-512",
+};
+
+/** imageio's default checksum block size. */
+const CHECKSUM_BLOCK = 4 * 1024 * 1024;
+
+/** Answers one request to `/images/{transferId}` or below (`/images/{transferId}/checksum`). */
 export async function answerImage(
   engine: Engine,
   request: Request,
-  transferId: string,
+  resource: string,
 ): Promise<Response> {
+  const [transferId, ...below] = resource.split("/");
+  const subresource = below.join("/");
+  if (subresource === "checksum/algorithms") {
+    return Response.json({ algorithms: Object.keys(CHECKSUM_ALGORITHMS) });
+  }
+  if (subresource !== "" && subresource !== "checksum") return text(404, "No such resource");
   const transfer = engine.store.get("imagetransfers", transferId);
   if (!transfer || !ACTIVE_PHASES.has(transfer.phase as string)) {
     return text(
@@ -39,6 +58,13 @@ export async function answerImage(
       });
     }
   };
+  if (subresource === "checksum") {
+    if (request.method !== "GET") {
+      return new Response(null, { status: 405, headers: { Allow: "GET" } });
+    }
+    if (upload) return text(403, "This ticket does not allow reading");
+    return await checksum(engine, request, diskId, size);
+  }
   switch (request.method) {
     case "OPTIONS":
       return Response.json({ features: ["zero", "flush"], max_readers: 8, max_writers: 8 }, {
@@ -142,6 +168,51 @@ async function patch(
   if (offset + length > size) return text(416, `Zeroing past the image size ${size}`);
   engine.images.of(diskId).zero(offset, length);
   return new Response(null, { status: 200 });
+}
+
+/**
+ * The checksum of the image: each block of `block_size` bytes is hashed, and the block
+ * digests are hashed in turn; unallocated blocks hash as zeros without being read.
+ */
+async function checksum(
+  engine: Engine,
+  request: Request,
+  diskId: string,
+  size: number,
+): Promise<Response> {
+  const query = new URL(request.url).searchParams;
+  const algorithm = query.get("algorithm") ?? "blake2b";
+  const hash = CHECKSUM_ALGORITHMS[algorithm];
+  if (!hash) {
+    const known = Object.keys(CHECKSUM_ALGORITHMS).join(", ");
+    return text(400, `Unsupported algorithm ${algorithm} (the simulator has ${known})`);
+  }
+  const blockSize = Number(query.get("block_size") ?? CHECKSUM_BLOCK);
+  if (
+    !Number.isInteger(blockSize) || blockSize < CHECKSUM_BLOCK / 4 ||
+    blockSize > CHECKSUM_BLOCK * 4 || blockSize % 4096 !== 0
+  ) {
+    return text(400, `Invalid block size: ${query.get("block_size")}`);
+  }
+  const image = engine.images.of(diskId);
+  const zeroDigests = new Map<number, Uint8Array>();
+  const digest = async (bytes: Uint8Array<ArrayBuffer>) =>
+    new Uint8Array(await crypto.subtle.digest(hash, bytes));
+  const digests: Uint8Array[] = [];
+  for (let offset = 0; offset < size; offset += blockSize) {
+    const length = Math.min(blockSize, size - offset);
+    if (image.allocatedIn(offset, length)) {
+      digests.push(await digest(image.read(offset, length) as Uint8Array<ArrayBuffer>));
+    } else {
+      let zero = zeroDigests.get(length);
+      if (!zero) zeroDigests.set(length, zero = await digest(new Uint8Array(length)));
+      digests.push(zero);
+    }
+  }
+  const all = new Uint8Array(digests.reduce((sum, item) => sum + item.length, 0));
+  digests.reduce((at, item) => (all.set(item, at), at + item.length), 0);
+  const sum = Array.from(await digest(all), (byte) => byte.toString(16).padStart(2, "0")).join("");
+  return Response.json({ algorithm, block_size: blockSize, checksum: sum });
 }
 
 function text(status: number, message: string): Response {

@@ -5,11 +5,79 @@
  */
 
 import assert from "node:assert/strict";
-import { Connection, type OvirtError, types } from "../mod.ts";
+import { createHash } from "node:crypto";
+import {
+  Connection,
+  downloadDisk,
+  type OvirtError,
+  types,
+  uploadDisk,
+  waitFor,
+  waitForStatus,
+} from "../mod.ts";
 import { startSimulator } from "../testing/mod.ts";
 import { exampleTest } from "./example_harness.ts";
 
+const MIB = 1024 ** 2;
 const GIB = 1024 ** 3;
+const POLL = { interval: 10, timeout: 10_000 };
+
+/** `size` deterministic pseudo-random bytes (xorshift32 from `seed`). */
+function randomBytes(size: number, seed = 1): Uint8Array<ArrayBuffer> {
+  const bytes = new Uint8Array(size);
+  let state = seed;
+  for (let i = 0; i < size; i++) {
+    state ^= state << 13;
+    state ^= state >>> 17;
+    state ^= state << 5;
+    bytes[i] = state & 0xff;
+  }
+  return bytes;
+}
+
+/** Writes `bytes` to a new temporary file; returns its path. */
+async function tempImage(bytes: Uint8Array): Promise<string> {
+  const path = await Deno.makeTempFile({ prefix: "ovirt-sdk-image-", suffix: ".raw" });
+  await Deno.writeFile(path, bytes);
+  return path;
+}
+
+/** imageio's checksum of `bytes`: SHA-256 of the SHA-256 digests of its 4 MiB blocks. */
+function blockChecksum(bytes: Uint8Array): string {
+  const outer = createHash("sha256");
+  for (let offset = 0; offset < bytes.length; offset += 4 * MIB) {
+    outer.update(createHash("sha256").update(bytes.subarray(offset, offset + 4 * MIB)).digest());
+  }
+  return outer.digest("hex");
+}
+
+/** Creates a raw disk of exactly `bytes.length` bytes on `data` and uploads `bytes` into it. */
+async function diskWith(connection: Connection, name: string, bytes: Uint8Array<ArrayBuffer>) {
+  const disksService = connection.systemService().disksService();
+  const disk = await disksService.add({
+    name,
+    format: types.DiskFormat.RAW,
+    provisionedSize: bytes.length,
+    storageDomains: [{ name: "data" }],
+  });
+  await waitForStatus(disksService.diskService(disk.id!), types.DiskStatus.OK, POLL);
+  await uploadDisk(connection, disk.id!, bytes, bytes.length, { pollInterval: 10 });
+  return await waitForStatus(disksService.diskService(disk.id!), types.DiskStatus.OK, POLL);
+}
+
+/** The bytes of disk `diskId`, downloaded. */
+async function bytesOf(connection: Connection, diskId: string): Promise<Uint8Array> {
+  const pieces: Uint8Array[] = [];
+  await downloadDisk(
+    connection,
+    diskId,
+    new WritableStream({ write: (piece) => void pieces.push(piece.slice()) }),
+    { pollInterval: 10 },
+  );
+  const bytes = new Uint8Array(pieces.reduce((sum, piece) => sum + piece.length, 0));
+  pieces.reduce((at, piece) => (bytes.set(piece, at), at + piece.length), 0);
+  return bytes;
+}
 
 async function vmNamed(connection: Connection, name: string): Promise<types.Vm> {
   const [vm] = await connection.systemService().vmsService().list({ search: `name=${name}` });
@@ -130,6 +198,149 @@ exampleTest("add_lun_disk_to_vm", {
   },
 });
 
+exampleTest("reduce_disk", {
+  check: async ({ connection, stdout }) => {
+    const disk = await diskNamed(connection, "vm003_disk1");
+    assert.equal(disk.status, types.DiskStatus.OK);
+    assert.equal(disk.actualSize, 0, "nothing was ever written to it");
+    assert.match(stdout, /Disk vm003_disk1 was reduced; it takes 0 bytes/);
+  },
+});
+
+exampleTest("sparsify_disk", {
+  prepare: async (connection) => {
+    const bytes = new Uint8Array(4 * MIB);
+    bytes.set(randomBytes(MIB, 7));
+    await diskWith(connection, "thin", bytes);
+  },
+  args: ["--disk", "thin"],
+  check: async ({ connection }) => {
+    const disk = await diskNamed(connection, "thin");
+    assert.equal(disk.status, types.DiskStatus.OK);
+    assert.equal(disk.actualSize, MIB, "the three zero MiB are freed");
+    const bytes = await bytesOf(connection, disk.id!);
+    assert.deepEqual(bytes.subarray(0, MIB), randomBytes(MIB, 7));
+    assert.ok(bytes.subarray(MIB).every((byte) => byte === 0));
+  },
+});
+
+// Image transfers
+
+const uploaded = randomBytes(3 * MIB + 12345, 11);
+let uploadedPath = "";
+exampleTest("upload_disk", {
+  args: async () => ["--file", uploadedPath = await tempImage(uploaded), "--name", "uploaded"],
+  check: async ({ connection, stdout }) => {
+    await Deno.remove(uploadedPath);
+    const disk = await diskNamed(connection, "uploaded");
+    assert.equal(disk.status, types.DiskStatus.OK);
+    assert.equal(disk.format, types.DiskFormat.RAW);
+    assert.equal(disk.provisionedSize, uploaded.length);
+    assert.deepEqual(await bytesOf(connection, disk.id!), uploaded);
+    assert.match(stdout, /^Uploading 100% \(3\.0 MiB\)$/m);
+  },
+});
+
+const exported = randomBytes(5 * MIB + 321, 13);
+let downloadPath = "";
+exampleTest("download_disk", {
+  prepare: async (connection) => void await diskWith(connection, "exported", exported),
+  args: async () => {
+    downloadPath = await Deno.makeTempFile({ prefix: "ovirt-sdk-download-" });
+    return ["--disk", "exported", "--file", downloadPath];
+  },
+  check: async ({ stdout }) => {
+    const bytes = await Deno.readFile(downloadPath);
+    await Deno.remove(downloadPath);
+    assert.deepEqual(bytes, exported);
+    assert.match(stdout, new RegExp(`Downloaded ${exported.length} bytes to `));
+    assert.match(stdout, /^Downloading 100% /m);
+  },
+});
+
+exampleTest("cancel_transfer", {
+  prepare: async (connection) => {
+    const disk = await connection.systemService().disksService().add({
+      name: "pending",
+      provisionedSize: MIB,
+      storageDomains: [{ name: "data" }],
+    });
+    const transfers = connection.systemService().imageTransfersService();
+    await waitForStatus(
+      connection.systemService().disksService().diskService(disk.id!),
+      types.DiskStatus.OK,
+      POLL,
+    );
+    const transfer = await transfers.add({ disk: { id: disk.id }, direction: "upload" });
+    const transferService = transfers.imageTransferService(transfer.id!);
+    await waitFor(() => transferService.get(), (item) => item.phase === "transferring", POLL);
+    await transferService.pause();
+  },
+  args: async (connection) => {
+    const transfers = await connection.systemService().imageTransfersService().list();
+    const paused = transfers.find((item) => item.phase === types.ImageTransferPhase.PAUSED_USER);
+    return ["--transfer-id", paused!.id!];
+  },
+  check: async ({ connection, stdout }) => {
+    const transfers = await connection.systemService().imageTransfersService().list();
+    const disk = await diskNamed(connection, "pending");
+    const transfer = transfers.find((item) => item.disk?.id === disk.id);
+    assert.equal(transfer?.phase, types.ImageTransferPhase.FINISHED_FAILURE);
+    assert.equal(disk.status, types.DiskStatus.OK);
+    assert.match(stdout, /is paused_user; cancelling/);
+  },
+});
+
+exampleTest("image_transfer", {
+  args: ["--disk", "vm003_disk1", "--seconds", "1", "--interval", "0.3"],
+  check: async ({ connection, stdout }) => {
+    const id = stdout.match(/^Transfer ID: (\S+)$/m)?.[1];
+    assert.ok(id, stdout);
+    const transfer = await connection.systemService().imageTransfersService()
+      .imageTransferService(id).get();
+    assert.equal(transfer.phase, types.ImageTransferPhase.FINISHED_SUCCESS);
+    assert.ok(stdout.includes(`Transfer URL: ${transfer.transferUrl}`));
+    assert.match(stdout, /^Transfer host: host\d$/m);
+    assert.ok((stdout.match(/^Transfer is alive \(HTTP 200\)$/gm) ?? []).length >= 2, stdout);
+    assert.equal((await diskNamed(connection, "vm003_disk1")).status, types.DiskStatus.OK);
+  },
+});
+
+const checked = randomBytes(9 * MIB + 7, 17);
+exampleTest("checksum_disk", {
+  prepare: async (connection) => void await diskWith(connection, "checked", checked),
+  args: ["--disk", "checked"],
+  check: async ({ connection, stdout }) => {
+    const answer = JSON.parse(stdout);
+    assert.deepEqual(answer, {
+      algorithm: "sha256",
+      block_size: 4 * MIB,
+      checksum: blockChecksum(checked),
+    });
+    const disk = await diskNamed(connection, "checked");
+    assert.equal(disk.status, types.DiskStatus.OK);
+    const transfers = await connection.systemService().imageTransfersService().list();
+    const phases = transfers.filter((item) => item.direction === "download").map((item) =>
+      item.phase
+    );
+    assert.deepEqual(phases, [types.ImageTransferPhase.FINISHED_SUCCESS]);
+  },
+});
+
+const local = randomBytes(6 * MIB + 99, 19);
+let localPath = "";
+exampleTest("checksum_image", {
+  args: async () => ["--file", localPath = await tempImage(local)],
+  check: async ({ stdout }) => {
+    await Deno.remove(localPath);
+    assert.deepEqual(JSON.parse(stdout), {
+      algorithm: "sha256",
+      block_size: 4 * MIB,
+      checksum: blockChecksum(local),
+    });
+  },
+});
+
 // Storage domains
 
 exampleTest("list_storage_domains", {
@@ -229,3 +440,144 @@ simulatorTest(
     );
   },
 );
+
+simulatorTest("reduce and sparsify refuse a disk of a running VM", async (c) => {
+  const [disk] = await c.systemService().disksService().list({ search: "name=vm001_disk1" });
+  const diskService = c.systemService().disksService().diskService(disk.id!);
+  for (const action of [() => diskService.reduce(), () => diskService.sparsify()]) {
+    await assert.rejects(action(), (error: OvirtError) => error.code === 409);
+  }
+});
+
+simulatorTest("the image server computes checksums over the whole disk", async (c) => {
+  const bytes = new Uint8Array(10 * MIB);
+  bytes.set(randomBytes(MIB, 23), 5 * MIB);
+  const disk = await diskWith(c, "summed", bytes);
+  const transfers = c.systemService().imageTransfersService();
+  const transfer = await transfers.add({ disk: { id: disk.id }, direction: "download" });
+  const transferService = transfers.imageTransferService(transfer.id!);
+  const ready = await waitFor(
+    () => transferService.get(),
+    (item) => item.phase === "transferring",
+    POLL,
+  );
+  const ask = async (query: string) => {
+    const response = await c.transferRequest({
+      method: "GET",
+      url: `${ready.transferUrl}/checksum${query}`,
+    });
+    return { status: response.status, body: await new Response(response.body).text() };
+  };
+  const answer = await ask("?algorithm=sha256");
+  assert.equal(answer.status, 200);
+  assert.equal(JSON.parse(answer.body).checksum, blockChecksum(bytes));
+  assert.equal((await ask("")).status, 400, "no blake2b in the simulator");
+  assert.equal((await ask("?algorithm=sha256&block_size=1000")).status, 400);
+  const algorithms = await ask("/algorithms");
+  assert.ok(JSON.parse(algorithms.body).algorithms.includes("sha256"));
+  await transferService.finalize();
+});
+
+// The transfer helpers at scale
+
+/**
+ * The client side of the 64 MiB round trip, run as its own process (`deno run
+ * --v8-flags=--expose-gc` of this file, with the simulator's URL, user and password) so
+ * that collecting garbage before each memory sample measures what the helpers keep, not
+ * what the simulator or the test runner holds. Prints a JSON report.
+ */
+async function roundTripClient(url: string, username: string, password: string): Promise<void> {
+  const gc = (globalThis as { gc?: () => void }).gc!;
+  await using connection = new Connection({ url, username, password });
+  const size = 64 * MIB;
+  const disksService = connection.systemService().disksService();
+  const disk = await disksService.add({
+    name: "big",
+    format: types.DiskFormat.RAW,
+    provisionedSize: size,
+    storageDomains: [{ name: "data" }],
+  });
+  await waitForStatus(disksService.diskService(disk.id!), types.DiskStatus.OK, POLL);
+  gc();
+  const baseline = Deno.memoryUsage().rss;
+  let peak = baseline;
+  const sample = (transferred: number) => {
+    if (transferred % (4 * MIB) !== 0) return;
+    gc();
+    peak = Math.max(peak, Deno.memoryUsage().rss);
+  };
+  const sent = createHash("sha256");
+  let pieces = 0;
+  const source = new ReadableStream<Uint8Array>({
+    pull(controller) {
+      if (pieces === size / MIB) return controller.close();
+      const piece = randomBytes(MIB, ++pieces);
+      sent.update(piece);
+      controller.enqueue(piece);
+    },
+  }, { highWaterMark: 0 });
+  const uploaded: number[] = [];
+  await uploadDisk(connection, disk.id!, source, size, {
+    chunkSize: MIB,
+    pollInterval: 10,
+    onProgress: ({ transferred }) => (uploaded.push(transferred), sample(transferred)),
+  });
+  const received = createHash("sha256");
+  const downloaded: number[] = [];
+  const written = await downloadDisk(
+    connection,
+    disk.id!,
+    new WritableStream({ write: (piece) => void received.update(piece) }),
+    {
+      chunkSize: MIB,
+      pollInterval: 10,
+      onProgress: ({ transferred }) => (downloaded.push(transferred), sample(transferred)),
+    },
+  );
+  console.log(JSON.stringify({
+    size,
+    written,
+    sent: sent.digest("hex"),
+    received: received.digest("hex"),
+    uploaded,
+    downloaded,
+    growth: peak - baseline,
+  }));
+}
+
+if (import.meta.main) await roundTripClient(Deno.args[0], Deno.args[1], Deno.args[2]);
+
+Deno.test({
+  name: "transfer helpers: a 64 MiB image round-trips streamed, with progress, in bounded memory",
+  // SDK bug: uploadDisk never reads nor cancels the (empty) bodies of successful PUT
+  // answers, and Connection.transferRequest holds one of the `connections` slots (8) until
+  // the body is done, so the 9th request of an upload (a 9th chunk, or finalize after 8)
+  // waits forever. Un-ignore once helpers/image_transfer.ts releases those bodies.
+  ignore: true,
+  fn: async () => {
+    await using simulator = await startSimulator({ delay: 0 });
+    const client = await new Deno.Command(Deno.execPath(), {
+      args: [
+        "run",
+        "--allow-net",
+        "--v8-flags=--expose-gc",
+        new URL(import.meta.url).pathname,
+        simulator.url,
+        simulator.username,
+        simulator.password,
+      ],
+      stdout: "piped",
+      stderr: "inherit",
+      signal: AbortSignal.timeout(120_000),
+    }).output();
+    assert.ok(client.success, "the client failed");
+    const report = JSON.parse(new TextDecoder().decode(client.stdout));
+    assert.equal(report.written, report.size);
+    assert.equal(report.received, report.sent);
+    assert.deepEqual(report.uploaded, Array.from({ length: 64 }, (_, i) => (i + 1) * MIB));
+    assert.equal(report.downloaded.at(-1), report.size);
+    assert.ok(report.downloaded.length >= 64);
+    const growth = report.growth / MIB;
+    assert.ok(growth < 48, `RSS grew by ${growth.toFixed(1)} MiB`);
+  },
+});

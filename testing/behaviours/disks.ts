@@ -1,6 +1,8 @@
 /**
  * Disks: created `locked`, `ok` a step later; storage operations (copy, move, sparsify,
- * reduce, ...) lock them again for a step; a locked disk refuses changes. Also the
+ * reduce, ...) lock them again for a step; a locked disk refuses changes. Sparsify and
+ * reduce need the disk's VMs down and shrink `actual_size` to the bytes its image holds
+ * (sparsify first frees the blocks that hold only zeros). Also the
  * per-domain disk views (`storagedomains/{id}/disks`).
  *
  * @module
@@ -99,6 +101,31 @@ function lockingAction(
   };
 }
 
+/** Refuses `what` on a disk attached to a VM that is not down. */
+function checkVmsDown(engine: Engine, disk: Entity, what: string): void {
+  for (const vm of engine.store.items("vms")) {
+    const path = `vms/${encodeURIComponent(vm.id)}/diskattachments`;
+    if (vm.status !== "down" && engine.store.get(path, disk.id)) {
+      throw conflict(`Cannot ${what} Virtual Disk. The disk is attached to running VM ${vm.name}.`);
+    }
+  }
+}
+
+/** Sparsify (`dropZeros`) or reduce: the allocation shrinks to the data the image holds. */
+function shrink(dropZeros: boolean): ActionHandler {
+  const what = dropZeros ? "sparsify" : "reduce";
+  return (call, disk) => {
+    checkNotLocked(disk!, what);
+    checkVmsDown(call.engine, disk!, what);
+    const image = call.engine.images.of(disk!.id);
+    if (dropZeros) image.dropZeroChunks();
+    transition(call.engine, "disks", disk!.id, {
+      status: "locked",
+      actualSize: image.allocated,
+    }, [{ status: "ok" }]);
+  };
+}
+
 function moveTo(call: Call, params: Record<string, unknown>): Record<string, unknown> {
   const domain = call.engine.resolve(
     "StorageDomain",
@@ -119,8 +146,8 @@ const diskActions: Record<string, ActionHandler> = {
     createDisk(call.engine, { ...rest, name, alias: name, storageDomains: [domain] });
   },
   move: lockingAction("move", moveTo),
-  sparsify: lockingAction("sparsify"),
-  reduce: lockingAction("reduce"),
+  sparsify: shrink(true),
+  reduce: shrink(false),
   convert: lockingAction("convert"),
   export: lockingAction("export"),
 };

@@ -1,0 +1,64 @@
+/**
+ * Computes the checksum of a disk on the host, without downloading it: opens a download
+ * transfer and asks the image server (ovirt-imageio) for the checksum of the disk's
+ * guest data. Compare it with `checksum_image.ts` on a local copy to verify a transfer.
+ *
+ * Usage: `deno run --allow-net --allow-env --allow-read examples/checksum_disk.ts
+ * [--disk vm003_disk1] [--algorithm sha256] [--block-size 4194304]`
+ *
+ * @module
+ */
+
+import { parseArgs } from "node:util";
+import { Connection, connectionOptionsFromEnv, types, waitFor } from "../mod.ts";
+
+const { values } = parseArgs({
+  args: Deno.args,
+  options: {
+    disk: { type: "string", default: "vm003_disk1" },
+    algorithm: { type: "string", default: "sha256" },
+    "block-size": { type: "string", default: String(4 * 1024 ** 2) },
+  },
+  strict: false,
+});
+
+await using connection = new Connection(connectionOptionsFromEnv());
+const systemService = connection.systemService();
+const [disk] = await systemService.disksService().list({ search: `name=${values.disk}` });
+if (!disk) throw new Error(`No disk named ${values.disk}`);
+
+const transfersService = systemService.imageTransfersService();
+const created = await transfersService.add({
+  disk: { id: disk.id },
+  direction: types.ImageTransferDirection.DOWNLOAD,
+  format: types.DiskFormat.RAW,
+});
+const transferService = transfersService.imageTransferService(created.id!);
+try {
+  const transfer = await waitFor(
+    () => transferService.get(),
+    (current) => current.phase !== types.ImageTransferPhase.INITIALIZING,
+    { interval: 1000 },
+  );
+  if (transfer.phase !== types.ImageTransferPhase.TRANSFERRING) {
+    throw new Error(`Transfer ${transfer.id} is ${transfer.phase}, not transferring`);
+  }
+  const url = new URL(`${transfer.transferUrl ?? transfer.proxyUrl}/checksum`);
+  url.searchParams.set("algorithm", String(values.algorithm));
+  url.searchParams.set("block_size", String(values["block-size"]));
+  const response = await connection.transferRequest({ method: "GET", url });
+  const answer = await new Response(response.body).text();
+  if (response.status !== 200) {
+    throw new Error(`Computing the checksum failed with HTTP ${response.status}: ${answer}`);
+  }
+  console.log(JSON.stringify(JSON.parse(answer), null, 2));
+} finally {
+  await transferService.finalize();
+  await waitFor(
+    () => transferService.get(),
+    (current) =>
+      current.phase === types.ImageTransferPhase.FINISHED_SUCCESS ||
+      current.phase === types.ImageTransferPhase.FINISHED_FAILURE,
+    { interval: 1000 },
+  );
+}

@@ -1,0 +1,103 @@
+/**
+ * Starts an image transfer for a disk and keeps it open until Ctrl-C (or `--seconds`),
+ * then finalizes it. Meanwhile other tools (ovirt-imageio's client, curl) can read or
+ * write the disk at the transfer URL the script prints; the script pings the image
+ * server every `--interval` seconds so that the transfer does not expire for inactivity.
+ *
+ * Usage: `deno run --allow-net --allow-env --allow-read examples/image_transfer.ts
+ * [--disk vm003_disk1] [--direction download|upload] [--shallow] [--seconds N] [--interval 50]`
+ *
+ * @module
+ */
+
+import { parseArgs } from "node:util";
+import { Connection, connectionOptionsFromEnv, types, waitFor } from "../mod.ts";
+
+const { values } = parseArgs({
+  args: Deno.args,
+  options: {
+    disk: { type: "string", default: "vm003_disk1" },
+    direction: { type: "string", default: "download" },
+    shallow: { type: "boolean", default: false },
+    seconds: { type: "string" },
+    interval: { type: "string", default: "50" },
+  },
+  strict: false,
+});
+
+/** Waits `ms` milliseconds; resolves to false instead if `signal` fires first. */
+function pause(ms: number, signal: AbortSignal): Promise<boolean> {
+  if (signal.aborted) return Promise.resolve(false);
+  return new Promise((resolve) => {
+    const stop = () => {
+      clearTimeout(timer);
+      resolve(false);
+    };
+    const timer = setTimeout(() => {
+      signal.removeEventListener("abort", stop);
+      resolve(true);
+    }, ms);
+    signal.addEventListener("abort", stop, { once: true });
+  });
+}
+
+await using connection = new Connection(connectionOptionsFromEnv());
+const systemService = connection.systemService();
+const [disk] = await systemService.disksService().list({ search: `name=${values.disk}` });
+if (!disk) throw new Error(`No disk named ${values.disk}`);
+
+// `raw`: the image server speaks guest data whatever the disk's format.
+const transfersService = systemService.imageTransfersService();
+const created = await transfersService.add({
+  disk: { id: disk.id },
+  direction: values.direction === "upload"
+    ? types.ImageTransferDirection.UPLOAD
+    : types.ImageTransferDirection.DOWNLOAD,
+  format: types.DiskFormat.RAW,
+  shallow: values.shallow === true,
+});
+const transferService = transfersService.imageTransferService(created.id!);
+const transfer = await waitFor(
+  () => transferService.get(),
+  (current) => current.phase !== types.ImageTransferPhase.INITIALIZING,
+  { interval: 1000 },
+);
+if (transfer.phase !== types.ImageTransferPhase.TRANSFERRING) {
+  await transferService.cancel();
+  throw new Error(`Transfer ${transfer.id} is ${transfer.phase}, not transferring`);
+}
+const host = await systemService.hostsService().hostService(transfer.host!.id!).get();
+console.log(`Transfer ID: ${transfer.id}`);
+console.log(`Transfer host: ${host.name}`);
+console.log(`Transfer URL: ${transfer.transferUrl}`);
+console.log(`Proxy URL: ${transfer.proxyUrl}`);
+
+const interrupted = new AbortController();
+const interrupt = () => interrupted.abort();
+Deno.addSignalListener("SIGINT", interrupt);
+const until = values.seconds === undefined
+  ? interrupted.signal
+  : AbortSignal.any([interrupted.signal, AbortSignal.timeout(Number(values.seconds) * 1000)]);
+try {
+  while (await pause(Number(values.interval) * 1000, until)) {
+    // Any request to the image server, even OPTIONS, extends the transfer's ticket.
+    const response = await connection.transferRequest({
+      method: "OPTIONS",
+      url: transfer.transferUrl ?? transfer.proxyUrl!,
+    });
+    await response.body.cancel();
+    console.log(`Transfer is alive (HTTP ${response.status})`);
+  }
+} finally {
+  Deno.removeSignalListener("SIGINT", interrupt);
+  console.log("Finalizing the image transfer...");
+  await transferService.finalize();
+  const ended = await waitFor(
+    () => transferService.get(),
+    (current) =>
+      current.phase === types.ImageTransferPhase.FINISHED_SUCCESS ||
+      current.phase === types.ImageTransferPhase.FINISHED_FAILURE,
+    { interval: 1000 },
+  );
+  console.log(`Transfer ${ended.phase}`);
+}

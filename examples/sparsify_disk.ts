@@ -1,0 +1,30 @@
+/**
+ * Sparsifies a disk: frees the storage of the blocks the guest no longer uses, so that a
+ * thin-provisioned disk takes less space. The disk's VM must be down. Waits until the
+ * disk is unlocked again.
+ *
+ * Usage: `deno run --allow-net --allow-env --allow-read examples/sparsify_disk.ts
+ * [--disk vm003_disk1]`
+ *
+ * @module
+ */
+
+import { parseArgs } from "node:util";
+import { Connection, connectionOptionsFromEnv, types, waitForStatus } from "../mod.ts";
+
+const { values } = parseArgs({
+  args: Deno.args,
+  options: { disk: { type: "string", default: "vm003_disk1" } },
+  strict: false,
+});
+
+await using connection = new Connection(connectionOptionsFromEnv());
+const disksService = connection.systemService().disksService();
+const [disk] = await disksService.list({ search: `name=${values.disk}` });
+if (!disk) throw new Error(`No disk named ${values.disk}`);
+const diskService = disksService.diskService(disk.id!);
+
+await diskService.sparsify();
+console.log(`Sparsifying disk ${disk.name} (${disk.actualSize} bytes allocated)...`);
+const sparsified = await waitForStatus(diskService, types.DiskStatus.OK);
+console.log(`Disk ${sparsified.name} was sparsified; it takes ${sparsified.actualSize} bytes`);
