@@ -395,6 +395,29 @@ exampleTest("add_iscsi_data_storage_domain", {
   },
 });
 
+/** Adds NFS data domain `name` and attaches it to data center `Default`; waits until active. */
+async function attachedDataDomain(connection: Connection, name: string): Promise<void> {
+  const domain = await addNfsDomain(connection, name, types.StorageDomainType.DATA);
+  const dataCenters = connection.systemService().dataCentersService();
+  const [dataCenter] = await dataCenters.list({ search: "name=Default" });
+  const attached = dataCenters.dataCenterService(dataCenter.id!).storageDomainsService();
+  await attached.add({ id: domain.id });
+  await waitForStatus(attached.storageDomainService(domain.id!), "active", POLL);
+}
+
+exampleTest("change_master", {
+  prepare: (connection) => attachedDataDomain(connection, "mydata"),
+  check: async ({ connection, stdout }) => {
+    const domains = await attachedDomains(connection);
+    const roles = Object.fromEntries(domains.map((domain) => [domain.name, domain.master]));
+    assert.deepEqual(roles, { data: false, iso: false, mydata: true });
+    assert.ok(domains.every((domain) => domain.status === types.StorageDomainStatus.ACTIVE));
+    assert.equal((await domainNamed(connection, "mydata")).master, true);
+    assert.equal((await domainNamed(connection, "data")).master, false);
+    assert.match(stdout, /from data to mydata/);
+  },
+});
+
 // Providers
 
 exampleTest("add_openstack_image_provider", {
@@ -476,6 +499,22 @@ simulatorTest("the image server computes checksums over the whole disk", async (
   const algorithms = await ask("/algorithms");
   assert.ok(JSON.parse(algorithms.body).algorithms.includes("sha256"));
   await transferService.finalize();
+});
+
+simulatorTest("setmaster moves the master role to an active data domain only", async (c) => {
+  await attachedDataDomain(c, "second");
+  const dataCenters = c.systemService().dataCentersService();
+  const [dataCenter] = await dataCenters.list({ search: "name=Default" });
+  const dataCenterService = dataCenters.dataCenterService(dataCenter.id!);
+  const refused = (error: OvirtError) => error.code === 409;
+  await assert.rejects(dataCenterService.setMaster({ storageDomain: { name: "iso" } }), refused);
+  await dataCenterService.setMaster({ storageDomain: { name: "second" } });
+  const after = await dataCenterService.storageDomainsService().list();
+  assert.deepEqual(after.map((domain) => [domain.name, domain.status, domain.master]), [
+    ["data", "active", false],
+    ["iso", "active", false],
+    ["second", "active", true],
+  ]);
 });
 
 // The transfer helpers at scale

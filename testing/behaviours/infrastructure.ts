@@ -13,6 +13,7 @@ import type { Engine, Reference } from "../engine.ts";
 import { addObject } from "../generic.ts";
 import { ZERO_ID } from "../model.ts";
 import type { Entity } from "../store.ts";
+import { setMaster } from "./storage.ts";
 
 /** The values of a new data center (seeded or added). */
 export function dataCenterDefaults(): Record<string, unknown> {
@@ -125,6 +126,7 @@ const dataCenter: Behaviour = {
       throw conflict("Cannot remove Data Center. There are Clusters in the Data Center.");
     }
   },
+  actions: { setmaster: setMaster },
 };
 
 const tags: Behaviour = {

@@ -4,7 +4,7 @@
  * `datacenters/{id}/storagedomains` with their real status: attach -> `locked` ->
  * `active` (the first data domain becomes master and brings the data center `up`),
  * `deactivate` -> `maintenance`, `activate` -> `active`, detach (DELETE) needs
- * maintenance.
+ * maintenance. The data center's `setmaster` moves the master role to another domain.
  *
  * @module
  */
@@ -100,6 +100,37 @@ const attachedDomains: Behaviour = {
     );
     return { ...engine.store.get("storagedomains", domain.id)!, ...record };
   },
+};
+
+/**
+ * `setmaster` of a data center: the master role moves to another of its active data
+ * domains; both domains are `locked` for a step meanwhile.
+ */
+export const setMaster: ActionHandler = (call, dataCenter, params) => {
+  const { engine } = call;
+  const collection = `datacenters/${encodeURIComponent(dataCenter!.id)}/storagedomains`;
+  const named = (params.storageDomain ?? {}) as Record<string, unknown>;
+  const id = engine.resolve("StorageDomain", named).id as string;
+  const record = engine.store.get(collection, id);
+  if (
+    record?.status !== "active" || engine.store.get("storagedomains", id)?.type !== "data"
+  ) {
+    throw conflict(
+      "Cannot switch master Storage Domain. The Storage Domain is not an active data domain of the Data Center.",
+    );
+  }
+  for (const other of engine.store.items(collection)) {
+    const master = other.id === id;
+    if ((other.master === true) === master) continue;
+    transition(
+      engine,
+      collection,
+      other.id,
+      { status: "locked" },
+      [{ status: "active", master }],
+      () => change(engine, "storagedomains", other.id, { master }),
+    );
+  }
 };
 
 const attachedActions: Record<string, ActionHandler> = {

@@ -1,0 +1,51 @@
+/**
+ * Makes another data storage domain the master domain of its data center (the one
+ * that holds the data center's metadata), for instance before putting the current
+ * master into maintenance. Waits until the switch is done.
+ *
+ * Usage: `deno run --allow-net --allow-env --allow-read examples/change_master.ts
+ * [--storage-domain mydata] [--data-center Default]`
+ *
+ * @module
+ */
+
+import { parseArgs } from "node:util";
+import { Connection, connectionOptionsFromEnv, types, waitFor } from "../mod.ts";
+
+const { values } = parseArgs({
+  args: Deno.args,
+  options: {
+    "storage-domain": { type: "string", default: "mydata" },
+    "data-center": { type: "string", default: "Default" },
+  },
+  strict: false,
+});
+
+await using connection = new Connection(connectionOptionsFromEnv());
+const dataCentersService = connection.systemService().dataCentersService();
+const [dataCenter] = await dataCentersService.list({ search: `name=${values["data-center"]}` });
+if (!dataCenter) throw new Error(`No data center named ${values["data-center"]}`);
+const dataCenterService = dataCentersService.dataCenterService(dataCenter.id!);
+
+// Below the data center, storage domains show their status and role there.
+const attachedService = dataCenterService.storageDomainsService();
+const domains = await attachedService.list();
+const master = domains.find((domain) => domain.master);
+const target = domains.find((domain) => domain.name === values["storage-domain"]);
+if (!target) {
+  throw new Error(
+    `No storage domain ${values["storage-domain"]} in data center ${dataCenter.name}`,
+  );
+}
+
+if (target.master) {
+  console.log(`Storage domain ${target.name} is already the master of ${dataCenter.name}`);
+} else {
+  await dataCenterService.setMaster({ storageDomain: { id: target.id } });
+  console.log(`Moving the master role from ${master?.name} to ${target.name}...`);
+  await waitFor(
+    () => attachedService.storageDomainService(target.id!).get(),
+    (domain) => domain.master === true && domain.status === types.StorageDomainStatus.ACTIVE,
+  );
+  console.log(`Storage domain ${target.name} is now the master of ${dataCenter.name}`);
+}
