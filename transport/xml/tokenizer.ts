@@ -67,6 +67,14 @@ const EQUALS = 0x3d, DQUOTE = 0x22, SQUOTE = 0x27, DASH = 0x2d, RBRACKET = 0x5d;
 const CR = 0x0d, LF = 0x0a, TAB = 0x09;
 
 /**
+ * The interned tag names and short values, shared by every tokenizer: a cache maps bytes to
+ * the string they spell and holds copies of those bytes, never a document, so sharing it is
+ * safe and spares a small document from starting cold (and from filling two fresh tables).
+ */
+const NAME_CACHE = new InternCache(64, isXmlName);
+const VALUE_CACHE = new InternCache(MAX_INTERNED_VALUE);
+
+/**
  * Pull tokenizer: `push` chunks (a token may be split anywhere), call `end` after the last
  * one, and call `next` until it returns {@link NEED_DATA} (push more) or
  * {@link END_OF_DOCUMENT}. The accessors describe the token `next` just returned and are
@@ -79,8 +87,8 @@ const CR = 0x0d, LF = 0x0a, TAB = 0x09;
 export class XmlTokenizer {
   readonly #maxDepth: number;
   readonly #maxTokenBytes: number;
-  readonly #names = new InternCache(64, isXmlName);
-  readonly #values = new InternCache(MAX_INTERNED_VALUE);
+  readonly #names = NAME_CACHE;
+  readonly #values = VALUE_CACHE;
 
   #buf: Uint8Array = EMPTY;
   #latin1View: Buffer | undefined = undefined; // #buf as a Buffer, made on first use
