@@ -84,6 +84,7 @@ export async function uploadDisk(
         signal: options.signal,
       });
       await expectSuccess(response, `PUT bytes ${offset}-${end}`);
+      await drain(response.body); // frees the request's slot and keeps the connection reusable
       offset += chunk.byteLength;
       options.onProgress?.({ transferred: offset, total: size });
     }
@@ -230,6 +231,11 @@ async function* chunks(
     }
   }
   if (filled > 0) yield buffer.slice(0, filled);
+}
+
+/** Reads a (small) body to its end and drops it. */
+async function drain(body: ReadableStream<Uint8Array>): Promise<void> {
+  for await (const _ of body) { /* nothing to keep */ }
 }
 
 async function expectSuccess(response: TransferResponse, what: string): Promise<void> {

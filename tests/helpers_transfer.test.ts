@@ -1,0 +1,41 @@
+import assert from "node:assert/strict";
+import { Connection, downloadDisk, types, uploadDisk, waitForStatus } from "../mod.ts";
+import { startSimulator } from "../testing/mod.ts";
+
+Deno.test("uploadDisk/downloadDisk: more chunks than the connection has request slots", async () => {
+  await using simulator = await startSimulator({ delay: 0 });
+  await using connection = new Connection({
+    url: simulator.url,
+    username: simulator.username,
+    password: simulator.password,
+    connections: 2,
+    timeout: 10_000,
+  });
+  const chunkSize = 16 * 1024;
+  const size = 20 * chunkSize + 7;
+  const content = new Uint8Array(size).map((_, i) => (i * 7 + (i >> 9)) & 0xff);
+  const disks = connection.systemService().disksService();
+  const disk = await disks.add({
+    name: "many-chunks",
+    provisionedSize: size,
+    format: types.DiskFormat.RAW,
+    storageDomains: [{ name: "data" }],
+  });
+  await waitForStatus(disks.diskService(disk.id!), types.DiskStatus.OK, { interval: 5 });
+  const uploaded: number[] = [];
+  await uploadDisk(connection, disk.id!, content, size, {
+    chunkSize,
+    pollInterval: 5,
+    onProgress: ({ transferred }) => uploaded.push(transferred),
+  });
+  assert.equal(uploaded.length, 21, "every chunk went, past the two request slots");
+  const parts: Uint8Array<ArrayBuffer>[] = [];
+  const written = await downloadDisk(
+    connection,
+    disk.id!,
+    new WritableStream({ write: (piece) => void parts.push(piece.slice()) }),
+    { chunkSize, pollInterval: 5 },
+  );
+  assert.equal(written, size);
+  assert.deepEqual(new Uint8Array(await new Blob(parts).arrayBuffer()), content);
+});
