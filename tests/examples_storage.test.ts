@@ -35,6 +35,13 @@ function randomBytes(size: number, seed = 1): Uint8Array<ArrayBuffer> {
   return bytes;
 }
 
+/** Asserts equal bytes, naming the first difference (a diff of megabytes would not do). */
+function assertBytes(actual: Uint8Array, expected: Uint8Array): void {
+  assert.equal(actual.length, expected.length, "length");
+  const at = actual.findIndex((byte, index) => byte !== expected[index]);
+  assert.equal(at, -1, `the bytes differ from offset ${at} on`);
+}
+
 /** Writes `bytes` to a new temporary file; returns its path. */
 async function tempImage(bytes: Uint8Array): Promise<string> {
   const path = await Deno.makeTempFile({ prefix: "ovirt-sdk-image-", suffix: ".raw" });
@@ -219,7 +226,7 @@ exampleTest("sparsify_disk", {
     assert.equal(disk.status, types.DiskStatus.OK);
     assert.equal(disk.actualSize, MIB, "the three zero MiB are freed");
     const bytes = await bytesOf(connection, disk.id!);
-    assert.deepEqual(bytes.subarray(0, MIB), randomBytes(MIB, 7));
+    assertBytes(bytes.subarray(0, MIB), randomBytes(MIB, 7));
     assert.ok(bytes.subarray(MIB).every((byte) => byte === 0));
   },
 });
@@ -236,7 +243,7 @@ exampleTest("upload_disk", {
     assert.equal(disk.status, types.DiskStatus.OK);
     assert.equal(disk.format, types.DiskFormat.RAW);
     assert.equal(disk.provisionedSize, uploaded.length);
-    assert.deepEqual(await bytesOf(connection, disk.id!), uploaded);
+    assertBytes(await bytesOf(connection, disk.id!), uploaded);
     assert.match(stdout, /^Uploading 100% \(3\.0 MiB\)$/m);
   },
 });
@@ -252,7 +259,7 @@ exampleTest("download_disk", {
   check: async ({ stdout }) => {
     const bytes = await Deno.readFile(downloadPath);
     await Deno.remove(downloadPath);
-    assert.deepEqual(bytes, exported);
+    assertBytes(bytes, exported);
     assert.match(stdout, new RegExp(`Downloaded ${exported.length} bytes to `));
     assert.match(stdout, /^Downloading 100% /m);
   },
@@ -338,6 +345,83 @@ exampleTest("checksum_image", {
       block_size: 4 * MIB,
       checksum: blockChecksum(local),
     });
+  },
+});
+
+// Backups
+
+/** Runs a backup of VM `vmId` to the end (start, ready, finalize); returns it. */
+async function backUp(connection: Connection, vmId: string, fromCheckpointId?: string) {
+  const backupsService = connection.systemService().vmsService().vmService(vmId).backupsService();
+  const backup = await backupsService.add({ fromCheckpointId });
+  const backupService = backupsService.backupService(backup.id!);
+  await waitFor(() => backupService.get(), (item) => item.phase === "ready", POLL);
+  await backupService.finalize();
+  return await waitFor(() => backupService.get(), (item) => item.phase === "succeeded", POLL);
+}
+
+const precious = randomBytes(2 * MIB + 4321, 29);
+let backupDir = "";
+exampleTest("backup_vm", {
+  prepare: async (connection) => {
+    const disk = await diskWith(connection, "precious", precious);
+    const vm = await vmNamed(connection, "vm002");
+    await connection.systemService().vmsService().vmService(vm.id!).diskAttachmentsService()
+      .add({ disk: { id: disk.id }, interface: types.DiskInterface.VIRTIO_SCSI, active: true });
+  },
+  args: async () => {
+    backupDir = await Deno.makeTempDir({ prefix: "ovirt-sdk-backup-" });
+    return ["--vm", "vm002", "--disk", "precious", "--backup-dir", backupDir];
+  },
+  check: async ({ connection, stdout }) => {
+    const files = await Array.fromAsync(Deno.readDir(backupDir));
+    const disk = await diskNamed(connection, "precious");
+    assert.equal(files.length, 1);
+    assert.match(files[0].name, new RegExp(`^${disk.id}\\.\\d{12}\\.full\\.raw$`));
+    assertBytes(await Deno.readFile(`${backupDir}/${files[0].name}`), precious);
+    await Deno.remove(backupDir, { recursive: true });
+    const vmService = connection.systemService().vmsService().vmService(
+      (await vmNamed(connection, "vm002")).id!,
+    );
+    const [backup] = await vmService.backupsService().list();
+    assert.equal(backup.phase, types.BackupPhase.SUCCEEDED);
+    const backupDisks = await vmService.backupsService().backupService(backup.id!).disksService()
+      .list();
+    assert.deepEqual(backupDisks.map((item) => [item.name, item.backupMode]), [[
+      "precious",
+      "full",
+    ]]);
+    const [checkpoint] = await vmService.checkpointsService().list();
+    assert.equal(checkpoint.id, backup.toCheckpointId);
+    assert.equal(disk.status, types.DiskStatus.OK);
+    assert.match(stdout, /Saved disk precious \(full\) to /);
+  },
+});
+
+exampleTest("checkpoints", {
+  prepare: async (connection) => {
+    const vm = await vmNamed(connection, "vm003");
+    let checkpoint: string | undefined;
+    for (let i = 0; i < 3; i++) {
+      checkpoint = (await backUp(connection, vm.id!, checkpoint)).toCheckpointId;
+    }
+  },
+  args: ["--vm", "vm003", "--keep", "1"],
+  check: async ({ connection, stdout }) => {
+    const vm = await vmNamed(connection, "vm003");
+    const backups = await connection.systemService().vmsService().vmService(vm.id!).backupsService()
+      .list();
+    const made = backups.map((backup) => backup.toCheckpointId!);
+    const left = await connection.systemService().vmsService().vmService(vm.id!)
+      .checkpointsService().list();
+    assert.deepEqual(left.map((checkpoint) => checkpoint.id), [made[2]]);
+    assert.match(stdout, /VM vm003 has 3 checkpoints/);
+    for (const id of made) assert.ok(stdout.includes(`${id}: created `), id);
+    assert.ok(stdout.includes(`${made[1]}: created `) && stdout.includes(`parent ${made[0]}`));
+    assert.deepEqual(
+      stdout.match(/^Removed checkpoint (\S+)$/gm),
+      made.slice(0, 2).map((id) => `Removed checkpoint ${id}`),
+    );
   },
 });
 
@@ -515,6 +599,32 @@ simulatorTest("setmaster moves the master role to an active data domain only", a
     ["iso", "active", false],
     ["second", "active", true],
   ]);
+});
+
+simulatorTest("backups list their disks; checkpoints go oldest first", async (c) => {
+  const [vm] = await c.systemService().vmsService().list({ search: "name=vm002" });
+  const vmService = c.systemService().vmsService().vmService(vm.id!);
+  const full = await backUp(c, vm.id!);
+  const incremental = await backUp(c, vm.id!, full.toCheckpointId);
+  const backupsService = vmService.backupsService();
+  const modes = async (id: string) =>
+    (await backupsService.backupService(id).disksService().list()).map((
+      disk,
+    ) => [disk.name, disk.backupMode]);
+  assert.deepEqual(await modes(full.id!), [["vm002_disk1", "full"]]);
+  assert.deepEqual(await modes(incremental.id!), [["vm002_disk1", "incremental"]]);
+  const checkpoints = vmService.checkpointsService();
+  const disks = await checkpoints.checkpointService(full.toCheckpointId!).disksService().list();
+  assert.deepEqual(disks.map((disk) => disk.name), ["vm002_disk1"]);
+  const refused = (error: OvirtError) => error.code === 409;
+  await assert.rejects(backupsService.add({ fromCheckpointId: "no-such-checkpoint" }), refused);
+  await assert.rejects(
+    checkpoints.checkpointService(incremental.toCheckpointId!).remove(),
+    refused,
+  );
+  await checkpoints.checkpointService(full.toCheckpointId!).remove();
+  await checkpoints.checkpointService(incremental.toCheckpointId!).remove();
+  assert.deepEqual(await checkpoints.list(), []);
 });
 
 // The transfer helpers at scale
