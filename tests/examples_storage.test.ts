@@ -425,6 +425,39 @@ exampleTest("checkpoints", {
   },
 });
 
+let ovfDir = "";
+exampleTest("vm_backup", {
+  args: async () => {
+    ovfDir = await Deno.makeTempDir({ prefix: "ovirt-sdk-ovf-" });
+    return ["--vm", "vm004", "--agent-vm", "vm005", "--ovf-dir", ovfDir];
+  },
+  check: async ({ connection, stdout }) => {
+    const vmsService = connection.systemService().vmsService();
+    const dataVm = await vmNamed(connection, "vm004");
+    const agentVm = await vmNamed(connection, "vm005");
+    const ovf = await Deno.readTextFile(`${ovfDir}/vm004-${dataVm.id}.ovf`);
+    await Deno.remove(ovfDir, { recursive: true });
+    const [withOvf] = await vmsService.list({ search: "name=vm004", allContent: true });
+    assert.equal(ovf, withOvf.initialization?.configuration?.data);
+    const snapshots = await vmsService.vmService(dataVm.id!).snapshotsService().list();
+    assert.deepEqual(snapshots.map((snapshot) => snapshot.snapshotType), ["active"]);
+    const attached = await vmsService.vmService(agentVm.id!).diskAttachmentsService().list();
+    assert.deepEqual(attached.map((attachment) => attachment.id), [
+      (await diskNamed(connection, "vm005_disk1")).id,
+    ]);
+    assert.match(stdout, /^Attached disk vm004_disk1 to VM vm005 as /m);
+    assert.match(stdout, /^Detached disk /m);
+    const events = await connection.systemService().eventsService().list();
+    const ours = events.filter((event) => event.origin === "mybackup").reverse();
+    assert.deepEqual(ours.map((event) => event.description?.match(/is (\w+)\.$/)?.[1]), [
+      "starting",
+      "completed",
+    ]);
+    assert.equal(ours[0].vm?.id, dataVm.id);
+    assert.equal(ours[1].customId, ours[0].customId! + 1);
+  },
+});
+
 // Storage domains
 
 exampleTest("list_storage_domains", {
@@ -625,6 +658,24 @@ simulatorTest("backups list their disks; checkpoints go oldest first", async (c)
   await checkpoints.checkpointService(full.toCheckpointId!).remove();
   await checkpoints.checkpointService(incremental.toCheckpointId!).remove();
   assert.deepEqual(await checkpoints.list(), []);
+});
+
+simulatorTest("an added event keeps its origin, custom id and VM", async (c) => {
+  const [vm] = await c.systemService().vmsService().list({ search: "name=vm002" });
+  const added = await c.systemService().eventsService().add({
+    vm: { id: vm.id },
+    origin: "myapp",
+    severity: types.LogSeverity.WARNING,
+    customId: 42,
+    description: "Hello",
+  });
+  const listed = await c.systemService().eventsService().list();
+  for (const event of [added, listed.find((item) => item.id === added.id)!]) {
+    assert.deepEqual(
+      [event.origin, event.customId, event.severity, event.vm?.id, event.description],
+      ["myapp", 42, "warning", vm.id, "Hello"],
+    );
+  }
 });
 
 // The transfer helpers at scale

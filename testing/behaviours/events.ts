@@ -1,13 +1,15 @@
 /**
  * The event log: every change appends an event with the next integer id. `events`
  * lists the newest first; with `from=N` only events with a greater id, oldest first (so
- * that `max` keeps the next ones to read).
+ * that `max` keeps the next ones to read). An event a client adds keeps its origin,
+ * custom id and references.
  *
  * @module
  */
 
 import { Refusal } from "../answers.ts";
 import type { Behaviour } from "../behaviour.ts";
+import { withReferences } from "../generic.ts";
 
 const events: Behaviour = {
   list(call) {
@@ -27,7 +29,9 @@ const events: Behaviour = {
       {},
       severity as "normal",
     );
-    return call.engine.store.put("events", { ...rest, ...event });
+    // What the caller sets (origin, custom id, the VM...) wins over the defaults.
+    const given = withReferences(call.engine, "Event", rest);
+    return call.engine.store.put("events", { ...event, ...given, id: event.id });
   },
 };
 
