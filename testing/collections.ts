@@ -14,6 +14,7 @@
  * @module
  */
 
+import { diskSnapshotsAt } from "./behaviours/disk_snapshots.ts";
 import { reportedDevices } from "./behaviours/guest.ts";
 import type { Engine } from "./engine.ts";
 import { collectionType, homeOf } from "./model.ts";
@@ -38,6 +39,8 @@ const VIEWS: Record<string, (engine: Engine, location: Location) => Entity[]> = 
   StorageDomainTemplatesService: (engine, location) => onDomain(engine, location, "templates"),
   VmReportedDevicesService: reportedDevices,
   // The disks of a snapshot: those attached to its VM.
+  // The layers of a disk's image chain, below a disk or a storage domain.
+  DiskSnapshotsService: diskSnapshotsAt,
   SnapshotDisksService: (engine, location) =>
     engine.store.items(`${location.parent!.parent!.parent!.path}/diskattachments`)
       .flatMap((attachment) => engine.store.get("disks", attachment.id) ?? []),

@@ -68,6 +68,14 @@ export class SparseImage {
     }
   }
 
+  /** A copy of this image. */
+  clone(): SparseImage {
+    const copy = new SparseImage();
+    for (const [index, chunk] of this.#chunks) copy.#chunks.set(index, chunk.slice());
+    copy.#end = this.#end;
+    return copy;
+  }
+
   /** Reads `length` bytes at `offset` (at most one chunk's worth is copied per call). */
   read(offset: number, length: number): Uint8Array {
     const out = new Uint8Array(length);
@@ -85,7 +93,7 @@ export class SparseImage {
   }
 }
 
-/** Images by disk id. */
+/** Images by disk id, and by the id of the layer a disk snapshot froze. */
 export class ImageStore {
   readonly #images = new Map<string, SparseImage>();
 
@@ -94,6 +102,11 @@ export class ImageStore {
     let image = this.#images.get(diskId);
     if (!image) this.#images.set(diskId, image = new SparseImage());
     return image;
+  }
+
+  /** Makes image `to` a copy of image `from` (a snapshot's frozen bytes). */
+  copy(from: string, to: string): void {
+    this.#images.set(to, this.of(from).clone());
   }
 
   /** Forgets the image of disk `diskId`. */

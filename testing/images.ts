@@ -9,7 +9,7 @@
  * @module
  */
 
-import { ACTIVE_PHASES } from "./behaviours/image_transfers.ts";
+import { ACTIVE_PHASES, LAYER_IMAGE, LAYER_SIZE } from "./behaviours/image_transfers.ts";
 import { change } from "./behaviours/lifecycle.ts";
 import type { Engine, Reference } from "./engine.ts";
 
@@ -48,7 +48,10 @@ export async function answerImage(
   const diskId = (transfer.disk as Reference | undefined)?.id ?? "";
   const disk = engine.store.get("disks", diskId);
   if (!disk) return text(404, "The disk of this transfer is gone");
-  const size = (disk.provisionedSize as number | undefined) ?? 0;
+  // A transfer of a disk snapshot reads the bytes its layer froze.
+  const imageId = (transfer[LAYER_IMAGE] as string | undefined) ?? diskId;
+  const size = (transfer[LAYER_SIZE] as number | undefined) ??
+    (disk.provisionedSize as number | undefined) ?? 0;
   const upload = transfer.direction !== "download";
   const count = (bytes: number) => {
     const current = engine.store.get("imagetransfers", transferId);
@@ -63,7 +66,7 @@ export async function answerImage(
       return new Response(null, { status: 405, headers: { Allow: "GET" } });
     }
     if (upload) return text(403, "This ticket does not allow reading");
-    return await checksum(engine, request, diskId, size);
+    return await checksum(engine, request, imageId, size);
   }
   switch (request.method) {
     case "OPTIONS":
@@ -76,7 +79,7 @@ export async function answerImage(
     case "GET":
     case "HEAD":
       if (upload) return text(403, "This ticket does not allow reading");
-      return read(engine, request, diskId, size, count);
+      return read(engine, request, imageId, size, count);
     case "PATCH":
       if (!upload) return text(403, "This ticket does not allow writing");
       return await patch(engine, request, diskId, size);
@@ -113,7 +116,7 @@ async function write(
 function read(
   engine: Engine,
   request: Request,
-  diskId: string,
+  imageId: string,
   size: number,
   count: (bytes: number) => void,
 ): Response {
@@ -135,7 +138,7 @@ function read(
   if (range !== null) headers["Content-Range"] = `bytes ${start}-${end}/${size}`;
   const status = range === null ? 200 : 206;
   if (request.method === "HEAD") return new Response(null, { status, headers });
-  const image = engine.images.of(diskId);
+  const image = engine.images.of(imageId);
   let offset = start;
   const body = new ReadableStream<Uint8Array>({
     pull(controller) {
@@ -177,7 +180,7 @@ async function patch(
 async function checksum(
   engine: Engine,
   request: Request,
-  diskId: string,
+  imageId: string,
   size: number,
 ): Promise<Response> {
   const query = new URL(request.url).searchParams;
@@ -194,7 +197,7 @@ async function checksum(
   ) {
     return text(400, `Invalid block size: ${query.get("block_size")}`);
   }
-  const image = engine.images.of(diskId);
+  const image = engine.images.of(imageId);
   const zeroDigests = new Map<number, Uint8Array>();
   const digest = async (bytes: Uint8Array<ArrayBuffer>) =>
     new Uint8Array(await crypto.subtle.digest(hash, bytes));

@@ -4,7 +4,8 @@
  * root tag, user `admin@internal`, roles with their permits, the `Default` quota. Unless
  * `empty`: a second cluster, three hosts, a data and an ISO storage domain (attached,
  * active; an ISO image on the ISO domain, an unregistered VM on the data domain), two more
- * templates, `vms` VMs with a disk and a NIC each, what an administrator
+ * templates, `vms` VMs with a disk and a NIC each (the last one also with a snapshot,
+ * "Before upgrade"), what an administrator
  * configures (`seed_configuration.ts`: a VM network, tags, power management...), and a
  * sample object in every other collection (see `seed_samples.ts`). Ids come from the
  * engine's seeded random source.
@@ -14,6 +15,7 @@
 
 import type { Engine, Reference } from "./engine.ts";
 import { addVmDevices, newMac } from "./behaviours/devices.ts";
+import { freezeLayers } from "./behaviours/disk_snapshots.ts";
 import { hostDefaults } from "./behaviours/hosts.ts";
 import {
   assignManagementNetwork,
@@ -417,5 +419,19 @@ function seedVms(engine: Engine, inventory: Inventory, count: number): void {
     engine.store.put(`${path}/diskattachments`, diskAttachment(disk, owner));
     engine.store.put(`${path}/nics`, nic(engine, profile, owner));
     addVmDevices(engine, path, vm);
+    if (i === count) seedSnapshot(engine, path, vm);
   }
+}
+
+/** A regular snapshot of VM `vm` at `path`, with its disk's layer frozen. */
+function seedSnapshot(engine: Engine, path: string, vm: Reference): void {
+  const snapshot = put(engine, `${path}/snapshots`, {
+    description: "Before upgrade",
+    snapshotType: "regular",
+    snapshotStatus: "ok",
+    date: new Date(Date.now() - 86_400_000),
+    persistMemorystate: false,
+    vm,
+  });
+  freezeLayers(engine, path, snapshot.id);
 }

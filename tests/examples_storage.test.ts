@@ -348,6 +348,70 @@ exampleTest("checksum_image", {
   },
 });
 
+// Disk snapshots
+
+/** Takes a snapshot of VM `vmName` and waits until it is done. */
+async function snapshotVm(connection: Connection, vmName: string, description: string) {
+  const vm = await vmNamed(connection, vmName);
+  const snapshotsService = connection.systemService().vmsService().vmService(vm.id!)
+    .snapshotsService();
+  const snapshot = await snapshotsService.add({ description });
+  const snapshotService = snapshotsService.snapshotService(snapshot.id!);
+  await waitFor(() => snapshotService.get(), (item) => item.snapshotStatus === "ok", POLL);
+  return snapshotService;
+}
+
+exampleTest("list_disk_snapshots", {
+  prepare: async (connection) => {
+    await snapshotVm(connection, "vm004", "first");
+    await snapshotVm(connection, "vm004", "second");
+  },
+  args: ["--disk", "vm004_disk1"],
+  check: async ({ connection, stdout }) => {
+    const chain = JSON.parse(stdout);
+    const disk = await diskNamed(connection, "vm004_disk1");
+    const listed = await connection.systemService().disksService().diskService(disk.id!)
+      .diskSnapshotsService().list({ includeActive: true });
+    assert.equal(chain.length, 3);
+    assert.deepEqual(
+      chain.map((layer: { id: string }) => layer.id),
+      listed.map((layer) => layer.id),
+    );
+    assert.equal(chain[0].parent, undefined);
+    assert.equal(chain[1].parent, chain[0].id);
+    assert.equal(chain[2].parent, chain[1].id);
+    assert.equal(chain[2].id, disk.imageId, "the active layer comes last");
+    assert.deepEqual(chain.map((layer: { status: string }) => layer.status), ["ok", "ok", "ok"]);
+  },
+});
+
+const before = randomBytes(MIB + 17, 31);
+const after = randomBytes(MIB + 17, 37);
+let snapshotPath = "";
+exampleTest("download_disk_snapshot", {
+  prepare: async (connection) => {
+    const disk = await diskWith(connection, "versioned", before);
+    const vm = await vmNamed(connection, "vm006");
+    await connection.systemService().vmsService().vmService(vm.id!).diskAttachmentsService()
+      .add({ disk: { id: disk.id }, interface: types.DiskInterface.VIRTIO, active: true });
+    await snapshotVm(connection, "vm006", "before the change");
+    await uploadDisk(connection, disk.id!, after, after.length, { pollInterval: 10 });
+  },
+  args: async () => {
+    snapshotPath = await Deno.makeTempFile({ prefix: "ovirt-sdk-snapshot-" });
+    return ["--disk", "versioned", "--file", snapshotPath];
+  },
+  check: async ({ connection, stdout }) => {
+    const saved = await Deno.readFile(snapshotPath);
+    await Deno.remove(snapshotPath);
+    assertBytes(saved, before);
+    const disk = await diskNamed(connection, "versioned");
+    assertBytes(await bytesOf(connection, disk.id!), after);
+    assert.equal(disk.status, types.DiskStatus.OK);
+    assert.match(stdout, /^Downloading 100% /m);
+  },
+});
+
 // Backups
 
 /** Runs a backup of VM `vmId` to the end (start, ready, finalize); returns it. */
@@ -437,8 +501,8 @@ exampleTest("vm_backup", {
     const agentVm = await vmNamed(connection, "vm005");
     const ovf = await Deno.readTextFile(`${ovfDir}/vm004-${dataVm.id}.ovf`);
     await Deno.remove(ovfDir, { recursive: true });
-    const [withOvf] = await vmsService.list({ search: "name=vm004", allContent: true });
-    assert.equal(ovf, withOvf.initialization?.configuration?.data);
+    assert.match(ovf, /^<\?xml [^]*<ovf:Envelope [^]*<Name>vm004<\/Name>/);
+    assert.match(ovf, /ovf:disk-alias="vm004_disk1"/);
     const snapshots = await vmsService.vmService(dataVm.id!).snapshotsService().list();
     assert.deepEqual(snapshots.map((snapshot) => snapshot.snapshotType), ["active"]);
     const attached = await vmsService.vmService(agentVm.id!).diskAttachmentsService().list();
@@ -676,6 +740,27 @@ simulatorTest("an added event keeps its origin, custom id and VM", async (c) => 
       ["myapp", 42, "warning", vm.id, "Hello"],
     );
   }
+});
+
+simulatorTest("VM snapshots freeze disk layers; removing one merges them", async (c) => {
+  const snapshotService = await snapshotVm(c, "vm002", "frozen");
+  const [disk] = await c.systemService().disksService().list({ search: "name=vm002_disk1" });
+  const [domain] = await c.systemService().storageDomainsService().list({ search: "name=data" });
+  const onDomain = c.systemService().storageDomainsService().storageDomainService(domain.id!)
+    .diskSnapshotsService();
+  const layers = (await onDomain.list()).filter((layer) => layer.disk?.id === disk.id);
+  assert.equal(layers.length, 1);
+  assert.notEqual(layers[0].id, disk.imageId, "the disk writes to a new layer");
+  const withActive = await onDomain.list({ includeActive: true });
+  assert.ok(withActive.some((layer) => layer.id === disk.imageId));
+  assert.equal((await onDomain.snapshotService(layers[0].id!).get()).disk?.id, disk.id);
+  const transfers = c.systemService().imageTransfersService();
+  await assert.rejects(
+    transfers.add({ snapshot: { id: layers[0].id }, direction: "upload" }),
+    (error: OvirtError) => error.code === 409,
+  );
+  await snapshotService.remove();
+  assert.deepEqual((await onDomain.list()).filter((layer) => layer.disk?.id === disk.id), []);
 });
 
 // The transfer helpers at scale

@@ -13,6 +13,7 @@ import type { ActionHandler, Behaviour, Call } from "../behaviour.ts";
 import type { Engine } from "../engine.ts";
 import { withReferences } from "../generic.ts";
 import type { Entity } from "../store.ts";
+import { dropLayers } from "./disk_snapshots.ts";
 import { transition } from "./lifecycle.ts";
 
 const GIB = 1024 ** 3;
@@ -77,10 +78,11 @@ export function checkNotLocked(disk: Entity, what: string): void {
   }
 }
 
-/** Removes disk `id` with its attachments to VMs and templates. */
+/** Removes disk `id` with its snapshots and its attachments to VMs and templates. */
 export function deleteDisk(engine: Engine, id: string): void {
   engine.store.delete("disks", id);
   engine.images.delete(id);
+  dropLayers(engine, id);
   for (const owner of ["vms", "templates"]) {
     for (const entity of engine.store.items(owner)) {
       engine.store.delete(`${owner}/${encodeURIComponent(entity.id)}/diskattachments`, id);

@@ -2,7 +2,8 @@
  * Image transfers: `initializing`, then `transferring` with `transfer_url`/`proxy_url`
  * pointing at the simulator's own `/images/{id}` (see `images.ts`); the disk is locked
  * meanwhile. `finalize` ends `finished_success` (disk `ok`, sizes updated), `cancel`
- * `finished_failure`; `pause`/`resume` as the engine does.
+ * `finished_failure`; `pause`/`resume` as the engine does. A download of a disk snapshot
+ * (`snapshot`) reads the bytes its layer froze.
  *
  * @module
  */
@@ -11,24 +12,39 @@ import { conflict, notFound } from "../answers.ts";
 import type { ActionHandler, Behaviour } from "../behaviour.ts";
 import type { Engine, Reference } from "../engine.ts";
 import type { Entity } from "../store.ts";
+import { frozenLayer } from "./disk_snapshots.ts";
 import { change, transition } from "./lifecycle.ts";
 
 /** Phases in which bytes may move. */
 export const ACTIVE_PHASES = new Set(["transferring", "resuming"]);
 
-function diskOf(engine: Engine, body: Record<string, unknown>): Entity {
+/**
+ * Hidden (non-model) properties of a transfer of a disk snapshot's frozen layer: the id
+ * of its bytes in the image store, and its size (else: the disk's bytes and size).
+ */
+export const LAYER_IMAGE = "$image";
+export const LAYER_SIZE = "$size";
+
+/** The disk a transfer body names (by disk, image or snapshot), and the frozen layer if any. */
+function diskOf(engine: Engine, body: Record<string, unknown>): { disk: Entity; layer?: Entity } {
   const named = (body.disk ?? body.image ?? body.snapshot) as { id?: string };
+  const layer = body.disk ? undefined : frozenLayer(engine, named.id!);
   const disk = body.disk
     ? engine.store.get("disks", named.id!)
+    : layer
+    ? engine.store.get("disks", (layer.disk as Reference).id)
     : engine.store.find("disks", (entity) => entity.imageId === named.id || entity.id === named.id);
   if (!disk) throw notFound(`Disk: id=${named.id}`);
-  return disk;
+  return { disk, layer };
 }
 
 const transfers: Behaviour = {
   add(call, body) {
     const { engine } = call;
-    const disk = diskOf(engine, body);
+    const { disk, layer } = diskOf(engine, body);
+    if (layer && body.direction !== "download") {
+      throw conflict("Cannot transfer Virtual Disk: a disk snapshot can only be downloaded.");
+    }
     if (disk.status === "locked") {
       throw conflict("Cannot transfer Virtual Disk: Disk is locked. Please try again later.");
     }
@@ -50,8 +66,10 @@ const transfers: Behaviour = {
       proxyUrl: url,
       disk: engine.referenceTo("disks", disk.id),
       image: undefined,
-      snapshot: undefined,
+      snapshot: layer ? { id: layer.id } : undefined,
       host: host ? engine.referenceTo("hosts", host.id) : undefined,
+      [LAYER_IMAGE]: layer?.id,
+      [LAYER_SIZE]: layer?.provisionedSize,
     });
     transition(engine, "disks", disk.id, { status: "locked" });
     return transition(engine, "imagetransfers", id, {}, [{ phase: "transferring", active: true }]);

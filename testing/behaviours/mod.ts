@@ -10,6 +10,7 @@ import { AFFINITY_LABEL_BEHAVIOURS } from "./affinity_labels.ts";
 import { BACKUP_BEHAVIOURS } from "./backups.ts";
 import { CONSOLE_BEHAVIOURS } from "./consoles.ts";
 import { DISK_ATTACHMENT_BEHAVIOURS } from "./disk_attachments.ts";
+import { DISK_SNAPSHOT_BEHAVIOURS } from "./disk_snapshots.ts";
 import { DISK_BEHAVIOURS } from "./disks.ts";
 import { EVENT_BEHAVIOURS } from "./events.ts";
 import { HOST_BEHAVIOURS } from "./hosts.ts";
@@ -28,6 +29,7 @@ export const BEHAVIOURS: Readonly<Record<string, Behaviour>> = {
   ...VM_BEHAVIOURS,
   ...DISK_BEHAVIOURS,
   ...DISK_ATTACHMENT_BEHAVIOURS,
+  ...DISK_SNAPSHOT_BEHAVIOURS,
   ...TEMPLATE_BEHAVIOURS,
   ...HOST_BEHAVIOURS,
   ...STORAGE_BEHAVIOURS,

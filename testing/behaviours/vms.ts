@@ -17,6 +17,7 @@ import { updateObject, withReferences } from "../generic.ts";
 import type { Entity } from "../store.ts";
 import { checkUniqueName } from "../validation.ts";
 import { addVmDevices, copyDevices, newMac } from "./devices.ts";
+import { freezeLayers, mergeLayers } from "./disk_snapshots.ts";
 import { deleteDisk } from "./disks.ts";
 import { exportVm } from "./exports.ts";
 import { change, type Step, transition } from "./lifecycle.ts";
@@ -351,6 +352,7 @@ const snapshots: Behaviour = {
       date: new Date(),
       vm: engine.referenceTo("vms", owner.id),
     });
+    freezeLayers(engine, call.location.parent!.path, snapshot.id);
     transition(engine, call.location.path, snapshot.id, {}, [{ snapshotStatus: "ok" }]);
     transition(engine, "vms", owner.id, { status: "image_locked" }, [{ status: owner.status }]);
     return snapshot;
@@ -358,10 +360,11 @@ const snapshots: Behaviour = {
 };
 
 const snapshot: Behaviour = {
-  remove(_call, entity) {
+  remove(call, entity) {
     if (entity.snapshotType === "active") {
       throw conflict("Cannot remove Snapshot. The active snapshot cannot be removed.");
     }
+    mergeLayers(call.engine, entity.id);
   },
 };
 
