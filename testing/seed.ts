@@ -5,10 +5,10 @@
  * `empty`: a second cluster, three hosts, a data and an ISO storage domain (attached,
  * active; an ISO image on the ISO domain, an unregistered VM on the data domain), two more
  * templates, `vms` VMs with a disk and a NIC each (the last one also with a snapshot,
- * "Before upgrade"), what an administrator
- * configures (`seed_configuration.ts`: a VM network, tags, power management...), and a
- * sample object in every other collection (see `seed_samples.ts`). Ids come from the
- * engine's seeded random source.
+ * "Before upgrade"), what an administrator configures (`seed_configuration.ts`: a VM
+ * network, tags, power management...), the Glance repository `ovirt-image-repository`
+ * (`behaviours/glance.ts`), and a sample object in every other collection (see
+ * `seed_samples.ts`). Ids come from the engine's seeded random source.
  *
  * @module
  */
@@ -16,6 +16,7 @@
 import type { Engine, Reference } from "./engine.ts";
 import { addVmDevices, newMac } from "./behaviours/devices.ts";
 import { freezeLayers } from "./behaviours/disk_snapshots.ts";
+import { seedGlance } from "./behaviours/glance.ts";
 import { hostDefaults } from "./behaviours/hosts.ts";
 import {
   assignManagementNetwork,
@@ -47,6 +48,7 @@ export function seed(engine: Engine, options: SeedOptions): void {
   const inventory = seedInfrastructure(engine, base);
   seedVms(engine, inventory, options.vms);
   seedConfiguration(engine);
+  seedGlance(engine);
   seedSamples(engine);
   engine.event(9001, `Simulator ready: ${options.vms} VMs.`);
 }

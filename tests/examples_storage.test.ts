@@ -599,6 +599,39 @@ exampleTest("change_master", {
   },
 });
 
+// Glance
+
+exampleTest("list_glance_images", {
+  check: async ({ connection, stdout }) => {
+    const glance = await domainNamed(connection, "ovirt-image-repository");
+    const images = await connection.systemService().storageDomainsService()
+      .storageDomainService(glance.id!).imagesService().list();
+    assert.ok(images.length >= 2);
+    for (const image of images) {
+      assert.ok(stdout.includes(`${image.name}: disk, ${image.size! / MIB} MiB\n`), image.name);
+    }
+  },
+});
+
+exampleTest("import_glance_image", {
+  args: ["--name", "cirros", "--cluster", "Production"],
+  check: async ({ connection }) => {
+    const [template] = await connection.systemService().templatesService().list({
+      search: "name=cirros",
+    });
+    assert.equal(template?.status, types.TemplateStatus.OK);
+    const cluster = await connection.followLink(template.cluster!) as types.Cluster;
+    assert.equal(cluster.name, "Production");
+    const [attachment] = await connection.systemService().templatesService()
+      .templateService(template.id!).diskAttachmentsService().list();
+    const disk = await connection.systemService().disksService().diskService(attachment.disk!.id!)
+      .get();
+    assert.equal(disk.status, types.DiskStatus.OK);
+    assert.equal(disk.provisionedSize, 112 * MIB);
+    assert.equal(disk.storageDomains?.[0]?.id, (await domainNamed(connection, "data")).id);
+  },
+});
+
 // Providers
 
 exampleTest("add_openstack_image_provider", {
@@ -761,6 +794,28 @@ simulatorTest("VM snapshots freeze disk layers; removing one merges them", async
   );
   await snapshotService.remove();
   assert.deepEqual((await onDomain.list()).filter((layer) => layer.disk?.id === disk.id), []);
+});
+
+simulatorTest("Glance images import as a disk, or as a template", async (c) => {
+  const [glance] = await c.systemService().storageDomainsService().list({
+    search: "name=ovirt-image-repository",
+  });
+  assert.equal(glance.type, types.StorageDomainType.IMAGE);
+  const imagesService = c.systemService().storageDomainsService().storageDomainService(glance.id!)
+    .imagesService();
+  const [image] = await imagesService.list();
+  const imageService = imagesService.imageService(image.id!);
+  await imageService.import({ storageDomain: { name: "data" }, disk: { name: "from-glance" } });
+  const [disk] = await c.systemService().disksService().list({ search: "name=from-glance" });
+  assert.equal(disk.provisionedSize, image.size);
+  const refused = (error: OvirtError) => error.code === 400;
+  await assert.rejects(imageService.import({ disk: { name: "nowhere" } }), refused);
+  await assert.rejects(
+    imageService.import({ storageDomain: { name: "data" }, importAsTemplate: true }),
+    refused,
+  );
+  const providers = await c.systemService().openstackImageProvidersService().list();
+  assert.ok(providers.some((provider) => provider.name === "ovirt-image-repository"));
 });
 
 // The transfer helpers at scale

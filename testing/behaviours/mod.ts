@@ -13,6 +13,7 @@ import { DISK_ATTACHMENT_BEHAVIOURS } from "./disk_attachments.ts";
 import { DISK_SNAPSHOT_BEHAVIOURS } from "./disk_snapshots.ts";
 import { DISK_BEHAVIOURS } from "./disks.ts";
 import { EVENT_BEHAVIOURS } from "./events.ts";
+import { GLANCE_BEHAVIOURS } from "./glance.ts";
 import { HOST_BEHAVIOURS } from "./hosts.ts";
 import { IMAGE_TRANSFER_BEHAVIOURS } from "./image_transfers.ts";
 import { IMPORT_BEHAVIOURS } from "./imports.ts";
@@ -35,6 +36,7 @@ export const BEHAVIOURS: Readonly<Record<string, Behaviour>> = {
   ...STORAGE_BEHAVIOURS,
   ...INFRASTRUCTURE_BEHAVIOURS,
   ...EVENT_BEHAVIOURS,
+  ...GLANCE_BEHAVIOURS,
   ...JOB_BEHAVIOURS,
   ...STATISTIC_BEHAVIOURS,
   ...IMAGE_TRANSFER_BEHAVIOURS,

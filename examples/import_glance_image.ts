@@ -1,0 +1,62 @@
+/**
+ * Imports an image of a Glance storage domain into a data storage domain as a new
+ * template (or, with `--as-disk`, as a floating disk), and waits until it is ready: the
+ * engine downloads the image meanwhile.
+ *
+ * Usage: `deno run --allow-net --allow-env --allow-read examples/import_glance_image.ts
+ * [--image "CirrOS 0.5.2 for x86_64 glance image"] [--glance-domain ovirt-image-repository]
+ * [--name mytemplate] [--cluster Default] [--storage-domain data] [--as-disk]`
+ *
+ * @module
+ */
+
+import { parseArgs } from "node:util";
+import { Connection, connectionOptionsFromEnv, types, waitFor } from "../mod.ts";
+
+const { values } = parseArgs({
+  args: Deno.args,
+  options: {
+    image: { type: "string", default: "CirrOS 0.5.2 for x86_64 glance image" },
+    "glance-domain": { type: "string", default: "ovirt-image-repository" },
+    name: { type: "string", default: "mytemplate" },
+    cluster: { type: "string", default: "Default" },
+    "storage-domain": { type: "string", default: "data" },
+    "as-disk": { type: "boolean", default: false },
+  },
+  strict: false,
+});
+const name = String(values.name);
+const asTemplate = values["as-disk"] !== true;
+
+await using connection = new Connection(connectionOptionsFromEnv());
+const systemService = connection.systemService();
+const domainsService = systemService.storageDomainsService();
+const [glance] = await domainsService.list({ search: `name=${values["glance-domain"]}` });
+if (!glance) throw new Error(`No storage domain named ${values["glance-domain"]}`);
+
+// Images cannot be searched: find the one by name among all of them.
+const imagesService = domainsService.storageDomainService(glance.id!).imagesService();
+const image = (await imagesService.list()).find((item) => item.name === values.image);
+if (!image) throw new Error(`No image named ${values.image} in ${glance.name}`);
+
+await imagesService.imageService(image.id!).import({
+  importAsTemplate: asTemplate,
+  template: asTemplate ? { name } : undefined,
+  cluster: { name: String(values.cluster) },
+  storageDomain: { name: String(values["storage-domain"]) },
+  disk: { name },
+});
+console.log(`Importing ${image.name} as ${asTemplate ? "template" : "disk"} ${name}...`);
+
+// The new template (or disk) shows up locked until the download is done.
+const search = `name=${name}`;
+const [ready] = asTemplate
+  ? await waitFor(
+    () => systemService.templatesService().list({ search }),
+    ([template]) => template?.status === types.TemplateStatus.OK,
+  )
+  : await waitFor(
+    () => systemService.disksService().list({ search }),
+    ([disk]) => disk?.status === types.DiskStatus.OK,
+  );
+console.log(`${asTemplate ? "Template" : "Disk"} ${name} (${ready.id}) is ready`);
