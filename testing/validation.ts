@@ -13,8 +13,15 @@ import { conflict, incomplete } from "./answers.ts";
  * a bare word replaces the last step (`cluster.id|name`), a dotted one is a full path.
  */
 const REQUIRED: Record<string, readonly string[]> = {
-  "VmsService.add": ["name", "cluster.id|name", "template.id|name|snapshots.id"],
-  "TemplatesService.add": ["name", "vm.id|name"],
+  "VmsService.add": [
+    "name|initialization.configuration.data",
+    "cluster.id|name",
+    "template.id|name|snapshots.id|initialization.configuration.data",
+  ],
+  "TemplatesService.add": [
+    "name|initialization.configuration.data",
+    "vm.id|name|initialization.configuration.data",
+  ],
   "DisksService.add": ["provisioned_size|lun_storage"],
   "DiskAttachmentsService.add": ["interface", "disk.id|provisioned_size|lun_storage"],
   "ClustersService.add": ["name", "data_center.id|name"],

@@ -522,6 +522,123 @@ exampleTest("vm_backup", {
   },
 });
 
+// OVA files
+
+/** A tar archive (an OVA) of `files`, in order. */
+function tarArchive(files: [string, Uint8Array][]): Uint8Array {
+  const encoder = new TextEncoder();
+  const blocks: Uint8Array[] = [];
+  for (const [name, data] of files) {
+    const header = new Uint8Array(512);
+    const put = (text: string, at: number) => header.set(encoder.encode(text), at);
+    put(name, 0);
+    put("0000644\0", 100);
+    put(`${data.length.toString(8).padStart(11, "0")}\0`, 124);
+    put(`${"0".repeat(11)}\0`, 136);
+    put(" ".repeat(8), 148);
+    put("0", 156);
+    put("ustar\u000000", 257);
+    put(`${header.reduce((sum, byte) => sum + byte, 0).toString(8).padStart(6, "0")}\0 `, 148);
+    blocks.push(header, data, new Uint8Array((512 - (data.length % 512)) % 512));
+  }
+  blocks.push(new Uint8Array(1024));
+  const archive = new Uint8Array(blocks.reduce((sum, block) => sum + block.length, 0));
+  blocks.reduce((at, block) => (archive.set(block, at), at + block.length), 0);
+  return archive;
+}
+
+const ovaDisks = [
+  { id: crypto.randomUUID(), bytes: randomBytes(MIB + 1000, 41), sparse: true },
+  { id: crypto.randomUUID(), bytes: randomBytes(2 * MIB + 3, 43), sparse: false },
+];
+
+/** Writes an OVA of VM `ovavm` with the two disks of `ovaDisks`; returns its path. */
+async function ovaFile(): Promise<string> {
+  const disks = ovaDisks.map((disk, i) =>
+    `<Disk ovf:diskId="${disk.id}" ovf:fileRef="file${i + 1}" ovf:disk-alias="ovavm_Disk${
+      i + 1
+    }" ` +
+    `ovf:volume-type="${disk.sparse ? "Sparse" : "Preallocated"}"/>`
+  );
+  const ovf = [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    '<ovf:Envelope xmlns:ovf="http://schemas.dmtf.org/ovf/envelope/1/">',
+    '<References><File ovf:href="images/disk1.img" ovf:id="file1"/>',
+    '<File ovf:href="images/disk2.img" ovf:id="file2"/></References>',
+    `<DiskSection><Info>Virtual disks</Info>${disks.join("")}</DiskSection>`,
+    '<VirtualSystem ovf:id="vm"><Info>A VM</Info><Name>ovavm</Name></VirtualSystem>',
+    "</ovf:Envelope>",
+  ].join("\n");
+  const path = await Deno.makeTempFile({ prefix: "ovirt-sdk-", suffix: ".ova" });
+  await Deno.writeFile(
+    path,
+    tarArchive([
+      ["vm.ovf", new TextEncoder().encode(ovf)],
+      ["images/disk1.img", ovaDisks[0].bytes],
+      ["images/disk2.img", ovaDisks[1].bytes],
+    ]),
+  );
+  return path;
+}
+
+let ovaPath = "";
+exampleTest("upload_from_ova", {
+  args: async () => ["--ova", ovaPath = await ovaFile(), "--disk-name", "images/disk2.img"],
+  check: async ({ connection, stdout }) => {
+    await Deno.remove(ovaPath);
+    const disk = await diskNamed(connection, "disk2");
+    assert.equal(disk.status, types.DiskStatus.OK);
+    assert.equal(disk.format, types.DiskFormat.RAW);
+    assert.equal(disk.provisionedSize, ovaDisks[1].bytes.length);
+    assertBytes(await bytesOf(connection, disk.id!), ovaDisks[1].bytes);
+    assert.match(stdout, /^Uploading 100% /m);
+  },
+});
+
+/** Checks that the OVA's disks were uploaded with their ids and attached to `collection`. */
+async function checkOvaDisks(connection: Connection, attached: types.DiskAttachment[]) {
+  assert.deepEqual(attached.map((attachment) => attachment.id), ovaDisks.map((disk) => disk.id));
+  for (const expected of ovaDisks) {
+    const disk = await connection.systemService().disksService().diskService(expected.id).get();
+    assert.equal(disk.status, types.DiskStatus.OK);
+    assert.equal(disk.sparse, expected.sparse);
+    assertBytes(await bytesOf(connection, expected.id), expected.bytes);
+  }
+}
+
+exampleTest("upload_ova_as_vm_or_template", {
+  args: async () => ["--ova", ovaPath = await ovaFile(), "--cluster", "Production"],
+  check: async ({ connection, stdout }) => {
+    await Deno.remove(ovaPath);
+    const vm = await vmNamed(connection, "ovavm");
+    assert.equal(vm.status, types.VmStatus.DOWN);
+    const cluster = await connection.followLink(vm.cluster!) as types.Cluster;
+    assert.equal(cluster.name, "Production");
+    const vmService = connection.systemService().vmsService().vmService(vm.id!);
+    await checkOvaDisks(connection, await vmService.diskAttachmentsService().list());
+    assert.match(stdout, /^VM ovavm \(\S+\) is ready$/m);
+  },
+});
+
+exampleTest("upload_ova_as_vm_or_template", {
+  args: async () => ["--ova", ovaPath = await ovaFile(), "--template"],
+  check: async ({ connection, stdout }) => {
+    await Deno.remove(ovaPath);
+    const [template] = await connection.systemService().templatesService().list({
+      search: "name=ovavm",
+    });
+    assert.equal(template?.status, types.TemplateStatus.OK);
+    const templateService = connection.systemService().templatesService()
+      .templateService(template.id!);
+    await checkOvaDisks(connection, await templateService.diskAttachmentsService().list());
+    assert.deepEqual(
+      await connection.systemService().vmsService().list({ search: "name=ovavm" }),
+      [],
+    );
+    assert.match(stdout, /^Template ovavm \(\S+\) is ready$/m);
+  },
+});
+
 // Storage domains
 
 exampleTest("list_storage_domains", {
@@ -816,6 +933,27 @@ simulatorTest("Glance images import as a disk, or as a template", async (c) => {
   );
   const providers = await c.systemService().openstackImageProvidersService().list();
   assert.ok(providers.some((provider) => provider.name === "ovirt-image-repository"));
+});
+
+simulatorTest("disks keep the id they are given; OVF configurations need a name", async (c) => {
+  const id = crypto.randomUUID();
+  const disksService = c.systemService().disksService();
+  const disk = await disksService.add({
+    id,
+    provisionedSize: MIB,
+    storageDomains: [{ name: "data" }],
+  });
+  assert.equal(disk.id, id);
+  await assert.rejects(
+    disksService.add({ id, provisionedSize: MIB }),
+    (error: OvirtError) => error.code === 409,
+  );
+  const ovf = `<ovf:Envelope><DiskSection><Disk ovf:diskId="${id}"/></DiskSection></ovf:Envelope>`;
+  const initialization = { configuration: { type: types.ConfigurationType.OVA, data: ovf } };
+  await assert.rejects(
+    c.systemService().vmsService().add({ cluster: { name: "Default" }, initialization }),
+    (error: OvirtError) => error.code === 400,
+  );
 });
 
 // The transfer helpers at scale

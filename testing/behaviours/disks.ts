@@ -19,18 +19,23 @@ import { transition } from "./lifecycle.ts";
 const GIB = 1024 ** 3;
 
 /**
- * Creates a disk in `disks` from what a request describes; `locked` until one step later.
- * A direct LUN disk (`lun_storage`) has no image and no storage domain, and is ready at once.
+ * Creates a disk in `disks` from what a request describes, with the id it asks for if
+ * any; `locked` until one step later. A direct LUN disk (`lun_storage`) has no image and
+ * no storage domain, and is ready at once.
  */
 export function createDisk(engine: Engine, body: Record<string, unknown>): Entity {
   const described = withReferences(engine, "Disk", body);
+  const id = typeof body.id === "string" ? body.id : engine.newId();
+  if (engine.store.get("disks", id)) {
+    throw conflict("Cannot add Virtual Disk. A disk with the same ID already exists.");
+  }
   if (described.lunStorage) {
     const name = described.name ?? described.alias ?? `lun-${engine.store.count("disks") + 1}`;
     return engine.store.put("disks", {
       shareable: false,
       propagateErrors: false,
       ...described,
-      id: engine.newId(),
+      id,
       name,
       alias: name,
       storageType: "lun",
@@ -53,7 +58,7 @@ export function createDisk(engine: Engine, body: Record<string, unknown>): Entit
     actualSize: 0,
     totalSize: 0,
     ...described,
-    id: engine.newId(),
+    id,
     imageId: engine.newId(),
     name,
     alias: name,

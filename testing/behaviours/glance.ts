@@ -10,10 +10,8 @@
 import { incomplete } from "../answers.ts";
 import type { Behaviour } from "../behaviour.ts";
 import type { Engine } from "../engine.ts";
-import { ZERO_ID } from "../model.ts";
-import type { Entity } from "../store.ts";
 import { createDisk } from "./disks.ts";
-import { transition } from "./lifecycle.ts";
+import { templateWithDisks } from "./ovf_import.ts";
 
 const MIB = 1024 ** 2;
 
@@ -62,32 +60,6 @@ export function seedGlance(engine: Engine): void {
   }
 }
 
-/** A template named `name` in `cluster`, made around disk `diskId`: Blank's settings. */
-function templateAround(engine: Engine, name: string, cluster: object, diskId: string): Entity {
-  const blank = engine.store.get("templates", ZERO_ID)!;
-  const { id: _id, name: _name, description: _description, version: _version, ...settings } = blank;
-  const id = engine.newId();
-  const template = engine.referenceTo("templates", id);
-  engine.store.put("templates", {
-    ...settings,
-    id,
-    name,
-    cluster,
-    status: "locked",
-    creationTime: new Date(),
-    version: { versionNumber: 1, baseTemplate: template },
-  });
-  engine.store.put(`templates/${encodeURIComponent(id)}/diskattachments`, {
-    id: diskId,
-    bootable: true,
-    interface: "virtio_scsi",
-    active: true,
-    disk: engine.referenceTo("disks", diskId),
-    template,
-  });
-  return transition(engine, "templates", id, {}, [{ status: "ok" }]);
-}
-
 const image: Behaviour = {
   actions: {
     import: (call, entity, params) => {
@@ -107,8 +79,7 @@ const image: Behaviour = {
       if (!template?.name || !params.cluster) {
         throw incomplete("Action", ["template.name", "cluster.id|name"], "import");
       }
-      const cluster = engine.resolve("Cluster", params.cluster as Record<string, unknown>);
-      templateAround(engine, template.name, cluster, disk.id);
+      templateWithDisks(engine, template.name, { cluster: params.cluster }, [disk.id]);
     },
   },
 };

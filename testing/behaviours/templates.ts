@@ -1,7 +1,8 @@
 /**
  * Templates: made from a VM (`locked`, then `ok`; the VM is `image_locked` meanwhile, and
- * its disks, NICs and consoles are copied), and removed only when no VM uses them. The
- * Blank template cannot be removed. Exported like VMs (`exports.ts`).
+ * its disks, NICs and consoles are copied) or from an OVF configuration (`ovf_import.ts`),
+ * and removed only when no VM uses them. The Blank template cannot be removed. Exported
+ * like VMs (`exports.ts`).
  *
  * @module
  */
@@ -16,6 +17,7 @@ import { copyDevices } from "./devices.ts";
 import { deleteDisk } from "./disks.ts";
 import { exportTemplate } from "./exports.ts";
 import { transition } from "./lifecycle.ts";
+import { configurationOf, templateFromConfiguration } from "./ovf_import.ts";
 
 /** Members a template takes from its VM unless the request sets them. */
 const FROM_VM = [
@@ -94,6 +96,11 @@ const template: Behaviour = {
 
 /** Behaviours of the template services, by service name. */
 export const TEMPLATE_BEHAVIOURS: Record<string, Behaviour> = {
-  TemplatesService: { add: (call, body) => createTemplate(call.engine, body) },
+  TemplatesService: {
+    add: (call, body) =>
+      configurationOf(body) === undefined
+        ? createTemplate(call.engine, body)
+        : templateFromConfiguration(call.engine, body),
+  },
   TemplateService: template,
 };

@@ -22,6 +22,7 @@ import { deleteDisk } from "./disks.ts";
 import { exportVm } from "./exports.ts";
 import { change, type Step, transition } from "./lifecycle.ts";
 import { vmOvf } from "./ovf.ts";
+import { configurationOf, vmFromConfiguration } from "./ovf_import.ts";
 
 /** Hidden (non-model) property: changes waiting for the next boot (`next_run=true`). */
 const NEXT_RUN = "$nextRun";
@@ -89,8 +90,12 @@ export function createVm(
   return transition(engine, "vms", id, { status: "image_locked" }, [{ status: "down" }]);
 }
 
-/** Creates a VM from `body`: a clone of a snapshot's VM if it names one in `snapshots`. */
+/**
+ * Creates a VM from `body`: from its OVF configuration if it has one (see `ovf_import.ts`),
+ * a clone of a snapshot's VM if it names one in `snapshots`.
+ */
 function addVm(engine: Engine, body: Record<string, unknown>): Entity {
+  if (configurationOf(body) !== undefined) return vmFromConfiguration(engine, body);
   const snapshotId = (body.snapshots as { id?: string }[] | undefined)?.[0]?.id;
   if (snapshotId === undefined) return createVm(engine, body);
   const owner = engine.store.find(
