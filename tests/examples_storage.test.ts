@@ -652,31 +652,45 @@ exampleTest("list_storage_domains", {
   },
 });
 
-for (const kind of ["data", "iso"] as const) {
-  exampleTest(`add_nfs_${kind}_storage_domain`, {
-    args: ["--name", `new${kind}`, "--path", `/exports/new${kind}`],
-    check: async ({ connection }) => {
-      const domain = await domainNamed(connection, `new${kind}`);
-      assert.equal(domain.type, kind);
-      assert.equal(domain.status, types.StorageDomainStatus.UNATTACHED);
-      assert.equal(domain.storage?.type, types.StorageType.NFS);
-      assert.equal(domain.storage?.address, "nfs.example.com");
-      assert.equal(domain.storage?.path, `/exports/new${kind}`);
-    },
-  });
-
-  exampleTest(`attach_nfs_${kind}_storage_domain`, {
-    prepare: async (connection) => void await addNfsDomain(connection, `my${kind}`, kind),
-    check: async ({ connection }) => {
-      const domain = await domainNamed(connection, `my${kind}`);
-      const attached = (await attachedDomains(connection)).find((item) => item.id === domain.id);
-      assert.equal(attached?.status, types.StorageDomainStatus.ACTIVE);
-      const domainService = connection.systemService().storageDomainsService()
-        .storageDomainService(domain.id!);
-      assert.equal(await domainService.isAttached(), true);
-    },
-  });
+/** Checks that NFS domain `name` of `type` was created, unattached. */
+async function checkNewNfsDomain(connection: Connection, name: string, type: string) {
+  const domain = await domainNamed(connection, name);
+  assert.equal(domain.type, type);
+  assert.equal(domain.status, types.StorageDomainStatus.UNATTACHED);
+  assert.equal(domain.storage?.type, types.StorageType.NFS);
+  assert.equal(domain.storage?.address, "nfs.example.com");
+  assert.equal(domain.storage?.path, `/exports/${name}`);
 }
+
+/** Checks that domain `name` is attached to data center `Default` and active there. */
+async function checkAttachedDomain(connection: Connection, name: string) {
+  const domain = await domainNamed(connection, name);
+  const attached = (await attachedDomains(connection)).find((item) => item.id === domain.id);
+  assert.equal(attached?.status, types.StorageDomainStatus.ACTIVE);
+  const domainService = connection.systemService().storageDomainsService()
+    .storageDomainService(domain.id!);
+  assert.equal(await domainService.isAttached(), true);
+}
+
+exampleTest("add_nfs_data_storage_domain", {
+  args: ["--name", "newdata", "--path", "/exports/newdata"],
+  check: ({ connection }) => checkNewNfsDomain(connection, "newdata", "data"),
+});
+
+exampleTest("add_nfs_iso_storage_domain", {
+  args: ["--name", "newiso", "--path", "/exports/newiso"],
+  check: ({ connection }) => checkNewNfsDomain(connection, "newiso", "iso"),
+});
+
+exampleTest("attach_nfs_data_storage_domain", {
+  prepare: async (connection) => void await addNfsDomain(connection, "mydata", "data"),
+  check: ({ connection }) => checkAttachedDomain(connection, "mydata"),
+});
+
+exampleTest("attach_nfs_iso_storage_domain", {
+  prepare: async (connection) => void await addNfsDomain(connection, "myiso", "iso"),
+  check: ({ connection }) => checkAttachedDomain(connection, "myiso"),
+});
 
 exampleTest("add_iscsi_data_storage_domain", {
   args: ["--name", "san", "--lun-id", "3600a0b80002"],
