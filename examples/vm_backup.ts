@@ -37,6 +37,8 @@ if (!dataVm || !agentVm) throw new Error(`No VM ${values.vm} or no VM ${values["
 
 // Events need a unique integer id from the application; the time in seconds will do here.
 let eventId = Math.floor(Date.now() / 1000);
+
+/** Adds an event about the data VM, from this application, to the audit log. */
 async function notify(description: string): Promise<void> {
   await systemService.eventsService().add({
     vm: { id: dataVm.id },
@@ -47,10 +49,11 @@ async function notify(description: string): Promise<void> {
   });
 }
 
+// The events name the snapshot, so that an administrator can remove it if the backup fails.
 const snapshotDescription = `${dataVm.name}-backup-${crypto.randomUUID()}`;
-await notify(
-  `Backup of virtual machine '${dataVm.name}' using snapshot '${snapshotDescription}' is starting.`,
-);
+const backupName =
+  `Backup of virtual machine '${dataVm.name}' using snapshot '${snapshotDescription}'`;
+await notify(`${backupName} is starting.`);
 
 // The OVF is what restoring the VM needs besides its disks.
 const ovf = dataVm.initialization?.configuration?.data;
@@ -99,6 +102,4 @@ await waitFor(
 );
 console.log(`Removed snapshot '${snapshotDescription}'`);
 
-await notify(
-  `Backup of virtual machine '${dataVm.name}' using snapshot '${snapshotDescription}' is completed.`,
-);
+await notify(`${backupName} is completed.`);
