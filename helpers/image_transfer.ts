@@ -47,6 +47,11 @@ export interface ImageTransferOptions {
   phaseTimeout?: number;
   /** Format of the bytes sent or wanted (default: the disk's own). */
   format?: DiskFormat;
+  /**
+   * More members of the transfer to create, e.g. `{ snapshot: { id } }` to download a disk
+   * snapshot, `{ backup: { id } }` for a disk of a backup, `{ host: { id } }`, `{ shallow: true }`.
+   */
+  transfer?: Omit<ImageTransfer, "disk" | "direction" | "format">;
 }
 
 const DEFAULT_CHUNK = 8 * 1024 * 1024;
@@ -153,6 +158,7 @@ async function transfer(
 ): Promise<ImageTransfer> {
   const transfers = connection.systemService().imageTransfersService();
   const created = await transfers.add({
+    ...options.transfer,
     disk: { id: diskId },
     direction,
     ...(options.format ? { format: options.format } : {}),
@@ -210,12 +216,15 @@ function toStream(source: ReadableStream<Uint8Array> | Uint8Array): ReadableStre
   });
 }
 
-/** Regroups a byte stream into chunks of exactly `size` bytes (the last may be shorter). */
+/**
+ * Regroups a byte stream into chunks of exactly `size` bytes (the last may be shorter).
+ * Every chunk is the same buffer, refilled: use a chunk before asking for the next one.
+ */
 async function* chunks(
   stream: ReadableStream<Uint8Array>,
   size: number,
 ): AsyncGenerator<Uint8Array<ArrayBuffer>> {
-  let buffer = new Uint8Array(size);
+  const buffer = new Uint8Array(size);
   let filled = 0;
   for await (let piece of stream) {
     while (piece.byteLength > 0) {
@@ -225,12 +234,11 @@ async function* chunks(
       piece = piece.subarray(taken);
       if (filled === size) {
         yield buffer;
-        buffer = new Uint8Array(size);
         filled = 0;
       }
     }
   }
-  if (filled > 0) yield buffer.slice(0, filled);
+  if (filled > 0) yield buffer.subarray(0, filled);
 }
 
 /** Reads a (small) body to its end and drops it. */

@@ -39,3 +39,27 @@ Deno.test("uploadDisk/downloadDisk: more chunks than the connection has request 
   assert.equal(written, size);
   assert.deepEqual(new Uint8Array(await new Blob(parts).arrayBuffer()), content);
 });
+
+Deno.test("uploadDisk passes extra transfer members (snapshot, backup, host...) on creation", async () => {
+  await using simulator = await startSimulator({ delay: 0 });
+  await using connection = new Connection({
+    url: simulator.url,
+    username: simulator.username,
+    password: simulator.password,
+  });
+  const disks = connection.systemService().disksService();
+  const disk = await disks.add({
+    name: "extra-members",
+    provisionedSize: 4096,
+    format: types.DiskFormat.RAW,
+    storageDomains: [{ name: "data" }],
+  });
+  await waitForStatus(disks.diskService(disk.id!), types.DiskStatus.OK, { interval: 5 });
+  const done = await uploadDisk(connection, disk.id!, new Uint8Array(4096), 4096, {
+    pollInterval: 5,
+    transfer: { inactivityTimeout: 120, shallow: false },
+  });
+  assert.equal(done.inactivityTimeout, 120);
+  assert.equal(done.shallow, false);
+  assert.equal(done.disk?.id, disk.id);
+});
