@@ -74,6 +74,7 @@ export {
   type TransferProgress,
   uploadDisk,
 } from "./helpers/image_transfer.ts";
+export { progressBar, type ProgressOutput } from "./helpers/progress.ts";
 /*
  * Every model type and service class is also exported by name, as a type only, so that
  * `import type { Vm, VmsService } from "@ovirt/sdk"` works; the values (enum objects,

@@ -15,13 +15,7 @@
 
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import {
-  Connection,
-  connectionOptionsFromEnv,
-  type TransferProgress,
-  types,
-  waitFor,
-} from "../mod.ts";
+import { Connection, connectionOptionsFromEnv, progressBar, types, waitFor } from "../mod.ts";
 
 const { values } = parseArgs({
   args: Deno.args,
@@ -38,23 +32,6 @@ const fromCheckpoint = typeof values["from-checkpoint"] === "string"
   ? values["from-checkpoint"]
   : undefined;
 const CHUNK = 8 * 1024 ** 2;
-
-/** Shows progress: one line redrawn in place on a terminal, a line per 10% otherwise. */
-function progressBar(label: string): (progress: TransferProgress) => void {
-  const terminal = Deno.stdout.isTerminal();
-  const encoder = new TextEncoder();
-  let shownTenths = -1;
-  return ({ transferred, total }) => {
-    const percent = total > 0 && Number.isFinite(total) ? Math.floor(100 * transferred / total) : 0;
-    const line = `${label} ${percent}% (${(transferred / 1024 ** 2).toFixed(1)} MiB)`;
-    if (terminal) {
-      Deno.stdout.writeSync(encoder.encode(`\r${line}${transferred >= total ? "\n" : ""}`));
-    } else if (Math.floor(percent / 10) > shownTenths) {
-      shownTenths = Math.floor(percent / 10);
-      console.log(line);
-    }
-  };
-}
 
 await using connection = new Connection(connectionOptionsFromEnv());
 const systemService = connection.systemService();

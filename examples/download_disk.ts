@@ -9,13 +9,7 @@
  */
 
 import { parseArgs } from "node:util";
-import {
-  Connection,
-  connectionOptionsFromEnv,
-  downloadDisk,
-  type TransferProgress,
-  types,
-} from "../mod.ts";
+import { Connection, connectionOptionsFromEnv, downloadDisk, progressBar, types } from "../mod.ts";
 
 const { values } = parseArgs({
   args: Deno.args,
@@ -30,23 +24,6 @@ const format = values.format === "cow" ? types.DiskFormat.COW : types.DiskFormat
 const path = typeof values.file === "string"
   ? values.file
   : `${values.disk}.${format === types.DiskFormat.COW ? "qcow2" : "raw"}`;
-
-/** Shows progress: one line redrawn in place on a terminal, a line per 10% otherwise. */
-function progressBar(label: string): (progress: TransferProgress) => void {
-  const terminal = Deno.stdout.isTerminal();
-  const encoder = new TextEncoder();
-  let shownTenths = -1;
-  return ({ transferred, total }) => {
-    const percent = total > 0 && Number.isFinite(total) ? Math.floor(100 * transferred / total) : 0;
-    const line = `${label} ${percent}% (${(transferred / 1024 ** 2).toFixed(1)} MiB)`;
-    if (terminal) {
-      Deno.stdout.writeSync(encoder.encode(`\r${line}${transferred >= total ? "\n" : ""}`));
-    } else if (Math.floor(percent / 10) > shownTenths) {
-      shownTenths = Math.floor(percent / 10);
-      console.log(line);
-    }
-  };
-}
 
 await using connection = new Connection(connectionOptionsFromEnv());
 const [disk] = await connection.systemService().disksService().list({

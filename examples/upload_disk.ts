@@ -15,7 +15,7 @@ import { parseArgs } from "node:util";
 import {
   Connection,
   connectionOptionsFromEnv,
-  type TransferProgress,
+  progressBar,
   types,
   uploadDisk,
   waitForStatus,
@@ -45,23 +45,6 @@ async function imageInfo(path: string) {
     return { format: types.DiskFormat.COW, virtualSize: Number(view.getBigUint64(24)), size };
   }
   return { format: types.DiskFormat.RAW, virtualSize: size, size };
-}
-
-/** Shows progress: one line redrawn in place on a terminal, a line per 10% otherwise. */
-function progressBar(label: string): (progress: TransferProgress) => void {
-  const terminal = Deno.stdout.isTerminal();
-  const encoder = new TextEncoder();
-  let shownTenths = -1;
-  return ({ transferred, total }) => {
-    const percent = total > 0 && Number.isFinite(total) ? Math.floor(100 * transferred / total) : 0;
-    const line = `${label} ${percent}% (${(transferred / 1024 ** 2).toFixed(1)} MiB)`;
-    if (terminal) {
-      Deno.stdout.writeSync(encoder.encode(`\r${line}${transferred >= total ? "\n" : ""}`));
-    } else if (Math.floor(percent / 10) > shownTenths) {
-      shownTenths = Math.floor(percent / 10);
-      console.log(line);
-    }
-  };
 }
 
 const image = await imageInfo(path);
