@@ -47,6 +47,27 @@ const VIEWS: Record<string, (engine: Engine, location: Location) => Entity[]> = 
 };
 
 /**
+ * Views of a home collection's own service found below another entity: the clusters of a
+ * data center (`datacenters/{id}/clusters`) are the clusters whose `data_center` it is.
+ */
+const NESTED_HOME_VIEWS: Record<string, (engine: Engine, location: Location) => Entity[]> = {
+  ClustersService: (engine, location) =>
+    engine.store.items("clusters").filter((cluster) =>
+      idOf(cluster.dataCenter) === location.parent!.id
+    ),
+};
+
+/** The view filter of the collection at `location`, if it is a view. */
+function viewOf(
+  location: Location,
+): ((engine: Engine, location: Location) => Entity[]) | undefined {
+  const nested = location.parent?.id !== undefined
+    ? NESTED_HOME_VIEWS[location.service.name]
+    : undefined;
+  return VIEWS[location.service.name] ?? nested;
+}
+
+/**
  * The VMs or templates (`owners`) on a storage domain: those with a disk there, then the
  * copies stored in the collection itself (exported to an export domain, or unregistered
  * ones found on a data domain), which are not the engine's own objects.
@@ -73,7 +94,7 @@ function idOf(reference: unknown): unknown {
 
 /** The kind of the collection at `location`. */
 export function collectionKind(location: Location): CollectionKind {
-  if (VIEWS[location.service.name]) return "view";
+  if (viewOf(location)) return "view";
   const type = collectionType(location.service);
   const home = type === undefined ? undefined : homeOf(type);
   if (home === undefined || OWNED_SERVICES.has(location.service.name)) return "owned";
@@ -82,7 +103,7 @@ export function collectionKind(location: Location): CollectionKind {
 
 /** The objects of the collection at `location`, as clients see them. */
 export function itemsOf(engine: Engine, location: Location): Entity[] {
-  const view = VIEWS[location.service.name];
+  const view = viewOf(location);
   if (view) return view(engine, location);
   const records = engine.store.items(location.path);
   if (collectionKind(location) !== "reference") return records;
@@ -100,7 +121,7 @@ export function itemsOf(engine: Engine, location: Location): Entity[] {
  * id or a name (`idOrName`) also finds it by name.
  */
 export function itemOf(engine: Engine, location: Location, id: string): Entity | undefined {
-  if (VIEWS[location.service.name]) return itemsOf(engine, location).find((item) => item.id === id);
+  if (viewOf(location)) return itemsOf(engine, location).find((item) => item.id === id);
   const record = engine.store.get(location.path, id);
   const reference = collectionKind(location) === "reference";
   if (record) {

@@ -208,3 +208,34 @@ Deno.test("simulator: follow inlines links, references carry hrefs", async () =>
   const snapshots = await vms.vmService(vm.id!).snapshotsService().list();
   assert.deepEqual(snapshots.map((snapshot) => snapshot.snapshotType), [types.SnapshotType.ACTIVE]);
 });
+
+Deno.test("simulator: a data center's clusters are the clusters of that data center", async () => {
+  await using sim = await startSimulator({ delay: 0 });
+  await using connection = new Connection({
+    url: sim.url,
+    username: sim.username,
+    password: sim.password,
+  });
+  const system = connection.systemService();
+  const [dataCenter] = await system.dataCentersService().list({ search: "name=Default" });
+  const other = await system.dataCentersService().add({ name: "other", local: false });
+  await system.clustersService().add({
+    name: "elsewhere",
+    dataCenter: { id: other.id },
+    cpu: { type: "Intel Icelake Server Family" },
+  });
+  const all = await system.clustersService().list();
+  const own = await system.dataCentersService().dataCenterService(dataCenter.id!)
+    .clustersService().list();
+  assert.deepEqual(
+    own.map((cluster) => cluster.name).sort(),
+    all.filter((cluster) => cluster.dataCenter?.id === dataCenter.id).map((c) => c.name).sort(),
+  );
+  assert.ok(own.length >= 2);
+  const theirs = await system.dataCentersService().dataCenterService(other.id!).clustersService()
+    .list();
+  assert.deepEqual(theirs.map((cluster) => cluster.name), ["elsewhere"]);
+  const first = await system.dataCentersService().dataCenterService(dataCenter.id!)
+    .clustersService().clusterService(own[0].id!).get();
+  assert.equal(first.id, own[0].id);
+});
