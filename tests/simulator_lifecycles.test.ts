@@ -248,3 +248,23 @@ Deno.test("simulator: graphics consoles hand out tickets and connection files", 
   const file = await service.remoteViewerConnectionFile();
   assert.match(file, /^\[virt-viewer\]\ntype=vnc\nhost=host\d\.example\.com\n/);
 });
+
+Deno.test("simulator: a power-off records the VM going down, like a shutdown", async () => {
+  await using env = await connect();
+  const events = env.system.eventsService();
+  const vms = env.system.vmsService();
+  for (const [name, action] of [["powered-off", "stop"], ["shut-down", "shutdown"]] as const) {
+    const [latest] = await events.list({ max: 1 });
+    const vm = await vms.add({ name, cluster: { name: "Default" }, template: { name: "Blank" } });
+    const vmService = vms.vmService(vm.id!);
+    await vmService.start();
+    await waitForStatus(vmService, types.VmStatus.UP, POLL);
+    await vmService[action]();
+    await waitForStatus(vmService, types.VmStatus.DOWN, POLL);
+    const newer = await events.list({ from: Number(latest.id) });
+    const downs = newer.filter((event) =>
+      event.vm?.id === vm.id && /is down/.test(event.description!)
+    );
+    assert.equal(downs.length, 1, `${action}: one "is down" event`);
+  }
+});

@@ -190,10 +190,13 @@ function pickHost(engine: Engine, vm: Entity, what: string, except?: string): Re
   return engine.referenceTo("hosts", hosts[0].id);
 }
 
-/** Moves the VM through `steps` (after applying `now`), recording an event at each end state. */
+/**
+ * Moves the VM through `steps` (after applying `now`), recording an event at each end state,
+ * the one `now` reaches included (a power-off is `down` at once).
+ */
 function lifecycle(call: Call, vm: Entity, now: Record<string, unknown>, steps: Step[]): void {
   const { engine } = call;
-  transition(engine, "vms", vm.id, now, steps, (updated) => {
+  const record = (updated: Entity) => {
     const status = updated.status as string;
     const code = EVENTS[status as keyof typeof EVENTS];
     if (code === undefined) return;
@@ -204,7 +207,8 @@ function lifecycle(call: Call, vm: Entity, now: Record<string, unknown>, steps: 
     engine.event(code, `VM ${updated.name} is ${status}${where}.`, {
       vm: engine.referenceTo("vms", vm.id),
     });
-  });
+  };
+  record(transition(engine, "vms", vm.id, now, steps, record));
 }
 
 /** What going down does: no host, a stop time, and the next-run configuration applied. */
