@@ -12,6 +12,7 @@ import { DebugLog } from "./debug_log.ts";
 import { Deadline } from "./deadline.ts";
 import { OvirtError } from "./errors.ts";
 import { createTransport, type HttpTransport } from "./http.ts";
+import { systemCaBundle } from "./system_cas.ts";
 import { HttpClient } from "./http_client.ts";
 import { Limiter } from "./limiter.ts";
 import { responseError } from "./response_error.ts";
@@ -35,8 +36,9 @@ export interface ConnectionOptions {
   /** Path of a PEM file with the CA certificates to trust (read on the first request). */
   caFile?: string;
   /**
-   * PEM CA certificates to trust. Without `caFile` or `caCerts`, Deno's default trust store
-   * is used: Mozilla's roots, or the system store with `DENO_TLS_CA_STORE=system`.
+   * PEM CA certificates to trust. Without `caFile` or `caCerts`, the system's CA bundle is
+   * trusted (the file `SSL_CERT_FILE` names, or the usual bundle of the system, when the
+   * script may read it) together with Deno's default roots.
    */
   caCerts?: string[];
   /** Skip TLS certificate verification (for tests only); needs no Deno flags. */
@@ -284,8 +286,10 @@ export class Connection implements AsyncDisposable {
   async #createTransport(): Promise<HttpTransport> {
     const { caFile, caCerts = [], insecure } = this.#options;
     const fromFile = caFile === undefined ? [] : [await readCaFile(caFile)];
+    const chosen = [...fromFile, ...caCerts];
+    const system = chosen.length === 0 && !insecure ? await systemCaBundle() : undefined;
     return createTransport({
-      caCerts: [...fromFile, ...caCerts],
+      caCerts: system === undefined ? chosen : [system],
       insecure,
       connections: this.#options.connections ?? DEFAULT_CONNECTIONS,
     });
