@@ -46,3 +46,28 @@ Deno.test("README: the quick start runs as written against the simulator", async
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("README: the simulator test example passes as written", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "ovirt-sdk-readme-" });
+  try {
+    const code = (await codeOf("Testing your scripts with the simulator"))
+      .replace('"jsr:@ovirt/sdk"', JSON.stringify(new URL("../mod.ts", import.meta.url).href))
+      .replace(
+        '"jsr:@ovirt/sdk/testing"',
+        JSON.stringify(new URL("../testing/mod.ts", import.meta.url).href),
+      );
+    await Deno.writeTextFile(`${dir}/automation_test.ts`, code);
+    const output = await new Deno.Command(Deno.execPath(), {
+      args: ["test", "--no-check", "--allow-net", "automation_test.ts"],
+      cwd: dir,
+      env: { NO_COLOR: "1" },
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    const stdout = new TextDecoder().decode(output.stdout);
+    assert.equal(output.code, 0, stdout + new TextDecoder().decode(output.stderr));
+    assert.match(stdout, /my automation \.\.\. ok/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
