@@ -63,3 +63,32 @@ Deno.test("uploadDisk passes extra transfer members (snapshot, backup, host...) 
   assert.equal(done.shallow, false);
   assert.equal(done.disk?.id, disk.id);
 });
+
+Deno.test("debug log of a transfer: no ticket path, byte bodies only counted", async () => {
+  await using simulator = await startSimulator({ delay: 0 });
+  const lines: string[] = [];
+  await using connection = new Connection({
+    url: simulator.url,
+    username: simulator.username,
+    password: simulator.password,
+    debug: true,
+    log: (line) => lines.push(line),
+  });
+  const disks = connection.systemService().disksService();
+  const disk = await disks.add({
+    name: "logged",
+    provisionedSize: 4096,
+    format: types.DiskFormat.RAW,
+    storageDomains: [{ name: "data" }],
+  });
+  await waitForStatus(disks.diskService(disk.id!), types.DiskStatus.OK, { interval: 5 });
+  const transfer = await uploadDisk(connection, disk.id!, new Uint8Array(4096).fill(7), 4096, {
+    pollInterval: 5,
+  });
+  const log = lines.join("\n");
+  const ticketPath = new URL(transfer.transferUrl ?? transfer.proxyUrl!).pathname;
+  assert.ok(log.includes("[transfer path hidden]"), "transfer requests are logged");
+  assert.ok(!log.includes(ticketPath), "the ticket path never shows");
+  assert.match(log, /\[4096 bytes\]/, "the uploaded bytes are counted, not printed");
+  assert.ok(!log.includes(simulator.password), "no password");
+});

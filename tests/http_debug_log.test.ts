@@ -78,3 +78,27 @@ Deno.test("redact: every spelling of a secret and the usual secret places", () =
   assert.match(redacted, /grant_type=password&username=u&password=\*\*\*/);
   assert.match(redacted, /"exp": "1"/);
 });
+
+Deno.test("redact: credentials, tickets and transfer paths inside XML bodies", () => {
+  const body = [
+    "<host><name>h1</name><root_password>r00t!</root_password></host>",
+    "<storage_connection><password>nfs-secret</password></storage_connection>",
+    "<initialization><windows_license_key>AAAA-BBBB</windows_license_key></initialization>",
+    "<action>",
+    "  <ticket>",
+    "    <expiry>120</expiry>",
+    "    <value>vnc-ticket-value</value>",
+    "  </ticket>",
+    "</action>",
+    "<statistic><values><value><datum>5</datum></value></values></statistic>",
+    "<image_transfer><transfer_url>https://host1:54322/images/ticket-uuid</transfer_url>",
+    "<proxy_url>https://engine/ovirt-imageio/images/ticket-uuid</proxy_url></image_transfer>",
+  ].join("\n");
+  const redacted = redact(body);
+  for (const leak of ["r00t!", "nfs-secret", "AAAA-BBBB", "vnc-ticket-value", "ticket-uuid"]) {
+    assert.ok(!redacted.includes(leak), `${leak} leaked in ${redacted}`);
+  }
+  assert.match(redacted, /<transfer_url>https:\/\/host1:54322\*\*\*<\/transfer_url>/);
+  assert.match(redacted, /<value><datum>5<\/datum><\/value>/, "other values stay");
+  assert.match(redacted, /<name>h1<\/name>/);
+});

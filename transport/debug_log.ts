@@ -50,9 +50,10 @@ export class DebugLog {
     this.#entry([`* ${text}`]);
   }
 
+  /** Writes an entry's lines, redacted together so that secrets spread over lines are found. */
   #entry(lines: string[]): void {
-    const secrets = [...this.#secrets()];
-    for (const line of lines) this.#write(redact(line, secrets));
+    const text = redact(lines.join("\n"), [...this.#secrets()]);
+    for (const line of text.split("\n")) this.#write(line);
   }
 }
 
