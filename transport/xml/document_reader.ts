@@ -82,6 +82,13 @@ export class DocumentReader {
   readonly #frameLast: number[] = [];
   /** List frames: the tag of the last item. */
   readonly #frameItemTag: string[] = [];
+  /**
+   * Struct frames: the `href` attribute, and where its plain bytes are (offset -1: none),
+   * from which the `href`s of the struct's `<link>`s are usually made (see `#link`).
+   */
+  readonly #frameHref: string[] = [];
+  readonly #frameHrefOffset: number[] = [];
+  readonly #frameHrefLength: number[] = [];
   #skipping = 0;
   #leaf: MemberInfo | undefined = undefined;
   #leafText: string | undefined = undefined;
@@ -220,11 +227,19 @@ export class DocumentReader {
       slots = this.#slotArrays[depth] = new Array(Math.max(size, 16)).fill(undefined);
     }
     const tokens = this.#tokens;
+    const reference = tokens.selfClosing;
+    this.#frameHrefOffset[depth] = -1;
     for (let i = 0, count = tokens.attributeCount; i < count; i++) {
       const attribute = struct.byAttribute.get(tokens.attributeName(i));
       if (attribute === undefined) continue;
-      const value = this.#convert(attribute, tokens.attributeValue(i), tokens.tokenOffset);
+      const text = reference ? tokens.referenceAttributeValue(i) : tokens.attributeValue(i);
+      const value = this.#convert(attribute, text, tokens.tokenOffset);
       if (value !== undefined) slots[attribute.index] = value;
+      if (attribute.tag === "href") {
+        this.#frameHref[depth] = text;
+        this.#frameHrefOffset[depth] = tokens.plainAttributeOffset(i);
+        this.#frameHrefLength[depth] = tokens.attributeLength(i);
+      }
     }
     this.#push(STRUCT_FRAME, slots, struct, member);
     this.#frameLast[depth] = -1;
@@ -266,7 +281,11 @@ export class DocumentReader {
     const slots = this.#frameValues[top];
     const existing = slots[member.index];
     const list: unknown[] & { href?: string } = Array.isArray(existing) ? existing : newList();
-    list.href = tokens.attributeValue(href);
+    const parentOffset = this.#frameHrefOffset[top];
+    list.href = parentOffset >= 0 &&
+        tokens.attributeExtends(href, parentOffset, this.#frameHrefLength[top], rel)
+      ? this.#frameHref[top] + member.linkSuffix
+      : tokens.attributeValue(href);
     slots[member.index] = list;
   }
 

@@ -10,23 +10,40 @@ import { decodeUtf8 } from "./decode.ts";
 
 const SLOTS = 4096;
 
+/** How an {@link InternCache} takes in strings it has not seen. */
+export interface InternOptions {
+  /** Only strings the cache may hand out (checked when decoding); default: all. */
+  accepts?: (text: string) => boolean;
+  /**
+   * Keep a string only when its hash has been seen just before in the same slot pair, so
+   * that values that never repeat (ids of objects met once) cost no copy. Default false.
+   */
+  secondSighting?: boolean;
+}
+
 /**
  * A small two-way set-associative cache from bytes (plus their hash) to the decoded string:
- * each hash selects a pair of slots, the most recently added entry first.
+ * each hash selects a pair of slots, the most recently added entry first. The bytes of the
+ * keys live in one fixed pool, so adding an entry allocates nothing but its string.
  */
 export class InternCache {
-  readonly #keys: (Uint8Array | undefined)[] = new Array(SLOTS).fill(undefined);
+  readonly #pool: Uint8Array;
+  readonly #lengths = new Int32Array(SLOTS).fill(-1);
   readonly #strings: string[] = new Array(SLOTS).fill("");
+  readonly #sightings = new Int32Array(SLOTS / 2);
   readonly #maxLength: number;
-  readonly #accepts: (text: string) => boolean;
+  readonly #accepts: ((text: string) => boolean) | undefined;
+  readonly #secondSighting: boolean;
 
   /**
    * A cache that keeps strings of at most `maxLength` bytes (longer ones are decoded each
-   * time) and hands out only strings that `accepts` approves of (checked when decoding).
+   * time).
    */
-  constructor(maxLength: number, accepts: (text: string) => boolean = () => true) {
+  constructor(maxLength: number, options: InternOptions = {}) {
     this.#maxLength = maxLength;
-    this.#accepts = accepts;
+    this.#pool = new Uint8Array(SLOTS * maxLength);
+    this.#accepts = options.accepts;
+    this.#secondSighting = options.secondSighting === true;
   }
 
   /**
@@ -35,25 +52,34 @@ export class InternCache {
    */
   intern(buf: Uint8Array, start: number, end: number, hash: number): string | undefined {
     const length = end - start;
-    const first = (Math.imul(hash, 0x9e3779b1) >>> 20) & ~1; // Fibonacci hashing, even slot
+    const pair = Math.imul(hash, 0x9e3779b1) >>> 21; // Fibonacci hashing
+    const first = pair << 1;
     if (this.#matches(first, buf, start, length)) return this.#strings[first];
     if (this.#matches(first + 1, buf, start, length)) return this.#strings[first + 1];
     const text = decodeUtf8(buf, start, end);
-    if (text === undefined || !this.#accepts(text)) return undefined;
-    if (length <= this.#maxLength) {
-      this.#keys[first + 1] = this.#keys[first];
-      this.#strings[first + 1] = this.#strings[first];
-      this.#keys[first] = buf.slice(start, end);
-      this.#strings[first] = text;
+    if (text === undefined || (this.#accepts !== undefined && !this.#accepts(text))) {
+      return undefined;
     }
+    if (length > this.#maxLength) return text;
+    if (this.#secondSighting && this.#sightings[pair] !== hash) {
+      this.#sightings[pair] = hash;
+      return text;
+    }
+    this.#lengths[first + 1] = this.#lengths[first];
+    this.#strings[first + 1] = this.#strings[first];
+    const max = this.#maxLength, pool = this.#pool;
+    pool.copyWithin((first + 1) * max, first * max, first * max + max);
+    for (let k = 0, at = first * max; k < length; k++) pool[at + k] = buf[start + k];
+    this.#lengths[first] = length;
+    this.#strings[first] = text;
     return text;
   }
 
   #matches(slot: number, buf: Uint8Array, start: number, length: number): boolean {
-    const key = this.#keys[slot];
-    if (key === undefined || key.length !== length) return false;
+    if (this.#lengths[slot] !== length) return false;
+    const pool = this.#pool, at = slot * this.#maxLength;
     let i = 0;
-    while (i < length && key[i] === buf[start + i]) i++;
+    while (i < length && pool[at + i] === buf[start + i]) i++;
     return i === length;
   }
 

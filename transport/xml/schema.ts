@@ -50,6 +50,8 @@ export class MemberInfo {
   readonly list: boolean;
   /** Position in the owning struct's {@link StructInfo.members}: its slot while reading. */
   readonly index: number;
+  /** For list links: `/` and the `rel`, which joined to the owner's `href` make the link's. */
+  readonly linkSuffix: string;
   readonly #schema: XmlSchema;
   #struct: StructInfo | undefined = undefined;
 
@@ -61,6 +63,7 @@ export class MemberInfo {
     this.tag = meta.tag;
     this.kind = KIND_CODES[meta.kind];
     this.list = meta.list === true;
+    this.linkSuffix = "/" + (meta.rel ?? "");
     this.#schema = schema;
   }
 

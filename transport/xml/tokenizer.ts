@@ -56,6 +56,7 @@ export const DEFAULT_MAX_TOKEN_BYTES = 8 * 1024 * 1024;
 const SKIPPED = -1; // internal: markup consumed, no token to report
 const MAX_REFERENCE_LENGTH = 64;
 const MAX_INTERNED_VALUE = 24;
+const MAX_INTERNED_REFERENCE = 128;
 // Flags of a text or attribute value; 0: plain ASCII, its bytes are its characters.
 const ESCAPED = 1; // holds references or CR: decode the slow way
 const CDATA_CR = 2; // CDATA holding CR: normalise line ends
@@ -71,8 +72,9 @@ const CR = 0x0d, LF = 0x0a, TAB = 0x09;
  * the string they spell and holds copies of those bytes, never a document, so sharing it is
  * safe and spares a small document from starting cold (and from filling two fresh tables).
  */
-const NAME_CACHE = new InternCache(64, isXmlName);
+const NAME_CACHE = new InternCache(64, { accepts: isXmlName });
 const VALUE_CACHE = new InternCache(MAX_INTERNED_VALUE);
+const REFERENCE_CACHE = new InternCache(MAX_INTERNED_REFERENCE, { secondSighting: true });
 
 /**
  * Pull tokenizer: `push` chunks (a token may be split anywhere), call `end` after the last
@@ -89,6 +91,7 @@ export class XmlTokenizer {
   readonly #maxTokenBytes: number;
   readonly #names = NAME_CACHE;
   readonly #values = VALUE_CACHE;
+  readonly #references = REFERENCE_CACHE;
 
   #buf: Uint8Array = EMPTY;
   #latin1View: Buffer | undefined = undefined; // #buf as a Buffer, made on first use
@@ -233,6 +236,55 @@ export class XmlTokenizer {
     const value = this.#values.internUnhashed(this.#buf, start, end);
     if (value === undefined) throw this.#error(start, "invalid UTF-8");
     return value;
+  }
+
+  /**
+   * {@link XmlTokenizer.attributeValue} for the `id` and `href` of references
+   * (`<cluster id href/>`), which repeat across the objects of a list: values up to 128
+   * bytes come from a cache of their own instead of being decoded again.
+   */
+  referenceAttributeValue(index: number): string {
+    const start = this.#attributeStarts[index], end = this.#attributeEnds[index];
+    if (this.#attributeFlags[index] !== 0 || end - start > MAX_INTERNED_REFERENCE) {
+      return this.attributeValue(index);
+    }
+    const value = this.#references.internUnhashed(this.#buf, start, end);
+    if (value === undefined) throw this.#error(start, "invalid UTF-8");
+    return value;
+  }
+
+  /**
+   * Where the value of attribute `index` of the current start tag starts, as an absolute
+   * offset for {@link XmlTokenizer.attributeExtends}; -1 unless the value is plain ASCII.
+   */
+  plainAttributeOffset(index: number): number {
+    return this.#attributeFlags[index] === 0 ? this.#base + this.#attributeStarts[index] : -1;
+  }
+
+  /** Length in bytes of the value of attribute `index` of the current start tag. */
+  attributeLength(index: number): number {
+    return this.#attributeEnds[index] - this.#attributeStarts[index];
+  }
+
+  /**
+   * Whether the value of attribute `index` is the plain value found earlier at absolute
+   * `offset` (`length` bytes, see {@link XmlTokenizer.plainAttributeOffset}), then `/`, then
+   * the value of attribute `suffix`: a link's `href` made of its parent's `href` and its
+   * `rel`. False when those earlier bytes are no longer buffered.
+   */
+  attributeExtends(index: number, offset: number, length: number, suffix: number): boolean {
+    const buf = this.#buf, from = offset - this.#base;
+    const start = this.#attributeStarts[index], end = this.#attributeEnds[index];
+    const suffixStart = this.#attributeStarts[suffix], suffixEnd = this.#attributeEnds[suffix];
+    if (
+      from < 0 || this.#attributeFlags[index] !== 0 || this.#attributeFlags[suffix] !== 0 ||
+      end - start !== length + 1 + suffixEnd - suffixStart || buf[start + length] !== SLASH
+    ) return false;
+    for (let k = 0; k < length; k++) if (buf[start + k] !== buf[from + k]) return false;
+    for (let k = suffixStart, at = start + length + 1; k < suffixEnd; k++, at++) {
+      if (buf[at] !== buf[k]) return false;
+    }
+    return true;
   }
 
   /**
