@@ -80,8 +80,9 @@ export class DocumentReader {
   readonly #slotArrays: unknown[][] = [];
   /** Struct frames: the position of the last child (see `StructInfo.nextTag`), -1 at first. */
   readonly #frameLast: number[] = [];
-  /** List frames: the tag of the last item. */
+  /** List frames: the tag of the last item, and its bytes. */
   readonly #frameItemTag: string[] = [];
+  readonly #frameItemBytes: (Uint8Array | undefined)[] = [];
   /**
    * Struct frames: the `href` attribute, and where its plain bytes are (offset -1: none),
    * from which the `href`s of the struct's `<link>`s are usually made (see `#link`).
@@ -116,7 +117,7 @@ export class DocumentReader {
       if (token === START_TAG) {
         if (this.#skipping > 0 || this.#leaf !== undefined) {
           this.#skipping++;
-          tokens.expectName(tokens.name); // siblings in skipped elements: usually <link>s
+          tokens.expectName(tokens.name, tokens.nameBytes); // siblings: usually <link>s
         } else {
           this.#start(tokens.name);
         }
@@ -156,9 +157,10 @@ export class DocumentReader {
     const top = this.#depth - 1;
     if (top < 0) return;
     if (this.#frameKinds[top] === LIST_FRAME) {
-      this.#tokens.expectName(this.#frameItemTag[top]);
+      this.#tokens.expectName(this.#frameItemTag[top], this.#frameItemBytes[top]);
     } else {
-      this.#tokens.expectName(this.#frameStructs[top]!.nextTag[this.#frameLast[top] + 1]);
+      const struct = this.#frameStructs[top]!, next = this.#frameLast[top] + 1;
+      this.#tokens.expectName(struct.nextTag[next], struct.nextTagBytes[next]);
     }
   }
 
@@ -166,8 +168,11 @@ export class DocumentReader {
     const top = this.#depth - 1;
     if (top < 0) return this.#startRoot(name);
     if (this.#frameKinds[top] === LIST_FRAME) {
-      this.#frameItemTag[top] = name.length <= MAX_GUESSED_TAG ? name : "";
       const items = this.#frameMembers[top]!;
+      if (name !== this.#frameItemTag[top] && name.length <= MAX_GUESSED_TAG) {
+        this.#frameItemTag[top] = items.itemTag = name;
+        this.#frameItemBytes[top] = items.itemBytes = this.#tokens.nameBytes;
+      }
       if (items.kind === STRUCT) this.#pushStruct(items.struct, undefined);
       else this.#startLeaf(items);
       return;
@@ -181,6 +186,7 @@ export class DocumentReader {
       member = struct.byTag.get(name);
       if (name.length <= MAX_GUESSED_TAG) {
         struct.nextTag[guess] = name;
+        struct.nextTagBytes[guess] = this.#tokens.nameBytes;
         struct.nextMember[guess] = member;
       }
     }
@@ -243,13 +249,14 @@ export class DocumentReader {
     }
     this.#push(STRUCT_FRAME, slots, struct, member);
     this.#frameLast[depth] = -1;
-    this.#tokens.expectName(struct.nextTag[0]);
+    this.#tokens.expectName(struct.nextTag[0], struct.nextTagBytes[0]);
   }
 
   #pushList(items: unknown[], member: MemberInfo): void {
-    this.#frameItemTag[this.#depth] = member.meta.item ?? "";
+    this.#frameItemTag[this.#depth] = member.itemTag;
+    this.#frameItemBytes[this.#depth] = member.itemBytes;
     this.#push(LIST_FRAME, items, undefined, member);
-    this.#tokens.expectName(this.#frameItemTag[this.#depth - 1]);
+    this.#tokens.expectName(member.itemTag, member.itemBytes);
   }
 
   #push(

@@ -19,6 +19,8 @@ export interface InternOptions {
    * that values that never repeat (ids of objects met once) cost no copy. Default false.
    */
   secondSighting?: boolean;
+  /** Keep a copy of each string's bytes for {@link InternCache.lastKey}. Default false. */
+  keepKeys?: boolean;
 }
 
 /**
@@ -34,6 +36,12 @@ export class InternCache {
   readonly #maxLength: number;
   readonly #accepts: ((text: string) => boolean) | undefined;
   readonly #secondSighting: boolean;
+  readonly #keys: Uint8Array[] | undefined;
+  /**
+   * With `keepKeys`: the bytes of the string the last {@link InternCache.intern} returned
+   * (shared; do not modify).
+   */
+  lastKey: Uint8Array = new Uint8Array(0);
 
   /**
    * A cache that keeps strings of at most `maxLength` bytes (longer ones are decoded each
@@ -44,6 +52,7 @@ export class InternCache {
     this.#pool = new Uint8Array(SLOTS * maxLength);
     this.#accepts = options.accepts;
     this.#secondSighting = options.secondSighting === true;
+    this.#keys = options.keepKeys === true ? new Array(SLOTS).fill(this.lastKey) : undefined;
   }
 
   /**
@@ -54,16 +63,28 @@ export class InternCache {
     const length = end - start;
     const pair = Math.imul(hash, 0x9e3779b1) >>> 21; // Fibonacci hashing
     const first = pair << 1;
-    if (this.#matches(first, buf, start, length)) return this.#strings[first];
-    if (this.#matches(first + 1, buf, start, length)) return this.#strings[first + 1];
+    const keys = this.#keys;
+    if (this.#matches(first, buf, start, length)) {
+      if (keys !== undefined) this.lastKey = keys[first];
+      return this.#strings[first];
+    }
+    if (this.#matches(first + 1, buf, start, length)) {
+      if (keys !== undefined) this.lastKey = keys[first + 1];
+      return this.#strings[first + 1];
+    }
     const text = decodeUtf8(buf, start, end);
     if (text === undefined || (this.#accepts !== undefined && !this.#accepts(text))) {
       return undefined;
     }
+    if (keys !== undefined) this.lastKey = buf.slice(start, end);
     if (length > this.#maxLength) return text;
     if (this.#secondSighting && this.#sightings[pair] !== hash) {
       this.#sightings[pair] = hash;
       return text;
+    }
+    if (keys !== undefined) {
+      keys[first + 1] = keys[first];
+      keys[first] = this.lastKey;
     }
     this.#lengths[first + 1] = this.#lengths[first];
     this.#strings[first + 1] = this.#strings[first];

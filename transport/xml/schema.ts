@@ -52,6 +52,10 @@ export class MemberInfo {
   readonly index: number;
   /** For list links: `/` and the `rel`, which joined to the owner's `href` make the link's. */
   readonly linkSuffix: string;
+  /** For lists: the tag of the last item read, and its bytes (the reader's next guess). */
+  itemTag = "";
+  /** See {@link MemberInfo.itemTag}. */
+  itemBytes: Uint8Array | undefined = undefined;
   readonly #schema: XmlSchema;
   #struct: StructInfo | undefined = undefined;
 
@@ -95,6 +99,8 @@ export class StructInfo {
    * element (`members.length + 2`), the tag that came next last time, and its member.
    */
   readonly nextTag: string[];
+  /** The UTF-8 bytes of each {@link nextTag} (see `XmlTokenizer.expectName`). */
+  readonly nextTagBytes: (Uint8Array | undefined)[];
   /** The members of {@link nextTag} (`undefined` for unknown elements). */
   readonly nextMember: (MemberInfo | undefined)[];
 
@@ -118,6 +124,7 @@ export class StructInfo {
     this.build = schema.builder(meta.name);
     this.nextTag = new Array(members.length + 3).fill("");
     this.nextMember = new Array(members.length + 3).fill(undefined);
+    this.nextTagBytes = new Array(members.length + 3).fill(undefined);
     this.byTag = byTag;
     this.byAttribute = byAttribute;
     this.byRel = byRel;

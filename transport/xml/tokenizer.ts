@@ -72,9 +72,10 @@ const CR = 0x0d, LF = 0x0a, TAB = 0x09;
  * the string they spell and holds copies of those bytes, never a document, so sharing it is
  * safe and spares a small document from starting cold (and from filling two fresh tables).
  */
-const NAME_CACHE = new InternCache(64, { accepts: isXmlName });
+const NAME_CACHE = new InternCache(64, { accepts: isXmlName, keepKeys: true });
 const VALUE_CACHE = new InternCache(MAX_INTERNED_VALUE);
-const REFERENCE_CACHE = new InternCache(MAX_INTERNED_REFERENCE, { secondSighting: true });
+/** The `id`s and `href`s of references, which repeat across the objects of a list. */
+const SHARED_CACHE = new InternCache(MAX_INTERNED_REFERENCE, { secondSighting: true });
 
 /**
  * Pull tokenizer: `push` chunks (a token may be split anywhere), call `end` after the last
@@ -91,7 +92,7 @@ export class XmlTokenizer {
   readonly #maxTokenBytes: number;
   readonly #names = NAME_CACHE;
   readonly #values = VALUE_CACHE;
-  readonly #references = REFERENCE_CACHE;
+  readonly #shared = SHARED_CACHE;
 
   #buf: Uint8Array = EMPTY;
   #latin1View: Buffer | undefined = undefined; // #buf as a Buffer, made on first use
@@ -106,6 +107,7 @@ export class XmlTokenizer {
   #column = 0; // characters between the last line start and #buf[0]
 
   readonly #open: string[] = [];
+  readonly #openBytes: Uint8Array[] = [];
   #depth = 0;
   #rootSeen = false;
   #documentStart = 0; // 3 after a byte order mark
@@ -115,8 +117,11 @@ export class XmlTokenizer {
 
   #tokenStart = 0;
   #expectedName = "";
+  #expectedBytes: Uint8Array | undefined = undefined;
   #lastName = "";
+  #lastNameBytes: Uint8Array = EMPTY;
   #name = "";
+  #nameBytes: Uint8Array = EMPTY;
   #selfClosing = false;
   #attributeCount = 0;
   readonly #attributeNames: string[] = [];
@@ -166,16 +171,23 @@ export class XmlTokenizer {
 
   /**
    * Announces the likely name of the next start tag: a name this tokenizer returned before
-   * (so a valid one), which is then compared with the input before the name is read and
-   * looked up. A wrong guess costs one comparison; `""` guesses nothing.
+   * with its {@link XmlTokenizer.nameBytes}, which are then compared with the input before
+   * the name is read and looked up. A wrong guess costs one comparison; without `bytes`,
+   * nothing is guessed.
    */
-  expectName(name: string): void {
+  expectName(name: string, bytes: Uint8Array | undefined): void {
     this.#expectedName = name;
+    this.#expectedBytes = bytes;
   }
 
   /** Name of the element of the current start or end tag (interned). */
   get name(): string {
     return this.#name;
+  }
+
+  /** The UTF-8 bytes of {@link XmlTokenizer.name}, to pass to `expectName` (do not modify). */
+  get nameBytes(): Uint8Array {
+    return this.#nameBytes;
   }
 
   /** Whether the current start tag is self-closing (an end tag token follows anyway). */
@@ -248,7 +260,7 @@ export class XmlTokenizer {
     if (this.#attributeFlags[index] !== 0 || end - start > MAX_INTERNED_REFERENCE) {
       return this.attributeValue(index);
     }
-    const value = this.#references.internUnhashed(this.#buf, start, end);
+    const value = this.#shared.internUnhashed(this.#buf, start, end);
     if (value === undefined) throw this.#error(start, "invalid UTF-8");
     return value;
   }
@@ -350,7 +362,7 @@ export class XmlTokenizer {
     }
     if (i + 1 >= len || buf[i] !== LT || buf[i + 1] !== SLASH) return false;
     if (i - start > this.#maxTokenBytes) return false;
-    let end = this.#matchName(i + 2, this.#open[this.#depth - 1]);
+    let end = this.#matchName(i + 2, this.#openBytes[this.#depth - 1]);
     if (end < 0) return false;
     end = this.#skipSpaces(end);
     if (end >= len || buf[end] !== GT) return false;
@@ -541,6 +553,7 @@ export class XmlTokenizer {
     const name = this.#names.intern(buf, start, i, hash);
     if (name === undefined) throw this.#error(start, "invalid name");
     this.#lastName = name;
+    this.#lastNameBytes = this.#names.lastKey;
     return i;
   }
 
@@ -570,17 +583,16 @@ export class XmlTokenizer {
   }
 
   /**
-   * Fast path of end tags: when the ASCII name `expected` is spelled at `start` and ends
-   * there, returns the index after it; otherwise -1 (the caller reads the name instead).
+   * Fast path of tag names: when the name whose UTF-8 bytes are `expected` is spelled at
+   * `start` and ends there, returns the index after it; otherwise -1 (the caller reads the
+   * name instead).
    */
-  #matchName(start: number, expected: string): number {
+  #matchName(start: number, expected: Uint8Array | undefined): number {
+    if (expected === undefined) return -1;
     const buf = this.#buf, length = expected.length;
     const end = start + length;
     if (length === 0 || end >= this.#len) return -1;
-    for (let k = 0; k < length; k++) {
-      const c = expected.charCodeAt(k);
-      if (c >= 0x80 || buf[start + k] !== c) return -1;
-    }
+    for (let k = 0; k < length; k++) if (buf[start + k] !== expected[k]) return -1;
     return (CHAR_CLASS[buf[end]] & NAME_CHAR) === 0 ? end : -1;
   }
 
@@ -592,14 +604,16 @@ export class XmlTokenizer {
 
   #scanStartTag(start: number): number {
     const buf = this.#buf, len = this.#len;
-    let i = this.#matchName(start + 1, this.#expectedName);
+    let i = this.#matchName(start + 1, this.#expectedBytes);
     if (i >= 0) {
       this.#lastName = this.#expectedName;
+      this.#lastNameBytes = this.#expectedBytes!;
     } else {
       i = this.#readName(start + 1);
       if (i < 0) return this.#needData(GT);
     }
     const name = this.#lastName;
+    const nameBytes = this.#lastNameBytes;
     let count = 0;
     let selfClosing = false;
     for (;;) {
@@ -658,6 +672,7 @@ export class XmlTokenizer {
       this.#rootSeen = true;
     }
     this.#name = name;
+    this.#nameBytes = nameBytes;
     this.#attributeCount = count;
     this.#selfClosing = selfClosing;
     this.#pos = i;
@@ -665,6 +680,7 @@ export class XmlTokenizer {
     if (selfClosing) {
       this.#pendingEnd = true;
     } else {
+      this.#openBytes[this.#depth] = nameBytes;
       this.#open[this.#depth++] = name;
       this.#afterStart = true;
     }
@@ -694,7 +710,7 @@ export class XmlTokenizer {
 
   #scanEndTag(start: number): number {
     const open = this.#depth > 0 ? this.#open[this.#depth - 1] : "";
-    let i = this.#matchName(start + 2, open);
+    let i = this.#depth > 0 ? this.#matchName(start + 2, this.#openBytes[this.#depth - 1]) : -1;
     let name = open;
     if (i < 0) {
       i = this.#readName(start + 2);
