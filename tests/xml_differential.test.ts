@@ -14,6 +14,8 @@ import {
   TEXT,
   XmlTokenizer,
 } from "../transport/xml/tokenizer.ts";
+import { skipElementContent } from "../transport/xml/skip.ts";
+import { readXml } from "../transport/xml/reader.ts";
 import { bytes, seededRandom, splitRandomly } from "./xml_test_utils.ts";
 
 /** What a parser saw: normalised events, or that it rejected the document. */
@@ -101,6 +103,7 @@ const NAMES = [
   "\u65e5\u672c",
   "b2",
 ];
+const ASCII_NAMES = NAMES.filter((name) => /^[\x00-\x7f]*$/.test(name));
 const WORDS = [
   "web01",
   "caf\u00e9",
@@ -126,15 +129,20 @@ const WORDS = [
 ];
 const MUTATION_ALPHABET = [..."<>&;/=\"'!?-[]#xX \n\t\rabAB\u00e9:.\u{1f600}0123456789"];
 
-function generate(random: () => number): string {
+/**
+ * A random document. With `plain`, only what the reader's fast skip handles: ASCII names,
+ * elements, attributes, text and references (no CDATA, comments or processing instructions).
+ */
+function generate(random: () => number, plain = false): string {
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)];
+  const names = plain ? ASCII_NAMES : NAMES;
   const words = (count: number) => Array.from({ length: count }, () => pick(WORDS)).join("");
   const element = (depth: number): string => {
-    const name = pick(NAMES);
+    const name = pick(names);
     let tag = "<" + name;
     const used = new Set<string>();
     for (let i = Math.floor(random() * 4); i > 0; i--) {
-      const attribute = pick(NAMES);
+      const attribute = pick(names);
       if (used.has(attribute)) continue;
       used.add(attribute);
       const quote = random() < 0.5 ? '"' : "'";
@@ -146,14 +154,16 @@ function generate(random: () => number): string {
     for (let i = Math.floor(random() * 5); i > 0; i--) {
       const roll = random();
       if (roll < 0.4) content += element(depth + 1);
-      else if (roll < 0.75) content += words(1 + Math.floor(random() * 4)).replaceAll("]", "].");
-      else if (roll < 0.85) {
+      else if (roll < 0.75 || plain) {
+        content += words(1 + Math.floor(random() * 4)).replaceAll("]", "].");
+      } else if (roll < 0.85) {
         content += `<![CDATA[${pick(["<x>", "&amp;", "]]", "] ]>", "\r\n"])}]]>`;
       } else if (roll < 0.93) content += `<!--${pick([" c ", " -x- ", "<a>", ""])}-->`;
       else content += `<?${pick(["pi", "style-sheet"])}${pick(["", " data", " a?b"])}?>`;
     }
     return `${tag}>${content}</${name}${pick(["", " "])}>`;
   };
+  if (plain) return element(0);
   const prolog = random() < 0.3 ? "<!-- prolog -->\n" : random() < 0.5 ? "\n" : "";
   return prolog + element(0) + pick(["", "\n", "<!-- end -->", "<?pi end?>"]);
 }
@@ -201,4 +211,61 @@ Deno.test("differential: mutated documents are accepted or rejected like saxes d
     counts[compare(mutate(generate(random), random), random)]++;
   }
   assert.ok(counts.accepted > 400 && counts.rejected > 1000, JSON.stringify(counts));
+});
+
+/**
+ * The reader skips unknown elements in one pass (`skipElementContent`); it may decline and
+ * leave an element to the tokenizer, but must never accept what a conforming parser rejects,
+ * and must accept every plain element.
+ */
+function skipOutcome(xml: string): "skipped" | "declined" {
+  const wrapped = bytes(`<w>${xml}</w>`);
+  const end = skipElementContent(wrapped, 3, wrapped.length, bytes("w"), 256);
+  if (end < 0) return "declined";
+  assert.equal(end, wrapped.length, `skipped to the wrong place: ${JSON.stringify(xml)}`);
+  return "skipped";
+}
+
+Deno.test("differential: the fast skip accepts every plain element saxes accepts", () => {
+  const random = seededRandom(3);
+  for (let i = 0; i < 1500; i++) {
+    const xml = generate(random, true);
+    assert.ok(!("rejected" in theirs(xml)), xml);
+    assert.equal(skipOutcome(xml), "skipped", xml);
+  }
+});
+
+Deno.test("differential: the fast skip never accepts what saxes rejects", () => {
+  const random = seededRandom(4);
+  const counts = { skipped: 0, declined: 0, rejectedBySaxes: 0 };
+  for (let i = 0; i < 10000; i++) {
+    const xml = mutate(generate(random, i % 2 === 0), random);
+    const outcome = skipOutcome(xml);
+    counts[outcome]++;
+    if ("rejected" in theirs(`<w>${xml}</w>`)) {
+      counts.rejectedBySaxes++;
+      assert.equal(outcome, "declined", `accepted a malformed element: ${JSON.stringify(xml)}`);
+    }
+  }
+  assert.ok(counts.skipped > 1000 && counts.rejectedBySaxes > 1000, JSON.stringify(counts));
+});
+
+Deno.test("differential: readXml rejects a malformed unknown element like saxes does", () => {
+  const random = seededRandom(5);
+  const counts = { accepted: 0, rejected: 0 };
+  for (let i = 0; i < 3000; i++) {
+    const xml = mutate(generate(random, true), random).replaceAll("<?xml", "<?x");
+    const document = `<vm><newer_element>${xml}</newer_element><name>a</name></vm>`;
+    const expected = "rejected" in theirs(document) ? "rejected" : "accepted";
+    let actual: "accepted" | "rejected" = "accepted";
+    try {
+      assert.deepEqual({ ...readXml(document).value as object }, { name: "a" }, document);
+    } catch (error) {
+      if (error instanceof assert.AssertionError) throw error;
+      actual = "rejected";
+    }
+    assert.equal(actual, expected, JSON.stringify(document));
+    counts[actual]++;
+  }
+  assert.ok(counts.accepted > 300 && counts.rejected > 300, JSON.stringify(counts));
 });

@@ -98,6 +98,50 @@ Deno.test("reader: <actions> and unknown elements are skipped whole at any depth
   assert.deepEqual(vm, { cpu: { topology: { threads: 2 } }, name: "real" });
 });
 
+Deno.test("reader: unknown elements split across chunks are skipped like whole ones", async () => {
+  const xml = `<vms><vm id="1"><actions><link href="/a" rel="start"/><link href='/b' rel="x"/>` +
+    `</actions><future a="1" b="&amp;"><x><y/>t &lt; u</x></future><name>n</name></vm>` +
+    `<vm id="2"><future><x>1</x></future><name>m</name></vm></vms>`;
+  const expected = readXml(xml).value;
+  assert.deepEqual(expected, [{ id: "1", name: "n" }, { id: "2", name: "m" }]);
+  for (const size of [1, 3, 7, 40, 1000]) {
+    assert.deepEqual((await readXmlStream(streamOf(splitEvery(bytes(xml), size)))).value, expected);
+  }
+  for (const bad of ["<x></y>", "<x a='1' a='2'/>", "<x a='<'/>", "&bad;", "<x>\u0001</x>"]) {
+    rejects(`<vm><future>${bad}</future></vm>`, /Malformed XML at line 1/);
+  }
+});
+
+Deno.test("reader: link hrefs are exact whether or not they extend the object's href", async () => {
+  const links =
+    `<link href="/api/vms/1/nics" rel="nics"/><link href="/api/vms/12/tags" rel="tags"/>` +
+    `<link href="/api/vms/1/cdromsx" rel="cdroms"/><link href="/api/vms/1&#47;sessions" ` +
+    `rel="sessions"/><link href="/api/vms/1/snapshots" rel="snap&#115;hots"/>`;
+  const xml =
+    `<vms><vm href="/api/vms/1">${links}</vm><vm href="/api/&#118;ms/1">${links}</vm></vms>`;
+  const hrefs = (value: unknown) =>
+    (value as Record<string, unknown>[]).map((vm) =>
+      Object.fromEntries(
+        ["nics", "tags", "cdroms", "sessions", "snapshots"].map((rel) => [
+          rel,
+          (vm[rel] as { href?: string }).href,
+        ]),
+      )
+    );
+  const expected = {
+    nics: "/api/vms/1/nics",
+    tags: "/api/vms/12/tags",
+    cdroms: "/api/vms/1/cdromsx",
+    sessions: "/api/vms/1/sessions",
+    snapshots: "/api/vms/1/snapshots",
+  };
+  assert.deepEqual(hrefs(readXml(xml).value), [expected, expected]);
+  for (const size of [1, 9, 50]) {
+    const streamed = await readXmlStream(streamOf(splitEvery(bytes(xml), size)));
+    assert.deepEqual(hrefs(streamed.value), [expected, expected]);
+  }
+});
+
 Deno.test("reader: enums are trimmed and lower-cased; unknown values are kept", () => {
   assert.deepEqual(read(`<vm><status> Image_Locked\n</status></vm>`), { status: "image_locked" });
   assert.deepEqual(read(`<vm><status>brand_new_state</status></vm>`), {

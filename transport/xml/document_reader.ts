@@ -194,6 +194,7 @@ export class DocumentReader {
       const isLink = name === "link";
       this.#frameLast[top] = struct.members.length + (isLink ? 0 : 1);
       if (isLink) this.#link(top);
+      else if (!this.#tokens.selfClosing && this.#tokens.skipElement()) return this.#expectNext();
       this.#skipping = 1;
       return;
     }

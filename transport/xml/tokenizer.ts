@@ -19,6 +19,7 @@ import {
   VALUE_SPECIAL,
 } from "./decode.ts";
 import { InternCache } from "./intern_cache.ts";
+import { skipElementContent } from "./skip.ts";
 import { Buffer } from "node:buffer";
 
 /** {@link XmlTokenizer.next} result: the buffered input ends inside a token; push more. */
@@ -371,6 +372,30 @@ export class XmlTokenizer {
     this.#textFlags = flags;
     this.#depth--;
     this.#pos = end + 1;
+    this.#afterTag = true;
+    this.#afterStart = false;
+    return true;
+  }
+
+  /**
+   * Skips the rest of the element whose start tag `next` just returned (not self-closing)
+   * when all of it is buffered and plain (see `skipElementContent`): returns true, and its
+   * end tag is consumed without a token. Otherwise changes nothing and returns false: read
+   * its tokens instead, which reports any error precisely.
+   */
+  skipElement(): boolean {
+    if (this.#pendingEnd || this.#depth === 0) return false;
+    const from = this.#pos;
+    const end = skipElementContent(
+      this.#buf,
+      from,
+      Math.min(this.#len, from + this.#maxTokenBytes),
+      this.#openBytes[this.#depth - 1],
+      this.#maxDepth - this.#depth,
+    );
+    if (end < 0) return false;
+    this.#depth--;
+    this.#pos = end;
     this.#afterTag = true;
     this.#afterStart = false;
     return true;
