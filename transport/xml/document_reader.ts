@@ -90,6 +90,8 @@ export class DocumentReader {
   readonly #frameHref: string[] = [];
   readonly #frameHrefOffset: number[] = [];
   readonly #frameHrefLength: number[] = [];
+  /** Struct frames: 1 + the index of the member of the last `<link>`, 0 before the first. */
+  readonly #frameLastLink: number[] = [];
   #skipping = 0;
   #leaf: MemberInfo | undefined = undefined;
   #leafText: string | undefined = undefined;
@@ -236,6 +238,7 @@ export class DocumentReader {
     const tokens = this.#tokens;
     const reference = tokens.selfClosing;
     this.#frameHrefOffset[depth] = -1;
+    this.#frameLastLink[depth] = 0;
     for (let i = 0, count = tokens.attributeCount; i < count; i++) {
       const attribute = struct.byAttribute.get(tokens.attributeName(i));
       if (attribute === undefined) continue;
@@ -284,8 +287,15 @@ export class DocumentReader {
       else if (attribute === "href") href = i;
     }
     if (rel < 0 || href < 0) return;
-    const member = this.#frameStructs[top]!.byRel.get(tokens.internedAttributeValue(rel));
-    if (member === undefined) return;
+    const struct = this.#frameStructs[top]!;
+    const previous = this.#frameLastLink[top];
+    let member = struct.nextLink[previous];
+    if (member === undefined || !tokens.attributeEquals(rel, member.relBytes)) {
+      member = struct.byRel.get(tokens.internedAttributeValue(rel));
+      if (member === undefined) return;
+      struct.nextLink[previous] = member;
+    }
+    this.#frameLastLink[top] = member.index + 1;
     const slots = this.#frameValues[top];
     const existing = slots[member.index];
     const list: unknown[] & { href?: string } = Array.isArray(existing) ? existing : newList();

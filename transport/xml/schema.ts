@@ -26,6 +26,8 @@ export const ENUM = 5;
 /** Numeric value kind of a struct member. */
 export const STRUCT = 6;
 
+const UTF8 = new TextEncoder();
+
 const KIND_CODES: Record<ValueKind, number> = {
   string: STRING,
   boolean: BOOLEAN,
@@ -52,6 +54,8 @@ export class MemberInfo {
   readonly index: number;
   /** For list links: `/` and the `rel`, which joined to the owner's `href` make the link's. */
   readonly linkSuffix: string;
+  /** For list links: the UTF-8 bytes of the `rel`. */
+  readonly relBytes: Uint8Array;
   /** For lists: the tag of the last item read, and its bytes (the reader's next guess). */
   itemTag = "";
   /** See {@link MemberInfo.itemTag}. */
@@ -68,6 +72,7 @@ export class MemberInfo {
     this.kind = KIND_CODES[meta.kind];
     this.list = meta.list === true;
     this.linkSuffix = "/" + (meta.rel ?? "");
+    this.relBytes = UTF8.encode(meta.rel ?? "");
     this.#schema = schema;
   }
 
@@ -101,6 +106,11 @@ export class StructInfo {
   readonly nextTag: string[];
   /** The UTF-8 bytes of each {@link nextTag} (see `XmlTokenizer.expectName`). */
   readonly nextTagBytes: (Uint8Array | undefined)[];
+  /**
+   * The reader's guesses of the next `<link>`: after the link of member `i` (index `i + 1`,
+   * 0 for the first link), the list link member whose link came next last time.
+   */
+  readonly nextLink: (MemberInfo | undefined)[];
   /** The members of {@link nextTag} (`undefined` for unknown elements). */
   readonly nextMember: (MemberInfo | undefined)[];
 
@@ -125,6 +135,7 @@ export class StructInfo {
     this.nextTag = new Array(members.length + 3).fill("");
     this.nextMember = new Array(members.length + 3).fill(undefined);
     this.nextTagBytes = new Array(members.length + 3).fill(undefined);
+    this.nextLink = new Array(members.length + 1).fill(undefined);
     this.byTag = byTag;
     this.byAttribute = byAttribute;
     this.byRel = byRel;

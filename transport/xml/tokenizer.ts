@@ -266,6 +266,17 @@ export class XmlTokenizer {
     return value;
   }
 
+  /** Whether the value of attribute `index` is plain and spells exactly `bytes`. */
+  attributeEquals(index: number, bytes: Uint8Array): boolean {
+    const start = this.#attributeStarts[index], length = bytes.length;
+    if (this.#attributeFlags[index] !== 0 || this.#attributeEnds[index] - start !== length) {
+      return false;
+    }
+    const buf = this.#buf;
+    for (let k = 0; k < length; k++) if (buf[start + k] !== bytes[k]) return false;
+    return true;
+  }
+
   /**
    * Where the value of attribute `index` of the current start tag starts, as an absolute
    * offset for {@link XmlTokenizer.attributeExtends}; -1 unless the value is plain ASCII.
