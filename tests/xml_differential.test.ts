@@ -103,7 +103,7 @@ const NAMES = [
   "\u65e5\u672c",
   "b2",
 ];
-const ASCII_NAMES = NAMES.filter((name) => /^[\x00-\x7f]*$/.test(name));
+const ASCII_NAMES = NAMES.filter((name) => [...name].every((c) => c.charCodeAt(0) < 0x80));
 const WORDS = [
   "web01",
   "caf\u00e9",

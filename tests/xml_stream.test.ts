@@ -15,10 +15,12 @@ async function streamInChild(mode: string): Promise<void> {
   assert.equal(report.kept, mode === "keep" ? 10_000 : 0);
   assert.ok(report.bytes > 65_000_000, `only ${report.bytes} bytes streamed`);
   const growth = report.peak - report.baseline;
-  assert.ok(growth < 64 * 1024 * 1024, `RSS grew by ${(growth / 1048576).toFixed(1)} MiB`);
+  // The target is 64 MB; we measure about 35. The tighter bound catches regressions such as a
+  // cache whose changing entries pinned old-generation pages (54 MiB).
+  assert.ok(growth < 48 * 1024 * 1024, `RSS grew by ${(growth / 1048576).toFixed(1)} MiB`);
 }
 
-Deno.test("streamList: 100,000 events (~70 MB) stream with RSS under 64 MB above the start", () =>
+Deno.test("streamList: 100,000 events (~70 MB) stream with RSS under 48 MB above the start", () =>
   streamInChild("drop"));
 
 Deno.test("streamList: values kept from every item do not keep the input alive", () =>

@@ -8,7 +8,7 @@
 
 import { decodeUtf8 } from "./decode.ts";
 
-const SLOTS = 4096;
+const DEFAULT_SLOTS = 4096;
 
 /** How an {@link InternCache} takes in strings it has not seen. */
 export interface InternOptions {
@@ -19,6 +19,11 @@ export interface InternOptions {
    * that values that never repeat (ids of objects met once) cost no copy. Default false.
    */
   secondSighting?: boolean;
+  /**
+   * Number of entries, a power of two of at least 4 (default 4096). A cache whose entries keep changing
+   * should stay small: each string it holds may pin a page of the old generation.
+   */
+  slots?: number;
   /** Keep a copy of each string's bytes for {@link InternCache.lastKey}. Default false. */
   keepKeys?: boolean;
 }
@@ -30,9 +35,10 @@ export interface InternOptions {
  */
 export class InternCache {
   readonly #pool: Uint8Array;
-  readonly #lengths = new Int32Array(SLOTS).fill(-1);
-  readonly #strings: string[] = new Array(SLOTS).fill("");
-  readonly #sightings = new Int32Array(SLOTS / 2);
+  readonly #lengths: Int32Array;
+  readonly #strings: string[];
+  readonly #sightings: Int32Array;
+  readonly #shift: number; // turns a 32-bit hash into a pair index
   readonly #maxLength: number;
   readonly #accepts: ((text: string) => boolean) | undefined;
   readonly #secondSighting: boolean;
@@ -49,10 +55,18 @@ export class InternCache {
    */
   constructor(maxLength: number, options: InternOptions = {}) {
     this.#maxLength = maxLength;
-    this.#pool = new Uint8Array(SLOTS * maxLength);
+    const slots = options.slots ?? DEFAULT_SLOTS;
+    if (slots < 4 || (slots & (slots - 1)) !== 0) {
+      throw new RangeError("slots: a power of two, at least 4");
+    }
+    this.#lengths = new Int32Array(slots).fill(-1);
+    this.#strings = new Array(slots).fill("");
+    this.#sightings = new Int32Array(slots / 2);
+    this.#shift = 33 - Math.log2(slots);
+    this.#pool = new Uint8Array(slots * maxLength);
     this.#accepts = options.accepts;
     this.#secondSighting = options.secondSighting === true;
-    this.#keys = options.keepKeys === true ? new Array(SLOTS).fill(this.lastKey) : undefined;
+    this.#keys = options.keepKeys === true ? new Array(slots).fill(this.lastKey) : undefined;
   }
 
   /**
@@ -60,27 +74,43 @@ export class InternCache {
    * invalid UTF-8 or a string the cache does not accept.
    */
   intern(buf: Uint8Array, start: number, end: number, hash: number): string | undefined {
-    const length = end - start;
-    const pair = Math.imul(hash, 0x9e3779b1) >>> 21; // Fibonacci hashing
-    const first = pair << 1;
-    const keys = this.#keys;
-    if (this.#matches(first, buf, start, length)) {
-      if (keys !== undefined) this.lastKey = keys[first];
-      return this.#strings[first];
-    }
-    if (this.#matches(first + 1, buf, start, length)) {
-      if (keys !== undefined) this.lastKey = keys[first + 1];
-      return this.#strings[first + 1];
-    }
+    const cached = this.find(buf, start, end, hash);
+    if (cached !== undefined) return cached;
     const text = decodeUtf8(buf, start, end);
     if (text === undefined || (this.#accepts !== undefined && !this.#accepts(text))) {
       return undefined;
     }
+    this.remember(buf, start, end, hash, text);
+    return text;
+  }
+
+  /** The cached string spelled by `buf[start, end)` (whose bytes hash to `hash`), if any. */
+  find(buf: Uint8Array, start: number, end: number, hash: number): string | undefined {
+    const length = end - start;
+    const first = (Math.imul(hash, 0x9e3779b1) >>> this.#shift) << 1; // Fibonacci hashing
+    for (let slot = first; slot <= first + 1; slot++) {
+      if (this.#matches(slot, buf, start, length)) {
+        if (this.#keys !== undefined) this.lastKey = this.#keys[slot];
+        return this.#strings[slot];
+      }
+    }
+    return undefined;
+  }
+
+  /**
+   * Offers `text`, the string spelled by `buf[start, end)` (whose bytes hash to `hash`),
+   * to the cache, which keeps it unless it is too long or not seen for the second time.
+   */
+  remember(buf: Uint8Array, start: number, end: number, hash: number, text: string): void {
+    const length = end - start;
+    const pair = Math.imul(hash, 0x9e3779b1) >>> this.#shift;
+    const first = pair << 1;
+    const keys = this.#keys;
     if (keys !== undefined) this.lastKey = buf.slice(start, end);
-    if (length > this.#maxLength) return text;
+    if (length > this.#maxLength) return;
     if (this.#secondSighting && this.#sightings[pair] !== hash) {
       this.#sightings[pair] = hash;
-      return text;
+      return;
     }
     if (keys !== undefined) {
       keys[first + 1] = keys[first];
@@ -93,7 +123,6 @@ export class InternCache {
     for (let k = 0, at = first * max; k < length; k++) pool[at + k] = buf[start + k];
     this.#lengths[first] = length;
     this.#strings[first] = text;
-    return text;
   }
 
   #matches(slot: number, buf: Uint8Array, start: number, length: number): boolean {
@@ -106,8 +135,13 @@ export class InternCache {
 
   /** {@link InternCache.intern} for bytes whose hash is not known yet. */
   internUnhashed(buf: Uint8Array, start: number, end: number): string | undefined {
-    let hash = 0;
-    for (let i = start; i < end; i++) hash = (hash * 31 + buf[i]) | 0;
-    return this.intern(buf, start, end, hash);
+    return this.intern(buf, start, end, hashBytes(buf, start, end));
   }
+}
+
+/** The hash of `buf[start, end)` that {@link InternCache.internUnhashed} uses. */
+export function hashBytes(buf: Uint8Array, start: number, end: number): number {
+  let hash = 0;
+  for (let i = start; i < end; i++) hash = (hash * 31 + buf[i]) | 0;
+  return hash;
 }

@@ -18,7 +18,7 @@ import {
   TEXT_SPECIAL,
   VALUE_SPECIAL,
 } from "./decode.ts";
-import { InternCache } from "./intern_cache.ts";
+import { hashBytes, InternCache } from "./intern_cache.ts";
 import { skipElementContent } from "./skip.ts";
 import { Buffer } from "node:buffer";
 
@@ -76,7 +76,7 @@ const CR = 0x0d, LF = 0x0a, TAB = 0x09;
 const NAME_CACHE = new InternCache(64, { accepts: isXmlName, keepKeys: true });
 const VALUE_CACHE = new InternCache(MAX_INTERNED_VALUE);
 /** The `id`s and `href`s of references, which repeat across the objects of a list. */
-const SHARED_CACHE = new InternCache(MAX_INTERNED_REFERENCE, { secondSighting: true });
+const SHARED_CACHE = new InternCache(MAX_INTERNED_REFERENCE, { secondSighting: true, slots: 1024 });
 
 /**
  * Pull tokenizer: `push` chunks (a token may be split anywhere), call `end` after the last
@@ -261,8 +261,11 @@ export class XmlTokenizer {
     if (this.#attributeFlags[index] !== 0 || end - start > MAX_INTERNED_REFERENCE) {
       return this.attributeValue(index);
     }
-    const value = this.#shared.internUnhashed(this.#buf, start, end);
-    if (value === undefined) throw this.#error(start, "invalid UTF-8");
+    const buf = this.#buf, hash = hashBytes(buf, start, end);
+    const cached = this.#shared.find(buf, start, end, hash);
+    if (cached !== undefined) return cached;
+    const value = this.#ascii(start, end);
+    this.#shared.remember(buf, start, end, hash, value);
     return value;
   }
 
