@@ -22,6 +22,11 @@ export function streamOf(bytes: Uint8Array): ReadableStream<Uint8Array> {
 
 /** What {@link watchStream} calls. */
 export interface StreamWatch {
+  /**
+   * The call's signal: once it aborts, a pending read fails with its reason and the body is
+   * cancelled, whether or not the underlying stream notices the abort itself.
+   */
+  readonly signal?: AbortSignal;
   /** Called once, when the body ended, failed or was cancelled. */
   readonly onDone: () => void;
   /** Turns a read failure into the error the reader gets. */
@@ -43,7 +48,7 @@ export function watchStream(
   return new ReadableStream<Uint8Array>({
     async pull(controller) {
       try {
-        const chunk = await reader.read();
+        const chunk = await readUntilAborted(reader, watch.signal);
         if (chunk.done) {
           finish();
           controller.close();
@@ -60,6 +65,33 @@ export function watchStream(
       await reader.cancel(reason);
     },
   }, { highWaterMark: 0 });
+}
+
+/**
+ * `reader.read()`, or a rejection with the reason of `signal` as soon as it aborts (the
+ * reader is then cancelled). `fetch` bodies are meant to fail when their request's signal
+ * aborts, but now and then one that has stalled keeps waiting: the abort must not depend
+ * on it.
+ */
+function readUntilAborted(
+  reader: ReadableStreamDefaultReader<Uint8Array>,
+  signal: AbortSignal | undefined,
+): Promise<ReadableStreamReadResult<Uint8Array>> {
+  if (signal === undefined) return reader.read();
+  if (signal.aborted) {
+    reader.cancel(signal.reason).catch(() => {});
+    return Promise.reject(signal.reason);
+  }
+  return new Promise((resolve, reject) => {
+    const onAbort = () => {
+      reader.cancel(signal.reason).catch(() => {});
+      reject(signal.reason);
+    };
+    signal.addEventListener("abort", onAbort, { once: true });
+    reader.read().then(resolve, reject).finally(() => {
+      signal.removeEventListener("abort", onAbort);
+    });
+  });
 }
 
 /** A body known to hold bytes, and the way to let go of it early. */

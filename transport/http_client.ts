@@ -54,6 +54,7 @@ export class HttpClient {
       throw failure;
     }
     const body = watchStream(response.body, {
+      signal: request.signal,
       onDone: release,
       mapError: (error) => this.#networkError(request, error),
     });
