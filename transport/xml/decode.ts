@@ -186,3 +186,21 @@ function isNameOnlyCode(c: number): boolean {
   if (c < 0x80) return (CHAR_CLASS[c] & NAME_CHAR) !== 0;
   return c === 0xb7 || (c >= 0x300 && c <= 0x36f) || (c >= 0x203f && c <= 0x2040);
 }
+
+/**
+ * When the non-empty name whose UTF-8 bytes are `name` is spelled at `buf[at]` and ends
+ * there (the next byte, before `limit`, cannot continue a name), the index after it;
+ * otherwise -1.
+ */
+export function matchNameBytes(
+  buf: Uint8Array,
+  at: number,
+  limit: number,
+  name: Uint8Array,
+): number {
+  const length = name.length;
+  const end = at + length;
+  if (length === 0 || end >= limit) return -1;
+  for (let k = 0; k < length; k++) if (buf[at + k] !== name[k]) return -1;
+  return (CHAR_CLASS[buf[end]] & NAME_CHAR) === 0 ? end : -1;
+}

@@ -8,6 +8,7 @@
 
 import {
   CHAR_CLASS,
+  matchNameBytes,
   NAME_CHAR,
   NAME_START,
   referencedCodePoint,
@@ -53,7 +54,7 @@ export function skipElementContent(
     if (next === SLASH) {
       const nameStart = depth === 0 ? -1 : openStarts[depth - 1];
       i = depth === 0
-        ? matchBytes(buf, i + 2, limit, name)
+        ? matchNameBytes(buf, i + 2, limit, name)
         : matchRange(buf, i + 2, limit, nameStart, openEnds[depth - 1]);
       if (i < 0) return -1;
       while (i < limit && (CHAR_CLASS[buf[i]] & SPACE) !== 0) i++;
@@ -183,13 +184,5 @@ function matchRange(
   const end = at + nameEnd - nameStart;
   if (end >= limit) return -1;
   for (let k = nameStart, j = at; k < nameEnd; k++, j++) if (buf[j] !== buf[k]) return -1;
-  return (CHAR_CLASS[buf[end]] & NAME_CHAR) === 0 ? end : -1;
-}
-
-/** {@link matchRange} for a name given as its own bytes. */
-function matchBytes(buf: Uint8Array, at: number, limit: number, name: Uint8Array): number {
-  const end = at + name.length;
-  if (end >= limit) return -1;
-  for (let k = 0; k < name.length; k++) if (buf[at + k] !== name[k]) return -1;
   return (CHAR_CLASS[buf[end]] & NAME_CHAR) === 0 ? end : -1;
 }

@@ -11,6 +11,7 @@ import {
   decodeEscaped,
   decodeUtf8,
   isXmlName,
+  matchNameBytes,
   NAME_CHAR,
   NAME_START,
   referencedCodePoint,
@@ -627,12 +628,7 @@ export class XmlTokenizer {
    * name instead).
    */
   #matchName(start: number, expected: Uint8Array | undefined): number {
-    if (expected === undefined) return -1;
-    const buf = this.#buf, length = expected.length;
-    const end = start + length;
-    if (length === 0 || end >= this.#len) return -1;
-    for (let k = 0; k < length; k++) if (buf[start + k] !== expected[k]) return -1;
-    return (CHAR_CLASS[buf[end]] & NAME_CHAR) === 0 ? end : -1;
+    return expected === undefined ? -1 : matchNameBytes(this.#buf, start, this.#len, expected);
   }
 
   #skipSpaces(i: number): number {
