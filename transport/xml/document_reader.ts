@@ -158,11 +158,25 @@ export class DocumentReader {
   #expectNext(): void {
     const top = this.#depth - 1;
     if (top < 0) return;
+    const tokens = this.#tokens;
     if (this.#frameKinds[top] === LIST_FRAME) {
-      this.#tokens.expectName(this.#frameItemTag[top], this.#frameItemBytes[top]);
-    } else {
-      const struct = this.#frameStructs[top]!, next = this.#frameLast[top] + 1;
-      this.#tokens.expectName(struct.nextTag[next], struct.nextTagBytes[next]);
+      tokens.expectName(this.#frameItemTag[top], this.#frameItemBytes[top]);
+      return;
+    }
+    // In a struct, the guessed leaves that follow are read right here, each in one step.
+    const struct = this.#frameStructs[top]!, slots = this.#frameValues[top];
+    for (let next = this.#frameLast[top] + 1;; next = this.#frameLast[top] + 1) {
+      const member = struct.nextMember[next], bytes = struct.nextTagBytes[next];
+      if (
+        member === undefined || member.list || member.kind === STRUCT || bytes === undefined ||
+        !tokens.readLeafElement(bytes)
+      ) {
+        tokens.expectName(struct.nextTag[next], bytes);
+        return;
+      }
+      this.#frameLast[top] = member.index;
+      const value = this.#plainValue(member);
+      if (value !== undefined) slots[member.index] = value;
     }
   }
 
@@ -253,7 +267,7 @@ export class DocumentReader {
     }
     this.#push(STRUCT_FRAME, slots, struct, member);
     this.#frameLast[depth] = -1;
-    this.#tokens.expectName(struct.nextTag[0], struct.nextTagBytes[0]);
+    this.#expectNext();
   }
 
   #pushList(items: unknown[], member: MemberInfo): void {

@@ -367,7 +367,47 @@ export class XmlTokenizer {
    */
   readPlainContent(): boolean {
     if (this.#pendingEnd || this.#depth === 0) return false;
-    const buf = this.#buf, len = this.#len, start = this.#pos;
+    const end = this.#plainContentAndEndTag(this.#pos, this.#openBytes[this.#depth - 1]);
+    if (end < 0) return false;
+    this.#depth--;
+    this.#pos = end;
+    this.#afterTag = true;
+    this.#afterStart = false;
+    return true;
+  }
+
+  /**
+   * Shortcut for a whole leaf element where a start tag may come (after a start or end
+   * tag): when the input continues with indentation, the start tag of the element whose
+   * name's bytes are `name` without attributes, plain content (as for
+   * {@link XmlTokenizer.readPlainContent}) and its end tag, consumes all of it and returns
+   * true; the content is then the current text token. Otherwise changes nothing and returns
+   * false: read tokens as usual.
+   */
+  readLeafElement(name: Uint8Array): boolean {
+    if (this.#pendingEnd || !this.#afterTag || this.#depth === 0) return false;
+    if (this.#depth >= this.#maxDepth) return false;
+    const buf = this.#buf, len = this.#len;
+    let i = this.#pos;
+    while (i < len && (buf[i] === 0x20 || buf[i] === LF || buf[i] === TAB)) i++;
+    if (i >= len || buf[i] !== LT) return false;
+    const afterName = this.#matchName(i + 1, name);
+    if (afterName < 0 || buf[afterName] !== GT) return false;
+    const end = this.#plainContentAndEndTag(afterName + 1, name);
+    if (end < 0) return false;
+    this.#pos = end;
+    this.#afterTag = true;
+    this.#afterStart = false;
+    return true;
+  }
+
+  /**
+   * Plain text from `start` (no markup, references or CR) and then the end tag of the
+   * element named by `name`: makes the text the current text token and returns the index
+   * after the end tag, or returns -1 and changes nothing.
+   */
+  #plainContentAndEndTag(start: number, name: Uint8Array): number {
+    const buf = this.#buf, len = this.#len;
     let i = start;
     let flags = 0;
     for (; i < len; i++) {
@@ -376,20 +416,16 @@ export class XmlTokenizer {
       if (c < 0x80) break;
       flags = NON_ASCII;
     }
-    if (i + 1 >= len || buf[i] !== LT || buf[i + 1] !== SLASH) return false;
-    if (i - start > this.#maxTokenBytes) return false;
-    let end = this.#matchName(i + 2, this.#openBytes[this.#depth - 1]);
-    if (end < 0) return false;
+    if (i + 1 >= len || buf[i] !== LT || buf[i + 1] !== SLASH) return -1;
+    if (i - start > this.#maxTokenBytes) return -1;
+    let end = this.#matchName(i + 2, name);
+    if (end < 0) return -1;
     end = this.#skipSpaces(end);
-    if (end >= len || buf[end] !== GT) return false;
+    if (end >= len || buf[end] !== GT) return -1;
     this.#textStart = this.#tokenStart = start;
     this.#textEnd = i;
     this.#textFlags = flags;
-    this.#depth--;
-    this.#pos = end + 1;
-    this.#afterTag = true;
-    this.#afterStart = false;
-    return true;
+    return end + 1;
   }
 
   /**
