@@ -368,7 +368,11 @@ export class XmlTokenizer {
   readPlainContent(): boolean {
     if (this.#pendingEnd || this.#depth === 0) return false;
     const end = this.#plainContentAndEndTag(this.#pos, this.#openBytes[this.#depth - 1]);
-    if (end < 0) return false;
+    return end >= 0 && this.#closeOpenElement(end);
+  }
+
+  /** Consumes the input up to `end`, where the end tag of the open element ends. */
+  #closeOpenElement(end: number): true {
     this.#depth--;
     this.#pos = end;
     this.#afterTag = true;
@@ -444,12 +448,7 @@ export class XmlTokenizer {
       this.#openBytes[this.#depth - 1],
       this.#maxDepth - this.#depth,
     );
-    if (end < 0) return false;
-    this.#depth--;
-    this.#pos = end;
-    this.#afterTag = true;
-    this.#afterStart = false;
-    return true;
+    return end >= 0 && this.#closeOpenElement(end);
   }
 
   /**
