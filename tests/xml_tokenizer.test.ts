@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { OvirtError } from "../transport/errors.ts";
+import { countLineFeeds } from "../transport/xml/decode.ts";
 import { bytes, seededRandom, splitEvery, splitRandomly, tokenize } from "./xml_test_utils.ts";
 
 const RICH = `\ufeff<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
@@ -108,6 +109,34 @@ Deno.test("tokenizer: errors name line and column", () => {
   rejects("<a>\n  <b x=1/>\n</a>", /line 2, column 8: expected a quoted value/);
   rejects("<a>\n  <b x=1/>\n</a>", /line 2, column 8: expected a quoted value/, 1);
   rejects("<a>\u00e9\u00e9<</a>", /line 1, column 7: expected a name/);
+});
+
+Deno.test("tokenizer: errors deep into a streamed document name the exact line", () => {
+  const lines = Array.from(
+    { length: 4000 },
+    (_, i) => `  <b n="${i}">caf\u00e9 ${"x".repeat(i % 97)}</b>`,
+  );
+  const xml = `<a>\n${lines.join("\n")}\n  <b>\u00e9\u00e9 <</b>\n</a>`;
+  const random = seededRandom(7);
+  for (
+    const chunks of [[bytes(xml)], splitEvery(bytes(xml), 4093), splitRandomly(bytes(xml), random)]
+  ) {
+    assert.throws(() => tokenize(chunks), /line 4002, column 10: expected a name/);
+  }
+});
+
+Deno.test("tokenizer: line feeds are counted exactly at any alignment", () => {
+  const random = seededRandom(8);
+  const data = new Uint8Array(5000).map(() => (random() < 0.2 ? 0x0a : Math.floor(random() * 256)));
+  for (let round = 0; round < 300; round++) {
+    const offset = Math.floor(random() * 64);
+    const view = data.subarray(offset);
+    const start = Math.floor(random() * 100);
+    const end = start + Math.floor(random() * (view.length - start));
+    let expected = 0;
+    for (let i = start; i < end; i++) if (view[i] === 0x0a) expected++;
+    assert.equal(countLineFeeds(view, start, end), expected, `${offset} ${start} ${end}`);
+  }
 });
 
 Deno.test("tokenizer: malformed documents are refused", () => {

@@ -204,3 +204,25 @@ export function matchNameBytes(
   for (let k = 0; k < length; k++) if (buf[at + k] !== name[k]) return -1;
   return (CHAR_CLASS[buf[end]] & NAME_CHAR) === 0 ? end : -1;
 }
+
+/**
+ * The number of line feeds in `buf[start, end)`, counted four bytes at a time (this runs
+ * over every chunk a stream drops, to keep line numbers for error messages).
+ */
+export function countLineFeeds(buf: Uint8Array, start: number, end: number): number {
+  let count = 0;
+  let i = start;
+  for (; i < end && ((buf.byteOffset + i) & 3) !== 0; i++) if (buf[i] === 0x0a) count++;
+  const wordCount = (end - i) >> 2;
+  if (wordCount > 0) {
+    const words = new Uint32Array(buf.buffer, buf.byteOffset + i, wordCount);
+    for (let w = 0; w < wordCount; w++) {
+      const x = words[w] ^ 0x0a0a0a0a; // a zero byte where a line feed was
+      const nonZero = (((x & 0x7f7f7f7f) + 0x7f7f7f7f) | x) & 0x80808080;
+      count += 4 - (Math.imul(nonZero >>> 7, 0x01010101) >>> 24);
+    }
+    i += wordCount << 2;
+  }
+  for (; i < end; i++) if (buf[i] === 0x0a) count++;
+  return count;
+}

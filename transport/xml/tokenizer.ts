@@ -8,6 +8,7 @@
 import { OvirtError } from "../errors.ts";
 import {
   CHAR_CLASS,
+  countLineFeeds,
   decodeEscaped,
   decodeUtf8,
   isXmlName,
@@ -923,13 +924,9 @@ export class XmlTokenizer {
   }
 
   #locateRelative(relative: number): { line: number; column: number } {
-    const buf = this.#buf.subarray(0, relative);
-    let line = this.#line;
-    let lineStart = -1;
-    for (let nl = buf.indexOf(LF); nl >= 0; nl = buf.indexOf(LF, nl + 1)) {
-      line++;
-      lineStart = nl;
-    }
+    const buf = this.#buf;
+    const lineStart = relative > 0 ? buf.lastIndexOf(LF, relative - 1) : -1;
+    const line = this.#line + (lineStart < 0 ? 0 : countLineFeeds(buf, 0, lineStart + 1));
     let column = lineStart < 0 ? this.#column : 0;
     for (let i = lineStart + 1; i < relative; i++) {
       if ((buf[i] & 0xc0) !== 0x80) column++;
