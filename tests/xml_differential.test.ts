@@ -16,7 +16,7 @@ import {
 } from "../transport/xml/tokenizer.ts";
 import { skipElementContent } from "../transport/xml/skip.ts";
 import { readXml } from "../transport/xml/reader.ts";
-import { bytes, seededRandom, splitRandomly } from "./xml_test_utils.ts";
+import { bytes, mutate, seededRandom, splitRandomly } from "./xml_test_utils.ts";
 
 /** What a parser saw: normalised events, or that it rejected the document. */
 type Outcome = { events: string[] } | { rejected: true };
@@ -127,7 +127,6 @@ const WORDS = [
   "'",
   '"',
 ];
-const MUTATION_ALPHABET = [..."<>&;/=\"'!?-[]#xX \n\t\rabAB\u00e9:.\u{1f600}0123456789"];
 
 /**
  * A random document. With `plain`, only what the reader's fast skip handles: ASCII names,
@@ -166,23 +165,6 @@ function generate(random: () => number, plain = false): string {
   if (plain) return element(0);
   const prolog = random() < 0.3 ? "<!-- prolog -->\n" : random() < 0.5 ? "\n" : "";
   return prolog + element(0) + pick(["", "\n", "<!-- end -->", "<?pi end?>"]);
-}
-
-function mutate(xml: string, random: () => number): string {
-  const chars = Array.from(xml); // by code point, so that no surrogate pair is split
-  const at = () => Math.floor(random() * (chars.length + 1));
-  for (let count = 1 + Math.floor(random() * 3); count > 0; count--) {
-    const roll = random();
-    const i = at();
-    if (roll < 0.3) chars.splice(i, 1);
-    else if (roll < 0.6) {
-      chars.splice(i, 0, MUTATION_ALPHABET[Math.floor(random() * MUTATION_ALPHABET.length)]);
-    } else if (roll < 0.75) {
-      chars.splice(i, 1, MUTATION_ALPHABET[Math.floor(random() * MUTATION_ALPHABET.length)]);
-    } else if (roll < 0.9) chars.splice(i, 0, ...chars.slice(at(), at()));
-    else chars.length = Math.min(chars.length, i);
-  }
-  return chars.join("");
 }
 
 function compare(xml: string, random: () => number): "accepted" | "rejected" {

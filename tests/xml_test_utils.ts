@@ -91,3 +91,26 @@ export function streamOf(chunks: readonly Uint8Array[]): ReadableStream<Uint8Arr
     },
   });
 }
+
+const MUTATION_ALPHABET = [..."<>&;/=\"'!?-[]#xX \n\t\rabAB\u00e9:.\u{1f600}0123456789"];
+
+/**
+ * `xml` with one to three random edits (by code point, so that no surrogate pair is split):
+ * characters deleted, inserted or replaced, a piece repeated, or the end cut off.
+ */
+export function mutate(xml: string, random: () => number): string {
+  const chars = Array.from(xml); // by code point, so that no surrogate pair is split
+  const at = () => Math.floor(random() * (chars.length + 1));
+  for (let count = 1 + Math.floor(random() * 3); count > 0; count--) {
+    const roll = random();
+    const i = at();
+    if (roll < 0.3) chars.splice(i, 1);
+    else if (roll < 0.6) {
+      chars.splice(i, 0, MUTATION_ALPHABET[Math.floor(random() * MUTATION_ALPHABET.length)]);
+    } else if (roll < 0.75) {
+      chars.splice(i, 1, MUTATION_ALPHABET[Math.floor(random() * MUTATION_ALPHABET.length)]);
+    } else if (roll < 0.9) chars.splice(i, 0, ...chars.slice(at(), at()));
+    else chars.length = Math.min(chars.length, i);
+  }
+  return chars.join("");
+}

@@ -8,26 +8,24 @@
 import { OvirtError } from "../errors.ts";
 import {
   BOOLEAN,
-  DATE,
-  DECIMAL,
   ENUM,
-  INTEGER,
   type MemberInfo,
   STRING,
   STRUCT,
   type StructInfo,
   type XmlSchema,
 } from "./schema.ts";
-import { END_TAG, NEED_DATA, START_TAG, TEXT, type XmlTokenizer } from "./tokenizer.ts";
 import {
-  booleanFromBytes,
-  dateFromBytes,
-  integerFromBytes,
-  parseBoolean,
-  parseDate,
-  parseDecimal,
-  parseInteger,
-} from "./values.ts";
+  DEFAULT_MAX_TOKEN_BYTES,
+  END_TAG,
+  NEED_DATA,
+  START_TAG,
+  TEXT,
+  type XmlLimits,
+  type XmlTokenizer,
+} from "./tokenizer.ts";
+import { INVALID_VALUE, valueFromPlainBytes, valueFromText } from "./leaf_value.ts";
+import { PLAIN_NEEDS_INPUT, PlainReader } from "./plain_reader.ts";
 
 /** {@link DocumentReader.run} result: the tokenizer needs more input. */
 export const READ_NEED_DATA = 0;
@@ -35,6 +33,22 @@ export const READ_NEED_DATA = 0;
 export const READ_ITEM = 1;
 /** {@link DocumentReader.run} result: the document is complete. */
 export const READ_DONE = 2;
+
+/** How a {@link DocumentReader} reads. */
+export interface DocumentReaderOptions {
+  /**
+   * The document must be a list, and {@link DocumentReader.run} stops at each complete
+   * item instead of collecting it. Default false.
+   */
+  streamItems?: boolean;
+  /** The limits the tokenizer was made with, which the plain reader keeps too. */
+  limits?: XmlLimits;
+  /**
+   * Read list items whose bytes are plain and all buffered with the plain reader, without
+   * tokens (see `PlainReader`). Default true; false reads everything token by token.
+   */
+  plainItems?: boolean;
+}
 
 /** A parsed document: its root tag and its value (an array for a list document). */
 export interface XmlDocument {
@@ -48,6 +62,11 @@ const MAX_GUESSED_TAG = 64; // longer tags are not remembered as guesses
 const STRUCT_FRAME = 0;
 const LIST_FRAME = 1;
 const VALUE_NAMES = ["a string", "a boolean", "an integer", "a decimal", "a date", "an enum"];
+// What #plainItem did.
+const PLAIN_READ = 0; // read an item, which went into its list
+const PLAIN_STREAMED = 1; // read an item to hand out (streaming)
+const PLAIN_WAITING = 2; // needs more input first
+const PLAIN_DECLINED = 3; // left the item to the tokens
 
 /**
  * An empty array. V8 adds a named property (a link's `href`) to an array made this way
@@ -92,6 +111,15 @@ export class DocumentReader {
   readonly #frameHrefLength: number[] = [];
   /** Struct frames: 1 + the index of the member of the last `<link>`, 0 before the first. */
   readonly #frameLastLink: number[] = [];
+  /** Reads list items whole, without tokens, when they are plain (see `PlainReader`). */
+  readonly #plain: PlainReader;
+  readonly #plainItems: boolean;
+  readonly #maxItemWait: number;
+  #plainItemCount = 0;
+  /** Whether the next list item may be read by #plain. */
+  #plainNext = false;
+  /** How many bytes of the next item must be buffered before #plain tries (again). */
+  #plainWait = 0;
   #skipping = 0;
   #leaf: MemberInfo | undefined = undefined;
   #leafText: string | undefined = undefined;
@@ -101,20 +129,31 @@ export class DocumentReader {
   #value: unknown = undefined;
   #item: object | undefined = undefined;
 
-  /**
-   * Reads the document `tokens` delivers. With `streamItems`, the document must be a list
-   * and {@link DocumentReader.run} stops at each complete item instead of collecting it.
-   */
-  constructor(tokens: XmlTokenizer, schema: XmlSchema, streamItems = false) {
+  /** Reads the document `tokens` delivers (see {@link DocumentReaderOptions}). */
+  constructor(tokens: XmlTokenizer, schema: XmlSchema, options: DocumentReaderOptions = {}) {
     this.#tokens = tokens;
     this.#schema = schema;
-    this.#streamItems = streamItems;
+    this.#streamItems = options.streamItems === true;
+    this.#plainItems = options.plainItems !== false;
+    this.#plain = new PlainReader(schema, options.limits);
+    this.#maxItemWait = options.limits?.maxTokenBytes ?? DEFAULT_MAX_TOKEN_BYTES;
+  }
+
+  /** How many list items were read whole by the plain reader (the rest were read by tokens). */
+  get plainItemCount(): number {
+    return this.#plainItemCount;
   }
 
   /** Consumes tokens until input runs out, an item is complete (streaming) or the end. */
   run(): typeof READ_NEED_DATA | typeof READ_ITEM | typeof READ_DONE {
     const tokens = this.#tokens;
     for (;;) {
+      if (this.#plainNext) {
+        const outcome = this.#plainItem();
+        if (outcome === PLAIN_READ) continue;
+        if (outcome === PLAIN_STREAMED) return READ_ITEM;
+        if (outcome === PLAIN_WAITING) return READ_NEED_DATA;
+      }
       const token = tokens.next();
       if (token === START_TAG) {
         if (this.#skipping > 0 || this.#leaf !== undefined) {
@@ -161,6 +200,8 @@ export class DocumentReader {
     const tokens = this.#tokens;
     if (this.#frameKinds[top] === LIST_FRAME) {
       tokens.expectName(this.#frameItemTag[top], this.#frameItemBytes[top]);
+      this.#plainNext = this.#plainItems && this.#frameMembers[top]!.kind === STRUCT;
+      this.#plainWait = 0;
       return;
     }
     // In a struct, the guessed leaves that follow are read right here, each in one step.
@@ -178,6 +219,52 @@ export class DocumentReader {
       const value = this.#plainValue(member);
       if (value !== undefined) slots[member.index] = value;
     }
+  }
+
+  /**
+   * Offers the next item of the current list (whose items are structs) to the plain
+   * reader, which reads it straight from the buffered input when it is all there and
+   * plain. An item not all buffered yet is tried again once twice as much of it is (so
+   * that a long item is not read over and over), up to the token size limit; an item that
+   * is not plain is left to the tokens.
+   */
+  #plainItem(): number {
+    const tokens = this.#tokens;
+    const start = tokens.handOverPoint;
+    const buffered = tokens.inputEnd - start;
+    if (start < 0 || buffered > this.#maxItemWait) {
+      this.#plainNext = false;
+      return PLAIN_DECLINED;
+    }
+    if (buffered < this.#plainWait && !tokens.ended) return PLAIN_WAITING;
+    const top = this.#depth - 1;
+    const end = this.#plain.readItem(
+      tokens.input,
+      start,
+      tokens.inputEnd,
+      tokens.ended,
+      this.#frameMembers[top]!,
+      tokens.openElements,
+    );
+    if (end === PLAIN_NEEDS_INPUT) {
+      this.#plainWait = buffered * 2;
+      return PLAIN_WAITING;
+    }
+    if (end < 0) {
+      this.#plainNext = false;
+      return PLAIN_DECLINED;
+    }
+    tokens.skipTo(end);
+    this.#plainItemCount++;
+    const item = this.#plain.item as object;
+    this.#plain.item = undefined;
+    this.#expectNext();
+    if (this.#streamItems && top === 0) {
+      this.#item = item;
+      return PLAIN_STREAMED;
+    }
+    this.#frameValues[top].push(item);
+    return PLAIN_READ;
   }
 
   #start(name: string): void {
@@ -274,7 +361,7 @@ export class DocumentReader {
     this.#frameItemTag[this.#depth] = member.itemTag;
     this.#frameItemBytes[this.#depth] = member.itemBytes;
     this.#push(LIST_FRAME, items, undefined, member);
-    this.#tokens.expectName(member.itemTag, member.itemBytes);
+    this.#expectNext();
   }
 
   #push(
@@ -337,18 +424,14 @@ export class DocumentReader {
    */
   #plainValue(member: MemberInfo): unknown {
     const tokens = this.#tokens;
-    const kind = member.kind;
-    if (kind === INTEGER) {
-      const value = integerFromBytes(tokens.textBuffer, tokens.textStart, tokens.textEnd);
-      if (value === value) return value;
-    } else if (kind === BOOLEAN) {
-      const value = booleanFromBytes(tokens.textBuffer, tokens.textStart, tokens.textEnd);
-      if (value >= 0) return value === 1;
-    } else if (kind === DATE) {
-      const time = dateFromBytes(tokens.textBuffer, tokens.textStart, tokens.textEnd);
-      if (time === time) return new Date(time);
-    }
-    return this.#convert(member, this.#textOf(kind), tokens.tokenOffset);
+    const value = valueFromPlainBytes(
+      member.kind,
+      tokens.textBuffer,
+      tokens.textStart,
+      tokens.textEnd,
+    );
+    if (value !== undefined) return value;
+    return this.#convert(member, this.#textOf(member.kind), tokens.tokenOffset);
   }
 
   /** The current text token, from the cache for kinds whose values repeat. */
@@ -422,21 +505,11 @@ export class DocumentReader {
 
   /** The JavaScript value of `text` for `member`; `undefined` for an empty non-string. */
   #convert(member: MemberInfo, text: string, offset: number): unknown {
-    const kind = member.kind;
-    if (kind === STRING) return text;
-    if (kind === ENUM) {
-      const value = text.trim().toLowerCase();
-      return value === "" ? undefined : value;
-    }
-    let value: unknown;
-    if (kind === INTEGER) value = parseInteger(text);
-    else if (kind === BOOLEAN) value = parseBoolean(text);
-    else if (kind === DATE) value = parseDate(text);
-    else if (kind === DECIMAL) value = parseDecimal(text);
-    if (value !== undefined || text.trim() === "") return value;
+    const value = valueFromText(member.kind, text);
+    if (value !== INVALID_VALUE) return value;
     throw new OvirtError(
       `Invalid XML value at ${this.#tokens.location(offset)}: <${member.tag}> expects ${
-        VALUE_NAMES[kind]
+        VALUE_NAMES[member.kind]
       }, got ${JSON.stringify(text.length > 40 ? text.slice(0, 40) + "..." : text)}`,
     );
   }

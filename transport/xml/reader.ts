@@ -5,6 +5,7 @@
  */
 
 import { DocumentReader, READ_DONE, type XmlDocument } from "./document_reader.ts";
+import { readPlainDocument } from "./plain_reader.ts";
 import { MODEL_SCHEMA } from "./schema.ts";
 import { type XmlLimits, XmlTokenizer } from "./tokenizer.ts";
 
@@ -18,10 +19,13 @@ const encoder = new TextEncoder();
  * malformed input, an unknown root or an invalid value.
  */
 export function readXml(input: string | Uint8Array, limits?: XmlLimits): XmlDocument {
+  const bytes = typeof input === "string" ? encoder.encode(input) : input;
+  const plain = readPlainDocument(bytes, MODEL_SCHEMA, limits);
+  if (plain !== undefined) return plain;
   const tokens = new XmlTokenizer(limits);
-  tokens.push(typeof input === "string" ? encoder.encode(input) : input);
+  tokens.push(bytes);
   tokens.end();
-  const reader = new DocumentReader(tokens, MODEL_SCHEMA);
+  const reader = new DocumentReader(tokens, MODEL_SCHEMA, { limits });
   reader.run();
   return reader.document();
 }
@@ -35,7 +39,7 @@ export async function readXmlStream(
   limits?: XmlLimits,
 ): Promise<XmlDocument> {
   const tokens = new XmlTokenizer(limits);
-  const reader = new DocumentReader(tokens, MODEL_SCHEMA);
+  const reader = new DocumentReader(tokens, MODEL_SCHEMA, { limits });
   const source = stream.getReader();
   try {
     while (reader.run() !== READ_DONE) {

@@ -18,7 +18,7 @@ export async function* streamList(
   limits?: XmlLimits,
 ): AsyncGenerator<object, void, undefined> {
   const tokens = new XmlTokenizer(limits);
-  const reader = new DocumentReader(tokens, MODEL_SCHEMA, true);
+  const reader = new DocumentReader(tokens, MODEL_SCHEMA, { streamItems: true, limits });
   const source = stream.getReader();
   let finished = false;
   try {

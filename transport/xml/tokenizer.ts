@@ -11,7 +11,6 @@ import {
   countLineFeeds,
   decodeEscaped,
   decodeUtf8,
-  isXmlName,
   matchNameBytes,
   NAME_CHAR,
   NAME_START,
@@ -20,7 +19,15 @@ import {
   TEXT_SPECIAL,
   VALUE_SPECIAL,
 } from "./decode.ts";
-import { hashBytes, InternCache } from "./intern_cache.ts";
+import { hashBytes } from "./intern_cache.ts";
+import {
+  MAX_INTERNED_REFERENCE,
+  MAX_INTERNED_VALUE,
+  NAME_CACHE,
+  nameHash,
+  REFERENCE_CACHE,
+  VALUE_CACHE,
+} from "./shared_caches.ts";
 import { skipElementContent } from "./skip.ts";
 import { Buffer } from "node:buffer";
 
@@ -58,8 +65,6 @@ export const DEFAULT_MAX_TOKEN_BYTES = 8 * 1024 * 1024;
 
 const SKIPPED = -1; // internal: markup consumed, no token to report
 const MAX_REFERENCE_LENGTH = 64;
-const MAX_INTERNED_VALUE = 24;
-const MAX_INTERNED_REFERENCE = 128;
 // Flags of a text or attribute value; 0: plain ASCII, its bytes are its characters.
 const ESCAPED = 1; // holds references or CR: decode the slow way
 const CDATA_CR = 2; // CDATA holding CR: normalise line ends
@@ -69,16 +74,6 @@ const EMPTY = new Uint8Array(0);
 const LT = 0x3c, GT = 0x3e, SLASH = 0x2f, AMP = 0x26, BANG = 0x21, QUESTION = 0x3f;
 const EQUALS = 0x3d, DQUOTE = 0x22, SQUOTE = 0x27, DASH = 0x2d, RBRACKET = 0x5d;
 const CR = 0x0d, LF = 0x0a, TAB = 0x09;
-
-/**
- * The interned tag names and short values, shared by every tokenizer: a cache maps bytes to
- * the string they spell and holds copies of those bytes, never a document, so sharing it is
- * safe and spares a small document from starting cold (and from filling two fresh tables).
- */
-const NAME_CACHE = new InternCache(64, { accepts: isXmlName, keepKeys: true });
-const VALUE_CACHE = new InternCache(MAX_INTERNED_VALUE);
-/** The `id`s and `href`s of references, which repeat across the objects of a list. */
-const SHARED_CACHE = new InternCache(MAX_INTERNED_REFERENCE, { secondSighting: true, slots: 1024 });
 
 /**
  * Pull tokenizer: `push` chunks (a token may be split anywhere), call `end` after the last
@@ -95,7 +90,7 @@ export class XmlTokenizer {
   readonly #maxTokenBytes: number;
   readonly #names = NAME_CACHE;
   readonly #values = VALUE_CACHE;
-  readonly #shared = SHARED_CACHE;
+  readonly #shared = REFERENCE_CACHE;
 
   #buf: Uint8Array = EMPTY;
   #latin1View: Buffer | undefined = undefined; // #buf as a Buffer, made on first use
@@ -453,6 +448,46 @@ export class XmlTokenizer {
   }
 
   /**
+   * Where the next token starts in {@link XmlTokenizer.input}, for a reader of whole
+   * elements to take over from there (see {@link XmlTokenizer.skipTo}); -1 when that is not
+   * possible (outside the root, or a self-closing tag's end is still to be reported).
+   */
+  get handOverPoint(): number {
+    return this.#pendingEnd || this.#depth === 0 ? -1 : this.#pos;
+  }
+
+  /** The buffered input, valid up to {@link XmlTokenizer.inputEnd}; do not modify it. */
+  get input(): Uint8Array {
+    return this.#buf;
+  }
+
+  /** The end of the buffered input in {@link XmlTokenizer.input}. */
+  get inputEnd(): number {
+    return this.#len;
+  }
+
+  /** Whether the input has ended (no more `push`). */
+  get ended(): boolean {
+    return this.#ended;
+  }
+
+  /** The number of elements open at the current position. */
+  get openElements(): number {
+    return this.#depth;
+  }
+
+  /**
+   * Consumes the input from {@link XmlTokenizer.handOverPoint} up to `end`, where whole,
+   * well-formed elements read by another reader end.
+   */
+  skipTo(end: number): void {
+    this.#pos = end;
+    this.#waitByte = -1;
+    this.#afterTag = true;
+    this.#afterStart = false;
+  }
+
+  /**
    * "line L, column C" of absolute offset `at` (default: the current token). Offsets of input
    * already dropped while streaming fall back to the current token.
    */
@@ -624,9 +659,7 @@ export class XmlTokenizer {
     let i = start + 1;
     while (i < len && (CHAR_CLASS[buf[i]] & NAME_CHAR) !== 0) i++;
     if (i >= len) return -1;
-    const length = i - start;
-    const hash = (length << 24) ^ (c << 16) ^ (buf[i - 1] << 8) ^ buf[start + (length >> 1)];
-    const name = this.#names.intern(buf, start, i, hash);
+    const name = this.#names.intern(buf, start, i, nameHash(buf, start, i));
     if (name === undefined) throw this.#error(start, "invalid name");
     this.#lastName = name;
     this.#lastNameBytes = this.#names.lastKey;

@@ -1,0 +1,201 @@
+/**
+ * The plain reader (the fast path of `readXml`, `readXmlStream` and `streamList`) against
+ * the token reader it stands in for: on every struct of the model, on the bench's
+ * engine-shaped list, at every kind of chunk split and on thousands of mutated documents,
+ * it gives the same objects or gives the input up, and the readers then give the token
+ * reader's result or error.
+ */
+
+import assert from "node:assert/strict";
+import { vmsFixture } from "../bench/vms_fixture.ts";
+import { DocumentReader, READ_DONE, type XmlDocument } from "../transport/xml/document_reader.ts";
+import {
+  PLAIN_GAVE_UP,
+  PLAIN_NEEDS_INPUT,
+  PlainReader,
+  readPlainDocument,
+} from "../transport/xml/plain_reader.ts";
+import { readXml, readXmlStream } from "../transport/xml/reader.ts";
+import { MODEL_SCHEMA } from "../transport/xml/schema.ts";
+import { streamList } from "../transport/xml/stream.ts";
+import { type XmlLimits, XmlTokenizer } from "../transport/xml/tokenizer.ts";
+import { writeStruct, writeXml } from "../transport/xml/writer.ts";
+import { STRUCTS } from "../types/metadata.ts";
+import { MAX_DEPTH, sample } from "./xml_samples.ts";
+import {
+  bytes,
+  mutate,
+  seededRandom,
+  splitEvery,
+  splitRandomly,
+  streamOf,
+} from "./xml_test_utils.ts";
+
+type Outcome = { document: XmlDocument } | { error: string };
+
+/** Reads `chunks` with a DocumentReader, plain items on or off. */
+function readChunks(
+  chunks: readonly Uint8Array[],
+  plainItems: boolean,
+  limits?: XmlLimits,
+): { outcome: Outcome; itemsReadWhole: number } {
+  const tokens = new XmlTokenizer(limits);
+  const reader = new DocumentReader(tokens, MODEL_SCHEMA, { plainItems, limits });
+  let next = 0;
+  try {
+    while (reader.run() !== READ_DONE) {
+      if (next < chunks.length) tokens.push(chunks[next++]);
+      else tokens.end();
+    }
+    return { outcome: { document: reader.document() }, itemsReadWhole: reader.plainItemCount };
+  } catch (error) {
+    return { outcome: { error: (error as Error).message }, itemsReadWhole: -1 };
+  }
+}
+
+/** The reference: the token reader alone, on the whole document. */
+function byTokens(data: Uint8Array, limits?: XmlLimits): Outcome {
+  return readChunks([data], false, limits).outcome;
+}
+
+function outcomeOf(read: () => XmlDocument): Outcome {
+  try {
+    return { document: read() };
+  } catch (error) {
+    return { error: (error as Error).message };
+  }
+}
+
+const VM_LIST = MODEL_SCHEMA.struct("Vm").asListItem;
+
+Deno.test("plain reader: every struct's document reads whole, as the token reader reads it", () => {
+  for (const [name, struct] of Object.entries(STRUCTS)) {
+    const data = bytes(writeStruct(name, sample(name, 0, name.length)));
+    const plain = readPlainDocument(data, MODEL_SCHEMA);
+    assert.notEqual(plain, undefined, `<${struct.tag}> was given up`);
+    assert.deepEqual({ document: plain }, byTokens(data), name);
+  }
+});
+
+Deno.test("plain reader: list items read whole at any chunk split, as tokens read them", () => {
+  const random = seededRandom(7);
+  const documents: [string, Uint8Array, number][] = [["vms fixture", vmsFixture(3), 3]];
+  for (const name of ["Vm", "Host", "Disk", "Event", "Cluster"]) {
+    const items = [sample(name, MAX_DEPTH, 1), sample(name, MAX_DEPTH, 2), {}];
+    documents.push([name, bytes(writeXml(STRUCTS[name].listTag, items)), 3]);
+  }
+  for (const [name, data, count] of documents) {
+    const expected = byTokens(data);
+    assert.ok("document" in expected, name);
+    const splits = [
+      [data],
+      splitEvery(data, 4096),
+      splitEvery(data, 1),
+      splitRandomly(data, random),
+    ];
+    for (const chunks of splits) {
+      const { outcome, itemsReadWhole } = readChunks(chunks, true);
+      assert.deepEqual(outcome, expected, `${name} in ${chunks.length} chunks`);
+      assert.equal(itemsReadWhole, count, `${name} in ${chunks.length} chunks: items read whole`);
+    }
+  }
+});
+
+Deno.test("plain reader: an item waits for its last byte, and gives up at the end of input", () => {
+  const data = bytes('<vm id="1"><name>a &amp; b</name><link href="/x" rel="nics"/></vm>');
+  const reader = new PlainReader(MODEL_SCHEMA);
+  for (let end = 0; end < data.length; end++) {
+    assert.equal(reader.readItem(data, 0, end, false, VM_LIST, 1), PLAIN_NEEDS_INPUT, `${end}`);
+    assert.equal(reader.readItem(data, 0, end, true, VM_LIST, 1), PLAIN_GAVE_UP, `${end}`);
+  }
+  assert.equal(reader.readItem(data, 0, data.length, false, VM_LIST, 1), data.length);
+  const nics = Object.assign(new Array(0), { href: "/x" });
+  assert.deepEqual(reader.item, { id: "1", name: "a & b", nics });
+});
+
+Deno.test("plain reader: gives up what only the token reader reads", () => {
+  const reader = new PlainReader(MODEL_SCHEMA);
+  for (
+    const item of [
+      '<vm id="1"><!-- note --><name>a</name></vm>',
+      "<vm><name><![CDATA[a]]></name></vm>",
+      "<vm><?pi x?><name>a</name></vm>",
+      "<vm><name>a<b/>c</name></vm>",
+      "<vm>text<name>a</name></vm>",
+      "<vm><memory>12x</memory></vm>",
+      "<vm><name>a</nam></vm>",
+      '<vm id="1" id="2"/>',
+      "<vm><n\u00e4me>a</n\u00e4me></vm>",
+      "</vms>",
+      "<!-- between items -->",
+    ]
+  ) {
+    const data = bytes(item);
+    assert.equal(reader.readItem(data, 0, data.length, false, VM_LIST, 1), PLAIN_GAVE_UP, item);
+  }
+  const text = '<vms><vm id="1"><!-- c --></vm><vm id="2"/><vm id="3"><name>c</name></vm></vms>';
+  assert.equal(readPlainDocument(bytes(text), MODEL_SCHEMA), undefined);
+  const { outcome, itemsReadWhole } = readChunks([bytes(text)], true);
+  assert.deepEqual(outcome, {
+    document: { root: "vms", value: [{ id: "1" }, { id: "2" }, { id: "3", name: "c" }] },
+  });
+  assert.equal(itemsReadWhole, 2, "the items after the unusual one are read whole again");
+});
+
+Deno.test("plain reader: limits fail as they fail in the token reader", () => {
+  const deep = "<vm><cpu><topology><cores>1</cores></topology></cpu></vm>";
+  const long = `<vms><vm><name>${"n".repeat(300)}</name></vm></vms>`;
+  const cases: [string, XmlLimits][] = [
+    [deep, { maxDepth: 3 }],
+    [deep, { maxDepth: 4 }],
+    [long, { maxTokenBytes: 200 }],
+    [long, { maxTokenBytes: 400 }],
+    [`<vms>${" ".repeat(500)}<vm/></vms>`, { maxTokenBytes: 200 }],
+  ];
+  for (const [text, limits] of cases) {
+    const data = bytes(text);
+    const expected = byTokens(data, limits);
+    assert.deepEqual(outcomeOf(() => readXml(data, limits)), expected, JSON.stringify(limits));
+    const streamed = readChunks(splitEvery(data, 7), true, limits).outcome;
+    assert.deepEqual(streamed, expected, `streamed, ${JSON.stringify(limits)}`);
+  }
+});
+
+Deno.test("plain reader: mutated documents give the token reader's objects or its error", () => {
+  const random = seededRandom(11);
+  const bases = [
+    new TextDecoder().decode(vmsFixture(1)),
+    writeXml("vms", [sample("Vm", MAX_DEPTH, 3), {}]),
+    writeXml("events", [sample("Event", MAX_DEPTH, 4), sample("Event", MAX_DEPTH, 5)]),
+  ];
+  const counts = { readWhole: 0, givenUp: 0, rejected: 0 };
+  for (let n = 0; n < 900; n++) {
+    const text = mutate(bases[n % bases.length], random);
+    const data = bytes(text);
+    const expected = byTokens(data);
+    const plain = readPlainDocument(data, MODEL_SCHEMA);
+    if (plain !== undefined) {
+      counts.readWhole++;
+      assert.deepEqual({ document: plain }, expected, `whole: ${JSON.stringify(text)}`);
+    } else {
+      counts.givenUp++;
+    }
+    if ("error" in expected) counts.rejected++;
+    assert.deepEqual(outcomeOf(() => readXml(data)), expected, `readXml: ${JSON.stringify(text)}`);
+    const streamed = readChunks(splitRandomly(data, random), true).outcome;
+    assert.deepEqual(streamed, expected, `streamed: ${JSON.stringify(text)}`);
+  }
+  assert.ok(counts.readWhole > 100, `read whole: ${counts.readWhole}`);
+  assert.ok(counts.givenUp > 100, `given up: ${counts.givenUp}`);
+  assert.ok(counts.rejected > 100, `rejected: ${counts.rejected}`);
+});
+
+Deno.test("plain reader: readXmlStream and streamList read the bench list as readXml does", async () => {
+  const data = vmsFixture(4);
+  const expected = byTokens(data);
+  const chunks = splitEvery(data, 1500);
+  assert.deepEqual({ document: await readXmlStream(streamOf(chunks)) }, expected);
+  const items: object[] = [];
+  for await (const item of streamList(streamOf(chunks))) items.push(item);
+  assert.deepEqual({ document: { root: "vms", value: items } }, expected);
+});
