@@ -55,6 +55,10 @@ const MAX_GUESSED_TAG = 64; // as the token reader: longer tags are not remember
 /** Deeper documents are left to the token reader, which does not recurse. */
 const MAX_RECURSION = 256;
 // Flags of a value; 0: plain ASCII, its bytes are its characters.
+/** What follows `<link` in a link as engines write it, and what follows its first rel. */
+const LINK_HREF = new Uint8Array([0x20, 0x68, 0x72, 0x65, 0x66, EQUALS, DQUOTE]); // ` href="`
+const LINK_REL = new Uint8Array([DQUOTE, 0x20, 0x72, 0x65, 0x6c, EQUALS, DQUOTE]); // `" rel="`
+const LINK_NAME = new Uint8Array([0x6c, 0x69, 0x6e, 0x6b]); // `link`
 const ESCAPED = 1; // holds references or CR
 const NON_ASCII = 2; // holds bytes of non-ASCII characters
 
@@ -102,12 +106,16 @@ export class PlainReader {
   #len = 0;
   #ended = true;
   #latin1: Buffer = Buffer.alloc(0);
+  #words: DataView = new DataView(new ArrayBuffer(0));
   readonly #schema: XmlSchema;
   readonly #maxDepth: number;
   readonly #maxTokenBytes: number;
   #pos = 0;
   readonly #slotArrays: unknown[][] = [];
 
+  // Where the rel of the last link read by #usualLink is.
+  #relStart = 0;
+  #relEnd = 0;
   // The attributes of the last start tag read by #attributes.
   #attributeCount = 0;
   #selfClosing = false;
@@ -177,6 +185,7 @@ export class PlainReader {
     this.#len = end;
     this.#ended = ended;
     this.#latin1 = Buffer.from(buf.buffer, buf.byteOffset, end);
+    this.#words = new DataView(buf.buffer, buf.byteOffset, end);
     this.#pos = 0;
   }
 
@@ -334,7 +343,7 @@ export class PlainReader {
             hrefLength,
           );
         } else {
-          this.#unknown(depth + 1, i, childNameEnd);
+          this.#unknown(depth + 1, i, childNameEnd, hrefStart, hrefLength);
         }
       } else {
         last = member.index;
@@ -483,6 +492,21 @@ export class PlainReader {
     parentHrefLength: number,
   ): number {
     if (depth >= this.#maxDepth) throw GIVE_UP;
+    const usualEnd = parentHrefStart >= 0
+      ? this.#usualLink(tagStart, nameEnd, parentHrefStart, parentHrefLength)
+      : -1;
+    if (usualEnd >= 0) {
+      const member = this.#usualLinkMember(struct, lastLink);
+      if (member !== undefined) {
+        const existing = slots[member.index];
+        const list: unknown[] & { href?: string } = Array.isArray(existing) ? existing : newList();
+        list.href = parentHref + member.linkSuffix;
+        slots[member.index] = list;
+        lastLink = member.index + 1;
+      }
+      this.#pos = usualEnd;
+      return lastLink;
+    }
     const end = this.#attributes(tagStart, nameEnd);
     let rel = -1, href = -1;
     for (let a = 0, count = this.#attributeCount; a < count; a++) {
@@ -512,11 +536,98 @@ export class PlainReader {
     return lastLink;
   }
 
-  /** Skips an element the schema does not know, whose start tag begins at `tagStart`. */
-  #unknown(depth: number, tagStart: number, nameEnd: number): void {
+  /**
+   * Skips an element the schema does not know, whose start tag begins at `tagStart`. Its
+   * children may be links as engines write them, made of the parent's plain href at
+   * `hrefStart` (-1: none): the `<actions>` of an object.
+   */
+  #unknown(
+    depth: number,
+    tagStart: number,
+    nameEnd: number,
+    hrefStart: number,
+    hrefLength: number,
+  ): void {
     if (depth >= this.#maxDepth) throw GIVE_UP;
-    const end = this.#attributes(tagStart, nameEnd);
-    this.#pos = this.#selfClosing ? end : this.#skipContent(end, depth, tagStart + 1, nameEnd);
+    let i = this.#attributes(tagStart, nameEnd);
+    if (this.#selfClosing) {
+      this.#pos = i;
+      return;
+    }
+    if (hrefStart >= 0 && depth + 1 < this.#maxDepth) {
+      const buf = this.#buf, len = this.#len;
+      for (;;) {
+        i = this.#spaces(i);
+        if (i + 1 >= len || buf[i] !== LT) break;
+        if (buf[i + 1] === SLASH) {
+          this.#pos = this.#endTag(i, tagStart + 1, nameEnd);
+          return;
+        }
+        const linkNameEnd = matchNameBytes(buf, i + 1, len, LINK_NAME);
+        const end = linkNameEnd < 0 ? -1 : this.#usualLink(i, linkNameEnd, hrefStart, hrefLength);
+        if (end < 0) break;
+        i = end;
+      }
+    }
+    this.#pos = this.#skipContent(i, depth, tagStart + 1, nameEnd);
+  }
+
+  /**
+   * When the link whose start tag begins at `tagStart` (its name ends at `nameEnd`) is
+   * exactly `<link href="H/R" rel="R"/>`, as engines write links, where H is the parent's
+   * plain href `buf[hrefStart, hrefStart + hrefLength)` and R a name of ASCII letters,
+   * digits, `-`, `.`, `_` or `:`: returns the index after it, R being at
+   * `[#relStart, #relEnd)`. Otherwise -1, the input running out included: read it the
+   * general way. Every byte is compared with bytes known to be valid, so nothing else
+   * needs checking.
+   */
+  #usualLink(tagStart: number, nameEnd: number, hrefStart: number, hrefLength: number): number {
+    const buf = this.#buf, len = this.#len;
+    const relStart = nameEnd + LINK_HREF.length + hrefLength + 1;
+    if (relStart >= len) return -1;
+    for (let k = 0; k < LINK_HREF.length; k++) if (buf[nameEnd + k] !== LINK_HREF[k]) return -1;
+    const hrefAt = nameEnd + LINK_HREF.length;
+    if (!this.#sameRange(hrefAt, hrefStart, hrefLength)) return -1;
+    if (buf[relStart - 1] !== SLASH) return -1;
+    let relEnd = relStart;
+    while (relEnd < len && buf[relEnd] < 0x80 && (CHAR_CLASS[buf[relEnd]] & NAME_CHAR) !== 0) {
+      relEnd++;
+    }
+    const relLength = relEnd - relStart;
+    const secondRel = relEnd + LINK_REL.length;
+    const end = secondRel + relLength + 3;
+    if (relLength === 0 || end > len || end - tagStart > this.#maxTokenBytes) return -1;
+    for (let k = 0; k < LINK_REL.length; k++) if (buf[relEnd + k] !== LINK_REL[k]) return -1;
+    for (let k = 0; k < relLength; k++) if (buf[secondRel + k] !== buf[relStart + k]) return -1;
+    const close = secondRel + relLength;
+    if (buf[close] !== DQUOTE || buf[close + 1] !== SLASH || buf[close + 2] !== GT) return -1;
+    this.#relStart = relStart;
+    this.#relEnd = relEnd;
+    return end;
+  }
+
+  /** Whether `buf[a, a + length)` and `buf[b, b + length)` hold the same bytes (both in input). */
+  #sameRange(a: number, b: number, length: number): boolean {
+    const words = this.#words, buf = this.#buf;
+    let k = 0;
+    for (; k + 4 <= length; k += 4) {
+      if (words.getInt32(a + k) !== words.getInt32(b + k)) return false;
+    }
+    for (; k < length; k++) if (buf[a + k] !== buf[b + k]) return false;
+    return true;
+  }
+
+  /** The list link member of the rel #usualLink found: the guess after `lastLink`, or by rel. */
+  #usualLinkMember(struct: StructInfo, lastLink: number): MemberInfo | undefined {
+    const buf = this.#buf, start = this.#relStart, end = this.#relEnd;
+    const guess = struct.nextLink[lastLink];
+    if (guess !== undefined && sameAs(buf, start, end, guess.relBytes)) return guess;
+    const rel = end - start <= MAX_INTERNED_VALUE
+      ? VALUE_CACHE.internUnhashed(buf, start, end) ?? this.#ascii(start, end)
+      : this.#ascii(start, end);
+    const member = struct.byRel.get(rel);
+    if (member !== undefined) struct.nextLink[lastLink] = member;
+    return member;
   }
 
   /** Skips the content and end tag of the element at `depth` named `buf[nameStart, nameEnd)`. */
@@ -679,9 +790,7 @@ export class PlainReader {
     const afterName = i + 2 + nameEnd - nameStart;
     if (afterName >= len) this.#outOfInput();
     if ((CHAR_CLASS[buf[afterName]] & NAME_CHAR) !== 0) throw GIVE_UP;
-    for (let k = nameStart, j = i + 2; k < nameEnd; k++, j++) {
-      if (buf[j] !== buf[k]) throw GIVE_UP;
-    }
+    if (!this.#sameRange(i + 2, nameStart, nameEnd - nameStart)) throw GIVE_UP;
     const end = this.#spaces(afterName);
     if (end >= len) this.#outOfInput();
     if (buf[end] !== GT || end - i > this.#maxTokenBytes) throw GIVE_UP;
@@ -750,5 +859,12 @@ function sameBytes(
 ): boolean {
   if (end - start !== otherEnd - otherStart) return false;
   for (let k = start, j = otherStart; k < end; k++, j++) if (buf[k] !== buf[j]) return false;
+  return true;
+}
+
+/** Whether `buf[start, end)` holds exactly `bytes`. */
+function sameAs(buf: Uint8Array, start: number, end: number, bytes: Uint8Array): boolean {
+  if (end - start !== bytes.length) return false;
+  for (let k = 0; k < bytes.length; k++) if (buf[start + k] !== bytes[k]) return false;
   return true;
 }
