@@ -24,7 +24,6 @@ import {
   VALUE_SPECIAL,
 } from "./decode.ts";
 import type { XmlDocument } from "./document_reader.ts";
-import { hashBytes } from "./intern_cache.ts";
 import { INVALID_VALUE, valueFromPlainBytes, valueFromText } from "./leaf_value.ts";
 import {
   BOOLEAN,
@@ -124,6 +123,7 @@ export class PlainReader {
   readonly #valueStarts = new Int32Array(MAX_ATTRIBUTES);
   readonly #valueEnds = new Int32Array(MAX_ATTRIBUTES);
   readonly #valueFlags = new Uint8Array(MAX_ATTRIBUTES);
+  readonly #valueHashes = new Int32Array(MAX_ATTRIBUTES);
 
   /** The item {@link PlainReader.readItem} read last. */
   item: unknown = undefined;
@@ -689,9 +689,13 @@ export class PlainReader {
       if (quote !== DQUOTE && quote !== SQUOTE) throw GIVE_UP;
       const valueStart = ++i;
       let flags = 0;
+      let hash = 0; // of a plain value, as hashBytes makes it (for #referenceValue)
       for (; i < len; i++) {
         const v = buf[i];
-        if ((CHAR_CLASS[v] & VALUE_SPECIAL) === 0) continue;
+        if ((CHAR_CLASS[v] & VALUE_SPECIAL) === 0) {
+          hash = (hash * 31 + v) | 0;
+          continue;
+        }
         if (v === quote) break;
         if (v >= 0x80) {
           flags |= NON_ASCII;
@@ -707,6 +711,7 @@ export class PlainReader {
       if (i >= len) this.#outOfInput();
       this.#valueStarts[count] = valueStart;
       this.#valueEnds[count] = i;
+      this.#valueHashes[count] = hash;
       this.#valueFlags[count++] = flags;
       i++;
     }
@@ -753,7 +758,7 @@ export class PlainReader {
     if (this.#valueFlags[a] !== 0 || end - start > MAX_INTERNED_REFERENCE) {
       return this.#attributeValue(a);
     }
-    const buf = this.#buf, hash = hashBytes(buf, start, end);
+    const buf = this.#buf, hash = this.#valueHashes[a];
     const cached = REFERENCE_CACHE.find(buf, start, end, hash);
     if (cached !== undefined) return cached;
     const value = this.#ascii(start, end);
