@@ -407,6 +407,23 @@ Deno.test("streamList: an item is yielded before the rest of the document arrive
   await iterator.return(undefined);
 });
 
+Deno.test("streamList: a short item after a long one is yielded before more input arrives", async () => {
+  const long = `<event id="1"><description>${"long ".repeat(200)}</description></event>`;
+  const chunks = [bytes(`<events>${long}`), bytes(`<event id="2"/>`), bytes(`</events>`)];
+  let pulled = 0;
+  const stream = new ReadableStream<Uint8Array>({
+    pull(controller) {
+      if (pulled < chunks.length) controller.enqueue(chunks[pulled++]);
+      else controller.close();
+    },
+  }, { highWaterMark: 0 });
+  const iterator = streamList(stream);
+  assert.equal(((await iterator.next()).value as { id: string }).id, "1");
+  assert.deepEqual((await iterator.next()).value, { id: "2" });
+  assert.equal(pulled, 2, "the second item came out before the last chunk was asked for");
+  await iterator.return(undefined);
+});
+
 Deno.test("streamList: refuses a document that is not a list, and malformed input", async () => {
   const collect = async (xml: string) => {
     for await (const _ of streamList(streamOf([bytes(xml)]))) { /* drain */ }

@@ -120,6 +120,8 @@ export class DocumentReader {
   #plainNext = false;
   /** How many bytes of the next item must be buffered before #plain tries (again). */
   #plainWait = 0;
+  /** The length in bytes of the last item #plain read (with the white space before it). */
+  #lastItemLength = 0;
   #skipping = 0;
   #leaf: MemberInfo | undefined = undefined;
   #leafText: string | undefined = undefined;
@@ -226,7 +228,9 @@ export class DocumentReader {
    * reader, which reads it straight from the buffered input when it is all there and
    * plain. An item not all buffered yet is tried again once twice as much of it is (so
    * that a long item is not read over and over), up to the token size limit; an item that
-   * is not plain is left to the tokens.
+   * is not plain is left to the tokens. Unless items are handed out one by one, an item is
+   * not tried before as many bytes as the previous one had are buffered: most attempts
+   * before that would read part of it in vain.
    */
   #plainItem(): number {
     const tokens = this.#tokens;
@@ -236,7 +240,11 @@ export class DocumentReader {
       this.#plainNext = false;
       return PLAIN_DECLINED;
     }
-    if (buffered < this.#plainWait && !tokens.ended) return PLAIN_WAITING;
+    if (!tokens.ended) {
+      if (buffered < this.#plainWait) return PLAIN_WAITING;
+      // Probably not all there yet; only worth the wait when the whole document is awaited.
+      if (!this.#streamItems && buffered < this.#lastItemLength) return PLAIN_WAITING;
+    }
     const top = this.#depth - 1;
     const end = this.#plain.readItem(
       tokens.input,
@@ -255,6 +263,7 @@ export class DocumentReader {
       return PLAIN_DECLINED;
     }
     tokens.skipTo(end);
+    this.#lastItemLength = end - start;
     this.#plainItemCount++;
     const item = this.#plain.item as object;
     this.#plain.item = undefined;
