@@ -10,6 +10,22 @@
  * @module
  */
 
+import {
+  AMP,
+  BANG,
+  CR,
+  DQUOTE,
+  EQUALS,
+  GT,
+  LF,
+  LT,
+  QUESTION,
+  RBRACKET,
+  SEMICOLON,
+  SLASH,
+  SQUOTE,
+  TAB,
+} from "./ascii.ts";
 import { Buffer } from "node:buffer";
 import {
   CHAR_CLASS,
@@ -45,19 +61,16 @@ import {
 import { skipElementContent } from "./skip.ts";
 import { DEFAULT_MAX_DEPTH, DEFAULT_MAX_TOKEN_BYTES, type XmlLimits } from "./tokenizer.ts";
 
-const LT = 0x3c, GT = 0x3e, SLASH = 0x2f, AMP = 0x26, BANG = 0x21, QUESTION = 0x3f;
-const EQUALS = 0x3d, DQUOTE = 0x22, SQUOTE = 0x27, RBRACKET = 0x5d, SEMICOLON = 0x3b;
-const CR = 0x0d, LF = 0x0a, TAB = 0x09;
 const MAX_ATTRIBUTES = 8;
 const MAX_REFERENCE_LENGTH = 64;
 const MAX_GUESSED_TAG = 64; // as the token reader: longer tags are not remembered as guesses
 /** Deeper documents are left to the token reader, which does not recurse. */
 const MAX_RECURSION = 256;
-// Flags of a value; 0: plain ASCII, its bytes are its characters.
 /** What follows `<link` in a link as engines write it, and what follows its first rel. */
 const LINK_HREF = new Uint8Array([0x20, 0x68, 0x72, 0x65, 0x66, EQUALS, DQUOTE]); // ` href="`
 const LINK_REL = new Uint8Array([DQUOTE, 0x20, 0x72, 0x65, 0x6c, EQUALS, DQUOTE]); // `" rel="`
 const LINK_NAME = new Uint8Array([0x6c, 0x69, 0x6e, 0x6b]); // `link`
+// Flags of a value; 0: plain ASCII, its bytes are its characters.
 const ESCAPED = 1; // holds references or CR
 const NON_ASCII = 2; // holds bytes of non-ASCII characters
 
@@ -370,12 +383,8 @@ export class PlainReader {
     tagStart: number,
     nameEnd: number,
   ): void {
-    if (depth >= this.#maxDepth) throw GIVE_UP;
-    let i = this.#attributes(tagStart, nameEnd);
-    if (this.#selfClosing) {
-      this.#pos = i;
-      return;
-    }
+    let i = this.#open(depth, tagStart, nameEnd);
+    if (i < 0) return;
     const buf = this.#buf, len = this.#len;
     for (;;) {
       i = this.#spaces(i);
@@ -548,12 +557,8 @@ export class PlainReader {
     hrefStart: number,
     hrefLength: number,
   ): void {
-    if (depth >= this.#maxDepth) throw GIVE_UP;
-    let i = this.#attributes(tagStart, nameEnd);
-    if (this.#selfClosing) {
-      this.#pos = i;
-      return;
-    }
+    let i = this.#open(depth, tagStart, nameEnd);
+    if (i < 0) return;
     if (hrefStart >= 0 && depth + 1 < this.#maxDepth) {
       const buf = this.#buf, len = this.#len;
       for (;;) {
@@ -648,6 +653,19 @@ export class PlainReader {
     endTag.set(name, 2);
     if (this.#latin1.indexOf(endTag, from) < 0) this.#outOfInput();
     throw GIVE_UP;
+  }
+
+  /**
+   * Reads the rest of the start tag at `tagStart` of an element at `depth` whose attributes
+   * do not matter: returns where its content starts, or -1 when it is self-closing (then
+   * `#pos` is after it).
+   */
+  #open(depth: number, tagStart: number, nameEnd: number): number {
+    if (depth >= this.#maxDepth) throw GIVE_UP;
+    const end = this.#attributes(tagStart, nameEnd);
+    if (!this.#selfClosing) return end;
+    this.#pos = end;
+    return -1;
   }
 
   /**

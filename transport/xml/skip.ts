@@ -7,6 +7,22 @@
  */
 
 import {
+  AMP,
+  BANG,
+  CR,
+  DQUOTE,
+  EQUALS,
+  GT,
+  LF,
+  LT,
+  QUESTION,
+  RBRACKET,
+  SEMICOLON,
+  SLASH,
+  SQUOTE,
+  TAB,
+} from "./ascii.ts";
+import {
   CHAR_CLASS,
   matchNameBytes,
   NAME_CHAR,
@@ -17,9 +33,6 @@ import {
   VALUE_SPECIAL,
 } from "./decode.ts";
 
-const LT = 0x3c, GT = 0x3e, SLASH = 0x2f, AMP = 0x26, BANG = 0x21, QUESTION = 0x3f;
-const EQUALS = 0x3d, DQUOTE = 0x22, SQUOTE = 0x27, RBRACKET = 0x5d, SEMICOLON = 0x3b;
-const CR = 0x0d, LF = 0x0a, TAB = 0x09;
 const MAX_ATTRIBUTES = 8;
 const MAX_REFERENCE_LENGTH = 64;
 

@@ -5,6 +5,22 @@
  * @module
  */
 
+import {
+  AMP,
+  BANG,
+  CR,
+  DASH,
+  DQUOTE,
+  EQUALS,
+  GT,
+  LF,
+  LT,
+  QUESTION,
+  RBRACKET,
+  SLASH,
+  SQUOTE,
+  TAB,
+} from "./ascii.ts";
 import { OvirtError } from "../errors.ts";
 import {
   CHAR_CLASS,
@@ -70,10 +86,6 @@ const ESCAPED = 1; // holds references or CR: decode the slow way
 const CDATA_CR = 2; // CDATA holding CR: normalise line ends
 const NON_ASCII = 4; // holds bytes of non-ASCII characters: decode as UTF-8
 const EMPTY = new Uint8Array(0);
-
-const LT = 0x3c, GT = 0x3e, SLASH = 0x2f, AMP = 0x26, BANG = 0x21, QUESTION = 0x3f;
-const EQUALS = 0x3d, DQUOTE = 0x22, SQUOTE = 0x27, DASH = 0x2d, RBRACKET = 0x5d;
-const CR = 0x0d, LF = 0x0a, TAB = 0x09;
 
 /**
  * Pull tokenizer: `push` chunks (a token may be split anywhere), call `end` after the last
