@@ -79,6 +79,9 @@ export function isXmlChar(code: number): boolean {
     : code === 0x09 || code === 0x0a || code === 0x0d;
 }
 
+/** Longest reference accepted, from its `&` to its `;` (a longer one is an error). */
+export const MAX_REFERENCE_LENGTH = 64;
+
 /**
  * Code point of the reference whose name lies in `buf[start, end)` (between `&` and `;`):
  * `lt`, `gt`, `amp`, `quot`, `apos`, `#123` or `#x7b`. Returns -1 when it is not one of these

@@ -9,7 +9,9 @@ import { OvirtError } from "../errors.ts";
 import {
   BOOLEAN,
   ENUM,
+  MAX_GUESSED_TAG,
   type MemberInfo,
+  newList,
   STRING,
   STRUCT,
   type StructInfo,
@@ -58,7 +60,6 @@ export interface XmlDocument {
   value: unknown;
 }
 
-const MAX_GUESSED_TAG = 64; // longer tags are not remembered as guesses
 const STRUCT_FRAME = 0;
 const LIST_FRAME = 1;
 const VALUE_NAMES = ["a string", "a boolean", "an integer", "a decimal", "a date", "an enum"];
@@ -67,14 +68,6 @@ const PLAIN_READ = 0; // read an item, which went into its list
 const PLAIN_STREAMED = 1; // read an item to hand out (streaming)
 const PLAIN_WAITING = 2; // needs more input first
 const PLAIN_DECLINED = 3; // left the item to the tokens
-
-/**
- * An empty array. V8 adds a named property (a link's `href`) to an array made this way
- * about ten times faster than to an array literal.
- */
-function newList(): unknown[] {
-  return new Array(0);
-}
 
 /**
  * Reads tokens and builds typed objects. Every open struct or list element is a frame on a

@@ -32,6 +32,7 @@ import {
   decodeEscaped,
   decodeUtf8,
   matchNameBytes,
+  MAX_REFERENCE_LENGTH,
   NAME_CHAR,
   NAME_START,
   referencedCodePoint,
@@ -44,7 +45,9 @@ import { INVALID_VALUE, valueFromPlainBytes, valueFromText } from "./leaf_value.
 import {
   BOOLEAN,
   ENUM,
+  MAX_GUESSED_TAG,
   type MemberInfo,
+  newList,
   STRING,
   STRUCT,
   type StructInfo,
@@ -62,8 +65,6 @@ import { skipElementContent } from "./skip.ts";
 import { DEFAULT_MAX_DEPTH, DEFAULT_MAX_TOKEN_BYTES, type XmlLimits } from "./tokenizer.ts";
 
 const MAX_ATTRIBUTES = 8;
-const MAX_REFERENCE_LENGTH = 64;
-const MAX_GUESSED_TAG = 64; // as the token reader: longer tags are not remembered as guesses
 /** Deeper documents are left to the token reader, which does not recurse. */
 const MAX_RECURSION = 256;
 /** What follows `<link` in a link as engines write it, and what follows its first rel. */
@@ -95,14 +96,6 @@ export function readPlainDocument(
   limits: XmlLimits = {},
 ): XmlDocument | undefined {
   return new PlainReader(schema, limits).readDocument(buf);
-}
-
-/**
- * An empty array. V8 adds a named property (a link's `href`) to an array made this way
- * about ten times faster than to an array literal.
- */
-function newList(): unknown[] {
-  return new Array(0);
 }
 
 /**

@@ -25,6 +25,7 @@ import {
 import {
   CHAR_CLASS,
   matchNameBytes,
+  MAX_REFERENCE_LENGTH,
   NAME_CHAR,
   NAME_START,
   referencedCodePoint,
@@ -34,7 +35,6 @@ import {
 } from "./decode.ts";
 
 const MAX_ATTRIBUTES = 8;
-const MAX_REFERENCE_LENGTH = 64;
 
 // Scratch space, reused by every call (the function never yields).
 const openStarts: number[] = [];

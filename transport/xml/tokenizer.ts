@@ -28,6 +28,7 @@ import {
   decodeEscaped,
   decodeUtf8,
   matchNameBytes,
+  MAX_REFERENCE_LENGTH,
   NAME_CHAR,
   NAME_START,
   referencedCodePoint,
@@ -80,7 +81,6 @@ export const DEFAULT_MAX_DEPTH = 256;
 export const DEFAULT_MAX_TOKEN_BYTES = 8 * 1024 * 1024;
 
 const SKIPPED = -1; // internal: markup consumed, no token to report
-const MAX_REFERENCE_LENGTH = 64;
 // Flags of a text or attribute value; 0: plain ASCII, its bytes are its characters.
 const ESCAPED = 1; // holds references or CR: decode the slow way
 const CDATA_CR = 2; // CDATA holding CR: normalise line ends
