@@ -1,6 +1,11 @@
 import assert from "node:assert/strict";
 import { OvirtError } from "../transport/errors.ts";
-import { countLineFeeds } from "../transport/xml/decode.ts";
+import {
+  countLineFeeds,
+  decodeUtf8,
+  SHORT_TEXT_LIMIT,
+  shortAsciiText,
+} from "../transport/xml/decode.ts";
 import { bytes, seededRandom, splitEvery, splitRandomly, tokenize } from "./xml_test_utils.ts";
 
 const RICH = `\ufeff<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
@@ -136,6 +141,23 @@ Deno.test("tokenizer: line feeds are counted exactly at any alignment", () => {
     let expected = 0;
     for (let i = start; i < end; i++) if (view[i] === 0x0a) expected++;
     assert.equal(countLineFeeds(view, start, end), expected, `${offset} ${start} ${end}`);
+  }
+});
+
+Deno.test("tokenizer: text of every length decodes exactly, short ASCII or not", () => {
+  const random = seededRandom(9);
+  const alphabet = bytes("abcxyzABCXYZ0189-./:_ ~");
+  for (let length = 0; length <= SHORT_TEXT_LIMIT + 8; length++) {
+    const ascii = new Uint8Array(length + 6).map(() =>
+      alphabet[Math.floor(random() * alphabet.length)]
+    );
+    const expected = String.fromCharCode(...ascii.subarray(3, 3 + length));
+    if (length <= SHORT_TEXT_LIMIT) assert.equal(shortAsciiText(ascii, 3, 3 + length), expected);
+    assert.equal(decodeUtf8(ascii, 3, 3 + length), expected);
+    const text = "é".repeat(length >> 1) + "a".repeat(length & 1);
+    assert.equal(decodeUtf8(bytes(`<${text}>`), 1, 1 + bytes(text).length), text);
+    const tokens = tokenize([bytes(`<a b="${expected}">x${expected}</a>`)]);
+    assert.deepEqual(tokens, [`<a b=${JSON.stringify(expected)}>`, `"x${expected}"`, "</a>"]);
   }
 });
 

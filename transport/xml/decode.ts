@@ -48,22 +48,35 @@ function buildCharClasses(): Uint8Array {
 }
 
 const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
-const ASCII_FAST_PATH_LIMIT = 32;
+
+/** Longest text {@link shortAsciiText} makes. */
+export const SHORT_TEXT_LIMIT = 32;
+/** For each length up to the limit, an array of that many character codes, reused. */
+const CODE_ARRAYS: number[][] = Array.from(
+  { length: SHORT_TEXT_LIMIT + 1 },
+  (_, length) => new Array(length).fill(0),
+);
+
+/**
+ * The string of the ASCII bytes `buf[start, end)`, at most {@link SHORT_TEXT_LIMIT} of
+ * them, made in one step from an array of their codes: several times faster than a
+ * decoder call or building it character by character.
+ */
+export function shortAsciiText(buf: Uint8Array, start: number, end: number): string {
+  const codes = CODE_ARRAYS[end - start];
+  for (let k = 0; k < codes.length; k++) codes[k] = buf[start + k];
+  return String.fromCharCode.apply(null, codes);
+}
 
 /**
  * Decodes `buf[start, end)` as UTF-8. Short ASCII runs are built directly; anything else
  * goes through a strict `TextDecoder`. Returns `undefined` for invalid UTF-8.
  */
 export function decodeUtf8(buf: Uint8Array, start: number, end: number): string | undefined {
-  if (end - start <= ASCII_FAST_PATH_LIMIT) {
-    let text = "";
+  if (end - start <= SHORT_TEXT_LIMIT) {
     let i = start;
-    for (; i < end; i++) {
-      const c = buf[i];
-      if (c >= 0x80) break;
-      text += String.fromCharCode(c);
-    }
-    if (i === end) return text;
+    while (i < end && buf[i] < 0x80) i++;
+    if (i === end) return shortAsciiText(buf, start, end);
   }
   try {
     return utf8.decode(buf.subarray(start, end));

@@ -32,6 +32,8 @@ import {
   NAME_CHAR,
   NAME_START,
   referencedCodePoint,
+  SHORT_TEXT_LIMIT,
+  shortAsciiText,
   SPACE,
   TEXT_SPECIAL,
   VALUE_SPECIAL,
@@ -237,7 +239,7 @@ export class XmlTokenizer {
    * string, so that a value kept does not keep the document alive.
    */
   #ascii(start: number, end: number): string {
-    if (start === end) return "";
+    if (end - start <= SHORT_TEXT_LIMIT) return shortAsciiText(this.#buf, start, end);
     let view = this.#latin1View;
     if (view === undefined) {
       const buf = this.#buf;
