@@ -17,7 +17,7 @@ import {
   readPlainDocument,
 } from "../transport/xml/plain_reader.ts";
 import { readXml, readXmlStream } from "../transport/xml/reader.ts";
-import { MODEL_SCHEMA } from "../transport/xml/schema.ts";
+import { MODEL_SCHEMA, type StructInfo } from "../transport/xml/schema.ts";
 import { streamList } from "../transport/xml/stream.ts";
 import { type XmlLimits, XmlTokenizer } from "../transport/xml/tokenizer.ts";
 import { writeStruct, writeXml } from "../transport/xml/writer.ts";
@@ -256,4 +256,46 @@ Deno.test("plain reader: links as engines write them, and every variation, read 
       }
     }
   }
+});
+
+Deno.test("plain reader: a run of links read before, changed in any byte, reads as tokens do", () => {
+  const rels = ["nics", "tags", "bogus"];
+  const vm = (parent: string, linkRels = rels) => {
+    const links = linkRels.map((rel) => `<link href="${parent}/${rel}" rel="${rel}"/>`);
+    return `<vm href="${parent}" id="1">\n<actions>\n${links.join("\n")}\n</actions>\n` +
+      `${links.join("\n")}\n<name>a</name></vm>`;
+  };
+  const first = vm("/api/vms/1");
+  const variants = [
+    vm("/api/vms/2"),
+    vm("/api/vms/123456"),
+    vm("/v"),
+    vm("/api/vms/2", ["nics", "tags"]),
+    vm("/api/vms/2", ["tags", "nics", "bogus"]),
+    vm("/api/vms/2", [...rels, "nics"]),
+  ];
+  const second = vm("/api/vms/2");
+  const from = second.indexOf("<actions>"), to = second.indexOf("<name>");
+  for (let k = from; k < to; k++) {
+    for (const other of ["x", " ", '"', "/", "<"]) {
+      if (second[k] !== other) variants.push(second.slice(0, k) + other + second.slice(k + 1));
+    }
+  }
+  const vmStruct = MODEL_SCHEMA.struct("Vm");
+  for (const variant of variants) {
+    const data = bytes(`<vms>${first}${variant}</vms>`);
+    for (const limits of [undefined, { maxTokenBytes: 100 }]) {
+      vmStruct.linkRun = vmStruct.childLinkRun = undefined;
+      const label = `${variant} ${JSON.stringify(limits)}`;
+      assert.deepEqual(outcomeOf(() => readXml(data, limits)), byTokens(data, limits), label);
+      const [streamed, reference] = streamedBoth(splitEvery(data, 64), limits);
+      assert.deepEqual(streamed, reference, `streamed: ${label}`);
+    }
+  }
+  vmStruct.linkRun = vmStruct.childLinkRun = undefined;
+  readXml(bytes(`<vms>${first}</vms>`));
+  const remembered = (struct: StructInfo) => [struct.linkRun, struct.childLinkRun];
+  const [run, childRun] = remembered(vmStruct);
+  assert.deepEqual(run?.members, rels.map((rel) => vmStruct.byRel.get(rel)));
+  assert.equal(childRun?.members.length, 0);
 });

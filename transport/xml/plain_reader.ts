@@ -36,12 +36,15 @@ import {
   NAME_CHAR,
   NAME_START,
   referencedCodePoint,
+  SHORT_TEXT_LIMIT,
+  shortAsciiText,
   SPACE,
   TEXT_SPECIAL,
   VALUE_SPECIAL,
 } from "./decode.ts";
 import type { XmlDocument } from "./document_reader.ts";
 import { INVALID_VALUE, valueFromPlainBytes, valueFromText } from "./leaf_value.ts";
+import { LinkRun, MIN_RUN_LINKS, sameAcross } from "./link_run.ts";
 import {
   BOOLEAN,
   ENUM,
@@ -337,19 +340,14 @@ export class PlainReader {
       if (member === undefined) {
         last = memberCount + (isLink ? 0 : 1);
         if (isLink) {
-          lastLink = this.#link(
-            struct,
-            slots,
-            lastLink,
-            depth + 1,
-            i,
-            childNameEnd,
-            href,
-            hrefStart,
-            hrefLength,
-          );
+          const afterUsual = hrefStart >= 0 && depth + 1 < this.#maxDepth
+            ? this.#usualLinks(struct, slots, lastLink, i, href, hrefStart, hrefLength)
+            : -1;
+          lastLink = afterUsual >= 0
+            ? afterUsual
+            : this.#link(struct, slots, lastLink, depth + 1, i, childNameEnd, href, hrefStart);
         } else {
-          this.#unknown(depth + 1, i, childNameEnd, hrefStart, hrefLength);
+          this.#unknown(struct, depth + 1, i, childNameEnd, hrefStart, hrefLength);
         }
       } else {
         last = member.index;
@@ -478,6 +476,63 @@ export class PlainReader {
   }
 
   /**
+   * Reads the links as engines write them (see {@link PlainReader.#usualLink}) from
+   * `tagStart` on, children of a struct (filling its list link members in `slots`) or, with
+   * no `slots`, of an unknown child of it. The struct's last run of such links (a
+   * {@link LinkRun}) is tried first; otherwise they are read one by one and remembered as its
+   * run. `lastLink` is as for {@link PlainReader.#link}; returns the new value of it, with
+   * `#pos` after the last link, or -1 when the link at `tagStart` is not such a link.
+   */
+  #usualLinks(
+    struct: StructInfo,
+    slots: unknown[] | undefined,
+    lastLink: number,
+    tagStart: number,
+    href: string,
+    hrefStart: number,
+    hrefLength: number,
+  ): number {
+    const buf = this.#buf, len = this.#len;
+    const run = slots === undefined ? struct.childLinkRun : struct.linkRun;
+    if (run !== undefined && run.bytes.length + hrefLength <= this.#maxTokenBytes) {
+      const end = run.matchAt(buf, this.#words, tagStart, len, hrefStart, hrefLength);
+      if (end >= 0) {
+        if (slots !== undefined) {
+          for (const member of run.members) {
+            if (member !== undefined) lastLink = setLink(slots, member, href + member.linkSuffix);
+          }
+        }
+        this.#pos = end;
+        return lastLink;
+      }
+    }
+    const holes: number[] = [], members: (MemberInfo | undefined)[] = [];
+    let i = tagStart, runEnd = -1;
+    for (;;) {
+      const nameEnd = matchNameBytes(buf, i + 1, len, LINK_NAME);
+      const end = nameEnd < 0 ? -1 : this.#usualLink(i, nameEnd, hrefStart, hrefLength);
+      if (end < 0) break;
+      if (slots !== undefined) {
+        const member = this.#usualLinkMember(struct, lastLink);
+        if (member !== undefined) lastLink = setLink(slots, member, href + member.linkSuffix);
+        members.push(member);
+      }
+      holes.push(nameEnd + LINK_HREF.length - tagStart);
+      runEnd = end;
+      i = this.#spaces(end);
+      if (i + 1 >= len || buf[i] !== LT) break;
+    }
+    if (runEnd < 0) return -1;
+    if (holes.length >= MIN_RUN_LINKS) {
+      const read = new LinkRun(buf.slice(tagStart, runEnd), holes, hrefLength, members);
+      if (slots === undefined) struct.childLinkRun = read;
+      else struct.linkRun = read;
+    }
+    this.#pos = runEnd;
+    return lastLink;
+  }
+
+  /**
    * Reads a `<link rel href>` child of a struct whose start tag begins at `tagStart`: fills
    * the list link member whose rel matches. `lastLink` is 1 + the index of the member of
    * the struct's previous link (0 for none); returns the new value of it.
@@ -491,24 +546,8 @@ export class PlainReader {
     nameEnd: number,
     parentHref: string,
     parentHrefStart: number,
-    parentHrefLength: number,
   ): number {
     if (depth >= this.#maxDepth) throw GIVE_UP;
-    const usualEnd = parentHrefStart >= 0
-      ? this.#usualLink(tagStart, nameEnd, parentHrefStart, parentHrefLength)
-      : -1;
-    if (usualEnd >= 0) {
-      const member = this.#usualLinkMember(struct, lastLink);
-      if (member !== undefined) {
-        const existing = slots[member.index];
-        const list: unknown[] & { href?: string } = Array.isArray(existing) ? existing : newList();
-        list.href = parentHref + member.linkSuffix;
-        slots[member.index] = list;
-        lastLink = member.index + 1;
-      }
-      this.#pos = usualEnd;
-      return lastLink;
-    }
     const end = this.#attributes(tagStart, nameEnd);
     let rel = -1, href = -1;
     for (let a = 0, count = this.#attributeCount; a < count; a++) {
@@ -525,25 +564,25 @@ export class PlainReader {
       }
     }
     if (member !== undefined) {
-      const existing = slots[member.index];
-      const list: unknown[] & { href?: string } = Array.isArray(existing) ? existing : newList();
-      list.href = parentHrefStart >= 0 &&
-          this.#valueExtends(href, parentHrefStart, parentHrefLength, rel)
-        ? parentHref + member.linkSuffix
-        : this.#attributeValue(href);
-      slots[member.index] = list;
-      lastLink = member.index + 1;
+      lastLink = setLink(
+        slots,
+        member,
+        parentHrefStart >= 0 && this.#valueExtends(href, parentHrefStart, parentHref.length, rel)
+          ? parentHref + member.linkSuffix
+          : this.#attributeValue(href),
+      );
     }
     this.#pos = this.#selfClosing ? end : this.#skipContent(end, depth, tagStart + 1, nameEnd);
     return lastLink;
   }
 
   /**
-   * Skips an element the schema does not know, whose start tag begins at `tagStart`. Its
-   * children may be links as engines write them, made of the parent's plain href at
-   * `hrefStart` (-1: none): the `<actions>` of an object.
+   * Skips an element the schema does not know, child of a `struct`, whose start tag begins
+   * at `tagStart`. Its children may be links as engines write them, made of the struct's
+   * plain href at `hrefStart` (-1: none): the `<actions>` of an object.
    */
   #unknown(
+    struct: StructInfo,
     depth: number,
     tagStart: number,
     nameEnd: number,
@@ -561,10 +600,8 @@ export class PlainReader {
           this.#pos = this.#endTag(i, tagStart + 1, nameEnd);
           return;
         }
-        const linkNameEnd = matchNameBytes(buf, i + 1, len, LINK_NAME);
-        const end = linkNameEnd < 0 ? -1 : this.#usualLink(i, linkNameEnd, hrefStart, hrefLength);
-        if (end < 0) break;
-        i = end;
+        if (this.#usualLinks(struct, undefined, 0, i, "", hrefStart, hrefLength) < 0) break;
+        i = this.#pos;
       }
     }
     this.#pos = this.#skipContent(i, depth, tagStart + 1, nameEnd);
@@ -606,13 +643,7 @@ export class PlainReader {
 
   /** Whether `buf[a, a + length)` and `buf[b, b + length)` hold the same bytes (both in input). */
   #sameRange(a: number, b: number, length: number): boolean {
-    const words = this.#words, buf = this.#buf;
-    let k = 0;
-    for (; k + 4 <= length; k += 4) {
-      if (words.getInt32(a + k) !== words.getInt32(b + k)) return false;
-    }
-    for (; k < length; k++) if (buf[a + k] !== buf[b + k]) return false;
-    return true;
+    return sameAcross(this.#words, this.#buf, a, this.#words, this.#buf, b, length);
   }
 
   /** The list link member of the rel #usualLink found: the guess after `lastLink`, or by rel. */
@@ -861,8 +892,22 @@ export class PlainReader {
    * string, so that a value kept does not keep the document alive.
    */
   #ascii(start: number, end: number): string {
-    return start === end ? "" : this.#latin1.toString("latin1", start, end);
+    return end - start <= SHORT_TEXT_LIMIT
+      ? shortAsciiText(this.#buf, start, end)
+      : this.#latin1.toString("latin1", start, end);
   }
+}
+
+/**
+ * Sets the list link member `member` in `slots` to an empty list carrying `href` (or gives
+ * the list already there that href); returns 1 + its index.
+ */
+function setLink(slots: unknown[], member: MemberInfo, href: string): number {
+  const existing = slots[member.index];
+  const list: unknown[] & { href?: string } = Array.isArray(existing) ? existing : newList();
+  list.href = href;
+  slots[member.index] = list;
+  return member.index + 1;
 }
 
 /** Whether `buf[start, end)` and `buf[otherStart, otherEnd)` hold the same bytes. */

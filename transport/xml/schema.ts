@@ -9,6 +9,7 @@
 import { BUILDERS } from "../../types/builders.ts";
 import { ROOTS, STRUCTS } from "../../types/metadata.ts";
 import { OvirtError } from "../errors.ts";
+import type { LinkRun } from "./link_run.ts";
 import type { MemberMeta, RootMeta, StructBuilder, StructMeta, ValueKind } from "./metadata.ts";
 
 /** Numeric value kind of a string member. */
@@ -124,6 +125,10 @@ export class StructInfo {
   readonly nextLink: (MemberInfo | undefined)[];
   /** The members of {@link nextTag} (`undefined` for unknown elements). */
   readonly nextMember: (MemberInfo | undefined)[];
+  /** The run of `<link>`s the plain reader last read one by one in an object of this struct. */
+  linkRun: LinkRun | undefined = undefined;
+  /** The same for the links of an unknown child element, such as `<actions>`. */
+  childLinkRun: LinkRun | undefined = undefined;
 
   /** Resolves `meta` and its ancestors through `schema`. */
   constructor(meta: StructMeta, schema: XmlSchema) {
