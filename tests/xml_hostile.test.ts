@@ -77,6 +77,19 @@ Deno.test("hostile: the token limit also holds for element values", () => {
   assert.throws(() => readXml(xml, { maxTokenBytes: 1000 }), /larger than 1000 bytes/);
 });
 
+Deno.test("hostile: the token limit holds around values too, whatever was read before", () => {
+  const vms = (gap: string, nameEnd: string) =>
+    `<vms><vm>\n  <name>a${nameEnd}${gap}<description>d</description>\n</vm></vms>`;
+  const usual = vms("\n  ", "</name>");
+  readXml(usual); // the readers now expect <description> after <name>, and read it in one go
+  const spaces = " ".repeat(50);
+  for (const text of [vms(spaces, "</name>"), vms("\n  ", `</name${spaces}>`)]) {
+    assert.throws(() => readXml(text, { maxTokenBytes: 40 }), /larger than 40 bytes/, text);
+  }
+  assert.throws(() => readXml(usual, { maxTokenBytes: 12 }), /larger than 12 bytes/);
+  assert.equal(readXml(usual, { maxTokenBytes: 15 }).root, "vms");
+});
+
 Deno.test("hostile: comments and white space between tags are not accumulated", async () => {
   const { stream } = endless(`<vms>`, "<!-- --> \n", 4 * 1024 * 1024, "</vms>");
   const items: unknown[] = [];

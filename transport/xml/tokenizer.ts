@@ -404,9 +404,10 @@ export class XmlTokenizer {
     const buf = this.#buf, len = this.#len;
     let i = this.#pos;
     while (i < len && (buf[i] === 0x20 || buf[i] === LF || buf[i] === TAB)) i++;
-    if (i >= len || buf[i] !== LT) return false;
+    if (i >= len || buf[i] !== LT || i - this.#pos > this.#maxTokenBytes) return false;
     const afterName = this.#matchName(i + 1, name);
     if (afterName < 0 || buf[afterName] !== GT) return false;
+    if (afterName + 1 - i > this.#maxTokenBytes) return false;
     const end = this.#plainContentAndEndTag(afterName + 1, name);
     if (end < 0) return false;
     this.#pos = end;
@@ -435,7 +436,7 @@ export class XmlTokenizer {
     let end = this.#matchName(i + 2, name);
     if (end < 0) return -1;
     end = this.#skipSpaces(end);
-    if (end >= len || buf[end] !== GT) return -1;
+    if (end >= len || buf[end] !== GT || end + 1 - i > this.#maxTokenBytes) return -1;
     this.#textStart = this.#tokenStart = start;
     this.#textEnd = i;
     this.#textFlags = flags;
