@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { LinkRun, sameAcross } from "../transport/xml/link_run.ts";
+import { sameAcross } from "../transport/xml/decode.ts";
+import { LinkRun } from "../transport/xml/link_run.ts";
 import { MODEL_SCHEMA } from "../transport/xml/schema.ts";
 import { bytes } from "./xml_test_utils.ts";
 

@@ -299,3 +299,42 @@ Deno.test("plain reader: a run of links read before, changed in any byte, reads 
   assert.deepEqual(run?.members, rels.map((rel) => vmStruct.byRel.get(rel)));
   assert.equal(childRun?.members.length, 0);
 });
+
+Deno.test("plain reader: the tags between leaves read before, changed in any byte, read as tokens do", () => {
+  const vm = (name: string, memory: string) =>
+    `<vm id="1">\n  <name>${name}</name>\n  <description>d</description>\n` +
+    `  <memory>${memory}</memory>\n  <stateless>false</stateless>\n</vm>`;
+  const first = vm("a", "1");
+  const second = vm("bb", "22");
+  const variants = [
+    second,
+    vm("", ""),
+    second.replaceAll("\n  ", "\n"),
+    second.replaceAll("\n", ""),
+  ];
+  for (let k = second.indexOf("</name>"); k < second.indexOf("</vm>"); k++) {
+    for (const other of ["x", " ", "/", "<", ">"]) {
+      if (second[k] !== other) variants.push(second.slice(0, k) + other + second.slice(k + 1));
+    }
+  }
+  const runs = MODEL_SCHEMA.struct("Vm").tagRuns;
+  for (const variant of variants) {
+    const data = bytes(`<vms>${first}${variant}</vms>`);
+    for (const limits of [undefined, { maxTokenBytes: 40 }, { maxDepth: 2 }]) {
+      runs.fill(undefined);
+      const label = `${variant} ${JSON.stringify(limits)}`;
+      assert.deepEqual(outcomeOf(() => readXml(data, limits)), byTokens(data, limits), label);
+      const [streamed, reference] = streamedBoth(splitEvery(data, 16), limits);
+      assert.deepEqual(streamed, reference, `streamed: ${label}`);
+    }
+  }
+  // Runs remembered, then met under a limit lower than a tag in them (`<description>`):
+  const data = bytes(`<vms>${first}</vms>`);
+  readXml(data);
+  const limits = { maxTokenBytes: 12 };
+  assert.deepEqual(outcomeOf(() => readXml(data, limits)), byTokens(data, limits));
+  runs.fill(undefined);
+  readXml(data);
+  const remembered = runs.filter((run) => run !== undefined).map((run) => run.next.tag);
+  assert.deepEqual(remembered, ["description", "memory", "stateless"]);
+});

@@ -242,3 +242,31 @@ export function countLineFeeds(buf: Uint8Array, start: number, end: number): num
   for (; i < end; i++) if (buf[i] === 0x0a) count++;
   return count;
 }
+
+/**
+ * Whether `a[aAt, aAt + length)` and `b[bAt, bAt + length)` hold the same bytes, when one
+ * of them holds no zero byte (as no XML text does); `aWords` and `bWords` view `a` and `b`.
+ * Eight bytes are compared at a time, as doubles: equal doubles have the same bits unless
+ * they are +0 and -0, which is ruled out as one of them has no zero byte. (Bits that make a
+ * NaN would compare unequal, but are not ASCII.)
+ */
+export function sameAcross(
+  aWords: DataView,
+  a: Uint8Array,
+  aAt: number,
+  bWords: DataView,
+  b: Uint8Array,
+  bAt: number,
+  length: number,
+): boolean {
+  let k = 0;
+  for (; k + 8 <= length; k += 8) {
+    if (aWords.getFloat64(aAt + k, true) !== bWords.getFloat64(bAt + k, true)) return false;
+  }
+  if (k + 4 <= length) {
+    if (aWords.getInt32(aAt + k, true) !== bWords.getInt32(bAt + k, true)) return false;
+    k += 4;
+  }
+  for (; k < length; k++) if (a[aAt + k] !== b[bAt + k]) return false;
+  return true;
+}

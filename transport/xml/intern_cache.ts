@@ -6,7 +6,7 @@
  * @module
  */
 
-import { decodeUtf8 } from "./decode.ts";
+import { decodeUtf8, sameAcross } from "./decode.ts";
 
 const DEFAULT_SLOTS = 4096;
 
@@ -35,6 +35,7 @@ export interface InternOptions {
  */
 export class InternCache {
   readonly #pool: Uint8Array;
+  readonly #poolWords: DataView;
   readonly #lengths: Int32Array;
   readonly #strings: string[];
   readonly #sightings: Int32Array;
@@ -64,6 +65,7 @@ export class InternCache {
     this.#sightings = new Int32Array(slots / 2);
     this.#shift = 33 - Math.log2(slots);
     this.#pool = new Uint8Array(slots * maxLength);
+    this.#poolWords = new DataView(this.#pool.buffer);
     this.#accepts = options.accepts;
     this.#secondSighting = options.secondSighting === true;
     this.#keys = options.keepKeys === true ? new Array(slots).fill(this.lastKey) : undefined;
@@ -84,12 +86,21 @@ export class InternCache {
     return text;
   }
 
-  /** The cached string spelled by `buf[start, end)` (whose bytes hash to `hash`), if any. */
-  find(buf: Uint8Array, start: number, end: number, hash: number): string | undefined {
+  /**
+   * The cached string spelled by `buf[start, end)` (whose bytes hash to `hash`), if any.
+   * With `words`, a view of `buf`, long keys are compared eight bytes at a time.
+   */
+  find(
+    buf: Uint8Array,
+    start: number,
+    end: number,
+    hash: number,
+    words?: DataView,
+  ): string | undefined {
     const length = end - start;
     const first = (Math.imul(hash, 0x9e3779b1) >>> this.#shift) << 1; // Fibonacci hashing
     for (let slot = first; slot <= first + 1; slot++) {
-      if (this.#matches(slot, buf, start, length)) {
+      if (this.#matches(slot, buf, start, length, words)) {
         if (this.#keys !== undefined) this.lastKey = this.#keys[slot];
         return this.#strings[slot];
       }
@@ -125,9 +136,19 @@ export class InternCache {
     this.#strings[first] = text;
   }
 
-  #matches(slot: number, buf: Uint8Array, start: number, length: number): boolean {
+  #matches(
+    slot: number,
+    buf: Uint8Array,
+    start: number,
+    length: number,
+    words: DataView | undefined,
+  ): boolean {
     if (this.#lengths[slot] !== length) return false;
     const pool = this.#pool, at = slot * this.#maxLength;
+    // Keys are text, with no zero byte, as sameAcross needs.
+    if (words !== undefined) {
+      return sameAcross(this.#poolWords, pool, at, words, buf, start, length);
+    }
     let i = 0;
     while (i < length && pool[at + i] === buf[start + i]) i++;
     return i === length;

@@ -36,6 +36,7 @@ import {
   NAME_CHAR,
   NAME_START,
   referencedCodePoint,
+  sameAcross,
   SHORT_TEXT_LIMIT,
   shortAsciiText,
   SPACE,
@@ -44,7 +45,8 @@ import {
 } from "./decode.ts";
 import type { XmlDocument } from "./document_reader.ts";
 import { INVALID_VALUE, valueFromPlainBytes, valueFromText } from "./leaf_value.ts";
-import { LinkRun, MIN_RUN_LINKS, sameAcross } from "./link_run.ts";
+import { LinkRun, MIN_RUN_LINKS } from "./link_run.ts";
+import { MAX_TAG_RUN, TagRun } from "./tag_run.ts";
 import {
   BOOLEAN,
   ENUM,
@@ -121,6 +123,9 @@ export class PlainReader {
   #pos = 0;
   readonly #slotArrays: unknown[][] = [];
 
+  // The flags of the last text read by #text, and the member index of the last leaf #leaves read.
+  #textFlags = 0;
+  #lastLeafIndex = -1;
   // Where the rel of the last link read by #usualLink is.
   #relStart = 0;
   #relEnd = 0;
@@ -309,6 +314,9 @@ export class PlainReader {
     const memberCount = struct.members.length;
     let last = -1; // the position of the last child, as in StructInfo.nextTag
     let lastLink = 0; // 1 + the index of the member of the last <link>
+    let lastTextEnd = -1; // where the text of the last child ended, if it was a leaf
+    let lastLeafIndex = -1; // and the index of its member
+    const tagRuns = this.#maxTokenBytes >= MAX_TAG_RUN ? struct.tagRuns : undefined;
     for (;;) {
       i = this.#spaces(i);
       if (i + 1 >= len) this.#outOfInput();
@@ -357,11 +365,24 @@ export class PlainReader {
           this.#list(member, items, depth + 1, i, childNameEnd);
         } else if (member.kind === STRUCT) {
           slots[member.index] = this.#struct(member.struct, depth + 1, i, childNameEnd);
+        } else if (
+          tagRuns !== undefined && buf[childNameEnd] === GT && depth + 1 < this.#maxDepth
+        ) {
+          const nameLength = childNameEnd - i - 1;
+          if (lastTextEnd >= 0 && childNameEnd + 1 - lastTextEnd <= MAX_TAG_RUN) {
+            const run = buf.slice(lastTextEnd, childNameEnd + 1);
+            tagRuns[lastLeafIndex] = new TagRun(run, member, nameLength);
+          }
+          lastTextEnd = this.#leaves(tagRuns, slots, member, childNameEnd, nameLength);
+          lastLeafIndex = last = this.#lastLeafIndex;
+          i = this.#pos;
+          continue;
         } else {
           const value = this.#leaf(member, depth + 1, i, childNameEnd);
           if (value !== undefined) slots[member.index] = value;
         }
       }
+      lastTextEnd = -1;
       i = this.#pos;
     }
   }
@@ -418,19 +439,64 @@ export class PlainReader {
   /** Reads a leaf element whose start tag begins at `tagStart`; returns its value. */
   #leaf(member: MemberInfo, depth: number, tagStart: number, nameEnd: number): unknown {
     if (depth >= this.#maxDepth) throw GIVE_UP;
-    const buf = this.#buf, len = this.#len;
-    let i: number;
+    const buf = this.#buf;
+    let start: number;
     if (buf[nameEnd] === GT) {
-      i = nameEnd + 1;
+      start = nameEnd + 1;
     } else {
-      i = this.#attributes(tagStart, nameEnd);
+      start = this.#attributes(tagStart, nameEnd);
       if (this.#selfClosing) {
-        this.#pos = i;
+        this.#pos = start;
         return member.kind === STRING ? "" : undefined;
       }
     }
-    const start = i;
-    let flags = 0;
+    const end = this.#text(start);
+    const flags = this.#textFlags;
+    this.#pos = this.#endTag(end, tagStart + 1, nameEnd);
+    return this.#value(member.kind, start, end, flags);
+  }
+
+  /**
+   * Reads the leaf of `member` whose start tag, with no attributes, has its name end at
+   * `nameEnd` (its length `nameLength`), into `slots`; then, as long as the bytes after a
+   * leaf's text are its struct's {@link TagRun} in `tagRuns` for its member, the leaf that
+   * run starts. Returns where the text of the last leaf read ends, that leaf's member's index
+   * in `#lastLeafIndex`, and `#pos` after its end tag.
+   */
+  #leaves(
+    tagRuns: readonly (TagRun | undefined)[],
+    slots: unknown[],
+    member: MemberInfo,
+    nameEnd: number,
+    nameLength: number,
+  ): number {
+    const buf = this.#buf, len = this.#len, words = this.#words;
+    for (;;) {
+      const start = nameEnd + 1;
+      const end = this.#text(start);
+      const flags = this.#textFlags;
+      const run = tagRuns[member.index];
+      const next = run !== undefined && run.matchAt(buf, words, end, len);
+      if (!next) this.#pos = this.#endTag(end, nameEnd - nameLength, nameEnd);
+      const value = this.#value(member.kind, start, end, flags);
+      if (value !== undefined) slots[member.index] = value;
+      if (!next) {
+        this.#lastLeafIndex = member.index;
+        return end;
+      }
+      member = run.next;
+      nameEnd = end + run.length - 1;
+      nameLength = run.nameLength;
+    }
+  }
+
+  /**
+   * Scans the text of a leaf from `start` to the `</` after it; returns the index of that
+   * `<`, with the text's flags in `#textFlags`.
+   */
+  #text(start: number): number {
+    const buf = this.#buf, len = this.#len;
+    let flags = 0, i = start;
     for (; i < len; i++) {
       const c = buf[i];
       if ((CHAR_CLASS[c] & TEXT_SPECIAL) === 0) continue;
@@ -450,8 +516,8 @@ export class PlainReader {
     }
     if (i + 1 >= len) this.#outOfInput();
     if (buf[i + 1] !== SLASH || i - start > this.#maxTokenBytes) throw GIVE_UP;
-    this.#pos = this.#endTag(i, tagStart + 1, nameEnd);
-    return this.#value(member.kind, start, i, flags);
+    this.#textFlags = flags;
+    return i;
   }
 
   /** The value of the text `buf[start, end)` with `flags` for a member of kind `kind`. */
@@ -801,7 +867,7 @@ export class PlainReader {
       return this.#attributeValue(a);
     }
     const buf = this.#buf, hash = this.#valueHashes[a];
-    const cached = REFERENCE_CACHE.find(buf, start, end, hash);
+    const cached = REFERENCE_CACHE.find(buf, start, end, hash, this.#words);
     if (cached !== undefined) return cached;
     const value = this.#ascii(start, end);
     REFERENCE_CACHE.remember(buf, start, end, hash, value);
