@@ -46,7 +46,7 @@ import {
 import type { XmlDocument } from "./document_reader.ts";
 import { INVALID_VALUE, valueFromPlainBytes, valueFromText } from "./leaf_value.ts";
 import { LinkRun, MIN_RUN_LINKS } from "./link_run.ts";
-import { MAX_TAG_RUN, TagRun } from "./tag_run.ts";
+import { MAX_TAG_RUN, TagRun, type TagRuns } from "./tag_run.ts";
 import {
   BOOLEAN,
   ENUM,
@@ -370,8 +370,15 @@ export class PlainReader {
         ) {
           const nameLength = childNameEnd - i - 1;
           if (lastTextEnd >= 0 && childNameEnd + 1 - lastTextEnd <= MAX_TAG_RUN) {
-            const run = buf.slice(lastTextEnd, childNameEnd + 1);
-            tagRuns[lastLeafIndex] = new TagRun(run, member, nameLength);
+            const run = new TagRun(
+              buf,
+              this.#words,
+              lastTextEnd,
+              childNameEnd + 1,
+              member,
+              nameLength,
+            );
+            tagRuns.remember(lastLeafIndex, run);
           }
           lastTextEnd = this.#leaves(tagRuns, slots, member, childNameEnd, nameLength);
           lastLeafIndex = last = this.#lastLeafIndex;
@@ -459,12 +466,12 @@ export class PlainReader {
   /**
    * Reads the leaf of `member` whose start tag, with no attributes, has its name end at
    * `nameEnd` (its length `nameLength`), into `slots`; then, as long as the bytes after a
-   * leaf's text are its struct's {@link TagRun} in `tagRuns` for its member, the leaf that
+   * leaf's text are one of its struct's {@link TagRuns} for its member, the leaf that
    * run starts. Returns where the text of the last leaf read ends, that leaf's member's index
    * in `#lastLeafIndex`, and `#pos` after its end tag.
    */
   #leaves(
-    tagRuns: readonly (TagRun | undefined)[],
+    tagRuns: TagRuns,
     slots: unknown[],
     member: MemberInfo,
     nameEnd: number,
@@ -475,12 +482,15 @@ export class PlainReader {
       const start = nameEnd + 1;
       const end = this.#text(start);
       const flags = this.#textFlags;
-      const run = tagRuns[member.index];
-      const next = run !== undefined && run.matchAt(buf, words, end, len);
-      if (!next) this.#pos = this.#endTag(end, nameEnd - nameLength, nameEnd);
+      let run = tagRuns.first(member.index);
+      if (run !== undefined && !run.matchAt(buf, words, end, len)) {
+        run = tagRuns.second(member.index);
+        if (run !== undefined && !run.matchAt(buf, words, end, len)) run = undefined;
+      }
+      if (run === undefined) this.#pos = this.#endTag(end, nameEnd - nameLength, nameEnd);
       const value = this.#value(member.kind, start, end, flags);
       if (value !== undefined) slots[member.index] = value;
-      if (!next) {
+      if (run === undefined) {
         this.#lastLeafIndex = member.index;
         return end;
       }

@@ -10,7 +10,7 @@ import { BUILDERS } from "../../types/builders.ts";
 import { ROOTS, STRUCTS } from "../../types/metadata.ts";
 import { OvirtError } from "../errors.ts";
 import type { LinkRun } from "./link_run.ts";
-import type { TagRun } from "./tag_run.ts";
+import { TagRuns } from "./tag_run.ts";
 import type { MemberMeta, RootMeta, StructBuilder, StructMeta, ValueKind } from "./metadata.ts";
 
 /** Numeric value kind of a string member. */
@@ -130,8 +130,8 @@ export class StructInfo {
   linkRun: LinkRun | undefined = undefined;
   /** The same for the links of an unknown child element, such as `<actions>`. */
   childLinkRun: LinkRun | undefined = undefined;
-  /** The plain reader's runs of tags after the text of each leaf member (by index). */
-  readonly tagRuns: (TagRun | undefined)[];
+  /** The plain reader's runs of tags after the text of each leaf member. */
+  readonly tagRuns: TagRuns;
 
   /** Resolves `meta` and its ancestors through `schema`. */
   constructor(meta: StructMeta, schema: XmlSchema) {
@@ -155,7 +155,7 @@ export class StructInfo {
     this.nextMember = new Array(members.length + 3).fill(undefined);
     this.nextTagBytes = new Array(members.length + 3).fill(undefined);
     this.nextLink = new Array(members.length + 1).fill(undefined);
-    this.tagRuns = new Array(members.length).fill(undefined);
+    this.tagRuns = new TagRuns(members.length);
     this.byTag = byTag;
     this.byAttribute = byAttribute;
     this.byRel = byRel;
