@@ -20,7 +20,17 @@ function recorded(parent: string, rels: readonly string[]): LinkRun {
   for (let at = text.indexOf(`"${parent}/`); at >= 0; at = text.indexOf(`"${parent}/`, at + 1)) {
     holes.push(at + 1);
   }
-  return new LinkRun(bytes(text), holes, parent.length, rels.map((rel) => VM.byRel.get(rel)));
+  const data = bytes(text);
+  const members = rels.map((rel) => VM.byRel.get(rel));
+  return new LinkRun(
+    data,
+    new DataView(data.buffer),
+    0,
+    data.length,
+    holes,
+    parent.length,
+    members,
+  );
 }
 
 /** `run` matched against `prefix + links(parent, rels) + suffix`, with `parent` in the document. */

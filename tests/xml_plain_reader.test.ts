@@ -17,7 +17,8 @@ import {
   readPlainDocument,
 } from "../transport/xml/plain_reader.ts";
 import { readXml, readXmlStream } from "../transport/xml/reader.ts";
-import { MODEL_SCHEMA, type StructInfo } from "../transport/xml/schema.ts";
+import { CHILD_LINKS, MEMBER_LINKS } from "../transport/xml/link_run.ts";
+import { MODEL_SCHEMA } from "../transport/xml/schema.ts";
 import { streamList } from "../transport/xml/stream.ts";
 import { type XmlLimits, XmlTokenizer } from "../transport/xml/tokenizer.ts";
 import { writeStruct, writeXml } from "../transport/xml/writer.ts";
@@ -285,19 +286,29 @@ Deno.test("plain reader: a run of links read before, changed in any byte, reads 
   for (const variant of variants) {
     const data = bytes(`<vms>${first}${variant}</vms>`);
     for (const limits of [undefined, { maxTokenBytes: 100 }]) {
-      vmStruct.linkRun = vmStruct.childLinkRun = undefined;
+      vmStruct.linkRuns.clear();
       const label = `${variant} ${JSON.stringify(limits)}`;
       assert.deepEqual(outcomeOf(() => readXml(data, limits)), byTokens(data, limits), label);
       const [streamed, reference] = streamedBoth(splitEvery(data, 64), limits);
       assert.deepEqual(streamed, reference, `streamed: ${label}`);
     }
   }
-  vmStruct.linkRun = vmStruct.childLinkRun = undefined;
+  vmStruct.linkRuns.clear();
   readXml(bytes(`<vms>${first}</vms>`));
-  const remembered = (struct: StructInfo) => [struct.linkRun, struct.childLinkRun];
-  const [run, childRun] = remembered(vmStruct);
+  const run = vmStruct.linkRuns.first(MEMBER_LINKS);
   assert.deepEqual(run?.members, rels.map((rel) => vmStruct.byRel.get(rel)));
-  assert.equal(childRun?.members.length, 0);
+  assert.equal(vmStruct.linkRuns.first(CHILD_LINKS)?.members.length, 0);
+  // Objects that alternate between two sets of links keep a run for each: none is made again.
+  const other = vm("/api/vms/2", ["nics", "tags"]);
+  readXml(bytes(`<vms>${first}${other}</vms>`));
+  const [one, two] = [
+    vmStruct.linkRuns.first(MEMBER_LINKS),
+    vmStruct.linkRuns.second(MEMBER_LINKS),
+  ];
+  assert.deepEqual([one?.members.length, two?.members.length], [2, 3]);
+  readXml(bytes(`<vms>${first}${other}${first}</vms>`));
+  assert.ok(vmStruct.linkRuns.first(MEMBER_LINKS) === one);
+  assert.ok(vmStruct.linkRuns.second(MEMBER_LINKS) === two);
 });
 
 Deno.test("plain reader: the tags between leaves read before, changed in any byte, read as tokens do", () => {

@@ -45,8 +45,9 @@ import {
 } from "./decode.ts";
 import type { XmlDocument } from "./document_reader.ts";
 import { INVALID_VALUE, valueFromPlainBytes, valueFromText } from "./leaf_value.ts";
-import { LinkRun, MIN_RUN_LINKS } from "./link_run.ts";
-import { MAX_TAG_RUN, TagRun, type TagRuns } from "./tag_run.ts";
+import { CHILD_LINKS, LinkRun, MEMBER_LINKS, MIN_RUN_LINKS } from "./link_run.ts";
+import type { RecentRuns } from "./byte_run.ts";
+import { MAX_TAG_RUN, TagRun } from "./tag_run.ts";
 import {
   BOOLEAN,
   ENUM,
@@ -466,12 +467,12 @@ export class PlainReader {
   /**
    * Reads the leaf of `member` whose start tag, with no attributes, has its name end at
    * `nameEnd` (its length `nameLength`), into `slots`; then, as long as the bytes after a
-   * leaf's text are one of its struct's {@link TagRuns} for its member, the leaf that
+   * leaf's text are one of its struct's two {@link TagRun}s for its member, the leaf that
    * run starts. Returns where the text of the last leaf read ends, that leaf's member's index
    * in `#lastLeafIndex`, and `#pos` after its end tag.
    */
   #leaves(
-    tagRuns: TagRuns,
+    tagRuns: RecentRuns<TagRun>,
     slots: unknown[],
     member: MemberInfo,
     nameEnd: number,
@@ -554,9 +555,9 @@ export class PlainReader {
   /**
    * Reads the links as engines write them (see {@link PlainReader.#usualLink}) from
    * `tagStart` on, children of a struct (filling its list link members in `slots`) or, with
-   * no `slots`, of an unknown child of it. The struct's last run of such links (a
-   * {@link LinkRun}) is tried first; otherwise they are read one by one and remembered as its
-   * run. `lastLink` is as for {@link PlainReader.#link}; returns the new value of it, with
+   * no `slots`, of an unknown child of it. The struct's last two runs of such links
+   * ({@link LinkRun}s) are tried first; otherwise they are read one by one and remembered as
+   * its most recent run. `lastLink` is as for {@link PlainReader.#link}; returns the new value of it, with
    * `#pos` after the last link, or -1 when the link at `tagStart` is not such a link.
    */
   #usualLinks(
@@ -569,20 +570,20 @@ export class PlainReader {
     hrefLength: number,
   ): number {
     const buf = this.#buf, len = this.#len;
-    const run = slots === undefined ? struct.childLinkRun : struct.linkRun;
-    if (run !== undefined && run.bytes.length + hrefLength <= this.#maxTokenBytes) {
+    const place = slots === undefined ? CHILD_LINKS : MEMBER_LINKS;
+    for (const run of [struct.linkRuns.first(place), struct.linkRuns.second(place)]) {
+      if (run === undefined || run.length + hrefLength > this.#maxTokenBytes) continue;
       const end = run.matchAt(buf, this.#words, tagStart, len, hrefStart, hrefLength);
-      if (end >= 0) {
-        if (slots !== undefined) {
-          for (const member of run.members) {
-            if (member !== undefined) lastLink = setLink(slots, member, href + member.linkSuffix);
-          }
+      if (end < 0) continue;
+      if (slots !== undefined) {
+        for (const member of run.members) {
+          if (member !== undefined) lastLink = setLink(slots, member, href + member.linkSuffix);
         }
-        this.#pos = end;
-        return lastLink;
       }
+      this.#pos = end;
+      return lastLink;
     }
-    const holes: number[] = [], members: (MemberInfo | undefined)[] = [];
+    const hrefs: number[] = [], members: (MemberInfo | undefined)[] = [];
     let i = tagStart, runEnd = -1;
     for (;;) {
       const nameEnd = matchNameBytes(buf, i + 1, len, LINK_NAME);
@@ -593,16 +594,15 @@ export class PlainReader {
         if (member !== undefined) lastLink = setLink(slots, member, href + member.linkSuffix);
         members.push(member);
       }
-      holes.push(nameEnd + LINK_HREF.length - tagStart);
+      hrefs.push(nameEnd + LINK_HREF.length);
       runEnd = end;
       i = this.#spaces(end);
       if (i + 1 >= len || buf[i] !== LT) break;
     }
     if (runEnd < 0) return -1;
-    if (holes.length >= MIN_RUN_LINKS) {
-      const read = new LinkRun(buf.slice(tagStart, runEnd), holes, hrefLength, members);
-      if (slots === undefined) struct.childLinkRun = read;
-      else struct.linkRun = read;
+    if (hrefs.length >= MIN_RUN_LINKS) {
+      const read = new LinkRun(buf, this.#words, tagStart, runEnd, hrefs, hrefLength, members);
+      struct.linkRuns.remember(place, read);
     }
     this.#pos = runEnd;
     return lastLink;

@@ -9,8 +9,9 @@
 import { BUILDERS } from "../../types/builders.ts";
 import { ROOTS, STRUCTS } from "../../types/metadata.ts";
 import { OvirtError } from "../errors.ts";
+import { RecentRuns } from "./byte_run.ts";
 import type { LinkRun } from "./link_run.ts";
-import { TagRuns } from "./tag_run.ts";
+import type { TagRun } from "./tag_run.ts";
 import type { MemberMeta, RootMeta, StructBuilder, StructMeta, ValueKind } from "./metadata.ts";
 
 /** Numeric value kind of a string member. */
@@ -126,12 +127,14 @@ export class StructInfo {
   readonly nextLink: (MemberInfo | undefined)[];
   /** The members of {@link nextTag} (`undefined` for unknown elements). */
   readonly nextMember: (MemberInfo | undefined)[];
-  /** The run of `<link>`s the plain reader last read one by one in an object of this struct. */
-  linkRun: LinkRun | undefined = undefined;
-  /** The same for the links of an unknown child element, such as `<actions>`. */
-  childLinkRun: LinkRun | undefined = undefined;
-  /** The plain reader's runs of tags after the text of each leaf member. */
-  readonly tagRuns: TagRuns;
+  /**
+   * The runs of `<link>`s the plain reader last read one by one in objects of this struct
+   * (place `MEMBER_LINKS`), and in an unknown child of them such as `<actions>`
+   * (`CHILD_LINKS`).
+   */
+  readonly linkRuns: RecentRuns<LinkRun> = new RecentRuns(2);
+  /** The plain reader's runs of tags after the text of each leaf member (by index). */
+  readonly tagRuns: RecentRuns<TagRun>;
 
   /** Resolves `meta` and its ancestors through `schema`. */
   constructor(meta: StructMeta, schema: XmlSchema) {
@@ -155,7 +158,7 @@ export class StructInfo {
     this.nextMember = new Array(members.length + 3).fill(undefined);
     this.nextTagBytes = new Array(members.length + 3).fill(undefined);
     this.nextLink = new Array(members.length + 1).fill(undefined);
-    this.tagRuns = new TagRuns(members.length);
+    this.tagRuns = new RecentRuns(members.length);
     this.byTag = byTag;
     this.byAttribute = byAttribute;
     this.byRel = byRel;
