@@ -1,13 +1,17 @@
 /**
  * A realistic `<vms>` document as the engine sends it (declaration, indentation, `<actions>`,
  * `<link>`s, references, nested structs, dates with offsets, enums): about 10 KB per VM
- * (about 100 elements besides 40 `<link>`s), so 10,000 VMs make about 100 MB.
+ * (about 100 elements besides 40 `<link>`s), so 10,000 VMs make about 100 MB. As in a real
+ * list, VMs differ in shape: running ones have a host, a start time, the guest's operating
+ * system and time zone and a display address and port; stopped ones a stop time instead;
+ * every third VM has no description.
  *
  * @module
  */
 
 const API = "/ovirt-engine/api";
 const STATUSES = ["up", "down", "powering_up", "paused", "image_locked", "suspended"];
+const RUNNING = new Set(["up", "powering_up", "paused"]);
 const ACTIONS = [
   "autopincpuandnumanodes",
   "cancelmigration",
@@ -67,6 +71,8 @@ export function vmXml(i: number): string {
   const id = uuid(1, i);
   const self = `${API}/vms/${id}`;
   const day = String(1 + (i % 28)).padStart(2, "0");
+  const status = STATUSES[i % STATUSES.length];
+  const running = RUNNING.has(status);
   const lines: string[] = [];
   const add = (indent: number, text: string) => lines.push("  ".repeat(indent) + text);
   add(1, `<vm href="${self}" id="${id}">`);
@@ -74,7 +80,9 @@ export function vmXml(i: number): string {
   for (const action of ACTIONS) add(3, `<link href="${self}/${action}" rel="${action}"/>`);
   add(2, "</actions>");
   add(2, `<name>vm-${String(i).padStart(5, "0")}.example.com</name>`);
-  add(2, `<description>Web server ${i} for the &quot;shop&quot; &amp; its API</description>`);
+  if (i % 3 !== 2) {
+    add(2, `<description>Web server ${i} for the &quot;shop&quot; &amp; its API</description>`);
+  }
   add(2, "<comment></comment>");
   for (const rel of LINKS) add(2, `<link href="${self}/${rel}" rel="${rel}"/>`);
   add(2, "<bios>");
@@ -98,13 +106,13 @@ export function vmXml(i: number): string {
   add(2, `<creation_time>2024-05-${day}T10:20:30.123+02:00</creation_time>`);
   add(2, "<delete_protected>false</delete_protected>");
   add(2, "<display>");
-  add(3, `<address>10.0.${(i >> 8) & 255}.${i & 255}</address>`);
+  if (running) add(3, `<address>10.0.${(i >> 8) & 255}.${i & 255}</address>`);
   add(3, "<allow_override>false</allow_override>");
   add(3, "<copy_paste_enabled>true</copy_paste_enabled>");
   add(3, "<disconnect_action>LOCK_SCREEN</disconnect_action>");
   add(3, "<file_transfer_enabled>true</file_transfer_enabled>");
   add(3, "<monitors>1</monitors>");
-  add(3, `<port>${5900 + (i % 100)}</port>`);
+  if (running) add(3, `<port>${5900 + (i % 100)}</port>`);
   add(3, "<single_qxl_pci>false</single_qxl_pci>");
   add(3, "<smartcard_enabled>false</smartcard_enabled>");
   add(3, "<type>vnc</type>");
@@ -173,10 +181,19 @@ export function vmXml(i: number): string {
   add(2, "<cpu_pinning_policy>none</cpu_pinning_policy>");
   add(2, "<next_run_configuration_exists>false</next_run_configuration_exists>");
   add(2, "<numa_tune_mode>interleave</numa_tune_mode>");
-  add(2, `<status>${STATUSES[i % STATUSES.length]}</status>`);
-  add(2, `<start_time>2024-06-${day}T08:00:00.500+02:00</start_time>`);
-  add(2, `<stop_time>2024-06-${day}T07:59:00.250+02:00</stop_time>`);
+  add(2, `<status>${status}</status>`);
+  if (running) add(2, `<start_time>2024-06-${day}T08:00:00.500+02:00</start_time>`);
+  else add(2, `<stop_time>2024-06-${day}T07:59:00.250+02:00</stop_time>`);
   add(2, "<run_once>false</run_once>");
+  if (running) guestAndHost(add, i);
+  add(2, "<original_template " + `href="${API}/templates/${uuid(6, 0)}" id="${uuid(6, 0)}"/>`);
+  add(2, ref("template", "templates", uuid(6, i % 4)));
+  add(1, "</vm>");
+  return lines.join("\n") + "\n";
+}
+
+/** What only a running VM has: its guest's operating system and time zone, and its host. */
+function guestAndHost(add: (indent: number, text: string) => void, i: number): void {
   add(2, "<guest_operating_system>");
   add(3, "<architecture>x86_64</architecture>");
   add(3, "<codename>Plow</codename>");
@@ -194,10 +211,6 @@ export function vmXml(i: number): string {
     "<guest_time_zone><name>Europe/Berlin</name><utc_offset>+02:00</utc_offset></guest_time_zone>",
   );
   add(2, ref("host", "hosts", uuid(5, i % 32)));
-  add(2, "<original_template " + `href="${API}/templates/${uuid(6, 0)}" id="${uuid(6, 0)}"/>`);
-  add(2, ref("template", "templates", uuid(6, i % 4)));
-  add(1, "</vm>");
-  return lines.join("\n") + "\n";
 }
 
 /** A `<vms>` document with `count` VMs, as UTF-8 bytes. */
