@@ -536,6 +536,7 @@ export class PlainReader {
     const buf = this.#buf;
     let text: string | undefined;
     if (flags === 0) {
+      if (kind === STRING) return this.#ascii(start, end);
       const value = valueFromPlainBytes(kind, buf, start, end);
       if (value !== undefined) return value;
       text = (kind === ENUM || kind === BOOLEAN) && end - start <= MAX_INTERNED_VALUE
