@@ -361,3 +361,35 @@ Deno.test("plain reader: the tags between leaves read before, changed in any byt
   readXml(bytes(`<vms>${first}${shorter}${first}</vms>`));
   assert.ok(runs.first(name) === one && runs.second(name) === other);
 });
+
+Deno.test("plain reader: what comes before children, read before and changed in any byte, reads as tokens do", () => {
+  const vm = (id: string) =>
+    `<vm href="/v/${id}" id="${id}">\n  <name>n</name>\n  <cpu>\n    <topology><cores>2</cores></topology>\n` +
+    `  </cpu>\n  <cluster href="/c/1" id="1"/>\n  <foo><bar/></foo>\n  <link href="/x" rel="nics"/>\n` +
+    `  <custom_properties><custom_property><name>a</name></custom_property></custom_properties>\n</vm>`;
+  const first = vm("1");
+  const second = vm("22");
+  const variants = [second, second.replaceAll("\n  ", "\n")];
+  for (let k = 0; k < second.length; k++) {
+    for (const other of ["x", " ", "/", "<", ">"]) {
+      if (second[k] !== other) variants.push(second.slice(0, k) + other + second.slice(k + 1));
+    }
+  }
+  const vmStruct = MODEL_SCHEMA.struct("Vm");
+  for (const variant of variants) {
+    const data = bytes(`<vms>${first}${variant}</vms>`);
+    for (const limits of [undefined, { maxDepth: 3 }]) {
+      vmStruct.childRuns.clear();
+      const label = `${variant} ${JSON.stringify(limits)}`;
+      assert.deepEqual(outcomeOf(() => readXml(data, limits)), byTokens(data, limits), label);
+      const [streamed, reference] = streamedBoth(splitEvery(data, 16), limits);
+      assert.deepEqual(streamed, reference, `streamed: ${label}`);
+    }
+  }
+  vmStruct.childRuns.clear();
+  readXml(bytes(`<vms>${first}</vms>`));
+  const after = (tag: string) => vmStruct.childRuns.first(vmStruct.byTag.get(tag)!.index + 1);
+  assert.equal(vmStruct.childRuns.first(0)?.member?.tag, "name");
+  assert.equal(after("cpu")?.member?.tag, "cluster");
+  assert.equal(after("cluster")?.member, undefined); // <foo>, which Vm lacks
+});

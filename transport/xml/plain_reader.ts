@@ -47,7 +47,7 @@ import type { XmlDocument } from "./document_reader.ts";
 import { INVALID_VALUE, valueFromPlainBytes, valueFromText } from "./leaf_value.ts";
 import { CHILD_LINKS, LinkRun, MEMBER_LINKS, MIN_RUN_LINKS } from "./link_run.ts";
 import type { RecentRuns } from "./byte_run.ts";
-import { MAX_TAG_RUN, TagRun } from "./tag_run.ts";
+import { ChildRun, MAX_TAG_RUN, TagRun } from "./tag_run.ts";
 import {
   BOOLEAN,
   ENUM,
@@ -317,34 +317,50 @@ export class PlainReader {
     let lastLink = 0; // 1 + the index of the member of the last <link>
     let lastTextEnd = -1; // where the text of the last child ended, if it was a leaf
     let lastLeafIndex = -1; // and the index of its member
-    const tagRuns = this.#maxTokenBytes >= MAX_TAG_RUN ? struct.tagRuns : undefined;
+    const runs = this.#maxTokenBytes >= MAX_TAG_RUN;
+    const tagRuns = runs ? struct.tagRuns : undefined;
+    const childRuns = runs ? struct.childRuns : undefined;
     for (;;) {
-      i = this.#spaces(i);
-      if (i + 1 >= len) this.#outOfInput();
-      if (buf[i] !== LT) throw GIVE_UP;
-      const next = buf[i + 1];
-      if (next === SLASH) return this.#endTag(i, nameStart, nameEnd);
-      if (next === BANG || next === QUESTION) throw GIVE_UP;
       const guess = last + 1;
-      const guessBytes = struct.nextTagBytes[guess];
-      let childNameEnd = guessBytes === undefined
-        ? -1
-        : matchNameBytes(buf, i + 1, len, guessBytes);
+      const run = childRuns === undefined ? undefined : this.#childRunAt(childRuns, guess, i);
+      let childNameEnd: number;
       let member: MemberInfo | undefined;
       let isLink: boolean;
-      if (childNameEnd >= 0) {
-        member = struct.nextMember[guess];
-        isLink = member === undefined && struct.nextTag[guess] === "link";
+      if (run !== undefined) {
+        childNameEnd = i + run.length - 1;
+        i = childNameEnd - run.nameLength - 1;
+        member = run.member;
+        isLink = run.isLink;
       } else {
-        childNameEnd = this.#nameEnd(i + 1);
-        const name = this.#name(i + 1, childNameEnd);
-        member = struct.byTag.get(name);
-        if (name.length <= MAX_GUESSED_TAG) {
-          struct.nextTag[guess] = name;
-          struct.nextTagBytes[guess] = NAME_CACHE.lastKey;
-          struct.nextMember[guess] = member;
+        const head = i;
+        i = this.#spaces(i);
+        if (i + 1 >= len) this.#outOfInput();
+        if (buf[i] !== LT) throw GIVE_UP;
+        const next = buf[i + 1];
+        if (next === SLASH) return this.#endTag(i, nameStart, nameEnd);
+        if (next === BANG || next === QUESTION) throw GIVE_UP;
+        const guessBytes = struct.nextTagBytes[guess];
+        childNameEnd = guessBytes === undefined ? -1 : matchNameBytes(buf, i + 1, len, guessBytes);
+        if (childNameEnd >= 0) {
+          member = struct.nextMember[guess];
+          isLink = member === undefined && struct.nextTag[guess] === "link";
+        } else {
+          childNameEnd = this.#nameEnd(i + 1);
+          const name = this.#name(i + 1, childNameEnd);
+          member = struct.byTag.get(name);
+          if (name.length <= MAX_GUESSED_TAG) {
+            struct.nextTag[guess] = name;
+            struct.nextTagBytes[guess] = NAME_CACHE.lastKey;
+            struct.nextMember[guess] = member;
+          }
+          isLink = name === "link";
         }
-        isLink = name === "link";
+        if (childRuns !== undefined && childNameEnd + 1 - head <= MAX_TAG_RUN) {
+          const nameLength = childNameEnd - i - 1;
+          const words = this.#words;
+          const read = new ChildRun(buf, words, head, childNameEnd + 1, member, isLink, nameLength);
+          childRuns.remember(guess, read);
+        }
       }
       if (member === undefined) {
         last = memberCount + (isLink ? 0 : 1);
@@ -393,6 +409,15 @@ export class PlainReader {
       lastTextEnd = -1;
       i = this.#pos;
     }
+  }
+
+  /** The one of the two most recent runs at `place` of `runs` that is at `at`, if any. */
+  #childRunAt(runs: RecentRuns<ChildRun>, place: number, at: number): ChildRun | undefined {
+    const buf = this.#buf, words = this.#words, len = this.#len;
+    const first = runs.first(place);
+    if (first === undefined || first.matchAt(buf, words, at, len)) return first;
+    const second = runs.second(place);
+    return second !== undefined && second.matchAt(buf, words, at, len) ? second : undefined;
   }
 
   /** Reads a list element whose start tag begins at `tagStart`, adding its items to `items`. */

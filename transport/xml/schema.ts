@@ -11,7 +11,7 @@ import { ROOTS, STRUCTS } from "../../types/metadata.ts";
 import { OvirtError } from "../errors.ts";
 import { RecentRuns } from "./byte_run.ts";
 import type { LinkRun } from "./link_run.ts";
-import type { TagRun } from "./tag_run.ts";
+import type { ChildRun, TagRun } from "./tag_run.ts";
 import type { MemberMeta, RootMeta, StructBuilder, StructMeta, ValueKind } from "./metadata.ts";
 
 /** Numeric value kind of a string member. */
@@ -135,6 +135,8 @@ export class StructInfo {
   readonly linkRuns: RecentRuns<LinkRun> = new RecentRuns(2);
   /** The plain reader's runs of tags after the text of each leaf member (by index). */
   readonly tagRuns: RecentRuns<TagRun>;
+  /** The plain reader's runs before the next child, at each position of {@link nextTag}. */
+  readonly childRuns: RecentRuns<ChildRun>;
 
   /** Resolves `meta` and its ancestors through `schema`. */
   constructor(meta: StructMeta, schema: XmlSchema) {
@@ -159,6 +161,7 @@ export class StructInfo {
     this.nextTagBytes = new Array(members.length + 3).fill(undefined);
     this.nextLink = new Array(members.length + 1).fill(undefined);
     this.tagRuns = new RecentRuns(members.length);
+    this.childRuns = new RecentRuns(members.length + 3);
     this.byTag = byTag;
     this.byAttribute = byAttribute;
     this.byRel = byRel;

@@ -41,3 +41,36 @@ export class TagRun extends ByteRun {
     this.nameLength = nameLength;
   }
 }
+
+/**
+ * What comes before a child element of a struct, up to and including the byte after its
+ * name: white space, then `<` and the name, then `>` or the space before its attributes, as
+ * they were read after the same child position of an object of the struct.
+ */
+export class ChildRun extends ByteRun {
+  /** The member of the child; `undefined` for a `<link>` or an element the struct lacks. */
+  readonly member: MemberInfo | undefined;
+  /** Whether the child is a `<link>`. */
+  readonly isLink: boolean;
+  /** The length of the child's name. */
+  readonly nameLength: number;
+
+  /**
+   * The run `buf[start, end)` (`words` views `buf`) before the child of `member` (or a link,
+   * `isLink`) whose name is `nameLength` bytes before the run's last byte.
+   */
+  constructor(
+    buf: Uint8Array,
+    words: DataView,
+    start: number,
+    end: number,
+    member: MemberInfo | undefined,
+    isLink: boolean,
+    nameLength: number,
+  ) {
+    super(buf, words, start, end);
+    this.member = member;
+    this.isLink = isLink;
+    this.nameLength = nameLength;
+  }
+}
