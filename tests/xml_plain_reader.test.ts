@@ -239,6 +239,8 @@ Deno.test("plain reader: links as engines write them, and every variation, read 
     `<link href="${parent}/nics" rel="nics">`,
     `<link href="${parent}/nics" rel="nics"/><link href="${parent}/tags" rel="tags"/>`,
     `<links href="${parent}/nics" rel="nics"/>`,
+    `<link href="${parent}/nics" rel="nics"/><nics><nic id="1"/><nic id="2"/></nics>`,
+    `<nics><nic id="1"/></nics><link href="${parent}/nics" rel="nics"/><nics><nic id="2"/></nics>`,
   ];
   const parents = [`href="${parent}"`, `href="/api/vms/&#49;"`, `id="1"`];
   for (const link of links) {

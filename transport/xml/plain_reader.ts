@@ -123,6 +123,7 @@ export class PlainReader {
   readonly #maxTokenBytes: number;
   #pos = 0;
   readonly #slotArrays: unknown[][] = [];
+  readonly #listArrays: unknown[][] = []; // the items of the list being read at each depth
 
   // The flags of the last text read by #text, and the member index of the last leaf #leaves read.
   #textFlags = 0;
@@ -207,6 +208,7 @@ export class PlainReader {
   /** Forgets the values an attempt given up part of the way through left in the slots. */
   #clearSlots(): void {
     for (const slots of this.#slotArrays) slots?.fill(undefined);
+    for (const read of this.#listArrays) read?.fill(undefined);
   }
 
   /** Gives up at the end of the buffered input: for good if no more input follows. */
@@ -226,9 +228,7 @@ export class PlainReader {
     const struct = this.#schema.struct(root.type);
     let value: unknown;
     if (root.list) {
-      const items: unknown[] = [];
-      this.#list(struct.asListItem, items, 0, i, nameEnd);
-      value = items;
+      value = this.#list(struct.asListItem, undefined, 0, i, nameEnd);
     } else {
       value = this.#struct(struct, 0, i, nameEnd);
     }
@@ -378,8 +378,8 @@ export class PlainReader {
         last = member.index;
         if (member.list) {
           const existing = slots[member.index];
-          const items = Array.isArray(existing) ? existing : (slots[member.index] = newList());
-          this.#list(member, items, depth + 1, i, childNameEnd);
+          const items = Array.isArray(existing) ? existing : undefined;
+          slots[member.index] = this.#list(member, items, depth + 1, i, childNameEnd);
         } else if (member.kind === STRUCT) {
           slots[member.index] = this.#struct(member.struct, depth + 1, i, childNameEnd);
         } else if (
@@ -423,28 +423,34 @@ export class PlainReader {
   /** Reads a list element whose start tag begins at `tagStart`, adding its items to `items`. */
   #list(
     member: MemberInfo,
-    items: unknown[],
+    items: unknown[] | undefined,
     depth: number,
     tagStart: number,
     nameEnd: number,
-  ): void {
+  ): unknown[] {
     let i = this.#open(depth, tagStart, nameEnd);
-    if (i < 0) return;
+    if (i < 0) return items ?? newList();
     const buf = this.#buf, len = this.#len;
+    const read = this.#listArrays[depth] ??= [];
+    let count = 0;
     for (;;) {
       i = this.#spaces(i);
       if (i + 1 >= len) this.#outOfInput();
       if (buf[i] !== LT) throw GIVE_UP;
       const next = buf[i + 1];
-      if (next === SLASH) {
-        this.#pos = this.#endTag(i, tagStart + 1, nameEnd);
-        return;
-      }
+      if (next === SLASH) break;
       if (next === BANG || next === QUESTION) throw GIVE_UP;
       const value = this.#listItem(member, depth + 1, i);
-      if (value !== undefined) items.push(value);
+      if (value !== undefined) read[count++] = value;
       i = this.#pos;
     }
+    this.#pos = this.#endTag(i, tagStart + 1, nameEnd);
+    // A new list is a copy of just the items read: grown item by item, it would have room for 16.
+    let list = items;
+    if (list === undefined) list = read.slice(0, count);
+    else for (let k = 0; k < count; k++) list.push(read[k]);
+    read.fill(undefined, 0, count);
+    return list;
   }
 
   /**
