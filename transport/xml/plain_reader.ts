@@ -50,6 +50,7 @@ import type { RecentRuns } from "./byte_run.ts";
 import { ChildRun, MAX_TAG_RUN, TagRun } from "./tag_run.ts";
 import {
   BOOLEAN,
+  buildReference,
   ENUM,
   MAX_GUESSED_TAG,
   type MemberInfo,
@@ -275,6 +276,14 @@ export class PlainReader {
         hrefStart = this.#valueFlags[a] === 0 ? this.#valueStarts[a] : -1;
         hrefLength = this.#valueEnds[a] - this.#valueStarts[a];
       }
+    }
+    const referenceSlots = struct.referenceSlots;
+    if (reference && referenceSlots !== undefined) {
+      const [hrefSlot, idSlot] = referenceSlots;
+      const object = buildReference(slots[hrefSlot], slots[idSlot]);
+      slots[hrefSlot] = slots[idSlot] = undefined;
+      this.#pos = i;
+      return object;
     }
     if (!reference) {
       i = this.#structContent(

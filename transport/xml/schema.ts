@@ -110,6 +110,12 @@ export class StructInfo {
   readonly byRel: ReadonlyMap<string, MemberInfo>;
   /** A list member whose items are this struct, to read list documents with. */
   readonly asListItem: MemberInfo;
+  /**
+   * The slots of `href` and `id` when they are the struct's only attribute members, `href`
+   * first: a self-closing element of the struct (a reference) then holds just those two and
+   * can be built by {@link buildReference}.
+   */
+  readonly referenceSlots: readonly [number, number] | undefined;
   /** Builds an object from member values, one slot per member of {@link members}. */
   readonly build: StructBuilder;
   /**
@@ -165,6 +171,11 @@ export class StructInfo {
     this.byTag = byTag;
     this.byAttribute = byAttribute;
     this.byRel = byRel;
+    const hrefIndex = byAttribute.get("href")?.index ?? -1,
+      idIndex = byAttribute.get("id")?.index ?? -1;
+    this.referenceSlots = byAttribute.size === 2 && 0 <= hrefIndex && hrefIndex < idIndex
+      ? [hrefIndex, idIndex]
+      : undefined;
     this.asListItem = new MemberInfo(
       { name: meta.name, tag: meta.listTag, kind: "struct", type: meta.name, list: true },
       schema,
@@ -231,3 +242,13 @@ export class XmlSchema {
 
 /** The schema of the model this SDK was generated from. */
 export const MODEL_SCHEMA: XmlSchema = new XmlSchema(STRUCTS, ROOTS, BUILDERS);
+
+/**
+ * Builds a reference (an object with only `href` and `id`, each when defined, in that
+ * order): the same object as a struct's builder makes from slots holding just those two,
+ * without visiting every other slot.
+ */
+export function buildReference(href: unknown, id: unknown): object {
+  if (href === undefined) return id === undefined ? {} : { id };
+  return id === undefined ? { href } : { href, id };
+}
