@@ -1,11 +1,14 @@
 /**
  * The fast path of the XML readers: turns a whole document held in one buffer (`readXml`),
  * or one item of a list document being streamed, straight into typed objects, by
- * recursive descent guided by the schema, with no tokens in between. It takes only the plain shape engines write: elements, attributes, text and
- * references, ASCII names, white space between elements. On anything else (comments,
- * CDATA, processing instructions, text beside elements, malformed input, a value of the
- * wrong kind) it gives up, and the token reader (`DocumentReader`) reads the document,
- * which handles every form and reports errors with their location.
+ * recursive descent guided by the schema, with no tokens in between. It takes only the
+ * plain shape engines write: elements, attributes, text and references, ASCII names, white
+ * space between elements. On anything else (comments, CDATA, processing instructions, text
+ * beside elements, malformed input, a value of the wrong kind) it gives up, and the token
+ * reader (`DocumentReader`) reads the document, which handles every form and reports
+ * errors with their location. What the objects of a list repeat (runs of links, the tags
+ * between values, what comes before each child) it remembers per struct and compares
+ * whole in the next object (`link_run.ts`, `tag_run.ts`).
  *
  * @module
  */
