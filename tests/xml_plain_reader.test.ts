@@ -87,6 +87,44 @@ function outcomeOf(read: () => XmlDocument): Outcome {
   }
 }
 
+/** Bytes that change what markup means, to put in place of others. */
+const OTHERS = ["x", " ", "/", "<", ">"];
+
+/** `text` with each byte in `[from, to)` replaced, in turn, by each of `others`. */
+function changedBytes(text: string, from: number, to: number, others: readonly string[]): string[] {
+  const changed: string[] = [];
+  for (let k = from; k < to; k++) {
+    for (const other of others) {
+      if (text[k] !== other) changed.push(text.slice(0, k) + other + text.slice(k + 1));
+    }
+  }
+  return changed;
+}
+
+/**
+ * Reads `<vms>` of `first` and then each of `variants`, whole and streamed in `chunkSize`-byte
+ * chunks, under each of `limitsList`, calling `forget` before each read: each must read as the
+ * token reader reads it. (The runs the plain reader remembers from `first` meet the variant.)
+ */
+function assertReadAfter(
+  first: string,
+  variants: readonly string[],
+  limitsList: readonly (XmlLimits | undefined)[],
+  forget: () => void,
+  chunkSize: number,
+): void {
+  for (const variant of variants) {
+    const data = bytes(`<vms>${first}${variant}</vms>`);
+    for (const limits of limitsList) {
+      forget();
+      const label = `${variant} ${JSON.stringify(limits)}`;
+      assert.deepEqual(outcomeOf(() => readXml(data, limits)), byTokens(data, limits), label);
+      const [streamed, reference] = streamedBoth(splitEvery(data, chunkSize), limits);
+      assert.deepEqual(streamed, reference, `streamed: ${label}`);
+    }
+  }
+}
+
 const VM_LIST = MODEL_SCHEMA.struct("Vm").asListItem;
 
 Deno.test("plain reader: every struct's document reads whole, as the token reader reads it", () => {
@@ -279,22 +317,10 @@ Deno.test("plain reader: a run of links read before, changed in any byte, reads 
   ];
   const second = vm("/api/vms/2");
   const from = second.indexOf("<actions>"), to = second.indexOf("<name>");
-  for (let k = from; k < to; k++) {
-    for (const other of ["x", " ", '"', "/", "<"]) {
-      if (second[k] !== other) variants.push(second.slice(0, k) + other + second.slice(k + 1));
-    }
-  }
+  variants.push(...changedBytes(second, from, to, ["x", " ", '"', "/", "<"]));
   const vmStruct = MODEL_SCHEMA.struct("Vm");
-  for (const variant of variants) {
-    const data = bytes(`<vms>${first}${variant}</vms>`);
-    for (const limits of [undefined, { maxTokenBytes: 100 }]) {
-      vmStruct.linkRuns.clear();
-      const label = `${variant} ${JSON.stringify(limits)}`;
-      assert.deepEqual(outcomeOf(() => readXml(data, limits)), byTokens(data, limits), label);
-      const [streamed, reference] = streamedBoth(splitEvery(data, 64), limits);
-      assert.deepEqual(streamed, reference, `streamed: ${label}`);
-    }
-  }
+  const forget = () => vmStruct.linkRuns.clear();
+  assertReadAfter(first, variants, [undefined, { maxTokenBytes: 100 }], forget, 64);
   vmStruct.linkRuns.clear();
   readXml(bytes(`<vms>${first}</vms>`));
   const run = vmStruct.linkRuns.first(MEMBER_LINKS);
@@ -327,23 +353,11 @@ Deno.test("plain reader: the tags between leaves read before, changed in any byt
     second.replace("<vm", "<xx"), // the same end tags closing another element
     second.replace("<vm", "<xx").replace("</vm>", "</xx>"),
   ];
-  for (let k = second.indexOf("</name>"); k < second.length; k++) {
-    for (const other of ["x", " ", "/", "<", ">"]) {
-      if (second[k] !== other) variants.push(second.slice(0, k) + other + second.slice(k + 1));
-    }
-  }
+  variants.push(...changedBytes(second, second.indexOf("</name>"), second.length, OTHERS));
   const vmStruct = MODEL_SCHEMA.struct("Vm");
   const runs = vmStruct.tagRuns;
-  for (const variant of variants) {
-    const data = bytes(`<vms>${first}${variant}</vms>`);
-    for (const limits of [undefined, { maxTokenBytes: 40 }, { maxDepth: 2 }]) {
-      runs.clear();
-      const label = `${variant} ${JSON.stringify(limits)}`;
-      assert.deepEqual(outcomeOf(() => readXml(data, limits)), byTokens(data, limits), label);
-      const [streamed, reference] = streamedBoth(splitEvery(data, 16), limits);
-      assert.deepEqual(streamed, reference, `streamed: ${label}`);
-    }
-  }
+  const limitsList = [undefined, { maxTokenBytes: 40 }, { maxDepth: 2 }];
+  assertReadAfter(first, variants, limitsList, () => runs.clear(), 16);
   // Runs remembered, then met under a limit lower than a tag in them (`<description>`):
   const data = bytes(`<vms>${first}</vms>`);
   readXml(data);
@@ -351,7 +365,7 @@ Deno.test("plain reader: the tags between leaves read before, changed in any byt
   assert.deepEqual(outcomeOf(() => readXml(data, limits)), byTokens(data, limits));
   runs.clear();
   readXml(data);
-  const after = (tag: string) => runs.first(vmStruct.byTag.get(tag)!.index)?.next.tag ?? "none";
+  const after = (tag: string) => runs.first(vmStruct.byTag.get(tag)!.index)?.member.tag ?? "none";
   const remembered = ["name", "description", "memory", "stateless"].map(after);
   assert.deepEqual(remembered, ["description", "memory", "stateless", "none"]);
   // Objects that alternate between two shapes keep a run for each: none is made again.
@@ -359,7 +373,7 @@ Deno.test("plain reader: the tags between leaves read before, changed in any byt
   readXml(bytes(`<vms>${first}${shorter}</vms>`));
   const name = vmStruct.byTag.get("name")!.index;
   const [one, other] = [runs.first(name), runs.second(name)];
-  assert.deepEqual([one?.next.tag, other?.next.tag], ["memory", "description"]);
+  assert.deepEqual([one?.member.tag, other?.member.tag], ["memory", "description"]);
   readXml(bytes(`<vms>${first}${shorter}${first}</vms>`));
   assert.ok(runs.first(name) === one && runs.second(name) === other);
 });
@@ -371,23 +385,19 @@ Deno.test("plain reader: what comes before children, read before and changed in 
     `  <custom_properties><custom_property><name>a</name></custom_property></custom_properties>\n</vm>`;
   const first = vm("1");
   const second = vm("22");
-  const variants = [second, second.replaceAll("\n  ", "\n")];
-  for (let k = 0; k < second.length; k++) {
-    for (const other of ["x", " ", "/", "<", ">"]) {
-      if (second[k] !== other) variants.push(second.slice(0, k) + other + second.slice(k + 1));
-    }
-  }
+  const variants = [
+    second,
+    second.replaceAll("\n  ", "\n"),
+    ...changedBytes(second, 0, second.length, OTHERS),
+  ];
   const vmStruct = MODEL_SCHEMA.struct("Vm");
-  for (const variant of variants) {
-    const data = bytes(`<vms>${first}${variant}</vms>`);
-    for (const limits of [undefined, { maxDepth: 3 }]) {
-      vmStruct.childRuns.clear();
-      const label = `${variant} ${JSON.stringify(limits)}`;
-      assert.deepEqual(outcomeOf(() => readXml(data, limits)), byTokens(data, limits), label);
-      const [streamed, reference] = streamedBoth(splitEvery(data, 16), limits);
-      assert.deepEqual(streamed, reference, `streamed: ${label}`);
-    }
-  }
+  assertReadAfter(
+    first,
+    variants,
+    [undefined, { maxDepth: 3 }],
+    () => vmStruct.childRuns.clear(),
+    16,
+  );
   vmStruct.childRuns.clear();
   readXml(bytes(`<vms>${first}</vms>`));
   const after = (tag: string) => vmStruct.childRuns.first(vmStruct.byTag.get(tag)!.index + 1);

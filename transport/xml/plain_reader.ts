@@ -50,7 +50,7 @@ import type { XmlDocument } from "./document_reader.ts";
 import { INVALID_VALUE, valueFromPlainBytes, valueFromText } from "./leaf_value.ts";
 import { CHILD_LINKS, LinkRun, MEMBER_LINKS, MIN_RUN_LINKS } from "./link_run.ts";
 import type { RecentRuns } from "./byte_run.ts";
-import { ChildRun, MAX_TAG_RUN, TagRun } from "./tag_run.ts";
+import { MAX_TAG_RUN, TagRun } from "./tag_run.ts";
 import {
   BOOLEAN,
   buildReference,
@@ -370,7 +370,7 @@ export class PlainReader {
         if (childRuns !== undefined && childNameEnd + 1 - head <= MAX_TAG_RUN) {
           const nameLength = childNameEnd - i - 1;
           const words = this.#words;
-          const read = new ChildRun(buf, words, head, childNameEnd + 1, member, isLink, nameLength);
+          const read = new TagRun(buf, words, head, childNameEnd + 1, member, isLink, nameLength);
           childRuns.remember(guess, read);
         }
       }
@@ -405,6 +405,7 @@ export class PlainReader {
               lastTextEnd,
               childNameEnd + 1,
               member,
+              false,
               nameLength,
             );
             tagRuns.remember(lastLeafIndex, run);
@@ -424,7 +425,7 @@ export class PlainReader {
   }
 
   /** The one of the two most recent runs at `place` of `runs` that is at `at`, if any. */
-  #childRunAt(runs: RecentRuns<ChildRun>, place: number, at: number): ChildRun | undefined {
+  #childRunAt(runs: RecentRuns<TagRun>, place: number, at: number): TagRun | undefined {
     const buf = this.#buf, words = this.#words, len = this.#len;
     const first = runs.first(place);
     if (first === undefined || first.matchAt(buf, words, at, len)) return first;
@@ -515,7 +516,7 @@ export class PlainReader {
    * in `#lastLeafIndex`, and `#pos` after its end tag.
    */
   #leaves(
-    tagRuns: RecentRuns<TagRun>,
+    tagRuns: RecentRuns<TagRun<MemberInfo>>,
     slots: unknown[],
     member: MemberInfo,
     nameEnd: number,
@@ -538,7 +539,7 @@ export class PlainReader {
         this.#lastLeafIndex = member.index;
         return end;
       }
-      member = run.next;
+      member = run.member;
       nameEnd = end + run.length - 1;
       nameLength = run.nameLength;
     }

@@ -11,7 +11,7 @@ import { ROOTS, STRUCTS } from "../../types/metadata.ts";
 import { OvirtError } from "../errors.ts";
 import { RecentRuns } from "./byte_run.ts";
 import type { LinkRun } from "./link_run.ts";
-import type { ChildRun, TagRun } from "./tag_run.ts";
+import type { TagRun } from "./tag_run.ts";
 import type { MemberMeta, RootMeta, StructBuilder, StructMeta, ValueKind } from "./metadata.ts";
 
 /** Numeric value kind of a string member. */
@@ -139,10 +139,10 @@ export class StructInfo {
    * (`CHILD_LINKS`).
    */
   readonly linkRuns: RecentRuns<LinkRun> = new RecentRuns(2);
-  /** The plain reader's runs of tags after the text of each leaf member (by index). */
-  readonly tagRuns: RecentRuns<TagRun>;
+  /** The plain reader's runs of tags from the text of each leaf member (by index) to the next leaf's. */
+  readonly tagRuns: RecentRuns<TagRun<MemberInfo>>;
   /** The plain reader's runs before the next child, at each position of {@link nextTag}. */
-  readonly childRuns: RecentRuns<ChildRun>;
+  readonly childRuns: RecentRuns<TagRun>;
 
   /** Resolves `meta` and its ancestors through `schema`. */
   constructor(meta: StructMeta, schema: XmlSchema) {

@@ -15,56 +15,28 @@ import type { MemberInfo } from "./schema.ts";
 export const MAX_TAG_RUN = 96;
 
 /**
- * The end tag of a leaf member, white space, and the start tag (without attributes) of the
- * next leaf member, as they were read.
+ * Bytes read up to a child's start tag, through its name and the byte after it (`>`, or the
+ * space before its attributes): after a leaf's text, its end tag, white space and the next
+ * leaf's start tag; or, at a child position of a struct, white space and the start tag of
+ * the child that came next. `Member` is what the child can be: a leaf after a leaf, and
+ * anything (`undefined` for a `<link>` or an element the struct lacks) after other children.
  */
-export class TagRun extends ByteRun {
-  /** The member of the leaf whose start tag ends the run. */
-  readonly next: MemberInfo;
-  /** The length of that start tag's name. */
-  readonly nameLength: number;
-
-  /**
-   * The run `buf[start, end)` (`words` views `buf`), ending with the start tag of `next`
-   * named in its last `nameLength + 1` bytes.
-   */
-  constructor(
-    buf: Uint8Array,
-    words: DataView,
-    start: number,
-    end: number,
-    next: MemberInfo,
-    nameLength: number,
-  ) {
-    super(buf, words, start, end);
-    this.next = next;
-    this.nameLength = nameLength;
-  }
-}
-
-/**
- * What comes before a child element of a struct, up to and including the byte after its
- * name: white space, then `<` and the name, then `>` or the space before its attributes, as
- * they were read after the same child position of an object of the struct.
- */
-export class ChildRun extends ByteRun {
-  /** The member of the child; `undefined` for a `<link>` or an element the struct lacks. */
-  readonly member: MemberInfo | undefined;
-  /** Whether the child is a `<link>`. */
+export class TagRun<Member extends MemberInfo | undefined = MemberInfo | undefined>
+  extends ByteRun {
+  /** The member of the child whose start tag ends the run. */
+  readonly member: Member;
+  /** Whether that child is a `<link>`. */
   readonly isLink: boolean;
-  /** The length of the child's name. */
+  /** The length of the child's name, which ends one byte before the run does. */
   readonly nameLength: number;
 
-  /**
-   * The run `buf[start, end)` (`words` views `buf`) before the child of `member` (or a link,
-   * `isLink`) whose name is `nameLength` bytes before the run's last byte.
-   */
+  /** The run `buf[start, end)` (`words` views `buf`) before the child of `member` (or a link). */
   constructor(
     buf: Uint8Array,
     words: DataView,
     start: number,
     end: number,
-    member: MemberInfo | undefined,
+    member: Member,
     isLink: boolean,
     nameLength: number,
   ) {
