@@ -310,7 +310,9 @@ export class PlainReader {
   /**
    * Reads the children of a struct element from `i` into `slots`, up to and including its
    * end tag; returns the index after it. `href` and where its plain bytes are (`hrefStart`,
-   * -1: not plain) make the `href`s of the struct's `<link>`s.
+   * -1: not plain) make the `href`s of the struct's `<link>`s. Before each child, the
+   * struct's runs of what came at that position before are tried (see `tag_run.ts`); the
+   * child is otherwise found by reading its name, and what came before it remembered.
    */
   #structContent(
     struct: StructInfo,
@@ -329,9 +331,9 @@ export class PlainReader {
     let lastLink = 0; // 1 + the index of the member of the last <link>
     let lastTextEnd = -1; // where the text of the last child ended, if it was a leaf
     let lastLeafIndex = -1; // and the index of its member
-    const runs = this.#maxTokenBytes >= MAX_TAG_RUN;
-    const tagRuns = runs ? struct.tagRuns : undefined;
-    const childRuns = runs ? struct.childRuns : undefined;
+    const useRuns = this.#maxTokenBytes >= MAX_TAG_RUN; // then no run can hold too long a token
+    const tagRuns = useRuns ? struct.tagRuns : undefined;
+    const childRuns = useRuns ? struct.childRuns : undefined;
     for (;;) {
       const guess = last + 1;
       const run = childRuns === undefined ? undefined : this.#childRunAt(childRuns, guess, i);
@@ -433,7 +435,10 @@ export class PlainReader {
     return second !== undefined && second.matchAt(buf, words, at, len) ? second : undefined;
   }
 
-  /** Reads a list element whose start tag begins at `tagStart`, adding its items to `items`. */
+  /**
+   * Reads a list element whose start tag begins at `tagStart`; returns `items` (a list the
+   * member already has) with its items added, or a new list of just its items.
+   */
   #list(
     member: MemberInfo,
     items: unknown[] | undefined,
