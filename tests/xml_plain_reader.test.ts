@@ -172,6 +172,28 @@ Deno.test("plain reader: an item waits for its last byte, and gives up at the en
   assert.deepEqual(reader.item, { id: "1", name: "a & b", nics });
 });
 
+Deno.test("plain reader: references of every form read as the token reader reads them", () => {
+  const references = [
+    `<cluster href="/c/1" id="1"/>`,
+    `<cluster id="1" href="/c/1"/>`,
+    `<cluster href="/c/1"/>`,
+    `<cluster id="1"/>`,
+    `<cluster/>`,
+    `<cluster href="/c/1" id="1" extra="x"/>`,
+    `<cluster href="/c/1" id="&#49;"/>`,
+    `<sso><methods><method id="GUEST_AGENT"/></methods></sso>`, // an enum id
+  ];
+  for (const reference of references) {
+    const data = bytes(`<vms><vm>${reference}</vm><vm>${reference}</vm></vms>`);
+    const plain = readPlainDocument(data, MODEL_SCHEMA);
+    assert.notEqual(plain, undefined, reference);
+    const expected = byTokens(data);
+    assert.deepEqual({ document: plain }, expected, reference);
+    // The same members in the same order, as the struct's builder sets them:
+    assert.equal(JSON.stringify({ document: plain }), JSON.stringify(expected), reference);
+  }
+});
+
 Deno.test("plain reader: gives up what only the token reader reads", () => {
   const reader = new PlainReader(MODEL_SCHEMA);
   for (
