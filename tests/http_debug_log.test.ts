@@ -59,24 +59,56 @@ Deno.test("debug: nothing is logged without debug", async () => {
   assert.deepEqual(lines, []);
 });
 
-Deno.test("redact: every spelling of a secret and the usual secret places", () => {
-  const secret = "p@ss word&=";
+Deno.test("redact: secrets where they stand, and nothing else", () => {
   const text = [
-    `plain ${secret}`,
-    `url ${encodeURIComponent(secret)}`,
-    `form ${new URLSearchParams({ p: secret })}`,
-    `json ${JSON.stringify({ other: secret })}`,
     "Authorization: Bearer abc.def",
+    "> cookie: JSESSIONID=s3ss10n",
+    "< set-cookie: JSESSIONID=s3ss10n2; Path=/",
     "grant_type=password&username=u&password=hunter2",
     "scope=ovirt-app-api&token=xyz",
     '{"access_token": "tok\\"en", "exp": "1"}',
+    "the VM hunter is named like nothing secret; token words alone stay",
   ].join("\n");
-  const redacted = redact(text, [secret]);
-  for (const leak of ["p@ss", "p%40ss", "abc.def", "hunter2", "xyz", 'tok\\"en']) {
+  const redacted = redact(text);
+  for (const leak of ["abc.def", "s3ss10n", "hunter2", "xyz", 'tok\\"en']) {
     assert.ok(!redacted.includes(leak), `${leak} leaked in ${redacted}`);
   }
   assert.match(redacted, /grant_type=password&username=u&password=\*\*\*/);
   assert.match(redacted, /"exp": "1"/);
+  assert.match(redacted, /the VM hunter is named like nothing secret; token words alone stay/);
+});
+
+Deno.test("debug: a VM named like the password is logged and reported by its name", async () => {
+  const password = "admin";
+  await using engine = await startFakeEngine({
+    password,
+    api: () =>
+      xml(
+        "<fault><reason>Operation Failed</reason><detail>[Cannot remove VM admin: VM is " +
+          "running.]</detail></fault>",
+        409,
+      ),
+  });
+  const lines: string[] = [];
+  await using connection = new Connection({
+    url: engine.url,
+    username: USERNAME,
+    password,
+    debug: true,
+    log: (line) => lines.push(line),
+    retry: false,
+  });
+  await assert.rejects(
+    connection.systemService().vmsService().vmService("1").remove(),
+    (error: Error) => {
+      assert.match(error.message, /Cannot remove VM admin: VM is running/);
+      return true;
+    },
+  );
+  const log = lines.join("\n");
+  assert.match(log, /Cannot remove VM admin: VM is running/, "the name stays in the log");
+  assert.match(log, /password=\*\*\*/, "the password field is hidden");
+  assert.ok(!log.includes("password=admin"));
 });
 
 Deno.test("redact: credentials, tickets and transfer paths inside XML bodies", () => {

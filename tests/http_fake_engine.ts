@@ -21,6 +21,8 @@ export interface FakeEngineOptions {
   readonly tls?: { readonly cert: string; readonly key: string };
   /** Delay of each SSO answer, in milliseconds. */
   readonly ssoDelay?: number;
+  /** The password of {@link USERNAME}, instead of {@link PASSWORD}. */
+  readonly password?: string;
 }
 
 /** A running fake engine. */
@@ -84,7 +86,9 @@ export function startFakeEngine(options: FakeEngineOptions = {}): Promise<FakeEn
         error_description: "Missing parameter: 'Accept Header'",
       }, { status: 400 });
     }
-    if (form.get("username") !== USERNAME || form.get("password") !== PASSWORD) {
+    if (
+      form.get("username") !== USERNAME || form.get("password") !== (options.password ?? PASSWORD)
+    ) {
       return Response.json({
         error: "access_denied",
         error_description: `Cannot authenticate user '${form.get("username")}': ` +

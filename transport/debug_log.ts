@@ -10,12 +10,10 @@ import { redact } from "./redact.ts";
 /** Writes the debug log of a connection. */
 export class DebugLog {
   readonly #write: (line: string) => void;
-  readonly #secrets: () => Iterable<string>;
 
-  /** Logs through `write`, hiding the current `secrets()` (and the usual secret places). */
-  constructor(write: (line: string) => void, secrets: () => Iterable<string>) {
+  /** Logs through `write`, with the secrets hidden where they stand (see {@link redact}). */
+  constructor(write: (line: string) => void) {
     this.#write = write;
-    this.#secrets = secrets;
   }
 
   /** Logs a request about to be sent; byte bodies are only counted. */
@@ -52,7 +50,7 @@ export class DebugLog {
 
   /** Writes an entry's lines, redacted together so that secrets spread over lines are found. */
   #entry(lines: string[]): void {
-    const text = redact(lines.join("\n"), [...this.#secrets()]);
+    const text = redact(lines.join("\n"));
     for (const line of text.split("\n")) this.#write(line);
   }
 }

@@ -20,8 +20,6 @@ export interface HttpClientParts {
   readonly limiter: Limiter;
   /** The debug log, when debugging. */
   readonly log?: DebugLog;
-  /** The secrets to keep out of error messages. */
-  readonly secrets: () => Iterable<string>;
 }
 
 /** Sends requests over a transport; the slot of a request is held until its body is done. */
@@ -83,7 +81,7 @@ export class HttpClient {
   #networkError(request: HttpRequest, error: unknown): unknown {
     if (request.signal?.aborted) return request.signal.reason;
     if (error instanceof OvirtError) return error;
-    const detail = redact(describe(error), this.#parts.secrets());
+    const detail = redact(describe(error));
     return new ConnectionError(`Cannot talk to ${request.url.origin}: ${detail}`, { cause: error });
   }
 }
