@@ -32,12 +32,19 @@ export * as types from "./types/mod.ts";
 export * as services from "./services/mod.ts";
 export {
   AuthError,
+  ConflictError,
   ConnectionError,
   NotFoundError,
   OvirtError,
   type OvirtErrorOptions,
   TimeoutError,
 } from "./transport/errors.ts";
+export {
+  type BackoffOptions,
+  DEFAULT_LOCK_WAIT,
+  DEFAULT_RETRY,
+  type RetryOptions,
+} from "./transport/retry.ts";
 export {
   type CallOptions,
   type MethodSpec,

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { Connection } from "../transport/connection.ts";
-import { AuthError, NotFoundError, OvirtError } from "../transport/errors.ts";
+import { AuthError, ConflictError, NotFoundError, OvirtError } from "../transport/errors.ts";
 import { PASSWORD, startFakeEngine, USERNAME, xml } from "./http_fake_engine.ts";
 
 /** A connection to a fake engine answering every API request with `answer()`. */
@@ -20,11 +20,12 @@ async function answering(answer: () => Response) {
 const RUNNING = "<fault><reason>Operation Failed</reason>" +
   "<detail>[Cannot run VM. VM is running.]</detail></fault>";
 
-Deno.test("errors: a <fault> is an OvirtError carrying it", async () => {
+Deno.test("errors: a <fault> is an OvirtError carrying it; 409 is a ConflictError", async () => {
   await using setup = await answering(() => xml(RUNNING, 409));
   await assert.rejects(setup.vm.start(), (error) => {
     assert.ok(error instanceof OvirtError);
-    assert.equal(error.constructor, OvirtError);
+    assert.equal(error.constructor, ConflictError);
+    assert.equal((error as ConflictError).locked, false, "a running VM is no lock");
     assert.equal(error.code, 409);
     assert.deepEqual(error.fault, {
       reason: "Operation Failed",

@@ -11,8 +11,13 @@ Deno.test("constructor: sends nothing, and needs a URL and credentials", async (
   assert.equal(engine.logins.length + engine.requests.length + engine.logouts.length, 0);
   assert.throws(() => new Connection({ url: "not a url", token: "t" }), OvirtError);
   assert.throws(() => new Connection({ url: engine.url, username: USERNAME }), /password/);
-  for (const timeout of [0, -1, Number.NaN, Infinity]) {
-    assert.throws(() => new Connection({ url: engine.url, token: "t", timeout }), RangeError);
+  const unlimited = new Connection({ url: engine.url, token: "t", timeout: 0, connections: 0 });
+  await unlimited.close(false);
+  for (const timeout of [-1, Number.NaN, Infinity, 2 ** 31, "10" as unknown as number]) {
+    assert.throws(
+      () => new Connection({ url: engine.url, token: "t", timeout }),
+      (error: Error) => error instanceof OvirtError && /The timeout option/.test(error.message),
+    );
   }
 });
 

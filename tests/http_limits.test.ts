@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { Connection, DEFAULT_CONNECTIONS } from "../transport/connection.ts";
+import { OvirtError } from "../transport/errors.ts";
 import { PASSWORD, startFakeEngine, USERNAME, xml } from "./http_fake_engine.ts";
 
 /** A fake engine that holds each API request briefly and records the most held at once. */
@@ -61,9 +62,25 @@ Deno.test("connections: a slot is freed by failures as well", async () => {
   for (let i = 0; i < 5; i++) await assert.rejects(vm.get());
 });
 
-Deno.test("connections: a cap below 1 is refused", () => {
-  assert.throws(
-    () => new Connection({ url: "https://e/ovirt-engine/api", token: "t", connections: 0 }),
-    RangeError,
-  );
+Deno.test("connections: a negative or fractional cap is refused, naming the option", () => {
+  for (const connections of [-1, 1.5, Number.NaN, "4" as unknown as number]) {
+    assert.throws(
+      () => new Connection({ url: "https://e/ovirt-engine/api", token: "t", connections }),
+      (error: Error) => error instanceof OvirtError && /The connections option/.test(error.message),
+    );
+  }
+});
+
+Deno.test("connections: 0 means no limit, as in the Python SDK", async () => {
+  const { engine, stats } = await countingEngine();
+  await using _engine = engine;
+  await using connection = new Connection({
+    url: engine.url,
+    username: USERNAME,
+    password: PASSWORD,
+    connections: 0,
+  });
+  const vms = connection.systemService().vmsService();
+  await Promise.all(Array.from({ length: 3 * DEFAULT_CONNECTIONS }, () => vms.list()));
+  assert.ok(stats.max > DEFAULT_CONNECTIONS, `${stats.max} in flight at most`);
 });

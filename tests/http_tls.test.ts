@@ -15,7 +15,7 @@ const tls = await tlsMaterial();
 function httpsEngine(options: FakeEngineOptions = {}) {
   return startFakeEngine({
     tls: { cert: tls.cert, key: tls.key },
-    api: () => xml("<vms><vm id='1'/></vms>"),
+    api: (_request, { path }) => xml(path === "" ? "<api/>" : "<vms><vm id='1'/></vms>"),
     ...options,
   });
 }

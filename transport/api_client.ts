@@ -1,13 +1,17 @@
 /**
  * Requests to the API as the connection sends them: the URL under the API root, the
- * standard and configured headers, and the SSO token (see {@link Authenticator}).
+ * standard and configured headers, the SSO token (see {@link Authenticator}), and the
+ * repetitions the retry policy allows (see `retry.ts`).
  *
  * @module
  */
 
 import type { Authenticator } from "./auth.ts";
+import type { Deadline } from "./deadline.ts";
+import type { DebugLog } from "./debug_log.ts";
 import type { HttpResponse } from "./http.ts";
 import type { HttpClient } from "./http_client.ts";
+import { type RetryPlan, withRetries } from "./retry.ts";
 import { USER_AGENT } from "./version.ts";
 
 /** One API request before the connection's additions. */
@@ -20,36 +24,46 @@ export interface ApiRequest {
   readonly headers?: Readonly<Record<string, string>>;
   /** XML body. */
   readonly body?: string;
-  /** Ends the request. */
-  readonly signal?: AbortSignal;
+  /** The call's deadline: its signal ends the request, and the waits between attempts. */
+  readonly deadline: Deadline;
+  /** When to send it again. */
+  readonly retry: RetryPlan;
+  /** Sent as the `Correlation-Id` header, to find the engine's jobs and events of the call. */
+  readonly correlationId?: string;
+}
+
+/** What an {@link ApiClient} adds to every request. */
+export interface ApiDefaults {
+  /** Headers of the connection. */
+  readonly headers: Readonly<Record<string, string>>;
+  /** Query parameters of the connection. */
+  readonly query: Readonly<Record<string, string>>;
 }
 
 /** Sends {@link ApiRequest}s under one API root with one set of credentials. */
 export class ApiClient {
   readonly #root: string;
-  readonly #headers: Readonly<Record<string, string>>;
-  readonly #query: Readonly<Record<string, string>>;
+  readonly #defaults: ApiDefaults;
   readonly #auth: Authenticator;
   readonly #http: HttpClient;
+  readonly #log?: DebugLog;
 
   /**
-   * Sends below `apiUrl` through `http`, adding the connection's `headers` and `query` and
-   * the token of `auth`.
+   * Sends below `apiUrl` through `http`, adding the connection's `defaults` and the token of
+   * `auth`; repetitions are noted in `log`.
    */
   constructor(
     apiUrl: URL,
-    extra: {
-      readonly headers: Readonly<Record<string, string>>;
-      readonly query: Readonly<Record<string, string>>;
-    },
+    defaults: ApiDefaults,
     auth: Authenticator,
     http: HttpClient,
+    log?: DebugLog,
   ) {
     this.#root = apiUrl.origin + apiUrl.pathname.replace(/\/+$/, "");
-    this.#headers = extra.headers;
-    this.#query = extra.query;
+    this.#defaults = defaults;
     this.#auth = auth;
     this.#http = http;
+    this.#log = log;
   }
 
   /**
@@ -57,7 +71,7 @@ export class ApiClient {
    * `query` sorted by name.
    */
   url(path: string, callQuery: Readonly<Record<string, string>> = {}): URL {
-    const query = { ...this.#query, ...callQuery };
+    const query = { ...this.#defaults.query, ...callQuery };
     let url = path === "" ? this.#root : `${this.#root}/${path}`;
     const names = Object.keys(query).sort();
     for (let i = 0; i < names.length; i++) {
@@ -68,11 +82,11 @@ export class ApiClient {
   }
 
   /**
-   * Sends `request` with the token, logging in again once if the server rejects it. The
-   * answer's body must be read or cancelled.
+   * Sends `request` with the token, logging in again once if the server rejects it, and
+   * again as the retry plan allows. The answer's body must be read or cancelled.
    */
   send(request: ApiRequest): Promise<HttpResponse> {
-    const { url } = request;
+    const { method, url, deadline } = request;
     const headers = new Headers({
       "Version": "4",
       "Accept": "application/xml",
@@ -80,19 +94,22 @@ export class ApiClient {
     });
     if (request.body !== undefined) headers.set("Content-Type", "application/xml");
     if (url.searchParams.get("all_content") === "true") headers.set("All-Content", "true");
-    for (const extra of [this.#headers, request.headers ?? {}]) {
+    if (request.correlationId !== undefined) headers.set("Correlation-Id", request.correlationId);
+    for (const extra of [this.#defaults.headers, request.headers ?? {}]) {
       for (const [name, value] of Object.entries(extra)) headers.set(name, value);
     }
+    const context = { exchange: { method, url }, plan: request.retry, deadline, log: this.#log };
     // Attempts follow one another, so they can share the headers object.
-    return this.#auth.authorize((token) => {
-      headers.set("Authorization", `Bearer ${token}`);
-      return this.#http.send({
-        method: request.method,
-        url,
-        headers,
-        body: request.body,
-        signal: request.signal,
-      });
-    }, request.signal);
+    return withRetries(context, () =>
+      this.#auth.authorize((token) => {
+        headers.set("Authorization", `Bearer ${token}`);
+        return this.#http.send({
+          method,
+          url,
+          headers,
+          body: request.body,
+          signal: deadline.signal,
+        });
+      }, deadline.signal));
   }
 }

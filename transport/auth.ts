@@ -6,7 +6,7 @@
  */
 
 import { readText } from "./body.ts";
-import { Deadline } from "./deadline.ts";
+import { withDeadline } from "./deadline.ts";
 import { AuthError } from "./errors.ts";
 import type { HttpResponse } from "./http.ts";
 import type { HttpClient } from "./http_client.ts";
@@ -55,7 +55,6 @@ export class Authenticator {
   readonly #timeout?: number;
   #held?: HeldToken;
   #login?: Promise<HeldToken>;
-  readonly #seen = new Set<string>();
 
   /** Logs in through `client`, each login limited to `timeout` ms. */
   constructor(
@@ -70,14 +69,7 @@ export class Authenticator {
     this.#timeout = timeout;
     if (credentials.token !== undefined) {
       this.#held = { value: credentials.token, obtained: false };
-      this.#seen.add(credentials.token);
     }
-  }
-
-  /** The password and every token seen so far, for redaction. */
-  secrets(): string[] {
-    const password = this.#credentials.password;
-    return password === undefined ? [...this.#seen] : [password, ...this.#seen];
   }
 
   /** Whether a user name and password allow logging in. */
@@ -163,7 +155,6 @@ export class Authenticator {
         code: answer.status,
       });
     }
-    this.#seen.add(token.value);
     // An expiry already past at login is not epoch milliseconds: ignore it rather than log
     // in again before every request.
     const exp = token.exp !== undefined && isPast(token.exp) ? undefined : token.exp;
@@ -176,8 +167,7 @@ export class Authenticator {
     url: URL,
     form: Record<string, string>,
   ): Promise<{ status: number; json: unknown }> {
-    const deadline = new Deadline(this.#timeout);
-    try {
+    return await withDeadline(this.#timeout, undefined, async (deadline) => {
       const response = await this.#client.send({
         method: "POST",
         url,
@@ -191,11 +181,7 @@ export class Authenticator {
       });
       const text = await readText(response.body);
       return { status: response.status, json: parseJson(text) };
-    } catch (error) {
-      throw deadline.translate(error);
-    } finally {
-      deadline.dispose();
-    }
+    });
   }
 
   #describe(what: "SSO login" | "SSO logout", status: number, failure?: SsoFailure): string {
@@ -203,7 +189,7 @@ export class Authenticator {
     const reason = failure
       ? `${failure.description} (${failure.code})`
       : `unexpected answer with HTTP status ${status}`;
-    return redact(`${what} at ${url.href} failed: ${reason}`, this.secrets());
+    return redact(`${what} at ${url.href} failed: ${reason}`);
   }
 }
 

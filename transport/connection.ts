@@ -6,19 +6,36 @@
  */
 
 import { SystemService } from "../services/system.ts";
+import type { Api } from "../types/api.ts";
+import type { Version } from "../types/version.ts";
 import { ApiClient } from "./api_client.ts";
 import { Authenticator, defaultSsoEndpoints } from "./auth.ts";
+import { readBytes } from "./body.ts";
 import { DebugLog } from "./debug_log.ts";
-import { Deadline } from "./deadline.ts";
+import { withDeadline } from "./deadline.ts";
 import { OvirtError } from "./errors.ts";
-import { createTransport, type HttpTransport } from "./http.ts";
-import { systemCaBundle } from "./system_cas.ts";
+import type { HttpTransport } from "./http.ts";
 import { HttpClient } from "./http_client.ts";
 import { Limiter } from "./limiter.ts";
-import { responseError } from "./response_error.ts";
+import {
+  checkBoolean,
+  checkCount,
+  checkFunction,
+  checkHeaders,
+  checkMilliseconds,
+  checkQuery,
+  checkString,
+  checkStrings,
+  checkUrl,
+} from "./options.ts";
+import { isXml, responseError } from "./response_error.ts";
+import { type RetryOptions, retryPlan } from "./retry.ts";
 import { Runtime } from "./runtime.ts";
 import type { Service } from "./service.ts";
+import { systemCaBundle } from "./system_cas.ts";
+import { createTransport } from "./transports.ts";
 import { USER_AGENT } from "./version.ts";
+import { readXml } from "./xml/reader.ts";
 
 /** The default cap on requests in flight per connection (see {@link ConnectionOptions}). */
 export const DEFAULT_CONNECTIONS = 8;
@@ -43,7 +60,10 @@ export interface ConnectionOptions {
   caCerts?: string[];
   /** Skip TLS certificate verification (for tests only); needs no Deno flags. */
   insecure?: boolean;
-  /** Time limit of each call in milliseconds: login, request and reading the answer. */
+  /**
+   * Time limit of each call in milliseconds: login, request, repetitions and reading the
+   * answer. 0 or absent: no limit.
+   */
   timeout?: number;
   /** Headers to send with every API request. */
   headers?: Record<string, string>;
@@ -59,13 +79,25 @@ export interface ConnectionOptions {
   ssoRevokeUrl?: string;
   /**
    * Most requests in flight at once (default {@link DEFAULT_CONNECTIONS}); more wait their
-   * turn in order. It also caps the connections kept open to the engine.
+   * turn in order. It also caps the connections kept open to the engine. 0: no limit.
    */
   connections?: number;
+  /**
+   * When calls are made again after failures that are safe to repeat (on by default: see
+   * {@link RetryOptions}); `false` makes every call once. A call's own `retry` wins.
+   */
+  retry?: RetryOptions | false;
+  /**
+   * The `Correlation-Id` of calls that give none: a fixed string, or a function making one
+   * per call (`() => crypto.randomUUID()`).
+   */
+  correlationId?: string | (() => string);
+  /**
+   * An HTTP(S) proxy URL for every request (`http://proxy.example.com:3128`). Without it,
+   * `HTTPS_PROXY`, `HTTP_PROXY` and `NO_PROXY` decide, as for Deno's `fetch`.
+   */
+  proxy?: string;
 }
-
-/** The longest timeout timers support (about 24.8 days). */
-const MAX_TIMEOUT = 2 ** 31 - 1;
 
 /** A request to an image transfer URL, for {@link Connection.transferRequest}. */
 export interface TransferRequest {
@@ -102,45 +134,46 @@ export class Connection implements AsyncDisposable {
   readonly #api: ApiClient;
   readonly #http: HttpClient;
   readonly #runtime: Runtime;
+  readonly #timeout?: number;
   readonly #log?: DebugLog;
+  #version?: Promise<Version>;
   #transport?: Promise<HttpTransport>;
   #closing?: Promise<void>;
 
   /** Checks the options and prepares the connection; nothing is sent. */
   constructor(options: ConnectionOptions) {
-    this.#options = { ...options };
-    this.#apiUrl = parseUrl("url", options.url);
-    const hasPassword = options.username !== undefined && options.password !== undefined;
-    if (!hasPassword && options.token === undefined) {
-      throw new OvirtError("A connection needs a username and password, or a token");
-    }
-    const { timeout } = options;
-    if (timeout !== undefined && !(timeout > 0 && timeout <= MAX_TIMEOUT)) {
-      throw new RangeError(`The timeout must be a positive number of milliseconds, not ${timeout}`);
-    }
+    this.#options = checkOptions(options);
+    this.#apiUrl = checkUrl("url", options.url);
     const defaults = defaultSsoEndpoints(this.#apiUrl);
     const endpoints = {
-      tokenUrl: options.ssoUrl ? parseUrl("ssoUrl", options.ssoUrl) : defaults.tokenUrl,
+      tokenUrl: options.ssoUrl ? checkUrl("ssoUrl", options.ssoUrl) : defaults.tokenUrl,
       revokeUrl: options.ssoRevokeUrl
-        ? parseUrl("ssoRevokeUrl", options.ssoRevokeUrl)
+        ? checkUrl("ssoRevokeUrl", options.ssoRevokeUrl)
         : defaults.revokeUrl,
     };
-    const secrets = () => this.#auth.secrets();
-    this.#log = options.debug ? new DebugLog(options.log ?? console.error, secrets) : undefined;
+    const timeout = this.#timeout = checkMilliseconds("timeout", options.timeout);
+    const connections = checkCount("connections", options.connections) ?? DEFAULT_CONNECTIONS;
+    retryPlan("retry", options.retry);
+    this.#log = options.debug ? new DebugLog(options.log ?? console.error) : undefined;
     const http = this.#http = new HttpClient({
-      transport: () => this.#transport ??= this.#createTransport(),
-      limiter: new Limiter(options.connections ?? DEFAULT_CONNECTIONS),
+      transport: () => this.#transport ??= this.#createTransport(connections),
+      limiter: new Limiter(connections),
       log: this.#log,
-      secrets,
     });
-    this.#auth = new Authenticator(options, endpoints, http, options.timeout);
+    this.#auth = new Authenticator(options, endpoints, http, timeout);
     this.#api = new ApiClient(
       this.#apiUrl,
       { headers: options.headers ?? {}, query: options.query ?? {} },
       this.#auth,
       http,
+      this.#log,
     );
-    this.#runtime = new Runtime(this.#api, options.timeout, () => this.#checkOpen());
+    this.#runtime = new Runtime(this.#api, {
+      timeout,
+      retry: options.retry,
+      correlationId: options.correlationId,
+      checkOpen: () => this.#checkOpen(),
+    });
   }
 
   /** The root of the service tree. */
@@ -163,37 +196,73 @@ export class Connection implements AsyncDisposable {
   /** Logs in (or reuses the current token) and resolves to the SSO token. */
   async authenticate(): Promise<string> {
     this.#checkOpen();
-    const deadline = new Deadline(this.#options.timeout);
+    return await withDeadline(
+      this.#timeout,
+      undefined,
+      (deadline) => this.#auth.token(deadline.signal),
+    );
+  }
+
+  /**
+   * Whether the server answers the API root document (`<api>`) with these credentials; any
+   * other answer, such as a proxy's or a portal's HTML page, is a failure. With
+   * `raiseException`, rejects with the reason instead of resolving to `false`.
+   */
+  async test(raiseException = false): Promise<boolean> {
+    this.#checkOpen();
     try {
-      return await this.#auth.token(deadline.signal);
+      await this.#apiRoot();
+      return true;
     } catch (error) {
-      throw deadline.translate(error);
-    } finally {
-      deadline.dispose();
+      if (raiseException) throw error;
+      return false;
     }
   }
 
   /**
-   * Whether the server answers the API root with these credentials. With `raiseException`,
-   * rejects with the reason instead of resolving to `false`.
+   * The engine's version, from the API root's product information (`major`, `minor`,
+   * `build`, `revision`, `fullVersion`), asked once per connection and then remembered.
    */
-  async test(raiseException = false): Promise<boolean> {
+  async engineVersion(): Promise<Version> {
     this.#checkOpen();
-    const deadline = new Deadline(this.#options.timeout);
-    try {
-      const url = this.#api.url("");
-      const response = await this.#api.send({ method: "GET", url, signal: deadline.signal });
-      if (response.status < 200 || response.status > 299) {
-        throw await responseError({ method: "GET", url }, response);
+    this.#version ??= this.#apiRoot().then((api) => {
+      const version = api.productInfo?.version;
+      if (version?.major === undefined) {
+        throw new OvirtError("The API root document does not say the engine's version");
       }
-      await response.body.cancel();
-      return true;
-    } catch (error) {
-      if (raiseException) throw deadline.translate(error);
-      return false;
-    } finally {
-      deadline.dispose();
-    }
+      return version;
+    });
+    this.#version.catch(() => this.#version = undefined);
+    return await this.#version;
+  }
+
+  /** The API root document, or the reason it could not be had. */
+  #apiRoot(): Promise<Api> {
+    this.#checkOpen();
+    return withDeadline(this.#timeout, undefined, async (deadline) => {
+      const exchange = { method: "GET", url: this.#api.url("") };
+      const response = await this.#api.send({
+        ...exchange,
+        deadline,
+        retry: retryPlan("retry", this.#options.retry),
+      });
+      if (response.status < 200 || response.status > 299) {
+        throw await responseError(exchange, response);
+      }
+      const type = response.headers.get("content-type");
+      const document = isXml(type) ? readXml(await readBytes(response.body)) : undefined;
+      if (document?.root !== "api") {
+        if (!document) await response.body.cancel();
+        throw new OvirtError(
+          `HTTP ${response.status} from GET ${exchange.url.href} is ${
+            document ? `a <${document.root}> document` : `a ${type ?? "untyped"} body`
+          }, not the API root document <api>: check that the connection URL is the API ` +
+            `root, usually https://<engine host>/ovirt-engine/api`,
+          { code: response.status },
+        );
+      }
+      return document.value as Api;
+    });
   }
 
   /** Whether `value` points somewhere: an object (or list) carrying an `href`. */
@@ -233,9 +302,8 @@ export class Connection implements AsyncDisposable {
    */
   async transferRequest(request: TransferRequest): Promise<TransferResponse> {
     this.#checkOpen();
-    const url = parseUrl("transfer URL", String(request.url));
-    const deadline = new Deadline(this.#options.timeout, request.signal);
-    try {
+    const url = checkUrl("transfer URL", String(request.url));
+    return await withDeadline(this.#timeout, request.signal, async (deadline) => {
       const response = await this.#http.send({
         method: request.method,
         url,
@@ -245,11 +313,7 @@ export class Connection implements AsyncDisposable {
         transfer: true,
       });
       return { status: response.status, headers: response.headers, body: response.body };
-    } catch (error) {
-      throw deadline.translate(error);
-    } finally {
-      deadline.dispose();
-    }
+    });
   }
 
   /**
@@ -283,25 +347,46 @@ export class Connection implements AsyncDisposable {
     }
   }
 
-  async #createTransport(): Promise<HttpTransport> {
-    const { caFile, caCerts = [], insecure } = this.#options;
+  async #createTransport(connections: number): Promise<HttpTransport> {
+    const { caFile, caCerts = [], insecure, proxy } = this.#options;
     const fromFile = caFile === undefined ? [] : [await readCaFile(caFile)];
     const chosen = [...fromFile, ...caCerts];
     const system = chosen.length === 0 && !insecure ? await systemCaBundle() : undefined;
     return createTransport({
       caCerts: system === undefined ? chosen : [system],
       insecure,
-      connections: this.#options.connections ?? DEFAULT_CONNECTIONS,
+      connections,
+      proxy: proxy === undefined ? undefined : checkUrl("proxy", proxy),
     });
   }
 }
 
-function parseUrl(option: string, text: string): URL {
-  try {
-    return new URL(text);
-  } catch (error) {
-    throw new OvirtError(`The ${option} option is not a valid URL: "${text}"`, { cause: error });
+/**
+ * `options`, copied, once every option has the type and range it must have; an
+ * {@link OvirtError} names the first that does not.
+ */
+function checkOptions(options: ConnectionOptions): ConnectionOptions {
+  if (typeof options !== "object" || options === null) {
+    throw new OvirtError("A connection needs its options: at least url and credentials");
   }
+  for (const name of ["username", "password", "token", "caFile", "ssoUrl", "ssoRevokeUrl"]) {
+    checkString(name, options[name as keyof ConnectionOptions]);
+  }
+  checkStrings("caCerts", options.caCerts);
+  checkBoolean("insecure", options.insecure);
+  checkBoolean("debug", options.debug);
+  checkFunction("log", options.log);
+  checkHeaders("headers", options.headers);
+  checkQuery("query", options.query);
+  if (options.proxy !== undefined) checkUrl("proxy", options.proxy);
+  if (typeof options.correlationId !== "function") {
+    checkString("correlationId", options.correlationId);
+  }
+  const hasPassword = options.username !== undefined && options.password !== undefined;
+  if (!hasPassword && options.token === undefined) {
+    throw new OvirtError("A connection needs a username and password, or a token");
+  }
+  return { ...options };
 }
 
 function decodeSegment(segment: string): string {

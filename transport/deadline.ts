@@ -8,15 +8,16 @@
 import { OvirtError, TimeoutError } from "./errors.ts";
 
 /**
- * Aborts when the caller's signal aborts or `timeout` milliseconds have passed. Call
- * {@link Deadline.dispose} when the call is over, to stop the timer.
+ * Aborts when the caller's signal aborts or `timeout` milliseconds have passed. Dispose of
+ * it (`using`) when the call is over, to stop the timer.
  */
-export class Deadline {
+export class Deadline implements Disposable {
   readonly #controller = new AbortController();
   readonly #timeout?: number;
   readonly #callerSignal?: AbortSignal;
   #timer?: ReturnType<typeof setTimeout>;
   #timedOut = false;
+  readonly #started = performance.now();
 
   /** Starts the clock now; `timeout` undefined or 0 means no time limit. */
   constructor(timeout?: number, callerSignal?: AbortSignal) {
@@ -36,9 +37,16 @@ export class Deadline {
   }
 
   /** Stops the timer and forgets the caller's signal. */
-  dispose(): void {
+  [Symbol.dispose](): void {
     clearTimeout(this.#timer);
     this.#callerSignal?.removeEventListener("abort", this.#onCallerAbort);
+  }
+
+  /** Milliseconds left before the time limit, `Infinity` without one. */
+  remaining(): number {
+    return this.#timeout
+      ? Math.max(0, this.#started + this.#timeout - performance.now())
+      : Infinity;
   }
 
   /**
@@ -70,4 +78,22 @@ export class Deadline {
       new TimeoutError(`The request did not finish within ${this.#timeout} ms`),
     );
   };
+}
+
+/**
+ * Runs `work` under a {@link Deadline} of `timeout` ms and the caller's `signal`, and
+ * rejects with what the deadline makes of its failure (a {@link TimeoutError} once the time
+ * is up, an {@link OvirtError} when the caller aborted).
+ */
+export async function withDeadline<T>(
+  timeout: number | undefined,
+  signal: AbortSignal | undefined,
+  work: (deadline: Deadline) => Promise<T>,
+): Promise<T> {
+  using deadline = new Deadline(timeout, signal);
+  try {
+    return await work(deadline);
+  } catch (error) {
+    throw deadline.translate(error);
+  }
 }

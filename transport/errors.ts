@@ -14,6 +14,10 @@ export interface OvirtErrorOptions {
   fault?: types.Fault;
   /** The underlying error. */
   cause?: unknown;
+  /** The `Correlation-Id` the call was sent with. */
+  correlationId?: string;
+  /** Why each attempt failed, oldest first, when the call was made more than once. */
+  attempts?: readonly string[];
 }
 
 /** Base class of every error the SDK raises. */
@@ -22,6 +26,10 @@ export class OvirtError extends Error {
   readonly code?: number;
   /** The `<fault>` the server sent, when it sent one. */
   readonly fault?: types.Fault;
+  /** The `Correlation-Id` the call was sent with, to find its jobs and events. */
+  readonly correlationId?: string;
+  /** Why each attempt failed, oldest first, when the call was made more than once. */
+  readonly attempts?: readonly string[];
 
   /** Creates an error with a message and, optionally, status code, fault and cause. */
   constructor(message: string, options: OvirtErrorOptions = {}) {
@@ -29,11 +37,29 @@ export class OvirtError extends Error {
     this.name = new.target.name;
     if (options.code !== undefined) this.code = options.code;
     if (options.fault !== undefined) this.fault = options.fault;
+    if (options.correlationId !== undefined) this.correlationId = options.correlationId;
+    if (options.attempts !== undefined) this.attempts = options.attempts;
   }
 }
 
 /** Authentication or authorization failed (HTTP 401/403, or an SSO error). */
 export class AuthError extends OvirtError {}
+
+/**
+ * The engine refused a change that conflicts with the object's state (HTTP 409): it is
+ * locked by another operation, or in a state that does not allow the change. Nothing was
+ * applied, so the same request may be sent again later.
+ */
+export class ConflictError extends OvirtError {
+  /** Whether the engine said the object is locked or another operation is in progress. */
+  get locked(): boolean {
+    const text = `${this.fault?.reason ?? ""} ${this.fault?.detail ?? ""}`;
+    return LOCKED.test(text);
+  }
+}
+
+/** How the engine words "busy, try again": a lock, or a related operation in progress. */
+const LOCKED = /\blocked\b|in progress|try again later/i;
 
 /** The object or path does not exist (HTTP 404). */
 export class NotFoundError extends OvirtError {}
@@ -43,3 +69,22 @@ export class ConnectionError extends OvirtError {}
 
 /** A deadline passed before the operation finished. */
 export class TimeoutError extends OvirtError {}
+
+/**
+ * A copy of `error` (same class, status, fault and cause) with `suffix` added to its message
+ * and the given details set: how errors gain the attempts and the correlation id of a call.
+ */
+export function withDetails(
+  error: OvirtError,
+  suffix: string,
+  details: Pick<OvirtErrorOptions, "correlationId" | "attempts">,
+): OvirtError {
+  const Class = error.constructor as typeof OvirtError;
+  return new Class(`${error.message}${suffix}`, {
+    code: error.code,
+    fault: error.fault,
+    cause: error.cause,
+    correlationId: details.correlationId ?? error.correlationId,
+    attempts: details.attempts ?? error.attempts,
+  });
+}

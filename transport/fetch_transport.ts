@@ -6,7 +6,13 @@
  */
 
 import { emptyStream } from "./body.ts";
-import type { HttpRequest, HttpResponse, HttpTransport } from "./http.ts";
+import {
+  type HttpRequest,
+  type HttpResponse,
+  type HttpTransport,
+  mayShareConnection,
+} from "./http.ts";
+import type { TransportOptions } from "./transports.ts";
 
 /**
  * Bodies up to this size, when the server declares their length, are read in one go:
@@ -15,13 +21,28 @@ import type { HttpRequest, HttpResponse, HttpTransport } from "./http.ts";
  */
 const ONE_READ_LIMIT = 64 * 1024;
 
-/** Sends requests with `fetch` and a dedicated `Deno.HttpClient`. */
+/**
+ * Sends requests with `fetch` and two `Deno.HttpClient`s of its own: one keeping
+ * connections alive for idempotent requests, one that opens a connection per request for
+ * the others (Deno's client re-sends a request by itself when a kept-alive connection turns
+ * out to be closed; on a fresh connection it does not).
+ */
 export class FetchTransport implements HttpTransport {
-  readonly #client: Deno.HttpClient;
+  readonly #pooled: Deno.HttpClient;
+  readonly #singleUse: Deno.HttpClient;
 
-  /** Trusts `caCerts` (PEM) if given, else Deno's default trust store. */
-  constructor(caCerts?: readonly string[]) {
-    this.#client = Deno.createHttpClient(caCerts?.length ? { caCerts: [...caCerts] } : {});
+  /**
+   * Trusts `caCerts` (PEM) if given, else Deno's default trust store; goes through `proxy`
+   * if given, else as the proxy environment variables say (Deno reads them itself).
+   */
+  constructor(options: TransportOptions) {
+    const { caCerts, proxy } = options;
+    const common: Deno.CreateHttpClientOptions = {
+      ...(caCerts?.length ? { caCerts: [...caCerts] } : {}),
+      ...(proxy ? { proxy: { url: proxy.href } } : {}),
+    };
+    this.#pooled = Deno.createHttpClient(common);
+    this.#singleUse = Deno.createHttpClient({ ...common, poolMaxIdlePerHost: 0 });
   }
 
   /** Sends `request`; redirects are returned, not followed. */
@@ -31,7 +52,7 @@ export class FetchTransport implements HttpTransport {
       headers: request.headers,
       body: request.body,
       signal: request.signal,
-      client: this.#client,
+      client: mayShareConnection(request.method) ? this.#pooled : this.#singleUse,
       redirect: "manual",
     });
     return {
@@ -42,9 +63,10 @@ export class FetchTransport implements HttpTransport {
     };
   }
 
-  /** Closes the HTTP client and its connections. */
+  /** Closes the HTTP clients and their connections. */
   close(): void {
-    this.#client.close();
+    this.#pooled.close();
+    this.#singleUse.close();
   }
 }
 

@@ -1,12 +1,16 @@
 /**
- * The transport: what moves one HTTP request and its answer, with two implementations
- * behind one interface: `fetch` (verified TLS) and `node:https` (for `insecure: true`).
+ * The transport contract: what moves one HTTP request and its answer. Two implementations
+ * keep it, `fetch` (verified TLS) and `node:https` (for `insecure: true`); `transports.ts`
+ * picks one.
+ *
+ * A transport never repeats a request whose repetition could change anything: `POST`,
+ * `PATCH` and `DELETE` go on a connection of their own, never on a kept-alive one, because
+ * HTTP clients re-send a request silently when a kept-alive connection turns out to be
+ * closed, and the engine would then create the object twice (or answer a repeated DELETE
+ * with 404). Repeating those is the decision of the retry policy alone (`retry.ts`).
  *
  * @module
  */
-
-import { FetchTransport } from "./fetch_transport.ts";
-import { NodeTransport } from "./node_transport.ts";
 
 /** One HTTP request, ready to go. */
 export interface HttpRequest {
@@ -47,22 +51,18 @@ export interface HttpTransport {
   close(): void;
 }
 
-/** How to build a transport. */
-export interface TransportOptions {
-  /** Trusted CA certificates (PEM); the default trust store when absent or empty. */
-  readonly caCerts?: readonly string[];
-  /** Skip TLS certificate verification. */
-  readonly insecure?: boolean;
-  /** Most connections to keep open at once. */
-  readonly connections: number;
+/** Whether a request with this method may be sent again without changing its effect. */
+export function isIdempotent(method: string): boolean {
+  return IDEMPOTENT_METHODS.has(method.toUpperCase());
 }
 
 /**
- * The transport for these options: `node:https` without certificate checks when `insecure`
- * is set (Deno's `fetch` can only skip them with a command-line flag), `fetch` otherwise.
+ * Whether a request with this method may go on a kept-alive connection, where the HTTP
+ * client may send it again by itself: those whose repetition is invisible.
  */
-export function createTransport(options: TransportOptions): HttpTransport {
-  return options.insecure
-    ? new NodeTransport(options.connections)
-    : new FetchTransport(options.caCerts);
+export function mayShareConnection(method: string): boolean {
+  return SHAREABLE_METHODS.has(method.toUpperCase());
 }
+
+const IDEMPOTENT_METHODS = new Set(["GET", "HEAD", "OPTIONS", "PUT", "DELETE", "TRACE"]);
+const SHAREABLE_METHODS = new Set(["GET", "HEAD", "OPTIONS", "PUT", "TRACE"]);

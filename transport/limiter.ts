@@ -10,9 +10,9 @@ export class Limiter {
   #busy = 0;
   readonly #waiting: (() => void)[] = [];
 
-  /** Creates a limiter with `size` slots (at least 1). */
+  /** Creates a limiter with `size` slots (at least 1; `Infinity` for no limit). */
   constructor(size: number) {
-    if (!Number.isInteger(size) || size < 1) {
+    if (!(size === Infinity || (Number.isInteger(size) && size >= 1))) {
       throw new RangeError(`The number of connections must be a positive integer, not ${size}`);
     }
     this.#size = size;

@@ -1,7 +1,7 @@
 /**
  * The transport for `insecure: true`: `node:https` with certificate verification off,
  * which Deno allows without command-line flags (its `fetch` does not). Plain `http:` URLs
- * go through `node:http`.
+ * go through `node:http`. Like `fetch`, it asks for compressed answers and inflates them.
  *
  * @module
  */
@@ -9,18 +9,36 @@
 import http, { type IncomingHttpHeaders, type IncomingMessage } from "node:http";
 import https from "node:https";
 import { Buffer } from "node:buffer";
-import type { HttpRequest, HttpResponse, HttpTransport } from "./http.ts";
+import {
+  type HttpRequest,
+  type HttpResponse,
+  type HttpTransport,
+  mayShareConnection,
+} from "./http.ts";
+import type { TransportOptions } from "./transports.ts";
 
-/** Sends requests with `node:https`, trusting any server certificate. */
+/**
+ * Sends requests with `node:https`, trusting any server certificate. Idempotent requests
+ * share kept-alive connections; the others get a connection of their own, since Node's
+ * client re-sends a request by itself when a kept-alive connection turns out to be closed.
+ */
 export class NodeTransport implements HttpTransport {
-  readonly #tlsAgent: https.Agent;
-  readonly #plainAgent: http.Agent;
+  readonly #agents: Record<"pooled" | "singleUse", { tls: https.Agent; plain: http.Agent }>;
 
-  /** Keeps up to `connections` connections alive. */
-  constructor(connections: number) {
-    const options = { keepAlive: true, maxSockets: connections };
-    this.#tlsAgent = new https.Agent({ ...options, rejectUnauthorized: false });
-    this.#plainAgent = new http.Agent(options);
+  /** Keeps up to `options.connections` connections alive. */
+  constructor(options: TransportOptions) {
+    const pooled = { keepAlive: true, maxSockets: options.connections };
+    const singleUse = { keepAlive: false };
+    this.#agents = {
+      pooled: {
+        tls: new https.Agent({ ...pooled, rejectUnauthorized: false }),
+        plain: new http.Agent(pooled),
+      },
+      singleUse: {
+        tls: new https.Agent({ ...singleUse, rejectUnauthorized: false }),
+        plain: new http.Agent(singleUse),
+      },
+    };
   }
 
   /** Sends `request`; aborting its signal destroys the request and the response body. */
@@ -30,13 +48,15 @@ export class NodeTransport implements HttpTransport {
     return new Promise((resolve, reject) => {
       const headers: Record<string, string> = {};
       request.headers.forEach((value, name) => headers[name] = value);
+      headers["accept-encoding"] ??= "gzip, deflate";
       const body = request.body === undefined ? undefined : Buffer.from(request.body);
       if (body) headers["content-length"] = String(body.byteLength);
       const plain = request.url.protocol === "http:";
+      const agents = this.#agents[mayShareConnection(request.method) ? "pooled" : "singleUse"];
       const outgoing = (plain ? http : https).request(request.url, {
         method: request.method,
         headers,
-        agent: plain ? this.#plainAgent : this.#tlsAgent,
+        agent: plain ? agents.plain : agents.tls,
       });
       const abort = () => outgoing.destroy(signal!.reason);
       signal?.addEventListener("abort", abort, { once: true });
@@ -47,11 +67,12 @@ export class NodeTransport implements HttpTransport {
       });
       outgoing.on("response", (incoming: IncomingMessage) => {
         signal?.removeEventListener("abort", abort);
+        const headers = toHeaders(incoming.headers);
         resolve({
           status: incoming.statusCode ?? 0,
           statusText: incoming.statusMessage ?? "",
-          headers: toHeaders(incoming.headers),
-          body: toStream(incoming, signal),
+          headers,
+          body: inflated(toStream(incoming, signal), headers),
         });
       });
       outgoing.end(body);
@@ -60,9 +81,28 @@ export class NodeTransport implements HttpTransport {
 
   /** Closes every kept-alive connection. */
   close(): void {
-    this.#tlsAgent.destroy();
-    this.#plainAgent.destroy();
+    for (const agents of Object.values(this.#agents)) {
+      agents.tls.destroy();
+      agents.plain.destroy();
+    }
   }
+}
+
+/**
+ * The body decompressed as its `Content-Encoding` says (`gzip` or `deflate`), which is then
+ * removed from `headers` together with the length it no longer matches.
+ */
+function inflated(
+  body: ReadableStream<Uint8Array>,
+  headers: Headers,
+): ReadableStream<Uint8Array> {
+  const encoding = headers.get("content-encoding")?.trim().toLowerCase();
+  if (encoding !== "gzip" && encoding !== "deflate") return body;
+  headers.delete("content-encoding");
+  headers.delete("content-length");
+  return body.pipeThrough(
+    new DecompressionStream(encoding) as unknown as TransformStream<Uint8Array, Uint8Array>,
+  );
 }
 
 /** Node's header object as `Headers`. */

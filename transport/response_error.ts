@@ -8,7 +8,7 @@
 
 import type { Fault } from "../types/fault.ts";
 import { readBytes } from "./body.ts";
-import { AuthError, NotFoundError, OvirtError } from "./errors.ts";
+import { AuthError, ConflictError, NotFoundError, OvirtError } from "./errors.ts";
 import type { HttpResponse } from "./http.ts";
 import { readXml } from "./xml/reader.ts";
 
@@ -89,6 +89,10 @@ function statusMessage(exchange: Exchange, response: HttpResponse, contentType: 
   if (response.status === 401 || response.status === 403) {
     return `Not authorized (${status}): check the user name and password or the token`;
   }
+  if (response.status >= 502 && response.status <= 504) {
+    return `Unavailable (${status}): the engine, or a proxy in front of it, cannot answer ` +
+      `now; it may be starting`;
+  }
   if (contentType === null || isXml(contentType)) return `Request failed (${status})`;
   return `Request failed (${status}): the answer is ${describeType(contentType)}, not XML; ` +
     URL_HINT;
@@ -98,6 +102,7 @@ function errorFor(status: number, message: string, fault?: Fault): OvirtError {
   const options = { code: status, fault };
   if (status === 401 || status === 403) return new AuthError(message, options);
   if (status === 404) return new NotFoundError(message, options);
+  if (status === 409) return new ConflictError(message, options);
   return new OvirtError(message, options);
 }
 

@@ -5,30 +5,39 @@
  * @module
  */
 
-import type { ApiClient } from "./api_client.ts";
-import { Deadline } from "./deadline.ts";
-import { OvirtError } from "./errors.ts";
+import type { ApiClient, ApiRequest } from "./api_client.ts";
+import { Deadline, withDeadline } from "./deadline.ts";
+import { OvirtError, withDetails } from "./errors.ts";
+import { checkHeaders, checkQuery, checkSignal, checkString } from "./options.ts";
 import { isXml, notXmlError, responseError } from "./response_error.ts";
 import { readResult } from "./result.ts";
+import { mergeRetry, type RetryOptions, retryPlan } from "./retry.ts";
 import type { CallOptions, MethodSpec, ParamSpec, ServiceRuntime } from "./service.ts";
 import { streamList } from "./xml/stream.ts";
 import { writeStruct, writeXml } from "./xml/writer.ts";
 import { STRUCTS } from "../types/metadata.ts";
 
+/** What a connection hands its runtime. */
+export interface RuntimeSettings {
+  /** Time limit of each call in ms (login and body included); `undefined` for none. */
+  readonly timeout?: number;
+  /** The connection's retry options, under each call's own. */
+  readonly retry?: RetryOptions | false;
+  /** The `Correlation-Id` of calls that set none: a fixed one, or a generator. */
+  readonly correlationId?: string | (() => string);
+  /** Throws when the connection is closed. */
+  readonly checkOpen: () => void;
+}
+
 /** Runs the requests of generated services for one connection. */
 export class Runtime implements ServiceRuntime {
   readonly #api: ApiClient;
-  readonly #timeout?: number;
-  readonly #checkOpen: () => void;
+  readonly #settings: RuntimeSettings;
 
-  /**
-   * Sends through `api`, each call (login and body included) limited to `timeout` ms;
-   * `checkOpen` throws when the connection is closed.
-   */
-  constructor(api: ApiClient, timeout: number | undefined, checkOpen: () => void) {
+  /** Sends through `api` with the connection's `settings`. */
+  constructor(api: ApiClient, settings: RuntimeSettings) {
     this.#api = api;
-    this.#timeout = timeout;
-    this.#checkOpen = checkOpen;
+    this.#settings = settings;
   }
 
   /** Sends the request `spec` describes to `path` and resolves to its result. */
@@ -38,25 +47,17 @@ export class Runtime implements ServiceRuntime {
     options: object | undefined,
     main: unknown,
   ): Promise<unknown> {
-    this.#checkOpen();
+    this.#settings.checkOpen();
     const call = (options ?? {}) as CallOptions & Record<string, unknown>;
-    const deadline = new Deadline(this.#timeout, call.signal);
+    const correlationId = this.#correlationId(call);
     try {
-      const plan = planRequest(path, spec, call, main);
-      const url = this.#api.url(plan.path, plan.query);
-      const { method, headers, body } = plan;
-      const response = await this.#api.send({
-        method,
-        url,
-        headers,
-        body,
-        signal: deadline.signal,
+      return await withDeadline(this.#settings.timeout, call.signal, async (deadline) => {
+        const request = this.#request(path, spec, call, main, deadline, correlationId);
+        const response = await this.#api.send(request);
+        return await readResult(spec, request, response);
       });
-      return await readResult(spec, { method, url }, response);
     } catch (error) {
-      throw deadline.translate(error);
-    } finally {
-      deadline.dispose();
+      throw withCorrelation(error, correlationId);
     }
   }
 
@@ -69,34 +70,67 @@ export class Runtime implements ServiceRuntime {
     spec: MethodSpec,
     options: object | undefined,
   ): AsyncGenerator<unknown, void, undefined> {
-    this.#checkOpen();
+    this.#settings.checkOpen();
     if (spec.kind !== "list") throw new OvirtError(`Only list methods stream, not ${spec.kind}`);
     const call = (options ?? {}) as CallOptions & Record<string, unknown>;
-    const deadline = new Deadline(this.#timeout, call.signal);
+    const correlationId = this.#correlationId(call);
+    using deadline = new Deadline(this.#settings.timeout, call.signal);
     try {
-      const plan = planRequest(path, spec, call, undefined);
-      const url = this.#api.url(plan.path, plan.query);
-      const exchange = { method: plan.method, url };
-      const response = await this.#api.send({
-        method: plan.method,
-        url,
-        headers: plan.headers,
-        signal: deadline.signal,
-      });
+      const request = this.#request(path, spec, call, undefined, deadline, correlationId);
+      const response = await this.#api.send(request);
       if (response.status < 200 || response.status > 299) {
-        throw await responseError(exchange, response);
+        throw await responseError(request, response);
       }
       if (!isXml(response.headers.get("content-type") ?? "application/xml")) {
         await response.body.cancel();
-        throw notXmlError(exchange, response);
+        throw notXmlError(request, response);
       }
       yield* streamList(response.body);
     } catch (error) {
-      throw deadline.translate(error);
-    } finally {
-      deadline.dispose();
+      throw withCorrelation(deadline.translate(error), correlationId);
     }
   }
+
+  /** The API request of one call, its options checked. */
+  #request(
+    path: string,
+    spec: MethodSpec,
+    call: CallOptions & Record<string, unknown>,
+    main: unknown,
+    deadline: Deadline,
+    correlationId: string | undefined,
+  ): ApiRequest {
+    checkHeaders("headers", call.headers);
+    checkQuery("query", call.query);
+    const retry = retryPlan("retry", mergeRetry(this.#settings.retry, call.retry));
+    const plan = planRequest(path, spec, call, main);
+    return {
+      method: plan.method,
+      url: this.#api.url(plan.path, plan.query),
+      headers: plan.headers,
+      body: plan.body,
+      deadline,
+      retry,
+      correlationId,
+    };
+  }
+
+  /** The call's correlation id: its own, else the connection's (fixed or generated). */
+  #correlationId(call: CallOptions): string | undefined {
+    checkSignal("signal", call.signal);
+    checkString("correlationId", call.correlationId);
+    const id = call.correlationId ?? this.#settings.correlationId;
+    const value = typeof id === "function" ? id() : id;
+    if (value !== undefined) checkHeaders("correlationId", { "Correlation-Id": value });
+    return value;
+  }
+}
+
+/** `error` naming the correlation id of its call, when there is one. */
+function withCorrelation(error: unknown, correlationId: string | undefined): unknown {
+  if (correlationId === undefined || !(error instanceof OvirtError)) return error;
+  if (error.correlationId !== undefined) return error;
+  return withDetails(error, ` [correlation id ${correlationId}]`, { correlationId });
 }
 
 /** What one call sends, before the connection adds its URL root, headers and token. */

@@ -6,6 +6,7 @@
  */
 
 import { OvirtError } from "./errors.ts";
+import type { RetryOptions } from "./retry.ts";
 import type { ValueKind } from "./xml/metadata.ts";
 
 /** One parameter of a service method, as the generator describes it. */
@@ -77,6 +78,16 @@ export interface CallOptions {
   query?: Record<string, string>;
   /** Aborts the call. */
   signal?: AbortSignal;
+  /**
+   * When to make the call again after a failure, over the connection's `retry` option;
+   * `false` makes it once.
+   */
+  retry?: RetryOptions | false;
+  /**
+   * Sent as the `Correlation-Id` header: the engine marks the jobs and events of this call
+   * with it. Errors of the call name it.
+   */
+  correlationId?: string;
 }
 
 /** What executes the requests of services: implemented by the connection. */

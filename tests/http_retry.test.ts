@@ -1,0 +1,275 @@
+import assert from "node:assert/strict";
+import { Connection, type ConnectionOptions } from "../transport/connection.ts";
+import { ConflictError, ConnectionError, OvirtError } from "../transport/errors.ts";
+import { type RawAnswer, type RawRequest, startRawServer } from "./http_raw_server.ts";
+
+const XML = { "content-type": "application/xml" };
+const VMS = { status: 200, headers: XML, body: "<vms><vm id='1'><name>a</name></vm></vms>" };
+const LOCKED = {
+  status: 409,
+  headers: XML,
+  body: "<fault><reason>Operation Failed</reason><detail>[Cannot run VM. Related operation " +
+    "is currently in progress. Please try again later.]</detail></fault>",
+};
+const PROXY_PAGE = {
+  status: 503,
+  headers: { "content-type": "text/html" },
+  body: "<html><body><h1>Service Unavailable</h1></body></html>",
+};
+
+/** Both transports: `fetch`, and `node:http` (what `insecure: true` uses). */
+const TRANSPORTS: [string, Partial<ConnectionOptions>][] = [
+  ["fetch", {}],
+  ["node:http", { insecure: true }],
+];
+
+function connect(origin: string, extra: Partial<ConnectionOptions> = {}): Connection {
+  return new Connection({
+    url: `${origin}/ovirt-engine/api`,
+    token: "t",
+    retry: { delay: 1, maxDelay: 5 },
+    ...extra,
+  });
+}
+
+function posts(requests: RawRequest[]): RawRequest[] {
+  return requests.filter((request) => request.method === "POST");
+}
+
+for (const [name, transport] of TRANSPORTS) {
+  Deno.test(`no replay (${name}): a POST dropped on a used connection is sent once`, async () => {
+    await using server = startRawServer((request) => request.method === "POST" ? "drop" : VMS);
+    await using connection = connect(server.origin, transport);
+    const vms = connection.systemService().vmsService();
+    await vms.list();
+    await assert.rejects(vms.add({ name: "once" }), ConnectionError);
+    assert.equal(posts(server.requests).length, 1, "the add reached the engine once");
+  });
+
+  Deno.test(`retry (${name}): a GET dropped before its answer is made again`, async () => {
+    let drops = 1;
+    await using server = startRawServer((request) =>
+      request.method === "GET" && request.earlierOnConnection > 0 && drops-- > 0 ? "drop" : VMS
+    );
+    await using connection = connect(server.origin, transport);
+    const vms = connection.systemService().vmsService();
+    await vms.list();
+    assert.equal((await vms.list()).length, 1);
+    assert.equal(server.requests.length, 3);
+  });
+}
+
+Deno.test("retry: 502/503/504 and proxy pages are repeated for GET, with Retry-After", async () => {
+  const answers: RawAnswer[] = [
+    { status: 502, headers: { "content-type": "text/html" }, body: "<html>Bad Gateway</html>" },
+    { ...PROXY_PAGE, headers: { ...PROXY_PAGE.headers, "retry-after": "0" } },
+    { status: 504, headers: { "content-type": "text/html" }, body: "<html>Timeout</html>" },
+    VMS,
+  ];
+  await using server = startRawServer(() => answers.shift()!);
+  const lines: string[] = [];
+  await using connection = connect(server.origin, {
+    debug: true,
+    log: (line) => lines.push(line),
+  });
+  assert.equal((await connection.systemService().vmsService().list()).length, 1);
+  assert.equal(server.requests.length, 4);
+  const notes = lines.filter((line) => /attempt \d failed/.test(line));
+  assert.equal(notes.length, 3, "each repetition is in the debug log");
+  assert.match(notes[0], /attempt 1 failed \(HTTP 502 Bad Gateway\); trying again in \d+ ms/);
+});
+
+Deno.test("retry: the final error says how many attempts were made and why", async () => {
+  await using server = startRawServer(() => PROXY_PAGE);
+  await using connection = connect(server.origin, { retry: { attempts: 3, delay: 1 } });
+  await assert.rejects(connection.systemService().vmsService().list(), (error) => {
+    assert.ok(error instanceof OvirtError);
+    assert.equal(error.code, 503);
+    assert.match(error.message, /^Unavailable \(HTTP 503 .*it may be starting/);
+    const reason = "HTTP 503 Service Unavailable";
+    assert.match(error.message, new RegExp(`\\(3 attempts: ${reason}; ${reason}; ${reason}\\)$`));
+    assert.deepEqual(error.attempts, [reason, reason, reason]);
+    return true;
+  });
+  assert.equal(server.requests.length, 3);
+});
+
+Deno.test("retry: an add is not repeated after a 502 or 504, but is after a 503", async () => {
+  for (const status of [502, 504]) {
+    await using server = startRawServer(() => ({ status, body: "" }));
+    await using connection = connect(server.origin);
+    await assert.rejects(connection.systemService().vmsService().add({ name: "x" }));
+    assert.equal(server.requests.length, 1, `${status}: the proxy may have passed it on`);
+  }
+  const answers: RawAnswer[] = [PROXY_PAGE, { status: 201, headers: XML, body: "<vm id='9'/>" }];
+  await using server = startRawServer(() => answers.shift()!);
+  await using connection = connect(server.origin);
+  assert.equal((await connection.systemService().vmsService().add({ name: "x" })).id, "9");
+  assert.equal(server.requests.length, 2, "503: the server did not take the request");
+});
+
+Deno.test("retry: an add whose connection is refused is made again once the engine is up", async () => {
+  // A port with nothing listening, then the same port serving.
+  const probe = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = (probe.addr as Deno.NetAddr).port;
+  probe.close();
+  await using connection = new Connection({
+    url: `http://127.0.0.1:${port}/ovirt-engine/api`,
+    token: "t",
+    retry: { attempts: 30, delay: 20, maxDelay: 20 },
+  });
+  const added = connection.systemService().vmsService().add({ name: "late" });
+  await new Promise((resolve) => setTimeout(resolve, 60));
+  const server = Deno.serve(
+    { hostname: "127.0.0.1", port, onListen() {} },
+    () => new Response("<vm id='5'/>", { status: 201, headers: XML }),
+  );
+  try {
+    assert.equal((await added).id, "5");
+  } finally {
+    await server.shutdown();
+  }
+});
+
+Deno.test("retry: false makes a call once", async () => {
+  await using server = startRawServer(() => PROXY_PAGE);
+  await using connection = connect(server.origin);
+  await assert.rejects(connection.systemService().vmsService().list({ retry: false }));
+  assert.equal(server.requests.length, 1);
+});
+
+Deno.test("retry: a repeated DELETE that finds the object gone is done", async () => {
+  const answers: RawAnswer[] = ["drop", { status: 404, headers: XML, body: "<fault/>" }];
+  await using server = startRawServer((request) =>
+    request.method === "GET" ? VMS : answers.shift()!
+  );
+  await using connection = connect(server.origin);
+  const vms = connection.systemService().vmsService();
+  await vms.list();
+  assert.equal(await vms.vmService("1").remove(), undefined);
+  assert.deepEqual(server.requests.map((request) => request.method), ["GET", "DELETE", "DELETE"]);
+});
+
+Deno.test("retry: waits stop at the call's timeout", async () => {
+  await using server = startRawServer(() => ({ ...PROXY_PAGE, headers: { "retry-after": "2" } }));
+  await using connection = connect(server.origin, { timeout: 500 });
+  const started = performance.now();
+  await assert.rejects(connection.systemService().vmsService().list(), (error) => {
+    assert.ok(error instanceof OvirtError);
+    assert.equal(error.code, 503, "a wait beyond the deadline ends with the last answer");
+    return true;
+  });
+  assert.ok(performance.now() - started < 2000, "did not wait out a Retry-After past the deadline");
+  assert.equal(server.requests.length, 1);
+});
+
+Deno.test("locks: a 409 is a ConflictError, made again only with whileLocked", async () => {
+  {
+    await using server = startRawServer(() => LOCKED);
+    await using connection = connect(server.origin);
+    await assert.rejects(
+      connection.systemService().vmsService().vmService("1").start(),
+      (error) => {
+        assert.ok(error instanceof ConflictError);
+        assert.equal(error.locked, true);
+        assert.match(error.message, /Related operation is currently in progress/);
+        return true;
+      },
+    );
+    assert.equal(server.requests.length, 1, "off by default");
+  }
+  const answers: RawAnswer[] = [LOCKED, LOCKED, { status: 200, headers: XML, body: "<action/>" }];
+  await using server = startRawServer(() => answers.shift()!);
+  await using connection = connect(server.origin, {
+    retry: { whileLocked: { attempts: 5, delay: 1, maxDelay: 5 } },
+  });
+  await connection.systemService().vmsService().vmService("1").start();
+  assert.equal(server.requests.length, 3, "an action is made again while the VM is locked");
+});
+
+Deno.test("locks: waiting is bounded, and other conflicts are not waited for", async () => {
+  await using server = startRawServer((request) =>
+    request.path.endsWith("/stop")
+      ? {
+        status: 409,
+        headers: XML,
+        body: "<fault><reason>Operation Failed</reason><detail>[Cannot stop VM. VM is not " +
+          "running.]</detail></fault>",
+      }
+      : LOCKED
+  );
+  await using connection = connect(server.origin, {
+    retry: { whileLocked: { attempts: 3, delay: 1, maxDelay: 2 } },
+  });
+  const vm = connection.systemService().vmsService().vmService("1");
+  await assert.rejects(vm.start(), (error) => {
+    assert.ok(error instanceof ConflictError);
+    assert.match(error.message, /3 attempts/);
+    return true;
+  });
+  assert.equal(server.requests.length, 3);
+  await assert.rejects(vm.stop(), ConflictError);
+  assert.equal(server.requests.length, 4, "a VM that is not running is no lock");
+});
+
+Deno.test("correlation: every call carries its id, and its errors name it", async () => {
+  await using server = startRawServer((request) => request.path.endsWith("/start") ? LOCKED : VMS);
+  let next = 0;
+  await using connection = connect(server.origin, { correlationId: () => `job-${++next}` });
+  const vms = connection.systemService().vmsService();
+  await vms.list();
+  await vms.list({ correlationId: "mine" });
+  await assert.rejects(vms.vmService("1").start(), (error) => {
+    assert.ok(error instanceof ConflictError);
+    assert.equal(error.correlationId, "job-2");
+    assert.match(error.message, /\[correlation id job-2\]/);
+    return true;
+  });
+  assert.deepEqual(
+    server.requests.map((request) => request.headers.get("correlation-id")),
+    ["job-1", "mine", "job-2"],
+  );
+});
+
+Deno.test("options: bad call options are refused with an OvirtError naming them", async () => {
+  await using server = startRawServer(() => VMS);
+  await using connection = connect(server.origin);
+  const vms = connection.systemService().vmsService();
+  const bad: [Record<string, unknown>, RegExp][] = [
+    [{ headers: { "X-Name": "café ☕" } }, /header "X-Name" in the headers option/],
+    [{ headers: { "X-Name": "a\r\nb" } }, /header "X-Name"/],
+    [{ headers: { "bad name": "x" } }, /invalid header name/],
+    [{ query: { max: 5 } }, /query parameter "max"/],
+    [{ retry: { attempts: -1 } }, /retry\.attempts/],
+    [{ correlationId: 5 }, /correlationId/],
+    [{ signal: "stop" }, /signal/],
+  ];
+  for (const [options, message] of bad) {
+    await assert.rejects(vms.list(options), (error) => {
+      assert.ok(error instanceof OvirtError, `${error}`);
+      assert.match(error.message, message);
+      return true;
+    });
+  }
+  assert.equal(server.requests.length, 0, "nothing was sent");
+});
+
+Deno.test("options: bad connection options are refused with an OvirtError naming them", () => {
+  const url = "https://engine/ovirt-engine/api";
+  const bad: [Partial<ConnectionOptions>, RegExp][] = [
+    [{ headers: { "X-Name": "naïve ☕" } }, /header "X-Name" in the headers option/],
+    [{ caCerts: "pem" as unknown as string[] }, /caCerts/],
+    [{ insecure: "yes" as unknown as boolean }, /insecure/],
+    [{ proxy: "not a url" }, /proxy/],
+    [{ retry: { delay: -5 } }, /retry\.delay/],
+    [{ url: "ftp://engine/api" }, /http or https/],
+    [{ url: undefined as unknown as string }, /url option is required/],
+  ];
+  for (const [options, message] of bad) {
+    assert.throws(() => new Connection({ url, token: "t", ...options }), (error: Error) => {
+      assert.ok(error instanceof OvirtError, `${error}`);
+      assert.match(error.message, message);
+      return true;
+    });
+  }
+});

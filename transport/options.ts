@@ -1,0 +1,155 @@
+/**
+ * Checks of what users pass in: connection options and per-call options. Every bad value is
+ * refused when the connection or the call is made, with an {@link OvirtError} naming the
+ * option, instead of surfacing later as a `TypeError` or `RangeError` from deep inside.
+ *
+ * @module
+ */
+
+import { OvirtError } from "./errors.ts";
+
+/** The longest timer Deno supports (about 24.8 days). */
+export const MAX_MILLISECONDS = 2 ** 31 - 1;
+
+/** An RFC 9110 token: what a header name may be made of. */
+const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+
+/** What a header value may not contain: control characters other than tab, and non-Latin-1. */
+// deno-lint-ignore no-control-regex
+const BAD_HEADER_VALUE = /[\u0000-\u0008\u000a-\u001f\u007f]|[^\u0000-\u00ff]/;
+
+/** Refuses anything but a string. */
+export function checkString(option: string, value: unknown): void {
+  if (value !== undefined && typeof value !== "string") {
+    throw new OvirtError(`The ${option} option must be a string, not ${typeName(value)}`);
+  }
+}
+
+/** Refuses anything but a boolean. */
+export function checkBoolean(option: string, value: unknown): void {
+  if (value !== undefined && typeof value !== "boolean") {
+    throw new OvirtError(`The ${option} option must be true or false, not ${typeName(value)}`);
+  }
+}
+
+/** Refuses anything but a function. */
+export function checkFunction(option: string, value: unknown): void {
+  if (value !== undefined && typeof value !== "function") {
+    throw new OvirtError(`The ${option} option must be a function, not ${typeName(value)}`);
+  }
+}
+
+/**
+ * A number of milliseconds: a whole number from 0 (no limit, as in the Python SDK) up to
+ * {@link MAX_MILLISECONDS}. Resolves to `undefined` for "no limit".
+ */
+export function checkMilliseconds(option: string, value: unknown): number | undefined {
+  if (value === undefined || value === 0) return undefined;
+  if (typeof value !== "number" || !(value > 0 && value <= MAX_MILLISECONDS)) {
+    throw new OvirtError(
+      `The ${option} option must be a number of milliseconds from 0 (no limit) to ` +
+        `${MAX_MILLISECONDS}, not ${describeValue(value)}`,
+    );
+  }
+  return value;
+}
+
+/** A count: a whole number from 0 (no limit) up; `undefined` stays `undefined`. */
+export function checkCount(option: string, value: unknown): number | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== "number" || !Number.isInteger(value) || value < 0) {
+    throw new OvirtError(
+      `The ${option} option must be a whole number from 0 (no limit) up, not ${
+        describeValue(value)
+      }`,
+    );
+  }
+  return value === 0 ? Infinity : value;
+}
+
+/** A URL, parsed; `http:` and `https:` only. */
+export function checkUrl(option: string, value: unknown): URL {
+  if (value === undefined) throw new OvirtError(`The ${option} option is required`);
+  checkString(option, value);
+  let url: URL;
+  try {
+    url = new URL(value as string);
+  } catch (error) {
+    throw new OvirtError(`The ${option} option is not a valid URL: "${value}"`, { cause: error });
+  }
+  if (url.protocol !== "https:" && url.protocol !== "http:") {
+    throw new OvirtError(`The ${option} option must be an http or https URL, not "${value}"`);
+  }
+  return url;
+}
+
+/** Headers as a record of names to values that `Headers` accepts; values never shown. */
+export function checkHeaders(option: string, value: unknown): void {
+  checkRecord(option, value);
+  for (const [name, header] of Object.entries(value ?? {})) {
+    if (!HEADER_NAME.test(name)) {
+      throw new OvirtError(
+        `The ${option} option has an invalid header name: ${JSON.stringify(name)}`,
+      );
+    }
+    if (typeof header !== "string") {
+      throw new OvirtError(
+        `The value of header "${name}" in the ${option} option must be a string, not ${
+          typeName(header)
+        }`,
+      );
+    }
+    if (BAD_HEADER_VALUE.test(header)) {
+      throw new OvirtError(
+        `The value of header "${name}" in the ${option} option has a character HTTP cannot ` +
+          `carry (a line break, a control character, or one outside Latin-1): encode it first`,
+      );
+    }
+  }
+}
+
+/** Query parameters as a record of names to strings. */
+export function checkQuery(option: string, value: unknown): void {
+  checkRecord(option, value);
+  for (const [name, parameter] of Object.entries(value ?? {})) {
+    if (typeof parameter !== "string") {
+      throw new OvirtError(
+        `The query parameter "${name}" in the ${option} option must be a string, not ${
+          typeName(parameter)
+        }`,
+      );
+    }
+  }
+}
+
+/** A list of strings. */
+export function checkStrings(option: string, value: unknown): void {
+  if (value === undefined) return;
+  if (!Array.isArray(value) || value.some((item) => typeof item !== "string")) {
+    throw new OvirtError(`The ${option} option must be a list of strings`);
+  }
+}
+
+/** An `AbortSignal`. */
+export function checkSignal(option: string, value: unknown): void {
+  if (value !== undefined && !(value instanceof AbortSignal)) {
+    throw new OvirtError(`The ${option} option must be an AbortSignal, not ${typeName(value)}`);
+  }
+}
+
+function checkRecord(option: string, value: unknown): void {
+  if (value === undefined) return;
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    throw new OvirtError(`The ${option} option must be an object, not ${typeName(value)}`);
+  }
+}
+
+function typeName(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "a list";
+  return typeof value === "object" ? "an object" : `a ${typeof value}`;
+}
+
+function describeValue(value: unknown): string {
+  return typeof value === "number" ? String(value) : typeName(value);
+}

@@ -1,0 +1,349 @@
+/**
+ * The one place that decides what is sent again: which failures, which methods, how long to
+ * wait. The transports never repeat a request themselves (see `http.ts`).
+ *
+ * - A failure before the connection was made (refused, unknown host) is repeated for every
+ *   method: the request never reached the engine.
+ * - Any other network failure before the answer began, and the 502 and 504 a proxy sends
+ *   while the engine is down, are repeated for idempotent methods only (GET, PUT, DELETE):
+ *   an `add` or an action may have been applied.
+ * - 503 ("unable to handle the request") is repeated for every method: the server did not
+ *   take the request.
+ * - With `whileLocked`, a 409 whose fault says the object is locked or an operation is in
+ *   progress is repeated for every method: the engine refused it without applying it.
+ * - A DELETE that answers 404 after an attempt that may have reached the engine is done.
+ *
+ * Waits grow exponentially with full jitter, honour `Retry-After`, and stay inside the
+ * call's own deadline and signal.
+ *
+ * @module
+ */
+
+import { readBytes, streamOf } from "./body.ts";
+import type { Deadline } from "./deadline.ts";
+import type { DebugLog } from "./debug_log.ts";
+import { AuthError, ConflictError, ConnectionError, OvirtError, withDetails } from "./errors.ts";
+import { type HttpResponse, isIdempotent } from "./http.ts";
+import { checkCount, checkMilliseconds } from "./options.ts";
+import { type Exchange, responseError } from "./response_error.ts";
+
+/** Limits of one kind of repetition. */
+export interface BackoffOptions {
+  /** Most attempts in all, the first one included. */
+  attempts?: number;
+  /** Milliseconds before the first repetition; each later wait may be twice as long. */
+  delay?: number;
+  /** Longest wait between two attempts, in milliseconds. */
+  maxDelay?: number;
+}
+
+/**
+ * When a call is made again. The default repeats what is safe to repeat (4 attempts, waits
+ * from 250 ms up to 10 s); `false` turns repetition off.
+ */
+export interface RetryOptions extends BackoffOptions {
+  /**
+   * Also wait and try again while the engine answers 409 because the object is locked or a
+   * related operation is in progress: `true` for 10 attempts with waits from 1 s up to 15 s,
+   * or limits of your own. Off by default.
+   */
+  whileLocked?: boolean | BackoffOptions;
+}
+
+/** The defaults of {@link RetryOptions}. */
+export const DEFAULT_RETRY: Readonly<Required<BackoffOptions>> = {
+  attempts: 4,
+  delay: 250,
+  maxDelay: 10_000,
+};
+
+/** The defaults of {@link RetryOptions.whileLocked} when it is `true`. */
+export const DEFAULT_LOCK_WAIT: Readonly<Required<BackoffOptions>> = {
+  attempts: 10,
+  delay: 1_000,
+  maxDelay: 15_000,
+};
+
+/** A `Retry-After` longer than this ends the repetitions instead of being waited for. */
+const MAX_RETRY_AFTER = 120_000;
+
+/** Statuses a proxy or a starting engine answers with. */
+const UNAVAILABLE = new Set([502, 503, 504]);
+
+/** Checked limits: `false` means no repetition. */
+export interface RetryPlan {
+  readonly transient: Required<BackoffOptions> | false;
+  readonly locked: Required<BackoffOptions> | false;
+}
+
+/** The plan of `options`, checked; `name` is the option's name for messages. */
+export function retryPlan(name: string, options: RetryOptions | false | undefined): RetryPlan {
+  if (options === false) return { transient: false, locked: false };
+  if (options !== undefined && (typeof options !== "object" || options === null)) {
+    throw new OvirtError(`The ${name} option must be false or an object of retry limits`);
+  }
+  const whileLocked = options?.whileLocked;
+  return {
+    transient: backoff(name, options ?? {}, DEFAULT_RETRY),
+    locked: whileLocked === undefined || whileLocked === false
+      ? false
+      : backoff(`${name}.whileLocked`, whileLocked === true ? {} : whileLocked, DEFAULT_LOCK_WAIT),
+  };
+}
+
+/** `options` over `base`: a call's retry options over the connection's. */
+export function mergeRetry(
+  base: RetryOptions | false | undefined,
+  options: RetryOptions | false | undefined,
+): RetryOptions | false | undefined {
+  if (options === undefined) return base;
+  if (options === false || base === false || base === undefined) return options;
+  return { ...base, ...options };
+}
+
+function backoff(
+  name: string,
+  options: BackoffOptions,
+  defaults: Required<BackoffOptions>,
+): Required<BackoffOptions> {
+  const attempts = checkCount(`${name}.attempts`, options.attempts) ?? defaults.attempts;
+  if (attempts === Infinity) {
+    throw new OvirtError(`The ${name}.attempts option must be at least 1`);
+  }
+  return {
+    attempts,
+    delay: checkMilliseconds(`${name}.delay`, options.delay) ?? defaults.delay,
+    maxDelay: checkMilliseconds(`${name}.maxDelay`, options.maxDelay) ?? defaults.maxDelay,
+  };
+}
+
+/** What one repetition loop works with. */
+export interface RetryContext {
+  /** The request, for messages and for the method's idempotency. */
+  readonly exchange: Exchange;
+  /** The limits. */
+  readonly plan: RetryPlan;
+  /** The call's deadline: waits end with it. */
+  readonly deadline: Deadline;
+  /** Where each repetition is noted. */
+  readonly log?: DebugLog;
+}
+
+/**
+ * Makes attempts with `attempt` until one gives an answer that is not worth repeating, and
+ * resolves to that answer (whose body the caller reads). Rejects with the last failure,
+ * carrying the reasons of every attempt when there were several.
+ */
+export async function withRetries(
+  context: RetryContext,
+  attempt: () => Promise<HttpResponse>,
+): Promise<HttpResponse> {
+  const { exchange, plan, deadline, log } = context;
+  const idempotent = isIdempotent(exchange.method);
+  const reasons: string[] = [];
+  let mayHaveArrived = false;
+  for (let transientTries = 0, lockedTries = 0;;) {
+    let outcome: Repeatable;
+    try {
+      const response = await attempt();
+      const judged = await judgeAnswer(response, idempotent, plan.locked !== false);
+      if (judged.kind === "final") {
+        if (mayHaveArrived && isDeleteGone(exchange, judged.response)) {
+          log?.note(`${exchange.method} ${exchange.url.href}: already gone, as asked`);
+          await judged.response.body.cancel();
+          return {
+            ...judged.response,
+            status: 204,
+            statusText: "",
+            body: streamOf(new Uint8Array()),
+          };
+        }
+        return judged.response;
+      }
+      outcome = judged;
+    } catch (error) {
+      if (deadline.signal.aborted) throw error;
+      const judged = judgeFailure(error, idempotent);
+      if (judged === undefined) {
+        throw withAttempts(error, [...reasons, shortReason(describeCauses(error))]);
+      }
+      outcome = judged;
+    }
+    mayHaveArrived ||= outcome.mayHaveArrived;
+    reasons.push(outcome.reason);
+    const limits = outcome.kind === "locked" ? plan.locked : plan.transient;
+    const tries = outcome.kind === "locked" ? ++lockedTries : ++transientTries;
+    const wait = limits === false || tries >= limits.attempts
+      ? undefined
+      : waitBefore(tries, limits, outcome.retryAfter);
+    if (wait === undefined || wait > deadline.remaining()) {
+      throw withAttempts(await outcome.error(), reasons);
+    }
+    log?.note(
+      `${exchange.method} ${exchange.url.href}: attempt ${reasons.length} failed ` +
+        `(${outcome.reason}); trying again in ${Math.round(wait)} ms`,
+    );
+    await outcome.discard();
+    await sleep(wait, deadline.signal);
+  }
+
+  async function judgeAnswer(
+    response: HttpResponse,
+    idempotent: boolean,
+    lockAware: boolean,
+  ): Promise<Outcome> {
+    const { status } = response;
+    const repeatable = status === 503 || (idempotent && UNAVAILABLE.has(status));
+    if (repeatable) {
+      return {
+        kind: "transient",
+        reason: `HTTP ${status}${response.statusText ? ` ${response.statusText}` : ""}`,
+        mayHaveArrived: status !== 503,
+        retryAfter: retryAfter(response.headers.get("retry-after")),
+        error: () => responseError(exchange, response),
+        discard: () => response.body.cancel(),
+      };
+    }
+    if (status !== 409 || !lockAware) return { kind: "final", response };
+    const bytes = await readBytes(response.body);
+    const again = () => ({ ...response, body: streamOf(bytes) });
+    const error = await responseError(exchange, again());
+    if (!(error instanceof ConflictError) || !error.locked) {
+      return { kind: "final", response: again() };
+    }
+    return {
+      kind: "locked",
+      reason: `HTTP 409, locked: ${error.fault?.detail ?? error.fault?.reason ?? "busy"}`,
+      mayHaveArrived: false,
+      retryAfter: retryAfter(response.headers.get("retry-after")),
+      error: () => Promise.resolve(error),
+      discard: () => Promise.resolve(),
+    };
+  }
+}
+
+/** What became of one attempt: an answer to hand over, or a failure worth repeating. */
+type Outcome = { readonly kind: "final"; readonly response: HttpResponse } | Repeatable;
+
+/** A failed attempt worth repeating. */
+interface Repeatable {
+  readonly kind: "transient" | "locked";
+  /** One line on why it failed. */
+  readonly reason: string;
+  /** Whether the engine may have acted on the request. */
+  readonly mayHaveArrived: boolean;
+  /** What the server asked to wait, in milliseconds. */
+  readonly retryAfter?: number;
+  /** The error to reject with if this is the last attempt. */
+  readonly error: () => Promise<unknown>;
+  /** Lets go of the answer before the next attempt. */
+  readonly discard: () => Promise<void>;
+}
+
+/**
+ * Whether a failure before any answer is worth repeating, and why it happened; `undefined`
+ * when it is not.
+ */
+function judgeFailure(error: unknown, idempotent: boolean): Repeatable | undefined {
+  const failed = { error: () => Promise.resolve(error), discard: () => Promise.resolve() };
+  // A login refused by a starting engine or its proxy: logging in again changes nothing.
+  if (error instanceof AuthError && error.code !== undefined && UNAVAILABLE.has(error.code)) {
+    return { kind: "transient", reason: error.message, mayHaveArrived: false, ...failed };
+  }
+  if (!(error instanceof ConnectionError)) return undefined;
+  const text = describeCauses(error);
+  if (TLS_FAILURE.test(text)) return undefined;
+  const unsent = NEVER_SENT.test(text);
+  if (!unsent && !idempotent) return undefined;
+  return {
+    kind: "transient",
+    reason: shortReason(error.message),
+    mayHaveArrived: !unsent,
+    ...failed,
+  };
+}
+
+/** Failures that happen before a connection exists: the request cannot have been sent. */
+const NEVER_SENT =
+  /connection refused|ECONNREFUSED|tcp connect error|dns error|failed to lookup address|ENOTFOUND|EAI_AGAIN|name or service not known|no route to host|EHOSTUNREACH|ENETUNREACH|network is unreachable/i;
+
+/** Certificate and handshake failures: repeating them cannot help. */
+const TLS_FAILURE = /certificate|invalid peer|UnknownIssuer|handshake|NotValidForName/i;
+
+function isDeleteGone(exchange: Exchange, response: HttpResponse): boolean {
+  return exchange.method === "DELETE" && response.status === 404;
+}
+
+/** `Retry-After` in milliseconds: delay-seconds or an HTTP date. */
+export function retryAfter(value: string | null): number | undefined {
+  if (value === null) return undefined;
+  const trimmed = value.trim();
+  if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1000;
+  const date = Date.parse(trimmed);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
+}
+
+/**
+ * The wait before repetition number `tries` (1 for the first): full jitter over an
+ * exponentially growing cap, at least what the server asked; `undefined` when the server
+ * asked for more than {@link MAX_RETRY_AFTER}.
+ */
+function waitBefore(
+  tries: number,
+  limits: Required<BackoffOptions>,
+  asked: number | undefined,
+): number | undefined {
+  if (asked !== undefined && asked > MAX_RETRY_AFTER) return undefined;
+  const cap = Math.min(limits.maxDelay, limits.delay * 2 ** (tries - 1));
+  const jittered = limits.delay / 2 + Math.random() * Math.max(0, cap - limits.delay / 2);
+  return Math.max(jittered, asked ?? 0);
+}
+
+/** Resolves after `millis`, or rejects with the signal's reason when it aborts first. */
+function sleep(millis: number, signal: AbortSignal): Promise<void> {
+  signal.throwIfAborted();
+  return new Promise((resolve, reject) => {
+    const done = () => {
+      signal.removeEventListener("abort", abort);
+      resolve();
+    };
+    const timer = setTimeout(done, millis);
+    const abort = () => {
+      clearTimeout(timer);
+      reject(signal.reason);
+    };
+    signal.addEventListener("abort", abort, { once: true });
+  });
+}
+
+/**
+ * `error` with the reasons of every attempt added to its message and `attempts` (the same
+ * class, status, fault and cause); unchanged after a single attempt or when it is not an
+ * {@link OvirtError}.
+ */
+function withAttempts(error: unknown, attempts: readonly string[]): unknown {
+  if (attempts.length < 2 || !(error instanceof OvirtError)) return error;
+  return withDetails(error, ` (${attempts.length} attempts: ${attempts.join("; ")})`, {
+    attempts,
+  });
+}
+
+function describeCauses(error: unknown): string {
+  const parts: string[] = [];
+  for (let current = error, depth = 0; current !== undefined && depth < 6; depth++) {
+    parts.push(
+      current instanceof Error ? `${current.message} ${errorCode(current)}` : String(current),
+    );
+    current = current instanceof Error ? current.cause : undefined;
+  }
+  return parts.join(": ");
+}
+
+function errorCode(error: Error): string {
+  const code = (error as { code?: unknown }).code;
+  return typeof code === "string" ? code : "";
+}
+
+function shortReason(text: string): string {
+  return text.length > 160 ? `${text.slice(0, 157)}...` : text;
+}
