@@ -1,13 +1,16 @@
 /**
  * The transport for `insecure: true`: `node:https` with certificate verification off,
  * which Deno allows without command-line flags (its `fetch` does not). Plain `http:` URLs
- * go through `node:http`. Like `fetch`, it asks for compressed answers and inflates them.
+ * go through `node:http`. Like `fetch`, it asks for compressed answers and inflates them,
+ * and goes through the proxy of the options or of `HTTPS_PROXY`, `HTTP_PROXY` and `NO_PROXY`.
  *
  * @module
  */
 
 import http, { type IncomingHttpHeaders, type IncomingMessage } from "node:http";
 import https from "node:https";
+import type { Socket } from "node:net";
+import tls from "node:tls";
 import { Buffer } from "node:buffer";
 import {
   type HttpRequest,
@@ -15,6 +18,7 @@ import {
   type HttpTransport,
   mayShareConnection,
 } from "./http.ts";
+import { proxyFor } from "./proxy_env.ts";
 import type { TransportOptions } from "./transports.ts";
 
 /**
@@ -24,9 +28,11 @@ import type { TransportOptions } from "./transports.ts";
  */
 export class NodeTransport implements HttpTransport {
   readonly #agents: Record<"pooled" | "singleUse", { tls: https.Agent; plain: http.Agent }>;
+  readonly #proxy?: URL;
 
   /** Keeps up to `options.connections` connections alive. */
   constructor(options: TransportOptions) {
+    this.#proxy = options.proxy;
     const pooled = { keepAlive: true, maxSockets: options.connections };
     const singleUse = { keepAlive: false };
     this.#agents = {
@@ -41,23 +47,48 @@ export class NodeTransport implements HttpTransport {
     };
   }
 
-  /** Sends `request`; aborting its signal destroys the request and the response body. */
-  send(request: HttpRequest): Promise<HttpResponse> {
+  /**
+   * Sends `request`, through the proxy of the options or the environment if there is one;
+   * aborting its signal destroys the request and the response body.
+   */
+  async send(request: HttpRequest): Promise<HttpResponse> {
     const { signal } = request;
     signal?.throwIfAborted();
-    return new Promise((resolve, reject) => {
-      const headers: Record<string, string> = {};
-      request.headers.forEach((value, name) => headers[name] = value);
-      headers["accept-encoding"] ??= "gzip, deflate";
-      const body = request.body === undefined ? undefined : Buffer.from(request.body);
-      if (body) headers["content-length"] = String(body.byteLength);
-      const plain = request.url.protocol === "http:";
-      const agents = this.#agents[mayShareConnection(request.method) ? "pooled" : "singleUse"];
-      const outgoing = (plain ? http : https).request(request.url, {
-        method: request.method,
-        headers,
-        agent: plain ? agents.plain : agents.tls,
+    const headers: Record<string, string> = {};
+    request.headers.forEach((value, name) => headers[name] = value);
+    headers["accept-encoding"] ??= "gzip, deflate";
+    const body = request.body === undefined ? undefined : Buffer.from(request.body);
+    if (body) headers["content-length"] = String(body.byteLength);
+    const { url } = request;
+    const plain = url.protocol === "http:";
+    const agents = this.#agents[mayShareConnection(request.method) ? "pooled" : "singleUse"];
+    const proxy = proxyFor(url, this.#proxy);
+    const options: https.RequestOptions = { method: request.method, headers };
+    let tunnelled: Socket | undefined;
+    if (proxy === undefined) {
+      options.agent = plain ? agents.plain : agents.tls;
+    } else if (plain) {
+      // A plain request goes to the proxy whole, its target as an absolute URL.
+      Object.assign(options, {
+        host: proxy.hostname,
+        port: proxy.port || 80,
+        path: url.href,
+        agent: agents.plain,
       });
+      Object.assign(headers, { host: url.host, ...proxyAuthorization(proxy) });
+    } else {
+      const socket = tunnelled = await tunnel(proxy, url, signal);
+      headers.connection = "close";
+      options.agent = false;
+      options.rejectUnauthorized = false;
+      options.createConnection = () =>
+        tls.connect({ socket, rejectUnauthorized: false, servername: serverName(url) });
+    }
+    const target = proxy !== undefined && plain ? undefined : url;
+    return await new Promise((resolve, reject) => {
+      const outgoing = target === undefined
+        ? http.request(options)
+        : (plain ? http : https).request(target, options);
       const abort = () => outgoing.destroy(signal!.reason);
       signal?.addEventListener("abort", abort, { once: true });
       // Errors after the answer arrived reach the body stream; the promise is settled by then.
@@ -67,6 +98,8 @@ export class NodeTransport implements HttpTransport {
       });
       outgoing.on("response", (incoming: IncomingMessage) => {
         signal?.removeEventListener("abort", abort);
+        // A tunnel carries one request: it is closed with its answer.
+        if (tunnelled) incoming.once("close", () => tunnelled!.destroy());
         const headers = toHeaders(incoming.headers);
         resolve({
           status: incoming.statusCode ?? 0,
@@ -86,6 +119,49 @@ export class NodeTransport implements HttpTransport {
       agents.plain.destroy();
     }
   }
+}
+
+/**
+ * A connection to `target` through `proxy` (an HTTP `CONNECT` tunnel), for a TLS session
+ * with the target on top. Each tunnel carries one request.
+ */
+function tunnel(proxy: URL, target: URL, signal?: AbortSignal): Promise<Socket> {
+  return new Promise((resolve, reject) => {
+    const connect = (proxy.protocol === "https:" ? https : http).request({
+      host: proxy.hostname,
+      port: proxy.port || (proxy.protocol === "https:" ? 443 : 80),
+      method: "CONNECT",
+      path: `${target.hostname}:${target.port || 443}`,
+      headers: { host: `${target.hostname}:${target.port || 443}`, ...proxyAuthorization(proxy) },
+      rejectUnauthorized: false,
+    });
+    const abort = () => connect.destroy(signal!.reason);
+    signal?.addEventListener("abort", abort, { once: true });
+    connect.on("connect", (answer: IncomingMessage, socket: Socket) => {
+      signal?.removeEventListener("abort", abort);
+      if (answer.statusCode === 200) return resolve(socket);
+      socket.destroy();
+      reject(new Error(`The proxy ${proxy.host} refused the tunnel: HTTP ${answer.statusCode}`));
+    });
+    connect.on("error", (error) => {
+      signal?.removeEventListener("abort", abort);
+      reject(error);
+    });
+    connect.end();
+  });
+}
+
+/** The `Proxy-Authorization` header for a proxy URL with a user name, else nothing. */
+function proxyAuthorization(proxy: URL): Record<string, string> {
+  if (proxy.username === "") return {};
+  const credentials = `${decodeURIComponent(proxy.username)}:${decodeURIComponent(proxy.password)}`;
+  return { "proxy-authorization": `Basic ${btoa(credentials)}` };
+}
+
+/** The TLS server name of `url`: its host, unless that is an IP address (not allowed in SNI). */
+function serverName(url: URL): string | undefined {
+  const host = url.hostname;
+  return /^[\d.]+$/.test(host) || host.startsWith("[") ? undefined : host;
 }
 
 /**

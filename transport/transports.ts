@@ -18,7 +18,7 @@ export interface TransportOptions {
   readonly connections: number;
   /**
    * The HTTP(S) proxy to go through; without it, `HTTPS_PROXY`, `HTTP_PROXY` and `NO_PROXY`
-   * decide (the `fetch` transport only).
+   * decide.
    */
   readonly proxy?: URL;
 }
