@@ -123,9 +123,10 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       if (!sso.authorized(request)) return unauthorized();
       const version = request.headers.get("Version");
       if (version !== null && version.trim() !== "4") return new Response(null, { status: 400 });
-      if (change?.kind === "add") await recordAdd(adds, change, request);
+      // An add's body is read here to note it (not with request.clone(): it reads the signal).
+      const read = change?.kind === "add" ? await recordAdd(adds, change, request) : request;
       engine.clock.advance();
-      const response = await answerApi(engine, request, url);
+      const response = await answerApi(engine, read, url);
       return request.method === "HEAD" ? new Response(null, response) : response;
     });
   };
@@ -199,9 +200,12 @@ function apiSegments(path: string): string[] {
   }
 }
 
-/** Notes an add in the ledger, with the name its body gives, if it can be read. */
-async function recordAdd(adds: AddLedger, change: Change, request: Request): Promise<void> {
-  const bytes = await request.clone().bytes();
+/**
+ * Notes an add in the ledger, with the name its body gives, if it can be read; returns a
+ * request with the same body for the API to read.
+ */
+async function recordAdd(adds: AddLedger, change: Change, request: Request): Promise<Request> {
+  const bytes = await request.bytes();
   let name: string | undefined;
   try {
     const body = change.bodyType ? readBody(bytes, { type: change.bodyType }) : {};
@@ -210,6 +214,11 @@ async function recordAdd(adds: AddLedger, change: Change, request: Request): Pro
     // The engine refuses the body; it still reached the engine.
   }
   adds.record(change.object, bytes, name);
+  return new Request(request.url, {
+    method: request.method,
+    headers: request.headers,
+    body: bytes,
+  });
 }
 
 /** A 500 answer for a simulator bug: the engine's shape, the cause in the log only. */
