@@ -27,6 +27,11 @@ export interface Change {
 /** Engine verbs of actions whose segment is not the verb of its messages. */
 const VERBS: Readonly<Record<string, string>> = { start: "run", update: "edit" };
 
+/** The verb of the engine's messages for action `segment` (`start` -> `run`). */
+export function verbOf(segment: string): string {
+  return VERBS[segment] ?? segment.toLowerCase();
+}
+
 /** The change `method` on `segments` (decoded, below the API root) makes; undefined for reads. */
 export function changeOf(method: string, segments: readonly string[]): Change | undefined {
   if (method !== "POST" && method !== "PUT" && method !== "DELETE") return undefined;
@@ -40,7 +45,7 @@ export function changeOf(method: string, segments: readonly string[]): Change | 
       return {
         kind: "action",
         object: above.path,
-        verb: VERBS[last] ?? last.toLowerCase(),
+        verb: verbOf(last),
         label: type ? typeLabel(type) : "Object",
       };
     }

@@ -58,6 +58,13 @@ export interface FaultOptions {
   stallAnswer?: number;
   /** The next N API requests stall so. */
   stallAnswerNext?: number;
+  /**
+   * Share (0..1) of the jobs of changes that end `failed`, their `Executing` step failed
+   * (the change itself is made).
+   */
+  jobFailure?: number;
+  /** The jobs of the next N changes end so. */
+  jobFailureNext?: number;
 }
 
 /** One API request as the faults see it. */
@@ -121,6 +128,11 @@ export class Faults {
     return response;
   }
 
+  /** Whether the job of a change starting now is to fail. */
+  failJob(): boolean {
+    return this.#next("jobFailureNext") || this.#hit(this.#options.jobFailure);
+  }
+
   /** Ends every stalled body (short of its length) and answer, so the server can shut down. */
   close(): void {
     this.#closing.resolve();
@@ -133,7 +145,9 @@ export class Faults {
   }
 
   /** Whether countdown `name` is above zero; counts it down if so. */
-  #next(name: "proxyErrorNext" | "dropAnswerNextPosts" | "stallAnswerNext"): boolean {
+  #next(
+    name: "proxyErrorNext" | "dropAnswerNextPosts" | "stallAnswerNext" | "jobFailureNext",
+  ): boolean {
     const left = this.#options[name] ?? 0;
     if (left <= 0) return false;
     this.#options = { ...this.#options, [name]: left - 1 };
@@ -236,6 +250,8 @@ const KEYS: readonly (keyof FaultOptions)[] = [
   "dropAnswerNextPosts",
   "stallAnswer",
   "stallAnswerNext",
+  "jobFailure",
+  "jobFailureNext",
 ];
 
 /** Only the fault options of `options` (the simulator's other options share the object). */

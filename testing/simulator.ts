@@ -91,6 +91,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     errorShape: options.ssoErrorShape ?? "description",
   });
   const faults = new Faults(options, seedValue ^ 0x5eed);
+  engine.jobFails = () => faults.failJob();
   const tls = options.tls ? await createTlsMaterial() : undefined;
   const adds = new AddLedger();
   let requestCount = 0;

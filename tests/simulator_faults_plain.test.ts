@@ -244,3 +244,19 @@ Deno.test("simulator faults: an answer that never begins: no status line until t
   assert.equal(await pending, "failed");
   assert.equal(env.sim.addCount("stuck"), 0, "a stalled request is not carried out");
 });
+
+Deno.test("simulator faults: jobFailure ends the jobs of changes failed", async () => {
+  await using env = await start({ jobFailure: 1 });
+  const answer = await env.api("/tags", { ...TAG("t"), headers: { "Correlation-Id": "c-9" } });
+  assert.equal(answer.status, 201, "the change itself is made");
+  assert.equal(answer.headers.get("Correlation-Id"), "c-9");
+  await answer.body?.cancel();
+  const jobs = await (await env.api("/jobs?search=correlation_id%3Dc-9")).text();
+  assert.match(jobs, /<description>Add Tag t<\/description>/);
+  assert.match(jobs, /<status>failed<\/status>/);
+  env.sim.setFaults({ jobFailure: undefined });
+  const next = await env.api("/tags", { ...TAG("u"), headers: { "Correlation-Id": "c-10" } });
+  await next.body?.cancel();
+  const fine = await (await env.api("/jobs?search=correlation_id%3Dc-10")).text();
+  assert.match(fine, /<status>finished<\/status>/);
+});
