@@ -66,6 +66,13 @@ export {
   followEvents,
   type FollowEventsOptions,
 } from "./helpers/events.ts";
+export {
+  type JobListOptions,
+  type JobsRoot,
+  type JobsSource,
+  waitForJobs,
+  type WaitForJobsOptions,
+} from "./helpers/jobs.ts";
 export { connectionOptionsFromEnv } from "./helpers/options_from_env.ts";
 export { type ListingService, listStream } from "./helpers/stream.ts";
 export {
