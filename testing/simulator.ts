@@ -98,6 +98,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
 
   const answer = async (request: Request, innerPort: number): Promise<Response> => {
     const url = new URL(request.url);
+    if (tls) url.protocol = "https:"; // the inner server speaks plain HTTP behind the front
     const path = url.pathname;
     if (path === TOKEN_PATH) return await sso.token(request);
     if (path === LOGOUT_PATH) return await sso.logout(request);

@@ -196,6 +196,28 @@ Deno.test("simulator faults: a POST on a kept-alive connection is carried out, t
   await answered.body?.cancel();
 });
 
+Deno.test("simulator: over TLS, through the front, the URLs handed out are https", async () => {
+  await using env = await start({ tls: true });
+  // HTTP/1.1, where the request line carries no scheme (HTTP/2 sends it).
+  const client = Deno.createHttpClient({ caCerts: [env.sim.caCert!], http2: false });
+  try {
+    const added = await fetch(`${env.sim.url}/tags`, {
+      client,
+      method: "POST",
+      headers: { Authorization: `Bearer ${env.token}`, "Content-Type": "application/xml" },
+      body: "<tag><name>secure</name></tag>",
+    });
+    assert.equal(added.status, 201);
+    assert.match(
+      added.headers.get("Location")!,
+      /^https:\/\/127\.0\.0\.1:\d+\/ovirt-engine\/api\/tags\//,
+    );
+    await added.body?.cancel();
+  } finally {
+    client.close();
+  }
+});
+
 Deno.test("simulator faults: fetch sees a dropped answer as a failed request", async () => {
   await using env = await start({ tls: true });
   assert.equal((await env.api("/tags")).status, 200);
