@@ -42,7 +42,10 @@ export interface FaultOptions {
    * Please try again later.]`. The change is not made.
    */
   locked?: number;
-  /** The first N changes of every object (counted from when this is set) are refused so. */
+  /**
+   * The first N changes of every object (counted from when this is set) are refused so;
+   * an add counts as a change of its collection, an action as one of its object.
+   */
   lockedFirst?: number;
   /**
    * Share (0..1) of API requests that are read and carried out, and whose connection is
