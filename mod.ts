@@ -73,6 +73,24 @@ export {
   followEvents,
   type FollowEventsOptions,
 } from "./helpers/events.ts";
+export {
+  type JobListOptions,
+  type JobsRoot,
+  type JobsSource,
+  waitForJobs,
+  type WaitForJobsOptions,
+} from "./helpers/jobs.ts";
+export {
+  type SearchComparison,
+  type SearchCondition,
+  type SearchJunction,
+  type SearchOperator,
+  type SearchQuery,
+  searchQuery,
+  type SearchQueryOptions,
+  type SearchValue,
+  where,
+} from "./helpers/search.ts";
 export { connectionOptionsFromEnv } from "./helpers/options_from_env.ts";
 export { type ListingService, listStream } from "./helpers/stream.ts";
 export {

@@ -46,10 +46,18 @@ export interface FollowEventsOptions {
   interval?: number;
   /** Search criteria, e.g. `severity=error`. */
   search?: string;
-  /** At most this many events per poll (default 500). */
+  /**
+   * `max` of a poll's first request (default 500); when that many come back, the poll asks
+   * again with twice as many, until the answer holds every new event.
+   */
   max?: number;
   /** Ends the iteration (it returns; it does not throw). */
   signal?: AbortSignal;
+}
+
+interface Numbered {
+  readonly event: Event;
+  readonly id: number;
 }
 
 function eventId(event: Event): number {
@@ -60,42 +68,80 @@ function eventId(event: Event): number {
   return id;
 }
 
+function checkOptions(options: FollowEventsOptions): void {
+  const { from, interval, max } = options;
+  if (from !== undefined && !Number.isSafeInteger(from)) {
+    throw new OvirtError(`followEvents: from must be an integer, not ${from}`);
+  }
+  if (max !== undefined && !(Number.isSafeInteger(max) && max > 0)) {
+    throw new OvirtError(`followEvents: max must be a positive integer, not ${max}`);
+  }
+  if (interval !== undefined && !(Number.isFinite(interval) && interval >= 0)) {
+    throw new OvirtError(
+      `followEvents: interval must be a number of milliseconds, not ${interval}`,
+    );
+  }
+}
+
+/**
+ * Every event newer than `from`, oldest first, each once. The engine answers newest first
+ * and `max` keeps the newest, so an answer holding `max` events may have left older ones
+ * out: the request is then repeated with a doubled `max` until the answer is not full
+ * (one answer is one consistent read of the log, so nothing falls between two requests).
+ */
+async function newEvents(
+  events: EventSource,
+  from: number | undefined,
+  search: string | undefined,
+  first: number,
+  signal: AbortSignal | undefined,
+): Promise<Numbered[]> {
+  for (let max = first;; max *= 2) {
+    const batch = await events.list({
+      ...(from === undefined ? {} : { from }),
+      ...(search ? { search } : {}),
+      max,
+      ...(signal ? { signal } : {}),
+    });
+    // Fewer than asked: complete. More than asked: the engine ignored `max` (it does for
+    // a filtered user's list without search), so complete too.
+    if (batch.length !== max) {
+      const byId = new Map<number, Event>();
+      for (const event of batch) {
+        const id = eventId(event);
+        if (from === undefined || id > from) byId.set(id, event);
+      }
+      return [...byId].sort(([a], [b]) => a - b).map(([id, event]) => ({ id, event }));
+    }
+  }
+}
+
 /**
  * Yields every new event once, oldest first, polling `list({ from })` forever (until
  * `signal` aborts). Keep the `id` of the last event handled and pass it as `from` to
- * resume after a restart without losing or repeating events.
+ * resume after a restart without losing or repeating events. A poll holds all the events
+ * it found in memory before yielding the oldest (the engine sends the newest first).
  */
 export async function* followEvents(
   events: EventSource,
   options: FollowEventsOptions = {},
 ): AsyncGenerator<Event, void, undefined> {
+  checkOptions(options);
   const { interval = 5000, max = 500, search, signal } = options;
   let from = options.from;
-  if (from !== undefined && !Number.isSafeInteger(from)) {
-    throw new OvirtError(`followEvents: from must be an integer, not ${from}`);
-  }
   while (!signal?.aborted) {
-    let batch: Event[];
+    let fresh: Numbered[];
     try {
-      batch = await events.list({
-        ...(from === undefined ? {} : { from }),
-        ...(search ? { search } : {}),
-        max,
-        ...(signal ? { signal } : {}),
-      });
+      fresh = await newEvents(events, from, search, max, signal);
     } catch (error) {
       if (signal?.aborted) return;
       throw error;
     }
-    const fresh = batch
-      .map((event) => ({ event, id: eventId(event) }))
-      .filter((entry) => from === undefined || entry.id > from)
-      .sort((a, b) => a.id - b.id);
     for (const entry of fresh) {
       from = entry.id;
       yield entry.event;
       if (signal?.aborted) return;
     }
-    if (fresh.length < max) await delay(interval, signal);
+    if (fresh.length === 0) await delay(interval, signal);
   }
 }

@@ -13,6 +13,9 @@ import { notFound, Refusal, XML_TYPE, xmlAnswer } from "./answers.ts";
 import { apiDocument } from "./api_root.ts";
 import type { ActionValues, Behaviour, Call } from "./behaviour.ts";
 import { BEHAVIOURS } from "./behaviours/mod.ts";
+import { verbOf } from "./changes.ts";
+import { startCommandJob } from "./command_jobs.ts";
+import { givenCorrelationId } from "./correlation.ts";
 import { itemOf, itemsOf } from "./collections.ts";
 import type { Engine } from "./engine.ts";
 import { addObject, removeObject, updateObject } from "./generic.ts";
@@ -32,7 +35,6 @@ export async function answerApi(engine: Engine, request: Request, url: URL): Pro
   const segments = pathSegments(url.pathname);
   if (segments === undefined) throw notFound(url.pathname);
   const method = request.method === "HEAD" ? "GET" : request.method;
-  const origin = url.origin;
   const last = segments.at(-1);
   const above = segments.length ? resolve(segments.slice(0, -1)) : undefined;
   const isLocator = above?.service.locators.some((locator) => locator.segment === last);
@@ -41,12 +43,12 @@ export async function answerApi(engine: Engine, request: Request, url: URL): Pro
     : undefined;
   if (action) {
     if (method !== "POST") return notAllowed(["POST"]);
-    return await runAction(engine, call(engine, above!, url, origin), action, request);
+    return await runAction(engine, call(engine, above!, request, url), action, request);
   }
   const location = resolve(segments);
   if (!location) throw notFound(url.pathname.slice(API_PREFIX.length));
   const target = objectAt(engine, location);
-  const here = call(engine, location, url, origin);
+  const here = call(engine, location, request, url);
   switch (method) {
     case "GET":
       if (segments.length === 0) return xmlAnswer(200, apiDocument(engine));
@@ -82,8 +84,9 @@ function pathSegments(pathname: string): string[] | undefined {
   }
 }
 
-function call(engine: Engine, location: Location, url: URL, origin: string): Call {
-  return { engine, location, query: url.searchParams, origin };
+function call(engine: Engine, location: Location, request: Request, url: URL): Call {
+  const correlationId = givenCorrelationId(request, url) ?? engine.jobRandom.uuid();
+  return { engine, location, query: url.searchParams, origin: url.origin, correlationId };
 }
 
 function behaviourOf(location: Location): Behaviour {
@@ -150,11 +153,12 @@ function answerAdd(call: Call, add: MethodMeta, bytes: Uint8Array): Response {
     checkRequired(location.service.name, "add", type, value);
     const created = hook ? hook(call, value as Entity) : addObject(call, value);
     record(
-      engine,
+      call,
       type,
       created,
       `${location.path}/${encodeURIComponent(created.id)}`,
       "was added",
+      "add",
     );
     return created;
   };
@@ -184,7 +188,7 @@ function answerUpdate(call: Call, entity: Entity, update: MethodMeta, bytes: Uin
   const updated = hook
     ? hook(call, entity, changes as Entity)
     : updateObject(engine, location.parent!, entity, changes);
-  record(engine, type, updated, location.path, "was updated");
+  record(call, type, updated, location.path, "was updated", "edit");
   const body = renderObject(engine, updated, {
     type,
     path: location.path,
@@ -198,7 +202,7 @@ function answerRemove(call: Call, entity: Entity): Response {
   const type = typeAt(location)!;
   const handled = behaviourOf(location).remove?.(call, entity);
   if (handled !== true) removeObject(engine, location.parent!, entity.id);
-  record(engine, type, entity, location.path, "was removed");
+  record(call, type, entity, location.path, "was removed", "remove");
   if (call.query.get("async")?.toLowerCase() === "true") return new Response(null, { status: 202 });
   return xmlAnswer(200, writeStruct("Action", { status: "complete" }));
 }
@@ -223,7 +227,8 @@ async function runAction(
   }
   const type = typeAt(call.location);
   if (target && type) {
-    record(engine, type, target, call.location.path, `completed action ${action.segment}`);
+    const what = `completed action ${action.segment}`;
+    record(call, type, target, call.location.path, what, verbOf(action.segment!));
   }
   const answer = { ...params, ...output, status: "complete" };
   return xmlAnswer(200, writeStruct("Action", answer));
@@ -249,12 +254,27 @@ function notAllowed(methods: string[]): Response {
   return new Response(null, { status: 405, headers: { Allow: methods.join(", ") } });
 }
 
-/** Appends the event of one change, referring to the object where the event model can. */
-function record(engine: Engine, type: string, entity: Entity, path: string, what: string): void {
+/**
+ * Appends the event of one change, referring to the object where the event model can,
+ * and starts the change's job (`verb` names it: `Add VM web01`), both tagged with the
+ * request's correlation id. Changes of jobs and steps themselves start no job.
+ */
+function record(
+  call: Call,
+  type: string,
+  entity: Entity,
+  path: string,
+  what: string,
+  verb: string,
+): void {
+  const { engine, correlationId } = call;
   const name = typeof entity.name === "string" ? entity.name : entity.id;
   const ref = EVENT_REFERENCES[type];
   const refs = ref ? { [ref]: { id: entity.id, href: engine.href(path) } } : {};
-  engine.event(EVENT_CODE, `${typeLabel(type)} ${name} ${what}.`, refs);
+  engine.event(EVENT_CODE, `${typeLabel(type)} ${name} ${what}.`, refs, "normal", correlationId);
+  if (type === "Job" || type === "Step") return;
+  const description = `${verb[0].toUpperCase()}${verb.slice(1)} ${typeLabel(type)} ${name}`;
+  startCommandJob(engine, correlationId, description);
 }
 
 /** The code of the events the generic handling records (the engine's "user action" range). */

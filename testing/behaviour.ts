@@ -20,6 +20,8 @@ export interface Call {
   readonly query: URLSearchParams;
   /** `scheme://host:port` the simulator answers on (for URLs it hands out). */
   readonly origin: string;
+  /** The request's correlation id (the client's, else a random one), for its jobs and events. */
+  readonly correlationId: string;
 }
 
 /** The `<action>` parameters of an action request, and what the action answers. */

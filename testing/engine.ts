@@ -30,12 +30,20 @@ export class Engine {
   readonly random: SeededRandom;
   /** The bytes written to disks through image transfers. */
   readonly images: ImageStore = new ImageStore();
+  /**
+   * Seeded random numbers for jobs and correlation ids, apart from {@link random} so that
+   * the jobs of changes leave the ids of objects as they were.
+   */
+  readonly jobRandom: SeededRandom;
+  /** Whether the job starting now is to fail (the simulator's `jobFailure` fault). */
+  jobFails: () => boolean = () => false;
   #lastEventId = 0;
 
   /** An empty engine whose lifecycle steps take `delay` ms, random source seeded with `seed`. */
   constructor(delay: number, seed: number) {
     this.clock = new Clock(delay);
     this.random = new SeededRandom(seed);
+    this.jobRandom = new SeededRandom(seed ^ 0x10b5);
   }
 
   /** A new object id. */
@@ -85,12 +93,16 @@ export class Engine {
     return { ...this.referenceTo(home, found.id) };
   }
 
-  /** Appends an event to the log, with the next id; `refs` are references such as `vm`. */
+  /**
+   * Appends an event to the log, with the next id; `refs` are references such as `vm`,
+   * `correlationId` the one of the request that caused it.
+   */
   event(
     code: number,
     description: string,
     refs: Record<string, Reference> = {},
     severity: Severity = "normal",
+    correlationId?: string,
   ): Entity {
     const id = String(++this.#lastEventId);
     return this.store.put("events", {
@@ -102,6 +114,7 @@ export class Engine {
       origin: "oVirt",
       customId: -1,
       floodRate: 0,
+      ...(correlationId === undefined ? {} : { correlationId }),
       ...refs,
     });
   }

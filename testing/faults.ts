@@ -1,13 +1,18 @@
 /**
- * Fault injection for API answers: added latency, 5xx failures, connections dropped in
+ * Fault injection for API answers: added latency, 5xx failures, a proxy's HTML errors,
+ * changes refused because the object is locked, answers that never begin, connections
+ * closed after the request was carried out but before any answer, connections dropped in
  * the middle of a body, and bodies that start but never finish. Which requests are hit
- * follows a seeded random sequence, so a test sees the same faults on every run.
+ * follows a seeded random sequence (or a countdown of the next ones), so a test sees the
+ * same faults on every run.
  *
  * @module
  */
 
 import { writeStruct } from "../transport/xml/writer.ts";
 import { xmlAnswer } from "./answers.ts";
+import type { Change } from "./changes.ts";
+import { proxyAnswer, type ProxyStatus } from "./proxy_pages.ts";
 import { SeededRandom } from "./random.ts";
 
 /** Faults to inject into API answers (not into SSO or image transfer traffic). */
@@ -20,6 +25,61 @@ export interface FaultOptions {
   dropConnection?: number;
   /** Share (0..1) of API answers whose body starts but never finishes (until `close()`). */
   stall?: number;
+  /**
+   * Share (0..1) of API requests answered by the proxy in front of the engine instead, as
+   * Apache does while the engine starts: 502, 503 or 504 with an HTML page.
+   */
+  proxyError?: number;
+  /** The next N API requests get a proxy error (counts down; set it again to re-arm). */
+  proxyErrorNext?: number;
+  /** The status of proxy errors (default: 502, 503 or 504, picked at random). */
+  proxyStatus?: ProxyStatus;
+  /** Seconds sent as `Retry-After` with proxy errors (default: no such header). */
+  retryAfter?: number;
+  /**
+   * Share (0..1) of changes (add, update, remove, action) refused with the engine's 409
+   * for a locked object: `[Cannot run VM. Related operation is currently in progress.
+   * Please try again later.]`. The change is not made.
+   */
+  locked?: number;
+  /**
+   * The first N changes of every object (counted from when this is set) are refused so;
+   * an add counts as a change of its collection, an action as one of its object.
+   */
+  lockedFirst?: number;
+  /**
+   * Share (0..1) of API requests that are read and carried out, and whose connection is
+   * then closed without any answer (a re-sent add creates its object twice).
+   */
+  dropAnswer?: number;
+  /** The next N POST requests are carried out and then left unanswered the same way. */
+  dropAnswerNextPosts?: number;
+  /**
+   * Share (0..1) of API requests whose answer never begins: the request is read (and not
+   * carried out), no status line is sent, until the client leaves or `close()`.
+   */
+  stallAnswer?: number;
+  /** The next N API requests stall so. */
+  stallAnswerNext?: number;
+  /**
+   * Share (0..1) of the jobs of changes that end `failed`, their `Executing` step failed
+   * (the change itself is made).
+   */
+  jobFailure?: number;
+  /** The jobs of the next N changes end so. */
+  jobFailureNext?: number;
+}
+
+/** One API request as the faults see it. */
+export interface FaultRequest {
+  /** The HTTP method. */
+  readonly method: string;
+  /** What the request changes; absent for reads. */
+  readonly change?: Change;
+  /** Aborts when the client's connection goes away. */
+  readonly signal: AbortSignal;
+  /** Closes the client's connection with nothing more sent. */
+  drop(): void;
 }
 
 /** Applies {@link FaultOptions} to answers; options can change while running. */
@@ -27,38 +87,100 @@ export class Faults {
   #options: FaultOptions;
   readonly #random: SeededRandom;
   readonly #stalled = new Set<ReadableStreamDefaultController<Uint8Array>>();
+  readonly #closing = Promise.withResolvers<void>();
+  /** Changes seen per object since `lockedFirst` was set. */
+  readonly #changes = new Map<string, number>();
 
   /** Faults per `options`, chosen with a random sequence seeded with `seed`. */
   constructor(options: FaultOptions, seed: number) {
-    this.#options = { ...options };
+    this.#options = pick(options);
     this.#random = new SeededRandom(seed);
   }
 
   /** Replaces some options (`undefined` switches a fault off). */
   set(options: FaultOptions): void {
-    this.#options = { ...this.#options, ...options };
+    if ("lockedFirst" in options) this.#changes.clear();
+    this.#options = { ...this.#options, ...pick(options) };
   }
 
-  /** The answer to send after faults: `answer()` may not be called at all (failure). */
-  async apply(answer: () => Promise<Response>): Promise<Response> {
+  /**
+   * The answer to send after faults: `answer()` carries the request out and may not be
+   * called at all (a failure, a refusal, a stall).
+   */
+  async apply(request: FaultRequest, answer: () => Promise<Response>): Promise<Response> {
     const { latency, failureRate, dropConnection, stall } = this.#options;
     if (latency) await new Promise((resolve) => setTimeout(resolve, latency));
+    if (this.#next("stallAnswerNext") || this.#hit(this.#options.stallAnswer)) {
+      return await this.#stallAnswer(request);
+    }
+    if (this.#next("proxyErrorNext") || this.#hit(this.#options.proxyError)) {
+      return this.#proxyError();
+    }
     if (this.#hit(failureRate)) return this.#failure();
+    if (request.change && this.#isLocked(request.change)) return locked(request.change);
     const response = await answer();
+    const dropPost = request.method === "POST" && this.#next("dropAnswerNextPosts");
+    if (dropPost || this.#hit(this.#options.dropAnswer)) {
+      await response.body?.cancel();
+      request.drop();
+      return new Response(null, { status: 500 }); // written to a closed connection: lost
+    }
     if (!response.body) return response;
     if (this.#hit(dropConnection)) return await this.#cut(response, false);
     if (this.#hit(stall)) return await this.#cut(response, true);
     return response;
   }
 
-  /** Ends every stalled body (short of its length), so the server can shut down. */
+  /** Whether the job of a change starting now is to fail. */
+  failJob(): boolean {
+    return this.#next("jobFailureNext") || this.#hit(this.#options.jobFailure);
+  }
+
+  /** Ends every stalled body (short of its length) and answer, so the server can shut down. */
   close(): void {
+    this.#closing.resolve();
     for (const controller of this.#stalled) controller.close();
     this.#stalled.clear();
   }
 
   #hit(rate: number | undefined): boolean {
     return rate !== undefined && rate > 0 && this.#random.next() < rate;
+  }
+
+  /** Whether countdown `name` is above zero; counts it down if so. */
+  #next(
+    name: "proxyErrorNext" | "dropAnswerNextPosts" | "stallAnswerNext" | "jobFailureNext",
+  ): boolean {
+    const left = this.#options[name] ?? 0;
+    if (left <= 0) return false;
+    this.#options = { ...this.#options, [name]: left - 1 };
+    return true;
+  }
+
+  #isLocked(change: Change): boolean {
+    const first = this.#options.lockedFirst ?? 0;
+    if (first > 0) {
+      const seen = (this.#changes.get(change.object) ?? 0) + 1;
+      this.#changes.set(change.object, seen);
+      if (seen <= first) return true;
+    }
+    return this.#hit(this.#options.locked);
+  }
+
+  async #stallAnswer(request: FaultRequest): Promise<Response> {
+    const gone = Promise.withResolvers<void>();
+    request.signal.addEventListener("abort", () => gone.resolve(), { once: true });
+    if (request.signal.aborted) gone.resolve();
+    await Promise.race([gone.promise, this.#closing.promise]);
+    request.drop();
+    return new Response(null, { status: 500 }); // nobody reads it
+  }
+
+  #proxyError(): Response {
+    const statuses: ProxyStatus[] = [502, 503, 504];
+    const status = this.#options.proxyStatus ??
+      statuses[Math.floor(this.#random.next() * statuses.length)];
+    return proxyAnswer(status, this.#options.retryAfter);
   }
 
   #failure(): Response {
@@ -102,4 +224,42 @@ export class Faults {
     headers.set("Content-Length", String(value.length + 1));
     return new Response(body, { status: response.status, headers });
   }
+}
+
+/** The 409 the engine answers for a change of a locked object (a failed `<action>` for actions). */
+function locked(change: Change): Response {
+  const fault = {
+    reason: "Operation Failed",
+    detail: `[Cannot ${change.verb} ${change.label}. ` +
+      "Related operation is currently in progress. Please try again later.]",
+  };
+  return change.kind === "action"
+    ? xmlAnswer(409, writeStruct("Action", { status: "failed", fault }))
+    : xmlAnswer(409, writeStruct("Fault", fault));
+}
+
+const KEYS: readonly (keyof FaultOptions)[] = [
+  "latency",
+  "failureRate",
+  "dropConnection",
+  "stall",
+  "proxyError",
+  "proxyErrorNext",
+  "proxyStatus",
+  "retryAfter",
+  "locked",
+  "lockedFirst",
+  "dropAnswer",
+  "dropAnswerNextPosts",
+  "stallAnswer",
+  "stallAnswerNext",
+  "jobFailure",
+  "jobFailureNext",
+];
+
+/** Only the fault options of `options` (the simulator's other options share the object). */
+function pick(options: FaultOptions): FaultOptions {
+  const picked: Record<string, unknown> = {};
+  for (const key of KEYS) if (key in options) picked[key] = options[key];
+  return picked as FaultOptions;
 }

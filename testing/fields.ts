@@ -7,6 +7,7 @@
  * @module
  */
 
+import { CORRELATION_ID } from "./correlation.ts";
 import type { Engine } from "./engine.ts";
 import { memberByTag } from "./model.ts";
 import { malformed } from "./search.ts";
@@ -17,6 +18,11 @@ const ALIASES: Readonly<Record<string, Readonly<Record<string, string>>>> = {
   Vm: { pool: "vm_pool" },
 };
 
+/** Search fields the engine keeps but the model does not show, by struct type. */
+const HIDDEN: Readonly<Record<string, Readonly<Record<string, string>>>> = {
+  Job: { correlation_id: CORRELATION_ID },
+};
+
 /** The value of search `field` on `entity` of struct `type`; throws 400 for unknown fields. */
 export function readField(
   engine: Engine,
@@ -25,6 +31,8 @@ export function readField(
   field: string,
 ): unknown {
   const lower = field.toLowerCase();
+  const hidden = HIDDEN[type]?.[lower];
+  if (hidden !== undefined) return entity[hidden];
   const steps = (ALIASES[type]?.[lower] ?? lower).split(".").map((
     tag,
   ) => (tag === "datacenter" ? "data_center" : tag));

@@ -17,4 +17,5 @@
 
 export { type Simulator, type SimulatorOptions, startSimulator } from "./simulator.ts";
 export type { FaultOptions } from "./faults.ts";
+export type { ProxyStatus } from "./proxy_pages.ts";
 export type { SsoErrorShape } from "./auth.ts";

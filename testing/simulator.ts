@@ -6,13 +6,17 @@
  */
 
 import { writeStruct } from "../transport/xml/writer.ts";
+import { AddLedger } from "./add_ledger.ts";
 import { answerApi } from "./api.ts";
 import { Refusal, refusalAnswer, xmlAnswer } from "./answers.ts";
 import { LOGOUT_PATH, Sso, type SsoErrorShape, TOKEN_PATH, unauthorized } from "./auth.ts";
+import { type Change, changeOf } from "./changes.ts";
 import { Engine } from "./engine.ts";
 import { type FaultOptions, Faults } from "./faults.ts";
+import { Front } from "./front.ts";
 import { answerImage } from "./images.ts";
 import { API_PREFIX } from "./model.ts";
+import { readBody } from "./request_body.ts";
 import { seed } from "./seed.ts";
 import { createTlsMaterial } from "./tls.ts";
 
@@ -56,6 +60,13 @@ export interface Simulator extends AsyncDisposable {
   readonly requestCount: number;
   /** How many SSO tokens were issued. */
   readonly loginCount: number;
+  /**
+   * How many `add` requests reached the engine with the same collection and body as an
+   * earlier one: a client that sent an add twice (0 for a careful client).
+   */
+  readonly duplicatedAdds: number;
+  /** How many `add` requests naming `name` reached the engine, whatever their outcome. */
+  addCount(name: string): number;
   /** Revokes every token issued so far (as expiry or a logout elsewhere would). */
   revokeTokens(): void;
   /** Changes fault injection while running (`undefined` values switch a fault off). */
@@ -80,11 +91,14 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     errorShape: options.ssoErrorShape ?? "description",
   });
   const faults = new Faults(options, seedValue ^ 0x5eed);
+  engine.jobFails = () => faults.failJob();
   const tls = options.tls ? await createTlsMaterial() : undefined;
+  const adds = new AddLedger();
   let requestCount = 0;
 
-  const answer = async (request: Request): Promise<Response> => {
+  const answer = async (request: Request, innerPort: number): Promise<Response> => {
     const url = new URL(request.url);
+    if (tls) url.protocol = "https:"; // the inner server speaks plain HTTP behind the front
     const path = url.pathname;
     if (path === TOKEN_PATH) return await sso.token(request);
     if (path === LOGOUT_PATH) return await sso.logout(request);
@@ -100,20 +114,29 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       return new Response("Not Found", { status: 404 });
     }
     requestCount++;
-    return await faults.apply(async () => {
+    const change = changeOf(request.method, apiSegments(path));
+    const faulty = {
+      method: request.method,
+      change,
+      signal: front.signalOf(innerPort),
+      drop: () => front.drop(innerPort),
+    };
+    return await faults.apply(faulty, async () => {
       if (!sso.authorized(request)) return unauthorized();
       const version = request.headers.get("Version");
       if (version !== null && version.trim() !== "4") return new Response(null, { status: 400 });
+      // An add's body is read here to note it (not with request.clone(): it reads the signal).
+      const read = change?.kind === "add" ? await recordAdd(adds, change, request) : request;
       engine.clock.advance();
-      const response = await answerApi(engine, request, url);
+      const response = await answerApi(engine, read, url);
       return request.method === "HEAD" ? new Response(null, response) : response;
     });
   };
 
-  const handler = async (request: Request): Promise<Response> => {
+  const handler = async (request: Request, info: Deno.ServeHandlerInfo): Promise<Response> => {
     let response: Response;
     try {
-      response = await answer(request);
+      response = await answer(request, (info.remoteAddr as Deno.NetAddr).port);
     } catch (error) {
       response = error instanceof Refusal
         ? refusalAnswer(error)
@@ -130,17 +153,20 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     return response;
   };
 
-  const server = Deno.serve({
-    hostname: "127.0.0.1",
+  // The server listens on an inner port; clients reach it through the front, which can
+  // close a connection without an answer (see front.ts).
+  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, handler);
+  const front = new Front({
     port: options.port ?? 0,
-    onListen: () => {},
-    ...(tls ? { cert: tls.cert, key: tls.key } : {}),
-  }, handler);
-  const origin = `${tls ? "https" : "http"}://127.0.0.1:${server.addr.port}`;
+    target: server.addr.port,
+    ...(tls ? { tls: { cert: tls.cert, key: tls.key } } : {}),
+  });
+  const origin = `${tls ? "https" : "http"}://127.0.0.1:${front.port}`;
   let closing: Promise<void> | undefined;
   const close = () =>
     closing ??= (async () => {
       faults.close();
+      await front.close();
       await server.shutdown();
     })();
   return {
@@ -154,11 +180,47 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     get loginCount() {
       return sso.logins;
     },
+    get duplicatedAdds() {
+      return adds.duplicates;
+    },
+    addCount: (name) => adds.count(name),
     revokeTokens: () => sso.revokeAll(),
     setFaults: (changes) => faults.set(changes),
     close,
     [Symbol.asyncDispose]: close,
   };
+}
+
+/** Decoded path segments below the API root (the `/v4` prefix dropped); [] if undecodable. */
+function apiSegments(path: string): string[] {
+  const raw = path.slice(API_PREFIX.length).split("/").filter((segment) => segment !== "");
+  if (raw[0] === "v4") raw.shift();
+  try {
+    return raw.map(decodeURIComponent);
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * Notes an add in the ledger, with the name its body gives, if it can be read; returns a
+ * request with the same body for the API to read.
+ */
+async function recordAdd(adds: AddLedger, change: Change, request: Request): Promise<Request> {
+  const bytes = await request.bytes();
+  let name: string | undefined;
+  try {
+    const body = change.bodyType ? readBody(bytes, { type: change.bodyType }) : {};
+    if (typeof body.name === "string") name = body.name;
+  } catch {
+    // The engine refuses the body; it still reached the engine.
+  }
+  adds.record(change.object, bytes, name);
+  return new Request(request.url, {
+    method: request.method,
+    headers: request.headers,
+    body: bytes,
+  });
 }
 
 /** A 500 answer for a simulator bug: the engine's shape, the cause in the log only. */

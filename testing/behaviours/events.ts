@@ -1,8 +1,8 @@
 /**
  * The event log: every change appends an event with the next integer id. `events`
- * lists the newest first; with `from=N` only events with a greater id, oldest first (so
- * that `max` keeps the next ones to read). An event a client adds keeps its origin,
- * custom id and references.
+ * lists the newest first, with `from=N` too (only events with a greater id): the engine
+ * sorts events by id, descending, and `from` only adds `id > N` to the query, so `max`
+ * keeps the newest ones. An event a client adds keeps its origin, custom id and references.
  *
  * @module
  */
@@ -13,9 +13,9 @@ import { withReferences } from "../generic.ts";
 
 const events: Behaviour = {
   list(call) {
-    const all = call.engine.store.items("events");
+    const all = call.engine.store.items("events").reverse();
     const from = call.query.get("from");
-    if (from === null) return all.reverse();
+    if (from === null) return all;
     if (!/^-?[0-9]+$/.test(from)) {
       throw new Refusal(400, "Invalid value", `Invalid value for parameter from: ${from}`);
     }

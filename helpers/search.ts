@@ -1,0 +1,250 @@
+/**
+ * Building search expressions (the `search` of `list`) with values quoted, and
+ * wildcards only where asked for.
+ *
+ * What the engine's search language can say, from its parser: a value in double quotes
+ * runs to the next `"` (there is no escape for a quote inside), a bare value ends at a
+ * space or an operator, `*` in a value is always a wildcard (`%` and `_` are literal), and
+ * a value may not end with `\`. A value holding a `"`, a literal `*` or a trailing `\`
+ * cannot be matched exactly by the engine: the builder puts a `*` in place of each, so
+ * that the engine answers a few objects too many, and {@link SearchQuery.filter} keeps
+ * only the exact matches.
+ *
+ * @example
+ * ```ts
+ * import { Connection, searchQuery, where } from "@ovirt/sdk";
+ *
+ * const connection = new Connection({ url: "https://engine/ovirt-engine/api", token: "..." });
+ * const vmsService = connection.systemService().vmsService();
+ * const query = searchQuery(
+ *   where.and(where.eq("name", 'my "odd" vm'), where.like("cluster", "prod*")),
+ *   { sortBy: "name" },
+ * );
+ * console.log(query.text); // name="my *odd* vm" and cluster=prod* sortby name asc
+ * const vms = query.filter(await vmsService.list({ search: query.text }));
+ * ```
+ *
+ * @module
+ */
+
+import { OvirtError } from "../transport/errors.ts";
+
+/** A value to compare with. */
+export type SearchValue = string | number | boolean;
+
+/** A comparison of the language. */
+export type SearchOperator = "=" | "!=" | "<" | "<=" | ">" | ">=";
+
+/** One comparison: `field op value`. */
+export interface SearchComparison {
+  /** Which kind of node. */
+  readonly kind: "comparison";
+  /** The field (`name`, `cluster`, `vms.status`...). */
+  readonly field: string;
+  /** The operator. */
+  readonly op: SearchOperator;
+  /** The value as the engine sees it (`*` a wildcard, quoted when needed). */
+  readonly text: string;
+  /** When the engine cannot match the value exactly: the pattern to check it with here. */
+  readonly exactly?: RegExp;
+}
+
+/** Conditions joined with `and` or `or`. */
+export interface SearchJunction {
+  /** Which kind of node. */
+  readonly kind: "and" | "or";
+  /** The joined conditions. */
+  readonly conditions: readonly SearchCondition[];
+}
+
+/** A condition: a comparison, or conditions joined. */
+export type SearchCondition = SearchComparison | SearchJunction;
+
+/** Sorting of a {@link searchQuery}. */
+export interface SearchQueryOptions {
+  /** The field to sort by. */
+  sortBy?: string;
+  /** `asc` (default) or `desc`. */
+  order?: "asc" | "desc";
+}
+
+/** A search expression ready to send, and the check of what the engine cannot say exactly. */
+export interface SearchQuery {
+  /** The expression, for the `search` option of `list`. */
+  readonly text: string;
+  /** Whether the engine matches exactly what was asked (else use {@link SearchQuery.filter}). */
+  readonly exact: boolean;
+  /** `items` that match the conditions the engine matched loosely (all, when exact). */
+  filter<T extends object>(items: readonly T[], options?: { caseSensitive?: boolean }): T[];
+  /** The same as `text`. */
+  toString(): string;
+}
+
+const FIELD = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/;
+const KEYWORDS = new Set(["and", "or", "sortby", "page", "asc", "desc"]);
+/** A quote, or a backslash at the end: what no value of the language can hold. */
+const UNSAYABLE = /"|\\$/g;
+/** The most conjunctions one query may expand to (the language has no parentheses). */
+const MAX_TERMS = 64;
+
+function checkField(field: string, where: string): void {
+  if (typeof field !== "string" || !FIELD.test(field)) {
+    throw new OvirtError(`${where}: ${JSON.stringify(field)} is not a search field name`);
+  }
+}
+
+/** `value` as the language writes it: quoted when it must be. */
+function written(value: string): string {
+  const needsQuotes = value === "" || /[\s=!<>()]/.test(value) ||
+    KEYWORDS.has(value.toLowerCase());
+  return needsQuotes ? `"${value}"` : value;
+}
+
+/**
+ * The comparison of `field` with `value`; with `wildcards`, `*` in `value` matches any
+ * run of characters, else it is literal.
+ */
+function comparison(
+  method: string,
+  op: SearchOperator,
+  field: string,
+  value: SearchValue,
+  wildcards: boolean,
+): SearchComparison {
+  const where = `where.${method}`;
+  checkField(field, where);
+  if (typeof value === "number") {
+    if (!Number.isFinite(value)) throw new OvirtError(`${where}: ${value} is not a number`);
+    return { kind: "comparison", field, op, text: String(value) };
+  }
+  if (typeof value === "boolean") return { kind: "comparison", field, op, text: String(value) };
+  if (typeof value !== "string") {
+    throw new OvirtError(`${where}: the value of ${field} must be a string, number or boolean`);
+  }
+  // `*` stays `*`: a wildcard as asked for, or (literal) a loose stand-in for itself.
+  const engine = value.replace(UNSAYABLE, "*");
+  const loose = engine !== value || (!wildcards && value.includes("*"));
+  const text = written(engine);
+  if (!loose) return { kind: "comparison", field, op, text };
+  if (op !== "=") {
+    throw new OvirtError(
+      `${where}: the engine cannot compare ${field} with ${JSON.stringify(value)} exactly ` +
+        "(it holds a character its search language cannot take literally)",
+    );
+  }
+  return { kind: "comparison", field, op, text, exactly: pattern(value, wildcards) };
+}
+
+/** A pattern matching `value` whole, `*` any run of characters when `wildcards`. */
+function pattern(value: string, wildcards: boolean): RegExp {
+  const quote = (part: string) => part.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  const body = wildcards ? value.split("*").map(quote).join("[\\s\\S]*") : quote(value);
+  return new RegExp(`^${body}$`);
+}
+
+function junction(kind: "and" | "or", conditions: readonly SearchCondition[]): SearchJunction {
+  if (conditions.length === 0) throw new OvirtError(`where.${kind}: give at least one condition`);
+  for (const condition of conditions) {
+    if (!condition || (condition.kind !== "comparison" && !("conditions" in condition))) {
+      throw new OvirtError(`where.${kind}: ${String(condition)} is not a condition`);
+    }
+  }
+  return { kind, conditions };
+}
+
+/** Conditions of a search: comparisons, and `and`/`or` to join them. */
+export const where = {
+  /** `field=value`, the value literal (a `*` in it is no wildcard). */
+  eq: (field: string, value: SearchValue): SearchComparison =>
+    comparison("eq", "=", field, value, false),
+  /** `field!=value`, the value literal; refused for a value the engine cannot say exactly. */
+  ne: (field: string, value: SearchValue): SearchComparison =>
+    comparison("ne", "!=", field, value, false),
+  /** `field=pattern` where `*` matches any run of characters (`like("name", "web*")`). */
+  like: (field: string, pattern: string): SearchComparison =>
+    comparison("like", "=", field, pattern, true),
+  /** `field<value`. */
+  lt: (field: string, value: SearchValue): SearchComparison =>
+    comparison("lt", "<", field, value, false),
+  /** `field<=value`. */
+  le: (field: string, value: SearchValue): SearchComparison =>
+    comparison("le", "<=", field, value, false),
+  /** `field>value`. */
+  gt: (field: string, value: SearchValue): SearchComparison =>
+    comparison("gt", ">", field, value, false),
+  /** `field>=value`. */
+  ge: (field: string, value: SearchValue): SearchComparison =>
+    comparison("ge", ">=", field, value, false),
+  /** All of `conditions`. */
+  and: (...conditions: SearchCondition[]): SearchJunction => junction("and", conditions),
+  /** Any of `conditions`. */
+  or: (...conditions: SearchCondition[]): SearchJunction => junction("or", conditions),
+};
+
+/** `condition` as an OR of ANDs (the language has no parentheses; `and` binds tighter). */
+function disjunction(condition: SearchCondition): SearchComparison[][] {
+  if (condition.kind === "comparison") return [[condition]];
+  const parts = condition.conditions.map(disjunction);
+  if (condition.kind === "or") return parts.flat();
+  let terms: SearchComparison[][] = [[]];
+  for (const part of parts) {
+    terms = terms.flatMap((term) => part.map((alternative) => [...term, ...alternative]));
+    if (terms.length > MAX_TERMS) {
+      throw new OvirtError(`searchQuery: the condition expands to more than ${MAX_TERMS} terms`);
+    }
+  }
+  return terms;
+}
+
+/**
+ * A search expression for `condition` (none: every object), sorted as `options` say.
+ * Rejects with an {@link OvirtError} a bad field name, and a loose comparison (see the
+ * module notes) inside an `or`, where a filter could not tell which alternative matched.
+ */
+export function searchQuery(
+  condition?: SearchCondition,
+  options: SearchQueryOptions = {},
+): SearchQuery {
+  const terms = condition ? disjunction(condition) : [];
+  const loose = terms.flat().filter((comparison) => comparison.exactly);
+  if (loose.length > 0 && terms.length > 1) {
+    throw new OvirtError(
+      `searchQuery: ${loose[0].field} cannot be matched exactly inside "or" ` +
+        "(search each alternative on its own)",
+    );
+  }
+  const parts = terms.map((term) =>
+    term.map((comparison) => `${comparison.field}${comparison.op}${comparison.text}`).join(" and ")
+  );
+  let text = parts.join(" or ");
+  if (options.sortBy !== undefined) {
+    checkField(options.sortBy, "searchQuery sortBy");
+    const order = options.order ?? "asc";
+    if (order !== "asc" && order !== "desc") {
+      throw new OvirtError(`searchQuery: order must be "asc" or "desc", not ${String(order)}`);
+    }
+    text = `${text} sortby ${options.sortBy} ${order}`.trim();
+  }
+  return {
+    text,
+    exact: loose.length === 0,
+    filter: (items, filterOptions = {}) =>
+      items.filter((item) =>
+        loose.every((comparison) => matches(item, comparison, filterOptions.caseSensitive))
+      ),
+    toString: () => text,
+  };
+}
+
+/** Whether `item`'s `field` (dotted: nested members, camelCase) matches `comparison` exactly. */
+function matches(item: object, comparison: SearchComparison, caseSensitive = false): boolean {
+  let value: unknown = item;
+  for (const step of comparison.field.split(".")) {
+    const name = step.replace(/_([a-z0-9])/g, (_, letter: string) => letter.toUpperCase());
+    value = (value as Record<string, unknown> | undefined)?.[name];
+  }
+  if (typeof value !== "string" && typeof value !== "number") return false;
+  const exactly = comparison.exactly!;
+  const test = caseSensitive ? exactly : new RegExp(exactly.source, "i");
+  return test.test(String(value));
+}

@@ -1,0 +1,58 @@
+/**
+ * The jobs the engine runs for the changes clients ask for: each successful add, update,
+ * remove or action starts a job (`started`) with a `Validating` step (finished at once)
+ * and an `Executing` step, tagged with the request's correlation id, and ends it one
+ * lifecycle step later: `finished`, or `failed` with its `Executing` step failed when the
+ * engine's `jobFails` hook says so (the simulator's `jobFailure` fault).
+ *
+ * @module
+ */
+
+import { CORRELATION_ID } from "./correlation.ts";
+import type { Engine } from "./engine.ts";
+import { change } from "./behaviours/lifecycle.ts";
+
+/** Starts the job of a change described as `description` (`Add VM web01`); returns its id. */
+export function startCommandJob(
+  engine: Engine,
+  correlationId: string,
+  description: string,
+): string {
+  const now = new Date();
+  const admin = engine.store.find("users", (user) => user.userName === "admin@internal");
+  const job = engine.store.put("jobs", {
+    id: engine.jobRandom.uuid(),
+    description,
+    status: "started",
+    external: false,
+    autoCleared: true,
+    startTime: now,
+    lastUpdated: now,
+    ...(admin ? { owner: { id: admin.id } } : {}),
+    [CORRELATION_ID]: correlationId,
+  });
+  const steps = `jobs/${encodeURIComponent(job.id)}/steps`;
+  const step = (number: number, type: string, text: string, status: string) =>
+    engine.store.put(steps, {
+      id: engine.jobRandom.uuid(),
+      number,
+      type,
+      description: text,
+      status,
+      external: false,
+      startTime: now,
+      ...(status === "started" ? {} : { endTime: now }),
+      job: { id: job.id },
+      [CORRELATION_ID]: correlationId,
+    });
+  step(1, "validating", "Validating", "finished");
+  const executing = step(2, "executing", "Executing", "started");
+  const fails = engine.jobFails();
+  engine.clock.after(1, () => {
+    const end = new Date();
+    const status = fails ? "failed" : "finished";
+    change(engine, steps, executing.id, { status, endTime: end });
+    change(engine, "jobs", job.id, { status, endTime: end, lastUpdated: end });
+  });
+  return job.id;
+}

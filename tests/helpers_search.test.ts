@@ -1,0 +1,122 @@
+import assert from "node:assert/strict";
+import { Connection, OvirtError, searchQuery, where } from "../mod.ts";
+import { startSimulator } from "../testing/mod.ts";
+
+const text = (condition: Parameters<typeof searchQuery>[0]) => searchQuery(condition).text;
+
+Deno.test("searchQuery quotes values only where the language needs it", () => {
+  assert.equal(text(where.eq("name", "web01")), "name=web01");
+  assert.equal(text(where.eq("name", "my vm")), 'name="my vm"');
+  assert.equal(text(where.eq("description", "AND")), 'description="AND"', "a keyword");
+  assert.equal(text(where.eq("description", "")), 'description=""');
+  assert.equal(text(where.eq("description", "a=b!c<d")), 'description="a=b!c<d"');
+  assert.equal(text(where.eq("name", "50%_off")), "name=50%_off", "% and _ are literal");
+  assert.equal(text(where.eq("name", "back\\slash")), "name=back\\slash");
+  assert.equal(text(where.eq("memory", 1024)), "memory=1024");
+  assert.equal(text(where.gt("memory", 1024)), "memory>1024");
+  assert.equal(text(where.le("cpu.topology.cores", 4)), "cpu.topology.cores<=4");
+  assert.equal(text(where.eq("stateless", true)), "stateless=true");
+  assert.equal(text(where.ne("status", "up")), "status!=up");
+  assert.equal(text(undefined), "");
+  assert.ok(searchQuery(where.eq("name", "my vm")).exact);
+});
+
+Deno.test("searchQuery keeps wildcards only when asked for", () => {
+  const like = searchQuery(where.like("name", "web*"));
+  assert.equal(like.text, "name=web*");
+  assert.ok(like.exact, "the engine matches a wildcard pattern exactly");
+  const literal = searchQuery(where.eq("name", "web*"));
+  assert.equal(literal.text, "name=web*", "the language has no literal *: the engine matches more");
+  assert.equal(literal.exact, false);
+  const names = [{ name: "web*" }, { name: "web01" }, { name: "WEB*" }];
+  assert.deepEqual(literal.filter(names), [{ name: "web*" }, { name: "WEB*" }]);
+  assert.deepEqual(literal.filter(names, { caseSensitive: true }), [{ name: "web*" }]);
+  assert.deepEqual(like.filter(names), names, "an exact query filters nothing out");
+});
+
+Deno.test("searchQuery stands in for what no value can hold: quotes, a trailing backslash", () => {
+  const odd = searchQuery(where.eq("name", 'my "odd" vm*'));
+  assert.equal(odd.text, 'name="my *odd* vm*"');
+  assert.equal(odd.exact, false);
+  const trailing = searchQuery(where.eq("name", "ends\\"));
+  assert.equal(trailing.text, "name=ends*");
+  assert.deepEqual(trailing.filter([{ name: "ends\\" }, { name: "ends" }, { name: "endsX" }]), [
+    { name: "ends\\" },
+  ]);
+  const pattern = searchQuery(where.like("name", 'a"b*'));
+  assert.equal(pattern.text, "name=a*b*");
+  assert.deepEqual(pattern.filter([{ name: 'a"b' }, { name: 'a"bc' }, { name: "axb" }]), [
+    { name: 'a"b' },
+    { name: 'a"bc' },
+  ]);
+  const nested = searchQuery(where.eq("cluster.name", "x*"));
+  assert.deepEqual(nested.filter([{ cluster: { name: "x*" } }, { cluster: { name: "xy" } }, {}]), [
+    { cluster: { name: "x*" } },
+  ]);
+});
+
+Deno.test("searchQuery joins with and/or, and binding tighter, and sorts", () => {
+  assert.equal(
+    text(where.and(where.eq("a", 1), where.or(where.eq("b", 2), where.eq("c", 3)))),
+    "a=1 and b=2 or a=1 and c=3",
+  );
+  assert.equal(
+    text(where.or(where.and(where.eq("a", 1), where.eq("b", 2)), where.eq("c", 3))),
+    "a=1 and b=2 or c=3",
+  );
+  assert.equal(
+    searchQuery(where.like("name", "web*"), { sortBy: "name", order: "desc" }).text,
+    "name=web* sortby name desc",
+  );
+  assert.equal(
+    searchQuery(undefined, { sortBy: "creation_time" }).text,
+    "sortby creation_time asc",
+  );
+});
+
+Deno.test("searchQuery refuses what it cannot say, with an OvirtError", () => {
+  const refused = (make: () => unknown, message: RegExp) =>
+    assert.throws(
+      make,
+      (error: Error) => error instanceof OvirtError && message.test(error.message),
+    );
+  refused(() => where.eq("na me", "x"), /is not a search field name/);
+  refused(() => where.eq("name", Number.NaN), /is not a number/);
+  refused(() => where.eq("name", null as unknown as string), /must be a string/);
+  refused(() => where.ne("name", "x*"), /cannot compare name with "x\*" exactly/);
+  refused(() => where.and(), /at least one condition/);
+  refused(
+    () => searchQuery(where.or(where.eq("name", 'a"b'), where.eq("name", "c"))),
+    /cannot be matched exactly inside "or"/,
+  );
+  refused(() => searchQuery(undefined, { sortBy: "name;drop" }), /not a search field name/);
+  refused(
+    () => searchQuery(undefined, { sortBy: "name", order: "up" as "asc" }),
+    /order must be "asc" or "desc"/,
+  );
+  const wide = Array.from({ length: 7 }, (_, i) => where.or(where.eq("a", i), where.eq("b", i)));
+  refused(() => searchQuery(where.and(...wide)), /more than 64 terms/);
+});
+
+Deno.test('searchQuery round trip: the simulator\'s search finds a VM named my "odd" vm* exactly', async () => {
+  await using simulator = await startSimulator({ empty: true, delay: 0 });
+  await using connection = new Connection({
+    url: simulator.url,
+    username: simulator.username,
+    password: simulator.password,
+  });
+  const vmsService = connection.systemService().vmsService();
+  const names = ['my "odd" vm*', 'my "odd" vm', 'my "odd" vm*2', "my xoddx vm*", "my vm", "web01"];
+  for (const name of names) {
+    await vmsService.add({ name, cluster: { name: "Default" }, template: { name: "Blank" } });
+  }
+  const odd = searchQuery(where.eq("name", 'my "odd" vm*'));
+  const answered = await vmsService.list({ search: odd.text });
+  assert.ok(answered.length > 1, "the engine's answer holds look-alikes");
+  assert.deepEqual(odd.filter(answered).map((vm) => vm.name), ['my "odd" vm*']);
+  const plain = searchQuery(where.eq("name", "my vm"));
+  assert.deepEqual((await vmsService.list({ search: plain.text })).map((vm) => vm.name), ["my vm"]);
+  const sorted = searchQuery(where.like("name", "my*"), { sortBy: "name", order: "desc" });
+  const listed = (await vmsService.list({ search: sorted.text })).map((vm) => vm.name);
+  assert.deepEqual(listed, names.filter((name) => name.startsWith("my")).sort().reverse());
+});
