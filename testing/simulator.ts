@@ -8,9 +8,17 @@
 import { writeStruct } from "../transport/xml/writer.ts";
 import { answerApi } from "./api.ts";
 import { Refusal, refusalAnswer, xmlAnswer } from "./answers.ts";
-import { LOGOUT_PATH, Sso, type SsoErrorShape, TOKEN_PATH, unauthorized } from "./auth.ts";
+import {
+  LOGOUT_PATH,
+  Sso,
+  type SsoErrorShape,
+  TOKEN_HTTP_AUTH_PATH,
+  TOKEN_PATH,
+  unauthorized,
+} from "./auth.ts";
 import { Engine } from "./engine.ts";
 import { type FaultOptions, Faults } from "./faults.ts";
+import { GssAcceptor } from "./gss_acceptor.ts";
 import { answerImage } from "./images.ts";
 import { API_PREFIX } from "./model.ts";
 import { seed } from "./seed.ts";
@@ -38,6 +46,12 @@ export interface SimulatorOptions extends FaultOptions {
   tokenLifetime?: number;
   /** JSON shape of SSO errors: `"description"` (default) or `"code"` (protocol 5.1). */
   ssoErrorShape?: SsoErrorShape;
+  /**
+   * A keytab file with the `HTTP/<host>` service key: Kerberos logins (`Negotiate` at
+   * `token-http-auth`) are then checked against it with the system's GSS-API (needs
+   * `--allow-ffi`); without it they are refused.
+   */
+  keytab?: string;
   /** Receives one line per request (method, path, status); no credentials. */
   log?: (line: string) => void;
 }
@@ -73,11 +87,13 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   seed(engine, { empty: options.empty ?? false, vms: options.vms ?? 20 });
   const username = options.username ?? "admin@internal";
   const password = options.password ?? randomPassword();
+  const acceptor = options.keytab === undefined ? undefined : GssAcceptor.open(options.keytab);
   const sso = new Sso({
     username,
     password,
     tokenLifetime: options.tokenLifetime,
     errorShape: options.ssoErrorShape ?? "description",
+    acceptor,
   });
   const faults = new Faults(options, seedValue ^ 0x5eed);
   const tls = options.tls ? await createTlsMaterial() : undefined;
@@ -87,6 +103,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     const url = new URL(request.url);
     const path = url.pathname;
     if (path === TOKEN_PATH) return await sso.token(request);
+    if (path === TOKEN_HTTP_AUTH_PATH) return await sso.negotiate(request);
     if (path === LOGOUT_PATH) return await sso.logout(request);
     if (path.startsWith(IMAGES_PREFIX)) {
       engine.clock.advance();
@@ -142,6 +159,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     closing ??= (async () => {
       faults.close();
       await server.shutdown();
+      acceptor?.close();
     })();
   return {
     url: origin + API_PREFIX,
