@@ -1,19 +1,26 @@
 /**
  * The engine's SSO as the simulator has it (protocol section 5): the OAuth password grant
- * at `/ovirt-engine/sso/oauth/token`, logout at `/ovirt-engine/services/sso-logout`, and
- * the check of the `Authorization` header of every API request.
+ * at `/ovirt-engine/sso/oauth/token`, Kerberos (`Negotiate`) at
+ * `/ovirt-engine/sso/oauth/token-http-auth` when a keytab is given, logout at
+ * `/ovirt-engine/services/sso-logout`, and the check of the `Authorization` header of every
+ * API request.
  *
  * @module
  */
 
+import type { GssAcceptor } from "./gss_acceptor.ts";
+
 /** Path of the token endpoint. */
 export const TOKEN_PATH = "/ovirt-engine/sso/oauth/token";
+/** Path of the token endpoint that takes `Authorization: Negotiate` (Kerberos). */
+export const TOKEN_HTTP_AUTH_PATH = "/ovirt-engine/sso/oauth/token-http-auth";
 /** Path of the logout endpoint. */
 export const LOGOUT_PATH = "/ovirt-engine/services/sso-logout";
 
 /** The largest 64-bit value, the engine's "no fixed expiry" (sent as a string). */
 const NO_EXPIRY = "9223372036854775807";
 const SCOPE = "ovirt-app-api";
+const HTTP_AUTH_GRANT = "urn:ovirt:params:oauth:grant-type:http";
 
 /** Which of the engine's two JSON error shapes SSO failures use. */
 export type SsoErrorShape = "description" | "code";
@@ -31,6 +38,8 @@ export interface SsoOptions {
    * `"code"`: `{error_code: code, error: text}`.
    */
   readonly errorShape: SsoErrorShape;
+  /** Checks the tokens of Kerberos logins; without it, every Kerberos login is refused. */
+  readonly acceptor?: GssAcceptor;
 }
 
 /** Issues, checks and revokes bearer tokens. */
@@ -70,6 +79,37 @@ export class Sso {
         `Cannot authenticate user '${username}': The username or password is incorrect..`,
       );
     }
+    return this.#issue();
+  }
+
+  /**
+   * Answers a request to the Kerberos token endpoint as the engine does: `Accept` first,
+   * then a 401 `Negotiate` challenge (an HTML page) unless the request carries a token the
+   * keytab accepts, then the grant and scope, from the query or a form.
+   */
+  async negotiate(request: Request): Promise<Response> {
+    if (request.method !== "GET" && request.method !== "POST") {
+      return new Response(null, { status: 405 });
+    }
+    if (request.headers.get("Accept") !== "application/json") {
+      return this.#error("invalid_request", "Missing parameter: 'Accept Header'");
+    }
+    const token = negotiateBytes(request.headers.get("Authorization"));
+    const accepted = token && await this.#options.acceptor?.accept(token);
+    if (!accepted || !("principal" in accepted)) return negotiateChallenge();
+    const parameters = new URL(request.url).searchParams;
+    for (const [name, value] of (await readForm(request)) ?? []) parameters.set(name, value);
+    if (parameters.get("grant_type") !== HTTP_AUTH_GRANT) {
+      return this.#error("unsupported_grant_type", "The grant type is not supported");
+    }
+    if (parameters.get("scope") !== SCOPE) {
+      return this.#error("invalid_scope", `The scope must be ${SCOPE}`);
+    }
+    return this.#issue();
+  }
+
+  /** A new token for the user, in the engine's JSON answer. */
+  #issue(): Response {
     const bytes = crypto.getRandomValues(new Uint8Array(32));
     const token = btoa(String.fromCharCode(...bytes)).replace(/[+/=]/g, "");
     const lifetime = this.#options.tokenLifetime;
@@ -137,6 +177,28 @@ export function unauthorized(): Response {
       },
     },
   );
+}
+
+/** The engine's answer to a Kerberos login without an acceptable token. */
+function negotiateChallenge(): Response {
+  return new Response(
+    "<html><head><title>Error</title></head><body>Unauthorized</body></html>",
+    {
+      status: 401,
+      headers: { "Content-Type": "text/html;charset=UTF-8", "WWW-Authenticate": "Negotiate" },
+    },
+  );
+}
+
+/** The bytes of an `Authorization: Negotiate <base64>` header, if it is one. */
+function negotiateBytes(header: string | null): Uint8Array | undefined {
+  const match = /^Negotiate\s+([A-Za-z0-9+/]+={0,2})$/i.exec(header?.trim() ?? "");
+  if (!match) return undefined;
+  try {
+    return Uint8Array.from(atob(match[1]), (c) => c.charCodeAt(0));
+  } catch {
+    return undefined;
+  }
 }
 
 async function readForm(request: Request): Promise<URLSearchParams | undefined> {

@@ -9,11 +9,19 @@ import { writeStruct } from "../transport/xml/writer.ts";
 import { AddLedger } from "./add_ledger.ts";
 import { answerApi } from "./api.ts";
 import { Refusal, refusalAnswer, xmlAnswer } from "./answers.ts";
-import { LOGOUT_PATH, Sso, type SsoErrorShape, TOKEN_PATH, unauthorized } from "./auth.ts";
+import {
+  LOGOUT_PATH,
+  Sso,
+  type SsoErrorShape,
+  TOKEN_HTTP_AUTH_PATH,
+  TOKEN_PATH,
+  unauthorized,
+} from "./auth.ts";
 import { type Change, changeOf } from "./changes.ts";
 import { Engine } from "./engine.ts";
 import { type FaultOptions, Faults } from "./faults.ts";
 import { Front } from "./front.ts";
+import { GssAcceptor } from "./gss_acceptor.ts";
 import { answerImage } from "./images.ts";
 import { API_PREFIX } from "./model.ts";
 import { readBody } from "./request_body.ts";
@@ -42,6 +50,12 @@ export interface SimulatorOptions extends FaultOptions {
   tokenLifetime?: number;
   /** JSON shape of SSO errors: `"description"` (default) or `"code"` (protocol 5.1). */
   ssoErrorShape?: SsoErrorShape;
+  /**
+   * A keytab file with the `HTTP/<host>` service key: Kerberos logins (`Negotiate` at
+   * `token-http-auth`) are then checked against it with the system's GSS-API (needs
+   * `--allow-ffi`); without it they are refused.
+   */
+  keytab?: string;
   /** Receives one line per request (method, path, status); no credentials. */
   log?: (line: string) => void;
 }
@@ -84,11 +98,13 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   seed(engine, { empty: options.empty ?? false, vms: options.vms ?? 20 });
   const username = options.username ?? "admin@internal";
   const password = options.password ?? randomPassword();
+  const acceptor = options.keytab === undefined ? undefined : GssAcceptor.open(options.keytab);
   const sso = new Sso({
     username,
     password,
     tokenLifetime: options.tokenLifetime,
     errorShape: options.ssoErrorShape ?? "description",
+    acceptor,
   });
   const faults = new Faults(options, seedValue ^ 0x5eed);
   engine.jobFails = () => faults.failJob();
@@ -101,6 +117,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     if (tls) url.protocol = "https:"; // the inner server speaks plain HTTP behind the front
     const path = url.pathname;
     if (path === TOKEN_PATH) return await sso.token(request);
+    if (path === TOKEN_HTTP_AUTH_PATH) return await sso.negotiate(request);
     if (path === LOGOUT_PATH) return await sso.logout(request);
     if (path.startsWith(IMAGES_PREFIX)) {
       engine.clock.advance();
@@ -168,6 +185,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       faults.close();
       await front.close();
       await server.shutdown();
+      acceptor?.close();
     })();
   return {
     url: origin + API_PREFIX,

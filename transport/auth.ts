@@ -1,6 +1,7 @@
 /**
- * SSO authentication: the OAuth password grant, one login shared by every request waiting
- * for a token, one new login after the server rejects a token, and the logout.
+ * SSO authentication: the OAuth password grant or the Kerberos (`Negotiate`) grant, one
+ * login shared by every request waiting for a token, one new login after the server
+ * rejects a token, and the logout.
  *
  * @module
  */
@@ -10,6 +11,7 @@ import { withDeadline } from "./deadline.ts";
 import { AuthError } from "./errors.ts";
 import type { HttpResponse } from "./http.ts";
 import type { HttpClient } from "./http_client.ts";
+import { negotiateToken } from "./kerberos/negotiate.ts";
 import { redact } from "./redact.ts";
 import { USER_AGENT } from "./version.ts";
 
@@ -21,7 +23,12 @@ export interface Credentials {
   readonly password?: string;
   /** An SSO token obtained elsewhere; used as is and never revoked. */
   readonly token?: string;
+  /** Log in with the user's Kerberos ticket (instead of the user name and password). */
+  readonly kerberos?: boolean;
 }
+
+/** The OAuth grant of the SSO's `token-http-auth` endpoint (Kerberos through `Negotiate`). */
+const HTTP_AUTH_GRANT = "urn:ovirt:params:oauth:grant-type:http";
 
 /** Where the SSO lives. */
 export interface SsoEndpoints {
@@ -31,10 +38,14 @@ export interface SsoEndpoints {
   readonly revokeUrl: URL;
 }
 
-/** The SSO endpoints of the engine serving `apiUrl`, on the same scheme, host and port. */
-export function defaultSsoEndpoints(apiUrl: URL): SsoEndpoints {
+/**
+ * The SSO endpoints of the engine serving `apiUrl`, on the same scheme, host and port;
+ * with `kerberos`, the token endpoint is the one that takes `Negotiate`.
+ */
+export function defaultSsoEndpoints(apiUrl: URL, kerberos = false): SsoEndpoints {
+  const token = kerberos ? "token-http-auth" : "token";
   return {
-    tokenUrl: new URL("/ovirt-engine/sso/oauth/token", apiUrl.origin),
+    tokenUrl: new URL(`/ovirt-engine/sso/oauth/${token}`, apiUrl.origin),
     revokeUrl: new URL("/ovirt-engine/services/sso-logout", apiUrl.origin),
   };
 }
@@ -72,9 +83,10 @@ export class Authenticator {
     }
   }
 
-  /** Whether a user name and password allow logging in. */
+  /** Whether a Kerberos ticket, or a user name and password, allow logging in. */
   get canLogIn(): boolean {
-    return this.#credentials.username !== undefined && this.#credentials.password !== undefined;
+    const { username, password, kerberos } = this.#credentials;
+    return kerberos === true || (username !== undefined && password !== undefined);
   }
 
   /**
@@ -138,16 +150,9 @@ export class Authenticator {
   }
 
   async #logIn(): Promise<HeldToken> {
-    const { username, password } = this.#credentials;
-    if (username === undefined || password === undefined) {
-      throw new AuthError("No SSO token: set a token, or a user name and password to log in");
-    }
-    const answer = await this.#postForm(this.#endpoints.tokenUrl, {
-      grant_type: "password",
-      scope: "ovirt-app-api",
-      username,
-      password,
-    });
+    const answer = this.#credentials.kerberos
+      ? await this.#negotiate()
+      : await this.#logInWithPassword();
     const failure = ssoFailure(answer.json);
     const token = tokenOf(answer.json);
     if (failure || answer.status !== 200 || token === undefined) {
@@ -162,21 +167,62 @@ export class Authenticator {
     return this.#held;
   }
 
-  /** Posts a form to the SSO and reads its JSON answer (`undefined` if it is not JSON). */
-  async #postForm(
-    url: URL,
-    form: Record<string, string>,
-  ): Promise<{ status: number; json: unknown }> {
-    return await withDeadline(this.#timeout, undefined, async (deadline) => {
-      const response = await this.#client.send({
+  /** The password grant: a form with the user name and password. */
+  #logInWithPassword(): Promise<SsoAnswer> {
+    const { username, password } = this.#credentials;
+    if (username === undefined || password === undefined) {
+      throw new AuthError(
+        "No SSO token: set a token, a user name and password, or kerberos to log in",
+      );
+    }
+    return this.#postForm(this.#endpoints.tokenUrl, {
+      grant_type: "password",
+      scope: "ovirt-app-api",
+      username,
+      password,
+    });
+  }
+
+  /**
+   * The Kerberos login: a GET with the grant in the query and a SPNEGO token for the
+   * token endpoint's host in `Authorization: Negotiate`.
+   */
+  #negotiate(): Promise<SsoAnswer> {
+    const url = new URL(this.#endpoints.tokenUrl);
+    url.searchParams.set("grant_type", HTTP_AUTH_GRANT);
+    url.searchParams.set("scope", "ovirt-app-api");
+    return this.#askSso(url, async () => ({
+      method: "GET",
+      headers: { "Authorization": `Negotiate ${await negotiateToken(url.hostname)}` },
+    }));
+  }
+
+  /** Posts a form to the SSO and reads its JSON answer. */
+  #postForm(url: URL, form: Record<string, string>): Promise<SsoAnswer> {
+    return this.#askSso(url, () =>
+      Promise.resolve({
         method: "POST",
+        headers: { "Content-Type": "application/x-www-form-urlencoded" },
+        body: new URLSearchParams(form).toString(),
+      }));
+  }
+
+  /**
+   * Sends the request `prepare` makes (within the login's time limit) to the SSO and reads
+   * its JSON answer (`undefined` if it is not JSON).
+   */
+  async #askSso(url: URL, prepare: () => Promise<SsoRequest>): Promise<SsoAnswer> {
+    return await withDeadline(this.#timeout, undefined, async (deadline) => {
+      const { method, headers, body } = await waitFor(prepare(), deadline.signal);
+      const response = await this.#client.send({
+        method,
         url,
         headers: new Headers({
           "Accept": "application/json",
-          "Content-Type": "application/x-www-form-urlencoded",
           "User-Agent": USER_AGENT,
+          ...headers,
         }),
-        body: new URLSearchParams(form).toString(),
+        body,
         signal: deadline.signal,
       });
       const text = await readText(response.body);
@@ -188,9 +234,25 @@ export class Authenticator {
     const url = what === "SSO login" ? this.#endpoints.tokenUrl : this.#endpoints.revokeUrl;
     const reason = failure
       ? `${failure.description} (${failure.code})`
+      : status === 401 && this.#credentials.kerberos
+      ? "the engine did not accept the Kerberos ticket (HTTP status 401); is its SSO set up " +
+        `for Kerberos, with the service principal HTTP/${url.hostname} in its keytab?`
       : `unexpected answer with HTTP status ${status}`;
     return redact(`${what} at ${url.href} failed: ${reason}`);
   }
+}
+
+/** What one request to the SSO sends besides `Accept` and `User-Agent`. */
+interface SsoRequest {
+  readonly method: "GET" | "POST";
+  readonly headers: Record<string, string>;
+  readonly body?: string;
+}
+
+/** The status of an SSO answer and its JSON (`undefined` when it is not JSON). */
+interface SsoAnswer {
+  readonly status: number;
+  readonly json: unknown;
 }
 
 /** An SSO error: its code (`access_denied`, ...) and text. */

@@ -50,6 +50,13 @@ export interface ConnectionOptions {
   password?: string;
   /** An SSO token to use instead of logging in; it is never revoked by `close()`. */
   token?: string;
+  /**
+   * Log in with the user's Kerberos ticket (from `kinit`) instead of a password: a SPNEGO
+   * token for `HTTP@<host of the URL>` through MIT's GSS-API (`libgssapi_krb5.so.2`, run
+   * with `--allow-ffi`) to the SSO's `token-http-auth` endpoint. Use the engine's host name,
+   * not an IP address or an alias.
+   */
+  kerberos?: boolean;
   /** Path of a PEM file with the CA certificates to trust (read on the first request). */
   caFile?: string;
   /**
@@ -144,7 +151,7 @@ export class Connection implements AsyncDisposable {
   constructor(options: ConnectionOptions) {
     this.#options = checkOptions(options);
     this.#apiUrl = checkUrl("url", options.url);
-    const defaults = defaultSsoEndpoints(this.#apiUrl);
+    const defaults = defaultSsoEndpoints(this.#apiUrl, options.kerberos);
     const endpoints = {
       tokenUrl: options.ssoUrl ? checkUrl("ssoUrl", options.ssoUrl) : defaults.tokenUrl,
       revokeUrl: options.ssoRevokeUrl
@@ -382,9 +389,10 @@ function checkOptions(options: ConnectionOptions): ConnectionOptions {
   if (typeof options.correlationId !== "function") {
     checkString("correlationId", options.correlationId);
   }
+  checkBoolean("kerberos", options.kerberos);
   const hasPassword = options.username !== undefined && options.password !== undefined;
-  if (!hasPassword && options.token === undefined) {
-    throw new OvirtError("A connection needs a username and password, or a token");
+  if (!hasPassword && options.token === undefined && !options.kerberos) {
+    throw new OvirtError("A connection needs a username and password, a token, or kerberos");
   }
   return { ...options };
 }
