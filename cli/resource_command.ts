@@ -165,7 +165,9 @@ async function mainObject(
   for (const [flag, member] of members) {
     const raw = values[flag];
     if (raw === undefined) continue;
-    object[member.name] = member.kind === "boolean"
+    object[member.name] = member.list
+      ? (raw as string[]).map((text) => convert(text, member, `--${flag}`))
+      : member.kind === "boolean"
       ? raw
       : convert(raw as string, member, `--${flag}`);
   }

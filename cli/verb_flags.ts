@@ -1,7 +1,8 @@
 /**
  * The flags of one verb, from the model: each parameter of the method (and of its
  * signatures) is a flag, and for `add` and `update` each member of the main object that a
- * flag can carry (`--name`, `--memory 2GiB`, `--cluster Default`), plus `--from FILE`.
+ * flag can carry (`--name`, `--memory 2GiB`, `--cluster Default`, a list member repeated:
+ * `--storage-domains data`), plus `--from FILE`.
  *
  * @module
  */
@@ -44,7 +45,7 @@ export function verbFlags(params: readonly ParamSpec[], main?: string): VerbFlag
     options.from = { type: "string" };
     for (const member of membersOf(main)) {
       const flag = kebab(member.name);
-      if (member.list || member.name === "href" || member.name === "id") continue;
+      if (member.name === "href" || member.name === "id") continue;
       if (RESERVED.has(flag) || byFlag.has(flag) || members.has(flag)) continue;
       members.set(flag, member);
       options[flag] = optionFor(member);
