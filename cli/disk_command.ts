@@ -29,13 +29,15 @@ export const UPLOAD_HELP =
 Uploads a raw or qcow2 image into a new disk on the storage domain (named after the file
 unless --name) or into an existing disk, with a progress bar on stderr, and prints the disk.
 --size sets the new disk's virtual size (default: the image's). --wait-timeout limits the
-wait for the new disk to be ready (default 10m).
+wait for the new disk to be ready (default 10m); --wait-interval is the time between polls
+of the disk and the transfer (default 1s).
 `;
 
 /** Help of `ovirt disk download`. */
 export const DOWNLOAD_HELP = `Usage: ovirt disk download NAME|ID FILE [--format raw|cow]
 
-Downloads a disk into FILE (- for stdout), with a progress bar on stderr.
+Downloads a disk into FILE (- for stdout), with a progress bar on stderr. --wait-interval
+is the time between polls of the transfer (default 1s).
 `;
 
 const QCOW2_MAGIC = [0x51, 0x46, 0x49, 0xfb];
@@ -64,6 +66,7 @@ export async function runUpload(context: Context, args: string[]): Promise<void>
       sparse: { type: "boolean" },
       size: { type: "string" },
       "wait-timeout": { type: "string" },
+      "wait-interval": { type: "string" },
     },
     allowPositionals: true,
     allowNegative: true,
@@ -77,6 +80,7 @@ export async function runUpload(context: Context, args: string[]): Promise<void>
     throw new UsageError(`ovirt disk upload: ${path}: ${(error as Error).message}`);
   }
   const { format, virtual } = await probe(path, stat.size);
+  const pollInterval = parseDuration(values["wait-interval"] ?? "1s", "wait-interval");
   if (values.disk === undefined && values["storage-domain"] === undefined) {
     throw new UsageError("ovirt disk upload: give --storage-domain for a new disk, or --disk");
   }
@@ -104,13 +108,14 @@ export async function runUpload(context: Context, args: string[]): Promise<void>
     diskId = created.id!;
     label = name;
     await waitForStatus(disks.diskService(diskId), "ok", {
-      interval: 1000,
+      interval: pollInterval,
       timeout: parseDuration(values["wait-timeout"] ?? "10m", "wait-timeout"),
     });
   }
   const file = await Deno.open(path);
   await uploadDisk(connection, diskId, file.readable, stat.size, {
     format,
+    pollInterval,
     onProgress: progressBar(`Uploading ${label}`, Deno.stderr),
   });
   context.out(render(await disks.diskService(diskId).get(), "Disk", context.output));
@@ -120,7 +125,7 @@ export async function runUpload(context: Context, args: string[]): Promise<void>
 export async function runDownload(context: Context, args: string[]): Promise<void> {
   const { values, positionals } = parseArgs({
     args,
-    options: { ...GLOBAL_OPTIONS, format: { type: "string" } },
+    options: { ...GLOBAL_OPTIONS, format: { type: "string" }, "wait-interval": { type: "string" } },
     allowPositionals: true,
     allowNegative: true,
   });
@@ -136,6 +141,7 @@ export async function runDownload(context: Context, args: string[]): Promise<voi
     : (await Deno.open(path, { write: true, create: true, truncate: true })).writable;
   await downloadDisk(connection, id, destination, {
     ...(format ? { format } : {}),
+    pollInterval: parseDuration(values["wait-interval"] ?? "1s", "wait-interval"),
     onProgress: progressBar(`Downloading ${word}`, Deno.stderr),
   });
 }
