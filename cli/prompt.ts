@@ -16,10 +16,10 @@ const CTRL_D = 0x04;
 export async function readPassword(prompt: string): Promise<string> {
   if (!Deno.stdin.isTerminal()) return await firstLine();
   const encoder = new TextEncoder();
-  Deno.stderr.writeSync(encoder.encode(prompt));
-  Deno.stdin.setRaw(true);
+  Deno.stdin.setRaw(true); // before the prompt: nothing typed after it may be echoed
   const typed: number[] = [];
   try {
+    Deno.stderr.writeSync(encoder.encode(prompt));
     const buffer = new Uint8Array(256);
     while (true) {
       const count = await Deno.stdin.read(buffer);
