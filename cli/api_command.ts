@@ -7,16 +7,13 @@
  */
 
 import { parseArgs } from "node:util";
-import { fromXml } from "../transport/xml/mod.ts";
 import type { MethodMeta } from "../transport/service.ts";
 import type { Context } from "./context.ts";
 import { UsageError } from "./errors.ts";
 import { GLOBAL_OPTIONS } from "./options.ts";
+import { readObjectFile } from "./object_input.ts";
 import { render } from "./output/render.ts";
 import { serviceAt } from "./service_walk.ts";
-import { fromJson } from "./values.ts";
-import { readInput } from "./input.ts";
-import { camel } from "./names.ts";
 
 const KINDS: Readonly<Record<string, readonly string[]>> = {
   GET: ["get", "list"],
@@ -25,7 +22,8 @@ const KINDS: Readonly<Record<string, readonly string[]>> = {
   DELETE: ["remove"],
 };
 
-type Callable = Record<string, (...args: unknown[]) => Promise<unknown>>;
+/** What the CLI calls on a service: its methods by name. */
+type Methods = Record<string, (...args: unknown[]) => Promise<unknown>>;
 
 /** Help of `ovirt api`. */
 export const API_HELP = `Usage: ovirt api METHOD PATH [--from FILE] [--query NAME=VALUE ...]
@@ -78,25 +76,20 @@ export async function runApi(context: Context, args: string[]): Promise<void> {
   }
   if (!method) throw new UsageError(`ovirt api: ${httpMethod} is not a method of /${path}`);
 
-  const body = values.from === undefined ? undefined : await readBody(values.from);
-  const { connection } = await context.session();
-  const service = connection.service(servicePath) as unknown as Callable;
-  const options: Record<string, unknown> = Object.keys(query).length ? { query } : {};
-  let result: unknown;
-  if (method.main) {
-    if (body === undefined) throw new UsageError(`ovirt api: ${httpMethod} /${path} needs --from`);
-    const main = typeof body === "string"
-      ? fromXml(body)
-      : fromJson(body, method.main.type!, "--from");
-    result = await service[method.name](main, options);
-  } else if (method.kind === "action" && body !== undefined) {
-    const params = typeof body === "string"
-      ? fromXml(body) as object
-      : Object.fromEntries(Object.entries(body).map(([key, value]) => [camel(key), value]));
-    result = await service[method.name]({ ...params, ...options });
-  } else {
-    result = await service[method.name](options);
+  if (method.main && values.from === undefined) {
+    throw new UsageError(`ovirt api: ${httpMethod} /${path} needs --from`);
   }
+  // An action's body is an <action> (or its JSON): its members are the parameters.
+  const bodyType = method.main?.type ?? (method.kind === "action" ? "Action" : undefined);
+  const body = values.from === undefined || !bodyType
+    ? undefined
+    : await readObjectFile(values.from, bodyType);
+  const { connection } = await context.session();
+  const service = connection.service(servicePath) as unknown as Methods;
+  const options: Record<string, unknown> = Object.keys(query).length ? { query } : {};
+  const result = method.main
+    ? await service[method.name](body, options)
+    : await service[method.name]({ ...body, ...options });
   const output = context.globals.output === undefined
     ? { ...context.output, format: "xml" as const }
     : context.output;
@@ -106,14 +99,4 @@ export async function runApi(context: Context, args: string[]): Promise<void> {
 
 function findMethod(methods: readonly MethodMeta[], kinds: readonly string[]) {
   return methods.find((method) => kinds.includes(method.kind) && !method.signatureOf);
-}
-
-async function readBody(path: string): Promise<string | Record<string, unknown>> {
-  const text = await readInput(path, "from");
-  if (text.trimStart().startsWith("<")) return text;
-  try {
-    return JSON.parse(text);
-  } catch (error) {
-    throw new UsageError(`--from ${path}: not JSON or XML (${(error as Error).message})`);
-  }
 }

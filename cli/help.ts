@@ -86,6 +86,10 @@ function wrap(text: string, width: number, indent: string): string {
   return lines.join("\n");
 }
 
+function article(word: string): string {
+  return /^[aeiou]/.test(word) ? "an" : "a";
+}
+
 function verbSummary(resource: Resource, verb: Verb): string {
   const one = resource.singular;
   switch (verb.spec.kind) {
@@ -94,14 +98,14 @@ function verbSummary(resource: Resource, verb: Verb): string {
     case "get":
       return `show one ${one}`;
     case "add":
-      return `add a ${one} (flags or --from FILE)`;
+      return `add ${article(one)} ${one} (flags or --from FILE)`;
     case "update":
-      return `change a ${one}`;
+      return `change ${article(one)} ${one}`;
     case "remove":
-      return `remove a ${one}`;
+      return `remove ${article(one)} ${one}`;
     default:
       return `the ${verb.method} action of ${
-        verb.target === "entity" ? `a ${one}` : "the collection"
+        verb.target === "entity" ? `${article(one)} ${one}` : "the collection"
       }`;
   }
 }

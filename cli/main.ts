@@ -47,12 +47,15 @@ export async function main(
       tokens: true,
     });
     context = new Context(env as Env, first.values as GlobalValues);
-    const words = first.tokens.filter((token) => token.kind === "positional").slice(0, 2);
+    const positionals = first.tokens.filter((token) => token.kind === "positional").slice(0, 3);
+    const help = first.values.help === true || positionals[0]?.value === "help";
+    if (positionals[0]?.value === "help") positionals.shift(); // `ovirt help vm start`
+    const words = positionals.slice(0, 2);
     const rest = (count: number) => {
       const skip = new Set(words.slice(0, count).map((token) => token.index));
       return args.filter((_, index) => !skip.has(index));
     };
-    await dispatch(context, words.map((token) => token.value), rest, first.values.help === true);
+    await dispatch(context, words.map((token) => token.value), rest, help);
     return 0;
   } catch (error) {
     const explained = context ? await context.explain(error) : error;
@@ -70,20 +73,8 @@ async function dispatch(
   rest: (count: number) => string[],
   help: boolean,
 ): Promise<void> {
-  let [noun, verbWord] = words;
-  if (noun === "help") {
-    words.shift();
-    [noun, verbWord] = words;
-    help = true;
-    if (verbWord === undefined) {
-      const more = rest(2).filter((arg) => !arg.startsWith("-") && arg !== noun);
-      verbWord = more[0];
-    }
-  }
-  if (noun === undefined) {
-    if (help) return context.out(topHelp());
-    throw new UsageError("Missing command; see ovirt --help");
-  }
+  const [noun, verbWord] = words;
+  if (noun === undefined) return context.out(topHelp());
   const special = SPECIAL.get(noun);
   if (special) {
     if (help) return context.out(special.help);
@@ -92,11 +83,12 @@ async function dispatch(
   const resource = findResource(noun);
   if (!resource) throw new UsageError(`Unknown command "${noun}"; see ovirt --help`);
   const extra = specialVerbs(resource.singular);
+  const list = resource.verbs.get("list");
+  if (verbWord === undefined && !help && list) {
+    return await runVerb(context, resource, list, rest(1));
+  }
   if (verbWord === undefined) {
-    if (help) return context.out(resourceHelp(resource, extra.map((v) => [v.usage, v.summary])));
-    verbWord = resource.verbs.has("list") ? "list" : "";
-    if (!verbWord) throw new UsageError(`ovirt ${noun}: missing verb; see ovirt ${noun} --help`);
-    return await runVerb(context, resource, resource.verbs.get("list")!, rest(1), GLOBAL_OPTIONS);
+    return context.out(resourceHelp(resource, extra.map((verb) => [verb.usage, verb.summary])));
   }
   const own = extra.find((verb) => verb.word === verbWord);
   if (own) {
@@ -106,12 +98,12 @@ async function dispatch(
   const verb = resource.verbs.get(verbWord);
   if (verb) {
     if (help) return context.out(verbHelp(resource, verb));
-    return await runVerb(context, resource, verb, rest(2), GLOBAL_OPTIONS);
+    return await runVerb(context, resource, verb, rest(2));
   }
   const nested = resource.nested.get(verbWord);
   if (nested) {
     if (help) return context.out(nestedHelp(resource, nested));
-    return await runNested(context, resource, nested, rest(2), GLOBAL_OPTIONS);
+    return await runNested(context, resource, nested, rest(2));
   }
   throw new UsageError(
     `ovirt ${resource.singular}: unknown verb "${verbWord}"; see ovirt ${resource.singular} --help`,

@@ -202,6 +202,22 @@ Deno.test("ovirt against the simulator", async (t) => {
     assert.equal(got.memoryPolicy?.guaranteed, 536870912);
   });
 
+  await t.step("add --from an XML file; a document of another type is refused", async () => {
+    const file = `${home.path}/vm.xml`;
+    await Deno.writeTextFile(
+      file,
+      "<vm><name>from-xml</name><cluster><name>Default</name></cluster>" +
+        "<template><name>Blank</name></template><memory>536870912</memory></vm>",
+    );
+    const added = await run("vm", "add", "--from", file, "-o", "json");
+    assert.equal(added.code, 0, added.stderr);
+    assert.equal((JSON.parse(added.stdout) as types.Vm).memory, 536870912);
+    await Deno.writeTextFile(file, "<disk><name>not-a-vm</name></disk>");
+    const wrong = await run("vm", "add", "--from", file);
+    assert.equal(wrong.code, 2);
+    assert.match(oneErrorLine(wrong), /expected one <vm>, not <disk>/);
+  });
+
   await t.step("start --wait returns once the VM is up; without it, at once", async () => {
     const down = vms.filter((vm) => vm.status === "down");
     const started = await run(
@@ -259,6 +275,21 @@ Deno.test("ovirt against the simulator", async (t) => {
       "ids",
     );
     assert.equal(list.stdout, `${vms[2].id}\n`);
+    const idle = await connection.systemService().vmsService().add({
+      name: "cli-api",
+      cluster: { name: "Default" },
+      template: { name: "Blank" },
+    });
+    const idleService = connection.systemService().vmsService().vmService(idle.id!);
+    await waitForStatus(idleService, "down", { interval: 10 });
+    const action = await run("api", "POST", `/vms/${idle.id}/start`);
+    assert.equal(action.code, 0, action.stderr);
+    assert.notEqual((await idleService.get()).status, "down", "the start action was sent");
+    const body = `${home.path}/update.json`;
+    await Deno.writeTextFile(body, JSON.stringify({ description: "put by api" }));
+    const put = await run("api", "PUT", `/vms/${idle.id}`, "--from", body, "-o", "json");
+    assert.equal(put.code, 0, put.stderr);
+    assert.equal((await idleService.get()).description, "put by api");
     const wrong = await run("api", "PATCH", "/vms");
     assert.equal(wrong.code, 2);
     oneErrorLine(wrong);

@@ -1,0 +1,48 @@
+/**
+ * The object `--from FILE` holds: JSON (camelCase or snake_case members) or the engine's
+ * XML, checked against the type the command sends. `-` reads standard input.
+ *
+ * @module
+ */
+
+import { readXml } from "../transport/xml/mod.ts";
+import { STRUCTS } from "../types/metadata.ts";
+import { UsageError } from "./errors.ts";
+import { fromJson } from "./values.ts";
+
+/** The `type` object in file `path` (`-`: standard input). */
+export async function readObjectFile(
+  path: string,
+  type: string,
+): Promise<Record<string, unknown>> {
+  const text = await readInput(path, "from");
+  const what = `--from ${path}`;
+  if (text.trimStart().startsWith("<")) {
+    const document = readXml(text);
+    const tag = STRUCTS[type]?.tag;
+    if (document.root !== tag || Array.isArray(document.value)) {
+      throw new UsageError(`${what}: expected one <${tag}>, not <${document.root}>`);
+    }
+    return document.value as Record<string, unknown>;
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new UsageError(`${what}: not JSON or XML (${(error as Error).message})`);
+  }
+  if (typeof json !== "object" || json === null || Array.isArray(json)) {
+    throw new UsageError(`${what}: the file must hold one JSON object`);
+  }
+  return fromJson(json as Record<string, unknown>, type, what);
+}
+
+async function readInput(path: string, flag: string): Promise<string> {
+  try {
+    return path === "-"
+      ? await new Response(Deno.stdin.readable).text()
+      : await Deno.readTextFile(path);
+  } catch (error) {
+    throw new UsageError(`--${flag} ${path}: ${(error as Error).message}`);
+  }
+}
