@@ -381,6 +381,24 @@ Deno.test("ovirt against the simulator", async (t) => {
     assert.match(oneErrorLine(noUrl), /OVIRT_URL/);
   });
 
+  await t.step(
+    "time limits: --wait-timeout and --request-timeout end with exit code 6",
+    async () => {
+      await using slow = await startSimulator({ delay: 60_000 });
+      const slowEnv = { ...home.env, ...simulatorEnv(slow) };
+      const waited = await ovirt(
+        ["vm", "start", "vm003", "--wait", "--wait-timeout", "200ms", "--wait-interval", "50ms"],
+        slowEnv,
+      );
+      assert.equal(waited.code, 6);
+      assert.match(oneErrorLine(waited), /Timed out after 200 ms waiting for vm vm003 status up/);
+      slow.setFaults({ latency: 1500 });
+      const late = await ovirt(["vms", "list", "--request-timeout", "300ms"], slowEnv);
+      assert.equal(late.code, 6);
+      oneErrorLine(late);
+    },
+  );
+
   await t.step("--help at every level", async () => {
     const top = await run("--help");
     assert.equal(top.code, 0);

@@ -64,6 +64,28 @@ Deno.test("ovirt disk upload, download and events follow", async (t) => {
     assert.match(run.stderr, /^Downloading cli-up 100% \(20\.0 MiB\)$/m);
   });
 
+  await t.step("upload --disk writes into an existing disk", async () => {
+    const other = bytes.map((byte) => byte ^ 0xff);
+    const otherFile = `${home.path}/other.raw`;
+    await Deno.writeFile(otherFile, other);
+    const run = await ovirt(
+      ["disk", "upload", otherFile, "--disk", "cli-up", "--wait-interval", "20ms", "-o", "ids"],
+      env,
+    );
+    assert.equal(run.code, 0, run.stderr);
+    const out = `${home.path}/other-back.raw`;
+    const back = await ovirt([
+      "disk",
+      "download",
+      run.stdout.trim(),
+      out,
+      "--wait-interval",
+      "20ms",
+    ], env);
+    assert.equal(back.code, 0, back.stderr);
+    assert.deepEqual(await Deno.readFile(out), other);
+  });
+
   await t.step("a qcow2 image is uploaded as a cow disk of its virtual size", async () => {
     const header = new Uint8Array(512);
     header.set([0x51, 0x46, 0x49, 0xfb, 0, 0, 0, 3]);
