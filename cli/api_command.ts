@@ -7,7 +7,7 @@
  */
 
 import { parseArgs } from "node:util";
-import type { MethodMeta } from "../transport/service.ts";
+import type { MethodMeta } from "./model.ts";
 import type { Context } from "./context.ts";
 import { UsageError } from "./errors.ts";
 import { GLOBAL_OPTIONS } from "./options.ts";

@@ -7,8 +7,13 @@
  * @module
  */
 
-import { ROOT_SERVICE, SERVICES } from "../services/metadata.ts";
-import type { MethodMeta, ParamSpec, ServiceMeta } from "../transport/service.ts";
+import {
+  type MethodMeta,
+  type ParamSpec,
+  ROOT_SERVICE,
+  type ServiceMeta,
+  SERVICES,
+} from "./model.ts";
 import { kebab, locatorWord } from "./names.ts";
 
 /** Where a verb's request goes: the collection (`/vms`) or one entity (`/vms/123`). */

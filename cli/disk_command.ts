@@ -8,11 +8,7 @@
  */
 
 import { parseArgs } from "node:util";
-import { downloadDisk, uploadDisk } from "../helpers/image_transfer.ts";
-import { progressBar } from "../helpers/progress.ts";
-import { waitForStatus } from "../helpers/wait.ts";
-import type { Disk } from "../types/disk.ts";
-import type { DiskFormat } from "../types/disk_format.ts";
+import { downloadDisk, progressBar, type types, uploadDisk, waitForStatus } from "../mod.ts";
 import { findResource } from "./command_table.ts";
 import type { Context } from "./context.ts";
 import { UsageError } from "./errors.ts";
@@ -43,15 +39,18 @@ is the time between polls of the transfer (default 1s).
 const QCOW2_MAGIC = [0x51, 0x46, 0x49, 0xfb];
 
 /** What the first bytes of an image say: its format and virtual size. */
-async function probe(path: string, size: number): Promise<{ format: DiskFormat; virtual: number }> {
+async function probe(
+  path: string,
+  size: number,
+): Promise<{ format: types.DiskFormat; virtual: number }> {
   using file = await Deno.open(path);
   const header = new Uint8Array(32);
   const count = await file.read(header) ?? 0;
   if (count >= 32 && QCOW2_MAGIC.every((byte, index) => header[index] === byte)) {
     const virtual = Number(new DataView(header.buffer).getBigUint64(24));
-    return { format: "cow" as DiskFormat, virtual };
+    return { format: "cow" as types.DiskFormat, virtual };
   }
-  return { format: "raw" as DiskFormat, virtual: size };
+  return { format: "raw" as types.DiskFormat, virtual: size };
 }
 
 /** Runs `ovirt disk upload`. */
@@ -104,7 +103,7 @@ export async function runUpload(context: Context, args: string[]): Promise<void>
       provisionedSize: values.size ? parseInteger(values.size, "--size") : virtual,
       sparse: values.sparse ?? format === "cow",
       storageDomains: [storageDomain],
-    } as Disk);
+    } as types.Disk);
     diskId = created.id!;
     label = name;
     await waitForStatus(disks.diskService(diskId), "ok", {
@@ -133,7 +132,7 @@ export async function runDownload(context: Context, args: string[]): Promise<voi
   const [word, path] = positionals;
   const format = values.format === undefined
     ? undefined
-    : convert(values.format, { kind: "enum", type: "DiskFormat" }, "--format") as DiskFormat;
+    : convert(values.format, { kind: "enum", type: "DiskFormat" }, "--format") as types.DiskFormat;
   const { connection } = await context.session();
   const id = await resolveId(connection, findResource("disks")!, "disks", word);
   const destination = path === "-"

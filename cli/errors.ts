@@ -5,13 +5,7 @@
  * @module
  */
 
-import {
-  AuthError,
-  ConnectionError,
-  NotFoundError,
-  OvirtError,
-  TimeoutError,
-} from "../transport/errors.ts";
+import { AuthError, ConnectionError, NotFoundError, OvirtError, TimeoutError } from "../mod.ts";
 
 /** Exit codes of `ovirt` (documented in the README and in `ovirt --help`). */
 export const EXIT = {

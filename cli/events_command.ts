@@ -6,7 +6,7 @@
  */
 
 import { parseArgs } from "node:util";
-import { followEvents } from "../helpers/events.ts";
+import { followEvents } from "../mod.ts";
 import type { Context } from "./context.ts";
 import { UsageError } from "./errors.ts";
 import { GLOBAL_OPTIONS, parseDuration } from "./options.ts";

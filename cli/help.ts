@@ -5,7 +5,7 @@
  * @module
  */
 
-import { ENUMS } from "../types/metadata.ts";
+import { ENUMS } from "./model.ts";
 import { type Nested, type Resource, RESOURCES, type Verb } from "./command_table.ts";
 import { EXIT } from "./errors.ts";
 import { GLOBAL_HELP, WAIT_HELP } from "./options.ts";

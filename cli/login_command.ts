@@ -8,8 +8,7 @@
  */
 
 import { parseArgs } from "node:util";
-import { Connection } from "../transport/connection.ts";
-import { AuthError } from "../transport/errors.ts";
+import { AuthError, Connection } from "../mod.ts";
 import type { Context } from "./context.ts";
 import { CliError, EXIT, UsageError } from "./errors.ts";
 import { GLOBAL_OPTIONS } from "./options.ts";

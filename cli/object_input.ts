@@ -5,8 +5,8 @@
  * @module
  */
 
-import { readXml } from "../transport/xml/mod.ts";
-import { STRUCTS } from "../types/metadata.ts";
+import { fromXml } from "../mod.ts";
+import { STRUCTS } from "./model.ts";
 import { UsageError } from "./errors.ts";
 import { fromJson } from "./values.ts";
 
@@ -18,12 +18,10 @@ export async function readObjectFile(
   const text = await readInput(path, "from");
   const what = `--from ${path}`;
   if (text.trimStart().startsWith("<")) {
-    const document = readXml(text);
     const tag = STRUCTS[type]?.tag;
-    if (document.root !== tag || Array.isArray(document.value)) {
-      throw new UsageError(`${what}: expected one <${tag}>, not <${document.root}>`);
-    }
-    return document.value as Record<string, unknown>;
+    const root = /^\s*(?:<\?xml[^>]*\?>\s*)?<([\w.-]+)/.exec(text)?.[1];
+    if (root !== tag) throw new UsageError(`${what}: expected one <${tag}>, not <${root}>`);
+    return fromXml(text) as Record<string, unknown>;
   }
   let json: unknown;
   try {

@@ -6,7 +6,7 @@
  * @module
  */
 
-import type { Connection } from "../transport/connection.ts";
+import type { Connection } from "../mod.ts";
 import { RESOURCES } from "./command_table.ts";
 import { camel } from "./names.ts";
 import { memberOf } from "./values.ts";

@@ -6,8 +6,7 @@
  * @module
  */
 
-import type { Connection } from "../transport/connection.ts";
-import { NotFoundError } from "../transport/errors.ts";
+import { type Connection, NotFoundError } from "../mod.ts";
 import type { Resource } from "./command_table.ts";
 import { UsageError } from "./errors.ts";
 import { looksLikeId } from "./values.ts";

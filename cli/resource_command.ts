@@ -6,7 +6,7 @@
  */
 
 import { parseArgs } from "node:util";
-import type { ParamSpec } from "../transport/service.ts";
+import type { ParamSpec } from "./model.ts";
 import type { Nested, Resource, Verb } from "./command_table.ts";
 import type { Context } from "./context.ts";
 import { UsageError } from "./errors.ts";

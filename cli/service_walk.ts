@@ -5,8 +5,7 @@
  * @module
  */
 
-import { ROOT_SERVICE, SERVICES } from "../services/metadata.ts";
-import type { ServiceMeta } from "../transport/service.ts";
+import { ROOT_SERVICE, type ServiceMeta, SERVICES } from "./model.ts";
 
 /** The model service at `path` below the API root, or `undefined` if there is none. */
 export function serviceAt(path: string): ServiceMeta | undefined {

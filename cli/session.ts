@@ -6,8 +6,7 @@
  * @module
  */
 
-import { Connection, type ConnectionOptions } from "../transport/connection.ts";
-import { AuthError } from "../transport/errors.ts";
+import { AuthError, Connection, type ConnectionOptions } from "../mod.ts";
 import type { Env, Settings } from "./config.ts";
 import { CliError, EXIT } from "./errors.ts";
 import { readSession, removeSession } from "./token_cache.ts";

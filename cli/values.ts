@@ -6,9 +6,7 @@
  * @module
  */
 
-import { ENUMS, STRUCTS } from "../types/metadata.ts";
-import type { MemberMeta } from "../transport/xml/metadata.ts";
-import type { ParamSpec } from "../transport/service.ts";
+import { ENUMS, type MemberMeta, type ParamSpec, STRUCTS } from "./model.ts";
 import { UsageError } from "./errors.ts";
 import { camel } from "./names.ts";
 

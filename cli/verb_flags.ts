@@ -7,8 +7,7 @@
  * @module
  */
 
-import type { MemberMeta } from "../transport/xml/metadata.ts";
-import type { ParamSpec } from "../transport/service.ts";
+import type { MemberMeta, ParamSpec } from "./model.ts";
 import { kebab } from "./names.ts";
 import { GLOBAL_OPTIONS, type OptionSpec, WAIT_OPTIONS } from "./options.ts";
 import { membersOf } from "./values.ts";

@@ -6,7 +6,7 @@
  * @module
  */
 
-import { waitFor } from "../helpers/wait.ts";
+import { waitFor } from "../mod.ts";
 import { memberOf } from "./values.ts";
 
 /** Statuses an object passes through on its way somewhere. */

@@ -5,8 +5,8 @@
  * @module
  */
 
-import { toXml } from "../../transport/xml/mod.ts";
-import { STRUCTS } from "../../types/metadata.ts";
+import { toXml } from "../../mod.ts";
+import { STRUCTS } from "../model.ts";
 import { UsageError } from "../errors.ts";
 import { membersOf } from "../values.ts";
 import { cellText, defaultColumns, header, plain, valueAt } from "./cells.ts";
