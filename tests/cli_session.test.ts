@@ -115,6 +115,42 @@ Deno.test("ovirt profiles and sessions", async (t) => {
     },
   );
 
+  await t.step(
+    "--insecure (or OVIRT_INSECURE=1) skips TLS verification; without it, exit 5",
+    async () => {
+      const bare = {
+        ...home.env,
+        OVIRT_URL: sim.url,
+        OVIRT_USERNAME: sim.username,
+        OVIRT_PASSWORD: sim.password,
+      };
+      const refused = await ovirt(["vms", "list", "-p", "other", "--url", sim.url], bare);
+      assert.equal(refused.code, 5);
+      assert.match(oneErrorLine(refused), /certificate|TLS|tls/i);
+      const insecure = await ovirt([
+        "vms",
+        "list",
+        "-p",
+        "other",
+        "--url",
+        sim.url,
+        "--insecure",
+        "-o",
+        "ids",
+      ], bare);
+      assert.equal(insecure.code, 0, insecure.stderr);
+      assert.equal(insecure.stdout, ids);
+      const byVariable = await ovirt(
+        ["vms", "list", "-p", "other", "--url", sim.url, "-o", "ids"],
+        {
+          ...bare,
+          OVIRT_INSECURE: "1",
+        },
+      );
+      assert.equal(byVariable.stdout, ids);
+    },
+  );
+
   await t.step("without a password or session: one line saying to log in", async () => {
     const run = await ovirt(["vms", "list"], env);
     assert.equal(run.code, 4);
