@@ -123,5 +123,10 @@ function terminalWidth(env: Env): number {
 
 function writeAll(stream: { writeSync(bytes: Uint8Array): number }, text: string): void {
   let bytes = new TextEncoder().encode(text);
-  while (bytes.byteLength > 0) bytes = bytes.subarray(stream.writeSync(bytes));
+  try {
+    while (bytes.byteLength > 0) bytes = bytes.subarray(stream.writeSync(bytes));
+  } catch (error) {
+    // The reader has gone (`ovirt vms list | head -1`): the rest is not wanted.
+    if (!(error instanceof Deno.errors.BrokenPipe)) throw error;
+  }
 }

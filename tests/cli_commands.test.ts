@@ -11,7 +11,7 @@ import { startSimulator } from "../testing/mod.ts";
 import { RESOURCES } from "../cli/command_table.ts";
 import { flagsOfVerb } from "../cli/resource_command.ts";
 import { GLOBAL_OPTIONS, WAIT_OPTIONS } from "../cli/options.ts";
-import { cliHome, oneErrorLine, ovirt, simulatorEnv } from "./cli_harness.ts";
+import { CLI, cliHome, oneErrorLine, ovirt, simulatorEnv } from "./cli_harness.ts";
 
 Deno.test("no model parameter or member becomes a flag that a global flag already is", () => {
   const reserved = new Set([...Object.keys(GLOBAL_OPTIONS), ...Object.keys(WAIT_OPTIONS)]);
@@ -398,6 +398,23 @@ Deno.test("ovirt against the simulator", async (t) => {
       oneErrorLine(late);
     },
   );
+
+  await t.step("a reader that stops early (| head -1) ends the output quietly", async () => {
+    await using big = await startSimulator({ delay: 0, vms: 2000 });
+    const child = new Deno.Command(Deno.execPath(), {
+      args: ["run", "-A", CLI, "vms", "list", "-o", "json"],
+      env: { ...home.env, ...simulatorEnv(big), NO_COLOR: "1" },
+      stdout: "piped",
+      stderr: "piped",
+    }).spawn();
+    const reader = child.stdout.getReader();
+    const first = await reader.read();
+    assert.equal(new TextDecoder().decode(first.value).slice(0, 1), "[");
+    await reader.cancel(); // closes the pipe, as head does after its line
+    const [status, stderr] = await Promise.all([child.status, new Response(child.stderr).text()]);
+    assert.equal(stderr, "");
+    assert.equal(status.code, 0);
+  });
 
   await t.step("--help at every level", async () => {
     const top = await run("--help");
