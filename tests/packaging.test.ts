@@ -4,6 +4,12 @@
  * served by a stand-in JSR registry on loopback, type-check and run for a consumer with an
  * empty cache and install the CLI; `deno bundle` makes the CLI and an example single files
  * that run alone.
+ *
+ * What Deno asks a JSR registry for (seen here with `JSR_URL` pointing at the stand-in):
+ * `/@scope/name/meta.json` (the versions), `/@scope/name/<version>_meta.json` (the
+ * `manifest` of files with sizes and `sha256-` checksums, and the `exports`), then each file
+ * of the module graph under `/@scope/name/<version>/`; `deno install -g` also asks for the
+ * package's `deno.lock`, which is not published.
  */
 
 import assert from "node:assert/strict";
