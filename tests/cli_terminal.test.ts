@@ -8,12 +8,13 @@ import assert from "node:assert/strict";
 import { startSimulator } from "../testing/mod.ts";
 import { CLI, cliHome } from "./cli_harness.ts";
 
-const hasScript = new Deno.Command("script", {
-  args: ["--version"],
+/** Whether util-linux `script` can make a pseudo-terminal here (it needs /dev/pts). */
+const hasTerminal = new Deno.Command("script", {
+  args: ["-q", "-e", "-c", "true", "/dev/null"],
+  stdin: "null",
   stdout: "null",
   stderr: "null",
-})
-  .output().then((result) => result.success, () => false);
+}).output().then((result) => result.success, () => false);
 
 function quote(word: string): string {
   return `'${word.replaceAll("'", `'\\''`)}'`;
@@ -53,7 +54,7 @@ async function onTerminal(
 
 Deno.test({
   name: "ovirt on a terminal: password prompt without echo, progress bar redrawn in place",
-  ignore: !(await hasScript),
+  ignore: !(await hasTerminal),
   fn: async (t) => {
     await using sim = await startSimulator({ delay: 0 });
     await using home = await cliHome();
