@@ -7,8 +7,8 @@
  * @module
  */
 
-import { SaxesParser } from "saxes";
-import { XMLParser } from "fast-xml-parser";
+import { SaxesParser } from "npm:saxes@6";
+import { XMLParser } from "npm:fast-xml-parser@5";
 import { readXml, readXmlStream } from "../transport/xml/reader.ts";
 import { END_OF_DOCUMENT, XmlTokenizer } from "../transport/xml/tokenizer.ts";
 import { CHAR_CLASS } from "../transport/xml/decode.ts";

@@ -5,7 +5,7 @@
  */
 
 import assert from "node:assert/strict";
-import { SaxesParser } from "saxes";
+import { SaxesParser } from "npm:saxes@6";
 import {
   END_OF_DOCUMENT,
   END_TAG,

@@ -1,0 +1,102 @@
+/**
+ * `ovirt api METHOD PATH`: any request of the model by its HTTP method and path, through
+ * the same typed services (`GET /vms/123` is `get()`, `POST /vms/123/start` the `start`
+ * action), printed as XML unless `-o` says otherwise.
+ *
+ * @module
+ */
+
+import { parseArgs } from "node:util";
+import type { MethodMeta } from "./model.ts";
+import type { Context } from "./context.ts";
+import { UsageError } from "./errors.ts";
+import { GLOBAL_OPTIONS } from "./options.ts";
+import { readObjectFile } from "./object_input.ts";
+import { render } from "./output/render.ts";
+import { serviceAt } from "./service_walk.ts";
+
+const KINDS: Readonly<Record<string, readonly string[]>> = {
+  GET: ["get", "list"],
+  POST: ["add"],
+  PUT: ["update"],
+  DELETE: ["remove"],
+};
+
+/** What the CLI calls on a service: its methods by name. */
+type Methods = Record<string, (...args: unknown[]) => Promise<unknown>>;
+
+/** Help of `ovirt api`. */
+export const API_HELP = `Usage: ovirt api METHOD PATH [--from FILE] [--query NAME=VALUE ...]
+
+Sends one request of the API model: GET (get or list), POST (add, or an action when the
+path ends in one), PUT (update), DELETE (remove). PATH is relative to the API root.
+The body of POST and PUT comes from --from (JSON or XML; - for stdin). Prints XML unless -o.
+
+Examples:
+  ovirt api GET /vms/123
+  ovirt api GET /vms --query search=status=up -o json
+  ovirt api POST /vms/123/start
+  ovirt api PUT /vms/123 --from vm.json
+`;
+
+/** Runs `ovirt api`. */
+export async function runApi(context: Context, args: string[]): Promise<void> {
+  const { values, positionals } = parseArgs({
+    args,
+    options: {
+      ...GLOBAL_OPTIONS,
+      from: { type: "string" },
+      query: { type: "string", multiple: true },
+    },
+    allowPositionals: true,
+    allowNegative: true,
+  });
+  if (positionals.length !== 2) throw new UsageError("ovirt api: give a METHOD and a PATH");
+  const httpMethod = positionals[0].toUpperCase();
+  const path = positionals[1].replace(/^\/+/, "").replace(/^ovirt-engine\/api\/?/, "");
+  const kinds = KINDS[httpMethod];
+  if (!kinds) throw new UsageError(`ovirt api: unknown method ${positionals[0]}`);
+  const query: Record<string, string> = {};
+  for (const pair of values.query ?? []) {
+    const equals = pair.indexOf("=");
+    if (equals <= 0) throw new UsageError(`--query ${pair}: give NAME=VALUE`);
+    query[pair.slice(0, equals)] = pair.slice(equals + 1);
+  }
+
+  let servicePath = path;
+  let method = findMethod(serviceAt(path)?.methods ?? [], kinds);
+  if (!method && httpMethod === "POST" && path.includes("/")) {
+    // The last segment may name an action of the service above it.
+    const parent = path.slice(0, path.lastIndexOf("/"));
+    const segment = path.slice(path.lastIndexOf("/") + 1);
+    method = serviceAt(parent)?.methods.find((candidate) =>
+      candidate.kind === "action" && candidate.segment === segment && !candidate.signatureOf
+    );
+    if (method) servicePath = parent;
+  }
+  if (!method) throw new UsageError(`ovirt api: ${httpMethod} is not a method of /${path}`);
+
+  if (method.main && values.from === undefined) {
+    throw new UsageError(`ovirt api: ${httpMethod} /${path} needs --from`);
+  }
+  // An action's body is an <action> (or its JSON): its members are the parameters.
+  const bodyType = method.main?.type ?? (method.kind === "action" ? "Action" : undefined);
+  const body = values.from === undefined || !bodyType
+    ? undefined
+    : await readObjectFile(values.from, bodyType);
+  const { connection } = await context.session();
+  const service = connection.service(servicePath) as unknown as Methods;
+  const options: Record<string, unknown> = Object.keys(query).length ? { query } : {};
+  const result = method.main
+    ? await service[method.name](body, options)
+    : await service[method.name]({ ...body, ...options });
+  const output = context.globals.output === undefined
+    ? { ...context.output, format: "xml" as const }
+    : context.output;
+  const type = method.output?.kind === "struct" ? method.output.type : undefined;
+  context.out(render(result, type, type ? output : context.output));
+}
+
+function findMethod(methods: readonly MethodMeta[], kinds: readonly string[]) {
+  return methods.find((method) => kinds.includes(method.kind) && !method.signatureOf);
+}

@@ -1,0 +1,123 @@
+/**
+ * Shell completion: `ovirt completion bash|zsh|fish` prints a script that asks
+ * `ovirt __complete WORD...` for the candidates of the last word: commands, verbs, flags,
+ * and the names of the objects a verb takes (read from the engine when a session works).
+ *
+ * @module
+ */
+
+import { findResource, type Nested, RESOURCES } from "./command_table.ts";
+import { specialVerbs } from "./special_verbs.ts";
+import type { Context } from "./context.ts";
+import { UsageError } from "./errors.ts";
+import { GLOBAL_OPTIONS } from "./options.ts";
+import { flagsOfVerb, takesEntity } from "./resource_command.ts";
+import { verbFlags } from "./verb_flags.ts";
+
+const SCRIPTS: Readonly<Record<string, string>> = {
+  bash: `# bash completion for ovirt: source <(ovirt completion bash)
+_ovirt() {
+  local IFS=$'\\n'
+  COMPREPLY=($(ovirt __complete "\${COMP_WORDS[@]:1:COMP_CWORD}" 2>/dev/null))
+}
+complete -o default -F _ovirt ovirt
+`,
+  zsh: `#compdef ovirt
+# zsh completion for ovirt: source <(ovirt completion zsh)
+_ovirt() {
+  local -a candidates
+  candidates=("\${(@f)$(ovirt __complete "\${(@)words[2,CURRENT]}" 2>/dev/null)}")
+  compadd -a candidates
+}
+compdef _ovirt ovirt
+`,
+  fish: `# fish completion for ovirt: ovirt completion fish | source
+complete -c ovirt -f -a '(ovirt __complete (commandline -opc)[2..-1] (commandline -ct) 2>/dev/null)'
+`,
+};
+
+/** Help of `ovirt completion`. */
+export const COMPLETION_HELP = `Usage: ovirt completion bash|zsh|fish
+
+Prints the completion script of a shell. Load it with:
+  bash:  source <(ovirt completion bash)     (in ~/.bashrc)
+  zsh:   source <(ovirt completion zsh)      (in ~/.zshrc, after compinit)
+  fish:  ovirt completion fish > ~/.config/fish/completions/ovirt.fish
+`;
+
+/** Runs `ovirt completion SHELL`. */
+export function runCompletion(context: Context, args: string[]): Promise<void> {
+  const shell = args.find((arg) => !arg.startsWith("-"));
+  const script = shell === undefined ? undefined : SCRIPTS[shell];
+  if (!script) throw new UsageError("ovirt completion: give bash, zsh or fish");
+  context.out(script);
+  return Promise.resolve();
+}
+
+/** Words of the special commands that take a sub-word, and those sub-words. */
+const SUB_WORDS: Readonly<Record<string, readonly string[]>> = {
+  profile: ["list", "show", "set", "use", "remove"],
+  completion: ["bash", "zsh", "fish"],
+  api: ["GET", "POST", "PUT", "DELETE"],
+};
+
+/** The candidates for the last of `words` (the word being typed, maybe empty). */
+export async function candidates(
+  context: Context,
+  words: readonly string[],
+  specials: readonly string[],
+): Promise<string[]> {
+  const current = words.at(-1) ?? "";
+  const before = words.slice(0, -1).filter((word) => !word.startsWith("-"));
+  const resource = before[0] === undefined ? undefined : findResource(before[0]);
+  const verb = resource && before[1] !== undefined ? resource.verbs.get(before[1]) : undefined;
+  let found: string[];
+  if (current.startsWith("-")) {
+    const options = {
+      ...GLOBAL_OPTIONS,
+      ...(verb ? flagsOfVerb(verb).options : {}),
+      ...(resource && before[1] && resource.nested.has(before[1])
+        ? nestedOptions(resource.nested.get(before[1])!)
+        : {}),
+    };
+    found = Object.entries(options).flatMap(([flag, spec]) =>
+      spec.type === "boolean" && flag !== "help" ? [`--${flag}`, `--no-${flag}`] : [`--${flag}`]
+    );
+  } else if (before.length === 0) {
+    found = [...specials, ...RESOURCES.flatMap((item) => [item.plural, item.singular])];
+  } else if (before.length === 1) {
+    found = resource
+      ? [
+        ...resource.verbs.keys(),
+        ...resource.nested.keys(),
+        ...specialVerbs(resource.singular).map((v) => v.word),
+      ]
+      : [...(SUB_WORDS[before[0]] ?? [])];
+  } else if (
+    before.length === 2 && resource &&
+    ((verb && takesEntity(verb)) || resource.nested.has(before[1]))
+  ) {
+    found = await names(context, resource.segment);
+  } else {
+    found = [];
+  }
+  return found.filter((candidate) => candidate.startsWith(current)).sort();
+}
+
+function nestedOptions(nested: Nested) {
+  const list = nested.service.methods.find((method) => method.kind === "list");
+  return list ? verbFlags(list.params).options : {};
+}
+
+async function names(context: Context, segment: string): Promise<string[]> {
+  try {
+    const { connection } = await context.session();
+    const service = connection.service(segment) as unknown as {
+      list(options?: object): Promise<{ name?: string }[]>;
+    };
+    const items = await service.list({ max: 500 });
+    return items.map((item) => item.name).filter((name): name is string => !!name);
+  } catch {
+    return []; // no session or no engine: complete nothing rather than fail
+  }
+}

@@ -1,0 +1,129 @@
+/**
+ * Where the engine is and who the user is: named profiles in
+ * `$XDG_CONFIG_HOME/ovirt/config.json`, overridden by the `OVIRT_*` variables, overridden
+ * by flags.
+ *
+ * @module
+ */
+
+import { CliError, EXIT, UsageError } from "./errors.ts";
+
+/** One named set of connection settings. Passwords are never stored here. */
+export interface Profile {
+  /** The API root URL. */
+  url?: string;
+  /** User name with profile, e.g. `admin@internal`. */
+  username?: string;
+  /** PEM file of the CA to trust. */
+  caFile?: string;
+  /** Skip TLS verification (lab engines only). */
+  insecure?: boolean;
+}
+
+/** The config file's content. */
+export interface ConfigFile {
+  /** Profile used when none is named. */
+  current?: string;
+  /** Profiles by name. */
+  profiles: Record<string, Profile>;
+}
+
+/** Reads environment variables (tests pass their own). */
+export type Env = (name: string) => string | undefined;
+
+/** The directory of the config file: `$XDG_CONFIG_HOME/ovirt` or `~/.config/ovirt`. */
+export function configDir(env: Env): string {
+  return `${xdg(env, "XDG_CONFIG_HOME", ".config")}/ovirt`;
+}
+
+/** The directory of cached sessions: `$XDG_CACHE_HOME/ovirt` or `~/.cache/ovirt`. */
+export function cacheDir(env: Env): string {
+  return `${xdg(env, "XDG_CACHE_HOME", ".cache")}/ovirt`;
+}
+
+function xdg(env: Env, variable: string, fallback: string): string {
+  const set = env(variable);
+  if (set) return set;
+  const home = env("HOME");
+  if (!home) throw new CliError(`Neither ${variable} nor HOME is set`, EXIT.FAILURE);
+  return `${home}/${fallback}`;
+}
+
+/** Reads the config file; a missing file is an empty config. */
+export async function readConfig(env: Env): Promise<ConfigFile> {
+  const path = `${configDir(env)}/config.json`;
+  let text: string;
+  try {
+    text = await Deno.readTextFile(path);
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return { profiles: {} };
+    throw new CliError(`Cannot read ${path}: ${(error as Error).message}`);
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    throw new CliError(`${path} is not valid JSON: ${(error as Error).message}`);
+  }
+  const config = parsed as Partial<ConfigFile>;
+  if (typeof config !== "object" || config === null || Array.isArray(config)) {
+    throw new CliError(`${path} must hold a JSON object`);
+  }
+  return { ...config, profiles: config.profiles ?? {} };
+}
+
+/** Writes the config file (mode 0600, its folder 0700). */
+export async function writeConfig(env: Env, config: ConfigFile): Promise<string> {
+  const dir = configDir(env);
+  await Deno.mkdir(dir, { recursive: true, mode: 0o700 });
+  const path = `${dir}/config.json`;
+  await Deno.writeTextFile(path, JSON.stringify(config, null, 2) + "\n", { mode: 0o600 });
+  return path;
+}
+
+/** Connection settings given on the command line. */
+export interface SettingFlags {
+  /** `--profile`. */
+  profile?: string;
+  /** `--url`. */
+  url?: string;
+  /** `--username`. */
+  username?: string;
+  /** `--ca-file`. */
+  caFile?: string;
+  /** `--insecure`. */
+  insecure?: boolean;
+}
+
+/** The settings in force and the profile they came from. */
+export interface Settings extends Profile {
+  /** The profile used, if any. */
+  profileName?: string;
+}
+
+/** Flags over `OVIRT_*` variables over the profile (named, or the config's current one). */
+export async function resolveSettings(flags: SettingFlags, env: Env): Promise<Settings> {
+  const config = await readConfig(env);
+  const profileName = flags.profile ?? env("OVIRT_PROFILE") ?? config.current;
+  let profile: Profile = {};
+  if (profileName !== undefined) {
+    const found = config.profiles[profileName];
+    if (!found) {
+      const known = Object.keys(config.profiles).join(", ") || "none";
+      throw new UsageError(`No profile "${profileName}" (known: ${known})`);
+    }
+    profile = found;
+  }
+  const insecure = flags.insecure || env("OVIRT_INSECURE") === "1" || profile.insecure === true;
+  const settings: Settings = {
+    url: flags.url ?? env("OVIRT_URL") ?? profile.url,
+    username: flags.username ?? env("OVIRT_USERNAME") ?? profile.username,
+    caFile: flags.caFile ?? env("OVIRT_CA_FILE") ?? profile.caFile,
+    ...(insecure ? { insecure } : {}),
+    ...(profileName !== undefined ? { profileName } : {}),
+  };
+  for (const key of Object.keys(settings) as (keyof Settings)[]) {
+    if (settings[key] === undefined) delete settings[key];
+  }
+  return settings;
+}

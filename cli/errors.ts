@@ -1,0 +1,80 @@
+/**
+ * The CLI's exit codes, one per class of failure, and the one-line message each failure
+ * prints on standard error.
+ *
+ * @module
+ */
+
+import { AuthError, ConnectionError, NotFoundError, OvirtError, TimeoutError } from "../mod.ts";
+
+/** Exit codes of `ovirt` (documented in the README and in `ovirt --help`). */
+export const EXIT = {
+  /** Success. */
+  OK: 0,
+  /** Any other failure. */
+  FAILURE: 1,
+  /** Bad command line: unknown command or flag, bad value, ambiguous name. */
+  USAGE: 2,
+  /** The object does not exist (HTTP 404, or no object of that name). */
+  NOT_FOUND: 3,
+  /** Not logged in, wrong credentials, session expired, or not allowed (401, 403). */
+  AUTH: 4,
+  /** The engine could not be reached (refused, DNS, TLS). */
+  CONNECTION: 5,
+  /** A time limit passed (a request, or `--wait`). */
+  TIMEOUT: 6,
+  /** The engine refused the request (another HTTP 4xx or 5xx, with its reason). */
+  REFUSED: 7,
+} as const;
+
+/** A failure the CLI itself detects, with the exit code it ends with. */
+export class CliError extends Error {
+  /** The process exit code. */
+  readonly exitCode: number;
+
+  /** A failure with its message and exit code. */
+  constructor(message: string, exitCode: number = EXIT.FAILURE) {
+    super(message);
+    this.name = "CliError";
+    this.exitCode = exitCode;
+  }
+}
+
+/** A bad command line: exit code 2. */
+export class UsageError extends CliError {
+  /** A usage error with its message. */
+  constructor(message: string) {
+    super(message, EXIT.USAGE);
+    this.name = "UsageError";
+  }
+}
+
+/** The exit code for `error`. */
+export function exitCodeOf(error: unknown): number {
+  if (error instanceof CliError) return error.exitCode;
+  if (error instanceof NotFoundError) return EXIT.NOT_FOUND;
+  if (error instanceof AuthError) return EXIT.AUTH;
+  if (error instanceof ConnectionError) return EXIT.CONNECTION;
+  if (error instanceof TimeoutError) return EXIT.TIMEOUT;
+  if (error instanceof OvirtError && error.code !== undefined && error.code >= 400) {
+    return EXIT.REFUSED;
+  }
+  if (error instanceof TypeError && isParseArgsError(error)) return EXIT.USAGE;
+  return EXIT.FAILURE;
+}
+
+/** Whether `error` comes from `parseArgs` (unknown flag, missing value). */
+export function isParseArgsError(error: unknown): boolean {
+  const code = (error as { code?: unknown }).code;
+  return typeof code === "string" && code.startsWith("ERR_PARSE_ARGS");
+}
+
+/** The one line printed for `error`: its message with line breaks folded. */
+export function errorLine(error: unknown): string {
+  let message = error instanceof Error ? error.message : String(error);
+  if (isParseArgsError(error)) {
+    // parseArgs adds advice on positionals that start with "-": keep the first sentence.
+    message = `${message.split(/\.\s/, 1)[0].replace(/\.$/, "")}; see --help`;
+  }
+  return `ovirt: ${message.replace(/\s*\n\s*/g, " ").trim()}`;
+}

@@ -1,0 +1,78 @@
+/**
+ * `ovirt events follow`: prints new events as they come (the SDK's `followEvents`), one
+ * line each (`-o json`: one JSON object per line), until Ctrl-C.
+ *
+ * @module
+ */
+
+import { parseArgs } from "node:util";
+import { followEvents } from "../mod.ts";
+import type { Context } from "./context.ts";
+import { UsageError } from "./errors.ts";
+import { GLOBAL_OPTIONS, parseDuration } from "./options.ts";
+import { cellText, plain, valueAt } from "./output/cells.ts";
+import { parseInteger } from "./values.ts";
+
+/** Help of `ovirt events follow`. */
+export const FOLLOW_HELP =
+  `Usage: ovirt events follow [--from ID] [--search TEXT] [--interval DURATION]
+
+Prints new events as they come, oldest first, until Ctrl-C: one line each (time, severity,
+id, description; -c chooses columns), or one JSON object per line with -o json.
+--from ID starts after that event (resume where you stopped); by default only events
+newer than the latest one are shown. --interval is the time between polls (default 5s).
+`;
+
+/** Runs `ovirt events follow`. */
+export async function runFollow(context: Context, args: string[]): Promise<void> {
+  const { values, positionals } = parseArgs({
+    args,
+    options: {
+      ...GLOBAL_OPTIONS,
+      from: { type: "string" },
+      search: { type: "string" },
+      interval: { type: "string" },
+    },
+    allowPositionals: true,
+    allowNegative: true,
+  });
+  if (positionals.length > 0) {
+    throw new UsageError(`ovirt events follow: unexpected argument "${positionals[0]}"`);
+  }
+  const format = context.output.format;
+  if (format !== "table" && format !== "json") {
+    throw new UsageError("ovirt events follow: -o must be table or json");
+  }
+  const interval = parseDuration(values.interval ?? "5s", "interval");
+  const { connection } = await context.session();
+  const events = connection.systemService().eventsService();
+  let from = values.from === undefined ? undefined : parseInteger(values.from, "--from");
+  if (from === undefined) {
+    const [latest] = await events.list({ max: 1 });
+    from = latest ? Number(latest.id) : 0;
+  }
+  const stop = new AbortController();
+  const onSignal = () => stop.abort();
+  Deno.addSignalListener("SIGINT", onSignal);
+  Deno.addSignalListener("SIGTERM", onSignal);
+  const columns = context.output.columns ?? ["time", "severity", "id", "description"];
+  try {
+    for await (
+      const event of followEvents(events, {
+        from,
+        interval,
+        signal: stop.signal,
+        ...(values.search ? { search: values.search } : {}),
+      })
+    ) {
+      context.out(
+        format === "json"
+          ? JSON.stringify(plain(event)) + "\n"
+          : columns.map((column) => cellText(valueAt(event, column))).join("  ") + "\n",
+      );
+    }
+  } finally {
+    Deno.removeSignalListener("SIGINT", onSignal);
+    Deno.removeSignalListener("SIGTERM", onSignal);
+  }
+}

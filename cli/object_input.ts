@@ -1,0 +1,46 @@
+/**
+ * The object `--from FILE` holds: JSON (camelCase or snake_case members) or the engine's
+ * XML, checked against the type the command sends. `-` reads standard input.
+ *
+ * @module
+ */
+
+import { fromXml } from "../mod.ts";
+import { STRUCTS } from "./model.ts";
+import { UsageError } from "./errors.ts";
+import { fromJson } from "./values.ts";
+
+/** The `type` object in file `path` (`-`: standard input). */
+export async function readObjectFile(
+  path: string,
+  type: string,
+): Promise<Record<string, unknown>> {
+  const text = await readInput(path, "from");
+  const what = `--from ${path}`;
+  if (text.trimStart().startsWith("<")) {
+    const tag = STRUCTS[type]?.tag;
+    const root = /^\s*(?:<\?xml[^>]*\?>\s*)?<([\w.-]+)/.exec(text)?.[1];
+    if (root !== tag) throw new UsageError(`${what}: expected one <${tag}>, not <${root}>`);
+    return fromXml(text) as Record<string, unknown>;
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new UsageError(`${what}: not JSON or XML (${(error as Error).message})`);
+  }
+  if (typeof json !== "object" || json === null || Array.isArray(json)) {
+    throw new UsageError(`${what}: the file must hold one JSON object`);
+  }
+  return fromJson(json as Record<string, unknown>, type, what);
+}
+
+async function readInput(path: string, flag: string): Promise<string> {
+  try {
+    return path === "-"
+      ? await new Response(Deno.stdin.readable).text()
+      : await Deno.readTextFile(path);
+  } catch (error) {
+    throw new UsageError(`--${flag} ${path}: ${(error as Error).message}`);
+  }
+}

@@ -1,0 +1,64 @@
+/**
+ * The flags every command takes, the flags of `--wait`, and durations (`30s`, `5m`).
+ *
+ * @module
+ */
+
+import type { ParseArgsConfig } from "node:util";
+import { UsageError } from "./errors.ts";
+
+/** One `parseArgs` option. */
+export type OptionSpec = NonNullable<ParseArgsConfig["options"]>[string];
+
+/** Flags of every command. */
+export const GLOBAL_OPTIONS = {
+  help: { type: "boolean", short: "h" },
+  output: { type: "string", short: "o" },
+  columns: { type: "string", short: "c" },
+  headers: { type: "boolean", default: true },
+  profile: { type: "string", short: "p" },
+  url: { type: "string" },
+  username: { type: "string" },
+  "ca-file": { type: "string" },
+  insecure: { type: "boolean" },
+  "request-timeout": { type: "string" },
+  debug: { type: "boolean" },
+} as const satisfies Record<string, OptionSpec>;
+
+/** Flags of commands that can wait: adds and actions. */
+export const WAIT_OPTIONS = {
+  wait: { type: "boolean", short: "w" },
+  "wait-timeout": { type: "string" },
+  "wait-interval": { type: "string" },
+} as const satisfies Record<string, OptionSpec>;
+
+/** What each global flag is for, for `--help`. */
+export const GLOBAL_HELP: readonly (readonly [string, string])[] = [
+  ["-o, --output FORMAT", "table (default), json, yaml, xml, csv or ids"],
+  ["-c, --columns LIST", "columns of table and csv output, e.g. name,status,host"],
+  ["--no-headers", "tables without their header line"],
+  ["-p, --profile NAME", "settings of a profile of the config file (or OVIRT_PROFILE)"],
+  ["--url URL", "API root, https://engine/ovirt-engine/api (or OVIRT_URL)"],
+  ["--username USER", "user with profile, admin@internal (or OVIRT_USERNAME)"],
+  ["--ca-file FILE", "PEM CA certificate to trust (or OVIRT_CA_FILE)"],
+  ["--insecure", "skip TLS verification (lab engines only; or OVIRT_INSECURE=1)"],
+  ["--request-timeout DURATION", "time limit of each request, e.g. 30s"],
+  ["--debug", "log requests and answers on stderr, secrets hidden"],
+  ["-h, --help", "help of any command"],
+];
+
+/** Help of the wait flags. */
+export const WAIT_HELP: readonly (readonly [string, string])[] = [
+  ["-w, --wait", "wait until the object's status settles (start: up, add: not locked)"],
+  ["--wait-timeout DURATION", "give up waiting after this long (default 10m)"],
+  ["--wait-interval DURATION", "time between two polls (default 2s)"],
+];
+
+const UNITS: Readonly<Record<string, number>> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+
+/** A duration in milliseconds: `500ms`, `30s`, `5m`, `1h`; a bare number is seconds. */
+export function parseDuration(text: string, flag: string): number {
+  const match = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(text.trim());
+  if (!match) throw new UsageError(`--${flag}: "${text}" is not a duration such as 30s or 5m`);
+  return Math.round(Number(match[1]) * UNITS[match[2] ?? "s"]);
+}

@@ -1,0 +1,94 @@
+/**
+ * Turns what a command got back (a list, one object, a scalar) into the text printed on
+ * standard output, in the format `-o` chose.
+ *
+ * @module
+ */
+
+import { toXml } from "../../mod.ts";
+import { STRUCTS } from "../model.ts";
+import { UsageError } from "../errors.ts";
+import { membersOf } from "../values.ts";
+import { cellText, defaultColumns, header, plain, valueAt } from "./cells.ts";
+import { toCsv } from "./csv.ts";
+import { renderTable } from "./table.ts";
+import { toYaml } from "./yaml.ts";
+
+/** The output formats of `-o`. */
+export const FORMATS = ["table", "json", "yaml", "xml", "csv", "ids"] as const;
+
+/** One of {@link FORMATS}. */
+export type Format = typeof FORMATS[number];
+
+/** How to print. */
+export interface OutputOptions {
+  /** The format. */
+  readonly format: Format;
+  /** Chosen columns (`-c`), for table and CSV. */
+  readonly columns?: readonly string[];
+  /** Terminal width to fit tables to (Infinity: no limit). */
+  readonly width: number;
+  /** Whether tables start with a header line. */
+  readonly headers: boolean;
+}
+
+/** Checks a `-o` value. */
+export function parseFormat(text: string | undefined): Format {
+  if (text === undefined) return "table";
+  if (!(FORMATS as readonly string[]).includes(text)) {
+    throw new UsageError(`-o ${text}: the formats are ${FORMATS.join(", ")}`);
+  }
+  return text as Format;
+}
+
+/** The text for `value` (of struct `type`, when known), ending in a newline unless empty. */
+export function render(value: unknown, type: string | undefined, options: OutputOptions): string {
+  if (value === undefined) return "";
+  switch (options.format) {
+    case "json":
+      return JSON.stringify(plain(value), null, 2) + "\n";
+    case "yaml":
+      return toYaml(plain(value));
+    case "xml":
+      return renderXml(value, type);
+    case "ids":
+      return (Array.isArray(value) ? value : [value])
+        .map((item) => cellText((item as { id?: unknown })?.id ?? item)).join("\n") + "\n";
+    case "csv":
+    case "table":
+      break;
+  }
+  if (value === null || typeof value !== "object") return `${cellText(value)}\n`;
+  if (!Array.isArray(value) && options.format === "table" && !options.columns) {
+    return renderDetails(value, type, options.width);
+  }
+  const items = Array.isArray(value) ? value : [value];
+  const columns = options.columns ? [...options.columns] : defaultColumns(type);
+  const rows = items.map((item) => columns.map((column) => cellText(valueAt(item, column))));
+  const headers = columns.map(header);
+  return options.format === "csv"
+    ? toCsv(headers, rows)
+    : renderTable(headers, rows, options.width, options.headers);
+}
+
+/** One object as `member value` lines, the members in the model's order. */
+function renderDetails(value: object, type: string | undefined, width: number): string {
+  const record = value as Record<string, unknown>;
+  const members = type ? membersOf(type) : [];
+  const names = members.length > 0
+    ? members.map((member) => [member.name, member.tag] as const)
+    : Object.keys(record).map((key) => [key, key] as const);
+  const rows = names
+    .filter(([name]) => name !== "href")
+    .map(([name, tag]) => [tag, cellText(record[name])])
+    .filter(([, text]) => text !== "");
+  return renderTable(["", ""], rows, width, false);
+}
+
+function renderXml(value: unknown, type: string | undefined): string {
+  const struct = type ? STRUCTS[type] : undefined;
+  if (!struct || value === null || typeof value !== "object") {
+    throw new UsageError("-o xml: this result is not an object of the model");
+  }
+  return toXml(Array.isArray(value) ? struct.listTag : struct.tag, value) + "\n";
+}

@@ -1,0 +1,94 @@
+/**
+ * `ovirt profile`: named connection settings in `$XDG_CONFIG_HOME/ovirt/config.json`.
+ * `list`, `show [NAME]`, `set NAME --url ... [--username ...] [--ca-file ...] [--insecure]`,
+ * `use NAME`, `remove NAME`. Passwords are never stored: use `ovirt login`.
+ *
+ * @module
+ */
+
+import { parseArgs } from "node:util";
+import { type Profile, readConfig, writeConfig } from "./config.ts";
+import type { Context } from "./context.ts";
+import { UsageError } from "./errors.ts";
+import { GLOBAL_OPTIONS } from "./options.ts";
+import { render } from "./output/render.ts";
+
+/** Help of `ovirt profile`. */
+export const PROFILE_HELP = `Usage: ovirt profile list
+       ovirt profile show [NAME]
+       ovirt profile set NAME --url URL [--username USER] [--ca-file FILE] [--insecure]
+       ovirt profile use NAME
+       ovirt profile remove NAME
+
+Profiles live in $XDG_CONFIG_HOME/ovirt/config.json (~/.config/ovirt/config.json). The
+current profile applies when neither --profile nor OVIRT_PROFILE names one; flags and
+OVIRT_* variables override its settings. Passwords are not stored: use ovirt login.
+`;
+
+/** Runs `ovirt profile`. */
+export async function runProfile(context: Context, args: string[]): Promise<void> {
+  const { values, positionals } = parseArgs({
+    args,
+    options: GLOBAL_OPTIONS,
+    allowPositionals: true,
+    allowNegative: true,
+  });
+  const [action = "list", name, ...extra] = positionals;
+  if (extra.length > 0) throw new UsageError(`ovirt profile: unexpected argument "${extra[0]}"`);
+  const config = await readConfig(context.env);
+  const need = () => {
+    if (!name) throw new UsageError(`ovirt profile ${action}: give a profile name`);
+    return name;
+  };
+  const existing = () => {
+    const profile = config.profiles[need()];
+    if (!profile) throw new UsageError(`No profile "${name}"`);
+    return profile;
+  };
+  switch (action) {
+    case "list": {
+      const rows = Object.entries(config.profiles).map(([key, profile]) => ({
+        name: key,
+        current: key === config.current ? "*" : "",
+        ...profile,
+      }));
+      context.out(render(rows, undefined, {
+        ...context.output,
+        columns: context.output.columns ?? ["current", "name", "url", "username"],
+      }));
+      return;
+    }
+    case "show": {
+      const key = name ?? config.current;
+      if (!key) throw new UsageError("ovirt profile show: no current profile; give a name");
+      if (name !== undefined) existing();
+      context.out(render({ name: key, ...config.profiles[key] }, undefined, context.output));
+      return;
+    }
+    case "set": {
+      const profile: Profile = { ...config.profiles[need()] };
+      if (values.url !== undefined) profile.url = values.url;
+      if (values.username !== undefined) profile.username = values.username;
+      if (values["ca-file"] !== undefined) profile.caFile = values["ca-file"];
+      if (values.insecure !== undefined) profile.insecure = values.insecure;
+      if (!profile.url) throw new UsageError(`ovirt profile set ${name}: give --url`);
+      config.profiles[name!] = profile;
+      config.current ??= name;
+      const path = await writeConfig(context.env, config);
+      context.err(`Profile "${name}" saved in ${path}\n`);
+      return;
+    }
+    case "use":
+      existing();
+      config.current = name;
+      await writeConfig(context.env, config);
+      return;
+    case "remove":
+      existing();
+      delete config.profiles[name!];
+      if (config.current === name) delete config.current;
+      await writeConfig(context.env, config);
+      return;
+  }
+  throw new UsageError(`ovirt profile: unknown action "${action}"; see ovirt profile --help`);
+}

@@ -1,0 +1,58 @@
+/**
+ * Finding the one entity a command names, by id or by name: an id-shaped word is taken as
+ * the id; any other word is looked up by name (with the collection's search where it has
+ * one), and an ambiguous name is refused with the ids to choose from.
+ *
+ * @module
+ */
+
+import { type Connection, NotFoundError } from "../mod.ts";
+import type { Resource } from "./command_table.ts";
+import { UsageError } from "./errors.ts";
+import { looksLikeId } from "./values.ts";
+
+interface Named {
+  id?: string;
+  name?: string;
+}
+
+type Lister = { list(options?: object): Promise<Named[]> };
+type Getter = { get(options?: object): Promise<Named> };
+
+/** The id of the entity of `resource` (below `parentPath`) that `word` names. */
+export async function resolveId(
+  connection: Connection,
+  resource: Pick<Resource, "singular" | "verbs">,
+  collectionPath: string,
+  word: string,
+): Promise<string> {
+  if (looksLikeId(word)) return word;
+  const list = resource.verbs.get("list");
+  if (!list) return word; // nothing to search: the word is the id
+  const collection = connection.service(collectionPath) as unknown as Lister;
+  // The search language has no escapes: a name with a quote or a wildcard is matched here.
+  const searchable = list.params.some((param) => param.name === "search") &&
+    !/["*\\]/.test(word);
+  const found = searchable
+    ? await collection.list({ search: `name="${word}"` })
+    : await collection.list();
+  const matches = found.filter((item) => item.name === word);
+  if (matches.length === 1) return matches[0].id!;
+  if (matches.length > 1) {
+    throw new UsageError(
+      `${resource.singular} name "${word}" is ambiguous: ${matches.length} match ` +
+        `(ids ${matches.map((item) => item.id).join(", ")}); give an id`,
+    );
+  }
+  // Not a name: it may still be an id that is not a UUID (events, cluster levels, ...).
+  if (resource.verbs.has("show")) {
+    const entity = connection.service(`${collectionPath}/${encodeURIComponent(word)}`);
+    try {
+      const got = await (entity as unknown as Getter).get();
+      if (got.id !== undefined) return got.id;
+    } catch (error) {
+      if (!(error instanceof NotFoundError)) throw error;
+    }
+  }
+  throw new NotFoundError(`No ${resource.singular} named or with id "${word}"`, { code: 404 });
+}

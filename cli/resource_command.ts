@@ -1,0 +1,177 @@
+/**
+ * Running a verb of a resource: `ovirt vms list`, `ovirt vm show NAME`,
+ * `ovirt vm add --from vm.json`, `ovirt vm start NAME --wait`, `ovirt vm nics NAME`.
+ *
+ * @module
+ */
+
+import { parseArgs } from "node:util";
+import type { ParamSpec } from "./model.ts";
+import type { Nested, Resource, Verb } from "./command_table.ts";
+import type { Context } from "./context.ts";
+import { UsageError } from "./errors.ts";
+import { readObjectFile } from "./object_input.ts";
+import { GLOBAL_OPTIONS, type OptionSpec, parseDuration, WAIT_OPTIONS } from "./options.ts";
+import { defaultColumns } from "./output/cells.ts";
+import { render } from "./output/render.ts";
+import { nameReferences } from "./reference_names.ts";
+import { resolveId } from "./resolve.ts";
+import { convert, paramValue } from "./values.ts";
+import { type VerbFlags, verbFlags } from "./verb_flags.ts";
+import { waitSettled } from "./wait.ts";
+
+/** What the CLI calls on a service: its methods by name. */
+type Methods = Record<string, (...args: unknown[]) => Promise<unknown>>;
+
+/** The flags of `verb`, wait flags included where it can wait. */
+export function flagsOfVerb(
+  verb: Verb,
+): { flags: VerbFlags; options: Record<string, OptionSpec> } {
+  const main = verb.spec.kind === "add" || verb.spec.kind === "update"
+    ? verb.spec.main?.type
+    : undefined;
+  const flags = verbFlags(verb.params, main);
+  const waits = verb.spec.kind === "add" || verb.spec.kind === "action";
+  return { flags, options: { ...flags.options, ...(waits ? WAIT_OPTIONS : {}) } };
+}
+
+/** Whether `verb` addresses one entity (and so takes its name or id). */
+export function takesEntity(verb: Verb): boolean {
+  return verb.target === "entity";
+}
+
+function parse(args: string[], options: Record<string, OptionSpec>) {
+  return parseArgs({
+    args,
+    options: { ...GLOBAL_OPTIONS, ...options } as never,
+    allowPositionals: true,
+    allowNegative: true,
+    strict: true,
+  }) as { values: Record<string, unknown>; positionals: string[] };
+}
+
+function callOptionsOf(
+  params: ReadonlyMap<string, ParamSpec>,
+  values: Record<string, unknown>,
+): Record<string, unknown> {
+  const options: Record<string, unknown> = {};
+  for (const [flag, param] of params) {
+    if (values[flag] !== undefined) options[param.name] = paramValue(param, values[flag], flag);
+  }
+  return options;
+}
+
+/** Runs `verb` of `resource` with the arguments after the verb word. */
+export async function runVerb(
+  context: Context,
+  resource: Resource,
+  verb: Verb,
+  args: string[],
+): Promise<void> {
+  const command = `ovirt ${resource.singular} ${verb.word}`;
+  const { flags, options } = flagsOfVerb(verb);
+  const { values, positionals } = parse(args, options);
+  const entityWord = takesEntity(verb) ? positionals.shift() : undefined;
+  if (takesEntity(verb) && entityWord === undefined) {
+    throw new UsageError(`${command}: which ${resource.singular}? Give its name or id`);
+  }
+  if (positionals.length > 0) {
+    throw new UsageError(`${command}: unexpected argument "${positionals[0]}"`);
+  }
+  const callOptions = callOptionsOf(flags.params, values);
+  const main = verb.spec.main?.type
+    ? await mainObject(verb.spec.main.type, values, flags.members)
+    : undefined;
+  if (main && Object.keys(main).length === 0) {
+    throw new UsageError(`${command}: nothing to send; give flags such as --name, or --from FILE`);
+  }
+  const wait = values.wait
+    ? {
+      interval: parseDuration(String(values["wait-interval"] ?? "2s"), "wait-interval"),
+      timeout: parseDuration(String(values["wait-timeout"] ?? "10m"), "wait-timeout"),
+    }
+    : undefined;
+
+  const { connection } = await context.session();
+  const entityPath = entityWord === undefined
+    ? undefined
+    : `${resource.segment}/${
+      encodeURIComponent(await resolveId(connection, resource, resource.segment, entityWord))
+    }`;
+  const service = connection.service(entityPath ?? resource.segment) as unknown as Methods;
+  let result = await service[verb.method](...(main ? [main, callOptions] : [callOptions]));
+
+  if (wait) {
+    const createdId = verb.spec.kind === "add" ? (result as { id?: string })?.id : undefined;
+    const path = entityPath ?? (createdId ? `${resource.segment}/${createdId}` : undefined);
+    if (path) {
+      const entity = connection.service(path) as unknown as Methods;
+      const settled = await waitSettled({
+        ...(resource.type ? { type: resource.type } : {}),
+        method: verb.method,
+        get: () => entity.get() as Promise<{ status?: string }>,
+        what: `${resource.singular} ${entityWord ?? createdId}`,
+        ...wait,
+      });
+      if (settled && (result === undefined || verb.spec.kind === "add")) result = settled;
+    }
+  }
+  await show(context, result, verb.spec.output?.type ?? resource.type);
+}
+
+/** Lists a collection nested in an entity: `ovirt vm nics NAME`. */
+export async function runNested(
+  context: Context,
+  resource: Resource,
+  nested: Nested,
+  args: string[],
+): Promise<void> {
+  const list = nested.service.methods.find((method) => method.kind === "list")!;
+  const flags = verbFlags(list.params);
+  const { values, positionals } = parse(args, flags.options);
+  if (positionals.length !== 1) {
+    throw new UsageError(
+      `ovirt ${resource.singular} ${nested.word}: give the name or id of one ${resource.singular}`,
+    );
+  }
+  const callOptions = callOptionsOf(flags.params, values);
+  const { connection } = await context.session();
+  const id = await resolveId(connection, resource, resource.segment, positionals[0]);
+  const path = `${resource.segment}/${encodeURIComponent(id)}/${nested.segment}`;
+  const service = connection.service(path) as unknown as Methods;
+  await show(context, await service.list(callOptions), nested.type);
+}
+
+/** Prints a result; tables get the names of the objects their columns refer to. */
+export async function show(context: Context, value: unknown, type?: string): Promise<void> {
+  const { format, columns } = context.output;
+  if ((format === "table" || format === "csv") && value && typeof value === "object") {
+    const items = Array.isArray(value) ? value : [value];
+    const shown = columns ??
+      (Array.isArray(value) ? defaultColumns(type) : Object.keys(value as object));
+    await nameReferences((await context.session()).connection, items, type, shown);
+  }
+  context.out(render(value, type, context.output));
+}
+
+/** The main object of an add or update: `--from FILE`, then each member flag over it. */
+async function mainObject(
+  type: string,
+  values: Record<string, unknown>,
+  members: VerbFlags["members"],
+): Promise<Record<string, unknown>> {
+  const from = values.from as string | undefined;
+  const object = from === undefined ? {} : await readObjectFile(from, type);
+  for (const [flag, member] of members) {
+    const raw = values[flag];
+    if (raw === undefined) continue;
+    if (member.list) {
+      object[member.name] = (raw as string[]).map((text) => convert(text, member, `--${flag}`));
+    } else {
+      object[member.name] = member.kind === "boolean"
+        ? raw
+        : convert(raw as string, member, `--${flag}`);
+    }
+  }
+  return object;
+}

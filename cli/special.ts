@@ -1,0 +1,41 @@
+/**
+ * The commands that are not resources: `login`, `logout`, `profile`, `api`,
+ * `completion`, and `__complete` (what the completion scripts call).
+ *
+ * @module
+ */
+
+import { API_HELP, runApi } from "./api_command.ts";
+import { candidates, COMPLETION_HELP, runCompletion } from "./completion.ts";
+import type { Context } from "./context.ts";
+import { LOGIN_HELP, LOGOUT_HELP, runLogin, runLogout } from "./login_command.ts";
+import { PROFILE_HELP, runProfile } from "./profile_command.ts";
+
+/** A command that is not a resource. */
+export interface SpecialCommand {
+  /** Its `--help`. */
+  readonly help: string;
+  /** Runs it with the arguments after its word. */
+  run(context: Context, args: string[]): Promise<void>;
+}
+
+/** The special commands by word. */
+export const SPECIAL: ReadonlyMap<string, SpecialCommand> = new Map<string, SpecialCommand>([
+  ["login", { help: LOGIN_HELP, run: runLogin }],
+  ["logout", { help: LOGOUT_HELP, run: runLogout }],
+  ["profile", { help: PROFILE_HELP, run: runProfile }],
+  ["api", { help: API_HELP, run: runApi }],
+  ["completion", { help: COMPLETION_HELP, run: runCompletion }],
+  ["__complete", {
+    help: "Usage: ovirt __complete WORD... (called by the completion scripts)\n",
+    run: async (context, args) => {
+      const words = args.length > 0 ? args : [""];
+      const found = await candidates(
+        context,
+        words,
+        [...SPECIAL.keys()].filter((w) => w[0] !== "_"),
+      );
+      context.out(found.map((candidate) => `${candidate}\n`).join(""));
+    },
+  }],
+]);

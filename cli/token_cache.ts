@@ -1,0 +1,78 @@
+/**
+ * The sessions `ovirt login` caches: one file per engine URL under
+ * `$XDG_CACHE_HOME/ovirt/sessions/`, readable by its owner only (0600, folder 0700),
+ * holding the SSO token until the engine ends the session or `ovirt logout` revokes it.
+ *
+ * @module
+ */
+
+import { CliError } from "./errors.ts";
+import { cacheDir, type Env } from "./config.ts";
+
+/** A cached session. */
+export interface CachedSession {
+  /** The API root URL it is for. */
+  url: string;
+  /** Who logged in. */
+  username: string;
+  /** The SSO token (a secret: never printed). */
+  token: string;
+  /** When the login happened (ISO date). */
+  created: string;
+}
+
+async function fileName(env: Env, url: string): Promise<string> {
+  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(url));
+  const hex = Array.from(new Uint8Array(digest).slice(0, 12))
+    .map((byte) => byte.toString(16).padStart(2, "0")).join("");
+  return `${cacheDir(env)}/sessions/${hex}.json`;
+}
+
+/** The path of the session file for `url`. */
+export function sessionPath(env: Env, url: string): Promise<string> {
+  return fileName(env, normalizeUrl(url));
+}
+
+function normalizeUrl(url: string): string {
+  return url.replace(/\/+$/, "");
+}
+
+/** The cached session for `url`, if there is a readable one. */
+export async function readSession(env: Env, url: string): Promise<CachedSession | undefined> {
+  const path = await sessionPath(env, url);
+  let text: string;
+  try {
+    text = await Deno.readTextFile(path);
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return undefined;
+    throw new CliError(`Cannot read the cached session ${path}: ${(error as Error).message}`);
+  }
+  try {
+    const session = JSON.parse(text) as CachedSession;
+    return typeof session.token === "string" && normalizeUrl(session.url) === normalizeUrl(url)
+      ? session
+      : undefined;
+  } catch {
+    return undefined; // a damaged file is as good as none; the next login replaces it
+  }
+}
+
+/** Stores a session (mode 0600, created so before any byte is written). */
+export async function writeSession(env: Env, session: CachedSession): Promise<string> {
+  const path = await sessionPath(env, session.url);
+  await Deno.mkdir(path.slice(0, path.lastIndexOf("/")), { recursive: true, mode: 0o700 });
+  await Deno.remove(path).catch(() => {}); // a new file gets the mode; an old one would keep its
+  await Deno.writeTextFile(path, JSON.stringify(session) + "\n", { mode: 0o600, createNew: true });
+  return path;
+}
+
+/** Removes the cached session for `url`; resolves to whether there was one. */
+export async function removeSession(env: Env, url: string): Promise<boolean> {
+  try {
+    await Deno.remove(await sessionPath(env, url));
+    return true;
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return false;
+    throw error;
+  }
+}

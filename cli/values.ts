@@ -1,0 +1,201 @@
+/**
+ * Command-line text to the typed values the services take: numbers with size suffixes,
+ * enum values checked against the model, dates, and structs given as JSON, as
+ * `key=value,...`, or as a bare name or id.
+ *
+ * @module
+ */
+
+import { ENUMS, type MemberMeta, type ParamSpec, STRUCTS } from "./model.ts";
+import { UsageError } from "./errors.ts";
+import { camel } from "./names.ts";
+
+const SIZE_UNITS: Readonly<Record<string, number>> = {
+  "": 1,
+  k: 1024,
+  kib: 1024,
+  m: 1024 ** 2,
+  mib: 1024 ** 2,
+  g: 1024 ** 3,
+  gib: 1024 ** 3,
+  t: 1024 ** 4,
+  tib: 1024 ** 4,
+  kb: 1000,
+  mb: 1000 ** 2,
+  gb: 1000 ** 3,
+  tb: 1000 ** 4,
+};
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Whether `text` has the shape of an engine id (a UUID). */
+export function looksLikeId(text: string): boolean {
+  return UUID.test(text);
+}
+
+/** Every member of a struct, inherited ones first. */
+export function membersOf(type: string): MemberMeta[] {
+  const struct = STRUCTS[type];
+  if (!struct) return [];
+  return [...(struct.base ? membersOf(struct.base) : []), ...struct.members];
+}
+
+/** The member of `type` named `word` (camelCase, snake_case or kebab-case). */
+export function memberOf(type: string, word: string): MemberMeta | undefined {
+  const name = camel(word);
+  return membersOf(type).find((member) => member.name === name || member.tag === word);
+}
+
+/** An integer, optionally with a size suffix: `2GiB`, `512M`, `10`. */
+export function parseInteger(text: string, what: string): number {
+  const match = /^(-?\d+)\s*([a-z]*)$/i.exec(text.trim());
+  const unit = match ? SIZE_UNITS[match[2].toLowerCase()] : undefined;
+  const value = match && unit !== undefined ? Number(match[1]) * unit : NaN;
+  if (!Number.isSafeInteger(value)) {
+    throw new UsageError(`${what}: "${text}" is not an integer (sizes may end in K, M, G, T)`);
+  }
+  return value;
+}
+
+/** Converts one text to a value of `kind` (`type` naming the enum or struct). */
+export function convert(
+  text: string,
+  spec: { kind: string; type?: string },
+  what: string,
+): unknown {
+  switch (spec.kind) {
+    case "string":
+      return text;
+    case "integer":
+      return parseInteger(text, what);
+    case "decimal": {
+      const value = Number(text);
+      if (text.trim() === "" || !Number.isFinite(value)) {
+        throw new UsageError(`${what}: "${text}" is not a number`);
+      }
+      return value;
+    }
+    case "boolean":
+      if (/^(true|yes|1)$/i.test(text)) return true;
+      if (/^(false|no|0)$/i.test(text)) return false;
+      throw new UsageError(`${what}: "${text}" is not true or false`);
+    case "date": {
+      const value = new Date(text);
+      if (Number.isNaN(value.getTime())) throw new UsageError(`${what}: "${text}" is not a date`);
+      return value;
+    }
+    case "enum": {
+      const values = ENUMS[spec.type!]?.values ?? [];
+      if (!values.includes(text)) {
+        throw new UsageError(`${what}: "${text}" is not one of ${values.join(", ")}`);
+      }
+      return text;
+    }
+    case "struct":
+      return parseStruct(text, spec.type!, what);
+  }
+  throw new UsageError(`${what}: values of kind ${spec.kind} are not supported`);
+}
+
+/**
+ * A struct from the command line: a JSON object (`{"name":"x"}`), `key=value` pairs
+ * separated by commas (`name=x,cpu.topology.cores=2`), or a bare word meaning the id
+ * (when it looks like one) or the name.
+ */
+export function parseStruct(text: string, type: string, what: string): Record<string, unknown> {
+  const trimmed = text.trim();
+  if (trimmed.startsWith("{")) {
+    let value: unknown;
+    try {
+      value = JSON.parse(trimmed);
+    } catch (error) {
+      throw new UsageError(`${what}: invalid JSON (${(error as Error).message})`);
+    }
+    if (typeof value !== "object" || value === null || Array.isArray(value)) {
+      throw new UsageError(`${what}: the JSON must be an object`);
+    }
+    return fromJson(value as Record<string, unknown>, type, what);
+  }
+  if (!trimmed.includes("=")) return looksLikeId(trimmed) ? { id: trimmed } : { name: trimmed };
+  const result: Record<string, unknown> = {};
+  for (const pair of splitPairs(trimmed)) {
+    const equals = pair.indexOf("=");
+    if (equals <= 0) throw new UsageError(`${what}: "${pair}" is not key=value`);
+    setPath(result, type, pair.slice(0, equals).trim().split("."), pair.slice(equals + 1), what);
+  }
+  return result;
+}
+
+function splitPairs(text: string): string[] {
+  // A comma starts a new pair only when what follows looks like `key=`.
+  return text.split(/,(?=\s*[A-Za-z_][\w.-]*=)/);
+}
+
+function setPath(
+  target: Record<string, unknown>,
+  type: string,
+  path: string[],
+  text: string,
+  what: string,
+): void {
+  const member = memberOf(type, path[0]);
+  if (!member) throw new UsageError(`${what}: ${type} has no member "${path[0]}"`);
+  if (path.length === 1) {
+    const item = convert(text, member, `${what} ${path[0]}`);
+    target[member.name] = member.list ? [item] : item;
+    return;
+  }
+  if (member.kind !== "struct" || member.list) {
+    throw new UsageError(`${what}: "${path[0]}" has no members to set`);
+  }
+  const inner = (target[member.name] ??= {}) as Record<string, unknown>;
+  setPath(inner, member.type!, path.slice(1), text, what);
+}
+
+/**
+ * A JSON object as a typed struct: member names may be camelCase or the wire's
+ * snake_case; dates become `Date`s; unknown members are refused.
+ */
+export function fromJson(
+  json: Record<string, unknown>,
+  type: string,
+  what: string,
+): Record<string, unknown> {
+  const result: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(json)) {
+    const member = memberOf(type, key);
+    if (!member) throw new UsageError(`${what}: ${type} has no member "${key}"`);
+    result[member.name] = member.list
+      ? asArray(value, `${what} ${key}`).map((item) => fromJsonValue(item, member, what))
+      : fromJsonValue(value, member, what);
+  }
+  return result;
+}
+
+function asArray(value: unknown, what: string): unknown[] {
+  if (!Array.isArray(value)) throw new UsageError(`${what}: expected a JSON array`);
+  return value;
+}
+
+function fromJsonValue(value: unknown, member: MemberMeta, what: string): unknown {
+  if (value === null || value === undefined) return undefined;
+  if (member.kind === "struct") {
+    if (typeof value !== "object" || Array.isArray(value)) {
+      throw new UsageError(`${what}: ${member.name} must be an object`);
+    }
+    return fromJson(value as Record<string, unknown>, member.type!, what);
+  }
+  if (member.kind === "date" && typeof value === "string") return convert(value, member, what);
+  if (member.kind === "enum" && typeof value === "string") return convert(value, member, what);
+  return value;
+}
+
+/** The value of a parameter from its flag value(s), as parseArgs returned it. */
+export function paramValue(param: ParamSpec, raw: unknown, flag: string): unknown {
+  if (param.kind === "boolean" && !param.list) return raw;
+  const what = `--${flag}`;
+  if (param.list) {
+    return (raw as string[]).map((text) => convert(text, param, what));
+  }
+  return convert(raw as string, param, what);
+}

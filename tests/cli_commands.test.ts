@@ -1,0 +1,434 @@
+/**
+ * `ovirt` run as a process against one simulator: tables, every output format, chosen
+ * columns, names and ids, nested collections, add/update/remove, actions with `--wait`,
+ * `ovirt api`, help, and failures (bad flags, unknown names, engine refusals, no engine)
+ * each giving one line on stderr and the documented exit code.
+ */
+
+import assert from "node:assert/strict";
+import { Connection, fromXml, NotFoundError, type types, waitForStatus } from "../mod.ts";
+import { startSimulator } from "../testing/mod.ts";
+import { RESOURCES } from "../cli/command_table.ts";
+import { flagsOfVerb } from "../cli/resource_command.ts";
+import { GLOBAL_OPTIONS, WAIT_OPTIONS } from "../cli/options.ts";
+import { CLI, cliHome, oneErrorLine, ovirt, simulatorEnv } from "./cli_harness.ts";
+
+Deno.test("no model parameter or member becomes a flag that a global flag already is", () => {
+  const reserved = new Set([...Object.keys(GLOBAL_OPTIONS), ...Object.keys(WAIT_OPTIONS)]);
+  let verbs = 0;
+  for (const resource of RESOURCES) {
+    for (const verb of resource.verbs.values()) {
+      verbs++;
+      const { flags } = flagsOfVerb(verb);
+      for (const flag of [...flags.params.keys(), ...flags.members.keys()]) {
+        assert.ok(!reserved.has(flag), `${resource.singular} ${verb.word} --${flag}`);
+      }
+    }
+  }
+  assert.ok(verbs > 200, `every collection's verbs are derived (${verbs})`);
+  const vm = RESOURCES.find((resource) => resource.singular === "vm")!;
+  for (const word of ["list", "show", "add", "update", "remove", "start", "migrate"]) {
+    assert.ok(vm.verbs.has(word), `vm ${word}`);
+  }
+  assert.ok(vm.nested.has("nics") && vm.nested.has("disk-attachments"));
+});
+
+Deno.test("ovirt against the simulator", async (t) => {
+  await using sim = await startSimulator({ delay: 0 });
+  await using home = await cliHome();
+  await using connection = new Connection({
+    url: sim.url,
+    username: sim.username,
+    password: sim.password,
+  });
+  const env = { ...home.env, ...simulatorEnv(sim) };
+  const vms = await connection.systemService().vmsService().list();
+  const hosts = await connection.systemService().hostsService().list();
+  const hostName = new Map(hosts.map((host) => [host.id, host.name]));
+  const run = (...args: string[]) => ovirt(args, env);
+
+  await t.step(
+    "vms list: a table with the default columns, host names instead of ids",
+    async () => {
+      const { code, stdout, stderr } = await run("vms", "list");
+      assert.equal(code, 0, stderr);
+      const [head, ...rows] = stdout.trimEnd().split("\n");
+      assert.deepEqual(head.split(/\s+/), ["NAME", "STATUS", "HOST", "MEMORY", "ID"]);
+      assert.equal(rows.length, vms.length);
+      for (const [index, vm] of vms.entries()) {
+        const cells = rows[index].split(/\s+/);
+        assert.equal(cells[0], vm.name);
+        assert.equal(cells[1], vm.status);
+        assert.equal(cells.at(-1), vm.id);
+        if (vm.host) assert.equal(cells[2], hostName.get(vm.host.id));
+      }
+    },
+  );
+
+  await t.step("-c chooses columns, --search narrows, --max limits, --no-headers", async () => {
+    const up = vms.filter((vm) => vm.status === "up");
+    const { code, stdout } = await run(
+      "vms",
+      "list",
+      "--search",
+      "status=up",
+      "-c",
+      "name,status,cpu.topology.sockets",
+      "--no-headers",
+    );
+    assert.equal(code, 0);
+    const expected = up.map((vm) => [vm.name, vm.status, String(vm.cpu!.topology!.sockets)]);
+    assert.deepEqual(stdout.trimEnd().split("\n").map((line) => line.split(/\s+/)), expected);
+    const limited = await run("vms", "list", "--max", "3", "-o", "ids");
+    assert.deepEqual(limited.stdout.trimEnd().split("\n"), vms.slice(0, 3).map((vm) => vm.id));
+  });
+
+  await t.step("a table fits the terminal width (COLUMNS), cutting cells with …", async () => {
+    const fitted = await ovirt(["vms", "list", "-c", "name,id,description"], {
+      ...env,
+      COLUMNS: "40",
+    });
+    assert.equal(fitted.code, 0, fitted.stderr);
+    const lines = fitted.stdout.trimEnd().split("\n");
+    for (const line of lines) assert.ok([...line].length <= 40, line);
+    assert.ok(lines.some((line) => line.includes("…")));
+    assert.ok(lines[1].startsWith(vms[0].name!));
+  });
+
+  await t.step("-o json, yaml, xml, csv and ids carry the same VMs", async () => {
+    const json = JSON.parse((await run("vms", "list", "-o", "json")).stdout) as types.Vm[];
+    assert.deepEqual(
+      json.map((vm) => [vm.id, vm.name, vm.memory]),
+      vms.map((vm) => [vm.id, vm.name, vm.memory]),
+    );
+    assert.equal(typeof json[0].creationTime, "string");
+
+    const xml = fromXml((await run("vms", "list", "-o", "xml")).stdout) as types.Vm[];
+    assert.deepEqual(xml.map((vm) => vm.id), vms.map((vm) => vm.id));
+
+    const yaml = (await run("vm", "show", vms[0].id!, "-o", "yaml")).stdout;
+    assert.match(yaml, new RegExp(`^name: ${vms[0].name}$`, "m"));
+    assert.match(yaml, /^cpu:\n {2}topology:\n {4}sockets: \d+$/m);
+
+    const csv = (await run("vms", "list", "-o", "csv", "-c", "name,memory")).stdout;
+    assert.deepEqual(
+      csv.trimEnd().split("\r\n"),
+      ["NAME,MEMORY", ...vms.map((vm) => `${vm.name},${vm.memory}`)],
+    );
+    const ids = (await run("vms", "list", "-o", "ids")).stdout;
+    assert.equal(ids, vms.map((vm) => `${vm.id}\n`).join(""));
+  });
+
+  await t.step("vm show by name equals vm show by id, and lists the members", async () => {
+    const byName = await run("vm", "show", vms[1].name!, "-o", "json");
+    const byId = await run("vm", "show", vms[1].id!, "-o", "json");
+    assert.equal(byName.code, 0, byName.stderr);
+    assert.equal(byName.stdout, byId.stdout);
+    const details = (await run("vm", "show", vms[1].name!)).stdout;
+    assert.match(details, new RegExp(`^id\\s+${vms[1].id}$`, "m"));
+    assert.match(details, /^memory\s+\d+$/m);
+  });
+
+  await t.step("nested collections: vm nics NAME", async () => {
+    const nics = await connection.systemService().vmsService().vmService(vms[0].id!)
+      .nicsService().list();
+    const { code, stdout } = await run("vm", "nics", vms[0].name!, "-o", "json");
+    assert.equal(code, 0);
+    assert.deepEqual(
+      (JSON.parse(stdout) as types.Nic[]).map((nic) => nic.id),
+      nics.map((n) => n.id),
+    );
+  });
+
+  await t.step("add with flags, --wait until the new VM is down, update, remove", async () => {
+    const added = await run(
+      "vm",
+      "add",
+      "--name",
+      "cli-web1",
+      "--cluster",
+      "Default",
+      "--template",
+      "Blank",
+      "--memory",
+      "1GiB",
+      "--wait",
+      "--wait-interval",
+      "20ms",
+      "-o",
+      "json",
+    );
+    assert.equal(added.code, 0, added.stderr);
+    const vm = JSON.parse(added.stdout) as types.Vm;
+    assert.equal(vm.status, "down", "the output is the VM after the wait");
+    assert.equal(vm.memory, 1024 ** 3);
+    const service = connection.systemService().vmsService().vmService(vm.id!);
+    assert.equal((await service.get()).name, "cli-web1");
+
+    const updated = await run("vm", "update", "cli-web1", "--description", "from the CLI");
+    assert.equal(updated.code, 0, updated.stderr);
+    assert.equal((await service.get()).description, "from the CLI");
+
+    const removed = await run("vm", "remove", "cli-web1");
+    assert.equal(removed.code, 0, removed.stderr);
+    await assert.rejects(service.get(), NotFoundError);
+  });
+
+  await t.step("add --from a JSON file, flags overriding it", async () => {
+    const file = `${home.path}/vm.json`;
+    await Deno.writeTextFile(
+      file,
+      JSON.stringify({
+        name: "from-file",
+        cluster: { name: "Default" },
+        template: { name: "Blank" },
+        memory_policy: { guaranteed: 536870912 },
+      }),
+    );
+    const { code, stdout, stderr } = await run(
+      "vm",
+      "add",
+      "--from",
+      file,
+      "--name",
+      "from-file-2",
+      "-o",
+      "json",
+    );
+    assert.equal(code, 0, stderr);
+    const vm = JSON.parse(stdout) as types.Vm;
+    const got = await connection.systemService().vmsService().vmService(vm.id!).get();
+    assert.equal(got.name, "from-file-2");
+    assert.equal(got.memoryPolicy?.guaranteed, 536870912);
+  });
+
+  await t.step("add --from an XML file; a document of another type is refused", async () => {
+    const file = `${home.path}/vm.xml`;
+    await Deno.writeTextFile(
+      file,
+      "<vm><name>from-xml</name><cluster><name>Default</name></cluster>" +
+        "<template><name>Blank</name></template><memory>536870912</memory></vm>",
+    );
+    const added = await run("vm", "add", "--from", file, "-o", "json");
+    assert.equal(added.code, 0, added.stderr);
+    assert.equal((JSON.parse(added.stdout) as types.Vm).memory, 536870912);
+    await Deno.writeTextFile(file, "<disk><name>not-a-vm</name></disk>");
+    const wrong = await run("vm", "add", "--from", file);
+    assert.equal(wrong.code, 2);
+    assert.match(oneErrorLine(wrong), /expected one <vm>, not <disk>/);
+  });
+
+  await t.step("start --wait returns once the VM is up; without it, at once", async () => {
+    const down = vms.filter((vm) => vm.status === "down");
+    const started = await run(
+      "vm",
+      "start",
+      down[0].name!,
+      "--wait",
+      "--wait-interval",
+      "20ms",
+      "-o",
+      "json",
+    );
+    assert.equal(started.code, 0, started.stderr);
+    assert.equal((JSON.parse(started.stdout) as types.Vm).status, "up");
+
+    const noWait = await run("vm", "start", down[1].name!);
+    assert.equal(noWait.code, 0, noWait.stderr);
+    assert.equal(noWait.stdout, "", "an action without output prints nothing");
+  });
+
+  await t.step(
+    "an action's parameters are flags: migrate --host NAME",
+    async () => {
+      const up = vms.find((vm) => vm.status === "up")!;
+      const other = hosts.find((host) => host.id !== up.host?.id && host.status === "up")!;
+      const migrated = await run(
+        "vm",
+        "migrate",
+        up.name!,
+        "--host",
+        other.name!,
+        "--wait",
+        "--wait-interval",
+        "20ms",
+        "-o",
+        "json",
+      );
+      assert.equal(migrated.code, 0, migrated.stderr);
+      const after = await connection.systemService().vmsService().vmService(up.id!).get();
+      assert.equal(after.host?.id, other.id);
+    },
+  );
+
+  await t.step("ovirt api: GET as XML by default, -o json, POST an action", async () => {
+    const xml = await run("api", "GET", `/vms/${vms[2].id}`);
+    assert.equal(xml.code, 0, xml.stderr);
+    assert.equal((fromXml(xml.stdout) as types.Vm).id, vms[2].id);
+    const list = await run(
+      "api",
+      "GET",
+      "/vms",
+      "--query",
+      `search=name=${vms[2].name}`,
+      "-o",
+      "ids",
+    );
+    assert.equal(list.stdout, `${vms[2].id}\n`);
+    const idle = await connection.systemService().vmsService().add({
+      name: "cli-api",
+      cluster: { name: "Default" },
+      template: { name: "Blank" },
+    });
+    const idleService = connection.systemService().vmsService().vmService(idle.id!);
+    await waitForStatus(idleService, "down", { interval: 10 });
+    const action = await run("api", "POST", `/vms/${idle.id}/start`);
+    assert.equal(action.code, 0, action.stderr);
+    assert.notEqual((await idleService.get()).status, "down", "the start action was sent");
+    const body = `${home.path}/update.json`;
+    await Deno.writeTextFile(body, JSON.stringify({ description: "put by api" }));
+    const put = await run("api", "PUT", `/vms/${idle.id}`, "--from", body, "-o", "json");
+    assert.equal(put.code, 0, put.stderr);
+    assert.equal((await idleService.get()).description, "put by api");
+    const wrong = await run("api", "PATCH", "/vms");
+    assert.equal(wrong.code, 2);
+    oneErrorLine(wrong);
+  });
+
+  await t.step("ambiguous names are refused with the ids; ids still work", async () => {
+    const disks = connection.systemService().disksService();
+    const twins: string[] = [];
+    for (let i = 0; i < 2; i++) {
+      const disk = await disks.add({
+        name: "twin",
+        provisionedSize: 1024 ** 2,
+        format: "raw",
+        storageDomains: [{ name: "data" }],
+      });
+      twins.push(disk.id!);
+    }
+    const ambiguous = await run("disk", "show", "twin");
+    assert.equal(ambiguous.code, 2);
+    const line = oneErrorLine(ambiguous);
+    assert.match(line, /ambiguous/);
+    for (const id of twins) assert.ok(line.includes(id));
+    const byId = await run("disk", "show", twins[0], "-o", "ids");
+    assert.equal(byId.stdout, `${twins[0]}\n`);
+  });
+
+  await t.step("failures: one line on stderr and the exit code of their class", async () => {
+    const unknownName = await run("vm", "show", "no-such-vm");
+    assert.equal(unknownName.code, 3);
+    assert.match(oneErrorLine(unknownName), /No vm named or with id "no-such-vm"/);
+
+    const badFlag = await run("vms", "list", "--colour");
+    assert.equal(badFlag.code, 2);
+    assert.match(oneErrorLine(badFlag), /Unknown option '--colour'/);
+
+    const badEnum = await run("vm", "add", "--name", "x", "--type", "huge");
+    assert.equal(badEnum.code, 2);
+    assert.match(oneErrorLine(badEnum), /--type: "huge" is not one of desktop, server/);
+
+    const badNumber = await run("vms", "list", "--max", "lots");
+    assert.equal(badNumber.code, 2);
+    oneErrorLine(badNumber);
+
+    const unknownVerb = await run("vm", "fly", "x");
+    assert.equal(unknownVerb.code, 2);
+    oneErrorLine(unknownVerb);
+
+    const unknownCommand = await run("vmz", "list");
+    assert.equal(unknownCommand.code, 2);
+    oneErrorLine(unknownCommand);
+
+    const refused = await run(
+      "vm",
+      "add",
+      "--name",
+      vms[0].name!,
+      "--cluster",
+      "Default",
+      "--template",
+      "Blank",
+    );
+    assert.equal(refused.code, 7);
+    assert.match(oneErrorLine(refused), /name is already in use/, "the engine's reason");
+
+    const vmsService = connection.systemService().vmsService();
+    const fresh = await vmsService.add({
+      name: "cli-idle",
+      cluster: { name: "Default" },
+      template: { name: "Blank" },
+    });
+    await waitForStatus(vmsService.vmService(fresh.id!), "down", { interval: 10 });
+    const conflict = await run("vm", "stop", "cli-idle");
+    assert.equal(conflict.code, 7);
+    assert.match(oneErrorLine(conflict), /VM is not running/);
+
+    const badPassword = await ovirt(["vms", "list"], { ...env, OVIRT_PASSWORD: "wrong" });
+    assert.equal(badPassword.code, 4);
+    assert.ok(!oneErrorLine(badPassword).includes("wrong"), "no password in messages");
+
+    const noEngine = await ovirt(["vms", "list"], {
+      ...env,
+      OVIRT_URL: "http://127.0.0.1:9/ovirt-engine/api",
+    });
+    assert.equal(noEngine.code, 5);
+    oneErrorLine(noEngine);
+
+    const noUrl = await ovirt(["vms", "list"], home.env);
+    assert.equal(noUrl.code, 2);
+    assert.match(oneErrorLine(noUrl), /OVIRT_URL/);
+  });
+
+  await t.step(
+    "time limits: --wait-timeout and --request-timeout end with exit code 6",
+    async () => {
+      await using slow = await startSimulator({ delay: 60_000 });
+      const slowEnv = { ...home.env, ...simulatorEnv(slow) };
+      const waited = await ovirt(
+        ["vm", "start", "vm003", "--wait", "--wait-timeout", "200ms", "--wait-interval", "50ms"],
+        slowEnv,
+      );
+      assert.equal(waited.code, 6);
+      assert.match(oneErrorLine(waited), /Timed out after 200 ms waiting for vm vm003 status up/);
+      slow.setFaults({ latency: 1500 });
+      const late = await ovirt(["vms", "list", "--request-timeout", "300ms"], slowEnv);
+      assert.equal(late.code, 6);
+      oneErrorLine(late);
+    },
+  );
+
+  await t.step("a reader that stops early (| head -1) ends the output quietly", async () => {
+    await using big = await startSimulator({ delay: 0, vms: 2000 });
+    const child = new Deno.Command(Deno.execPath(), {
+      args: ["run", "-A", CLI, "vms", "list", "-o", "json"],
+      env: { ...home.env, ...simulatorEnv(big), NO_COLOR: "1" },
+      stdout: "piped",
+      stderr: "piped",
+    }).spawn();
+    const reader = child.stdout.getReader();
+    const first = await reader.read();
+    assert.equal(new TextDecoder().decode(first.value).slice(0, 1), "[");
+    await reader.cancel(); // closes the pipe, as head does after its line
+    const [status, stderr] = await Promise.all([child.status, new Response(child.stderr).text()]);
+    assert.equal(stderr, "");
+    assert.equal(status.code, 0);
+  });
+
+  await t.step("--help at every level", async () => {
+    const top = await run("--help");
+    assert.equal(top.code, 0);
+    assert.match(top.stdout, /^Usage: ovirt RESOURCE VERB/m);
+    assert.match(top.stdout, /^Exit codes:/m);
+    const resource = await run("vm", "--help");
+    assert.match(resource.stdout, /^ {2}start NAME\|ID/m);
+    assert.match(resource.stdout, /^ {2}nics NAME\|ID/m);
+    const verb = await run("vm", "migrate", "--help");
+    assert.match(verb.stdout, /--host VALUE\s+Host: a name, an id/);
+    assert.match(verb.stdout, /--wait\b/);
+    const help = await run("help", "vms", "list");
+    assert.match(help.stdout, /--search VALUE/);
+    assert.equal((await run("api", "--help")).code, 0);
+  });
+});

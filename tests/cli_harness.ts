@@ -1,0 +1,92 @@
+/**
+ * Runs `ovirt` (cli/main.ts) as a separate process, the way a user's shell would, with an
+ * environment of the test's choosing (a private HOME and XDG folders), and collects its exit
+ * code, standard output and standard error.
+ *
+ * @module
+ */
+
+import { fileURLToPath } from "node:url";
+import type { Simulator } from "../testing/mod.ts";
+
+/** The entry point of the CLI. */
+export const CLI = fileURLToPath(new URL("../cli/main.ts", import.meta.url));
+
+/** What one run of the CLI did. */
+export interface CliRun {
+  /** Exit code. */
+  code: number;
+  /** Standard output. */
+  stdout: string;
+  /** Standard error. */
+  stderr: string;
+}
+
+/** A private home for the CLI's config and cache files, removed by `Symbol.asyncDispose`. */
+export interface CliHome extends AsyncDisposable {
+  /** The folder (HOME, with XDG_CONFIG_HOME and XDG_CACHE_HOME below it). */
+  readonly path: string;
+  /** Environment variables that point the CLI there. */
+  readonly env: Record<string, string>;
+}
+
+/** Makes a private home folder. */
+export async function cliHome(): Promise<CliHome> {
+  const path = await Deno.makeTempDir({ prefix: "ovirt-cli-home-" });
+  return {
+    path,
+    env: {
+      HOME: path,
+      XDG_CONFIG_HOME: `${path}/config`,
+      XDG_CACHE_HOME: `${path}/cache`,
+    },
+    [Symbol.asyncDispose]: () => Deno.remove(path, { recursive: true }),
+  };
+}
+
+/** The variables that log the CLI in to `sim` with a password. */
+export function simulatorEnv(sim: Simulator): Record<string, string> {
+  return { OVIRT_URL: sim.url, OVIRT_USERNAME: sim.username, OVIRT_PASSWORD: sim.password };
+}
+
+/** The environment every run gets: no color, Deno's own cache kept. */
+function baseEnv(): Record<string, string> {
+  const env: Record<string, string> = { NO_COLOR: "1", PATH: Deno.env.get("PATH") ?? "" };
+  const denoDir = Deno.env.get("DENO_DIR");
+  if (denoDir) env.DENO_DIR = denoDir;
+  else env.DENO_DIR = `${Deno.env.get("HOME")}/.cache/deno`;
+  return env;
+}
+
+/** Runs `ovirt args...` with `env` (and nothing else of this process's environment). */
+export async function ovirt(
+  args: readonly string[],
+  env: Record<string, string>,
+  stdin?: string,
+): Promise<CliRun> {
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["run", "--allow-net", "--allow-read", "--allow-write", "--allow-env", CLI, ...args],
+    env: { ...baseEnv(), ...env },
+    clearEnv: true,
+    stdin: stdin === undefined ? "null" : "piped",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  if (stdin !== undefined) {
+    const writer = child.stdin.getWriter();
+    await writer.write(new TextEncoder().encode(stdin));
+    await writer.close();
+  }
+  const { code, stdout, stderr } = await child.output();
+  const decoder = new TextDecoder();
+  return { code, stdout: decoder.decode(stdout), stderr: decoder.decode(stderr) };
+}
+
+/** Checks that a failed run printed exactly one line on standard error, and returns it. */
+export function oneErrorLine(run: CliRun): string {
+  const lines = run.stderr.split("\n").filter((line) => line !== "");
+  if (lines.length !== 1 || !lines[0].startsWith("ovirt: ")) {
+    throw new Error(`expected one "ovirt: ..." line on stderr, got ${JSON.stringify(run.stderr)}`);
+  }
+  return lines[0];
+}

@@ -1,0 +1,119 @@
+/**
+ * `ovirt` on a real terminal: each run happens under a pseudo-terminal made by util-linux
+ * `script`, so that the password prompt must turn echo off itself and the progress bar
+ * sees a terminal. The test types the password only once the prompt is on screen.
+ */
+
+import assert from "node:assert/strict";
+import { startSimulator } from "../testing/mod.ts";
+import { CLI, cliHome } from "./cli_harness.ts";
+
+/** Whether util-linux `script` can make a pseudo-terminal here (it needs /dev/pts). */
+const hasTerminal = new Deno.Command("script", {
+  args: ["-q", "-e", "-c", "true", "/dev/null"],
+  stdin: "null",
+  stdout: "null",
+  stderr: "null",
+}).output().then((result) => result.success, () => false);
+
+function quote(word: string): string {
+  return `'${word.replaceAll("'", `'\\''`)}'`;
+}
+
+/** Runs `ovirt args` under a pseudo-terminal; `answer` types text when `prompt` shows. */
+async function onTerminal(
+  args: string[],
+  env: Record<string, string>,
+  answer?: { prompt: string; text: string },
+): Promise<{ code: number; screen: string }> {
+  const command = [Deno.execPath(), "run", "-A", CLI, ...args].map(quote).join(" ");
+  const child = new Deno.Command("script", {
+    args: ["-q", "-e", "-c", command, "/dev/null"],
+    env: { ...env, NO_COLOR: "1", TERM: "xterm" },
+    stdin: "piped",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
+  const writer = child.stdin.getWriter();
+  let screen = "";
+  let answered = answer === undefined;
+  while (true) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    screen += value;
+    if (!answered && screen.includes(answer!.prompt)) {
+      answered = true;
+      await writer.write(new TextEncoder().encode(answer!.text));
+    }
+  }
+  await writer.close().catch(() => {});
+  await child.stderr.cancel();
+  return { code: (await child.status).code, screen };
+}
+
+Deno.test({
+  name: "ovirt on a terminal: password prompt without echo, progress bar redrawn in place",
+  ignore: !(await hasTerminal),
+  fn: async (t) => {
+    await using sim = await startSimulator({ delay: 0 });
+    await using home = await cliHome();
+    const env = { ...home.env, OVIRT_URL: sim.url, OVIRT_USERNAME: sim.username };
+
+    await t.step("login asks for the password and does not echo it", async () => {
+      const { code, screen } = await onTerminal(["login"], env, {
+        prompt: "Password for admin@internal",
+        text: `${sim.password}\r`,
+      });
+      assert.equal(code, 0, screen);
+      assert.match(
+        screen,
+        /Password for admin@internal at http:\/\/127\.0\.0\.1:\d+\/ovirt-engine\/api: /,
+      );
+      assert.ok(
+        !screen.includes(sim.password),
+        `the password was echoed: ${JSON.stringify(screen)}`,
+      );
+      assert.match(screen, /Logged in to /);
+      assert.equal(sim.loginCount, 1);
+    });
+
+    await t.step("a wrong password typed on the terminal fails in one line", async () => {
+      const { code, screen } = await onTerminal(["login"], env, {
+        prompt: "Password for",
+        text: "not-it\r",
+      });
+      assert.equal(code, 4);
+      assert.ok(!screen.includes("not-it"));
+      assert.match(screen, /ovirt: SSO login .* failed/);
+    });
+
+    await t.step("the upload's progress bar is one line redrawn in place", async () => {
+      const file = `${home.path}/disk.raw`;
+      await Deno.writeFile(file, new Uint8Array(20 * 1024 ** 2));
+      const { code, screen } = await onTerminal(
+        [
+          "disk",
+          "upload",
+          file,
+          "--storage-domain",
+          "data",
+          "--wait-interval",
+          "20ms",
+          "-o",
+          "ids",
+        ],
+        env,
+      );
+      assert.equal(code, 0, screen);
+      assert.ok(
+        screen.includes("\r\x1b[2KUploading disk 40% (8.0 MiB)\r\x1b[2KUploading disk 80%"),
+        JSON.stringify(screen),
+      );
+      assert.ok(
+        screen.includes("\r\x1b[2KUploading disk 100% (20.0 MiB)\r\n"),
+        "ended by a newline",
+      );
+    });
+  },
+});

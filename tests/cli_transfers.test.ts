@@ -1,0 +1,163 @@
+/**
+ * `ovirt disk upload` / `download` (image transfers with the progress bar, one line per
+ * tenth when stderr is not a terminal) and `ovirt events follow`, run as processes against
+ * one simulator.
+ */
+
+import assert from "node:assert/strict";
+import { Connection } from "../mod.ts";
+import { startSimulator } from "../testing/mod.ts";
+import { CLI, cliHome, oneErrorLine, ovirt, simulatorEnv } from "./cli_harness.ts";
+
+const MIB = 1024 ** 2;
+
+Deno.test("ovirt disk upload, download and events follow", async (t) => {
+  await using sim = await startSimulator({ delay: 0 });
+  await using home = await cliHome();
+  await using connection = new Connection({
+    url: sim.url,
+    username: sim.username,
+    password: sim.password,
+  });
+  const env = { ...home.env, ...simulatorEnv(sim) };
+  const image = crypto.getRandomValues(new Uint8Array(20 * MIB).subarray(0, 65536));
+  const bytes = new Uint8Array(20 * MIB);
+  for (let offset = 0; offset < bytes.length; offset += image.length) bytes.set(image, offset);
+  bytes[12345] = 7;
+  const file = `${home.path}/disk.raw`;
+  await Deno.writeFile(file, bytes);
+
+  await t.step("upload creates a disk, shows progress per tenth, prints the disk", async () => {
+    const run = await ovirt(
+      [
+        "disk",
+        "upload",
+        file,
+        "--storage-domain",
+        "data",
+        "--name",
+        "cli-up",
+        "--wait-interval",
+        "20ms",
+        "-o",
+        "json",
+      ],
+      env,
+    );
+    assert.equal(run.code, 0, run.stderr);
+    const disk = JSON.parse(run.stdout);
+    assert.equal(disk.name, "cli-up");
+    assert.equal(disk.provisionedSize, bytes.length);
+    const lines = run.stderr.trimEnd().split("\n");
+    assert.deepEqual(lines, [
+      "Uploading cli-up 40% (8.0 MiB)",
+      "Uploading cli-up 80% (16.0 MiB)",
+      "Uploading cli-up 100% (20.0 MiB)",
+    ]);
+  });
+
+  await t.step("download gives back the same bytes", async () => {
+    const out = `${home.path}/back.raw`;
+    const run = await ovirt(["disk", "download", "cli-up", out, "--wait-interval", "20ms"], env);
+    assert.equal(run.code, 0, run.stderr);
+    assert.deepEqual(await Deno.readFile(out), bytes);
+    assert.match(run.stderr, /^Downloading cli-up 100% \(20\.0 MiB\)$/m);
+  });
+
+  await t.step("upload --disk writes into an existing disk", async () => {
+    const other = bytes.map((byte) => byte ^ 0xff);
+    const otherFile = `${home.path}/other.raw`;
+    await Deno.writeFile(otherFile, other);
+    const run = await ovirt(
+      ["disk", "upload", otherFile, "--disk", "cli-up", "--wait-interval", "20ms", "-o", "ids"],
+      env,
+    );
+    assert.equal(run.code, 0, run.stderr);
+    const out = `${home.path}/other-back.raw`;
+    const back = await ovirt([
+      "disk",
+      "download",
+      run.stdout.trim(),
+      out,
+      "--wait-interval",
+      "20ms",
+    ], env);
+    assert.equal(back.code, 0, back.stderr);
+    assert.deepEqual(await Deno.readFile(out), other);
+  });
+
+  await t.step("a qcow2 image is uploaded as a cow disk of its virtual size", async () => {
+    const header = new Uint8Array(512);
+    header.set([0x51, 0x46, 0x49, 0xfb, 0, 0, 0, 3]);
+    new DataView(header.buffer).setBigUint64(24, BigInt(64 * MIB));
+    const qcow = `${home.path}/small.qcow2`;
+    await Deno.writeFile(qcow, header);
+    const run = await ovirt(
+      ["disk", "upload", qcow, "--storage-domain", "data", "--wait-interval", "20ms", "-o", "json"],
+      env,
+    );
+    assert.equal(run.code, 0, run.stderr);
+    const disk = JSON.parse(run.stdout);
+    assert.equal(disk.name, "small");
+    assert.equal(disk.format, "cow");
+    assert.equal(disk.provisionedSize, 64 * MIB);
+  });
+
+  await t.step("upload of a missing file or without a target: one line, exit 2", async () => {
+    const missing = await ovirt([
+      "disk",
+      "upload",
+      `${home.path}/nope.raw`,
+      "--storage-domain",
+      "data",
+    ], env);
+    assert.equal(missing.code, 2);
+    oneErrorLine(missing);
+    const nowhere = await ovirt(["disk", "upload", file], env);
+    assert.equal(nowhere.code, 2);
+    assert.match(oneErrorLine(nowhere), /--storage-domain/);
+  });
+
+  await t.step("events follow prints new events as they come, until SIGINT", async () => {
+    const events = connection.systemService().eventsService();
+    const [latest] = await events.list({ max: 1 });
+    const child = new Deno.Command(Deno.execPath(), {
+      args: ["run", "-A", CLI, "events", "follow", "--from", latest.id!, "--interval", "50ms"],
+      env: { ...env, NO_COLOR: "1" },
+      stdout: "piped",
+      stderr: "piped",
+    }).spawn();
+    const lines = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
+    await events.add({
+      description: "first from the test",
+      severity: "warning",
+      origin: "cli-test",
+      customId: 1,
+    });
+    await events.add({
+      description: "second from the test",
+      severity: "normal",
+      origin: "cli-test",
+      customId: 2,
+    });
+    let seen = "";
+    while (!seen.includes("second from the test")) {
+      const { value, done } = await lines.read();
+      if (done) break;
+      seen += value;
+    }
+    child.kill("SIGINT");
+    const status = await child.status;
+    await lines.cancel();
+    const errors = await new Response(child.stderr).text();
+    const shown = seen.trimEnd().split("\n");
+    const ids = shown.map((line) => Number(line.split(/\s+/)[2]));
+    assert.deepEqual(ids, ids.toSorted((a, b) => a - b), "oldest first");
+    assert.ok(ids[0] > Number(latest.id), "nothing older than --from");
+    const ours = shown.filter((line) => line.includes("from the test"));
+    assert.equal(ours.length, 2, seen + errors);
+    assert.match(ours[0], /\bwarning\s+\d+\s+first from the test$/);
+    assert.match(ours[1], /\bnormal\s+\d+\s+second from the test$/);
+    assert.equal(status.code, 0, "Ctrl-C ends the follow cleanly");
+  });
+});
