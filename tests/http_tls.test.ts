@@ -130,3 +130,29 @@ Deno.test("tls: insecure works for plain http URLs too", async () => {
   });
   assert.deepEqual(await connection.systemService().vmsService().list(), []);
 });
+
+Deno.test("tls: insecure needs no Deno flag but --allow-net (no --allow-sys, no env)", async () => {
+  await using engine = await httpsEngine();
+  const dir = await Deno.makeTempDir({ prefix: "ovirt-sdk-insecure-" });
+  try {
+    const script = `${dir}/insecure.ts`;
+    await Deno.writeTextFile(
+      script,
+      `import { Connection } from ${JSON.stringify(new URL("../mod.ts", import.meta.url).href)};
+const connection = new Connection({ url: Deno.args[0], username: Deno.args[1],
+  password: Deno.args[2], insecure: true, retry: false });
+console.log((await connection.systemService().vmsService().list()).length);
+await connection.close();`,
+    );
+    const output = await new Deno.Command(Deno.execPath(), {
+      args: ["run", "--no-check", "--allow-net", script, engine.url, USERNAME, PASSWORD],
+      env: { NO_COLOR: "1" },
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    assert.equal(output.code, 0, new TextDecoder().decode(output.stderr));
+    assert.equal(new TextDecoder().decode(output.stdout).trim(), "1");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

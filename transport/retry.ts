@@ -267,8 +267,9 @@ function judgeFailure(error: unknown, idempotent: boolean): Repeatable | undefin
 const NEVER_SENT =
   /connection refused|ECONNREFUSED|tcp connect error|dns error|failed to lookup address|ENOTFOUND|EAI_AGAIN|name or service not known|no route to host|EHOSTUNREACH|ENETUNREACH|network is unreachable/i;
 
-/** Certificate and handshake failures: repeating them cannot help. */
-const TLS_FAILURE = /certificate|invalid peer|UnknownIssuer|handshake|NotValidForName/i;
+/** Certificate, handshake and permission failures: repeating them cannot help. */
+const TLS_FAILURE =
+  /certificate|invalid peer|UnknownIssuer|handshake|NotValidForName|NotCapable|Requires \w+ access/i;
 
 function isDeleteGone(exchange: Exchange, response: HttpResponse): boolean {
   return exchange.method === "DELETE" && response.status === 404;
