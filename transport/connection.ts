@@ -100,6 +100,14 @@ export interface ConnectionOptions {
    */
   correlationId?: string | (() => string);
   /**
+   * Most milliseconds to wait for a connection to the engine (or image host) to be made,
+   * apart from the call's `timeout`; 0 or absent: no limit of its own. A host that does not
+   * accept the connection in time fails like a refused one: the request never left, so it
+   * is tried again even for an `add`. With `fetch`, which has no such limit, the host is
+   * probed with a plain TCP connection before the first request and after a failure.
+   */
+  connectTimeout?: number;
+  /**
    * An HTTP(S) proxy URL for every request (`http://proxy.example.com:3128`). Without it,
    * `HTTPS_PROXY`, `HTTP_PROXY` and `NO_PROXY` decide, as for Deno's `fetch`.
    */
@@ -160,10 +168,11 @@ export class Connection implements AsyncDisposable {
     };
     const timeout = this.#timeout = checkMilliseconds("timeout", options.timeout);
     const connections = checkCount("connections", options.connections) ?? DEFAULT_CONNECTIONS;
+    const connectTimeout = checkMilliseconds("connectTimeout", options.connectTimeout);
     retryPlan("retry", options.retry);
     this.#log = options.debug ? new DebugLog(options.log ?? console.error) : undefined;
     const http = this.#http = new HttpClient({
-      transport: () => this.#transport ??= this.#createTransport(connections),
+      transport: () => this.#transport ??= this.#createTransport(connections, connectTimeout),
       limiter: new Limiter(connections),
       log: this.#log,
     });
@@ -354,7 +363,10 @@ export class Connection implements AsyncDisposable {
     }
   }
 
-  async #createTransport(connections: number): Promise<HttpTransport> {
+  async #createTransport(
+    connections: number,
+    connectTimeout: number | undefined,
+  ): Promise<HttpTransport> {
     const { caFile, caCerts = [], insecure, proxy } = this.#options;
     const fromFile = caFile === undefined ? [] : [await readCaFile(caFile)];
     const chosen = [...fromFile, ...caCerts];
@@ -363,6 +375,7 @@ export class Connection implements AsyncDisposable {
       caCerts: system === undefined ? chosen : [system],
       insecure,
       connections,
+      connectTimeout,
       proxy: proxy === undefined ? undefined : checkUrl("proxy", proxy),
     });
   }

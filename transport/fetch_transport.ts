@@ -12,6 +12,8 @@ import {
   type HttpTransport,
   mayShareConnection,
 } from "./http.ts";
+import { ConnectProbe } from "./connect_probe.ts";
+import { proxyFor } from "./proxy_env.ts";
 import type { TransportOptions } from "./transports.ts";
 
 /**
@@ -30,13 +32,17 @@ const ONE_READ_LIMIT = 64 * 1024;
 export class FetchTransport implements HttpTransport {
   readonly #pooled: Deno.HttpClient;
   readonly #singleUse: Deno.HttpClient;
+  readonly #proxy?: URL;
+  readonly #probe?: ConnectProbe;
 
   /**
    * Trusts `caCerts` (PEM) if given, else Deno's default trust store; goes through `proxy`
    * if given, else as the proxy environment variables say (Deno reads them itself).
    */
   constructor(options: TransportOptions) {
-    const { caCerts, proxy } = options;
+    const { caCerts, proxy, connectTimeout } = options;
+    this.#proxy = proxy;
+    this.#probe = connectTimeout === undefined ? undefined : new ConnectProbe(connectTimeout);
     const common: Deno.CreateHttpClientOptions = {
       ...(caCerts?.length ? { caCerts: [...caCerts] } : {}),
       ...(proxy ? { proxy: { url: proxy.href } } : {}),
@@ -45,16 +51,29 @@ export class FetchTransport implements HttpTransport {
     this.#singleUse = Deno.createHttpClient({ ...common, poolMaxIdlePerHost: 0 });
   }
 
-  /** Sends `request`; redirects are returned, not followed. */
+  /**
+   * Sends `request`; redirects are returned, not followed. With a connect timeout, the host
+   * is probed first (see {@link ConnectProbe}).
+   */
   async send(request: HttpRequest): Promise<HttpResponse> {
-    const response = await fetch(request.url, {
-      method: request.method,
-      headers: request.headers,
-      body: request.body,
-      signal: request.signal,
-      client: mayShareConnection(request.method) ? this.#pooled : this.#singleUse,
-      redirect: "manual",
-    });
+    const { url } = request;
+    // Through a proxy, the proxy makes the connection: there is nothing to probe.
+    const probe = proxyFor(url, this.#proxy) === undefined ? this.#probe : undefined;
+    await probe?.check(url, request.signal);
+    let response: Response;
+    try {
+      response = await fetch(url, {
+        method: request.method,
+        headers: request.headers,
+        body: request.body,
+        signal: request.signal,
+        client: mayShareConnection(request.method) ? this.#pooled : this.#singleUse,
+        redirect: "manual",
+      });
+    } catch (error) {
+      probe?.forget(url);
+      throw error;
+    }
     return {
       status: response.status,
       statusText: response.statusText,

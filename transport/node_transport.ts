@@ -35,10 +35,12 @@ const TRUST_ANYONE = { rejectUnauthorized: false, ca: [] as string[] };
 export class NodeTransport implements HttpTransport {
   readonly #agents: Record<"pooled" | "singleUse", { tls: https.Agent; plain: http.Agent }>;
   readonly #proxy?: URL;
+  readonly #connectTimeout?: number;
 
   /** Keeps up to `options.connections` connections alive. */
   constructor(options: TransportOptions) {
     this.#proxy = options.proxy;
+    this.#connectTimeout = options.connectTimeout;
     const pooled = { keepAlive: true, maxSockets: options.connections };
     const singleUse = { keepAlive: false };
     this.#agents = {
@@ -95,6 +97,9 @@ export class NodeTransport implements HttpTransport {
       const outgoing = target === undefined
         ? http.request(options)
         : (plain ? http : https).request(target, options);
+      if (this.#connectTimeout !== undefined) {
+        limitConnecting(outgoing, this.#connectTimeout, proxy ?? url);
+      }
       const abort = () => outgoing.destroy(signal!.reason);
       signal?.addEventListener("abort", abort, { once: true });
       // Errors after the answer arrived reach the body stream; the promise is settled by then.
@@ -125,6 +130,25 @@ export class NodeTransport implements HttpTransport {
       agents.plain.destroy();
     }
   }
+}
+
+/**
+ * Destroys `outgoing` when its socket is not connected within `timeout` ms (a kept-alive
+ * socket is connected already).
+ */
+function limitConnecting(outgoing: http.ClientRequest, timeout: number, peer: URL): void {
+  outgoing.once("socket", (socket: Socket) => {
+    if (!socket.connecting) return;
+    const timer = setTimeout(() => {
+      outgoing.destroy(
+        new Error(
+          `no connection to ${peer.host} within ${timeout} ms (connectTimeout): connect timed out`,
+        ),
+      );
+    }, timeout);
+    socket.once("connect", () => clearTimeout(timer));
+    socket.once("close", () => clearTimeout(timer));
+  });
 }
 
 /**

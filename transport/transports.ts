@@ -21,6 +21,8 @@ export interface TransportOptions {
    * decide.
    */
   readonly proxy?: URL;
+  /** Most milliseconds to wait for a connection to be made; `undefined` for no limit. */
+  readonly connectTimeout?: number;
 }
 
 /**

@@ -1,0 +1,66 @@
+/**
+ * The connect timeout of the `fetch` transport. Deno's `fetch` has no time limit for
+ * making a connection, so before the first request to an origin, and again after a request
+ * to it failed, a plain TCP connection is made to it (and closed) within the limit: an
+ * engine host that is down or unreachable then fails fast with a failure that says the
+ * request never left, instead of using up the call's whole timeout.
+ *
+ * @module
+ */
+
+/** Remembers which origins answered a probe, and probes the others. */
+export class ConnectProbe {
+  readonly #timeout: number;
+  readonly #reached = new Map<string, Promise<void>>();
+
+  /** Probes with a limit of `timeout` milliseconds. */
+  constructor(timeout: number) {
+    this.#timeout = timeout;
+  }
+
+  /** Resolves once `url`'s host accepted a connection (now or earlier), else rejects. */
+  check(url: URL, signal?: AbortSignal): Promise<void> {
+    let probe = this.#reached.get(url.origin);
+    if (probe === undefined) {
+      probe = connectWithin(url, this.#timeout, signal);
+      this.#reached.set(url.origin, probe);
+      probe.catch(() => this.#reached.delete(url.origin));
+    }
+    return probe;
+  }
+
+  /** Forgets that `url`'s origin was reached: the next request probes it again. */
+  forget(url: URL): void {
+    this.#reached.delete(url.origin);
+  }
+}
+
+/** Opens and closes a TCP connection to `url`'s host and port within `timeout` ms. */
+async function connectWithin(url: URL, timeout: number, signal?: AbortSignal): Promise<void> {
+  const hostname = url.hostname.replace(/^\[|\]$/g, "");
+  const port = Number(url.port || (url.protocol === "https:" ? 443 : 80));
+  const connecting = Deno.connect({ hostname, port });
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let abort: (() => void) | undefined;
+  const limit = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      reject(
+        new Error(
+          `no connection to ${url.host} within ${timeout} ms (connectTimeout): connect timed out`,
+        ),
+      );
+    }, timeout);
+    abort = () => reject(signal!.reason);
+    signal?.addEventListener("abort", abort, { once: true });
+  });
+  try {
+    const connection = await Promise.race([connecting, limit]);
+    connection.close();
+  } catch (error) {
+    connecting.then((late) => late.close(), () => {});
+    throw error;
+  } finally {
+    clearTimeout(timer);
+    signal?.removeEventListener("abort", abort!);
+  }
+}
