@@ -71,3 +71,37 @@ Deno.test("README: the simulator test example passes as written", async () => {
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("README: the unattended automation example runs as written", async () => {
+  await using simulator = await startSimulator({ tls: true, delay: 0 });
+  const dir = await Deno.makeTempDir({ prefix: "ovirt-sdk-readme-" });
+  try {
+    await Deno.writeTextFile(`${dir}/ca.pem`, simulator.caCert!);
+    const script = (await codeOf("Unattended automation: retries, locks, correlation"))
+      .replace('"jsr:@ovirt/sdk"', JSON.stringify(new URL("../mod.ts", import.meta.url).href))
+      .replace('"https://engine.example.com/ovirt-engine/api"', JSON.stringify(simulator.url));
+    await Deno.writeTextFile(`${dir}/nightly.ts`, script);
+    const output = await new Deno.Command(Deno.execPath(), {
+      args: ["run", "--no-check", "--allow-net", "--allow-read", "--allow-env", "nightly.ts"],
+      cwd: dir,
+      env: { OVIRT_PASSWORD: simulator.password, NO_COLOR: "1" },
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    assert.equal(output.code, 0, new TextDecoder().decode(output.stderr));
+    await using connection = new Connection({
+      url: simulator.url,
+      username: simulator.username,
+      password: simulator.password,
+      caCerts: [simulator.caCert!],
+    });
+    const jobs = await connection.systemService().jobsService().list({
+      search: "correlation_id=nightly-web01",
+    });
+    assert.ok(jobs.length > 0, "the add's job carries the example's correlation id");
+    const [vm] = await connection.systemService().vmsService().list({ search: "name=web01" });
+    assert.ok(vm, "the example's VM exists");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
