@@ -124,6 +124,12 @@ Deno.test("ovirt against the simulator", async (t) => {
     const byId = await run("vm", "show", vms[1].id!, "-o", "json");
     assert.equal(byName.code, 0, byName.stderr);
     assert.equal(byName.stdout, byId.stdout);
+    const shown = JSON.parse(byName.stdout);
+    assert.deepEqual(
+      shown.nics,
+      { href: `/ovirt-engine/api/vms/${vms[1].id}/nics` },
+      "a list sent only as a link shows its href, not an empty list",
+    );
     const details = (await run("vm", "show", vms[1].name!)).stdout;
     assert.match(details, new RegExp(`^id\\s+${vms[1].id}$`, "m"));
     assert.match(details, /^memory\s+\d+$/m);

@@ -59,11 +59,18 @@ export function cellText(value: unknown): string {
   return String(value);
 }
 
-/** `value` with dates as ISO strings and big integers as strings: ready for JSON or YAML. */
+/**
+ * `value` with dates as ISO strings, big integers as strings and link-only lists as their
+ * `href`: ready for JSON or YAML.
+ */
 export function plain(value: unknown): unknown {
   if (value instanceof Date) return value.toISOString();
   if (typeof value === "bigint") return value.toString();
-  if (Array.isArray(value)) return value.map(plain);
+  if (Array.isArray(value)) {
+    // A list the engine sent only as a link: its href, not an empty list that looks final.
+    const href = (value as { href?: unknown }).href;
+    return value.length === 0 && typeof href === "string" ? { href } : value.map(plain);
+  }
   if (value !== null && typeof value === "object") {
     const result: Record<string, unknown> = {};
     for (const [key, member] of Object.entries(value)) {
