@@ -1,14 +1,14 @@
 /**
  * `ovirt login` and `ovirt logout`. Login asks for the password without echo (or takes
  * `OVIRT_PASSWORD`), logs in through the SDK, and caches the SSO token in a 0600 file;
- * later commands use it until the engine ends the session. Logout revokes the token at
- * the engine's SSO and removes the file.
+ * later commands use it until it expires or the engine ends the session. Logout revokes
+ * the token at the engine's SSO and removes the file.
  *
  * @module
  */
 
 import { parseArgs } from "node:util";
-import { AuthError, Connection } from "../mod.ts";
+import { Connection } from "../mod.ts";
 import type { Context } from "./context.ts";
 import { CliError, EXIT, UsageError } from "./errors.ts";
 import { GLOBAL_OPTIONS } from "./options.ts";
@@ -21,8 +21,8 @@ export const LOGIN_HELP = `Usage: ovirt login [--url URL] [--username USER] [--p
 
 Asks for the password without echo (or reads OVIRT_PASSWORD, or the first line of a pipe),
 logs in to the engine's SSO and keeps the token in a file only you can read
-($XDG_CACHE_HOME/ovirt/sessions/, mode 0600). Commands then use it until the engine ends
-the session (they then say so: log in again) or ovirt logout revokes it.
+($XDG_CACHE_HOME/ovirt/sessions/, mode 0600). Commands then use it until it expires or the
+engine ends the session (they then say so: log in again), or ovirt logout revokes it.
 `;
 
 /** Help of `ovirt logout`. */
@@ -55,8 +55,10 @@ export async function runLogin(context: Context, args: string[]): Promise<void> 
     await readPassword(`Password for ${settings.username} at ${base.url}: `);
   const connection = new Connection({ ...base, username: settings.username, password });
   let token: string;
+  let expires: Date | undefined;
   try {
     token = await connection.authenticate();
+    expires = connection.tokenExpiry();
     await connection.test(true);
   } finally {
     await connection.close(false); // the token lives on in the cache
@@ -66,6 +68,7 @@ export async function runLogin(context: Context, args: string[]): Promise<void> 
     username: settings.username,
     token,
     created: new Date().toISOString(),
+    ...(expires ? { expires: expires.toISOString() } : {}),
   });
   context.err(`Logged in to ${base.url} as ${settings.username}; session kept in ${path}\n`);
 }
@@ -79,40 +82,10 @@ export async function runLogout(context: Context, args: string[]): Promise<void>
   if (!session) throw new CliError(`Not logged in to ${base.url}`, EXIT.AUTH);
   const connection = new Connection({ ...base, token: session.token });
   try {
-    await revoke(connection, base.url, session.token);
+    await connection.revokeToken();
   } finally {
     await connection.close(false);
     await removeSession(context.env, base.url);
   }
   context.err(`Logged out of ${base.url}\n`);
-}
-
-/**
- * Revokes `token` at the SSO logout endpoint (`/ovirt-engine/services/sso-logout` on the
- * API's host), sent through the connection so that its TLS settings apply.
- */
-async function revoke(connection: Connection, apiUrl: string, token: string): Promise<void> {
-  const url = new URL("/ovirt-engine/services/sso-logout", apiUrl);
-  const response = await connection.transferRequest({
-    method: "POST",
-    url,
-    headers: {
-      "Accept": "application/json",
-      "Content-Type": "application/x-www-form-urlencoded",
-    },
-    body: new TextEncoder().encode(
-      new URLSearchParams({ scope: "ovirt-app-api", token }).toString(),
-    ),
-  });
-  const text = await new Response(response.body).text();
-  let answer: { error?: unknown; error_description?: unknown } = {};
-  try {
-    answer = JSON.parse(text);
-  } catch {
-    // not JSON: judged by the status alone
-  }
-  if (response.status >= 300 || answer.error !== undefined) {
-    const reason = String(answer.error_description ?? answer.error ?? `HTTP ${response.status}`);
-    throw new AuthError(`SSO logout at ${url.href} failed: ${reason}`, { code: response.status });
-  }
 }

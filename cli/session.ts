@@ -9,7 +9,7 @@
 import { AuthError, Connection, type ConnectionOptions } from "../mod.ts";
 import type { Env, Settings } from "./config.ts";
 import { CliError, EXIT } from "./errors.ts";
-import { readSession, removeSession } from "./token_cache.ts";
+import { isExpired, readSession, removeSession } from "./token_cache.ts";
 
 /** Request settings common to every command. */
 export interface RequestFlags {
@@ -62,6 +62,14 @@ export async function openSession(
   const cached = await readSession(env, base.url);
   const usable = cached &&
     (settings.username === undefined || settings.username === cached.username);
+  if (usable && isExpired(cached)) {
+    await removeSession(env, base.url);
+    throw new CliError(
+      `The session of ${cached.username} at ${base.url} expired at ${cached.expires}: ` +
+        "run `ovirt login` again",
+      EXIT.AUTH,
+    );
+  }
   if (usable) {
     const connection = new Connection({ ...base, token: cached.token });
     return {

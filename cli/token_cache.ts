@@ -1,7 +1,8 @@
 /**
  * The sessions `ovirt login` caches: one file per engine URL under
  * `$XDG_CACHE_HOME/ovirt/sessions/`, readable by its owner only (0600, folder 0700),
- * holding the SSO token until the engine ends the session or `ovirt logout` revokes it.
+ * holding the SSO token until it expires, the engine ends the session or `ovirt logout`
+ * revokes it.
  *
  * @module
  */
@@ -19,6 +20,13 @@ export interface CachedSession {
   token: string;
   /** When the login happened (ISO date). */
   created: string;
+  /** When the token expires, as the SSO said (ISO date); absent when it did not say. */
+  expires?: string;
+}
+
+/** Whether `session`'s token is past the expiry the SSO gave it. */
+export function isExpired(session: CachedSession, now = Date.now()): boolean {
+  return session.expires !== undefined && Date.parse(session.expires) <= now;
 }
 
 async function fileName(env: Env, url: string): Promise<string> {

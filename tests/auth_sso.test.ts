@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { Connection } from "../transport/connection.ts";
 import { AuthError } from "../transport/errors.ts";
+import { startSimulator } from "../testing/mod.ts";
 import { PASSWORD, startFakeEngine, UNAUTHORIZED_PAGE, USERNAME, xml } from "./http_fake_engine.ts";
 
 const VMS = "<vms><vm id='1'><name>a</name></vm></vms>";
@@ -257,4 +258,38 @@ Deno.test("sso: ssoUrl and ssoRevokeUrl override the endpoints", async () => {
   } finally {
     await sso.shutdown();
   }
+});
+
+Deno.test("tokenExpiry(): the SSO's expiry after a login, nothing before", async () => {
+  await using simulator = await startSimulator({ delay: 0, tokenLifetime: 60_000 });
+  await using connection = new Connection({
+    url: simulator.url,
+    username: simulator.username,
+    password: simulator.password,
+  });
+  assert.equal(connection.tokenExpiry(), undefined);
+  const before = Date.now();
+  await connection.authenticate();
+  const expiry = connection.tokenExpiry()!.getTime();
+  assert.ok(expiry >= before + 60_000 - 1_000 && expiry <= Date.now() + 60_000, String(expiry));
+});
+
+Deno.test("revokeToken(): a token passed in is revoked too, and forgotten", async () => {
+  await using simulator = await startSimulator({ delay: 0 });
+  const login = new Connection({
+    url: simulator.url,
+    username: simulator.username,
+    password: simulator.password,
+  });
+  const token = await login.authenticate();
+  await login.close(false); // keeps the token alive
+  await using given = new Connection({ url: simulator.url, token });
+  assert.equal(await given.test(), true);
+  await given.close(); // close() leaves a given token alone
+  await using again = new Connection({ url: simulator.url, token });
+  assert.equal(await again.test(), true);
+  await again.revokeToken();
+  await assert.rejects(again.systemService().vmsService().list(), AuthError);
+  await using check = new Connection({ url: simulator.url, token });
+  assert.equal(await check.test(), false, "the SSO no longer knows the token");
 });

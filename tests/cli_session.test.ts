@@ -226,3 +226,22 @@ Deno.test("ovirt profiles and sessions", async (t) => {
     assert.equal(config.current, undefined);
   });
 });
+
+Deno.test("ovirt login keeps the token's expiry; an expired session is refused without a request", async () => {
+  await using sim = await startSimulator({ delay: 0, tokenLifetime: 1_500 });
+  await using home = await cliHome();
+  const env = { ...home.env, OVIRT_URL: sim.url, OVIRT_USERNAME: sim.username };
+  const login = await ovirt(["login"], { ...env, OVIRT_PASSWORD: sim.password });
+  assert.equal(login.code, 0, login.stderr);
+  const [file] = await sessionFiles(home.path);
+  const session = JSON.parse(await Deno.readTextFile(file));
+  const expires = Date.parse(session.expires);
+  assert.ok(expires > Date.now() && expires <= Date.now() + 1_500, session.expires);
+  await new Promise((resolve) => setTimeout(resolve, expires - Date.now() + 50));
+  const before = sim.requestCount;
+  const run = await ovirt(["vms", "list"], env);
+  assert.equal(run.code, 4);
+  assert.match(oneErrorLine(run), /session .* expired at .*: run `ovirt login` again/);
+  assert.equal(sim.requestCount, before, "nothing was sent with the expired token");
+  assert.deepEqual(await sessionFiles(home.path), []);
+});

@@ -117,14 +117,15 @@ export class Authenticator {
   }
 
   /**
-   * Revokes the token if this connection obtained it; a supplied token is left alone.
-   * Rejects with an {@link AuthError} when the SSO refuses.
+   * Revokes the token if this connection obtained it, or whoever did with `revokeGiven`; a
+   * supplied token is otherwise left alone. Rejects with an {@link AuthError} when the SSO
+   * refuses.
    */
-  async logout(): Promise<void> {
+  async logout(revokeGiven = false): Promise<void> {
     await this.#login?.catch(() => {});
     const held = this.#held;
     this.#held = undefined;
-    if (!held?.obtained) return;
+    if (!held || (!held.obtained && !revokeGiven)) return;
     const answer = await this.#postForm(this.#endpoints.revokeUrl, {
       scope: "ovirt-app-api",
       token: held.value,
@@ -135,6 +136,14 @@ export class Authenticator {
         code: answer.status,
       });
     }
+  }
+
+  /** When the held token expires, as the SSO said at login; `undefined` when unknown. */
+  get expiry(): Date | undefined {
+    const exp = this.#held?.exp;
+    if (exp === undefined || !/^\d+$/.test(exp)) return undefined;
+    const millis = Number(exp);
+    return millis <= 8.64e15 ? new Date(millis) : undefined;
   }
 
   /** A new token replacing `stale`, unless another request already replaced it. */

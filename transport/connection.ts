@@ -220,6 +220,25 @@ export class Connection implements AsyncDisposable {
   }
 
   /**
+   * When the current SSO token expires, as the SSO said when it was issued: known after a
+   * login (`authenticate()` or any call); `undefined` before, for a token passed in, or when
+   * the SSO did not say.
+   */
+  tokenExpiry(): Date | undefined {
+    return this.#auth.expiry;
+  }
+
+  /**
+   * Revokes the current SSO token at the engine's SSO, whoever obtained it (a `token` passed
+   * in too, which `close()` leaves alone), and forgets it: a later call logs in again, or
+   * fails without credentials. Resolves at once when there is no token.
+   */
+  async revokeToken(): Promise<void> {
+    this.#checkOpen();
+    await this.#auth.logout(true);
+  }
+
+  /**
    * Whether the server answers the API root document (`<api>`) with these credentials; any
    * other answer, such as a proxy's or a portal's HTML page, is a failure. With
    * `raiseException`, rejects with the reason instead of resolving to `false`.
