@@ -15,6 +15,7 @@ import { answerImage } from "./images.ts";
 import { API_PREFIX } from "./model.ts";
 import { seed } from "./seed.ts";
 import { createTlsMaterial } from "./tls.ts";
+import { closedPort, type TransferQuirks } from "./transfer_quirks.ts";
 
 /** How to start a simulator. Every option has a default. */
 export interface SimulatorOptions extends FaultOptions {
@@ -40,6 +41,8 @@ export interface SimulatorOptions extends FaultOptions {
   ssoErrorShape?: SsoErrorShape;
   /** Receives one line per request (method, path, status); no credentials. */
   log?: (line: string) => void;
+  /** How image transfers misbehave (an older engine, an unreachable host...); none by default. */
+  transfers?: TransferQuirks;
 }
 
 /** A running simulator. */
@@ -60,6 +63,8 @@ export interface Simulator extends AsyncDisposable {
   revokeTokens(): void;
   /** Changes fault injection while running (`undefined` values switch a fault off). */
   setFaults(faults: FaultOptions): void;
+  /** Replaces the image transfer quirks while running (`{}`: behave like a current engine). */
+  setTransferQuirks(quirks: TransferQuirks): void;
   /** Stops the server (stalled answers are ended first). */
   close(): Promise<void>;
 }
@@ -71,6 +76,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const seedValue = options.seed ?? 1;
   const engine = new Engine(options.delay ?? 100, seedValue);
   seed(engine, { empty: options.empty ?? false, vms: options.vms ?? 20 });
+  engine.images.quirks = { ...options.transfers };
+  engine.images.deadPort = closedPort();
   const username = options.username ?? "admin@internal";
   const password = options.password ?? randomPassword();
   const sso = new Sso({
@@ -156,6 +163,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     },
     revokeTokens: () => sso.revokeAll(),
     setFaults: (changes) => faults.set(changes),
+    setTransferQuirks: (quirks) => void (engine.images.quirks = { ...quirks }),
     close,
     [Symbol.asyncDispose]: close,
   };
