@@ -6,7 +6,7 @@
  * @module
  */
 
-import type { TransferQuirks } from "./transfer_quirks.ts";
+import type { ImageTraffic, TransferQuirks } from "./transfer_quirks.ts";
 
 const CHUNK = 1024 * 1024;
 
@@ -136,6 +136,8 @@ export class ImageStore {
   readonly #images = new Map<string, SparseImage>();
   /** How transfers misbehave (switched per test). */
   quirks: TransferQuirks = {};
+  /** What the image daemon has seen. */
+  readonly traffic: ImageTraffic = { requests: {}, maxInFlight: 0, bytesWritten: 0 };
   /** A port on 127.0.0.1 nothing listens on, for the `transfer_url` of an unreachable host. */
   deadPort = 1;
 

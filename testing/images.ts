@@ -148,9 +148,14 @@ async function write(
     return text(416, `Range ${range} is beyond the image size ${size}`);
   }
   const image = engine.images.of(diskId);
+  const { corruptAt } = engine.images.quirks;
   let offset = start;
   for await (const chunk of request.body ?? []) {
     if (offset + chunk.length > size) return text(416, `Writing past the image size ${size}`);
+    if (corruptAt !== undefined && corruptAt >= offset && corruptAt < offset + chunk.length) {
+      chunk[corruptAt - offset] ^= 0xff;
+    }
+    engine.images.traffic.bytesWritten += chunk.length;
     image.write(offset, chunk);
     offset += chunk.length;
     count(chunk.length);

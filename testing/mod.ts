@@ -18,4 +18,4 @@
 export { type Simulator, type SimulatorOptions, startSimulator } from "./simulator.ts";
 export type { FaultOptions } from "./faults.ts";
 export type { SsoErrorShape } from "./auth.ts";
-export type { TransferQuirks } from "./transfer_quirks.ts";
+export type { ImageTraffic, TransferQuirks } from "./transfer_quirks.ts";

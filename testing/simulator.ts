@@ -15,7 +15,7 @@ import { answerImage } from "./images.ts";
 import { API_PREFIX } from "./model.ts";
 import { seed } from "./seed.ts";
 import { createTlsMaterial } from "./tls.ts";
-import { closedPort, type TransferQuirks } from "./transfer_quirks.ts";
+import { closedPort, type ImageTraffic, type TransferQuirks } from "./transfer_quirks.ts";
 
 /** How to start a simulator. Every option has a default. */
 export interface SimulatorOptions extends FaultOptions {
@@ -63,6 +63,8 @@ export interface Simulator extends AsyncDisposable {
   revokeTokens(): void;
   /** Changes fault injection while running (`undefined` values switch a fault off). */
   setFaults(faults: FaultOptions): void;
+  /** What the image daemon has seen (requests by method, most at once, bytes written). */
+  readonly imageTraffic: ImageTraffic;
   /** Replaces the image transfer quirks while running (`{}`: behave like a current engine). */
   setTransferQuirks(quirks: TransferQuirks): void;
   /** Stops the server (stalled answers are ended first). */
@@ -89,6 +91,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const faults = new Faults(options, seedValue ^ 0x5eed);
   const tls = options.tls ? await createTlsMaterial() : undefined;
   let requestCount = 0;
+  let imagesInFlight = 0;
 
   const answer = async (request: Request): Promise<Response> => {
     const url = new URL(request.url);
@@ -97,11 +100,18 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     if (path === LOGOUT_PATH) return await sso.logout(request);
     if (path.startsWith(IMAGES_PREFIX)) {
       engine.clock.advance();
-      return await answerImage(
-        engine,
-        request,
-        decodeURIComponent(path.slice(IMAGES_PREFIX.length)),
-      );
+      const { traffic } = engine.images;
+      traffic.requests[request.method] = (traffic.requests[request.method] ?? 0) + 1;
+      traffic.maxInFlight = Math.max(traffic.maxInFlight, ++imagesInFlight);
+      try {
+        return await answerImage(
+          engine,
+          request,
+          decodeURIComponent(path.slice(IMAGES_PREFIX.length)),
+        );
+      } finally {
+        imagesInFlight--;
+      }
     }
     if (path !== API_PREFIX && !path.startsWith(API_PREFIX + "/")) {
       return new Response("Not Found", { status: 404 });
@@ -163,6 +173,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     },
     revokeTokens: () => sso.revokeAll(),
     setFaults: (changes) => faults.set(changes),
+    imageTraffic: engine.images.traffic,
     setTransferQuirks: (quirks) => void (engine.images.quirks = { ...quirks }),
     close,
     [Symbol.asyncDispose]: close,

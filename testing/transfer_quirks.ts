@@ -24,6 +24,18 @@ export interface TransferQuirks {
   legacyDaemon?: boolean;
   /** Finalizing ends in `finished_failure` and leaves the disk `illegal`. */
   failVerification?: boolean;
+  /** The daemon stores the byte written at this offset inverted (a bad disk, for verification). */
+  corruptAt?: number;
+}
+
+/** What the simulator's image daemon has seen, for tests. */
+export interface ImageTraffic {
+  /** Requests by method (`PUT`, `GET`, `PATCH`, `OPTIONS`). */
+  requests: Record<string, number>;
+  /** Most requests in progress at once. */
+  maxInFlight: number;
+  /** Bytes received in PUT bodies. */
+  bytesWritten: number;
 }
 
 /** The event an engine logs when the system stops a transfer. */
