@@ -22,6 +22,7 @@ import {
 } from "./behaviours/image_transfers.ts";
 import { change } from "./behaviours/lifecycle.ts";
 import type { Engine, Reference } from "./engine.ts";
+import type { Entity } from "./store.ts";
 
 const READ_CHUNK = 256 * 1024;
 
@@ -75,8 +76,7 @@ export async function answerImage(
   if (!disk) return text(404, "The disk of this transfer is gone");
   // A transfer of a disk snapshot reads the bytes its layer froze.
   const imageId = (transfer[LAYER_IMAGE] as string | undefined) ?? diskId;
-  const size = (transfer[LAYER_SIZE] as number | undefined) ??
-    (disk.provisionedSize as number | undefined) ?? 0;
+  const size = (transfer[LAYER_SIZE] as number | undefined) ?? volumeSize(transfer, disk);
   const upload = transfer.direction !== "download";
   const count = (bytes: number) => {
     const current = engine.store.get("imagetransfers", transferId);
@@ -120,6 +120,17 @@ export async function answerImage(
       return await patch(engine, request, diskId, size);
   }
   return new Response(null, { status: 405, headers: { Allow: allow } });
+}
+
+/**
+ * How many bytes a transfer may write or read: the guest's size for raw data; for the
+ * bytes of a qcow2 file (`format` `cow`), the disk's `initial_size` when set (the volume
+ * block storage allocates), else twice the guest's size (a file volume grows).
+ */
+function volumeSize(transfer: Entity, disk: Entity): number {
+  const provisioned = (disk.provisionedSize as number | undefined) ?? 0;
+  if (transfer.format !== "cow") return provisioned;
+  return Math.max(provisioned, (disk.initialSize as number | undefined) ?? 2 * provisioned);
 }
 
 /** `GET .../extents`: the zero extents (`context=zero`, the default); dirty ones need a backup. */

@@ -172,6 +172,8 @@ export class ImageioClient {
       headers,
       body,
       signal: signals.length > 1 ? AbortSignal.any(signals) : signals[0],
+    }).catch((error) => {
+      throw withoutTicket(error, this.#url.pathname);
     });
   }
 
@@ -194,6 +196,18 @@ export class ImageioClient {
       { code: response.status },
     );
   }
+}
+
+/**
+ * `error` without the ticket: a network error's message may quote the URL, whose path is
+ * the ticket. Such an error is replaced by one of the same class whose message shows the
+ * path hidden, without the cause that quoted it.
+ */
+function withoutTicket(error: unknown, path: string): unknown {
+  if (!(error instanceof OvirtError) || !error.message.includes(path)) return error;
+  const message = error.message.replaceAll(path, "/[transfer path hidden]");
+  const Class = error.constructor as typeof OvirtError;
+  return new Class(message, error.code === undefined ? {} : { code: error.code });
 }
 
 function positive(value: unknown): number {

@@ -121,7 +121,10 @@ function finish(success: boolean): ActionHandler {
       if (failed) return void change(engine, "disks", disk.id, { status: "illegal" });
       const image = engine.images.of(disk.id);
       const written = image.end;
-      const provisioned = Math.max((disk.provisionedSize as number | undefined) ?? 0, written);
+      // Raw data past the end grows the disk; a qcow2 file's bytes do not say its guest size.
+      const provisioned = transfer!.format === "cow"
+        ? disk.provisionedSize
+        : Math.max((disk.provisionedSize as number | undefined) ?? 0, written);
       const actual = Math.min(image.allocated, written);
       const sizes = success && transfer!.direction !== "download"
         ? { provisionedSize: provisioned, actualSize: actual, totalSize: actual }
