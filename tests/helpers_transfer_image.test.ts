@@ -394,3 +394,21 @@ Deno.test("uploadImage refuses what it cannot send before creating any disk", as
     await Deno.remove(path);
   }
 });
+
+Deno.test("uploadImage and downloadImage over HTTPS", async () => {
+  await using sim = await startSimulator({ delay: 0, tls: true });
+  await using connection = new Connection({
+    url: sim.url,
+    username: sim.username,
+    password: sim.password,
+    caCerts: [sim.caCert!],
+  });
+  const path = await sparseFile(SIZE, PIECES);
+  try {
+    const { disk, stats } = await upload(connection, path, { verify: "checksum" });
+    assert.ok(stats.zeroBytes > 0);
+    assert.deepEqual(await downloaded(connection, disk.id!), expected());
+  } finally {
+    await Deno.remove(path);
+  }
+});

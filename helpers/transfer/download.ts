@@ -35,7 +35,7 @@ export async function receiveImage(
         const file = files[worker] ??= await Deno.open(path, { write: true });
         for (const part of segments(bytes)) {
           if (part.zero) continue; // the file reads zeros there already: keep the hole
-          await writeFileAt(
+          writeFileAt(
             file,
             task.start + part.start,
             bytes.subarray(part.start, part.start + part.length),
