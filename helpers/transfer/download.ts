@@ -1,21 +1,24 @@
 /**
  * Receives an image from an imageio server into a file with a few connections at once:
- * only the data extents the server reports are asked for, and only the data is written,
- * so that the file's zero areas stay holes. Each connection owns one buffer of
- * `chunkSize` bytes.
+ * only the data extents the server reports are asked for, in requests of `chunkSize`
+ * bytes, and each answer is written as it arrives, piece by piece, skipping pieces of
+ * zeros, so that the file's zero areas stay holes and no chunk is ever held whole.
  *
  * @module
  */
 
 import { OvirtError } from "../../transport/errors.ts";
-import { writeFileAt } from "./files.ts";
+import { writeAll } from "./files.ts";
 import type { Extent } from "./holes.ts";
 import type { ImageioClient } from "./imageio.ts";
 import { runPool } from "./pool.ts";
 import type { Tally } from "./progress.ts";
-import { segments } from "./zero.ts";
+import { isZero } from "./zero.ts";
 
-/** Writes the data `extents` of the image into the file at `path` (already `size` bytes long). */
+/**
+ * Writes the data `extents` of the image into the file at `path` (already `size` bytes
+ * long), each answer's pieces as they arrive; pieces of zeros are skipped (holes).
+ */
 export async function receiveImage(
   client: ImageioClient,
   extents: Extent[],
@@ -24,28 +27,46 @@ export async function receiveImage(
   tally: Tally,
 ): Promise<void> {
   const files: (Deno.FsFile | undefined)[] = [];
-  const buffers: Uint8Array<ArrayBuffer>[] = [];
   try {
     await runPool(
       options.connections,
       dataTasks(extents, options.chunkSize, tally),
       async (task, worker) => {
-        const buffer = buffers[worker] ??= new Uint8Array(options.chunkSize);
-        const bytes = await readRange(client, task.start, buffer.subarray(0, task.length));
         const file = files[worker] ??= await Deno.open(path, { write: true });
-        for (const part of segments(bytes)) {
-          if (part.zero) continue; // the file reads zeros there already: keep the hole
-          writeFileAt(
-            file,
-            task.start + part.start,
-            bytes.subarray(part.start, part.start + part.length),
-          );
-        }
+        await writeRange(client, task, file);
         tally.add(task.length, false);
       },
     );
   } finally {
     for (const file of files) file?.close();
+  }
+}
+
+/** Streams the image's bytes of `range` into `file` at the same offsets, skipping zeros. */
+async function writeRange(client: ImageioClient, range: Extent, file: Deno.FsFile): Promise<void> {
+  const end = range.start + range.length;
+  const body = await client.get(range.start, range.length);
+  let offset = range.start;
+  let position = -1; // where the file's offset is, when known
+  for await (const piece of body) {
+    if (offset + piece.byteLength > end) {
+      throw new OvirtError(
+        `The image server sent more than the ${range.length} bytes asked at ${range.start}`,
+      );
+    }
+    if (!isZero(piece)) {
+      if (position !== offset) file.seekSync(offset, Deno.SeekMode.Start);
+      writeAll(file, piece);
+      position = offset + piece.byteLength;
+    }
+    offset += piece.byteLength;
+  }
+  if (offset !== end) {
+    throw new OvirtError(
+      `The image server sent ${
+        offset - range.start
+      } of the ${range.length} bytes asked at ${range.start}`,
+    );
   }
 }
 

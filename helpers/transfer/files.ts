@@ -26,12 +26,10 @@ export async function readFileAt(
 }
 
 /**
- * Writes all of `bytes` into `file` at `offset`, synchronously: an asynchronous write
- * copies its buffer first, which made large writes the slowest step of a download (a
- * write lands in the page cache, so the event loop waits little).
+ * Writes all of `bytes` at the file's offset, synchronously: an asynchronous write copies
+ * its buffer first, and a write lands in the page cache, so the event loop waits little.
  */
-export function writeFileAt(file: Deno.FsFile, offset: number, bytes: Uint8Array): void {
-  file.seekSync(offset, Deno.SeekMode.Start);
+export function writeAll(file: Deno.FsFile, bytes: Uint8Array): void {
   let written = 0;
   while (written < bytes.length) written += file.writeSync(bytes.subarray(written));
 }
