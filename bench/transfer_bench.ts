@@ -29,6 +29,7 @@ interface Row {
   size: number;
   seconds: number;
   travelled: number;
+  startRss: number;
   peakRss: number;
 }
 const rows = new Map<string, Row>();
@@ -142,34 +143,41 @@ async function measure(
   run: () => Promise<number>,
 ): Promise<void> {
   Deno.writeTextFileSync("/proc/self/clear_refs", "5"); // resets VmHWM to the current RSS
+  const startRss = memory("VmRSS");
   const started = performance.now();
   b.start();
   const travelled = await run();
   b.end();
   const seconds = (performance.now() - started) / 1000;
-  rows.set(name, { name, size, seconds, travelled, peakRss: peakRss() });
+  rows.set(name, { name, size, seconds, travelled, startRss, peakRss: memory("VmHWM") });
 }
 
-/** VmHWM of this process, in bytes. */
-function peakRss(): number {
+/** A memory figure of this process from `/proc/self/status` (`VmRSS`, `VmHWM`), in bytes. */
+function memory(field: string): number {
   const status = Deno.readTextFileSync("/proc/self/status");
-  return Number(/VmHWM:\s+(\d+) kB/.exec(status)![1]) * 1024;
+  return Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(status)![1]) * 1024;
 }
 
+/** The table of results: each case against the plain transfer of the same image. */
 function summary(): string {
+  const mib = (bytes: number) => `${(bytes / MIB).toFixed(0)} MiB`;
   const lines = [
     "",
     `Load average at the end: ${Deno.loadavg().map((value) => value.toFixed(2)).join(", ")}`,
     "",
-    "| case | MB/s of image size | bytes that travelled | peak RSS |",
-    "| --- | --- | --- | --- |",
+    "| case | time | MB/s of image size | vs plain | bytes that travelled | RSS at start, peak (growth) |",
+    "| --- | --- | --- | --- | --- | --- |",
   ];
+  let plain: Row | undefined;
   for (const row of rows.values()) {
-    const rate = row.size / 1e6 / row.seconds;
+    if (row.name.includes("plain")) plain = row;
+    const ratio = plain && plain !== row ? `${(plain.seconds / row.seconds).toFixed(2)}x` : "1";
     lines.push(
-      `| ${row.name} | ${rate.toFixed(0)} | ${(row.travelled / MIB).toFixed(0)} MiB | ${
-        (row.peakRss / MIB).toFixed(0)
-      } MiB |`,
+      `| ${row.name} | ${row.seconds.toFixed(2)} s | ${
+        (row.size / 1e6 / row.seconds).toFixed(0)
+      } | ` +
+        `${ratio} | ${mib(row.travelled)} | ${mib(row.startRss)}, ${mib(row.peakRss)} ` +
+        `(+${mib(row.peakRss - row.startRss)}) |`,
     );
   }
   return lines.join("\n");

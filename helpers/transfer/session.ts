@@ -115,13 +115,17 @@ export class TransferSession {
     const system = connection.systemService();
     const { signal } = options;
     const correlationId = crypto.randomUUID();
-    const [newest] = await system.eventsService().list({ max: 1, signal });
-    const created = await system.imageTransfersService().add({
-      ...options.transfer,
-      disk: { id: diskId },
-      direction,
-      ...(options.format ? { format: options.format } : {}),
-    }, { signal, query: { correlation_id: correlationId } });
+    // The newest event marks where this transfer's events start (asked at the same time:
+    // the events that matter, a pause or a failure, come long after the creation).
+    const [[newest], created] = await Promise.all([
+      system.eventsService().list({ max: 1, signal }).catch(() => []), // only for reasons
+      system.imageTransfersService().add({
+        ...options.transfer,
+        disk: { id: diskId },
+        direction,
+        ...(options.format ? { format: options.format } : {}),
+      }, { signal, query: { correlation_id: correlationId } }),
+    ]);
     const service = system.imageTransfersService().imageTransferService(created.id!);
     let session: TransferSession | undefined;
     try {
