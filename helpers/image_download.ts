@@ -22,8 +22,7 @@ import { OvirtError } from "../transport/errors.ts";
 import { DiskFormat } from "../types/disk_format.ts";
 import type { ImageTransfer } from "../types/image_transfer.ts";
 import { ImageTransferDirection } from "../types/image_transfer_direction.ts";
-import { wholeImage } from "./image_transfer.ts";
-import { receiveImage } from "./transfer/download.ts";
+import { imageExtents, receiveImage } from "./transfer/download.ts";
 import { type ImageTransferOptions, movingOptions } from "./transfer/options.ts";
 import { Tally, type TransferStats } from "./transfer/progress.ts";
 import { TransferSession } from "./transfer/session.ts";
@@ -44,8 +43,9 @@ export interface DownloadImageResult {
 
 /**
  * Downloads disk `diskId` (by default as raw guest data: `format` `raw`) into a new file at
- * `path`. Zero areas are not fetched and stay holes in the file. On any failure the
- * transfer is cancelled and the partial file removed.
+ * `path`; a snapshot of it with `transfer: { snapshot: { id } }`. Zero areas are not
+ * fetched and stay holes in the file. On any failure the transfer is cancelled and the
+ * partial file removed.
  */
 export async function downloadImage(
   connection: Connection,
@@ -76,7 +76,7 @@ export async function downloadImage(
       ImageTransferDirection.DOWNLOAD,
       { ...options, format: options.format ?? DiskFormat.RAW },
       async ({ client, server, via }) => {
-        const extents = server.extents ? await client.extents() : await wholeImage(client);
+        const extents = await imageExtents(client, server);
         const size = extents.reduce((sum, extent) => sum + extent.length, 0);
         await file.truncate(size); // all holes: only data gets written
         const connections = Math.min(moving.connections, server.maxReaders);

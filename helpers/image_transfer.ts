@@ -24,9 +24,7 @@ import type { Connection } from "../transport/connection.ts";
 import { OvirtError } from "../transport/errors.ts";
 import type { ImageTransfer } from "../types/image_transfer.ts";
 import { ImageTransferDirection } from "../types/image_transfer_direction.ts";
-import { readRange } from "./transfer/download.ts";
-import type { Extent } from "./transfer/holes.ts";
-import type { ImageioClient } from "./transfer/imageio.ts";
+import { imageExtents, readRange } from "./transfer/download.ts";
 import { type ImageTransferOptions, movingOptions } from "./transfer/options.ts";
 import { Tally } from "./transfer/progress.ts";
 import { TransferSession } from "./transfer/session.ts";
@@ -95,7 +93,7 @@ export async function downloadDisk(
       ImageTransferDirection.DOWNLOAD,
       options,
       async ({ client, server }) => {
-        const extents = server.extents ? await client.extents() : await wholeImage(client);
+        const extents = await imageExtents(client, server);
         const total = extents.reduce((sum, extent) => sum + extent.length, 0);
         const zeros = new Uint8Array(Math.min(chunkSize, total));
         const buffer = new Uint8Array(Math.min(chunkSize, total));
@@ -118,15 +116,6 @@ export async function downloadDisk(
     await writer.abort(error).catch(() => {});
     throw error;
   }
-}
-
-/**
- * The image as one data extent, for a server without extents: its size comes from the
- * `Content-Range` of a one-byte read.
- */
-export async function wholeImage(client: ImageioClient): Promise<Extent[]> {
-  const size = await client.size();
-  return size === 0 ? [] : [{ start: 0, length: size, zero: false }];
 }
 
 function toStream(source: ReadableStream<Uint8Array> | Uint8Array): ReadableStream<Uint8Array> {

@@ -10,7 +10,7 @@
 import { OvirtError } from "../../transport/errors.ts";
 import { writeAll } from "./files.ts";
 import type { Extent } from "./holes.ts";
-import type { ImageioClient } from "./imageio.ts";
+import type { ImageioClient, ServerOptions } from "./imageio.ts";
 import { runPool } from "./pool.ts";
 import type { Tally } from "./progress.ts";
 import { isZero } from "./zero.ts";
@@ -68,6 +68,29 @@ async function writeRange(client: ImageioClient, range: Extent, file: Deno.FsFil
       } of the ${range.length} bytes asked at ${range.start}`,
     );
   }
+}
+
+/**
+ * The image's data and zero extents: from `GET .../extents` where the server has them,
+ * else the whole image as data (its size from the `Content-Range` of a one-byte read).
+ */
+export async function imageExtents(
+  client: ImageioClient,
+  server: ServerOptions,
+): Promise<Extent[]> {
+  if (server.extents) {
+    const extents = await client.extents();
+    let end = 0;
+    for (const extent of extents) {
+      if (extent.start !== end || !Number.isSafeInteger(extent.length) || extent.length < 0) {
+        throw new OvirtError(`The image server's extents are not contiguous at byte ${end}`);
+      }
+      end += extent.length;
+    }
+    return extents;
+  }
+  const size = await client.size();
+  return size === 0 ? [] : [{ start: 0, length: size, zero: false }];
 }
 
 /** The data extents in chunks; zero extents are counted as done at once (they stay holes). */

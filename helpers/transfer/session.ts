@@ -76,6 +76,7 @@ export class TransferSession {
   readonly #options: SessionOptions;
   readonly #correlationId: string;
   readonly #firstEventId?: string;
+  readonly #diskId: string;
   #keepAlive?: ReturnType<typeof setTimeout>;
 
   private constructor(parts: {
@@ -88,6 +89,7 @@ export class TransferSession {
     options: SessionOptions;
     correlationId: string;
     firstEventId?: string;
+    diskId: string;
   }) {
     this.#connection = parts.connection;
     this.#service = parts.service;
@@ -98,6 +100,7 @@ export class TransferSession {
     this.#options = parts.options;
     this.#correlationId = parts.correlationId;
     this.#firstEventId = parts.firstEventId;
+    this.#diskId = parts.diskId;
   }
 
   /**
@@ -121,7 +124,8 @@ export class TransferSession {
       system.eventsService().list({ max: 1, signal }).catch(() => []), // only for reasons
       system.imageTransfersService().add({
         ...options.transfer,
-        disk: { id: diskId },
+        // A transfer of a disk snapshot names the snapshot only.
+        ...(options.transfer?.snapshot ? {} : { disk: { id: diskId } }),
         direction,
         ...(options.format ? { format: options.format } : {}),
       }, { signal, query: { correlation_id: correlationId } }),
@@ -141,6 +145,7 @@ export class TransferSession {
       const { client, server, via } = await pickUrl(connection, ready, options);
       session = new TransferSession({
         ...events,
+        diskId,
         service,
         options,
         transfer: ready,
@@ -232,8 +237,7 @@ export class TransferSession {
    * last seen with the phase `finished_success` it must have reached.
    */
   async #endedByDisk(last: ImageTransfer): Promise<ImageTransfer> {
-    const diskId = last.disk?.id;
-    if (!diskId) throw new OvirtError(`Image transfer ${last.id} vanished and names no disk`);
+    const diskId = last.disk?.id ?? this.#diskId;
     const diskService = this.#connection.systemService().disksService().diskService(diskId);
     const disk = await waitFor(
       () => diskService.get({ signal: this.#options.signal }),
