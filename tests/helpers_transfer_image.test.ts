@@ -412,3 +412,24 @@ Deno.test("uploadImage and downloadImage over HTTPS", async () => {
     await Deno.remove(path);
   }
 });
+
+Deno.test("uploadDisk: a failed upload lets its source stream go (cancelled)", async () => {
+  await using t = await setup();
+  const diskId = await rawDisk(t.connection, 2 * MIB);
+  let cancelled: unknown;
+  let sent = 0;
+  const source = new ReadableStream<Uint8Array>({
+    pull(controller) {
+      if (sent++ < 8) controller.enqueue(data(MIB, sent));
+    },
+    cancel(reason) {
+      cancelled = reason ?? "cancelled";
+    },
+  }, { highWaterMark: 0 });
+  await assert.rejects(
+    uploadDisk(t.connection, diskId, source, 8 * MIB, { ...FAST, connections: 1 }),
+    (error: OvirtError) => error.code === 416,
+  );
+  assert.ok(cancelled !== undefined, "the source was cancelled");
+  assert.ok(sent < 8, "and not read to its end");
+});

@@ -2,7 +2,7 @@
  * A few workers sharing one list of tasks: each takes the next task when it is done with
  * its own, so that at most `count` tasks are in progress and memory stays at `count`
  * buffers. The first failure stops the others from taking more and is what the pool
- * rejects with, once every worker has stopped.
+ * rejects with, once every worker has stopped and the list of tasks has been closed.
  *
  * @module
  */
@@ -32,5 +32,8 @@ export async function runPool<T>(
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, count) }, (_, index) => worker(index)));
-  if (failure) throw failure.error;
+  if (failure) {
+    await Promise.resolve(tasks.return?.()).catch(() => {}); // e.g. lets a source stream go
+    throw failure.error;
+  }
 }
