@@ -27,6 +27,7 @@ import { ImageTransferDirection } from "../types/image_transfer_direction.ts";
 import { imageExtents, readRange } from "./transfer/download.ts";
 import { type ImageTransferOptions, movingOptions } from "./transfer/options.ts";
 import { Tally } from "./transfer/progress.ts";
+import { withRetries } from "./transfer/retry.ts";
 import { TransferSession } from "./transfer/session.ts";
 import { sendImage } from "./transfer/upload.ts";
 
@@ -83,7 +84,8 @@ export async function downloadDisk(
   destination: WritableStream<Uint8Array>,
   options: ImageTransferOptions = {},
 ): Promise<number> {
-  const { chunkSize } = movingOptions(options);
+  const moving = movingOptions(options);
+  const { chunkSize } = moving;
   const writer = destination.getWriter();
   let written = 0;
   try {
@@ -100,9 +102,12 @@ export async function downloadDisk(
         for (const extent of extents) {
           for (let done = 0; done < extent.length; done += chunkSize) {
             const length = Math.min(chunkSize, extent.length - done);
-            const bytes = extent.zero
-              ? zeros.subarray(0, length)
-              : await readRange(client, extent.start + done, buffer.subarray(0, length));
+            const at = extent.start + done;
+            const bytes = extent.zero ? zeros.subarray(0, length) : await withRetries(
+              () => readRange(client, at, buffer.subarray(0, length)),
+              moving.retries,
+              options.signal,
+            );
             await writer.write(bytes.slice());
             written += length;
             options.onProgress?.({ transferred: written, total });

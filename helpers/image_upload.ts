@@ -154,7 +154,7 @@ export async function uploadImage(
         }, tally);
         if (options.verify) {
           verified = await verifyUpload(session.client, path, map.extents, options.verify, {
-            chunkSize: moving.chunkSize,
+            ...moving,
             connections: Math.min(moving.connections, session.server.maxReaders),
           });
         }

@@ -137,7 +137,12 @@ export class ImageStore {
   /** How transfers misbehave (switched per test). */
   quirks: TransferQuirks = {};
   /** What the image daemon has seen. */
-  readonly traffic: ImageTraffic = { requests: {}, maxInFlight: 0, bytesWritten: 0 };
+  readonly traffic: ImageTraffic = {
+    requests: {},
+    maxInFlight: 0,
+    bytesWritten: 0,
+    dataRequests: 0,
+  };
   /** A port on 127.0.0.1 nothing listens on, for the `transfer_url` of an unreachable host. */
   deadPort = 1;
 

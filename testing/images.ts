@@ -100,6 +100,30 @@ export async function answerImage(
     if (subresource === "extents") return extents(engine, request, imageId, size);
     return await checksum(engine, request, imageId, size);
   }
+  const answer = await answerData(engine, request, { diskId, imageId, size, upload, count, allow });
+  const { traffic } = engine.images;
+  const isData = ["PUT", "PATCH", "GET"].includes(request.method) && answer.ok;
+  if (isData && quirks.cutEvery && ++traffic.dataRequests % quirks.cutEvery === 0) {
+    return await cutShort(answer);
+  }
+  return answer;
+}
+
+/** What the ticket's resource answers to `request` (`OPTIONS`, `PUT`, `GET`, `PATCH`). */
+async function answerData(
+  engine: Engine,
+  request: Request,
+  ticket: {
+    diskId: string;
+    imageId: string;
+    size: number;
+    upload: boolean;
+    count: (bytes: number) => void;
+    allow: string;
+  },
+): Promise<Response> {
+  const { diskId, imageId, size, upload, count, allow } = ticket;
+  const { quirks } = engine.images;
   switch (request.method) {
     case "OPTIONS":
       if (quirks.legacyDaemon) break;
@@ -120,6 +144,27 @@ export async function answerImage(
       return await patch(engine, request, diskId, size);
   }
   return new Response(null, { status: 405, headers: { Allow: allow } });
+}
+
+/**
+ * `response` with its connection cut half-way: the first half of its first chunk is sent
+ * under a `Content-Length` promising more, then the body ends (the client sees a network
+ * error after the daemon did its work).
+ */
+async function cutShort(response: Response): Promise<Response> {
+  const reader = response.body?.getReader();
+  const { value = new Uint8Array() } = (await reader?.read()) ?? {};
+  await reader?.cancel();
+  const half = value.subarray(0, Math.floor(value.length / 2));
+  const body = new ReadableStream<Uint8Array>({
+    start(controller) {
+      if (half.length > 0) controller.enqueue(half);
+      controller.close();
+    },
+  });
+  const headers = new Headers(response.headers);
+  headers.set("Content-Length", String(value.length + 1));
+  return new Response(body, { status: response.status, headers });
 }
 
 /**

@@ -26,6 +26,11 @@ export interface TransferQuirks {
   failVerification?: boolean;
   /** The daemon stores the byte written at this offset inverted (a bad disk, for verification). */
   corruptAt?: number;
+  /**
+   * Every this many data requests (PUT, PATCH, ranged GET), the daemon does its work and
+   * then cuts the connection in the middle of its answer (a flaky network).
+   */
+  cutEvery?: number;
 }
 
 /** What the simulator's image daemon has seen, for tests. */
@@ -36,6 +41,8 @@ export interface ImageTraffic {
   maxInFlight: number;
   /** Bytes received in PUT bodies. */
   bytesWritten: number;
+  /** Data requests counted for `cutEvery`. */
+  dataRequests: number;
 }
 
 /** The event an engine logs when the system stops a transfer. */

@@ -8,6 +8,7 @@
 import assert from "node:assert/strict";
 import {
   Connection,
+  ConnectionError,
   downloadImage,
   NotFoundError,
   OvirtError,
@@ -432,4 +433,20 @@ Deno.test("uploadDisk: a failed upload lets its source stream go (cancelled)", a
   );
   assert.ok(cancelled !== undefined, "the source was cancelled");
   assert.ok(sent < 8, "and not read to its end");
+});
+
+Deno.test("a flaky network: a piece whose connection was cut is sent again", async () => {
+  await using t = await setup({ cutEvery: 3 });
+  const path = await sparseFile(SIZE, PIECES);
+  try {
+    const { disk } = await upload(t.connection, path, { verify: "read-back" });
+    assert.deepEqual(await downloaded(t.connection, disk.id!), expected());
+    assert.ok(t.sim.imageTraffic.dataRequests >= 9, "cuts happened on the way");
+    await assert.rejects(
+      upload(t.connection, path, { retries: 0, name: "no-retries" }),
+      (error: unknown) => error instanceof ConnectionError,
+    );
+  } finally {
+    await Deno.remove(path);
+  }
 });

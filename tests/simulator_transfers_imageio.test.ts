@@ -200,3 +200,20 @@ Deno.test("an idle transfer is paused by the system when its inactivity timeout 
   const [event] = await connection.systemService().eventsService().list({ max: 1 });
   assert.match(event.description!, /^Transfer was stopped by system\. Reason: .*inactive/);
 });
+
+Deno.test("quirk cutEvery: the daemon does the work, then cuts the connection", async () => {
+  await using t = await transferSetup(MIB, { cutEvery: 2 });
+  assert.equal(await put(t.url, 0, new Uint8Array(10).fill(5)), 200, "first: whole");
+  const cut = await fetch(t.url, {
+    method: "PUT",
+    headers: { "Content-Range": "bytes 10-19/*" },
+    body: new Uint8Array(10).fill(6),
+  });
+  await assert.rejects(cut.arrayBuffer(), TypeError, "second: the answer is cut short");
+  const range = await fetch(t.url, { headers: { Range: "bytes=0-19" } });
+  assert.deepEqual(
+    new Uint8Array(await range.arrayBuffer()),
+    new Uint8Array([...new Array(10).fill(5), ...new Array(10).fill(6)]),
+    "the cut write was done",
+  );
+});

@@ -12,7 +12,9 @@ import { writeAll } from "./files.ts";
 import type { Extent } from "./holes.ts";
 import type { ImageioClient, ServerOptions } from "./imageio.ts";
 import { runPool } from "./pool.ts";
+import type { MovingOptions } from "./options.ts";
 import type { Tally } from "./progress.ts";
+import { withRetries } from "./retry.ts";
 import { isZero } from "./zero.ts";
 
 /**
@@ -23,7 +25,7 @@ export async function receiveImage(
   client: ImageioClient,
   extents: Extent[],
   path: string,
-  options: { connections: number; chunkSize: number },
+  options: MovingOptions,
   tally: Tally,
 ): Promise<void> {
   const files: (Deno.FsFile | undefined)[] = [];
@@ -33,7 +35,7 @@ export async function receiveImage(
       dataTasks(extents, options.chunkSize, tally),
       async (task, worker) => {
         const file = files[worker] ??= await Deno.open(path, { write: true });
-        await writeRange(client, task, file);
+        await withRetries(() => writeRange(client, task, file), options.retries, options.signal);
         tally.add(task.length, false);
       },
     );

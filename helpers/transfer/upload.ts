@@ -12,16 +12,10 @@ import { readFileAt } from "./files.ts";
 import type { Extent } from "./holes.ts";
 import type { ImageioClient, ServerOptions } from "./imageio.ts";
 import { runPool } from "./pool.ts";
+import type { MovingOptions } from "./options.ts";
 import type { Tally } from "./progress.ts";
-import { segments } from "./zero.ts";
-
-/** How an image is sent. */
-export interface SendOptions {
-  /** Connections used at once (capped by what the server allows). */
-  connections: number;
-  /** Bytes per request, and of each connection's buffer. */
-  chunkSize: number;
-}
+import { withRetries } from "./retry.ts";
+import { type Segment, segments } from "./zero.ts";
 
 /** Largest area zeroed by one request (storage without fast zeroing writes them). */
 const MAX_ZERO = 1024 ** 3;
@@ -46,7 +40,7 @@ export async function sendImage(
   server: ServerOptions,
   source: UploadSource,
   size: number,
-  options: SendOptions,
+  options: MovingOptions,
   tally: Tally,
 ): Promise<void> {
   const tasks = source.kind === "file"
@@ -57,7 +51,14 @@ export async function sendImage(
   const zeros = server.zero ? undefined : new Uint8Array(Math.min(options.chunkSize, size));
   try {
     await runPool(options.connections, tasks, async (task, worker) => {
-      if (task.zero) return await zeroArea(client, server, task, zeros!, tally);
+      if (task.zero) {
+        const count = await withRetries(
+          () => zeroArea(client, server, task, zeros!),
+          options.retries,
+          options.signal,
+        );
+        return tally.add(task.length, server.zero, count);
+      }
       let bytes = task.bytes;
       if (!bytes) {
         if (source.kind !== "file") throw new OvirtError("A stream task without bytes");
@@ -65,7 +66,16 @@ export async function sendImage(
         const file = files[worker] ??= await Deno.open(source.path, { read: true });
         bytes = await readFileAt(file, task.offset, buffer.subarray(0, task.length));
       }
-      await sendData(client, server, task.offset, bytes, tally);
+      const chunk = bytes;
+      const parts = server.zero
+        ? segments(chunk)
+        : [{ start: 0, length: chunk.length, zero: false }];
+      await withRetries(
+        () => sendParts(client, server, task.offset, chunk, parts),
+        options.retries,
+        options.signal,
+      );
+      for (const part of parts) tally.add(part.length, part.zero);
     });
   } finally {
     for (const file of files) file?.close();
@@ -73,15 +83,14 @@ export async function sendImage(
   if (server.flush) await client.flush();
 }
 
-/** Sends `bytes` to `offset`: its runs of zeros as PATCH zero when the server can. */
-async function sendData(
+/** Sends the `parts` of `bytes` to `offset`: data as PUT, runs of zeros as PATCH zero. */
+async function sendParts(
   client: ImageioClient,
   server: ServerOptions,
   offset: number,
   bytes: Uint8Array<ArrayBuffer>,
-  tally: Tally,
+  parts: Segment[],
 ): Promise<void> {
-  const parts = server.zero ? segments(bytes) : [{ start: 0, length: bytes.length, zero: false }];
   for (const part of parts) {
     if (part.zero) {
       await client.zero(offset + part.start, part.length);
@@ -89,27 +98,30 @@ async function sendData(
       const piece = bytes.subarray(part.start, part.start + part.length);
       await client.put(offset + part.start, piece, !server.flush);
     }
-    tally.add(part.length, part.zero);
   }
 }
 
-/** Zeroes an area: one PATCH, or PUTs of zeros on a server without the `zero` feature. */
+/**
+ * Zeroes an area: one PATCH, or PUTs of zeros on a server without the `zero` feature;
+ * resolves to the number of requests sent.
+ */
 async function zeroArea(
   client: ImageioClient,
   server: ServerOptions,
   task: Task,
   zeros: Uint8Array<ArrayBuffer>,
-  tally: Tally,
-): Promise<void> {
+): Promise<number> {
   if (server.zero) {
     await client.zero(task.offset, task.length);
-    return tally.add(task.length, true);
+    return 1;
   }
+  let requests = 0;
   for (let done = 0; done < task.length; done += zeros.length) {
     const length = Math.min(zeros.length, task.length - done);
     await client.put(task.offset + done, zeros.subarray(0, length), !server.flush);
-    tally.add(length, false);
+    requests++;
   }
+  return requests;
 }
 
 /** The tasks of a mapped file: zero extents in pieces of at most 1 GiB, data in chunks. */

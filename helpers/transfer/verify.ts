@@ -12,7 +12,9 @@ import { readRange } from "./download.ts";
 import { readFileAt } from "./files.ts";
 import type { Extent } from "./holes.ts";
 import type { ImageioClient } from "./imageio.ts";
+import type { MovingOptions } from "./options.ts";
 import { runPool } from "./pool.ts";
+import { withRetries } from "./retry.ts";
 import { isZero } from "./zero.ts";
 
 /** How an upload is verified: the server's checksum (else a read-back), or a read-back. */
@@ -38,7 +40,7 @@ export async function verifyUpload(
   path: string,
   extents: Extent[],
   mode: VerifyMode,
-  options: { connections: number; chunkSize: number },
+  options: MovingOptions,
 ): Promise<VerifyMode> {
   if (mode === "checksum") {
     const offered = await client.checksumAlgorithms();
@@ -96,7 +98,7 @@ async function readBack(
   client: ImageioClient,
   path: string,
   extents: Extent[],
-  options: { connections: number; chunkSize: number },
+  options: MovingOptions,
 ): Promise<void> {
   const size = extents.reduce((sum, extent) => sum + extent.length, 0);
   const files: (Deno.FsFile | undefined)[] = [];
@@ -112,7 +114,11 @@ async function readBack(
         new Uint8Array(options.chunkSize),
         new Uint8Array(options.chunkSize),
       ];
-      const remote = await readRange(client, offset, remoteBuffer.subarray(0, length));
+      const remote = await withRetries(
+        () => readRange(client, offset, remoteBuffer.subarray(0, length)),
+        options.retries,
+        options.signal,
+      );
       const same = withinZeros(extents, offset, length) ? isZero(remote) : equal(
         remote,
         await readFileAt(
