@@ -177,7 +177,7 @@ function summary(): string {
         (row.size / 1e6 / row.seconds).toFixed(0)
       } | ` +
         `${ratio} | ${mib(row.travelled)} | ${mib(row.startRss)}, ${mib(row.peakRss)} ` +
-        `(+${mib(row.peakRss - row.startRss)}) |`,
+        `(+${mib(Math.max(0, row.peakRss - row.startRss))}) |`,
     );
   }
   return lines.join("\n");
