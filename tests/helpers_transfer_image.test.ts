@@ -182,6 +182,10 @@ Deno.test("downloadImage: only data extents are fetched and the file keeps its h
       downloadImage(t.connection, disk.id!, target, FAST),
       (error: OvirtError) => error instanceof OvirtError && /exists/.test(error.message),
     );
+    const fresh = `${target}.new`;
+    await downloadImage(t.connection, disk.id!, fresh, FAST);
+    assert.deepEqual(await Deno.readFile(fresh), expected(), "a new file needs no overwrite");
+    await Deno.remove(fresh);
   } finally {
     await Deno.remove(source);
     await Deno.remove(target);
@@ -448,5 +452,22 @@ Deno.test("a flaky network: a piece whose connection was cut is sent again", asy
     );
   } finally {
     await Deno.remove(path);
+  }
+});
+
+Deno.test("downloadImage: a failed download removes its partial file", async () => {
+  await using t = await setup();
+  const source = await sparseFile(SIZE, PIECES);
+  const target = `${source}.download`;
+  try {
+    const { disk } = await upload(t.connection, source);
+    t.sim.setTransferQuirks({ pauseAfterBytes: MIB / 2, pauseReason: "the host went away" });
+    await assert.rejects(
+      downloadImage(t.connection, disk.id!, target, { ...FAST, connections: 1 }),
+      (error: OvirtError) => /paused by the system: .*the host went away/.test(error.message),
+    );
+    await assert.rejects(Deno.stat(target), Deno.errors.NotFound);
+  } finally {
+    await Deno.remove(source);
   }
 });
