@@ -96,9 +96,24 @@ export { type ListingService, listStream } from "./helpers/stream.ts";
 export {
   downloadDisk,
   type ImageTransferOptions,
+  type SessionOptions,
   type TransferProgress,
+  type TransferStats,
   uploadDisk,
 } from "./helpers/image_transfer.ts";
+export {
+  uploadImage,
+  type UploadImageOptions,
+  type UploadImageResult,
+} from "./helpers/image_upload.ts";
+export {
+  downloadImage,
+  type DownloadImageOptions,
+  type DownloadImageResult,
+} from "./helpers/image_download.ts";
+export { type ImageInfo, probeImage } from "./helpers/image_format.ts";
+export type { MapMethod } from "./helpers/transfer/holes.ts";
+export type { VerifyMode } from "./helpers/transfer/verify.ts";
 export { progressBar, type ProgressOutput } from "./helpers/progress.ts";
 /*
  * Every model type and service class is also exported by name, as a type only, so that

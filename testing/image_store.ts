@@ -1,11 +1,35 @@
 /**
  * The bytes of disk images written through image transfers: sparse, in 1 MiB chunks, so
- * that only written areas take memory; unwritten areas read as zeros.
+ * that only areas written with data take memory; unwritten areas, and zeros written where
+ * nothing was, read as zeros without being allocated.
  *
  * @module
  */
 
+import type { ImageTraffic, TransferQuirks } from "./transfer_quirks.ts";
+
 const CHUNK = 1024 * 1024;
+
+/** An extent of an image as imageio reports it: data, or an area that reads as zeros. */
+export interface ImageExtent {
+  /** Offset of its first byte. */
+  start: number;
+  /** Its length in bytes. */
+  length: number;
+  /** Whether it reads as zeros. */
+  zero: boolean;
+}
+
+/** Whether every byte of `bytes` is zero (four bytes at a time where aligned). */
+export function allZero(bytes: Uint8Array): boolean {
+  const head = Math.min((4 - (bytes.byteOffset % 4)) % 4, bytes.length);
+  for (let i = 0; i < head; i++) if (bytes[i] !== 0) return false;
+  const words = (bytes.length - head) >>> 2;
+  const view = new Uint32Array(bytes.buffer, bytes.byteOffset + head, words);
+  for (let i = 0; i < words; i++) if (view[i] !== 0) return false;
+  for (let i = head + words * 4; i < bytes.length; i++) if (bytes[i] !== 0) return false;
+  return true;
+}
 
 /** One disk's image. */
 export class SparseImage {
@@ -30,9 +54,10 @@ export class SparseImage {
       const index = Math.floor(at / CHUNK);
       const within = at - index * CHUNK;
       const count = Math.min(CHUNK - within, bytes.length - done);
+      const piece = bytes.subarray(done, done + count);
       let chunk = this.#chunks.get(index);
-      if (!chunk) this.#chunks.set(index, chunk = new Uint8Array(CHUNK));
-      chunk.set(bytes.subarray(done, done + count), within);
+      if (!chunk && !allZero(piece)) this.#chunks.set(index, chunk = new Uint8Array(CHUNK));
+      chunk?.set(piece, within);
       done += count;
     }
     this.#end = Math.max(this.#end, offset + bytes.length);
@@ -59,6 +84,19 @@ export class SparseImage {
       if (this.#chunks.has(index)) return true;
     }
     return false;
+  }
+
+  /** The data and zero extents of the first `size` bytes, adjacent ones of a kind merged. */
+  extents(size: number): ImageExtent[] {
+    const extents: ImageExtent[] = [];
+    for (let start = 0; start < size; start += CHUNK) {
+      const length = Math.min(CHUNK, size - start);
+      const zero = !this.#chunks.has(start / CHUNK);
+      const last = extents.at(-1);
+      if (last && last.zero === zero) last.length += length;
+      else extents.push({ start, length, zero });
+    }
+    return extents;
   }
 
   /** Drops the chunks that hold only zeros (what sparsifying a disk frees). */
@@ -96,6 +134,17 @@ export class SparseImage {
 /** Images by disk id, and by the id of the layer a disk snapshot froze. */
 export class ImageStore {
   readonly #images = new Map<string, SparseImage>();
+  /** How transfers misbehave (switched per test). */
+  quirks: TransferQuirks = {};
+  /** What the image daemon has seen. */
+  readonly traffic: ImageTraffic = {
+    requests: {},
+    maxInFlight: 0,
+    bytesWritten: 0,
+    dataRequests: 0,
+  };
+  /** A port on 127.0.0.1 nothing listens on, for the `transfer_url` of an unreachable host. */
+  deadPort = 1;
 
   /** The image of disk `diskId` (created empty on first use). */
   of(diskId: string): SparseImage {

@@ -1,17 +1,28 @@
 /**
  * The image data plane of transfers, served at `/images/{transferId}` like ovirt-imageio:
- * `PUT` with `Content-Range` writes (uploads), `GET` with `Range` reads (downloads),
- * `PATCH` zeroes or flushes, `OPTIONS` lists features, `GET .../checksum` computes the
- * image's checksum as imageio does (the digest of the digests of its blocks; SHA
- * algorithms only, no `blake2b`). Bodies are streamed chunk by chunk into and out of the
- * sparse image store; nothing is buffered whole.
+ * `OPTIONS` lists the features (`extents`, `zero`, `flush`) and how many connections
+ * may read or write at once, `PUT` with `Content-Range` writes, `GET` with `Range` reads,
+ * `PATCH` zeroes (`{"op":"zero"}`) or flushes (`{"op":"flush"}`), `GET .../extents`
+ * tells data from zero areas, `GET .../checksum` computes the image's checksum as imageio
+ * does (the digest of the digests of its blocks; SHA algorithms only, no `blake2b`). An
+ * upload ticket may also read (imageio's "write" implies "read"); a download ticket may
+ * not write. A transfer idle longer than its `inactivity_timeout` is paused by the
+ * system. Bodies are streamed chunk by chunk into and out of the sparse image store;
+ * nothing is buffered whole.
  *
  * @module
  */
 
-import { ACTIVE_PHASES, LAYER_IMAGE, LAYER_SIZE } from "./behaviours/image_transfers.ts";
+import {
+  ACTIVE_PHASES,
+  LAST_ACTIVITY,
+  LAYER_IMAGE,
+  LAYER_SIZE,
+  pauseBySystem,
+} from "./behaviours/image_transfers.ts";
 import { change } from "./behaviours/lifecycle.ts";
 import type { Engine, Reference } from "./engine.ts";
+import type { Entity } from "./store.ts";
 
 const READ_CHUNK = 256 * 1024;
 
@@ -37,8 +48,23 @@ export async function answerImage(
   if (subresource === "checksum/algorithms") {
     return Response.json({ algorithms: Object.keys(CHECKSUM_ALGORITHMS) });
   }
-  if (subresource !== "" && subresource !== "checksum") return text(404, "No such resource");
-  const transfer = engine.store.get("imagetransfers", transferId);
+  const known = ["", "checksum", "extents"];
+  if (!known.includes(subresource)) return text(404, "No such resource");
+  const { quirks } = engine.images;
+  let transfer = engine.store.get("imagetransfers", transferId);
+  if (transfer && ACTIVE_PHASES.has(transfer.phase as string)) {
+    const idle = Date.now() - ((transfer[LAST_ACTIVITY] as number | undefined) ?? Date.now());
+    if (idle > ((transfer.inactivityTimeout as number | undefined) ?? 60) * 1000) {
+      pauseBySystem(
+        engine,
+        transferId,
+        `the transfer was inactive for ${Math.round(idle / 1000)} s`,
+      );
+    } else {
+      change(engine, "imagetransfers", transferId, { [LAST_ACTIVITY]: Date.now() });
+    }
+    transfer = engine.store.get("imagetransfers", transferId);
+  }
   if (!transfer || !ACTIVE_PHASES.has(transfer.phase as string)) {
     return text(
       403,
@@ -50,42 +76,117 @@ export async function answerImage(
   if (!disk) return text(404, "The disk of this transfer is gone");
   // A transfer of a disk snapshot reads the bytes its layer froze.
   const imageId = (transfer[LAYER_IMAGE] as string | undefined) ?? diskId;
-  const size = (transfer[LAYER_SIZE] as number | undefined) ??
-    (disk.provisionedSize as number | undefined) ?? 0;
+  const size = (transfer[LAYER_SIZE] as number | undefined) ?? volumeSize(transfer, disk);
   const upload = transfer.direction !== "download";
   const count = (bytes: number) => {
     const current = engine.store.get("imagetransfers", transferId);
-    if (current) {
-      change(engine, "imagetransfers", transferId, {
-        transferred: (current.transferred as number) + bytes,
-      });
+    if (!current) return;
+    const transferred = (current.transferred as number) + bytes;
+    change(engine, "imagetransfers", transferId, { transferred });
+    if (quirks.pauseAfterBytes !== undefined && transferred >= quirks.pauseAfterBytes) {
+      pauseBySystem(
+        engine,
+        transferId,
+        quirks.pauseReason ?? "Failed to renew the transfer ticket",
+      );
     }
   };
-  if (subresource === "checksum") {
+  const allow = quirks.legacyDaemon ? "GET,PUT" : upload ? "OPTIONS,GET,PUT,PATCH" : "OPTIONS,GET";
+  if (subresource !== "") {
     if (request.method !== "GET") {
       return new Response(null, { status: 405, headers: { Allow: "GET" } });
     }
-    if (upload) return text(403, "This ticket does not allow reading");
+    if (quirks.legacyDaemon) return text(404, "No such resource");
+    if (subresource === "extents") return extents(engine, request, imageId, size);
     return await checksum(engine, request, imageId, size);
   }
+  const answer = await answerData(engine, request, { diskId, imageId, size, upload, count, allow });
+  const { traffic } = engine.images;
+  const isData = ["PUT", "PATCH", "GET"].includes(request.method) && answer.ok;
+  if (isData && quirks.cutEvery && ++traffic.dataRequests % quirks.cutEvery === 0) {
+    return await cutShort(answer);
+  }
+  return answer;
+}
+
+/** What the ticket's resource answers to `request` (`OPTIONS`, `PUT`, `GET`, `PATCH`). */
+async function answerData(
+  engine: Engine,
+  request: Request,
+  ticket: {
+    diskId: string;
+    imageId: string;
+    size: number;
+    upload: boolean;
+    count: (bytes: number) => void;
+    allow: string;
+  },
+): Promise<Response> {
+  const { diskId, imageId, size, upload, count, allow } = ticket;
+  const { quirks } = engine.images;
   switch (request.method) {
     case "OPTIONS":
-      return Response.json({ features: ["zero", "flush"], max_readers: 8, max_writers: 8 }, {
-        headers: { Allow: "OPTIONS,GET,PUT,PATCH" },
-      });
+      if (quirks.legacyDaemon) break;
+      return Response.json({
+        features: upload ? ["extents", "zero", "flush"] : ["extents"],
+        max_readers: 8,
+        max_writers: upload ? 8 : 1,
+      }, { headers: { Allow: allow } });
     case "PUT":
       if (!upload) return text(403, "This ticket does not allow writing");
       return await write(engine, request, diskId, size, count);
     case "GET":
     case "HEAD":
-      if (upload) return text(403, "This ticket does not allow reading");
-      return read(engine, request, imageId, size, count);
+      return read(engine, request, imageId, size, upload ? () => {} : count);
     case "PATCH":
+      if (quirks.legacyDaemon) break;
       if (!upload) return text(403, "This ticket does not allow writing");
       return await patch(engine, request, diskId, size);
-    default:
-      return new Response(null, { status: 405, headers: { Allow: "OPTIONS,GET,PUT,PATCH" } });
   }
+  return new Response(null, { status: 405, headers: { Allow: allow } });
+}
+
+/**
+ * `response` with its connection cut half-way: the first half of its first chunk is sent
+ * under a `Content-Length` promising more, then the body ends (the client sees a network
+ * error after the daemon did its work).
+ */
+async function cutShort(response: Response): Promise<Response> {
+  const reader = response.body?.getReader();
+  const { value = new Uint8Array() } = (await reader?.read()) ?? {};
+  await reader?.cancel();
+  const half = value.subarray(0, Math.floor(value.length / 2));
+  const body = new ReadableStream<Uint8Array>({
+    start(controller) {
+      if (half.length > 0) controller.enqueue(half);
+      controller.close();
+    },
+  });
+  const headers = new Headers(response.headers);
+  headers.set("Content-Length", String(value.length + 1));
+  return new Response(body, { status: response.status, headers });
+}
+
+/**
+ * How many bytes a transfer may write or read: the guest's size for raw data; for the
+ * bytes of a qcow2 file (`format` `cow`), the disk's `initial_size` when set (the volume
+ * block storage allocates), else twice the guest's size (a file volume grows).
+ */
+function volumeSize(transfer: Entity, disk: Entity): number {
+  const provisioned = (disk.provisionedSize as number | undefined) ?? 0;
+  if (transfer.format !== "cow") return provisioned;
+  return Math.max(provisioned, (disk.initialSize as number | undefined) ?? 2 * provisioned);
+}
+
+/** `GET .../extents`: the zero extents (`context=zero`, the default); dirty ones need a backup. */
+function extents(engine: Engine, request: Request, imageId: string, size: number): Response {
+  const context = new URL(request.url).searchParams.get("context") ?? "zero";
+  if (context === "dirty") {
+    return text(404, "Dirty extents are only known during an incremental backup");
+  }
+  if (context !== "zero") return text(400, `Invalid context: ${context}`);
+  const found = engine.images.of(imageId).extents(size);
+  return Response.json(found.map((extent) => ({ ...extent, hole: false })));
 }
 
 async function write(
@@ -103,12 +204,25 @@ async function write(
     return text(416, `Range ${range} is beyond the image size ${size}`);
   }
   const image = engine.images.of(diskId);
+  const { corruptAt } = engine.images.quirks;
   let offset = start;
   for await (const chunk of request.body ?? []) {
     if (offset + chunk.length > size) return text(416, `Writing past the image size ${size}`);
+    if (corruptAt !== undefined && corruptAt >= offset && corruptAt < offset + chunk.length) {
+      chunk[corruptAt - offset] ^= 0xff;
+    }
+    engine.images.traffic.bytesWritten += chunk.length;
     image.write(offset, chunk);
     offset += chunk.length;
     count(chunk.length);
+  }
+  if (match && offset !== Number(match[2]) + 1) {
+    return text(
+      400,
+      `Content-Range ${range} announced ${Number(match[2]) + 1 - start} bytes, got ${
+        offset - start
+      }`,
+    );
   }
   return new Response(null, { status: 200 });
 }

@@ -27,6 +27,7 @@ import { API_PREFIX } from "./model.ts";
 import { readBody } from "./request_body.ts";
 import { seed } from "./seed.ts";
 import { createTlsMaterial } from "./tls.ts";
+import { closedPort, type ImageTraffic, type TransferQuirks } from "./transfer_quirks.ts";
 
 /** How to start a simulator. Every option has a default. */
 export interface SimulatorOptions extends FaultOptions {
@@ -58,6 +59,8 @@ export interface SimulatorOptions extends FaultOptions {
   keytab?: string;
   /** Receives one line per request (method, path, status); no credentials. */
   log?: (line: string) => void;
+  /** How image transfers misbehave (an older engine, an unreachable host...); none by default. */
+  transfers?: TransferQuirks;
 }
 
 /** A running simulator. */
@@ -85,6 +88,10 @@ export interface Simulator extends AsyncDisposable {
   revokeTokens(): void;
   /** Changes fault injection while running (`undefined` values switch a fault off). */
   setFaults(faults: FaultOptions): void;
+  /** What the image daemon has seen (requests by method, most at once, bytes written). */
+  readonly imageTraffic: ImageTraffic;
+  /** Replaces the image transfer quirks while running (`{}`: behave like a current engine). */
+  setTransferQuirks(quirks: TransferQuirks): void;
   /** Stops the server (stalled answers are ended first). */
   close(): Promise<void>;
 }
@@ -96,6 +103,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const seedValue = options.seed ?? 1;
   const engine = new Engine(options.delay ?? 100, seedValue);
   seed(engine, { empty: options.empty ?? false, vms: options.vms ?? 20 });
+  engine.images.quirks = { ...options.transfers };
+  engine.images.deadPort = closedPort();
   const username = options.username ?? "admin@internal";
   const password = options.password ?? randomPassword();
   const acceptor = options.keytab === undefined ? undefined : GssAcceptor.open(options.keytab);
@@ -111,6 +120,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const tls = options.tls ? await createTlsMaterial() : undefined;
   const adds = new AddLedger();
   let requestCount = 0;
+  let imagesInFlight = 0;
 
   const answer = async (request: Request, innerPort: number): Promise<Response> => {
     const url = new URL(request.url);
@@ -121,11 +131,18 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     if (path === LOGOUT_PATH) return await sso.logout(request);
     if (path.startsWith(IMAGES_PREFIX)) {
       engine.clock.advance();
-      return await answerImage(
-        engine,
-        request,
-        decodeURIComponent(path.slice(IMAGES_PREFIX.length)),
-      );
+      const { traffic } = engine.images;
+      traffic.requests[request.method] = (traffic.requests[request.method] ?? 0) + 1;
+      traffic.maxInFlight = Math.max(traffic.maxInFlight, ++imagesInFlight);
+      try {
+        return await answerImage(
+          engine,
+          request,
+          decodeURIComponent(path.slice(IMAGES_PREFIX.length)),
+        );
+      } finally {
+        imagesInFlight--;
+      }
     }
     if (path !== API_PREFIX && !path.startsWith(API_PREFIX + "/")) {
       return new Response("Not Found", { status: 404 });
@@ -204,6 +221,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     addCount: (name) => adds.count(name),
     revokeTokens: () => sso.revokeAll(),
     setFaults: (changes) => faults.set(changes),
+    imageTraffic: engine.images.traffic,
+    setTransferQuirks: (quirks) => void (engine.images.quirks = { ...quirks }),
     close,
     [Symbol.asyncDispose]: close,
   };

@@ -1,0 +1,191 @@
+/**
+ * From a local image file to a ready disk in one call: {@link uploadImage} reads the
+ * image's header, creates a disk of the right format and size, uploads the file with
+ * ovirt-imageio's protocol (holes and zeros as `PATCH zero`, several connections,
+ * `proxy_url` when the host cannot be reached), optionally verifies it, and waits until
+ * the disk is `ok`.
+ *
+ * @example
+ * ```ts
+ * import { Connection, progressBar, uploadImage } from "@ovirt/sdk";
+ *
+ * const connection = new Connection({ url: "https://engine/ovirt-engine/api", token: "..." });
+ * const { disk, stats } = await uploadImage(connection, "fedora.qcow2", {
+ *   storageDomain: "data",
+ *   name: "fedora",
+ *   onProgress: progressBar("Uploading"),
+ * });
+ * console.log(disk.id, `${stats.dataBytes} bytes sent`);
+ * ```
+ *
+ * @module
+ */
+
+import type { Connection } from "../transport/connection.ts";
+import { OvirtError } from "../transport/errors.ts";
+import type { DiskService } from "../services/disk.ts";
+import type { Disk } from "../types/disk.ts";
+import { DiskContentType } from "../types/disk_content_type.ts";
+import { DiskFormat } from "../types/disk_format.ts";
+import { DiskStatus } from "../types/disk_status.ts";
+import type { ImageTransfer } from "../types/image_transfer.ts";
+import { ImageTransferDirection } from "../types/image_transfer_direction.ts";
+import type { StorageDomain } from "../types/storage_domain.ts";
+import { type ImageInfo, probeImage } from "./image_format.ts";
+import { mapFile, type MapMethod } from "./transfer/holes.ts";
+import { type ImageTransferOptions, movingOptions } from "./transfer/options.ts";
+import { Tally, type TransferStats } from "./transfer/progress.ts";
+import { TransferSession } from "./transfer/session.ts";
+import { sendImage } from "./transfer/upload.ts";
+import { type VerifyMode, verifyUpload } from "./transfer/verify.ts";
+import { waitFor, waitForStatus } from "./wait.ts";
+
+/** Options of {@link uploadImage}. */
+export interface UploadImageOptions extends ImageTransferOptions {
+  /** The storage domain of the new disk: its name, or a reference (`{ id }` or `{ name }`). */
+  storageDomain: string | StorageDomain;
+  /** Name of the new disk (default: the file's name without its extension). */
+  name?: string;
+  /** Description of the new disk. */
+  description?: string;
+  /** Id to give the new disk (default: the engine picks one). */
+  diskId?: string;
+  /** Format of the new disk (default: the image's; a raw image may go into a `cow` disk). */
+  diskFormat?: DiskFormat;
+  /** Thin provisioning (default true). */
+  sparse?: boolean;
+  /** Content type (default `iso` for an ISO 9660 image, else `data`). */
+  contentType?: DiskContentType;
+  /** More members of the disk to create (e.g. `{ wipeAfterDelete: true }`). */
+  disk?: Omit<Disk, "name" | "format" | "provisionedSize" | "storageDomains">;
+  /**
+   * Verify the upload before finalizing: `checksum` compares the server's checksum with
+   * the file's (a read-back where the server offers none), `read-back` reads it all back.
+   */
+  verify?: VerifyMode;
+  /** Keep the new disk when the upload fails (default: it is removed). */
+  keepDiskOnFailure?: boolean;
+  /**
+   * How the file's holes may be found, in order (default `["seek", "qemu-img"]`; then the
+   * whole file is read and its zeros found while reading).
+   */
+  mapMethods?: readonly Exclude<MapMethod, "scan">[];
+}
+
+/** What {@link uploadImage} resolves to. */
+export interface UploadImageResult {
+  /** The new disk, `ok`. */
+  disk: Disk;
+  /** The finished transfer. */
+  transfer: ImageTransfer;
+  /** What the header said. */
+  image: ImageInfo;
+  /** Bytes and requests of the upload. */
+  stats: TransferStats;
+  /** How the upload was verified, if it was. */
+  verified?: VerifyMode;
+}
+
+/**
+ * Uploads the image file at `path` into a new disk on `options.storageDomain` and
+ * resolves once the disk is `ok`. A qcow2 image goes as it is into a `cow` disk (whose
+ * initial size is the file's size, as block storage needs); a raw image into a raw disk
+ * (or a `cow` one, with `diskFormat`). Rejects with an {@link OvirtError} for images that
+ * cannot be sent as they are (see {@link probeImage}); on any failure the transfer is
+ * cancelled and the new disk removed (unless `keepDiskOnFailure`).
+ */
+export async function uploadImage(
+  connection: Connection,
+  path: string,
+  options: UploadImageOptions,
+): Promise<UploadImageResult> {
+  const moving = movingOptions(options);
+  const image = await probeImage(path);
+  const diskFormat = options.diskFormat ?? image.format;
+  if (image.format === DiskFormat.COW && diskFormat !== DiskFormat.COW) {
+    throw new OvirtError(
+      `Cannot upload ${path}: a qcow2 image goes into a cow disk, not ${diskFormat}`,
+    );
+  }
+  const map = await mapFile(path, image.fileSize, { methods: options.mapMethods });
+  const disks = connection.systemService().disksService();
+  const domain = typeof options.storageDomain === "string"
+    ? { name: options.storageDomain }
+    : options.storageDomain;
+  const created = await disks.add({
+    ...options.disk,
+    ...(options.diskId ? { id: options.diskId } : {}),
+    name: options.name ?? baseName(path),
+    ...(options.description ? { description: options.description } : {}),
+    format: diskFormat,
+    sparse: options.sparse ?? true,
+    contentType: options.contentType ??
+      (image.iso ? DiskContentType.ISO : DiskContentType.DATA),
+    provisionedSize: image.virtualSize,
+    ...(image.format === DiskFormat.COW ? { initialSize: image.fileSize } : {}),
+    storageDomains: [domain],
+  }, { signal: options.signal });
+  const diskService = disks.diskService(created.id!);
+  const wait = {
+    interval: options.pollInterval ?? 1000,
+    timeout: options.phaseTimeout ?? 300_000,
+    signal: options.signal,
+  };
+  let stats: TransferStats | undefined;
+  let verified: VerifyMode | undefined;
+  try {
+    await waitForStatus(diskService, DiskStatus.OK, wait);
+    const transfer = await TransferSession.run(
+      connection,
+      created.id!,
+      ImageTransferDirection.UPLOAD,
+      { ...options, format: image.format },
+      async (session) => {
+        const connections = Math.min(moving.connections, session.server.maxWriters);
+        const tally = new Tally(
+          { size: image.fileSize, connections, via: session.via, mapMethod: map.method },
+          options.onProgress,
+        );
+        stats = tally.stats;
+        const source = { kind: "file" as const, path, extents: map.extents };
+        await sendImage(session.client, session.server, source, image.fileSize, {
+          ...moving,
+          connections,
+        }, tally);
+        if (options.verify) {
+          verified = await verifyUpload(session.client, path, map.extents, options.verify, {
+            ...moving,
+            connections: Math.min(moving.connections, session.server.maxReaders),
+          });
+        }
+      },
+    );
+    const disk = await waitForStatus(diskService, DiskStatus.OK, wait);
+    return { disk, transfer, image, stats: stats!, ...(verified ? { verified } : {}) };
+  } catch (error) {
+    if (!options.keepDiskOnFailure) {
+      await removeDisk(diskService, { interval: wait.interval, timeout: wait.timeout });
+    }
+    throw error;
+  }
+}
+
+/** Removes a disk once it is no longer locked; best effort (the upload's error is what counts). */
+async function removeDisk(
+  diskService: DiskService,
+  wait: { interval: number; timeout: number },
+): Promise<void> {
+  try {
+    await waitFor(() => diskService.get(), (disk) => disk.status !== DiskStatus.LOCKED, wait);
+    await diskService.remove();
+  } catch {
+    // Already gone, or the engine refuses: the disk stays, the upload's error is reported.
+  }
+}
+
+/** The file name of `path` without its directory and extension. */
+function baseName(path: string): string {
+  const file = path.split(/[\\/]/).pop() ?? path;
+  const dot = file.lastIndexOf(".");
+  return dot > 0 ? file.slice(0, dot) : file;
+}

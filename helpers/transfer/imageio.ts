@@ -1,0 +1,215 @@
+/**
+ * A client of ovirt-imageio's HTTP API for one transfer URL: `OPTIONS` (what the server
+ * can do), ranged `PUT` and `GET`, `PATCH` zero and flush, `GET .../extents` and
+ * `GET .../checksum`. Requests go through {@link Connection.transferRequest}, so they
+ * share the connection's TLS settings, request cap and redacted debug log; the URL's
+ * ticket is never part of an error message.
+ *
+ * @module
+ */
+
+import type { Connection, TransferResponse } from "../../transport/connection.ts";
+import { OvirtError } from "../../transport/errors.ts";
+import type { Extent } from "./holes.ts";
+
+/** What an imageio server said it supports (`OPTIONS`); an old server supports none. */
+export interface ServerOptions {
+  /** `PATCH {"op":"zero"}` is supported. */
+  zero: boolean;
+  /** `flush=n` on PUT and `PATCH {"op":"flush"}` are supported. */
+  flush: boolean;
+  /** `GET .../extents` is supported. */
+  extents: boolean;
+  /** How many connections may read at once (1 when the server does not say). */
+  maxReaders: number;
+  /** How many connections may write at once (1 when the server does not say). */
+  maxWriters: number;
+}
+
+/** Speaks imageio's API at one transfer URL. */
+export class ImageioClient {
+  readonly #connection: Connection;
+  readonly #url: URL;
+  readonly #signal?: AbortSignal;
+  /** `performance.now()` of the last request sent (for keeping the ticket alive). */
+  lastRequest = performance.now();
+
+  /** A client of the transfer URL `url` through `connection`; `signal` aborts every request. */
+  constructor(connection: Connection, url: string, signal?: AbortSignal) {
+    this.#connection = connection;
+    this.#url = new URL(url);
+    this.#signal = signal;
+  }
+
+  /** The origin of the URL (scheme, host and port), safe to show. */
+  get origin(): string {
+    return this.#url.origin;
+  }
+
+  /** Asks what the server supports; an old server (405, or 204 from an old proxy) has nothing. */
+  async options(signal?: AbortSignal): Promise<ServerOptions> {
+    const response = await this.#send("OPTIONS", "", {}, undefined, signal);
+    if (response.status === 405 || response.status === 204) {
+      await response.body.cancel();
+      return { zero: false, flush: false, extents: false, maxReaders: 1, maxWriters: 1 };
+    }
+    const answer = await this.#json(response, "OPTIONS") as {
+      features?: string[];
+      max_readers?: number;
+      max_writers?: number;
+    };
+    const features = new Set(answer.features ?? []);
+    return {
+      zero: features.has("zero"),
+      flush: features.has("flush"),
+      extents: features.has("extents"),
+      maxReaders: positive(answer.max_readers),
+      maxWriters: positive(answer.max_writers),
+    };
+  }
+
+  /** Writes `bytes` at `offset`; `flush: false` lets the server defer flushing. */
+  async put(offset: number, bytes: Uint8Array<ArrayBuffer>, flush: boolean): Promise<void> {
+    const end = offset + bytes.byteLength - 1;
+    const response = await this.#send(
+      "PUT",
+      flush ? "" : "?flush=n",
+      { "Content-Range": `bytes ${offset}-${end}/*`, "Content-Type": "application/octet-stream" },
+      bytes,
+    );
+    await this.#done(response, `PUT bytes ${offset}-${end}`);
+  }
+
+  /** Makes `length` bytes at `offset` read as zeros, without sending them. */
+  async zero(offset: number, length: number): Promise<void> {
+    await this.#patch(
+      { op: "zero", offset, size: length, flush: false },
+      `zero ${offset}+${length}`,
+    );
+  }
+
+  /** Asks the server to flush what was written to storage. */
+  async flush(): Promise<void> {
+    await this.#patch({ op: "flush" }, "flush");
+  }
+
+  /** Reads `length` bytes at `offset`; the body must be read to its end or cancelled. */
+  async get(offset: number, length: number): Promise<ReadableStream<Uint8Array>> {
+    const end = offset + length - 1;
+    const response = await this.#send("GET", "", { Range: `bytes=${offset}-${end}` });
+    if (response.status !== 206 && response.status !== 200) {
+      await this.#done(response, `GET bytes ${offset}-${end}`);
+    }
+    return response.body;
+  }
+
+  /** The image's size, from the `Content-Range` of a one-byte read (0 for an empty image). */
+  async size(): Promise<number> {
+    const response = await this.#send("GET", "", { Range: "bytes=0-0" });
+    const range = response.headers.get("content-range") ?? "";
+    await response.body.cancel();
+    const total = /\/(\d+)\s*$/.exec(range);
+    if (response.status === 416 && total?.[1] === "0") return 0;
+    if ((response.status === 206 || response.status === 200) && total) return Number(total[1]);
+    throw new OvirtError(
+      `The image server of ${this.origin} does not tell the image's size (HTTP ${response.status})`,
+      { code: response.status },
+    );
+  }
+
+  /** The image's data and zero extents (`context=zero`). */
+  async extents(): Promise<Extent[]> {
+    const response = await this.#send("GET", "/extents");
+    const list = await this.#json(response, "GET extents") as Extent[];
+    if (!Array.isArray(list)) throw new OvirtError("The server sent extents that are not a list");
+    return list.map(({ start, length, zero }) => ({ start, length, zero: zero === true }));
+  }
+
+  /** The checksum algorithms the server offers (none for a server without checksums). */
+  async checksumAlgorithms(): Promise<string[]> {
+    const response = await this.#send("GET", "/checksum/algorithms");
+    if (response.status === 404 || response.status === 405) {
+      await response.body.cancel();
+      return [];
+    }
+    const answer = await this.#json(response, "GET checksum algorithms") as {
+      algorithms?: string[];
+    };
+    return answer.algorithms ?? [];
+  }
+
+  /** The image's checksum as the server computes it (block digests, then their digest). */
+  async checksum(algorithm: string, blockSize: number): Promise<string> {
+    const query = `?algorithm=${encodeURIComponent(algorithm)}&block_size=${blockSize}`;
+    const response = await this.#send("GET", `/checksum${query}`);
+    const answer = await this.#json(response, "GET checksum") as { checksum?: string };
+    if (typeof answer.checksum !== "string") throw new OvirtError("The server sent no checksum");
+    return answer.checksum;
+  }
+
+  async #patch(operation: Record<string, unknown>, what: string): Promise<void> {
+    const body = new TextEncoder().encode(JSON.stringify(operation));
+    const response = await this.#send("PATCH", "", { "Content-Type": "application/json" }, body);
+    await this.#done(response, `PATCH ${what}`);
+  }
+
+  #send(
+    method: string,
+    below: string,
+    headers: Record<string, string> = {},
+    body?: Uint8Array<ArrayBuffer>,
+    signal?: AbortSignal,
+  ): Promise<TransferResponse> {
+    this.lastRequest = performance.now();
+    const [path, query = ""] = below.split("?");
+    const url = new URL(this.#url);
+    url.pathname = url.pathname.replace(/\/+$/, "") + path;
+    url.search = query;
+    const signals = [this.#signal, signal].filter((item) => item !== undefined);
+    return this.#connection.transferRequest({
+      method,
+      url,
+      headers,
+      body,
+      signal: signals.length > 1 ? AbortSignal.any(signals) : signals[0],
+    }).catch((error) => {
+      throw withoutTicket(error, this.#url.pathname);
+    });
+  }
+
+  async #json(response: TransferResponse, what: string): Promise<unknown> {
+    if (response.status < 200 || response.status > 299) await this.#done(response, what);
+    const text = await new Response(response.body).text();
+    try {
+      return JSON.parse(text);
+    } catch {
+      throw new OvirtError(`${what} on ${this.origin}: the answer is not JSON`);
+    }
+  }
+
+  /** Reads a small answer to its end; unless it is 2xx, rejects with an error whose `code` is the status. */
+  async #done(response: TransferResponse, what: string): Promise<void> {
+    const text = (await new Response(response.body).text()).slice(0, 300).trim();
+    if (response.status >= 200 && response.status <= 299) return;
+    throw new OvirtError(
+      `Image transfer ${what} failed with HTTP ${response.status}${text ? `: ${text}` : ""}`,
+      { code: response.status },
+    );
+  }
+}
+
+/**
+ * `error` without the ticket: a network error's message may quote the URL, whose path is
+ * the ticket. Such an error is replaced by one of the same class whose message shows the
+ * path hidden, without the cause that quoted it.
+ */
+function withoutTicket(error: unknown, path: string): unknown {
+  if (!(error instanceof OvirtError) || !error.message.includes(path)) return error;
+  const message = error.message.replaceAll(path, "/[transfer path hidden]");
+  const Class = error.constructor as typeof OvirtError;
+  return new Class(message, error.code === undefined ? {} : { code: error.code });
+}
+
+function positive(value: unknown): number {
+  return Number.isSafeInteger(value) && (value as number) > 0 ? value as number : 1;
+}

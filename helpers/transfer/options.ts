@@ -1,0 +1,61 @@
+/**
+ * The options every transfer helper takes, and how they are checked.
+ *
+ * @module
+ */
+
+import { OvirtError } from "../../transport/errors.ts";
+import type { TransferProgress } from "./progress.ts";
+import { DEFAULT_RETRIES } from "./retry.ts";
+import type { SessionOptions } from "./session.ts";
+
+/** Options of the image transfer helpers ({@link SessionOptions} plus how bytes move). */
+export interface ImageTransferOptions extends SessionOptions {
+  /** Bytes per request (default 8 MiB); each connection holds one buffer of this size. */
+  chunkSize?: number;
+  /** Connections moving bytes at once (default 4; capped by what the image server allows). */
+  connections?: number;
+  /**
+   * How many times one piece (a chunk, a zeroed range) is sent again after the network
+   * failed under it (default 3); answers of the server are never retried.
+   */
+  retries?: number;
+  /** Called as bytes are done. */
+  onProgress?: (progress: TransferProgress) => void;
+}
+
+/** Default bytes per request. */
+export const DEFAULT_CHUNK = 8 * 1024 * 1024;
+/** Default connections at once. */
+export const DEFAULT_CONNECTIONS = 4;
+
+/** How bytes move: sizes and counts asked for (checked), and the signal that stops them. */
+export interface MovingOptions {
+  /** Bytes per request. */
+  chunkSize: number;
+  /** Connections at once. */
+  connections: number;
+  /** Attempts after the first for one piece. */
+  retries: number;
+  /** Stops the transfer. */
+  signal?: AbortSignal;
+}
+
+/** The chunk size, connection count and retries asked for, checked. */
+export function movingOptions(options: ImageTransferOptions): MovingOptions {
+  const {
+    chunkSize = DEFAULT_CHUNK,
+    connections = DEFAULT_CONNECTIONS,
+    retries = DEFAULT_RETRIES,
+  } = options;
+  if (!Number.isSafeInteger(chunkSize) || chunkSize < 1) {
+    throw new OvirtError(`chunkSize must be a positive integer, not ${chunkSize}`);
+  }
+  if (!Number.isSafeInteger(connections) || connections < 1) {
+    throw new OvirtError(`connections must be a positive integer, not ${connections}`);
+  }
+  if (!Number.isSafeInteger(retries) || retries < 0) {
+    throw new OvirtError(`retries must be a non-negative integer, not ${retries}`);
+  }
+  return { chunkSize, connections, retries, signal: options.signal };
+}

@@ -1,0 +1,342 @@
+/**
+ * One image transfer on the engine's side, from creation to its end: create it (with a
+ * correlation id, so that its events can be found), wait until it is ready, pick the URL
+ * that answers (`transfer_url` first, `proxy_url` when the host cannot be reached), keep
+ * the ticket alive while the source is slow, tell why it stopped when the system or a user
+ * paused or cancelled it, finalize it and wait for its end (an engine that forgets a
+ * finished transfer, before 4.4.7, is asked about the disk instead), and cancel it on any
+ * failure or abort.
+ *
+ * @module
+ */
+
+import type { Connection } from "../../transport/connection.ts";
+import { ConnectionError, NotFoundError, OvirtError } from "../../transport/errors.ts";
+import type { DiskFormat } from "../../types/disk_format.ts";
+import { DiskStatus } from "../../types/disk_status.ts";
+import type { ImageTransfer } from "../../types/image_transfer.ts";
+import type { ImageTransferDirection } from "../../types/image_transfer_direction.ts";
+import { ImageTransferPhase } from "../../types/image_transfer_phase.ts";
+import type { ImageTransferService } from "../../services/image_transfer.ts";
+import { waitFor } from "../wait.ts";
+import { ImageioClient, type ServerOptions } from "./imageio.ts";
+
+/** How a transfer is run on the engine's side. */
+export interface SessionOptions {
+  /** Aborts the transfer (which is then cancelled on the engine). */
+  signal?: AbortSignal;
+  /** Milliseconds between polls of the transfer's phase (default 1000). */
+  pollInterval?: number;
+  /** Milliseconds to wait for each phase change (default 300000). */
+  phaseTimeout?: number;
+  /** Format of the bytes sent or wanted (default: the disk's own). */
+  format?: DiskFormat;
+  /** Use `proxy_url` only, without trying `transfer_url` first (default false). */
+  useProxy?: boolean;
+  /** Milliseconds to wait for `transfer_url` to answer before trying `proxy_url` (default 10000). */
+  probeTimeout?: number;
+  /**
+   * Milliseconds without a request after which one is sent to keep the ticket alive
+   * (default: a third of the transfer's inactivity timeout).
+   */
+  keepAliveInterval?: number;
+  /**
+   * More members of the transfer to create, e.g. `{ snapshot: { id } }` to download a disk
+   * snapshot, `{ backup: { id } }` for a disk of a backup, `{ host: { id } }`, `{ shallow: true }`,
+   * `{ inactivityTimeout: 120 }`.
+   */
+  transfer?: Omit<ImageTransfer, "disk" | "direction" | "format">;
+}
+
+/** Phases after which no byte will move any more. */
+const STOPPED: ReadonlySet<string> = new Set([
+  ImageTransferPhase.PAUSED_SYSTEM,
+  ImageTransferPhase.PAUSED_USER,
+  ImageTransferPhase.CANCELLED,
+  ImageTransferPhase.CANCELLED_SYSTEM,
+  ImageTransferPhase.CANCELLED_USER,
+  ImageTransferPhase.FINALIZING_FAILURE,
+  ImageTransferPhase.FINISHED_FAILURE,
+  ImageTransferPhase.FINALIZING_CLEANUP,
+  ImageTransferPhase.FINISHED_CLEANUP,
+]);
+
+/** A transfer that is ready: the client of the URL that answered and what its server can do. */
+export class TransferSession {
+  /** The transfer as it was when it became ready. */
+  readonly transfer: ImageTransfer;
+  /** The client of the URL in use. */
+  readonly client: ImageioClient;
+  /** What the image server supports. */
+  readonly server: ServerOptions;
+  /** Which URL is in use. */
+  readonly via: "transfer_url" | "proxy_url";
+  readonly #connection: Connection;
+  readonly #service: ImageTransferService;
+  readonly #options: SessionOptions;
+  readonly #correlationId: string;
+  readonly #firstEventId?: string;
+  readonly #diskId: string;
+  #keepAlive?: ReturnType<typeof setTimeout>;
+
+  private constructor(parts: {
+    connection: Connection;
+    service: ImageTransferService;
+    transfer: ImageTransfer;
+    client: ImageioClient;
+    server: ServerOptions;
+    via: "transfer_url" | "proxy_url";
+    options: SessionOptions;
+    correlationId: string;
+    firstEventId?: string;
+    diskId: string;
+  }) {
+    this.#connection = parts.connection;
+    this.#service = parts.service;
+    this.transfer = parts.transfer;
+    this.client = parts.client;
+    this.server = parts.server;
+    this.via = parts.via;
+    this.#options = parts.options;
+    this.#correlationId = parts.correlationId;
+    this.#firstEventId = parts.firstEventId;
+    this.#diskId = parts.diskId;
+  }
+
+  /**
+   * Creates a transfer of disk `diskId`, runs `move` once it is ready, then finalizes it
+   * and resolves to the finished transfer. On any failure (or abort) the transfer is
+   * cancelled, and the error says why the engine stopped it, if it did.
+   */
+  static async run(
+    connection: Connection,
+    diskId: string,
+    direction: ImageTransferDirection,
+    options: SessionOptions,
+    move: (session: TransferSession) => Promise<void>,
+  ): Promise<ImageTransfer> {
+    const system = connection.systemService();
+    const { signal } = options;
+    const correlationId = crypto.randomUUID();
+    // The newest event marks where this transfer's events start (asked at the same time:
+    // the events that matter, a pause or a failure, come long after the creation).
+    const [[newest], created] = await Promise.all([
+      system.eventsService().list({ max: 1, signal }).catch(() => []), // only for reasons
+      system.imageTransfersService().add({
+        ...options.transfer,
+        // A transfer of a disk snapshot names the snapshot only.
+        ...(options.transfer?.snapshot ? {} : { disk: { id: diskId } }),
+        direction,
+        ...(options.format ? { format: options.format } : {}),
+      }, { signal, query: { correlation_id: correlationId } }),
+    ]);
+    const service = system.imageTransfersService().imageTransferService(created.id!);
+    let session: TransferSession | undefined;
+    try {
+      const ready = await waitFor(
+        () => service.get({ signal }),
+        (value) => value.phase !== ImageTransferPhase.INITIALIZING,
+        poll(options, `image transfer ${created.id} to be ready`),
+      );
+      const events = { connection, correlationId, firstEventId: newest?.id };
+      if (ready.phase !== ImageTransferPhase.TRANSFERRING) {
+        throw await stoppedError(ready, events, undefined);
+      }
+      const { client, server, via } = await pickUrl(connection, ready, options);
+      session = new TransferSession({
+        ...events,
+        diskId,
+        service,
+        options,
+        transfer: ready,
+        client,
+        server,
+        via,
+      });
+      session.#startKeepAlive();
+      await move(session);
+      session.#stopKeepAlive();
+      await service.finalize({ signal });
+    } catch (error) {
+      if (session) session.#stopKeepAlive();
+      const explained = signal?.aborted
+        ? signal.reason
+        : session
+        ? await session.#explain(error)
+        : error;
+      await service.cancel().catch(() => {});
+      throw explained;
+    }
+    return await session.#ended();
+  }
+
+  /** Sends a request now and then while nothing else is sent, so that the ticket stays alive. */
+  #startKeepAlive(): void {
+    const timeout = (this.transfer.inactivityTimeout ?? 60) * 1000;
+    const interval = this.#options.keepAliveInterval ?? Math.max(250, timeout / 3);
+    const tick = async () => {
+      if (performance.now() - this.client.lastRequest >= interval) {
+        await this.client.options().catch(() => {});
+      }
+      if (this.#keepAlive !== undefined) this.#schedule(tick, interval);
+    };
+    this.#schedule(tick, interval);
+  }
+
+  #schedule(tick: () => Promise<void>, interval: number): void {
+    this.#keepAlive = setTimeout(tick, Math.max(50, interval / 4));
+    Deno.unrefTimer(this.#keepAlive);
+  }
+
+  #stopKeepAlive(): void {
+    clearTimeout(this.#keepAlive);
+    this.#keepAlive = undefined;
+  }
+
+  /** `error`, or an error saying why the engine stopped the transfer if it did. */
+  async #explain(error: unknown): Promise<unknown> {
+    const current = await this.#service.get().catch(() => undefined);
+    if (!current || !STOPPED.has(current.phase ?? "")) return error;
+    return await stoppedError(current, this.#events(), error);
+  }
+
+  #events(): EventClues {
+    return {
+      connection: this.#connection,
+      correlationId: this.#correlationId,
+      firstEventId: this.#firstEventId,
+    };
+  }
+
+  /** Waits until the finalized transfer has ended; resolves to it if it succeeded. */
+  async #ended(): Promise<ImageTransfer> {
+    const { signal } = this.#options;
+    let last = this.transfer;
+    try {
+      last = await waitFor(
+        () => this.#service.get({ signal }),
+        (value) => {
+          last = value;
+          return value.phase === ImageTransferPhase.FINISHED_SUCCESS || STOPPED.has(value.phase!);
+        },
+        poll(this.#options, `image transfer ${this.transfer.id} to finish`),
+      );
+    } catch (error) {
+      if (!(error instanceof NotFoundError)) throw error;
+      return await this.#endedByDisk(last);
+    }
+    if (last.phase !== ImageTransferPhase.FINISHED_SUCCESS) {
+      throw await stoppedError(last, this.#events(), undefined);
+    }
+    return last;
+  }
+
+  /**
+   * An engine before 4.4.7 forgets a transfer once it has ended: its disk tells how it
+   * went (`ok`: it succeeded; `illegal` or gone: it failed). Resolves to the transfer as
+   * last seen with the phase `finished_success` it must have reached.
+   */
+  async #endedByDisk(last: ImageTransfer): Promise<ImageTransfer> {
+    const diskId = last.disk?.id ?? this.#diskId;
+    const diskService = this.#connection.systemService().disksService().diskService(diskId);
+    const disk = await waitFor(
+      () => diskService.get({ signal: this.#options.signal }),
+      (value) => value.status !== DiskStatus.LOCKED,
+      poll(this.#options, `disk ${diskId} of image transfer ${last.id} to be unlocked`),
+    ).catch((error) => {
+      if (error instanceof NotFoundError) return undefined;
+      throw error;
+    });
+    if (disk?.status !== DiskStatus.OK) {
+      const state = disk ? `its disk is ${disk.status}` : "its disk is gone";
+      const reason = await reasonOf(this.#events());
+      throw new OvirtError(
+        `Image transfer ${last.id} failed: ${state}${reason ? ` (${reason})` : ""}`,
+      );
+    }
+    return { ...last, phase: ImageTransferPhase.FINISHED_SUCCESS, active: false };
+  }
+}
+
+/** What finds the events of a transfer: its correlation id, and the newest event before it. */
+interface EventClues {
+  connection: Connection;
+  correlationId: string;
+  firstEventId?: string;
+}
+
+/** The error for a transfer the engine stopped, with the reason its events give. */
+async function stoppedError(
+  current: ImageTransfer,
+  clues: EventClues,
+  cause: unknown,
+): Promise<OvirtError> {
+  const how = current.phase === ImageTransferPhase.PAUSED_SYSTEM
+    ? "was paused by the system"
+    : current.phase === ImageTransferPhase.PAUSED_USER
+    ? "was paused by a user"
+    : `ended (${current.phase})`;
+  const reason = await reasonOf(clues);
+  return new OvirtError(
+    `Image transfer ${current.id} ${how}${reason ? `: ${reason}` : ""}`,
+    cause === undefined ? {} : { cause },
+  );
+}
+
+/**
+ * The description of the newest event about the transfer that gives a reason: its
+ * correlation id marks it; else the newest event since it started that speaks of a transfer.
+ */
+async function reasonOf(clues: EventClues): Promise<string | undefined> {
+  const events = clues.connection.systemService().eventsService();
+  const found =
+    await (clues.firstEventId === undefined
+      ? events.list({ max: 100 })
+      : events.list({ from: Number(clues.firstEventId) })).catch(() => []);
+  const mine = found.filter((event) => event.correlationId === clues.correlationId);
+  const candidates = mine.length > 0
+    ? mine
+    : found.filter((event) => /transfer/i.test(event.description ?? ""));
+  const withReason = candidates.filter((event) => /reason/i.test(event.description ?? ""));
+  const best = (withReason.length > 0 ? withReason : candidates)
+    .sort((a, b) => Number(b.id) - Number(a.id))[0];
+  return best?.description;
+}
+
+function poll(options: SessionOptions, description: string) {
+  return {
+    interval: options.pollInterval ?? 1000,
+    timeout: options.phaseTimeout ?? 300_000,
+    signal: options.signal,
+    description,
+    describe: (value: { phase?: string; status?: string }) =>
+      value.phase ? `phase ${value.phase}` : `status ${value.status}`,
+  };
+}
+
+/** The first URL of the transfer whose server answers OPTIONS: `transfer_url`, then `proxy_url`. */
+async function pickUrl(
+  connection: Connection,
+  transfer: ImageTransfer,
+  options: SessionOptions,
+): Promise<{ client: ImageioClient; server: ServerOptions; via: "transfer_url" | "proxy_url" }> {
+  const candidates: ["transfer_url" | "proxy_url", string | undefined][] = [
+    ["transfer_url", options.useProxy ? undefined : transfer.transferUrl],
+    ["proxy_url", transfer.proxyUrl],
+  ];
+  const failures: string[] = [];
+  for (const [via, url] of candidates) {
+    if (!url) continue;
+    const client = new ImageioClient(connection, url, options.signal);
+    try {
+      const server = await client.options(AbortSignal.timeout(options.probeTimeout ?? 10_000));
+      return { client, server, via };
+    } catch (error) {
+      if (options.signal?.aborted) throw options.signal.reason;
+      failures.push(`${via} (${client.origin}): ${error instanceof Error ? error.message : error}`);
+    }
+  }
+  throw new ConnectionError(
+    `No image server of transfer ${transfer.id} answers: ${failures.join("; ") || "it has no URL"}`,
+  );
+}

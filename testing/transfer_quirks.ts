@@ -1,0 +1,62 @@
+/**
+ * How the simulator's image transfers can misbehave, per test, like real engines and
+ * hosts do: an engine older than 4.4.7 that forgets a finished transfer, a host the
+ * client cannot reach, a transfer the system pauses, an imageio daemon older than 1.3,
+ * a verification that fails at finalize.
+ *
+ * @module
+ */
+
+/** Switches for the simulator's image transfer behaviour; all off by default. */
+export interface TransferQuirks {
+  /** A finished transfer is removed at once, so that it answers 404 (engines before 4.4.7). */
+  forgetFinished?: boolean;
+  /** `transfer_url` names a host that refuses connections; only `proxy_url` works. */
+  unreachableHost?: boolean;
+  /**
+   * The system pauses a transfer (`paused_system`, the daemon then answers 403) once its
+   * data plane received this many bytes, with an event giving {@link pauseReason}.
+   */
+  pauseAfterBytes?: number;
+  /** The reason in the pause event (default: `Failed to renew the transfer ticket`). */
+  pauseReason?: string;
+  /** The daemon predates OPTIONS (answers 405) and has no zero, flush or extents. */
+  legacyDaemon?: boolean;
+  /** Finalizing ends in `finished_failure` and leaves the disk `illegal`. */
+  failVerification?: boolean;
+  /** The daemon stores the byte written at this offset inverted (a bad disk, for verification). */
+  corruptAt?: number;
+  /**
+   * Every this many data requests (PUT, PATCH, ranged GET), the daemon does its work and
+   * then cuts the connection in the middle of its answer (a flaky network).
+   */
+  cutEvery?: number;
+}
+
+/** What the simulator's image daemon has seen, for tests. */
+export interface ImageTraffic {
+  /** Requests by method (`PUT`, `GET`, `PATCH`, `OPTIONS`). */
+  requests: Record<string, number>;
+  /** Most requests in progress at once. */
+  maxInFlight: number;
+  /** Bytes received in PUT bodies. */
+  bytesWritten: number;
+  /** Data requests counted for `cutEvery`. */
+  dataRequests: number;
+}
+
+/** The event an engine logs when the system stops a transfer. */
+export function stoppedBySystem(reason: string): string {
+  return `Transfer was stopped by system. Reason: ${reason}.`;
+}
+
+/** Event code of a transfer stopped by the system (the simulator's own number). */
+export const STOPPED_BY_SYSTEM_CODE = 1071;
+
+/** A TCP port on 127.0.0.1 that nothing listens on (it was free a moment ago). */
+export function closedPort(): number {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = listener.addr.port;
+  listener.close();
+  return port;
+}

@@ -1,0 +1,266 @@
+/**
+ * What the transfer helpers learn from local files: image headers (`probeImage`, with
+ * hand-made qcow2 headers, and real `qemu-img` images when it is installed) and where a
+ * file's holes are (`mapFile` by `lseek` through FFI, `qemu-img map`, or no map at all).
+ * Also: a network error of the image client never shows the ticket.
+ */
+
+import assert from "node:assert/strict";
+import { Connection, ConnectionError, OvirtError, probeImage, types, uploadImage } from "../mod.ts";
+import { mapFile } from "../helpers/transfer/holes.ts";
+import { ImageioClient } from "../helpers/transfer/imageio.ts";
+import { startSimulator } from "../testing/mod.ts";
+
+const MIB = 1024 * 1024;
+const CLUSTER = 65536;
+
+interface QcowShape {
+  version?: number;
+  size?: number;
+  backing?: string;
+  crypt?: number;
+  incompatible?: bigint;
+  compressed?: boolean;
+}
+
+/** A small qcow2 image built by hand: header, L1 table at cluster 1, one L2 table at cluster 2. */
+function qcow2(shape: QcowShape = {}): Uint8Array<ArrayBuffer> {
+  const bytes = new Uint8Array(4 * CLUSTER);
+  const view = new DataView(bytes.buffer);
+  view.setUint32(0, 0x514649fb);
+  view.setUint32(4, shape.version ?? 3);
+  if (shape.backing) {
+    view.setBigUint64(8, 112n);
+    view.setUint32(16, shape.backing.length);
+    bytes.set(new TextEncoder().encode(shape.backing), 112);
+  }
+  view.setUint32(20, 16); // 64 KiB clusters
+  view.setBigUint64(24, BigInt(shape.size ?? 64 * MIB));
+  view.setUint32(32, shape.crypt ?? 0);
+  view.setUint32(36, 1); // one L1 entry
+  view.setBigUint64(40, BigInt(CLUSTER));
+  view.setBigUint64(72, shape.incompatible ?? 0n);
+  view.setUint32(100, 112);
+  view.setBigUint64(CLUSTER, (1n << 63n) | BigInt(2 * CLUSTER)); // L1[0] -> L2 at cluster 2
+  const entry = shape.compressed
+    ? (1n << 62n) | BigInt(3 * CLUSTER)
+    : (1n << 63n) | BigInt(3 * CLUSTER);
+  view.setBigUint64(2 * CLUSTER + 8 * 5, entry);
+  return bytes;
+}
+
+async function withFile<T>(bytes: Uint8Array, run: (path: string) => Promise<T>): Promise<T> {
+  const path = await Deno.makeTempFile({ prefix: "ovirt-sdk-format-" });
+  try {
+    await Deno.writeFile(path, bytes);
+    return await run(path);
+  } finally {
+    await Deno.remove(path);
+  }
+}
+
+async function refusal(bytes: Uint8Array): Promise<string> {
+  return await withFile(bytes, async (path) => {
+    const error = await probeImage(path).then(() => undefined, (error) => error);
+    assert.ok(error instanceof OvirtError, `refused with an OvirtError: ${error}`);
+    return error.message;
+  });
+}
+
+Deno.test("probeImage: a qcow2 header gives format, version and virtual size", async () => {
+  const info = await withFile(qcow2({ size: 10 * 1024 ** 3 }), probeImage);
+  assert.deepEqual(info, {
+    format: types.DiskFormat.COW,
+    virtualSize: 10 * 1024 ** 3,
+    fileSize: 4 * CLUSTER,
+    qcowVersion: 3,
+    iso: false,
+  });
+  assert.equal((await withFile(qcow2({ version: 2 }), probeImage)).qcowVersion, 2);
+});
+
+Deno.test("probeImage: qcow2 images that cannot be sent as they are, each with its reason", async () => {
+  assert.match(await refusal(qcow2({ compressed: true })), /compressed clusters/);
+  assert.match(await refusal(qcow2({ crypt: 2 })), /encrypted/);
+  assert.match(await refusal(qcow2({ backing: "base.qcow2" })), /backing file \(base\.qcow2\)/);
+  assert.match(await refusal(qcow2({ incompatible: 1n })), /dirty/);
+  assert.match(await refusal(qcow2({ incompatible: 2n })), /corrupt/);
+  assert.match(await refusal(qcow2({ incompatible: 4n })), /external data file/);
+  assert.match(await refusal(qcow2({ version: 1 })), /qcow version 1/);
+});
+
+Deno.test("probeImage: compression is found in extended L2 entries too", async () => {
+  const bytes = qcow2({ incompatible: 16n });
+  const view = new DataView(bytes.buffer);
+  view.setBigUint64(2 * CLUSTER + 16 * 3, (1n << 62n) | 1n); // the 4th 16-byte entry
+  assert.match(await refusal(bytes), /compressed clusters/);
+});
+
+Deno.test("probeImage: other formats are named, raw and ISO images recognized", async () => {
+  const text = (start: string, size = 1024) => {
+    const bytes = new Uint8Array(size);
+    bytes.set(new TextEncoder().encode(start));
+    return bytes;
+  };
+  assert.match(await refusal(text("KDMV")), /VMDK/);
+  assert.match(await refusal(text("# Disk DescriptorFile")), /VMDK/);
+  assert.match(await refusal(text("vhdxfile")), /VHDX/);
+  assert.match(await refusal(text("conectix")), /VHD image/);
+  const vdi = new Uint8Array(1024);
+  new DataView(vdi.buffer).setUint32(64, 0xbeda107f, true);
+  assert.match(await refusal(vdi), /VDI/);
+  const raw = await withFile(new Uint8Array(5000).fill(9), probeImage);
+  assert.deepEqual(raw, { format: "raw", virtualSize: 5000, fileSize: 5000, iso: false });
+  const iso = new Uint8Array(0x9000);
+  iso.set(new TextEncoder().encode("CD001"), 0x8001);
+  assert.equal((await withFile(iso, probeImage)).iso, true);
+});
+
+async function qemuImg(...args: string[]): Promise<boolean> {
+  try {
+    const output = await new Deno.Command("qemu-img", { args, stdout: "null", stderr: "piped" })
+      .output();
+    if (!output.success) throw new Error(new TextDecoder().decode(output.stderr));
+    return true;
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return false;
+    throw error;
+  }
+}
+
+Deno.test("probeImage and uploadImage with real qemu-img images (skipped without qemu-img)", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "ovirt-sdk-qemu-" });
+  try {
+    const raw = `${dir}/disk.raw`;
+    const bytes = new Uint8Array(3 * MIB).map((_, i) => (i * 7) & 0xff);
+    await Deno.writeFile(raw, bytes);
+    if (!(await qemuImg("convert", "-f", "raw", "-O", "qcow2", raw, `${dir}/plain.qcow2`))) {
+      console.log("qemu-img is not installed: skipped (apt-get install qemu-utils)");
+      return;
+    }
+    await qemuImg("convert", "-c", "-f", "raw", "-O", "qcow2", raw, `${dir}/compressed.qcow2`);
+    await qemuImg(
+      "create",
+      "-f",
+      "qcow2",
+      "-b",
+      "plain.qcow2",
+      "-F",
+      "qcow2",
+      `${dir}/overlay.qcow2`,
+    );
+    await qemuImg(
+      "create",
+      "-f",
+      "qcow2",
+      "--object",
+      "secret,id=sec0,data=not-a-real-secret",
+      "-o",
+      "encrypt.format=luks,encrypt.key-secret=sec0,encrypt.iter-time=10",
+      `${dir}/encrypted.qcow2`,
+      "1M",
+    );
+    const plain = await probeImage(`${dir}/plain.qcow2`);
+    assert.equal(plain.format, types.DiskFormat.COW);
+    assert.equal(plain.virtualSize, 3 * MIB);
+    const reason = async (name: string) =>
+      await probeImage(`${dir}/${name}`).then(() => "accepted", (error) => error.message);
+    assert.match(await reason("compressed.qcow2"), /compressed clusters/);
+    assert.match(await reason("overlay.qcow2"), /backing file \(plain\.qcow2\)/);
+    assert.match(await reason("encrypted.qcow2"), /encrypted/);
+
+    await using sim = await startSimulator({ delay: 0 });
+    await using connection = new Connection({
+      url: sim.url,
+      username: sim.username,
+      password: sim.password,
+    });
+    const { disk, transfer } = await uploadImage(connection, `${dir}/plain.qcow2`, {
+      storageDomain: "data",
+      pollInterval: 5,
+    });
+    assert.equal(disk.name, "plain");
+    assert.equal(disk.format, types.DiskFormat.COW);
+    assert.equal(disk.provisionedSize, 3 * MIB);
+    assert.equal(disk.initialSize, plain.fileSize, "block storage gets room for the whole file");
+    assert.equal(transfer.format, types.DiskFormat.COW, "the qcow2 bytes go as they are");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+/** A sparse 8 MiB file with 64 KiB of data at 3 MiB. */
+async function sparse(): Promise<string> {
+  const path = await Deno.makeTempFile({ prefix: "ovirt-sdk-holes-" });
+  using file = await Deno.open(path, { write: true });
+  await file.truncate(8 * MIB);
+  await file.seek(3 * MIB, Deno.SeekMode.Start);
+  await file.write(new Uint8Array(65536).fill(1));
+  return path;
+}
+
+Deno.test("mapFile: lseek finds the holes through FFI (granted to the tests)", async () => {
+  const path = await sparse();
+  try {
+    const map = await mapFile(path, 8 * MIB, { methods: ["seek"] });
+    assert.equal(map.method, "seek");
+    assert.deepEqual(map.extents, [
+      { start: 0, length: 3 * MIB, zero: true },
+      { start: 3 * MIB, length: 65536, zero: false },
+      { start: 3 * MIB + 65536, length: 5 * MIB - 65536, zero: true },
+    ]);
+    const none = await mapFile(path, 8 * MIB, { methods: [] });
+    assert.deepEqual(none, {
+      method: "scan",
+      extents: [{ start: 0, length: 8 * MIB, zero: false }],
+    });
+    if (await qemuImg("--version")) {
+      const byQemu = await mapFile(path, 8 * MIB, { methods: ["qemu-img"] });
+      assert.deepEqual(byQemu, { ...map, method: "qemu-img" });
+    }
+  } finally {
+    await Deno.remove(path);
+  }
+});
+
+Deno.test("mapFile without --allow-ffi: no FFI at all, qemu-img or a scan instead", async () => {
+  const path = await sparse();
+  const holes = new URL("../helpers/transfer/holes.ts", import.meta.url).href;
+  const script = `import { mapFile } from "${holes}";
+    console.log((await mapFile(${JSON.stringify(path)}, ${8 * MIB})).method);`;
+  try {
+    const file = `${path}.ts`;
+    await Deno.writeTextFile(file, script);
+    try {
+      const limited = await new Deno.Command(Deno.execPath(), {
+        args: ["run", "--no-check", "--allow-read", "--allow-run=qemu-img", file],
+        stdout: "piped",
+        stderr: "piped",
+      }).output();
+      assert.ok(limited.success, new TextDecoder().decode(limited.stderr));
+      const method = new TextDecoder().decode(limited.stdout).trim();
+      assert.ok(method === "qemu-img" || method === "scan", `used ${method}`);
+    } finally {
+      await Deno.remove(file);
+    }
+  } finally {
+    await Deno.remove(path);
+  }
+});
+
+Deno.test("an image server that cannot be reached: the error never shows the ticket", async () => {
+  await using sim = await startSimulator({ delay: 0 });
+  await using connection = new Connection({
+    url: sim.url,
+    username: sim.username,
+    password: sim.password,
+  });
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = listener.addr.port;
+  listener.close();
+  const client = new ImageioClient(connection, `http://127.0.0.1:${port}/images/SECRET-TICKET`);
+  const error = await client.options().then(() => undefined, (error) => error);
+  assert.ok(error instanceof ConnectionError, String(error));
+  assert.ok(!error.message.includes("SECRET-TICKET"), error.message);
+  assert.ok(!String(error.cause ?? "").includes("SECRET-TICKET"));
+});

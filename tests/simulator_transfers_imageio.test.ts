@@ -1,0 +1,219 @@
+/**
+ * The simulator's imageio subset, spoken with plain `fetch`: OPTIONS, ranged PUT and GET,
+ * PATCH zero and flush, extents, sparse storage, and the quirks that make it behave like
+ * older engines, unreachable hosts and transfers paused by the system.
+ */
+
+import assert from "node:assert/strict";
+import { Connection, NotFoundError, types, waitFor, waitForStatus } from "../mod.ts";
+import { startSimulator, type TransferQuirks } from "../testing/mod.ts";
+
+const MIB = 1024 * 1024;
+const POLL = { interval: 5, timeout: 5000 };
+
+/** A simulator, a connection, a raw disk of `size` bytes and an upload transfer on it. */
+async function transferSetup(size: number, quirks: TransferQuirks = {}, direction = "upload") {
+  const sim = await startSimulator({ delay: 0, transfers: quirks });
+  const connection = new Connection({
+    url: sim.url,
+    username: sim.username,
+    password: sim.password,
+  });
+  const disks = connection.systemService().disksService();
+  const disk = await disks.add({
+    name: "imageio",
+    provisionedSize: size,
+    format: types.DiskFormat.RAW,
+    storageDomains: [{ name: "data" }],
+  });
+  const diskService = disks.diskService(disk.id!);
+  await waitForStatus(diskService, types.DiskStatus.OK, POLL);
+  const transfers = connection.systemService().imageTransfersService();
+  const created = await transfers.add(
+    { disk: { id: disk.id }, direction: direction as types.ImageTransferDirection },
+    { query: { correlation_id: "test-correlation" } },
+  );
+  const service = transfers.imageTransferService(created.id!);
+  const transfer = await waitFor(() => service.get(), (t) => t.phase === "transferring", POLL);
+  return {
+    sim,
+    connection,
+    diskService,
+    service,
+    transfer,
+    url: transfer.proxyUrl!,
+    async [Symbol.asyncDispose]() {
+      await connection.close();
+      await sim.close();
+    },
+  };
+}
+
+async function put(url: string, offset: number, bytes: Uint8Array<ArrayBuffer>) {
+  const end = offset + bytes.length - 1;
+  const response = await fetch(`${url}?flush=n`, {
+    method: "PUT",
+    headers: { "Content-Range": `bytes ${offset}-${end}/*` },
+    body: bytes,
+  });
+  await response.body?.cancel();
+  return response.status;
+}
+
+async function patch(url: string, operation: Record<string, unknown>) {
+  const response = await fetch(url, { method: "PATCH", body: JSON.stringify(operation) });
+  await response.body?.cancel();
+  return response.status;
+}
+
+Deno.test("imageio: OPTIONS tells the features and connections by direction", async () => {
+  await using upload = await transferSetup(MIB);
+  const response = await fetch(upload.url, { method: "OPTIONS" });
+  assert.equal(response.status, 200);
+  assert.deepEqual(await response.json(), {
+    features: ["extents", "zero", "flush"],
+    max_readers: 8,
+    max_writers: 8,
+  });
+  assert.equal(response.headers.get("allow"), "OPTIONS,GET,PUT,PATCH");
+  await using download = await transferSetup(MIB, {}, "download");
+  const options = await (await fetch(download.url, { method: "OPTIONS" })).json();
+  assert.deepEqual(options.features, ["extents"]);
+  assert.equal(options.max_writers, 1);
+  assert.equal(await put(download.url, 0, new Uint8Array(10)), 403, "a download cannot write");
+});
+
+Deno.test("imageio: ranged PUT, PATCH zero and flush, extents, ranged GET, sparse storage", async () => {
+  const size = 8 * MIB;
+  await using t = await transferSetup(size);
+  const data = new Uint8Array(MIB).fill(0xab);
+  assert.equal(await put(t.url, 2 * MIB, data), 200);
+  assert.equal(await put(t.url, 5 * MIB, data), 200);
+  assert.equal(await put(t.url, 6 * MIB, new Uint8Array(MIB)), 200, "zeros written to a hole");
+  assert.equal(await patch(t.url, { op: "zero", offset: 5 * MIB, size: MIB }), 200);
+  assert.equal(await patch(t.url, { op: "flush" }), 200);
+  assert.equal(await patch(t.url, { op: "zero", offset: 7 * MIB, size: 2 * MIB }), 416);
+  assert.equal(await patch(t.url, { op: "trim" }), 400);
+  // An upload ticket may read too (imageio: "write" implies "read").
+  const extents = await (await fetch(`${t.url}/extents`)).json();
+  assert.deepEqual(extents, [
+    { start: 0, length: 2 * MIB, zero: true, hole: false },
+    { start: 2 * MIB, length: MIB, zero: false, hole: false },
+    { start: 3 * MIB, length: 5 * MIB, zero: true, hole: false },
+  ]);
+  const dirty = await fetch(`${t.url}/extents?context=dirty`);
+  await dirty.body?.cancel();
+  assert.equal(dirty.status, 404, "dirty extents need an incremental backup");
+  const range = await fetch(t.url, { headers: { Range: `bytes=${2 * MIB - 2}-${2 * MIB + 1}` } });
+  assert.equal(range.status, 206);
+  assert.equal(range.headers.get("content-range"), `bytes ${2 * MIB - 2}-${2 * MIB + 1}/${size}`);
+  assert.deepEqual(new Uint8Array(await range.arrayBuffer()), new Uint8Array([0, 0, 0xab, 0xab]));
+  await t.service.finalize();
+  const disk = await waitForStatus(t.diskService, types.DiskStatus.OK, POLL);
+  assert.equal(disk.actualSize, MIB, "only the one data MiB is allocated");
+});
+
+Deno.test("imageio: a PUT shorter than its Content-Range is refused", async () => {
+  await using t = await transferSetup(MIB);
+  const response = await fetch(t.url, {
+    method: "PUT",
+    headers: { "Content-Range": "bytes 0-99/*" },
+    body: new Uint8Array(50),
+  });
+  assert.equal(response.status, 400);
+  assert.match(await response.text(), /announced 100 bytes, got 50/);
+});
+
+Deno.test("quirk forgetFinished: a finalized transfer answers 404, its disk is ok", async () => {
+  await using t = await transferSetup(MIB, { forgetFinished: true });
+  assert.equal(await put(t.url, 0, new Uint8Array(MIB).fill(1)), 200);
+  await t.service.finalize();
+  await waitFor(
+    () => t.service.get().then(() => false, (error) => error instanceof NotFoundError),
+    (gone) => gone,
+    POLL,
+  );
+  assert.equal((await t.diskService.get()).status, types.DiskStatus.OK);
+});
+
+Deno.test("quirk failVerification: finalizing fails and the disk is illegal", async () => {
+  await using t = await transferSetup(MIB, { failVerification: true });
+  await t.service.finalize();
+  const ended = await waitFor(() => t.service.get(), (x) => x.phase === "finished_failure", POLL);
+  assert.equal(ended.phase, types.ImageTransferPhase.FINISHED_FAILURE);
+  assert.equal((await t.diskService.get()).status, types.DiskStatus.ILLEGAL);
+});
+
+Deno.test("quirk unreachableHost: transfer_url refuses connections, proxy_url works", async () => {
+  await using t = await transferSetup(MIB, { unreachableHost: true });
+  assert.notEqual(t.transfer.transferUrl, t.transfer.proxyUrl);
+  await assert.rejects(fetch(t.transfer.transferUrl!, { method: "OPTIONS" }), TypeError);
+  const response = await fetch(t.transfer.proxyUrl!, { method: "OPTIONS" });
+  await response.body?.cancel();
+  assert.equal(response.status, 200);
+});
+
+Deno.test("quirk pauseAfterBytes: paused_system, the daemon answers 403, an event says why", async () => {
+  await using t = await transferSetup(4 * MIB, { pauseAfterBytes: MIB, pauseReason: "disk full" });
+  assert.equal(await put(t.url, 0, new Uint8Array(MIB).fill(1)), 200);
+  assert.equal(await put(t.url, MIB, new Uint8Array(MIB).fill(1)), 403);
+  assert.equal((await t.service.get()).phase, types.ImageTransferPhase.PAUSED_SYSTEM);
+  const events = await t.connection.systemService().eventsService().list({ max: 5 });
+  const event = events.find((item) => item.correlationId === "test-correlation");
+  assert.equal(event?.description, "Transfer was stopped by system. Reason: disk full.");
+  assert.equal(event?.severity, types.LogSeverity.ERROR);
+});
+
+Deno.test("quirk legacyDaemon: no OPTIONS (405), no PATCH, no extents", async () => {
+  await using t = await transferSetup(MIB, { legacyDaemon: true });
+  const options = await fetch(t.url, { method: "OPTIONS" });
+  await options.body?.cancel();
+  assert.equal(options.status, 405);
+  assert.equal(await patch(t.url, { op: "flush" }), 405);
+  const extents = await fetch(`${t.url}/extents`);
+  await extents.body?.cancel();
+  assert.equal(extents.status, 404);
+  assert.equal(await put(t.url, 0, new Uint8Array(10).fill(3)), 200, "PUT still works");
+});
+
+Deno.test("an idle transfer is paused by the system when its inactivity timeout passes", async () => {
+  await using sim = await startSimulator({ delay: 0 });
+  await using connection = new Connection({
+    url: sim.url,
+    username: sim.username,
+    password: sim.password,
+  });
+  const disks = connection.systemService().disksService();
+  const disk = await disks.add({
+    name: "idle",
+    provisionedSize: MIB,
+    storageDomains: [{ name: "data" }],
+  });
+  await waitForStatus(disks.diskService(disk.id!), types.DiskStatus.OK, POLL);
+  const transfers = connection.systemService().imageTransfersService();
+  const created = await transfers.add({ disk: { id: disk.id }, inactivityTimeout: 1 });
+  const service = transfers.imageTransferService(created.id!);
+  const transfer = await waitFor(() => service.get(), (x) => x.phase === "transferring", POLL);
+  await new Promise((resolve) => setTimeout(resolve, 1100)); // longer than the timeout: no flake
+  assert.equal(await put(transfer.proxyUrl!, 0, new Uint8Array(10)), 403);
+  assert.equal((await service.get()).phase, types.ImageTransferPhase.PAUSED_SYSTEM);
+  const [event] = await connection.systemService().eventsService().list({ max: 1 });
+  assert.match(event.description!, /^Transfer was stopped by system\. Reason: .*inactive/);
+});
+
+Deno.test("quirk cutEvery: the daemon does the work, then cuts the connection", async () => {
+  await using t = await transferSetup(MIB, { cutEvery: 2 });
+  assert.equal(await put(t.url, 0, new Uint8Array(10).fill(5)), 200, "first: whole");
+  const cut = await fetch(t.url, {
+    method: "PUT",
+    headers: { "Content-Range": "bytes 10-19/*" },
+    body: new Uint8Array(10).fill(6),
+  });
+  await assert.rejects(cut.arrayBuffer(), TypeError, "second: the answer is cut short");
+  const range = await fetch(t.url, { headers: { Range: "bytes=0-19" } });
+  assert.deepEqual(
+    new Uint8Array(await range.arrayBuffer()),
+    new Uint8Array([...new Array(10).fill(5), ...new Array(10).fill(6)]),
+    "the cut write was done",
+  );
+});
