@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { Connection } from "../transport/connection.ts";
+import { ConnectionError } from "../transport/errors.ts";
 import { SDK_VERSION } from "../transport/version.ts";
 import { PASSWORD, startFakeEngine, USERNAME, xml } from "./http_fake_engine.ts";
 
@@ -140,4 +141,29 @@ Deno.test("query: connection-level parameters on every API request; the call's o
     await connection.close();
     await engine.close();
   }
+});
+
+Deno.test("transferRequest: a network failure never shows the transfer URL's ticket", async () => {
+  const probe = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = (probe.addr as Deno.NetAddr).port;
+  probe.close();
+  const lines: string[] = [];
+  await using connection = new Connection({
+    url: `http://127.0.0.1:${port}/ovirt-engine/api`,
+    token: "t",
+    debug: true,
+    log: (line) => lines.push(line),
+  });
+  const ticket = "0b2c7e3a-ticket-9f1d";
+  await assert.rejects(
+    connection.transferRequest({ method: "GET", url: `http://127.0.0.1:${port}/images/${ticket}` }),
+    (error: Error) => {
+      assert.ok(error instanceof ConnectionError);
+      for (let current: unknown = error; current instanceof Error; current = current.cause) {
+        assert.ok(!current.message.includes(ticket), `leaked in ${current.message}`);
+      }
+      return true;
+    },
+  );
+  assert.ok(!lines.join("\n").includes(ticket), "nor the debug log");
 });

@@ -77,12 +77,25 @@ export class HttpClient {
     return { ...response, body: streamOf(bytes) };
   }
 
-  /** What a transport failure becomes: the abort reason if aborted, else a ConnectionError. */
+  /**
+   * What a transport failure becomes: the abort reason if aborted, else a ConnectionError.
+   * Failures of image transfer requests quote their URL, ticket included: it is hidden, in the
+   * message and in the cause the error keeps.
+   */
   #networkError(request: HttpRequest, error: unknown): unknown {
     if (request.signal?.aborted) return request.signal.reason;
     if (error instanceof OvirtError) return error;
-    const detail = redact(describe(error));
-    return new ConnectionError(`Cannot talk to ${request.url.origin}: ${detail}`, { cause: error });
+    const { url } = request;
+    let detail = redact(describe(error));
+    if (!request.transfer) {
+      return new ConnectionError(`Cannot talk to ${url.origin}: ${detail}`, { cause: error });
+    }
+    for (const spelling of [url.href, url.pathname + url.search, url.pathname]) {
+      detail = detail.replaceAll(spelling, spelling === url.href ? hideTicket(url) : "/[hidden]");
+    }
+    return new ConnectionError(`Cannot talk to ${url.origin}: ${detail}`, {
+      cause: new Error(detail),
+    });
   }
 }
 
