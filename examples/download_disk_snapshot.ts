@@ -58,7 +58,7 @@ try {
   const file = await Deno.open(path, { write: true, create: true, truncate: true });
   const writer = file.writable.getWriter();
   try {
-    const size = snapshot.provisionedSize!;
+    const size = Number(snapshot.provisionedSize!);
     const showProgress = progressBar("Downloading");
     for (let offset = 0; offset < size; offset += CHUNK) {
       const end = Math.min(offset + CHUNK, size) - 1;
