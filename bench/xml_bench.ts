@@ -13,7 +13,9 @@
  * @module
  */
 
+// deno-lint-ignore no-import-prefix -- the import map no longer names dev-only packages
 import { SaxesParser } from "npm:saxes@6";
+// deno-lint-ignore no-import-prefix -- the import map no longer names dev-only packages
 import { XMLParser } from "npm:fast-xml-parser@5";
 import { readXml, readXmlStream } from "../transport/xml/reader.ts";
 import { END_OF_DOCUMENT, XmlTokenizer } from "../transport/xml/tokenizer.ts";

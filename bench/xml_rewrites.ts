@@ -13,6 +13,7 @@
  * @module
  */
 
+// deno-lint-ignore no-import-prefix -- the import map no longer names dev-only packages
 import { SaxesParser } from "npm:saxes@6";
 
 /** A pseudo-random generator of numbers in [0, 1) from `seed` (mulberry32). */

@@ -9,9 +9,7 @@
 import { BUILDERS } from "../../types/builders.ts";
 import { ROOTS, STRUCTS } from "../../types/metadata.ts";
 import { OvirtError } from "../errors.ts";
-import { RecentRuns } from "./byte_run.ts";
-import type { LinkRun } from "./link_run.ts";
-import type { TagRun } from "./tag_run.ts";
+import { nameHash } from "./shared_caches.ts";
 import type { MemberMeta, RootMeta, StructBuilder, StructMeta, ValueKind } from "./metadata.ts";
 
 /** Numeric value kind of a string member. */
@@ -70,6 +68,8 @@ export class MemberInfo {
   readonly linkSuffix: string;
   /** For list links: the UTF-8 bytes of the `rel`. */
   readonly relBytes: Uint8Array;
+  /** The UTF-8 bytes of {@link MemberInfo.tag}. */
+  readonly tagBytes: Uint8Array;
   /** For lists: the tag of the last item read, and its bytes (the reader's next guess). */
   itemTag = "";
   /** See {@link MemberInfo.itemTag}. */
@@ -87,6 +87,7 @@ export class MemberInfo {
     this.list = meta.list === true;
     this.linkSuffix = "/" + (meta.rel ?? "");
     this.relBytes = UTF8.encode(meta.rel ?? "");
+    this.tagBytes = UTF8.encode(meta.tag);
     this.#schema = schema;
   }
 
@@ -134,15 +135,10 @@ export class StructInfo {
   /** The members of {@link nextTag} (`undefined` for unknown elements). */
   readonly nextMember: (MemberInfo | undefined)[];
   /**
-   * The runs of `<link>`s the plain reader last read one by one in objects of this struct
-   * (place `MEMBER_LINKS`), and in an unknown child of them such as `<actions>`
-   * (`CHILD_LINKS`).
+   * The element members by the hash of their tag's bytes (`nameHash`), open addressing:
+   * each entry is 1 + a member's index, 0 ends a probe.
    */
-  readonly linkRuns: RecentRuns<LinkRun> = new RecentRuns(2);
-  /** The plain reader's runs of tags from the text of each leaf member (by index) to the next leaf's. */
-  readonly tagRuns: RecentRuns<TagRun<MemberInfo>>;
-  /** The plain reader's runs before the next child, at each position of {@link nextTag}. */
-  readonly childRuns: RecentRuns<TagRun>;
+  readonly #tagTable: Int32Array;
 
   /** Resolves `meta` and its ancestors through `schema`. */
   constructor(meta: StructMeta, schema: XmlSchema) {
@@ -166,8 +162,7 @@ export class StructInfo {
     this.nextMember = new Array(members.length + 3).fill(undefined);
     this.nextTagBytes = new Array(members.length + 3).fill(undefined);
     this.nextLink = new Array(members.length + 1).fill(undefined);
-    this.tagRuns = new RecentRuns(members.length);
-    this.childRuns = new RecentRuns(members.length + 3);
+    this.#tagTable = tagTable(members);
     this.byTag = byTag;
     this.byAttribute = byAttribute;
     this.byRel = byRel;
@@ -181,6 +176,40 @@ export class StructInfo {
       schema,
     );
   }
+
+  /** The element member whose tag is spelled by `buf[start, end)`, if any. */
+  memberAt(buf: Uint8Array, start: number, end: number): MemberInfo | undefined {
+    const table = this.#tagTable, mask = table.length - 1, length = end - start;
+    for (let slot = tagSlot(nameHash(buf, start, end), mask);; slot = (slot + 1) & mask) {
+      const entry = table[slot];
+      if (entry === 0) return undefined;
+      const member = this.members[entry - 1], bytes = member.tagBytes;
+      if (bytes.length !== length) continue;
+      let k = 0;
+      while (k < length && bytes[k] === buf[start + k]) k++;
+      if (k === length) return member;
+    }
+  }
+}
+
+/** The slot a name hash starts its probe at. */
+function tagSlot(hash: number, mask: number): number {
+  return (Math.imul(hash, 0x9e3779b1) >>> 16) & mask;
+}
+
+/** The table of {@link StructInfo.memberAt}: at most half full. */
+function tagTable(members: readonly MemberInfo[]): Int32Array {
+  let size = 8;
+  while (size < members.length * 2) size *= 2;
+  const table = new Int32Array(size), mask = size - 1;
+  for (const member of members) {
+    if (member.meta.attribute) continue;
+    const bytes = member.tagBytes;
+    let slot = tagSlot(nameHash(bytes, 0, bytes.length), mask);
+    while (table[slot] !== 0) slot = (slot + 1) & mask;
+    table[slot] = member.index + 1;
+  }
+  return table;
 }
 
 function lineage(meta: StructMeta, schema: XmlSchema): StructMeta[] {
