@@ -9,7 +9,6 @@ import { OvirtError } from "../errors.ts";
 import {
   BOOLEAN,
   ENUM,
-  MAX_GUESSED_TAG,
   type MemberInfo,
   newList,
   STRING,
@@ -90,20 +89,6 @@ export class DocumentReader {
   /** The member a struct frame is stored in (`undefined` for list items), a list frame's. */
   readonly #frameMembers: (MemberInfo | undefined)[] = [];
   readonly #slotArrays: unknown[][] = [];
-  /** Struct frames: the position of the last child (see `StructInfo.nextTag`), -1 at first. */
-  readonly #frameLast: number[] = [];
-  /** List frames: the tag of the last item, and its bytes. */
-  readonly #frameItemTag: string[] = [];
-  readonly #frameItemBytes: (Uint8Array | undefined)[] = [];
-  /**
-   * Struct frames: the `href` attribute, and where its plain bytes are (offset -1: none),
-   * from which the `href`s of the struct's `<link>`s are usually made (see `#link`).
-   */
-  readonly #frameHref: string[] = [];
-  readonly #frameHrefOffset: number[] = [];
-  readonly #frameHrefLength: number[] = [];
-  /** Struct frames: 1 + the index of the member of the last `<link>`, 0 before the first. */
-  readonly #frameLastLink: number[] = [];
   /** Reads list items whole, without tokens, once buffered (see `ElementReader`). */
   readonly #whole: ElementReader;
   readonly #wholeItems: boolean;
@@ -153,7 +138,6 @@ export class DocumentReader {
       if (token === START_TAG) {
         if (this.#skipping > 0 || this.#leaf !== undefined) {
           this.#skipping++;
-          tokens.expectName(tokens.name, tokens.nameBytes); // siblings: usually <link>s
         } else {
           this.#start(tokens.name);
         }
@@ -185,35 +169,12 @@ export class DocumentReader {
     return item;
   }
 
-  /**
-   * Tells the tokenizer the likely next start tag in the current element: the tag that
-   * followed the last child the previous time (struct), or the tag of the last item (list).
-   */
+  /** After an element: the next item of a list of structs may be read whole. */
   #expectNext(): void {
     const top = this.#depth - 1;
-    if (top < 0) return;
-    const tokens = this.#tokens;
-    if (this.#frameKinds[top] === LIST_FRAME) {
-      tokens.expectName(this.#frameItemTag[top], this.#frameItemBytes[top]);
-      this.#wholeNext = this.#wholeItems && this.#frameMembers[top]!.kind === STRUCT;
-      this.#wholeWait = 0;
-      return;
-    }
-    // In a struct, the guessed leaves that follow are read right here, each in one step.
-    const struct = this.#frameStructs[top]!, slots = this.#frameValues[top];
-    for (let next = this.#frameLast[top] + 1;; next = this.#frameLast[top] + 1) {
-      const member = struct.nextMember[next], bytes = struct.nextTagBytes[next];
-      if (
-        member === undefined || member.list || member.kind === STRUCT || bytes === undefined ||
-        !tokens.readLeafElement(bytes)
-      ) {
-        tokens.expectName(struct.nextTag[next], bytes);
-        return;
-      }
-      this.#frameLast[top] = member.index;
-      const value = this.#plainValue(member);
-      if (value !== undefined) slots[member.index] = value;
-    }
+    if (top < 0 || this.#frameKinds[top] !== LIST_FRAME) return;
+    this.#wholeNext = this.#wholeItems && this.#frameMembers[top]!.kind === STRUCT;
+    this.#wholeWait = 0;
   }
 
   /**
@@ -274,36 +235,17 @@ export class DocumentReader {
     if (top < 0) return this.#startRoot(name);
     if (this.#frameKinds[top] === LIST_FRAME) {
       const items = this.#frameMembers[top]!;
-      if (name !== this.#frameItemTag[top] && name.length <= MAX_GUESSED_TAG) {
-        this.#frameItemTag[top] = items.itemTag = name;
-        this.#frameItemBytes[top] = items.itemBytes = this.#tokens.nameBytes;
-      }
       if (items.kind === STRUCT) this.#pushStruct(items.struct, undefined);
       else this.#startLeaf(items);
       return;
     }
-    const struct = this.#frameStructs[top]!;
-    const guess = this.#frameLast[top] + 1;
-    let member: MemberInfo | undefined;
-    if (name === struct.nextTag[guess]) {
-      member = struct.nextMember[guess];
-    } else {
-      member = struct.byTag.get(name);
-      if (name.length <= MAX_GUESSED_TAG) {
-        struct.nextTag[guess] = name;
-        struct.nextTagBytes[guess] = this.#tokens.nameBytes;
-        struct.nextMember[guess] = member;
-      }
-    }
+    const member = this.#frameStructs[top]!.byTag.get(name);
     if (member === undefined) {
-      const isLink = name === "link";
-      this.#frameLast[top] = struct.members.length + (isLink ? 0 : 1);
-      if (isLink) this.#link(top);
-      else if (!this.#tokens.selfClosing && this.#tokens.skipElement()) return this.#expectNext();
+      if (name === "link") this.#link(top);
+      else if (!this.#tokens.selfClosing && this.#tokens.skipElement()) return;
       this.#skipping = 1;
       return;
     }
-    this.#frameLast[top] = member.index;
     if (member.list) {
       const slots = this.#frameValues[top];
       const existing = slots[member.index];
@@ -339,29 +281,16 @@ export class DocumentReader {
       slots = this.#slotArrays[depth] = new Array(Math.max(size, 16)).fill(undefined);
     }
     const tokens = this.#tokens;
-    const reference = tokens.selfClosing;
-    this.#frameHrefOffset[depth] = -1;
-    this.#frameLastLink[depth] = 0;
     for (let i = 0, count = tokens.attributeCount; i < count; i++) {
       const attribute = struct.byAttribute.get(tokens.attributeName(i));
       if (attribute === undefined) continue;
-      const text = reference ? tokens.referenceAttributeValue(i) : tokens.attributeValue(i);
-      const value = this.#convert(attribute, text, tokens.tokenOffset);
+      const value = this.#convert(attribute, tokens.attributeValue(i), tokens.tokenOffset);
       if (value !== undefined) slots[attribute.index] = value;
-      if (attribute.tag === "href") {
-        this.#frameHref[depth] = text;
-        this.#frameHrefOffset[depth] = tokens.plainAttributeOffset(i);
-        this.#frameHrefLength[depth] = tokens.attributeLength(i);
-      }
     }
     this.#push(STRUCT_FRAME, slots, struct, member);
-    this.#frameLast[depth] = -1;
-    this.#expectNext();
   }
 
   #pushList(items: unknown[], member: MemberInfo): void {
-    this.#frameItemTag[this.#depth] = member.itemTag;
-    this.#frameItemBytes[this.#depth] = member.itemBytes;
     this.#push(LIST_FRAME, items, undefined, member);
     this.#expectNext();
   }
@@ -390,23 +319,12 @@ export class DocumentReader {
       else if (attribute === "href") href = i;
     }
     if (rel < 0 || href < 0) return;
-    const struct = this.#frameStructs[top]!;
-    const previous = this.#frameLastLink[top];
-    let member = struct.nextLink[previous];
-    if (member === undefined || !tokens.attributeEquals(rel, member.relBytes)) {
-      member = struct.byRel.get(tokens.internedAttributeValue(rel));
-      if (member === undefined) return;
-      struct.nextLink[previous] = member;
-    }
-    this.#frameLastLink[top] = member.index + 1;
+    const member = this.#frameStructs[top]!.byRel.get(tokens.attributeValue(rel));
+    if (member === undefined) return;
     const slots = this.#frameValues[top];
     const existing = slots[member.index];
     const list: unknown[] & { href?: string } = Array.isArray(existing) ? existing : newList();
-    const parentOffset = this.#frameHrefOffset[top];
-    list.href = parentOffset >= 0 &&
-        tokens.attributeExtends(href, parentOffset, this.#frameHrefLength[top], rel)
-      ? this.#frameHref[top] + member.linkSuffix
-      : tokens.attributeValue(href);
+    list.href = tokens.attributeValue(href);
     slots[member.index] = list;
   }
 

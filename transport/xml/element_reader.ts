@@ -116,6 +116,10 @@ export function readWholeDocument(
  */
 const DEFAULT_READERS = new WeakMap<XmlSchema, ElementReader>();
 const EMPTY = new Uint8Array(0);
+const UTF16 = new TextDecoder("utf-16le");
+/** Longest text made from an array of its codes (longer: by a decoder); for each length, one array. */
+const MAX_CODE_ARRAY = 256;
+const CODE_ARRAYS: number[][] = [];
 
 /**
  * Reads documents or list items. Each element is read by the method of what the schema
@@ -129,6 +133,7 @@ export class ElementReader {
   #len = 0;
   #ended = true;
   #latin1: Buffer | undefined = undefined; // #buf as a Buffer, made on first use
+  #words: DataView | undefined = undefined; // #buf as a DataView, made on first use
   readonly #schema: XmlSchema;
   readonly #maxDepth: number;
   readonly #maxTokenBytes: number;
@@ -143,6 +148,7 @@ export class ElementReader {
   readonly #valueEnds = new Int32Array(MAX_ATTRIBUTES);
   readonly #valueFlags = new Uint8Array(MAX_ATTRIBUTES);
   readonly #valueHashes = new Int32Array(MAX_ATTRIBUTES); // of plain values, as hashBytes
+  #codes = new Uint16Array(256); // the characters of the text #decodeEscapedAscii decodes
 
   /** The item {@link ElementReader.readItem} read last. */
   item: unknown = undefined;
@@ -203,7 +209,7 @@ export class ElementReader {
     this.#buf = buf;
     this.#len = end;
     this.#ended = ended;
-    this.#latin1 = undefined;
+    this.#latin1 = this.#words = undefined;
     this.#pos = 0;
   }
 
@@ -554,30 +560,38 @@ export class ElementReader {
   }
 
   /**
-   * `decodeEscaped` of ASCII text (`attribute`: an attribute value): the runs between
-   * references and line ends are cut from the input as it is, without a decoder.
+   * `decodeEscaped` of ASCII text (`attribute`: an attribute value): its characters are
+   * collected as UTF-16 codes and made a string in one step.
    */
   #decodeEscapedAscii(start: number, end: number, attribute: boolean): string {
     const buf = this.#buf;
-    let text = "";
-    let run = start;
+    if (this.#codes.length < end - start) this.#codes = new Uint16Array(2 * (end - start));
+    const codes = this.#codes;
+    let n = 0;
     for (let i = start; i < end; i++) {
       const c = buf[i];
-      if (c !== AMP && c !== CR && !(attribute && (c === LF || c === TAB))) continue;
-      if (i > run) text += this.#ascii(run, i);
       if (c === AMP) {
         const semicolon = buf.indexOf(SEMICOLON, i);
         const code = referencedCodePoint(buf, i + 1, semicolon);
         if (code < 0) throw GIVE_UP;
-        text += String.fromCodePoint(code);
+        if (code < 0x10000) {
+          codes[n++] = code;
+        } else {
+          codes[n++] = 0xd800 + ((code - 0x10000) >> 10);
+          codes[n++] = 0xdc00 + ((code - 0x10000) & 0x3ff);
+        }
         i = semicolon;
+      } else if (c === CR) {
+        if (i + 1 < end && buf[i + 1] === LF) i++;
+        codes[n++] = attribute ? 0x20 : LF;
       } else {
-        if (c === CR && i + 1 < end && buf[i + 1] === LF) i++;
-        text += attribute ? " " : "\n";
+        codes[n++] = attribute && (c === LF || c === TAB) ? 0x20 : c;
       }
-      run = i + 1;
     }
-    return run < end ? text + this.#ascii(run, end) : text;
+    if (n > MAX_CODE_ARRAY) return UTF16.decode(codes.subarray(0, n));
+    const exact = CODE_ARRAYS[n] ??= new Array(n).fill(0);
+    for (let k = 0; k < n; k++) exact[k] = codes[k];
+    return String.fromCharCode.apply(null, exact);
   }
 
   /**
@@ -752,7 +766,8 @@ export class ElementReader {
       return this.#attributeValue(a);
     }
     const buf = this.#buf, hash = this.#valueHashes[a];
-    const cached = REFERENCE_CACHE.find(buf, start, end, hash);
+    const words = this.#words ??= new DataView(buf.buffer, buf.byteOffset, this.#len);
+    const cached = REFERENCE_CACHE.find(buf, start, end, hash, words);
     if (cached !== undefined) return cached;
     const value = this.#ascii(start, end);
     REFERENCE_CACHE.remember(buf, start, end, hash, value);

@@ -39,9 +39,6 @@ const KIND_CODES: Record<ValueKind, number> = {
   struct: STRUCT,
 };
 
-/** Longest tag (in bytes) the readers remember as a guess of the next tag. */
-export const MAX_GUESSED_TAG = 64;
-
 /**
  * A new empty list value. V8 adds a named property (a link's `href`) to an array made this
  * way about ten times faster than to an array literal.
@@ -70,10 +67,6 @@ export class MemberInfo {
   readonly relBytes: Uint8Array;
   /** The UTF-8 bytes of {@link MemberInfo.tag}. */
   readonly tagBytes: Uint8Array;
-  /** For lists: the tag of the last item read, and its bytes (the reader's next guess). */
-  itemTag = "";
-  /** See {@link MemberInfo.itemTag}. */
-  itemBytes: Uint8Array | undefined = undefined;
   readonly #schema: XmlSchema;
   #struct: StructInfo | undefined = undefined;
 
@@ -120,21 +113,6 @@ export class StructInfo {
   /** Builds an object from member values, one slot per member of {@link members}. */
   readonly build: StructBuilder;
   /**
-   * The reader's guesses of the next child element: after the start tag (index 0), after
-   * member `i` (index `i + 1`), after a `<link>` (`members.length + 1`) or another unknown
-   * element (`members.length + 2`), the tag that came next last time, and its member.
-   */
-  readonly nextTag: string[];
-  /** The UTF-8 bytes of each {@link nextTag} (see `XmlTokenizer.expectName`). */
-  readonly nextTagBytes: (Uint8Array | undefined)[];
-  /**
-   * The reader's guesses of the next `<link>`: after the link of member `i` (index `i + 1`,
-   * 0 for the first link), the list link member whose link came next last time.
-   */
-  readonly nextLink: (MemberInfo | undefined)[];
-  /** The members of {@link nextTag} (`undefined` for unknown elements). */
-  readonly nextMember: (MemberInfo | undefined)[];
-  /**
    * The element members by the hash of their tag's bytes (`nameHash`), open addressing:
    * each entry is 1 + a member's index, 0 ends a probe.
    */
@@ -158,10 +136,6 @@ export class StructInfo {
     }
     this.members = members;
     this.build = schema.builder(meta.name);
-    this.nextTag = new Array(members.length + 3).fill("");
-    this.nextMember = new Array(members.length + 3).fill(undefined);
-    this.nextTagBytes = new Array(members.length + 3).fill(undefined);
-    this.nextLink = new Array(members.length + 1).fill(undefined);
     this.#tagTable = tagTable(members);
     this.byTag = byTag;
     this.byAttribute = byAttribute;
