@@ -8,7 +8,7 @@
  */
 
 import { vmsFixture, vmXml } from "./vms_fixture.ts";
-import { seededRandom } from "./xml_rewrites.ts";
+import { seededRandom } from "../tests/xml_test_utils.ts";
 
 const API = "/ovirt-engine/api";
 const DECLARATION = `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n`;

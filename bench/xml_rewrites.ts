@@ -15,18 +15,7 @@
 
 // deno-lint-ignore no-import-prefix -- the import map no longer names dev-only packages
 import { SaxesParser } from "npm:saxes@6";
-
-/** A pseudo-random generator of numbers in [0, 1) from `seed` (mulberry32). */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from "../tests/xml_test_utils.ts";
 
 /** An element of the parsed tree. */
 export interface XmlElement {
