@@ -44,6 +44,7 @@ import {
   NAME_CHAR,
   NAME_START,
   referencedCodePoint,
+  sameAcross,
   SHORT_TEXT_LIMIT,
   shortAsciiText,
   TEXT_SPECIAL,
@@ -147,7 +148,6 @@ export class ElementReader {
   readonly #valueStarts = new Int32Array(MAX_ATTRIBUTES);
   readonly #valueEnds = new Int32Array(MAX_ATTRIBUTES);
   readonly #valueFlags = new Uint8Array(MAX_ATTRIBUTES);
-  readonly #valueHashes = new Int32Array(MAX_ATTRIBUTES); // of plain values, as hashBytes
   #codes = new Uint16Array(256); // the characters of the text #decodeEscapedAscii decodes
 
   /** The item {@link ElementReader.readItem} read last. */
@@ -694,13 +694,10 @@ export class ElementReader {
       const quote = buf[i];
       if (quote !== DQUOTE && quote !== SQUOTE) throw GIVE_UP;
       const valueStart = ++i;
-      let flags = 0, hash = 0;
+      let flags = 0;
       for (; i < len; i++) {
         const v = buf[i];
-        if ((CHAR_CLASS[v] & VALUE_SPECIAL) === 0) {
-          hash = (hash * 31 + v) | 0;
-          continue;
-        }
+        if ((CHAR_CLASS[v] & VALUE_SPECIAL) === 0) continue;
         if (v === quote) break;
         if (v >= 0x80) {
           flags |= NON_ASCII;
@@ -716,7 +713,6 @@ export class ElementReader {
       if (i >= len) this.#outOfInput();
       this.#valueStarts[count] = valueStart;
       this.#valueEnds[count] = i;
-      this.#valueHashes[count] = hash;
       this.#valueFlags[count++] = flags;
       i++;
     }
@@ -765,9 +761,8 @@ export class ElementReader {
     if (this.#valueFlags[a] !== 0 || end - start > MAX_INTERNED_REFERENCE) {
       return this.#attributeValue(a);
     }
-    const buf = this.#buf, hash = this.#valueHashes[a];
-    const words = this.#words ??= new DataView(buf.buffer, buf.byteOffset, this.#len);
-    const cached = REFERENCE_CACHE.find(buf, start, end, hash, words);
+    const buf = this.#buf, hash = tailHash(buf, start, end);
+    const cached = REFERENCE_CACHE.find(buf, start, end, hash, this.#wordView());
     if (cached !== undefined) return cached;
     const value = this.#ascii(start, end);
     REFERENCE_CACHE.remember(buf, start, end, hash, value);
@@ -785,7 +780,8 @@ export class ElementReader {
       this.#valueFlags[a] !== 0 || this.#valueFlags[suffix] !== 0 ||
       end - start !== length + 1 + suffixEnd - suffixStart || buf[start + length] !== SLASH
     ) return false;
-    return sameBytes(buf, start, start + length, from, from + length) &&
+    const words = this.#wordView();
+    return sameAcross(words, buf, start, words, buf, from, length) &&
       sameBytes(buf, start + length + 1, end, suffixStart, suffixEnd);
   }
 
@@ -809,13 +805,11 @@ export class ElementReader {
   #nameEnd(start: number): number {
     const buf = this.#buf, len = this.#len;
     if (start >= len) this.#outOfInput();
-    if ((CHAR_CLASS[buf[start]] & NAME_START) === 0 || buf[start] >= 0x80) throw GIVE_UP;
+    if (ASCII_NAME[buf[start]] !== ASCII_NAME_START) throw GIVE_UP;
     let i = start + 1;
-    while (i < len && (CHAR_CLASS[buf[i]] & NAME_CHAR) !== 0) {
-      if (buf[i] >= 0x80) throw GIVE_UP;
-      i++;
-    }
+    while (i < len && ASCII_NAME[buf[i]] !== 0) i++;
     if (i >= len) this.#outOfInput();
+    if (buf[i] >= 0x80) throw GIVE_UP;
     if (i - start > this.#maxTokenBytes) throw GIVE_UP;
     return i;
   }
@@ -859,10 +853,37 @@ export class ElementReader {
       : this.#latin1View().toString("latin1", start, end);
   }
 
+  #wordView(): DataView {
+    const buf = this.#buf;
+    return this.#words ??= new DataView(buf.buffer, buf.byteOffset, this.#len);
+  }
+
   #latin1View(): Buffer {
     const buf = this.#buf;
     return this.#latin1 ??= Buffer.from(buf.buffer, buf.byteOffset, this.#len);
   }
+}
+
+const ASCII_NAME_START = 1, ASCII_NAME_CHAR = 2;
+/** For each byte: {@link ASCII_NAME_START} if it may start an ASCII name, else its {@link ASCII_NAME_CHAR} bit. */
+const ASCII_NAME = CHAR_CLASS.map((bits, byte) =>
+  byte >= 0x80
+    ? 0
+    : (bits & NAME_START) !== 0
+    ? ASCII_NAME_START
+    : (bits & NAME_CHAR) !== 0
+    ? ASCII_NAME_CHAR
+    : 0
+);
+
+/**
+ * The hash of a reference's `id` or `href` in {@link REFERENCE_CACHE}: its length and its
+ * last eight bytes, where the ids of one collection differ.
+ */
+function tailHash(buf: Uint8Array, start: number, end: number): number {
+  let hash = end - start;
+  for (let i = Math.max(start, end - 8); i < end; i++) hash = (hash * 31 + buf[i]) | 0;
+  return hash;
 }
 
 /** Whether `buf[at, at + 4)` spells `link`. */
