@@ -26,7 +26,9 @@ import {
   type XmlTokenizer,
 } from "./tokenizer.ts";
 import { INVALID_VALUE, valueFromPlainBytes, valueFromText } from "./leaf_value.ts";
-import { ELEMENT_NEEDS_INPUT, ElementReader } from "./element_reader.ts";
+import { ELEMENT_NEEDS_INPUT, ElementReader, type XmlDocument } from "./element_reader.ts";
+
+export type { XmlDocument } from "./element_reader.ts";
 
 /** {@link DocumentReader.run} result: the tokenizer needs more input. */
 export const READ_NEED_DATA = 0;
@@ -49,14 +51,6 @@ export interface DocumentReaderOptions {
    * (see `ElementReader`). Default true; false reads everything token by token.
    */
   wholeItems?: boolean;
-}
-
-/** A parsed document: its root tag and its value (an array for a list document). */
-export interface XmlDocument {
-  /** Tag of the root element, e.g. `vm` or `vms`. */
-  root: string;
-  /** The typed value: an object, or an array of objects for a list document. */
-  value: unknown;
 }
 
 const STRUCT_FRAME = 0;

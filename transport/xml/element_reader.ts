@@ -50,7 +50,6 @@ import {
   TEXT_SPECIAL,
   VALUE_SPECIAL,
 } from "./decode.ts";
-import type { XmlDocument } from "./document_reader.ts";
 import { INVALID_VALUE, valueFromPlainBytes, valueFromText } from "./leaf_value.ts";
 import {
   BOOLEAN,
@@ -86,6 +85,14 @@ const CDATA_OPEN = [LT, BANG, 0x5b, 0x43, 0x44, 0x41, 0x54, 0x41, 0x5b]; // <![C
 const GIVE_UP = new Error("left to the token reader");
 /** Thrown inside the reader when the input ends before the element does; never escapes it. */
 const OUT_OF_INPUT = new Error("input ends too early");
+
+/** A parsed document: its root tag and its value (an array for a list document). */
+export interface XmlDocument {
+  /** Tag of the root element, e.g. `vm` or `vms`. */
+  root: string;
+  /** The typed value: an object, or an array of objects for a list document. */
+  value: unknown;
+}
 
 /** {@link ElementReader.readItem} result: the item is left to the token reader. */
 export const ELEMENT_GAVE_UP = -1;
