@@ -13,6 +13,7 @@
  * @module
  */
 
+import "../types/register.ts";
 // deno-lint-ignore no-import-prefix -- the import map no longer names dev-only packages
 import { SaxesParser } from "npm:saxes@6";
 // deno-lint-ignore no-import-prefix -- the import map no longer names dev-only packages

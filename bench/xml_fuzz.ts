@@ -8,6 +8,7 @@
  * @module
  */
 
+import "../types/register.ts";
 import { OvirtError } from "../transport/errors.ts";
 import { readXml, readXmlStream, streamList } from "../transport/xml/mod.ts";
 import { seededRandom, splitRandomly, streamOf } from "../tests/xml_test_utils.ts";

@@ -144,6 +144,31 @@ function memberMeta(member: ModelMember): string {
   return `{ ${fields.join(", ")} }`;
 }
 
+/**
+ * Renders `types/register.ts`: hands the model's tables and builders to the XML runtime,
+ * which imports nothing generated. Imported by the API root's service and the barrels.
+ */
+export function renderRegistration(): string {
+  return [
+    GENERATED_HEADER,
+    "",
+    "/**",
+    " * Registers this model's XML tables and object builders with the XML reader and writer",
+    " * (`MODEL_SCHEMA`). Importing the module is enough; `mod.ts`, `testing/mod.ts` and the API",
+    " * root's service do.",
+    " *",
+    " * @module",
+    " */",
+    "",
+    `import { MODEL_SCHEMA } from "../transport/xml/schema.ts";`,
+    `import { BUILDERS } from "./builders.ts";`,
+    `import { ROOTS, STRUCTS } from "./metadata.ts";`,
+    "",
+    "MODEL_SCHEMA.register(STRUCTS, ROOTS, BUILDERS);",
+    "",
+  ].join("\n");
+}
+
 /** Renders `types/metadata.ts`: the tables the XML reader and writer walk. */
 export function renderMetadata(model: Model): string {
   const lines = [

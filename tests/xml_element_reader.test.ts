@@ -8,6 +8,7 @@
  * aside).
  */
 
+import "../types/register.ts";
 import assert from "node:assert/strict";
 import { vmsFixture } from "../bench/vms_fixture.ts";
 import { DocumentReader, READ_DONE, type XmlDocument } from "../transport/xml/document_reader.ts";

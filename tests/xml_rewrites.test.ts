@@ -6,6 +6,7 @@
  * @module
  */
 
+import "../types/register.ts";
 import assert from "node:assert/strict";
 import { listCorpora, smallCorpora } from "../bench/xml_corpora.ts";
 import { parseTree, REWRITES, rewritesOf, writeTree } from "../bench/xml_rewrites.ts";

@@ -11,9 +11,9 @@ import { OvirtError } from "./errors.ts";
 import { isXml, notXmlError, responseError } from "./response_error.ts";
 import { readResult } from "./result.ts";
 import type { CallOptions, MethodSpec, ParamSpec, ServiceRuntime } from "./service.ts";
+import { MODEL_SCHEMA } from "./xml/schema.ts";
 import { streamList } from "./xml/stream.ts";
 import { writeStruct, writeXml } from "./xml/writer.ts";
-import { STRUCTS } from "../types/metadata.ts";
 
 /** Runs the requests of generated services for one connection. */
 export class Runtime implements ServiceRuntime {
@@ -173,7 +173,7 @@ function mainBody(spec: MethodSpec, main: unknown): string {
   if (typeof main !== "object" || main === null) {
     throw new OvirtError(`The ${spec.kind} method needs the object to send, got ${typeof main}`);
   }
-  if (param.list) return writeXml(STRUCTS[param.type].listTag, main);
+  if (param.list) return writeXml(MODEL_SCHEMA.struct(param.type).meta.listTag, main);
   return writeStruct(param.type, main);
 }
 

@@ -6,8 +6,6 @@
  * @module
  */
 
-import { BUILDERS } from "../../types/builders.ts";
-import { ROOTS, STRUCTS } from "../../types/metadata.ts";
 import { OvirtError } from "../errors.ts";
 import { nameHash } from "./shared_caches.ts";
 import type { MemberMeta, RootMeta, StructBuilder, StructMeta, ValueKind } from "./metadata.ts";
@@ -195,26 +193,45 @@ function lineage(meta: StructMeta, schema: XmlSchema): StructMeta[] {
   return levels;
 }
 
-/** The generated tables with lazily built per-struct lookup structures. */
+/**
+ * The generated tables with lazily built per-struct lookup structures. The runtime imports
+ * nothing generated: the generated `types/register.ts` hands its tables to
+ * {@link MODEL_SCHEMA} with {@link XmlSchema.register}.
+ */
 export class XmlSchema {
-  readonly #structs: Readonly<Record<string, StructMeta>>;
-  readonly #roots: Readonly<Record<string, RootMeta>>;
-  readonly #builders: Readonly<Record<string, StructBuilder>>;
+  #structs: Readonly<Record<string, StructMeta>> = {};
+  #roots: Readonly<Record<string, RootMeta>> = {};
+  #builders: Readonly<Record<string, StructBuilder>> = {};
+  #registered = false;
   readonly #infos = new Map<string, StructInfo>();
 
-  /** Wraps the generated tables. */
-  constructor(
+  /** Takes the generated tables; a schema takes them once (again: the same tables only). */
+  register(
     structs: Readonly<Record<string, StructMeta>>,
     roots: Readonly<Record<string, RootMeta>>,
     builders: Readonly<Record<string, StructBuilder>>,
-  ) {
+  ): void {
+    if (this.#registered) {
+      if (structs === this.#structs && roots === this.#roots && builders === this.#builders) return;
+      throw new OvirtError("The XML schema already holds another model's tables");
+    }
     this.#structs = structs;
     this.#roots = roots;
     this.#builders = builders;
+    this.#registered = true;
+  }
+
+  #checkRegistered(): void {
+    if (!this.#registered) {
+      throw new OvirtError(
+        "No model is registered with the XML reader: import the SDK's mod.ts (or types/register.ts)",
+      );
+    }
   }
 
   /** The generated builder of struct `name`; throws for an unknown name. */
   builder(name: string): StructBuilder {
+    this.#checkRegistered();
     const builder = Object.hasOwn(this.#builders, name) ? this.#builders[name] : undefined;
     if (builder === undefined) throw new OvirtError(`No object builder for struct ${name}`);
     return builder;
@@ -222,6 +239,7 @@ export class XmlSchema {
 
   /** The generated description of struct `name`; throws for an unknown name. */
   structMeta(name: string): StructMeta {
+    this.#checkRegistered();
     const meta = Object.hasOwn(this.#structs, name) ? this.#structs[name] : undefined;
     if (meta === undefined) throw new OvirtError(`Unknown struct type ${name}`);
     return meta;
@@ -239,12 +257,13 @@ export class XmlSchema {
 
   /** What document root `tag` stands for, if anything. */
   root(tag: string): RootMeta | undefined {
+    this.#checkRegistered();
     return Object.hasOwn(this.#roots, tag) ? this.#roots[tag] : undefined;
   }
 }
 
-/** The schema of the model this SDK was generated from. */
-export const MODEL_SCHEMA: XmlSchema = new XmlSchema(STRUCTS, ROOTS, BUILDERS);
+/** The schema of the model this SDK was generated from, once `types/register.ts` ran. */
+export const MODEL_SCHEMA: XmlSchema = new XmlSchema();
 
 /**
  * Builds a reference (an object with only `href` and `id`, each when defined, in that
