@@ -74,6 +74,9 @@ import { skipElementContent } from "./skip.ts";
 import { DEFAULT_MAX_DEPTH, DEFAULT_MAX_TOKEN_BYTES, type XmlLimits } from "./tokenizer.ts";
 
 const MAX_ATTRIBUTES = 8;
+/** What follows `<link` in a link as engines write it, and what follows its first rel. */
+const LINK_HREF = new Uint8Array([0x20, 0x68, 0x72, 0x65, 0x66, EQUALS, DQUOTE]); // ` href="`
+const LINK_REL = new Uint8Array([DQUOTE, 0x20, 0x72, 0x65, 0x6c, EQUALS, DQUOTE]); // `" rel="`
 /** Deeper documents are left to the token reader, which does not recurse. */
 const MAX_RECURSION = 256;
 // Flags of a text or value; 0: plain ASCII, its bytes are its characters.
@@ -156,6 +159,8 @@ export class ElementReader {
   readonly #valueEnds = new Int32Array(MAX_ATTRIBUTES);
   readonly #valueFlags = new Uint8Array(MAX_ATTRIBUTES);
   #codes = new Uint16Array(256); // the characters of the text #decodeEscapedAscii decodes
+  #relStart = 0; // where the rel of the last link #usualLink read is
+  #relEnd = 0;
 
   /** The item {@link ElementReader.readItem} read last. */
   item: unknown = undefined;
@@ -368,7 +373,7 @@ export class ElementReader {
         if (nameEnd - i === 5 && isLink(buf, i + 1)) {
           this.#link(struct, slots, depth + 1, i, nameEnd, href, hrefStart);
         } else {
-          this.#unknown(depth + 1, i, nameEnd);
+          this.#unknown(depth + 1, i, nameEnd, hrefStart, href.length);
         }
       } else if (member.list) {
         const existing = slots[member.index];
@@ -616,6 +621,24 @@ export class ElementReader {
     parentHrefStart: number,
   ): void {
     if (depth >= this.#maxDepth) throw GIVE_UP;
+    const usual = parentHrefStart >= 0
+      ? this.#usualLink(tagStart, nameEnd, parentHrefStart, parentHref.length)
+      : -1;
+    if (usual >= 0) {
+      const relStart = this.#relStart, relEnd = this.#relEnd;
+      const rel = relEnd - relStart <= MAX_INTERNED_VALUE
+        ? VALUE_CACHE.internUnhashed(this.#buf, relStart, relEnd) ?? this.#ascii(relStart, relEnd)
+        : this.#ascii(relStart, relEnd);
+      const member = struct.byRel.get(rel);
+      if (member !== undefined) {
+        const existing = slots[member.index];
+        const list: unknown[] & { href?: string } = Array.isArray(existing) ? existing : newList();
+        list.href = parentHref + member.linkSuffix;
+        slots[member.index] = list;
+      }
+      this.#pos = usual;
+      return;
+    }
     const end = this.#attributes(tagStart, nameEnd);
     let rel = -1, href = -1;
     for (let a = 0, count = this.#attributeCount; a < count; a++) {
@@ -636,11 +659,72 @@ export class ElementReader {
     this.#pos = this.#selfClosing ? end : this.#skipContent(end, depth, tagStart);
   }
 
-  /** Skips an element the schema does not know whose start tag begins at `tagStart`. */
-  #unknown(depth: number, tagStart: number, nameEnd: number): void {
+  /**
+   * Skips an element the schema does not know whose start tag begins at `tagStart`. Its
+   * children may be links written as engines write them, made of its parent's plain href at
+   * `hrefStart` (-1: none) of `hrefLength` bytes: the `<actions>` of an object.
+   */
+  #unknown(
+    depth: number,
+    tagStart: number,
+    nameEnd: number,
+    hrefStart: number,
+    hrefLength: number,
+  ): void {
     if (depth >= this.#maxDepth) throw GIVE_UP;
-    const i = this.#attributes(tagStart, nameEnd);
-    this.#pos = this.#selfClosing ? i : this.#skipContent(i, depth, tagStart);
+    let i = this.#attributes(tagStart, nameEnd);
+    if (this.#selfClosing) {
+      this.#pos = i;
+      return;
+    }
+    if (hrefStart >= 0 && depth + 1 < this.#maxDepth) {
+      const buf = this.#buf, len = this.#len;
+      for (;;) {
+        const at = this.#spaces(i);
+        if (at + 5 >= len || buf[at] !== LT) break;
+        if (buf[at + 1] === SLASH) {
+          this.#pos = this.#endTag(at, tagStart);
+          return;
+        }
+        if (!isLink(buf, at + 1)) break;
+        const end = this.#usualLink(at, at + 5, hrefStart, hrefLength);
+        if (end < 0) break;
+        i = end;
+      }
+    }
+    this.#pos = this.#skipContent(i, depth, tagStart);
+  }
+
+  /**
+   * When the link whose start tag begins at `tagStart` (its name ends at `nameEnd`) is
+   * exactly `<link href="H/R" rel="R"/>`, as engines write links, where H is the parent's
+   * plain href `buf[hrefStart, hrefStart + hrefLength)` and R an ASCII name: returns the
+   * index after it, R being at `[#relStart, #relEnd)`. Otherwise -1 (the input running out
+   * included): read it the general way. This is no guess: every byte is compared with bytes
+   * already checked, so that the link is read exactly as the general way reads it.
+   */
+  #usualLink(tagStart: number, nameEnd: number, hrefStart: number, hrefLength: number): number {
+    const buf = this.#buf, len = this.#len;
+    const hrefAt = nameEnd + LINK_HREF.length;
+    const relStart = hrefAt + hrefLength + 1;
+    if (relStart >= len) return -1;
+    for (let k = 0; k < LINK_HREF.length; k++) if (buf[nameEnd + k] !== LINK_HREF[k]) return -1;
+    const words = this.#wordView();
+    if (!sameAcross(words, buf, hrefAt, words, buf, hrefStart, hrefLength)) return -1;
+    if (buf[relStart - 1] !== SLASH) return -1;
+    let relEnd = relStart;
+    while (relEnd < len && ASCII_NAME[buf[relEnd]] !== 0) relEnd++;
+    const relLength = relEnd - relStart;
+    const secondRel = relEnd + LINK_REL.length;
+    const end = secondRel + relLength + 3;
+    if (relLength === 0 || end > len || end - tagStart > this.#maxTokenBytes) return -1;
+    for (let k = 0; k < LINK_REL.length; k++) if (buf[relEnd + k] !== LINK_REL[k]) return -1;
+    for (let k = 0; k < relLength; k++) if (buf[secondRel + k] !== buf[relStart + k]) return -1;
+    const close = secondRel + relLength;
+    if (buf[close] !== DQUOTE || buf[close + 1] !== SLASH || buf[close + 2] !== GT) return -1;
+    this.#relStart = relStart;
+    this.#relEnd = relEnd;
+    return end;
   }
 
   /** Skips the content and end tag of the element at `depth` whose start tag is at `tagStart`. */
