@@ -179,6 +179,14 @@ Deno.test("element reader: references of every form read as the token reader rea
     `<cluster/>`,
     `<cluster href="/c/1" id="1" extra="x"/>`,
     `<cluster href="/c/1" id="&#49;"/>`,
+    `<cluster href="/c/2" id="1"/>`,
+    `<cluster href="/c/12" id="2"/>`,
+    `<cluster href="/c/" id=""/>`,
+    `<cluster href="c1" id="c1"/>`,
+    `<cluster href="/c/1" id="1" />`,
+    `<cluster href="/c/1" id="1"></cluster>`,
+    `<cluster href="/c/1" id='1'/>`,
+    `<vlan href="/v/7" id="7"/>`, // an integer id
     `<sso><methods><method id="GUEST_AGENT"/></methods></sso>`, // an enum id
   ];
   for (const reference of references) {

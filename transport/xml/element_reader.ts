@@ -77,6 +77,8 @@ const MAX_ATTRIBUTES = 8;
 /** What follows `<link` in a link as engines write it, and what follows its first rel. */
 const LINK_HREF = new Uint8Array([0x20, 0x68, 0x72, 0x65, 0x66, EQUALS, DQUOTE]); // ` href="`
 const LINK_REL = new Uint8Array([DQUOTE, 0x20, 0x72, 0x65, 0x6c, EQUALS, DQUOTE]); // `" rel="`
+/** What comes between a reference's `href` and its `id`. */
+const ID_ATTRIBUTE = new Uint8Array([DQUOTE, 0x20, 0x69, 0x64, EQUALS, DQUOTE]); // `" id="`
 /** Deeper documents are left to the token reader, which does not recurse. */
 const MAX_RECURSION = 256;
 // Flags of a text or value; 0: plain ASCII, its bytes are its characters.
@@ -314,6 +316,14 @@ export class ElementReader {
   /** Reads a struct element whose start tag begins at `tagStart`; returns its object. */
   #struct(struct: StructInfo, depth: number, tagStart: number, nameEnd: number): object {
     if (depth >= this.#maxDepth) throw GIVE_UP;
+    const referenceSlots = struct.referenceSlots;
+    if (
+      referenceSlots !== undefined && this.#buf[nameEnd] === 0x20 &&
+      struct.members[referenceSlots[1]].kind === STRING
+    ) {
+      const reference = this.#usualReference(tagStart, nameEnd);
+      if (reference !== undefined) return reference;
+    }
     const size = struct.members.length;
     let slots = this.#slotArrays[depth];
     if (slots === undefined || slots.length < size) {
@@ -334,7 +344,6 @@ export class ElementReader {
         hrefStart = this.#valueFlags[a] === 0 ? this.#valueStarts[a] : -1;
       }
     }
-    const referenceSlots = struct.referenceSlots;
     if (reference && referenceSlots !== undefined) {
       const [hrefSlot, idSlot] = referenceSlots;
       const object = buildReference(slots[hrefSlot], slots[idSlot]);
@@ -451,7 +460,7 @@ export class ElementReader {
     }
     if (i + 1 >= len) this.#outOfInput();
     if (buf[i] !== LT || buf[i + 1] !== SLASH) {
-      return this.#convert(member.kind, this.#mixedText(start, tagStart));
+      return this.#convert(member.kind, this.#mixedText(start, i, flags, tagStart));
     }
     if (i - start > this.#maxTokenBytes) throw GIVE_UP;
     this.#pos = this.#endTag(i, tagStart);
@@ -460,13 +469,14 @@ export class ElementReader {
 
   /**
    * The text of a leaf whose content, from `start`, holds references, CR, CDATA sections or
-   * comments; leaves `#pos` after its end tag. Child elements are given up.
+   * comments, read on from `from` (the bytes before it are text with `flags`); leaves `#pos`
+   * after its end tag. Child elements are given up.
    */
-  #mixedText(start: number, tagStart: number): string {
+  #mixedText(start: number, from: number, flags: number, tagStart: number): string {
     const buf = this.#buf, len = this.#len;
     let text = "";
-    let pieceStart = start, flags = 0;
-    for (let i = start;;) {
+    let pieceStart = start;
+    for (let i = from;;) {
       if (i >= len) this.#outOfInput();
       const c = buf[i];
       if ((CHAR_CLASS[c] & TEXT_SPECIAL) === 0) {
@@ -696,6 +706,47 @@ export class ElementReader {
   }
 
   /**
+   * When the element whose start tag begins at `tagStart` (its name ends at `nameEnd`) is a
+   * reference as engines write them, `<tag href="H" id="I"/>` where H is plain and ends in
+   * `/I`: the reference object, with `#pos` after it. Otherwise `undefined` (the input
+   * running out included): read it the general way, which gives the same object.
+   */
+  #usualReference(tagStart: number, nameEnd: number): object | undefined {
+    const buf = this.#buf, len = this.#len;
+    const hrefStart = nameEnd + LINK_HREF.length;
+    if (hrefStart >= len) return undefined;
+    for (let k = 0; k < LINK_HREF.length; k++) {
+      if (buf[nameEnd + k] !== LINK_HREF[k]) return undefined;
+    }
+    let hrefEnd = hrefStart, lastSlash = -1;
+    for (; hrefEnd < len; hrefEnd++) {
+      const c = buf[hrefEnd];
+      if ((CHAR_CLASS[c] & VALUE_SPECIAL) !== 0) break;
+      if (c === SLASH) lastSlash = hrefEnd;
+    }
+    const idLength = hrefEnd - lastSlash - 1;
+    const idStart = hrefEnd + ID_ATTRIBUTE.length;
+    const end = idStart + idLength + 3;
+    if (lastSlash < 0 || idLength === 0 || end > len || end - tagStart > this.#maxTokenBytes) {
+      return undefined;
+    }
+    for (let k = 0; k < ID_ATTRIBUTE.length; k++) {
+      if (buf[hrefEnd + k] !== ID_ATTRIBUTE[k]) return undefined;
+    }
+    const words = this.#wordView();
+    if (!sameAcross(words, buf, idStart, words, buf, lastSlash + 1, idLength)) return undefined;
+    const close = idStart + idLength;
+    if (buf[close] !== DQUOTE || buf[close + 1] !== SLASH || buf[close + 2] !== GT) {
+      return undefined;
+    }
+    this.#pos = end;
+    return buildReference(
+      this.#cachedReference(hrefStart, hrefEnd),
+      this.#cachedReference(idStart, close),
+    );
+  }
+
+  /**
    * When the link whose start tag begins at `tagStart` (its name ends at `nameEnd`) is
    * exactly `<link href="H/R" rel="R"/>`, as engines write links, where H is the parent's
    * plain href `buf[hrefStart, hrefStart + hrefLength)` and R an ASCII name: returns the
@@ -849,9 +900,13 @@ export class ElementReader {
   /** {@link ElementReader.#attributeValue} of a reference's `id` or `href`, from their cache. */
   #referenceValue(a: number): string {
     const start = this.#valueStarts[a], end = this.#valueEnds[a];
-    if (this.#valueFlags[a] !== 0 || end - start > MAX_INTERNED_REFERENCE) {
-      return this.#attributeValue(a);
-    }
+    if (this.#valueFlags[a] !== 0) return this.#attributeValue(a);
+    return this.#cachedReference(start, end);
+  }
+
+  /** The plain ASCII `buf[start, end)`, the `id` or `href` of a reference, from their cache. */
+  #cachedReference(start: number, end: number): string {
+    if (end - start > MAX_INTERNED_REFERENCE) return this.#ascii(start, end);
     const buf = this.#buf, hash = tailHash(buf, start, end);
     const cached = REFERENCE_CACHE.find(buf, start, end, hash, this.#wordView());
     if (cached !== undefined) return cached;
@@ -928,7 +983,7 @@ export class ElementReader {
     const buf = this.#buf, len = this.#len, start = i;
     for (; i < len; i++) {
       const c = buf[i];
-      if (c !== 0x20 && c !== LF && c !== TAB && c !== CR) break;
+      if (c > 0x20 || (c !== 0x20 && c !== LF && c !== TAB && c !== CR)) break;
     }
     if (i - start > this.#maxTokenBytes) throw GIVE_UP;
     return i;
