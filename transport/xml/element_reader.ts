@@ -330,7 +330,11 @@ export class ElementReader {
       slots = this.#slotArrays[depth] = new Array(Math.max(size, 16)).fill(undefined);
     }
     let i = this.#attributes(tagStart, nameEnd);
-    const reference = this.#selfClosing;
+    const buf = this.#buf;
+    // No content at all (`<x/>` or `<x></x>`): a reference, when the struct has only href and id.
+    const empty = this.#selfClosing || (buf[i] === LT && buf[i + 1] === SLASH);
+    if (!this.#selfClosing && empty) i = this.#endTag(i, tagStart);
+    const reference = empty;
     let href = "", hrefStart = -1;
     for (let a = 0, count = this.#attributeCount; a < count; a++) {
       const attribute = struct.byAttribute.get(this.#attributeName(a));
@@ -351,7 +355,7 @@ export class ElementReader {
       this.#pos = i;
       return object;
     }
-    if (!reference) i = this.#structContent(struct, slots, depth, i, tagStart, href, hrefStart);
+    if (!empty) i = this.#structContent(struct, slots, depth, i, tagStart, href, hrefStart);
     const object = new struct.build(slots);
     for (let k = 0; k < size; k++) slots[k] = undefined;
     this.#pos = i;
