@@ -563,6 +563,8 @@ export class ElementReader {
       ? VALUE_CACHE.internUnhashed(buf, start, end)
       : this.#ascii(start, end);
     if (text === undefined) throw GIVE_UP;
+    // An enum value already in its wire form (lower case, no white space) is its own value.
+    if (kind === ENUM && end > start && isWireForm(buf, start, end)) return text;
     return this.#convert(kind, text);
   }
 
@@ -1034,6 +1036,15 @@ function tailHash(buf: Uint8Array, start: number, end: number): number {
   let hash = end - start;
   for (let i = Math.max(start, end - 8); i < end; i++) hash = (hash * 31 + buf[i]) | 0;
   return hash;
+}
+
+/** Whether `buf[start, end)` holds no upper-case letter and no white space. */
+function isWireForm(buf: Uint8Array, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) {
+    const c = buf[i];
+    if (c <= 0x20 || (c >= 0x41 && c <= 0x5a)) return false;
+  }
+  return true;
 }
 
 /** Whether `buf[at, at + 4)` spells `link`. */
