@@ -6,7 +6,8 @@
 
 import "../types/register.ts";
 import assert from "node:assert/strict";
-import { SaxesParser } from "saxes";
+// deno-lint-ignore no-import-prefix -- the import map no longer names dev-only packages
+import { SaxesParser } from "npm:saxes@6";
 import {
   END_OF_DOCUMENT,
   END_TAG,
