@@ -7,6 +7,7 @@
  * @module
  */
 
+import "../types/register.ts";
 import { MODEL_SCHEMA, STRUCT, type StructInfo } from "../transport/xml/schema.ts";
 
 const OPEN = 0; // struct: opens a struct frame

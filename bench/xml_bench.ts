@@ -4,9 +4,16 @@
  * Throughput in MB/s is the document size divided by the time per iteration. For quick
  * comparisons while iterating, `XML_BENCH_VMS=2000` reads a smaller document.
  *
+ * Then every corpus of `xml_corpora.ts` (VMs, hosts, events, disks: about 10 MB each at
+ * `XML_BENCH_SCALE=1`; the small answers of a `get()`) in its original bytes and in each
+ * meaning-preserving rewrite of `xml_rewrites.ts`, one group each: typed objects from our
+ * reader against saxes events on the same bytes. `bench/xml_table.ts` turns
+ * `deno bench --json` output into the table of `bench/RESULTS.md`.
+ *
  * @module
  */
 
+import "../types/register.ts";
 import { SaxesParser } from "npm:saxes@6";
 import { XMLParser } from "npm:fast-xml-parser@5";
 import { readXml, readXmlStream } from "../transport/xml/reader.ts";
@@ -14,6 +21,8 @@ import { END_OF_DOCUMENT, XmlTokenizer } from "../transport/xml/tokenizer.ts";
 import { CHAR_CLASS } from "../transport/xml/decode.ts";
 import { recordGraph, replayGraph } from "./object_graph.ts";
 import { vmsFixture } from "./vms_fixture.ts";
+import { listCorpora, smallCorpora } from "./xml_corpora.ts";
+import { rewritesOf } from "./xml_rewrites.ts";
 
 const VMS = Number(Deno.env.get("XML_BENCH_VMS") ?? 10_000);
 const document = vmsFixture(VMS);
@@ -98,19 +107,25 @@ Deno.bench({
   },
 });
 
+/** How many elements saxes reports in `xml`, with a handler for every event we read. */
+function saxesElements(xml: string): number {
+  let elements = 0;
+  const parser = new SaxesParser();
+  parser.on("opentag", () => elements++);
+  parser.on("text", () => {});
+  parser.on("cdata", () => {});
+  parser.on("closetag", () => {});
+  parser.write(xml).close();
+  return elements;
+}
+
 Deno.bench({
   name: "saxes (events only, from a string)",
   group,
   n: 4,
   warmup: 1,
   fn() {
-    let elements = 0;
-    const parser = new SaxesParser();
-    parser.on("opentag", () => elements++);
-    parser.on("text", () => {});
-    parser.on("closetag", () => {});
-    parser.write(text).close();
-    if (elements < VMS) throw new Error("saxes saw too few elements");
+    if (saxesElements(text) < VMS) throw new Error("saxes saw too few elements");
   },
 });
 
@@ -124,3 +139,47 @@ Deno.bench({
     check(parsed.vms.vm.length);
   },
 });
+
+const SCALE = Number(Deno.env.get("XML_BENCH_SCALE") ?? 1);
+
+/** Reads of a small document per iteration, so that one iteration is long enough to time. */
+const SMALL_REPEAT = 100;
+
+/**
+ * One group: our typed reader (the baseline) and saxes on the same bytes. A small document
+ * is read {@link SMALL_REPEAT} times per iteration (the group name says `x100`).
+ */
+function versus(corpus: string, spelling: string, bytes: Uint8Array): void {
+  const big = bytes.length > 100_000;
+  const repeat = big ? 1 : SMALL_REPEAT;
+  const name = `${corpus} | ${spelling} | ${bytes.length} bytes x${repeat}`;
+  const xml = new TextDecoder().decode(bytes);
+  const expected = saxesElements(xml);
+  const runs = big ? { n: 5, warmup: 1 } : {};
+  Deno.bench({
+    name: `ours: ${name}`,
+    group: name,
+    baseline: true,
+    ...runs,
+    fn() {
+      for (let i = 0; i < repeat; i++) {
+        if (readXml(bytes).value === undefined) throw new Error("nothing read");
+      }
+    },
+  });
+  Deno.bench({
+    name: `saxes: ${name}`,
+    group: name,
+    ...runs,
+    fn() {
+      for (let i = 0; i < repeat; i++) {
+        if (saxesElements(xml) !== expected) throw new Error("saxes saw other elements");
+      }
+    },
+  });
+}
+
+for (const corpus of [...listCorpora(SCALE), ...smallCorpora()]) {
+  versus(corpus.name, "original", corpus.bytes);
+  for (const [spelling, bytes] of rewritesOf(corpus.bytes)) versus(corpus.name, spelling, bytes);
+}

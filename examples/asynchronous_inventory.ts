@@ -49,7 +49,7 @@ const [attachments, nics] = await Promise.all([
 
 function totalSize(vmAttachments: types.DiskAttachment[]): number {
   return vmAttachments.reduce(
-    (sum, attachment) => sum + (disksById.get(attachment.disk?.id)?.provisionedSize ?? 0),
+    (sum, attachment) => sum + Number(disksById.get(attachment.disk?.id)?.provisionedSize ?? 0),
     0,
   );
 }

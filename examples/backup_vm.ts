@@ -64,7 +64,7 @@ async function downloadBackupDisk(backupId: string, disk: types.Disk, path: stri
     const file = await Deno.open(path, { write: true, create: true, truncate: true });
     const writer = file.writable.getWriter();
     try {
-      const size = disk.provisionedSize!;
+      const size = Number(disk.provisionedSize!);
       const showProgress = progressBar(`Downloading ${disk.name}`);
       for (let offset = 0; offset < size; offset += CHUNK) {
         const end = Math.min(offset + CHUNK, size) - 1;

@@ -35,7 +35,7 @@ for (const attachment of await attachmentsService.list()) {
 }
 if (!found) throw new Error(`VM ${vm.name} has no disk named ${values.disk}`);
 
-const newSize = found.disk.provisionedSize! + Number(values["grow-gib"]) * 1024 ** 3;
+const newSize = Number(found.disk.provisionedSize!) + Number(values["grow-gib"]) * 1024 ** 3;
 await attachmentsService.attachmentService(found.attachment.id!).update({
   disk: { provisionedSize: newSize },
 });
@@ -43,4 +43,4 @@ console.log(`Extending disk ${found.disk.name} to ${newSize / 1024 ** 3} GiB...`
 
 const diskService = systemService.disksService().diskService(found.disk.id!);
 const extended = await waitForStatus(diskService, types.DiskStatus.OK);
-console.log(`Disk ${extended.name} is now ${extended.provisionedSize! / 1024 ** 3} GiB`);
+console.log(`Disk ${extended.name} is now ${Number(extended.provisionedSize!) / 1024 ** 3} GiB`);

@@ -24,6 +24,8 @@ if (!domain) throw new Error(`No storage domain named ${values["storage-domain"]
 
 const images = await domainsService.storageDomainService(domain.id!).imagesService().list();
 for (const image of images) {
-  const size = image.size === undefined ? "?" : `${(image.size / 1024 ** 2).toFixed(0)} MiB`;
+  const size = image.size === undefined
+    ? "?"
+    : `${(Number(image.size) / 1024 ** 2).toFixed(0)} MiB`;
   console.log(`${image.name}: ${image.type ?? "?"}, ${size}`);
 }

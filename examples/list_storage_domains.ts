@@ -10,7 +10,8 @@ import { Connection, connectionOptionsFromEnv } from "../mod.ts";
 
 await using connection = new Connection(connectionOptionsFromEnv());
 
-const gib = (bytes: number | undefined) => bytes === undefined ? "?" : `${bytes / 1024 ** 3}`;
+const gib = (bytes: number | bigint | undefined) =>
+  bytes === undefined ? "?" : `${Number(bytes) / 1024 ** 3}`;
 const domains = await connection.systemService().storageDomainsService().list();
 for (const domain of domains) {
   console.log(

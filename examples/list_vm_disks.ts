@@ -32,7 +32,7 @@ const attachments = await vmsService.vmService(vm.id!).diskAttachmentsService().
 });
 console.log(`VM ${vm.name} has ${attachments.length} disk(s):`);
 for (const { disk, interface: bus, bootable } of attachments) {
-  const size = `${(disk?.provisionedSize ?? 0) / 1024 ** 3} GiB`;
+  const size = `${Number(disk?.provisionedSize ?? 0) / 1024 ** 3} GiB`;
   const domain = domainNames.get(disk?.storageDomains?.[0]?.id) ?? "?";
   console.log(`  ${disk?.name}: ${size} on ${domain}, ${bus}${bootable ? ", bootable" : ""}`);
 }

@@ -14,6 +14,6 @@ await using connection = new Connection(connectionOptionsFromEnv());
 
 const vms = await connection.systemService().vmsService().list();
 for (const vm of vms) {
-  const memory = vm.memory === undefined ? "?" : `${vm.memory / 1024 ** 2} MiB`;
+  const memory = vm.memory === undefined ? "?" : `${Number(vm.memory) / 1024 ** 2} MiB`;
   console.log(`${vm.name}: ${vm.status}, ${memory}`);
 }

@@ -25,7 +25,7 @@ if (!vm) throw new Error(`No VM named ${values.vm}`);
 
 const nodesService = vmsService.vmService(vm.id!).numaNodesService();
 const nodes = await nodesService.list();
-nodes.sort((a, b) => (b.index ?? 0) - (a.index ?? 0));
+nodes.sort((a, b) => Number(b.index ?? 0) - Number(a.index ?? 0));
 for (const node of nodes) {
   await nodesService.nodeService(node.id!).remove();
   console.log(`Removed NUMA node ${node.index} (${node.id})`);

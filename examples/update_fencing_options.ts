@@ -34,7 +34,9 @@ if (!host) throw new Error(`No host named ${values.host}`);
 const agentsService = hostsService.hostService(host.id!).fenceAgentsService();
 
 // The first agent of that type, in the order the engine tries them.
-const agents = (await agentsService.list()).sort((a, b) => (a.order ?? 0) - (b.order ?? 0));
+const agents = (await agentsService.list()).sort((a, b) =>
+  Number(a.order ?? 0) - Number(b.order ?? 0)
+);
 const agent = agents.find((candidate) => candidate.type === values.type);
 if (!agent) throw new Error(`Host ${host.name} has no ${values.type} fence agent`);
 

@@ -45,7 +45,7 @@ if (!host.updateAvailable) {
       signal: AbortSignal.timeout(180_000),
     })
   ) {
-    if (event.code === CHECK_DONE || CHECK_FAILED.includes(event.code!)) {
+    if (event.code === CHECK_DONE || CHECK_FAILED.includes(Number(event.code))) {
       console.log(event.description);
       break;
     }

@@ -130,7 +130,7 @@ async function failingStep(
 ): Promise<Step | undefined> {
   if (!job.id) return undefined;
   const steps = await jobs.jobService(job.id).stepsService().list(signal ? { signal } : {});
-  const byNumber = [...steps].sort((a, b) => (a.number ?? 0) - (b.number ?? 0));
+  const byNumber = [...steps].sort((a, b) => Number(a.number ?? 0) - Number(b.number ?? 0));
   const failed = byNumber.filter((step) => step.status === "failed");
   const parents = new Set(failed.map((step) => step.parentStep?.id).filter(Boolean));
   return failed.findLast((step) => !parents.has(step.id)) ??

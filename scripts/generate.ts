@@ -13,6 +13,7 @@ import {
   renderEnum,
   renderList,
   renderMetadata,
+  renderRegistration,
   renderStruct,
   renderTypesIndex,
 } from "./generate_types.ts";
@@ -40,6 +41,7 @@ export function render(model: Model): Map<string, string> {
   files.set("types/mod.ts", renderTypesIndex(model));
   files.set("types/metadata.ts", renderMetadata(model));
   files.set("types/builders.ts", renderBuilders(model));
+  files.set("types/register.ts", renderRegistration());
   const flat = flattenServices(model);
   const paths = servicePaths(model, flat);
   for (const service of model.services) {
@@ -47,7 +49,7 @@ export function render(model: Model): Map<string, string> {
   }
   files.set("services/mod.ts", renderServicesIndex(model, flat));
   files.set("services/metadata.ts", renderServiceMetadata(model, flat));
-  if (files.size !== model.structs.length + model.enums.length + model.services.length + 6) {
+  if (files.size !== model.structs.length + model.enums.length + model.services.length + 7) {
     throw new Error("two generated modules share a file name");
   }
   return files;

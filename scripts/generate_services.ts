@@ -329,6 +329,8 @@ export function renderService(
   const lines = [GENERATED_HEADER, ""];
   lines.push(`import { ${runtimeImports.join(", ")} } from "../transport/service.ts";`);
   if (usesTypes) lines.push(`import type * as types from "../types/mod.ts";`);
+  // The API root, which every connection imports, registers the model with the XML runtime.
+  if (service.root) lines.push(`import "../types/register.ts";`);
   lines.push(...[...imports].sort(), "");
   if (methods.length > 0) lines.push(...head);
   const classDoc = [`The \`${service.name.replace(/Service$/, "")}\` service at \`${path}\`.`];

@@ -38,17 +38,25 @@ export function renderStruct(struct: ModelStruct, model: Model): string {
   lines.push(`export interface ${struct.name}${extendsClause} {`);
   for (const member of struct.members) {
     lines.push(`  /** ${memberDoc(member)}${member.deprecated ? " @deprecated" : ""} */`);
-    const type = tsValueType(member.kind, member.type, "");
+    const type = member.kind === "integer" ? INTEGER_TS : tsValueType(member.kind, member.type, "");
     lines.push(`  ${member.tsName}?: ${member.list ? `List<${type}>` : type};`);
   }
   lines.push("}", "");
   return lines.join("\n");
 }
 
+/**
+ * The type of an Integer member: the reader gives a `number` when the value is a safe
+ * integer and a `bigint` beyond ±(2^53 - 1), so that memory and byte counters are exact.
+ */
+const INTEGER_TS = "number | bigint";
+
 function memberDoc(member: ModelMember): string {
   const where = member.attribute ? `attribute \`${member.tag}\`` : `\`<${member.tag}>\``;
   const what = member.kind === "struct" || member.kind === "enum"
     ? `{@link ${member.type}}`
+    : member.kind === "integer"
+    ? "Integer (a `bigint` beyond ±2^53)"
     : member.type;
   if (member.link && member.list) {
     return `Link to a collection of ${what} (\`<link rel="${member.rel}">\`, or inline when followed).`;
@@ -134,6 +142,31 @@ function memberMeta(member: ModelMember): string {
   if (member.rel) fields.push(`rel: ${JSON.stringify(member.rel)}`);
   if (member.attribute) fields.push(`attribute: true`);
   return `{ ${fields.join(", ")} }`;
+}
+
+/**
+ * Renders `types/register.ts`: hands the model's tables and builders to the XML runtime,
+ * which imports nothing generated. Imported by the API root's service and the barrels.
+ */
+export function renderRegistration(): string {
+  return [
+    GENERATED_HEADER,
+    "",
+    "/**",
+    " * Registers this model's XML tables and object builders with the XML reader and writer",
+    " * (`MODEL_SCHEMA`). Importing the module is enough; `mod.ts`, `testing/mod.ts` and the API",
+    " * root's service do.",
+    " *",
+    " * @module",
+    " */",
+    "",
+    `import { MODEL_SCHEMA } from "../transport/xml/schema.ts";`,
+    `import { BUILDERS } from "./builders.ts";`,
+    `import { ROOTS, STRUCTS } from "./metadata.ts";`,
+    "",
+    "MODEL_SCHEMA.register(STRUCTS, ROOTS, BUILDERS);",
+    "",
+  ].join("\n");
 }
 
 /** Renders `types/metadata.ts`: the tables the XML reader and writer walk. */

@@ -2,6 +2,7 @@
 
 import { type CallOptions, type MethodSpec, Service } from "../transport/service.ts";
 import type * as types from "../types/mod.ts";
+import "../types/register.ts";
 import { AffinityLabelsService } from "./affinity_labels.ts";
 import { BookmarksService } from "./bookmarks.ts";
 import { ClusterLevelsService } from "./cluster_levels.ts";

@@ -15,6 +15,8 @@
  * @module
  */
 
+import "../types/register.ts";
+
 export { type Simulator, type SimulatorOptions, startSimulator } from "./simulator.ts";
 export type { FaultOptions } from "./faults.ts";
 export type { ProxyStatus } from "./proxy_pages.ts";

@@ -1,3 +1,4 @@
+import "../types/register.ts";
 import { deepStrictEqual, notStrictEqual, ok } from "node:assert/strict";
 import { recordGraph, replayGraph } from "../bench/object_graph.ts";
 import { vmsFixture } from "../bench/vms_fixture.ts";

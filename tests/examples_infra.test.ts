@@ -618,7 +618,7 @@ exampleTest("asynchronous_inventory", {
       const nics = await vmService.nicsService().list();
       const size = (await Promise.all(
         attachments.map((attachment) => connection.followLink(attachment.disk!)),
-      )).reduce((sum, disk) => sum + disk.provisionedSize!, 0) / 1024 ** 3;
+      )).reduce((sum, disk) => sum + Number(disk.provisionedSize!), 0) / 1024 ** 3;
       const line = `${vm.name}: ${attachments.length} disk(s), ${size} GiB, ${nics.length} NIC(s)`;
       assert.ok(stdout.includes(`${line}\n`), line);
     }

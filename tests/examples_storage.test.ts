@@ -518,7 +518,7 @@ exampleTest("vm_backup", {
       "completed",
     ]);
     assert.equal(ours[0].vm?.id, dataVm.id);
-    assert.equal(ours[1].customId, ours[0].customId! + 1);
+    assert.equal(ours[1].customId, Number(ours[0].customId!) + 1);
   },
 });
 
@@ -739,7 +739,10 @@ exampleTest("list_glance_images", {
       .storageDomainService(glance.id!).imagesService().list();
     assert.ok(images.length >= 2);
     for (const image of images) {
-      assert.ok(stdout.includes(`${image.name}: disk, ${image.size! / MIB} MiB\n`), image.name);
+      assert.ok(
+        stdout.includes(`${image.name}: disk, ${Number(image.size!) / MIB} MiB\n`),
+        image.name,
+      );
     }
   },
 });

@@ -211,7 +211,7 @@ exampleTest("list_vm_disks", {
     for (const attachment of attachments) {
       const disk = await connection.followLink(attachment.disk!);
       const domain = await connection.followLink(disk.storageDomains![0]);
-      const size = disk.provisionedSize! / GIB;
+      const size = Number(disk.provisionedSize!) / GIB;
       assert.ok(stdout.includes(`${disk.name}: ${size} GiB on ${domain.name}`), stdout);
     }
   },

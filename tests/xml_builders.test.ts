@@ -1,3 +1,4 @@
+import "../types/register.ts";
 import assert from "node:assert/strict";
 import { STRUCTS } from "../types/metadata.ts";
 import { MODEL_SCHEMA } from "../transport/xml/schema.ts";

@@ -4,6 +4,7 @@
  * must report the same elements, attributes and text, or both must reject the document.
  */
 
+import "../types/register.ts";
 import assert from "node:assert/strict";
 import { SaxesParser } from "npm:saxes@6";
 import {

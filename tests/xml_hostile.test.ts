@@ -1,3 +1,4 @@
+import "../types/register.ts";
 import assert from "node:assert/strict";
 import { OvirtError } from "../transport/errors.ts";
 import { readXml, readXmlStream, streamList } from "../transport/xml/mod.ts";

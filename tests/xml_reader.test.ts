@@ -1,3 +1,4 @@
+import "../types/register.ts";
 import assert from "node:assert/strict";
 import { OvirtError } from "../transport/errors.ts";
 import { fromXml, readXml, readXmlStream, streamList } from "../transport/xml/mod.ts";
@@ -207,7 +208,8 @@ Deno.test("reader: values read from bytes equal values read from text", () => {
     "-9007199254740993",
   ];
   for (const text of integers) {
-    const expected = Number(text);
+    const number = Number(text);
+    const expected = Number.isSafeInteger(number) ? number : BigInt(text);
     assert.ok(Object.is(read(`<vm><memory>${text}</memory></vm>`).memory, expected), text);
     assert.ok(Object.is(read(`<vm><memory> ${text}</memory></vm>`).memory, expected), text);
   }

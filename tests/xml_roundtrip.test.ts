@@ -1,3 +1,4 @@
+import "../types/register.ts";
 import assert from "node:assert/strict";
 import { ROOTS, STRUCTS } from "../types/metadata.ts";
 import { readXml, writeStruct, writeXml } from "../transport/xml/mod.ts";

@@ -8,6 +8,7 @@
  * @module
  */
 
+import "../types/register.ts";
 import { streamList } from "../transport/xml/stream.ts";
 
 const EVENTS = Number(Deno.args[0] ?? 100_000);

@@ -1,3 +1,4 @@
+import "../types/register.ts";
 import assert from "node:assert/strict";
 import { OvirtError } from "../transport/errors.ts";
 import { fromXml, toXml, writeStruct, writeXml } from "../transport/xml/mod.ts";

@@ -13,9 +13,9 @@ import { isXml, notXmlError, responseError } from "./response_error.ts";
 import { readResult } from "./result.ts";
 import { mergeRetry, type RetryOptions, retryPlan } from "./retry.ts";
 import type { CallOptions, MethodSpec, ParamSpec, ServiceRuntime } from "./service.ts";
+import { MODEL_SCHEMA } from "./xml/schema.ts";
 import { streamList } from "./xml/stream.ts";
 import { writeStruct, writeXml } from "./xml/writer.ts";
-import { STRUCTS } from "../types/metadata.ts";
 
 /** What a connection hands its runtime. */
 export interface RuntimeSettings {
@@ -207,7 +207,7 @@ function mainBody(spec: MethodSpec, main: unknown): string {
   if (typeof main !== "object" || main === null) {
     throw new OvirtError(`The ${spec.kind} method needs the object to send, got ${typeof main}`);
   }
-  if (param.list) return writeXml(STRUCTS[param.type].listTag, main);
+  if (param.list) return writeXml(MODEL_SCHEMA.struct(param.type).meta.listTag, main);
   return writeStruct(param.type, main);
 }
 

@@ -84,8 +84,8 @@ export interface Action extends Identified {
   commitOnSuccess?: boolean;
   /** {@link StorageConnection}, `<connection>`. */
   connection?: StorageConnection;
-  /** Integer, `<connectivity_timeout>`. */
-  connectivityTimeout?: number;
+  /** Integer (a `bigint` beyond ±2^53), `<connectivity_timeout>`. */
+  connectivityTimeout?: number | bigint;
   /** String, `<correlation_id>`. */
   correlationId?: string;
   /** {@link DataCenter}, `<data_center>`. */
@@ -208,14 +208,14 @@ export interface Action extends Identified {
   template?: Template;
   /** {@link Ticket}, `<ticket>`. */
   ticket?: Ticket;
-  /** Integer, `<timeout>`. */
-  timeout?: number;
+  /** Integer (a `bigint` beyond ±2^53), `<timeout>`. */
+  timeout?: number | bigint;
   /** Boolean, `<undeploy_hosted_engine>`. */
   undeployHostedEngine?: boolean;
   /** {@link ClusterUpgradeAction}, `<upgrade_action>`. */
   upgradeAction?: ClusterUpgradeAction;
-  /** Integer, `<upgrade_percent_complete>`. */
-  upgradePercentComplete?: number;
+  /** Integer (a `bigint` beyond ±2^53), `<upgrade_percent_complete>`. */
+  upgradePercentComplete?: number | bigint;
   /** Boolean, `<use_cloud_init>`. */
   useCloudInit?: boolean;
   /** Boolean, `<use_ignition>`. */

@@ -23,10 +23,10 @@ export interface Agent extends Identified {
   encryptOptions?: boolean;
   /** Boolean, `<concurrent>`. */
   concurrent?: boolean;
-  /** Integer, `<order>`. */
-  order?: number;
-  /** Integer, `<port>`. */
-  port?: number;
+  /** Integer (a `bigint` beyond ±2^53), `<order>`. */
+  order?: number | bigint;
+  /** Integer (a `bigint` beyond ±2^53), `<port>`. */
+  port?: number | bigint;
   /** Link to a {@link Host}: a reference (`id`, `href`) unless followed. */
   host?: Host;
 }

@@ -18,8 +18,8 @@ export interface AgentConfiguration {
   brokerType?: MessageBrokerType;
   /** String, `<address>`. */
   address?: string;
-  /** Integer, `<port>`. */
-  port?: number;
+  /** Integer (a `bigint` beyond ±2^53), `<port>`. */
+  port?: number | bigint;
   /** String, `<username>`. */
   username?: string;
   /** String, `<password>`. */

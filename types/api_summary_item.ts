@@ -8,8 +8,8 @@ export interface ApiSummaryItem {
   id?: string;
   /** String, attribute `href`. */
   href?: string;
-  /** Integer, `<total>`. */
-  total?: number;
-  /** Integer, `<active>`. */
-  active?: number;
+  /** Integer (a `bigint` beyond ±2^53), `<total>`. */
+  total?: number | bigint;
+  /** Integer (a `bigint` beyond ±2^53), `<active>`. */
+  active?: number | bigint;
 }

@@ -85,8 +85,8 @@ export interface Cluster extends Identified {
   switchType?: SwitchType;
   /** {@link FirewallType}, `<firewall_type>`. */
   firewallType?: FirewallType;
-  /** Integer, `<log_max_memory_used_threshold>`. */
-  logMaxMemoryUsedThreshold?: number;
+  /** Integer (a `bigint` beyond ±2^53), `<log_max_memory_used_threshold>`. */
+  logMaxMemoryUsedThreshold?: number | bigint;
   /** {@link LogMaxMemoryUsedThresholdType}, `<log_max_memory_used_threshold_type>`. */
   logMaxMemoryUsedThresholdType?: LogMaxMemoryUsedThresholdType;
   /** Link to a collection of {@link ClusterFeature} (`<link rel="enabledfeatures">`, or inline when followed). */
@@ -121,8 +121,8 @@ export interface Cluster extends Identified {
   fipsMode?: FipsMode;
   /** Boolean, `<upgrade_in_progress>`. */
   upgradeInProgress?: boolean;
-  /** Integer, `<upgrade_percent_complete>`. */
-  upgradePercentComplete?: number;
+  /** Integer (a `bigint` beyond ±2^53), `<upgrade_percent_complete>`. */
+  upgradePercentComplete?: number | bigint;
   /** String, `<upgrade_correlation_id>`. */
   upgradeCorrelationId?: string;
 }

@@ -8,8 +8,8 @@ export interface Core {
   id?: string;
   /** String, attribute `href`. */
   href?: string;
-  /** Integer, `<index>`. */
-  index?: number;
-  /** Integer, `<socket>`. */
-  socket?: number;
+  /** Integer (a `bigint` beyond ±2^53), `<index>`. */
+  index?: number | bigint;
+  /** Integer (a `bigint` beyond ±2^53), `<socket>`. */
+  socket?: number | bigint;
 }

@@ -19,8 +19,8 @@ export interface Cpu {
   type?: string;
   /** {@link CpuTopology}, `<topology>`. */
   topology?: CpuTopology;
-  /** Integer, `<level>`. */
-  level?: number;
+  /** Integer (a `bigint` beyond ±2^53), `<level>`. */
+  level?: number | bigint;
   /** String, `<name>`. */
   name?: string;
   /** Decimal, `<speed>`. */

@@ -8,10 +8,10 @@ export interface CpuTopology {
   id?: string;
   /** String, attribute `href`. */
   href?: string;
-  /** Integer, `<sockets>`. */
-  sockets?: number;
-  /** Integer, `<cores>`. */
-  cores?: number;
-  /** Integer, `<threads>`. */
-  threads?: number;
+  /** Integer (a `bigint` beyond ±2^53), `<sockets>`. */
+  sockets?: number | bigint;
+  /** Integer (a `bigint` beyond ±2^53), `<cores>`. */
+  cores?: number | bigint;
+  /** Integer (a `bigint` beyond ±2^53), `<threads>`. */
+  threads?: number | bigint;
 }

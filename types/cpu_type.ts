@@ -12,8 +12,8 @@ export interface CpuType {
   href?: string;
   /** String, `<name>`. */
   name?: string;
-  /** Integer, `<level>`. */
-  level?: number;
+  /** Integer (a `bigint` beyond ±2^53), `<level>`. */
+  level?: number | bigint;
   /** {@link Architecture}, `<architecture>`. */
   architecture?: Architecture;
 }

@@ -29,14 +29,14 @@ export interface Disk extends Device {
   alias?: string;
   /** String, `<image_id>`. */
   imageId?: string;
-  /** Integer, `<provisioned_size>`. */
-  provisionedSize?: number;
-  /** Integer, `<initial_size>`. */
-  initialSize?: number;
-  /** Integer, `<actual_size>`. */
-  actualSize?: number;
-  /** Integer, `<total_size>`. */
-  totalSize?: number;
+  /** Integer (a `bigint` beyond ±2^53), `<provisioned_size>`. */
+  provisionedSize?: number | bigint;
+  /** Integer (a `bigint` beyond ±2^53), `<initial_size>`. */
+  initialSize?: number | bigint;
+  /** Integer (a `bigint` beyond ±2^53), `<actual_size>`. */
+  actualSize?: number | bigint;
+  /** Integer (a `bigint` beyond ±2^53), `<total_size>`. */
+  totalSize?: number | bigint;
   /** {@link DiskStatus}, `<status>`. */
   status?: DiskStatus;
   /** {@link DiskInterface}, `<interface>`. @deprecated */

@@ -18,12 +18,12 @@ export interface Display {
   videoType?: VideoType;
   /** String, `<address>`. */
   address?: string;
-  /** Integer, `<port>`. */
-  port?: number;
-  /** Integer, `<secure_port>`. */
-  securePort?: number;
-  /** Integer, `<monitors>`. */
-  monitors?: number;
+  /** Integer (a `bigint` beyond ±2^53), `<port>`. */
+  port?: number | bigint;
+  /** Integer (a `bigint` beyond ±2^53), `<secure_port>`. */
+  securePort?: number | bigint;
+  /** Integer (a `bigint` beyond ±2^53), `<monitors>`. */
+  monitors?: number | bigint;
   /** Boolean, `<single_qxl_pci>`. @deprecated */
   singleQxlPci?: boolean;
   /** Boolean, `<allow_override>`. */
@@ -42,6 +42,6 @@ export interface Display {
   copyPasteEnabled?: boolean;
   /** String, `<disconnect_action>`. */
   disconnectAction?: string;
-  /** Integer, `<disconnect_action_delay>`. */
-  disconnectActionDelay?: number;
+  /** Integer (a `bigint` beyond ±2^53), `<disconnect_action_delay>`. */
+  disconnectActionDelay?: number | bigint;
 }

@@ -14,10 +14,10 @@ import type { Vm } from "./vm.ts";
  * The `Event` type: XML `<event>`, lists `<events>`.
  */
 export interface Event extends Identified {
-  /** Integer, `<index>`. */
-  index?: number;
-  /** Integer, `<code>`. */
-  code?: number;
+  /** Integer (a `bigint` beyond ±2^53), `<index>`. */
+  index?: number | bigint;
+  /** Integer (a `bigint` beyond ±2^53), `<code>`. */
+  code?: number | bigint;
   /** {@link LogSeverity}, `<severity>`. */
   severity?: LogSeverity;
   /** Date, `<time>`. */
@@ -26,10 +26,10 @@ export interface Event extends Identified {
   correlationId?: string;
   /** String, `<origin>`. */
   origin?: string;
-  /** Integer, `<custom_id>`. */
-  customId?: number;
-  /** Integer, `<flood_rate>`. */
-  floodRate?: number;
+  /** Integer (a `bigint` beyond ±2^53), `<custom_id>`. */
+  customId?: number | bigint;
+  /** Integer (a `bigint` beyond ±2^53), `<flood_rate>`. */
+  floodRate?: number | bigint;
   /** Boolean, `<log_on_host>`. */
   logOnHost?: boolean;
   /** String, `<custom_data>`. */

@@ -7,8 +7,8 @@ import type { SchedulingPolicyUnit } from "./scheduling_policy_unit.ts";
  * The `Filter` type: XML `<filter>`, lists `<filters>`.
  */
 export interface Filter extends Identified {
-  /** Integer, `<position>`. */
-  position?: number;
+  /** Integer (a `bigint` beyond ±2^53), `<position>`. */
+  position?: number | bigint;
   /** Link to a {@link SchedulingPolicyUnit}: a reference (`id`, `href`) unless followed. */
   schedulingPolicyUnit?: SchedulingPolicyUnit;
 }

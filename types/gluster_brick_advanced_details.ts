@@ -9,10 +9,10 @@ import type { GlusterMemoryPool } from "./gluster_memory_pool.ts";
  * The `GlusterBrickAdvancedDetails` type: XML `<gluster_brick_advanced_details>`, lists `<gluster_brick_advanced_detailss>`.
  */
 export interface GlusterBrickAdvancedDetails extends Device {
-  /** Integer, `<port>`. */
-  port?: number;
-  /** Integer, `<pid>`. */
-  pid?: number;
+  /** Integer (a `bigint` beyond ±2^53), `<port>`. */
+  port?: number | bigint;
+  /** Integer (a `bigint` beyond ±2^53), `<pid>`. */
+  pid?: number | bigint;
   /** String, `<device>`. */
   device?: string;
   /** String, `<mnt_options>`. */

@@ -10,10 +10,10 @@ export interface GlusterClient {
   href?: string;
   /** String, `<host_name>`. */
   hostName?: string;
-  /** Integer, `<client_port>`. */
-  clientPort?: number;
-  /** Integer, `<bytes_read>`. */
-  bytesRead?: number;
-  /** Integer, `<bytes_written>`. */
-  bytesWritten?: number;
+  /** Integer (a `bigint` beyond ±2^53), `<client_port>`. */
+  clientPort?: number | bigint;
+  /** Integer (a `bigint` beyond ±2^53), `<bytes_read>`. */
+  bytesRead?: number | bigint;
+  /** Integer (a `bigint` beyond ±2^53), `<bytes_written>`. */
+  bytesWritten?: number | bigint;
 }

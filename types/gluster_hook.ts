@@ -22,8 +22,8 @@ export interface GlusterHook extends Identified {
   checksum?: string;
   /** String, `<content>`. */
   content?: string;
-  /** Integer, `<conflict_status>`. */
-  conflictStatus?: number;
+  /** Integer (a `bigint` beyond ±2^53), `<conflict_status>`. */
+  conflictStatus?: number | bigint;
   /** String, `<conflicts>`. */
   conflicts?: string;
   /** {@link GlusterHookStatus}, `<status>`. */

@@ -8,18 +8,18 @@ import type { Identified } from "./identified.ts";
 export interface GlusterMemoryPool extends Identified {
   /** String, `<type>`. */
   type?: string;
-  /** Integer, `<hot_count>`. */
-  hotCount?: number;
-  /** Integer, `<cold_count>`. */
-  coldCount?: number;
-  /** Integer, `<padded_size>`. */
-  paddedSize?: number;
-  /** Integer, `<alloc_count>`. */
-  allocCount?: number;
-  /** Integer, `<max_alloc>`. */
-  maxAlloc?: number;
-  /** Integer, `<pool_misses>`. */
-  poolMisses?: number;
-  /** Integer, `<max_stdalloc>`. */
-  maxStdalloc?: number;
+  /** Integer (a `bigint` beyond ±2^53), `<hot_count>`. */
+  hotCount?: number | bigint;
+  /** Integer (a `bigint` beyond ±2^53), `<cold_count>`. */
+  coldCount?: number | bigint;
+  /** Integer (a `bigint` beyond ±2^53), `<padded_size>`. */
+  paddedSize?: number | bigint;
+  /** Integer (a `bigint` beyond ±2^53), `<alloc_count>`. */
+  allocCount?: number | bigint;
+  /** Integer (a `bigint` beyond ±2^53), `<max_alloc>`. */
+  maxAlloc?: number | bigint;
+  /** Integer (a `bigint` beyond ±2^53), `<pool_misses>`. */
+  poolMisses?: number | bigint;
+  /** Integer (a `bigint` beyond ±2^53), `<max_stdalloc>`. */
+  maxStdalloc?: number | bigint;
 }

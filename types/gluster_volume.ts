@@ -18,14 +18,14 @@ export interface GlusterVolume extends Identified {
   volumeType?: GlusterVolumeType;
   /** List of {@link TransportType}, `<transport_types>` holding `<transport_type>` items. */
   transportTypes?: List<TransportType>;
-  /** Integer, `<replica_count>`. */
-  replicaCount?: number;
-  /** Integer, `<stripe_count>`. */
-  stripeCount?: number;
-  /** Integer, `<disperse_count>`. */
-  disperseCount?: number;
-  /** Integer, `<redundancy_count>`. */
-  redundancyCount?: number;
+  /** Integer (a `bigint` beyond ±2^53), `<replica_count>`. */
+  replicaCount?: number | bigint;
+  /** Integer (a `bigint` beyond ±2^53), `<stripe_count>`. */
+  stripeCount?: number | bigint;
+  /** Integer (a `bigint` beyond ±2^53), `<disperse_count>`. */
+  disperseCount?: number | bigint;
+  /** Integer (a `bigint` beyond ±2^53), `<redundancy_count>`. */
+  redundancyCount?: number | bigint;
   /** List of {@link Option}, `<options>` holding `<option>` items. */
   options?: List<Option>;
   /** {@link GlusterVolumeStatus}, `<status>`. */

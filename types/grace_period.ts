@@ -8,6 +8,6 @@ export interface GracePeriod {
   id?: string;
   /** String, attribute `href`. */
   href?: string;
-  /** Integer, `<expiry>`. */
-  expiry?: number;
+  /** Integer (a `bigint` beyond ±2^53), `<expiry>`. */
+  expiry?: number | bigint;
 }

@@ -12,10 +12,10 @@ import type { Vm } from "./vm.ts";
 export interface GraphicsConsole extends Identified {
   /** {@link GraphicsType}, `<protocol>`. */
   protocol?: GraphicsType;
-  /** Integer, `<port>`. */
-  port?: number;
-  /** Integer, `<tls_port>`. */
-  tlsPort?: number;
+  /** Integer (a `bigint` beyond ±2^53), `<port>`. */
+  port?: number | bigint;
+  /** Integer (a `bigint` beyond ±2^53), `<tls_port>`. */
+  tlsPort?: number | bigint;
   /** String, `<address>`. */
   address?: string;
   /** Link to a {@link Vm}: a reference (`id`, `href`) unless followed. */

@@ -10,6 +10,6 @@ export interface HighAvailability {
   href?: string;
   /** Boolean, `<enabled>`. */
   enabled?: boolean;
-  /** Integer, `<priority>`. */
-  priority?: number;
+  /** Integer (a `bigint` beyond ±2^53), `<priority>`. */
+  priority?: number | bigint;
 }

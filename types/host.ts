@@ -58,8 +58,8 @@ export interface Host extends Identified {
   certificate?: Certificate;
   /** {@link ExternalStatus}, `<external_status>`. */
   externalStatus?: ExternalStatus;
-  /** Integer, `<port>`. */
-  port?: number;
+  /** Integer (a `bigint` beyond ±2^53), `<port>`. */
+  port?: number | bigint;
   /** {@link HostType}, `<type>`. */
   type?: HostType;
   /** {@link Spm}, `<spm>`. */
@@ -84,10 +84,10 @@ export interface Host extends Identified {
   cpu?: Cpu;
   /** Link to a collection of {@link HostCpuUnit} (`<link rel="cpuunits">`, or inline when followed). */
   cpuUnits?: List<HostCpuUnit>;
-  /** Integer, `<memory>`. */
-  memory?: number;
-  /** Integer, `<max_scheduling_memory>`. */
-  maxSchedulingMemory?: number;
+  /** Integer (a `bigint` beyond ±2^53), `<memory>`. */
+  memory?: number | bigint;
+  /** Integer (a `bigint` beyond ±2^53), `<max_scheduling_memory>`. */
+  maxSchedulingMemory?: number | bigint;
   /** {@link VmSummary}, `<summary>`. */
   summary?: VmSummary;
   /** Boolean, `<override_iptables>`. */

@@ -8,12 +8,12 @@ import type { Vm } from "./vm.ts";
  * The `HostCpuUnit` type: XML `<host_cpu_unit>`, lists `<host_cpu_units>`.
  */
 export interface HostCpuUnit extends Identified {
-  /** Integer, `<socket_id>`. */
-  socketId?: number;
-  /** Integer, `<core_id>`. */
-  coreId?: number;
-  /** Integer, `<cpu_id>`. */
-  cpuId?: number;
+  /** Integer (a `bigint` beyond ±2^53), `<socket_id>`. */
+  socketId?: number | bigint;
+  /** Integer (a `bigint` beyond ±2^53), `<core_id>`. */
+  coreId?: number | bigint;
+  /** Integer (a `bigint` beyond ±2^53), `<cpu_id>`. */
+  cpuId?: number | bigint;
   /** Link to a collection of {@link Vm} (`<link rel="vms">`, or inline when followed). */
   vms?: List<Vm>;
   /** Boolean, `<runs_vdsm>`. */

@@ -18,12 +18,12 @@ export interface HostDevice extends Identified {
   product?: Product;
   /** {@link Vendor}, `<vendor>`. */
   vendor?: Vendor;
-  /** Integer, `<iommu_group>`. */
-  iommuGroup?: number;
+  /** Integer (a `bigint` beyond ±2^53), `<iommu_group>`. */
+  iommuGroup?: number | bigint;
   /** {@link HostDevice}, `<physical_function>`. */
   physicalFunction?: HostDevice;
-  /** Integer, `<virtual_functions>`. */
-  virtualFunctions?: number;
+  /** Integer (a `bigint` beyond ±2^53), `<virtual_functions>`. */
+  virtualFunctions?: number | bigint;
   /** Boolean, `<placeholder>`. */
   placeholder?: boolean;
   /** String, `<driver>`. */

@@ -40,12 +40,12 @@ export interface HostNic extends Identified {
   statistics?: List<Statistic>;
   /** Boolean, `<check_connectivity>`. */
   checkConnectivity?: boolean;
-  /** Integer, `<speed>`. */
-  speed?: number;
+  /** Integer (a `bigint` beyond ±2^53), `<speed>`. */
+  speed?: number | bigint;
   /** {@link NicStatus}, `<status>`. */
   status?: NicStatus;
-  /** Integer, `<mtu>`. */
-  mtu?: number;
+  /** Integer (a `bigint` beyond ±2^53), `<mtu>`. */
+  mtu?: number | bigint;
   /** Boolean, `<bridged>`. */
   bridged?: boolean;
   /** Boolean, `<custom_configuration>`. */
@@ -56,8 +56,8 @@ export interface HostNic extends Identified {
   networkLabels?: List<NetworkLabel>;
   /** List of {@link Property}, `<properties>` holding `<property>` items. */
   properties?: List<Property>;
-  /** Integer, `<ad_aggregator_id>`. */
-  adAggregatorId?: number;
+  /** Integer (a `bigint` beyond ±2^53), `<ad_aggregator_id>`. */
+  adAggregatorId?: number | bigint;
   /** Link to a {@link Host}: a reference (`id`, `href`) unless followed. */
   host?: Host;
   /** Link to a {@link Network}: a reference (`id`, `href`) unless followed. */

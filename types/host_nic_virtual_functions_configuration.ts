@@ -8,10 +8,10 @@ export interface HostNicVirtualFunctionsConfiguration {
   id?: string;
   /** String, attribute `href`. */
   href?: string;
-  /** Integer, `<max_number_of_virtual_functions>`. */
-  maxNumberOfVirtualFunctions?: number;
-  /** Integer, `<number_of_virtual_functions>`. */
-  numberOfVirtualFunctions?: number;
+  /** Integer (a `bigint` beyond ±2^53), `<max_number_of_virtual_functions>`. */
+  maxNumberOfVirtualFunctions?: number | bigint;
+  /** Integer (a `bigint` beyond ±2^53), `<number_of_virtual_functions>`. */
+  numberOfVirtualFunctions?: number | bigint;
   /** Boolean, `<all_networks_allowed>`. */
   allNetworksAllowed?: boolean;
 }

@@ -25,12 +25,12 @@ export interface HostStorage extends Identified {
   vfsType?: string;
   /** {@link NfsVersion}, `<nfs_version>`. */
   nfsVersion?: NfsVersion;
-  /** Integer, `<nfs_timeo>`. */
-  nfsTimeo?: number;
-  /** Integer, `<nfs_retrans>`. */
-  nfsRetrans?: number;
-  /** Integer, `<port>`. */
-  port?: number;
+  /** Integer (a `bigint` beyond ±2^53), `<nfs_timeo>`. */
+  nfsTimeo?: number | bigint;
+  /** Integer (a `bigint` beyond ±2^53), `<nfs_retrans>`. */
+  nfsRetrans?: number | bigint;
+  /** Integer (a `bigint` beyond ±2^53), `<port>`. */
+  port?: number | bigint;
   /** String, `<target>`. */
   target?: string;
   /** String, `<username>`. */

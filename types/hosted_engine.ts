@@ -12,8 +12,8 @@ export interface HostedEngine {
   configured?: boolean;
   /** Boolean, `<active>`. */
   active?: boolean;
-  /** Integer, `<score>`. */
-  score?: number;
+  /** Integer (a `bigint` beyond ±2^53), `<score>`. */
+  score?: number | bigint;
   /** Boolean, `<global_maintenance>`. */
   globalMaintenance?: boolean;
   /** Boolean, `<local_maintenance>`. */

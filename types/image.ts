@@ -12,6 +12,6 @@ export interface Image extends Identified {
   storageDomain?: StorageDomain;
   /** {@link ImageFileType}, `<type>`. */
   type?: ImageFileType;
-  /** Integer, `<size>`. */
-  size?: number;
+  /** Integer (a `bigint` beyond ±2^53), `<size>`. */
+  size?: number | bigint;
 }

@@ -25,10 +25,10 @@ export interface ImageTransfer extends Identified {
   direction?: ImageTransferDirection;
   /** Boolean, `<active>`. */
   active?: boolean;
-  /** Integer, `<transferred>`. */
-  transferred?: number;
-  /** Integer, `<inactivity_timeout>`. */
-  inactivityTimeout?: number;
+  /** Integer (a `bigint` beyond ±2^53), `<transferred>`. */
+  transferred?: number | bigint;
+  /** Integer (a `bigint` beyond ±2^53), `<inactivity_timeout>`. */
+  inactivityTimeout?: number | bigint;
   /** {@link ImageTransferTimeoutPolicy}, `<timeout_policy>`. */
   timeoutPolicy?: ImageTransferTimeoutPolicy;
   /** Link to a {@link Image}: a reference (`id`, `href`) unless followed. @deprecated */

@@ -8,6 +8,6 @@ export interface Io {
   id?: string;
   /** String, attribute `href`. */
   href?: string;
-  /** Integer, `<threads>`. */
-  threads?: number;
+  /** Integer (a `bigint` beyond ±2^53), `<threads>`. */
+  threads?: number | bigint;
 }

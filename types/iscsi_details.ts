@@ -10,8 +10,8 @@ export interface IscsiDetails {
   href?: string;
   /** String, `<initiator>`. */
   initiator?: string;
-  /** Integer, `<port>`. */
-  port?: number;
+  /** Integer (a `bigint` beyond ±2^53), `<port>`. */
+  port?: number | bigint;
   /** String, `<target>`. */
   target?: string;
   /** String, `<username>`. */
@@ -28,12 +28,12 @@ export interface IscsiDetails {
   vendorId?: string;
   /** String, `<product_id>`. */
   productId?: string;
-  /** Integer, `<lun_mapping>`. */
-  lunMapping?: number;
-  /** Integer, `<size>`. */
-  size?: number;
-  /** Integer, `<paths>`. */
-  paths?: number;
+  /** Integer (a `bigint` beyond ±2^53), `<lun_mapping>`. */
+  lunMapping?: number | bigint;
+  /** Integer (a `bigint` beyond ±2^53), `<size>`. */
+  size?: number | bigint;
+  /** Integer (a `bigint` beyond ±2^53), `<paths>`. */
+  paths?: number | bigint;
   /** String, `<status>`. */
   status?: string;
   /** String, `<volume_group_id>`. */

@@ -8,12 +8,12 @@ import type { Property } from "./property.ts";
  * The `LinkLayerDiscoveryProtocolElement` type: XML `<link_layer_discovery_protocol_element>`, lists `<link_layer_discovery_protocol_elements>`.
  */
 export interface LinkLayerDiscoveryProtocolElement extends Identified {
-  /** Integer, `<type>`. */
-  type?: number;
-  /** Integer, `<oui>`. */
-  oui?: number;
-  /** Integer, `<subtype>`. */
-  subtype?: number;
+  /** Integer (a `bigint` beyond ±2^53), `<type>`. */
+  type?: number | bigint;
+  /** Integer (a `bigint` beyond ±2^53), `<oui>`. */
+  oui?: number | bigint;
+  /** Integer (a `bigint` beyond ±2^53), `<subtype>`. */
+  subtype?: number | bigint;
   /** List of {@link Property}, `<properties>` holding `<property>` items. */
   properties?: List<Property>;
 }

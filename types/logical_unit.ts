@@ -12,8 +12,8 @@ export interface LogicalUnit {
   id?: string;
   /** String, `<address>`. */
   address?: string;
-  /** Integer, `<port>`. */
-  port?: number;
+  /** Integer (a `bigint` beyond ±2^53), `<port>`. */
+  port?: number | bigint;
   /** String, `<target>`. */
   target?: string;
   /** String, `<username>`. */
@@ -28,14 +28,14 @@ export interface LogicalUnit {
   vendorId?: string;
   /** String, `<product_id>`. */
   productId?: string;
-  /** Integer, `<lun_mapping>`. */
-  lunMapping?: number;
-  /** Integer, `<size>`. */
-  size?: number;
-  /** Integer, `<paths>`. */
-  paths?: number;
-  /** Integer, `<active_paths>`. */
-  activePaths?: number;
+  /** Integer (a `bigint` beyond ±2^53), `<lun_mapping>`. */
+  lunMapping?: number | bigint;
+  /** Integer (a `bigint` beyond ±2^53), `<size>`. */
+  size?: number | bigint;
+  /** Integer (a `bigint` beyond ±2^53), `<paths>`. */
+  paths?: number | bigint;
+  /** Integer (a `bigint` beyond ±2^53), `<active_paths>`. */
+  activePaths?: number | bigint;
   /** {@link LunStatus}, `<status>`. */
   status?: LunStatus;
   /** String, `<volume_group_id>`. */
@@ -44,8 +44,8 @@ export interface LogicalUnit {
   storageDomainId?: string;
   /** String, `<disk_id>`. */
   diskId?: string;
-  /** Integer, `<discard_max_size>`. */
-  discardMaxSize?: number;
+  /** Integer (a `bigint` beyond ±2^53), `<discard_max_size>`. */
+  discardMaxSize?: number | bigint;
   /** Boolean, `<discard_zeroes_data>`. @deprecated */
   discardZeroesData?: boolean;
 }

@@ -12,8 +12,8 @@ export interface MDevType {
   name?: string;
   /** String, `<human_readable_name>`. */
   humanReadableName?: string;
-  /** Integer, `<available_instances>`. */
-  availableInstances?: number;
+  /** Integer (a `bigint` beyond ±2^53), `<available_instances>`. */
+  availableInstances?: number | bigint;
   /** String, `<description>`. */
   description?: string;
 }

@@ -8,6 +8,6 @@ export interface MemoryOverCommit {
   id?: string;
   /** String, attribute `href`. */
   href?: string;
-  /** Integer, `<percent>`. */
-  percent?: number;
+  /** Integer (a `bigint` beyond ±2^53), `<percent>`. */
+  percent?: number | bigint;
 }

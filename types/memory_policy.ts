@@ -11,10 +11,10 @@ export interface MemoryPolicy {
   id?: string;
   /** String, attribute `href`. */
   href?: string;
-  /** Integer, `<guaranteed>`. */
-  guaranteed?: number;
-  /** Integer, `<max>`. */
-  max?: number;
+  /** Integer (a `bigint` beyond ±2^53), `<guaranteed>`. */
+  guaranteed?: number | bigint;
+  /** Integer (a `bigint` beyond ±2^53), `<max>`. */
+  max?: number | bigint;
   /** Boolean, `<ballooning>`. */
   ballooning?: boolean;
   /** {@link MemoryOverCommit}, `<over_commit>`. */

@@ -12,6 +12,6 @@ export interface MigrationBandwidth {
   href?: string;
   /** {@link MigrationBandwidthAssignmentMethod}, `<assignment_method>`. */
   assignmentMethod?: MigrationBandwidthAssignmentMethod;
-  /** Integer, `<custom_value>`. */
-  customValue?: number;
+  /** Integer (a `bigint` beyond ±2^53), `<custom_value>`. */
+  customValue?: number | bigint;
 }

@@ -21,8 +21,8 @@ export interface MigrationOptions {
   encrypted?: InheritableBoolean;
   /** {@link ParallelMigrationsPolicy}, `<parallel_migrations_policy>`. */
   parallelMigrationsPolicy?: ParallelMigrationsPolicy;
-  /** Integer, `<custom_parallel_migrations>`. */
-  customParallelMigrations?: number;
+  /** Integer (a `bigint` beyond ±2^53), `<custom_parallel_migrations>`. */
+  customParallelMigrations?: number | bigint;
   /** {@link MigrationBandwidth}, `<bandwidth>`. */
   bandwidth?: MigrationBandwidth;
   /** Link to a {@link MigrationPolicy}: a reference (`id`, `href`) unless followed. */

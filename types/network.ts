@@ -29,8 +29,8 @@ export interface Network extends Identified {
   status?: NetworkStatus;
   /** Boolean, `<display>`. @deprecated */
   display?: boolean;
-  /** Integer, `<mtu>`. */
-  mtu?: number;
+  /** Integer (a `bigint` beyond ±2^53), `<mtu>`. */
+  mtu?: number | bigint;
   /** List of {@link NetworkUsage}, `<usages>` holding `<usage>` items. */
   usages?: List<NetworkUsage>;
   /** Boolean, `<required>`. */

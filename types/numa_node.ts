@@ -10,10 +10,10 @@ import type { Statistic } from "./statistic.ts";
  * The `NumaNode` type: XML `<host_numa_node>`, lists `<host_numa_nodes>`.
  */
 export interface NumaNode extends Identified {
-  /** Integer, `<index>`. */
-  index?: number;
-  /** Integer, `<memory>`. */
-  memory?: number;
+  /** Integer (a `bigint` beyond ±2^53), `<index>`. */
+  index?: number | bigint;
+  /** Integer (a `bigint` beyond ±2^53), `<memory>`. */
+  memory?: number | bigint;
   /** {@link Cpu}, `<cpu>`. */
   cpu?: Cpu;
   /** String, `<node_distance>`. */

@@ -14,6 +14,6 @@ export interface NumaNodePin {
   hostNumaNode?: NumaNode;
   /** Boolean, `<pinned>`. @deprecated */
   pinned?: boolean;
-  /** Integer, `<index>`. */
-  index?: number;
+  /** Integer (a `bigint` beyond ±2^53), `<index>`. */
+  index?: number | bigint;
 }

@@ -15,8 +15,8 @@ export interface ProfileDetail {
   href?: string;
   /** String, `<profile_type>`. */
   profileType?: string;
-  /** Integer, `<duration>`. */
-  duration?: number;
+  /** Integer (a `bigint` beyond ±2^53), `<duration>`. */
+  duration?: number | bigint;
   /** List of {@link Statistic}, `<statistics>` holding `<statistic>` items. */
   statistics?: List<Statistic>;
   /** List of {@link BlockStatistic}, `<block_statistics>` holding `<block_statistic>` items. */

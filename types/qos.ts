@@ -10,38 +10,38 @@ import type { QosType } from "./qos_type.ts";
 export interface Qos extends Identified {
   /** {@link QosType}, `<type>`. */
   type?: QosType;
-  /** Integer, `<max_throughput>`. */
-  maxThroughput?: number;
-  /** Integer, `<max_read_throughput>`. */
-  maxReadThroughput?: number;
-  /** Integer, `<max_write_throughput>`. */
-  maxWriteThroughput?: number;
-  /** Integer, `<max_iops>`. */
-  maxIops?: number;
-  /** Integer, `<max_read_iops>`. */
-  maxReadIops?: number;
-  /** Integer, `<max_write_iops>`. */
-  maxWriteIops?: number;
-  /** Integer, `<cpu_limit>`. */
-  cpuLimit?: number;
-  /** Integer, `<inbound_average>`. */
-  inboundAverage?: number;
-  /** Integer, `<inbound_peak>`. */
-  inboundPeak?: number;
-  /** Integer, `<inbound_burst>`. */
-  inboundBurst?: number;
-  /** Integer, `<outbound_average>`. */
-  outboundAverage?: number;
-  /** Integer, `<outbound_peak>`. */
-  outboundPeak?: number;
-  /** Integer, `<outbound_burst>`. */
-  outboundBurst?: number;
-  /** Integer, `<outbound_average_linkshare>`. */
-  outboundAverageLinkshare?: number;
-  /** Integer, `<outbound_average_upperlimit>`. */
-  outboundAverageUpperlimit?: number;
-  /** Integer, `<outbound_average_realtime>`. */
-  outboundAverageRealtime?: number;
+  /** Integer (a `bigint` beyond ±2^53), `<max_throughput>`. */
+  maxThroughput?: number | bigint;
+  /** Integer (a `bigint` beyond ±2^53), `<max_read_throughput>`. */
+  maxReadThroughput?: number | bigint;
+  /** Integer (a `bigint` beyond ±2^53), `<max_write_throughput>`. */
+  maxWriteThroughput?: number | bigint;
+  /** Integer (a `bigint` beyond ±2^53), `<max_iops>`. */
+  maxIops?: number | bigint;
+  /** Integer (a `bigint` beyond ±2^53), `<max_read_iops>`. */
+  maxReadIops?: number | bigint;
+  /** Integer (a `bigint` beyond ±2^53), `<max_write_iops>`. */
+  maxWriteIops?: number | bigint;
+  /** Integer (a `bigint` beyond ±2^53), `<cpu_limit>`. */
+  cpuLimit?: number | bigint;
+  /** Integer (a `bigint` beyond ±2^53), `<inbound_average>`. */
+  inboundAverage?: number | bigint;
+  /** Integer (a `bigint` beyond ±2^53), `<inbound_peak>`. */
+  inboundPeak?: number | bigint;
+  /** Integer (a `bigint` beyond ±2^53), `<inbound_burst>`. */
+  inboundBurst?: number | bigint;
+  /** Integer (a `bigint` beyond ±2^53), `<outbound_average>`. */
+  outboundAverage?: number | bigint;
+  /** Integer (a `bigint` beyond ±2^53), `<outbound_peak>`. */
+  outboundPeak?: number | bigint;
+  /** Integer (a `bigint` beyond ±2^53), `<outbound_burst>`. */
+  outboundBurst?: number | bigint;
+  /** Integer (a `bigint` beyond ±2^53), `<outbound_average_linkshare>`. */
+  outboundAverageLinkshare?: number | bigint;
+  /** Integer (a `bigint` beyond ±2^53), `<outbound_average_upperlimit>`. */
+  outboundAverageUpperlimit?: number | bigint;
+  /** Integer (a `bigint` beyond ±2^53), `<outbound_average_realtime>`. */
+  outboundAverageRealtime?: number | bigint;
   /** Link to a {@link DataCenter}: a reference (`id`, `href`) unless followed. */
   dataCenter?: DataCenter;
 }

@@ -22,14 +22,14 @@ export interface Quota extends Identified {
   disks?: List<Disk>;
   /** List of {@link User}, `<users>` holding `<user>` items. */
   users?: List<User>;
-  /** Integer, `<cluster_soft_limit_pct>`. */
-  clusterSoftLimitPct?: number;
-  /** Integer, `<cluster_hard_limit_pct>`. */
-  clusterHardLimitPct?: number;
-  /** Integer, `<storage_soft_limit_pct>`. */
-  storageSoftLimitPct?: number;
-  /** Integer, `<storage_hard_limit_pct>`. */
-  storageHardLimitPct?: number;
+  /** Integer (a `bigint` beyond ±2^53), `<cluster_soft_limit_pct>`. */
+  clusterSoftLimitPct?: number | bigint;
+  /** Integer (a `bigint` beyond ±2^53), `<cluster_hard_limit_pct>`. */
+  clusterHardLimitPct?: number | bigint;
+  /** Integer (a `bigint` beyond ±2^53), `<storage_soft_limit_pct>`. */
+  storageSoftLimitPct?: number | bigint;
+  /** Integer (a `bigint` beyond ±2^53), `<storage_hard_limit_pct>`. */
+  storageHardLimitPct?: number | bigint;
   /** Link to a collection of {@link Permission} (`<link rel="permissions">`, or inline when followed). */
   permissions?: List<Permission>;
   /** Link to a collection of {@link QuotaClusterLimit} (`<link rel="quotaclusterlimits">`, or inline when followed). */

@@ -8,10 +8,10 @@ import type { Quota } from "./quota.ts";
  * The `QuotaClusterLimit` type: XML `<quota_cluster_limit>`, lists `<quota_cluster_limits>`.
  */
 export interface QuotaClusterLimit extends Identified {
-  /** Integer, `<vcpu_limit>`. */
-  vcpuLimit?: number;
-  /** Integer, `<vcpu_usage>`. */
-  vcpuUsage?: number;
+  /** Integer (a `bigint` beyond ±2^53), `<vcpu_limit>`. */
+  vcpuLimit?: number | bigint;
+  /** Integer (a `bigint` beyond ±2^53), `<vcpu_usage>`. */
+  vcpuUsage?: number | bigint;
   /** Decimal, `<memory_limit>`. */
   memoryLimit?: number;
   /** Decimal, `<memory_usage>`. */

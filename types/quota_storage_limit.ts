@@ -8,8 +8,8 @@ import type { StorageDomain } from "./storage_domain.ts";
  * The `QuotaStorageLimit` type: XML `<quota_storage_limit>`, lists `<quota_storage_limits>`.
  */
 export interface QuotaStorageLimit extends Identified {
-  /** Integer, `<limit>`. */
-  limit?: number;
+  /** Integer (a `bigint` beyond ±2^53), `<limit>`. */
+  limit?: number | bigint;
   /** Decimal, `<usage>`. */
   usage?: number;
   /** Link to a {@link Quota}: a reference (`id`, `href`) unless followed. */

@@ -8,8 +8,8 @@ export interface Rate {
   id?: string;
   /** String, attribute `href`. */
   href?: string;
-  /** Integer, `<bytes>`. */
-  bytes?: number;
-  /** Integer, `<period>`. */
-  period?: number;
+  /** Integer (a `bigint` beyond ±2^53), `<bytes>`. */
+  bytes?: number | bigint;
+  /** Integer (a `bigint` beyond ±2^53), `<period>`. */
+  period?: number | bigint;
 }

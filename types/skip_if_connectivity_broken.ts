@@ -10,6 +10,6 @@ export interface SkipIfConnectivityBroken {
   href?: string;
   /** Boolean, `<enabled>`. */
   enabled?: boolean;
-  /** Integer, `<threshold>`. */
-  threshold?: number;
+  /** Integer (a `bigint` beyond ±2^53), `<threshold>`. */
+  threshold?: number | bigint;
 }

@@ -10,8 +10,8 @@ export interface Spm {
   id?: string;
   /** String, attribute `href`. */
   href?: string;
-  /** Integer, `<priority>`. */
-  priority?: number;
+  /** Integer (a `bigint` beyond ±2^53), `<priority>`. */
+  priority?: number | bigint;
   /** {@link SpmStatus}, `<status>`. */
   status?: SpmStatus;
 }

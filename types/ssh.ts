@@ -8,8 +8,8 @@ import type { User } from "./user.ts";
  * The `Ssh` type: XML `<ssh>`, lists `<sshs>`.
  */
 export interface Ssh extends Identified {
-  /** Integer, `<port>`. */
-  port?: number;
+  /** Integer (a `bigint` beyond ±2^53), `<port>`. */
+  port?: number | bigint;
   /** String, `<fingerprint>`. @deprecated */
   fingerprint?: string;
   /** String, `<public_key>`. */

@@ -15,8 +15,8 @@ import type { StepStatus } from "./step_status.ts";
 export interface Step extends Identified {
   /** {@link StepEnum}, `<type>`. */
   type?: StepEnum;
-  /** Integer, `<number>`. */
-  number?: number;
+  /** Integer (a `bigint` beyond ±2^53), `<number>`. */
+  number?: number | bigint;
   /** {@link StepStatus}, `<status>`. */
   status?: StepStatus;
   /** Date, `<start_time>`. */
@@ -33,8 +33,8 @@ export interface Step extends Identified {
   job?: Job;
   /** Link to a collection of {@link Statistic} (`<link rel="statistics">`, or inline when followed). */
   statistics?: List<Statistic>;
-  /** Integer, `<progress>`. */
-  progress?: number;
+  /** Integer (a `bigint` beyond ±2^53), `<progress>`. */
+  progress?: number | bigint;
   /** Link to a {@link Host}: a reference (`id`, `href`) unless followed. */
   executionHost?: Host;
 }

@@ -33,12 +33,12 @@ export interface StorageDomain extends Identified {
   master?: boolean;
   /** {@link HostStorage}, `<storage>`. */
   storage?: HostStorage;
-  /** Integer, `<available>`. */
-  available?: number;
-  /** Integer, `<used>`. */
-  used?: number;
-  /** Integer, `<committed>`. */
-  committed?: number;
+  /** Integer (a `bigint` beyond ±2^53), `<available>`. */
+  available?: number | bigint;
+  /** Integer (a `bigint` beyond ±2^53), `<used>`. */
+  used?: number | bigint;
+  /** Integer (a `bigint` beyond ±2^53), `<committed>`. */
+  committed?: number | bigint;
   /** {@link StorageFormat}, `<storage_format>`. */
   storageFormat?: StorageFormat;
   /** Boolean, `<wipe_after_delete>`. */
@@ -51,18 +51,18 @@ export interface StorageDomain extends Identified {
   supportsDiscardZeroesData?: boolean;
   /** Boolean, `<import>`. */
   import?: boolean;
-  /** Integer, `<warning_low_space_indicator>`. */
-  warningLowSpaceIndicator?: number;
-  /** Integer, `<critical_space_action_blocker>`. */
-  criticalSpaceActionBlocker?: number;
+  /** Integer (a `bigint` beyond ±2^53), `<warning_low_space_indicator>`. */
+  warningLowSpaceIndicator?: number | bigint;
+  /** Integer (a `bigint` beyond ±2^53), `<critical_space_action_blocker>`. */
+  criticalSpaceActionBlocker?: number | bigint;
   /** Link to a {@link Host}: a reference (`id`, `href`) unless followed. */
   host?: Host;
   /** Link to a {@link DataCenter}: a reference (`id`, `href`) unless followed. */
   dataCenter?: DataCenter;
   /** Boolean, `<backup>`. */
   backup?: boolean;
-  /** Integer, `<block_size>`. */
-  blockSize?: number;
+  /** Integer (a `bigint` beyond ±2^53), `<block_size>`. */
+  blockSize?: number | bigint;
   /** Link to a collection of {@link DataCenter} (`<link rel="datacenters">`, or inline when followed). */
   dataCenters?: List<DataCenter>;
   /** Link to a collection of {@link Disk} (`<link rel="disks">`, or inline when followed). */

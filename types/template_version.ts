@@ -10,8 +10,8 @@ export interface TemplateVersion {
   id?: string;
   /** String, attribute `href`. */
   href?: string;
-  /** Integer, `<version_number>`. */
-  versionNumber?: number;
+  /** Integer (a `bigint` beyond ±2^53), `<version_number>`. */
+  versionNumber?: number | bigint;
   /** String, `<version_name>`. */
   versionName?: string;
   /** Link to a {@link Template}: a reference (`id`, `href`) unless followed. */

@@ -10,6 +10,6 @@ export interface Ticket {
   href?: string;
   /** String, `<value>`. */
   value?: string;
-  /** Integer, `<expiry>`. */
-  expiry?: number;
+  /** Integer (a `bigint` beyond ±2^53), `<expiry>`. */
+  expiry?: number | bigint;
 }

@@ -8,8 +8,8 @@ export interface VcpuPin {
   id?: string;
   /** String, attribute `href`. */
   href?: string;
-  /** Integer, `<vcpu>`. */
-  vcpu?: number;
+  /** Integer (a `bigint` beyond ±2^53), `<vcpu>`. */
+  vcpu?: number | bigint;
   /** String, `<cpu_set>`. */
   cpuSet?: string;
 }

@@ -6,14 +6,14 @@ import type { Identified } from "./identified.ts";
  * The `Version` type: XML `<version>`, lists `<versions>`.
  */
 export interface Version extends Identified {
-  /** Integer, `<major>`. */
-  major?: number;
-  /** Integer, `<minor>`. */
-  minor?: number;
-  /** Integer, `<build>`. */
-  build?: number;
-  /** Integer, `<revision>`. */
-  revision?: number;
+  /** Integer (a `bigint` beyond ±2^53), `<major>`. */
+  major?: number | bigint;
+  /** Integer (a `bigint` beyond ±2^53), `<minor>`. */
+  minor?: number | bigint;
+  /** Integer (a `bigint` beyond ±2^53), `<build>`. */
+  build?: number | bigint;
+  /** Integer (a `bigint` beyond ±2^53), `<revision>`. */
+  revision?: number | bigint;
   /** String, `<full_version>`. */
   fullVersion?: string;
 }

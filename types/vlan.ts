@@ -6,6 +6,6 @@
 export interface Vlan {
   /** String, attribute `href`. */
   href?: string;
-  /** Integer, attribute `id`. */
-  id?: number;
+  /** Integer (a `bigint` beyond ±2^53), attribute `id`. */
+  id?: number | bigint;
 }

@@ -39,12 +39,12 @@ import type { VmType } from "./vm_type.ts";
 export interface VmBase extends Identified {
   /** {@link VmType}, `<type>`. */
   type?: VmType;
-  /** Integer, `<memory>`. */
-  memory?: number;
+  /** Integer (a `bigint` beyond ±2^53), `<memory>`. */
+  memory?: number | bigint;
   /** {@link Cpu}, `<cpu>`. */
   cpu?: Cpu;
-  /** Integer, `<cpu_shares>`. */
-  cpuShares?: number;
+  /** Integer (a `bigint` beyond ±2^53), `<cpu_shares>`. */
+  cpuShares?: number | bigint;
   /** {@link Bios}, `<bios>`. */
   bios?: Bios;
   /** {@link OperatingSystem}, `<os>`. */
@@ -75,8 +75,8 @@ export interface VmBase extends Identified {
   soundcardEnabled?: boolean;
   /** Boolean, `<tunnel_migration>`. */
   tunnelMigration?: boolean;
-  /** Integer, `<migration_downtime>`. */
-  migrationDowntime?: number;
+  /** Integer (a `bigint` beyond ±2^53), `<migration_downtime>`. */
+  migrationDowntime?: number | bigint;
   /** {@link VirtioScsi}, `<virtio_scsi>`. */
   virtioScsi?: VirtioScsi;
   /** {@link SerialNumber}, `<serial_number>`. */
@@ -123,8 +123,8 @@ export interface VmBase extends Identified {
   multiQueuesEnabled?: boolean;
   /** Boolean, `<virtio_scsi_multi_queues_enabled>`. */
   virtioScsiMultiQueuesEnabled?: boolean;
-  /** Integer, `<virtio_scsi_multi_queues>`. */
-  virtioScsiMultiQueues?: number;
+  /** Integer (a `bigint` beyond ±2^53), `<virtio_scsi_multi_queues>`. */
+  virtioScsiMultiQueues?: number | bigint;
   /** Boolean, `<tpm_enabled>`. */
   tpmEnabled?: boolean;
   /** {@link AutoPinningPolicy}, `<auto_pinning_policy>`. @deprecated */

@@ -15,12 +15,12 @@ import type { VmPoolType } from "./vm_pool_type.ts";
  * The `VmPool` type: XML `<vm_pool>`, lists `<vm_pools>`.
  */
 export interface VmPool extends Identified {
-  /** Integer, `<size>`. */
-  size?: number;
-  /** Integer, `<prestarted_vms>`. */
-  prestartedVms?: number;
-  /** Integer, `<max_user_vms>`. */
-  maxUserVms?: number;
+  /** Integer (a `bigint` beyond ±2^53), `<size>`. */
+  size?: number | bigint;
+  /** Integer (a `bigint` beyond ±2^53), `<prestarted_vms>`. */
+  prestartedVms?: number | bigint;
+  /** Integer (a `bigint` beyond ±2^53), `<max_user_vms>`. */
+  maxUserVms?: number | bigint;
   /** {@link Display}, `<display>`. @deprecated */
   display?: Display;
   /** {@link RngDevice}, `<rng_device>`. */

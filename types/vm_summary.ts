@@ -8,10 +8,10 @@ export interface VmSummary {
   id?: string;
   /** String, attribute `href`. */
   href?: string;
-  /** Integer, `<active>`. */
-  active?: number;
-  /** Integer, `<migrating>`. */
-  migrating?: number;
-  /** Integer, `<total>`. */
-  total?: number;
+  /** Integer (a `bigint` beyond ±2^53), `<active>`. */
+  active?: number | bigint;
+  /** Integer (a `bigint` beyond ±2^53), `<migrating>`. */
+  migrating?: number | bigint;
+  /** Integer (a `bigint` beyond ±2^53), `<total>`. */
+  total?: number | bigint;
 }

@@ -8,8 +8,8 @@ import type { SchedulingPolicyUnit } from "./scheduling_policy_unit.ts";
  * The `Weight` type: XML `<weight>`, lists `<weights>`.
  */
 export interface Weight extends Identified {
-  /** Integer, `<factor>`. */
-  factor?: number;
+  /** Integer (a `bigint` beyond ±2^53), `<factor>`. */
+  factor?: number | bigint;
   /** Link to a {@link SchedulingPolicy}: a reference (`id`, `href`) unless followed. */
   schedulingPolicy?: SchedulingPolicy;
   /** Link to a {@link SchedulingPolicyUnit}: a reference (`id`, `href`) unless followed. */

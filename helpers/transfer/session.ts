@@ -172,7 +172,7 @@ export class TransferSession {
 
   /** Sends a request now and then while nothing else is sent, so that the ticket stays alive. */
   #startKeepAlive(): void {
-    const timeout = (this.transfer.inactivityTimeout ?? 60) * 1000;
+    const timeout = Number(this.transfer.inactivityTimeout ?? 60) * 1000;
     const interval = this.#options.keepAliveInterval ?? Math.max(250, timeout / 3);
     const tick = async () => {
       if (performance.now() - this.client.lastRequest >= interval) {

@@ -17,7 +17,7 @@ import { ZERO_ID } from "../model.ts";
 import type { Entity } from "../store.ts";
 import { createDisk } from "./disks.ts";
 import { transition } from "./lifecycle.ts";
-import { createVm } from "./vms.ts";
+import { createVm } from "./vm_creation.ts";
 
 const GIB = 1024 ** 3;
 

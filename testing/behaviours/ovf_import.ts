@@ -14,7 +14,7 @@ import { withReferences } from "../generic.ts";
 import { ZERO_ID } from "../model.ts";
 import type { Entity } from "../store.ts";
 import { transition } from "./lifecycle.ts";
-import { createVm } from "./vms.ts";
+import { createVm } from "./vm_creation.ts";
 
 /** The OVF text of an add request's `initialization.configuration`, if it has one. */
 export function configurationOf(body: Record<string, unknown>): string | undefined {

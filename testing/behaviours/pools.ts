@@ -7,7 +7,7 @@
 
 import type { Behaviour } from "../behaviour.ts";
 import { addObject } from "../generic.ts";
-import { createVm } from "./vms.ts";
+import { createVm } from "./vm_creation.ts";
 
 const pools: Behaviour = {
   add(call, body) {

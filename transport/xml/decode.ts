@@ -50,7 +50,7 @@ function buildCharClasses(): Uint8Array {
 const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 
 /** Longest text {@link shortAsciiText} makes. */
-export const SHORT_TEXT_LIMIT = 32;
+export const SHORT_TEXT_LIMIT = 24;
 /** For each length up to the limit, an array of that many character codes, reused. */
 const CODE_ARRAYS: number[][] = Array.from(
   { length: SHORT_TEXT_LIMIT + 1 },

@@ -9,7 +9,6 @@ import { OvirtError } from "../errors.ts";
 import {
   BOOLEAN,
   ENUM,
-  MAX_GUESSED_TAG,
   type MemberInfo,
   newList,
   STRING,
@@ -27,7 +26,9 @@ import {
   type XmlTokenizer,
 } from "./tokenizer.ts";
 import { INVALID_VALUE, valueFromPlainBytes, valueFromText } from "./leaf_value.ts";
-import { PLAIN_NEEDS_INPUT, PlainReader } from "./plain_reader.ts";
+import { ELEMENT_NEEDS_INPUT, ElementReader, type XmlDocument } from "./element_reader.ts";
+
+export type { XmlDocument } from "./element_reader.ts";
 
 /** {@link DocumentReader.run} result: the tokenizer needs more input. */
 export const READ_NEED_DATA = 0;
@@ -43,31 +44,23 @@ export interface DocumentReaderOptions {
    * item instead of collecting it. Default false.
    */
   streamItems?: boolean;
-  /** The limits the tokenizer was made with, which the plain reader keeps too. */
+  /** The limits the tokenizer was made with, which the element reader keeps too. */
   limits?: XmlLimits;
   /**
-   * Read list items whose bytes are plain and all buffered with the plain reader, without
-   * tokens (see `PlainReader`). Default true; false reads everything token by token.
+   * Read list items whose bytes are all buffered with the element reader, without tokens
+   * (see `ElementReader`). Default true; false reads everything token by token.
    */
-  plainItems?: boolean;
-}
-
-/** A parsed document: its root tag and its value (an array for a list document). */
-export interface XmlDocument {
-  /** Tag of the root element, e.g. `vm` or `vms`. */
-  root: string;
-  /** The typed value: an object, or an array of objects for a list document. */
-  value: unknown;
+  wholeItems?: boolean;
 }
 
 const STRUCT_FRAME = 0;
 const LIST_FRAME = 1;
 const VALUE_NAMES = ["a string", "a boolean", "an integer", "a decimal", "a date", "an enum"];
-// What #plainItem did.
-const PLAIN_READ = 0; // read an item, which went into its list
-const PLAIN_STREAMED = 1; // read an item to hand out (streaming)
-const PLAIN_WAITING = 2; // needs more input first
-const PLAIN_DECLINED = 3; // left the item to the tokens
+// What #wholeItem did.
+const WHOLE_READ = 0; // read an item, which went into its list
+const WHOLE_STREAMED = 1; // read an item to hand out (streaming)
+const WHOLE_WAITING = 2; // needs more input first
+const WHOLE_DECLINED = 3; // left the item to the tokens
 
 /**
  * Reads tokens and builds typed objects. Every open struct or list element is a frame on a
@@ -90,30 +83,16 @@ export class DocumentReader {
   /** The member a struct frame is stored in (`undefined` for list items), a list frame's. */
   readonly #frameMembers: (MemberInfo | undefined)[] = [];
   readonly #slotArrays: unknown[][] = [];
-  /** Struct frames: the position of the last child (see `StructInfo.nextTag`), -1 at first. */
-  readonly #frameLast: number[] = [];
-  /** List frames: the tag of the last item, and its bytes. */
-  readonly #frameItemTag: string[] = [];
-  readonly #frameItemBytes: (Uint8Array | undefined)[] = [];
-  /**
-   * Struct frames: the `href` attribute, and where its plain bytes are (offset -1: none),
-   * from which the `href`s of the struct's `<link>`s are usually made (see `#link`).
-   */
-  readonly #frameHref: string[] = [];
-  readonly #frameHrefOffset: number[] = [];
-  readonly #frameHrefLength: number[] = [];
-  /** Struct frames: 1 + the index of the member of the last `<link>`, 0 before the first. */
-  readonly #frameLastLink: number[] = [];
-  /** Reads list items whole, without tokens, when they are plain (see `PlainReader`). */
-  readonly #plain: PlainReader;
-  readonly #plainItems: boolean;
+  /** Reads list items whole, without tokens, once buffered (see `ElementReader`). */
+  readonly #whole: ElementReader;
+  readonly #wholeItems: boolean;
   readonly #maxItemWait: number;
-  #plainItemCount = 0;
-  /** Whether the next list item may be read by #plain. */
-  #plainNext = false;
-  /** How many bytes of the next item must be buffered before #plain tries (again). */
-  #plainWait = 0;
-  /** The length in bytes of the last item #plain read (with the white space before it). */
+  #wholeItemCount = 0;
+  /** Whether the next list item may be read by #whole. */
+  #wholeNext = false;
+  /** How many bytes of the next item must be buffered before #whole tries (again). */
+  #wholeWait = 0;
+  /** The length in bytes of the last item #whole read (with the white space before it). */
   #lastItemLength = 0;
   #skipping = 0;
   #leaf: MemberInfo | undefined = undefined;
@@ -129,31 +108,30 @@ export class DocumentReader {
     this.#tokens = tokens;
     this.#schema = schema;
     this.#streamItems = options.streamItems === true;
-    this.#plainItems = options.plainItems !== false;
-    this.#plain = new PlainReader(schema, options.limits);
+    this.#wholeItems = options.wholeItems !== false;
+    this.#whole = new ElementReader(schema, options.limits);
     this.#maxItemWait = options.limits?.maxTokenBytes ?? DEFAULT_MAX_TOKEN_BYTES;
   }
 
-  /** How many list items were read whole by the plain reader (the rest were read by tokens). */
-  get plainItemCount(): number {
-    return this.#plainItemCount;
+  /** How many list items were read whole by the element reader (the rest by tokens). */
+  get wholeItemCount(): number {
+    return this.#wholeItemCount;
   }
 
   /** Consumes tokens until input runs out, an item is complete (streaming) or the end. */
   run(): typeof READ_NEED_DATA | typeof READ_ITEM | typeof READ_DONE {
     const tokens = this.#tokens;
     for (;;) {
-      if (this.#plainNext) {
-        const outcome = this.#plainItem();
-        if (outcome === PLAIN_READ) continue;
-        if (outcome === PLAIN_STREAMED) return READ_ITEM;
-        if (outcome === PLAIN_WAITING) return READ_NEED_DATA;
+      if (this.#wholeNext) {
+        const outcome = this.#wholeItem();
+        if (outcome === WHOLE_READ) continue;
+        if (outcome === WHOLE_STREAMED) return READ_ITEM;
+        if (outcome === WHOLE_WAITING) return READ_NEED_DATA;
       }
       const token = tokens.next();
       if (token === START_TAG) {
         if (this.#skipping > 0 || this.#leaf !== undefined) {
           this.#skipping++;
-          tokens.expectName(tokens.name, tokens.nameBytes); // siblings: usually <link>s
         } else {
           this.#start(tokens.name);
         }
@@ -185,61 +163,38 @@ export class DocumentReader {
     return item;
   }
 
-  /**
-   * Tells the tokenizer the likely next start tag in the current element: the tag that
-   * followed the last child the previous time (struct), or the tag of the last item (list).
-   */
+  /** After an element: the next item of a list of structs may be read whole. */
   #expectNext(): void {
     const top = this.#depth - 1;
-    if (top < 0) return;
-    const tokens = this.#tokens;
-    if (this.#frameKinds[top] === LIST_FRAME) {
-      tokens.expectName(this.#frameItemTag[top], this.#frameItemBytes[top]);
-      this.#plainNext = this.#plainItems && this.#frameMembers[top]!.kind === STRUCT;
-      this.#plainWait = 0;
-      return;
-    }
-    // In a struct, the guessed leaves that follow are read right here, each in one step.
-    const struct = this.#frameStructs[top]!, slots = this.#frameValues[top];
-    for (let next = this.#frameLast[top] + 1;; next = this.#frameLast[top] + 1) {
-      const member = struct.nextMember[next], bytes = struct.nextTagBytes[next];
-      if (
-        member === undefined || member.list || member.kind === STRUCT || bytes === undefined ||
-        !tokens.readLeafElement(bytes)
-      ) {
-        tokens.expectName(struct.nextTag[next], bytes);
-        return;
-      }
-      this.#frameLast[top] = member.index;
-      const value = this.#plainValue(member);
-      if (value !== undefined) slots[member.index] = value;
-    }
+    if (top < 0 || this.#frameKinds[top] !== LIST_FRAME) return;
+    this.#wholeNext = this.#wholeItems && this.#frameMembers[top]!.kind === STRUCT;
+    this.#wholeWait = 0;
   }
 
   /**
-   * Offers the next item of the current list (whose items are structs) to the plain
-   * reader, which reads it straight from the buffered input when it is all there and
-   * plain. An item not all buffered yet is tried again once twice as much of it is (so
-   * that a long item is not read over and over), up to the token size limit; an item that
-   * is not plain is left to the tokens. Unless items are handed out one by one, an item is
+   * Offers the next item of the current list (whose items are structs) to the element
+   * reader, which reads it straight from the buffered input when it is all there. An item
+   * not all buffered yet is tried again once twice as much of it is (so that a long item is
+   * not read over and over), up to the token size limit; an item the element reader gives
+   * up is left to the tokens. Unless items are handed out one by one, an item is
    * not tried before as many bytes as the previous one had are buffered: most attempts
    * before that would read part of it in vain.
    */
-  #plainItem(): number {
+  #wholeItem(): number {
     const tokens = this.#tokens;
     const start = tokens.handOverPoint;
     const buffered = tokens.inputEnd - start;
     if (start < 0 || buffered > this.#maxItemWait) {
-      this.#plainNext = false;
-      return PLAIN_DECLINED;
+      this.#wholeNext = false;
+      return WHOLE_DECLINED;
     }
     if (!tokens.ended) {
-      if (buffered < this.#plainWait) return PLAIN_WAITING;
+      if (buffered < this.#wholeWait) return WHOLE_WAITING;
       // Probably not all there yet; only worth the wait when the whole document is awaited.
-      if (!this.#streamItems && buffered < this.#lastItemLength) return PLAIN_WAITING;
+      if (!this.#streamItems && buffered < this.#lastItemLength) return WHOLE_WAITING;
     }
     const top = this.#depth - 1;
-    const end = this.#plain.readItem(
+    const end = this.#whole.readItem(
       tokens.input,
       start,
       tokens.inputEnd,
@@ -247,26 +202,26 @@ export class DocumentReader {
       this.#frameMembers[top]!,
       tokens.openElements,
     );
-    if (end === PLAIN_NEEDS_INPUT) {
-      this.#plainWait = buffered * 2;
-      return PLAIN_WAITING;
+    if (end === ELEMENT_NEEDS_INPUT) {
+      this.#wholeWait = buffered * 2;
+      return WHOLE_WAITING;
     }
     if (end < 0) {
-      this.#plainNext = false;
-      return PLAIN_DECLINED;
+      this.#wholeNext = false;
+      return WHOLE_DECLINED;
     }
     tokens.skipTo(end);
     this.#lastItemLength = end - start;
-    this.#plainItemCount++;
-    const item = this.#plain.item as object;
-    this.#plain.item = undefined;
+    this.#wholeItemCount++;
+    const item = this.#whole.item as object;
+    this.#whole.item = undefined;
     this.#expectNext();
     if (this.#streamItems && top === 0) {
       this.#item = item;
-      return PLAIN_STREAMED;
+      return WHOLE_STREAMED;
     }
     this.#frameValues[top].push(item);
-    return PLAIN_READ;
+    return WHOLE_READ;
   }
 
   #start(name: string): void {
@@ -274,36 +229,17 @@ export class DocumentReader {
     if (top < 0) return this.#startRoot(name);
     if (this.#frameKinds[top] === LIST_FRAME) {
       const items = this.#frameMembers[top]!;
-      if (name !== this.#frameItemTag[top] && name.length <= MAX_GUESSED_TAG) {
-        this.#frameItemTag[top] = items.itemTag = name;
-        this.#frameItemBytes[top] = items.itemBytes = this.#tokens.nameBytes;
-      }
       if (items.kind === STRUCT) this.#pushStruct(items.struct, undefined);
       else this.#startLeaf(items);
       return;
     }
-    const struct = this.#frameStructs[top]!;
-    const guess = this.#frameLast[top] + 1;
-    let member: MemberInfo | undefined;
-    if (name === struct.nextTag[guess]) {
-      member = struct.nextMember[guess];
-    } else {
-      member = struct.byTag.get(name);
-      if (name.length <= MAX_GUESSED_TAG) {
-        struct.nextTag[guess] = name;
-        struct.nextTagBytes[guess] = this.#tokens.nameBytes;
-        struct.nextMember[guess] = member;
-      }
-    }
+    const member = this.#frameStructs[top]!.byTag.get(name);
     if (member === undefined) {
-      const isLink = name === "link";
-      this.#frameLast[top] = struct.members.length + (isLink ? 0 : 1);
-      if (isLink) this.#link(top);
-      else if (!this.#tokens.selfClosing && this.#tokens.skipElement()) return this.#expectNext();
+      if (name === "link") this.#link(top);
+      else if (!this.#tokens.selfClosing && this.#tokens.skipElement()) return;
       this.#skipping = 1;
       return;
     }
-    this.#frameLast[top] = member.index;
     if (member.list) {
       const slots = this.#frameValues[top];
       const existing = slots[member.index];
@@ -339,29 +275,16 @@ export class DocumentReader {
       slots = this.#slotArrays[depth] = new Array(Math.max(size, 16)).fill(undefined);
     }
     const tokens = this.#tokens;
-    const reference = tokens.selfClosing;
-    this.#frameHrefOffset[depth] = -1;
-    this.#frameLastLink[depth] = 0;
     for (let i = 0, count = tokens.attributeCount; i < count; i++) {
       const attribute = struct.byAttribute.get(tokens.attributeName(i));
       if (attribute === undefined) continue;
-      const text = reference ? tokens.referenceAttributeValue(i) : tokens.attributeValue(i);
-      const value = this.#convert(attribute, text, tokens.tokenOffset);
+      const value = this.#convert(attribute, tokens.attributeValue(i), tokens.tokenOffset);
       if (value !== undefined) slots[attribute.index] = value;
-      if (attribute.tag === "href") {
-        this.#frameHref[depth] = text;
-        this.#frameHrefOffset[depth] = tokens.plainAttributeOffset(i);
-        this.#frameHrefLength[depth] = tokens.attributeLength(i);
-      }
     }
     this.#push(STRUCT_FRAME, slots, struct, member);
-    this.#frameLast[depth] = -1;
-    this.#expectNext();
   }
 
   #pushList(items: unknown[], member: MemberInfo): void {
-    this.#frameItemTag[this.#depth] = member.itemTag;
-    this.#frameItemBytes[this.#depth] = member.itemBytes;
     this.#push(LIST_FRAME, items, undefined, member);
     this.#expectNext();
   }
@@ -390,23 +313,12 @@ export class DocumentReader {
       else if (attribute === "href") href = i;
     }
     if (rel < 0 || href < 0) return;
-    const struct = this.#frameStructs[top]!;
-    const previous = this.#frameLastLink[top];
-    let member = struct.nextLink[previous];
-    if (member === undefined || !tokens.attributeEquals(rel, member.relBytes)) {
-      member = struct.byRel.get(tokens.internedAttributeValue(rel));
-      if (member === undefined) return;
-      struct.nextLink[previous] = member;
-    }
-    this.#frameLastLink[top] = member.index + 1;
+    const member = this.#frameStructs[top]!.byRel.get(tokens.attributeValue(rel));
+    if (member === undefined) return;
     const slots = this.#frameValues[top];
     const existing = slots[member.index];
     const list: unknown[] & { href?: string } = Array.isArray(existing) ? existing : newList();
-    const parentOffset = this.#frameHrefOffset[top];
-    list.href = parentOffset >= 0 &&
-        tokens.attributeExtends(href, parentOffset, this.#frameHrefLength[top], rel)
-      ? this.#frameHref[top] + member.linkSuffix
-      : tokens.attributeValue(href);
+    list.href = tokens.attributeValue(href);
     slots[member.index] = list;
   }
 

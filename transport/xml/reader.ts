@@ -5,7 +5,7 @@
  */
 
 import { DocumentReader, READ_DONE, type XmlDocument } from "./document_reader.ts";
-import { readPlainDocument } from "./plain_reader.ts";
+import { readWholeDocument } from "./element_reader.ts";
 import { MODEL_SCHEMA } from "./schema.ts";
 import { type XmlLimits, XmlTokenizer } from "./tokenizer.ts";
 
@@ -20,8 +20,8 @@ const encoder = new TextEncoder();
  */
 export function readXml(input: string | Uint8Array, limits?: XmlLimits): XmlDocument {
   const bytes = typeof input === "string" ? encoder.encode(input) : input;
-  const plain = readPlainDocument(bytes, MODEL_SCHEMA, limits);
-  if (plain !== undefined) return plain;
+  const whole = readWholeDocument(bytes, MODEL_SCHEMA, limits);
+  if (whole !== undefined) return whole;
   const tokens = new XmlTokenizer(limits);
   tokens.push(bytes);
   tokens.end();

@@ -6,12 +6,8 @@
  * @module
  */
 
-import { BUILDERS } from "../../types/builders.ts";
-import { ROOTS, STRUCTS } from "../../types/metadata.ts";
 import { OvirtError } from "../errors.ts";
-import { RecentRuns } from "./byte_run.ts";
-import type { LinkRun } from "./link_run.ts";
-import type { TagRun } from "./tag_run.ts";
+import { nameHash } from "./shared_caches.ts";
 import type { MemberMeta, RootMeta, StructBuilder, StructMeta, ValueKind } from "./metadata.ts";
 
 /** Numeric value kind of a string member. */
@@ -41,9 +37,6 @@ const KIND_CODES: Record<ValueKind, number> = {
   struct: STRUCT,
 };
 
-/** Longest tag (in bytes) the readers remember as a guess of the next tag. */
-export const MAX_GUESSED_TAG = 64;
-
 /**
  * A new empty list value. V8 adds a named property (a link's `href`) to an array made this
  * way about ten times faster than to an array literal.
@@ -70,10 +63,8 @@ export class MemberInfo {
   readonly linkSuffix: string;
   /** For list links: the UTF-8 bytes of the `rel`. */
   readonly relBytes: Uint8Array;
-  /** For lists: the tag of the last item read, and its bytes (the reader's next guess). */
-  itemTag = "";
-  /** See {@link MemberInfo.itemTag}. */
-  itemBytes: Uint8Array | undefined = undefined;
+  /** The UTF-8 bytes of {@link MemberInfo.tag}. */
+  readonly tagBytes: Uint8Array;
   readonly #schema: XmlSchema;
   #struct: StructInfo | undefined = undefined;
 
@@ -87,6 +78,7 @@ export class MemberInfo {
     this.list = meta.list === true;
     this.linkSuffix = "/" + (meta.rel ?? "");
     this.relBytes = UTF8.encode(meta.rel ?? "");
+    this.tagBytes = UTF8.encode(meta.tag);
     this.#schema = schema;
   }
 
@@ -119,30 +111,10 @@ export class StructInfo {
   /** Builds an object from member values, one slot per member of {@link members}. */
   readonly build: StructBuilder;
   /**
-   * The reader's guesses of the next child element: after the start tag (index 0), after
-   * member `i` (index `i + 1`), after a `<link>` (`members.length + 1`) or another unknown
-   * element (`members.length + 2`), the tag that came next last time, and its member.
+   * The element members by the hash of their tag's bytes (`nameHash`), open addressing:
+   * each entry is 1 + a member's index, 0 ends a probe.
    */
-  readonly nextTag: string[];
-  /** The UTF-8 bytes of each {@link nextTag} (see `XmlTokenizer.expectName`). */
-  readonly nextTagBytes: (Uint8Array | undefined)[];
-  /**
-   * The reader's guesses of the next `<link>`: after the link of member `i` (index `i + 1`,
-   * 0 for the first link), the list link member whose link came next last time.
-   */
-  readonly nextLink: (MemberInfo | undefined)[];
-  /** The members of {@link nextTag} (`undefined` for unknown elements). */
-  readonly nextMember: (MemberInfo | undefined)[];
-  /**
-   * The runs of `<link>`s the plain reader last read one by one in objects of this struct
-   * (place `MEMBER_LINKS`), and in an unknown child of them such as `<actions>`
-   * (`CHILD_LINKS`).
-   */
-  readonly linkRuns: RecentRuns<LinkRun> = new RecentRuns(2);
-  /** The plain reader's runs of tags from the text of each leaf member (by index) to the next leaf's. */
-  readonly tagRuns: RecentRuns<TagRun<MemberInfo>>;
-  /** The plain reader's runs before the next child, at each position of {@link nextTag}. */
-  readonly childRuns: RecentRuns<TagRun>;
+  readonly #tagTable: Int32Array;
 
   /** Resolves `meta` and its ancestors through `schema`. */
   constructor(meta: StructMeta, schema: XmlSchema) {
@@ -162,12 +134,7 @@ export class StructInfo {
     }
     this.members = members;
     this.build = schema.builder(meta.name);
-    this.nextTag = new Array(members.length + 3).fill("");
-    this.nextMember = new Array(members.length + 3).fill(undefined);
-    this.nextTagBytes = new Array(members.length + 3).fill(undefined);
-    this.nextLink = new Array(members.length + 1).fill(undefined);
-    this.tagRuns = new RecentRuns(members.length);
-    this.childRuns = new RecentRuns(members.length + 3);
+    this.#tagTable = tagTable(members);
     this.byTag = byTag;
     this.byAttribute = byAttribute;
     this.byRel = byRel;
@@ -181,6 +148,40 @@ export class StructInfo {
       schema,
     );
   }
+
+  /** The element member whose tag is spelled by `buf[start, end)`, if any. */
+  memberAt(buf: Uint8Array, start: number, end: number): MemberInfo | undefined {
+    const table = this.#tagTable, mask = table.length - 1, length = end - start;
+    for (let slot = tagSlot(nameHash(buf, start, end), mask);; slot = (slot + 1) & mask) {
+      const entry = table[slot];
+      if (entry === 0) return undefined;
+      const member = this.members[entry - 1], bytes = member.tagBytes;
+      if (bytes.length !== length) continue;
+      let k = 0;
+      while (k < length && bytes[k] === buf[start + k]) k++;
+      if (k === length) return member;
+    }
+  }
+}
+
+/** The slot a name hash starts its probe at. */
+function tagSlot(hash: number, mask: number): number {
+  return (Math.imul(hash, 0x9e3779b1) >>> 16) & mask;
+}
+
+/** The table of {@link StructInfo.memberAt}: at most half full. */
+function tagTable(members: readonly MemberInfo[]): Int32Array {
+  let size = 8;
+  while (size < members.length * 2) size *= 2;
+  const table = new Int32Array(size), mask = size - 1;
+  for (const member of members) {
+    if (member.meta.attribute) continue;
+    const bytes = member.tagBytes;
+    let slot = tagSlot(nameHash(bytes, 0, bytes.length), mask);
+    while (table[slot] !== 0) slot = (slot + 1) & mask;
+    table[slot] = member.index + 1;
+  }
+  return table;
 }
 
 function lineage(meta: StructMeta, schema: XmlSchema): StructMeta[] {
@@ -192,26 +193,45 @@ function lineage(meta: StructMeta, schema: XmlSchema): StructMeta[] {
   return levels;
 }
 
-/** The generated tables with lazily built per-struct lookup structures. */
+/**
+ * The generated tables with lazily built per-struct lookup structures. The runtime imports
+ * nothing generated: the generated `types/register.ts` hands its tables to
+ * {@link MODEL_SCHEMA} with {@link XmlSchema.register}.
+ */
 export class XmlSchema {
-  readonly #structs: Readonly<Record<string, StructMeta>>;
-  readonly #roots: Readonly<Record<string, RootMeta>>;
-  readonly #builders: Readonly<Record<string, StructBuilder>>;
+  #structs: Readonly<Record<string, StructMeta>> = {};
+  #roots: Readonly<Record<string, RootMeta>> = {};
+  #builders: Readonly<Record<string, StructBuilder>> = {};
+  #registered = false;
   readonly #infos = new Map<string, StructInfo>();
 
-  /** Wraps the generated tables. */
-  constructor(
+  /** Takes the generated tables; a schema takes them once (again: the same tables only). */
+  register(
     structs: Readonly<Record<string, StructMeta>>,
     roots: Readonly<Record<string, RootMeta>>,
     builders: Readonly<Record<string, StructBuilder>>,
-  ) {
+  ): void {
+    if (this.#registered) {
+      if (structs === this.#structs && roots === this.#roots && builders === this.#builders) return;
+      throw new OvirtError("The XML schema already holds another model's tables");
+    }
     this.#structs = structs;
     this.#roots = roots;
     this.#builders = builders;
+    this.#registered = true;
+  }
+
+  #checkRegistered(): void {
+    if (!this.#registered) {
+      throw new OvirtError(
+        "No model is registered with the XML reader: import the SDK's mod.ts (or types/register.ts)",
+      );
+    }
   }
 
   /** The generated builder of struct `name`; throws for an unknown name. */
   builder(name: string): StructBuilder {
+    this.#checkRegistered();
     const builder = Object.hasOwn(this.#builders, name) ? this.#builders[name] : undefined;
     if (builder === undefined) throw new OvirtError(`No object builder for struct ${name}`);
     return builder;
@@ -219,6 +239,7 @@ export class XmlSchema {
 
   /** The generated description of struct `name`; throws for an unknown name. */
   structMeta(name: string): StructMeta {
+    this.#checkRegistered();
     const meta = Object.hasOwn(this.#structs, name) ? this.#structs[name] : undefined;
     if (meta === undefined) throw new OvirtError(`Unknown struct type ${name}`);
     return meta;
@@ -236,12 +257,13 @@ export class XmlSchema {
 
   /** What document root `tag` stands for, if anything. */
   root(tag: string): RootMeta | undefined {
+    this.#checkRegistered();
     return Object.hasOwn(this.#roots, tag) ? this.#roots[tag] : undefined;
   }
 }
 
-/** The schema of the model this SDK was generated from. */
-export const MODEL_SCHEMA: XmlSchema = new XmlSchema(STRUCTS, ROOTS, BUILDERS);
+/** The schema of the model this SDK was generated from, once `types/register.ts` ran. */
+export const MODEL_SCHEMA: XmlSchema = new XmlSchema();
 
 /**
  * Builds a reference (an object with only `href` and `id`, each when defined, in that

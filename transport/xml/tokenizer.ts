@@ -38,15 +38,7 @@ import {
   TEXT_SPECIAL,
   VALUE_SPECIAL,
 } from "./decode.ts";
-import { hashBytes } from "./intern_cache.ts";
-import {
-  MAX_INTERNED_REFERENCE,
-  MAX_INTERNED_VALUE,
-  NAME_CACHE,
-  nameHash,
-  REFERENCE_CACHE,
-  VALUE_CACHE,
-} from "./shared_caches.ts";
+import { MAX_INTERNED_VALUE, NAME_CACHE, nameHash, VALUE_CACHE } from "./shared_caches.ts";
 import { skipElementContent } from "./skip.ts";
 import { Buffer } from "node:buffer";
 
@@ -104,7 +96,6 @@ export class XmlTokenizer {
   readonly #maxTokenBytes: number;
   readonly #names = NAME_CACHE;
   readonly #values = VALUE_CACHE;
-  readonly #shared = REFERENCE_CACHE;
 
   #buf: Uint8Array = EMPTY;
   #latin1View: Buffer | undefined = undefined; // #buf as a Buffer, made on first use
@@ -128,12 +119,9 @@ export class XmlTokenizer {
   #afterStart = false; // previous token was a non-self-closing start tag
 
   #tokenStart = 0;
-  #expectedName = "";
-  #expectedBytes: Uint8Array | undefined = undefined;
   #lastName = "";
   #lastNameBytes: Uint8Array = EMPTY;
   #name = "";
-  #nameBytes: Uint8Array = EMPTY;
   #selfClosing = false;
   #attributeCount = 0;
   readonly #attributeNames: string[] = [];
@@ -181,25 +169,9 @@ export class XmlTokenizer {
     this.#ended = true;
   }
 
-  /**
-   * Announces the likely name of the next start tag: a name this tokenizer returned before
-   * with its {@link XmlTokenizer.nameBytes}, which are then compared with the input before
-   * the name is read and looked up. A wrong guess costs one comparison; without `bytes`,
-   * nothing is guessed.
-   */
-  expectName(name: string, bytes: Uint8Array | undefined): void {
-    this.#expectedName = name;
-    this.#expectedBytes = bytes;
-  }
-
   /** Name of the element of the current start or end tag (interned). */
   get name(): string {
     return this.#name;
-  }
-
-  /** The UTF-8 bytes of {@link XmlTokenizer.name}, to pass to `expectName` (do not modify). */
-  get nameBytes(): Uint8Array {
-    return this.#nameBytes;
   }
 
   /** Whether the current start tag is self-closing (an end tag token follows anyway). */
@@ -246,83 +218,6 @@ export class XmlTokenizer {
       view = this.#latin1View = Buffer.from(buf.buffer, buf.byteOffset, buf.length);
     }
     return view.toString("latin1", start, end);
-  }
-
-  /**
-   * {@link XmlTokenizer.attributeValue} for values that repeat (a link's `rel`): short
-   * values come from a cache instead of being decoded again.
-   */
-  internedAttributeValue(index: number): string {
-    const start = this.#attributeStarts[index], end = this.#attributeEnds[index];
-    if (this.#attributeFlags[index] !== 0 || end - start > MAX_INTERNED_VALUE) {
-      return this.attributeValue(index);
-    }
-    const value = this.#values.internUnhashed(this.#buf, start, end);
-    if (value === undefined) throw this.#error(start, "invalid UTF-8");
-    return value;
-  }
-
-  /**
-   * {@link XmlTokenizer.attributeValue} for the `id` and `href` of references
-   * (`<cluster id href/>`), which repeat across the objects of a list: values up to 128
-   * bytes come from a cache of their own instead of being decoded again.
-   */
-  referenceAttributeValue(index: number): string {
-    const start = this.#attributeStarts[index], end = this.#attributeEnds[index];
-    if (this.#attributeFlags[index] !== 0 || end - start > MAX_INTERNED_REFERENCE) {
-      return this.attributeValue(index);
-    }
-    const buf = this.#buf, hash = hashBytes(buf, start, end);
-    const cached = this.#shared.find(buf, start, end, hash);
-    if (cached !== undefined) return cached;
-    const value = this.#ascii(start, end);
-    this.#shared.remember(buf, start, end, hash, value);
-    return value;
-  }
-
-  /** Whether the value of attribute `index` is plain and spells exactly `bytes`. */
-  attributeEquals(index: number, bytes: Uint8Array): boolean {
-    const start = this.#attributeStarts[index], length = bytes.length;
-    if (this.#attributeFlags[index] !== 0 || this.#attributeEnds[index] - start !== length) {
-      return false;
-    }
-    const buf = this.#buf;
-    for (let k = 0; k < length; k++) if (buf[start + k] !== bytes[k]) return false;
-    return true;
-  }
-
-  /**
-   * Where the value of attribute `index` of the current start tag starts, as an absolute
-   * offset for {@link XmlTokenizer.attributeExtends}; -1 unless the value is plain ASCII.
-   */
-  plainAttributeOffset(index: number): number {
-    return this.#attributeFlags[index] === 0 ? this.#base + this.#attributeStarts[index] : -1;
-  }
-
-  /** Length in bytes of the value of attribute `index` of the current start tag. */
-  attributeLength(index: number): number {
-    return this.#attributeEnds[index] - this.#attributeStarts[index];
-  }
-
-  /**
-   * Whether the value of attribute `index` is the plain value found earlier at absolute
-   * `offset` (`length` bytes, see {@link XmlTokenizer.plainAttributeOffset}), then `/`, then
-   * the value of attribute `suffix`: a link's `href` made of its parent's `href` and its
-   * `rel`. False when those earlier bytes are no longer buffered.
-   */
-  attributeExtends(index: number, offset: number, length: number, suffix: number): boolean {
-    const buf = this.#buf, from = offset - this.#base;
-    const start = this.#attributeStarts[index], end = this.#attributeEnds[index];
-    const suffixStart = this.#attributeStarts[suffix], suffixEnd = this.#attributeEnds[suffix];
-    if (
-      from < 0 || this.#attributeFlags[index] !== 0 || this.#attributeFlags[suffix] !== 0 ||
-      end - start !== length + 1 + suffixEnd - suffixStart || buf[start + length] !== SLASH
-    ) return false;
-    for (let k = 0; k < length; k++) if (buf[start + k] !== buf[from + k]) return false;
-    for (let k = suffixStart, at = start + length + 1; k < suffixEnd; k++, at++) {
-      if (buf[at] !== buf[k]) return false;
-    }
-    return true;
   }
 
   /**
@@ -384,32 +279,6 @@ export class XmlTokenizer {
   /** Consumes the input up to `end`, where the end tag of the open element ends. */
   #closeOpenElement(end: number): true {
     this.#depth--;
-    this.#pos = end;
-    this.#afterTag = true;
-    this.#afterStart = false;
-    return true;
-  }
-
-  /**
-   * Shortcut for a whole leaf element where a start tag may come (after a start or end
-   * tag): when the input continues with indentation, the start tag of the element whose
-   * name's bytes are `name` without attributes, plain content (as for
-   * {@link XmlTokenizer.readPlainContent}) and its end tag, consumes all of it and returns
-   * true; the content is then the current text token. Otherwise changes nothing and returns
-   * false: read tokens as usual.
-   */
-  readLeafElement(name: Uint8Array): boolean {
-    if (this.#pendingEnd || !this.#afterTag || this.#depth === 0) return false;
-    if (this.#depth >= this.#maxDepth) return false;
-    const buf = this.#buf, len = this.#len;
-    let i = this.#pos;
-    while (i < len && (buf[i] === 0x20 || buf[i] === LF || buf[i] === TAB)) i++;
-    if (i >= len || buf[i] !== LT || i - this.#pos > this.#maxTokenBytes) return false;
-    const afterName = this.#matchName(i + 1, name);
-    if (afterName < 0 || buf[afterName] !== GT) return false;
-    if (afterName + 1 - i > this.#maxTokenBytes) return false;
-    const end = this.#plainContentAndEndTag(afterName + 1, name);
-    if (end < 0) return false;
     this.#pos = end;
     this.#afterTag = true;
     this.#afterStart = false;
@@ -723,14 +592,8 @@ export class XmlTokenizer {
 
   #scanStartTag(start: number): number {
     const buf = this.#buf, len = this.#len;
-    let i = this.#matchName(start + 1, this.#expectedBytes);
-    if (i >= 0) {
-      this.#lastName = this.#expectedName;
-      this.#lastNameBytes = this.#expectedBytes!;
-    } else {
-      i = this.#readName(start + 1);
-      if (i < 0) return this.#needData(GT);
-    }
+    let i = this.#readName(start + 1);
+    if (i < 0) return this.#needData(GT);
     const name = this.#lastName;
     const nameBytes = this.#lastNameBytes;
     let count = 0;
@@ -791,7 +654,6 @@ export class XmlTokenizer {
       this.#rootSeen = true;
     }
     this.#name = name;
-    this.#nameBytes = nameBytes;
     this.#attributeCount = count;
     this.#selfClosing = selfClosing;
     this.#pos = i;

@@ -15,8 +15,11 @@ export function parseBoolean(text: string): boolean | undefined {
   return undefined;
 }
 
-/** A signed decimal integer (surrounding white space allowed); `undefined` otherwise. */
-export function parseInteger(text: string): number | undefined {
+/**
+ * A signed decimal integer (surrounding white space allowed): a `number` when it is a safe
+ * integer (within ±(2^53 - 1)), an exact `bigint` beyond; `undefined` for anything else.
+ */
+export function parseInteger(text: string): number | bigint | undefined {
   const digits = text.trim();
   let i = digits.charCodeAt(0) === 0x2d || digits.charCodeAt(0) === 0x2b ? 1 : 0;
   if (i === digits.length) return undefined;
@@ -24,7 +27,8 @@ export function parseInteger(text: string): number | undefined {
     const c = digits.charCodeAt(i);
     if (c < 0x30 || c > 0x39) return undefined;
   }
-  return Number(digits);
+  const value = Number(digits);
+  return Number.isSafeInteger(value) ? value : BigInt(digits);
 }
 
 /**
@@ -185,9 +189,14 @@ function daysInMonth(year: number, month: number): number {
   return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
 }
 
-/** An integer in plain digits (`String` would use an exponent from 1e21 on). */
-export function formatInteger(value: number): string {
-  return Math.abs(value) < 1e21 ? String(value) : BigInt(value).toString();
+/**
+ * An integer in plain digits (`String` would use an exponent from 1e21 on); a `bigint`
+ * exactly, whatever its size.
+ */
+export function formatInteger(value: number | bigint): string {
+  return typeof value === "bigint" || Math.abs(value) < 1e21
+    ? String(value)
+    : BigInt(value).toString();
 }
 
 /** A finite number in plain decimal notation: `1e-7` becomes `0.0000001`. */

@@ -107,7 +107,9 @@ function scalarText(member: MemberInfo, value: unknown, path: string, index = -1
       if (typeof value === "boolean") return value ? "true" : "false";
       break;
     case INTEGER:
-      if (typeof value === "number" && Number.isInteger(value)) return formatInteger(value);
+      if (typeof value === "bigint" || (typeof value === "number" && Number.isInteger(value))) {
+        return formatInteger(value);
+      }
       break;
     case DECIMAL:
       if (typeof value === "number" && Number.isFinite(value)) return formatDecimal(value);

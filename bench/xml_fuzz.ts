@@ -1,0 +1,137 @@
+/**
+ * Seeded fuzzing of the XML reader: small engine documents, mutated (bytes deleted,
+ * inserted, replaced or repeated, the end cut off) and read whole and, for some, streamed
+ * in random chunks. Every read must give objects or throw an `OvirtError`: any other
+ * exception is a defect. `tests/xml_fuzz.test.ts` runs 100,000 documents per CI run;
+ * `deno run --allow-read bench/xml_fuzz.ts [count] [seed]` runs 1,000,000 by default.
+ *
+ * @module
+ */
+
+import "../types/register.ts";
+import { OvirtError } from "../transport/errors.ts";
+import { readXml, readXmlStream, streamList } from "../transport/xml/mod.ts";
+import { seededRandom, splitRandomly, streamOf } from "../tests/xml_test_utils.ts";
+import { eventXml, smallCorpora } from "./xml_corpora.ts";
+
+/** Bytes that change what markup means, or are not UTF-8 or not allowed in XML. */
+const ALPHABET = new TextEncoder().encode("<>&;/=\"'!?-[]#x \n\r\tA0:.\u00e9");
+const ODD_BYTES = [0x00, 0x01, 0x80, 0xbf, 0xc3, 0xe2, 0xf0, 0xff];
+
+/** The documents mutated: the small answers of a `get()` and a short list. */
+export function fuzzBases(): Uint8Array[] {
+  const random = seededRandom(5);
+  const list = `<events>\n${eventXml(1, random)}${eventXml(2, random)}</events>\n`;
+  return [
+    ...smallCorpora().filter((corpus) => corpus.bytes.length < 2500).map((corpus) => corpus.bytes),
+    new TextEncoder().encode(list),
+    new TextEncoder().encode(
+      `<action><status>failed</status><fault><reason>Operation Failed</reason>` +
+        `<detail>[Cannot run VM. &amp; &#x263a;]</detail></fault></action>`,
+    ),
+  ];
+}
+
+/** `data` with one to four random edits. */
+export function mutateBytes(data: Uint8Array, random: () => number): Uint8Array {
+  let bytes = data;
+  const at = () => Math.floor(random() * (bytes.length + 1));
+  const someByte = () =>
+    Uint8Array.of(
+      random() < 0.8
+        ? ALPHABET[Math.floor(random() * ALPHABET.length)]
+        : ODD_BYTES[Math.floor(random() * ODD_BYTES.length)],
+    );
+  for (let count = 1 + Math.floor(random() * 4); count > 0; count--) {
+    const roll = random(), i = at();
+    if (roll < 0.25) bytes = splice(bytes, i, 1 + Math.floor(random() * 3), NOTHING);
+    else if (roll < 0.5) bytes = splice(bytes, i, 0, someByte());
+    else if (roll < 0.7) bytes = splice(bytes, i, 1, someByte());
+    else if (roll < 0.85) {
+      const from = at();
+      bytes = splice(bytes, i, 0, bytes.slice(from, from + Math.floor(random() * 40)));
+    } else bytes = bytes.subarray(0, i);
+  }
+  return bytes;
+}
+
+const NOTHING = new Uint8Array(0);
+
+/** `bytes` with `remove` bytes from `at` on replaced by `insert`, as a new array. */
+function splice(bytes: Uint8Array, at: number, remove: number, insert: Uint8Array): Uint8Array {
+  const end = Math.min(bytes.length, at + remove);
+  const out = new Uint8Array(at + insert.length + bytes.length - end);
+  out.set(bytes.subarray(0, at));
+  out.set(insert, at);
+  out.set(bytes.subarray(end), at + insert.length);
+  return out;
+}
+
+/** What a fuzz run saw: how many reads gave objects and how many an `OvirtError`. */
+export interface FuzzReport {
+  /** Documents read. */
+  documents: number;
+  /** Reads that gave objects. */
+  read: number;
+  /** Reads that threw an `OvirtError`. */
+  refused: number;
+  /** Streamed reads (of every `streamEvery`th document), whichever their outcome. */
+  streamed: number;
+}
+
+/**
+ * Reads `count` mutated documents from seed `seed`; every `streamEvery`th one is also read
+ * from a stream of random chunks. Throws (with the document) at the first read that ends
+ * in anything but objects or an `OvirtError`.
+ */
+export async function fuzzReader(
+  count: number,
+  seed: number,
+  streamEvery = 50,
+): Promise<FuzzReport> {
+  const random = seededRandom(seed);
+  const bases = fuzzBases();
+  const report: FuzzReport = { documents: 0, read: 0, refused: 0, streamed: 0 };
+  for (let n = 0; n < count; n++) {
+    const data = mutateBytes(bases[n % bases.length], random);
+    report.documents++;
+    try {
+      readXml(data);
+      report.read++;
+    } catch (error) {
+      if (!(error instanceof OvirtError)) throw escaped(error, data);
+      report.refused++;
+    }
+    if (n % streamEvery !== 0) continue;
+    report.streamed++;
+    for (const read of [streamedList, streamedDocument]) {
+      try {
+        await read(splitRandomly(data, random));
+      } catch (error) {
+        if (!(error instanceof OvirtError)) throw escaped(error, data);
+      }
+    }
+  }
+  return report;
+}
+
+async function streamedList(chunks: Uint8Array[]): Promise<void> {
+  for await (const _ of streamList(streamOf(chunks))) { /* items only */ }
+}
+
+async function streamedDocument(chunks: Uint8Array[]): Promise<void> {
+  await readXmlStream(streamOf(chunks));
+}
+
+function escaped(error: unknown, data: Uint8Array): Error {
+  const text = JSON.stringify(new TextDecoder().decode(data));
+  return new Error(`The reader threw ${String(error)} on ${text}`, { cause: error });
+}
+
+if (import.meta.main) {
+  const count = Number(Deno.args[0] ?? 1_000_000), seed = Number(Deno.args[1] ?? 1);
+  const started = performance.now();
+  const report = await fuzzReader(count, seed);
+  const seconds = ((performance.now() - started) / 1000).toFixed(1);
+  console.log(JSON.stringify({ ...report, seed, seconds }));
+}

@@ -1,0 +1,74 @@
+/**
+ * Creating a VM from a template, the step every way of making a VM shares (an `add`, a
+ * clone, an import, an OVF configuration, a pool): its own module, so that those behaviours
+ * do not import one another.
+ *
+ * @module
+ */
+
+import type { Engine, Reference } from "../engine.ts";
+import { withReferences } from "../generic.ts";
+import type { Entity } from "../store.ts";
+import { checkUniqueName } from "../validation.ts";
+import { addVmDevices, copyDevices } from "./devices.ts";
+import { transition } from "./lifecycle.ts";
+
+/** Members a new VM takes from its template unless the request sets them. */
+const INHERITED = [
+  "memory",
+  "memoryPolicy",
+  "cpu",
+  "os",
+  "type",
+  "bios",
+  "display",
+  "highAvailability",
+  "stateless",
+  "usb",
+  "io",
+  "timeZone",
+  "smallIcon",
+  "largeIcon",
+];
+
+/**
+ * Creates a VM from `body` (template and cluster named by id or name) in `vms`, with
+ * copies of the devices of `source` (`vms/{id}` for a clone; the template by default),
+ * with id `id` (a new one by default).
+ */
+export function createVm(
+  engine: Engine,
+  body: Record<string, unknown>,
+  source?: string,
+  id: string = engine.newId(),
+): Entity {
+  checkUniqueName("VmsService", "Vm", body.name, engine.store.items("vms"));
+  const described = withReferences(engine, "Vm", body);
+  const templateRef = described.template as Reference;
+  const template = engine.store.get("templates", templateRef.id)!;
+  const inherited = Object.fromEntries(
+    INHERITED.filter((name) => template[name] !== undefined).map((name) => [name, template[name]]),
+  );
+  const vm: Entity = {
+    origin: "ovirt",
+    stateless: false,
+    deleteProtected: false,
+    ...inherited,
+    ...described,
+    id,
+    status: "down",
+    creationTime: new Date(),
+    originalTemplate: templateRef,
+    nextRunConfigurationExists: false,
+    runOnce: false,
+  };
+  delete vm.diskAttachments;
+  delete vm.nics;
+  engine.store.put("vms", vm);
+  const ref = engine.referenceTo("vms", id);
+  const from = source ?? `templates/${encodeURIComponent(template.id)}`;
+  const disks = copyDevices(engine, from, `vms/${encodeURIComponent(id)}`, { vm: ref });
+  addVmDevices(engine, `vms/${encodeURIComponent(id)}`, ref);
+  if (disks === 0) return vm;
+  return transition(engine, "vms", id, { status: "image_locked" }, [{ status: "down" }]);
+}

@@ -1,0 +1,1066 @@
+/**
+ * The base path of the XML readers: turns a whole document held in one buffer (`readXml`),
+ * or one item of a list document being streamed, straight into typed objects, by recursive
+ * descent over the bytes guided by the schema, with no tokens in between. What a tag means
+ * is looked up in its parent's table by the tag's bytes (`StructInfo.memberAt`), wherever it
+ * comes, so member order, indentation, attribute order and quotes, `<x/>` or `<x></x>`,
+ * CDATA, comments and references cost the same as the engine's usual spelling: nothing is
+ * guessed.
+ *
+ * It checks well-formedness as it reads. On anything it does not take (malformed input, a
+ * value of the wrong kind, a limit passed, a DTD, a processing instruction inside the root,
+ * text beside child elements, non-ASCII names) it gives up without a word, and the token
+ * reader (`DocumentReader` over `XmlTokenizer`) reads the document again: it gives the same
+ * objects or the error with its line and column. So an error is always described by one
+ * piece of code, and the objects of valid input by the schema semantics here and there
+ * (the differential tests hold both to the same result).
+ *
+ * @module
+ */
+
+import {
+  AMP,
+  BANG,
+  CR,
+  DASH,
+  DQUOTE,
+  EQUALS,
+  GT,
+  LF,
+  LT,
+  QUESTION,
+  RBRACKET,
+  SEMICOLON,
+  SLASH,
+  SQUOTE,
+  TAB,
+} from "./ascii.ts";
+import { Buffer } from "node:buffer";
+import {
+  CHAR_CLASS,
+  decodeEscaped,
+  decodeUtf8,
+  MAX_REFERENCE_LENGTH,
+  NAME_CHAR,
+  NAME_START,
+  referencedCodePoint,
+  sameAcross,
+  SHORT_TEXT_LIMIT,
+  shortAsciiText,
+  TEXT_SPECIAL,
+  VALUE_SPECIAL,
+} from "./decode.ts";
+import { INVALID_VALUE, valueFromPlainBytes, valueFromText } from "./leaf_value.ts";
+import {
+  BOOLEAN,
+  buildReference,
+  ENUM,
+  type MemberInfo,
+  newList,
+  STRING,
+  STRUCT,
+  type StructInfo,
+  type XmlSchema,
+} from "./schema.ts";
+import {
+  MAX_INTERNED_REFERENCE,
+  MAX_INTERNED_VALUE,
+  NAME_CACHE,
+  nameHash,
+  REFERENCE_CACHE,
+  VALUE_CACHE,
+} from "./shared_caches.ts";
+import { skipElementContent } from "./skip.ts";
+import { DEFAULT_MAX_DEPTH, DEFAULT_MAX_TOKEN_BYTES, type XmlLimits } from "./tokenizer.ts";
+
+const MAX_ATTRIBUTES = 8;
+/** What follows `<link` in a link as engines write it, and what follows its first rel. */
+const LINK_HREF = new Uint8Array([0x20, 0x68, 0x72, 0x65, 0x66, EQUALS, DQUOTE]); // ` href="`
+const LINK_REL = new Uint8Array([DQUOTE, 0x20, 0x72, 0x65, 0x6c, EQUALS, DQUOTE]); // `" rel="`
+/** What comes between a reference's `href` and its `id`. */
+const ID_ATTRIBUTE = new Uint8Array([DQUOTE, 0x20, 0x69, 0x64, EQUALS, DQUOTE]); // `" id="`
+/** Deeper documents are left to the token reader, which does not recurse. */
+const MAX_RECURSION = 256;
+// Flags of a text or value; 0: plain ASCII, its bytes are its characters.
+const ESCAPED = 1; // holds references or CR
+const NON_ASCII = 2; // holds bytes of non-ASCII characters
+const CDATA_OPEN = [LT, BANG, 0x5b, 0x43, 0x44, 0x41, 0x54, 0x41, 0x5b]; // <![CDATA[
+
+/** Thrown inside the reader to leave the input to the token reader; never escapes it. */
+const GIVE_UP = new Error("left to the token reader");
+/** Thrown inside the reader when the input ends before the element does; never escapes it. */
+const OUT_OF_INPUT = new Error("input ends too early");
+
+/** A parsed document: its root tag and its value (an array for a list document). */
+export interface XmlDocument {
+  /** Tag of the root element, e.g. `vm` or `vms`. */
+  root: string;
+  /** The typed value: an object, or an array of objects for a list document. */
+  value: unknown;
+}
+
+/** {@link ElementReader.readItem} result: the item is left to the token reader. */
+export const ELEMENT_GAVE_UP = -1;
+/** {@link ElementReader.readItem} result: the item is not all buffered yet. */
+export const ELEMENT_NEEDS_INPUT = -2;
+
+/**
+ * Reads the whole document `buf` into typed objects; `undefined` when it is left to the
+ * token reader (see the module documentation), which then gives the same result or the
+ * error.
+ */
+export function readWholeDocument(
+  buf: Uint8Array,
+  schema: XmlSchema,
+  limits: XmlLimits = {},
+): XmlDocument | undefined {
+  if (limits.maxDepth !== undefined || limits.maxTokenBytes !== undefined) {
+    return new ElementReader(schema, limits).readDocument(buf);
+  }
+  let reader = DEFAULT_READERS.get(schema);
+  if (reader === undefined) DEFAULT_READERS.set(schema, reader = new ElementReader(schema));
+  return reader.readDocument(buf);
+}
+
+/**
+ * A reader with the default limits per schema, reused by {@link readWholeDocument}: a small
+ * answer then costs no reader and no slot arrays. It holds no state between documents (a
+ * read never yields, and it lets go of the document when done).
+ */
+const DEFAULT_READERS = new WeakMap<XmlSchema, ElementReader>();
+const EMPTY = new Uint8Array(0);
+const UTF16 = new TextDecoder("utf-16le");
+/** Longest text made from an array of its codes (longer: by a decoder); for each length, one array. */
+const MAX_CODE_ARRAY = 256;
+const CODE_ARRAYS: number[][] = [];
+
+/**
+ * Reads documents or list items. Each element is read by the method of what the schema
+ * says it is (struct, list, leaf, link or unknown), which returns its value and leaves
+ * `#pos` after its end tag. A struct's member values are collected in a slot array reused
+ * for every struct at the same depth, and its object is made by the generated builder, as
+ * the token reader does.
+ */
+export class ElementReader {
+  #buf: Uint8Array = EMPTY;
+  #len = 0;
+  #ended = true;
+  #latin1: Buffer | undefined = undefined; // #buf as a Buffer, made on first use
+  #words: DataView | undefined = undefined; // #buf as a DataView, made on first use
+  readonly #schema: XmlSchema;
+  readonly #maxDepth: number;
+  readonly #maxTokenBytes: number;
+  #pos = 0;
+  readonly #slotArrays: unknown[][] = [];
+  // The attributes of the last start tag read by #attributes.
+  #attributeCount = 0;
+  #selfClosing = false;
+  readonly #nameStarts = new Int32Array(MAX_ATTRIBUTES);
+  readonly #nameEnds = new Int32Array(MAX_ATTRIBUTES);
+  readonly #valueStarts = new Int32Array(MAX_ATTRIBUTES);
+  readonly #valueEnds = new Int32Array(MAX_ATTRIBUTES);
+  readonly #valueFlags = new Uint8Array(MAX_ATTRIBUTES);
+  #codes = new Uint16Array(256); // the characters of the text #decodeEscapedAscii decodes
+  #relStart = 0; // where the rel of the last link #usualLink read is
+  #relEnd = 0;
+
+  /** The item {@link ElementReader.readItem} read last. */
+  item: unknown = undefined;
+
+  /** A reader of documents of `schema`, within `limits` (as the token reader's). */
+  constructor(schema: XmlSchema, limits: XmlLimits = {}) {
+    this.#schema = schema;
+    this.#maxDepth = Math.min(limits.maxDepth ?? DEFAULT_MAX_DEPTH, MAX_RECURSION);
+    this.#maxTokenBytes = limits.maxTokenBytes ?? DEFAULT_MAX_TOKEN_BYTES;
+  }
+
+  /** The whole document `buf`, or `undefined` when it is left to the token reader. */
+  readDocument(buf: Uint8Array): XmlDocument | undefined {
+    this.#use(buf, buf.length, true);
+    try {
+      return this.#document();
+    } catch (error) {
+      this.#clearSlots();
+      if (error === GIVE_UP || error === OUT_OF_INPUT) return undefined;
+      throw error;
+    } finally {
+      this.#use(EMPTY, 0, true);
+    }
+  }
+
+  /**
+   * Reads one item of the list `items` from `buf[start, end)`, where `depth` elements are
+   * open and `ended` tells whether input follows `end`: white space and comments, then the
+   * item element. Returns the index after the item's end tag (the item is then
+   * {@link ElementReader.item}), {@link ELEMENT_NEEDS_INPUT} when the buffered input ends
+   * inside it, or {@link ELEMENT_GAVE_UP}.
+   */
+  readItem(
+    buf: Uint8Array,
+    start: number,
+    end: number,
+    ended: boolean,
+    items: MemberInfo,
+    depth: number,
+  ): number {
+    this.#use(buf, end, ended);
+    try {
+      const i = this.#between(start);
+      if (buf[i + 1] === SLASH) return ELEMENT_GAVE_UP;
+      this.item = this.#listItem(items, depth, i);
+      return this.#pos;
+    } catch (error) {
+      this.#clearSlots();
+      if (error === GIVE_UP) return ELEMENT_GAVE_UP;
+      if (error === OUT_OF_INPUT) return ELEMENT_NEEDS_INPUT;
+      throw error;
+    } finally {
+      this.#use(EMPTY, 0, true);
+    }
+  }
+
+  #use(buf: Uint8Array, end: number, ended: boolean): void {
+    this.#buf = buf;
+    this.#len = end;
+    this.#ended = ended;
+    this.#latin1 = this.#words = undefined;
+    this.#pos = 0;
+  }
+
+  /** Forgets the values an attempt given up part of the way through left in the slots. */
+  #clearSlots(): void {
+    for (const slots of this.#slotArrays) slots?.fill(undefined);
+  }
+
+  /** Gives up at the end of the buffered input: for good if no more input follows. */
+  #outOfInput(): never {
+    throw this.#ended ? GIVE_UP : OUT_OF_INPUT;
+  }
+
+  #document(): XmlDocument {
+    const buf = this.#buf, len = this.#len;
+    let i = len >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf ? 3 : 0;
+    i = this.#between(this.#declaration(i));
+    if (buf[i + 1] === SLASH) throw GIVE_UP;
+    const nameEnd = this.#nameEnd(i + 1);
+    const name = this.#name(i + 1, nameEnd);
+    const root = this.#schema.root(name);
+    if (root === undefined) throw GIVE_UP;
+    const struct = this.#schema.struct(root.type);
+    const value = root.list
+      ? this.#list(struct.asListItem, [], 0, i, nameEnd)
+      : this.#struct(struct, 0, i, nameEnd);
+    for (i = this.#pos; i < len;) {
+      i = this.#spaces(i);
+      if (i >= len) break;
+      if (buf[i] !== LT || buf[i + 1] !== BANG) throw GIVE_UP;
+      i = this.#comment(i);
+    }
+    return { root: name, value };
+  }
+
+  /** Skips the XML declaration at `i`, if there is one. */
+  #declaration(i: number): number {
+    const buf = this.#buf, len = this.#len;
+    if (
+      i + 6 > len || buf[i] !== LT || buf[i + 1] !== QUESTION || buf[i + 2] !== 0x78 ||
+      buf[i + 3] !== 0x6d || buf[i + 4] !== 0x6c || (buf[i + 5] !== 0x20 && buf[i + 5] !== LF)
+    ) return i;
+    const limit = Math.min(len, i + this.#maxTokenBytes);
+    for (let k = i + 6; k + 1 < limit; k++) {
+      const c = buf[k];
+      if (c === QUESTION && buf[k + 1] === GT) return k + 2;
+      if (c < 0x20 && c !== LF && c !== TAB && c !== CR) break;
+    }
+    throw GIVE_UP;
+  }
+
+  /**
+   * Skips white space and comments from `i` up to the next `<` that starts a start or end
+   * tag; returns its index (the byte after it is buffered). Text, CDATA or a processing
+   * instruction there are given up.
+   */
+  #between(i: number): number {
+    const buf = this.#buf, len = this.#len;
+    for (;;) {
+      i = this.#spaces(i);
+      if (i + 1 >= len) this.#outOfInput();
+      if (buf[i] !== LT) throw GIVE_UP;
+      const next = buf[i + 1];
+      if (next === QUESTION) throw GIVE_UP;
+      if (next !== BANG) return i;
+      i = this.#comment(i);
+    }
+  }
+
+  /** The index after the comment at `i` (its `<`); anything else after `<!` is given up. */
+  #comment(i: number): number {
+    const buf = this.#buf, len = this.#len;
+    if (i + 4 > len) this.#outOfInput();
+    if (buf[i + 2] !== DASH || buf[i + 3] !== DASH) throw GIVE_UP;
+    const limit = Math.min(len, i + this.#maxTokenBytes);
+    for (let k = i + 4; k < limit; k++) {
+      const c = buf[k];
+      if (c === DASH) {
+        if (k + 2 >= len) this.#outOfInput();
+        if (buf[k + 1] !== DASH) continue;
+        if (buf[k + 2] !== GT || k + 3 - i > this.#maxTokenBytes) throw GIVE_UP;
+        return k + 3;
+      }
+      if (c < 0x20 && c !== LF && c !== TAB && c !== CR) throw GIVE_UP;
+    }
+    if (limit === len) this.#outOfInput();
+    throw GIVE_UP;
+  }
+
+  /** Reads a struct element whose start tag begins at `tagStart`; returns its object. */
+  #struct(struct: StructInfo, depth: number, tagStart: number, nameEnd: number): object {
+    if (depth >= this.#maxDepth) throw GIVE_UP;
+    const referenceSlots = struct.referenceSlots;
+    if (
+      referenceSlots !== undefined && this.#buf[nameEnd] === 0x20 &&
+      struct.members[referenceSlots[1]].kind === STRING
+    ) {
+      const reference = this.#usualReference(tagStart, nameEnd);
+      if (reference !== undefined) return reference;
+    }
+    const size = struct.members.length;
+    let slots = this.#slotArrays[depth];
+    if (slots === undefined || slots.length < size) {
+      slots = this.#slotArrays[depth] = new Array(Math.max(size, 16)).fill(undefined);
+    }
+    let i = this.#attributes(tagStart, nameEnd);
+    const buf = this.#buf;
+    // No content at all (`<x/>` or `<x></x>`): a reference, when the struct has only href and id.
+    const empty = this.#selfClosing || (buf[i] === LT && buf[i + 1] === SLASH);
+    if (!this.#selfClosing && empty) i = this.#endTag(i, tagStart);
+    const reference = empty;
+    let href = "", hrefStart = -1;
+    for (let a = 0, count = this.#attributeCount; a < count; a++) {
+      const attribute = struct.byAttribute.get(this.#attributeName(a));
+      if (attribute === undefined) continue;
+      const text = reference ? this.#referenceValue(a) : this.#attributeValue(a);
+      const value = valueFromText(attribute.kind, text);
+      if (value === INVALID_VALUE) throw GIVE_UP;
+      if (value !== undefined) slots[attribute.index] = value;
+      if (attribute.tag === "href") {
+        href = text;
+        hrefStart = this.#valueFlags[a] === 0 ? this.#valueStarts[a] : -1;
+      }
+    }
+    if (reference && referenceSlots !== undefined) {
+      const [hrefSlot, idSlot] = referenceSlots;
+      const object = buildReference(slots[hrefSlot], slots[idSlot]);
+      slots[hrefSlot] = slots[idSlot] = undefined;
+      this.#pos = i;
+      return object;
+    }
+    if (!empty) i = this.#structContent(struct, slots, depth, i, tagStart, href, hrefStart);
+    const object = new struct.build(slots);
+    for (let k = 0; k < size; k++) slots[k] = undefined;
+    this.#pos = i;
+    return object;
+  }
+
+  /**
+   * Reads the children of the struct element whose start tag begins at `tagStart` from `i`
+   * into `slots`, up to and including its end tag; returns the index after it. `href` and
+   * where its plain bytes are (`hrefStart`, -1: not plain) make the `href`s of its links.
+   */
+  #structContent(
+    struct: StructInfo,
+    slots: unknown[],
+    depth: number,
+    i: number,
+    tagStart: number,
+    href: string,
+    hrefStart: number,
+  ): number {
+    const buf = this.#buf;
+    for (;;) {
+      i = this.#between(i);
+      if (buf[i + 1] === SLASH) return this.#endTag(i, tagStart);
+      const nameEnd = this.#nameEnd(i + 1);
+      const member = struct.memberAt(buf, i + 1, nameEnd);
+      if (member === undefined) {
+        if (nameEnd - i === 5 && isLink(buf, i + 1)) {
+          this.#link(struct, slots, depth + 1, i, nameEnd, href, hrefStart);
+        } else {
+          this.#unknown(depth + 1, i, nameEnd, hrefStart, href.length);
+        }
+      } else if (member.list) {
+        const existing = slots[member.index];
+        const items = Array.isArray(existing) ? existing : newList();
+        slots[member.index] = this.#list(member, items, depth + 1, i, nameEnd);
+      } else if (member.kind === STRUCT) {
+        slots[member.index] = this.#struct(member.struct, depth + 1, i, nameEnd);
+      } else {
+        const value = this.#leaf(member, depth + 1, i, nameEnd);
+        if (value !== undefined) slots[member.index] = value;
+      }
+      i = this.#pos;
+    }
+  }
+
+  /**
+   * Reads a list element whose start tag begins at `tagStart`, adding its items to `items`
+   * (the list the member already has, or a new one), which it returns.
+   */
+  #list(
+    member: MemberInfo,
+    items: unknown[],
+    depth: number,
+    tagStart: number,
+    nameEnd: number,
+  ): unknown[] {
+    if (depth >= this.#maxDepth) throw GIVE_UP;
+    let i = this.#attributes(tagStart, nameEnd);
+    if (this.#selfClosing) {
+      this.#pos = i;
+      return items;
+    }
+    const buf = this.#buf;
+    for (;;) {
+      i = this.#between(i);
+      if (buf[i + 1] === SLASH) break;
+      const value = this.#listItem(member, depth + 1, i);
+      if (value !== undefined) items.push(value);
+      i = this.#pos;
+    }
+    this.#pos = this.#endTag(i, tagStart);
+    return items;
+  }
+
+  /** Reads an item of the list `member` (whatever its tag) at `tagStart`; returns its value. */
+  #listItem(member: MemberInfo, depth: number, tagStart: number): unknown {
+    const nameEnd = this.#nameEnd(tagStart + 1);
+    return member.kind === STRUCT
+      ? this.#struct(member.struct, depth, tagStart, nameEnd)
+      : this.#leaf(member, depth, tagStart, nameEnd);
+  }
+
+  /** Reads a leaf element whose start tag begins at `tagStart`; returns its value. */
+  #leaf(member: MemberInfo, depth: number, tagStart: number, nameEnd: number): unknown {
+    if (depth >= this.#maxDepth) throw GIVE_UP;
+    const buf = this.#buf, len = this.#len;
+    let start: number;
+    if (buf[nameEnd] === GT) {
+      start = nameEnd + 1;
+    } else {
+      start = this.#attributes(tagStart, nameEnd);
+      if (this.#selfClosing) {
+        this.#pos = start;
+        return member.kind === STRING ? "" : undefined;
+      }
+    }
+    // The usual content: plain text, then the end tag.
+    let i = start, flags = 0;
+    for (; i < len; i++) {
+      const c = buf[i];
+      if ((CHAR_CLASS[c] & TEXT_SPECIAL) === 0) continue;
+      if (c === LT) break;
+      if (c >= 0x80) flags = NON_ASCII;
+      else break;
+    }
+    if (i + 1 >= len) this.#outOfInput();
+    if (buf[i] !== LT || buf[i + 1] !== SLASH) {
+      return this.#convert(member.kind, this.#mixedText(start, i, flags, tagStart));
+    }
+    if (i - start > this.#maxTokenBytes) throw GIVE_UP;
+    this.#pos = this.#endTag(i, tagStart);
+    return this.#value(member.kind, start, i, flags);
+  }
+
+  /**
+   * The text of a leaf whose content, from `start`, holds references, CR, CDATA sections or
+   * comments, read on from `from` (the bytes before it are text with `flags`); leaves `#pos`
+   * after its end tag. Child elements are given up.
+   */
+  #mixedText(start: number, from: number, flags: number, tagStart: number): string {
+    const buf = this.#buf, len = this.#len;
+    let text = "";
+    let pieceStart = start;
+    for (let i = from;;) {
+      if (i >= len) this.#outOfInput();
+      const c = buf[i];
+      if ((CHAR_CLASS[c] & TEXT_SPECIAL) === 0) {
+        i++;
+        continue;
+      }
+      if (c === LT) {
+        if (i - pieceStart > this.#maxTokenBytes) throw GIVE_UP;
+        if (i > pieceStart) text += this.#decode(pieceStart, i, flags);
+        if (i + 1 >= len) this.#outOfInput();
+        const next = buf[i + 1];
+        if (next === SLASH) {
+          this.#pos = this.#endTag(i, tagStart);
+          return text;
+        }
+        if (next !== BANG) throw GIVE_UP;
+        if (i + 3 >= len) this.#outOfInput();
+        if (buf[i + 2] === DASH) {
+          i = this.#comment(i);
+        } else {
+          text += this.#cdata(i);
+          i = this.#pos;
+        }
+        pieceStart = i;
+        flags = 0;
+        continue;
+      }
+      if (c >= 0x80) {
+        flags |= NON_ASCII;
+      } else if (c === AMP) {
+        i = this.#referenceEnd(i);
+        flags |= ESCAPED;
+      } else if (c === GT) {
+        if (i - pieceStart >= 2 && buf[i - 1] === RBRACKET && buf[i - 2] === RBRACKET) {
+          throw GIVE_UP;
+        }
+      } else if (c === CR) {
+        flags |= ESCAPED;
+      } else {
+        throw GIVE_UP;
+      }
+      i++;
+    }
+  }
+
+  /** The text of the CDATA section at `i` (its `<`); leaves `#pos` after it. */
+  #cdata(i: number): string {
+    const buf = this.#buf, len = this.#len;
+    if (i + CDATA_OPEN.length > len) this.#outOfInput();
+    for (let k = 2; k < CDATA_OPEN.length; k++) if (buf[i + k] !== CDATA_OPEN[k]) throw GIVE_UP;
+    const start = i + CDATA_OPEN.length;
+    let flags = 0;
+    for (let k = start; k < len; k++) {
+      const c = buf[k];
+      if (c === GT) {
+        if (k - start >= 2 && buf[k - 1] === RBRACKET && buf[k - 2] === RBRACKET) {
+          if (k + 1 - i > this.#maxTokenBytes) throw GIVE_UP;
+          this.#pos = k + 1;
+          const text = this.#decode(start, k - 2, flags & NON_ASCII);
+          return (flags & ESCAPED) === 0 ? text : text.replace(/\r\n?/g, "\n");
+        }
+      } else if (c >= 0x80) {
+        flags |= NON_ASCII;
+      } else if (c < 0x20) {
+        if (c === CR) flags |= ESCAPED;
+        else if (c !== LF && c !== TAB) throw GIVE_UP;
+      }
+    }
+    this.#outOfInput();
+  }
+
+  /** The value of the text `buf[start, end)` with `flags` for a member of kind `kind`. */
+  #value(kind: number, start: number, end: number, flags: number): unknown {
+    if (flags !== 0) return this.#convert(kind, this.#decode(start, end, flags));
+    if (kind === STRING) return this.#ascii(start, end);
+    const buf = this.#buf;
+    const value = valueFromPlainBytes(kind, buf, start, end);
+    if (value !== undefined) return value;
+    const text = (kind === ENUM || kind === BOOLEAN) && end - start <= MAX_INTERNED_VALUE
+      ? VALUE_CACHE.internUnhashed(buf, start, end)
+      : this.#ascii(start, end);
+    if (text === undefined) throw GIVE_UP;
+    // An enum value already in its wire form (lower case, no white space) is its own value.
+    if (kind === ENUM && end > start && isWireForm(buf, start, end)) return text;
+    return this.#convert(kind, text);
+  }
+
+  /** The value of `text` for a member of kind `kind`; invalid values are given up. */
+  #convert(kind: number, text: string): unknown {
+    const value = valueFromText(kind, text);
+    if (value === INVALID_VALUE) throw GIVE_UP;
+    return value;
+  }
+
+  /** The decoded text `buf[start, end)` with `flags` (outside CDATA). */
+  #decode(start: number, end: number, flags: number): string {
+    if (flags === 0) return this.#ascii(start, end);
+    const text = flags === NON_ASCII
+      ? decodeUtf8(this.#buf, start, end)
+      : flags === ESCAPED
+      ? this.#decodeEscapedAscii(start, end, false)
+      : decodeEscaped(this.#buf, start, end, false);
+    if (text === undefined) throw GIVE_UP;
+    return text;
+  }
+
+  /**
+   * `decodeEscaped` of ASCII text (`attribute`: an attribute value): its characters are
+   * collected as UTF-16 codes and made a string in one step.
+   */
+  #decodeEscapedAscii(start: number, end: number, attribute: boolean): string {
+    const buf = this.#buf;
+    if (this.#codes.length < end - start) this.#codes = new Uint16Array(2 * (end - start));
+    const codes = this.#codes;
+    let n = 0;
+    for (let i = start; i < end; i++) {
+      const c = buf[i];
+      if (c === AMP) {
+        const semicolon = buf.indexOf(SEMICOLON, i);
+        const code = referencedCodePoint(buf, i + 1, semicolon);
+        if (code < 0) throw GIVE_UP;
+        if (code < 0x10000) {
+          codes[n++] = code;
+        } else {
+          codes[n++] = 0xd800 + ((code - 0x10000) >> 10);
+          codes[n++] = 0xdc00 + ((code - 0x10000) & 0x3ff);
+        }
+        i = semicolon;
+      } else if (c === CR) {
+        if (i + 1 < end && buf[i + 1] === LF) i++;
+        codes[n++] = attribute ? 0x20 : LF;
+      } else {
+        codes[n++] = attribute && (c === LF || c === TAB) ? 0x20 : c;
+      }
+    }
+    if (n > MAX_CODE_ARRAY) return UTF16.decode(codes.subarray(0, n));
+    const exact = CODE_ARRAYS[n] ??= new Array(n).fill(0);
+    for (let k = 0; k < n; k++) exact[k] = codes[k];
+    return String.fromCharCode.apply(null, exact);
+  }
+
+  /**
+   * Reads a `<link rel href>` child of a struct whose start tag begins at `tagStart`: fills
+   * the list link member whose rel matches, with an href made of the parent's when it is
+   * the parent's plus `/` and the rel (one string shared by the two).
+   */
+  #link(
+    struct: StructInfo,
+    slots: unknown[],
+    depth: number,
+    tagStart: number,
+    nameEnd: number,
+    parentHref: string,
+    parentHrefStart: number,
+  ): void {
+    if (depth >= this.#maxDepth) throw GIVE_UP;
+    const usual = parentHrefStart >= 0
+      ? this.#usualLink(tagStart, nameEnd, parentHrefStart, parentHref.length)
+      : -1;
+    if (usual >= 0) {
+      const relStart = this.#relStart, relEnd = this.#relEnd;
+      const rel = relEnd - relStart <= MAX_INTERNED_VALUE
+        ? VALUE_CACHE.internUnhashed(this.#buf, relStart, relEnd) ?? this.#ascii(relStart, relEnd)
+        : this.#ascii(relStart, relEnd);
+      const member = struct.byRel.get(rel);
+      if (member !== undefined) {
+        const existing = slots[member.index];
+        const list: unknown[] & { href?: string } = Array.isArray(existing) ? existing : newList();
+        list.href = parentHref + member.linkSuffix;
+        slots[member.index] = list;
+      }
+      this.#pos = usual;
+      return;
+    }
+    const end = this.#attributes(tagStart, nameEnd);
+    let rel = -1, href = -1;
+    for (let a = 0, count = this.#attributeCount; a < count; a++) {
+      const name = this.#attributeName(a);
+      if (name === "rel") rel = a;
+      else if (name === "href") href = a;
+    }
+    const member = rel >= 0 && href >= 0 ? struct.byRel.get(this.#internedValue(rel)) : undefined;
+    if (member !== undefined) {
+      const existing = slots[member.index];
+      const list: unknown[] & { href?: string } = Array.isArray(existing) ? existing : newList();
+      list.href =
+        parentHrefStart >= 0 && this.#valueExtends(href, parentHrefStart, parentHref.length, rel)
+          ? parentHref + member.linkSuffix
+          : this.#attributeValue(href);
+      slots[member.index] = list;
+    }
+    this.#pos = this.#selfClosing ? end : this.#skipContent(end, depth, tagStart);
+  }
+
+  /**
+   * Skips an element the schema does not know whose start tag begins at `tagStart`. Its
+   * children may be links written as engines write them, made of its parent's plain href at
+   * `hrefStart` (-1: none) of `hrefLength` bytes: the `<actions>` of an object.
+   */
+  #unknown(
+    depth: number,
+    tagStart: number,
+    nameEnd: number,
+    hrefStart: number,
+    hrefLength: number,
+  ): void {
+    if (depth >= this.#maxDepth) throw GIVE_UP;
+    let i = this.#attributes(tagStart, nameEnd);
+    if (this.#selfClosing) {
+      this.#pos = i;
+      return;
+    }
+    if (hrefStart >= 0 && depth + 1 < this.#maxDepth) {
+      const buf = this.#buf, len = this.#len;
+      for (;;) {
+        const at = this.#spaces(i);
+        if (at + 5 >= len || buf[at] !== LT) break;
+        if (buf[at + 1] === SLASH) {
+          this.#pos = this.#endTag(at, tagStart);
+          return;
+        }
+        if (!isLink(buf, at + 1)) break;
+        const end = this.#usualLink(at, at + 5, hrefStart, hrefLength);
+        if (end < 0) break;
+        i = end;
+      }
+    }
+    this.#pos = this.#skipContent(i, depth, tagStart);
+  }
+
+  /**
+   * When the element whose start tag begins at `tagStart` (its name ends at `nameEnd`) is a
+   * reference as engines write them, `<tag href="H" id="I"/>` where H is plain and ends in
+   * `/I`: the reference object, with `#pos` after it. Otherwise `undefined` (the input
+   * running out included): read it the general way, which gives the same object.
+   */
+  #usualReference(tagStart: number, nameEnd: number): object | undefined {
+    const buf = this.#buf, len = this.#len;
+    const hrefStart = nameEnd + LINK_HREF.length;
+    if (hrefStart >= len) return undefined;
+    for (let k = 0; k < LINK_HREF.length; k++) {
+      if (buf[nameEnd + k] !== LINK_HREF[k]) return undefined;
+    }
+    let hrefEnd = hrefStart, lastSlash = -1;
+    for (; hrefEnd < len; hrefEnd++) {
+      const c = buf[hrefEnd];
+      if ((CHAR_CLASS[c] & VALUE_SPECIAL) !== 0) break;
+      if (c === SLASH) lastSlash = hrefEnd;
+    }
+    const idLength = hrefEnd - lastSlash - 1;
+    const idStart = hrefEnd + ID_ATTRIBUTE.length;
+    const end = idStart + idLength + 3;
+    if (lastSlash < 0 || idLength === 0 || end > len || end - tagStart > this.#maxTokenBytes) {
+      return undefined;
+    }
+    for (let k = 0; k < ID_ATTRIBUTE.length; k++) {
+      if (buf[hrefEnd + k] !== ID_ATTRIBUTE[k]) return undefined;
+    }
+    const words = this.#wordView();
+    if (!sameAcross(words, buf, idStart, words, buf, lastSlash + 1, idLength)) return undefined;
+    const close = idStart + idLength;
+    if (buf[close] !== DQUOTE || buf[close + 1] !== SLASH || buf[close + 2] !== GT) {
+      return undefined;
+    }
+    this.#pos = end;
+    return buildReference(
+      this.#cachedReference(hrefStart, hrefEnd),
+      this.#cachedReference(idStart, close),
+    );
+  }
+
+  /**
+   * When the link whose start tag begins at `tagStart` (its name ends at `nameEnd`) is
+   * exactly `<link href="H/R" rel="R"/>`, as engines write links, where H is the parent's
+   * plain href `buf[hrefStart, hrefStart + hrefLength)` and R an ASCII name: returns the
+   * index after it, R being at `[#relStart, #relEnd)`. Otherwise -1 (the input running out
+   * included): read it the general way. This is no guess: every byte is compared with bytes
+   * already checked, so that the link is read exactly as the general way reads it.
+   */
+  #usualLink(tagStart: number, nameEnd: number, hrefStart: number, hrefLength: number): number {
+    const buf = this.#buf, len = this.#len;
+    const hrefAt = nameEnd + LINK_HREF.length;
+    const relStart = hrefAt + hrefLength + 1;
+    if (relStart >= len) return -1;
+    for (let k = 0; k < LINK_HREF.length; k++) if (buf[nameEnd + k] !== LINK_HREF[k]) return -1;
+    const words = this.#wordView();
+    if (!sameAcross(words, buf, hrefAt, words, buf, hrefStart, hrefLength)) return -1;
+    if (buf[relStart - 1] !== SLASH) return -1;
+    let relEnd = relStart;
+    while (relEnd < len && ASCII_NAME[buf[relEnd]] !== 0) relEnd++;
+    const relLength = relEnd - relStart;
+    const secondRel = relEnd + LINK_REL.length;
+    const end = secondRel + relLength + 3;
+    if (relLength === 0 || end > len || end - tagStart > this.#maxTokenBytes) return -1;
+    for (let k = 0; k < LINK_REL.length; k++) if (buf[relEnd + k] !== LINK_REL[k]) return -1;
+    for (let k = 0; k < relLength; k++) if (buf[secondRel + k] !== buf[relStart + k]) return -1;
+    const close = secondRel + relLength;
+    if (buf[close] !== DQUOTE || buf[close + 1] !== SLASH || buf[close + 2] !== GT) return -1;
+    this.#relStart = relStart;
+    this.#relEnd = relEnd;
+    return end;
+  }
+
+  /** Skips the content and end tag of the element at `depth` whose start tag is at `tagStart`. */
+  #skipContent(from: number, depth: number, tagStart: number): number {
+    const buf = this.#buf;
+    const name = buf.subarray(tagStart + 1, this.#nameEnd(tagStart + 1));
+    const end = skipElementContent(
+      buf,
+      from,
+      Math.min(this.#len, from + this.#maxTokenBytes),
+      name,
+      this.#maxDepth - depth - 1,
+    );
+    if (end >= 0) return end;
+    // Not plain, or not all buffered: the latter only while its end tag is not in sight.
+    const endTag = new Uint8Array(name.length + 2);
+    endTag.set([LT, SLASH]);
+    endTag.set(name, 2);
+    if (this.#latin1View().indexOf(endTag, from) < 0) this.#outOfInput();
+    throw GIVE_UP;
+  }
+
+  /**
+   * Reads the attributes of the start tag at `tagStart`, from `i` (after its name) to its
+   * `>` or `/>`; returns the index after that.
+   */
+  #attributes(tagStart: number, i: number): number {
+    const buf = this.#buf, len = this.#len;
+    const nameStarts = this.#nameStarts, nameEnds = this.#nameEnds;
+    let count = 0;
+    for (;;) {
+      const afterSpace = this.#spaces(i);
+      if (afterSpace + 1 >= len) this.#outOfInput();
+      const c = buf[afterSpace];
+      if (c === GT) {
+        i = afterSpace + 1;
+        this.#selfClosing = false;
+        break;
+      }
+      if (c === SLASH) {
+        if (buf[afterSpace + 1] !== GT) throw GIVE_UP;
+        i = afterSpace + 2;
+        this.#selfClosing = true;
+        break;
+      }
+      if (afterSpace === i || count === MAX_ATTRIBUTES) throw GIVE_UP;
+      const nameEnd = this.#nameEnd(afterSpace);
+      for (let k = 0; k < count; k++) {
+        if (sameBytes(buf, afterSpace, nameEnd, nameStarts[k], nameEnds[k])) throw GIVE_UP;
+      }
+      nameStarts[count] = afterSpace;
+      nameEnds[count] = nameEnd;
+      i = this.#spaces(nameEnd);
+      if (i >= len) this.#outOfInput();
+      if (buf[i] !== EQUALS) throw GIVE_UP;
+      i = this.#spaces(i + 1);
+      if (i >= len) this.#outOfInput();
+      const quote = buf[i];
+      if (quote !== DQUOTE && quote !== SQUOTE) throw GIVE_UP;
+      const valueStart = ++i;
+      let flags = 0;
+      for (; i < len; i++) {
+        const v = buf[i];
+        if ((CHAR_CLASS[v] & VALUE_SPECIAL) === 0) continue;
+        if (v === quote) break;
+        if (v >= 0x80) {
+          flags |= NON_ASCII;
+        } else if (v === AMP) {
+          i = this.#referenceEnd(i);
+          flags |= ESCAPED;
+        } else if (v === LF || v === TAB || v === CR) {
+          flags |= ESCAPED;
+        } else if (v !== DQUOTE && v !== SQUOTE) {
+          throw GIVE_UP; // '<' or a control character
+        }
+      }
+      if (i >= len) this.#outOfInput();
+      this.#valueStarts[count] = valueStart;
+      this.#valueEnds[count] = i;
+      this.#valueFlags[count++] = flags;
+      i++;
+    }
+    if (i - tagStart > this.#maxTokenBytes) throw GIVE_UP;
+    this.#attributeCount = count;
+    return i;
+  }
+
+  /** The name of attribute `a` of the last start tag, without a lookup for `id` and `href`. */
+  #attributeName(a: number): string {
+    const buf = this.#buf, start = this.#nameStarts[a], end = this.#nameEnds[a];
+    const length = end - start;
+    if (length === 2 && buf[start] === 0x69 && buf[start + 1] === 0x64) return "id";
+    if (
+      length === 4 && buf[start] === 0x68 && buf[start + 1] === 0x72 &&
+      buf[start + 2] === 0x65 && buf[start + 3] === 0x66
+    ) return "href";
+    return this.#name(start, end);
+  }
+
+  /** The decoded value of attribute `a` of the last start tag. */
+  #attributeValue(a: number): string {
+    const start = this.#valueStarts[a], end = this.#valueEnds[a], flags = this.#valueFlags[a];
+    if (flags === 0) return this.#ascii(start, end);
+    const value = flags === NON_ASCII
+      ? decodeUtf8(this.#buf, start, end)
+      : flags === ESCAPED
+      ? this.#decodeEscapedAscii(start, end, true)
+      : decodeEscaped(this.#buf, start, end, true);
+    if (value === undefined) throw GIVE_UP;
+    return value;
+  }
+
+  /** {@link ElementReader.#attributeValue} of a short value that repeats (a link's `rel`). */
+  #internedValue(a: number): string {
+    const start = this.#valueStarts[a], end = this.#valueEnds[a];
+    if (this.#valueFlags[a] !== 0 || end - start > MAX_INTERNED_VALUE) {
+      return this.#attributeValue(a);
+    }
+    return VALUE_CACHE.internUnhashed(this.#buf, start, end) ?? this.#attributeValue(a);
+  }
+
+  /** {@link ElementReader.#attributeValue} of a reference's `id` or `href`, from their cache. */
+  #referenceValue(a: number): string {
+    const start = this.#valueStarts[a], end = this.#valueEnds[a];
+    if (this.#valueFlags[a] !== 0) return this.#attributeValue(a);
+    return this.#cachedReference(start, end);
+  }
+
+  /** The plain ASCII `buf[start, end)`, the `id` or `href` of a reference, from their cache. */
+  #cachedReference(start: number, end: number): string {
+    if (end - start > MAX_INTERNED_REFERENCE) return this.#ascii(start, end);
+    const buf = this.#buf, hash = tailHash(buf, start, end);
+    const cached = REFERENCE_CACHE.find(buf, start, end, hash, this.#wordView());
+    if (cached !== undefined) return cached;
+    const value = this.#ascii(start, end);
+    REFERENCE_CACHE.remember(buf, start, end, hash, value);
+    return value;
+  }
+
+  /**
+   * Whether the value of attribute `a` is the plain `buf[from, from + length)`, then `/`,
+   * then the value of attribute `suffix`: a link's `href` made of its parent's and its `rel`.
+   */
+  #valueExtends(a: number, from: number, length: number, suffix: number): boolean {
+    const buf = this.#buf, start = this.#valueStarts[a], end = this.#valueEnds[a];
+    const suffixStart = this.#valueStarts[suffix], suffixEnd = this.#valueEnds[suffix];
+    if (
+      this.#valueFlags[a] !== 0 || this.#valueFlags[suffix] !== 0 ||
+      end - start !== length + 1 + suffixEnd - suffixStart || buf[start + length] !== SLASH
+    ) return false;
+    const words = this.#wordView();
+    return sameAcross(words, buf, start, words, buf, from, length) &&
+      sameBytes(buf, start + length + 1, end, suffixStart, suffixEnd);
+  }
+
+  /** The end of the end tag at `i` (its `<`) of the element whose start tag is at `tagStart`. */
+  #endTag(i: number, tagStart: number): number {
+    const buf = this.#buf, len = this.#len;
+    let k = tagStart + 1, j = i + 2;
+    for (; (CHAR_CLASS[buf[k]] & NAME_CHAR) !== 0; k++, j++) {
+      if (j >= len) this.#outOfInput();
+      if (buf[j] !== buf[k]) throw GIVE_UP;
+    }
+    if (j >= len) this.#outOfInput();
+    if ((CHAR_CLASS[buf[j]] & NAME_CHAR) !== 0) throw GIVE_UP;
+    const end = this.#spaces(j);
+    if (end >= len) this.#outOfInput();
+    if (buf[end] !== GT || end - i > this.#maxTokenBytes) throw GIVE_UP;
+    return end + 1;
+  }
+
+  /** The end of the ASCII name at `start`. */
+  #nameEnd(start: number): number {
+    const buf = this.#buf, len = this.#len;
+    if (start >= len) this.#outOfInput();
+    if (ASCII_NAME[buf[start]] !== ASCII_NAME_START) throw GIVE_UP;
+    let i = start + 1;
+    while (i < len && ASCII_NAME[buf[i]] !== 0) i++;
+    if (i >= len) this.#outOfInput();
+    if (buf[i] >= 0x80) throw GIVE_UP;
+    if (i - start > this.#maxTokenBytes) throw GIVE_UP;
+    return i;
+  }
+
+  /** The interned name `buf[start, end)`. */
+  #name(start: number, end: number): string {
+    const name = NAME_CACHE.intern(this.#buf, start, end, nameHash(this.#buf, start, end));
+    if (name === undefined) throw GIVE_UP;
+    return name;
+  }
+
+  /** The index of the `;` ending the valid reference at `amp`. */
+  #referenceEnd(amp: number): number {
+    const buf = this.#buf;
+    const limit = Math.min(this.#len, amp + MAX_REFERENCE_LENGTH);
+    let semicolon = amp + 1;
+    while (semicolon < limit && buf[semicolon] !== SEMICOLON) semicolon++;
+    if (semicolon >= limit && limit === this.#len) this.#outOfInput();
+    if (semicolon >= limit || referencedCodePoint(buf, amp + 1, semicolon) < 0) throw GIVE_UP;
+    return semicolon;
+  }
+
+  /** The index after the white space at `i` (at most one token's worth of it). */
+  #spaces(i: number): number {
+    const buf = this.#buf, len = this.#len, start = i;
+    for (; i < len; i++) {
+      const c = buf[i];
+      if (c > 0x20 || (c !== 0x20 && c !== LF && c !== TAB && c !== CR)) break;
+    }
+    if (i - start > this.#maxTokenBytes) throw GIVE_UP;
+    return i;
+  }
+
+  /**
+   * The plain ASCII `buf[start, end)` as a string of its own: never a view of a larger
+   * string, so that a value kept does not keep the document alive.
+   */
+  #ascii(start: number, end: number): string {
+    return end - start <= SHORT_TEXT_LIMIT
+      ? shortAsciiText(this.#buf, start, end)
+      : this.#latin1View().toString("latin1", start, end);
+  }
+
+  #wordView(): DataView {
+    const buf = this.#buf;
+    return this.#words ??= new DataView(buf.buffer, buf.byteOffset, this.#len);
+  }
+
+  #latin1View(): Buffer {
+    const buf = this.#buf;
+    return this.#latin1 ??= Buffer.from(buf.buffer, buf.byteOffset, this.#len);
+  }
+}
+
+const ASCII_NAME_START = 1, ASCII_NAME_CHAR = 2;
+/** For each byte: {@link ASCII_NAME_START} if it may start an ASCII name, else its {@link ASCII_NAME_CHAR} bit. */
+const ASCII_NAME = CHAR_CLASS.map((bits, byte) =>
+  byte >= 0x80
+    ? 0
+    : (bits & NAME_START) !== 0
+    ? ASCII_NAME_START
+    : (bits & NAME_CHAR) !== 0
+    ? ASCII_NAME_CHAR
+    : 0
+);
+
+/**
+ * The hash of a reference's `id` or `href` in {@link REFERENCE_CACHE}: its length and its
+ * last eight bytes, where the ids of one collection differ.
+ */
+function tailHash(buf: Uint8Array, start: number, end: number): number {
+  let hash = end - start;
+  for (let i = Math.max(start, end - 8); i < end; i++) hash = (hash * 31 + buf[i]) | 0;
+  return hash;
+}
+
+/** Whether `buf[start, end)` holds no upper-case letter and no white space. */
+function isWireForm(buf: Uint8Array, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) {
+    const c = buf[i];
+    if (c <= 0x20 || (c >= 0x41 && c <= 0x5a)) return false;
+  }
+  return true;
+}
+
+/** Whether `buf[at, at + 4)` spells `link`. */
+function isLink(buf: Uint8Array, at: number): boolean {
+  return buf[at] === 0x6c && buf[at + 1] === 0x69 && buf[at + 2] === 0x6e && buf[at + 3] === 0x6b;
+}
+
+/** Whether `buf[start, end)` and `buf[otherStart, otherEnd)` hold the same bytes. */
+function sameBytes(
+  buf: Uint8Array,
+  start: number,
+  end: number,
+  otherStart: number,
+  otherEnd: number,
+): boolean {
+  if (end - start !== otherEnd - otherStart) return false;
+  for (let k = start, j = otherStart; k < end; k++, j++) if (buf[k] !== buf[j]) return false;
+  return true;
+}
