@@ -5,7 +5,7 @@
  * Run with `deno bench --allow-net bench/http_bench.ts`.
  */
 
-import { Connection } from "../transport/connection.ts";
+import { Connection } from "../mod.ts";
 import { readXml } from "../transport/xml/reader.ts";
 
 /** Calls per benchmark iteration. */

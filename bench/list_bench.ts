@@ -9,7 +9,7 @@
  */
 
 import { SaxesParser } from "npm:saxes@6";
-import { Connection } from "../transport/connection.ts";
+import { Connection } from "../mod.ts";
 import { readXml } from "../transport/xml/reader.ts";
 import { listStream } from "../helpers/stream.ts";
 

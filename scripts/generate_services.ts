@@ -329,8 +329,12 @@ export function renderService(
   const lines = [GENERATED_HEADER, ""];
   lines.push(`import { ${runtimeImports.join(", ")} } from "../transport/service.ts";`);
   if (usesTypes) lines.push(`import type * as types from "../types/mod.ts";`);
-  // The API root, which every connection imports, registers the model with the XML runtime.
-  if (service.root) lines.push(`import "../types/register.ts";`);
+  // The API root registers the model with the XML runtime and itself as the root of the
+  // service tree: the hand-written runtime imports no generated code.
+  if (service.root) {
+    lines.push(`import { registerRootService } from "../transport/root_service.ts";`);
+    lines.push(`import "../types/register.ts";`);
+  }
   lines.push(...[...imports].sort(), "");
   if (methods.length > 0) lines.push(...head);
   const classDoc = [`The \`${service.name.replace(/Service$/, "")}\` service at \`${path}\`.`];
@@ -341,6 +345,9 @@ export function renderService(
   lines.push(`export class ${className} extends Service {`);
   lines.push(...body);
   lines.push("}", "");
+  if (service.root) {
+    lines.push(`registerRootService((runtime) => new ${className}(runtime, ""));`, "");
+  }
   return lines.join("\n");
 }
 

@@ -5,7 +5,7 @@
  * `bench/chaos_bench.ts`.
  */
 
-import { Connection, type ConnectionOptions } from "../transport/connection.ts";
+import { Connection, type ConnectionOptions } from "../mod.ts";
 import { OvirtError } from "../transport/errors.ts";
 import { startSimulator } from "../testing/mod.ts";
 import type { FaultOptions } from "../testing/faults.ts";

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { Connection, type ConnectionOptions } from "../transport/connection.ts";
+import { Connection, type ConnectionOptions } from "../mod.ts";
 import { ConnectionError, TimeoutError } from "../transport/errors.ts";
 
 /**

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { Connection, DEFAULT_CONNECTIONS } from "../transport/connection.ts";
+import { Connection, DEFAULT_CONNECTIONS } from "../mod.ts";
 import { OvirtError } from "../transport/errors.ts";
 import { PASSWORD, startFakeEngine, USERNAME, xml } from "./http_fake_engine.ts";
 

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { Connection } from "../transport/connection.ts";
+import { Connection } from "../mod.ts";
 import { ConnectionError } from "../transport/errors.ts";
 import { PASSWORD, USERNAME } from "./http_fake_engine.ts";
 

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { Connection } from "../transport/connection.ts";
+import { Connection } from "../mod.ts";
 import { bypassed } from "../transport/proxy_env.ts";
 import { startForwardProxy } from "./http_proxy_server.ts";
 import { PASSWORD, startFakeEngine, USERNAME, xml } from "./http_fake_engine.ts";

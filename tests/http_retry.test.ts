@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { Connection, type ConnectionOptions } from "../transport/connection.ts";
+import { Connection, type ConnectionOptions } from "../mod.ts";
 import { ConflictError, ConnectionError, OvirtError } from "../transport/errors.ts";
 import { type RawAnswer, type RawRequest, startRawServer } from "./http_raw_server.ts";
 

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { Connection } from "../transport/connection.ts";
+import { Connection } from "../mod.ts";
 import { ConnectionError, TimeoutError } from "../transport/errors.ts";
 import {
   type FakeEngineOptions,

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { Connection } from "../transport/connection.ts";
+import { Connection } from "../mod.ts";
 import { OvirtError } from "../transport/errors.ts";
 import { type ApiContext, PASSWORD, startFakeEngine, USERNAME, xml } from "./http_fake_engine.ts";
 

@@ -17,6 +17,11 @@ import { startSimulator } from "../testing/mod.ts";
 
 const GIB = 1024 ** 3;
 const POLL = { interval: 5, timeout: 5000 };
+/**
+ * Milliseconds per lifecycle step where a test looks at a passing state (locked, preparing):
+ * long enough that a loaded machine still sees it before the next step.
+ */
+const STEP = 250;
 
 async function connect(delay = 0) {
   const sim = await startSimulator({ delay });
@@ -37,7 +42,7 @@ async function connect(delay = 0) {
 }
 
 Deno.test("simulator: hosts go to maintenance and back, and are removed only there", async () => {
-  await using env = await connect(10);
+  await using env = await connect(STEP);
   const hosts = env.system.hostsService();
   const [host3] = await hosts.list({ search: "name=host3" });
   await assert.rejects(hosts.hostService(host3.id!).deactivate(), (error: OvirtError) => {
@@ -76,7 +81,7 @@ Deno.test("simulator: hosts go to maintenance and back, and are removed only the
 });
 
 Deno.test("simulator: a template made from a VM copies its disks; templates in use stay", async () => {
-  await using env = await connect(10);
+  await using env = await connect(STEP);
   const vms = env.system.vmsService();
   const [source] = await vms.list({ search: "status=down", max: 1 });
   const templates = env.system.templatesService();
@@ -133,7 +138,7 @@ Deno.test("simulator: disk attachments create disks; removal with detach_only=fa
 });
 
 Deno.test("simulator: snapshots lock the VM for a while; the active one stays", async () => {
-  await using env = await connect(10);
+  await using env = await connect(STEP);
   const vms = env.system.vmsService();
   const [vm] = await vms.list({ search: "status=down", max: 1 });
   const vmService = vms.vmService(vm.id!);
@@ -158,7 +163,7 @@ Deno.test("simulator: snapshots lock the VM for a while; the active one stays", 
 });
 
 Deno.test("simulator: attached storage domains deactivate, activate and detach", async () => {
-  await using env = await connect(10);
+  await using env = await connect(STEP);
   const [dataCenter] = await env.system.dataCentersService().list({ search: "name=Default" });
   assert.equal(dataCenter.status, types.DataCenterStatus.UP);
   const attached = env.system.dataCentersService().dataCenterService(dataCenter.id!)

@@ -5,7 +5,7 @@
  * @module
  */
 
-import { SystemService } from "../services/system.ts";
+import type { SystemService } from "../services/system.ts";
 import type { Api } from "../types/api.ts";
 import type { Version } from "../types/version.ts";
 import { ApiClient } from "./api_client.ts";
@@ -30,6 +30,7 @@ import {
 } from "./options.ts";
 import { isXml, responseError } from "./response_error.ts";
 import { type RetryOptions, retryPlan } from "./retry.ts";
+import { rootService } from "./root_service.ts";
 import { Runtime } from "./runtime.ts";
 import type { Service } from "./service.ts";
 import { systemCaBundle } from "./system_cas.ts";
@@ -194,7 +195,7 @@ export class Connection implements AsyncDisposable {
 
   /** The root of the service tree. */
   systemService(): SystemService {
-    return new SystemService(this.#runtime, "");
+    return rootService(this.#runtime) as SystemService;
   }
 
   /**
