@@ -1,7 +1,7 @@
 /**
  * Shell completion: `ovirt __complete` (what the scripts call) offers commands, verbs,
- * flags and, with a session, the names of objects; the bash script completes in a real
- * bash; the zsh and fish scripts are checked by their shells where installed.
+ * flags and, with a session, the names of objects; the bash and fish scripts complete in a
+ * real bash and fish; the zsh script is checked by zsh (fish and zsh where installed).
  */
 
 import assert from "node:assert/strict";
@@ -80,6 +80,19 @@ Deno.test("ovirt completion", async (t) => {
     }).output();
     const text = new TextDecoder().decode(result.stdout);
     assert.equal(text, "start\nstatistics\n--search\n", new TextDecoder().decode(result.stderr));
+  });
+
+  await t.step("the fish script completes in fish (where installed)", async () => {
+    if (!(await installed("fish"))) return;
+    const bin = `${home.path}/bin`; // the wrapper of the bash step
+    const result = await new Deno.Command("fish", {
+      args: ["-c", "ovirt completion fish | source; complete -C 'ovirt vm sta'"],
+      env: { ...env, PATH: `${bin}:${Deno.env.get("PATH")}` },
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    const text = new TextDecoder().decode(result.stdout);
+    assert.equal(text, "start\nstatistics\n", new TextDecoder().decode(result.stderr));
   });
 
   await t.step("zsh and fish scripts load in their shells (where installed)", async () => {
