@@ -11,7 +11,7 @@
  * const correlationId = crypto.randomUUID();
  * await vmsService.add(
  *   { name: "web01", cluster: { name: "Default" }, template: { name: "rhel9" } },
- *   { headers: { "Correlation-Id": correlationId } },
+ *   { correlationId },
  * );
  * await waitForJobs(connection, correlationId, { timeout: 900_000 });
  * ```

@@ -21,7 +21,7 @@ async function connect(options: SimulatorOptions) {
   };
 }
 
-const withId = (correlationId: string) => ({ headers: { "Correlation-Id": correlationId } });
+const withId = (correlationId: string) => ({ correlationId });
 const POLL = { interval: 5, timeout: 10_000 };
 
 Deno.test("waitForJobs resolves once every job of the correlation id finished", async () => {
