@@ -104,7 +104,9 @@ Deno.test("hostile: many attributes with a late duplicate are refused quickly", 
   const attributes = Array.from({ length: 50_000 }, (_, i) => `a${i}="${i}"`).join(" ");
   const started = performance.now();
   assert.throws(() => readXml(`<vm ${attributes} a7="x"/>`), /duplicate attribute a7/);
-  assert.ok(performance.now() - started < 1000);
+  // Linear work takes milliseconds; a quadratic duplicate check would take minutes. The bound
+  // is far from both, so a loaded machine cannot make it fail.
+  assert.ok(performance.now() - started < 10_000);
 });
 
 Deno.test("hostile: every truncation of a realistic document is refused", async () => {
