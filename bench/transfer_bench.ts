@@ -4,11 +4,16 @@
  * PUT or GET of every byte, in the same run, for a 4 GiB raw image that is 90 % zeros
  * (a sparse file made here, in a temporary directory) and a 1 GiB image of random bytes.
  *
- * Run with `deno bench --allow-all bench/transfer_bench.ts` (about a minute; it needs
+ * Run with `deno bench --allow-all bench/transfer_bench.ts` (about three minutes; it needs
  * about 6 GB of free disk for the plain download of the sparse image). The simulator runs
- * in a child process, so that the peak RSS measured is the client's alone; after the
- * benchmarks a table gives MB/s of image size, bytes that travelled and the peak RSS of
- * each case (reset before each with `/proc/self/clear_refs`).
+ * in a child process, so that the peak RSS measured is the client's alone. The dense
+ * cases are registered `TRANSFER_BENCH_REPEAT` times (default 2), plain and `uploadImage`
+ * or `downloadImage` in turn, and the median of every run counts (Deno's bench runs each
+ * registered case three times here, whatever its `n`): on a shared machine one run of
+ * each swings by a third. After the benchmarks a table gives MB/s of image size, bytes that
+ * travelled and the peak RSS of each case (reset before each with
+ * `/proc/self/clear_refs`), and the peak RSS growth of a fresh process that only uploads
+ * the dense image (the bench process holds garbage of earlier cases, which hides growth).
  */
 
 import { Connection, downloadImage, types, uploadImage, waitFor } from "../mod.ts";
@@ -22,17 +27,27 @@ const DENSE_SIZE = GIB * SCALE;
 const REGION = 64 * MIB; // each region of the sparse image starts with 10 % of data
 const CONNECTIONS = 4;
 const CHUNK = 8 * MIB;
+/** Runs of each dense case (`TRANSFER_BENCH_REPEAT`), alternating plain and helper. */
+const REPEAT = Number(Deno.env.get("TRANSFER_BENCH_REPEAT") ?? 2);
 
-/** One row of the summary. */
+if (Deno.args[0] === "--fresh-upload") {
+  // The child of freshUpload(): one upload in a process that did nothing else.
+  console.log(JSON.stringify(await uploadAlone(Deno.args[1], JSON.parse(Deno.args[2]))));
+  Deno.exit(0);
+}
+
+/** One row of the summary: one run of a case. */
 interface Row {
   name: string;
+  /** The case, without the run's number. */
+  label: string;
   size: number;
   seconds: number;
   travelled: number;
   startRss: number;
   peakRss: number;
 }
-const rows = new Map<string, Row>();
+const rows: Row[] = [];
 
 const simulator = await startSimulatorProcess();
 const connection = new Connection({
@@ -54,6 +69,7 @@ const fast = {
 };
 const sparseDisk = (await uploadImage(connection, sparsePath, { ...fast, name: "sparse" })).disk;
 const denseDisk = (await uploadImage(connection, densePath, { ...fast, name: "dense" })).disk;
+const fresh = await freshUpload(densePath);
 
 globalThis.addEventListener("unload", () => {
   console.log(summary());
@@ -62,83 +78,92 @@ globalThis.addEventListener("unload", () => {
 });
 
 for (
-  const [label, path, size] of [
-    ["4 GiB, 90 % zeros", sparsePath, SPARSE_SIZE],
-    ["1 GiB random", densePath, DENSE_SIZE],
+  const [label, path, size, runs] of [
+    [`${sizeLabel(SPARSE_SIZE)}, 90 % zeros`, sparsePath, SPARSE_SIZE, 1],
+    [`${sizeLabel(DENSE_SIZE)} random`, densePath, DENSE_SIZE, REPEAT],
   ] as const
 ) {
-  const names = {
-    plainPut: `upload ${label}: plain single-connection PUT`,
-    upload: `upload ${label}: uploadImage`,
-    plainGet: `download ${label}: plain single-connection GET`,
-    download: `download ${label}: downloadImage`,
-  };
-  Deno.bench({
-    name: names.plainPut,
-    group: `upload ${label}`,
-    baseline: true,
-    n: 1,
-    warmup: 0,
-    async fn(b) {
-      const diskId = await newDisk(size);
-      await measure(b, names.plainPut, size, async () => {
-        await plainPut(diskId, path);
-        return size;
-      });
-      await removeDisk(diskId);
-    },
-  });
-  Deno.bench({
-    name: names.upload,
-    group: `upload ${label}`,
-    n: 1,
-    warmup: 0,
-    async fn(b) {
-      let diskId = "";
-      await measure(b, names.upload, size, async () => {
-        const { disk, stats } = await uploadImage(connection, path, fast);
-        diskId = disk.id!;
-        return stats.dataBytes;
-      });
-      await removeDisk(diskId);
-    },
-  });
   const diskId = size === SPARSE_SIZE ? sparseDisk.id! : denseDisk.id!;
-  Deno.bench({
-    name: names.plainGet,
-    group: `download ${label}`,
-    baseline: true,
-    n: 1,
-    warmup: 0,
-    async fn(b) {
-      const target = `${dir}/plain-download.raw`;
-      await measure(b, names.plainGet, size, async () => await plainGet(diskId, target));
-      await Deno.remove(target);
-    },
-  });
-  Deno.bench({
-    name: names.download,
-    group: `download ${label}`,
-    n: 1,
-    warmup: 0,
-    async fn(b) {
-      const target = `${dir}/download.raw`;
-      await measure(b, names.download, size, async () => {
-        const { stats } = await downloadImage(connection, diskId, target, {
-          ...fast,
-          overwrite: true,
+  for (let run = 1; run <= runs; run++) {
+    const names = {
+      plainPut: `upload ${label}: plain single-connection PUT`,
+      upload: `upload ${label}: uploadImage`,
+    };
+    const suffix = runs > 1 ? ` (run ${run})` : "";
+    Deno.bench({
+      name: names.plainPut + suffix,
+      group: `upload ${label}`,
+      baseline: run === 1,
+      n: 1,
+      warmup: 0,
+      async fn(b) {
+        const diskId = await newDisk(size);
+        await measure(b, names.plainPut, suffix, size, async () => {
+          await plainPut(diskId, path, size);
+          return size;
         });
-        return stats.dataBytes;
-      });
-      await Deno.remove(target);
-    },
-  });
+        await removeDisk(diskId);
+      },
+    });
+    Deno.bench({
+      name: names.upload + suffix,
+      group: `upload ${label}`,
+      n: 1,
+      warmup: 0,
+      async fn(b) {
+        let diskId = "";
+        await measure(b, names.upload, suffix, size, async () => {
+          const { disk, stats } = await uploadImage(connection, path, fast);
+          diskId = disk.id!;
+          return stats.dataBytes;
+        });
+        await removeDisk(diskId);
+      },
+    });
+  }
+  for (let run = 1; run <= runs; run++) {
+    const names = {
+      plainGet: `download ${label}: plain single-connection GET`,
+      download: `download ${label}: downloadImage`,
+    };
+    const suffix = runs > 1 ? ` (run ${run})` : "";
+    Deno.bench({
+      name: names.plainGet + suffix,
+      group: `download ${label}`,
+      baseline: run === 1,
+      n: 1,
+      warmup: 0,
+      async fn(b) {
+        const target = `${dir}/plain-download.raw`;
+        await measure(b, names.plainGet, suffix, size, async () => await plainGet(diskId, target));
+        await Deno.remove(target);
+      },
+    });
+    Deno.bench({
+      name: names.download + suffix,
+      group: `download ${label}`,
+      n: 1,
+      warmup: 0,
+      async fn(b) {
+        const target = `${dir}/download.raw`;
+        await measure(b, names.download, suffix, size, async () => {
+          const { stats } = await downloadImage(connection, diskId, target, {
+            ...fast,
+            overwrite: true,
+          });
+          return stats.dataBytes;
+        });
+        await Deno.remove(target);
+      },
+    });
+  }
 }
 
 /** Times `run` between `b.start()` and `b.end()`, with the peak RSS reset before it. */
 async function measure(
   b: Deno.BenchContext,
-  name: string,
+  label: string,
+  suffix: string,
   size: number,
   run: () => Promise<number>,
 ): Promise<void> {
@@ -149,7 +174,8 @@ async function measure(
   const travelled = await run();
   b.end();
   const seconds = (performance.now() - started) / 1000;
-  rows.set(name, { name, size, seconds, travelled, startRss, peakRss: memory("VmHWM") });
+  const name = label + suffix;
+  rows.push({ name, label, size, seconds, travelled, startRss, peakRss: memory("VmHWM") });
 }
 
 /** A memory figure of this process from `/proc/self/status` (`VmRSS`, `VmHWM`), in bytes. */
@@ -158,29 +184,97 @@ function memory(field: string): number {
   return Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(status)![1]) * 1024;
 }
 
-/** The table of results: each case against the plain transfer of the same image. */
+/** The table of results: each case (median of its runs) against the plain transfer. */
 function summary(): string {
   const mib = (bytes: number) => `${(bytes / MIB).toFixed(0)} MiB`;
   const lines = [
     "",
     `Load average at the end: ${Deno.loadavg().map((value) => value.toFixed(2)).join(", ")}`,
     "",
-    "| case | time | MB/s of image size | vs plain | bytes that travelled | RSS at start, peak (growth) |",
+    "| case | time (median of runs: each run) | MB/s of image size | vs plain | bytes that travelled | RSS at start, peak (growth) |",
     "| --- | --- | --- | --- | --- | --- |",
   ];
-  let plain: Row | undefined;
-  for (const row of rows.values()) {
-    if (row.name.includes("plain")) plain = row;
-    const ratio = plain && plain !== row ? `${(plain.seconds / row.seconds).toFixed(2)}x` : "1";
+  const labels = [...new Set(rows.map((row) => row.label))];
+  let plain = 0;
+  for (const label of labels) {
+    const runs = rows.filter((row) => row.label === label);
+    const seconds = median(runs.map((row) => row.seconds));
+    if (label.includes("plain")) plain = seconds;
+    const ratio = label.includes("plain") ? "1" : `${(plain / seconds).toFixed(2)}x`;
+    const each = runs.length > 1 ? `: ${runs.map((row) => row.seconds.toFixed(2)).join(", ")}` : "";
+    const worst = runs.reduce((a, b) => (b.peakRss - b.startRss > a.peakRss - a.startRss ? b : a));
     lines.push(
-      `| ${row.name} | ${row.seconds.toFixed(2)} s | ${
-        (row.size / 1e6 / row.seconds).toFixed(0)
+      `| ${label} | ${seconds.toFixed(2)} s${each} | ${
+        (runs[0].size / 1e6 / seconds).toFixed(0)
       } | ` +
-        `${ratio} | ${mib(row.travelled)} | ${mib(row.startRss)}, ${mib(row.peakRss)} ` +
-        `(+${mib(Math.max(0, row.peakRss - row.startRss))}) |`,
+        `${ratio} | ${mib(runs[0].travelled)} | ${mib(worst.startRss)}, ${mib(worst.peakRss)} ` +
+        `(+${mib(Math.max(0, worst.peakRss - worst.startRss))}) |`,
     );
   }
+  lines.push(
+    "",
+    `Fresh process, uploadImage of the ${mib(DENSE_SIZE)} random image (${CONNECTIONS} x ` +
+      `${mib(CHUNK)}): RSS ${mib(fresh.startRss)} before, peak ${mib(fresh.peakRss)} ` +
+      `(+${mib(fresh.peakRss - fresh.startRss)}; goal: at most ` +
+      `${mib(CONNECTIONS * CHUNK + 64 * MIB)}), ${fresh.seconds.toFixed(2)} s`,
+  );
   return lines.join("\n");
+}
+
+/** `4 GiB`, `256 MiB`. */
+function sizeLabel(bytes: number): string {
+  return bytes >= GIB ? `${bytes / GIB} GiB` : `${bytes / MIB} MiB`;
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
+
+/** What a fresh process uploading `path` alone measured (see {@link uploadAlone}). */
+interface FreshUpload {
+  startRss: number;
+  peakRss: number;
+  seconds: number;
+}
+
+/** Runs {@link uploadAlone} in a child process (this file with `--fresh-upload`). */
+async function freshUpload(path: string): Promise<FreshUpload> {
+  const { url, username, password } = simulator;
+  const output = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "--allow-all", new URL(import.meta.url).pathname, "--fresh-upload", path]
+      .concat(JSON.stringify({ url, username, password })),
+    stderr: "inherit",
+  }).output();
+  if (!output.success) throw new Error("The fresh upload process failed");
+  return JSON.parse(new TextDecoder().decode(output.stdout).trim().split("\n").at(-1)!);
+}
+
+/**
+ * Uploads `path` to the simulator at `at`, in a process that did nothing else but log in,
+ * and measures the peak RSS around it; the disk is removed afterwards.
+ */
+async function uploadAlone(
+  path: string,
+  at: { url: string; username: string; password: string },
+): Promise<FreshUpload> {
+  await using connection = new Connection({ ...at, connections: 16 });
+  await connection.systemService().disksService().list({ max: 1 }); // logged in, modules loaded
+  Deno.writeTextFileSync("/proc/self/clear_refs", "5");
+  const startRss = memory("VmRSS");
+  const started = performance.now();
+  const { disk } = await uploadImage(connection, path, {
+    storageDomain: "data",
+    name: "fresh",
+    pollInterval: 10,
+    connections: CONNECTIONS,
+    chunkSize: CHUNK,
+  });
+  const seconds = (performance.now() - started) / 1000;
+  const peakRss = memory("VmHWM");
+  await connection.systemService().disksService().diskService(disk.id!).remove();
+  return { startRss, peakRss, seconds };
 }
 
 /**
@@ -242,13 +336,36 @@ async function openTransfer(diskId: string, direction: types.ImageTransferDirect
   };
 }
 
-/** The whole file in one PUT over one connection, as a plain client sends it. */
-async function plainPut(diskId: string, path: string): Promise<void> {
+/**
+ * The whole file in one PUT over one connection, as `curl -T` sends it: the file streamed
+ * after a `Content-Length` header (imageio refuses a chunked body, and `fetch` sends a
+ * streamed body chunked), so a plain socket carries it.
+ */
+async function plainPut(diskId: string, path: string, size: number): Promise<void> {
   const transfer = await openTransfer(diskId, types.ImageTransferDirection.UPLOAD);
-  using file = await Deno.open(path, { read: true });
-  const response = await fetch(transfer.url, { method: "PUT", body: file.readable });
-  await response.body?.cancel();
-  if (!response.ok) throw new Error(`plain PUT: HTTP ${response.status}`);
+  const url = new URL(transfer.url);
+  const socket = await Deno.connect({ hostname: url.hostname, port: Number(url.port) });
+  try {
+    const head = `PUT ${url.pathname} HTTP/1.1\r\nHost: ${url.host}\r\n` +
+      `Content-Length: ${size}\r\nContent-Range: bytes 0-${size - 1}/*\r\n` +
+      "Content-Type: application/octet-stream\r\nConnection: close\r\n\r\n";
+    const writer = socket.writable.getWriter();
+    await writer.write(new TextEncoder().encode(head));
+    writer.releaseLock();
+    using file = await Deno.open(path, { read: true });
+    await file.readable.pipeTo(socket.writable, { preventClose: true });
+    const reader = socket.readable.getReader();
+    const { value } = await reader.read();
+    await reader.cancel();
+    const status = /^HTTP\/1\.[01] (\d+)/.exec(new TextDecoder().decode(value ?? new Uint8Array()));
+    if (status?.[1] !== "200") throw new Error(`plain PUT: ${status?.[0] ?? "no answer"}`);
+  } finally {
+    try {
+      socket.close();
+    } catch {
+      // already closed with its streams
+    }
+  }
   await transfer.finish();
 }
 

@@ -1,14 +1,15 @@
 /**
  * The image data plane of transfers, served at `/images/{transferId}` like ovirt-imageio:
  * `OPTIONS` lists the features (`extents`, `zero`, `flush`) and how many connections
- * may read or write at once, `PUT` with `Content-Range` writes, `GET` with `Range` reads,
- * `PATCH` zeroes (`{"op":"zero"}`) or flushes (`{"op":"flush"}`), `GET .../extents`
- * tells data from zero areas, `GET .../checksum` computes the image's checksum as imageio
- * does (the digest of the digests of its blocks; SHA algorithms only, no `blake2b`). An
- * upload ticket may also read (imageio's "write" implies "read"); a download ticket may
- * not write. A transfer idle longer than its `inactivity_timeout` is paused by the
- * system. Bodies are streamed chunk by chunk into and out of the sparse image store;
- * nothing is buffered whole.
+ * may read or write at once, `PUT` with `Content-Range` writes (a body without
+ * `Content-Length`, sent chunked, is refused with 400, as imageio does), `GET` with
+ * `Range` reads, `PATCH` zeroes (`{"op":"zero"}`) or flushes (`{"op":"flush"}`),
+ * `GET .../extents` tells data from zero areas, `GET .../checksum` computes the image's
+ * checksum as imageio does (the digest of the digests of its blocks; SHA algorithms only,
+ * no `blake2b`). An upload ticket may also read (imageio's "write" implies "read"); a
+ * download ticket may not write. A transfer idle longer than its `inactivity_timeout` is
+ * paused by the system. Bodies are streamed chunk by chunk into and out of the sparse
+ * image store; nothing is buffered whole.
  *
  * @module
  */
@@ -196,6 +197,11 @@ async function write(
   size: number,
   count: (bytes: number) => void,
 ): Promise<Response> {
+  // imageio reads exactly Content-Length bytes and refuses a body without it (chunked).
+  if (request.headers.get("Content-Length") === null) {
+    await request.body?.cancel();
+    return text(400, "Content-Length header is required");
+  }
   const range = request.headers.get("Content-Range");
   const match = range === null ? undefined : /^bytes (\d+)-(\d+)\/(\d+|\*)$/.exec(range.trim());
   if (range !== null && !match) return text(400, `Invalid Content-Range: ${range}`);

@@ -160,6 +160,31 @@ Deno.test("uploadImage: several connections at once, never more than asked", asy
   }
 });
 
+Deno.test("uploadImage: a chunk's data goes in PUTs of at most 2 MiB (fetch copies each body)", async () => {
+  await using t = await setup();
+  const content = data(9 * MIB, 4);
+  const path = await sparseFile(9 * MIB, [[0, content]]);
+  try {
+    const { disk, stats } = await upload(t.connection, path, {
+      connections: 1,
+      chunkSize: 8 * MIB,
+    });
+    assert.equal(stats.dataBytes, 9 * MIB);
+    // 8 MiB chunk: 4 PUTs of 2 MiB; the last chunk of 1 MiB: one PUT.
+    assert.equal(t.sim.imageTraffic.requests.PUT, 5);
+    assert.equal(t.sim.imageTraffic.bytesWritten, 9 * MIB);
+    const target = await Deno.makeTempFile({ prefix: "ovirt-sdk-download-" });
+    try {
+      await downloadImage(t.connection, disk.id!, target, { ...FAST, overwrite: true });
+      assert.deepEqual(await Deno.readFile(target), content);
+    } finally {
+      await Deno.remove(target);
+    }
+  } finally {
+    await Deno.remove(path);
+  }
+});
+
 Deno.test("downloadImage: only data extents are fetched and the file keeps its holes", async () => {
   await using t = await setup();
   const source = await sparseFile(SIZE, PIECES);

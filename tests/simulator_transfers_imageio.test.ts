@@ -124,6 +124,25 @@ Deno.test("imageio: a PUT shorter than its Content-Range is refused", async () =
   assert.match(await response.text(), /announced 100 bytes, got 50/);
 });
 
+Deno.test("imageio: a PUT without Content-Length (a chunked body) is refused", async () => {
+  await using t = await transferSetup(MIB);
+  const body = new ReadableStream<Uint8Array>({
+    start(controller) {
+      controller.enqueue(new Uint8Array(10).fill(1));
+      controller.close();
+    },
+  });
+  // Deno's fetch sends a stream body chunked, whatever Content-Length header is given.
+  const response = await fetch(t.url, {
+    method: "PUT",
+    headers: { "Content-Range": "bytes 0-9/*", "Content-Length": "10" },
+    body,
+  });
+  assert.equal(response.status, 400);
+  assert.match(await response.text(), /Content-Length header is required/);
+  assert.equal(t.sim.imageTraffic.bytesWritten, 0, "nothing was written");
+});
+
 Deno.test("quirk forgetFinished: a finalized transfer answers 404, its disk is ok", async () => {
   await using t = await transferSetup(MIB, { forgetFinished: true });
   assert.equal(await put(t.url, 0, new Uint8Array(MIB).fill(1)), 200);

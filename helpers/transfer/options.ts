@@ -11,7 +11,11 @@ import type { SessionOptions } from "./session.ts";
 
 /** Options of the image transfer helpers ({@link SessionOptions} plus how bytes move). */
 export interface ImageTransferOptions extends SessionOptions {
-  /** Bytes per request (default 8 MiB); each connection holds one buffer of this size. */
+  /**
+   * Bytes each connection takes at a time (default 8 MiB): a download asks for this many per
+   * `GET`; an upload sends the data in `PUT`s of at most 2 MiB, reading a file 2 MiB at a
+   * time and a stream a chunk at a time (one buffer of this size per connection).
+   */
   chunkSize?: number;
   /** Connections moving bytes at once (default 4; capped by what the image server allows). */
   connections?: number;
