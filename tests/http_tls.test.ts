@@ -156,3 +156,28 @@ await connection.close();`,
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("tls: insecure transfer requests send exactly the bytes of a body that is a view", async () => {
+  const received: Uint8Array[] = [];
+  await using server = Deno.serve(
+    { hostname: "127.0.0.1", port: 0, cert: tls.cert, key: tls.key, onListen() {} },
+    async (request) => {
+      received.push(await request.bytes());
+      return new Response(null, { status: 200 });
+    },
+  );
+  await using connection = new Connection({
+    url: `https://127.0.0.1:${server.addr.port}/ovirt-engine/api`,
+    token: "t",
+    insecure: true,
+  });
+  const whole = Uint8Array.from({ length: 4096 }, (_, i) => i % 251);
+  const view = whole.subarray(1000, 3000);
+  const response = await connection.transferRequest({
+    method: "PUT",
+    url: `https://127.0.0.1:${server.addr.port}/images/t`,
+    body: view,
+  });
+  await response.body.cancel();
+  assert.deepEqual(received, [whole.slice(1000, 3000)]);
+});

@@ -65,7 +65,7 @@ export class NodeTransport implements HttpTransport {
     const headers: Record<string, string> = {};
     request.headers.forEach((value, name) => headers[name] = value);
     headers["accept-encoding"] ??= "gzip, deflate";
-    const body = request.body === undefined ? undefined : Buffer.from(request.body);
+    const body = bodyBuffer(request.body);
     if (body) headers["content-length"] = String(body.byteLength);
     const { url } = request;
     const plain = url.protocol === "http:";
@@ -209,6 +209,13 @@ function inflated(
   return body.pipeThrough(
     new DecompressionStream(encoding) as unknown as TransformStream<Uint8Array, Uint8Array>,
   );
+}
+
+/** The body as a `Buffer`: a view of the bytes, not a copy (image transfers send MiBs). */
+function bodyBuffer(body: string | Uint8Array<ArrayBuffer> | undefined): Buffer | undefined {
+  if (body === undefined) return undefined;
+  if (typeof body === "string") return Buffer.from(body);
+  return Buffer.from(body.buffer, body.byteOffset, body.byteLength);
 }
 
 /** Node's header object as `Headers`. */
