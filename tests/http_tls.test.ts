@@ -181,3 +181,37 @@ Deno.test("tls: insecure transfer requests send exactly the bytes of a body that
   await response.body.cancel();
   assert.deepEqual(received, [whole.slice(1000, 3000)]);
 });
+
+Deno.test("tls: transfer uploads check the server against caCerts too", async () => {
+  const received: Uint8Array[] = [];
+  await using server = Deno.serve(
+    { hostname: "127.0.0.1", port: 0, cert: tls.cert, key: tls.key, onListen() {} },
+    async (request) => {
+      received.push(await request.bytes());
+      return new Response(null, { status: 200 });
+    },
+  );
+  const url = `https://127.0.0.1:${server.addr.port}`;
+  const body = Uint8Array.from({ length: 10_000 }, (_, i) => i % 253).subarray(10, 9_000);
+  {
+    await using trusting = new Connection({
+      url: `${url}/ovirt-engine/api`,
+      token: "t",
+      caCerts: [tls.caCert],
+    });
+    const response = await trusting.transferRequest({ method: "PUT", url: `${url}/i/t`, body });
+    await response.body.cancel();
+    assert.equal(response.status, 200);
+    assert.deepEqual(received, [body.slice()]);
+  }
+  await using wary = new Connection({
+    url: `${url}/ovirt-engine/api`,
+    token: "t",
+    caCerts: [tls.otherCaCert],
+  });
+  await assert.rejects(
+    wary.transferRequest({ method: "PUT", url: `${url}/i/t`, body }),
+    ConnectionError,
+  );
+  assert.equal(received.length, 1, "nothing reached a server the CAs do not vouch for");
+});

@@ -13,6 +13,7 @@ import {
   mayShareConnection,
 } from "./http.ts";
 import { ConnectProbe } from "./connect_probe.ts";
+import { NodeTransport } from "./node_transport.ts";
 import { proxyFor } from "./proxy_env.ts";
 import type { TransportOptions } from "./transports.ts";
 
@@ -34,6 +35,8 @@ export class FetchTransport implements HttpTransport {
   readonly #singleUse: Deno.HttpClient;
   readonly #proxy?: URL;
   readonly #probe?: ConnectProbe;
+  /** Sends image transfer bodies: `fetch` copies every request body, `node:https` does not. */
+  readonly #transferBodies?: NodeTransport;
 
   /**
    * Trusts `caCerts` (PEM) if given, else Deno's default trust store; goes through `proxy`
@@ -43,6 +46,8 @@ export class FetchTransport implements HttpTransport {
     const { caCerts, proxy, connectTimeout } = options;
     this.#proxy = proxy;
     this.#probe = connectTimeout === undefined ? undefined : new ConnectProbe(connectTimeout);
+    // Without CAs of its own, node:https would load the system's roots (`--allow-sys`).
+    this.#transferBodies = caCerts?.length ? new NodeTransport(options) : undefined;
     const common: Deno.CreateHttpClientOptions = {
       ...(caCerts?.length ? { caCerts: [...caCerts] } : {}),
       ...(proxy ? { proxy: { url: proxy.href } } : {}),
@@ -53,9 +58,13 @@ export class FetchTransport implements HttpTransport {
 
   /**
    * Sends `request`; redirects are returned, not followed. With a connect timeout, the host
-   * is probed first (see {@link ConnectProbe}).
+   * is probed first (see {@link ConnectProbe}). An image transfer request with a body goes
+   * through `node:https` with the same CAs, which does not copy the body.
    */
   async send(request: HttpRequest): Promise<HttpResponse> {
+    if (request.transfer && request.body !== undefined && this.#transferBodies) {
+      return await this.#transferBodies.send(request);
+    }
     const { url } = request;
     // Through a proxy, the proxy makes the connection: there is nothing to probe.
     const probe = proxyFor(url, this.#proxy) === undefined ? this.#probe : undefined;
@@ -86,6 +95,7 @@ export class FetchTransport implements HttpTransport {
   close(): void {
     this.#pooled.close();
     this.#singleUse.close();
+    this.#transferBodies?.close();
   }
 }
 

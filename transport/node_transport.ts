@@ -21,35 +21,46 @@ import {
 import { proxyFor } from "./proxy_env.ts";
 import type { TransportOptions } from "./transports.ts";
 
-/**
- * TLS options that check no certificate. The empty CA list keeps Deno from loading the
- * system's roots, which would need `--allow-sys` for nothing.
- */
-const TRUST_ANYONE = { rejectUnauthorized: false, ca: [] as string[] };
+/** What a TLS connection trusts: no certificate check, or these CA certificates. */
+interface Trust {
+  readonly rejectUnauthorized: boolean;
+  /** PEM CA certificates; empty with no check, which keeps Deno from loading the system's
+   * roots (that would need `--allow-sys` for nothing). */
+  readonly ca: string[];
+}
 
 /**
- * Sends requests with `node:https`, trusting any server certificate. Idempotent requests
- * share kept-alive connections; the others get a connection of their own, since Node's
- * client re-sends a request by itself when a kept-alive connection turns out to be closed.
+ * Sends requests with `node:https`: trusting any server certificate (`insecure`), or the
+ * given CA certificates (the `fetch` transport's image uploads, which `node:https` sends
+ * without copying their bodies). Idempotent requests share kept-alive connections; the others
+ * get a connection of their own, since Node's client re-sends a request by itself when a
+ * kept-alive connection turns out to be closed.
  */
 export class NodeTransport implements HttpTransport {
   readonly #agents: Record<"pooled" | "singleUse", { tls: https.Agent; plain: http.Agent }>;
+  readonly #trust: Trust;
   readonly #proxy?: URL;
   readonly #connectTimeout?: number;
 
-  /** Keeps up to `options.connections` connections alive. */
+  /**
+   * Keeps up to `options.connections` connections alive; checks certificates against
+   * `options.caCerts` unless `options.insecure`.
+   */
   constructor(options: TransportOptions) {
     this.#proxy = options.proxy;
     this.#connectTimeout = options.connectTimeout;
+    const trust = this.#trust = options.insecure
+      ? { rejectUnauthorized: false, ca: [] }
+      : { rejectUnauthorized: true, ca: [...options.caCerts ?? []] };
     const pooled = { keepAlive: true, maxSockets: options.connections };
     const singleUse = { keepAlive: false };
     this.#agents = {
       pooled: {
-        tls: new https.Agent({ ...pooled, ...TRUST_ANYONE }),
+        tls: new https.Agent({ ...pooled, ...trust }),
         plain: new http.Agent(pooled),
       },
       singleUse: {
-        tls: new https.Agent({ ...singleUse, ...TRUST_ANYONE }),
+        tls: new https.Agent({ ...singleUse, ...trust }),
         plain: new http.Agent(singleUse),
       },
     };
@@ -88,9 +99,9 @@ export class NodeTransport implements HttpTransport {
       const socket = tunnelled = await tunnel(proxy, url, signal);
       headers.connection = "close";
       options.agent = false;
-      Object.assign(options, TRUST_ANYONE);
+      Object.assign(options, this.#trust);
       options.createConnection = () =>
-        tls.connect({ socket, ...TRUST_ANYONE, servername: serverName(url) });
+        tls.connect({ socket, ...this.#trust, servername: serverName(url) });
     }
     const target = proxy !== undefined && plain ? undefined : url;
     return await new Promise((resolve, reject) => {
@@ -163,7 +174,9 @@ function tunnel(proxy: URL, target: URL, signal?: AbortSignal): Promise<Socket> 
       method: "CONNECT",
       path: `${target.hostname}:${target.port || 443}`,
       headers: { host: `${target.hostname}:${target.port || 443}`, ...proxyAuthorization(proxy) },
-      ...TRUST_ANYONE,
+      // The tunnel's own TLS, to an https: proxy, is not the engine's: it is not checked.
+      rejectUnauthorized: false,
+      ca: [],
     });
     const abort = () => connect.destroy(signal!.reason);
     signal?.addEventListener("abort", abort, { once: true });
