@@ -599,7 +599,8 @@ export class ElementReader {
     for (let i = start; i < end; i++) {
       const c = buf[i];
       if (c === AMP) {
-        const semicolon = buf.indexOf(SEMICOLON, i);
+        let semicolon = i + 1;
+        while (semicolon < end && buf[semicolon] !== SEMICOLON) semicolon++;
         const code = referencedCodePoint(buf, i + 1, semicolon);
         if (code < 0) throw GIVE_UP;
         if (code < 0x10000) {
