@@ -333,7 +333,7 @@ export class ElementReader {
     const buf = this.#buf;
     // No content at all (`<x/>` or `<x></x>`): a reference, when the struct has only href and id.
     const empty = this.#selfClosing || (buf[i] === LT && buf[i + 1] === SLASH);
-    if (!this.#selfClosing && empty) i = this.#endTag(i, tagStart);
+    if (!this.#selfClosing && empty) i = this.#endTag(i, tagStart, nameEnd);
     const reference = empty;
     let href = "", hrefStart = -1;
     for (let a = 0, count = this.#attributeCount; a < count; a++) {
@@ -355,7 +355,9 @@ export class ElementReader {
       this.#pos = i;
       return object;
     }
-    if (!empty) i = this.#structContent(struct, slots, depth, i, tagStart, href, hrefStart);
+    if (!empty) {
+      i = this.#structContent(struct, slots, depth, i, tagStart, nameEnd, href, hrefStart);
+    }
     const object = new struct.build(slots);
     for (let k = 0; k < size; k++) slots[k] = undefined;
     this.#pos = i;
@@ -373,13 +375,14 @@ export class ElementReader {
     depth: number,
     i: number,
     tagStart: number,
+    tagNameEnd: number,
     href: string,
     hrefStart: number,
   ): number {
     const buf = this.#buf;
     for (;;) {
       i = this.#between(i);
-      if (buf[i + 1] === SLASH) return this.#endTag(i, tagStart);
+      if (buf[i + 1] === SLASH) return this.#endTag(i, tagStart, tagNameEnd);
       const nameEnd = this.#nameEnd(i + 1);
       const member = struct.memberAt(buf, i + 1, nameEnd);
       if (member === undefined) {
@@ -427,7 +430,7 @@ export class ElementReader {
       if (value !== undefined) items.push(value);
       i = this.#pos;
     }
-    this.#pos = this.#endTag(i, tagStart);
+    this.#pos = this.#endTag(i, tagStart, nameEnd);
     return items;
   }
 
@@ -464,10 +467,10 @@ export class ElementReader {
     }
     if (i + 1 >= len) this.#outOfInput();
     if (buf[i] !== LT || buf[i + 1] !== SLASH) {
-      return this.#convert(member.kind, this.#mixedText(start, i, flags, tagStart));
+      return this.#convert(member.kind, this.#mixedText(start, i, flags, tagStart, nameEnd));
     }
     if (i - start > this.#maxTokenBytes) throw GIVE_UP;
-    this.#pos = this.#endTag(i, tagStart);
+    this.#pos = this.#endTag(i, tagStart, nameEnd);
     return this.#value(member.kind, start, i, flags);
   }
 
@@ -476,7 +479,13 @@ export class ElementReader {
    * comments, read on from `from` (the bytes before it are text with `flags`); leaves `#pos`
    * after its end tag. Child elements are given up.
    */
-  #mixedText(start: number, from: number, flags: number, tagStart: number): string {
+  #mixedText(
+    start: number,
+    from: number,
+    flags: number,
+    tagStart: number,
+    nameEnd: number,
+  ): string {
     const buf = this.#buf, len = this.#len;
     let text = "";
     let pieceStart = start;
@@ -493,7 +502,7 @@ export class ElementReader {
         if (i + 1 >= len) this.#outOfInput();
         const next = buf[i + 1];
         if (next === SLASH) {
-          this.#pos = this.#endTag(i, tagStart);
+          this.#pos = this.#endTag(i, tagStart, nameEnd);
           return text;
         }
         if (next !== BANG) throw GIVE_UP;
@@ -700,7 +709,7 @@ export class ElementReader {
         const at = this.#spaces(i);
         if (at + 5 >= len || buf[at] !== LT) break;
         if (buf[at + 1] === SLASH) {
-          this.#pos = this.#endTag(at, tagStart);
+          this.#pos = this.#endTag(at, tagStart, nameEnd);
           return;
         }
         if (!isLink(buf, at + 1)) break;
@@ -938,17 +947,20 @@ export class ElementReader {
       sameBytes(buf, start + length + 1, end, suffixStart, suffixEnd);
   }
 
-  /** The end of the end tag at `i` (its `<`) of the element whose start tag is at `tagStart`. */
-  #endTag(i: number, tagStart: number): number {
-    const buf = this.#buf, len = this.#len;
-    let k = tagStart + 1, j = i + 2;
-    for (; (CHAR_CLASS[buf[k]] & NAME_CHAR) !== 0; k++, j++) {
-      if (j >= len) this.#outOfInput();
-      if (buf[j] !== buf[k]) throw GIVE_UP;
+  /**
+   * The end of the end tag at `i` (its `<`) of the element whose start tag is at `tagStart`,
+   * its name ending at `nameEnd`.
+   */
+  #endTag(i: number, tagStart: number, nameEnd: number): number {
+    const buf = this.#buf, len = this.#len, length = nameEnd - tagStart - 1;
+    const after = i + 2 + length;
+    if (after >= len) this.#outOfInput();
+    for (let k = 0, j = i + 2, n = tagStart + 1; k < length; k++) {
+      if (buf[j + k] !== buf[n + k]) throw GIVE_UP;
     }
-    if (j >= len) this.#outOfInput();
-    if ((CHAR_CLASS[buf[j]] & NAME_CHAR) !== 0) throw GIVE_UP;
-    const end = this.#spaces(j);
+    if (buf[after] === GT && after - i <= this.#maxTokenBytes) return after + 1;
+    if ((CHAR_CLASS[buf[after]] & NAME_CHAR) !== 0) throw GIVE_UP;
+    const end = this.#spaces(after);
     if (end >= len) this.#outOfInput();
     if (buf[end] !== GT || end - i > this.#maxTokenBytes) throw GIVE_UP;
     return end + 1;
