@@ -145,8 +145,11 @@ export class ElementReader {
   #buf: Uint8Array = EMPTY;
   #len = 0;
   #ended = true;
-  #latin1: Buffer | undefined = undefined; // #buf as a Buffer, made on first use
-  #words: DataView | undefined = undefined; // #buf as a DataView, made on first use
+  // Views of all of #viewed (the buffer read last) made on first use, kept while a stream's
+  // items are read from the same buffer.
+  #viewed: Uint8Array = EMPTY;
+  #latin1: Buffer | undefined = undefined;
+  #words: DataView | undefined = undefined;
   readonly #schema: XmlSchema;
   readonly #maxDepth: number;
   readonly #maxTokenBytes: number;
@@ -215,7 +218,7 @@ export class ElementReader {
       if (error === OUT_OF_INPUT) return ELEMENT_NEEDS_INPUT;
       throw error;
     } finally {
-      this.#use(EMPTY, 0, true);
+      this.#buf = EMPTY; // the views of the stream's buffer are kept for its next item
     }
   }
 
@@ -223,8 +226,11 @@ export class ElementReader {
     this.#buf = buf;
     this.#len = end;
     this.#ended = ended;
-    this.#latin1 = this.#words = undefined;
     this.#pos = 0;
+    if (buf !== this.#viewed) {
+      this.#viewed = buf;
+      this.#latin1 = this.#words = undefined;
+    }
   }
 
   /** Forgets the values an attempt given up part of the way through left in the slots. */
@@ -810,7 +816,8 @@ export class ElementReader {
     const endTag = new Uint8Array(name.length + 2);
     endTag.set([LT, SLASH]);
     endTag.set(name, 2);
-    if (this.#latin1View().indexOf(endTag, from) < 0) this.#outOfInput();
+    const at = this.#latin1View().indexOf(endTag, from);
+    if (at < 0 || at + endTag.length > this.#len) this.#outOfInput();
     throw GIVE_UP;
   }
 
@@ -1020,12 +1027,12 @@ export class ElementReader {
 
   #wordView(): DataView {
     const buf = this.#buf;
-    return this.#words ??= new DataView(buf.buffer, buf.byteOffset, this.#len);
+    return this.#words ??= new DataView(buf.buffer, buf.byteOffset, buf.length);
   }
 
   #latin1View(): Buffer {
     const buf = this.#buf;
-    return this.#latin1 ??= Buffer.from(buf.buffer, buf.byteOffset, this.#len);
+    return this.#latin1 ??= Buffer.from(buf.buffer, buf.byteOffset, buf.length);
   }
 }
 
