@@ -391,3 +391,29 @@ Deno.test("element reader: comments, CDATA and references are read, not given up
   });
   assert.deepEqual({ document: whole }, byTokens(bytes(text)));
 });
+
+Deno.test("element reader: text with references, CR and pieces reads as tokens read it", () => {
+  const long = "a&amp;".repeat(1200); // more characters than the reader collects at once
+  const texts = [
+    "&#x1F600;x&#128512;&lt;&gt;&quot;&apos;&#65;&#x41;",
+    "a\r\nb\rc\n&#13;d\r",
+    "x > y ]] > z &amp; w",
+    "caf\u00e9 &amp; th\u00e9",
+    "&amp; caf\u00e9",
+    "a&amp;<!-- c -->b&#x62;<![CDATA[&amp;\r\n]]>c\r&lt;",
+    long,
+    long + "\u00e9",
+  ];
+  for (const text of texts) {
+    const data = bytes(
+      `<vms><vm><name>${text}</name><description>${text}</description></vm></vms>`,
+    );
+    const whole = readWholeDocument(data, MODEL_SCHEMA);
+    assert.notEqual(whole, undefined, text);
+    assert.deepEqual({ document: whole }, byTokens(data), text);
+    for (const size of [1, 2, 3, 7]) {
+      const [streamed, reference] = streamedBoth(splitEvery(data, size));
+      assert.deepEqual(streamed, reference, `${text} in ${size}-byte chunks`);
+    }
+  }
+});

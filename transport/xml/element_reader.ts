@@ -163,7 +163,8 @@ export class ElementReader {
   readonly #valueStarts = new Int32Array(MAX_ATTRIBUTES);
   readonly #valueEnds = new Int32Array(MAX_ATTRIBUTES);
   readonly #valueFlags = new Uint8Array(MAX_ATTRIBUTES);
-  #codes = new Uint16Array(256); // the characters of the text #decodeEscapedAscii decodes
+  #codes = new Uint16Array(4096); // the characters of a text with references, decoded
+  #referenceCode = 0; // the character of the reference #referenceEnd read last
   #relStart = 0; // where the rel of the last link #usualLink read is
   #relEnd = 0;
 
@@ -483,7 +484,9 @@ export class ElementReader {
   /**
    * The text of a leaf whose content, from `start`, holds references, CR, CDATA sections or
    * comments, read on from `from` (the bytes before it are text with `flags`); leaves `#pos`
-   * after its end tag. Child elements are given up.
+   * after its end tag. Child elements are given up. While a piece of text between CDATA
+   * sections and comments is ASCII, its characters are collected in `#codes` as they are
+   * read (`n` of them; -1: not collected, decoded at its end).
    */
   #mixedText(
     start: number,
@@ -492,19 +495,24 @@ export class ElementReader {
     tagStart: number,
     nameEnd: number,
   ): string {
-    const buf = this.#buf, len = this.#len;
+    const buf = this.#buf, len = this.#len, codes = this.#codes, full = codes.length - 2;
     let text = "";
     let pieceStart = start;
+    let n = flags === 0 && from - start <= full ? 0 : -1;
+    for (let k = start; n >= 0 && k < from; k++) codes[n++] = buf[k];
     for (let i = from;;) {
       if (i >= len) this.#outOfInput();
       const c = buf[i];
       if ((CHAR_CLASS[c] & TEXT_SPECIAL) === 0) {
+        if (n >= 0) n = n < full ? (codes[n] = c, n + 1) : -1;
         i++;
         continue;
       }
       if (c === LT) {
         if (i - pieceStart > this.#maxTokenBytes) throw GIVE_UP;
-        if (i > pieceStart) text += this.#decode(pieceStart, i, flags);
+        if (i > pieceStart) {
+          text += n >= 0 ? fromCodes(codes, n) : this.#decode(pieceStart, i, flags);
+        }
         if (i + 1 >= len) this.#outOfInput();
         const next = buf[i + 1];
         if (next === SLASH) {
@@ -520,20 +528,37 @@ export class ElementReader {
           i = this.#pos;
         }
         pieceStart = i;
-        flags = 0;
+        flags = n = 0;
         continue;
       }
+      if (n >= full) n = -1;
       if (c >= 0x80) {
         flags |= NON_ASCII;
+        n = -1;
       } else if (c === AMP) {
         i = this.#referenceEnd(i);
         flags |= ESCAPED;
+        if (n >= 0) {
+          const code = this.#referenceCode;
+          if (code < 0x10000) {
+            codes[n++] = code;
+          } else {
+            codes[n++] = 0xd800 + ((code - 0x10000) >> 10);
+            codes[n++] = 0xdc00 + ((code - 0x10000) & 0x3ff);
+          }
+        }
       } else if (c === GT) {
         if (i - pieceStart >= 2 && buf[i - 1] === RBRACKET && buf[i - 2] === RBRACKET) {
           throw GIVE_UP;
         }
+        if (n >= 0) codes[n++] = GT;
       } else if (c === CR) {
         flags |= ESCAPED;
+        if (n >= 0) {
+          if (i + 1 >= len) this.#outOfInput();
+          if (buf[i + 1] === LF) i++;
+          codes[n++] = LF;
+        }
       } else {
         throw GIVE_UP;
       }
@@ -632,10 +657,7 @@ export class ElementReader {
         codes[n++] = attribute && (c === LF || c === TAB) ? 0x20 : c;
       }
     }
-    if (n > MAX_CODE_ARRAY) return UTF16.decode(codes.subarray(0, n));
-    const exact = CODE_ARRAYS[n] ??= new Array(n).fill(0);
-    for (let k = 0; k < n; k++) exact[k] = codes[k];
-    return String.fromCharCode.apply(null, exact);
+    return fromCodes(codes, n);
   }
 
   /**
@@ -993,14 +1015,17 @@ export class ElementReader {
     return name;
   }
 
-  /** The index of the `;` ending the valid reference at `amp`. */
+  /** The index of the `;` ending the valid reference at `amp`, its code in `#referenceCode`. */
   #referenceEnd(amp: number): number {
     const buf = this.#buf;
     const limit = Math.min(this.#len, amp + MAX_REFERENCE_LENGTH);
     let semicolon = amp + 1;
     while (semicolon < limit && buf[semicolon] !== SEMICOLON) semicolon++;
     if (semicolon >= limit && limit === this.#len) this.#outOfInput();
-    if (semicolon >= limit || referencedCodePoint(buf, amp + 1, semicolon) < 0) throw GIVE_UP;
+    if (semicolon >= limit) throw GIVE_UP;
+    const code = referencedCodePoint(buf, amp + 1, semicolon);
+    if (code < 0) throw GIVE_UP;
+    this.#referenceCode = code;
     return semicolon;
   }
 
@@ -1047,6 +1072,14 @@ const ASCII_NAME = CHAR_CLASS.map((bits, byte) =>
     ? ASCII_NAME_CHAR
     : 0
 );
+
+/** The string of the UTF-16 `codes[0, n)`. */
+function fromCodes(codes: Uint16Array, n: number): string {
+  if (n > MAX_CODE_ARRAY) return UTF16.decode(codes.subarray(0, n));
+  const exact = CODE_ARRAYS[n] ??= new Array(n).fill(0);
+  for (let k = 0; k < n; k++) exact[k] = codes[k];
+  return String.fromCharCode.apply(null, exact);
+}
 
 /**
  * The hash of a reference's `id` or `href` in {@link REFERENCE_CACHE}: its length and its
