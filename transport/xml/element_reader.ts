@@ -784,10 +784,9 @@ export class ElementReader {
       return undefined;
     }
     this.#pos = end;
-    return buildReference(
-      this.#cachedReference(hrefStart, hrefEnd),
-      this.#cachedReference(idStart, close),
-    );
+    // The id is the end of the href: a slice of its string, not a string of its own.
+    const href = this.#cachedReference(hrefStart, hrefEnd);
+    return buildReference(href, href.slice(href.length - idLength));
   }
 
   /**
