@@ -751,9 +751,10 @@ export class ElementReader {
 
   /**
    * When the element whose start tag begins at `tagStart` (its name ends at `nameEnd`) is a
-   * reference as engines write them, `<tag href="H" id="I"/>` where H is plain and ends in
-   * `/I`: the reference object, with `#pos` after it. Otherwise `undefined` (the input
-   * running out included): read it the general way, which gives the same object.
+   * reference as engines write them, `<tag href="H" id="I"/>` (or `...></tag>`) where H is
+   * plain and ends in `/I`: the reference object, with `#pos` after it. Otherwise
+   * `undefined` (the input running out included): read it the general way, which gives the
+   * same object.
    */
   #usualReference(tagStart: number, nameEnd: number): object | undefined {
     const buf = this.#buf, len = this.#len;
@@ -770,19 +771,27 @@ export class ElementReader {
     }
     const idLength = hrefEnd - lastSlash - 1;
     const idStart = hrefEnd + ID_ATTRIBUTE.length;
-    const end = idStart + idLength + 3;
-    if (lastSlash < 0 || idLength === 0 || end > len || end - tagStart > this.#maxTokenBytes) {
-      return undefined;
-    }
+    const close = idStart + idLength; // its closing quote, then `/>` or `></tag>`
+    const nameLength = nameEnd - tagStart - 1;
+    if (lastSlash < 0 || idLength === 0 || close + 3 > len) return undefined;
     for (let k = 0; k < ID_ATTRIBUTE.length; k++) {
       if (buf[hrefEnd + k] !== ID_ATTRIBUTE[k]) return undefined;
     }
     const words = this.#wordView();
     if (!sameAcross(words, buf, idStart, words, buf, lastSlash + 1, idLength)) return undefined;
-    const close = idStart + idLength;
-    if (buf[close] !== DQUOTE || buf[close + 1] !== SLASH || buf[close + 2] !== GT) {
+    let end = close + 3;
+    if (buf[close] !== DQUOTE) return undefined;
+    if (buf[close + 1] === GT) { // `></tag>`
+      end = close + 5 + nameLength;
+      if (end > len || buf[close + 2] !== LT || buf[close + 3] !== SLASH) return undefined;
+      for (let k = 0; k < nameLength; k++) {
+        if (buf[close + 4 + k] !== buf[tagStart + 1 + k]) return undefined;
+      }
+      if (buf[end - 1] !== GT) return undefined;
+    } else if (buf[close + 1] !== SLASH || buf[close + 2] !== GT) {
       return undefined;
     }
+    if (end - tagStart > this.#maxTokenBytes) return undefined;
     this.#pos = end;
     // The id is the end of the href: a slice of its string, not a string of its own.
     const href = this.#cachedReference(hrefStart, hrefEnd);
