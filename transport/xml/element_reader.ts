@@ -342,6 +342,13 @@ export class ElementReader {
     const empty = this.#selfClosing || (buf[i] === LT && buf[i + 1] === SLASH);
     if (!this.#selfClosing && empty) i = this.#endTag(i, tagStart, nameEnd);
     const reference = empty;
+    if (reference && referenceSlots !== undefined && this.#attributeCount === 2) {
+      const object = this.#plainReference(struct, referenceSlots);
+      if (object !== undefined) {
+        this.#pos = i;
+        return object;
+      }
+    }
     let href = "", hrefStart = -1;
     for (let a = 0, count = this.#attributeCount; a < count; a++) {
       const attribute = struct.byAttribute.get(this.#attributeName(a));
@@ -369,6 +376,32 @@ export class ElementReader {
     for (let k = 0; k < size; k++) slots[k] = undefined;
     this.#pos = i;
     return object;
+  }
+
+  /**
+   * When the last start tag's two attributes are a plain `href` H and `id` I, in either
+   * order and quotes, H ending in `/I`, and the id is a string: the reference object, its id
+   * a slice of its href (as {@link ElementReader.#usualReference} makes it). Otherwise
+   * `undefined`: read them one by one.
+   */
+  #plainReference(
+    struct: StructInfo,
+    [hrefSlot, idSlot]: readonly [number, number],
+  ): object | undefined {
+    const buf = this.#buf, starts = this.#valueStarts, ends = this.#valueEnds;
+    const h = this.#attributeName(0) === "href" ? 0 : 1, d = 1 - h;
+    if (
+      this.#attributeName(h) !== "href" || this.#attributeName(d) !== "id" ||
+      this.#valueFlags[h] !== 0 || this.#valueFlags[d] !== 0 ||
+      struct.members[idSlot].kind !== STRING || struct.members[hrefSlot].kind !== STRING
+    ) return undefined;
+    const hrefEnd = ends[h], idLength = ends[d] - starts[d], idStart = hrefEnd - idLength;
+    if (
+      idLength === 0 || idStart <= starts[h] || buf[idStart - 1] !== SLASH ||
+      !sameBytes(buf, idStart, hrefEnd, starts[d], ends[d])
+    ) return undefined;
+    const href = this.#cachedReference(starts[h], hrefEnd);
+    return buildReference(href, href.slice(href.length - idLength));
   }
 
   /**
