@@ -192,6 +192,11 @@ Deno.test("element reader: references of every form read as the token reader rea
     `<cluster href="/c/1" id="1"> </cluster>`,
     `<cluster href="/c/1" id='1'/>`,
     `<vlan href="/v/7" id="7"/>`, // an integer id
+    `<cluster href="/c/1" id="1"><name>n</name></cluster>`, // not a reference: its own id
+    `<cluster href="/c/12" id="2"><name>n</name></cluster>`,
+    `<cluster href="/c/1" id="/c/1"><name>n</name></cluster>`,
+    `<cluster href="/c/1" id="&#49;"><name>n</name></cluster>`,
+    `<cluster id="1" href="/c/1"><name>n</name></cluster>`,
     `<sso><methods><method id="GUEST_AGENT"/></methods></sso>`, // an enum id
   ];
   for (const reference of references) {

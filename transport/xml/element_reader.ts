@@ -353,7 +353,11 @@ export class ElementReader {
     for (let a = 0, count = this.#attributeCount; a < count; a++) {
       const attribute = struct.byAttribute.get(this.#attributeName(a));
       if (attribute === undefined) continue;
-      const text = reference ? this.#referenceValue(a) : this.#attributeValue(a);
+      const text = reference
+        ? this.#referenceValue(a)
+        : hrefStart >= 0 && attribute.tag === "id" && attribute.kind === STRING
+        ? this.#idAfter(a, href, hrefStart)
+        : this.#attributeValue(a);
       const value = valueFromText(attribute.kind, text);
       if (value === INVALID_VALUE) throw GIVE_UP;
       if (value !== undefined) slots[attribute.index] = value;
@@ -972,6 +976,21 @@ export class ElementReader {
       : decodeEscaped(this.#buf, start, end, true);
     if (value === undefined) throw GIVE_UP;
     return value;
+  }
+
+  /**
+   * {@link ElementReader.#attributeValue} of attribute `a`, an `id` following the plain
+   * `href` at `hrefStart`: a slice of the href's string when the href ends in `/` and the id.
+   */
+  #idAfter(a: number, href: string, hrefStart: number): string {
+    const start = this.#valueStarts[a], length = this.#valueEnds[a] - start;
+    const idStart = hrefStart + href.length - length;
+    if (
+      this.#valueFlags[a] !== 0 || length === 0 || idStart <= hrefStart ||
+      this.#buf[idStart - 1] !== SLASH ||
+      !sameBytes(this.#buf, idStart, idStart + length, start, start + length)
+    ) return this.#attributeValue(a);
+    return href.slice(href.length - length);
   }
 
   /** {@link ElementReader.#attributeValue} of a short value that repeats (a link's `rel`). */
