@@ -435,3 +435,41 @@ Deno.test("element reader: text with references, CR and pieces reads as tokens r
     }
   }
 });
+
+Deno.test("element reader: errors after items read whole are located as by tokens alone", () => {
+  const items = [
+    `\n  <vm id="1">\n    <name>a</name>\n  </vm>`,
+    `\r\n  <vm id="2"><name>line\nbreak</name><description>caf\u00e9\n\u00e9t\u00e9</description></vm>`,
+    `\n  <vm id="3"><name><![CDATA[x\ny]]></name>\n  <!-- a\ncomment --></vm>`,
+    `<vm id="4"><name>a&amp;\nb</name></vm>`,
+    `\n\n<vm id="5" href="/vms/5">\n<name>\u00e9</name>\n<cluster href="/c/1" id="1"/>` +
+    `\n<actions>\n<link href="/vms/5/start" rel="start"/>\n</actions></vm>`,
+    `<vm id="6"><name>no line feed</name></vm>`,
+    `\n  <vm\n id="7"\n><name>\u00e9\u00e9</name></vm>`,
+  ];
+  const errors = [
+    `\n  <vm id="8"><name>x</nam></vm>`,
+    `\n  <vm id="9">\n    <name>\u00e9x &bogus;</name></vm>`,
+    `<vm id="10">\n <name>a</name>\n <name b="1" b="2"/></vm>`,
+    `\n \u00e9\u00e9 <vm><name>a</name></vmx>`,
+    `<vm id="11"><name>x</nam></vm>`, // on the line where the last item ends
+    ` \u00e9 <vm id="12"><name>&bogus;</name></vm>`,
+  ];
+  for (let from = 0; from < items.length; from++) {
+    for (const error of errors) {
+      const data = bytes(`<vms>${items.slice(from).join("")}${items.join("")}${error}\n</vms>`);
+      const expected = byTokens(data);
+      assert.ok("error" in expected, error);
+      assert.deepEqual(outcomeOf(() => readXml(data)), expected, error);
+      for (const size of [1, 3, 16, 100, 4096]) {
+        const chunks = splitEvery(data, size);
+        const whole = readChunks(chunks, true).outcome;
+        assert.deepEqual(
+          whole,
+          readChunks(chunks, false).outcome,
+          `${error} in ${size}-byte chunks`,
+        );
+      }
+    }
+  }
+});

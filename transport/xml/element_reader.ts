@@ -168,8 +168,28 @@ export class ElementReader {
   #relStart = 0; // where the rel of the last link #usualLink read is
   #relEnd = 0;
 
+  // The line feeds of the white space read since the last readItem began (all of its line
+  // feeds unless #uncounted), and the index of the last one.
+  #lineFeeds = 0;
+  #lastLineFeed = -1;
+  #uncounted = false;
+
   /** The item {@link ElementReader.readItem} read last. */
   item: unknown = undefined;
+
+  /**
+   * The number of line feeds in the bytes of the item {@link ElementReader.readItem} read
+   * last (from its `start`), -1 when not counted (they may lie in text, comments or skipped
+   * elements) or none: then count them in the bytes.
+   */
+  get lineFeeds(): number {
+    return this.#uncounted || this.#lineFeeds === 0 ? -1 : this.#lineFeeds;
+  }
+
+  /** The index of the last line feed of that item, when {@link lineFeeds} counted them. */
+  get lastLineFeed(): number {
+    return this.#lastLineFeed;
+  }
 
   /** A reader of documents of `schema`, within `limits` (as the token reader's). */
   constructor(schema: XmlSchema, limits: XmlLimits = {}) {
@@ -208,6 +228,9 @@ export class ElementReader {
     depth: number,
   ): number {
     this.#use(buf, end, ended);
+    this.#lineFeeds = 0;
+    this.#lastLineFeed = -1;
+    this.#uncounted = false;
     try {
       const i = this.#between(start);
       if (buf[i + 1] === SLASH) return ELEMENT_GAVE_UP;
@@ -303,6 +326,7 @@ export class ElementReader {
   /** The index after the comment at `i` (its `<`); anything else after `<!` is given up. */
   #comment(i: number): number {
     const buf = this.#buf, len = this.#len;
+    this.#uncounted = true;
     if (i + 4 > len) this.#outOfInput();
     if (buf[i + 2] !== DASH || buf[i + 3] !== DASH) throw GIVE_UP;
     const limit = Math.min(len, i + this.#maxTokenBytes);
@@ -504,7 +528,7 @@ export class ElementReader {
     let i = start, flags = 0;
     for (; i < len; i++) {
       const c = buf[i];
-      if ((CHAR_CLASS[c] & TEXT_SPECIAL) === 0) continue;
+      if (LEAF_STOP[c] === 0) continue;
       if (c === LT) break;
       if (c >= 0x80) flags = NON_ASCII;
       else break;
@@ -540,7 +564,7 @@ export class ElementReader {
     for (let i = from;;) {
       if (i >= len) this.#outOfInput();
       const c = buf[i];
-      if ((CHAR_CLASS[c] & TEXT_SPECIAL) === 0) {
+      if (LEAF_STOP[c] === 0) {
         if (n >= 0) n = n < full ? (codes[n] = c, n + 1) : -1;
         i++;
         continue;
@@ -572,6 +596,10 @@ export class ElementReader {
       if (c >= 0x80) {
         flags |= NON_ASCII;
         n = -1;
+      } else if (c === LF) {
+        this.#lineFeeds++;
+        this.#lastLineFeed = i;
+        if (n >= 0) codes[n++] = LF;
       } else if (c === AMP) {
         i = this.#referenceEnd(i);
         flags |= ESCAPED;
@@ -622,8 +650,14 @@ export class ElementReader {
       } else if (c >= 0x80) {
         flags |= NON_ASCII;
       } else if (c < 0x20) {
-        if (c === CR) flags |= ESCAPED;
-        else if (c !== LF && c !== TAB) throw GIVE_UP;
+        if (c === CR) {
+          flags |= ESCAPED;
+        } else if (c === LF) {
+          this.#lineFeeds++;
+          this.#lastLineFeed = k;
+        } else if (c !== TAB) {
+          throw GIVE_UP;
+        }
       }
     }
     this.#outOfInput();
@@ -870,6 +904,7 @@ export class ElementReader {
   /** Skips the content and end tag of the element at `depth` whose start tag is at `tagStart`. */
   #skipContent(from: number, depth: number, tagStart: number): number {
     const buf = this.#buf;
+    this.#uncounted = true;
     const name = buf.subarray(tagStart + 1, this.#nameEnd(tagStart + 1));
     const end = skipElementContent(
       buf,
@@ -937,6 +972,7 @@ export class ElementReader {
           i = this.#referenceEnd(i);
           flags |= ESCAPED;
         } else if (v === LF || v === TAB || v === CR) {
+          if (v === LF) this.#uncounted = true;
           flags |= ESCAPED;
         } else if (v !== DQUOTE && v !== SQUOTE) {
           throw GIVE_UP; // '<' or a control character
@@ -1092,11 +1128,22 @@ export class ElementReader {
   /** The index after the white space at `i` (at most one token's worth of it). */
   #spaces(i: number): number {
     const buf = this.#buf, len = this.#len, start = i;
+    let lineFeeds = 0, last = -1;
     for (; i < len; i++) {
       const c = buf[i];
-      if (c > 0x20 || (c !== 0x20 && c !== LF && c !== TAB && c !== CR)) break;
+      if (c > 0x20) break;
+      if (c === LF) {
+        lineFeeds++;
+        last = i;
+      } else if (c !== 0x20 && c !== TAB && c !== CR) {
+        break;
+      }
     }
     if (i - start > this.#maxTokenBytes) throw GIVE_UP;
+    if (lineFeeds !== 0) {
+      this.#lineFeeds += lineFeeds;
+      this.#lastLineFeed = last;
+    }
     return i;
   }
 
@@ -1140,6 +1187,9 @@ function fromCodes(codes: Uint16Array, n: number): string {
   for (let k = 0; k < n; k++) exact[k] = codes[k];
   return String.fromCharCode.apply(null, exact);
 }
+
+/** Bytes that end the plain text of a leaf: {@link TEXT_SPECIAL} ones, and LF (to count lines). */
+const LEAF_STOP = CHAR_CLASS.map((bits, byte) => byte === LF ? 1 : bits & TEXT_SPECIAL);
 
 /**
  * The hash of a reference's `id` or `href` in {@link REFERENCE_CACHE}: its length and its
