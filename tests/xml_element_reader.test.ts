@@ -185,18 +185,36 @@ Deno.test("element reader: references of every form read as the token reader rea
     `<cluster href="c1" id="c1"/>`,
     `<cluster href="/c/1" id="1" />`,
     `<cluster href="/c/1" id="1"></cluster>`,
+    `<cluster href="/c/1" id="1"></cluster >`,
+    `<cluster href="/c/1" id="1"></clusterx>`,
+    `<cluster href="/c/1" id="1"></clustex>`,
+    `<cluster href="/c/1" id="1"><!-- c --></cluster>`,
+    `<cluster href="/c/1" id="1"> </cluster>`,
     `<cluster href="/c/1" id='1'/>`,
     `<vlan href="/v/7" id="7"/>`, // an integer id
+    `<cluster href="/c/1" id="1"><name>n</name></cluster>`, // not a reference: its own id
+    `<cluster href="/c/12" id="2"><name>n</name></cluster>`,
+    `<cluster href="/c/1" id="/c/1"><name>n</name></cluster>`,
+    `<cluster href="/c/1" id="&#49;"><name>n</name></cluster>`,
+    `<cluster id="1" href="/c/1"><name>n</name></cluster>`,
     `<sso><methods><method id="GUEST_AGENT"/></methods></sso>`, // an enum id
   ];
   for (const reference of references) {
     const data = bytes(`<vms><vm>${reference}</vm><vm>${reference}</vm></vms>`);
     const whole = readWholeDocument(data, MODEL_SCHEMA);
-    assert.notEqual(whole, undefined, reference);
     const expected = byTokens(data);
+    if ("error" in expected) {
+      assert.equal(whole, undefined, reference);
+      continue;
+    }
+    assert.notEqual(whole, undefined, reference);
     assert.deepEqual({ document: whole }, expected, reference);
     // The same members in the same order, as the struct's builder sets them:
     assert.equal(JSON.stringify({ document: whole }), JSON.stringify(expected), reference);
+    for (const size of [1, 5, 13]) {
+      const [streamed, tokensOnly] = streamedBoth(splitEvery(data, size));
+      assert.deepEqual(streamed, tokensOnly, `${reference} in ${size}-byte chunks`);
+    }
   }
 });
 
@@ -390,4 +408,68 @@ Deno.test("element reader: comments, CDATA and references are read, not given up
     value: [{ id: "1", name: "ab<c>d&", memory: 12, comment: "", description: "" }],
   });
   assert.deepEqual({ document: whole }, byTokens(bytes(text)));
+});
+
+Deno.test("element reader: text with references, CR and pieces reads as tokens read it", () => {
+  const long = "a&amp;".repeat(1200); // more characters than the reader collects at once
+  const texts = [
+    "&#x1F600;x&#128512;&lt;&gt;&quot;&apos;&#65;&#x41;",
+    "a\r\nb\rc\n&#13;d\r",
+    "x > y ]] > z &amp; w",
+    "caf\u00e9 &amp; th\u00e9",
+    "&amp; caf\u00e9",
+    "a&amp;<!-- c -->b&#x62;<![CDATA[&amp;\r\n]]>c\r&lt;",
+    long,
+    long + "\u00e9",
+  ];
+  for (const text of texts) {
+    const data = bytes(
+      `<vms><vm><name>${text}</name><description>${text}</description></vm></vms>`,
+    );
+    const whole = readWholeDocument(data, MODEL_SCHEMA);
+    assert.notEqual(whole, undefined, text);
+    assert.deepEqual({ document: whole }, byTokens(data), text);
+    for (const size of [1, 2, 3, 7]) {
+      const [streamed, reference] = streamedBoth(splitEvery(data, size));
+      assert.deepEqual(streamed, reference, `${text} in ${size}-byte chunks`);
+    }
+  }
+});
+
+Deno.test("element reader: errors after items read whole are located as by tokens alone", () => {
+  const items = [
+    `\n  <vm id="1">\n    <name>a</name>\n  </vm>`,
+    `\r\n  <vm id="2"><name>line\nbreak</name><description>caf\u00e9\n\u00e9t\u00e9</description></vm>`,
+    `\n  <vm id="3"><name><![CDATA[x\ny]]></name>\n  <!-- a\ncomment --></vm>`,
+    `<vm id="4"><name>a&amp;\nb</name></vm>`,
+    `\n\n<vm id="5" href="/vms/5">\n<name>\u00e9</name>\n<cluster href="/c/1" id="1"/>` +
+    `\n<actions>\n<link href="/vms/5/start" rel="start"/>\n</actions></vm>`,
+    `<vm id="6"><name>no line feed</name></vm>`,
+    `\n  <vm\n id="7"\n><name>\u00e9\u00e9</name></vm>`,
+  ];
+  const errors = [
+    `\n  <vm id="8"><name>x</nam></vm>`,
+    `\n  <vm id="9">\n    <name>\u00e9x &bogus;</name></vm>`,
+    `<vm id="10">\n <name>a</name>\n <name b="1" b="2"/></vm>`,
+    `\n \u00e9\u00e9 <vm><name>a</name></vmx>`,
+    `<vm id="11"><name>x</nam></vm>`, // on the line where the last item ends
+    ` \u00e9 <vm id="12"><name>&bogus;</name></vm>`,
+  ];
+  for (let from = 0; from < items.length; from++) {
+    for (const error of errors) {
+      const data = bytes(`<vms>${items.slice(from).join("")}${items.join("")}${error}\n</vms>`);
+      const expected = byTokens(data);
+      assert.ok("error" in expected, error);
+      assert.deepEqual(outcomeOf(() => readXml(data)), expected, error);
+      for (const size of [1, 3, 16, 100, 4096]) {
+        const chunks = splitEvery(data, size);
+        const whole = readChunks(chunks, true).outcome;
+        assert.deepEqual(
+          whole,
+          readChunks(chunks, false).outcome,
+          `${error} in ${size}-byte chunks`,
+        );
+      }
+    }
+  }
 });

@@ -210,7 +210,7 @@ export class DocumentReader {
       this.#wholeNext = false;
       return WHOLE_DECLINED;
     }
-    tokens.skipTo(end);
+    tokens.skipTo(end, this.#whole.lineFeeds, this.#whole.lastLineFeed);
     this.#lastItemLength = end - start;
     this.#wholeItemCount++;
     const item = this.#whole.item as object;

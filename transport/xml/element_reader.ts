@@ -145,8 +145,11 @@ export class ElementReader {
   #buf: Uint8Array = EMPTY;
   #len = 0;
   #ended = true;
-  #latin1: Buffer | undefined = undefined; // #buf as a Buffer, made on first use
-  #words: DataView | undefined = undefined; // #buf as a DataView, made on first use
+  // Views of all of #viewed (the buffer read last) made on first use, kept while a stream's
+  // items are read from the same buffer.
+  #viewed: Uint8Array = EMPTY;
+  #latin1: Buffer | undefined = undefined;
+  #words: DataView | undefined = undefined;
   readonly #schema: XmlSchema;
   readonly #maxDepth: number;
   readonly #maxTokenBytes: number;
@@ -160,12 +163,33 @@ export class ElementReader {
   readonly #valueStarts = new Int32Array(MAX_ATTRIBUTES);
   readonly #valueEnds = new Int32Array(MAX_ATTRIBUTES);
   readonly #valueFlags = new Uint8Array(MAX_ATTRIBUTES);
-  #codes = new Uint16Array(256); // the characters of the text #decodeEscapedAscii decodes
+  #codes = new Uint16Array(4096); // the characters of a text with references, decoded
+  #referenceCode = 0; // the character of the reference #referenceEnd read last
   #relStart = 0; // where the rel of the last link #usualLink read is
   #relEnd = 0;
 
+  // The line feeds of the white space read since the last readItem began (all of its line
+  // feeds unless #uncounted), and the index of the last one.
+  #lineFeeds = 0;
+  #lastLineFeed = -1;
+  #uncounted = false;
+
   /** The item {@link ElementReader.readItem} read last. */
   item: unknown = undefined;
+
+  /**
+   * The number of line feeds in the bytes of the item {@link ElementReader.readItem} read
+   * last (from its `start`), -1 when not counted (they may lie in text, comments or skipped
+   * elements) or none: then count them in the bytes.
+   */
+  get lineFeeds(): number {
+    return this.#uncounted || this.#lineFeeds === 0 ? -1 : this.#lineFeeds;
+  }
+
+  /** The index of the last line feed of that item, when {@link lineFeeds} counted them. */
+  get lastLineFeed(): number {
+    return this.#lastLineFeed;
+  }
 
   /** A reader of documents of `schema`, within `limits` (as the token reader's). */
   constructor(schema: XmlSchema, limits: XmlLimits = {}) {
@@ -204,6 +228,9 @@ export class ElementReader {
     depth: number,
   ): number {
     this.#use(buf, end, ended);
+    this.#lineFeeds = 0;
+    this.#lastLineFeed = -1;
+    this.#uncounted = false;
     try {
       const i = this.#between(start);
       if (buf[i + 1] === SLASH) return ELEMENT_GAVE_UP;
@@ -215,7 +242,7 @@ export class ElementReader {
       if (error === OUT_OF_INPUT) return ELEMENT_NEEDS_INPUT;
       throw error;
     } finally {
-      this.#use(EMPTY, 0, true);
+      this.#buf = EMPTY; // the views of the stream's buffer are kept for its next item
     }
   }
 
@@ -223,8 +250,11 @@ export class ElementReader {
     this.#buf = buf;
     this.#len = end;
     this.#ended = ended;
-    this.#latin1 = this.#words = undefined;
     this.#pos = 0;
+    if (buf !== this.#viewed) {
+      this.#viewed = buf;
+      this.#latin1 = this.#words = undefined;
+    }
   }
 
   /** Forgets the values an attempt given up part of the way through left in the slots. */
@@ -296,6 +326,7 @@ export class ElementReader {
   /** The index after the comment at `i` (its `<`); anything else after `<!` is given up. */
   #comment(i: number): number {
     const buf = this.#buf, len = this.#len;
+    this.#uncounted = true;
     if (i + 4 > len) this.#outOfInput();
     if (buf[i + 2] !== DASH || buf[i + 3] !== DASH) throw GIVE_UP;
     const limit = Math.min(len, i + this.#maxTokenBytes);
@@ -333,13 +364,24 @@ export class ElementReader {
     const buf = this.#buf;
     // No content at all (`<x/>` or `<x></x>`): a reference, when the struct has only href and id.
     const empty = this.#selfClosing || (buf[i] === LT && buf[i + 1] === SLASH);
-    if (!this.#selfClosing && empty) i = this.#endTag(i, tagStart);
+    if (!this.#selfClosing && empty) i = this.#endTag(i, tagStart, nameEnd);
     const reference = empty;
+    if (reference && referenceSlots !== undefined && this.#attributeCount === 2) {
+      const object = this.#plainReference(struct, referenceSlots);
+      if (object !== undefined) {
+        this.#pos = i;
+        return object;
+      }
+    }
     let href = "", hrefStart = -1;
     for (let a = 0, count = this.#attributeCount; a < count; a++) {
       const attribute = struct.byAttribute.get(this.#attributeName(a));
       if (attribute === undefined) continue;
-      const text = reference ? this.#referenceValue(a) : this.#attributeValue(a);
+      const text = reference
+        ? this.#referenceValue(a)
+        : hrefStart >= 0 && attribute.tag === "id" && attribute.kind === STRING
+        ? this.#idAfter(a, href, hrefStart)
+        : this.#attributeValue(a);
       const value = valueFromText(attribute.kind, text);
       if (value === INVALID_VALUE) throw GIVE_UP;
       if (value !== undefined) slots[attribute.index] = value;
@@ -355,11 +397,39 @@ export class ElementReader {
       this.#pos = i;
       return object;
     }
-    if (!empty) i = this.#structContent(struct, slots, depth, i, tagStart, href, hrefStart);
+    if (!empty) {
+      i = this.#structContent(struct, slots, depth, i, tagStart, nameEnd, href, hrefStart);
+    }
     const object = new struct.build(slots);
     for (let k = 0; k < size; k++) slots[k] = undefined;
     this.#pos = i;
     return object;
+  }
+
+  /**
+   * When the last start tag's two attributes are a plain `href` H and `id` I, in either
+   * order and quotes, H ending in `/I`, and the id is a string: the reference object, its id
+   * a slice of its href (as {@link ElementReader.#usualReference} makes it). Otherwise
+   * `undefined`: read them one by one.
+   */
+  #plainReference(
+    struct: StructInfo,
+    [hrefSlot, idSlot]: readonly [number, number],
+  ): object | undefined {
+    const buf = this.#buf, starts = this.#valueStarts, ends = this.#valueEnds;
+    const h = this.#attributeName(0) === "href" ? 0 : 1, d = 1 - h;
+    if (
+      this.#attributeName(h) !== "href" || this.#attributeName(d) !== "id" ||
+      this.#valueFlags[h] !== 0 || this.#valueFlags[d] !== 0 ||
+      struct.members[idSlot].kind !== STRING || struct.members[hrefSlot].kind !== STRING
+    ) return undefined;
+    const hrefEnd = ends[h], idLength = ends[d] - starts[d], idStart = hrefEnd - idLength;
+    if (
+      idLength === 0 || idStart <= starts[h] || buf[idStart - 1] !== SLASH ||
+      !sameBytes(buf, idStart, hrefEnd, starts[d], ends[d])
+    ) return undefined;
+    const href = this.#cachedReference(starts[h], hrefEnd);
+    return buildReference(href, href.slice(href.length - idLength));
   }
 
   /**
@@ -373,13 +443,14 @@ export class ElementReader {
     depth: number,
     i: number,
     tagStart: number,
+    tagNameEnd: number,
     href: string,
     hrefStart: number,
   ): number {
     const buf = this.#buf;
     for (;;) {
       i = this.#between(i);
-      if (buf[i + 1] === SLASH) return this.#endTag(i, tagStart);
+      if (buf[i + 1] === SLASH) return this.#endTag(i, tagStart, tagNameEnd);
       const nameEnd = this.#nameEnd(i + 1);
       const member = struct.memberAt(buf, i + 1, nameEnd);
       if (member === undefined) {
@@ -427,7 +498,7 @@ export class ElementReader {
       if (value !== undefined) items.push(value);
       i = this.#pos;
     }
-    this.#pos = this.#endTag(i, tagStart);
+    this.#pos = this.#endTag(i, tagStart, nameEnd);
     return items;
   }
 
@@ -457,43 +528,56 @@ export class ElementReader {
     let i = start, flags = 0;
     for (; i < len; i++) {
       const c = buf[i];
-      if ((CHAR_CLASS[c] & TEXT_SPECIAL) === 0) continue;
+      if (LEAF_STOP[c] === 0) continue;
       if (c === LT) break;
       if (c >= 0x80) flags = NON_ASCII;
       else break;
     }
     if (i + 1 >= len) this.#outOfInput();
     if (buf[i] !== LT || buf[i + 1] !== SLASH) {
-      return this.#convert(member.kind, this.#mixedText(start, i, flags, tagStart));
+      return this.#convert(member.kind, this.#mixedText(start, i, flags, tagStart, nameEnd));
     }
     if (i - start > this.#maxTokenBytes) throw GIVE_UP;
-    this.#pos = this.#endTag(i, tagStart);
+    this.#pos = this.#endTag(i, tagStart, nameEnd);
     return this.#value(member.kind, start, i, flags);
   }
 
   /**
    * The text of a leaf whose content, from `start`, holds references, CR, CDATA sections or
    * comments, read on from `from` (the bytes before it are text with `flags`); leaves `#pos`
-   * after its end tag. Child elements are given up.
+   * after its end tag. Child elements are given up. While a piece of text between CDATA
+   * sections and comments is ASCII, its characters are collected in `#codes` as they are
+   * read (`n` of them; -1: not collected, decoded at its end).
    */
-  #mixedText(start: number, from: number, flags: number, tagStart: number): string {
-    const buf = this.#buf, len = this.#len;
+  #mixedText(
+    start: number,
+    from: number,
+    flags: number,
+    tagStart: number,
+    nameEnd: number,
+  ): string {
+    const buf = this.#buf, len = this.#len, codes = this.#codes, full = codes.length - 2;
     let text = "";
     let pieceStart = start;
+    let n = flags === 0 && from - start <= full ? 0 : -1;
+    for (let k = start; n >= 0 && k < from; k++) codes[n++] = buf[k];
     for (let i = from;;) {
       if (i >= len) this.#outOfInput();
       const c = buf[i];
-      if ((CHAR_CLASS[c] & TEXT_SPECIAL) === 0) {
+      if (LEAF_STOP[c] === 0) {
+        if (n >= 0) n = n < full ? (codes[n] = c, n + 1) : -1;
         i++;
         continue;
       }
       if (c === LT) {
         if (i - pieceStart > this.#maxTokenBytes) throw GIVE_UP;
-        if (i > pieceStart) text += this.#decode(pieceStart, i, flags);
+        if (i > pieceStart) {
+          text += n >= 0 ? fromCodes(codes, n) : this.#decode(pieceStart, i, flags);
+        }
         if (i + 1 >= len) this.#outOfInput();
         const next = buf[i + 1];
         if (next === SLASH) {
-          this.#pos = this.#endTag(i, tagStart);
+          this.#pos = this.#endTag(i, tagStart, nameEnd);
           return text;
         }
         if (next !== BANG) throw GIVE_UP;
@@ -505,20 +589,41 @@ export class ElementReader {
           i = this.#pos;
         }
         pieceStart = i;
-        flags = 0;
+        flags = n = 0;
         continue;
       }
+      if (n >= full) n = -1;
       if (c >= 0x80) {
         flags |= NON_ASCII;
+        n = -1;
+      } else if (c === LF) {
+        this.#lineFeeds++;
+        this.#lastLineFeed = i;
+        if (n >= 0) codes[n++] = LF;
       } else if (c === AMP) {
         i = this.#referenceEnd(i);
         flags |= ESCAPED;
+        if (n >= 0) {
+          const code = this.#referenceCode;
+          if (code < 0x10000) {
+            codes[n++] = code;
+          } else {
+            codes[n++] = 0xd800 + ((code - 0x10000) >> 10);
+            codes[n++] = 0xdc00 + ((code - 0x10000) & 0x3ff);
+          }
+        }
       } else if (c === GT) {
         if (i - pieceStart >= 2 && buf[i - 1] === RBRACKET && buf[i - 2] === RBRACKET) {
           throw GIVE_UP;
         }
+        if (n >= 0) codes[n++] = GT;
       } else if (c === CR) {
         flags |= ESCAPED;
+        if (n >= 0) {
+          if (i + 1 >= len) this.#outOfInput();
+          if (buf[i + 1] === LF) i++;
+          codes[n++] = LF;
+        }
       } else {
         throw GIVE_UP;
       }
@@ -545,8 +650,14 @@ export class ElementReader {
       } else if (c >= 0x80) {
         flags |= NON_ASCII;
       } else if (c < 0x20) {
-        if (c === CR) flags |= ESCAPED;
-        else if (c !== LF && c !== TAB) throw GIVE_UP;
+        if (c === CR) {
+          flags |= ESCAPED;
+        } else if (c === LF) {
+          this.#lineFeeds++;
+          this.#lastLineFeed = k;
+        } else if (c !== TAB) {
+          throw GIVE_UP;
+        }
       }
     }
     this.#outOfInput();
@@ -599,7 +710,8 @@ export class ElementReader {
     for (let i = start; i < end; i++) {
       const c = buf[i];
       if (c === AMP) {
-        const semicolon = buf.indexOf(SEMICOLON, i);
+        let semicolon = i + 1;
+        while (semicolon < end && buf[semicolon] !== SEMICOLON) semicolon++;
         const code = referencedCodePoint(buf, i + 1, semicolon);
         if (code < 0) throw GIVE_UP;
         if (code < 0x10000) {
@@ -616,10 +728,7 @@ export class ElementReader {
         codes[n++] = attribute && (c === LF || c === TAB) ? 0x20 : c;
       }
     }
-    if (n > MAX_CODE_ARRAY) return UTF16.decode(codes.subarray(0, n));
-    const exact = CODE_ARRAYS[n] ??= new Array(n).fill(0);
-    for (let k = 0; k < n; k++) exact[k] = codes[k];
-    return String.fromCharCode.apply(null, exact);
+    return fromCodes(codes, n);
   }
 
   /**
@@ -699,7 +808,7 @@ export class ElementReader {
         const at = this.#spaces(i);
         if (at + 5 >= len || buf[at] !== LT) break;
         if (buf[at + 1] === SLASH) {
-          this.#pos = this.#endTag(at, tagStart);
+          this.#pos = this.#endTag(at, tagStart, nameEnd);
           return;
         }
         if (!isLink(buf, at + 1)) break;
@@ -713,9 +822,10 @@ export class ElementReader {
 
   /**
    * When the element whose start tag begins at `tagStart` (its name ends at `nameEnd`) is a
-   * reference as engines write them, `<tag href="H" id="I"/>` where H is plain and ends in
-   * `/I`: the reference object, with `#pos` after it. Otherwise `undefined` (the input
-   * running out included): read it the general way, which gives the same object.
+   * reference as engines write them, `<tag href="H" id="I"/>` (or `...></tag>`) where H is
+   * plain and ends in `/I`: the reference object, with `#pos` after it. Otherwise
+   * `undefined` (the input running out included): read it the general way, which gives the
+   * same object.
    */
   #usualReference(tagStart: number, nameEnd: number): object | undefined {
     const buf = this.#buf, len = this.#len;
@@ -732,24 +842,31 @@ export class ElementReader {
     }
     const idLength = hrefEnd - lastSlash - 1;
     const idStart = hrefEnd + ID_ATTRIBUTE.length;
-    const end = idStart + idLength + 3;
-    if (lastSlash < 0 || idLength === 0 || end > len || end - tagStart > this.#maxTokenBytes) {
-      return undefined;
-    }
+    const close = idStart + idLength; // its closing quote, then `/>` or `></tag>`
+    const nameLength = nameEnd - tagStart - 1;
+    if (lastSlash < 0 || idLength === 0 || close + 3 > len) return undefined;
     for (let k = 0; k < ID_ATTRIBUTE.length; k++) {
       if (buf[hrefEnd + k] !== ID_ATTRIBUTE[k]) return undefined;
     }
     const words = this.#wordView();
     if (!sameAcross(words, buf, idStart, words, buf, lastSlash + 1, idLength)) return undefined;
-    const close = idStart + idLength;
-    if (buf[close] !== DQUOTE || buf[close + 1] !== SLASH || buf[close + 2] !== GT) {
+    let end = close + 3;
+    if (buf[close] !== DQUOTE) return undefined;
+    if (buf[close + 1] === GT) { // `></tag>`
+      end = close + 5 + nameLength;
+      if (end > len || buf[close + 2] !== LT || buf[close + 3] !== SLASH) return undefined;
+      for (let k = 0; k < nameLength; k++) {
+        if (buf[close + 4 + k] !== buf[tagStart + 1 + k]) return undefined;
+      }
+      if (buf[end - 1] !== GT) return undefined;
+    } else if (buf[close + 1] !== SLASH || buf[close + 2] !== GT) {
       return undefined;
     }
+    if (end - tagStart > this.#maxTokenBytes) return undefined;
     this.#pos = end;
-    return buildReference(
-      this.#cachedReference(hrefStart, hrefEnd),
-      this.#cachedReference(idStart, close),
-    );
+    // The id is the end of the href: a slice of its string, not a string of its own.
+    const href = this.#cachedReference(hrefStart, hrefEnd);
+    return buildReference(href, href.slice(href.length - idLength));
   }
 
   /**
@@ -787,6 +904,7 @@ export class ElementReader {
   /** Skips the content and end tag of the element at `depth` whose start tag is at `tagStart`. */
   #skipContent(from: number, depth: number, tagStart: number): number {
     const buf = this.#buf;
+    this.#uncounted = true;
     const name = buf.subarray(tagStart + 1, this.#nameEnd(tagStart + 1));
     const end = skipElementContent(
       buf,
@@ -800,7 +918,8 @@ export class ElementReader {
     const endTag = new Uint8Array(name.length + 2);
     endTag.set([LT, SLASH]);
     endTag.set(name, 2);
-    if (this.#latin1View().indexOf(endTag, from) < 0) this.#outOfInput();
+    const at = this.#latin1View().indexOf(endTag, from);
+    if (at < 0 || at + endTag.length > this.#len) this.#outOfInput();
     throw GIVE_UP;
   }
 
@@ -853,6 +972,7 @@ export class ElementReader {
           i = this.#referenceEnd(i);
           flags |= ESCAPED;
         } else if (v === LF || v === TAB || v === CR) {
+          if (v === LF) this.#uncounted = true;
           flags |= ESCAPED;
         } else if (v !== DQUOTE && v !== SQUOTE) {
           throw GIVE_UP; // '<' or a control character
@@ -892,6 +1012,21 @@ export class ElementReader {
       : decodeEscaped(this.#buf, start, end, true);
     if (value === undefined) throw GIVE_UP;
     return value;
+  }
+
+  /**
+   * {@link ElementReader.#attributeValue} of attribute `a`, an `id` following the plain
+   * `href` at `hrefStart`: a slice of the href's string when the href ends in `/` and the id.
+   */
+  #idAfter(a: number, href: string, hrefStart: number): string {
+    const start = this.#valueStarts[a], length = this.#valueEnds[a] - start;
+    const idStart = hrefStart + href.length - length;
+    if (
+      this.#valueFlags[a] !== 0 || length === 0 || idStart <= hrefStart ||
+      this.#buf[idStart - 1] !== SLASH ||
+      !sameBytes(this.#buf, idStart, idStart + length, start, start + length)
+    ) return this.#attributeValue(a);
+    return href.slice(href.length - length);
   }
 
   /** {@link ElementReader.#attributeValue} of a short value that repeats (a link's `rel`). */
@@ -937,17 +1072,20 @@ export class ElementReader {
       sameBytes(buf, start + length + 1, end, suffixStart, suffixEnd);
   }
 
-  /** The end of the end tag at `i` (its `<`) of the element whose start tag is at `tagStart`. */
-  #endTag(i: number, tagStart: number): number {
-    const buf = this.#buf, len = this.#len;
-    let k = tagStart + 1, j = i + 2;
-    for (; (CHAR_CLASS[buf[k]] & NAME_CHAR) !== 0; k++, j++) {
-      if (j >= len) this.#outOfInput();
-      if (buf[j] !== buf[k]) throw GIVE_UP;
+  /**
+   * The end of the end tag at `i` (its `<`) of the element whose start tag is at `tagStart`,
+   * its name ending at `nameEnd`.
+   */
+  #endTag(i: number, tagStart: number, nameEnd: number): number {
+    const buf = this.#buf, len = this.#len, length = nameEnd - tagStart - 1;
+    const after = i + 2 + length;
+    if (after >= len) this.#outOfInput();
+    for (let k = 0, j = i + 2, n = tagStart + 1; k < length; k++) {
+      if (buf[j + k] !== buf[n + k]) throw GIVE_UP;
     }
-    if (j >= len) this.#outOfInput();
-    if ((CHAR_CLASS[buf[j]] & NAME_CHAR) !== 0) throw GIVE_UP;
-    const end = this.#spaces(j);
+    if (buf[after] === GT && after - i <= this.#maxTokenBytes) return after + 1;
+    if ((CHAR_CLASS[buf[after]] & NAME_CHAR) !== 0) throw GIVE_UP;
+    const end = this.#spaces(after);
     if (end >= len) this.#outOfInput();
     if (buf[end] !== GT || end - i > this.#maxTokenBytes) throw GIVE_UP;
     return end + 1;
@@ -973,25 +1111,39 @@ export class ElementReader {
     return name;
   }
 
-  /** The index of the `;` ending the valid reference at `amp`. */
+  /** The index of the `;` ending the valid reference at `amp`, its code in `#referenceCode`. */
   #referenceEnd(amp: number): number {
     const buf = this.#buf;
     const limit = Math.min(this.#len, amp + MAX_REFERENCE_LENGTH);
     let semicolon = amp + 1;
     while (semicolon < limit && buf[semicolon] !== SEMICOLON) semicolon++;
     if (semicolon >= limit && limit === this.#len) this.#outOfInput();
-    if (semicolon >= limit || referencedCodePoint(buf, amp + 1, semicolon) < 0) throw GIVE_UP;
+    if (semicolon >= limit) throw GIVE_UP;
+    const code = referencedCodePoint(buf, amp + 1, semicolon);
+    if (code < 0) throw GIVE_UP;
+    this.#referenceCode = code;
     return semicolon;
   }
 
   /** The index after the white space at `i` (at most one token's worth of it). */
   #spaces(i: number): number {
     const buf = this.#buf, len = this.#len, start = i;
+    let lineFeeds = 0, last = -1;
     for (; i < len; i++) {
       const c = buf[i];
-      if (c > 0x20 || (c !== 0x20 && c !== LF && c !== TAB && c !== CR)) break;
+      if (c > 0x20) break;
+      if (c === LF) {
+        lineFeeds++;
+        last = i;
+      } else if (c !== 0x20 && c !== TAB && c !== CR) {
+        break;
+      }
     }
     if (i - start > this.#maxTokenBytes) throw GIVE_UP;
+    if (lineFeeds !== 0) {
+      this.#lineFeeds += lineFeeds;
+      this.#lastLineFeed = last;
+    }
     return i;
   }
 
@@ -1007,12 +1159,12 @@ export class ElementReader {
 
   #wordView(): DataView {
     const buf = this.#buf;
-    return this.#words ??= new DataView(buf.buffer, buf.byteOffset, this.#len);
+    return this.#words ??= new DataView(buf.buffer, buf.byteOffset, buf.length);
   }
 
   #latin1View(): Buffer {
     const buf = this.#buf;
-    return this.#latin1 ??= Buffer.from(buf.buffer, buf.byteOffset, this.#len);
+    return this.#latin1 ??= Buffer.from(buf.buffer, buf.byteOffset, buf.length);
   }
 }
 
@@ -1027,6 +1179,17 @@ const ASCII_NAME = CHAR_CLASS.map((bits, byte) =>
     ? ASCII_NAME_CHAR
     : 0
 );
+
+/** The string of the UTF-16 `codes[0, n)`. */
+function fromCodes(codes: Uint16Array, n: number): string {
+  if (n > MAX_CODE_ARRAY) return UTF16.decode(codes.subarray(0, n));
+  const exact = CODE_ARRAYS[n] ??= new Array(n).fill(0);
+  for (let k = 0; k < n; k++) exact[k] = codes[k];
+  return String.fromCharCode.apply(null, exact);
+}
+
+/** Bytes that end the plain text of a leaf: {@link TEXT_SPECIAL} ones, and LF (to count lines). */
+const LEAF_STOP = CHAR_CLASS.map((bits, byte) => byte === LF ? 1 : bits & TEXT_SPECIAL);
 
 /**
  * The hash of a reference's `id` or `href` in {@link REFERENCE_CACHE}: its length and its

@@ -108,6 +108,10 @@ export class XmlTokenizer {
   #waitFrom = 0;
   #line = 1; // line number at #buf[0]
   #column = 0; // characters between the last line start and #buf[0]
+  // The same at #buf[#markAt], when #markAt > 0: where skipTo left off with the lines counted.
+  #markAt = 0;
+  #markLine = 1;
+  #markColumn = 0;
 
   readonly #open: string[] = [];
   readonly #openBytes: Uint8Array[] = [];
@@ -160,6 +164,7 @@ export class XmlTokenizer {
       this.#buf = target;
     }
     this.#pos = 0;
+    this.#markAt = 0;
     this.#len = keep + chunk.length;
     this.#latin1View = undefined;
   }
@@ -362,9 +367,19 @@ export class XmlTokenizer {
 
   /**
    * Consumes the input from {@link XmlTokenizer.handOverPoint} up to `end`, where whole,
-   * well-formed elements read by another reader end.
+   * well-formed elements read by another reader end. When that reader counted the line
+   * feeds in those bytes (`lineFeeds` > 0, the last at `lastLineFeed`), they are not counted
+   * again when the bytes are dropped.
    */
-  skipTo(end: number): void {
+  skipTo(end: number, lineFeeds = -1, lastLineFeed = -1): void {
+    if (lineFeeds > 0) {
+      const { line } = this.#locateRelative(this.#pos);
+      let column = 0;
+      for (let i = lastLineFeed + 1; i < end; i++) if ((this.#buf[i] & 0xc0) !== 0x80) column++;
+      this.#markAt = end;
+      this.#markLine = line + lineFeeds;
+      this.#markColumn = column;
+    }
     this.#pos = end;
     this.#waitByte = -1;
     this.#afterTag = true;
@@ -835,10 +850,14 @@ export class XmlTokenizer {
 
   #locateRelative(relative: number): { line: number; column: number } {
     const buf = this.#buf;
-    const lineStart = relative > 0 ? buf.lastIndexOf(LF, relative - 1) : -1;
-    const line = this.#line + (lineStart < 0 ? 0 : countLineFeeds(buf, 0, lineStart + 1));
-    let column = lineStart < 0 ? this.#column : 0;
-    for (let i = lineStart + 1; i < relative; i++) {
+    // Counted from the mark when it is at or before `relative`, else from #buf[0].
+    const from = this.#markAt > 0 && this.#markAt <= relative ? this.#markAt : 0;
+    let lineStart = relative > from ? buf.lastIndexOf(LF, relative - 1) : -1;
+    if (lineStart < from) lineStart = -1;
+    const line = (from === 0 ? this.#line : this.#markLine) +
+      (lineStart < 0 ? 0 : countLineFeeds(buf, from, lineStart + 1));
+    let column = lineStart >= 0 ? 0 : from === 0 ? this.#column : this.#markColumn;
+    for (let i = lineStart < 0 ? from : lineStart + 1; i < relative; i++) {
       if ((buf[i] & 0xc0) !== 0x80) column++;
     }
     return { line, column: column + 1 };

@@ -66,19 +66,22 @@ function skipDigits(text: string, i: number): number {
   return i;
 }
 
+/** The bytes of the date {@link parseDate} reads, reused (a longer one gets its own). */
+const DATE_BYTES = new Uint8Array(64);
+
 /**
  * An `xs:dateTime` such as `2016-12-12T23:07:29.758+02:00`: a fraction of any length or
  * none, `Z`, `+hh:mm`, `-hh:mm` or no zone (taken as UTC). `undefined` when invalid.
  */
 export function parseDate(text: string): Date | undefined {
   const date = text.trim();
-  const bytes = new Uint8Array(date.length);
+  const bytes = date.length <= DATE_BYTES.length ? DATE_BYTES : new Uint8Array(date.length);
   for (let i = 0; i < date.length; i++) {
     const c = date.charCodeAt(i);
     if (c >= 0x80) return undefined;
     bytes[i] = c;
   }
-  const time = dateFromBytes(bytes, 0, bytes.length);
+  const time = dateFromBytes(bytes, 0, date.length);
   return time === time ? new Date(time) : undefined;
 }
 
