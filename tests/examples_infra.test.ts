@@ -778,7 +778,8 @@ Deno.test("simulator: setupnetworks makes and removes bonds and network attachme
 });
 
 Deno.test("simulator: upgrade check finds updates once; upgrade goes through maintenance", async () => {
-  await using env = await connect({ delay: 50 });
+  // Steps long enough that a loaded machine still sees the host preparing for maintenance.
+  await using env = await connect({ delay: 250 });
   const host = await hostNamed(env.connection, "host1");
   const hostService = env.system.hostsService().hostService(host.id!);
   await assert.rejects(hostService.upgrade(), rejectsWith(409));
@@ -806,7 +807,8 @@ Deno.test("simulator: upgrade check finds updates once; upgrade goes through mai
 });
 
 Deno.test("simulator: reinstalling a host or changing its cluster needs maintenance", async () => {
-  await using env = await connect();
+  // Steps long enough that a loaded machine still sees the host installing.
+  await using env = await connect({ delay: 250 });
   const host = await hostNamed(env.connection, "host2");
   const hostService = env.system.hostsService().hostService(host.id!);
   await assert.rejects(hostService.install(), rejectsWith(409));
