@@ -20,32 +20,32 @@ async function countingEngine() {
   return { engine, stats };
 }
 
-Deno.test("connections: 200 concurrent calls never exceed the cap", async () => {
+/**
+ * Makes `calls` concurrent `list()` calls through a connection with `connections` (the
+ * default when undefined) and resolves to the engine's counts.
+ */
+async function concurrentLists(calls: number, connections?: number) {
   const { engine, stats } = await countingEngine();
   await using _engine = engine;
   await using connection = new Connection({
     url: engine.url,
     username: USERNAME,
     password: PASSWORD,
-    connections: 5,
+    ...(connections === undefined ? {} : { connections }),
   });
   const vms = connection.systemService().vmsService();
-  await Promise.all(Array.from({ length: 200 }, () => vms.list()));
+  await Promise.all(Array.from({ length: calls }, () => vms.list()));
+  return stats;
+}
+
+Deno.test("connections: 200 concurrent calls never exceed the cap", async () => {
+  const stats = await concurrentLists(200, 5);
   assert.equal(stats.total, 200);
   assert.equal(stats.max, 5);
 });
 
 Deno.test("connections: the default cap holds too", async () => {
-  const { engine, stats } = await countingEngine();
-  await using _engine = engine;
-  await using connection = new Connection({
-    url: engine.url,
-    username: USERNAME,
-    password: PASSWORD,
-  });
-  const vms = connection.systemService().vmsService();
-  await Promise.all(Array.from({ length: 100 }, () => vms.list()));
-  assert.equal(stats.max, DEFAULT_CONNECTIONS);
+  assert.equal((await concurrentLists(100)).max, DEFAULT_CONNECTIONS);
 });
 
 Deno.test("connections: a slot is freed by failures as well", async () => {
@@ -72,15 +72,6 @@ Deno.test("connections: a negative or fractional cap is refused, naming the opti
 });
 
 Deno.test("connections: 0 means no limit, as in the Python SDK", async () => {
-  const { engine, stats } = await countingEngine();
-  await using _engine = engine;
-  await using connection = new Connection({
-    url: engine.url,
-    username: USERNAME,
-    password: PASSWORD,
-    connections: 0,
-  });
-  const vms = connection.systemService().vmsService();
-  await Promise.all(Array.from({ length: 3 * DEFAULT_CONNECTIONS }, () => vms.list()));
+  const stats = await concurrentLists(3 * DEFAULT_CONNECTIONS, 0);
   assert.ok(stats.max > DEFAULT_CONNECTIONS, `${stats.max} in flight at most`);
 });
