@@ -6,12 +6,12 @@
  */
 
 import assert from "node:assert/strict";
-import { Connection, fromXml, NotFoundError, type types, waitForStatus } from "../mod.ts";
+import { fromXml, NotFoundError, type types, waitForStatus } from "../mod.ts";
 import { startSimulator } from "../testing/mod.ts";
 import { RESOURCES } from "../cli/command_table.ts";
 import { flagsOfVerb } from "../cli/resource_command.ts";
 import { GLOBAL_OPTIONS, WAIT_OPTIONS } from "../cli/options.ts";
-import { CLI, cliHome, oneErrorLine, ovirt, simulatorEnv } from "./cli_harness.ts";
+import { CLI, cliBench, oneErrorLine, ovirt, simulatorEnv } from "./cli_harness.ts";
 
 Deno.test("no model parameter or member becomes a flag that a global flag already is", () => {
   const reserved = new Set([...Object.keys(GLOBAL_OPTIONS), ...Object.keys(WAIT_OPTIONS)]);
@@ -34,14 +34,8 @@ Deno.test("no model parameter or member becomes a flag that a global flag alread
 });
 
 Deno.test("ovirt against the simulator", async (t) => {
-  await using sim = await startSimulator({ delay: 0 });
-  await using home = await cliHome();
-  await using connection = new Connection({
-    url: sim.url,
-    username: sim.username,
-    password: sim.password,
-  });
-  const env = { ...home.env, ...simulatorEnv(sim) };
+  await using bench = await cliBench();
+  const { home, connection, env } = bench;
   const vms = await connection.systemService().vmsService().list();
   const hosts = await connection.systemService().hostsService().list();
   const hostName = new Map(hosts.map((host) => [host.id, host.name]));

@@ -7,7 +7,8 @@
  */
 
 import { fileURLToPath } from "node:url";
-import type { Simulator } from "../testing/mod.ts";
+import { Connection } from "../mod.ts";
+import { type Simulator, startSimulator } from "../testing/mod.ts";
 
 /** The entry point of the CLI. */
 export const CLI = fileURLToPath(new URL("../cli/main.ts", import.meta.url));
@@ -89,4 +90,38 @@ export function oneErrorLine(run: CliRun): string {
     throw new Error(`expected one "ovirt: ..." line on stderr, got ${JSON.stringify(run.stderr)}`);
   }
   return lines[0];
+}
+
+/** A simulator, a private home, an SDK connection to check results, and the CLI's environment. */
+export interface CliBench extends AsyncDisposable {
+  /** The simulator the CLI talks to. */
+  readonly sim: Simulator;
+  /** The private home folder. */
+  readonly home: CliHome;
+  /** A connection of the test's own, to check what the CLI did. */
+  readonly connection: Connection;
+  /** The environment that logs the CLI in to the simulator. */
+  readonly env: Record<string, string>;
+}
+
+/** Starts a simulator (no lifecycle delay) with a private home and a connection to it. */
+export async function cliBench(): Promise<CliBench> {
+  const sim = await startSimulator({ delay: 0 });
+  const home = await cliHome();
+  const connection = new Connection({
+    url: sim.url,
+    username: sim.username,
+    password: sim.password,
+  });
+  return {
+    sim,
+    home,
+    connection,
+    env: { ...home.env, ...simulatorEnv(sim) },
+    async [Symbol.asyncDispose]() {
+      await connection.close();
+      await home[Symbol.asyncDispose]();
+      await sim.close();
+    },
+  };
 }

@@ -5,21 +5,13 @@
  */
 
 import assert from "node:assert/strict";
-import { Connection } from "../mod.ts";
-import { startSimulator } from "../testing/mod.ts";
-import { CLI, cliHome, oneErrorLine, ovirt, simulatorEnv } from "./cli_harness.ts";
+import { CLI, cliBench, oneErrorLine, ovirt } from "./cli_harness.ts";
 
 const MIB = 1024 ** 2;
 
 Deno.test("ovirt disk upload, download and events follow", async (t) => {
-  await using sim = await startSimulator({ delay: 0 });
-  await using home = await cliHome();
-  await using connection = new Connection({
-    url: sim.url,
-    username: sim.username,
-    password: sim.password,
-  });
-  const env = { ...home.env, ...simulatorEnv(sim) };
+  await using bench = await cliBench();
+  const { home, connection, env } = bench;
   const image = crypto.getRandomValues(new Uint8Array(20 * MIB).subarray(0, 65536));
   const bytes = new Uint8Array(20 * MIB);
   for (let offset = 0; offset < bytes.length; offset += image.length) bytes.set(image, offset);
