@@ -19,10 +19,12 @@
  * @module
  */
 
+export { Connection } from "./services/connection.ts";
 export {
-  Connection,
+  BaseConnection,
   type ConnectionOptions,
   DEFAULT_CONNECTIONS,
+  type EngineVersion,
   type Link,
   type TransferRequest,
   type TransferResponse,
@@ -37,6 +39,7 @@ export {
   NotFoundError,
   OvirtError,
   type OvirtErrorOptions,
+  type ServerFault,
   TimeoutError,
 } from "./transport/errors.ts";
 export {

@@ -17,7 +17,7 @@
  * @module
  */
 
-import type { Connection } from "../transport/connection.ts";
+import type { Connection } from "../services/connection.ts";
 import { OvirtError } from "../transport/errors.ts";
 import { DiskFormat } from "../types/disk_format.ts";
 import type { ImageTransfer } from "../types/image_transfer.ts";

@@ -20,7 +20,7 @@
  * @module
  */
 
-import type { Connection } from "../transport/connection.ts";
+import type { Connection } from "../services/connection.ts";
 import { OvirtError } from "../transport/errors.ts";
 import type { ImageTransfer } from "../types/image_transfer.ts";
 import { ImageTransferDirection } from "../types/image_transfer_direction.ts";

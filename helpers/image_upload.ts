@@ -21,7 +21,7 @@
  * @module
  */
 
-import type { Connection } from "../transport/connection.ts";
+import type { Connection } from "../services/connection.ts";
 import { OvirtError } from "../transport/errors.ts";
 import type { DiskService } from "../services/disk.ts";
 import type { Disk } from "../types/disk.ts";

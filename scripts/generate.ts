@@ -19,6 +19,7 @@ import {
 } from "./generate_types.ts";
 import {
   flattenServices,
+  renderConnection,
   renderService,
   renderServiceMetadata,
   renderServicesIndex,
@@ -49,7 +50,8 @@ export function render(model: Model): Map<string, string> {
   }
   files.set("services/mod.ts", renderServicesIndex(model, flat));
   files.set("services/metadata.ts", renderServiceMetadata(model, flat));
-  if (files.size !== model.structs.length + model.enums.length + model.services.length + 7) {
+  files.set("services/connection.ts", renderConnection(model));
+  if (files.size !== model.structs.length + model.enums.length + model.services.length + 8) {
     throw new Error("two generated modules share a file name");
   }
   return files;

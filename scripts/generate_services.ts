@@ -329,12 +329,9 @@ export function renderService(
   const lines = [GENERATED_HEADER, ""];
   lines.push(`import { ${runtimeImports.join(", ")} } from "../transport/service.ts";`);
   if (usesTypes) lines.push(`import type * as types from "../types/mod.ts";`);
-  // The API root registers the model with the XML runtime and itself as the root of the
-  // service tree: the hand-written runtime imports no generated code.
-  if (service.root) {
-    lines.push(`import { registerRootService } from "../transport/root_service.ts";`);
-    lines.push(`import "../types/register.ts";`);
-  }
+  // The API root registers the model with the XML runtime: the hand-written runtime
+  // imports no generated code.
+  if (service.root) lines.push(`import "../types/register.ts";`);
   lines.push(...[...imports].sort(), "");
   if (methods.length > 0) lines.push(...head);
   const classDoc = [`The \`${service.name.replace(/Service$/, "")}\` service at \`${path}\`.`];
@@ -345,9 +342,6 @@ export function renderService(
   lines.push(`export class ${className} extends Service {`);
   lines.push(...body);
   lines.push("}", "");
-  if (service.root) {
-    lines.push(`registerRootService((runtime) => new ${className}(runtime, ""));`, "");
-  }
   return lines.join("\n");
 }
 
@@ -434,4 +428,56 @@ export function renderServicesIndex(model: Model, flat: ReadonlyMap<string, Flat
   }
   lines.push("");
   return lines.join("\n");
+}
+
+/**
+ * Renders `services/connection.ts`: the SDK's `Connection`, the runtime's `BaseConnection`
+ * with the model's root service and `Version` type.
+ */
+export function renderConnection(model: Model): string {
+  const root = model.services.find((service) => service.root)!;
+  return [
+    GENERATED_HEADER,
+    "",
+    "/**",
+    " * `Connection`: the SDK's entry point, with the model's typed service tree.",
+    " *",
+    " * @module",
+    " */",
+    "",
+    `import { BaseConnection } from "../transport/connection.ts";`,
+    `import type { Version } from "../types/version.ts";`,
+    `import { ${root.name} } from "./${root.file}.ts";`,
+    "",
+    "/**",
+    " * A connection to one engine's API with one set of credentials. Sends nothing until used.",
+    " *",
+    " * @example",
+    " * ```ts",
+    ` * import { Connection } from "@ovirt/sdk";`,
+    " *",
+    " * await using connection = new Connection({",
+    ` *   url: "https://engine.example.com/ovirt-engine/api",`,
+    ` *   username: "admin@internal",`,
+    ` *   password: "secret",`,
+    " * });",
+    " * const vms = await connection.systemService().vmsService().list();",
+    " * ```",
+    " */",
+    "export class Connection extends BaseConnection {",
+    "  /** The root of the service tree: the API root, `/`. */",
+    `  systemService(): ${root.name} {`,
+    `    return new ${root.name}(this.serviceRuntime, "");`,
+    "  }",
+    "",
+    "  /**",
+    "   * The engine's version, from the API root's product information (`major`, `minor`,",
+    "   * `build`, `revision`, `fullVersion`), asked once per connection and then remembered.",
+    "   */",
+    "  override async engineVersion(): Promise<Version> {",
+    "    return await super.engineVersion() as Version;",
+    "  }",
+    "}",
+    "",
+  ].join("\n");
 }

@@ -2,7 +2,6 @@
 
 import { type CallOptions, type MethodSpec, Service } from "../transport/service.ts";
 import type * as types from "../types/mod.ts";
-import { registerRootService } from "../transport/root_service.ts";
 import "../types/register.ts";
 import { AffinityLabelsService } from "./affinity_labels.ts";
 import { BookmarksService } from "./bookmarks.ts";
@@ -392,5 +391,3 @@ export class SystemService extends Service {
     return this.noService(segment);
   }
 }
-
-registerRootService((runtime) => new SystemService(runtime, ""));

@@ -1,13 +1,12 @@
 /**
- * `Connection`: the entry point of the SDK. Holds the options, the transport, the SSO
- * token and the service tree, and frees them all on `close()`.
+ * `BaseConnection`: what the SDK's entry point does apart from the model. Holds the
+ * options, the transport and the SSO token, and frees them all on `close()`. The generated
+ * `Connection` (`services/connection.ts`) adds the model's typed service tree: the runtime
+ * imports no generated code.
  *
  * @module
  */
 
-import type { SystemService } from "../services/system.ts";
-import type { Api } from "../types/api.ts";
-import type { Version } from "../types/version.ts";
 import { ApiClient } from "./api_client.ts";
 import { Authenticator, defaultSsoEndpoints } from "./auth.ts";
 import { readBytes } from "./body.ts";
@@ -30,9 +29,8 @@ import {
 } from "./options.ts";
 import { isXml, responseError } from "./response_error.ts";
 import { type RetryOptions, retryPlan } from "./retry.ts";
-import { rootService } from "./root_service.ts";
 import { Runtime } from "./runtime.ts";
-import type { Service } from "./service.ts";
+import type { Service, ServiceRuntime } from "./service.ts";
 import { systemCaBundle } from "./system_cas.ts";
 import { createTransport } from "./transports.ts";
 import { USER_AGENT } from "./version.ts";
@@ -115,7 +113,7 @@ export interface ConnectionOptions {
   proxy?: string;
 }
 
-/** A request to an image transfer URL, for {@link Connection.transferRequest}. */
+/** A request to an image transfer URL, for {@link BaseConnection.transferRequest}. */
 export interface TransferRequest {
   /** HTTP method: `PUT` to upload, `GET` to download, `OPTIONS` to ask what it supports. */
   method: string;
@@ -139,11 +137,36 @@ export interface TransferResponse {
   body: ReadableStream<Uint8Array>;
 }
 
+/** What the connection reads of the API root document (`<api>`). */
+interface ApiRoot {
+  productInfo?: { version?: EngineVersion };
+}
+
 /** A value that points somewhere in the API: anything with an `href`. */
 export type Link = { href?: string };
 
-/** A connection to one engine's API with one set of credentials. Sends nothing until used. */
-export class Connection implements AsyncDisposable {
+/**
+ * The engine's version as the API root tells it (a `types.Version`; the generated
+ * `Connection` gives it that type).
+ */
+export interface EngineVersion {
+  /** The major version (4). */
+  major?: number | bigint;
+  /** The minor version. */
+  minor?: number | bigint;
+  /** The build number. */
+  build?: number | bigint;
+  /** The revision. */
+  revision?: number | bigint;
+  /** The whole version as one string. */
+  fullVersion?: string;
+}
+
+/**
+ * A connection to one engine's API with one set of credentials, apart from the model's
+ * service tree: use the generated `Connection`, which adds it. Sends nothing until used.
+ */
+export abstract class BaseConnection implements AsyncDisposable {
   readonly #apiUrl: URL;
   readonly #options: ConnectionOptions;
   readonly #auth: Authenticator;
@@ -152,7 +175,7 @@ export class Connection implements AsyncDisposable {
   readonly #runtime: Runtime;
   readonly #timeout?: number;
   readonly #log?: DebugLog;
-  #version?: Promise<Version>;
+  #version?: Promise<EngineVersion>;
   #transport?: Promise<HttpTransport>;
   #closing?: Promise<void>;
 
@@ -193,9 +216,12 @@ export class Connection implements AsyncDisposable {
     });
   }
 
-  /** The root of the service tree. */
-  systemService(): SystemService {
-    return rootService(this.#runtime) as SystemService;
+  /** The root of the service tree (the generated `Connection` says which). */
+  abstract systemService(): Service;
+
+  /** What the services of this connection send their requests through. */
+  protected get serviceRuntime(): ServiceRuntime {
+    return this.#runtime;
   }
 
   /**
@@ -259,7 +285,7 @@ export class Connection implements AsyncDisposable {
    * The engine's version, from the API root's product information (`major`, `minor`,
    * `build`, `revision`, `fullVersion`), asked once per connection and then remembered.
    */
-  async engineVersion(): Promise<Version> {
+  async engineVersion(): Promise<EngineVersion> {
     this.#checkOpen();
     this.#version ??= this.#apiRoot().then((api) => {
       const version = api.productInfo?.version;
@@ -273,7 +299,7 @@ export class Connection implements AsyncDisposable {
   }
 
   /** The API root document, or the reason it could not be had. */
-  #apiRoot(): Promise<Api> {
+  #apiRoot(): Promise<ApiRoot> {
     this.#checkOpen();
     return withDeadline(this.#timeout, undefined, async (deadline) => {
       const exchange = { method: "GET", url: this.#api.url("") };
@@ -297,7 +323,7 @@ export class Connection implements AsyncDisposable {
           { code: response.status },
         );
       }
-      return document.value as Api;
+      return document.value as ApiRoot;
     });
   }
 

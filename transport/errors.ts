@@ -4,14 +4,20 @@
  * @module
  */
 
-import type * as types from "../types/mod.ts";
+/** The `<fault>` an engine answers with (the model's `types.Fault`). */
+export interface ServerFault {
+  /** Why the request failed, in short. */
+  reason?: string;
+  /** The engine's explanation. */
+  detail?: string;
+}
 
 /** Options accepted by the error constructors. */
 export interface OvirtErrorOptions {
   /** HTTP status code of the answer, when there was one. */
   code?: number;
   /** The `<fault>` the server sent, when it sent one. */
-  fault?: types.Fault;
+  fault?: ServerFault;
   /** The underlying error. */
   cause?: unknown;
   /** The `Correlation-Id` the call was sent with. */
@@ -25,7 +31,7 @@ export class OvirtError extends Error {
   /** HTTP status code of the answer, when there was one. */
   readonly code?: number;
   /** The `<fault>` the server sent, when it sent one. */
-  readonly fault?: types.Fault;
+  readonly fault?: ServerFault;
   /** The `Correlation-Id` the call was sent with, to find its jobs and events. */
   readonly correlationId?: string;
   /** Why each attempt failed, oldest first, when the call was made more than once. */

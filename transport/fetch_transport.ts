@@ -11,11 +11,11 @@ import {
   type HttpResponse,
   type HttpTransport,
   mayShareConnection,
+  type TransportOptions,
 } from "./http.ts";
 import { ConnectProbe } from "./connect_probe.ts";
 import { NodeTransport } from "./node_transport.ts";
 import { proxyFor } from "./proxy_env.ts";
-import type { TransportOptions } from "./transports.ts";
 
 /**
  * Bodies up to this size, when the server declares their length, are read in one go:

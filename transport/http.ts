@@ -51,6 +51,23 @@ export interface HttpTransport {
   close(): void;
 }
 
+/** How to build a transport. */
+export interface TransportOptions {
+  /** Trusted CA certificates (PEM); the default trust store when absent or empty. */
+  readonly caCerts?: readonly string[];
+  /** Skip TLS certificate verification. */
+  readonly insecure?: boolean;
+  /** Most connections to keep open at once (`Infinity` for no limit). */
+  readonly connections: number;
+  /**
+   * The HTTP(S) proxy to go through; without it, `HTTPS_PROXY`, `HTTP_PROXY` and `NO_PROXY`
+   * decide.
+   */
+  readonly proxy?: URL;
+  /** Most milliseconds to wait for a connection to be made; `undefined` for no limit. */
+  readonly connectTimeout?: number;
+}
+
 /** Whether a request with this method may be sent again without changing its effect. */
 export function isIdempotent(method: string): boolean {
   return IDEMPOTENT_METHODS.has(method.toUpperCase());

@@ -17,9 +17,9 @@ import {
   type HttpResponse,
   type HttpTransport,
   mayShareConnection,
+  type TransportOptions,
 } from "./http.ts";
 import { proxyFor } from "./proxy_env.ts";
-import type { TransportOptions } from "./transports.ts";
 
 /** What a TLS connection trusts: no certificate check, or these CA certificates. */
 interface Trust {

@@ -6,9 +6,8 @@
  * @module
  */
 
-import type { Fault } from "../types/fault.ts";
 import { readBytes } from "./body.ts";
-import { AuthError, ConflictError, NotFoundError, OvirtError } from "./errors.ts";
+import { AuthError, ConflictError, NotFoundError, OvirtError, type ServerFault } from "./errors.ts";
 import type { HttpResponse } from "./http.ts";
 import { readXml } from "./xml/reader.ts";
 
@@ -27,14 +26,18 @@ export function isXml(contentType: string | null): boolean {
 }
 
 /** The fault of an XML document: a `<fault>` root, or an `<action>` holding a `fault`. */
-export function faultOf(root: string, value: unknown): Fault | undefined {
-  if (root === "fault") return value as Fault;
-  if (root === "action") return (value as { fault?: Fault } | undefined)?.fault;
+export function faultOf(root: string, value: unknown): ServerFault | undefined {
+  if (root === "fault") return value as ServerFault;
+  if (root === "action") return (value as { fault?: ServerFault } | undefined)?.fault;
   return undefined;
 }
 
 /** The error for an answer carrying `fault`, whatever its status. */
-export function faultError(exchange: Exchange, response: HttpResponse, fault: Fault): OvirtError {
+export function faultError(
+  exchange: Exchange,
+  response: HttpResponse,
+  fault: ServerFault,
+): OvirtError {
   const text = [fault.reason, fault.detail].filter((part) => part).join(": ") || "Failed";
   return errorFor(response.status, `${text} (${where(exchange, response)})`, fault);
 }
@@ -75,7 +78,7 @@ export function notXmlError(exchange: Exchange, response: HttpResponse): OvirtEr
 const URL_HINT = "check that the connection URL is the API root, usually " +
   "https://<engine host>/ovirt-engine/api";
 
-function parsedFault(bytes: Uint8Array): Fault | undefined {
+function parsedFault(bytes: Uint8Array): ServerFault | undefined {
   try {
     const document = readXml(bytes);
     return faultOf(document.root, document.value);
@@ -98,7 +101,7 @@ function statusMessage(exchange: Exchange, response: HttpResponse, contentType: 
     URL_HINT;
 }
 
-function errorFor(status: number, message: string, fault?: Fault): OvirtError {
+function errorFor(status: number, message: string, fault?: ServerFault): OvirtError {
   const options = { code: status, fault };
   if (status === 401 || status === 403) return new AuthError(message, options);
   if (status === 404) return new NotFoundError(message, options);

@@ -8,7 +8,8 @@
  * @module
  */
 
-import type { Connection, TransferResponse } from "../../transport/connection.ts";
+import type { Connection } from "../../services/connection.ts";
+import type { TransferResponse } from "../../transport/connection.ts";
 import { OvirtError } from "../../transport/errors.ts";
 import type { Extent } from "./holes.ts";
 

@@ -10,7 +10,7 @@
  * @module
  */
 
-import type { Connection } from "../../transport/connection.ts";
+import type { Connection } from "../../services/connection.ts";
 import { ConnectionError, NotFoundError, OvirtError } from "../../transport/errors.ts";
 import type { DiskFormat } from "../../types/disk_format.ts";
 import { DiskStatus } from "../../types/disk_status.ts";
