@@ -1,13 +1,16 @@
 /**
- * The XML engine against saxes and fast-xml-parser on a realistic 10,000-VM `<vms>`
- * document (about 100 MB), side by side in one run: `deno bench --allow-all bench/`.
+ * The XML engine against saxes, libxml2's SAX parser and fast-xml-parser on a realistic
+ * 10,000-VM `<vms>` document (about 100 MB), side by side in one run:
+ * `deno bench --allow-all bench/`. libxml2 (C, empty callbacks, `libxml2_sax.ts`) runs where
+ * `cc`, `pkg-config` and libxml2-dev are installed; without them it is skipped with a line
+ * on standard error saying so.
  * Throughput in MB/s is the document size divided by the time per iteration. For quick
  * comparisons while iterating, `XML_BENCH_VMS=2000` reads a smaller document.
  *
  * Then every corpus of `xml_corpora.ts` (VMs, hosts, events, disks: about 10 MB each at
  * `XML_BENCH_SCALE=1`; the small answers of a `get()`) in its original bytes and in each
  * meaning-preserving rewrite of `xml_rewrites.ts`, one group each: typed objects from our
- * reader against saxes events on the same bytes. `bench/xml_table.ts` turns
+ * reader against saxes and libxml2 events on the same bytes. `bench/xml_table.ts` turns
  * `deno bench --json` output into the table of `bench/RESULTS.md`.
  *
  * @module
@@ -15,6 +18,7 @@
 
 import "../types/register.ts";
 import { saxesElements } from "./saxes_elements.ts";
+import { loadLibxml2Sax } from "./libxml2_sax.ts";
 import { XMLParser } from "npm:fast-xml-parser@5";
 import { readXml, readXmlStream } from "../transport/xml/reader.ts";
 import { END_OF_DOCUMENT, XmlTokenizer } from "../transport/xml/tokenizer.ts";
@@ -31,6 +35,22 @@ const group = `${VMS} VMs, ${(document.length / 1e6).toFixed(1)} MB`;
 
 function check(count: number): void {
   if (count !== VMS) throw new Error(`expected ${VMS} VMs, got ${count}`);
+}
+
+const libxml2 = await loadLibxml2Sax();
+if (typeof libxml2 === "string") {
+  console.error(
+    `libxml2 skipped (${libxml2}): install cc, pkg-config and libxml2-dev ` +
+      "(apt-get install gcc pkg-config libxml2-dev) and run with --allow-all",
+  );
+}
+
+/** libxml2's elements in `bytes`, read `times` times in one call; throws unless well-formed. */
+function libxml2Elements(bytes: Uint8Array, times = 1): number {
+  if (typeof libxml2 === "string") throw new Error("libxml2 is not loaded");
+  const { code, elements } = libxml2.parse(bytes, times);
+  if (code !== 0) throw new Error(`libxml2 failed with code ${code}`);
+  return elements;
 }
 
 Deno.bench({
@@ -117,6 +137,20 @@ Deno.bench({
   },
 });
 
+if (typeof libxml2 !== "string") {
+  const expected = libxml2Elements(document);
+  if (expected < VMS) throw new Error("libxml2 saw too few elements");
+  Deno.bench({
+    name: `libxml2 ${libxml2.version} SAX (C, empty callbacks, from the bytes)`,
+    group,
+    n: 10,
+    warmup: 2,
+    fn() {
+      if (libxml2Elements(document) !== expected) throw new Error("libxml2 saw other elements");
+    },
+  });
+}
+
 Deno.bench({
   name: "fast-xml-parser (objects, from a string)",
   group,
@@ -134,8 +168,9 @@ const SCALE = Number(Deno.env.get("XML_BENCH_SCALE") ?? 1);
 const SMALL_REPEAT = 100;
 
 /**
- * One group: our typed reader (the baseline) and saxes on the same bytes. A small document
- * is read {@link SMALL_REPEAT} times per iteration (the group name says `x100`).
+ * One group: our typed reader (the baseline), saxes and libxml2 (if loaded) on the same bytes.
+ * A small document is read {@link SMALL_REPEAT} times per iteration (the group name says
+ * `x100`); libxml2 reads it as often in one call.
  */
 function versus(corpus: string, spelling: string, bytes: Uint8Array): void {
   const big = bytes.length > 100_000;
@@ -162,6 +197,18 @@ function versus(corpus: string, spelling: string, bytes: Uint8Array): void {
     fn() {
       for (let i = 0; i < repeat; i++) {
         if (saxesElements(xml) !== expected) throw new Error("saxes saw other elements");
+      }
+    },
+  });
+  if (typeof libxml2 === "string") return;
+  if (libxml2Elements(bytes) !== expected) throw new Error(`libxml2 and saxes differ: ${name}`);
+  Deno.bench({
+    name: `libxml2: ${name}`,
+    group: name,
+    ...runs,
+    fn() {
+      if (libxml2Elements(bytes, repeat) !== expected) {
+        throw new Error("libxml2 saw other elements");
       }
     },
   });
