@@ -148,6 +148,16 @@ Deno.test("imageio: a PUT without Content-Length (a chunked body) is refused", a
   assert.equal(t.sim.imageTraffic.bytesWritten, 0, "nothing was written");
 });
 
+Deno.test("transfer_url reaches the daemon directly, proxy_url goes where the API answers", async () => {
+  await using t = await transferSetup(MIB);
+  const api = new URL(t.sim.url);
+  assert.equal(new URL(t.transfer.proxyUrl!).origin, api.origin);
+  assert.notEqual(new URL(t.transfer.transferUrl!).port, api.port, "not through the front");
+  for (const url of [t.transfer.transferUrl!, t.transfer.proxyUrl!]) {
+    assert.equal(await put(url, 0, new Uint8Array(10).fill(2)), 200);
+  }
+});
+
 Deno.test("quirk forgetFinished: a finalized transfer answers 404, its disk is ok", async () => {
   await using t = await transferSetup(MIB, { forgetFinished: true });
   assert.equal(await put(t.url, 0, new Uint8Array(MIB).fill(1)), 200);

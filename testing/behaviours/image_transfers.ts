@@ -1,7 +1,9 @@
 /**
  * Image transfers: `initializing`, then `transferring` with `transfer_url`/`proxy_url`
- * pointing at the simulator's own `/images/{id}` (see `images.ts`); the disk is locked
- * meanwhile. `finalize` ends `finished_success` (disk `ok`, sizes updated), `cancel` (from
+ * pointing at the simulator's own `/images/{id}` (see `images.ts`): `proxy_url` where the
+ * API answers, `transfer_url` at the daemon's own address when it has one (over plain HTTP,
+ * the server behind the front, as a host is reached without the engine); the disk is
+ * locked meanwhile. `finalize` ends `finished_success` (disk `ok`, sizes updated), `cancel` (from
  * any session) `cancelled_user` and then `finished_failure`, `pause`/`resume` as the engine
  * does (how transfers end: `transfer_ends.ts`). A download of a disk snapshot (`snapshot`)
  * reads the bytes its layer froze. The quirks of `transfer_quirks.ts` make it behave like older engines or
@@ -52,7 +54,7 @@ const transfers: Behaviour = {
     }
     const id = engine.newId();
     const url = `${call.origin}/images/${id}`;
-    const daemon = new URL(url);
+    const daemon = new URL(`${engine.images.daemonOrigin ?? call.origin}/images/${id}`);
     if (engine.images.quirks.unreachableHost) daemon.port = String(engine.images.deadPort);
     const host = engine.store.find("hosts", (entity) => entity.status === "up");
     engine.store.put("imagetransfers", {
