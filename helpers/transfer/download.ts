@@ -20,9 +20,9 @@ import { isZero } from "./zero.ts";
 
 /**
  * Most bytes asked for in one `GET`. Answers are streamed to the file, so a range costs no
- * memory; fewer, longer answers cost less: on loopback, 512 MiB of data with 4 connections
- * took 1.53 s in ranges of 8 MiB, 1.30 s of 32 MiB and 1.13 s of 128 MiB (medians of
- * seven runs; a plain `GET` of the whole image 1.20 s), and used a fifth less CPU.
+ * memory; fewer, longer answers cost the client less: on loopback, 1 GiB of data with 4
+ * connections took 4 to 16 % less client CPU in ranges of up to 128 MiB than of 8 MiB
+ * (three interleaved runs; see `bench/RESULTS.md`, round 3).
  */
 const MAX_RANGE = 128 * 1024 * 1024;
 
