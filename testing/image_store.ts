@@ -145,6 +145,11 @@ export class ImageStore {
   };
   /** A port on 127.0.0.1 nothing listens on, for the `transfer_url` of an unreachable host. */
   deadPort = 1;
+  /**
+   * Where `transfer_url` points (the host's daemon), when not where the API answers (which
+   * `proxy_url` always names, like the engine's proxy).
+   */
+  daemonOrigin?: string;
 
   /** The image of disk `diskId` (created empty on first use). */
   of(diskId: string): SparseImage {

@@ -8,19 +8,16 @@
  * checksum as imageio does (the digest of the digests of its blocks; SHA algorithms only,
  * no `blake2b`). An upload ticket may also read (imageio's "write" implies "read"); a
  * download ticket may not write. A transfer idle longer than its `inactivity_timeout` is
- * paused by the system. Bodies are streamed chunk by chunk into and out of the sparse
- * image store; nothing is buffered whole.
+ * paused by the system (cancelled, if its `timeout_policy` is `cancel`). Bodies are
+ * streamed chunk by chunk into and out of the sparse image store; nothing is buffered
+ * whole. Once the engine stops a transfer, the daemon refuses its ticket (403), and a body
+ * in progress is cut off at its next chunk, as imageio does with a cancelled ticket.
  *
  * @module
  */
 
-import {
-  ACTIVE_PHASES,
-  LAST_ACTIVITY,
-  LAYER_IMAGE,
-  LAYER_SIZE,
-  pauseBySystem,
-} from "./behaviours/image_transfers.ts";
+import { LAST_ACTIVITY, LAYER_IMAGE, LAYER_SIZE } from "./behaviours/image_transfers.ts";
+import { ACTIVE_PHASES, stopTransfer } from "./behaviours/transfer_ends.ts";
 import { change } from "./behaviours/lifecycle.ts";
 import type { Engine, Reference } from "./engine.ts";
 import type { Entity } from "./store.ts";
@@ -56,9 +53,10 @@ export async function answerImage(
   if (transfer && ACTIVE_PHASES.has(transfer.phase as string)) {
     const idle = Date.now() - ((transfer[LAST_ACTIVITY] as number | undefined) ?? Date.now());
     if (idle > ((transfer.inactivityTimeout as number | undefined) ?? 60) * 1000) {
-      pauseBySystem(
+      stopTransfer(
         engine,
         transferId,
+        transfer.timeoutPolicy === "cancel" ? "cancelled_system" : "paused_system",
         `the transfer was inactive for ${Math.round(idle / 1000)} s`,
       );
     } else {
@@ -85,13 +83,24 @@ export async function answerImage(
     const transferred = (current.transferred as number) + bytes;
     change(engine, "imagetransfers", transferId, { transferred });
     if (quirks.pauseAfterBytes !== undefined && transferred >= quirks.pauseAfterBytes) {
-      pauseBySystem(
+      stopTransfer(
         engine,
         transferId,
+        "paused_system",
         quirks.pauseReason ?? "Failed to renew the transfer ticket",
       );
     }
+    if (quirks.stopAfterBytes !== undefined && transferred >= quirks.stopAfterBytes) {
+      stopTransfer(
+        engine,
+        transferId,
+        quirks.stopAs ?? "cancelled_system",
+        quirks.stopReason ?? "the host is not responding",
+      );
+    }
   };
+  const active = () =>
+    ACTIVE_PHASES.has(engine.store.get("imagetransfers", transferId)?.phase as string);
   const allow = quirks.legacyDaemon ? "GET,PUT" : upload ? "OPTIONS,GET,PUT,PATCH" : "OPTIONS,GET";
   if (subresource !== "") {
     if (request.method !== "GET") {
@@ -101,7 +110,8 @@ export async function answerImage(
     if (subresource === "extents") return extents(engine, request, imageId, size);
     return await checksum(engine, request, imageId, size);
   }
-  const answer = await answerData(engine, request, { diskId, imageId, size, upload, count, allow });
+  const ticket = { diskId, imageId, size, upload, count, active, allow };
+  const answer = await answerData(engine, request, ticket);
   const { traffic } = engine.images;
   const isData = ["PUT", "PATCH", "GET"].includes(request.method) && answer.ok;
   if (isData && quirks.cutEvery && ++traffic.dataRequests % quirks.cutEvery === 0) {
@@ -120,10 +130,12 @@ async function answerData(
     size: number;
     upload: boolean;
     count: (bytes: number) => void;
+    /** Whether the transfer is still active (a body in progress is cut off once it is not). */
+    active: () => boolean;
     allow: string;
   },
 ): Promise<Response> {
-  const { diskId, imageId, size, upload, count, allow } = ticket;
+  const { diskId, imageId, size, upload, count, active, allow } = ticket;
   const { quirks } = engine.images;
   switch (request.method) {
     case "OPTIONS":
@@ -135,10 +147,10 @@ async function answerData(
       }, { headers: { Allow: allow } });
     case "PUT":
       if (!upload) return text(403, "This ticket does not allow writing");
-      return await write(engine, request, diskId, size, count);
+      return await write(engine, request, diskId, size, { count, active });
     case "GET":
     case "HEAD":
-      return read(engine, request, imageId, size, upload ? () => {} : count);
+      return read(engine, request, imageId, size, { count: upload ? () => {} : count, active });
     case "PATCH":
       if (quirks.legacyDaemon) break;
       if (!upload) return text(403, "This ticket does not allow writing");
@@ -195,7 +207,7 @@ async function write(
   request: Request,
   diskId: string,
   size: number,
-  count: (bytes: number) => void,
+  { count, active }: { count: (bytes: number) => void; active: () => boolean },
 ): Promise<Response> {
   // imageio reads exactly Content-Length bytes and refuses a body without it (chunked).
   if (request.headers.get("Content-Length") === null) {
@@ -214,6 +226,7 @@ async function write(
   let offset = start;
   for await (const chunk of request.body ?? []) {
     if (offset + chunk.length > size) return text(416, `Writing past the image size ${size}`);
+    if (!active()) return text(403, "The transfer was stopped: its ticket is no longer valid");
     if (corruptAt !== undefined && corruptAt >= offset && corruptAt < offset + chunk.length) {
       chunk[corruptAt - offset] ^= 0xff;
     }
@@ -238,7 +251,7 @@ function read(
   request: Request,
   imageId: string,
   size: number,
-  count: (bytes: number) => void,
+  { count, active }: { count: (bytes: number) => void; active: () => boolean },
 ): Response {
   const range = request.headers.get("Range");
   let start = 0;
@@ -262,6 +275,7 @@ function read(
   let offset = start;
   const body = new ReadableStream<Uint8Array>({
     pull(controller) {
+      if (!active()) return controller.close(); // short of Content-Length: the client sees a cut
       const length = Math.min(READ_CHUNK, end + 1 - offset);
       controller.enqueue(image.read(offset, length));
       offset += length;

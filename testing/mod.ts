@@ -21,4 +21,4 @@ export { type Simulator, type SimulatorOptions, startSimulator } from "./simulat
 export type { FaultOptions } from "./faults.ts";
 export type { ProxyStatus } from "./proxy_pages.ts";
 export type { SsoErrorShape } from "./auth.ts";
-export type { ImageTraffic, TransferQuirks } from "./transfer_quirks.ts";
+export type { ImageTraffic, TransferQuirks, TransferStop } from "./transfer_quirks.ts";

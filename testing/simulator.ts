@@ -196,6 +196,9 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     ...(tls ? { tls: { cert: tls.cert, key: tls.key } } : {}),
   });
   const origin = `${tls ? "https" : "http"}://127.0.0.1:${front.port}`;
+  // Over plain HTTP, `transfer_url` reaches the server directly, as a host's daemon is
+  // reached without the engine: image bytes skip the front (its faults are for the API).
+  if (!tls) engine.images.daemonOrigin = `http://127.0.0.1:${server.addr.port}`;
   let closing: Promise<void> | undefined;
   const close = () =>
     closing ??= (async () => {

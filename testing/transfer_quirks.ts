@@ -1,8 +1,9 @@
 /**
  * How the simulator's image transfers can misbehave, per test, like real engines and
  * hosts do: an engine older than 4.4.7 that forgets a finished transfer, a host the
- * client cannot reach, a transfer the system pauses, an imageio daemon older than 1.3,
- * a verification that fails at finalize.
+ * client cannot reach, a transfer the system pauses or cancels, a user cancels from
+ * another session or that fails mid-way, an imageio daemon older than 1.3, a verification
+ * that fails at finalize.
  *
  * @module
  */
@@ -20,6 +21,20 @@ export interface TransferQuirks {
   pauseAfterBytes?: number;
   /** The reason in the pause event (default: `Failed to renew the transfer ticket`). */
   pauseReason?: string;
+  /**
+   * The engine stops a transfer as {@link stopAs} says once its data plane received (or,
+   * for a download, sent) this many bytes; the daemon then refuses its ticket (403) and
+   * cuts off bodies in progress.
+   */
+  stopAfterBytes?: number;
+  /**
+   * How {@link stopAfterBytes} stops it (default `cancelled_system`): the system cancels it,
+   * a user cancels it from another session (`cancelled_user`), the system pauses it
+   * (`paused_system`), or it fails (`finished_failure`, through `finalizing_failure`).
+   */
+  stopAs?: TransferStop;
+  /** The reason in the stop event (default: `the host is not responding`). */
+  stopReason?: string;
   /** The daemon predates OPTIONS (answers 405) and has no zero, flush or extents. */
   legacyDaemon?: boolean;
   /** Finalizing ends in `finished_failure` and leaves the disk `illegal`. */
@@ -50,8 +65,19 @@ export function stoppedBySystem(reason: string): string {
   return `Transfer was stopped by system. Reason: ${reason}.`;
 }
 
+/** How the engine can stop a transfer while bytes move. */
+export type TransferStop =
+  | "paused_system"
+  | "cancelled_system"
+  | "cancelled_user"
+  | "finished_failure";
+
 /** Event code of a transfer stopped by the system (the simulator's own number). */
 export const STOPPED_BY_SYSTEM_CODE = 1071;
+/** Event code of a transfer cancelled by a user (the simulator's own number). */
+export const CANCELLED_BY_USER_CODE = 1072;
+/** Event code of a transfer that failed (the simulator's own number). */
+export const FAILED_CODE = 1073;
 
 /** A TCP port on 127.0.0.1 that nothing listens on (it was free a moment ago). */
 export function closedPort(): number {

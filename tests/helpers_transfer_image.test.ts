@@ -258,7 +258,7 @@ Deno.test("a transfer paused by the system: the engine's reason, cancelled, disk
         connections: 1,
       }),
       (error: OvirtError) =>
-        /paused by the system: Transfer was stopped by system\. Reason: the host lost its storage\./
+        /paused by the system \(phase paused_system\): Transfer was stopped by system\. Reason: the host lost its storage\./
           .test(error.message) && error.cause instanceof OvirtError && error.cause.code === 403,
     );
     const transfer = await (await transferOf(t.connection, "d15c0000-0000-4000-8000-000000000001"))
@@ -313,7 +313,13 @@ async function transferOf(connection: Connection, diskId: string) {
 }
 
 for (
-  const [action, message] of [["pause", /was paused by a user/], ["cancel", /ended \(/]] as const
+  const [action, message] of [
+    ["pause", /was paused by a user \(phase paused_user\)/],
+    [
+      "cancel",
+      /\(phase (cancelled_user|finalizing_failure|finished_failure)\): .*cancelled by a user/,
+    ],
+  ] as const
 ) {
   Deno.test(`a transfer ${action}ed by someone else is detected`, async () => {
     await using t = await setup();
@@ -351,7 +357,8 @@ Deno.test("a slow source without keep-alive: paused for inactivity, with the rea
       keepAliveInterval: 600_000,
       transfer: { inactivityTimeout: 1 },
     }),
-    (error: OvirtError) => /paused by the system: .*inactive/.test(error.message),
+    (error: OvirtError) =>
+      /paused by the system \(phase paused_system\): .*inactive/.test(error.message),
   );
 });
 
@@ -489,7 +496,8 @@ Deno.test("downloadImage: a failed download removes its partial file", async () 
     t.sim.setTransferQuirks({ pauseAfterBytes: MIB / 2, pauseReason: "the host went away" });
     await assert.rejects(
       downloadImage(t.connection, disk.id!, target, { ...FAST, connections: 1 }),
-      (error: OvirtError) => /paused by the system: .*the host went away/.test(error.message),
+      (error: OvirtError) =>
+        /paused by the system \(phase paused_system\): .*the host went away/.test(error.message),
     );
     await assert.rejects(Deno.stat(target), Deno.errors.NotFound);
   } finally {

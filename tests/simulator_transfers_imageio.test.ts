@@ -1,7 +1,7 @@
 /**
  * The simulator's imageio subset, spoken with plain `fetch`: OPTIONS, ranged PUT and GET,
  * PATCH zero and flush, extents, sparse storage, and the quirks that make it behave like
- * older engines, unreachable hosts and transfers paused by the system.
+ * older engines, unreachable hosts and transfers paused or cancelled by the system.
  */
 
 import assert from "node:assert/strict";
@@ -12,8 +12,13 @@ const MIB = 1024 * 1024;
 const POLL = { interval: 5, timeout: 5000 };
 
 /** A simulator, a connection, a raw disk of `size` bytes and an upload transfer on it. */
-async function transferSetup(size: number, quirks: TransferQuirks = {}, direction = "upload") {
-  const sim = await startSimulator({ delay: 0, transfers: quirks });
+async function transferSetup(
+  size: number,
+  quirks: TransferQuirks = {},
+  direction = "upload",
+  delay = 0,
+) {
+  const sim = await startSimulator({ delay, transfers: quirks });
   const connection = new Connection({
     url: sim.url,
     username: sim.username,
@@ -143,6 +148,16 @@ Deno.test("imageio: a PUT without Content-Length (a chunked body) is refused", a
   assert.equal(t.sim.imageTraffic.bytesWritten, 0, "nothing was written");
 });
 
+Deno.test("transfer_url reaches the daemon directly, proxy_url goes where the API answers", async () => {
+  await using t = await transferSetup(MIB);
+  const api = new URL(t.sim.url);
+  assert.equal(new URL(t.transfer.proxyUrl!).origin, api.origin);
+  assert.notEqual(new URL(t.transfer.transferUrl!).port, api.port, "not through the front");
+  for (const url of [t.transfer.transferUrl!, t.transfer.proxyUrl!]) {
+    assert.equal(await put(url, 0, new Uint8Array(10).fill(2)), 200);
+  }
+});
+
 Deno.test("quirk forgetFinished: a finalized transfer answers 404, its disk is ok", async () => {
   await using t = await transferSetup(MIB, { forgetFinished: true });
   assert.equal(await put(t.url, 0, new Uint8Array(MIB).fill(1)), 200);
@@ -183,6 +198,54 @@ Deno.test("quirk pauseAfterBytes: paused_system, the daemon answers 403, an even
   assert.equal(event?.severity, types.LogSeverity.ERROR);
 });
 
+Deno.test("quirk stopAfterBytes: cancelled_system, the daemon refuses, then finished_failure", async () => {
+  // Lifecycle steps of 50 ms: the cancelled phase shows for a few of them.
+  await using t = await transferSetup(
+    4 * MIB,
+    { stopAfterBytes: MIB, stopReason: "no host" },
+    "upload",
+    50,
+  );
+  assert.equal(await put(t.url, 0, new Uint8Array(MIB).fill(1)), 200);
+  assert.equal(await put(t.url, MIB, new Uint8Array(MIB).fill(1)), 403, "writes are refused");
+  assert.equal((await t.service.get()).phase, types.ImageTransferPhase.CANCELLED_SYSTEM);
+  const events = await t.connection.systemService().eventsService().list({ max: 5 });
+  const event = events.find((item) => item.correlationId === "test-correlation");
+  assert.equal(event?.description, "Transfer was stopped by system. Reason: no host.");
+  const ended = await waitFor(() => t.service.get(), (x) => x.phase === "finished_failure", POLL);
+  assert.equal(ended.active, false);
+  assert.equal((await t.diskService.get()).status, types.DiskStatus.OK, "the disk is unlocked");
+});
+
+Deno.test("quirk stopAfterBytes: a download body in progress is cut off", async () => {
+  await using t = await transferSetup(4 * MIB, {}, "download");
+  t.sim.setTransferQuirks({ stopAfterBytes: MIB, stopAs: "finished_failure" });
+  const response = await fetch(t.url, { headers: { Range: `bytes=0-${4 * MIB - 1}` } });
+  assert.equal(response.status, 206);
+  await assert.rejects(response.arrayBuffer(), TypeError, "the body ends short");
+  const again = await fetch(t.url, { headers: { Range: "bytes=0-9" } });
+  await again.body?.cancel();
+  assert.equal(again.status, 403);
+  assert.equal((await t.service.get()).phase, types.ImageTransferPhase.FINISHED_FAILURE);
+  const [event] = await t.connection.systemService().eventsService().list({ max: 1 });
+  assert.equal(
+    event.description,
+    "Image Download of disk imageio failed. Reason: the host is not responding.",
+  );
+});
+
+Deno.test("a user cancels from another session: cancelled_user, with an event", async () => {
+  await using t = await transferSetup(MIB, {}, "upload", 50);
+  await t.service.cancel({ query: { correlation_id: "other-session" } });
+  assert.equal((await t.service.get()).phase, types.ImageTransferPhase.CANCELLED_USER);
+  assert.equal(await put(t.url, 0, new Uint8Array(10)), 403);
+  const events = await t.connection.systemService().eventsService().list({ max: 5 });
+  const event = events.find((item) => /cancelled/.test(item.description ?? ""));
+  assert.equal(event?.description, "Image Upload of disk imageio was cancelled by a user.");
+  assert.equal(event?.correlationId, "other-session");
+  await waitFor(() => t.service.get(), (x) => x.phase === "finished_failure", POLL);
+});
+
 Deno.test("quirk legacyDaemon: no OPTIONS (405), no PATCH, no extents", async () => {
   await using t = await transferSetup(MIB, { legacyDaemon: true });
   const options = await fetch(t.url, { method: "OPTIONS" });
@@ -218,6 +281,23 @@ Deno.test("an idle transfer is paused by the system when its inactivity timeout 
   assert.equal((await service.get()).phase, types.ImageTransferPhase.PAUSED_SYSTEM);
   const [event] = await connection.systemService().eventsService().list({ max: 1 });
   assert.match(event.description!, /^Transfer was stopped by system\. Reason: .*inactive/);
+  // With the timeout policy `cancel`, the system cancels it instead.
+  await service.cancel();
+  await waitForStatus(disks.diskService(disk.id!), types.DiskStatus.OK, POLL);
+  const cancelling = await transfers.add({
+    disk: { id: disk.id },
+    inactivityTimeout: 1,
+    timeoutPolicy: types.ImageTransferTimeoutPolicy.CANCEL,
+  });
+  const other = transfers.imageTransferService(cancelling.id!);
+  const next = await waitFor(() => other.get(), (x) => x.phase === "transferring", POLL);
+  await new Promise((resolve) => setTimeout(resolve, 1100));
+  assert.equal(await put(next.proxyUrl!, 0, new Uint8Array(10)), 403);
+  assert.ok(
+    ["cancelled_system", "finalizing_failure", "finished_failure"].includes(
+      (await other.get()).phase!,
+    ),
+  );
 });
 
 Deno.test("quirk cutEvery: the daemon does the work, then cuts the connection", async () => {

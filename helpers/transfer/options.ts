@@ -12,9 +12,11 @@ import type { SessionOptions } from "./session.ts";
 /** Options of the image transfer helpers ({@link SessionOptions} plus how bytes move). */
 export interface ImageTransferOptions extends SessionOptions {
   /**
-   * Bytes each connection takes at a time (default 8 MiB): a download asks for this many per
-   * `GET`; an upload sends the data in `PUT`s of at most 2 MiB, reading a file 2 MiB at a
-   * time and a stream a chunk at a time (one buffer of this size per connection).
+   * Bytes each connection takes at a time (default 8 MiB): an upload sends the data in `PUT`s
+   * of at most 2 MiB, reading a file 2 MiB at a time and a stream a chunk at a time (one
+   * buffer of this size per connection); `downloadImage` asks for at least this many per
+   * `GET` (the data shared among the connections, up to 128 MiB: answers are written as
+   * they arrive, so a range costs no memory), `downloadDisk` for this many.
    */
   chunkSize?: number;
   /** Connections moving bytes at once (default 4; capped by what the image server allows). */

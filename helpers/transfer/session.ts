@@ -265,27 +265,42 @@ interface EventClues {
   firstEventId?: string;
 }
 
-/** The error for a transfer the engine stopped, with the reason its events give. */
+/** How the error of a transfer stopped in each phase says it, before the phase itself. */
+const HOW: Readonly<Record<string, string>> = {
+  [ImageTransferPhase.PAUSED_SYSTEM]: "was paused by the system",
+  [ImageTransferPhase.PAUSED_USER]: "was paused by a user",
+  [ImageTransferPhase.CANCELLED_SYSTEM]: "was cancelled by the system",
+  [ImageTransferPhase.CANCELLED_USER]: "was cancelled by a user",
+  [ImageTransferPhase.CANCELLED]: "was cancelled",
+  [ImageTransferPhase.FINALIZING_FAILURE]: "failed",
+  [ImageTransferPhase.FINISHED_FAILURE]: "failed",
+};
+
+/**
+ * The error for a transfer the engine stopped: how, the phase it is in, and the reason
+ * its events give, e.g. `Image transfer ID was cancelled by the system (phase
+ * cancelled_system): Transfer was stopped by system. Reason: ...`.
+ */
 async function stoppedError(
   current: ImageTransfer,
   clues: EventClues,
   cause: unknown,
 ): Promise<OvirtError> {
-  const how = current.phase === ImageTransferPhase.PAUSED_SYSTEM
-    ? "was paused by the system"
-    : current.phase === ImageTransferPhase.PAUSED_USER
-    ? "was paused by a user"
-    : `ended (${current.phase})`;
+  const how = HOW[current.phase ?? ""] ?? "ended";
   const reason = await reasonOf(clues);
   return new OvirtError(
-    `Image transfer ${current.id} ${how}${reason ? `: ${reason}` : ""}`,
+    `Image transfer ${current.id} ${how} (phase ${current.phase})${reason ? `: ${reason}` : ""}`,
     cause === undefined ? {} : { cause },
   );
 }
 
+/** Words of an event that tells why a transfer stopped (not that it began, say). */
+const TELLING = /reason|cancell?ed|fail|stopped|paused|abort/i;
+
 /**
- * The description of the newest event about the transfer that gives a reason: its
- * correlation id marks it; else the newest event since it started that speaks of a transfer.
+ * The description of the newest event since the transfer started that tells why it
+ * stopped: one with its correlation id first, else one about a transfer (a user who
+ * cancels it from another session logs with that session's correlation id).
  */
 async function reasonOf(clues: EventClues): Promise<string | undefined> {
   const events = clues.connection.systemService().eventsService();
@@ -293,13 +308,11 @@ async function reasonOf(clues: EventClues): Promise<string | undefined> {
     await (clues.firstEventId === undefined
       ? events.list({ max: 100 })
       : events.list({ from: Number(clues.firstEventId) })).catch(() => []);
-  const mine = found.filter((event) => event.correlationId === clues.correlationId);
-  const candidates = mine.length > 0
-    ? mine
-    : found.filter((event) => /transfer/i.test(event.description ?? ""));
-  const withReason = candidates.filter((event) => /reason/i.test(event.description ?? ""));
-  const best = (withReason.length > 0 ? withReason : candidates)
-    .sort((a, b) => Number(b.id) - Number(a.id))[0];
+  const telling = found
+    .filter((event) => TELLING.test(event.description ?? ""))
+    .sort((a, b) => Number(b.id) - Number(a.id));
+  const best = telling.find((event) => event.correlationId === clues.correlationId) ??
+    telling.find((event) => /transfer|image (upload|download)/i.test(event.description ?? ""));
   return best?.description;
 }
 

@@ -1,0 +1,149 @@
+/**
+ * How an image transfer ends, as the engine does it: finalized (`finalizing_success`,
+ * then `finished_success`, or `finished_failure` when verification fails), paused by the
+ * system (`paused_system`), cancelled by the system (`cancelled_system`) or by a user from
+ * any session (`cancelled_user`), each shown for a few lifecycle steps before
+ * `finalizing_failure` and `finished_failure`, or failed outright (`finalizing_failure`,
+ * `finished_failure`). Every stop logs an event saying why; at the end the disk is
+ * unlocked (with its new sizes after a successful upload).
+ *
+ * @module
+ */
+
+import type { Engine, Reference } from "../engine.ts";
+import type { Entity } from "../store.ts";
+import {
+  CANCELLED_BY_USER_CODE,
+  FAILED_CODE,
+  STOPPED_BY_SYSTEM_CODE,
+  stoppedBySystem,
+  type TransferStop,
+} from "../transfer_quirks.ts";
+import { change, type Step, transition } from "./lifecycle.ts";
+
+/** Phases in which bytes may move. */
+export const ACTIVE_PHASES: ReadonlySet<string> = new Set(["transferring", "resuming"]);
+
+/** Hidden property: the `correlation_id` the transfer was created with (its events carry it). */
+export const CORRELATION = "$correlation";
+
+/**
+ * Lifecycle steps a cancelled transfer stays `cancelled_system` or `cancelled_user` before
+ * `finalizing_failure` (the engine notices a cancellation at its next poll of the transfer).
+ */
+const CANCELLED_STEPS = 3;
+
+/**
+ * The system stops transfer `id` (`paused_system`; the daemon refuses it meanwhile) and
+ * logs why, as the engine does, in an event with the transfer's correlation id.
+ */
+export function pauseBySystem(engine: Engine, id: string, reason: string): void {
+  const paused = change(engine, "imagetransfers", id, { phase: "paused_system", active: false });
+  if (paused) logAbout(engine, paused, STOPPED_BY_SYSTEM_CODE, stoppedBySystem(reason), "error");
+}
+
+/**
+ * The engine stops transfer `id` while bytes move, if it is still active: the system
+ * pauses it (`paused_system`) or cancels it (`cancelled_system`), a user cancels it from
+ * another session (`cancelled_user`), or it fails (`finished_failure`). The daemon refuses
+ * the ticket from then on; an event says why (`reason`; a user gives none).
+ */
+export function stopTransfer(engine: Engine, id: string, how: TransferStop, reason: string): void {
+  const current = engine.store.get("imagetransfers", id);
+  if (!current || !ACTIVE_PHASES.has(current.phase as string)) return;
+  if (how === "paused_system") return pauseBySystem(engine, id, reason);
+  if (how === "cancelled_user") return cancelByUser(engine, current, "another-session");
+  if (how === "cancelled_system") {
+    logAbout(engine, current, STOPPED_BY_SYSTEM_CODE, stoppedBySystem(reason), "error");
+  } else {
+    const description = `${imageAction(engine, current)} failed. Reason: ${reason}.`;
+    logAbout(engine, current, FAILED_CODE, description, "error");
+  }
+  endTransfer(engine, current, { success: false, stoppedAs: how });
+}
+
+/**
+ * A user cancels `transfer` (the `cancel` action, from any session): `cancelled_user`, with
+ * an event carrying the correlation id of the request that cancelled it.
+ */
+export function cancelByUser(engine: Engine, transfer: Entity, correlationId: string): void {
+  const description = `${imageAction(engine, transfer)} was cancelled by a user.`;
+  logAbout(engine, transfer, CANCELLED_BY_USER_CODE, description, "warning", correlationId);
+  endTransfer(engine, transfer, { success: false, stoppedAs: "cancelled_user" });
+}
+
+/**
+ * Ends `transfer`: finalized (`success`), or stopped (`stoppedAs`: the cancelled phases are
+ * shown for a few steps first). At the end the disk is unlocked: `illegal` when verification
+ * failed, else `ok`, with its new sizes after a successful upload; an engine before 4.4.7
+ * (quirk `forgetFinished`) then forgets the transfer.
+ */
+export function endTransfer(
+  engine: Engine,
+  transfer: Entity,
+  how: { success: boolean; stoppedAs?: TransferStop },
+): void {
+  const { quirks } = engine.images;
+  const upload = transfer.direction !== "download";
+  const failed = how.success && upload && quirks.failVerification === true;
+  const diskId = (transfer.disk as Reference | undefined)?.id;
+  const unlock = (ended: Entity) => {
+    if (ended.phase !== "finished_success" && ended.phase !== "finished_failure") return;
+    if (quirks.forgetFinished) engine.store.delete("imagetransfers", ended.id);
+    const disk = diskId === undefined ? undefined : engine.store.get("disks", diskId);
+    if (!disk) return;
+    if (failed) return void change(engine, "disks", disk.id, { status: "illegal" });
+    const image = engine.images.of(disk.id);
+    const written = image.end;
+    // Raw data past the end grows the disk; a qcow2 file's bytes do not say its guest size.
+    const provisioned = transfer.format === "cow"
+      ? disk.provisionedSize
+      : Math.max((disk.provisionedSize as number | undefined) ?? 0, written);
+    const actual = Math.min(image.allocated, written);
+    const sizes = how.success && upload
+      ? { provisionedSize: provisioned, actualSize: actual, totalSize: actual }
+      : {};
+    change(engine, "disks", disk.id, { status: "ok", ...sizes });
+  };
+  const finished = {
+    phase: how.success && !failed ? "finished_success" : "finished_failure",
+    active: false,
+  };
+  const cancelled = how.stoppedAs === "cancelled_system" || how.stoppedAs === "cancelled_user";
+  const now = { phase: cancelled ? how.stoppedAs : ending(how.success), active: false };
+  const later: Step[] = cancelled
+    ? [...Array(CANCELLED_STEPS - 1).fill({}), { phase: "finalizing_failure" }, finished]
+    : [finished];
+  transition(engine, "imagetransfers", transfer.id, now, later, unlock);
+}
+
+function ending(success: boolean): string {
+  return success ? "finalizing_success" : "finalizing_failure";
+}
+
+/** "Image Upload of disk NAME" or "Image Download of disk NAME", as the engine's events say. */
+function imageAction(engine: Engine, transfer: Entity): string {
+  const disk = engine.store.get("disks", (transfer.disk as Reference | undefined)?.id ?? "");
+  const kind = transfer.direction === "download" ? "Download" : "Upload";
+  return `Image ${kind} of disk ${disk?.name ?? "(gone)"}`;
+}
+
+/**
+ * Logs an event about `transfer` with `description`, naming its disk, with the transfer's
+ * correlation id (or `correlationId`, that of the request that caused it).
+ */
+function logAbout(
+  engine: Engine,
+  transfer: Entity,
+  code: number,
+  description: string,
+  severity: "warning" | "error",
+  correlationId = transfer[CORRELATION] as string | undefined,
+): void {
+  const disk = engine.store.get("disks", (transfer.disk as Reference | undefined)?.id ?? "");
+  const event = engine.event(code, description, {}, severity, correlationId);
+  engine.store.put("events", {
+    ...event,
+    customData: disk ? `disk ${disk.name} (${disk.id})` : undefined,
+  });
+}
