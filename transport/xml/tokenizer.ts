@@ -40,7 +40,7 @@ import {
 } from "./decode.ts";
 import { MAX_INTERNED_VALUE, NAME_CACHE, nameHash, VALUE_CACHE } from "./shared_caches.ts";
 import { skipElementContent } from "./skip.ts";
-import { Buffer } from "node:buffer";
+import { Buffer, isAscii } from "node:buffer";
 
 /** {@link XmlTokenizer.next} result: the buffered input ends inside a token; push more. */
 export const NEED_DATA = 0;
@@ -374,8 +374,7 @@ export class XmlTokenizer {
   skipTo(end: number, lineFeeds = -1, lastLineFeed = -1): void {
     if (lineFeeds > 0) {
       const { line } = this.#locateRelative(this.#pos);
-      let column = 0;
-      for (let i = lastLineFeed + 1; i < end; i++) if ((this.#buf[i] & 0xc0) !== 0x80) column++;
+      const column = characterCount(this.#buf, lastLineFeed + 1, end);
       this.#markAt = end;
       this.#markLine = line + lineFeeds;
       this.#markColumn = column;
@@ -856,12 +855,24 @@ export class XmlTokenizer {
     if (lineStart < from) lineStart = -1;
     const line = (from === 0 ? this.#line : this.#markLine) +
       (lineStart < 0 ? 0 : countLineFeeds(buf, from, lineStart + 1));
-    let column = lineStart >= 0 ? 0 : from === 0 ? this.#column : this.#markColumn;
-    for (let i = lineStart < 0 ? from : lineStart + 1; i < relative; i++) {
-      if ((buf[i] & 0xc0) !== 0x80) column++;
-    }
+    const column = (lineStart >= 0 ? 0 : from === 0 ? this.#column : this.#markColumn) +
+      characterCount(buf, lineStart < 0 ? from : lineStart + 1, relative);
     return { line, column: column + 1 };
   }
+}
+
+/**
+ * The number of characters in the UTF-8 `buf[start, end)` (its bytes that do not continue
+ * a character). The bytes dropped while streaming are counted, so that error columns stay
+ * exact: on a document written on one line that is every byte, hence the native ASCII test
+ * first (a loop over the bytes took a fifth of a streamed read).
+ */
+function characterCount(buf: Uint8Array, start: number, end: number): number {
+  if (end <= start) return 0;
+  if (isAscii(buf.subarray(start, end))) return end - start;
+  let count = 0;
+  for (let i = start; i < end; i++) if ((buf[i] & 0xc0) !== 0x80) count++;
+  return count;
 }
 
 function isBlank(buf: Uint8Array, start: number, end: number): boolean {
