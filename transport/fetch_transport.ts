@@ -5,7 +5,7 @@
  * @module
  */
 
-import { emptyStream } from "./body.ts";
+import { emptyStream, loadedBody } from "./body.ts";
 import {
   type HttpRequest,
   type HttpResponse,
@@ -101,15 +101,9 @@ export class FetchTransport implements HttpTransport {
 
 /** The body of `response` as a stream; a short one is read with a single operation. */
 function bodyOf(response: Response): ReadableStream<Uint8Array> {
-  if (response.body === null) return emptyStream();
+  const { body } = response;
+  if (body === null) return emptyStream();
   const declared = response.headers.get("content-length");
-  if (declared === null || !(Number(declared) <= ONE_READ_LIMIT)) return response.body;
-  return new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      const bytes = await response.bytes();
-      if (bytes.byteLength > 0) controller.enqueue(bytes);
-      controller.close();
-    },
-    cancel: (reason) => response.body?.cancel(reason).catch(() => {}),
-  }, { highWaterMark: 0 });
+  if (declared === null || !(Number(declared) <= ONE_READ_LIMIT)) return body;
+  return loadedBody(() => response.bytes(), (reason) => body.cancel(reason).catch(() => {}));
 }
