@@ -368,16 +368,17 @@ export class XmlTokenizer {
   /**
    * Consumes the input from {@link XmlTokenizer.handOverPoint} up to `end`, where whole,
    * well-formed elements read by another reader end. When that reader counted the line
-   * feeds in those bytes (`lineFeeds` > 0, the last at `lastLineFeed`), they are not counted
-   * again when the bytes are dropped.
+   * feeds in those bytes (`lineFeeds` >= 0, the last at `lastLineFeed`), they are not looked
+   * for again when the bytes are dropped.
    */
   skipTo(end: number, lineFeeds = -1, lastLineFeed = -1): void {
-    if (lineFeeds > 0) {
-      const { line } = this.#locateRelative(this.#pos);
-      const column = characterCount(this.#buf, lastLineFeed + 1, end);
+    if (lineFeeds >= 0) {
+      const { line, column } = this.#locateRelative(this.#pos);
+      this.#markColumn = lineFeeds > 0
+        ? characterCount(this.#buf, lastLineFeed + 1, end)
+        : column - 1 + characterCount(this.#buf, this.#pos, end);
       this.#markAt = end;
       this.#markLine = line + lineFeeds;
-      this.#markColumn = column;
     }
     this.#pos = end;
     this.#waitByte = -1;
@@ -851,8 +852,9 @@ export class XmlTokenizer {
     const buf = this.#buf;
     // Counted from the mark when it is at or before `relative`, else from #buf[0].
     const from = this.#markAt > 0 && this.#markAt <= relative ? this.#markAt : 0;
-    let lineStart = relative > from ? buf.lastIndexOf(LF, relative - 1) : -1;
-    if (lineStart < from) lineStart = -1;
+    // Only [from, relative) is searched: a document on one line has no line feed to stop at.
+    let lineStart = relative > from ? buf.subarray(from, relative).lastIndexOf(LF) : -1;
+    if (lineStart >= 0) lineStart += from;
     const line = (from === 0 ? this.#line : this.#markLine) +
       (lineStart < 0 ? 0 : countLineFeeds(buf, from, lineStart + 1));
     const column = (lineStart >= 0 ? 0 : from === 0 ? this.#column : this.#markColumn) +
