@@ -142,3 +142,17 @@ Deno.test("body: a short body is one chunk, whole; a longer one is read on after
   assert.equal((await peeked!.reader.read()).value, parts[2]);
   assert.equal((await peeked!.reader.read()).done, true);
 });
+
+Deno.test("body: a short body read whole is not cancelled afterwards; one unread is", async () => {
+  const cancels: unknown[] = [];
+  const body = () =>
+    loadedBody(() => Promise.resolve(new Uint8Array([1])), (reason) => {
+      cancels.push(reason);
+      return Promise.resolve();
+    });
+  const peeked = await peekBody(body());
+  await peeked!.discard();
+  assert.deepEqual(cancels, [], "nothing left to cancel");
+  await body().cancel("unread");
+  assert.deepEqual(cancels, ["unread"]);
+});

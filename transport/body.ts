@@ -66,16 +66,19 @@ export function loadedBody(
   load: () => Promise<Uint8Array>,
   cancel: (reason: unknown) => Promise<void>,
 ): ReadableStream<Uint8Array> {
-  let loaded = false;
+  let started = false;
+  let settled = false; // loaded or cancelled: nothing left to cancel
   return readBy({
     async read() {
-      if (loaded) return { done: true, value: undefined };
-      loaded = true;
+      if (started) return { done: true, value: undefined };
+      started = true;
       const value = await load();
+      settled = true;
       return value.byteLength > 0 ? { done: false, value } : { done: true, value: undefined };
     },
     cancel(reason) {
-      loaded = true;
+      if (settled) return Promise.resolve();
+      started = settled = true;
       return cancel(reason);
     },
   });
@@ -183,8 +186,8 @@ export async function peekBody(
     else if (chunk.value.byteLength > 0) head.push(chunk.value);
   }
   if (head.length === 0) return undefined;
-  const discard = () => reader.cancel().catch(() => {});
-  return ended ? { whole: head[0], head, reader, discard } : { head, reader, discard };
+  if (ended) return { whole: head[0], head, reader, discard: () => Promise.resolve() };
+  return { head, reader, discard: () => reader.cancel().catch(() => {}) };
 }
 
 /**

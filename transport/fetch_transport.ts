@@ -67,7 +67,7 @@ export class FetchTransport implements HttpTransport {
     }
     const { url } = request;
     // Through a proxy, the proxy makes the connection: there is nothing to probe.
-    const probe = proxyFor(url, this.#proxy) === undefined ? this.#probe : undefined;
+    const probe = this.#probe && proxyFor(url, this.#proxy) === undefined ? this.#probe : undefined;
     await probe?.check(url, request.signal);
     let response: Response;
     try {
