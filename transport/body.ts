@@ -109,13 +109,14 @@ export function watchBody(source: BodyReader, watch: StreamWatch): ReadableStrea
 /**
  * The reader of {@link watchBody}. `fetch` bodies are meant to fail when their request's
  * signal aborts, but now and then one that has stalled keeps waiting: the abort must not
- * depend on it, so each read races a promise that the signal rejects (one per body).
+ * depend on it, so one listener per body rejects the read pending when the signal aborts.
  */
 class WatchedReader implements BodyReader {
   readonly #source: BodyReader;
   readonly #watch: StreamWatch;
-  readonly #aborted?: Promise<never>;
-  #onAbort?: () => void;
+  readonly #onAbort?: () => void;
+  /** Rejects the pending read (of a body with a signal). */
+  #abortPending?: (reason: unknown) => void;
   #done = false;
 
   constructor(source: BodyReader, watch: StreamWatch) {
@@ -123,23 +124,19 @@ class WatchedReader implements BodyReader {
     this.#watch = watch;
     const { signal } = watch;
     if (signal === undefined || signal.aborted) return;
-    this.#aborted = new Promise<never>((_, reject) => {
-      this.#onAbort = () => reject(signal.reason);
-      signal.addEventListener("abort", this.#onAbort, { once: true });
-    });
-    this.#aborted.catch(() => {});
+    this.#onAbort = () => this.#abortPending?.(signal.reason);
+    signal.addEventListener("abort", this.#onAbort, { once: true });
   }
 
   async read(): Promise<ReadableStreamReadResult<Uint8Array>> {
-    const { signal } = this.#watch;
     try {
-      if (signal?.aborted) throw signal.reason;
-      const pending = this.#source.read();
-      const chunk = await (this.#aborted ? Promise.race([pending, this.#aborted]) : pending);
+      const chunk = await this.#next();
+      this.#abortPending = undefined;
       if (chunk.done) this.#finish();
       return chunk;
     } catch (error) {
       this.#finish();
+      const { signal } = this.#watch;
       if (signal?.aborted) this.#source.cancel(signal.reason).catch(() => {});
       throw this.#watch.mapError(error);
     }
@@ -148,6 +145,17 @@ class WatchedReader implements BodyReader {
   async cancel(reason?: unknown): Promise<void> {
     this.#finish();
     await this.#source.cancel(reason);
+  }
+
+  /** The source's next chunk, or the abort reason as soon as the signal aborts. */
+  #next(): Promise<ReadableStreamReadResult<Uint8Array>> {
+    const { signal } = this.#watch;
+    if (signal === undefined) return this.#source.read();
+    if (signal.aborted) return Promise.reject(signal.reason);
+    return new Promise((resolve, reject) => {
+      this.#abortPending = reject;
+      this.#source.read().then(resolve, reject);
+    });
   }
 
   #finish(): void {
