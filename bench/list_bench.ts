@@ -1,96 +1,250 @@
 /**
- * End to end over loopback TLS: `list()` and `listStream()` of the simulator's 10,000 VMs
- * (about 34 MB of XML) against the bare transfer of the same body with `fetch`, `fetch` plus
- * saxes events, and `fetch` plus our reader on the whole bytes; and a small `get()` against
- * `fetch` plus `readXml` of the same URL. The simulator runs in a process of its own, as an
- * engine would, so that making the answer does not compete with reading it.
+ * End to end over loopback TLS: `list()` and `listStream()` against the bare transfer of the
+ * same body with `fetch`, `fetch` plus saxes events, and `fetch` plus our reader on the whole
+ * bytes; and a small `get()` against `fetch` plus `readXml` of the same URL. Two servers,
+ * each in a process of its own, as an engine would be:
+ * - the simulator with 10,000 VMs (about 34 MB of XML): making and writing the answer is its
+ *   own cost, so every contender waits for it;
+ * - a static server (`static_server.ts`) answering with the exact bytes the simulator
+ *   answered, and with 20,000 events (`xml_corpora.ts`): the server is not the bottleneck.
  *
- * Run with `deno bench --allow-all bench/list_bench.ts`.
+ * `deno bench --allow-all bench/list_bench.ts`, or `deno run --allow-all bench/list_bench.ts
+ * [rounds] [filter]` for the contenders interleaved round by round (min and median of each,
+ * against the first of its group); `filter` keeps the groups whose name holds it.
  */
 
 import { SaxesParser } from "npm:saxes@6";
 import { Connection } from "../mod.ts";
 import { readXml } from "../transport/xml/reader.ts";
 import { listStream } from "../helpers/stream.ts";
+import { eventXml } from "./xml_corpora.ts";
+import { seededRandom } from "../tests/xml_test_utils.ts";
 
 const VMS = 10_000;
-const simulator = new Deno.Command(Deno.execPath(), {
-  args: [
-    "run",
-    "--allow-net",
-    "--allow-read",
-    "--allow-write",
-    new URL("../testing/main.ts", import.meta.url).pathname,
-    "--json",
-    "--vms",
-    String(VMS),
-    "--delay",
-    "0",
-  ],
-  stdout: "piped",
-  stderr: "inherit",
-}).spawn();
-const lines = simulator.stdout.pipeThrough(new TextDecoderStream()).getReader();
-const { url, username, password, caFile } = JSON.parse((await lines.read()).value!);
-const caCert = await Deno.readTextFile(caFile);
+const EVENTS = 20_000;
+const API = "/ovirt-engine/api";
 
-const connection = new Connection({ url, username, password, caCerts: [caCert] });
-const vms = connection.systemService().vmsService();
-const token = await connection.authenticate();
-const client = Deno.createHttpClient({ caCerts: [caCert] });
-const headers = { Authorization: `Bearer ${token}`, Version: "4", Accept: "application/xml" };
-const [first] = await vms.list({ max: 1 });
-globalThis.addEventListener("unload", () => {
-  client.close();
-  connection.close(false);
-  simulator.kill();
-});
-
-async function fetchBody(path: string): Promise<Response> {
-  const response = await fetch(`${url}/${path}`, { headers, client });
-  if (!response.ok) throw new Error(`HTTP ${response.status}`);
-  return response;
+/** Starts `script` with `args` in a process of its own and reads the JSON line it prints. */
+async function spawn(script: string, args: string[]) {
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["run", "--allow-net", "--allow-read", "--allow-write", script, ...args],
+    stdout: "piped",
+    stderr: "inherit",
+  }).spawn();
+  const lines = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
+  return { child, ready: JSON.parse((await lines.read()).value!) };
 }
 
-const list = { group: "list", n: 5, warmup: 1 };
+const simulator = await spawn(new URL("../testing/main.ts", import.meta.url).pathname, [
+  "--json",
+  "--vms",
+  String(VMS),
+  "--delay",
+  "0",
+]);
+const { username, password, caFile } = simulator.ready;
+const simCa = await Deno.readTextFile(caFile);
+const simConnection = new Connection({
+  url: simulator.ready.url,
+  username,
+  password,
+  caCerts: [simCa],
+});
+const simClient = Deno.createHttpClient({ caCerts: [simCa] });
+const simHeaders = {
+  Authorization: `Bearer ${await simConnection.authenticate()}`,
+  Version: "4",
+  Accept: "application/xml",
+};
+const [first] = await simConnection.systemService().vmsService().list({ max: 1 });
 
-Deno.bench({ name: "fetch: body bytes only", ...list, baseline: true }, async () => {
-  await (await fetchBody("vms")).bytes();
+// The static server's answers: the simulator's own bytes, and a list of events.
+const dir = await Deno.makeTempDir({ prefix: "ovirt-list-bench-" });
+const recorded = async (path: string) => {
+  const response = await fetch(`${simulator.ready.url}/${path}`, {
+    headers: simHeaders,
+    client: simClient,
+  });
+  if (!response.ok) throw new Error(`HTTP ${response.status} from the simulator`);
+  const file = `${dir}/${path.replaceAll("/", "_")}.xml`;
+  await Deno.writeFile(file, await response.bytes());
+  return file;
+};
+const random = seededRandom(18);
+const events = [`<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<events>\n`];
+for (let i = 0; i < EVENTS; i++) events.push(eventXml(i, random));
+events.push("</events>\n");
+await Deno.writeTextFile(`${dir}/events.xml`, events.join(""));
+await Deno.writeTextFile(
+  `${dir}/manifest.json`,
+  JSON.stringify({
+    [`${API}/vms`]: await recorded("vms"),
+    [`${API}/vms/${first.id}`]: await recorded(`vms/${first.id}`),
+    [`${API}/events`]: `${dir}/events.xml`,
+  }),
+);
+const statics = await spawn(new URL("./static_server.ts", import.meta.url).pathname, [
+  `${dir}/manifest.json`,
+]);
+const staticCa: string = statics.ready.caCert;
+const staticConnection = new Connection({
+  url: `${statics.ready.url}${API}`,
+  username: "bench",
+  password: "bench",
+  caCerts: [staticCa],
+});
+const staticClient = Deno.createHttpClient({ caCerts: [staticCa] });
+const staticHeaders = { Authorization: "Bearer static-bench-token", Accept: "application/xml" };
+
+globalThis.addEventListener("unload", () => {
+  simClient.close();
+  staticClient.close();
+  simConnection.close(false);
+  staticConnection.close(false);
+  simulator.child.kill();
+  statics.child.kill();
+  Deno.removeSync(dir, { recursive: true });
 });
 
-Deno.bench({ name: "fetch + saxes events (streamed)", ...list }, async () => {
-  const parser = new SaxesParser();
-  let elements = 0;
-  parser.on("opentag", () => elements++);
-  const decoder = new TextDecoder();
-  for await (const chunk of (await fetchBody("vms")).body!) {
-    parser.write(decoder.decode(chunk, { stream: true }));
+/** One benchmark: `run` once is one iteration. */
+interface Contender {
+  readonly group: string;
+  readonly name: string;
+  readonly run: () => Promise<void>;
+}
+
+const contenders: Contender[] = [];
+
+/** The contenders on the list at `path` of a server, `count` items long. */
+function listGroup(
+  group: string,
+  fetchBody: (path: string) => Promise<Response>,
+  connection: Connection,
+  path: "vms" | "events",
+  count: number,
+): void {
+  const service = path === "vms"
+    ? connection.systemService().vmsService()
+    : connection.systemService().eventsService();
+  const expect = (length: number) => {
+    if (length !== count) throw new Error(`${length} items instead of ${count}`);
+  };
+  contenders.push(
+    {
+      group,
+      name: "fetch: body bytes only",
+      run: async () => void await (await fetchBody(path)).bytes(),
+    },
+    {
+      group,
+      name: "fetch + saxes events (streamed)",
+      run: async () => {
+        const parser = new SaxesParser();
+        let elements = 0;
+        parser.on("opentag", () => elements++);
+        const decoder = new TextDecoder();
+        for await (const chunk of (await fetchBody(path)).body!) {
+          parser.write(decoder.decode(chunk, { stream: true }));
+        }
+        parser.close();
+        if (elements < count) throw new Error("too few elements");
+      },
+    },
+    {
+      group,
+      name: "fetch + readXml of the whole bytes",
+      run: async () => {
+        expect((readXml(await (await fetchBody(path)).bytes()).value as unknown[]).length);
+      },
+    },
+    { group, name: "list()", run: async () => expect((await service.list()).length) },
+    {
+      group,
+      name: "listStream()",
+      run: async () => {
+        let length = 0;
+        for await (const _item of listStream(service)) length++;
+        expect(length);
+      },
+    },
+  );
+}
+
+/** The contenders on a small `get()` from a server. */
+function getGroup(
+  group: string,
+  fetchBody: (path: string) => Promise<Response>,
+  connection: Connection,
+): void {
+  const vm = connection.systemService().vmsService().vmService(first.id!);
+  contenders.push(
+    {
+      group,
+      name: "fetch + readXml of one VM",
+      run: async () => void readXml(await (await fetchBody(`vms/${first.id}`)).bytes()),
+    },
+    { group, name: "get() of one VM", run: async () => void await vm.get() },
+  );
+}
+
+/** `fetch` of a path under the API of a server, which must answer 200. */
+function fetcher(root: string, headers: HeadersInit, client: Deno.HttpClient) {
+  return async (path: string) => {
+    const response = await fetch(`${root}/${path}`, { headers, client });
+    if (!response.ok) throw new Error(`HTTP ${response.status}`);
+    return response;
+  };
+}
+
+const fromSimulator = fetcher(simulator.ready.url, simHeaders, simClient);
+const fromStatic = fetcher(`${statics.ready.url}${API}`, staticHeaders, staticClient);
+listGroup("vms (simulator)", fromSimulator, simConnection, "vms", VMS);
+listGroup("vms (static)", fromStatic, staticConnection, "vms", VMS);
+listGroup("events (static)", fromStatic, staticConnection, "events", EVENTS);
+getGroup("small get (simulator)", fromSimulator, simConnection);
+getGroup("small get (static)", fromStatic, staticConnection);
+
+/** Iterations of one sample: a small get is too short to time alone. */
+const repeat = (contender: Contender) => contender.group.startsWith("small") ? 50 : 1;
+
+let previous = "";
+for (const contender of contenders) {
+  const small = repeat(contender) > 1;
+  Deno.bench({
+    name: contender.name,
+    group: contender.group,
+    baseline: contender.group !== previous,
+    n: small ? 200 : 5,
+    warmup: small ? 20 : 1,
+  }, contender.run);
+  previous = contender.group;
+}
+
+if (import.meta.main) {
+  const rounds = Number(Deno.args[0] ?? 7);
+  const chosen = contenders.filter((c) => c.group.includes(Deno.args[1] ?? ""));
+  const times = chosen.map(() => [] as number[]);
+  for (const contender of chosen) await contender.run(); // warm up
+  for (let round = 0; round < rounds; round++) {
+    for (const [i, contender] of chosen.entries()) {
+      const start = performance.now();
+      for (let k = repeat(contender); k > 0; k--) await contender.run();
+      times[i].push((performance.now() - start) / repeat(contender));
+    }
   }
-  parser.close();
-  if (elements === 0) throw new Error("no elements");
-});
-
-Deno.bench({ name: "fetch + readXml of the whole bytes", ...list }, async () => {
-  const document = readXml(await (await fetchBody("vms")).bytes());
-  if ((document.value as unknown[]).length !== VMS) throw new Error("short list");
-});
-
-Deno.bench({ name: "list()", ...list }, async () => {
-  if ((await vms.list()).length !== VMS) throw new Error("short list");
-});
-
-Deno.bench({ name: "listStream()", ...list }, async () => {
-  let count = 0;
-  for await (const _vm of listStream(vms)) count++;
-  if (count !== VMS) throw new Error("short list");
-});
-
-const small = { group: "small get", n: 200, warmup: 20 };
-
-Deno.bench({ name: "fetch + readXml of one VM", ...small, baseline: true }, async () => {
-  readXml(await (await fetchBody(`vms/${first.id}`)).bytes());
-});
-
-Deno.bench({ name: "get() of one VM", ...small }, async () => {
-  await vms.vmService(first.id!).get();
-});
+  const stats = times.map((samples) => {
+    samples.sort((a, b) => a - b);
+    return { min: samples[0], median: samples[samples.length >> 1] };
+  });
+  const ms = (value: number) => value < 10 ? value.toFixed(2) : value.toFixed(0);
+  for (const [i, contender] of chosen.entries()) {
+    const base = stats[chosen.findIndex((c) => c.group === contender.group)];
+    const { min, median } = stats[i];
+    console.log(
+      `${contender.group.padEnd(22)} ${contender.name.padEnd(36)} min ${ms(min).padStart(6)} ms ` +
+        `(${(min / base.min).toFixed(2)}x)  median ${ms(median).padStart(6)} ms ` +
+        `(${(median / base.median).toFixed(2)}x)`,
+    );
+  }
+  Deno.exit(0);
+}

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { watchStream } from "../transport/body.ts";
+import { bodyReader, loadedBody, peekBody, streamOf, watchBody } from "../transport/body.ts";
 
 /** A body that sends one chunk and then neither ends nor notices any abort. */
 function stalledStream(cancelled: unknown[]): ReadableStream<Uint8Array> {
@@ -26,7 +26,7 @@ Deno.test("body: a read pending on a stalled body fails as soon as the call's si
   const cancelled: unknown[] = [];
   let done = 0;
   const controller = new AbortController();
-  const body = watchStream(stalledStream(cancelled), {
+  const body = watchBody(bodyReader(stalledStream(cancelled)), {
     signal: controller.signal,
     onDone: () => done++,
     mapError: (error) => new Error("mapped", { cause: error }),
@@ -50,11 +50,109 @@ Deno.test("body: a signal aborted before the read fails it at once", async () =>
   const controller = new AbortController();
   const reason = new Error("aborted early");
   controller.abort(reason);
-  const body = watchStream(stalledStream(cancelled), {
+  const body = watchBody(bodyReader(stalledStream(cancelled)), {
     signal: controller.signal,
     onDone: () => {},
     mapError: (error) => error,
   });
   await assert.rejects(within(body.getReader().read(), 2000), (error) => error === reason);
   assert.deepEqual(cancelled, [reason]);
+});
+
+/** A body of `chunks`, counting the reads made of it. */
+function countedStream(chunks: Uint8Array[], reads: { count: number }): ReadableStream {
+  let next = 0;
+  return new ReadableStream<Uint8Array>({
+    pull(controller) {
+      reads.count++;
+      if (next < chunks.length) controller.enqueue(chunks[next++]);
+      else controller.close();
+    },
+  }, { highWaterMark: 0 });
+}
+
+Deno.test("body: the runtime reads a watched body through its one reader, chunk for chunk", async () => {
+  const chunks = [new Uint8Array([1]), new Uint8Array([2, 3]), new Uint8Array([4])];
+  const reads = { count: 0 };
+  let done = 0;
+  const body = watchBody(bodyReader(countedStream(chunks, reads)), {
+    onDone: () => done++,
+    mapError: (error) => error,
+  });
+  const reader = bodyReader(body);
+  assert.equal(body.locked, true, "the stream in front of the reader is locked");
+  const seen: Uint8Array[] = [];
+  for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) {
+    seen.push(chunk.value);
+  }
+  assert.equal(seen.length, 3);
+  seen.forEach((chunk, i) => assert.equal(chunk, chunks[i], "the transport's own chunks"));
+  assert.equal(reads.count, 4, "one read of the source per read of the body");
+  assert.equal(done, 1);
+  await reader.cancel();
+  assert.equal(done, 1, "done is reported once");
+});
+
+Deno.test("body: cancelling the stream its holder got reports done once and cancels the source", async () => {
+  const cancelled: unknown[] = [];
+  let done = 0;
+  const body = watchBody(bodyReader(stalledStream(cancelled)), {
+    onDone: () => done++,
+    mapError: (error) => error,
+  });
+  const reader = body.getReader();
+  assert.deepEqual((await reader.read()).value, new Uint8Array([60, 97]));
+  await reader.cancel("enough");
+  assert.equal(done, 1);
+  assert.deepEqual(cancelled, ["enough"]);
+});
+
+Deno.test("body: a failing read is mapped, and the body reported done once", async () => {
+  let done = 0;
+  const failing = new ReadableStream<Uint8Array>({
+    pull: (controller) => controller.error(new Error("reset")),
+  });
+  const reader = bodyReader(
+    watchBody(bodyReader(failing), {
+      onDone: () => done++,
+      mapError: (error) => new Error("mapped", { cause: error }),
+    }),
+  );
+  await assert.rejects(reader.read(), (error: Error) => error.message === "mapped");
+  await assert.rejects(reader.read(), (error: Error) => error.message === "mapped");
+  assert.equal(done, 1);
+});
+
+Deno.test("body: a short body is one chunk, whole; a longer one is read on after its head", async () => {
+  let loads = 0;
+  const short = loadedBody(() => {
+    loads++;
+    return Promise.resolve(new Uint8Array([60, 118, 47, 62]));
+  }, () => Promise.resolve());
+  const whole = await peekBody(short);
+  assert.deepEqual(whole?.whole, new Uint8Array([60, 118, 47, 62]));
+  assert.equal(loads, 1);
+  assert.equal(await peekBody(streamOf(new Uint8Array())), undefined);
+
+  const reads = { count: 0 };
+  const parts = [[1], [2], [3]].map((bytes) => new Uint8Array(bytes));
+  const peeked = await peekBody(countedStream(parts, reads));
+  assert.equal(peeked?.whole, undefined);
+  assert.deepEqual(peeked?.head, parts.slice(0, 2));
+  assert.equal((await peeked!.reader.read()).value, parts[2]);
+  assert.equal((await peeked!.reader.read()).done, true);
+});
+
+Deno.test("body: a short body read whole is not cancelled afterwards; one unread is", async () => {
+  const cancels: unknown[] = [];
+  const body = () =>
+    loadedBody(() => Promise.resolve(new Uint8Array([1])), (reason) => {
+      cancels.push(reason);
+      return Promise.resolve();
+    });
+  const peeked = await peekBody(body());
+  await peeked!.discard();
+  assert.deepEqual(cancels, [], "nothing left to cancel");
+  await body().cancel("unread");
+  assert.deepEqual(cancels, ["unread"]);
 });

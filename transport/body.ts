@@ -1,9 +1,52 @@
 /**
- * Small tools for response bodies, which stay streams: an empty body, a body that reports
- * its end, a look at whether a body is empty, and reading a small body whole.
+ * Response bodies, which stay streams for whoever holds an `HttpResponse`, but which the
+ * runtime reads through one small reader: {@link watchBody} is the only layer between the
+ * transport's stream and the XML reader, and {@link bodyReader} hands it out instead of the
+ * stream in front of it. Also small tools: an empty body, a body of bytes, a look at whether
+ * a body is empty or whole, and reading a small body whole.
  *
  * @module
  */
+
+/** Reads a body chunk by chunk; a stream's own default reader has this shape. */
+export interface BodyReader {
+  /** The next chunk, or `done` once the body has ended. */
+  read(): Promise<ReadableStreamReadResult<Uint8Array>>;
+  /** Lets go of the rest of the body. */
+  cancel(reason?: unknown): Promise<void>;
+}
+
+/** The reader behind each stream made by {@link readBy}, until {@link bodyReader} takes it. */
+const READERS = new WeakMap<ReadableStream<Uint8Array>, BodyReader>();
+
+/**
+ * A stream that reads through `reader`, for those who want a stream; {@link bodyReader}
+ * gives `reader` itself instead, so that the runtime's reads skip the stream machinery.
+ */
+function readBy(reader: BodyReader): ReadableStream<Uint8Array> {
+  const stream = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      const chunk = await reader.read();
+      if (chunk.done) controller.close();
+      else controller.enqueue(chunk.value);
+    },
+    cancel: (reason) => reader.cancel(reason),
+  }, { highWaterMark: 0 });
+  READERS.set(stream, reader);
+  return stream;
+}
+
+/**
+ * The reader of `stream`, which is locked from then on: for a body made here, the reader
+ * behind it (see {@link watchBody}), else the stream's own reader.
+ */
+export function bodyReader(stream: ReadableStream<Uint8Array>): BodyReader {
+  const reader = READERS.get(stream);
+  const own = stream.getReader(); // locks the stream (throws if it already is)
+  if (reader === undefined) return own;
+  READERS.delete(stream);
+  return reader;
+}
 
 /** A body with no bytes. */
 export function emptyStream(): ReadableStream<Uint8Array> {
@@ -12,15 +55,36 @@ export function emptyStream(): ReadableStream<Uint8Array> {
 
 /** A body made of bytes already read. */
 export function streamOf(bytes: Uint8Array): ReadableStream<Uint8Array> {
-  return new ReadableStream({
-    start(controller) {
-      if (bytes.byteLength > 0) controller.enqueue(bytes);
-      controller.close();
+  return loadedBody(() => Promise.resolve(bytes), () => Promise.resolve());
+}
+
+/**
+ * A body read with the single operation `load` (such as `Response.bytes()`): one chunk,
+ * then the end. `cancel` lets go of it unread.
+ */
+export function loadedBody(
+  load: () => Promise<Uint8Array>,
+  cancel: (reason: unknown) => Promise<void>,
+): ReadableStream<Uint8Array> {
+  let started = false;
+  let settled = false; // loaded or cancelled: nothing left to cancel
+  return readBy({
+    async read() {
+      if (started) return { done: true, value: undefined };
+      started = true;
+      const value = await load();
+      settled = true;
+      return value.byteLength > 0 ? { done: false, value } : { done: true, value: undefined };
+    },
+    cancel(reason) {
+      if (settled) return Promise.resolve();
+      started = settled = true;
+      return cancel(reason);
     },
   });
 }
 
-/** What {@link watchStream} calls. */
+/** What {@link watchBody} calls. */
 export interface StreamWatch {
   /**
    * The call's signal: once it aborts, a pending read fails with its reason and the body is
@@ -33,74 +97,84 @@ export interface StreamWatch {
   readonly mapError: (error: unknown) => unknown;
 }
 
-/** `stream` passed through unchanged, except that its end and its failures are reported. */
-export function watchStream(
-  stream: ReadableStream<Uint8Array>,
-  watch: StreamWatch,
-): ReadableStream<Uint8Array> {
-  const reader = stream.getReader();
-  let done = false;
-  const finish = () => {
-    if (done) return;
-    done = true;
-    watch.onDone();
-  };
-  return new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      try {
-        const chunk = await readUntilAborted(reader, watch.signal);
-        if (chunk.done) {
-          finish();
-          controller.close();
-        } else {
-          controller.enqueue(chunk.value);
-        }
-      } catch (error) {
-        finish();
-        controller.error(watch.mapError(error));
-      }
-    },
-    async cancel(reason) {
-      finish();
-      await reader.cancel(reason);
-    },
-  }, { highWaterMark: 0 });
+/**
+ * The bytes of `source` as they come, except that the body's end, failure or cancellation
+ * is reported once and its failures mapped, and that the call's signal fails a pending read.
+ * A stream for its holder; {@link bodyReader} reads it without the stream.
+ */
+export function watchBody(source: BodyReader, watch: StreamWatch): ReadableStream<Uint8Array> {
+  return readBy(new WatchedReader(source, watch));
 }
 
 /**
- * `reader.read()`, or a rejection with the reason of `signal` as soon as it aborts (the
- * reader is then cancelled). `fetch` bodies are meant to fail when their request's signal
- * aborts, but now and then one that has stalled keeps waiting: the abort must not depend
- * on it.
+ * The reader of {@link watchBody}. `fetch` bodies are meant to fail when their request's
+ * signal aborts, but now and then one that has stalled keeps waiting: the abort must not
+ * depend on it, so one listener per body rejects the read pending when the signal aborts.
  */
-function readUntilAborted(
-  reader: ReadableStreamDefaultReader<Uint8Array>,
-  signal: AbortSignal | undefined,
-): Promise<ReadableStreamReadResult<Uint8Array>> {
-  if (signal === undefined) return reader.read();
-  if (signal.aborted) {
-    reader.cancel(signal.reason).catch(() => {});
-    return Promise.reject(signal.reason);
+class WatchedReader implements BodyReader {
+  readonly #source: BodyReader;
+  readonly #watch: StreamWatch;
+  readonly #onAbort?: () => void;
+  /** Rejects the pending read (of a body with a signal). */
+  #abortPending?: (reason: unknown) => void;
+  #done = false;
+
+  constructor(source: BodyReader, watch: StreamWatch) {
+    this.#source = source;
+    this.#watch = watch;
+    const { signal } = watch;
+    if (signal === undefined || signal.aborted) return;
+    this.#onAbort = () => this.#abortPending?.(signal.reason);
+    signal.addEventListener("abort", this.#onAbort, { once: true });
   }
-  return new Promise((resolve, reject) => {
-    const onAbort = () => {
-      reader.cancel(signal.reason).catch(() => {});
-      reject(signal.reason);
-    };
-    signal.addEventListener("abort", onAbort, { once: true });
-    reader.read().then(resolve, reject).finally(() => {
-      signal.removeEventListener("abort", onAbort);
+
+  async read(): Promise<ReadableStreamReadResult<Uint8Array>> {
+    try {
+      const chunk = await this.#next();
+      this.#abortPending = undefined;
+      if (chunk.done) this.#finish();
+      return chunk;
+    } catch (error) {
+      this.#finish();
+      const { signal } = this.#watch;
+      if (signal?.aborted) this.#source.cancel(signal.reason).catch(() => {});
+      throw this.#watch.mapError(error);
+    }
+  }
+
+  async cancel(reason?: unknown): Promise<void> {
+    this.#finish();
+    await this.#source.cancel(reason);
+  }
+
+  /** The source's next chunk, or the abort reason as soon as the signal aborts. */
+  #next(): Promise<ReadableStreamReadResult<Uint8Array>> {
+    const { signal } = this.#watch;
+    if (signal === undefined) return this.#source.read();
+    if (signal.aborted) return Promise.reject(signal.reason);
+    return new Promise((resolve, reject) => {
+      this.#abortPending = reject;
+      this.#source.read().then(resolve, reject);
     });
-  });
+  }
+
+  #finish(): void {
+    if (this.#done) return;
+    this.#done = true;
+    if (this.#onAbort) this.#watch.signal!.removeEventListener("abort", this.#onAbort);
+    this.#watch.onDone();
+  }
 }
 
-/** A body known to hold bytes, and the way to let go of it early. */
+/** A body known to hold bytes, read up to its second chunk. */
 export interface PeekedBody {
   /** The whole body, when it arrived in a single chunk (as short answers do). */
   readonly whole?: Uint8Array;
-  /** The body's bytes from the first, as a stream; call it once. */
-  stream(): ReadableStream<Uint8Array>;
-  /** Cancels what is left of the body, even while the stream is locked by a reader. */
+  /** The chunks read so far, which come before what {@link PeekedBody.reader} reads. */
+  readonly head: readonly Uint8Array[];
+  /** Reads the rest of the body. */
+  readonly reader: BodyReader;
+  /** Cancels what is left of the body. */
   discard(): Promise<void>;
 }
 
@@ -111,29 +185,17 @@ export interface PeekedBody {
 export async function peekBody(
   stream: ReadableStream<Uint8Array>,
 ): Promise<PeekedBody | undefined> {
-  const reader = stream.getReader();
-  const pending: Uint8Array[] = [];
+  const reader = bodyReader(stream);
+  const head: Uint8Array[] = [];
   let ended = false;
-  while (pending.length < 2 && !ended) {
+  while (head.length < 2 && !ended) {
     const chunk = await reader.read();
     if (chunk.done) ended = true;
-    else if (chunk.value.byteLength > 0) pending.push(chunk.value);
+    else if (chunk.value.byteLength > 0) head.push(chunk.value);
   }
-  if (pending.length === 0) return undefined;
-  const discard = () => reader.cancel().catch(() => {});
-  if (ended) return { whole: pending[0], stream: () => streamOf(pending[0]), discard };
-  const rest = () =>
-    new ReadableStream<Uint8Array>({
-      async pull(controller) {
-        const next = pending.shift();
-        if (next) return controller.enqueue(next);
-        const chunk = await reader.read();
-        if (chunk.done) controller.close();
-        else controller.enqueue(chunk.value);
-      },
-      cancel: (reason) => reader.cancel(reason),
-    }, { highWaterMark: 0 });
-  return { stream: rest, discard };
+  if (head.length === 0) return undefined;
+  if (ended) return { whole: head[0], head, reader, discard: () => Promise.resolve() };
+  return { head, reader, discard: () => reader.cancel().catch(() => {}) };
 }
 
 /**
@@ -146,7 +208,7 @@ export async function readBytes(
 ): Promise<Uint8Array> {
   const chunks: Uint8Array[] = [];
   let length = 0;
-  const reader = stream.getReader();
+  const reader = bodyReader(stream);
   while (length < limit) {
     const chunk = await reader.read();
     if (chunk.done) break;
@@ -154,6 +216,7 @@ export async function readBytes(
     length += chunk.value.byteLength;
   }
   if (length >= limit) await reader.cancel();
+  if (chunks.length === 1 && length <= limit) return chunks[0];
   const bytes = new Uint8Array(Math.min(length, limit));
   let offset = 0;
   for (const chunk of chunks) {

@@ -5,7 +5,7 @@
  * @module
  */
 
-import { emptyStream } from "./body.ts";
+import { emptyStream, loadedBody } from "./body.ts";
 import {
   type HttpRequest,
   type HttpResponse,
@@ -67,7 +67,7 @@ export class FetchTransport implements HttpTransport {
     }
     const { url } = request;
     // Through a proxy, the proxy makes the connection: there is nothing to probe.
-    const probe = proxyFor(url, this.#proxy) === undefined ? this.#probe : undefined;
+    const probe = this.#probe && proxyFor(url, this.#proxy) === undefined ? this.#probe : undefined;
     await probe?.check(url, request.signal);
     let response: Response;
     try {
@@ -101,15 +101,9 @@ export class FetchTransport implements HttpTransport {
 
 /** The body of `response` as a stream; a short one is read with a single operation. */
 function bodyOf(response: Response): ReadableStream<Uint8Array> {
-  if (response.body === null) return emptyStream();
+  const { body } = response;
+  if (body === null) return emptyStream();
   const declared = response.headers.get("content-length");
-  if (declared === null || !(Number(declared) <= ONE_READ_LIMIT)) return response.body;
-  return new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      const bytes = await response.bytes();
-      if (bytes.byteLength > 0) controller.enqueue(bytes);
-      controller.close();
-    },
-    cancel: (reason) => response.body?.cancel(reason).catch(() => {}),
-  }, { highWaterMark: 0 });
+  if (declared === null || !(Number(declared) <= ONE_READ_LIMIT)) return body;
+  return loadedBody(() => response.bytes(), (reason) => body.cancel(reason).catch(() => {}));
 }

@@ -5,7 +5,7 @@
  * @module
  */
 
-import { readBytes, streamOf, watchStream } from "./body.ts";
+import { bodyReader, readBytes, streamOf, watchBody } from "./body.ts";
 import type { DebugLog } from "./debug_log.ts";
 import { ConnectionError, OvirtError } from "./errors.ts";
 import type { HttpRequest, HttpResponse, HttpTransport } from "./http.ts";
@@ -51,7 +51,7 @@ export class HttpClient {
       log?.note(`${request.method} ${shownUrl} failed: ${describe(failure)}`);
       throw failure;
     }
-    const body = watchStream(response.body, {
+    const body = watchBody(bodyReader(response.body), {
       signal: request.signal,
       onDone: release,
       mapError: (error) => this.#networkError(request, error),

@@ -18,7 +18,7 @@ import {
   responseError,
 } from "./response_error.ts";
 import type { MethodSpec } from "./service.ts";
-import { readXml, readXmlStream, type XmlDocument } from "./xml/reader.ts";
+import { readXml, readXmlFrom, type XmlDocument } from "./xml/reader.ts";
 
 /** The result of `spec` from `response`, whose body is always consumed or cancelled. */
 export async function readResult(
@@ -96,7 +96,7 @@ async function readDocument(
   const contentType = response.headers.get("content-type");
   if (contentType !== null && !isXml(contentType)) throw notXmlError(exchange, response);
   try {
-    return body.whole ? readXml(body.whole) : await readXmlStream(body.stream());
+    return body.whole ? readXml(body.whole) : await readXmlFrom(body.reader, body.head);
   } catch (error) {
     if (error instanceof OvirtError) throw error;
     throw new OvirtError(

@@ -180,10 +180,10 @@ export class ElementReader {
   /**
    * The number of line feeds in the bytes of the item {@link ElementReader.readItem} read
    * last (from its `start`), -1 when not counted (they may lie in text, comments or skipped
-   * elements) or none: then count them in the bytes.
+   * elements): then count them in the bytes.
    */
   get lineFeeds(): number {
-    return this.#uncounted || this.#lineFeeds === 0 ? -1 : this.#lineFeeds;
+    return this.#uncounted ? -1 : this.#lineFeeds;
   }
 
   /** The index of the last line feed of that item, when {@link lineFeeds} counted them. */

@@ -4,6 +4,7 @@
  * @module
  */
 
+import { type BodyReader, bodyReader } from "../body.ts";
 import { DocumentReader, READ_DONE, type XmlDocument } from "./document_reader.ts";
 import { readWholeDocument } from "./element_reader.ts";
 import { MODEL_SCHEMA } from "./schema.ts";
@@ -38,10 +39,22 @@ export async function readXmlStream(
   stream: ReadableStream<Uint8Array>,
   limits?: XmlLimits,
 ): Promise<XmlDocument> {
+  return await readXmlFrom(bodyReader(stream), [], limits);
+}
+
+/**
+ * {@link readXmlStream} from a body's reader, after the chunks `head` already read from it
+ * (see `peekBody`). The body is cancelled if the document is malformed.
+ */
+export async function readXmlFrom(
+  source: BodyReader,
+  head: readonly Uint8Array[],
+  limits?: XmlLimits,
+): Promise<XmlDocument> {
   const tokens = new XmlTokenizer(limits);
   const reader = new DocumentReader(tokens, MODEL_SCHEMA, { limits });
-  const source = stream.getReader();
   try {
+    for (const chunk of head) tokens.push(chunk);
     while (reader.run() !== READ_DONE) {
       const { done, value } = await source.read();
       if (done) tokens.end();
@@ -51,7 +64,5 @@ export async function readXmlStream(
   } catch (error) {
     await source.cancel().catch(() => {});
     throw error;
-  } finally {
-    source.releaseLock();
   }
 }

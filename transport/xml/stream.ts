@@ -4,6 +4,7 @@
  * @module
  */
 
+import { bodyReader } from "../body.ts";
 import { DocumentReader, READ_DONE, READ_ITEM } from "./document_reader.ts";
 import { MODEL_SCHEMA } from "./schema.ts";
 import { type XmlLimits, XmlTokenizer } from "./tokenizer.ts";
@@ -19,7 +20,7 @@ export async function* streamList(
 ): AsyncGenerator<object, void, undefined> {
   const tokens = new XmlTokenizer(limits);
   const reader = new DocumentReader(tokens, MODEL_SCHEMA, { streamItems: true, limits });
-  const source = stream.getReader();
+  const source = bodyReader(stream);
   let finished = false;
   try {
     for (;;) {
@@ -37,6 +38,5 @@ export async function* streamList(
     }
   } finally {
     if (!finished) await source.cancel().catch(() => {});
-    source.releaseLock();
   }
 }

@@ -1,0 +1,49 @@
+import assert from "node:assert/strict";
+import "../types/register.ts";
+import { DocumentReader, READ_DONE } from "../transport/xml/document_reader.ts";
+import { readXmlStream } from "../transport/xml/reader.ts";
+import { MODEL_SCHEMA } from "../transport/xml/schema.ts";
+import { XmlTokenizer } from "../transport/xml/tokenizer.ts";
+import { bytes, splitEvery, streamOf } from "./xml_test_utils.ts";
+
+/** The reference: `data` read by tokens alone, which count every line and column. */
+function byTokens(data: Uint8Array): void {
+  const tokens = new XmlTokenizer();
+  tokens.push(data);
+  tokens.end();
+  const reader = new DocumentReader(tokens, MODEL_SCHEMA, { wholeItems: false });
+  while (reader.run() !== READ_DONE);
+}
+
+/** The error message of `read`, which must fail. */
+async function failure(read: () => unknown): Promise<string> {
+  try {
+    await read();
+  } catch (error) {
+    return (error as Error).message;
+  }
+  throw new Error("no error");
+}
+
+Deno.test("readXmlStream: a document on one line keeps exact columns after items read whole", async () => {
+  const items = [
+    `<vm id="1"><name>a</name></vm>`,
+    `<vm id="2"><name>\u00e9t\u00e9</name><description>caf\u00e9</description></vm>`,
+    ` <vm id="3" href="/vms/3"><cluster href="/c/1" id="1"/><name>\u00e9</name></vm>`,
+  ];
+  const errors = [
+    `<vm id="8"><name>x</nam></vm>`,
+    `<vm id="9"><name>\u00e9x &bogus;</name></vm>`,
+    `<vm id="10"><name b="1" b="2"/></vm>`,
+    ` \u00e9\u00e9 <vm><name>a</name></vmx>`,
+  ];
+  for (const error of errors) {
+    const data = bytes(`<vms>${items.join("").repeat(40)}${error}</vms>`);
+    const expected = await failure(() => byTokens(data));
+    assert.match(expected, /line 1, column \d+/);
+    for (const size of [7, 100, 1000]) {
+      const streamed = await failure(() => readXmlStream(streamOf(splitEvery(data, size))));
+      assert.equal(streamed, expected, `${error} in ${size}-byte chunks`);
+    }
+  }
+});
