@@ -115,7 +115,7 @@ export async function answerImage(
   const { traffic } = engine.images;
   const isData = ["PUT", "PATCH", "GET"].includes(request.method) && answer.ok;
   if (isData && quirks.cutEvery && ++traffic.dataRequests % quirks.cutEvery === 0) {
-    return await cutShort(answer);
+    return await cutShort(answer, quirks.cutAfter);
   }
   return answer;
 }
@@ -160,23 +160,33 @@ async function answerData(
 }
 
 /**
- * `response` with its connection cut half-way: the first half of its first chunk is sent
- * under a `Content-Length` promising more, then the body ends (the client sees a network
- * error after the daemon did its work).
+ * `response` with its connection cut part-way: its first `sent` bytes (by default half of
+ * its first chunk) go out under a `Content-Length` promising more, then the body ends (the
+ * client sees a network error after the daemon did its work).
  */
-async function cutShort(response: Response): Promise<Response> {
+async function cutShort(response: Response, sent?: number): Promise<Response> {
   const reader = response.body?.getReader();
-  const { value = new Uint8Array() } = (await reader?.read()) ?? {};
+  const chunks: Uint8Array[] = [];
+  let read = 0;
+  do {
+    const chunk = await reader?.read();
+    if (!chunk || chunk.done) break;
+    chunks.push(chunk.value);
+    read += chunk.value.byteLength;
+  } while (sent !== undefined && read < sent);
   await reader?.cancel();
-  const half = value.subarray(0, Math.floor(value.length / 2));
+  let left = Math.min(sent ?? Math.floor(read / 2), read);
   const body = new ReadableStream<Uint8Array>({
     start(controller) {
-      if (half.length > 0) controller.enqueue(half);
+      for (const chunk of chunks) {
+        if (left > 0) controller.enqueue(chunk.subarray(0, left));
+        left -= Math.min(left, chunk.byteLength);
+      }
       controller.close();
     },
   });
   const headers = new Headers(response.headers);
-  headers.set("Content-Length", String(value.length + 1));
+  headers.set("Content-Length", String(read + 1));
   return new Response(body, { status: response.status, headers });
 }
 

@@ -46,6 +46,8 @@ export interface TransferQuirks {
    * then cuts the connection in the middle of its answer (a flaky network).
    */
   cutEvery?: number;
+  /** How many bytes of an answer `cutEvery` lets through before the cut (default: half its first chunk). */
+  cutAfter?: number;
 }
 
 /** What the simulator's image daemon has seen, for tests. */

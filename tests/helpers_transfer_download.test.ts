@@ -7,6 +7,7 @@
 import assert from "node:assert/strict";
 import { Connection, downloadImage, uploadImage } from "../mod.ts";
 import { startSimulator } from "../testing/mod.ts";
+import { ZERO_STEP } from "../helpers/transfer/zero.ts";
 
 const MIB = 1024 * 1024;
 
@@ -65,17 +66,19 @@ Deno.test("downloadImage: no range is longer than 128 MiB", async () => {
   assert.deepEqual(await Deno.readFile(t.target), t.content);
 });
 
-Deno.test("downloadImage: a cut range is asked again from where it stopped", async () => {
+Deno.test("downloadImage: a cut range is asked again from the last whole block it wrote", async () => {
   await using t = await diskOfData(4 * MIB);
-  // The next data request is cut: its answer sends half of its first 256 KiB piece.
+  // The next data request is cut after 2.5 MiB of its answer.
   t.sim.imageTraffic.dataRequests = 1;
-  t.sim.setTransferQuirks({ cutEvery: 2 });
+  t.sim.setTransferQuirks({ cutEvery: 2, cutAfter: 2.5 * MIB });
   const { transfer } = await downloadImage(t.connection, t.diskId, t.target, {
     pollInterval: 5,
     connections: 1,
   });
   assert.deepEqual(await Deno.readFile(t.target), t.content);
-  // The daemon read 4 MiB and the 128 KiB that never arrived; asking for the whole range
-  // again would have made it read 4 MiB and 256 KiB.
-  assert.equal(transfer.transferred, 4 * MIB + 128 * 1024);
+  // The daemon read 2.5 MiB before the cut, then the 2 MiB after the two whole blocks
+  // (ZERO_STEP, 1 MiB) written: asking for the whole range again would have made it read
+  // 6.5 MiB.
+  assert.equal(ZERO_STEP, MIB);
+  assert.equal(transfer.transferred, 2.5 * MIB + 2 * MIB);
 });

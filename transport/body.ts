@@ -12,8 +12,38 @@
 export interface BodyReader {
   /** The next chunk, or `done` once the body has ended. */
   read(): Promise<ReadableStreamReadResult<Uint8Array>>;
+  /**
+   * Where the body can fill the caller's memory (a byte stream's BYOB reader): the next
+   * bytes, read into `view` and returned as a view of the same memory (`view`'s own buffer
+   * is handed over and must no longer be used), or `done` once the body has ended.
+   */
+  readInto?(
+    view: Uint8Array<ArrayBuffer>,
+  ): Promise<ReadableStreamReadResult<Uint8Array<ArrayBuffer>>>;
   /** Lets go of the rest of the body. */
   cancel(reason?: unknown): Promise<void>;
+}
+
+/** What a reader made by {@link fillingReader} asks for when read without a buffer of its own. */
+const PIECE = 64 * 1024;
+
+/**
+ * A reader of `stream` that fills the caller's buffers (`readInto`) when `stream` is a byte
+ * stream, as `fetch` bodies are: the bytes land in memory the caller reuses, with no new
+ * buffer per piece. Other streams get their default reader. Locks `stream`.
+ */
+export function fillingReader(stream: ReadableStream<Uint8Array>): BodyReader {
+  let byob: ReadableStreamBYOBReader;
+  try {
+    byob = stream.getReader({ mode: "byob" });
+  } catch {
+    return stream.getReader();
+  }
+  return {
+    read: () => byob.read(new Uint8Array(PIECE)),
+    readInto: (view) => byob.read(view),
+    cancel: (reason) => byob.cancel(reason),
+  };
 }
 
 /** The reader behind each stream made by {@link readBy}, until {@link bodyReader} takes it. */
@@ -38,12 +68,15 @@ function readBy(reader: BodyReader): ReadableStream<Uint8Array> {
 
 /**
  * The reader of `stream`, which is locked from then on: for a body made here, the reader
- * behind it (see {@link watchBody}), else the stream's own reader.
+ * behind it (see {@link watchBody}), else `open(stream)`, by default the stream's own reader.
  */
-export function bodyReader(stream: ReadableStream<Uint8Array>): BodyReader {
+export function bodyReader(
+  stream: ReadableStream<Uint8Array>,
+  open: (stream: ReadableStream<Uint8Array>) => BodyReader = (own) => own.getReader(),
+): BodyReader {
   const reader = READERS.get(stream);
-  const own = stream.getReader(); // locks the stream (throws if it already is)
-  if (reader === undefined) return own;
+  if (reader === undefined) return open(stream);
+  stream.getReader(); // locks the stream (throws if it already is)
   READERS.delete(stream);
   return reader;
 }
@@ -128,9 +161,22 @@ class WatchedReader implements BodyReader {
     signal.addEventListener("abort", this.#onAbort, { once: true });
   }
 
-  async read(): Promise<ReadableStreamReadResult<Uint8Array>> {
+  read(): Promise<ReadableStreamReadResult<Uint8Array>> {
+    return this.#watched(() => this.#source.read());
+  }
+
+  /** Present where the source's is. */
+  get readInto(): BodyReader["readInto"] {
+    const readInto = this.#source.readInto?.bind(this.#source);
+    return readInto && ((view) => this.#watched(() => readInto(view)));
+  }
+
+  /** A read of the source, with the body's end, failure and abort watched. */
+  async #watched<T extends Uint8Array>(
+    read: () => Promise<ReadableStreamReadResult<T>>,
+  ): Promise<ReadableStreamReadResult<T>> {
     try {
-      const chunk = await this.#next();
+      const chunk = await this.#next(read);
       this.#abortPending = undefined;
       if (chunk.done) this.#finish();
       return chunk;
@@ -147,14 +193,16 @@ class WatchedReader implements BodyReader {
     await this.#source.cancel(reason);
   }
 
-  /** The source's next chunk, or the abort reason as soon as the signal aborts. */
-  #next(): Promise<ReadableStreamReadResult<Uint8Array>> {
+  /** `read()`'s chunk, or the abort reason as soon as the signal aborts. */
+  #next<T extends Uint8Array>(
+    read: () => Promise<ReadableStreamReadResult<T>>,
+  ): Promise<ReadableStreamReadResult<T>> {
     const { signal } = this.#watch;
-    if (signal === undefined) return this.#source.read();
+    if (signal === undefined) return read();
     if (signal.aborted) return Promise.reject(signal.reason);
     return new Promise((resolve, reject) => {
       this.#abortPending = reject;
-      this.#source.read().then(resolve, reject);
+      read().then(resolve, reject);
     });
   }
 

@@ -5,7 +5,7 @@
  * @module
  */
 
-import { bodyReader, readBytes, streamOf, watchBody } from "./body.ts";
+import { bodyReader, fillingReader, readBytes, streamOf, watchBody } from "./body.ts";
 import type { DebugLog } from "./debug_log.ts";
 import { ConnectionError, OvirtError } from "./errors.ts";
 import type { HttpRequest, HttpResponse, HttpTransport } from "./http.ts";
@@ -51,7 +51,9 @@ export class HttpClient {
       log?.note(`${request.method} ${shownUrl} failed: ${describe(failure)}`);
       throw failure;
     }
-    const body = watchBody(bodyReader(response.body), {
+    // Image data is read into the helpers' own buffers where the transport allows it.
+    const source = bodyReader(response.body, request.transfer ? fillingReader : undefined);
+    const body = watchBody(source, {
       signal: request.signal,
       onDone: release,
       mapError: (error) => this.#networkError(request, error),

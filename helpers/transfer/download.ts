@@ -8,6 +8,7 @@
  * @module
  */
 
+import { bodyReader, fillingReader } from "../../transport/body.ts";
 import { OvirtError } from "../../transport/errors.ts";
 import { writeAll } from "./files.ts";
 import type { Extent } from "./holes.ts";
@@ -16,7 +17,7 @@ import { runPool } from "./pool.ts";
 import type { MovingOptions } from "./options.ts";
 import type { Tally } from "./progress.ts";
 import { withRetries } from "./retry.ts";
-import { isZero } from "./zero.ts";
+import { isZero, ZERO_STEP } from "./zero.ts";
 
 /**
  * Most bytes asked for in one `GET`. Answers are streamed to the file, so a range costs no
@@ -115,7 +116,7 @@ async function writeRange(
   report.request();
   const body = await client.get(range.start, range.length);
   let position = -1; // where the file's offset is, when known
-  for await (const piece of body) {
+  for await (const piece of blocksOf(body, ZERO_STEP)) {
     const offset = range.start;
     if (offset + piece.byteLength > end) {
       throw new OvirtError(
@@ -202,4 +203,50 @@ export async function readRange(
     );
   }
   return buffer;
+}
+
+/**
+ * The bytes of `body` in blocks of `size` bytes (the last one shorter), each a view of one
+ * buffer that the next block overwrites. Where the body can fill the caller's memory (a
+ * `fetch` body), the bytes are read straight into the buffer; else its pieces are copied
+ * in. Fewer, larger writes of memory that is reused cost less than a write of each piece
+ * as it comes, in a buffer of its own.
+ */
+export async function* blocksOf(
+  body: ReadableStream<Uint8Array>,
+  size: number,
+): AsyncGenerator<Uint8Array> {
+  const reader = bodyReader(body, fillingReader);
+  const readInto = reader.readInto;
+  let block = new Uint8Array(size);
+  let filled = 0;
+  let rest: Uint8Array | undefined; // the part of a piece that did not fit in the block
+  let ended = false;
+  try {
+    while (!ended) {
+      if (rest !== undefined) {
+        const length = Math.min(rest.byteLength, size - filled);
+        block.set(rest.subarray(0, length), filled);
+        filled += length;
+        rest = length < rest.byteLength ? rest.subarray(length) : undefined;
+      } else if (readInto !== undefined) {
+        const chunk = await readInto(block.subarray(filled));
+        if (chunk.value === undefined) throw new OvirtError("The image data was cancelled");
+        // The buffer was handed over to be filled: it comes back with the chunk.
+        block = new Uint8Array(chunk.value.buffer);
+        ended = chunk.done;
+        filled += chunk.value.byteLength;
+      } else {
+        const chunk = await reader.read();
+        ended = chunk.done;
+        rest = chunk.value;
+      }
+      if (filled === size || (ended && filled > 0)) {
+        yield block.subarray(0, filled);
+        filled = 0;
+      }
+    }
+  } finally {
+    if (!ended) await reader.cancel().catch(() => {});
+  }
 }
