@@ -30,9 +30,10 @@ const CHUNK = 8 * MIB;
 /** Runs of each dense case (`TRANSFER_BENCH_REPEAT`), alternating plain and helper. */
 const REPEAT = Number(Deno.env.get("TRANSFER_BENCH_REPEAT") ?? 2);
 
-if (Deno.args[0] === "--fresh-upload") {
-  // The child of freshUpload(): one upload in a process that did nothing else.
-  console.log(JSON.stringify(await uploadAlone(Deno.args[1], JSON.parse(Deno.args[2]))));
+if (Deno.args[0] === "--fresh") {
+  // The child of fresh(): one upload or download in a process that did nothing else.
+  const [, kind, path, at] = Deno.args;
+  console.log(JSON.stringify(await transferAlone(kind as FreshKind, path, JSON.parse(at))));
   Deno.exit(0);
 }
 
@@ -69,7 +70,8 @@ const fast = {
 };
 const sparseDisk = (await uploadImage(connection, sparsePath, { ...fast, name: "sparse" })).disk;
 const denseDisk = (await uploadImage(connection, densePath, { ...fast, name: "dense" })).disk;
-const fresh = await freshUpload(densePath);
+const freshUpload = await fresh("upload", densePath);
+const freshDownload = await fresh("download", denseDisk.id!);
 
 globalThis.addEventListener("unload", () => {
   console.log(summary());
@@ -211,13 +213,17 @@ function summary(): string {
         `(+${mib(Math.max(0, worst.peakRss - worst.startRss))}) |`,
     );
   }
-  lines.push(
-    "",
-    `Fresh process, uploadImage of the ${mib(DENSE_SIZE)} random image (${CONNECTIONS} x ` +
-      `${mib(CHUNK)}): RSS ${mib(fresh.startRss)} before, peak ${mib(fresh.peakRss)} ` +
-      `(+${mib(fresh.peakRss - fresh.startRss)}; goal: at most ` +
-      `${mib(CONNECTIONS * CHUNK + 64 * MIB)}), ${fresh.seconds.toFixed(2)} s`,
-  );
+  lines.push("");
+  for (
+    const [name, run] of [["uploadImage", freshUpload], ["downloadImage", freshDownload]] as const
+  ) {
+    lines.push(
+      `Fresh process, ${name} of the ${mib(DENSE_SIZE)} random image (${CONNECTIONS} x ` +
+        `${mib(CHUNK)}): RSS ${mib(run.startRss)} before, peak ${mib(run.peakRss)} ` +
+        `(+${mib(run.peakRss - run.startRss)}; goal: at most ` +
+        `${mib(CONNECTIONS * CHUNK + 64 * MIB)}), ${run.seconds.toFixed(2)} s`,
+    );
+  }
   return lines.join("\n");
 }
 
@@ -232,48 +238,57 @@ function median(values: number[]): number {
   return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }
 
-/** What a fresh process uploading `path` alone measured (see {@link uploadAlone}). */
-interface FreshUpload {
+/** What a fresh process moving an image alone measured (see {@link transferAlone}). */
+interface FreshRun {
   startRss: number;
   peakRss: number;
   seconds: number;
 }
 
-/** Runs {@link uploadAlone} in a child process (this file with `--fresh-upload`). */
-async function freshUpload(path: string): Promise<FreshUpload> {
+/** What {@link transferAlone} does: upload a file, or download a disk. */
+type FreshKind = "upload" | "download";
+
+/**
+ * Runs {@link transferAlone} in a child process (this file with `--fresh`): `source` is the
+ * file to upload or the id of the disk to download.
+ */
+async function fresh(kind: FreshKind, source: string): Promise<FreshRun> {
   const { url, username, password } = simulator;
   const output = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "--allow-all", new URL(import.meta.url).pathname, "--fresh-upload", path]
+    args: ["run", "--allow-all", new URL(import.meta.url).pathname, "--fresh", kind, source]
       .concat(JSON.stringify({ url, username, password })),
     stderr: "inherit",
   }).output();
-  if (!output.success) throw new Error("The fresh upload process failed");
+  if (!output.success) throw new Error(`The fresh ${kind} process failed`);
   return JSON.parse(new TextDecoder().decode(output.stdout).trim().split("\n").at(-1)!);
 }
 
 /**
- * Uploads `path` to the simulator at `at`, in a process that did nothing else but log in,
- * and measures the peak RSS around it; the disk is removed afterwards.
+ * Uploads the file `source` to the simulator at `at` (then removes the disk), or downloads
+ * the disk `source` to a temporary file (then removes it), in a process that did nothing
+ * else but log in, and measures the peak RSS around it.
  */
-async function uploadAlone(
-  path: string,
+async function transferAlone(
+  kind: FreshKind,
+  source: string,
   at: { url: string; username: string; password: string },
-): Promise<FreshUpload> {
+): Promise<FreshRun> {
   await using connection = new Connection({ ...at, connections: 16 });
-  await connection.systemService().disksService().list({ max: 1 }); // logged in, modules loaded
+  const disks = connection.systemService().disksService();
+  await disks.list({ max: 1 }); // logged in, modules loaded
+  const options = { pollInterval: 10, connections: CONNECTIONS, chunkSize: CHUNK };
+  const target = await Deno.makeTempFile({ prefix: "ovirt-sdk-fresh-download-" });
   Deno.writeTextFileSync("/proc/self/clear_refs", "5");
   const startRss = memory("VmRSS");
   const started = performance.now();
-  const { disk } = await uploadImage(connection, path, {
-    storageDomain: "data",
-    name: "fresh",
-    pollInterval: 10,
-    connections: CONNECTIONS,
-    chunkSize: CHUNK,
-  });
+  const uploaded = kind === "upload"
+    ? (await uploadImage(connection, source, { ...options, storageDomain: "data", name: "fresh" }))
+      .disk
+    : (await downloadImage(connection, source, target, { ...options, overwrite: true }), undefined);
   const seconds = (performance.now() - started) / 1000;
   const peakRss = memory("VmHWM");
-  await connection.systemService().disksService().diskService(disk.id!).remove();
+  if (uploaded) await disks.diskService(uploaded.id!).remove();
+  await Deno.remove(target);
   return { startRss, peakRss, seconds };
 }
 
