@@ -197,6 +197,11 @@ Deno.test("element reader: references of every form read as the token reader rea
     `<cluster href="/c/1" id="/c/1"><name>n</name></cluster>`,
     `<cluster href="/c/1" id="&#49;"><name>n</name></cluster>`,
     `<cluster id="1" href="/c/1"><name>n</name></cluster>`,
+    `<cluster href="/c/1" id="1">\n  <name>n</name>\n</cluster>`,
+    `<cluster href="/c/1" id="1"><!-- c --><name>n</name></cluster>`,
+    `<cluster href="/c/1" id="1"></name></cluster>`,
+    `<cluster href="/c/1" id="1"><name>n</name></clusterx>`,
+    `<cluster href="/c/1" id="1"><name>n</name>`,
     `<sso><methods><method id="GUEST_AGENT"/></methods></sso>`, // an enum id
   ];
   for (const reference of references) {

@@ -88,6 +88,8 @@ const CDATA_OPEN = [LT, BANG, 0x5b, 0x43, 0x44, 0x41, 0x54, 0x41, 0x5b]; // <![C
 
 /** Thrown inside the reader to leave the input to the token reader; never escapes it. */
 const GIVE_UP = new Error("left to the token reader");
+/** What {@link ElementReader.#usualReference} returns for a usual start tag with content. */
+const CONTENT_FOLLOWS = {};
 /** Thrown inside the reader when the input ends before the element does; never escapes it. */
 const OUT_OF_INPUT = new Error("input ends too early");
 
@@ -175,6 +177,10 @@ export class ElementReader {
   #referenceCode = 0; // the character of the reference #referenceEnd read last
   #relStart = 0; // where the rel of the last link #usualLink read is
   #relEnd = 0;
+  // The href of the last start tag #usualReference found followed by content, and its id's length.
+  #hrefStart = 0;
+  #hrefEnd = 0;
+  #idLength = 0;
 
   // The line feeds of the white space read since the last readItem began (all of its line
   // feeds unless #uncounted), and the index of the last one.
@@ -369,13 +375,14 @@ export class ElementReader {
       struct.members[referenceSlots[1]].kind === STRING
     ) {
       const reference = this.#usualReference(tagStart, nameEnd);
-      if (reference !== undefined) return reference;
+      if (reference !== CONTENT_FOLLOWS) {
+        if (reference !== undefined) return reference;
+      } else if (struct.members[referenceSlots[0]].kind === STRING) {
+        return this.#usualStruct(struct, referenceSlots, depth, tagStart, nameEnd);
+      }
     }
     const size = struct.members.length;
-    let slots = this.#slotArrays[depth];
-    if (slots === undefined || slots.length < size) {
-      slots = this.#slotArrays[depth] = new Array(Math.max(size, 16)).fill(undefined);
-    }
+    const slots = this.#slots(depth, size);
     let i = this.#attributes(tagStart, nameEnd);
     const buf = this.#buf;
     // No content at all (`<x/>` or `<x></x>`): a reference, when the struct has only href and id.
@@ -416,6 +423,47 @@ export class ElementReader {
     if (!empty) {
       i = this.#structContent(struct, slots, depth, i, tagStart, nameEnd, href, hrefStart);
     }
+    const object = new struct.build(slots);
+    for (let k = 0; k < size; k++) slots[k] = undefined;
+    this.#pos = i;
+    return object;
+  }
+
+  /** The slot array of `depth`, with at least `size` slots. */
+  #slots(depth: number, size: number): unknown[] {
+    const slots = this.#slotArrays[depth];
+    if (slots !== undefined && slots.length >= size) return slots;
+    return this.#slotArrays[depth] = new Array(Math.max(size, 16)).fill(undefined);
+  }
+
+  /**
+   * Reads on a struct element whose start tag {@link ElementReader.#usualReference} found to
+   * be `<tag href="H/I" id="I">`, content following at `#pos`: its href and id are what the
+   * general way makes of them (the href's string, the id a slice of it).
+   */
+  #usualStruct(
+    struct: StructInfo,
+    [hrefSlot, idSlot]: readonly [number, number],
+    depth: number,
+    tagStart: number,
+    nameEnd: number,
+  ): object {
+    const size = struct.members.length;
+    const slots = this.#slots(depth, size);
+    const hrefStart = this.#hrefStart;
+    const href = this.#ascii(hrefStart, this.#hrefEnd);
+    slots[hrefSlot] = href;
+    slots[idSlot] = href.slice(href.length - this.#idLength);
+    const i = this.#structContent(
+      struct,
+      slots,
+      depth,
+      this.#pos,
+      tagStart,
+      nameEnd,
+      href,
+      hrefStart,
+    );
     const object = new struct.build(slots);
     for (let k = 0; k < size; k++) slots[k] = undefined;
     this.#pos = i;
@@ -868,6 +916,15 @@ export class ElementReader {
     if (!sameAcross(words, buf, idStart, words, buf, lastSlash + 1, idLength)) return undefined;
     let end = close + 3;
     if (buf[close] !== DQUOTE) return undefined;
+    if (buf[close + 1] === GT && (buf[close + 2] !== LT || buf[close + 3] !== SLASH)) {
+      // Content follows: the struct is read on by #usualStruct.
+      if (close + 4 > len || close + 2 - tagStart > this.#maxTokenBytes) return undefined;
+      this.#hrefStart = hrefStart;
+      this.#hrefEnd = hrefEnd;
+      this.#idLength = idLength;
+      this.#pos = close + 2;
+      return CONTENT_FOLLOWS;
+    }
     if (buf[close + 1] === GT) { // `></tag>`
       end = close + 5 + nameLength;
       if (end > len || buf[close + 2] !== LT || buf[close + 3] !== SLASH) return undefined;
