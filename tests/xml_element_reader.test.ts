@@ -415,6 +415,45 @@ Deno.test("element reader: comments, CDATA and references are read, not given up
   assert.deepEqual({ document: whole }, byTokens(bytes(text)));
 });
 
+Deno.test("element reader: a leaf that is one CDATA section reads as tokens read it", () => {
+  const sections = [
+    "<![CDATA[12]]>",
+    "<![CDATA[ 12 ]]>",
+    "<![CDATA[]]>",
+    "<![CDATA[1\r\n2]]>",
+    "<![CDATA[a\nb]]>",
+    "<![CDATA[x]]>y",
+    "<![CDATA[a\nb]]>y",
+    "<![CDATA[x]]><!-- c -->",
+    "<![CDATA[x]]><![CDATA[y]]>",
+    "<![CDATA[a ]] > ]]]>",
+    "<![CDATA[&amp;<b>]]>",
+    "<![CDATA[caf\u00e9]]>",
+    "<![CDATA[UP]]>",
+    "<![CDATA[up]]>",
+    "<![CDATA[true]]>",
+    "<![CDATA[2024-05-01T12:00:00.5+02:00]]>",
+    "<![CDATA[x]]></name>",
+    "<![CDATA[x]]",
+    "<![CDATX[x]]>",
+    "<!-- c --><![CDATA[x]]>",
+  ];
+  const leaves = ["name", "memory", "status", "stateless", "creation_time"];
+  for (const section of sections) {
+    const items = leaves.map((leaf) => `<vm><${leaf}>${section}</${leaf}></vm>`).join("\n");
+    const data = bytes(`<vms>\n${items}\n</vms>\n<`); // ends in an error, to locate
+    assert.deepEqual(
+      outcomeOf(() => readXml(data.subarray(0, data.length - 2))),
+      byTokens(data.subarray(0, data.length - 2)),
+      section,
+    );
+    for (const size of [1, 3, 7, 64]) {
+      const [streamed, reference] = streamedBoth(splitEvery(data, size));
+      assert.deepEqual(streamed, reference, `${section} in ${size}-byte chunks`);
+    }
+  }
+});
+
 Deno.test("element reader: text with references, CR and pieces reads as tokens read it", () => {
   const long = "a&amp;".repeat(1200); // more characters than the reader collects at once
   const texts = [

@@ -90,6 +90,8 @@ const CDATA_OPEN = [LT, BANG, 0x5b, 0x43, 0x44, 0x41, 0x54, 0x41, 0x5b]; // <![C
 const GIVE_UP = new Error("left to the token reader");
 /** What {@link ElementReader.#usualReference} returns for a usual start tag with content. */
 const CONTENT_FOLLOWS = {};
+/** What {@link ElementReader.#cdataValue} returns for content that is not one CDATA section. */
+const NOT_ALONE = {};
 /** Thrown inside the reader when the input ends before the element does; never escapes it. */
 const OUT_OF_INPUT = new Error("input ends too early");
 
@@ -175,6 +177,7 @@ export class ElementReader {
   readonly #valueFlags = new Uint8Array(MAX_ATTRIBUTES);
   #codes = new Uint16Array(4096); // the characters of a text with references, decoded
   #referenceCode = 0; // the character of the reference #referenceEnd read last
+  #cdataFlags = 0; // the flags of the text of the CDATA section #cdataEnd read last
   #relStart = 0; // where the rel of the last link #usualLink read is
   #relEnd = 0;
   // The href of the last start tag #usualReference found followed by content, and its id's length.
@@ -599,6 +602,10 @@ export class ElementReader {
     }
     if (i + 1 >= len) this.#outOfInput();
     if (buf[i] !== LT || buf[i + 1] !== SLASH) {
+      if (i === start && buf[i + 1] === BANG) {
+        const value = this.#cdataValue(member.kind, i, tagStart, nameEnd);
+        if (value !== NOT_ALONE) return value;
+      }
       return this.#convert(member.kind, this.#mixedText(start, i, flags, tagStart, nameEnd));
     }
     if (i - start > this.#maxTokenBytes) throw GIVE_UP;
@@ -697,6 +704,16 @@ export class ElementReader {
 
   /** The text of the CDATA section at `i` (its `<`); leaves `#pos` after it. */
   #cdata(i: number): string {
+    const end = this.#cdataEnd(i), flags = this.#cdataFlags;
+    const text = this.#decode(i + CDATA_OPEN.length, end, flags & NON_ASCII);
+    return (flags & ESCAPED) === 0 ? text : text.replace(/\r\n?/g, "\n");
+  }
+
+  /**
+   * The end of the text of the CDATA section at `i` (its `<`), where its `]]>` is; leaves
+   * `#pos` after that and the text's flags in `#cdataFlags` (ESCAPED: it holds CR).
+   */
+  #cdataEnd(i: number): number {
     const buf = this.#buf, len = this.#len;
     if (i + CDATA_OPEN.length > len) this.#outOfInput();
     for (let k = 2; k < CDATA_OPEN.length; k++) if (buf[i + k] !== CDATA_OPEN[k]) throw GIVE_UP;
@@ -708,8 +725,8 @@ export class ElementReader {
         if (k - start >= 2 && buf[k - 1] === RBRACKET && buf[k - 2] === RBRACKET) {
           if (k + 1 - i > this.#maxTokenBytes) throw GIVE_UP;
           this.#pos = k + 1;
-          const text = this.#decode(start, k - 2, flags & NON_ASCII);
-          return (flags & ESCAPED) === 0 ? text : text.replace(/\r\n?/g, "\n");
+          this.#cdataFlags = flags;
+          return k - 2;
         }
       } else if (c >= 0x80) {
         flags |= NON_ASCII;
@@ -725,6 +742,28 @@ export class ElementReader {
       }
     }
     this.#outOfInput();
+  }
+
+  /**
+   * When a leaf's content is one CDATA section at `i` without CR, then its end tag: the
+   * value of its text, read from its bytes as plain text is, with `#pos` after the end tag.
+   * Otherwise {@link NOT_ALONE}.
+   */
+  #cdataValue(kind: number, i: number, tagStart: number, nameEnd: number): unknown {
+    const buf = this.#buf, lineFeeds = this.#lineFeeds, lastLineFeed = this.#lastLineFeed;
+    if (buf[i + 2] !== CDATA_OPEN[2]) return NOT_ALONE;
+    const end = this.#cdataEnd(i), after = this.#pos;
+    if (
+      (this.#cdataFlags & ESCAPED) !== 0 || after + 1 >= this.#len || buf[after] !== LT ||
+      buf[after + 1] !== SLASH
+    ) {
+      // Read again as mixed text, which counts the section's line feeds.
+      this.#lineFeeds = lineFeeds;
+      this.#lastLineFeed = lastLineFeed;
+      return NOT_ALONE;
+    }
+    this.#pos = this.#endTag(after, tagStart, nameEnd);
+    return this.#value(kind, i + CDATA_OPEN.length, end, this.#cdataFlags);
   }
 
   /** The value of the text `buf[start, end)` with `flags` for a member of kind `kind`. */
