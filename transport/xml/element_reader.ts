@@ -392,11 +392,21 @@ export class ElementReader {
     const empty = this.#selfClosing || (buf[i] === LT && buf[i + 1] === SLASH);
     if (!this.#selfClosing && empty) i = this.#endTag(i, tagStart, nameEnd);
     const reference = empty;
-    if (reference && referenceSlots !== undefined && this.#attributeCount === 2) {
-      const object = this.#plainReference(struct, referenceSlots);
-      if (object !== undefined) {
+    if (referenceSlots !== undefined && this.#attributeCount === 2) {
+      const h = this.#plainPair(struct, referenceSlots);
+      if (h >= 0) {
+        const start = this.#valueStarts[h], end = this.#valueEnds[h];
+        const idLength = this.#valueEnds[1 - h] - this.#valueStarts[1 - h];
         this.#pos = i;
-        return object;
+        if (!empty) {
+          this.#hrefStart = start;
+          this.#hrefEnd = end;
+          this.#idLength = idLength;
+          return this.#usualStruct(struct, referenceSlots, depth, tagStart, nameEnd);
+        }
+        // The id a slice of the href, as #usualReference makes it.
+        const href = this.#cachedReference(start, end);
+        return buildReference(href, href.slice(href.length - idLength));
       }
     }
     let href = "", hrefStart = -1;
@@ -440,9 +450,10 @@ export class ElementReader {
   }
 
   /**
-   * Reads on a struct element whose start tag {@link ElementReader.#usualReference} found to
-   * be `<tag href="H/I" id="I">`, content following at `#pos`: its href and id are what the
-   * general way makes of them (the href's string, the id a slice of it).
+   * Reads on a struct element whose start tag is `<tag href="H/I" id="I">` (the href at
+   * `[#hrefStart, #hrefEnd)`, the id `#idLength` bytes), content following at `#pos`: its
+   * href and id are what the general way makes of them (the href's string, the id equal to
+   * its end, a slice of it).
    */
   #usualStruct(
     struct: StructInfo,
@@ -475,28 +486,23 @@ export class ElementReader {
 
   /**
    * When the last start tag's two attributes are a plain `href` H and `id` I, in either
-   * order and quotes, H ending in `/I`, and the id is a string: the reference object, its id
-   * a slice of its href (as {@link ElementReader.#usualReference} makes it). Otherwise
-   * `undefined`: read them one by one.
+   * order and quotes, H ending in `/I`, and both are strings: which of the two is the href.
+   * Otherwise -1: read them one by one.
    */
-  #plainReference(
-    struct: StructInfo,
-    [hrefSlot, idSlot]: readonly [number, number],
-  ): object | undefined {
+  #plainPair(struct: StructInfo, [hrefSlot, idSlot]: readonly [number, number]): number {
     const buf = this.#buf, starts = this.#valueStarts, ends = this.#valueEnds;
     const h = this.#attributeName(0) === "href" ? 0 : 1, d = 1 - h;
     if (
       this.#attributeName(h) !== "href" || this.#attributeName(d) !== "id" ||
       this.#valueFlags[h] !== 0 || this.#valueFlags[d] !== 0 ||
       struct.members[idSlot].kind !== STRING || struct.members[hrefSlot].kind !== STRING
-    ) return undefined;
+    ) return -1;
     const hrefEnd = ends[h], idLength = ends[d] - starts[d], idStart = hrefEnd - idLength;
     if (
       idLength === 0 || idStart <= starts[h] || buf[idStart - 1] !== SLASH ||
       !sameBytes(buf, idStart, hrefEnd, starts[d], ends[d])
-    ) return undefined;
-    const href = this.#cachedReference(starts[h], hrefEnd);
-    return buildReference(href, href.slice(href.length - idLength));
+    ) return -1;
+    return h;
   }
 
   /**
