@@ -454,6 +454,32 @@ Deno.test("element reader: a leaf that is one CDATA section reads as tokens read
   }
 });
 
+Deno.test("element reader: numbers, booleans and dates with references read as tokens read them", () => {
+  const texts = [
+    "&#49;2",
+    "1&#x32;",
+    " &#49; ",
+    "&#49;\n",
+    "&#x661;",
+    "&#49;<!-- c -->2",
+    "<![CDATA[1]]>&#50;",
+    "&#45;7",
+    "&#116;rue",
+    "TRU&#69;",
+    "2024-05-01T12:00:00&#46;5Z",
+    "2024-05-01T12:00:00&#46;5+02:00x",
+    "9".repeat(70) + "&#57;",
+  ];
+  const leaves = ["memory", "stateless", "creation_time", "status", "name"];
+  for (const text of texts) {
+    const items = leaves.map((leaf) => `<vm><${leaf}>${text}</${leaf}></vm>`).join("\n");
+    const data = bytes(`<vms>\n${items}\n</vms>`);
+    assert.deepEqual(outcomeOf(() => readXml(data)), byTokens(data), text);
+    const whole = readWholeDocument(data, MODEL_SCHEMA); // undefined: left to the tokens
+    if (whole !== undefined) assert.deepEqual({ document: whole }, byTokens(data), text);
+  }
+});
+
 Deno.test("element reader: text with references, CR and pieces reads as tokens read it", () => {
   const long = "a&amp;".repeat(1200); // more characters than the reader collects at once
   const texts = [

@@ -612,7 +612,7 @@ export class ElementReader {
         const value = this.#cdataValue(member.kind, i, tagStart, nameEnd);
         if (value !== NOT_ALONE) return value;
       }
-      return this.#convert(member.kind, this.#mixedText(start, i, flags, tagStart, nameEnd));
+      return this.#mixedValue(member.kind, start, i, flags, tagStart, nameEnd);
     }
     if (i - start > this.#maxTokenBytes) throw GIVE_UP;
     this.#pos = this.#endTag(i, tagStart, nameEnd);
@@ -620,19 +620,21 @@ export class ElementReader {
   }
 
   /**
-   * The text of a leaf whose content, from `start`, holds references, CR, CDATA sections or
-   * comments, read on from `from` (the bytes before it are text with `flags`); leaves `#pos`
-   * after its end tag. Child elements are given up. While a piece of text between CDATA
-   * sections and comments is ASCII, its characters are collected in `#codes` as they are
-   * read (`n` of them; -1: not collected, decoded at its end).
+   * The value for a member of kind `kind` of a leaf whose content, from `start`, holds
+   * references, CR, CDATA sections or comments, read on from `from` (the bytes before it are
+   * text with `flags`); leaves `#pos` after its end tag. Child elements are given up. While
+   * a piece of text between CDATA sections and comments is ASCII, its characters are
+   * collected in `#codes` as they are read (`n` of them; -1: not collected, decoded at its
+   * end); an integer, boolean or date in one such piece is read from them, with no string.
    */
-  #mixedText(
+  #mixedValue(
+    kind: number,
     start: number,
     from: number,
     flags: number,
     tagStart: number,
     nameEnd: number,
-  ): string {
+  ): unknown {
     const buf = this.#buf, len = this.#len, codes = this.#codes, full = codes.length - 2;
     let text = "";
     let pieceStart = start;
@@ -648,14 +650,21 @@ export class ElementReader {
       }
       if (c === LT) {
         if (i - pieceStart > this.#maxTokenBytes) throw GIVE_UP;
+        if (i + 1 >= len) this.#outOfInput();
+        const next = buf[i + 1];
+        if (next === SLASH && text === "" && n > 0 && n <= CODE_BYTES.length && kind !== STRING) {
+          const value = codesValue(kind, codes, n);
+          if (value !== undefined) {
+            this.#pos = this.#endTag(i, tagStart, nameEnd);
+            return value;
+          }
+        }
         if (i > pieceStart) {
           text += n >= 0 ? fromCodes(codes, n) : this.#decode(pieceStart, i, flags);
         }
-        if (i + 1 >= len) this.#outOfInput();
-        const next = buf[i + 1];
         if (next === SLASH) {
           this.#pos = this.#endTag(i, tagStart, nameEnd);
-          return text;
+          return this.#convert(kind, text);
         }
         if (next !== BANG) throw GIVE_UP;
         if (i + 3 >= len) this.#outOfInput();
@@ -1304,6 +1313,22 @@ function fromCodes(codes: Uint16Array, n: number): string {
   const exact = CODE_ARRAYS[n] ??= new Array(n).fill(0);
   for (let k = 0; k < n; k++) exact[k] = codes[k];
   return String.fromCharCode.apply(null, exact);
+}
+
+/** The bytes of the characters {@link codesValue} reads. */
+const CODE_BYTES = new Uint8Array(64);
+
+/**
+ * {@link valueFromPlainBytes} of the ASCII characters `codes[0, n)` (at most 64), made
+ * bytes; `undefined` when they are not ASCII or not in the usual form.
+ */
+function codesValue(kind: number, codes: Uint16Array, n: number): unknown {
+  for (let k = 0; k < n; k++) {
+    const code = codes[k];
+    if (code >= 0x80) return undefined;
+    CODE_BYTES[k] = code;
+  }
+  return valueFromPlainBytes(kind, CODE_BYTES, 0, n);
 }
 
 /** Bytes that end the plain text of a leaf: {@link TEXT_SPECIAL} ones, and LF (to count lines). */
