@@ -77,8 +77,6 @@ const MAX_ATTRIBUTES = 8;
 /** What follows `<link` in a link as engines write it, and what follows its first rel. */
 const LINK_HREF = new Uint8Array([0x20, 0x68, 0x72, 0x65, 0x66, EQUALS, DQUOTE]); // ` href="`
 const LINK_REL = new Uint8Array([DQUOTE, 0x20, 0x72, 0x65, 0x6c, EQUALS, DQUOTE]); // `" rel="`
-/** What comes between a reference's `href` and its `id`. */
-const ID_ATTRIBUTE = new Uint8Array([DQUOTE, 0x20, 0x69, 0x64, EQUALS, DQUOTE]); // `" id="`
 /** Deeper documents are left to the token reader, which does not recurse. */
 const MAX_RECURSION = 256;
 // Flags of a text or value; 0: plain ASCII, its bytes are its characters.
@@ -939,37 +937,67 @@ export class ElementReader {
   }
 
   /**
-   * When the element whose start tag begins at `tagStart` (its name ends at `nameEnd`) is a
-   * reference as engines write them, `<tag href="H" id="I"/>` (or `...></tag>`) where H is
-   * plain and ends in `/I`: the reference object, with `#pos` after it. Otherwise
-   * `undefined` (the input running out included): read it the general way, which gives the
-   * same object.
+   * When the element whose start tag begins at `tagStart` (its name ends at `nameEnd`, a
+   * space follows) is a reference as engines write them, `<tag href="H" id="I"/>` (or
+   * `...></tag>`, or `id` first, or in `'`) where H is plain and ends in `/I`: the reference
+   * object, with `#pos` after it; {@link CONTENT_FOLLOWS} when content follows the start
+   * tag. Otherwise `undefined` (the input running out included): read it the general way,
+   * which gives the same object.
    */
   #usualReference(tagStart: number, nameEnd: number): object | undefined {
-    const buf = this.#buf, len = this.#len;
-    const hrefStart = nameEnd + LINK_HREF.length;
-    if (hrefStart >= len) return undefined;
-    for (let k = 0; k < LINK_HREF.length; k++) {
-      if (buf[nameEnd + k] !== LINK_HREF[k]) return undefined;
-    }
-    let hrefEnd = hrefStart, lastSlash = -1;
-    for (; hrefEnd < len; hrefEnd++) {
-      const c = buf[hrefEnd];
-      if ((CHAR_CLASS[c] & VALUE_SPECIAL) !== 0) break;
-      if (c === SLASH) lastSlash = hrefEnd;
-    }
-    const idLength = hrefEnd - lastSlash - 1;
-    const idStart = hrefEnd + ID_ATTRIBUTE.length;
-    const close = idStart + idLength; // its closing quote, then `/>` or `></tag>`
-    const nameLength = nameEnd - tagStart - 1;
-    if (lastSlash < 0 || idLength === 0 || close + 3 > len) return undefined;
-    for (let k = 0; k < ID_ATTRIBUTE.length; k++) {
-      if (buf[hrefEnd + k] !== ID_ATTRIBUTE[k]) return undefined;
+    const buf = this.#buf, len = this.#len, at = nameEnd + 1;
+    let hrefStart: number, hrefEnd: number, lastSlash = -1, idStart: number, idLength: number;
+    let close: number; // the closing quote of the second attribute
+    if (at + 8 > len) return undefined;
+    if (isHrefEquals(buf, at)) { // href="H" id="I": the id where the href says
+      const quote = buf[at + 5];
+      if (quote !== DQUOTE && quote !== SQUOTE) return undefined;
+      hrefStart = hrefEnd = at + 6;
+      for (; hrefEnd < len; hrefEnd++) {
+        const c = buf[hrefEnd];
+        if ((CHAR_CLASS[c] & VALUE_SPECIAL) !== 0) break;
+        if (c === SLASH) lastSlash = hrefEnd;
+      }
+      idLength = hrefEnd - lastSlash - 1;
+      idStart = hrefEnd + 6;
+      close = idStart + idLength;
+      if (lastSlash < 0 || idLength === 0 || close + 3 > len) return undefined;
+      const idQuote = buf[hrefEnd + 5];
+      if (
+        buf[hrefEnd] !== quote || buf[hrefEnd + 1] !== 0x20 || buf[hrefEnd + 2] !== 0x69 ||
+        buf[hrefEnd + 3] !== 0x64 || buf[hrefEnd + 4] !== EQUALS ||
+        (idQuote !== DQUOTE && idQuote !== SQUOTE) || buf[close] !== idQuote
+      ) return undefined;
+    } else if (buf[at] === 0x69 && buf[at + 1] === 0x64 && buf[at + 2] === EQUALS) { // id first
+      const quote = buf[at + 3];
+      if (quote !== DQUOTE && quote !== SQUOTE) return undefined;
+      idStart = at + 4;
+      let idEnd = idStart;
+      while (idEnd < len && (CHAR_CLASS[buf[idEnd]] & VALUE_SPECIAL) === 0) idEnd++;
+      idLength = idEnd - idStart;
+      hrefStart = hrefEnd = idEnd + 8;
+      if (
+        idLength === 0 || hrefStart >= len || buf[idEnd] !== quote || buf[idEnd + 1] !== 0x20 ||
+        !isHrefEquals(buf, idEnd + 2)
+      ) return undefined;
+      const hrefQuote = buf[idEnd + 7];
+      if (hrefQuote !== DQUOTE && hrefQuote !== SQUOTE) return undefined;
+      for (; hrefEnd < len; hrefEnd++) {
+        const c = buf[hrefEnd];
+        if ((CHAR_CLASS[c] & VALUE_SPECIAL) !== 0) break;
+        if (c === SLASH) lastSlash = hrefEnd;
+      }
+      close = hrefEnd;
+      if (
+        lastSlash < 0 || hrefEnd - lastSlash - 1 !== idLength || close + 3 > len ||
+        buf[close] !== hrefQuote
+      ) return undefined;
+    } else {
+      return undefined;
     }
     const words = this.#wordView();
     if (!sameAcross(words, buf, idStart, words, buf, lastSlash + 1, idLength)) return undefined;
     let end = close + 3;
-    if (buf[close] !== DQUOTE) return undefined;
     if (buf[close + 1] === GT && (buf[close + 2] !== LT || buf[close + 3] !== SLASH)) {
       // Content follows: the struct is read on by #usualStruct.
       if (close + 4 > len || close + 2 - tagStart > this.#maxTokenBytes) return undefined;
@@ -980,6 +1008,7 @@ export class ElementReader {
       return CONTENT_FOLLOWS;
     }
     if (buf[close + 1] === GT) { // `></tag>`
+      const nameLength = nameEnd - tagStart - 1;
       end = close + 5 + nameLength;
       if (end > len || buf[close + 2] !== LT || buf[close + 3] !== SLASH) return undefined;
       for (let k = 0; k < nameLength; k++) {
@@ -1351,6 +1380,12 @@ function isWireForm(buf: Uint8Array, start: number, end: number): boolean {
     if (c <= 0x20 || (c >= 0x41 && c <= 0x5a)) return false;
   }
   return true;
+}
+
+/** Whether `buf[at, at + 5)` spells `href=`. */
+function isHrefEquals(buf: Uint8Array, at: number): boolean {
+  return buf[at] === 0x68 && buf[at + 1] === 0x72 && buf[at + 2] === 0x65 &&
+    buf[at + 3] === 0x66 && buf[at + 4] === EQUALS;
 }
 
 /** Whether `buf[at, at + 4)` spells `link`. */
