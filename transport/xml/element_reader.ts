@@ -1027,7 +1027,7 @@ export class ElementReader {
 
   /**
    * When the link whose start tag begins at `tagStart` (its name ends at `nameEnd`) is
-   * exactly `<link href="H/R" rel="R"/>`, as engines write links, where H is the parent's
+   * exactly `<link href="H/R" rel="R"/>` (or `...></link>`), as engines write links, where H is the parent's
    * plain href `buf[hrefStart, hrefStart + hrefLength)` and R an ASCII name: returns the
    * index after it, R being at `[#relStart, #relEnd)`. Otherwise -1 (the input running out
    * included): read it the general way. This is no guess: every byte is compared with bytes
@@ -1046,12 +1046,14 @@ export class ElementReader {
     while (relEnd < len && ASCII_NAME[buf[relEnd]] !== 0) relEnd++;
     const relLength = relEnd - relStart;
     const secondRel = relEnd + LINK_REL.length;
-    const end = secondRel + relLength + 3;
+    const close = secondRel + relLength;
+    // `"/>`, or `"></link>`
+    const end = buf[close + 1] === GT ? close + 9 : close + 3;
     if (relLength === 0 || end > len || end - tagStart > this.#maxTokenBytes) return -1;
     for (let k = 0; k < LINK_REL.length; k++) if (buf[relEnd + k] !== LINK_REL[k]) return -1;
     for (let k = 0; k < relLength; k++) if (buf[secondRel + k] !== buf[relStart + k]) return -1;
-    const close = secondRel + relLength;
-    if (buf[close] !== DQUOTE || buf[close + 1] !== SLASH || buf[close + 2] !== GT) return -1;
+    if (buf[close] !== DQUOTE || buf[end - 1] !== GT) return -1;
+    if (end === close + 3 ? buf[close + 1] !== SLASH : !isEndOfLink(buf, close + 2)) return -1;
     this.#relStart = relStart;
     this.#relEnd = relEnd;
     return end;
@@ -1386,6 +1388,11 @@ function isWireForm(buf: Uint8Array, start: number, end: number): boolean {
 function isHrefEquals(buf: Uint8Array, at: number): boolean {
   return buf[at] === 0x68 && buf[at + 1] === 0x72 && buf[at + 2] === 0x65 &&
     buf[at + 3] === 0x66 && buf[at + 4] === EQUALS;
+}
+
+/** Whether `buf[at, at + 6)` spells `</link`. */
+function isEndOfLink(buf: Uint8Array, at: number): boolean {
+  return buf[at] === LT && buf[at + 1] === SLASH && isLink(buf, at + 2);
 }
 
 /** Whether `buf[at, at + 4)` spells `link`. */
