@@ -74,9 +74,6 @@ import { skipElementContent } from "./skip.ts";
 import { DEFAULT_MAX_DEPTH, DEFAULT_MAX_TOKEN_BYTES, type XmlLimits } from "./tokenizer.ts";
 
 const MAX_ATTRIBUTES = 8;
-/** What follows `<link` in a link as engines write it, and what follows its first rel. */
-const LINK_HREF = new Uint8Array([0x20, 0x68, 0x72, 0x65, 0x66, EQUALS, DQUOTE]); // ` href="`
-const LINK_REL = new Uint8Array([DQUOTE, 0x20, 0x72, 0x65, 0x6c, EQUALS, DQUOTE]); // `" rel="`
 /** Deeper documents are left to the token reader, which does not recurse. */
 const MAX_RECURSION = 256;
 // Flags of a text or value; 0: plain ASCII, its bytes are its characters.
@@ -1035,24 +1032,43 @@ export class ElementReader {
    */
   #usualLink(tagStart: number, nameEnd: number, hrefStart: number, hrefLength: number): number {
     const buf = this.#buf, len = this.#len;
-    const hrefAt = nameEnd + LINK_HREF.length;
-    const relStart = hrefAt + hrefLength + 1;
-    if (relStart >= len) return -1;
-    for (let k = 0; k < LINK_HREF.length; k++) if (buf[nameEnd + k] !== LINK_HREF[k]) return -1;
+    if (nameEnd + 8 > len) return -1;
+    // Where the rel's value starts and its second copy (in the href, or the attribute), the
+    // href's value, and the opening quote of the second attribute's value.
+    let relStart: number, relEnd: number, hrefAt: number, secondRel: number, secondQuote: number;
+    if (buf[nameEnd] === 0x20 && isHrefEquals(buf, nameEnd + 1)) { // href="H/R" rel="R"
+      hrefAt = nameEnd + 7;
+      relStart = relEnd = hrefAt + hrefLength + 1;
+      while (relEnd < len && ASCII_NAME[buf[relEnd]] !== 0) relEnd++;
+      secondQuote = relEnd + 6;
+      secondRel = relEnd + 7;
+      if (secondRel >= len || !isSpaceAnd(buf, relEnd + 1, 0x72, 0x65, 0x6c)) return -1;
+    } else if (isSpaceAnd(buf, nameEnd, 0x72, 0x65, 0x6c)) { // rel="R" href="H/R"
+      relStart = relEnd = nameEnd + 6;
+      while (relEnd < len && ASCII_NAME[buf[relEnd]] !== 0) relEnd++;
+      secondQuote = relEnd + 7;
+      hrefAt = relEnd + 8;
+      secondRel = hrefAt + hrefLength + 1;
+      if (secondRel >= len || buf[relEnd + 1] !== 0x20 || !isHrefEquals(buf, relEnd + 2)) {
+        return -1;
+      }
+    } else {
+      return -1;
+    }
+    const firstQuote = buf[hrefAt < relStart ? hrefAt - 1 : relStart - 1];
+    const quote = buf[secondQuote], relLength = relEnd - relStart;
+    const close = secondRel + relLength; // the second value's closing quote
+    if (
+      relLength === 0 || close >= len || (firstQuote !== DQUOTE && firstQuote !== SQUOTE) ||
+      buf[relEnd] !== firstQuote || (quote !== DQUOTE && quote !== SQUOTE) ||
+      buf[close] !== quote || buf[hrefAt + hrefLength] !== SLASH
+    ) return -1;
     const words = this.#wordView();
     if (!sameAcross(words, buf, hrefAt, words, buf, hrefStart, hrefLength)) return -1;
-    if (buf[relStart - 1] !== SLASH) return -1;
-    let relEnd = relStart;
-    while (relEnd < len && ASCII_NAME[buf[relEnd]] !== 0) relEnd++;
-    const relLength = relEnd - relStart;
-    const secondRel = relEnd + LINK_REL.length;
-    const close = secondRel + relLength;
+    for (let k = 0; k < relLength; k++) if (buf[secondRel + k] !== buf[relStart + k]) return -1;
     // `"/>`, or `"></link>`
     const end = buf[close + 1] === GT ? close + 9 : close + 3;
-    if (relLength === 0 || end > len || end - tagStart > this.#maxTokenBytes) return -1;
-    for (let k = 0; k < LINK_REL.length; k++) if (buf[relEnd + k] !== LINK_REL[k]) return -1;
-    for (let k = 0; k < relLength; k++) if (buf[secondRel + k] !== buf[relStart + k]) return -1;
-    if (buf[close] !== DQUOTE || buf[end - 1] !== GT) return -1;
+    if (end > len || end - tagStart > this.#maxTokenBytes || buf[end - 1] !== GT) return -1;
     if (end === close + 3 ? buf[close + 1] !== SLASH : !isEndOfLink(buf, close + 2)) return -1;
     this.#relStart = relStart;
     this.#relEnd = relEnd;
@@ -1388,6 +1404,12 @@ function isWireForm(buf: Uint8Array, start: number, end: number): boolean {
 function isHrefEquals(buf: Uint8Array, at: number): boolean {
   return buf[at] === 0x68 && buf[at + 1] === 0x72 && buf[at + 2] === 0x65 &&
     buf[at + 3] === 0x66 && buf[at + 4] === EQUALS;
+}
+
+/** Whether `buf[at, at + 5)` is a space, the three letters `a`, `b`, `c` and `=`. */
+function isSpaceAnd(buf: Uint8Array, at: number, a: number, b: number, c: number): boolean {
+  return buf[at] === 0x20 && buf[at + 1] === a && buf[at + 2] === b && buf[at + 3] === c &&
+    buf[at + 4] === EQUALS;
 }
 
 /** Whether `buf[at, at + 6)` spells `</link`. */
