@@ -74,11 +74,6 @@ import { skipElementContent } from "./skip.ts";
 import { DEFAULT_MAX_DEPTH, DEFAULT_MAX_TOKEN_BYTES, type XmlLimits } from "./tokenizer.ts";
 
 const MAX_ATTRIBUTES = 8;
-/** What follows `<link` in a link as engines write it, and what follows its first rel. */
-const LINK_HREF = new Uint8Array([0x20, 0x68, 0x72, 0x65, 0x66, EQUALS, DQUOTE]); // ` href="`
-const LINK_REL = new Uint8Array([DQUOTE, 0x20, 0x72, 0x65, 0x6c, EQUALS, DQUOTE]); // `" rel="`
-/** What comes between a reference's `href` and its `id`. */
-const ID_ATTRIBUTE = new Uint8Array([DQUOTE, 0x20, 0x69, 0x64, EQUALS, DQUOTE]); // `" id="`
 /** Deeper documents are left to the token reader, which does not recurse. */
 const MAX_RECURSION = 256;
 // Flags of a text or value; 0: plain ASCII, its bytes are its characters.
@@ -88,6 +83,10 @@ const CDATA_OPEN = [LT, BANG, 0x5b, 0x43, 0x44, 0x41, 0x54, 0x41, 0x5b]; // <![C
 
 /** Thrown inside the reader to leave the input to the token reader; never escapes it. */
 const GIVE_UP = new Error("left to the token reader");
+/** What {@link ElementReader.#usualReference} returns for a usual start tag with content. */
+const CONTENT_FOLLOWS = {};
+/** What {@link ElementReader.#cdataValue} returns for content that is not one CDATA section. */
+const NOT_ALONE = {};
 /** Thrown inside the reader when the input ends before the element does; never escapes it. */
 const OUT_OF_INPUT = new Error("input ends too early");
 
@@ -129,6 +128,14 @@ export function readWholeDocument(
  */
 const DEFAULT_READERS = new WeakMap<XmlSchema, ElementReader>();
 const EMPTY = new Uint8Array(0);
+/**
+ * Where a document of at most 8 KiB is copied to be read: copying it costs less than the
+ * `Buffer` and `DataView` views of its own bytes (about 60 to 90 ns each) that reading it in
+ * place would make.
+ */
+const SCRATCH = new Uint8Array(8192);
+const SCRATCH_LATIN1 = Buffer.from(SCRATCH.buffer);
+const SCRATCH_WORDS = new DataView(SCRATCH.buffer);
 const UTF16 = new TextDecoder("utf-16le");
 /** Longest text made from an array of its codes (longer: by a decoder); for each length, one array. */
 const MAX_CODE_ARRAY = 256;
@@ -165,8 +172,13 @@ export class ElementReader {
   readonly #valueFlags = new Uint8Array(MAX_ATTRIBUTES);
   #codes = new Uint16Array(4096); // the characters of a text with references, decoded
   #referenceCode = 0; // the character of the reference #referenceEnd read last
+  #cdataFlags = 0; // the flags of the text of the CDATA section #cdataEnd read last
   #relStart = 0; // where the rel of the last link #usualLink read is
   #relEnd = 0;
+  // The href of the last start tag #usualReference found followed by content, and its id's length.
+  #hrefStart = 0;
+  #hrefEnd = 0;
+  #idLength = 0;
 
   // The line feeds of the white space read since the last readItem began (all of its line
   // feeds unless #uncounted), and the index of the last one.
@@ -200,7 +212,15 @@ export class ElementReader {
 
   /** The whole document `buf`, or `undefined` when it is left to the token reader. */
   readDocument(buf: Uint8Array): XmlDocument | undefined {
-    this.#use(buf, buf.length, true);
+    if (buf.length <= SCRATCH.length) {
+      // A small document is read from a copy, whose views are made once for all.
+      SCRATCH.set(buf);
+      this.#use(SCRATCH, buf.length, true);
+      this.#latin1 = SCRATCH_LATIN1;
+      this.#words = SCRATCH_WORDS;
+    } else {
+      this.#use(buf, buf.length, true);
+    }
     try {
       return this.#document();
     } catch (error) {
@@ -353,24 +373,35 @@ export class ElementReader {
       struct.members[referenceSlots[1]].kind === STRING
     ) {
       const reference = this.#usualReference(tagStart, nameEnd);
-      if (reference !== undefined) return reference;
+      if (reference !== CONTENT_FOLLOWS) {
+        if (reference !== undefined) return reference;
+      } else if (struct.members[referenceSlots[0]].kind === STRING) {
+        return this.#usualStruct(struct, referenceSlots, depth, tagStart, nameEnd);
+      }
     }
     const size = struct.members.length;
-    let slots = this.#slotArrays[depth];
-    if (slots === undefined || slots.length < size) {
-      slots = this.#slotArrays[depth] = new Array(Math.max(size, 16)).fill(undefined);
-    }
+    const slots = this.#slots(depth, size);
     let i = this.#attributes(tagStart, nameEnd);
     const buf = this.#buf;
     // No content at all (`<x/>` or `<x></x>`): a reference, when the struct has only href and id.
     const empty = this.#selfClosing || (buf[i] === LT && buf[i + 1] === SLASH);
     if (!this.#selfClosing && empty) i = this.#endTag(i, tagStart, nameEnd);
     const reference = empty;
-    if (reference && referenceSlots !== undefined && this.#attributeCount === 2) {
-      const object = this.#plainReference(struct, referenceSlots);
-      if (object !== undefined) {
+    if (referenceSlots !== undefined && this.#attributeCount === 2) {
+      const h = this.#plainPair(struct, referenceSlots);
+      if (h >= 0) {
+        const start = this.#valueStarts[h], end = this.#valueEnds[h];
+        const idLength = this.#valueEnds[1 - h] - this.#valueStarts[1 - h];
         this.#pos = i;
-        return object;
+        if (!empty) {
+          this.#hrefStart = start;
+          this.#hrefEnd = end;
+          this.#idLength = idLength;
+          return this.#usualStruct(struct, referenceSlots, depth, tagStart, nameEnd);
+        }
+        // The id a slice of the href, as #usualReference makes it.
+        const href = this.#cachedReference(start, end);
+        return buildReference(href, href.slice(href.length - idLength));
       }
     }
     let href = "", hrefStart = -1;
@@ -406,30 +437,67 @@ export class ElementReader {
     return object;
   }
 
+  /** The slot array of `depth`, with at least `size` slots. */
+  #slots(depth: number, size: number): unknown[] {
+    const slots = this.#slotArrays[depth];
+    if (slots !== undefined && slots.length >= size) return slots;
+    return this.#slotArrays[depth] = new Array(Math.max(size, 16)).fill(undefined);
+  }
+
   /**
-   * When the last start tag's two attributes are a plain `href` H and `id` I, in either
-   * order and quotes, H ending in `/I`, and the id is a string: the reference object, its id
-   * a slice of its href (as {@link ElementReader.#usualReference} makes it). Otherwise
-   * `undefined`: read them one by one.
+   * Reads on a struct element whose start tag is `<tag href="H/I" id="I">` (the href at
+   * `[#hrefStart, #hrefEnd)`, the id `#idLength` bytes), content following at `#pos`: its
+   * href and id are what the general way makes of them (the href's string, the id equal to
+   * its end, a slice of it).
    */
-  #plainReference(
+  #usualStruct(
     struct: StructInfo,
     [hrefSlot, idSlot]: readonly [number, number],
-  ): object | undefined {
+    depth: number,
+    tagStart: number,
+    nameEnd: number,
+  ): object {
+    const size = struct.members.length;
+    const slots = this.#slots(depth, size);
+    const hrefStart = this.#hrefStart;
+    const href = this.#ascii(hrefStart, this.#hrefEnd);
+    slots[hrefSlot] = href;
+    slots[idSlot] = href.slice(href.length - this.#idLength);
+    const i = this.#structContent(
+      struct,
+      slots,
+      depth,
+      this.#pos,
+      tagStart,
+      nameEnd,
+      href,
+      hrefStart,
+    );
+    const object = new struct.build(slots);
+    for (let k = 0; k < size; k++) slots[k] = undefined;
+    this.#pos = i;
+    return object;
+  }
+
+  /**
+   * When the last start tag's two attributes are a plain `href` H and `id` I, in either
+   * order and quotes, H ending in `/I`, and both are strings: which of the two is the href.
+   * Otherwise -1: read them one by one.
+   */
+  #plainPair(struct: StructInfo, [hrefSlot, idSlot]: readonly [number, number]): number {
     const buf = this.#buf, starts = this.#valueStarts, ends = this.#valueEnds;
     const h = this.#attributeName(0) === "href" ? 0 : 1, d = 1 - h;
     if (
       this.#attributeName(h) !== "href" || this.#attributeName(d) !== "id" ||
       this.#valueFlags[h] !== 0 || this.#valueFlags[d] !== 0 ||
       struct.members[idSlot].kind !== STRING || struct.members[hrefSlot].kind !== STRING
-    ) return undefined;
+    ) return -1;
     const hrefEnd = ends[h], idLength = ends[d] - starts[d], idStart = hrefEnd - idLength;
     if (
       idLength === 0 || idStart <= starts[h] || buf[idStart - 1] !== SLASH ||
       !sameBytes(buf, idStart, hrefEnd, starts[d], ends[d])
-    ) return undefined;
-    const href = this.#cachedReference(starts[h], hrefEnd);
-    return buildReference(href, href.slice(href.length - idLength));
+    ) return -1;
+    return h;
   }
 
   /**
@@ -535,7 +603,11 @@ export class ElementReader {
     }
     if (i + 1 >= len) this.#outOfInput();
     if (buf[i] !== LT || buf[i + 1] !== SLASH) {
-      return this.#convert(member.kind, this.#mixedText(start, i, flags, tagStart, nameEnd));
+      if (i === start && buf[i + 1] === BANG) {
+        const value = this.#cdataValue(member.kind, i, tagStart, nameEnd);
+        if (value !== NOT_ALONE) return value;
+      }
+      return this.#mixedValue(member.kind, start, i, flags, tagStart, nameEnd);
     }
     if (i - start > this.#maxTokenBytes) throw GIVE_UP;
     this.#pos = this.#endTag(i, tagStart, nameEnd);
@@ -543,19 +615,21 @@ export class ElementReader {
   }
 
   /**
-   * The text of a leaf whose content, from `start`, holds references, CR, CDATA sections or
-   * comments, read on from `from` (the bytes before it are text with `flags`); leaves `#pos`
-   * after its end tag. Child elements are given up. While a piece of text between CDATA
-   * sections and comments is ASCII, its characters are collected in `#codes` as they are
-   * read (`n` of them; -1: not collected, decoded at its end).
+   * The value for a member of kind `kind` of a leaf whose content, from `start`, holds
+   * references, CR, CDATA sections or comments, read on from `from` (the bytes before it are
+   * text with `flags`); leaves `#pos` after its end tag. Child elements are given up. While
+   * a piece of text between CDATA sections and comments is ASCII, its characters are
+   * collected in `#codes` as they are read (`n` of them; -1: not collected, decoded at its
+   * end); an integer, boolean or date in one such piece is read from them, with no string.
    */
-  #mixedText(
+  #mixedValue(
+    kind: number,
     start: number,
     from: number,
     flags: number,
     tagStart: number,
     nameEnd: number,
-  ): string {
+  ): unknown {
     const buf = this.#buf, len = this.#len, codes = this.#codes, full = codes.length - 2;
     let text = "";
     let pieceStart = start;
@@ -571,14 +645,21 @@ export class ElementReader {
       }
       if (c === LT) {
         if (i - pieceStart > this.#maxTokenBytes) throw GIVE_UP;
+        if (i + 1 >= len) this.#outOfInput();
+        const next = buf[i + 1];
+        if (next === SLASH && text === "" && n > 0 && n <= CODE_BYTES.length && kind !== STRING) {
+          const value = codesValue(kind, codes, n);
+          if (value !== undefined) {
+            this.#pos = this.#endTag(i, tagStart, nameEnd);
+            return value;
+          }
+        }
         if (i > pieceStart) {
           text += n >= 0 ? fromCodes(codes, n) : this.#decode(pieceStart, i, flags);
         }
-        if (i + 1 >= len) this.#outOfInput();
-        const next = buf[i + 1];
         if (next === SLASH) {
           this.#pos = this.#endTag(i, tagStart, nameEnd);
-          return text;
+          return this.#convert(kind, text);
         }
         if (next !== BANG) throw GIVE_UP;
         if (i + 3 >= len) this.#outOfInput();
@@ -633,6 +714,16 @@ export class ElementReader {
 
   /** The text of the CDATA section at `i` (its `<`); leaves `#pos` after it. */
   #cdata(i: number): string {
+    const end = this.#cdataEnd(i), flags = this.#cdataFlags;
+    const text = this.#decode(i + CDATA_OPEN.length, end, flags & NON_ASCII);
+    return (flags & ESCAPED) === 0 ? text : text.replace(/\r\n?/g, "\n");
+  }
+
+  /**
+   * The end of the text of the CDATA section at `i` (its `<`), where its `]]>` is; leaves
+   * `#pos` after that and the text's flags in `#cdataFlags` (ESCAPED: it holds CR).
+   */
+  #cdataEnd(i: number): number {
     const buf = this.#buf, len = this.#len;
     if (i + CDATA_OPEN.length > len) this.#outOfInput();
     for (let k = 2; k < CDATA_OPEN.length; k++) if (buf[i + k] !== CDATA_OPEN[k]) throw GIVE_UP;
@@ -644,8 +735,8 @@ export class ElementReader {
         if (k - start >= 2 && buf[k - 1] === RBRACKET && buf[k - 2] === RBRACKET) {
           if (k + 1 - i > this.#maxTokenBytes) throw GIVE_UP;
           this.#pos = k + 1;
-          const text = this.#decode(start, k - 2, flags & NON_ASCII);
-          return (flags & ESCAPED) === 0 ? text : text.replace(/\r\n?/g, "\n");
+          this.#cdataFlags = flags;
+          return k - 2;
         }
       } else if (c >= 0x80) {
         flags |= NON_ASCII;
@@ -661,6 +752,28 @@ export class ElementReader {
       }
     }
     this.#outOfInput();
+  }
+
+  /**
+   * When a leaf's content is one CDATA section at `i` without CR, then its end tag: the
+   * value of its text, read from its bytes as plain text is, with `#pos` after the end tag.
+   * Otherwise {@link NOT_ALONE}.
+   */
+  #cdataValue(kind: number, i: number, tagStart: number, nameEnd: number): unknown {
+    const buf = this.#buf, lineFeeds = this.#lineFeeds, lastLineFeed = this.#lastLineFeed;
+    if (buf[i + 2] !== CDATA_OPEN[2]) return NOT_ALONE;
+    const end = this.#cdataEnd(i), after = this.#pos;
+    if (
+      (this.#cdataFlags & ESCAPED) !== 0 || after + 1 >= this.#len || buf[after] !== LT ||
+      buf[after + 1] !== SLASH
+    ) {
+      // Read again as mixed text, which counts the section's line feeds.
+      this.#lineFeeds = lineFeeds;
+      this.#lastLineFeed = lastLineFeed;
+      return NOT_ALONE;
+    }
+    this.#pos = this.#endTag(after, tagStart, nameEnd);
+    return this.#value(kind, i + CDATA_OPEN.length, end, this.#cdataFlags);
   }
 
   /** The value of the text `buf[start, end)` with `flags` for a member of kind `kind`. */
@@ -821,38 +934,78 @@ export class ElementReader {
   }
 
   /**
-   * When the element whose start tag begins at `tagStart` (its name ends at `nameEnd`) is a
-   * reference as engines write them, `<tag href="H" id="I"/>` (or `...></tag>`) where H is
-   * plain and ends in `/I`: the reference object, with `#pos` after it. Otherwise
-   * `undefined` (the input running out included): read it the general way, which gives the
-   * same object.
+   * When the element whose start tag begins at `tagStart` (its name ends at `nameEnd`, a
+   * space follows) is a reference as engines write them, `<tag href="H" id="I"/>` (or
+   * `...></tag>`, or `id` first, or in `'`) where H is plain and ends in `/I`: the reference
+   * object, with `#pos` after it; {@link CONTENT_FOLLOWS} when content follows the start
+   * tag. Otherwise `undefined` (the input running out included): read it the general way,
+   * which gives the same object.
    */
   #usualReference(tagStart: number, nameEnd: number): object | undefined {
-    const buf = this.#buf, len = this.#len;
-    const hrefStart = nameEnd + LINK_HREF.length;
-    if (hrefStart >= len) return undefined;
-    for (let k = 0; k < LINK_HREF.length; k++) {
-      if (buf[nameEnd + k] !== LINK_HREF[k]) return undefined;
-    }
-    let hrefEnd = hrefStart, lastSlash = -1;
-    for (; hrefEnd < len; hrefEnd++) {
-      const c = buf[hrefEnd];
-      if ((CHAR_CLASS[c] & VALUE_SPECIAL) !== 0) break;
-      if (c === SLASH) lastSlash = hrefEnd;
-    }
-    const idLength = hrefEnd - lastSlash - 1;
-    const idStart = hrefEnd + ID_ATTRIBUTE.length;
-    const close = idStart + idLength; // its closing quote, then `/>` or `></tag>`
-    const nameLength = nameEnd - tagStart - 1;
-    if (lastSlash < 0 || idLength === 0 || close + 3 > len) return undefined;
-    for (let k = 0; k < ID_ATTRIBUTE.length; k++) {
-      if (buf[hrefEnd + k] !== ID_ATTRIBUTE[k]) return undefined;
+    const buf = this.#buf, len = this.#len, at = nameEnd + 1;
+    let hrefStart: number, hrefEnd: number, lastSlash = -1, idStart: number, idLength: number;
+    let close: number; // the closing quote of the second attribute
+    if (at + 8 > len) return undefined;
+    if (isHrefEquals(buf, at)) { // href="H" id="I": the id where the href says
+      const quote = buf[at + 5];
+      if (quote !== DQUOTE && quote !== SQUOTE) return undefined;
+      hrefStart = hrefEnd = at + 6;
+      for (; hrefEnd < len; hrefEnd++) {
+        const c = buf[hrefEnd];
+        if ((CHAR_CLASS[c] & VALUE_SPECIAL) !== 0) break;
+        if (c === SLASH) lastSlash = hrefEnd;
+      }
+      idLength = hrefEnd - lastSlash - 1;
+      idStart = hrefEnd + 6;
+      close = idStart + idLength;
+      if (lastSlash < 0 || idLength === 0 || close + 3 > len) return undefined;
+      const idQuote = buf[hrefEnd + 5];
+      if (
+        buf[hrefEnd] !== quote || buf[hrefEnd + 1] !== 0x20 || buf[hrefEnd + 2] !== 0x69 ||
+        buf[hrefEnd + 3] !== 0x64 || buf[hrefEnd + 4] !== EQUALS ||
+        (idQuote !== DQUOTE && idQuote !== SQUOTE) || buf[close] !== idQuote
+      ) return undefined;
+    } else if (buf[at] === 0x69 && buf[at + 1] === 0x64 && buf[at + 2] === EQUALS) { // id first
+      const quote = buf[at + 3];
+      if (quote !== DQUOTE && quote !== SQUOTE) return undefined;
+      idStart = at + 4;
+      let idEnd = idStart;
+      while (idEnd < len && (CHAR_CLASS[buf[idEnd]] & VALUE_SPECIAL) === 0) idEnd++;
+      idLength = idEnd - idStart;
+      hrefStart = hrefEnd = idEnd + 8;
+      if (
+        idLength === 0 || hrefStart >= len || buf[idEnd] !== quote || buf[idEnd + 1] !== 0x20 ||
+        !isHrefEquals(buf, idEnd + 2)
+      ) return undefined;
+      const hrefQuote = buf[idEnd + 7];
+      if (hrefQuote !== DQUOTE && hrefQuote !== SQUOTE) return undefined;
+      for (; hrefEnd < len; hrefEnd++) {
+        const c = buf[hrefEnd];
+        if ((CHAR_CLASS[c] & VALUE_SPECIAL) !== 0) break;
+        if (c === SLASH) lastSlash = hrefEnd;
+      }
+      close = hrefEnd;
+      if (
+        lastSlash < 0 || hrefEnd - lastSlash - 1 !== idLength || close + 3 > len ||
+        buf[close] !== hrefQuote
+      ) return undefined;
+    } else {
+      return undefined;
     }
     const words = this.#wordView();
     if (!sameAcross(words, buf, idStart, words, buf, lastSlash + 1, idLength)) return undefined;
     let end = close + 3;
-    if (buf[close] !== DQUOTE) return undefined;
+    if (buf[close + 1] === GT && (buf[close + 2] !== LT || buf[close + 3] !== SLASH)) {
+      // Content follows: the struct is read on by #usualStruct.
+      if (close + 4 > len || close + 2 - tagStart > this.#maxTokenBytes) return undefined;
+      this.#hrefStart = hrefStart;
+      this.#hrefEnd = hrefEnd;
+      this.#idLength = idLength;
+      this.#pos = close + 2;
+      return CONTENT_FOLLOWS;
+    }
     if (buf[close + 1] === GT) { // `></tag>`
+      const nameLength = nameEnd - tagStart - 1;
       end = close + 5 + nameLength;
       if (end > len || buf[close + 2] !== LT || buf[close + 3] !== SLASH) return undefined;
       for (let k = 0; k < nameLength; k++) {
@@ -871,7 +1024,7 @@ export class ElementReader {
 
   /**
    * When the link whose start tag begins at `tagStart` (its name ends at `nameEnd`) is
-   * exactly `<link href="H/R" rel="R"/>`, as engines write links, where H is the parent's
+   * exactly `<link href="H/R" rel="R"/>` (or `...></link>`), as engines write links, where H is the parent's
    * plain href `buf[hrefStart, hrefStart + hrefLength)` and R an ASCII name: returns the
    * index after it, R being at `[#relStart, #relEnd)`. Otherwise -1 (the input running out
    * included): read it the general way. This is no guess: every byte is compared with bytes
@@ -879,23 +1032,44 @@ export class ElementReader {
    */
   #usualLink(tagStart: number, nameEnd: number, hrefStart: number, hrefLength: number): number {
     const buf = this.#buf, len = this.#len;
-    const hrefAt = nameEnd + LINK_HREF.length;
-    const relStart = hrefAt + hrefLength + 1;
-    if (relStart >= len) return -1;
-    for (let k = 0; k < LINK_HREF.length; k++) if (buf[nameEnd + k] !== LINK_HREF[k]) return -1;
+    if (nameEnd + 8 > len) return -1;
+    // Where the rel's value starts and its second copy (in the href, or the attribute), the
+    // href's value, and the opening quote of the second attribute's value.
+    let relStart: number, relEnd: number, hrefAt: number, secondRel: number, secondQuote: number;
+    if (buf[nameEnd] === 0x20 && isHrefEquals(buf, nameEnd + 1)) { // href="H/R" rel="R"
+      hrefAt = nameEnd + 7;
+      relStart = relEnd = hrefAt + hrefLength + 1;
+      while (relEnd < len && ASCII_NAME[buf[relEnd]] !== 0) relEnd++;
+      secondQuote = relEnd + 6;
+      secondRel = relEnd + 7;
+      if (secondRel >= len || !isSpaceAnd(buf, relEnd + 1, 0x72, 0x65, 0x6c)) return -1;
+    } else if (isSpaceAnd(buf, nameEnd, 0x72, 0x65, 0x6c)) { // rel="R" href="H/R"
+      relStart = relEnd = nameEnd + 6;
+      while (relEnd < len && ASCII_NAME[buf[relEnd]] !== 0) relEnd++;
+      secondQuote = relEnd + 7;
+      hrefAt = relEnd + 8;
+      secondRel = hrefAt + hrefLength + 1;
+      if (secondRel >= len || buf[relEnd + 1] !== 0x20 || !isHrefEquals(buf, relEnd + 2)) {
+        return -1;
+      }
+    } else {
+      return -1;
+    }
+    const firstQuote = buf[hrefAt < relStart ? hrefAt - 1 : relStart - 1];
+    const quote = buf[secondQuote], relLength = relEnd - relStart;
+    const close = secondRel + relLength; // the second value's closing quote
+    if (
+      relLength === 0 || close >= len || (firstQuote !== DQUOTE && firstQuote !== SQUOTE) ||
+      buf[relEnd] !== firstQuote || (quote !== DQUOTE && quote !== SQUOTE) ||
+      buf[close] !== quote || buf[hrefAt + hrefLength] !== SLASH
+    ) return -1;
     const words = this.#wordView();
     if (!sameAcross(words, buf, hrefAt, words, buf, hrefStart, hrefLength)) return -1;
-    if (buf[relStart - 1] !== SLASH) return -1;
-    let relEnd = relStart;
-    while (relEnd < len && ASCII_NAME[buf[relEnd]] !== 0) relEnd++;
-    const relLength = relEnd - relStart;
-    const secondRel = relEnd + LINK_REL.length;
-    const end = secondRel + relLength + 3;
-    if (relLength === 0 || end > len || end - tagStart > this.#maxTokenBytes) return -1;
-    for (let k = 0; k < LINK_REL.length; k++) if (buf[relEnd + k] !== LINK_REL[k]) return -1;
     for (let k = 0; k < relLength; k++) if (buf[secondRel + k] !== buf[relStart + k]) return -1;
-    const close = secondRel + relLength;
-    if (buf[close] !== DQUOTE || buf[close + 1] !== SLASH || buf[close + 2] !== GT) return -1;
+    // `"/>`, or `"></link>`
+    const end = buf[close + 1] === GT ? close + 9 : close + 3;
+    if (end > len || end - tagStart > this.#maxTokenBytes || buf[end - 1] !== GT) return -1;
+    if (end === close + 3 ? buf[close + 1] !== SLASH : !isEndOfLink(buf, close + 2)) return -1;
     this.#relStart = relStart;
     this.#relEnd = relEnd;
     return end;
@@ -1188,6 +1362,22 @@ function fromCodes(codes: Uint16Array, n: number): string {
   return String.fromCharCode.apply(null, exact);
 }
 
+/** The bytes of the characters {@link codesValue} reads. */
+const CODE_BYTES = new Uint8Array(64);
+
+/**
+ * {@link valueFromPlainBytes} of the ASCII characters `codes[0, n)` (at most 64), made
+ * bytes; `undefined` when they are not ASCII or not in the usual form.
+ */
+function codesValue(kind: number, codes: Uint16Array, n: number): unknown {
+  for (let k = 0; k < n; k++) {
+    const code = codes[k];
+    if (code >= 0x80) return undefined;
+    CODE_BYTES[k] = code;
+  }
+  return valueFromPlainBytes(kind, CODE_BYTES, 0, n);
+}
+
 /** Bytes that end the plain text of a leaf: {@link TEXT_SPECIAL} ones, and LF (to count lines). */
 const LEAF_STOP = CHAR_CLASS.map((bits, byte) => byte === LF ? 1 : bits & TEXT_SPECIAL);
 
@@ -1208,6 +1398,23 @@ function isWireForm(buf: Uint8Array, start: number, end: number): boolean {
     if (c <= 0x20 || (c >= 0x41 && c <= 0x5a)) return false;
   }
   return true;
+}
+
+/** Whether `buf[at, at + 5)` spells `href=`. */
+function isHrefEquals(buf: Uint8Array, at: number): boolean {
+  return buf[at] === 0x68 && buf[at + 1] === 0x72 && buf[at + 2] === 0x65 &&
+    buf[at + 3] === 0x66 && buf[at + 4] === EQUALS;
+}
+
+/** Whether `buf[at, at + 5)` is a space, the three letters `a`, `b`, `c` and `=`. */
+function isSpaceAnd(buf: Uint8Array, at: number, a: number, b: number, c: number): boolean {
+  return buf[at] === 0x20 && buf[at + 1] === a && buf[at + 2] === b && buf[at + 3] === c &&
+    buf[at + 4] === EQUALS;
+}
+
+/** Whether `buf[at, at + 6)` spells `</link`. */
+function isEndOfLink(buf: Uint8Array, at: number): boolean {
+  return buf[at] === LT && buf[at + 1] === SLASH && isLink(buf, at + 2);
 }
 
 /** Whether `buf[at, at + 4)` spells `link`. */

@@ -63,8 +63,6 @@ export class MemberInfo {
   readonly linkSuffix: string;
   /** For list links: the UTF-8 bytes of the `rel`. */
   readonly relBytes: Uint8Array;
-  /** The UTF-8 bytes of {@link MemberInfo.tag}. */
-  readonly tagBytes: Uint8Array;
   readonly #schema: XmlSchema;
   #struct: StructInfo | undefined = undefined;
 
@@ -78,7 +76,6 @@ export class MemberInfo {
     this.list = meta.list === true;
     this.linkSuffix = "/" + (meta.rel ?? "");
     this.relBytes = UTF8.encode(meta.rel ?? "");
-    this.tagBytes = UTF8.encode(meta.tag);
     this.#schema = schema;
   }
 
@@ -112,9 +109,13 @@ export class StructInfo {
   readonly build: StructBuilder;
   /**
    * The element members by the hash of their tag's bytes (`nameHash`), open addressing:
-   * each entry is 1 + a member's index, 0 ends a probe.
+   * each entry is 1 + a member's index (0 ends a probe), where its tag's bytes start in
+   * {@link StructInfo.#tagBytes} and their length. The bytes beside the entries spare the
+   * lookup a chain of dependent loads (member, its tag's array, that array's bytes).
    */
   readonly #tagTable: Int32Array;
+  /** The bytes of every element member's tag, one after another. */
+  readonly #tagBytes: Uint8Array;
 
   /** Resolves `meta` and its ancestors through `schema`. */
   constructor(meta: StructMeta, schema: XmlSchema) {
@@ -134,7 +135,7 @@ export class StructInfo {
     }
     this.members = members;
     this.build = schema.builder(meta.name);
-    this.#tagTable = tagTable(members);
+    [this.#tagTable, this.#tagBytes] = tagTable(members);
     this.byTag = byTag;
     this.byAttribute = byAttribute;
     this.byRel = byRel;
@@ -151,15 +152,16 @@ export class StructInfo {
 
   /** The element member whose tag is spelled by `buf[start, end)`, if any. */
   memberAt(buf: Uint8Array, start: number, end: number): MemberInfo | undefined {
-    const table = this.#tagTable, mask = table.length - 1, length = end - start;
+    const table = this.#tagTable, bytes = this.#tagBytes, length = end - start;
+    const mask = (table.length >> 2) - 1;
     for (let slot = tagSlot(nameHash(buf, start, end), mask);; slot = (slot + 1) & mask) {
-      const entry = table[slot];
+      const at = slot << 2, entry = table[at];
       if (entry === 0) return undefined;
-      const member = this.members[entry - 1], bytes = member.tagBytes;
-      if (bytes.length !== length) continue;
+      if (table[at + 2] !== length) continue;
+      const from = table[at + 1];
       let k = 0;
-      while (k < length && bytes[k] === buf[start + k]) k++;
-      if (k === length) return member;
+      while (k < length && bytes[from + k] === buf[start + k]) k++;
+      if (k === length) return this.members[entry - 1];
     }
   }
 }
@@ -169,19 +171,24 @@ function tagSlot(hash: number, mask: number): number {
   return (Math.imul(hash, 0x9e3779b1) >>> 16) & mask;
 }
 
-/** The table of {@link StructInfo.memberAt}: at most half full. */
-function tagTable(members: readonly MemberInfo[]): Int32Array {
+/** The table of {@link StructInfo.memberAt} (at most half full) and its tags' bytes. */
+function tagTable(members: readonly MemberInfo[]): [Int32Array, Uint8Array] {
   let size = 8;
   while (size < members.length * 2) size *= 2;
-  const table = new Int32Array(size), mask = size - 1;
-  for (const member of members) {
-    if (member.meta.attribute) continue;
-    const bytes = member.tagBytes;
-    let slot = tagSlot(nameHash(bytes, 0, bytes.length), mask);
-    while (table[slot] !== 0) slot = (slot + 1) & mask;
-    table[slot] = member.index + 1;
+  const table = new Int32Array(4 * size), mask = size - 1;
+  const tags = members.filter((member) => !member.meta.attribute);
+  const encoded = tags.map((member) => UTF8.encode(member.tag));
+  const bytes = new Uint8Array(encoded.reduce((sum, tag) => sum + tag.length, 0));
+  let used = 0;
+  for (const [n, member] of tags.entries()) {
+    const tag = encoded[n];
+    let slot = tagSlot(nameHash(tag, 0, tag.length), mask);
+    while (table[slot << 2] !== 0) slot = (slot + 1) & mask;
+    table.set([member.index + 1, used, tag.length], slot << 2);
+    bytes.set(tag, used);
+    used += tag.length;
   }
-  return table;
+  return [table, bytes];
 }
 
 function lineage(meta: StructMeta, schema: XmlSchema): StructMeta[] {

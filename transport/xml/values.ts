@@ -87,49 +87,67 @@ export function parseDate(text: string): Date | undefined {
 
 /**
  * {@link parseDate} of the ASCII bytes `buf[start, end)`, without surrounding white space:
- * the time in milliseconds since the epoch, NaN when invalid.
+ * the time in milliseconds since the epoch, NaN when invalid. Plain arithmetic on the
+ * digits (two at a time), with no floating-point division.
  */
 export function dateFromBytes(buf: Uint8Array, start: number, end: number): number {
-  const length = end - start;
   if (
-    length < 19 || buf[start + 4] !== 0x2d || buf[start + 7] !== 0x2d ||
+    end - start < 19 || buf[start + 4] !== 0x2d || buf[start + 7] !== 0x2d ||
     buf[start + 10] !== 0x54 || buf[start + 13] !== 0x3a || buf[start + 16] !== 0x3a
   ) return NaN;
-  const year = digitsAt(buf, start, 4), month = digitsAt(buf, start + 5, 2);
-  const day = digitsAt(buf, start + 8, 2), hour = digitsAt(buf, start + 11, 2);
-  const minute = digitsAt(buf, start + 14, 2), second = digitsAt(buf, start + 17, 2);
+  const century = twoDigits(buf, start), yearOfCentury = twoDigits(buf, start + 2);
+  const month = twoDigits(buf, start + 5), day = twoDigits(buf, start + 8);
+  const hour = twoDigits(buf, start + 11), minute = twoDigits(buf, start + 14);
+  const second = twoDigits(buf, start + 17);
+  const year = century * 100 + yearOfCentury;
+  const leap = (year & 3) === 0 && (yearOfCentury !== 0 || (century & 3) === 0);
   if (
-    year < 0 || month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month) ||
-    hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59
+    century > 99 || yearOfCentury > 99 || month < 1 || month > 12 || day < 1 || hour > 23 ||
+    minute > 59 || second > 59 || day > (month === 2 ? (leap ? 29 : 28) : MONTH_DAYS[month])
   ) return NaN;
   let i = start + 19;
   let millisecond = 0;
   if (i < end && buf[i] === 0x2e) {
     const fractionStart = ++i;
-    while (i < end && buf[i] >= 0x30 && buf[i] <= 0x39) i++;
-    if (i === fractionStart) return NaN;
-    for (let k = 0, scale = 100; k < 3; k++, scale /= 10) {
-      const c = fractionStart + k < i ? buf[fractionStart + k] - 0x30 : 0;
-      millisecond += c * scale;
-    }
+    while (i < end && buf[i] - 0x30 >>> 0 <= 9) i++;
+    const digits = i - fractionStart;
+    if (digits === 0) return NaN;
+    millisecond = (buf[fractionStart] - 0x30) * 100;
+    if (digits > 1) millisecond += (buf[fractionStart + 1] - 0x30) * 10;
+    if (digits > 2) millisecond += buf[fractionStart + 2] - 0x30;
   }
   let offsetMinutes = 0;
   if (i < end) {
     const sign = buf[i];
-    if (sign === 0x5a && i + 1 === end) {
-      i++;
-    } else if ((sign === 0x2b || sign === 0x2d) && i + 6 === end) {
-      const hours = digitsAt(buf, i + 1, 2), minutes = digitsAt(buf, i + 4, 2);
-      if (buf[i + 3] !== 0x3a || hours < 0 || hours > 14 || minutes < 0 || minutes > 59) {
-        return NaN;
-      }
-      offsetMinutes = (sign === 0x2b ? 1 : -1) * (hours * 60 + minutes);
-    } else {
+    if ((sign === 0x2b || sign === 0x2d) && i + 6 === end && buf[i + 3] === 0x3a) {
+      const hours = twoDigits(buf, i + 1), minutes = twoDigits(buf, i + 4);
+      if (hours > 14 || minutes > 59) return NaN;
+      offsetMinutes = sign === 0x2b ? hours * 60 + minutes : -(hours * 60 + minutes);
+    } else if (sign !== 0x5a || i + 1 !== end) {
       return NaN;
     }
   }
-  const minutes = (daysSinceEpoch(year, month, day) * 24 + hour) * 60 + minute - offsetMinutes;
-  return minutes * 60_000 + second * 1000 + millisecond;
+  // Days since 1970-01-01: 365 a year since the year 0, a day for each leap year before this
+  // one (the year 0 is one), and this year's days before the date.
+  const before = year - 1;
+  const leapDays = before < 0 ? 0 : (before >> 2) - ((before / 100) | 0) + ((before / 400) | 0) + 1;
+  const days = year * 365 + leapDays - DAYS_TO_EPOCH + DAYS_BEFORE_MONTH[month] +
+    (leap && month > 2 ? 1 : 0) + day - 1;
+  return ((days * 24 + hour) * 60 + minute - offsetMinutes) * 60_000 + second * 1000 +
+    millisecond;
+}
+
+/** Days from 0000-01-01 to 1970-01-01 (proleptic Gregorian). */
+const DAYS_TO_EPOCH = 719_528;
+/** Days of each month (1 to 12; February in a common year). */
+const MONTH_DAYS = [0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+/** Days of a common year before each month (1 to 12). */
+const DAYS_BEFORE_MONTH = [0, 0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334];
+
+/** The two digits at `buf[i]` as a number; 100 when either is not a digit. */
+function twoDigits(buf: Uint8Array, i: number): number {
+  const high = buf[i] - 0x30, low = buf[i + 1] - 0x30;
+  return high >>> 0 > 9 || low >>> 0 > 9 ? 100 : high * 10 + low;
 }
 
 /**
@@ -164,32 +182,6 @@ export function booleanFromBytes(buf: Uint8Array, start: number, end: number): n
     buf[start + 3] === 0x73 && buf[start + 4] === 0x65
   ) return 0;
   return -1;
-}
-
-function digitsAt(buf: Uint8Array, start: number, count: number): number {
-  let value = 0;
-  for (let i = start; i < start + count; i++) {
-    const c = buf[i];
-    if (c < 0x30 || c > 0x39) return -1;
-    value = value * 10 + (c - 0x30);
-  }
-  return value;
-}
-
-/** Days from 1970-01-01 to the given proleptic Gregorian date (valid for any year). */
-function daysSinceEpoch(year: number, month: number, day: number): number {
-  const y = month <= 2 ? year - 1 : year;
-  const era = Math.floor(y / 400);
-  const yearOfEra = y - era * 400;
-  const dayOfYear = Math.floor((153 * (month > 2 ? month - 3 : month + 9) + 2) / 5) + day - 1;
-  const dayOfEra = yearOfEra * 365 + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100) +
-    dayOfYear;
-  return era * 146097 + dayOfEra - 719468;
-}
-
-function daysInMonth(year: number, month: number): number {
-  if (month === 2) return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28;
-  return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
 }
 
 /**
