@@ -1,24 +1,12 @@
 import assert from "node:assert/strict";
-import { Connection, OvirtError, TimeoutError, types, waitForJobs } from "../mod.ts";
-import { type SimulatorOptions, startSimulator } from "../testing/mod.ts";
+import { OvirtError, TimeoutError, types, waitForJobs } from "../mod.ts";
+import type { SimulatorOptions } from "../testing/mod.ts";
+import { simulatorSession } from "./sim_session.ts";
 
 async function connect(options: SimulatorOptions) {
-  const sim = await startSimulator({ empty: true, ...options });
-  const connection = new Connection({
-    url: sim.url,
-    username: sim.username,
-    password: sim.password,
-  });
-  return {
-    sim,
-    connection,
-    tags: connection.systemService().tagsService(),
-    jobs: connection.systemService().jobsService(),
-    async [Symbol.asyncDispose]() {
-      await connection.close();
-      await sim.close();
-    },
-  };
+  const session = await simulatorSession({ empty: true, ...options });
+  const system = session.connection.systemService();
+  return { ...session, tags: system.tagsService(), jobs: system.jobsService() };
 }
 
 const withId = (correlationId: string) => ({ correlationId });

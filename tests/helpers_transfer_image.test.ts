@@ -19,26 +19,14 @@ import {
   waitFor,
 } from "../mod.ts";
 import { startSimulator, type TransferQuirks } from "../testing/mod.ts";
+import { simulatorSession } from "./sim_session.ts";
 
 const MIB = 1024 * 1024;
 const FAST = { pollInterval: 5, chunkSize: MIB };
 
 /** A simulator and a connection to it. */
-async function setup(quirks: TransferQuirks = {}) {
-  const sim = await startSimulator({ delay: 0, transfers: quirks });
-  const connection = new Connection({
-    url: sim.url,
-    username: sim.username,
-    password: sim.password,
-  });
-  return {
-    sim,
-    connection,
-    async [Symbol.asyncDispose]() {
-      await connection.close();
-      await sim.close();
-    },
-  };
+function setup(quirks: TransferQuirks = {}) {
+  return simulatorSession({ delay: 0, transfers: quirks });
 }
 
 /** Bytes that are not zero anywhere, different for each `seed`. */

@@ -7,8 +7,9 @@
  */
 
 import assert from "node:assert/strict";
-import { Connection, downloadImage, OvirtError, types, uploadImage, waitFor } from "../mod.ts";
-import { startSimulator, type TransferStop } from "../testing/mod.ts";
+import { downloadImage, OvirtError, types, uploadImage, waitFor } from "../mod.ts";
+import type { TransferStop } from "../testing/mod.ts";
+import { simulatorSession } from "./sim_session.ts";
 
 const MIB = 1024 * 1024;
 const FAST = { pollInterval: 5, chunkSize: MIB, connections: 4 };
@@ -20,21 +21,7 @@ const SIZE = 8 * MIB;
  */
 async function setup() {
   const log: string[] = [];
-  const sim = await startSimulator({ delay: 100, log: (line) => log.push(line) });
-  const connection = new Connection({
-    url: sim.url,
-    username: sim.username,
-    password: sim.password,
-  });
-  return {
-    sim,
-    connection,
-    log,
-    async [Symbol.asyncDispose]() {
-      await connection.close();
-      await sim.close();
-    },
-  };
+  return { ...await simulatorSession({ delay: 100, log: (line) => log.push(line) }), log };
 }
 
 /** A file of `SIZE` bytes of data (no zeros: every byte travels). */

@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import { Connection, NotFoundError, OvirtError, Service, types } from "../mod.ts";
 import type { MethodSpec } from "../mod.ts";
 import { startSimulator } from "../testing/mod.ts";
+import { simulatorSession } from "./sim_session.ts";
 
 /** Sends a request no generated method sends, through the connection's own runtime. */
 class Probe extends Service {
@@ -20,21 +21,8 @@ class Probe extends Service {
 }
 
 async function connect() {
-  const sim = await startSimulator({ delay: 0 });
-  const connection = new Connection({
-    url: sim.url,
-    username: sim.username,
-    password: sim.password,
-  });
-  return {
-    sim,
-    connection,
-    system: connection.systemService(),
-    async [Symbol.asyncDispose]() {
-      await connection.close();
-      await sim.close();
-    },
-  };
+  const session = await simulatorSession({ delay: 0 });
+  return { ...session, system: session.connection.systemService() };
 }
 
 function names(items: { name?: string }[]): string[] {

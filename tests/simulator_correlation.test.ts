@@ -4,25 +4,14 @@
  */
 
 import assert from "node:assert/strict";
-import { Connection, types } from "../mod.ts";
-import { type SimulatorOptions, startSimulator } from "../testing/mod.ts";
+import { types } from "../mod.ts";
+import type { SimulatorOptions } from "../testing/mod.ts";
+import { simulatorSession } from "./sim_session.ts";
 
 async function connect(options: SimulatorOptions = {}) {
   // A long lifecycle step: jobs stay `started` for the whole test unless it asks otherwise.
-  const sim = await startSimulator({ empty: true, delay: 60_000, ...options });
-  const connection = new Connection({
-    url: sim.url,
-    username: sim.username,
-    password: sim.password,
-  });
-  return {
-    sim,
-    system: connection.systemService(),
-    async [Symbol.asyncDispose]() {
-      await connection.close();
-      await sim.close();
-    },
-  };
+  const session = await simulatorSession({ empty: true, delay: 60_000, ...options });
+  return { ...session, system: session.connection.systemService() };
 }
 
 const VM = { cluster: { name: "Default" }, template: { name: "Blank" } };

@@ -5,15 +5,8 @@
  */
 
 import assert from "node:assert/strict";
-import {
-  Connection,
-  NotFoundError,
-  type OvirtError,
-  types,
-  waitFor,
-  waitForStatus,
-} from "../mod.ts";
-import { startSimulator } from "../testing/mod.ts";
+import { NotFoundError, type OvirtError, types, waitFor, waitForStatus } from "../mod.ts";
+import { simulatorSession } from "./sim_session.ts";
 
 const GIB = 1024 ** 3;
 const POLL = { interval: 5, timeout: 5000 };
@@ -24,21 +17,8 @@ const POLL = { interval: 5, timeout: 5000 };
 const STEP = 250;
 
 async function connect(delay = 0) {
-  const sim = await startSimulator({ delay });
-  const connection = new Connection({
-    url: sim.url,
-    username: sim.username,
-    password: sim.password,
-  });
-  return {
-    sim,
-    connection,
-    system: connection.systemService(),
-    async [Symbol.asyncDispose]() {
-      await connection.close();
-      await sim.close();
-    },
-  };
+  const session = await simulatorSession({ delay });
+  return { ...session, system: session.connection.systemService() };
 }
 
 Deno.test("simulator: hosts go to maintenance and back, and are removed only there", async () => {

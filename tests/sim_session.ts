@@ -1,0 +1,32 @@
+/**
+ * A simulator and a connection to it as its administrator, for tests that need nothing more
+ * particular: `await using session = await simulatorSession({ delay: 0 })`; the connection
+ * and then the simulator close when the session is disposed.
+ */
+
+import { Connection } from "../mod.ts";
+import { type Simulator, type SimulatorOptions, startSimulator } from "../testing/mod.ts";
+
+/** What {@link simulatorSession} gives. */
+export interface SimulatorSession extends AsyncDisposable {
+  readonly sim: Simulator;
+  readonly connection: Connection;
+}
+
+/** Starts a simulator with `options` and connects to it. */
+export async function simulatorSession(options: SimulatorOptions = {}): Promise<SimulatorSession> {
+  const sim = await startSimulator(options);
+  const connection = new Connection({
+    url: sim.url,
+    username: sim.username,
+    password: sim.password,
+  });
+  return {
+    sim,
+    connection,
+    async [Symbol.asyncDispose]() {
+      await connection.close();
+      await sim.close();
+    },
+  };
+}
