@@ -9,8 +9,9 @@ import { OvirtError } from "../errors.ts";
 import {
   BOOLEAN,
   ENUM,
+  linkList,
+  listIn,
   type MemberInfo,
-  newList,
   STRING,
   STRUCT,
   type StructInfo,
@@ -241,10 +242,7 @@ export class DocumentReader {
       return;
     }
     if (member.list) {
-      const slots = this.#frameValues[top];
-      const existing = slots[member.index];
-      const items = Array.isArray(existing) ? existing : (slots[member.index] = newList());
-      this.#pushList(items, member);
+      this.#pushList(listIn(this.#frameValues[top], member), member);
     } else if (member.kind === STRUCT) {
       this.#pushStruct(member.struct, member);
     } else {
@@ -314,12 +312,7 @@ export class DocumentReader {
     }
     if (rel < 0 || href < 0) return;
     const member = this.#frameStructs[top]!.byRel.get(tokens.attributeValue(rel));
-    if (member === undefined) return;
-    const slots = this.#frameValues[top];
-    const existing = slots[member.index];
-    const list: unknown[] & { href?: string } = Array.isArray(existing) ? existing : newList();
-    list.href = tokens.attributeValue(href);
-    slots[member.index] = list;
+    if (member !== undefined) linkList(this.#frameValues[top], member, tokens.attributeValue(href));
   }
 
   #startLeaf(member: MemberInfo): void {

@@ -55,8 +55,9 @@ import {
   BOOLEAN,
   buildReference,
   ENUM,
+  linkList,
+  listIn,
   type MemberInfo,
-  newList,
   STRING,
   STRUCT,
   type StructInfo,
@@ -528,9 +529,7 @@ export class ElementReader {
           this.#unknown(depth + 1, i, nameEnd, hrefStart, href.length);
         }
       } else if (member.list) {
-        const existing = slots[member.index];
-        const items = Array.isArray(existing) ? existing : newList();
-        slots[member.index] = this.#list(member, items, depth + 1, i, nameEnd);
+        slots[member.index] = this.#list(member, listIn(slots, member), depth + 1, i, nameEnd);
       } else if (member.kind === STRUCT) {
         slots[member.index] = this.#struct(member.struct, depth + 1, i, nameEnd);
       } else {
@@ -868,12 +867,7 @@ export class ElementReader {
         ? VALUE_CACHE.internUnhashed(this.#buf, relStart, relEnd) ?? this.#ascii(relStart, relEnd)
         : this.#ascii(relStart, relEnd);
       const member = struct.byRel.get(rel);
-      if (member !== undefined) {
-        const existing = slots[member.index];
-        const list: unknown[] & { href?: string } = Array.isArray(existing) ? existing : newList();
-        list.href = parentHref + member.linkSuffix;
-        slots[member.index] = list;
-      }
+      if (member !== undefined) linkList(slots, member, parentHref + member.linkSuffix);
       this.#pos = usual;
       return;
     }
@@ -886,13 +880,13 @@ export class ElementReader {
     }
     const member = rel >= 0 && href >= 0 ? struct.byRel.get(this.#internedValue(rel)) : undefined;
     if (member !== undefined) {
-      const existing = slots[member.index];
-      const list: unknown[] & { href?: string } = Array.isArray(existing) ? existing : newList();
-      list.href =
-        parentHrefStart >= 0 && this.#valueExtends(href, parentHrefStart, parentHref.length, rel)
-          ? parentHref + member.linkSuffix
-          : this.#attributeValue(href);
-      slots[member.index] = list;
+      const extendsParent = parentHrefStart >= 0 &&
+        this.#valueExtends(href, parentHrefStart, parentHref.length, rel);
+      linkList(
+        slots,
+        member,
+        extendsParent ? parentHref + member.linkSuffix : this.#attributeValue(href),
+      );
     }
     this.#pos = this.#selfClosing ? end : this.#skipContent(end, depth, tagStart);
   }

@@ -45,6 +45,24 @@ export function newList(): unknown[] {
   return new Array(0);
 }
 
+/** A list value, with the `href` of a list link where the server sent one. */
+export type LinkedList = unknown[] & { href?: string };
+
+/** The list of list `member` in `slots`, made empty and stored there the first time. */
+export function listIn(slots: unknown[], member: MemberInfo): LinkedList {
+  const existing = slots[member.index];
+  return Array.isArray(existing) ? existing : (slots[member.index] = newList());
+}
+
+/**
+ * What a `<link rel href>` child of a struct means, for every reading path: the list member
+ * whose link `rel` it names can be fetched at `href` (its list, empty unless items came too,
+ * carries the `href`).
+ */
+export function linkList(slots: unknown[], member: MemberInfo, href: string): void {
+  listIn(slots, member).href = href;
+}
+
 /** One member with its kind as a number and its struct type resolved on first use. */
 export class MemberInfo {
   /** The generated description. */
