@@ -7,8 +7,9 @@
  */
 
 import { fileURLToPath } from "node:url";
-import { Connection } from "../mod.ts";
-import { type Simulator, startSimulator } from "../testing/mod.ts";
+import type { Connection } from "../mod.ts";
+import type { Simulator } from "../testing/mod.ts";
+import { simulatorSession } from "./sim_session.ts";
 
 /** The entry point of the CLI. */
 export const CLI = fileURLToPath(new URL("../cli/main.ts", import.meta.url));
@@ -106,22 +107,16 @@ export interface CliBench extends AsyncDisposable {
 
 /** Starts a simulator (no lifecycle delay) with a private home and a connection to it. */
 export async function cliBench(): Promise<CliBench> {
-  const sim = await startSimulator({ delay: 0 });
+  const session = await simulatorSession({ delay: 0 });
   const home = await cliHome();
-  const connection = new Connection({
-    url: sim.url,
-    username: sim.username,
-    password: sim.password,
-  });
   return {
-    sim,
+    sim: session.sim,
     home,
-    connection,
-    env: { ...home.env, ...simulatorEnv(sim) },
+    connection: session.connection,
+    env: { ...home.env, ...simulatorEnv(session.sim) },
     async [Symbol.asyncDispose]() {
-      await connection.close();
       await home[Symbol.asyncDispose]();
-      await sim.close();
+      await session[Symbol.asyncDispose]();
     },
   };
 }
