@@ -6,6 +6,7 @@
  * @module
  */
 
+import { isZero } from "../helpers/transfer/zero.ts";
 import type { ImageTraffic, TransferQuirks } from "./transfer_quirks.ts";
 
 const CHUNK = 1024 * 1024;
@@ -18,17 +19,6 @@ export interface ImageExtent {
   length: number;
   /** Whether it reads as zeros. */
   zero: boolean;
-}
-
-/** Whether every byte of `bytes` is zero (four bytes at a time where aligned). */
-export function allZero(bytes: Uint8Array): boolean {
-  const head = Math.min((4 - (bytes.byteOffset % 4)) % 4, bytes.length);
-  for (let i = 0; i < head; i++) if (bytes[i] !== 0) return false;
-  const words = (bytes.length - head) >>> 2;
-  const view = new Uint32Array(bytes.buffer, bytes.byteOffset + head, words);
-  for (let i = 0; i < words; i++) if (view[i] !== 0) return false;
-  for (let i = head + words * 4; i < bytes.length; i++) if (bytes[i] !== 0) return false;
-  return true;
 }
 
 /** One disk's image. */
@@ -56,7 +46,7 @@ export class SparseImage {
       const count = Math.min(CHUNK - within, bytes.length - done);
       const piece = bytes.subarray(done, done + count);
       let chunk = this.#chunks.get(index);
-      if (!chunk && !allZero(piece)) this.#chunks.set(index, chunk = new Uint8Array(CHUNK));
+      if (!chunk && !isZero(piece)) this.#chunks.set(index, chunk = new Uint8Array(CHUNK));
       chunk?.set(piece, within);
       done += count;
     }
