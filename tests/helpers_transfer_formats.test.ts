@@ -6,10 +6,10 @@
  */
 
 import assert from "node:assert/strict";
-import { Connection, ConnectionError, OvirtError, probeImage, types, uploadImage } from "../mod.ts";
+import { ConnectionError, OvirtError, probeImage, types, uploadImage } from "../mod.ts";
 import { mapFile } from "../helpers/transfer/holes.ts";
 import { ImageioClient } from "../helpers/transfer/imageio.ts";
-import { startSimulator } from "../testing/mod.ts";
+import { simulatorSession } from "./sim_session.ts";
 
 const MIB = 1024 * 1024;
 const CLUSTER = 65536;
@@ -179,12 +179,8 @@ Deno.test("probeImage and uploadImage with real qemu-img images (skipped without
     assert.match(await reason("overlay.qcow2"), /backing file \(plain\.qcow2\)/);
     assert.match(await reason("encrypted.qcow2"), /encrypted/);
 
-    await using sim = await startSimulator({ delay: 0 });
-    await using connection = new Connection({
-      url: sim.url,
-      username: sim.username,
-      password: sim.password,
-    });
+    await using session = await simulatorSession({ delay: 0 });
+    const { connection } = session;
     const { disk, transfer } = await uploadImage(connection, `${dir}/plain.qcow2`, {
       storageDomain: "data",
       pollInterval: 5,
@@ -259,12 +255,8 @@ Deno.test("mapFile without --allow-ffi: no FFI at all, qemu-img or a scan instea
 });
 
 Deno.test("an image server that cannot be reached: the error never shows the ticket", async () => {
-  await using sim = await startSimulator({ delay: 0 });
-  await using connection = new Connection({
-    url: sim.url,
-    username: sim.username,
-    password: sim.password,
-  });
+  await using session = await simulatorSession({ delay: 0 });
+  const { connection } = session;
   const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
   const port = listener.addr.port;
   listener.close();

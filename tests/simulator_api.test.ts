@@ -4,9 +4,8 @@
  */
 
 import assert from "node:assert/strict";
-import { Connection, NotFoundError, OvirtError, Service, types } from "../mod.ts";
+import { NotFoundError, OvirtError, Service, types } from "../mod.ts";
 import type { MethodSpec } from "../mod.ts";
-import { startSimulator } from "../testing/mod.ts";
 import { simulatorSession } from "./sim_session.ts";
 
 /** Sends a request no generated method sends, through the connection's own runtime. */
@@ -198,12 +197,8 @@ Deno.test("simulator: follow inlines links, references carry hrefs", async () =>
 });
 
 Deno.test("simulator: a data center's clusters are the clusters of that data center", async () => {
-  await using sim = await startSimulator({ delay: 0 });
-  await using connection = new Connection({
-    url: sim.url,
-    username: sim.username,
-    password: sim.password,
-  });
+  await using session = await simulatorSession({ delay: 0 });
+  const { connection } = session;
   const system = connection.systemService();
   const [dataCenter] = await system.dataCentersService().list({ search: "name=Default" });
   const other = await system.dataCentersService().add({ name: "other", local: false });

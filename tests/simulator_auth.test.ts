@@ -7,6 +7,7 @@
 import assert from "node:assert/strict";
 import { AuthError, Connection, ConnectionError } from "../mod.ts";
 import { startSimulator } from "../testing/mod.ts";
+import { simulatorSession } from "./sim_session.ts";
 
 Deno.test("simulator: a bad password is an AuthError, in both SSO error shapes", async () => {
   for (const ssoErrorShape of ["description", "code"] as const) {
@@ -27,12 +28,8 @@ Deno.test("simulator: a bad password is an AuthError, in both SSO error shapes",
 });
 
 Deno.test("simulator: an expired token is replaced by a new login, transparently", async () => {
-  await using sim = await startSimulator({ tokenLifetime: 150, empty: true });
-  await using connection = new Connection({
-    url: sim.url,
-    username: sim.username,
-    password: sim.password,
-  });
+  await using session = await simulatorSession({ tokenLifetime: 150, empty: true });
+  const { sim, connection } = session;
   const tags = connection.systemService().tagsService();
   assert.equal((await tags.list()).length, 1);
   assert.equal(sim.loginCount, 1);
@@ -42,12 +39,8 @@ Deno.test("simulator: an expired token is replaced by a new login, transparently
 });
 
 Deno.test("simulator: revoked tokens force a new login; a foreign bad token is refused", async () => {
-  await using sim = await startSimulator({ empty: true });
-  await using connection = new Connection({
-    url: sim.url,
-    username: sim.username,
-    password: sim.password,
-  });
+  await using session = await simulatorSession({ empty: true });
+  const { sim, connection } = session;
   const clusters = connection.systemService().clustersService();
   await clusters.list();
   sim.revokeTokens();

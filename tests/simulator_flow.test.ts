@@ -5,19 +5,15 @@
  */
 
 import assert from "node:assert/strict";
-import { Connection, NotFoundError, type OvirtError, types, waitForStatus } from "../mod.ts";
-import { startSimulator } from "../testing/mod.ts";
+import { NotFoundError, type OvirtError, types, waitForStatus } from "../mod.ts";
+import { simulatorSession } from "./sim_session.ts";
 
 const GIB = 1024 ** 3;
 const POLL = { interval: 10, timeout: 5000 };
 
 Deno.test("simulator: the README flow through the SDK", async () => {
-  await using sim = await startSimulator({ delay: 30 });
-  await using connection = new Connection({
-    url: sim.url,
-    username: sim.username,
-    password: sim.password,
-  });
+  await using session = await simulatorSession({ delay: 30 });
+  const { connection } = session;
   assert.equal(await connection.test(), true);
   const system = connection.systemService();
   const vmsService = system.vmsService();

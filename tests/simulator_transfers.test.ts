@@ -5,7 +5,6 @@
 
 import assert from "node:assert/strict";
 import {
-  Connection,
   downloadDisk,
   type OvirtError,
   types,
@@ -13,7 +12,7 @@ import {
   waitFor,
   waitForStatus,
 } from "../mod.ts";
-import { startSimulator } from "../testing/mod.ts";
+import { simulatorSession } from "./sim_session.ts";
 
 const MIB = 1024 * 1024;
 const POLL = { interval: 5, timeout: 5000 };
@@ -25,12 +24,8 @@ function pattern(size: number): Uint8Array {
 }
 
 Deno.test("simulator: upload then download a disk image", async () => {
-  await using sim = await startSimulator({ delay: 0 });
-  await using connection = new Connection({
-    url: sim.url,
-    username: sim.username,
-    password: sim.password,
-  });
+  await using session = await simulatorSession({ delay: 0 });
+  const { connection } = session;
   const disks = connection.systemService().disksService();
   const size = 3 * MIB + 12345;
   const disk = await disks.add({
@@ -76,12 +71,8 @@ Deno.test("simulator: upload then download a disk image", async () => {
 });
 
 Deno.test("simulator: a failed upload is cancelled and the disk unlocked", async () => {
-  await using sim = await startSimulator({ delay: 0 });
-  await using connection = new Connection({
-    url: sim.url,
-    username: sim.username,
-    password: sim.password,
-  });
+  await using session = await simulatorSession({ delay: 0 });
+  const { connection } = session;
   const disks = connection.systemService().disksService();
   const disk = await disks.add({
     name: "small",

@@ -7,6 +7,7 @@
 import assert from "node:assert/strict";
 import { Connection, NotFoundError, types, waitFor, waitForStatus } from "../mod.ts";
 import { startSimulator, type TransferQuirks } from "../testing/mod.ts";
+import { simulatorSession } from "./sim_session.ts";
 
 const MIB = 1024 * 1024;
 const POLL = { interval: 5, timeout: 5000 };
@@ -259,12 +260,8 @@ Deno.test("quirk legacyDaemon: no OPTIONS (405), no PATCH, no extents", async ()
 });
 
 Deno.test("an idle transfer is paused by the system when its inactivity timeout passes", async () => {
-  await using sim = await startSimulator({ delay: 0 });
-  await using connection = new Connection({
-    url: sim.url,
-    username: sim.username,
-    password: sim.password,
-  });
+  await using session = await simulatorSession({ delay: 0 });
+  const { connection } = session;
   const disks = connection.systemService().disksService();
   const disk = await disks.add({
     name: "idle",

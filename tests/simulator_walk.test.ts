@@ -5,10 +5,10 @@
  */
 
 import assert from "node:assert/strict";
-import { Connection, NotFoundError } from "../mod.ts";
+import { NotFoundError } from "../mod.ts";
 import type { Service } from "../mod.ts";
 import { ROOT_SERVICE, SERVICES } from "../services/metadata.ts";
-import { startSimulator } from "../testing/mod.ts";
+import { simulatorSession } from "./sim_session.ts";
 
 type Callable = Service & Record<string, (options?: object) => Promise<unknown>>;
 
@@ -21,12 +21,8 @@ interface Visit {
 }
 
 Deno.test("simulator: every reachable service answers get or list", async () => {
-  await using sim = await startSimulator({ delay: 0 });
-  await using connection = new Connection({
-    url: sim.url,
-    username: sim.username,
-    password: sim.password,
-  });
+  await using session = await simulatorSession({ delay: 0 });
+  const { connection } = session;
   const answered = new Set<string>(); // service classes that answered with an object or list
   const failures: string[] = [];
   const queue: Visit[] = [{ path: "", service: ROOT_SERVICE }];
