@@ -157,15 +157,22 @@ await connection.close();`,
   }
 });
 
-Deno.test("tls: insecure transfer requests send exactly the bytes of a body that is a view", async () => {
+/** A TLS server (the test certificate) that answers 200 and keeps every request's body. */
+function recordingServer(): Deno.HttpServer<Deno.NetAddr> & { received: Uint8Array[] } {
   const received: Uint8Array[] = [];
-  await using server = Deno.serve(
+  const server = Deno.serve(
     { hostname: "127.0.0.1", port: 0, cert: tls.cert, key: tls.key, onListen() {} },
     async (request) => {
       received.push(await request.bytes());
       return new Response(null, { status: 200 });
     },
   );
+  return Object.assign(server, { received });
+}
+
+Deno.test("tls: insecure transfer requests send exactly the bytes of a body that is a view", async () => {
+  await using server = recordingServer();
+  const { received } = server;
   await using connection = new Connection({
     url: `https://127.0.0.1:${server.addr.port}/ovirt-engine/api`,
     token: "t",
@@ -183,14 +190,8 @@ Deno.test("tls: insecure transfer requests send exactly the bytes of a body that
 });
 
 Deno.test("tls: transfer uploads check the server against caCerts too", async () => {
-  const received: Uint8Array[] = [];
-  await using server = Deno.serve(
-    { hostname: "127.0.0.1", port: 0, cert: tls.cert, key: tls.key, onListen() {} },
-    async (request) => {
-      received.push(await request.bytes());
-      return new Response(null, { status: 200 });
-    },
-  );
+  await using server = recordingServer();
+  const { received } = server;
   const url = `https://127.0.0.1:${server.addr.port}`;
   const body = Uint8Array.from({ length: 10_000 }, (_, i) => i % 253).subarray(10, 9_000);
   {
