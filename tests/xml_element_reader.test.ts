@@ -1,11 +1,10 @@
 /**
- * The element reader (the base path of `readXml`, `readXmlStream` and `streamList`) against
- * the token reader that reads what it gives up: on every struct of the model, on the
- * bench's engine-shaped list, at every kind of chunk split, on thousands of mutated
- * documents and on every variation of links and of the bytes between members, it gives the
- * same objects or gives the input up, and the readers then give the token reader's result or
- * error (for streamed input: the token reader's on the same chunks, the error's location
- * aside).
+ * The reader (the element reader, fed whole or by `DocumentReader` chunk by chunk) against
+ * an oracle that builds objects from tokens alone (`xml_token_oracle.ts`): on every struct
+ * of the model, on the bench's engine-shaped list, at every kind of chunk split, on
+ * thousands of mutated documents and on every variation of links and of the bytes between
+ * members, both give the same objects or the same error (for streamed input, the error's
+ * location aside).
  */
 
 import "../types/register.ts";
@@ -24,6 +23,7 @@ import { streamList } from "../transport/xml/stream.ts";
 import { type XmlLimits, XmlTokenizer } from "../transport/xml/tokenizer.ts";
 import { writeStruct, writeXml } from "../transport/xml/writer.ts";
 import { STRUCTS } from "../types/metadata.ts";
+import { readByTokens } from "./xml_token_oracle.ts";
 import { MAX_DEPTH, sample } from "./xml_samples.ts";
 import {
   bytes,
@@ -36,30 +36,32 @@ import {
 
 type Outcome = { document: XmlDocument } | { error: string };
 
-/** Reads `chunks` with a DocumentReader, whole items on or off. */
+/**
+ * Reads `chunks` with a DocumentReader; also how many list items were first checked by
+ * tokens (read by the element reader alone: none).
+ */
 function readChunks(
   chunks: readonly Uint8Array[],
-  wholeItems: boolean,
   limits?: XmlLimits,
-): { outcome: Outcome; itemsReadWhole: number } {
+): { outcome: Outcome; checkedItems: number } {
   const tokens = new XmlTokenizer(limits);
-  const reader = new DocumentReader(tokens, MODEL_SCHEMA, { wholeItems, limits });
+  const reader = new DocumentReader(tokens, MODEL_SCHEMA, { limits });
   let next = 0;
   try {
     while (reader.run() !== READ_DONE) {
       if (next < chunks.length) tokens.push(chunks[next++]);
       else tokens.end();
     }
-    return { outcome: { document: reader.document() }, itemsReadWhole: reader.wholeItemCount };
+    return { outcome: { document: reader.document() }, checkedItems: reader.checkedItems };
   } catch (error) {
-    return { outcome: { error: (error as Error).message }, itemsReadWhole: -1 };
+    return { outcome: { error: (error as Error).message }, checkedItems: -1 };
   }
 }
 
 /**
- * `outcome` with any error's location left out: streamed through the element reader, an
- * invalid value's location can be more exact than the token reader's, which falls back to
- * a later token once the value's bytes have been dropped.
+ * `outcome` with any error's location left out: streamed, an invalid value's location can
+ * be more exact than the oracle's, which falls back to a later token once the value's bytes
+ * have been dropped.
  */
 function located(outcome: Outcome): Outcome {
   return "error" in outcome
@@ -67,22 +69,29 @@ function located(outcome: Outcome): Outcome {
     : outcome;
 }
 
-/** Reads `chunks` whole items on and off; both outcomes, for comparison. */
+/** Reads `chunks` with the reader and with the oracle; both outcomes, for comparison. */
 function streamedBoth(chunks: readonly Uint8Array[], limits?: XmlLimits): [Outcome, Outcome] {
-  return [
-    located(readChunks(chunks, true, limits).outcome),
-    located(readChunks(chunks, false, limits).outcome),
-  ];
+  return [located(readChunks(chunks, limits).outcome), located(readByTokens(chunks, limits))];
 }
 
-/** The reference: the token reader alone, on the whole document. */
+/** The oracle's reading of the whole document. */
 function byTokens(data: Uint8Array, limits?: XmlLimits): Outcome {
-  return readChunks([data], false, limits).outcome;
+  return readByTokens([data], limits);
 }
 
 function outcomeOf(read: () => XmlDocument): Outcome {
   try {
     return { document: read() };
+  } catch (error) {
+    return { error: (error as Error).message };
+  }
+}
+
+/** The element reader's reading of the whole `data`: undefined when it gives it up. */
+function wholeOutcome(data: Uint8Array): Outcome | undefined {
+  try {
+    const document = readWholeDocument(data, MODEL_SCHEMA);
+    return document === undefined ? undefined : { document };
   } catch (error) {
     return { error: (error as Error).message };
   }
@@ -128,20 +137,20 @@ const VM_LIST = MODEL_SCHEMA.struct("Vm").asListItem;
 Deno.test("element reader: every struct's document reads whole, as the token reader reads it", () => {
   for (const [name, struct] of Object.entries(STRUCTS)) {
     const data = bytes(writeStruct(name, sample(name, 0, name.length)));
-    const whole = readWholeDocument(data, MODEL_SCHEMA);
+    const whole = wholeOutcome(data);
     assert.notEqual(whole, undefined, `<${struct.tag}> was given up`);
-    assert.deepEqual({ document: whole }, byTokens(data), name);
+    assert.deepEqual(whole, byTokens(data), name);
   }
 });
 
 Deno.test("element reader: list items read whole at any chunk split, as tokens read them", () => {
   const random = seededRandom(7);
-  const documents: [string, Uint8Array, number][] = [["vms fixture", vmsFixture(3), 3]];
+  const documents: [string, Uint8Array][] = [["vms fixture", vmsFixture(3)]];
   for (const name of ["Vm", "Host", "Disk", "Event", "Cluster"]) {
     const items = [sample(name, MAX_DEPTH, 1), sample(name, MAX_DEPTH, 2), {}];
-    documents.push([name, bytes(writeXml(STRUCTS[name].listTag, items)), 3]);
+    documents.push([name, bytes(writeXml(STRUCTS[name].listTag, items))]);
   }
-  for (const [name, data, count] of documents) {
+  for (const [name, data] of documents) {
     const expected = byTokens(data);
     assert.ok("document" in expected, name);
     const splits = [
@@ -151,9 +160,9 @@ Deno.test("element reader: list items read whole at any chunk split, as tokens r
       splitRandomly(data, random),
     ];
     for (const chunks of splits) {
-      const { outcome, itemsReadWhole } = readChunks(chunks, true);
+      const { outcome, checkedItems } = readChunks(chunks);
       assert.deepEqual(outcome, expected, `${name} in ${chunks.length} chunks`);
-      assert.equal(itemsReadWhole, count, `${name} in ${chunks.length} chunks: items read whole`);
+      assert.equal(checkedItems, 0, `${name} in ${chunks.length} chunks: items checked`);
     }
   }
 });
@@ -220,16 +229,16 @@ Deno.test("element reader: references of every form read as the token reader rea
   ];
   for (const reference of references) {
     const data = bytes(`<vms><vm>${reference}</vm><vm>${reference}</vm></vms>`);
-    const whole = readWholeDocument(data, MODEL_SCHEMA);
+    const whole = wholeOutcome(data);
     const expected = byTokens(data);
+    assert.deepEqual(outcomeOf(() => readXml(data)), expected, reference);
     if ("error" in expected) {
-      assert.equal(whole, undefined, reference);
+      if (whole !== undefined) assert.deepEqual(whole, expected, reference);
       continue;
     }
-    assert.notEqual(whole, undefined, reference);
-    assert.deepEqual({ document: whole }, expected, reference);
+    assert.deepEqual(whole, expected, reference);
     // The same members in the same order, as the struct's builder sets them:
-    assert.equal(JSON.stringify({ document: whole }), JSON.stringify(expected), reference);
+    assert.equal(JSON.stringify(whole), JSON.stringify(expected), reference);
     for (const size of [1, 5, 13]) {
       const [streamed, tokensOnly] = streamedBoth(splitEvery(data, size));
       assert.deepEqual(streamed, tokensOnly, `${reference} in ${size}-byte chunks`);
@@ -237,31 +246,60 @@ Deno.test("element reader: references of every form read as the token reader rea
   }
 });
 
-Deno.test("element reader: gives up what only the token reader reads", () => {
+Deno.test("element reader: reads all that well-formed XML may hold, and gives up only malformed input", () => {
   const reader = new ElementReader(MODEL_SCHEMA);
+  const attributes = Array.from({ length: 20 }, (_, k) => ` a${k}="${k}"`).join("");
   for (
     const item of [
-      "<vm><?pi x?><name>a</name></vm>",
+      "<vm><?pi x?><name>a</name><?pi?></vm>",
       "<vm><name>a<b/>c</name></vm>",
-      "<vm>text<name>a</name></vm>",
-      "<vm><memory>12x</memory></vm>",
+      "<vm><name>a <b>x<c/></b> <?p?> c</name></vm>",
+      "<vm><name>\n  <b/>\n  c\n  <d/>\n</name></vm>",
+      "<vm><name>\n  <b/>\n</name></vm>",
+      "<vm><name><!-- c -->\n  <b/></name></vm>",
+      "<vm>text<name>a</name>more &amp; <![CDATA[x]]></vm>",
+      "<vm><n\u00e4me>a</n\u00e4me><name>\u00e9</name></vm>",
+      `<vm${attributes} id="7"><name${attributes}>b</name></vm>`,
+      "<vm><nics><!-- c --><nic><name>a</name></nic> x <nic/></nics></vm>",
+      "<vm><actions><?p?><link rel='a' href='/a'><![CDATA[<]]></link></actions></vm>",
+    ]
+  ) {
+    const data = bytes(item);
+    assert.equal(reader.readItem(data, 0, data.length, true, VM_LIST, 1), data.length, item);
+    const expected = byTokens(bytes(`<vms>${item}</vms>`));
+    assert.ok("document" in expected, item);
+    assert.deepEqual(reader.item, (expected.document.value as unknown[])[0], item);
+  }
+  for (
+    const item of [
       "<vm><name>a</nam></vm>",
       '<vm id="1" id="2"/>',
-      "<vm><n\u00e4me>a</n\u00e4me></vm>",
+      "<vm><?xml x?></vm>",
+      "<vm><name>a ]]> b</name></vm>",
+      "<vm>a ]]> b</vm>",
       "</vms>",
       "<!-- between items --></vms>",
     ]
   ) {
     const data = bytes(item);
-    assert.equal(reader.readItem(data, 0, data.length, false, VM_LIST, 1), ELEMENT_GAVE_UP, item);
+    assert.equal(reader.readItem(data, 0, data.length, true, VM_LIST, 1), ELEMENT_GAVE_UP, item);
   }
-  const text = '<vms><vm id="1"><?c?></vm><vm id="2"/><vm id="3"><name>c</name></vm></vms>';
+  assert.throws(
+    () => reader.readItem(bytes("<vm><memory>12x</memory></vm>"), 0, 29, true, VM_LIST, 1),
+    (fault: { offset: number }) => fault.offset === 12,
+  );
+  const text = '<vms><vm id="1"><name>a</nam></vm><vm id="2"/></vms>';
   assert.equal(readWholeDocument(bytes(text), MODEL_SCHEMA), undefined);
-  const { outcome, itemsReadWhole } = readChunks([bytes(text)], true);
-  assert.deepEqual(outcome, {
-    document: { root: "vms", value: [{ id: "1" }, { id: "2" }, { id: "3", name: "c" }] },
-  });
-  assert.equal(itemsReadWhole, 2, "the items after the unusual one are read whole again");
+  assert.throws(() => readXml(text), /Malformed XML at line 1, column 24: <\/nam> does not close/);
+});
+
+Deno.test("element reader: a long item is checked by tokens, and the items after it are read whole", () => {
+  const long = `<vm id="2"><description>${"d".repeat(600)}</description></vm>`;
+  const text = `<vms><vm id="1"/>${long}<vm id="3"><name>c</name></vm></vms>`;
+  const limits = { maxTokenBytes: 610 };
+  const { outcome, checkedItems } = readChunks(splitEvery(bytes(text), 64), limits);
+  assert.deepEqual(outcome, byTokens(bytes(text), limits));
+  assert.equal(checkedItems, 1);
 });
 
 Deno.test("element reader: limits fail as they fail in the token reader", () => {
@@ -295,10 +333,10 @@ Deno.test("element reader: mutated documents give the token reader's objects or 
     const text = mutate(bases[n % bases.length], random);
     const data = bytes(text);
     const expected = byTokens(data);
-    const whole = readWholeDocument(data, MODEL_SCHEMA);
+    const whole = wholeOutcome(data);
     if (whole !== undefined) {
       counts.readWhole++;
-      assert.deepEqual({ document: whole }, expected, `whole: ${JSON.stringify(text)}`);
+      assert.deepEqual(whole, expected, `whole: ${JSON.stringify(text)}`);
     } else {
       counts.givenUp++;
     }
@@ -506,8 +544,7 @@ Deno.test("element reader: numbers, booleans and dates with references read as t
     const items = leaves.map((leaf) => `<vm><${leaf}>${text}</${leaf}></vm>`).join("\n");
     const data = bytes(`<vms>\n${items}\n</vms>`);
     assert.deepEqual(outcomeOf(() => readXml(data)), byTokens(data), text);
-    const whole = readWholeDocument(data, MODEL_SCHEMA); // undefined: left to the tokens
-    if (whole !== undefined) assert.deepEqual({ document: whole }, byTokens(data), text);
+    assert.deepEqual(wholeOutcome(data), byTokens(data), text);
   }
 });
 
@@ -537,7 +574,7 @@ Deno.test("element reader: text with references, CR and pieces reads as tokens r
   }
 });
 
-Deno.test("element reader: errors after items read whole are located as by tokens alone", () => {
+Deno.test("element reader: errors after items read whole are located as by the oracle", () => {
   const items = [
     `\n  <vm id="1">\n    <name>a</name>\n  </vm>`,
     `\r\n  <vm id="2"><name>line\nbreak</name><description>caf\u00e9\n\u00e9t\u00e9</description></vm>`,
@@ -564,10 +601,9 @@ Deno.test("element reader: errors after items read whole are located as by token
       assert.deepEqual(outcomeOf(() => readXml(data)), expected, error);
       for (const size of [1, 3, 16, 100, 4096]) {
         const chunks = splitEvery(data, size);
-        const whole = readChunks(chunks, true).outcome;
         assert.deepEqual(
-          whole,
-          readChunks(chunks, false).outcome,
+          readChunks(chunks).outcome,
+          readByTokens(chunks),
           `${error} in ${size}-byte chunks`,
         );
       }

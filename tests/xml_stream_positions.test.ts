@@ -1,18 +1,13 @@
 import assert from "node:assert/strict";
 import "../types/register.ts";
-import { DocumentReader, READ_DONE } from "../transport/xml/document_reader.ts";
 import { readXmlStream } from "../transport/xml/reader.ts";
-import { MODEL_SCHEMA } from "../transport/xml/schema.ts";
-import { XmlTokenizer } from "../transport/xml/tokenizer.ts";
+import { readByTokens } from "./xml_token_oracle.ts";
 import { bytes, splitEvery, streamOf } from "./xml_test_utils.ts";
 
 /** The reference: `data` read by tokens alone, which count every line and column. */
 function byTokens(data: Uint8Array): void {
-  const tokens = new XmlTokenizer();
-  tokens.push(data);
-  tokens.end();
-  const reader = new DocumentReader(tokens, MODEL_SCHEMA, { wholeItems: false });
-  while (reader.run() !== READ_DONE);
+  const outcome = readByTokens([data]);
+  if ("error" in outcome) throw new Error(outcome.error);
 }
 
 /** The error message of `read`, which must fail. */

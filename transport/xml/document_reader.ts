@@ -1,33 +1,31 @@
 /**
- * Turns the tokens of one document into typed plain objects, guided by the schema: the
- * state machine behind `readXml`, `readXmlStream` and `streamList`.
+ * Reading a document that arrives in chunks (`readXmlStream`, `streamList`): the tokenizer
+ * follows the document's frame (its root and, for a list, the list element) and checks
+ * every byte the element reader does not read; the element reader builds every object. So
+ * objects are made by one piece of code whether the input arrives whole or in pieces.
  *
  * @module
  */
 
 import { OvirtError } from "../errors.ts";
-import {
-  BOOLEAN,
-  ENUM,
-  linkList,
-  listIn,
-  type MemberInfo,
-  STRING,
-  STRUCT,
-  type StructInfo,
-  type XmlSchema,
-} from "./schema.ts";
+import type { MemberInfo, XmlSchema } from "./schema.ts";
 import {
   DEFAULT_MAX_TOKEN_BYTES,
+  END_OF_DOCUMENT,
   END_TAG,
   NEED_DATA,
   START_TAG,
-  TEXT,
   type XmlLimits,
   type XmlTokenizer,
 } from "./tokenizer.ts";
-import { INVALID_VALUE, valueFromPlainBytes, valueFromText } from "./leaf_value.ts";
-import { ELEMENT_NEEDS_INPUT, ElementReader, type XmlDocument } from "./element_reader.ts";
+import {
+  ELEMENT_NEEDS_INPUT,
+  ElementReader,
+  ReadFault,
+  readWholeDocument,
+  unreadable,
+  type XmlDocument,
+} from "./element_reader.ts";
 
 export type { XmlDocument } from "./element_reader.ts";
 
@@ -47,109 +45,86 @@ export interface DocumentReaderOptions {
   streamItems?: boolean;
   /** The limits the tokenizer was made with, which the element reader keeps too. */
   limits?: XmlLimits;
-  /**
-   * Read list items whose bytes are all buffered with the element reader, without tokens
-   * (see `ElementReader`). Default true; false reads everything token by token.
-   */
-  wholeItems?: boolean;
 }
 
-const STRUCT_FRAME = 0;
-const LIST_FRAME = 1;
-const VALUE_NAMES = ["a string", "a boolean", "an integer", "a decimal", "a date", "an enum"];
-// What #wholeItem did.
-const WHOLE_READ = 0; // read an item, which went into its list
-const WHOLE_STREAMED = 1; // read an item to hand out (streaming)
-const WHOLE_WAITING = 2; // needs more input first
-const WHOLE_DECLINED = 3; // left the item to the tokens
+// What the reader is doing.
+const BEFORE_ROOT = 0; // tokens up to the root's start tag
+const WHOLE = 1; // a document that is no list: checked by tokens, held, read whole at its end
+const ITEMS = 2; // a list: each item read by the element reader once buffered
+const CHECKING = 3; // a list item the element reader gave up, or a long one: checked by tokens, held
+const AFTER_ROOT = 4; // tokens up to the end of the document
 
 /**
- * Reads tokens and builds typed objects. Every open struct or list element is a frame on a
- * stack of parallel arrays; primitive elements are read as a "leaf"; unknown elements and
- * `<actions>` are skipped by counting depth; `<link rel href>` children fill list links.
- * A struct's member values are collected in a slot array (one slot per member, reused for
- * every struct at the same depth) and its object is built at its end tag by the generated
- * builder, so that objects of one type share their shape.
+ * Reads one document from a tokenizer fed chunk by chunk. A list document's items are read
+ * by the element reader as soon as each is buffered, without tokens: an item not all
+ * there yet is tried again once twice as many of its bytes are, and its line feeds are
+ * handed to the tokenizer with it (`skipTo`) so that later error positions stay exact.
+ * Input the element reader gives up (malformed, or past a limit) and an item longer than
+ * the token limit are read by tokens instead, which report any error with its position,
+ * while the tokenizer holds their bytes; the element reader then reads the checked bytes.
+ * A document that is not a list is held and checked the same way and read whole at its end.
  */
 export class DocumentReader {
   readonly #tokens: XmlTokenizer;
   readonly #schema: XmlSchema;
   readonly #streamItems: boolean;
-
-  #depth = 0;
-  readonly #frameKinds: number[] = [];
-  /** The slots of a struct frame, the items of a list frame. */
-  readonly #frameValues: unknown[][] = [];
-  readonly #frameStructs: (StructInfo | undefined)[] = [];
-  /** The member a struct frame is stored in (`undefined` for list items), a list frame's. */
-  readonly #frameMembers: (MemberInfo | undefined)[] = [];
-  readonly #slotArrays: unknown[][] = [];
-  /** Reads list items whole, without tokens, once buffered (see `ElementReader`). */
-  readonly #whole: ElementReader;
-  readonly #wholeItems: boolean;
+  readonly #elements: ElementReader;
+  readonly #limits: XmlLimits | undefined;
   readonly #maxItemWait: number;
-  #wholeItemCount = 0;
-  /** Whether the next list item may be read by #whole. */
-  #wholeNext = false;
-  /** How many bytes of the next item must be buffered before #whole tries (again). */
-  #wholeWait = 0;
-  /** The length in bytes of the last item #whole read (with the white space before it). */
-  #lastItemLength = 0;
-  #skipping = 0;
-  #leaf: MemberInfo | undefined = undefined;
-  #leafText: string | undefined = undefined;
-  #leafOffset = 0;
-
+  #state = BEFORE_ROOT;
   #root = "";
   #value: unknown = undefined;
+  #items: unknown[] = [];
+  #itemMember: MemberInfo | undefined = undefined;
   #item: object | undefined = undefined;
+  /** How many bytes of the next item must be buffered before it is tried (again). */
+  #wait = 0;
+  /** The length in bytes of the last item read (with what came before it). */
+  #lastItemLength = 0;
+  #checkedItems = 0;
 
   /** Reads the document `tokens` delivers (see {@link DocumentReaderOptions}). */
   constructor(tokens: XmlTokenizer, schema: XmlSchema, options: DocumentReaderOptions = {}) {
     this.#tokens = tokens;
     this.#schema = schema;
     this.#streamItems = options.streamItems === true;
-    this.#wholeItems = options.wholeItems !== false;
-    this.#whole = new ElementReader(schema, options.limits);
+    this.#limits = options.limits;
+    this.#elements = new ElementReader(schema, options.limits);
     this.#maxItemWait = options.limits?.maxTokenBytes ?? DEFAULT_MAX_TOKEN_BYTES;
+    tokens.hold(0); // until the root says whether the document is a list
   }
 
-  /** How many list items were read whole by the element reader (the rest by tokens). */
-  get wholeItemCount(): number {
-    return this.#wholeItemCount;
-  }
-
-  /** Consumes tokens until input runs out, an item is complete (streaming) or the end. */
+  /** Consumes input until it runs out, an item is complete (streaming) or the end. */
   run(): typeof READ_NEED_DATA | typeof READ_ITEM | typeof READ_DONE {
     const tokens = this.#tokens;
     for (;;) {
-      if (this.#wholeNext) {
-        const outcome = this.#wholeItem();
-        if (outcome === WHOLE_READ) continue;
-        if (outcome === WHOLE_STREAMED) return READ_ITEM;
-        if (outcome === WHOLE_WAITING) return READ_NEED_DATA;
+      if (this.#state === ITEMS) {
+        const outcome = this.#nextItem();
+        if (outcome !== READ_DONE) return outcome;
+        continue;
       }
       const token = tokens.next();
+      if (token === NEED_DATA) return READ_NEED_DATA;
       if (token === START_TAG) {
-        if (this.#skipping > 0 || this.#leaf !== undefined) {
-          this.#skipping++;
-        } else {
-          this.#start(tokens.name);
-        }
+        if (this.#state === BEFORE_ROOT) this.#startRoot(tokens.name);
       } else if (token === END_TAG) {
-        if (this.#skipping > 0) {
-          if (--this.#skipping === 0) this.#expectNext();
-        } else if (this.#end()) {
-          return READ_ITEM;
+        if (tokens.openElements === 0 && this.#state !== WHOLE) {
+          tokens.release();
+          this.#value = this.#items;
+          this.#state = AFTER_ROOT;
+        } else if (tokens.openElements === 1 && this.#state === CHECKING) {
+          if (this.#checkedItem()) return READ_ITEM;
         }
-      } else if (token === TEXT) {
-        if (this.#leaf !== undefined && this.#skipping === 0) this.#text();
-      } else if (token === NEED_DATA) {
-        return READ_NEED_DATA;
-      } else {
+      } else if (token === END_OF_DOCUMENT) {
+        if (this.#state === WHOLE) this.#value = this.#heldDocument();
         return READ_DONE;
       }
     }
+  }
+
+  /** How many list items were checked by tokens before the element reader read them. */
+  get checkedItems(): number {
+    return this.#checkedItems;
   }
 
   /** The finished document; valid once {@link DocumentReader.run} returned {@link READ_DONE}. */
@@ -164,260 +139,112 @@ export class DocumentReader {
     return item;
   }
 
-  /** After an element: the next item of a list of structs may be read whole. */
-  #expectNext(): void {
-    const top = this.#depth - 1;
-    if (top < 0 || this.#frameKinds[top] !== LIST_FRAME) return;
-    this.#wholeNext = this.#wholeItems && this.#frameMembers[top]!.kind === STRUCT;
-    this.#wholeWait = 0;
-  }
-
-  /**
-   * Offers the next item of the current list (whose items are structs) to the element
-   * reader, which reads it straight from the buffered input when it is all there. An item
-   * not all buffered yet is tried again once twice as much of it is (so that a long item is
-   * not read over and over), up to the token size limit; an item the element reader gives
-   * up is left to the tokens. Unless items are handed out one by one, an item is
-   * not tried before as many bytes as the previous one had are buffered: most attempts
-   * before that would read part of it in vain.
-   */
-  #wholeItem(): number {
-    const tokens = this.#tokens;
-    const start = tokens.handOverPoint;
-    const buffered = tokens.inputEnd - start;
-    if (start < 0 || buffered > this.#maxItemWait) {
-      this.#wholeNext = false;
-      return WHOLE_DECLINED;
-    }
-    if (!tokens.ended) {
-      if (buffered < this.#wholeWait) return WHOLE_WAITING;
-      // Probably not all there yet; only worth the wait when the whole document is awaited.
-      if (!this.#streamItems && buffered < this.#lastItemLength) return WHOLE_WAITING;
-    }
-    const top = this.#depth - 1;
-    const end = this.#whole.readItem(
-      tokens.input,
-      start,
-      tokens.inputEnd,
-      tokens.ended,
-      this.#frameMembers[top]!,
-      tokens.openElements,
-    );
-    if (end === ELEMENT_NEEDS_INPUT) {
-      this.#wholeWait = buffered * 2;
-      return WHOLE_WAITING;
-    }
-    if (end < 0) {
-      this.#wholeNext = false;
-      return WHOLE_DECLINED;
-    }
-    tokens.skipTo(end, this.#whole.lineFeeds, this.#whole.lastLineFeed);
-    this.#lastItemLength = end - start;
-    this.#wholeItemCount++;
-    const item = this.#whole.item as object;
-    this.#whole.item = undefined;
-    this.#expectNext();
-    if (this.#streamItems && top === 0) {
-      this.#item = item;
-      return WHOLE_STREAMED;
-    }
-    this.#frameValues[top].push(item);
-    return WHOLE_READ;
-  }
-
-  #start(name: string): void {
-    const top = this.#depth - 1;
-    if (top < 0) return this.#startRoot(name);
-    if (this.#frameKinds[top] === LIST_FRAME) {
-      const items = this.#frameMembers[top]!;
-      if (items.kind === STRUCT) this.#pushStruct(items.struct, undefined);
-      else this.#startLeaf(items);
-      return;
-    }
-    const member = this.#frameStructs[top]!.byTag.get(name);
-    if (member === undefined) {
-      if (name === "link") this.#link(top);
-      else if (!this.#tokens.selfClosing && this.#tokens.skipElement()) return;
-      this.#skipping = 1;
-      return;
-    }
-    if (member.list) {
-      this.#pushList(listIn(this.#frameValues[top], member), member);
-    } else if (member.kind === STRUCT) {
-      this.#pushStruct(member.struct, member);
-    } else {
-      this.#startLeaf(member);
-    }
-  }
-
   #startRoot(name: string): void {
+    const tokens = this.#tokens;
     const root = this.#schema.root(name);
     if (root === undefined) {
-      throw new OvirtError(`Unknown XML document root <${name}> at ${this.#tokens.location()}`);
+      throw new OvirtError(`Unknown XML document root <${name}> at ${tokens.location()}`);
     }
     if (this.#streamItems && !root.list) {
       throw new OvirtError(`Expected a list document, got <${name}>`);
     }
     this.#root = name;
-    const struct = this.#schema.struct(root.type);
-    if (root.list) this.#pushList([], struct.asListItem);
-    else this.#pushStruct(struct, undefined);
-  }
-
-  /** Opens a struct element (`member` is `undefined` for a list item or the root). */
-  #pushStruct(struct: StructInfo, member: MemberInfo | undefined): void {
-    const depth = this.#depth;
-    const size = struct.members.length;
-    let slots = this.#slotArrays[depth];
-    if (slots === undefined || slots.length < size) {
-      slots = this.#slotArrays[depth] = new Array(Math.max(size, 16)).fill(undefined);
+    if (!root.list) {
+      this.#state = WHOLE;
+      return;
     }
-    const tokens = this.#tokens;
-    for (let i = 0, count = tokens.attributeCount; i < count; i++) {
-      const attribute = struct.byAttribute.get(tokens.attributeName(i));
-      if (attribute === undefined) continue;
-      const value = this.#convert(attribute, tokens.attributeValue(i), tokens.tokenOffset);
-      if (value !== undefined) slots[attribute.index] = value;
-    }
-    this.#push(STRUCT_FRAME, slots, struct, member);
-  }
-
-  #pushList(items: unknown[], member: MemberInfo): void {
-    this.#push(LIST_FRAME, items, undefined, member);
-    this.#expectNext();
-  }
-
-  #push(
-    kind: number,
-    value: unknown[],
-    struct: StructInfo | undefined,
-    member: MemberInfo | undefined,
-  ): void {
-    const depth = this.#depth++;
-    this.#frameKinds[depth] = kind;
-    this.#frameValues[depth] = value;
-    this.#frameStructs[depth] = struct;
-    this.#frameMembers[depth] = member;
-  }
-
-  /** A `<link rel href>` child: fills the list link member whose rel matches. */
-  #link(top: number): void {
-    const tokens = this.#tokens;
-    let rel = -1;
-    let href = -1;
-    for (let i = 0, count = tokens.attributeCount; i < count; i++) {
-      const attribute = tokens.attributeName(i);
-      if (attribute === "rel") rel = i;
-      else if (attribute === "href") href = i;
-    }
-    if (rel < 0 || href < 0) return;
-    const member = this.#frameStructs[top]!.byRel.get(tokens.attributeValue(rel));
-    if (member !== undefined) linkList(this.#frameValues[top], member, tokens.attributeValue(href));
-  }
-
-  #startLeaf(member: MemberInfo): void {
-    if (this.#tokens.readPlainContent()) {
-      this.#store(member, this.#plainValue(member));
-      this.#expectNext();
-    } else {
-      this.#leaf = member;
-      this.#leafText = undefined;
-    }
+    tokens.release();
+    this.#itemMember = this.#schema.struct(root.type).asListItem;
+    this.#state = ITEMS;
+    this.#wait = 0;
   }
 
   /**
-   * The value of a leaf whose whole content is plain text: integers, booleans and dates in
-   * their usual form straight from the bytes, anything else from the decoded text.
+   * Offers the next item of the list to the element reader, which reads it straight from
+   * the buffered input when it is all there; returns {@link READ_DONE} to go on with the
+   * state reached. Unless items are handed out one by one, an item is not tried before as
+   * many bytes as the previous one had are buffered: most attempts before that would read
+   * part of it in vain.
    */
-  #plainValue(member: MemberInfo): unknown {
+  #nextItem(): typeof READ_NEED_DATA | typeof READ_ITEM | typeof READ_DONE {
     const tokens = this.#tokens;
-    const value = valueFromPlainBytes(
-      member.kind,
-      tokens.textBuffer,
-      tokens.textStart,
-      tokens.textEnd,
-    );
-    if (value !== undefined) return value;
-    return this.#convert(member, this.#textOf(member.kind), tokens.tokenOffset);
+    const start = tokens.handOverPoint;
+    const buffered = tokens.inputEnd - start;
+    if (start < 0) {
+      // The end of a list written `<vms/>`, which the tokenizer is still to report.
+      this.#state = CHECKING;
+      return READ_DONE;
+    }
+    if (!tokens.ended) {
+      if (buffered < this.#wait) return READ_NEED_DATA;
+      if (!this.#streamItems && buffered < this.#lastItemLength) return READ_NEED_DATA;
+    }
+    const end = this.#readItem(start, tokens.inputEnd, tokens.ended);
+    if (end === ELEMENT_NEEDS_INPUT && buffered <= this.#maxItemWait) {
+      this.#wait = Math.min(buffered * 2, this.#maxItemWait + 1);
+      return READ_NEED_DATA;
+    }
+    if (end < 0) {
+      tokens.hold(start);
+      this.#state = CHECKING;
+      return READ_DONE;
+    }
+    tokens.skipTo(end, this.#elements.lineFeeds, this.#elements.lastLineFeed);
+    this.#lastItemLength = end - start;
+    this.#wait = 0;
+    return this.#took() ? READ_ITEM : READ_DONE;
   }
 
-  /** The current text token, from the cache for kinds whose values repeat. */
-  #textOf(kind: number): string {
-    return kind === ENUM || kind === BOOLEAN ? this.#tokens.internedText() : this.#tokens.text();
-  }
-
-  /** Stores a leaf value into the current frame: a list item or a struct member's slot. */
-  #store(member: MemberInfo, value: unknown): void {
-    if (value === undefined) return;
-    const top = this.#depth - 1;
-    if (this.#frameKinds[top] === LIST_FRAME) this.#frameValues[top].push(value);
-    else this.#frameValues[top][member.index] = value;
-  }
-
-  #text(): void {
+  /**
+   * The item whose tokens, held from its start, just ended, read by the element reader;
+   * returns whether it is to be handed out.
+   */
+  #checkedItem(): boolean {
     const tokens = this.#tokens;
-    const piece = this.#textOf(this.#leaf!.kind);
-    if (this.#leafText === undefined) {
-      this.#leafText = piece;
-      this.#leafOffset = tokens.tokenOffset;
-    } else {
-      this.#leafText += piece;
+    const start = tokens.heldFrom, end = tokens.handOverPoint;
+    if (this.#readItem(start, end, true) !== end) {
+      throw unreadable(`at ${tokens.inputLocation(start)}`);
+    }
+    tokens.release();
+    this.#checkedItems++;
+    this.#state = ITEMS;
+    this.#wait = 0;
+    return this.#took();
+  }
+
+  /** `ElementReader.readItem` of the next item in the tokenizer's input. */
+  #readItem(start: number, end: number, ended: boolean): number {
+    const tokens = this.#tokens;
+    try {
+      return this.#elements.readItem(tokens.input, start, end, ended, this.#itemMember!, 1);
+    } catch (error) {
+      if (error instanceof ReadFault) {
+        throw new OvirtError(error.describe(tokens.inputLocation(error.offset)));
+      }
+      throw error;
     }
   }
 
-  /** Closes the current element; returns whether it completed a streamed item. */
-  #end(): boolean {
-    const top = this.#depth - 1;
-    const leaf = this.#leaf;
-    if (leaf !== undefined) {
-      this.#leaf = undefined;
-      const text = this.#leafText;
-      this.#store(
-        leaf,
-        text === undefined
-          ? (leaf.kind === STRING ? "" : undefined)
-          : this.#convert(leaf, text, this.#leafOffset),
-      );
-      this.#expectNext();
-      return false;
+  /** Takes the item the element reader read; returns whether it is to be handed out. */
+  #took(): boolean {
+    const item = this.#elements.item as object;
+    this.#elements.item = undefined;
+    if (this.#streamItems) {
+      this.#item = item;
+      return true;
     }
-    this.#depth = top;
-    let value: unknown = this.#frameValues[top];
-    if (this.#frameKinds[top] === STRUCT_FRAME) {
-      const struct = this.#frameStructs[top]!;
-      const slots = value as unknown[];
-      value = new struct.build(slots);
-      for (let i = 0, size = struct.members.length; i < size; i++) slots[i] = undefined;
-      if (top > 0 && this.#frameKinds[top - 1] === STRUCT_FRAME) {
-        this.#frameValues[top - 1][this.#frameMembers[top]!.index] = value;
-        this.#expectNext();
-        return false;
-      }
-    }
-    if (top === 0) {
-      this.#value = value;
-      return false;
-    }
-    if (this.#frameKinds[top - 1] === LIST_FRAME && this.#frameKinds[top] === STRUCT_FRAME) {
-      if (this.#streamItems && top === 1) {
-        this.#item = value as object;
-        this.#expectNext();
-        return true;
-      }
-      this.#frameValues[top - 1].push(value);
-    }
-    this.#expectNext();
+    this.#items.push(item);
     return false;
   }
 
-  /** The JavaScript value of `text` for `member`; `undefined` for an empty non-string. */
-  #convert(member: MemberInfo, text: string, offset: number): unknown {
-    const value = valueFromText(member.kind, text);
-    if (value !== INVALID_VALUE) return value;
-    throw new OvirtError(
-      `Invalid XML value at ${this.#tokens.location(offset)}: <${member.tag}> expects ${
-        VALUE_NAMES[member.kind]
-      }, got ${JSON.stringify(text.length > 40 ? text.slice(0, 40) + "..." : text)}`,
-    );
+  /** The held document, checked by tokens, read whole. */
+  #heldDocument(): unknown {
+    const tokens = this.#tokens;
+    const held = tokens.input.subarray(tokens.heldFrom, tokens.inputEnd);
+    const document = readWholeDocument(held, this.#schema, this.#limits);
+    if (document === undefined) {
+      throw unreadable("document");
+    }
+    return document.value;
   }
 }

@@ -1,19 +1,17 @@
 /**
- * The base path of the XML readers: turns a whole document held in one buffer (`readXml`),
- * or one item of a list document being streamed, straight into typed objects, by recursive
- * descent over the bytes guided by the schema, with no tokens in between. What a tag means
- * is looked up in its parent's table by the tag's bytes (`StructInfo.memberAt`), wherever it
- * comes, so member order, indentation, attribute order and quotes, `<x/>` or `<x></x>`,
- * CDATA, comments and references cost the same as the engine's usual spelling: nothing is
- * guessed.
+ * The one object builder of the XML readers: turns a whole document held in one buffer
+ * (`readXml`), or one item of a list document being streamed, straight into typed objects,
+ * by recursive descent over the bytes guided by the schema, with no tokens in between. What
+ * a tag means is looked up in its parent's table by the tag's bytes
+ * (`StructInfo.memberAt`), wherever it comes, so member order, indentation, attribute order
+ * and quotes, `<x/>` or `<x></x>`, CDATA, comments, processing instructions, references and
+ * text beside elements cost the same as the engine's usual spelling: nothing is guessed.
  *
- * It checks well-formedness as it reads. On anything it does not take (malformed input, a
- * value of the wrong kind, a limit passed, a DTD, a processing instruction inside the root,
- * text beside child elements, non-ASCII names) it gives up without a word, and the token
- * reader (`DocumentReader` over `XmlTokenizer`) reads the document again: it gives the same
- * objects or the error with its line and column. So an error is always described by one
- * piece of code, and the objects of valid input by the schema semantics here and there
- * (the differential tests hold both to the same result).
+ * It checks well-formedness as it reads. On malformed input or a limit passed it gives up
+ * without a word, and the tokenizer reads the same bytes to say where and what is wrong
+ * (`readXml`, `DocumentReader`); a value of the wrong kind it reports itself, as a
+ * {@link ReadFault} at its byte offset. It gives up nothing the tokenizer accepts: the
+ * differential tests hold it to an oracle that builds objects from tokens.
  *
  * @module
  */
@@ -36,6 +34,7 @@ import {
   TAB,
 } from "./ascii.ts";
 import { Buffer } from "node:buffer";
+import { OvirtError } from "../errors.ts";
 import {
   CHAR_CLASS,
   decodeEscaped,
@@ -47,6 +46,7 @@ import {
   sameAcross,
   SHORT_TEXT_LIMIT,
   shortAsciiText,
+  SPACE,
   TEXT_SPECIAL,
   VALUE_SPECIAL,
 } from "./decode.ts";
@@ -72,18 +72,17 @@ import {
   VALUE_CACHE,
 } from "./shared_caches.ts";
 import { skipElementContent } from "./skip.ts";
-import { DEFAULT_MAX_DEPTH, DEFAULT_MAX_TOKEN_BYTES, type XmlLimits } from "./tokenizer.ts";
+import { DEFAULT_MAX_TOKEN_BYTES, locationIn, maxDepthOf, type XmlLimits } from "./tokenizer.ts";
 
-const MAX_ATTRIBUTES = 8;
-/** Deeper documents are left to the token reader, which does not recurse. */
-const MAX_RECURSION = 256;
+/** The attributes a start tag has room for at first; a tag with more makes room. */
+const ATTRIBUTE_ROOM = 8;
 // Flags of a text or value; 0: plain ASCII, its bytes are its characters.
 const ESCAPED = 1; // holds references or CR
 const NON_ASCII = 2; // holds bytes of non-ASCII characters
 const CDATA_OPEN = [LT, BANG, 0x5b, 0x43, 0x44, 0x41, 0x54, 0x41, 0x5b]; // <![CDATA[
 
-/** Thrown inside the reader to leave the input to the token reader; never escapes it. */
-const GIVE_UP = new Error("left to the token reader");
+/** Thrown inside the reader on malformed input or a limit passed; never escapes it. */
+const GIVE_UP = new Error("left to the tokenizer to describe");
 /** What {@link ElementReader.#usualReference} returns for a usual start tag with content. */
 const CONTENT_FOLLOWS = {};
 /** What {@link ElementReader.#cdataValue} returns for content that is not one CDATA section. */
@@ -99,27 +98,56 @@ export interface XmlDocument {
   value: unknown;
 }
 
-/** {@link ElementReader.readItem} result: the item is left to the token reader. */
+/**
+ * A fault of well-formed input found while reading (a value of the wrong kind, text that
+ * is not UTF-8) at a byte offset of the buffer read; its reader names the line and column.
+ */
+export class ReadFault {
+  /** The fault at `offset`, described by `describe` given "line L, column C". */
+  constructor(readonly offset: number, readonly describe: (location: string) => string) {}
+}
+
+/**
+ * The error for well-formed input at `where` that the element reader gave up nevertheless:
+ * a fault of this reader, which the differential and fuzz tests look for.
+ */
+export function unreadable(where: string): OvirtError {
+  return new OvirtError(`XML ${where} is well-formed but this reader cannot read it`);
+}
+
+/**
+ * {@link ElementReader.readItem} result: the next item is not one (the list's end tag), or
+ * the input is malformed or passes a limit (the tokenizer then says how).
+ */
 export const ELEMENT_GAVE_UP = -1;
 /** {@link ElementReader.readItem} result: the item is not all buffered yet. */
 export const ELEMENT_NEEDS_INPUT = -2;
 
 /**
- * Reads the whole document `buf` into typed objects; `undefined` when it is left to the
- * token reader (see the module documentation), which then gives the same result or the
- * error.
+ * Reads the whole document `buf` into typed objects; `undefined` when it is malformed,
+ * passes a limit or has an unknown root (the tokens then say how, see `readXml`). Throws an
+ * `OvirtError` naming line and column for an invalid value.
  */
 export function readWholeDocument(
   buf: Uint8Array,
   schema: XmlSchema,
   limits: XmlLimits = {},
 ): XmlDocument | undefined {
+  let reader: ElementReader;
   if (limits.maxDepth !== undefined || limits.maxTokenBytes !== undefined) {
-    return new ElementReader(schema, limits).readDocument(buf);
+    reader = new ElementReader(schema, limits);
+  } else {
+    reader = DEFAULT_READERS.get(schema) ?? new ElementReader(schema);
+    DEFAULT_READERS.set(schema, reader);
   }
-  let reader = DEFAULT_READERS.get(schema);
-  if (reader === undefined) DEFAULT_READERS.set(schema, reader = new ElementReader(schema));
-  return reader.readDocument(buf);
+  try {
+    return reader.readDocument(buf);
+  } catch (error) {
+    if (error instanceof ReadFault) {
+      throw new OvirtError(error.describe(locationIn(buf, error.offset)));
+    }
+    throw error;
+  }
 }
 
 /**
@@ -166,11 +194,11 @@ export class ElementReader {
   // The attributes of the last start tag read by #attributes.
   #attributeCount = 0;
   #selfClosing = false;
-  readonly #nameStarts = new Int32Array(MAX_ATTRIBUTES);
-  readonly #nameEnds = new Int32Array(MAX_ATTRIBUTES);
-  readonly #valueStarts = new Int32Array(MAX_ATTRIBUTES);
-  readonly #valueEnds = new Int32Array(MAX_ATTRIBUTES);
-  readonly #valueFlags = new Uint8Array(MAX_ATTRIBUTES);
+  #nameStarts = new Int32Array(ATTRIBUTE_ROOM);
+  #nameEnds = new Int32Array(ATTRIBUTE_ROOM);
+  #valueStarts = new Int32Array(ATTRIBUTE_ROOM);
+  #valueEnds = new Int32Array(ATTRIBUTE_ROOM);
+  #valueFlags = new Uint8Array(ATTRIBUTE_ROOM);
   #codes = new Uint16Array(4096); // the characters of a text with references, decoded
   #referenceCode = 0; // the character of the reference #referenceEnd read last
   #cdataFlags = 0; // the flags of the text of the CDATA section #cdataEnd read last
@@ -204,14 +232,17 @@ export class ElementReader {
     return this.#lastLineFeed;
   }
 
-  /** A reader of documents of `schema`, within `limits` (as the token reader's). */
+  /** A reader of documents of `schema`, within `limits` (as the tokenizer's). */
   constructor(schema: XmlSchema, limits: XmlLimits = {}) {
     this.#schema = schema;
-    this.#maxDepth = Math.min(limits.maxDepth ?? DEFAULT_MAX_DEPTH, MAX_RECURSION);
+    this.#maxDepth = maxDepthOf(limits);
     this.#maxTokenBytes = limits.maxTokenBytes ?? DEFAULT_MAX_TOKEN_BYTES;
   }
 
-  /** The whole document `buf`, or `undefined` when it is left to the token reader. */
+  /**
+   * The whole document `buf`, or `undefined` when it is malformed, passes a limit or has an
+   * unknown root; throws a {@link ReadFault} for an invalid value.
+   */
   readDocument(buf: Uint8Array): XmlDocument | undefined {
     if (buf.length <= SCRATCH.length) {
       // A small document is read from a copy, whose views are made once for all.
@@ -238,7 +269,7 @@ export class ElementReader {
    * open and `ended` tells whether input follows `end`: white space and comments, then the
    * item element. Returns the index after the item's end tag (the item is then
    * {@link ElementReader.item}), {@link ELEMENT_NEEDS_INPUT} when the buffered input ends
-   * inside it, or {@link ELEMENT_GAVE_UP}.
+   * inside it, or {@link ELEMENT_GAVE_UP}. Throws a {@link ReadFault} for an invalid value.
    */
   readItem(
     buf: Uint8Array,
@@ -291,23 +322,36 @@ export class ElementReader {
   #document(): XmlDocument {
     const buf = this.#buf, len = this.#len;
     let i = len >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf ? 3 : 0;
-    i = this.#between(this.#declaration(i));
+    i = this.#outside(this.#declaration(i));
+    if (i >= len) throw GIVE_UP;
     if (buf[i + 1] === SLASH) throw GIVE_UP;
     const nameEnd = this.#nameEnd(i + 1);
     const name = this.#name(i + 1, nameEnd);
     const root = this.#schema.root(name);
-    if (root === undefined) throw GIVE_UP;
+    if (root === undefined) throw GIVE_UP; // the tokens tell it, after a malformed start tag
     const struct = this.#schema.struct(root.type);
     const value = root.list
       ? this.#list(struct.asListItem, [], 0, i, nameEnd)
       : this.#struct(struct, 0, i, nameEnd);
-    for (i = this.#pos; i < len;) {
-      i = this.#spaces(i);
-      if (i >= len) break;
-      if (buf[i] !== LT || buf[i + 1] !== BANG) throw GIVE_UP;
-      i = this.#comment(i);
-    }
+    if (this.#outside(this.#pos) < len) throw GIVE_UP;
     return { root: name, value };
+  }
+
+  /**
+   * Skips white space, comments and processing instructions outside the root from `i`;
+   * returns the index of what follows (the input's end, or a `<` with a byte after it).
+   */
+  #outside(i: number): number {
+    const buf = this.#buf, len = this.#len;
+    for (;;) {
+      i = this.#spaces(i);
+      if (i >= len) return i;
+      if (buf[i] !== LT || i + 1 >= len) throw GIVE_UP;
+      const next = buf[i + 1];
+      if (next === BANG) i = this.#comment(i);
+      else if (next === QUESTION) i = this.#instruction(i);
+      else return i;
+    }
   }
 
   /** Skips the XML declaration at `i`, if there is one. */
@@ -315,7 +359,7 @@ export class ElementReader {
     const buf = this.#buf, len = this.#len;
     if (
       i + 6 > len || buf[i] !== LT || buf[i + 1] !== QUESTION || buf[i + 2] !== 0x78 ||
-      buf[i + 3] !== 0x6d || buf[i + 4] !== 0x6c || (buf[i + 5] !== 0x20 && buf[i + 5] !== LF)
+      buf[i + 3] !== 0x6d || buf[i + 4] !== 0x6c || (CHAR_CLASS[buf[i + 5]] & SPACE) === 0
     ) return i;
     const limit = Math.min(len, i + this.#maxTokenBytes);
     for (let k = i + 6; k + 1 < limit; k++) {
@@ -327,21 +371,78 @@ export class ElementReader {
   }
 
   /**
-   * Skips white space and comments from `i` up to the next `<` that starts a start or end
-   * tag; returns its index (the byte after it is buffered). Text, CDATA or a processing
-   * instruction there are given up.
+   * Skips what an element's content may hold beside its child elements (white space,
+   * comments, processing instructions, text and CDATA: no member's value) from `i` up to the
+   * next `<` that starts a start or end tag; returns its index (the byte after it is
+   * buffered).
    */
   #between(i: number): number {
     const buf = this.#buf, len = this.#len;
     for (;;) {
       i = this.#spaces(i);
       if (i + 1 >= len) this.#outOfInput();
-      if (buf[i] !== LT) throw GIVE_UP;
+      if (buf[i] !== LT) {
+        i = this.#text(i);
+        continue;
+      }
       const next = buf[i + 1];
-      if (next === QUESTION) throw GIVE_UP;
-      if (next !== BANG) return i;
-      i = this.#comment(i);
+      if (next === QUESTION) {
+        i = this.#instruction(i);
+      } else if (next !== BANG) {
+        return i;
+      } else if (i + 2 < len && buf[i + 2] === DASH) {
+        i = this.#comment(i);
+      } else {
+        this.#cdataEnd(i);
+        i = this.#pos;
+      }
     }
+  }
+
+  /** Skips the text at `i` up to the next `<`, checking it as the tokenizer does. */
+  #text(i: number): number {
+    const buf = this.#buf, len = this.#len, start = i;
+    this.#uncounted = true;
+    for (; i < len; i++) {
+      const c = buf[i];
+      if ((CHAR_CLASS[c] & TEXT_SPECIAL) === 0 || c >= 0x80) continue;
+      if (c === LT) break;
+      if (c === AMP) {
+        i = this.#referenceEnd(i);
+      } else if (c === GT) {
+        if (i - start >= 2 && buf[i - 1] === RBRACKET && buf[i - 2] === RBRACKET) throw GIVE_UP;
+      } else if (c !== CR && c !== LF && c !== TAB) {
+        throw GIVE_UP;
+      }
+      if (i - start > this.#maxTokenBytes) throw GIVE_UP;
+    }
+    if (i - start > this.#maxTokenBytes) throw GIVE_UP;
+    if (i >= len) this.#outOfInput();
+    return i;
+  }
+
+  /** The index after the processing instruction at `i` (its `<`), checked as the tokenizer does. */
+  #instruction(i: number): number {
+    const buf = this.#buf, len = this.#len;
+    this.#uncounted = true;
+    const nameEnd = this.#nameEnd(i + 2);
+    // `xml` in any case is the declaration's, which only the document's start may have.
+    if (nameEnd - i === 5 && (buf[i + 2] | 0x20) === 0x78 && (buf[i + 3] | 0x20) === 0x6d) {
+      if ((buf[i + 4] | 0x20) === 0x6c) throw GIVE_UP;
+    }
+    if (buf[nameEnd] !== QUESTION && (CHAR_CLASS[buf[nameEnd]] & SPACE) === 0) throw GIVE_UP;
+    const limit = Math.min(len, i + this.#maxTokenBytes);
+    for (let k = nameEnd; k < limit; k++) {
+      const c = buf[k];
+      if (c === QUESTION) {
+        if (k + 1 >= len) this.#outOfInput();
+        if (buf[k + 1] === GT) return k + 2;
+      } else if (c < 0x20 && c !== LF && c !== TAB && c !== CR) {
+        throw GIVE_UP;
+      }
+    }
+    if (limit === len) this.#outOfInput();
+    throw GIVE_UP;
   }
 
   /** The index after the comment at `i` (its `<`); anything else after `<!` is given up. */
@@ -415,7 +516,7 @@ export class ElementReader {
         ? this.#idAfter(a, href, hrefStart)
         : this.#attributeValue(a);
       const value = valueFromText(attribute.kind, text);
-      if (value === INVALID_VALUE) throw GIVE_UP;
+      if (value === INVALID_VALUE) throw invalidValue(attribute, text, tagStart);
       if (value !== undefined) slots[attribute.index] = value;
       if (attribute.tag === "href") {
         href = text;
@@ -603,35 +704,41 @@ export class ElementReader {
     if (i + 1 >= len) this.#outOfInput();
     if (buf[i] !== LT || buf[i + 1] !== SLASH) {
       if (i === start && buf[i + 1] === BANG) {
-        const value = this.#cdataValue(member.kind, i, tagStart, nameEnd);
+        const value = this.#cdataValue(member, i, tagStart, nameEnd);
         if (value !== NOT_ALONE) return value;
       }
-      return this.#mixedValue(member.kind, start, i, flags, tagStart, nameEnd);
+      return this.#mixedValue(member, depth, start, i, flags, tagStart, nameEnd);
     }
     if (i - start > this.#maxTokenBytes) throw GIVE_UP;
     this.#pos = this.#endTag(i, tagStart, nameEnd);
-    return this.#value(member.kind, start, i, flags);
+    return this.#value(member, start, i, flags, start);
   }
 
   /**
-   * The value for a member of kind `kind` of a leaf whose content, from `start`, holds
-   * references, CR, CDATA sections or comments, read on from `from` (the bytes before it are
-   * text with `flags`); leaves `#pos` after its end tag. Child elements are given up. While
-   * a piece of text between CDATA sections and comments is ASCII, its characters are
+   * The value for `member` of a leaf at `depth` whose content, from `start`, holds
+   * references, CR, CDATA sections, comments, processing instructions or child elements
+   * (skipped), read on from `from` (the bytes before it are text with `flags`); leaves `#pos`
+   * after its end tag. Its text is made of its pieces between markup, less white space
+   * between two tags, as the tokenizer drops it. While a piece is ASCII, its characters are
    * collected in `#codes` as they are read (`n` of them; -1: not collected, decoded at its
    * end); an integer, boolean or date in one such piece is read from them, with no string.
    */
   #mixedValue(
-    kind: number,
+    member: MemberInfo,
+    depth: number,
     start: number,
     from: number,
     flags: number,
     tagStart: number,
     nameEnd: number,
   ): unknown {
+    const kind = member.kind;
     const buf = this.#buf, len = this.#len, codes = this.#codes, full = codes.length - 2;
     let text = "";
     let pieceStart = start;
+    let firstPiece = -1; // where the first piece kept starts (a CDATA section: its `<`)
+    // Whether the piece follows a tag (the start tag, or a child's end), and a child's.
+    let afterTag = true, afterChild = false;
     let n = flags === 0 && from - start <= full ? 0 : -1;
     for (let k = start; n >= 0 && k < from; k++) codes[n++] = buf[k];
     for (let i = from;;) {
@@ -653,20 +760,33 @@ export class ElementReader {
             return value;
           }
         }
-        if (i > pieceStart) {
+        const beforeTag = next !== BANG && next !== QUESTION;
+        const indentation = afterTag && beforeTag && (next !== SLASH || afterChild) &&
+          isBlank(buf, pieceStart, i);
+        if (i > pieceStart && !indentation) {
+          if (firstPiece < 0) firstPiece = pieceStart;
           text += n >= 0 ? fromCodes(codes, n) : this.#decode(pieceStart, i, flags);
         }
         if (next === SLASH) {
           this.#pos = this.#endTag(i, tagStart, nameEnd);
-          return this.#convert(kind, text);
+          return this.#convert(member, text, firstPiece < 0 ? start : firstPiece);
         }
-        if (next !== BANG) throw GIVE_UP;
-        if (i + 3 >= len) this.#outOfInput();
-        if (buf[i + 2] === DASH) {
-          i = this.#comment(i);
+        afterTag = afterChild = beforeTag;
+        if (beforeTag) {
+          if (depth + 1 >= this.#maxDepth) throw GIVE_UP;
+          const end = this.#attributes(i, this.#nameEnd(i + 1));
+          i = this.#selfClosing ? end : this.#skipContent(end, depth + 1, i);
+        } else if (next === QUESTION) {
+          i = this.#instruction(i);
         } else {
-          text += this.#cdata(i);
-          i = this.#pos;
+          if (i + 3 >= len) this.#outOfInput();
+          if (buf[i + 2] === DASH) {
+            i = this.#comment(i);
+          } else {
+            if (firstPiece < 0) firstPiece = i;
+            text += this.#cdata(i);
+            i = this.#pos;
+          }
         }
         pieceStart = i;
         flags = n = 0;
@@ -758,7 +878,7 @@ export class ElementReader {
    * value of its text, read from its bytes as plain text is, with `#pos` after the end tag.
    * Otherwise {@link NOT_ALONE}.
    */
-  #cdataValue(kind: number, i: number, tagStart: number, nameEnd: number): unknown {
+  #cdataValue(member: MemberInfo, i: number, tagStart: number, nameEnd: number): unknown {
     const buf = this.#buf, lineFeeds = this.#lineFeeds, lastLineFeed = this.#lastLineFeed;
     if (buf[i + 2] !== CDATA_OPEN[2]) return NOT_ALONE;
     const end = this.#cdataEnd(i), after = this.#pos;
@@ -772,29 +892,32 @@ export class ElementReader {
       return NOT_ALONE;
     }
     this.#pos = this.#endTag(after, tagStart, nameEnd);
-    return this.#value(kind, i + CDATA_OPEN.length, end, this.#cdataFlags);
+    return this.#value(member, i + CDATA_OPEN.length, end, this.#cdataFlags, i);
   }
 
-  /** The value of the text `buf[start, end)` with `flags` for a member of kind `kind`. */
-  #value(kind: number, start: number, end: number, flags: number): unknown {
-    if (flags !== 0) return this.#convert(kind, this.#decode(start, end, flags));
+  /**
+   * The value for `member` of the text `buf[start, end)` with `flags`, written from `offset`
+   * (a CDATA section's text: from its `<`).
+   */
+  #value(member: MemberInfo, start: number, end: number, flags: number, offset: number): unknown {
+    const kind = member.kind;
+    if (flags !== 0) return this.#convert(member, this.#decode(start, end, flags), offset);
     if (kind === STRING) return this.#ascii(start, end);
     const buf = this.#buf;
     const value = valueFromPlainBytes(kind, buf, start, end);
     if (value !== undefined) return value;
     const text = (kind === ENUM || kind === BOOLEAN) && end - start <= MAX_INTERNED_VALUE
-      ? VALUE_CACHE.internUnhashed(buf, start, end)
+      ? VALUE_CACHE.internUnhashed(buf, start, end) ?? this.#ascii(start, end)
       : this.#ascii(start, end);
-    if (text === undefined) throw GIVE_UP;
     // An enum value already in its wire form (lower case, no white space) is its own value.
     if (kind === ENUM && end > start && isWireForm(buf, start, end)) return text;
-    return this.#convert(kind, text);
+    return this.#convert(member, text, offset);
   }
 
-  /** The value of `text` for a member of kind `kind`; invalid values are given up. */
-  #convert(kind: number, text: string): unknown {
-    const value = valueFromText(kind, text);
-    if (value === INVALID_VALUE) throw GIVE_UP;
+  /** The value of `text`, written from `offset`, for `member`. */
+  #convert(member: MemberInfo, text: string, offset: number): unknown {
+    const value = valueFromText(member.kind, text);
+    if (value === INVALID_VALUE) throw invalidValue(member, text, offset);
     return value;
   }
 
@@ -806,7 +929,7 @@ export class ElementReader {
       : flags === ESCAPED
       ? this.#decodeEscapedAscii(start, end, false)
       : decodeEscaped(this.#buf, start, end, false);
-    if (text === undefined) throw GIVE_UP;
+    if (text === undefined) throw invalidUtf8(start);
     return text;
   }
 
@@ -1081,14 +1204,23 @@ export class ElementReader {
       name,
       this.#maxDepth - depth - 1,
     );
-    if (end >= 0) return end;
-    // Not plain, or not all buffered: the latter only while its end tag is not in sight.
-    const endTag = new Uint8Array(name.length + 2);
-    endTag.set([LT, SLASH]);
-    endTag.set(name, 2);
-    const at = this.#latin1View().indexOf(endTag, from);
-    if (at < 0 || at + endTag.length > this.#len) this.#outOfInput();
-    throw GIVE_UP;
+    return end >= 0 ? end : this.#skipAnyContent(from, depth, tagStart);
+  }
+
+  /**
+   * {@link ElementReader.#skipContent} of content that is not plain (comments, CDATA,
+   * processing instructions, non-ASCII names, many attributes) or not all buffered, element
+   * by element.
+   */
+  #skipAnyContent(i: number, depth: number, tagStart: number): number {
+    const buf = this.#buf, nameEnd = this.#nameEnd(tagStart + 1);
+    for (;;) {
+      i = this.#between(i);
+      if (buf[i + 1] === SLASH) return this.#endTag(i, tagStart, nameEnd);
+      if (depth + 1 >= this.#maxDepth) throw GIVE_UP;
+      const end = this.#attributes(i, this.#nameEnd(i + 1));
+      i = this.#selfClosing ? end : this.#skipAnyContent(end, depth + 1, i);
+    }
   }
 
   /**
@@ -1097,7 +1229,6 @@ export class ElementReader {
    */
   #attributes(tagStart: number, i: number): number {
     const buf = this.#buf, len = this.#len;
-    const nameStarts = this.#nameStarts, nameEnds = this.#nameEnds;
     let count = 0;
     for (;;) {
       const afterSpace = this.#spaces(i);
@@ -1114,8 +1245,10 @@ export class ElementReader {
         this.#selfClosing = true;
         break;
       }
-      if (afterSpace === i || count === MAX_ATTRIBUTES) throw GIVE_UP;
+      if (afterSpace === i) throw GIVE_UP;
+      if (count === this.#nameStarts.length) this.#makeAttributeRoom();
       const nameEnd = this.#nameEnd(afterSpace);
+      const nameStarts = this.#nameStarts, nameEnds = this.#nameEnds;
       for (let k = 0; k < count; k++) {
         if (sameBytes(buf, afterSpace, nameEnd, nameStarts[k], nameEnds[k])) throw GIVE_UP;
       }
@@ -1157,6 +1290,20 @@ export class ElementReader {
     return i;
   }
 
+  /** Makes room for twice as many attributes of a start tag, keeping those read. */
+  #makeAttributeRoom(): void {
+    const room = 2 * this.#nameStarts.length;
+    const grown = <T extends Int32Array | Uint8Array>(old: T, made: T): T => {
+      made.set(old);
+      return made;
+    };
+    this.#nameStarts = grown(this.#nameStarts, new Int32Array(room));
+    this.#nameEnds = grown(this.#nameEnds, new Int32Array(room));
+    this.#valueStarts = grown(this.#valueStarts, new Int32Array(room));
+    this.#valueEnds = grown(this.#valueEnds, new Int32Array(room));
+    this.#valueFlags = grown(this.#valueFlags, new Uint8Array(room));
+  }
+
   /** The name of attribute `a` of the last start tag, without a lookup for `id` and `href`. */
   #attributeName(a: number): string {
     const buf = this.#buf, start = this.#nameStarts[a], end = this.#nameEnds[a];
@@ -1178,7 +1325,7 @@ export class ElementReader {
       : flags === ESCAPED
       ? this.#decodeEscapedAscii(start, end, true)
       : decodeEscaped(this.#buf, start, end, true);
-    if (value === undefined) throw GIVE_UP;
+    if (value === undefined) throw invalidUtf8(start);
     return value;
   }
 
@@ -1259,15 +1406,22 @@ export class ElementReader {
     return end + 1;
   }
 
-  /** The end of the ASCII name at `start`. */
+  /** The end of the name at `start`. */
   #nameEnd(start: number): number {
     const buf = this.#buf, len = this.#len;
     if (start >= len) this.#outOfInput();
-    if (ASCII_NAME[buf[start]] !== ASCII_NAME_START) throw GIVE_UP;
     let i = start + 1;
-    while (i < len && ASCII_NAME[buf[i]] !== 0) i++;
+    if (ASCII_NAME[buf[start]] === ASCII_NAME_START) {
+      while (i < len && ASCII_NAME[buf[i]] !== 0) i++;
+    } else if (buf[start] < 0x80) {
+      throw GIVE_UP;
+    }
+    if (i < len && buf[i] >= 0x80) {
+      // Not ASCII: checked as a whole when made a string (see #name), as the tokenizer does.
+      while (i < len && (CHAR_CLASS[buf[i]] & NAME_CHAR) !== 0) i++;
+      if (i < len) this.#name(start, i);
+    }
     if (i >= len) this.#outOfInput();
-    if (buf[i] >= 0x80) throw GIVE_UP;
     if (i - start > this.#maxTokenBytes) throw GIVE_UP;
     return i;
   }
@@ -1347,6 +1501,31 @@ const ASCII_NAME = CHAR_CLASS.map((bits, byte) =>
     ? ASCII_NAME_CHAR
     : 0
 );
+
+const VALUE_NAMES = ["a string", "a boolean", "an integer", "a decimal", "a date", "an enum"];
+
+/** The fault of `text`, written from `offset`, which is no value for `member`. */
+function invalidValue(member: MemberInfo, text: string, offset: number): ReadFault {
+  const shown = JSON.stringify(text.length > 40 ? text.slice(0, 40) + "..." : text);
+  return new ReadFault(
+    offset,
+    (at) =>
+      `Invalid XML value at ${at}: <${member.tag}> expects ${
+        VALUE_NAMES[member.kind]
+      }, got ${shown}`,
+  );
+}
+
+/** The fault of text at `offset` that is not UTF-8. */
+function invalidUtf8(offset: number): ReadFault {
+  return new ReadFault(offset, (at) => `Malformed XML at ${at}: invalid UTF-8`);
+}
+
+/** Whether `buf[start, end)` is all white space. */
+function isBlank(buf: Uint8Array, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) if ((CHAR_CLASS[buf[i]] & SPACE) === 0) return false;
+  return true;
+}
 
 /** The string of the UTF-16 `codes[0, n)`. */
 function fromCodes(codes: Uint16Array, n: number): string {

@@ -17,16 +17,23 @@ const encoder = new TextEncoder();
 /**
  * Parses one complete document and dispatches on its root tag: `<vm>` gives a `Vm`
  * object, `<vms>` an array of them. Throws an `OvirtError` naming line and column for
- * malformed input, an unknown root or an invalid value.
+ * malformed input, an unknown root or an invalid value. The element reader reads it; when
+ * it gives up, the tokens read it to say where and why.
  */
 export function readXml(input: string | Uint8Array, limits?: XmlLimits): XmlDocument {
   const bytes = typeof input === "string" ? encoder.encode(input) : input;
-  const whole = readWholeDocument(bytes, MODEL_SCHEMA, limits);
-  if (whole !== undefined) return whole;
+  return readWholeDocument(bytes, MODEL_SCHEMA, limits) ?? readChecked(bytes, limits);
+}
+
+/**
+ * Reads a document the element reader gave up (malformed, past a limit, or of an unknown
+ * root) as if it had arrived in one chunk: the tokens then say where and why.
+ */
+function readChecked(bytes: Uint8Array, limits?: XmlLimits): XmlDocument {
   const tokens = new XmlTokenizer(limits);
+  const reader = new DocumentReader(tokens, MODEL_SCHEMA, { limits });
   tokens.push(bytes);
   tokens.end();
-  const reader = new DocumentReader(tokens, MODEL_SCHEMA, { limits });
   reader.run();
   return reader.document();
 }

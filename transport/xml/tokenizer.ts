@@ -63,7 +63,7 @@ export type XmlToken =
 
 /** Bounds that protect against hostile documents. */
 export interface XmlLimits {
-  /** Deepest element nesting accepted (default 256). */
+  /** Deepest element nesting accepted (default 256, at most {@link MAX_DEPTH_CEILING}). */
   maxDepth?: number;
   /** Largest single token (a tag with its attributes, a text, a comment) in bytes (default 8 MiB). */
   maxTokenBytes?: number;
@@ -71,6 +71,23 @@ export interface XmlLimits {
 
 /** Default {@link XmlLimits.maxDepth}. */
 export const DEFAULT_MAX_DEPTH = 256;
+/**
+ * The deepest nesting any {@link XmlLimits.maxDepth} allows: the element reader recurses
+ * once per level, and the call stack must hold that.
+ */
+export const MAX_DEPTH_CEILING = 1000;
+
+/** The deepest nesting `limits` allow. */
+export function maxDepthOf(limits: XmlLimits): number {
+  return Math.min(limits.maxDepth ?? DEFAULT_MAX_DEPTH, MAX_DEPTH_CEILING);
+}
+
+/** "line L, column C" of the byte at `offset` of the document `buf`. */
+export function locationIn(buf: Uint8Array, offset: number): string {
+  const tokens = new XmlTokenizer();
+  tokens.push(buf);
+  return tokens.location(offset);
+}
 /** Default {@link XmlLimits.maxTokenBytes}. */
 export const DEFAULT_MAX_TOKEN_BYTES = 8 * 1024 * 1024;
 
@@ -102,6 +119,7 @@ export class XmlTokenizer {
   #owned: Uint8Array = EMPTY; // storage this tokenizer may overwrite when compacting
   #pos = 0;
   #len = 0;
+  #held = -1; // where in #buf the input is held from (see hold), -1: nowhere
   #base = 0; // absolute offset of #buf[0]
   #ended = false;
   #waitByte = -1; // the byte whose arrival may complete the pending token
@@ -139,7 +157,7 @@ export class XmlTokenizer {
 
   /** Creates a tokenizer with the given limits. */
   constructor(limits: XmlLimits = {}) {
-    this.#maxDepth = limits.maxDepth ?? DEFAULT_MAX_DEPTH;
+    this.#maxDepth = maxDepthOf(limits);
     this.#maxTokenBytes = limits.maxTokenBytes ?? DEFAULT_MAX_TOKEN_BYTES;
   }
 
@@ -150,20 +168,22 @@ export class XmlTokenizer {
   push(chunk: Uint8Array): void {
     if (this.#ended) throw new OvirtError("XML input pushed after its end");
     if (chunk.length === 0) return;
-    const keep = this.#len - this.#pos;
-    this.#forget(this.#pos);
-    this.#waitFrom -= this.#pos;
+    const from = this.#held >= 0 ? this.#held : this.#pos;
+    const keep = this.#len - from;
+    this.#forget(from);
+    this.#waitFrom -= from;
     if (keep === 0) {
       this.#buf = chunk;
     } else {
       const needed = keep + chunk.length;
       let target = this.#owned;
       if (target.length < needed) target = this.#owned = new Uint8Array(Math.max(needed, keep * 2));
-      target.set(this.#buf.subarray(this.#pos, this.#len), 0);
+      target.set(this.#buf.subarray(from, this.#len), 0);
       target.set(chunk, keep);
       this.#buf = target;
     }
-    this.#pos = 0;
+    this.#pos -= from;
+    if (this.#held >= 0) this.#held = 0;
     this.#markAt = 0;
     this.#len = keep + chunk.length;
     this.#latin1View = undefined;
@@ -358,6 +378,30 @@ export class XmlTokenizer {
   /** Whether the input has ended (no more `push`). */
   get ended(): boolean {
     return this.#ended;
+  }
+
+  /**
+   * Keeps the input from `index` of {@link XmlTokenizer.input} buffered, with all that
+   * follows, until {@link XmlTokenizer.release}: the tokens read meanwhile can then be read
+   * again from those bytes, which stay at the start of the input after each `push`.
+   */
+  hold(index: number): void {
+    this.#held = index;
+  }
+
+  /** Where the held input starts in {@link XmlTokenizer.input} (-1: none is held). */
+  get heldFrom(): number {
+    return this.#held;
+  }
+
+  /** Lets the input held by {@link XmlTokenizer.hold} be dropped. */
+  release(): void {
+    this.#held = -1;
+  }
+
+  /** "line L, column C" of the byte at `index` of {@link XmlTokenizer.input}. */
+  inputLocation(index: number): string {
+    return this.location(this.#base + index);
   }
 
   /** The number of elements open at the current position. */
