@@ -8,8 +8,6 @@
 
 import { OvirtError } from "../transport/errors.ts";
 import {
-  BOOLEAN,
-  ENUM,
   linkList,
   listIn,
   type MemberInfo,
@@ -27,7 +25,7 @@ import {
   XmlTokenizer,
 } from "../transport/xml/tokenizer.ts";
 import { MODEL_SCHEMA } from "../transport/xml/schema.ts";
-import { INVALID_VALUE, valueFromPlainBytes, valueFromText } from "../transport/xml/leaf_value.ts";
+import { INVALID_VALUE, valueFromText } from "../transport/xml/leaf_value.ts";
 import type { XmlDocument } from "../transport/xml/element_reader.ts";
 
 const READ_NEED_DATA = 0;
@@ -113,7 +111,6 @@ class TokenReader {
     const member = this.#frameStructs[top]!.byTag.get(name);
     if (member === undefined) {
       if (name === "link") this.#link(top);
-      else if (!this.#tokens.selfClosing && this.#tokens.skipElement()) return;
       this.#skipping = 1;
       return;
     }
@@ -188,33 +185,8 @@ class TokenReader {
   }
 
   #startLeaf(member: MemberInfo): void {
-    if (this.#tokens.readPlainContent()) {
-      this.#store(member, this.#plainValue(member));
-    } else {
-      this.#leaf = member;
-      this.#leafText = undefined;
-    }
-  }
-
-  /**
-   * The value of a leaf whose whole content is plain text: integers, booleans and dates in
-   * their usual form straight from the bytes, anything else from the decoded text.
-   */
-  #plainValue(member: MemberInfo): unknown {
-    const tokens = this.#tokens;
-    const value = valueFromPlainBytes(
-      member.kind,
-      tokens.textBuffer,
-      tokens.textStart,
-      tokens.textEnd,
-    );
-    if (value !== undefined) return value;
-    return this.#convert(member, this.#textOf(member.kind), tokens.tokenOffset);
-  }
-
-  /** The current text token, from the cache for kinds whose values repeat. */
-  #textOf(kind: number): string {
-    return kind === ENUM || kind === BOOLEAN ? this.#tokens.internedText() : this.#tokens.text();
+    this.#leaf = member;
+    this.#leafText = undefined;
   }
 
   /** Stores a leaf value into the current frame: a list item or a struct member's slot. */
@@ -227,7 +199,7 @@ class TokenReader {
 
   #text(): void {
     const tokens = this.#tokens;
-    const piece = this.#textOf(this.#leaf!.kind);
+    const piece = tokens.text();
     if (this.#leafText === undefined) {
       this.#leafText = piece;
       this.#leafOffset = tokens.tokenOffset;

@@ -38,8 +38,7 @@ import {
   TEXT_SPECIAL,
   VALUE_SPECIAL,
 } from "./decode.ts";
-import { MAX_INTERNED_VALUE, NAME_CACHE, nameHash, VALUE_CACHE } from "./shared_caches.ts";
-import { skipElementContent } from "./skip.ts";
+import { NAME_CACHE, nameHash } from "./shared_caches.ts";
 import { Buffer, isAscii } from "node:buffer";
 
 /** {@link XmlTokenizer.next} result: the buffered input ends inside a token; push more. */
@@ -112,7 +111,6 @@ export class XmlTokenizer {
   readonly #maxDepth: number;
   readonly #maxTokenBytes: number;
   readonly #names = NAME_CACHE;
-  readonly #values = VALUE_CACHE;
 
   #buf: Uint8Array = EMPTY;
   #latin1View: Buffer | undefined = undefined; // #buf as a Buffer, made on first use
@@ -245,37 +243,6 @@ export class XmlTokenizer {
     return view.toString("latin1", start, end);
   }
 
-  /**
-   * {@link XmlTokenizer.text} for values that repeat (enums, booleans): short texts come
-   * from a cache instead of being decoded again.
-   */
-  internedText(): string {
-    const start = this.#textStart, end = this.#textEnd;
-    if (this.#textFlags !== 0 || end - start > MAX_INTERNED_VALUE) return this.text();
-    const value = this.#values.internUnhashed(this.#buf, start, end);
-    if (value === undefined) throw this.#error(start, "invalid UTF-8");
-    return value;
-  }
-
-  /**
-   * The buffer holding the current text token, to read plain text (see
-   * {@link XmlTokenizer.readPlainContent}) from its bytes `[textStart, textEnd)` without
-   * decoding. Valid until the following `next` or `push`; do not modify it.
-   */
-  get textBuffer(): Uint8Array {
-    return this.#buf;
-  }
-
-  /** Start of the current text token in {@link XmlTokenizer.textBuffer}. */
-  get textStart(): number {
-    return this.#textStart;
-  }
-
-  /** End of the current text token in {@link XmlTokenizer.textBuffer}. */
-  get textEnd(): number {
-    return this.#textEnd;
-  }
-
   /** Decoded content of the current text token. */
   text(): string {
     const buf = this.#buf, start = this.#textStart, end = this.#textEnd;
@@ -287,73 +254,6 @@ export class XmlTokenizer {
     if (value === undefined) throw this.#error(start, "invalid UTF-8");
     if ((flags & CDATA_CR) !== 0) value = value.replace(/\r\n?/g, "\n");
     return value;
-  }
-
-  /**
-   * Shortcut for leaf elements, to call right after a start tag that is not self-closing:
-   * when the element's whole content is plain text (no markup, references or CR) followed
-   * by its end tag, consumes both and returns true; the text is then the current text
-   * token (see {@link XmlTokenizer.text}). Otherwise changes nothing and returns false.
-   */
-  readPlainContent(): boolean {
-    if (this.#pendingEnd || this.#depth === 0) return false;
-    const end = this.#plainContentAndEndTag(this.#pos, this.#openBytes[this.#depth - 1]);
-    return end >= 0 && this.#closeOpenElement(end);
-  }
-
-  /** Consumes the input up to `end`, where the end tag of the open element ends. */
-  #closeOpenElement(end: number): true {
-    this.#depth--;
-    this.#pos = end;
-    this.#afterTag = true;
-    this.#afterStart = false;
-    return true;
-  }
-
-  /**
-   * Plain text from `start` (no markup, references or CR) and then the end tag of the
-   * element named by `name`: makes the text the current text token and returns the index
-   * after the end tag, or returns -1 and changes nothing.
-   */
-  #plainContentAndEndTag(start: number, name: Uint8Array): number {
-    const buf = this.#buf, len = this.#len;
-    let i = start;
-    let flags = 0;
-    for (; i < len; i++) {
-      const c = buf[i];
-      if ((CHAR_CLASS[c] & TEXT_SPECIAL) === 0) continue;
-      if (c < 0x80) break;
-      flags = NON_ASCII;
-    }
-    if (i + 1 >= len || buf[i] !== LT || buf[i + 1] !== SLASH) return -1;
-    if (i - start > this.#maxTokenBytes) return -1;
-    let end = this.#matchName(i + 2, name);
-    if (end < 0) return -1;
-    end = this.#skipSpaces(end);
-    if (end >= len || buf[end] !== GT || end + 1 - i > this.#maxTokenBytes) return -1;
-    this.#textStart = this.#tokenStart = start;
-    this.#textEnd = i;
-    this.#textFlags = flags;
-    return end + 1;
-  }
-
-  /**
-   * Skips the rest of the element whose start tag `next` just returned (not self-closing)
-   * when all of it is buffered and plain (see `skipElementContent`): returns true, and its
-   * end tag is consumed without a token. Otherwise changes nothing and returns false: read
-   * its tokens instead, which reports any error precisely.
-   */
-  skipElement(): boolean {
-    if (this.#pendingEnd || this.#depth === 0) return false;
-    const from = this.#pos;
-    const end = skipElementContent(
-      this.#buf,
-      from,
-      Math.min(this.#len, from + this.#maxTokenBytes),
-      this.#openBytes[this.#depth - 1],
-      this.#maxDepth - this.#depth,
-    );
-    return end >= 0 && this.#closeOpenElement(end);
   }
 
   /**
