@@ -584,6 +584,8 @@ Deno.test("element reader: errors after items read whole are located as by the o
     `\n<actions>\n<link href="/vms/5/start" rel="start"/>\n</actions></vm>`,
     `<vm id="6"><name>no line feed</name></vm>`,
     `\n  <vm\n id="7"\n><name>\u00e9\u00e9</name></vm>`,
+    `\n<vm id="13" href="/vms/13">\n<actions>\n<link href="/vms/13/start" rel="startB"/>\n` +
+    `</actions></vm>`, // a link not as engines write them, after white space
   ];
   const errors = [
     `\n  <vm id="8"><name>x</nam></vm>`,

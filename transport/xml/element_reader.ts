@@ -71,7 +71,6 @@ import {
   REFERENCE_CACHE,
   VALUE_CACHE,
 } from "./shared_caches.ts";
-import { skipElementContent } from "./skip.ts";
 import { DEFAULT_MAX_TOKEN_BYTES, locationIn, maxDepthOf, type XmlLimits } from "./tokenizer.ts";
 
 /** The attributes a start tag has room for at first; a tag with more makes room. */
@@ -1035,14 +1034,14 @@ export class ElementReader {
     if (hrefStart >= 0 && depth + 1 < this.#maxDepth) {
       const buf = this.#buf, len = this.#len;
       for (;;) {
-        const at = this.#spaces(i);
-        if (at + 5 >= len || buf[at] !== LT) break;
-        if (buf[at + 1] === SLASH) {
-          this.#pos = this.#endTag(at, tagStart, nameEnd);
+        i = this.#spaces(i); // counted: the general way goes on from there
+        if (i + 5 >= len || buf[i] !== LT) break;
+        if (buf[i + 1] === SLASH) {
+          this.#pos = this.#endTag(i, tagStart, nameEnd);
           return;
         }
-        if (!isLink(buf, at + 1)) break;
-        const end = this.#usualLink(at, at + 5, hrefStart, hrefLength);
+        if (!isLink(buf, i + 1)) break;
+        const end = this.#usualLink(i, i + 5, hrefStart, hrefLength);
         if (end < 0) break;
         i = end;
       }
@@ -1192,34 +1191,18 @@ export class ElementReader {
     return end;
   }
 
-  /** Skips the content and end tag of the element at `depth` whose start tag is at `tagStart`. */
-  #skipContent(from: number, depth: number, tagStart: number): number {
-    const buf = this.#buf;
-    this.#uncounted = true;
-    const name = buf.subarray(tagStart + 1, this.#nameEnd(tagStart + 1));
-    const end = skipElementContent(
-      buf,
-      from,
-      Math.min(this.#len, from + this.#maxTokenBytes),
-      name,
-      this.#maxDepth - depth - 1,
-    );
-    return end >= 0 ? end : this.#skipAnyContent(from, depth, tagStart);
-  }
-
   /**
-   * {@link ElementReader.#skipContent} of content that is not plain (comments, CDATA,
-   * processing instructions, non-ASCII names, many attributes) or not all buffered, element
-   * by element.
+   * Skips the content and end tag of the element at `depth` whose start tag is at
+   * `tagStart`, from `i`, child element by child element; returns the index after it.
    */
-  #skipAnyContent(i: number, depth: number, tagStart: number): number {
+  #skipContent(i: number, depth: number, tagStart: number): number {
     const buf = this.#buf, nameEnd = this.#nameEnd(tagStart + 1);
     for (;;) {
       i = this.#between(i);
       if (buf[i + 1] === SLASH) return this.#endTag(i, tagStart, nameEnd);
       if (depth + 1 >= this.#maxDepth) throw GIVE_UP;
       const end = this.#attributes(i, this.#nameEnd(i + 1));
-      i = this.#selfClosing ? end : this.#skipAnyContent(end, depth + 1, i);
+      i = this.#selfClosing ? end : this.#skipContent(end, depth + 1, i);
     }
   }
 
