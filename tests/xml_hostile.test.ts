@@ -2,7 +2,7 @@ import "../types/register.ts";
 import assert from "node:assert/strict";
 import { OvirtError } from "../transport/errors.ts";
 import { readXml, readXmlStream, streamList } from "../transport/xml/mod.ts";
-import { DEFAULT_MAX_TOKEN_BYTES } from "../transport/xml/tokenizer.ts";
+import { DEFAULT_MAX_TOKEN_BYTES, MAX_DEPTH_CEILING } from "../transport/xml/tokenizer.ts";
 import { bytes, splitEvery, streamOf } from "./xml_test_utils.ts";
 
 Deno.test("hostile: an entity bomb is refused without expansion", () => {
@@ -131,4 +131,18 @@ Deno.test("hostile: every truncation of a realistic document is refused", async 
     await assert.rejects(readXmlStream(streamOf(splitEvery(data.subarray(0, cut), 5))), OvirtError);
   }
   assert.equal((readXml(data).value as unknown[]).length, 1);
+});
+
+Deno.test("hostile: nesting reads down to the depth ceiling, and no deeper whatever the limit", () => {
+  const nested = (levels: number, inner: string) =>
+    "<x>".repeat(levels) + inner + "</x>".repeat(levels);
+  const limits = { maxDepth: MAX_DEPTH_CEILING * 5 };
+  for (const inner of ["", "<!-- c --><?p?>text"]) {
+    const deepest = `<vm>${nested(MAX_DEPTH_CEILING - 1, inner)}<name>a</name></vm>`;
+    assert.deepEqual(readXml(deepest, limits).value, { name: "a" });
+    const leaf = `<vm><name>a${nested(MAX_DEPTH_CEILING - 2, inner)}</name></vm>`;
+    assert.deepEqual(readXml(leaf, limits).value, { name: "a" });
+    const deeper = `<vm>${nested(MAX_DEPTH_CEILING, inner)}</vm>`;
+    assert.throws(() => readXml(deeper, limits), /nested deeper than 1000/);
+  }
 });
