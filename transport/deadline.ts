@@ -12,32 +12,40 @@ import { OvirtError, TimeoutError } from "./errors.ts";
  * it (`using`) when the call is over, to stop the timer.
  */
 export class Deadline implements Disposable {
-  readonly #controller = new AbortController();
+  /**
+   * The signal to hand to everything the call does: the caller's own when there is no time
+   * limit, and none at all when nothing can end the call (so that nothing pays for one).
+   */
+  readonly signal?: AbortSignal;
+  readonly #controller?: AbortController;
   readonly #timeout?: number;
   readonly #callerSignal?: AbortSignal;
   #timer?: ReturnType<typeof setTimeout>;
   #timedOut = false;
-  readonly #started = performance.now();
+  readonly #started: number;
 
   /** Starts the clock now; `timeout` undefined or 0 means no time limit. */
   constructor(timeout?: number, callerSignal?: AbortSignal) {
     this.#timeout = timeout;
     this.#callerSignal = callerSignal;
+    this.#started = timeout ? performance.now() : 0;
+    if (!timeout) {
+      this.signal = callerSignal;
+      return;
+    }
+    const controller = this.#controller = new AbortController();
+    this.signal = controller.signal;
     if (callerSignal?.aborted) {
-      this.#controller.abort(callerSignal.reason);
+      controller.abort(callerSignal.reason);
     } else {
       callerSignal?.addEventListener("abort", this.#onCallerAbort);
-      if (timeout) this.#timer = setTimeout(this.#onTimeout, timeout);
+      this.#timer = setTimeout(this.#onTimeout, timeout);
     }
-  }
-
-  /** The signal to hand to everything the call does. */
-  get signal(): AbortSignal {
-    return this.#controller.signal;
   }
 
   /** Stops the timer and forgets the caller's signal. */
   [Symbol.dispose](): void {
+    if (this.#controller === undefined) return;
     clearTimeout(this.#timer);
     this.#callerSignal?.removeEventListener("abort", this.#onCallerAbort);
   }
@@ -68,13 +76,13 @@ export class Deadline implements Disposable {
 
   readonly #onCallerAbort = (): void => {
     clearTimeout(this.#timer);
-    this.#controller.abort(this.#callerSignal!.reason);
+    this.#controller!.abort(this.#callerSignal!.reason);
   };
 
   readonly #onTimeout = (): void => {
     this.#timedOut = true;
     this.#callerSignal?.removeEventListener("abort", this.#onCallerAbort);
-    this.#controller.abort(
+    this.#controller!.abort(
       new TimeoutError(`The request did not finish within ${this.#timeout} ms`),
     );
   };
