@@ -202,7 +202,7 @@ export class Authenticator {
     url.searchParams.set("scope", "ovirt-app-api");
     return this.#askSso(url, async () => ({
       method: "GET",
-      headers: { "Authorization": `Negotiate ${await negotiateToken(url.hostname)}` },
+      headers: { "authorization": `Negotiate ${await negotiateToken(url.hostname)}` },
     }));
   }
 
@@ -211,7 +211,7 @@ export class Authenticator {
     return this.#askSso(url, () =>
       Promise.resolve({
         method: "POST",
-        headers: { "Content-Type": "application/x-www-form-urlencoded" },
+        headers: { "content-type": "application/x-www-form-urlencoded" },
         body: new URLSearchParams(form).toString(),
       }));
   }
@@ -226,11 +226,7 @@ export class Authenticator {
       const response = await this.#client.send({
         method,
         url,
-        headers: new Headers({
-          "Accept": "application/json",
-          "User-Agent": USER_AGENT,
-          ...headers,
-        }),
+        headers: { "accept": "application/json", "user-agent": USER_AGENT, ...headers },
         body,
         signal: deadline.signal,
       });
@@ -254,6 +250,7 @@ export class Authenticator {
 /** What one request to the SSO sends besides `Accept` and `User-Agent`. */
 interface SsoRequest {
   readonly method: "GET" | "POST";
+  /** Names in lower case. */
   readonly headers: Record<string, string>;
   readonly body?: string;
 }

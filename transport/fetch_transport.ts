@@ -73,7 +73,7 @@ export class FetchTransport implements HttpTransport {
     try {
       response = await fetch(url, {
         method: request.method,
-        headers: headerRecord(request.headers),
+        headers: request.headers,
         body: request.body,
         signal: request.signal,
         client: mayShareConnection(request.method) ? this.#pooled : this.#singleUse,
@@ -97,16 +97,6 @@ export class FetchTransport implements HttpTransport {
     this.#singleUse.close();
     this.#transferBodies?.close();
   }
-}
-
-/**
- * `headers` as a plain record: `fetch` converts a `Headers` object as a sequence of pairs,
- * which took 20 µs for the seven headers of an API request, against 8 µs for a record.
- */
-function headerRecord(headers: Headers): Record<string, string> {
-  const record: Record<string, string> = {};
-  headers.forEach((value, name) => record[name] = value);
-  return record;
 }
 
 /** The body of `response` as a stream; a short one is read with a single operation. */

@@ -18,8 +18,8 @@ export interface HttpRequest {
   readonly method: string;
   /** Absolute URL, query included. */
   readonly url: URL;
-  /** Every header to send. */
-  readonly headers: Headers;
+  /** Every header to send, names in lower case (see {@link setHeaders}). */
+  readonly headers: Readonly<Record<string, string>>;
   /** The body, if any: XML text, or bytes of an image transfer. */
   readonly body?: string | Uint8Array<ArrayBuffer>;
   /**
@@ -66,6 +66,24 @@ export interface TransportOptions {
   readonly proxy?: URL;
   /** Most milliseconds to wait for a connection to be made; `undefined` for no limit. */
   readonly connectTimeout?: number;
+}
+
+/**
+ * Sets each of `extra` in `headers` as `Headers.set` would: the name in lower case, so that
+ * it replaces one spelt otherwise.
+ */
+export function setHeaders(
+  headers: Record<string, string>,
+  extra: Readonly<Record<string, string>>,
+): void {
+  for (const name of Object.keys(extra)) headers[name.toLowerCase()] = extra[name];
+}
+
+/** The headers of a `Headers` object as a record, for an {@link HttpRequest}. */
+export function headerRecord(headers: Headers): Record<string, string> {
+  const record: Record<string, string> = {};
+  headers.forEach((value, name) => record[name] = value);
+  return record;
 }
 
 /** Whether a request with this method may be sent again without changing its effect. */

@@ -42,7 +42,7 @@ export class HttpClient {
     let response: HttpResponse;
     const shownUrl = request.transfer ? hideTicket(request.url) : request.url;
     try {
-      log?.request(request.method, shownUrl, request.headers, request.body);
+      log?.request(request.method, shownUrl, new Headers(request.headers), request.body);
       const transport = await this.#parts.transport();
       response = await transport.send(request);
     } catch (error) {

@@ -73,8 +73,7 @@ export class NodeTransport implements HttpTransport {
   async send(request: HttpRequest): Promise<HttpResponse> {
     const { signal } = request;
     signal?.throwIfAborted();
-    const headers: Record<string, string> = {};
-    request.headers.forEach((value, name) => headers[name] = value);
+    const headers: Record<string, string> = { ...request.headers };
     headers["accept-encoding"] ??= "gzip, deflate";
     const body = bodyBuffer(request.body);
     if (body) headers["content-length"] = String(body.byteLength);
