@@ -1,12 +1,17 @@
 /**
- * Response bodies, which stay streams for whoever holds an `HttpResponse`, but which the
- * runtime reads through one small reader: {@link watchBody} is the only layer between the
- * transport's stream and the XML reader, and {@link bodyReader} hands it out instead of the
- * stream in front of it. Also small tools: an empty body, a body of bytes, a look at whether
- * a body is empty or whole, and reading a small body whole.
+ * Response bodies, which are streams for whoever holds an `HttpResponse`, but which the
+ * runtime reads through one small reader: {@link watchedReader} is the only layer between
+ * the transport's reader and the XML reader, {@link responseReader} hands it out without
+ * making the stream in front of it, and {@link bodyReader} instead of a stream made here.
+ * Deno's streams are costly to make (and each one keeps garbage alive past the next minor
+ * collections), which would double the time a small request spends here. Also small tools:
+ * an empty body, a body of bytes, a look at whether a body is empty or whole, and reading a
+ * small body whole.
  *
  * @module
  */
+
+import type { HttpResponse } from "./http.ts";
 
 /** Reads a body chunk by chunk; a stream's own default reader has this shape. */
 export interface BodyReader {
@@ -68,7 +73,7 @@ function readBy(reader: BodyReader): ReadableStream<Uint8Array> {
 
 /**
  * The reader of `stream`, which is locked from then on: for a body made here, the reader
- * behind it (see {@link watchBody}), else `open(stream)`, by default the stream's own reader.
+ * behind it (see {@link watchedReader}), else `open(stream)`, by default the stream's own reader.
  */
 export function bodyReader(
   stream: ReadableStream<Uint8Array>,
@@ -81,9 +86,12 @@ export function bodyReader(
   return reader;
 }
 
-/** A body with no bytes. */
-export function emptyStream(): ReadableStream<Uint8Array> {
-  return new ReadableStream({ start: (controller) => controller.close() });
+/** A reader of a body with no bytes. */
+export function emptyReader(): BodyReader {
+  return {
+    read: () => Promise.resolve({ done: true, value: undefined }),
+    cancel: () => Promise.resolve(),
+  };
 }
 
 /** A body made of bytes already read. */
@@ -99,9 +107,17 @@ export function loadedBody(
   load: () => Promise<Uint8Array>,
   cancel: (reason: unknown) => Promise<void>,
 ): ReadableStream<Uint8Array> {
+  return readBy(loadedReader(load, cancel));
+}
+
+/** The reader of a {@link loadedBody}, without the stream. */
+export function loadedReader(
+  load: () => Promise<Uint8Array>,
+  cancel: (reason: unknown) => Promise<void>,
+): BodyReader {
   let started = false;
   let settled = false; // loaded or cancelled: nothing left to cancel
-  return readBy({
+  return {
     async read() {
       if (started) return { done: true, value: undefined };
       started = true;
@@ -114,10 +130,10 @@ export function loadedBody(
       started = settled = true;
       return cancel(reason);
     },
-  });
+  };
 }
 
-/** What {@link watchBody} calls. */
+/** What {@link watchedReader} calls. */
 export interface StreamWatch {
   /**
    * The call's signal: once it aborts, a pending read fails with its reason and the body is
@@ -133,14 +149,54 @@ export interface StreamWatch {
 /**
  * The bytes of `source` as they come, except that the body's end, failure or cancellation
  * is reported once and its failures mapped, and that the call's signal fails a pending read.
- * A stream for its holder; {@link bodyReader} reads it without the stream.
  */
-export function watchBody(source: BodyReader, watch: StreamWatch): ReadableStream<Uint8Array> {
-  return readBy(new WatchedReader(source, watch));
+export function watchedReader(source: BodyReader, watch: StreamWatch): BodyReader {
+  return new WatchedReader(source, watch);
+}
+
+/** The parts of an answer but its body. */
+export type ResponseHead = Omit<HttpResponse, "body">;
+
+/** The readers of answers made by {@link readerResponse} whose stream nobody has asked for. */
+const UNSTREAMED = new WeakMap<HttpResponse, BodyReader>();
+
+/**
+ * An answer whose body reads through `reader`. Its stream is made the first time `body` is
+ * asked for, which {@link responseReader} does not need: reading it through the runtime
+ * makes no stream at all. Spreading the answer asks for `body`.
+ */
+export function readerResponse(head: ResponseHead, reader: BodyReader): HttpResponse {
+  let stream: ReadableStream<Uint8Array> | undefined;
+  const response: HttpResponse = {
+    status: head.status,
+    statusText: head.statusText,
+    headers: head.headers,
+    get body() {
+      if (stream === undefined) {
+        stream = readBy(reader);
+        // Taken by responseReader already: the stream is locked, as bodyReader leaves one.
+        if (!UNSTREAMED.delete(response)) bodyReader(stream);
+      }
+      return stream;
+    },
+  };
+  UNSTREAMED.set(response, reader);
+  return response;
 }
 
 /**
- * The reader of {@link watchBody}. `fetch` bodies are meant to fail when their request's
+ * The reader of an answer's body, which is locked from then on: without making its stream
+ * for an answer made by {@link readerResponse}, else {@link bodyReader} of the stream.
+ */
+export function responseReader(response: HttpResponse): BodyReader {
+  const reader = UNSTREAMED.get(response);
+  if (reader === undefined) return bodyReader(response.body);
+  UNSTREAMED.delete(response);
+  return reader;
+}
+
+/**
+ * The reader of {@link watchedReader}. `fetch` bodies are meant to fail when their request's
  * signal aborts, but now and then one that has stalled keeps waiting: the abort must not
  * depend on it, so one listener per body rejects the read pending when the signal aborts.
  */
@@ -227,13 +283,11 @@ export interface PeekedBody {
 }
 
 /**
- * `undefined` when `stream` holds no bytes, else the same bytes as a {@link PeekedBody}.
- * Reads up to two chunks to find out whether the body is empty and whether it is whole.
+ * `undefined` when the body `reader` reads holds no bytes, else the same bytes as a
+ * {@link PeekedBody}. Reads up to two chunks to find out whether the body is empty and
+ * whether it is whole.
  */
-export async function peekBody(
-  stream: ReadableStream<Uint8Array>,
-): Promise<PeekedBody | undefined> {
-  const reader = bodyReader(stream);
+export async function peekBody(reader: BodyReader): Promise<PeekedBody | undefined> {
   const head: Uint8Array[] = [];
   let ended = false;
   while (head.length < 2 && !ended) {
@@ -250,13 +304,17 @@ export async function peekBody(
  * All bytes of a body that is expected to be small. Past `limit` bytes the rest is
  * cancelled and only the first `limit` bytes are returned.
  */
-export async function readBytes(
+export function readBytes(
   stream: ReadableStream<Uint8Array>,
   limit = 1 << 20,
 ): Promise<Uint8Array> {
+  return readAll(bodyReader(stream), limit);
+}
+
+/** {@link readBytes} of the body `reader` reads. */
+export async function readAll(reader: BodyReader, limit = 1 << 20): Promise<Uint8Array> {
   const chunks: Uint8Array[] = [];
   let length = 0;
-  const reader = bodyReader(stream);
   while (length < limit) {
     const chunk = await reader.read();
     if (chunk.done) break;

@@ -5,13 +5,13 @@
  * @module
  */
 
-import { emptyStream, loadedBody } from "./body.ts";
+import { type BodyReader, bodyReader, emptyReader, fillingReader, loadedReader } from "./body.ts";
 import {
   type HttpRequest,
-  type HttpResponse,
   type HttpTransport,
   mayShareConnection,
   type TransportOptions,
+  type TransportResponse,
 } from "./http.ts";
 import { ConnectProbe } from "./connect_probe.ts";
 import { NodeTransport } from "./node_transport.ts";
@@ -61,7 +61,7 @@ export class FetchTransport implements HttpTransport {
    * is probed first (see {@link ConnectProbe}). An image transfer request with a body goes
    * through `node:https` with the same CAs, which does not copy the body.
    */
-  async send(request: HttpRequest): Promise<HttpResponse> {
+  async send(request: HttpRequest): Promise<TransportResponse> {
     if (request.transfer && request.body !== undefined && this.#transferBodies) {
       return await this.#transferBodies.send(request);
     }
@@ -87,7 +87,7 @@ export class FetchTransport implements HttpTransport {
       status: response.status,
       statusText: response.statusText,
       headers: response.headers,
-      body: bodyOf(response),
+      body: bodyOf(response, request.transfer === true),
     };
   }
 
@@ -99,11 +99,16 @@ export class FetchTransport implements HttpTransport {
   }
 }
 
-/** The body of `response` as a stream; a short one is read with a single operation. */
-function bodyOf(response: Response): ReadableStream<Uint8Array> {
+/**
+ * The reader of `response`'s body: a short one is read with a single operation, an image
+ * transfer's fills the caller's buffers.
+ */
+function bodyOf(response: Response, transfer: boolean): BodyReader {
   const { body } = response;
-  if (body === null) return emptyStream();
+  if (body === null) return emptyReader();
   const declared = response.headers.get("content-length");
-  if (declared === null || !(Number(declared) <= ONE_READ_LIMIT)) return body;
-  return loadedBody(() => response.bytes(), (reason) => body.cancel(reason).catch(() => {}));
+  if (declared === null || !(Number(declared) <= ONE_READ_LIMIT)) {
+    return bodyReader(body, transfer ? fillingReader : undefined);
+  }
+  return loadedReader(() => response.bytes(), (reason) => body.cancel(reason).catch(() => {}));
 }

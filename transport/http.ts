@@ -12,6 +12,8 @@
  * @module
  */
 
+import type { BodyReader } from "./body.ts";
+
 /** One HTTP request, ready to go. */
 export interface HttpRequest {
   /** HTTP method, e.g. `GET`. */
@@ -43,10 +45,20 @@ export interface HttpResponse {
   readonly body: ReadableStream<Uint8Array>;
 }
 
+/**
+ * The answer of a transport: an {@link HttpResponse} whose body is a reader (see
+ * `body.ts`), which must be read to the end or cancelled. An image transfer's reader fills
+ * the caller's buffers where it can.
+ */
+export interface TransportResponse extends Omit<HttpResponse, "body"> {
+  /** Reads the body as it arrives. */
+  readonly body: BodyReader;
+}
+
 /** Sends requests over connections it keeps alive between requests. */
 export interface HttpTransport {
   /** Sends `request` and resolves once the status and headers have arrived. */
-  send(request: HttpRequest): Promise<HttpResponse>;
+  send(request: HttpRequest): Promise<TransportResponse>;
   /** Closes the kept-alive connections; the transport must not be used afterwards. */
   close(): void;
 }
