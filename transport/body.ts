@@ -11,23 +11,9 @@
  * @module
  */
 
-import type { HttpResponse } from "./http.ts";
+import type { BodyReader, HttpResponse } from "./http.ts";
 
-/** Reads a body chunk by chunk; a stream's own default reader has this shape. */
-export interface BodyReader {
-  /** The next chunk, or `done` once the body has ended. */
-  read(): Promise<ReadableStreamReadResult<Uint8Array>>;
-  /**
-   * Where the body can fill the caller's memory (a byte stream's BYOB reader): the next
-   * bytes, read into `view` and returned as a view of the same memory (`view`'s own buffer
-   * is handed over and must no longer be used), or `done` once the body has ended.
-   */
-  readInto?(
-    view: Uint8Array<ArrayBuffer>,
-  ): Promise<ReadableStreamReadResult<Uint8Array<ArrayBuffer>>>;
-  /** Lets go of the rest of the body. */
-  cancel(reason?: unknown): Promise<void>;
-}
+export type { BodyReader };
 
 /** What a reader made by {@link fillingReader} asks for when read without a buffer of its own. */
 const PIECE = 64 * 1024;

@@ -12,8 +12,6 @@
  * @module
  */
 
-import type { BodyReader } from "./body.ts";
-
 /** One HTTP request, ready to go. */
 export interface HttpRequest {
   /** HTTP method, e.g. `GET`. */
@@ -43,6 +41,22 @@ export interface HttpResponse {
   readonly headers: Headers;
   /** The body as it arrives (an empty stream when there is none). */
   readonly body: ReadableStream<Uint8Array>;
+}
+
+/** Reads a body chunk by chunk (see `body.ts`); a stream's own default reader has this shape. */
+export interface BodyReader {
+  /** The next chunk, or `done` once the body has ended. */
+  read(): Promise<ReadableStreamReadResult<Uint8Array>>;
+  /**
+   * Where the body can fill the caller's memory (a byte stream's BYOB reader): the next
+   * bytes, read into `view` and returned as a view of the same memory (`view`'s own buffer
+   * is handed over and must no longer be used), or `done` once the body has ended.
+   */
+  readInto?(
+    view: Uint8Array<ArrayBuffer>,
+  ): Promise<ReadableStreamReadResult<Uint8Array<ArrayBuffer>>>;
+  /** Lets go of the rest of the body. */
+  cancel(reason?: unknown): Promise<void>;
 }
 
 /**
