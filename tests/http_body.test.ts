@@ -187,7 +187,7 @@ Deno.test("body: the runtime reads an answer through its reader, with no stream 
   assert.equal((await reader.read()).value, chunks[1]);
 });
 
-Deno.test("body: an answer whose stream was asked for is read through that stream's reader", async () => {
+Deno.test("body: an answer whose stream was asked for is read through that stream's reader", () => {
   const source = bodyReader(streamOf(new Uint8Array([7])));
   const response = readerResponse(HEAD, source);
   const stream = response.body;
