@@ -17,9 +17,9 @@ export class Deadline implements Disposable {
    * limit, and none at all when nothing can end the call (so that nothing pays for one).
    */
   readonly signal?: AbortSignal;
-  readonly #controller?: AbortController;
   readonly #timeout?: number;
   readonly #callerSignal?: AbortSignal;
+  readonly #onCallerAbort?: () => void;
   #timer?: ReturnType<typeof setTimeout>;
   #timedOut = false;
   readonly #started: number;
@@ -33,21 +33,26 @@ export class Deadline implements Disposable {
       this.signal = callerSignal;
       return;
     }
-    const controller = this.#controller = new AbortController();
+    const controller = new AbortController();
     this.signal = controller.signal;
     if (callerSignal?.aborted) {
       controller.abort(callerSignal.reason);
-    } else {
-      callerSignal?.addEventListener("abort", this.#onCallerAbort);
-      this.#timer = setTimeout(this.#onTimeout, timeout);
+      return;
     }
+    if (callerSignal) {
+      this.#onCallerAbort = () => {
+        clearTimeout(this.#timer);
+        controller.abort(callerSignal.reason);
+      };
+      callerSignal.addEventListener("abort", this.#onCallerAbort);
+    }
+    this.#timer = setTimeout(() => this.#timeUp(controller), timeout);
   }
 
   /** Stops the timer and forgets the caller's signal. */
   [Symbol.dispose](): void {
-    if (this.#controller === undefined) return;
     clearTimeout(this.#timer);
-    this.#callerSignal?.removeEventListener("abort", this.#onCallerAbort);
+    this.#forgetCaller();
   }
 
   /** Milliseconds left before the time limit, `Infinity` without one. */
@@ -74,18 +79,15 @@ export class Deadline implements Disposable {
     return error;
   }
 
-  readonly #onCallerAbort = (): void => {
-    clearTimeout(this.#timer);
-    this.#controller!.abort(this.#callerSignal!.reason);
-  };
-
-  readonly #onTimeout = (): void => {
+  #timeUp(controller: AbortController): void {
     this.#timedOut = true;
-    this.#callerSignal?.removeEventListener("abort", this.#onCallerAbort);
-    this.#controller!.abort(
-      new TimeoutError(`The request did not finish within ${this.#timeout} ms`),
-    );
-  };
+    this.#forgetCaller();
+    controller.abort(new TimeoutError(`The request did not finish within ${this.#timeout} ms`));
+  }
+
+  #forgetCaller(): void {
+    if (this.#onCallerAbort) this.#callerSignal!.removeEventListener("abort", this.#onCallerAbort);
+  }
 }
 
 /**
@@ -98,10 +100,12 @@ export async function withDeadline<T>(
   signal: AbortSignal | undefined,
   work: (deadline: Deadline) => Promise<T>,
 ): Promise<T> {
-  using deadline = new Deadline(timeout, signal);
+  const deadline = new Deadline(timeout, signal);
   try {
     return await work(deadline);
   } catch (error) {
     throw deadline.translate(error);
+  } finally {
+    deadline[Symbol.dispose]();
   }
 }
