@@ -114,7 +114,7 @@ export function headerRecord(headers: Headers): Record<string, string> {
 
 /** Whether a request with this method may be sent again without changing its effect. */
 export function isIdempotent(method: string): boolean {
-  return IDEMPOTENT_METHODS.has(method.toUpperCase());
+  return IDEMPOTENT_METHODS.has(method) || IDEMPOTENT_METHODS.has(method.toUpperCase());
 }
 
 /**
@@ -122,7 +122,7 @@ export function isIdempotent(method: string): boolean {
  * client may send it again by itself: those whose repetition is invisible.
  */
 export function mayShareConnection(method: string): boolean {
-  return SHAREABLE_METHODS.has(method.toUpperCase());
+  return SHAREABLE_METHODS.has(method) || SHAREABLE_METHODS.has(method.toUpperCase());
 }
 
 const IDEMPOTENT_METHODS = new Set(["GET", "HEAD", "OPTIONS", "PUT", "DELETE", "TRACE"]);
