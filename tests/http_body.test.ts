@@ -195,5 +195,5 @@ Deno.test("body: an answer whose stream was asked for is read through that strea
   assert.equal(stream.locked, false);
   assert.equal(responseReader(response), source);
   assert.equal(stream.locked, true);
-  assert.equal({ ...response }.body, stream, "a copy of the answer has the same body");
+  assert.throws(() => responseReader(response), TypeError);
 });

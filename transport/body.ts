@@ -143,31 +143,14 @@ export function watchedReader(source: BodyReader, watch: StreamWatch): BodyReade
 /** The parts of an answer but its body. */
 export type ResponseHead = Omit<HttpResponse, "body">;
 
-/** The readers of answers made by {@link readerResponse} whose stream nobody has asked for. */
-const UNSTREAMED = new WeakMap<HttpResponse, BodyReader>();
-
 /**
  * An answer whose body reads through `reader`. Its stream is made the first time `body` is
  * asked for, which {@link responseReader} does not need: reading it through the runtime
- * makes no stream at all. Spreading the answer asks for `body`.
+ * makes no stream at all. `body` is an accessor of the answer's class, which a spread does
+ * not copy: a copy of the answer names its body.
  */
 export function readerResponse(head: ResponseHead, reader: BodyReader): HttpResponse {
-  let stream: ReadableStream<Uint8Array> | undefined;
-  const response: HttpResponse = {
-    status: head.status,
-    statusText: head.statusText,
-    headers: head.headers,
-    get body() {
-      if (stream === undefined) {
-        stream = readBy(reader);
-        // Taken by responseReader already: the stream is locked, as bodyReader leaves one.
-        if (!UNSTREAMED.delete(response)) bodyReader(stream);
-      }
-      return stream;
-    },
-  };
-  UNSTREAMED.set(response, reader);
-  return response;
+  return new ReaderResponse(head, reader);
 }
 
 /**
@@ -175,10 +158,46 @@ export function readerResponse(head: ResponseHead, reader: BodyReader): HttpResp
  * for an answer made by {@link readerResponse}, else {@link bodyReader} of the stream.
  */
 export function responseReader(response: HttpResponse): BodyReader {
-  const reader = UNSTREAMED.get(response);
-  if (reader === undefined) return bodyReader(response.body);
-  UNSTREAMED.delete(response);
-  return reader;
+  return response instanceof ReaderResponse ? response.takeReader() : bodyReader(response.body);
+}
+
+/**
+ * The answers of {@link readerResponse}: a class, because V8 makes an object literal with a
+ * getter about a hundred times slower than an instance.
+ */
+class ReaderResponse implements HttpResponse {
+  readonly status: number;
+  readonly statusText: string;
+  readonly headers: Headers;
+  readonly #reader: BodyReader;
+  #stream?: ReadableStream<Uint8Array>;
+  /** Whether {@link takeReader} handed the reader out before any stream was made. */
+  #taken = false;
+
+  constructor(head: ResponseHead, reader: BodyReader) {
+    this.status = head.status;
+    this.statusText = head.statusText;
+    this.headers = head.headers;
+    this.#reader = reader;
+  }
+
+  get body(): ReadableStream<Uint8Array> {
+    if (this.#stream === undefined) {
+      this.#stream = readBy(this.#reader);
+      if (this.#taken) bodyReader(this.#stream); // locked, as bodyReader leaves a stream
+    }
+    return this.#stream;
+  }
+
+  /**
+   * The reader, without a stream, the first time; once a stream is made, what
+   * {@link bodyReader} makes of it (its reader, or a failure when it is locked).
+   */
+  takeReader(): BodyReader {
+    if (this.#stream !== undefined || this.#taken) return bodyReader(this.body);
+    this.#taken = true;
+    return this.#reader;
+  }
 }
 
 /**

@@ -104,11 +104,17 @@ export class FetchTransport implements HttpTransport {
  * transfer's fills the caller's buffers.
  */
 function bodyOf(response: Response, transfer: boolean): BodyReader {
+  const declared = response.headers.get("content-length");
+  if (declared !== null && Number(declared) <= ONE_READ_LIMIT) {
+    // Not `response.body`: Deno makes that stream when it is first asked for.
+    return loadedReader(() => response.bytes(), (reason) => cancelBody(response, reason));
+  }
   const { body } = response;
   if (body === null) return emptyReader();
-  const declared = response.headers.get("content-length");
-  if (declared === null || !(Number(declared) <= ONE_READ_LIMIT)) {
-    return bodyReader(body, transfer ? fillingReader : undefined);
-  }
-  return loadedReader(() => response.bytes(), (reason) => body.cancel(reason).catch(() => {}));
+  return bodyReader(body, transfer ? fillingReader : undefined);
+}
+
+/** Lets go of the unread body of `response`. */
+async function cancelBody(response: Response, reason: unknown): Promise<void> {
+  await response.body?.cancel(reason).catch(() => {});
 }
