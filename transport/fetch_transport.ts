@@ -68,7 +68,7 @@ export class FetchTransport implements HttpTransport {
     const { url } = request;
     // Through a proxy, the proxy makes the connection: there is nothing to probe.
     const probe = this.#probe && proxyFor(url, this.#proxy) === undefined ? this.#probe : undefined;
-    await probe?.check(url, request.signal);
+    if (probe) await probe.check(url, request.signal);
     let response: Response;
     try {
       response = await fetch(url, {

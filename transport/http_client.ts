@@ -37,7 +37,7 @@ export class HttpClient {
    */
   async send(request: HttpRequest): Promise<HttpResponse> {
     const { limiter, log } = this.#parts;
-    const release = await limiter.acquire(request.signal);
+    const release = limiter.tryAcquire(request.signal) ?? await limiter.acquire(request.signal);
     const started = log ? performance.now() : 0;
     let response: TransportResponse;
     const shownUrl = request.transfer ? hideTicket(request.url) : request.url;
