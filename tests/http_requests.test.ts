@@ -104,6 +104,10 @@ Deno.test("query: all_content=true is mirrored in the All-Content header", async
   assert.equal(setup.last().headers.get("all-content"), "true");
   await vms.list({ allContent: false });
   assert.equal(setup.last().headers.get("all-content"), null);
+  await vms.list({ allContent: true, query: { a: "1", zz: "2" } });
+  assert.equal(setup.last().headers.get("all-content"), "true", "between other parameters");
+  await vms.list({ query: { recall_content: "true", all_content: "truest" } });
+  assert.equal(setup.last().headers.get("all-content"), null, "only all_content=true itself");
 });
 
 Deno.test("query: a remove sends its parameters as the query of a DELETE", async () => {

@@ -14,6 +14,12 @@ import type { HttpClient } from "./http_client.ts";
 import { type RetryPlan, withRetries } from "./retry.ts";
 import { USER_AGENT } from "./version.ts";
 
+/**
+ * `all_content=true` in a query made by {@link ApiClient.url}, which asks for the
+ * `All-Content` header too (without the `URLSearchParams` object a URL makes when asked).
+ */
+const ALL_CONTENT = /[?&]all_content=true(?:&|$)/;
+
 /** One API request before the connection's additions. */
 export interface ApiRequest {
   /** HTTP method. */
@@ -111,7 +117,7 @@ export class ApiClient {
       "user-agent": USER_AGENT,
     };
     if (request.body !== undefined) headers["content-type"] = "application/xml";
-    if (request.url.searchParams.get("all_content") === "true") headers["all-content"] = "true";
+    if (ALL_CONTENT.test(request.url.search)) headers["all-content"] = "true";
     if (request.correlationId !== undefined) headers["correlation-id"] = request.correlationId;
     setHeaders(headers, this.#defaults.headers);
     if (request.headers) setHeaders(headers, request.headers);
