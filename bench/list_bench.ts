@@ -94,7 +94,12 @@ const staticConnection = new Connection({
   caCerts: [staticCa],
 });
 const staticClient = Deno.createHttpClient({ caCerts: [staticCa] });
-const staticHeaders = { Authorization: "Bearer static-bench-token", Accept: "application/xml" };
+// What the engine needs, as the simulator contenders send it: the token, the version, XML.
+const staticHeaders = {
+  Authorization: "Bearer static-bench-token",
+  Version: "4",
+  Accept: "application/xml",
+};
 
 globalThis.addEventListener("unload", () => {
   simClient.close();

@@ -1,5 +1,22 @@
 import assert from "node:assert/strict";
-import { bodyReader, loadedBody, peekBody, streamOf, watchBody } from "../transport/body.ts";
+import {
+  type BodyReader,
+  bodyReader,
+  loadedBody,
+  peekBody,
+  readerResponse,
+  responseReader,
+  streamOf,
+  type StreamWatch,
+  watchedReader,
+} from "../transport/body.ts";
+
+const HEAD = { status: 200, statusText: "OK", headers: new Headers() };
+
+/** The body stream the holder of an answer gets, read through `source` as `watch` says. */
+function watchBody(source: BodyReader, watch: StreamWatch): ReadableStream<Uint8Array> {
+  return readerResponse(HEAD, watchedReader(source, watch)).body;
+}
 
 /** A body that sends one chunk and then neither ends nor notices any abort. */
 function stalledStream(cancelled: unknown[]): ReadableStream<Uint8Array> {
@@ -129,14 +146,14 @@ Deno.test("body: a short body is one chunk, whole; a longer one is read on after
     loads++;
     return Promise.resolve(new Uint8Array([60, 118, 47, 62]));
   }, () => Promise.resolve());
-  const whole = await peekBody(short);
+  const whole = await peekBody(bodyReader(short));
   assert.deepEqual(whole?.whole, new Uint8Array([60, 118, 47, 62]));
   assert.equal(loads, 1);
-  assert.equal(await peekBody(streamOf(new Uint8Array())), undefined);
+  assert.equal(await peekBody(bodyReader(streamOf(new Uint8Array()))), undefined);
 
   const reads = { count: 0 };
   const parts = [[1], [2], [3]].map((bytes) => new Uint8Array(bytes));
-  const peeked = await peekBody(countedStream(parts, reads));
+  const peeked = await peekBody(bodyReader(countedStream(parts, reads)));
   assert.equal(peeked?.whole, undefined);
   assert.deepEqual(peeked?.head, parts.slice(0, 2));
   assert.equal((await peeked!.reader.read()).value, parts[2]);
@@ -150,9 +167,33 @@ Deno.test("body: a short body read whole is not cancelled afterwards; one unread
       cancels.push(reason);
       return Promise.resolve();
     });
-  const peeked = await peekBody(body());
+  const peeked = await peekBody(bodyReader(body()));
   await peeked!.discard();
   assert.deepEqual(cancels, [], "nothing left to cancel");
   await body().cancel("unread");
   assert.deepEqual(cancels, ["unread"]);
+});
+
+Deno.test("body: the runtime reads an answer through its reader, with no stream made", async () => {
+  const chunks = [new Uint8Array([1]), new Uint8Array([2])];
+  const reads = { count: 0 };
+  const source = bodyReader(countedStream(chunks, reads));
+  const response = readerResponse(HEAD, source);
+  const reader = responseReader(response);
+  assert.equal(reader, source, "the reader itself, not one of a stream in front of it");
+  assert.equal((await reader.read()).value, chunks[0]);
+  assert.equal(response.body.locked, true, "a stream asked for afterwards is locked");
+  assert.throws(() => responseReader(response), TypeError);
+  assert.equal((await reader.read()).value, chunks[1]);
+});
+
+Deno.test("body: an answer whose stream was asked for is read through that stream's reader", () => {
+  const source = bodyReader(streamOf(new Uint8Array([7])));
+  const response = readerResponse(HEAD, source);
+  const stream = response.body;
+  assert.equal(response.body, stream, "one stream, made once");
+  assert.equal(stream.locked, false);
+  assert.equal(responseReader(response), source);
+  assert.equal(stream.locked, true);
+  assert.throws(() => responseReader(response), TypeError);
 });

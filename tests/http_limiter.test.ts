@@ -16,6 +16,21 @@ Deno.test("limiter: waiters get slots in arrival order", async () => {
   assert.deepEqual(order, [1, 2, 3]);
 });
 
+Deno.test("limiter: a free slot is taken at once; none while all are busy or when aborted", async () => {
+  const limiter = new Limiter(1);
+  assert.equal(limiter.tryAcquire(AbortSignal.abort(new Error("gone"))), undefined);
+  const held = limiter.tryAcquire();
+  assert.ok(held);
+  assert.equal(limiter.tryAcquire(), undefined, "the only slot is taken");
+  const waiting = limiter.acquire();
+  held();
+  assert.equal(limiter.tryAcquire(), undefined, "the freed slot went to the waiter");
+  (await waiting)();
+  const again = limiter.tryAcquire();
+  assert.ok(again);
+  again();
+});
+
 Deno.test("limiter: an aborted waiter leaves the queue and takes no slot", async () => {
   const limiter = new Limiter(1);
   const held = await limiter.acquire();

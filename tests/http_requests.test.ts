@@ -49,6 +49,28 @@ Deno.test("headers: Content-Type on bodies; connection headers lose to call head
   assert.match(setup.engine.bodies.at(-1)!, /^<vm>.*<\/vm>$/s);
 });
 
+for (const [transport, extra] of [["fetch", {}], ["node:http", { insecure: true }]] as const) {
+  Deno.test(`headers (${transport}): a name replaces the same name in any case; the token wins`, async () => {
+    await using engine = await startFakeEngine({ api: () => xml("<vm id='1'/>") });
+    await using connection = new Connection({
+      url: engine.url,
+      username: USERNAME,
+      password: PASSWORD,
+      headers: { "x-both": "connection", "ACCEPT": "application/xml; q=1" },
+      ...extra,
+    });
+    await connection.systemService().vmsService().vmService("1").get({
+      headers: { "X-BOTH": "call", "Authorization": "Basic not-the-token" },
+      correlationId: "job-7",
+    });
+    const headers = engine.requests.at(-1)!.headers;
+    assert.equal(headers.get("x-both"), "call");
+    assert.equal(headers.get("accept"), "application/xml; q=1");
+    assert.equal(headers.get("correlation-id"), "job-7");
+    assert.match(headers.get("authorization")!, /^Bearer token-1-/, "the token always wins");
+  });
+}
+
 Deno.test("query: model parameters by wire name, sorted, with the call's query", async () => {
   await using setup = await setUp("<vms/>");
   const vms = setup.connection.systemService().vmsService();
@@ -82,6 +104,10 @@ Deno.test("query: all_content=true is mirrored in the All-Content header", async
   assert.equal(setup.last().headers.get("all-content"), "true");
   await vms.list({ allContent: false });
   assert.equal(setup.last().headers.get("all-content"), null);
+  await vms.list({ allContent: true, query: { a: "1", zz: "2" } });
+  assert.equal(setup.last().headers.get("all-content"), "true", "between other parameters");
+  await vms.list({ query: { recall_content: "true", all_content: "truest" } });
+  assert.equal(setup.last().headers.get("all-content"), null, "only all_content=true itself");
 });
 
 Deno.test("query: a remove sends its parameters as the query of a DELETE", async () => {

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { Connection } from "../mod.ts";
+import { Deadline } from "../transport/deadline.ts";
 import { OvirtError, TimeoutError } from "../transport/errors.ts";
 import { PASSWORD, startFakeEngine, USERNAME, xml } from "./http_fake_engine.ts";
 
@@ -65,4 +66,40 @@ Deno.test("signal: aborting a call rejects it with an OvirtError, not a TimeoutE
     assert.match(error.message, /aborted/);
     return true;
   });
+});
+
+Deno.test("signal: without a timeout, aborting a call with a stalled body still ends it", async () => {
+  const controller = new AbortController();
+  await using engine = await startFakeEngine({
+    api: () => {
+      const answer = stalledBody();
+      queueMicrotask(() => controller.abort());
+      return answer;
+    },
+  });
+  await using connection = new Connection({
+    url: engine.url,
+    username: USERNAME,
+    password: PASSWORD,
+  });
+  const call = connection.systemService().vmsService().list({ signal: controller.signal });
+  await assert.rejects(call, (error) => {
+    assert.ok(error instanceof OvirtError);
+    assert.ok(!(error instanceof TimeoutError));
+    assert.match(error.message, /aborted/);
+    assert.equal((error.cause as Error).name, "AbortError");
+    return true;
+  });
+});
+
+Deno.test("deadline: a call nothing can end has no signal; with only the caller's, it is that one", () => {
+  using free = new Deadline(undefined, undefined);
+  assert.equal(free.signal, undefined);
+  assert.equal(free.remaining(), Infinity);
+  const caller = new AbortController().signal;
+  using followed = new Deadline(0, caller);
+  assert.equal(followed.signal, caller);
+  using timed = new Deadline(60_000, caller);
+  assert.ok(timed.signal instanceof AbortSignal);
+  assert.notEqual(timed.signal, caller);
 });

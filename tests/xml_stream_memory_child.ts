@@ -1,7 +1,7 @@
 /**
  * Child process of the streaming memory test: streams a large `<events>` document generated
- * on the fly through `streamList`, read as the runtime reads an answer (through `watchBody`,
- * with a call's signal), and prints a JSON report with the RSS it observed.
+ * on the fly through `streamList`, read as the runtime reads an answer (the body stream of a
+ * `readerResponse` over a `watchedReader`, with a call's signal), and prints a JSON report with the RSS it observed.
  * Arguments: the number of events, and `keep` to keep the correlation id of every tenth
  * event (a value must not keep the input around it alive). Run with `--v8-flags=--expose-gc` so
  * that the baseline is taken after a collection.
@@ -10,7 +10,7 @@
  */
 
 import "../types/register.ts";
-import { bodyReader, watchBody } from "../transport/body.ts";
+import { bodyReader, readerResponse, watchedReader } from "../transport/body.ts";
 import { streamList } from "../transport/xml/stream.ts";
 
 const EVENTS = Number(Deno.args[0] ?? 100_000);
@@ -63,11 +63,12 @@ let peak = baseline;
 let count = 0;
 let lastIndex = -1;
 const kept: string[] = [];
-const body = watchBody(bodyReader(eventStream()), {
+const reader = watchedReader(bodyReader(eventStream()), {
   signal: new AbortController().signal,
   onDone: () => {},
   mapError: (error) => error,
 });
+const { body } = readerResponse({ status: 200, statusText: "OK", headers: new Headers() }, reader);
 for await (const item of streamList(body)) {
   const { index, correlationId } = item as { index: number; correlationId: string };
   if (KEEP_IDS && index % 10 === 0) kept.push(correlationId);

@@ -9,10 +9,16 @@
 import type { Authenticator } from "./auth.ts";
 import type { Deadline } from "./deadline.ts";
 import type { DebugLog } from "./debug_log.ts";
-import type { HttpResponse } from "./http.ts";
+import { type HttpResponse, setHeaders } from "./http.ts";
 import type { HttpClient } from "./http_client.ts";
 import { type RetryPlan, withRetries } from "./retry.ts";
 import { USER_AGENT } from "./version.ts";
+
+/**
+ * `all_content=true` in a query made by {@link ApiClient.url}, which asks for the
+ * `All-Content` header too (without the `URLSearchParams` object a URL makes when asked).
+ */
+const ALL_CONTENT = /[?&]all_content=true(?:&|$)/;
 
 /** One API request before the connection's additions. */
 export interface ApiRequest {
@@ -87,22 +93,12 @@ export class ApiClient {
    */
   send(request: ApiRequest): Promise<HttpResponse> {
     const { method, url, deadline } = request;
-    const headers = new Headers({
-      "Version": "4",
-      "Accept": "application/xml",
-      "User-Agent": USER_AGENT,
-    });
-    if (request.body !== undefined) headers.set("Content-Type", "application/xml");
-    if (url.searchParams.get("all_content") === "true") headers.set("All-Content", "true");
-    if (request.correlationId !== undefined) headers.set("Correlation-Id", request.correlationId);
-    for (const extra of [this.#defaults.headers, request.headers ?? {}]) {
-      for (const [name, value] of Object.entries(extra)) headers.set(name, value);
-    }
+    const headers = this.#headers(request);
     const context = { exchange: { method, url }, plan: request.retry, deadline, log: this.#log };
     // Attempts follow one another, so they can share the headers object.
     return withRetries(context, () =>
       this.#auth.authorize((token) => {
-        headers.set("Authorization", `Bearer ${token}`);
+        headers.authorization = `Bearer ${token}`;
         return this.#http.send({
           method,
           url,
@@ -111,5 +107,20 @@ export class ApiClient {
           signal: deadline.signal,
         });
       }, deadline.signal));
+  }
+
+  /** The headers of `request` but the token: the standard ones, the connection's, the call's. */
+  #headers(request: ApiRequest): Record<string, string> {
+    const headers: Record<string, string> = {
+      "version": "4",
+      "accept": "application/xml",
+      "user-agent": USER_AGENT,
+    };
+    if (request.body !== undefined) headers["content-type"] = "application/xml";
+    if (ALL_CONTENT.test(request.url.search)) headers["all-content"] = "true";
+    if (request.correlationId !== undefined) headers["correlation-id"] = request.correlationId;
+    setHeaders(headers, this.#defaults.headers);
+    if (request.headers) setHeaders(headers, request.headers);
+    return headers;
   }
 }

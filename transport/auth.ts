@@ -94,9 +94,7 @@ export class Authenticator {
    * callers share one login; `signal` only stops this caller's wait.
    */
   async token(signal?: AbortSignal): Promise<string> {
-    const held = this.#held;
-    if (held && !(this.canLogIn && expired(held))) return held.value;
-    return (await waitFor(this.#sharedLogin(), signal)).value;
+    return this.#usableToken() ?? (await waitFor(this.#sharedLogin(), signal)).value;
   }
 
   /**
@@ -109,7 +107,7 @@ export class Authenticator {
     attempt: (token: string) => Promise<HttpResponse>,
     signal?: AbortSignal,
   ): Promise<HttpResponse> {
-    const token = await this.token(signal);
+    const token = this.#usableToken() ?? await this.token(signal);
     const response = await attempt(token);
     if (response.status !== 401 || !this.canLogIn) return response;
     await response.body.cancel();
@@ -144,6 +142,12 @@ export class Authenticator {
     if (exp === undefined || !/^\d+$/.test(exp)) return undefined;
     const millis = Number(exp);
     return millis <= 8.64e15 ? new Date(millis) : undefined;
+  }
+
+  /** The held token, unless there is none or it expired (and a new one can be had). */
+  #usableToken(): string | undefined {
+    const held = this.#held;
+    return held && !(this.canLogIn && expired(held)) ? held.value : undefined;
   }
 
   /** A new token replacing `stale`, unless another request already replaced it. */
@@ -202,7 +206,7 @@ export class Authenticator {
     url.searchParams.set("scope", "ovirt-app-api");
     return this.#askSso(url, async () => ({
       method: "GET",
-      headers: { "Authorization": `Negotiate ${await negotiateToken(url.hostname)}` },
+      headers: { "authorization": `Negotiate ${await negotiateToken(url.hostname)}` },
     }));
   }
 
@@ -211,7 +215,7 @@ export class Authenticator {
     return this.#askSso(url, () =>
       Promise.resolve({
         method: "POST",
-        headers: { "Content-Type": "application/x-www-form-urlencoded" },
+        headers: { "content-type": "application/x-www-form-urlencoded" },
         body: new URLSearchParams(form).toString(),
       }));
   }
@@ -226,11 +230,7 @@ export class Authenticator {
       const response = await this.#client.send({
         method,
         url,
-        headers: new Headers({
-          "Accept": "application/json",
-          "User-Agent": USER_AGENT,
-          ...headers,
-        }),
+        headers: { "accept": "application/json", "user-agent": USER_AGENT, ...headers },
         body,
         signal: deadline.signal,
       });
@@ -254,6 +254,7 @@ export class Authenticator {
 /** What one request to the SSO sends besides `Accept` and `User-Agent`. */
 interface SsoRequest {
   readonly method: "GET" | "POST";
+  /** Names in lower case. */
   readonly headers: Record<string, string>;
   readonly body?: string;
 }

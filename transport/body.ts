@@ -1,28 +1,19 @@
 /**
- * Response bodies, which stay streams for whoever holds an `HttpResponse`, but which the
- * runtime reads through one small reader: {@link watchBody} is the only layer between the
- * transport's stream and the XML reader, and {@link bodyReader} hands it out instead of the
- * stream in front of it. Also small tools: an empty body, a body of bytes, a look at whether
- * a body is empty or whole, and reading a small body whole.
+ * Response bodies, which are streams for whoever holds an `HttpResponse`, but which the
+ * runtime reads through one small reader: {@link watchedReader} is the only layer between
+ * the transport's reader and the XML reader, {@link responseReader} hands it out without
+ * making the stream in front of it, and {@link bodyReader} instead of a stream made here.
+ * Deno's streams are costly to make, and each one keeps garbage alive past the next minor
+ * collections: a small get() made three and spent twice the time of `fetch` in the garbage
+ * collector. Also small tools: an empty body, a body of bytes, a look at whether a body is
+ * empty or whole, and reading a small body whole.
  *
  * @module
  */
 
-/** Reads a body chunk by chunk; a stream's own default reader has this shape. */
-export interface BodyReader {
-  /** The next chunk, or `done` once the body has ended. */
-  read(): Promise<ReadableStreamReadResult<Uint8Array>>;
-  /**
-   * Where the body can fill the caller's memory (a byte stream's BYOB reader): the next
-   * bytes, read into `view` and returned as a view of the same memory (`view`'s own buffer
-   * is handed over and must no longer be used), or `done` once the body has ended.
-   */
-  readInto?(
-    view: Uint8Array<ArrayBuffer>,
-  ): Promise<ReadableStreamReadResult<Uint8Array<ArrayBuffer>>>;
-  /** Lets go of the rest of the body. */
-  cancel(reason?: unknown): Promise<void>;
-}
+import type { BodyReader, HttpResponse } from "./http.ts";
+
+export type { BodyReader };
 
 /** What a reader made by {@link fillingReader} asks for when read without a buffer of its own. */
 const PIECE = 64 * 1024;
@@ -68,7 +59,7 @@ function readBy(reader: BodyReader): ReadableStream<Uint8Array> {
 
 /**
  * The reader of `stream`, which is locked from then on: for a body made here, the reader
- * behind it (see {@link watchBody}), else `open(stream)`, by default the stream's own reader.
+ * behind it (see {@link watchedReader}), else `open(stream)`, by default the stream's own reader.
  */
 export function bodyReader(
   stream: ReadableStream<Uint8Array>,
@@ -81,9 +72,12 @@ export function bodyReader(
   return reader;
 }
 
-/** A body with no bytes. */
-export function emptyStream(): ReadableStream<Uint8Array> {
-  return new ReadableStream({ start: (controller) => controller.close() });
+/** A reader of a body with no bytes. */
+export function emptyReader(): BodyReader {
+  return {
+    read: () => Promise.resolve({ done: true, value: undefined }),
+    cancel: () => Promise.resolve(),
+  };
 }
 
 /** A body made of bytes already read. */
@@ -99,9 +93,17 @@ export function loadedBody(
   load: () => Promise<Uint8Array>,
   cancel: (reason: unknown) => Promise<void>,
 ): ReadableStream<Uint8Array> {
+  return readBy(loadedReader(load, cancel));
+}
+
+/** The reader of a {@link loadedBody}, without the stream. */
+export function loadedReader(
+  load: () => Promise<Uint8Array>,
+  cancel: (reason: unknown) => Promise<void>,
+): BodyReader {
   let started = false;
   let settled = false; // loaded or cancelled: nothing left to cancel
-  return readBy({
+  return {
     async read() {
       if (started) return { done: true, value: undefined };
       started = true;
@@ -114,10 +116,10 @@ export function loadedBody(
       started = settled = true;
       return cancel(reason);
     },
-  });
+  };
 }
 
-/** What {@link watchBody} calls. */
+/** What {@link watchedReader} calls. */
 export interface StreamWatch {
   /**
    * The call's signal: once it aborts, a pending read fails with its reason and the body is
@@ -133,14 +135,73 @@ export interface StreamWatch {
 /**
  * The bytes of `source` as they come, except that the body's end, failure or cancellation
  * is reported once and its failures mapped, and that the call's signal fails a pending read.
- * A stream for its holder; {@link bodyReader} reads it without the stream.
  */
-export function watchBody(source: BodyReader, watch: StreamWatch): ReadableStream<Uint8Array> {
-  return readBy(new WatchedReader(source, watch));
+export function watchedReader(source: BodyReader, watch: StreamWatch): BodyReader {
+  return new WatchedReader(source, watch);
+}
+
+/** The parts of an answer but its body. */
+export type ResponseHead = Omit<HttpResponse, "body">;
+
+/**
+ * An answer whose body reads through `reader`. Its stream is made the first time `body` is
+ * asked for, which {@link responseReader} does not need: reading it through the runtime
+ * makes no stream at all. `body` is an accessor of the answer's class, which a spread does
+ * not copy: a copy of the answer names its body.
+ */
+export function readerResponse(head: ResponseHead, reader: BodyReader): HttpResponse {
+  return new ReaderResponse(head, reader);
 }
 
 /**
- * The reader of {@link watchBody}. `fetch` bodies are meant to fail when their request's
+ * The reader of an answer's body, which is locked from then on: without making its stream
+ * for an answer made by {@link readerResponse}, else {@link bodyReader} of the stream.
+ */
+export function responseReader(response: HttpResponse): BodyReader {
+  return response instanceof ReaderResponse ? response.takeReader() : bodyReader(response.body);
+}
+
+/**
+ * The answers of {@link readerResponse}: a class, because V8 makes an object literal with a
+ * getter about a hundred times slower than an instance.
+ */
+class ReaderResponse implements HttpResponse {
+  readonly status: number;
+  readonly statusText: string;
+  readonly headers: Headers;
+  readonly #reader: BodyReader;
+  #stream?: ReadableStream<Uint8Array>;
+  /** Whether {@link takeReader} handed the reader out before any stream was made. */
+  #taken = false;
+
+  constructor(head: ResponseHead, reader: BodyReader) {
+    this.status = head.status;
+    this.statusText = head.statusText;
+    this.headers = head.headers;
+    this.#reader = reader;
+  }
+
+  get body(): ReadableStream<Uint8Array> {
+    if (this.#stream === undefined) {
+      this.#stream = readBy(this.#reader);
+      if (this.#taken) bodyReader(this.#stream); // locked, as bodyReader leaves a stream
+    }
+    return this.#stream;
+  }
+
+  /**
+   * The reader, without a stream, the first time; once a stream is made, what
+   * {@link bodyReader} makes of it (its reader, or a failure when it is locked).
+   */
+  takeReader(): BodyReader {
+    if (this.#stream !== undefined || this.#taken) return bodyReader(this.body);
+    this.#taken = true;
+    return this.#reader;
+  }
+}
+
+/**
+ * The reader of {@link watchedReader}. `fetch` bodies are meant to fail when their request's
  * signal aborts, but now and then one that has stalled keeps waiting: the abort must not
  * depend on it, so one listener per body rejects the read pending when the signal aborts.
  */
@@ -227,13 +288,11 @@ export interface PeekedBody {
 }
 
 /**
- * `undefined` when `stream` holds no bytes, else the same bytes as a {@link PeekedBody}.
- * Reads up to two chunks to find out whether the body is empty and whether it is whole.
+ * `undefined` when the body `reader` reads holds no bytes, else the same bytes as a
+ * {@link PeekedBody}. Reads up to two chunks to find out whether the body is empty and
+ * whether it is whole.
  */
-export async function peekBody(
-  stream: ReadableStream<Uint8Array>,
-): Promise<PeekedBody | undefined> {
-  const reader = bodyReader(stream);
+export async function peekBody(reader: BodyReader): Promise<PeekedBody | undefined> {
   const head: Uint8Array[] = [];
   let ended = false;
   while (head.length < 2 && !ended) {
@@ -254,9 +313,13 @@ export async function readBytes(
   stream: ReadableStream<Uint8Array>,
   limit = 1 << 20,
 ): Promise<Uint8Array> {
+  return await readAll(bodyReader(stream), limit);
+}
+
+/** {@link readBytes} of the body `reader` reads. */
+export async function readAll(reader: BodyReader, limit = 1 << 20): Promise<Uint8Array> {
   const chunks: Uint8Array[] = [];
   let length = 0;
-  const reader = bodyReader(stream);
   while (length < limit) {
     const chunk = await reader.read();
     if (chunk.done) break;

@@ -13,7 +13,7 @@ import { readBytes } from "./body.ts";
 import { DebugLog } from "./debug_log.ts";
 import { withDeadline } from "./deadline.ts";
 import { OvirtError } from "./errors.ts";
-import type { HttpTransport } from "./http.ts";
+import { headerRecord, type HttpTransport } from "./http.ts";
 import { HttpClient } from "./http_client.ts";
 import { Limiter } from "./limiter.ts";
 import {
@@ -369,7 +369,7 @@ export abstract class BaseConnection implements AsyncDisposable {
       const response = await this.#http.send({
         method: request.method,
         url,
-        headers: new Headers({ "User-Agent": USER_AGENT, ...request.headers }),
+        headers: headerRecord(new Headers({ "User-Agent": USER_AGENT, ...request.headers })),
         body: request.body,
         signal: deadline.signal,
         transfer: true,

@@ -12,34 +12,47 @@ import { OvirtError, TimeoutError } from "./errors.ts";
  * it (`using`) when the call is over, to stop the timer.
  */
 export class Deadline implements Disposable {
-  readonly #controller = new AbortController();
+  /**
+   * The signal to hand to everything the call does: the caller's own when there is no time
+   * limit, and none at all when nothing can end the call (so that nothing pays for one).
+   */
+  readonly signal?: AbortSignal;
   readonly #timeout?: number;
   readonly #callerSignal?: AbortSignal;
+  readonly #onCallerAbort?: () => void;
   #timer?: ReturnType<typeof setTimeout>;
   #timedOut = false;
-  readonly #started = performance.now();
+  readonly #started: number;
 
   /** Starts the clock now; `timeout` undefined or 0 means no time limit. */
   constructor(timeout?: number, callerSignal?: AbortSignal) {
     this.#timeout = timeout;
     this.#callerSignal = callerSignal;
-    if (callerSignal?.aborted) {
-      this.#controller.abort(callerSignal.reason);
-    } else {
-      callerSignal?.addEventListener("abort", this.#onCallerAbort);
-      if (timeout) this.#timer = setTimeout(this.#onTimeout, timeout);
+    this.#started = timeout ? performance.now() : 0;
+    if (!timeout) {
+      this.signal = callerSignal;
+      return;
     }
-  }
-
-  /** The signal to hand to everything the call does. */
-  get signal(): AbortSignal {
-    return this.#controller.signal;
+    const controller = new AbortController();
+    this.signal = controller.signal;
+    if (callerSignal?.aborted) {
+      controller.abort(callerSignal.reason);
+      return;
+    }
+    if (callerSignal) {
+      this.#onCallerAbort = () => {
+        clearTimeout(this.#timer);
+        controller.abort(callerSignal.reason);
+      };
+      callerSignal.addEventListener("abort", this.#onCallerAbort);
+    }
+    this.#timer = setTimeout(() => this.#timeUp(controller), timeout);
   }
 
   /** Stops the timer and forgets the caller's signal. */
   [Symbol.dispose](): void {
     clearTimeout(this.#timer);
-    this.#callerSignal?.removeEventListener("abort", this.#onCallerAbort);
+    this.#forgetCaller();
   }
 
   /** Milliseconds left before the time limit, `Infinity` without one. */
@@ -66,18 +79,15 @@ export class Deadline implements Disposable {
     return error;
   }
 
-  readonly #onCallerAbort = (): void => {
-    clearTimeout(this.#timer);
-    this.#controller.abort(this.#callerSignal!.reason);
-  };
-
-  readonly #onTimeout = (): void => {
+  #timeUp(controller: AbortController): void {
     this.#timedOut = true;
-    this.#callerSignal?.removeEventListener("abort", this.#onCallerAbort);
-    this.#controller.abort(
-      new TimeoutError(`The request did not finish within ${this.#timeout} ms`),
-    );
-  };
+    this.#forgetCaller();
+    controller.abort(new TimeoutError(`The request did not finish within ${this.#timeout} ms`));
+  }
+
+  #forgetCaller(): void {
+    if (this.#onCallerAbort) this.#callerSignal!.removeEventListener("abort", this.#onCallerAbort);
+  }
 }
 
 /**
@@ -90,10 +100,12 @@ export async function withDeadline<T>(
   signal: AbortSignal | undefined,
   work: (deadline: Deadline) => Promise<T>,
 ): Promise<T> {
-  using deadline = new Deadline(timeout, signal);
+  const deadline = new Deadline(timeout, signal);
   try {
     return await work(deadline);
   } catch (error) {
     throw deadline.translate(error);
+  } finally {
+    deadline[Symbol.dispose]();
   }
 }

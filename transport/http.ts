@@ -18,8 +18,8 @@ export interface HttpRequest {
   readonly method: string;
   /** Absolute URL, query included. */
   readonly url: URL;
-  /** Every header to send. */
-  readonly headers: Headers;
+  /** Every header to send, names in lower case (see {@link setHeaders}). */
+  readonly headers: Readonly<Record<string, string>>;
   /** The body, if any: XML text, or bytes of an image transfer. */
   readonly body?: string | Uint8Array<ArrayBuffer>;
   /**
@@ -43,10 +43,36 @@ export interface HttpResponse {
   readonly body: ReadableStream<Uint8Array>;
 }
 
+/** Reads a body chunk by chunk (see `body.ts`); a stream's own default reader has this shape. */
+export interface BodyReader {
+  /** The next chunk, or `done` once the body has ended. */
+  read(): Promise<ReadableStreamReadResult<Uint8Array>>;
+  /**
+   * Where the body can fill the caller's memory (a byte stream's BYOB reader): the next
+   * bytes, read into `view` and returned as a view of the same memory (`view`'s own buffer
+   * is handed over and must no longer be used), or `done` once the body has ended.
+   */
+  readInto?(
+    view: Uint8Array<ArrayBuffer>,
+  ): Promise<ReadableStreamReadResult<Uint8Array<ArrayBuffer>>>;
+  /** Lets go of the rest of the body. */
+  cancel(reason?: unknown): Promise<void>;
+}
+
+/**
+ * The answer of a transport: an {@link HttpResponse} whose body is a reader (see
+ * `body.ts`), which must be read to the end or cancelled. An image transfer's reader fills
+ * the caller's buffers where it can.
+ */
+export interface TransportResponse extends Omit<HttpResponse, "body"> {
+  /** Reads the body as it arrives. */
+  readonly body: BodyReader;
+}
+
 /** Sends requests over connections it keeps alive between requests. */
 export interface HttpTransport {
   /** Sends `request` and resolves once the status and headers have arrived. */
-  send(request: HttpRequest): Promise<HttpResponse>;
+  send(request: HttpRequest): Promise<TransportResponse>;
   /** Closes the kept-alive connections; the transport must not be used afterwards. */
   close(): void;
 }
@@ -68,9 +94,27 @@ export interface TransportOptions {
   readonly connectTimeout?: number;
 }
 
+/**
+ * Sets each of `extra` in `headers` as `Headers.set` would: the name in lower case, so that
+ * it replaces one spelt otherwise.
+ */
+export function setHeaders(
+  headers: Record<string, string>,
+  extra: Readonly<Record<string, string>>,
+): void {
+  for (const name of Object.keys(extra)) headers[name.toLowerCase()] = extra[name];
+}
+
+/** The headers of a `Headers` object as a record, for an {@link HttpRequest}. */
+export function headerRecord(headers: Headers): Record<string, string> {
+  const record: Record<string, string> = {};
+  headers.forEach((value, name) => record[name] = value);
+  return record;
+}
+
 /** Whether a request with this method may be sent again without changing its effect. */
 export function isIdempotent(method: string): boolean {
-  return IDEMPOTENT_METHODS.has(method.toUpperCase());
+  return IDEMPOTENT_METHODS.has(method) || IDEMPOTENT_METHODS.has(method.toUpperCase());
 }
 
 /**
@@ -78,7 +122,7 @@ export function isIdempotent(method: string): boolean {
  * client may send it again by itself: those whose repetition is invisible.
  */
 export function mayShareConnection(method: string): boolean {
-  return SHAREABLE_METHODS.has(method.toUpperCase());
+  return SHAREABLE_METHODS.has(method) || SHAREABLE_METHODS.has(method.toUpperCase());
 }
 
 const IDEMPOTENT_METHODS = new Set(["GET", "HEAD", "OPTIONS", "PUT", "DELETE", "TRACE"]);

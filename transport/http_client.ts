@@ -5,10 +5,10 @@
  * @module
  */
 
-import { bodyReader, fillingReader, readBytes, streamOf, watchBody } from "./body.ts";
+import { readAll, readerResponse, streamOf, watchedReader } from "./body.ts";
 import type { DebugLog } from "./debug_log.ts";
 import { ConnectionError, OvirtError } from "./errors.ts";
-import type { HttpRequest, HttpResponse, HttpTransport } from "./http.ts";
+import type { HttpRequest, HttpResponse, HttpTransport, TransportResponse } from "./http.ts";
 import type { Limiter } from "./limiter.ts";
 import { redact } from "./redact.ts";
 
@@ -37,12 +37,12 @@ export class HttpClient {
    */
   async send(request: HttpRequest): Promise<HttpResponse> {
     const { limiter, log } = this.#parts;
-    const release = await limiter.acquire(request.signal);
-    const started = performance.now();
-    let response: HttpResponse;
+    const release = limiter.tryAcquire(request.signal) ?? await limiter.acquire(request.signal);
+    const started = log ? performance.now() : 0;
+    let response: TransportResponse;
     const shownUrl = request.transfer ? hideTicket(request.url) : request.url;
     try {
-      log?.request(request.method, shownUrl, request.headers, request.body);
+      log?.request(request.method, shownUrl, new Headers(request.headers), request.body);
       const transport = await this.#parts.transport();
       response = await transport.send(request);
     } catch (error) {
@@ -51,21 +51,19 @@ export class HttpClient {
       log?.note(`${request.method} ${shownUrl} failed: ${describe(failure)}`);
       throw failure;
     }
-    // Image data is read into the helpers' own buffers where the transport allows it.
-    const source = bodyReader(response.body, request.transfer ? fillingReader : undefined);
-    const body = watchBody(source, {
+    const reader = watchedReader(response.body, {
       signal: request.signal,
       onDone: release,
       mapError: (error) => this.#networkError(request, error),
     });
-    if (!log) return { ...response, body };
+    if (!log) return readerResponse(response, reader);
     const millis = performance.now() - started;
     if (request.transfer) {
       const { status, statusText, headers } = response;
       log.response(request.method, shownUrl, status, statusText, headers, millis);
-      return { ...response, body };
+      return readerResponse(response, reader);
     }
-    const bytes = await readBytes(body, Infinity);
+    const bytes = await readAll(reader, Infinity);
     const text = new TextDecoder().decode(bytes);
     log.response(
       request.method,

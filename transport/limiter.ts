@@ -24,10 +24,8 @@ export class Limiter {
    */
   acquire(signal?: AbortSignal): Promise<() => void> {
     if (signal?.aborted) return Promise.reject(signal.reason);
-    if (this.#busy < this.#size) {
-      this.#busy++;
-      return Promise.resolve(this.#releaser());
-    }
+    const free = this.tryAcquire();
+    if (free) return Promise.resolve(free);
     return new Promise((resolve, reject) => {
       const grant = () => {
         signal?.removeEventListener("abort", abandon);
@@ -41,6 +39,16 @@ export class Limiter {
       signal?.addEventListener("abort", abandon, { once: true });
       this.#waiting.push(grant);
     });
+  }
+
+  /**
+   * A free slot at once, without waiting: the function that gives it back (call it once);
+   * `undefined` when every slot is taken or `signal` has aborted.
+   */
+  tryAcquire(signal?: AbortSignal): (() => void) | undefined {
+    if (signal?.aborted || this.#busy >= this.#size) return undefined;
+    this.#busy++;
+    return this.#releaser();
   }
 
   /** A function that frees one slot the first time it is called, handing it to the next waiter. */

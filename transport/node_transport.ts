@@ -14,12 +14,13 @@ import tls from "node:tls";
 import { Buffer } from "node:buffer";
 import {
   type HttpRequest,
-  type HttpResponse,
   type HttpTransport,
   mayShareConnection,
   type TransportOptions,
+  type TransportResponse,
 } from "./http.ts";
 import { proxyFor } from "./proxy_env.ts";
+import { bodyReader, fillingReader } from "./body.ts";
 
 /** What a TLS connection trusts: no certificate check, or these CA certificates. */
 interface Trust {
@@ -70,11 +71,10 @@ export class NodeTransport implements HttpTransport {
    * Sends `request`, through the proxy of the options or the environment if there is one;
    * aborting its signal destroys the request and the response body.
    */
-  async send(request: HttpRequest): Promise<HttpResponse> {
+  async send(request: HttpRequest): Promise<TransportResponse> {
     const { signal } = request;
     signal?.throwIfAborted();
-    const headers: Record<string, string> = {};
-    request.headers.forEach((value, name) => headers[name] = value);
+    const headers: Record<string, string> = { ...request.headers };
     headers["accept-encoding"] ??= "gzip, deflate";
     const body = bodyBuffer(request.body);
     if (body) headers["content-length"] = String(body.byteLength);
@@ -127,7 +127,10 @@ export class NodeTransport implements HttpTransport {
           status: incoming.statusCode ?? 0,
           statusText: incoming.statusMessage ?? "",
           headers,
-          body: inflated(toStream(incoming, signal), headers),
+          body: bodyReader(
+            inflated(toStream(incoming, signal), headers),
+            request.transfer ? fillingReader : undefined,
+          ),
         });
       });
       outgoing.end(body);

@@ -21,6 +21,10 @@ export interface Exchange {
 
 /** Whether a `Content-Type` value is XML (`application/xml` or `text/xml`, parameters allowed). */
 export function isXml(contentType: string | null): boolean {
+  // The engine's own spelling, without making three strings to find it out.
+  if (contentType?.startsWith("application/xml;") || contentType === "application/xml") {
+    return true;
+  }
   const media = contentType?.split(";")[0].trim().toLowerCase();
   return media === "application/xml" || media === "text/xml";
 }

@@ -6,7 +6,7 @@
  * @module
  */
 
-import { peekBody, type PeekedBody } from "./body.ts";
+import { peekBody, type PeekedBody, responseReader } from "./body.ts";
 import { OvirtError } from "./errors.ts";
 import type { HttpResponse } from "./http.ts";
 import {
@@ -29,7 +29,7 @@ export async function readResult(
   if (response.status < 200 || response.status > 299) {
     throw await responseError(exchange, response);
   }
-  const body = await peekBody(response.body);
+  const body = await peekBody(responseReader(response));
   try {
     return await readBody(spec, exchange, response, body);
   } finally {

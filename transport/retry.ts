@@ -162,7 +162,7 @@ export async function withRetries(
       }
       outcome = judged;
     } catch (error) {
-      if (deadline.signal.aborted) throw error;
+      if (deadline.signal?.aborted) throw error;
       const judged = judgeFailure(error, idempotent);
       if (judged === undefined) {
         throw withAttempts(error, [...reasons, shortReason(describeCauses(error))]);
@@ -301,19 +301,19 @@ function waitBefore(
 }
 
 /** Resolves after `millis`, or rejects with the signal's reason when it aborts first. */
-function sleep(millis: number, signal: AbortSignal): Promise<void> {
-  signal.throwIfAborted();
+function sleep(millis: number, signal: AbortSignal | undefined): Promise<void> {
+  signal?.throwIfAborted();
   return new Promise((resolve, reject) => {
     const done = () => {
-      signal.removeEventListener("abort", abort);
+      signal?.removeEventListener("abort", abort);
       resolve();
     };
     const timer = setTimeout(done, millis);
     const abort = () => {
       clearTimeout(timer);
-      reject(signal.reason);
+      reject(signal!.reason);
     };
-    signal.addEventListener("abort", abort, { once: true });
+    signal?.addEventListener("abort", abort, { once: true });
   });
 }
 

@@ -11,7 +11,7 @@ import { OvirtError, withDetails } from "./errors.ts";
 import { checkHeaders, checkQuery, checkSignal, checkString } from "./options.ts";
 import { isXml, notXmlError, responseError } from "./response_error.ts";
 import { readResult } from "./result.ts";
-import { mergeRetry, type RetryOptions, retryPlan } from "./retry.ts";
+import { mergeRetry, type RetryOptions, type RetryPlan, retryPlan } from "./retry.ts";
 import type { CallOptions, MethodSpec, ParamSpec, ServiceRuntime } from "./service.ts";
 import { MODEL_SCHEMA } from "./xml/schema.ts";
 import { streamList } from "./xml/stream.ts";
@@ -33,11 +33,14 @@ export interface RuntimeSettings {
 export class Runtime implements ServiceRuntime {
   readonly #api: ApiClient;
   readonly #settings: RuntimeSettings;
+  /** The retry plan of calls without a `retry` option of their own. */
+  readonly #retry: RetryPlan;
 
   /** Sends through `api` with the connection's `settings`. */
   constructor(api: ApiClient, settings: RuntimeSettings) {
     this.#api = api;
     this.#settings = settings;
+    this.#retry = retryPlan("retry", settings.retry);
   }
 
   /** Sends the request `spec` describes to `path` and resolves to its result. */
@@ -102,7 +105,9 @@ export class Runtime implements ServiceRuntime {
   ): ApiRequest {
     checkHeaders("headers", call.headers);
     checkQuery("query", call.query);
-    const retry = retryPlan("retry", mergeRetry(this.#settings.retry, call.retry));
+    const retry = call.retry === undefined
+      ? this.#retry
+      : retryPlan("retry", mergeRetry(this.#settings.retry, call.retry));
     const plan = planRequest(path, spec, call, main);
     return {
       method: plan.method,
