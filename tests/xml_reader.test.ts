@@ -447,3 +447,20 @@ Deno.test("streamList: stopping early cancels the stream", async () => {
   for await (const _ of streamList(stream)) break;
   assert.equal(cancelled, true);
 });
+
+Deno.test("readXmlStream: a document that is no list, split anywhere, reads as it does whole", async () => {
+  const vm = `<?xml version="1.0"?>\n<vm id="1"><?p x?>\n  <name>a<!-- c -->b</name>\n` +
+    `  text <cpu><topology cores="2"/></cpu><n\u00e4me x="1"/>\n</vm>\n<!-- after -->`;
+  const whole = readXml(vm);
+  for (const size of [1, 3, 16]) {
+    const streamed = await readXmlStream(streamOf(splitEvery(bytes(vm), size)));
+    assert.deepEqual(streamed, whole, `${size}-byte chunks`);
+  }
+  const bad = `<vm id="1">\n  <name>a</name>\n  <memory>12x</memory>\n</vm>`;
+  for (const size of [1, 5, 1000]) {
+    await assert.rejects(
+      readXmlStream(streamOf(splitEvery(bytes(bad), size))),
+      /Invalid XML value at line 3, column 11: <memory> expects an integer, got "12x"/,
+    );
+  }
+});
