@@ -23,6 +23,7 @@ export const VALUE_CACHE: InternCache = new InternCache(MAX_INTERNED_VALUE);
 export const REFERENCE_CACHE: InternCache = new InternCache(MAX_INTERNED_REFERENCE, {
   secondSighting: true,
   slots: 1024,
+  keepTails: true,
 });
 
 /** The cheap hash of the name `buf[start, end)` that {@link NAME_CACHE} is used with. */
