@@ -246,6 +246,26 @@ Deno.test("element reader: references of every form read as the token reader rea
   }
 });
 
+Deno.test("element reader: a reference whose href was seen before, changed in any byte, reads as tokens do", () => {
+  const known = (href: string, id: string) => `<vm><cluster href="${href}" id="${id}"/></vm>`;
+  // Seen three times, the hrefs are cached and their length hinted: the next is found at once.
+  const seen = (href: string, id: string) => known(href, id).repeat(3);
+  const first = seen("/api/clusters/123", "123") + seen("/api/c'/7", "7") + seen("/c/1/2", "2");
+  const usual = `<vm><cluster href="/api/clusters/123" id="123"/></vm>`;
+  const variants = [
+    usual,
+    known("/api/c'/7", "7"), // cached, but a quote inside: scanned
+    known("/c/1/2", "2"),
+    known("/c/1/2", "1/2"),
+    known("/api/clusters/124", "124"), // as long, not cached
+    `<vm><cluster href="/api/clusters/123" id="123"><name>n</name></cluster></vm>`,
+    `<vm><cluster href='/api/clusters/123' id='123'></cluster></vm>`,
+  ];
+  const from = usual.indexOf("<cluster"), to = usual.indexOf("</vm>");
+  variants.push(...changedBytes(usual, from, to, [...OTHERS, '"', "'", "1"]));
+  assertReadAfter(first, variants, [undefined, { maxTokenBytes: 40 }], 32);
+});
+
 Deno.test("element reader: reads all that well-formed XML may hold, and gives up only malformed input", () => {
   const reader = new ElementReader(MODEL_SCHEMA);
   const attributes = Array.from({ length: 20 }, (_, k) => ` a${k}="${k}"`).join("");

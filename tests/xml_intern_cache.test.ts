@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { hashBytes, InternCache } from "../transport/xml/intern_cache.ts";
+import { hashBytes, InternCache, pathTail } from "../transport/xml/intern_cache.ts";
 import { bytes } from "./xml_test_utils.ts";
 
 function intern(cache: InternCache, text: string): string | undefined {
@@ -28,6 +28,16 @@ Deno.test("intern cache: with secondSighting, a value is kept only once seen twi
   assert.equal(cache.find(data, 0, data.length, hash), undefined, "kept after one sighting");
   cache.remember(data, 0, data.length, hash, "/ovirt-engine/api/clusters/123");
   assert.equal(cache.find(data, 0, data.length, hash), "/ovirt-engine/api/clusters/123");
+});
+
+Deno.test("intern cache: with keepTails, a string found comes with what follows its last /", () => {
+  const cache = new InternCache(64, { keepTails: true, slots: 4 });
+  for (const text of ["/api/vms/123", "/api/vms/", "nothing", "/api/v'/1"]) {
+    assert.equal(intern(cache, text), text);
+    intern(cache, text);
+    assert.equal(cache.lastTail, pathTail(text), text);
+  }
+  assert.deepEqual(["/a/1", "/a/", "a", `/a'/1`, `/a/"1`].map(pathTail), ["1", "", "", "", ""]);
 });
 
 Deno.test("intern cache: a full cache evicts, and never hands out a wrong string", () => {

@@ -165,6 +165,8 @@ const SCRATCH = new Uint8Array(8192);
 const SCRATCH_LATIN1 = Buffer.from(SCRATCH.buffer);
 const SCRATCH_WORDS = new DataView(SCRATCH.buffer);
 const UTF16 = new TextDecoder("utf-16le");
+/** How many href lengths {@link ElementReader.#knownHrefEnd} is hinted with: 2^(32 - 26). */
+const HREF_LENGTH_HINTS = 64;
 /** Longest text made from an array of its codes (longer: by a decoder); for each length, one array. */
 const MAX_CODE_ARRAY = 256;
 const CODE_ARRAYS: number[][] = [];
@@ -207,6 +209,10 @@ export class ElementReader {
   #hrefStart = 0;
   #hrefEnd = 0;
   #idLength = 0;
+  #knownHref = ""; // the href #knownHrefEnd found last, and its id
+  #knownId = "";
+  /** The length of the last href of a start tag, by the hash of the tag's name. */
+  readonly #hrefLengths = new Int32Array(HREF_LENGTH_HINTS);
 
   // The line feeds of the white space read since the last readItem began (all of its line
   // feeds unless #uncounted), and the index of the last one.
@@ -1061,15 +1067,24 @@ export class ElementReader {
     const buf = this.#buf, len = this.#len, at = nameEnd + 1;
     let hrefStart: number, hrefEnd: number, lastSlash = -1, idStart: number, idLength: number;
     let close: number; // the closing quote of the second attribute
+    let known = -1; // the href's end, when found in REFERENCE_CACHE without a scan
     if (at + 8 > len) return undefined;
     if (isHrefEquals(buf, at)) { // href="H" id="I": the id where the href says
       const quote = buf[at + 5];
       if (quote !== DQUOTE && quote !== SQUOTE) return undefined;
       hrefStart = hrefEnd = at + 6;
-      for (; hrefEnd < len; hrefEnd++) {
-        const c = buf[hrefEnd];
-        if ((CHAR_CLASS[c] & VALUE_SPECIAL) !== 0) break;
-        if (c === SLASH) lastSlash = hrefEnd;
+      const hint = Math.imul(nameHash(buf, tagStart + 1, nameEnd), 0x9e3779b1) >>> 26;
+      known = this.#knownHrefEnd(hrefStart, quote, this.#hrefLengths[hint]);
+      if (known >= 0) {
+        hrefEnd = known;
+        lastSlash = hrefEnd - this.#knownId.length - 1;
+      } else {
+        for (; hrefEnd < len; hrefEnd++) {
+          const c = buf[hrefEnd];
+          if ((CHAR_CLASS[c] & VALUE_SPECIAL) !== 0) break;
+          if (c === SLASH) lastSlash = hrefEnd;
+        }
+        this.#hrefLengths[hint] = hrefEnd - hrefStart;
       }
       idLength = hrefEnd - lastSlash - 1;
       idStart = hrefEnd + 6;
@@ -1133,9 +1148,27 @@ export class ElementReader {
     }
     if (end - tagStart > this.#maxTokenBytes) return undefined;
     this.#pos = end;
+    if (known >= 0) return buildReference(this.#knownHref, this.#knownId);
     // The id is the end of the href: a slice of its string, not a string of its own.
     const href = this.#cachedReference(hrefStart, hrefEnd);
     return buildReference(href, href.slice(href.length - idLength));
+  }
+
+  /**
+   * Where the href at `hrefStart`, closed by `quote`, ends when it is as long as `length`
+   * (the last href in a tag of the same name hash, a hint) and its bytes are those of an
+   * href in {@link REFERENCE_CACHE} with an id: plain, without quotes, and needing no scan
+   * (its string in `#knownHref`, its id in `#knownId`). Otherwise -1: scan it.
+   */
+  #knownHrefEnd(hrefStart: number, quote: number, length: number): number {
+    const buf = this.#buf, end = hrefStart + length;
+    if (length === 0 || end >= this.#len || buf[end] !== quote) return -1;
+    const hash = tailHash(buf, hrefStart, end);
+    const href = REFERENCE_CACHE.find(buf, hrefStart, end, hash, this.#wordView());
+    if (href === undefined || REFERENCE_CACHE.lastTail === "") return -1;
+    this.#knownHref = href;
+    this.#knownId = REFERENCE_CACHE.lastTail;
+    return end;
   }
 
   /**

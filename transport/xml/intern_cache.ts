@@ -26,6 +26,8 @@ export interface InternOptions {
   slots?: number;
   /** Keep a copy of each string's bytes for {@link InternCache.lastKey}. Default false. */
   keepKeys?: boolean;
+  /** Keep each string's {@link pathTail} for {@link InternCache.lastTail}. Default false. */
+  keepTails?: boolean;
 }
 
 /**
@@ -44,11 +46,14 @@ export class InternCache {
   readonly #accepts: ((text: string) => boolean) | undefined;
   readonly #secondSighting: boolean;
   readonly #keys: Uint8Array[] | undefined;
+  readonly #tails: string[] | undefined;
   /**
    * With `keepKeys`: the bytes of the string the last {@link InternCache.intern} returned
    * (shared; do not modify).
    */
   lastKey: Uint8Array = new Uint8Array(0);
+  /** With `keepTails`: the {@link pathTail} of the string {@link InternCache.find} found last. */
+  lastTail = "";
 
   /**
    * A cache that keeps strings of at most `maxLength` bytes (longer ones are decoded each
@@ -69,6 +74,7 @@ export class InternCache {
     this.#accepts = options.accepts;
     this.#secondSighting = options.secondSighting === true;
     this.#keys = options.keepKeys === true ? new Array(slots).fill(this.lastKey) : undefined;
+    this.#tails = options.keepTails === true ? new Array(slots).fill("") : undefined;
   }
 
   /**
@@ -102,6 +108,7 @@ export class InternCache {
     for (let slot = first; slot <= first + 1; slot++) {
       if (this.#matches(slot, buf, start, length, words)) {
         if (this.#keys !== undefined) this.lastKey = this.#keys[slot];
+        if (this.#tails !== undefined) this.lastTail = this.#tails[slot];
         return this.#strings[slot];
       }
     }
@@ -126,6 +133,10 @@ export class InternCache {
     if (keys !== undefined) {
       keys[first + 1] = keys[first];
       keys[first] = this.lastKey;
+    }
+    if (this.#tails !== undefined) {
+      this.#tails[first + 1] = this.#tails[first];
+      this.#tails[first] = pathTail(text);
     }
     this.#lengths[first + 1] = this.#lengths[first];
     this.#strings[first + 1] = this.#strings[first];
@@ -165,4 +176,13 @@ export function hashBytes(buf: Uint8Array, start: number, end: number): number {
   let hash = 0;
   for (let i = start; i < end; i++) hash = (hash * 31 + buf[i]) | 0;
   return hash;
+}
+
+/**
+ * What follows the last `/` of `text` (a reference's `id` at the end of its `href`); empty
+ * when `text` has no `/` or holds a quote (then no attribute value of its own can hold it).
+ */
+export function pathTail(text: string): string {
+  const slash = text.lastIndexOf("/");
+  return slash < 0 || text.includes('"') || text.includes("'") ? "" : text.slice(slash + 1);
 }

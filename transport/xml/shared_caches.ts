@@ -22,7 +22,8 @@ export const VALUE_CACHE: InternCache = new InternCache(MAX_INTERNED_VALUE);
 /** The `id`s and `href`s of references, which repeat across the objects of a list. */
 export const REFERENCE_CACHE: InternCache = new InternCache(MAX_INTERNED_REFERENCE, {
   secondSighting: true,
-  slots: 1024,
+  slots: 2048,
+  keepTails: true,
 });
 
 /** The cheap hash of the name `buf[start, end)` that {@link NAME_CACHE} is used with. */
