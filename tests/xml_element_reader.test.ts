@@ -113,7 +113,7 @@ function changedBytes(text: string, from: number, to: number, others: readonly s
 
 /**
  * Reads `<vms>` of `first` and then each of `variants`, whole and streamed in `chunkSize`-byte
- * chunks, under each of `limitsList`: each must read as the token reader reads it.
+ * chunks, under each of `limitsList`: each must read as the oracle reads it.
  */
 function assertReadAfter(
   first: string,
@@ -134,7 +134,7 @@ function assertReadAfter(
 
 const VM_LIST = MODEL_SCHEMA.struct("Vm").asListItem;
 
-Deno.test("element reader: every struct's document reads whole, as the token reader reads it", () => {
+Deno.test("element reader: every struct's document reads whole, as the oracle reads it", () => {
   for (const [name, struct] of Object.entries(STRUCTS)) {
     const data = bytes(writeStruct(name, sample(name, 0, name.length)));
     const whole = wholeOutcome(data);
@@ -179,7 +179,7 @@ Deno.test("element reader: an item waits for its last byte, and gives up at the 
   assert.deepEqual(reader.item, { id: "1", name: "a & b", nics });
 });
 
-Deno.test("element reader: references of every form read as the token reader reads them", () => {
+Deno.test("element reader: references of every form read as the oracle reads them", () => {
   const references = [
     `<cluster href="/c/1" id="1"/>`,
     `<cluster id="1" href="/c/1"/>`,
@@ -322,7 +322,7 @@ Deno.test("element reader: a long item is checked by tokens, and the items after
   assert.equal(checkedItems, 1);
 });
 
-Deno.test("element reader: limits fail as they fail in the token reader", () => {
+Deno.test("element reader: limits fail as they fail in the oracle", () => {
   const deep = "<vm><cpu><topology><cores>1</cores></topology></cpu></vm>";
   const long = `<vms><vm><name>${"n".repeat(300)}</name></vm></vms>`;
   const cases: [string, XmlLimits][] = [
@@ -341,7 +341,7 @@ Deno.test("element reader: limits fail as they fail in the token reader", () => 
   }
 });
 
-Deno.test("element reader: mutated documents give the token reader's objects or its error", () => {
+Deno.test("element reader: mutated documents give the oracle's objects or its error", () => {
   const random = seededRandom(11);
   const bases = [
     new TextDecoder().decode(vmsFixture(1)),

@@ -175,8 +175,8 @@ const CODE_ARRAYS: number[][] = [];
  * Reads documents or list items. Each element is read by the method of what the schema
  * says it is (struct, list, leaf, link or unknown), which returns its value and leaves
  * `#pos` after its end tag. A struct's member values are collected in a slot array reused
- * for every struct at the same depth, and its object is made by the generated builder, as
- * the token reader does.
+ * for every struct at the same depth, and its object is made by the generated builder, so
+ * that every object of a type has the same shape.
  */
 export class ElementReader {
   #buf: Uint8Array = EMPTY;
