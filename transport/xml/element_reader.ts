@@ -136,8 +136,8 @@ export function readWholeDocument(
   if (limits.maxDepth !== undefined || limits.maxTokenBytes !== undefined) {
     reader = new ElementReader(schema, limits);
   } else {
-    reader = DEFAULT_READERS.get(schema) ?? new ElementReader(schema);
-    DEFAULT_READERS.set(schema, reader);
+    reader = DEFAULT_READERS.get(schema)!;
+    if (reader === undefined) DEFAULT_READERS.set(schema, reader = new ElementReader(schema));
   }
   try {
     return reader.readDocument(buf);
@@ -386,22 +386,22 @@ export class ElementReader {
     for (;;) {
       i = this.#spaces(i);
       if (i + 1 >= len) this.#outOfInput();
-      if (buf[i] !== LT) {
-        i = this.#text(i);
-        continue;
-      }
-      const next = buf[i + 1];
-      if (next === QUESTION) {
-        i = this.#instruction(i);
-      } else if (next !== BANG) {
-        return i;
-      } else if (i + 2 < len && buf[i + 2] === DASH) {
-        i = this.#comment(i);
-      } else {
-        this.#cdataEnd(i);
-        i = this.#pos;
-      }
+      if (buf[i] === LT && buf[i + 1] !== BANG && buf[i + 1] !== QUESTION) return i;
+      i = this.#besideElements(i);
     }
+  }
+
+  /**
+   * Skips the text, comment, processing instruction or CDATA section at `i`; returns the
+   * index after it.
+   */
+  #besideElements(i: number): number {
+    const buf = this.#buf;
+    if (buf[i] !== LT) return this.#text(i);
+    if (buf[i + 1] === QUESTION) return this.#instruction(i);
+    if (i + 2 < this.#len && buf[i + 2] === DASH) return this.#comment(i);
+    this.#cdataEnd(i);
+    return this.#pos;
   }
 
   /** Skips the text at `i` up to the next `<`, checking it as the tokenizer does. */
