@@ -313,13 +313,18 @@ Deno.test("element reader: reads all that well-formed XML may hold, and gives up
   assert.throws(() => readXml(text), /Malformed XML at line 1, column 24: <\/nam> does not close/);
 });
 
-Deno.test("element reader: a long item is checked by tokens, and the items after it are read whole", () => {
+Deno.test("element reader: a long item is checked by tokens, and the items after it are read whole", async () => {
   const long = `<vm id="2"><description>${"d".repeat(600)}</description></vm>`;
   const text = `<vms><vm id="1"/>${long}<vm id="3"><name>c</name></vm></vms>`;
   const limits = { maxTokenBytes: 610 };
-  const { outcome, checkedItems } = readChunks(splitEvery(bytes(text), 64), limits);
-  assert.deepEqual(outcome, byTokens(bytes(text), limits));
+  const chunks = splitEvery(bytes(text), 64);
+  const { outcome, checkedItems } = readChunks(chunks, limits);
+  const expected = byTokens(bytes(text), limits);
+  assert.deepEqual(outcome, expected);
   assert.equal(checkedItems, 1);
+  const items: object[] = [];
+  for await (const item of streamList(streamOf(chunks), limits)) items.push(item);
+  assert.deepEqual({ document: { root: "vms", value: items } }, expected);
 });
 
 Deno.test("element reader: limits fail as they fail in the oracle", () => {
