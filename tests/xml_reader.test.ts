@@ -302,7 +302,7 @@ Deno.test("reader: non-ASCII values with and without references, CR and CDATA", 
   }
 });
 
-Deno.test("reader: the guessed next tag never changes what is read", () => {
+Deno.test("reader: what one object held never changes how the next is read", () => {
   const first =
     `<vm><cpu><topology><cores>1</cores></topology></cpu><cpu_shares>2</cpu_shares><name>a</name>` +
     `<link href="/l" rel="nics"/><link href="/s" rel="snapshots"/><stateless>true</stateless></vm>`;
@@ -332,9 +332,9 @@ Deno.test("reader: the guessed next tag never changes what is read", () => {
   }
 });
 
-Deno.test("reader: leaves read in one step are read as token by token", () => {
-  // The first VM teaches the reader which leaves follow which; the others then take the
-  // one-step path where they can, and the token path for everything unusual.
+Deno.test("reader: leaves in any spelling read alike, and their faults are located", () => {
+  // Leaves in the usual form, then with spaces, references, CR, non-ASCII and empty forms:
+  // each reads to its value, and each fault is named at its line and column.
   const first = `<vm><name>a</name><description>b</description><comment>c</comment>` +
     `<memory>1</memory><stateless>true</stateless></vm>`;
   const second = `<vm>\n  <name>a2</name >\n  <description >b2</description>\n  ` +
