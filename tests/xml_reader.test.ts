@@ -302,7 +302,7 @@ Deno.test("reader: non-ASCII values with and without references, CR and CDATA", 
   }
 });
 
-Deno.test("reader: what one object held never changes how the next is read", () => {
+Deno.test("reader: what one object held never changes what the next one reads to", () => {
   const first =
     `<vm><cpu><topology><cores>1</cores></topology></cpu><cpu_shares>2</cpu_shares><name>a</name>` +
     `<link href="/l" rel="nics"/><link href="/s" rel="snapshots"/><stateless>true</stateless></vm>`;
