@@ -8,6 +8,9 @@
  * - a static server (`static_server.ts`) answering with the exact bytes the simulator
  *   answered, and with 20,000 events (`xml_corpora.ts`): the server is not the bottleneck.
  *
+ * `list()` and `listStream()` run with the list worker (the default: bodies received on a
+ * thread of their own) and `list()` once more without it.
+ *
  * `deno bench --allow-all bench/list_bench.ts`, or `deno run --allow-all bench/list_bench.ts
  * [rounds] [filter]` for the contenders interleaved round by round (min and median of each,
  * against the first of its group); `filter` keeps the groups whose name holds it.
@@ -44,12 +47,10 @@ const simulator = await spawn(new URL("../testing/main.ts", import.meta.url).pat
 ]);
 const { username, password, caFile } = simulator.ready;
 const simCa = await Deno.readTextFile(caFile);
-const simConnection = new Connection({
-  url: simulator.ready.url,
-  username,
-  password,
-  caCerts: [simCa],
-});
+const simOptions = { url: simulator.ready.url, username, password, caCerts: [simCa] };
+const simConnection = new Connection(simOptions);
+/** The same, reading every answer on this thread: what `list()` was before the list worker. */
+const simOneThread = new Connection({ ...simOptions, listWorker: false });
 const simClient = Deno.createHttpClient({ caCerts: [simCa] });
 const simHeaders = {
   Authorization: `Bearer ${await simConnection.authenticate()}`,
@@ -87,12 +88,14 @@ const statics = await spawn(new URL("./static_server.ts", import.meta.url).pathn
   `${dir}/manifest.json`,
 ]);
 const staticCa: string = statics.ready.caCert;
-const staticConnection = new Connection({
+const staticOptions = {
   url: `${statics.ready.url}${API}`,
   username: "bench",
   password: "bench",
   caCerts: [staticCa],
-});
+};
+const staticConnection = new Connection(staticOptions);
+const staticOneThread = new Connection({ ...staticOptions, listWorker: false });
 const staticClient = Deno.createHttpClient({ caCerts: [staticCa] });
 // What the engine needs, as the simulator contenders send it: the token, the version, XML.
 const staticHeaders = {
@@ -106,6 +109,8 @@ globalThis.addEventListener("unload", () => {
   staticClient.close();
   simConnection.close(false);
   staticConnection.close(false);
+  simOneThread.close(false);
+  staticOneThread.close(false);
   simulator.child.kill();
   statics.child.kill();
   Deno.removeSync(dir, { recursive: true });
@@ -124,13 +129,16 @@ const contenders: Contender[] = [];
 function listGroup(
   group: string,
   fetchBody: (path: string) => Promise<Response>,
-  connection: Connection,
+  connections: { listWorker: Connection; oneThread: Connection },
   path: "vms" | "events",
   count: number,
 ): void {
-  const service = path === "vms"
-    ? connection.systemService().vmsService()
-    : connection.systemService().eventsService();
+  const serviceOf = (connection: Connection) =>
+    path === "vms"
+      ? connection.systemService().vmsService()
+      : connection.systemService().eventsService();
+  const service = serviceOf(connections.listWorker);
+  const oneThread = serviceOf(connections.oneThread);
   const expect = (length: number) => {
     if (length !== count) throw new Error(`${length} items instead of ${count}`);
   };
@@ -163,6 +171,11 @@ function listGroup(
       },
     },
     { group, name: "list()", run: async () => expect((await service.list()).length) },
+    {
+      group,
+      name: "list(), listWorker: false",
+      run: async () => expect((await oneThread.list()).length),
+    },
     {
       group,
       name: "listStream()",
@@ -203,9 +216,11 @@ function fetcher(root: string, headers: HeadersInit, client: Deno.HttpClient) {
 
 const fromSimulator = fetcher(simulator.ready.url, simHeaders, simClient);
 const fromStatic = fetcher(`${statics.ready.url}${API}`, staticHeaders, staticClient);
-listGroup("vms (simulator)", fromSimulator, simConnection, "vms", VMS);
-listGroup("vms (static)", fromStatic, staticConnection, "vms", VMS);
-listGroup("events (static)", fromStatic, staticConnection, "events", EVENTS);
+const simulatorConnections = { listWorker: simConnection, oneThread: simOneThread };
+const staticConnections = { listWorker: staticConnection, oneThread: staticOneThread };
+listGroup("vms (simulator)", fromSimulator, simulatorConnections, "vms", VMS);
+listGroup("vms (static)", fromStatic, staticConnections, "vms", VMS);
+listGroup("events (static)", fromStatic, staticConnections, "events", EVENTS);
 getGroup("small get (simulator)", fromSimulator, simConnection);
 getGroup("small get (static)", fromStatic, staticConnection);
 

@@ -36,6 +36,8 @@ export interface ApiRequest {
   readonly retry: RetryPlan;
   /** Sent as the `Correlation-Id` header, to find the engine's jobs and events of the call. */
   readonly correlationId?: string;
+  /** The answer is a list, which may be long (see `HttpRequest.bulk`). */
+  readonly bulk?: boolean;
 }
 
 /** What an {@link ApiClient} adds to every request. */
@@ -104,6 +106,7 @@ export class ApiClient {
           url,
           headers,
           body: request.body,
+          bulk: request.bulk,
           signal: deadline.signal,
         });
       }, deadline.signal));

@@ -111,6 +111,13 @@ export interface ConnectionOptions {
    * `HTTPS_PROXY`, `HTTP_PROXY` and `NO_PROXY` decide, as for Deno's `fetch`.
    */
   proxy?: string;
+  /**
+   * Receive the answers of `list()` and `listStream()` on a worker thread (on by default),
+   * so that reading a long list overlaps its transfer (TLS decryption included) instead of
+   * taking turns with it. The thread starts after the first long list answer, and does not
+   * keep the process alive. Not with `insecure`, whose transport does not use `fetch`.
+   */
+  listWorker?: boolean;
 }
 
 /** A request to an image transfer URL, for {@link BaseConnection.transferRequest}. */
@@ -413,7 +420,7 @@ export abstract class BaseConnection implements AsyncDisposable {
     connections: number,
     connectTimeout: number | undefined,
   ): Promise<HttpTransport> {
-    const { caFile, caCerts = [], insecure, proxy } = this.#options;
+    const { caFile, caCerts = [], insecure, proxy, listWorker = true } = this.#options;
     const fromFile = caFile === undefined ? [] : [await readCaFile(caFile)];
     const chosen = [...fromFile, ...caCerts];
     const system = chosen.length === 0 && !insecure ? await systemCaBundle() : undefined;
@@ -423,6 +430,7 @@ export abstract class BaseConnection implements AsyncDisposable {
       connections,
       connectTimeout,
       proxy: proxy === undefined ? undefined : checkUrl("proxy", proxy),
+      listWorker,
     });
   }
 }
@@ -440,6 +448,7 @@ function checkOptions(options: ConnectionOptions): ConnectionOptions {
   }
   checkStrings("caCerts", options.caCerts);
   checkBoolean("insecure", options.insecure);
+  checkBoolean("listWorker", options.listWorker);
   checkBoolean("debug", options.debug);
   checkFunction("log", options.log);
   checkHeaders("headers", options.headers);

@@ -14,6 +14,7 @@ import {
   type TransportResponse,
 } from "./http.ts";
 import { ConnectProbe } from "./connect_probe.ts";
+import { ListWorker } from "./list_worker.ts";
 import { NodeTransport } from "./node_transport.ts";
 import { proxyFor } from "./proxy_env.ts";
 
@@ -23,6 +24,12 @@ import { proxyFor } from "./proxy_env.ts";
  * the time of a small request. Longer bodies stay streams.
  */
 const ONE_READ_LIMIT = 64 * 1024;
+
+/**
+ * A list answer at least this long starts the list worker: shorter ones are read sooner than
+ * a worker starts (and a worker's memory is not worth them).
+ */
+const LONG_LIST = 1024 * 1024;
 
 /**
  * Sends requests with `fetch` and two `Deno.HttpClient`s of its own: one keeping
@@ -37,6 +44,10 @@ export class FetchTransport implements HttpTransport {
   readonly #probe?: ConnectProbe;
   /** Sends image transfer bodies: `fetch` copies every request body, `node:https` does not. */
   readonly #transferBodies?: NodeTransport;
+  /** What the list worker is made with; `undefined` when lists stay on this thread. */
+  readonly #listWorkerOptions?: TransportOptions;
+  /** Receives list answers once a long one came (see {@link ListWorker}). */
+  #listWorker?: ListWorker;
 
   /**
    * Trusts `caCerts` (PEM) if given, else Deno's default trust store; goes through `proxy`
@@ -45,6 +56,7 @@ export class FetchTransport implements HttpTransport {
   constructor(options: TransportOptions) {
     const { caCerts, proxy, connectTimeout } = options;
     this.#proxy = proxy;
+    if (options.listWorker) this.#listWorkerOptions = options;
     this.#probe = connectTimeout === undefined ? undefined : new ConnectProbe(connectTimeout);
     // Without CAs of its own, node:https would load the system's roots (`--allow-sys`).
     this.#transferBodies = caCerts?.length ? new NodeTransport(options) : undefined;
@@ -59,7 +71,10 @@ export class FetchTransport implements HttpTransport {
   /**
    * Sends `request`; redirects are returned, not followed. With a connect timeout, the host
    * is probed first (see {@link ConnectProbe}). An image transfer request with a body goes
-   * through `node:https` with the same CAs, which does not copy the body.
+   * through `node:https` with the same CAs, which does not copy the body. A list request
+   * goes through the list worker once a list answer of {@link LONG_LIST} bytes has come
+   * (the worker starts then), so that a connection listing only short answers never starts
+   * it.
    */
   async send(request: HttpRequest): Promise<TransportResponse> {
     if (request.transfer && request.body !== undefined && this.#transferBodies) {
@@ -69,6 +84,7 @@ export class FetchTransport implements HttpTransport {
     // Through a proxy, the proxy makes the connection: there is nothing to probe.
     const probe = this.#probe && proxyFor(url, this.#proxy) === undefined ? this.#probe : undefined;
     if (probe) await probe.check(url, request.signal);
+    if (request.bulk && this.#listWorker?.ready) return await this.#listWorker.send(request);
     let response: Response;
     try {
       response = await fetch(url, {
@@ -83,11 +99,15 @@ export class FetchTransport implements HttpTransport {
       probe?.forget(url);
       throw error;
     }
+    let body = bodyOf(response, request.transfer === true);
+    if (request.bulk && this.#listWorkerOptions && this.#listWorker === undefined) {
+      body = measured(body, () => this.#listWorker ??= new ListWorker(this.#listWorkerOptions!));
+    }
     return {
       status: response.status,
       statusText: response.statusText,
       headers: response.headers,
-      body: bodyOf(response, request.transfer === true),
+      body,
     };
   }
 
@@ -96,6 +116,7 @@ export class FetchTransport implements HttpTransport {
     this.#pooled.close();
     this.#singleUse.close();
     this.#transferBodies?.close();
+    this.#listWorker?.close();
   }
 }
 
@@ -112,6 +133,21 @@ function bodyOf(response: Response, transfer: boolean): BodyReader {
   const { body } = response;
   if (body === null) return emptyReader();
   return bodyReader(body, transfer ? fillingReader : undefined);
+}
+
+/** `reader`, calling `long` once when the body has passed {@link LONG_LIST} bytes. */
+function measured(reader: BodyReader, long: () => void): BodyReader {
+  let length = 0;
+  return {
+    async read() {
+      const chunk = await reader.read();
+      if (!chunk.done && length < LONG_LIST && (length += chunk.value.byteLength) >= LONG_LIST) {
+        long();
+      }
+      return chunk;
+    },
+    cancel: (reason) => reader.cancel(reason),
+  };
 }
 
 /** Lets go of the unread body of `response`. */

@@ -27,6 +27,11 @@ export interface HttpRequest {
    * debug log shows neither.
    */
   readonly transfer?: boolean;
+  /**
+   * The answer is a list, which may be long: a transport may receive it on a thread of its
+   * own (see `list_worker.ts`).
+   */
+  readonly bulk?: boolean;
   /** Aborts the request, including the reading of its body. */
   readonly signal?: AbortSignal;
 }
@@ -92,6 +97,8 @@ export interface TransportOptions {
   readonly proxy?: URL;
   /** Most milliseconds to wait for a connection to be made; `undefined` for no limit. */
   readonly connectTimeout?: number;
+  /** Receive long list answers on a worker thread (see `list_worker.ts`). */
+  readonly listWorker?: boolean;
 }
 
 /**

@@ -117,6 +117,7 @@ export class Runtime implements ServiceRuntime {
       deadline,
       retry,
       correlationId,
+      bulk: spec.kind === "list",
     };
   }
 

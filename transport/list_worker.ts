@@ -1,0 +1,256 @@
+/**
+ * Long list answers received on a worker thread. Deno's `fetch` receives a body (and
+ * decrypts its TLS) on the thread that reads it, so the XML reader and the transfer take
+ * turns on one core. A {@link ListWorker} fetches on a thread of its own and hands each
+ * piece of the body over without a copy, so the reader works while the next bytes arrive:
+ * the answer is read about when its last byte is in.
+ *
+ * The worker is a `node:worker_threads` worker, because that kind can be told not to keep
+ * the process alive (`unref`) while no request is in flight; its code is the source text of
+ * {@link runListWorker}, so nothing is loaded from a file or a URL (`deno compile` safe).
+ *
+ * @module
+ */
+
+import { Worker } from "node:worker_threads";
+import type { BodyReader, HttpRequest, TransportResponse } from "./http.ts";
+import {
+  type ErrorParts,
+  type FromWorker,
+  runListWorker,
+  type ToWorker,
+  type WorkerSettings,
+} from "./list_worker_code.ts";
+
+/** Pieces the worker may post ahead of the reader. */
+const CREDIT = 2;
+
+/** Most bytes the worker joins while the reader has no credit left (then it stops reading). */
+const MAX_PENDING = 4 * 1024 * 1024;
+
+/** The source the worker runs. */
+const SOURCE = `(${runListWorker.toString()})();`;
+
+/** How to make the worker's HTTP client. */
+export interface ListWorkerOptions {
+  /** Trusted CA certificates (PEM); Deno's default trust store when absent or empty. */
+  readonly caCerts?: readonly string[];
+  /** The proxy to go through, if any. */
+  readonly proxy?: URL;
+}
+
+/** A thread that fetches requests and hands their bodies over piece by piece. */
+export class ListWorker {
+  readonly #worker: Worker;
+  readonly #requests = new Map<number, WorkerRequest>();
+  #nextId = 1;
+  #state: "starting" | "ready" | "failed" = "starting";
+
+  /** Starts the thread; it takes requests once {@link ready}. */
+  constructor(options: ListWorkerOptions) {
+    this.#worker = new Worker(SOURCE, { eval: true });
+    this.#worker.unref();
+    this.#worker.on("message", (message: FromWorker) => this.#receive(message));
+    this.#worker.on("error", (error: unknown) => this.#fail(error));
+    this.#worker.on("exit", () => this.#fail(new Error("the list worker stopped")));
+    const settings: WorkerSettings = {
+      kind: "settings",
+      caCerts: options.caCerts ?? [],
+      proxy: options.proxy?.href,
+      maxPending: MAX_PENDING,
+    };
+    this.#post(settings);
+  }
+
+  /** Whether the thread has started and can take requests. */
+  get ready(): boolean {
+    return this.#state === "ready";
+  }
+
+  /**
+   * Sends `request` through the thread; resolves once its head has arrived, to an answer
+   * whose body must be read to the end or cancelled. Its signal aborts it.
+   */
+  send(request: HttpRequest): Promise<TransportResponse> {
+    const { signal } = request;
+    if (signal?.aborted) return Promise.reject(signal.reason);
+    const id = this.#nextId++;
+    const pending = new WorkerRequest(() => this.#forget(id), (message) => this.#post(message));
+    pending.id = id;
+    if (this.#requests.size === 0) this.#worker.ref();
+    this.#requests.set(id, pending);
+    const onAbort = () => pending.fail(signal!.reason, true);
+    signal?.addEventListener("abort", onAbort, { once: true });
+    pending.settled.finally(() => signal?.removeEventListener("abort", onAbort));
+    this.#post({
+      kind: "fetch",
+      id,
+      method: request.method,
+      url: request.url.href,
+      headers: request.headers,
+      credit: CREDIT,
+    });
+    return pending.head;
+  }
+
+  /** Stops the thread; requests in flight fail. */
+  close(): void {
+    this.#fail(new Error("the connection was closed"));
+    this.#worker.terminate();
+  }
+
+  #receive(message: FromWorker): void {
+    if (message.kind === "ready") {
+      if (this.#state === "starting") this.#state = "ready";
+      return;
+    }
+    const request = this.#requests.get(message.id);
+    if (request === undefined) return;
+    switch (message.kind) {
+      case "head":
+        request.answer(message.status, message.statusText, new Headers(message.headers));
+        return;
+      case "bytes":
+        request.add(message.bytes);
+        return;
+      case "end":
+        request.end();
+        return;
+      case "failure":
+        request.fail(errorOf(message.error), false);
+        return;
+    }
+  }
+
+  /** Marks the thread unusable and fails every request in flight with `error`. */
+  #fail(error: unknown): void {
+    if (this.#state === "failed") return;
+    this.#state = "failed";
+    const reason = new Error(
+      `The thread receiving list answers failed: ${
+        error instanceof Error ? error.message : String(error)
+      }`,
+    );
+    for (const request of [...this.#requests.values()]) request.fail(reason, false);
+  }
+
+  /** Forgets request `id` once it is over; the thread is let go when none is in flight. */
+  #forget(id: number): void {
+    if (!this.#requests.delete(id)) return;
+    if (this.#requests.size === 0 && this.#state !== "failed") this.#worker.unref();
+  }
+
+  #post(message: ToWorker): void {
+    if (this.#state === "failed" && message.kind !== "settings") return;
+    this.#worker.postMessage(message);
+  }
+}
+
+/** One request through the thread: its head, then the reader of its body. */
+class WorkerRequest implements BodyReader {
+  id = 0;
+  readonly head: Promise<TransportResponse>;
+  /** Settles once the request is over: ended, failed or cancelled. */
+  readonly settled: Promise<void>;
+  readonly #forget: () => void;
+  readonly #post: (message: ToWorker) => void;
+  readonly #pieces: Uint8Array[] = [];
+  #answered = false;
+  #ended = false;
+  #failure?: { error: unknown };
+  #resolveHead!: (response: TransportResponse) => void;
+  #rejectHead!: (error: unknown) => void;
+  #settle!: () => void;
+  /** The read waiting for a piece. */
+  #waiting?: {
+    resolve: (chunk: ReadableStreamReadResult<Uint8Array>) => void;
+    reject: (error: unknown) => void;
+  };
+
+  constructor(forget: () => void, post: (message: ToWorker) => void) {
+    this.#forget = forget;
+    this.#post = post;
+    this.head = new Promise((resolve, reject) => {
+      this.#resolveHead = resolve;
+      this.#rejectHead = reject;
+    });
+    this.settled = new Promise((resolve) => this.#settle = resolve);
+  }
+
+  /** The head arrived. */
+  answer(status: number, statusText: string, headers: Headers): void {
+    this.#answered = true;
+    this.#resolveHead({ status, statusText, headers, body: this });
+  }
+
+  /** A piece of the body arrived. */
+  add(bytes: Uint8Array): void {
+    const waiting = this.#waiting;
+    if (waiting === undefined) {
+      this.#pieces.push(bytes);
+      return;
+    }
+    this.#waiting = undefined;
+    this.#post({ kind: "credit", id: this.id });
+    waiting.resolve({ done: false, value: bytes });
+  }
+
+  /** The body ended. */
+  end(): void {
+    this.#ended = true;
+    this.#over();
+    const waiting = this.#waiting;
+    this.#waiting = undefined;
+    waiting?.resolve({ done: true, value: undefined });
+  }
+
+  /**
+   * The request failed with `error`. With `cancel` (an abort, a cancellation), the pieces
+   * not read yet are dropped and the thread is told to stop the request.
+   */
+  fail(error: unknown, cancel: boolean): void {
+    if (this.#ended || this.#failure) return;
+    this.#failure = { error };
+    if (cancel) {
+      this.#pieces.length = 0;
+      this.#post({ kind: "cancel", id: this.id });
+    }
+    this.#over();
+    if (!this.#answered) this.#rejectHead(error);
+    const waiting = this.#waiting;
+    this.#waiting = undefined;
+    waiting?.reject(error);
+  }
+
+  read(): Promise<ReadableStreamReadResult<Uint8Array>> {
+    const piece = this.#pieces.shift();
+    if (piece !== undefined) {
+      this.#post({ kind: "credit", id: this.id });
+      return Promise.resolve({ done: false, value: piece });
+    }
+    if (this.#failure) return Promise.reject(this.#failure.error);
+    if (this.#ended) return Promise.resolve({ done: true, value: undefined });
+    return new Promise((resolve, reject) => this.#waiting = { resolve, reject });
+  }
+
+  cancel(reason?: unknown): Promise<void> {
+    this.fail(reason ?? new Error("cancelled"), true);
+    return Promise.resolve();
+  }
+
+  #over(): void {
+    this.#forget();
+    this.#settle();
+  }
+}
+
+/** An error made again from its parts, so that it reads as the worker's did. */
+function errorOf(parts: ErrorParts): Error {
+  const error = new Error(
+    parts.message,
+    parts.cause === undefined ? undefined : { cause: errorOf(parts.cause) },
+  );
+  error.name = parts.name;
+  if (parts.code !== undefined) Object.assign(error, { code: parts.code });
+  return error;
+}

@@ -1,0 +1,244 @@
+/**
+ * What runs inside the list worker (see `list_worker.ts`), and the messages it exchanges
+ * with the thread that started it. {@link runListWorker} is started from its own source
+ * text (`Function.prototype.toString`), so it uses nothing but the globals of a worker: no
+ * import, no variable from around it.
+ *
+ * The worker fetches each request it is given and posts the answer back: first its head,
+ * then its body in pieces whose buffers move to the other thread (no copy), then its end or
+ * its failure. It posts a piece only when the reader granted one ({@link CreditMessage});
+ * meanwhile it joins what arrives into one piece, and stops reading the network once
+ * {@link WorkerSettings.maxPending} bytes wait. So the worker runs ahead of a slow reader
+ * by a bounded amount, and a fast reader gets each piece as soon as it arrives.
+ *
+ * @module
+ */
+
+/** What the worker is told first: how to make its HTTP client, and its limits. */
+export interface WorkerSettings {
+  readonly kind: "settings";
+  /** Trusted CA certificates (PEM); Deno's default trust store when empty. */
+  readonly caCerts: readonly string[];
+  /** The proxy to go through, if any (else the environment decides, as for `fetch`). */
+  readonly proxy?: string;
+  /** Most bytes the worker holds unposted before it stops reading a body. */
+  readonly maxPending: number;
+}
+
+/** Fetch a request. */
+export interface FetchMessage {
+  readonly kind: "fetch";
+  readonly id: number;
+  readonly method: string;
+  readonly url: string;
+  readonly headers: Readonly<Record<string, string>>;
+  /** Pieces the worker may post before it must wait for {@link CreditMessage}s. */
+  readonly credit: number;
+}
+
+/** The reader took a piece: the worker may post one more of the body of request `id`. */
+export interface CreditMessage {
+  readonly kind: "credit";
+  readonly id: number;
+}
+
+/** Forget request `id`: abort it, or cancel its body. */
+export interface CancelMessage {
+  readonly kind: "cancel";
+  readonly id: number;
+}
+
+/** What the worker is sent. */
+export type ToWorker = WorkerSettings | FetchMessage | CreditMessage | CancelMessage;
+
+/** The worker is ready for requests. */
+export interface ReadyMessage {
+  readonly kind: "ready";
+}
+
+/** The head of the answer to request `id`. */
+export interface HeadMessage {
+  readonly kind: "head";
+  readonly id: number;
+  readonly status: number;
+  readonly statusText: string;
+  readonly headers: [string, string][];
+}
+
+/** A piece of the body of request `id`. */
+export interface BytesMessage {
+  readonly kind: "bytes";
+  readonly id: number;
+  readonly bytes: Uint8Array;
+}
+
+/** The body of request `id` has ended. */
+export interface EndMessage {
+  readonly kind: "end";
+  readonly id: number;
+}
+
+/** Request `id` failed, before or after its head. */
+export interface FailureMessage {
+  readonly kind: "failure";
+  readonly id: number;
+  readonly error: ErrorParts;
+}
+
+/** An error as it crosses threads: its name, message and `code`, and its causes in turn. */
+export interface ErrorParts {
+  readonly name: string;
+  readonly message: string;
+  readonly code?: string;
+  readonly cause?: ErrorParts;
+}
+
+/** What the worker posts. */
+export type FromWorker = ReadyMessage | HeadMessage | BytesMessage | EndMessage | FailureMessage;
+
+/** The worker's side: answers {@link ToWorker} messages until it is terminated. */
+export function runListWorker(): void {
+  /** The worker's global scope, as far as this function uses it. */
+  interface Scope {
+    onmessage: ((event: MessageEvent<ToWorker>) => void) | null;
+    postMessage(message: FromWorker, transfer?: Transferable[]): void;
+  }
+  /** One request in flight. */
+  interface Job {
+    readonly abort: AbortController;
+    credit: number;
+    pending: Uint8Array[];
+    pendingBytes: number;
+    /** Wakes the body loop waiting for credit. */
+    wake?: () => void;
+  }
+
+  const scope = globalThis as unknown as Scope;
+  const jobs = new Map<number, Job>();
+  let settings: WorkerSettings | undefined;
+  let client: Deno.HttpClient | undefined;
+
+  const partsOf = (error: unknown, depth: number): ErrorParts => {
+    if (!(error instanceof Error)) return { name: "Error", message: String(error) };
+    const code = (error as { code?: unknown }).code;
+    return {
+      name: error.name,
+      message: error.message,
+      ...(typeof code === "string" ? { code } : {}),
+      ...(error.cause !== undefined && depth < 5 ? { cause: partsOf(error.cause, depth + 1) } : {}),
+    };
+  };
+
+  /** Posts what waits of `job`'s body as one piece, its buffer handed over. */
+  const post = (id: number, job: Job): void => {
+    let bytes: Uint8Array;
+    if (
+      job.pending.length === 1 && job.pending[0].byteLength === job.pending[0].buffer.byteLength
+    ) {
+      bytes = job.pending[0];
+    } else {
+      bytes = new Uint8Array(job.pendingBytes);
+      let offset = 0;
+      for (const piece of job.pending) {
+        bytes.set(piece, offset);
+        offset += piece.byteLength;
+      }
+    }
+    job.pending = [];
+    job.pendingBytes = 0;
+    job.credit--;
+    scope.postMessage({ kind: "bytes", id, bytes }, [bytes.buffer as ArrayBuffer]);
+  };
+
+  /** Resolves at the next credit or cancellation of `job`. */
+  const nextChange = (job: Job): Promise<void> => new Promise((resolve) => job.wake = resolve);
+
+  const fetchOne = async (message: FetchMessage): Promise<void> => {
+    const { id } = message;
+    const job: Job = {
+      abort: new AbortController(),
+      credit: message.credit,
+      pending: [],
+      pendingBytes: 0,
+    };
+    jobs.set(id, job);
+    try {
+      const response = await fetch(message.url, {
+        method: message.method,
+        headers: message.headers,
+        client,
+        redirect: "manual",
+        signal: job.abort.signal,
+      });
+      const headers: [string, string][] = [];
+      response.headers.forEach((value, name) => headers.push([name, value]));
+      scope.postMessage({
+        kind: "head",
+        id,
+        status: response.status,
+        statusText: response.statusText,
+        headers,
+      });
+      if (response.body === null) {
+        scope.postMessage({ kind: "end", id });
+        return;
+      }
+      const reader = response.body.getReader();
+      for (;;) {
+        while (job.pendingBytes >= settings!.maxPending && jobs.get(id) === job) {
+          await nextChange(job);
+        }
+        if (jobs.get(id) !== job) {
+          await reader.cancel().catch(() => {});
+          return;
+        }
+        const chunk = await reader.read();
+        if (chunk.done) break;
+        job.pending.push(chunk.value);
+        job.pendingBytes += chunk.value.byteLength;
+        if (job.credit > 0) post(id, job);
+      }
+      while (job.pendingBytes > 0 && jobs.get(id) === job) await nextChange(job);
+      if (jobs.get(id) === job) scope.postMessage({ kind: "end", id });
+    } catch (error) {
+      if (jobs.get(id) === job) {
+        scope.postMessage({ kind: "failure", id, error: partsOf(error, 0) });
+      }
+    } finally {
+      if (jobs.get(id) === job) jobs.delete(id);
+    }
+  };
+
+  scope.onmessage = ({ data }) => {
+    switch (data.kind) {
+      case "settings":
+        settings = data;
+        client = Deno.createHttpClient({
+          ...(data.caCerts.length > 0 ? { caCerts: [...data.caCerts] } : {}),
+          ...(data.proxy ? { proxy: { url: data.proxy } } : {}),
+        });
+        scope.postMessage({ kind: "ready" });
+        return;
+      case "fetch":
+        fetchOne(data);
+        return;
+      case "credit": {
+        const job = jobs.get(data.id);
+        if (job === undefined) return;
+        job.credit++;
+        if (job.pendingBytes > 0) post(data.id, job);
+        job.wake?.();
+        job.wake = undefined;
+        return;
+      }
+      case "cancel": {
+        const job = jobs.get(data.id);
+        if (job === undefined) return;
+        jobs.delete(data.id);
+        job.abort.abort();
+        job.wake?.();
+        return;
+      }
+    }
+  };
+}
