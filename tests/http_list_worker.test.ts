@@ -78,11 +78,16 @@ function get(url: URL, extra: Partial<HttpRequest> = {}): HttpRequest {
   return { method: "GET", url, headers: { accept: "application/xml" }, bulk: true, ...extra };
 }
 
+/** `worker`, closed when disposed of. */
+function disposable(worker: ListWorker): ListWorker & Disposable {
+  return Object.assign(worker, { [Symbol.dispose]: () => worker.close() });
+}
+
 /** A started list worker, once ready. */
 async function readyWorker(options = {}): Promise<ListWorker & Disposable> {
   const worker = new ListWorker(options);
   while (!worker.ready) await new Promise((resolve) => setTimeout(resolve, 5));
-  return Object.assign(worker, { [Symbol.dispose]: () => worker.close() });
+  return disposable(worker);
 }
 
 /** Reads `body` to its end and checks every byte; resolves to the length and piece count. */
@@ -284,4 +289,17 @@ Deno.test("list worker: a script listing through it exits by itself, objects rea
   assert.deepEqual(report.counts, Array(6).fill(800));
   assert.equal(report.same, true, "lists read through the worker differ");
   assert.equal(report.streamed, 10);
+});
+
+Deno.test("list worker: one that fails to start takes no request, and says so", async () => {
+  // A proxy URL Deno cannot use: the worker fails making its HTTP client.
+  using worker = disposable(new ListWorker({ proxy: new URL("ftp://proxy.invalid:1") }));
+  let refusal: unknown;
+  for (let tries = 0; refusal === undefined; tries++) {
+    assert.ok(tries < 500, "the worker neither failed nor refused");
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    await worker.send(get(new URL("http://127.0.0.1:9/"))).catch((error) => refusal = error);
+  }
+  assert.equal(worker.ready, false);
+  assert.match(String(refusal), /not running/);
 });

@@ -41,14 +41,23 @@ export interface ListWorkerOptions {
 
 /** A thread that fetches requests and hands their bodies over piece by piece. */
 export class ListWorker {
-  readonly #worker: Worker;
+  /** The thread; `undefined` where none can be made. */
+  readonly #worker?: Worker;
   readonly #requests = new Map<number, WorkerRequest>();
   #nextId = 1;
   #state: "starting" | "ready" | "failed" = "starting";
 
-  /** Starts the thread; it takes requests once {@link ready}. */
+  /**
+   * Starts the thread; it takes requests once {@link ready}. Where no thread can be made,
+   * it never is.
+   */
   constructor(options: ListWorkerOptions) {
-    this.#worker = new Worker(SOURCE, { eval: true });
+    try {
+      this.#worker = new Worker(SOURCE, { eval: true });
+    } catch {
+      this.#state = "failed";
+      return;
+    }
     this.#worker.unref();
     this.#worker.on("message", (message: FromWorker) => this.#receive(message));
     this.#worker.on("error", (error: unknown) => this.#fail(error));
@@ -59,7 +68,7 @@ export class ListWorker {
       proxy: options.proxy?.href,
       maxPending: MAX_PENDING,
     };
-    this.#post(settings);
+    this.#worker.postMessage(settings);
   }
 
   /** Whether the thread has started and can take requests. */
@@ -74,10 +83,12 @@ export class ListWorker {
   send(request: HttpRequest): Promise<TransportResponse> {
     const { signal } = request;
     if (signal?.aborted) return Promise.reject(signal.reason);
+    if (this.#state === "failed") {
+      return Promise.reject(new Error("The thread receiving list answers is not running"));
+    }
     const id = this.#nextId++;
-    const pending = new WorkerRequest(() => this.#forget(id), (message) => this.#post(message));
-    pending.id = id;
-    if (this.#requests.size === 0) this.#worker.ref();
+    const pending = new WorkerRequest(id, () => this.#forget(id), (message) => this.#post(message));
+    if (this.#requests.size === 0) this.#worker!.ref();
     this.#requests.set(id, pending);
     const onAbort = () => pending.fail(signal!.reason, true);
     signal?.addEventListener("abort", onAbort, { once: true });
@@ -93,15 +104,16 @@ export class ListWorker {
     return pending.head;
   }
 
-  /** Stops the thread; requests in flight fail. */
-  close(): void {
-    this.#fail(new Error("the connection was closed"));
-    this.#worker.terminate();
+  /** Stops the thread; requests in flight fail with `reason`. */
+  close(reason: unknown = new Error("the connection was closed")): void {
+    this.#fail(reason);
+    this.#worker?.terminate();
   }
 
   #receive(message: FromWorker): void {
     if (message.kind === "ready") {
-      if (this.#state === "starting") this.#state = "ready";
+      if (message.error !== undefined) this.close(errorOf(message.error));
+      else if (this.#state === "starting") this.#state = "ready";
       return;
     }
     const request = this.#requests.get(message.id);
@@ -137,18 +149,17 @@ export class ListWorker {
   /** Forgets request `id` once it is over; the thread is let go when none is in flight. */
   #forget(id: number): void {
     if (!this.#requests.delete(id)) return;
-    if (this.#requests.size === 0 && this.#state !== "failed") this.#worker.unref();
+    if (this.#requests.size === 0 && this.#state !== "failed") this.#worker!.unref();
   }
 
   #post(message: ToWorker): void {
-    if (this.#state === "failed" && message.kind !== "settings") return;
-    this.#worker.postMessage(message);
+    if (this.#state !== "failed") this.#worker!.postMessage(message);
   }
 }
 
 /** One request through the thread: its head, then the reader of its body. */
 class WorkerRequest implements BodyReader {
-  id = 0;
+  readonly id: number;
   readonly head: Promise<TransportResponse>;
   /** Settles once the request is over: ended, failed or cancelled. */
   readonly settled: Promise<void>;
@@ -167,7 +178,8 @@ class WorkerRequest implements BodyReader {
     reject: (error: unknown) => void;
   };
 
-  constructor(forget: () => void, post: (message: ToWorker) => void) {
+  constructor(id: number, forget: () => void, post: (message: ToWorker) => void) {
+    this.id = id;
     this.#forget = forget;
     this.#post = post;
     this.head = new Promise((resolve, reject) => {

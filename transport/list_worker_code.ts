@@ -51,9 +51,10 @@ export interface CancelMessage {
 /** What the worker is sent. */
 export type ToWorker = WorkerSettings | FetchMessage | CreditMessage | CancelMessage;
 
-/** The worker is ready for requests. */
+/** The worker is ready for requests, or, with `error`, cannot take any. */
 export interface ReadyMessage {
   readonly kind: "ready";
+  readonly error?: ErrorParts;
 }
 
 /** The head of the answer to request `id`. */
@@ -213,11 +214,15 @@ export function runListWorker(): void {
     switch (data.kind) {
       case "settings":
         settings = data;
-        client = Deno.createHttpClient({
-          ...(data.caCerts.length > 0 ? { caCerts: [...data.caCerts] } : {}),
-          ...(data.proxy ? { proxy: { url: data.proxy } } : {}),
-        });
-        scope.postMessage({ kind: "ready" });
+        try {
+          client = Deno.createHttpClient({
+            ...(data.caCerts.length > 0 ? { caCerts: [...data.caCerts] } : {}),
+            ...(data.proxy ? { proxy: { url: data.proxy } } : {}),
+          });
+          scope.postMessage({ kind: "ready" });
+        } catch (error) {
+          scope.postMessage({ kind: "ready", error: partsOf(error, 0) });
+        }
         return;
       case "fetch":
         fetchOne(data);
