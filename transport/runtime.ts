@@ -14,7 +14,8 @@ import { readResult } from "./result.ts";
 import { mergeRetry, type RetryOptions, type RetryPlan, retryPlan } from "./retry.ts";
 import type { CallOptions, MethodSpec, ParamSpec, ServiceRuntime } from "./service.ts";
 import { MODEL_SCHEMA } from "./xml/schema.ts";
-import { streamList } from "./xml/stream.ts";
+import { type ListIterator, streamList } from "./xml/stream.ts";
+import { responseReader } from "./body.ts";
 import { writeStruct, writeXml } from "./xml/writer.ts";
 
 /** What a connection hands its runtime. */
@@ -66,18 +67,29 @@ export class Runtime implements ServiceRuntime {
 
   /**
    * Sends the `list` request `spec` describes and yields the items as they arrive. The
-   * connection's `timeout` covers the whole iteration; stopping early cancels the body.
+   * request is sent at the first `next()`; the connection's `timeout` covers the whole
+   * iteration; stopping early cancels the body.
    */
-  async *stream(
+  stream(
     path: string,
     spec: MethodSpec,
     options: object | undefined,
-  ): AsyncGenerator<unknown, void, undefined> {
+  ): AsyncIterableIterator<unknown, undefined> {
+    return new StreamedList(() => this.#openList(path, spec, options));
+  }
+
+  /** Sends a streamed list's request and resolves to the iterator of its items. */
+  async #openList(
+    path: string,
+    spec: MethodSpec,
+    options: object | undefined,
+  ): Promise<ListIterator> {
     this.#settings.checkOpen();
     if (spec.kind !== "list") throw new OvirtError(`Only list methods stream, not ${spec.kind}`);
     const call = (options ?? {}) as CallOptions & Record<string, unknown>;
     const correlationId = this.#correlationId(call);
-    using deadline = new Deadline(this.#settings.timeout, call.signal);
+    const deadline = new Deadline(this.#settings.timeout, call.signal);
+    const failure = (error: unknown) => withCorrelation(deadline.translate(error), correlationId);
     try {
       const request = this.#request(path, spec, call, undefined, deadline, correlationId);
       const response = await this.#api.send(request);
@@ -88,9 +100,11 @@ export class Runtime implements ServiceRuntime {
         await response.body.cancel();
         throw notXmlError(request, response);
       }
-      yield* streamList(response.body);
+      const onEnd = () => deadline[Symbol.dispose]();
+      return streamList(responseReader(response), undefined, { onEnd, mapError: failure });
     } catch (error) {
-      throw withCorrelation(deadline.translate(error), correlationId);
+      deadline[Symbol.dispose]();
+      throw failure(error);
     }
   }
 
@@ -137,6 +151,46 @@ function withCorrelation(error: unknown, correlationId: string | undefined): unk
   if (correlationId === undefined || !(error instanceof OvirtError)) return error;
   if (error.correlationId !== undefined) return error;
   return withDetails(error, ` [correlation id ${correlationId}]`, { correlationId });
+}
+
+/**
+ * The items of a streamed list call, whose request is sent at the first `next()`; after
+ * that, each `next()` is the item iterator's own, with nothing in between.
+ */
+class StreamedList implements AsyncIterableIterator<unknown, undefined> {
+  readonly #open: () => Promise<ListIterator>;
+  #opening?: Promise<ListIterator>;
+  #items?: ListIterator;
+  #stopped = false;
+
+  constructor(open: () => Promise<ListIterator>) {
+    this.#open = open;
+  }
+
+  [Symbol.asyncIterator](): this {
+    return this;
+  }
+
+  next(): Promise<IteratorResult<unknown, undefined>> {
+    if (this.#items) return this.#items.next();
+    if (this.#stopped) return Promise.resolve({ done: true, value: undefined });
+    this.#opening ??= this.#open();
+    return this.#opening.then((items) => {
+      this.#items = items;
+      return this.#stopped ? items.return() : items.next();
+    }, (error) => {
+      this.#stopped = true;
+      throw error;
+    });
+  }
+
+  /** Stops: the body, if the request was sent, is cancelled. */
+  async return(): Promise<IteratorResult<unknown, undefined>> {
+    this.#stopped = true;
+    const items = this.#items ?? await this.#opening?.catch(() => undefined);
+    await items?.return();
+    return { done: true, value: undefined };
+  }
 }
 
 /** What one call sends, before the connection adds its URL root, headers and token. */

@@ -4,39 +4,104 @@
  * @module
  */
 
-import { bodyReader } from "../body.ts";
+import { type BodyReader, bodyReader } from "../body.ts";
 import { DocumentReader, READ_DONE, READ_ITEM } from "./document_reader.ts";
 import { MODEL_SCHEMA } from "./schema.ts";
 import { type XmlLimits, XmlTokenizer } from "./tokenizer.ts";
 
+/** What the owner of a {@link streamList} iteration hears of it. */
+export interface ListWatch {
+  /** Called once, when the iteration is over: ended, failed or stopped early. */
+  readonly onEnd?: () => void;
+  /** The error the iteration rejects with for a failure. */
+  readonly mapError?: (error: unknown) => unknown;
+}
+
+/** The items of a list document, one at a time; `return()` stops early. */
+export interface ListIterator extends AsyncIterableIterator<object, undefined> {
+  return(value?: undefined): Promise<IteratorResult<object, undefined>>;
+}
+
 /**
- * Yields each item of a list document (`<vms>`, `<events>`, ...) as soon as its element
- * is complete, keeping no more than one finished item in memory. Throws an `OvirtError`
- * when the document is not a list or is malformed; stopping early cancels the stream.
+ * Yields each item of a list document (`<vms>`, `<events>`, ...) read from `source` (a
+ * stream, which is locked from then on, or a body's reader) as
+ * soon as its element is complete, keeping no more than one finished item in memory.
+ * Rejects with an `OvirtError` when the document is not a list or is malformed; stopping
+ * early (`return()`, as a `break` out of `for await` does) or failing cancels the body.
+ *
+ * An iterator of its own rather than an async generator: an item that is already read
+ * costs one resolved promise, where a generator delegating to another costs several.
  */
-export async function* streamList(
-  stream: ReadableStream<Uint8Array>,
+export function streamList(
+  source: ReadableStream<Uint8Array> | BodyReader,
   limits?: XmlLimits,
-): AsyncGenerator<object, void, undefined> {
-  const tokens = new XmlTokenizer(limits);
-  const reader = new DocumentReader(tokens, MODEL_SCHEMA, { streamItems: true, limits });
-  const source = bodyReader(stream);
-  let finished = false;
-  try {
-    for (;;) {
-      const status = reader.run();
-      if (status === READ_ITEM) {
-        yield reader.takeItem();
-      } else if (status === READ_DONE) {
-        finished = true;
-        return;
-      } else {
-        const { done, value } = await source.read();
-        if (done) tokens.end();
-        else tokens.push(value);
-      }
+  watch: ListWatch = {},
+): ListIterator {
+  const reader = source instanceof ReadableStream ? bodyReader(source) : source;
+  return new ListItems(reader, limits, watch);
+}
+
+/** The iterator of {@link streamList}. */
+class ListItems implements ListIterator {
+  readonly #tokens: XmlTokenizer;
+  readonly #reader: DocumentReader;
+  readonly #source: BodyReader;
+  readonly #watch: ListWatch;
+  #over = false;
+
+  constructor(source: BodyReader, limits: XmlLimits | undefined, watch: ListWatch) {
+    this.#tokens = new XmlTokenizer(limits);
+    this.#reader = new DocumentReader(this.#tokens, MODEL_SCHEMA, { streamItems: true, limits });
+    this.#source = source;
+    this.#watch = watch;
+  }
+
+  [Symbol.asyncIterator](): this {
+    return this;
+  }
+
+  next(): Promise<IteratorResult<object, undefined>> {
+    if (this.#over) return Promise.resolve({ done: true, value: undefined });
+    let status;
+    try {
+      status = this.#reader.run();
+    } catch (error) {
+      return this.#fail(error);
     }
-  } finally {
-    if (!finished) await source.cancel().catch(() => {});
+    if (status === READ_ITEM) {
+      return Promise.resolve({ done: false, value: this.#reader.takeItem() });
+    }
+    if (status === READ_DONE) {
+      this.#end();
+      return Promise.resolve({ done: true, value: undefined });
+    }
+    return this.#source.read().then((chunk) => {
+      if (chunk.done) this.#tokens.end();
+      else this.#tokens.push(chunk.value);
+      return this.next();
+    }, (error) => this.#fail(error));
+  }
+
+  /** Stops early: the rest of the body is cancelled. */
+  async return(): Promise<IteratorResult<object, undefined>> {
+    if (!this.#over) {
+      this.#end();
+      await this.#source.cancel().catch(() => {});
+    }
+    return { done: true, value: undefined };
+  }
+
+  /** Ends the iteration with `error`, the body cancelled. */
+  async #fail(error: unknown): Promise<never> {
+    const ended = !this.#over;
+    this.#end();
+    if (ended) await this.#source.cancel().catch(() => {});
+    throw this.#watch.mapError ? this.#watch.mapError(error) : error;
+  }
+
+  #end(): void {
+    if (this.#over) return;
+    this.#over = true;
+    this.#watch.onEnd?.();
   }
 }

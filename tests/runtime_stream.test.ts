@@ -1,0 +1,137 @@
+import assert from "node:assert/strict";
+import { Connection, listStream, OvirtError, TimeoutError } from "../mod.ts";
+import { PASSWORD, startFakeEngine, USERNAME } from "./http_fake_engine.ts";
+
+const encoder = new TextEncoder();
+
+/**
+ * A fake engine whose `vms` answer is a stream the test feeds: `send(text)` adds to it
+ * (what is sent before the request arrives waits for it), `end()` ends it; `cancelled` tells
+ * whether the client let go of it early.
+ */
+async function streamingEngine() {
+  const state = { cancelled: false };
+  const waiting: (string | null)[] = ["<vms>"];
+  let controller: ReadableStreamDefaultController<Uint8Array> | undefined;
+  const feed = (text: string | null) => {
+    if (controller === undefined) waiting.push(text);
+    else if (text === null) controller.close();
+    else controller.enqueue(encoder.encode(text));
+  };
+  const engine = await startFakeEngine({
+    api: () =>
+      new Response(
+        new ReadableStream<Uint8Array>({
+          start(started) {
+            controller = started;
+            for (const text of waiting.splice(0)) feed(text);
+          },
+          cancel() {
+            state.cancelled = true;
+          },
+        }),
+        { headers: { "content-type": "application/xml" } },
+      ),
+  });
+  const connection = new Connection({
+    url: engine.url,
+    username: USERNAME,
+    password: PASSWORD,
+    correlationId: "stream-test",
+    listWorker: false,
+  });
+  return {
+    engine,
+    vms: connection.systemService().vmsService(),
+    state,
+    send: (text: string) => feed(text),
+    end: () => feed(null),
+    async [Symbol.asyncDispose]() {
+      await connection.close();
+      await engine.close();
+    },
+  };
+}
+
+/** Resolves once `check()` holds, looking again every few milliseconds (at most 5 s). */
+async function eventually(check: () => boolean): Promise<void> {
+  for (let tries = 0; !check(); tries++) {
+    assert.ok(tries < 500, "never happened");
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+Deno.test("listStream: the request leaves at the first next(), not before", async () => {
+  await using fake = await streamingEngine();
+  const items = listStream(fake.vms)[Symbol.asyncIterator]();
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  assert.equal(fake.engine.requests.length, 0);
+  fake.send('<vm id="1"/>');
+  assert.equal(((await items.next()).value as { id: string }).id, "1");
+  assert.equal(fake.engine.requests.length, 1);
+  fake.send('<vm id="2"/></vms>');
+  fake.end();
+  assert.equal(((await items.next()).value as { id: string }).id, "2");
+  assert.equal((await items.next()).done, true);
+  assert.equal((await items.next()).done, true, "still done after the end");
+});
+
+Deno.test("listStream: stopping before the first item sends nothing", async () => {
+  await using fake = await streamingEngine();
+  const items = listStream(fake.vms)[Symbol.asyncIterator]();
+  assert.equal((await items.return!()).done, true);
+  assert.equal((await items.next()).done, true);
+  assert.equal(fake.engine.requests.length, 0);
+});
+
+Deno.test("listStream: a malformed item ends the iteration, located, and lets the body go", async () => {
+  await using fake = await streamingEngine();
+  const items = listStream(fake.vms)[Symbol.asyncIterator]();
+  fake.send('\n<vm id="1"/>\n');
+  await items.next();
+  fake.send('<vm id="2"></nic></vms>');
+  await assert.rejects(items.next(), (error: OvirtError) => {
+    assert.match(error.message, /line 3/);
+    assert.equal(error.correlationId, "stream-test");
+    return true;
+  });
+  await eventually(() => fake.state.cancelled);
+  assert.equal((await items.next()).done, true, "done after a failure");
+});
+
+Deno.test("listStream: the timeout covers the whole iteration and names the call", async () => {
+  await using engine = await startFakeEngine({
+    api: () =>
+      new Response(
+        new ReadableStream<Uint8Array>({
+          start: (controller) => controller.enqueue(encoder.encode('<vms><vm id="1"/>')),
+        }),
+        { headers: { "content-type": "application/xml" } },
+      ),
+  });
+  await using connection = new Connection({
+    url: engine.url,
+    username: USERNAME,
+    password: PASSWORD,
+    timeout: 300,
+    correlationId: "slow-list",
+  });
+  const seen: string[] = [];
+  await assert.rejects(async () => {
+    for await (const vm of listStream(connection.systemService().vmsService())) {
+      seen.push(vm.id!);
+    }
+  }, (error: OvirtError) => {
+    assert.ok(error instanceof TimeoutError, String(error));
+    assert.equal(error.correlationId, "slow-list");
+    return true;
+  });
+  assert.deepEqual(seen, ["1"]);
+});
+
+Deno.test("listStream: a break lets the body go", async () => {
+  await using fake = await streamingEngine();
+  fake.send('<vm id="1"/><vm id="2"/>');
+  for await (const _vm of listStream(fake.vms)) break;
+  await eventually(() => fake.state.cancelled);
+});
