@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { Connection, listStream, OvirtError, TimeoutError } from "../mod.ts";
+import { Connection, listStream, type OvirtError, TimeoutError } from "../mod.ts";
 import { PASSWORD, startFakeEngine, USERNAME } from "./http_fake_engine.ts";
 
 const encoder = new TextEncoder();
