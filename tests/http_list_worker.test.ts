@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { FetchTransport } from "../transport/fetch_transport.ts";
 import type { BodyReader, HttpRequest, TransportResponse } from "../transport/http.ts";
 import { ListWorker } from "../transport/list_worker.ts";
+import { takeFrontRoom } from "../transport/xml/front_room.ts";
 import { tlsMaterial } from "./http_tls_material.ts";
 import { startSimulator } from "../testing/mod.ts";
 
@@ -302,4 +303,15 @@ Deno.test("list worker: one that fails to start takes no request, and says so", 
   }
   assert.equal(worker.ready, false);
   assert.match(String(refusal), /not running/);
+});
+
+Deno.test("list worker: each piece comes with room in front for the reader", async () => {
+  await using server = startServer();
+  using worker = await readyWorker();
+  const response = await worker.send(get(server.url("/bytes/3000000")));
+  let pieces = 0;
+  for (let chunk = await response.body.read(); !chunk.done; chunk = await response.body.read()) {
+    assert.equal(takeFrontRoom(chunk.value, 16 * 1024), true, `piece ${++pieces}`);
+  }
+  assert.ok(pieces > 0);
 });

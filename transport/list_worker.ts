@@ -21,12 +21,16 @@ import {
   type ToWorker,
   type WorkerSettings,
 } from "./list_worker_code.ts";
+import { markFrontRoom } from "./xml/front_room.ts";
 
 /** Pieces the worker may post ahead of the reader. */
 const CREDIT = 2;
 
 /** Most bytes the worker joins while the reader has no credit left (then it stops reading). */
 const MAX_PENDING = 4 * 1024 * 1024;
+
+/** Free bytes in front of each piece, for the unread tail of the one before (`front_room.ts`). */
+const ROOM = 32 * 1024;
 
 /** The source the worker runs. */
 const SOURCE = `(${runListWorker.toString()})();`;
@@ -67,6 +71,7 @@ export class ListWorker {
       caCerts: options.caCerts ?? [],
       proxy: options.proxy?.href,
       maxPending: MAX_PENDING,
+      room: ROOM,
     };
     this.#worker.postMessage(settings);
   }
@@ -123,6 +128,7 @@ export class ListWorker {
         request.answer(message.status, message.statusText, new Headers(message.headers));
         return;
       case "bytes":
+        markFrontRoom(message.bytes);
         request.add(message.bytes);
         return;
       case "end":

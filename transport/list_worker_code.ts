@@ -5,9 +5,10 @@
  * import, no variable from around it.
  *
  * The worker fetches each request it is given and posts the answer back: first its head,
- * then its body in pieces whose buffers move to the other thread (no copy), then its end or
- * its failure. It posts a piece only when the reader granted one ({@link CreditMessage});
- * meanwhile it joins what arrives into one piece, and stops reading the network once
+ * then its body in pieces whose buffers move to the other thread (no copy), each with room
+ * in front for the reader's use (see `front_room.ts`), then its end or its failure. It
+ * posts a piece only when the reader granted one ({@link CreditMessage}); meanwhile it joins
+ * what arrives into one piece, and stops reading the network once
  * {@link WorkerSettings.maxPending} bytes wait. So the worker runs ahead of a slow reader
  * by a bounded amount, and a fast reader gets each piece as soon as it arrives.
  *
@@ -23,6 +24,11 @@ export interface WorkerSettings {
   readonly proxy?: string;
   /** Most bytes the worker holds unposted before it stops reading a body. */
   readonly maxPending: number;
+  /**
+   * Free bytes in front of each piece posted (see `front_room.ts`): the reader joins the
+   * unread tail of the previous piece there instead of copying the piece.
+   */
+  readonly room: number;
 }
 
 /** Fetch a request. */
@@ -130,25 +136,19 @@ export function runListWorker(): void {
     };
   };
 
-  /** Posts what waits of `job`'s body as one piece, its buffer handed over. */
+  /** Posts what waits of `job`'s body as one piece, with room in front, its buffer handed over. */
   const post = (id: number, job: Job): void => {
-    let bytes: Uint8Array;
-    if (
-      job.pending.length === 1 && job.pending[0].byteLength === job.pending[0].buffer.byteLength
-    ) {
-      bytes = job.pending[0];
-    } else {
-      bytes = new Uint8Array(job.pendingBytes);
-      let offset = 0;
-      for (const piece of job.pending) {
-        bytes.set(piece, offset);
-        offset += piece.byteLength;
-      }
+    const room = settings!.room;
+    const joined = new Uint8Array(room + job.pendingBytes);
+    let offset = room;
+    for (const piece of job.pending) {
+      joined.set(piece, offset);
+      offset += piece.byteLength;
     }
     job.pending = [];
     job.pendingBytes = 0;
     job.credit--;
-    scope.postMessage({ kind: "bytes", id, bytes }, [bytes.buffer as ArrayBuffer]);
+    scope.postMessage({ kind: "bytes", id, bytes: joined.subarray(room) }, [joined.buffer]);
   };
 
   /** Resolves at the next credit or cancellation of `job`. */

@@ -22,6 +22,7 @@ import {
   TAB,
 } from "./ascii.ts";
 import { OvirtError } from "../errors.ts";
+import { takeFrontRoom } from "./front_room.ts";
 import {
   CHAR_CLASS,
   countLineFeeds,
@@ -190,7 +191,9 @@ export class XmlTokenizer implements InputHandOver {
 
   /**
    * Appends a chunk of the document. The tokenizer may read the chunk until the next `push`
-   * (it never writes to it), so do not change it before then.
+   * (it never writes to it, only to the room in front of a chunk marked by `markFrontRoom`),
+   * so do not change it before then. The unread tail of the previous chunk is joined to it:
+   * written into its room when it has enough, else both are copied into a buffer of its own.
    */
   push(chunk: Uint8Array): void {
     if (this.#ended) throw new OvirtError("XML input pushed after its end");
@@ -201,6 +204,10 @@ export class XmlTokenizer implements InputHandOver {
     this.#waitFrom -= from;
     if (keep === 0) {
       this.#buf = chunk;
+    } else if (takeFrontRoom(chunk, keep)) {
+      const joined = new Uint8Array(chunk.buffer, chunk.byteOffset - keep, keep + chunk.length);
+      joined.set(this.#buf.subarray(from, this.#len), 0);
+      this.#buf = joined;
     } else {
       const needed = keep + chunk.length;
       let target = this.#owned;
