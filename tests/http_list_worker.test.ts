@@ -315,3 +315,14 @@ Deno.test("list worker: each piece comes with room in front for the reader", asy
   }
   assert.ok(pieces > 0);
 });
+
+Deno.test("list worker: requests in flight together each get their own bytes", async () => {
+  await using server = startServer();
+  using worker = await readyWorker();
+  const sizes = [3_000_000, 10, 1_500_000, 700_000];
+  const responses = await Promise.all(
+    sizes.map((size) => worker.send(get(server.url(`/bytes/${size}`)))),
+  );
+  const lengths = await Promise.all(responses.map((response) => readChecked(response.body)));
+  assert.deepEqual(lengths.map(({ length }) => length), sizes);
+});

@@ -84,7 +84,9 @@ export class FetchTransport implements HttpTransport {
     // Through a proxy, the proxy makes the connection: there is nothing to probe.
     const probe = this.#probe && proxyFor(url, this.#proxy) === undefined ? this.#probe : undefined;
     if (probe) await probe.check(url, request.signal);
-    if (request.bulk && this.#listWorker?.ready) return await this.#listWorker.send(request);
+    if (request.bulk && request.body === undefined && this.#listWorker?.ready) {
+      return await this.#listWorker.send(request);
+    }
     let response: Response;
     try {
       response = await fetch(url, {
