@@ -2,8 +2,8 @@
  * Proofs that the package works as published: no dev-only package in the root import map
  * or in the module graph of an entry point; the files `deno publish --dry-run` lists,
  * served by a stand-in JSR registry on loopback, type-check and run for a consumer with an
- * empty cache and install the CLI; `deno bundle` makes the CLI and an example single files
- * that run alone.
+ * empty cache and install the CLI; `deno bundle` makes the CLI, an example and a script
+ * listing through the list worker single files that run alone.
  *
  * What Deno asks a JSR registry for (seen here with `JSR_URL` pointing at the stand-in):
  * `/@scope/name/meta.json` (the versions), `/@scope/name/<version>_meta.json` (the
@@ -203,10 +203,14 @@ Deno.test("the published files, served by a stand-in JSR, work for a consumer an
   assert.deepEqual(npm.map((entry) => entry.name), [], "nothing came from npm");
 });
 
-Deno.test("deno bundle makes the CLI and an example single files that run alone", async () => {
+Deno.test("deno bundle makes the CLI and scripts single files that run alone", async () => {
   await using place = await freshPlace();
   for (
-    const [entry, file] of [["cli/main.ts", "ovirt.js"], ["examples/list_vms.ts", "list_vms.js"]]
+    const [entry, file] of [
+      ["cli/main.ts", "ovirt.js"],
+      ["examples/list_vms.ts", "list_vms.js"],
+      ["tests/list_worker_child.ts", "list_worker.js"],
+    ]
   ) {
     const bundled = await deno(["bundle", entry, "-o", `${place.dir}/${file}`]);
     assert.ok(bundled.success, bundled.stderr);
@@ -256,4 +260,12 @@ Deno.test("deno bundle makes the CLI and an example single files that run alone"
   });
   assert.ok(example.success, example.stderr);
   assert.match(example.stdout, /^vm001: up, 2048 MiB$/m);
+  // Lists long enough for the list worker, whose code is the source text of a function.
+  await using many = await startSimulator({ delay: 0, vms: 800 });
+  const listing = await deno(
+    ["run", "--no-config", "--allow-net", "list_worker.js", many.url, many.username, many.password],
+    { cwd: place.dir, env: place.env },
+  );
+  assert.ok(listing.success, listing.stderr);
+  assert.deepEqual(JSON.parse(listing.stdout).same, true);
 });
