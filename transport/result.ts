@@ -31,62 +31,88 @@ export async function readResult(
   }
   const body = await peekBody(responseReader(response));
   try {
-    return await readBody(spec, exchange, response, body);
+    const document = wantsDocument(spec, response, body)
+      ? await readDocument(exchange, response, body)
+      : undefined;
+    return resultOf(spec, exchange, response, document);
   } finally {
-    await body?.discard();
+    // A body that arrived whole has nothing left to let go of.
+    if (body?.whole === undefined) await body?.discard();
   }
 }
 
-/** The result of `spec` from a successful answer's body. */
-async function readBody(
+/**
+ * Whether the result of `spec` comes from the answer's document: always for the methods that
+ * return an object (which fail without one), else when the body holds XML (a fault, an
+ * action's output).
+ */
+function wantsDocument(
+  spec: MethodSpec,
+  response: HttpResponse,
+  body: PeekedBody | undefined,
+): boolean {
+  switch (spec.kind) {
+    case "get":
+    case "add":
+    case "update":
+    case "list":
+      return true;
+    case "remove":
+      return body !== undefined && isXml(response.headers.get("content-type"));
+    case "action":
+      return body !== undefined &&
+        (spec.output !== undefined || isXml(response.headers.get("content-type")));
+  }
+}
+
+/** The result of `spec` from the answer's document, `undefined` when it has none. */
+function resultOf(
   spec: MethodSpec,
   exchange: Exchange,
   response: HttpResponse,
-  body: PeekedBody | undefined,
-): Promise<unknown> {
+  document: XmlDocument | undefined,
+): unknown {
   switch (spec.kind) {
     case "get":
     case "add":
     case "update":
     case "list": {
-      const document = await readDocument(exchange, response, body);
       const list = spec.kind === "list" || spec.output?.list === true;
-      return expectDocument(exchange, response, document, list);
+      return expectDocument(exchange, response, document!, list);
     }
     case "remove":
-      if (body && isXml(response.headers.get("content-type"))) {
-        rejectFault(exchange, response, await readDocument(exchange, response, body));
-      }
+      if (document) rejectFault(exchange, response, document);
       return undefined;
     case "action":
-      return await actionOutput(spec, exchange, response, body);
+      return actionOutput(spec, exchange, response, document);
   }
 }
 
 /** The output of an action: the member named like its `@Out` parameter, if it has one. */
-async function actionOutput(
+function actionOutput(
   spec: MethodSpec,
   exchange: Exchange,
   response: HttpResponse,
-  body: PeekedBody | undefined,
-): Promise<unknown> {
+  document: XmlDocument | undefined,
+): unknown {
   const output = spec.output;
   const missing = output?.list ? [] : undefined;
-  if (!body) return missing;
-  if (!output && !isXml(response.headers.get("content-type"))) return undefined;
-  const document = await readDocument(exchange, response, body);
+  if (!document) return missing;
   rejectFault(exchange, response, document);
   if (!output) return undefined;
   if (document.root !== "action") throw unexpected(exchange, response, document.root);
   return (document.value as Record<string, unknown>)[output.name] ?? missing;
 }
 
-/** The XML document of a body that must be there and be XML. */
-async function readDocument(
+/**
+ * The XML document of a body that must be there and be XML: read at once when the body
+ * arrived whole, else as the rest of it arrives.
+ */
+function readDocument(
   exchange: Exchange,
   response: HttpResponse,
   body: PeekedBody | undefined,
-): Promise<XmlDocument> {
+): XmlDocument | Promise<XmlDocument> {
   if (!body) {
     throw new OvirtError(
       `HTTP ${response.status} from ${exchange.method} ${exchange.url.href} has no body`,
@@ -95,16 +121,26 @@ async function readDocument(
   }
   const contentType = response.headers.get("content-type");
   if (contentType !== null && !isXml(contentType)) throw notXmlError(exchange, response);
-  try {
-    return body.whole ? readXml(body.whole) : await readXmlFrom(body.reader, body.head);
-  } catch (error) {
-    if (error instanceof OvirtError) throw error;
-    throw new OvirtError(
-      `Cannot read the answer to ${exchange.method} ${exchange.url.href}: ` +
-        (error instanceof Error ? error.message : String(error)),
-      { code: response.status, cause: error },
-    );
+  if (!body.whole) {
+    return readXmlFrom(body.reader, body.head).catch((error) => {
+      throw unreadable(exchange, response, error);
+    });
   }
+  try {
+    return readXml(body.whole);
+  } catch (error) {
+    throw unreadable(exchange, response, error);
+  }
+}
+
+/** What a failure of the XML reader becomes: an {@link OvirtError} naming the request. */
+function unreadable(exchange: Exchange, response: HttpResponse, error: unknown): OvirtError {
+  if (error instanceof OvirtError) return error;
+  return new OvirtError(
+    `Cannot read the answer to ${exchange.method} ${exchange.url.href}: ` +
+      (error instanceof Error ? error.message : String(error)),
+    { code: response.status, cause: error },
+  );
 }
 
 /** The object (or, with `list`, the array) a document holds; anything else is an error. */
