@@ -146,7 +146,9 @@ export async function withRetries(
     let outcome: Repeatable;
     try {
       const response = await attempt();
-      const judged = await judgeAnswer(response, idempotent, plan.locked !== false);
+      const judged = response.status === 409 && plan.locked !== false
+        ? await judgeConflict(exchange, response)
+        : judgeStatus(exchange, response, idempotent);
       if (judged.kind === "final") {
         if (mayHaveArrived && isDeleteGone(exchange, judged.response)) {
           log?.note(`${exchange.method} ${exchange.url.href}: already gone, as asked`);
@@ -186,40 +188,39 @@ export async function withRetries(
     await outcome.discard();
     await sleep(wait, deadline.signal);
   }
+}
 
-  async function judgeAnswer(
-    response: HttpResponse,
-    idempotent: boolean,
-    lockAware: boolean,
-  ): Promise<Outcome> {
-    const { status } = response;
-    const repeatable = status === 503 || (idempotent && UNAVAILABLE.has(status));
-    if (repeatable) {
-      return {
-        kind: "transient",
-        reason: `HTTP ${status}${response.statusText ? ` ${response.statusText}` : ""}`,
-        mayHaveArrived: status !== 503,
-        retryAfter: retryAfter(response.headers.get("retry-after")),
-        error: () => responseError(exchange, response),
-        discard: () => response.body.cancel(),
-      };
-    }
-    if (status !== 409 || !lockAware) return { kind: "final", response };
-    const bytes = await readBytes(response.body);
-    const again = () => ({ ...response, body: streamOf(bytes) });
-    const error = await responseError(exchange, again());
-    if (!(error instanceof ConflictError) || !error.locked) {
-      return { kind: "final", response: again() };
-    }
-    return {
-      kind: "locked",
-      reason: `HTTP 409, locked: ${error.fault?.detail ?? error.fault?.reason ?? "busy"}`,
-      mayHaveArrived: false,
-      retryAfter: retryAfter(response.headers.get("retry-after")),
-      error: () => Promise.resolve(error),
-      discard: () => Promise.resolve(),
-    };
+/** What an answer is worth: the answer itself, or a repetition for a status it allows. */
+function judgeStatus(exchange: Exchange, response: HttpResponse, idempotent: boolean): Outcome {
+  const { status } = response;
+  const repeatable = status === 503 || (idempotent && UNAVAILABLE.has(status));
+  if (!repeatable) return { kind: "final", response };
+  return {
+    kind: "transient",
+    reason: `HTTP ${status}${response.statusText ? ` ${response.statusText}` : ""}`,
+    mayHaveArrived: status !== 503,
+    retryAfter: retryAfter(response.headers.get("retry-after")),
+    error: () => responseError(exchange, response),
+    discard: () => response.body.cancel(),
+  };
+}
+
+/** What a 409 is worth when locked objects are waited for: its fault says. */
+async function judgeConflict(exchange: Exchange, response: HttpResponse): Promise<Outcome> {
+  const bytes = await readBytes(response.body);
+  const again = () => ({ ...response, body: streamOf(bytes) });
+  const error = await responseError(exchange, again());
+  if (!(error instanceof ConflictError) || !error.locked) {
+    return { kind: "final", response: again() };
   }
+  return {
+    kind: "locked",
+    reason: `HTTP 409, locked: ${error.fault?.detail ?? error.fault?.reason ?? "busy"}`,
+    mayHaveArrived: false,
+    retryAfter: retryAfter(response.headers.get("retry-after")),
+    error: () => Promise.resolve(error),
+    discard: () => Promise.resolve(),
+  };
 }
 
 /** What became of one attempt: an answer to hand over, or a failure worth repeating. */
