@@ -152,11 +152,12 @@ class LoadedReader implements BodyReader {
     return this.#cancel(reason);
   }
 
-  async #loadOnce(): Promise<Uint8Array> {
+  #loadOnce(): Promise<Uint8Array> {
     this.#started = true;
-    const value = await this.#load();
-    this.#settled = true;
-    return value;
+    return this.#load().then((value) => {
+      this.#settled = true;
+      return value;
+    });
   }
 }
 
@@ -279,19 +280,26 @@ class WatchedReader implements BodyReader {
     return load && (() => this.#watched(load, () => true));
   }
 
-  /** What `read` gives, with the body's end (as `ended` tells), failure and abort watched. */
-  async #watched<T>(read: () => Promise<T>, ended: (result: T) => boolean): Promise<T> {
-    try {
-      const result = await this.#next(read);
+  /**
+   * What `read` gives, with the body's end (as `ended` tells), failure and abort watched. Not
+   * an async function: one per read costs about twice the garbage of a promise reaction.
+   */
+  #watched<T>(read: () => Promise<T>, ended: (result: T) => boolean): Promise<T> {
+    return this.#next(read).then((result) => {
       this.#abortPending = undefined;
       if (ended(result)) this.#finish();
       return result;
-    } catch (error) {
-      this.#finish();
-      const { signal } = this.#watch;
-      if (signal?.aborted) this.#source.cancel(signal.reason).catch(() => {});
-      throw this.#watch.mapError(error);
-    }
+    }, (error) => {
+      throw this.#failed(error);
+    });
+  }
+
+  /** Reports the body's end after a failed read, and the error the read rejects with. */
+  #failed(error: unknown): unknown {
+    this.#finish();
+    const { signal } = this.#watch;
+    if (signal?.aborted) this.#source.cancel(signal.reason).catch(() => {});
+    return this.#watch.mapError(error);
   }
 
   async cancel(reason?: unknown): Promise<void> {
@@ -299,10 +307,13 @@ class WatchedReader implements BodyReader {
     await this.#source.cancel(reason);
   }
 
-  /** What `read()` gives, or the abort reason as soon as the signal aborts. */
+  /**
+   * What `read()` gives, or the abort reason as soon as the signal aborts; a rejection, never
+   * a throw.
+   */
   #next<T>(read: () => Promise<T>): Promise<T> {
     const { signal } = this.#watch;
-    if (signal === undefined) return read();
+    if (signal === undefined) return rejectingThrows(read);
     if (signal.aborted) return Promise.reject(signal.reason);
     return new Promise((resolve, reject) => {
       this.#abortPending = reject;
@@ -315,6 +326,15 @@ class WatchedReader implements BodyReader {
     this.#done = true;
     if (this.#onAbort) this.#watch.signal!.removeEventListener("abort", this.#onAbort);
     this.#watch.onDone();
+  }
+}
+
+/** What `start` returns, or a promise rejected with what it throws. */
+function rejectingThrows<T>(start: () => Promise<T>): Promise<T> {
+  try {
+    return start();
+  } catch (error) {
+    return Promise.reject(error);
   }
 }
 
@@ -340,9 +360,13 @@ export interface PeekedBody {
  * {@link PeekedBody}. Reads up to two chunks to find out whether the body is empty and
  * whether it is whole.
  */
-export async function peekBody(reader: BodyReader): Promise<PeekedBody | undefined> {
+export function peekBody(reader: BodyReader): Promise<PeekedBody | undefined> {
   const load = loadWhole(reader);
-  if (load) return wholeBody(await load, reader);
+  return load ? load.then((bytes) => wholeBody(bytes, reader)) : peekChunks(reader);
+}
+
+/** {@link peekBody} of a body read chunk by chunk. */
+async function peekChunks(reader: BodyReader): Promise<PeekedBody | undefined> {
   const head: Uint8Array[] = [];
   let ended = false;
   while (head.length < 2 && !ended) {

@@ -20,24 +20,51 @@ import {
 import type { MethodSpec } from "./service.ts";
 import { readXml, readXmlFrom, type XmlDocument } from "./xml/reader.ts";
 
-/** The result of `spec` from `response`, whose body is always consumed or cancelled. */
-export async function readResult(
+/**
+ * The result of `spec` from `response`, whose body is always consumed or cancelled. Not an
+ * async function: one per call costs about twice the garbage of a promise reaction (see
+ * `bench/RESULTS.md`, small get()).
+ */
+export function readResult(
   spec: MethodSpec,
   exchange: Exchange,
   response: HttpResponse,
 ): Promise<unknown> {
   if (response.status < 200 || response.status > 299) {
-    throw await responseError(exchange, response);
+    return responseError(exchange, response).then((error) => Promise.reject(error));
   }
-  const body = await peekBody(responseReader(response));
+  return peekBody(responseReader(response)).then((body) =>
+    body?.whole === undefined && body !== undefined
+      ? resultOfStream(spec, exchange, response, body)
+      : resultOf(spec, exchange, response, wholeDocument(spec, exchange, response, body))
+  );
+}
+
+/** The document of a body that arrived whole (or empty), when `spec` wants one. */
+function wholeDocument(
+  spec: MethodSpec,
+  exchange: Exchange,
+  response: HttpResponse,
+  body: PeekedBody | undefined,
+): XmlDocument | undefined {
+  if (!wantsDocument(spec, response, body)) return undefined;
+  return readDocument(exchange, response, body) as XmlDocument;
+}
+
+/** The result of `spec` from a body still arriving, which is let go of afterwards. */
+async function resultOfStream(
+  spec: MethodSpec,
+  exchange: Exchange,
+  response: HttpResponse,
+  body: PeekedBody,
+): Promise<unknown> {
   try {
     const document = wantsDocument(spec, response, body)
       ? await readDocument(exchange, response, body)
       : undefined;
     return resultOf(spec, exchange, response, document);
   } finally {
-    // A body that arrived whole has nothing left to let go of.
-    if (body?.whole === undefined) await body?.discard();
+    await body.discard();
   }
 }
 
