@@ -2,9 +2,15 @@
  * The cost of the SDK's request path (headers, cap, token, typed reading) over plain
  * `fetch` of the same URLs, on loopback, sequentially and in parallel.
  *
- * Run with `deno bench --allow-net bench/http_bench.ts`.
+ * Run with `deno bench --allow-net bench/http_bench.ts`, or `deno run --allow-net
+ * bench/http_bench.ts [rounds]` for the sequential contenders paired round by round: each round
+ * times N calls of `fetch` + `readXml`, then N calls of `get()`, in wall time and in the CPU time
+ * of this process (the server's included, the same for both); it prints the medians over the
+ * rounds of the wall ratio and of the CPU added per call, steadier than separate timings on a
+ * shared machine.
  */
 
+import process from "node:process";
 import { Connection } from "../mod.ts";
 import { readXml } from "../transport/xml/reader.ts";
 
@@ -94,3 +100,41 @@ Deno.bench({
     await Promise.all(Array.from({ length: N }, (_, id) => sdkGet(id)));
   },
 });
+
+/** Wall and CPU time, in µs per call, of {@link N} sequential calls of `call`. */
+async function timed(call: (id: number) => Promise<unknown>): Promise<[number, number]> {
+  const cpu = process.cpuUsage();
+  const start = performance.now();
+  for (let id = 0; id < N; id++) await call(id);
+  const wall = (performance.now() - start) * 1000 / N;
+  const { user, system } = process.cpuUsage(cpu);
+  return [wall, (user + system) / N];
+}
+
+/** The middle value of `values`. */
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[sorted.length >> 1];
+}
+
+if (import.meta.main) {
+  const rounds = Number(Deno.args[0] ?? 201);
+  for (let id = 0; id < 300; id++) {
+    await fetchAndRead(id);
+    await sdkGet(id);
+  }
+  const ratios: number[] = [];
+  const added: number[] = [];
+  for (let round = 0; round < rounds; round++) {
+    const [fetchWall, fetchCpu] = await timed(fetchAndRead);
+    const [getWall, getCpu] = await timed(sdkGet);
+    ratios.push(getWall / fetchWall);
+    added.push(getCpu - fetchCpu);
+  }
+  console.log(
+    `get() against fetch + readXml, ${N} sequential calls a round, ${rounds} rounds: wall ` +
+      `ratio ${median(ratios).toFixed(3)}x, CPU added ${median(added).toFixed(1)} µs per call ` +
+      `(medians over the rounds)`,
+  );
+  Deno.exit(0);
+}

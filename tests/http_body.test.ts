@@ -3,6 +3,8 @@ import {
   type BodyReader,
   bodyReader,
   loadedBody,
+  loadedReader,
+  loadWhole,
   peekBody,
   readerResponse,
   responseReader,
@@ -158,6 +160,65 @@ Deno.test("body: a short body is one chunk, whole; a longer one is read on after
   assert.deepEqual(peeked?.head, parts.slice(0, 2));
   assert.equal((await peeked!.reader.read()).value, parts[2]);
   assert.equal((await peeked!.reader.read()).done, true);
+});
+
+Deno.test("body: a watched short body is loaded whole, its end reported without a second read", async () => {
+  let loads = 0;
+  let done = 0;
+  const source = loadedReader(() => {
+    loads++;
+    return Promise.resolve(new Uint8Array([1, 2]));
+  }, () => Promise.reject(new Error("a loaded body is not cancelled")));
+  const watched = watchedReader(source, { onDone: () => done++, mapError: (error) => error });
+  const peeked = await peekBody(watched);
+  assert.deepEqual(peeked?.whole, new Uint8Array([1, 2]));
+  assert.equal(loads, 1);
+  assert.equal(done, 1, "the end is reported (the slot given back) with the bytes");
+  assert.equal((await watched.read()).done, true, "nothing is left to read");
+  await watched.cancel();
+  assert.equal(done, 1);
+});
+
+Deno.test("body: a whole load that fails, or whose signal aborted, is watched as a read", async () => {
+  let done = 0;
+  const watch = {
+    onDone: () => done++,
+    mapError: (error: unknown) => new Error("mapped", { cause: error }),
+  };
+  const failing = loadedReader(() => Promise.reject(new Error("reset")), () => Promise.resolve());
+  await assert.rejects(peekBody(watchedReader(failing, watch)), /mapped/);
+  assert.equal(done, 1);
+
+  let loads = 0;
+  const cancels: unknown[] = [];
+  const aborted = loadedReader(() => {
+    loads++;
+    return Promise.resolve(new Uint8Array([1]));
+  }, (reason) => {
+    cancels.push(reason);
+    return Promise.resolve();
+  });
+  const signal = AbortSignal.abort(new Error("stop"));
+  const reader = watchedReader(aborted, { ...watch, signal });
+  await assert.rejects(
+    peekBody(reader),
+    (error: Error) => (error.cause as Error).message === "stop",
+  );
+  assert.equal(loads, 0, "an aborted call loads nothing");
+  assert.equal(done, 2);
+  await Promise.resolve();
+  assert.deepEqual(cancels.map((reason) => (reason as Error).message), ["stop"]);
+});
+
+Deno.test("body: only a loaded body nothing has read yet is loaded whole", async () => {
+  const reader = loadedReader(() => Promise.resolve(new Uint8Array([1])), () => Promise.resolve());
+  assert.equal((await reader.read()).value?.[0], 1);
+  assert.equal(loadWhole(reader), undefined, "already read");
+  const stream = countedStream([new Uint8Array([1])], { count: 0 });
+  assert.equal(loadWhole(bodyReader(stream)), undefined, "a stream's own reader");
+  const fresh = loadedReader(() => Promise.resolve(new Uint8Array([2])), () => Promise.resolve());
+  assert.deepEqual(await loadWhole(fresh), new Uint8Array([2]));
+  assert.equal((await fresh.read()).done, true);
 });
 
 Deno.test("body: a short body read whole is not cancelled afterwards; one unread is", async () => {

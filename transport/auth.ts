@@ -103,15 +103,15 @@ export class Authenticator {
    * the server rejected with the same token) and calls `attempt` once more; that second
    * answer is returned whatever it is.
    */
-  async authorize(
+  authorize(
     attempt: (token: string) => Promise<HttpResponse>,
     signal?: AbortSignal,
   ): Promise<HttpResponse> {
-    const token = this.#usableToken() ?? await this.token(signal);
-    const response = await attempt(token);
-    if (response.status !== 401 || !this.canLogIn) return response;
-    await response.body.cancel();
-    return attempt(await this.#renew(token, signal));
+    const token = this.#usableToken();
+    if (token === undefined) {
+      return this.token(signal).then((fresh) => this.#sendWith(fresh, attempt, signal));
+    }
+    return this.#sendWith(token, attempt, signal);
   }
 
   /**
@@ -142,6 +142,34 @@ export class Authenticator {
     if (exp === undefined || !/^\d+$/.test(exp)) return undefined;
     const millis = Number(exp);
     return millis <= 8.64e15 ? new Date(millis) : undefined;
+  }
+
+  /**
+   * The answer of `attempt` with `token`, or of a second attempt with a new token when the
+   * server rejects this one. Not an async function: one per call costs about twice the
+   * garbage of a promise reaction.
+   */
+  #sendWith(
+    token: string,
+    attempt: (token: string) => Promise<HttpResponse>,
+    signal?: AbortSignal,
+  ): Promise<HttpResponse> {
+    return attempt(token).then((response) =>
+      response.status === 401 && this.canLogIn
+        ? this.#sendAgain(response, token, attempt, signal)
+        : response
+    );
+  }
+
+  /** Lets go of the `rejected` answer and makes the attempt again with a new token. */
+  async #sendAgain(
+    rejected: HttpResponse,
+    token: string,
+    attempt: (token: string) => Promise<HttpResponse>,
+    signal?: AbortSignal,
+  ): Promise<HttpResponse> {
+    await rejected.body.cancel();
+    return await attempt(await this.#renew(token, signal));
   }
 
   /** The held token, unless there is none or it expired (and a new one can be had). */

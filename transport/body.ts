@@ -101,22 +101,64 @@ export function loadedReader(
   load: () => Promise<Uint8Array>,
   cancel: (reason: unknown) => Promise<void>,
 ): BodyReader {
-  let started = false;
-  let settled = false; // loaded or cancelled: nothing left to cancel
-  return {
-    async read() {
-      if (started) return { done: true, value: undefined };
-      started = true;
-      const value = await load();
-      settled = true;
-      return value.byteLength > 0 ? { done: false, value } : { done: true, value: undefined };
-    },
-    cancel(reason) {
-      if (settled) return Promise.resolve();
-      started = settled = true;
-      return cancel(reason);
-    },
-  };
+  return new LoadedReader(load, cancel);
+}
+
+/**
+ * The whole body `reader` reads, with a single operation, when it is a loaded body (see
+ * {@link loadedReader}), watched or not, that nothing has read yet; `undefined` otherwise.
+ * It spares the read that only finds out that a loaded body has ended.
+ */
+export function loadWhole(reader: BodyReader): Promise<Uint8Array> | undefined {
+  return wholeLoader(reader)?.();
+}
+
+/** What {@link loadWhole} would call, without calling it yet. */
+function wholeLoader(reader: BodyReader): (() => Promise<Uint8Array>) | undefined {
+  return reader instanceof LoadedReader || reader instanceof WatchedReader
+    ? reader.wholeLoader()
+    : undefined;
+}
+
+/** The result of a read at the end of a body. */
+const END: ReadableStreamReadResult<Uint8Array> = { done: true, value: undefined };
+
+/** The reader of {@link loadedReader}: a class, so that {@link loadWhole} can know it. */
+class LoadedReader implements BodyReader {
+  readonly #load: () => Promise<Uint8Array>;
+  readonly #cancel: (reason: unknown) => Promise<void>;
+  #started = false;
+  #settled = false; // loaded or cancelled: nothing left to cancel
+
+  constructor(load: () => Promise<Uint8Array>, cancel: (reason: unknown) => Promise<void>) {
+    this.#load = load;
+    this.#cancel = cancel;
+  }
+
+  async read(): Promise<ReadableStreamReadResult<Uint8Array>> {
+    if (this.#started) return END;
+    const value = await this.#loadOnce();
+    return value.byteLength > 0 ? { done: false, value } : END;
+  }
+
+  /** See {@link loadWhole}. */
+  wholeLoader(): (() => Promise<Uint8Array>) | undefined {
+    return this.#started ? undefined : () => this.#loadOnce();
+  }
+
+  cancel(reason?: unknown): Promise<void> {
+    if (this.#settled) return Promise.resolve();
+    this.#started = this.#settled = true;
+    return this.#cancel(reason);
+  }
+
+  #loadOnce(): Promise<Uint8Array> {
+    this.#started = true;
+    return this.#load().then((value) => {
+      this.#settled = true;
+      return value;
+    });
+  }
 }
 
 /** What {@link watchedReader} calls. */
@@ -223,30 +265,41 @@ class WatchedReader implements BodyReader {
   }
 
   read(): Promise<ReadableStreamReadResult<Uint8Array>> {
-    return this.#watched(() => this.#source.read());
+    return this.#watched(() => this.#source.read(), isEnd);
   }
 
   /** Present where the source's is. */
   get readInto(): BodyReader["readInto"] {
     const readInto = this.#source.readInto?.bind(this.#source);
-    return readInto && ((view) => this.#watched(() => readInto(view)));
+    return readInto && ((view) => this.#watched(() => readInto(view), isEnd));
   }
 
-  /** A read of the source, with the body's end, failure and abort watched. */
-  async #watched<T extends Uint8Array>(
-    read: () => Promise<ReadableStreamReadResult<T>>,
-  ): Promise<ReadableStreamReadResult<T>> {
-    try {
-      const chunk = await this.#next(read);
+  /** See {@link loadWhole}: the source's whole body, its end reported as a read's would be. */
+  wholeLoader(): (() => Promise<Uint8Array>) | undefined {
+    const load = wholeLoader(this.#source);
+    return load && (() => this.#watched(load, () => true));
+  }
+
+  /**
+   * What `read` gives, with the body's end (as `ended` tells), failure and abort watched. Not
+   * an async function: one per read costs about twice the garbage of a promise reaction.
+   */
+  #watched<T>(read: () => Promise<T>, ended: (result: T) => boolean): Promise<T> {
+    return this.#next(read).then((result) => {
       this.#abortPending = undefined;
-      if (chunk.done) this.#finish();
-      return chunk;
-    } catch (error) {
-      this.#finish();
-      const { signal } = this.#watch;
-      if (signal?.aborted) this.#source.cancel(signal.reason).catch(() => {});
-      throw this.#watch.mapError(error);
-    }
+      if (ended(result)) this.#finish();
+      return result;
+    }, (error) => {
+      throw this.#failed(error);
+    });
+  }
+
+  /** Reports the body's end after a failed read, and the error the read rejects with. */
+  #failed(error: unknown): unknown {
+    this.#finish();
+    const { signal } = this.#watch;
+    if (signal?.aborted) this.#source.cancel(signal.reason).catch(() => {});
+    return this.#watch.mapError(error);
   }
 
   async cancel(reason?: unknown): Promise<void> {
@@ -254,12 +307,13 @@ class WatchedReader implements BodyReader {
     await this.#source.cancel(reason);
   }
 
-  /** `read()`'s chunk, or the abort reason as soon as the signal aborts. */
-  #next<T extends Uint8Array>(
-    read: () => Promise<ReadableStreamReadResult<T>>,
-  ): Promise<ReadableStreamReadResult<T>> {
+  /**
+   * What `read()` gives, or the abort reason as soon as the signal aborts; a rejection, never
+   * a throw.
+   */
+  #next<T>(read: () => Promise<T>): Promise<T> {
     const { signal } = this.#watch;
-    if (signal === undefined) return read();
+    if (signal === undefined) return rejectingThrows(read);
     if (signal.aborted) return Promise.reject(signal.reason);
     return new Promise((resolve, reject) => {
       this.#abortPending = reject;
@@ -273,6 +327,20 @@ class WatchedReader implements BodyReader {
     if (this.#onAbort) this.#watch.signal!.removeEventListener("abort", this.#onAbort);
     this.#watch.onDone();
   }
+}
+
+/** What `start` returns, or a promise rejected with what it throws. */
+function rejectingThrows<T>(start: () => Promise<T>): Promise<T> {
+  try {
+    return start();
+  } catch (error) {
+    return Promise.reject(error);
+  }
+}
+
+/** Whether a read result is the end of the body. */
+function isEnd(chunk: ReadableStreamReadResult<Uint8Array>): boolean {
+  return chunk.done === true;
 }
 
 /** A body known to hold bytes, read up to its second chunk. */
@@ -292,7 +360,13 @@ export interface PeekedBody {
  * {@link PeekedBody}. Reads up to two chunks to find out whether the body is empty and
  * whether it is whole.
  */
-export async function peekBody(reader: BodyReader): Promise<PeekedBody | undefined> {
+export function peekBody(reader: BodyReader): Promise<PeekedBody | undefined> {
+  const load = loadWhole(reader);
+  return load ? load.then((bytes) => wholeBody(bytes, reader)) : peekChunks(reader);
+}
+
+/** {@link peekBody} of a body read chunk by chunk. */
+async function peekChunks(reader: BodyReader): Promise<PeekedBody | undefined> {
   const head: Uint8Array[] = [];
   let ended = false;
   while (head.length < 2 && !ended) {
@@ -300,9 +374,14 @@ export async function peekBody(reader: BodyReader): Promise<PeekedBody | undefin
     if (chunk.done) ended = true;
     else if (chunk.value.byteLength > 0) head.push(chunk.value);
   }
-  if (head.length === 0) return undefined;
-  if (ended) return { whole: head[0], head, reader, discard: () => Promise.resolve() };
-  return { head, reader, discard: () => reader.cancel().catch(() => {}) };
+  if (!ended) return { head, reader, discard: () => reader.cancel().catch(() => {}) };
+  return head.length === 0 ? undefined : wholeBody(head[0], reader);
+}
+
+/** A body that arrived whole as `bytes`, `undefined` when they are none. */
+function wholeBody(bytes: Uint8Array, reader: BodyReader): PeekedBody | undefined {
+  if (bytes.byteLength === 0) return undefined;
+  return { whole: bytes, head: [bytes], reader, discard: () => Promise.resolve() };
 }
 
 /**

@@ -51,7 +51,7 @@ export class Deadline implements Disposable {
 
   /** Stops the timer and forgets the caller's signal. */
   [Symbol.dispose](): void {
-    clearTimeout(this.#timer);
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
     this.#forgetCaller();
   }
 

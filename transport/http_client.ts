@@ -8,7 +8,13 @@
 import { readAll, readerResponse, streamOf, watchedReader } from "./body.ts";
 import type { DebugLog } from "./debug_log.ts";
 import { ConnectionError, OvirtError } from "./errors.ts";
-import type { HttpRequest, HttpResponse, HttpTransport, TransportResponse } from "./http.ts";
+import type {
+  BodyReader,
+  HttpRequest,
+  HttpResponse,
+  HttpTransport,
+  TransportResponse,
+} from "./http.ts";
 import type { Limiter } from "./limiter.ts";
 import { redact } from "./redact.ts";
 
@@ -35,28 +41,46 @@ export class HttpClient {
    * Sends `request` once a slot is free. Resolves when the answer's headers have arrived;
    * its body must then be read to the end or cancelled.
    */
-  async send(request: HttpRequest): Promise<HttpResponse> {
+  send(request: HttpRequest): Promise<HttpResponse> {
+    const { limiter, log } = this.#parts;
+    const release = log ? undefined : limiter.tryAcquire(request.signal);
+    return release ? this.#sendQuietly(request, release) : this.#sendWhenFree(request);
+  }
+
+  /**
+   * {@link send} without a debug log, in the slot `release` gives back: the common road, one
+   * small async function waiting for the answer.
+   */
+  async #sendQuietly(request: HttpRequest, release: () => void): Promise<HttpResponse> {
+    let response: TransportResponse;
+    try {
+      response = await (await this.#parts.transport()).send(request);
+    } catch (error) {
+      release();
+      throw this.#networkError(request, error);
+    }
+    return readerResponse(response, this.#watched(request, response, release));
+  }
+
+  /** {@link send} once a slot is free, logged when debugging. */
+  async #sendWhenFree(request: HttpRequest): Promise<HttpResponse> {
     const { limiter, log } = this.#parts;
     const release = limiter.tryAcquire(request.signal) ?? await limiter.acquire(request.signal);
-    const started = log ? performance.now() : 0;
+    if (!log) return await this.#sendQuietly(request, release);
+    const started = performance.now();
     let response: TransportResponse;
     const shownUrl = request.transfer ? hideTicket(request.url) : request.url;
     try {
-      log?.request(request.method, shownUrl, new Headers(request.headers), request.body);
+      log.request(request.method, shownUrl, new Headers(request.headers), request.body);
       const transport = await this.#parts.transport();
       response = await transport.send(request);
     } catch (error) {
       release();
       const failure = this.#networkError(request, error);
-      log?.note(`${request.method} ${shownUrl} failed: ${describe(failure)}`);
+      log.note(`${request.method} ${shownUrl} failed: ${describe(failure)}`);
       throw failure;
     }
-    const reader = watchedReader(response.body, {
-      signal: request.signal,
-      onDone: release,
-      mapError: (error) => this.#networkError(request, error),
-    });
-    if (!log) return readerResponse(response, reader);
+    const reader = this.#watched(request, response, release);
     const millis = performance.now() - started;
     if (request.transfer) {
       const { status, statusText, headers } = response;
@@ -75,6 +99,15 @@ export class HttpClient {
       text,
     );
     return { ...response, body: streamOf(bytes) };
+  }
+
+  /** The body of `response`, its end giving the slot back and its failures mapped. */
+  #watched(request: HttpRequest, response: TransportResponse, release: () => void): BodyReader {
+    return watchedReader(response.body, {
+      signal: request.signal,
+      onDone: release,
+      mapError: (error) => this.#networkError(request, error),
+    });
   }
 
   /**

@@ -20,73 +20,126 @@ import {
 import type { MethodSpec } from "./service.ts";
 import { readXml, readXmlFrom, type XmlDocument } from "./xml/reader.ts";
 
-/** The result of `spec` from `response`, whose body is always consumed or cancelled. */
-export async function readResult(
+/**
+ * The result of `spec` from `response`, whose body is always consumed or cancelled. Not an
+ * async function: one per call costs about twice the garbage of a promise reaction (see
+ * `bench/RESULTS.md`, small get()).
+ */
+export function readResult(
   spec: MethodSpec,
   exchange: Exchange,
   response: HttpResponse,
 ): Promise<unknown> {
   if (response.status < 200 || response.status > 299) {
-    throw await responseError(exchange, response);
+    return responseError(exchange, response).then((error) => Promise.reject(error));
   }
-  const body = await peekBody(responseReader(response));
-  try {
-    return await readBody(spec, exchange, response, body);
-  } finally {
-    await body?.discard();
-  }
+  return peekBody(responseReader(response)).then((body) =>
+    body?.whole === undefined && body !== undefined
+      ? resultOfStream(spec, exchange, response, body)
+      : resultOf(spec, exchange, response, wholeDocument(spec, exchange, response, body))
+  );
 }
 
-/** The result of `spec` from a successful answer's body. */
-async function readBody(
+/** The document of a body that arrived whole (or empty), when `spec` wants one. */
+function wholeDocument(
   spec: MethodSpec,
   exchange: Exchange,
   response: HttpResponse,
   body: PeekedBody | undefined,
+): XmlDocument | undefined {
+  if (!wantsDocument(spec, response, body)) return undefined;
+  return readDocument(exchange, response, body) as XmlDocument;
+}
+
+/** The result of `spec` from a body still arriving, which is let go of afterwards. */
+async function resultOfStream(
+  spec: MethodSpec,
+  exchange: Exchange,
+  response: HttpResponse,
+  body: PeekedBody,
 ): Promise<unknown> {
+  try {
+    const document = wantsDocument(spec, response, body)
+      ? await readDocument(exchange, response, body)
+      : undefined;
+    return resultOf(spec, exchange, response, document);
+  } finally {
+    await body.discard();
+  }
+}
+
+/**
+ * Whether the result of `spec` comes from the answer's document: always for the methods that
+ * return an object (which fail without one), else when the body holds XML (a fault, an
+ * action's output).
+ */
+function wantsDocument(
+  spec: MethodSpec,
+  response: HttpResponse,
+  body: PeekedBody | undefined,
+): boolean {
+  switch (spec.kind) {
+    case "get":
+    case "add":
+    case "update":
+    case "list":
+      return true;
+    case "remove":
+      return body !== undefined && isXml(response.headers.get("content-type"));
+    case "action":
+      return body !== undefined &&
+        (spec.output !== undefined || isXml(response.headers.get("content-type")));
+  }
+}
+
+/** The result of `spec` from the answer's document, `undefined` when it has none. */
+function resultOf(
+  spec: MethodSpec,
+  exchange: Exchange,
+  response: HttpResponse,
+  document: XmlDocument | undefined,
+): unknown {
   switch (spec.kind) {
     case "get":
     case "add":
     case "update":
     case "list": {
-      const document = await readDocument(exchange, response, body);
       const list = spec.kind === "list" || spec.output?.list === true;
-      return expectDocument(exchange, response, document, list);
+      return expectDocument(exchange, response, document!, list);
     }
     case "remove":
-      if (body && isXml(response.headers.get("content-type"))) {
-        rejectFault(exchange, response, await readDocument(exchange, response, body));
-      }
+      if (document) rejectFault(exchange, response, document);
       return undefined;
     case "action":
-      return await actionOutput(spec, exchange, response, body);
+      return actionOutput(spec, exchange, response, document);
   }
 }
 
 /** The output of an action: the member named like its `@Out` parameter, if it has one. */
-async function actionOutput(
+function actionOutput(
   spec: MethodSpec,
   exchange: Exchange,
   response: HttpResponse,
-  body: PeekedBody | undefined,
-): Promise<unknown> {
+  document: XmlDocument | undefined,
+): unknown {
   const output = spec.output;
   const missing = output?.list ? [] : undefined;
-  if (!body) return missing;
-  if (!output && !isXml(response.headers.get("content-type"))) return undefined;
-  const document = await readDocument(exchange, response, body);
+  if (!document) return missing;
   rejectFault(exchange, response, document);
   if (!output) return undefined;
   if (document.root !== "action") throw unexpected(exchange, response, document.root);
   return (document.value as Record<string, unknown>)[output.name] ?? missing;
 }
 
-/** The XML document of a body that must be there and be XML. */
-async function readDocument(
+/**
+ * The XML document of a body that must be there and be XML: read at once when the body
+ * arrived whole, else as the rest of it arrives.
+ */
+function readDocument(
   exchange: Exchange,
   response: HttpResponse,
   body: PeekedBody | undefined,
-): Promise<XmlDocument> {
+): XmlDocument | Promise<XmlDocument> {
   if (!body) {
     throw new OvirtError(
       `HTTP ${response.status} from ${exchange.method} ${exchange.url.href} has no body`,
@@ -95,16 +148,26 @@ async function readDocument(
   }
   const contentType = response.headers.get("content-type");
   if (contentType !== null && !isXml(contentType)) throw notXmlError(exchange, response);
-  try {
-    return body.whole ? readXml(body.whole) : await readXmlFrom(body.reader, body.head);
-  } catch (error) {
-    if (error instanceof OvirtError) throw error;
-    throw new OvirtError(
-      `Cannot read the answer to ${exchange.method} ${exchange.url.href}: ` +
-        (error instanceof Error ? error.message : String(error)),
-      { code: response.status, cause: error },
-    );
+  if (!body.whole) {
+    return readXmlFrom(body.reader, body.head).catch((error) => {
+      throw unreadable(exchange, response, error);
+    });
   }
+  try {
+    return readXml(body.whole);
+  } catch (error) {
+    throw unreadable(exchange, response, error);
+  }
+}
+
+/** What a failure of the XML reader becomes: an {@link OvirtError} naming the request. */
+function unreadable(exchange: Exchange, response: HttpResponse, error: unknown): OvirtError {
+  if (error instanceof OvirtError) return error;
+  return new OvirtError(
+    `Cannot read the answer to ${exchange.method} ${exchange.url.href}: ` +
+      (error instanceof Error ? error.message : String(error)),
+    { code: response.status, cause: error },
+  );
 }
 
 /** The object (or, with `list`, the array) a document holds; anything else is an error. */

@@ -134,19 +134,52 @@ export interface RetryContext {
  * resolves to that answer (whose body the caller reads). Rejects with the last failure,
  * carrying the reasons of every attempt when there were several.
  */
-export async function withRetries(
+export function withRetries(
   context: RetryContext,
   attempt: () => Promise<HttpResponse>,
+): Promise<HttpResponse> {
+  // The first answer, when final, is handed over without the loop's async function.
+  let first: Promise<HttpResponse>;
+  try {
+    first = attempt();
+  } catch (error) {
+    first = Promise.reject(error);
+  }
+  const loop = () => repeatFrom(context, attempt, first);
+  return first.then((response) => mayRepeat(context, response) ? loop() : response, loop);
+}
+
+/** Whether an answer's status may make it worth repeating (a 409 only when waiting for locks). */
+function mayRepeat(context: RetryContext, response: HttpResponse): boolean {
+  const { status } = response;
+  return status === 409 ? context.plan.locked !== false : repeatableStatus(context, status);
+}
+
+/** Whether `status` is one a proxy or a starting engine answers, repeated for this method. */
+function repeatableStatus(context: RetryContext, status: number): boolean {
+  return status === 503 || (UNAVAILABLE.has(status) && isIdempotent(context.exchange.method));
+}
+
+/**
+ * The loop of {@link withRetries}, from the `first` attempt on (already settled when the
+ * loop starts).
+ */
+async function repeatFrom(
+  context: RetryContext,
+  attempt: () => Promise<HttpResponse>,
+  first: Promise<HttpResponse>,
 ): Promise<HttpResponse> {
   const { exchange, plan, deadline, log } = context;
   const idempotent = isIdempotent(exchange.method);
   const reasons: string[] = [];
   let mayHaveArrived = false;
-  for (let transientTries = 0, lockedTries = 0;;) {
+  for (let transientTries = 0, lockedTries = 0, next = first;; next = attempt()) {
     let outcome: Repeatable;
     try {
-      const response = await attempt();
-      const judged = await judgeAnswer(response, idempotent, plan.locked !== false);
+      const response = await next;
+      const judged = response.status === 409 && plan.locked !== false
+        ? await judgeConflict(exchange, response)
+        : judgeStatus(context, response);
       if (judged.kind === "final") {
         if (mayHaveArrived && isDeleteGone(exchange, judged.response)) {
           log?.note(`${exchange.method} ${exchange.url.href}: already gone, as asked`);
@@ -186,40 +219,39 @@ export async function withRetries(
     await outcome.discard();
     await sleep(wait, deadline.signal);
   }
+}
 
-  async function judgeAnswer(
-    response: HttpResponse,
-    idempotent: boolean,
-    lockAware: boolean,
-  ): Promise<Outcome> {
-    const { status } = response;
-    const repeatable = status === 503 || (idempotent && UNAVAILABLE.has(status));
-    if (repeatable) {
-      return {
-        kind: "transient",
-        reason: `HTTP ${status}${response.statusText ? ` ${response.statusText}` : ""}`,
-        mayHaveArrived: status !== 503,
-        retryAfter: retryAfter(response.headers.get("retry-after")),
-        error: () => responseError(exchange, response),
-        discard: () => response.body.cancel(),
-      };
-    }
-    if (status !== 409 || !lockAware) return { kind: "final", response };
-    const bytes = await readBytes(response.body);
-    const again = () => ({ ...response, body: streamOf(bytes) });
-    const error = await responseError(exchange, again());
-    if (!(error instanceof ConflictError) || !error.locked) {
-      return { kind: "final", response: again() };
-    }
-    return {
-      kind: "locked",
-      reason: `HTTP 409, locked: ${error.fault?.detail ?? error.fault?.reason ?? "busy"}`,
-      mayHaveArrived: false,
-      retryAfter: retryAfter(response.headers.get("retry-after")),
-      error: () => Promise.resolve(error),
-      discard: () => Promise.resolve(),
-    };
+/** What an answer is worth: the answer itself, or a repetition for a status it allows. */
+function judgeStatus(context: RetryContext, response: HttpResponse): Outcome {
+  const { status } = response;
+  const { exchange } = context;
+  if (!repeatableStatus(context, status)) return { kind: "final", response };
+  return {
+    kind: "transient",
+    reason: `HTTP ${status}${response.statusText ? ` ${response.statusText}` : ""}`,
+    mayHaveArrived: status !== 503,
+    retryAfter: retryAfter(response.headers.get("retry-after")),
+    error: () => responseError(exchange, response),
+    discard: () => response.body.cancel(),
+  };
+}
+
+/** What a 409 is worth when locked objects are waited for: its fault says. */
+async function judgeConflict(exchange: Exchange, response: HttpResponse): Promise<Outcome> {
+  const bytes = await readBytes(response.body);
+  const again = () => ({ ...response, body: streamOf(bytes) });
+  const error = await responseError(exchange, again());
+  if (!(error instanceof ConflictError) || !error.locked) {
+    return { kind: "final", response: again() };
   }
+  return {
+    kind: "locked",
+    reason: `HTTP 409, locked: ${error.fault?.detail ?? error.fault?.reason ?? "busy"}`,
+    mayHaveArrived: false,
+    retryAfter: retryAfter(response.headers.get("retry-after")),
+    error: () => Promise.resolve(error),
+    discard: () => Promise.resolve(),
+  };
 }
 
 /** What became of one attempt: an answer to hand over, or a failure worth repeating. */

@@ -6,7 +6,7 @@
  */
 
 import type { ApiClient, ApiRequest } from "./api_client.ts";
-import { Deadline, withDeadline } from "./deadline.ts";
+import { Deadline } from "./deadline.ts";
 import { OvirtError, withDetails } from "./errors.ts";
 import { checkHeaders, checkQuery, checkSignal, checkString } from "./options.ts";
 import { isXml, notXmlError, responseError } from "./response_error.ts";
@@ -54,14 +54,16 @@ export class Runtime implements ServiceRuntime {
     this.#settings.checkOpen();
     const call = (options ?? {}) as CallOptions & Record<string, unknown>;
     const correlationId = this.#correlationId(call);
+    // One async function from the request to the result: each layer more would cost a
+    // promise and a turn of the microtask queue per call.
+    const deadline = new Deadline(this.#settings.timeout, call.signal);
     try {
-      return await withDeadline(this.#settings.timeout, call.signal, async (deadline) => {
-        const request = this.#request(path, spec, call, main, deadline, correlationId);
-        const response = await this.#api.send(request);
-        return await readResult(spec, request, response);
-      });
+      const request = this.#request(path, spec, call, main, deadline, correlationId);
+      return await readResult(spec, request, await this.#api.send(request));
     } catch (error) {
-      throw withCorrelation(error, correlationId);
+      throw withCorrelation(deadline.translate(error), correlationId);
+    } finally {
+      deadline[Symbol.dispose]();
     }
   }
 
@@ -117,8 +119,8 @@ export class Runtime implements ServiceRuntime {
     deadline: Deadline,
     correlationId: string | undefined,
   ): ApiRequest {
-    checkHeaders("headers", call.headers);
-    checkQuery("query", call.query);
+    if (call.headers !== undefined) checkHeaders("headers", call.headers);
+    if (call.query !== undefined) checkQuery("query", call.query);
     const retry = call.retry === undefined
       ? this.#retry
       : retryPlan("retry", mergeRetry(this.#settings.retry, call.retry));
@@ -214,13 +216,13 @@ export function planRequest(
   call: CallOptions & Record<string, unknown>,
   main: unknown,
 ): RequestPlan {
-  const extra = { headers: call.headers };
+  const headers = call.headers;
   switch (spec.kind) {
     case "get":
     case "list":
-      return { method: "GET", path, query: queryOf(spec, call), ...extra };
+      return { method: "GET", path, query: queryOf(spec, call), headers };
     case "remove":
-      return { method: "DELETE", path, query: queryOf(spec, call), ...extra };
+      return { method: "DELETE", path, query: queryOf(spec, call), headers };
     case "add":
     case "update":
       return {
@@ -228,7 +230,7 @@ export function planRequest(
         path,
         query: queryOf(spec, call),
         body: mainBody(spec, main),
-        ...extra,
+        headers,
       };
     case "action":
       return {
@@ -236,7 +238,7 @@ export function planRequest(
         path: path === "" ? spec.segment! : `${path}/${spec.segment}`,
         query: { ...call.query },
         body: writeStruct("Action", actionValues(spec.params, call)),
-        ...extra,
+        headers,
       };
   }
 }
@@ -255,7 +257,7 @@ function queryOf(
     }
     query[param.wire] = value instanceof Date ? value.toISOString() : String(value);
   }
-  return { ...query, ...call.query };
+  return call.query === undefined ? query : { ...query, ...call.query };
 }
 
 /** The body of `add`/`update`: the main parameter as its type's document. */
