@@ -419,7 +419,6 @@ export class ElementReader {
       } else if (c !== CR && c !== LF && c !== TAB) {
         throw GIVE_UP;
       }
-      if (i - start > this.#maxTokenBytes) throw GIVE_UP;
     }
     if (i - start > this.#maxTokenBytes) throw GIVE_UP;
     if (i >= len) this.#outOfInput();
@@ -538,9 +537,14 @@ export class ElementReader {
     if (!empty) {
       i = this.#structContent(struct, slots, depth, i, tagStart, nameEnd, href, hrefStart);
     }
+    return this.#built(struct, slots, i);
+  }
+
+  /** The object of `struct` made of `slots`, which it empties; `#pos` is set to `end`. */
+  #built(struct: StructInfo, slots: unknown[], end: number): object {
     const object = new struct.build(slots);
-    for (let k = 0; k < size; k++) slots[k] = undefined;
-    this.#pos = i;
+    for (let k = 0, size = struct.members.length; k < size; k++) slots[k] = undefined;
+    this.#pos = end;
     return object;
   }
 
@@ -580,10 +584,7 @@ export class ElementReader {
       href,
       hrefStart,
     );
-    const object = new struct.build(slots);
-    for (let k = 0; k < size; k++) slots[k] = undefined;
-    this.#pos = i;
-    return object;
+    return this.#built(struct, slots, i);
   }
 
   /**
@@ -808,15 +809,7 @@ export class ElementReader {
       } else if (c === AMP) {
         i = this.#referenceEnd(i);
         flags |= ESCAPED;
-        if (n >= 0) {
-          const code = this.#referenceCode;
-          if (code < 0x10000) {
-            codes[n++] = code;
-          } else {
-            codes[n++] = 0xd800 + ((code - 0x10000) >> 10);
-            codes[n++] = 0xdc00 + ((code - 0x10000) & 0x3ff);
-          }
-        }
+        if (n >= 0) n = putCode(codes, n, this.#referenceCode);
       } else if (c === GT) {
         if (i - pieceStart >= 2 && buf[i - 1] === RBRACKET && buf[i - 2] === RBRACKET) {
           throw GIVE_UP;
@@ -911,8 +904,8 @@ export class ElementReader {
     const buf = this.#buf;
     const value = valueFromPlainBytes(kind, buf, start, end);
     if (value !== undefined) return value;
-    const text = (kind === ENUM || kind === BOOLEAN) && end - start <= MAX_INTERNED_VALUE
-      ? VALUE_CACHE.internUnhashed(buf, start, end) ?? this.#ascii(start, end)
+    const text = kind === ENUM || kind === BOOLEAN
+      ? this.#interned(start, end)
       : this.#ascii(start, end);
     // An enum value already in its wire form (lower case, no white space) is its own value.
     if (kind === ENUM && end > start && isWireForm(buf, start, end)) return text;
@@ -926,15 +919,20 @@ export class ElementReader {
     return value;
   }
 
-  /** The decoded text `buf[start, end)` with `flags` (outside CDATA). */
-  #decode(start: number, end: number, flags: number): string {
+  /**
+   * The decoded text `buf[start, end)` with `flags` (outside CDATA), or (`attribute`) the
+   * decoded attribute value there.
+   */
+  #decode(start: number, end: number, flags: number, attribute = false): string {
     if (flags === 0) return this.#ascii(start, end);
     const text = flags === NON_ASCII
       ? decodeUtf8(this.#buf, start, end)
       : flags === ESCAPED
-      ? this.#decodeEscapedAscii(start, end, false)
-      : decodeEscaped(this.#buf, start, end, false);
-    if (text === undefined) throw invalidUtf8(start);
+      ? this.#decodeEscapedAscii(start, end, attribute)
+      : decodeEscaped(this.#buf, start, end, attribute);
+    if (text === undefined) {
+      throw new ReadFault(start, (at) => `Malformed XML at ${at}: invalid UTF-8`);
+    }
     return text;
   }
 
@@ -954,12 +952,7 @@ export class ElementReader {
         while (semicolon < end && buf[semicolon] !== SEMICOLON) semicolon++;
         const code = referencedCodePoint(buf, i + 1, semicolon);
         if (code < 0) throw GIVE_UP;
-        if (code < 0x10000) {
-          codes[n++] = code;
-        } else {
-          codes[n++] = 0xd800 + ((code - 0x10000) >> 10);
-          codes[n++] = 0xdc00 + ((code - 0x10000) & 0x3ff);
-        }
+        n = putCode(codes, n, code);
         i = semicolon;
       } else if (c === CR) {
         if (i + 1 < end && buf[i + 1] === LF) i++;
@@ -990,11 +983,7 @@ export class ElementReader {
       ? this.#usualLink(tagStart, nameEnd, parentHrefStart, parentHref.length)
       : -1;
     if (usual >= 0) {
-      const relStart = this.#relStart, relEnd = this.#relEnd;
-      const rel = relEnd - relStart <= MAX_INTERNED_VALUE
-        ? VALUE_CACHE.internUnhashed(this.#buf, relStart, relEnd) ?? this.#ascii(relStart, relEnd)
-        : this.#ascii(relStart, relEnd);
-      const member = struct.byRel.get(rel);
+      const member = struct.byRel.get(this.#interned(this.#relStart, this.#relEnd));
       if (member !== undefined) linkList(slots, member, parentHref + member.linkSuffix);
       this.#pos = usual;
       return;
@@ -1334,15 +1323,7 @@ export class ElementReader {
 
   /** The decoded value of attribute `a` of the last start tag. */
   #attributeValue(a: number): string {
-    const start = this.#valueStarts[a], end = this.#valueEnds[a], flags = this.#valueFlags[a];
-    if (flags === 0) return this.#ascii(start, end);
-    const value = flags === NON_ASCII
-      ? decodeUtf8(this.#buf, start, end)
-      : flags === ESCAPED
-      ? this.#decodeEscapedAscii(start, end, true)
-      : decodeEscaped(this.#buf, start, end, true);
-    if (value === undefined) throw invalidUtf8(start);
-    return value;
+    return this.#decode(this.#valueStarts[a], this.#valueEnds[a], this.#valueFlags[a], true);
   }
 
   /**
@@ -1362,11 +1343,15 @@ export class ElementReader {
 
   /** {@link ElementReader.#attributeValue} of a short value that repeats (a link's `rel`). */
   #internedValue(a: number): string {
-    const start = this.#valueStarts[a], end = this.#valueEnds[a];
-    if (this.#valueFlags[a] !== 0 || end - start > MAX_INTERNED_VALUE) {
-      return this.#attributeValue(a);
-    }
-    return VALUE_CACHE.internUnhashed(this.#buf, start, end) ?? this.#attributeValue(a);
+    if (this.#valueFlags[a] !== 0) return this.#attributeValue(a);
+    return this.#interned(this.#valueStarts[a], this.#valueEnds[a]);
+  }
+
+  /** The plain ASCII `buf[start, end)`, a short value that repeats, from its cache. */
+  #interned(start: number, end: number): string {
+    return end - start <= MAX_INTERNED_VALUE
+      ? VALUE_CACHE.internUnhashed(this.#buf, start, end) ?? this.#ascii(start, end)
+      : this.#ascii(start, end);
   }
 
   /** {@link ElementReader.#attributeValue} of a reference's `id` or `href`, from their cache. */
@@ -1532,11 +1517,6 @@ function invalidValue(member: MemberInfo, text: string, offset: number): ReadFau
   );
 }
 
-/** The fault of text at `offset` that is not UTF-8. */
-function invalidUtf8(offset: number): ReadFault {
-  return new ReadFault(offset, (at) => `Malformed XML at ${at}: invalid UTF-8`);
-}
-
 /** Whether `buf[start, end)` is all white space. */
 function isBlank(buf: Uint8Array, start: number, end: number): boolean {
   for (let i = start; i < end; i++) if ((CHAR_CLASS[buf[i]] & SPACE) === 0) return false;
@@ -1549,6 +1529,17 @@ function fromCodes(codes: Uint16Array, n: number): string {
   const exact = CODE_ARRAYS[n] ??= new Array(n).fill(0);
   for (let k = 0; k < n; k++) exact[k] = codes[k];
   return String.fromCharCode.apply(null, exact);
+}
+
+/** Puts the UTF-16 code units of the character `code` at `codes[n]`; returns the index after them. */
+function putCode(codes: Uint16Array, n: number, code: number): number {
+  if (code < 0x10000) {
+    codes[n] = code;
+    return n + 1;
+  }
+  codes[n] = 0xd800 + ((code - 0x10000) >> 10);
+  codes[n + 1] = 0xdc00 + ((code - 0x10000) & 0x3ff);
+  return n + 2;
 }
 
 /** The bytes of the characters {@link codesValue} reads. */

@@ -155,8 +155,6 @@ function show(value: unknown): string {
     : String(value);
 }
 
-const TEXT_SPECIALS = /[&<>\r]/;
-const ATTRIBUTE_SPECIALS = /[&<>"\t\n\r]/;
 const ESCAPES: Record<string, string> = {
   "&": "&amp;",
   "<": "&lt;",
@@ -168,9 +166,9 @@ const ESCAPES: Record<string, string> = {
 };
 
 function escapeText(text: string): string {
-  return TEXT_SPECIALS.test(text) ? text.replace(/[&<>\r]/g, (c) => ESCAPES[c]) : text;
+  return text.replace(/[&<>\r]/g, (c) => ESCAPES[c]);
 }
 
 function escapeAttribute(text: string): string {
-  return ATTRIBUTE_SPECIALS.test(text) ? text.replace(/[&<>"\t\n\r]/g, (c) => ESCAPES[c]) : text;
+  return text.replace(/[&<>"\t\n\r]/g, (c) => ESCAPES[c]);
 }
