@@ -75,6 +75,11 @@ import { DEFAULT_MAX_TOKEN_BYTES, locationIn, maxDepthOf, type XmlLimits } from 
 
 /** The attributes a start tag has room for at first; a tag with more makes room. */
 const ATTRIBUTE_ROOM = 8;
+/**
+ * Up to this many attributes, a repeated name is looked for by comparing bytes; beyond, in a
+ * set of the names (a hostile tag may hold hundreds of thousands).
+ */
+const ATTRIBUTES_COMPARED = 16;
 // Flags of a text or value; 0: plain ASCII, its bytes are its characters.
 const ESCAPED = 1; // holds references or CR
 const NON_ASCII = 2; // holds bytes of non-ASCII characters
@@ -200,6 +205,8 @@ export class ElementReader {
   #valueStarts = new Int32Array(ATTRIBUTE_ROOM);
   #valueEnds = new Int32Array(ATTRIBUTE_ROOM);
   #valueFlags = new Uint8Array(ATTRIBUTE_ROOM);
+  /** The names of a tag's attributes past {@link ATTRIBUTES_COMPARED}, as latin1 strings. */
+  readonly #manyNames = new Set<string>();
   #codes = new Uint16Array(4096); // the characters of a text with references, decoded
   #referenceCode = 0; // the character of the reference #referenceEnd read last
   #cdataFlags = 0; // the flags of the text of the CDATA section #cdataEnd read last
@@ -1253,12 +1260,9 @@ export class ElementReader {
       if (afterSpace === i) throw GIVE_UP;
       if (count === this.#nameStarts.length) this.#makeAttributeRoom();
       const nameEnd = this.#nameEnd(afterSpace);
-      const nameStarts = this.#nameStarts, nameEnds = this.#nameEnds;
-      for (let k = 0; k < count; k++) {
-        if (sameBytes(buf, afterSpace, nameEnd, nameStarts[k], nameEnds[k])) throw GIVE_UP;
-      }
-      nameStarts[count] = afterSpace;
-      nameEnds[count] = nameEnd;
+      if (this.#repeatsName(afterSpace, nameEnd, count)) throw GIVE_UP;
+      this.#nameStarts[count] = afterSpace;
+      this.#nameEnds[count] = nameEnd;
       i = this.#spaces(nameEnd);
       if (i >= len) this.#outOfInput();
       if (buf[i] !== EQUALS) throw GIVE_UP;
@@ -1293,6 +1297,33 @@ export class ElementReader {
     if (i - tagStart > this.#maxTokenBytes) throw GIVE_UP;
     this.#attributeCount = count;
     return i;
+  }
+
+  /**
+   * Whether the name `#buf[start, end)` is that of one of the first `count` attributes of
+   * the tag being read: compared byte by byte with a few, looked up among many (linear
+   * work whatever the number of attributes).
+   */
+  #repeatsName(start: number, end: number, count: number): boolean {
+    const buf = this.#buf, nameStarts = this.#nameStarts, nameEnds = this.#nameEnds;
+    if (count < ATTRIBUTES_COMPARED) {
+      for (let k = 0; k < count; k++) {
+        if (sameBytes(buf, start, end, nameStarts[k], nameEnds[k])) return true;
+      }
+      return false;
+    }
+    const names = this.#manyNames;
+    const latin1 = this.#latin1View();
+    if (count === ATTRIBUTES_COMPARED) {
+      names.clear();
+      for (let k = 0; k < count; k++) {
+        names.add(latin1.toString("latin1", nameStarts[k], nameEnds[k]));
+      }
+    }
+    const name = latin1.toString("latin1", start, end);
+    if (names.has(name)) return true;
+    names.add(name);
+    return false;
   }
 
   /** Makes room for twice as many attributes of a start tag, keeping those read. */
