@@ -12,14 +12,14 @@ import { type RawAnswer, startRawServer } from "./http_raw_server.ts";
 
 const VM = "<vm id='1'><name>web</name><memory>1073741824</memory></vm>";
 
+/** A connection to `url` logging in with the fake engine's user, one request in flight. */
+function oneSlot(url: string): Connection {
+  return new Connection({ url, username: USERNAME, password: PASSWORD, connections: 1 });
+}
+
 Deno.test("small get: a short answer read whole gives its one slot back, call after call", async () => {
   await using engine = await startFakeEngine({ api: () => xml(VM) });
-  await using connection = new Connection({
-    url: engine.url,
-    username: USERNAME,
-    password: PASSWORD,
-    connections: 1,
-  });
+  await using connection = oneSlot(engine.url);
   const vm = connection.systemService().vmsService().vmService("1");
   // With the slot kept, the second call would wait for it forever.
   for (let i = 0; i < 3; i++) assert.equal((await vm.get()).name, "web");
@@ -30,12 +30,7 @@ Deno.test("small get: a short answer read whole gives its one slot back, call af
 
 Deno.test("small get: a rejected token logs in again once, and the answer is read whole", async () => {
   await using engine = await startFakeEngine({ api: () => xml(VM) });
-  await using connection = new Connection({
-    url: engine.url,
-    username: USERNAME,
-    password: PASSWORD,
-    connections: 1,
-  });
+  await using connection = oneSlot(engine.url);
   const vm = connection.systemService().vmsService().vmService("1");
   await vm.get();
   engine.validTokens.clear();
