@@ -10,6 +10,7 @@ import { ConnectionError, OvirtError, probeImage, types, uploadImage } from "../
 import { mapFile } from "../helpers/transfer/holes.ts";
 import { ImageioClient } from "../helpers/transfer/imageio.ts";
 import { simulatorSession } from "./sim_session.ts";
+import { CLOSED_PORT } from "./closed_port.ts";
 
 const MIB = 1024 * 1024;
 const CLUSTER = 65536;
@@ -257,10 +258,10 @@ Deno.test("mapFile without --allow-ffi: no FFI at all, qemu-img or a scan instea
 Deno.test("an image server that cannot be reached: the error never shows the ticket", async () => {
   await using session = await simulatorSession({ delay: 0 });
   const { connection } = session;
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const port = listener.addr.port;
-  listener.close();
-  const client = new ImageioClient(connection, `http://127.0.0.1:${port}/images/SECRET-TICKET`);
+  const client = new ImageioClient(
+    connection,
+    `http://127.0.0.1:${CLOSED_PORT}/images/SECRET-TICKET`,
+  );
   const error = await client.options().then(() => undefined, (error) => error);
   assert.ok(error instanceof ConnectionError, String(error));
   assert.ok(!error.message.includes("SECRET-TICKET"), error.message);

@@ -4,6 +4,7 @@ import type { BodyReader, HttpRequest, TransportResponse } from "../transport/ht
 import { ListWorker } from "../transport/list_worker.ts";
 import { takeFrontRoom } from "../transport/xml/front_room.ts";
 import { tlsMaterial } from "./http_tls_material.ts";
+import { CLOSED_PORT } from "./closed_port.ts";
 import { startSimulator } from "../testing/mod.ts";
 
 /** Byte `i` of every body the test server sends. */
@@ -184,9 +185,7 @@ Deno.test("list worker: the request's signal aborts a request waiting for its he
 });
 
 Deno.test("list worker: a refused connection fails as fetch's would, causes and all", async () => {
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const url = new URL(`http://127.0.0.1:${listener.addr.port}/`);
-  listener.close();
+  const url = new URL(`http://127.0.0.1:${CLOSED_PORT}/`);
   const direct = await fetch(url).then(() => undefined, (error) => error);
   using worker = await readyWorker();
   await assert.rejects(worker.send(get(url)), (error: Error) => {
@@ -299,7 +298,9 @@ Deno.test("list worker: one that fails to start takes no request, and says so", 
   for (let tries = 0; refusal === undefined; tries++) {
     assert.ok(tries < 500, "the worker neither failed nor refused");
     await new Promise((resolve) => setTimeout(resolve, 10));
-    await worker.send(get(new URL("http://127.0.0.1:9/"))).catch((error) => refusal = error);
+    await worker.send(get(new URL(`http://127.0.0.1:${CLOSED_PORT}/`))).catch((error) =>
+      refusal = error
+    );
   }
   assert.equal(worker.ready, false);
   assert.match(String(refusal), /not running/);

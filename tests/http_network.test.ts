@@ -2,18 +2,13 @@ import assert from "node:assert/strict";
 import { Connection } from "../mod.ts";
 import { ConnectionError } from "../transport/errors.ts";
 import { PASSWORD, USERNAME } from "./http_fake_engine.ts";
+import { CLOSED_PORT } from "./closed_port.ts";
 
 /** A loopback port nobody listens on. */
-function closedPort(): number {
-  const listener = Deno.listen({ port: 0, hostname: "127.0.0.1" });
-  const { port } = listener.addr as Deno.NetAddr;
-  listener.close();
-  return port;
-}
 
 Deno.test("network: a refused connection is a ConnectionError", async () => {
   await using connection = new Connection({
-    url: `http://127.0.0.1:${closedPort()}/ovirt-engine/api`,
+    url: `http://127.0.0.1:${CLOSED_PORT}/ovirt-engine/api`,
     username: USERNAME,
     password: PASSWORD,
   });
