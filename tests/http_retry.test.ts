@@ -259,6 +259,7 @@ Deno.test("options: bad connection options are refused with an OvirtError naming
     [{ headers: { "X-Name": "naïve ☕" } }, /header "X-Name" in the headers option/],
     [{ caCerts: "pem" as unknown as string[] }, /caCerts/],
     [{ insecure: "yes" as unknown as boolean }, /insecure/],
+    [{ listWorker: "no" as unknown as boolean }, /listWorker option must be true or false/],
     [{ proxy: "not a url" }, /proxy/],
     [{ retry: { delay: -5 } }, /retry\.delay/],
     [{ url: "ftp://engine/api" }, /http or https/],

@@ -135,3 +135,38 @@ Deno.test("listStream: a break lets the body go", async () => {
   for await (const _vm of listStream(fake.vms)) break;
   await eventually(() => fake.state.cancelled);
 });
+
+Deno.test("listStream: the call's deadline ends with the iteration, read to the end or stopped", async () => {
+  await using engine = await startFakeEngine({
+    api: () =>
+      new Response('<vms><vm id="1"/><vm id="2"/></vms>', {
+        headers: { "content-type": "application/xml" },
+      }),
+  });
+  await using connection = new Connection({
+    url: engine.url,
+    username: USERNAME,
+    password: PASSWORD,
+    timeout: 60_000,
+  });
+  const vms = connection.systemService().vmsService();
+  // The deadline follows the caller's signal until it is over: count who listens.
+  const { signal } = new AbortController();
+  let listening = 0;
+  const add = signal.addEventListener.bind(signal);
+  const remove = signal.removeEventListener.bind(signal);
+  signal.addEventListener = (...args: Parameters<AbortSignal["addEventListener"]>) => {
+    listening++;
+    add(...args);
+  };
+  signal.removeEventListener = (...args: Parameters<AbortSignal["removeEventListener"]>) => {
+    listening--;
+    remove(...args);
+  };
+  const ids: string[] = [];
+  for await (const vm of listStream(vms, { signal })) ids.push(vm.id!);
+  assert.deepEqual(ids, ["1", "2"]);
+  assert.equal(listening, 0, "read to the end");
+  for await (const _vm of listStream(vms, { signal })) break;
+  assert.equal(listening, 0, "stopped early");
+});
