@@ -13,9 +13,14 @@
  *
  * `deno bench --allow-all bench/list_bench.ts`, or `deno run --allow-all bench/list_bench.ts
  * [rounds] [filter]` for the contenders interleaved round by round (min and median of each,
- * against the first of its group); `filter` keeps the groups whose name holds it.
+ * against the first of its group; 15 rounds unless told); `filter` keeps the groups whose name
+ * holds it. Each line also gives the CPU time of one call, average of the rounds: this process's
+ * (all its threads: the reader, the list worker, V8's garbage collection helpers) and the
+ * server's (read from `/proc`, so on Linux only). Their sum over the machine's cores is a floor
+ * under the time of a call; when that floor is near the time, the call is bound by CPU.
  */
 
+import process from "node:process";
 import { SaxesParser } from "npm:saxes@6";
 import { Connection } from "../mod.ts";
 import { readXml } from "../transport/xml/reader.ts";
@@ -240,33 +245,65 @@ for (const contender of contenders) {
   previous = contender.group;
 }
 
+/** CPU time used so far by this process, all its threads, in ms. */
+function ownCpu(): number {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
+}
+
+/** CPU time used so far by the server process `pid`, in ms (from `/proc`; NaN without it). */
+function serverCpu(pid: number): number {
+  try {
+    const fields = Deno.readTextFileSync(`/proc/${pid}/stat`).split(") ")[1].split(" ");
+    return (Number(fields[11]) + Number(fields[12])) * 10; // utime + stime, in 10 ms ticks
+  } catch {
+    return NaN;
+  }
+}
+
+/** The process of the server a group's contenders ask. */
+const serverOf = (group: string) =>
+  group.includes("simulator") ? simulator.child.pid : statics.child.pid;
+
+/** The median of `samples`, which it sorts. */
+function median(samples: number[]): number {
+  samples.sort((a, b) => a - b);
+  return samples[samples.length >> 1];
+}
+
+/** The average of `samples`. */
+const average = (samples: number[]) => samples.reduce((a, b) => a + b, 0) / samples.length;
+
 if (import.meta.main) {
-  const rounds = Number(Deno.args[0] ?? 7);
+  const rounds = Number(Deno.args[0] ?? 15);
   const chosen = contenders.filter((c) => c.group.includes(Deno.args[1] ?? ""));
   const times = chosen.map(() => [] as number[]);
+  const cpu = chosen.map(() => ({ own: [] as number[], server: [] as number[] }));
   // Warmed up until compiled: a small call's first hundreds are mostly not yet optimized code.
   for (const contender of chosen) {
     for (let k = repeat(contender) * 4; k > 0; k--) await contender.run();
   }
   for (let round = 0; round < rounds; round++) {
     for (const [i, contender] of chosen.entries()) {
+      const server = serverOf(contender.group);
+      const ownBefore = ownCpu(), serverBefore = serverCpu(server);
       const start = performance.now();
       for (let k = repeat(contender); k > 0; k--) await contender.run();
       times[i].push((performance.now() - start) / repeat(contender));
+      cpu[i].own.push((ownCpu() - ownBefore) / repeat(contender));
+      cpu[i].server.push((serverCpu(server) - serverBefore) / repeat(contender));
     }
   }
-  const stats = times.map((samples) => {
-    samples.sort((a, b) => a - b);
-    return { min: samples[0], median: samples[samples.length >> 1] };
-  });
+  const stats = times.map((samples) => ({ min: Math.min(...samples), median: median(samples) }));
   const ms = (value: number) => value < 10 ? value.toFixed(2) : value.toFixed(0);
   for (const [i, contender] of chosen.entries()) {
     const base = stats[chosen.findIndex((c) => c.group === contender.group)];
-    const { min, median } = stats[i];
+    const { min, median: middle } = stats[i];
     console.log(
       `${contender.group.padEnd(22)} ${contender.name.padEnd(36)} min ${ms(min).padStart(6)} ms ` +
-        `(${(min / base.min).toFixed(2)}x)  median ${ms(median).padStart(6)} ms ` +
-        `(${(median / base.median).toFixed(2)}x)`,
+        `(${(min / base.min).toFixed(2)}x)  median ${ms(middle).padStart(6)} ms ` +
+        `(${(middle / base.median).toFixed(2)}x)  cpu ${ms(average(cpu[i].own)).padStart(5)} ` +
+        `+ server ${ms(average(cpu[i].server)).padStart(5)} ms`,
     );
   }
   Deno.exit(0);
