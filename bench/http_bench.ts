@@ -12,7 +12,7 @@
 
 import process from "node:process";
 import { Connection } from "../mod.ts";
-import { readXml } from "../transport/xml/reader.ts";
+import { readXml } from "../transport/xml/read_xml.ts";
 
 /** Calls per benchmark iteration. */
 const N = 50;

@@ -23,7 +23,7 @@
 import process from "node:process";
 import { SaxesParser } from "npm:saxes@6";
 import { Connection } from "../mod.ts";
-import { readXml } from "../transport/xml/reader.ts";
+import { readXml } from "../transport/xml/read_xml.ts";
 import { listStream } from "../helpers/stream.ts";
 import { eventXml } from "./xml_corpora.ts";
 import { seededRandom } from "../tests/xml_test_utils.ts";

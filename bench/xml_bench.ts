@@ -20,7 +20,7 @@ import "../types/register.ts";
 import { saxesElements } from "./saxes_elements.ts";
 import { loadLibxml2Sax } from "./libxml2_sax.ts";
 import { XMLParser } from "npm:fast-xml-parser@5";
-import { readXml, readXmlStream } from "../transport/xml/reader.ts";
+import { readXml, readXmlStream } from "../transport/xml/read_xml.ts";
 import { END_OF_DOCUMENT, XmlTokenizer } from "../transport/xml/tokenizer.ts";
 import { CHAR_CLASS } from "../transport/xml/decode.ts";
 import { recordGraph, replayGraph } from "./object_graph.ts";

@@ -9,7 +9,7 @@
 
 import "../types/register.ts";
 import { saxesElements } from "./saxes_elements.ts";
-import { readXml, readXmlStream } from "../transport/xml/reader.ts";
+import { readXml, readXmlStream } from "../transport/xml/read_xml.ts";
 import { listCorpora, smallCorpora } from "./xml_corpora.ts";
 import { rewritesOf } from "./xml_rewrites.ts";
 import { vmsFixture } from "./vms_fixture.ts";

@@ -14,7 +14,7 @@ import {
   START_TAG,
   XmlTokenizer,
 } from "../transport/xml/tokenizer.ts";
-import { readXml } from "../transport/xml/reader.ts";
+import { readXml } from "../transport/xml/read_xml.ts";
 import { STRUCTS } from "../types/metadata.ts";
 import { Refusal, syntaxError } from "./answers.ts";
 import { memberByTag } from "./model.ts";

@@ -2,7 +2,7 @@ import "../types/register.ts";
 import { deepStrictEqual, notStrictEqual, ok } from "node:assert/strict";
 import { recordGraph, replayGraph } from "../bench/object_graph.ts";
 import { vmsFixture } from "../bench/vms_fixture.ts";
-import { readXml } from "../transport/xml/reader.ts";
+import { readXml } from "../transport/xml/read_xml.ts";
 
 Deno.test("the benchmark's object floor builds the very objects the reader returns", () => {
   const read = readXml(vmsFixture(20)).value as object[];

@@ -17,7 +17,7 @@ import {
 } from "../transport/xml/tokenizer.ts";
 import { readWholeDocument } from "../transport/xml/element_reader.ts";
 import { MODEL_SCHEMA } from "../transport/xml/schema.ts";
-import { readXml } from "../transport/xml/reader.ts";
+import { readXml } from "../transport/xml/read_xml.ts";
 import { bytes, mutate, seededRandom, splitRandomly } from "./xml_test_utils.ts";
 
 /** What a parser saw: normalised events, or that it rejected the document. */

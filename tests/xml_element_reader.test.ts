@@ -17,7 +17,7 @@ import {
   ElementReader,
   readWholeDocument,
 } from "../transport/xml/element_reader.ts";
-import { readXml, readXmlStream } from "../transport/xml/reader.ts";
+import { readXml, readXmlStream } from "../transport/xml/read_xml.ts";
 import { MODEL_SCHEMA } from "../transport/xml/schema.ts";
 import { streamList } from "../transport/xml/stream.ts";
 import { type XmlLimits, XmlTokenizer } from "../transport/xml/tokenizer.ts";

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { eventXml } from "../bench/xml_corpora.ts";
 import { markFrontRoom, takeFrontRoom } from "../transport/xml/front_room.ts";
-import { readXml, readXmlFrom } from "../transport/xml/reader.ts";
+import { readXml, readXmlFrom } from "../transport/xml/read_xml.ts";
 import { NEED_DATA, XmlTokenizer } from "../transport/xml/tokenizer.ts";
 import type { BodyReader } from "../transport/http.ts";
 import "../types/register.ts";

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import "../types/register.ts";
-import { readXmlStream } from "../transport/xml/reader.ts";
+import { readXmlStream } from "../transport/xml/read_xml.ts";
 import { readByTokens } from "./xml_token_oracle.ts";
 import { bytes, splitEvery, streamOf } from "./xml_test_utils.ts";
 

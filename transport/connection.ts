@@ -34,7 +34,7 @@ import type { Service, ServiceRuntime } from "./service.ts";
 import { systemCaBundle } from "./system_cas.ts";
 import { createTransport } from "./transports.ts";
 import { USER_AGENT } from "./version.ts";
-import { readXml } from "./xml/reader.ts";
+import { readXml } from "./xml/read_xml.ts";
 
 /** The default cap on requests in flight per connection (see {@link ConnectionOptions}). */
 export const DEFAULT_CONNECTIONS = 8;

@@ -9,7 +9,7 @@
 import { readBytes } from "./body.ts";
 import { AuthError, ConflictError, NotFoundError, OvirtError, type ServerFault } from "./errors.ts";
 import type { HttpResponse } from "./http.ts";
-import { readXml } from "./xml/reader.ts";
+import { readXml } from "./xml/read_xml.ts";
 
 /** Where an answer came from, for messages. */
 export interface Exchange {

@@ -18,7 +18,7 @@ import {
   responseError,
 } from "./response_error.ts";
 import type { MethodSpec } from "./service.ts";
-import { readXml, readXmlFrom, type XmlDocument } from "./xml/reader.ts";
+import { readXml, readXmlFrom, type XmlDocument } from "./xml/read_xml.ts";
 
 /**
  * The result of `spec` from `response`, whose body is always consumed or cancelled. Not an

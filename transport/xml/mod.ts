@@ -5,10 +5,10 @@
  * @module
  */
 
-import { readXml } from "./reader.ts";
+import { readXml } from "./read_xml.ts";
 import { writeXml } from "./writer.ts";
 
-export { readXml, readXmlStream, type XmlDocument } from "./reader.ts";
+export { readXml, readXmlStream, type XmlDocument } from "./read_xml.ts";
 export { streamList } from "./stream.ts";
 export { writeStruct, writeXml } from "./writer.ts";
 export type { XmlLimits } from "./tokenizer.ts";
