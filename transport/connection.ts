@@ -112,10 +112,13 @@ export interface ConnectionOptions {
    */
   proxy?: string;
   /**
-   * Receive the answers of `list()` and `listStream()` on a worker thread (on by default),
-   * so that reading a long list overlaps its transfer (TLS decryption included) instead of
-   * taking turns with it. The thread starts after the first long list answer, and does not
-   * keep the process alive. Not with `insecure`, whose transport does not use `fetch`.
+   * Receive the answers of `list()` and `listStream()` on a worker thread, so that reading a
+   * long list overlaps its transfer (TLS decryption included) instead of taking turns with
+   * it. On by default where the process may run on two CPUs or more
+   * (`navigator.hardwareConcurrency`, which follows CPU affinity and container limits); off
+   * where it has one, as the thread would only take turns with the reader. The thread starts
+   * after the first long list answer, and does not keep the process alive. Not with
+   * `insecure`, whose transport does not use `fetch`.
    */
   listWorker?: boolean;
 }
@@ -420,7 +423,7 @@ export abstract class BaseConnection implements AsyncDisposable {
     connections: number,
     connectTimeout: number | undefined,
   ): Promise<HttpTransport> {
-    const { caFile, caCerts = [], insecure, proxy, listWorker = true } = this.#options;
+    const { caFile, caCerts = [], insecure, proxy, listWorker = severalCpus() } = this.#options;
     const fromFile = caFile === undefined ? [] : [await readCaFile(caFile)];
     const chosen = [...fromFile, ...caCerts];
     const system = chosen.length === 0 && !insecure ? await systemCaBundle() : undefined;
@@ -433,6 +436,11 @@ export abstract class BaseConnection implements AsyncDisposable {
       listWorker,
     });
   }
+}
+
+/** Whether this process may run on two CPUs or more (else a list worker only takes turns). */
+function severalCpus(): boolean {
+  return (globalThis.navigator?.hardwareConcurrency ?? 2) > 1;
 }
 
 /**
