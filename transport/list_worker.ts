@@ -32,6 +32,9 @@ const MAX_PENDING = 4 * 1024 * 1024;
 /** Free bytes in front of each piece, for the unread tail of the one before (`front_room.ts`). */
 const ROOM = 32 * 1024;
 
+/** The buffer the worker reads a body into; a read gives about one TLS record (16 KiB). */
+const READ_SIZE = 64 * 1024;
+
 /** The source the worker runs. */
 const SOURCE = `(${runListWorker.toString()})();`;
 
@@ -72,6 +75,7 @@ export class ListWorker {
       proxy: options.proxy?.href,
       maxPending: MAX_PENDING,
       room: ROOM,
+      readSize: READ_SIZE,
     };
     this.#worker.postMessage(settings);
   }
