@@ -844,14 +844,22 @@ export class XmlTokenizer implements InputHandOver {
 }
 
 /**
+ * From how many bytes {@link characterCount} first asks the native ASCII test: below that,
+ * making the view and calling out cost more than looking at the bytes (the end of each list
+ * item, a few bytes after its last line feed, is counted this way).
+ */
+const NATIVE_ASCII_TEST_FROM = 64;
+
+/**
  * The number of characters in the UTF-8 `buf[start, end)` (its bytes that do not continue
  * a character). The bytes dropped while streaming are counted, so that error columns stay
  * exact: on a document written on one line that is every byte, hence the native ASCII test
- * first (a loop over the bytes took a fifth of a streamed read).
+ * first on long spans (a loop over the bytes took a fifth of a streamed read).
  */
 function characterCount(buf: Uint8Array, start: number, end: number): number {
-  if (end <= start) return 0;
-  if (isAscii(buf.subarray(start, end))) return end - start;
+  if (end - start >= NATIVE_ASCII_TEST_FROM && isAscii(buf.subarray(start, end))) {
+    return end - start;
+  }
   let count = 0;
   for (let i = start; i < end; i++) if ((buf[i] & 0xc0) !== 0x80) count++;
   return count;
