@@ -22,8 +22,8 @@ interface Served {
 
 /**
  * A plain HTTP server: `/bytes/N` answers N bytes (streamed, or with `?length` a declared
- * length), `/status/N` answers status N with a header and a short body, `/slow` answers
- * only once `release` is called.
+ * length), `/gzip/N` the same N bytes gzip-encoded, `/status/N` answers status N with a
+ * header and a short body, `/slow` answers only once `release` is called.
  */
 function startServer(tls?: { cert: string; key: string }) {
   const served: Served[] = [];
@@ -46,6 +46,11 @@ function startServer(tls?: { cert: string; key: string }) {
       });
     }
     if (kind === "slow") await released;
+    if (kind === "gzip") {
+      const bytes = Uint8Array.from({ length: Number(value) }, (_, i) => byteAt(i));
+      const zipped = new Blob([bytes]).stream().pipeThrough(new CompressionStream("gzip"));
+      return new Response(zipped, { headers: { "content-encoding": "gzip" } });
+    }
     const total = Number(value ?? 0);
     const body = new ReadableStream<Uint8Array>({
       pull(controller) {
@@ -128,6 +133,14 @@ Deno.test("list worker: bodies arrive whole and in order, streamed or of a decla
     const expected = Number(path.split("/")[2].split("?")[0]);
     assert.equal((await readChecked(response.body)).length, expected, path);
   }
+});
+
+Deno.test("list worker: a gzip-encoded body arrives decoded, whole", async () => {
+  await using server = startServer();
+  using worker = await readyWorker();
+  const response = await worker.send(get(server.url("/gzip/3000000")));
+  assert.equal(response.headers.get("content-encoding"), "gzip");
+  assert.equal((await readChecked(response.body)).length, 3_000_000);
 });
 
 Deno.test("list worker: the head is passed on as it came, redirects included", async () => {
