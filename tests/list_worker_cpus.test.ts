@@ -1,7 +1,8 @@
 /**
  * The list worker is on by default only where the process may run on two CPUs or more: on
- * one, a second thread would only take turns with the reader. Each test runs a script that
- * lists 800 VMs (over 1 MiB) four times and counts its worker threads.
+ * one (by its CPU affinity or a CPU quota), a second thread would only take turns with the
+ * reader. Each test runs a script that lists 800 VMs (over 1 MiB) four times and counts its
+ * worker threads.
  */
 
 import assert from "node:assert/strict";
@@ -12,6 +13,47 @@ const linux = Deno.build.os === "linux";
 const hasTaskset = linux &&
   await new Deno.Command("taskset", { args: ["--version"], stdout: "null", stderr: "null" })
     .output().then((result) => result.success, () => false);
+
+/**
+ * A new CPU cgroup whose quota is one CPU (cgroup v1's `cpu` controller, or v2 where the root
+ * hands out `cpu`), removed when disposed of; `undefined` where none can be made (not Linux,
+ * not root, no such controller).
+ */
+function oneCpuQuotaGroup(): (AsyncDisposable & { path: string }) | undefined {
+  if (!linux) return undefined;
+  const name = `ovirt-sdk-test-${Deno.pid}`;
+  const tries: [string, Record<string, string>][] = [
+    ["/sys/fs/cgroup/cpu", { "cpu.cfs_period_us": "100000", "cpu.cfs_quota_us": "100000" }],
+    ["/sys/fs/cgroup", { "cpu.max": "100000 100000" }],
+  ];
+  for (const [root, limits] of tries) {
+    const path = `${root}/${name}`;
+    try {
+      Deno.mkdirSync(path);
+    } catch {
+      continue;
+    }
+    try {
+      // A directory of a cgroup file system comes with its control files; any other does not.
+      Deno.statSync(`${path}/cgroup.procs`);
+      for (const [file, value] of Object.entries(limits)) {
+        Deno.writeTextFileSync(`${path}/${file}`, value);
+      }
+    } catch {
+      Deno.removeSync(path);
+      continue;
+    }
+    return { path, [Symbol.asyncDispose]: () => Deno.remove(path) };
+  }
+  return undefined;
+}
+
+/** Whether this process can make such a group (tried once). */
+const canLimitCpu = (() => {
+  const group = oneCpuQuotaGroup();
+  if (group !== undefined) Deno.removeSync(group.path);
+  return group !== undefined;
+})();
 
 /** Runs the child script against a simulator, `prefix` before `deno`; returns its report. */
 async function listingReport(prefix: string[], mode: "default" | "on") {
@@ -64,5 +106,19 @@ Deno.test({
     assert.equal(byDefault.workerThreads, 0);
     const asked = await listingReport(oneCpu, "on");
     assert.equal(asked.workerThreads, 1);
+  },
+});
+
+Deno.test({
+  name: "list worker: off by default under a CPU quota of one CPU",
+  ignore: !canLimitCpu,
+  async fn() {
+    await using group = oneCpuQuotaGroup();
+    assert.ok(group !== undefined, "the CPU cgroup could be made a moment ago");
+    // The child joins the group before it becomes Deno, so Deno sees the quota from the start.
+    const inGroup = ["sh", "-c", 'echo $$ > "$0/cgroup.procs" && exec "$@"', group.path];
+    const report = await listingReport(inGroup, "default");
+    assert.equal(report.cpus, 1, "a quota of one CPU counts as one CPU");
+    assert.equal(report.workerThreads, 0);
   },
 });
