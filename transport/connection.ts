@@ -116,7 +116,8 @@ export interface ConnectionOptions {
    * long list overlaps its transfer (TLS decryption included) instead of taking turns with
    * it. On by default where the process may run on two CPUs or more
    * (`navigator.hardwareConcurrency`, which a CPU affinity or a CPU quota lowers), off where
-   * it may run on one, as the thread would only take turns with the reader. The thread starts after the first long list answer, and does
+   * it may run on one: there the thread takes turns with the reader, and brings no steady gain
+   * for its memory. The thread starts after the first long list answer, and does
    * not keep the process alive. Not with `insecure`, whose transport does not use `fetch`.
    */
   listWorker?: boolean;
