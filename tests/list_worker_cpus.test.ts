@@ -1,8 +1,8 @@
 /**
  * The list worker is on by default only where the process may run on two CPUs or more: on
  * one (by its CPU affinity or a CPU quota), a second thread takes turns with the reader and
- * brings no steady gain for its memory. Each test runs a script that lists 800 VMs (over 1 MiB) four times and counts its
- * worker threads.
+ * brings no steady gain for its memory. Each test runs a script that lists 800 VMs (over 1
+ * MiB) four times and counts its worker threads.
  */
 
 import assert from "node:assert/strict";
