@@ -17,7 +17,8 @@
  * holds it. Each line also gives the CPU time of one call, average of the rounds: this process's
  * (all its threads: the reader, the list worker, V8's garbage collection helpers) and the
  * server's (read from `/proc`, so on Linux only). Their sum over the machine's cores is a floor
- * under the time of a call; when that floor is near the time, the call is bound by CPU.
+ * under the time of a call; when that floor is near the time, the call is bound by CPU. Last
+ * come the end-to-end targets of issue 18 as ratios of the same run's figures.
  */
 
 import process from "node:process";
@@ -305,6 +306,37 @@ if (import.meta.main) {
         `(${(middle / base.median).toFixed(2)}x)  cpu ${ms(average(cpu[i].own)).padStart(5)} ` +
         `+ server ${ms(average(cpu[i].server)).padStart(5)} ms`,
     );
+  }
+  // The end-to-end targets of issue 18, as ratios of the same run's figures.
+  const statsOf = (group: string, name: string) => {
+    const i = chosen.findIndex((c) => c.group === group && c.name === name);
+    return i < 0 ? undefined : stats[i];
+  };
+  const ratio = (
+    group: string,
+    what: string,
+    [over, under]: [string, string],
+    target: string,
+  ) => {
+    const a = statsOf(group, over), b = statsOf(group, under);
+    if (a === undefined || b === undefined) return;
+    console.log(
+      `${group.padEnd(22)} ${what.padEnd(36)} ${(a.min / b.min).toFixed(2)}x by min, ` +
+        `${(a.median / b.median).toFixed(2)}x by median (target: ${target})`,
+    );
+  };
+  const saxes = "fetch + saxes events (streamed)", bare = "fetch: body bytes only";
+  for (const group of new Set(chosen.map((c) => c.group))) {
+    // Against the simulator every contender waits for it to make the answer: the target there
+    // is the bare transfer; against the static server, the reading.
+    if (group.includes("simulator")) {
+      ratio(group, "list() against the bare fetch", ["list()", bare], "<= 1.25x");
+    } else {
+      ratio(group, "list() faster than fetch + saxes", [saxes, "list()"], ">= 2.5x");
+    }
+    ratio(group, "listStream() against list()", ["listStream()", "list()"], "<= 1.10x");
+    const get = "get() of one VM", fetchAndRead = "fetch + readXml of one VM";
+    ratio(group, "get() against fetch + readXml", [get, fetchAndRead], "<= 1.15x");
   }
   Deno.exit(0);
 }
