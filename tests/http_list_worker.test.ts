@@ -5,6 +5,7 @@ import { ListWorker } from "../transport/list_worker.ts";
 import { takeFrontRoom } from "../transport/xml/front_room.ts";
 import { tlsMaterial } from "./http_tls_material.ts";
 import { CLOSED_PORT } from "./closed_port.ts";
+import { startForwardProxy } from "./http_proxy_server.ts";
 import { startSimulator } from "../testing/mod.ts";
 
 /** Byte `i` of every body the test server sends. */
@@ -141,6 +142,16 @@ Deno.test("list worker: a gzip-encoded body arrives decoded, whole", async () =>
   const response = await worker.send(get(server.url("/gzip/3000000")));
   assert.equal(response.headers.get("content-encoding"), "gzip");
   assert.equal((await readChecked(response.body)).length, 3_000_000);
+});
+
+Deno.test("list worker: the proxy it is given carries its requests", async () => {
+  await using proxy = await startForwardProxy();
+  await using server = startServer();
+  using worker = await readyWorker({ proxy: new URL(proxy.url) });
+  const url = server.url("/bytes/3000000");
+  const response = await worker.send(get(url));
+  assert.equal((await readChecked(response.body)).length, 3_000_000);
+  assert.deepEqual(proxy.forwarded, [url.href]);
 });
 
 Deno.test("list worker: the head is passed on as it came, redirects included", async () => {
