@@ -42,3 +42,25 @@ Deno.test("readXmlStream: a document on one line keeps exact columns after items
     }
   }
 });
+
+Deno.test("readXmlStream: columns stay exact after items whose last line is short and not ASCII", async () => {
+  // Each item ends on a line of a few characters, some of two bytes: the span after its last
+  // line feed is counted character by character. The same document with each "\u00e9" an
+  // "e" has the same characters where they were, all of one byte: its positions are the
+  // reference.
+  const items = [
+    `<vm id="1">\n<name>\u00e9t\u00e9</name></vm>`,
+    `<vm id="2">\n  <description>caf\u00e9</description>\n\u00e9<name>a</name></vm>`,
+  ];
+  const errors = [`<vm><name>x</nam></vm>`, `\u00e9 <vm><name b="1" b="2"/></vm>`];
+  for (const error of errors) {
+    const text = `<vms>\n${items.join("").repeat(40)}${error}</vms>`;
+    const expected = await failure(() => byTokens(bytes(text.replaceAll("\u00e9", "e"))));
+    assert.match(expected, /line \d+, column \d+/);
+    for (const size of [5, 64, 1000]) {
+      const data = splitEvery(bytes(text), size);
+      const streamed = await failure(() => readXmlStream(streamOf(data)));
+      assert.equal(streamed, expected, `${error} in ${size}-byte chunks`);
+    }
+  }
+});
