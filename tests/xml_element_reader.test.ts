@@ -531,6 +531,11 @@ Deno.test("element reader: a leaf that is one CDATA section reads as tokens read
     "<![CDATA[x]]",
     "<![CDATX[x]]>",
     "<!-- c --><![CDATA[x]]>",
+    // Not a section: another byte where its `<` would be.
+    "&![CDATA[12]]>",
+    ">![CDATA[12]]>",
+    "\r![CDATA[12]]>",
+    "&![CDATA[x]]>y",
   ];
   const leaves = ["name", "memory", "status", "stateless", "creation_time"];
   for (const section of sections) {

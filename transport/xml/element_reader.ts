@@ -716,7 +716,7 @@ export class ElementReader {
     }
     if (i + 1 >= len) this.#outOfInput();
     if (buf[i] !== LT || buf[i + 1] !== SLASH) {
-      if (i === start && buf[i + 1] === BANG) {
+      if (i === start && buf[i] === LT && buf[i + 1] === BANG) {
         const value = this.#cdataValue(member, i, tagStart, nameEnd);
         if (value !== NOT_ALONE) return value;
       }
