@@ -642,3 +642,23 @@ Deno.test("element reader: errors after items read whole are located as by the o
     }
   }
 });
+
+Deno.test("element reader: a document that is no list reports its first error, streamed as whole", () => {
+  const invalidValue = "<code>3=1</code>";
+  const malformed = ["<origin>oVirt</orign>", "<index a='1' a='2'>5</index>", "<flood_rate"];
+  const documents: string[] = [];
+  for (const bad of malformed) {
+    // The invalid value first, then the malformed markup; and the other way round.
+    documents.push(`<event id="1">\n  ${invalidValue}\n  ${bad}\n</event>`);
+    documents.push(`<event id="1">\n  ${bad}\n  ${invalidValue}\n</event>`);
+  }
+  for (const text of documents) {
+    const data = bytes(text);
+    const whole = outcomeOf(() => readXml(data));
+    assert.ok("error" in whole, text);
+    assert.deepEqual(whole, byTokens(data), text);
+    for (const size of [1, 5, 16, 4096]) {
+      assert.deepEqual(readChunks(splitEvery(data, size)).outcome, whole, `${text} in ${size}s`);
+    }
+  }
+});

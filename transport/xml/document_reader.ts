@@ -96,6 +96,15 @@ export class DocumentReader {
 
   /** Consumes input until it runs out, an item is complete (streaming) or the end. */
   run(): typeof READ_NEED_DATA | typeof READ_ITEM | typeof READ_DONE {
+    try {
+      return this.#advance();
+    } catch (error) {
+      throw this.#state === WHOLE ? this.#firstError(error) : error;
+    }
+  }
+
+  /** {@link DocumentReader.run}, but for the error a document that is no list reports first. */
+  #advance(): typeof READ_NEED_DATA | typeof READ_ITEM | typeof READ_DONE {
     const tokens = this.#tokens;
     for (;;) {
       if (this.#state === ITEMS) {
@@ -235,6 +244,25 @@ export class DocumentReader {
     }
     this.#items.push(item);
     return false;
+  }
+
+  /**
+   * What a document that is no list reports when its tokens failed with `error`: an invalid
+   * value before that point, met by the element reader reading the held bytes in order (the
+   * error `readXml` reports for the same bytes), else `error`.
+   */
+  #firstError(error: unknown): unknown {
+    const tokens = this.#tokens;
+    try {
+      readWholeDocument(
+        tokens.input.subarray(tokens.heldFrom, tokens.inputEnd),
+        this.#schema,
+        this.#limits,
+      );
+    } catch (valueError) {
+      if (valueError instanceof OvirtError) return valueError;
+    }
+    return error;
   }
 
   /** The held document, checked by tokens, read whole. */
