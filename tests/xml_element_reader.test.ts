@@ -688,3 +688,40 @@ Deno.test("element reader: a document that is no list reports its first error, s
     }
   }
 });
+
+Deno.test("element reader: a name starting with a byte that is no UTF-8 is malformed, as tokens say", () => {
+  // `@` stands for the name: one byte that is no UTF-8 alone, then nothing or an ASCII letter.
+  const templates = [
+    "<vms><vm><@/></vm></vms>", // an unknown element
+    '<vms><vm><@ a="1">x</@></vm></vms>',
+    "<vms><vm><?@ x?></vm></vms>", // a processing instruction's target
+    '<vms><vm @="1"/></vms>', // an attribute
+    '<vms><vm><name @="1">a</name></vm></vms>',
+  ];
+  for (const badByte of [0x80, 0xbf, 0xc3, 0xe2, 0xf0, 0xff]) {
+    for (const after of ["", "x"]) {
+      const name = Uint8Array.of(badByte, ...bytes(after));
+      for (const template of templates) {
+        const parts = template.split("@").map(bytes);
+        const data = joined(parts.flatMap((part, k) => k === 0 ? [part] : [name, part]));
+        const label = `${template}, byte ${badByte}, then "${after}"`;
+        const expected = byTokens(data);
+        assert.ok("error" in expected, label);
+        assert.deepEqual(outcomeOf(() => readXml(data)), expected, label);
+        const [streamed, reference] = streamedBoth(splitEvery(data, 3));
+        assert.deepEqual(streamed, reference, `streamed: ${label}`);
+      }
+    }
+  }
+});
+
+/** The bytes of `parts` one after the other. */
+function joined(parts: readonly Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0));
+  let at = 0;
+  for (const part of parts) {
+    out.set(part, at);
+    at += part.length;
+  }
+  return out;
+}

@@ -1443,12 +1443,13 @@ export class ElementReader {
     const buf = this.#buf, len = this.#len;
     if (start >= len) this.#outOfInput();
     let i = start + 1;
-    if (ASCII_NAME[buf[start]] === ASCII_NAME_START) {
+    const first = buf[start];
+    if (ASCII_NAME[first] === ASCII_NAME_START) {
       while (i < len && ASCII_NAME[buf[i]] !== 0) i++;
-    } else if (buf[start] < 0x80) {
+    } else if (first < 0x80) {
       throw GIVE_UP;
     }
-    if (i < len && buf[i] >= 0x80) {
+    if (i < len && (buf[i] >= 0x80 || first >= 0x80)) {
       // Not ASCII: checked as a whole when made a string (see #name), as the tokenizer does.
       while (i < len && (CHAR_CLASS[buf[i]] & NAME_CHAR) !== 0) i++;
       if (i < len) this.#name(start, i);
