@@ -642,6 +642,7 @@ Deno.test("element reader: errors after items read whole are located as by the o
     `\n  <vm\n id="7"\n><name>\u00e9\u00e9</name></vm>`,
     `\n<vm id="13" href="/vms/13">\n<actions>\n<link href="/vms/13/start" rel="startB"/>\n` +
     `</actions></vm>`, // a link not as engines write them, after white space
+    `\r\n  <vm id="14"><name>a\r\nb</name><description>c\r\n\r\nd &amp;\r\n</description></vm>`,
   ];
   const errors = [
     `\n  <vm id="8"><name>x</nam></vm>`,

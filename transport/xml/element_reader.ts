@@ -826,7 +826,10 @@ export class ElementReader {
         flags |= ESCAPED;
         if (n >= 0) {
           if (i + 1 >= len) this.#outOfInput();
-          if (buf[i + 1] === LF) i++;
+          if (buf[i + 1] === LF) {
+            this.#lineFeeds++;
+            this.#lastLineFeed = ++i;
+          }
           codes[n++] = LF;
         }
       } else {
