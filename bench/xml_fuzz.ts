@@ -87,8 +87,8 @@ function refusal(error: unknown): boolean {
   return error instanceof OvirtError && !error.message.includes("this reader cannot read");
 }
 
-/** A read's outcome: its document, or the message of the error that refused the input. */
-type Outcome = { document: XmlDocument } | { error: string };
+/** A read's outcome: what it read, or the message of the error that refused the input. */
+type Outcome = { document: unknown } | { error: string };
 
 /** What a fuzz run saw: how many reads gave objects and how many an `OvirtError`. */
 export interface FuzzReport {
@@ -132,7 +132,14 @@ export async function fuzzReader(
     if (n % streamEvery !== 0) continue;
     report.streamed++;
     const chunks = splitRandomly(data, random);
-    await outcomeOf(data, () => streamedList(chunks));
+    // A list's items, handed out one by one, are what readXml read; else streamList refuses.
+    const listed = await outcomeOf(data, () => streamedList(chunks));
+    const list = "document" in whole ? (whole.document as XmlDocument).value : undefined;
+    if (
+      Array.isArray(list) ? !isDeepStrictEqual(listed, { document: list }) : "document" in listed
+    ) {
+      throw escaped(`listed ${shown(listed)} where readXml gave ${shown(whole)}`, data);
+    }
     const streamed = await outcomeOf(data, () => readXmlStream(streamOf(chunks)));
     if (!sameOutcome(streamed, whole, data, "readXml")) report.laterErrors++;
   }
@@ -142,7 +149,7 @@ export async function fuzzReader(
 /** The outcome of `read` of `data`; throws unless it gives objects or refuses the input. */
 async function outcomeOf(data: Uint8Array, read: () => unknown): Promise<Outcome> {
   try {
-    return { document: await read() as XmlDocument };
+    return { document: await read() };
   } catch (error) {
     if (!refusal(error)) throw escaped(`threw ${String(error)}`, data, error);
     return { error: (error as Error).message };
@@ -156,12 +163,19 @@ async function outcomeOf(data: Uint8Array, read: () => unknown): Promise<Outcome
 function sameOutcome(ours: Outcome, theirs: Outcome, data: Uint8Array, reference: string): boolean {
   if (isDeepStrictEqual(ours, theirs)) return true;
   if ("error" in ours && "error" in theirs && /invalid UTF-8/.test(theirs.error)) return false;
-  const shown = (outcome: Outcome) => JSON.stringify(outcome).slice(0, 500);
   throw escaped(`gave ${shown(ours)} where ${reference} gave ${shown(theirs)}`, data);
 }
 
-async function streamedList(chunks: Uint8Array[]): Promise<void> {
-  for await (const _ of streamList(streamOf(chunks))) { /* items only */ }
+/** `outcome` in at most 500 characters of JSON, for a message. */
+function shown(outcome: Outcome): string {
+  return JSON.stringify(outcome).slice(0, 500);
+}
+
+/** The items `streamList` hands out of the list document `chunks`. */
+async function streamedList(chunks: Uint8Array[]): Promise<unknown[]> {
+  const items: unknown[] = [];
+  for await (const item of streamList(streamOf(chunks))) items.push(item);
+  return items;
 }
 
 function escaped(what: string, data: Uint8Array, cause?: unknown): Error {
