@@ -115,7 +115,16 @@ Deno.test("writer: a value that does not fit its member is refused", () => {
     ["vm", { memory: NaN }, /vm\.memory needs an integer/],
     ["cpu", { speed: NaN }, /cpu\.speed needs a finite number, got NaN/],
     ["cpu", { speed: Infinity }, /cpu\.speed needs a finite number/],
-    ["vm", { creationTime: new Date("nope") }, /vm\.creationTime needs a valid Date/],
+    [
+      "vm",
+      { creationTime: new Date("nope") },
+      /vm\.creationTime needs a valid Date.*got an invalid Date/,
+    ],
+    [
+      "vm",
+      { creationTime: new Date(Date.UTC(10000, 0, 1)) },
+      /vm\.creationTime needs a valid Date \(years 0-9999\), got \+010000-01-01T00:00:00\.000Z/,
+    ],
     ["vm", { creationTime: "2024-01-01T00:00:00Z" }, /vm\.creationTime needs a valid Date/],
     ["vm", { stateless: "true" }, /vm\.stateless needs a boolean/],
     ["vm", { name: 5 }, /vm\.name needs a string, got 5/],

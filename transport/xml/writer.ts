@@ -149,7 +149,9 @@ function describe(member: MemberInfo, path: string, index: number): string {
 
 function show(value: unknown): string {
   if (typeof value === "string") return JSON.stringify(value.slice(0, 40));
-  if (value instanceof Date) return "an invalid Date";
+  if (value instanceof Date) {
+    return isNaN(value.getTime()) ? "an invalid Date" : value.toISOString();
+  }
   return typeof value === "object"
     ? (Array.isArray(value) ? "an array" : "an object")
     : String(value);
