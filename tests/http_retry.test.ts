@@ -273,3 +273,34 @@ Deno.test("options: bad connection options are refused with an OvirtError naming
     });
   }
 });
+
+Deno.test("options: a refused URL is shown without the credentials or ticket it holds", async () => {
+  const url = "https://engine/ovirt-engine/api";
+  const bad: Partial<ConnectionOptions>[] = [
+    { url: "https://admin:S3cret@[engine/ovirt-engine/api" },
+    { url: "ftp://admin:S3cret@engine/api" },
+    { proxy: "http://puser:S3cret@[proxy:3128" },
+    { proxy: "socks9://puser:S3cret@proxy:3128" },
+    { ssoUrl: "https://admin:S3cret@ engine/sso" },
+  ];
+  const refusal = (error: unknown) => {
+    assert.ok(error instanceof OvirtError, `${error}`);
+    const told = `${error.message} ${String(error.cause ?? "")}`;
+    assert.doesNotMatch(told, /S3cret/);
+    assert.match(told, /\*\*\*@/, "where the credentials were is still shown");
+    return true;
+  };
+  for (const options of bad) {
+    assert.throws(() => new Connection({ url, token: "t", ...options }), refusal);
+  }
+  // A transfer URL carries its ticket in its path: none of the path is shown.
+  await using connection = new Connection({ url, token: "t" });
+  await assert.rejects(
+    connection.transferRequest({ method: "GET", url: "https://[host:54322/images/S3cret" }),
+    (error: unknown) => {
+      assert.ok(error instanceof OvirtError, `${error}`);
+      assert.doesNotMatch(`${error.message} ${String(error.cause ?? "")}`, /S3cret/);
+      return true;
+    },
+  );
+});

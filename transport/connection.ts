@@ -374,7 +374,7 @@ export abstract class BaseConnection implements AsyncDisposable {
    */
   async transferRequest(request: TransferRequest): Promise<TransferResponse> {
     this.#checkOpen();
-    const url = checkUrl("transfer URL", String(request.url));
+    const url = checkUrl("transfer URL", String(request.url), true);
     return await withDeadline(this.#timeout, request.signal, async (deadline) => {
       const response = await this.#http.send({
         method: request.method,

@@ -67,20 +67,38 @@ export function checkCount(option: string, value: unknown): number | undefined {
   return value === 0 ? Infinity : value;
 }
 
-/** A URL, parsed; `http:` and `https:` only. */
-export function checkUrl(option: string, value: unknown): URL {
+/**
+ * A URL, parsed; `http:` and `https:` only. A refused one is shown without its user and
+ * password, and (`secretPath`: a transfer URL, whose path is its ticket) without its path.
+ */
+export function checkUrl(option: string, value: unknown, secretPath = false): URL {
   if (value === undefined) throw new OvirtError(`The ${option} option is required`);
   checkString(option, value);
   let url: URL;
   try {
     url = new URL(value as string);
-  } catch (error) {
-    throw new OvirtError(`The ${option} option is not a valid URL: "${value}"`, { cause: error });
+  } catch {
+    // Not the parser's error: it would quote the whole text again.
+    const shown = shownUrl(value as string, secretPath);
+    throw new OvirtError(`The ${option} option is not a valid URL: "${shown}"`);
   }
   if (url.protocol !== "https:" && url.protocol !== "http:") {
-    throw new OvirtError(`The ${option} option must be an http or https URL, not "${value}"`);
+    const shown = shownUrl(value as string, secretPath);
+    throw new OvirtError(`The ${option} option must be an http or https URL, not "${shown}"`);
   }
   return url;
+}
+
+/** `text`, a URL or nearly one, with its credentials (and, `secretPath`, its path) hidden. */
+function shownUrl(text: string, secretPath: boolean): string {
+  const scheme = /^[a-z][a-z0-9+.-]*:\/\//i.exec(text)?.[0] ?? "";
+  const rest = text.slice(scheme.length);
+  const authorityEnd = rest.search(/[/?#]/);
+  const authority = authorityEnd < 0 ? rest : rest.slice(0, authorityEnd);
+  const at = authority.lastIndexOf("@");
+  const host = at < 0 ? authority : `***@${authority.slice(at + 1)}`;
+  const tail = authorityEnd < 0 ? "" : secretPath ? "/..." : rest.slice(authorityEnd);
+  return scheme + host + tail;
 }
 
 /** Headers as a record of names to values that `Headers` accepts; values never shown. */
