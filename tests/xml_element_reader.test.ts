@@ -10,6 +10,7 @@
 import "../types/register.ts";
 import assert from "node:assert/strict";
 import { vmsFixture } from "../bench/vms_fixture.ts";
+import { concat } from "../testing/der.ts";
 import { eventXml, smallCorpora } from "../bench/xml_corpora.ts";
 import { rewritesOf } from "../bench/xml_rewrites.ts";
 import { DocumentReader, READ_DONE, type XmlDocument } from "../transport/xml/document_reader.ts";
@@ -704,7 +705,7 @@ Deno.test("element reader: a name starting with a byte that is no UTF-8 is malfo
       const name = Uint8Array.of(badByte, ...bytes(after));
       for (const template of templates) {
         const parts = template.split("@").map(bytes);
-        const data = joined(parts.flatMap((part, k) => k === 0 ? [part] : [name, part]));
+        const data = concat(parts.flatMap((part, k) => k === 0 ? [part] : [name, part]));
         const label = `${template}, byte ${badByte}, then "${after}"`;
         const expected = byTokens(data);
         assert.ok("error" in expected, label);
@@ -715,14 +716,3 @@ Deno.test("element reader: a name starting with a byte that is no UTF-8 is malfo
     }
   }
 });
-
-/** The bytes of `parts` one after the other. */
-function joined(parts: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0));
-  let at = 0;
-  for (const part of parts) {
-    out.set(part, at);
-    at += part.length;
-  }
-  return out;
-}
