@@ -23,7 +23,7 @@ import type { Env } from "./config.ts";
 import { Context, type GlobalValues } from "./context.ts";
 import { errorLine, exitCodeOf, UsageError } from "./errors.ts";
 import { nestedHelp, resourceHelp, topHelp, verbHelp } from "./help.ts";
-import { GLOBAL_OPTIONS } from "./options.ts";
+import { checkGlobalValues, GLOBAL_OPTIONS } from "./options.ts";
 import { runNested, runVerb } from "./resource_command.ts";
 import { SPECIAL } from "./special.ts";
 import { specialVerbs } from "./special_verbs.ts";
@@ -46,6 +46,7 @@ export async function main(
       allowNegative: true,
       tokens: true,
     });
+    checkGlobalValues(first.values);
     context = new Context(env as Env, first.values as GlobalValues);
     const positionals = first.tokens.filter((token) => token.kind === "positional").slice(0, 3);
     const help = first.values.help === true || positionals[0]?.value === "help";

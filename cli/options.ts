@@ -25,6 +25,20 @@ export const GLOBAL_OPTIONS = {
   debug: { type: "boolean" },
 } as const satisfies Record<string, OptionSpec>;
 
+/**
+ * Refuses a global flag that takes a value but came without one (the first, lenient reading
+ * of the command line lets it through as `true`), as the strict reading would.
+ */
+export function checkGlobalValues(values: Record<string, unknown>): void {
+  for (const [name, spec] of Object.entries(GLOBAL_OPTIONS)) {
+    if (spec.type !== "string" || values[name] === undefined || typeof values[name] === "string") {
+      continue;
+    }
+    const short = "short" in spec ? `-${spec.short}, ` : "";
+    throw new UsageError(`Option '${short}--${name} <value>' argument missing; see --help`);
+  }
+}
+
 /** Flags of commands that can wait: adds and actions. */
 export const WAIT_OPTIONS = {
   wait: { type: "boolean", short: "w" },

@@ -329,6 +329,15 @@ Deno.test("ovirt against the simulator", async (t) => {
     assert.equal(badEnum.code, 2);
     assert.match(oneErrorLine(badEnum), /--type: "huge" is not one of desktop, server/);
 
+    for (const flag of ["-c", "--columns", "-o", "--output"]) {
+      const noValue = await run("vms", "list", flag);
+      assert.equal(noValue.code, 2, flag);
+      assert.match(
+        oneErrorLine(noValue),
+        /Option '-[co], --(columns|output) <value>' argument missing/,
+      );
+    }
+
     const badNumber = await run("vms", "list", "--max", "lots");
     assert.equal(badNumber.code, 2);
     oneErrorLine(badNumber);
