@@ -164,3 +164,36 @@ Deno.test("listStream yields what list() returns, item by item, and maps errors"
     for await (const _ of listStream(nics)) { /* nothing */ }
   }, NotFoundError);
 });
+
+Deno.test("an interval beyond a timer's 24.8 days waits, never polls in a loop", async () => {
+  await using simulator = await startSimulator();
+  await using connection = connect(simulator);
+  const [vm] = await connection.systemService().vmsService().list({ search: "status=down" });
+  const vmService = connection.systemService().vmsService().vmService(vm.id!);
+  for (const interval of [2 ** 31, 3e9, Infinity]) {
+    let polls = 0;
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(new Error("stopped by test")), 200);
+    const getter = () => (polls++, vmService.get());
+    await assert.rejects(
+      () => waitFor(getter, () => false, { interval, timeout: 4e9, signal: controller.signal }),
+      /stopped by test/,
+    );
+    assert.equal(polls, 1, `interval ${interval}: one poll, then the wait`);
+  }
+  // followEvents waits as long between polls that find nothing.
+  const eventsService = connection.systemService().eventsService();
+  const newest = Math.max(0, ...(await eventsService.list()).map((event) => Number(event.id)));
+  let lists = 0;
+  const counted = { list: (options?: object) => (lists++, eventsService.list(options)) };
+  const controller = new AbortController();
+  setTimeout(() => controller.abort(), 200);
+  for await (
+    const _ of followEvents(counted as typeof eventsService, {
+      from: newest,
+      interval: 3e9,
+      signal: controller.signal,
+    })
+  ) { /* no new events */ }
+  assert.equal(lists, 1, "one poll, then the wait");
+});
