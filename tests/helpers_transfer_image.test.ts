@@ -414,6 +414,23 @@ Deno.test("uploadImage refuses what it cannot send before creating any disk", as
       upload(t.connection, path, { chunkSize: 0 }),
       (error: OvirtError) => /chunkSize must be a positive integer/.test(error.message),
     );
+    // Times a timer cannot hold, or none at all: refused, not a timer firing at once.
+    for (
+      const [option, value] of [
+        ["keepAliveInterval", NaN],
+        ["keepAliveInterval", 0],
+        ["keepAliveInterval", 2 ** 31],
+        ["probeTimeout", -1],
+        ["probeTimeout", Infinity],
+        ["phaseTimeout", "5"],
+      ] as const
+    ) {
+      await assert.rejects(upload(t.connection, path, { [option]: value }), (error: unknown) => {
+        assert.ok(error instanceof OvirtError, String(error));
+        assert.match(error.message, new RegExp(`${option} must be a number of milliseconds`));
+        return true;
+      });
+    }
     assert.equal((await disks.list()).length, before);
   } finally {
     await Deno.remove(path);

@@ -5,6 +5,7 @@
  */
 
 import { OvirtError } from "../../transport/errors.ts";
+import { MAX_MILLISECONDS } from "../../transport/options.ts";
 import type { TransferProgress } from "./progress.ts";
 import { DEFAULT_RETRIES } from "./retry.ts";
 import type { SessionOptions } from "./session.ts";
@@ -47,8 +48,31 @@ export interface MovingOptions {
   signal?: AbortSignal;
 }
 
-/** The chunk size, connection count and retries asked for, checked. */
+/** The times of {@link SessionOptions}, and the least each may be. */
+const SESSION_TIMES = [
+  ["pollInterval", 0],
+  ["phaseTimeout", 0],
+  ["probeTimeout", 0],
+  ["keepAliveInterval", 1],
+] as const;
+
+/**
+ * The chunk size, connection count and retries asked for, checked; the session's times are
+ * checked too (a timer fires at once for a time it cannot hold).
+ */
 export function movingOptions(options: ImageTransferOptions): MovingOptions {
+  for (const [option, least] of SESSION_TIMES) {
+    const value = options[option];
+    if (
+      value !== undefined &&
+      (typeof value !== "number" || !(value >= least && value <= MAX_MILLISECONDS))
+    ) {
+      throw new OvirtError(
+        `${option} must be a number of milliseconds from ${least} to ${MAX_MILLISECONDS}, ` +
+          `not ${typeof value === "number" ? value : JSON.stringify(value)}`,
+      );
+    }
+  }
   const {
     chunkSize = DEFAULT_CHUNK,
     connections = DEFAULT_CONNECTIONS,
