@@ -4,22 +4,22 @@
  * @module
  */
 
-/** The longest a single timer may wait: beyond it, `setTimeout` fires at once. */
-const LONGEST_TIMER = 2 ** 31 - 1;
+import { MAX_MILLISECONDS } from "../transport/options.ts";
 
 /**
  * Resolves after `ms` milliseconds, or as soon as `signal` aborts (it never rejects). A wait
- * longer than a timer can hold (about 24.8 days) is made of several timers; `Infinity` waits
+ * longer than one timer can hold ({@link MAX_MILLISECONDS}, about 24.8 days: beyond it
+ * `setTimeout` fires at once) is made of several timers; `Infinity` waits
  * for the signal alone.
  */
 export function delay(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
     if (signal?.aborted) return resolve();
     const end = performance.now() + ms;
-    let timer = setTimeout(tick, Math.min(ms, LONGEST_TIMER));
+    let timer = setTimeout(tick, Math.min(ms, MAX_MILLISECONDS));
     function tick() {
       const left = end - performance.now();
-      if (left > 0) timer = setTimeout(tick, Math.min(left, LONGEST_TIMER));
+      if (left > 0) timer = setTimeout(tick, Math.min(left, MAX_MILLISECONDS));
       else done();
     }
     function done() {
