@@ -1,7 +1,7 @@
 import "../types/register.ts";
 import assert from "node:assert/strict";
 import { OvirtError } from "../transport/errors.ts";
-import { readXml, readXmlStream, streamList } from "../transport/xml/mod.ts";
+import { fromXml, readXml, readXmlStream, streamList } from "../transport/xml/mod.ts";
 import { DEFAULT_MAX_TOKEN_BYTES, MAX_DEPTH_CEILING } from "../transport/xml/tokenizer.ts";
 import { bytes, splitEvery, streamOf } from "./xml_test_utils.ts";
 
@@ -158,4 +158,15 @@ Deno.test("hostile: a repeated attribute is found among many, and distinct ones 
   }
   assert.throws(() => readXml(`<vm ${attributes} id="1" id="2"/>`), /duplicate attribute id/);
   assert.deepEqual(readXml(`<vm ${attributes} id="7"/>`).value, readXml(`<vm id="7"/>`).value);
+});
+
+Deno.test("hostile: fromXml of what is neither text nor bytes is an OvirtError, not a hang", () => {
+  for (const input of [null, undefined, 5, {}, [], new ArrayBuffer(4), true]) {
+    assert.throws(() => fromXml(input as unknown as string), (error: unknown) => {
+      assert.ok(error instanceof OvirtError, String(error));
+      assert.match(error.message, /a string or a Uint8Array/);
+      return true;
+    });
+  }
+  assert.deepEqual(fromXml(bytes("<vm/>")), {});
 });

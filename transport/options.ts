@@ -162,7 +162,8 @@ function checkRecord(option: string, value: unknown): void {
   }
 }
 
-function typeName(value: unknown): string {
+/** What `value` is, for a message: `null`, `a list`, `an object`, `a number`... */
+export function typeName(value: unknown): string {
   if (value === null) return "null";
   if (Array.isArray(value)) return "a list";
   return typeof value === "object" ? "an object" : `a ${typeof value}`;

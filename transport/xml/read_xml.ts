@@ -5,6 +5,8 @@
  */
 
 import { type BodyReader, bodyReader } from "../body.ts";
+import { OvirtError } from "../errors.ts";
+import { typeName } from "../options.ts";
 import { DocumentReader, READ_DONE, type XmlDocument } from "./document_reader.ts";
 import { readWholeDocument } from "./element_reader.ts";
 import { MODEL_SCHEMA } from "./schema.ts";
@@ -21,6 +23,10 @@ const encoder = new TextEncoder();
  * it gives up, the tokens read it to say where and why.
  */
 export function readXml(input: string | Uint8Array, limits?: XmlLimits): XmlDocument {
+  if (typeof input !== "string" && !(input instanceof Uint8Array)) {
+    // From JavaScript, or `any`: a number would leave the reader without an end to find.
+    throw new OvirtError(`XML input must be a string or a Uint8Array, not ${typeName(input)}`);
+  }
   const bytes = typeof input === "string" ? encoder.encode(input) : input;
   return readWholeDocument(bytes, MODEL_SCHEMA, limits) ?? readChecked(bytes, limits);
 }
