@@ -5,6 +5,7 @@
  */
 
 import type { ParseArgsConfig } from "node:util";
+import { MAX_MILLISECONDS } from "../transport/options.ts";
 import { UsageError } from "./errors.ts";
 
 /** One `parseArgs` option. */
@@ -70,9 +71,16 @@ export const WAIT_HELP: readonly (readonly [string, string])[] = [
 
 const UNITS: Readonly<Record<string, number>> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
 
-/** A duration in milliseconds: `500ms`, `30s`, `5m`, `1h`; a bare number is seconds. */
+/**
+ * A duration in milliseconds: `500ms`, `30s`, `5m`, `1h`; a bare number is seconds. At most
+ * what a timer holds (about 24.8 days).
+ */
 export function parseDuration(text: string, flag: string): number {
   const match = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(text.trim());
   if (!match) throw new UsageError(`--${flag}: "${text}" is not a duration such as 30s or 5m`);
-  return Math.round(Number(match[1]) * UNITS[match[2] ?? "s"]);
+  const millis = Math.round(Number(match[1]) * UNITS[match[2] ?? "s"]);
+  if (millis > MAX_MILLISECONDS) {
+    throw new UsageError(`--${flag}: "${text}" is longer than the longest wait, 596h`);
+  }
+  return millis;
 }

@@ -338,6 +338,10 @@ Deno.test("ovirt against the simulator", async (t) => {
       );
     }
 
+    const tooLong = await run("vms", "list", "--request-timeout", "1000h");
+    assert.equal(tooLong.code, 2);
+    assert.match(oneErrorLine(tooLong), /--request-timeout: "1000h" is longer than the longest/);
+
     const badNumber = await run("vms", "list", "--max", "lots");
     assert.equal(badNumber.code, 2);
     oneErrorLine(badNumber);
