@@ -133,4 +133,19 @@ Deno.test("redact: credentials, tickets and transfer paths inside XML bodies", (
   assert.match(redacted, /<transfer_url>https:\/\/host1:54322\*\*\*<\/transfer_url>/);
   assert.match(redacted, /<value><datum>5<\/datum><\/value>/, "other values stay");
   assert.match(redacted, /<name>h1<\/name>/);
+  // In CDATA, over lines the log prefixes with "< ", or cut off with the body.
+  const odd = [
+    "<host><root_password><![CDATA[cd<at>a]]></root_password><name>h2</name></host>",
+    "< <user><password>first",
+    "< second</password></user>",
+    "<ticket><value><![CDATA[t<i>ck]]></value></ticket>",
+    "<storage_connection><password>cut-of",
+  ].join("\n");
+  const cutTicket = redact("<action><ticket><expiry>120</expiry><value>half-a-tick");
+  assert.ok(!cutTicket.includes("half-a-tick"), cutTicket);
+  const hidden = redact(odd);
+  for (const leak of ["cd<at>a", "first", "second", "t<i>ck", "cut-of"]) {
+    assert.ok(!hidden.includes(leak), `${leak} leaked in ${hidden}`);
+  }
+  assert.match(hidden, /<name>h2<\/name>/, "what follows a secret stays");
 });

@@ -18,15 +18,16 @@ const SECRET_PATTERNS: readonly RegExp[] = [
   /((?:^|[?&\s])(?:password|token|access_token|refresh_token|id_token)=)[^&\s]*/gi,
   // Members of the SSO's JSON answers.
   /("(?:password|access_token|refresh_token|id_token|token)"\s*:\s*")(?:[^"\\]|\\.)*/gi,
-  // Model members holding credentials (hosts, storage, users, providers, cloud-init).
-  /(<(?:password|root_password|windows_license_key)>)[^<]*/g,
+  // Model members holding credentials (hosts, storage, users, providers, cloud-init): up to
+  // their end tag (CDATA, line breaks and all), or to the end of a body cut short.
+  /(<(password|root_password|windows_license_key)>)[\s\S]*?(?=<\/\2>|$)/g,
   // Image transfer URLs carry the transfer's ticket in their path: keep scheme and host.
   /(<(?:transfer_url|proxy_url)>[a-z][a-z0-9+.-]*:\/\/[^/<]*)[^<]*/gi,
 ];
 
 /** Elements whose `<value>` is a secret: console and proxy tickets, volume keys. */
 const SECRET_VALUE_HOLDERS =
-  /<(ticket|proxy_ticket|openstack_volume_authentication_key)\b[^>]*>[\s\S]*?<\/\1>/g;
+  /<(ticket|proxy_ticket|openstack_volume_authentication_key)\b[^>]*>[\s\S]*?(?:<\/\1>|$)/g;
 
 /**
  * Returns `text` with every secret replaced by {@link REDACTED}: the value of an
@@ -44,6 +45,10 @@ export function redact(text: string): string {
   }
   return result.replace(
     SECRET_VALUE_HOLDERS,
-    (element) => element.replace(/(<value>)[^<]*/g, (_match, prefix: string) => prefix + REDACTED),
+    (element) =>
+      element.replace(
+        /(<value>)[\s\S]*?(?=<\/value>|$)/g,
+        (_match, prefix: string) => prefix + REDACTED,
+      ),
   );
 }
