@@ -74,12 +74,18 @@ export async function probeImage(path: string): Promise<ImageInfo> {
   }
   const version = view.getUint32(4);
   if (version !== 2 && version !== 3) throw refuse(`qcow version ${version} is not supported`);
+  /** Whether `length` bytes at `offset` lie within the file. */
+  const inFile = (offset: bigint, length: number) => offset + BigInt(length) <= BigInt(fileSize);
+  const corrupt = (what: string) =>
+    refuse(`its qcow2 header is corrupt (${what}); run \`qemu-img check\` on it`);
   const backingOffset = view.getBigUint64(8);
   if (backingOffset !== 0n) {
     const length = Math.min(view.getUint32(16), 1023);
-    const name = new TextDecoder().decode(await readAt(file, Number(backingOffset), length));
+    const name = inFile(backingOffset, length)
+      ? ` (${new TextDecoder().decode(await readAt(file, Number(backingOffset), length))})`
+      : "";
     throw refuse(
-      `it has a backing file (${name}); upload a standalone image (\`qemu-img convert -O qcow2\`)`,
+      `it has a backing file${name}; upload a standalone image (\`qemu-img convert -O qcow2\`)`,
     );
   }
   if (view.getUint32(32) !== 0) throw refuse("it is encrypted");
@@ -93,18 +99,25 @@ export async function probeImage(path: string): Promise<ImageInfo> {
     throw refuse("it is marked corrupt; run `qemu-img check -r all` on it");
   }
   if (incompatible & EXTERNAL_DATA) throw refuse("its data is in an external data file");
+  const virtualSize = view.getBigUint64(24);
+  if (virtualSize > BigInt(Number.MAX_SAFE_INTEGER)) {
+    throw corrupt(`a virtual size of ${virtualSize} bytes`);
+  }
+  const l1Size = view.getUint32(36), l1Offset = view.getBigUint64(40);
+  if (!inFile(l1Offset, l1Size * 8)) throw corrupt("its L1 table lies past the end of the file");
   const geometry = {
     clusterBits,
-    l1Size: view.getUint32(36),
-    l1Offset: Number(view.getBigUint64(40)),
+    l1Size,
+    l1Offset: Number(l1Offset),
     extendedL2: (incompatible & EXTENDED_L2) !== 0n,
   };
-  if (await hasCompressedCluster(file, geometry)) {
+  const l2InFile = (offset: bigint) => inFile(offset, 2 ** clusterBits);
+  if (await hasCompressedCluster(file, geometry, l2InFile, corrupt)) {
     throw refuse("it has compressed clusters; convert it without `-c` first");
   }
   return {
     format: DiskFormat.COW,
-    virtualSize: Number(view.getBigUint64(24)),
+    virtualSize: Number(virtualSize),
     fileSize,
     qcowVersion: version,
     iso: false,
@@ -114,20 +127,25 @@ export async function probeImage(path: string): Promise<ImageInfo> {
 /**
  * Whether any L2 entry of the image marks its cluster compressed: the only trace
  * `qemu-img convert -c` leaves (the header says nothing). Reads the L1 table and each L2
- * table once.
+ * table once; an L2 table that is not `inFile` is refused as `corrupt`.
  */
 async function hasCompressedCluster(
   file: Deno.FsFile,
   geometry: { clusterBits: number; l1Size: number; l1Offset: number; extendedL2: boolean },
+  inFile: (l2Offset: bigint) => boolean,
+  corrupt: (what: string) => Error,
 ): Promise<boolean> {
   const clusterSize = 2 ** geometry.clusterBits;
   const l1 = await readAt(file, geometry.l1Offset, geometry.l1Size * 8);
   const l1View = new DataView(l1.buffer, l1.byteOffset, l1.byteLength);
   const stride = geometry.extendedL2 ? 16 : 8;
+  const read = new Set<bigint>();
   for (let index = 0; index + 8 <= l1.length; index += 8) {
-    const l2Offset = Number(l1View.getBigUint64(index) & L2_OFFSET_MASK);
-    if (l2Offset === 0) continue;
-    const l2 = await readAt(file, l2Offset, clusterSize);
+    const l2Offset = l1View.getBigUint64(index) & L2_OFFSET_MASK;
+    if (l2Offset === 0n || read.has(l2Offset)) continue;
+    if (!inFile(l2Offset)) throw corrupt("an L2 table lies past the end of the file");
+    read.add(l2Offset);
+    const l2 = await readAt(file, Number(l2Offset), clusterSize);
     const l2View = new DataView(l2.buffer, l2.byteOffset, l2.byteLength);
     for (let entry = 0; entry + 8 <= l2.length; entry += stride) {
       if (l2View.getUint32(entry) & COMPRESSED_HIGH) return true;

@@ -97,6 +97,26 @@ Deno.test("probeImage: compression is found in extended L2 entries too", async (
   assert.match(await refusal(bytes), /compressed clusters/);
 });
 
+Deno.test("probeImage: a corrupt qcow2 header is refused as corrupt, whatever its numbers", async () => {
+  const corrupt = (change: (view: DataView) => void) => {
+    const bytes = qcow2();
+    change(new DataView(bytes.buffer));
+    return bytes;
+  };
+  const cases: [string, Uint8Array][] = [
+    ["an L1 table of 2^32 - 1 entries", corrupt((view) => view.setUint32(36, 0xffffffff))],
+    ["an L1 table past 2^53", corrupt((view) => view.setBigUint64(40, 1n << 60n))],
+    ["an L1 table past the end", corrupt((view) => view.setBigUint64(40, BigInt(4 * CLUSTER - 4)))],
+    ["an L2 table past 2^53", corrupt((view) => view.setBigUint64(CLUSTER, (1n << 55n) - 512n))],
+    ["an L2 table past the end", corrupt((view) => view.setBigUint64(CLUSTER, 1n << 40n))],
+    ["a backing file name past 2^53", corrupt((view) => view.setBigUint64(8, 1n << 62n))],
+    ["a virtual size past 2^53", corrupt((view) => view.setBigUint64(24, 1n << 63n))],
+  ];
+  for (const [what, bytes] of cases) {
+    assert.match(await refusal(bytes), /corrupt|backing file/, what);
+  }
+});
+
 Deno.test("probeImage: other formats are named, raw and ISO images recognized", async () => {
   const text = (start: string, size = 1024) => {
     const bytes = new Uint8Array(size);
