@@ -81,9 +81,13 @@ export async function probeImage(path: string): Promise<ImageInfo> {
   const backingOffset = view.getBigUint64(8);
   if (backingOffset !== 0n) {
     const length = Math.min(view.getUint32(16), 1023);
-    const name = inFile(backingOffset, length)
-      ? ` (${new TextDecoder().decode(await readAt(file, Number(backingOffset), length))})`
+    // Its name when it is where the header says, without control characters.
+    const text = inFile(backingOffset, length)
+      ? new TextDecoder().decode(await readAt(file, Number(backingOffset), length))
       : "";
+    // deno-lint-ignore no-control-regex -- control characters are what is left out
+    const shown = text.replace(/[\u0000-\u001f\u007f-\u009f]/g, "");
+    const name = shown === "" ? "" : ` (${shown})`;
     throw refuse(
       `it has a backing file${name}; upload a standalone image (\`qemu-img convert -O qcow2\`)`,
     );

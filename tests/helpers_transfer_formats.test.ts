@@ -115,6 +115,13 @@ Deno.test("probeImage: a corrupt qcow2 header is refused as corrupt, whatever it
   for (const [what, bytes] of cases) {
     assert.match(await refusal(bytes), /corrupt|backing file/, what);
   }
+  // A backing file name of no length, or of control characters only: no empty "()".
+  for (const name of ["", "\u0000\u0001\u001b"]) {
+    const bytes = corrupt((view) => view.setBigUint64(8, 112n));
+    new DataView(bytes.buffer).setUint32(16, name.length);
+    bytes.set(new TextEncoder().encode(name), 112);
+    assert.match(await refusal(bytes), /it has a backing file; upload/, JSON.stringify(name));
+  }
 });
 
 Deno.test("probeImage: other formats are named, raw and ISO images recognized", async () => {
