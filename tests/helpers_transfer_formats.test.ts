@@ -294,3 +294,25 @@ Deno.test("an image server that cannot be reached: the error never shows the tic
   assert.ok(!error.message.includes("SECRET-TICKET"), error.message);
   assert.ok(!String(error.cause ?? "").includes("SECRET-TICKET"));
 });
+
+Deno.test("an image server that names the ticket in its refusal: the error never shows it", async () => {
+  await using session = await simulatorSession({ delay: 0 });
+  // As ovirt-imageio answers a ticket it does not know: 403 "No such ticket <id>".
+  await using server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, (request) => {
+    const ticket = new URL(request.url).pathname.split("/").pop();
+    return new Response(`No such ticket ${ticket} (path ${new URL(request.url).pathname})`, {
+      status: 403,
+    });
+  });
+  const client = new ImageioClient(
+    session.connection,
+    `http://127.0.0.1:${server.addr.port}/images/SECRET-TICKET`,
+  );
+  for (const call of [() => client.options(), () => client.extents()]) {
+    const error = await call().then(() => undefined, (error) => error);
+    assert.ok(error instanceof OvirtError, String(error));
+    assert.equal(error.code, 403);
+    assert.ok(!error.message.includes("SECRET-TICKET"), error.message);
+    assert.match(error.message, /No such ticket/, "the server's reason stays");
+  }
+});

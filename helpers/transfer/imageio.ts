@@ -190,14 +190,25 @@ export class ImageioClient {
 
   /** Reads a small answer to its end; unless it is 2xx, rejects with an error whose `code` is the status. */
   async #done(response: TransferResponse, what: string): Promise<void> {
-    const text = (await new Response(response.body).text()).slice(0, 300).trim();
+    const answer = await new Response(response.body).text();
     if (response.status >= 200 && response.status <= 299) return;
+    const text = this.#withoutTicket(answer).slice(0, 300).trim();
     throw new OvirtError(
       `Image transfer ${what} failed with HTTP ${response.status}${text ? `: ${text}` : ""}`,
       { code: response.status },
     );
   }
+
+  /** `text` with the URL's path, and its last segment (the ticket), hidden. */
+  #withoutTicket(text: string): string {
+    const path = this.#url.pathname, ticket = path.split("/").filter((part) => part).pop() ?? "";
+    const hidden = text.replaceAll(path, "/[transfer path hidden]");
+    return ticket.length < SHORTEST_TICKET ? hidden : hidden.replaceAll(ticket, "[ticket hidden]");
+  }
 }
+
+/** The smallest last path segment taken for a ticket when hiding it in a server's text. */
+const SHORTEST_TICKET = 8;
 
 /**
  * `error` without the ticket: a network error's message may quote the URL, whose path is
