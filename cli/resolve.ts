@@ -26,6 +26,7 @@ export async function resolveId(
   collectionPath: string,
   word: string,
 ): Promise<string> {
+  if (word.trim() === "") throw new UsageError(`give the ${resource.singular}'s name or id`);
   if (looksLikeId(word)) return word;
   const list = resource.verbs.get("list");
   if (!list) return word; // nothing to search: the word is the id

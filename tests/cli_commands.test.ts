@@ -317,6 +317,12 @@ Deno.test("ovirt against the simulator", async (t) => {
   });
 
   await t.step("failures: one line on stderr and the exit code of their class", async () => {
+    for (const verb of [["show"], ["start"], ["nics"]]) {
+      const noName = await run("vm", ...verb, "");
+      assert.equal(noName.code, 2, verb[0]);
+      assert.match(oneErrorLine(noName), /give the vm's name or id/);
+    }
+
     const unknownName = await run("vm", "show", "no-such-vm");
     assert.equal(unknownName.code, 3);
     assert.match(oneErrorLine(unknownName), /No vm named or with id "no-such-vm"/);
