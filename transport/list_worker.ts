@@ -113,9 +113,16 @@ export class ListWorker {
     return pending.head;
   }
 
-  /** Stops the thread; requests in flight fail with `reason`. */
-  close(reason: unknown = new Error("the connection was closed")): void {
-    this.#fail(reason);
+  /**
+   * Stops the thread; requests in flight fail with `reason` (the thread's failure), or
+   * without one because the connection was closed.
+   */
+  close(reason?: unknown): void {
+    if (reason === undefined) {
+      this.#fail(new Error("The connection was closed while the answer was being read"), false);
+    } else {
+      this.#fail(reason);
+    }
     this.#worker?.terminate();
   }
 
@@ -144,15 +151,17 @@ export class ListWorker {
     }
   }
 
-  /** Marks the thread unusable and fails every request in flight with `error`. */
-  #fail(error: unknown): void {
+  /**
+   * Marks the thread unusable and fails every request in flight with `error`, said to be the
+   * thread's failure unless `threadFailed` is false.
+   */
+  #fail(error: unknown, threadFailed = true): void {
     if (this.#state === "failed") return;
     this.#state = "failed";
-    const reason = new Error(
-      `The thread receiving list answers failed: ${
-        error instanceof Error ? error.message : String(error)
-      }`,
-    );
+    const message = error instanceof Error ? error.message : String(error);
+    const reason = threadFailed
+      ? new Error(`The thread receiving list answers failed: ${message}`)
+      : new Error(message);
     for (const request of [...this.#requests.values()]) request.fail(reason, false);
   }
 
