@@ -41,6 +41,10 @@ const sim = await startSimulator({
     ? undefined
     : Number(flags["token-lifetime"]),
   log: flags.log ? (line) => console.error(line) : undefined,
+}).catch((error) => {
+  if (!(error instanceof RangeError)) throw error;
+  console.error(`simulator: ${error.message}`); // a flag's value it cannot take
+  Deno.exit(2);
 });
 const startup = Math.round(performance.now() - started);
 

@@ -26,6 +26,7 @@ import { answerImage } from "./images.ts";
 import { API_PREFIX } from "./model.ts";
 import { readBody } from "./request_body.ts";
 import { seed } from "./seed.ts";
+import { checkFaultOptions, checkSimulatorOptions } from "./simulator_options.ts";
 import { createTlsMaterial } from "./tls.ts";
 import { closedPort, type ImageTraffic, type TransferQuirks } from "./transfer_quirks.ts";
 
@@ -100,6 +101,7 @@ const IMAGES_PREFIX = "/images/";
 
 /** Starts a simulator with `options`; resolves once it is listening. */
 export async function startSimulator(options: SimulatorOptions = {}): Promise<Simulator> {
+  checkSimulatorOptions(options);
   const seedValue = options.seed ?? 1;
   const engine = new Engine(options.delay ?? 100, seedValue);
   seed(engine, { empty: options.empty ?? false, vms: options.vms ?? 20 });
@@ -223,7 +225,10 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     },
     addCount: (name) => adds.count(name),
     revokeTokens: () => sso.revokeAll(),
-    setFaults: (changes) => faults.set(changes),
+    setFaults: (changes) => {
+      checkFaultOptions(changes);
+      faults.set(changes);
+    },
     imageTraffic: engine.images.traffic,
     setTransferQuirks: (quirks) => void (engine.images.quirks = { ...quirks }),
     close,

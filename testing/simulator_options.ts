@@ -1,0 +1,107 @@
+/**
+ * The checks of {@link SimulatorOptions} and {@link FaultOptions}: a value that makes no sense
+ * is refused with a `RangeError` naming the option, before anything starts or changes.
+ *
+ * @module
+ */
+
+import type { FaultOptions } from "./faults.ts";
+import type { SimulatorOptions } from "./simulator.ts";
+
+/** Most VMs a simulator seeds (10,000 take about 180 MB). */
+export const MAX_VMS = 100_000;
+
+/** The longest time a timer holds, in milliseconds. */
+const MAX_MILLISECONDS = 2 ** 31 - 1;
+
+/** Refuses what `options` holds that no simulator can do. */
+export function checkSimulatorOptions(options: SimulatorOptions): void {
+  whole(options, "vms", 0, MAX_VMS);
+  whole(options, "port", 0, 65_535);
+  milliseconds(options, "delay", 0);
+  milliseconds(options, "tokenLifetime", 1);
+  if (options.seed !== undefined && !Number.isFinite(options.seed)) {
+    refuse("seed", "a finite number", options.seed);
+  }
+  for (const name of ["username", "password"] as const) {
+    const value = options[name];
+    if (value !== undefined && (typeof value !== "string" || value === "")) {
+      refuse(name, "a non-empty string", value);
+    }
+  }
+  const shape = options.ssoErrorShape;
+  if (shape !== undefined && shape !== "description" && shape !== "code") {
+    refuse("ssoErrorShape", '"description" or "code"', shape);
+  }
+  checkFaultOptions(options);
+}
+
+/** Refuses what `faults` holds that no fault can be. */
+export function checkFaultOptions(faults: FaultOptions): void {
+  milliseconds(faults, "latency", 0);
+  for (
+    const name of [
+      "failureRate",
+      "dropConnection",
+      "stall",
+      "proxyError",
+      "locked",
+      "dropAnswer",
+      "stallAnswer",
+      "jobFailure",
+    ] as const
+  ) {
+    const value = faults[name];
+    if (value !== undefined && !(typeof value === "number" && value >= 0 && value <= 1)) {
+      refuse(name, "a share from 0 to 1", value);
+    }
+  }
+  for (
+    const name of [
+      "proxyErrorNext",
+      "lockedFirst",
+      "dropAnswerNextPosts",
+      "stallAnswerNext",
+      "jobFailureNext",
+    ] as const
+  ) {
+    whole(faults, name, 0, Number.MAX_SAFE_INTEGER);
+  }
+  whole(faults, "retryAfter", 0, MAX_MILLISECONDS / 1000);
+  const status = faults.proxyStatus;
+  if (status !== undefined && status !== 502 && status !== 503 && status !== 504) {
+    refuse("proxyStatus", "502, 503 or 504", status);
+  }
+}
+
+/** Refuses `options[name]` unless it is a whole number from `least` to `most`. */
+function whole<T>(options: T, name: keyof T & string, least: number, most: number): void {
+  const value = options[name];
+  if (
+    value !== undefined &&
+    !(typeof value === "number" && Number.isInteger(value) && value >= least && value <= most)
+  ) {
+    refuse(
+      name,
+      `a whole number from ${least}${most < Number.MAX_SAFE_INTEGER ? ` to ${most}` : " up"}`,
+      value,
+    );
+  }
+}
+
+/** Refuses `options[name]` unless it is a number of milliseconds from `least` a timer holds. */
+function milliseconds<T>(options: T, name: keyof T & string, least: number): void {
+  const value = options[name];
+  if (
+    value !== undefined &&
+    !(typeof value === "number" && value >= least && value <= MAX_MILLISECONDS)
+  ) {
+    refuse(name, `a number of milliseconds from ${least} to ${MAX_MILLISECONDS}`, value);
+  }
+}
+
+/** Throws the RangeError that says option `name` must be `what`, not `value`. */
+function refuse(name: string, what: string, value: unknown): never {
+  const shown = typeof value === "string" ? JSON.stringify(value) : String(value);
+  throw new RangeError(`The simulator's ${name} must be ${what}, not ${shown}`);
+}
