@@ -32,9 +32,10 @@ const VARIABLES = {
 
 /**
  * Builds connection options from `--url`, `--username`, `--password`, `--ca-file` and
- * `--insecure` in `args`, falling back to `OVIRT_URL`, `OVIRT_USERNAME`, `OVIRT_PASSWORD`,
- * `OVIRT_CA_FILE` and `OVIRT_INSECURE=1`. Prefer the variable for the password: flags
- * show in process listings. Unknown flags are left for the script.
+ * `--insecure` (`--insecure=false` keeps verification on) in `args`, falling back to
+ * `OVIRT_URL`, `OVIRT_USERNAME`, `OVIRT_PASSWORD`, `OVIRT_CA_FILE` and `OVIRT_INSECURE=1`.
+ * Prefer the variable for the password: flags show in process listings. Unknown flags are
+ * left for the script.
  */
 export function connectionOptionsFromEnv(
   args: readonly string[] = Deno.args,
@@ -45,7 +46,7 @@ export function connectionOptionsFromEnv(
   for (let i = 0; i < args.length; i++) {
     const [flag, inline] = args[i].split(/=(.*)/s, 2);
     if (flag === "--insecure") {
-      insecure = true;
+      insecure = inline === undefined || switchValue(flag, inline);
       continue;
     }
     const key = FLAGS[flag];
@@ -74,4 +75,11 @@ export function connectionOptionsFromEnv(
     ...(found.caFile ? { caFile: found.caFile } : {}),
     ...(insecure ? { insecure } : {}),
   };
+}
+
+/** The value of a switch spelled out (`--insecure=false`): `true`/`1` or `false`/`0`. */
+function switchValue(flag: string, text: string): boolean {
+  if (text === "true" || text === "1") return true;
+  if (text === "false" || text === "0") return false;
+  throw new OvirtError(`${flag} takes true or false, not ${JSON.stringify(text)}`);
 }

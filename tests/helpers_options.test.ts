@@ -33,6 +33,16 @@ Deno.test("--insecure and OVIRT_INSECURE=1 skip verification", () => {
     true,
   );
   assert.equal(connectionOptionsFromEnv(base, noEnv).insecure, undefined);
+  // Spelled out, the flag says which: `--insecure=false` keeps verification on.
+  assert.equal(connectionOptionsFromEnv([...base, "--insecure=true"], noEnv).insecure, true);
+  for (const off of ["--insecure=false", "--insecure=0"]) {
+    const insecureEnv = (name: string) => name === "OVIRT_INSECURE" ? "1" : undefined;
+    assert.equal(connectionOptionsFromEnv([...base, off], insecureEnv).insecure, undefined, off);
+  }
+  assert.throws(
+    () => connectionOptionsFromEnv([...base, "--insecure=maybe"], noEnv),
+    /--insecure takes true or false, not "maybe"/,
+  );
 });
 
 Deno.test("missing URL or credentials is a clear OvirtError without secrets", () => {
