@@ -1,12 +1,23 @@
 /**
- * The checks of {@link SimulatorOptions} and {@link FaultOptions}: a value that makes no sense
+ * The checks of `SimulatorOptions` and {@link FaultOptions}: a value that makes no sense
  * is refused with a `RangeError` naming the option, before anything starts or changes.
  *
  * @module
  */
 
 import type { FaultOptions } from "./faults.ts";
-import type { SimulatorOptions } from "./simulator.ts";
+
+/** The options of `SimulatorOptions` that are checked (repeated here: no import of it back). */
+interface CheckedOptions extends FaultOptions {
+  vms?: number;
+  port?: number;
+  delay?: number;
+  tokenLifetime?: number;
+  seed?: number;
+  username?: string;
+  password?: string;
+  ssoErrorShape?: string;
+}
 
 /** Most VMs a simulator seeds (10,000 take about 180 MB). */
 export const MAX_VMS = 100_000;
@@ -14,8 +25,8 @@ export const MAX_VMS = 100_000;
 /** The longest time a timer holds, in milliseconds. */
 const MAX_MILLISECONDS = 2 ** 31 - 1;
 
-/** Refuses what `options` holds that no simulator can do. */
-export function checkSimulatorOptions(options: SimulatorOptions): void {
+/** Refuses what `options` (a `SimulatorOptions`) holds that no simulator can do. */
+export function checkSimulatorOptions(options: CheckedOptions): void {
   whole(options, "vms", 0, MAX_VMS);
   whole(options, "port", 0, 65_535);
   milliseconds(options, "delay", 0);
