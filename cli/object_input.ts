@@ -21,7 +21,11 @@ export async function readObjectFile(
     const tag = STRUCTS[type]?.tag;
     const root = /^\s*(?:<\?xml[^>]*\?>\s*)?<([\w.-]+)/.exec(text)?.[1];
     if (root !== tag) throw new UsageError(`${what}: expected one <${tag}>, not <${root}>`);
-    return fromXml(text) as Record<string, unknown>;
+    try {
+      return fromXml(text) as Record<string, unknown>;
+    } catch (error) {
+      throw new UsageError(`${what}: ${(error as Error).message}`);
+    }
   }
   let json: unknown;
   try {

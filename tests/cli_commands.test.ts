@@ -216,6 +216,10 @@ Deno.test("ovirt against the simulator", async (t) => {
     const wrong = await run("vm", "add", "--from", file);
     assert.equal(wrong.code, 2);
     assert.match(oneErrorLine(wrong), /expected one <vm>, not <disk>/);
+    await Deno.writeTextFile(file, "<vm><name>x</nam></vm>");
+    const malformed = await run("vm", "add", "--from", file);
+    assert.equal(malformed.code, 2, "a file that is not XML is a usage error, as bad JSON is");
+    assert.match(oneErrorLine(malformed), /--from .*vm\.xml: Malformed XML at line 1, column 12/);
   });
 
   await t.step("start --wait returns once the VM is up; without it, at once", async () => {
