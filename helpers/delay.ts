@@ -9,8 +9,7 @@ import { MAX_MILLISECONDS } from "../transport/options.ts";
 /**
  * Resolves after `ms` milliseconds, or as soon as `signal` aborts (it never rejects). A wait
  * longer than one timer can hold ({@link MAX_MILLISECONDS}, about 24.8 days: beyond it
- * `setTimeout` fires at once) is made of several timers; `Infinity` waits
- * for the signal alone.
+ * `setTimeout` fires at once) is made of several timers; `Infinity` waits for the signal alone.
  */
 export function delay(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve) => {

@@ -5,6 +5,7 @@
  * @module
  */
 
+import { MAX_MILLISECONDS } from "../transport/options.ts";
 import type { FaultOptions } from "./faults.ts";
 
 /** The options of `SimulatorOptions` that are checked (repeated here: no import of it back). */
@@ -22,9 +23,6 @@ interface CheckedOptions extends FaultOptions {
 /** Most VMs a simulator seeds (10,000 take about 180 MB). */
 export const MAX_VMS = 100_000;
 
-/** The longest time a timer holds, in milliseconds. */
-const MAX_MILLISECONDS = 2 ** 31 - 1;
-
 /** Refuses what `options` (a `SimulatorOptions`) holds that no simulator can do. */
 export function checkSimulatorOptions(options: CheckedOptions): void {
   whole(options, "vms", 0, MAX_VMS);
@@ -37,7 +35,9 @@ export function checkSimulatorOptions(options: CheckedOptions): void {
   for (const name of ["username", "password"] as const) {
     const value = options[name];
     if (value !== undefined && (typeof value !== "string" || value === "")) {
-      refuse(name, "a non-empty string", value);
+      // What a password was given as is not shown, only what kind of value it is.
+      const kind = value === "" ? "an empty string" : `a ${typeof value}`;
+      refuse(name, "a non-empty string", value, name === "password" ? kind : undefined);
     }
   }
   const shape = options.ssoErrorShape;
@@ -111,8 +111,8 @@ function milliseconds<T>(options: T, name: keyof T & string, least: number): voi
   }
 }
 
-/** Throws the RangeError that says option `name` must be `what`, not `value`. */
-function refuse(name: string, what: string, value: unknown): never {
-  const shown = typeof value === "string" ? JSON.stringify(value) : String(value);
+/** Throws the RangeError that says option `name` must be `what`, not `value` (or `shown`). */
+function refuse(name: string, what: string, value: unknown, shown?: string): never {
+  shown ??= typeof value === "string" ? JSON.stringify(value) : String(value);
   throw new RangeError(`The simulator's ${name} must be ${what}, not ${shown}`);
 }
