@@ -188,6 +188,8 @@ export abstract class BaseConnection implements AsyncDisposable {
   #version?: Promise<EngineVersion>;
   #transport?: Promise<HttpTransport>;
   #closing?: Promise<void>;
+  /** Set once the transport is closed: no call may open another one. */
+  #closed = false;
 
   /** Checks the options and prepares the connection; nothing is sent. */
   constructor(options: ConnectionOptions) {
@@ -206,7 +208,10 @@ export abstract class BaseConnection implements AsyncDisposable {
     retryPlan("retry", options.retry);
     this.#log = options.debug ? new DebugLog(options.log ?? console.error) : undefined;
     const http = this.#http = new HttpClient({
-      transport: () => this.#transport ??= this.#createTransport(connections, connectTimeout),
+      transport: () => {
+        if (this.#closed) throw new OvirtError("The connection is closed");
+        return this.#transport ??= this.#createTransport(connections, connectTimeout);
+      },
       limiter: new Limiter(connections),
       log: this.#log,
     });
@@ -390,8 +395,9 @@ export abstract class BaseConnection implements AsyncDisposable {
 
   /**
    * Revokes the SSO token when `logout` is set and this connection obtained it, then
-   * closes the connections. Calls made afterwards reject. A failed logout is only logged
-   * (with `debug`): the connection is closed either way.
+   * closes the connections. A list still being received fails; any other call in flight
+   * finishes, and is not tried again. Calls made afterwards reject. A failed logout is only
+   * logged (with `debug`): the connection is closed either way.
    */
   close(logout = true): Promise<void> {
     this.#closing ??= this.#shutDown(logout);
@@ -413,6 +419,7 @@ export abstract class BaseConnection implements AsyncDisposable {
     } catch (error) {
       this.#log?.note(`Logout failed: ${error instanceof Error ? error.message : error}`);
     } finally {
+      this.#closed = true;
       const transport = this.#transport;
       this.#transport = undefined;
       if (transport) await transport.then((opened) => opened.close(), () => {});
