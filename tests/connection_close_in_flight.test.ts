@@ -1,7 +1,88 @@
 import assert from "node:assert/strict";
-import { Connection } from "../mod.ts";
+import { Connection, listStream } from "../mod.ts";
+import { ConnectionError, OvirtError } from "../transport/errors.ts";
 
+const encoder = new TextEncoder();
+const XML = { "content-type": "application/xml" };
 const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * An engine of three slow answers: `/vms` streams 200 VMs, one every 10 ms; `/hosts` answers
+ * after 1 s; the API root after 300 ms. `/templates` is a list of over 1 MiB at once, which
+ * starts the list worker of a connection that has one.
+ */
+function startSlowEngine() {
+  const requests: string[] = [];
+  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, async (request) => {
+    const path = new URL(request.url).pathname.replace("/ovirt-engine/api", "");
+    requests.push(path);
+    if (path === "/vms") {
+      let sent = 0;
+      const body = new ReadableStream<Uint8Array>({
+        async pull(controller) {
+          if (sent === 0) controller.enqueue(encoder.encode("<vms>"));
+          if (sent === 200) {
+            controller.enqueue(encoder.encode("</vms>"));
+            return controller.close();
+          }
+          await delay(10);
+          controller.enqueue(encoder.encode(`<vm id="${sent}"><name>vm${sent}</name></vm>`));
+          sent++;
+        },
+      });
+      return new Response(body, { headers: XML });
+    }
+    if (path === "/templates") {
+      const items = Array.from({ length: 12_000 }, (_, i) => `<template id="${i}"/>`.padEnd(100));
+      return new Response(`<templates>${items.join("")}</templates>`, { headers: XML });
+    }
+    await delay(path === "/hosts" ? 1000 : 300);
+    return new Response(path === "/hosts" ? "<hosts/>" : "<api/>", { headers: XML });
+  });
+  return {
+    url: `http://127.0.0.1:${server.addr.port}/ovirt-engine/api`,
+    requests,
+    [Symbol.asyncDispose]: () => server.shutdown(),
+  };
+}
+
+const CLOSED = (error: Error) => {
+  assert.ok(error instanceof OvirtError, `an OvirtError, not ${error.constructor.name}`);
+  assert.ok(!(error instanceof ConnectionError), "no network failure: nothing to try again");
+  assert.match(error.message, /The connection was closed before the list answer was read/);
+  return true;
+};
+
+for (
+  const [transport, options] of [
+    ["fetch", { listWorker: false }],
+    ["fetch and the list worker", { listWorker: true }],
+    ["node:http (insecure)", { listWorker: false, insecure: true }],
+  ] as const
+) {
+  Deno.test(`close(), ${transport}: ends the lists in flight and lets other calls finish`, async () => {
+    await using engine = startSlowEngine();
+    const connection = new Connection({ url: engine.url, token: "t", ...options });
+    const system = connection.systemService();
+    if (options.listWorker) assert.equal((await system.templatesService().list()).length, 12_000);
+    let items = 0;
+    const streaming = (async () => {
+      for await (const _vm of listStream(system.vmsService())) items++;
+    })();
+    while (items < 3) await delay(5);
+    const waitingForHead = system.hostsService().list();
+    const root = system.get();
+    while (!engine.requests.includes("/hosts") || !engine.requests.includes("")) await delay(5);
+    const closing = connection.close(false);
+    await assert.rejects(streaming, CLOSED);
+    assert.ok(items < 200, `the stream stopped (${items} of 200 VMs)`);
+    await assert.rejects(waitingForHead, CLOSED);
+    assert.deepEqual(await root, {}, "a call other than a list finishes");
+    await closing;
+    assert.equal(engine.requests.filter((path) => path === "/hosts").length, 1, "no new attempt");
+    await assert.rejects(system.hostsService().list(), /The connection is closed/);
+  });
+}
 
 Deno.test("close(): a call that fails after it is not tried again on a new transport", async () => {
   // A server that takes each request and drops its connection once told to.

@@ -13,6 +13,7 @@ import {
   type TransportOptions,
   type TransportResponse,
 } from "./http.ts";
+import { ListsInFlight } from "./closing.ts";
 import { ConnectProbe } from "./connect_probe.ts";
 import { ListWorker } from "./list_worker.ts";
 import { NodeTransport } from "./node_transport.ts";
@@ -48,6 +49,8 @@ export class FetchTransport implements HttpTransport {
   readonly #listWorkerOptions?: TransportOptions;
   /** Receives list answers once a long one came (see {@link ListWorker}). */
   #listWorker?: ListWorker;
+  /** The list requests in flight, which {@link FetchTransport.close} ends. */
+  readonly #lists = new ListsInFlight();
 
   /**
    * Trusts `caCerts` (PEM) if given, else Deno's default trust store; goes through `proxy`
@@ -74,9 +77,10 @@ export class FetchTransport implements HttpTransport {
    * through `node:https` with the same CAs, which does not copy the body. A list request
    * goes through the list worker once a list answer of {@link LONG_LIST} bytes has come
    * (the worker starts then), so that a connection listing only short answers never starts
-   * it.
+   * it. A list request still in flight when the transport closes fails (see `closing.ts`).
    */
-  async send(request: HttpRequest): Promise<TransportResponse> {
+  async send(sent: HttpRequest): Promise<TransportResponse> {
+    const request = this.#lists.watched(sent);
     if (request.transfer && request.body !== undefined && this.#transferBodies) {
       return await this.#transferBodies.send(request);
     }
@@ -123,8 +127,9 @@ export class FetchTransport implements HttpTransport {
     return init;
   }
 
-  /** Closes the HTTP clients and their connections. */
+  /** Ends the list requests in flight, closes the HTTP clients and their connections. */
   close(): void {
+    this.#lists.close();
     this.#pooled.close();
     this.#singleUse.close();
     this.#transferBodies?.close();

@@ -13,6 +13,7 @@
  */
 
 import { Worker } from "node:worker_threads";
+import { CLOSED_IN_FLIGHT } from "./closing.ts";
 import type { BodyReader, HttpRequest, TransportResponse } from "./http.ts";
 import {
   type ErrorParts,
@@ -119,7 +120,7 @@ export class ListWorker {
    */
   close(reason?: unknown): void {
     if (reason === undefined) {
-      this.#fail(new Error("The connection was closed while the answer was being read"), false);
+      this.#fail(new Error(CLOSED_IN_FLIGHT), false);
     } else {
       this.#fail(reason);
     }

@@ -19,6 +19,7 @@ import {
   type TransportOptions,
   type TransportResponse,
 } from "./http.ts";
+import { ListsInFlight } from "./closing.ts";
 import { proxyFor } from "./proxy_env.ts";
 import { bodyReader, fillingReader } from "./body.ts";
 
@@ -42,6 +43,8 @@ export class NodeTransport implements HttpTransport {
   readonly #trust: Trust;
   readonly #proxy?: URL;
   readonly #connectTimeout?: number;
+  /** The list requests in flight, which {@link NodeTransport.close} ends. */
+  readonly #lists = new ListsInFlight();
 
   /**
    * Keeps up to `options.connections` connections alive; checks certificates against
@@ -69,9 +72,11 @@ export class NodeTransport implements HttpTransport {
 
   /**
    * Sends `request`, through the proxy of the options or the environment if there is one;
-   * aborting its signal destroys the request and the response body.
+   * aborting its signal destroys the request and the response body. A list request still in
+   * flight when the transport closes fails (see `closing.ts`).
    */
-  async send(request: HttpRequest): Promise<TransportResponse> {
+  async send(sent: HttpRequest): Promise<TransportResponse> {
+    const request = this.#lists.watched(sent);
     const { signal } = request;
     signal?.throwIfAborted();
     const headers: Record<string, string> = { ...request.headers };
@@ -137,12 +142,24 @@ export class NodeTransport implements HttpTransport {
     });
   }
 
-  /** Closes every kept-alive connection. */
+  /**
+   * Ends the list requests in flight and closes every idle kept-alive connection; the other
+   * requests in flight finish, their connections closed after them.
+   */
   close(): void {
+    this.#lists.close();
     for (const agents of Object.values(this.#agents)) {
-      agents.tls.destroy();
-      agents.plain.destroy();
+      closeIdle(agents.tls);
+      closeIdle(agents.plain);
     }
+  }
+}
+
+/** Closes the idle connections of `agent`, and each busy one when its request is over. */
+function closeIdle(agent: http.Agent): void {
+  Object.assign(agent, { keepAlive: false }); // not in its types, read by each request
+  for (const sockets of Object.values(agent.freeSockets)) {
+    for (const socket of sockets ?? []) socket.destroy();
   }
 }
 
@@ -246,11 +263,9 @@ function toHeaders(incoming: IncomingHttpHeaders): Headers {
 
 /** A response body as a web stream that pauses the socket while nobody reads. */
 function toStream(incoming: IncomingMessage, signal?: AbortSignal): ReadableStream<Uint8Array> {
-  const abort = () => incoming.destroy(signal!.reason);
-  let settled = false;
+  let settled = false, abort = () => {};
   return new ReadableStream<Uint8Array>({
     start(controller) {
-      signal?.addEventListener("abort", abort, { once: true });
       const settle = (error?: unknown) => {
         if (settled) return;
         settled = true;
@@ -258,6 +273,12 @@ function toStream(incoming: IncomingMessage, signal?: AbortSignal): ReadableStre
         if (error === undefined) controller.close();
         else controller.error(error);
       };
+      // The abort's reason is the failure, not what destroying the socket makes of it.
+      abort = () => {
+        settle(signal!.reason);
+        incoming.destroy();
+      };
+      signal?.addEventListener("abort", abort, { once: true });
       incoming.on("data", (chunk: Buffer) => {
         if (settled) return;
         controller.enqueue(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
