@@ -1,7 +1,8 @@
 /**
  * A bare HTTP/1.1 server on loopback for the tests that need what a real server would never
- * do on purpose: read a whole request and then close the connection without answering.
- * Each request goes to `answer`, which returns the answer's text or `"drop"`.
+ * do on purpose: read a whole request and then close the connection without answering, or
+ * answer with bytes that are not well-formed HTTP. Each request goes to `answer`, which returns
+ * the answer, `{ raw }` bytes to send as they are before closing, or `"drop"`.
  */
 
 /** A request as the raw server saw it. */
@@ -26,9 +27,13 @@ export interface RawServer extends AsyncDisposable {
   readonly requests: RawRequest[];
 }
 
-/** An answer of the raw server: status, headers and body, or "drop" the connection. */
+/**
+ * An answer of the raw server: status, headers and body; `raw` bytes sent as they are, the
+ * connection closed after them; or "drop" the connection.
+ */
 export type RawAnswer =
   | { status: number; headers?: Record<string, string>; body?: string }
+  | { raw: Uint8Array }
   | "drop";
 
 /** Starts a raw server answering each request with `answer(request)`. */
@@ -97,6 +102,11 @@ async function serve(
       requests.push(request);
       const reply = answer(request);
       if (reply === "drop") return;
+      if ("raw" in reply) {
+        const { raw } = reply;
+        for (let at = 0; at < raw.length;) at += await connection.write(raw.subarray(at));
+        return;
+      }
       const body = new TextEncoder().encode(reply.body ?? "");
       const head = [
         `HTTP/1.1 ${reply.status} X`,
