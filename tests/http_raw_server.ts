@@ -104,7 +104,9 @@ async function serve(
       if (reply === "drop") return;
       if ("raw" in reply) {
         const { raw } = reply;
-        for (let at = 0; at < raw.length;) at += await connection.write(raw.subarray(at));
+        try {
+          for (let at = 0; at < raw.length;) at += await connection.write(raw.subarray(at));
+        } catch { /* the client gave up on the answer first */ }
         return;
       }
       const body = new TextEncoder().encode(reply.body ?? "");
