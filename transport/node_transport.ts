@@ -116,7 +116,7 @@ export class NodeTransport implements HttpTransport {
       if (this.#connectTimeout !== undefined) {
         limitConnecting(outgoing, this.#connectTimeout, proxy ?? url);
       }
-      const abort = () => outgoing.destroy(signal!.reason);
+      const abort = () => abandon(outgoing, signal!.reason, reject);
       signal?.addEventListener("abort", abort, { once: true });
       // Errors after the answer arrived reach the body stream; the promise is settled by then.
       outgoing.on("error", (error) => {
@@ -153,6 +153,20 @@ export class NodeTransport implements HttpTransport {
       closeIdle(agents.plain);
     }
   }
+}
+
+/**
+ * Destroys `request` for `reason` and rejects with `reason` on the next turn: Deno's node:http
+ * now and then leaves a request that waits for its answer alive when it is destroyed, with no
+ * "error" to follow (rejecting at once, within the abort, left a rejection unhandled there).
+ */
+function abandon(
+  request: http.ClientRequest,
+  reason: unknown,
+  reject: (error: unknown) => void,
+): void {
+  request.destroy(reason as Error);
+  setTimeout(() => reject(reason), 0);
 }
 
 /** Closes the idle connections of `agent`, and each busy one when its request is over. */
@@ -198,7 +212,7 @@ function tunnel(proxy: URL, target: URL, signal?: AbortSignal): Promise<Socket> 
       rejectUnauthorized: false,
       ca: [],
     });
-    const abort = () => connect.destroy(signal!.reason);
+    const abort = () => abandon(connect, signal!.reason, reject);
     signal?.addEventListener("abort", abort, { once: true });
     connect.on("connect", (answer: IncomingMessage, socket: Socket) => {
       signal?.removeEventListener("abort", abort);
