@@ -134,4 +134,35 @@ Deno.test("timeout: with node:https, calls whose answers never come all end in t
   simulator.setFaults({ stallAnswer: undefined });
   assert.deepEqual(outcomes.filter((outcome) => outcome !== "ok" && outcome !== "timed out"), []);
   assert.ok(outcomes.includes("timed out"), "some answers never came");
+  // Closing lets go of every connection, those of the calls given up on included.
+  const port = Number(new URL(simulator.url).port);
+  await connection.close(false);
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  const open = socketsTo(port);
+  if (open !== undefined) assert.equal(open, 0, "client sockets left open");
 });
+
+/**
+ * How many sockets of this process are connected to `port` on loopback, as Linux lists them
+ * in `/proc`; `undefined` elsewhere.
+ */
+function socketsTo(port: number): number | undefined {
+  const ours = new Set<string>();
+  let table: string;
+  try {
+    table = Deno.readTextFileSync("/proc/net/tcp");
+    for (const entry of Deno.readDirSync("/proc/self/fd")) {
+      try {
+        const target = Deno.readLinkSync(`/proc/self/fd/${entry.name}`);
+        const inode = /^socket:\[(\d+)\]$/.exec(target)?.[1];
+        if (inode !== undefined) ours.add(inode);
+      } catch { /* closed meanwhile */ }
+    }
+  } catch {
+    return undefined;
+  }
+  const remote = `:${port.toString(16).toUpperCase().padStart(4, "0")}`;
+  return table.split("\n").slice(1).map((line) => line.trim().split(/\s+/))
+    .filter((fields) => fields.length > 9 && fields[2].endsWith(remote) && ours.has(fields[9]))
+    .length;
+}

@@ -166,14 +166,27 @@ function abandon(
   reject: (error: unknown) => void,
 ): void {
   request.destroy(reason as Error);
+  ABANDONED.add(request);
   setTimeout(() => reject(reason), 0);
 }
 
-/** Closes the idle connections of `agent`, and each busy one when its request is over. */
+/** Requests given up on by {@link abandon}: their sockets go when the transport closes. */
+const ABANDONED = new WeakSet<http.ClientRequest>();
+
+/**
+ * Closes the idle connections of `agent` and those of requests given up on, and each other
+ * busy one when its request is over.
+ */
 function closeIdle(agent: http.Agent): void {
   Object.assign(agent, { keepAlive: false }); // not in its types, read by each request
   for (const sockets of Object.values(agent.freeSockets)) {
     for (const socket of sockets ?? []) socket.destroy();
+  }
+  for (const sockets of Object.values(agent.sockets)) {
+    for (const socket of sockets ?? []) {
+      const request = (socket as { _httpMessage?: http.ClientRequest })._httpMessage;
+      if (request !== undefined && ABANDONED.has(request)) socket.destroy();
+    }
   }
 }
 
