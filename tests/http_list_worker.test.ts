@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { OvirtError } from "../transport/errors.ts";
 import { FetchTransport } from "../transport/fetch_transport.ts";
 import type { BodyReader, HttpRequest, TransportResponse } from "../transport/http.ts";
 import { ListWorker } from "../transport/list_worker.ts";
@@ -228,6 +229,7 @@ Deno.test("list worker: closing it fails the requests in flight", async () => {
   worker.close();
   await assert.rejects(readChecked(response.body), (error: Error) => {
     assert.match(error.message, /connection was closed before the list answer was read/);
+    assert.ok(error instanceof OvirtError, "a closed connection, not a failure to try again");
     assert.doesNotMatch(error.message, /failed/, "closing is no failure of the thread");
     return true;
   });

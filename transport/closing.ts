@@ -29,7 +29,10 @@ export class ListsInFlight {
     return { ...request, signal: own === undefined ? closing : AbortSignal.any([own, closing]) };
   }
 
-  /** Ends every list request {@link ListsInFlight.watched} gave a signal, with {@link CLOSED_IN_FLIGHT}. */
+  /**
+   * Ends every list request that {@link ListsInFlight.watched} gave a signal, with an
+   * {@link OvirtError} saying {@link CLOSED_IN_FLIGHT}.
+   */
   close(): void {
     this.#closing.abort(new OvirtError(CLOSED_IN_FLIGHT));
   }

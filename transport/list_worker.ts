@@ -14,6 +14,7 @@
 
 import { Worker } from "node:worker_threads";
 import { CLOSED_IN_FLIGHT } from "./closing.ts";
+import { OvirtError } from "./errors.ts";
 import type { BodyReader, HttpRequest, TransportResponse } from "./http.ts";
 import {
   type ErrorParts,
@@ -120,7 +121,7 @@ export class ListWorker {
    */
   close(reason?: unknown): void {
     if (reason === undefined) {
-      this.#fail(new Error(CLOSED_IN_FLIGHT), false);
+      this.#fail(new OvirtError(CLOSED_IN_FLIGHT), false);
     } else {
       this.#fail(reason);
     }
@@ -162,7 +163,7 @@ export class ListWorker {
     const message = error instanceof Error ? error.message : String(error);
     const reason = threadFailed
       ? new Error(`The thread receiving list answers failed: ${message}`)
-      : new Error(message);
+      : error;
     for (const request of [...this.#requests.values()]) request.fail(reason, false);
   }
 
