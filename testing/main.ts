@@ -2,9 +2,8 @@
  * `deno task sim`: runs an engine simulator (HTTPS, like an engine) until Ctrl-C and
  * prints where it listens, the credentials and the path of its CA certificate.
  *
- * Flags: `--plain` (HTTP instead of HTTPS), `--port N`, `--vms N`, `--empty`, `--delay MS`, `--seed N`,
- * `--password TEXT`, `--token-lifetime MS`, `--json` (print one JSON line instead of text,
- * for scripts), `--log` (one line per request on stderr).
+ * `deno task sim --help` lists its flags; a flag it does not know, or a value it cannot take,
+ * is said in one line on stderr (exit status 2).
  *
  * @module
  */
@@ -12,39 +11,79 @@
 import { parseArgs } from "node:util";
 import { startSimulator } from "./mod.ts";
 
-const { values: flags } = parseArgs({
-  args: Deno.args,
-  options: {
-    plain: { type: "boolean", default: false },
-    port: { type: "string", default: "0" },
-    vms: { type: "string", default: "20" },
-    empty: { type: "boolean", default: false },
-    delay: { type: "string", default: "100" },
-    seed: { type: "string", default: "1" },
-    password: { type: "string" },
-    "token-lifetime": { type: "string" },
-    json: { type: "boolean", default: false },
-    log: { type: "boolean", default: false },
-  },
-});
+const USAGE = `Usage: deno task sim [flags]
+
+Runs an oVirt engine simulator until Ctrl-C and prints its URL, user, password and CA file.
+
+Flags:
+  --plain               HTTP instead of HTTPS
+  --port N              the port to listen on (default: any free one)
+  --vms N               how many VMs it starts with (default 20)
+  --empty               only what a fresh engine has (no hosts, storage, templates or VMs)
+  --delay MS            how long one step of a status change takes (default 100; 0: at once)
+  --seed N              the seed of its ids and injected faults (default 1)
+  --password TEXT       the password of admin@internal (default: a random one)
+  --token-lifetime MS   how long an SSO token lasts (default: for ever)
+  --json                one JSON line instead of text, for scripts
+  --log                 one line per request on stderr
+  -h, --help            this text`;
+
+/** Says what is wrong with the command line, on stderr, and exits with status 2. */
+function usageError(message: string): never {
+  console.error(`simulator: ${message.replace(/\.$/, "")}; see --help`);
+  Deno.exit(2);
+}
+
+/** The value of the flag `name` as a number; a usage error when it is not one. */
+function numberFlag(name: string, text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const value = Number(text);
+  if (text.trim() === "" || Number.isNaN(value)) {
+    usageError(`--${name} takes a number, not ${JSON.stringify(text)}`);
+  }
+  return value;
+}
+
+let flags;
+try {
+  ({ values: flags } = parseArgs({
+    args: Deno.args,
+    options: {
+      plain: { type: "boolean", default: false },
+      port: { type: "string", default: "0" },
+      vms: { type: "string", default: "20" },
+      empty: { type: "boolean", default: false },
+      delay: { type: "string", default: "100" },
+      seed: { type: "string", default: "1" },
+      password: { type: "string" },
+      "token-lifetime": { type: "string" },
+      json: { type: "boolean", default: false },
+      log: { type: "boolean", default: false },
+      help: { type: "boolean", short: "h", default: false },
+    },
+  }));
+} catch (error) {
+  usageError(error instanceof Error ? error.message.split("\n")[0] : String(error));
+}
+if (flags.help) {
+  console.log(USAGE);
+  Deno.exit(0);
+}
 
 const started = performance.now();
 const sim = await startSimulator({
   tls: !flags.plain,
-  port: Number(flags.port),
-  vms: Number(flags.vms),
+  port: numberFlag("port", flags.port),
+  vms: numberFlag("vms", flags.vms),
   empty: flags.empty,
-  delay: Number(flags.delay),
-  seed: Number(flags.seed),
+  delay: numberFlag("delay", flags.delay),
+  seed: numberFlag("seed", flags.seed),
   password: flags.password,
-  tokenLifetime: flags["token-lifetime"] === undefined
-    ? undefined
-    : Number(flags["token-lifetime"]),
+  tokenLifetime: numberFlag("token-lifetime", flags["token-lifetime"]),
   log: flags.log ? (line) => console.error(line) : undefined,
 }).catch((error) => {
   if (!(error instanceof RangeError)) throw error;
-  console.error(`simulator: ${error.message}`); // a flag's value it cannot take
-  Deno.exit(2);
+  usageError(error.message); // a flag's value it cannot take
 });
 const startup = Math.round(performance.now() - started);
 
