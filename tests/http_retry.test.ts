@@ -87,11 +87,31 @@ Deno.test("retry: the final error says how many attempts were made and why", asy
     assert.equal(error.code, 503);
     assert.match(error.message, /^Unavailable \(HTTP 503 .*it may be starting/);
     const reason = "HTTP 503 Service Unavailable";
-    assert.match(error.message, new RegExp(`\\(3 attempts: ${reason}; ${reason}; ${reason}\\)$`));
+    assert.ok(error.message.endsWith(`(3 attempts: 3 × ${reason})`), error.message);
     assert.deepEqual(error.attempts, [reason, reason, reason]);
     return true;
   });
   assert.equal(server.requests.length, 3);
+});
+
+Deno.test("retry: the final error says each run of one reason once, with its count", async () => {
+  const statuses = [503, 502, 502, 503];
+  await using server = startRawServer((request) => {
+    const status = statuses[server.requests.indexOf(request)];
+    return { ...PROXY_PAGE, status };
+  });
+  await using connection = connect(server.origin, { retry: { attempts: 4, delay: 1 } });
+  await assert.rejects(connection.systemService().vmsService().list(), (error) => {
+    assert.ok(error instanceof OvirtError);
+    const [unavailable, badGateway] = ["HTTP 503 Service Unavailable", "HTTP 502 Bad Gateway"];
+    assert.ok(
+      error.message.endsWith(`(4 attempts: ${unavailable}; 2 × ${badGateway}; ${unavailable})`),
+      error.message,
+    );
+    assert.deepEqual(error.attempts, [unavailable, badGateway, badGateway, unavailable]);
+    return true;
+  });
+  assert.equal(server.requests.length, 4);
 });
 
 Deno.test("retry: an add is not repeated after a 502 or 504, but is after a 503", async () => {

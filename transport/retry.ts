@@ -356,9 +356,23 @@ function sleep(millis: number, signal: AbortSignal | undefined): Promise<void> {
  */
 function withAttempts(error: unknown, attempts: readonly string[]): unknown {
   if (attempts.length < 2 || !(error instanceof OvirtError)) return error;
-  return withDetails(error, ` (${attempts.length} attempts: ${attempts.join("; ")})`, {
+  return withDetails(error, ` (${attempts.length} attempts: ${summarized(attempts)})`, {
     attempts,
   });
+}
+
+/**
+ * The reasons of `attempts` for a message: a run of one reason is said once, with how many
+ * times (`3 × HTTP 503 Service Unavailable; connection reset`).
+ */
+function summarized(attempts: readonly string[]): string {
+  const parts: string[] = [];
+  for (let first = 0, next = 1; first < attempts.length; first = next++) {
+    while (next < attempts.length && attempts[next] === attempts[first]) next++;
+    const times = next - first;
+    parts.push(times === 1 ? attempts[first] : `${times} × ${attempts[first]}`);
+  }
+  return parts.join("; ");
 }
 
 function describeCauses(error: unknown): string {
