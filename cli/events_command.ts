@@ -10,7 +10,7 @@ import { followEvents } from "../mod.ts";
 import type { Context } from "./context.ts";
 import { UsageError } from "./errors.ts";
 import { GLOBAL_OPTIONS, parseDuration } from "./options.ts";
-import { cellText, plain, valueAt } from "./output/cells.ts";
+import { cellText, checkColumns, plain, valueAt } from "./output/cells.ts";
 import { parseInteger } from "./values.ts";
 
 /** Help of `ovirt events follow`. */
@@ -43,6 +43,7 @@ export async function runFollow(context: Context, args: string[]): Promise<void>
   if (format !== "table" && format !== "json") {
     throw new UsageError("ovirt events follow: -o must be table or json");
   }
+  checkColumns(context.output, "Event");
   const interval = parseDuration(values.interval ?? "5s", "interval");
   const { connection } = await context.session();
   const events = connection.systemService().eventsService();

@@ -1,7 +1,7 @@
 /**
  * Names for the references a table shows: the engine sends `<host id="..."/>` without the
- * host's name, so for each referenced type in the chosen columns the CLI lists that
- * collection once and shows names instead of ids.
+ * host's name, so for each referenced type in the chosen columns (`host`, or `host.name`)
+ * the CLI lists that collection once and shows names instead of ids.
  *
  * @module
  */
@@ -13,7 +13,10 @@ import { memberOf } from "./values.ts";
 
 type Ref = { id?: string; name?: string };
 
-/** Sets `name` on the references in `columns` of `items` (of struct `type`) that lack one. */
+/**
+ * Sets `name` on the references in `columns` of `items` (of struct `type`) that lack one: a
+ * column that is a reference (`host`), or its name (`host.name`).
+ */
 export async function nameReferences(
   connection: Connection,
   items: readonly unknown[],
@@ -21,11 +24,15 @@ export async function nameReferences(
   columns: readonly string[],
 ): Promise<void> {
   if (!type) return;
+  const named = new Set<string>();
   for (const column of columns) {
-    const member = memberOf(type, column.split(".")[0]);
-    if (!member || member.kind !== "struct" || member.list || column.includes(".")) continue;
+    const [first, ...rest] = column.split(".");
+    if (rest.length > 1 || (rest.length === 1 && camel(rest[0]) !== "name")) continue;
+    const member = memberOf(type, first);
+    if (!member || member.kind !== "struct" || member.list || named.has(member.name)) continue;
+    named.add(member.name);
     const refs = items
-      .map((item) => (item as Record<string, unknown> | null)?.[camel(column)] as Ref | undefined)
+      .map((item) => (item as Record<string, unknown> | null)?.[member.name] as Ref | undefined)
       .filter((ref): ref is Ref => !!ref && typeof ref === "object" && !ref.name && !!ref.id);
     if (refs.length === 0) continue;
     const resource = RESOURCES.find((candidate) =>

@@ -12,7 +12,7 @@ import type { Context } from "./context.ts";
 import { UsageError } from "./errors.ts";
 import { readObjectFile } from "./object_input.ts";
 import { GLOBAL_OPTIONS, type OptionSpec, parseDuration, WAIT_OPTIONS } from "./options.ts";
-import { defaultColumns } from "./output/cells.ts";
+import { checkColumns, defaultColumns } from "./output/cells.ts";
 import { render } from "./output/render.ts";
 import { nameReferences } from "./reference_names.ts";
 import { resolveId } from "./resolve.ts";
@@ -78,6 +78,7 @@ export async function runVerb(
   if (positionals.length > 0) {
     throw new UsageError(`${command}: unexpected argument "${positionals[0]}"`);
   }
+  checkColumns(context.output, verb.spec.output?.type ?? resource.type);
   const callOptions = callOptionsOf(flags.params, values);
   const main = verb.spec.main?.type
     ? await mainObject(verb.spec.main.type, values, flags.members)
@@ -134,6 +135,7 @@ export async function runNested(
       `ovirt ${resource.singular} ${nested.word}: give the name or id of one ${resource.singular}`,
     );
   }
+  checkColumns(context.output, nested.type);
   const callOptions = callOptionsOf(flags.params, values);
   const { connection } = await context.session();
   const id = await resolveId(connection, resource, resource.segment, positionals[0]);

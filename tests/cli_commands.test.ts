@@ -77,6 +77,44 @@ Deno.test("ovirt against the simulator", async (t) => {
     assert.deepEqual(limited.stdout.trimEnd().split("\n"), vms.slice(0, 3).map((vm) => vm.id));
   });
 
+  await t.step("-c refuses a column the type has no member for, before sending", async () => {
+    const cases: [string[], string][] = [
+      [["vms", "list", "-c", "name,hots"], '-c hots: vm has no member "hots"'],
+      [
+        ["vms", "list", "-c", "cpu.topology.cpus"],
+        '-c cpu.topology.cpus: topology has no member "cpus"',
+      ],
+      [["vms", "list", "-o", "csv", "-c", "nics.name"], "-c nics.name: nics is a list"],
+      [["vms", "list", "-c", "memory.size"], "-c memory.size: memory is a value"],
+      [["vm", "nics", vms[0].name!, "-c", "name,adress"], '-c adress: nic has no member "adress"'],
+      [["events", "follow", "-c", "time,text"], '-c text: event has no member "text"'],
+    ];
+    for (const [args, message] of cases) {
+      const before = bench.sim.requestCount;
+      const { code, stdout, stderr } = await run(...args);
+      assert.equal(code, 2, `${args.join(" ")}: ${stderr}`);
+      assert.equal(stdout, "");
+      assert.ok(stderr.startsWith(`ovirt: ${message}`), stderr);
+      assert.equal(bench.sim.requestCount, before, "nothing is sent");
+    }
+    // Columns are for tables and CSV: other formats do not look at them.
+    assert.equal((await run("vms", "list", "-o", "ids", "-c", "hots")).code, 0);
+  });
+
+  await t.step("-c host.name shows the host's name, as -c host does", async () => {
+    for (const columns of ["name,host.name", "name,host"]) {
+      const { code, stdout, stderr } = await run("vms", "list", "-c", columns);
+      assert.equal(code, 0, stderr);
+      const rows = stdout.trimEnd().split("\n").slice(1).map((line) => line.split(/\s+/));
+      const running = vms.filter((vm) => vm.host);
+      assert.ok(running.length > 0);
+      for (const vm of running) {
+        const name = hostName.get(vm.host!.id)!;
+        assert.deepEqual(rows.find((row) => row[0] === vm.name), [vm.name, name], columns);
+      }
+    }
+  });
+
   await t.step("a table fits the terminal width (COLUMNS), cutting cells with …", async () => {
     const fitted = await ovirt(["vms", "list", "-c", "name,id,description"], {
       ...env,

@@ -6,8 +6,10 @@
  * @module
  */
 
+import { UsageError } from "../errors.ts";
+import { STRUCTS } from "../model.ts";
 import { camel } from "../names.ts";
-import { membersOf } from "../values.ts";
+import { memberOf, membersOf } from "../values.ts";
 
 const DEFAULT_COLUMNS: Readonly<Record<string, readonly string[]>> = {
   Vm: ["name", "status", "host", "memory", "id"],
@@ -29,6 +31,38 @@ export function defaultColumns(type: string | undefined): string[] {
   const names = new Set(type ? membersOf(type).map((member) => member.name) : []);
   const wanted = ["name", "status", "description", "id"].filter((name) => names.has(name));
   return wanted.length > 0 ? wanted : ["id"];
+}
+
+/**
+ * Refuses a column chosen for a table or CSV (`-c`) that names no member of `type`, the
+ * struct each row is: each step of a path must be a member of the struct the step before
+ * names (a typo would otherwise print an empty column). Columns of a type the model does
+ * not have are not checked.
+ */
+export function checkColumns(
+  output: { readonly format: string; readonly columns?: readonly string[] },
+  type: string | undefined,
+): void {
+  const { format, columns } = output;
+  if (format !== "table" && format !== "csv") return;
+  if (columns === undefined || type === undefined || !Object.hasOwn(STRUCTS, type)) return;
+  for (const column of columns) {
+    const steps = column.split(".");
+    let struct = type, owner = STRUCTS[type].tag;
+    for (const [index, step] of steps.entries()) {
+      const member = memberOf(struct, step);
+      if (member === undefined) {
+        throw new UsageError(`-c ${column}: ${owner} has no member "${step}"`);
+      }
+      if (index === steps.length - 1) break;
+      if (member.list || member.kind !== "struct" || member.type === undefined) {
+        const what = member.list ? "is a list" : "is a value";
+        throw new UsageError(`-c ${column}: ${member.tag} ${what}, with no members to choose`);
+      }
+      struct = member.type;
+      owner = member.tag;
+    }
+  }
 }
 
 /** The value at a column path: `cpu.topology.cores`; each step camelCase or snake_case. */
