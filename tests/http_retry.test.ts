@@ -292,6 +292,11 @@ Deno.test("options: bad connection options are refused with an OvirtError naming
       return true;
     });
   }
+  // Without url nor credentials, the url is what is said missing first.
+  assert.throws(
+    () => new Connection({} as ConnectionOptions),
+    /^OvirtError: The url option is required$/,
+  );
 });
 
 Deno.test("options: a refused URL is shown without the credentials or ticket it holds", async () => {

@@ -193,8 +193,7 @@ export abstract class BaseConnection implements AsyncDisposable {
 
   /** Checks the options and prepares the connection; nothing is sent. */
   constructor(options: ConnectionOptions) {
-    this.#options = checkOptions(options);
-    this.#apiUrl = checkUrl("url", options.url);
+    [this.#options, this.#apiUrl] = checkOptions(options);
     const defaults = defaultSsoEndpoints(this.#apiUrl, options.kerberos);
     const endpoints = {
       tokenUrl: options.ssoUrl ? checkUrl("ssoUrl", options.ssoUrl) : defaults.tokenUrl,
@@ -451,13 +450,14 @@ function severalCpus(): boolean {
 }
 
 /**
- * `options`, copied, once every option has the type and range it must have; an
- * {@link OvirtError} names the first that does not.
+ * `options`, copied, and the API URL parsed, once every option has the type and range it must
+ * have (the url first); an {@link OvirtError} names the first that does not.
  */
-function checkOptions(options: ConnectionOptions): ConnectionOptions {
+function checkOptions(options: ConnectionOptions): [ConnectionOptions, URL] {
   if (typeof options !== "object" || options === null) {
     throw new OvirtError("A connection needs its options: at least url and credentials");
   }
+  const apiUrl = checkUrl("url", options.url);
   for (const name of ["username", "password", "token", "caFile", "ssoUrl", "ssoRevokeUrl"]) {
     checkString(name, options[name as keyof ConnectionOptions]);
   }
@@ -477,7 +477,7 @@ function checkOptions(options: ConnectionOptions): ConnectionOptions {
   if (!hasPassword && options.token === undefined && !options.kerberos) {
     throw new OvirtError("A connection needs a username and password, a token, or kerberos");
   }
-  return { ...options };
+  return [{ ...options }, apiUrl];
 }
 
 function decodeSegment(segment: string): string {
