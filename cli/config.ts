@@ -66,10 +66,21 @@ export async function readConfig(env: Env): Promise<ConfigFile> {
     throw new CliError(`${path} is not valid JSON: ${(error as Error).message}`);
   }
   const config = parsed as Partial<ConfigFile>;
-  if (typeof config !== "object" || config === null || Array.isArray(config)) {
-    throw new CliError(`${path} must hold a JSON object`);
+  if (!isRecord(config)) throw new CliError(`${path} must hold a JSON object`);
+  const profiles = config.profiles ?? {};
+  if (!isRecord(profiles) || !Object.values(profiles).every(isRecord)) {
+    throw new CliError(`${path}: "profiles" must map each name to an object of settings`);
   }
-  return { ...config, profiles: config.profiles ?? {} };
+  return { ...config, profiles };
+}
+
+/** The profile `name` of `config`, if it has one (its own: `constructor` is no profile). */
+export function profileOf(config: ConfigFile, name: string): Profile | undefined {
+  return Object.hasOwn(config.profiles, name) ? config.profiles[name] : undefined;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 /** Writes the config file (mode 0600, its folder 0700). */
@@ -107,7 +118,7 @@ export async function resolveSettings(flags: SettingFlags, env: Env): Promise<Se
   const profileName = flags.profile ?? env("OVIRT_PROFILE") ?? config.current;
   let profile: Profile = {};
   if (profileName !== undefined) {
-    const found = config.profiles[profileName];
+    const found = profileOf(config, profileName);
     if (!found) {
       const known = Object.keys(config.profiles).join(", ") || "none";
       throw new UsageError(`No profile "${profileName}" (known: ${known})`);

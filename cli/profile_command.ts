@@ -7,7 +7,7 @@
  */
 
 import { parseArgs } from "node:util";
-import { type Profile, readConfig, writeConfig } from "./config.ts";
+import { type Profile, profileOf, readConfig, writeConfig } from "./config.ts";
 import type { Context } from "./context.ts";
 import { UsageError } from "./errors.ts";
 import { GLOBAL_OPTIONS } from "./options.ts";
@@ -23,7 +23,28 @@ export const PROFILE_HELP = `Usage: ovirt profile list
 Profiles live in $XDG_CONFIG_HOME/ovirt/config.json (~/.config/ovirt/config.json). The
 current profile applies when neither --profile nor OVIRT_PROFILE names one; flags and
 OVIRT_* variables override its settings. Passwords are not stored: use ovirt login.
+A profile's name is letters, digits, ".", "_", "-" and "@", starting with a letter or digit;
+its --url the API's http or https URL.
 `;
+
+/** What a new profile may be named. */
+const PROFILE_NAME = /^[A-Za-z0-9][A-Za-z0-9._@-]*$/;
+
+/** `url` when it is an http or https URL; a usage error (not showing it) otherwise. */
+function checkedUrl(name: string, url: string): string {
+  let protocol = "";
+  try {
+    protocol = new URL(url).protocol;
+  } catch { /* said below */ }
+  if (protocol !== "https:" && protocol !== "http:") {
+    // Not shown: a URL may carry a password.
+    throw new UsageError(
+      `ovirt profile set ${name}: --url must be the API's http or https URL, such as ` +
+        "https://engine.example.com/ovirt-engine/api",
+    );
+  }
+  return url;
+}
 
 /** Runs `ovirt profile`. */
 export async function runProfile(context: Context, args: string[]): Promise<void> {
@@ -41,7 +62,7 @@ export async function runProfile(context: Context, args: string[]): Promise<void
     return name;
   };
   const existing = () => {
-    const profile = config.profiles[need()];
+    const profile = profileOf(config, need());
     if (!profile) throw new UsageError(`No profile "${name}"`);
     return profile;
   };
@@ -62,12 +83,18 @@ export async function runProfile(context: Context, args: string[]): Promise<void
       const key = name ?? config.current;
       if (!key) throw new UsageError("ovirt profile show: no current profile; give a name");
       if (name !== undefined) existing();
-      context.out(render({ name: key, ...config.profiles[key] }, undefined, context.output));
+      context.out(render({ name: key, ...profileOf(config, key) }, undefined, context.output));
       return;
     }
     case "set": {
-      const profile: Profile = { ...config.profiles[need()] };
-      if (values.url !== undefined) profile.url = values.url;
+      const profile: Profile = { ...profileOf(config, need()) };
+      if (!PROFILE_NAME.test(name!)) {
+        throw new UsageError(
+          `ovirt profile set: "${name}" cannot name a profile: use letters, digits, ".", "_", ` +
+            `"-" and "@", starting with a letter or digit`,
+        );
+      }
+      if (values.url !== undefined) profile.url = checkedUrl(name!, values.url);
       if (values.username !== undefined) profile.username = values.username;
       if (values["ca-file"] !== undefined) profile.caFile = values["ca-file"];
       if (values.insecure !== undefined) profile.insecure = values.insecure;

@@ -245,3 +245,41 @@ Deno.test("ovirt login keeps the token's expiry; an expired session is refused w
   assert.equal(sim.requestCount, before, "nothing was sent with the expired token");
   assert.deepEqual(await sessionFiles(home.path), []);
 });
+
+Deno.test("ovirt profile refuses what would not work: bad names, URLs, config files", async () => {
+  await using home = await cliHome();
+  const env = home.env;
+  const file = `${home.path}/config/ovirt/config.json`;
+  const url = "https://engine.example.com/ovirt-engine/api";
+  for (const name of ["bad name!", "__proto__", ".hidden", "a/b"]) {
+    const refused = await ovirt(["profile", "set", name, "--url", url], env);
+    assert.equal(refused.code, 2, name);
+    assert.match(oneErrorLine(refused), /cannot name a profile/);
+  }
+  for (const bad of ["engine", "ftp://engine/api", "https://admin:S3cret@[engine/api"]) {
+    const refused = await ovirt(["profile", "set", "lab", "--url", bad], env);
+    assert.equal(refused.code, 2, bad);
+    assert.match(oneErrorLine(refused), /--url must be the API's http or https URL/);
+    assert.ok(!refused.stderr.includes("S3cret"), "a password in the URL is not shown");
+  }
+  await assert.rejects(Deno.stat(file), Deno.errors.NotFound, "nothing was saved");
+
+  // Names an object has of its own (constructor, toString) are no profiles.
+  assert.equal((await ovirt(["profile", "set", "lab", "--url", url], env)).code, 0);
+  for (const name of ["constructor", "toString", "__proto__"]) {
+    const use = await ovirt(["profile", "use", name], env);
+    assert.equal(use.code, 2, name);
+    assert.match(oneErrorLine(use), new RegExp(`No profile "${name}"`));
+    const chosen = await ovirt(["vms", "list", "-p", name], env);
+    assert.equal(chosen.code, 2, name);
+    assert.match(oneErrorLine(chosen), new RegExp(`No profile "${name}" \\(known: lab\\)`));
+  }
+  assert.equal(JSON.parse(await Deno.readTextFile(file)).current, "lab");
+
+  for (const profiles of ["[1]", '{"lab": "https://engine"}', "5"]) {
+    await Deno.writeTextFile(file, `{"profiles": ${profiles}}`);
+    const list = await ovirt(["profile", "list"], env);
+    assert.equal(list.code, 1, profiles);
+    assert.match(oneErrorLine(list), /"profiles" must map each name to an object of settings/);
+  }
+});
