@@ -1,14 +1,23 @@
 /**
  * `ovirt disk upload FILE` and `ovirt disk download DISK FILE`: image transfers with a
- * progress bar on standard error (the SDK's `uploadDisk`, `downloadDisk`, `progressBar`).
- * An upload creates the disk first unless `--disk` names one; a qcow2 file is recognised
- * by its header and uploaded as a `cow` disk of its virtual size.
+ * progress bar on standard error. An upload into a new disk is the SDK's `uploadImage` (the
+ * image's header decides the disk's format and size, and what cannot be sent as it is, such
+ * as a VMDK file, is refused), into an existing disk `uploadDisk` after the same checks; a
+ * download into a file is `downloadImage`, to standard output (`-`) `downloadDisk`.
  *
  * @module
  */
 
 import { parseArgs } from "node:util";
-import { downloadDisk, progressBar, type types, uploadDisk, waitForStatus } from "../mod.ts";
+import {
+  downloadDisk,
+  downloadImage,
+  probeImage,
+  progressBar,
+  type types,
+  uploadDisk,
+  uploadImage,
+} from "../mod.ts";
 import { findResource } from "./command_table.ts";
 import type { Context } from "./context.ts";
 import { UsageError } from "./errors.ts";
@@ -24,9 +33,11 @@ export const UPLOAD_HELP =
 
 Uploads a raw or qcow2 image into a new disk on the storage domain (named after the file
 unless --name) or into an existing disk, with a progress bar on stderr, and prints the disk.
---size sets the new disk's virtual size (default: the image's). --wait-timeout limits the
-wait for the new disk to be ready (default 10m); --wait-interval is the time between polls
-of the disk and the transfer (default 1s).
+Images that cannot be sent as they are (VMDK, VHD, VDI, compressed, encrypted or backed
+qcow2) are refused before anything is sent. --size sets the new disk's virtual size
+(default: the image's; a raw image may go into a larger disk). --wait-timeout limits each
+wait for the disk and the transfer (default 10m); --wait-interval is the time between polls
+(default 1s). A new disk is removed again if the upload fails.
 `;
 
 /** Help of `ovirt disk download`. */
@@ -35,23 +46,6 @@ export const DOWNLOAD_HELP = `Usage: ovirt disk download NAME|ID FILE [--format 
 Downloads a disk into FILE (- for stdout), with a progress bar on stderr. --wait-interval
 is the time between polls of the transfer (default 1s).
 `;
-
-const QCOW2_MAGIC = [0x51, 0x46, 0x49, 0xfb];
-
-/** What the first bytes of an image say: its format and virtual size. */
-async function probe(
-  path: string,
-  size: number,
-): Promise<{ format: types.DiskFormat; virtual: number }> {
-  using file = await Deno.open(path);
-  const header = new Uint8Array(32);
-  const count = await file.read(header) ?? 0;
-  if (count >= 32 && QCOW2_MAGIC.every((byte, index) => header[index] === byte)) {
-    const virtual = Number(new DataView(header.buffer).getBigUint64(24));
-    return { format: "cow" as types.DiskFormat, virtual };
-  }
-  return { format: "raw" as types.DiskFormat, virtual: size };
-}
 
 /** Runs `ovirt disk upload`. */
 export async function runUpload(context: Context, args: string[]): Promise<void> {
@@ -78,46 +72,41 @@ export async function runUpload(context: Context, args: string[]): Promise<void>
   } catch (error) {
     throw new UsageError(`ovirt disk upload: ${path}: ${(error as Error).message}`);
   }
-  const { format, virtual } = await probe(path, stat.size);
-  const pollInterval = parseDuration(values["wait-interval"] ?? "1s", "wait-interval");
+  if (!stat.isFile) throw new UsageError(`ovirt disk upload: ${path} is not a file`);
+  if (stat.size === 0) throw new UsageError(`ovirt disk upload: ${path} is empty`);
   if (values.disk === undefined && values["storage-domain"] === undefined) {
     throw new UsageError("ovirt disk upload: give --storage-domain for a new disk, or --disk");
   }
+  const pollInterval = parseDuration(values["wait-interval"] ?? "1s", "wait-interval");
+  const phaseTimeout = parseDuration(values["wait-timeout"] ?? "10m", "wait-timeout");
+  const size = values.size === undefined ? undefined : parseInteger(values.size, "--size");
+  // Before anything is sent: what cannot go as it is (VMDK, compressed qcow2...) is refused.
+  const image = await probeImage(path);
   const { connection } = await context.session();
   const disks = connection.systemService().disksService();
-  let diskId: string;
-  let label: string;
+  let disk: types.Disk;
   if (values.disk !== undefined) {
-    diskId = await resolveId(connection, findResource("disks")!, "disks", values.disk);
-    label = values.disk;
-  } else {
-    const name = values.name ?? path.split("/").pop()!.replace(/\.(raw|img|qcow2)$/, "");
-    const storageDomain = parseStruct(
-      values["storage-domain"]!,
-      "StorageDomain",
-      "--storage-domain",
-    );
-    const created = await disks.add({
-      name,
-      format,
-      provisionedSize: values.size ? parseInteger(values.size, "--size") : virtual,
-      sparse: values.sparse ?? format === "cow",
-      storageDomains: [storageDomain],
-    } as types.Disk);
-    diskId = created.id!;
-    label = name;
-    await waitForStatus(disks.diskService(diskId), "ok", {
-      interval: pollInterval,
-      timeout: parseDuration(values["wait-timeout"] ?? "10m", "wait-timeout"),
+    const diskId = await resolveId(connection, findResource("disks")!, "disks", values.disk);
+    using file = await Deno.open(path);
+    await uploadDisk(connection, diskId, file.readable, image.fileSize, {
+      format: image.format,
+      pollInterval,
+      onProgress: progressBar(`Uploading ${values.disk}`, Deno.stderr),
     });
+    disk = await disks.diskService(diskId).get();
+  } else {
+    const name = values.name ?? path.split("/").pop()!.replace(/\.[^.]*$/, "");
+    ({ disk } = await uploadImage(connection, path, {
+      storageDomain: parseStruct(values["storage-domain"]!, "StorageDomain", "--storage-domain"),
+      name,
+      sparse: values.sparse ?? image.format === "cow",
+      ...(size === undefined ? {} : { provisionedSize: size }),
+      pollInterval,
+      phaseTimeout,
+      onProgress: progressBar(`Uploading ${name}`, Deno.stderr),
+    }));
   }
-  const file = await Deno.open(path);
-  await uploadDisk(connection, diskId, file.readable, stat.size, {
-    format,
-    pollInterval,
-    onProgress: progressBar(`Uploading ${label}`, Deno.stderr),
-  });
-  context.out(render(await disks.diskService(diskId).get(), "Disk", context.output));
+  context.out(render(disk, "Disk", context.output));
 }
 
 /** Runs `ovirt disk download`. */
@@ -135,12 +124,15 @@ export async function runDownload(context: Context, args: string[]): Promise<voi
     : convert(values.format, { kind: "enum", type: "DiskFormat" }, "--format") as types.DiskFormat;
   const { connection } = await context.session();
   const id = await resolveId(connection, findResource("disks")!, "disks", word);
-  const destination = path === "-"
-    ? Deno.stdout.writable
-    : (await Deno.open(path, { write: true, create: true, truncate: true })).writable;
-  await downloadDisk(connection, id, destination, {
+  const options = {
     ...(format ? { format } : {}),
     pollInterval: parseDuration(values["wait-interval"] ?? "1s", "wait-interval"),
     onProgress: progressBar(`Downloading ${word}`, Deno.stderr),
-  });
+  };
+  if (path === "-") {
+    await downloadDisk(connection, id, Deno.stdout.writable, options);
+  } else {
+    // A file: sparse where the disk is, and removed again if the download fails.
+    await downloadImage(connection, id, path, { ...options, overwrite: true });
+  }
 }

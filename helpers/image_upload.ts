@@ -52,6 +52,11 @@ export interface UploadImageOptions extends ImageTransferOptions {
   diskId?: string;
   /** Format of the new disk (default: the image's; a raw image may go into a `cow` disk). */
   diskFormat?: DiskFormat;
+  /**
+   * Virtual size of the new disk in bytes (default: the image's). A raw image may go into a
+   * larger disk (the rest reads as zeros); a qcow2 image's disk is the size its header says.
+   */
+  provisionedSize?: number;
   /** Thin provisioning (default true). */
   sparse?: boolean;
   /** Content type (default `iso` for an ISO 9660 image, else `data`). */
@@ -107,6 +112,16 @@ export async function uploadImage(
       `Cannot upload ${path}: a qcow2 image goes into a cow disk, not ${diskFormat}`,
     );
   }
+  const provisionedSize = options.provisionedSize ?? image.virtualSize;
+  if (
+    !Number.isSafeInteger(provisionedSize) || provisionedSize < image.virtualSize ||
+    (image.format === DiskFormat.COW && provisionedSize !== image.virtualSize)
+  ) {
+    const why = image.format === DiskFormat.COW
+      ? `a qcow2 image's disk is the ${image.virtualSize} bytes its header says`
+      : `the image holds ${image.virtualSize} bytes`;
+    throw new OvirtError(`Cannot upload ${path} into a disk of ${provisionedSize} bytes: ${why}`);
+  }
   const map = await mapFile(path, image.fileSize, { methods: options.mapMethods });
   const disks = connection.systemService().disksService();
   const domain = typeof options.storageDomain === "string"
@@ -121,7 +136,7 @@ export async function uploadImage(
     sparse: options.sparse ?? true,
     contentType: options.contentType ??
       (image.iso ? DiskContentType.ISO : DiskContentType.DATA),
-    provisionedSize: image.virtualSize,
+    provisionedSize,
     ...(image.format === DiskFormat.COW ? { initialSize: image.fileSize } : {}),
     storageDomains: [domain],
   }, { signal: options.signal });

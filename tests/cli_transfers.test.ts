@@ -6,6 +6,7 @@
 
 import assert from "node:assert/strict";
 import { CLI, cliBench, oneErrorLine, ovirt } from "./cli_harness.ts";
+import { qcow2 } from "./qcow2_image.ts";
 
 const MIB = 1024 ** 2;
 
@@ -84,11 +85,8 @@ Deno.test("ovirt disk upload, download and events follow", async (t) => {
   });
 
   await t.step("a qcow2 image is uploaded as a cow disk of its virtual size", async () => {
-    const header = new Uint8Array(512);
-    header.set([0x51, 0x46, 0x49, 0xfb, 0, 0, 0, 3]);
-    new DataView(header.buffer).setBigUint64(24, BigInt(64 * MIB));
     const qcow = `${home.path}/small.qcow2`;
-    await Deno.writeFile(qcow, header);
+    await Deno.writeFile(qcow, qcow2({ size: 64 * MIB }));
     const run = await ovirt(
       ["disk", "upload", qcow, "--storage-domain", "data", "--wait-interval", "20ms", "-o", "json"],
       env,
@@ -98,6 +96,44 @@ Deno.test("ovirt disk upload, download and events follow", async (t) => {
     assert.equal(disk.name, "small");
     assert.equal(disk.format, "cow");
     assert.equal(disk.provisionedSize, 64 * MIB);
+  });
+
+  await t.step(
+    "--size makes a raw image's disk larger; a qcow2 image's stays its own",
+    async () => {
+      const raw = `${home.path}/grown.raw`;
+      await Deno.writeFile(raw, bytes.subarray(0, MIB));
+      const args = ["--storage-domain", "data", "--wait-interval", "20ms", "-o", "json"];
+      const grown = await ovirt(["disk", "upload", raw, "--size", "8M", ...args], env);
+      assert.equal(grown.code, 0, grown.stderr);
+      assert.equal(JSON.parse(grown.stdout).provisionedSize, 8 * MIB);
+      const qcow = `${home.path}/fixed.qcow2`;
+      await Deno.writeFile(qcow, qcow2({ size: 64 * MIB }));
+      const before = (await connection.systemService().disksService().list()).length;
+      const refused = await ovirt(["disk", "upload", qcow, "--size", "128M", ...args], env);
+      assert.equal(refused.code, 1);
+      assert.match(oneErrorLine(refused), /the 67108864 bytes its header says/);
+      assert.equal((await connection.systemService().disksService().list()).length, before);
+    },
+  );
+
+  await t.step("an image that cannot go as it is is refused before anything is sent", async () => {
+    const vmdk = `${home.path}/appliance.vmdk`;
+    await Deno.writeFile(vmdk, new Uint8Array([0x4b, 0x44, 0x4d, 0x56, ...new Uint8Array(MIB)]));
+    const compressed = `${home.path}/compressed.qcow2`;
+    await Deno.writeFile(compressed, qcow2({ compressed: true }));
+    const existing = (await connection.systemService().disksService().list())[0];
+    for (
+      const [file, reason] of [[vmdk, /it is a VMDK image/], [compressed, /compressed/]] as const
+    ) {
+      for (const target of [["--storage-domain", "data"], ["--disk", existing.id!]]) {
+        const requests = bench.sim.requestCount;
+        const run = await ovirt(["disk", "upload", file, ...target], env);
+        assert.equal(run.code, 1, run.stderr);
+        assert.match(oneErrorLine(run), reason);
+        assert.equal(bench.sim.requestCount, requests, "nothing was sent");
+      }
+    }
   });
 
   await t.step("upload of a missing file or without a target: one line, exit 2", async () => {
@@ -113,6 +149,13 @@ Deno.test("ovirt disk upload, download and events follow", async (t) => {
     const nowhere = await ovirt(["disk", "upload", file], env);
     assert.equal(nowhere.code, 2);
     assert.match(oneErrorLine(nowhere), /--storage-domain/);
+    const empty = `${home.path}/empty.raw`;
+    await Deno.writeFile(empty, new Uint8Array());
+    for (const [path, what] of [[home.path, "is not a file"], [empty, "is empty"]]) {
+      const run = await ovirt(["disk", "upload", path, "--storage-domain", "data"], env);
+      assert.equal(run.code, 2);
+      assert.equal(oneErrorLine(run), `ovirt: ovirt disk upload: ${path} ${what}`);
+    }
   });
 
   await t.step("events follow prints new events as they come, until SIGINT", async () => {

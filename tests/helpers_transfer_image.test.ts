@@ -437,6 +437,37 @@ Deno.test("uploadImage refuses what it cannot send before creating any disk", as
   }
 });
 
+Deno.test("uploadImage: provisionedSize makes a raw image's disk larger, never smaller", async () => {
+  await using t = await setup();
+  const disks = t.connection.systemService().disksService();
+  const path = await sparseFile(2 * MIB, [[0, data(MIB)]]);
+  try {
+    const { disk } = await upload(t.connection, path, { provisionedSize: 8 * MIB });
+    assert.equal(disk.provisionedSize, 8 * MIB);
+    const back = await Deno.makeTempFile();
+    try {
+      await downloadImage(t.connection, disk.id!, back, { ...FAST, overwrite: true });
+      const bytes = await Deno.readFile(back);
+      assert.equal(bytes.length, 8 * MIB, "the disk reads as large as it was made");
+      assert.deepEqual(bytes.subarray(0, MIB), data(MIB));
+      assert.ok(bytes.subarray(MIB).every((byte) => byte === 0));
+    } finally {
+      await Deno.remove(back);
+    }
+    const before = (await disks.list()).length;
+    for (const size of [MIB, 2 * MIB - 512, 1.5 * MIB + 0.5]) {
+      await assert.rejects(upload(t.connection, path, { provisionedSize: size }), (error) => {
+        assert.ok(error instanceof OvirtError);
+        assert.match(error.message, /into a disk of .* bytes: the image holds 2097152 bytes/);
+        return true;
+      });
+    }
+    assert.equal((await disks.list()).length, before, "no disk was made for a refused size");
+  } finally {
+    await Deno.remove(path);
+  }
+});
+
 Deno.test("uploadImage and downloadImage over HTTPS", async () => {
   await using sim = await startSimulator({ delay: 0, tls: true });
   await using connection = new Connection({
