@@ -29,12 +29,14 @@ type Methods = Record<string, (...args: unknown[]) => Promise<unknown>>;
 export const API_HELP = `Usage: ovirt api METHOD PATH [--from FILE] [--query NAME=VALUE ...]
 
 Sends one request of the API model: GET (get or list), POST (add, or an action when the
-path ends in one), PUT (update), DELETE (remove). PATH is relative to the API root.
+path ends in one), PUT (update), DELETE (remove). PATH is relative to the API root, and may
+end in a query (/vms?max=2); --query adds to it.
 The body of POST and PUT comes from --from (JSON or XML; - for stdin). Prints XML unless -o.
 
 Examples:
   ovirt api GET /vms/123
   ovirt api GET /vms --query search=status=up -o json
+  ovirt api GET "/vms?max=2"
   ovirt api POST /vms/123/start
   ovirt api PUT /vms/123 --from vm.json
 `;
@@ -53,15 +55,18 @@ export async function runApi(context: Context, args: string[]): Promise<void> {
   });
   if (positionals.length !== 2) throw new UsageError("ovirt api: give a METHOD and a PATH");
   const httpMethod = positionals[0].toUpperCase();
-  const path = positionals[1].replace(/^\/+/, "").replace(/^ovirt-engine\/api\/?/, "");
-  const kinds = KINDS[httpMethod];
+  // The query may come with the path (`/vms?search=name%3Dweb*`), and with --query.
+  const [pathPart, search = ""] = splitOnce(positionals[1], "?");
+  const path = pathPart.replace(/^\/+/, "").replace(/^ovirt-engine\/api\/?/, "");
+  const kinds = Object.hasOwn(KINDS, httpMethod) ? KINDS[httpMethod] : undefined;
   if (!kinds) throw new UsageError(`ovirt api: unknown method ${positionals[0]}`);
-  const query: Record<string, string> = {};
+  const pairs: [string, string][] = [...new URLSearchParams(search)];
   for (const pair of values.query ?? []) {
-    const equals = pair.indexOf("=");
-    if (equals <= 0) throw new UsageError(`--query ${pair}: give NAME=VALUE`);
-    query[pair.slice(0, equals)] = pair.slice(equals + 1);
+    const [name, value] = splitOnce(pair, "=");
+    if (!name || value === undefined) throw new UsageError(`--query ${pair}: give NAME=VALUE`);
+    pairs.push([name, value]);
   }
+  const query: Record<string, string> = Object.fromEntries(pairs);
 
   let servicePath = path;
   let method = findMethod(serviceAt(path)?.methods ?? [], kinds);
@@ -95,6 +100,12 @@ export async function runApi(context: Context, args: string[]): Promise<void> {
     : context.output;
   const type = method.output?.kind === "struct" ? method.output.type : undefined;
   context.out(render(result, type, type ? output : context.output));
+}
+
+/** `text` cut at the first `separator`: what comes before, and after it if it is there. */
+function splitOnce(text: string, separator: string): [string, string?] {
+  const at = text.indexOf(separator);
+  return at < 0 ? [text] : [text.slice(0, at), text.slice(at + separator.length)];
 }
 
 function findMethod(methods: readonly MethodMeta[], kinds: readonly string[]) {
