@@ -232,9 +232,10 @@ function text(value: unknown): string {
   return value instanceof Date ? value.toISOString() : String(value);
 }
 
+/** The pattern of a value with `*` wildcards, which match any characters, line breaks too. */
 function wildcard(value: string, flags: string): RegExp {
   const body = value.split("*").map((part) => part.replace(/[.+?^${}()|[\]\\]/g, "\\$&"));
-  return new RegExp(`^${body.join(".*")}$`, flags);
+  return new RegExp(`^${body.join(".*")}$`, `${flags}s`);
 }
 
 type SortKey = { kind: 0; value: undefined } | { kind: 1; value: number } | {

@@ -72,6 +72,16 @@ Deno.test("simulator: search conditions, wildcards, and/or, case", async () => {
   assert.deepEqual(await vms.list({ search: "name=VM001", caseSensitive: true }), []);
   assert.deepEqual(names(await vms.list({ search: 'description="Seeded VM 7"' })), ["vm007"]);
   assert.deepEqual(names(await vms.list({ search: "vm013" })), ["vm013"], "free text");
+  // A wildcard spans line breaks, as the engine's SQL LIKE does.
+  const vm = await vms.add({
+    name: "lines",
+    description: "first line\r\nsecond line",
+    cluster: { name: "Default" },
+    template: { name: "Blank" },
+  });
+  assert.deepEqual(names(await vms.list({ search: "description=first*second*" })), ["lines"]);
+  assert.deepEqual(names(await vms.list({ search: "description=*line*" })), ["lines"]);
+  await vms.vmService(vm.id!).remove();
   const hosts = env.system.hostsService();
   assert.deepEqual(names(await hosts.list({ search: "cluster=Production" })), ["host3"]);
   assert.equal((await hosts.list({ search: "status=up" })).length, 3);
