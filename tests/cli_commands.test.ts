@@ -75,6 +75,9 @@ Deno.test("ovirt against the simulator", async (t) => {
     assert.deepEqual(stdout.trimEnd().split("\n").map((line) => line.split(/\s+/)), expected);
     const limited = await run("vms", "list", "--max", "3", "-o", "ids");
     assert.deepEqual(limited.stdout.trimEnd().split("\n"), vms.slice(0, 3).map((vm) => vm.id));
+    const none = await run("vms", "list", "--search", "name=no-such-vm", "-o", "ids");
+    assert.equal(none.code, 0, none.stderr);
+    assert.equal(none.stdout, "", "no line at all, not an empty one, for xargs");
   });
 
   await t.step("-c refuses a column the type has no member for, before sending", async () => {

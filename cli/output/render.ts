@@ -51,9 +51,11 @@ export function render(value: unknown, type: string | undefined, options: Output
       return toYaml(plain(value));
     case "xml":
       return renderXml(value, type);
-    case "ids":
+    case "ids": // one line each; none at all for an empty list (xargs then runs nothing)
       return (Array.isArray(value) ? value : [value])
-        .map((item) => cellText((item as { id?: unknown })?.id ?? item)).join("\n") + "\n";
+        .map((item) => cellText((item as { id?: unknown })?.id ?? item))
+        .filter((id) => id !== "")
+        .map((id) => `${id}\n`).join("");
     case "csv":
     case "table":
       break;
