@@ -35,6 +35,8 @@ export interface GlobalValues {
   "request-timeout"?: string;
   /** `--debug`. */
   debug?: boolean;
+  /** `--version`. */
+  version?: boolean;
 }
 
 /** The state of one `ovirt` run. */

@@ -24,6 +24,7 @@ import { Context, type GlobalValues } from "./context.ts";
 import { errorLine, exitCodeOf, UsageError } from "./errors.ts";
 import { nestedHelp, resourceHelp, topHelp, verbHelp } from "./help.ts";
 import { checkGlobalValues, GLOBAL_OPTIONS } from "./options.ts";
+import { SDK_VERSION } from "../transport/version.ts";
 import { runNested, runVerb } from "./resource_command.ts";
 import { SPECIAL } from "./special.ts";
 import { specialVerbs } from "./special_verbs.ts";
@@ -51,6 +52,10 @@ export async function main(
     const positionals = first.tokens.filter((token) => token.kind === "positional").slice(0, 3);
     const help = first.values.help === true || positionals[0]?.value === "help";
     if (positionals[0]?.value === "help") positionals.shift(); // `ovirt help vm start`
+    if (first.values.version === true) {
+      context.out(`ovirt ${SDK_VERSION} (Deno ${Deno.version.deno})\n`);
+      return 0;
+    }
     const words = positionals.slice(0, 2);
     const rest = (count: number) => {
       const skip = new Set(words.slice(0, count).map((token) => token.index));

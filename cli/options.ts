@@ -24,6 +24,7 @@ export const GLOBAL_OPTIONS = {
   insecure: { type: "boolean" },
   "request-timeout": { type: "string" },
   debug: { type: "boolean" },
+  version: { type: "boolean" },
 } as const satisfies Record<string, OptionSpec>;
 
 /**
@@ -60,6 +61,7 @@ export const GLOBAL_HELP: readonly (readonly [string, string])[] = [
   ["--request-timeout DURATION", "time limit of each request, e.g. 30s"],
   ["--debug", "log requests and answers on stderr, secrets hidden"],
   ["-h, --help", "help of any command"],
+  ["--version", "the version of ovirt (the SDK's) and of Deno"],
 ];
 
 /** Help of the wait flags. */

@@ -11,6 +11,7 @@ import { startSimulator } from "../testing/mod.ts";
 import { RESOURCES } from "../cli/command_table.ts";
 import { flagsOfVerb } from "../cli/resource_command.ts";
 import { GLOBAL_OPTIONS, WAIT_OPTIONS } from "../cli/options.ts";
+import { SDK_VERSION } from "../transport/version.ts";
 import { CLI, cliBench, oneErrorLine, ovirt, simulatorEnv } from "./cli_harness.ts";
 
 Deno.test("no model parameter or member becomes a flag that a global flag already is", () => {
@@ -501,5 +502,10 @@ Deno.test("ovirt against the simulator", async (t) => {
     const help = await run("help", "vms", "list");
     assert.match(help.stdout, /--search VALUE/);
     assert.equal((await run("api", "--help")).code, 0);
+    for (const args of [["--version"], ["vms", "list", "--version"]]) {
+      const version = await run(...args);
+      assert.equal(version.code, 0, version.stderr);
+      assert.equal(version.stdout, `ovirt ${SDK_VERSION} (Deno ${Deno.version.deno})\n`);
+    }
   });
 });
