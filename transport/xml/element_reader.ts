@@ -33,12 +33,13 @@ import {
   SQUOTE,
   TAB,
 } from "./ascii.ts";
-import { Buffer } from "node:buffer";
 import { OvirtError } from "../errors.ts";
 import {
   CHAR_CLASS,
   decodeEscaped,
   decodeUtf8,
+  type Latin1View,
+  latin1View,
   MAX_REFERENCE_LENGTH,
   NAME_CHAR,
   NAME_START,
@@ -167,7 +168,7 @@ const EMPTY = new Uint8Array(0);
  * place would make.
  */
 const SCRATCH = new Uint8Array(8192);
-const SCRATCH_LATIN1 = Buffer.from(SCRATCH.buffer);
+const SCRATCH_LATIN1 = latin1View(SCRATCH);
 const SCRATCH_WORDS = new DataView(SCRATCH.buffer);
 const UTF16 = new TextDecoder("utf-16le");
 /** How many href lengths {@link ElementReader.#knownHrefEnd} is hinted with: 2^(32 - 26). */
@@ -190,7 +191,7 @@ export class ElementReader {
   // Views of all of #viewed (the buffer read last) made on first use, kept while a stream's
   // items are read from the same buffer.
   #viewed: Uint8Array = EMPTY;
-  #latin1: Buffer | undefined = undefined;
+  #latin1: Latin1View | undefined = undefined;
   #words: DataView | undefined = undefined;
   readonly #schema: XmlSchema;
   readonly #maxDepth: number;
@@ -1320,10 +1321,10 @@ export class ElementReader {
     if (count === ATTRIBUTES_COMPARED) {
       names.clear();
       for (let k = 0; k < count; k++) {
-        names.add(latin1.toString("latin1", nameStarts[k], nameEnds[k]));
+        names.add(latin1.latin1Slice(nameStarts[k], nameEnds[k]));
       }
     }
-    const name = latin1.toString("latin1", start, end);
+    const name = latin1.latin1Slice(start, end);
     if (names.has(name)) return true;
     names.add(name);
     return false;
@@ -1512,7 +1513,7 @@ export class ElementReader {
   #ascii(start: number, end: number): string {
     return end - start <= SHORT_TEXT_LIMIT
       ? shortAsciiText(this.#buf, start, end)
-      : this.#latin1View().toString("latin1", start, end);
+      : this.#latin1View().latin1Slice(start, end);
   }
 
   #wordView(): DataView {
@@ -1520,9 +1521,8 @@ export class ElementReader {
     return this.#words ??= new DataView(buf.buffer, buf.byteOffset, buf.length);
   }
 
-  #latin1View(): Buffer {
-    const buf = this.#buf;
-    return this.#latin1 ??= Buffer.from(buf.buffer, buf.byteOffset, buf.length);
+  #latin1View(): Latin1View {
+    return this.#latin1 ??= latin1View(this.#buf);
   }
 }
 

@@ -28,6 +28,8 @@ import {
   countLineFeeds,
   decodeEscaped,
   decodeUtf8,
+  type Latin1View,
+  latin1View,
   matchNameBytes,
   MAX_REFERENCE_LENGTH,
   NAME_CHAR,
@@ -40,7 +42,7 @@ import {
   VALUE_SPECIAL,
 } from "./decode.ts";
 import { NAME_CACHE, nameHash } from "./shared_caches.ts";
-import { Buffer, isAscii } from "node:buffer";
+import { isAscii } from "node:buffer";
 
 /** {@link XmlTokenizer.next} result: the buffered input ends inside a token; push more. */
 export const NEED_DATA = 0;
@@ -143,7 +145,7 @@ export class XmlTokenizer implements InputHandOver {
   readonly #names = NAME_CACHE;
 
   #buf: Uint8Array = EMPTY;
-  #latin1View: Buffer | undefined = undefined; // #buf as a Buffer, made on first use
+  #latin1View: Latin1View | undefined = undefined; // #buf as a Latin1View, made on first use
   #owned: Uint8Array = EMPTY; // storage this tokenizer may overwrite when compacting
   #pos = 0;
   #len = 0;
@@ -271,12 +273,7 @@ export class XmlTokenizer implements InputHandOver {
    */
   #ascii(start: number, end: number): string {
     if (end - start <= SHORT_TEXT_LIMIT) return shortAsciiText(this.#buf, start, end);
-    let view = this.#latin1View;
-    if (view === undefined) {
-      const buf = this.#buf;
-      view = this.#latin1View = Buffer.from(buf.buffer, buf.byteOffset, buf.length);
-    }
-    return view.toString("latin1", start, end);
+    return (this.#latin1View ??= latin1View(this.#buf)).latin1Slice(start, end);
   }
 
   /** Decoded content of the current text token. */
