@@ -119,7 +119,8 @@ export class HttpClient {
     if (request.signal?.aborted) return request.signal.reason;
     if (error instanceof OvirtError) return error;
     const { url } = request;
-    let detail = redact(describe(error));
+    const described = describe(error);
+    let detail = redact(described) + certificateHint(described);
     if (!request.transfer) {
       return new ConnectionError(`Cannot talk to ${url.origin}: ${detail}`, { cause: error });
     }
@@ -130,6 +131,23 @@ export class HttpClient {
       cause: new Error(detail),
     });
   }
+}
+
+/**
+ * What to do when the TLS library refused the server's certificate as signed by no CA this
+ * connection trusts (rustls's `UnknownIssuer`, or `BadSignature` when a trusted CA has the
+ * issuer's name but not its key, for `fetch`; OpenSSL's words for `node:https`), the usual
+ * first failure with an engine's own CA; empty for any other failure.
+ */
+function certificateHint(detail: string): string {
+  if (
+    !/UnknownIssuer|BadSignature|self[- ]signed certificate|unable to (get|verify)/i.test(detail)
+  ) {
+    return "";
+  }
+  return " (the server's certificate is not signed by a CA this connection trusts: give the " +
+    "engine's CA with caFile or caCerts; an engine serves it at /ovirt-engine/services/" +
+    "pki-resource?resource=ca-certificate&format=X509-PEM-CA)";
 }
 
 /** An error's message followed by the messages of its causes. */
