@@ -76,5 +76,7 @@ export function errorLine(error: unknown): string {
     // parseArgs adds advice on positionals that start with "-": keep the first sentence.
     message = `${message.split(/\.\s/, 1)[0].replace(/\.$/, "")}; see --help`;
   }
+  // The SDK's advice names its options; here they are flags and variables.
+  message = message.replace("with caFile or caCerts", "with --ca-file (or OVIRT_CA_FILE)");
   return `ovirt: ${message.replace(/\s*\n\s*/g, " ").trim()}`;
 }

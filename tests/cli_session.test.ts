@@ -112,6 +112,16 @@ Deno.test("ovirt profiles and sessions", async (t) => {
         OVIRT_PASSWORD: sim.password,
       });
       assert.notEqual(untrusted.code, 0, "the CA file of the profile is what made TLS work");
+      // Without any CA file: the advice names the CLI's flag and variable.
+      await using bare = await cliHome();
+      const noCa = await ovirt(["vms", "list"], {
+        ...bare.env,
+        OVIRT_URL: sim.url,
+        OVIRT_USERNAME: sim.username,
+        OVIRT_PASSWORD: sim.password,
+      });
+      assert.equal(noCa.code, 5, noCa.stderr);
+      assert.match(oneErrorLine(noCa), /give the engine's CA with --ca-file \(or OVIRT_CA_FILE\);/);
     },
   );
 
