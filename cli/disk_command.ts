@@ -21,7 +21,7 @@ import {
 import { findResource } from "./command_table.ts";
 import type { Context } from "./context.ts";
 import { UsageError } from "./errors.ts";
-import { GLOBAL_OPTIONS, parseDuration } from "./options.ts";
+import { GLOBAL_OPTIONS, parseDuration, parseInterval } from "./options.ts";
 import { render } from "./output/render.ts";
 import { resolveId } from "./resolve.ts";
 import { convert, parseInteger, parseStruct } from "./values.ts";
@@ -77,7 +77,7 @@ export async function runUpload(context: Context, args: string[]): Promise<void>
   if (values.disk === undefined && values["storage-domain"] === undefined) {
     throw new UsageError("ovirt disk upload: give --storage-domain for a new disk, or --disk");
   }
-  const pollInterval = parseDuration(values["wait-interval"] ?? "1s", "wait-interval");
+  const pollInterval = parseInterval(values["wait-interval"] ?? "1s", "wait-interval");
   const phaseTimeout = parseDuration(values["wait-timeout"] ?? "10m", "wait-timeout");
   const size = values.size === undefined ? undefined : parseInteger(values.size, "--size");
   // Before anything is sent: what cannot go as it is (VMDK, compressed qcow2...) is refused.
@@ -122,13 +122,13 @@ export async function runDownload(context: Context, args: string[]): Promise<voi
   const format = values.format === undefined
     ? undefined
     : convert(values.format, { kind: "enum", type: "DiskFormat" }, "--format") as types.DiskFormat;
-  const { connection } = await context.session();
-  const id = await resolveId(connection, findResource("disks")!, "disks", word);
   const options = {
     ...(format ? { format } : {}),
-    pollInterval: parseDuration(values["wait-interval"] ?? "1s", "wait-interval"),
+    pollInterval: parseInterval(values["wait-interval"] ?? "1s", "wait-interval"),
     onProgress: progressBar(`Downloading ${word}`, Deno.stderr),
   };
+  const { connection } = await context.session();
+  const id = await resolveId(connection, findResource("disks")!, "disks", word);
   if (path === "-") {
     await downloadDisk(connection, id, Deno.stdout.writable, options);
   } else {

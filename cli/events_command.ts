@@ -9,7 +9,7 @@ import { parseArgs } from "node:util";
 import { followEvents } from "../mod.ts";
 import type { Context } from "./context.ts";
 import { UsageError } from "./errors.ts";
-import { GLOBAL_OPTIONS, parseDuration } from "./options.ts";
+import { GLOBAL_OPTIONS, parseInterval } from "./options.ts";
 import { cellText, checkColumns, plain, valueAt } from "./output/cells.ts";
 import { parseInteger } from "./values.ts";
 
@@ -44,7 +44,7 @@ export async function runFollow(context: Context, args: string[]): Promise<void>
     throw new UsageError("ovirt events follow: -o must be table or json");
   }
   checkColumns(context.output, "Event");
-  const interval = parseDuration(values.interval ?? "5s", "interval");
+  const interval = parseInterval(values.interval ?? "5s", "interval");
   const { connection } = await context.session();
   const events = connection.systemService().eventsService();
   let from = values.from === undefined ? undefined : parseInteger(values.from, "--from");

@@ -86,3 +86,14 @@ export function parseDuration(text: string, flag: string): number {
   }
   return millis;
 }
+
+/** The pause between two polls of `--flag`: a duration of more than 0, not to ask without rest. */
+export function parseInterval(text: string, flag: string): number {
+  const millis = parseDuration(text, flag);
+  if (millis === 0) {
+    throw new UsageError(
+      `--${flag}: 0 would ask the engine without a pause; give more, such as 1s`,
+    );
+  }
+  return millis;
+}

@@ -11,7 +11,13 @@ import type { Nested, Resource, Verb } from "./command_table.ts";
 import type { Context } from "./context.ts";
 import { UsageError } from "./errors.ts";
 import { readObjectFile } from "./object_input.ts";
-import { GLOBAL_OPTIONS, type OptionSpec, parseDuration, WAIT_OPTIONS } from "./options.ts";
+import {
+  GLOBAL_OPTIONS,
+  type OptionSpec,
+  parseDuration,
+  parseInterval,
+  WAIT_OPTIONS,
+} from "./options.ts";
 import { checkColumns, defaultColumns } from "./output/cells.ts";
 import { render } from "./output/render.ts";
 import { nameReferences } from "./reference_names.ts";
@@ -88,7 +94,7 @@ export async function runVerb(
   }
   const wait = values.wait
     ? {
-      interval: parseDuration(String(values["wait-interval"] ?? "2s"), "wait-interval"),
+      interval: parseInterval(String(values["wait-interval"] ?? "2s"), "wait-interval"),
       timeout: parseDuration(String(values["wait-timeout"] ?? "10m"), "wait-timeout"),
     }
     : undefined;

@@ -397,6 +397,21 @@ Deno.test("ovirt against the simulator", async (t) => {
       );
     }
 
+    // A pause of 0 between polls would ask the engine without rest.
+    for (
+      const args of [
+        ["vm", "start", vms[0].name!, "--wait", "--wait-interval", "0"],
+        ["events", "follow", "--interval", "0ms"],
+        ["disk", "download", "any", "out.raw", "--wait-interval", "0s"],
+      ]
+    ) {
+      const before = bench.sim.requestCount;
+      const noPause = await run(...args);
+      assert.equal(noPause.code, 2, args.join(" "));
+      assert.match(oneErrorLine(noPause), /interval: 0 would ask the engine without a pause/);
+      assert.equal(bench.sim.requestCount, before, "nothing was sent");
+    }
+
     const tooLong = await run("vms", "list", "--request-timeout", "1000h");
     assert.equal(tooLong.code, 2);
     assert.match(oneErrorLine(tooLong), /--request-timeout: "1000h" is longer than the longest/);
