@@ -10,7 +10,7 @@ import { followEvents } from "../mod.ts";
 import type { Context } from "./context.ts";
 import { UsageError } from "./errors.ts";
 import { GLOBAL_OPTIONS, parseInterval } from "./options.ts";
-import { cellText, checkColumns, plain, valueAt } from "./output/cells.ts";
+import { cellText, checkColumns, plain, printable, valueAt } from "./output/cells.ts";
 import { parseInteger } from "./values.ts";
 
 /** Help of `ovirt events follow`. */
@@ -69,7 +69,8 @@ export async function runFollow(context: Context, args: string[]): Promise<void>
       context.out(
         format === "json"
           ? JSON.stringify(plain(event)) + "\n"
-          : columns.map((column) => cellText(valueAt(event, column))).join("  ") + "\n",
+          : columns.map((column) => printable(cellText(valueAt(event, column)))).join("  ") +
+            "\n",
       );
     }
   } finally {

@@ -119,6 +119,35 @@ Deno.test("ovirt against the simulator", async (t) => {
     }
   });
 
+  await t.step("tables show control characters as escapes; JSON keeps them", async () => {
+    const description = "one\r\ntwo\tthree \u009b31m";
+    const vm = await connection.systemService().vmsService().add({
+      name: "cli-controls",
+      description,
+      cluster: { name: "Default" },
+      template: { name: "Blank" },
+    });
+    const table = await run(
+      "vms",
+      "list",
+      "--search",
+      "name=cli-controls",
+      "-c",
+      "name,description",
+    );
+    assert.equal(table.code, 0, table.stderr);
+    assert.equal(
+      table.stdout,
+      "NAME          DESCRIPTION\ncli-controls  one\\r\\ntwo\\tthree \\u009b31m\n",
+    );
+    const details = await run("vm", "show", "cli-controls");
+    assert.match(details.stdout, /^description +one\\r\\ntwo\\tthree \\u009b31m$/m);
+    assert.ok(!details.stdout.includes("\u009b"), "no raw control character reaches the terminal");
+    const json = await run("vm", "show", "cli-controls", "-o", "json");
+    assert.equal(JSON.parse(json.stdout).description, description);
+    await connection.systemService().vmsService().vmService(vm.id!).remove();
+  });
+
   await t.step("a table fits the terminal width (COLUMNS), cutting cells with …", async () => {
     const fitted = await ovirt(["vms", "list", "-c", "name,id,description"], {
       ...env,

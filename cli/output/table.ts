@@ -1,9 +1,11 @@
 /**
  * A plain text table fitted to a width: columns shrink, widest first, and cells that no
- * longer fit end in `…`.
+ * longer fit end in `…`; control characters in cells are shown as escapes.
  *
  * @module
  */
+
+import { printable } from "./cells.ts";
 
 const GAP = "  ";
 const MIN_WIDTH = 4;
@@ -15,7 +17,7 @@ export function renderTable(
   width = Infinity,
   showHeaders = true,
 ): string {
-  const all = showHeaders ? [headers, ...rows] : rows;
+  const all = (showHeaders ? [headers, ...rows] : rows).map((row) => row.map(printable));
   const widths = headers.map((_, column) =>
     Math.max(0, ...all.map((row) => [...(row[column] ?? "")].length))
   );
