@@ -135,4 +135,10 @@ Deno.test("followLink: get() for an object, list() for a list", async () => {
   );
   const noHref: { id: string; href?: string } = { id: "1" };
   await assert.rejects(connection.followLink(noHref), /without an href/);
+  // service() takes an href too, the same as the path relative to the API root.
+  for (const path of ["disks/d9", "/disks/d9", attachment.disk!.href!]) {
+    const service = connection.service(path) as unknown as { get(): Promise<{ name?: string }> };
+    assert.equal((await service.get()).name, "root", path);
+  }
+  assert.throws(() => connection.service("/elsewhere/vms/1"), /no service "elsewhere"/);
 });

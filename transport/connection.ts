@@ -239,12 +239,14 @@ export abstract class BaseConnection implements AsyncDisposable {
   }
 
   /**
-   * The service at `path` relative to the API root (`"vms/123/nics"`), found by walking
-   * the tree one segment at a time. Segments are URL path segments: `%xx` is decoded.
+   * The service at `path` relative to the API root (`"vms/123/nics"`), or at an `href` the
+   * server sent (`"/ovirt-engine/api/vms/123"`), found by walking the tree one segment at a
+   * time. Segments are URL path segments: `%xx` is decoded.
    */
   service(path: string): Service {
+    const root = this.#apiPath;
     let service: Service = this.systemService();
-    for (const segment of path.split("/")) {
+    for (const segment of (path.startsWith(root) ? path.slice(root.length) : path).split("/")) {
       if (segment !== "") service = service.locate(decodeSegment(segment));
     }
     return service;
@@ -341,6 +343,11 @@ export abstract class BaseConnection implements AsyncDisposable {
     });
   }
 
+  /** The path of the API root with a slash at its end, as the `href`s of its objects start. */
+  get #apiPath(): string {
+    return `${this.#apiUrl.pathname.replace(/\/+$/, "")}/`;
+  }
+
   /** Whether `value` points somewhere: an object (or list) carrying an `href`. */
   isLink(value: unknown): value is Link {
     return typeof value === "object" && value !== null &&
@@ -355,13 +362,13 @@ export abstract class BaseConnection implements AsyncDisposable {
   async followLink(value: Link): Promise<unknown> {
     this.#checkOpen();
     if (!this.isLink(value)) throw new OvirtError("Cannot follow a value without an href");
-    const root = `${this.#apiUrl.pathname.replace(/\/+$/, "")}/`;
+    const root = this.#apiPath;
     const href = value.href!.split("?")[0];
     if (!href.startsWith(root)) {
       throw new OvirtError(`Cannot follow "${href}": it is not below the API root "${root}"`);
     }
     const method = Array.isArray(value) ? "list" : "get";
-    const service = this.service(href.slice(root.length)) as unknown as Record<string, unknown>;
+    const service = this.service(href) as unknown as Record<string, unknown>;
     const call = service[method];
     if (typeof call !== "function") {
       throw new OvirtError(`Cannot follow "${href}": its service has no ${method}()`);
