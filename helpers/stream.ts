@@ -25,6 +25,8 @@ export type ListingService<T, O> = Service & { list(options?: O): Promise<T[]> }
 /**
  * Yields the items `collection.list(options)` would resolve to, each as soon as it has
  * arrived, holding at most one in memory. Stopping the loop early cancels the download.
+ * While the loop works on an item, the request lends its place under the connection's
+ * `connections` cap to the calls the loop makes (they would otherwise wait for the loop).
  */
 export function listStream<T, O extends CallOptions>(
   collection: ListingService<T, O>,

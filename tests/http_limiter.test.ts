@@ -49,3 +49,40 @@ Deno.test("limiter: an aborted waiter leaves the queue and takes no slot", async
   again();
   await assert.rejects(limiter.acquire(AbortSignal.abort(new Error("late"))), /late/);
 });
+
+Deno.test("limiter: a lent slot serves a waiter; taken back, the cap holds again", async () => {
+  const limiter = new Limiter(1);
+  const stream = limiter.tryAcquire()!;
+  const inside = limiter.acquire(); // a call made while the slot's holder waits for it
+  const reclaim = limiter.lend();
+  const insideRelease = await inside; // granted at once
+  assert.equal(limiter.tryAcquire(), undefined, "one lent slot serves one caller");
+  insideRelease();
+  const another = limiter.tryAcquire();
+  assert.ok(another, "the lent slot is free again while still lent");
+  another();
+  reclaim();
+  reclaim(); // once only
+  assert.equal(limiter.tryAcquire(), undefined, "taken back: the holder's again");
+  const after = limiter.acquire();
+  stream();
+  (await after)();
+  assert.ok(limiter.tryAcquire(), "nothing is left taken");
+});
+
+Deno.test("limiter: a slot taken back while lent out passes the cap only until one is freed", async () => {
+  const limiter = new Limiter(1);
+  const stream = limiter.tryAcquire()!;
+  const reclaim = limiter.lend();
+  const borrower = limiter.tryAcquire()!;
+  reclaim(); // the holder reads on while the borrower still runs: two in flight
+  const waiting = limiter.acquire();
+  let granted = false;
+  waiting.then(() => granted = true);
+  borrower();
+  await Promise.resolve();
+  assert.equal(granted, false, "freeing the borrowed slot brings the count back to the cap");
+  stream();
+  (await waiting)();
+  assert.equal(granted, true);
+});

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { Connection, listStream, type OvirtError, TimeoutError } from "../mod.ts";
 import { PASSWORD, startFakeEngine, USERNAME } from "./http_fake_engine.ts";
+import { startSimulator } from "../testing/mod.ts";
 
 const encoder = new TextEncoder();
 
@@ -169,4 +170,34 @@ Deno.test("listStream: the call's deadline ends with the iteration, read to the 
   assert.equal(listening, 0, "read to the end");
   for await (const _vm of listStream(vms, { signal })) break;
   assert.equal(listening, 0, "stopped early");
+});
+
+Deno.test("listStream: calls made inside the loop do not wait for it, even with connections: 1", async () => {
+  // 400 VMs make a list answer of more than 1 MiB, after which lists go through the list
+  // worker (where the process may use two CPUs): both ways are tried.
+  await using sim = await startSimulator({ delay: 0, vms: 400 });
+  for (const listWorker of [false, true]) {
+    await using connection = new Connection({
+      url: sim.url,
+      username: sim.username,
+      password: sim.password,
+      connections: 1,
+      timeout: 20_000,
+      listWorker,
+    });
+    const vms = connection.systemService().vmsService();
+    assert.equal((await vms.list()).length, 400);
+    // Twice: the worker, started by the first long list, is ready by the second loop.
+    for (const round of [1, 2]) {
+      const names: string[] = [];
+      for await (const vm of listStream(vms)) {
+        // Each call needs the connection's only slot, which the loop's request holds.
+        names.push((await vms.vmService(vm.id!).get()).name!);
+      }
+      assert.equal(names.length, 400, `listWorker: ${listWorker}, round ${round}`);
+    }
+    // The slot is the stream's again once the loop has ended: calls go one at a time.
+    const [first, second] = await Promise.all([vms.list({ max: 1 }), vms.list({ max: 2 })]);
+    assert.deepEqual([first.length, second.length], [1, 2]);
+  }
 });

@@ -170,6 +170,8 @@ export interface StreamWatch {
   readonly signal?: AbortSignal;
   /** Called once, when the body ended, failed or was cancelled. */
   readonly onDone: () => void;
+  /** Lends the request's slot while the reader is idle; returns what takes it back. */
+  readonly lend?: () => () => void;
   /** Turns a read failure into the error the reader gets. */
   readonly mapError: (error: unknown) => unknown;
 }
@@ -254,6 +256,8 @@ class WatchedReader implements BodyReader {
   /** Rejects the pending read (of a body with a signal). */
   #abortPending?: (reason: unknown) => void;
   #done = false;
+  /** Takes the request's slot back, while it is lent (see {@link idle}). */
+  #reclaim?: () => void;
 
   constructor(source: BodyReader, watch: StreamWatch) {
     this.#source = source;
@@ -285,6 +289,7 @@ class WatchedReader implements BodyReader {
    * an async function: one per read costs about twice the garbage of a promise reaction.
    */
   #watched<T>(read: () => Promise<T>, ended: (result: T) => boolean): Promise<T> {
+    this.#busyAgain();
     return this.#next(read).then((result) => {
       this.#abortPending = undefined;
       if (ended(result)) this.#finish();
@@ -307,6 +312,16 @@ class WatchedReader implements BodyReader {
     await this.#source.cancel(reason);
   }
 
+  /** Lends the request's slot until the next read (or the body's end). */
+  idle(): void {
+    if (!this.#done && this.#reclaim === undefined) this.#reclaim = this.#watch.lend?.();
+  }
+
+  #busyAgain(): void {
+    this.#reclaim?.();
+    this.#reclaim = undefined;
+  }
+
   /**
    * What `read()` gives, or the abort reason as soon as the signal aborts; a rejection, never
    * a throw.
@@ -324,6 +339,7 @@ class WatchedReader implements BodyReader {
   #finish(): void {
     if (this.#done) return;
     this.#done = true;
+    this.#busyAgain(); // before the slot is given back
     if (this.#onAbort) this.#watch.signal!.removeEventListener("abort", this.#onAbort);
     this.#watch.onDone();
   }

@@ -62,6 +62,11 @@ export interface BodyReader {
   ): Promise<ReadableStreamReadResult<Uint8Array<ArrayBuffer>>>;
   /** Lets go of the rest of the body. */
   cancel(reason?: unknown): Promise<void>;
+  /**
+   * The reader's consumer is busy elsewhere until its next read (a streamed list's loop with
+   * an item): the request's slot of the connection's cap may serve other calls meanwhile.
+   */
+  idle?(): void;
 }
 
 /**

@@ -106,6 +106,7 @@ export class HttpClient {
     return watchedReader(response.body, {
       signal: request.signal,
       onDone: release,
+      lend: () => this.#parts.limiter.lend(),
       mapError: (error) => this.#networkError(request, error),
     });
   }

@@ -4,10 +4,17 @@
  * @module
  */
 
-/** Gives out at most `size` slots at a time; later callers wait in arrival order. */
+/**
+ * Gives out at most `size` slots at a time; later callers wait in arrival order. A holder
+ * whose request sits idle (a streamed list whose loop is busy with an item) may lend its
+ * slot ({@link Limiter.lend}) until it reads on, so that calls made inside the loop do not
+ * wait for the loop, which waits for them.
+ */
 export class Limiter {
   readonly #size: number;
   #busy = 0;
+  /** Slots held by idle holders, which others may use meanwhile. */
+  #lent = 0;
   readonly #waiting: (() => void)[] = [];
 
   /** Creates a limiter with `size` slots (at least 1; `Infinity` for no limit). */
@@ -46,9 +53,29 @@ export class Limiter {
    * `undefined` when every slot is taken or `signal` has aborted.
    */
   tryAcquire(signal?: AbortSignal): (() => void) | undefined {
-    if (signal?.aborted || this.#busy >= this.#size) return undefined;
+    if (signal?.aborted || this.#busy - this.#lent >= this.#size) return undefined;
     this.#busy++;
     return this.#releaser();
+  }
+
+  /**
+   * Lends a slot its holder does not use for now: a waiting caller may have one at once.
+   * Returns the function that takes the slot back (once; call it before the holder uses its
+   * request again, and before it gives the slot back); the cap may then be passed until a
+   * slot is given back.
+   */
+  lend(): () => void {
+    this.#lent++;
+    while (this.#waiting.length > 0 && this.#busy - this.#lent < this.#size) {
+      this.#busy++;
+      this.#waiting.shift()!();
+    }
+    let reclaimed = false;
+    return () => {
+      if (reclaimed) return;
+      reclaimed = true;
+      this.#lent--;
+    };
   }
 
   /** A function that frees one slot the first time it is called, handing it to the next waiter. */
@@ -57,7 +84,7 @@ export class Limiter {
     return () => {
       if (released) return;
       released = true;
-      const next = this.#waiting.shift();
+      const next = this.#busy - this.#lent <= this.#size ? this.#waiting.shift() : undefined;
       if (next) next();
       else this.#busy--;
     };

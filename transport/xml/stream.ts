@@ -69,6 +69,8 @@ class ListItems implements ListIterator {
       return this.#fail(error);
     }
     if (status === READ_ITEM) {
+      // The loop has an item to work on: what it calls meanwhile may use this request's slot.
+      this.#source.idle?.();
       return Promise.resolve({ done: false, value: this.#reader.takeItem() });
     }
     if (status === READ_DONE) {
