@@ -46,13 +46,17 @@ export function memberOf(type: string, word: string): MemberMeta | undefined {
   return membersOf(type).find((member) => member.name === name || member.tag === word);
 }
 
-/** An integer, optionally with a size suffix: `2GiB`, `512M`, `10`. */
+/** An integer, optionally with a size suffix: `2GiB`, `1.5G`, `512M`, `10`. */
 export function parseInteger(text: string, what: string): number {
-  const match = /^(-?\d+)\s*([a-z]*)$/i.exec(text.trim());
-  const unit = match ? SIZE_UNITS[match[2].toLowerCase()] : undefined;
-  const value = match && unit !== undefined ? Number(match[1]) * unit : NaN;
+  const match = /^(-?\d+(?:\.\d+)?)\s*([a-z]*)$/i.exec(text.trim());
+  const unitName = match?.[2].toLowerCase() ?? "";
+  const unit = match && Object.hasOwn(SIZE_UNITS, unitName) ? SIZE_UNITS[unitName] : undefined;
+  // A fraction only with a unit, and only one that makes whole bytes (1.5G, not 1.5 or 0.1K).
+  const value = unit !== undefined ? Number(match![1]) * unit : NaN;
   if (!Number.isSafeInteger(value)) {
-    throw new UsageError(`${what}: "${text}" is not an integer (sizes may end in K, M, G, T)`);
+    throw new UsageError(
+      `${what}: "${text}" is not an integer (sizes may end in K, M, G, T, as 1.5G or 512M)`,
+    );
   }
   return value;
 }

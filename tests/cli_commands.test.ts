@@ -222,7 +222,7 @@ Deno.test("ovirt against the simulator", async (t) => {
       "--template",
       "Blank",
       "--memory",
-      "1GiB",
+      "1.5GiB",
       "--wait",
       "--wait-interval",
       "20ms",
@@ -232,7 +232,7 @@ Deno.test("ovirt against the simulator", async (t) => {
     assert.equal(added.code, 0, added.stderr);
     const vm = JSON.parse(added.stdout) as types.Vm;
     assert.equal(vm.status, "down", "the output is the VM after the wait");
-    assert.equal(vm.memory, 1024 ** 3);
+    assert.equal(vm.memory, 1.5 * 1024 ** 3, "a size with a fraction, in whole bytes");
     const service = connection.systemService().vmsService().vmService(vm.id!);
     assert.equal((await service.get()).name, "cli-web1");
 
@@ -412,6 +412,12 @@ Deno.test("ovirt against the simulator", async (t) => {
     const badFlag = await run("vms", "list", "--colour");
     assert.equal(badFlag.code, 2);
     assert.match(oneErrorLine(badFlag), /Unknown option '--colour'/);
+
+    for (const size of ["1.5", "0.1K", "1.5Q", "lots"]) {
+      const badSize = await run("vm", "add", "--name", "x", "--memory", size);
+      assert.equal(badSize.code, 2, size);
+      assert.match(oneErrorLine(badSize), new RegExp(`--memory: "${size}" is not an integer`));
+    }
 
     const badEnum = await run("vm", "add", "--name", "x", "--type", "huge");
     assert.equal(badEnum.code, 2);
