@@ -3,7 +3,7 @@
  * prints where it listens, the credentials and the path of its CA certificate.
  *
  * `deno task sim --help` lists its flags; a flag it does not know, or a value it cannot take,
- * is said in one line on stderr (exit status 2).
+ * is said in one line on stderr (exit status 2), as is a port it cannot listen on (status 1).
  *
  * @module
  */
@@ -82,8 +82,13 @@ const sim = await startSimulator({
   tokenLifetime: numberFlag("token-lifetime", flags["token-lifetime"]),
   log: flags.log ? (line) => console.error(line) : undefined,
 }).catch((error) => {
-  if (!(error instanceof RangeError)) throw error;
-  usageError(error.message); // a flag's value it cannot take
+  if (error instanceof RangeError) usageError(error.message); // a flag's value it cannot take
+  if (error instanceof Deno.errors.AddrInUse || error instanceof Deno.errors.PermissionDenied) {
+    // The port is taken, or not ours to listen on: one line, as for any failure to start.
+    console.error(`simulator: cannot listen on port ${flags.port}: ${error.message}`);
+    Deno.exit(1);
+  }
+  throw error;
 });
 const startup = Math.round(performance.now() - started);
 

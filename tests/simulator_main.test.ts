@@ -65,3 +65,14 @@ Deno.test("deno task sim: a wrong command line is one line on stderr, exit statu
     assert.match(stderr, expected, what);
   }
 });
+
+Deno.test("deno task sim: a port already taken is one line on stderr, exit status 1", async () => {
+  using taken = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const { port } = taken.addr as Deno.NetAddr;
+  for (const plain of [[], ["--plain"]]) {
+    const { code, stdout, stderr } = await sim(["--port", String(port), ...plain]);
+    assert.equal(code, 1, stderr);
+    assert.equal(stdout, "");
+    assert.match(stderr, new RegExp(`^simulator: cannot listen on port ${port}: [^\\n]+\\n$`));
+  }
+});
