@@ -68,14 +68,35 @@ Deno.test("redact: secrets where they stand, and nothing else", () => {
     "scope=ovirt-app-api&token=xyz",
     '{"access_token": "tok\\"en", "exp": "1"}',
     "the VM hunter is named like nothing secret; token words alone stay",
+    "> x-auth-token: t0k3n",
+    "> X-API-Key: k3y",
+    "> x-vault-token: v4ult",
+    "> x-client-secret: s3cr3t",
+    "> x-plain: visible",
+    "<description>auth: not a header line</description>",
   ].join("\n");
   const redacted = redact(text);
-  for (const leak of ["abc.def", "s3ss10n", "hunter2", "xyz", 'tok\\"en']) {
+  for (
+    const leak of [
+      "abc.def",
+      "s3ss10n",
+      "hunter2",
+      "xyz",
+      'tok\\"en',
+      "t0k3n",
+      "k3y",
+      "v4ult",
+      "s3cr3t",
+    ]
+  ) {
     assert.ok(!redacted.includes(leak), `${leak} leaked in ${redacted}`);
   }
   assert.match(redacted, /grant_type=password&username=u&password=\*\*\*/);
   assert.match(redacted, /"exp": "1"/);
   assert.match(redacted, /the VM hunter is named like nothing secret; token words alone stay/);
+  assert.match(redacted, /^> x-plain: visible$/m);
+  assert.match(redacted, /^> X-API-Key: \*\*\*$/m);
+  assert.match(redacted, /<description>auth: not a header line<\/description>/);
 });
 
 Deno.test("debug: a VM named like the password is logged and reported by its name", async () => {

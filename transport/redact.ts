@@ -14,6 +14,9 @@ export const REDACTED = "***";
 const SECRET_PATTERNS: readonly RegExp[] = [
   // Header lines as the debug log writes them.
   /(\b(?:authorization|proxy-authorization|cookie|set-cookie):\s*)[^\r\n]*/gi,
+  // Headers of the caller's whose name says they carry a credential (`X-Auth-Token`,
+  // `X-API-Key`, `X-Vault-Token`): only on the debug log's header lines (`> name: value`).
+  /^([<>] [\w-]*(?:token|secret|passw(?:or)?d|api-?key|auth)[\w-]*:\s*)[^\r\n]*/gim,
   // Form fields and query parameters of the SSO.
   /((?:^|[?&\s])(?:password|token|access_token|refresh_token|id_token)=)[^&\s]*/gi,
   // Members of the SSO's JSON answers.
@@ -31,7 +34,8 @@ const SECRET_VALUE_HOLDERS =
 
 /**
  * Returns `text` with every secret replaced by {@link REDACTED}: the value of an
- * `Authorization`, `Proxy-Authorization`, `Cookie` or `Set-Cookie` header line, whatever
+ * `Authorization`, `Proxy-Authorization`, `Cookie` or `Set-Cookie` header line, of a debug
+ * log header line whose name has `token`, `secret`, `password`, `api-key` or `auth` in it, whatever
  * follows `password=`, `token=`, `access_token=`, `refresh_token=` or `id_token=`, a JSON
  * `"password"`, `"token"`, `"access_token"`, `"refresh_token"` or `"id_token"` member, an XML
  * `<password>`, `<root_password>` or `<windows_license_key>`, the `<value>` of a `<ticket>`,
