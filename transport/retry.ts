@@ -356,9 +356,11 @@ function sleep(millis: number, signal: AbortSignal | undefined): Promise<void> {
  */
 function withAttempts(error: unknown, attempts: readonly string[]): unknown {
   if (attempts.length < 2 || !(error instanceof OvirtError)) return error;
-  return withDetails(error, ` (${attempts.length} attempts: ${summarized(attempts)})`, {
-    attempts,
-  });
+  // The message already says the last reason: when every attempt failed so, once is enough.
+  const reasons = attempts.every((reason) => reason === attempts[0])
+    ? ", each failing the same way"
+    : `: ${summarized(attempts)}`;
+  return withDetails(error, ` (${attempts.length} attempts${reasons})`, { attempts });
 }
 
 /**
