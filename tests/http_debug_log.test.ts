@@ -22,6 +22,7 @@ Deno.test("debug: requests and answers are logged without passwords or tokens", 
     password: PASSWORD,
     debug: true,
     log: (line) => lines.push(line),
+    headers: { "X-Auth-Token": "hdr-s3cret", "X-Request-Note": "shown" },
   });
   await connection.systemService().vmsService().list({ search: "name=web" });
   await connection.close();
@@ -35,6 +36,9 @@ Deno.test("debug: requests and answers are logged without passwords or tokens", 
     assert.ok(!log.includes(secret), `the log must not contain ${secret}`);
   }
   assert.ok(!/token-\d/.test(log), "no token at all, not even the rejected one");
+  assert.ok(!log.includes("hdr-s3cret"), "a header of the caller's that carries a credential");
+  assert.match(log, /> x-auth-token: \*\*\*/i);
+  assert.match(log, /> x-request-note: shown/i);
   assert.match(log, /> POST http:\/\/127\.0\.0\.1:\d+\/ovirt-engine\/sso\/oauth\/token/);
   assert.match(log, /> GET http:\/\/127\.0\.0\.1:\d+\/ovirt-engine\/api\/vms\?search=name%3Dweb/);
   assert.match(log, /< 401 Unauthorized \(GET .*\/vms\?search=name%3Dweb, \d+\.\d ms\)/);

@@ -33,14 +33,14 @@ const SECRET_VALUE_HOLDERS =
   /<(ticket|proxy_ticket|openstack_volume_authentication_key)\b[^>]*>[\s\S]*?(?:<\/\1>|$)/g;
 
 /**
- * Returns `text` with every secret replaced by {@link REDACTED}: the value of an
- * `Authorization`, `Proxy-Authorization`, `Cookie` or `Set-Cookie` header line, of a debug
- * log header line whose name has `token`, `secret`, `password`, `api-key` or `auth` in it, whatever
- * follows `password=`, `token=`, `access_token=`, `refresh_token=` or `id_token=`, a JSON
- * `"password"`, `"token"`, `"access_token"`, `"refresh_token"` or `"id_token"` member, an XML
- * `<password>`, `<root_password>` or `<windows_license_key>`, the `<value>` of a `<ticket>`,
- * `<proxy_ticket>` or `<openstack_volume_authentication_key>`, and the path of a
- * `<transfer_url>` or `<proxy_url>`. Nothing else is touched.
+ * Returns `text` with every secret replaced by {@link REDACTED}: the value of an `Authorization`,
+ * `Proxy-Authorization`, `Cookie` or `Set-Cookie` header line, of a debug log header line whose
+ * name has `token`, `secret`, `password`, `api-key` or `auth` in it, whatever follows `password=`,
+ * `token=`, `access_token=`, `refresh_token=` or `id_token=`, a JSON `"password"`, `"token"`,
+ * `"access_token"`, `"refresh_token"` or `"id_token"` member, an XML `<password>`,
+ * `<root_password>` or `<windows_license_key>`, the `<value>` of a `<ticket>`, `<proxy_ticket>` or
+ * `<openstack_volume_authentication_key>`, and the path of a `<transfer_url>` or `<proxy_url>`.
+ * Nothing else is touched.
  */
 export function redact(text: string): string {
   let result = text;
