@@ -137,6 +137,14 @@ Deno.test("writer: a value that does not fit its member is refused", () => {
     ["vm", { name: "bad\u0001char" }, /vm\.name holds characters XML cannot carry/],
     ["vm", { name: "lone \ud800" }, /vm\.name holds characters XML cannot carry/],
     ["vlan", { id: "100" }, /vlan\.id needs an integer/],
+    // a credential given with the wrong type is not echoed
+    ["host", { rootPassword: 31415926 }, /^host\.rootPassword needs a string, got a number$/],
+    ["user", { password: true }, /^user\.password needs a string, got a boolean$/],
+    [
+      "openstack_volume_authentication_key",
+      { value: 27182818 },
+      /^openstack_volume_authentication_key\.value needs a string, got a number$/,
+    ],
   ];
   for (const [tag, value, pattern] of cases) {
     assert.throws(() => toXml(tag, value), (error: unknown) => {

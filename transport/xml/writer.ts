@@ -126,10 +126,13 @@ function scalarText(member: MemberInfo, value: unknown, path: string, index = -1
         throw new OvirtError(`${describe(member, path, index)} holds characters XML cannot carry`);
       }
   }
-  throw new OvirtError(
-    `${describe(member, path, index)} needs ${KIND_NAMES[member.kind]}, got ${show(value)}`,
-  );
+  const where = describe(member, path, index);
+  const given = SECRET_HOLDER.test(where) ? `a ${kindOf(value)}` : show(value);
+  throw new OvirtError(`${where} needs ${KIND_NAMES[member.kind]}, got ${given}`);
 }
+
+/** Members whose values are credentials: a refusal names what was given, never the value. */
+const SECRET_HOLDER = /pass|secret|token|key|ticket/i;
 
 const KIND_NAMES = [
   "a string",
@@ -145,6 +148,10 @@ const FORBIDDEN_CHARACTERS = /[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]/;
 
 function describe(member: MemberInfo, path: string, index: number): string {
   return index >= 0 ? `${path}[${index}]` : `${path}.${member.name}`;
+}
+
+function kindOf(value: unknown): string {
+  return value instanceof Date ? "Date" : Array.isArray(value) ? "array" : typeof value;
 }
 
 function show(value: unknown): string {
