@@ -216,3 +216,30 @@ Deno.test("query: values are written as the protocol says; structs cannot go the
     return true;
   });
 });
+
+Deno.test("query: a value that does not fit its parameter is refused before anything is sent", async () => {
+  await using setup = await setUp(() => xml("<vms/>"));
+  const vms = setup.system.vmsService();
+  const vm = vms.vmService("7");
+  // deno-lint-ignore no-explicit-any -- what a JavaScript caller, or a parsed config, may pass
+  const loose = (options: Record<string, unknown>) => options as any;
+  const refusals: [() => Promise<unknown>, RegExp][] = [
+    [() => vms.list(loose({ max: 1.5 })), /^The parameter "max" needs an integer, got 1\.5$/],
+    [() => vms.list(loose({ max: "10" })), /^The parameter "max" needs an integer, got "10"$/],
+    [() => vms.list(loose({ max: NaN })), /^The parameter "max" needs an integer, got NaN$/],
+    // the engine would read "1" as false: the VM removed without force
+    [() => vm.remove(loose({ force: 1 })), /^The parameter "force" needs a boolean, got 1$/],
+    [() => vms.list(loose({ search: 5 })), /^The parameter "search" needs a string, got 5$/],
+    [() => vms.list({ search: "name=\ud800" }), /"search" holds a lone surrogate/],
+  ];
+  for (const [call, message] of refusals) {
+    await assert.rejects(call(), (error) => {
+      assert.ok(error instanceof OvirtError, String(error));
+      assert.match(error.message, message);
+      return true;
+    });
+  }
+  assert.equal(setup.engine.requests.length, 0);
+  await vms.list({ max: 10n as unknown as number, search: "name=wéb" });
+  assert.equal(setup.last().path, "/ovirt-engine/api/vms?max=10&search=name%3Dw%C3%A9b");
+});

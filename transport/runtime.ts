@@ -16,7 +16,7 @@ import type { CallOptions, MethodSpec, ParamSpec, ServiceRuntime } from "./servi
 import { MODEL_SCHEMA } from "./xml/schema.ts";
 import { type ListIterator, streamList } from "./xml/stream.ts";
 import { responseReader } from "./body.ts";
-import { writeStruct, writeXml } from "./xml/writer.ts";
+import { queryText, writeStruct, writeXml } from "./xml/writer.ts";
 
 /** What a connection hands its runtime. */
 export interface RuntimeSettings {
@@ -255,7 +255,7 @@ function queryOf(
     if (param.kind === "struct" || param.list) {
       throw new OvirtError(`The parameter "${param.name}" cannot be sent in a query string`);
     }
-    query[param.wire] = value instanceof Date ? value.toISOString() : String(value);
+    query[param.wire] = queryText(param.kind, value, param.name);
   }
   return call.query === undefined ? query : { ...query, ...call.query };
 }

@@ -27,7 +27,8 @@ export const STRUCT = 6;
 
 const UTF8 = new TextEncoder();
 
-const KIND_CODES: Record<ValueKind, number> = {
+/** The number of each value kind, as `MemberInfo.kind` holds it. */
+export const KIND_CODES: Record<ValueKind, number> = {
   string: STRING,
   boolean: BOOLEAN,
   integer: INTEGER,

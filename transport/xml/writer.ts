@@ -10,12 +10,16 @@ import {
   BOOLEAN,
   DATE,
   DECIMAL,
+  ENUM,
   INTEGER,
+  KIND_CODES,
   type MemberInfo,
   MODEL_SCHEMA,
+  STRING,
   STRUCT,
   type StructInfo,
 } from "./schema.ts";
+import type { ValueKind } from "./metadata.ts";
 import { formatDecimal, formatInteger } from "./values.ts";
 
 /**
@@ -102,7 +106,27 @@ function writeList(member: MemberInfo, tag: string, value: unknown, path: string
  * names the owner, or the list when `index` is given.
  */
 function scalarText(member: MemberInfo, value: unknown, path: string, index = -1): string {
-  switch (member.kind) {
+  const text = checkedText(member.kind, value, describe(member, path, index));
+  if (!text.isWellFormed() || FORBIDDEN_CHARACTERS.test(text)) {
+    throw new OvirtError(`${describe(member, path, index)} holds characters XML cannot carry`);
+  }
+  return text;
+}
+
+/**
+ * The wire text of a query parameter's value, checked as a body's values are: an `OvirtError`
+ * naming the parameter when the value does not fit its kind (a `1` for a boolean would read
+ * as `false` on the engine) or its text cannot be sent.
+ */
+export function queryText(kind: ValueKind, value: unknown, name: string): string {
+  const text = checkedText(KIND_CODES[kind], value, `The parameter "${name}"`);
+  if (text.isWellFormed()) return text;
+  throw new OvirtError(`The parameter "${name}" holds a lone surrogate, which UTF-8 cannot carry`);
+}
+
+/** The text of a value of kind `kind` (a `KIND_CODES` number); `where` names it in errors. */
+function checkedText(kind: number, value: unknown, where: string): string {
+  switch (kind) {
     case BOOLEAN:
       if (typeof value === "boolean") return value ? "true" : "false";
       break;
@@ -120,15 +144,12 @@ function scalarText(member: MemberInfo, value: unknown, path: string, index = -1
         if (year >= 0 && year <= 9999) return value.toISOString();
       }
       break;
-    default: // string and enum
-      if (typeof value === "string") {
-        if (value.isWellFormed() && !FORBIDDEN_CHARACTERS.test(value)) return value;
-        throw new OvirtError(`${describe(member, path, index)} holds characters XML cannot carry`);
-      }
+    case STRING:
+    case ENUM:
+      if (typeof value === "string") return value;
   }
-  const where = describe(member, path, index);
   const given = SECRET_HOLDER.test(where) ? `a ${kindOf(value)}` : show(value);
-  throw new OvirtError(`${where} needs ${KIND_NAMES[member.kind]}, got ${given}`);
+  throw new OvirtError(`${where} needs ${KIND_NAMES[kind]}, got ${given}`);
 }
 
 /** Members whose values are credentials: a refusal names what was given, never the value. */
