@@ -116,7 +116,7 @@ export async function runVerb(
       const settled = await waitSettled({
         ...(resource.type ? { type: resource.type } : {}),
         method: verb.method,
-        get: () => entity.get() as Promise<{ status?: string }>,
+        get: (signal) => entity.get({ signal }) as Promise<{ status?: string }>,
         what: `${resource.singular} ${entityWord ?? createdId}`,
         ...wait,
       });

@@ -49,8 +49,8 @@ export interface WaitRequest {
   type?: string;
   /** The method that was called (`add`, `start`, ...). */
   method: string;
-  /** Fetches the object. */
-  get: () => Promise<{ status?: string }>;
+  /** Fetches the object; `signal` gives up the request. */
+  get: (signal: AbortSignal) => Promise<{ status?: string }>;
   /** What is awaited, for the timeout message (`vm myvm`). */
   what: string;
   /** Milliseconds between polls. */

@@ -191,7 +191,11 @@ async function removeDisk(
   wait: { interval: number; timeout: number },
 ): Promise<void> {
   try {
-    await waitFor(() => diskService.get(), (disk) => disk.status !== DiskStatus.LOCKED, wait);
+    await waitFor(
+      (signal) => diskService.get({ signal }),
+      (disk) => disk.status !== DiskStatus.LOCKED,
+      wait,
+    );
     await diskService.remove();
   } catch {
     // Already gone, or the engine refuses: the disk stays, the upload's error is reported.

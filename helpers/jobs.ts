@@ -92,7 +92,7 @@ async function waitUntilEnded(
   const { signal } = options;
   const search = `correlation_id=${correlationId}`;
   const ended = await waitFor(
-    () => jobs.list({ search, ...(signal ? { signal } : {}) }),
+    (polls) => jobs.list({ search, signal: polls }),
     (list) => list.every((job) => job.status !== RUNNING),
     {
       ...options,

@@ -41,19 +41,32 @@ function describeDefault(value: unknown): string {
   if (value && typeof value === "object") {
     const status = (value as { status?: unknown }).status;
     if (status !== undefined) return `status ${String(status)}`;
-    const text = JSON.stringify(value);
+    const text = jsonOf(value);
     return text.length > 200 ? `${text.slice(0, 200)}...` : text;
   }
   return String(value);
+}
+
+/** JSON of a polled object, with `bigint` integers as digits; never throws. */
+function jsonOf(value: object): string {
+  try {
+    return JSON.stringify(value, (_, item) => typeof item === "bigint" ? String(item) : item);
+  } catch {
+    return "an object that JSON cannot show";
+  }
 }
 
 /**
  * Calls `getter` until `predicate` holds for its result, and resolves to that result.
  * Rejects with a {@link TimeoutError} naming the last state seen when `timeout` passes,
  * and with whatever `getter` rejects with (a vanished object is a NotFoundError).
+ * `getter` is handed a signal that aborts when the wait ends (the timeout passed, or
+ * `signal` aborted): pass it on to the call (`(signal) => vmService.get({ signal })`). A
+ * poll still running then is given up, whether or not `getter` heeds the signal, so the
+ * wait ends on time even when an answer never comes.
  */
 export async function waitFor<T>(
-  getter: () => Promise<T>,
+  getter: (signal: AbortSignal) => Promise<T>,
   predicate: (value: T) => boolean,
   options: WaitForOptions<T> = {},
 ): Promise<T> {
@@ -61,27 +74,44 @@ export async function waitFor<T>(
   if (!(interval >= 0) || !(timeout >= 0)) {
     throw new OvirtError("waitFor: interval and timeout must be non-negative numbers");
   }
-  const deadline = Date.now() + timeout;
+  signal?.throwIfAborted();
+  const expiry = new AbortController(), finished = new AbortController();
+  const ends = signal ? AbortSignal.any([signal, expiry.signal]) : expiry.signal;
+  delay(timeout, AbortSignal.any([ends, finished.signal]))
+    .then(() => finished.signal.aborted || expiry.abort());
   let last: { value: T } | undefined;
-  while (true) {
-    signal?.throwIfAborted();
-    const value = await getter();
-    if (predicate(value)) return value;
-    last = { value };
-    const remaining = deadline - Date.now();
-    if (remaining <= 0) break;
-    await delay(Math.min(interval, remaining), signal);
+  try {
+    while (!ends.aborted) {
+      const value = await unlessAborted(getter(ends), ends);
+      if (predicate(value)) return value;
+      last = { value };
+      await delay(interval, ends);
+    }
+  } catch (error) {
+    if (!ends.aborted) throw error;
+  } finally {
+    finished.abort();
   }
+  if (signal?.aborted) throw signal.reason;
   const what = options.description ? ` for ${options.description}` : "";
-  throw new TimeoutError(
-    `Timed out after ${timeout} ms waiting${what}; last seen: ${describe(last.value)}`,
-  );
+  const seen = last ? describe(last.value) : "nothing (no answer came in time)";
+  throw new TimeoutError(`Timed out after ${timeout} ms waiting${what}; last seen: ${seen}`);
+}
+
+/** `promise`, or a rejection as soon as `signal` aborts (what `promise` does then is ignored). */
+function unlessAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const stop = () => reject(signal.reason);
+    if (signal.aborted) stop();
+    else signal.addEventListener("abort", stop, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener("abort", stop));
+  });
 }
 
 /** Anything with a `get()` resolving to an object with a `status`: VM, disk, host, ... */
 export interface StatusSource<T extends { status?: string }> {
-  /** Fetches the object. */
-  get(): Promise<T>;
+  /** Fetches the object; `signal` gives up the request. */
+  get(options?: { signal?: AbortSignal }): Promise<T>;
   /** Path of the service, used in messages. */
   readonly path: string;
 }
@@ -97,7 +127,7 @@ export function waitForStatus<T extends { status?: string }>(
 ): Promise<T> {
   const statuses: readonly string[] = typeof wanted === "string" ? [wanted] : wanted;
   return waitFor(
-    () => service.get(),
+    (signal) => service.get({ signal }),
     (value) => value.status !== undefined && statuses.includes(value.status),
     {
       ...options,

@@ -10,6 +10,7 @@ import {
   TimeoutError,
   types,
   waitFor,
+  waitForJobs,
   waitForStatus,
 } from "../mod.ts";
 import { type Simulator, startSimulator } from "../testing/mod.ts";
@@ -80,6 +81,69 @@ Deno.test("waitFor stops on abort and passes on the getter's errors", async () =
     () => waitFor(() => vmService.get(), () => true, { interval: -1 }),
     OvirtError,
   );
+});
+
+Deno.test("a wait ends on time, or at its signal, while a poll's answer never comes", async () => {
+  await using simulator = await startSimulator({ delay: 0 });
+  await using connection = connect(simulator); // no timeout of its own: a stalled call waits
+  const vms = connection.systemService().vmsService();
+  const [vm] = await vms.list({ search: "status=down", max: 1 });
+  const vmService = vms.vmService(vm.id!);
+  const settlesWithin = async (ms: number, wait: Promise<unknown>) => {
+    const start = performance.now();
+    const outcome = await wait.then(() => undefined, (error: unknown) => error);
+    assert.ok(performance.now() - start < ms, `settled after ${performance.now() - start} ms`);
+    return outcome;
+  };
+  const stalled = [
+    () => waitForStatus(vmService, types.VmStatus.UP, { interval: 10, timeout: 300 }),
+    () => waitForJobs(connection, "no-such-run", { interval: 10, timeout: 300 }),
+    // a getter that does not heed the signal is given up all the same
+    () => waitFor(() => vmService.get(), () => false, { interval: 10, timeout: 300 }),
+  ];
+  for (const wait of stalled) {
+    simulator.setFaults({ stallAnswerNext: 1 });
+    const error = await settlesWithin(3000, wait());
+    assert.ok(error instanceof TimeoutError, String(error));
+    assert.match(error.message, /Timed out after 300 ms .*last seen: nothing/);
+  }
+  simulator.setFaults({ stallAnswerNext: 1 });
+  const controller = new AbortController();
+  setTimeout(() => controller.abort(new Error("stopped by test")), 100);
+  const stopped = await settlesWithin(
+    3000,
+    waitForStatus(vmService, types.VmStatus.UP, { signal: controller.signal }),
+  );
+  assert.match(String(stopped), /stopped by test/);
+  simulator.setFaults({ stallAnswerNext: undefined });
+  // A poll that answers is still seen to the end, and the last state named.
+  const answered = await settlesWithin(
+    3000,
+    waitForStatus(vmService, types.VmStatus.UP, { interval: 10, timeout: 100 }),
+  );
+  assert.match(String(answered), /last seen: status down/);
+});
+
+Deno.test("waitFor names a last state holding a bigint or a cycle, never failing to", async () => {
+  const cyclic: Record<string, unknown> = { name: "loop" };
+  cyclic.self = cyclic;
+  const states: [object, RegExp][] = [
+    [
+      { storageHardLimitPct: 18446744073709551615n },
+      /"storageHardLimitPct":"18446744073709551615"/,
+    ],
+    [cyclic, /last seen: an object that JSON cannot show/],
+  ];
+  for (const [state, seen] of states) {
+    await assert.rejects(
+      () => waitFor(() => Promise.resolve(state), () => false, { interval: 1, timeout: 5 }),
+      (error: unknown) => {
+        assert.ok(error instanceof TimeoutError, String(error));
+        assert.match(error.message, seen);
+        return true;
+      },
+    );
+  }
 });
 
 Deno.test("pages walks a collection with page N and max, in a stable order", async () => {
