@@ -20,6 +20,7 @@
  */
 
 import { OvirtError } from "../transport/errors.ts";
+import { CORRELATION_ID } from "../transport/options.ts";
 import type { Job } from "../types/job.ts";
 import type { Step } from "../types/step.ts";
 import { waitFor, type WaitOptions } from "./wait.ts";
@@ -50,8 +51,6 @@ export interface JobsRoot {
 export type WaitForJobsOptions = Omit<WaitOptions, "description">;
 
 /** Correlation ids as the engine keeps them: `[A-Za-z0-9_-]`, at most 36 characters. */
-const CORRELATION_ID = /^[A-Za-z0-9_-]{1,36}$/;
-
 const RUNNING = "started";
 
 /**

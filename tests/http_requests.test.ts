@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { Connection } from "../mod.ts";
-import { ConnectionError } from "../transport/errors.ts";
+import { ConnectionError, OvirtError } from "../transport/errors.ts";
 import { SDK_VERSION } from "../transport/version.ts";
 import { PASSWORD, startFakeEngine, USERNAME, xml } from "./http_fake_engine.ts";
 
@@ -192,4 +192,75 @@ Deno.test("transferRequest: a network failure never shows the transfer URL's tic
     },
   );
   assert.ok(!lines.join("\n").includes(ticket), "nor the debug log");
+});
+
+Deno.test("correlation: the id sent is the one the error names, however it was given", async () => {
+  const fault = "<fault><reason>Operation Failed</reason><detail>[busy]</detail></fault>";
+  await using engine = await startFakeEngine({
+    api: () => new Response(fault, { status: 409, headers: { "content-type": "application/xml" } }),
+  });
+  const cases: [options: object, call: object, expected: string][] = [
+    [
+      { headers: { "Correlation-Id": "conn-header" } },
+      { correlationId: "call-option" },
+      "call-option",
+    ],
+    [
+      { correlationId: "conn-option" },
+      { headers: { "correlation-id": "call-header" } },
+      "call-header",
+    ],
+    [{ headers: { "CORRELATION-ID": "conn-header" } }, {}, "conn-header"],
+    [{ headers: { "Correlation-Id": "conn-header" }, correlationId: () => "made" }, {}, "made"],
+  ];
+  for (const [options, call, expected] of cases) {
+    await using connection = new Connection({
+      url: engine.url,
+      username: USERNAME,
+      password: PASSWORD,
+      retry: false,
+      ...options,
+    });
+    await assert.rejects(
+      connection.systemService().vmsService().vmService("1").start(call),
+      (error: { correlationId?: string; message: string }) => {
+        assert.equal(error.correlationId, expected);
+        assert.match(error.message, new RegExp(`\\[correlation id ${expected}\\]`));
+        return true;
+      },
+    );
+    assert.equal(engine.requests.at(-1)!.headers.get("correlation-id"), expected);
+  }
+});
+
+Deno.test("correlation: an id the engine would change is refused before anything is sent", async () => {
+  await using engine = await startFakeEngine({ api: () => xml("<vm id='1'/>") });
+  const options = { url: engine.url, username: USERNAME, password: PASSWORD };
+  assert.throws(
+    () => new Connection({ ...options, headers: { "Correlation-Id": "nightly run" } }),
+    /headers "Correlation-Id" option "nightly run" is not one the engine keeps as it is/,
+  );
+  assert.throws(
+    () => new Connection({ ...options, correlationId: "x".repeat(37) }),
+    /correlationId option "x{37}" is not one the engine keeps/,
+  );
+  await using connection = new Connection({
+    ...options,
+    correlationId: () => `nightly-${crypto.randomUUID()}`, // 44 characters: cut by the engine
+  });
+  const vm = connection.systemService().vmsService().vmService("1");
+  for (
+    const call of [
+      () => vm.get(),
+      () => vm.get({ correlationId: "a/b" }),
+      () => vm.get({ headers: { "Correlation-Id": "é" } }),
+    ]
+  ) {
+    await assert.rejects(call(), (error: Error) => {
+      assert.ok(error instanceof OvirtError, String(error));
+      assert.match(error.message, /is not one the engine keeps as it is \(1 to 36 of/);
+      return true;
+    });
+  }
+  assert.equal(engine.requests.length, 0);
 });

@@ -36,9 +36,10 @@ Deno.test("simulator: a change's job and event carry the request's Correlation-I
   assert.equal(events.length, 1);
   assert.equal(events[0].correlationId, "run-42");
   assert.equal(events[0].vm?.id, vm.id);
-  // The engine keeps `[A-Za-z0-9_-]` of the header; an action's job too.
+  // The engine keeps `[A-Za-z0-9_-]` of the id (the SDK refuses others in the header, not in
+  // a raw query); an update's job too.
   await vms.vmService(vm.id!).update({ description: "x" }, {
-    headers: { "Correlation-Id": "run 42!" },
+    query: { correlation_id: "run 42!" },
   });
   const edits = await jobs.list({ search: "correlation_id=run42" });
   assert.deepEqual(edits.map((edit) => edit.description), ["Edit VM web01"]);

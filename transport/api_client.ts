@@ -141,9 +141,10 @@ export class ApiClient {
     };
     if (request.body !== undefined) headers["content-type"] = "application/xml";
     if (ALL_CONTENT.test(request.url.search)) headers["all-content"] = "true";
-    if (request.correlationId !== undefined) headers["correlation-id"] = request.correlationId;
     setHeaders(headers, this.#defaults.headers);
     if (request.headers) setHeaders(headers, request.headers);
+    // The id the runtime chose (and errors name) wins over any header of that name.
+    if (request.correlationId !== undefined) headers["correlation-id"] = request.correlationId;
     return headers;
   }
 }

@@ -13,11 +13,12 @@ import { readBytes } from "./body.ts";
 import { DebugLog } from "./debug_log.ts";
 import { withDeadline } from "./deadline.ts";
 import { OvirtError } from "./errors.ts";
-import { headerRecord, type HttpTransport } from "./http.ts";
+import { headerNamed, headerRecord, type HttpTransport } from "./http.ts";
 import { HttpClient } from "./http_client.ts";
 import { Limiter } from "./limiter.ts";
 import {
   checkBoolean,
+  checkCorrelationId,
   checkCount,
   checkFunction,
   checkHeaders,
@@ -26,6 +27,7 @@ import {
   checkString,
   checkStrings,
   checkUrl,
+  CORRELATION_HEADER,
 } from "./options.ts";
 import { isXml, responseError } from "./response_error.ts";
 import { type RetryOptions, retryPlan } from "./retry.ts";
@@ -225,7 +227,7 @@ export abstract class BaseConnection implements AsyncDisposable {
     this.#runtime = new Runtime(this.#api, {
       timeout,
       retry: options.retry,
-      correlationId: options.correlationId,
+      correlationId: options.correlationId ?? headerNamed(options.headers, "correlation-id"),
       checkOpen: () => this.#checkOpen(),
     });
   }
@@ -477,8 +479,9 @@ function checkOptions(options: ConnectionOptions): [ConnectionOptions, URL] {
   checkQuery("query", options.query);
   if (options.proxy !== undefined) checkUrl("proxy", options.proxy);
   if (typeof options.correlationId !== "function") {
-    checkString("correlationId", options.correlationId);
+    checkCorrelationId("correlationId", options.correlationId);
   }
+  checkCorrelationId(CORRELATION_HEADER, headerNamed(options.headers, "correlation-id"));
   checkBoolean("kerberos", options.kerberos);
   const hasPassword = options.username !== undefined && options.password !== undefined;
   if (!hasPassword && options.token === undefined && !options.kerberos) {

@@ -117,6 +117,16 @@ export function setHeaders(
   for (const name of Object.keys(extra)) headers[name.toLowerCase()] = extra[name];
 }
 
+/** The value of header `name` (lower case) in `headers`, whatever the case of its key there. */
+export function headerNamed(
+  headers: Readonly<Record<string, string>> | undefined,
+  name: string,
+): string | undefined {
+  if (typeof headers !== "object" || headers === null) return undefined; // refused elsewhere
+  for (const key of Object.keys(headers)) if (key.toLowerCase() === name) return headers[key];
+  return undefined;
+}
+
 /** The headers of a `Headers` object as a record, for an {@link HttpRequest}. */
 export function headerRecord(headers: Headers): Record<string, string> {
   const record: Record<string, string> = {};

@@ -25,6 +25,26 @@ export function checkString(option: string, value: unknown): void {
   }
 }
 
+/** How errors name a `Correlation-Id` among an option's headers. */
+export const CORRELATION_HEADER = 'headers "Correlation-Id"';
+
+/** The correlation ids the engine keeps as they are: 1 to 36 of A-Z, a-z, 0-9, `_` and `-`. */
+export const CORRELATION_ID = /^[A-Za-z0-9_-]{1,36}$/;
+
+/**
+ * Refuses a correlation id the engine would change (it drops other characters and cuts it at
+ * 36): its jobs and events would carry another id than the one errors name and
+ * `waitForJobs` is given.
+ */
+export function checkCorrelationId(option: string, value: unknown): void {
+  checkString(option, value);
+  if (value === undefined || CORRELATION_ID.test(value as string)) return;
+  throw new OvirtError(
+    `The ${option} option ${JSON.stringify(value)} is not one the engine keeps as it is ` +
+      "(1 to 36 of A-Z, a-z, 0-9, _ and -)",
+  );
+}
+
 /** Refuses anything but a boolean. */
 export function checkBoolean(option: string, value: unknown): void {
   if (value !== undefined && typeof value !== "boolean") {

@@ -8,7 +8,14 @@
 import type { ApiClient, ApiRequest } from "./api_client.ts";
 import { Deadline } from "./deadline.ts";
 import { OvirtError, withDetails } from "./errors.ts";
-import { checkHeaders, checkQuery, checkSignal, checkString } from "./options.ts";
+import {
+  checkCorrelationId,
+  checkHeaders,
+  checkQuery,
+  checkSignal,
+  CORRELATION_HEADER,
+} from "./options.ts";
+import { headerNamed } from "./http.ts";
 import { isXml, notXmlError, responseError } from "./response_error.ts";
 import { readResult } from "./result.ts";
 import { mergeRetry, type RetryOptions, type RetryPlan, retryPlan } from "./retry.ts";
@@ -140,11 +147,15 @@ export class Runtime implements ServiceRuntime {
   /** The call's correlation id: its own, else the connection's (fixed or generated). */
   #correlationId(call: CallOptions): string | undefined {
     checkSignal("signal", call.signal);
-    checkString("correlationId", call.correlationId);
-    const id = call.correlationId ?? this.#settings.correlationId;
-    const value = typeof id === "function" ? id() : id;
-    if (value !== undefined) checkHeaders("correlationId", { "Correlation-Id": value });
-    return value;
+    // The call's own id, then its own header, then the connection's (option, else header).
+    checkCorrelationId("correlationId", call.correlationId);
+    const header = headerNamed(call.headers, "correlation-id");
+    checkCorrelationId(CORRELATION_HEADER, header);
+    const id = call.correlationId ?? header ?? this.#settings.correlationId;
+    if (typeof id !== "function") return id;
+    const made = id();
+    checkCorrelationId("correlationId", made);
+    return made;
   }
 }
 

@@ -128,13 +128,13 @@ export class TransferSession {
         ...(options.transfer?.snapshot ? {} : { disk: { id: diskId } }),
         direction,
         ...(options.format ? { format: options.format } : {}),
-      }, { signal, query: { correlation_id: correlationId } }),
+      }, { signal, correlationId }),
     ]);
     const service = system.imageTransfersService().imageTransferService(created.id!);
     let session: TransferSession | undefined;
     try {
       const ready = await waitFor(
-        () => service.get({ signal }),
+        (polls) => service.get({ signal: polls }),
         (value) => value.phase !== ImageTransferPhase.INITIALIZING,
         poll(options, `image transfer ${created.id} to be ready`),
       );
@@ -210,11 +210,10 @@ export class TransferSession {
 
   /** Waits until the finalized transfer has ended; resolves to it if it succeeded. */
   async #ended(): Promise<ImageTransfer> {
-    const { signal } = this.#options;
     let last = this.transfer;
     try {
       last = await waitFor(
-        () => this.#service.get({ signal }),
+        (polls) => this.#service.get({ signal: polls }),
         (value) => {
           last = value;
           return value.phase === ImageTransferPhase.FINISHED_SUCCESS || STOPPED.has(value.phase!);
@@ -240,7 +239,7 @@ export class TransferSession {
     const diskId = last.disk?.id ?? this.#diskId;
     const diskService = this.#connection.systemService().disksService().diskService(diskId);
     const disk = await waitFor(
-      () => diskService.get({ signal: this.#options.signal }),
+      (polls) => diskService.get({ signal: polls }),
       (value) => value.status !== DiskStatus.LOCKED,
       poll(this.#options, `disk ${diskId} of image transfer ${last.id} to be unlocked`),
     ).catch((error) => {
