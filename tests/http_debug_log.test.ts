@@ -77,6 +77,11 @@ Deno.test("redact: secrets where they stand, and nothing else", () => {
     "> x-vault-token: v4ult",
     "> x-client-secret: s3cr3t",
     "> x-plain: visible",
+    "> x-auth.token: d0tted",
+    "> private~token: t1lde",
+    "> x.api.key: k3y2",
+    "> x-api_key: k3y3",
+    "> GET https://engine/ovirt-engine/api/vms?max=1&api_key=q5ery&x.secret=q6ery",
     "<description>auth: not a header line</description>",
   ].join("\n");
   const redacted = redact(text);
@@ -91,6 +96,12 @@ Deno.test("redact: secrets where they stand, and nothing else", () => {
       "k3y",
       "v4ult",
       "s3cr3t",
+      "d0tted",
+      "t1lde",
+      "k3y2",
+      "k3y3",
+      "q5ery",
+      "q6ery",
     ]
   ) {
     assert.ok(!redacted.includes(leak), `${leak} leaked in ${redacted}`);
@@ -100,6 +111,7 @@ Deno.test("redact: secrets where they stand, and nothing else", () => {
   assert.match(redacted, /the VM hunter is named like nothing secret; token words alone stay/);
   assert.match(redacted, /^> x-plain: visible$/m);
   assert.match(redacted, /^> X-API-Key: \*\*\*$/m);
+  assert.match(redacted, /vms\?max=1&api_key=\*\*\*&x\.secret=\*\*\*$/m);
   assert.match(redacted, /<description>auth: not a header line<\/description>/);
 });
 

@@ -15,10 +15,11 @@ const SECRET_PATTERNS: readonly RegExp[] = [
   // Header lines as the debug log writes them.
   /(\b(?:authorization|proxy-authorization|cookie|set-cookie):\s*)[^\r\n]*/gi,
   // Headers of the caller's whose name says they carry a credential (`X-Auth-Token`,
-  // `X-API-Key`, `X-Vault-Token`): only on the debug log's header lines (`> name: value`).
-  /^([<>] [\w-]*(?:token|secret|passw(?:or)?d|api-?key|auth)[\w-]*:\s*)[^\r\n]*/gim,
-  // Form fields and query parameters of the SSO.
-  /((?:^|[?&\s])(?:password|token|access_token|refresh_token|id_token)=)[^&\s]*/gi,
+  // `X-API-Key`, `X.Vault~Token`: any character a header name may have around the word): only
+  // on the debug log's header lines (`> name: value`).
+  /^([<>] [\w!#$%&'*+.^`|~-]*(?:token|secret|passw(?:or)?d|api\W?_?key|auth)[\w!#$%&'*+.^`|~-]*:\s*)[^\r\n]*/gim,
+  // Form fields of the SSO, and query parameters whose name says they carry a credential.
+  /((?:^|[?&\s])[\w.~-]*(?:password|token|secret|api\W?_?key)[\w.~-]*=)[^&\s]*/gi,
   // Members of the SSO's JSON answers.
   /("(?:password|access_token|refresh_token|id_token|token)"\s*:\s*")(?:[^"\\]|\\.)*/gi,
   // Model members holding credentials (hosts, storage, users, providers, cloud-init): up to
@@ -35,8 +36,9 @@ const SECRET_VALUE_HOLDERS =
 /**
  * Returns `text` with every secret replaced by {@link REDACTED}: the value of an `Authorization`,
  * `Proxy-Authorization`, `Cookie` or `Set-Cookie` header line, of a debug log header line whose
- * name has `token`, `secret`, `password`, `api-key` or `auth` in it, whatever follows `password=`,
- * `token=`, `access_token=`, `refresh_token=` or `id_token=`, a JSON `"password"`, `"token"`,
+ * name has `token`, `secret`, `password`, `api-key` (or `api_key`, `apikey`) or `auth` in it,
+ * whatever follows a form field or query parameter whose name has `password`, `token`, `secret`
+ * or `api-key` in it (`password=`, `access_token=`, `api_key=`), a JSON `"password"`, `"token"`,
  * `"access_token"`, `"refresh_token"` or `"id_token"` member, an XML `<password>`,
  * `<root_password>` or `<windows_license_key>`, the `<value>` of a `<ticket>`, `<proxy_ticket>` or
  * `<openstack_volume_authentication_key>`, and the path of a `<transfer_url>` or `<proxy_url>`.
