@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { Connection, type ConnectionOptions } from "../mod.ts";
+import { Connection, type ConnectionOptions, type RetryOptions } from "../mod.ts";
 import { ConflictError, ConnectionError, OvirtError, TimeoutError } from "../transport/errors.ts";
 import { type RawAnswer, type RawRequest, startRawServer } from "./http_raw_server.ts";
 
@@ -151,6 +151,18 @@ Deno.test("retry: an add whose connection is refused is made again once the engi
   }
 });
 
+Deno.test("retry: delays of 0 repeat at once, they do not fall back to the defaults", async () => {
+  await using server = startRawServer(() => PROXY_PAGE);
+  await using connection = connect(server.origin, {
+    retry: { attempts: 4, delay: 0, maxDelay: 0 },
+  });
+  const start = performance.now();
+  await assert.rejects(connection.systemService().vmsService().list());
+  assert.equal(server.requests.length, 4);
+  // The defaults (250 ms, doubling) would wait 375 ms or more for the three repetitions.
+  assert.ok(performance.now() - start < 200, `${performance.now() - start} ms`);
+});
+
 Deno.test("retry: false makes a call once", async () => {
   await using server = startRawServer(() => PROXY_PAGE);
   await using connection = connect(server.origin);
@@ -282,6 +294,9 @@ Deno.test("options: bad connection options are refused with an OvirtError naming
     [{ listWorker: "no" as unknown as boolean }, /listWorker option must be true or false/],
     [{ proxy: "not a url" }, /proxy/],
     [{ retry: { delay: -5 } }, /retry\.delay/],
+    [{ retry: { whileLocked: null } as unknown as RetryOptions }, /retry\.whileLocked option/],
+    [{ retry: { whileLocked: "no" } as unknown as RetryOptions }, /retry\.whileLocked option/],
+    [{ retry: { whileLocked: 0 } as unknown as RetryOptions }, /retry\.whileLocked option/],
     [{ url: "ftp://engine/api" }, /http or https/],
     [{ url: undefined as unknown as string }, /url option is required/],
   ];

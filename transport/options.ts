@@ -74,6 +74,18 @@ export function checkMilliseconds(option: string, value: unknown): number | unde
   return value;
 }
 
+/** A wait in milliseconds, from 0 (no wait at all) up to {@link MAX_MILLISECONDS}. */
+export function checkDelay(option: string, value: unknown): number | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== "number" || !(value >= 0 && value <= MAX_MILLISECONDS)) {
+    throw new OvirtError(
+      `The ${option} option must be a number of milliseconds from 0 (no wait) to ` +
+        `${MAX_MILLISECONDS}, not ${describeValue(value)}`,
+    );
+  }
+  return value;
+}
+
 /** A count: a whole number from 0 (no limit) up; `undefined` stays `undefined`. */
 export function checkCount(option: string, value: unknown): number | undefined {
   if (value === undefined) return undefined;

@@ -24,7 +24,7 @@ import type { Deadline } from "./deadline.ts";
 import type { DebugLog } from "./debug_log.ts";
 import { AuthError, ConflictError, ConnectionError, OvirtError, withDetails } from "./errors.ts";
 import { type HttpResponse, isIdempotent } from "./http.ts";
-import { checkCount, checkMilliseconds } from "./options.ts";
+import { checkCount, checkDelay } from "./options.ts";
 import { type Exchange, responseError } from "./response_error.ts";
 
 /** Limits of one kind of repetition. */
@@ -83,6 +83,14 @@ export function retryPlan(name: string, options: RetryOptions | false | undefine
     throw new OvirtError(`The ${name} option must be false or an object of retry limits`);
   }
   const whileLocked = options?.whileLocked;
+  if (
+    whileLocked !== undefined && typeof whileLocked !== "boolean" &&
+    (typeof whileLocked !== "object" || whileLocked === null)
+  ) {
+    throw new OvirtError(
+      `The ${name}.whileLocked option must be true, false or an object of retry limits`,
+    );
+  }
   return {
     transient: backoff(name, options ?? {}, DEFAULT_RETRY),
     locked: whileLocked === undefined || whileLocked === false
@@ -112,8 +120,8 @@ function backoff(
   }
   return {
     attempts,
-    delay: checkMilliseconds(`${name}.delay`, options.delay) ?? defaults.delay,
-    maxDelay: checkMilliseconds(`${name}.maxDelay`, options.maxDelay) ?? defaults.maxDelay,
+    delay: checkDelay(`${name}.delay`, options.delay) ?? defaults.delay,
+    maxDelay: checkDelay(`${name}.maxDelay`, options.maxDelay) ?? defaults.maxDelay,
   };
 }
 
