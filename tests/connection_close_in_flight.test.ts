@@ -1,6 +1,8 @@
 import assert from "node:assert/strict";
 import { Connection, listStream } from "../mod.ts";
-import { ConnectionError, OvirtError } from "../transport/errors.ts";
+import { AuthError, ConnectionError, OvirtError } from "../transport/errors.ts";
+import { startSimulator } from "../testing/mod.ts";
+import { CLOSING_LOGOUT_LIMIT } from "../transport/auth.ts";
 
 const encoder = new TextEncoder();
 const XML = { "content-type": "application/xml" };
@@ -112,4 +114,54 @@ Deno.test("close(): a call that fails after it is not tried again on a new trans
   assert.equal(requests, 1);
   listener.close();
   await serving.catch(() => {});
+});
+
+for (const [transport, extra] of [["fetch", {}], ["node:http", { insecure: true }]] as const) {
+  Deno.test(`close(), ${transport}: the token is revoked once the calls sent have their answers`, async () => {
+    await using simulator = await startSimulator({ delay: 0, tls: transport === "node:http" });
+    const options = { url: simulator.url, caCerts: [simulator.caCert ?? ""], ...extra };
+    const connection = new Connection({
+      ...options,
+      username: simulator.username,
+      password: simulator.password,
+      connections: 2, // a slot is free for the revocation: it must wait all the same
+    });
+    const [vm] = await connection.systemService().vmsService().list({ max: 1 });
+    const token = await connection.authenticate();
+    simulator.setFaults({ latency: 1_000 }); // the simulator checks the token when it answers
+    const slow = connection.systemService().vmsService().vmService(vm.id!).get();
+    await delay(100);
+    const closed = connection.close().then(() => performance.now());
+    assert.equal((await slow).id, vm.id, "the call already sent finishes");
+    const answered = performance.now();
+    assert.ok(await closed >= answered - 50, "the token was revoked after the answer came");
+    simulator.setFaults({ latency: undefined });
+    await using again = new Connection({ ...options, token });
+    await assert.rejects(again.systemService().get(), AuthError, "the token was revoked");
+  });
+}
+
+Deno.test("close(): ends, and revokes the token, while an answer never comes", async () => {
+  await using simulator = await startSimulator({ delay: 0 });
+  const options = { url: simulator.url };
+  const connection = new Connection({
+    ...options,
+    username: simulator.username,
+    password: simulator.password,
+    connections: 1,
+  }); // no timeout: the stalled call waits for ever, close() for CLOSING_LOGOUT_LIMIT
+  const token = await connection.authenticate();
+  simulator.setFaults({ stallAnswerNext: 1 });
+  const stalled = connection.systemService().get();
+  stalled.catch(() => {});
+  await delay(100);
+  const start = performance.now();
+  await connection.close();
+  const took = performance.now() - start;
+  assert.ok(
+    took >= CLOSING_LOGOUT_LIMIT - 100 && took < CLOSING_LOGOUT_LIMIT + 3_000,
+    `${took} ms`,
+  );
+  await using again = new Connection({ ...options, token });
+  await assert.rejects(again.systemService().get(), AuthError, "the token was revoked");
 });

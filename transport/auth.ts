@@ -58,6 +58,12 @@ interface HeldToken {
   readonly obtained: boolean;
 }
 
+/**
+ * The longest a closing connection without a timeout waits for its logout, in ms: the
+ * logout is a courtesy to the engine, and `close()` must end.
+ */
+export const CLOSING_LOGOUT_LIMIT = 10_000;
+
 /** Holds a connection's SSO token: gets it, shares it, renews it, revokes it. */
 export class Authenticator {
   readonly #credentials: Credentials;
@@ -66,6 +72,10 @@ export class Authenticator {
   readonly #timeout?: number;
   #held?: HeldToken;
   #login?: Promise<HeldToken>;
+  /** Requests sent with the token whose answer has not come yet. */
+  #sending = 0;
+  /** Called when {@link Authenticator.#sending} comes down to 0, if someone waits for it. */
+  #allAnswered?: () => void;
 
   /** Logs in through `client`, each login limited to `timeout` ms. */
   constructor(
@@ -117,17 +127,27 @@ export class Authenticator {
   /**
    * Revokes the token if this connection obtained it, or whoever did with `revokeGiven`; a
    * supplied token is otherwise left alone. Rejects with an {@link AuthError} when the SSO
-   * refuses.
+   * refuses. With `closing` (the connection is being closed), the token is revoked once the
+   * requests sent with it have their answers (the engine has checked it then), waiting at most
+   * the connection's timeout, or {@link CLOSING_LOGOUT_LIMIT} without one; the revocation is
+   * sent past the connection's cap (a list being read may hold every slot), and takes at most
+   * as long again.
    */
-  async logout(revokeGiven = false): Promise<void> {
-    await this.#login?.catch(() => {});
+  async logout(revokeGiven = false, closing = false): Promise<void> {
+    const limit = closing ? this.#timeout ?? CLOSING_LOGOUT_LIMIT : undefined;
+    await withDeadline(limit, undefined, async (deadline) => {
+      await waitFor(this.#login?.catch(() => {}) ?? Promise.resolve(), deadline.signal);
+      if (closing) await waitFor(this.#answered(), deadline.signal);
+    }).catch((error) => {
+      if (!closing) throw error; // closing: revoke all the same, the calls left have had time
+    });
     const held = this.#held;
     this.#held = undefined;
     if (!held || (!held.obtained && !revokeGiven)) return;
     const answer = await this.#postForm(this.#endpoints.revokeUrl, {
       scope: "ovirt-app-api",
       token: held.value,
-    });
+    }, { limit, pastCap: closing });
     const failure = ssoFailure(answer.json);
     if (failure || answer.status >= 300) {
       throw new AuthError(this.#describe("SSO logout", answer.status, failure), {
@@ -154,11 +174,34 @@ export class Authenticator {
     attempt: (token: string) => Promise<HttpResponse>,
     signal?: AbortSignal,
   ): Promise<HttpResponse> {
-    return attempt(token).then((response) =>
-      response.status === 401 && this.canLogIn
+    this.#sending++;
+    return attempt(token).then((response) => {
+      this.#sent();
+      return response.status === 401 && this.canLogIn
         ? this.#sendAgain(response, token, attempt, signal)
-        : response
-    );
+        : response;
+    }, (error) => {
+      this.#sent();
+      throw error;
+    });
+  }
+
+  /** Notes that a request sent with the token has its answer (or failed). */
+  #sent(): void {
+    if (--this.#sending === 0) this.#allAnswered?.();
+  }
+
+  /** Resolves once every request sent with the token has its answer's head, or failed. */
+  #answered(): Promise<void> {
+    if (this.#sending === 0) return Promise.resolve();
+    return new Promise((resolve) => {
+      const before = this.#allAnswered;
+      this.#allAnswered = () => {
+        this.#allAnswered = undefined;
+        before?.();
+        resolve();
+      };
+    });
   }
 
   /** Lets go of the `rejected` answer and makes the attempt again with a new token. */
@@ -169,7 +212,13 @@ export class Authenticator {
     signal?: AbortSignal,
   ): Promise<HttpResponse> {
     await rejected.body.cancel();
-    return await attempt(await this.#renew(token, signal));
+    const fresh = await this.#renew(token, signal);
+    this.#sending++;
+    try {
+      return await attempt(fresh);
+    } finally {
+      this.#sent();
+    }
   }
 
   /** The held token, unless there is none or it expired (and a new one can be had). */
@@ -239,21 +288,25 @@ export class Authenticator {
   }
 
   /** Posts a form to the SSO and reads its JSON answer. */
-  #postForm(url: URL, form: Record<string, string>): Promise<SsoAnswer> {
+  #postForm(url: URL, form: Record<string, string>, how: SsoSending = {}): Promise<SsoAnswer> {
     return this.#askSso(url, () =>
       Promise.resolve({
         method: "POST",
         headers: { "content-type": "application/x-www-form-urlencoded" },
         body: new URLSearchParams(form).toString(),
-      }));
+      }), how);
   }
 
   /**
    * Sends the request `prepare` makes (within the login's time limit) to the SSO and reads
    * its JSON answer (`undefined` if it is not JSON).
    */
-  async #askSso(url: URL, prepare: () => Promise<SsoRequest>): Promise<SsoAnswer> {
-    return await withDeadline(this.#timeout, undefined, async (deadline) => {
+  async #askSso(
+    url: URL,
+    prepare: () => Promise<SsoRequest>,
+    how: SsoSending = {},
+  ): Promise<SsoAnswer> {
+    return await withDeadline(how.limit ?? this.#timeout, undefined, async (deadline) => {
       const { method, headers, body } = await waitFor(prepare(), deadline.signal);
       const response = await this.#client.send({
         method,
@@ -261,6 +314,7 @@ export class Authenticator {
         headers: { "accept": "application/json", "user-agent": USER_AGENT, ...headers },
         body,
         signal: deadline.signal,
+        pastCap: how.pastCap,
       });
       const text = await readText(response.body);
       return { status: response.status, json: parseJson(text) };
@@ -277,6 +331,12 @@ export class Authenticator {
       : `unexpected answer with HTTP status ${status}`;
     return redact(`${what} at ${url.href} failed: ${reason}`);
   }
+}
+
+/** How long an SSO request may take (default: the connection's timeout), past the cap or not. */
+interface SsoSending {
+  readonly limit?: number;
+  readonly pastCap?: boolean;
 }
 
 /** What one request to the SSO sends besides `Accept` and `User-Agent`. */

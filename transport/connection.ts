@@ -423,7 +423,7 @@ export abstract class BaseConnection implements AsyncDisposable {
 
   async #shutDown(logout: boolean): Promise<void> {
     try {
-      if (logout) await this.#auth.logout();
+      if (logout) await this.#auth.logout(false, true);
     } catch (error) {
       this.#log?.note(`Logout failed: ${error instanceof Error ? error.message : error}`);
     } finally {

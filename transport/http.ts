@@ -34,6 +34,11 @@ export interface HttpRequest {
   readonly bulk?: boolean;
   /** Aborts the request, including the reading of its body. */
   readonly signal?: AbortSignal;
+  /**
+   * Sent at once even when the connection's cap is reached (see `Limiter.pastCap`): the
+   * logout of a connection being closed, which must not wait for the calls in flight.
+   */
+  readonly pastCap?: boolean;
 }
 
 /** The answer to an {@link HttpRequest}; the body must be read to the end or cancelled. */

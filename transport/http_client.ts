@@ -42,8 +42,8 @@ export class HttpClient {
    * its body must then be read to the end or cancelled.
    */
   send(request: HttpRequest): Promise<HttpResponse> {
-    const { limiter, log } = this.#parts;
-    const release = log ? undefined : limiter.tryAcquire(request.signal);
+    const { log } = this.#parts;
+    const release = log ? undefined : this.#freeSlot(request);
     return release ? this.#sendQuietly(request, release) : this.#sendWhenFree(request);
   }
 
@@ -62,10 +62,16 @@ export class HttpClient {
     return readerResponse(response, this.#watched(request, response, release));
   }
 
+  /** A slot for `request` at once (past the cap if it asks), or `undefined`. */
+  #freeSlot(request: HttpRequest): (() => void) | undefined {
+    const { limiter } = this.#parts;
+    return request.pastCap ? limiter.pastCap() : limiter.tryAcquire(request.signal);
+  }
+
   /** {@link send} once a slot is free, logged when debugging. */
   async #sendWhenFree(request: HttpRequest): Promise<HttpResponse> {
     const { limiter, log } = this.#parts;
-    const release = limiter.tryAcquire(request.signal) ?? await limiter.acquire(request.signal);
+    const release = this.#freeSlot(request) ?? await limiter.acquire(request.signal);
     if (!log) return await this.#sendQuietly(request, release);
     const started = performance.now();
     let response: TransportResponse;

@@ -59,6 +59,16 @@ export class Limiter {
   }
 
   /**
+   * A slot at once even when every slot is taken: the cap is passed by one until it is given
+   * back. For the one request that must not wait for those in flight: the logout of a
+   * connection being closed, which outlives them.
+   */
+  pastCap(): () => void {
+    this.#busy++;
+    return this.#releaser();
+  }
+
+  /**
    * Lends a slot its holder does not use for now: a waiting caller may have one at once.
    * Returns the function that takes the slot back (once; call it before the holder uses its
    * request again, and before it gives the slot back); the cap may then be passed until a
