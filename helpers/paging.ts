@@ -59,17 +59,18 @@ export async function* pages<T>(
   options: PageOptions = {},
 ): AsyncGenerator<T[], void, undefined> {
   const { pageSize = 100, firstPage = 1, search = "", caseSensitive, signal } = options;
-  if (!Number.isInteger(pageSize) || pageSize < 1) {
+  if (!Number.isSafeInteger(pageSize) || pageSize < 1) {
     throw new OvirtError(`pages: pageSize must be a positive integer, not ${pageSize}`);
   }
-  if (!Number.isInteger(firstPage) || firstPage < 1) {
+  if (!Number.isSafeInteger(firstPage) || firstPage < 1) {
     throw new OvirtError(`pages: firstPage must be a positive integer, not ${firstPage}`);
   }
   if (/\bpage\s+\d+\s*$/i.test(search)) {
     throw new OvirtError("pages: leave `page N` out of the search, the iterator adds it");
   }
   for (let page = firstPage;; page++) {
-    signal?.throwIfAborted();
+    // As a call with that signal rejects, whenever the abort comes.
+    if (signal?.aborted) throw new OvirtError("The request was aborted", { cause: signal.reason });
     const query = `${search.trim()} page ${page}`.trim();
     const items = await collection.list({
       search: query,

@@ -122,6 +122,8 @@ Deno.test("a wait ends on time, or at its signal, while a poll's answer never co
     waitForStatus(vmService, types.VmStatus.UP, { interval: 10, timeout: 100 }),
   );
   assert.match(String(answered), /last seen: status down/);
+  // The get whose getter ignored the signal still waits: close() would give it 10 s.
+  await connection.close(false);
 });
 
 Deno.test("waitFor names a last state holding a bigint or a cycle, never failing to", async () => {
@@ -169,6 +171,40 @@ Deno.test("pages walks a collection with page N and max, in a stable order", asy
   await assert.rejects(async () => {
     for await (const _ of pages(vmsService, { search: "name=* page 2" })) { /* refused */ }
   }, /leave `page N` out/);
+  await assert.rejects(async () => {
+    for await (const _ of pages(vmsService, { firstPage: 1e300 })) { /* refused */ }
+  }, /firstPage must be a positive integer, not 1e\+300/);
+});
+
+Deno.test("pages: an abort rejects as a call does, before the walk, between pages or during one", async () => {
+  await using simulator = await startSimulator({ delay: 0 });
+  await using connection = connect(simulator);
+  const vmsService = connection.systemService().vmsService();
+  const walks: [string, () => Promise<void>][] = [
+    ["before", async () => {
+      for await (const _ of allItems(vmsService, { signal: AbortSignal.abort("stop") })) { /* */ }
+    }],
+    ["between", async () => {
+      const controller = new AbortController();
+      for await (const _ of pages(vmsService, { pageSize: 5, signal: controller.signal })) {
+        controller.abort("stop");
+      }
+    }],
+    ["during", async () => {
+      const controller = new AbortController();
+      simulator.setFaults({ latency: 300 });
+      setTimeout(() => controller.abort("stop"), 100);
+      for await (const _ of pages(vmsService, { pageSize: 5, signal: controller.signal })) { /* */ }
+    }],
+  ];
+  for (const [when, walk] of walks) {
+    await assert.rejects(walk, (error: Error) => {
+      assert.ok(error instanceof OvirtError, `${when}: ${error}`);
+      assert.equal(error.message, "The request was aborted");
+      assert.equal(error.cause, "stop");
+      return true;
+    });
+  }
 });
 
 Deno.test("followEvents yields new events oldest first and resumes from an id", async () => {
