@@ -28,6 +28,7 @@
  */
 
 import { OvirtError } from "../transport/errors.ts";
+import { formatDecimal } from "../transport/xml/values.ts";
 
 /** A value to compare with. */
 export type SearchValue = string | number | boolean;
@@ -74,7 +75,11 @@ export interface SearchQuery {
   readonly text: string;
   /** Whether the engine matches exactly what was asked (else use {@link SearchQuery.filter}). */
   readonly exact: boolean;
-  /** `items` that match the conditions the engine matched loosely (all, when exact). */
+  /**
+   * `items` that match the conditions the engine matched loosely (all, when exact). An item
+   * whose value cannot be checked here is kept: a struct is compared by its `name`, which a
+   * reference (`cluster` of a VM) carries only when the list was asked with `follow`.
+   */
   filter<T extends object>(items: readonly T[], options?: { caseSensitive?: boolean }): T[];
   /** The same as `text`. */
   toString(): string;
@@ -115,7 +120,7 @@ function comparison(
   checkField(field, where);
   if (typeof value === "number") {
     if (!Number.isFinite(value)) throw new OvirtError(`${where}: ${value} is not a number`);
-    return { kind: "comparison", field, op, text: String(value) };
+    return { kind: "comparison", field, op, text: formatDecimal(value) }; // never `1e+21`
   }
   if (typeof value === "boolean") return { kind: "comparison", field, op, text: String(value) };
   if (typeof value !== "string") {
@@ -145,11 +150,26 @@ function pattern(value: string, wildcards: boolean): RegExp {
 function junction(kind: "and" | "or", conditions: readonly SearchCondition[]): SearchJunction {
   if (conditions.length === 0) throw new OvirtError(`where.${kind}: give at least one condition`);
   for (const condition of conditions) {
-    if (!condition || (condition.kind !== "comparison" && !("conditions" in condition))) {
-      throw new OvirtError(`where.${kind}: ${String(condition)} is not a condition`);
+    if (!isCondition(condition)) {
+      throw new OvirtError(`where.${kind}: ${shown(condition)} is not a condition made by where`);
     }
   }
   return { kind, conditions };
+}
+
+/** Whether `value` is a condition `where` made (or one of the same shape). */
+function isCondition(value: unknown): value is SearchCondition {
+  if (typeof value !== "object" || value === null) return false;
+  const node = value as Record<"kind" | "field" | "op" | "text" | "conditions", unknown>;
+  if (node.kind === "comparison") {
+    return typeof node.field === "string" && typeof node.op === "string" &&
+      typeof node.text === "string";
+  }
+  return (node.kind === "and" || node.kind === "or") && Array.isArray(node.conditions);
+}
+
+function shown(value: unknown): string {
+  return typeof value === "string" ? JSON.stringify(value) : String(value);
 }
 
 /** Conditions of a search: comparisons, and `and`/`or` to join them. */
@@ -236,14 +256,20 @@ export function searchQuery(
   };
 }
 
-/** Whether `item`'s `field` (dotted: nested members, camelCase) matches `comparison` exactly. */
+/**
+ * Whether `item`'s `field` (dotted: nested members, camelCase; a struct, such as the
+ * reference `cluster`, by its `name`) may match `comparison` exactly: `false` only when its
+ * value shows it does not. A value the item does not carry (a reference without its name,
+ * which `follow` would bring) cannot be checked: the engine's answer is kept.
+ */
 function matches(item: object, comparison: SearchComparison, caseSensitive = false): boolean {
   let value: unknown = item;
   for (const step of comparison.field.split(".")) {
     const name = step.replace(/_([a-z0-9])/g, (_, letter: string) => letter.toUpperCase());
     value = (value as Record<string, unknown> | undefined)?.[name];
   }
-  if (typeof value !== "string" && typeof value !== "number") return false;
+  if (typeof value === "object" && value !== null) value = (value as { name?: unknown }).name;
+  if (typeof value !== "string" && typeof value !== "number") return true;
   const exactly = comparison.exactly!;
   const test = caseSensitive ? exactly : new RegExp(exactly.source, "i");
   return test.test(String(value));

@@ -50,8 +50,10 @@ Deno.test("searchQuery stands in for what no value can hold: quotes, a trailing 
     { name: 'a"bc' },
   ]);
   const nested = searchQuery(where.eq("cluster.name", "x*"));
+  // An item without the value (not sent, as without all_content) cannot be checked: kept.
   assert.deepEqual(nested.filter([{ cluster: { name: "x*" } }, { cluster: { name: "xy" } }, {}]), [
     { cluster: { name: "x*" } },
+    {},
   ]);
 });
 
@@ -85,6 +87,11 @@ Deno.test("searchQuery refuses what it cannot say, with an OvirtError", () => {
   refused(() => where.eq("name", null as unknown as string), /must be a string/);
   refused(() => where.ne("name", "x*"), /cannot compare name with "x\*" exactly/);
   refused(() => where.and(), /at least one condition/);
+  const loose = (value: unknown) => value as Parameters<typeof where.and>[0];
+  refused(() => where.and(loose("name=x")), /"name=x" is not a condition made by where/);
+  refused(() => where.or(where.eq("a", 1), loose(5)), /5 is not a condition made by where/);
+  refused(() => where.and(loose({ kind: "comparison" })), /is not a condition made by where/);
+  refused(() => where.and(loose(null)), /null is not a condition made by where/);
   refused(
     () => searchQuery(where.or(where.eq("name", 'a"b'), where.eq("name", "c"))),
     /cannot be matched exactly inside "or"/,
@@ -96,6 +103,44 @@ Deno.test("searchQuery refuses what it cannot say, with an OvirtError", () => {
   );
   const wide = Array.from({ length: 7 }, (_, i) => where.or(where.eq("a", i), where.eq("b", i)));
   refused(() => searchQuery(where.and(...wide)), /more than 64 terms/);
+});
+
+Deno.test("searchQuery writes numbers in plain decimals, never with an exponent", () => {
+  assert.equal(text(where.gt("memory", 1e21)), "memory>1000000000000000000000");
+  assert.equal(text(where.lt("cpu_shares", 1e-7)), "cpu_shares<0.0000001");
+});
+
+Deno.test("searchQuery filter: a reference is checked by its name when followed, else kept", async () => {
+  await using simulator = await startSimulator({ empty: true, delay: 0 });
+  await using connection = new Connection({
+    url: simulator.url,
+    username: simulator.username,
+    password: simulator.password,
+  });
+  const system = connection.systemService();
+  for (const name of ['prod "blue"', "prod xbluex"]) {
+    await system.clustersService().add({
+      name,
+      dataCenter: { name: "Default" },
+      cpu: { type: "Intel Nehalem Family" },
+    });
+    await system.vmsService().add({
+      name: `vm of ${name}`,
+      cluster: { name },
+      template: { name: "Blank" },
+    });
+  }
+  const query = searchQuery(where.eq("cluster", 'prod "blue"'));
+  assert.equal(query.exact, false);
+  const answered = await system.vmsService().list({ search: query.text });
+  assert.deepEqual(answered.map((vm) => vm.name).sort(), [
+    'vm of prod "blue"',
+    "vm of prod xbluex",
+  ]);
+  // Without the cluster's name the filter cannot tell: it keeps the engine's answer.
+  assert.equal(query.filter(answered).length, 2);
+  const followed = await system.vmsService().list({ search: query.text, follow: "cluster" });
+  assert.deepEqual(query.filter(followed).map((vm) => vm.name), ['vm of prod "blue"']);
 });
 
 Deno.test('searchQuery round trip: the simulator\'s search finds a VM named my "odd" vm* exactly', async () => {
