@@ -141,4 +141,7 @@ Deno.test("followLink: get() for an object, list() for a list", async () => {
     assert.equal((await service.get()).name, "root", path);
   }
   assert.throws(() => connection.service("/elsewhere/vms/1"), /no service "elsewhere"/);
+  // The API root's own href, with or without its final slash, is the system service.
+  assert.equal(connection.service("/ovirt-engine/api").path, "");
+  assert.equal(connection.service("/ovirt-engine/api/").path, "");
 });

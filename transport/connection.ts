@@ -246,9 +246,14 @@ export abstract class BaseConnection implements AsyncDisposable {
    * time. Segments are URL path segments: `%xx` is decoded.
    */
   service(path: string): Service {
-    const root = this.#apiPath;
+    const root = this.#apiPath; // with its final "/"
+    const relative = path === root.slice(0, -1)
+      ? ""
+      : path.startsWith(root)
+      ? path.slice(root.length)
+      : path;
     let service: Service = this.systemService();
-    for (const segment of (path.startsWith(root) ? path.slice(root.length) : path).split("/")) {
+    for (const segment of relative.split("/")) {
       if (segment !== "") service = service.locate(decodeSegment(segment));
     }
     return service;
