@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { Connection } from "../mod.ts";
+import { ConnectionError } from "../transport/errors.ts";
 import { bypassed } from "../transport/proxy_env.ts";
 import { startForwardProxy } from "./http_proxy_server.ts";
 import { PASSWORD, startFakeEngine, USERNAME, xml } from "./http_fake_engine.ts";
@@ -41,6 +42,36 @@ Deno.test("proxy: insecure connections tunnel TLS through the proxy, with its cr
   assert.ok(proxy.tunnels.every((target) => target === `127.0.0.1:${port}`));
   assert.equal(proxy.authorizations[0], `Basic ${btoa("puser:p@ss")}`);
 });
+
+for (const [transport, extra] of [["fetch", {}], ["node:http", { insecure: true }]] as const) {
+  Deno.test(`proxy (${transport}): a proxy that cannot be reached is named, without its credentials`, async () => {
+    await using engine = await startFakeEngine({ api: VMS });
+    const closed = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+    const { port } = closed.addr as Deno.NetAddr;
+    closed.close(); // nothing listens there any more
+    await using connection = new Connection({
+      url: engine.url,
+      username: USERNAME,
+      password: PASSWORD,
+      proxy: `http://puser:pr0xy-s3cret@127.0.0.1:${port}`,
+      retry: false,
+      ...extra,
+    });
+    await assert.rejects(connection.systemService().vmsService().list(), (error: Error) => {
+      assert.ok(error instanceof ConnectionError, String(error));
+      assert.match(
+        error.message,
+        new RegExp(
+          `^Cannot talk to ${
+            new URL(engine.url).origin
+          } through the proxy http://127\\.0\\.0\\.1:${port}: `,
+        ),
+      );
+      assert.ok(!error.message.includes("pr0xy-s3cret"), error.message);
+      return true;
+    });
+  });
+}
 
 Deno.test("proxy: HTTPS_PROXY and NO_PROXY are honoured by insecure connections", async () => {
   await using proxy = await startForwardProxy();

@@ -215,6 +215,7 @@ export abstract class BaseConnection implements AsyncDisposable {
       },
       limiter: new Limiter(connections),
       log: this.#log,
+      proxy: options.proxy === undefined ? undefined : new URL(options.proxy),
     });
     this.#auth = new Authenticator(options, endpoints, http, timeout);
     this.#api = new ApiClient(

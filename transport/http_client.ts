@@ -16,6 +16,7 @@ import type {
   TransportResponse,
 } from "./http.ts";
 import type { Limiter } from "./limiter.ts";
+import { proxyFor } from "./proxy_env.ts";
 import { redact } from "./redact.ts";
 
 /** What an {@link HttpClient} is made of. */
@@ -26,6 +27,8 @@ export interface HttpClientParts {
   readonly limiter: Limiter;
   /** The debug log, when debugging. */
   readonly log?: DebugLog;
+  /** The proxy of the connection's options (else the environment's decides), for messages. */
+  readonly proxy?: URL;
 }
 
 /** Sends requests over a transport; the slot of a request is held until its body is done. */
@@ -128,13 +131,16 @@ export class HttpClient {
     const { url } = request;
     const described = describe(error);
     let detail = redact(described) + certificateHint(described);
+    // Through a proxy, the failure may be the proxy's: say which one (never its credentials).
+    const proxy = proxyFor(url, this.#parts.proxy);
+    const where = proxy ? `${url.origin} through the proxy ${proxy.origin}` : url.origin;
     if (!request.transfer) {
-      return new ConnectionError(`Cannot talk to ${url.origin}: ${detail}`, { cause: error });
+      return new ConnectionError(`Cannot talk to ${where}: ${detail}`, { cause: error });
     }
     for (const spelling of [url.href, url.pathname + url.search, url.pathname]) {
       detail = detail.replaceAll(spelling, spelling === url.href ? hideTicket(url) : "/[hidden]");
     }
-    return new ConnectionError(`Cannot talk to ${url.origin}: ${detail}`, {
+    return new ConnectionError(`Cannot talk to ${where}: ${detail}`, {
       cause: new Error(detail),
     });
   }
