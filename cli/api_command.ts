@@ -6,12 +6,12 @@
  * @module
  */
 
-import { parseArgs } from "node:util";
 import type { MethodMeta } from "./model.ts";
 import type { Context } from "./context.ts";
 import { UsageError } from "./errors.ts";
-import { GLOBAL_OPTIONS } from "./options.ts";
+import type { OptionSpec, ParsedFlags } from "./options.ts";
 import { readObjectFile } from "./object_input.ts";
+import { checkColumns } from "./output/cells.ts";
 import { render } from "./output/render.ts";
 import { serviceAt } from "./service_walk.ts";
 
@@ -41,18 +41,16 @@ Examples:
   ovirt api PUT /vms/123 --from vm.json
 `;
 
+/** The flags of `ovirt api`. */
+export const API_OPTIONS: Readonly<Record<string, OptionSpec>> = {
+  from: { type: "string" },
+  query: { type: "string", multiple: true },
+};
+
 /** Runs `ovirt api`. */
-export async function runApi(context: Context, args: string[]): Promise<void> {
-  const { values, positionals } = parseArgs({
-    args,
-    options: {
-      ...GLOBAL_OPTIONS,
-      from: { type: "string" },
-      query: { type: "string", multiple: true },
-    },
-    allowPositionals: true,
-    allowNegative: true,
-  });
+export async function runApi(context: Context, args: ParsedFlags): Promise<void> {
+  const values = args.values as { from?: string; query?: string[] };
+  const { positionals } = args;
   if (positionals.length !== 2) throw new UsageError("ovirt api: give a METHOD and a PATH");
   const httpMethod = positionals[0].toUpperCase();
   // The query may come with the path (`/vms?search=name%3Dweb*`), and with --query.
@@ -84,6 +82,8 @@ export async function runApi(context: Context, args: string[]): Promise<void> {
   if (method.main && values.from === undefined) {
     throw new UsageError(`ovirt api: ${httpMethod} /${path} needs --from`);
   }
+  const type = method.output?.kind === "struct" ? method.output.type : undefined;
+  checkColumns(context.output, type);
   // An action's body is an <action> (or its JSON): its members are the parameters.
   const bodyType = method.main?.type ?? (method.kind === "action" ? "Action" : undefined);
   const body = values.from === undefined || !bodyType
@@ -98,7 +98,6 @@ export async function runApi(context: Context, args: string[]): Promise<void> {
   const output = context.globals.output === undefined
     ? { ...context.output, format: "xml" as const }
     : context.output;
-  const type = method.output?.kind === "struct" ? method.output.type : undefined;
   context.out(render(result, type, type ? output : context.output));
 }
 

@@ -6,19 +6,22 @@
  * @module
  */
 
-import { findResource, type Nested, RESOURCES } from "./command_table.ts";
+import { findResource, RESOURCES } from "./command_table.ts";
 import { specialVerbs } from "./special_verbs.ts";
 import type { Context } from "./context.ts";
 import { UsageError } from "./errors.ts";
-import { GLOBAL_OPTIONS } from "./options.ts";
-import { flagsOfVerb, takesEntity } from "./resource_command.ts";
-import { verbFlags } from "./verb_flags.ts";
+import { GLOBAL_OPTIONS, type OptionSpec, type ParsedFlags, parseFlags } from "./options.ts";
+import { FORMATS } from "./output/render.ts";
+import { flagsOfNested, flagsOfVerb, takesEntity } from "./resource_command.ts";
 
 const SCRIPTS: Readonly<Record<string, string>> = {
   bash: `# bash completion for ovirt: source <(ovirt completion bash)
 _ovirt() {
-  local IFS=$'\\n'
-  COMPREPLY=($(ovirt __complete "\${COMP_WORDS[@]:1:COMP_CWORD}" 2>/dev/null))
+  local candidate
+  COMPREPLY=()
+  while IFS= read -r candidate; do
+    COMPREPLY+=("$(printf '%q' "$candidate")")  # a name with spaces or * stays one word
+  done < <(ovirt __complete "\${COMP_WORDS[@]:1:COMP_CWORD}" 2>/dev/null)
 }
 complete -o default -F _ovirt ovirt
 `,
@@ -46,8 +49,8 @@ Prints the completion script of a shell. Load it with:
 `;
 
 /** Runs `ovirt completion SHELL`. */
-export function runCompletion(context: Context, args: string[]): Promise<void> {
-  const shell = args.find((arg) => !arg.startsWith("-"));
+export function runCompletion(context: Context, { positionals }: ParsedFlags): Promise<void> {
+  const shell = positionals[0];
   const script = shell === undefined ? undefined : SCRIPTS[shell];
   if (!script) throw new UsageError("ovirt completion: give bash, zsh or fish");
   context.out(script);
@@ -61,6 +64,31 @@ const SUB_WORDS: Readonly<Record<string, readonly string[]>> = {
   api: ["GET", "POST", "PUT", "DELETE"],
 };
 
+/** The flags after `before` (the words typed so far, flags left out): global and the verb's. */
+function optionsAfter(before: readonly string[]): Record<string, OptionSpec> {
+  const resource = before[0] === undefined ? undefined : findResource(before[0]);
+  const word = before[1];
+  if (!resource || word === undefined) return { ...GLOBAL_OPTIONS };
+  const verb = resource.verbs.get(word);
+  const nested = resource.nested.get(word);
+  const own = specialVerbs(resource.singular).find((item) => item.word === word);
+  return {
+    ...GLOBAL_OPTIONS,
+    ...(verb ? flagsOfVerb(verb).options : {}),
+    ...(nested ? flagsOfNested(nested).options : {}),
+    ...(own ? own.options : {}),
+  };
+}
+
+/** The option `flag` (`--host`, `--host=x`, `-o`, `--no-wait`) names among `options`. */
+function optionOf(flag: string, options: Record<string, OptionSpec>): OptionSpec | undefined {
+  if (!flag.startsWith("--")) {
+    return Object.values(options).find((spec) => spec.short === flag[1]);
+  }
+  const name = flag.slice(2).split("=", 1)[0];
+  return Object.hasOwn(options, name) ? options[name] : undefined;
+}
+
 /** The candidates for the last of `words` (the word being typed, maybe empty). */
 export async function candidates(
   context: Context,
@@ -68,19 +96,37 @@ export async function candidates(
   specials: readonly string[],
 ): Promise<string[]> {
   const current = words.at(-1) ?? "";
-  const before = words.slice(0, -1).filter((word) => !word.startsWith("-"));
+  // The words typed before, without flags and the values of those that take one; global
+  // flags before the resource (`-p lab`, `--url`) apply to the names read from the engine.
+  const before: string[] = [];
+  const leading: string[] = [];
+  let valueOf: OptionSpec | undefined; // the flag whose value is being typed
+  const typed = words.slice(0, -1);
+  for (let index = 0; index < typed.length; index++) {
+    const word = typed[index];
+    valueOf = undefined;
+    if (word === "-" || !word.startsWith("-")) {
+      before.push(word);
+      continue;
+    }
+    const spec = optionOf(word, optionsAfter(before));
+    const takesNext = spec?.type === "string" && !word.includes("=") &&
+      (word.startsWith("--") || word.length === 2);
+    if (before.length === 0) leading.push(...typed.slice(index, index + (takesNext ? 2 : 1)));
+    if (!takesNext) continue;
+    if (index + 1 === typed.length) valueOf = spec; // `ovirt -o <TAB>`
+    index++;
+  }
+  try {
+    context.useGlobals(parseFlags(leading).globals);
+  } catch { /* a flag being typed: complete without it */ }
   const resource = before[0] === undefined ? undefined : findResource(before[0]);
   const verb = resource && before[1] !== undefined ? resource.verbs.get(before[1]) : undefined;
   let found: string[];
-  if (current.startsWith("-")) {
-    const options = {
-      ...GLOBAL_OPTIONS,
-      ...(verb ? flagsOfVerb(verb).options : {}),
-      ...(resource && before[1] && resource.nested.has(before[1])
-        ? nestedOptions(resource.nested.get(before[1])!)
-        : {}),
-    };
-    found = Object.entries(options).flatMap(([flag, spec]) =>
+  if (valueOf) {
+    found = valueOf === GLOBAL_OPTIONS.output ? [...FORMATS] : [];
+  } else if (current.startsWith("-")) {
+    found = Object.entries(optionsAfter(before)).flatMap(([flag, spec]) =>
       spec.type === "boolean" && flag !== "help" ? [`--${flag}`, `--no-${flag}`] : [`--${flag}`]
     );
   } else if (before.length === 0) {
@@ -102,11 +148,6 @@ export async function candidates(
     found = [];
   }
   return found.filter((candidate) => candidate.startsWith(current)).sort();
-}
-
-function nestedOptions(nested: Nested) {
-  const list = nested.service.methods.find((method) => method.kind === "list");
-  return list ? verbFlags(list.params).options : {};
 }
 
 async function names(context: Context, segment: string): Promise<string[]> {

@@ -112,10 +112,15 @@ export interface Settings extends Profile {
   profileName?: string;
 }
 
-/** Flags over `OVIRT_*` variables over the profile (named, or the config's current one). */
+/**
+ * Flags over `OVIRT_*` variables over the profile (named, or the config's current one). An
+ * empty variable counts as unset; `--no-insecure` overrides `OVIRT_INSECURE=1` and a
+ * profile's `insecure`. The URL must be an http or https URL without a user or password.
+ */
 export async function resolveSettings(flags: SettingFlags, env: Env): Promise<Settings> {
+  const variable = (name: string) => env(name) || undefined;
   const config = await readConfig(env);
-  const profileName = flags.profile ?? env("OVIRT_PROFILE") ?? config.current;
+  const profileName = flags.profile ?? variable("OVIRT_PROFILE") ?? config.current;
   let profile: Profile = {};
   if (profileName !== undefined) {
     const found = profileOf(config, profileName);
@@ -125,11 +130,17 @@ export async function resolveSettings(flags: SettingFlags, env: Env): Promise<Se
     }
     profile = found;
   }
-  const insecure = flags.insecure || env("OVIRT_INSECURE") === "1" || profile.insecure === true;
+  const insecure = flags.insecure ?? insecureVariable(variable("OVIRT_INSECURE")) ??
+    profile.insecure === true;
+  const [url, source] = flags.url !== undefined
+    ? [flags.url, "--url"]
+    : variable("OVIRT_URL") !== undefined
+    ? [variable("OVIRT_URL")!, "OVIRT_URL"]
+    : [profile.url, `the url of profile "${profileName}"`];
   const settings: Settings = {
-    url: flags.url ?? env("OVIRT_URL") ?? profile.url,
-    username: flags.username ?? env("OVIRT_USERNAME") ?? profile.username,
-    caFile: flags.caFile ?? env("OVIRT_CA_FILE") ?? profile.caFile,
+    url: url === undefined ? undefined : checkEngineUrl(url, source),
+    username: flags.username ?? variable("OVIRT_USERNAME") ?? profile.username,
+    caFile: flags.caFile ?? variable("OVIRT_CA_FILE") ?? profile.caFile,
     ...(insecure ? { insecure } : {}),
     ...(profileName !== undefined ? { profileName } : {}),
   };
@@ -137,4 +148,50 @@ export async function resolveSettings(flags: SettingFlags, env: Env): Promise<Se
     if (settings[key] === undefined) delete settings[key];
   }
   return settings;
+}
+
+/** `OVIRT_INSECURE`: 1, true or yes; 0, false or no; unset. */
+function insecureVariable(text: string | undefined): boolean | undefined {
+  if (text === undefined) return undefined;
+  if (/^(1|true|yes)$/i.test(text)) return true;
+  if (/^(0|false|no)$/i.test(text)) return false;
+  throw new UsageError(`OVIRT_INSECURE must be 1 (skip TLS checks) or 0, not "${text}"`);
+}
+
+/**
+ * `url` if it can be the engine's API URL: http or https, and without a user name or
+ * password in it (which would be shown in messages and kept in files; the password belongs
+ * to `ovirt login` or OVIRT_PASSWORD). Otherwise a usage error that names `source` (`--url`,
+ * `OVIRT_URL`) and does not show the URL.
+ */
+export function checkEngineUrl(url: string, source: string): string {
+  let parsed: URL | undefined;
+  try {
+    parsed = new URL(url);
+  } catch { /* said below */ }
+  if (parsed?.protocol !== "https:" && parsed?.protocol !== "http:") {
+    throw new UsageError(
+      `${source} must be the API's http or https URL, such as ` +
+        "https://engine.example.com/ovirt-engine/api",
+    );
+  }
+  if (parsed.username !== "" || parsed.password !== "") {
+    throw new UsageError(
+      `${source}: a URL with a user name or password in it (user:password@) is refused; ` +
+        "give the user with --username, the password with ovirt login or OVIRT_PASSWORD",
+    );
+  }
+  return url;
+}
+
+/** `url` as it may be shown: a user name and password in it replaced by `***`. */
+export function shownUrl(url: string | undefined): string | undefined {
+  if (url === undefined) return undefined;
+  const at = url.indexOf("@");
+  const scheme = url.indexOf("://");
+  if (at < 0 || scheme < 0) return url;
+  const end = url.slice(scheme + 3).search(/[/?#]/);
+  const authorityEnd = end < 0 ? url.length : scheme + 3 + end;
+  const userinfoEnd = url.lastIndexOf("@", authorityEnd);
+  return userinfoEnd > scheme ? `${url.slice(0, scheme + 3)}***${url.slice(userinfoEnd)}` : url;
 }

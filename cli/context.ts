@@ -7,6 +7,7 @@
 
 import type { Env, Settings } from "./config.ts";
 import { resolveSettings } from "./config.ts";
+import { OutputClosedError } from "./errors.ts";
 import { type OutputOptions, parseFormat } from "./output/render.ts";
 import { parseDuration } from "./options.ts";
 import { openSession, type Session } from "./session.ts";
@@ -43,30 +44,51 @@ export interface GlobalValues {
 export class Context {
   /** Environment variables. */
   readonly env: Env;
-  /** Global flags. */
-  readonly globals: GlobalValues;
-  /** How results are printed. */
-  readonly output: OutputOptions;
+  #globals: GlobalValues = {};
+  #output!: OutputOptions;
   #session?: Promise<Session>;
 
   /** A context for one run. */
-  constructor(env: Env, globals: GlobalValues) {
+  constructor(env: Env, globals: GlobalValues = {}) {
     this.env = env;
-    this.globals = globals;
-    this.output = {
+    this.useGlobals(globals);
+  }
+
+  /** Global flags. */
+  get globals(): GlobalValues {
+    return this.#globals;
+  }
+
+  /** How results are printed. */
+  get output(): OutputOptions {
+    return this.#output;
+  }
+
+  /**
+   * Takes global flags read further on the command line (after the resource or the verb):
+   * each one given wins over the same flag given before it.
+   */
+  useGlobals(values: GlobalValues): void {
+    const given = Object.entries(values).filter(([, value]) => value !== undefined);
+    const globals: GlobalValues = { ...this.#globals, ...Object.fromEntries(given) };
+    this.#output = {
       format: parseFormat(globals.output),
       ...(globals.columns ? { columns: globals.columns.split(",").map((c) => c.trim()) } : {}),
-      width: terminalWidth(env),
+      width: terminalWidth(this.env),
       headers: globals.headers !== false,
     };
+    this.#globals = globals;
   }
 
-  /** Writes to standard output. */
+  /**
+   * Writes to standard output. Once its reader has gone (`ovirt events follow | head -1`),
+   * throws {@link OutputClosedError}: the command ends there, with exit code 0.
+   */
   out(text: string): void {
-    writeAll(Deno.stdout, text);
+    if (!writeAll(Deno.stdout, text)) throw new OutputClosedError();
   }
 
-  /** Writes to standard error. */
+  /** Writes to standard error (nothing more once its reader has gone). */
   err(text: string): void {
     writeAll(Deno.stderr, text);
   }
@@ -78,7 +100,7 @@ export class Context {
       ...(this.globals.url !== undefined ? { url: this.globals.url } : {}),
       ...(this.globals.username !== undefined ? { username: this.globals.username } : {}),
       ...(this.globals["ca-file"] !== undefined ? { caFile: this.globals["ca-file"] } : {}),
-      ...(this.globals.insecure ? { insecure: true } : {}),
+      ...(this.globals.insecure !== undefined ? { insecure: this.globals.insecure } : {}),
     }, this.env);
   }
 
@@ -112,23 +134,30 @@ export class Context {
   }
 }
 
+/**
+ * The width tables fit: `COLUMNS`, else the terminal's; Infinity when neither is known (a
+ * pipe, or a terminal that says it has 0 columns, as one made by `script` may).
+ */
 function terminalWidth(env: Env): number {
   const columns = Number(env("COLUMNS"));
   if (Number.isInteger(columns) && columns > 0) return columns;
   if (!Deno.stdout.isTerminal()) return Infinity;
   try {
-    return Deno.consoleSize().columns;
+    const { columns } = Deno.consoleSize();
+    return columns > 0 ? columns : Infinity;
   } catch {
     return Infinity;
   }
 }
 
-function writeAll(stream: { writeSync(bytes: Uint8Array): number }, text: string): void {
+/** Writes all of `text`; false when the reader has gone (`ovirt vms list | head -1`). */
+function writeAll(stream: { writeSync(bytes: Uint8Array): number }, text: string): boolean {
   let bytes = new TextEncoder().encode(text);
   try {
     while (bytes.byteLength > 0) bytes = bytes.subarray(stream.writeSync(bytes));
+    return true;
   } catch (error) {
-    // The reader has gone (`ovirt vms list | head -1`): the rest is not wanted.
-    if (!(error instanceof Deno.errors.BrokenPipe)) throw error;
+    if (error instanceof Deno.errors.BrokenPipe) return false;
+    throw error;
   }
 }

@@ -8,7 +8,6 @@
  * @module
  */
 
-import { parseArgs } from "node:util";
 import {
   downloadDisk,
   downloadImage,
@@ -21,7 +20,7 @@ import {
 import { findResource } from "./command_table.ts";
 import type { Context } from "./context.ts";
 import { UsageError } from "./errors.ts";
-import { GLOBAL_OPTIONS, parseDuration, parseInterval } from "./options.ts";
+import { type OptionSpec, type ParsedFlags, parseDuration, parseInterval } from "./options.ts";
 import { render } from "./output/render.ts";
 import { resolveId } from "./resolve.ts";
 import { convert, parseInteger, parseStruct } from "./values.ts";
@@ -41,29 +40,45 @@ wait for the disk and the transfer (default 10m); --wait-interval is the time be
 `;
 
 /** Help of `ovirt disk download`. */
-export const DOWNLOAD_HELP = `Usage: ovirt disk download NAME|ID FILE [--format raw|cow]
+export const DOWNLOAD_HELP =
+  `Usage: ovirt disk download NAME|ID FILE [--format raw|cow] [--overwrite]
 
-Downloads a disk into FILE (- for stdout), with a progress bar on stderr. --wait-interval
-is the time between polls of the transfer (default 1s).
+Downloads a disk into FILE (- for stdout), with a progress bar on stderr. A FILE that exists
+is refused unless --overwrite; then the disk goes into a new file beside it, which replaces
+FILE only once the download is complete (a failed download leaves FILE as it was).
+--wait-interval is the time between polls of the transfer (default 1s).
 `;
 
+/** The flags of `ovirt disk download`. */
+export const DOWNLOAD_OPTIONS: Readonly<Record<string, OptionSpec>> = {
+  format: { type: "string" },
+  overwrite: { type: "boolean" },
+  "wait-interval": { type: "string" },
+};
+
+/** The flags of `ovirt disk upload`. */
+export const UPLOAD_OPTIONS: Readonly<Record<string, OptionSpec>> = {
+  disk: { type: "string" },
+  name: { type: "string" },
+  "storage-domain": { type: "string" },
+  sparse: { type: "boolean" },
+  size: { type: "string" },
+  "wait-timeout": { type: "string" },
+  "wait-interval": { type: "string" },
+};
+
 /** Runs `ovirt disk upload`. */
-export async function runUpload(context: Context, args: string[]): Promise<void> {
-  const { values, positionals } = parseArgs({
-    args,
-    options: {
-      ...GLOBAL_OPTIONS,
-      disk: { type: "string" },
-      name: { type: "string" },
-      "storage-domain": { type: "string" },
-      sparse: { type: "boolean" },
-      size: { type: "string" },
-      "wait-timeout": { type: "string" },
-      "wait-interval": { type: "string" },
-    },
-    allowPositionals: true,
-    allowNegative: true,
-  });
+export async function runUpload(context: Context, args: ParsedFlags): Promise<void> {
+  const values = args.values as {
+    disk?: string;
+    name?: string;
+    "storage-domain"?: string;
+    sparse?: boolean;
+    size?: string;
+    "wait-timeout"?: string;
+    "wait-interval"?: string;
+  };
+  const { positionals } = args;
   if (positionals.length !== 1) throw new UsageError("ovirt disk upload: give one FILE");
   const path = positionals[0];
   let stat: Deno.FileInfo;
@@ -110,13 +125,9 @@ export async function runUpload(context: Context, args: string[]): Promise<void>
 }
 
 /** Runs `ovirt disk download`. */
-export async function runDownload(context: Context, args: string[]): Promise<void> {
-  const { values, positionals } = parseArgs({
-    args,
-    options: { ...GLOBAL_OPTIONS, format: { type: "string" }, "wait-interval": { type: "string" } },
-    allowPositionals: true,
-    allowNegative: true,
-  });
+export async function runDownload(context: Context, args: ParsedFlags): Promise<void> {
+  const values = args.values as { format?: string; overwrite?: boolean; "wait-interval"?: string };
+  const { positionals } = args;
   if (positionals.length !== 2) throw new UsageError("ovirt disk download: give a DISK and a FILE");
   const [word, path] = positionals;
   const format = values.format === undefined
@@ -127,12 +138,51 @@ export async function runDownload(context: Context, args: string[]): Promise<voi
     pollInterval: parseInterval(values["wait-interval"] ?? "1s", "wait-interval"),
     onProgress: progressBar(`Downloading ${word}`, Deno.stderr),
   };
+  const existing = path === "-" ? undefined : await existingFile(path, values.overwrite === true);
   const { connection } = await context.session();
   const id = await resolveId(connection, findResource("disks")!, "disks", word);
   if (path === "-") {
     await downloadDisk(connection, id, Deno.stdout.writable, options);
+  } else if (existing === undefined) {
+    // A new file: sparse where the disk is, and removed again if the download fails.
+    await downloadImage(connection, id, path, options);
   } else {
-    // A file: sparse where the disk is, and removed again if the download fails.
-    await downloadImage(connection, id, path, { ...options, overwrite: true });
+    // Into a file of its own beside FILE, which it replaces only once complete.
+    const slash = path.lastIndexOf("/");
+    const temporary = await Deno.makeTempFile({
+      dir: slash < 0 ? "." : path.slice(0, slash) || "/",
+      prefix: `.${path.slice(slash + 1)}.`,
+      suffix: ".part",
+    });
+    try {
+      await Deno.chmod(temporary, existing.mode! & 0o777).catch(() => {});
+      await downloadImage(connection, id, temporary, { ...options, overwrite: true });
+      await Deno.rename(temporary, path);
+    } catch (error) {
+      await Deno.remove(temporary).catch(() => {});
+      throw error;
+    }
   }
+}
+
+/**
+ * What is at `path` already, if anything: refused unless `overwrite`, and then only a
+ * regular file. Checked before anything is sent.
+ */
+async function existingFile(path: string, overwrite: boolean): Promise<Deno.FileInfo | undefined> {
+  let info: Deno.FileInfo;
+  try {
+    info = await Deno.stat(path);
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return undefined;
+    throw new UsageError(`ovirt disk download: ${path}: ${(error as Error).message}`);
+  }
+  if (!info.isFile) throw new UsageError(`ovirt disk download: ${path} is not a regular file`);
+  if (!overwrite) {
+    throw new UsageError(
+      `ovirt disk download: ${path} exists; give --overwrite to replace it (once the download ` +
+        "is complete)",
+    );
+  }
+  return info;
 }

@@ -49,6 +49,18 @@ export class UsageError extends CliError {
   }
 }
 
+/**
+ * Standard output's reader has gone (`ovirt events follow | head -1`): the command stops
+ * there and `ovirt` exits 0 without a word, as a command whose output was all read does.
+ */
+export class OutputClosedError extends CliError {
+  /** The error that ends a command whose output nobody reads any more. */
+  constructor() {
+    super("standard output was closed", EXIT.OK);
+    this.name = "OutputClosedError";
+  }
+}
+
 /** The exit code for `error`. */
 export function exitCodeOf(error: unknown): number {
   if (error instanceof CliError) return error.exitCode;
@@ -72,8 +84,9 @@ export function isParseArgsError(error: unknown): boolean {
 /** The one line printed for `error`: its message with line breaks folded. */
 export function errorLine(error: unknown): string {
   let message = error instanceof Error ? error.message : String(error);
-  if (isParseArgsError(error)) {
-    // parseArgs adds advice on positionals that start with "-": keep the first sentence.
+  if (isParseArgsError(error) && !message.includes("argument is ambiguous")) {
+    // parseArgs adds advice on positionals that start with "-": keep the first sentence. Its
+    // advice on a value that starts with "-" (write --flag=-value) is kept whole.
     message = `${message.split(/\.\s/, 1)[0].replace(/\.$/, "")}; see --help`;
   }
   // The SDK's advice names its options; here they are flags and variables.

@@ -5,11 +5,10 @@
  * @module
  */
 
-import { parseArgs } from "node:util";
 import { followEvents } from "../mod.ts";
 import type { Context } from "./context.ts";
 import { UsageError } from "./errors.ts";
-import { GLOBAL_OPTIONS, parseInterval } from "./options.ts";
+import { type OptionSpec, type ParsedFlags, parseInterval } from "./options.ts";
 import { cellText, checkColumns, plain, printable, valueAt } from "./output/cells.ts";
 import { parseInteger } from "./values.ts";
 
@@ -23,19 +22,17 @@ id, description; -c chooses columns), or one JSON object per line with -o json.
 newer than the latest one are shown. --interval is the time between polls (default 5s).
 `;
 
+/** The flags of `ovirt events follow`. */
+export const FOLLOW_OPTIONS: Readonly<Record<string, OptionSpec>> = {
+  from: { type: "string" },
+  search: { type: "string" },
+  interval: { type: "string" },
+};
+
 /** Runs `ovirt events follow`. */
-export async function runFollow(context: Context, args: string[]): Promise<void> {
-  const { values, positionals } = parseArgs({
-    args,
-    options: {
-      ...GLOBAL_OPTIONS,
-      from: { type: "string" },
-      search: { type: "string" },
-      interval: { type: "string" },
-    },
-    allowPositionals: true,
-    allowNegative: true,
-  });
+export async function runFollow(context: Context, args: ParsedFlags): Promise<void> {
+  const values = args.values as { from?: string; search?: string; interval?: string };
+  const { positionals } = args;
   if (positionals.length > 0) {
     throw new UsageError(`ovirt events follow: unexpected argument "${positionals[0]}"`);
   }

@@ -8,7 +8,7 @@
 import { ENUMS } from "./model.ts";
 import { type Nested, type Resource, RESOURCES, type Verb } from "./command_table.ts";
 import { EXIT } from "./errors.ts";
-import { GLOBAL_HELP, WAIT_HELP } from "./options.ts";
+import { GLOBAL_HELP, GLOBAL_OPTIONS, WAIT_HELP } from "./options.ts";
 import { flagsOfVerb, takesEntity } from "./resource_command.ts";
 import { renderTable } from "./output/table.ts";
 
@@ -63,10 +63,12 @@ ${block(SPECIAL_COMMANDS)}
 Resources (singular or plural; "ovirt RESOURCE --help" lists the verbs):
 ${wrap(words, 96, "  ")}
 
-Global flags:
+Global flags (anywhere; but after RESOURCE VERB, a flag of the verb itself is the verb's, as
+the --url of "openstack-image-provider add": give the global one before the resource):
 ${block(GLOBAL_HELP)}
-Settings: flags, then OVIRT_URL, OVIRT_USERNAME, OVIRT_PASSWORD, OVIRT_CA_FILE, then the
-profile (--profile, OVIRT_PROFILE, or the current one). COLUMNS sets the table width.
+Settings: flags, then OVIRT_URL, OVIRT_USERNAME, OVIRT_PASSWORD, OVIRT_CA_FILE, OVIRT_INSECURE,
+then the profile (--profile, OVIRT_PROFILE, or the current one); empty variables count as unset.
+COLUMNS sets the table width.
 
 Exit codes:
 ${exitCodes()}`;
@@ -165,7 +167,25 @@ export function verbHelp(resource: Resource, verb: Verb): string {
 ${verbSummary(resource, verb)[0].toUpperCase()}${verbSummary(resource, verb).slice(1)}.
 
 Flags:
-${rows.length ? block(rows) : "  (none besides the global ones)\n"}`;
+${rows.length ? block(rows) : "  (none besides the global ones)\n"}${
+    shadowNote(Object.keys(options), `${resource.singular} ${verb.word}`)
+  }`;
+}
+
+/**
+ * What a command whose own flags have the names of global ones says about them: after the
+ * verb they are its own, and the global flags go before the resource.
+ */
+function shadowNote(flags: readonly string[], command: string): string {
+  const shadowed = flags.filter((flag) => Object.hasOwn(GLOBAL_OPTIONS, flag));
+  if (shadowed.length === 0) return "";
+  const names = shadowed.map((flag) => `--${flag}`);
+  const list = names.length > 1 ? `${names.slice(0, -1).join(", ")} and ${names.at(-1)}` : names[0];
+  const example = shadowed.includes("url") ? ` (ovirt --url URL ${command} ...)` : "";
+  return `
+Here ${list} ${names.length > 1 ? "are" : "is"} this command's own: a global flag of that name
+goes before the resource${example}.
+`;
 }
 
 /** Help of a nested collection. */

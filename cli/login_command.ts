@@ -7,11 +7,10 @@
  * @module
  */
 
-import { parseArgs } from "node:util";
 import { Connection } from "../mod.ts";
 import type { Context } from "./context.ts";
 import { CliError, EXIT, UsageError } from "./errors.ts";
-import { GLOBAL_OPTIONS } from "./options.ts";
+import type { ParsedFlags } from "./options.ts";
 import { readPassword } from "./prompt.ts";
 import { transportOptions } from "./session.ts";
 import { readSession, removeSession, writeSession } from "./token_cache.ts";
@@ -31,20 +30,14 @@ export const LOGOUT_HELP = `Usage: ovirt logout [--url URL] [--profile NAME]
 Revokes the cached session's token at the engine's SSO and removes the file.
 `;
 
-function noArguments(command: string, args: string[]): void {
-  const { positionals } = parseArgs({
-    args,
-    options: GLOBAL_OPTIONS,
-    allowPositionals: true,
-    allowNegative: true,
-  });
+function noArguments(command: string, { positionals }: ParsedFlags): void {
   if (positionals.length > 0) {
     throw new UsageError(`ovirt ${command}: unexpected argument "${positionals[0]}"`);
   }
 }
 
 /** Runs `ovirt login`. */
-export async function runLogin(context: Context, args: string[]): Promise<void> {
+export async function runLogin(context: Context, args: ParsedFlags): Promise<void> {
   noArguments("login", args);
   const settings = await context.settings();
   const base = transportOptions(settings, context.requestFlags());
@@ -74,7 +67,7 @@ export async function runLogin(context: Context, args: string[]): Promise<void> 
 }
 
 /** Runs `ovirt logout`. */
-export async function runLogout(context: Context, args: string[]): Promise<void> {
+export async function runLogout(context: Context, args: ParsedFlags): Promise<void> {
   noArguments("logout", args);
   const settings = await context.settings();
   const base = transportOptions(settings, context.requestFlags());

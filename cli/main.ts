@@ -17,103 +17,149 @@
  * @module
  */
 
-import { parseArgs } from "node:util";
-import { findResource } from "./command_table.ts";
-import type { Env } from "./config.ts";
-import { Context, type GlobalValues } from "./context.ts";
-import { errorLine, exitCodeOf, UsageError } from "./errors.ts";
+import { findResource, type Resource } from "./command_table.ts";
+import { Context } from "./context.ts";
+import { errorLine, exitCodeOf, OutputClosedError, UsageError } from "./errors.ts";
 import { nestedHelp, resourceHelp, topHelp, verbHelp } from "./help.ts";
-import { checkGlobalValues, GLOBAL_OPTIONS } from "./options.ts";
+import { globalFlagsEnd, type OptionSpec, type ParsedFlags, parseFlags } from "./options.ts";
 import { SDK_VERSION } from "../transport/version.ts";
-import { runNested, runVerb } from "./resource_command.ts";
+import { flagsOfNested, flagsOfVerb, runNested, runVerb } from "./resource_command.ts";
 import { SPECIAL } from "./special.ts";
 import { specialVerbs } from "./special_verbs.ts";
 
 /**
  * Runs the command line `args` (without the program name) and resolves to the exit code.
  * Results go to standard output; a failure prints one line on standard error.
+ *
+ * Global flags (`-o`, `--url`...) may come anywhere, but after `RESOURCE VERB` a flag that
+ * the verb has itself is the verb's (`openstack-image-provider add --url`, `cluster add
+ * --version`): the global flag of that name then goes before the resource.
  */
 export async function main(
   args: readonly string[],
   env: (name: string) => string | undefined = (name) => Deno.env.get(name),
 ): Promise<number> {
-  let context: Context | undefined;
+  // An empty variable (`OVIRT_URL=`) counts as unset.
+  const context = new Context((name) => env(name) || undefined);
   try {
-    const first = parseArgs({
-      args: [...args],
-      options: GLOBAL_OPTIONS,
-      strict: false,
-      allowPositionals: true,
-      allowNegative: true,
-      tokens: true,
-    });
-    checkGlobalValues(first.values);
-    context = new Context(env as Env, first.values as GlobalValues);
-    const positionals = first.tokens.filter((token) => token.kind === "positional").slice(0, 3);
-    const help = first.values.help === true || positionals[0]?.value === "help";
-    if (positionals[0]?.value === "help") positionals.shift(); // `ovirt help vm start`
-    if (first.values.version === true) {
-      context.out(`ovirt ${SDK_VERSION} (Deno ${Deno.version.deno})\n`);
-      return 0;
-    }
-    const words = positionals.slice(0, 2);
-    const rest = (count: number) => {
-      const skip = new Set(words.slice(0, count).map((token) => token.index));
-      return args.filter((_, index) => !skip.has(index));
-    };
-    await dispatch(context, words.map((token) => token.value), rest, help);
+    await run(context, args);
     return 0;
   } catch (error) {
-    const explained = context ? await context.explain(error) : error;
+    if (error instanceof OutputClosedError) return 0; // nobody reads any more
+    const explained = await context.explain(error);
     const line = errorLine(explained);
     Deno.stderr.writeSync(new TextEncoder().encode(line + "\n"));
     return exitCodeOf(explained);
   } finally {
-    await context?.close();
+    await context.close();
   }
+}
+
+/** The version line of `ovirt --version`. */
+function version(context: Context): void {
+  context.out(`ovirt ${SDK_VERSION} (Deno ${Deno.version.deno})\n`);
+}
+
+/**
+ * Reads the global flags from `args[start]` up to the next word or other flag, into the
+ * context; the index where they end. Before the resource (`before`), another flag is
+ * refused (`ovirt --colour vms`); after it, it is the verb's (`ovirt vms --max 2`).
+ */
+function leadingGlobals(
+  context: Context,
+  args: readonly string[],
+  start: number,
+  before = true,
+): number {
+  const end = globalFlagsEnd(args, start);
+  const stray = before && end < args.length && args[end].startsWith("-") && args[end] !== "-";
+  const { globals } = parseFlags(args.slice(start, stray ? end + 1 : end));
+  context.useGlobals(globals);
+  return end;
+}
+
+async function run(context: Context, args: readonly string[]): Promise<void> {
+  let at = leadingGlobals(context, args, 0);
+  if (context.globals.version) return version(context);
+  let help = context.globals.help === true;
+  if (args[at] === "help") { // `ovirt help vm start`
+    help = true;
+    at = leadingGlobals(context, args, at + 1);
+  }
+  const noun = args[at];
+  if (noun === undefined) return context.out(topHelp());
+  const special = SPECIAL.get(noun);
+  if (special) {
+    if (special.raw) return await special.run(context, rawFlags(args.slice(at + 1)));
+    const parsed = commandFlags(context, args.slice(at + 1), special.options);
+    if (help || context.globals.help) return context.out(special.help);
+    if (context.globals.version) return version(context);
+    return await special.run(context, parsed);
+  }
+  const resource = findResource(noun);
+  if (!resource) throw new UsageError(`Unknown command "${noun}"; see ovirt --help`);
+  // Global flags may come between the resource and the verb; a flag of the verb ends them
+  // (`ovirt vms --search status=down` is `list`).
+  const verbAt = leadingGlobals(context, args, at + 1, false);
+  const verbWord = verbAt < args.length && !args[verbAt].startsWith("-") ? args[verbAt] : undefined;
+  const rest = args.slice(verbWord === undefined ? verbAt : verbAt + 1);
+  await dispatch(context, resource, verbWord, rest, help);
+}
+
+function rawFlags(args: readonly string[]): ParsedFlags {
+  return { values: {}, globals: {}, positionals: [...args] };
+}
+
+/** Reads the flags after the command word(s); the global ones go into the context. */
+function commandFlags(
+  context: Context,
+  args: readonly string[],
+  own: Readonly<Record<string, OptionSpec>> = {},
+): ParsedFlags {
+  const parsed = parseFlags(args, own);
+  context.useGlobals(parsed.globals);
+  return parsed;
 }
 
 async function dispatch(
   context: Context,
-  words: string[],
-  rest: (count: number) => string[],
+  resource: Resource,
+  verbWord: string | undefined,
+  rest: readonly string[],
   help: boolean,
 ): Promise<void> {
-  const [noun, verbWord] = words;
-  if (noun === undefined) return context.out(topHelp());
-  const special = SPECIAL.get(noun);
-  if (special) {
-    if (help) return context.out(special.help);
-    return await special.run(context, rest(1));
-  }
-  const resource = findResource(noun);
-  if (!resource) throw new UsageError(`Unknown command "${noun}"; see ovirt --help`);
+  const asked = () => help || context.globals.help === true;
   const extra = specialVerbs(resource.singular);
   const list = resource.verbs.get("list");
-  if (verbWord === undefined && !help && list) {
-    return await runVerb(context, resource, list, rest(1));
-  }
   if (verbWord === undefined) {
-    return context.out(resourceHelp(resource, extra.map((verb) => [verb.usage, verb.summary])));
+    // `ovirt vms` and `ovirt vms --max 2` list; `ovirt vm --help` is the resource's help.
+    const parsed = commandFlags(context, rest, list ? flagsOfVerb(list).options : {});
+    if (asked() || !list) {
+      return context.out(resourceHelp(resource, extra.map((verb) => [verb.usage, verb.summary])));
+    }
+    if (context.globals.version) return version(context);
+    return await runVerb(context, resource, list, parsed);
   }
   const own = extra.find((verb) => verb.word === verbWord);
-  if (own) {
-    if (help) return context.out(own.help);
-    return await own.run(context, rest(2));
+  const verb = own ? undefined : resource.verbs.get(verbWord);
+  const nested = own || verb ? undefined : resource.nested.get(verbWord);
+  if (!own && !verb && !nested) {
+    throw new UsageError(
+      `ovirt ${resource.singular}: unknown verb "${verbWord}"; see ovirt ${resource.singular} --help`,
+    );
   }
-  const verb = resource.verbs.get(verbWord);
-  if (verb) {
-    if (help) return context.out(verbHelp(resource, verb));
-    return await runVerb(context, resource, verb, rest(2));
+  const options = own?.options ??
+    (verb ? flagsOfVerb(verb).options : flagsOfNested(nested!).options);
+  const parsed = commandFlags(context, rest, options);
+  if (asked()) {
+    return context.out(
+      own ? own.help : verb ? verbHelp(resource, verb) : nestedHelp(resource, nested!),
+    );
   }
-  const nested = resource.nested.get(verbWord);
-  if (nested) {
-    if (help) return context.out(nestedHelp(resource, nested));
-    return await runNested(context, resource, nested, rest(2));
-  }
-  throw new UsageError(
-    `ovirt ${resource.singular}: unknown verb "${verbWord}"; see ovirt ${resource.singular} --help`,
-  );
+  if (context.globals.version) return version(context);
+  if (own) return await own.run(context, parsed);
+  if (verb) return await runVerb(context, resource, verb, parsed);
+  return await runNested(context, resource, nested!, parsed);
 }
 
 if (import.meta.main) Deno.exit(await main(Deno.args));

@@ -4,7 +4,7 @@
  * @module
  */
 
-import type { ParseArgsConfig } from "node:util";
+import { parseArgs, type ParseArgsConfig } from "node:util";
 import { MAX_MILLISECONDS } from "../transport/options.ts";
 import { UsageError } from "./errors.ts";
 
@@ -16,7 +16,7 @@ export const GLOBAL_OPTIONS = {
   help: { type: "boolean", short: "h" },
   output: { type: "string", short: "o" },
   columns: { type: "string", short: "c" },
-  headers: { type: "boolean", default: true },
+  headers: { type: "boolean" },
   profile: { type: "string", short: "p" },
   url: { type: "string" },
   username: { type: "string" },
@@ -27,18 +27,83 @@ export const GLOBAL_OPTIONS = {
   version: { type: "boolean" },
 } as const satisfies Record<string, OptionSpec>;
 
+/** Flags as `parseArgs` returned them: the command's own, and the global ones apart. */
+export interface ParsedFlags {
+  /** Values of the command's own flags. */
+  readonly values: Record<string, unknown>;
+  /** Values of the global flags given (those the command's own flags did not shadow). */
+  readonly globals: Record<string, unknown>;
+  /** The words that are not flags or their values. */
+  readonly positionals: string[];
+}
+
 /**
- * Refuses a global flag that takes a value but came without one (the first, lenient reading
- * of the command line lets it through as `true`), as the strict reading would.
+ * Reads `args` strictly with the command's `own` flags and the global ones; where a flag of
+ * the command has the name of a global flag (`--url` of a provider, `--version` of a
+ * cluster), the command's wins.
  */
-export function checkGlobalValues(values: Record<string, unknown>): void {
-  for (const [name, spec] of Object.entries(GLOBAL_OPTIONS)) {
-    if (spec.type !== "string" || values[name] === undefined || typeof values[name] === "string") {
-      continue;
-    }
-    const short = "short" in spec ? `-${spec.short}, ` : "";
-    throw new UsageError(`Option '${short}--${name} <value>' argument missing; see --help`);
+export function parseFlags(
+  args: readonly string[],
+  own: Readonly<Record<string, OptionSpec>> = {},
+): ParsedFlags {
+  const globalNames = Object.keys(GLOBAL_OPTIONS).filter((name) => !Object.hasOwn(own, name));
+  const options: Record<string, OptionSpec> = { ...own };
+  for (const name of globalNames) {
+    options[name] = GLOBAL_OPTIONS[name as keyof typeof GLOBAL_OPTIONS];
   }
+  const parsed = parseArgs({
+    args: [...args],
+    options: options as never,
+    allowPositionals: true,
+    allowNegative: true,
+    strict: true,
+  }) as { values: Record<string, unknown>; positionals: string[] };
+  const values: Record<string, unknown> = {};
+  const globals: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(parsed.values)) {
+    (globalNames.includes(name) ? globals : values)[name] = value;
+  }
+  return { values, globals, positionals: parsed.positionals };
+}
+
+/**
+ * The index of the first of `args` from `start` that is not a global flag (or the value of
+ * one): a word, `-`, `--`, or a flag of the command. `ovirt -o json vms list` has its noun at
+ * 2; in `ovirt vms --search x`, `--search` ends the global flags after `vms`.
+ */
+export function globalFlagsEnd(args: readonly string[], start: number): number {
+  let index = start;
+  while (index < args.length) {
+    const arg = args[index];
+    if (arg === "--" || arg === "-" || !arg.startsWith("-")) return index;
+    let spec: OptionSpec | undefined;
+    let inline = false;
+    if (arg.startsWith("--")) {
+      const equals = arg.indexOf("=");
+      const name = equals < 0 ? arg.slice(2) : arg.slice(2, equals);
+      inline = equals >= 0;
+      spec = globalOption(name);
+      if (!spec && name.startsWith("no-") && !inline) {
+        const negated = globalOption(name.slice(3));
+        if (negated?.type === "boolean") spec = negated;
+      }
+    } else {
+      spec = Object.values(GLOBAL_OPTIONS).find((option) =>
+        "short" in option && option.short === arg[1]
+      );
+      inline = arg.length > 2;
+      if (spec?.type === "boolean" && inline) return index; // a group of letters: not ours
+    }
+    if (!spec) return index;
+    index += spec.type === "string" && !inline ? 2 : 1;
+  }
+  return Math.min(index, args.length);
+}
+
+function globalOption(name: string): OptionSpec | undefined {
+  return Object.hasOwn(GLOBAL_OPTIONS, name)
+    ? GLOBAL_OPTIONS[name as keyof typeof GLOBAL_OPTIONS]
+    : undefined;
 }
 
 /** Flags of commands that can wait: adds and actions. */
@@ -52,12 +117,13 @@ export const WAIT_OPTIONS = {
 export const GLOBAL_HELP: readonly (readonly [string, string])[] = [
   ["-o, --output FORMAT", "table (default), json, yaml, xml, csv or ids"],
   ["-c, --columns LIST", "columns of table and csv output, e.g. name,status,host"],
-  ["--no-headers", "tables without their header line"],
+  ["--no-headers", "tables and csv without their header line"],
   ["-p, --profile NAME", "settings of a profile of the config file (or OVIRT_PROFILE)"],
   ["--url URL", "API root, https://engine/ovirt-engine/api (or OVIRT_URL)"],
   ["--username USER", "user with profile, admin@internal (or OVIRT_USERNAME)"],
   ["--ca-file FILE", "PEM CA certificate to trust (or OVIRT_CA_FILE)"],
   ["--insecure", "skip TLS verification (lab engines only; or OVIRT_INSECURE=1)"],
+  ["--no-insecure", "verify TLS even if OVIRT_INSECURE=1 or the profile says insecure"],
   ["--request-timeout DURATION", "time limit of each request, e.g. 30s"],
   ["--debug", "log requests and answers on stderr, secrets hidden"],
   ["-h, --help", "help of any command"],

@@ -6,11 +6,17 @@
  * @module
  */
 
-import { parseArgs } from "node:util";
-import { type Profile, profileOf, readConfig, writeConfig } from "./config.ts";
+import {
+  checkEngineUrl,
+  type Profile,
+  profileOf,
+  readConfig,
+  shownUrl,
+  writeConfig,
+} from "./config.ts";
 import type { Context } from "./context.ts";
 import { UsageError } from "./errors.ts";
-import { GLOBAL_OPTIONS } from "./options.ts";
+import type { OptionSpec, ParsedFlags } from "./options.ts";
 import { render } from "./output/render.ts";
 
 /** Help of `ovirt profile`. */
@@ -24,36 +30,35 @@ Profiles live in $XDG_CONFIG_HOME/ovirt/config.json (~/.config/ovirt/config.json
 current profile applies when neither --profile nor OVIRT_PROFILE names one; flags and
 OVIRT_* variables override its settings. Passwords are not stored: use ovirt login.
 A profile's name is letters, digits, ".", "_", "-" and "@", starting with a letter or digit;
-its --url the API's http or https URL.
+its --url the API's http or https URL, without a user or password in it.
 `;
+
+/** The flags of `ovirt profile set`: the settings it saves (not those of a connection). */
+export const PROFILE_OPTIONS: Readonly<Record<string, OptionSpec>> = {
+  url: { type: "string" },
+  username: { type: "string" },
+  "ca-file": { type: "string" },
+  insecure: { type: "boolean" },
+};
 
 /** What a new profile may be named. */
 const PROFILE_NAME = /^[A-Za-z0-9][A-Za-z0-9._@-]*$/;
 
-/** `url` when it is an http or https URL; a usage error (not showing it) otherwise. */
-function checkedUrl(name: string, url: string): string {
-  let protocol = "";
-  try {
-    protocol = new URL(url).protocol;
-  } catch { /* said below */ }
-  if (protocol !== "https:" && protocol !== "http:") {
-    // Not shown: a URL may carry a password.
-    throw new UsageError(
-      `ovirt profile set ${name}: --url must be the API's http or https URL, such as ` +
-        "https://engine.example.com/ovirt-engine/api",
-    );
-  }
-  return url;
+/** `profile` as shown: a password in a URL written into the file by hand is not. */
+function shown(profile: Profile | undefined): Profile {
+  const url = shownUrl(profile?.url);
+  return { ...profile, ...(url === undefined ? {} : { url }) };
 }
 
 /** Runs `ovirt profile`. */
-export async function runProfile(context: Context, args: string[]): Promise<void> {
-  const { values, positionals } = parseArgs({
-    args,
-    options: GLOBAL_OPTIONS,
-    allowPositionals: true,
-    allowNegative: true,
-  });
+export async function runProfile(context: Context, args: ParsedFlags): Promise<void> {
+  const values = args.values as {
+    url?: string;
+    username?: string;
+    "ca-file"?: string;
+    insecure?: boolean;
+  };
+  const { positionals } = args;
   const [action = "list", name, ...extra] = positionals;
   if (extra.length > 0) throw new UsageError(`ovirt profile: unexpected argument "${extra[0]}"`);
   const config = await readConfig(context.env);
@@ -71,7 +76,7 @@ export async function runProfile(context: Context, args: string[]): Promise<void
       const rows = Object.entries(config.profiles).map(([key, profile]) => ({
         name: key,
         current: key === config.current ? "*" : "",
-        ...profile,
+        ...shown(profile),
       }));
       context.out(render(rows, undefined, {
         ...context.output,
@@ -83,7 +88,9 @@ export async function runProfile(context: Context, args: string[]): Promise<void
       const key = name ?? config.current;
       if (!key) throw new UsageError("ovirt profile show: no current profile; give a name");
       if (name !== undefined) existing();
-      context.out(render({ name: key, ...profileOf(config, key) }, undefined, context.output));
+      context.out(
+        render({ name: key, ...shown(profileOf(config, key)) }, undefined, context.output),
+      );
       return;
     }
     case "set": {
@@ -94,7 +101,9 @@ export async function runProfile(context: Context, args: string[]): Promise<void
             `"-" and "@", starting with a letter or digit`,
         );
       }
-      if (values.url !== undefined) profile.url = checkedUrl(name!, values.url);
+      if (values.url !== undefined) {
+        profile.url = checkEngineUrl(values.url, `ovirt profile set ${name}: --url`);
+      }
       if (values.username !== undefined) profile.username = values.username;
       if (values["ca-file"] !== undefined) profile.caFile = values["ca-file"];
       if (values.insecure !== undefined) profile.insecure = values.insecure;

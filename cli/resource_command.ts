@@ -5,15 +5,14 @@
  * @module
  */
 
-import { parseArgs } from "node:util";
 import type { ParamSpec } from "./model.ts";
 import type { Nested, Resource, Verb } from "./command_table.ts";
 import type { Context } from "./context.ts";
 import { UsageError } from "./errors.ts";
 import { readObjectFile } from "./object_input.ts";
 import {
-  GLOBAL_OPTIONS,
   type OptionSpec,
+  type ParsedFlags,
   parseDuration,
   parseInterval,
   WAIT_OPTIONS,
@@ -41,19 +40,15 @@ export function flagsOfVerb(
   return { flags, options: { ...flags.options, ...(waits ? WAIT_OPTIONS : {}) } };
 }
 
+/** The flags of a nested collection's `list` (`ovirt vm nics NAME --max 2`). */
+export function flagsOfNested(nested: Nested): VerbFlags {
+  const list = nested.service.methods.find((method) => method.kind === "list");
+  return verbFlags(list?.params ?? []);
+}
+
 /** Whether `verb` addresses one entity (and so takes its name or id). */
 export function takesEntity(verb: Verb): boolean {
   return verb.target === "entity";
-}
-
-function parse(args: string[], options: Record<string, OptionSpec>) {
-  return parseArgs({
-    args,
-    options: { ...GLOBAL_OPTIONS, ...options } as never,
-    allowPositionals: true,
-    allowNegative: true,
-    strict: true,
-  }) as { values: Record<string, unknown>; positionals: string[] };
 }
 
 function callOptionsOf(
@@ -67,16 +62,17 @@ function callOptionsOf(
   return options;
 }
 
-/** Runs `verb` of `resource` with the arguments after the verb word. */
+/** Runs `verb` of `resource` with the flags and words after the verb word. */
 export async function runVerb(
   context: Context,
   resource: Resource,
   verb: Verb,
-  args: string[],
+  parsed: ParsedFlags,
 ): Promise<void> {
   const command = `ovirt ${resource.singular} ${verb.word}`;
-  const { flags, options } = flagsOfVerb(verb);
-  const { values, positionals } = parse(args, options);
+  const { flags } = flagsOfVerb(verb);
+  const { values } = parsed;
+  const positionals = [...parsed.positionals];
   const entityWord = takesEntity(verb) ? positionals.shift() : undefined;
   if (takesEntity(verb) && entityWord === undefined) {
     throw new UsageError(`${command}: which ${resource.singular}? Give its name or id`);
@@ -131,11 +127,9 @@ export async function runNested(
   context: Context,
   resource: Resource,
   nested: Nested,
-  args: string[],
+  { values, positionals }: ParsedFlags,
 ): Promise<void> {
-  const list = nested.service.methods.find((method) => method.kind === "list")!;
-  const flags = verbFlags(list.params);
-  const { values, positionals } = parse(args, flags.options);
+  const flags = flagsOfNested(nested);
   if (positionals.length !== 1) {
     throw new UsageError(
       `ovirt ${resource.singular} ${nested.word}: give the name or id of one ${resource.singular}`,

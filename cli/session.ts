@@ -23,7 +23,8 @@ export interface RequestFlags {
 export function transportOptions(settings: Settings, flags: RequestFlags) {
   if (!settings.url) {
     throw new CliError(
-      "No engine URL: set OVIRT_URL, pass --url, or choose a profile (ovirt profile --help)",
+      "No engine URL: set OVIRT_URL, give --url (before the resource when the verb has a " +
+        "--url of its own), or choose a profile (ovirt profile --help)",
       EXIT.USAGE,
     );
   }

@@ -5,30 +5,36 @@
  * @module
  */
 
-import { API_HELP, runApi } from "./api_command.ts";
+import { API_HELP, API_OPTIONS, runApi } from "./api_command.ts";
 import { candidates, COMPLETION_HELP, runCompletion } from "./completion.ts";
 import type { Context } from "./context.ts";
 import { LOGIN_HELP, LOGOUT_HELP, runLogin, runLogout } from "./login_command.ts";
-import { PROFILE_HELP, runProfile } from "./profile_command.ts";
+import type { OptionSpec, ParsedFlags } from "./options.ts";
+import { PROFILE_HELP, PROFILE_OPTIONS, runProfile } from "./profile_command.ts";
 
 /** A command that is not a resource. */
 export interface SpecialCommand {
   /** Its `--help`. */
   readonly help: string;
-  /** Runs it with the arguments after its word. */
-  run(context: Context, args: string[]): Promise<void>;
+  /** Its own flags (the global ones come with them; a flag of its own wins). */
+  readonly options?: Readonly<Record<string, OptionSpec>>;
+  /** Whether it takes the words after it as they are, flags included (`__complete`). */
+  readonly raw?: boolean;
+  /** Runs it with the flags and words after its word. */
+  run(context: Context, args: ParsedFlags): Promise<void>;
 }
 
 /** The special commands by word. */
 export const SPECIAL: ReadonlyMap<string, SpecialCommand> = new Map<string, SpecialCommand>([
   ["login", { help: LOGIN_HELP, run: runLogin }],
   ["logout", { help: LOGOUT_HELP, run: runLogout }],
-  ["profile", { help: PROFILE_HELP, run: runProfile }],
-  ["api", { help: API_HELP, run: runApi }],
+  ["profile", { help: PROFILE_HELP, options: PROFILE_OPTIONS, run: runProfile }],
+  ["api", { help: API_HELP, options: API_OPTIONS, run: runApi }],
   ["completion", { help: COMPLETION_HELP, run: runCompletion }],
   ["__complete", {
     help: "Usage: ovirt __complete WORD... (called by the completion scripts)\n",
-    run: async (context, args) => {
+    raw: true,
+    run: async (context, { positionals: args }) => {
       const words = args.length > 0 ? args : [""];
       const found = await candidates(
         context,

@@ -6,8 +6,16 @@
  */
 
 import type { Context } from "./context.ts";
-import { DOWNLOAD_HELP, runDownload, runUpload, UPLOAD_HELP } from "./disk_command.ts";
-import { FOLLOW_HELP, runFollow } from "./events_command.ts";
+import {
+  DOWNLOAD_HELP,
+  DOWNLOAD_OPTIONS,
+  runDownload,
+  runUpload,
+  UPLOAD_HELP,
+  UPLOAD_OPTIONS,
+} from "./disk_command.ts";
+import { FOLLOW_HELP, FOLLOW_OPTIONS, runFollow } from "./events_command.ts";
+import type { OptionSpec, ParsedFlags } from "./options.ts";
 
 /** A verb of a resource that the CLI adds. */
 export interface SpecialVerb {
@@ -19,8 +27,10 @@ export interface SpecialVerb {
   readonly summary: string;
   /** Its `--help`. */
   readonly help: string;
-  /** Runs it with the arguments after the verb. */
-  run(context: Context, args: string[]): Promise<void>;
+  /** Its own flags (the global ones come with them; a flag of its own wins). */
+  readonly options: Readonly<Record<string, OptionSpec>>;
+  /** Runs it with the flags and words after the verb. */
+  run(context: Context, args: ParsedFlags): Promise<void>;
 }
 
 const VERBS: Readonly<Record<string, readonly SpecialVerb[]>> = {
@@ -30,6 +40,7 @@ const VERBS: Readonly<Record<string, readonly SpecialVerb[]>> = {
       usage: "upload FILE",
       summary: "upload a raw or qcow2 image into a new or existing disk",
       help: UPLOAD_HELP,
+      options: UPLOAD_OPTIONS,
       run: runUpload,
     },
     {
@@ -37,6 +48,7 @@ const VERBS: Readonly<Record<string, readonly SpecialVerb[]>> = {
       usage: "download NAME|ID FILE",
       summary: "download a disk into a file",
       help: DOWNLOAD_HELP,
+      options: DOWNLOAD_OPTIONS,
       run: runDownload,
     },
   ],
@@ -45,6 +57,7 @@ const VERBS: Readonly<Record<string, readonly SpecialVerb[]>> = {
     usage: "follow",
     summary: "print new events as they come, until Ctrl-C",
     help: FOLLOW_HELP,
+    options: FOLLOW_OPTIONS,
     run: runFollow,
   }],
 };

@@ -1,7 +1,7 @@
 /**
  * Command-line text to the typed values the services take: numbers with size suffixes,
  * enum values checked against the model, dates, and structs given as JSON, as
- * `key=value,...`, or as a bare name or id.
+ * `key=value,...`, or as a bare name or id (a name only where the struct has one).
  *
  * @module
  */
@@ -104,7 +104,7 @@ export function convert(
 /**
  * A struct from the command line: a JSON object (`{"name":"x"}`), `key=value` pairs
  * separated by commas (`name=x,cpu.topology.cores=2`), or a bare word meaning the id
- * (when it looks like one) or the name.
+ * (when it looks like one) or the name (refused for a struct without a name, as a Ticket).
  */
 export function parseStruct(text: string, type: string, what: string): Record<string, unknown> {
   const trimmed = text.trim();
@@ -120,7 +120,18 @@ export function parseStruct(text: string, type: string, what: string): Record<st
     }
     return fromJson(value as Record<string, unknown>, type, what);
   }
-  if (!trimmed.includes("=")) return looksLikeId(trimmed) ? { id: trimmed } : { name: trimmed };
+  if (!trimmed.includes("=")) {
+    if (looksLikeId(trimmed)) return { id: trimmed };
+    const members = membersOf(type).map((member) => member.name);
+    if (members.includes("name")) return { name: trimmed };
+    // The word is not shown: it may be a secret (`--ticket` takes one).
+    const settable = members.filter((name) => name !== "id" && name !== "href");
+    throw new UsageError(
+      `${what}: a ${type} has no name, so a bare word cannot be one; give its members as ` +
+        `key=value pairs (${settable.slice(0, 4).map((name) => `${name}=...`).join(",")}) ` +
+        `or as JSON ({"${settable[0] ?? "id"}": ...}), or its id`,
+    );
+  }
   const result: Record<string, unknown> = {};
   for (const pair of splitPairs(trimmed)) {
     const equals = pair.indexOf("=");
@@ -183,15 +194,44 @@ function asArray(value: unknown, what: string): unknown[] {
 
 function fromJsonValue(value: unknown, member: MemberMeta, what: string): unknown {
   if (value === null || value === undefined) return undefined;
-  if (member.kind === "struct") {
-    if (typeof value !== "object" || Array.isArray(value)) {
-      throw new UsageError(`${what}: ${member.name} must be an object`);
-    }
-    return fromJson(value as Record<string, unknown>, member.type!, what);
+  // The value itself is not shown: it may be a password.
+  const wrong = (expected: string) =>
+    new UsageError(`${what}: ${member.name} must be ${expected}, not ${jsonKind(value)}`);
+  switch (member.kind) {
+    case "struct":
+      if (typeof value !== "object" || Array.isArray(value)) throw wrong("an object");
+      return fromJson(value as Record<string, unknown>, member.type!, what);
+    case "string":
+      if (typeof value !== "string") throw wrong("a string");
+      return value;
+    case "boolean":
+      if (typeof value !== "boolean") throw wrong("true or false");
+      return value;
+    case "integer":
+      // A string of digits too: -o json writes integers past 2^53 so.
+      if (typeof value === "string" && /^-?\d+$/.test(value)) {
+        const number = Number(value);
+        return Number.isSafeInteger(number) ? number : BigInt(value);
+      }
+      if (typeof value !== "number" || !Number.isInteger(value)) throw wrong("an integer");
+      return value;
+    case "decimal":
+      if (typeof value !== "number") throw wrong("a number");
+      return value;
+    case "date":
+    case "enum":
+      if (typeof value !== "string") throw wrong(member.kind === "date" ? "a date" : "a string");
+      return convert(value, member, what);
   }
-  if (member.kind === "date" && typeof value === "string") return convert(value, member, what);
-  if (member.kind === "enum" && typeof value === "string") return convert(value, member, what);
   return value;
+}
+
+/** What kind of JSON value `value` is, for messages: `a string`, `an array`... */
+function jsonKind(value: unknown): string {
+  if (Array.isArray(value)) return "an array";
+  if (typeof value === "object") return "an object";
+  if (typeof value === "number" && !Number.isInteger(value)) return "a fraction";
+  return typeof value === "string" ? "a string" : `a ${typeof value}`;
 }
 
 /** The value of a parameter from its flag value(s), as parseArgs returned it. */

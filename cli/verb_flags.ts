@@ -2,19 +2,21 @@
  * The flags of one verb, from the model: each parameter of the method (and of its
  * signatures) is a flag, and for `add` and `update` each member of the main object that a
  * flag can carry (`--name`, `--memory 2GiB`, `--cluster Default`, a list member repeated:
- * `--storage-domains data`), plus `--from FILE`.
+ * `--storage-domains data`), plus `--from FILE`. A flag may have the name of a global flag
+ * (`--url` of a provider, `--version` of a cluster, `--from` of `events list`): after the
+ * verb it is the verb's, and the global one goes before the resource.
  *
  * @module
  */
 
 import type { MemberMeta, ParamSpec } from "./model.ts";
 import { kebab } from "./names.ts";
-import { GLOBAL_OPTIONS, type OptionSpec, WAIT_OPTIONS } from "./options.ts";
+import { type OptionSpec, WAIT_OPTIONS } from "./options.ts";
 import { membersOf } from "./values.ts";
 
 /** The flags of a verb and what each one sets. */
 export interface VerbFlags {
-  /** `parseArgs` options (global and wait flags not included). */
+  /** `parseArgs` options (global and wait flags not included; they may share a name). */
   readonly options: Record<string, OptionSpec>;
   /** Flags that set a parameter of the method. */
   readonly params: ReadonlyMap<string, ParamSpec>;
@@ -22,7 +24,8 @@ export interface VerbFlags {
   readonly members: ReadonlyMap<string, MemberMeta>;
 }
 
-const RESERVED = new Set([...Object.keys(GLOBAL_OPTIONS), ...Object.keys(WAIT_OPTIONS), "from"]);
+/** Flags the CLI gives verbs of its own (no parameter or member of the model has these names). */
+const RESERVED = new Set(Object.keys(WAIT_OPTIONS));
 
 function optionFor(spec: { kind: string; list?: boolean }): OptionSpec {
   if (spec.kind === "boolean" && !spec.list) return { type: "boolean" };
@@ -36,7 +39,7 @@ export function verbFlags(params: readonly ParamSpec[], main?: string): VerbFlag
   const members = new Map<string, MemberMeta>();
   for (const param of params) {
     const flag = kebab(param.name);
-    if (RESERVED.has(flag) || byFlag.has(flag)) continue;
+    if (RESERVED.has(flag) || (main && flag === "from") || byFlag.has(flag)) continue;
     byFlag.set(flag, param);
     options[flag] = optionFor(param);
   }
@@ -45,7 +48,7 @@ export function verbFlags(params: readonly ParamSpec[], main?: string): VerbFlag
     for (const member of membersOf(main)) {
       const flag = kebab(member.name);
       if (member.name === "href" || member.name === "id") continue;
-      if (RESERVED.has(flag) || byFlag.has(flag) || members.has(flag)) continue;
+      if (RESERVED.has(flag) || flag === "from" || byFlag.has(flag) || members.has(flag)) continue;
       members.set(flag, member);
       options[flag] = optionFor(member);
     }

@@ -10,22 +10,48 @@ import { fromXml, NotFoundError, type types, waitForStatus } from "../mod.ts";
 import { startSimulator } from "../testing/mod.ts";
 import { RESOURCES } from "../cli/command_table.ts";
 import { flagsOfVerb } from "../cli/resource_command.ts";
-import { GLOBAL_OPTIONS, WAIT_OPTIONS } from "../cli/options.ts";
+import { GLOBAL_OPTIONS } from "../cli/options.ts";
+import { kebab } from "../cli/names.ts";
+import { membersOf } from "../cli/values.ts";
 import { SDK_VERSION } from "../transport/version.ts";
 import { CLI, cliBench, oneErrorLine, ovirt, simulatorEnv } from "./cli_harness.ts";
 
-Deno.test("no model parameter or member becomes a flag that a global flag already is", () => {
-  const reserved = new Set([...Object.keys(GLOBAL_OPTIONS), ...Object.keys(WAIT_OPTIONS)]);
+Deno.test("every parameter and member of the model is a flag of its verb, global names too", () => {
   let verbs = 0;
+  const shadowing = new Set<string>();
   for (const resource of RESOURCES) {
     for (const verb of resource.verbs.values()) {
       verbs++;
-      const { flags } = flagsOfVerb(verb);
-      for (const flag of [...flags.params.keys(), ...flags.members.keys()]) {
-        assert.ok(!reserved.has(flag), `${resource.singular} ${verb.word} --${flag}`);
+      const { flags, options } = flagsOfVerb(verb);
+      const command = `${resource.singular} ${verb.word}`;
+      for (const param of verb.params) {
+        assert.ok(flags.params.has(kebab(param.name)), `${command} --${kebab(param.name)}`);
+      }
+      const main = verb.spec.kind === "add" || verb.spec.kind === "update"
+        ? verb.spec.main?.type
+        : undefined;
+      for (const member of main ? membersOf(main) : []) {
+        const flag = kebab(member.name);
+        if (member.name === "id" || member.name === "href") continue;
+        assert.ok(flags.members.has(flag) || flags.params.has(flag), `${command} --${flag}`);
+      }
+      for (const flag of Object.keys(options)) {
+        if (Object.hasOwn(GLOBAL_OPTIONS, flag)) shadowing.add(`${command} --${flag}`);
       }
     }
   }
+  for (
+    const flag of [
+      "cluster add --version",
+      "option show --version",
+      "openstack-image-provider add --url",
+      "storage-connection add --username",
+    ]
+  ) {
+    assert.ok(shadowing.has(flag), flag);
+  }
+  const events = RESOURCES.find((resource) => resource.singular === "event")!;
+  assert.ok(flagsOfVerb(events.verbs.get("list")!).flags.params.has("from"), "event list --from");
   assert.ok(verbs > 200, `every collection's verbs are derived (${verbs})`);
   const vm = RESOURCES.find((resource) => resource.singular === "vm")!;
   for (const word of ["list", "show", "add", "update", "remove", "start", "migrate"]) {

@@ -82,6 +82,51 @@ Deno.test("ovirt completion", async (t) => {
     assert.equal(text, "start\nstatistics\n--search\n", new TextDecoder().decode(result.stderr));
   });
 
+  await t.step("bash gets a name with spaces as one word, quoted", async () => {
+    await using connection = new Connection({
+      url: sim.url,
+      username: sim.username,
+      password: sim.password,
+    });
+    await connection.systemService().vmsService().add({
+      name: "my web vm",
+      cluster: { name: "Default" },
+      template: { name: "Blank" },
+    });
+    const bin = `${home.path}/bin`; // the wrapper of the bash step
+    const script = [
+      "source <(ovirt completion bash)",
+      "COMP_WORDS=(ovirt vm start my); COMP_CWORD=3; _ovirt; printf '%s\\n' \"${COMPREPLY[@]}\"",
+    ].join("\n");
+    const result = await new Deno.Command("bash", {
+      args: ["-c", script],
+      env: { ...env, PATH: `${bin}:${Deno.env.get("PATH")}` },
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    const text = new TextDecoder().decode(result.stdout);
+    assert.equal(text, "my\\ web\\ vm\n", new TextDecoder().decode(result.stderr));
+  });
+
+  await t.step("global flags before the resource, and their values, are skipped", async () => {
+    assert.deepEqual(await complete("-o", "json", "vm", "sta"), ["start", "statistics"]);
+    assert.deepEqual(await complete("--output=json", "vm", "sta"), ["start", "statistics"]);
+    assert.deepEqual(await complete("-o", "j"), ["json"], "the formats of -o");
+    assert.deepEqual(
+      await complete("--url", sim.url, "vms", "list", "--se"),
+      ["--search"],
+    );
+    assert.deepEqual(await complete("vm", "migrate", "x", "--host", "h", "--wa"), [
+      "--wait",
+      "--wait-interval",
+      "--wait-timeout",
+    ]);
+    assert.deepEqual(await complete("disk", "upload", "f", "--st"), ["--storage-domain"]);
+    // -h being typed is no request for help: no usage line among the candidates.
+    assert.deepEqual(await complete("vm", "-h"), []);
+    assert.deepEqual(await complete("-h"), []);
+  });
+
   await t.step("the fish script completes in fish (where installed)", async () => {
     if (!(await installed("fish"))) return;
     const bin = `${home.path}/bin`; // the wrapper of the bash step

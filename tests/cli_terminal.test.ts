@@ -88,6 +88,28 @@ Deno.test({
       assert.match(screen, /ovirt: SSO login .* failed/);
     });
 
+    await t.step("a terminal that says it has 0 columns gets whole cells", async () => {
+      const size = await new Deno.Command("script", {
+        args: ["-q", "-e", "-c", "stty size", "/dev/null"],
+        stdin: "null",
+        stdout: "piped",
+      }).output();
+      const [, columns] = new TextDecoder().decode(size.stdout).trim().split(/\s+/);
+      if (columns !== "0") return; // this `script` gives its terminal a size
+      const { code, screen } = await onTerminal(
+        ["vms", "list", "-c", "name,id,description"],
+        { ...env, OVIRT_PASSWORD: sim.password },
+      );
+      assert.equal(code, 0, screen);
+      const lines = screen.trimEnd().split("\r\n");
+      assert.match(lines[0], /^NAME +ID +DESCRIPTION$/);
+      assert.ok(!screen.includes("…"), "no cell is cut");
+      assert.match(
+        lines[1],
+        /^vm001 +[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/,
+      );
+    });
+
     await t.step("the upload's progress bar is one line redrawn in place", async () => {
       const file = `${home.path}/disk.raw`;
       await Deno.writeFile(file, new Uint8Array(20 * 1024 ** 2));

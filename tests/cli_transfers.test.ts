@@ -62,6 +62,44 @@ Deno.test("ovirt disk upload, download and events follow", async (t) => {
     assert.match(run.stderr, /^Downloading cli-up 100% \(20\.0 MiB\)$/m);
   });
 
+  await t.step(
+    "download refuses an existing file unless --overwrite; a failed one leaves it whole",
+    async () => {
+      const kept = `${home.path}/kept.raw`;
+      const precious = new TextEncoder().encode("precious data\n");
+      await Deno.writeFile(kept, precious, { mode: 0o640 });
+      const files = () => [...Deno.readDirSync(home.path)].map((entry) => entry.name).sort();
+      const before = files();
+      bench.sim.setFaults({ locked: 1 }); // the engine refuses the transfer: 409
+      try {
+        const requests = bench.sim.requestCount;
+        const refused = await ovirt(["disk", "download", "cli-up", kept], env);
+        assert.deepEqual(await Deno.readFile(kept), precious, "the file is as it was");
+        assert.equal(refused.code, 2, refused.stderr);
+        assert.match(oneErrorLine(refused), /kept\.raw exists; give --overwrite to replace it/);
+        assert.equal(bench.sim.requestCount, requests, "nothing was sent");
+
+        const failed = await ovirt(
+          ["disk", "download", "cli-up", kept, "--overwrite", "--wait-interval", "20ms"],
+          env,
+        );
+        assert.equal(failed.code, 7, failed.stderr);
+        assert.deepEqual(await Deno.readFile(kept), precious, "the file is as it was");
+        assert.deepEqual(files(), before, "no partial file is left beside it");
+      } finally {
+        bench.sim.setFaults({ locked: 0 });
+      }
+      const replaced = await ovirt(
+        ["disk", "download", "cli-up", kept, "--overwrite", "--wait-interval", "20ms"],
+        env,
+      );
+      assert.equal(replaced.code, 0, replaced.stderr);
+      assert.deepEqual(await Deno.readFile(kept), bytes);
+      assert.equal((await Deno.stat(kept)).mode! & 0o777, 0o640, "the file keeps its mode");
+      assert.deepEqual(files(), before);
+    },
+  );
+
   await t.step("upload --disk writes into an existing disk", async () => {
     const other = bytes.map((byte) => byte ^ 0xff);
     const otherFile = `${home.path}/other.raw`;
@@ -199,5 +237,50 @@ Deno.test("ovirt disk upload, download and events follow", async (t) => {
     assert.match(ours[0], /\bwarning\s+\d+\s+first from the test$/);
     assert.match(ours[1], /\bnormal\s+\d+\s+second from the test$/);
     assert.equal(status.code, 0, "Ctrl-C ends the follow cleanly");
+  });
+
+  await t.step("events follow | head -1 ends at the next event after the reader left", async () => {
+    const events = connection.systemService().eventsService();
+    const child = new Deno.Command(Deno.execPath(), {
+      args: ["run", "-A", CLI, "events", "follow", "--interval", "50ms"],
+      env: { ...env, NO_COLOR: "1" },
+      stdout: "piped",
+      stderr: "piped",
+    }).spawn();
+    const lines = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
+    const add = (description: string) =>
+      events.add({ description, severity: "normal", origin: "cli-test", customId: 3 });
+    let seen = "";
+    const pump = (async () => {
+      while (true) {
+        const { value, done } = await lines.read();
+        if (done) return;
+        seen += value;
+      }
+    })();
+    const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+    // The first poll finds the latest event; each one added after it is printed.
+    for (let attempt = 0; !seen.includes("head reads this") && attempt < 100; attempt++) {
+      await add("head reads this");
+      await pause(200);
+    }
+    assert.match(seen, /head reads this/);
+    await lines.cancel(); // head has its line and exits
+    await pump;
+    await add("nobody reads this");
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const ended = await Promise.race([
+      child.status,
+      new Promise<undefined>((resolve) => timer = setTimeout(() => resolve(undefined), 15_000)),
+    ]);
+    clearTimeout(timer);
+    if (!ended) {
+      child.kill("SIGKILL");
+      await child.status;
+    }
+    const errors = await new Response(child.stderr).text();
+    assert.ok(ended, "follow ended once its output had nowhere to go");
+    assert.equal(ended.code, 0, errors);
+    assert.equal(errors, "");
   });
 });

@@ -1,13 +1,18 @@
 /**
- * Comma-separated values (RFC 4180): a header line, then one line per row, fields quoted
- * when they hold a comma, a quote or a line break.
+ * Comma-separated values (RFC 4180): a header line (unless left out), then one line per row,
+ * fields quoted when they hold a comma, a quote or a line break.
  *
  * @module
  */
 
-/** Rows as CSV text with `headers` first. */
-export function toCsv(headers: readonly string[], rows: readonly (readonly string[])[]): string {
-  return [headers, ...rows].map((row) => row.map(field).join(",") + "\r\n").join("");
+/** Rows as CSV text with `headers` first (when `showHeaders`). */
+export function toCsv(
+  headers: readonly string[],
+  rows: readonly (readonly string[])[],
+  showHeaders = true,
+): string {
+  return (showHeaders ? [headers, ...rows] : rows)
+    .map((row) => row.map(field).join(",") + "\r\n").join("");
 }
 
 function field(text: string): string {

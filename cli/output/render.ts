@@ -28,7 +28,7 @@ export interface OutputOptions {
   readonly columns?: readonly string[];
   /** Terminal width to fit tables to (Infinity: no limit). */
   readonly width: number;
-  /** Whether tables start with a header line. */
+  /** Whether tables and CSV start with a header line. */
   readonly headers: boolean;
 }
 
@@ -69,7 +69,7 @@ export function render(value: unknown, type: string | undefined, options: Output
   const rows = items.map((item) => columns.map((column) => cellText(valueAt(item, column))));
   const headers = columns.map(header);
   return options.format === "csv"
-    ? toCsv(headers, rows)
+    ? toCsv(headers, rows, options.headers)
     : renderTable(headers, rows, options.width, options.headers);
 }
 

@@ -1,7 +1,8 @@
 /**
  * A small YAML writer for the plain values the CLI prints (objects, arrays, strings,
  * numbers, booleans): block style, strings quoted whenever YAML could read them as
- * something else.
+ * something else, with escapes for every character YAML does not take raw (controls, DEL,
+ * C1, NEL, line and paragraph separators).
  *
  * @module
  */
@@ -52,5 +53,21 @@ function scalar(value: unknown): string {
   if (PLAIN.test(text) && !RESERVED.test(text) && !/\s$/.test(text) && !text.includes(" #")) {
     return text;
   }
-  return JSON.stringify(text);
+  return quoted(text);
+}
+
+/**
+ * Characters JSON leaves as they are that a YAML double-quoted scalar must not hold raw: DEL,
+ * the C1 controls, the line breaks of YAML 1.1 (NEL, LS, PS), U+FFFE and U+FFFF.
+ */
+const UNPRINTABLE = /[\u007f-\u009f\u2028\u2029\ufffe\uffff]/g;
+
+/** `text` as a YAML double-quoted scalar: JSON's escapes, and YAML's for what JSON keeps. */
+function quoted(text: string): string {
+  return JSON.stringify(text).replace(UNPRINTABLE, (character) => {
+    const code = character.charCodeAt(0);
+    return code <= 0xff
+      ? `\\x${code.toString(16).padStart(2, "0")}`
+      : `\\u${code.toString(16).padStart(4, "0")}`;
+  });
 }

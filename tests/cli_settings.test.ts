@@ -1,0 +1,134 @@
+/**
+ * Where `ovirt` takes its connection settings from, run as processes against a TLS
+ * simulator: `--no-insecure` over `OVIRT_INSECURE=1` and over a profile's `insecure`, empty
+ * variables counting as unset, and engine URLs that are refused before anything is sent
+ * (not http or https, or with a user and password in them, which are never shown or kept).
+ */
+
+import assert from "node:assert/strict";
+import { startSimulator } from "../testing/mod.ts";
+import { cliHome, oneErrorLine, ovirt } from "./cli_harness.ts";
+
+Deno.test("ovirt settings: --no-insecure, empty variables, URLs refused", async (t) => {
+  await using sim = await startSimulator({ tls: true, delay: 0 });
+  await using home = await cliHome();
+  const caFile = `${home.path}/ca.pem`;
+  await Deno.writeTextFile(caFile, sim.caCert!);
+  const env = {
+    ...home.env,
+    OVIRT_URL: sim.url,
+    OVIRT_USERNAME: sim.username,
+    OVIRT_PASSWORD: sim.password,
+  };
+
+  await t.step("--no-insecure overrides OVIRT_INSECURE=1 and a profile's insecure", async () => {
+    const insecure = await ovirt(["vms", "list", "-o", "ids"], { ...env, OVIRT_INSECURE: "1" });
+    assert.equal(insecure.code, 0, insecure.stderr);
+    const checked = await ovirt(["vms", "list", "--no-insecure"], { ...env, OVIRT_INSECURE: "1" });
+    assert.equal(checked.code, 5, "the certificate is checked again, and fails without a CA");
+    assert.match(oneErrorLine(checked), /certificate|TLS|tls/i);
+
+    const set = await ovirt(["profile", "set", "lab", "--url", sim.url, "--insecure"], env);
+    assert.equal(set.code, 0, set.stderr);
+    const { OVIRT_URL: _url, ...noUrl } = env;
+    const byProfile = await ovirt(["vms", "list", "-o", "ids"], noUrl);
+    assert.equal(byProfile.code, 0, byProfile.stderr);
+    const overridden = await ovirt(["vms", "list", "--no-insecure"], noUrl);
+    assert.equal(overridden.code, 5, overridden.stderr);
+    const withCa = await ovirt(
+      ["vms", "list", "--no-insecure", "--ca-file", caFile, "-o", "ids"],
+      noUrl,
+    );
+    assert.equal(withCa.code, 0, withCa.stderr);
+    const variableOff = await ovirt(["vms", "list"], { ...noUrl, OVIRT_INSECURE: "0" });
+    assert.equal(variableOff.code, 5, "OVIRT_INSECURE=0 overrides the profile too");
+    const nonsense = await ovirt(["vms", "list"], { ...noUrl, OVIRT_INSECURE: "maybe" });
+    assert.equal(nonsense.code, 2);
+    assert.match(oneErrorLine(nonsense), /OVIRT_INSECURE must be 1/);
+    assert.equal((await ovirt(["profile", "remove", "lab"], env)).code, 0);
+  });
+
+  await t.step("empty variables count as unset", async () => {
+    const set = await ovirt(["profile", "set", "lab", "--url", sim.url, "--ca-file", caFile], env);
+    assert.equal(set.code, 0, set.stderr);
+    // OVIRT_URL= and OVIRT_CA_FILE= leave the profile's; OVIRT_PROFILE= the current one.
+    const empty = await ovirt(["vms", "list", "-o", "ids"], {
+      ...env,
+      OVIRT_URL: "",
+      OVIRT_CA_FILE: "",
+      OVIRT_PROFILE: "",
+      OVIRT_INSECURE: "",
+    });
+    assert.equal(empty.code, 0, empty.stderr);
+    assert.ok(empty.stdout.length > 0);
+    assert.equal((await ovirt(["profile", "remove", "lab"], env)).code, 0);
+    const noUrl = await ovirt(["vms", "list"], { ...env, OVIRT_URL: "" });
+    assert.equal(noUrl.code, 2);
+    assert.match(oneErrorLine(noUrl), /No engine URL/);
+  });
+
+  await t.step("a URL that is not http or https is a usage error, before sending", async () => {
+    for (const url of ["ftp://engine/ovirt-engine/api", "not a url"]) {
+      const before = sim.requestCount;
+      const run = await ovirt(["vms", "list", "--url", url], env);
+      assert.equal(run.code, 2, `${url}: ${run.stderr}`);
+      assert.match(oneErrorLine(run), /--url must be the API's http or https URL/);
+      const variable = await ovirt(["vms", "list"], { ...env, OVIRT_URL: url });
+      assert.equal(variable.code, 2, `${url}: ${variable.stderr}`);
+      assert.match(oneErrorLine(variable), /OVIRT_URL must be the API's http or https URL/);
+      assert.equal(sim.requestCount, before);
+    }
+  });
+
+  await t.step("a password in the URL is refused, never shown, never stored", async () => {
+    const url = new URL(sim.url);
+    url.username = "admin";
+    url.password = "TOPSECRET";
+    const withPassword = url.href;
+    const runs = [
+      await ovirt(["login", "--url", withPassword], env),
+      await ovirt(["login"], { ...env, OVIRT_URL: withPassword }),
+      await ovirt(["logout", "--url", withPassword], env),
+      await ovirt(["vms", "list", "--url", withPassword], env),
+      await ovirt(["profile", "set", "lab3", "--url", withPassword], env),
+    ];
+    for (const run of runs) {
+      assert.equal(run.code, 2, run.stderr);
+      assert.match(oneErrorLine(run), /a URL with a user name or password in it/);
+      assert.ok(!run.stderr.includes("TOPSECRET") && !run.stdout.includes("TOPSECRET"));
+    }
+    for (const dir of [`${home.path}/config`, `${home.path}/cache`]) {
+      for await (const file of walk(dir)) {
+        assert.ok(!(await Deno.readTextFile(file)).includes("TOPSECRET"), file);
+      }
+    }
+    // A config file edited by hand: the profile is refused, and its URL shown without it.
+    await Deno.mkdir(`${home.path}/config/ovirt`, { recursive: true });
+    await Deno.writeTextFile(
+      `${home.path}/config/ovirt/config.json`,
+      JSON.stringify({ current: "hand", profiles: { hand: { url: withPassword } } }),
+    );
+    const { OVIRT_URL: _url, ...noUrl } = env;
+    const used = await ovirt(["vms", "list"], noUrl);
+    assert.equal(used.code, 2);
+    assert.match(oneErrorLine(used), /the url of profile "hand": a URL with a user name/);
+    for (const args of [["profile", "list"], ["profile", "show", "hand", "-o", "json"]]) {
+      const shown = await ovirt(args, noUrl);
+      assert.equal(shown.code, 0, shown.stderr);
+      assert.ok(!shown.stdout.includes("TOPSECRET"), shown.stdout);
+      assert.match(shown.stdout, /https:\/\/\*\*\*@127\.0\.0\.1/);
+    }
+  });
+});
+
+async function* walk(dir: string): AsyncGenerator<string> {
+  try {
+    for await (const entry of Deno.readDir(dir)) {
+      const path = `${dir}/${entry.name}`;
+      if (entry.isDirectory) yield* walk(path);
+      else if (entry.isFile) yield path;
+    }
+  } catch (error) {
+    if (!(error instanceof Deno.errors.NotFound)) throw error;
+  }
+}
