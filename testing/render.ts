@@ -89,13 +89,32 @@ export function renderObject(
         continue;
       }
     }
-    plain[member.name] = value;
+    if (WRITE_ONLY.has(member.name)) continue;
+    plain[member.name] = withoutSecrets(value);
   }
   plain.href = engine.href(at.path);
   for (const segment of segmentsOf(at.service)) {
     extra.push(`<link href="${engine.href(join(at.path, segment))}" rel="${segment}"/>`);
   }
   return wrap(writeStruct(at.type, plain), STRUCTS[at.type].tag, tag, extra.join(""));
+}
+
+/** Members the engine takes but never sends back: credentials. */
+const WRITE_ONLY = new Set(["password", "rootPassword"]);
+
+/** `value` without the {@link WRITE_ONLY} members of the structs in it (copied only if any). */
+function withoutSecrets(value: unknown): unknown {
+  if (typeof value !== "object" || value === null || value instanceof Date) return value;
+  if (Array.isArray(value)) {
+    const items = value.map(withoutSecrets);
+    return items.every((item, index) => item === value[index]) ? value : items;
+  }
+  let copy: Record<string, unknown> | undefined;
+  for (const [name, member] of Object.entries(value)) {
+    const kept = WRITE_ONLY.has(name) ? undefined : withoutSecrets(member);
+    if (kept !== member) (copy ??= { ...value })[name] = kept;
+  }
+  return copy ?? value;
 }
 
 /** A list document streamed in chunks, `<?xml ...?><vms>...</vms>`. */
