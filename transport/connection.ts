@@ -388,19 +388,24 @@ export abstract class BaseConnection implements AsyncDisposable {
    * Sends one request to an image transfer URL (`transferUrl` or `proxyUrl` of an
    * `ImageTransfer`) with this connection's TLS settings, request cap and debug
    * log, but no SSO token: the URL's ticket authorizes it. The connection's `timeout`
-   * covers the request until its answer's headers arrive; read or cancel the body.
-   * The upload and download helpers are built on it.
+   * covers the request until its answer's headers arrive, `signal` the body as well; read or
+   * cancel the body. The upload and download helpers are built on it.
    */
   async transferRequest(request: TransferRequest): Promise<TransferResponse> {
     this.#checkOpen();
     const url = checkUrl("transfer URL", String(request.url), true);
     return await withDeadline(this.#timeout, request.signal, async (deadline) => {
+      // The deadline lets go of the caller's signal once the headers are in: the body (a
+      // range of up to 128 MiB) must still stop at the caller's abort.
+      const { signal } = request;
       const response = await this.#http.send({
         method: request.method,
         url,
         headers: headerRecord(new Headers({ "User-Agent": USER_AGENT, ...request.headers })),
         body: request.body,
-        signal: deadline.signal,
+        signal: signal && deadline.signal !== signal
+          ? AbortSignal.any([deadline.signal!, signal])
+          : deadline.signal,
         transfer: true,
       });
       return { status: response.status, headers: response.headers, body: response.body };
