@@ -34,6 +34,7 @@ const graphicsConsole = consoles.find((candidate) => candidate.protocol === valu
 if (!graphicsConsole) throw new Error(`VM ${vm.name} has no ${values.protocol} console`);
 
 const ticket = await consolesService.consoleService(graphicsConsole.id!).ticket();
+if (!ticket) throw new Error("The engine's answer holds no ticket");
 console.log(`${values.protocol} console of VM ${vm.name}:`);
 console.log(`  address: ${graphicsConsole.address}`);
 console.log(`  port: ${graphicsConsole.port}`);

@@ -154,9 +154,12 @@ function ownsOptionsType(
     methodParts(service, parent).options.map((option) => option.tsName).join(",") !== names;
 }
 
+/** A parameter's type as the docs write it: `` `Disk` ``, `` `String[]` ``. */
+function what(parameter?: ModelParameter): string {
+  return parameter ? `\`${parameter.type}${parameter.list ? "[]" : ""}\`` : "";
+}
+
 function methodDoc(method: ModelMethod, parts: MethodParts, path: string): string[] {
-  const what = (parameter?: ModelParameter) =>
-    parameter ? `\`${parameter.type}${parameter.list ? "[]" : ""}\`` : "";
   const segmentPath = `${path}/${method.segment}`;
   const summary: Record<ModelMethod["kind"], string> = {
     get: `\`GET ${path}\`: fetches the ${what(parts.output)}.`,
@@ -174,16 +177,19 @@ function methodDoc(method: ModelMethod, parts: MethodParts, path: string): strin
       `A signature of \`${method.signatureOf}\` with its own parameters; it sends the same request.`,
     );
   }
-  if (method.kind === "action") {
-    lines.push(
-      "",
-      parts.output
-        ? `Resolves to the action's \`${parts.output.tsName}\` output (${what(parts.output)}).`
-        : "Resolves when the server has accepted the action.",
-    );
-  }
+  if (method.kind === "action") lines.push("", ...actionResultDoc(parts.output));
   if (method.deprecated) lines.push("", "@deprecated Deprecated in the API model.");
   return lines;
+}
+
+/** What an action resolves to, in doc comment lines. */
+function actionResultDoc(output: ModelParameter | undefined): string[] {
+  if (!output) return ["Resolves when the server has accepted the action."];
+  const result = `Resolves to the action's \`${output.tsName}\` output (${what(output)})`;
+  return output.list ? [`${result}, \`[]\` when the answer leaves it out.`] : [
+    `${result},`,
+    "or `undefined` when the answer leaves it out (the action was carried out all the same).",
+  ];
 }
 
 function optionDoc(method: ModelMethod, parameter: ModelParameter): string {
@@ -260,6 +266,8 @@ export function renderService(
     emitted.set(method.tsName, { constant, optionsType, options: optionNames });
     const result = method.kind === "remove" || (method.kind === "action" && !parts.output)
       ? "void"
+      : method.kind === "action" && !parts.output!.list
+      ? `${paramType(parts.output!)} | undefined` // an answer may leave it out
       : paramType(parts.output!);
     if (/types\./.test(result) || parts.main) usesTypes = true;
     const args = parts.main

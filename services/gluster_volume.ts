@@ -202,9 +202,12 @@ export class GlusterVolumeService extends Service {
   /**
    * `POST /clusters/{cluster}/glustervolumes/{volume}/getprofilestatistics`: the `getprofilestatistics` action.
    *
-   * Resolves to the action's `details` output (`GlusterVolumeProfileDetails`).
+   * Resolves to the action's `details` output (`GlusterVolumeProfileDetails`),
+   * or `undefined` when the answer leaves it out (the action was carried out all the same).
    */
-  getProfileStatistics(options?: CallOptions): Promise<types.GlusterVolumeProfileDetails> {
+  getProfileStatistics(
+    options?: CallOptions,
+  ): Promise<types.GlusterVolumeProfileDetails | undefined> {
     return this.invoke(GET_PROFILE_STATISTICS, options);
   }
 

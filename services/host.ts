@@ -545,9 +545,10 @@ export class HostService extends Service {
   /**
    * `POST /hosts/{host}/fence`: the `fence` action.
    *
-   * Resolves to the action's `powerManagement` output (`PowerManagement`).
+   * Resolves to the action's `powerManagement` output (`PowerManagement`),
+   * or `undefined` when the answer leaves it out (the action was carried out all the same).
    */
-  fence(options?: HostServiceFenceOptions): Promise<types.PowerManagement> {
+  fence(options?: HostServiceFenceOptions): Promise<types.PowerManagement | undefined> {
     return this.invoke(FENCE, options);
   }
 
@@ -599,7 +600,7 @@ export class HostService extends Service {
   /**
    * `POST /hosts/{host}/iscsidiscover`: the `iscsidiscover` action.
    *
-   * Resolves to the action's `iscsiTargets` output (`String[]`).
+   * Resolves to the action's `iscsiTargets` output (`String[]`), `[]` when the answer leaves it out.
    *
    * @deprecated Deprecated in the API model.
    */
@@ -610,7 +611,7 @@ export class HostService extends Service {
   /**
    * `POST /hosts/{host}/discoveriscsi`: the `discoveriscsi` action.
    *
-   * Resolves to the action's `discoveredTargets` output (`IscsiDetails[]`).
+   * Resolves to the action's `discoveredTargets` output (`IscsiDetails[]`), `[]` when the answer leaves it out.
    */
   discoverIscsi(options?: HostServiceDiscoverIscsiOptions): Promise<types.IscsiDetails[]> {
     return this.invoke(DISCOVER_ISCSI, options);
@@ -628,7 +629,7 @@ export class HostService extends Service {
   /**
    * `POST /hosts/{host}/unregisteredstoragedomainsdiscover`: the `unregisteredstoragedomainsdiscover` action.
    *
-   * Resolves to the action's `storageDomains` output (`StorageDomain[]`).
+   * Resolves to the action's `storageDomains` output (`StorageDomain[]`), `[]` when the answer leaves it out.
    */
   unregisteredStorageDomainsDiscover(
     options?: HostServiceUnregisteredStorageDomainsDiscoverOptions,

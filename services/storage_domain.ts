@@ -155,9 +155,10 @@ export class StorageDomainService extends Service {
   /**
    * `POST /storagedomains/{storageDomain}/isattached`: the `isattached` action.
    *
-   * Resolves to the action's `isAttached` output (`Boolean`).
+   * Resolves to the action's `isAttached` output (`Boolean`),
+   * or `undefined` when the answer leaves it out (the action was carried out all the same).
    */
-  isAttached(options?: StorageDomainServiceIsAttachedOptions): Promise<boolean> {
+  isAttached(options?: StorageDomainServiceIsAttachedOptions): Promise<boolean | undefined> {
     return this.invoke(IS_ATTACHED, options);
   }
 

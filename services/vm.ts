@@ -742,9 +742,10 @@ export class VmService extends Service {
   /**
    * `POST /vms/{vm}/ticket`: the `ticket` action.
    *
-   * Resolves to the action's `ticket` output (`Ticket`).
+   * Resolves to the action's `ticket` output (`Ticket`),
+   * or `undefined` when the answer leaves it out (the action was carried out all the same).
    */
-  ticket(options?: VmServiceTicketOptions): Promise<types.Ticket> {
+  ticket(options?: VmServiceTicketOptions): Promise<types.Ticket | undefined> {
     return this.invoke(TICKET, options);
   }
 

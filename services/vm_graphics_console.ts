@@ -88,27 +88,32 @@ export class VmGraphicsConsoleService extends Service {
   /**
    * `POST /vms/{vm}/graphicsconsoles/{console}/proxyticket`: the `proxyticket` action.
    *
-   * Resolves to the action's `proxyTicket` output (`ProxyTicket`).
+   * Resolves to the action's `proxyTicket` output (`ProxyTicket`),
+   * or `undefined` when the answer leaves it out (the action was carried out all the same).
    */
-  proxyTicket(options?: VmGraphicsConsoleServiceProxyTicketOptions): Promise<types.ProxyTicket> {
+  proxyTicket(
+    options?: VmGraphicsConsoleServiceProxyTicketOptions,
+  ): Promise<types.ProxyTicket | undefined> {
     return this.invoke(PROXY_TICKET, options);
   }
 
   /**
    * `POST /vms/{vm}/graphicsconsoles/{console}/ticket`: the `ticket` action.
    *
-   * Resolves to the action's `ticket` output (`Ticket`).
+   * Resolves to the action's `ticket` output (`Ticket`),
+   * or `undefined` when the answer leaves it out (the action was carried out all the same).
    */
-  ticket(options?: VmGraphicsConsoleServiceTicketOptions): Promise<types.Ticket> {
+  ticket(options?: VmGraphicsConsoleServiceTicketOptions): Promise<types.Ticket | undefined> {
     return this.invoke(TICKET, options);
   }
 
   /**
    * `POST /vms/{vm}/graphicsconsoles/{console}/remoteviewerconnectionfile`: the `remoteviewerconnectionfile` action.
    *
-   * Resolves to the action's `remoteViewerConnectionFile` output (`String`).
+   * Resolves to the action's `remoteViewerConnectionFile` output (`String`),
+   * or `undefined` when the answer leaves it out (the action was carried out all the same).
    */
-  remoteViewerConnectionFile(options?: CallOptions): Promise<string> {
+  remoteViewerConnectionFile(options?: CallOptions): Promise<string | undefined> {
     return this.invoke(REMOTE_VIEWER_CONNECTION_FILE, options);
   }
 

@@ -127,7 +127,6 @@ Deno.test("remove: 200 with or without <action>, 202 and 204 resolve to undefine
     () => new Response(null, { status: 200 }),
     () => new Response(null, { status: 202 }),
     () => new Response(null, { status: 204 }),
-    () => new Response("gone", { headers: { "Content-Type": "text/plain" } }),
   ];
   let answer = answers[0];
   await using setup = await setUp(() => answer());
@@ -135,6 +134,30 @@ Deno.test("remove: 200 with or without <action>, 202 and 204 resolve to undefine
   for (answer of answers) assert.equal(await vm.remove({ force: true }), undefined);
   assert.equal(setup.last().method, "DELETE");
   assert.equal(setup.last().path, "/ovirt-engine/api/vms/7?force=true");
+});
+
+Deno.test("remove and actions: a 200 whose body is not XML is no success", async () => {
+  // What a proxy's or an SSO portal's page looks like when it answers in the engine's place.
+  const pages = [
+    () =>
+      new Response("<html><body>Log in</body></html>", {
+        headers: { "Content-Type": "text/html" },
+      }),
+    () => new Response("gone", { headers: { "Content-Type": "text/plain" } }),
+    () => new Response('{"ok":true}', { headers: { "Content-Type": "application/json" } }),
+  ];
+  let answer = pages[0];
+  await using setup = await setUp(() => answer());
+  const vm = setup.system.vmsService().vmService("7");
+  for (answer of pages) {
+    for (const call of [() => vm.remove(), () => vm.start(), () => vm.stop()]) {
+      await assert.rejects(call(), (error) => {
+        assert.ok(error instanceof OvirtError, String(error));
+        assert.match(error.message, /not the XML of the oVirt API/);
+        return true;
+      });
+    }
+  }
 });
 
 Deno.test("remove: an <action> holding a fault is an error", async () => {

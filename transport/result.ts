@@ -47,7 +47,7 @@ function wholeDocument(
   response: HttpResponse,
   body: PeekedBody | undefined,
 ): XmlDocument | undefined {
-  if (!wantsDocument(spec, response, body)) return undefined;
+  if (!wantsDocument(spec, body)) return undefined;
   return readDocument(exchange, response, body) as XmlDocument;
 }
 
@@ -59,7 +59,7 @@ async function resultOfStream(
   body: PeekedBody,
 ): Promise<unknown> {
   try {
-    const document = wantsDocument(spec, response, body)
+    const document = wantsDocument(spec, body)
       ? await readDocument(exchange, response, body)
       : undefined;
     return resultOf(spec, exchange, response, document);
@@ -70,26 +70,12 @@ async function resultOfStream(
 
 /**
  * Whether the result of `spec` comes from the answer's document: always for the methods that
- * return an object (which fail without one), else when the body holds XML (a fault, an
- * action's output).
+ * return an object (which fail without one), else when there is a body (a fault, an action's
+ * output): a body that is not XML, such as a proxy's or a portal's page answered with 200, is
+ * no sign that the engine removed or did anything, and is refused as `get` refuses it.
  */
-function wantsDocument(
-  spec: MethodSpec,
-  response: HttpResponse,
-  body: PeekedBody | undefined,
-): boolean {
-  switch (spec.kind) {
-    case "get":
-    case "add":
-    case "update":
-    case "list":
-      return true;
-    case "remove":
-      return body !== undefined && isXml(response.headers.get("content-type"));
-    case "action":
-      return body !== undefined &&
-        (spec.output !== undefined || isXml(response.headers.get("content-type")));
-  }
+function wantsDocument(spec: MethodSpec, body: PeekedBody | undefined): boolean {
+  return body !== undefined || (spec.kind !== "remove" && spec.kind !== "action");
 }
 
 /** The result of `spec` from the answer's document, `undefined` when it has none. */
