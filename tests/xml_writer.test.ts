@@ -154,6 +154,14 @@ Deno.test("writer: a value that does not fit its member is refused", () => {
     });
   }
   assert.throws(() => toXml("nonsense", {}), /Unknown XML document root <nonsense>/);
+  // An object that holds itself is refused, not a RangeError of the call stack.
+  const vm: Record<string, unknown> = { name: "loop" };
+  vm.diskAttachments = [{ vm }];
+  assert.throws(() => toXml("vm", vm), (error: unknown) => {
+    assert.ok(error instanceof OvirtError, String(error));
+    assert.match(error.message, /^vm\.diskAttachments\[0\]\.vm\..* nested deeper than 256 levels/);
+    return true;
+  });
   assert.throws(() => toXml("vms", { id: "1" }), /<vms> needs an array/);
   assert.throws(() => toXml("vm", [{ id: "1" }]), /vm needs an object of type Vm/);
   assert.throws(() => writeStruct("Nonsense", {}), /Unknown struct type Nonsense/);

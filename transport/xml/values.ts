@@ -33,7 +33,8 @@ export function parseInteger(text: string): number | bigint | undefined {
 
 /**
  * A decimal number: sign, digits with an optional fraction, and (accepted defensively) an
- * exponent; surrounding white space allowed; `undefined` otherwise.
+ * exponent; surrounding white space allowed; `undefined` otherwise, and for a value beyond
+ * the range of a `number` (`1e999`).
  */
 export function parseDecimal(text: string): number | undefined {
   const number = text.trim();
@@ -54,7 +55,9 @@ export function parseDecimal(text: string): number | undefined {
     i = skipDigits(number, i);
     if (i === exponentStart) return undefined;
   }
-  return i === length ? Number(number) : undefined;
+  if (i !== length) return undefined;
+  const value = Number(number);
+  return Number.isFinite(value) ? value : undefined; // `1e999`: no number a writer sends back
 }
 
 function skipDigits(text: string, i: number): number {

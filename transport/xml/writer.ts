@@ -47,9 +47,24 @@ export function writeStruct(type: string, value: object): string {
   return writeObject(struct, struct.meta.tag, value, struct.meta.tag);
 }
 
-function writeObject(struct: StructInfo, tag: string, value: unknown, path: string): string {
+/** The deepest nesting written: what the reader takes by default (an object that holds itself). */
+const MAX_DEPTH = 256;
+
+function writeObject(
+  struct: StructInfo,
+  tag: string,
+  value: unknown,
+  path: string,
+  depth = 1,
+): string {
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
     throw new OvirtError(`${path} needs an object of type ${struct.meta.name}`);
+  }
+  if (depth > MAX_DEPTH) {
+    throw new OvirtError(
+      `${path.slice(0, 200)}... is nested deeper than ${MAX_DEPTH} levels: does an object ` +
+        "refer back to one that holds it?",
+    );
   }
   const object = value as Record<string, unknown>;
   let head = "<" + tag;
@@ -61,9 +76,9 @@ function writeObject(struct: StructInfo, tag: string, value: unknown, path: stri
       head += " " + member.tag + '="' + escapeAttribute(scalarText(member, item, path)) + '"';
     } else if (member.list) {
       if (isUnfollowedLink(item)) continue;
-      body += writeList(member, member.tag, item, path + "." + member.name);
+      body += writeList(member, member.tag, item, path + "." + member.name, depth + 1);
     } else if (member.kind === STRUCT) {
-      body += writeObject(member.struct, member.tag, item, path + "." + member.name);
+      body += writeObject(member.struct, member.tag, item, path + "." + member.name, depth + 1);
     } else {
       body += "<" + member.tag + ">" + escapeText(scalarText(member, item, path)) + "</" +
         member.tag + ">";
@@ -82,14 +97,20 @@ function isUnfollowedLink(value: unknown): boolean {
     typeof (value as { href?: unknown }).href === "string";
 }
 
-function writeList(member: MemberInfo, tag: string, value: unknown, path: string): string {
+function writeList(
+  member: MemberInfo,
+  tag: string,
+  value: unknown,
+  path: string,
+  depth = 1,
+): string {
   if (!Array.isArray(value)) throw new OvirtError(`${path} needs an array`);
   if (value.length === 0) return "<" + tag + "/>";
   let body = "";
   if (member.kind === STRUCT) {
     const struct = member.struct;
     for (let i = 0; i < value.length; i++) {
-      body += writeObject(struct, struct.meta.tag, value[i], path + "[" + i + "]");
+      body += writeObject(struct, struct.meta.tag, value[i], path + "[" + i + "]", depth + 1);
     }
   } else {
     const item = member.meta.item ?? member.tag;
