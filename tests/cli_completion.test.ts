@@ -27,6 +27,28 @@ Deno.test("ovirt completion", async (t) => {
     assert.equal(run.code, 0, run.stderr);
     return run.stdout.trimEnd().split("\n").filter((line) => line !== "");
   };
+  /**
+   * What the bash script offers for each command `line` (the last word being completed), in
+   * a real bash whose PATH has `bin` (holding an `ovirt` wrapper); and bash's errors.
+   */
+  const inBash = async (bin: string, ...lines: string[]) => {
+    const script = ["source <(ovirt completion bash)"];
+    for (const line of lines) {
+      const words = line.split(" ");
+      script.push(
+        `COMP_WORDS=(${words.join(" ")}); COMP_CWORD=${words.length - 1}; _ovirt; ` +
+          `printf '%s\\n' "\${COMPREPLY[@]}"`,
+      );
+    }
+    const result = await new Deno.Command("bash", {
+      args: ["-c", script.join("\n")],
+      env: { ...env, PATH: `${bin}:${Deno.env.get("PATH")}` },
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    const decoder = new TextDecoder();
+    return [decoder.decode(result.stdout), decoder.decode(result.stderr)];
+  };
 
   await t.step("commands, verbs, flags and sub-words", async () => {
     const first = await complete("");
@@ -67,19 +89,8 @@ Deno.test("ovirt completion", async (t) => {
       `#!/bin/sh\nexec "${Deno.execPath()}" run -A "${CLI}" "$@"\n`,
       { mode: 0o755 },
     );
-    const script = [
-      "source <(ovirt completion bash)",
-      "COMP_WORDS=(ovirt vm sta); COMP_CWORD=2; _ovirt; printf '%s\\n' \"${COMPREPLY[@]}\"",
-      "COMP_WORDS=(ovirt vms list --se); COMP_CWORD=3; _ovirt; printf '%s\\n' \"${COMPREPLY[@]}\"",
-    ].join("\n");
-    const result = await new Deno.Command("bash", {
-      args: ["-c", script],
-      env: { ...env, PATH: `${bin}:${Deno.env.get("PATH")}` },
-      stdout: "piped",
-      stderr: "piped",
-    }).output();
-    const text = new TextDecoder().decode(result.stdout);
-    assert.equal(text, "start\nstatistics\n--search\n", new TextDecoder().decode(result.stderr));
+    const [text, errors] = await inBash(bin, "ovirt vm sta", "ovirt vms list --se");
+    assert.equal(text, "start\nstatistics\n--search\n", errors);
   });
 
   await t.step("bash gets a name with spaces as one word, quoted", async () => {
@@ -94,18 +105,8 @@ Deno.test("ovirt completion", async (t) => {
       template: { name: "Blank" },
     });
     const bin = `${home.path}/bin`; // the wrapper of the bash step
-    const script = [
-      "source <(ovirt completion bash)",
-      "COMP_WORDS=(ovirt vm start my); COMP_CWORD=3; _ovirt; printf '%s\\n' \"${COMPREPLY[@]}\"",
-    ].join("\n");
-    const result = await new Deno.Command("bash", {
-      args: ["-c", script],
-      env: { ...env, PATH: `${bin}:${Deno.env.get("PATH")}` },
-      stdout: "piped",
-      stderr: "piped",
-    }).output();
-    const text = new TextDecoder().decode(result.stdout);
-    assert.equal(text, "my\\ web\\ vm\n", new TextDecoder().decode(result.stderr));
+    const [text, errors] = await inBash(bin, "ovirt vm start my");
+    assert.equal(text, "my\\ web\\ vm\n", errors);
   });
 
   await t.step("global flags before the resource, and their values, are skipped", async () => {
