@@ -23,13 +23,18 @@ import { DiskFormat } from "../types/disk_format.ts";
 import type { ImageTransfer } from "../types/image_transfer.ts";
 import { ImageTransferDirection } from "../types/image_transfer_direction.ts";
 import { imageExtents, receiveImage } from "./transfer/download.ts";
+import { fileError, onFile } from "./transfer/files.ts";
 import { type ImageTransferOptions, movingOptions } from "./transfer/options.ts";
 import { Tally, type TransferStats } from "./transfer/progress.ts";
 import { TransferSession } from "./transfer/session.ts";
 
 /** Options of {@link downloadImage}. */
 export interface DownloadImageOptions extends ImageTransferOptions {
-  /** Replace `path` if it exists (default: refuse). */
+  /**
+   * Replace the file at `path` if there is one (default: refuse). It is kept as it is until
+   * the download is complete: the disk goes into a new file beside it, which then takes
+   * its place (and its permissions).
+   */
   overwrite?: boolean;
 }
 
@@ -44,8 +49,10 @@ export interface DownloadImageResult {
 /**
  * Downloads disk `diskId` (by default as raw guest data: `format` `raw`) into a new file at
  * `path`; a snapshot of it with `transfer: { snapshot: { id } }`. Zero areas are not
- * fetched and stay holes in the file. On any failure the transfer is cancelled and the
- * partial file removed.
+ * fetched and stay holes in the file. With `overwrite`, an existing file is replaced only
+ * once the download is complete (it goes into `.NAME.RANDOM.part` beside it until then).
+ * On any failure the transfer is cancelled and the partial file removed (an existing file
+ * stays as it was); a local file's failure is an {@link OvirtError} naming the file.
  */
 export async function downloadImage(
   connection: Connection,
@@ -54,20 +61,8 @@ export async function downloadImage(
   options: DownloadImageOptions = {},
 ): Promise<DownloadImageResult> {
   const moving = movingOptions(options);
-  let file: Deno.FsFile;
-  try {
-    file = await Deno.open(path, {
-      write: true,
-      create: true,
-      createNew: !options.overwrite,
-      truncate: true,
-    });
-  } catch (error) {
-    if (error instanceof Deno.errors.AlreadyExists) {
-      throw new OvirtError(`Cannot download into ${path}: it exists (pass overwrite: true)`);
-    }
-    throw error;
-  }
+  options.signal?.throwIfAborted();
+  const target = await openTarget(path, options.overwrite === true);
   let stats: TransferStats | undefined;
   try {
     const transfer = await TransferSession.run(
@@ -78,18 +73,85 @@ export async function downloadImage(
       async ({ client, server, via }) => {
         const extents = await imageExtents(client, server);
         const size = extents.reduce((sum, extent) => sum + extent.length, 0);
-        await file.truncate(size); // all holes: only data gets written
+        // All holes: only data gets written.
+        await onFile(`Cannot write ${path}`, () => target.file.truncate(size));
         const connections = Math.min(moving.connections, server.maxReaders);
         const tally = new Tally({ size, connections, via }, options.onProgress);
         stats = tally.stats;
-        await receiveImage(client, extents, path, { ...moving, connections }, tally);
+        await receiveImage(client, extents, target.path, { ...moving, connections }, tally, path);
       },
     );
-    file.close();
+    target.file.close();
+    await target.commit();
     return { transfer, stats: stats! };
   } catch (error) {
-    file.close();
-    await Deno.remove(path).catch(() => {});
+    try {
+      target.file.close();
+    } catch {
+      // Closed already.
+    }
+    await Deno.remove(target.path).catch(() => {});
     throw error;
+  }
+}
+
+/** Where a download writes: the file (opened), and how it becomes `path` once complete. */
+interface Target {
+  /** The file written: `path` itself when it is new, else a temporary file beside it. */
+  path: string;
+  file: Deno.FsFile;
+  /** Puts the complete file in place. */
+  commit(): Promise<void>;
+}
+
+/**
+ * Opens where the download of `path` goes, before anything is asked of the engine: `path`
+ * itself, created (it must not exist), or, when it exists and `overwrite` allows, a new
+ * temporary file in the same directory (as `path`'s target if it is a symbolic link), with
+ * its permissions, which replaces it at the end.
+ */
+async function openTarget(path: string, overwrite: boolean): Promise<Target> {
+  try {
+    const file = await Deno.open(path, { write: true, createNew: true });
+    return { path, file, commit: () => Promise.resolve() };
+  } catch (error) {
+    if (!(error instanceof Deno.errors.AlreadyExists)) {
+      throw fileError(`Cannot download into ${path}: cannot create it`, error);
+    }
+  }
+  const info = await onFile(`Cannot download into ${path}`, () => Deno.stat(path));
+  if (!info.isFile) throw new OvirtError(`Cannot download into ${path}: it is not a regular file`);
+  if (!overwrite) {
+    throw new OvirtError(`Cannot download into ${path}: it exists (pass overwrite: true)`);
+  }
+  // A file the user may not write is not replaced either (opening it changes nothing).
+  (await onFile(
+    `Cannot download into ${path}: cannot write it`,
+    () => Deno.open(path, { write: true }),
+  )).close();
+  const real = await onFile(`Cannot download into ${path}`, () => Deno.realPath(path));
+  const cut = Math.max(real.lastIndexOf("/"), real.lastIndexOf("\\"));
+  const dir = real.slice(0, cut + 1);
+  const temporary = await onFile(
+    `Cannot download into ${path}: cannot create a file in ${dir}`,
+    () => Deno.makeTempFile({ dir, prefix: `.${real.slice(cut + 1)}.`, suffix: ".part" }),
+  );
+  let file: Deno.FsFile | undefined;
+  try {
+    file = await Deno.open(temporary, { write: true });
+    if (info.mode !== null) await Deno.chmod(temporary, info.mode & 0o777);
+    if (info.uid !== null && info.gid !== null) {
+      // Its owner too, where the user may give it (root may; others keep theirs).
+      await Deno.chown(temporary, info.uid, info.gid).catch(() => {});
+    }
+    return {
+      path: temporary,
+      file,
+      commit: () => onFile(`Cannot replace ${path}`, () => Deno.rename(temporary, real)),
+    };
+  } catch (error) {
+    file?.close();
+    await Deno.remove(temporary).catch(() => {});
+    throw fileError(`Cannot download into ${path}: cannot prepare ${temporary}`, error);
   }
 }

@@ -17,6 +17,7 @@
 
 import { OvirtError } from "../transport/errors.ts";
 import { DiskFormat } from "../types/disk_format.ts";
+import { fileError, onFile } from "./transfer/files.ts";
 
 /** What {@link probeImage} found. */
 export interface ImageInfo {
@@ -42,15 +43,28 @@ const EXTENDED_L2 = 1n << 4n;
 const COMPRESSED_HIGH = 1 << 30;
 /** Bits 9-55 of an L1 entry: where its L2 table is. */
 const L2_OFFSET_MASK = 0x00fffffffffffe00n;
+/** The largest L1 table qemu opens (`QCOW_MAX_L1_SIZE`), in bytes. */
+const MAX_L1_BYTES = 32 * 1024 * 1024;
 
 /**
  * Reads the header of the image at `path`. Rejects with an {@link OvirtError} naming the
  * reason for an image that cannot be uploaded as it is: a compressed, encrypted, dirty or
  * corrupt qcow2 image, one with a backing file or an external data file, qcow version 1, and
- * VMDK, VHD, VHDX or VDI images (convert them with `qemu-img convert -O qcow2`).
+ * VMDK, VHD, VHDX or VDI images (convert them with `qemu-img convert -O qcow2`); and for a
+ * file that cannot be read (missing, a directory...), naming it, with the runtime's error
+ * as `cause`.
  */
 export async function probeImage(path: string): Promise<ImageInfo> {
-  using file = await Deno.open(path, { read: true });
+  using file = await onFile(`Cannot read ${path}`, () => Deno.open(path, { read: true }));
+  try {
+    return await probe(file, path);
+  } catch (error) {
+    throw fileError(`Cannot read ${path}`, error);
+  }
+}
+
+/** What the header of `file` (at `path`, for messages) says; see {@link probeImage}. */
+async function probe(file: Deno.FsFile, path: string): Promise<ImageInfo> {
   const fileSize = (await file.stat()).size;
   const header = await readAt(file, 0, 112);
   const view = new DataView(header.buffer);
@@ -108,6 +122,9 @@ export async function probeImage(path: string): Promise<ImageInfo> {
     throw corrupt(`a virtual size of ${virtualSize} bytes`);
   }
   const l1Size = view.getUint32(36), l1Offset = view.getBigUint64(40);
+  if (l1Size * 8 > MAX_L1_BYTES) {
+    throw corrupt(`an L1 table of ${l1Size} entries, larger than qemu's limit of 32 MiB`);
+  }
   if (!inFile(l1Offset, l1Size * 8)) throw corrupt("its L1 table lies past the end of the file");
   const geometry = {
     clusterBits,
@@ -147,6 +164,9 @@ async function hasCompressedCluster(
   for (let index = 0; index + 8 <= l1.length; index += 8) {
     const l2Offset = l1View.getBigUint64(index) & L2_OFFSET_MASK;
     if (l2Offset === 0n || read.has(l2Offset)) continue;
+    if (l2Offset % BigInt(clusterSize) !== 0n) {
+      throw corrupt("an L2 table is not aligned to a cluster");
+    }
     if (!inFile(l2Offset)) throw corrupt("an L2 table lies past the end of the file");
     read.add(l2Offset);
     const l2 = await readAt(file, Number(l2Offset), clusterSize);

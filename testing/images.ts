@@ -6,12 +6,15 @@
  * `Range` reads, `PATCH` zeroes (`{"op":"zero"}`) or flushes (`{"op":"flush"}`),
  * `GET .../extents` tells data from zero areas, `GET .../checksum` computes the image's
  * checksum as imageio does (the digest of the digests of its blocks; SHA algorithms only,
- * no `blake2b`). An upload ticket may also read (imageio's "write" implies "read"); a
- * download ticket may not write. A transfer idle longer than its `inactivity_timeout` is
- * paused by the system (cancelled, if its `timeout_policy` is `cancel`). Bodies are
- * streamed chunk by chunk into and out of the sparse image store; nothing is buffered
- * whole. Once the engine stops a transfer, the daemon refuses its ticket (403), and a body
- * in progress is cut off at its next chunk, as imageio does with a cancelled ticket.
+ * no `blake2b`), `GET .../checksum/algorithms` lists them (without checking the ticket, as
+ * imageio does). A legacy daemon (the `legacyDaemon` quirk) has none of these: it takes
+ * what follows `/images/` for the ticket id, and refuses it (403). An upload ticket may
+ * also read (imageio's "write" implies "read"); a download ticket may not write. A
+ * transfer idle longer than its `inactivity_timeout` is paused by the system (cancelled,
+ * if its `timeout_policy` is `cancel`). Bodies are streamed chunk by chunk into and out of
+ * the sparse image store; nothing is buffered whole. Once the engine stops a transfer, the
+ * daemon refuses its ticket (403), and a body in progress is cut off at its next chunk, as
+ * imageio does with a cancelled ticket.
  *
  * @module
  */
@@ -43,12 +46,22 @@ export async function answerImage(
 ): Promise<Response> {
   const [transferId, ...below] = resource.split("/");
   const subresource = below.join("/");
+  const { quirks } = engine.images;
+  if (quirks.legacyDaemon && subresource !== "") {
+    // An old daemon routes all of `/images/(.*)` to its images handler: the rest of the
+    // path is taken for part of the ticket id, which no ticket has (no checksum, extents...).
+    await request.body?.cancel();
+    return text(
+      403,
+      `You are not allowed to access this resource: Ticket ${resource} not found or not active`,
+    );
+  }
   if (subresource === "checksum/algorithms") {
+    // Server information: imageio asks for no ticket here (any ticket id answers).
     return Response.json({ algorithms: Object.keys(CHECKSUM_ALGORITHMS) });
   }
   const known = ["", "checksum", "extents"];
   if (!known.includes(subresource)) return text(404, "No such resource");
-  const { quirks } = engine.images;
   let transfer = engine.store.get("imagetransfers", transferId);
   if (transfer && ACTIVE_PHASES.has(transfer.phase as string)) {
     const idle = Date.now() - ((transfer[LAST_ACTIVITY] as number | undefined) ?? Date.now());
@@ -106,7 +119,6 @@ export async function answerImage(
     if (request.method !== "GET") {
       return new Response(null, { status: 405, headers: { Allow: "GET" } });
     }
-    if (quirks.legacyDaemon) return text(404, "No such resource");
     if (subresource === "extents") return extents(engine, request, imageId, size);
     return await checksum(engine, request, imageId, size);
   }

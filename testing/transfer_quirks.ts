@@ -35,7 +35,10 @@ export interface TransferQuirks {
   stopAs?: TransferStop;
   /** The reason in the stop event (default: `the host is not responding`). */
   stopReason?: string;
-  /** The daemon predates OPTIONS (answers 405) and has no zero, flush or extents. */
+  /**
+   * The daemon predates OPTIONS (answers 405) and has no zero, flush, extents or checksum:
+   * like imageio 1.x it takes a path below the ticket's for a ticket id and refuses it (403).
+   */
   legacyDaemon?: boolean;
   /** Finalizing ends in `finished_failure` and leaves the disk `illegal`. */
   failVerification?: boolean;

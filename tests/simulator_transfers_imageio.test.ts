@@ -247,16 +247,33 @@ Deno.test("a user cancels from another session: cancelled_user, with an event", 
   await waitFor(() => t.service.get(), (x) => x.phase === "finished_failure", POLL);
 });
 
-Deno.test("quirk legacyDaemon: no OPTIONS (405), no PATCH, no extents", async () => {
+Deno.test("quirk legacyDaemon: no OPTIONS (405), no PATCH, no extents or checksums", async () => {
   await using t = await transferSetup(MIB, { legacyDaemon: true });
   const options = await fetch(t.url, { method: "OPTIONS" });
   await options.body?.cancel();
   assert.equal(options.status, 405);
   assert.equal(await patch(t.url, { op: "flush" }), 405);
-  const extents = await fetch(`${t.url}/extents`);
-  await extents.body?.cancel();
-  assert.equal(extents.status, 404);
+  // An old daemon takes what follows the ticket for part of the ticket id: none such.
+  for (const below of ["extents", "checksum", "checksum/algorithms"]) {
+    const response = await fetch(`${t.url}/${below}`);
+    await response.body?.cancel();
+    assert.equal(response.status, 403, below);
+  }
   assert.equal(await put(t.url, 0, new Uint8Array(10).fill(3)), 200, "PUT still works");
+});
+
+Deno.test("imageio: checksum/algorithms answers without a ticket, checksum needs one", async () => {
+  await using t = await transferSetup(MIB);
+  const gone = t.url.replace(/[^/]+$/, "no-such-ticket");
+  const algorithms = await fetch(`${gone}/checksum/algorithms`);
+  assert.equal(algorithms.status, 200, "server information: imageio checks no ticket");
+  assert.ok((await algorithms.json()).algorithms.includes("sha256"));
+  const checksum = await fetch(`${gone}/checksum?algorithm=sha256`);
+  await checksum.body?.cancel();
+  assert.equal(checksum.status, 403);
+  const mine = await fetch(`${t.url}/checksum?algorithm=sha256`);
+  assert.equal(mine.status, 200);
+  assert.equal(typeof (await mine.json()).checksum, "string");
 });
 
 Deno.test("an idle transfer is paused by the system when its inactivity timeout passes", async () => {

@@ -10,7 +10,7 @@
 
 import { bodyReader, fillingReader } from "../../transport/body.ts";
 import { OvirtError } from "../../transport/errors.ts";
-import { writeAll } from "./files.ts";
+import { fileError, onFile, writeAll } from "./files.ts";
 import type { Extent } from "./holes.ts";
 import type { ImageioClient, ServerOptions } from "./imageio.ts";
 import { runPool } from "./pool.ts";
@@ -29,7 +29,8 @@ const MAX_RANGE = 128 * 1024 * 1024;
 
 /**
  * Writes the data `extents` of the image into the file at `path` (already `size` bytes
- * long), each answer's pieces as they arrive; pieces of zeros are skipped (holes).
+ * long), each answer's pieces as they arrive; pieces of zeros are skipped (holes). A failed
+ * write is an {@link OvirtError} naming the file as `name` (default `path`).
  */
 export async function receiveImage(
   client: ImageioClient,
@@ -37,6 +38,7 @@ export async function receiveImage(
   path: string,
   options: MovingOptions,
   tally: Tally,
+  name: string = path,
 ): Promise<void> {
   const files: (Deno.FsFile | undefined)[] = [];
   const range = rangeSize(extents, options);
@@ -45,11 +47,14 @@ export async function receiveImage(
       options.connections,
       dataTasks(extents, range, tally),
       async (task, worker) => {
-        const file = files[worker] ??= await Deno.open(path, { write: true });
+        const file = files[worker] ??= await onFile(
+          `Cannot write ${name}`,
+          () => Deno.open(path, { write: true }),
+        );
         const left = { ...task }; // what is still to come, if the connection is cut
         const report = new Reporter(tally, options.chunkSize);
         await withRetries(
-          () => writeRange(client, left, file, report),
+          () => writeRange(client, left, { file, name }, report),
           options.retries,
           options.signal,
         );
@@ -108,7 +113,7 @@ class Reporter {
 async function writeRange(
   client: ImageioClient,
   range: Extent,
-  file: Deno.FsFile,
+  { file, name }: { file: Deno.FsFile; name: string },
   report: Reporter,
 ): Promise<void> {
   const start = range.start;
@@ -124,8 +129,12 @@ async function writeRange(
       );
     }
     if (!isZero(piece)) {
-      if (position !== offset) file.seekSync(offset, Deno.SeekMode.Start);
-      writeAll(file, piece);
+      try {
+        if (position !== offset) file.seekSync(offset, Deno.SeekMode.Start);
+        writeAll(file, piece);
+      } catch (error) {
+        throw fileError(`Cannot write ${name}`, error);
+      }
       position = offset + piece.byteLength;
     }
     range.start += piece.byteLength;

@@ -1,11 +1,32 @@
 /**
  * Positioned reads and writes on a file handle: each connection of a transfer keeps its own
- * handle, so that seeking never races.
+ * handle, so that seeking never races. A local file's failure (missing, a directory, a
+ * read-only filesystem, no space left...) becomes an {@link OvirtError} naming the file.
  *
  * @module
  */
 
 import { OvirtError } from "../../transport/errors.ts";
+
+/**
+ * An {@link OvirtError} for a failed operation on a local file: `failed` says what (and
+ * names the file), e.g. `Cannot write /data/disk.raw`, then the runtime's message; the
+ * runtime's error is kept as `cause`. An {@link OvirtError} is returned as it is.
+ */
+export function fileError(failed: string, error: unknown): OvirtError {
+  if (error instanceof OvirtError) return error;
+  const message = error instanceof Error ? error.message : String(error);
+  return new OvirtError(`${failed}: ${message}`, { cause: error });
+}
+
+/** Runs `work` on a local file; whatever it throws becomes a {@link fileError} saying `failed`. */
+export async function onFile<T>(failed: string, work: () => T | Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    throw fileError(failed, error);
+  }
+}
 
 /** Fills `buffer` with the bytes of `file` at `offset`; rejects if the file ends first. */
 export async function readFileAt(

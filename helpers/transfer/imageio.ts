@@ -126,10 +126,14 @@ export class ImageioClient {
     return list.map(({ start, length, zero }) => ({ start, length, zero: zero === true }));
   }
 
-  /** The checksum algorithms the server offers (none for a server without checksums). */
+  /**
+   * The checksum algorithms the server offers (none for a server without checksums: imageio
+   * answers this without asking for the ticket, so a 403 comes from a daemon that takes the
+   * path for a ticket id, one older than checksums, as do 404 and 405).
+   */
   async checksumAlgorithms(): Promise<string[]> {
     const response = await this.#send("GET", "/checksum/algorithms");
-    if (response.status === 404 || response.status === 405) {
+    if (response.status === 403 || response.status === 404 || response.status === 405) {
       await response.body.cancel();
       return [];
     }

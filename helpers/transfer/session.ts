@@ -5,13 +5,19 @@
  * the ticket alive while the source is slow, tell why it stopped when the system or a user
  * paused or cancelled it, finalize it and wait for its end (an engine that forgets a
  * finished transfer, before 4.4.7, is asked about the disk instead), and cancel it on any
- * failure or abort.
+ * failure or abort, even one while it is being created: the transfer an `add` whose
+ * answer never came may have made is looked for by the add's correlation id.
  *
  * @module
  */
 
 import type { Connection } from "../../services/connection.ts";
-import { ConnectionError, NotFoundError, OvirtError } from "../../transport/errors.ts";
+import {
+  ConnectionError,
+  NotFoundError,
+  OvirtError,
+  TimeoutError,
+} from "../../transport/errors.ts";
 import type { DiskFormat } from "../../types/disk_format.ts";
 import { DiskStatus } from "../../types/disk_status.ts";
 import type { ImageTransfer } from "../../types/image_transfer.ts";
@@ -19,6 +25,7 @@ import type { ImageTransferDirection } from "../../types/image_transfer_directio
 import { ImageTransferPhase } from "../../types/image_transfer_phase.ts";
 import type { ImageTransferService } from "../../services/image_transfer.ts";
 import { waitFor } from "../wait.ts";
+import { delay } from "../delay.ts";
 import { ImageioClient, type ServerOptions } from "./imageio.ts";
 
 /** How a transfer is run on the engine's side. */
@@ -117,18 +124,19 @@ export class TransferSession {
   ): Promise<ImageTransfer> {
     const system = connection.systemService();
     const { signal } = options;
+    signal?.throwIfAborted();
     const correlationId = crypto.randomUUID();
     // The newest event marks where this transfer's events start (asked at the same time:
     // the events that matter, a pause or a failure, come long after the creation).
     const [[newest], created] = await Promise.all([
       system.eventsService().list({ max: 1, signal }).catch(() => []), // only for reasons
-      system.imageTransfersService().add({
+      createTransfer(connection, {
         ...options.transfer,
         // A transfer of a disk snapshot names the snapshot only.
         ...(options.transfer?.snapshot ? {} : { disk: { id: diskId } }),
         direction,
         ...(options.format ? { format: options.format } : {}),
-      }, { signal, correlationId }),
+      }, { correlationId, diskId, options }),
     ]);
     const service = system.imageTransfersService().imageTransferService(created.id!);
     let session: TransferSession | undefined;
@@ -164,7 +172,7 @@ export class TransferSession {
         : session
         ? await session.#explain(error)
         : error;
-      await service.cancel().catch(() => {});
+      await service.cancel({ signal: AbortSignal.timeout(cleanupTime(options)) }).catch(() => {});
       throw explained;
     }
     return await session.#ended();
@@ -351,4 +359,118 @@ async function pickUrl(
   throw new ConnectionError(
     `No image server of transfer ${transfer.id} answers: ${failures.join("; ") || "it has no URL"}`,
   );
+}
+
+/**
+ * Longest time spent cleaning up after a failure or an abort (waiting for the answer of
+ * the add, looking for the transfer it made, cancelling it), in milliseconds: 10 s, or the
+ * `phaseTimeout` if shorter.
+ */
+function cleanupTime(options: SessionOptions): number {
+  return Math.min(CLEANUP_TIME, options.phaseTimeout ?? CLEANUP_TIME);
+}
+
+const CLEANUP_TIME = 10_000;
+
+/** Phases of a transfer that is over or on its way to its end: nothing to cancel. */
+const OVER = /^(finished|finalizing|cancelled)/;
+
+/** Whether `transfer` is over or on its way to its end (see {@link OVER}). */
+function isOver(transfer: ImageTransfer): boolean {
+  return OVER.test(transfer.phase ?? "");
+}
+
+/** Whether a failed request may have been carried out although its answer was lost. */
+function answerLost(error: unknown): boolean {
+  return error instanceof ConnectionError || error instanceof TimeoutError ||
+    (error instanceof OvirtError && (error.code === 502 || error.code === 504));
+}
+
+/**
+ * Creates the transfer `body` describes. An abort does not stop the `add` once sent (the
+ * engine may carry it out all the same): its answer is awaited, within {@link cleanupTime},
+ * and the transfer it made cancelled before the abort's reason is thrown. An `add` whose
+ * answer is lost (cut connection, timeout, a proxy's 502 or 504) may have made one too:
+ * it is looked for (see {@link cancelLost}) and cancelled before the error is thrown.
+ */
+async function createTransfer(
+  connection: Connection,
+  body: ImageTransfer,
+  clues: { correlationId: string; diskId: string; options: SessionOptions },
+): Promise<ImageTransfer> {
+  const { correlationId, options } = clues;
+  const { signal } = options;
+  const transfers = connection.systemService().imageTransfersService();
+  const giveUp = new AbortController();
+  const adding = transfers.add(body, { signal: giveUp.signal, correlationId });
+  try {
+    return await untilAborted(adding, signal);
+  } catch (error) {
+    if (!signal?.aborted && !answerLost(error)) throw error; // refused: nothing was made
+    const cleanup = AbortSignal.timeout(cleanupTime(options));
+    cleanup.addEventListener("abort", () => giveUp.abort(cleanup.reason), { once: true });
+    const made = signal?.aborted ? await adding.catch((late) => late) : error;
+    if (!(made instanceof Error)) {
+      await transfers.imageTransferService(made.id!).cancel({ signal: cleanup }).catch(() => {});
+    } else if (answerLost(made)) {
+      await cancelLost(connection, { ...clues, body }, cleanup);
+    }
+    throw signal?.aborted ? signal.reason : error;
+  }
+}
+
+/**
+ * Looks for the transfer an `add` sent with `correlationId` made although its answer was
+ * lost, until `signal` aborts, and cancels it. Only once the engine shows it carried the add
+ * out (a job or an event with that correlation id) is the transfer taken: the one of the
+ * same disk (or snapshot) and direction that is not over (the engine locks the disk for
+ * one transfer at a time).
+ */
+async function cancelLost(
+  connection: Connection,
+  clues: { correlationId: string; diskId: string; body: ImageTransfer; options: SessionOptions },
+  signal: AbortSignal,
+): Promise<void> {
+  const system = connection.systemService();
+  const search = `correlation_id=${clues.correlationId}`;
+  const snapshot = clues.body.snapshot?.id;
+  const ours = (transfer: ImageTransfer) =>
+    transfer.direction === clues.body.direction && !isOver(transfer) &&
+    (snapshot !== undefined
+      ? transfer.snapshot?.id === snapshot
+      : transfer.disk?.id === clues.diskId || transfer.image?.id === clues.diskId);
+  const interval = Math.min(Math.max(clues.options.pollInterval ?? 1000, 50), 1000);
+  while (!signal.aborted) {
+    try {
+      const [jobs, events] = await Promise.all([
+        system.jobsService().list({ search, signal }).catch(() => []),
+        system.eventsService().list({ search, signal }).catch(() => []),
+      ]);
+      const carriedOut = jobs.length > 0 ||
+        events.some((event) => event.correlationId === clues.correlationId);
+      if (carriedOut) {
+        const found = (await system.imageTransfersService().list({ signal })).filter(ours);
+        for (const transfer of found) {
+          await system.imageTransfersService().imageTransferService(transfer.id!)
+            .cancel({ signal }).catch(() => {});
+        }
+        const ended = jobs.length > 0 && jobs.every((job) => job.status !== "started");
+        if (found.length > 0 || ended) return;
+      }
+    } catch {
+      // The engine did not answer: ask again while there is time.
+    }
+    await delay(interval, signal);
+  }
+}
+
+/** `promise`, or a rejection with `signal`'s reason as soon as it aborts. */
+function untilAborted<T>(promise: Promise<T>, signal?: AbortSignal): Promise<T> {
+  if (!signal) return promise;
+  return new Promise<T>((resolve, reject) => {
+    const aborted = () => reject(signal.reason);
+    if (signal.aborted) return aborted();
+    signal.addEventListener("abort", aborted, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener("abort", aborted));
+  });
 }

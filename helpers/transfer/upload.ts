@@ -5,13 +5,14 @@
  * a time and owns one buffer: of {@link MAX_BODY} bytes for a file, which is read a
  * request's worth at a time, of `chunkSize` bytes for a stream, which comes in order; so
  * memory stays at connections x buffer size whatever the image size (plus what `fetch`
- * keeps of the request bodies, see {@link MAX_BODY}).
+ * keeps of the request bodies, see {@link MAX_BODY}). A request whose connection was cut,
+ * the final flush included, is sent again (`retries`).
  *
  * @module
  */
 
 import { OvirtError } from "../../transport/errors.ts";
-import { readFileAt } from "./files.ts";
+import { onFile, readFileAt } from "./files.ts";
 import type { Extent } from "./holes.ts";
 import type { ImageioClient, ServerOptions } from "./imageio.ts";
 import { runPool } from "./pool.ts";
@@ -89,19 +90,25 @@ export async function sendImage(
       if (source.kind !== "file") throw new OvirtError("A stream task without bytes");
       // A file is read a request's worth at a time: the buffer need not hold the chunk.
       const buffer = buffers[worker] ??= new Uint8Array(Math.min(options.chunkSize, MAX_BODY));
-      const file = files[worker] ??= await Deno.open(source.path, { read: true });
+      const failed = `Cannot read ${source.path}`;
+      const file = files[worker] ??= await onFile(
+        failed,
+        () => Deno.open(source.path, { read: true }),
+      );
       for (let done = 0; done < task.length; done += buffer.length) {
         const length = Math.min(buffer.length, task.length - done);
+        const at = task.offset + done;
         await send(
-          task.offset + done,
-          await readFileAt(file, task.offset + done, buffer.subarray(0, length)),
+          at,
+          await onFile(failed, () => readFileAt(file, at, buffer.subarray(0, length))),
         );
       }
     });
   } finally {
     for (const file of files) file?.close();
   }
-  if (server.flush) await client.flush();
+  // Flushing twice does no harm: a flush whose answer was lost is sent again like a piece.
+  if (server.flush) await withRetries(() => client.flush(), options.retries, options.signal);
 }
 
 /**

@@ -1,15 +1,16 @@
 /**
  * Checks that an uploaded image holds what the source file holds: with the server's
  * checksum where it offers an algorithm Web Crypto also has (the local side hashes each
- * block, holes without reading them, then the block digests), else by reading the image
- * back and comparing it with the file.
+ * block, holes without reading them, then the block digests; the server hashes its whole
+ * image, so a disk larger than the file is hashed here as the file followed by zeros), else
+ * by reading the image back and comparing it with the file.
  *
  * @module
  */
 
 import { OvirtError } from "../../transport/errors.ts";
 import { readRange } from "./download.ts";
-import { readFileAt } from "./files.ts";
+import { onFile, readFileAt } from "./files.ts";
 import type { Extent } from "./holes.ts";
 import type { ImageioClient } from "./imageio.ts";
 import type { MovingOptions } from "./options.ts";
@@ -43,12 +44,20 @@ export async function verifyUpload(
   options: MovingOptions,
 ): Promise<VerifyMode> {
   if (mode === "checksum") {
-    const offered = await client.checksumAlgorithms();
+    const again = <T>(work: () => Promise<T>) => withRetries(work, options.retries, options.signal);
+    const offered = await again(() => client.checksumAlgorithms());
     const algorithm = Object.keys(ALGORITHMS).find((name) => offered.includes(name));
     if (algorithm) {
+      const fileSize = extents.reduce((sum, extent) => sum + extent.length, 0);
+      const imageSize = await again(() => client.size());
+      if (imageSize < fileSize) {
+        throw new OvirtError(
+          `The uploaded image differs from ${path}: it holds ${imageSize} bytes, the file ${fileSize}`,
+        );
+      }
       const [remote, local] = await Promise.all([
-        client.checksum(algorithm, BLOCK_SIZE),
-        fileChecksum(path, extents, ALGORITHMS[algorithm]),
+        again(() => client.checksum(algorithm, BLOCK_SIZE)),
+        fileChecksum(path, extents, ALGORITHMS[algorithm], imageSize),
       ]);
       if (remote !== local) {
         throw new OvirtError(
@@ -62,23 +71,36 @@ export async function verifyUpload(
   return "read-back";
 }
 
-/** The block checksum of the file, zero blocks (inside holes) hashed without reading. */
-async function fileChecksum(path: string, extents: Extent[], hash: string): Promise<string> {
-  const size = extents.reduce((sum, extent) => sum + extent.length, 0);
+/**
+ * The block checksum of the file as an image of `imageSize` bytes (the bytes past the
+ * file's end read as zeros), zero blocks (inside holes, or past the end) hashed without
+ * reading.
+ */
+async function fileChecksum(
+  path: string,
+  extents: Extent[],
+  hash: string,
+  imageSize: number,
+): Promise<string> {
+  const fileSize = extents.reduce((sum, extent) => sum + extent.length, 0);
   const zeroDigests = new Map<number, Uint8Array>();
   const digest = async (bytes: Uint8Array<ArrayBuffer>) =>
     new Uint8Array(await crypto.subtle.digest(hash, bytes));
   const digests: Uint8Array[] = [];
-  using file = await Deno.open(path, { read: true });
+  const failed = `Cannot read ${path}`;
+  using file = await onFile(failed, () => Deno.open(path, { read: true }));
   const buffer = new Uint8Array(BLOCK_SIZE);
-  for (let offset = 0; offset < size; offset += BLOCK_SIZE) {
-    const length = Math.min(BLOCK_SIZE, size - offset);
-    if (withinZeros(extents, offset, length)) {
+  for (let offset = 0; offset < imageSize; offset += BLOCK_SIZE) {
+    const length = Math.min(BLOCK_SIZE, imageSize - offset);
+    const inFile = Math.max(0, Math.min(length, fileSize - offset));
+    if (inFile === 0 || withinZeros(extents, offset, inFile)) {
       let zero = zeroDigests.get(length);
       if (!zero) zeroDigests.set(length, zero = await digest(new Uint8Array(length)));
       digests.push(zero);
     } else {
-      digests.push(await digest(await readFileAt(file, offset, buffer.subarray(0, length))));
+      await onFile(failed, () => readFileAt(file, offset, buffer.subarray(0, inFile)));
+      buffer.fill(0, inFile, length);
+      digests.push(await digest(buffer.subarray(0, length)));
     }
   }
   const all = new Uint8Array(digests.length * (digests[0]?.length ?? 0));
@@ -119,13 +141,15 @@ async function readBack(
         options.retries,
         options.signal,
       );
+      const failed = `Cannot read ${path}`;
       const same = withinZeros(extents, offset, length) ? isZero(remote) : equal(
         remote,
-        await readFileAt(
-          files[worker] ??= await Deno.open(path),
-          offset,
-          localBuffer.subarray(0, length),
-        ),
+        await onFile(failed, async () =>
+          await readFileAt(
+            files[worker] ??= await Deno.open(path),
+            offset,
+            localBuffer.subarray(0, length),
+          )),
       );
       if (!same) {
         throw new OvirtError(

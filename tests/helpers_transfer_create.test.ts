@@ -1,0 +1,101 @@
+/**
+ * A transfer whose creation is interrupted, over real HTTP against the simulator: an abort
+ * while the engine is creating it, an `add` whose answer is lost (carried out, connection
+ * closed), an `add` that is never carried out. The transfer that was made is cancelled
+ * (the disk does not stay locked), an aborted call rejects with the signal's reason, and
+ * the cleanup is bounded in time.
+ */
+
+import assert from "node:assert/strict";
+import { type Connection, ConnectionError, types, uploadDisk, waitFor } from "../mod.ts";
+import { simulatorSession } from "./sim_session.ts";
+
+const MIB = 1024 * 1024;
+const POLL = { interval: 10, timeout: 5000 };
+
+/** A raw disk of 1 MiB, ready for uploads. */
+async function readyDisk(connection: Connection): Promise<string> {
+  const disks = connection.systemService().disksService();
+  const disk = await disks.add({
+    name: "target",
+    provisionedSize: MIB,
+    format: types.DiskFormat.RAW,
+    storageDomains: [{ name: "data" }],
+  });
+  await waitFor(() => disks.diskService(disk.id!).get(), (d) => d.status === "ok", POLL);
+  return disk.id!;
+}
+
+/** The transfers of disk `diskId`, each once it is over, and the disk once unlocked. */
+async function afterwards(connection: Connection, diskId: string) {
+  const system = connection.systemService();
+  const transfers = [];
+  for (const transfer of await system.imageTransfersService().list()) {
+    if (transfer.disk?.id !== diskId) continue;
+    const service = system.imageTransfersService().imageTransferService(transfer.id!);
+    transfers.push(await waitFor(() => service.get(), (t) => /^finished/.test(t.phase!), POLL));
+  }
+  const disk = await waitFor(
+    () => system.disksService().diskService(diskId).get(),
+    (d) => d.status !== types.DiskStatus.LOCKED,
+    POLL,
+  );
+  return { phases: transfers.map((t) => t.phase), disk: disk.status };
+}
+
+Deno.test("an abort while the transfer is created: it is cancelled, the call rejects with the reason", async () => {
+  await using t = await simulatorSession({ delay: 0 });
+  const diskId = await readyDisk(t.connection);
+  t.sim.setFaults({ latency: 300 }); // the add is answered after 300 ms
+  const controller = new AbortController();
+  const reason = new Error("operator pressed Ctrl-C");
+  setTimeout(() => controller.abort(reason), 150);
+  await assert.rejects(
+    uploadDisk(t.connection, diskId, new Uint8Array(MIB).fill(7), MIB, {
+      pollInterval: 10,
+      signal: controller.signal,
+    }),
+    (error) => error === reason,
+  );
+  t.sim.setFaults({ latency: undefined });
+  assert.deepEqual(await afterwards(t.connection, diskId), {
+    phases: [types.ImageTransferPhase.FINISHED_FAILURE],
+    disk: types.DiskStatus.OK,
+  });
+  assert.equal(t.sim.imageTraffic.requests.PUT ?? 0, 0, "no byte was sent");
+});
+
+Deno.test("an add whose answer is lost: the transfer it made is found and cancelled", async () => {
+  await using t = await simulatorSession({ delay: 0 });
+  const diskId = await readyDisk(t.connection);
+  t.sim.setFaults({ dropAnswerNextPosts: 1 }); // carried out, then the connection is closed
+  await assert.rejects(
+    uploadDisk(t.connection, diskId, new Uint8Array(MIB).fill(7), MIB, { pollInterval: 10 }),
+    ConnectionError,
+  );
+  assert.deepEqual(await afterwards(t.connection, diskId), {
+    phases: [types.ImageTransferPhase.FINISHED_FAILURE],
+    disk: types.DiskStatus.OK,
+  });
+});
+
+Deno.test("an add that is never answered: an abort gives up within the cleanup time", async () => {
+  await using t = await simulatorSession({ delay: 0 });
+  const diskId = await readyDisk(t.connection);
+  t.sim.setFaults({ stallAnswerNext: 2 }); // the newest event, then the add: never carried out
+  const reason = new Error("enough");
+  const controller = new AbortController();
+  setTimeout(() => controller.abort(reason), 100);
+  const started = performance.now();
+  await assert.rejects(
+    uploadDisk(t.connection, diskId, new Uint8Array(MIB).fill(7), MIB, {
+      pollInterval: 10,
+      phaseTimeout: 500, // also bounds the cleanup
+      signal: controller.signal,
+    }),
+    (error) => error === reason,
+  );
+  const took = performance.now() - started;
+  assert.ok(took >= 500 && took < 3000, `waited ${took} ms for the add's answer, then gave up`);
+  assert.deepEqual(await afterwards(t.connection, diskId), { phases: [], disk: "ok" });
+});
