@@ -138,43 +138,28 @@ export async function runDownload(context: Context, args: ParsedFlags): Promise<
     pollInterval: parseInterval(values["wait-interval"] ?? "1s", "wait-interval"),
     onProgress: progressBar(`Downloading ${word}`, Deno.stderr),
   };
-  const existing = path === "-" ? undefined : await existingFile(path, values.overwrite === true);
+  const replaces = path !== "-" && await existingFile(path, values.overwrite === true);
   const { connection } = await context.session();
   const id = await resolveId(connection, findResource("disks")!, "disks", word);
   if (path === "-") {
     await downloadDisk(connection, id, Deno.stdout.writable, options);
-  } else if (existing === undefined) {
-    // A new file: sparse where the disk is, and removed again if the download fails.
-    await downloadImage(connection, id, path, options);
   } else {
-    // Into a file of its own beside FILE, which it replaces only once complete.
-    const slash = path.lastIndexOf("/");
-    const temporary = await Deno.makeTempFile({
-      dir: slash < 0 ? "." : path.slice(0, slash) || "/",
-      prefix: `.${path.slice(slash + 1)}.`,
-      suffix: ".part",
-    });
-    try {
-      await Deno.chmod(temporary, existing.mode! & 0o777).catch(() => {});
-      await downloadImage(connection, id, temporary, { ...options, overwrite: true });
-      await Deno.rename(temporary, path);
-    } catch (error) {
-      await Deno.remove(temporary).catch(() => {});
-      throw error;
-    }
+    // A new file is removed again if the download fails; an existing one is replaced only
+    // once the download is complete (downloadImage writes beside it until then).
+    await downloadImage(connection, id, path, { ...options, overwrite: replaces });
   }
 }
 
 /**
- * What is at `path` already, if anything: refused unless `overwrite`, and then only a
- * regular file. Checked before anything is sent.
+ * Whether a file is at `path` already: refused unless `overwrite`, and then only a regular
+ * file. Checked before anything is sent.
  */
-async function existingFile(path: string, overwrite: boolean): Promise<Deno.FileInfo | undefined> {
+async function existingFile(path: string, overwrite: boolean): Promise<boolean> {
   let info: Deno.FileInfo;
   try {
     info = await Deno.stat(path);
   } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return undefined;
+    if (error instanceof Deno.errors.NotFound) return false;
     throw new UsageError(`ovirt disk download: ${path}: ${(error as Error).message}`);
   }
   if (!info.isFile) throw new UsageError(`ovirt disk download: ${path} is not a regular file`);
@@ -184,5 +169,5 @@ async function existingFile(path: string, overwrite: boolean): Promise<Deno.File
         "is complete)",
     );
   }
-  return info;
+  return true;
 }
