@@ -1,5 +1,6 @@
 /**
- * A timer that an AbortSignal cuts short, shared by the polling helpers.
+ * Waiting that an AbortSignal cuts short, shared by the polling and transfer helpers: a
+ * timer, and a promise given up at the abort.
  *
  * @module
  */
@@ -27,5 +28,19 @@ export function delay(ms: number, signal?: AbortSignal): Promise<void> {
       resolve();
     }
     signal?.addEventListener("abort", done, { once: true });
+  });
+}
+
+/**
+ * `promise`, or a rejection with the signal's reason as soon as `signal` aborts; what
+ * `promise` does afterwards is ignored (it is still awaited by whoever holds it).
+ */
+export function untilAborted<T>(promise: Promise<T>, signal?: AbortSignal): Promise<T> {
+  if (!signal) return promise;
+  return new Promise<T>((resolve, reject) => {
+    const aborted = () => reject(signal.reason);
+    if (signal.aborted) aborted();
+    else signal.addEventListener("abort", aborted, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener("abort", aborted));
   });
 }

@@ -24,6 +24,7 @@
 import type { Connection } from "../services/connection.ts";
 import { OvirtError } from "../transport/errors.ts";
 import type { DiskService } from "../services/disk.ts";
+import type { DisksService } from "../services/disks.ts";
 import type { Disk } from "../types/disk.ts";
 import { DiskContentType } from "../types/disk_content_type.ts";
 import { DiskFormat } from "../types/disk_format.ts";
@@ -38,6 +39,7 @@ import { Tally, type TransferStats } from "./transfer/progress.ts";
 import { TransferSession } from "./transfer/session.ts";
 import { sendImage } from "./transfer/upload.ts";
 import { type VerifyMode, verifyUpload } from "./transfer/verify.ts";
+import { untilAborted } from "./delay.ts";
 import { waitFor, waitForStatus } from "./wait.ts";
 
 /** Options of {@link uploadImage}. */
@@ -127,7 +129,7 @@ export async function uploadImage(
   const domain = typeof options.storageDomain === "string"
     ? { name: options.storageDomain }
     : options.storageDomain;
-  const created = await disks.add({
+  const created = await addDisk(disks, {
     ...options.disk,
     ...(options.diskId ? { id: options.diskId } : {}),
     name: options.name ?? baseName(path),
@@ -139,7 +141,7 @@ export async function uploadImage(
     provisionedSize,
     ...(image.format === DiskFormat.COW ? { initialSize: image.fileSize } : {}),
     storageDomains: [domain],
-  }, { signal: options.signal });
+  }, options);
   const diskService = disks.diskService(created.id!);
   const wait = {
     interval: options.pollInterval ?? 1000,
@@ -184,6 +186,36 @@ export async function uploadImage(
     throw error;
   }
 }
+
+/**
+ * Adds `disk`. An abort does not cut the `add` off once sent (the engine may carry it out
+ * all the same): its answer is awaited, for {@link ABANDONED_ADD_WAIT} at most, and the disk
+ * it made removed (unless `keepDiskOnFailure`) before the abort's reason is thrown.
+ */
+async function addDisk(
+  disks: DisksService,
+  disk: Disk,
+  options: UploadImageOptions,
+): Promise<Disk> {
+  const adding = disks.add(disk); // within the connection's timeout, whatever the signal
+  try {
+    return await untilAborted(adding, options.signal);
+  } catch (error) {
+    if (!options.signal?.aborted) throw error;
+    const made = await untilAborted(adding, AbortSignal.timeout(ABANDONED_ADD_WAIT))
+      .catch(() => undefined);
+    if (made?.id && !options.keepDiskOnFailure) {
+      await removeDisk(disks.diskService(made.id), {
+        interval: options.pollInterval ?? 1000,
+        timeout: ABANDONED_ADD_WAIT,
+      });
+    }
+    throw error;
+  }
+}
+
+/** How long an abandoned `add` is waited for, and its disk for removal, in milliseconds. */
+const ABANDONED_ADD_WAIT = 10_000;
 
 /** Removes a disk once it is no longer locked; best effort (the upload's error is what counts). */
 async function removeDisk(

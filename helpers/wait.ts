@@ -16,7 +16,7 @@
  */
 
 import { OvirtError, TimeoutError } from "../transport/errors.ts";
-import { delay } from "./delay.ts";
+import { delay, untilAborted } from "./delay.ts";
 
 /** How often and how long to poll. */
 export interface WaitOptions {
@@ -82,7 +82,7 @@ export async function waitFor<T>(
   let last: { value: T } | undefined;
   try {
     while (!ends.aborted) {
-      const value = await unlessAborted(getter(ends), ends);
+      const value = await untilAborted(getter(ends), ends);
       if (predicate(value)) return value;
       last = { value };
       await delay(interval, ends);
@@ -96,16 +96,6 @@ export async function waitFor<T>(
   const what = options.description ? ` for ${options.description}` : "";
   const seen = last ? describe(last.value) : "nothing (no answer came in time)";
   throw new TimeoutError(`Timed out after ${timeout} ms waiting${what}; last seen: ${seen}`);
-}
-
-/** `promise`, or a rejection as soon as `signal` aborts (what `promise` does then is ignored). */
-function unlessAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const stop = () => reject(signal.reason);
-    if (signal.aborted) stop();
-    else signal.addEventListener("abort", stop, { once: true });
-    promise.then(resolve, reject).finally(() => signal.removeEventListener("abort", stop));
-  });
 }
 
 /** Anything with a `get()` resolving to an object with a `status`: VM, disk, host, ... */

@@ -7,7 +7,14 @@
  */
 
 import assert from "node:assert/strict";
-import { type Connection, ConnectionError, types, uploadDisk, waitFor } from "../mod.ts";
+import {
+  type Connection,
+  ConnectionError,
+  types,
+  uploadDisk,
+  uploadImage,
+  waitFor,
+} from "../mod.ts";
 import { simulatorSession } from "./sim_session.ts";
 
 const MIB = 1024 * 1024;
@@ -98,4 +105,30 @@ Deno.test("an add that is never answered: an abort gives up within the cleanup t
   const took = performance.now() - started;
   assert.ok(took >= 500 && took < 3000, `waited ${took} ms for the add's answer, then gave up`);
   assert.deepEqual(await afterwards(t.connection, diskId), { phases: [], disk: "ok" });
+});
+
+Deno.test("uploadImage: an abort while the disk is created removes the disk it made", async () => {
+  await using t = await simulatorSession({ delay: 0 });
+  const dir = await Deno.makeTempDir({ prefix: "ovirt-sdk-abort-add-" });
+  try {
+    const path = `${dir}/orphan.raw`;
+    await Deno.writeFile(path, new Uint8Array(MIB).fill(7));
+    t.sim.setFaults({ latency: 300 }); // the disk's add is answered after 300 ms
+    const controller = new AbortController();
+    const reason = new Error("operator pressed Ctrl-C");
+    setTimeout(() => controller.abort(reason), 150);
+    await assert.rejects(
+      uploadImage(t.connection, path, {
+        storageDomain: "data",
+        pollInterval: 10,
+        signal: controller.signal,
+      }),
+      (error) => error === reason,
+    );
+    t.sim.setFaults({ latency: undefined });
+    const disks = t.connection.systemService().disksService();
+    assert.deepEqual(await disks.list({ search: "name=orphan" }), [], "the disk was removed");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });

@@ -25,7 +25,7 @@ import type { ImageTransferDirection } from "../../types/image_transfer_directio
 import { ImageTransferPhase } from "../../types/image_transfer_phase.ts";
 import type { ImageTransferService } from "../../services/image_transfer.ts";
 import { waitFor } from "../wait.ts";
-import { delay } from "../delay.ts";
+import { delay, untilAborted } from "../delay.ts";
 import { ImageioClient, type ServerOptions } from "./imageio.ts";
 
 /** How a transfer is run on the engine's side. */
@@ -462,15 +462,4 @@ async function cancelLost(
     }
     await delay(interval, signal);
   }
-}
-
-/** `promise`, or a rejection with `signal`'s reason as soon as it aborts. */
-function untilAborted<T>(promise: Promise<T>, signal?: AbortSignal): Promise<T> {
-  if (!signal) return promise;
-  return new Promise<T>((resolve, reject) => {
-    const aborted = () => reject(signal.reason);
-    if (signal.aborted) return aborted();
-    signal.addEventListener("abort", aborted, { once: true });
-    promise.then(resolve, reject).finally(() => signal.removeEventListener("abort", aborted));
-  });
 }
