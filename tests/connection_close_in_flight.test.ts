@@ -141,6 +141,29 @@ for (const [transport, extra] of [["fetch", {}], ["node:http", { insecure: true 
   });
 }
 
+Deno.test("close(): a call waiting for a free connection is not sent, it rejects", async () => {
+  await using simulator = await startSimulator({ delay: 0, tls: false });
+  const connection = new Connection({
+    url: simulator.url,
+    username: simulator.username,
+    password: simulator.password,
+    connections: 1,
+  });
+  const vms = connection.systemService().vmsService();
+  const [vm] = await vms.list({ max: 1 });
+  simulator.setFaults({ latency: 300 });
+  const sent = vms.vmService(vm.id!).get();
+  const queued = vms.vmService(vm.id!).get(); // waits for the only connection
+  const refused = assert.rejects(queued, /^OvirtError: The connection is closed$/);
+  await delay(100);
+  const before = simulator.requestCount;
+  const closing = connection.close();
+  assert.equal((await sent).id, vm.id, "the call already sent finishes");
+  await refused;
+  await closing;
+  assert.equal(simulator.requestCount, before, "nothing more was sent");
+});
+
 Deno.test("close(): ends, and revokes the token, while an answer never comes", async () => {
   await using simulator = await startSimulator({ delay: 0 });
   const options = { url: simulator.url };

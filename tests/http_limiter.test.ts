@@ -86,3 +86,18 @@ Deno.test("limiter: a slot taken back while lent out passes the cap only until o
   (await waiting)();
   assert.equal(granted, true);
 });
+
+Deno.test("limiter: close refuses the waiters and later callers; held and past-cap slots work", async () => {
+  const limiter = new Limiter(1);
+  const held = await limiter.acquire();
+  const waiting = limiter.acquire();
+  const closed = new Error("closed");
+  limiter.close(closed);
+  await assert.rejects(waiting, (error) => error === closed);
+  await assert.rejects(limiter.acquire(), (error) => error === closed);
+  assert.equal(limiter.tryAcquire(), undefined);
+  const past = limiter.pastCap(); // the logout of a closing connection
+  past();
+  held();
+  assert.equal(limiter.tryAcquire(), undefined, "still closed once the slots are back");
+});

@@ -184,6 +184,8 @@ export abstract class BaseConnection implements AsyncDisposable {
   readonly #auth: Authenticator;
   readonly #api: ApiClient;
   readonly #http: HttpClient;
+  /** The cap on requests in flight, shared by every request of the connection. */
+  readonly #limiter: Limiter;
   readonly #runtime: Runtime;
   readonly #timeout?: number;
   readonly #log?: DebugLog;
@@ -213,7 +215,7 @@ export abstract class BaseConnection implements AsyncDisposable {
         if (this.#closed) throw new OvirtError("The connection is closed");
         return this.#transport ??= this.#createTransport(connections, connectTimeout);
       },
-      limiter: new Limiter(connections),
+      limiter: this.#limiter = new Limiter(connections),
       log: this.#log,
       proxy: options.proxy === undefined ? undefined : new URL(options.proxy),
     });
@@ -433,6 +435,8 @@ export abstract class BaseConnection implements AsyncDisposable {
   }
 
   async #shutDown(logout: boolean): Promise<void> {
+    // Calls waiting for a free connection are not sent any more.
+    this.#limiter.close(new OvirtError("The connection is closed"));
     try {
       if (logout) await this.#auth.logout(false, true);
     } catch (error) {

@@ -15,7 +15,10 @@ export class Limiter {
   #busy = 0;
   /** Slots held by idle holders, which others may use meanwhile. */
   #lent = 0;
-  readonly #waiting: (() => void)[] = [];
+  /** The callers waiting for a slot: `grant` gives them one, `refuse` rejects them. */
+  readonly #waiting: { grant: () => void; refuse: (reason: unknown) => void }[] = [];
+  /** Once closed, why every caller waiting or to come is refused. */
+  #closed?: { reason: unknown };
 
   /** Creates a limiter with `size` slots (at least 1; `Infinity` for no limit). */
   constructor(size: number) {
@@ -31,21 +34,38 @@ export class Limiter {
    */
   acquire(signal?: AbortSignal): Promise<() => void> {
     if (signal?.aborted) return Promise.reject(signal.reason);
+    if (this.#closed) return Promise.reject(this.#closed.reason);
     const free = this.tryAcquire();
     if (free) return Promise.resolve(free);
     return new Promise((resolve, reject) => {
-      const grant = () => {
-        signal?.removeEventListener("abort", abandon);
-        resolve(this.#releaser());
+      const waiter = {
+        grant: () => {
+          signal?.removeEventListener("abort", abandon);
+          resolve(this.#releaser());
+        },
+        refuse: (reason: unknown) => {
+          signal?.removeEventListener("abort", abandon);
+          reject(reason);
+        },
       };
       const abandon = () => {
-        const index = this.#waiting.indexOf(grant);
+        const index = this.#waiting.indexOf(waiter);
         if (index >= 0) this.#waiting.splice(index, 1);
         reject(signal!.reason);
       };
       signal?.addEventListener("abort", abandon, { once: true });
-      this.#waiting.push(grant);
+      this.#waiting.push(waiter);
     });
+  }
+
+  /**
+   * Refuses with `reason` every caller waiting for a slot, and every later {@link acquire}
+   * and {@link tryAcquire} (a closing connection sends nothing more; {@link pastCap} still
+   * gives its one slot). Slots held are given back as before.
+   */
+  close(reason: unknown): void {
+    this.#closed ??= { reason };
+    for (const waiter of this.#waiting.splice(0)) waiter.refuse(reason);
   }
 
   /**
@@ -53,7 +73,9 @@ export class Limiter {
    * `undefined` when every slot is taken or `signal` has aborted.
    */
   tryAcquire(signal?: AbortSignal): (() => void) | undefined {
-    if (signal?.aborted || this.#busy - this.#lent >= this.#size) return undefined;
+    if (signal?.aborted || this.#closed || this.#busy - this.#lent >= this.#size) {
+      return undefined;
+    }
     this.#busy++;
     return this.#releaser();
   }
@@ -78,7 +100,7 @@ export class Limiter {
     this.#lent++;
     while (this.#waiting.length > 0 && this.#busy - this.#lent < this.#size) {
       this.#busy++;
-      this.#waiting.shift()!();
+      this.#waiting.shift()!.grant();
     }
     let reclaimed = false;
     return () => {
@@ -95,7 +117,7 @@ export class Limiter {
       if (released) return;
       released = true;
       const next = this.#busy - this.#lent <= this.#size ? this.#waiting.shift() : undefined;
-      if (next) next();
+      if (next) next.grant();
       else this.#busy--;
     };
   }
