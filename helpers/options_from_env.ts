@@ -23,6 +23,12 @@ const FLAGS: Readonly<Record<string, "url" | "username" | "password" | "caFile">
   "--ca-file": "caFile",
 };
 
+/** Whether `arg` is one of the flags read here (`--password`, `--insecure=false`...). */
+function isOurFlag(arg: string): boolean {
+  const flag = arg.split("=", 1)[0];
+  return flag in FLAGS || flag === "--insecure";
+}
+
 const VARIABLES = {
   url: "OVIRT_URL",
   username: "OVIRT_USERNAME",
@@ -52,7 +58,10 @@ export function connectionOptionsFromEnv(
     const key = FLAGS[flag];
     if (!key) continue;
     const value = inline ?? args[++i];
-    if (value === undefined) throw new OvirtError(`${flag} needs a value`);
+    // `--username --password x`: the next flag is no user name.
+    if (value === undefined || (inline === undefined && isOurFlag(value))) {
+      throw new OvirtError(`${flag} needs a value`);
+    }
     found[key] = value;
   }
   for (const key of Object.keys(VARIABLES) as (keyof typeof VARIABLES)[]) {

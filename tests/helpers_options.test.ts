@@ -65,4 +65,13 @@ Deno.test("missing URL or credentials is a clear OvirtError without secrets", ()
     },
   );
   assert.throws(() => connectionOptionsFromEnv(["--url"], noEnv), /--url needs a value/);
+  // The next flag is not the value of one that has none.
+  assert.throws(
+    () => connectionOptionsFromEnv(["--username", "--password", "x"], noEnv),
+    /--username needs a value/,
+  );
+  assert.throws(
+    () => connectionOptionsFromEnv(["--ca-file", "--insecure"], noEnv),
+    /--ca-file needs a value/,
+  );
 });
