@@ -1,8 +1,9 @@
 /**
  * The API below `/ovirt-engine/api`, answered generically from the service tree: the
  * path is walked through the locators, the HTTP method picks the service's method
- * (GET get/list, POST add or action, PUT update, DELETE remove), and the behaviour of the
- * service, if any, replaces parts of the generic handling.
+ * (GET get/list, POST add or action, PUT update, DELETE remove), its enum query parameters
+ * are checked, and the behaviour of the service, if any, replaces parts of the generic
+ * handling.
  *
  * @module
  */
@@ -27,6 +28,7 @@ import { readField } from "./fields.ts";
 import type { Entity } from "./store.ts";
 import { type Location, resolve, typeAt } from "./tree.ts";
 import { checkRequired, typeLabel } from "./validation.ts";
+import { checkQuery } from "./value_checks.ts";
 
 const NO_BEHAVIOUR: Behaviour = {};
 
@@ -49,24 +51,32 @@ export async function answerApi(engine: Engine, request: Request, url: URL): Pro
   if (!location) throw notFound(url.pathname.slice(API_PREFIX.length));
   const target = objectAt(engine, location);
   const here = call(engine, location, request, url);
+  const served = (kind: MethodMeta["kind"]) => {
+    const found = methodOf(location.service, kind);
+    if (found) checkQuery(found, url.searchParams);
+    return found;
+  };
   switch (method) {
     case "GET":
       if (segments.length === 0) return xmlAnswer(200, apiDocument(engine));
-      if (methodOf(location.service, "get") && target) return answerGet(here, target);
-      if (methodOf(location.service, "list")) return answerList(here);
+      if (target && methodOf(location.service, "get")) {
+        served("get");
+        return answerGet(here, target);
+      }
+      if (served("list")) return answerList(here);
       break;
     case "POST": {
-      const add = methodOf(location.service, "add");
+      const add = served("add");
       if (add) return answerAdd(here, add, await request.bytes());
       break;
     }
     case "PUT": {
-      const update = methodOf(location.service, "update");
-      if (update && target) return answerUpdate(here, target, update, await request.bytes());
+      const update = target && served("update");
+      if (update) return answerUpdate(here, target, update, await request.bytes());
       break;
     }
     case "DELETE":
-      if (methodOf(location.service, "remove") && target) return answerRemove(here, target);
+      if (target && served("remove")) return answerRemove(here, target);
       break;
   }
   return notAllowed(allowed(location));
@@ -86,7 +96,14 @@ function pathSegments(pathname: string): string[] | undefined {
 
 function call(engine: Engine, location: Location, request: Request, url: URL): Call {
   const correlationId = givenCorrelationId(request, url) ?? engine.jobRandom.uuid();
-  return { engine, location, query: url.searchParams, origin: url.origin, correlationId };
+  return {
+    engine,
+    location,
+    query: url.searchParams,
+    headers: request.headers,
+    origin: url.origin,
+    correlationId,
+  };
 }
 
 function behaviourOf(location: Location): Behaviour {

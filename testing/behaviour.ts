@@ -18,6 +18,8 @@ export interface Call {
   readonly location: Location;
   /** The query parameters. */
   readonly query: URLSearchParams;
+  /** The request's headers (`All-Content`, the header form of `all_content`). */
+  readonly headers?: Headers;
   /** `scheme://host:port` the simulator answers on (for URLs it hands out). */
   readonly origin: string;
   /** The request's correlation id (the client's, else a random one), for its jobs and events. */
@@ -48,7 +50,15 @@ export interface Behaviour {
   actions?: Record<string, ActionHandler>;
 }
 
-/** Whether query parameter `name` is `true`. */
+/** Query parameters the engine also reads as a header (protocol 4.1): `All-Content`. */
+const HEADER_FORMS: Readonly<Record<string, string>> = { all_content: "All-Content" };
+
+/**
+ * Whether query parameter `name` is `true`; for a parameter with a header form
+ * (`all_content`), the header counts too when the query does not give it.
+ */
 export function flag(call: Call, name: string): boolean {
-  return call.query.get(name)?.toLowerCase() === "true";
+  const header = HEADER_FORMS[name];
+  const value = call.query.get(name) ?? (header ? call.headers?.get(header) : undefined);
+  return value?.trim().toLowerCase() === "true";
 }

@@ -158,7 +158,12 @@ exampleTest("delete_disks", {
   prepare: async (connection) => {
     const disksService = connection.systemService().disksService();
     for (const name of ["disk-0", "disk-1", "disk-2", "keep-me"]) {
-      await disksService.add({ name, provisionedSize: GIB, storageDomains: [{ name: "data" }] });
+      await disksService.add({
+        name,
+        format: types.DiskFormat.COW,
+        provisionedSize: GIB,
+        storageDomains: [{ name: "data" }],
+      });
     }
   },
   check: async ({ connection }) => {
@@ -269,6 +274,7 @@ exampleTest("cancel_transfer", {
   prepare: async (connection) => {
     const disk = await connection.systemService().disksService().add({
       name: "pending",
+      format: types.DiskFormat.RAW,
       provisionedSize: MIB,
       storageDomains: [{ name: "data" }],
     });
@@ -957,12 +963,13 @@ simulatorTest("disks keep the id they are given; OVF configurations need a name"
   const disksService = c.systemService().disksService();
   const disk = await disksService.add({
     id,
+    format: types.DiskFormat.RAW,
     provisionedSize: MIB,
     storageDomains: [{ name: "data" }],
   });
   assert.equal(disk.id, id);
   await assert.rejects(
-    disksService.add({ id, provisionedSize: MIB }),
+    disksService.add({ id, format: types.DiskFormat.RAW, provisionedSize: MIB }),
     (error: OvirtError) => error.code === 409,
   );
   const ovf = `<ovf:Envelope><DiskSection><Disk ovf:diskId="${id}"/></DiskSection></ovf:Envelope>`;

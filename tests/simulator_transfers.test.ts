@@ -76,6 +76,7 @@ Deno.test("simulator: a failed upload is cancelled and the disk unlocked", async
   const disks = connection.systemService().disksService();
   const disk = await disks.add({
     name: "small",
+    format: types.DiskFormat.RAW,
     provisionedSize: MIB,
     storageDomains: [{ name: "data" }],
   });

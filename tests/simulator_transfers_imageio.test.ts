@@ -282,6 +282,7 @@ Deno.test("an idle transfer is paused by the system when its inactivity timeout 
   const disks = connection.systemService().disksService();
   const disk = await disks.add({
     name: "idle",
+    format: types.DiskFormat.RAW,
     provisionedSize: MIB,
     storageDomains: [{ name: "data" }],
   });

@@ -1,7 +1,8 @@
 /**
- * Disk attachments of VMs: attaching an existing disk (immediate) or creating one from a
- * full `<disk>` description (`locked`, then `ok`); updates that reach the disk (extending
- * it); detaching, or removing the disk too with `detach_only=false`.
+ * Disk attachments of VMs: attaching an existing disk (immediate; not a `locked` one) or
+ * creating one from a full `<disk>` description (`locked`, then `ok`); updates that reach
+ * the disk (extending it); detaching, or removing the disk too with `detach_only=false`.
+ * A VM whose images are locked (`image_locked`) gets no disk and loses none.
  *
  * @module
  */
@@ -11,10 +12,12 @@ import type { Behaviour } from "../behaviour.ts";
 import { withReferences } from "../generic.ts";
 import type { Entity } from "../store.ts";
 import { checkNotLocked, createDisk, deleteDisk } from "./disks.ts";
+import { checkVmNotLocked } from "./vm_creation.ts";
 
 const attachments: Behaviour = {
   add(call, body) {
     const { engine, location } = call;
+    const owner = engine.store.get("vms", location.parent!.id!)!;
     const given = body.disk as Record<string, unknown> | undefined;
     let disk: Entity;
     if (typeof given?.id === "string") {
@@ -24,7 +27,10 @@ const attachments: Behaviour = {
       if (engine.store.get(location.path, disk.id)) {
         throw conflict("Cannot attach Virtual Disk. The disk is already attached to the VM.");
       }
+      checkVmNotLocked(owner, "attach disk to");
+      checkNotLocked(disk, "attach");
     } else {
+      checkVmNotLocked(owner, "add disk to");
       disk = createDisk(engine, given ?? {});
     }
     const { disk: _disk, vm: _vm, ...settings } = body;
@@ -67,7 +73,10 @@ const attachment: Behaviour = {
     });
   },
   remove(call, entity) {
-    if (call.query.get("detach_only")?.toLowerCase() !== "false") return;
+    const owner = call.engine.store.get("vms", call.location.parent!.parent!.id!)!;
+    const detachOnly = call.query.get("detach_only")?.toLowerCase() !== "false";
+    checkVmNotLocked(owner, detachOnly ? "detach disk from" : "remove disk from");
+    if (detachOnly) return;
     const disk = call.engine.store.get("disks", entity.id);
     if (disk) checkNotLocked(disk, "remove");
     deleteDisk(call.engine, entity.id);

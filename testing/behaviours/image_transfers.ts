@@ -3,9 +3,10 @@
  * pointing at the simulator's own `/images/{id}` (see `images.ts`): `proxy_url` where the
  * API answers, `transfer_url` at the daemon's own address when it has one (over plain HTTP,
  * the server behind the front, as a host is reached without the engine); the disk is
- * locked meanwhile. `finalize` ends `finished_success` (disk `ok`, sizes updated), `cancel` (from
- * any session) `cancelled_user` and then `finished_failure`, `pause`/`resume` as the engine
- * does (how transfers end: `transfer_ends.ts`). A download of a disk snapshot (`snapshot`)
+ * locked meanwhile. `finalize` ends `finished_success` (disk `ok`, sizes updated; not while
+ * `initializing`), `cancel` (from any session) `cancelled_user` and then `finished_failure`,
+ * `pause` (a transfer in progress) and `resume` (a paused one) as the engine does; a transfer
+ * that has ended refuses them all (how transfers end: `transfer_ends.ts`). A download of a disk snapshot (`snapshot`)
  * reads the bytes its layer froze. The quirks of `transfer_quirks.ts` make it behave like older engines or
  * unlucky hosts.
  *
@@ -84,12 +85,42 @@ const transfers: Behaviour = {
   },
 };
 
-/** Finalizes the transfer (through `finalizing_success`) unless it has already ended. */
+/**
+ * Finalizes the transfer (through `finalizing_success`) unless it has already ended or is
+ * still `initializing` (nothing can have been sent yet).
+ */
 function finalize(call: Call, transfer?: Entity): void {
-  if (ENDED.has(transfer!.phase as string)) {
-    throw conflict("Cannot finalize Image Transfer. The transfer has already ended.");
+  checkNotEnded(transfer!, "finalize");
+  if (transfer!.phase === "initializing") {
+    throw conflict("Cannot finalize Image Transfer. The transfer is still initializing.");
   }
   endTransfer(call.engine, transfer!, { success: true });
+}
+
+/** Refuses `what` on a transfer that has ended or is on its way to `finished_failure`. */
+function checkNotEnded(transfer: Entity, what: string): void {
+  if (ENDED.has(transfer.phase as string) || FAILING.has(transfer.phase as string)) {
+    throw conflict(`Cannot ${what} Image Transfer. The transfer has already ended.`);
+  }
+}
+
+/** A user pauses a transfer in progress (`paused_user`). */
+function pause(call: Call, transfer?: Entity): void {
+  checkNotEnded(transfer!, "pause");
+  if (!PAUSABLE.has(transfer!.phase as string)) {
+    throw conflict(`Cannot pause Image Transfer. The transfer is ${transfer!.phase}.`);
+  }
+  change(call.engine, "imagetransfers", transfer!.id, { phase: "paused_user" });
+}
+
+/** Resumes a paused transfer (`resuming`, then `transferring`). */
+function resume(call: Call, transfer?: Entity): void {
+  checkNotEnded(transfer!, "resume");
+  if (!PAUSED.has(transfer!.phase as string)) {
+    throw conflict("Cannot resume Image Transfer. The transfer is not paused.");
+  }
+  const resumed = [{ phase: "transferring" }];
+  transition(call.engine, "imagetransfers", transfer!.id, { phase: "resuming" }, resumed);
 }
 
 /**
@@ -112,18 +143,17 @@ const FAILING: ReadonlySet<string> = new Set([
   "cancelled_user",
   "finalizing_failure",
 ]);
+/** Phases of a transfer a user can pause. */
+const PAUSABLE: ReadonlySet<string> = new Set(["transferring", "resuming"]);
+/** Phases of a paused transfer. */
+const PAUSED: ReadonlySet<string> = new Set(["paused_user", "paused_system"]);
 
 const transfer: Behaviour = {
   actions: {
     finalize,
     cancel,
-    pause: (call, entity) => {
-      change(call.engine, "imagetransfers", entity!.id, { phase: "paused_user" });
-    },
-    resume: (call, entity) => {
-      const resumed = [{ phase: "transferring" }];
-      transition(call.engine, "imagetransfers", entity!.id, { phase: "resuming" }, resumed);
-    },
+    pause,
+    resume,
   },
 };
 

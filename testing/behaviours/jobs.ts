@@ -1,10 +1,13 @@
 /**
  * Jobs: external jobs added by clients are `started` until ended (`finished` or
- * `failed`), with their times and owner.
+ * `failed`), with their times and owner. Only external jobs can be ended by a client; the
+ * engine's own jobs end with their command. As on the engine, ending an ended external
+ * job again is accepted (its status and end time are replaced).
  *
  * @module
  */
 
+import { conflict } from "../answers.ts";
 import type { Behaviour } from "../behaviour.ts";
 import { addObject } from "../generic.ts";
 import { change } from "./lifecycle.ts";
@@ -28,6 +31,7 @@ const jobs: Behaviour = {
 const job: Behaviour = {
   actions: {
     end: (call, entity, params) => {
+      if (entity!.external !== true) throw conflict("Cannot end Job. The Job is not external.");
       const now = new Date();
       const status = params.succeeded === false ? "failed" : "finished";
       change(call.engine, "jobs", entity!.id, { status, endTime: now, lastUpdated: now });

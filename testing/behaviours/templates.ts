@@ -1,7 +1,7 @@
 /**
- * Templates: made from a VM (`locked`, then `ok`; the VM is `image_locked` meanwhile, and
- * its disks, NICs and consoles are copied) or from an OVF configuration (`ovf_import.ts`),
- * and removed only when no VM uses them. The Blank template cannot be removed. Exported
+ * Templates: made from a VM that is down (`locked`, then `ok`; the VM is `image_locked`
+ * meanwhile, and its disks, NICs and consoles are copied) or from an OVF configuration
+ * (`ovf_import.ts`), and removed only when no VM uses them. The Blank template cannot be removed. Exported
  * like VMs (`exports.ts`).
  *
  * @module
@@ -39,6 +39,11 @@ function createTemplate(engine: Engine, body: Record<string, unknown>): Entity {
   if (source.status === "image_locked") {
     throw conflict("Cannot add Template: VM is locked. Please try again in a few minutes.");
   }
+  if (source.status !== "down") {
+    throw conflict(
+      "Cannot add Template. VM is locked or still running, try again once VM is in the Down state.",
+    );
+  }
   const copied = Object.fromEntries(
     FROM_VM.filter((name) => source[name] !== undefined).map((name) => [name, source[name]]),
   );
@@ -68,7 +73,7 @@ function createTemplate(engine: Engine, body: Record<string, unknown>): Entity {
     `templates/${encodeURIComponent(id)}`,
     owner,
   );
-  transition(engine, "vms", source.id, { status: "image_locked" }, [{ status: source.status }]);
+  transition(engine, "vms", source.id, { status: "image_locked" }, [{ status: "down" }]);
   return transition(engine, "templates", id, {}, [{ status: "ok" }]);
 }
 

@@ -1,11 +1,13 @@
 /**
  * Creating a VM from a template, the step every way of making a VM shares (an `add`, a
- * clone, an import, an OVF configuration, a pool): its own module, so that those behaviours
- * do not import one another.
+ * clone, an import, an OVF configuration, a pool), and the refusals those behaviours share
+ * (a VM whose images are locked, a template still locked): its own module, so that they do
+ * not import one another.
  *
  * @module
  */
 
+import { conflict } from "../answers.ts";
 import type { Engine, Reference } from "../engine.ts";
 import { withReferences } from "../generic.ts";
 import type { Entity } from "../store.ts";
@@ -32,6 +34,27 @@ const INHERITED = [
 ];
 
 /**
+ * VM statuses a lifecycle passes through on its way to another (`powering_up` on the way
+ * to `up`): the VM's next status is already decided.
+ */
+export const TRANSITIONAL: ReadonlySet<string> = new Set([
+  "wait_for_launch",
+  "powering_up",
+  "powering_down",
+  "reboot_in_progress",
+  "migrating",
+  "saving_state",
+  "restoring_state",
+]);
+
+/** Refuses `what` (`run`, `add NIC to`) on a VM whose images are locked (`image_locked`). */
+export function checkVmNotLocked(vm: Entity, what: string): void {
+  if (vm.status === "image_locked") {
+    throw conflict(`Cannot ${what} VM: VM is locked. Please try again in a few minutes.`);
+  }
+}
+
+/**
  * Creates a VM from `body` (template and cluster named by id or name) in `vms`, with
  * copies of the devices of `source` (`vms/{id}` for a clone; the template by default),
  * with id `id` (a new one by default).
@@ -46,6 +69,7 @@ export function createVm(
   const described = withReferences(engine, "Vm", body);
   const templateRef = described.template as Reference;
   const template = engine.store.get("templates", templateRef.id)!;
+  if (source === undefined) checkTemplateNotLocked(template, "add VM");
   const inherited = Object.fromEntries(
     INHERITED.filter((name) => template[name] !== undefined).map((name) => [name, template[name]]),
   );
@@ -71,4 +95,11 @@ export function createVm(
   addVmDevices(engine, `vms/${encodeURIComponent(id)}`, ref);
   if (disks === 0) return vm;
   return transition(engine, "vms", id, { status: "image_locked" }, [{ status: "down" }]);
+}
+
+/** Refuses `what` (`add VM`) from a template whose disks are still being made (`locked`). */
+export function checkTemplateNotLocked(template: Entity, what: string): void {
+  if (template.status === "locked") {
+    throw conflict(`Cannot ${what}. Template is locked. Please try again in a few minutes.`);
+  }
 }

@@ -1,11 +1,13 @@
 /**
  * Virtual machines (protocol section 7): creation from a template (`image_locked` while
  * disks are copied, `down` at once from a template without disks), the power lifecycle
- * (start, stop, shutdown, suspend, reboot, migrate) with the engine's refusals, the
- * next-run configuration, snapshots and NICs. Starting with run-once settings (a `vm`,
- * cloud-init, Sysprep) marks the VM `run_once` until it is down; a stateless VM gets a
- * `stateless` snapshot while it runs, discarded a step after it is down. New VMs can also
- * be cloned from a snapshot. With `all_content=true` a VM shows its OVF configuration.
+ * (start, stop, shutdown, suspend, reboot, migrate to another host that is `up`) with the
+ * engine's refusals, the next-run configuration, snapshots (a VM that is starting keeps
+ * starting; previewed with the VM down, then committed or undone) and NICs. A VM whose
+ * images are locked refuses changes. Starting with run-once settings (a `vm`, cloud-init,
+ * Sysprep) marks the VM `run_once` until it is down; a stateless VM gets a `stateless`
+ * snapshot while it runs, discarded a step after it is down. New VMs can also be cloned
+ * from a snapshot. With `all_content=true` a VM shows its OVF configuration.
  *
  * @module
  */
@@ -23,7 +25,7 @@ import { exportVm } from "./exports.ts";
 import { change, type Step, transition } from "./lifecycle.ts";
 import { vmOvf } from "./ovf.ts";
 import { configurationOf, vmFromConfiguration } from "./ovf_import.ts";
-import { createVm } from "./vm_creation.ts";
+import { checkVmNotLocked as checkNotLocked, createVm, TRANSITIONAL } from "./vm_creation.ts";
 
 /** Hidden (non-model) property: changes waiting for the next boot (`next_run=true`). */
 const NEXT_RUN = "$nextRun";
@@ -106,12 +108,6 @@ function nextRunView(vm: Entity): Entity {
   return pending ? { ...vm, ...pending } : vm;
 }
 
-function checkNotLocked(vm: Entity, what: string): void {
-  if (vm.status === "image_locked") {
-    throw conflict(`Cannot ${what} VM: VM is locked. Please try again in a few minutes.`);
-  }
-}
-
 /** The least busy `up` host of the VM's cluster, other than `except`. */
 function pickHost(engine: Engine, vm: Entity, what: string, except?: string): Reference {
   const cluster = (vm.cluster as Reference | undefined)?.id;
@@ -129,6 +125,19 @@ function pickHost(engine: Engine, vm: Entity, what: string, except?: string): Re
   }
   hosts.sort((a, b) => (load.get(a.id) ?? 0) - (load.get(b.id) ?? 0));
   return engine.referenceTo("hosts", hosts[0].id);
+}
+
+/** `host` if a VM on host `current` can migrate there: another host, and `up`. */
+function checkMigrationTarget(
+  engine: Engine,
+  host: Record<string, unknown>,
+  current: string | undefined,
+): Record<string, unknown> {
+  if (host.id === current) throw conflict("Cannot migrate VM. source and destination is the same.");
+  if (engine.store.get("hosts", host.id as string)?.status !== "up") {
+    throw conflict("Cannot migrate VM. Operation can be performed only when Host status is Up.");
+  }
+  return host;
 }
 
 /**
@@ -220,7 +229,7 @@ const vmActions: Record<string, ActionHandler> = {
     const current = (vm!.host as Reference | undefined)?.id;
     const requested = params.host as Record<string, unknown> | undefined;
     const host = requested
-      ? call.engine.resolve("Host", requested)
+      ? checkMigrationTarget(call.engine, call.engine.resolve("Host", requested), current)
       : pickHost(call.engine, vm!, "migrate", current);
     lifecycle(call, vm!, { status: "migrating" }, [{ status: "up", host }]);
   },
@@ -232,27 +241,58 @@ const vmActions: Record<string, ActionHandler> = {
     }
     createVm(call.engine, { ...settingsOf(vm!), ...wanted }, call.location.path);
   },
-  previewsnapshot: (call, vm, params) => setSnapshotStatus(call, vm!, params, "in_preview"),
-  commitsnapshot: (call, vm) => setSnapshotStatus(call, vm!, {}, "ok"),
-  undosnapshot: (call, vm) => setSnapshotStatus(call, vm!, {}, "ok"),
+  previewsnapshot: (call, vm, params) => previewSnapshot(call, vm!, params),
+  commitsnapshot: (call, vm) => endPreview(call, vm!),
+  undosnapshot: (call, vm) => endPreview(call, vm!),
   ticket: (call) => ({ ticket: { value: call.engine.newId(), expiry: 7200 } }),
   export: exportVm,
 };
 
-/** Previews one snapshot (`in_preview`), or ends every preview (`ok`). */
-function setSnapshotStatus(
-  call: Call,
-  vm: Entity,
-  params: Record<string, unknown>,
-  status: string,
-): void {
+/** The snapshots of `vm`. */
+function snapshotsOf(call: Call, vm: Entity): Entity[] {
+  return call.engine.store.items(`vms/${encodeURIComponent(vm.id)}/snapshots`);
+}
+
+/**
+ * Refuses `what` (`preview`, `revert to`) on the snapshots of `vm` while one of them is
+ * being made, or while the VM is not down.
+ */
+function checkSnapshotsIdle(call: Call, vm: Entity, what: string): void {
+  if (snapshotsOf(call, vm).some((snapshot) => snapshot.snapshotStatus === "locked")) {
+    throw conflict(
+      `Cannot ${what} Snapshot. The VM is performing an operation on a Snapshot. Please wait for the operation to finish, and try again.`,
+    );
+  }
+  if (vm.status !== "down") {
+    throw conflict(`Cannot ${what} Snapshot. At least one of the VMs is not down.`);
+  }
+}
+
+/** Previews the snapshot `params` names (`in_preview`): the VM must be down, with no preview. */
+function previewSnapshot(call: Call, vm: Entity, params: Record<string, unknown>): void {
   const collection = `vms/${encodeURIComponent(vm.id)}/snapshots`;
   const wanted = (params.snapshot as { id?: string } | undefined)?.id;
-  for (const snapshot of call.engine.store.items(collection)) {
-    const chosen = status === "in_preview"
-      ? snapshot.id === wanted
-      : snapshot.snapshotStatus === "in_preview";
-    if (chosen) change(call.engine, collection, snapshot.id, { snapshotStatus: status });
+  const snapshot = wanted === undefined ? undefined : call.engine.store.get(collection, wanted);
+  if (!snapshot) throw notFound(`Snapshot: id=${wanted}`);
+  checkSnapshotsIdle(call, vm, "preview");
+  if (snapshotsOf(call, vm).some((other) => other.snapshotStatus === "in_preview")) {
+    throw conflict("Cannot preview Snapshot. VM is previewing a Snapshot.");
+  }
+  change(call.engine, collection, snapshot.id, { snapshotStatus: "in_preview" });
+}
+
+/** Commits or undoes the preview of `vm` (its snapshot is `ok` again); there must be one. */
+function endPreview(call: Call, vm: Entity): void {
+  const collection = `vms/${encodeURIComponent(vm.id)}/snapshots`;
+  const previewed = snapshotsOf(call, vm).filter((snapshot) =>
+    snapshot.snapshotStatus === "in_preview"
+  );
+  if (previewed.length === 0) {
+    throw conflict("Cannot revert to Snapshot. VM's Snapshot does not exist.");
+  }
+  checkSnapshotsIdle(call, vm, "revert to");
+  for (const snapshot of previewed) {
+    change(call.engine, collection, snapshot.id, { snapshotStatus: "ok" });
   }
 }
 
@@ -304,7 +344,10 @@ const snapshots: Behaviour = {
     });
     freezeLayers(engine, call.location.parent!.path, snapshot.id);
     transition(engine, call.location.path, snapshot.id, {}, [{ snapshotStatus: "ok" }]);
-    transition(engine, "vms", owner.id, { status: "image_locked" }, [{ status: owner.status }]);
+    // A VM on its way to another status (powering up) gets there: a live snapshot.
+    if (!TRANSITIONAL.has(owner.status as string)) {
+      transition(engine, "vms", owner.id, { status: "image_locked" }, [{ status: owner.status }]);
+    }
     return snapshot;
   },
 };
@@ -314,6 +357,14 @@ const snapshot: Behaviour = {
     if (entity.snapshotType === "active") {
       throw conflict("Cannot remove Snapshot. The active snapshot cannot be removed.");
     }
+    if (entity.snapshotStatus === "locked") {
+      throw conflict(
+        "Cannot remove Snapshot. The VM is performing an operation on a Snapshot. Please wait for the operation to finish, and try again.",
+      );
+    }
+    if (entity.snapshotStatus === "in_preview") {
+      throw conflict("Cannot remove Snapshot. VM is previewing a Snapshot.");
+    }
     mergeLayers(call.engine, entity.id);
   },
 };
@@ -321,6 +372,7 @@ const snapshot: Behaviour = {
 const nics: Behaviour = {
   add(call, body) {
     const { engine } = call;
+    checkNotLocked(engine.store.get("vms", call.location.parent!.id!)!, "add NIC to");
     return engine.store.put(call.location.path, {
       interface: "virtio",
       plugged: true,
