@@ -7,7 +7,7 @@
  */
 
 import assert from "node:assert/strict";
-import { downloadImage, OvirtError, types, uploadImage, waitFor } from "../mod.ts";
+import { Connection, downloadImage, OvirtError, types, uploadImage, waitFor } from "../mod.ts";
 import type { TransferStop } from "../testing/mod.ts";
 import { simulatorSession } from "./sim_session.ts";
 
@@ -141,3 +141,32 @@ for (const how of STOPS) {
     }
   });
 }
+
+Deno.test("a stopped transfer's event carries the correlation id its add was sent with", async () => {
+  await using t = await setup();
+  const lines: string[] = [];
+  await using connection = new Connection({
+    url: t.sim.url,
+    username: t.sim.username,
+    password: t.sim.password,
+    debug: true, // shows the header the transfer's add is sent with
+    log: (line) => lines.push(...line.split("\n")),
+  });
+  const path = await denseFile();
+  try {
+    t.sim.setTransferQuirks({ stopAfterBytes: 3 * MIB, stopReason: "the host went away" });
+    await assert.rejects(uploadImage(connection, path, { ...FAST, storageDomain: "data" }));
+    const add = lines.findIndex((line) => /^> POST \S+\/imagetransfers$/.test(line));
+    const header = lines.slice(add).find((line) => line.startsWith("> correlation-id: "));
+    assert.ok(add >= 0 && header, "the add and its header are in the debug log");
+    const events = await connection.systemService().eventsService().list({
+      search: `correlation_id=${header.slice("> correlation-id: ".length)}`,
+    });
+    assert.ok(
+      events.some((event) => /Transfer was stopped by system/.test(event.description ?? "")),
+      events.map((event) => event.description).join("\n"),
+    );
+  } finally {
+    await Deno.remove(path);
+  }
+});

@@ -77,7 +77,7 @@ const transfers: Behaviour = {
       host: host ? engine.referenceTo("hosts", host.id) : undefined,
       [LAYER_IMAGE]: layer?.id,
       [LAYER_SIZE]: layer?.provisionedSize,
-      [CORRELATION]: call.query.get("correlation_id") ?? undefined,
+      [CORRELATION]: call.correlationId, // the header's or the query's, else a random one
       [LAST_ACTIVITY]: Date.now(),
     });
     transition(engine, "disks", disk.id, { status: "locked" });
