@@ -6,7 +6,8 @@
  * @module
  */
 
-import { findResource, RESOURCES } from "./command_table.ts";
+import { findResource, type Resource, RESOURCES } from "./command_table.ts";
+import { readConfig } from "./config.ts";
 import { specialVerbs } from "./special_verbs.ts";
 import type { Context } from "./context.ts";
 import { UsageError } from "./errors.ts";
@@ -14,14 +15,48 @@ import { GLOBAL_OPTIONS, type OptionSpec, type ParsedFlags, parseFlags } from ".
 import { FORMATS } from "./output/render.ts";
 import { flagsOfNested, flagsOfVerb, takesEntity } from "./resource_command.ts";
 
+/**
+ * The scripts. Where `ovirt __complete` offers nothing, as where a FILE goes (`disk upload`,
+ * `disk download DISK FILE`, `--from`, `--ca-file`), each shell completes file names.
+ */
 const SCRIPTS: Readonly<Record<string, string>> = {
   bash: `# bash completion for ovirt: source <(ovirt completion bash)
 _ovirt() {
-  local candidate
+  local cur cword candidate prefix='' breaks='' c
+  local -a words
   COMPREPLY=()
+  _ovirt_words  # words, cword, cur: as _get_comp_words_by_ref -n :=@ of bash-completion
+  ((cword > 0)) || return 0
+  # Bash replaces only what follows the last : = or @ of the word (of COMP_WORDBREAKS).
+  for c in : = @; do [[ $COMP_WORDBREAKS == *"$c"* ]] && breaks+=$c; done
+  [[ -n $breaks && $cur == *["$breaks"]* ]] && prefix=\${cur%"\${cur##*["$breaks"]}"}
   while IFS= read -r candidate; do
-    COMPREPLY+=("$(printf '%q' "$candidate")")  # a name with spaces or * stays one word
-  done < <(ovirt __complete "\${COMP_WORDS[@]:1:COMP_CWORD}" 2>/dev/null)
+    COMPREPLY+=("$(printf '%q' "\${candidate#"$prefix"}")")  # a name with spaces stays one word
+  done < <(ovirt __complete "\${words[@]:1:cword-1}" "$cur" 2>/dev/null)
+}
+# The words up to the cursor as typed, into words, cword and cur: bash splits COMP_WORDS at
+# COMP_WORDBREAKS (--url https://e:443/api is five words), joined again here where no space
+# parts them at a : = or @.
+_ovirt_words() {
+  local line=\${COMP_LINE:0:COMP_POINT} rest word i
+  words=() cword=-1
+  if [[ -z \${COMP_LINE+set} ]]; then  # not called by bash's completion: its words as they are
+    words=("\${COMP_WORDS[@]}") cword=$COMP_CWORD cur=\${COMP_WORDS[COMP_CWORD]}
+    return
+  fi
+  for ((i = 0; i <= COMP_CWORD; i++)); do
+    rest=\${line#"\${line%%[![:space:]]*}"}
+    if ((i == COMP_CWORD)); then word=$rest; else word=\${COMP_WORDS[i]}; fi
+    if ((i > 0 && \${#rest} == \${#line})) &&
+      [[ $word == [@:=]* || \${words[cword]} == *[@:=] ]]; then
+      words[cword]+=$word
+    else
+      words+=("$word")
+      cword=$((cword + 1))
+    fi
+    line=\${rest:\${#word}}
+  done
+  cur=\${words[cword]}
 }
 complete -o default -F _ovirt ovirt
 `,
@@ -30,12 +65,25 @@ complete -o default -F _ovirt ovirt
 _ovirt() {
   local -a candidates
   candidates=("\${(@f)$(ovirt __complete "\${(@)words[2,CURRENT]}" 2>/dev/null)}")
-  compadd -a candidates
+  candidates=("\${(@)candidates:#}")  # no output is one empty line: not a match
+  if (( \${#candidates} )); then
+    compadd -a candidates
+  else
+    _files  # a FILE (disk upload, --from, --ca-file), or nothing else fits
+  fi
 }
 compdef _ovirt ovirt
 `,
   fish: `# fish completion for ovirt: ovirt completion fish | source
-complete -c ovirt -f -a '(ovirt __complete (commandline -opc)[2..-1] (commandline -ct) 2>/dev/null)'
+function __ovirt_complete
+    set -l found (ovirt __complete (commandline -opc)[2..-1] (commandline -ct) 2>/dev/null)
+    if set -q found[1]
+        printf '%s\\n' $found
+    else # a FILE (disk upload, --from, --ca-file), or nothing else fits
+        __fish_complete_path (commandline -ct)
+    end
+end
+complete -c ovirt -f -a '(__ovirt_complete)'
 `,
 };
 
@@ -64,73 +112,128 @@ const SUB_WORDS: Readonly<Record<string, readonly string[]>> = {
   api: ["GET", "POST", "PUT", "DELETE"],
 };
 
-/** The flags after `before` (the words typed so far, flags left out): global and the verb's. */
-function optionsAfter(before: readonly string[]): Record<string, OptionSpec> {
-  const resource = before[0] === undefined ? undefined : findResource(before[0]);
+/** The `profile` actions that take the name of a profile. */
+const PROFILE_NAMED = new Set(["show", "set", "use", "remove"]);
+
+/** The special commands by word, with their own flags (as `ovirt` has them). */
+export type SpecialFlags = ReadonlyMap<string, Readonly<Record<string, OptionSpec>>>;
+
+/**
+ * The command's own flags after `before` (the words typed so far, flags left out): the
+ * verb's, the nested collection's, the implicit `list`'s after a resource alone, or a
+ * special command's. A global flag of the same name is then the command's.
+ */
+function ownOptions(before: readonly string[], specials: SpecialFlags): Record<string, OptionSpec> {
+  if (before[0] === undefined) return {};
+  const special = specials.get(before[0]);
+  if (special) return { ...special };
+  const resource = findResource(before[0]);
+  if (!resource) return {};
   const word = before[1];
-  if (!resource || word === undefined) return { ...GLOBAL_OPTIONS };
+  if (word === undefined) {
+    const list = resource.verbs.get("list");
+    return list ? { ...flagsOfVerb(list).options } : {};
+  }
   const verb = resource.verbs.get(word);
   const nested = resource.nested.get(word);
   const own = specialVerbs(resource.singular).find((item) => item.word === word);
   return {
-    ...GLOBAL_OPTIONS,
     ...(verb ? flagsOfVerb(verb).options : {}),
     ...(nested ? flagsOfNested(nested).options : {}),
     ...(own ? own.options : {}),
   };
 }
 
-/** The option `flag` (`--host`, `--host=x`, `-o`, `--no-wait`) names among `options`. */
-function optionOf(flag: string, options: Record<string, OptionSpec>): OptionSpec | undefined {
-  if (!flag.startsWith("--")) {
-    return Object.values(options).find((spec) => spec.short === flag[1]);
+/**
+ * The option the flag `word` (`--host`, `--host=x`, `--no-wait`, `-o`, a group `-ho`) names
+ * among `options` (the last of a group), and whether its value is the next word.
+ */
+function flagOf(
+  word: string,
+  options: Record<string, OptionSpec>,
+): { spec?: OptionSpec; takesNext: boolean } {
+  if (word.startsWith("--")) {
+    const equals = word.indexOf("=");
+    const name = equals < 0 ? word.slice(2) : word.slice(2, equals);
+    let spec = Object.hasOwn(options, name) ? options[name] : undefined;
+    if (!spec && name.startsWith("no-") && Object.hasOwn(options, name.slice(3))) {
+      spec = options[name.slice(3)];
+    }
+    return { spec, takesNext: spec?.type === "string" && equals < 0 };
   }
-  const name = flag.slice(2).split("=", 1)[0];
-  return Object.hasOwn(options, name) ? options[name] : undefined;
+  let spec: OptionSpec | undefined;
+  for (let letter = 1; letter < word.length; letter++) {
+    spec = Object.values(options).find((option) => option.short === word[letter]);
+    if (!spec) return { takesNext: false };
+    if (spec.type === "string") return { spec, takesNext: letter + 1 === word.length };
+  }
+  return { spec, takesNext: false };
 }
 
-/** The candidates for the last of `words` (the word being typed, maybe empty). */
+/**
+ * The candidates for the last of `words` (the word being typed, maybe empty), after the
+ * words typed before it. Global flags apply wherever they are, as the command itself reads
+ * them (`ovirt vm -p lab show <TAB>` lists the names of profile lab's engine); a flag of
+ * the verb is the verb's.
+ */
 export async function candidates(
   context: Context,
   words: readonly string[],
-  specials: readonly string[],
+  specials: SpecialFlags,
 ): Promise<string[]> {
   const current = words.at(-1) ?? "";
-  // The words typed before, without flags and the values of those that take one; global
-  // flags before the resource (`-p lab`, `--url`) apply to the names read from the engine.
-  const before: string[] = [];
-  const leading: string[] = [];
-  let valueOf: OptionSpec | undefined; // the flag whose value is being typed
   const typed = words.slice(0, -1);
+  const before: string[] = []; // the words typed before, without flags and their values
+  let valueOf: OptionSpec | undefined; // the flag whose value is being typed
+  let help = false; // `ovirt help vm <TAB>` completes as `ovirt vm <TAB>`
+  let wordNext = false; // after a `--` before the command word: the next word is it
+  let onlyWords = false; // after a `--` after the command word: no more flags
   for (let index = 0; index < typed.length; index++) {
     const word = typed[index];
     valueOf = undefined;
-    if (word === "-" || !word.startsWith("-")) {
-      before.push(word);
+    if (wordNext || onlyWords || word === "-" || !word.startsWith("-")) {
+      wordNext = false;
+      if (before.length === 0 && !help && word === "help") help = true;
+      else before.push(word);
       continue;
     }
-    const spec = optionOf(word, optionsAfter(before));
-    const takesNext = spec?.type === "string" && !word.includes("=") &&
-      (word.startsWith("--") || word.length === 2);
-    if (before.length === 0) leading.push(...typed.slice(index, index + (takesNext ? 2 : 1)));
-    if (!takesNext) continue;
-    if (index + 1 === typed.length) valueOf = spec; // `ovirt -o <TAB>`
-    index++;
+    if (word === "--") {
+      if (before.length === 0) wordNext = true;
+      else onlyWords = true;
+      continue;
+    }
+    const own = ownOptions(before, specials);
+    const { spec, takesNext } = flagOf(word, { ...GLOBAL_OPTIONS, ...own });
+    if (takesNext && index + 1 === typed.length) {
+      valueOf = spec; // `ovirt -o <TAB>`
+      break;
+    }
+    try { // before the command word, only global flags; after it, the command's win
+      context.useGlobals(parseFlags(typed.slice(index, index + (takesNext ? 2 : 1)), own).globals);
+    } catch { /* not a flag of this command, or a bad value: complete without it */ }
+    if (takesNext) index++;
   }
-  try {
-    context.useGlobals(parseFlags(leading).globals);
-  } catch { /* a flag being typed: complete without it */ }
+  const own = ownOptions(before, specials);
+  const options: Record<string, OptionSpec> = { ...GLOBAL_OPTIONS, ...own };
+  const flagsAllowed = !wordNext && !onlyWords;
   const resource = before[0] === undefined ? undefined : findResource(before[0]);
-  const verb = resource && before[1] !== undefined ? resource.verbs.get(before[1]) : undefined;
   let found: string[];
   if (valueOf) {
-    found = valueOf === GLOBAL_OPTIONS.output ? [...FORMATS] : [];
-  } else if (current.startsWith("-")) {
-    found = Object.entries(optionsAfter(before)).flatMap(([flag, spec]) =>
+    found = await valuesOf(context, valueOf);
+  } else if (flagsAllowed && current.startsWith("--") && current.includes("=")) {
+    const name = current.slice(2, current.indexOf("="));
+    const spec = Object.hasOwn(options, name) ? options[name] : undefined;
+    found = spec ? (await valuesOf(context, spec)).map((value) => `--${name}=${value}`) : [];
+  } else if (flagsAllowed && current.startsWith("-")) {
+    found = Object.entries(options).flatMap(([flag, spec]) =>
       spec.type === "boolean" && flag !== "help" ? [`--${flag}`, `--no-${flag}`] : [`--${flag}`]
     );
   } else if (before.length === 0) {
-    found = [...specials, ...RESOURCES.flatMap((item) => [item.plural, item.singular])];
+    found = [
+      ...specials.keys(),
+      ...(help ? [] : ["help"]),
+      ...RESOURCES.flatMap((item) => [item.plural, item.singular]),
+    ];
   } else if (before.length === 1) {
     found = resource
       ? [
@@ -139,15 +242,37 @@ export async function candidates(
         ...specialVerbs(resource.singular).map((v) => v.word),
       ]
       : [...(SUB_WORDS[before[0]] ?? [])];
-  } else if (
-    before.length === 2 && resource &&
-    ((verb && takesEntity(verb)) || resource.nested.has(before[1]))
-  ) {
+  } else if (before.length === 2 && before[0] === "profile" && PROFILE_NAMED.has(before[1])) {
+    found = await profileNames(context);
+  } else if (before.length === 2 && resource && takesName(resource, before[1])) {
     found = await names(context, resource.segment);
   } else {
-    found = [];
+    found = []; // a FILE, or nothing: the shell offers file names
   }
-  return found.filter((candidate) => candidate.startsWith(current)).sort();
+  return [...new Set(found)].filter((candidate) => candidate.startsWith(current)).sort();
+}
+
+/** Whether the verb `word` of `resource` takes the name of one of its objects first. */
+function takesName(resource: Resource, word: string): boolean {
+  const verb = resource.verbs.get(word);
+  if (verb) return takesEntity(verb);
+  if (resource.nested.has(word)) return true;
+  return specialVerbs(resource.singular).some((item) => item.word === word && item.takesName);
+}
+
+/** The values a flag takes, where the CLI knows them: formats, profiles. */
+async function valuesOf(context: Context, spec: OptionSpec): Promise<string[]> {
+  if (spec === GLOBAL_OPTIONS.output) return [...FORMATS];
+  if (spec === GLOBAL_OPTIONS.profile) return await profileNames(context);
+  return [];
+}
+
+async function profileNames(context: Context): Promise<string[]> {
+  try {
+    return Object.keys((await readConfig(context.env)).profiles);
+  } catch {
+    return []; // an unreadable config: nothing to offer
+  }
 }
 
 async function names(context: Context, segment: string): Promise<string[]> {

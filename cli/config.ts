@@ -31,27 +31,46 @@ export interface ConfigFile {
 /** Reads environment variables (tests pass their own). */
 export type Env = (name: string) => string | undefined;
 
-/** The directory of the config file: `$XDG_CONFIG_HOME/ovirt` or `~/.config/ovirt`. */
-export function configDir(env: Env): string {
-  return `${xdg(env, "XDG_CONFIG_HOME", ".config")}/ovirt`;
+/**
+ * The directory of the config file: `$XDG_CONFIG_HOME/ovirt` or `~/.config/ovirt`;
+ * undefined when neither XDG_CONFIG_HOME nor HOME is set (there are then no profiles).
+ */
+export function configDir(env: Env): string | undefined {
+  return xdg(env, "XDG_CONFIG_HOME", ".config");
 }
 
-/** The directory of cached sessions: `$XDG_CACHE_HOME/ovirt` or `~/.cache/ovirt`. */
-export function cacheDir(env: Env): string {
-  return `${xdg(env, "XDG_CACHE_HOME", ".cache")}/ovirt`;
+/**
+ * The directory of cached sessions: `$XDG_CACHE_HOME/ovirt` or `~/.cache/ovirt`; undefined
+ * when neither XDG_CACHE_HOME nor HOME is set (there are then no cached sessions).
+ */
+export function cacheDir(env: Env): string | undefined {
+  return xdg(env, "XDG_CACHE_HOME", ".cache");
 }
 
-function xdg(env: Env, variable: string, fallback: string): string {
+function xdg(env: Env, variable: string, fallback: string): string | undefined {
   const set = env(variable);
-  if (set) return set;
+  if (set) return `${set}/ovirt`;
   const home = env("HOME");
-  if (!home) throw new CliError(`Neither ${variable} nor HOME is set`, EXIT.FAILURE);
-  return `${home}/${fallback}`;
+  return home ? `${home}/${fallback}/ovirt` : undefined;
 }
 
-/** Reads the config file; a missing file is an empty config. */
+/**
+ * The error of a command that must save `what` where neither `variable` (XDG_CONFIG_HOME,
+ * XDG_CACHE_HOME) nor HOME is set: exit 2, naming what to set.
+ */
+export function nowhereToWrite(what: string, variable: string): CliError {
+  return new CliError(
+    `Cannot save ${what}: neither ${variable} nor HOME is set, so there is no ` +
+      `$${variable}/ovirt folder; set one of them`,
+    EXIT.USAGE,
+  );
+}
+
+/** Reads the config file; a missing file (or no config folder at all) is an empty config. */
 export async function readConfig(env: Env): Promise<ConfigFile> {
-  const path = `${configDir(env)}/config.json`;
+  const dir = configDir(env);
+  if (dir === undefined) return { profiles: {} };
+  const path = `${dir}/config.json`;
   let text: string;
   try {
     text = await Deno.readTextFile(path);
@@ -86,6 +105,7 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 /** Writes the config file (mode 0600, its folder 0700). */
 export async function writeConfig(env: Env, config: ConfigFile): Promise<string> {
   const dir = configDir(env);
+  if (dir === undefined) throw nowhereToWrite("the profile", "XDG_CONFIG_HOME");
   await Deno.mkdir(dir, { recursive: true, mode: 0o700 });
   const path = `${dir}/config.json`;
   await Deno.writeTextFile(path, JSON.stringify(config, null, 2) + "\n", { mode: 0o600 });
@@ -175,7 +195,9 @@ export function checkEngineUrl(url: string, source: string): string {
         "https://engine.example.com/ovirt-engine/api",
     );
   }
-  if (parsed.username !== "" || parsed.password !== "") {
+  // An @ anywhere may end a password that holds / ? or # (https://admin:12#pw@engine parses
+  // as the host admin, port 12): refused as well, the way shownUrl hides it.
+  if (parsed.username !== "" || parsed.password !== "" || url.includes("@")) {
     throw new UsageError(
       `${source}: a URL with a user name or password in it (user:password@) is refused; ` +
         "give the user with --username, the password with ovirt login or OVIRT_PASSWORD",
@@ -184,14 +206,18 @@ export function checkEngineUrl(url: string, source: string): string {
   return url;
 }
 
-/** `url` as it may be shown: a user name and password in it replaced by `***`. */
+/**
+ * `url` as it may be shown: a user name and password in it replaced by `***`. Any `@` after
+ * the scheme counts as the end of a user and password, the last one as the end of them all
+ * (`https://admin:pa/ss@engine/...` and `https://admin:12#ss@engine` show as
+ * `https://***@engine...`): a password may hold `/`, `?`, `#` and `@`, so the URL parser's
+ * reading cannot be trusted to find where it ends, and hiding too much is better than
+ * showing any of it.
+ */
 export function shownUrl(url: string | undefined): string | undefined {
   if (url === undefined) return undefined;
-  const at = url.indexOf("@");
   const scheme = url.indexOf("://");
-  if (at < 0 || scheme < 0) return url;
-  const end = url.slice(scheme + 3).search(/[/?#]/);
-  const authorityEnd = end < 0 ? url.length : scheme + 3 + end;
-  const userinfoEnd = url.lastIndexOf("@", authorityEnd);
-  return userinfoEnd > scheme ? `${url.slice(0, scheme + 3)}***${url.slice(userinfoEnd)}` : url;
+  const start = scheme < 0 ? 0 : scheme + 3;
+  const at = url.lastIndexOf("@");
+  return at < start ? url : `${url.slice(0, start)}***${url.slice(at)}`;
 }

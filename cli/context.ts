@@ -7,6 +7,7 @@
 
 import type { Env, Settings } from "./config.ts";
 import { resolveSettings } from "./config.ts";
+import type { ProgressOutput } from "../mod.ts";
 import { OutputClosedError } from "./errors.ts";
 import { type OutputOptions, parseFormat } from "./output/render.ts";
 import { parseDuration } from "./options.ts";
@@ -47,6 +48,7 @@ export class Context {
   #globals: GlobalValues = {};
   #output!: OutputOptions;
   #session?: Promise<Session>;
+  #errClosed = false;
 
   /** A context for one run. */
   constructor(env: Env, globals: GlobalValues = {}) {
@@ -85,12 +87,43 @@ export class Context {
    * throws {@link OutputClosedError}: the command ends there, with exit code 0.
    */
   out(text: string): void {
-    if (!writeAll(Deno.stdout, text)) throw new OutputClosedError();
+    try {
+      writeAll(Deno.stdout, new TextEncoder().encode(text));
+    } catch (error) {
+      if (error instanceof Deno.errors.BrokenPipe) throw new OutputClosedError();
+      throw error;
+    }
   }
 
-  /** Writes to standard error (nothing more once its reader has gone). */
+  /**
+   * Writes to standard error; once a write has failed (its reader has gone, as in
+   * `2>&1 | head -c 30`, or it was closed), nothing more: messages are never worth failing for.
+   */
   err(text: string): void {
-    writeAll(Deno.stderr, text);
+    this.#errBytes(new TextEncoder().encode(text));
+  }
+
+  /**
+   * Standard error for a transfer's progress bar: its lines go where {@link err} writes, and
+   * stop as quietly once standard error is gone, while the transfer goes on.
+   */
+  progressOutput(): ProgressOutput {
+    return {
+      isTerminal: () => !this.#errClosed && Deno.stderr.isTerminal(),
+      writeSync: (bytes) => {
+        this.#errBytes(bytes);
+        return bytes.byteLength;
+      },
+    };
+  }
+
+  #errBytes(bytes: Uint8Array): void {
+    if (this.#errClosed) return;
+    try {
+      writeAll(Deno.stderr, bytes);
+    } catch {
+      this.#errClosed = true;
+    }
   }
 
   /** The connection settings in force (flags, variables, profile). */
@@ -150,14 +183,7 @@ function terminalWidth(env: Env): number {
   }
 }
 
-/** Writes all of `text`; false when the reader has gone (`ovirt vms list | head -1`). */
-function writeAll(stream: { writeSync(bytes: Uint8Array): number }, text: string): boolean {
-  let bytes = new TextEncoder().encode(text);
-  try {
-    while (bytes.byteLength > 0) bytes = bytes.subarray(stream.writeSync(bytes));
-    return true;
-  } catch (error) {
-    if (error instanceof Deno.errors.BrokenPipe) return false;
-    throw error;
-  }
+/** Writes all of `bytes` (a pipe may take part of them at a time). */
+function writeAll(stream: { writeSync(bytes: Uint8Array): number }, bytes: Uint8Array): void {
+  while (bytes.byteLength > 0) bytes = bytes.subarray(stream.writeSync(bytes));
 }

@@ -9,8 +9,10 @@
  */
 
 import {
+  type Connection,
   downloadDisk,
   downloadImage,
+  type ImageTransferOptions,
   probeImage,
   progressBar,
   type types,
@@ -19,7 +21,7 @@ import {
 } from "../mod.ts";
 import { findResource } from "./command_table.ts";
 import type { Context } from "./context.ts";
-import { UsageError } from "./errors.ts";
+import { OutputClosedError, UsageError } from "./errors.ts";
 import { type OptionSpec, type ParsedFlags, parseDuration, parseInterval } from "./options.ts";
 import { render } from "./output/render.ts";
 import { resolveId } from "./resolve.ts";
@@ -106,7 +108,7 @@ export async function runUpload(context: Context, args: ParsedFlags): Promise<vo
     await uploadDisk(connection, diskId, file.readable, image.fileSize, {
       format: image.format,
       pollInterval,
-      onProgress: progressBar(`Uploading ${values.disk}`, Deno.stderr),
+      onProgress: progressBar(`Uploading ${values.disk}`, context.progressOutput()),
     });
     disk = await disks.diskService(diskId).get();
   } else {
@@ -118,7 +120,7 @@ export async function runUpload(context: Context, args: ParsedFlags): Promise<vo
       ...(size === undefined ? {} : { provisionedSize: size }),
       pollInterval,
       phaseTimeout,
-      onProgress: progressBar(`Uploading ${name}`, Deno.stderr),
+      onProgress: progressBar(`Uploading ${name}`, context.progressOutput()),
     }));
   }
   context.out(render(disk, "Disk", context.output));
@@ -136,17 +138,49 @@ export async function runDownload(context: Context, args: ParsedFlags): Promise<
   const options = {
     ...(format ? { format } : {}),
     pollInterval: parseInterval(values["wait-interval"] ?? "1s", "wait-interval"),
-    onProgress: progressBar(`Downloading ${word}`, Deno.stderr),
+    onProgress: progressBar(`Downloading ${word}`, context.progressOutput()),
   };
   const replaces = path !== "-" && await existingFile(path, values.overwrite === true);
   const { connection } = await context.session();
   const id = await resolveId(connection, findResource("disks")!, "disks", word);
   if (path === "-") {
-    await downloadDisk(connection, id, Deno.stdout.writable, options);
+    await downloadToStdout(connection, id, options);
   } else {
     // A new file is removed again if the download fails; an existing one is replaced only
     // once the download is complete (downloadImage writes beside it until then).
     await downloadImage(connection, id, path, { ...options, overwrite: replaces });
+  }
+}
+
+/**
+ * Downloads disk `id` to standard output. Once its reader has gone (`| head -c 10`), the
+ * transfer is cancelled as after any failure, and the command ends with
+ * {@link OutputClosedError} (exit 0, no message), as other output does.
+ */
+async function downloadToStdout(
+  connection: Connection,
+  id: string,
+  options: ImageTransferOptions,
+): Promise<void> {
+  let closed = false;
+  const stdout = new WritableStream<Uint8Array>({
+    async write(chunk) {
+      try {
+        for (let rest = chunk; rest.byteLength > 0;) {
+          rest = rest.subarray(await Deno.stdout.write(rest));
+        }
+      } catch (error) {
+        if (error instanceof Deno.errors.BrokenPipe) closed = true;
+        throw closed ? new OutputClosedError() : error;
+      }
+    },
+  });
+  try {
+    await downloadDisk(connection, id, stdout, options);
+  } catch (error) {
+    // downloadDisk cancelled the transfer; the reason it gives may be the engine's view.
+    if (closed) throw new OutputClosedError();
+    throw error;
   }
 }
 

@@ -10,7 +10,6 @@ import type { Context } from "./context.ts";
 import { UsageError } from "./errors.ts";
 import { type OptionSpec, type ParsedFlags, parseInterval } from "./options.ts";
 import { cellText, checkColumns, plain, printable, valueAt } from "./output/cells.ts";
-import { parseInteger } from "./values.ts";
 
 /** Help of `ovirt events follow`. */
 export const FOLLOW_HELP =
@@ -44,7 +43,7 @@ export async function runFollow(context: Context, args: ParsedFlags): Promise<vo
   const interval = parseInterval(values.interval ?? "5s", "interval");
   const { connection } = await context.session();
   const events = connection.systemService().eventsService();
-  let from = values.from === undefined ? undefined : parseInteger(values.from, "--from");
+  let from = values.from === undefined ? undefined : eventId(values.from);
   if (from === undefined) {
     const [latest] = await events.list({ max: 1 });
     from = latest ? Number(latest.id) : 0;
@@ -74,4 +73,15 @@ export async function runFollow(context: Context, args: ParsedFlags): Promise<vo
     Deno.removeSignalListener("SIGINT", onSignal);
     Deno.removeSignalListener("SIGTERM", onSignal);
   }
+}
+
+/** The event id `text` (`--from`): a whole number. */
+function eventId(text: string): number {
+  const id = Number(text.trim());
+  if (!/^\d+$/.test(text.trim()) || !Number.isSafeInteger(id)) {
+    throw new UsageError(
+      `ovirt events follow: --from: "${text}" is not an event id (a whole number)`,
+    );
+  }
+  return id;
 }

@@ -9,7 +9,7 @@ import { ENUMS } from "./model.ts";
 import { type Nested, type Resource, RESOURCES, type Verb } from "./command_table.ts";
 import { EXIT } from "./errors.ts";
 import { GLOBAL_HELP, GLOBAL_OPTIONS, WAIT_HELP } from "./options.ts";
-import { flagsOfVerb, takesEntity } from "./resource_command.ts";
+import { flagsOfNested, flagsOfVerb, takesEntity } from "./resource_command.ts";
 import { renderTable } from "./output/table.ts";
 
 /** The special commands and what they do, for the top-level help. */
@@ -188,10 +188,19 @@ goes before the resource${example}.
 `;
 }
 
-/** Help of a nested collection. */
+/** Help of a nested collection: usage and the flags of its list. */
 export function nestedHelp(resource: Resource, nested: Nested): string {
-  return `Usage: ovirt ${resource.singular} ${nested.word} NAME|ID [flags]
+  const { params, options } = flagsOfNested(nested);
+  const rows = [...params].map(([flag, param]) =>
+    [`--${flag}${param.kind === "boolean" ? "" : " VALUE"}`, describeKind(param)] as const
+  );
+  const one = `${article(resource.singular)} ${resource.singular}`;
+  return `Usage: ovirt ${resource.singular} ${nested.word} NAME|ID [list] [flags]
 
-Lists the ${nested.word} of a ${resource.singular}.
-`;
+Lists the ${nested.word} of ${one}.
+
+Flags:
+${rows.length ? block(rows) : "  (none besides the global ones)\n"}${
+    shadowNote(Object.keys(options), `${resource.singular} ${nested.word}`)
+  }`;
 }

@@ -13,7 +13,7 @@ import { CliError, EXIT, UsageError } from "./errors.ts";
 import type { ParsedFlags } from "./options.ts";
 import { readPassword } from "./prompt.ts";
 import { transportOptions } from "./session.ts";
-import { readSession, removeSession, writeSession } from "./token_cache.ts";
+import { checkSessionFolder, readSession, removeSession, writeSession } from "./token_cache.ts";
 
 /** Help of `ovirt login`. */
 export const LOGIN_HELP = `Usage: ovirt login [--url URL] [--username USER] [--profile NAME]
@@ -44,8 +44,12 @@ export async function runLogin(context: Context, args: ParsedFlags): Promise<voi
   if (!settings.username) {
     throw new UsageError("ovirt login: give --username (or OVIRT_USERNAME, or a profile)");
   }
+  checkSessionFolder(context.env); // before the password is asked for or sent
   const password = context.env("OVIRT_PASSWORD") ??
     await readPassword(`Password for ${settings.username} at ${base.url}: `);
+  if (password === "") {
+    throw new UsageError("ovirt login: no password given (an empty line, or nothing on stdin)");
+  }
   const connection = new Connection({ ...base, username: settings.username, password });
   let token: string;
   let expires: Date | undefined;

@@ -47,8 +47,7 @@ export async function main(
   } catch (error) {
     if (error instanceof OutputClosedError) return 0; // nobody reads any more
     const explained = await context.explain(error);
-    const line = errorLine(explained);
-    Deno.stderr.writeSync(new TextEncoder().encode(line + "\n"));
+    context.err(errorLine(explained) + "\n"); // nothing if stderr's reader has gone
     return exitCodeOf(explained);
   } finally {
     await context.close();
@@ -72,19 +71,29 @@ function leadingGlobals(
   before = true,
 ): number {
   const end = globalFlagsEnd(args, start);
-  const stray = before && end < args.length && args[end].startsWith("-") && args[end] !== "-";
+  const stray = before && end < args.length && args[end].startsWith("-") &&
+    args[end] !== "-" && args[end] !== "--";
   const { globals } = parseFlags(args.slice(start, stray ? end + 1 : end));
   context.useGlobals(globals);
   return end;
 }
 
+/**
+ * The global flags before the command word, from `start`, into the context; the index of
+ * the command word. A `--` ends them: the word after it is the command (`ovirt -- vms`).
+ */
+function globalsBeforeCommand(context: Context, args: readonly string[], start: number): number {
+  const at = leadingGlobals(context, args, start);
+  return args[at] === "--" ? at + 1 : at;
+}
+
 async function run(context: Context, args: readonly string[]): Promise<void> {
-  let at = leadingGlobals(context, args, 0);
+  let at = globalsBeforeCommand(context, args, 0);
   if (context.globals.version) return version(context);
   let help = context.globals.help === true;
   if (args[at] === "help") { // `ovirt help vm start`
     help = true;
-    at = leadingGlobals(context, args, at + 1);
+    at = globalsBeforeCommand(context, args, at + 1);
   }
   const noun = args[at];
   if (noun === undefined) return context.out(topHelp());

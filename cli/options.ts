@@ -69,35 +69,49 @@ export function parseFlags(
 /**
  * The index of the first of `args` from `start` that is not a global flag (or the value of
  * one): a word, `-`, `--`, or a flag of the command. `ovirt -o json vms list` has its noun at
- * 2; in `ovirt vms --search x`, `--search` ends the global flags after `vms`.
+ * 2, as `ovirt -ho json vms` (a group of short flags, the last one taking the next word) and
+ * `ovirt -hojson vms` have at 1; in `ovirt vms --search x`, `--search` ends the global flags
+ * after `vms`.
  */
 export function globalFlagsEnd(args: readonly string[], start: number): number {
   let index = start;
   while (index < args.length) {
     const arg = args[index];
     if (arg === "--" || arg === "-" || !arg.startsWith("-")) return index;
-    let spec: OptionSpec | undefined;
-    let inline = false;
-    if (arg.startsWith("--")) {
-      const equals = arg.indexOf("=");
-      const name = equals < 0 ? arg.slice(2) : arg.slice(2, equals);
-      inline = equals >= 0;
-      spec = globalOption(name);
-      if (!spec && name.startsWith("no-") && !inline) {
-        const negated = globalOption(name.slice(3));
-        if (negated?.type === "boolean") spec = negated;
-      }
-    } else {
-      spec = Object.values(GLOBAL_OPTIONS).find((option) =>
-        "short" in option && option.short === arg[1]
-      );
-      inline = arg.length > 2;
-      if (spec?.type === "boolean" && inline) return index; // a group of letters: not ours
-    }
-    if (!spec) return index;
-    index += spec.type === "string" && !inline ? 2 : 1;
+    const taken = globalFlagWords(args[index]);
+    if (taken === 0) return index;
+    index += taken;
   }
   return Math.min(index, args.length);
+}
+
+/**
+ * How many words the global flag `arg` takes with its value: 1 (`--debug`, `--url=U`,
+ * `-hojson`), 2 (`--url U`, `-ho json`), or 0 when `arg` is not a global flag (or a group of
+ * short global flags), as `--search` or `-w`.
+ */
+export function globalFlagWords(arg: string): number {
+  if (arg.startsWith("--")) {
+    const equals = arg.indexOf("=");
+    const name = equals < 0 ? arg.slice(2) : arg.slice(2, equals);
+    let spec = globalOption(name);
+    if (!spec && name.startsWith("no-") && equals < 0) {
+      const negated = globalOption(name.slice(3));
+      if (negated?.type === "boolean") spec = negated;
+    }
+    if (!spec) return 0;
+    return spec.type === "string" && equals < 0 ? 2 : 1;
+  }
+  // A group of short flags, as parseArgs reads it: booleans, then maybe one that takes a
+  // value, the rest of the group or else the next word.
+  for (let letter = 1; letter < arg.length; letter++) {
+    const spec = Object.values(GLOBAL_OPTIONS).find((option) =>
+      "short" in option && option.short === arg[letter]
+    );
+    if (!spec) return 0;
+    if (spec.type === "string") return letter + 1 < arg.length ? 1 : 2;
+  }
+  return 1;
 }
 
 function globalOption(name: string): OptionSpec | undefined {

@@ -130,15 +130,23 @@ export async function runNested(
   { values, positionals }: ParsedFlags,
 ): Promise<void> {
   const flags = flagsOfNested(nested);
-  if (positionals.length !== 1) {
+  const command = `ovirt ${resource.singular} ${nested.word}`;
+  // `ovirt vm nics NAME list` is `ovirt vm nics NAME`: list is all a nested collection does.
+  const words = positionals.length === 2 && positionals[1] === "list"
+    ? positionals.slice(0, 1)
+    : positionals;
+  if (words.length === 0) {
+    throw new UsageError(`${command}: give the name or id of one ${resource.singular}`);
+  }
+  if (words.length > 1) {
     throw new UsageError(
-      `ovirt ${resource.singular} ${nested.word}: give the name or id of one ${resource.singular}`,
+      `${command}: unexpected argument "${words[1]}" (after the ${resource.singular}, only list)`,
     );
   }
   checkColumns(context.output, nested.type);
   const callOptions = callOptionsOf(flags.params, values);
   const { connection } = await context.session();
-  const id = await resolveId(connection, resource, resource.segment, positionals[0]);
+  const id = await resolveId(connection, resource, resource.segment, words[0]);
   const path = `${resource.segment}/${encodeURIComponent(id)}/${nested.segment}`;
   const service = connection.service(path) as unknown as Methods;
   await show(context, await service.list(callOptions), nested.type);

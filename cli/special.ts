@@ -36,11 +36,9 @@ export const SPECIAL: ReadonlyMap<string, SpecialCommand> = new Map<string, Spec
     raw: true,
     run: async (context, { positionals: args }) => {
       const words = args.length > 0 ? args : [""];
-      const found = await candidates(
-        context,
-        words,
-        [...SPECIAL.keys()].filter((w) => w[0] !== "_"),
-      );
+      const specials = [...SPECIAL].filter(([word]) => word[0] !== "_")
+        .map(([word, command]) => [word, command.options ?? {}] as const);
+      const found = await candidates(context, words, new Map(specials));
       context.out(found.map((candidate) => `${candidate}\n`).join(""));
     },
   }],

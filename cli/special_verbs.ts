@@ -29,6 +29,8 @@ export interface SpecialVerb {
   readonly help: string;
   /** Its own flags (the global ones come with them; a flag of its own wins). */
   readonly options: Readonly<Record<string, OptionSpec>>;
+  /** Whether its first word is the name or id of an object of the resource (completed). */
+  readonly takesName?: boolean;
   /** Runs it with the flags and words after the verb. */
   run(context: Context, args: ParsedFlags): Promise<void>;
 }
@@ -46,6 +48,7 @@ const VERBS: Readonly<Record<string, readonly SpecialVerb[]>> = {
     {
       word: "download",
       usage: "download NAME|ID FILE",
+      takesName: true,
       summary: "download a disk into a file",
       help: DOWNLOAD_HELP,
       options: DOWNLOAD_OPTIONS,

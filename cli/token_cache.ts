@@ -8,7 +8,7 @@
  */
 
 import { CliError } from "./errors.ts";
-import { cacheDir, type Env } from "./config.ts";
+import { cacheDir, type Env, nowhereToWrite } from "./config.ts";
 
 /** A cached session. */
 export interface CachedSession {
@@ -29,16 +29,29 @@ export function isExpired(session: CachedSession, now = Date.now()): boolean {
   return session.expires !== undefined && Date.parse(session.expires) <= now;
 }
 
-async function fileName(env: Env, url: string): Promise<string> {
+async function fileName(env: Env, url: string): Promise<string | undefined> {
+  const dir = cacheDir(env);
+  if (dir === undefined) return undefined;
   const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(url));
   const hex = Array.from(new Uint8Array(digest).slice(0, 12))
     .map((byte) => byte.toString(16).padStart(2, "0")).join("");
-  return `${cacheDir(env)}/sessions/${hex}.json`;
+  return `${dir}/sessions/${hex}.json`;
 }
 
-/** The path of the session file for `url`. */
-export function sessionPath(env: Env, url: string): Promise<string> {
+/**
+ * The path of the session file for `url`; undefined where there is no cache folder
+ * (neither XDG_CACHE_HOME nor HOME is set).
+ */
+export function sessionPath(env: Env, url: string): Promise<string | undefined> {
   return fileName(env, normalizeUrl(url));
+}
+
+/**
+ * Refuses, before a login is sent, to log in where the session could not be kept (neither
+ * XDG_CACHE_HOME nor HOME is set): exit 2.
+ */
+export function checkSessionFolder(env: Env): void {
+  if (cacheDir(env) === undefined) throw nowhereToWrite("the session", "XDG_CACHE_HOME");
 }
 
 function normalizeUrl(url: string): string {
@@ -48,6 +61,7 @@ function normalizeUrl(url: string): string {
 /** The cached session for `url`, if there is a readable one. */
 export async function readSession(env: Env, url: string): Promise<CachedSession | undefined> {
   const path = await sessionPath(env, url);
+  if (path === undefined) return undefined;
   let text: string;
   try {
     text = await Deno.readTextFile(path);
@@ -68,6 +82,7 @@ export async function readSession(env: Env, url: string): Promise<CachedSession 
 /** Stores a session (mode 0600, created so before any byte is written). */
 export async function writeSession(env: Env, session: CachedSession): Promise<string> {
   const path = await sessionPath(env, session.url);
+  if (path === undefined) throw nowhereToWrite("the session", "XDG_CACHE_HOME");
   await Deno.mkdir(path.slice(0, path.lastIndexOf("/")), { recursive: true, mode: 0o700 });
   await Deno.remove(path).catch(() => {}); // a new file gets the mode; an old one would keep its
   await Deno.writeTextFile(path, JSON.stringify(session) + "\n", { mode: 0o600, createNew: true });
@@ -76,8 +91,10 @@ export async function writeSession(env: Env, session: CachedSession): Promise<st
 
 /** Removes the cached session for `url`; resolves to whether there was one. */
 export async function removeSession(env: Env, url: string): Promise<boolean> {
+  const path = await sessionPath(env, url);
+  if (path === undefined) return false;
   try {
-    await Deno.remove(await sessionPath(env, url));
+    await Deno.remove(path);
     return true;
   } catch (error) {
     if (error instanceof Deno.errors.NotFound) return false;

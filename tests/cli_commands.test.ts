@@ -235,6 +235,16 @@ Deno.test("ovirt against the simulator", async (t) => {
       (JSON.parse(stdout) as types.Nic[]).map((nic) => nic.id),
       nics.map((n) => n.id),
     );
+    const listed = await run("vm", "nics", vms[0].name!, "list", "-o", "json");
+    assert.equal(listed.code, 0, listed.stderr);
+    assert.equal(listed.stdout, stdout, "an explicit list is the same list");
+    const extra = await run("vm", "nics", vms[0].name!, "show");
+    assert.equal(extra.code, 2);
+    assert.match(oneErrorLine(extra), /unexpected argument "show"/);
+    const help = await run("vm", "nics", "--help");
+    assert.equal(help.code, 0, help.stderr);
+    assert.match(help.stdout, /^Usage: ovirt vm nics NAME\|ID/m);
+    assert.match(help.stdout, /^ {2}--max VALUE\s+integer/m, "the flags of its list");
   });
 
   await t.step("add with flags, --wait until the new VM is down, update, remove", async () => {

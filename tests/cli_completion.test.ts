@@ -9,6 +9,15 @@ import { Connection } from "../mod.ts";
 import { startSimulator } from "../testing/mod.ts";
 import { CLI, cliHome, ovirt, simulatorEnv } from "./cli_harness.ts";
 
+async function exists(path: string): Promise<boolean> {
+  try {
+    await Deno.stat(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 async function installed(shell: string): Promise<boolean> {
   try {
     return (await new Deno.Command(shell, { args: ["-c", "true"], stdout: "null", stderr: "null" })
@@ -16,6 +25,35 @@ async function installed(shell: string): Promise<boolean> {
   } catch {
     return false;
   }
+}
+
+/**
+ * COMP_WORDS as bash makes them of `line` (without quotes in it): split at spaces, and at
+ * the characters of `breaks` (COMP_WORDBREAKS), a run of them one word: `--url=https://e:1/`
+ * is `--url`, `=`, `https`, `:`, `//e`, `:`, `1/`. A line that ends in a space adds an empty
+ * word.
+ */
+function bashWords(line: string, breaks: string): string[] {
+  const set = `[${breaks.replace(/[\s"']/g, "").replace(/[\]\\^-]/g, "\\$&")}]`;
+  const pattern = new RegExp(`${set}+|(?:(?!${set}).)+`, "g");
+  const words = line.split(" ").filter((word, index, all) =>
+    word !== "" || index === all.length - 1
+  );
+  return words.flatMap((word) => word === "" ? [""] : word.match(pattern)!);
+}
+
+/** COMP_WORDBREAKS of a bash that has loaded `library` (bash-completion takes @ out). */
+async function wordBreaks(library?: string): Promise<string> {
+  const result = await new Deno.Command("bash", {
+    args: ["-c", `${library ? `source ${library}; ` : ""}printf %s "$COMP_WORDBREAKS"`],
+    stdout: "piped",
+  }).output();
+  return new TextDecoder().decode(result.stdout);
+}
+
+/** `text` in single quotes for bash. */
+function quote(text: string): string {
+  return `'${text.replaceAll("'", `'\\''`)}'`;
 }
 
 Deno.test("ovirt completion", async (t) => {
@@ -29,15 +67,22 @@ Deno.test("ovirt completion", async (t) => {
   };
   /**
    * What the bash script offers for each command `line` (the last word being completed), in
-   * a real bash whose PATH has `bin` (holding an `ovirt` wrapper); and bash's errors.
+   * a real bash whose PATH has `bin` (holding an `ovirt` wrapper), with bash-completion's
+   * library loaded first if `library`; and bash's errors. COMP_LINE, COMP_POINT, COMP_WORDS
+   * and COMP_CWORD are set as bash sets them.
    */
-  const inBash = async (bin: string, ...lines: string[]) => {
-    const script = ["source <(ovirt completion bash)"];
+  const inBash = async (bin: string, lines: readonly string[], library?: string) => {
+    const script = [
+      ...(library ? [`source ${library}`] : []),
+      "source <(ovirt completion bash)",
+    ];
+    const breaks = await wordBreaks(library);
     for (const line of lines) {
-      const words = line.split(" ");
+      const words = bashWords(line, breaks);
       script.push(
-        `COMP_WORDS=(${words.join(" ")}); COMP_CWORD=${words.length - 1}; _ovirt; ` +
-          `printf '%s\\n' "\${COMPREPLY[@]}"`,
+        `COMP_LINE=${quote(line)}; COMP_POINT=${line.length}; ` +
+          `COMP_WORDS=(${words.map(quote).join(" ")}); COMP_CWORD=${words.length - 1}; ` +
+          `_ovirt; printf '%s\\n' "\${COMPREPLY[@]}"`,
       );
     }
     const result = await new Deno.Command("bash", {
@@ -89,7 +134,7 @@ Deno.test("ovirt completion", async (t) => {
       `#!/bin/sh\nexec "${Deno.execPath()}" run -A "${CLI}" "$@"\n`,
       { mode: 0o755 },
     );
-    const [text, errors] = await inBash(bin, "ovirt vm sta", "ovirt vms list --se");
+    const [text, errors] = await inBash(bin, ["ovirt vm sta", "ovirt vms list --se"]);
     assert.equal(text, "start\nstatistics\n--search\n", errors);
   });
 
@@ -105,7 +150,7 @@ Deno.test("ovirt completion", async (t) => {
       template: { name: "Blank" },
     });
     const bin = `${home.path}/bin`; // the wrapper of the bash step
-    const [text, errors] = await inBash(bin, "ovirt vm start my");
+    const [text, errors] = await inBash(bin, ["ovirt vm start my"]);
     assert.equal(text, "my\\ web\\ vm\n", errors);
   });
 
@@ -156,5 +201,128 @@ Deno.test("ovirt completion", async (t) => {
     }
     const bad = await ovirt(["completion", "tcsh"], env);
     assert.equal(bad.code, 2);
+  });
+  const bin = `${home.path}/bin`; // the wrapper of the bash step
+  const dead = "http://127.0.0.1:1/ovirt-engine/api"; // no engine there: no names
+  const vmNames = async () => {
+    await using connection = new Connection({
+      url: sim.url,
+      username: sim.username,
+      password: sim.password,
+    });
+    return (await connection.systemService().vmsService().list()).map((vm) => vm.name!).sort();
+  };
+
+  await t.step("global flags apply wherever they are, as the command reads them", async () => {
+    const vm00 = (await vmNames()).filter((name) => name.startsWith("vm00"));
+    assert.ok(vm00.length > 0);
+    assert.deepEqual(await complete("vm", "show", "vm00"), vm00);
+    assert.deepEqual(await complete("vm", "--url", dead, "show", "vm00"), []);
+    assert.deepEqual(await complete("vm", "show", "--url", dead, "vm00"), []);
+    assert.deepEqual(await complete("vm", "show", `--url=${dead}`, "vm00"), []);
+    assert.deepEqual(await complete("--url", dead, "vm", "show", "--url", sim.url, "vm00"), vm00);
+    // The engine of a profile (OVIRT_URL would override it).
+    const { OVIRT_URL: _, ...profileEnv } = env;
+    for (const [name, url] of [["sim@lab", sim.url], ["dead", dead]]) {
+      const set = await ovirt(["profile", "set", name, "--url", url], profileEnv);
+      assert.equal(set.code, 0, set.stderr);
+    }
+    const withProfile = async (...words: string[]) =>
+      (await ovirt(["__complete", ...words], profileEnv)).stdout.split("\n").filter((w) => w);
+    assert.deepEqual(await withProfile("vm", "show", "vm00"), vm00, "the current profile");
+    assert.deepEqual(await withProfile("vm", "-p", "dead", "show", "vm00"), []);
+    assert.deepEqual(await withProfile("vm", "show", "-p", "dead", "vm00"), []);
+    assert.deepEqual(await withProfile("-p", "dead", "vm", "show", "-p", "sim@lab", "vm00"), vm00);
+  });
+
+  await t.step("help, --, disk download, values of -o and -p, profile names", async () => {
+    assert.deepEqual(await complete("help", "vm", "sta"), ["start", "statistics"]);
+    assert.ok((await complete("help", "")).includes("vm"));
+    assert.deepEqual(await complete("he"), ["help"]);
+    assert.deepEqual(await complete("--", "vm", "sta"), ["start", "statistics"]);
+    assert.deepEqual(await complete("-o", "json", "--", "vm", "sta"), ["start", "statistics"]);
+    await using connection = new Connection({
+      url: sim.url,
+      username: sim.username,
+      password: sim.password,
+    });
+    const disks = (await connection.systemService().disksService().list()).map((d) => d.name!);
+    assert.ok(disks.length > 0);
+    assert.deepEqual(await complete("disk", "download", ""), disks.toSorted());
+    assert.deepEqual(await complete("disk", "download", disks[0], ""), [], "a FILE: the shell's");
+    assert.deepEqual(await complete("vms", "--output=j"), ["--output=json"]);
+    assert.deepEqual(await complete("-ho", "j"), ["json"], "-o ends a group of short flags");
+    assert.deepEqual(await complete("-p", "sim"), ["sim@lab"]);
+    assert.deepEqual(await complete("vms", "--profile=d"), ["--profile=dead"]);
+    assert.deepEqual(await complete("profile", "use", "d"), ["dead"]);
+  });
+
+  await t.step("bash completes after words that hold : = or @ (COMP_WORDBREAKS)", async () => {
+    const vm00 = (await vmNames()).filter((name) => name.startsWith("vm00"));
+    const library = "/usr/share/bash-completion/bash_completion";
+    for (const loaded of [undefined, ...(await exists(library) ? [library] : [])]) {
+      const atBreaks = (await wordBreaks(loaded)).includes("@");
+      const lines = {
+        [`ovirt --url ${sim.url} vm show vm00`]: vm00,
+        [`ovirt vm show --url=${sim.url} vm00`]: vm00,
+        "ovirt vms --output=j": ["json"],
+        "ovirt vms --output=": ["csv", "ids", "json", "table", "xml", "yaml"],
+        "ovirt -p sim@lab vm sta": ["start", "statistics"],
+        "ovirt -p sim@l": [atBreaks ? "lab" : "sim@lab"], // bash replaces what follows a break
+        "ovirt -p sim@lab vms -o ": ["csv", "ids", "json", "table", "xml", "yaml"],
+      };
+      const [text, errors] = await inBash(bin, Object.keys(lines), loaded);
+      assert.equal(text, Object.values(lines).flat().map((w) => `${w}\n`).join(""), errors);
+    }
+  });
+
+  await t.step("zsh completes file names where nothing else fits (where installed)", async () => {
+    if (!(await installed("zsh"))) return;
+    // compadd and _files as stand-ins that print what they were given.
+    const script = [
+      "compdef() { :; }",
+      'compadd() { local name=$2; print -rl -- "${(@P)name}"; }',
+      "_files() { print -r -- '<files>'; }",
+      "source <(ovirt completion zsh)",
+      "words=(ovirt vm sta); CURRENT=3; _ovirt",
+      "words=(ovirt disk upload af); CURRENT=4; _ovirt",
+      "words=(ovirt nosuch ''); CURRENT=3; _ovirt",
+    ].join("\n");
+    const result = await new Deno.Command("zsh", {
+      args: ["-f", "-c", script],
+      env: { ...env, PATH: `${bin}:${Deno.env.get("PATH")}` },
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    const text = new TextDecoder().decode(result.stdout);
+    assert.equal(
+      text,
+      "start\nstatistics\n<files>\n<files>\n",
+      new TextDecoder().decode(result.stderr),
+    );
+  });
+
+  await t.step("fish completes file names where a FILE goes (where installed)", async () => {
+    if (!(await installed("fish"))) return;
+    const folder = await Deno.makeTempDir({ dir: home.path });
+    await Deno.writeTextFile(`${folder}/afile.raw`, "");
+    const commands = ["ovirt disk upload af", "ovirt vm add --from af", "ovirt vm sta"];
+    const result = await new Deno.Command("fish", {
+      args: [
+        "-c",
+        "ovirt completion fish | source; " +
+        commands.map((line) => `complete -C '${line}'`).join("; "),
+      ],
+      cwd: folder,
+      env: { ...env, PATH: `${bin}:${Deno.env.get("PATH")}` },
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    const text = new TextDecoder().decode(result.stdout);
+    assert.equal(
+      text.replace(/\t.*$/gm, ""), // descriptions, if any
+      "afile.raw\nafile.raw\nstart\nstatistics\n",
+      new TextDecoder().decode(result.stderr),
+    );
   });
 });

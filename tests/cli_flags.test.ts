@@ -151,6 +151,56 @@ Deno.test("ovirt reads flags of the verb before global flags of the same name", 
     assert.match(help.stdout, /^Usage: ovirt vm VERB/m);
   });
 
+  await t.step(
+    "groups of short global flags before the resource, as parseArgs reads them",
+    async () => {
+      for (
+        const args of [
+          ["-ho", "json", "vms"],
+          ["-hojson", "vms"],
+          ["-hc", "name", "vms"],
+          ["-hp", "nope", "vms"],
+          ["-o", "json", "-hc", "name", "vms"],
+        ]
+      ) {
+        const help = await run(...args);
+        assert.equal(help.code, 0, `${args.join(" ")}: ${help.stderr}`);
+        assert.match(help.stdout, /^Usage: ovirt vm VERB/m, args.join(" "));
+      }
+      const verb = await run("-ho", "yaml", "vm", "show", "vm001");
+      assert.match(verb.stdout, /^Usage: ovirt vm show NAME\|ID/m, verb.stderr);
+      const vms = await connection.systemService().vmsService().list();
+      const listed = await run("-oids", "vms", "--max", "1");
+      assert.equal(listed.stdout, `${vms[0].id}\n`, listed.stderr);
+      const stray = await run("-hx", "vms");
+      assert.equal(stray.code, 2);
+      assert.match(oneErrorLine(stray), /Unknown option '-x'/);
+      const missing = await run("-ho");
+      assert.equal(missing.code, 2);
+      assert.match(oneErrorLine(missing), /'-o, --output <value>' argument missing/);
+    },
+  );
+
+  await t.step(
+    "-- before the resource ends the global flags: the next word is the resource",
+    async () => {
+      const vms = await connection.systemService().vmsService().list();
+      for (const args of [["--", "vms"], ["-o", "ids", "--", "vms"], ["--debug", "--", "vms"]]) {
+        const listed = await run(...args, "--max", "1", "-o", "ids");
+        assert.equal(listed.code, 0, `${args.join(" ")}: ${listed.stderr}`);
+        assert.equal(listed.stdout, `${vms[0].id}\n`);
+      }
+      const help = await run("help", "--", "vm");
+      assert.equal(help.code, 0, help.stderr);
+      assert.match(help.stdout, /^Usage: ovirt vm VERB/m);
+      const top = await run("--");
+      assert.match(top.stdout, /^Usage: ovirt RESOURCE VERB/m);
+      const flag = await run("--", "-o", "vms");
+      assert.equal(flag.code, 2);
+      assert.match(oneErrorLine(flag), /Unknown command "-o"/);
+    },
+  );
+
   await t.step("a value that starts with - and holds an h is a value, not --help", async () => {
     for (
       const [flag, value] of [["--description", "-hi"], ["--comment", "-h"], ["--name", "-cold"]]

@@ -119,6 +119,93 @@ Deno.test("ovirt settings: --no-insecure, empty variables, URLs refused", async 
       assert.match(shown.stdout, /https:\/\/\*\*\*@127\.0\.0\.1/);
     }
   });
+
+  await t.step("a hand-edited URL never shows its password, whatever it holds", async () => {
+    const urls = [
+      "https://admin:TOP/SECRET@engine/ovirt-engine/api",
+      "https://admin:TOP#SECRET@engine/ovirt-engine/api",
+      "https://admin:TOP?SECRET@engine/ovirt-engine/api",
+      "https://admin:12#SECRET@engine/ovirt-engine/api", // parses: host admin, port 12
+      "https://admin:443/SECRET@engine/ovirt-engine/api", // parses: a path /SECRET@engine/...
+      "https://admin:TOP@SECRET@engine/ovirt-engine/api",
+      "admin:TOP/SECRET@engine/ovirt-engine/api", // no scheme
+    ];
+    const profiles = Object.fromEntries(urls.map((url, index) => [`hand${index}`, { url }]));
+    await Deno.writeTextFile(
+      `${home.path}/config/ovirt/config.json`,
+      JSON.stringify({ current: "hand0", profiles }),
+    );
+    const { OVIRT_URL: _url, ...noUrl } = env;
+    const runs = [
+      await ovirt(["profile", "list"], noUrl),
+      await ovirt(["profile", "list", "-o", "json"], noUrl),
+      ...await Promise.all(
+        Object.keys(profiles).map((name) => ovirt(["profile", "show", name], noUrl)),
+      ),
+    ];
+    for (const run of runs) {
+      assert.equal(run.code, 0, run.stderr);
+      assert.ok(!run.stdout.includes("SECRET"), run.stdout);
+    }
+    assert.equal(
+      JSON.parse(runs[1].stdout).map((profile: { url: string }) => profile.url).join(" "),
+      [...Array(6).fill("https://***@engine/ovirt-engine/api"), "***@engine/ovirt-engine/api"]
+        .join(" "),
+    );
+    for (const name of Object.keys(profiles)) { // and using one says why, without it
+      const before = sim.requestCount;
+      const used = await ovirt(["vms", "list", "-p", name], noUrl);
+      assert.equal(used.code, 2, used.stderr);
+      assert.ok(!used.stderr.includes("SECRET"), used.stderr);
+      assert.equal(sim.requestCount, before);
+    }
+    await Deno.remove(`${home.path}/config/ovirt/config.json`);
+  });
+
+  await t.step("without HOME or XDG folders: no profiles; saving one says why not", async () => {
+    // The harness passes no HOME: only the engine's variables here.
+    const bare = { OVIRT_URL: sim.url, OVIRT_USERNAME: sim.username, OVIRT_CA_FILE: caFile };
+    const listed = await ovirt(["vms", "list", "-o", "ids"], {
+      ...bare,
+      OVIRT_PASSWORD: sim.password,
+    });
+    assert.equal(listed.code, 0, listed.stderr);
+    assert.ok(listed.stdout.length > 0);
+    const profiles = await ovirt(["profile", "list", "-o", "json"], bare);
+    assert.equal(profiles.code, 0, profiles.stderr);
+    assert.deepEqual(JSON.parse(profiles.stdout), []);
+    const set = await ovirt(["profile", "set", "lab", "--url", sim.url], bare);
+    assert.equal(set.code, 2);
+    assert.match(oneErrorLine(set), /Cannot save the profile: neither XDG_CONFIG_HOME nor HOME/);
+    const before = sim.requestCount;
+    const login = await ovirt(["login"], { ...bare, OVIRT_PASSWORD: sim.password });
+    assert.equal(login.code, 2);
+    assert.match(oneErrorLine(login), /Cannot save the session: neither XDG_CACHE_HOME nor HOME/);
+    assert.equal(sim.requestCount, before, "no login was sent");
+    const logout = await ovirt(["logout"], bare);
+    assert.equal(logout.code, 4);
+    assert.match(oneErrorLine(logout), /Not logged in/);
+  });
+
+  await t.step("login refuses an empty password before sending it", async () => {
+    const { OVIRT_PASSWORD: _password, ...noPassword } = env;
+    for (const stdin of ["", "\n"]) {
+      const before = sim.requestCount;
+      const login = await ovirt(["login", "--ca-file", caFile], noPassword, stdin);
+      assert.equal(login.code, 2, login.stderr);
+      assert.match(oneErrorLine(login), /no password given/);
+      assert.equal(sim.requestCount, before);
+    }
+  });
+
+  await t.step("events follow --from takes an event id, and says so", async () => {
+    const run = await ovirt(["events", "follow", "--from", "abc", "--ca-file", caFile], env);
+    assert.equal(run.code, 2);
+    assert.equal(
+      oneErrorLine(run),
+      'ovirt: ovirt events follow: --from: "abc" is not an event id (a whole number)',
+    );
+  });
 });
 
 async function* walk(dir: string): AsyncGenerator<string> {

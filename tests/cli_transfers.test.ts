@@ -62,6 +62,99 @@ Deno.test("ovirt disk upload, download and events follow", async (t) => {
     assert.match(run.stderr, /^Downloading cli-up 100% \(20\.0 MiB\)$/m);
   });
 
+  /**
+   * Runs `ovirt args...` as a process whose standard output and/or error nobody reads:
+   * `stdout: "closed"` and `stderr: "closed"` are pipes closed at once (as `| head -c 10`
+   * once head has gone, `2>&1 | head` for both), `"read"` pipes read to the end.
+   */
+  const withClosed = async (
+    args: readonly string[],
+    streams: { stdout: "closed" | "read"; stderr: "closed" | "read" },
+    read = 0,
+  ) => {
+    const child = new Deno.Command(Deno.execPath(), {
+      args: ["run", "-A", CLI, ...args],
+      env: { ...env, NO_COLOR: "1" },
+      stdout: "piped",
+      stderr: "piped",
+    }).spawn();
+    const drain = async (stream: ReadableStream<Uint8Array>, how: "closed" | "read") => {
+      if (how === "read") return await new Response(stream).text();
+      if (read > 0) { // the reader takes `read` bytes and goes, as head -c does
+        const reader = stream.getReader();
+        for (let got = 0; got < read;) {
+          const { value, done } = await reader.read();
+          if (done) break;
+          got += value.byteLength;
+        }
+        await reader.cancel();
+      } else {
+        await stream.cancel();
+      }
+      return "";
+    };
+    const [stdout, stderr, status] = await Promise.all([
+      drain(child.stdout, streams.stdout),
+      drain(child.stderr, streams.stderr),
+      child.status,
+    ]);
+    return { code: status.code, stdout, stderr };
+  };
+
+  await t.step(
+    "download to - | head -c 10: exit 0 without a word, the transfer cancelled",
+    async () => {
+      const transfers = connection.systemService().imageTransfersService();
+      const before = new Set((await transfers.list()).map((transfer) => transfer.id));
+      const run = await withClosed(
+        ["disk", "download", "cli-up", "-", "--wait-interval", "20ms"],
+        { stdout: "closed", stderr: "read" },
+        10,
+      );
+      assert.equal(run.code, 0, run.stderr);
+      assert.doesNotMatch(run.stderr, /ovirt:|Broken pipe/);
+      const made = (await transfers.list()).filter((transfer) => !before.has(transfer.id));
+      assert.equal(made.length, 1);
+      assert.match(made[0].phase!, /^(cancelled_user|finished_failure)$/, "cancelled");
+      const [disk] = await connection.systemService().disksService().list({
+        search: "name=cli-up",
+      });
+      assert.equal(disk.status, "ok", "the disk is unlocked again");
+    },
+  );
+
+  await t.step("a closed stderr stops the progress bar, not the transfer", async () => {
+    const out = `${home.path}/quiet.raw`;
+    const download = await withClosed(
+      ["disk", "download", "cli-up", out, "--wait-interval", "20ms"],
+      { stdout: "closed", stderr: "closed" }, // 2>&1 | head -c 30
+    );
+    assert.equal(download.code, 0);
+    assert.deepEqual(await Deno.readFile(out), bytes);
+    await Deno.remove(out);
+
+    const upload = await withClosed(
+      ["disk", "upload", file, "--storage-domain", "data", "--name", "cli-quiet", "-o", "json"],
+      { stdout: "read", stderr: "closed" },
+    );
+    assert.equal(upload.code, 0);
+    assert.equal(JSON.parse(upload.stdout).name, "cli-quiet");
+    const [disk] = await connection.systemService().disksService().list({
+      search: "name=cli-quiet",
+    });
+    assert.equal(disk?.provisionedSize, bytes.length, "the new disk stays");
+
+    const both = await withClosed( // the disk it prints goes nowhere either: still exit 0
+      ["disk", "upload", file, "--storage-domain", "data", "--name", "cli-unread"],
+      { stdout: "closed", stderr: "closed" },
+    );
+    assert.equal(both.code, 0);
+    const [unread] = await connection.systemService().disksService().list({
+      search: "name=cli-unread",
+    });
+    assert.equal(unread?.status, "ok");
+  });
+
   await t.step(
     "download refuses an existing file unless --overwrite; a failed one leaves it whole",
     async () => {
