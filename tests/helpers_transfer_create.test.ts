@@ -132,3 +132,40 @@ Deno.test("uploadImage: an abort while the disk is created removes the disk it m
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("an abort while the transfer is created leaves no timer keeping the process alive", async () => {
+  // In a process of its own: its end is what is measured.
+  const mod = new URL("../mod.ts", import.meta.url).href;
+  const testing = new URL("../testing/mod.ts", import.meta.url).href;
+  const script = `
+    import { Connection, types, uploadDisk, waitFor } from "${mod}";
+    import { startSimulator } from "${testing}";
+    const sim = await startSimulator({ delay: 0 });
+    const connection = new Connection({ url: sim.url, username: sim.username, password: sim.password });
+    const disks = connection.systemService().disksService();
+    const disk = await disks.add({ name: "d", provisionedSize: ${MIB}, format: types.DiskFormat.RAW,
+      storageDomains: [{ name: "data" }] });
+    await waitFor(() => disks.diskService(disk.id).get(), (d) => d.status === "ok", { interval: 10 });
+    sim.setFaults({ latency: 300 });
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(new Error("stop")), 150);
+    await uploadDisk(connection, disk.id, new Uint8Array(${MIB}), ${MIB}, {
+      pollInterval: 10, signal: controller.signal }).catch(() => {});
+    await connection.close();
+    await sim.close();
+  `;
+  const start = performance.now();
+  const result = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", "--no-check", "-"],
+    stdin: "piped",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  const writer = result.stdin.getWriter();
+  await writer.write(new TextEncoder().encode(script));
+  await writer.close();
+  const output = await result.output();
+  assert.equal(output.code, 0, new TextDecoder().decode(output.stderr));
+  const took = performance.now() - start;
+  assert.ok(took < 6_000, `the process ended after ${took} ms (a 10 s cleanup timer held it)`);
+});

@@ -408,12 +408,18 @@ async function createTransfer(
   } catch (error) {
     if (!signal?.aborted && !answerLost(error)) throw error; // refused: nothing was made
     const cleanup = AbortSignal.timeout(cleanupTime(options));
-    cleanup.addEventListener("abort", () => giveUp.abort(cleanup.reason), { once: true });
-    const made = signal?.aborted ? await adding.catch((late) => late) : error;
-    if (!(made instanceof Error)) {
-      await transfers.imageTransferService(made.id!).cancel({ signal: cleanup }).catch(() => {});
-    } else if (answerLost(made)) {
-      await cancelLost(connection, { ...clues, body }, cleanup);
+    const stopAdding = () => giveUp.abort(cleanup.reason);
+    cleanup.addEventListener("abort", stopAdding, { once: true });
+    try {
+      const made = signal?.aborted ? await adding.catch((late) => late) : error;
+      if (!(made instanceof Error)) {
+        await transfers.imageTransferService(made.id!).cancel({ signal: cleanup }).catch(() => {});
+      } else if (answerLost(made)) {
+        await cancelLost(connection, { ...clues, body }, cleanup);
+      }
+    } finally {
+      // A listener on a timeout signal keeps the process alive until it fires.
+      cleanup.removeEventListener("abort", stopAdding);
     }
     throw signal?.aborted ? signal.reason : error;
   }
