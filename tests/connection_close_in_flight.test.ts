@@ -3,6 +3,7 @@ import { Connection, listStream } from "../mod.ts";
 import { AuthError, ConnectionError, OvirtError } from "../transport/errors.ts";
 import { startSimulator } from "../testing/mod.ts";
 import { CLOSING_LOGOUT_LIMIT } from "../transport/auth.ts";
+import { PASSWORD, startFakeEngine, USERNAME } from "./http_fake_engine.ts";
 
 const encoder = new TextEncoder();
 const XML = { "content-type": "application/xml" };
@@ -187,4 +188,50 @@ Deno.test("close(): ends, and revokes the token, while an answer never comes", a
   );
   await using again = new Connection({ ...options, token });
   await assert.rejects(again.systemService().get(), AuthError, "the token was revoked");
+});
+
+Deno.test("close(): revokeToken() at the same time still revokes the token", async () => {
+  await using simulator = await startSimulator({ delay: 0, tls: false });
+  const connection = new Connection({
+    url: simulator.url,
+    username: simulator.username,
+    password: simulator.password,
+    connections: 1,
+  });
+  const token = await connection.authenticate();
+  await Promise.allSettled([connection.revokeToken(), connection.close()]);
+  await using again = new Connection({ url: simulator.url, token });
+  await assert.rejects(again.systemService().get(), AuthError, "the token was revoked");
+});
+
+Deno.test("close(): with a token of the caller's, nothing to revoke, nothing to wait for", async () => {
+  await using simulator = await startSimulator({ delay: 0, tls: false });
+  const token = await new Connection({
+    url: simulator.url,
+    username: simulator.username,
+    password: simulator.password,
+  }).authenticate();
+  const connection = new Connection({ url: simulator.url, token });
+  simulator.setFaults({ stallAnswerNext: 1 });
+  connection.systemService().get().catch(() => {}); // never answered
+  await delay(100);
+  const start = performance.now();
+  await connection.close();
+  assert.ok(performance.now() - start < 1_000, `close() took ${performance.now() - start} ms`);
+});
+
+Deno.test("close(): a login that outlives close's wait is given up, its callers refused", async () => {
+  // The SSO answers after close() has waited CLOSING_LOGOUT_LIMIT for it, and given it up.
+  await using engine = await startFakeEngine({ ssoDelay: CLOSING_LOGOUT_LIMIT + 4_000 });
+  const connection = new Connection({ url: engine.url, username: USERNAME, password: PASSWORD });
+  const call = connection.systemService().get();
+  const refused = assert.rejects(call, /^OvirtError: The connection is closed$/);
+  await delay(100);
+  const start = performance.now();
+  await connection.close();
+  await refused;
+  const took = performance.now() - start;
+  // Refused when close() gives the login up, not when the SSO answers at last.
+  assert.ok(took < CLOSING_LOGOUT_LIMIT + 2_000, `${took} ms`);
+  assert.equal(engine.logins.length, 1, "no login after close()");
 });

@@ -8,7 +8,7 @@
 
 import { readText } from "./body.ts";
 import { withDeadline } from "./deadline.ts";
-import { AuthError } from "./errors.ts";
+import { AuthError, OvirtError } from "./errors.ts";
 import type { HttpResponse } from "./http.ts";
 import type { HttpClient } from "./http_client.ts";
 import { negotiateToken } from "./kerberos/negotiate.ts";
@@ -74,6 +74,8 @@ export class Authenticator {
   #login?: Promise<HeldToken>;
   /** Requests sent with the token whose answer has not come yet. */
   #sending = 0;
+  /** Aborts once the connection is closing: logins under way are given up, none start. */
+  readonly #closed = new AbortController();
   /** Called when {@link Authenticator.#sending} comes down to 0, if someone waits for it. */
   #allAnswered?: () => void;
 
@@ -104,7 +106,10 @@ export class Authenticator {
    * callers share one login; `signal` only stops this caller's wait.
    */
   async token(signal?: AbortSignal): Promise<string> {
-    return this.#usableToken() ?? (await waitFor(this.#sharedLogin(), signal)).value;
+    const usable = this.#usableToken();
+    if (usable !== undefined) return usable;
+    this.#closed.signal.throwIfAborted();
+    return (await waitFor(this.#sharedLogin(), signal)).value;
   }
 
   /**
@@ -127,27 +132,34 @@ export class Authenticator {
   /**
    * Revokes the token if this connection obtained it, or whoever did with `revokeGiven`; a
    * supplied token is otherwise left alone. Rejects with an {@link AuthError} when the SSO
-   * refuses. With `closing` (the connection is being closed), the token is revoked once the
-   * requests sent with it have their answers (the engine has checked it then), waiting at most
-   * the connection's timeout, or {@link CLOSING_LOGOUT_LIMIT} without one; the revocation is
-   * sent past the connection's cap (a list being read may hold every slot), and takes at most
-   * as long again.
+   * refuses. The revocation is sent past the connection's cap (calls in flight, or a list
+   * being read, may hold every slot).
+   *
+   * With `closing` (the connection is being closed): a login under way is waited for, then,
+   * when there is a token to revoke, the requests sent with it until they have their answers
+   * (the engine has checked it then), each wait at most the connection's timeout, or
+   * {@link CLOSING_LOGOUT_LIMIT} without one; a login still under way is then given up (its
+   * callers reject with "The connection is closed"), and no login starts any more.
    */
   async logout(revokeGiven = false, closing = false): Promise<void> {
     const limit = closing ? this.#timeout ?? CLOSING_LOGOUT_LIMIT : undefined;
-    await withDeadline(limit, undefined, async (deadline) => {
-      await waitFor(this.#login?.catch(() => {}) ?? Promise.resolve(), deadline.signal);
-      if (closing) await waitFor(this.#answered(), deadline.signal);
-    }).catch((error) => {
-      if (!closing) throw error; // closing: revoke all the same, the calls left have had time
-    });
+    const within = (work: Promise<unknown>) =>
+      withDeadline(limit, undefined, (deadline) => waitFor(work, deadline.signal)).catch(
+        (error) => {
+          if (!closing) throw error; // closing: go on, what is left has had its time
+        },
+      );
+    await within(this.#login?.catch(() => {}) ?? Promise.resolve());
+    const revokes = (held?: HeldToken) => held !== undefined && (held.obtained || revokeGiven);
+    if (closing && revokes(this.#held)) await within(this.#answered());
+    if (closing) this.#closed.abort(new OvirtError("The connection is closed"));
     const held = this.#held;
     this.#held = undefined;
-    if (!held || (!held.obtained && !revokeGiven)) return;
+    if (!revokes(held)) return;
     const answer = await this.#postForm(this.#endpoints.revokeUrl, {
       scope: "ovirt-app-api",
-      token: held.value,
-    }, { limit, pastCap: closing });
+      token: held!.value,
+    }, { limit, pastCap: true });
     const failure = ssoFailure(answer.json);
     if (failure || answer.status >= 300) {
       throw new AuthError(this.#describe("SSO logout", answer.status, failure), {
@@ -307,13 +319,20 @@ export class Authenticator {
     how: SsoSending = {},
   ): Promise<SsoAnswer> {
     return await withDeadline(how.limit ?? this.#timeout, undefined, async (deadline) => {
-      const { method, headers, body } = await waitFor(prepare(), deadline.signal);
+      // A login stops when the connection closes; the revocation (past the cap) goes on.
+      const closed = this.#closed.signal;
+      const signal = how.pastCap
+        ? deadline.signal
+        : deadline.signal
+        ? AbortSignal.any([deadline.signal, closed])
+        : closed;
+      const { method, headers, body } = await waitFor(prepare(), signal);
       const response = await this.#client.send({
         method,
         url,
         headers: { "accept": "application/json", "user-agent": USER_AGENT, ...headers },
         body,
-        signal: deadline.signal,
+        signal,
         pastCap: how.pastCap,
       });
       const text = await readText(response.body);
