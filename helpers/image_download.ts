@@ -50,7 +50,8 @@ export interface DownloadImageResult {
  * Downloads disk `diskId` (by default as raw guest data: `format` `raw`) into a new file at
  * `path`; a snapshot of it with `transfer: { snapshot: { id } }`. Zero areas are not
  * fetched and stay holes in the file. With `overwrite`, an existing file is replaced only
- * once the download is complete (it goes into `.NAME.RANDOM.part` beside it until then).
+ * once the download is complete (it goes into `.NAME.RANDOM.part` beside it until then; in a
+ * folder that takes no new file, it is written in place once the transfer is ready).
  * On any failure the transfer is cancelled and the partial file removed (an existing file
  * stays as it was); a local file's failure is an {@link OvirtError} naming the file.
  */
@@ -74,7 +75,7 @@ export async function downloadImage(
         const extents = await imageExtents(client, server);
         const size = extents.reduce((sum, extent) => sum + extent.length, 0);
         // All holes: only data gets written.
-        await onFile(`Cannot write ${path}`, () => target.file.truncate(size));
+        await onFile(`Cannot write ${path}`, () => target.prepare(size));
         const connections = Math.min(moving.connections, server.maxReaders);
         const tally = new Tally({ size, connections, via }, options.onProgress);
         stats = tally.stats;
@@ -90,7 +91,7 @@ export async function downloadImage(
     } catch {
       // Closed already.
     }
-    await Deno.remove(target.path).catch(() => {});
+    await target.discard();
     throw error;
   }
 }
@@ -100,8 +101,28 @@ interface Target {
   /** The file written: `path` itself when it is new, else a temporary file beside it. */
   path: string;
   file: Deno.FsFile;
+  /** Makes the file `size` bytes of holes, once the transfer is ready. */
+  prepare(size: number): Promise<void>;
   /** Puts the complete file in place. */
   commit(): Promise<void>;
+  /** Removes what a failed download wrote (never a file it did not touch). */
+  discard(): Promise<void>;
+}
+
+/** A target written where it stands, removed if the download fails once begun. */
+function inPlace(path: string, file: Deno.FsFile, existing: boolean): Target {
+  let begun = !existing;
+  return {
+    path,
+    file,
+    prepare: async (size) => {
+      begun = true;
+      if (existing) await file.truncate(0); // no old byte may stay where the disk has a hole
+      await file.truncate(size);
+    },
+    commit: () => Promise.resolve(),
+    discard: () => begun ? Deno.remove(path).catch(() => {}) : Promise.resolve(),
+  };
 }
 
 /**
@@ -112,8 +133,7 @@ interface Target {
  */
 async function openTarget(path: string, overwrite: boolean): Promise<Target> {
   try {
-    const file = await Deno.open(path, { write: true, createNew: true });
-    return { path, file, commit: () => Promise.resolve() };
+    return inPlace(path, await Deno.open(path, { write: true, createNew: true }), false);
   } catch (error) {
     if (!(error instanceof Deno.errors.AlreadyExists)) {
       throw fileError(`Cannot download into ${path}: cannot create it`, error);
@@ -132,10 +152,28 @@ async function openTarget(path: string, overwrite: boolean): Promise<Target> {
   const real = await onFile(`Cannot download into ${path}`, () => Deno.realPath(path));
   const cut = Math.max(real.lastIndexOf("/"), real.lastIndexOf("\\"));
   const dir = real.slice(0, cut + 1);
-  const temporary = await onFile(
-    `Cannot download into ${path}: cannot create a file in ${dir}`,
-    () => Deno.makeTempFile({ dir, prefix: `.${real.slice(cut + 1)}.`, suffix: ".part" }),
-  );
+  let temporary: string;
+  try {
+    temporary = await Deno.makeTempFile({
+      dir,
+      prefix: `.${real.slice(cut + 1)}.`,
+      suffix: ".part",
+    });
+  } catch (error) {
+    if (!(error instanceof Deno.errors.PermissionDenied)) {
+      throw fileError(`Cannot download into ${path}: cannot create a file in ${dir}`, error);
+    }
+    // A folder the user may not write, holding a file they may (a libvirt images folder):
+    // the file itself is written, once the transfer is ready.
+    return inPlace(
+      real,
+      await onFile(
+        `Cannot download into ${path}: cannot write it`,
+        () => Deno.open(real, { write: true }),
+      ),
+      true,
+    );
+  }
   let file: Deno.FsFile | undefined;
   try {
     file = await Deno.open(temporary, { write: true });
@@ -147,7 +185,9 @@ async function openTarget(path: string, overwrite: boolean): Promise<Target> {
     return {
       path: temporary,
       file,
+      prepare: (size) => file!.truncate(size),
       commit: () => onFile(`Cannot replace ${path}`, () => Deno.rename(temporary, real)),
+      discard: () => Deno.remove(temporary).catch(() => {}),
     };
   } catch (error) {
     file?.close();

@@ -167,7 +167,8 @@ Deno.test({
     await oldFile(`${t.dir}/locked/backup.raw`);
     await Deno.chmod(`${t.dir}/locked`, 0o555);
     try {
-      for (const [name, overwrite] of [["new.raw", false], ["backup.raw", true]] as const) {
+      // (A file the user may write there is written in place: the test below.)
+      for (const [name, overwrite] of [["new.raw", false]] as const) {
         const path = `${t.dir}/locked/${name}`;
         const error = await downloadImage(t.connection, t.diskId, path, { ...FAST, overwrite })
           .then(() => undefined, (error: unknown) => error);
@@ -207,3 +208,75 @@ Deno.test("downloadImage: a new file needs no overwrite and is removed if the do
   });
   assert.equal(unlocked.status, types.DiskStatus.OK);
 });
+
+Deno.test({
+  name: "downloadImage: overwrite in a folder the user may not write writes the file in place",
+  // As another user where root runs the tests (root writes anywhere), through setpriv.
+  ignore: Deno.build.os === "windows" || (Deno.uid() === 0 && !hasSetpriv()),
+  async fn() {
+    const dir = await Deno.makeTempDir({ prefix: "ovirt-sdk-ro-dir-" });
+    try {
+      const image = new Uint8Array(2 * MIB).map((_, i) => (i * 7) % 251);
+      await Deno.writeFile(`${dir}/image.raw`, image, { mode: 0o644 });
+      await Deno.mkdir(`${dir}/images`);
+      await Deno.writeTextFile(`${dir}/images/vm.img`, OLD, { mode: 0o666 });
+      const mod = new URL("../mod.ts", import.meta.url).href;
+      const testing = new URL("../testing/mod.ts", import.meta.url).href;
+      const script = `
+        import { Connection, downloadImage, uploadImage } from "${mod}";
+        import { startSimulator } from "${testing}";
+        const sim = await startSimulator({ delay: 0 });
+        const connection = new Connection({
+          url: sim.url, username: sim.username, password: sim.password });
+        const { disk } = await uploadImage(connection, "${dir}/image.raw",
+          { storageDomain: "data", pollInterval: 10 });
+        await downloadImage(connection, disk.id, "${dir}/images/vm.img",
+          { overwrite: true, pollInterval: 10 });
+        await connection.close();
+        await sim.close();
+      `;
+      await Deno.writeTextFile(`${dir}/run.ts`, script, { mode: 0o644 });
+      const asRoot = Deno.uid() === 0;
+      if (asRoot) {
+        await Deno.chown(`${dir}/images/vm.img`, 65534, 65534);
+        await Deno.chmod(dir, 0o755);
+      }
+      await Deno.chmod(`${dir}/images`, 0o555); // the folder takes no new file
+      const home = await Deno.makeTempDir({ prefix: "ovirt-sdk-nobody-" });
+      if (asRoot) await Deno.chown(home, 65534, 65534);
+      const deno = [Deno.execPath(), "run", "-A", `${dir}/run.ts`];
+      const output = await new Deno.Command(asRoot ? "setpriv" : deno[0], {
+        args: asRoot
+          ? [
+            "--reuid=65534",
+            "--regid=65534",
+            "--clear-groups",
+            "env",
+            `HOME=${home}`,
+            `DENO_DIR=${home}`,
+            ...deno,
+          ]
+          : deno.slice(1),
+        stdout: "piped",
+        stderr: "piped",
+      }).output().finally(() => Deno.remove(home, { recursive: true }));
+      assert.equal(output.code, 0, new TextDecoder().decode(output.stderr));
+      assert.deepEqual(await Deno.readFile(`${dir}/images/vm.img`), image);
+      assert.deepEqual([...Deno.readDirSync(`${dir}/images`)].map((entry) => entry.name), [
+        "vm.img",
+      ], "no temporary file was left");
+    } finally {
+      await Deno.chmod(`${dir}/images`, 0o755).catch(() => {});
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+});
+
+function hasSetpriv(): boolean {
+  try {
+    return new Deno.Command("setpriv", { args: ["--version"], stdout: "null", stderr: "null" })
+      .outputSync().success;
+  } catch {
+    return false;
+  }
+}
