@@ -22,7 +22,10 @@ import { delay, untilAborted } from "./delay.ts";
 export interface WaitOptions {
   /** Milliseconds between two polls (default 2000). */
   interval?: number;
-  /** Milliseconds before giving up with a TimeoutError (default 600000, ten minutes). */
+  /**
+   * Milliseconds before giving up with a TimeoutError (default 600000, ten minutes); 0 polls
+   * once (that poll is not cut short) and gives up if the condition does not hold then.
+   */
   timeout?: number;
   /** Stops waiting; the wait rejects with the signal's reason. */
   signal?: AbortSignal;
@@ -77,14 +80,17 @@ export async function waitFor<T>(
   signal?.throwIfAborted();
   const expiry = new AbortController(), finished = new AbortController();
   const ends = signal ? AbortSignal.any([signal, expiry.signal]) : expiry.signal;
-  delay(timeout, AbortSignal.any([ends, finished.signal]))
-    .then(() => finished.signal.aborted || expiry.abort());
+  if (timeout > 0) {
+    delay(timeout, AbortSignal.any([ends, finished.signal]))
+      .then(() => finished.signal.aborted || expiry.abort());
+  }
   let last: { value: T } | undefined;
   try {
     while (!ends.aborted) {
       const value = await untilAborted(getter(ends), ends);
       if (predicate(value)) return value;
       last = { value };
+      if (timeout === 0) break; // polled once, as asked
       await delay(interval, ends);
     }
   } catch (error) {

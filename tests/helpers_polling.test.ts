@@ -126,6 +126,24 @@ Deno.test("a wait ends on time, or at its signal, while a poll's answer never co
   await connection.close(false);
 });
 
+Deno.test("waitFor with timeout 0 polls once, that poll not cut short", async () => {
+  await using simulator = await startSimulator({ delay: 0, latency: 30 });
+  await using connection = connect(simulator);
+  const vms = connection.systemService().vmsService();
+  const [up] = await vms.list({ search: "status=up", max: 1 });
+  const [down] = await vms.list({ search: "status=down", max: 1 });
+  const once = { timeout: 0, interval: 10 };
+  assert.equal((await waitForStatus(vms.vmService(up.id!), types.VmStatus.UP, once)).id, up.id);
+  await assert.rejects(
+    () => waitForStatus(vms.vmService(down.id!), types.VmStatus.UP, once),
+    (error: unknown) => {
+      assert.ok(error instanceof TimeoutError, String(error));
+      assert.match(error.message, /last seen: status down$/);
+      return true;
+    },
+  );
+});
+
 Deno.test("waitFor names a last state holding a bigint or a cycle, never failing to", async () => {
   const cyclic: Record<string, unknown> = { name: "loop" };
   cyclic.self = cyclic;
