@@ -163,6 +163,20 @@ Deno.test("retry: delays of 0 repeat at once, they do not fall back to the defau
   assert.ok(performance.now() - start < 200, `${performance.now() - start} ms`);
 });
 
+Deno.test("retry: maxDelay caps every wait, even one below delay", async () => {
+  await using server = startRawServer(() => PROXY_PAGE);
+  for (
+    const [retry, most] of [[{ maxDelay: 0 }, 200], [{ delay: 1000, maxDelay: 50 }, 600]] as const
+  ) {
+    await using connection = connect(server.origin, { retry: { attempts: 4, ...retry } });
+    const start = performance.now();
+    await assert.rejects(connection.systemService().vmsService().list());
+    const took = performance.now() - start;
+    // Three waits of at most maxDelay; half the delay (375 ms or 1.5 s) would be the floor else.
+    assert.ok(took < most, `${JSON.stringify(retry)}: ${took} ms`);
+  }
+});
+
 Deno.test("retry: false makes a call once", async () => {
   await using server = startRawServer(() => PROXY_PAGE);
   await using connection = connect(server.origin);

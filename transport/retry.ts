@@ -336,7 +336,8 @@ function waitBefore(
 ): number | undefined {
   if (asked !== undefined && asked > MAX_RETRY_AFTER) return undefined;
   const cap = Math.min(limits.maxDelay, limits.delay * 2 ** (tries - 1));
-  const jittered = limits.delay / 2 + Math.random() * Math.max(0, cap - limits.delay / 2);
+  const floor = Math.min(limits.delay / 2, cap); // maxDelay is a ceiling, even under delay
+  const jittered = floor + Math.random() * (cap - floor);
   return Math.max(jittered, asked ?? 0);
 }
 
