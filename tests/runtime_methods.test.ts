@@ -265,4 +265,6 @@ Deno.test("query: a value that does not fit its parameter is refused before anyt
   assert.equal(setup.engine.requests.length, 0);
   await vms.list({ max: 10n as unknown as number, search: "name=wéb" });
   assert.equal(setup.last().path, "/ovirt-engine/api/vms?max=10&search=name%3Dw%C3%A9b");
+  await vms.list(loose({ max: null, search: null })); // null is absent, as in a body
+  assert.equal(setup.last().path, "/ovirt-engine/api/vms");
 });

@@ -262,7 +262,7 @@ function queryOf(
   const query: Record<string, string> = {};
   for (const param of spec.params) {
     const value = call[param.name];
-    if (value === undefined) continue;
+    if (value === undefined || value === null) continue; // absent, as in a body
     if (param.kind === "struct" || param.list) {
       throw new OvirtError(`The parameter "${param.name}" cannot be sent in a query string`);
     }

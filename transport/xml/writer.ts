@@ -197,6 +197,7 @@ function kindOf(value: unknown): string {
 }
 
 function show(value: unknown): string {
+  if (value === null) return "null";
   if (typeof value === "string") return JSON.stringify(value.slice(0, 40));
   if (value instanceof Date) {
     return isNaN(value.getTime()) ? "an invalid Date" : value.toISOString();
