@@ -65,6 +65,9 @@ export async function* pages<T>(
   if (!Number.isSafeInteger(firstPage) || firstPage < 1) {
     throw new OvirtError(`pages: firstPage must be a positive integer, not ${firstPage}`);
   }
+  if (typeof search !== "string") {
+    throw new OvirtError(`pages: search must be a string, not ${typeof search}`);
+  }
   if (/\bpage\s+\d+\s*$/i.test(search)) {
     throw new OvirtError("pages: leave `page N` out of the search, the iterator adds it");
   }

@@ -192,6 +192,9 @@ Deno.test("pages walks a collection with page N and max, in a stable order", asy
   await assert.rejects(async () => {
     for await (const _ of pages(vmsService, { firstPage: 1e300 })) { /* refused */ }
   }, /firstPage must be a positive integer, not 1e\+300/);
+  await assert.rejects(async () => {
+    for await (const _ of pages(vmsService, { search: 5 as unknown as string })) { /* refused */ }
+  }, (error) => error instanceof OvirtError && /search must be a string/.test(error.message));
 });
 
 Deno.test("pages: an abort rejects as a call does, before the walk, between pages or during one", async () => {
