@@ -176,7 +176,8 @@ Deno.test("listStream: calls made inside the loop do not wait for it, even with 
   // 400 VMs make a list answer of more than 1 MiB, after which lists go through the list
   // worker (where the process may use two CPUs): both ways are tried.
   await using sim = await startSimulator({ delay: 0, vms: 400 });
-  for (const listWorker of [false, true]) {
+  // The node:http transport of `insecure` (which keeps lists on this thread) too.
+  for (const [listWorker, insecure] of [[false, false], [true, false], [false, true]]) {
     await using connection = new Connection({
       url: sim.url,
       username: sim.username,
@@ -184,6 +185,7 @@ Deno.test("listStream: calls made inside the loop do not wait for it, even with 
       connections: 1,
       timeout: 20_000,
       listWorker,
+      insecure,
     });
     const vms = connection.systemService().vmsService();
     assert.equal((await vms.list()).length, 400);
@@ -194,7 +196,11 @@ Deno.test("listStream: calls made inside the loop do not wait for it, even with 
         // Each call needs the connection's only slot, which the loop's request holds.
         names.push((await vms.vmService(vm.id!).get()).name!);
       }
-      assert.equal(names.length, 400, `listWorker: ${listWorker}, round ${round}`);
+      assert.equal(
+        names.length,
+        400,
+        `listWorker: ${listWorker}, insecure: ${insecure}, round ${round}`,
+      );
     }
     // The slot is the stream's again once the loop has ended: calls go one at a time.
     const [first, second] = await Promise.all([vms.list({ max: 1 }), vms.list({ max: 2 })]);

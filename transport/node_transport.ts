@@ -47,7 +47,7 @@ export class NodeTransport implements HttpTransport {
   readonly #lists = new ListsInFlight();
 
   /**
-   * Keeps up to `options.connections` connections alive; checks certificates against
+   * Keeps up to `options.connections` idle connections alive; checks certificates against
    * `options.caCerts` unless `options.insecure`.
    */
   constructor(options: TransportOptions) {
@@ -56,7 +56,9 @@ export class NodeTransport implements HttpTransport {
     const trust = this.#trust = options.insecure
       ? { rejectUnauthorized: false, ca: [] }
       : { rejectUnauthorized: true, ca: [...options.caCerts ?? []] };
-    const pooled = { keepAlive: true, maxSockets: options.connections };
+    // The connection's Limiter caps the requests in flight; a cap of the agent's own would
+    // hold back what the limiter lets through past it (a slot lent by a streamed list).
+    const pooled = { keepAlive: true, maxFreeSockets: Math.min(options.connections, 256) };
     const singleUse = { keepAlive: false };
     this.#agents = {
       pooled: {
