@@ -19,20 +19,46 @@ const HASHES: Record<string, string> = {
   sha512: "SHA-512",
 };
 
-const { values } = parseArgs({
-  args: Deno.args,
-  options: {
-    file: { type: "string" },
-    algorithm: { type: "string", default: "sha256" },
-    "block-size": { type: "string", default: String(4 * 1024 ** 2) },
-  },
-  strict: false,
-});
-if (typeof values.file !== "string") throw new Error("Pass the image: --file disk.raw");
-const algorithm = String(values.algorithm);
+const USAGE =
+  "Usage: deno run --allow-read examples/checksum_image.ts --file disk.raw [--algorithm sha1|sha256|sha384|sha512] [--block-size 4194304]";
+
+/** Refuses a wrong command line before doing anything: one line on stderr, exit code 2. */
+function usage(problem: string): never {
+  console.error(`${problem.split("\n")[0].replace(/\.$/, "")}. ${USAGE}`);
+  Deno.exit(2);
+}
+
+/** The value of a flag that takes a whole number of at least `min`, else a usage error. */
+function integer(flag: string, text: string, min = 1): number {
+  const value = /^-?[0-9]+$/.test(text) ? Number(text) : NaN;
+  if (!(Number.isSafeInteger(value) && value >= min)) {
+    usage(`--${flag} takes a whole number of at least ${min}, not ${JSON.stringify(text)}`);
+  }
+  return value;
+}
+
+const { values } = (() => {
+  try {
+    return parseArgs({
+      args: Deno.args,
+      options: {
+        file: { type: "string" },
+        algorithm: { type: "string", default: "sha256" },
+        "block-size": { type: "string", default: String(4 * 1024 ** 2) },
+      },
+      strict: true,
+    });
+  } catch (error) {
+    usage((error as Error).message);
+  }
+})();
+const blockSize = integer("block-size", values["block-size"]);
+if (!values.file) usage("Name the image with --file");
+const algorithm = values.algorithm;
 const hash = HASHES[algorithm];
-if (!hash) throw new Error(`Unsupported algorithm ${algorithm}`);
-const blockSize = Number(values["block-size"]);
+if (!hash) {
+  usage(`--algorithm takes sha1, sha256, sha384 or sha512, not ${JSON.stringify(algorithm)}`);
+}
 
 using file = await Deno.open(values.file);
 const { size } = await file.stat();

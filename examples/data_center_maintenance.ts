@@ -5,7 +5,7 @@
  * storage must stay up.
  *
  * Usage: `deno run --allow-net --allow-env --allow-read examples/data_center_maintenance.ts
- * [--data-center Default]`
+ * --data-center NAME`
  *
  * @module
  */
@@ -13,18 +13,46 @@
 import { parseArgs } from "node:util";
 import { Connection, connectionOptionsFromEnv, types, waitFor, waitForStatus } from "../mod.ts";
 
-const { values } = parseArgs({
-  args: Deno.args,
-  options: { "data-center": { type: "string", default: "Default" } },
-  strict: false,
-});
+const USAGE =
+  "Usage: deno run --allow-net --allow-env --allow-read examples/data_center_maintenance.ts --data-center NAME";
+
+/** Refuses a wrong command line before doing anything: one line on stderr, exit code 2. */
+function usage(problem: string): never {
+  console.error(`${problem.split("\n")[0].replace(/\.$/, "")}. ${USAGE}`);
+  Deno.exit(2);
+}
+
+const { values } = (() => {
+  try {
+    return parseArgs({
+      args: Deno.args,
+      options: {
+        "data-center": { type: "string" },
+        // The connection's flags, which connectionOptionsFromEnv() reads.
+        url: { type: "string" },
+        username: { type: "string" },
+        password: { type: "string" },
+        "ca-file": { type: "string" },
+        insecure: { type: "boolean" },
+      },
+      strict: true,
+    });
+  } catch (error) {
+    usage((error as Error).message);
+  }
+})();
+if (!values["data-center"]) {
+  usage("Name the data center to put into maintenance with --data-center");
+}
 
 await using connection = new Connection(connectionOptionsFromEnv());
 const systemService = connection.systemService();
 const dataCentersService = systemService.dataCentersService();
 const name = String(values["data-center"]);
 
-const [dataCenter] = await dataCentersService.list({ search: `name=${name}` });
+// Exactly that name: in a search, `*` would match others too.
+const dataCenter = (await dataCentersService.list({ search: `name=${name}` }))
+  .find((found) => found.name === name);
 if (!dataCenter) throw new Error(`No data center named ${name}`);
 const dataCenterService = dataCentersService.dataCenterService(dataCenter.id!);
 const waitOptions = { interval: 10_000, timeout: 30 * 60_000 };

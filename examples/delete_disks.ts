@@ -1,10 +1,10 @@
 /**
- * Deletes many disks quickly: every disk whose name matches a search pattern (by default
- * `disk-*`, the disks `add_disks.ts` makes) is removed, then the script waits until
- * they are all gone.
+ * Deletes many disks quickly: every disk whose name matches a search pattern (such as
+ * `disk-*`, the disks `add_disks.ts` makes; there is no default) is removed, then the
+ * script waits until they are all gone.
  *
  * Usage: `deno run --allow-net --allow-env --allow-read examples/delete_disks.ts
- * [--name "disk-*"]`
+ * --name PATTERN`
  *
  * @module
  */
@@ -12,11 +12,37 @@
 import { parseArgs } from "node:util";
 import { Connection, connectionOptionsFromEnv, waitFor } from "../mod.ts";
 
-const { values } = parseArgs({
-  args: Deno.args,
-  options: { name: { type: "string", default: "disk-*" } },
-  strict: false,
-});
+const USAGE =
+  "Usage: deno run --allow-net --allow-env --allow-read examples/delete_disks.ts --name PATTERN";
+
+/** Refuses a wrong command line before doing anything: one line on stderr, exit code 2. */
+function usage(problem: string): never {
+  console.error(`${problem.split("\n")[0].replace(/\.$/, "")}. ${USAGE}`);
+  Deno.exit(2);
+}
+
+const { values } = (() => {
+  try {
+    return parseArgs({
+      args: Deno.args,
+      options: {
+        name: { type: "string" },
+        // The connection's flags, which connectionOptionsFromEnv() reads.
+        url: { type: "string" },
+        username: { type: "string" },
+        password: { type: "string" },
+        "ca-file": { type: "string" },
+        insecure: { type: "boolean" },
+      },
+      strict: true,
+    });
+  } catch (error) {
+    usage((error as Error).message);
+  }
+})();
+if (!values.name) {
+  usage('Name the disks to delete (a name or a pattern such as "disk-*") with --name');
+}
 
 await using connection = new Connection(connectionOptionsFromEnv());
 const disksService = connection.systemService().disksService();

@@ -12,14 +12,35 @@
 import { parseArgs } from "node:util";
 import { Connection, connectionOptionsFromEnv } from "../mod.ts";
 
-const { values } = parseArgs({
-  args: Deno.args,
-  options: {
-    vm: { type: "string", default: "vm001" },
-    protocol: { type: "string", default: "vnc" },
-  },
-  strict: false,
-});
+const USAGE =
+  "Usage: deno run --allow-net --allow-env --allow-read examples/get_display_ticket.ts [--vm vm001] [--protocol vnc]";
+
+/** Refuses a wrong command line before doing anything: one line on stderr, exit code 2. */
+function usage(problem: string): never {
+  console.error(`${problem.split("\n")[0].replace(/\.$/, "")}. ${USAGE}`);
+  Deno.exit(2);
+}
+
+const { values } = (() => {
+  try {
+    return parseArgs({
+      args: Deno.args,
+      options: {
+        vm: { type: "string", default: "vm001" },
+        protocol: { type: "string", default: "vnc" },
+        // The connection's flags, which connectionOptionsFromEnv() reads.
+        url: { type: "string" },
+        username: { type: "string" },
+        password: { type: "string" },
+        "ca-file": { type: "string" },
+        insecure: { type: "boolean" },
+      },
+      strict: true,
+    });
+  } catch (error) {
+    usage((error as Error).message);
+  }
+})();
 
 await using connection = new Connection(connectionOptionsFromEnv());
 const vmsService = connection.systemService().vmsService();
@@ -33,10 +54,16 @@ const consoles = await consolesService.list({ current: true });
 const graphicsConsole = consoles.find((candidate) => candidate.protocol === values.protocol);
 if (!graphicsConsole) throw new Error(`VM ${vm.name} has no ${values.protocol} console`);
 
-const ticket = await consolesService.consoleService(graphicsConsole.id!).ticket();
-if (!ticket) throw new Error("The engine's answer holds no ticket");
-console.log(`${values.protocol} console of VM ${vm.name}:`);
-console.log(`  address: ${graphicsConsole.address}`);
-console.log(`  port: ${graphicsConsole.port}`);
-console.log(`  tls port: ${graphicsConsole.tlsPort ?? "none"}`);
-console.log(`  password: ${ticket.value} (valid for ${ticket.expiry} s)`);
+// A console listens only while the VM runs: a VM that is down has no address to give.
+if (!graphicsConsole.address || !graphicsConsole.port) {
+  console.error(`VM ${vm.name} is ${vm.status}: its ${values.protocol} console has no address`);
+  Deno.exitCode = 1;
+} else {
+  const ticket = await consolesService.consoleService(graphicsConsole.id!).ticket();
+  if (!ticket) throw new Error("The engine's answer holds no ticket");
+  console.log(`${values.protocol} console of VM ${vm.name}:`);
+  console.log(`  address: ${graphicsConsole.address}`);
+  console.log(`  port: ${graphicsConsole.port}`);
+  console.log(`  tls port: ${graphicsConsole.tlsPort ?? "none"}`);
+  console.log(`  password: ${ticket.value} (valid for ${ticket.expiry} s)`);
+}

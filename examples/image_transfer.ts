@@ -13,17 +13,52 @@
 import { parseArgs } from "node:util";
 import { Connection, connectionOptionsFromEnv, types, waitFor } from "../mod.ts";
 
-const { values } = parseArgs({
-  args: Deno.args,
-  options: {
-    disk: { type: "string", default: "vm003_disk1" },
-    direction: { type: "string", default: "download" },
-    shallow: { type: "boolean", default: false },
-    seconds: { type: "string" },
-    interval: { type: "string", default: "50" },
-  },
-  strict: false,
-});
+const USAGE =
+  "Usage: deno run --allow-net --allow-env --allow-read examples/image_transfer.ts [--disk vm003_disk1] [--direction download|upload] [--shallow] [--seconds N] [--interval 50]";
+
+/** Refuses a wrong command line before doing anything: one line on stderr, exit code 2. */
+function usage(problem: string): never {
+  console.error(`${problem.split("\n")[0].replace(/\.$/, "")}. ${USAGE}`);
+  Deno.exit(2);
+}
+
+/** The value of a flag that takes a number of seconds above 0, else a usage error. */
+function seconds(flag: string, text: string): number {
+  const value = /^[0-9]+(\.[0-9]+)?$/.test(text) ? Number(text) : NaN;
+  if (!(value > 0)) {
+    usage(`--${flag} takes a number of seconds above 0, not ${JSON.stringify(text)}`);
+  }
+  return value;
+}
+
+const { values } = (() => {
+  try {
+    return parseArgs({
+      args: Deno.args,
+      options: {
+        disk: { type: "string", default: "vm003_disk1" },
+        direction: { type: "string", default: "download" },
+        shallow: { type: "boolean", default: false },
+        seconds: { type: "string" },
+        interval: { type: "string", default: "50" },
+        // The connection's flags, which connectionOptionsFromEnv() reads.
+        url: { type: "string" },
+        username: { type: "string" },
+        password: { type: "string" },
+        "ca-file": { type: "string" },
+        insecure: { type: "boolean" },
+      },
+      strict: true,
+    });
+  } catch (error) {
+    usage((error as Error).message);
+  }
+})();
+if (values.direction !== "download" && values.direction !== "upload") {
+  usage(`--direction takes download or upload, not ${JSON.stringify(values.direction)}`);
+}
+const interval = seconds("interval", values.interval);
+const limit = values.seconds === undefined ? undefined : seconds("seconds", values.seconds);
 
 /** Waits `ms` milliseconds; resolves to false instead if `signal` fires first. */
 function pause(ms: number, signal: AbortSignal): Promise<boolean> {
@@ -75,23 +110,40 @@ console.log(`Proxy URL: ${transfer.proxyUrl}`);
 const interrupted = new AbortController();
 const interrupt = () => interrupted.abort();
 Deno.addSignalListener("SIGINT", interrupt);
-const until = values.seconds === undefined
+const until = limit === undefined
   ? interrupted.signal
-  : AbortSignal.any([interrupted.signal, AbortSignal.timeout(Number(values.seconds) * 1000)]);
+  : AbortSignal.any([interrupted.signal, AbortSignal.timeout(limit * 1000)]);
+/** Phases of a transfer that has ended, or is ending, without this script finalizing it. */
+const ENDED: (string | undefined)[] = [
+  types.ImageTransferPhase.CANCELLED_SYSTEM,
+  types.ImageTransferPhase.CANCELLED_USER,
+  types.ImageTransferPhase.FINALIZING_FAILURE,
+  types.ImageTransferPhase.FINALIZING_SUCCESS,
+  types.ImageTransferPhase.FINISHED_FAILURE,
+  types.ImageTransferPhase.FINISHED_SUCCESS,
+];
 try {
-  while (await pause(Number(values.interval) * 1000, until)) {
+  while (await pause(interval * 1000, until)) {
     // Any request to the image server, even OPTIONS, extends the transfer's ticket.
     const response = await connection.transferRequest({
       method: "OPTIONS",
       url: transfer.transferUrl ?? transfer.proxyUrl!,
     });
     await response.body.cancel();
+    if (response.status < 200 || response.status > 299) {
+      // The ticket is gone: the transfer was cancelled, paused or ended elsewhere.
+      const { phase } = await transferService.get();
+      console.error(`The image server refused the transfer (HTTP ${response.status}): ${phase}`);
+      break;
+    }
     console.log(`Transfer is alive (HTTP ${response.status})`);
   }
 } finally {
   Deno.removeSignalListener("SIGINT", interrupt);
-  console.log("Finalizing the image transfer...");
-  await transferService.finalize();
+  if (!ENDED.includes((await transferService.get()).phase)) {
+    console.log("Finalizing the image transfer...");
+    await transferService.finalize();
+  }
   const ended = await waitFor(
     () => transferService.get(),
     (current) =>
@@ -100,4 +152,5 @@ try {
     { interval: 1000 },
   );
   console.log(`Transfer ${ended.phase}`);
+  if (ended.phase !== types.ImageTransferPhase.FINISHED_SUCCESS) Deno.exitCode = 1;
 }

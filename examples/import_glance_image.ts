@@ -13,18 +13,39 @@
 import { parseArgs } from "node:util";
 import { Connection, connectionOptionsFromEnv, types, waitFor } from "../mod.ts";
 
-const { values } = parseArgs({
-  args: Deno.args,
-  options: {
-    image: { type: "string", default: "CirrOS 0.5.2 for x86_64 glance image" },
-    "glance-domain": { type: "string", default: "ovirt-image-repository" },
-    name: { type: "string", default: "mytemplate" },
-    cluster: { type: "string", default: "Default" },
-    "storage-domain": { type: "string", default: "data" },
-    "as-disk": { type: "boolean", default: false },
-  },
-  strict: false,
-});
+const USAGE =
+  'Usage: deno run --allow-net --allow-env --allow-read examples/import_glance_image.ts [--image "CirrOS 0.5.2 for x86_64 glance image"] [--glance-domain ovirt-image-repository] [--name mytemplate] [--cluster Default] [--storage-domain data] [--as-disk]';
+
+/** Refuses a wrong command line before doing anything: one line on stderr, exit code 2. */
+function usage(problem: string): never {
+  console.error(`${problem.split("\n")[0].replace(/\.$/, "")}. ${USAGE}`);
+  Deno.exit(2);
+}
+
+const { values } = (() => {
+  try {
+    return parseArgs({
+      args: Deno.args,
+      options: {
+        image: { type: "string", default: "CirrOS 0.5.2 for x86_64 glance image" },
+        "glance-domain": { type: "string", default: "ovirt-image-repository" },
+        name: { type: "string", default: "mytemplate" },
+        cluster: { type: "string", default: "Default" },
+        "storage-domain": { type: "string", default: "data" },
+        "as-disk": { type: "boolean", default: false },
+        // The connection's flags, which connectionOptionsFromEnv() reads.
+        url: { type: "string" },
+        username: { type: "string" },
+        password: { type: "string" },
+        "ca-file": { type: "string" },
+        insecure: { type: "boolean" },
+      },
+      strict: true,
+    });
+  } catch (error) {
+    usage((error as Error).message);
+  }
+})();
 const name = String(values.name);
 const asTemplate = values["as-disk"] !== true;
 
@@ -39,6 +60,14 @@ const imagesService = domainsService.storageDomainService(glance.id!).imagesServ
 const image = (await imagesService.list()).find((item) => item.name === values.image);
 if (!image) throw new Error(`No image named ${values.image} in ${glance.name}`);
 
+// Names need not be unique: note what already has this name, to wait for the new one.
+const search = `name=${name}`;
+const named = async () =>
+  asTemplate
+    ? await systemService.templatesService().list({ search })
+    : await systemService.disksService().list({ search });
+const before = new Set((await named()).map((item) => item.id));
+
 await imagesService.imageService(image.id!).import({
   importAsTemplate: asTemplate,
   template: asTemplate ? { name } : undefined,
@@ -46,17 +75,13 @@ await imagesService.imageService(image.id!).import({
   storageDomain: { name: String(values["storage-domain"]) },
   disk: { name },
 });
-console.log(`Importing ${image.name} as ${asTemplate ? "template" : "disk"} ${name}...`);
+const kind = asTemplate ? "template" : "disk";
+console.log(`Importing ${image.name} as ${kind} ${name}...`);
 
 // The new template (or disk) shows up locked until the download is done.
-const search = `name=${name}`;
-const [ready] = asTemplate
-  ? await waitFor(
-    () => systemService.templatesService().list({ search }),
-    ([template]) => template?.status === types.TemplateStatus.OK,
-  )
-  : await waitFor(
-    () => systemService.disksService().list({ search }),
-    ([disk]) => disk?.status === types.DiskStatus.OK,
-  );
-console.log(`${asTemplate ? "Template" : "Disk"} ${name} (${ready.id}) is ready`);
+const ready = await waitFor(
+  async () => (await named()).find((item) => !before.has(item.id)),
+  (item) => item?.status === (asTemplate ? types.TemplateStatus.OK : types.DiskStatus.OK),
+  { description: `new ${kind} ${name} ready` },
+);
+console.log(`${asTemplate ? "Template" : "Disk"} ${name} (${ready!.id}) is ready`);

@@ -13,23 +13,50 @@
 import { parseArgs } from "node:util";
 import { Connection, connectionOptionsFromEnv, types, waitFor } from "../mod.ts";
 
-const { values } = parseArgs({
-  args: Deno.args,
-  options: {
-    name: { type: "string", default: "mytemplate" },
-    ova: { type: "string", default: "/var/tmp/mytemplate.ova" },
-    host: { type: "string", default: "host1" },
-    cluster: { type: "string", default: "Default" },
-    "storage-domain": { type: "string", default: "data" },
-  },
-  strict: false,
-});
+const USAGE =
+  "Usage: deno run --allow-net --allow-env --allow-read examples/import_template_from_ova.ts [--name mytemplate] [--ova /var/tmp/mytemplate.ova] [--host host1] [--cluster Default] [--storage-domain data]";
+
+/** Refuses a wrong command line before doing anything: one line on stderr, exit code 2. */
+function usage(problem: string): never {
+  console.error(`${problem.split("\n")[0].replace(/\.$/, "")}. ${USAGE}`);
+  Deno.exit(2);
+}
+
+const { values } = (() => {
+  try {
+    return parseArgs({
+      args: Deno.args,
+      options: {
+        name: { type: "string", default: "mytemplate" },
+        ova: { type: "string", default: "/var/tmp/mytemplate.ova" },
+        host: { type: "string", default: "host1" },
+        cluster: { type: "string", default: "Default" },
+        "storage-domain": { type: "string", default: "data" },
+        // The connection's flags, which connectionOptionsFromEnv() reads.
+        url: { type: "string" },
+        username: { type: "string" },
+        password: { type: "string" },
+        "ca-file": { type: "string" },
+        insecure: { type: "boolean" },
+      },
+      strict: true,
+    });
+  } catch (error) {
+    usage((error as Error).message);
+  }
+})();
 
 await using connection = new Connection(connectionOptionsFromEnv());
 const systemService = connection.systemService();
 
 const name = String(values.name);
-await systemService.externalTemplateImportsService().add({
+// Names need not be unique: note the templates that already have this name, so as to
+// wait for the new one (when the engine does not say which template the import made).
+const templatesService = systemService.templatesService();
+const search = `name=${name}`;
+const before = new Set((await templatesService.list({ search })).map((template) => template.id));
+
+const started = await systemService.externalTemplateImportsService().add({
   template: { name },
   url: `ova://${values.ova}`,
   host: { name: String(values.host) },
@@ -39,9 +66,10 @@ await systemService.externalTemplateImportsService().add({
 });
 console.log(`Importing template ${name} from ${values.ova} on host ${values.host}`);
 
-const [template] = await waitFor(
-  () => systemService.templatesService().list({ search: `name=${name}` }),
-  ([template]) => template?.status === types.TemplateStatus.OK,
-  { description: `template ${name} imported`, timeout: 3600_000 },
+const isNew = (id?: string) => started.template?.id ? id === started.template.id : !before.has(id);
+const template = await waitFor(
+  async () => (await templatesService.list({ search })).find((found) => isNew(found.id)),
+  (found) => found?.status === types.TemplateStatus.OK,
+  { description: `new template ${name} imported`, timeout: 3600_000 },
 );
-console.log(`Template ${template.name} (${template.id}) is imported`);
+console.log(`Template ${template!.name} (${template!.id}) is imported`);

@@ -3,7 +3,7 @@
  * other hosts of the cluster).
  *
  * Usage: `deno run --allow-net --allow-env --allow-read examples/remove_host.ts
- * [--host host2]`
+ * --host NAME`
  *
  * @module
  */
@@ -11,16 +11,42 @@
 import { parseArgs } from "node:util";
 import { Connection, connectionOptionsFromEnv, types, waitForStatus } from "../mod.ts";
 
-const { values } = parseArgs({
-  args: Deno.args,
-  options: { host: { type: "string", default: "host2" } },
-  strict: false,
-});
+const USAGE =
+  "Usage: deno run --allow-net --allow-env --allow-read examples/remove_host.ts --host NAME";
+
+/** Refuses a wrong command line before doing anything: one line on stderr, exit code 2. */
+function usage(problem: string): never {
+  console.error(`${problem.split("\n")[0].replace(/\.$/, "")}. ${USAGE}`);
+  Deno.exit(2);
+}
+
+const { values } = (() => {
+  try {
+    return parseArgs({
+      args: Deno.args,
+      options: {
+        host: { type: "string" },
+        // The connection's flags, which connectionOptionsFromEnv() reads.
+        url: { type: "string" },
+        username: { type: "string" },
+        password: { type: "string" },
+        "ca-file": { type: "string" },
+        insecure: { type: "boolean" },
+      },
+      strict: true,
+    });
+  } catch (error) {
+    usage((error as Error).message);
+  }
+})();
+if (!values.host) usage("Name the host to remove with --host");
 
 await using connection = new Connection(connectionOptionsFromEnv());
 const hostsService = connection.systemService().hostsService();
 
-const [host] = await hostsService.list({ search: `name=${values.host}` });
+// Exactly that name: in a search, `*` would match others too.
+const host = (await hostsService.list({ search: `name=${values.host}` }))
+  .find((found) => found.name === values.host);
 if (!host) throw new Error(`No host named ${values.host}`);
 const hostService = hostsService.hostService(host.id!);
 

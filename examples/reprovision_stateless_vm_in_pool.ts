@@ -4,7 +4,7 @@
  * restored it, and starts it again fresh from the pool's template.
  *
  * Usage: `deno run --allow-net --allow-env --allow-read
- * examples/reprovision_stateless_vm_in_pool.ts [--pool mypool] [--vm mypool-1]` (by
+ * examples/reprovision_stateless_vm_in_pool.ts --pool NAME [--vm mypool-1]` (by
  * default the first running VM of the pool)
  *
  * @module
@@ -13,14 +13,36 @@
 import { parseArgs } from "node:util";
 import { Connection, connectionOptionsFromEnv, types, waitFor, waitForStatus } from "../mod.ts";
 
-const { values } = parseArgs({
-  args: Deno.args,
-  options: {
-    pool: { type: "string", default: "mypool" },
-    vm: { type: "string" },
-  },
-  strict: false,
-});
+const USAGE =
+  "Usage: deno run --allow-net --allow-env --allow-read examples/reprovision_stateless_vm_in_pool.ts --pool NAME [--vm mypool-1]";
+
+/** Refuses a wrong command line before doing anything: one line on stderr, exit code 2. */
+function usage(problem: string): never {
+  console.error(`${problem.split("\n")[0].replace(/\.$/, "")}. ${USAGE}`);
+  Deno.exit(2);
+}
+
+const { values } = (() => {
+  try {
+    return parseArgs({
+      args: Deno.args,
+      options: {
+        pool: { type: "string" },
+        vm: { type: "string" },
+        // The connection's flags, which connectionOptionsFromEnv() reads.
+        url: { type: "string" },
+        username: { type: "string" },
+        password: { type: "string" },
+        "ca-file": { type: "string" },
+        insecure: { type: "boolean" },
+      },
+      strict: true,
+    });
+  } catch (error) {
+    usage((error as Error).message);
+  }
+})();
+if (!values.pool) usage("Name the pool of the VM to reprovision with --pool");
 
 await using connection = new Connection(connectionOptionsFromEnv());
 const vmsService = connection.systemService().vmsService();

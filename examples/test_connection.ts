@@ -7,15 +7,44 @@
  * @module
  */
 
+import { parseArgs } from "node:util";
 import { Connection, connectionOptionsFromEnv } from "../mod.ts";
+
+const USAGE = "Usage: deno run --allow-net --allow-env --allow-read examples/test_connection.ts";
+
+/** Refuses a wrong command line before doing anything: one line on stderr, exit code 2. */
+function usage(problem: string): never {
+  console.error(`${problem.split("\n")[0].replace(/\.$/, "")}. ${USAGE}`);
+  Deno.exit(2);
+}
+
+try {
+  parseArgs({
+    args: Deno.args,
+    options: {
+      // The connection's flags, which connectionOptionsFromEnv() reads.
+      url: { type: "string" },
+      username: { type: "string" },
+      password: { type: "string" },
+      "ca-file": { type: "string" },
+      insecure: { type: "boolean" },
+    },
+    strict: true,
+  });
+} catch (error) {
+  usage((error as Error).message);
+}
 
 const options = connectionOptionsFromEnv();
 await using connection = new Connection(options);
 
-// `test()` resolves to false on any failure; `test(true)` would reject with the reason.
-if (await connection.test()) {
+// `test(true)` rejects with the reason of a failure (`test()` would only resolve to false).
+try {
+  await connection.test(true);
   console.log(`Connection to ${options.url} as ${options.username} works`);
-} else {
-  console.log(`Connection to ${options.url} as ${options.username} does not work`);
+} catch (error) {
+  // The SDK's messages hold no password or token; the reason is the first line.
+  const reason = (error as Error).message.split("\n")[0];
+  console.log(`Connection to ${options.url} as ${options.username} does not work: ${reason}`);
   Deno.exitCode = 1;
 }

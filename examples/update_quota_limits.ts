@@ -1,7 +1,8 @@
 /**
  * Sets the limits of a data center quota: storage (GiB) on one storage domain, vCPUs
- * and memory (GiB) on one cluster; -1 means unlimited. A limit is replaced by removing
- * the old one and adding the new one. The quota is created if it does not exist.
+ * and memory (GiB) on one cluster; -1 means unlimited (`--memory-limit=-1`: a value that
+ * starts with a dash needs the `=`). A limit is replaced by removing the old one and adding
+ * the new one. The quota is created if it does not exist.
  *
  * Usage: `deno run --allow-net --allow-env --allow-read examples/update_quota_limits.ts
  * [--data-center Default] [--quota Default] [--storage-domain data] [--storage-limit 100]
@@ -13,19 +14,52 @@
 import { parseArgs } from "node:util";
 import { Connection, connectionOptionsFromEnv } from "../mod.ts";
 
-const { values } = parseArgs({
-  args: Deno.args,
-  options: {
-    "data-center": { type: "string", default: "Default" },
-    quota: { type: "string", default: "Default" },
-    "storage-domain": { type: "string", default: "data" },
-    "storage-limit": { type: "string", default: "100" },
-    cluster: { type: "string", default: "Default" },
-    "vcpu-limit": { type: "string", default: "32" },
-    "memory-limit": { type: "string", default: "64" },
-  },
-  strict: false,
-});
+const USAGE =
+  "Usage: deno run --allow-net --allow-env --allow-read examples/update_quota_limits.ts [--data-center Default] [--quota Default] [--storage-domain data] [--storage-limit 100] [--cluster Default] [--vcpu-limit 32] [--memory-limit 64]";
+
+/** Refuses a wrong command line before doing anything: one line on stderr, exit code 2. */
+function usage(problem: string): never {
+  console.error(`${problem.split("\n")[0].replace(/\.$/, "")}. ${USAGE}`);
+  Deno.exit(2);
+}
+
+/** The value of a flag that takes a whole number of at least `min`, else a usage error. */
+function integer(flag: string, text: string, min = 1): number {
+  const value = /^-?[0-9]+$/.test(text) ? Number(text) : NaN;
+  if (!(Number.isSafeInteger(value) && value >= min)) {
+    usage(`--${flag} takes a whole number of at least ${min}, not ${JSON.stringify(text)}`);
+  }
+  return value;
+}
+
+const { values } = (() => {
+  try {
+    return parseArgs({
+      args: Deno.args,
+      options: {
+        "data-center": { type: "string", default: "Default" },
+        quota: { type: "string", default: "Default" },
+        "storage-domain": { type: "string", default: "data" },
+        "storage-limit": { type: "string", default: "100" },
+        cluster: { type: "string", default: "Default" },
+        "vcpu-limit": { type: "string", default: "32" },
+        "memory-limit": { type: "string", default: "64" },
+        // The connection's flags, which connectionOptionsFromEnv() reads.
+        url: { type: "string" },
+        username: { type: "string" },
+        password: { type: "string" },
+        "ca-file": { type: "string" },
+        insecure: { type: "boolean" },
+      },
+      strict: true,
+    });
+  } catch (error) {
+    usage((error as Error).message);
+  }
+})();
+const storageLimit = integer("storage-limit", values["storage-limit"], -1);
+const vcpuLimit = integer("vcpu-limit", values["vcpu-limit"], -1);
+const memoryLimit = integer("memory-limit", values["memory-limit"], -1);
 
 await using connection = new Connection(connectionOptionsFromEnv());
 const systemService = connection.systemService();
@@ -59,7 +93,7 @@ for (const limit of await storageLimits.list()) {
 }
 await storageLimits.add({
   storageDomain: { id: domain.id },
-  limit: Number(values["storage-limit"]),
+  limit: storageLimit,
 });
 console.log(`Quota ${quota.name}: ${values["storage-limit"]} GiB on storage domain ${domain.name}`);
 
@@ -69,8 +103,8 @@ for (const limit of await clusterLimits.list()) {
 }
 await clusterLimits.add({
   cluster: { id: cluster.id },
-  vcpuLimit: Number(values["vcpu-limit"]),
-  memoryLimit: Number(values["memory-limit"]),
+  vcpuLimit: vcpuLimit,
+  memoryLimit: memoryLimit,
 });
 console.log(
   `Quota ${quota.name}: ${values["vcpu-limit"]} vCPUs, ${values["memory-limit"]} GiB ` +

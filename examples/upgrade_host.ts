@@ -4,8 +4,11 @@
  * and waits until it is up again. The engine moves the host to maintenance first (its
  * VMs migrate), installs the updates and reboots it.
  *
+ * When the check fails or does not end within `--check-timeout` seconds, the script says
+ * why and exits with 1, without upgrading.
+ *
  * Usage: `deno run --allow-net --allow-env --allow-read examples/upgrade_host.ts
- * [--host host1]`
+ * --host NAME [--check-timeout 180]`
  *
  * @module
  */
@@ -13,11 +16,46 @@
 import { parseArgs } from "node:util";
 import { Connection, connectionOptionsFromEnv, followEvents, types, waitFor } from "../mod.ts";
 
-const { values } = parseArgs({
-  args: Deno.args,
-  options: { host: { type: "string", default: "host1" } },
-  strict: false,
-});
+const USAGE =
+  "Usage: deno run --allow-net --allow-env --allow-read examples/upgrade_host.ts --host NAME [--check-timeout 180]";
+
+/** Refuses a wrong command line before doing anything: one line on stderr, exit code 2. */
+function usage(problem: string): never {
+  console.error(`${problem.split("\n")[0].replace(/\.$/, "")}. ${USAGE}`);
+  Deno.exit(2);
+}
+
+/** The value of a flag that takes a whole number of at least `min`, else a usage error. */
+function integer(flag: string, text: string, min = 1): number {
+  const value = /^-?[0-9]+$/.test(text) ? Number(text) : NaN;
+  if (!(Number.isSafeInteger(value) && value >= min)) {
+    usage(`--${flag} takes a whole number of at least ${min}, not ${JSON.stringify(text)}`);
+  }
+  return value;
+}
+
+const { values } = (() => {
+  try {
+    return parseArgs({
+      args: Deno.args,
+      options: {
+        host: { type: "string" },
+        "check-timeout": { type: "string", default: "180" },
+        // The connection's flags, which connectionOptionsFromEnv() reads.
+        url: { type: "string" },
+        username: { type: "string" },
+        password: { type: "string" },
+        "ca-file": { type: "string" },
+        insecure: { type: "boolean" },
+      },
+      strict: true,
+    });
+  } catch (error) {
+    usage((error as Error).message);
+  }
+})();
+if (!values.host) usage("Name the host to upgrade with --host");
+const checkTimeout = integer("check-timeout", values["check-timeout"]);
 
 const CHECK_DONE = 885;
 const CHECK_FAILED = [839, 887];
@@ -27,33 +65,45 @@ const systemService = connection.systemService();
 const hostsService = systemService.hostsService();
 const eventsService = systemService.eventsService();
 
-const [found] = await hostsService.list({ search: `name=${values.host}` });
+// Exactly that name: in a search, `*` would match others too.
+const found = (await hostsService.list({ search: `name=${values.host}` }))
+  .find((candidate) => candidate.name === values.host);
 if (!found) throw new Error(`No host named ${values.host}`);
 const hostService = hostsService.hostService(found.id!);
 let host = found;
 
+let failure: string | undefined;
 if (!host.updateAvailable) {
-  // Follow the events about this host from the newest one on, for at most 3 minutes.
+  // Follow the events about this host from the newest one on, for at most --check-timeout.
   const [newest] = await eventsService.list({ max: 1 });
   await hostService.upgradeCheck();
   console.log(`Checking for updates on host ${host.name}...`);
+  failure = `The update check of host ${host.name} did not end within ${checkTimeout} s`;
   for await (
     const event of followEvents(eventsService, {
       from: Number(newest?.id ?? 0),
       search: `host.name=${host.name}`,
       interval: 2000,
-      signal: AbortSignal.timeout(180_000),
+      signal: AbortSignal.timeout(checkTimeout * 1000),
     })
   ) {
-    if (event.code === CHECK_DONE || CHECK_FAILED.includes(Number(event.code))) {
+    if (event.code === CHECK_DONE) {
       console.log(event.description);
+      failure = undefined;
+      break;
+    }
+    if (CHECK_FAILED.includes(Number(event.code))) {
+      failure = `The update check of host ${host.name} failed: ${event.description}`;
       break;
     }
   }
   host = await hostService.get();
 }
 
-if (host.updateAvailable) {
+if (failure) {
+  console.error(failure);
+  Deno.exitCode = 1;
+} else if (host.updateAvailable) {
   await hostService.upgrade();
   console.log(`Upgrading host ${host.name}...`);
   await waitFor(

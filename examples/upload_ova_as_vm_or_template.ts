@@ -19,21 +19,43 @@ import {
   progressBar,
   types,
   uploadDisk,
+  waitFor,
   waitForStatus,
 } from "../mod.ts";
 import { imageInfo, slice, tarMembers } from "./lib/ova.ts";
 
-const { values } = parseArgs({
-  args: Deno.args,
-  options: {
-    ova: { type: "string" },
-    "storage-domain": { type: "string", default: "data" },
-    cluster: { type: "string", default: "Default" },
-    template: { type: "boolean", default: false },
-  },
-  strict: false,
-});
-if (typeof values.ova !== "string") throw new Error("Pass the OVA file: --ova vm.ova");
+const USAGE =
+  "Usage: deno run --allow-net --allow-env --allow-read examples/upload_ova_as_vm_or_template.ts --ova vm.ova [--storage-domain data] [--cluster Default] [--template]";
+
+/** Refuses a wrong command line before doing anything: one line on stderr, exit code 2. */
+function usage(problem: string): never {
+  console.error(`${problem.split("\n")[0].replace(/\.$/, "")}. ${USAGE}`);
+  Deno.exit(2);
+}
+
+const { values } = (() => {
+  try {
+    return parseArgs({
+      args: Deno.args,
+      options: {
+        ova: { type: "string" },
+        "storage-domain": { type: "string", default: "data" },
+        cluster: { type: "string", default: "Default" },
+        template: { type: "boolean", default: false },
+        // The connection's flags, which connectionOptionsFromEnv() reads.
+        url: { type: "string" },
+        username: { type: "string" },
+        password: { type: "string" },
+        "ca-file": { type: "string" },
+        insecure: { type: "boolean" },
+      },
+      strict: true,
+    });
+  } catch (error) {
+    usage((error as Error).message);
+  }
+})();
+if (!values.ova) usage("Name the OVA file with --ova");
 
 /** The attributes of each `<tag>` element of an OVF, without their `ovf:` prefix. */
 function ovfElements(ovf: string, tag: string): Record<string, string>[] {
@@ -58,44 +80,72 @@ await using connection = new Connection(connectionOptionsFromEnv());
 const systemService = connection.systemService();
 const disksService = systemService.disksService();
 
-for (const described of ovfElements(ovf, "Disk")) {
-  const memberName = files.get(described.fileRef) ?? described.fileRef;
-  const member = members.find((item) => item.name === memberName);
-  if (!member) throw new Error(`${values.ova} has no file ${memberName}`);
-  const image = await imageInfo(ova, member);
-  const disk = await disksService.add({
-    id: described.diskId,
-    name: described["disk-alias"] ?? basename(member.name, extname(member.name)),
-    description: `Uploaded from ${basename(values.ova)}`,
-    contentType: types.DiskContentType.DATA,
-    format: image.format,
-    sparse: described["volume-type"] === "Sparse",
-    provisionedSize: image.virtualSize,
-    initialSize: image.format === types.DiskFormat.COW ? member.size : undefined,
-    storageDomains: [{ name: String(values["storage-domain"]) }],
-  });
-  const diskService = disksService.diskService(disk.id!);
-  await waitForStatus(diskService, types.DiskStatus.OK);
-  await uploadDisk(connection, disk.id!, slice(ova, member.offset, member.size), member.size, {
-    format: image.format,
-    onProgress: progressBar(`Uploading ${member.name}`),
-  });
-  await waitForStatus(diskService, types.DiskStatus.OK);
-  console.log(`Uploaded ${member.name} into disk ${disk.name} (${disk.id})`);
-}
-
-// The engine reads the name, settings and disks of the VM or template from the OVF.
-console.log(`Adding ${values.template === true ? "template" : "VM"} ${name}...`);
+// The disks made here: removed again when no VM or template could be added with them (a
+// disk attached to one is left alone: removing it would take it from its VM).
+const uploaded: types.Disk[] = [];
+let added: { id?: string; name?: string } | undefined;
 const cluster = { name: String(values.cluster) };
 const initialization = { configuration: { type: types.ConfigurationType.OVA, data: ovf } };
+try {
+  for (const described of ovfElements(ovf, "Disk")) {
+    const memberName = files.get(described.fileRef) ?? described.fileRef;
+    const member = members.find((item) => item.name === memberName);
+    if (!member) throw new Error(`${values.ova} has no file ${memberName}`);
+    const image = await imageInfo(ova, member);
+    const disk = await disksService.add({
+      id: described.diskId,
+      name: described["disk-alias"] ?? basename(member.name, extname(member.name)),
+      description: `Uploaded from ${basename(values.ova)}`,
+      contentType: types.DiskContentType.DATA,
+      format: image.format,
+      sparse: described["volume-type"] === "Sparse",
+      provisionedSize: image.virtualSize,
+      initialSize: image.format === types.DiskFormat.COW ? member.size : undefined,
+      storageDomains: [{ name: String(values["storage-domain"]) }],
+    });
+    uploaded.push(disk);
+    const diskService = disksService.diskService(disk.id!);
+    await waitForStatus(diskService, types.DiskStatus.OK);
+    await uploadDisk(connection, disk.id!, slice(ova, member.offset, member.size), member.size, {
+      format: image.format,
+      onProgress: progressBar(`Uploading ${member.name}`),
+    });
+    await waitForStatus(diskService, types.DiskStatus.OK);
+    console.log(`Uploaded ${member.name} into disk ${disk.name} (${disk.id})`);
+  }
+
+  // The engine reads the name, settings and disks of the VM or template from the OVF.
+  console.log(`Adding ${values.template === true ? "template" : "VM"} ${name}...`);
+  added = values.template === true
+    ? await systemService.templatesService().add({ cluster, initialization })
+    : await systemService.vmsService().add({ cluster, initialization });
+} finally {
+  if (!added) await removeUploaded();
+}
+
 if (values.template === true) {
-  const templatesService = systemService.templatesService();
-  const template = await templatesService.add({ cluster, initialization });
-  await waitForStatus(templatesService.templateService(template.id!), types.TemplateStatus.OK);
-  console.log(`Template ${template.name} (${template.id}) is ready`);
+  const templateService = systemService.templatesService().templateService(added.id!);
+  await waitForStatus(templateService, types.TemplateStatus.OK);
+  console.log(`Template ${added.name} (${added.id}) is ready`);
 } else {
-  const vmsService = systemService.vmsService();
-  const vm = await vmsService.add({ cluster, initialization });
-  await waitForStatus(vmsService.vmService(vm.id!), types.VmStatus.DOWN);
-  console.log(`VM ${vm.name} (${vm.id}) is ready`);
+  await waitForStatus(systemService.vmsService().vmService(added.id!), types.VmStatus.DOWN);
+  console.log(`VM ${added.name} (${added.id}) is ready`);
+}
+
+/** Removes the disks uploaded so far; says which it could not. */
+async function removeUploaded(): Promise<void> {
+  for (const disk of uploaded) {
+    try {
+      const diskService = disksService.diskService(disk.id!);
+      // A disk still being made or written is locked: wait until it is not.
+      await waitFor(
+        () => diskService.get(),
+        (current) => current.status !== types.DiskStatus.LOCKED,
+      );
+      await diskService.remove();
+      console.error(`Removed disk ${disk.name} (${disk.id}) again`);
+    } catch (error) {
+      console.error(`Could not remove disk ${disk.name} (${disk.id}): ${(error as Error).message}`);
+    }
+  }
 }

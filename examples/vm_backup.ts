@@ -15,16 +15,37 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { Connection, connectionOptionsFromEnv, types, waitFor } from "../mod.ts";
 
-const { values } = parseArgs({
-  args: Deno.args,
-  options: {
-    vm: { type: "string", default: "vm001" },
-    "agent-vm": { type: "string", default: "vm002" },
-    application: { type: "string", default: "mybackup" },
-    "ovf-dir": { type: "string", default: "." },
-  },
-  strict: false,
-});
+const USAGE =
+  "Usage: deno run --allow-net --allow-env --allow-read --allow-write examples/vm_backup.ts [--vm vm001] [--agent-vm vm002] [--application mybackup] [--ovf-dir .]";
+
+/** Refuses a wrong command line before doing anything: one line on stderr, exit code 2. */
+function usage(problem: string): never {
+  console.error(`${problem.split("\n")[0].replace(/\.$/, "")}. ${USAGE}`);
+  Deno.exit(2);
+}
+
+const { values } = (() => {
+  try {
+    return parseArgs({
+      args: Deno.args,
+      options: {
+        vm: { type: "string", default: "vm001" },
+        "agent-vm": { type: "string", default: "vm002" },
+        application: { type: "string", default: "mybackup" },
+        "ovf-dir": { type: "string", default: "." },
+        // The connection's flags, which connectionOptionsFromEnv() reads.
+        url: { type: "string" },
+        username: { type: "string" },
+        password: { type: "string" },
+        "ca-file": { type: "string" },
+        insecure: { type: "boolean" },
+      },
+      strict: true,
+    });
+  } catch (error) {
+    usage((error as Error).message);
+  }
+})();
 
 await using connection = new Connection(connectionOptionsFromEnv());
 const systemService = connection.systemService();
@@ -62,44 +83,72 @@ const ovfPath = join(String(values["ovf-dir"]), `${dataVm.name}-${dataVm.id}.ovf
 await Deno.writeTextFile(ovfPath, ovf);
 console.log(`Saved the OVF of VM ${dataVm.name} to ${ovfPath}`);
 
+// What the backup makes (the snapshot, the agent's attachments) goes away in `finally`,
+// whether the backup worked or not; a failure stays the script's exit status.
 const snapshotsService = vmsService.vmService(dataVm.id!).snapshotsService();
-const snapshot = await snapshotsService.add({
-  description: snapshotDescription,
-  persistMemorystate: false,
-});
-const snapshotService = snapshotsService.snapshotService(snapshot.id!);
-await waitFor(
-  () => snapshotService.get(),
-  (current) => current.snapshotStatus === types.SnapshotStatus.OK,
-);
-console.log(`Created snapshot '${snapshotDescription}'`);
-
-// Attach the disks as they are in the snapshot to the agent VM.
 const attachmentsService = vmsService.vmService(agentVm.id!).diskAttachmentsService();
 const attachments: types.DiskAttachment[] = [];
-for (const disk of await snapshotService.disksService().list()) {
-  const attachment = await attachmentsService.add({
-    disk: { id: disk.id, snapshot: { id: snapshot.id } },
-    active: true,
-    bootable: false,
-    interface: types.DiskInterface.VIRTIO,
+let snapshot: types.Snapshot | undefined;
+try {
+  snapshot = await snapshotsService.add({
+    description: snapshotDescription,
+    persistMemorystate: false,
   });
-  attachments.push(attachment);
-  const where = attachment.logicalName ?? "a device the guest agent does not report";
-  console.log(`Attached disk ${disk.name} to VM ${agentVm.name} as ${where}`);
+  const snapshotService = snapshotsService.snapshotService(snapshot.id!);
+  await waitFor(
+    () => snapshotService.get(),
+    (current) => current.snapshotStatus === types.SnapshotStatus.OK,
+  );
+  console.log(`Created snapshot '${snapshotDescription}'`);
+
+  // Attach the disks as they are in the snapshot to the agent VM.
+  for (const disk of await snapshotService.disksService().list()) {
+    const attachment = await attachmentsService.add({
+      disk: { id: disk.id, snapshot: { id: snapshot.id } },
+      active: true,
+      bootable: false,
+      interface: types.DiskInterface.VIRTIO,
+    });
+    attachments.push(attachment);
+    const where = attachment.logicalName ?? "a device the guest agent does not report";
+    console.log(`Attached disk ${disk.name} to VM ${agentVm.name} as ${where}`);
+  }
+
+  // Here the backup software in the agent VM copies the attached disks.
+} finally {
+  await cleanUp();
 }
-
-// Here the backup software in the agent VM copies the attached disks.
-
-for (const attachment of attachments) {
-  await attachmentsService.attachmentService(attachment.id!).remove();
-  console.log(`Detached disk ${attachment.disk?.id} from VM ${agentVm.name}`);
-}
-await snapshotService.remove();
-await waitFor(
-  () => snapshotsService.list(),
-  (snapshots) => !snapshots.some((item) => item.id === snapshot.id),
-);
-console.log(`Removed snapshot '${snapshotDescription}'`);
-
 await notify(`${backupName} is completed.`);
+
+/** Detaches the disks from the agent VM and removes the snapshot; says what it could not. */
+async function cleanUp(): Promise<void> {
+  for (const attachment of attachments) {
+    try {
+      await attachmentsService.attachmentService(attachment.id!).remove();
+      console.log(`Detached disk ${attachment.disk?.id} from VM ${agentVm.name}`);
+    } catch (error) {
+      console.error(`Could not detach disk ${attachment.disk?.id}: ${(error as Error).message}`);
+      Deno.exitCode = 1;
+    }
+  }
+  if (!snapshot) return;
+  try {
+    // A snapshot still being taken cannot be removed yet.
+    const snapshotService = snapshotsService.snapshotService(snapshot.id!);
+    await waitFor(
+      () => snapshotService.get(),
+      (current) => current.snapshotStatus !== types.SnapshotStatus.LOCKED,
+    );
+    await snapshotService.remove();
+    await waitFor(
+      () => snapshotsService.list(),
+      (snapshots) => !snapshots.some((item) => item.id === snapshot!.id),
+    );
+    console.log(`Removed snapshot '${snapshotDescription}'`);
+  } catch (error) {
+    console.error(
+      `Could not remove snapshot '${snapshotDescription}': ${(error as Error).message}`,
+    );
+    Deno.exitCode = 1;
+  }
+}

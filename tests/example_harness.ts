@@ -17,6 +17,8 @@ export interface ExampleContext {
   simulator: Simulator;
   /** What the example printed. */
   stdout: string;
+  /** What the example printed on stderr. */
+  stderr: string;
 }
 
 /** How to run one example. */
@@ -26,9 +28,11 @@ export interface ExampleCase {
   /** Simulator options (default: TLS, delay 0). */
   simulator?: SimulatorOptions;
   /** Prepares state before the example runs (e.g. creates the VM it removes). */
-  prepare?: (connection: Connection) => Promise<void>;
+  prepare?: (connection: Connection) => Promise<void> | void;
+  /** The exit code the example must end with (default 0). */
+  exitCode?: number;
   /** Checks the example's effect through the SDK. */
-  check: (context: ExampleContext) => Promise<void>;
+  check: (context: ExampleContext) => Promise<void> | void;
   /** Skips the test (say why in a comment next to it). */
   ignore?: boolean;
 }
@@ -36,8 +40,8 @@ export interface ExampleCase {
 const decoder = new TextDecoder();
 
 /** Registers a test that runs `examples/<name>.ts` and checks its effect. */
-export function exampleTest(name: string, example: ExampleCase): void {
-  Deno.test({ name: `example ${name}`, ignore: example.ignore ?? false }, async () => {
+export function exampleTest(name: string, example: ExampleCase, title = `example ${name}`): void {
+  Deno.test({ name: title, ignore: example.ignore ?? false }, async () => {
     await using simulator = await startSimulator({ tls: true, delay: 0, ...example.simulator });
     const caFile = await Deno.makeTempFile({ prefix: "ovirt-sdk-ca-", suffix: ".pem" });
     try {
@@ -52,25 +56,42 @@ export function exampleTest(name: string, example: ExampleCase): void {
       const args = typeof example.args === "function"
         ? await example.args(connection)
         : example.args ?? [];
-      const stdout = await runScript(name, args, {
+      const { code, stdout, stderr } = await runExample(name, args, {
         OVIRT_URL: simulator.url,
         OVIRT_USERNAME: simulator.username,
         OVIRT_PASSWORD: simulator.password,
         OVIRT_CA_FILE: caFile,
       });
-      await example.check({ connection, simulator, stdout });
+      if (code !== (example.exitCode ?? 0)) {
+        throw new Error(`examples/${name}.ts exited with ${code}\n${stdout}\n${stderr}`);
+      }
+      await example.check({ connection, simulator, stdout, stderr });
     } finally {
       await Deno.remove(caFile);
     }
   });
 }
 
-/** Runs one example script to the end; rejects with its output when it fails. */
-async function runScript(
+/** What an example script printed, and how it ended. */
+export interface ExampleRun {
+  /** Its exit code. */
+  code: number;
+  /** What it printed. */
+  stdout: string;
+  /** What it printed on stderr. */
+  stderr: string;
+}
+
+/**
+ * Runs one example script to the end, as a user would (`deno run`, variables in `env`);
+ * kills it after `timeout` milliseconds.
+ */
+export async function runExample(
   name: string,
   args: string[],
   env: Record<string, string>,
-): Promise<string> {
+  timeout = 60_000,
+): Promise<ExampleRun> {
   const child = new Deno.Command(Deno.execPath(), {
     args: [
       "run",
@@ -85,14 +106,12 @@ async function runScript(
     env: { ...env, NO_COLOR: "1" },
     stdout: "piped",
     stderr: "piped",
-    signal: AbortSignal.timeout(60_000),
+    signal: AbortSignal.timeout(timeout),
   });
   const output = await child.output();
-  const stdout = decoder.decode(output.stdout);
-  if (!output.success) {
-    throw new Error(
-      `examples/${name}.ts exited with ${output.code}\n${stdout}\n${decoder.decode(output.stderr)}`,
-    );
-  }
-  return stdout;
+  return {
+    code: output.code,
+    stdout: decoder.decode(output.stdout),
+    stderr: decoder.decode(output.stderr),
+  };
 }

@@ -44,3 +44,40 @@ Deno.test("every example script runs in a test and documents its usage", async (
     assert.match(text, /Usage: `deno run /, `examples/${name}.ts gives its usage line`);
   }
 });
+
+/** The first paragraph of an example's doc comment, on one line. */
+async function headerOf(name: string): Promise<string> {
+  const text = await Deno.readTextFile(`examples/${name}.ts`);
+  const lines = text.split("\n").slice(1);
+  const paragraph = lines.slice(0, lines.findIndex((line) => !line.startsWith(" * ")));
+  return paragraph.map((line) => line.slice(3)).join(" ");
+}
+
+/** `text` without parenthetical remarks, with spaces as in running text. */
+function plain(text: string): string {
+  let previous;
+  do {
+    previous = text;
+    text = text.replace(/\s*\([^()]*\)/g, "");
+  } while (text !== previous);
+  return text.replace(/\s+/g, " ").replace(/ ([,;:.])/g, "$1").trim();
+}
+
+Deno.test("the README's examples table describes each example with the start of its header", async () => {
+  const readme = await Deno.readTextFile("README.md");
+  const section = readme.slice(
+    readme.indexOf("\n## Examples\n"),
+    readme.indexOf("\n## Performance\n"),
+  );
+  const rows = [...section.matchAll(/^\| \[`([a-z0-9_]+)`\]\(examples\/\1\.ts\) +\| (.*?) +\|$/gm)];
+  assert.deepEqual(rows.map((row) => row[1]).sort(), await exampleScripts(), "one row per example");
+  for (const [, name, description] of rows) {
+    // Not cut after an abbreviation ("e.g") or with an ellipsis.
+    assert.doesNotMatch(description, /\b(e\.g|i\.e|etc)\.?$|\.\.\.$/, `${name}: ${description}`);
+    const header = plain(await headerOf(name));
+    const wanted = plain(description);
+    assert.ok(header.startsWith(wanted), `${name}: "${description}" does not start its header`);
+    // It ends where a clause of the header ends.
+    assert.match(header.slice(wanted.length), /^([.,;:]|$)/, `${name}: "${description}" is cut`);
+  }
+});

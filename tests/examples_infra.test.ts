@@ -260,6 +260,7 @@ exampleTest("unassign_tag_to_vm", {
 });
 
 exampleTest("remove_tag", {
+  args: ["--name", "web"],
   check: async ({ connection }) => {
     const tags = await connection.systemService().tagsService().list();
     assert.deepEqual(tags.map((tag) => tag.name).sort(), ["production", "root"]);
@@ -409,22 +410,29 @@ exampleTest("show_summary", {
   },
 });
 
-Deno.test("example test_connection fails with exit code 1 on bad credentials", async () => {
+Deno.test("example test_connection fails with exit code 1 and the reason on bad credentials", async () => {
   await using simulator = await startSimulator({ delay: 0 });
   const output = await new Deno.Command(Deno.execPath(), {
     args: ["run", "--no-check", "--allow-net", "--allow-env", "examples/test_connection.ts"],
     env: {
       OVIRT_URL: simulator.url,
       OVIRT_USERNAME: simulator.username,
-      OVIRT_PASSWORD: "wrong",
+      OVIRT_PASSWORD: "wrong-password",
       NO_COLOR: "1",
     },
   }).output();
   assert.equal(output.code, 1);
-  assert.equal(
-    new TextDecoder().decode(output.stdout),
-    `Connection to ${simulator.url} as admin@internal does not work\n`,
+  const stdout = new TextDecoder().decode(output.stdout);
+  // The reason, and no secret.
+  assert.match(
+    stdout,
+    new RegExp(
+      `^Connection to ${simulator.url} as admin@internal does not work: SSO login at \\S+ ` +
+        "failed: Cannot authenticate user 'admin@internal': The username or password is " +
+        "incorrect\\b.*\\n$",
+    ),
   );
+  assert.doesNotMatch(stdout + new TextDecoder().decode(output.stderr), /wrong-password/);
   assert.equal(simulator.loginCount, 0);
 });
 
@@ -520,6 +528,7 @@ exampleTest("change_host_cluster", {
 });
 
 exampleTest("remove_host", {
+  args: ["--host", "host2"],
   check: async ({ connection }) => {
     const hosts = await connection.systemService().hostsService().list();
     assert.deepEqual(hosts.map((host) => host.name).sort(), ["host1", "host3"]);
@@ -532,6 +541,7 @@ exampleTest("remove_host", {
 });
 
 exampleTest("upgrade_host", {
+  args: ["--host", "host1"],
   check: async ({ connection, stdout }) => {
     const host = await hostNamed(connection, "host1");
     assert.equal(host.status, types.HostStatus.UP);
@@ -545,7 +555,57 @@ exampleTest("upgrade_host", {
   },
 });
 
+// A failed update check: the engine logs event 839 for the host (here, added by the test
+// every 50 ms while the example runs; the check's own result, 885, comes 5 s later).
+const injecting = new AbortController();
+exampleTest("upgrade_host", {
+  args: ["--host", "host1"],
+  simulator: { delay: 5000 },
+  exitCode: 1,
+  prepare: async (connection) => {
+    const host = await hostNamed(connection, "host1");
+    const eventsService = connection.systemService().eventsService();
+    (async () => {
+      while (!injecting.signal.aborted) {
+        await eventsService.add({
+          code: 839,
+          severity: types.LogSeverity.ERROR,
+          description: "Failed to check for available updates on host host1: repo unreachable.",
+          origin: "test",
+          customId: Math.floor(Math.random() * 1e9),
+          host: { id: host.id },
+        });
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    })().catch(() => {}); // the simulator closed: the test is over
+  },
+  check: async ({ connection, stdout, stderr }) => {
+    injecting.abort();
+    assert.equal(
+      stderr,
+      "The update check of host host1 failed: Failed to check for available updates on host " +
+        "host1: repo unreachable.\n",
+    );
+    assert.doesNotMatch(stdout, /no updates|Upgrading/);
+    const events = await connection.systemService().eventsService()
+      .list({ search: "host.name=host1" });
+    assert.ok(!events.some((event) => event.code === 842), "no upgrade started");
+  },
+}, "example upgrade_host fails with exit code 1 when the update check fails");
+
+// The check's result comes after a step of 60 s: longer than --check-timeout.
+exampleTest("upgrade_host", {
+  args: ["--host", "host1", "--check-timeout", "1"],
+  simulator: { delay: 60_000 },
+  exitCode: 1,
+  check: ({ stdout, stderr }) => {
+    assert.equal(stderr, "The update check of host host1 did not end within 1 s\n");
+    assert.doesNotMatch(stdout, /no updates|Upgrading/);
+  },
+}, "example upgrade_host fails with exit code 1 when the update check does not end");
+
 exampleTest("data_center_maintenance", {
+  args: ["--data-center", "Default"],
   check: async ({ connection, stdout }) => {
     const systemService = connection.systemService();
     const vms = await systemService.vmsService().list();
@@ -563,7 +623,8 @@ exampleTest("data_center_maintenance", {
 });
 
 exampleTest("update_quota_limits", {
-  args: ["--storage-limit", "200", "--vcpu-limit", "16", "--memory-limit", "32"],
+  // -1 (unlimited) starts with a dash: it needs the `=`.
+  args: ["--storage-limit", "200", "--vcpu-limit", "16", "--memory-limit=-1"],
   prepare: async (connection) => {
     const dataCenter = await dataCenterNamed(connection, "Default");
     const quotasService = connection.systemService().dataCentersService()
@@ -598,7 +659,7 @@ exampleTest("update_quota_limits", {
         limit.vcpuLimit,
         limit.memoryLimit,
       ]),
-      [[16, 32]],
+      [[16, -1]],
     );
   },
 });

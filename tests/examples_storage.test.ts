@@ -155,6 +155,7 @@ exampleTest("add_disks", {
 });
 
 exampleTest("delete_disks", {
+  args: ["--name", "disk-*"],
   prepare: async (connection) => {
     const disksService = connection.systemService().disksService();
     for (const name of ["disk-0", "disk-1", "disk-2", "keep-me"]) {
@@ -318,6 +319,37 @@ exampleTest("image_transfer", {
     assert.equal((await diskNamed(connection, "vm003_disk1")).status, types.DiskStatus.OK);
   },
 });
+
+// Another session cancels the transfer while the example keeps it alive: the image server
+// then refuses the ticket (403), and the example says so instead of finalizing.
+exampleTest("image_transfer", {
+  args: ["--disk", "vm003_disk1", "--seconds", "30", "--interval", "0.2"],
+  exitCode: 1,
+  prepare: (connection) => {
+    const transfersService = connection.systemService().imageTransfersService();
+    (async () => {
+      for (;;) {
+        const [transfer] = (await transfersService.list())
+          .filter((found) => found.phase === types.ImageTransferPhase.TRANSFERRING);
+        // Once the example is past its start and pinging the image server.
+        await new Promise((resolve) => setTimeout(resolve, transfer ? 500 : 50));
+        if (transfer) return await transfersService.imageTransferService(transfer.id!).cancel();
+      }
+    })().catch(() => {}); // the simulator closed: the test is over
+  },
+  check: async ({ connection, stdout, stderr }) => {
+    const id = stdout.match(/^Transfer ID: (\S+)$/m)?.[1];
+    assert.ok(id, stdout);
+    const transfer = await connection.systemService().imageTransfersService()
+      .imageTransferService(id).get();
+    assert.equal(transfer.phase, types.ImageTransferPhase.FINISHED_FAILURE);
+    assert.match(stderr, /^The image server refused the transfer \(HTTP 403\): /);
+    assert.match(stdout, /^Transfer is alive \(HTTP 200\)$/m);
+    assert.doesNotMatch(stdout, /Finalizing|HTTP 403/);
+    assert.match(stdout, /\nTransfer finished_failure\n$/);
+    assert.equal((await diskNamed(connection, "vm003_disk1")).status, types.DiskStatus.OK);
+  },
+}, "example image_transfer stops when the transfer is cancelled elsewhere");
 
 const checked = randomBytes(9 * MIB + 7, 17);
 exampleTest("checksum_disk", {
@@ -528,6 +560,63 @@ exampleTest("vm_backup", {
   },
 });
 
+// A step fails: the second disk of vm004 is already attached to the agent VM, so that
+// attaching its snapshot copy is refused. The snapshot and the first attachment go anyway.
+let secondDisk = "";
+exampleTest("vm_backup", {
+  args: async () => {
+    ovfDir = await Deno.makeTempDir({ prefix: "ovirt-sdk-ovf-" });
+    return ["--vm", "vm004", "--agent-vm", "vm005", "--ovf-dir", ovfDir];
+  },
+  exitCode: 1,
+  prepare: async (connection) => {
+    const vmsService = connection.systemService().vmsService();
+    const dataVm = await vmNamed(connection, "vm004");
+    const added = await vmsService.vmService(dataVm.id!).diskAttachmentsService().add({
+      disk: {
+        name: "vm004_disk2",
+        format: types.DiskFormat.COW,
+        provisionedSize: GIB,
+        storageDomains: [{ name: "data" }],
+      },
+      interface: types.DiskInterface.VIRTIO,
+      active: true,
+    });
+    secondDisk = added.disk!.id!;
+    const disksService = connection.systemService().disksService();
+    await waitForStatus(disksService.diskService(secondDisk), types.DiskStatus.OK);
+    const agentVm = await vmNamed(connection, "vm005");
+    await vmsService.vmService(agentVm.id!).diskAttachmentsService().add({
+      disk: { id: secondDisk },
+      interface: types.DiskInterface.VIRTIO,
+      active: true,
+    });
+  },
+  check: async ({ connection, stdout, stderr }) => {
+    await Deno.remove(ovfDir, { recursive: true });
+    const vmsService = connection.systemService().vmsService();
+    const dataVm = await vmNamed(connection, "vm004");
+    const agentVm = await vmNamed(connection, "vm005");
+    assert.match(stdout, /^Attached disk vm004_disk1 to VM vm005 as /m);
+    assert.match(stderr, /already attached/);
+    const snapshots = await vmsService.vmService(dataVm.id!).snapshotsService().list();
+    assert.deepEqual(snapshots.map((snapshot) => snapshot.snapshotType), ["active"]);
+    const attached = await vmsService.vmService(agentVm.id!).diskAttachmentsService().list();
+    assert.deepEqual(
+      attached.map((attachment) => attachment.id).sort(),
+      [
+        (await diskNamed(connection, "vm005_disk1")).id,
+        secondDisk,
+      ].sort(),
+    );
+    const events = await connection.systemService().eventsService().list();
+    const ours = events.filter((event) => event.origin === "mybackup");
+    assert.deepEqual(ours.map((event) => event.description?.match(/is (\w+)\.$/)?.[1]), [
+      "starting",
+    ]);
+  },
+}, "example vm_backup removes its snapshot and detaches the disks when a step fails");
+
 // OVA files
 
 /** A tar archive (an OVA) of `files`, in order. */
@@ -644,6 +733,24 @@ exampleTest("upload_ova_as_vm_or_template", {
     assert.match(stdout, /^Template ovavm \(\S+\) is ready$/m);
   },
 });
+
+// The VM cannot be added (no such cluster): the disks uploaded for it are removed again.
+exampleTest("upload_ova_as_vm_or_template", {
+  args: async () => ["--ova", ovaPath = await ovaFile(), "--cluster", "Nowhere"],
+  exitCode: 1,
+  check: async ({ connection, stdout, stderr }) => {
+    await Deno.remove(ovaPath);
+    assert.match(stdout, /^Uploaded /m);
+    assert.match(stderr, /^Removed disk /m);
+    const disks = await connection.systemService().disksService().list();
+    const left = disks.filter((disk) => disk.description?.startsWith("Uploaded from"));
+    assert.deepEqual(left.map((disk) => disk.name), []);
+    assert.deepEqual(
+      await connection.systemService().vmsService().list({ search: "name=ovavm" }),
+      [],
+    );
+  },
+}, "example upload_ova_as_vm_or_template removes its disks when the VM cannot be added");
 
 // Storage domains
 
@@ -771,6 +878,34 @@ exampleTest("import_glance_image", {
     assert.equal(disk.storageDomains?.[0]?.id, (await domainNamed(connection, "data")).id);
   },
 });
+
+/** Makes an older template named `name` from VM vm003, and resolves to its id. */
+async function olderTemplate(connection: Connection, name: string): Promise<string> {
+  const templatesService = connection.systemService().templatesService();
+  const template = await templatesService.add({
+    name,
+    vm: { id: (await vmNamed(connection, "vm003")).id },
+  });
+  await waitForStatus(templatesService.templateService(template.id!), types.TemplateStatus.OK);
+  return template.id!;
+}
+
+// A template of the same name already there: the example waits for and reports its own.
+let olderCirros = "";
+exampleTest("import_glance_image", {
+  args: ["--name", "cirros", "--cluster", "Production"],
+  prepare: async (connection) => void (olderCirros = await olderTemplate(connection, "cirros")),
+  check: async ({ connection, stdout }) => {
+    const templates = await connection.systemService().templatesService().list({
+      search: "name=cirros",
+    });
+    const imported = templates.find((template) => template.id !== olderCirros);
+    assert.ok(imported, "a new template");
+    assert.equal(templates.length, 2);
+    assert.match(stdout, new RegExp(`Template cirros \\(${imported.id}\\) is ready`));
+    assert.equal(imported.status, types.TemplateStatus.OK);
+  },
+}, "example import_glance_image reports the template it imported, not an older one of that name");
 
 // Providers
 

@@ -274,6 +274,17 @@ exampleTest("remove_vm", {
   },
 });
 
+// A name with a wildcard names no VM: the example removes nothing (not the first match).
+exampleTest("remove_vm", {
+  args: ["--vm", "vm00*"],
+  exitCode: 1,
+  check: async ({ connection, stderr }) => {
+    assert.match(stderr, /No VM named vm00\*/);
+    const vms = await connection.systemService().vmsService().list({ search: "name=vm00*" });
+    assert.equal(vms.length, 9);
+  },
+}, "example remove_vm --vm vm00* removes no VM");
+
 exampleTest("search_vms", {
   args: ["--query", "status=down and cluster=Default"],
   check: async ({ connection, stdout }) => {
@@ -544,6 +555,17 @@ exampleTest("get_display_ticket", {
   },
 });
 
+// A VM that is down: its console has no address to give, and the example says so.
+exampleTest("get_display_ticket", {
+  args: ["--vm", "vm003", "--protocol", "vnc"],
+  exitCode: 1,
+  check: async ({ connection, stdout, stderr }) => {
+    assert.equal((await vmNamed(connection, "vm003")).status, "down");
+    assert.equal(stdout, "");
+    assert.equal(stderr, "VM vm003 is down: its vnc console has no address\n");
+  },
+}, "example get_display_ticket says that a VM that is down has no console address");
+
 exampleTest("get_vm_ip", {
   args: ["--vm", "vm001"],
   check: async ({ connection, stdout }) => {
@@ -604,6 +626,31 @@ exampleTest("import_template_from_ova", {
     assert.equal(disk.status, "ok");
   },
 });
+
+// A template of the same name already there: the example waits for and reports its own.
+let olderAppliance = "";
+exampleTest("import_template_from_ova", {
+  args: ["--name", "appliance", "--ova", "/var/tmp/appliance.ova"],
+  prepare: async (connection) => {
+    const templatesService = connection.systemService().templatesService();
+    const older = await templatesService.add({
+      name: "appliance",
+      vm: { id: (await vmNamed(connection, "vm003")).id },
+    });
+    await waitForStatus(templatesService.templateService(older.id!), "ok");
+    olderAppliance = older.id!;
+  },
+  check: async ({ connection, stdout }) => {
+    const templates = await connection.systemService().templatesService().list({
+      search: "name=appliance",
+    });
+    const imported = templates.find((template) => template.id !== olderAppliance);
+    assert.ok(imported, "a new template");
+    assert.equal(templates.length, 2);
+    assert.match(stdout, new RegExp(`Template appliance \\(${imported.id}\\) is imported`));
+    assert.equal(imported.status, "ok");
+  },
+}, "example import_template_from_ova reports the template it imported, not an older one");
 
 exampleTest("import_vm_from_ova", {
   args: ["--name", "fromova", "--ova", "/var/tmp/web.ova", "--host", "host2"],
