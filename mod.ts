@@ -95,6 +95,13 @@ export {
   where,
 } from "./helpers/search.ts";
 export { connectionOptionsFromEnv } from "./helpers/options_from_env.ts";
+export {
+  type ScriptArgs,
+  scriptArgs,
+  type ScriptFlag,
+  type ScriptFlagValue,
+  type ScriptValues,
+} from "./helpers/script_args.ts";
 export { type ListingService, listStream } from "./helpers/stream.ts";
 export {
   downloadDisk,

@@ -10,43 +10,20 @@
  * @module
  */
 
-import { parseArgs } from "node:util";
-import { Connection, connectionOptionsFromEnv, types } from "../mod.ts";
+import { Connection, connectionOptionsFromEnv, scriptArgs, types } from "../mod.ts";
 
 const USAGE =
   "Usage: deno run --allow-net --allow-env --allow-read examples/add_bond.ts [--host host1] [--bond bond0] [--slaves eth1,eth2] [--mode 1] [--network vmnet] [--address 192.0.2.100 --netmask 255.255.255.0]";
 
-/** Refuses a wrong command line before doing anything: one line on stderr, exit code 2. */
-function usage(problem: string): never {
-  console.error(`${problem.split("\n")[0].replace(/\.$/, "")}. ${USAGE}`);
-  Deno.exit(2);
-}
-
-const { values } = (() => {
-  try {
-    return parseArgs({
-      args: Deno.args,
-      options: {
-        host: { type: "string", default: "host1" },
-        bond: { type: "string", default: "bond0" },
-        slaves: { type: "string", default: "eth1,eth2" },
-        mode: { type: "string", default: "1" }, // 1: active-backup, 4: 802.3ad (LACP)
-        network: { type: "string", default: "vmnet" },
-        address: { type: "string" },
-        netmask: { type: "string", default: "255.255.255.0" },
-        // The connection's flags, which connectionOptionsFromEnv() reads.
-        url: { type: "string" },
-        username: { type: "string" },
-        password: { type: "string" },
-        "ca-file": { type: "string" },
-        insecure: { type: "boolean" },
-      },
-      strict: true,
-    });
-  } catch (error) {
-    usage((error as Error).message);
-  }
-})();
+const { values } = scriptArgs(USAGE, {
+  host: { type: "string", default: "host1" },
+  bond: { type: "string", default: "bond0" },
+  slaves: { type: "string", default: "eth1,eth2" },
+  mode: { type: "string", default: "1" }, // 1: active-backup, 4: 802.3ad (LACP)
+  network: { type: "string", default: "vmnet" },
+  address: { type: "string" },
+  netmask: { type: "string", default: "255.255.255.0" },
+});
 
 await using connection = new Connection(connectionOptionsFromEnv());
 const hostsService = connection.systemService().hostsService();

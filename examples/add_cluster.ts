@@ -7,39 +7,16 @@
  * @module
  */
 
-import { parseArgs } from "node:util";
-import { Connection, connectionOptionsFromEnv, types } from "../mod.ts";
+import { Connection, connectionOptionsFromEnv, scriptArgs, types } from "../mod.ts";
 
 const USAGE =
   'Usage: deno run --allow-net --allow-env --allow-read examples/add_cluster.ts [--name mycluster] [--data-center Default] [--cpu-type "Intel Icelake Server Family"]';
 
-/** Refuses a wrong command line before doing anything: one line on stderr, exit code 2. */
-function usage(problem: string): never {
-  console.error(`${problem.split("\n")[0].replace(/\.$/, "")}. ${USAGE}`);
-  Deno.exit(2);
-}
-
-const { values } = (() => {
-  try {
-    return parseArgs({
-      args: Deno.args,
-      options: {
-        name: { type: "string", default: "mycluster" },
-        "data-center": { type: "string", default: "Default" },
-        "cpu-type": { type: "string", default: "Intel Icelake Server Family" },
-        // The connection's flags, which connectionOptionsFromEnv() reads.
-        url: { type: "string" },
-        username: { type: "string" },
-        password: { type: "string" },
-        "ca-file": { type: "string" },
-        insecure: { type: "boolean" },
-      },
-      strict: true,
-    });
-  } catch (error) {
-    usage((error as Error).message);
-  }
-})();
+const { values } = scriptArgs(USAGE, {
+  name: { type: "string", default: "mycluster" },
+  "data-center": { type: "string", default: "Default" },
+  "cpu-type": { type: "string", default: "Intel Icelake Server Family" },
+});
 
 await using connection = new Connection(connectionOptionsFromEnv());
 

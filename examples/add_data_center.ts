@@ -8,39 +8,16 @@
  * @module
  */
 
-import { parseArgs } from "node:util";
-import { Connection, connectionOptionsFromEnv } from "../mod.ts";
+import { Connection, connectionOptionsFromEnv, scriptArgs } from "../mod.ts";
 
 const USAGE =
   "Usage: deno run --allow-net --allow-env --allow-read examples/add_data_center.ts [--name mydc] [--version 4.7] [--local]";
 
-/** Refuses a wrong command line before doing anything: one line on stderr, exit code 2. */
-function usage(problem: string): never {
-  console.error(`${problem.split("\n")[0].replace(/\.$/, "")}. ${USAGE}`);
-  Deno.exit(2);
-}
-
-const { values } = (() => {
-  try {
-    return parseArgs({
-      args: Deno.args,
-      options: {
-        name: { type: "string", default: "mydc" },
-        version: { type: "string", default: "4.7" },
-        local: { type: "boolean", default: false },
-        // The connection's flags, which connectionOptionsFromEnv() reads.
-        url: { type: "string" },
-        username: { type: "string" },
-        password: { type: "string" },
-        "ca-file": { type: "string" },
-        insecure: { type: "boolean" },
-      },
-      strict: true,
-    });
-  } catch (error) {
-    usage((error as Error).message);
-  }
-})();
+const { values, usage } = scriptArgs(USAGE, {
+  name: { type: "string", default: "mydc" },
+  version: { type: "string", default: "4.7" },
+  local: { type: "boolean", default: false },
+});
 
 if (!/^[0-9]+\.[0-9]+$/.test(values.version)) {
   usage(`--version takes MAJOR.MINOR (such as 4.7), not ${JSON.stringify(values.version)}`);

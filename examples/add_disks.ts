@@ -8,50 +8,18 @@
  * @module
  */
 
-import { parseArgs } from "node:util";
-import { Connection, connectionOptionsFromEnv, types, waitForStatus } from "../mod.ts";
+import { Connection, connectionOptionsFromEnv, scriptArgs, types, waitForStatus } from "../mod.ts";
 
 const USAGE =
   "Usage: deno run --allow-net --allow-env --allow-read examples/add_disks.ts [--storage-domain data] [--count 10] [--size-gib 1] [--format raw|cow] [--sparse]";
 
-/** Refuses a wrong command line before doing anything: one line on stderr, exit code 2. */
-function usage(problem: string): never {
-  console.error(`${problem.split("\n")[0].replace(/\.$/, "")}. ${USAGE}`);
-  Deno.exit(2);
-}
-
-/** The value of a flag that takes a whole number of at least `min`, else a usage error. */
-function integer(flag: string, text: string, min = 1): number {
-  const value = /^-?[0-9]+$/.test(text) ? Number(text) : NaN;
-  if (!(Number.isSafeInteger(value) && value >= min)) {
-    usage(`--${flag} takes a whole number of at least ${min}, not ${JSON.stringify(text)}`);
-  }
-  return value;
-}
-
-const { values } = (() => {
-  try {
-    return parseArgs({
-      args: Deno.args,
-      options: {
-        "storage-domain": { type: "string", default: "data" },
-        count: { type: "string", default: "10" },
-        "size-gib": { type: "string", default: "1" },
-        format: { type: "string", default: "cow" },
-        sparse: { type: "boolean", default: false },
-        // The connection's flags, which connectionOptionsFromEnv() reads.
-        url: { type: "string" },
-        username: { type: "string" },
-        password: { type: "string" },
-        "ca-file": { type: "string" },
-        insecure: { type: "boolean" },
-      },
-      strict: true,
-    });
-  } catch (error) {
-    usage((error as Error).message);
-  }
-})();
+const { values, usage, integer } = scriptArgs(USAGE, {
+  "storage-domain": { type: "string", default: "data" },
+  count: { type: "string", default: "10" },
+  "size-gib": { type: "string", default: "1" },
+  format: { type: "string", default: "cow" },
+  sparse: { type: "boolean", default: false },
+});
 const count = integer("count", values.count);
 const sizeGib = integer("size-gib", values["size-gib"]);
 if (values.format !== "raw" && values.format !== "cow") {

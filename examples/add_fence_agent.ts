@@ -12,41 +12,18 @@
  * @module
  */
 
-import { parseArgs } from "node:util";
-import { Connection, connectionOptionsFromEnv, types, waitForStatus } from "../mod.ts";
+import { Connection, connectionOptionsFromEnv, scriptArgs, types, waitForStatus } from "../mod.ts";
 
 const USAGE =
   "Usage: deno run --allow-net --allow-env --allow-read examples/add_fence_agent.ts [--host host2] [--type ipmilan] [--address host2-ipmi.example.com] [--agent-user admin]";
 
-/** Refuses a wrong command line before doing anything: one line on stderr, exit code 2. */
-function usage(problem: string): never {
-  console.error(`${problem.split("\n")[0].replace(/\.$/, "")}. ${USAGE}`);
-  Deno.exit(2);
-}
-
-const { values } = (() => {
-  try {
-    return parseArgs({
-      args: Deno.args,
-      options: {
-        host: { type: "string", default: "host2" },
-        type: { type: "string", default: "ipmilan" },
-        address: { type: "string" },
-        "agent-user": { type: "string", default: "admin" },
-        "agent-password": { type: "string" },
-        // The connection's flags, which connectionOptionsFromEnv() reads.
-        url: { type: "string" },
-        username: { type: "string" },
-        password: { type: "string" },
-        "ca-file": { type: "string" },
-        insecure: { type: "boolean" },
-      },
-      strict: true,
-    });
-  } catch (error) {
-    usage((error as Error).message);
-  }
-})();
+const { values } = scriptArgs(USAGE, {
+  host: { type: "string", default: "host2" },
+  type: { type: "string", default: "ipmilan" },
+  address: { type: "string" },
+  "agent-user": { type: "string", default: "admin" },
+  "agent-password": { type: "string" },
+});
 
 const password = values["agent-password"] ?? Deno.env.get("OVIRT_FENCE_AGENT_PASSWORD");
 

@@ -10,40 +10,17 @@
  * @module
  */
 
-import { parseArgs } from "node:util";
-import { Connection, connectionOptionsFromEnv, types, waitForStatus } from "../mod.ts";
+import { Connection, connectionOptionsFromEnv, scriptArgs, types, waitForStatus } from "../mod.ts";
 
 const USAGE =
   "Usage: deno run --allow-net --allow-env --allow-read examples/add_host.ts [--name myhost] [--address myhost.example.com] [--cluster Default] [--root-password ...]";
 
-/** Refuses a wrong command line before doing anything: one line on stderr, exit code 2. */
-function usage(problem: string): never {
-  console.error(`${problem.split("\n")[0].replace(/\.$/, "")}. ${USAGE}`);
-  Deno.exit(2);
-}
-
-const { values } = (() => {
-  try {
-    return parseArgs({
-      args: Deno.args,
-      options: {
-        name: { type: "string", default: "myhost" },
-        address: { type: "string", default: "myhost.example.com" },
-        cluster: { type: "string", default: "Default" },
-        "root-password": { type: "string" },
-        // The connection's flags, which connectionOptionsFromEnv() reads.
-        url: { type: "string" },
-        username: { type: "string" },
-        password: { type: "string" },
-        "ca-file": { type: "string" },
-        insecure: { type: "boolean" },
-      },
-      strict: true,
-    });
-  } catch (error) {
-    usage((error as Error).message);
-  }
-})();
+const { values } = scriptArgs(USAGE, {
+  name: { type: "string", default: "myhost" },
+  address: { type: "string", default: "myhost.example.com" },
+  cluster: { type: "string", default: "Default" },
+  "root-password": { type: "string" },
+});
 
 const rootPassword = values["root-password"] ?? Deno.env.get("OVIRT_HOST_ROOT_PASSWORD");
 

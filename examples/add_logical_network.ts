@@ -9,49 +9,17 @@
  * @module
  */
 
-import { parseArgs } from "node:util";
-import { Connection, connectionOptionsFromEnv, types } from "../mod.ts";
+import { Connection, connectionOptionsFromEnv, scriptArgs, types } from "../mod.ts";
 
 const USAGE =
   "Usage: deno run --allow-net --allow-env --allow-read examples/add_logical_network.ts [--name mynetwork] [--data-center Default] [--vlan 200] [--mtu 1500]";
 
-/** Refuses a wrong command line before doing anything: one line on stderr, exit code 2. */
-function usage(problem: string): never {
-  console.error(`${problem.split("\n")[0].replace(/\.$/, "")}. ${USAGE}`);
-  Deno.exit(2);
-}
-
-/** The value of a flag that takes a whole number of at least `min`, else a usage error. */
-function integer(flag: string, text: string, min = 1): number {
-  const value = /^-?[0-9]+$/.test(text) ? Number(text) : NaN;
-  if (!(Number.isSafeInteger(value) && value >= min)) {
-    usage(`--${flag} takes a whole number of at least ${min}, not ${JSON.stringify(text)}`);
-  }
-  return value;
-}
-
-const { values } = (() => {
-  try {
-    return parseArgs({
-      args: Deno.args,
-      options: {
-        name: { type: "string", default: "mynetwork" },
-        "data-center": { type: "string", default: "Default" },
-        vlan: { type: "string", default: "200" },
-        mtu: { type: "string", default: "1500" },
-        // The connection's flags, which connectionOptionsFromEnv() reads.
-        url: { type: "string" },
-        username: { type: "string" },
-        password: { type: "string" },
-        "ca-file": { type: "string" },
-        insecure: { type: "boolean" },
-      },
-      strict: true,
-    });
-  } catch (error) {
-    usage((error as Error).message);
-  }
-})();
+const { values, integer } = scriptArgs(USAGE, {
+  name: { type: "string", default: "mynetwork" },
+  "data-center": { type: "string", default: "Default" },
+  vlan: { type: "string", default: "200" },
+  mtu: { type: "string", default: "1500" },
+});
 const vlan = integer("vlan", values.vlan, 0);
 const mtu = integer("mtu", values.mtu, 0);
 

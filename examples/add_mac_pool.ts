@@ -9,40 +9,17 @@
  * @module
  */
 
-import { parseArgs } from "node:util";
-import { Connection, connectionOptionsFromEnv } from "../mod.ts";
+import { Connection, connectionOptionsFromEnv, scriptArgs } from "../mod.ts";
 
 const USAGE =
   "Usage: deno run --allow-net --allow-env --allow-read examples/add_mac_pool.ts [--name mymacpool] [--from 02:00:00:00:00:00] [--to 02:00:00:00:ff:ff] [--cluster Production]";
 
-/** Refuses a wrong command line before doing anything: one line on stderr, exit code 2. */
-function usage(problem: string): never {
-  console.error(`${problem.split("\n")[0].replace(/\.$/, "")}. ${USAGE}`);
-  Deno.exit(2);
-}
-
-const { values } = (() => {
-  try {
-    return parseArgs({
-      args: Deno.args,
-      options: {
-        name: { type: "string", default: "mymacpool" },
-        from: { type: "string", default: "02:00:00:00:00:00" },
-        to: { type: "string", default: "02:00:00:00:ff:ff" },
-        cluster: { type: "string", default: "Production" },
-        // The connection's flags, which connectionOptionsFromEnv() reads.
-        url: { type: "string" },
-        username: { type: "string" },
-        password: { type: "string" },
-        "ca-file": { type: "string" },
-        insecure: { type: "boolean" },
-      },
-      strict: true,
-    });
-  } catch (error) {
-    usage((error as Error).message);
-  }
-})();
+const { values } = scriptArgs(USAGE, {
+  name: { type: "string", default: "mymacpool" },
+  from: { type: "string", default: "02:00:00:00:00:00" },
+  to: { type: "string", default: "02:00:00:00:ff:ff" },
+  cluster: { type: "string", default: "Production" },
+});
 
 await using connection = new Connection(connectionOptionsFromEnv());
 const systemService = connection.systemService();

@@ -9,40 +9,17 @@
  * @module
  */
 
-import { parseArgs } from "node:util";
-import { Connection, connectionOptionsFromEnv, types, waitForStatus } from "../mod.ts";
+import { Connection, connectionOptionsFromEnv, scriptArgs, types, waitForStatus } from "../mod.ts";
 
 const USAGE =
   "Usage: deno run --allow-net --allow-env --allow-read examples/add_nfs_iso_storage_domain.ts [--name myiso] [--host host1] [--address nfs.example.com] [--path /exports/myiso]";
 
-/** Refuses a wrong command line before doing anything: one line on stderr, exit code 2. */
-function usage(problem: string): never {
-  console.error(`${problem.split("\n")[0].replace(/\.$/, "")}. ${USAGE}`);
-  Deno.exit(2);
-}
-
-const { values } = (() => {
-  try {
-    return parseArgs({
-      args: Deno.args,
-      options: {
-        name: { type: "string", default: "myiso" },
-        host: { type: "string", default: "host1" },
-        address: { type: "string", default: "nfs.example.com" },
-        path: { type: "string", default: "/exports/myiso" },
-        // The connection's flags, which connectionOptionsFromEnv() reads.
-        url: { type: "string" },
-        username: { type: "string" },
-        password: { type: "string" },
-        "ca-file": { type: "string" },
-        insecure: { type: "boolean" },
-      },
-      strict: true,
-    });
-  } catch (error) {
-    usage((error as Error).message);
-  }
-})();
+const { values } = scriptArgs(USAGE, {
+  name: { type: "string", default: "myiso" },
+  host: { type: "string", default: "host1" },
+  address: { type: "string", default: "nfs.example.com" },
+  path: { type: "string", default: "/exports/myiso" },
+});
 
 await using connection = new Connection(connectionOptionsFromEnv());
 const domainsService = connection.systemService().storageDomainsService();

@@ -11,41 +11,18 @@
  * @module
  */
 
-import { parseArgs } from "node:util";
-import { Connection, connectionOptionsFromEnv } from "../mod.ts";
+import { Connection, connectionOptionsFromEnv, scriptArgs } from "../mod.ts";
 
 const USAGE =
   "Usage: deno run --allow-net --allow-env --allow-read examples/add_openstack_image_provider.ts [--name myglance] [--provider-url http://glance.example.com:9292] [--authentication-url http://keystone.example.com:35357/v2.0] [--provider-username admin] [--tenant admin]";
 
-/** Refuses a wrong command line before doing anything: one line on stderr, exit code 2. */
-function usage(problem: string): never {
-  console.error(`${problem.split("\n")[0].replace(/\.$/, "")}. ${USAGE}`);
-  Deno.exit(2);
-}
-
-const { values } = (() => {
-  try {
-    return parseArgs({
-      args: Deno.args,
-      options: {
-        name: { type: "string", default: "myglance" },
-        "provider-url": { type: "string", default: "http://glance.example.com:9292" },
-        "authentication-url": { type: "string", default: "http://keystone.example.com:35357/v2.0" },
-        "provider-username": { type: "string", default: "admin" },
-        tenant: { type: "string", default: "admin" },
-        // The connection's flags, which connectionOptionsFromEnv() reads.
-        url: { type: "string" },
-        username: { type: "string" },
-        password: { type: "string" },
-        "ca-file": { type: "string" },
-        insecure: { type: "boolean" },
-      },
-      strict: true,
-    });
-  } catch (error) {
-    usage((error as Error).message);
-  }
-})();
+const { values } = scriptArgs(USAGE, {
+  name: { type: "string", default: "myglance" },
+  "provider-url": { type: "string", default: "http://glance.example.com:9292" },
+  "authentication-url": { type: "string", default: "http://keystone.example.com:35357/v2.0" },
+  "provider-username": { type: "string", default: "admin" },
+  tenant: { type: "string", default: "admin" },
+});
 
 await using connection = new Connection(connectionOptionsFromEnv());
 

@@ -8,39 +8,16 @@
  * @module
  */
 
-import { parseArgs } from "node:util";
-import { Connection, connectionOptionsFromEnv } from "../mod.ts";
+import { Connection, connectionOptionsFromEnv, scriptArgs } from "../mod.ts";
 
 const USAGE =
   'Usage: deno run --allow-net --allow-env --allow-read examples/add_tag.ts [--name mytag] [--description "My tag"] [--parent production]';
 
-/** Refuses a wrong command line before doing anything: one line on stderr, exit code 2. */
-function usage(problem: string): never {
-  console.error(`${problem.split("\n")[0].replace(/\.$/, "")}. ${USAGE}`);
-  Deno.exit(2);
-}
-
-const { values } = (() => {
-  try {
-    return parseArgs({
-      args: Deno.args,
-      options: {
-        name: { type: "string", default: "mytag" },
-        description: { type: "string", default: "My tag" },
-        parent: { type: "string" },
-        // The connection's flags, which connectionOptionsFromEnv() reads.
-        url: { type: "string" },
-        username: { type: "string" },
-        password: { type: "string" },
-        "ca-file": { type: "string" },
-        insecure: { type: "boolean" },
-      },
-      strict: true,
-    });
-  } catch (error) {
-    usage((error as Error).message);
-  }
-})();
+const { values } = scriptArgs(USAGE, {
+  name: { type: "string", default: "mytag" },
+  description: { type: "string", default: "My tag" },
+  parent: { type: "string" },
+});
 
 await using connection = new Connection(connectionOptionsFromEnv());
 

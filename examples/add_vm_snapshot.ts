@@ -7,39 +7,16 @@
  * @module
  */
 
-import { parseArgs } from "node:util";
-import { Connection, connectionOptionsFromEnv, types, waitFor } from "../mod.ts";
+import { Connection, connectionOptionsFromEnv, scriptArgs, types, waitFor } from "../mod.ts";
 
 const USAGE =
   'Usage: deno run --allow-net --allow-env --allow-read examples/add_vm_snapshot.ts [--vm vm003] [--description "My snapshot"] [--with-memory]';
 
-/** Refuses a wrong command line before doing anything: one line on stderr, exit code 2. */
-function usage(problem: string): never {
-  console.error(`${problem.split("\n")[0].replace(/\.$/, "")}. ${USAGE}`);
-  Deno.exit(2);
-}
-
-const { values } = (() => {
-  try {
-    return parseArgs({
-      args: Deno.args,
-      options: {
-        vm: { type: "string", default: "vm003" },
-        description: { type: "string", default: "My snapshot" },
-        "with-memory": { type: "boolean", default: false },
-        // The connection's flags, which connectionOptionsFromEnv() reads.
-        url: { type: "string" },
-        username: { type: "string" },
-        password: { type: "string" },
-        "ca-file": { type: "string" },
-        insecure: { type: "boolean" },
-      },
-      strict: true,
-    });
-  } catch (error) {
-    usage((error as Error).message);
-  }
-})();
+const { values } = scriptArgs(USAGE, {
+  vm: { type: "string", default: "vm003" },
+  description: { type: "string", default: "My snapshot" },
+  "with-memory": { type: "boolean", default: false },
+});
 
 await using connection = new Connection(connectionOptionsFromEnv());
 const vmsService = connection.systemService().vmsService();

@@ -11,41 +11,18 @@
  * @module
  */
 
-import { parseArgs } from "node:util";
-import { Connection, connectionOptionsFromEnv, types, waitForStatus } from "../mod.ts";
+import { Connection, connectionOptionsFromEnv, scriptArgs, types, waitForStatus } from "../mod.ts";
 
 const USAGE =
   "Usage: deno run --allow-net --allow-env --allow-read examples/add_vm_with_sysprep.ts [--name mywinvm] [--cluster Default] [--template centos9] [--os windows_2022] [--unattend Unattend.xml]";
 
-/** Refuses a wrong command line before doing anything: one line on stderr, exit code 2. */
-function usage(problem: string): never {
-  console.error(`${problem.split("\n")[0].replace(/\.$/, "")}. ${USAGE}`);
-  Deno.exit(2);
-}
-
-const { values } = (() => {
-  try {
-    return parseArgs({
-      args: Deno.args,
-      options: {
-        name: { type: "string", default: "mywinvm" },
-        cluster: { type: "string", default: "Default" },
-        template: { type: "string", default: "centos9" },
-        os: { type: "string", default: "windows_2022" },
-        unattend: { type: "string" },
-        // The connection's flags, which connectionOptionsFromEnv() reads.
-        url: { type: "string" },
-        username: { type: "string" },
-        password: { type: "string" },
-        "ca-file": { type: "string" },
-        insecure: { type: "boolean" },
-      },
-      strict: true,
-    });
-  } catch (error) {
-    usage((error as Error).message);
-  }
-})();
+const { values } = scriptArgs(USAGE, {
+  name: { type: "string", default: "mywinvm" },
+  cluster: { type: "string", default: "Default" },
+  template: { type: "string", default: "centos9" },
+  os: { type: "string", default: "windows_2022" },
+  unattend: { type: "string" },
+});
 
 const name = String(values.name);
 const unattend = typeof values.unattend === "string"

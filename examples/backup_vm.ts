@@ -14,41 +14,25 @@
  */
 
 import { join } from "node:path";
-import { parseArgs } from "node:util";
-import { Connection, connectionOptionsFromEnv, progressBar, types, waitFor } from "../mod.ts";
+import {
+  Connection,
+  connectionOptionsFromEnv,
+  progressBar,
+  scriptArgs,
+  types,
+  waitFor,
+} from "../mod.ts";
 
 const USAGE =
   "Usage: deno run --allow-net --allow-env --allow-read --allow-write examples/backup_vm.ts [--vm vm001] [--disk NAME]... [--from-checkpoint ID] [--backup-dir .] [--skip-download]";
 
-/** Refuses a wrong command line before doing anything: one line on stderr, exit code 2. */
-function usage(problem: string): never {
-  console.error(`${problem.split("\n")[0].replace(/\.$/, "")}. ${USAGE}`);
-  Deno.exit(2);
-}
-
-const { values } = (() => {
-  try {
-    return parseArgs({
-      args: Deno.args,
-      options: {
-        vm: { type: "string", default: "vm001" },
-        disk: { type: "string", multiple: true },
-        "from-checkpoint": { type: "string" },
-        "backup-dir": { type: "string", default: "." },
-        "skip-download": { type: "boolean", default: false },
-        // The connection's flags, which connectionOptionsFromEnv() reads.
-        url: { type: "string" },
-        username: { type: "string" },
-        password: { type: "string" },
-        "ca-file": { type: "string" },
-        insecure: { type: "boolean" },
-      },
-      strict: true,
-    });
-  } catch (error) {
-    usage((error as Error).message);
-  }
-})();
+const { values } = scriptArgs(USAGE, {
+  vm: { type: "string", default: "vm001" },
+  disk: { type: "string", multiple: true },
+  "from-checkpoint": { type: "string" },
+  "backup-dir": { type: "string", default: "." },
+  "skip-download": { type: "boolean", default: false },
+});
 const fromCheckpoint = typeof values["from-checkpoint"] === "string"
   ? values["from-checkpoint"]
   : undefined;

@@ -8,38 +8,22 @@
  * @module
  */
 
-import { parseArgs } from "node:util";
-import { Connection, connectionOptionsFromEnv, NotFoundError, types, waitFor } from "../mod.ts";
+import {
+  Connection,
+  connectionOptionsFromEnv,
+  NotFoundError,
+  scriptArgs,
+  types,
+  waitFor,
+} from "../mod.ts";
 
 const USAGE =
   "Usage: deno run --allow-net --allow-env --allow-read examples/cancel_transfer.ts --transfer-id ID";
 
-/** Refuses a wrong command line before doing anything: one line on stderr, exit code 2. */
-function usage(problem: string): never {
-  console.error(`${problem.split("\n")[0].replace(/\.$/, "")}. ${USAGE}`);
-  Deno.exit(2);
-}
-
-const { values } = (() => {
-  try {
-    return parseArgs({
-      args: Deno.args,
-      options: {
-        "transfer-id": { type: "string" },
-        // The connection's flags, which connectionOptionsFromEnv() reads.
-        url: { type: "string" },
-        username: { type: "string" },
-        password: { type: "string" },
-        "ca-file": { type: "string" },
-        insecure: { type: "boolean" },
-      },
-      strict: true,
-    });
-  } catch (error) {
-    usage((error as Error).message);
-  }
-})();
-if (!values["transfer-id"]) usage("Name the transfer to cancel with --transfer-id");
+const { values, usage } = scriptArgs(USAGE, {
+  "transfer-id": { type: "string" },
+});
+if (!values["transfer-id"]) throw usage("Name the transfer to cancel with --transfer-id");
 
 await using connection = new Connection(connectionOptionsFromEnv());
 const transferService = connection.systemService().imageTransfersService()

@@ -9,38 +9,15 @@
  * @module
  */
 
-import { parseArgs } from "node:util";
-import { Connection, connectionOptionsFromEnv, types, waitFor } from "../mod.ts";
+import { Connection, connectionOptionsFromEnv, scriptArgs, types, waitFor } from "../mod.ts";
 
 const USAGE =
   "Usage: deno run --allow-net --allow-env --allow-read examples/change_master.ts [--storage-domain mydata] [--data-center Default]";
 
-/** Refuses a wrong command line before doing anything: one line on stderr, exit code 2. */
-function usage(problem: string): never {
-  console.error(`${problem.split("\n")[0].replace(/\.$/, "")}. ${USAGE}`);
-  Deno.exit(2);
-}
-
-const { values } = (() => {
-  try {
-    return parseArgs({
-      args: Deno.args,
-      options: {
-        "storage-domain": { type: "string", default: "mydata" },
-        "data-center": { type: "string", default: "Default" },
-        // The connection's flags, which connectionOptionsFromEnv() reads.
-        url: { type: "string" },
-        username: { type: "string" },
-        password: { type: "string" },
-        "ca-file": { type: "string" },
-        insecure: { type: "boolean" },
-      },
-      strict: true,
-    });
-  } catch (error) {
-    usage((error as Error).message);
-  }
-})();
+const { values } = scriptArgs(USAGE, {
+  "storage-domain": { type: "string", default: "mydata" },
+  "data-center": { type: "string", default: "Default" },
+});
 
 await using connection = new Connection(connectionOptionsFromEnv());
 const dataCentersService = connection.systemService().dataCentersService();

@@ -53,7 +53,7 @@ const { values } = (() => {
   }
 })();
 const blockSize = integer("block-size", values["block-size"]);
-if (!values.file) usage("Name the image with --file");
+if (!values.file) throw usage("Name the image with --file");
 const algorithm = values.algorithm;
 const hash = HASHES[algorithm];
 if (!hash) {

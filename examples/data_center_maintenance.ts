@@ -10,37 +10,21 @@
  * @module
  */
 
-import { parseArgs } from "node:util";
-import { Connection, connectionOptionsFromEnv, types, waitFor, waitForStatus } from "../mod.ts";
+import {
+  Connection,
+  connectionOptionsFromEnv,
+  scriptArgs,
+  types,
+  waitFor,
+  waitForStatus,
+} from "../mod.ts";
 
 const USAGE =
   "Usage: deno run --allow-net --allow-env --allow-read examples/data_center_maintenance.ts --data-center NAME";
 
-/** Refuses a wrong command line before doing anything: one line on stderr, exit code 2. */
-function usage(problem: string): never {
-  console.error(`${problem.split("\n")[0].replace(/\.$/, "")}. ${USAGE}`);
-  Deno.exit(2);
-}
-
-const { values } = (() => {
-  try {
-    return parseArgs({
-      args: Deno.args,
-      options: {
-        "data-center": { type: "string" },
-        // The connection's flags, which connectionOptionsFromEnv() reads.
-        url: { type: "string" },
-        username: { type: "string" },
-        password: { type: "string" },
-        "ca-file": { type: "string" },
-        insecure: { type: "boolean" },
-      },
-      strict: true,
-    });
-  } catch (error) {
-    usage((error as Error).message);
-  }
-})();
+const { values, usage } = scriptArgs(USAGE, {
+  "data-center": { type: "string" },
+});
 if (!values["data-center"]) {
   usage("Name the data center to put into maintenance with --data-center");
 }

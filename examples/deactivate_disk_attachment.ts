@@ -8,40 +8,17 @@
  * @module
  */
 
-import { parseArgs } from "node:util";
-import { Connection, connectionOptionsFromEnv, waitFor } from "../mod.ts";
+import { Connection, connectionOptionsFromEnv, scriptArgs, waitFor } from "../mod.ts";
 
 const USAGE =
   "Usage: deno run --allow-net --allow-env --allow-read examples/deactivate_disk_attachment.ts --vm NAME --disk NAME";
 
-/** Refuses a wrong command line before doing anything: one line on stderr, exit code 2. */
-function usage(problem: string): never {
-  console.error(`${problem.split("\n")[0].replace(/\.$/, "")}. ${USAGE}`);
-  Deno.exit(2);
-}
-
-const { values } = (() => {
-  try {
-    return parseArgs({
-      args: Deno.args,
-      options: {
-        vm: { type: "string" },
-        disk: { type: "string" },
-        // The connection's flags, which connectionOptionsFromEnv() reads.
-        url: { type: "string" },
-        username: { type: "string" },
-        password: { type: "string" },
-        "ca-file": { type: "string" },
-        insecure: { type: "boolean" },
-      },
-      strict: true,
-    });
-  } catch (error) {
-    usage((error as Error).message);
-  }
-})();
-if (!values.vm) usage("Name the VM with --vm");
-if (!values.disk) usage("Name the disk to deactivate with --disk");
+const { values, usage } = scriptArgs(USAGE, {
+  vm: { type: "string" },
+  disk: { type: "string" },
+});
+if (!values.vm) throw usage("Name the VM with --vm");
+if (!values.disk) throw usage("Name the disk to deactivate with --disk");
 
 await using connection = new Connection(connectionOptionsFromEnv());
 const systemService = connection.systemService();

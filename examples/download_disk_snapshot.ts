@@ -10,39 +10,22 @@
  * @module
  */
 
-import { parseArgs } from "node:util";
-import { Connection, connectionOptionsFromEnv, downloadImage, progressBar } from "../mod.ts";
+import {
+  Connection,
+  connectionOptionsFromEnv,
+  downloadImage,
+  progressBar,
+  scriptArgs,
+} from "../mod.ts";
 
 const USAGE =
   "Usage: deno run --allow-net --allow-env --allow-read --allow-write examples/download_disk_snapshot.ts [--disk vm001_disk1] [--snapshot-id ID] [--file PATH]";
 
-/** Refuses a wrong command line before doing anything: one line on stderr, exit code 2. */
-function usage(problem: string): never {
-  console.error(`${problem.split("\n")[0].replace(/\.$/, "")}. ${USAGE}`);
-  Deno.exit(2);
-}
-
-const { values } = (() => {
-  try {
-    return parseArgs({
-      args: Deno.args,
-      options: {
-        disk: { type: "string", default: "vm001_disk1" },
-        "snapshot-id": { type: "string" },
-        file: { type: "string" },
-        // The connection's flags, which connectionOptionsFromEnv() reads.
-        url: { type: "string" },
-        username: { type: "string" },
-        password: { type: "string" },
-        "ca-file": { type: "string" },
-        insecure: { type: "boolean" },
-      },
-      strict: true,
-    });
-  } catch (error) {
-    usage((error as Error).message);
-  }
-})();
+const { values } = scriptArgs(USAGE, {
+  disk: { type: "string", default: "vm001_disk1" },
+  "snapshot-id": { type: "string" },
+  file: { type: "string" },
+});
 
 await using connection = new Connection(connectionOptionsFromEnv());
 const systemService = connection.systemService();

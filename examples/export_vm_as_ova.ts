@@ -8,40 +8,17 @@
  * @module
  */
 
-import { parseArgs } from "node:util";
-import { Connection, connectionOptionsFromEnv, types, waitFor } from "../mod.ts";
+import { Connection, connectionOptionsFromEnv, scriptArgs, types, waitFor } from "../mod.ts";
 
 const USAGE =
   "Usage: deno run --allow-net --allow-env --allow-read examples/export_vm_as_ova.ts [--vm vm003] [--host host1] [--directory /var/tmp] [--filename <vm>.ova]";
 
-/** Refuses a wrong command line before doing anything: one line on stderr, exit code 2. */
-function usage(problem: string): never {
-  console.error(`${problem.split("\n")[0].replace(/\.$/, "")}. ${USAGE}`);
-  Deno.exit(2);
-}
-
-const { values } = (() => {
-  try {
-    return parseArgs({
-      args: Deno.args,
-      options: {
-        vm: { type: "string", default: "vm003" },
-        host: { type: "string", default: "host1" },
-        directory: { type: "string", default: "/var/tmp" },
-        filename: { type: "string" },
-        // The connection's flags, which connectionOptionsFromEnv() reads.
-        url: { type: "string" },
-        username: { type: "string" },
-        password: { type: "string" },
-        "ca-file": { type: "string" },
-        insecure: { type: "boolean" },
-      },
-      strict: true,
-    });
-  } catch (error) {
-    usage((error as Error).message);
-  }
-})();
+const { values } = scriptArgs(USAGE, {
+  vm: { type: "string", default: "vm003" },
+  host: { type: "string", default: "host1" },
+  directory: { type: "string", default: "/var/tmp" },
+  filename: { type: "string" },
+});
 
 await using connection = new Connection(connectionOptionsFromEnv());
 const systemService = connection.systemService();

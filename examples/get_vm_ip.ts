@@ -7,37 +7,14 @@
  * @module
  */
 
-import { parseArgs } from "node:util";
-import { Connection, connectionOptionsFromEnv } from "../mod.ts";
+import { Connection, connectionOptionsFromEnv, scriptArgs } from "../mod.ts";
 
 const USAGE =
   "Usage: deno run --allow-net --allow-env --allow-read examples/get_vm_ip.ts [--vm vm001]";
 
-/** Refuses a wrong command line before doing anything: one line on stderr, exit code 2. */
-function usage(problem: string): never {
-  console.error(`${problem.split("\n")[0].replace(/\.$/, "")}. ${USAGE}`);
-  Deno.exit(2);
-}
-
-const { values } = (() => {
-  try {
-    return parseArgs({
-      args: Deno.args,
-      options: {
-        vm: { type: "string", default: "vm001" },
-        // The connection's flags, which connectionOptionsFromEnv() reads.
-        url: { type: "string" },
-        username: { type: "string" },
-        password: { type: "string" },
-        "ca-file": { type: "string" },
-        insecure: { type: "boolean" },
-      },
-      strict: true,
-    });
-  } catch (error) {
-    usage((error as Error).message);
-  }
-})();
+const { values } = scriptArgs(USAGE, {
+  vm: { type: "string", default: "vm001" },
+});
 
 await using connection = new Connection(connectionOptionsFromEnv());
 const vmsService = connection.systemService().vmsService();

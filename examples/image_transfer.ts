@@ -10,17 +10,10 @@
  * @module
  */
 
-import { parseArgs } from "node:util";
-import { Connection, connectionOptionsFromEnv, types, waitFor } from "../mod.ts";
+import { Connection, connectionOptionsFromEnv, scriptArgs, types, waitFor } from "../mod.ts";
 
 const USAGE =
   "Usage: deno run --allow-net --allow-env --allow-read examples/image_transfer.ts [--disk vm003_disk1] [--direction download|upload] [--shallow] [--seconds N] [--interval 50]";
-
-/** Refuses a wrong command line before doing anything: one line on stderr, exit code 2. */
-function usage(problem: string): never {
-  console.error(`${problem.split("\n")[0].replace(/\.$/, "")}. ${USAGE}`);
-  Deno.exit(2);
-}
 
 /** The value of a flag that takes a number of seconds above 0, else a usage error. */
 function seconds(flag: string, text: string): number {
@@ -31,29 +24,13 @@ function seconds(flag: string, text: string): number {
   return value;
 }
 
-const { values } = (() => {
-  try {
-    return parseArgs({
-      args: Deno.args,
-      options: {
-        disk: { type: "string", default: "vm003_disk1" },
-        direction: { type: "string", default: "download" },
-        shallow: { type: "boolean", default: false },
-        seconds: { type: "string" },
-        interval: { type: "string", default: "50" },
-        // The connection's flags, which connectionOptionsFromEnv() reads.
-        url: { type: "string" },
-        username: { type: "string" },
-        password: { type: "string" },
-        "ca-file": { type: "string" },
-        insecure: { type: "boolean" },
-      },
-      strict: true,
-    });
-  } catch (error) {
-    usage((error as Error).message);
-  }
-})();
+const { values, usage } = scriptArgs(USAGE, {
+  disk: { type: "string", default: "vm003_disk1" },
+  direction: { type: "string", default: "download" },
+  shallow: { type: "boolean", default: false },
+  seconds: { type: "string" },
+  interval: { type: "string", default: "50" },
+});
 if (values.direction !== "download" && values.direction !== "upload") {
   usage(`--direction takes download or upload, not ${JSON.stringify(values.direction)}`);
 }

@@ -10,42 +10,19 @@
  * @module
  */
 
-import { parseArgs } from "node:util";
-import { Connection, connectionOptionsFromEnv, types, waitFor } from "../mod.ts";
+import { Connection, connectionOptionsFromEnv, scriptArgs, types, waitFor } from "../mod.ts";
 
 const USAGE =
   'Usage: deno run --allow-net --allow-env --allow-read examples/import_glance_image.ts [--image "CirrOS 0.5.2 for x86_64 glance image"] [--glance-domain ovirt-image-repository] [--name mytemplate] [--cluster Default] [--storage-domain data] [--as-disk]';
 
-/** Refuses a wrong command line before doing anything: one line on stderr, exit code 2. */
-function usage(problem: string): never {
-  console.error(`${problem.split("\n")[0].replace(/\.$/, "")}. ${USAGE}`);
-  Deno.exit(2);
-}
-
-const { values } = (() => {
-  try {
-    return parseArgs({
-      args: Deno.args,
-      options: {
-        image: { type: "string", default: "CirrOS 0.5.2 for x86_64 glance image" },
-        "glance-domain": { type: "string", default: "ovirt-image-repository" },
-        name: { type: "string", default: "mytemplate" },
-        cluster: { type: "string", default: "Default" },
-        "storage-domain": { type: "string", default: "data" },
-        "as-disk": { type: "boolean", default: false },
-        // The connection's flags, which connectionOptionsFromEnv() reads.
-        url: { type: "string" },
-        username: { type: "string" },
-        password: { type: "string" },
-        "ca-file": { type: "string" },
-        insecure: { type: "boolean" },
-      },
-      strict: true,
-    });
-  } catch (error) {
-    usage((error as Error).message);
-  }
-})();
+const { values } = scriptArgs(USAGE, {
+  image: { type: "string", default: "CirrOS 0.5.2 for x86_64 glance image" },
+  "glance-domain": { type: "string", default: "ovirt-image-repository" },
+  name: { type: "string", default: "mytemplate" },
+  cluster: { type: "string", default: "Default" },
+  "storage-domain": { type: "string", default: "data" },
+  "as-disk": { type: "boolean", default: false },
+});
 const name = String(values.name);
 const asTemplate = values["as-disk"] !== true;
 

@@ -10,41 +10,18 @@
  * @module
  */
 
-import { parseArgs } from "node:util";
-import { Connection, connectionOptionsFromEnv, types, waitFor } from "../mod.ts";
+import { Connection, connectionOptionsFromEnv, scriptArgs, types, waitFor } from "../mod.ts";
 
 const USAGE =
   "Usage: deno run --allow-net --allow-env --allow-read examples/import_template_from_ova.ts [--name mytemplate] [--ova /var/tmp/mytemplate.ova] [--host host1] [--cluster Default] [--storage-domain data]";
 
-/** Refuses a wrong command line before doing anything: one line on stderr, exit code 2. */
-function usage(problem: string): never {
-  console.error(`${problem.split("\n")[0].replace(/\.$/, "")}. ${USAGE}`);
-  Deno.exit(2);
-}
-
-const { values } = (() => {
-  try {
-    return parseArgs({
-      args: Deno.args,
-      options: {
-        name: { type: "string", default: "mytemplate" },
-        ova: { type: "string", default: "/var/tmp/mytemplate.ova" },
-        host: { type: "string", default: "host1" },
-        cluster: { type: "string", default: "Default" },
-        "storage-domain": { type: "string", default: "data" },
-        // The connection's flags, which connectionOptionsFromEnv() reads.
-        url: { type: "string" },
-        username: { type: "string" },
-        password: { type: "string" },
-        "ca-file": { type: "string" },
-        insecure: { type: "boolean" },
-      },
-      strict: true,
-    });
-  } catch (error) {
-    usage((error as Error).message);
-  }
-})();
+const { values } = scriptArgs(USAGE, {
+  name: { type: "string", default: "mytemplate" },
+  ova: { type: "string", default: "/var/tmp/mytemplate.ova" },
+  host: { type: "string", default: "host1" },
+  cluster: { type: "string", default: "Default" },
+  "storage-domain": { type: "string", default: "data" },
+});
 
 await using connection = new Connection(connectionOptionsFromEnv());
 const systemService = connection.systemService();

@@ -10,42 +10,19 @@
  * @module
  */
 
-import { parseArgs } from "node:util";
-import { Connection, connectionOptionsFromEnv, types, waitFor } from "../mod.ts";
+import { Connection, connectionOptionsFromEnv, scriptArgs, types, waitFor } from "../mod.ts";
 
 const USAGE =
   "Usage: deno run --allow-net --allow-env --allow-read examples/import_vm.ts [--vm vm003] [--export-domain export] [--storage-domain data] [--cluster Default] [--clone --new-name vm003-copy]";
 
-/** Refuses a wrong command line before doing anything: one line on stderr, exit code 2. */
-function usage(problem: string): never {
-  console.error(`${problem.split("\n")[0].replace(/\.$/, "")}. ${USAGE}`);
-  Deno.exit(2);
-}
-
-const { values } = (() => {
-  try {
-    return parseArgs({
-      args: Deno.args,
-      options: {
-        vm: { type: "string", default: "vm003" },
-        "export-domain": { type: "string", default: "export" },
-        "storage-domain": { type: "string", default: "data" },
-        cluster: { type: "string", default: "Default" },
-        clone: { type: "boolean", default: false },
-        "new-name": { type: "string" },
-        // The connection's flags, which connectionOptionsFromEnv() reads.
-        url: { type: "string" },
-        username: { type: "string" },
-        password: { type: "string" },
-        "ca-file": { type: "string" },
-        insecure: { type: "boolean" },
-      },
-      strict: true,
-    });
-  } catch (error) {
-    usage((error as Error).message);
-  }
-})();
+const { values } = scriptArgs(USAGE, {
+  vm: { type: "string", default: "vm003" },
+  "export-domain": { type: "string", default: "export" },
+  "storage-domain": { type: "string", default: "data" },
+  cluster: { type: "string", default: "Default" },
+  clone: { type: "boolean", default: false },
+  "new-name": { type: "string" },
+});
 
 await using connection = new Connection(connectionOptionsFromEnv());
 const systemService = connection.systemService();

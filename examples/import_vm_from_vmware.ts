@@ -10,43 +10,20 @@
  * @module
  */
 
-import { parseArgs } from "node:util";
-import { Connection, connectionOptionsFromEnv, types, waitFor } from "../mod.ts";
+import { Connection, connectionOptionsFromEnv, scriptArgs, types, waitFor } from "../mod.ts";
 
 const USAGE =
   "Usage: deno run --allow-net --allow-env --allow-read examples/import_vm_from_vmware.ts [--name myvm] [--cluster Default] [--storage-domain data] [--vcenter-url vpx://administrator@vcenter.example.com/DC/Cluster/esxi1?no_verify=1]";
 
-/** Refuses a wrong command line before doing anything: one line on stderr, exit code 2. */
-function usage(problem: string): never {
-  console.error(`${problem.split("\n")[0].replace(/\.$/, "")}. ${USAGE}`);
-  Deno.exit(2);
-}
-
-const { values } = (() => {
-  try {
-    return parseArgs({
-      args: Deno.args,
-      options: {
-        name: { type: "string", default: "myvm" },
-        "vcenter-url": {
-          type: "string",
-          default: "vpx://administrator@vcenter.example.com/DC/Cluster/esxi1?no_verify=1",
-        },
-        cluster: { type: "string", default: "Default" },
-        "storage-domain": { type: "string", default: "data" },
-        // The connection's flags, which connectionOptionsFromEnv() reads.
-        url: { type: "string" },
-        username: { type: "string" },
-        password: { type: "string" },
-        "ca-file": { type: "string" },
-        insecure: { type: "boolean" },
-      },
-      strict: true,
-    });
-  } catch (error) {
-    usage((error as Error).message);
-  }
-})();
+const { values } = scriptArgs(USAGE, {
+  name: { type: "string", default: "myvm" },
+  "vcenter-url": {
+    type: "string",
+    default: "vpx://administrator@vcenter.example.com/DC/Cluster/esxi1?no_verify=1",
+  },
+  cluster: { type: "string", default: "Default" },
+  "storage-domain": { type: "string", default: "data" },
+});
 
 const url = new URL(String(values["vcenter-url"]));
 await using connection = new Connection(connectionOptionsFromEnv());

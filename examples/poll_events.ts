@@ -10,49 +10,23 @@
  * @module
  */
 
-import { parseArgs } from "node:util";
-import { Connection, connectionOptionsFromEnv, followEvents, type types } from "../mod.ts";
+import {
+  Connection,
+  connectionOptionsFromEnv,
+  followEvents,
+  scriptArgs,
+  type types,
+} from "../mod.ts";
 
 const USAGE =
   "Usage: deno run --allow-net --allow-env --allow-read --allow-write examples/poll_events.ts [--index-file events.index] [--max-events 0] [--seconds 60] [--interval 5]";
 
-/** Refuses a wrong command line before doing anything: one line on stderr, exit code 2. */
-function usage(problem: string): never {
-  console.error(`${problem.split("\n")[0].replace(/\.$/, "")}. ${USAGE}`);
-  Deno.exit(2);
-}
-
-/** The value of a flag that takes a whole number of at least `min`, else a usage error. */
-function integer(flag: string, text: string, min = 1): number {
-  const value = /^-?[0-9]+$/.test(text) ? Number(text) : NaN;
-  if (!(Number.isSafeInteger(value) && value >= min)) {
-    usage(`--${flag} takes a whole number of at least ${min}, not ${JSON.stringify(text)}`);
-  }
-  return value;
-}
-
-const { values } = (() => {
-  try {
-    return parseArgs({
-      args: Deno.args,
-      options: {
-        "index-file": { type: "string", default: "events.index" },
-        "max-events": { type: "string", default: "0" },
-        seconds: { type: "string", default: "60" },
-        interval: { type: "string", default: "5" },
-        // The connection's flags, which connectionOptionsFromEnv() reads.
-        url: { type: "string" },
-        username: { type: "string" },
-        password: { type: "string" },
-        "ca-file": { type: "string" },
-        insecure: { type: "boolean" },
-      },
-      strict: true,
-    });
-  } catch (error) {
-    usage((error as Error).message);
-  }
-})();
+const { values, integer } = scriptArgs(USAGE, {
+  "index-file": { type: "string", default: "events.index" },
+  "max-events": { type: "string", default: "0" },
+  seconds: { type: "string", default: "60" },
+  interval: { type: "string", default: "5" },
+});
 const maxEvents = integer("max-events", values["max-events"], 0);
 const seconds = integer("seconds", values.seconds, 0);
 const interval = integer("interval", values.interval, 0);

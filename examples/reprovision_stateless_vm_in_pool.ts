@@ -10,39 +10,23 @@
  * @module
  */
 
-import { parseArgs } from "node:util";
-import { Connection, connectionOptionsFromEnv, types, waitFor, waitForStatus } from "../mod.ts";
+import {
+  Connection,
+  connectionOptionsFromEnv,
+  scriptArgs,
+  types,
+  waitFor,
+  waitForStatus,
+} from "../mod.ts";
 
 const USAGE =
   "Usage: deno run --allow-net --allow-env --allow-read examples/reprovision_stateless_vm_in_pool.ts --pool NAME [--vm mypool-1]";
 
-/** Refuses a wrong command line before doing anything: one line on stderr, exit code 2. */
-function usage(problem: string): never {
-  console.error(`${problem.split("\n")[0].replace(/\.$/, "")}. ${USAGE}`);
-  Deno.exit(2);
-}
-
-const { values } = (() => {
-  try {
-    return parseArgs({
-      args: Deno.args,
-      options: {
-        pool: { type: "string" },
-        vm: { type: "string" },
-        // The connection's flags, which connectionOptionsFromEnv() reads.
-        url: { type: "string" },
-        username: { type: "string" },
-        password: { type: "string" },
-        "ca-file": { type: "string" },
-        insecure: { type: "boolean" },
-      },
-      strict: true,
-    });
-  } catch (error) {
-    usage((error as Error).message);
-  }
-})();
-if (!values.pool) usage("Name the pool of the VM to reprovision with --pool");
+const { values, usage } = scriptArgs(USAGE, {
+  pool: { type: "string" },
+  vm: { type: "string" },
+});
+if (!values.pool) throw usage("Name the pool of the VM to reprovision with --pool");
 
 await using connection = new Connection(connectionOptionsFromEnv());
 const vmsService = connection.systemService().vmsService();

@@ -11,44 +11,21 @@
  * @module
  */
 
-import { parseArgs } from "node:util";
-import { Connection, connectionOptionsFromEnv, types, waitForStatus } from "../mod.ts";
+import { Connection, connectionOptionsFromEnv, scriptArgs, types, waitForStatus } from "../mod.ts";
 
 const USAGE =
   "Usage: deno run --allow-net --allow-env --allow-read examples/start_vm_with_cloud_init.ts [--vm vm003] [--host-name myvm.example.com] [--user cloud-user] [--ssh-key-file key.pub] [--address 192.0.2.50] [--netmask 255.255.255.0] [--gateway 192.0.2.1] [--dns 192.0.2.2]";
 
-/** Refuses a wrong command line before doing anything: one line on stderr, exit code 2. */
-function usage(problem: string): never {
-  console.error(`${problem.split("\n")[0].replace(/\.$/, "")}. ${USAGE}`);
-  Deno.exit(2);
-}
-
-const { values } = (() => {
-  try {
-    return parseArgs({
-      args: Deno.args,
-      options: {
-        vm: { type: "string", default: "vm003" },
-        "host-name": { type: "string", default: "myvm.example.com" },
-        user: { type: "string", default: "cloud-user" },
-        "ssh-key-file": { type: "string" },
-        address: { type: "string", default: "192.0.2.50" },
-        netmask: { type: "string", default: "255.255.255.0" },
-        gateway: { type: "string", default: "192.0.2.1" },
-        dns: { type: "string", default: "192.0.2.2" },
-        // The connection's flags, which connectionOptionsFromEnv() reads.
-        url: { type: "string" },
-        username: { type: "string" },
-        password: { type: "string" },
-        "ca-file": { type: "string" },
-        insecure: { type: "boolean" },
-      },
-      strict: true,
-    });
-  } catch (error) {
-    usage((error as Error).message);
-  }
-})();
+const { values } = scriptArgs(USAGE, {
+  vm: { type: "string", default: "vm003" },
+  "host-name": { type: "string", default: "myvm.example.com" },
+  user: { type: "string", default: "cloud-user" },
+  "ssh-key-file": { type: "string" },
+  address: { type: "string", default: "192.0.2.50" },
+  netmask: { type: "string", default: "255.255.255.0" },
+  gateway: { type: "string", default: "192.0.2.1" },
+  dns: { type: "string", default: "192.0.2.2" },
+});
 
 const sshKey = typeof values["ssh-key-file"] === "string"
   ? (await Deno.readTextFile(values["ssh-key-file"])).trim()

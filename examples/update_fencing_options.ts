@@ -8,39 +8,16 @@
  * @module
  */
 
-import { parseArgs } from "node:util";
-import { Connection, connectionOptionsFromEnv } from "../mod.ts";
+import { Connection, connectionOptionsFromEnv, scriptArgs } from "../mod.ts";
 
 const USAGE =
   "Usage: deno run --allow-net --allow-env --allow-read examples/update_fencing_options.ts [--host host1] [--type ipmilan] [--option lanplus=1 ...]";
 
-/** Refuses a wrong command line before doing anything: one line on stderr, exit code 2. */
-function usage(problem: string): never {
-  console.error(`${problem.split("\n")[0].replace(/\.$/, "")}. ${USAGE}`);
-  Deno.exit(2);
-}
-
-const { values } = (() => {
-  try {
-    return parseArgs({
-      args: Deno.args,
-      options: {
-        host: { type: "string", default: "host1" },
-        type: { type: "string", default: "ipmilan" },
-        option: { type: "string", multiple: true, default: ["lanplus=1"] },
-        // The connection's flags, which connectionOptionsFromEnv() reads.
-        url: { type: "string" },
-        username: { type: "string" },
-        password: { type: "string" },
-        "ca-file": { type: "string" },
-        insecure: { type: "boolean" },
-      },
-      strict: true,
-    });
-  } catch (error) {
-    usage((error as Error).message);
-  }
-})();
+const { values } = scriptArgs(USAGE, {
+  host: { type: "string", default: "host1" },
+  type: { type: "string", default: "ipmilan" },
+  option: { type: "string", multiple: true, default: ["lanplus=1"] },
+});
 
 const changes = values.option.map((option) => {
   const [name, value] = option.split(/=(.*)/s, 2);

@@ -11,52 +11,20 @@
  * @module
  */
 
-import { parseArgs } from "node:util";
-import { Connection, connectionOptionsFromEnv } from "../mod.ts";
+import { Connection, connectionOptionsFromEnv, scriptArgs } from "../mod.ts";
 
 const USAGE =
   "Usage: deno run --allow-net --allow-env --allow-read examples/update_quota_limits.ts [--data-center Default] [--quota Default] [--storage-domain data] [--storage-limit 100] [--cluster Default] [--vcpu-limit 32] [--memory-limit 64]";
 
-/** Refuses a wrong command line before doing anything: one line on stderr, exit code 2. */
-function usage(problem: string): never {
-  console.error(`${problem.split("\n")[0].replace(/\.$/, "")}. ${USAGE}`);
-  Deno.exit(2);
-}
-
-/** The value of a flag that takes a whole number of at least `min`, else a usage error. */
-function integer(flag: string, text: string, min = 1): number {
-  const value = /^-?[0-9]+$/.test(text) ? Number(text) : NaN;
-  if (!(Number.isSafeInteger(value) && value >= min)) {
-    usage(`--${flag} takes a whole number of at least ${min}, not ${JSON.stringify(text)}`);
-  }
-  return value;
-}
-
-const { values } = (() => {
-  try {
-    return parseArgs({
-      args: Deno.args,
-      options: {
-        "data-center": { type: "string", default: "Default" },
-        quota: { type: "string", default: "Default" },
-        "storage-domain": { type: "string", default: "data" },
-        "storage-limit": { type: "string", default: "100" },
-        cluster: { type: "string", default: "Default" },
-        "vcpu-limit": { type: "string", default: "32" },
-        "memory-limit": { type: "string", default: "64" },
-        // The connection's flags, which connectionOptionsFromEnv() reads.
-        url: { type: "string" },
-        username: { type: "string" },
-        password: { type: "string" },
-        "ca-file": { type: "string" },
-        insecure: { type: "boolean" },
-      },
-      strict: true,
-    });
-  } catch (error) {
-    usage((error as Error).message);
-  }
-})();
+const { values, integer } = scriptArgs(USAGE, {
+  "data-center": { type: "string", default: "Default" },
+  quota: { type: "string", default: "Default" },
+  "storage-domain": { type: "string", default: "data" },
+  "storage-limit": { type: "string", default: "100" },
+  cluster: { type: "string", default: "Default" },
+  "vcpu-limit": { type: "string", default: "32" },
+  "memory-limit": { type: "string", default: "64" },
+});
 const storageLimit = integer("storage-limit", values["storage-limit"], -1);
 const vcpuLimit = integer("vcpu-limit", values["vcpu-limit"], -1);
 const memoryLimit = integer("memory-limit", values["memory-limit"], -1);

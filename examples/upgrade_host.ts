@@ -13,48 +13,23 @@
  * @module
  */
 
-import { parseArgs } from "node:util";
-import { Connection, connectionOptionsFromEnv, followEvents, types, waitFor } from "../mod.ts";
+import {
+  Connection,
+  connectionOptionsFromEnv,
+  followEvents,
+  scriptArgs,
+  types,
+  waitFor,
+} from "../mod.ts";
 
 const USAGE =
   "Usage: deno run --allow-net --allow-env --allow-read examples/upgrade_host.ts --host NAME [--check-timeout 180]";
 
-/** Refuses a wrong command line before doing anything: one line on stderr, exit code 2. */
-function usage(problem: string): never {
-  console.error(`${problem.split("\n")[0].replace(/\.$/, "")}. ${USAGE}`);
-  Deno.exit(2);
-}
-
-/** The value of a flag that takes a whole number of at least `min`, else a usage error. */
-function integer(flag: string, text: string, min = 1): number {
-  const value = /^-?[0-9]+$/.test(text) ? Number(text) : NaN;
-  if (!(Number.isSafeInteger(value) && value >= min)) {
-    usage(`--${flag} takes a whole number of at least ${min}, not ${JSON.stringify(text)}`);
-  }
-  return value;
-}
-
-const { values } = (() => {
-  try {
-    return parseArgs({
-      args: Deno.args,
-      options: {
-        host: { type: "string" },
-        "check-timeout": { type: "string", default: "180" },
-        // The connection's flags, which connectionOptionsFromEnv() reads.
-        url: { type: "string" },
-        username: { type: "string" },
-        password: { type: "string" },
-        "ca-file": { type: "string" },
-        insecure: { type: "boolean" },
-      },
-      strict: true,
-    });
-  } catch (error) {
-    usage((error as Error).message);
-  }
-})();
-if (!values.host) usage("Name the host to upgrade with --host");
+const { values, usage, integer } = scriptArgs(USAGE, {
+  host: { type: "string" },
+  "check-timeout": { type: "string", default: "180" },
+});
+if (!values.host) throw usage("Name the host to upgrade with --host");
 const checkTimeout = integer("check-timeout", values["check-timeout"]);
 
 const CHECK_DONE = 885;

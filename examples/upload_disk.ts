@@ -14,55 +14,30 @@
  * @module
  */
 
-import { parseArgs } from "node:util";
-import { Connection, connectionOptionsFromEnv, progressBar, types, uploadImage } from "../mod.ts";
+import {
+  Connection,
+  connectionOptionsFromEnv,
+  progressBar,
+  scriptArgs,
+  types,
+  uploadImage,
+} from "../mod.ts";
 
 const USAGE =
   "Usage: deno run --allow-net --allow-env --allow-read [--allow-ffi] examples/upload_disk.ts --file disk.img [--name NAME] [--storage-domain data] [--disk-format raw|cow] [--thick] [--connections 4] [--verify] [--use-proxy]";
 
-/** Refuses a wrong command line before doing anything: one line on stderr, exit code 2. */
-function usage(problem: string): never {
-  console.error(`${problem.split("\n")[0].replace(/\.$/, "")}. ${USAGE}`);
-  Deno.exit(2);
-}
-
-/** The value of a flag that takes a whole number of at least `min`, else a usage error. */
-function integer(flag: string, text: string, min = 1): number {
-  const value = /^-?[0-9]+$/.test(text) ? Number(text) : NaN;
-  if (!(Number.isSafeInteger(value) && value >= min)) {
-    usage(`--${flag} takes a whole number of at least ${min}, not ${JSON.stringify(text)}`);
-  }
-  return value;
-}
-
-const { values } = (() => {
-  try {
-    return parseArgs({
-      args: Deno.args,
-      options: {
-        file: { type: "string" },
-        name: { type: "string" },
-        "storage-domain": { type: "string", default: "data" },
-        "disk-format": { type: "string" },
-        thick: { type: "boolean", default: false },
-        connections: { type: "string", default: "4" },
-        verify: { type: "boolean", default: false },
-        "use-proxy": { type: "boolean", default: false },
-        // The connection's flags, which connectionOptionsFromEnv() reads.
-        url: { type: "string" },
-        username: { type: "string" },
-        password: { type: "string" },
-        "ca-file": { type: "string" },
-        insecure: { type: "boolean" },
-      },
-      strict: true,
-    });
-  } catch (error) {
-    usage((error as Error).message);
-  }
-})();
+const { values, usage, integer } = scriptArgs(USAGE, {
+  file: { type: "string" },
+  name: { type: "string" },
+  "storage-domain": { type: "string", default: "data" },
+  "disk-format": { type: "string" },
+  thick: { type: "boolean", default: false },
+  connections: { type: "string", default: "4" },
+  verify: { type: "boolean", default: false },
+  "use-proxy": { type: "boolean", default: false },
+});
 const connections = integer("connections", values.connections);
-if (!values.file) usage("Name the image to upload with --file");
+if (!values.file) throw usage("Name the image to upload with --file");
 const diskFormat = values["disk-format"];
 if (diskFormat !== undefined && diskFormat !== "raw" && diskFormat !== "cow") {
   usage(`--disk-format takes raw or cow, not ${JSON.stringify(diskFormat)}`);

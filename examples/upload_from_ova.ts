@@ -10,11 +10,11 @@
  */
 
 import { basename, extname } from "node:path";
-import { parseArgs } from "node:util";
 import {
   Connection,
   connectionOptionsFromEnv,
   progressBar,
+  scriptArgs,
   types,
   uploadDisk,
   waitForStatus,
@@ -24,35 +24,13 @@ import { imageInfo, slice, tarMembers } from "./lib/ova.ts";
 const USAGE =
   "Usage: deno run --allow-net --allow-env --allow-read examples/upload_from_ova.ts --ova vm.ova [--disk-name NAME] [--storage-domain data] [--sparse]";
 
-/** Refuses a wrong command line before doing anything: one line on stderr, exit code 2. */
-function usage(problem: string): never {
-  console.error(`${problem.split("\n")[0].replace(/\.$/, "")}. ${USAGE}`);
-  Deno.exit(2);
-}
-
-const { values } = (() => {
-  try {
-    return parseArgs({
-      args: Deno.args,
-      options: {
-        ova: { type: "string" },
-        "disk-name": { type: "string" },
-        "storage-domain": { type: "string", default: "data" },
-        sparse: { type: "boolean", default: false },
-        // The connection's flags, which connectionOptionsFromEnv() reads.
-        url: { type: "string" },
-        username: { type: "string" },
-        password: { type: "string" },
-        "ca-file": { type: "string" },
-        insecure: { type: "boolean" },
-      },
-      strict: true,
-    });
-  } catch (error) {
-    usage((error as Error).message);
-  }
-})();
-if (!values.ova) usage("Name the OVA file with --ova");
+const { values, usage } = scriptArgs(USAGE, {
+  ova: { type: "string" },
+  "disk-name": { type: "string" },
+  "storage-domain": { type: "string", default: "data" },
+  sparse: { type: "boolean", default: false },
+});
+if (!values.ova) throw usage("Name the OVA file with --ova");
 
 using ova = await Deno.open(values.ova);
 const images = (await tarMembers(ova)).filter((member) => !/\.(ovf|mf|cert)$/i.test(member.name));

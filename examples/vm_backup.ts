@@ -12,40 +12,17 @@
  */
 
 import { join } from "node:path";
-import { parseArgs } from "node:util";
-import { Connection, connectionOptionsFromEnv, types, waitFor } from "../mod.ts";
+import { Connection, connectionOptionsFromEnv, scriptArgs, types, waitFor } from "../mod.ts";
 
 const USAGE =
   "Usage: deno run --allow-net --allow-env --allow-read --allow-write examples/vm_backup.ts [--vm vm001] [--agent-vm vm002] [--application mybackup] [--ovf-dir .]";
 
-/** Refuses a wrong command line before doing anything: one line on stderr, exit code 2. */
-function usage(problem: string): never {
-  console.error(`${problem.split("\n")[0].replace(/\.$/, "")}. ${USAGE}`);
-  Deno.exit(2);
-}
-
-const { values } = (() => {
-  try {
-    return parseArgs({
-      args: Deno.args,
-      options: {
-        vm: { type: "string", default: "vm001" },
-        "agent-vm": { type: "string", default: "vm002" },
-        application: { type: "string", default: "mybackup" },
-        "ovf-dir": { type: "string", default: "." },
-        // The connection's flags, which connectionOptionsFromEnv() reads.
-        url: { type: "string" },
-        username: { type: "string" },
-        password: { type: "string" },
-        "ca-file": { type: "string" },
-        insecure: { type: "boolean" },
-      },
-      strict: true,
-    });
-  } catch (error) {
-    usage((error as Error).message);
-  }
-})();
+const { values } = scriptArgs(USAGE, {
+  vm: { type: "string", default: "vm001" },
+  "agent-vm": { type: "string", default: "vm002" },
+  application: { type: "string", default: "mybackup" },
+  "ovf-dir": { type: "string", default: "." },
+});
 
 await using connection = new Connection(connectionOptionsFromEnv());
 const systemService = connection.systemService();

@@ -1,0 +1,101 @@
+/**
+ * The command line of an automation script, read strictly: an unknown flag, a flag without
+ * its value or a value of the wrong shape ends the script with one line on stderr (what is
+ * wrong, then the usage) and exit code 2, before anything is sent. The flags that
+ * `connectionOptionsFromEnv` reads (`--url`, `--username`, `--password`, `--ca-file`,
+ * `--insecure`) are always accepted.
+ *
+ * @example
+ * ```ts
+ * import { Connection, connectionOptionsFromEnv, scriptArgs } from "@ovirt/sdk";
+ *
+ * const { values, usage, integer } = scriptArgs("Usage: remove_vms.ts --name PATTERN [--max 10]", {
+ *   name: { type: "string" },
+ *   max: { type: "string", default: "10" },
+ * });
+ * if (!values.name) usage("Name the VMs with --name");
+ * const max = integer("max", values.max);
+ * await using connection = new Connection(connectionOptionsFromEnv());
+ * ```
+ *
+ * @module
+ */
+
+import { parseArgs } from "node:util";
+
+/** One flag of a script: a string or a switch, perhaps repeated, perhaps with a default. */
+export interface ScriptFlag {
+  /** `string` for `--flag VALUE`, `boolean` for a switch (`--no-flag` is refused). */
+  readonly type: "string" | "boolean";
+  /** Whether the flag may be given several times (its value is then a list). */
+  readonly multiple?: boolean;
+  /** The value when the flag is not given. */
+  readonly default?: string | boolean | string[] | boolean[];
+}
+
+/** The value of a flag of type `F`: a string or a boolean, or a list of them. */
+export type ScriptFlagValue<F extends ScriptFlag> = F["type"] extends "boolean"
+  ? (F["multiple"] extends true ? boolean[] : boolean)
+  : (F["multiple"] extends true ? string[] : string);
+
+/** The values of flags `O`: those without a default may be `undefined`. */
+export type ScriptValues<O extends Record<string, ScriptFlag>> = {
+  [K in keyof O]: O[K] extends { default: unknown } ? ScriptFlagValue<O[K]>
+    : ScriptFlagValue<O[K]> | undefined;
+};
+
+/** What {@link scriptArgs} read, and how to refuse more. */
+export interface ScriptArgs<V> {
+  /** The flags' values. */
+  readonly values: V;
+  /** Ends the script: `problem` and the usage on one line of stderr, exit code 2. */
+  usage(problem: string): never;
+  /** The whole number `text` of `--flag`, at least `min` (default 1); else {@link usage}. */
+  integer(flag: string, text: string, min?: number): number;
+}
+
+/** The flags `connectionOptionsFromEnv` reads, accepted by every script. */
+const CONNECTION_FLAGS = {
+  url: { type: "string" },
+  username: { type: "string" },
+  password: { type: "string" },
+  "ca-file": { type: "string" },
+  insecure: { type: "boolean" },
+} as const;
+
+/**
+ * Reads `args` (default `Deno.args`) with `flags` and the connection's flags, strictly; ends
+ * the script with `usage` (exit code 2) when they do not fit. Takes no positional words.
+ */
+export function scriptArgs<const O extends Record<string, ScriptFlag>>(
+  usage: string,
+  flags: O,
+  args: readonly string[] = Deno.args,
+): ScriptArgs<ScriptValues<O>> {
+  const refuse = (problem: string): never => {
+    // One line: parseArgs' advice (`--flag=-value`) joined to the problem.
+    console.error(`${problem.trim().replace(/\s*\n\s*/g, " ").replace(/\.$/, "")}. ${usage}`);
+    Deno.exit(2);
+  };
+  let values: Record<string, unknown>;
+  try {
+    values = parseArgs({
+      args: [...args],
+      options: { ...flags, ...CONNECTION_FLAGS } as never,
+      strict: true,
+    }).values as Record<string, unknown>;
+  } catch (error) {
+    refuse((error as Error).message);
+  }
+  return {
+    values: values! as ScriptValues<O>,
+    usage: refuse,
+    integer(flag, text, min = 1) {
+      const value = /^-?[0-9]+$/.test(text) ? Number(text) : NaN;
+      if (!(Number.isSafeInteger(value) && value >= min)) {
+        refuse(`--${flag} takes a whole number of at least ${min}, not ${JSON.stringify(text)}`);
+      }
+      return value;
+    },
+  };
+}

@@ -1,0 +1,82 @@
+import assert from "node:assert/strict";
+import { scriptArgs } from "../mod.ts";
+
+const MOD = new URL("../mod.ts", import.meta.url).href;
+
+/** Runs a script reading `args` with scriptArgs; its exit code, stdout and stderr. */
+async function run(args: string[]) {
+  const script = `
+    import { scriptArgs } from "${MOD}";
+    const { values, integer } = scriptArgs("Usage: script.ts --vm NAME [--count 3]", {
+      vm: { type: "string" },
+      count: { type: "string", default: "3" },
+      dry: { type: "boolean" },
+      tag: { type: "string", multiple: true },
+    });
+    console.log(JSON.stringify({ ...values, count: integer("count", values.count, 0) }));
+  `;
+  const dir = await Deno.makeTempDir({ prefix: "ovirt-sdk-script-args-" });
+  try {
+    await Deno.writeTextFile(`${dir}/script.ts`, script);
+    const output = await new Deno.Command(Deno.execPath(), {
+      args: ["run", "--no-check", `${dir}/script.ts`, ...args],
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    const decoder = new TextDecoder();
+    return {
+      code: output.code,
+      stdout: decoder.decode(output.stdout),
+      stderr: decoder.decode(output.stderr),
+    };
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+}
+
+Deno.test("scriptArgs: the flags' values, defaults, lists, and the connection's flags", async () => {
+  const ran = await run([
+    "--vm",
+    "web1",
+    "--tag",
+    "a",
+    "--tag",
+    "b",
+    "--dry",
+    "--url",
+    "https://engine/ovirt-engine/api",
+    "--insecure",
+  ]);
+  assert.equal(ran.code, 0, ran.stderr);
+  assert.deepEqual(JSON.parse(ran.stdout), {
+    vm: "web1",
+    count: 3,
+    tag: ["a", "b"],
+    dry: true,
+    url: "https://engine/ovirt-engine/api",
+    insecure: true,
+  });
+});
+
+Deno.test("scriptArgs: a wrong command line is one line on stderr and exit code 2", async () => {
+  const cases: [string[], RegExp][] = [
+    [["--mv", "web1"], /^Unknown option '--mv'\. Usage: script\.ts --vm NAME \[--count 3\]\n$/],
+    [["--vm"], /^Option '--vm <value>' argument missing\. Usage: script\.ts/],
+    [["--count", "-1"], /argument is ambiguous.*--count=-XYZ.*\. Usage: script\.ts/],
+    [["--count=-1"], /^--count takes a whole number of at least 0, not "-1"\. Usage: script\.ts/],
+    [["--count", "2x"], /^--count takes a whole number of at least 0, not "2x"\. Usage/],
+    [["web1"], /^Unexpected argument 'web1'.*\. Usage: script\.ts/],
+  ];
+  for (const [args, stderr] of cases) {
+    const ran = await run(args);
+    assert.equal(ran.code, 2, `${args}: ${ran.stderr}`);
+    assert.equal(ran.stdout, "", `${args}: nothing done`);
+    assert.match(ran.stderr, stderr);
+    assert.equal(ran.stderr.trimEnd().split("\n").length, 1, `${args}: one line`);
+  }
+});
+
+Deno.test("scriptArgs: reads the args it is given", () => {
+  const { values, integer } = scriptArgs("Usage: x", { n: { type: "string" } }, ["--n", "7"]);
+  assert.equal(integer("n", values.n!), 7);
+});
