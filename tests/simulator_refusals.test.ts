@@ -143,6 +143,26 @@ Deno.test("simulator: no VM or pool from a template still locked; templates only
   await pools.add(pool);
 });
 
+Deno.test("simulator: a template of a running VM's snapshot is made, the VM left running", async () => {
+  await using env = await connect();
+  const vms = env.system.vmsService();
+  const [up] = await vms.list({ search: "status=up", max: 1 });
+  const snapshots = vms.vmService(up.id!).snapshotsService();
+  const snapshot = await snapshots.add({ description: "before the template" });
+  await waitFor(
+    () => snapshots.snapshotService(snapshot.id!).get(),
+    (got) => got.snapshotStatus === types.SnapshotStatus.OK,
+    POLL,
+  );
+  await waitForStatus(vms.vmService(up.id!), types.VmStatus.UP, POLL);
+  const template = await env.system.templatesService().add({
+    name: "from-snapshot",
+    vm: { id: up.id, snapshots: [{ id: snapshot.id }] },
+  });
+  assert.equal(template.name, "from-snapshot");
+  assert.equal((await vms.vmService(up.id!).get()).status, types.VmStatus.UP);
+});
+
 Deno.test("simulator: enum text the enum lacks is a 400 Invalid Enum value, in bodies and queries", async () => {
   await using env = await connect();
   const vms = env.system.vmsService();

@@ -36,10 +36,14 @@ const FROM_VM = [
 function createTemplate(engine: Engine, body: Record<string, unknown>): Entity {
   const described = withReferences(engine, "Template", body);
   const source = engine.store.get("vms", (described.vm as Reference).id)!;
-  if (source.status === "image_locked") {
+  // From a snapshot of the VM (not its active state), the engine neither needs the VM down
+  // nor locks it.
+  const snapshots = (body.vm as { snapshots?: unknown } | undefined)?.snapshots;
+  const fromSnapshot = Array.isArray(snapshots) && snapshots.length > 0;
+  if (!fromSnapshot && source.status === "image_locked") {
     throw conflict("Cannot add Template: VM is locked. Please try again in a few minutes.");
   }
-  if (source.status !== "down") {
+  if (!fromSnapshot && source.status !== "down") {
     throw conflict(
       "Cannot add Template. VM is locked or still running, try again once VM is in the Down state.",
     );
@@ -73,7 +77,9 @@ function createTemplate(engine: Engine, body: Record<string, unknown>): Entity {
     `templates/${encodeURIComponent(id)}`,
     owner,
   );
-  transition(engine, "vms", source.id, { status: "image_locked" }, [{ status: "down" }]);
+  if (!fromSnapshot) {
+    transition(engine, "vms", source.id, { status: "image_locked" }, [{ status: "down" }]);
+  }
   return transition(engine, "templates", id, {}, [{ status: "ok" }]);
 }
 
