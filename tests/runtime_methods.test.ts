@@ -268,3 +268,19 @@ Deno.test("query: a value that does not fit its parameter is refused before anyt
   await vms.list(loose({ max: null, search: null })); // null is absent, as in a body
   assert.equal(setup.last().path, "/ovirt-engine/api/vms");
 });
+
+Deno.test("an answer without a type that is not XML: the error names the request", async () => {
+  // A body of bytes: no Content-Type at all.
+  await using setup = await setUp(() => new Response(new TextEncoder().encode("OK")));
+  const vm = setup.system.vmsService().vmService("7");
+  for (const [call, method] of [[() => vm.remove(), "DELETE"], [() => vm.get(), "GET"]] as const) {
+    await assert.rejects(call(), (error) => {
+      assert.ok(error instanceof OvirtError, String(error));
+      assert.match(
+        error.message,
+        new RegExp(`^Cannot read the answer to ${method} http://\\S+/ovirt-engine/api/vms/7: `),
+      );
+      return true;
+    });
+  }
+});

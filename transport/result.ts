@@ -146,9 +146,12 @@ function readDocument(
   }
 }
 
-/** What a failure of the XML reader becomes: an {@link OvirtError} naming the request. */
+/**
+ * What a failure of the XML reader becomes: an {@link OvirtError} naming the request. A
+ * failure of the transfer (a `ConnectionError`, a `TimeoutError`: subclasses) stays as it is.
+ */
 function unreadable(exchange: Exchange, response: HttpResponse, error: unknown): OvirtError {
-  if (error instanceof OvirtError) return error;
+  if (error instanceof OvirtError && error.constructor !== OvirtError) return error;
   return new OvirtError(
     `Cannot read the answer to ${exchange.method} ${exchange.url.href}: ` +
       (error instanceof Error ? error.message : String(error)),
