@@ -18,6 +18,7 @@ import {
   unauthorized,
 } from "./auth.ts";
 import { type Change, changeOf } from "./changes.ts";
+import { givenCorrelationId } from "./correlation.ts";
 import { Engine } from "./engine.ts";
 import { type FaultOptions, Faults } from "./faults.ts";
 import { Front } from "./front.ts";
@@ -178,12 +179,11 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
         ? refusalAnswer(error)
         : internalError(error, options.log);
     }
-    const correlation = request.headers.get("Correlation-Id");
+    // The client's id, header or query form, cleaned as the engine keeps it (none if nothing
+    // is left of it).
+    const correlation = givenCorrelationId(request, new URL(request.url));
     if (correlation && !response.headers.has("Correlation-Id")) {
-      response.headers.set(
-        "Correlation-Id",
-        correlation.replace(/[^A-Za-z0-9_-]/g, "").slice(0, 36),
-      );
+      response.headers.set("Correlation-Id", correlation);
     }
     options.log?.(`${request.method} ${new URL(request.url).pathname} ${response.status}`);
     return response;

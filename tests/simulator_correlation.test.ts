@@ -71,3 +71,22 @@ Deno.test("simulator: jobFailureNext ends the next job failed at its Executing s
   const names = (await env.system.tagsService().list()).map((tag) => tag.name);
   assert.ok(names.includes("doomed"), "the change itself is made");
 });
+
+Deno.test("simulator: the answer echoes the correlation id, header or query form, as kept", async () => {
+  await using env = await connect({ delay: 0 });
+  const api = `${env.sim.url}/tags`;
+  const token = await env.connection.authenticate();
+  using client = Deno.createHttpClient({ caCerts: [env.sim.caCert ?? ""] });
+  const ask = (url: string, headers: Record<string, string> = {}) =>
+    fetch(url, {
+      headers: { authorization: `Bearer ${token}`, version: "4", ...headers },
+      client,
+    }).then(async (response) => {
+      await response.body?.cancel();
+      return response.headers.get("correlation-id");
+    });
+  assert.equal(await ask(api, { "Correlation-Id": "by-header" }), "by-header");
+  assert.equal(await ask(`${api}?correlation_id=by-query`), "by-query");
+  assert.equal(await ask(`${api}?correlation_id=run%2042!`), "run42");
+  assert.equal(await ask(api, { "Correlation-Id": "!!!" }), null, "nothing is left to echo");
+});
