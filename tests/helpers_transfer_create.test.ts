@@ -15,23 +15,10 @@ import {
   uploadImage,
   waitFor,
 } from "../mod.ts";
-import { simulatorSession } from "./sim_session.ts";
+import { rawDisk, simulatorSession } from "./sim_session.ts";
 
 const MIB = 1024 * 1024;
 const POLL = { interval: 10, timeout: 5000 };
-
-/** A raw disk of 1 MiB, ready for uploads. */
-async function readyDisk(connection: Connection): Promise<string> {
-  const disks = connection.systemService().disksService();
-  const disk = await disks.add({
-    name: "target",
-    provisionedSize: MIB,
-    format: types.DiskFormat.RAW,
-    storageDomains: [{ name: "data" }],
-  });
-  await waitFor(() => disks.diskService(disk.id!).get(), (d) => d.status === "ok", POLL);
-  return disk.id!;
-}
 
 /** The transfers of disk `diskId`, each once it is over, and the disk once unlocked. */
 async function afterwards(connection: Connection, diskId: string) {
@@ -52,7 +39,7 @@ async function afterwards(connection: Connection, diskId: string) {
 
 Deno.test("an abort while the transfer is created: it is cancelled, the call rejects with the reason", async () => {
   await using t = await simulatorSession({ delay: 0 });
-  const diskId = await readyDisk(t.connection);
+  const diskId = await rawDisk(t.connection, MIB);
   t.sim.setFaults({ latency: 300 }); // the add is answered after 300 ms
   const controller = new AbortController();
   const reason = new Error("operator pressed Ctrl-C");
@@ -74,7 +61,7 @@ Deno.test("an abort while the transfer is created: it is cancelled, the call rej
 
 Deno.test("an add whose answer is lost: the transfer it made is found and cancelled", async () => {
   await using t = await simulatorSession({ delay: 0 });
-  const diskId = await readyDisk(t.connection);
+  const diskId = await rawDisk(t.connection, MIB);
   t.sim.setFaults({ dropAnswerNextPosts: 1 }); // carried out, then the connection is closed
   await assert.rejects(
     uploadDisk(t.connection, diskId, new Uint8Array(MIB).fill(7), MIB, { pollInterval: 10 }),
@@ -88,7 +75,7 @@ Deno.test("an add whose answer is lost: the transfer it made is found and cancel
 
 Deno.test("an add that is never answered: an abort gives up within the cleanup time", async () => {
   await using t = await simulatorSession({ delay: 0 });
-  const diskId = await readyDisk(t.connection);
+  const diskId = await rawDisk(t.connection, MIB);
   t.sim.setFaults({ stallAnswerNext: 2 }); // the newest event, then the add: never carried out
   const reason = new Error("enough");
   const controller = new AbortController();

@@ -16,10 +16,9 @@ import {
   uploadDisk,
   uploadImage,
   type UploadImageOptions,
-  waitFor,
 } from "../mod.ts";
 import { startSimulator, type TransferQuirks } from "../testing/mod.ts";
-import { simulatorSession } from "./sim_session.ts";
+import { rawDisk, simulatorSession } from "./sim_session.ts";
 
 const MIB = 1024 * 1024;
 const FAST = { pollInterval: 5, chunkSize: MIB };
@@ -262,21 +261,6 @@ Deno.test("a transfer paused by the system: the engine's reason, cancelled, disk
     await Deno.remove(path);
   }
 });
-
-/** Creates a raw disk of `size` bytes, ready for uploads. */
-async function rawDisk(connection: Connection, size: number): Promise<string> {
-  const disks = connection.systemService().disksService();
-  const disk = await disks.add({
-    name: "target",
-    provisionedSize: size,
-    format: types.DiskFormat.RAW,
-    storageDomains: [{ name: "data" }],
-  });
-  await waitFor(() => disks.diskService(disk.id!).get(), (d) => d.status === "ok", {
-    interval: 5,
-  });
-  return disk.id!;
-}
 
 /**
  * A stream of `chunks` chunks of data; before the second one it runs `between` (which can

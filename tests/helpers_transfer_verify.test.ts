@@ -7,17 +7,9 @@
  */
 
 import assert from "node:assert/strict";
-import {
-  type Connection,
-  ConnectionError,
-  OvirtError,
-  types,
-  uploadDisk,
-  uploadImage,
-  waitFor,
-} from "../mod.ts";
+import { ConnectionError, OvirtError, types, uploadDisk, uploadImage } from "../mod.ts";
 import type { TransferQuirks } from "../testing/mod.ts";
-import { simulatorSession } from "./sim_session.ts";
+import { rawDisk, simulatorSession } from "./sim_session.ts";
 import { qcow2 } from "./qcow2_image.ts";
 
 const MIB = 1024 * 1024;
@@ -90,22 +82,6 @@ Deno.test("verify checksum on a daemon without checksums: the image is read back
   assert.equal(verified, "read-back");
   assert.equal(disk.status, types.DiskStatus.OK);
 });
-
-/** A raw disk of `size` bytes, ready for uploads. */
-async function rawDisk(connection: Connection, size: number): Promise<string> {
-  const disks = connection.systemService().disksService();
-  const disk = await disks.add({
-    name: "target",
-    provisionedSize: size,
-    format: types.DiskFormat.RAW,
-    storageDomains: [{ name: "data" }],
-  });
-  await waitFor(() => disks.diskService(disk.id!).get(), (d) => d.status === "ok", {
-    interval: 5,
-    timeout: 5000,
-  });
-  return disk.id!;
-}
 
 Deno.test("a cut connection on the final flush: the flush is sent again", async () => {
   await using t = await setup(image());

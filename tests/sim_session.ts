@@ -4,7 +4,7 @@
  * and then the simulator close when the session is disposed.
  */
 
-import { Connection } from "../mod.ts";
+import { Connection, types, waitFor } from "../mod.ts";
 import { type Simulator, type SimulatorOptions, startSimulator } from "../testing/mod.ts";
 
 /** What {@link simulatorSession} gives. */
@@ -29,4 +29,20 @@ export async function simulatorSession(options: SimulatorOptions = {}): Promise<
       await sim.close();
     },
   };
+}
+
+/** A raw disk of `size` bytes on the storage domain `data`, once it is `ok`: ready for uploads. */
+export async function rawDisk(connection: Connection, size: number): Promise<string> {
+  const disks = connection.systemService().disksService();
+  const disk = await disks.add({
+    name: "target",
+    provisionedSize: size,
+    format: types.DiskFormat.RAW,
+    storageDomains: [{ name: "data" }],
+  });
+  await waitFor(() => disks.diskService(disk.id!).get(), (d) => d.status === "ok", {
+    interval: 5,
+    timeout: 5000,
+  });
+  return disk.id!;
 }
