@@ -1,13 +1,34 @@
 import assert from "node:assert/strict";
-import { Connection, listStream } from "../mod.ts";
+import { Connection, type ConnectionOptions, listStream } from "../mod.ts";
 import { AuthError, ConnectionError, OvirtError } from "../transport/errors.ts";
-import { startSimulator } from "../testing/mod.ts";
+import { type Simulator, startSimulator } from "../testing/mod.ts";
 import { CLOSING_LOGOUT_LIMIT } from "../transport/auth.ts";
 import { PASSWORD, startFakeEngine, USERNAME } from "./http_fake_engine.ts";
 
 const encoder = new TextEncoder();
 const XML = { "content-type": "application/xml" };
 const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** A connection to `simulator` as its administrator (no timeout unless `options` say). */
+function adminOf(simulator: Simulator, options: Partial<ConnectionOptions> = {}): Connection {
+  return new Connection({
+    url: simulator.url,
+    username: simulator.username,
+    password: simulator.password,
+    ...(simulator.caCert ? { caCerts: [simulator.caCert] } : {}),
+    ...options,
+  });
+}
+
+/** Rejects unless `token` no longer opens `simulator`'s API: it was revoked. */
+async function assertRevoked(simulator: Simulator, token: string): Promise<void> {
+  await using again = new Connection({
+    url: simulator.url,
+    token,
+    ...(simulator.caCert ? { caCerts: [simulator.caCert] } : {}),
+  });
+  await assert.rejects(again.systemService().get(), AuthError, "the token was revoked");
+}
 
 /**
  * An engine of three slow answers: `/vms` streams 200 VMs, one every 10 ms; `/hosts` answers
@@ -120,13 +141,8 @@ Deno.test("close(): a call that fails after it is not tried again on a new trans
 for (const [transport, extra] of [["fetch", {}], ["node:http", { insecure: true }]] as const) {
   Deno.test(`close(), ${transport}: the token is revoked once the calls sent have their answers`, async () => {
     await using simulator = await startSimulator({ delay: 0, tls: transport === "node:http" });
-    const options = { url: simulator.url, caCerts: [simulator.caCert ?? ""], ...extra };
-    const connection = new Connection({
-      ...options,
-      username: simulator.username,
-      password: simulator.password,
-      connections: 2, // a slot is free for the revocation: it must wait all the same
-    });
+    // A slot is free for the revocation: it must wait all the same.
+    const connection = adminOf(simulator, { connections: 2, ...extra });
     const [vm] = await connection.systemService().vmsService().list({ max: 1 });
     const token = await connection.authenticate();
     simulator.setFaults({ latency: 1_000 }); // the simulator checks the token when it answers
@@ -137,19 +153,13 @@ for (const [transport, extra] of [["fetch", {}], ["node:http", { insecure: true 
     const answered = performance.now();
     assert.ok(await closed >= answered - 50, "the token was revoked after the answer came");
     simulator.setFaults({ latency: undefined });
-    await using again = new Connection({ ...options, token });
-    await assert.rejects(again.systemService().get(), AuthError, "the token was revoked");
+    await assertRevoked(simulator, token);
   });
 }
 
 Deno.test("close(): a call waiting for a free connection is not sent, it rejects", async () => {
   await using simulator = await startSimulator({ delay: 0, tls: false });
-  const connection = new Connection({
-    url: simulator.url,
-    username: simulator.username,
-    password: simulator.password,
-    connections: 1,
-  });
+  const connection = adminOf(simulator, { connections: 1 });
   const vms = connection.systemService().vmsService();
   const [vm] = await vms.list({ max: 1 });
   simulator.setFaults({ latency: 300 });
@@ -167,13 +177,8 @@ Deno.test("close(): a call waiting for a free connection is not sent, it rejects
 
 Deno.test("close(): ends, and revokes the token, while an answer never comes", async () => {
   await using simulator = await startSimulator({ delay: 0 });
-  const options = { url: simulator.url };
-  const connection = new Connection({
-    ...options,
-    username: simulator.username,
-    password: simulator.password,
-    connections: 1,
-  }); // no timeout: the stalled call waits for ever, close() for CLOSING_LOGOUT_LIMIT
+  // No timeout: the stalled call waits for ever, close() for CLOSING_LOGOUT_LIMIT.
+  const connection = adminOf(simulator, { connections: 1 });
   const token = await connection.authenticate();
   simulator.setFaults({ stallAnswerNext: 1 });
   const stalled = connection.systemService().get();
@@ -186,31 +191,21 @@ Deno.test("close(): ends, and revokes the token, while an answer never comes", a
     took >= CLOSING_LOGOUT_LIMIT - 100 && took < CLOSING_LOGOUT_LIMIT + 3_000,
     `${took} ms`,
   );
-  await using again = new Connection({ ...options, token });
-  await assert.rejects(again.systemService().get(), AuthError, "the token was revoked");
+  await assertRevoked(simulator, token);
 });
 
 Deno.test("close(): revokeToken() at the same time still revokes the token", async () => {
   await using simulator = await startSimulator({ delay: 0, tls: false });
-  const connection = new Connection({
-    url: simulator.url,
-    username: simulator.username,
-    password: simulator.password,
-    connections: 1,
-  });
+  const connection = adminOf(simulator, { connections: 1 });
   const token = await connection.authenticate();
   await Promise.allSettled([connection.revokeToken(), connection.close()]);
-  await using again = new Connection({ url: simulator.url, token });
-  await assert.rejects(again.systemService().get(), AuthError, "the token was revoked");
+  await assertRevoked(simulator, token);
 });
 
 Deno.test("close(): with a token of the caller's, nothing to revoke, nothing to wait for", async () => {
   await using simulator = await startSimulator({ delay: 0, tls: false });
-  const token = await new Connection({
-    url: simulator.url,
-    username: simulator.username,
-    password: simulator.password,
-  }).authenticate();
+  await using owner = adminOf(simulator);
+  const token = await owner.authenticate();
   const connection = new Connection({ url: simulator.url, token });
   simulator.setFaults({ stallAnswerNext: 1 });
   connection.systemService().get().catch(() => {}); // never answered
