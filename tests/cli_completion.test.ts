@@ -65,6 +65,18 @@ Deno.test("ovirt completion", async (t) => {
     assert.equal(run.code, 0, run.stderr);
     return run.stdout.trimEnd().split("\n").filter((line) => line !== "");
   };
+  /** Runs `args` in `shell` with the `ovirt` wrapper of `bin` on PATH: its stdout and stderr. */
+  const inShell = async (shell: string, args: string[], bin: string, cwd?: string) => {
+    const result = await new Deno.Command(shell, {
+      args,
+      env: { ...env, PATH: `${bin}:${Deno.env.get("PATH")}` },
+      ...(cwd ? { cwd } : {}),
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    const decoder = new TextDecoder();
+    return [decoder.decode(result.stdout), decoder.decode(result.stderr)] as const;
+  };
   /**
    * What the bash script offers for each command `line` (the last word being completed), in
    * a real bash whose PATH has `bin` (holding an `ovirt` wrapper), with bash-completion's
@@ -85,14 +97,7 @@ Deno.test("ovirt completion", async (t) => {
           `_ovirt; printf '%s\\n' "\${COMPREPLY[@]}"`,
       );
     }
-    const result = await new Deno.Command("bash", {
-      args: ["-c", script.join("\n")],
-      env: { ...env, PATH: `${bin}:${Deno.env.get("PATH")}` },
-      stdout: "piped",
-      stderr: "piped",
-    }).output();
-    const decoder = new TextDecoder();
-    return [decoder.decode(result.stdout), decoder.decode(result.stderr)];
+    return await inShell("bash", ["-c", script.join("\n")], bin);
   };
 
   await t.step("commands, verbs, flags and sub-words", async () => {
@@ -176,14 +181,12 @@ Deno.test("ovirt completion", async (t) => {
   await t.step("the fish script completes in fish (where installed)", async () => {
     if (!(await installed("fish"))) return;
     const bin = `${home.path}/bin`; // the wrapper of the bash step
-    const result = await new Deno.Command("fish", {
-      args: ["-c", "ovirt completion fish | source; complete -C 'ovirt vm sta'"],
-      env: { ...env, PATH: `${bin}:${Deno.env.get("PATH")}` },
-      stdout: "piped",
-      stderr: "piped",
-    }).output();
-    const text = new TextDecoder().decode(result.stdout);
-    assert.equal(text, "start\nstatistics\n", new TextDecoder().decode(result.stderr));
+    const [text, errors] = await inShell(
+      "fish",
+      ["-c", "ovirt completion fish | source; complete -C 'ovirt vm sta'"],
+      bin,
+    );
+    assert.equal(text, "start\nstatistics\n", errors);
   });
 
   await t.step("zsh and fish scripts load in their shells (where installed)", async () => {
@@ -288,18 +291,8 @@ Deno.test("ovirt completion", async (t) => {
       "words=(ovirt disk upload af); CURRENT=4; _ovirt",
       "words=(ovirt nosuch ''); CURRENT=3; _ovirt",
     ].join("\n");
-    const result = await new Deno.Command("zsh", {
-      args: ["-f", "-c", script],
-      env: { ...env, PATH: `${bin}:${Deno.env.get("PATH")}` },
-      stdout: "piped",
-      stderr: "piped",
-    }).output();
-    const text = new TextDecoder().decode(result.stdout);
-    assert.equal(
-      text,
-      "start\nstatistics\n<files>\n<files>\n",
-      new TextDecoder().decode(result.stderr),
-    );
+    const [text, errors] = await inShell("zsh", ["-f", "-c", script], bin);
+    assert.equal(text, "start\nstatistics\n<files>\n<files>\n", errors);
   });
 
   await t.step("fish completes file names where a FILE goes (where installed)", async () => {
@@ -307,22 +300,13 @@ Deno.test("ovirt completion", async (t) => {
     const folder = await Deno.makeTempDir({ dir: home.path });
     await Deno.writeTextFile(`${folder}/afile.raw`, "");
     const commands = ["ovirt disk upload af", "ovirt vm add --from af", "ovirt vm sta"];
-    const result = await new Deno.Command("fish", {
-      args: [
-        "-c",
-        "ovirt completion fish | source; " +
-        commands.map((line) => `complete -C '${line}'`).join("; "),
-      ],
-      cwd: folder,
-      env: { ...env, PATH: `${bin}:${Deno.env.get("PATH")}` },
-      stdout: "piped",
-      stderr: "piped",
-    }).output();
-    const text = new TextDecoder().decode(result.stdout);
+    const script = "ovirt completion fish | source; " +
+      commands.map((line) => `complete -C '${line}'`).join("; ");
+    const [text, errors] = await inShell("fish", ["-c", script], bin, folder);
     assert.equal(
       text.replace(/\t.*$/gm, ""), // descriptions, if any
       "afile.raw\nafile.raw\nstart\nstatistics\n",
-      new TextDecoder().decode(result.stderr),
+      errors,
     );
   });
 });
