@@ -115,3 +115,14 @@ export async function runExample(
     stderr: decoder.decode(output.stderr),
   };
 }
+
+/** The names of the task examples (`examples/*.ts` but the demo), sorted. */
+export async function exampleScripts(): Promise<string[]> {
+  const names: string[] = [];
+  for await (const entry of Deno.readDir("examples")) {
+    if (entry.isFile && entry.name.endsWith(".ts") && entry.name !== "demo.ts") {
+      names.push(entry.name.slice(0, -3));
+    }
+  }
+  return names.sort();
+}

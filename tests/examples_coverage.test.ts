@@ -1,17 +1,8 @@
 import assert from "node:assert/strict";
+import { exampleScripts } from "./example_harness.ts";
 
 const TASKS_FILE = "../shared/docs/examples.md";
 const tasksPresent = await Deno.stat(TASKS_FILE).then(() => true, () => false);
-
-async function exampleScripts(): Promise<string[]> {
-  const names: string[] = [];
-  for await (const entry of Deno.readDir("examples")) {
-    if (entry.isFile && entry.name.endsWith(".ts") && entry.name !== "demo.ts") {
-      names.push(entry.name.slice(0, -3));
-    }
-  }
-  return names.sort();
-}
 
 async function testedExamples(): Promise<Set<string>> {
   const tested = new Set<string>();

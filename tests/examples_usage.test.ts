@@ -11,19 +11,10 @@ import { startSimulator } from "../testing/mod.ts";
 import {
   type ExampleContext,
   type ExampleRun,
+  exampleScripts,
   exampleTest,
   runExample,
 } from "./example_harness.ts";
-
-async function exampleScripts(): Promise<string[]> {
-  const names: string[] = [];
-  for await (const entry of Deno.readDir("examples")) {
-    if (entry.isFile && entry.name.endsWith(".ts") && entry.name !== "demo.ts") {
-      names.push(entry.name.slice(0, -3));
-    }
-  }
-  return names.sort();
-}
 
 /** The usage line of an example's header, on one line. */
 function usageOf(source: string): string {
