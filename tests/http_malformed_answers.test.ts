@@ -46,6 +46,10 @@ const MALFORMED: Record<string, Uint8Array> = {
     ["HTTP/1.1 200 OK", "Content-Type: text/html", length("<html></html>")],
     "<html></html>",
   ),
+  "a switch to another protocol": answer(
+    ["HTTP/1.1 101 Switching Protocols", "Upgrade: websocket", "Connection: Upgrade"],
+    "",
+  ),
   "no answer at all": new Uint8Array(),
 };
 

@@ -138,12 +138,15 @@ export class FetchTransport implements HttpTransport {
 }
 
 /**
- * The reader of `response`'s body: a short one is read with a single operation, an image
- * transfer's fills the caller's buffers.
+ * The reader of `response`'s body: a short one that is not compressed is read with a single
+ * operation, an image transfer's fills the caller's buffers.
  */
 function bodyOf(response: Response, transfer: boolean): BodyReader {
-  const declared = response.headers.get("content-length");
-  if (declared !== null && Number(declared) <= ONE_READ_LIMIT) {
+  const { headers } = response;
+  const declared = headers.get("content-length");
+  // A compressed body's declared length says nothing of what it expands to: stream it, so
+  // that whoever reads it can stop at a limit of their own.
+  if (declared !== null && Number(declared) <= ONE_READ_LIMIT && !headers.has("content-encoding")) {
     // Not `response.body`: Deno makes that stream when it is first asked for.
     return loadedReader(() => response.bytes(), (reason) => cancelBody(response, reason));
   }

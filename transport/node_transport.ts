@@ -21,7 +21,7 @@ import {
 } from "./http.ts";
 import { ListsInFlight } from "./closing.ts";
 import { proxyFor } from "./proxy_env.ts";
-import { bodyReader, fillingReader } from "./body.ts";
+import { bodyReader, emptyReader, fillingReader } from "./body.ts";
 
 /** What a TLS connection trusts: no certificate check, or these CA certificates. */
 interface Trust {
@@ -125,6 +125,18 @@ export class NodeTransport implements HttpTransport {
         signal?.removeEventListener("abort", abort);
         reject(error);
       });
+      // An answer switching protocols leaves HTTP: there is no body to read, only a status
+      // for the runtime to refuse (node:http would otherwise never settle the request).
+      outgoing.on("upgrade", (incoming: IncomingMessage, socket: Socket) => {
+        signal?.removeEventListener("abort", abort);
+        socket.destroy();
+        resolve({
+          status: incoming.statusCode ?? 0,
+          statusText: incoming.statusMessage ?? "",
+          headers: toHeaders(incoming.headers),
+          body: emptyReader(),
+        });
+      });
       outgoing.on("response", (incoming: IncomingMessage) => {
         signal?.removeEventListener("abort", abort);
         // A tunnel carries one request: it is closed with its answer.
@@ -135,7 +147,7 @@ export class NodeTransport implements HttpTransport {
           statusText: incoming.statusMessage ?? "",
           headers,
           body: bodyReader(
-            inflated(toStream(incoming, signal), headers),
+            inflated(toStream(incoming, signal), headers, isEmpty(incoming, request.method)),
             request.transfer ? fillingReader : undefined,
           ),
         });
@@ -258,19 +270,28 @@ function serverName(url: URL): string | undefined {
 
 /**
  * The body decompressed as its `Content-Encoding` says (`gzip` or `deflate`), which is then
- * removed from `headers` together with the length it no longer matches.
+ * removed from `headers` together with the length it no longer matches. An `empty` body
+ * stays as it is: zero bytes are no compressed stream, whatever the header says.
  */
 function inflated(
   body: ReadableStream<Uint8Array>,
   headers: Headers,
+  empty: boolean,
 ): ReadableStream<Uint8Array> {
   const encoding = headers.get("content-encoding")?.trim().toLowerCase();
-  if (encoding !== "gzip" && encoding !== "deflate") return body;
+  if (empty || (encoding !== "gzip" && encoding !== "deflate")) return body;
   headers.delete("content-encoding");
   headers.delete("content-length");
   return body.pipeThrough(
     new DecompressionStream(encoding) as unknown as TransformStream<Uint8Array, Uint8Array>,
   );
+}
+
+/** Whether the answer `incoming` to a `method` request has no body, by HTTP's rules. */
+function isEmpty(incoming: IncomingMessage, method: string): boolean {
+  const status = incoming.statusCode ?? 0;
+  return method === "HEAD" || status === 204 || status === 304 ||
+    incoming.headers["content-length"] === "0";
 }
 
 /** The body as a `Buffer`: a view of the bytes, not a copy (image transfers send MiBs). */
