@@ -10,16 +10,10 @@
 /** What replaces a hidden secret. */
 export const REDACTED = "***";
 
-/** Secrets that travel in a recognisable place: headers, forms, JSON members, XML elements. */
+/** Secrets that travel in a recognisable place: headers, JSON members, XML elements. */
 const SECRET_PATTERNS: readonly RegExp[] = [
   // Header lines as the debug log writes them.
   /(\b(?:authorization|proxy-authorization|cookie|set-cookie):\s*)[^\r\n]*/gi,
-  // Headers of the caller's whose name says they carry a credential (`X-Auth-Token`,
-  // `X-API-Key`, `X.Vault~Token`: any character a header name may have around the word): only
-  // on the debug log's header lines (`> name: value`).
-  /^([<>] [\w!#$%&'*+.^`|~-]*(?:token|secret|passw(?:or)?d|api\W?_?key|auth)[\w!#$%&'*+.^`|~-]*:\s*)[^\r\n]*/gim,
-  // Form fields of the SSO, and query parameters whose name says they carry a credential.
-  /((?:^|[?&\s])[\w.~-]*(?:password|token|secret|api\W?_?key)[\w.~-]*=)[^&\s]*/gi,
   // Members of the SSO's JSON answers.
   /("(?:password|access_token|refresh_token|id_token|token)"\s*:\s*")(?:[^"\\]|\\.)*/gi,
   // Model members holding credentials (hosts, storage, users, providers, cloud-init): up to
@@ -28,6 +22,24 @@ const SECRET_PATTERNS: readonly RegExp[] = [
   // Image transfer URLs carry the transfer's ticket in their path: keep scheme and host.
   /(<(?:transfer_url|proxy_url)>[a-z][a-z0-9+.-]*:\/\/[^/<]*)[^<]*/gi,
 ];
+
+/**
+ * Headers of the caller's whose name says they carry a credential (`X-Auth-Token`, `X-API-Key`,
+ * `X.Vault~Token`): only on the debug log's header lines (`> name: value`). The pattern takes
+ * any name, which {@link SECRET_HEADER_NAME} then checks: a pattern looking for the word inside
+ * the name would take time in the square of a long line's length.
+ */
+const HEADER_LINE = /^([<>] ([\w!#$%&'*+.^`|~-]*):\s*)[^\r\n]*/gm;
+const SECRET_HEADER_NAME = /token|secret|passw(?:or)?d|api\W?_?key|auth/i;
+
+/**
+ * The start of a form field or query parameter (`password=`, `?api_key=`), any name, which
+ * {@link SECRET_FIELD_NAME} then checks (as for {@link HEADER_LINE}).
+ */
+const FIELD = /(?:^|[?&\s])([\w.~-]*)=/g;
+const SECRET_FIELD_NAME = /password|token|secret|api\W?_?key/i;
+/** Where a field's value ends. */
+const FIELD_END = /[&\s]/g;
 
 /** Elements whose `<value>` is a secret: console and proxy tickets, volume keys. */
 const SECRET_VALUE_HOLDERS =
@@ -49,7 +61,12 @@ export function redact(text: string): string {
   for (const pattern of SECRET_PATTERNS) {
     result = result.replace(pattern, (_match, prefix: string) => prefix + REDACTED);
   }
-  return result.replace(
+  result = result.replace(
+    HEADER_LINE,
+    (line, prefix: string, name: string) =>
+      SECRET_HEADER_NAME.test(name) ? prefix + REDACTED : line,
+  );
+  return hideSecretFields(result).replace(
     SECRET_VALUE_HOLDERS,
     (element) =>
       element.replace(
@@ -57,4 +74,22 @@ export function redact(text: string): string {
         (_match, prefix: string) => prefix + REDACTED,
       ),
   );
+}
+
+/**
+ * `text` with the value of each form field or query parameter whose name says it is a secret
+ * hidden, up to the next `&` or white space (a field inside a hidden value goes with it).
+ */
+function hideSecretFields(text: string): string {
+  let result = "";
+  let shownFrom = 0;
+  for (const field of text.matchAll(FIELD)) {
+    const valueStart = field.index + field[0].length;
+    if (valueStart <= shownFrom || !SECRET_FIELD_NAME.test(field[1])) continue;
+    FIELD_END.lastIndex = valueStart;
+    const valueEnd = FIELD_END.exec(text)?.index ?? text.length;
+    result += text.slice(shownFrom, valueStart) + REDACTED;
+    shownFrom = valueEnd;
+  }
+  return shownFrom === 0 ? text : result + text.slice(shownFrom);
 }
