@@ -12,7 +12,9 @@ import { AuthError, OvirtError } from "./errors.ts";
 import type { HttpResponse } from "./http.ts";
 import type { HttpClient } from "./http_client.ts";
 import { negotiateToken } from "./kerberos/negotiate.ts";
-import { redact } from "./redact.ts";
+import { isSendableToken } from "./options.ts";
+import { redact, REDACTED } from "./redact.ts";
+import { serverText } from "./server_text.ts";
 import { USER_AGENT } from "./version.ts";
 
 /** Who the connection is: a user name and password, a token, or both. */
@@ -343,12 +345,22 @@ export class Authenticator {
   #describe(what: "SSO login" | "SSO logout", status: number, failure?: SsoFailure): string {
     const url = what === "SSO login" ? this.#endpoints.tokenUrl : this.#endpoints.revokeUrl;
     const reason = failure
-      ? `${failure.description} (${failure.code})`
+      ? `${this.#quoted(failure.description)} (${this.#quoted(failure.code)})`
       : status === 401 && this.#credentials.kerberos
       ? "the engine did not accept the Kerberos ticket (HTTP status 401); is its SSO set up " +
         `for Kerberos, with the service principal HTTP/${url.hostname} in its keytab?`
       : `unexpected answer with HTTP status ${status}`;
     return redact(`${what} at ${url.href} failed: ${reason}`);
+  }
+
+  /**
+   * Text of the SSO's answer as a message may quote it (see {@link serverText}), the password
+   * hidden should the SSO repeat it.
+   */
+  #quoted(text: string): string {
+    const { password } = this.#credentials;
+    const hidden = password ? text.replaceAll(password, REDACTED) : text;
+    return serverText(hidden, 500);
   }
 }
 
@@ -385,19 +397,31 @@ interface SsoFailure {
 function ssoFailure(json: unknown): SsoFailure | undefined {
   const object = single(json);
   if (typeof object.error_description === "string") {
-    return { code: String(object.error ?? "error"), description: object.error_description };
+    return { code: textOf(object.error) ?? "error", description: object.error_description };
   }
   if (typeof object.error_code === "string") {
-    return { code: object.error_code, description: String(object.error ?? "") };
+    return { code: object.error_code, description: textOf(object.error) ?? "" };
   }
   if (typeof object.error === "string") return { code: object.error, description: object.error };
   return undefined;
+}
+
+/** A JSON value as text: strings as they are, numbers and booleans written; else `undefined`. */
+function textOf(value: unknown): string | undefined {
+  if (typeof value === "string") return value;
+  return typeof value === "number" || typeof value === "boolean" ? String(value) : undefined;
 }
 
 /** The token of a successful login answer. */
 function tokenOf(json: unknown): { value: string; exp?: string } | undefined {
   const object = single(json);
   if (typeof object.access_token !== "string" || object.access_token === "") return undefined;
+  if (!isSendableToken(object.access_token)) {
+    throw new AuthError(
+      "The SSO answered a login with an access token that cannot be sent in a header " +
+        "(spaces, controls or other than ASCII)",
+    );
+  }
   const exp = typeof object.exp === "string" || typeof object.exp === "number"
     ? String(object.exp)
     : undefined;

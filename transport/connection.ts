@@ -18,6 +18,7 @@ import { HttpClient } from "./http_client.ts";
 import { Limiter } from "./limiter.ts";
 import {
   checkBoolean,
+  checkCertificates,
   checkCorrelationId,
   checkCount,
   checkFunction,
@@ -26,6 +27,7 @@ import {
   checkQuery,
   checkString,
   checkStrings,
+  checkToken,
   checkUrl,
   CORRELATION_HEADER,
 } from "./options.ts";
@@ -482,10 +484,12 @@ function checkOptions(options: ConnectionOptions): [ConnectionOptions, URL] {
     throw new OvirtError("A connection needs its options: at least url and credentials");
   }
   const apiUrl = checkUrl("url", options.url);
-  for (const name of ["username", "password", "token", "caFile", "ssoUrl", "ssoRevokeUrl"]) {
+  for (const name of ["username", "password", "caFile", "ssoUrl", "ssoRevokeUrl"]) {
     checkString(name, options[name as keyof ConnectionOptions]);
   }
+  checkToken("token", options.token);
   checkStrings("caCerts", options.caCerts);
+  options.caCerts?.forEach((pem, index) => checkCertificates(`caCerts[${index}]`, pem));
   checkBoolean("insecure", options.insecure);
   checkBoolean("listWorker", options.listWorker);
   checkBoolean("debug", options.debug);
@@ -514,9 +518,12 @@ function decodeSegment(segment: string): string {
 }
 
 async function readCaFile(path: string): Promise<string> {
+  let pem: string;
   try {
-    return await Deno.readTextFile(path);
+    pem = await Deno.readTextFile(path);
   } catch (error) {
     throw new OvirtError(`Cannot read the CA file "${path}"`, { cause: error });
   }
+  checkCertificates(`The CA file "${path}"`, pem);
+  return pem;
 }

@@ -25,6 +25,31 @@ export function checkString(option: string, value: unknown): void {
   }
 }
 
+/** What an SSO token may be made of: visible ASCII, as `Authorization: Bearer` carries it. */
+const TOKEN_TEXT = /^[\x21-\x7e]+$/;
+
+/** Whether `token` can be sent as a bearer token (no spaces, controls or other letters). */
+export function isSendableToken(token: string): boolean {
+  return TOKEN_TEXT.test(token);
+}
+
+/** Refuses a token that cannot be sent in a header, without quoting it. */
+export function checkToken(option: string, value: unknown): void {
+  checkString(option, value);
+  if (typeof value === "string" && !isSendableToken(value)) {
+    throw new OvirtError(
+      `The ${option} option must be an SSO token: visible ASCII characters, no spaces`,
+    );
+  }
+}
+
+/** Refuses PEM text that holds no certificate; `source` names where it came from. */
+export function checkCertificates(source: string, pem: string): void {
+  if (!pem.includes("-----BEGIN CERTIFICATE-----")) {
+    throw new OvirtError(`${source} holds no PEM certificate ("-----BEGIN CERTIFICATE-----")`);
+  }
+}
+
 /** How errors name a `Correlation-Id` among an option's headers. */
 export const CORRELATION_HEADER = 'headers "Correlation-Id"';
 

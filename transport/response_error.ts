@@ -9,6 +9,8 @@
 import { readBytes } from "./body.ts";
 import { AuthError, ConflictError, NotFoundError, OvirtError, type ServerFault } from "./errors.ts";
 import type { HttpResponse } from "./http.ts";
+import { redact } from "./redact.ts";
+import { serverText } from "./server_text.ts";
 import { readXml } from "./xml/read_xml.ts";
 
 /** Where an answer came from, for messages. */
@@ -42,19 +44,29 @@ export function faultError(
   response: HttpResponse,
   fault: ServerFault,
 ): OvirtError {
-  const text = [fault.reason, fault.detail].filter((part) => part).join(": ") || "Failed";
+  const parts = [fault.reason, fault.detail].filter((part) => typeof part === "string" && part);
+  const text = serverText(parts.join(": ")) || "Failed";
   return errorFor(response.status, `${text} (${where(exchange, response)})`, fault);
 }
 
 /**
  * The error for an answer whose status is not a success. Reads (at most 1 MiB of) the
- * body, which is consumed afterwards.
+ * body, which is consumed afterwards. A plain text body (the engine answers a few refusals
+ * so) is quoted in the message.
  */
 export async function responseError(
   exchange: Exchange,
   response: HttpResponse,
 ): Promise<OvirtError> {
   const contentType = response.headers.get("content-type");
+  if (isPlainText(contentType)) {
+    const text = new TextDecoder().decode(await readBytes(response.body, PLAIN_TEXT_LIMIT));
+    const message = statusMessage(exchange, response, null);
+    return errorFor(
+      response.status,
+      text.trim() ? `${message}: ${redact(serverText(text.trim()))}` : message,
+    );
+  }
   if (!isXml(contentType)) {
     await response.body.cancel();
     return errorFor(response.status, statusMessage(exchange, response, contentType));
@@ -77,6 +89,14 @@ export function notXmlError(exchange: Exchange, response: HttpResponse): OvirtEr
       `, not the XML of the oVirt API; ${URL_HINT}`,
     { code: response.status },
   );
+}
+
+/** How much of a plain text error body is read. */
+const PLAIN_TEXT_LIMIT = 64 * 1024;
+
+/** Whether a `Content-Type` value is `text/plain`. */
+function isPlainText(contentType: string | null): boolean {
+  return contentType?.split(";")[0].trim().toLowerCase() === "text/plain";
 }
 
 const URL_HINT = "check that the connection URL is the API root, usually " +
@@ -114,11 +134,13 @@ function errorFor(status: number, message: string, fault?: ServerFault): OvirtEr
 }
 
 function where(exchange: Exchange, response: HttpResponse): string {
-  const reason = response.statusText ? ` ${response.statusText}` : "";
+  const reason = response.statusText ? ` ${serverText(response.statusText, 100)}` : "";
   return `HTTP ${response.status}${reason} from ${exchange.method} ` +
     `${exchange.url.origin}${exchange.url.pathname}`;
 }
 
 function describeType(contentType: string | null): string {
-  return contentType ? `a ${contentType.split(";")[0].trim()} body` : "a body of unknown type";
+  return contentType
+    ? `a ${serverText(contentType.split(";")[0].trim(), 100)} body`
+    : "a body of unknown type";
 }
