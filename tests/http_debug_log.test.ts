@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { Connection } from "../mod.ts";
+import { Connection, listStream } from "../mod.ts";
 import { redact } from "../transport/redact.ts";
 import { PASSWORD, startFakeEngine, USERNAME, xml } from "./http_fake_engine.ts";
 
@@ -203,4 +203,45 @@ Deno.test("redact: credentials, tickets and transfer paths inside XML bodies", (
     assert.ok(!hidden.includes(leak), `${leak} leaked in ${hidden}`);
   }
   assert.match(hidden, /<name>h2<\/name>/, "what follows a secret stays");
+});
+
+Deno.test("debug: a long list still streams, its log cut after the first MiB", async () => {
+  const encoder = new TextEncoder();
+  const item = encoder.encode(`<vm id="1"><name>${"n".repeat(100)}</name></vm>`);
+  const { promise: firstItemTaken, resolve: takeFirstItem } = Promise.withResolvers<void>();
+  let ended = false;
+  await using server = Deno.serve({ port: 0, hostname: "127.0.0.1", onListen() {} }, () => {
+    const body = new ReadableStream<Uint8Array>({
+      async start(controller) {
+        controller.enqueue(encoder.encode("<vms>"));
+        for (let sent = 0; sent < 2 << 20; sent += item.byteLength) controller.enqueue(item);
+        // The rest comes once the client has an item, or after 5 s without one.
+        await Promise.race([firstItemTaken, new Promise((done) => setTimeout(done, 5000))]);
+        ended = true;
+        controller.enqueue(encoder.encode("</vms>"));
+        controller.close();
+      },
+    });
+    return new Response(body, { headers: { "content-type": "application/xml" } });
+  });
+  const lines: string[] = [];
+  await using connection = new Connection({
+    url: `http://127.0.0.1:${server.addr.port}/ovirt-engine/api`,
+    token: "t",
+    debug: true,
+    log: (line) => lines.push(line),
+    listWorker: false,
+  });
+  let items = 0;
+  for await (const vm of listStream(connection.systemService().vmsService())) {
+    if (items++ === 0) {
+      assert.equal(ended, false, "the first item came only once the whole body had");
+      assert.equal(vm.id, "1");
+      takeFirstItem();
+    }
+  }
+  assert.ok(items > 10_000);
+  const log = lines.join("\n");
+  assert.match(log, /\[the rest of the body, past 1048576 bytes, is not logged\]/);
+  assert.ok(log.length < 1.5 * (1 << 20), `a log of ${log.length} characters`);
 });

@@ -72,6 +72,21 @@ export function bodyReader(
   return reader;
 }
 
+/**
+ * A reader of the chunks `head`, then of what `rest` reads (nothing more when it is
+ * `undefined`), which `cancel` cancels.
+ */
+export function prefixedReader(head: readonly Uint8Array[], rest?: BodyReader): BodyReader {
+  let next = 0;
+  return {
+    read() {
+      if (next < head.length) return Promise.resolve({ done: false, value: head[next++] });
+      return rest ? rest.read() : Promise.resolve(END);
+    },
+    cancel: (reason) => rest ? rest.cancel(reason) : Promise.resolve(),
+  };
+}
+
 /** A reader of a body with no bytes. */
 export function emptyReader(): BodyReader {
   return {
@@ -412,7 +427,7 @@ export async function readBytes(
 }
 
 /** {@link readBytes} of the body `reader` reads. */
-export async function readAll(reader: BodyReader, limit = 1 << 20): Promise<Uint8Array> {
+async function readAll(reader: BodyReader, limit = 1 << 20): Promise<Uint8Array> {
   const chunks: Uint8Array[] = [];
   let length = 0;
   while (length < limit) {
@@ -422,13 +437,18 @@ export async function readAll(reader: BodyReader, limit = 1 << 20): Promise<Uint
     length += chunk.value.byteLength;
   }
   if (length >= limit) await reader.cancel();
-  if (chunks.length === 1 && length <= limit) return chunks[0];
-  const bytes = new Uint8Array(Math.min(length, limit));
+  const bytes = concatenated(chunks);
+  return bytes.byteLength > limit ? bytes.subarray(0, limit) : bytes;
+}
+
+/** The bytes of `chunks`, one after the other. */
+export function concatenated(chunks: readonly Uint8Array[]): Uint8Array {
+  if (chunks.length === 1) return chunks[0];
+  const bytes = new Uint8Array(chunks.reduce((sum, chunk) => sum + chunk.byteLength, 0));
   let offset = 0;
   for (const chunk of chunks) {
-    const part = chunk.subarray(0, bytes.byteLength - offset);
-    bytes.set(part, offset);
-    offset += part.byteLength;
+    bytes.set(chunk, offset);
+    offset += chunk.byteLength;
   }
   return bytes;
 }

@@ -5,7 +5,7 @@
  * @module
  */
 
-import { readAll, readerResponse, streamOf, watchedReader } from "./body.ts";
+import { concatenated, prefixedReader, readerResponse, watchedReader } from "./body.ts";
 import type { DebugLog } from "./debug_log.ts";
 import { ConnectionError, OvirtError } from "./errors.ts";
 import type {
@@ -96,8 +96,9 @@ export class HttpClient {
       log.response(request.method, shownUrl, status, statusText, headers, millis);
       return readerResponse(response, reader);
     }
-    const bytes = await readAll(reader, Infinity);
-    const text = new TextDecoder().decode(bytes);
+    const { head, rest } = await readHead(reader, LOGGED_BODY_LIMIT);
+    let text = new TextDecoder().decode(concatenated(head));
+    if (rest) text += `\n[the rest of the body, past ${LOGGED_BODY_LIMIT} bytes, is not logged]`;
     log.response(
       request.method,
       request.url,
@@ -107,7 +108,7 @@ export class HttpClient {
       millis,
       text,
     );
-    return { ...response, body: streamOf(bytes) };
+    return readerResponse(response, prefixedReader(head, rest));
   }
 
   /** The body of `response`, its end giving the slot back and its failures mapped. */
@@ -144,6 +145,31 @@ export class HttpClient {
       cause: new Error(detail),
     });
   }
+}
+
+/**
+ * How much of an answer's body the debug log shows: the body is read that far before the
+ * answer is handed on, and the rest streams as without the log (a list of any length is
+ * still read item by item, at bounded memory).
+ */
+const LOGGED_BODY_LIMIT = 1 << 20;
+
+/**
+ * The chunks of the body `reader` reads up to `limit` bytes (or its end), and `reader` for
+ * the rest when the body goes on.
+ */
+async function readHead(
+  reader: BodyReader,
+  limit: number,
+): Promise<{ head: Uint8Array[]; rest?: BodyReader }> {
+  const head: Uint8Array[] = [];
+  for (let length = 0; length < limit;) {
+    const chunk = await reader.read();
+    if (chunk.done) return { head };
+    head.push(chunk.value);
+    length += chunk.value.byteLength;
+  }
+  return { head, rest: reader };
 }
 
 /**
