@@ -152,8 +152,17 @@ function bodyOf(response: Response, transfer: boolean): BodyReader {
   }
   const { body } = response;
   if (body === null) return emptyReader();
+  RESPONSES_OF_BODIES.set(body, response);
   return bodyReader(body, transfer ? fillingReader : undefined);
 }
+
+/**
+ * The answer of each body being read: `fetch` ends a body when its request's signal aborts
+ * (a list when the transport closes) only through the `Response`, which it holds weakly. The
+ * body's reader holds the body, which here holds its `Response`, which then stays reachable
+ * while the body is read (and not longer: the map holds its keys weakly).
+ */
+const RESPONSES_OF_BODIES = new WeakMap<ReadableStream<Uint8Array>, Response>();
 
 /** `reader`, calling `long` once when the body has passed {@link LONG_LIST} bytes. */
 function measured(reader: BodyReader, long: () => void): BodyReader {
