@@ -84,18 +84,31 @@ function checkOptions(options: FollowEventsOptions): void {
 }
 
 /**
- * Every event newer than `from`, oldest first, each once. The engine answers newest first
- * and `max` keeps the newest, so an answer holding `max` events may have left older ones
- * out: the request is then repeated with a doubled `max` until the answer is not full
- * (one answer is one consistent read of the log, so nothing falls between two requests).
+ * How far below the highest id yielded each poll asks again (in ids), for events whose
+ * id the engine made visible late (a transaction that took id 6 committed after the one
+ * that took id 7): those are yielded once they show, if they are no further below.
+ */
+export const EVENT_OVERLAP = 100;
+
+/** Polls finding nothing new between two checks of the newest id (see {@link followEvents}). */
+const RESTART_CHECK_EVERY = 10;
+
+/**
+ * Every event newer than `from` that `skip` does not name, oldest first, each once, and
+ * whether some id of `skip` (all above `from`) is no longer in the log. The
+ * engine answers newest first and `max` keeps the newest, so an answer holding `max` events
+ * may have left older ones out: the request is then repeated with a doubled `max` until the
+ * answer is not full (one answer is one consistent read of the log, so nothing falls
+ * between two requests).
  */
 async function newEvents(
   events: EventSource,
   from: number | undefined,
+  skip: ReadonlySet<number>,
   search: string | undefined,
   first: number,
   signal: AbortSignal | undefined,
-): Promise<Numbered[]> {
+): Promise<{ fresh: Numbered[]; lost: boolean }> {
   for (let max = first;; max *= 2) {
     const batch = await events.list({
       ...(from === undefined ? {} : { from }),
@@ -107,20 +120,50 @@ async function newEvents(
     // a filtered user's list without search), so complete too.
     if (batch.length !== max) {
       const byId = new Map<number, Event>();
+      let kept = 0;
       for (const event of batch) {
         const id = eventId(event);
-        if (from === undefined || id > from) byId.set(id, event);
+        if (skip.has(id)) kept++;
+        else if (from === undefined || id > from) byId.set(id, event);
       }
-      return [...byId].sort(([a], [b]) => a - b).map(([id, event]) => ({ id, event }));
+      const fresh = [...byId].sort(([a], [b]) => a - b).map(([id, event]) => ({ id, event }));
+      return { fresh, lost: kept < skip.size };
     }
   }
 }
 
+/** The highest event id in the log (of every event, whatever the search); none when empty. */
+async function newestId(
+  events: EventSource,
+  signal: AbortSignal | undefined,
+): Promise<number | undefined> {
+  const newest = await events.list({ max: 1, ...(signal ? { signal } : {}) });
+  return newest.length === 0 ? undefined : Math.max(...newest.map(eventId));
+}
+
 /**
- * Yields every new event once, oldest first, polling `list({ from })` forever (until
- * `signal` aborts). Keep the `id` of the last event handled and pass it as `from` to
- * resume after a restart without losing or repeating events. A poll holds all the events
- * it found in memory before yielding the oldest (the engine sends the newest first).
+ * Yields every new event once, polling `list({ from })` forever (until `signal` aborts),
+ * oldest first within a poll. Keep the highest `id` handled and pass it as `from` to resume
+ * after a restart of your script without losing or repeating events. A poll holds all the
+ * events it found in memory before yielding the oldest (the engine sends the newest first).
+ *
+ * "Once" covers, within one iteration: every event whose id is above `from` and shows up
+ * no more than {@link EVENT_OVERLAP} (100) ids below the highest id yielded so far; such
+ * a late event comes after higher ids (each poll asks from that far below, and the ids
+ * yielded in that range are remembered so none comes twice). A later one is not yielded,
+ * nor one at or below `from`.
+ *
+ * When the log's ids go back (the engine was restored from a backup or reinstalled, or a
+ * simulator restarted), ids at or below those seen would never be yielded: so the newest
+ * id of the log is checked (one request for one event) when a poll no longer finds an
+ * event it yielded within the overlap, after the first poll that finds nothing new, and
+ * every tenth one in a row after it. When that id is below the highest id yielded (or
+ * `from`), the iteration goes on with the events logged after it, as if started then,
+ * forgetting the ids it yielded: no error is thrown, so that a daemon keeps running. The
+ * events of the new log up to that id are not yielded: usually none, as the check comes
+ * at the first poll after the reset, but when the log was reset before the iteration
+ * started, or the events yielded last were removed first, it may come up to ten polls
+ * late.
  */
 export async function* followEvents(
   events: EventSource,
@@ -128,20 +171,41 @@ export async function* followEvents(
 ): AsyncGenerator<Event, void, undefined> {
   checkOptions(options);
   const { interval = 5000, max = 500, search, signal } = options;
-  let from = options.from;
+  let floor = options.from;
+  let highest = floor;
+  const yielded = new Set<number>(); // ids yielded within the overlap below `highest`
+  let idle = 0;
   while (!signal?.aborted) {
     let fresh: Numbered[];
+    const ask = highest === undefined ? undefined : Math.max(
+      highest - EVENT_OVERLAP,
+      floor ?? -Infinity,
+    );
     try {
-      fresh = await newEvents(events, from, search, max, signal);
+      const found = await newEvents(events, ask, yielded, search, max + yielded.size, signal);
+      fresh = found.fresh;
+      const due = fresh.length === 0 && idle++ % RESTART_CHECK_EVERY === 0;
+      if ((due || found.lost) && highest !== undefined) {
+        const newest = await newestId(events, signal);
+        if (newest !== undefined && newest < highest) {
+          floor = highest = newest;
+          yielded.clear();
+          idle = 0;
+          continue;
+        }
+      }
     } catch (error) {
       if (signal?.aborted) return;
       throw error;
     }
+    if (fresh.length > 0) idle = 0;
     for (const entry of fresh) {
-      from = entry.id;
+      yielded.add(entry.id);
+      if (highest === undefined || entry.id > highest) highest = entry.id;
       yield entry.event;
       if (signal?.aborted) return;
     }
+    for (const id of yielded) if (id <= highest! - EVENT_OVERLAP) yielded.delete(id);
     if (fresh.length === 0) await delay(interval, signal);
   }
 }

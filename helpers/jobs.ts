@@ -50,7 +50,7 @@ export interface JobsRoot {
 /** How often and how long to wait: {@link WaitOptions} without `description`. */
 export type WaitForJobsOptions = Omit<WaitOptions, "description">;
 
-/** Correlation ids as the engine keeps them: `[A-Za-z0-9_-]`, at most 36 characters. */
+/** The status of a job that has not ended. */
 const RUNNING = "started";
 
 /**
@@ -60,6 +60,12 @@ const RUNNING = "started";
  * jobs still running when `timeout` passes (default ten minutes; polls every `interval`,
  * default 2 s). Resolves to `[]` when the engine has no job of that id: it made none, or
  * already cleared them (the engine clears ended jobs after a while).
+ *
+ * The jobs are found by the engine's search only: a job does not carry its correlation
+ * id. The engine ignores that search for a user who is not an administrator (it lists all
+ * of the user's jobs), so when the answer holds jobs, a search for a correlation id nobody
+ * used is sent once as a check; if that too finds jobs, the wait rejects with an
+ * {@link OvirtError} saying so, rather than waiting for (or failing on) other jobs.
  */
 export async function waitForJobs(
   source: JobsRoot | JobsSource,
@@ -90,8 +96,17 @@ async function waitUntilEnded(
 ): Promise<Job[]> {
   const { signal } = options;
   const search = `correlation_id=${correlationId}`;
+  let checked = false;
+  const poll = async (polls: AbortSignal) => {
+    const list = await jobs.list({ search, signal: polls });
+    if (list.length > 0 && !checked) {
+      await checkSearchHonoured(jobs, correlationId, polls);
+      checked = true;
+    }
+    return list;
+  };
   const ended = await waitFor(
-    (polls) => jobs.list({ search, signal: polls }),
+    poll,
     (list) => list.every((job) => job.status !== RUNNING),
     {
       ...options,
@@ -108,6 +123,26 @@ async function waitUntilEnded(
   throw new OvirtError(
     `Job ${JSON.stringify(first.description ?? first.id)} of correlation id ${correlationId} ` +
       `ended ${first.status ?? "without a status"}${where}${which}`,
+  );
+}
+
+/**
+ * Rejects when the engine ignores the jobs search (it does for a user who is not an
+ * administrator): then a correlation id nobody used finds jobs too.
+ */
+async function checkSearchHonoured(
+  jobs: JobsSource,
+  correlationId: string,
+  signal: AbortSignal,
+): Promise<void> {
+  const unused = `correlation_id=${crypto.randomUUID()}`;
+  const others = await jobs.list({ search: unused, signal });
+  if (others.length === 0) return;
+  throw new OvirtError(
+    `waitForJobs: the engine ignores the search of jobs by correlation id for this user ` +
+      `(it does for a user who is not an administrator), and a job does not show its ` +
+      `correlation id: the jobs of ${correlationId} cannot be told from the others. Wait ` +
+      `for the objects' status instead, or connect as an administrator`,
   );
 }
 

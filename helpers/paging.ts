@@ -52,7 +52,12 @@ export interface PageOptions {
 /**
  * Yields the collection one page (array) at a time, asking for `page 1`, `page 2`, ...
  * with `max` as the page size, until a page comes back short. Add a `sortby` to the
- * search for an order that stays stable while objects are added.
+ * search for an order that stays stable. Pages are offsets into the current list, so
+ * changes during the walk shift them: an object added before the current page makes one
+ * come twice, and an object removed before it makes one that was not yet yielded be
+ * skipped. Rejects with an {@link OvirtError} when a full page holds the same objects
+ * (by `id`) as the page before: the server ignores `page` for this collection, and the
+ * walk would never end.
  */
 export async function* pages<T>(
   collection: PageableCollection<T>,
@@ -71,6 +76,7 @@ export async function* pages<T>(
   if (/\bpage\s+\d+\s*$/i.test(search)) {
     throw new OvirtError("pages: leave `page N` out of the search, the iterator adds it");
   }
+  let previous: string | undefined;
   for (let page = firstPage;; page++) {
     // As a call with that signal rejects, whenever the abort comes.
     if (signal?.aborted) throw new OvirtError("The request was aborted", { cause: signal.reason });
@@ -81,9 +87,31 @@ export async function* pages<T>(
       ...(caseSensitive === undefined ? {} : { caseSensitive }),
       ...(signal ? { signal } : {}),
     });
-    if (items.length > 0) yield items;
-    if (items.length < pageSize) return;
+    if (items.length < pageSize) {
+      if (items.length > 0) yield items;
+      return;
+    }
+    const ids = idsOf(items);
+    if (ids !== undefined && ids === previous) {
+      throw new OvirtError(
+        `pages: page ${page} holds the same objects as page ${page - 1}: the server does ` +
+          "not page this collection (it ignores `page` in the search); list it without paging",
+      );
+    }
+    previous = ids;
+    yield items;
   }
+}
+
+/** The ids of `items`, in order, as one string; `undefined` when one has no `id`. */
+function idsOf(items: readonly unknown[]): string | undefined {
+  const ids: (string | number)[] = [];
+  for (const item of items) {
+    const id = (item as { id?: unknown } | null)?.id;
+    if (typeof id !== "string" && typeof id !== "number") return undefined;
+    ids.push(id);
+  }
+  return JSON.stringify(ids);
 }
 
 /** Like {@link pages}, one item at a time. */

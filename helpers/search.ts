@@ -5,10 +5,11 @@
  * What the engine's search language can say, from its parser: a value in double quotes
  * runs to the next `"` (there is no escape for a quote inside), a bare value ends at a
  * space or an operator, `*` in a value is always a wildcard (`%` and `_` are literal), and
- * a value may not end with `\`. A value holding a `"`, a literal `*` or a trailing `\`
- * cannot be matched exactly by the engine: the builder puts a `*` in place of each, so
- * that the engine answers a few objects too many, and {@link SearchQuery.filter} keeps
- * only the exact matches.
+ * a value may not end with `\`. The engine's syntax checker also refuses `'` and `;`
+ * anywhere in a query, quoted or not, and then answers an empty list (no error). A value
+ * holding a `"`, a `'`, a `;`, a literal `*` or a trailing `\` cannot be matched exactly
+ * by the engine: the builder puts a `*` in place of each, so that the engine answers a
+ * few objects too many, and {@link SearchQuery.filter} keeps only the exact matches.
  *
  * @example
  * ```ts
@@ -87,8 +88,11 @@ export interface SearchQuery {
 
 const FIELD = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/;
 const KEYWORDS = new Set(["and", "or", "sortby", "page", "asc", "desc"]);
-/** A quote, or a backslash at the end: what no value of the language can hold. */
-const UNSAYABLE = /"|\\$/g;
+/**
+ * What no value of the language can hold: a double quote, a backslash at the end, and
+ * `'` and `;`, which the engine's syntax checker refuses anywhere (it then finds nothing).
+ */
+const UNSAYABLE = /["';]|\\$/g;
 /** The most conjunctions one query may expand to (the language has no parentheses). */
 const MAX_TERMS = 64;
 

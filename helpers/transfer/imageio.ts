@@ -10,7 +10,8 @@
 
 import type { Connection } from "../../services/connection.ts";
 import type { TransferResponse } from "../../transport/connection.ts";
-import { OvirtError } from "../../transport/errors.ts";
+import { OvirtError, TimeoutError } from "../../transport/errors.ts";
+import { ANSWER_LIMIT, ANSWER_TIMEOUT, readSmallAnswer } from "./answer.ts";
 import type { Extent } from "./holes.ts";
 
 /** What an imageio server said it supports (`OPTIONS`); an old server supports none. */
@@ -32,14 +33,25 @@ export class ImageioClient {
   readonly #connection: Connection;
   readonly #url: URL;
   readonly #signal?: AbortSignal;
+  readonly #answerTimeout: number;
   /** `performance.now()` of the last request sent (for keeping the ticket alive). */
   lastRequest = performance.now();
 
-  /** A client of the transfer URL `url` through `connection`; `signal` aborts every request. */
-  constructor(connection: Connection, url: string, signal?: AbortSignal) {
+  /**
+   * A client of the transfer URL `url` through `connection`; `signal` aborts every request.
+   * A small answer (JSON, error text) is read up to 1 MiB, and must arrive within
+   * `answerTimeout` milliseconds of its headers (default 30 s).
+   */
+  constructor(
+    connection: Connection,
+    url: string,
+    signal?: AbortSignal,
+    answerTimeout: number = ANSWER_TIMEOUT,
+  ) {
     this.#connection = connection;
     this.#url = new URL(url);
     this.#signal = signal;
+    this.#answerTimeout = answerTimeout;
   }
 
   /** The origin of the URL (scheme, host and port), safe to show. */
@@ -183,8 +195,7 @@ export class ImageioClient {
   }
 
   async #json(response: TransferResponse, what: string): Promise<unknown> {
-    if (response.status < 200 || response.status > 299) await this.#done(response, what);
-    const text = await new Response(response.body).text();
+    const text = await this.#done(response, what);
     try {
       return JSON.parse(text);
     } catch {
@@ -192,15 +203,35 @@ export class ImageioClient {
     }
   }
 
-  /** Reads a small answer to its end; unless it is 2xx, rejects with an error whose `code` is the status. */
-  async #done(response: TransferResponse, what: string): Promise<void> {
-    const answer = await new Response(response.body).text();
-    if (response.status >= 200 && response.status <= 299) return;
-    const text = this.#withoutTicket(answer).slice(0, 300).trim();
-    throw new OvirtError(
-      `Image transfer ${what} failed with HTTP ${response.status}${text ? `: ${text}` : ""}`,
-      { code: response.status },
-    );
+  /**
+   * Reads a small answer to its end (at most 1 MiB, within the answer timeout) and resolves
+   * to its text; unless it is 2xx, rejects with an error whose `code` is the status. A 2xx
+   * answer that is larger, or slower, rejects with an {@link OvirtError} (a
+   * {@link TimeoutError}) saying so.
+   */
+  async #done(response: TransferResponse, what: string): Promise<string> {
+    const { status } = response;
+    const answer = await readSmallAnswer(response.body, this.#answerTimeout);
+    if (status < 200 || status > 299) {
+      const text = this.#withoutTicket(answer.text).slice(0, 300).trim();
+      throw new OvirtError(
+        `Image transfer ${what} failed with HTTP ${status}${text ? `: ${text}` : ""}`,
+        { code: status },
+      );
+    }
+    if (answer.cut === "size") {
+      throw new OvirtError(
+        `${what} on ${this.origin}: the answer is larger than ${ANSWER_LIMIT} bytes`,
+        { code: status },
+      );
+    }
+    if (answer.cut === "time") {
+      throw new TimeoutError(
+        `${what} on ${this.origin}: the answer did not arrive within ${this.#answerTimeout} ms`,
+        { code: status },
+      );
+    }
+    return answer.text;
   }
 
   /** `text` with the URL's path, and its last segment (the ticket), hidden. */

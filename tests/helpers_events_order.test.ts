@@ -1,0 +1,102 @@
+/**
+ * `followEvents` against a log whose ids do not grow in order: an id made visible after a
+ * higher one (yielded once, late), and ids that restart lower (engine restored or
+ * reinstalled: the follower goes on with the new ids).
+ */
+
+import assert from "node:assert/strict";
+import { Connection, followEvents } from "../mod.ts";
+import { EVENT_OVERLAP } from "../helpers/events.ts";
+
+/** A server of `/events` with `from` and `max`, newest first, of the ids in `visible`. */
+function eventServer(state: { visible: number[] }) {
+  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, (request) => {
+    const url = new URL(request.url);
+    const from = url.searchParams.get("from"), max = url.searchParams.get("max");
+    const ids = state.visible.filter((id) => from === null || id > Number(from))
+      .sort((a, b) => b - a).slice(0, max === null ? undefined : Number(max));
+    const xml = ids.map((id) => `<event id="${id}"><description>e${id}</description></event>`);
+    return new Response(`<events>${xml.join("")}</events>`, {
+      headers: { "content-type": "application/xml" },
+    });
+  });
+  return { server, url: `http://127.0.0.1:${server.addr.port}/ovirt-engine/api` };
+}
+
+/** Follows from `from`, calling `script` as ids come; the ids yielded, in order. */
+async function follow(
+  state: { visible: number[] },
+  from: number,
+  script: (seen: number[]) => Promise<void>,
+): Promise<number[]> {
+  const { server, url } = eventServer(state);
+  await using _server = server;
+  await using connection = new Connection({ url, token: "T", retry: false });
+  const seen: number[] = [];
+  const controller = new AbortController();
+  const following = (async () => {
+    const events = connection.systemService().eventsService();
+    for await (
+      const event of followEvents(events, { from, interval: 10, signal: controller.signal })
+    ) {
+      seen.push(Number(event.id));
+    }
+  })();
+  try {
+    await script(seen);
+  } finally {
+    controller.abort();
+    await following;
+  }
+  return seen;
+}
+
+/** Waits until `seen` holds `count` ids, or 5 s (then the comparison after it fails). */
+async function until(seen: number[], count: number): Promise<void> {
+  const end = performance.now() + 5000;
+  while (seen.length < count && performance.now() < end) {
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+Deno.test("followEvents yields an id made visible after a higher one, once", async () => {
+  const state = { visible: [1, 2, 3, 4, 5] };
+  const seen = await follow(state, 5, async (seen) => {
+    state.visible.push(7);
+    await until(seen, 1);
+    state.visible.push(6); // committed late
+    await until(seen, 2);
+    state.visible.push(8);
+    await until(seen, 3);
+    await pause(100); // polls asking below the highest id again
+  });
+  assert.deepEqual(seen, [7, 6, 8]);
+});
+
+Deno.test("followEvents skips a late id further below than the overlap, and at or below from", async () => {
+  const state = { visible: [1, 2, 3, 4, 5] };
+  const high = 10 + EVENT_OVERLAP;
+  const seen = await follow(state, 5, async (seen) => {
+    state.visible.push(high);
+    await until(seen, 1);
+    state.visible.push(9, 4); // 9: too far below; 4: at or below from
+    await pause(100);
+  });
+  assert.deepEqual(seen, [high]);
+});
+
+Deno.test("followEvents goes on with new ids when the log's ids restart lower", async () => {
+  const state = { visible: [1, 2, 3, 4, 5] };
+  const seen = await follow(state, 5, async (seen) => {
+    state.visible.push(6, 7);
+    await until(seen, 2);
+    state.visible = [1, 2, 3]; // restored from an older backup
+    await pause(50); // the follower finds out at its next poll
+    state.visible.push(4, 5);
+    await until(seen, 4);
+    await pause(100);
+  });
+  assert.deepEqual(seen, [6, 7, 4, 5]);
+});

@@ -1,0 +1,55 @@
+/**
+ * `pages()` and `allItems()` against a server that ignores `page N` (it answers the same
+ * full page every time): the walk stops with an error instead of never ending.
+ */
+
+import assert from "node:assert/strict";
+import { allItems, Connection, OvirtError, pages } from "../mod.ts";
+
+/** A server answering every request with the same page of 10 VMs; counts the requests. */
+function samePageServer() {
+  const vms = Array.from({ length: 10 }, (_, i) => `<vm id="${i}"><name>vm${i}</name></vm>`);
+  const searches: string[] = [];
+  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, (request) => {
+    searches.push(new URL(request.url).searchParams.get("search") ?? "");
+    return new Response(`<vms>${vms.join("")}</vms>`, {
+      headers: { "content-type": "application/xml" },
+    });
+  });
+  return { server, searches, url: `http://127.0.0.1:${server.addr.port}/ovirt-engine/api` };
+}
+
+Deno.test("allItems stops with an error when the server answers every page the same", async () => {
+  const { server, searches, url } = samePageServer();
+  await using _server = server;
+  await using connection = new Connection({ url, token: "T", retry: false });
+  const seen: string[] = [];
+  const error = await (async () => {
+    for await (const vm of allItems(connection.systemService().vmsService(), { pageSize: 10 })) {
+      seen.push(vm.id!);
+      if (seen.length > 100) return "never ends";
+    }
+    return "ended";
+  })().catch((error) => error);
+  assert.ok(error instanceof OvirtError, String(error));
+  assert.match(error.message, /page 2 holds the same objects as page 1/);
+  assert.match(error.message, /does not page this collection/);
+  assert.deepEqual(seen, ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9"], "page 1 once");
+  assert.deepEqual(searches, ["page 1", "page 2"]);
+});
+
+Deno.test("pages yields full pages that differ, and ends at a short one", async () => {
+  let page = 0;
+  const collection = {
+    list: (options?: { search?: string }) => {
+      page = Number(/page (\d+)/.exec(options?.search ?? "")![1]);
+      const ids = page < 3 ? [`${page}a`, `${page}b`] : [`${page}a`];
+      return Promise.resolve(ids.map((id) => ({ id })));
+    },
+  };
+  const walked: string[][] = [];
+  for await (const items of pages(collection, { pageSize: 2 })) {
+    walked.push(items.map((item) => item.id));
+  }
+  assert.deepEqual(walked, [["1a", "1b"], ["2a", "2b"], ["3a"]]);
+});
