@@ -284,3 +284,40 @@ Deno.test("an answer without a type that is not XML: the error names the request
     });
   }
 });
+
+Deno.test("add: an engine answering with a completed <action> resolves to what was sent", async () => {
+  let status = "complete";
+  await using setup = await setUp(() => xml(`<action><status>${status}</status></action>`));
+  const hosts = setup.system.clustersService().clusterService("c").affinityGroupsService()
+    .groupService("g").hostsService();
+  const sent = { id: "h1" };
+  assert.equal(await hosts.add(sent), sent);
+  assert.deepEqual(setup.last(), {
+    method: "POST",
+    path: "/ovirt-engine/api/clusters/c/affinitygroups/g/hosts",
+    body: '<host id="h1"/>',
+  });
+  status = "failed";
+  await assert.rejects(hosts.add(sent), /reports the addition failed/);
+});
+
+Deno.test("actions: parameters the engine reads from the query are sent there too", async () => {
+  await using setup = await setUp(() => xml("<action><status>complete</status></action>"));
+  const host = setup.system.hostsService().hostService("h");
+  await host.setupNetworks({ async: true, checkConnectivity: false });
+  assert.equal(setup.last().path, "/ovirt-engine/api/hosts/h/setupnetworks?async=true");
+  assert.match(setup.last().body!, /<async>true<\/async>/);
+  await host.deactivate({ stopGlusterService: true, query: { x: "1" } });
+  assert.equal(
+    setup.last().path,
+    "/ovirt-engine/api/hosts/h/deactivate?stop_gluster_service=true&x=1",
+  );
+  const vm = setup.system.storageDomainsService().storageDomainService("sd").vmsService()
+    .vmService("v");
+  await vm.import({ collapseSnapshots: true, cluster: { name: "c" } });
+  assert.equal(
+    setup.last().path,
+    "/ovirt-engine/api/storagedomains/sd/vms/v/import?collapse_snapshots=true",
+  );
+  assert.match(setup.last().body!, /<collapse_snapshots>true<\/collapse_snapshots>/);
+});

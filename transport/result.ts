@@ -29,14 +29,15 @@ export function readResult(
   spec: MethodSpec,
   exchange: Exchange,
   response: HttpResponse,
+  sent?: unknown,
 ): Promise<unknown> {
   if (response.status < 200 || response.status > 299) {
     return responseError(exchange, response).then((error) => Promise.reject(error));
   }
   return peekBody(responseReader(response)).then((body) =>
     body?.whole === undefined && body !== undefined
-      ? resultOfStream(spec, exchange, response, body)
-      : resultOf(spec, exchange, response, wholeDocument(spec, exchange, response, body))
+      ? resultOfStream(spec, exchange, response, body, sent)
+      : resultOf(spec, exchange, response, wholeDocument(spec, exchange, response, body), sent)
   );
 }
 
@@ -57,12 +58,13 @@ async function resultOfStream(
   exchange: Exchange,
   response: HttpResponse,
   body: PeekedBody,
+  sent: unknown,
 ): Promise<unknown> {
   try {
     const document = wantsDocument(spec, body)
       ? await readDocument(exchange, response, body)
       : undefined;
-    return resultOf(spec, exchange, response, document);
+    return resultOf(spec, exchange, response, document, sent);
   } finally {
     await body.discard();
   }
@@ -78,16 +80,22 @@ function wantsDocument(spec: MethodSpec, body: PeekedBody | undefined): boolean 
   return body !== undefined || (spec.kind !== "remove" && spec.kind !== "action");
 }
 
-/** The result of `spec` from the answer's document, `undefined` when it has none. */
+/**
+ * The result of `spec` from the answer's document, `undefined` when it has none; `sent` is
+ * what an `add` sent, its result when the engine answers with a completed `<action>`.
+ */
 function resultOf(
   spec: MethodSpec,
   exchange: Exchange,
   response: HttpResponse,
   document: XmlDocument | undefined,
+  sent: unknown,
 ): unknown {
   switch (spec.kind) {
-    case "get":
     case "add":
+      if (document?.root === "action") return addedByAction(exchange, response, document, sent);
+      return expectDocument(exchange, response, document!, spec.output?.list === true);
+    case "get":
     case "update":
     case "list": {
       const list = spec.kind === "list" || spec.output?.list === true;
@@ -99,6 +107,30 @@ function resultOf(
     case "action":
       return actionOutput(spec, exchange, response, document);
   }
+}
+
+/**
+ * The result of an `add` that the engine answered with an `<action>`: a few collections do
+ * (adding a host to an affinity group, a network to an iSCSI bond, a connection to a storage
+ * domain...), once the change is made, without the object. The result is then what was
+ * sent; an action that failed is an error.
+ */
+function addedByAction(
+  exchange: Exchange,
+  response: HttpResponse,
+  document: XmlDocument,
+  sent: unknown,
+): unknown {
+  rejectFault(exchange, response, document);
+  const status = (document.value as { status?: unknown } | undefined)?.status;
+  if (status === "failed") {
+    throw new OvirtError(
+      `HTTP ${response.status} from ${exchange.method} ${exchange.url.href}: the engine ` +
+        "reports the addition failed, without a fault",
+      { code: response.status },
+    );
+  }
+  return sent;
 }
 
 /** The output of an action: the member named like its `@Out` parameter, if it has one. */

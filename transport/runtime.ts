@@ -66,7 +66,7 @@ export class Runtime implements ServiceRuntime {
     const deadline = new Deadline(this.#settings.timeout, call.signal);
     try {
       const request = this.#request(path, spec, call, main, deadline, correlationId);
-      return await readResult(spec, request, await this.#api.send(request));
+      return await readResult(spec, request, await this.#api.send(request), main);
     } catch (error) {
       throw withCorrelation(deadline.translate(error), correlationId);
     } finally {
@@ -247,7 +247,7 @@ export function planRequest(
       return {
         method: "POST",
         path: path === "" ? spec.segment! : `${path}/${spec.segment}`,
-        query: { ...call.query },
+        query: actionQuery(spec.params, call),
         body: writeStruct("Action", actionValues(spec.params, call)),
         headers,
       };
@@ -282,6 +282,29 @@ function mainBody(spec: MethodSpec, main: unknown): string {
   }
   if (param.list) return writeXml(MODEL_SCHEMA.struct(param.type).meta.listTag, main);
   return writeStruct(param.type, main);
+}
+
+/**
+ * Action parameters that the engine reads from the query string for some actions, where
+ * the model puts them in the `<action>` body: `async` (actions the engine runs through its
+ * generic action handler, such as `setupNetworks` or `refreshLuns`), `collapse_snapshots`
+ * (importing a VM from a storage domain) and `stop_gluster_service` (deactivating a host).
+ * They are sent in both places: each action reads one of them.
+ */
+const ALSO_IN_QUERY = new Set(["async", "collapse_snapshots", "stop_gluster_service"]);
+
+/** The query of an action: the parameters of {@link ALSO_IN_QUERY} set, then `call.query`. */
+function actionQuery(
+  params: readonly ParamSpec[],
+  call: CallOptions & Record<string, unknown>,
+): Record<string, string> {
+  const query: Record<string, string> = {};
+  for (const param of params) {
+    const value = call[param.name];
+    if (value === undefined || value === null || !ALSO_IN_QUERY.has(param.wire)) continue;
+    query[param.wire] = queryText(param.kind, value, param.name);
+  }
+  return { ...query, ...call.query };
 }
 
 /** The members of an action's `<action>` body: the parameters set in `call`. */
