@@ -321,3 +321,14 @@ Deno.test("actions: parameters the engine reads from the query are sent there to
   );
   assert.match(setup.last().body!, /<collapse_snapshots>true<\/collapse_snapshots>/);
 });
+
+Deno.test("actions: an answer that is the output's own document is the output", async () => {
+  let answer = "<gluster_volume_profile_details><brick_profile_details/>" +
+    "</gluster_volume_profile_details>";
+  await using setup = await setUp(() => xml(answer));
+  const volume = setup.system.clustersService().clusterService("c").glusterVolumesService()
+    .volumeService("v");
+  assert.deepEqual(await volume.getProfileStatistics(), { brickProfileDetails: [] });
+  answer = "<host id='1'/>";
+  await assert.rejects(volume.getProfileStatistics(), /unexpected <host> document/);
+});

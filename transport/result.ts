@@ -17,8 +17,9 @@ import {
   notXmlError,
   responseError,
 } from "./response_error.ts";
-import type { MethodSpec } from "./service.ts";
+import type { MethodSpec, ParamSpec } from "./service.ts";
 import { readXml, readXmlFrom, type XmlDocument } from "./xml/read_xml.ts";
+import { MODEL_SCHEMA } from "./xml/schema.ts";
 
 /**
  * The result of `spec` from `response`, whose body is always consumed or cancelled. Not an
@@ -145,8 +146,21 @@ function actionOutput(
   if (!document) return missing;
   rejectFault(exchange, response, document);
   if (!output) return undefined;
-  if (document.root !== "action") throw unexpected(exchange, response, document.root);
+  if (document.root !== "action") {
+    if (isOutputDocument(output, document.root)) return document.value;
+    throw unexpected(exchange, response, document.root);
+  }
   return (document.value as Record<string, unknown>)[output.name] ?? missing;
+}
+
+/**
+ * Whether a document of root `root` is the action's output itself: the engine answers a
+ * few actions so (`getProfileStatistics` of a Gluster volume answers its
+ * `<gluster_volume_profile_details>`), not with an `<action>` holding it.
+ */
+function isOutputDocument(output: ParamSpec, root: string): boolean {
+  const meta = MODEL_SCHEMA.root(root);
+  return meta !== undefined && meta.type === output.type && meta.list === (output.list === true);
 }
 
 /**
