@@ -193,7 +193,10 @@ function actionResultDoc(output: ModelParameter | undefined): string[] {
 }
 
 function optionDoc(method: ModelMethod, parameter: ModelParameter): string {
-  const where = method.kind === "action"
+  // A remove's parameter that no query string can carry goes in an `<action>` body too.
+  const inBody = method.kind === "action" ||
+    (method.kind === "remove" && (parameter.kind === "struct" || parameter.list));
+  const where = inBody
     ? `Sent as \`<${parameter.wire}>\` in the \`<action>\` body`
     : `Sent as query parameter \`${parameter.wire}\``;
   return `${where}.${parameter.deprecated ? " @deprecated" : ""}`;

@@ -84,7 +84,7 @@ const REMOVE: MethodSpec = {
 
 /** Options of {@link GlusterBricksService.remove}. */
 export interface GlusterBricksServiceRemoveOptions extends CallOptions {
-  /** Sent as query parameter `bricks`. */
+  /** Sent as `<bricks>` in the `<action>` body. */
   bricks?: types.GlusterBrick[];
   /** Sent as query parameter `replica_count`. */
   replicaCount?: number;

@@ -232,8 +232,13 @@ export function planRequest(
     case "get":
     case "list":
       return { method: "GET", path, query: queryOf(spec, call), headers };
-    case "remove":
-      return { method: "DELETE", path, query: queryOf(spec, call), headers };
+    case "remove": {
+      // A parameter no query string can carry goes in an `<action>` body, as the engine
+      // reads it (the bricks of `GlusterBricksService.remove`).
+      const values = actionValues(spec.params.filter(needsBody), call);
+      const body = Object.keys(values).length > 0 ? writeStruct("Action", values) : undefined;
+      return { method: "DELETE", path, query: queryOf(spec, call), headers, body };
+    }
     case "add":
     case "update":
       return {
@@ -263,12 +268,18 @@ function queryOf(
   for (const param of spec.params) {
     const value = call[param.name];
     if (value === undefined || value === null) continue; // absent, as in a body
-    if (param.kind === "struct" || param.list) {
+    if (needsBody(param)) {
+      if (spec.kind === "remove") continue; // in the body
       throw new OvirtError(`The parameter "${param.name}" cannot be sent in a query string`);
     }
     query[param.wire] = queryText(param.kind, value, param.name);
   }
   return call.query === undefined ? query : { ...query, ...call.query };
+}
+
+/** Whether `param` cannot travel in a query string: a struct, or a list. */
+function needsBody(param: ParamSpec): boolean {
+  return param.kind === "struct" || param.list === true;
 }
 
 /** The body of `add`/`update`: the main parameter as its type's document. */
