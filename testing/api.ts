@@ -11,7 +11,9 @@
 import type { MethodMeta } from "../transport/service.ts";
 import { writeStruct } from "../transport/xml/writer.ts";
 import { notFound, Refusal, XML_TYPE, xmlAnswer } from "./answers.ts";
+import { addAnsweredAsAction } from "./action_answered_adds.ts";
 import { apiDocument } from "./api_root.ts";
+import { changeCode } from "./audit_codes.ts";
 import type { ActionValues, Behaviour, Call } from "./behaviour.ts";
 import { BEHAVIOURS } from "./behaviours/mod.ts";
 import { verbOf } from "./changes.ts";
@@ -22,9 +24,10 @@ import type { Engine } from "./engine.ts";
 import { addObject, removeObject, updateObject } from "./generic.ts";
 import { actionOf, API_PREFIX, collectionType, methodOf } from "./model.ts";
 import { itemService, parseFollow, renderList, renderObject } from "./render.ts";
+import { settableChanges } from "./read_only.ts";
 import { readBody } from "./request_body.ts";
 import { applySearch, parseSearch } from "./search.ts";
-import { readField } from "./fields.ts";
+import { defaultOrder, readField, searchedValue } from "./fields.ts";
 import type { Entity } from "./store.ts";
 import { type Location, resolve, typeAt } from "./tree.ts";
 import { checkRequired, typeLabel } from "./validation.ts";
@@ -153,7 +156,12 @@ function answerList(call: Call): Response {
   if (search) {
     const caseSensitive = query.get("case_sensitive")?.toLowerCase() === "true";
     const read = (entity: Entity, field: string) => readField(engine, type, entity, field);
-    items = applySearch(items, parseSearch(search), read, { caseSensitive, max: limit });
+    items = applySearch(items, parseSearch(search), read, {
+      caseSensitive,
+      max: limit,
+      defaultOrder: defaultOrder(type),
+      given: (field, text) => searchedValue(type, field, text),
+    });
   }
   if (limit !== undefined) items = items.slice(0, limit);
   const body = renderList(engine, location, type, items, parseFollow(query.get("follow")));
@@ -187,6 +195,9 @@ function answerAdd(call: Call, add: MethodMeta, bytes: Uint8Array): Response {
     });
   }
   const created = create(body);
+  if (addAnsweredAsAction(location)) {
+    return xmlAnswer(200, writeStruct("Action", { status: "complete" }));
+  }
   const path = `${location.path}/${encodeURIComponent(created.id)}`;
   const xml = renderObject(
     engine,
@@ -200,7 +211,7 @@ function answerAdd(call: Call, add: MethodMeta, bytes: Uint8Array): Response {
 function answerUpdate(call: Call, entity: Entity, update: MethodMeta, bytes: Uint8Array): Response {
   const { engine, location } = call;
   const type = typeAt(location)!;
-  const changes = readBody(bytes, { type: update.main!.type! });
+  const changes = settableChanges(type, readBody(bytes, { type: update.main!.type! }));
   const hook = behaviourOf(location).update;
   const updated = hook
     ? hook(call, entity, changes as Entity)
@@ -288,14 +299,12 @@ function record(
   const name = typeof entity.name === "string" ? entity.name : entity.id;
   const ref = EVENT_REFERENCES[type];
   const refs = ref ? { [ref]: { id: entity.id, href: engine.href(path) } } : {};
-  engine.event(EVENT_CODE, `${typeLabel(type)} ${name} ${what}.`, refs, "normal", correlationId);
+  const code = changeCode(call.location.service.name, verb);
+  engine.event(code, `${typeLabel(type)} ${name} ${what}.`, refs, "normal", correlationId);
   if (type === "Job" || type === "Step") return;
   const description = `${verb[0].toUpperCase()}${verb.slice(1)} ${typeLabel(type)} ${name}`;
   startCommandJob(engine, correlationId, description);
 }
-
-/** The code of the events the generic handling records (the engine's "user action" range). */
-const EVENT_CODE = 9000;
 
 /** The member of `Event` that refers to an object of each type, where there is one. */
 const EVENT_REFERENCES: Record<string, string> = {

@@ -13,7 +13,7 @@ import type { Engine } from "./engine.ts";
 import { collectionType, homeOf, membersOf } from "./model.ts";
 import type { Entity } from "./store.ts";
 import type { Location } from "./tree.ts";
-import { checkUniqueName } from "./validation.ts";
+import { checkUniqueName } from "./unique_names.ts";
 
 /**
  * `value` with every link (single or list item) that names an object with a home
@@ -50,9 +50,9 @@ export function addObject(call: Call, body: Record<string, unknown>): Entity {
   const kind = collectionKind(location);
   if (kind === "reference") return addReference(engine, location, type, body);
   const collection = kind === "view" ? homeOf(type)! : location.path;
-  checkUniqueName(location.service.name, type, body.name, engine.store.items(collection));
-  const entity = { ...withReferences(engine, type, body), id: engine.newId() };
-  return engine.store.put(collection, entity);
+  const described = withReferences(engine, type, body);
+  checkUniqueName(engine, location.service.name, type, described, engine.store.items(collection));
+  return engine.store.put(collection, { ...described, id: engine.newId() });
 }
 
 /**
@@ -94,16 +94,17 @@ export function updateObject(
 ): Entity {
   const type = collectionType(collection.service)!;
   const kind = collectionKind(collection);
+  const updated = { ...entity, ...withReferences(engine, type, changes), id: entity.id };
   if (changes.name !== undefined) {
     checkUniqueName(
+      engine,
       collection.service.name,
       type,
-      changes.name,
+      updated,
       itemsOf(engine, collection),
-      entity.id,
+      "edit",
     );
   }
-  const updated = { ...entity, ...withReferences(engine, type, changes), id: entity.id };
   if (kind === "reference" || kind === "view") {
     const home = homeOf(type)!;
     const stored = engine.store.get(home, entity.id);

@@ -47,6 +47,10 @@ export interface SearchOptions {
   readonly caseSensitive: boolean;
   /** Page size / truncation (`max`). */
   readonly max?: number;
+  /** The field to sort by, ascending, when the query does not sort. */
+  readonly defaultOrder?: string;
+  /** The value a condition on `field` compares to, from the query's text (unit conversions). */
+  readonly given?: (field: string, text: string) => string;
 }
 
 const OPERATORS: readonly Operator[] = ["!=", "<=", ">=", "=", "<", ">"];
@@ -171,14 +175,15 @@ export function applySearch<T>(
   options: SearchOptions,
 ): T[] {
   const flags = options.caseSensitive ? "" : "i";
+  const given = options.given ?? ((_field: string, text: string) => text);
   const tests = query.criteria.map((all) =>
-    all.map((condition) => compile(condition, flags, read))
+    all.map((condition) => compile(condition, flags, read, given))
   );
   let found = tests.length === 0
     ? [...items]
     : items.filter((item) => tests.some((all) => all.every((test) => test(item))));
-  if (query.sortBy !== undefined) {
-    const field = query.sortBy;
+  const field = query.sortBy ?? options.defaultOrder;
+  if (field !== undefined) {
     const keyed = found.map((item) => ({ item, key: sortKey(read(item, field)) }));
     keyed.sort((a, b) => compareKeys(a.key, b.key) * (query.descending ? -1 : 1));
     found = keyed.map((entry) => entry.item);
@@ -194,6 +199,7 @@ function compile<T>(
   condition: Condition,
   flags: string,
   read: FieldReader<T>,
+  given: (field: string, text: string) => string,
 ): (item: T) => boolean {
   if (condition.field === undefined) {
     const pattern = wildcard(`*${condition.value}*`, flags);
@@ -201,7 +207,8 @@ function compile<T>(
       [read(item, "name"), read(item, "description")].some((v) => matches(v, pattern));
   }
   const field = condition.field;
-  const pattern = wildcard(condition.value, flags);
+  const value = given(field, condition.value);
+  const pattern = wildcard(value, flags);
   switch (condition.op) {
     case "=":
       return (item) => matches(read(item, field), pattern);
@@ -210,7 +217,7 @@ function compile<T>(
     default: {
       const sign = condition.op.startsWith("<") ? -1 : 1;
       const orEqual = condition.op.endsWith("=");
-      const target = sortKey(condition.value);
+      const target = sortKey(value);
       return (item) =>
         values(read(item, field)).some((value) => {
           const order = compareKeys(sortKey(value), target);

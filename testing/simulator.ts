@@ -45,7 +45,7 @@ export interface SimulatorOptions extends FaultOptions {
   empty?: boolean;
   /** How many VMs to seed (default 20). */
   vms?: number;
-  /** Seed of ids and of injected faults (default 1): the same seed gives the same ids. */
+  /** Seed of ids and of injected faults, a whole number from 0 to 2^32 - 1 (default 1): the same seed gives the same ids. */
   seed?: number;
   /** Milliseconds one status lifecycle step takes (default 100; 0: the next request sees it). */
   delay?: number;

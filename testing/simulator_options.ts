@@ -20,6 +20,9 @@ interface CheckedOptions extends FaultOptions {
   ssoErrorShape?: string;
 }
 
+/** The largest seed: the random source keeps 32 bits, so a larger one would repeat a smaller one. */
+const MAX_SEED = 2 ** 32 - 1;
+
 /** Most VMs a simulator seeds (10,000 take about 180 MB). */
 export const MAX_VMS = 100_000;
 
@@ -29,9 +32,7 @@ export function checkSimulatorOptions(options: CheckedOptions): void {
   whole(options, "port", 0, 65_535);
   milliseconds(options, "delay", 0);
   milliseconds(options, "tokenLifetime", 1);
-  if (options.seed !== undefined && !Number.isFinite(options.seed)) {
-    refuse("seed", "a finite number", options.seed);
-  }
+  whole(options, "seed", 0, MAX_SEED);
   for (const name of ["username", "password"] as const) {
     const value = options[name];
     if (value !== undefined && (typeof value !== "string" || value === "")) {

@@ -1,12 +1,12 @@
 /**
  * What the engine insists on (the model's `mandatory()` input details, for the methods
- * the simulator's users meet): values an add or action must carry, and collections whose
- * names must be unique.
+ * the simulator's users meet): values an add or action must carry; and how the engine
+ * names a type in its messages.
  *
  * @module
  */
 
-import { conflict, incomplete } from "./answers.ts";
+import { incomplete } from "./answers.ts";
 
 /**
  * Mandatory values per `Service.method`, as dotted member tags. `a|b` are alternatives:
@@ -66,22 +66,6 @@ const REQUIRED: Record<string, readonly string[]> = {
   "AttachedStorageDomainDiskService.copy": ["storage_domain.id|name"],
 };
 
-/** Home collections (by service) where no two objects share a name. */
-const UNIQUE_NAMES = new Set([
-  "VmsService",
-  "ClustersService",
-  "DataCentersService",
-  "HostsService",
-  "StorageDomainsService",
-  "TagsService",
-  "VmPoolsService",
-  "MacPoolsService",
-  "RolesService",
-  "InstanceTypesService",
-  "AffinityLabelsService",
-  "BookmarksService",
-]);
-
 /** Throws 400 `Incomplete parameters` if `value` lacks a mandatory value of `service.method`. */
 export function checkRequired(
   service: string,
@@ -92,25 +76,6 @@ export function checkRequired(
   const required = REQUIRED[`${service}.${method}`] ?? [];
   const missing = required.filter((rule) => !alternatives(rule).some((path) => has(value, path)));
   if (missing.length) throw incomplete(type, missing, method);
-}
-
-/** Throws 409 if another object of `items` already has `name` (for unique-name collections). */
-export function checkUniqueName(
-  service: string,
-  type: string,
-  name: unknown,
-  items: Iterable<Record<string, unknown>>,
-  exceptId?: string,
-): void {
-  if (!UNIQUE_NAMES.has(service) || typeof name !== "string") return;
-  for (const item of items) {
-    if (item.name === name && item.id !== exceptId) {
-      const label = typeLabel(type);
-      throw conflict(
-        `Cannot add ${label}. The ${label} name is already in use, please choose a unique name and try again.`,
-      );
-    }
-  }
 }
 
 /** How the engine names a type in messages: `VM`, `Storage Domain`. */

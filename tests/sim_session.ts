@@ -4,7 +4,8 @@
  * and then the simulator close when the session is disposed.
  */
 
-import { Connection, types, waitFor } from "../mod.ts";
+import assert from "node:assert/strict";
+import { Connection, OvirtError, types, waitFor } from "../mod.ts";
 import { type Simulator, type SimulatorOptions, startSimulator } from "../testing/mod.ts";
 
 /** What {@link simulatorSession} gives. */
@@ -45,4 +46,18 @@ export async function rawDisk(connection: Connection, size: number): Promise<str
     timeout: 5000,
   });
   return disk.id!;
+}
+
+/** Asserts that `promise` fails with an `OvirtError` of HTTP `code` whose fault detail matches. */
+export async function rejectsWith(
+  promise: Promise<unknown>,
+  code: number,
+  detail?: RegExp,
+): Promise<OvirtError> {
+  let caught: unknown;
+  await promise.catch((error) => caught = error);
+  assert.ok(caught instanceof OvirtError, `expected an OvirtError, got ${caught}`);
+  assert.equal(caught.code, code, caught.message);
+  if (detail) assert.match(caught.fault?.detail ?? "", detail);
+  return caught;
 }

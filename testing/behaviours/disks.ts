@@ -10,10 +10,11 @@
 
 import { conflict } from "../answers.ts";
 import type { ActionHandler, Behaviour, Call } from "../behaviour.ts";
-import type { Engine } from "../engine.ts";
+import type { Engine, Reference } from "../engine.ts";
 import { withReferences } from "../generic.ts";
 import type { Entity } from "../store.ts";
 import { dropLayers } from "./disk_snapshots.ts";
+import { checkDomainsActive } from "./domain_status.ts";
 import { transition } from "./lifecycle.ts";
 
 const GIB = 1024 ** 3;
@@ -45,6 +46,8 @@ export function createDisk(engine: Engine, body: Record<string, unknown>): Entit
   }
   const domains = described.storageDomains as unknown[] | undefined;
   const domain = domains?.[0] ?? firstDataDomain(engine);
+  const domainId = (domain as Reference | undefined)?.id;
+  if (domainId !== undefined) checkDomainsActive(engine, [domainId], "add Virtual Disk");
   const name = described.name ?? described.alias ?? `disk-${engine.store.count("disks") + 1}`;
   const provisionedSize = (described.provisionedSize as number | undefined) ?? GIB;
   const disk: Entity = {

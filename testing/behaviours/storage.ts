@@ -2,9 +2,12 @@
  * Storage domains and their data-center attachments. Under `storagedomains` a domain is
  * `unattached` or has no status; attached ones live as records below
  * `datacenters/{id}/storagedomains` with their real status: attach -> `locked` ->
- * `active` (the first data domain becomes master and brings the data center `up`),
- * `deactivate` -> `maintenance`, `activate` -> `active`, detach (DELETE) needs
- * maintenance. The data center's `setmaster` moves the master role to another domain.
+ * `active` (the first data domain becomes master and brings the data center `up`; other
+ * domains need a data center that is initialized), `deactivate` -> `maintenance`
+ * (refused while running VMs use the domain; the master role moves to another active data
+ * domain, or the data center goes to `maintenance` with its last one), `activate` ->
+ * `active`, detach (DELETE) needs maintenance. The data center's `setmaster` moves the
+ * master role to another domain. Disks are made and VMs started only on active domains.
  *
  * @module
  */
@@ -15,6 +18,7 @@ import type { Engine } from "../engine.ts";
 import { addObject } from "../generic.ts";
 import type { Entity } from "../store.ts";
 import { deleteDisk } from "./disks.ts";
+import { activeVmsOn } from "./domain_status.ts";
 import { change, transition } from "./lifecycle.ts";
 
 const GIB = 1024 ** 3;
@@ -64,13 +68,14 @@ export function attachDomain(
 
 /**
  * Brings data center `dcId` `up` if it has an active master domain, to `maintenance` when
- * all its domains are in maintenance, `uninitialized` otherwise.
+ * its master (or every domain) is in maintenance, `uninitialized` otherwise.
  */
 function updateDataCenterStatus(engine: Engine, dcId: string): void {
   const records = engine.store.items(`datacenters/${encodeURIComponent(dcId)}/storagedomains`);
-  const up = records.some((record) => record.master === true && record.status === "active");
-  const maintenance = records.length > 0 &&
-    records.every((record) => record.status === "maintenance");
+  const master = records.find((record) => record.master === true);
+  const up = master?.status === "active";
+  const maintenance = master?.status === "maintenance" ||
+    (records.length > 0 && records.every((record) => record.status === "maintenance"));
   change(engine, "datacenters", dcId, {
     status: up ? "up" : maintenance ? "maintenance" : "uninitialized",
   });
@@ -87,6 +92,13 @@ const attachedDomains: Behaviour = {
     if ((domain.dataCenters as unknown[] | undefined)?.length) {
       throw conflict(
         "Cannot attach Storage Domain. The Storage Domain is already attached to a Data Center.",
+      );
+    }
+    if (
+      domain.type !== "data" && engine.store.get("datacenters", dcId)?.status === "uninitialized"
+    ) {
+      throw conflict(
+        "Cannot attach Storage Domain.\n-Please attach Data Domain to the Data Center first.",
       );
     }
     const record = attachDomain(engine, dcId, domain.id, "locked");
@@ -133,17 +145,56 @@ export const setMaster: ActionHandler = (call, dataCenter, params) => {
   }
 };
 
+/**
+ * Refuses to deactivate `domain` (a record of `collection`) while VMs that are neither down
+ * nor suspended use it, or when it is the master and the other active domains are not
+ * data domains; returns the id of the active data domain that is to take over the master
+ * role, if `domain` has it.
+ */
+function checkDeactivation(engine: Engine, collection: string, domain: Entity): string | undefined {
+  if (activeVmsOn(engine, domain.id).length) {
+    throw conflict(
+      'Cannot deactivate Storage. VMs in a state other than "Down" or "Suspended" were detected.\n-Please ensure all VMs associated with this Storage Domain are stopped and in the Down or Suspended state first.',
+    );
+  }
+  if (domain.master !== true) return undefined;
+  const others = engine.store.items(collection).filter((record) =>
+    record.id !== domain.id && record.status === "active"
+  );
+  const successor = others.find((record) =>
+    engine.store.get("storagedomains", record.id)?.type === "data"
+  );
+  if (others.length && !successor) {
+    throw conflict(
+      "Cannot deactivate a Master Storage Domain while there are active non-data domains in the Data Center.\n-Please deactivate all the non-data domains first.",
+    );
+  }
+  return successor?.id;
+}
+
+/** Moves the master role from domain `from` to domain `to` (records of `collection`). */
+function moveMaster(engine: Engine, collection: string, from: string, to: string): void {
+  for (const [id, master] of [[from, false], [to, true]] as const) {
+    change(engine, collection, id, { master });
+    change(engine, "storagedomains", id, { master });
+  }
+}
+
 const attachedActions: Record<string, ActionHandler> = {
   deactivate: (call, domain) => {
     if (domain!.status !== "active") {
       throw conflict("Cannot deactivate Storage Domain. The Storage Domain is not active.");
     }
+    const { engine } = call;
     const dcId = call.location.parent!.parent!.id!;
-    transition(call.engine, call.location.parent!.path, domain!.id, {
-      status: "preparing_for_maintenance",
-    }, [
+    const collection = call.location.parent!.path;
+    const successor = checkDeactivation(engine, collection, domain!);
+    transition(engine, collection, domain!.id, { status: "preparing_for_maintenance" }, [
       { status: "maintenance" },
-    ], () => updateDataCenterStatus(call.engine, dcId));
+    ], () => {
+      if (successor) moveMaster(engine, collection, domain!.id, successor);
+      updateDataCenterStatus(engine, dcId);
+    });
   },
   activate: (call, domain) => {
     if (domain!.status === "active") {

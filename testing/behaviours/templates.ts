@@ -1,8 +1,10 @@
 /**
  * Templates: made from a VM that is down (`locked`, then `ok`; the VM is `image_locked`
  * meanwhile, and its disks, NICs and consoles are copied) or from an OVF configuration
- * (`ovf_import.ts`), and removed only when no VM uses them. The Blank template cannot be removed. Exported
- * like VMs (`exports.ts`).
+ * (`ovf_import.ts`). A new template's name is unique in its data center (Blank's name in
+ * all), unless it is a new version of a base template (`version.base_template`), whose name
+ * it takes. A template is removed only when no VM uses it; the Blank template never is.
+ * Exported like VMs (`exports.ts`).
  *
  * @module
  */
@@ -13,6 +15,7 @@ import type { Engine, Reference } from "../engine.ts";
 import { withReferences } from "../generic.ts";
 import { ZERO_ID } from "../model.ts";
 import type { Entity } from "../store.ts";
+import { checkUniqueName } from "../unique_names.ts";
 import { copyDevices } from "./devices.ts";
 import { deleteDisk } from "./disks.ts";
 import { exportTemplate } from "./exports.ts";
@@ -33,6 +36,37 @@ const FROM_VM = [
   "usb",
 ];
 
+/**
+ * The template a new template is a version of (`version.base_template`), if it is one: it
+ * must exist, be a first version and not be Blank.
+ */
+function baseTemplateOf(engine: Engine, body: Record<string, unknown>): Entity | undefined {
+  const version = body.version as { baseTemplate?: { id?: string } } | undefined;
+  const wanted = version?.baseTemplate?.id;
+  if (wanted === undefined) return undefined;
+  const base = engine.store.get("templates", wanted);
+  if (!base) throw conflict("Cannot add Template. The relevant Template doesn't exist.");
+  if (base.id === ZERO_ID) throw conflict("Blank template can't have sub-templates.");
+  if ((base.version as { baseTemplate?: Reference } | undefined)?.baseTemplate?.id !== base.id) {
+    throw conflict(
+      "Cannot add Template. Only the first template version can be selected as the base template.",
+    );
+  }
+  return base;
+}
+
+/** The highest version number of the versions of base template `baseId`. */
+function lastVersion(engine: Engine, baseId: string): number {
+  return Math.max(
+    ...engine.store.items("templates").map((template) => {
+      const version = template.version as
+        | { versionNumber?: number; baseTemplate?: Reference }
+        | undefined;
+      return version?.baseTemplate?.id === baseId ? version.versionNumber ?? 1 : 0;
+    }),
+  );
+}
+
 function createTemplate(engine: Engine, body: Record<string, unknown>): Entity {
   const described = withReferences(engine, "Template", body);
   const source = engine.store.get("vms", (described.vm as Reference).id)!;
@@ -51,22 +85,28 @@ function createTemplate(engine: Engine, body: Record<string, unknown>): Entity {
   const copied = Object.fromEntries(
     FROM_VM.filter((name) => source[name] !== undefined).map((name) => [name, source[name]]),
   );
-  const id = engine.newId();
-  const versions = engine.store.items("templates").filter((template) =>
-    template.name === described.name
-  );
-  const base = versions[0];
-  const version = (body.version ?? {}) as Record<string, unknown>;
   const { vm: _vm, ...settings } = described;
+  const wanted = { ...copied, ...settings };
+  const base = baseTemplateOf(engine, body);
+  if (!base) {
+    checkUniqueName(
+      engine,
+      "TemplatesService",
+      "Template",
+      wanted,
+      engine.store.items("templates"),
+    );
+  }
+  const id = engine.newId();
   engine.store.put("templates", {
-    ...copied,
-    ...settings,
+    ...wanted,
+    ...(base ? { name: base.name } : {}),
     id,
     status: "locked",
     creationTime: new Date(),
     version: {
-      ...version,
-      versionNumber: versions.length + 1,
+      ...(body.version as object | undefined),
+      versionNumber: base ? lastVersion(engine, base.id) + 1 : 1,
       baseTemplate: engine.referenceTo("templates", base?.id ?? id),
     },
   });

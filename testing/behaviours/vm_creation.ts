@@ -11,7 +11,7 @@ import { conflict } from "../answers.ts";
 import type { Engine, Reference } from "../engine.ts";
 import { withReferences } from "../generic.ts";
 import type { Entity } from "../store.ts";
-import { checkUniqueName } from "../validation.ts";
+import { checkUniqueName } from "../unique_names.ts";
 import { addVmDevices, copyDevices } from "./devices.ts";
 import { transition } from "./lifecycle.ts";
 
@@ -65,8 +65,8 @@ export function createVm(
   source?: string,
   id: string = engine.newId(),
 ): Entity {
-  checkUniqueName("VmsService", "Vm", body.name, engine.store.items("vms"));
   const described = withReferences(engine, "Vm", body);
+  checkUniqueName(engine, "VmsService", "Vm", described, engine.store.items("vms"));
   const templateRef = described.template as Reference;
   const template = engine.store.get("templates", templateRef.id)!;
   if (source === undefined) checkTemplateNotLocked(template, "add VM");

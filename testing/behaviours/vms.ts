@@ -13,25 +13,30 @@
  */
 
 import { conflict, notFound, Refusal } from "../answers.ts";
+import { MIGRATION_EVENTS, VM_STATUS_EVENTS, type VmStatusEvent } from "../audit_codes.ts";
 import { type ActionHandler, type Behaviour, type Call, flag } from "../behaviour.ts";
 import type { Engine, Reference } from "../engine.ts";
 import { updateObject, withReferences } from "../generic.ts";
 import type { Entity } from "../store.ts";
-import { checkUniqueName } from "../validation.ts";
+import { checkUniqueName } from "../unique_names.ts";
 import { newMac } from "./devices.ts";
 import { freezeLayers, mergeLayers } from "./disk_snapshots.ts";
 import { deleteDisk } from "./disks.ts";
+import { checkDomainsActive, diskDomainsOf } from "./domain_status.ts";
 import { exportVm } from "./exports.ts";
 import { change, type Step, transition } from "./lifecycle.ts";
 import { vmOvf } from "./ovf.ts";
 import { configurationOf, vmFromConfiguration } from "./ovf_import.ts";
+import {
+  checkSnapshotsIdle,
+  restoreSnapshot,
+  snapshotsOf,
+  takeConfiguration,
+} from "./snapshot_restore.ts";
 import { checkVmNotLocked as checkNotLocked, createVm, TRANSITIONAL } from "./vm_creation.ts";
 
 /** Hidden (non-model) property: changes waiting for the next boot (`next_run=true`). */
 const NEXT_RUN = "$nextRun";
-
-/** Event codes of the VM lifecycle (the engine's audit log numbers). */
-const EVENTS = { up: 32, down: 61, suspended: 35 };
 
 /**
  * Creates a VM from `body`: from its OVF configuration if it has one (see `ovf_import.ts`),
@@ -141,22 +146,36 @@ function checkMigrationTarget(
 }
 
 /**
- * Moves the VM through `steps` (after applying `now`), recording an event at each end state,
- * the one `now` reaches included (a power-off is `down` at once).
+ * Moves the VM through `steps` (after applying `now`), recording an event at each end state
+ * of `events`, the one `now` reaches included (a power-off is `down` at once); those the
+ * action's command logs carry its correlation id.
  */
-function lifecycle(call: Call, vm: Entity, now: Record<string, unknown>, steps: Step[]): void {
+function lifecycle(
+  call: Call,
+  vm: Entity,
+  now: Record<string, unknown>,
+  steps: Step[],
+  events: Readonly<Record<string, VmStatusEvent>> = VM_STATUS_EVENTS,
+): void {
   const { engine } = call;
   const record = (updated: Entity) => {
     const status = updated.status as string;
-    const code = EVENTS[status as keyof typeof EVENTS];
-    if (code === undefined) return;
+    const event = events[status];
+    if (event === undefined) return;
     const host = (updated.host as Reference | undefined)?.id;
     const where = status === "up" && host
       ? ` on Host ${engine.store.get("hosts", host)?.name ?? host}`
       : "";
-    engine.event(code, `VM ${updated.name} is ${status}${where}.`, {
-      vm: engine.referenceTo("vms", vm.id),
-    });
+    const correlationId = event.byCommand ? call.correlationId : undefined;
+    engine.event(
+      event.code,
+      `VM ${updated.name} is ${status}${where}.`,
+      {
+        vm: engine.referenceTo("vms", vm.id),
+      },
+      "normal",
+      correlationId,
+    );
   };
   record(transition(engine, "vms", vm.id, now, steps, record));
 }
@@ -185,6 +204,7 @@ const vmActions: Record<string, ActionHandler> = {
         lifecycle(call, vm!, { status: "restoring_state" }, [{ status: "up" }]);
         break;
       case "down": {
+        checkDomainsActive(call.engine, diskDomainsOf(call.engine, vm!), "run VM");
         const host = pickHost(call.engine, vm!, "run");
         const runOnce = RUN_ONCE.some((name) =>
           params[name] !== undefined && params[name] !== false
@@ -231,7 +251,7 @@ const vmActions: Record<string, ActionHandler> = {
     const host = requested
       ? checkMigrationTarget(call.engine, call.engine.resolve("Host", requested), current)
       : pickHost(call.engine, vm!, "migrate", current);
-    lifecycle(call, vm!, { status: "migrating" }, [{ status: "up", host }]);
+    lifecycle(call, vm!, { status: "migrating" }, [{ status: "up", host }], MIGRATION_EVENTS);
   },
   clone: (call, vm, params) => {
     checkNotLocked(vm!, "clone");
@@ -247,26 +267,6 @@ const vmActions: Record<string, ActionHandler> = {
   ticket: (call) => ({ ticket: { value: call.engine.newId(), expiry: 7200 } }),
   export: exportVm,
 };
-
-/** The snapshots of `vm`. */
-function snapshotsOf(call: Call, vm: Entity): Entity[] {
-  return call.engine.store.items(`vms/${encodeURIComponent(vm.id)}/snapshots`);
-}
-
-/**
- * Refuses `what` (`preview`, `revert to`) on the snapshots of `vm` while one of them is
- * being made, or while the VM is not down.
- */
-function checkSnapshotsIdle(call: Call, vm: Entity, what: string): void {
-  if (snapshotsOf(call, vm).some((snapshot) => snapshot.snapshotStatus === "locked")) {
-    throw conflict(
-      `Cannot ${what} Snapshot. The VM is performing an operation on a Snapshot. Please wait for the operation to finish, and try again.`,
-    );
-  }
-  if (vm.status !== "down") {
-    throw conflict(`Cannot ${what} Snapshot. At least one of the VMs is not down.`);
-  }
-}
 
 /** Previews the snapshot `params` names (`in_preview`): the VM must be down, with no preview. */
 function previewSnapshot(call: Call, vm: Entity, params: Record<string, unknown>): void {
@@ -301,11 +301,19 @@ const vm: Behaviour = {
   update(call, entity, changes) {
     checkNotLocked(entity, "update");
     if (flag(call, "next_run") && entity.status !== "down") {
-      checkUniqueName("VmsService", "Vm", changes.name, call.engine.store.items("vms"), entity.id);
       const pending = {
         ...(entity[NEXT_RUN] as object | undefined),
         ...withReferences(call.engine, "Vm", changes),
       };
+      const { engine } = call;
+      checkUniqueName(
+        engine,
+        "VmsService",
+        "Vm",
+        { ...entity, ...pending },
+        engine.store.items("vms"),
+        "edit",
+      );
       const updated = change(call.engine, "vms", entity.id, {
         [NEXT_RUN]: pending,
         nextRunConfigurationExists: true,
@@ -341,6 +349,7 @@ const snapshots: Behaviour = {
       snapshotStatus: "locked",
       date: new Date(),
       vm: engine.referenceTo("vms", owner.id),
+      ...takeConfiguration(owner),
     });
     freezeLayers(engine, call.location.parent!.path, snapshot.id);
     transition(engine, call.location.path, snapshot.id, {}, [{ snapshotStatus: "ok" }]);
@@ -367,17 +376,26 @@ const snapshot: Behaviour = {
     }
     mergeLayers(call.engine, entity.id);
   },
+  actions: { restore: restoreSnapshot },
 };
 
 const nics: Behaviour = {
   add(call, body) {
     const { engine } = call;
     checkNotLocked(engine.store.get("vms", call.location.parent!.id!)!, "add NIC to");
+    const described = withReferences(engine, "Nic", body);
+    checkUniqueName(
+      engine,
+      "VmNicsService",
+      "Nic",
+      described,
+      engine.store.items(call.location.path),
+    );
     return engine.store.put(call.location.path, {
       interface: "virtio",
       plugged: true,
       linked: true,
-      ...withReferences(engine, "Nic", body),
+      ...described,
       id: engine.newId(),
       mac: (body.mac as object | undefined) ?? { address: newMac(engine) },
       vm: engine.referenceTo("vms", call.location.parent!.id!),

@@ -1,0 +1,63 @@
+/**
+ * Whether a storage domain can take work: a disk is made, and a VM started, only on
+ * domains `active` in their data center (the engine names the status of one that is not);
+ * which VMs use a domain.
+ *
+ * @module
+ */
+
+import { conflict } from "../answers.ts";
+import type { Engine, Reference } from "../engine.ts";
+import type { Entity } from "../store.ts";
+
+/** The status of domain `domainId` in its data center, or undefined if it is attached to none. */
+export function attachedStatus(engine: Engine, domainId: string): string | undefined {
+  const domain = engine.store.get("storagedomains", domainId);
+  const dcId = (domain?.dataCenter as Reference | undefined)?.id;
+  if (dcId === undefined) return undefined;
+  return engine.store.get(`datacenters/${encodeURIComponent(dcId)}/storagedomains`, domainId)
+    ?.status as string | undefined;
+}
+
+/**
+ * Refuses `what` (`add Virtual Disk`, `run VM`) when one of `domainIds` is attached to a
+ * data center and not `active` there.
+ */
+export function checkDomainsActive(
+  engine: Engine,
+  domainIds: Iterable<string>,
+  what: string,
+): void {
+  for (const id of domainIds) {
+    const status = attachedStatus(engine, id);
+    if (status !== undefined && status !== "active") {
+      throw conflict(
+        `Cannot ${what}. The relevant Storage Domain's status is ${enumName(status)}.`,
+      );
+    }
+  }
+}
+
+/** The ids of the storage domains the disks of `vm` are on. */
+export function diskDomainsOf(engine: Engine, vm: Entity): Set<string> {
+  const ids = new Set<string>();
+  for (const attachment of engine.store.items(`vms/${encodeURIComponent(vm.id)}/diskattachments`)) {
+    const disk = engine.store.get("disks", attachment.id);
+    for (const domain of (disk?.storageDomains as Reference[] | undefined) ?? []) {
+      ids.add(domain.id);
+    }
+  }
+  return ids;
+}
+
+/** The VMs neither down nor suspended that have a disk on domain `domainId`. */
+export function activeVmsOn(engine: Engine, domainId: string): Entity[] {
+  return engine.store.items("vms").filter((vm) =>
+    vm.status !== "down" && vm.status !== "suspended" && diskDomainsOf(engine, vm).has(domainId)
+  );
+}
+
+/** The engine's name of a status (`preparing_for_maintenance` -> `PreparingForMaintenance`). */
+function enumName(status: string): string {
+  return status.split("_").map((word) => word[0].toUpperCase() + word.slice(1)).join("");
+}

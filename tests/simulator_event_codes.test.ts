@@ -1,0 +1,43 @@
+/**
+ * The events of changes carry the engine's audit log codes, and the event of a VM coming
+ * up, logged by the start command, carries the start's correlation id; those of the
+ * engine's host monitoring (down, suspended) carry none.
+ */
+
+import assert from "node:assert/strict";
+import { waitForStatus } from "../mod.ts";
+import { simulatorSession } from "./sim_session.ts";
+
+const POLL = { interval: 5, timeout: 5000 };
+
+Deno.test("simulator: VM changes log the engine's event codes", async () => {
+  await using session = await simulatorSession({ delay: 0 });
+  const system = session.connection.systemService();
+  const vms = system.vmsService();
+  const events = system.eventsService();
+  const codesOf = async (correlationId: string) =>
+    (await events.list({ search: `correlation_id=${correlationId}` }))
+      .map((event) => Number(event.code)).sort((a, b) => a - b);
+  const added = await vms.add(
+    { name: "ev-vm", cluster: { name: "Default" }, template: { name: "Blank" } },
+    { correlationId: "qa-add" },
+  );
+  assert.deepEqual(await codesOf("qa-add"), [34]);
+  const service = vms.vmService(added.id!);
+  await service.update({ description: "edited" }, { correlationId: "qa-edit" });
+  assert.deepEqual(await codesOf("qa-edit"), [35]);
+  await service.start({ correlationId: "qa-start" });
+  await waitForStatus(service, "up", POLL);
+  assert.deepEqual(await codesOf("qa-start"), [32, 153]);
+  await service.suspend({ correlationId: "qa-suspend" });
+  await waitForStatus(service, "suspended", POLL);
+  assert.deepEqual(await codesOf("qa-suspend"), [501]);
+  const [suspended] = await events.list({ search: "type=503", max: 1 });
+  assert.equal(suspended.vm?.id, added.id);
+  assert.equal(suspended.correlationId, undefined);
+  await service.stop({ correlationId: "qa-stop" });
+  assert.deepEqual(await codesOf("qa-stop"), [33]);
+  assert.equal((await events.list({ search: "type=61", max: 1 }))[0].vm?.id, added.id);
+  await service.remove({ correlationId: "qa-remove" });
+  assert.deepEqual(await codesOf("qa-remove"), [113]);
+});
