@@ -91,7 +91,10 @@ export async function runApi(context: Context, args: ParsedFlags): Promise<void>
     : await readObjectFile(values.from, bodyType);
   const { connection } = await context.session();
   const service = connection.service(servicePath) as unknown as Methods;
-  const options: Record<string, unknown> = Object.keys(query).length ? { query } : {};
+  const options: Record<string, unknown> = {
+    ...(Object.keys(query).length ? { query } : {}),
+    signal: context.signal,
+  };
   const result = method.main
     ? await service[method.name](body, options)
     : await service[method.name]({ ...body, ...options });

@@ -281,7 +281,7 @@ async function names(context: Context, segment: string): Promise<string[]> {
     const service = connection.service(segment) as unknown as {
       list(options?: object): Promise<{ name?: string }[]>;
     };
-    const items = await service.list({ max: 500 });
+    const items = await service.list({ max: 500, signal: context.signal });
     return items.map((item) => item.name).filter((name): name is string => !!name);
   } catch {
     return []; // no session or no engine: complete nothing rather than fail

@@ -45,14 +45,24 @@ export interface GlobalValues {
 export class Context {
   /** Environment variables. */
   readonly env: Env;
+  /**
+   * Aborts when the run is interrupted (Ctrl-C, SIGTERM): commands give it to their SDK calls,
+   * which then stop and undo what they began; no more output is written after it.
+   */
+  readonly signal: AbortSignal;
   #globals: GlobalValues = {};
   #output!: OutputOptions;
   #session?: Promise<Session>;
   #errClosed = false;
 
-  /** A context for one run. */
-  constructor(env: Env, globals: GlobalValues = {}) {
+  /** A context for one run, whose commands stop when `signal` aborts. */
+  constructor(
+    env: Env,
+    globals: GlobalValues = {},
+    signal: AbortSignal = new AbortController().signal,
+  ) {
     this.env = env;
+    this.signal = signal;
     this.useGlobals(globals);
   }
 
@@ -84,9 +94,11 @@ export class Context {
 
   /**
    * Writes to standard output. Once its reader has gone (`ovirt events follow | head -1`),
-   * throws {@link OutputClosedError}: the command ends there, with exit code 0.
+   * throws {@link OutputClosedError}: the command ends there, with exit code 0. Once the run
+   * is interrupted, throws the signal's reason and writes nothing.
    */
   out(text: string): void {
+    this.signal.throwIfAborted();
     try {
       writeAll(Deno.stdout, new TextEncoder().encode(text));
     } catch (error) {

@@ -100,17 +100,25 @@ export async function runUpload(context: Context, args: ParsedFlags): Promise<vo
   // Before anything is sent: what cannot go as it is (VMDK, compressed qcow2...) is refused.
   const image = await probeImage(path);
   const { connection } = await context.session();
+  const { signal } = context;
   const disks = connection.systemService().disksService();
   let disk: types.Disk;
   if (values.disk !== undefined) {
-    const diskId = await resolveId(connection, findResource("disks")!, "disks", values.disk);
+    const diskId = await resolveId(
+      connection,
+      findResource("disks")!,
+      "disks",
+      values.disk,
+      signal,
+    );
     using file = await Deno.open(path);
     await uploadDisk(connection, diskId, file.readable, image.fileSize, {
       format: image.format,
       pollInterval,
+      signal,
       onProgress: progressBar(`Uploading ${values.disk}`, context.progressOutput()),
     });
-    disk = await disks.diskService(diskId).get();
+    disk = await disks.diskService(diskId).get({ signal });
   } else {
     const name = values.name ?? path.split("/").pop()!.replace(/\.[^.]*$/, "");
     ({ disk } = await uploadImage(connection, path, {
@@ -120,6 +128,7 @@ export async function runUpload(context: Context, args: ParsedFlags): Promise<vo
       ...(size === undefined ? {} : { provisionedSize: size }),
       pollInterval,
       phaseTimeout,
+      signal,
       onProgress: progressBar(`Uploading ${name}`, context.progressOutput()),
     }));
   }
@@ -138,11 +147,12 @@ export async function runDownload(context: Context, args: ParsedFlags): Promise<
   const options = {
     ...(format ? { format } : {}),
     pollInterval: parseInterval(values["wait-interval"] ?? "1s", "wait-interval"),
+    signal: context.signal,
     onProgress: progressBar(`Downloading ${word}`, context.progressOutput()),
   };
   const replaces = path !== "-" && await existingFile(path, values.overwrite === true);
   const { connection } = await context.session();
-  const id = await resolveId(connection, findResource("disks")!, "disks", word);
+  const id = await resolveId(connection, findResource("disks")!, "disks", word, context.signal);
   if (path === "-") {
     await downloadToStdout(connection, id, options);
   } else {

@@ -6,6 +6,7 @@
  */
 
 import { AuthError, ConnectionError, NotFoundError, OvirtError, TimeoutError } from "../mod.ts";
+import { printable } from "./output/printable.ts";
 
 /** Exit codes of `ovirt` (documented in the README and in `ovirt --help`). */
 export const EXIT = {
@@ -25,6 +26,10 @@ export const EXIT = {
   TIMEOUT: 6,
   /** The engine refused the request (another HTTP 4xx or 5xx, with its reason). */
   REFUSED: 7,
+  /** Stopped by Ctrl-C (SIGINT), after cleaning up: 128 + 2. */
+  INTERRUPTED: 130,
+  /** Stopped by SIGTERM, after cleaning up: 128 + 15. */
+  TERMINATED: 143,
 } as const;
 
 /** A failure the CLI itself detects, with the exit code it ends with. */
@@ -81,7 +86,14 @@ export function isParseArgsError(error: unknown): boolean {
   return typeof code === "string" && code.startsWith("ERR_PARSE_ARGS");
 }
 
-/** The one line printed for `error`: its message with line breaks folded. */
+/** The most characters of a message an error line shows; the rest is cut, and says so. */
+export const MAX_ERROR_MESSAGE = 4096;
+
+/**
+ * The one line printed for `error`: its message with line breaks folded, what could act on
+ * the terminal (escape sequences, C1 controls, bidirectional overrides in the engine's text)
+ * written as escapes, and cut after {@link MAX_ERROR_MESSAGE} characters.
+ */
 export function errorLine(error: unknown): string {
   let message = error instanceof Error ? error.message : String(error);
   if (isParseArgsError(error) && !message.includes("argument is ambiguous")) {
@@ -91,5 +103,15 @@ export function errorLine(error: unknown): string {
   }
   // The SDK's advice names its options; here they are flags and variables.
   message = message.replace("with caFile or caCerts", "with --ca-file (or OVIRT_CA_FILE)");
-  return `ovirt: ${message.replace(/\s*\n\s*/g, " ").trim()}`;
+  // Split, not a regular expression: a megabyte of spaces is folded in linear time.
+  const folded = message.split("\n").map((part) => part.trim()).filter((part) => part !== "");
+  return `ovirt: ${clipped(printable(folded.join(" ")))}`;
+}
+
+/** `text` cut after {@link MAX_ERROR_MESSAGE} characters, with a note of how many were cut. */
+function clipped(text: string): string {
+  if (text.length <= MAX_ERROR_MESSAGE) return text;
+  // Not in the middle of an escape (`\u001b`) or of a character's surrogate pair.
+  const cut = text.slice(0, MAX_ERROR_MESSAGE).replace(/\\(u[0-9a-f]{0,3})?$|[\ud800-\udbff]$/, "");
+  return `${cut}… (${text.length - cut.length} more characters cut)`;
 }

@@ -1,22 +1,26 @@
 /**
  * `ovirt events follow`: prints new events as they come (the SDK's `followEvents`), one
- * line each (`-o json`: one JSON object per line), until Ctrl-C.
+ * line each (`-o json`: one JSON object per line), until Ctrl-C; an engine outage (a
+ * restart) is waited out with one warning on standard error.
  *
  * @module
  */
 
-import { followEvents } from "../mod.ts";
 import type { Context } from "./context.ts";
-import { UsageError } from "./errors.ts";
+import { errorLine, UsageError } from "./errors.ts";
+import { followThroughOutages } from "./follow_through_outages.ts";
 import { type OptionSpec, type ParsedFlags, parseInterval } from "./options.ts";
-import { cellText, checkColumns, plain, printable, valueAt } from "./output/cells.ts";
+import { cellText, checkColumns, plain, valueAt } from "./output/cells.ts";
+import { printable } from "./output/printable.ts";
 
 /** Help of `ovirt events follow`. */
 export const FOLLOW_HELP =
   `Usage: ovirt events follow [--from ID] [--search TEXT] [--interval DURATION]
 
 Prints new events as they come, oldest first, until Ctrl-C: one line each (time, severity,
-id, description; -c chooses columns), or one JSON object per line with -o json.
+id, description; -c chooses columns), or one JSON object per line with -o json. While the
+engine cannot be reached or fails (5xx), one warning goes to stderr and following resumes
+once it answers again (waits between attempts grow to 30s).
 --from ID starts after that event (resume where you stopped); by default only events
 newer than the latest one are shown. --interval is the time between polls (default 5s).
 `;
@@ -42,36 +46,27 @@ export async function runFollow(context: Context, args: ParsedFlags): Promise<vo
   checkColumns(context.output, "Event");
   const interval = parseInterval(values.interval ?? "5s", "interval");
   const { connection } = await context.session();
+  const { signal } = context;
   const events = connection.systemService().eventsService();
   let from = values.from === undefined ? undefined : eventId(values.from);
   if (from === undefined) {
-    const [latest] = await events.list({ max: 1 });
+    const [latest] = await events.list({ max: 1, signal });
     from = latest ? Number(latest.id) : 0;
   }
-  const stop = new AbortController();
-  const onSignal = () => stop.abort();
-  Deno.addSignalListener("SIGINT", onSignal);
-  Deno.addSignalListener("SIGTERM", onSignal);
   const columns = context.output.columns ?? ["time", "severity", "id", "description"];
-  try {
-    for await (
-      const event of followEvents(events, {
-        from,
-        interval,
-        signal: stop.signal,
-        ...(values.search ? { search: values.search } : {}),
-      })
-    ) {
-      context.out(
-        format === "json"
-          ? JSON.stringify(plain(event)) + "\n"
-          : columns.map((column) => printable(cellText(valueAt(event, column)))).join("  ") +
-            "\n",
-      );
-    }
-  } finally {
-    Deno.removeSignalListener("SIGINT", onSignal);
-    Deno.removeSignalListener("SIGTERM", onSignal);
+  const followed = followThroughOutages(events, {
+    from,
+    interval,
+    signal,
+    warn: (line) => context.err(errorLine(line) + "\n"),
+    ...(values.search ? { search: values.search } : {}),
+  });
+  for await (const event of followed) {
+    context.out(
+      format === "json"
+        ? JSON.stringify(plain(event)) + "\n"
+        : columns.map((column) => printable(cellText(valueAt(event, column)))).join("  ") + "\n",
+    );
   }
 }
 

@@ -38,6 +38,8 @@ function exitCodes(): string {
     [EXIT.CONNECTION]: "engine unreachable (refused, DNS, TLS)",
     [EXIT.TIMEOUT]: "a time limit passed (request or --wait)",
     [EXIT.REFUSED]: "the engine refused the request (its reason is printed)",
+    [EXIT.INTERRUPTED]: "stopped by Ctrl-C, after cleaning up (a transfer cancelled)",
+    [EXIT.TERMINATED]: "stopped by SIGTERM, after cleaning up",
   };
   return block(Object.entries(meaning).map(([code, text]) => [code, text]));
 }

@@ -21,6 +21,7 @@ import { findResource, type Resource } from "./command_table.ts";
 import { Context } from "./context.ts";
 import { errorLine, exitCodeOf, OutputClosedError, UsageError } from "./errors.ts";
 import { nestedHelp, resourceHelp, topHelp, verbHelp } from "./help.ts";
+import { Interrupt } from "./interrupt.ts";
 import { globalFlagsEnd, type OptionSpec, type ParsedFlags, parseFlags } from "./options.ts";
 import { SDK_VERSION } from "../transport/version.ts";
 import { flagsOfNested, flagsOfVerb, runNested, runVerb } from "./resource_command.ts";
@@ -29,7 +30,8 @@ import { specialVerbs } from "./special_verbs.ts";
 
 /**
  * Runs the command line `args` (without the program name) and resolves to the exit code.
- * Results go to standard output; a failure prints one line on standard error.
+ * Results go to standard output; a failure prints one line on standard error. Ctrl-C or
+ * SIGTERM stops the command, which cleans up, and resolves to 130 or 143 (see interrupt.ts).
  *
  * Global flags (`-o`, `--url`...) may come anywhere, but after `RESOURCE VERB` a flag that
  * the verb has itself is the verb's (`openstack-image-provider add --url`, `cluster add
@@ -39,12 +41,16 @@ export async function main(
   args: readonly string[],
   env: (name: string) => string | undefined = (name) => Deno.env.get(name),
 ): Promise<number> {
+  // Ctrl-C or SIGTERM aborts the command's calls; the connection is still closed (logout).
+  using interrupt = new Interrupt();
   // An empty variable (`OVIRT_URL=`) counts as unset.
-  const context = new Context((name) => env(name) || undefined);
+  const context = new Context((name) => env(name) || undefined, {}, interrupt.signal);
   try {
     await run(context, args);
-    return 0;
+    return interrupt.exitCode ?? 0;
   } catch (error) {
+    // Interrupted: the command has cleaned up what it began; the exit code says why it ended.
+    if (interrupt.exitCode !== undefined) return interrupt.exitCode;
     if (error instanceof OutputClosedError) return 0; // nobody reads any more
     const explained = await context.explain(error);
     context.err(errorLine(explained) + "\n"); // nothing if stderr's reader has gone

@@ -22,6 +22,7 @@ export async function nameReferences(
   items: readonly unknown[],
   type: string | undefined,
   columns: readonly string[],
+  signal?: AbortSignal,
 ): Promise<void> {
   if (!type) return;
   const named = new Set<string>();
@@ -40,14 +41,15 @@ export async function nameReferences(
     );
     if (!resource) continue;
     const service = connection.service(resource.segment) as unknown as {
-      list(): Promise<Ref[]>;
+      list(options: { signal?: AbortSignal }): Promise<Ref[]>;
     };
     const names = new Map<string, string>();
     try {
-      for (const item of await service.list()) {
+      for (const item of await service.list({ signal })) {
         if (item.id && item.name) names.set(item.id, item.name);
       }
     } catch {
+      signal?.throwIfAborted();
       continue; // not allowed to list them: the ids stay
     }
     for (const ref of refs) {

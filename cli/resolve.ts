@@ -6,7 +6,7 @@
  * @module
  */
 
-import { type Connection, NotFoundError } from "../mod.ts";
+import { type Connection, NotFoundError, searchQuery, where } from "../mod.ts";
 import type { Resource } from "./command_table.ts";
 import { UsageError } from "./errors.ts";
 import { looksLikeId } from "./values.ts";
@@ -19,24 +19,28 @@ interface Named {
 type Lister = { list(options?: object): Promise<Named[]> };
 type Getter = { get(options?: object): Promise<Named> };
 
-/** The id of the entity of `resource` (below `parentPath`) that `word` names. */
+/**
+ * The id of the entity of `resource` (below `parentPath`) that `word` names; `signal`
+ * aborts the lookup.
+ */
 export async function resolveId(
   connection: Connection,
   resource: Pick<Resource, "singular" | "verbs">,
   collectionPath: string,
   word: string,
+  signal?: AbortSignal,
 ): Promise<string> {
   if (word.trim() === "") throw new UsageError(`give the ${resource.singular}'s name or id`);
   if (looksLikeId(word)) return word;
   const list = resource.verbs.get("list");
   if (!list) return word; // nothing to search: the word is the id
   const collection = connection.service(collectionPath) as unknown as Lister;
-  // The search language has no escapes: a name with a quote or a wildcard is matched here.
-  const searchable = list.params.some((param) => param.name === "search") &&
-    !/["*\\]/.test(word);
+  // What the engine's search cannot say exactly (a quote, `'`, `;`, a literal `*`) is a
+  // wildcard in the search text: the exact name is matched here, case and all.
+  const searchable = list.params.some((param) => param.name === "search");
   const found = searchable
-    ? await collection.list({ search: `name="${word}"` })
-    : await collection.list();
+    ? await collection.list({ search: searchQuery(where.eq("name", word)).text, signal })
+    : await collection.list({ signal });
   const matches = found.filter((item) => item.name === word);
   if (matches.length === 1) return matches[0].id!;
   if (matches.length > 1) {
@@ -49,7 +53,7 @@ export async function resolveId(
   if (resource.verbs.has("show")) {
     const entity = connection.service(`${collectionPath}/${encodeURIComponent(word)}`);
     try {
-      const got = await (entity as unknown as Getter).get();
+      const got = await (entity as unknown as Getter).get({ signal });
       if (got.id !== undefined) return got.id;
     } catch (error) {
       if (!(error instanceof NotFoundError)) throw error;

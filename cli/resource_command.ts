@@ -81,7 +81,7 @@ export async function runVerb(
     throw new UsageError(`${command}: unexpected argument "${positionals[0]}"`);
   }
   checkColumns(context.output, verb.spec.output?.type ?? resource.type);
-  const callOptions = callOptionsOf(flags.params, values);
+  const callOptions = { ...callOptionsOf(flags.params, values), signal: context.signal };
   const main = verb.spec.main?.type
     ? await mainObject(verb.spec.main.type, values, flags.members)
     : undefined;
@@ -99,7 +99,9 @@ export async function runVerb(
   const entityPath = entityWord === undefined
     ? undefined
     : `${resource.segment}/${
-      encodeURIComponent(await resolveId(connection, resource, resource.segment, entityWord))
+      encodeURIComponent(
+        await resolveId(connection, resource, resource.segment, entityWord, context.signal),
+      )
     }`;
   const service = connection.service(entityPath ?? resource.segment) as unknown as Methods;
   let result = await service[verb.method](...(main ? [main, callOptions] : [callOptions]));
@@ -114,6 +116,7 @@ export async function runVerb(
         method: verb.method,
         get: (signal) => entity.get({ signal }) as Promise<{ status?: string }>,
         what: `${resource.singular} ${entityWord ?? createdId}`,
+        signal: context.signal,
         ...wait,
       });
       if (settled && (result === undefined || verb.spec.kind === "add")) result = settled;
@@ -144,9 +147,9 @@ export async function runNested(
     );
   }
   checkColumns(context.output, nested.type);
-  const callOptions = callOptionsOf(flags.params, values);
+  const callOptions = { ...callOptionsOf(flags.params, values), signal: context.signal };
   const { connection } = await context.session();
-  const id = await resolveId(connection, resource, resource.segment, words[0]);
+  const id = await resolveId(connection, resource, resource.segment, words[0], context.signal);
   const path = `${resource.segment}/${encodeURIComponent(id)}/${nested.segment}`;
   const service = connection.service(path) as unknown as Methods;
   await show(context, await service.list(callOptions), nested.type);
@@ -159,7 +162,8 @@ export async function show(context: Context, value: unknown, type?: string): Pro
     const items = Array.isArray(value) ? value : [value];
     const shown = columns ??
       (Array.isArray(value) ? defaultColumns(type) : Object.keys(value as object));
-    await nameReferences((await context.session()).connection, items, type, shown);
+    const { connection } = await context.session();
+    await nameReferences(connection, items, type, shown, context.signal);
   }
   context.out(render(value, type, context.output));
 }

@@ -434,6 +434,29 @@ Deno.test("ovirt against the simulator", async (t) => {
     assert.equal(byId.stdout, `${twins[0]}\n`);
   });
 
+  await t.step("a name with ' or ; is found, though no search sent holds either", async () => {
+    const vmsService = connection.systemService().vmsService();
+    const made = new Map<string, string>();
+    // `OxBrien vm` matches the wildcard that stands for the quote: the name is matched exactly.
+    for (const name of ["OxBrien vm", "O'Brien vm", "semi;colon"]) {
+      const vm = await vmsService.add({
+        name,
+        cluster: { name: "Default" },
+        template: { name: "Blank" },
+      });
+      made.set(name, vm.id!);
+    }
+    for (const name of ["O'Brien vm", "semi;colon"]) {
+      const shown = await run("--debug", "vm", "show", name, "-o", "ids");
+      assert.equal(shown.code, 0, shown.stderr);
+      assert.equal(shown.stdout, `${made.get(name)}\n`);
+      const searches = [...shown.stderr.matchAll(/^> GET \S+\/vms\?search=(\S+)$/gm)]
+        .map((match) => decodeURIComponent(match[1]));
+      assert.equal(searches.length, 1, shown.stderr);
+      assert.doesNotMatch(searches[0], /[';]/, searches[0]); // the engine would find nothing
+    }
+  });
+
   await t.step("failures: one line on stderr and the exit code of their class", async () => {
     for (const verb of [["show"], ["start"], ["nics"]]) {
       const noName = await run("vm", ...verb, "");

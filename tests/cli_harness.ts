@@ -60,20 +60,32 @@ function baseEnv(): Record<string, string> {
   return env;
 }
 
+/**
+ * Starts `ovirt args...` with `env` (and nothing else of this process's environment), its
+ * standard output and error piped; standard input piped with `stdin`, else none.
+ */
+export function spawnOvirt(
+  args: readonly string[],
+  env: Record<string, string>,
+  stdin: "piped" | "null" = "null",
+): Deno.ChildProcess {
+  return new Deno.Command(Deno.execPath(), {
+    args: ["run", "--allow-net", "--allow-read", "--allow-write", "--allow-env", CLI, ...args],
+    env: { ...baseEnv(), ...env },
+    clearEnv: true,
+    stdin,
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+}
+
 /** Runs `ovirt args...` with `env` (and nothing else of this process's environment). */
 export async function ovirt(
   args: readonly string[],
   env: Record<string, string>,
   stdin?: string,
 ): Promise<CliRun> {
-  const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "--allow-net", "--allow-read", "--allow-write", "--allow-env", CLI, ...args],
-    env: { ...baseEnv(), ...env },
-    clearEnv: true,
-    stdin: stdin === undefined ? "null" : "piped",
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
+  const child = spawnOvirt(args, env, stdin === undefined ? "null" : "piped");
   if (stdin !== undefined) {
     const writer = child.stdin.getWriter();
     await writer.write(new TextEncoder().encode(stdin));

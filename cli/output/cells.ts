@@ -75,26 +75,6 @@ export function valueAt(item: unknown, column: string): unknown {
   return value;
 }
 
-/** The control characters of C0 and C1, and DEL. */
-// deno-lint-ignore no-control-regex -- control characters are what is looked for
-const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
-/** How {@link printable} writes the usual control characters. */
-const ESCAPES: Readonly<Record<string, string>> = { "\n": "\\n", "\r": "\\r", "\t": "\\t" };
-
-/**
- * `text` safe to show on a terminal: its control characters (a line break in a description,
- * or an escape sequence the engine's data could carry to the terminal) written as escapes,
- * `\n`, `\t`, `\u001b`. Tables and lines of events show cells this way; JSON, YAML, XML and
- * CSV keep values exact.
- */
-export function printable(text: string): string {
-  return text.replace(
-    CONTROL,
-    (character) =>
-      ESCAPES[character] ?? `\\u${character.charCodeAt(0).toString(16).padStart(4, "0")}`,
-  );
-}
-
 /** One value as cell text: an object by its name (or id), a list joined, a date in ISO. */
 export function cellText(value: unknown): string {
   if (value === undefined || value === null) return "";

@@ -7,7 +7,7 @@
  * @module
  */
 
-import { printable } from "./cells.ts";
+import { printable } from "./printable.ts";
 
 const GAP = "  ";
 const MIN_WIDTH = 4;

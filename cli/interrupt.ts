@@ -1,0 +1,82 @@
+/**
+ * Ctrl-C (SIGINT) and SIGTERM during a run of `ovirt`: the first one aborts the signal the
+ * command gives its SDK calls (a transfer is then cancelled, a new disk and a partial file
+ * removed), and the run ends, after its connection is closed, with exit code 130 or 143;
+ * a second one, or cleanup taking longer than {@link CLEANUP_LIMIT}, ends the process at once.
+ *
+ * @module
+ */
+
+import { CliError, EXIT } from "./errors.ts";
+
+/** The signals that stop a run, and the exit code of each: 128 and the signal's number. */
+export const STOP_SIGNALS = { SIGINT: EXIT.INTERRUPTED, SIGTERM: EXIT.TERMINATED } as const;
+
+/** A signal that stops a run. */
+export type StopSignal = keyof typeof STOP_SIGNALS;
+
+/** Milliseconds the cleanup after the first signal may take before the process exits. */
+export const CLEANUP_LIMIT = 10_000;
+
+/** Why a run stopped: the signal it received; its exit code is 130 or 143. */
+export class InterruptedError extends CliError {
+  /** The signal received. */
+  readonly signal: StopSignal;
+
+  /** The reason for a run stopped by `signal`. */
+  constructor(signal: StopSignal) {
+    super(`interrupted by ${signal}`, STOP_SIGNALS[signal]);
+    this.name = "InterruptedError";
+    this.signal = signal;
+  }
+}
+
+/**
+ * Listens for {@link STOP_SIGNALS} from creation to disposal (`using interrupt = new
+ * Interrupt()`). Embedded in another program, a second signal still ends that process.
+ */
+export class Interrupt implements Disposable {
+  readonly #controller = new AbortController();
+  readonly #listeners = new Map<StopSignal, () => void>();
+  readonly #cleanupLimit: number;
+  #deadline?: ReturnType<typeof setTimeout>;
+
+  /** Starts listening; cleanup after the first signal may take `cleanupLimit` ms. */
+  constructor(cleanupLimit: number = CLEANUP_LIMIT) {
+    this.#cleanupLimit = cleanupLimit;
+    for (const signal of Object.keys(STOP_SIGNALS) as StopSignal[]) {
+      const listener = () => this.#received(signal);
+      try {
+        Deno.addSignalListener(signal, listener);
+        this.#listeners.set(signal, listener);
+      } catch {
+        // SIGTERM cannot be listened for on Windows.
+      }
+    }
+  }
+
+  /** Aborts, with an {@link InterruptedError} as its reason, at the first signal. */
+  get signal(): AbortSignal {
+    return this.#controller.signal;
+  }
+
+  /** The exit code of the run once a signal came (130 or 143), else `undefined`. */
+  get exitCode(): number | undefined {
+    const reason = this.#controller.signal.reason;
+    return reason instanceof InterruptedError ? reason.exitCode : undefined;
+  }
+
+  #received(signal: StopSignal): void {
+    const code = this.exitCode;
+    if (code !== undefined) Deno.exit(code); // a second signal: no more waiting
+    this.#controller.abort(new InterruptedError(signal));
+    this.#deadline = setTimeout(() => Deno.exit(STOP_SIGNALS[signal]), this.#cleanupLimit);
+  }
+
+  /** Stops listening (and waiting for the cleanup limit). */
+  [Symbol.dispose](): void {
+    clearTimeout(this.#deadline);
+    for (const [signal, listener] of this.#listeners) Deno.removeSignalListener(signal, listener);
+    this.#listeners.clear();
+  }
+}
