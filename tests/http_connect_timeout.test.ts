@@ -63,3 +63,45 @@ for (const [name, extra] of [["fetch", {}], ["node:http", { insecure: true }]] a
     },
   });
 }
+
+Deno.test({
+  name: "connectTimeout (fetch): calls sharing one probe each stop at their own signal only" +
+    (hasPython ? "" : " (skipped: needs python3 to make a port that never accepts)"),
+  ignore: !hasPython,
+  async fn() {
+    await using hole = await blackHole();
+    const options: ConnectionOptions = {
+      url: hole.url,
+      token: "t",
+      connectTimeout: 1_000,
+      retry: { attempts: 2, delay: 1 },
+    };
+    const settled = (call: Promise<unknown>) => {
+      const started = performance.now();
+      return call.then(
+        () => assert.fail("a call to a host that never accepts resolved"),
+        (error) => ({ error, millis: performance.now() - started }),
+      );
+    };
+    await using connection = new Connection(options);
+    const vms = connection.systemService().vmsService();
+    // The first caller gives up early: the calls waiting on the same probe go on.
+    const impatient = settled(vms.list({ signal: AbortSignal.timeout(150) }));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const add = settled(vms.add({ name: "x" }));
+    assert.match((await impatient).error.message, /aborted/);
+    const { error } = await add;
+    assert.ok(error instanceof ConnectionError, String(error));
+    assert.match(error.message, /within 1000 ms \(connectTimeout\)/);
+    assert.equal(error.attempts?.length, 2, "an add that never left is tried again");
+
+    // A later caller's own signal ends its wait, before the probe's limit.
+    await using other = new Connection({ ...options, retry: false });
+    const otherVms = other.systemService().vmsService();
+    const patient = settled(otherVms.list());
+    const late = await settled(otherVms.list({ signal: AbortSignal.timeout(150) }));
+    assert.match(late.error.message, /aborted/);
+    assert.ok(late.millis < 700, `the later caller waited ${Math.round(late.millis)} ms`);
+    assert.match((await patient).error.message, /within 1000 ms \(connectTimeout\)/);
+  },
+});

@@ -101,3 +101,17 @@ Deno.test("limiter: close refuses the waiters and later callers; held and past-c
   held();
   assert.equal(limiter.tryAcquire(), undefined, "still closed once the slots are back");
 });
+
+Deno.test("limiter: close() aborts its closing signal with the reason callers are refused with", async () => {
+  const limiter = new Limiter(1);
+  const held = await limiter.acquire();
+  const waiting = limiter.acquire();
+  assert.equal(limiter.closing.aborted, false);
+  const reason = new Error("closed");
+  limiter.close(reason);
+  limiter.close(new Error("closed again"));
+  assert.equal(limiter.closing.reason, reason);
+  await assert.rejects(waiting, (error) => error === reason);
+  await assert.rejects(limiter.acquire(), (error) => error === reason);
+  held();
+});

@@ -357,3 +357,25 @@ Deno.test("list worker: requests in flight together each get their own bytes", a
   const lengths = await Promise.all(responses.map((response) => readChecked(response.body)));
   assert.deepEqual(lengths.map(({ length }) => length), sizes);
 });
+
+Deno.test("list worker: a body its reader stopped asking for does not keep a script alive", async () => {
+  await using server = startServer();
+  const worker = new URL("../transport/list_worker.ts", import.meta.url).href;
+  // The child reads one piece of a long body, then its module ends without closing anything.
+  const script = `
+    import { ListWorker } from ${JSON.stringify(worker)};
+    const worker = new ListWorker({});
+    while (!worker.ready) await new Promise((resolve) => setTimeout(resolve, 5));
+    const url = new URL(${JSON.stringify(server.url("/bytes/100000000").href)});
+    const response = await worker.send({ method: "GET", url, headers: {}, bulk: true });
+    const first = await response.body.read();
+    console.log(first.value.length > 0);`;
+  const child = await new Deno.Command(Deno.execPath(), {
+    args: ["eval", script],
+    stdout: "piped",
+    stderr: "inherit",
+    signal: AbortSignal.timeout(15_000), // a child kept alive by the worker is killed, and fails
+  }).output();
+  assert.ok(child.success, "the script did not end by itself");
+  assert.equal(new TextDecoder().decode(child.stdout).trim(), "true");
+});

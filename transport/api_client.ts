@@ -3,14 +3,18 @@
  * standard and configured headers, the SSO token (see {@link Authenticator}), and the
  * repetitions the retry policy allows (see `retry.ts`).
  *
+ * A request takes its slot of the connection's cap (see {@link Limiter}) before its token:
+ * a request that waited for a slot while the token was renewed goes out with the new one,
+ * not with the one the engine has just refused.
+ *
  * @module
  */
 
 import type { Authenticator } from "./auth.ts";
 import type { Deadline } from "./deadline.ts";
 import type { DebugLog } from "./debug_log.ts";
-import { type HttpResponse, setHeaders } from "./http.ts";
-import type { HttpClient } from "./http_client.ts";
+import { type HttpRequest, type HttpResponse, setHeaders } from "./http.ts";
+import type { Limiter } from "./limiter.ts";
 import { type RetryPlan, withRetries } from "./retry.ts";
 import { USER_AGENT } from "./version.ts";
 
@@ -55,32 +59,46 @@ export interface ApiDefaults {
   readonly query: Readonly<Record<string, string>>;
 }
 
+/** What an {@link ApiClient} sends through: the connection's `HttpClient`. */
+export interface ApiSender {
+  /**
+   * Sends `request` in `slot` (the function giving back a slot of the connection's cap,
+   * taken for it), or, without one, once a slot is free.
+   */
+  send(request: HttpRequest, slot?: () => void): Promise<HttpResponse>;
+}
+
 /** Sends {@link ApiRequest}s under one API root with one set of credentials. */
 export class ApiClient {
   readonly #root: string;
   readonly #defaults: ApiDefaults;
   readonly #auth: Authenticator;
-  readonly #http: HttpClient;
+  readonly #http: ApiSender;
   readonly #log?: DebugLog;
+  readonly #limiter?: Limiter;
   /** The URLs made lately, by their text: no one changes a request's URL. */
   readonly #parsed = new Map<string, URL>();
 
   /**
    * Sends below `apiUrl` through `http`, adding the connection's `defaults` and the token of
-   * `auth`; repetitions are noted in `log`.
+   * `auth`; repetitions are noted in `log`. With the connection's `limiter` (the cap `http`
+   * sends within), each request takes its slot before its token, and no request waits to be
+   * tried again once the limiter is closed.
    */
   constructor(
     apiUrl: URL,
     defaults: ApiDefaults,
     auth: Authenticator,
-    http: HttpClient,
+    http: ApiSender,
     log?: DebugLog,
+    limiter?: Limiter,
   ) {
     this.#root = apiUrl.origin + apiUrl.pathname.replace(/\/+$/, "");
     this.#defaults = defaults;
     this.#auth = auth;
     this.#http = http;
     this.#log = log;
+    this.#limiter = limiter;
   }
 
   /**
@@ -116,20 +134,56 @@ export class ApiClient {
   send(request: ApiRequest): Promise<HttpResponse> {
     const { method, url, deadline } = request;
     const headers = this.#headers(request);
-    const context = { exchange: { method, url }, plan: request.retry, deadline, log: this.#log };
+    const context = {
+      exchange: { method, url },
+      plan: request.retry,
+      deadline,
+      closing: this.#limiter?.closing,
+      log: this.#log,
+    };
     // Attempts follow one another, so they can share the headers object.
-    return withRetries(context, () =>
-      this.#auth.authorize((token) => {
-        headers.authorization = `Bearer ${token}`;
-        return this.#http.send({
-          method,
-          url,
-          headers,
-          body: request.body,
-          bulk: request.bulk,
-          signal: deadline.signal,
-        });
-      }, deadline.signal));
+    return withRetries(context, () => this.#attempt(request, headers));
+  }
+
+  /** One attempt at `request`: a slot of the cap first, when free or once free, then the token. */
+  #attempt(request: ApiRequest, headers: Record<string, string>): Promise<HttpResponse> {
+    const limiter = this.#limiter, signal = request.deadline.signal;
+    const free = limiter?.tryAcquire(signal);
+    if (limiter === undefined || free !== undefined) {
+      return this.#authorized(request, headers, free);
+    }
+    return limiter.acquire(signal).then((slot) => this.#authorized(request, headers, slot));
+  }
+
+  /**
+   * Sends `request` with the token, in `slot` when it has one. The token is the one held
+   * now: `authorize` calls back at once when it holds one. When it must log in first, the
+   * slot is given back meanwhile (the login may need it, and so may the requests that do not
+   * wait for it), and the request waits for a slot again, with the new token.
+   */
+  #authorized(
+    request: ApiRequest,
+    headers: Record<string, string>,
+    slot?: () => void,
+  ): Promise<HttpResponse> {
+    const { method, url, deadline } = request;
+    let held = slot;
+    const answer = this.#auth.authorize((token) => {
+      headers.authorization = `Bearer ${token}`;
+      const taken = held;
+      held = undefined;
+      return this.#http.send({
+        method,
+        url,
+        headers,
+        body: request.body,
+        bulk: request.bulk,
+        signal: deadline.signal,
+      }, taken);
+    }, deadline.signal);
+    held?.();
+    held = undefined;
+    return answer;
   }
 
   /** The headers of `request` but the token: the standard ones, the connection's, the call's. */

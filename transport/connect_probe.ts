@@ -18,15 +18,19 @@ export class ConnectProbe {
     this.#timeout = timeout;
   }
 
-  /** Resolves once `url`'s host accepted a connection (now or earlier), else rejects. */
+  /**
+   * Resolves once `url`'s host accepted a connection (now or earlier), else rejects. Callers
+   * at the same time share one probe, which only its own limit ends; `signal` ends this
+   * caller's wait, not the probe.
+   */
   check(url: URL, signal?: AbortSignal): Promise<void> {
     let probe = this.#reached.get(url.origin);
     if (probe === undefined) {
-      probe = connectWithin(url, this.#timeout, signal);
+      probe = connectWithin(url, this.#timeout);
       this.#reached.set(url.origin, probe);
       probe.catch(() => this.#reached.delete(url.origin));
     }
-    return probe;
+    return signal === undefined ? probe : waitFor(probe, signal);
   }
 
   /** Forgets that `url`'s origin was reached: the next request probes it again. */
@@ -36,12 +40,11 @@ export class ConnectProbe {
 }
 
 /** Opens and closes a TCP connection to `url`'s host and port within `timeout` ms. */
-async function connectWithin(url: URL, timeout: number, signal?: AbortSignal): Promise<void> {
+async function connectWithin(url: URL, timeout: number): Promise<void> {
   const hostname = url.hostname.replace(/^\[|\]$/g, "");
   const port = Number(url.port || (url.protocol === "https:" ? 443 : 80));
   const connecting = Deno.connect({ hostname, port });
   let timer: ReturnType<typeof setTimeout> | undefined;
-  let abort: (() => void) | undefined;
   const limit = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
       reject(
@@ -50,8 +53,6 @@ async function connectWithin(url: URL, timeout: number, signal?: AbortSignal): P
         ),
       );
     }, timeout);
-    abort = () => reject(signal!.reason);
-    signal?.addEventListener("abort", abort, { once: true });
   });
   try {
     const connection = await Promise.race([connecting, limit]);
@@ -61,6 +62,15 @@ async function connectWithin(url: URL, timeout: number, signal?: AbortSignal): P
     throw error;
   } finally {
     clearTimeout(timer);
-    signal?.removeEventListener("abort", abort!);
   }
+}
+
+/** `promise`, or the signal's reason as soon as `signal` aborts (the promise goes on). */
+function waitFor(promise: Promise<void>, signal: AbortSignal): Promise<void> {
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise((resolve, reject) => {
+    const abort = () => reject(signal.reason);
+    signal.addEventListener("abort", abort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener("abort", abort));
+  });
 }

@@ -228,6 +228,7 @@ export abstract class BaseConnection implements AsyncDisposable {
       this.#auth,
       http,
       this.#log,
+      this.#limiter,
     );
     this.#runtime = new Runtime(this.#api, {
       timeout,

@@ -47,6 +47,8 @@ export class Deadline implements Disposable {
       callerSignal.addEventListener("abort", this.#onCallerAbort);
     }
     this.#timer = setTimeout(() => this.#timeUp(controller), timeout);
+    // The limit never keeps a process alive by itself: a call that waits on something does.
+    Deno.unrefTimer(this.#timer);
   }
 
   /** Stops the timer and forgets the caller's signal. */

@@ -41,13 +41,14 @@ export class HttpClient {
   }
 
   /**
-   * Sends `request` once a slot is free. Resolves when the answer's headers have arrived;
-   * its body must then be read to the end or cancelled.
+   * Sends `request` in `slot` (the function giving back a slot of the cap, taken for this
+   * request), or, without one, once a slot is free. Resolves when the answer's headers have
+   * arrived; its body must then be read to the end or cancelled.
    */
-  send(request: HttpRequest): Promise<HttpResponse> {
+  send(request: HttpRequest, slot?: () => void): Promise<HttpResponse> {
     const { log } = this.#parts;
-    const release = log ? undefined : this.#freeSlot(request);
-    return release ? this.#sendQuietly(request, release) : this.#sendWhenFree(request);
+    const release = log ? undefined : slot ?? this.#freeSlot(request);
+    return release ? this.#sendQuietly(request, release) : this.#sendWhenFree(request, slot);
   }
 
   /**
@@ -71,10 +72,10 @@ export class HttpClient {
     return request.pastCap ? limiter.pastCap() : limiter.tryAcquire(request.signal);
   }
 
-  /** {@link send} once a slot is free, logged when debugging. */
-  async #sendWhenFree(request: HttpRequest): Promise<HttpResponse> {
+  /** {@link send} in `slot` or once a slot is free, logged when debugging. */
+  async #sendWhenFree(request: HttpRequest, slot?: () => void): Promise<HttpResponse> {
     const { limiter, log } = this.#parts;
-    const release = this.#freeSlot(request) ?? await limiter.acquire(request.signal);
+    const release = slot ?? this.#freeSlot(request) ?? await limiter.acquire(request.signal);
     if (!log) return await this.#sendQuietly(request, release);
     const started = performance.now();
     let response: TransportResponse;

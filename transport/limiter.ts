@@ -17,8 +17,8 @@ export class Limiter {
   #lent = 0;
   /** The callers waiting for a slot: `grant` gives them one, `refuse` rejects them. */
   readonly #waiting: { grant: () => void; refuse: (reason: unknown) => void }[] = [];
-  /** Once closed, why every caller waiting or to come is refused. */
-  #closed?: { reason: unknown };
+  /** Aborts at {@link Limiter.close}, with the reason every caller waiting or to come is refused. */
+  readonly #closing = new AbortController();
 
   /** Creates a limiter with `size` slots (at least 1; `Infinity` for no limit). */
   constructor(size: number) {
@@ -34,7 +34,7 @@ export class Limiter {
    */
   acquire(signal?: AbortSignal): Promise<() => void> {
     if (signal?.aborted) return Promise.reject(signal.reason);
-    if (this.#closed) return Promise.reject(this.#closed.reason);
+    if (this.closing.aborted) return Promise.reject(this.closing.reason);
     const free = this.tryAcquire();
     if (free) return Promise.resolve(free);
     return new Promise((resolve, reject) => {
@@ -61,11 +61,21 @@ export class Limiter {
   /**
    * Refuses with `reason` every caller waiting for a slot, and every later {@link acquire}
    * and {@link tryAcquire} (a closing connection sends nothing more; {@link pastCap} still
-   * gives its one slot). Slots held are given back as before.
+   * gives its one slot), and aborts {@link closing} with it. Slots held are given back as
+   * before.
    */
   close(reason: unknown): void {
-    this.#closed ??= { reason };
+    if (this.closing.aborted) return;
+    this.#closing.abort(reason);
     for (const waiter of this.#waiting.splice(0)) waiter.refuse(reason);
+  }
+
+  /**
+   * Aborts once {@link close} is called, with its reason: whoever waits to send a request
+   * in another way (between two attempts) stops waiting then.
+   */
+  get closing(): AbortSignal {
+    return this.#closing.signal;
   }
 
   /**
@@ -73,7 +83,7 @@ export class Limiter {
    * `undefined` when every slot is taken or `signal` has aborted.
    */
   tryAcquire(signal?: AbortSignal): (() => void) | undefined {
-    if (signal?.aborted || this.#closed || this.#busy - this.#lent >= this.#size) {
+    if (signal?.aborted || this.closing.aborted || this.#busy - this.#lent >= this.#size) {
       return undefined;
     }
     this.#busy++;

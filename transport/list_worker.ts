@@ -6,8 +6,11 @@
  * the answer is read about when its last byte is in.
  *
  * The worker is a `node:worker_threads` worker, because that kind can be told not to keep
- * the process alive (`unref`) while no request is in flight; its code is the source text of
- * {@link runListWorker}, so nothing is loaded from a file or a URL (`deno compile` safe).
+ * the process alive (`unref`); it is kept alive (`ref`) only while this thread waits for it
+ * (see {@link RequestOwner.awaited}), so that a list whose reader stopped asking for pieces
+ * (a `listStream()` iterator dropped after its first item) does not keep a script alive. Its
+ * code is the source text of {@link runListWorker}, so nothing is loaded from a file or a
+ * URL (`deno compile` safe).
  *
  * @module
  */
@@ -53,6 +56,8 @@ export class ListWorker {
   /** The thread; `undefined` where none can be made. */
   readonly #worker?: Worker;
   readonly #requests = new Map<number, WorkerRequest>();
+  /** Requests this thread waits on: their head, or a piece a read asked for. */
+  #awaited = 0;
   #nextId = 1;
   #state: "starting" | "ready" | "failed" = "starting";
 
@@ -98,8 +103,11 @@ export class ListWorker {
       return Promise.reject(new Error("The thread receiving list answers is not running"));
     }
     const id = this.#nextId++;
-    const pending = new WorkerRequest(id, () => this.#forget(id), (message) => this.#post(message));
-    if (this.#requests.size === 0) this.#worker!.ref();
+    const pending = new WorkerRequest(id, {
+      forget: () => this.#requests.delete(id),
+      post: (message) => this.#post(message),
+      awaited: (awaited) => this.#awaitedChanged(awaited),
+    });
     this.#requests.set(id, pending);
     const onAbort = () => pending.fail(signal!.reason, true);
     signal?.addEventListener("abort", onAbort, { once: true });
@@ -167,15 +175,35 @@ export class ListWorker {
     for (const request of [...this.#requests.values()]) request.fail(reason, false);
   }
 
-  /** Forgets request `id` once it is over; the thread is let go when none is in flight. */
-  #forget(id: number): void {
-    if (!this.#requests.delete(id)) return;
-    if (this.#requests.size === 0 && this.#state !== "failed") this.#worker!.unref();
+  /**
+   * One request more (`awaited`) or less is waited on: the thread is kept alive from the
+   * first, and let go after the last.
+   */
+  #awaitedChanged(awaited: boolean): void {
+    if (awaited ? this.#awaited++ === 0 : --this.#awaited === 0) {
+      if (awaited) this.#worker!.ref();
+      else if (this.#state !== "failed") this.#worker!.unref();
+    }
   }
 
   #post(message: ToWorker): void {
     if (this.#state !== "failed") this.#worker!.postMessage(message);
   }
+}
+
+/** What a {@link WorkerRequest} tells its {@link ListWorker}. */
+interface RequestOwner {
+  /** The request is over. */
+  forget(): void;
+  /** Posts `message` to the thread. */
+  post(message: ToWorker): void;
+  /**
+   * This thread now waits for the request (`true`), or no longer does. It waits from the
+   * start, and again whenever a read finds no piece; it stops when the request is over, or
+   * when a piece comes that no read waits for: the reader stopped asking, or is busy (and
+   * then the thread is not idle). Toggled only then, not for each piece a fast reader takes.
+   */
+  awaited(awaited: boolean): void;
 }
 
 /** One request through the thread: its head, then the reader of its body. */
@@ -184,10 +212,11 @@ class WorkerRequest implements BodyReader {
   readonly head: Promise<TransportResponse>;
   /** Settles once the request is over: ended, failed or cancelled. */
   readonly settled: Promise<void>;
-  readonly #forget: () => void;
-  readonly #post: (message: ToWorker) => void;
+  readonly #owner: RequestOwner;
   readonly #pieces: Uint8Array[] = [];
   #answered = false;
+  /** Whether the owner was told that this thread waits for the request. */
+  #awaited = false;
   #ended = false;
   #failure?: { error: unknown };
   #resolveHead!: (response: TransportResponse) => void;
@@ -199,10 +228,10 @@ class WorkerRequest implements BodyReader {
     reject: (error: unknown) => void;
   };
 
-  constructor(id: number, forget: () => void, post: (message: ToWorker) => void) {
+  constructor(id: number, owner: RequestOwner) {
     this.id = id;
-    this.#forget = forget;
-    this.#post = post;
+    this.#owner = owner;
+    this.#await(true);
     this.head = new Promise((resolve, reject) => {
       this.#resolveHead = resolve;
       this.#rejectHead = reject;
@@ -221,10 +250,11 @@ class WorkerRequest implements BodyReader {
     const waiting = this.#waiting;
     if (waiting === undefined) {
       this.#pieces.push(bytes);
+      this.#await(false);
       return;
     }
     this.#waiting = undefined;
-    this.#post({ kind: "credit", id: this.id });
+    this.#owner.post({ kind: "credit", id: this.id });
     waiting.resolve({ done: false, value: bytes });
   }
 
@@ -246,7 +276,7 @@ class WorkerRequest implements BodyReader {
     this.#failure = { error };
     if (cancel) {
       this.#pieces.length = 0;
-      this.#post({ kind: "cancel", id: this.id });
+      this.#owner.post({ kind: "cancel", id: this.id });
     }
     this.#over();
     if (!this.#answered) this.#rejectHead(error);
@@ -258,11 +288,12 @@ class WorkerRequest implements BodyReader {
   read(): Promise<ReadableStreamReadResult<Uint8Array>> {
     const piece = this.#pieces.shift();
     if (piece !== undefined) {
-      this.#post({ kind: "credit", id: this.id });
+      this.#owner.post({ kind: "credit", id: this.id });
       return Promise.resolve({ done: false, value: piece });
     }
     if (this.#failure) return Promise.reject(this.#failure.error);
     if (this.#ended) return Promise.resolve({ done: true, value: undefined });
+    this.#await(true);
     return new Promise((resolve, reject) => this.#waiting = { resolve, reject });
   }
 
@@ -271,9 +302,18 @@ class WorkerRequest implements BodyReader {
     return Promise.resolve();
   }
 
+  /** The request is over: it is forgotten, and no longer awaited. */
   #over(): void {
-    this.#forget();
+    this.#await(false);
+    this.#owner.forget();
     this.#settle();
+  }
+
+  /** Tells the owner whether this thread waits for the request, when that changes. */
+  #await(awaited: boolean): void {
+    if (this.#awaited === awaited) return;
+    this.#awaited = awaited;
+    this.#owner.awaited(awaited);
   }
 }
 

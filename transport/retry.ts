@@ -14,7 +14,8 @@
  * - A DELETE that answers 404 after an attempt that may have reached the engine is done.
  *
  * Waits grow exponentially with full jitter, honour `Retry-After`, and stay inside the
- * call's own deadline and signal.
+ * call's own deadline and signal. Nothing is tried again once the connection closes: a wait
+ * under way ends then, with the reason of the closing ("The connection is closed").
  *
  * @module
  */
@@ -133,6 +134,11 @@ export interface RetryContext {
   readonly plan: RetryPlan;
   /** The call's deadline: waits end with it. */
   readonly deadline: Deadline;
+  /**
+   * Aborts when the connection closes, with the reason the call then fails with: a wait
+   * ends with it, and no attempt starts after it.
+   */
+  readonly closing?: AbortSignal;
   /** Where each repetition is noted. */
   readonly log?: DebugLog;
 }
@@ -177,7 +183,7 @@ async function repeatFrom(
   attempt: () => Promise<HttpResponse>,
   first: Promise<HttpResponse>,
 ): Promise<HttpResponse> {
-  const { exchange, plan, deadline, log } = context;
+  const { exchange, plan, deadline, closing, log } = context;
   const idempotent = isIdempotent(exchange.method);
   const reasons: string[] = [];
   let mayHaveArrived = false;
@@ -220,12 +226,13 @@ async function repeatFrom(
     if (wait === undefined || wait > deadline.remaining()) {
       throw withAttempts(await outcome.error(), reasons);
     }
+    await outcome.discard();
+    closing?.throwIfAborted();
     log?.note(
       `${exchange.method} ${exchange.url.href}: attempt ${reasons.length} failed ` +
         `(${outcome.reason}); trying again in ${Math.round(wait)} ms`,
     );
-    await outcome.discard();
-    await sleep(wait, deadline.signal);
+    await sleep(wait, [deadline.signal, closing]);
   }
 }
 
@@ -341,20 +348,27 @@ function waitBefore(
   return Math.max(jittered, asked ?? 0);
 }
 
-/** Resolves after `millis`, or rejects with the signal's reason when it aborts first. */
-function sleep(millis: number, signal: AbortSignal | undefined): Promise<void> {
-  signal?.throwIfAborted();
+/**
+ * Resolves after `millis`, or rejects with the reason of the first of `signals` to abort
+ * when one aborts first.
+ */
+function sleep(millis: number, signals: readonly (AbortSignal | undefined)[]): Promise<void> {
+  const watched = signals.filter((signal) => signal !== undefined);
+  for (const signal of watched) signal.throwIfAborted();
   return new Promise((resolve, reject) => {
-    const done = () => {
-      signal?.removeEventListener("abort", abort);
-      resolve();
-    };
-    const timer = setTimeout(done, millis);
-    const abort = () => {
+    const end = () => {
       clearTimeout(timer);
-      reject(signal!.reason);
+      for (const signal of watched) signal.removeEventListener("abort", abort);
     };
-    signal?.addEventListener("abort", abort, { once: true });
+    const timer = setTimeout(() => {
+      end();
+      resolve();
+    }, millis);
+    const abort = function (this: AbortSignal) {
+      end();
+      reject(this.reason);
+    };
+    for (const signal of watched) signal.addEventListener("abort", abort, { once: true });
   });
 }
 
