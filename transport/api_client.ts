@@ -13,7 +13,8 @@
 import type { Authenticator } from "./auth.ts";
 import type { Deadline } from "./deadline.ts";
 import type { DebugLog } from "./debug_log.ts";
-import { type HttpRequest, type HttpResponse, setHeaders } from "./http.ts";
+import { type HttpResponse, setHeaders } from "./http.ts";
+import type { HttpClient } from "./http_client.ts";
 import type { Limiter } from "./limiter.ts";
 import { type RetryPlan, withRetries } from "./retry.ts";
 import { USER_AGENT } from "./version.ts";
@@ -59,39 +60,30 @@ export interface ApiDefaults {
   readonly query: Readonly<Record<string, string>>;
 }
 
-/** What an {@link ApiClient} sends through: the connection's `HttpClient`. */
-export interface ApiSender {
-  /**
-   * Sends `request` in `slot` (the function giving back a slot of the connection's cap,
-   * taken for it), or, without one, once a slot is free.
-   */
-  send(request: HttpRequest, slot?: () => void): Promise<HttpResponse>;
-}
-
 /** Sends {@link ApiRequest}s under one API root with one set of credentials. */
 export class ApiClient {
   readonly #root: string;
   readonly #defaults: ApiDefaults;
   readonly #auth: Authenticator;
-  readonly #http: ApiSender;
+  readonly #http: HttpClient;
   readonly #log?: DebugLog;
-  readonly #limiter?: Limiter;
+  readonly #limiter: Limiter;
   /** The URLs made lately, by their text: no one changes a request's URL. */
   readonly #parsed = new Map<string, URL>();
 
   /**
    * Sends below `apiUrl` through `http`, adding the connection's `defaults` and the token of
-   * `auth`; repetitions are noted in `log`. With the connection's `limiter` (the cap `http`
-   * sends within), each request takes its slot before its token, and no request waits to be
-   * tried again once the limiter is closed.
+   * `auth`; repetitions are noted in `log`. Each request takes its slot of `limiter` (the
+   * cap `http` sends within) before its token, and no request waits to be tried again once
+   * the limiter is closed.
    */
   constructor(
     apiUrl: URL,
     defaults: ApiDefaults,
     auth: Authenticator,
-    http: ApiSender,
+    http: HttpClient,
+    limiter: Limiter,
     log?: DebugLog,
-    limiter?: Limiter,
   ) {
     this.#root = apiUrl.origin + apiUrl.pathname.replace(/\/+$/, "");
     this.#defaults = defaults;
@@ -138,7 +130,7 @@ export class ApiClient {
       exchange: { method, url },
       plan: request.retry,
       deadline,
-      closing: this.#limiter?.closing,
+      closing: this.#limiter.closing,
       log: this.#log,
     };
     // Attempts follow one another, so they can share the headers object.
@@ -148,8 +140,8 @@ export class ApiClient {
   /** One attempt at `request`: a slot of the cap first, when free or once free, then the token. */
   #attempt(request: ApiRequest, headers: Record<string, string>): Promise<HttpResponse> {
     const limiter = this.#limiter, signal = request.deadline.signal;
-    const free = limiter?.tryAcquire(signal);
-    if (limiter === undefined || free !== undefined) {
+    const free = limiter.tryAcquire(signal);
+    if (free !== undefined) {
       return this.#authorized(request, headers, free);
     }
     return limiter.acquire(signal).then((slot) => this.#authorized(request, headers, slot));

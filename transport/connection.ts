@@ -227,8 +227,8 @@ export abstract class BaseConnection implements AsyncDisposable {
       { headers: options.headers ?? {}, query: options.query ?? {} },
       this.#auth,
       http,
-      this.#log,
       this.#limiter,
+      this.#log,
     );
     this.#runtime = new Runtime(this.#api, {
       timeout,
