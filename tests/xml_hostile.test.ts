@@ -2,7 +2,14 @@ import "../types/register.ts";
 import assert from "node:assert/strict";
 import { OvirtError } from "../transport/errors.ts";
 import { fromXml, readXml, readXmlStream, streamList } from "../transport/xml/mod.ts";
-import { DEFAULT_MAX_TOKEN_BYTES, MAX_DEPTH_CEILING } from "../transport/xml/tokenizer.ts";
+import {
+  DEFAULT_MAX_TOKEN_BYTES,
+  MAX_DEPTH_CEILING,
+  type XmlLimits,
+  XmlTokenizer,
+} from "../transport/xml/tokenizer.ts";
+import { DocumentReader, READ_DONE, READ_ITEM } from "../transport/xml/document_reader.ts";
+import { MODEL_SCHEMA } from "../transport/xml/schema.ts";
 import { bytes, splitEvery, streamOf } from "./xml_test_utils.ts";
 
 Deno.test("hostile: an entity bomb is refused without expansion", () => {
@@ -98,6 +105,126 @@ Deno.test("hostile: comments and white space between tags are not accumulated", 
     items.push(item);
   }
   assert.deepEqual(items, []);
+});
+
+/** The chunks of {@link readBuffering}: 256 KiB, each made when the reader asks for it. */
+const CHUNK = 256 * 1024;
+
+/**
+ * Reads `head`, then `filler` repeated over `fillerBytes`, then `tail`, with a
+ * `DocumentReader` at the default limits fed chunks made one at a time (the document is
+ * never in memory as a whole). Fails as soon as the tokenizer buffers more than one token and
+ * two chunks: the bytes it holds (it keeps them in `input` up to `inputEnd` after each push).
+ * Returns the items handed out one by one (`streamItems`) or the document's value.
+ */
+function readBuffering(
+  head: string,
+  filler: string,
+  fillerBytes: number,
+  tail: string,
+  streamItems: boolean,
+): unknown {
+  const piece = bytes(filler.repeat(Math.ceil(CHUNK / filler.length)));
+  const chunks = (function* () {
+    yield bytes(head);
+    for (let sent = 0; sent < fillerBytes; sent += piece.length) yield piece;
+    yield bytes(tail);
+  })();
+  const tokens = new XmlTokenizer();
+  const reader = new DocumentReader(tokens, MODEL_SCHEMA, { streamItems });
+  const bound = DEFAULT_MAX_TOKEN_BYTES + 2 * piece.length;
+  const items: unknown[] = [];
+  for (let pushed = 0;;) {
+    const status = reader.run();
+    if (status === READ_DONE) break;
+    if (status === READ_ITEM) {
+      items.push(reader.takeItem());
+      continue;
+    }
+    const chunk = chunks.next();
+    if (chunk.done) {
+      tokens.end();
+      continue;
+    }
+    tokens.push(chunk.value);
+    pushed += chunk.value.length;
+    assert.ok(
+      tokens.inputEnd <= bound,
+      `${tokens.inputEnd} bytes buffered after ${pushed} bytes pushed`,
+    );
+  }
+  return streamItems ? items : reader.document().value;
+}
+
+Deno.test("hostile: comments between list items are not held, whatever their number", () => {
+  const first = `<vms><vm id="0"><name>first</name></vm>`;
+  const last = `<vm id="1"><name>last</name></vm></vms>`;
+  const expected = [{ id: "0", name: "first" }, { id: "1", name: "last" }];
+  const size = 32 * 1024 * 1024; // four times the token limit, past which the tokens check
+  for (const streamItems of [true, false]) {
+    assert.deepEqual(readBuffering(first, "<!-- --> \n", size, last, streamItems), expected);
+  }
+  // Long comments, processing instructions and text beside them, before the first item too.
+  const long = `<!-- ${"x".repeat(60_000)} --><?pi x?>\n<![CDATA[ ]]>`;
+  assert.deepEqual(readBuffering("<vms>", long, size, last, true), [expected[1]]);
+  assert.deepEqual(readBuffering(first, long, size, "</vms>", false), [expected[0]]);
+});
+
+Deno.test("hostile: comments before the root or after a document are not held", () => {
+  const size = 16 * 1024 * 1024;
+  const vm = `<vm id="1"><name>x</name></vm>`;
+  for (const filler of ["<!-- --> \n", `<!-- ${"x".repeat(60_000)} --><?pi x?>\n`]) {
+    assert.deepEqual(readBuffering("", filler, size, `<vms>${vm}</vms>`, true), [
+      { id: "1", name: "x" },
+    ]);
+    assert.deepEqual(readBuffering("", filler, size, vm, false), { id: "1", name: "x" });
+    assert.deepEqual(readBuffering(vm, filler, size, "", false), { id: "1", name: "x" });
+  }
+});
+
+Deno.test("hostile: bytes let go between items or before the root keep errors where they were", async () => {
+  // With a small token limit the tokens check after a few comments; errors streamed, in
+  // chunks of every size, must be those of the whole read, at the same line and column.
+  const limits: XmlLimits = { maxTokenBytes: 64 };
+  const comments = "<!-- a -->\n<?pi b?> ".repeat(40);
+  const documents = [
+    `<vms>${comments}<vm><memory>abc</memory></vm></vms>`,
+    `<vms>${comments}<vm><name>a</nam></vm></vms>`,
+    `<vms>${comments}<vm/>${comments}</vms>${comments}<x/>`,
+    `${comments}<vm><memory>abc</memory></vm>`,
+    `${comments}<vm>\n<memory>abc</memory><x></vm>`,
+    `${comments}<vm><name>a</nam></vm>`,
+    `${comments}<vm/>${comments}<x/>`,
+    `\ufeff<?xml version="1.0"?>\n${comments}<vm><memory>abc</memory></vm>`,
+    `<vm><name>a</name></vm>${comments}<?xml version="1.0"?>`,
+  ];
+  for (const xml of documents) {
+    const data = bytes(xml);
+    let whole = "";
+    try {
+      readXml(data, limits);
+    } catch (error) {
+      whole = (error as Error).message;
+    }
+    assert.match(whole, /line \d+, column \d+/, xml);
+    for (const size of [1, 7, 64, 100, 333, data.length]) {
+      await assert.rejects(
+        readXmlStream(streamOf(splitEvery(data, size)), limits),
+        (error: Error) => {
+          assert.equal(error.message, whole, `${xml} in chunks of ${size}`);
+          return true;
+        },
+      );
+    }
+  }
+  const good = bytes(`${comments}<vms>${comments}<vm><name>a</name></vm>${comments}</vms>`);
+  for (const size of [1, 7, 64, 100, 333]) {
+    const items = [];
+    for await (const item of streamList(streamOf(splitEvery(good, size)), limits)) {
+      items.push(item);
+    }
+    assert.deepEqual(items, [{ name: "a" }], `chunks of ${size}`);
+  }
 });
 
 Deno.test("hostile: many attributes with a late duplicate are refused quickly", () => {

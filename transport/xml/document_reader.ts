@@ -82,6 +82,8 @@ export class DocumentReader {
   /** The length in bytes of the last item read (with what came before it). */
   #lastItemLength = 0;
   #checkedItems = 0;
+  /** Whether the bytes before the root were let go: the held ones no longer start the input. */
+  #prologDropped = false;
 
   /** Reads the document `tokens` delivers (see {@link DocumentReaderOptions}). */
   constructor(tokens: XmlTokenizer, schema: XmlSchema, options: DocumentReaderOptions = {}) {
@@ -113,20 +115,47 @@ export class DocumentReader {
         continue;
       }
       const token = tokens.next();
-      if (token === NEED_DATA) return READ_NEED_DATA;
+      if (token === NEED_DATA) {
+        if (this.#state !== WHOLE) this.#moveHold();
+        return READ_NEED_DATA;
+      }
       if (token === START_TAG) {
         if (this.#state === BEFORE_ROOT) this.#startRoot(tokens.name);
       } else if (token === END_TAG) {
-        if (tokens.openElements === 0 && this.#state !== WHOLE) {
+        if (tokens.openElements === 0) {
+          // A document that is no list is read here: what follows its root is not held.
+          this.#value = this.#state === WHOLE ? this.#heldDocument() : this.#items;
           tokens.release();
-          this.#value = this.#items;
           this.#state = AFTER_ROOT;
         } else if (tokens.openElements === 1 && this.#state === CHECKING) {
           if (this.#checkedItem()) return READ_ITEM;
         }
       } else if (token === END_OF_DOCUMENT) {
-        if (this.#state === WHOLE) this.#value = this.#heldDocument();
         return READ_DONE;
+      }
+    }
+  }
+
+  /**
+   * Before more input is buffered, lets go of held bytes that the tokens found to hold no
+   * value: the prolog before the root (comments, processing instructions, white space), and
+   * what came between a list's items since the hold began when the tokens are back at the
+   * list's level with no item begun (an item the element reader gave up or found too long
+   * starts where the hold moves to). So a stream of comments is never held, and memory stays
+   * bounded by one item and one token.
+   */
+  #moveHold(): void {
+    const tokens = this.#tokens;
+    const from = tokens.heldFrom;
+    if (from < 0) return;
+    if (this.#state === CHECKING) {
+      const at = tokens.handOverPoint;
+      if (tokens.openElements === 1 && at > from) tokens.hold(at);
+    } else if (this.#state === BEFORE_ROOT) {
+      const at = tokens.position;
+      if (at > from) {
+        tokens.hold(at);
+        this.#prologDropped = true;
       }
     }
   }
@@ -252,27 +281,39 @@ export class DocumentReader {
    * error `readXml` reports for the same bytes), else `error`.
    */
   #firstError(error: unknown): unknown {
-    const tokens = this.#tokens;
     try {
-      readWholeDocument(
-        tokens.input.subarray(tokens.heldFrom, tokens.inputEnd),
-        this.#schema,
-        this.#limits,
-      );
+      this.#readHeld(this.#tokens.inputEnd);
     } catch (valueError) {
       if (valueError instanceof OvirtError) return valueError;
     }
     return error;
   }
 
-  /** The held document, checked by tokens, read whole. */
+  /** The held document, checked by tokens up to its root's end, read whole. */
   #heldDocument(): unknown {
-    const tokens = this.#tokens;
-    const held = tokens.input.subarray(tokens.heldFrom, tokens.inputEnd);
-    const document = readWholeDocument(held, this.#schema, this.#limits);
+    const document = this.#readHeld(this.#tokens.position);
     if (document === undefined) {
       throw unreadable("document");
     }
     return document.value;
+  }
+
+  /**
+   * `readWholeDocument` of the held bytes up to `end`; an invalid value is located in the
+   * whole input, of which the held bytes are only the end once the prolog was let go.
+   */
+  #readHeld(end: number): XmlDocument | undefined {
+    const tokens = this.#tokens;
+    const from = tokens.heldFrom;
+    const held = tokens.input.subarray(from, end);
+    if (!this.#prologDropped) return readWholeDocument(held, this.#schema, this.#limits);
+    try {
+      return this.#elements.readDocument(held);
+    } catch (error) {
+      if (error instanceof ReadFault) {
+        throw new OvirtError(error.describe(tokens.inputLocation(from + error.offset)));
+      }
+      throw error;
+    }
   }
 }

@@ -298,6 +298,14 @@ export class XmlTokenizer implements InputHandOver {
     return this.#pendingEnd || this.#depth === 0 ? -1 : this.#pos;
   }
 
+  /**
+   * Where the next token starts in {@link XmlTokenizer.input}, inside the root or outside it
+   * (after a {@link NEED_DATA}: where the token the input ends in starts).
+   */
+  get position(): number {
+    return this.#pos;
+  }
+
   /** The buffered input, valid up to {@link XmlTokenizer.inputEnd}; do not modify it. */
   get input(): Uint8Array {
     return this.#buf;
