@@ -300,6 +300,8 @@ Deno.test("actions: parameters the engine reads from the query are sent there to
   await host.setupNetworks({ async: true, checkConnectivity: false });
   assert.equal(setup.last().path, "/ovirt-engine/api/hosts/h/setupnetworks?async=true");
   assert.match(setup.last().body!, /<async>true<\/async>/);
+  await setup.system.vmsService().vmService("v").start({ filter: true });
+  assert.equal(setup.last().path, "/ovirt-engine/api/vms/v/start?filter=true");
   await host.deactivate({ stopGlusterService: true, query: { x: "1" } });
   assert.equal(
     setup.last().path,

@@ -298,11 +298,12 @@ function mainBody(spec: MethodSpec, main: unknown): string {
 /**
  * Action parameters that the engine reads from the query string for some actions, where
  * the model puts them in the `<action>` body: `async` (actions the engine runs through its
- * generic action handler, such as `setupNetworks` or `refreshLuns`), `collapse_snapshots`
- * (importing a VM from a storage domain) and `stop_gluster_service` (deactivating a host).
- * They are sent in both places: each action reads one of them.
+ * generic action handler, such as `setupNetworks` or `refreshLuns`), `filter` (read from
+ * the query or the `Filter` header only: a VM's `start`, a disk's `copy`, `move`, `export`),
+ * `collapse_snapshots` (importing a VM from a storage domain) and `stop_gluster_service`
+ * (deactivating a host). They are sent in both places: each action reads one of them.
  */
-const ALSO_IN_QUERY = new Set(["async", "collapse_snapshots", "stop_gluster_service"]);
+const ALSO_IN_QUERY = new Set(["async", "filter", "collapse_snapshots", "stop_gluster_service"]);
 
 /** The query of an action: the parameters of {@link ALSO_IN_QUERY} set, then `call.query`. */
 function actionQuery(
