@@ -38,6 +38,14 @@ export function conflict(detail: string): Refusal {
   return new Refusal(409, "Operation Failed", `[${detail}]`);
 }
 
+/**
+ * 400: a check the engine classes as bad parameters (or a constraint violation) failed;
+ * `detail` is the engine message.
+ */
+export function badParameters(detail: string): Refusal {
+  return new Refusal(400, "Operation Failed", `[${detail}]`);
+}
+
 /** 400: a mandatory value is missing, e.g. `incomplete("Vm", ["name"], "add")`. */
 export function incomplete(type: string, members: readonly string[], method: string): Refusal {
   return new Refusal(

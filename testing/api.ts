@@ -26,7 +26,7 @@ import { actionOf, API_PREFIX, collectionType, methodOf } from "./model.ts";
 import { itemService, parseFollow, renderList, renderObject } from "./render.ts";
 import { settableChanges } from "./read_only.ts";
 import { readBody } from "./request_body.ts";
-import { applySearch, parseSearch } from "./search.ts";
+import { applySearch, parseSearch, refusedOutright } from "./search.ts";
 import { defaultOrder, readField, searchedValue } from "./fields.ts";
 import type { Entity } from "./store.ts";
 import { type Location, resolve, typeAt } from "./tree.ts";
@@ -153,7 +153,9 @@ function answerList(call: Call): Response {
   }
   const limit = max === undefined || max < 0 ? undefined : max;
   const search = query.get("search");
-  if (search) {
+  if (search && refusedOutright(search)) {
+    items = [];
+  } else if (search) {
     const caseSensitive = query.get("case_sensitive")?.toLowerCase() === "true";
     const read = (entity: Entity, field: string) => readField(engine, type, entity, field);
     items = applySearch(items, parseSearch(search), read, {

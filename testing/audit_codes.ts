@@ -35,8 +35,15 @@ const CHANGE_CODES: Readonly<Record<string, number>> = {
   "AttachedStorageDomainService.deactivate": 968, // USER_DEACTIVATED_STORAGE_DOMAIN
 };
 
-/** The code of the events of changes without an engine code here. */
-const OTHER_CHANGE_CODE = 9000;
+/**
+ * The code of the events of changes without an engine code here: the simulator's own,
+ * above every code of the engine's `AuditLogType` (which end at 15013; 9000 and 9001
+ * there are fence alerts).
+ */
+const OTHER_CHANGE_CODE = 90000;
+
+/** The code of the simulator's own event that its inventory is ready (`Simulator ready`). */
+export const SIMULATOR_READY_CODE = 90001;
 
 /** The audit log code of a change `verb` through service `service`. */
 export function changeCode(service: string, verb: string): number {

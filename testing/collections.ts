@@ -16,6 +16,8 @@
 
 import { diskSnapshotsAt } from "./behaviours/disk_snapshots.ts";
 import { reportedDevices } from "./behaviours/guest.ts";
+import { nicAttachments } from "./behaviours/nic_attachments.ts";
+import { isPrincipalView, principalPermissions } from "./behaviours/permissions.ts";
 import type { Engine } from "./engine.ts";
 import { collectionType, homeOf } from "./model.ts";
 import type { Entity } from "./store.ts";
@@ -57,6 +59,22 @@ const NESTED_HOME_VIEWS: Record<string, (engine: Engine, location: Location) => 
     ),
 };
 
+/**
+ * Views of a service that stores its objects elsewhere but here: the permissions of a
+ * user or group (given on all kinds of objects), the network attachments of one host NIC
+ * (those of its host on that NIC).
+ */
+function placedView(
+  location: Location,
+): ((engine: Engine, location: Location) => Entity[]) | undefined {
+  if (isPrincipalView(location)) return principalPermissions;
+  const above = location.parent?.parent?.service.name;
+  if (location.service.name === "NetworkAttachmentsService" && above === "HostNicsService") {
+    return nicAttachments;
+  }
+  return undefined;
+}
+
 /** The view filter of the collection at `location`, if it is a view. */
 function viewOf(
   location: Location,
@@ -64,7 +82,7 @@ function viewOf(
   const nested = location.parent?.id !== undefined
     ? NESTED_HOME_VIEWS[location.service.name]
     : undefined;
-  return VIEWS[location.service.name] ?? nested;
+  return VIEWS[location.service.name] ?? nested ?? placedView(location);
 }
 
 /**

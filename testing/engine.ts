@@ -35,6 +35,8 @@ export class Engine {
    * the jobs of changes leave the ids of objects as they were.
    */
   readonly jobRandom: SeededRandom;
+  /** The user name (with profile) of the user signed in to the API. */
+  loginName = "admin@internal";
   /** Whether the job starting now is to fail (the simulator's `jobFailure` fault). */
   jobFails: () => boolean = () => false;
   #lastEventId = 0;

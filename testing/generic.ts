@@ -13,6 +13,7 @@ import type { Engine } from "./engine.ts";
 import { collectionType, homeOf, membersOf } from "./model.ts";
 import type { Entity } from "./store.ts";
 import type { Location } from "./tree.ts";
+import { withOwnerReference } from "./owner_references.ts";
 import { checkUniqueName } from "./unique_names.ts";
 
 /**
@@ -50,7 +51,7 @@ export function addObject(call: Call, body: Record<string, unknown>): Entity {
   const kind = collectionKind(location);
   if (kind === "reference") return addReference(engine, location, type, body);
   const collection = kind === "view" ? homeOf(type)! : location.path;
-  const described = withReferences(engine, type, body);
+  const described = withOwnerReference(engine, location, type, withReferences(engine, type, body));
   checkUniqueName(engine, location.service.name, type, described, engine.store.items(collection));
   return engine.store.put(collection, { ...described, id: engine.newId() });
 }

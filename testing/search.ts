@@ -60,6 +60,17 @@ interface Token {
   readonly kind: "word" | "quoted" | "op";
 }
 
+/**
+ * Characters the engine's syntax checker refuses anywhere in a query, quoted or not: it
+ * then finds nothing, and the list is answered empty rather than refused.
+ */
+const DISALLOWED = /[';]/;
+
+/** Whether the engine's syntax checker refuses `query` outright (so that it matches nothing). */
+export function refusedOutright(query: string): boolean {
+  return DISALLOWED.test(query);
+}
+
 /** The 400 answer for a query the language does not allow. */
 export function malformed(query: string, why: string): Refusal {
   return new Refusal(

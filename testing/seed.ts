@@ -13,6 +13,7 @@
  * @module
  */
 
+import { SIMULATOR_READY_CODE } from "./audit_codes.ts";
 import type { Engine, Reference } from "./engine.ts";
 import { addVmDevices, newMac } from "./behaviours/devices.ts";
 import { freezeLayers } from "./behaviours/disk_snapshots.ts";
@@ -50,7 +51,7 @@ export function seed(engine: Engine, options: SeedOptions): void {
   seedConfiguration(engine);
   seedGlance(engine);
   seedSamples(engine);
-  engine.event(9001, `Simulator ready: ${options.vms} VMs.`);
+  engine.event(SIMULATOR_READY_CODE, `Simulator ready: ${options.vms} VMs.`);
 }
 
 interface FreshEngine {

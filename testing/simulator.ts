@@ -109,6 +109,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   engine.images.quirks = { ...options.transfers };
   engine.images.deadPort = closedPort();
   const username = options.username ?? "admin@internal";
+  engine.loginName = username;
   const password = options.password ?? randomPassword();
   const acceptor = options.keytab === undefined ? undefined : GssAcceptor.open(options.keytab);
   const sso = new Sso({

@@ -4,9 +4,9 @@
  */
 
 import assert from "node:assert/strict";
-import { NotFoundError, OvirtError, Service, types } from "../mod.ts";
+import { NotFoundError, Service, types } from "../mod.ts";
 import type { MethodSpec } from "../mod.ts";
-import { simulatorSession } from "./sim_session.ts";
+import { rejectsWith, simulatorSession } from "./sim_session.ts";
 
 /** Sends a request no generated method sends, through the connection's own runtime. */
 class Probe extends Service {
@@ -26,19 +26,6 @@ async function connect() {
 
 function names(items: { name?: string }[]): string[] {
   return items.map((item) => item.name!);
-}
-
-async function rejectsWith(
-  promise: Promise<unknown>,
-  code: number,
-  detail?: RegExp,
-): Promise<OvirtError> {
-  let caught: unknown;
-  await promise.catch((error) => caught = error);
-  assert.ok(caught instanceof OvirtError, `expected an OvirtError, got ${caught}`);
-  assert.equal(caught.code, code, caught.message);
-  if (detail) assert.match(caught.fault?.detail ?? "", detail);
-  return caught;
 }
 
 Deno.test("simulator: search conditions, wildcards, and/or, case", async () => {

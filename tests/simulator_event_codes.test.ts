@@ -1,7 +1,8 @@
 /**
  * The events of changes carry the engine's audit log codes, and the event of a VM coming
  * up, logged by the start command, carries the start's correlation id; those of the
- * engine's host monitoring (down, suspended) carry none.
+ * engine's host monitoring (down, suspended) carry none. The simulator's own events (changes
+ * without an engine code, "Simulator ready") carry codes the engine does not use.
  */
 
 import assert from "node:assert/strict";
@@ -40,4 +41,18 @@ Deno.test("simulator: VM changes log the engine's event codes", async () => {
   assert.equal((await events.list({ search: "type=61", max: 1 }))[0].vm?.id, added.id);
   await service.remove({ correlationId: "qa-remove" });
   assert.deepEqual(await codesOf("qa-remove"), [113]);
+});
+
+Deno.test("simulator: its own events use codes the engine does not", async () => {
+  await using session = await simulatorSession({ delay: 0 });
+  const events = session.connection.systemService().eventsService();
+  const [ready] = await events.list({ search: "type=90001" });
+  assert.match(ready.description!, /^Simulator ready/);
+  await session.connection.systemService().tagsService().add(
+    { name: "coded" },
+    { correlationId: "qa-tag" },
+  );
+  const [tagged] = await events.list({ search: "correlation_id=qa-tag" });
+  assert.equal(Number(tagged.code), 90000);
+  assert.deepEqual(await events.list({ search: "type=9000 or type=9001" }), []);
 });

@@ -1,7 +1,8 @@
 /**
  * Whether a storage domain can take work: a disk is made, and a VM started, only on
- * domains `active` in their data center (the engine names the status of one that is not);
- * which VMs use a domain.
+ * domains `active` in their data center, a VM or template exported only to one active in
+ * its own data center (the engine names the status of one that is not); which VMs use a
+ * domain.
  *
  * @module
  */
@@ -35,6 +36,28 @@ export function checkDomainsActive(
         `Cannot ${what}. The relevant Storage Domain's status is ${enumName(status)}.`,
       );
     }
+  }
+}
+
+/**
+ * Refuses `what` (`export VM`) unless domain `domainId` is `active` in data center
+ * `dataCenterId`: an unattached domain is refused for its status, one of another data
+ * center because that data center does not hold the `label` (`VM`, `Template`).
+ */
+export function checkDomainActiveIn(
+  engine: Engine,
+  domainId: string,
+  dataCenterId: string | undefined,
+  what: string,
+  label: string,
+): void {
+  const status = attachedStatus(engine, domainId) ?? "unattached";
+  if (status !== "active") {
+    throw conflict(`Cannot ${what}. The relevant Storage Domain's status is ${enumName(status)}.`);
+  }
+  const domain = engine.store.get("storagedomains", domainId);
+  if ((domain?.dataCenter as Reference | undefined)?.id !== dataCenterId) {
+    throw conflict(`Cannot ${what}. The target Data Center does not contain the ${label}.`);
   }
 }
 

@@ -2,15 +2,17 @@
  * Exporting VMs and templates (the `export` action of both): to an export storage domain,
  * where a copy of the configuration appears under `storagedomains/{id}/vms` (or
  * `templates`) with the same id; or as an OVA file in a directory of a host, which leaves
- * an event naming the file. The object is locked for one step either way.
+ * an event naming the file. The object is locked for one step either way. An export
+ * domain must be active in the data center of the object, and a VM down.
  *
  * @module
  */
 
 import { conflict } from "../answers.ts";
 import type { ActionHandler } from "../behaviour.ts";
-import type { Engine } from "../engine.ts";
+import type { Engine, Reference } from "../engine.ts";
 import type { Entity } from "../store.ts";
+import { checkDomainActiveIn } from "./domain_status.ts";
 import { transition } from "./lifecycle.ts";
 
 /** What differs between exporting a VM and a template. */
@@ -63,6 +65,13 @@ function exportToDomain(
     throw conflict(
       `Cannot export ${kind.label}. Storage Domain ${domain.name} is not an export domain.`,
     );
+  }
+  const cluster = engine.store.get("clusters", (source.cluster as Reference | undefined)?.id ?? "");
+  const dataCenterId = (cluster?.dataCenter as Reference | undefined)?.id;
+  const what = `export ${kind.label}`;
+  checkDomainActiveIn(engine, domain.id, dataCenterId, what, kind.label);
+  if (kind.collection === "vms" && source.status !== "down") {
+    throw conflict(`Cannot ${what}. At least one of the VMs is not down.`);
   }
   const copies = `storagedomains/${encodeURIComponent(domain.id)}/${kind.collection}`;
   if (engine.store.get(copies, source.id) && params.exclusive !== true) {

@@ -1,8 +1,8 @@
 /**
  * Host networking: `setupnetworks` creates, changes and removes bonds (NICs of the host
  * with `bonding`, made of existing NICs) and network attachments (a network on a NIC,
- * with its IP address assignments); `commitnetconfig` makes it persistent (nothing to do
- * here).
+ * with its IP address assignments), once `setup_networks_checks.ts` accepts them;
+ * `commitnetconfig` makes it persistent (nothing to do here).
  *
  * @module
  */
@@ -11,6 +11,7 @@ import { notFound, Refusal } from "../answers.ts";
 import type { ActionHandler, Call } from "../behaviour.ts";
 import type { Reference } from "../engine.ts";
 import type { Entity } from "../store.ts";
+import { checkAttachments } from "./setup_networks_checks.ts";
 
 type Named = { id?: string; name?: string };
 
@@ -116,6 +117,7 @@ function setupAttachments(call: Call, params: Record<string, unknown>): void {
 /** The host networking actions, by URL segment. */
 export const HOST_NETWORK_ACTIONS: Record<string, ActionHandler> = {
   setupnetworks: (call, _host, params) => {
+    checkAttachments(call, params);
     setupBonds(call, params);
     setupAttachments(call, params);
   },

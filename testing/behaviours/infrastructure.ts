@@ -1,8 +1,7 @@
 /**
- * Data centers, clusters, networks, tags, roles and users: defaults a new object gets, the
- * links the engine makes on its own (a new cluster gets the management network, a network
- * made below a data center belongs to it, a new role's permits are listed below it), and
- * refusals to remove what is still in use.
+ * Data centers, clusters, roles and users: defaults a new object gets, the links the
+ * engine makes on its own (a new cluster gets the management network, a new role's
+ * permits are listed below it), and refusals to remove what is still in use.
  *
  * @module
  */
@@ -11,7 +10,6 @@ import { conflict, Refusal } from "../answers.ts";
 import type { Behaviour } from "../behaviour.ts";
 import type { Engine, Reference } from "../engine.ts";
 import { addObject } from "../generic.ts";
-import { ZERO_ID } from "../model.ts";
 import type { Entity } from "../store.ts";
 import { setMaster } from "./storage.ts";
 
@@ -129,18 +127,6 @@ const dataCenter: Behaviour = {
   actions: { setmaster: setMaster },
 };
 
-const tags: Behaviour = {
-  add(call, body) {
-    return addObject(call, { parent: { id: ZERO_ID }, ...body });
-  },
-};
-
-const tag: Behaviour = {
-  remove(_call, entity) {
-    if (entity.id === ZERO_ID) throw conflict("Cannot remove Tag. The root tag cannot be removed.");
-  },
-};
-
 const roles: Behaviour = {
   add(call, body) {
     const { permits, ...settings } = body;
@@ -172,7 +158,7 @@ const users: Behaviour = {
   },
 };
 
-/** Behaviours of data centers, clusters, networks, tags and users, by service name. */
+/** Behaviours of data centers, clusters, roles and users, by service name. */
 export const INFRASTRUCTURE_BEHAVIOURS: Record<string, Behaviour> = {
   DataCentersService: {
     add: (call, body) => addObject(call, { ...dataCenterDefaults(), ...body }),
@@ -180,12 +166,6 @@ export const INFRASTRUCTURE_BEHAVIOURS: Record<string, Behaviour> = {
   DataCenterService: dataCenter,
   ClustersService: clusters,
   ClusterService: cluster,
-  DataCenterNetworksService: {
-    add: (call, body) =>
-      addObject(call, { ...body, dataCenter: { id: call.location.parent!.id! } }),
-  },
-  TagsService: tags,
-  TagService: tag,
   RolesService: roles,
   UsersService: users,
 };

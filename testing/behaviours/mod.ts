@@ -6,6 +6,7 @@
  */
 
 import type { Behaviour } from "../behaviour.ts";
+import { AFFINITY_GROUP_BEHAVIOURS } from "./affinity_groups.ts";
 import { AFFINITY_LABEL_BEHAVIOURS } from "./affinity_labels.ts";
 import { BACKUP_BEHAVIOURS } from "./backups.ts";
 import { CONSOLE_BEHAVIOURS } from "./consoles.ts";
@@ -19,9 +20,14 @@ import { IMAGE_TRANSFER_BEHAVIOURS } from "./image_transfers.ts";
 import { IMPORT_BEHAVIOURS } from "./imports.ts";
 import { INFRASTRUCTURE_BEHAVIOURS } from "./infrastructure.ts";
 import { JOB_BEHAVIOURS } from "./jobs.ts";
+import { NETWORK_BEHAVIOURS } from "./networks.ts";
+import { NIC_ATTACHMENT_BEHAVIOURS } from "./nic_attachments.ts";
+import { PERMISSION_BEHAVIOURS } from "./permissions.ts";
 import { POOL_BEHAVIOURS } from "./pools.ts";
+import { PROTECTED_OBJECT_BEHAVIOURS } from "./protected_objects.ts";
 import { STATISTIC_BEHAVIOURS } from "./statistics.ts";
 import { STORAGE_BEHAVIOURS } from "./storage.ts";
+import { TAG_BEHAVIOURS } from "./tags.ts";
 import { TEMPLATE_BEHAVIOURS } from "./templates.ts";
 import { VM_BEHAVIOURS } from "./vms.ts";
 
@@ -43,6 +49,12 @@ export const BEHAVIOURS: Readonly<Record<string, Behaviour>> = {
   ...CONSOLE_BEHAVIOURS,
   ...BACKUP_BEHAVIOURS,
   ...AFFINITY_LABEL_BEHAVIOURS,
+  ...AFFINITY_GROUP_BEHAVIOURS,
   ...IMPORT_BEHAVIOURS,
   ...POOL_BEHAVIOURS,
+  ...TAG_BEHAVIOURS,
+  ...PERMISSION_BEHAVIOURS,
+  ...PROTECTED_OBJECT_BEHAVIOURS,
+  ...NIC_ATTACHMENT_BEHAVIOURS,
+  ...NETWORK_BEHAVIOURS,
 };
