@@ -4,12 +4,14 @@
  *
  * What the engine's search language can say, from its parser: a value in double quotes
  * runs to the next `"` (there is no escape for a quote inside), a bare value ends at a
- * space or an operator, `*` in a value is always a wildcard (`%` and `_` are literal), and
- * a value may not end with `\`. The engine's syntax checker also refuses `'` and `;`
- * anywhere in a query, quoted or not, and then answers an empty list (no error). A value
- * holding a `"`, a `'`, a `;`, a literal `*` or a trailing `\` cannot be matched exactly
- * by the engine: the builder puts a `*` in place of each, so that the engine answers a
- * few objects too many, and {@link SearchQuery.filter} keeps only the exact matches.
+ * space or an operator, and `*` in a value is always a wildcard. The engine compares text
+ * with SQL's `LIKE`, escaping only `_`: a `%` there is a wildcard too, and a `\` escapes
+ * the character after it (a value may not end with one). Its syntax checker also refuses
+ * `'` and `;` anywhere in a query, quoted or not, and then answers an empty list (no
+ * error). A value holding a `"`, a `'`, a `;`, a `\`, a literal `*` or a `%` cannot be
+ * matched exactly by the engine: the builder puts a `*` in place of each of the first four
+ * (`*` and `%` match any run already), so that the engine answers a few objects too many,
+ * and {@link SearchQuery.filter} keeps only the exact matches.
  *
  * @example
  * ```ts
@@ -89,10 +91,11 @@ export interface SearchQuery {
 const FIELD = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/;
 const KEYWORDS = new Set(["and", "or", "sortby", "page", "asc", "desc"]);
 /**
- * What no value of the language can hold: a double quote, a backslash at the end, and
- * `'` and `;`, which the engine's syntax checker refuses anywhere (it then finds nothing).
+ * What no value of the language can hold as itself: a double quote, a backslash (an escape
+ * in `LIKE`), and `'` and `;`, which the engine's syntax checker refuses anywhere (it then
+ * finds nothing).
  */
-const UNSAYABLE = /["';]|\\$/g;
+const UNSAYABLE = /["';\\]/g;
 /** The most conjunctions one query may expand to (the language has no parentheses). */
 const MAX_TERMS = 64;
 
@@ -132,7 +135,7 @@ function comparison(
   }
   // `*` stays `*`: a wildcard as asked for, or (literal) a loose stand-in for itself.
   const engine = value.replace(UNSAYABLE, "*");
-  const loose = engine !== value || (!wildcards && value.includes("*"));
+  const loose = engine !== value || value.includes("%") || (!wildcards && value.includes("*"));
   const text = written(engine);
   if (!loose) return { kind: "comparison", field, op, text };
   if (op !== "=") {

@@ -10,8 +10,7 @@ Deno.test("searchQuery quotes values only where the language needs it", () => {
   assert.equal(text(where.eq("description", "AND")), 'description="AND"', "a keyword");
   assert.equal(text(where.eq("description", "")), 'description=""');
   assert.equal(text(where.eq("description", "a=b!c<d")), 'description="a=b!c<d"');
-  assert.equal(text(where.eq("name", "50%_off")), "name=50%_off", "% and _ are literal");
-  assert.equal(text(where.eq("name", "back\\slash")), "name=back\\slash");
+  assert.equal(text(where.eq("name", "50_off")), "name=50_off", "the engine escapes _ itself");
   assert.equal(text(where.eq("memory", 1024)), "memory=1024");
   assert.equal(text(where.gt("memory", 1024)), "memory>1024");
   assert.equal(text(where.le("cpu.topology.cores", 4)), "cpu.topology.cores<=4");
@@ -32,6 +31,19 @@ Deno.test("searchQuery keeps wildcards only when asked for", () => {
   assert.deepEqual(literal.filter(names), [{ name: "web*" }, { name: "WEB*" }]);
   assert.deepEqual(literal.filter(names, { caseSensitive: true }), [{ name: "web*" }]);
   assert.deepEqual(like.filter(names), names, "an exact query filters nothing out");
+});
+
+Deno.test("searchQuery: % and \\ are LIKE's, matched loosely there and exactly here", () => {
+  const percent = searchQuery(where.eq("name", "50%"));
+  assert.equal(percent.text, "name=50%", "a wildcard in the engine's LIKE: it finds more");
+  assert.equal(percent.exact, false);
+  assert.deepEqual(percent.filter([{ name: "50%" }, { name: "500" }]), [{ name: "50%" }]);
+  const backslash = searchQuery(where.eq("name", "back\\slash"));
+  assert.equal(backslash.text, "name=back*slash", "LIKE's escape: 'back\\slash' is 'backslash'");
+  assert.equal(backslash.exact, false);
+  assert.deepEqual(backslash.filter([{ name: "back\\slash" }, { name: "backslash" }]), [
+    { name: "back\\slash" },
+  ]);
 });
 
 Deno.test("searchQuery stands in for what no value can hold: quotes, a trailing backslash", () => {
