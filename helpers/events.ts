@@ -84,18 +84,25 @@ function checkOptions(options: FollowEventsOptions): void {
 }
 
 /**
- * How far below the highest id yielded each poll asks again (in ids), for events whose
- * id the engine made visible late (a transaction that took id 6 committed after the one
- * that took id 7): those are yielded once they show, if they are no further below.
+ * How far below the highest id yielded a poll asks again, at most (in ids), for events
+ * whose id the engine made visible late (a transaction that took id 6 committed after the
+ * one that took id 7): those are yielded once they show, if they are no further below.
  */
 export const EVENT_OVERLAP = 100;
+
+/**
+ * For how many polls after an event came the polls ask again below it: a late event must
+ * show within that many polls (15 s at the default interval). Once the log is quiet for as
+ * many polls, a poll asks from the highest id yielded and brings nothing back.
+ */
+export const LATE_POLLS = 3;
 
 /** Polls finding nothing new between two checks of the newest id (see {@link followEvents}). */
 const RESTART_CHECK_EVERY = 10;
 
 /**
  * Every event newer than `from` that `skip` does not name, oldest first, each once, and
- * whether some id of `skip` (all above `from`) is no longer in the log. The
+ * the ids of `skip` (all above `from`) that are no longer in the log. The
  * engine answers newest first and `max` keeps the newest, so an answer holding `max` events
  * may have left older ones out: the request is then repeated with a doubled `max` until the
  * answer is not full (one answer is one consistent read of the log, so nothing falls
@@ -108,7 +115,7 @@ async function newEvents(
   search: string | undefined,
   first: number,
   signal: AbortSignal | undefined,
-): Promise<{ fresh: Numbered[]; lost: boolean }> {
+): Promise<{ fresh: Numbered[]; missing: number[] }> {
   for (let max = first;; max *= 2) {
     const batch = await events.list({
       ...(from === undefined ? {} : { from }),
@@ -120,14 +127,14 @@ async function newEvents(
     // a filtered user's list without search), so complete too.
     if (batch.length !== max) {
       const byId = new Map<number, Event>();
-      let kept = 0;
+      const kept = new Set<number>();
       for (const event of batch) {
         const id = eventId(event);
-        if (skip.has(id)) kept++;
+        if (skip.has(id)) kept.add(id);
         else if (from === undefined || id > from) byId.set(id, event);
       }
       const fresh = [...byId].sort(([a], [b]) => a - b).map(([id, event]) => ({ id, event }));
-      return { fresh, lost: kept < skip.size };
+      return { fresh, missing: [...skip].filter((id) => !kept.has(id)) };
     }
   }
 }
@@ -147,23 +154,25 @@ async function newestId(
  * after a restart of your script without losing or repeating events. A poll holds all the
  * events it found in memory before yielding the oldest (the engine sends the newest first).
  *
- * "Once" covers, within one iteration: every event whose id is above `from` and shows up
- * no more than {@link EVENT_OVERLAP} (100) ids below the highest id yielded so far; such
- * a late event comes after higher ids (each poll asks from that far below, and the ids
- * yielded in that range are remembered so none comes twice). A later one is not yielded,
- * nor one at or below `from`.
+ * "Once" covers, within one iteration: every event whose id is above `from` and that shows
+ * up within {@link LATE_POLLS} (3) polls of a higher id's, no more than
+ * {@link EVENT_OVERLAP} (100) ids below it; such a late event comes after the higher ids.
+ * For that, a poll asks from where the highest id stood three polls before (never more than
+ * 100 ids below it), and the ids yielded in that range are remembered so that none comes
+ * twice. A later event is not yielded, nor one at or below `from`. A quiet log costs one
+ * event a poll: the highest one yielded, asked again to see that it is still there.
  *
  * When the log's ids go back (the engine was restored from a backup or reinstalled, or a
  * simulator restarted), ids at or below those seen would never be yielded: so the newest
  * id of the log is checked (one request for one event) when a poll no longer finds an
- * event it yielded within the overlap, after the first poll that finds nothing new, and
- * every tenth one in a row after it. When that id is below the highest id yielded (or
- * `from`), the iteration goes on with the events logged after it, as if started then,
- * forgetting the ids it yielded: no error is thrown, so that a daemon keeps running. The
- * events of the new log up to that id are not yielded: usually none, as the check comes
- * at the first poll after the reset, but when the log was reset before the iteration
- * started, or the events yielded last were removed first, it may come up to ten polls
- * late.
+ * event it yielded and asked for again, and every tenth poll in a row that finds nothing
+ * new. When that id is below the highest id yielded (or `from`), the iteration goes on with
+ * the events logged after it, as if started then, forgetting the ids it yielded: no error
+ * is thrown, so that a daemon keeps running. The events of the new log up to that id are
+ * not yielded: usually none, as the check comes at the first poll after the reset, but when
+ * the log was reset before the iteration started it may come up to ten polls late. An event
+ * removed from the log (by a user, or the engine's cleanup) is taken for a reset only when
+ * it was the newest; either way it is then forgotten.
  */
 export async function* followEvents(
   events: EventSource,
@@ -173,26 +182,29 @@ export async function* followEvents(
   const { interval = 5000, max = 500, search, signal } = options;
   let floor = options.from;
   let highest = floor;
-  const yielded = new Set<number>(); // ids yielded within the overlap below `highest`
+  // Where the highest id stood at the start of the last polls, oldest first.
+  const lately: (number | undefined)[] = [];
+  const yielded = new Set<number>(); // ids yielded above where the polls ask from
   let idle = 0;
   while (!signal?.aborted) {
+    const ask = askFrom(lately, highest, floor, yielded);
+    lately.push(highest);
+    if (lately.length > LATE_POLLS) lately.shift();
     let fresh: Numbered[];
-    const ask = highest === undefined ? undefined : Math.max(
-      highest - EVENT_OVERLAP,
-      floor ?? -Infinity,
-    );
     try {
       const found = await newEvents(events, ask, yielded, search, max + yielded.size, signal);
       fresh = found.fresh;
-      const due = fresh.length === 0 && idle++ % RESTART_CHECK_EVERY === 0;
-      if ((due || found.lost) && highest !== undefined) {
+      const due = fresh.length === 0 && ++idle % RESTART_CHECK_EVERY === 0;
+      if ((due || found.missing.length > 0) && highest !== undefined) {
         const newest = await newestId(events, signal);
         if (newest !== undefined && newest < highest) {
           floor = highest = newest;
           yielded.clear();
+          lately.length = 0;
           idle = 0;
           continue;
         }
+        for (const id of found.missing) yielded.delete(id); // removed, not reset: forgotten
       }
     } catch (error) {
       if (signal?.aborted) return;
@@ -205,7 +217,25 @@ export async function* followEvents(
       yield entry.event;
       if (signal?.aborted) return;
     }
-    for (const id of yielded) if (id <= highest! - EVENT_OVERLAP) yielded.delete(id);
     if (fresh.length === 0) await delay(interval, signal);
   }
+}
+
+/**
+ * Where a poll asks from: where the highest id stood {@link LATE_POLLS} polls ago (at most
+ * {@link EVENT_OVERLAP} ids below it, never below `floor`), and below the highest id when
+ * this iteration yielded it, to see that it is still there. Forgets the ids of `yielded`
+ * at or below that point.
+ */
+function askFrom(
+  lately: readonly (number | undefined)[],
+  highest: number | undefined,
+  floor: number | undefined,
+  yielded: Set<number>,
+): number | undefined {
+  if (highest === undefined) return undefined;
+  let ask = Math.max(lately[0] ?? highest, highest - EVENT_OVERLAP, floor ?? -Infinity);
+  if (yielded.has(highest)) ask = Math.min(ask, highest - 1);
+  for (const id of yielded) if (id <= ask) yielded.delete(id);
+  return ask;
 }

@@ -6,15 +6,27 @@
 
 import assert from "node:assert/strict";
 import { Connection, followEvents } from "../mod.ts";
-import { EVENT_OVERLAP } from "../helpers/events.ts";
+import { EVENT_OVERLAP, LATE_POLLS } from "../helpers/events.ts";
+
+/**
+ * The event log of a test: the ids visible, what each request asked (`from`, `max`) and
+ * how many events it got, and what to do once an answer is made.
+ */
+interface EventLog {
+  visible: number[];
+  asked?: { from: string | null; max: string | null; got: number }[];
+  afterAnswer?: (ids: number[]) => void;
+}
 
 /** A server of `/events` with `from` and `max`, newest first, of the ids in `visible`. */
-function eventServer(state: { visible: number[] }) {
+function eventServer(state: EventLog) {
   const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, (request) => {
     const url = new URL(request.url);
     const from = url.searchParams.get("from"), max = url.searchParams.get("max");
     const ids = state.visible.filter((id) => from === null || id > Number(from))
       .sort((a, b) => b - a).slice(0, max === null ? undefined : Number(max));
+    state.asked?.push({ from, max, got: ids.length });
+    state.afterAnswer?.(ids);
     const xml = ids.map((id) => `<event id="${id}"><description>e${id}</description></event>`);
     return new Response(`<events>${xml.join("")}</events>`, {
       headers: { "content-type": "application/xml" },
@@ -25,7 +37,7 @@ function eventServer(state: { visible: number[] }) {
 
 /** Follows from `from`, calling `script` as ids come; the ids yielded, in order. */
 async function follow(
-  state: { visible: number[] },
+  state: EventLog,
   from: number,
   script: (seen: number[]) => Promise<void>,
 ): Promise<number[]> {
@@ -62,17 +74,51 @@ async function until(seen: number[], count: number): Promise<void> {
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 Deno.test("followEvents yields an id made visible after a higher one, once", async () => {
-  const state = { visible: [1, 2, 3, 4, 5] };
+  for (const pollsLate of [1, LATE_POLLS - 1]) {
+    const state: EventLog = { visible: [1, 2, 3, 4, 5, 7] };
+    let answers = 0;
+    state.afterAnswer = (ids) => {
+      // 6 is committed late: `pollsLate` answers after the first one that held 7.
+      if (answers > 0 || ids.includes(7)) answers++;
+      if (answers === pollsLate + 1) state.visible.push(6);
+    };
+    const seen = await follow(state, 5, async (seen) => {
+      await until(seen, 2);
+      state.visible.push(8);
+      await until(seen, 3);
+      await pause(100); // polls asking below the highest id again
+    });
+    assert.deepEqual(seen, [7, 6, 8], `6 visible ${pollsLate} polls late`);
+  }
+});
+
+Deno.test("followEvents: a quiet log is asked for its highest id yielded, one event", async () => {
+  const state: EventLog = { visible: [1, 2, 3, 4, 5], asked: [] };
   const seen = await follow(state, 5, async (seen) => {
-    state.visible.push(7);
-    await until(seen, 1);
-    state.visible.push(6); // committed late
-    await until(seen, 2);
-    state.visible.push(8);
+    state.visible.push(6, 7, 8);
     await until(seen, 3);
-    await pause(100); // polls asking below the highest id again
+    await pause(200);
   });
-  assert.deepEqual(seen, [7, 6, 8]);
+  assert.deepEqual(seen, [6, 7, 8]);
+  // The polls after the first few (not the checks of the newest id, every tenth quiet poll).
+  const quiet = state.asked!.slice(LATE_POLLS + 2).filter(({ from }) => from !== null);
+  assert.ok(quiet.length > 5, `${quiet.length} polls`);
+  for (const { from, got } of quiet) assert.deepEqual({ from, got }, { from: "7", got: 1 });
+});
+
+Deno.test("followEvents: an event removed from the log is checked once, then forgotten", async () => {
+  const state: EventLog = { visible: [1, 2, 3, 4, 5], asked: [] };
+  const seen = await follow(state, 5, async (seen) => {
+    state.visible.push(6, 7, 8);
+    await until(seen, 3);
+    state.visible = state.visible.filter((id) => id !== 7); // removed by a user
+    await pause(200);
+    state.visible.push(9);
+    await until(seen, 4);
+  });
+  assert.deepEqual(seen, [6, 7, 8, 9]);
+  const newestChecks = state.asked!.filter(({ from, max }) => from === null && max === "1");
+  assert.ok(newestChecks.length <= 3, `${newestChecks.length} checks of the newest id`);
 });
 
 Deno.test("followEvents skips a late id further below than the overlap, and at or below from", async () => {
