@@ -245,3 +245,30 @@ Deno.test("debug: a long list still streams, its log cut after the first MiB", a
   assert.match(log, /\[the rest of the body, past 1048576 bytes, is not logged\]/);
   assert.ok(log.length < 1.5 * (1 << 20), `a log of ${log.length} characters`);
 });
+
+Deno.test("debug: a call inside a listStream loop runs with connections: 1", async () => {
+  const vm = `<vm id="1"><name>vm</name><description>${"d".repeat(400)}</description></vm>`;
+  const list = `<vms>${vm.repeat(4000)}</vms>`; // over the 1 MiB the log shows
+  await using server = Deno.serve(
+    { port: 0, hostname: "127.0.0.1", onListen() {} },
+    (request) =>
+      new Response(new URL(request.url).pathname.endsWith("/vms") ? list : vm, {
+        headers: { "content-type": "application/xml" },
+      }),
+  );
+  await using connection = new Connection({
+    url: `http://127.0.0.1:${server.addr.port}/ovirt-engine/api`,
+    token: "t",
+    debug: true,
+    log: () => {},
+    connections: 1,
+    timeout: 10_000,
+    listWorker: false,
+  });
+  const vms = connection.systemService().vmsService();
+  let items = 0;
+  for await (const item of listStream(vms)) {
+    if (items++ % 1000 === 0) assert.equal((await vms.vmService(item.id!).get()).name, "vm");
+  }
+  assert.equal(items, 4000);
+});

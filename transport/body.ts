@@ -74,17 +74,19 @@ export function bodyReader(
 
 /**
  * A reader of the chunks `head`, then of what `rest` reads (nothing more when it is
- * `undefined`), which `cancel` cancels.
+ * `undefined`), which `cancel` cancels and `idle` tells that its consumer is busy.
  */
 export function prefixedReader(head: readonly Uint8Array[], rest?: BodyReader): BodyReader {
   let next = 0;
-  return {
+  const reader: BodyReader = {
     read() {
       if (next < head.length) return Promise.resolve({ done: false, value: head[next++] });
       return rest ? rest.read() : Promise.resolve(END);
     },
     cancel: (reason) => rest ? rest.cancel(reason) : Promise.resolve(),
   };
+  if (rest?.idle) reader.idle = () => rest.idle!();
+  return reader;
 }
 
 /** A reader of a body with no bytes. */
