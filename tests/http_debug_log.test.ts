@@ -84,6 +84,7 @@ Deno.test("redact: secrets where they stand, and nothing else", () => {
     "> GET https://engine/ovirt-engine/api/vms?max=1&api_key=q5ery&x.secret=q6ery",
     "<description>auth: not a header line</description>",
     "next=/vms?token=q7ery",
+    "form: api+key=q8ery&api%20key=q9ery",
   ].join("\n");
   const redacted = redact(text);
   for (
@@ -104,6 +105,8 @@ Deno.test("redact: secrets where they stand, and nothing else", () => {
       "q5ery",
       "q6ery",
       "q7ery",
+      "q8ery",
+      "q9ery",
     ]
   ) {
     assert.ok(!redacted.includes(leak), `${leak} leaked in ${redacted}`);
@@ -125,6 +128,7 @@ Deno.test("redact: long words are read in time in proportion to their length", (
       ` ${"token".repeat(200_000)}`,
       `> ${"auth".repeat(250_000)}`,
       `?${"secret-".repeat(140_000)}`,
+      "<ticket ".repeat(130_000),
     ]
   ) {
     assert.equal(redact(text), text);
@@ -271,4 +275,27 @@ Deno.test("debug: a call inside a listStream loop runs with connections: 1", asy
     if (items++ % 1000 === 0) assert.equal((await vms.vmService(item.id!).get()).name, "vm");
   }
   assert.equal(items, 4000);
+});
+
+Deno.test("debug: a password the SSO repeats in its error is hidden in the log too", async () => {
+  await using engine = await startFakeEngine({
+    sso: () =>
+      Response.json({
+        error: "access_denied",
+        error_description: `Cannot authenticate ${USERNAME} with password '${PASSWORD}'`,
+      }, { status: 400 }),
+  });
+  const lines: string[] = [];
+  await using connection = new Connection({
+    url: engine.url,
+    username: USERNAME,
+    password: PASSWORD,
+    debug: true,
+    log: (line) => lines.push(line),
+    retry: false,
+  });
+  await assert.rejects(connection.authenticate());
+  const log = lines.join("\n");
+  assert.match(log, /with password '\*\*\*'/);
+  assert.ok(!log.includes(PASSWORD), log);
 });

@@ -66,6 +66,18 @@ Deno.test("fault text: a plain text refusal is quoted in the message", async () 
   );
 });
 
+Deno.test("fault text: escapes count towards the cut", async () => {
+  await using server = startRawServer(() => ({
+    status: 403,
+    headers: { "content-type": "text/plain" },
+    body: "\u0001".repeat(20_000),
+  }));
+  await using connection = connectionTo(server.origin);
+  const error = await getError(connection);
+  assert.ok(error.message.length < 1200, `a message of ${error.message.length} characters`);
+  assert.match(error.message, /(\\u0001)+… \(\d+ more characters\)$/);
+});
+
 Deno.test("CA certificates: a file or text holding none is refused by name", async () => {
   const file = await Deno.makeTempFile({ suffix: ".pem" });
   try {

@@ -279,12 +279,9 @@ export class Authenticator {
         "No SSO token: set a token, a user name and password, or kerberos to log in",
       );
     }
-    return this.#postForm(this.#endpoints.tokenUrl, {
-      grant_type: "password",
-      scope: "ovirt-app-api",
-      username,
-      password,
-    });
+    const form = { grant_type: "password", scope: "ovirt-app-api", username, password };
+    // An SSO may repeat the password in its error: the debug log hides it there too.
+    return this.#postForm(this.#endpoints.tokenUrl, form, password ? { secrets: [password] } : {});
   }
 
   /**
@@ -336,6 +333,7 @@ export class Authenticator {
         body,
         signal,
         pastCap: how.pastCap,
+        secrets: how.secrets,
       });
       const text = await readText(response.body);
       return { status: response.status, json: parseJson(text) };
@@ -364,10 +362,14 @@ export class Authenticator {
   }
 }
 
-/** How long an SSO request may take (default: the connection's timeout), past the cap or not. */
+/**
+ * How long an SSO request may take (default: the connection's timeout), past the cap or not,
+ * and what the debug log hides in its answer.
+ */
 interface SsoSending {
   readonly limit?: number;
   readonly pastCap?: boolean;
+  readonly secrets?: readonly string[];
 }
 
 /** What one request to the SSO sends besides `Accept` and `User-Agent`. */

@@ -39,6 +39,11 @@ export interface HttpRequest {
    * logout of a connection being closed, which must not wait for the calls in flight.
    */
   readonly pastCap?: boolean;
+  /**
+   * Values the debug log hides wherever they stand in this exchange's answer: the password
+   * of a login, which an SSO may repeat in its error.
+   */
+  readonly secrets?: readonly string[];
 }
 
 /** The answer to an {@link HttpRequest}; the body must be read to the end or cancelled. */

@@ -17,7 +17,7 @@ import type {
 } from "./http.ts";
 import type { Limiter } from "./limiter.ts";
 import { proxyFor } from "./proxy_env.ts";
-import { redact } from "./redact.ts";
+import { redact, REDACTED } from "./redact.ts";
 
 /** What an {@link HttpClient} is made of. */
 export interface HttpClientParts {
@@ -99,6 +99,7 @@ export class HttpClient {
     }
     const { head, rest } = await readHead(reader, LOGGED_BODY_LIMIT);
     let text = new TextDecoder().decode(concatenated(head));
+    for (const secret of request.secrets ?? []) text = text.replaceAll(secret, REDACTED);
     if (rest) text += `\n[the rest of the body, past ${LOGGED_BODY_LIMIT} bytes, is not logged]`;
     log.response(
       request.method,

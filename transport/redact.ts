@@ -36,14 +36,14 @@ const SECRET_HEADER_NAME = /token|secret|passw(?:or)?d|api\W?_?key|auth/i;
  * The start of a form field or query parameter (`password=`, `?api_key=`), any name, which
  * {@link SECRET_FIELD_NAME} then checks (as for {@link HEADER_LINE}).
  */
-const FIELD = /(?:^|[?&\s])([\w.~-]*)=/g;
-const SECRET_FIELD_NAME = /password|token|secret|api\W?_?key/i;
+const FIELD = /(?:^|[?&\s])([\w.~+%-]*)=/g;
+const SECRET_FIELD_NAME = /password|token|secret|api(?:%[0-9a-f]{2}|\W)?_?key/i;
 /** Where a field's value ends. */
 const FIELD_END = /[&\s]/g;
 
 /** Elements whose `<value>` is a secret: console and proxy tickets, volume keys. */
 const SECRET_VALUE_HOLDERS =
-  /<(ticket|proxy_ticket|openstack_volume_authentication_key)\b[^>]*>[\s\S]*?(?:<\/\1>|$)/g;
+  /<(ticket|proxy_ticket|openstack_volume_authentication_key)\b[^<>]*>[\s\S]*?(?:<\/\1>|$)/g;
 
 /**
  * Returns `text` with every secret replaced by {@link REDACTED}: the value of an `Authorization`,

@@ -28,10 +28,13 @@ const CONTROLS = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u20
  * ```
  */
 export function serverText(text: string, limit = SERVER_TEXT_LIMIT): string {
-  const shown = text.length > limit ? text.slice(0, limit) : text;
-  const cleaned = shown.replace(BREAKS, " ").replace(
+  // Escapes make the text longer: it is cut after escaping, never inside an escape or a pair.
+  const cleaned = text.slice(0, limit + 1).replace(BREAKS, " ").replace(
     CONTROLS,
     (control) => `\\u${control.charCodeAt(0).toString(16).padStart(4, "0")}`,
   );
-  return text.length > limit ? `${cleaned}… (${text.length - limit} more characters)` : cleaned;
+  if (cleaned.length <= limit && text.length <= limit) return cleaned;
+  const shown = cleaned.slice(0, limit).replace(/\\(u[0-9a-f]{0,3})?$|[\ud800-\udbff]$/, "");
+  const kept = shown.replace(/\\u[0-9a-f]{4}/g, "x").length; // characters of `text` shown
+  return `${shown}… (${text.length - kept} more characters)`;
 }
