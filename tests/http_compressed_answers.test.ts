@@ -1,7 +1,9 @@
 import assert from "node:assert/strict";
 import { gzipSync } from "node:zlib";
 import { Connection, NotFoundError, OvirtError } from "../mod.ts";
+import { concatenated } from "../transport/body.ts";
 import { FetchTransport } from "../transport/fetch_transport.ts";
+import { startRawServer } from "./http_raw_server.ts";
 
 /** `<vms>` and then `spaces` spaces, gzipped: a few KiB that expand to MiBs. */
 function compressedSpaces(spaces: number): Uint8Array<ArrayBuffer> {
@@ -79,3 +81,28 @@ for (const status of [200, 204]) {
     }
   });
 }
+
+Deno.test("node:http: an empty gzipped body sent chunked is empty; a gzipped one is read", async () => {
+  const head = "HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\nContent-Type: application/xml\r\n";
+  const zipped = gzipSync(new TextEncoder().encode("<vm id='1'><name>web</name></vm>"));
+  const chunked = (body: Uint8Array) => {
+    const size = new TextEncoder().encode(`${body.byteLength.toString(16)}\r\n`);
+    return [size, body, new TextEncoder().encode("\r\n0\r\n\r\n")];
+  };
+  let next: Uint8Array[] = [];
+  await using server = startRawServer(() => ({ raw: concatenated(next) }));
+  await using connection = new Connection({
+    url: `${server.origin}/ovirt-engine/api`,
+    token: "t",
+    insecure: true,
+    retry: false,
+  });
+  const vm = connection.systemService().vmsService().vmService("1");
+  next = [new TextEncoder().encode(`${head}Transfer-Encoding: chunked\r\n\r\n0\r\n\r\n`)];
+  await vm.remove();
+  next = [
+    new TextEncoder().encode(`${head}Transfer-Encoding: chunked\r\n\r\n`),
+    ...chunked(zipped),
+  ];
+  assert.equal((await vm.get()).name, "web");
+});

@@ -147,7 +147,7 @@ export class NodeTransport implements HttpTransport {
           statusText: incoming.statusMessage ?? "",
           headers,
           body: bodyReader(
-            inflated(toStream(incoming, signal), headers, isEmpty(incoming, request.method)),
+            inflated(toStream(incoming, signal), headers),
             request.transfer ? fillingReader : undefined,
           ),
         });
@@ -270,28 +270,56 @@ function serverName(url: URL): string | undefined {
 
 /**
  * The body decompressed as its `Content-Encoding` says (`gzip` or `deflate`), which is then
- * removed from `headers` together with the length it no longer matches. An `empty` body
- * stays as it is: zero bytes are no compressed stream, whatever the header says.
+ * removed from `headers` together with the length it no longer matches. A body of no bytes
+ * stays empty: zero bytes are no compressed stream, whatever the header says.
  */
 function inflated(
   body: ReadableStream<Uint8Array>,
   headers: Headers,
-  empty: boolean,
 ): ReadableStream<Uint8Array> {
   const encoding = headers.get("content-encoding")?.trim().toLowerCase();
-  if (empty || (encoding !== "gzip" && encoding !== "deflate")) return body;
+  if (encoding !== "gzip" && encoding !== "deflate") return body;
   headers.delete("content-encoding");
   headers.delete("content-length");
-  return body.pipeThrough(
-    new DecompressionStream(encoding) as unknown as TransformStream<Uint8Array, Uint8Array>,
-  );
+  // Decompression starts with the first byte: a body that ends without one (sent chunked,
+  // or until the connection closes) is empty, not a compressed stream cut short.
+  const source = body.getReader();
+  let inflater: ReadableStreamDefaultReader<Uint8Array> | undefined;
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      if (inflater === undefined) {
+        const first = await source.read();
+        if (first.done) return controller.close();
+        inflater = readerStartingWith(first.value, source).pipeThrough(
+          new DecompressionStream(encoding) as unknown as TransformStream<Uint8Array, Uint8Array>,
+        ).getReader();
+      }
+      const chunk = await inflater.read();
+      if (chunk.done) controller.close();
+      else controller.enqueue(chunk.value);
+    },
+    cancel: (reason) => (inflater ?? source).cancel(reason),
+  }, { highWaterMark: 0 });
 }
 
-/** Whether the answer `incoming` to a `method` request has no body, by HTTP's rules. */
-function isEmpty(incoming: IncomingMessage, method: string): boolean {
-  const status = incoming.statusCode ?? 0;
-  return method === "HEAD" || status === 204 || status === 304 ||
-    incoming.headers["content-length"] === "0";
+/** The stream of `first`, then of what `rest` reads. */
+function readerStartingWith(
+  first: Uint8Array,
+  rest: ReadableStreamDefaultReader<Uint8Array>,
+): ReadableStream<Uint8Array> {
+  let sent = false;
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      if (!sent) {
+        sent = true;
+        return controller.enqueue(first);
+      }
+      const chunk = await rest.read();
+      if (chunk.done) controller.close();
+      else controller.enqueue(chunk.value);
+    },
+    cancel: (reason) => rest.cancel(reason),
+  }, { highWaterMark: 0 });
 }
 
 /** The body as a `Buffer`: a view of the bytes, not a copy (image transfers send MiBs). */
