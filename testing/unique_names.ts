@@ -20,6 +20,8 @@ interface NameRule {
   readonly scope?: (engine: Engine, object: Record<string, unknown>) => string | undefined;
   /** The fault detail, for a `verb` (`add`, `edit`) of an object of `label` named `name`. */
   readonly detail: (verb: string, label: string, name: string) => string;
+  /** What objects that may share a name have in common (the versions of one template). */
+  readonly family?: (object: Record<string, unknown>) => string | undefined;
 }
 
 function nameInUse(verb: string, label: string): string {
@@ -61,6 +63,9 @@ const RULES: Readonly<Record<string, NameRule>> = {
       return idOf(cluster?.dataCenter);
     },
     detail: nameInUse,
+    // The versions of a template share its name.
+    family: (template) =>
+      idOf((template.version as { baseTemplate?: Reference } | undefined)?.baseTemplate),
   },
 };
 
@@ -81,8 +86,10 @@ export function checkUniqueName(
   const name = candidate.name;
   if (!rule || typeof name !== "string") return;
   const scope = rule.scope?.(engine, candidate);
+  const family = rule.family?.(candidate);
   for (const item of items) {
     if (item.name !== name || item.id === candidate.id) continue;
+    if (family !== undefined && rule.family!(item) === family) continue;
     const other = rule.scope?.(engine, item);
     if (scope === undefined || other === undefined || scope === other) {
       throw conflict(rule.detail(verb, typeLabel(type), name));

@@ -93,4 +93,10 @@ Deno.test("simulator: a template name in use is refused unless it names a base t
     409,
     /Only the first template version can be selected as the base template/,
   );
+  // The versions share their name: updating either with it (or sending a get() back) is fine.
+  for (const id of [base.id!, version.id!]) {
+    const template = templates.templateService(id);
+    const got = await template.get();
+    assert.equal((await template.update({ ...got, description: "d" })).description, "d");
+  }
 });
