@@ -46,7 +46,7 @@ export async function runLogin(context: Context, args: ParsedFlags): Promise<voi
   }
   checkSessionFolder(context.env); // before the password is asked for or sent
   const password = context.env("OVIRT_PASSWORD") ??
-    await readPassword(`Password for ${settings.username} at ${base.url}: `);
+    await readPassword(`Password for ${settings.username} at ${base.url}: `, context.signal);
   if (password === "") {
     throw new UsageError("ovirt login: no password given (an empty line, or nothing on stdin)");
   }

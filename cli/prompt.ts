@@ -12,9 +12,13 @@ const BACKSPACE = new Set([0x08, 0x7f]);
 const CTRL_C = 0x03;
 const CTRL_D = 0x04;
 
-/** Reads a password after printing `prompt` on standard error. */
-export async function readPassword(prompt: string): Promise<string> {
-  if (!Deno.stdin.isTerminal()) return await firstLine();
+/**
+ * Reads a password after printing `prompt` on standard error; `signal` (Ctrl-C or SIGTERM
+ * received) stops waiting for it. Ctrl-C typed at the prompt (which raw mode reads as a
+ * character) ends the run as the signal would, with exit code 130.
+ */
+export async function readPassword(prompt: string, signal?: AbortSignal): Promise<string> {
+  if (!Deno.stdin.isTerminal()) return await firstLine(signal);
   const encoder = new TextEncoder();
   Deno.stdin.setRaw(true); // before the prompt: nothing typed after it may be echoed
   const typed: number[] = [];
@@ -22,13 +26,12 @@ export async function readPassword(prompt: string): Promise<string> {
     Deno.stderr.writeSync(encoder.encode(prompt));
     const buffer = new Uint8Array(256);
     while (true) {
-      const count = await Deno.stdin.read(buffer);
+      const count = await abortable(Deno.stdin.read(buffer), signal);
       if (count === null) break;
       for (const byte of buffer.subarray(0, count)) {
         if (ENTER.has(byte)) return new TextDecoder().decode(new Uint8Array(typed));
-        if (byte === CTRL_C || byte === CTRL_D) {
-          throw new CliError("Login cancelled", EXIT.AUTH);
-        }
+        if (byte === CTRL_C) throw new CliError("Login cancelled", EXIT.INTERRUPTED);
+        if (byte === CTRL_D) throw new CliError("Login cancelled", EXIT.AUTH);
         if (BACKSPACE.has(byte)) {
           // Drop a whole UTF-8 character: continuation bytes, then its first byte.
           while (typed.length > 0 && (typed[typed.length - 1] & 0xc0) === 0x80) typed.pop();
@@ -45,12 +48,12 @@ export async function readPassword(prompt: string): Promise<string> {
   }
 }
 
-async function firstLine(): Promise<string> {
+async function firstLine(signal?: AbortSignal): Promise<string> {
   const reader = Deno.stdin.readable.pipeThrough(new TextDecoderStream()).getReader();
   let text = "";
   try {
     while (!text.includes("\n")) {
-      const { value, done } = await reader.read();
+      const { value, done } = await abortable(reader.read(), signal);
       if (done) break;
       text += value;
     }
@@ -58,4 +61,18 @@ async function firstLine(): Promise<string> {
     await reader.cancel().catch(() => {});
   }
   return text.split(/\r?\n/, 1)[0];
+}
+
+/**
+ * What `read` resolves to, or a rejection with `signal`'s reason once it aborts: a read of
+ * standard input cannot be cancelled, only no longer waited for.
+ */
+function abortable<T>(read: Promise<T>, signal?: AbortSignal): Promise<T> {
+  if (signal === undefined) return read;
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise((resolve, reject) => {
+    const abort = () => reject(signal.reason);
+    signal.addEventListener("abort", abort, { once: true });
+    read.then(resolve, reject).finally(() => signal.removeEventListener("abort", abort));
+  });
 }

@@ -212,3 +212,32 @@ Deno.test("a second Ctrl-C ends the process at once, while the cleanup still wai
   assert.equal(code, 130);
   assert.ok(performance.now() - sent < 3000, "it does not wait for the logout");
 });
+
+/** Resolves once `pid` catches SIGTERM (Linux: the `SigCgt` mask of /proc/PID/status). */
+async function catchesSigterm(pid: number): Promise<void> {
+  for (let tries = 0;; tries++) {
+    const status = await Deno.readTextFile(`/proc/${pid}/status`);
+    const caught = BigInt(`0x${/^SigCgt:\s*([0-9a-f]+)/m.exec(status)![1]}`);
+    if ((caught >> 14n) & 1n) return;
+    assert.ok(tries < 300, "the CLI never listened for SIGTERM");
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+Deno.test({
+  name: "SIGTERM while login waits for a password on stdin: exit 143 at once",
+  ignore: Deno.build.os !== "linux",
+  async fn() {
+    await using bench = await cliBench();
+    const env = { ...bench.env };
+    delete env.OVIRT_PASSWORD;
+    const child = spawnOvirt(["login"], env, "piped"); // stdin open, nothing written
+    await catchesSigterm(child.pid);
+    await new Promise((resolve) => setTimeout(resolve, 300)); // now reading stdin
+    const sent = performance.now();
+    child.kill("SIGTERM");
+    const { code } = await child.output();
+    assert.equal(code, 143);
+    assert.ok(performance.now() - sent < 5000, "it does not wait out the cleanup limit");
+  },
+});

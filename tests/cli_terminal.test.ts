@@ -88,6 +88,11 @@ Deno.test({
       assert.match(screen, /ovirt: SSO login .* failed/);
     });
 
+    await t.step("Ctrl-C typed at the password prompt ends the run as Ctrl-C does", async () => {
+      const { code } = await onTerminal(["login"], env, { prompt: "Password for", text: "ab\x03" });
+      assert.equal(code, 130);
+    });
+
     await t.step("a terminal that says it has 0 columns gets whole cells", async () => {
       const size = await new Deno.Command("script", {
         args: ["-q", "-e", "-c", "stty size", "/dev/null"],
