@@ -16,8 +16,8 @@
 
 import { diskSnapshotsAt } from "./behaviours/disk_snapshots.ts";
 import { reportedDevices } from "./behaviours/guest.ts";
-import { nicAttachments } from "./behaviours/nic_attachments.ts";
-import { isPrincipalView, principalPermissions } from "./behaviours/permissions.ts";
+import { nicAttachments } from "./behaviours/nic_attachment_view.ts";
+import { isPrincipalView, principalPermissions } from "./behaviours/permission_views.ts";
 import type { Engine } from "./engine.ts";
 import { collectionType, homeOf } from "./model.ts";
 import type { Entity } from "./store.ts";

@@ -7,29 +7,8 @@
  */
 
 import type { Behaviour, Call } from "../behaviour.ts";
-import type { Engine, Reference } from "../engine.ts";
 import { addObject, removeObject, updateObject } from "../generic.ts";
-import type { Entity } from "../store.ts";
-import { type Location, resolvePath } from "../tree.ts";
-
-/** The host NIC a NIC-level attachments collection is below, if `collection` is one. */
-function nicOf(collection: Location): Location | undefined {
-  const nic = collection.parent;
-  return nic?.parent?.service.name === "HostNicsService" ? nic : undefined;
-}
-
-/** The host-level attachments collection of the host that `nic` belongs to. */
-function hostAttachments(nic: Location): Location {
-  return resolvePath(`${nic.parent!.parent!.path}/networkattachments`)!;
-}
-
-/** The attachments of the host NIC that `location` (a NIC's attachments collection) is below. */
-export function nicAttachments(engine: Engine, location: Location): Entity[] {
-  const nic = nicOf(location)!;
-  return engine.store.items(hostAttachments(nic).path).filter((attachment) =>
-    (attachment.hostNic as Reference | undefined)?.id === nic.id
-  );
-}
+import { hostAttachments, nicOf } from "./nic_attachment_view.ts";
 
 const attachments: Behaviour = {
   add(call: Call, body) {
