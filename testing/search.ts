@@ -22,7 +22,10 @@ export interface Condition {
   readonly field?: string;
   /** The comparison. */
   readonly op: Operator;
-  /** The value, `*` standing for any run of characters. */
+  /**
+   * The value as the query gives it. Text compares as the engine's SQL `LIKE` does:
+   * `*` and `%` stand for any run of characters and `\` escapes the character after it.
+   */
   readonly value: string;
 }
 
@@ -136,6 +139,9 @@ export function parseSearch(text: string): SearchQuery {
       const value = tokens[i + 2];
       if (token.kind !== "word") throw fail("a field name cannot be quoted");
       if (!value || value.kind === "op") throw fail(`"${token.text}${op.text}" needs a value`);
+      if (isLikeOperator(op.text) && /(^|[^\\])(\\\\)*\\$/.test(value.text)) {
+        throw fail(`the value "${value.text}" ends with an escape character`);
+      }
       current.push({ field: token.text, op: op.text as Operator, value: value.text });
       i += 3;
     } else {
@@ -219,12 +225,15 @@ function compile<T>(
   }
   const field = condition.field;
   const value = given(field, condition.value);
-  const pattern = wildcard(value, flags);
   switch (condition.op) {
-    case "=":
+    case "=": {
+      const pattern = wildcard(value, flags);
       return (item) => matches(read(item, field), pattern);
-    case "!=":
+    }
+    case "!=": {
+      const pattern = wildcard(value, flags);
       return (item) => !matches(read(item, field), pattern);
+    }
     default: {
       const sign = condition.op.startsWith("<") ? -1 : 1;
       const orEqual = condition.op.endsWith("=");
@@ -250,10 +259,33 @@ function text(value: unknown): string {
   return value instanceof Date ? value.toISOString() : String(value);
 }
 
-/** The pattern of a value with `*` wildcards, which match any characters, line breaks too. */
+/** Whether the engine compares text with `op` by SQL `LIKE` (rather than by order). */
+function isLikeOperator(op: string): boolean {
+  return op === "=" || op === "!=";
+}
+
+/**
+ * The pattern of a value as the engine matches text: it turns each `*` into `%` and
+ * escapes each `_` with `\`, then PostgreSQL's `LIKE` reads `%` as any run of characters
+ * (line breaks too), an unescaped `_` as any one character and `\` as escaping the
+ * character after it. So `a\b` matches `ab`, `a\%` matches `a%`, and `\_` is a literal
+ * `\` then any one character. A trailing `\` never gets here: {@link parseSearch} refuses it.
+ */
 function wildcard(value: string, flags: string): RegExp {
-  const body = value.split("*").map((part) => part.replace(/[.+?^${}()|[\]\\]/g, "\\$&"));
-  return new RegExp(`^${body.join(".*")}$`, `${flags}s`);
+  const like = value.replaceAll("*", "%").replaceAll("_", "\\_");
+  let body = "";
+  for (let i = 0; i < like.length; i++) {
+    const c = like[i];
+    if (c === "%") body += ".*";
+    else if (c === "_") body += ".";
+    else body += literal(c === "\\" ? like[++i] : c);
+  }
+  return new RegExp(`^${body}$`, `${flags}s`);
+}
+
+/** `c` escaped for a regular expression. */
+function literal(c: string): string {
+  return c.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
 
 type SortKey = { kind: 0; value: undefined } | { kind: 1; value: number } | {

@@ -11,7 +11,7 @@ import { conflict, notFound } from "../answers.ts";
 import type { Behaviour } from "../behaviour.ts";
 import { withReferences } from "../generic.ts";
 import type { Entity } from "../store.ts";
-import { checkNotLocked, createDisk, deleteDisk } from "./disks.ts";
+import { changedDisk, checkNotLocked, createDisk, deleteDisk } from "./disks.ts";
 import { checkVmNotLocked } from "./vm_creation.ts";
 
 const attachments: Behaviour = {
@@ -60,11 +60,7 @@ const attachment: Behaviour = {
           string,
           unknown
         >;
-        engine.store.put("disks", {
-          ...disk,
-          ...withReferences(engine, "Disk", diskSettings),
-          id: disk.id,
-        });
+        engine.store.put("disks", changedDisk(engine, disk, diskSettings));
       }
     }
     return engine.store.put(location.parent!.path, {

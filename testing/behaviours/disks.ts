@@ -31,7 +31,7 @@ export function createDisk(engine: Engine, body: Record<string, unknown>): Entit
     throw conflict("Cannot add Virtual Disk. A disk with the same ID already exists.");
   }
   if (described.lunStorage) {
-    const name = described.name ?? described.alias ?? `lun-${engine.store.count("disks") + 1}`;
+    const name = aliasOf(described) ?? `lun-${engine.store.count("disks") + 1}`;
     return engine.store.put("disks", {
       shareable: false,
       propagateErrors: false,
@@ -48,7 +48,7 @@ export function createDisk(engine: Engine, body: Record<string, unknown>): Entit
   const domain = domains?.[0] ?? firstDataDomain(engine);
   const domainId = (domain as Reference | undefined)?.id;
   if (domainId !== undefined) checkDomainsActive(engine, [domainId], "add Virtual Disk");
-  const name = described.name ?? described.alias ?? `disk-${engine.store.count("disks") + 1}`;
+  const name = aliasOf(described) ?? `disk-${engine.store.count("disks") + 1}`;
   const provisionedSize = (described.provisionedSize as number | undefined) ?? GIB;
   const disk: Entity = {
     format: "cow",
@@ -71,6 +71,30 @@ export function createDisk(engine: Engine, body: Record<string, unknown>): Entit
   };
   engine.store.put("disks", disk);
   return transition(engine, "disks", disk.id, {}, [{ status: "ok" }]);
+}
+
+/**
+ * The alias a disk description gives, if any: `alias`, else `name`. A disk's name and
+ * alias are one value in the engine (`name` is the deprecated spelling), the alias
+ * winning when a request gives both.
+ */
+function aliasOf(described: Record<string, unknown>): unknown {
+  return described.alias ?? described.name;
+}
+
+/** `disk` with `changes` applied, its name and alias kept one value as in the engine. */
+export function changedDisk(
+  engine: Engine,
+  disk: Entity,
+  changes: Record<string, unknown>,
+): Entity {
+  const changed: Entity = { ...disk, ...withReferences(engine, "Disk", changes), id: disk.id };
+  const alias = aliasOf(changes);
+  if (alias !== undefined) {
+    changed.name = alias;
+    changed.alias = alias;
+  }
+  return changed;
 }
 
 /** A reference to the first data storage domain, if there is one. */
@@ -152,7 +176,9 @@ const diskActions: Record<string, ActionHandler> = {
       "StorageDomain",
       params.storageDomain as Record<string, unknown>,
     );
-    const name = (params.disk as Record<string, unknown> | undefined)?.name ?? `${disk!.name}_copy`;
+    const described = (params.disk ?? {}) as Record<string, unknown>;
+    // The engine's copy takes the new alias from `name` first, unlike add and update.
+    const name = described.name ?? described.alias ?? `${disk!.name}_copy`;
     createDisk(call.engine, { ...rest, name, alias: name, storageDomains: [domain] });
   },
   move: lockingAction("move", moveTo),
@@ -165,15 +191,7 @@ const diskActions: Record<string, ActionHandler> = {
 const disk: Behaviour = {
   update(call, entity, changes) {
     checkNotLocked(entity, "update");
-    const updated: Entity = {
-      ...entity,
-      ...withReferences(call.engine, "Disk", changes),
-      id: entity.id,
-    };
-    if (typeof changes.name === "string" && changes.alias === undefined) {
-      updated.alias = changes.name;
-    }
-    return call.engine.store.put("disks", updated);
+    return call.engine.store.put("disks", changedDisk(call.engine, entity, changes));
   },
   remove(call, entity) {
     checkNotLocked(entity, "remove");
