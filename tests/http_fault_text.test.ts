@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { Connection, OvirtError } from "../mod.ts";
+import { serverText } from "../transport/server_text.ts";
 import { startRawServer } from "./http_raw_server.ts";
 
 /** A connection with a token to `origin`, no retries. */
@@ -95,4 +96,15 @@ Deno.test("CA certificates: a file or text holding none is refused by name", asy
     () => connectionTo("https://127.0.0.1:9", { caCerts: ["-----BEGIN PRIVATE KEY-----"] }),
     /caCerts\[0\] holds no PEM certificate/,
   );
+});
+
+Deno.test("serverText counts the characters of the server's text it leaves out", () => {
+  assert.equal(serverText("line1\r\nline2\r\nline3", 12), "line1 line2 … (5 more characters)");
+  assert.equal(
+    serverText(`a${"\n".repeat(10)}${"b".repeat(10)}`, 10),
+    "a bbbbbbbb… (2 more characters)",
+  );
+  assert.equal(serverText(`\\u0041${"c".repeat(20)}`, 10), "\\u0041cccc… (16 more characters)");
+  assert.equal(serverText("\u0001\u0002", 8), "\\u0001… (1 more characters)");
+  assert.equal(serverText("😀😀", 3), "😀… (2 more characters)", "never half a character");
 });
