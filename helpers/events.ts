@@ -165,12 +165,13 @@ async function newestId(
  * When the log's ids go back (the engine was restored from a backup or reinstalled, or a
  * simulator restarted), ids at or below those seen would never be yielded: so the newest
  * id of the log is checked (one request for one event) when a poll no longer finds an
- * event it yielded and asked for again, and every tenth poll in a row that finds nothing
- * new. When that id is below the highest id yielded (or `from`), the iteration goes on with
- * the events logged after it, as if started then, forgetting the ids it yielded: no error
- * is thrown, so that a daemon keeps running. The events of the new log up to that id are
- * not yielded: usually none, as the check comes at the first poll after the reset, but when
- * the log was reset before the iteration started it may come up to ten polls late. An event
+ * event it yielded and asked for again, at the first poll that finds nothing new, and every
+ * tenth one in a row after it. When that id is below the highest id yielded (or `from`),
+ * the iteration goes on with the events logged after it, as if started then, forgetting
+ * the ids it yielded: no error is thrown, so that a daemon keeps running. The events of the
+ * new log up to that id are not yielded: usually none, as the check comes at the first poll
+ * after the reset, but when nothing was yielded yet (a `from` of an earlier run) and the log
+ * is reset while quiet, it may come up to ten polls late. An event
  * removed from the log (by a user, or the engine's cleanup) is taken for a reset only when
  * it was the newest; either way it is then forgotten.
  */
@@ -194,7 +195,7 @@ export async function* followEvents(
     try {
       const found = await newEvents(events, ask, yielded, search, max + yielded.size, signal);
       fresh = found.fresh;
-      const due = fresh.length === 0 && ++idle % RESTART_CHECK_EVERY === 0;
+      const due = fresh.length === 0 && idle++ % RESTART_CHECK_EVERY === 0;
       if ((due || found.missing.length > 0) && highest !== undefined) {
         const newest = await newestId(events, signal);
         if (newest !== undefined && newest < highest) {
@@ -234,7 +235,9 @@ function askFrom(
   yielded: Set<number>,
 ): number | undefined {
   if (highest === undefined) return undefined;
-  let ask = Math.max(lately[0] ?? highest, highest - EVENT_OVERLAP, floor ?? -Infinity);
+  // A poll that started knowing no id (the first, without `from`) bounds nothing: the
+  // overlap does. So the point only ever rises, and no id forgotten below it comes back.
+  let ask = Math.max(lately[0] ?? -Infinity, highest - EVENT_OVERLAP, floor ?? -Infinity);
   if (yielded.has(highest)) ask = Math.min(ask, highest - 1);
   for (const id of yielded) if (id <= ask) yielded.delete(id);
   return ask;
