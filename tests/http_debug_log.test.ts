@@ -299,3 +299,40 @@ Deno.test("debug: a password the SSO repeats in its error is hidden in the log t
   assert.match(log, /with password '\*\*\*'/);
   assert.ok(!log.includes(PASSWORD), log);
 });
+
+Deno.test("debug: a password the SSO repeats escaped is hidden too; a success is not garbled", async () => {
+  const password = 'pä"ss/w\\ord ovirt&=';
+  const json = JSON.stringify(password).slice(1, -1);
+  const ascii = json.replace(
+    /[^\x20-\x7e]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
+  );
+  let fail = true;
+  await using engine = await startFakeEngine({
+    sso: () =>
+      fail
+        ? new Response(
+          `{"error":"access_denied","error_description":"a ${json} b ${ascii} c ${
+            ascii.replaceAll("/", "\\/")
+          }","error_uri":"https://sso/e?pw=${encodeURIComponent(password)}"}`,
+          { status: 400, headers: { "content-type": "application/json" } },
+        )
+        : Response.json({ access_token: "tok", scope: "ovirt-app-api", token_type: "bearer" }),
+  });
+  const lines: string[] = [];
+  await using connection = new Connection({
+    url: engine.url,
+    username: USERNAME,
+    password,
+    debug: true,
+    log: (line) => lines.push(line),
+    retry: false,
+  });
+  await assert.rejects(connection.authenticate());
+  const log = lines.join("\n");
+  assert.match(log, /"a \*\*\* b \*\*\* c \*\*\*","error_uri":"https:\/\/sso\/e\?pw=\*\*\*"/);
+  fail = false;
+  lines.length = 0;
+  await connection.authenticate();
+  assert.match(lines.join("\n"), /"scope":"ovirt-app-api"/, "a success is logged as it came");
+});
