@@ -3,6 +3,18 @@ import { Connection, listStream } from "../mod.ts";
 import { redact } from "../transport/redact.ts";
 import { PASSWORD, startFakeEngine, USERNAME, xml } from "./http_fake_engine.ts";
 
+/** A connection to `url` as USERNAME with `password`, its debug log into `lines`, no retries. */
+function loggedConnection(url: string, password: string, lines: string[]): Connection {
+  return new Connection({
+    url,
+    username: USERNAME,
+    password,
+    debug: true,
+    log: (line) => lines.push(line),
+    retry: false,
+  });
+}
+
 Deno.test("debug: requests and answers are logged without passwords or tokens", async () => {
   let rejectOnce = true;
   await using engine = await startFakeEngine({
@@ -149,14 +161,7 @@ Deno.test("debug: a VM named like the password is logged and reported by its nam
       ),
   });
   const lines: string[] = [];
-  await using connection = new Connection({
-    url: engine.url,
-    username: USERNAME,
-    password,
-    debug: true,
-    log: (line) => lines.push(line),
-    retry: false,
-  });
+  await using connection = loggedConnection(engine.url, password, lines);
   await assert.rejects(
     connection.systemService().vmsService().vmService("1").remove(),
     (error: Error) => {
@@ -286,14 +291,7 @@ Deno.test("debug: a password the SSO repeats in its error is hidden in the log t
       }, { status: 400 }),
   });
   const lines: string[] = [];
-  await using connection = new Connection({
-    url: engine.url,
-    username: USERNAME,
-    password: PASSWORD,
-    debug: true,
-    log: (line) => lines.push(line),
-    retry: false,
-  });
+  await using connection = loggedConnection(engine.url, PASSWORD, lines);
   await assert.rejects(connection.authenticate());
   const log = lines.join("\n");
   assert.match(log, /with password '\*\*\*'/);
@@ -320,14 +318,7 @@ Deno.test("debug: a password the SSO repeats escaped is hidden too; a success is
         : Response.json({ access_token: "tok", scope: "ovirt-app-api", token_type: "bearer" }),
   });
   const lines: string[] = [];
-  await using connection = new Connection({
-    url: engine.url,
-    username: USERNAME,
-    password,
-    debug: true,
-    log: (line) => lines.push(line),
-    retry: false,
-  });
+  await using connection = loggedConnection(engine.url, password, lines);
   await assert.rejects(connection.authenticate());
   const log = lines.join("\n");
   assert.match(log, /"a \*\*\* b \*\*\* c \*\*\*","error_uri":"https:\/\/sso\/e\?pw=\*\*\*"/);
