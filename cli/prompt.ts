@@ -5,6 +5,7 @@
  * @module
  */
 
+import { untilAborted } from "../transport/abortable.ts";
 import { CliError, EXIT } from "./errors.ts";
 
 const ENTER = new Set([0x0a, 0x0d]);
@@ -26,7 +27,7 @@ export async function readPassword(prompt: string, signal?: AbortSignal): Promis
     Deno.stderr.writeSync(encoder.encode(prompt));
     const buffer = new Uint8Array(256);
     while (true) {
-      const count = await abortable(Deno.stdin.read(buffer), signal);
+      const count = await untilAborted(Deno.stdin.read(buffer), signal);
       if (count === null) break;
       for (const byte of buffer.subarray(0, count)) {
         if (ENTER.has(byte)) return new TextDecoder().decode(new Uint8Array(typed));
@@ -53,7 +54,7 @@ async function firstLine(signal?: AbortSignal): Promise<string> {
   let text = "";
   try {
     while (!text.includes("\n")) {
-      const { value, done } = await abortable(reader.read(), signal);
+      const { value, done } = await untilAborted(reader.read(), signal);
       if (done) break;
       text += value;
     }
@@ -61,18 +62,4 @@ async function firstLine(signal?: AbortSignal): Promise<string> {
     await reader.cancel().catch(() => {});
   }
   return text.split(/\r?\n/, 1)[0];
-}
-
-/**
- * What `read` resolves to, or a rejection with `signal`'s reason once it aborts: a read of
- * standard input cannot be cancelled, only no longer waited for.
- */
-function abortable<T>(read: Promise<T>, signal?: AbortSignal): Promise<T> {
-  if (signal === undefined) return read;
-  if (signal.aborted) return Promise.reject(signal.reason);
-  return new Promise((resolve, reject) => {
-    const abort = () => reject(signal.reason);
-    signal.addEventListener("abort", abort, { once: true });
-    read.then(resolve, reject).finally(() => signal.removeEventListener("abort", abort));
-  });
 }

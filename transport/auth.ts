@@ -6,6 +6,7 @@
  * @module
  */
 
+import { untilAborted } from "./abortable.ts";
 import { readText } from "./body.ts";
 import { withDeadline } from "./deadline.ts";
 import { AuthError, OvirtError } from "./errors.ts";
@@ -111,7 +112,7 @@ export class Authenticator {
     const usable = this.#usableToken();
     if (usable !== undefined) return usable;
     this.#closed.signal.throwIfAborted();
-    return (await waitFor(this.#sharedLogin(), signal)).value;
+    return (await untilAborted(this.#sharedLogin(), signal)).value;
   }
 
   /**
@@ -146,7 +147,7 @@ export class Authenticator {
   async logout(revokeGiven = false, closing = false): Promise<void> {
     const limit = closing ? this.#timeout ?? CLOSING_LOGOUT_LIMIT : undefined;
     const within = (work: Promise<unknown>) =>
-      withDeadline(limit, undefined, (deadline) => waitFor(work, deadline.signal)).catch(
+      withDeadline(limit, undefined, (deadline) => untilAborted(work, deadline.signal)).catch(
         (error) => {
           if (!closing) throw error; // closing: go on, what is left has had its time
         },
@@ -325,7 +326,7 @@ export class Authenticator {
         : deadline.signal
         ? AbortSignal.any([deadline.signal, closed])
         : closed;
-      const { method, headers, body } = await waitFor(prepare(), signal);
+      const { method, headers, body } = await untilAborted(prepare(), signal);
       const response = await this.#client.send({
         method,
         url,
@@ -462,15 +463,4 @@ function expired(token: HeldToken): boolean {
 /** Whether `exp`, epoch milliseconds in decimal digits, is now or earlier. */
 function isPast(exp: string): boolean {
   return /^\d+$/.test(exp) && BigInt(exp) <= BigInt(Date.now());
-}
-
-/** `promise`, or the signal's reason if it aborts first (the promise itself goes on). */
-function waitFor<T>(promise: Promise<T>, signal?: AbortSignal): Promise<T> {
-  if (!signal) return promise;
-  signal.throwIfAborted();
-  return new Promise((resolve, reject) => {
-    const abort = () => reject(signal.reason);
-    signal.addEventListener("abort", abort, { once: true });
-    promise.then(resolve, reject).finally(() => signal.removeEventListener("abort", abort));
-  });
 }

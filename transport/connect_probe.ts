@@ -8,6 +8,8 @@
  * @module
  */
 
+import { untilAborted } from "./abortable.ts";
+
 /** Remembers which origins answered a probe, and probes the others. */
 export class ConnectProbe {
   readonly #timeout: number;
@@ -30,7 +32,7 @@ export class ConnectProbe {
       this.#reached.set(url.origin, probe);
       probe.catch(() => this.#reached.delete(url.origin));
     }
-    return signal === undefined ? probe : waitFor(probe, signal);
+    return untilAborted(probe, signal);
   }
 
   /** Forgets that `url`'s origin was reached: the next request probes it again. */
@@ -63,14 +65,4 @@ async function connectWithin(url: URL, timeout: number): Promise<void> {
   } finally {
     clearTimeout(timer);
   }
-}
-
-/** `promise`, or the signal's reason as soon as `signal` aborts (the promise goes on). */
-function waitFor(promise: Promise<void>, signal: AbortSignal): Promise<void> {
-  if (signal.aborted) return Promise.reject(signal.reason);
-  return new Promise((resolve, reject) => {
-    const abort = () => reject(signal.reason);
-    signal.addEventListener("abort", abort, { once: true });
-    promise.then(resolve, reject).finally(() => signal.removeEventListener("abort", abort));
-  });
 }
