@@ -40,17 +40,27 @@ Deno.test("SSO errors: terminal controls are escaped, long text is cut", async (
   const long = await loginError(() =>
     json({ error: "access_denied", error_description: "E".repeat(100_000) })
   );
-  assert.ok(long.message.length < 1000, `a message of ${long.message.length} characters`);
+  assert.ok(long.message.length < 1200, `a message of ${long.message.length} characters`);
   assert.match(long.message, /more characters/);
 });
 
-Deno.test("SSO errors: a password the SSO repeats is hidden", async () => {
+Deno.test("SSO errors: a password the SSO repeats is hidden, percent-encoded too", async () => {
   const error = await loginError(() =>
-    json({ error: `bad ${PASSWORD}`, error_description: `user with password ${PASSWORD}` })
+    json({
+      error: `bad ${PASSWORD}`,
+      error_description: `user with password ${PASSWORD} (${encodeURIComponent(PASSWORD)})`,
+    })
   );
   assert.ok(error instanceof AuthError);
   assert.ok(!error.message.includes(PASSWORD), error.message);
-  assert.match(error.message, /user with password \*\*\* \(bad \*\*\*\)/);
+  assert.match(error.message, /user with password \*\*\* \(\*\*\*\) \(bad \*\*\*\)/);
+});
+
+Deno.test("SSO errors: cut after 1,000 characters, as other server text", async () => {
+  const error = await loginError(() =>
+    json({ error: "access_denied", error_description: "D".repeat(1500) })
+  );
+  assert.match(error.message, /failed: D{1000}… \(500 more characters\) \(access_denied\)$/);
 });
 
 Deno.test("SSO errors: members of other types than text are an AuthError", async () => {

@@ -14,7 +14,7 @@ import type { HttpResponse } from "./http.ts";
 import type { HttpClient } from "./http_client.ts";
 import { negotiateToken } from "./kerberos/negotiate.ts";
 import { isSendableToken } from "./options.ts";
-import { redact, REDACTED } from "./redact.ts";
+import { hideValue, redact } from "./redact.ts";
 import { serverText } from "./server_text.ts";
 import { USER_AGENT } from "./version.ts";
 
@@ -358,8 +358,7 @@ export class Authenticator {
    */
   #quoted(text: string): string {
     const { password } = this.#credentials;
-    const hidden = password ? text.replaceAll(password, REDACTED) : text;
-    return serverText(hidden, 500);
+    return serverText(password ? hideValue(text, password) : text);
   }
 }
 

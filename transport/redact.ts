@@ -2,7 +2,8 @@
  * The one place that hides secrets before text is logged or put into an error message.
  * Secrets are hidden where they stand (headers, SSO forms and answers, the model's secret
  * members, transfer URLs), never by searching the text for their value: a VM may be named
- * like a password, and a short token would garble whole messages.
+ * like a password, and a short token would garble whole messages. The one exception is an
+ * SSO's refusal, which may repeat the password it was sent ({@link hideValue}).
  *
  * @module
  */
@@ -92,4 +93,31 @@ function hideSecretFields(text: string): string {
     shownFrom = valueEnd;
   }
   return shownFrom === 0 ? text : result + text.slice(shownFrom);
+}
+
+/**
+ * `text` without `secret` in any spelling an answer may give it: as it is, as JSON writes it
+ * (`\"`, `\\`, `\/`, `\u00e4`), and percent-encoded. Only for the one place where a secret
+ * must be searched for by value (see the module doc): an SSO's refusal, which may repeat
+ * the password it was sent.
+ */
+export function hideValue(text: string, secret: string): string {
+  if (secret === "") return text;
+  const json = JSON.stringify(secret).slice(1, -1);
+  const jsonAscii = json.replace(
+    /[^\x20-\x7e]/g,
+    (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`,
+  );
+  const spellings = new Set([
+    secret,
+    json,
+    json.replaceAll("/", "\\/"),
+    jsonAscii,
+    jsonAscii.replaceAll("/", "\\/"),
+    encodeURIComponent(secret),
+    new URLSearchParams({ x: secret }).toString().slice(2),
+  ]);
+  let hidden = text;
+  for (const spelling of spellings) hidden = hidden.replaceAll(spelling, REDACTED);
+  return hidden;
 }
