@@ -20,11 +20,13 @@ import { verbOf } from "./changes.ts";
 import { startCommandJob } from "./command_jobs.ts";
 import { givenCorrelationId } from "./correlation.ts";
 import { itemOf, itemsOf } from "./collections.ts";
+import { answerCollectionRemove } from "./collection_remove.ts";
 import type { Engine } from "./engine.ts";
 import { addObject, removeObject, updateObject } from "./generic.ts";
 import { actionOf, API_PREFIX, collectionType, methodOf } from "./model.ts";
 import { itemService, parseFollow, renderList, renderObject } from "./render.ts";
 import { settableChanges } from "./read_only.ts";
+import { rawActionAnswer } from "./raw_action_answers.ts";
 import { readBody } from "./request_body.ts";
 import { applySearch, parseSearch, refusedOutright } from "./search.ts";
 import { defaultOrder, readField, searchedValue } from "./fields.ts";
@@ -78,9 +80,12 @@ export async function answerApi(engine: Engine, request: Request, url: URL): Pro
       if (update) return answerUpdate(here, target, update, await request.bytes());
       break;
     }
-    case "DELETE":
-      if (target && served("remove")) return answerRemove(here, target);
+    case "DELETE": {
+      const remove = served("remove");
+      if (target && remove) return answerRemove(here, target);
+      if (remove) return answerCollectionRemove(here, remove, await request.bytes());
       break;
+    }
   }
   return notAllowed(allowed(location));
 }
@@ -260,6 +265,8 @@ async function runAction(
     const what = `completed action ${action.segment}`;
     record(call, type, target, call.location.path, what, verbOf(action.segment!));
   }
+  const raw = rawActionAnswer(call.location.service.name, action.segment!);
+  if (raw) return raw;
   const answer = { ...params, ...output, status: "complete" };
   return xmlAnswer(200, writeStruct("Action", answer));
 }
