@@ -91,8 +91,8 @@ export async function* pages<T>(
       if (items.length > 0) yield items;
       return;
     }
-    const ids = idsOf(items);
-    if (ids !== undefined && ids === previous) {
+    const ids = fingerprint(items);
+    if (ids === previous) {
       throw new OvirtError(
         `pages: page ${page} holds the same objects as page ${page - 1}: the server does ` +
           "not page this collection (it ignores `page` in the search); list it without paging",
@@ -103,12 +103,20 @@ export async function* pages<T>(
   }
 }
 
-/** The ids of `items`, in order, as one string; `undefined` when one has no `id`. */
-function idsOf(items: readonly unknown[]): string | undefined {
+/**
+ * What tells a page from another: the ids of `items`, in order, as one string; the items
+ * themselves (as JSON) when one has no `id`.
+ */
+function fingerprint(items: readonly unknown[]): string {
   const ids: (string | number)[] = [];
   for (const item of items) {
     const id = (item as { id?: unknown } | null)?.id;
-    if (typeof id !== "string" && typeof id !== "number") return undefined;
+    if (typeof id !== "string" && typeof id !== "number") {
+      return JSON.stringify(
+        items,
+        (_key, value) => typeof value === "bigint" ? `${value}n` : value,
+      );
+    }
     ids.push(id);
   }
   return JSON.stringify(ids);

@@ -6,9 +6,15 @@
 import assert from "node:assert/strict";
 import { allItems, Connection, OvirtError, pages } from "../mod.ts";
 
-/** A server answering every request with the same page of 10 VMs; counts the requests. */
-function samePageServer() {
-  const vms = Array.from({ length: 10 }, (_, i) => `<vm id="${i}"><name>vm${i}</name></vm>`);
+/**
+ * A server answering every request with the same page of 10 VMs (with ids, or without);
+ * counts the requests.
+ */
+function samePageServer(withIds = true) {
+  const vms = Array.from(
+    { length: 10 },
+    (_, i) => `<vm${withIds ? ` id="${i}"` : ""}><name>vm${i}</name></vm>`,
+  );
   const searches: string[] = [];
   const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, (request) => {
     searches.push(new URL(request.url).searchParams.get("search") ?? "");
@@ -52,4 +58,17 @@ Deno.test("pages yields full pages that differ, and ends at a short one", async 
     walked.push(items.map((item) => item.id));
   }
   assert.deepEqual(walked, [["1a", "1b"], ["2a", "2b"], ["3a"]]);
+});
+
+Deno.test("pages stops too when the same page's items have no ids", async () => {
+  const { server, searches, url } = samePageServer(false);
+  await using _server = server;
+  await using connection = new Connection({ url, token: "T", retry: false });
+  let pagesSeen = 0;
+  await assert.rejects(async () => {
+    for await (const _page of pages(connection.systemService().vmsService(), { pageSize: 10 })) {
+      if (++pagesSeen > 10) throw new Error("never ends");
+    }
+  }, /page 2 holds the same objects as page 1/);
+  assert.equal(searches.length, 2);
 });
