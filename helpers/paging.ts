@@ -56,8 +56,8 @@ export interface PageOptions {
  * changes during the walk shift them: an object added before the current page makes one
  * come twice, and an object removed before it makes one that was not yet yielded be
  * skipped. Rejects with an {@link OvirtError} when a full page holds the same objects
- * (by `id`, or whole when they have none) as the page before: the server ignores `page` for this collection, and the
- * walk would never end.
+ * (by `id`, or whole when they have none) as the page before: the server ignores `page`
+ * for this collection, and the walk would never end.
  */
 export async function* pages<T>(
   collection: PageableCollection<T>,
