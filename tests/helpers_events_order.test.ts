@@ -120,8 +120,13 @@ Deno.test("followEvents: a quiet log is asked for its highest id yielded, one ev
     await pause(200);
   });
   assert.deepEqual(seen, [6, 7, 8]);
-  // The polls after the first few (not the checks of the newest id, every tenth quiet poll).
-  const quiet = state.asked!.slice(LATE_POLLS + 2).filter(({ from }) => from !== null);
+  // The polls after the last that asked below the events again (LATE_POLLS of them), not
+  // counting the checks of the newest id.
+  const polls = state.asked!.filter(({ from }) => from !== null);
+  const lastLookBack = polls.findLastIndex(({ got }) => got > 1);
+  const withAll = polls.slice(0, lastLookBack + 1).filter(({ got }) => got === 3);
+  assert.equal(withAll.length, 1 + LATE_POLLS, "the poll that found them, then the look-backs");
+  const quiet = polls.slice(lastLookBack + 1);
   assert.ok(quiet.length > 5, `${quiet.length} polls`);
   for (const { from, got } of quiet) assert.deepEqual({ from, got }, { from: "7", got: 1 });
 });
