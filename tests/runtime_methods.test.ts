@@ -341,3 +341,21 @@ Deno.test("remove: a list parameter goes in an <action> body of the DELETE", asy
     body: "<action><bricks><brick><name>host1:/b1</name></brick></bricks></action>",
   });
 });
+
+Deno.test("options: a name that is no parameter is refused before anything is sent", async () => {
+  await using setup = await setUp(() => xml("<action><status>complete</status></action>"));
+  const vm = setup.system.vmsService().vmService("v");
+  const sent = setup.engine.requests.length;
+  for (
+    const [call, refused] of [
+      [() => vm.remove({ detach_only: true } as object), /"detach_only" .* "detachOnly"/],
+      [() => vm.shutdown({ Force: true } as object), /"Force" .* "force"/],
+      [() => vm.get({ nextrun: true } as object), /"nextrun" .* "nextRun"/],
+      [() => vm.start({ bogus: 1 } as object), /"bogus" is not an option of this action$/],
+    ] as const
+  ) {
+    await assert.rejects(call(), refused);
+  }
+  assert.equal(setup.engine.requests.length, sent, "nothing was sent");
+  await vm.remove({ detachOnly: true, force: undefined, correlationId: "a-1" });
+});

@@ -8,6 +8,7 @@ import assert from "node:assert/strict";
 import { Connection, OvirtError, type Service } from "../mod.ts";
 import { ROOT_SERVICE, SERVICES } from "../services/metadata.ts";
 import { startSimulator } from "../testing/mod.ts";
+import { MODEL_SCHEMA } from "../transport/xml/schema.ts";
 
 type Callable = Service & Record<string, (...args: unknown[]) => Promise<unknown>>;
 
@@ -65,6 +66,13 @@ async function connect() {
   };
 }
 
+/** `{ [member]: value }` when struct `type` has that member, else an empty object. */
+function withMember(type: string | undefined, member: string, value: unknown): object {
+  const has = type !== undefined &&
+    MODEL_SCHEMA.struct(type).members.some((candidate) => candidate.name === member);
+  return has ? { [member]: value } : {};
+}
+
 Deno.test("simulator: every add, update and action answers without a 500", async () => {
   await using env = await connect();
   const failures: string[] = [];
@@ -76,12 +84,12 @@ Deno.test("simulator: every add, update and action answers without a 500", async
       calls++;
       const what = `${visit.service}.${method.name} /${visit.path}`;
       try {
+        const type = method.main?.type;
         if (method.kind === "add") {
-          await service[method.name](
-            method.main?.list ? [{ name: "probe" }] : { name: `probe-${calls}` },
-          );
+          const probe = withMember(type, "name", `probe-${calls}`);
+          await service[method.name](method.main?.list ? [probe] : probe);
         } else if (method.kind === "update") {
-          await service[method.name]({ description: "probed" });
+          await service[method.name](withMember(type, "description", "probed"));
         } else {
           await service[method.name]({});
         }

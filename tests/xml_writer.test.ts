@@ -104,8 +104,31 @@ Deno.test("writer: writeStruct uses the struct's tag, for bodies and actions", (
   assert.equal(writeXml("vm", { name: "a" }), toXml("vm", { name: "a" }));
 });
 
-Deno.test("writer: unknown properties are not written", () => {
-  assert.equal(toXml("vm", { name: "a", notAMember: 1 } as object), `<vm><name>a</name></vm>`);
+Deno.test("writer: a property that is no member is refused, not left out", () => {
+  // A typo or a snake_case name left out would send something else than asked.
+  for (
+    const [value, refused] of [
+      [{ name: "a", notAMember: 1 }, /vm\.notAMember is not a member of Vm/],
+      [{ memory_policy: { guaranteed: 1 } }, /vm\.memory_policy is not a member of Vm/],
+      [{ initialization: { user_nme: "root" } }, /vm\.initialization\.user_nme is not a member/],
+    ] as const
+  ) {
+    assert.throws(() => toXml("vm", value), refused);
+  }
+  assert.equal(toXml("vm", { name: "a", comment: undefined }), `<vm><name>a</name></vm>`);
+});
+
+Deno.test("writer: inherited properties are not members", () => {
+  const inherited = Object.create({ comment: "from the prototype" });
+  inherited.name = "a";
+  assert.equal(toXml("vm", inherited), `<vm><name>a</name></vm>`);
+});
+
+Deno.test("writer: integers past 2^53 given as numbers are written as their value", () => {
+  assert.equal(
+    toXml("disk", { provisionedSize: 2 ** 60 }),
+    `<disk><provisioned_size>1152921504606846976</provisioned_size></disk>`,
+  );
 });
 
 Deno.test("writer: a value that does not fit its member is refused", () => {

@@ -128,6 +128,7 @@ export class Runtime implements ServiceRuntime {
   ): ApiRequest {
     if (call.headers !== undefined) checkHeaders("headers", call.headers);
     if (call.query !== undefined) checkQuery("query", call.query);
+    checkOptionNames(spec, call);
     const retry = call.retry === undefined
       ? this.#retry
       : retryPlan("retry", mergeRetry(this.#settings.retry, call.retry));
@@ -157,6 +158,31 @@ export class Runtime implements ServiceRuntime {
     checkCorrelationId("correlationId", made);
     return made;
   }
+}
+
+/** The options every call takes, whatever its method's parameters. */
+const CALL_OPTIONS = new Set(["headers", "query", "signal", "retry", "correlationId"]);
+
+/**
+ * Refuses an option that is neither one of every call's nor a parameter of the method (a
+ * typo, or the wire's snake_case: `remove({ detach_only: true })` would otherwise remove the
+ * VM's disks too, the engine's default), naming the parameter meant where it can tell.
+ */
+function checkOptionNames(spec: MethodSpec, call: Record<string, unknown>): void {
+  for (const name of Object.keys(call)) {
+    if (call[name] === undefined || CALL_OPTIONS.has(name)) continue;
+    if (spec.params.some((param) => param.name === name)) continue;
+    const meant = spec.params.find((param) => param.wire === name || sameLetters(param.name, name));
+    throw new OvirtError(
+      `"${name}" is not an option of this ${spec.kind}` +
+        (meant ? ` (did you mean "${meant.name}"?)` : ""),
+    );
+  }
+}
+
+/** Whether two names differ only in case and underscores. */
+function sameLetters(a: string, b: string): boolean {
+  return a.replaceAll("_", "").toLowerCase() === b.replaceAll("_", "").toLowerCase();
 }
 
 /** `error` naming the correlation id of its call, when there is one. */

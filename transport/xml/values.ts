@@ -188,11 +188,12 @@ export function booleanFromBytes(buf: Uint8Array, start: number, end: number): n
 }
 
 /**
- * An integer in plain digits (`String` would use an exponent from 1e21 on); a `bigint`
- * exactly, whatever its size.
+ * An integer in plain digits (`String` would round past 2^53 and use an exponent from 1e21
+ * on); a `bigint` exactly, whatever its size.
  */
 export function formatInteger(value: number | bigint): string {
-  return typeof value === "bigint" || Math.abs(value) < 1e21
+  // Past 2^53 a number's shortest text is not its value (2^60 prints 1152921504606847000).
+  return typeof value === "bigint" || Number.isSafeInteger(value)
     ? String(value)
     : BigInt(value).toString();
 }

@@ -67,10 +67,11 @@ function writeObject(
     );
   }
   const object = value as Record<string, unknown>;
+  checkMembers(struct, object, path);
   let head = "<" + tag;
   let body = "";
   for (const member of struct.members) {
-    const item = object[member.name];
+    const item = Object.hasOwn(object, member.name) ? object[member.name] : undefined;
     if (item === undefined || item === null) continue;
     if (member.meta.attribute) {
       head += " " + member.tag + '="' + escapeAttribute(scalarText(member, item, path)) + '"';
@@ -85,6 +86,27 @@ function writeObject(
     }
   }
   return body === "" ? head + "/>" : head + ">" + body + "</" + tag + ">";
+}
+
+/** The names of each struct's members, made when the struct is first written. */
+const MEMBER_NAMES = new WeakMap<StructInfo, ReadonlySet<string>>();
+
+/**
+ * Refuses a member `object` has that its struct has not (a typo, a snake_case name, a member
+ * of another type), rather than leaving it out of the body without a word: the engine would
+ * then do something else than asked (start a VM without its cloud-init user).
+ */
+function checkMembers(struct: StructInfo, object: Record<string, unknown>, path: string): void {
+  let names = MEMBER_NAMES.get(struct);
+  if (names === undefined) {
+    names = new Set(struct.members.map((member) => member.name));
+    MEMBER_NAMES.set(struct, names);
+  }
+  for (const key of Object.keys(object)) {
+    if (!names.has(key) && object[key] !== undefined) {
+      throw new OvirtError(`${path}.${key} is not a member of ${struct.meta.name}`);
+    }
+  }
 }
 
 /**
