@@ -17,7 +17,11 @@
 
 import { OvirtError } from "../transport/errors.ts";
 
-/** The `list` options paging uses: every searchable collection service accepts them. */
+/**
+ * The `list` options paging uses: every searchable collection service accepts `search`,
+ * `max` and `signal`; `caseSensitive` is sent only when given, and a few collections (the
+ * external providers, an instance type's NICs and watchdogs) refuse it.
+ */
 export interface PageListOptions {
   /** The query, ending with `page N`. */
   search?: string;

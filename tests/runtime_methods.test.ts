@@ -351,7 +351,10 @@ Deno.test("options: a name that is no parameter is refused before anything is se
       [() => vm.remove({ detach_only: true } as object), /"detach_only" .* "detachOnly"/],
       [() => vm.shutdown({ Force: true } as object), /"Force" .* "force"/],
       [() => vm.get({ nextrun: true } as object), /"nextrun" .* "nextRun"/],
-      [() => vm.start({ bogus: 1 } as object), /"bogus" is not an option of this action$/],
+      [
+        () => vm.start({ bogus: 1 } as object),
+        /"bogus" is not an option of the start action at \/vms\/v$/,
+      ],
     ] as const
   ) {
     await assert.rejects(call(), refused);

@@ -128,7 +128,7 @@ export class Runtime implements ServiceRuntime {
   ): ApiRequest {
     if (call.headers !== undefined) checkHeaders("headers", call.headers);
     if (call.query !== undefined) checkQuery("query", call.query);
-    checkOptionNames(spec, call);
+    checkOptionNames(path, spec, call);
     const retry = call.retry === undefined
       ? this.#retry
       : retryPlan("retry", mergeRetry(this.#settings.retry, call.retry));
@@ -168,13 +168,14 @@ const CALL_OPTIONS = new Set(["headers", "query", "signal", "retry", "correlatio
  * typo, or the wire's snake_case: `remove({ detach_only: true })` would otherwise remove the
  * VM's disks too, the engine's default), naming the parameter meant where it can tell.
  */
-function checkOptionNames(spec: MethodSpec, call: Record<string, unknown>): void {
+function checkOptionNames(path: string, spec: MethodSpec, call: Record<string, unknown>): void {
   for (const name of Object.keys(call)) {
     if (call[name] === undefined || CALL_OPTIONS.has(name)) continue;
     if (spec.params.some((param) => param.name === name)) continue;
     const meant = spec.params.find((param) => param.wire === name || sameLetters(param.name, name));
+    const method = spec.kind === "action" ? `the ${spec.segment} action` : spec.kind;
     throw new OvirtError(
-      `"${name}" is not an option of this ${spec.kind}` +
+      `"${name}" is not an option of ${method} at /${path}` +
         (meant ? ` (did you mean "${meant.name}"?)` : ""),
     );
   }
