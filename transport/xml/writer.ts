@@ -71,8 +71,8 @@ function writeObject(
   let head = "<" + tag;
   let body = "";
   for (const member of struct.members) {
-    const item = Object.hasOwn(object, member.name) ? object[member.name] : undefined;
-    if (item === undefined || item === null) continue;
+    const item = object[member.name]; // a class's getters are members too
+    if (item === undefined || item === null || isPollution(object, member.name, item)) continue;
     if (member.meta.attribute) {
       head += " " + member.tag + '="' + escapeAttribute(scalarText(member, item, path)) + '"';
     } else if (member.list) {
@@ -86,6 +86,15 @@ function writeObject(
     }
   }
   return body === "" ? head + "/>" : head + ">" + body + "</" + tag + ">";
+}
+
+/**
+ * Whether `value`, read as `object[name]`, is not the object's own but what was set on every
+ * object (`Object.prototype.comment = ...`): never a member of the object sent.
+ */
+function isPollution(object: object, name: string, value: unknown): boolean {
+  return !Object.hasOwn(object, name) &&
+    (Object.prototype as Record<string, unknown>)[name] === value;
 }
 
 /** The names of each struct's members, made when the struct is first written. */
