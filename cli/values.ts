@@ -180,11 +180,21 @@ export function fromJson(
   for (const [key, value] of Object.entries(json)) {
     const member = memberOf(type, key);
     if (!member) throw new UsageError(`${what}: ${type} has no member "${key}"`);
+    // `-o json` writes a list the engine sent only as a link as `{ "href": ... }`: not fetched,
+    // so left as it is on the engine, not cleared.
+    if (member.list && isLink(value)) continue;
     result[member.name] = member.list
       ? asArray(value, `${what} ${key}`).map((item) => fromJsonValue(item, member, what))
       : fromJsonValue(value, member, what);
   }
   return result;
+}
+
+/** Whether `value` is an object of just an `href`: a list as `-o json` writes a link. */
+function isLink(value: unknown): boolean {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return false;
+  const keys = Object.keys(value);
+  return keys.length === 1 && typeof (value as { href?: unknown }).href === "string";
 }
 
 function asArray(value: unknown, what: string): unknown[] {

@@ -309,6 +309,25 @@ Deno.test("ovirt against the simulator", async (t) => {
     assert.equal(got.memoryPolicy?.guaranteed, 536870912);
   });
 
+  await t.step(
+    "show -o json, edited, then update --from it: unfetched lists left as they are",
+    async () => {
+      const shown = await run("vm", "show", "vm001", "-o", "json");
+      assert.equal(shown.code, 0, shown.stderr);
+      const vm = JSON.parse(shown.stdout) as Record<string, unknown>;
+      assert.ok(
+        typeof (vm.nics as { href?: string }).href === "string",
+        "a list shown as its link",
+      );
+      const file = `${home.path}/vm001.json`;
+      await Deno.writeTextFile(file, JSON.stringify({ ...vm, description: "edited in a file" }));
+      const updated = await run("vm", "update", "vm001", "--from", file);
+      assert.equal(updated.code, 0, updated.stderr);
+      const got = await connection.systemService().vmsService().vmService(String(vm.id)).get();
+      assert.equal(got.description, "edited in a file");
+    },
+  );
+
   await t.step("add --from an XML file; a document of another type is refused", async () => {
     const file = `${home.path}/vm.xml`;
     await Deno.writeTextFile(
