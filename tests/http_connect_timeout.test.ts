@@ -105,3 +105,34 @@ Deno.test({
     assert.match((await patient).error.message, /within 1000 ms \(connectTimeout\)/);
   },
 });
+
+Deno.test({
+  name: "connectTimeout (fetch): a probe past its limit no longer keeps the script alive" +
+    (hasPython ? "" : " (skipped: needs python3 to make a port that never accepts)"),
+  ignore: !hasPython,
+  async fn() {
+    await using hole = await blackHole();
+    const script = `
+      import { Connection } from ${JSON.stringify(new URL("../mod.ts", import.meta.url).href)};
+      const connection = new Connection({ url: ${JSON.stringify(hole.url)}, token: "t",
+        connectTimeout: 100, retry: false });
+      await connection.systemService().vmsService().list().catch((e) => console.log(e.message));
+      await connection.close();
+    `;
+    const child = new Deno.Command(Deno.execPath(), {
+      args: ["run", "--allow-net", "--allow-read", "-"],
+      stdin: "piped",
+      stdout: "piped",
+    }).spawn();
+    const writer = child.stdin.getWriter();
+    await writer.write(new TextEncoder().encode(script));
+    await writer.close();
+    // The system gives up on a connect that is never answered after about two minutes: a
+    // script still running after 30 s was held by the probe's connect.
+    const watchdog = setTimeout(() => child.kill(), 30_000);
+    const { code, stdout } = await child.output();
+    clearTimeout(watchdog);
+    assert.match(new TextDecoder().decode(stdout), /within 100 ms \(connectTimeout\)/);
+    assert.equal(code, 0, "the script ended by itself");
+  },
+});

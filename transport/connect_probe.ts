@@ -41,27 +41,24 @@ export class ConnectProbe {
   }
 }
 
-/** Opens and closes a TCP connection to `url`'s host and port within `timeout` ms. */
+/**
+ * Opens and closes a TCP connection to `url`'s host and port within `timeout` ms. At the limit
+ * the connect itself is cancelled, so that it does not keep a finished script alive until the
+ * system gives up on the host.
+ */
 async function connectWithin(url: URL, timeout: number): Promise<void> {
   const hostname = url.hostname.replace(/^\[|\]$/g, "");
   const port = Number(url.port || (url.protocol === "https:" ? 443 : 80));
-  const connecting = Deno.connect({ hostname, port });
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const limit = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      reject(
-        new Error(
-          `no connection to ${url.host} within ${timeout} ms (connectTimeout): connect timed out`,
-        ),
-      );
-    }, timeout);
-  });
+  const limit = new AbortController();
+  const timer = setTimeout(() => limit.abort(), timeout);
   try {
-    const connection = await Promise.race([connecting, limit]);
+    const connection = await Deno.connect({ hostname, port, signal: limit.signal });
     connection.close();
   } catch (error) {
-    connecting.then((late) => late.close(), () => {});
-    throw error;
+    if (!limit.signal.aborted) throw error;
+    throw new Error(
+      `no connection to ${url.host} within ${timeout} ms (connectTimeout): connect timed out`,
+    );
   } finally {
     clearTimeout(timer);
   }
