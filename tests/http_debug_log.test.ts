@@ -327,3 +327,45 @@ Deno.test("debug: a password the SSO repeats escaped is hidden too; a success is
   await connection.authenticate();
   assert.match(lines.join("\n"), /"scope":"ovirt-app-api"/, "a success is logged as it came");
 });
+
+Deno.test("debug: a log writer that throws fails no call, and is told of once", async () => {
+  let added = 0;
+  await using engine = await startFakeEngine({
+    api: (request) => {
+      if (request.method === "POST") {
+        added++;
+        return xml(`<vm id="9"><name>new</name></vm>`, 201);
+      }
+      return xml(`<vms><vm id="1"><name>web</name></vm></vms>`);
+    },
+  });
+  let writes = 0;
+  const told: string[] = [];
+  const original = console.error;
+  console.error = (...args: unknown[]) => void told.push(args.join(" "));
+  try {
+    await using connection = new Connection({
+      url: engine.url,
+      username: USERNAME,
+      password: PASSWORD,
+      debug: true,
+      log: (line) => {
+        writes++;
+        if (line.includes("201")) throw new Error("disk full");
+      },
+      retry: false,
+    });
+    const vms = connection.systemService().vmsService();
+    const vm = await vms.add({ name: "new" });
+    assert.equal(vm.id, "9", "the add the engine made resolves");
+    assert.equal(added, 1);
+    const before = writes;
+    assert.equal((await vms.list()).length, 1);
+    assert.equal(writes, before, "the log stopped after its writer failed");
+  } finally {
+    console.error = original;
+  }
+  assert.deepEqual(told, [
+    "ovirt-sdk: the debug log's writer failed, so the log stops: disk full",
+  ]);
+});

@@ -286,6 +286,7 @@ Deno.test("options: bad call options are refused with an OvirtError naming them"
     [{ headers: { "bad name": "x" } }, /invalid header name/],
     [{ query: { max: 5 } }, /query parameter "max"/],
     [{ retry: { attempts: -1 } }, /retry\.attempts/],
+    [{ retry: { delays: 5 } }, /"delays" is not a retry option .*"delay"/],
     [{ correlationId: 5 }, /correlationId/],
     [{ signal: "stop" }, /signal/],
   ];
@@ -313,6 +314,16 @@ Deno.test("options: bad connection options are refused with an OvirtError naming
     [{ retry: { whileLocked: 0 } as unknown as RetryOptions }, /retry\.whileLocked option/],
     [{ url: "ftp://engine/api" }, /http or https/],
     [{ url: undefined as unknown as string }, /url option is required/],
+    // A misspelled name is refused, not left out with its default used instead.
+    [{ timeOut: 300 } as Partial<ConnectionOptions>, /"timeOut" .* \(did you mean "timeout"\?\)/],
+    [{ conections: 1 } as Partial<ConnectionOptions>, /"conections" .*"connections"/],
+    [{ retries: false } as Partial<ConnectionOptions>, /"retries" is not a connection option/],
+    [{ retry: { atempts: 3 } as RetryOptions }, /"atempts" is not a retry option .*"attempts"/],
+    [
+      { retry: { whileLocked: { max_delay: 9 } } as unknown as RetryOptions },
+      /"max_delay" is not a retry\.whileLocked option .*"maxDelay"/,
+    ],
+    [{ retry: { attempts: 0 } }, /retry\.attempts option must be a whole number from 1 up, not 0/],
   ];
   for (const [options, message] of bad) {
     assert.throws(() => new Connection({ url, token: "t", ...options }), (error: Error) => {

@@ -350,6 +350,8 @@ Deno.test("options: a name that is no parameter is refused before anything is se
     const [call, refused] of [
       [() => vm.remove({ detach_only: true } as object), /"detach_only" .* "detachOnly"/],
       [() => vm.shutdown({ Force: true } as object), /"Force" .* "force"/],
+      [() => vm.remove({ detachOnyl: true } as object), /"detachOnyl" .* "detachOnly"/],
+      [() => vm.get({ header: {} } as object), /"header" .* "headers"/],
       [() => vm.get({ nextrun: true } as object), /"nextrun" .* "nextRun"/],
       [
         () => vm.start({ bogus: 1 } as object),

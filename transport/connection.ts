@@ -32,6 +32,7 @@ import {
   CORRELATION_HEADER,
 } from "./options.ts";
 import { isXml, responseError } from "./response_error.ts";
+import { checkOptionKeys } from "./option_names.ts";
 import { type RetryOptions, retryPlan } from "./retry.ts";
 import { Runtime } from "./runtime.ts";
 import type { Service, ServiceRuntime } from "./service.ts";
@@ -476,6 +477,33 @@ function severalCpus(): boolean {
   return (globalThis.navigator?.hardwareConcurrency ?? 2) > 1;
 }
 
+/** The names of {@link ConnectionOptions}: the compiler keeps the two the same. */
+const CONNECTION_OPTIONS = Object.keys(
+  {
+    url: true,
+    username: true,
+    password: true,
+    token: true,
+    kerberos: true,
+    caFile: true,
+    caCerts: true,
+    insecure: true,
+    timeout: true,
+    headers: true,
+    query: true,
+    debug: true,
+    log: true,
+    ssoUrl: true,
+    ssoRevokeUrl: true,
+    connections: true,
+    retry: true,
+    correlationId: true,
+    connectTimeout: true,
+    proxy: true,
+    listWorker: true,
+  } satisfies Record<keyof ConnectionOptions, true>,
+);
+
 /**
  * `options`, copied, and the API URL parsed, once every option has the type and range it must
  * have (the url first); an {@link OvirtError} names the first that does not.
@@ -484,6 +512,7 @@ function checkOptions(options: ConnectionOptions): [ConnectionOptions, URL] {
   if (typeof options !== "object" || options === null) {
     throw new OvirtError("A connection needs its options: at least url and credentials");
   }
+  checkOptionKeys("a connection option", options, CONNECTION_OPTIONS);
   const apiUrl = checkUrl("url", options.url);
   for (const name of ["username", "password", "caFile", "ssoUrl", "ssoRevokeUrl"]) {
     checkString(name, options[name as keyof ConnectionOptions]);

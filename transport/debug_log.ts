@@ -9,9 +9,14 @@ import { redact } from "./redact.ts";
 
 /** Writes the debug log of a connection. */
 export class DebugLog {
-  readonly #write: (line: string) => void;
+  #write: ((line: string) => void) | undefined;
 
-  /** Logs through `write`, with the secrets hidden where they stand (see {@link redact}). */
+  /**
+   * Logs through `write`, with the secrets hidden where they stand (see {@link redact}). A
+   * `write` that throws never fails or changes a call (an add the engine made must not look
+   * failed because its log line could not be written): its first failure is told once on
+   * standard error, and the log stops.
+   */
   constructor(write: (line: string) => void) {
     this.#write = write;
   }
@@ -50,8 +55,15 @@ export class DebugLog {
 
   /** Writes an entry's lines, redacted together so that secrets spread over lines are found. */
   #entry(lines: string[]): void {
+    if (this.#write === undefined) return;
     const text = redact(lines.join("\n"));
-    for (const line of text.split("\n")) this.#write(line);
+    try {
+      for (const line of text.split("\n")) this.#write(line);
+    } catch (error) {
+      this.#write = undefined;
+      const reason = error instanceof Error ? error.message : String(error);
+      console.error(`ovirt-sdk: the debug log's writer failed, so the log stops: ${reason}`);
+    }
   }
 }
 

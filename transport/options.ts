@@ -226,6 +226,7 @@ export function typeName(value: unknown): string {
   return typeof value === "object" ? "an object" : `a ${typeof value}`;
 }
 
-function describeValue(value: unknown): string {
+/** `value` for a message: a number as written, anything else by {@link typeName}. */
+export function describeValue(value: unknown): string {
   return typeof value === "number" ? String(value) : typeName(value);
 }

@@ -25,7 +25,8 @@ import type { Deadline } from "./deadline.ts";
 import type { DebugLog } from "./debug_log.ts";
 import { AuthError, ConflictError, ConnectionError, OvirtError, withDetails } from "./errors.ts";
 import { type HttpResponse, isIdempotent } from "./http.ts";
-import { checkCount, checkDelay } from "./options.ts";
+import { checkOptionKeys } from "./option_names.ts";
+import { checkDelay, describeValue } from "./options.ts";
 import { type Exchange, responseError } from "./response_error.ts";
 
 /** Limits of one kind of repetition. */
@@ -52,18 +53,24 @@ export interface RetryOptions extends BackoffOptions {
 }
 
 /** The defaults of {@link RetryOptions}. */
-export const DEFAULT_RETRY: Readonly<Required<BackoffOptions>> = {
+export const DEFAULT_RETRY: Readonly<Required<BackoffOptions>> = Object.freeze({
   attempts: 4,
   delay: 250,
   maxDelay: 10_000,
-};
+});
 
 /** The defaults of {@link RetryOptions.whileLocked} when it is `true`. */
-export const DEFAULT_LOCK_WAIT: Readonly<Required<BackoffOptions>> = {
+export const DEFAULT_LOCK_WAIT: Readonly<Required<BackoffOptions>> = Object.freeze({
   attempts: 10,
   delay: 1_000,
   maxDelay: 15_000,
-};
+});
+
+/** The names of {@link BackoffOptions}. */
+const BACKOFF_OPTIONS = Object.keys(DEFAULT_RETRY);
+
+/** The names of {@link RetryOptions}. */
+const RETRY_OPTIONS = [...BACKOFF_OPTIONS, "whileLocked"];
 
 /** A `Retry-After` longer than this ends the repetitions instead of being waited for. */
 const MAX_RETRY_AFTER = 120_000;
@@ -92,6 +99,10 @@ export function retryPlan(name: string, options: RetryOptions | false | undefine
       `The ${name}.whileLocked option must be true, false or an object of retry limits`,
     );
   }
+  if (options !== undefined) checkOptionKeys(`a ${name} option`, options, RETRY_OPTIONS);
+  if (typeof whileLocked === "object") {
+    checkOptionKeys(`a ${name}.whileLocked option`, whileLocked, BACKOFF_OPTIONS);
+  }
   return {
     transient: backoff(name, options ?? {}, DEFAULT_RETRY),
     locked: whileLocked === undefined || whileLocked === false
@@ -115,9 +126,13 @@ function backoff(
   options: BackoffOptions,
   defaults: Required<BackoffOptions>,
 ): Required<BackoffOptions> {
-  const attempts = checkCount(`${name}.attempts`, options.attempts) ?? defaults.attempts;
-  if (attempts === Infinity) {
-    throw new OvirtError(`The ${name}.attempts option must be at least 1`);
+  const { attempts = defaults.attempts } = options;
+  if (typeof attempts !== "number" || !Number.isInteger(attempts) || attempts < 1) {
+    throw new OvirtError(
+      `The ${name}.attempts option must be a whole number from 1 up, not ${
+        describeValue(attempts)
+      }`,
+    );
   }
   return {
     attempts,

@@ -17,6 +17,7 @@ import {
 } from "./options.ts";
 import { headerNamed } from "./http.ts";
 import { isXml, notXmlError, responseError } from "./response_error.ts";
+import { meantName } from "./option_names.ts";
 import { readResult } from "./result.ts";
 import { mergeRetry, type RetryOptions, type RetryPlan, retryPlan } from "./retry.ts";
 import type { CallOptions, MethodSpec, ParamSpec, ServiceRuntime } from "./service.ts";
@@ -172,18 +173,14 @@ function checkOptionNames(path: string, spec: MethodSpec, call: Record<string, u
   for (const name of Object.keys(call)) {
     if (call[name] === undefined || CALL_OPTIONS.has(name)) continue;
     if (spec.params.some((param) => param.name === name)) continue;
-    const meant = spec.params.find((param) => param.wire === name || sameLetters(param.name, name));
+    const names = [...spec.params.map((param) => param.name), ...CALL_OPTIONS];
+    const meant = meantName(name, names);
     const method = spec.kind === "action" ? `the ${spec.segment} action` : spec.kind;
     throw new OvirtError(
       `"${name}" is not an option of ${method} at /${path}` +
-        (meant ? ` (did you mean "${meant.name}"?)` : ""),
+        (meant ? ` (did you mean "${meant}"?)` : ""),
     );
   }
-}
-
-/** Whether two names differ only in case and underscores. */
-function sameLetters(a: string, b: string): boolean {
-  return a.replaceAll("_", "").toLowerCase() === b.replaceAll("_", "").toLowerCase();
 }
 
 /** `error` naming the correlation id of its call, when there is one. */
