@@ -3,7 +3,7 @@
  * its value or a value of the wrong shape ends the script with one line on stderr (what is
  * wrong, then the usage) and exit code 2, before anything is sent. The flags that
  * `connectionOptionsFromEnv` reads (`--url`, `--username`, `--password`, `--ca-file`,
- * `--insecure`) are always accepted.
+ * `--insecure`, `--insecure=false`) are always accepted.
  *
  * @example
  * ```ts
@@ -64,6 +64,21 @@ const CONNECTION_FLAGS = {
 } as const;
 
 /**
+ * `args` with `--insecure=true` / `--insecure=false` (also `1` / `0`), which
+ * `connectionOptionsFromEnv` reads, as the plain switch or left out; another value is refused.
+ */
+function spelledOutSwitches(args: readonly string[], refuse: (problem: string) => never): string[] {
+  const end = args.indexOf("--");
+  return args.flatMap((arg, index) => {
+    if ((end >= 0 && index > end) || !arg.startsWith("--insecure=")) return [arg];
+    const value = arg.slice("--insecure=".length);
+    if (value === "true" || value === "1") return ["--insecure"];
+    if (value === "false" || value === "0") return [];
+    return refuse(`--insecure takes true or false, not ${JSON.stringify(value)}`);
+  });
+}
+
+/**
  * Reads `args` (default `Deno.args`) with `flags` and the connection's flags, strictly; ends
  * the script with `usage` (exit code 2) when they do not fit. Takes no positional words.
  */
@@ -80,7 +95,7 @@ export function scriptArgs<const O extends Record<string, ScriptFlag>>(
   let values: Record<string, unknown>;
   try {
     values = parseArgs({
-      args: [...args],
+      args: spelledOutSwitches(args, refuse),
       options: { ...flags, ...CONNECTION_FLAGS } as never,
       strict: true,
     }).values as Record<string, unknown>;

@@ -66,6 +66,7 @@ Deno.test("scriptArgs: a wrong command line is one line on stderr and exit code 
     [["--count=-1"], /^--count takes a whole number of at least 0, not "-1"\. Usage: script\.ts/],
     [["--count", "2x"], /^--count takes a whole number of at least 0, not "2x"\. Usage/],
     [["web1"], /^Unexpected argument 'web1'.*\. Usage: script\.ts/],
+    [["--insecure=maybe"], /^--insecure takes true or false, not "maybe"\. Usage: script\.ts/],
   ];
   for (const [args, stderr] of cases) {
     const ran = await run(args);
@@ -74,6 +75,13 @@ Deno.test("scriptArgs: a wrong command line is one line on stderr and exit code 
     assert.match(ran.stderr, stderr);
     assert.equal(ran.stderr.trimEnd().split("\n").length, 1, `${args}: one line`);
   }
+});
+
+Deno.test("scriptArgs: --insecure=false and --insecure=true, as connectionOptionsFromEnv reads them", () => {
+  const read = (args: string[]) => scriptArgs("Usage: x", { vm: { type: "string" } }, args).values;
+  assert.deepEqual({ ...read(["--insecure=false", "--vm", "a"]) }, { vm: "a" });
+  assert.deepEqual({ ...read(["--insecure=1"]) }, { insecure: true });
+  assert.deepEqual({ ...read(["--vm", "a", "--insecure=0"]) }, { vm: "a" });
 });
 
 Deno.test("scriptArgs: reads the args it is given", () => {
