@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { Connection } from "../mod.ts";
+import { Connection, listStream } from "../mod.ts";
 import { AuthError, ConflictError, NotFoundError, OvirtError } from "../transport/errors.ts";
 import { PASSWORD, startFakeEngine, USERNAME, xml } from "./http_fake_engine.ts";
 
@@ -146,4 +146,42 @@ Deno.test("errors: get never resolves to undefined", async () => {
   await assert.rejects(list.vm.get(), /unexpected <vms> document/);
   await using broken = await answering(() => xml("<vm><name>unclosed"));
   await assert.rejects(broken.vm.get(), OvirtError);
+});
+
+Deno.test("errors: a document of another type than the method's is refused", async () => {
+  const HOST = "<host id='1'><name>h</name><address>a</address></host>";
+  await using host = await answering(() => xml(HOST));
+  await assert.rejects(host.vm.get(), /GET .*\/vms\/7 holds an unexpected <host> document/);
+  await assert.rejects(host.vm.update({ name: "x" }), /unexpected <host> document/);
+  const vms = host.connection.systemService().vmsService();
+  await assert.rejects(vms.add({ name: "x" }), /unexpected <host> document/);
+  await using hosts = await answering(() => xml(`<hosts>${HOST}</hosts>`));
+  const listed = hosts.connection.systemService().vmsService();
+  await assert.rejects(listed.list(), /GET .*\/vms holds an unexpected <hosts> document/);
+  await assert.rejects(listStream(listed)[Symbol.asyncIterator]().next(), (error) => {
+    assert.ok(error instanceof OvirtError);
+    assert.match(error.message, /GET .*\/vms holds an unexpected <hosts> document/);
+    return true;
+  });
+  // A type derived from the one asked for is that type too: an instance type is a template.
+  await using derived = await answering(() =>
+    xml("<instance_type id='i'><name>s</name></instance_type>")
+  );
+  const template = derived.connection.systemService().templatesService().templateService("i");
+  assert.deepEqual(await template.get(), { id: "i", name: "s" });
+});
+
+Deno.test("errors: listStream() reads a <fault> sent with 200 as list() does", async () => {
+  const FAULT = "<fault><reason>Bad</reason><detail>d</detail></fault>";
+  await using setup = await answering(() => xml(FAULT));
+  const vms = setup.connection.systemService().vmsService();
+  for (const call of [() => vms.list(), () => listStream(vms)[Symbol.asyncIterator]().next()]) {
+    await assert.rejects(call(), (error) => {
+      assert.ok(error instanceof OvirtError);
+      assert.deepEqual(error.fault, { reason: "Bad", detail: "d" });
+      assert.equal(error.code, 200);
+      assert.match(error.message, /GET .*\/vms/);
+      return true;
+    });
+  }
 });

@@ -20,6 +20,7 @@ import {
 import type { MethodSpec, ParamSpec } from "./service.ts";
 import { readXml, readXmlFrom, type XmlDocument } from "./xml/read_xml.ts";
 import { MODEL_SCHEMA } from "./xml/schema.ts";
+import type { ListWatch } from "./xml/stream.ts";
 
 /**
  * The result of `spec` from `response`, whose body is always consumed or cancelled. Not an
@@ -95,13 +96,11 @@ function resultOf(
   switch (spec.kind) {
     case "add":
       if (document?.root === "action") return addedByAction(exchange, response, document, sent);
-      return expectDocument(exchange, response, document!, spec.output?.list === true);
+      return expectDocument(exchange, response, document!, spec.output);
     case "get":
     case "update":
-    case "list": {
-      const list = spec.kind === "list" || spec.output?.list === true;
-      return expectDocument(exchange, response, document!, list);
-    }
+    case "list":
+      return expectDocument(exchange, response, document!, spec.output);
     case "remove":
       if (document) rejectFault(exchange, response, document);
       return undefined;
@@ -205,20 +204,60 @@ function unreadable(exchange: Exchange, response: HttpResponse, error: unknown):
   );
 }
 
-/** The object (or, with `list`, the array) a document holds; anything else is an error. */
+/**
+ * The object (or, for a list, the array) of the `output` type a document holds; anything else
+ * (another type's document, a list for an object) is an error.
+ */
 function expectDocument(
   exchange: Exchange,
   response: HttpResponse,
   document: XmlDocument,
-  list: boolean,
+  output: ParamSpec | undefined,
 ): unknown {
   rejectFault(exchange, response, document);
-  const { value } = document;
+  const { value, root } = document;
+  const list = output?.list === true;
   const fits = list
     ? Array.isArray(value)
     : typeof value === "object" && value !== null && !Array.isArray(value);
-  if (!fits || document.root === "action") throw unexpected(exchange, response, document.root);
+  if (!fits || root === "action" || !holdsType(root, output?.type)) {
+    throw unexpected(exchange, response, root);
+  }
   return value;
+}
+
+/**
+ * Whether a document with root `tag` holds the struct `type` (or one derived from it); true
+ * when either is not known.
+ */
+function holdsType(tag: string, type: string | undefined): boolean {
+  const root = MODEL_SCHEMA.root(tag);
+  if (root === undefined || type === undefined) return true;
+  for (let name: string | undefined = root.type; name !== undefined;) {
+    if (name === type) return true;
+    name = MODEL_SCHEMA.structMeta(name).base;
+  }
+  return false;
+}
+
+/**
+ * The checks of a streamed list of `spec`: its root is a list of the type asked for, and a
+ * `<fault>` sent in its place is the error `list()` gives for it.
+ */
+export function streamedListChecks(
+  spec: MethodSpec,
+  exchange: Exchange,
+  response: HttpResponse,
+): Pick<ListWatch, "checkListRoot" | "faultError"> {
+  return {
+    checkListRoot: (root) => {
+      if (!holdsType(root, spec.output?.type)) throw unexpected(exchange, response, root);
+    },
+    faultError: (document) => {
+      rejectFault(exchange, response, document);
+      return unexpected(exchange, response, document.root);
+    },
+  };
 }
 
 /** Throws when a document is a `<fault>` or an `<action>` holding one. */

@@ -18,7 +18,7 @@ import {
 import { headerNamed } from "./http.ts";
 import { isXml, notXmlError, responseError } from "./response_error.ts";
 import { meantName } from "./option_names.ts";
-import { readResult } from "./result.ts";
+import { readResult, streamedListChecks } from "./result.ts";
 import { mergeRetry, type RetryOptions, type RetryPlan, retryPlan } from "./retry.ts";
 import type { CallOptions, MethodSpec, ParamSpec, ServiceRuntime } from "./service.ts";
 import { MODEL_SCHEMA } from "./xml/schema.ts";
@@ -111,7 +111,11 @@ export class Runtime implements ServiceRuntime {
         throw notXmlError(request, response);
       }
       const onEnd = () => deadline[Symbol.dispose]();
-      return streamList(responseReader(response), undefined, { onEnd, mapError: failure });
+      return streamList(responseReader(response), undefined, {
+        onEnd,
+        mapError: failure,
+        ...streamedListChecks(spec, request, response),
+      });
     } catch (error) {
       deadline[Symbol.dispose]();
       throw failure(error);

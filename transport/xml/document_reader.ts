@@ -43,6 +43,11 @@ export interface DocumentReaderOptions {
    * item instead of collecting it. Default false.
    */
   streamItems?: boolean;
+  /**
+   * With `streamItems`: called with a list root's tag before its items are read; what it
+   * throws ends the reading (a list of another type than the one asked for).
+   */
+  checkListRoot?: (root: string) => void;
   /** The limits the tokenizer was made with, which the element reader keeps too. */
   limits?: XmlLimits;
 }
@@ -68,6 +73,7 @@ export class DocumentReader {
   readonly #tokens: XmlTokenizer;
   readonly #schema: XmlSchema;
   readonly #streamItems: boolean;
+  readonly #checkListRoot: ((root: string) => void) | undefined;
   readonly #elements: ElementReader;
   readonly #limits: XmlLimits | undefined;
   readonly #maxItemWait: number;
@@ -90,6 +96,7 @@ export class DocumentReader {
     this.#tokens = tokens;
     this.#schema = schema;
     this.#streamItems = options.streamItems === true;
+    this.#checkListRoot = options.checkListRoot;
     this.#limits = options.limits;
     this.#elements = new ElementReader(schema, options.limits);
     this.#maxItemWait = options.limits?.maxTokenBytes ?? DEFAULT_MAX_TOKEN_BYTES;
@@ -183,9 +190,9 @@ export class DocumentReader {
     if (root === undefined) {
       throw new OvirtError(`Unknown XML document root <${name}> at ${tokens.location()}`);
     }
-    if (this.#streamItems && !root.list) {
-      throw new OvirtError(`Expected a list document, got <${name}>`);
-    }
+    // A fault, which a server may send in place of a list, is read whole for what it says.
+    if (this.#streamItems && !root.list && name !== "fault") throw notAList(name);
+    if (this.#streamItems && root.list) this.#checkListRoot?.(name);
     this.#root = name;
     if (!root.list) {
       this.#state = WHOLE;
@@ -316,4 +323,9 @@ export class DocumentReader {
       throw error;
     }
   }
+}
+
+/** What streaming a document that is no list fails with, where nothing says more. */
+export function notAList(root: string): OvirtError {
+  return new OvirtError(`Expected a list document, got <${root}>`);
 }

@@ -5,7 +5,8 @@
  */
 
 import { type BodyReader, bodyReader } from "../body.ts";
-import { DocumentReader, READ_DONE, READ_ITEM } from "./document_reader.ts";
+import { DocumentReader, notAList, READ_DONE, READ_ITEM } from "./document_reader.ts";
+import type { XmlDocument } from "./element_reader.ts";
 import { MODEL_SCHEMA } from "./schema.ts";
 import { type XmlLimits, XmlTokenizer } from "./tokenizer.ts";
 
@@ -15,6 +16,13 @@ export interface ListWatch {
   readonly onEnd?: () => void;
   /** The error the iteration rejects with for a failure. */
   readonly mapError?: (error: unknown) => unknown;
+  /** Called with a list root's tag before its items; what it throws ends the iteration. */
+  readonly checkListRoot?: (root: string) => void;
+  /**
+   * The error for a `<fault>` document sent in place of the list (read whole, as it is
+   * small); without it, the document is refused as not a list.
+   */
+  readonly faultError?: (document: XmlDocument) => unknown;
 }
 
 /** The items of a list document, one at a time; `return()` stops early. */
@@ -51,7 +59,11 @@ class ListItems implements ListIterator {
 
   constructor(source: BodyReader, limits: XmlLimits | undefined, watch: ListWatch) {
     this.#tokens = new XmlTokenizer(limits);
-    this.#reader = new DocumentReader(this.#tokens, MODEL_SCHEMA, { streamItems: true, limits });
+    this.#reader = new DocumentReader(this.#tokens, MODEL_SCHEMA, {
+      streamItems: true,
+      checkListRoot: watch.checkListRoot,
+      limits,
+    });
     this.#source = source;
     this.#watch = watch;
   }
@@ -74,6 +86,10 @@ class ListItems implements ListIterator {
       return Promise.resolve({ done: false, value: this.#reader.takeItem() });
     }
     if (status === READ_DONE) {
+      const document = this.#reader.document();
+      if (!Array.isArray(document.value)) {
+        return this.#fail(this.#watch.faultError?.(document) ?? notAList(document.root));
+      }
       this.#end();
       return Promise.resolve({ done: true, value: undefined });
     }
