@@ -36,6 +36,7 @@ export {
   AuthError,
   ConflictError,
   ConnectionError,
+  type ConnectionErrorOptions,
   NotFoundError,
   OvirtError,
   type OvirtErrorOptions,

@@ -42,8 +42,26 @@ for (const [name, transport] of TRANSPORTS) {
     await using connection = connect(server.origin, transport);
     const vms = connection.systemService().vmsService();
     await vms.list();
-    await assert.rejects(vms.add({ name: "once" }), ConnectionError);
+    await assert.rejects(vms.add({ name: "once" }), (error) => {
+      assert.ok(error instanceof ConnectionError, String(error));
+      assert.equal(error.maybeApplied, true);
+      assert.match(error.message, /the engine may have carried it out: look for its result/);
+      return true;
+    });
     assert.equal(posts(server.requests).length, 1, "the add reached the engine once");
+  });
+
+  Deno.test(`no replay (${name}): a POST that never left may not have been applied`, async () => {
+    const server = startRawServer(() => VMS);
+    const origin = server.origin;
+    await server[Symbol.asyncDispose](); // nothing listens there any more
+    await using connection = connect(origin, transport);
+    await assert.rejects(connection.systemService().vmsService().add({ name: "x" }), (error) => {
+      assert.ok(error instanceof ConnectionError, String(error));
+      assert.equal(error.maybeApplied, false);
+      assert.doesNotMatch(error.message, /may have carried it out/);
+      return true;
+    });
   });
 
   Deno.test(`retry (${name}): a GET dropped before its answer is made again`, async () => {

@@ -70,8 +70,27 @@ const LOCKED = /\blocked\b|in progress|try again later/i;
 /** The object or path does not exist (HTTP 404). */
 export class NotFoundError extends OvirtError {}
 
+/** Options of a {@link ConnectionError}. */
+export interface ConnectionErrorOptions extends OvirtErrorOptions {
+  /** See {@link ConnectionError.maybeApplied}. */
+  maybeApplied?: boolean;
+}
+
 /** The server could not be reached: refused, DNS, reset, TLS failure. */
-export class ConnectionError extends OvirtError {}
+export class ConnectionError extends OvirtError {
+  /**
+   * Whether the request was sent and its answer lost (the connection dropped after an
+   * add, an update or an action went out): the engine may have carried it out, so
+   * look for its result before sending it again. The message says so too.
+   */
+  readonly maybeApplied: boolean;
+
+  /** Creates the error; `maybeApplied` defaults to false. */
+  constructor(message: string, options: ConnectionErrorOptions = {}) {
+    super(message, options);
+    this.maybeApplied = options.maybeApplied === true;
+  }
+}
 
 /** A deadline passed before the operation finished. */
 export class TimeoutError extends OvirtError {}
@@ -85,12 +104,13 @@ export function withDetails(
   suffix: string,
   details: Pick<OvirtErrorOptions, "correlationId" | "attempts">,
 ): OvirtError {
-  const Class = error.constructor as typeof OvirtError;
+  const Class = error.constructor as typeof ConnectionError;
   return new Class(`${error.message}${suffix}`, {
     code: error.code,
     fault: error.fault,
     cause: error.cause,
     correlationId: details.correlationId ?? error.correlationId,
     attempts: details.attempts ?? error.attempts,
+    maybeApplied: error instanceof ConnectionError && error.maybeApplied,
   });
 }

@@ -227,7 +227,8 @@ async function repeatFrom(
       if (deadline.signal?.aborted) throw error;
       const judged = judgeFailure(error, idempotent);
       if (judged === undefined) {
-        throw withAttempts(error, [...reasons, shortReason(describeCauses(error))]);
+        const reason = shortReason(describeCauses(error));
+        throw withAttempts(sentAndLost(error, idempotent), [...reasons, reason]);
       }
       outcome = judged;
     }
@@ -323,6 +324,22 @@ function judgeFailure(error: unknown, idempotent: boolean): Repeatable | undefin
     mayHaveArrived: !unsent,
     ...failed,
   };
+}
+
+/**
+ * `error` saying that the engine may have carried the request out, when it is the failure
+ * of a request that is not repeated because it was sent (an add, an update, an action): a
+ * caller who sends it again unchecked may add the object twice.
+ */
+function sentAndLost(error: unknown, idempotent: boolean): unknown {
+  if (!(error instanceof ConnectionError) || idempotent || error.maybeApplied) return error;
+  const text = describeCauses(error);
+  if (NEVER_SENT.test(text) || TLS_FAILURE.test(text)) return error;
+  return new ConnectionError(
+    `${error.message}. The request was sent, so the engine may have carried it out: look for ` +
+      "its result before sending it again",
+    { cause: error.cause, correlationId: error.correlationId, maybeApplied: true },
+  );
 }
 
 /** Failures that happen before a connection exists: the request cannot have been sent. */
