@@ -13,6 +13,7 @@ import type {
   ModelService,
 } from "./model_schema.ts";
 import { GENERATED_HEADER, tsValueType } from "./generate_common.ts";
+import { ALSO_IN_QUERY } from "../transport/runtime.ts";
 
 /** Members of the `Service` base class that generated names must not shadow. */
 const RESERVED = new Set(["path", "locate", "runtime", "childPath", "invoke", "noService"]);
@@ -196,9 +197,12 @@ function optionDoc(method: ModelMethod, parameter: ModelParameter): string {
   // A remove's parameter that no query string can carry goes in an `<action>` body too.
   const inBody = method.kind === "action" ||
     (method.kind === "remove" && (parameter.kind === "struct" || parameter.list));
-  const where = inBody
-    ? `Sent as \`<${parameter.wire}>\` in the \`<action>\` body`
-    : `Sent as query parameter \`${parameter.wire}\``;
+  const where = !inBody
+    ? `Sent as query parameter \`${parameter.wire}\``
+    : method.kind === "action" && ALSO_IN_QUERY.has(parameter.wire)
+    ? `Sent both as \`<${parameter.wire}>\` in the \`<action>\` body and as query parameter ` +
+      `\`${parameter.wire}\`: some actions read one, some the other`
+    : `Sent as \`<${parameter.wire}>\` in the \`<action>\` body`;
   return `${where}.${parameter.deprecated ? " @deprecated" : ""}`;
 }
 

@@ -67,7 +67,7 @@ const RESET_EMULATED_MACHINE: MethodSpec = {
 
 /** Options of {@link ClusterService.resetEmulatedMachine}. */
 export interface ClusterServiceResetEmulatedMachineOptions extends CallOptions {
-  /** Sent as `<async>` in the `<action>` body. */
+  /** Sent both as `<async>` in the `<action>` body and as query parameter `async`: some actions read one, some the other. */
   async?: boolean;
 }
 
@@ -81,7 +81,7 @@ const SYNC_ALL_NETWORKS: MethodSpec = {
 
 /** Options of {@link ClusterService.syncAllNetworks}. */
 export interface ClusterServiceSyncAllNetworksOptions extends CallOptions {
-  /** Sent as `<async>` in the `<action>` body. */
+  /** Sent both as `<async>` in the `<action>` body and as query parameter `async`: some actions read one, some the other. */
   async?: boolean;
 }
 
@@ -104,7 +104,7 @@ export interface ClusterServiceUpgradeOptions extends CallOptions {
   correlationId?: string;
   /** Sent as `<upgrade_percent_complete>` in the `<action>` body. */
   upgradePercentComplete?: number;
-  /** Sent as `<async>` in the `<action>` body. */
+  /** Sent both as `<async>` in the `<action>` body and as query parameter `async`: some actions read one, some the other. */
   async?: boolean;
 }
 

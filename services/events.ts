@@ -47,7 +47,7 @@ const UNDELETE: MethodSpec = {
 
 /** Options of {@link EventsService.undelete}. */
 export interface EventsServiceUndeleteOptions extends CallOptions {
-  /** Sent as `<async>` in the `<action>` body. */
+  /** Sent both as `<async>` in the `<action>` body and as query parameter `async`: some actions read one, some the other. */
   async?: boolean;
 }
 

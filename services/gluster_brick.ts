@@ -44,7 +44,7 @@ const REPLACE: MethodSpec = {
 export interface GlusterBrickServiceReplaceOptions extends CallOptions {
   /** Sent as `<force>` in the `<action>` body. */
   force?: boolean;
-  /** Sent as `<async>` in the `<action>` body. */
+  /** Sent both as `<async>` in the `<action>` body and as query parameter `async`: some actions read one, some the other. */
   async?: boolean;
 }
 

@@ -17,7 +17,7 @@ const ACTIVATE: MethodSpec = {
 export interface GlusterBricksServiceActivateOptions extends CallOptions {
   /** Sent as `<bricks>` in the `<action>` body. */
   bricks?: types.GlusterBrick[];
-  /** Sent as `<async>` in the `<action>` body. */
+  /** Sent both as `<async>` in the `<action>` body and as query parameter `async`: some actions read one, some the other. */
   async?: boolean;
 }
 
@@ -69,7 +69,7 @@ const MIGRATE: MethodSpec = {
 export interface GlusterBricksServiceMigrateOptions extends CallOptions {
   /** Sent as `<bricks>` in the `<action>` body. */
   bricks?: types.GlusterBrick[];
-  /** Sent as `<async>` in the `<action>` body. */
+  /** Sent both as `<async>` in the `<action>` body and as query parameter `async`: some actions read one, some the other. */
   async?: boolean;
 }
 
@@ -105,7 +105,7 @@ const STOP_MIGRATE: MethodSpec = {
 export interface GlusterBricksServiceStopMigrateOptions extends CallOptions {
   /** Sent as `<bricks>` in the `<action>` body. */
   bricks?: types.GlusterBrick[];
-  /** Sent as `<async>` in the `<action>` body. */
+  /** Sent both as `<async>` in the `<action>` body and as query parameter `async`: some actions read one, some the other. */
   async?: boolean;
 }
 

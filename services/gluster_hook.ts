@@ -13,7 +13,7 @@ const DISABLE: MethodSpec = {
 
 /** Options of {@link GlusterHookService.disable}. */
 export interface GlusterHookServiceDisableOptions extends CallOptions {
-  /** Sent as `<async>` in the `<action>` body. */
+  /** Sent both as `<async>` in the `<action>` body and as query parameter `async`: some actions read one, some the other. */
   async?: boolean;
 }
 
@@ -27,7 +27,7 @@ const ENABLE: MethodSpec = {
 
 /** Options of {@link GlusterHookService.enable}. */
 export interface GlusterHookServiceEnableOptions extends CallOptions {
-  /** Sent as `<async>` in the `<action>` body. */
+  /** Sent both as `<async>` in the `<action>` body and as query parameter `async`: some actions read one, some the other. */
   async?: boolean;
 }
 
@@ -74,7 +74,7 @@ export interface GlusterHookServiceResolveOptions extends CallOptions {
   host?: types.Host;
   /** Sent as `<resolution_type>` in the `<action>` body. */
   resolutionType?: string;
-  /** Sent as `<async>` in the `<action>` body. */
+  /** Sent both as `<async>` in the `<action>` body and as query parameter `async`: some actions read one, some the other. */
   async?: boolean;
 }
 

@@ -42,7 +42,7 @@ export interface GlusterVolumeServiceRebalanceOptions extends CallOptions {
   fixLayout?: boolean;
   /** Sent as `<force>` in the `<action>` body. */
   force?: boolean;
-  /** Sent as `<async>` in the `<action>` body. */
+  /** Sent both as `<async>` in the `<action>` body and as query parameter `async`: some actions read one, some the other. */
   async?: boolean;
 }
 
@@ -69,7 +69,7 @@ const RESET_ALL_OPTIONS: MethodSpec = {
 
 /** Options of {@link GlusterVolumeService.resetAllOptions}. */
 export interface GlusterVolumeServiceResetAllOptionsOptions extends CallOptions {
-  /** Sent as `<async>` in the `<action>` body. */
+  /** Sent both as `<async>` in the `<action>` body and as query parameter `async`: some actions read one, some the other. */
   async?: boolean;
 }
 
@@ -89,7 +89,7 @@ export interface GlusterVolumeServiceResetOptionOptions extends CallOptions {
   force?: boolean;
   /** Sent as `<option>` in the `<action>` body. */
   option?: types.Option;
-  /** Sent as `<async>` in the `<action>` body. */
+  /** Sent both as `<async>` in the `<action>` body and as query parameter `async`: some actions read one, some the other. */
   async?: boolean;
 }
 
@@ -106,7 +106,7 @@ const SET_OPTION: MethodSpec = {
 export interface GlusterVolumeServiceSetOptionOptions extends CallOptions {
   /** Sent as `<option>` in the `<action>` body. */
   option?: types.Option;
-  /** Sent as `<async>` in the `<action>` body. */
+  /** Sent both as `<async>` in the `<action>` body and as query parameter `async`: some actions read one, some the other. */
   async?: boolean;
 }
 
@@ -123,7 +123,7 @@ const START: MethodSpec = {
 export interface GlusterVolumeServiceStartOptions extends CallOptions {
   /** Sent as `<force>` in the `<action>` body. */
   force?: boolean;
-  /** Sent as `<async>` in the `<action>` body. */
+  /** Sent both as `<async>` in the `<action>` body and as query parameter `async`: some actions read one, some the other. */
   async?: boolean;
 }
 
@@ -137,7 +137,7 @@ const START_PROFILE: MethodSpec = {
 
 /** Options of {@link GlusterVolumeService.startProfile}. */
 export interface GlusterVolumeServiceStartProfileOptions extends CallOptions {
-  /** Sent as `<async>` in the `<action>` body. */
+  /** Sent both as `<async>` in the `<action>` body and as query parameter `async`: some actions read one, some the other. */
   async?: boolean;
 }
 
@@ -154,7 +154,7 @@ const STOP: MethodSpec = {
 export interface GlusterVolumeServiceStopOptions extends CallOptions {
   /** Sent as `<force>` in the `<action>` body. */
   force?: boolean;
-  /** Sent as `<async>` in the `<action>` body. */
+  /** Sent both as `<async>` in the `<action>` body and as query parameter `async`: some actions read one, some the other. */
   async?: boolean;
 }
 
@@ -168,7 +168,7 @@ const STOP_PROFILE: MethodSpec = {
 
 /** Options of {@link GlusterVolumeService.stopProfile}. */
 export interface GlusterVolumeServiceStopProfileOptions extends CallOptions {
-  /** Sent as `<async>` in the `<action>` body. */
+  /** Sent both as `<async>` in the `<action>` body and as query parameter `async`: some actions read one, some the other. */
   async?: boolean;
 }
 
@@ -182,7 +182,7 @@ const STOP_REBALANCE: MethodSpec = {
 
 /** Options of {@link GlusterVolumeService.stopRebalance}. */
 export interface GlusterVolumeServiceStopRebalanceOptions extends CallOptions {
-  /** Sent as `<async>` in the `<action>` body. */
+  /** Sent both as `<async>` in the `<action>` body and as query parameter `async`: some actions read one, some the other. */
   async?: boolean;
 }
 

@@ -12,7 +12,7 @@ const MOVE: MethodSpec = {
 
 /** Options of {@link MoveableService.move}. */
 export interface MoveableServiceMoveOptions extends CallOptions {
-  /** Sent as `<async>` in the `<action>` body. */
+  /** Sent both as `<async>` in the `<action>` body and as query parameter `async`: some actions read one, some the other. */
   async?: boolean;
 }
 

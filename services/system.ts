@@ -68,7 +68,7 @@ const RELOAD_CONFIGURATIONS: MethodSpec = {
 
 /** Options of {@link SystemService.reloadConfigurations}. */
 export interface SystemServiceReloadConfigurationsOptions extends CallOptions {
-  /** Sent as `<async>` in the `<action>` body. */
+  /** Sent both as `<async>` in the `<action>` body and as query parameter `async`: some actions read one, some the other. */
   async?: boolean;
 }
 
