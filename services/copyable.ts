@@ -16,7 +16,7 @@ export interface CopyableServiceCopyOptions extends CallOptions {
   async?: boolean;
 }
 
-/** The `Copyable` service at `…`. */
+/** The `Copyable` service, which no locator of the model leads to. */
 export class CopyableService extends Service {
   /**
    * `POST …/copy`: the `copy` action.

@@ -32,7 +32,7 @@ export interface ExternalProviderServiceTestConnectivityOptions extends CallOpti
   async?: boolean;
 }
 
-/** The `ExternalProvider` service at `…`. */
+/** The `ExternalProvider` service, which no locator of the model leads to. */
 export class ExternalProviderService extends Service {
   /**
    * `POST …/importcertificates`: the `importcertificates` action.

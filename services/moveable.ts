@@ -16,7 +16,7 @@ export interface MoveableServiceMoveOptions extends CallOptions {
   async?: boolean;
 }
 
-/** The `Moveable` service at `…`. */
+/** The `Moveable` service, which no locator of the model leads to. */
 export class MoveableService extends Service {
   /**
    * `POST …/move`: the `move` action.

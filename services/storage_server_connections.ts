@@ -35,12 +35,17 @@ export interface StorageServerConnectionsServiceListOptions extends CallOptions 
 }
 
 /**
- * The `StorageServerConnections` service at `/storageconnections`.
+ * The `StorageServerConnections` service, reached at 2 paths:
  *
- * Reached with `connection.systemService().storageConnectionsService()`.
+ * - `/storageconnections`
+ * - `/datacenters/{dataCenter}/iscsibonds/{iscsiBond}/storageserverconnections`
+ *
+ * Its docs write these paths `/storageconnections` or `.../storageserverconnections`.
+ *
+ * Reached, for example, with `connection.systemService().storageConnectionsService()`.
  */
 export class StorageServerConnectionsService extends Service {
-  /** `POST /storageconnections`: adds a `StorageConnection` and resolves to it as created. */
+  /** `POST /storageconnections` or `POST .../storageserverconnections`: adds a `StorageConnection` and resolves to it as created. */
   add(
     connection: types.StorageConnection,
     options?: CallOptions,
@@ -49,7 +54,7 @@ export class StorageServerConnectionsService extends Service {
   }
 
   /**
-   * `POST /storageconnections`: adds a `StorageConnection` and resolves to it as created.
+   * `POST /storageconnections` or `POST .../storageserverconnections`: adds a `StorageConnection` and resolves to it as created.
    *
    * A signature of `add` with its own parameters; it sends the same request.
    */
@@ -61,7 +66,7 @@ export class StorageServerConnectionsService extends Service {
   }
 
   /**
-   * `POST /storageconnections`: adds a `StorageConnection` and resolves to it as created.
+   * `POST /storageconnections` or `POST .../storageserverconnections`: adds a `StorageConnection` and resolves to it as created.
    *
    * A signature of `add` with its own parameters; it sends the same request.
    */
@@ -73,7 +78,7 @@ export class StorageServerConnectionsService extends Service {
   }
 
   /**
-   * `POST /storageconnections`: adds a `StorageConnection` and resolves to it as created.
+   * `POST /storageconnections` or `POST .../storageserverconnections`: adds a `StorageConnection` and resolves to it as created.
    *
    * A signature of `add` with its own parameters; it sends the same request.
    */
@@ -85,7 +90,7 @@ export class StorageServerConnectionsService extends Service {
   }
 
   /**
-   * `POST /storageconnections`: adds a `StorageConnection` and resolves to it as created.
+   * `POST /storageconnections` or `POST .../storageserverconnections`: adds a `StorageConnection` and resolves to it as created.
    *
    * A signature of `add` with its own parameters; it sends the same request.
    */
@@ -97,7 +102,7 @@ export class StorageServerConnectionsService extends Service {
   }
 
   /**
-   * `POST /storageconnections`: adds a `StorageConnection` and resolves to it as created.
+   * `POST /storageconnections` or `POST .../storageserverconnections`: adds a `StorageConnection` and resolves to it as created.
    *
    * A signature of `add` with its own parameters; it sends the same request.
    */
@@ -108,12 +113,12 @@ export class StorageServerConnectionsService extends Service {
     return this.invoke(ADD, options, connection);
   }
 
-  /** `GET /storageconnections`: lists the `StorageConnection` objects. */
+  /** `GET /storageconnections` or `GET .../storageserverconnections`: lists the `StorageConnection` objects. */
   list(options?: StorageServerConnectionsServiceListOptions): Promise<types.StorageConnection[]> {
     return this.invoke(LIST, options);
   }
 
-  /** The `StorageServerConnectionService` of one item: `/storageconnections/{storageConnection}`. */
+  /** The `StorageServerConnectionService` of one item: `/storageconnections/{storageConnection}` or `.../storageserverconnections/{storageConnection}`. */
   storageConnectionService(id: string): StorageServerConnectionService {
     return new StorageServerConnectionService(this.runtime, this.childPath(id));
   }

@@ -78,7 +78,7 @@ export interface SystemServiceReloadConfigurationsOptions extends CallOptions {
  * Reached with `connection.systemService()`.
  */
 export class SystemService extends Service {
-  /** `GET `: fetches the `Api`. */
+  /** `GET /`: fetches the `Api`. */
   get(options?: SystemServiceGetOptions): Promise<types.Api> {
     return this.invoke(GET, options);
   }

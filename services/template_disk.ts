@@ -70,7 +70,7 @@ export interface TemplateDiskServiceRemoveOptions extends CallOptions {
   async?: boolean;
 }
 
-/** The `TemplateDisk` service at `…`. */
+/** The `TemplateDisk` service, which no locator of the model leads to. */
 export class TemplateDiskService extends Service {
   /**
    * `POST …/copy`: the `copy` action.

@@ -124,7 +124,7 @@ export interface VmDiskServiceReduceOptions extends CallOptions {
 }
 
 /**
- * The `VmDisk` service at `…`.
+ * The `VmDisk` service, which no locator of the model leads to.
  *
  * Includes what it inherits from `MeasurableService`.
  */
