@@ -13,6 +13,7 @@ import type {
   ModelService,
 } from "./model_schema.ts";
 import { GENERATED_HEADER, tsValueType } from "./generate_common.ts";
+import { ACTION_ANSWERED_ADDS } from "./engine_facts.ts";
 import { pathForms, type ServiceRoute } from "./service_paths.ts";
 import { ALSO_IN_QUERY } from "../transport/runtime.ts";
 
@@ -154,16 +155,15 @@ function request(verb: string, where: Whereabouts, below = ""): string {
 }
 
 function methodDoc(method: ModelMethod, parts: MethodParts, where: Whereabouts): string[] {
-  const summary: Record<ModelMethod["kind"], string> = {
+  const summary: Record<Exclude<ModelMethod["kind"], "add">, string> = {
     get: `${request("GET", where)}: fetches the ${what(parts.output)}.`,
     list: `${request("GET", where)}: lists the \`${parts.output?.type}\` objects.`,
-    add: `${request("POST", where)}: adds a ${what(parts.main)} and resolves to it as created.`,
     update: `${request("PUT", where)}: sends the members set in \`${parts.main?.tsName}\`; ` +
       "resolves to the result.",
     remove: `${request("DELETE", where)}: removes the object.`,
     action: `${request("POST", where, `/${method.segment}`)}: the \`${method.segment}\` action.`,
   };
-  const lines = [summary[method.kind]];
+  const lines = method.kind === "add" ? addDoc(parts, where) : [summary[method.kind]];
   if (method.signatureOf) {
     lines.push(
       "",
@@ -173,6 +173,31 @@ function methodDoc(method: ModelMethod, parts: MethodParts, where: Whereabouts):
   if (method.kind === "action") lines.push("", ...actionResultDoc(parts.output));
   if (method.deprecated) lines.push("", "@deprecated Deprecated in the API model.");
   return lines;
+}
+
+/**
+ * What an `add` does and resolves to: the object as created, except where the engine answers
+ * with a completed `<action>` ({@link ACTION_ANSWERED_ADDS}), where the runtime resolves to
+ * the object sent.
+ */
+function addDoc(parts: MethodParts, where: Whereabouts): string[] {
+  const adds = `${request("POST", where)}: adds a ${what(parts.main)}`;
+  const answered = where.routes.filter((route) => ACTION_ANSWERED_ADDS.has(route.place ?? ""));
+  const sent = "resolves to the object you sent, as you sent it (no `id` unless you gave one).";
+  if (answered.length === 0) return [`${adds} and resolves to it as created.`];
+  if (answered.length === where.routes.length) {
+    return [
+      `${adds}.`,
+      "",
+      `The engine answers with a completed \`<action>\`, not with the object: this ${sent}`,
+    ];
+  }
+  const places = answered.map((route) => `\`${route.path}\``).join(", ");
+  return [
+    `${adds} and resolves to it as created.`,
+    "",
+    `At ${places} the engine answers with a completed \`<action>\` instead: there this ${sent}`,
+  ];
 }
 
 /** What an action resolves to, in doc comment lines. */

@@ -39,7 +39,11 @@ export interface AffinityGroupHostsServiceListOptions extends CallOptions {
  * Reached, for example, with `connection.systemService().clustersService().clusterService(id).affinityGroupsService().groupService(id).hostsService()`.
  */
 export class AffinityGroupHostsService extends Service {
-  /** `POST .../clusters/{cluster}/affinitygroups/{group}/hosts`: adds a `Host` and resolves to it as created. */
+  /**
+   * `POST .../clusters/{cluster}/affinitygroups/{group}/hosts`: adds a `Host`.
+   *
+   * The engine answers with a completed `<action>`, not with the object: this resolves to the object you sent, as you sent it (no `id` unless you gave one).
+   */
   add(host: types.Host, options?: CallOptions): Promise<types.Host> {
     return this.invoke(ADD, options, host);
   }

@@ -39,7 +39,11 @@ export interface AffinityGroupVmLabelsServiceListOptions extends CallOptions {
  * Reached, for example, with `connection.systemService().clustersService().clusterService(id).affinityGroupsService().groupService(id).vmLabelsService()`.
  */
 export class AffinityGroupVmLabelsService extends Service {
-  /** `POST .../clusters/{cluster}/affinitygroups/{group}/vmlabels`: adds a `AffinityLabel` and resolves to it as created. */
+  /**
+   * `POST .../clusters/{cluster}/affinitygroups/{group}/vmlabels`: adds a `AffinityLabel`.
+   *
+   * The engine answers with a completed `<action>`, not with the object: this resolves to the object you sent, as you sent it (no `id` unless you gave one).
+   */
   add(label: types.AffinityLabel, options?: CallOptions): Promise<types.AffinityLabel> {
     return this.invoke(ADD, options, label);
   }

@@ -45,7 +45,11 @@ export interface NetworksServiceListOptions extends CallOptions {
  * Reached, for example, with `connection.systemService().networksService()`.
  */
 export class NetworksService extends Service {
-  /** `POST .../networks`: adds a `Network` and resolves to it as created. */
+  /**
+   * `POST .../networks`: adds a `Network` and resolves to it as created.
+   *
+   * At `/datacenters/{dataCenter}/iscsibonds/{iscsiBond}/networks` the engine answers with a completed `<action>` instead: there this resolves to the object you sent, as you sent it (no `id` unless you gave one).
+   */
   add(network: types.Network, options?: CallOptions): Promise<types.Network> {
     return this.invoke(ADD, options, network);
   }

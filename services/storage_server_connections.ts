@@ -45,7 +45,11 @@ export interface StorageServerConnectionsServiceListOptions extends CallOptions 
  * Reached, for example, with `connection.systemService().storageConnectionsService()`.
  */
 export class StorageServerConnectionsService extends Service {
-  /** `POST /storageconnections` or `POST .../storageserverconnections`: adds a `StorageConnection` and resolves to it as created. */
+  /**
+   * `POST /storageconnections` or `POST .../storageserverconnections`: adds a `StorageConnection` and resolves to it as created.
+   *
+   * At `/datacenters/{dataCenter}/iscsibonds/{iscsiBond}/storageserverconnections` the engine answers with a completed `<action>` instead: there this resolves to the object you sent, as you sent it (no `id` unless you gave one).
+   */
   add(
     connection: types.StorageConnection,
     options?: CallOptions,
@@ -55,6 +59,8 @@ export class StorageServerConnectionsService extends Service {
 
   /**
    * `POST /storageconnections` or `POST .../storageserverconnections`: adds a `StorageConnection` and resolves to it as created.
+   *
+   * At `/datacenters/{dataCenter}/iscsibonds/{iscsiBond}/storageserverconnections` the engine answers with a completed `<action>` instead: there this resolves to the object you sent, as you sent it (no `id` unless you gave one).
    *
    * A signature of `add` with its own parameters; it sends the same request.
    */
@@ -68,6 +74,8 @@ export class StorageServerConnectionsService extends Service {
   /**
    * `POST /storageconnections` or `POST .../storageserverconnections`: adds a `StorageConnection` and resolves to it as created.
    *
+   * At `/datacenters/{dataCenter}/iscsibonds/{iscsiBond}/storageserverconnections` the engine answers with a completed `<action>` instead: there this resolves to the object you sent, as you sent it (no `id` unless you gave one).
+   *
    * A signature of `add` with its own parameters; it sends the same request.
    */
   addNfs(
@@ -79,6 +87,8 @@ export class StorageServerConnectionsService extends Service {
 
   /**
    * `POST /storageconnections` or `POST .../storageserverconnections`: adds a `StorageConnection` and resolves to it as created.
+   *
+   * At `/datacenters/{dataCenter}/iscsibonds/{iscsiBond}/storageserverconnections` the engine answers with a completed `<action>` instead: there this resolves to the object you sent, as you sent it (no `id` unless you gave one).
    *
    * A signature of `add` with its own parameters; it sends the same request.
    */
@@ -92,6 +102,8 @@ export class StorageServerConnectionsService extends Service {
   /**
    * `POST /storageconnections` or `POST .../storageserverconnections`: adds a `StorageConnection` and resolves to it as created.
    *
+   * At `/datacenters/{dataCenter}/iscsibonds/{iscsiBond}/storageserverconnections` the engine answers with a completed `<action>` instead: there this resolves to the object you sent, as you sent it (no `id` unless you gave one).
+   *
    * A signature of `add` with its own parameters; it sends the same request.
    */
   addGlusterfs(
@@ -103,6 +115,8 @@ export class StorageServerConnectionsService extends Service {
 
   /**
    * `POST /storageconnections` or `POST .../storageserverconnections`: adds a `StorageConnection` and resolves to it as created.
+   *
+   * At `/datacenters/{dataCenter}/iscsibonds/{iscsiBond}/storageserverconnections` the engine answers with a completed `<action>` instead: there this resolves to the object you sent, as you sent it (no `id` unless you gave one).
    *
    * A signature of `add` with its own parameters; it sends the same request.
    */

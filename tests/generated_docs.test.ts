@@ -1,8 +1,8 @@
 /**
  * The generated services' doc comments (what an editor and `deno doc` show) tell the truth:
- * the paths a method is sent to and where an action's parameters travel. Read with
- * `deno doc --json` and checked against the service tree (`services/metadata.ts`) and the
- * runtime's requests.
+ * the paths a method is sent to, what an `add` resolves to, and where an action's
+ * parameters travel. Read with `deno doc --json` and checked against the service tree
+ * (`services/metadata.ts`), the simulator's engine facts and the runtime's requests.
  */
 
 import assert from "node:assert/strict";
@@ -10,6 +10,8 @@ import "../mod.ts"; // registers the model with the XML writer, as the SDK does
 import { ROOT_SERVICE, SERVICES } from "../services/metadata.ts";
 import { ALSO_IN_QUERY, planRequest } from "../transport/runtime.ts";
 import type { MethodMeta } from "../transport/service.ts";
+import { addAnsweredAsAction } from "../testing/action_answered_adds.ts";
+import { resolvePath } from "../testing/tree.ts";
 
 interface DocNode {
   name: string;
@@ -57,6 +59,7 @@ function methodOf(service: string, name: string): DocMethod {
 function methodDoc(service: string, name: string): string {
   return methodOf(service, name).jsDoc?.doc ?? "";
 }
+
 /** Path patterns of every service reached from the root, walked in the service tree table. */
 function routesOfServices(): Map<string, string[]> {
   const routes = new Map<string, string[]>();
@@ -97,6 +100,7 @@ function requestPaths(doc: string): string[] {
 function below(method: MethodMeta): string {
   return method.kind === "action" ? `/${method.segment}` : "";
 }
+
 Deno.test("docs: some services are reached at several paths", () => {
   const several = [...routes].filter(([, paths]) => paths.length > 1);
   assert.ok(several.length >= 19, `${several.length} services`);
@@ -172,6 +176,50 @@ Deno.test("docs: a class reached at several paths lists them, or the first few a
   assert.match(permissions, /`\.\.\.\/permissions`/);
   assert.ok(permissions.split("\n").length < 16, "a long list is cut short");
 });
+
+Deno.test("docs: an add the engine answers with an <action> resolves to the object sent", () => {
+  const hosts = methodDoc("AffinityGroupHostsService", "add");
+  assert.match(hosts, /completed `<action>`/);
+  assert.match(hosts, /resolves to the object you sent/);
+  assert.doesNotMatch(hosts, /as created/);
+  const networks = methodDoc("NetworksService", "add");
+  assert.match(networks, /resolves to it as created/);
+  assert.match(networks, /`\/datacenters\/\{dataCenter\}\/iscsibonds\/\{iscsiBond\}\/networks`/);
+  assert.match(networks, /resolves to the object you sent/);
+  assert.doesNotMatch(methodDoc("VmsService", "add"), /<action>/);
+});
+
+Deno.test("docs: every add's doc agrees with the simulator on which adds an <action> answers", () => {
+  let answered = 0;
+  for (const [service, paths] of routes) {
+    for (const method of SERVICES[service].methods.filter((m) => m.kind === "add")) {
+      const doc = methodDoc(service, method.name);
+      const byAction = paths.filter((path) => {
+        const location = resolvePath(path.slice(1).replace(/\{\}/g, "1"));
+        assert.ok(location, `the simulator knows ${path}`);
+        return addAnsweredAsAction(location);
+      });
+      answered += byAction.length;
+      const where = `${service}.${method.name}: "${doc}"`;
+      if (byAction.length === 0) {
+        assert.match(doc, /resolves to it as created/, where);
+        assert.doesNotMatch(doc, /<action>/, where);
+        continue;
+      }
+      assert.match(doc, /completed `<action>`/, where);
+      assert.match(doc, /resolves to the object you sent, as you sent it/, where);
+      if (byAction.length === paths.length) {
+        assert.doesNotMatch(doc, /as created/, where);
+      } else {
+        assert.match(doc, /resolves to it as created/, where);
+        const named = [...doc.matchAll(/`(\/[^`]+)`/g)].map((match) => pattern(match[1]));
+        for (const path of byAction) assert.ok(named.includes(path), `${where} names ${path}`);
+      }
+    }
+  }
+  assert.ok(answered >= 7, `${answered} places`);
+});
+
 /** A value of `kind` for an action parameter, or `undefined` for the kinds not tried. */
 function sample(kind: string): unknown {
   return { boolean: true, string: "x", integer: 1, decimal: 1.5 }[kind];
