@@ -181,7 +181,8 @@ function methodDoc(method: ModelMethod, parts: MethodParts, where: Whereabouts):
  * the object sent.
  */
 function addDoc(parts: MethodParts, where: Whereabouts): string[] {
-  const adds = `${request("POST", where)}: adds a ${what(parts.main)}`;
+  const type = what(parts.main);
+  const adds = `${request("POST", where)}: adds ${/^`[AEIO]/.test(type) ? "an" : "a"} ${type}`;
   const answered = where.routes.filter((route) => ACTION_ANSWERED_ADDS.has(route.place ?? ""));
   const sent = "resolves to the object you sent, as you sent it (no `id` unless you gave one).";
   if (answered.length === 0) return [`${adds} and resolves to it as created.`];
@@ -374,7 +375,10 @@ export function renderService(
   return lines.join("\n");
 }
 
-/** Paths listed in full in the doc of a service reached at more than this many. */
+/**
+ * How many paths the class doc of a service reached at many lists before it says "and N more"
+ * (it lists them all when there is just one more).
+ */
 const PATHS_LISTED = 5;
 
 /** The opening lines of a service's class doc: where it is and how to get there. */

@@ -40,7 +40,7 @@ export interface AffinityGroupHostLabelsServiceListOptions extends CallOptions {
  */
 export class AffinityGroupHostLabelsService extends Service {
   /**
-   * `POST .../clusters/{cluster}/affinitygroups/{group}/hostlabels`: adds a `AffinityLabel`.
+   * `POST .../clusters/{cluster}/affinitygroups/{group}/hostlabels`: adds an `AffinityLabel`.
    *
    * The engine answers with a completed `<action>`, not with the object: this resolves to the object you sent, as you sent it (no `id` unless you gave one).
    */

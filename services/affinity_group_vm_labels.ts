@@ -40,7 +40,7 @@ export interface AffinityGroupVmLabelsServiceListOptions extends CallOptions {
  */
 export class AffinityGroupVmLabelsService extends Service {
   /**
-   * `POST .../clusters/{cluster}/affinitygroups/{group}/vmlabels`: adds a `AffinityLabel`.
+   * `POST .../clusters/{cluster}/affinitygroups/{group}/vmlabels`: adds an `AffinityLabel`.
    *
    * The engine answers with a completed `<action>`, not with the object: this resolves to the object you sent, as you sent it (no `id` unless you gave one).
    */

@@ -39,7 +39,7 @@ export interface AffinityGroupsServiceListOptions extends CallOptions {
  * Reached, for example, with `connection.systemService().clustersService().clusterService(id).affinityGroupsService()`.
  */
 export class AffinityGroupsService extends Service {
-  /** `POST .../clusters/{cluster}/affinitygroups`: adds a `AffinityGroup` and resolves to it as created. */
+  /** `POST .../clusters/{cluster}/affinitygroups`: adds an `AffinityGroup` and resolves to it as created. */
   add(group: types.AffinityGroup, options?: CallOptions): Promise<types.AffinityGroup> {
     return this.invoke(ADD, options, group);
   }

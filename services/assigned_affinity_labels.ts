@@ -36,7 +36,7 @@ export interface AssignedAffinityLabelsServiceListOptions extends CallOptions {
  * Reached, for example, with `connection.systemService().hostsService().hostService(id).affinityLabelsService()`.
  */
 export class AssignedAffinityLabelsService extends Service {
-  /** `POST .../affinitylabels`: adds a `AffinityLabel` and resolves to it as created. */
+  /** `POST .../affinitylabels`: adds an `AffinityLabel` and resolves to it as created. */
   add(label: types.AffinityLabel, options?: CallOptions): Promise<types.AffinityLabel> {
     return this.invoke(ADD, options, label);
   }
