@@ -23,8 +23,8 @@ import {
   renderService,
   renderServiceMetadata,
   renderServicesIndex,
-  servicePaths,
 } from "./generate_services.ts";
+import { serviceRoutes } from "./service_paths.ts";
 
 /** The folders the generator owns entirely. */
 export const GENERATED_DIRS = ["types", "services"] as const;
@@ -44,9 +44,9 @@ export function render(model: Model): Map<string, string> {
   files.set("types/builders.ts", renderBuilders(model));
   files.set("types/register.ts", renderRegistration());
   const flat = flattenServices(model);
-  const paths = servicePaths(model, flat);
+  const routes = serviceRoutes(model.services, (name) => flat.get(name)!.locators);
   for (const service of model.services) {
-    files.set(`services/${service.file}.ts`, renderService(flat.get(service.name)!, flat, paths));
+    files.set(`services/${service.file}.ts`, renderService(flat.get(service.name)!, flat, routes));
   }
   files.set("services/mod.ts", renderServicesIndex(model, flat));
   files.set("services/metadata.ts", renderServiceMetadata(model, flat));

@@ -13,6 +13,9 @@ import type {
   ModelService,
 } from "./model_schema.ts";
 import { GENERATED_HEADER, tsValueType } from "./generate_common.ts";
+import { ACTION_ANSWERED_ADDS } from "./engine_facts.ts";
+import { pathForms, type ServiceRoute } from "./service_paths.ts";
+import { ALSO_IN_QUERY } from "../transport/runtime.ts";
 
 /** Members of the `Service` base class that generated names must not shadow. */
 const RESERVED = new Set(["path", "locate", "runtime", "childPath", "invoke", "noService"]);
@@ -43,32 +46,6 @@ export function flattenServices(model: Model): Map<string, FlatService> {
       current = current.base ? byName.get(current.base) : undefined;
     }
     result.set(service.name, { service, methods, locators });
-  }
-  return result;
-}
-
-/** For each service reachable from the root: its path pattern and locator chain. */
-export function servicePaths(
-  model: Model,
-  flat: ReadonlyMap<string, FlatService>,
-): Map<string, { path: string; chain: string }> {
-  const root = model.services.find((service) => service.root);
-  if (!root) throw new Error("the model has no root service");
-  const result = new Map([[root.name, { path: "", chain: "systemService()" }]]);
-  const queue = [root.name];
-  while (queue.length > 0) {
-    const name = queue.shift()!;
-    const here = result.get(name)!;
-    for (const locator of flat.get(name)!.locators) {
-      if (result.has(locator.service)) continue;
-      const segment = locator.segment ?? `{${locator.name}}`;
-      const argument = locator.parameter ? locator.parameter : "";
-      result.set(locator.service, {
-        path: `${here.path}/${segment}`,
-        chain: `${here.chain}.${locator.tsName}(${argument})`,
-      });
-      queue.push(locator.service);
-    }
   }
   return result;
 }
@@ -159,18 +136,34 @@ function what(parameter?: ModelParameter): string {
   return parameter ? `\`${parameter.type}${parameter.list ? "[]" : ""}\`` : "";
 }
 
-function methodDoc(method: ModelMethod, parts: MethodParts, path: string): string[] {
-  const segmentPath = `${path}/${method.segment}`;
-  const summary: Record<ModelMethod["kind"], string> = {
-    get: `\`GET ${path}\`: fetches the ${what(parts.output)}.`,
-    list: `\`GET ${path}\`: lists the \`${parts.output?.type}\` objects.`,
-    add: `\`POST ${path}\`: adds a ${what(parts.main)} and resolves to it as created.`,
-    update:
-      `\`PUT ${path}\`: sends the members set in \`${parts.main?.tsName}\`; resolves to the result.`,
-    remove: `\`DELETE ${path}\`: removes the object.`,
-    action: `\`POST ${segmentPath}\`: the \`${method.segment}\` action.`,
+/** Where a service is, as its docs write it: its routes and the forms of their paths. */
+interface Whereabouts {
+  /** Every route to the service, shortest first; none for a service no locator leads to. */
+  routes: readonly ServiceRoute[];
+  /** Its path, or the forms of its paths (see {@link pathForms}); `…` when it has none. */
+  forms: readonly string[];
+}
+
+function whereabouts(routes: readonly ServiceRoute[]): Whereabouts {
+  return { routes, forms: routes.length > 0 ? pathForms(routes.map((r) => r.path)) : ["…"] };
+}
+
+/** `` `POST /vms/{vm}/start` ``, or one such for each form of the path, joined with "or". */
+function request(verb: string, where: Whereabouts, below = ""): string {
+  return where.forms.map((form) => `\`${verb}${verb ? " " : ""}${form + below || "/"}\``)
+    .join(" or ");
+}
+
+function methodDoc(method: ModelMethod, parts: MethodParts, where: Whereabouts): string[] {
+  const summary: Record<Exclude<ModelMethod["kind"], "add">, string> = {
+    get: `${request("GET", where)}: fetches the ${what(parts.output)}.`,
+    list: `${request("GET", where)}: lists the \`${parts.output?.type}\` objects.`,
+    update: `${request("PUT", where)}: sends the members set in \`${parts.main?.tsName}\`; ` +
+      "resolves to the result.",
+    remove: `${request("DELETE", where)}: removes the object.`,
+    action: `${request("POST", where, `/${method.segment}`)}: the \`${method.segment}\` action.`,
   };
-  const lines = [summary[method.kind]];
+  const lines = method.kind === "add" ? addDoc(parts, where) : [summary[method.kind]];
   if (method.signatureOf) {
     lines.push(
       "",
@@ -180,6 +173,32 @@ function methodDoc(method: ModelMethod, parts: MethodParts, path: string): strin
   if (method.kind === "action") lines.push("", ...actionResultDoc(parts.output));
   if (method.deprecated) lines.push("", "@deprecated Deprecated in the API model.");
   return lines;
+}
+
+/**
+ * What an `add` does and resolves to: the object as created, except where the engine answers
+ * with a completed `<action>` ({@link ACTION_ANSWERED_ADDS}), where the runtime resolves to
+ * the object sent.
+ */
+function addDoc(parts: MethodParts, where: Whereabouts): string[] {
+  const type = what(parts.main);
+  const adds = `${request("POST", where)}: adds ${/^`[AEIO]/.test(type) ? "an" : "a"} ${type}`;
+  const answered = where.routes.filter((route) => ACTION_ANSWERED_ADDS.has(route.place ?? ""));
+  const sent = "resolves to the object you sent, as you sent it (no `id` unless you gave one).";
+  if (answered.length === 0) return [`${adds} and resolves to it as created.`];
+  if (answered.length === where.routes.length) {
+    return [
+      `${adds}.`,
+      "",
+      `The engine answers with a completed \`<action>\`, not with the object: this ${sent}`,
+    ];
+  }
+  const places = answered.map((route) => `\`${route.path}\``).join(", ");
+  return [
+    `${adds} and resolves to it as created.`,
+    "",
+    `At ${places} the engine answers with a completed \`<action>\` instead: there this ${sent}`,
+  ];
 }
 
 /** What an action resolves to, in doc comment lines. */
@@ -196,9 +215,12 @@ function optionDoc(method: ModelMethod, parameter: ModelParameter): string {
   // A remove's parameter that no query string can carry goes in an `<action>` body too.
   const inBody = method.kind === "action" ||
     (method.kind === "remove" && (parameter.kind === "struct" || parameter.list));
-  const where = inBody
-    ? `Sent as \`<${parameter.wire}>\` in the \`<action>\` body`
-    : `Sent as query parameter \`${parameter.wire}\``;
+  const where = !inBody
+    ? `Sent as query parameter \`${parameter.wire}\``
+    : method.kind === "action" && ALSO_IN_QUERY.has(parameter.wire)
+    ? `Sent both as \`<${parameter.wire}>\` in the \`<action>\` body and as query parameter ` +
+      `\`${parameter.wire}\`: some actions read one, some the other`
+    : `Sent as \`<${parameter.wire}>\` in the \`<action>\` body`;
   return `${where}.${parameter.deprecated ? " @deprecated" : ""}`;
 }
 
@@ -215,13 +237,11 @@ function docBlock(lines: readonly string[], indent: string): string[] {
 export function renderService(
   flat: FlatService,
   all: ReadonlyMap<string, FlatService>,
-  paths: ReadonlyMap<string, { path: string; chain: string }>,
+  routes: ReadonlyMap<string, readonly ServiceRoute[]>,
 ): string {
   const { service, methods, locators } = flat;
   const className = service.name;
-  const where = paths.get(className);
-  const path = where ? (where.path || "/") : "…";
-  const pathPrefix = where ? where.path : "…";
+  const where = whereabouts(routes.get(className) ?? []);
   const used = new Set<string>();
   for (const name of [...methods.map((m) => m.tsName), ...locators.map((l) => l.tsName)]) {
     if (RESERVED.has(name) || used.has(name)) {
@@ -277,7 +297,7 @@ export function renderService(
       ? `${argumentName(parts.main)}: ${paramType(parts.main)}, options?: ${optionsType}`
       : `options?: ${optionsType}`;
     const mainArgument = parts.main ? `, ${argumentName(parts.main)}` : "";
-    body.push(...docBlock(methodDoc(method, parts, pathPrefix), "  "));
+    body.push(...docBlock(methodDoc(method, parts, where), "  "));
     body.push(`  ${method.tsName}(${args}): Promise<${result}> {`);
     body.push(`    return this.invoke(${constant}, options${mainArgument});`);
     body.push("  }", "");
@@ -293,7 +313,7 @@ export function renderService(
     if (locator.parameter) {
       parameterised = locator;
       body.push(
-        `  /** The \`${target.name}\` of one item: \`${pathPrefix}/{${locator.name}}\`. */`,
+        `  /** The \`${target.name}\` of one item: ${request("", where, `/{${locator.name}}`)}. */`,
         `  ${locator.tsName}(${locator.parameter}: string): ${target.name} {`,
         `    return new ${target.name}(this.runtime, this.childPath(${locator.parameter}));`,
         "  }",
@@ -301,7 +321,7 @@ export function renderService(
       );
     } else {
       body.push(
-        `  /** The \`${target.name}\` at \`${pathPrefix}/${locator.segment}\`.${
+        `  /** The \`${target.name}\` at ${request("", where, `/${locator.segment}`)}.${
           locator.deprecated ? " @deprecated" : ""
         } */`,
         `  ${locator.tsName}(): ${target.name} {`,
@@ -345,8 +365,7 @@ export function renderService(
   if (service.root) lines.push(`import "../types/register.ts";`);
   lines.push(...[...imports].sort(), "");
   if (methods.length > 0) lines.push(...head);
-  const classDoc = [`The \`${service.name.replace(/Service$/, "")}\` service at \`${path}\`.`];
-  if (where) classDoc.push("", `Reached with \`connection.${where.chain}\`.`);
+  const classDoc = classPlaceDoc(service.name.replace(/Service$/, ""), where);
   if (service.base) classDoc.push("", `Includes what it inherits from \`${service.base}\`.`);
   if (service.deprecated) classDoc.push("", "@deprecated Deprecated in the API model.");
   lines.push(...docBlock(classDoc, ""));
@@ -354,6 +373,38 @@ export function renderService(
   lines.push(...body);
   lines.push("}", "");
   return lines.join("\n");
+}
+
+/**
+ * How many paths the class doc of a service reached at many lists before it says "and N more"
+ * (it lists them all when there is just one more).
+ */
+const PATHS_LISTED = 5;
+
+/** The opening lines of a service's class doc: where it is and how to get there. */
+function classPlaceDoc(name: string, where: Whereabouts): string[] {
+  const { routes, forms } = where;
+  if (routes.length === 0) {
+    return [`The \`${name}\` service, which no locator of the model leads to.`];
+  }
+  if (routes.length === 1) {
+    return [
+      `The \`${name}\` service at \`${routes[0].path || "/"}\`.`,
+      "",
+      `Reached with \`connection.${routes[0].chain}\`.`,
+    ];
+  }
+  const listed = routes.length > PATHS_LISTED + 1 ? routes.slice(0, PATHS_LISTED) : routes;
+  const lines = [`The \`${name}\` service, reached at ${routes.length} paths:`, ""];
+  for (const route of listed) lines.push(`- \`${route.path}\``);
+  if (listed.length < routes.length) lines.push(`- and ${routes.length - listed.length} more.`);
+  lines.push(
+    "",
+    `Its docs write these paths ${forms.map((form) => `\`${form}\``).join(" or ")}.`,
+    "",
+    `Reached, for example, with \`connection.${routes[0].chain}\`.`,
+  );
+  return lines;
 }
 
 /** Renders `services/metadata.ts`: the service tree as data, for the simulator and tools. */

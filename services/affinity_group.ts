@@ -50,17 +50,22 @@ export interface AffinityGroupServiceRemoveOptions extends CallOptions {
 }
 
 /**
- * The `AffinityGroup` service at `/clusters/{cluster}/affinitygroups/{group}`.
+ * The `AffinityGroup` service, reached at 2 paths:
  *
- * Reached with `connection.systemService().clustersService().clusterService(id).affinityGroupsService().groupService(id)`.
+ * - `/clusters/{cluster}/affinitygroups/{group}`
+ * - `/datacenters/{dataCenter}/clusters/{cluster}/affinitygroups/{group}`
+ *
+ * Its docs write these paths `.../clusters/{cluster}/affinitygroups/{group}`.
+ *
+ * Reached, for example, with `connection.systemService().clustersService().clusterService(id).affinityGroupsService().groupService(id)`.
  */
 export class AffinityGroupService extends Service {
-  /** `GET /clusters/{cluster}/affinitygroups/{group}`: fetches the `AffinityGroup`. */
+  /** `GET .../clusters/{cluster}/affinitygroups/{group}`: fetches the `AffinityGroup`. */
   get(options?: AffinityGroupServiceGetOptions): Promise<types.AffinityGroup> {
     return this.invoke(GET, options);
   }
 
-  /** `PUT /clusters/{cluster}/affinitygroups/{group}`: sends the members set in `group`; resolves to the result. */
+  /** `PUT .../clusters/{cluster}/affinitygroups/{group}`: sends the members set in `group`; resolves to the result. */
   update(
     group: types.AffinityGroup,
     options?: AffinityGroupServiceUpdateOptions,
@@ -68,27 +73,27 @@ export class AffinityGroupService extends Service {
     return this.invoke(UPDATE, options, group);
   }
 
-  /** `DELETE /clusters/{cluster}/affinitygroups/{group}`: removes the object. */
+  /** `DELETE .../clusters/{cluster}/affinitygroups/{group}`: removes the object. */
   remove(options?: AffinityGroupServiceRemoveOptions): Promise<void> {
     return this.invoke(REMOVE, options);
   }
 
-  /** The `AffinityGroupVmsService` at `/clusters/{cluster}/affinitygroups/{group}/vms`. */
+  /** The `AffinityGroupVmsService` at `.../clusters/{cluster}/affinitygroups/{group}/vms`. */
   vmsService(): AffinityGroupVmsService {
     return new AffinityGroupVmsService(this.runtime, this.childPath("vms"));
   }
 
-  /** The `AffinityGroupHostsService` at `/clusters/{cluster}/affinitygroups/{group}/hosts`. */
+  /** The `AffinityGroupHostsService` at `.../clusters/{cluster}/affinitygroups/{group}/hosts`. */
   hostsService(): AffinityGroupHostsService {
     return new AffinityGroupHostsService(this.runtime, this.childPath("hosts"));
   }
 
-  /** The `AffinityGroupVmLabelsService` at `/clusters/{cluster}/affinitygroups/{group}/vmlabels`. */
+  /** The `AffinityGroupVmLabelsService` at `.../clusters/{cluster}/affinitygroups/{group}/vmlabels`. */
   vmLabelsService(): AffinityGroupVmLabelsService {
     return new AffinityGroupVmLabelsService(this.runtime, this.childPath("vmlabels"));
   }
 
-  /** The `AffinityGroupHostLabelsService` at `/clusters/{cluster}/affinitygroups/{group}/hostlabels`. */
+  /** The `AffinityGroupHostLabelsService` at `.../clusters/{cluster}/affinitygroups/{group}/hostlabels`. */
   hostLabelsService(): AffinityGroupHostLabelsService {
     return new AffinityGroupHostLabelsService(this.runtime, this.childPath("hostlabels"));
   }

@@ -16,12 +16,17 @@ export interface AffinityGroupHostServiceRemoveOptions extends CallOptions {
 }
 
 /**
- * The `AffinityGroupHost` service at `/clusters/{cluster}/affinitygroups/{group}/hosts/{host}`.
+ * The `AffinityGroupHost` service, reached at 2 paths:
  *
- * Reached with `connection.systemService().clustersService().clusterService(id).affinityGroupsService().groupService(id).hostsService().hostService(idOrName)`.
+ * - `/clusters/{cluster}/affinitygroups/{group}/hosts/{host}`
+ * - `/datacenters/{dataCenter}/clusters/{cluster}/affinitygroups/{group}/hosts/{host}`
+ *
+ * Its docs write these paths `.../clusters/{cluster}/affinitygroups/{group}/hosts/{host}`.
+ *
+ * Reached, for example, with `connection.systemService().clustersService().clusterService(id).affinityGroupsService().groupService(id).hostsService().hostService(idOrName)`.
  */
 export class AffinityGroupHostService extends Service {
-  /** `DELETE /clusters/{cluster}/affinitygroups/{group}/hosts/{host}`: removes the object. */
+  /** `DELETE .../clusters/{cluster}/affinitygroups/{group}/hosts/{host}`: removes the object. */
   remove(options?: AffinityGroupHostServiceRemoveOptions): Promise<void> {
     return this.invoke(REMOVE, options);
   }

@@ -16,12 +16,17 @@ export interface AffinityGroupHostLabelServiceRemoveOptions extends CallOptions 
 }
 
 /**
- * The `AffinityGroupHostLabel` service at `/clusters/{cluster}/affinitygroups/{group}/hostlabels/{label}`.
+ * The `AffinityGroupHostLabel` service, reached at 2 paths:
  *
- * Reached with `connection.systemService().clustersService().clusterService(id).affinityGroupsService().groupService(id).hostLabelsService().labelService(id)`.
+ * - `/clusters/{cluster}/affinitygroups/{group}/hostlabels/{label}`
+ * - `/datacenters/{dataCenter}/clusters/{cluster}/affinitygroups/{group}/hostlabels/{label}`
+ *
+ * Its docs write these paths `.../clusters/{cluster}/affinitygroups/{group}/hostlabels/{label}`.
+ *
+ * Reached, for example, with `connection.systemService().clustersService().clusterService(id).affinityGroupsService().groupService(id).hostLabelsService().labelService(id)`.
  */
 export class AffinityGroupHostLabelService extends Service {
-  /** `DELETE /clusters/{cluster}/affinitygroups/{group}/hostlabels/{label}`: removes the object. */
+  /** `DELETE .../clusters/{cluster}/affinitygroups/{group}/hostlabels/{label}`: removes the object. */
   remove(options?: AffinityGroupHostLabelServiceRemoveOptions): Promise<void> {
     return this.invoke(REMOVE, options);
   }

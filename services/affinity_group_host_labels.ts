@@ -29,22 +29,31 @@ export interface AffinityGroupHostLabelsServiceListOptions extends CallOptions {
 }
 
 /**
- * The `AffinityGroupHostLabels` service at `/clusters/{cluster}/affinitygroups/{group}/hostlabels`.
+ * The `AffinityGroupHostLabels` service, reached at 2 paths:
  *
- * Reached with `connection.systemService().clustersService().clusterService(id).affinityGroupsService().groupService(id).hostLabelsService()`.
+ * - `/clusters/{cluster}/affinitygroups/{group}/hostlabels`
+ * - `/datacenters/{dataCenter}/clusters/{cluster}/affinitygroups/{group}/hostlabels`
+ *
+ * Its docs write these paths `.../clusters/{cluster}/affinitygroups/{group}/hostlabels`.
+ *
+ * Reached, for example, with `connection.systemService().clustersService().clusterService(id).affinityGroupsService().groupService(id).hostLabelsService()`.
  */
 export class AffinityGroupHostLabelsService extends Service {
-  /** `POST /clusters/{cluster}/affinitygroups/{group}/hostlabels`: adds a `AffinityLabel` and resolves to it as created. */
+  /**
+   * `POST .../clusters/{cluster}/affinitygroups/{group}/hostlabels`: adds an `AffinityLabel`.
+   *
+   * The engine answers with a completed `<action>`, not with the object: this resolves to the object you sent, as you sent it (no `id` unless you gave one).
+   */
   add(label: types.AffinityLabel, options?: CallOptions): Promise<types.AffinityLabel> {
     return this.invoke(ADD, options, label);
   }
 
-  /** `GET /clusters/{cluster}/affinitygroups/{group}/hostlabels`: lists the `AffinityLabel` objects. */
+  /** `GET .../clusters/{cluster}/affinitygroups/{group}/hostlabels`: lists the `AffinityLabel` objects. */
   list(options?: AffinityGroupHostLabelsServiceListOptions): Promise<types.AffinityLabel[]> {
     return this.invoke(LIST, options);
   }
 
-  /** The `AffinityGroupHostLabelService` of one item: `/clusters/{cluster}/affinitygroups/{group}/hostlabels/{label}`. */
+  /** The `AffinityGroupHostLabelService` of one item: `.../clusters/{cluster}/affinitygroups/{group}/hostlabels/{label}`. */
   labelService(id: string): AffinityGroupHostLabelService {
     return new AffinityGroupHostLabelService(this.runtime, this.childPath(id));
   }

@@ -29,22 +29,31 @@ export interface AffinityGroupHostsServiceListOptions extends CallOptions {
 }
 
 /**
- * The `AffinityGroupHosts` service at `/clusters/{cluster}/affinitygroups/{group}/hosts`.
+ * The `AffinityGroupHosts` service, reached at 2 paths:
  *
- * Reached with `connection.systemService().clustersService().clusterService(id).affinityGroupsService().groupService(id).hostsService()`.
+ * - `/clusters/{cluster}/affinitygroups/{group}/hosts`
+ * - `/datacenters/{dataCenter}/clusters/{cluster}/affinitygroups/{group}/hosts`
+ *
+ * Its docs write these paths `.../clusters/{cluster}/affinitygroups/{group}/hosts`.
+ *
+ * Reached, for example, with `connection.systemService().clustersService().clusterService(id).affinityGroupsService().groupService(id).hostsService()`.
  */
 export class AffinityGroupHostsService extends Service {
-  /** `POST /clusters/{cluster}/affinitygroups/{group}/hosts`: adds a `Host` and resolves to it as created. */
+  /**
+   * `POST .../clusters/{cluster}/affinitygroups/{group}/hosts`: adds a `Host`.
+   *
+   * The engine answers with a completed `<action>`, not with the object: this resolves to the object you sent, as you sent it (no `id` unless you gave one).
+   */
   add(host: types.Host, options?: CallOptions): Promise<types.Host> {
     return this.invoke(ADD, options, host);
   }
 
-  /** `GET /clusters/{cluster}/affinitygroups/{group}/hosts`: lists the `Host` objects. */
+  /** `GET .../clusters/{cluster}/affinitygroups/{group}/hosts`: lists the `Host` objects. */
   list(options?: AffinityGroupHostsServiceListOptions): Promise<types.Host[]> {
     return this.invoke(LIST, options);
   }
 
-  /** The `AffinityGroupHostService` of one item: `/clusters/{cluster}/affinitygroups/{group}/hosts/{host}`. */
+  /** The `AffinityGroupHostService` of one item: `.../clusters/{cluster}/affinitygroups/{group}/hosts/{host}`. */
   hostService(idOrName: string): AffinityGroupHostService {
     return new AffinityGroupHostService(this.runtime, this.childPath(idOrName));
   }

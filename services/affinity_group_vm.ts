@@ -16,12 +16,17 @@ export interface AffinityGroupVmServiceRemoveOptions extends CallOptions {
 }
 
 /**
- * The `AffinityGroupVm` service at `/clusters/{cluster}/affinitygroups/{group}/vms/{vm}`.
+ * The `AffinityGroupVm` service, reached at 2 paths:
  *
- * Reached with `connection.systemService().clustersService().clusterService(id).affinityGroupsService().groupService(id).vmsService().vmService(id)`.
+ * - `/clusters/{cluster}/affinitygroups/{group}/vms/{vm}`
+ * - `/datacenters/{dataCenter}/clusters/{cluster}/affinitygroups/{group}/vms/{vm}`
+ *
+ * Its docs write these paths `.../clusters/{cluster}/affinitygroups/{group}/vms/{vm}`.
+ *
+ * Reached, for example, with `connection.systemService().clustersService().clusterService(id).affinityGroupsService().groupService(id).vmsService().vmService(id)`.
  */
 export class AffinityGroupVmService extends Service {
-  /** `DELETE /clusters/{cluster}/affinitygroups/{group}/vms/{vm}`: removes the object. */
+  /** `DELETE .../clusters/{cluster}/affinitygroups/{group}/vms/{vm}`: removes the object. */
   remove(options?: AffinityGroupVmServiceRemoveOptions): Promise<void> {
     return this.invoke(REMOVE, options);
   }

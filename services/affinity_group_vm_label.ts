@@ -16,12 +16,17 @@ export interface AffinityGroupVmLabelServiceRemoveOptions extends CallOptions {
 }
 
 /**
- * The `AffinityGroupVmLabel` service at `/clusters/{cluster}/affinitygroups/{group}/vmlabels/{label}`.
+ * The `AffinityGroupVmLabel` service, reached at 2 paths:
  *
- * Reached with `connection.systemService().clustersService().clusterService(id).affinityGroupsService().groupService(id).vmLabelsService().labelService(id)`.
+ * - `/clusters/{cluster}/affinitygroups/{group}/vmlabels/{label}`
+ * - `/datacenters/{dataCenter}/clusters/{cluster}/affinitygroups/{group}/vmlabels/{label}`
+ *
+ * Its docs write these paths `.../clusters/{cluster}/affinitygroups/{group}/vmlabels/{label}`.
+ *
+ * Reached, for example, with `connection.systemService().clustersService().clusterService(id).affinityGroupsService().groupService(id).vmLabelsService().labelService(id)`.
  */
 export class AffinityGroupVmLabelService extends Service {
-  /** `DELETE /clusters/{cluster}/affinitygroups/{group}/vmlabels/{label}`: removes the object. */
+  /** `DELETE .../clusters/{cluster}/affinitygroups/{group}/vmlabels/{label}`: removes the object. */
   remove(options?: AffinityGroupVmLabelServiceRemoveOptions): Promise<void> {
     return this.invoke(REMOVE, options);
   }

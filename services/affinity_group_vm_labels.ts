@@ -29,22 +29,31 @@ export interface AffinityGroupVmLabelsServiceListOptions extends CallOptions {
 }
 
 /**
- * The `AffinityGroupVmLabels` service at `/clusters/{cluster}/affinitygroups/{group}/vmlabels`.
+ * The `AffinityGroupVmLabels` service, reached at 2 paths:
  *
- * Reached with `connection.systemService().clustersService().clusterService(id).affinityGroupsService().groupService(id).vmLabelsService()`.
+ * - `/clusters/{cluster}/affinitygroups/{group}/vmlabels`
+ * - `/datacenters/{dataCenter}/clusters/{cluster}/affinitygroups/{group}/vmlabels`
+ *
+ * Its docs write these paths `.../clusters/{cluster}/affinitygroups/{group}/vmlabels`.
+ *
+ * Reached, for example, with `connection.systemService().clustersService().clusterService(id).affinityGroupsService().groupService(id).vmLabelsService()`.
  */
 export class AffinityGroupVmLabelsService extends Service {
-  /** `POST /clusters/{cluster}/affinitygroups/{group}/vmlabels`: adds a `AffinityLabel` and resolves to it as created. */
+  /**
+   * `POST .../clusters/{cluster}/affinitygroups/{group}/vmlabels`: adds an `AffinityLabel`.
+   *
+   * The engine answers with a completed `<action>`, not with the object: this resolves to the object you sent, as you sent it (no `id` unless you gave one).
+   */
   add(label: types.AffinityLabel, options?: CallOptions): Promise<types.AffinityLabel> {
     return this.invoke(ADD, options, label);
   }
 
-  /** `GET /clusters/{cluster}/affinitygroups/{group}/vmlabels`: lists the `AffinityLabel` objects. */
+  /** `GET .../clusters/{cluster}/affinitygroups/{group}/vmlabels`: lists the `AffinityLabel` objects. */
   list(options?: AffinityGroupVmLabelsServiceListOptions): Promise<types.AffinityLabel[]> {
     return this.invoke(LIST, options);
   }
 
-  /** The `AffinityGroupVmLabelService` of one item: `/clusters/{cluster}/affinitygroups/{group}/vmlabels/{label}`. */
+  /** The `AffinityGroupVmLabelService` of one item: `.../clusters/{cluster}/affinitygroups/{group}/vmlabels/{label}`. */
   labelService(id: string): AffinityGroupVmLabelService {
     return new AffinityGroupVmLabelService(this.runtime, this.childPath(id));
   }

@@ -29,22 +29,27 @@ export interface AffinityGroupVmsServiceListOptions extends CallOptions {
 }
 
 /**
- * The `AffinityGroupVms` service at `/clusters/{cluster}/affinitygroups/{group}/vms`.
+ * The `AffinityGroupVms` service, reached at 2 paths:
  *
- * Reached with `connection.systemService().clustersService().clusterService(id).affinityGroupsService().groupService(id).vmsService()`.
+ * - `/clusters/{cluster}/affinitygroups/{group}/vms`
+ * - `/datacenters/{dataCenter}/clusters/{cluster}/affinitygroups/{group}/vms`
+ *
+ * Its docs write these paths `.../clusters/{cluster}/affinitygroups/{group}/vms`.
+ *
+ * Reached, for example, with `connection.systemService().clustersService().clusterService(id).affinityGroupsService().groupService(id).vmsService()`.
  */
 export class AffinityGroupVmsService extends Service {
-  /** `POST /clusters/{cluster}/affinitygroups/{group}/vms`: adds a `Vm` and resolves to it as created. */
+  /** `POST .../clusters/{cluster}/affinitygroups/{group}/vms`: adds a `Vm` and resolves to it as created. */
   add(vm: types.Vm, options?: CallOptions): Promise<types.Vm> {
     return this.invoke(ADD, options, vm);
   }
 
-  /** `GET /clusters/{cluster}/affinitygroups/{group}/vms`: lists the `Vm` objects. */
+  /** `GET .../clusters/{cluster}/affinitygroups/{group}/vms`: lists the `Vm` objects. */
   list(options?: AffinityGroupVmsServiceListOptions): Promise<types.Vm[]> {
     return this.invoke(LIST, options);
   }
 
-  /** The `AffinityGroupVmService` of one item: `/clusters/{cluster}/affinitygroups/{group}/vms/{vm}`. */
+  /** The `AffinityGroupVmService` of one item: `.../clusters/{cluster}/affinitygroups/{group}/vms/{vm}`. */
   vmService(id: string): AffinityGroupVmService {
     return new AffinityGroupVmService(this.runtime, this.childPath(id));
   }

@@ -29,22 +29,27 @@ export interface AffinityGroupsServiceListOptions extends CallOptions {
 }
 
 /**
- * The `AffinityGroups` service at `/clusters/{cluster}/affinitygroups`.
+ * The `AffinityGroups` service, reached at 2 paths:
  *
- * Reached with `connection.systemService().clustersService().clusterService(id).affinityGroupsService()`.
+ * - `/clusters/{cluster}/affinitygroups`
+ * - `/datacenters/{dataCenter}/clusters/{cluster}/affinitygroups`
+ *
+ * Its docs write these paths `.../clusters/{cluster}/affinitygroups`.
+ *
+ * Reached, for example, with `connection.systemService().clustersService().clusterService(id).affinityGroupsService()`.
  */
 export class AffinityGroupsService extends Service {
-  /** `POST /clusters/{cluster}/affinitygroups`: adds a `AffinityGroup` and resolves to it as created. */
+  /** `POST .../clusters/{cluster}/affinitygroups`: adds an `AffinityGroup` and resolves to it as created. */
   add(group: types.AffinityGroup, options?: CallOptions): Promise<types.AffinityGroup> {
     return this.invoke(ADD, options, group);
   }
 
-  /** `GET /clusters/{cluster}/affinitygroups`: lists the `AffinityGroup` objects. */
+  /** `GET .../clusters/{cluster}/affinitygroups`: lists the `AffinityGroup` objects. */
   list(options?: AffinityGroupsServiceListOptions): Promise<types.AffinityGroup[]> {
     return this.invoke(LIST, options);
   }
 
-  /** The `AffinityGroupService` of one item: `/clusters/{cluster}/affinitygroups/{group}`. */
+  /** The `AffinityGroupService` of one item: `.../clusters/{cluster}/affinitygroups/{group}`. */
   groupService(id: string): AffinityGroupService {
     return new AffinityGroupService(this.runtime, this.childPath(id));
   }

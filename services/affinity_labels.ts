@@ -34,7 +34,7 @@ export interface AffinityLabelsServiceListOptions extends CallOptions {
  * Reached with `connection.systemService().affinityLabelsService()`.
  */
 export class AffinityLabelsService extends Service {
-  /** `POST /affinitylabels`: adds a `AffinityLabel` and resolves to it as created. */
+  /** `POST /affinitylabels`: adds an `AffinityLabel` and resolves to it as created. */
   add(label: types.AffinityLabel, options?: CallOptions): Promise<types.AffinityLabel> {
     return this.invoke(ADD, options, label);
   }

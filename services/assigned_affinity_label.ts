@@ -23,17 +23,22 @@ const REMOVE: MethodSpec = {
 };
 
 /**
- * The `AssignedAffinityLabel` service at `/hosts/{host}/affinitylabels/{label}`.
+ * The `AssignedAffinityLabel` service, reached at 2 paths:
  *
- * Reached with `connection.systemService().hostsService().hostService(id).affinityLabelsService().labelService(id)`.
+ * - `/hosts/{host}/affinitylabels/{label}`
+ * - `/vms/{vm}/affinitylabels/{label}`
+ *
+ * Its docs write these paths `.../affinitylabels/{label}`.
+ *
+ * Reached, for example, with `connection.systemService().hostsService().hostService(id).affinityLabelsService().labelService(id)`.
  */
 export class AssignedAffinityLabelService extends Service {
-  /** `GET /hosts/{host}/affinitylabels/{label}`: fetches the `AffinityLabel`. */
+  /** `GET .../affinitylabels/{label}`: fetches the `AffinityLabel`. */
   get(options?: AssignedAffinityLabelServiceGetOptions): Promise<types.AffinityLabel> {
     return this.invoke(GET, options);
   }
 
-  /** `DELETE /hosts/{host}/affinitylabels/{label}`: removes the object. */
+  /** `DELETE .../affinitylabels/{label}`: removes the object. */
   remove(options?: CallOptions): Promise<void> {
     return this.invoke(REMOVE, options);
   }

@@ -26,22 +26,27 @@ export interface AssignedAffinityLabelsServiceListOptions extends CallOptions {
 }
 
 /**
- * The `AssignedAffinityLabels` service at `/hosts/{host}/affinitylabels`.
+ * The `AssignedAffinityLabels` service, reached at 2 paths:
  *
- * Reached with `connection.systemService().hostsService().hostService(id).affinityLabelsService()`.
+ * - `/hosts/{host}/affinitylabels`
+ * - `/vms/{vm}/affinitylabels`
+ *
+ * Its docs write these paths `.../affinitylabels`.
+ *
+ * Reached, for example, with `connection.systemService().hostsService().hostService(id).affinityLabelsService()`.
  */
 export class AssignedAffinityLabelsService extends Service {
-  /** `POST /hosts/{host}/affinitylabels`: adds a `AffinityLabel` and resolves to it as created. */
+  /** `POST .../affinitylabels`: adds an `AffinityLabel` and resolves to it as created. */
   add(label: types.AffinityLabel, options?: CallOptions): Promise<types.AffinityLabel> {
     return this.invoke(ADD, options, label);
   }
 
-  /** `GET /hosts/{host}/affinitylabels`: lists the `AffinityLabel` objects. */
+  /** `GET .../affinitylabels`: lists the `AffinityLabel` objects. */
   list(options?: AssignedAffinityLabelsServiceListOptions): Promise<types.AffinityLabel[]> {
     return this.invoke(LIST, options);
   }
 
-  /** The `AssignedAffinityLabelService` of one item: `/hosts/{host}/affinitylabels/{label}`. */
+  /** The `AssignedAffinityLabelService` of one item: `.../affinitylabels/{label}`. */
   labelService(id: string): AssignedAffinityLabelService {
     return new AssignedAffinityLabelService(this.runtime, this.childPath(id));
   }

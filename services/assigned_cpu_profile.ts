@@ -31,17 +31,22 @@ export interface AssignedCpuProfileServiceRemoveOptions extends CallOptions {
 }
 
 /**
- * The `AssignedCpuProfile` service at `/clusters/{cluster}/cpuprofiles/{profile}`.
+ * The `AssignedCpuProfile` service, reached at 2 paths:
  *
- * Reached with `connection.systemService().clustersService().clusterService(id).cpuProfilesService().profileService(id)`.
+ * - `/clusters/{cluster}/cpuprofiles/{profile}`
+ * - `/datacenters/{dataCenter}/clusters/{cluster}/cpuprofiles/{profile}`
+ *
+ * Its docs write these paths `.../clusters/{cluster}/cpuprofiles/{profile}`.
+ *
+ * Reached, for example, with `connection.systemService().clustersService().clusterService(id).cpuProfilesService().profileService(id)`.
  */
 export class AssignedCpuProfileService extends Service {
-  /** `GET /clusters/{cluster}/cpuprofiles/{profile}`: fetches the `CpuProfile`. */
+  /** `GET .../clusters/{cluster}/cpuprofiles/{profile}`: fetches the `CpuProfile`. */
   get(options?: AssignedCpuProfileServiceGetOptions): Promise<types.CpuProfile> {
     return this.invoke(GET, options);
   }
 
-  /** `DELETE /clusters/{cluster}/cpuprofiles/{profile}`: removes the object. */
+  /** `DELETE .../clusters/{cluster}/cpuprofiles/{profile}`: removes the object. */
   remove(options?: AssignedCpuProfileServiceRemoveOptions): Promise<void> {
     return this.invoke(REMOVE, options);
   }

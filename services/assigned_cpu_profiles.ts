@@ -29,22 +29,27 @@ export interface AssignedCpuProfilesServiceListOptions extends CallOptions {
 }
 
 /**
- * The `AssignedCpuProfiles` service at `/clusters/{cluster}/cpuprofiles`.
+ * The `AssignedCpuProfiles` service, reached at 2 paths:
  *
- * Reached with `connection.systemService().clustersService().clusterService(id).cpuProfilesService()`.
+ * - `/clusters/{cluster}/cpuprofiles`
+ * - `/datacenters/{dataCenter}/clusters/{cluster}/cpuprofiles`
+ *
+ * Its docs write these paths `.../clusters/{cluster}/cpuprofiles`.
+ *
+ * Reached, for example, with `connection.systemService().clustersService().clusterService(id).cpuProfilesService()`.
  */
 export class AssignedCpuProfilesService extends Service {
-  /** `POST /clusters/{cluster}/cpuprofiles`: adds a `CpuProfile` and resolves to it as created. */
+  /** `POST .../clusters/{cluster}/cpuprofiles`: adds a `CpuProfile` and resolves to it as created. */
   add(profile: types.CpuProfile, options?: CallOptions): Promise<types.CpuProfile> {
     return this.invoke(ADD, options, profile);
   }
 
-  /** `GET /clusters/{cluster}/cpuprofiles`: lists the `CpuProfile` objects. */
+  /** `GET .../clusters/{cluster}/cpuprofiles`: lists the `CpuProfile` objects. */
   list(options?: AssignedCpuProfilesServiceListOptions): Promise<types.CpuProfile[]> {
     return this.invoke(LIST, options);
   }
 
-  /** The `AssignedCpuProfileService` of one item: `/clusters/{cluster}/cpuprofiles/{profile}`. */
+  /** The `AssignedCpuProfileService` of one item: `.../clusters/{cluster}/cpuprofiles/{profile}`. */
   profileService(id: string): AssignedCpuProfileService {
     return new AssignedCpuProfileService(this.runtime, this.childPath(id));
   }

@@ -32,18 +32,27 @@ export interface AssignedPermissionsServiceListOptions extends CallOptions {
 }
 
 /**
- * The `AssignedPermissions` service at `/clusters/{cluster}/permissions`.
+ * The `AssignedPermissions` service, reached at 22 paths:
  *
- * Reached with `connection.systemService().clustersService().clusterService(id).permissionsService()`.
+ * - `/clusters/{cluster}/permissions`
+ * - `/cpuprofiles/{profile}/permissions`
+ * - `/datacenters/{dataCenter}/permissions`
+ * - `/diskprofiles/{diskProfile}/permissions`
+ * - `/disks/{disk}/permissions`
+ * - and 17 more.
+ *
+ * Its docs write these paths `.../permissions`.
+ *
+ * Reached, for example, with `connection.systemService().clustersService().clusterService(id).permissionsService()`.
  */
 export class AssignedPermissionsService extends Service {
-  /** `POST /clusters/{cluster}/permissions`: adds a `Permission` and resolves to it as created. */
+  /** `POST .../permissions`: adds a `Permission` and resolves to it as created. */
   add(permission: types.Permission, options?: CallOptions): Promise<types.Permission> {
     return this.invoke(ADD, options, permission);
   }
 
   /**
-   * `POST /clusters/{cluster}/permissions`: adds a `Permission` and resolves to it as created.
+   * `POST .../permissions`: adds a `Permission` and resolves to it as created.
    *
    * A signature of `add` with its own parameters; it sends the same request.
    */
@@ -52,7 +61,7 @@ export class AssignedPermissionsService extends Service {
   }
 
   /**
-   * `POST /clusters/{cluster}/permissions`: adds a `Permission` and resolves to it as created.
+   * `POST .../permissions`: adds a `Permission` and resolves to it as created.
    *
    * A signature of `add` with its own parameters; it sends the same request.
    */
@@ -61,7 +70,7 @@ export class AssignedPermissionsService extends Service {
   }
 
   /**
-   * `POST /clusters/{cluster}/permissions`: adds a `Permission` and resolves to it as created.
+   * `POST .../permissions`: adds a `Permission` and resolves to it as created.
    *
    * A signature of `add` with its own parameters; it sends the same request.
    */
@@ -73,7 +82,7 @@ export class AssignedPermissionsService extends Service {
   }
 
   /**
-   * `POST /clusters/{cluster}/permissions`: adds a `Permission` and resolves to it as created.
+   * `POST .../permissions`: adds a `Permission` and resolves to it as created.
    *
    * A signature of `add` with its own parameters; it sends the same request.
    */
@@ -85,7 +94,7 @@ export class AssignedPermissionsService extends Service {
   }
 
   /**
-   * `POST /clusters/{cluster}/permissions`: adds a `Permission` and resolves to it as created.
+   * `POST .../permissions`: adds a `Permission` and resolves to it as created.
    *
    * A signature of `add` with its own parameters; it sends the same request.
    */
@@ -97,7 +106,7 @@ export class AssignedPermissionsService extends Service {
   }
 
   /**
-   * `POST /clusters/{cluster}/permissions`: adds a `Permission` and resolves to it as created.
+   * `POST .../permissions`: adds a `Permission` and resolves to it as created.
    *
    * A signature of `add` with its own parameters; it sends the same request.
    */
@@ -109,7 +118,7 @@ export class AssignedPermissionsService extends Service {
   }
 
   /**
-   * `POST /clusters/{cluster}/permissions`: adds a `Permission` and resolves to it as created.
+   * `POST .../permissions`: adds a `Permission` and resolves to it as created.
    *
    * A signature of `add` with its own parameters; it sends the same request.
    */
@@ -118,7 +127,7 @@ export class AssignedPermissionsService extends Service {
   }
 
   /**
-   * `POST /clusters/{cluster}/permissions`: adds a `Permission` and resolves to it as created.
+   * `POST .../permissions`: adds a `Permission` and resolves to it as created.
    *
    * A signature of `add` with its own parameters; it sends the same request.
    */
@@ -130,7 +139,7 @@ export class AssignedPermissionsService extends Service {
   }
 
   /**
-   * `POST /clusters/{cluster}/permissions`: adds a `Permission` and resolves to it as created.
+   * `POST .../permissions`: adds a `Permission` and resolves to it as created.
    *
    * A signature of `add` with its own parameters; it sends the same request.
    */
@@ -141,12 +150,12 @@ export class AssignedPermissionsService extends Service {
     return this.invoke(ADD, options, permission);
   }
 
-  /** `GET /clusters/{cluster}/permissions`: lists the `Permission` objects. */
+  /** `GET .../permissions`: lists the `Permission` objects. */
   list(options?: AssignedPermissionsServiceListOptions): Promise<types.Permission[]> {
     return this.invoke(LIST, options);
   }
 
-  /** The `PermissionService` of one item: `/clusters/{cluster}/permissions/{permission}`. */
+  /** The `PermissionService` of one item: `.../permissions/{permission}`. */
   permissionService(id: string): PermissionService {
     return new PermissionService(this.runtime, this.childPath(id));
   }

@@ -22,17 +22,22 @@ export interface AssignedRolesServiceListOptions extends CallOptions {
 }
 
 /**
- * The `AssignedRoles` service at `/groups/{group}/roles`.
+ * The `AssignedRoles` service, reached at 2 paths:
  *
- * Reached with `connection.systemService().groupsService().groupService(id).rolesService()`.
+ * - `/groups/{group}/roles`
+ * - `/users/{user}/roles`
+ *
+ * Its docs write these paths `.../roles`.
+ *
+ * Reached, for example, with `connection.systemService().groupsService().groupService(id).rolesService()`.
  */
 export class AssignedRolesService extends Service {
-  /** `GET /groups/{group}/roles`: lists the `Role` objects. */
+  /** `GET .../roles`: lists the `Role` objects. */
   list(options?: AssignedRolesServiceListOptions): Promise<types.Role[]> {
     return this.invoke(LIST, options);
   }
 
-  /** The `RoleService` of one item: `/groups/{group}/roles/{role}`. */
+  /** The `RoleService` of one item: `.../roles/{role}`. */
   roleService(id: string): RoleService {
     return new RoleService(this.runtime, this.childPath(id));
   }

@@ -31,17 +31,25 @@ export interface AssignedTagServiceRemoveOptions extends CallOptions {
 }
 
 /**
- * The `AssignedTag` service at `/groups/{group}/tags/{tag}`.
+ * The `AssignedTag` service, reached at 5 paths:
  *
- * Reached with `connection.systemService().groupsService().groupService(id).tagsService().tagService(id)`.
+ * - `/groups/{group}/tags/{tag}`
+ * - `/hosts/{host}/tags/{tag}`
+ * - `/templates/{template}/tags/{tag}`
+ * - `/users/{user}/tags/{tag}`
+ * - `/vms/{vm}/tags/{tag}`
+ *
+ * Its docs write these paths `.../tags/{tag}`.
+ *
+ * Reached, for example, with `connection.systemService().groupsService().groupService(id).tagsService().tagService(id)`.
  */
 export class AssignedTagService extends Service {
-  /** `GET /groups/{group}/tags/{tag}`: fetches the `Tag`. */
+  /** `GET .../tags/{tag}`: fetches the `Tag`. */
   get(options?: AssignedTagServiceGetOptions): Promise<types.Tag> {
     return this.invoke(GET, options);
   }
 
-  /** `DELETE /groups/{group}/tags/{tag}`: removes the object. */
+  /** `DELETE .../tags/{tag}`: removes the object. */
   remove(options?: AssignedTagServiceRemoveOptions): Promise<void> {
     return this.invoke(REMOVE, options);
   }

@@ -29,22 +29,30 @@ export interface AssignedTagsServiceListOptions extends CallOptions {
 }
 
 /**
- * The `AssignedTags` service at `/groups/{group}/tags`.
+ * The `AssignedTags` service, reached at 5 paths:
  *
- * Reached with `connection.systemService().groupsService().groupService(id).tagsService()`.
+ * - `/groups/{group}/tags`
+ * - `/hosts/{host}/tags`
+ * - `/templates/{template}/tags`
+ * - `/users/{user}/tags`
+ * - `/vms/{vm}/tags`
+ *
+ * Its docs write these paths `.../tags`.
+ *
+ * Reached, for example, with `connection.systemService().groupsService().groupService(id).tagsService()`.
  */
 export class AssignedTagsService extends Service {
-  /** `POST /groups/{group}/tags`: adds a `Tag` and resolves to it as created. */
+  /** `POST .../tags`: adds a `Tag` and resolves to it as created. */
   add(tag: types.Tag, options?: CallOptions): Promise<types.Tag> {
     return this.invoke(ADD, options, tag);
   }
 
-  /** `GET /groups/{group}/tags`: lists the `Tag` objects. */
+  /** `GET .../tags`: lists the `Tag` objects. */
   list(options?: AssignedTagsServiceListOptions): Promise<types.Tag[]> {
     return this.invoke(LIST, options);
   }
 
-  /** The `AssignedTagService` of one item: `/groups/{group}/tags/{tag}`. */
+  /** The `AssignedTagService` of one item: `.../tags/{tag}`. */
   tagService(id: string): AssignedTagService {
     return new AssignedTagService(this.runtime, this.childPath(id));
   }

@@ -32,22 +32,27 @@ export interface AssignedVnicProfileServiceRemoveOptions extends CallOptions {
 }
 
 /**
- * The `AssignedVnicProfile` service at `/networks/{network}/vnicprofiles/{profile}`.
+ * The `AssignedVnicProfile` service, reached at 2 paths:
  *
- * Reached with `connection.systemService().networksService().networkService(id).vnicProfilesService().profileService(id)`.
+ * - `/networks/{network}/vnicprofiles/{profile}`
+ * - `/datacenters/{dataCenter}/iscsibonds/{iscsiBond}/networks/{network}/vnicprofiles/{profile}`
+ *
+ * Its docs write these paths `.../networks/{network}/vnicprofiles/{profile}`.
+ *
+ * Reached, for example, with `connection.systemService().networksService().networkService(id).vnicProfilesService().profileService(id)`.
  */
 export class AssignedVnicProfileService extends Service {
-  /** `GET /networks/{network}/vnicprofiles/{profile}`: fetches the `VnicProfile`. */
+  /** `GET .../networks/{network}/vnicprofiles/{profile}`: fetches the `VnicProfile`. */
   get(options?: AssignedVnicProfileServiceGetOptions): Promise<types.VnicProfile> {
     return this.invoke(GET, options);
   }
 
-  /** `DELETE /networks/{network}/vnicprofiles/{profile}`: removes the object. */
+  /** `DELETE .../networks/{network}/vnicprofiles/{profile}`: removes the object. */
   remove(options?: AssignedVnicProfileServiceRemoveOptions): Promise<void> {
     return this.invoke(REMOVE, options);
   }
 
-  /** The `AssignedPermissionsService` at `/networks/{network}/vnicprofiles/{profile}/permissions`. */
+  /** The `AssignedPermissionsService` at `.../networks/{network}/vnicprofiles/{profile}/permissions`. */
   permissionsService(): AssignedPermissionsService {
     return new AssignedPermissionsService(this.runtime, this.childPath("permissions"));
   }

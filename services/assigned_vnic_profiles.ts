@@ -29,22 +29,27 @@ export interface AssignedVnicProfilesServiceListOptions extends CallOptions {
 }
 
 /**
- * The `AssignedVnicProfiles` service at `/networks/{network}/vnicprofiles`.
+ * The `AssignedVnicProfiles` service, reached at 2 paths:
  *
- * Reached with `connection.systemService().networksService().networkService(id).vnicProfilesService()`.
+ * - `/networks/{network}/vnicprofiles`
+ * - `/datacenters/{dataCenter}/iscsibonds/{iscsiBond}/networks/{network}/vnicprofiles`
+ *
+ * Its docs write these paths `.../networks/{network}/vnicprofiles`.
+ *
+ * Reached, for example, with `connection.systemService().networksService().networkService(id).vnicProfilesService()`.
  */
 export class AssignedVnicProfilesService extends Service {
-  /** `POST /networks/{network}/vnicprofiles`: adds a `VnicProfile` and resolves to it as created. */
+  /** `POST .../networks/{network}/vnicprofiles`: adds a `VnicProfile` and resolves to it as created. */
   add(profile: types.VnicProfile, options?: CallOptions): Promise<types.VnicProfile> {
     return this.invoke(ADD, options, profile);
   }
 
-  /** `GET /networks/{network}/vnicprofiles`: lists the `VnicProfile` objects. */
+  /** `GET .../networks/{network}/vnicprofiles`: lists the `VnicProfile` objects. */
   list(options?: AssignedVnicProfilesServiceListOptions): Promise<types.VnicProfile[]> {
     return this.invoke(LIST, options);
   }
 
-  /** The `AssignedVnicProfileService` of one item: `/networks/{network}/vnicprofiles/{profile}`. */
+  /** The `AssignedVnicProfileService` of one item: `.../networks/{network}/vnicprofiles/{profile}`. */
   profileService(id: string): AssignedVnicProfileService {
     return new AssignedVnicProfileService(this.runtime, this.childPath(id));
   }

@@ -14,7 +14,7 @@ const ACTIVATE: MethodSpec = {
 
 /** Options of {@link AttachedStorageDomainService.activate}. */
 export interface AttachedStorageDomainServiceActivateOptions extends CallOptions {
-  /** Sent as `<async>` in the `<action>` body. */
+  /** Sent both as `<async>` in the `<action>` body and as query parameter `async`: some actions read one, some the other. */
   async?: boolean;
 }
 
@@ -29,7 +29,7 @@ const DEACTIVATE: MethodSpec = {
 
 /** Options of {@link AttachedStorageDomainService.deactivate}. */
 export interface AttachedStorageDomainServiceDeactivateOptions extends CallOptions {
-  /** Sent as `<async>` in the `<action>` body. */
+  /** Sent both as `<async>` in the `<action>` body and as query parameter `async`: some actions read one, some the other. */
   async?: boolean;
   /** Sent as `<force>` in the `<action>` body. */
   force?: boolean;

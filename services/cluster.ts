@@ -67,7 +67,7 @@ const RESET_EMULATED_MACHINE: MethodSpec = {
 
 /** Options of {@link ClusterService.resetEmulatedMachine}. */
 export interface ClusterServiceResetEmulatedMachineOptions extends CallOptions {
-  /** Sent as `<async>` in the `<action>` body. */
+  /** Sent both as `<async>` in the `<action>` body and as query parameter `async`: some actions read one, some the other. */
   async?: boolean;
 }
 
@@ -81,7 +81,7 @@ const SYNC_ALL_NETWORKS: MethodSpec = {
 
 /** Options of {@link ClusterService.syncAllNetworks}. */
 export interface ClusterServiceSyncAllNetworksOptions extends CallOptions {
-  /** Sent as `<async>` in the `<action>` body. */
+  /** Sent both as `<async>` in the `<action>` body and as query parameter `async`: some actions read one, some the other. */
   async?: boolean;
 }
 
@@ -104,7 +104,7 @@ export interface ClusterServiceUpgradeOptions extends CallOptions {
   correlationId?: string;
   /** Sent as `<upgrade_percent_complete>` in the `<action>` body. */
   upgradePercentComplete?: number;
-  /** Sent as `<async>` in the `<action>` body. */
+  /** Sent both as `<async>` in the `<action>` body and as query parameter `async`: some actions read one, some the other. */
   async?: boolean;
 }
 
@@ -115,28 +115,33 @@ const REFRESH_GLUSTER_HEAL_STATUS: MethodSpec = {
 };
 
 /**
- * The `Cluster` service at `/clusters/{cluster}`.
+ * The `Cluster` service, reached at 2 paths:
  *
- * Reached with `connection.systemService().clustersService().clusterService(id)`.
+ * - `/clusters/{cluster}`
+ * - `/datacenters/{dataCenter}/clusters/{cluster}`
+ *
+ * Its docs write these paths `.../clusters/{cluster}`.
+ *
+ * Reached, for example, with `connection.systemService().clustersService().clusterService(id)`.
  */
 export class ClusterService extends Service {
-  /** `GET /clusters/{cluster}`: fetches the `Cluster`. */
+  /** `GET .../clusters/{cluster}`: fetches the `Cluster`. */
   get(options?: ClusterServiceGetOptions): Promise<types.Cluster> {
     return this.invoke(GET, options);
   }
 
-  /** `PUT /clusters/{cluster}`: sends the members set in `cluster`; resolves to the result. */
+  /** `PUT .../clusters/{cluster}`: sends the members set in `cluster`; resolves to the result. */
   update(cluster: types.Cluster, options?: ClusterServiceUpdateOptions): Promise<types.Cluster> {
     return this.invoke(UPDATE, options, cluster);
   }
 
-  /** `DELETE /clusters/{cluster}`: removes the object. */
+  /** `DELETE .../clusters/{cluster}`: removes the object. */
   remove(options?: ClusterServiceRemoveOptions): Promise<void> {
     return this.invoke(REMOVE, options);
   }
 
   /**
-   * `POST /clusters/{cluster}/resetemulatedmachine`: the `resetemulatedmachine` action.
+   * `POST .../clusters/{cluster}/resetemulatedmachine`: the `resetemulatedmachine` action.
    *
    * Resolves when the server has accepted the action.
    */
@@ -145,7 +150,7 @@ export class ClusterService extends Service {
   }
 
   /**
-   * `POST /clusters/{cluster}/syncallnetworks`: the `syncallnetworks` action.
+   * `POST .../clusters/{cluster}/syncallnetworks`: the `syncallnetworks` action.
    *
    * Resolves when the server has accepted the action.
    */
@@ -154,7 +159,7 @@ export class ClusterService extends Service {
   }
 
   /**
-   * `POST /clusters/{cluster}/upgrade`: the `upgrade` action.
+   * `POST .../clusters/{cluster}/upgrade`: the `upgrade` action.
    *
    * Resolves when the server has accepted the action.
    */
@@ -163,7 +168,7 @@ export class ClusterService extends Service {
   }
 
   /**
-   * `POST /clusters/{cluster}/refreshglusterhealstatus`: the `refreshglusterhealstatus` action.
+   * `POST .../clusters/{cluster}/refreshglusterhealstatus`: the `refreshglusterhealstatus` action.
    *
    * Resolves when the server has accepted the action.
    */
@@ -171,47 +176,47 @@ export class ClusterService extends Service {
     return this.invoke(REFRESH_GLUSTER_HEAL_STATUS, options);
   }
 
-  /** The `AffinityGroupsService` at `/clusters/{cluster}/affinitygroups`. */
+  /** The `AffinityGroupsService` at `.../clusters/{cluster}/affinitygroups`. */
   affinityGroupsService(): AffinityGroupsService {
     return new AffinityGroupsService(this.runtime, this.childPath("affinitygroups"));
   }
 
-  /** The `AssignedCpuProfilesService` at `/clusters/{cluster}/cpuprofiles`. */
+  /** The `AssignedCpuProfilesService` at `.../clusters/{cluster}/cpuprofiles`. */
   cpuProfilesService(): AssignedCpuProfilesService {
     return new AssignedCpuProfilesService(this.runtime, this.childPath("cpuprofiles"));
   }
 
-  /** The `ClusterNetworksService` at `/clusters/{cluster}/networks`. */
+  /** The `ClusterNetworksService` at `.../clusters/{cluster}/networks`. */
   networksService(): ClusterNetworksService {
     return new ClusterNetworksService(this.runtime, this.childPath("networks"));
   }
 
-  /** The `AssignedPermissionsService` at `/clusters/{cluster}/permissions`. */
+  /** The `AssignedPermissionsService` at `.../clusters/{cluster}/permissions`. */
   permissionsService(): AssignedPermissionsService {
     return new AssignedPermissionsService(this.runtime, this.childPath("permissions"));
   }
 
-  /** The `GlusterHooksService` at `/clusters/{cluster}/glusterhooks`. */
+  /** The `GlusterHooksService` at `.../clusters/{cluster}/glusterhooks`. */
   glusterHooksService(): GlusterHooksService {
     return new GlusterHooksService(this.runtime, this.childPath("glusterhooks"));
   }
 
-  /** The `GlusterVolumesService` at `/clusters/{cluster}/glustervolumes`. */
+  /** The `GlusterVolumesService` at `.../clusters/{cluster}/glustervolumes`. */
   glusterVolumesService(): GlusterVolumesService {
     return new GlusterVolumesService(this.runtime, this.childPath("glustervolumes"));
   }
 
-  /** The `NetworkFiltersService` at `/clusters/{cluster}/networkfilters`. */
+  /** The `NetworkFiltersService` at `.../clusters/{cluster}/networkfilters`. */
   networkFiltersService(): NetworkFiltersService {
     return new NetworkFiltersService(this.runtime, this.childPath("networkfilters"));
   }
 
-  /** The `ClusterEnabledFeaturesService` at `/clusters/{cluster}/enabledfeatures`. */
+  /** The `ClusterEnabledFeaturesService` at `.../clusters/{cluster}/enabledfeatures`. */
   enabledFeaturesService(): ClusterEnabledFeaturesService {
     return new ClusterEnabledFeaturesService(this.runtime, this.childPath("enabledfeatures"));
   }
 
-  /** The `ClusterExternalProvidersService` at `/clusters/{cluster}/externalnetworkproviders`. */
+  /** The `ClusterExternalProvidersService` at `.../clusters/{cluster}/externalnetworkproviders`. */
   externalNetworkProvidersService(): ClusterExternalProvidersService {
     return new ClusterExternalProvidersService(
       this.runtime,

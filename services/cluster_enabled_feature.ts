@@ -23,17 +23,22 @@ const REMOVE: MethodSpec = {
 };
 
 /**
- * The `ClusterEnabledFeature` service at `/clusters/{cluster}/enabledfeatures/{feature}`.
+ * The `ClusterEnabledFeature` service, reached at 2 paths:
  *
- * Reached with `connection.systemService().clustersService().clusterService(id).enabledFeaturesService().featureService(id)`.
+ * - `/clusters/{cluster}/enabledfeatures/{feature}`
+ * - `/datacenters/{dataCenter}/clusters/{cluster}/enabledfeatures/{feature}`
+ *
+ * Its docs write these paths `.../clusters/{cluster}/enabledfeatures/{feature}`.
+ *
+ * Reached, for example, with `connection.systemService().clustersService().clusterService(id).enabledFeaturesService().featureService(id)`.
  */
 export class ClusterEnabledFeatureService extends Service {
-  /** `GET /clusters/{cluster}/enabledfeatures/{feature}`: fetches the `ClusterFeature`. */
+  /** `GET .../clusters/{cluster}/enabledfeatures/{feature}`: fetches the `ClusterFeature`. */
   get(options?: ClusterEnabledFeatureServiceGetOptions): Promise<types.ClusterFeature> {
     return this.invoke(GET, options);
   }
 
-  /** `DELETE /clusters/{cluster}/enabledfeatures/{feature}`: removes the object. */
+  /** `DELETE .../clusters/{cluster}/enabledfeatures/{feature}`: removes the object. */
   remove(options?: CallOptions): Promise<void> {
     return this.invoke(REMOVE, options);
   }

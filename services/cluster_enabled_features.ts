@@ -32,22 +32,27 @@ const ADD: MethodSpec = {
 };
 
 /**
- * The `ClusterEnabledFeatures` service at `/clusters/{cluster}/enabledfeatures`.
+ * The `ClusterEnabledFeatures` service, reached at 2 paths:
  *
- * Reached with `connection.systemService().clustersService().clusterService(id).enabledFeaturesService()`.
+ * - `/clusters/{cluster}/enabledfeatures`
+ * - `/datacenters/{dataCenter}/clusters/{cluster}/enabledfeatures`
+ *
+ * Its docs write these paths `.../clusters/{cluster}/enabledfeatures`.
+ *
+ * Reached, for example, with `connection.systemService().clustersService().clusterService(id).enabledFeaturesService()`.
  */
 export class ClusterEnabledFeaturesService extends Service {
-  /** `GET /clusters/{cluster}/enabledfeatures`: lists the `ClusterFeature` objects. */
+  /** `GET .../clusters/{cluster}/enabledfeatures`: lists the `ClusterFeature` objects. */
   list(options?: ClusterEnabledFeaturesServiceListOptions): Promise<types.ClusterFeature[]> {
     return this.invoke(LIST, options);
   }
 
-  /** `POST /clusters/{cluster}/enabledfeatures`: adds a `ClusterFeature` and resolves to it as created. */
+  /** `POST .../clusters/{cluster}/enabledfeatures`: adds a `ClusterFeature` and resolves to it as created. */
   add(feature: types.ClusterFeature, options?: CallOptions): Promise<types.ClusterFeature> {
     return this.invoke(ADD, options, feature);
   }
 
-  /** The `ClusterEnabledFeatureService` of one item: `/clusters/{cluster}/enabledfeatures/{feature}`. */
+  /** The `ClusterEnabledFeatureService` of one item: `.../clusters/{cluster}/enabledfeatures/{feature}`. */
   featureService(id: string): ClusterEnabledFeatureService {
     return new ClusterEnabledFeatureService(this.runtime, this.childPath(id));
   }

@@ -24,12 +24,17 @@ export interface ClusterExternalProvidersServiceListOptions extends CallOptions 
 }
 
 /**
- * The `ClusterExternalProviders` service at `/clusters/{cluster}/externalnetworkproviders`.
+ * The `ClusterExternalProviders` service, reached at 2 paths:
  *
- * Reached with `connection.systemService().clustersService().clusterService(id).externalNetworkProvidersService()`.
+ * - `/clusters/{cluster}/externalnetworkproviders`
+ * - `/datacenters/{dataCenter}/clusters/{cluster}/externalnetworkproviders`
+ *
+ * Its docs write these paths `.../clusters/{cluster}/externalnetworkproviders`.
+ *
+ * Reached, for example, with `connection.systemService().clustersService().clusterService(id).externalNetworkProvidersService()`.
  */
 export class ClusterExternalProvidersService extends Service {
-  /** `GET /clusters/{cluster}/externalnetworkproviders`: lists the `ExternalProvider` objects. */
+  /** `GET .../clusters/{cluster}/externalnetworkproviders`: lists the `ExternalProvider` objects. */
   list(options?: ClusterExternalProvidersServiceListOptions): Promise<types.ExternalProvider[]> {
     return this.invoke(LIST, options);
   }

@@ -30,22 +30,27 @@ const UPDATE: MethodSpec = {
 };
 
 /**
- * The `ClusterNetwork` service at `/clusters/{cluster}/networks/{network}`.
+ * The `ClusterNetwork` service, reached at 2 paths:
  *
- * Reached with `connection.systemService().clustersService().clusterService(id).networksService().networkService(id)`.
+ * - `/clusters/{cluster}/networks/{network}`
+ * - `/datacenters/{dataCenter}/clusters/{cluster}/networks/{network}`
+ *
+ * Its docs write these paths `.../clusters/{cluster}/networks/{network}`.
+ *
+ * Reached, for example, with `connection.systemService().clustersService().clusterService(id).networksService().networkService(id)`.
  */
 export class ClusterNetworkService extends Service {
-  /** `GET /clusters/{cluster}/networks/{network}`: fetches the `Network`. */
+  /** `GET .../clusters/{cluster}/networks/{network}`: fetches the `Network`. */
   get(options?: ClusterNetworkServiceGetOptions): Promise<types.Network> {
     return this.invoke(GET, options);
   }
 
-  /** `DELETE /clusters/{cluster}/networks/{network}`: removes the object. */
+  /** `DELETE .../clusters/{cluster}/networks/{network}`: removes the object. */
   remove(options?: CallOptions): Promise<void> {
     return this.invoke(REMOVE, options);
   }
 
-  /** `PUT /clusters/{cluster}/networks/{network}`: sends the members set in `network`; resolves to the result. */
+  /** `PUT .../clusters/{cluster}/networks/{network}`: sends the members set in `network`; resolves to the result. */
   update(network: types.Network, options?: CallOptions): Promise<types.Network> {
     return this.invoke(UPDATE, options, network);
   }

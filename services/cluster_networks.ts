@@ -29,22 +29,27 @@ export interface ClusterNetworksServiceListOptions extends CallOptions {
 }
 
 /**
- * The `ClusterNetworks` service at `/clusters/{cluster}/networks`.
+ * The `ClusterNetworks` service, reached at 2 paths:
  *
- * Reached with `connection.systemService().clustersService().clusterService(id).networksService()`.
+ * - `/clusters/{cluster}/networks`
+ * - `/datacenters/{dataCenter}/clusters/{cluster}/networks`
+ *
+ * Its docs write these paths `.../clusters/{cluster}/networks`.
+ *
+ * Reached, for example, with `connection.systemService().clustersService().clusterService(id).networksService()`.
  */
 export class ClusterNetworksService extends Service {
-  /** `POST /clusters/{cluster}/networks`: adds a `Network` and resolves to it as created. */
+  /** `POST .../clusters/{cluster}/networks`: adds a `Network` and resolves to it as created. */
   add(network: types.Network, options?: CallOptions): Promise<types.Network> {
     return this.invoke(ADD, options, network);
   }
 
-  /** `GET /clusters/{cluster}/networks`: lists the `Network` objects. */
+  /** `GET .../clusters/{cluster}/networks`: lists the `Network` objects. */
   list(options?: ClusterNetworksServiceListOptions): Promise<types.Network[]> {
     return this.invoke(LIST, options);
   }
 
-  /** The `ClusterNetworkService` of one item: `/clusters/{cluster}/networks/{network}`. */
+  /** The `ClusterNetworkService` of one item: `.../clusters/{cluster}/networks/{network}`. */
   networkService(id: string): ClusterNetworkService {
     return new ClusterNetworkService(this.runtime, this.childPath(id));
   }

@@ -38,22 +38,27 @@ export interface ClustersServiceListOptions extends CallOptions {
 }
 
 /**
- * The `Clusters` service at `/clusters`.
+ * The `Clusters` service, reached at 2 paths:
  *
- * Reached with `connection.systemService().clustersService()`.
+ * - `/clusters`
+ * - `/datacenters/{dataCenter}/clusters`
+ *
+ * Its docs write these paths `.../clusters`.
+ *
+ * Reached, for example, with `connection.systemService().clustersService()`.
  */
 export class ClustersService extends Service {
-  /** `POST /clusters`: adds a `Cluster` and resolves to it as created. */
+  /** `POST .../clusters`: adds a `Cluster` and resolves to it as created. */
   add(cluster: types.Cluster, options?: CallOptions): Promise<types.Cluster> {
     return this.invoke(ADD, options, cluster);
   }
 
-  /** `GET /clusters`: lists the `Cluster` objects. */
+  /** `GET .../clusters`: lists the `Cluster` objects. */
   list(options?: ClustersServiceListOptions): Promise<types.Cluster[]> {
     return this.invoke(LIST, options);
   }
 
-  /** The `ClusterService` of one item: `/clusters/{cluster}`. */
+  /** The `ClusterService` of one item: `.../clusters/{cluster}`. */
   clusterService(id: string): ClusterService {
     return new ClusterService(this.runtime, this.childPath(id));
   }

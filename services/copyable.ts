@@ -12,11 +12,11 @@ const COPY: MethodSpec = {
 
 /** Options of {@link CopyableService.copy}. */
 export interface CopyableServiceCopyOptions extends CallOptions {
-  /** Sent as `<async>` in the `<action>` body. */
+  /** Sent both as `<async>` in the `<action>` body and as query parameter `async`: some actions read one, some the other. */
   async?: boolean;
 }
 
-/** The `Copyable` service at `…`. */
+/** The `Copyable` service, which no locator of the model leads to. */
 export class CopyableService extends Service {
   /**
    * `POST …/copy`: the `copy` action.

@@ -71,7 +71,7 @@ const SET_MASTER: MethodSpec = {
 export interface DataCenterServiceSetMasterOptions extends CallOptions {
   /** Sent as `<storage_domain>` in the `<action>` body. */
   storageDomain?: types.StorageDomain;
-  /** Sent as `<async>` in the `<action>` body. */
+  /** Sent both as `<async>` in the `<action>` body and as query parameter `async`: some actions read one, some the other. */
   async?: boolean;
 }
 
@@ -85,7 +85,7 @@ const CLEAN_FINISHED_TASKS: MethodSpec = {
 
 /** Options of {@link DataCenterService.cleanFinishedTasks}. */
 export interface DataCenterServiceCleanFinishedTasksOptions extends CallOptions {
-  /** Sent as `<async>` in the `<action>` body. */
+  /** Sent both as `<async>` in the `<action>` body and as query parameter `async`: some actions read one, some the other. */
   async?: boolean;
 }
 

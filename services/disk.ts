@@ -29,9 +29,9 @@ export interface DiskServiceCopyOptions extends CallOptions {
   diskProfile?: types.DiskProfile;
   /** Sent as `<quota>` in the `<action>` body. */
   quota?: types.Quota;
-  /** Sent as `<async>` in the `<action>` body. */
+  /** Sent both as `<async>` in the `<action>` body and as query parameter `async`: some actions read one, some the other. */
   async?: boolean;
-  /** Sent as `<filter>` in the `<action>` body. */
+  /** Sent both as `<filter>` in the `<action>` body and as query parameter `filter`: some actions read one, some the other. */
   filter?: boolean;
 }
 
@@ -56,9 +56,9 @@ const EXPORT: MethodSpec = {
 export interface DiskServiceExportOptions extends CallOptions {
   /** Sent as `<storage_domain>` in the `<action>` body. */
   storageDomain?: types.StorageDomain;
-  /** Sent as `<async>` in the `<action>` body. */
+  /** Sent both as `<async>` in the `<action>` body and as query parameter `async`: some actions read one, some the other. */
   async?: boolean;
-  /** Sent as `<filter>` in the `<action>` body. */
+  /** Sent both as `<filter>` in the `<action>` body and as query parameter `filter`: some actions read one, some the other. */
   filter?: boolean;
 }
 
@@ -99,9 +99,9 @@ export interface DiskServiceMoveOptions extends CallOptions {
   diskProfile?: types.DiskProfile;
   /** Sent as `<quota>` in the `<action>` body. */
   quota?: types.Quota;
-  /** Sent as `<async>` in the `<action>` body. */
+  /** Sent both as `<async>` in the `<action>` body and as query parameter `async`: some actions read one, some the other. */
   async?: boolean;
-  /** Sent as `<filter>` in the `<action>` body. */
+  /** Sent both as `<filter>` in the `<action>` body and as query parameter `filter`: some actions read one, some the other. */
   filter?: boolean;
 }
 
@@ -148,7 +148,7 @@ const REDUCE: MethodSpec = {
 
 /** Options of {@link DiskService.reduce}. */
 export interface DiskServiceReduceOptions extends CallOptions {
-  /** Sent as `<async>` in the `<action>` body. */
+  /** Sent both as `<async>` in the `<action>` body and as query parameter `async`: some actions read one, some the other. */
   async?: boolean;
 }
 

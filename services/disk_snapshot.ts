@@ -31,17 +31,22 @@ export interface DiskSnapshotServiceRemoveOptions extends CallOptions {
 }
 
 /**
- * The `DiskSnapshot` service at `/disks/{disk}/disksnapshots/{snapshot}`.
+ * The `DiskSnapshot` service, reached at 2 paths:
  *
- * Reached with `connection.systemService().disksService().diskService(id).diskSnapshotsService().snapshotService(id)`.
+ * - `/disks/{disk}/disksnapshots/{snapshot}`
+ * - `/storagedomains/{storageDomain}/disksnapshots/{snapshot}`
+ *
+ * Its docs write these paths `.../disksnapshots/{snapshot}`.
+ *
+ * Reached, for example, with `connection.systemService().disksService().diskService(id).diskSnapshotsService().snapshotService(id)`.
  */
 export class DiskSnapshotService extends Service {
-  /** `GET /disks/{disk}/disksnapshots/{snapshot}`: fetches the `DiskSnapshot`. */
+  /** `GET .../disksnapshots/{snapshot}`: fetches the `DiskSnapshot`. */
   get(options?: DiskSnapshotServiceGetOptions): Promise<types.DiskSnapshot> {
     return this.invoke(GET, options);
   }
 
-  /** `DELETE /disks/{disk}/disksnapshots/{snapshot}`: removes the object. */
+  /** `DELETE .../disksnapshots/{snapshot}`: removes the object. */
   remove(options?: DiskSnapshotServiceRemoveOptions): Promise<void> {
     return this.invoke(REMOVE, options);
   }

@@ -34,17 +34,22 @@ export interface DiskSnapshotsServiceListOptions extends CallOptions {
 }
 
 /**
- * The `DiskSnapshots` service at `/disks/{disk}/disksnapshots`.
+ * The `DiskSnapshots` service, reached at 2 paths:
  *
- * Reached with `connection.systemService().disksService().diskService(id).diskSnapshotsService()`.
+ * - `/disks/{disk}/disksnapshots`
+ * - `/storagedomains/{storageDomain}/disksnapshots`
+ *
+ * Its docs write these paths `.../disksnapshots`.
+ *
+ * Reached, for example, with `connection.systemService().disksService().diskService(id).diskSnapshotsService()`.
  */
 export class DiskSnapshotsService extends Service {
-  /** `GET /disks/{disk}/disksnapshots`: lists the `DiskSnapshot` objects. */
+  /** `GET .../disksnapshots`: lists the `DiskSnapshot` objects. */
   list(options?: DiskSnapshotsServiceListOptions): Promise<types.DiskSnapshot[]> {
     return this.invoke(LIST, options);
   }
 
-  /** The `DiskSnapshotService` of one item: `/disks/{disk}/disksnapshots/{snapshot}`. */
+  /** The `DiskSnapshotService` of one item: `.../disksnapshots/{snapshot}`. */
   snapshotService(id: string): DiskSnapshotService {
     return new DiskSnapshotService(this.runtime, this.childPath(id));
   }

@@ -50,7 +50,7 @@ export interface EventSubscriptionsServiceListOptions extends CallOptions {
  * Reached with `connection.systemService().usersService().userService(id).eventSubscriptionsService()`.
  */
 export class EventSubscriptionsService extends Service {
-  /** `POST /users/{user}/eventsubscriptions`: adds a `EventSubscription` and resolves to it as created. */
+  /** `POST /users/{user}/eventsubscriptions`: adds an `EventSubscription` and resolves to it as created. */
   add(
     eventSubscription: types.EventSubscription,
     options?: CallOptions,

@@ -47,7 +47,7 @@ const UNDELETE: MethodSpec = {
 
 /** Options of {@link EventsService.undelete}. */
 export interface EventsServiceUndeleteOptions extends CallOptions {
-  /** Sent as `<async>` in the `<action>` body. */
+  /** Sent both as `<async>` in the `<action>` body and as query parameter `async`: some actions read one, some the other. */
   async?: boolean;
 }
 
@@ -57,7 +57,7 @@ export interface EventsServiceUndeleteOptions extends CallOptions {
  * Reached with `connection.systemService().eventsService()`.
  */
 export class EventsService extends Service {
-  /** `POST /events`: adds a `Event` and resolves to it as created. */
+  /** `POST /events`: adds an `Event` and resolves to it as created. */
   add(event: types.Event, options?: CallOptions): Promise<types.Event> {
     return this.invoke(ADD, options, event);
   }

@@ -43,7 +43,7 @@ export interface ExternalHostProvidersServiceListOptions extends CallOptions {
  * Reached with `connection.systemService().externalHostProvidersService()`.
  */
 export class ExternalHostProvidersService extends Service {
-  /** `POST /externalhostproviders`: adds a `ExternalHostProvider` and resolves to it as created. */
+  /** `POST /externalhostproviders`: adds an `ExternalHostProvider` and resolves to it as created. */
   add(
     provider: types.ExternalHostProvider,
     options?: CallOptions,

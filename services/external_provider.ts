@@ -28,11 +28,11 @@ const TEST_CONNECTIVITY: MethodSpec = {
 
 /** Options of {@link ExternalProviderService.testConnectivity}. */
 export interface ExternalProviderServiceTestConnectivityOptions extends CallOptions {
-  /** Sent as `<async>` in the `<action>` body. */
+  /** Sent both as `<async>` in the `<action>` body and as query parameter `async`: some actions read one, some the other. */
   async?: boolean;
 }
 
-/** The `ExternalProvider` service at `…`. */
+/** The `ExternalProvider` service, which no locator of the model leads to. */
 export class ExternalProviderService extends Service {
   /**
    * `POST …/importcertificates`: the `importcertificates` action.

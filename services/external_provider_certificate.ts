@@ -18,12 +18,19 @@ export interface ExternalProviderCertificateServiceGetOptions extends CallOption
 }
 
 /**
- * The `ExternalProviderCertificate` service at `/externalhostproviders/{provider}/certificates/{certificate}`.
+ * The `ExternalProviderCertificate` service, reached at 4 paths:
  *
- * Reached with `connection.systemService().externalHostProvidersService().providerService(id).certificatesService().certificateService(id)`.
+ * - `/externalhostproviders/{provider}/certificates/{certificate}`
+ * - `/openstackimageproviders/{provider}/certificates/{certificate}`
+ * - `/openstacknetworkproviders/{provider}/certificates/{certificate}`
+ * - `/openstackvolumeproviders/{provider}/certificates/{certificate}`
+ *
+ * Its docs write these paths `/externalhostproviders/{provider}/certificates/{certificate}` or `/openstackimageproviders/{provider}/certificates/{certificate}` or `/openstacknetworkproviders/{provider}/certificates/{certificate}` or `/openstackvolumeproviders/{provider}/certificates/{certificate}`.
+ *
+ * Reached, for example, with `connection.systemService().externalHostProvidersService().providerService(id).certificatesService().certificateService(id)`.
  */
 export class ExternalProviderCertificateService extends Service {
-  /** `GET /externalhostproviders/{provider}/certificates/{certificate}`: fetches the `Certificate`. */
+  /** `GET /externalhostproviders/{provider}/certificates/{certificate}` or `GET /openstackimageproviders/{provider}/certificates/{certificate}` or `GET /openstacknetworkproviders/{provider}/certificates/{certificate}` or `GET /openstackvolumeproviders/{provider}/certificates/{certificate}`: fetches the `Certificate`. */
   get(options?: ExternalProviderCertificateServiceGetOptions): Promise<types.Certificate> {
     return this.invoke(GET, options);
   }

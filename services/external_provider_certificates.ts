@@ -28,17 +28,24 @@ export interface ExternalProviderCertificatesServiceListOptions extends CallOpti
 }
 
 /**
- * The `ExternalProviderCertificates` service at `/externalhostproviders/{provider}/certificates`.
+ * The `ExternalProviderCertificates` service, reached at 4 paths:
  *
- * Reached with `connection.systemService().externalHostProvidersService().providerService(id).certificatesService()`.
+ * - `/externalhostproviders/{provider}/certificates`
+ * - `/openstackimageproviders/{provider}/certificates`
+ * - `/openstacknetworkproviders/{provider}/certificates`
+ * - `/openstackvolumeproviders/{provider}/certificates`
+ *
+ * Its docs write these paths `/externalhostproviders/{provider}/certificates` or `/openstackimageproviders/{provider}/certificates` or `/openstacknetworkproviders/{provider}/certificates` or `/openstackvolumeproviders/{provider}/certificates`.
+ *
+ * Reached, for example, with `connection.systemService().externalHostProvidersService().providerService(id).certificatesService()`.
  */
 export class ExternalProviderCertificatesService extends Service {
-  /** `GET /externalhostproviders/{provider}/certificates`: lists the `Certificate` objects. */
+  /** `GET /externalhostproviders/{provider}/certificates` or `GET /openstackimageproviders/{provider}/certificates` or `GET /openstacknetworkproviders/{provider}/certificates` or `GET /openstackvolumeproviders/{provider}/certificates`: lists the `Certificate` objects. */
   list(options?: ExternalProviderCertificatesServiceListOptions): Promise<types.Certificate[]> {
     return this.invoke(LIST, options);
   }
 
-  /** The `ExternalProviderCertificateService` of one item: `/externalhostproviders/{provider}/certificates/{certificate}`. */
+  /** The `ExternalProviderCertificateService` of one item: `/externalhostproviders/{provider}/certificates/{certificate}` or `/openstackimageproviders/{provider}/certificates/{certificate}` or `/openstacknetworkproviders/{provider}/certificates/{certificate}` or `/openstackvolumeproviders/{provider}/certificates/{certificate}`. */
   certificateService(id: string): ExternalProviderCertificateService {
     return new ExternalProviderCertificateService(this.runtime, this.childPath(id));
   }

@@ -16,7 +16,7 @@ const ADD: MethodSpec = {
  * Reached with `connection.systemService().externalTemplateImportsService()`.
  */
 export class ExternalTemplateImportsService extends Service {
-  /** `POST /externaltemplateimports`: adds a `ExternalTemplateImport` and resolves to it as created. */
+  /** `POST /externaltemplateimports`: adds an `ExternalTemplateImport` and resolves to it as created. */
   add(
     importValue: types.ExternalTemplateImport,
     options?: CallOptions,

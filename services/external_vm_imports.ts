@@ -16,7 +16,7 @@ const ADD: MethodSpec = {
  * Reached with `connection.systemService().externalVmImportsService()`.
  */
 export class ExternalVmImportsService extends Service {
-  /** `POST /externalvmimports`: adds a `ExternalVmImport` and resolves to it as created. */
+  /** `POST /externalvmimports`: adds an `ExternalVmImport` and resolves to it as created. */
   add(importValue: types.ExternalVmImport, options?: CallOptions): Promise<types.ExternalVmImport> {
     return this.invoke(ADD, options, importValue);
   }

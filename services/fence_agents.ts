@@ -34,7 +34,7 @@ export interface FenceAgentsServiceListOptions extends CallOptions {
  * Reached with `connection.systemService().hostsService().hostService(id).fenceAgentsService()`.
  */
 export class FenceAgentsService extends Service {
-  /** `POST /hosts/{host}/fenceagents`: adds a `Agent` and resolves to it as created. */
+  /** `POST /hosts/{host}/fenceagents`: adds an `Agent` and resolves to it as created. */
   add(agent: types.Agent, options?: CallOptions): Promise<types.Agent> {
     return this.invoke(ADD, options, agent);
   }

@@ -44,30 +44,35 @@ const REPLACE: MethodSpec = {
 export interface GlusterBrickServiceReplaceOptions extends CallOptions {
   /** Sent as `<force>` in the `<action>` body. */
   force?: boolean;
-  /** Sent as `<async>` in the `<action>` body. */
+  /** Sent both as `<async>` in the `<action>` body and as query parameter `async`: some actions read one, some the other. */
   async?: boolean;
 }
 
 /**
- * The `GlusterBrick` service at `/clusters/{cluster}/glustervolumes/{volume}/glusterbricks/{brick}`.
+ * The `GlusterBrick` service, reached at 2 paths:
  *
- * Reached with `connection.systemService().clustersService().clusterService(id).glusterVolumesService().volumeService(id).glusterBricksService().brickService(id)`.
+ * - `/clusters/{cluster}/glustervolumes/{volume}/glusterbricks/{brick}`
+ * - `/datacenters/{dataCenter}/clusters/{cluster}/glustervolumes/{volume}/glusterbricks/{brick}`
+ *
+ * Its docs write these paths `.../clusters/{cluster}/glustervolumes/{volume}/glusterbricks/{brick}`.
+ *
+ * Reached, for example, with `connection.systemService().clustersService().clusterService(id).glusterVolumesService().volumeService(id).glusterBricksService().brickService(id)`.
  *
  * Includes what it inherits from `MeasurableService`.
  */
 export class GlusterBrickService extends Service {
-  /** `GET /clusters/{cluster}/glustervolumes/{volume}/glusterbricks/{brick}`: fetches the `GlusterBrick`. */
+  /** `GET .../clusters/{cluster}/glustervolumes/{volume}/glusterbricks/{brick}`: fetches the `GlusterBrick`. */
   get(options?: GlusterBrickServiceGetOptions): Promise<types.GlusterBrick> {
     return this.invoke(GET, options);
   }
 
-  /** `DELETE /clusters/{cluster}/glustervolumes/{volume}/glusterbricks/{brick}`: removes the object. */
+  /** `DELETE .../clusters/{cluster}/glustervolumes/{volume}/glusterbricks/{brick}`: removes the object. */
   remove(options?: GlusterBrickServiceRemoveOptions): Promise<void> {
     return this.invoke(REMOVE, options);
   }
 
   /**
-   * `POST /clusters/{cluster}/glustervolumes/{volume}/glusterbricks/{brick}/replace`: the `replace` action.
+   * `POST .../clusters/{cluster}/glustervolumes/{volume}/glusterbricks/{brick}/replace`: the `replace` action.
    *
    * Resolves when the server has accepted the action.
    *
@@ -77,7 +82,7 @@ export class GlusterBrickService extends Service {
     return this.invoke(REPLACE, options);
   }
 
-  /** The `StatisticsService` at `/clusters/{cluster}/glustervolumes/{volume}/glusterbricks/{brick}/statistics`. */
+  /** The `StatisticsService` at `.../clusters/{cluster}/glustervolumes/{volume}/glusterbricks/{brick}/statistics`. */
   statisticsService(): StatisticsService {
     return new StatisticsService(this.runtime, this.childPath("statistics"));
   }

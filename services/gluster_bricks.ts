@@ -17,7 +17,7 @@ const ACTIVATE: MethodSpec = {
 export interface GlusterBricksServiceActivateOptions extends CallOptions {
   /** Sent as `<bricks>` in the `<action>` body. */
   bricks?: types.GlusterBrick[];
-  /** Sent as `<async>` in the `<action>` body. */
+  /** Sent both as `<async>` in the `<action>` body and as query parameter `async`: some actions read one, some the other. */
   async?: boolean;
 }
 
@@ -69,7 +69,7 @@ const MIGRATE: MethodSpec = {
 export interface GlusterBricksServiceMigrateOptions extends CallOptions {
   /** Sent as `<bricks>` in the `<action>` body. */
   bricks?: types.GlusterBrick[];
-  /** Sent as `<async>` in the `<action>` body. */
+  /** Sent both as `<async>` in the `<action>` body and as query parameter `async`: some actions read one, some the other. */
   async?: boolean;
 }
 
@@ -105,18 +105,23 @@ const STOP_MIGRATE: MethodSpec = {
 export interface GlusterBricksServiceStopMigrateOptions extends CallOptions {
   /** Sent as `<bricks>` in the `<action>` body. */
   bricks?: types.GlusterBrick[];
-  /** Sent as `<async>` in the `<action>` body. */
+  /** Sent both as `<async>` in the `<action>` body and as query parameter `async`: some actions read one, some the other. */
   async?: boolean;
 }
 
 /**
- * The `GlusterBricks` service at `/clusters/{cluster}/glustervolumes/{volume}/glusterbricks`.
+ * The `GlusterBricks` service, reached at 2 paths:
  *
- * Reached with `connection.systemService().clustersService().clusterService(id).glusterVolumesService().volumeService(id).glusterBricksService()`.
+ * - `/clusters/{cluster}/glustervolumes/{volume}/glusterbricks`
+ * - `/datacenters/{dataCenter}/clusters/{cluster}/glustervolumes/{volume}/glusterbricks`
+ *
+ * Its docs write these paths `.../clusters/{cluster}/glustervolumes/{volume}/glusterbricks`.
+ *
+ * Reached, for example, with `connection.systemService().clustersService().clusterService(id).glusterVolumesService().volumeService(id).glusterBricksService()`.
  */
 export class GlusterBricksService extends Service {
   /**
-   * `POST /clusters/{cluster}/glustervolumes/{volume}/glusterbricks/activate`: the `activate` action.
+   * `POST .../clusters/{cluster}/glustervolumes/{volume}/glusterbricks/activate`: the `activate` action.
    *
    * Resolves when the server has accepted the action.
    */
@@ -124,7 +129,7 @@ export class GlusterBricksService extends Service {
     return this.invoke(ACTIVATE, options);
   }
 
-  /** `POST /clusters/{cluster}/glustervolumes/{volume}/glusterbricks`: adds a `GlusterBrick[]` and resolves to it as created. */
+  /** `POST .../clusters/{cluster}/glustervolumes/{volume}/glusterbricks`: adds a `GlusterBrick[]` and resolves to it as created. */
   add(
     bricks: types.GlusterBrick[],
     options?: GlusterBricksServiceAddOptions,
@@ -132,13 +137,13 @@ export class GlusterBricksService extends Service {
     return this.invoke(ADD, options, bricks);
   }
 
-  /** `GET /clusters/{cluster}/glustervolumes/{volume}/glusterbricks`: lists the `GlusterBrick` objects. */
+  /** `GET .../clusters/{cluster}/glustervolumes/{volume}/glusterbricks`: lists the `GlusterBrick` objects. */
   list(options?: GlusterBricksServiceListOptions): Promise<types.GlusterBrick[]> {
     return this.invoke(LIST, options);
   }
 
   /**
-   * `POST /clusters/{cluster}/glustervolumes/{volume}/glusterbricks/migrate`: the `migrate` action.
+   * `POST .../clusters/{cluster}/glustervolumes/{volume}/glusterbricks/migrate`: the `migrate` action.
    *
    * Resolves when the server has accepted the action.
    */
@@ -146,13 +151,13 @@ export class GlusterBricksService extends Service {
     return this.invoke(MIGRATE, options);
   }
 
-  /** `DELETE /clusters/{cluster}/glustervolumes/{volume}/glusterbricks`: removes the object. */
+  /** `DELETE .../clusters/{cluster}/glustervolumes/{volume}/glusterbricks`: removes the object. */
   remove(options?: GlusterBricksServiceRemoveOptions): Promise<void> {
     return this.invoke(REMOVE, options);
   }
 
   /**
-   * `POST /clusters/{cluster}/glustervolumes/{volume}/glusterbricks/stopmigrate`: the `stopmigrate` action.
+   * `POST .../clusters/{cluster}/glustervolumes/{volume}/glusterbricks/stopmigrate`: the `stopmigrate` action.
    *
    * Resolves when the server has accepted the action.
    */
@@ -160,7 +165,7 @@ export class GlusterBricksService extends Service {
     return this.invoke(STOP_MIGRATE, options);
   }
 
-  /** The `GlusterBrickService` of one item: `/clusters/{cluster}/glustervolumes/{volume}/glusterbricks/{brick}`. */
+  /** The `GlusterBrickService` of one item: `.../clusters/{cluster}/glustervolumes/{volume}/glusterbricks/{brick}`. */
   brickService(id: string): GlusterBrickService {
     return new GlusterBrickService(this.runtime, this.childPath(id));
   }

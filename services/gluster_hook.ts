@@ -13,7 +13,7 @@ const DISABLE: MethodSpec = {
 
 /** Options of {@link GlusterHookService.disable}. */
 export interface GlusterHookServiceDisableOptions extends CallOptions {
-  /** Sent as `<async>` in the `<action>` body. */
+  /** Sent both as `<async>` in the `<action>` body and as query parameter `async`: some actions read one, some the other. */
   async?: boolean;
 }
 
@@ -27,7 +27,7 @@ const ENABLE: MethodSpec = {
 
 /** Options of {@link GlusterHookService.enable}. */
 export interface GlusterHookServiceEnableOptions extends CallOptions {
-  /** Sent as `<async>` in the `<action>` body. */
+  /** Sent both as `<async>` in the `<action>` body and as query parameter `async`: some actions read one, some the other. */
   async?: boolean;
 }
 
@@ -74,18 +74,23 @@ export interface GlusterHookServiceResolveOptions extends CallOptions {
   host?: types.Host;
   /** Sent as `<resolution_type>` in the `<action>` body. */
   resolutionType?: string;
-  /** Sent as `<async>` in the `<action>` body. */
+  /** Sent both as `<async>` in the `<action>` body and as query parameter `async`: some actions read one, some the other. */
   async?: boolean;
 }
 
 /**
- * The `GlusterHook` service at `/clusters/{cluster}/glusterhooks/{hook}`.
+ * The `GlusterHook` service, reached at 2 paths:
  *
- * Reached with `connection.systemService().clustersService().clusterService(id).glusterHooksService().hookService(id)`.
+ * - `/clusters/{cluster}/glusterhooks/{hook}`
+ * - `/datacenters/{dataCenter}/clusters/{cluster}/glusterhooks/{hook}`
+ *
+ * Its docs write these paths `.../clusters/{cluster}/glusterhooks/{hook}`.
+ *
+ * Reached, for example, with `connection.systemService().clustersService().clusterService(id).glusterHooksService().hookService(id)`.
  */
 export class GlusterHookService extends Service {
   /**
-   * `POST /clusters/{cluster}/glusterhooks/{hook}/disable`: the `disable` action.
+   * `POST .../clusters/{cluster}/glusterhooks/{hook}/disable`: the `disable` action.
    *
    * Resolves when the server has accepted the action.
    */
@@ -94,7 +99,7 @@ export class GlusterHookService extends Service {
   }
 
   /**
-   * `POST /clusters/{cluster}/glusterhooks/{hook}/enable`: the `enable` action.
+   * `POST .../clusters/{cluster}/glusterhooks/{hook}/enable`: the `enable` action.
    *
    * Resolves when the server has accepted the action.
    */
@@ -102,18 +107,18 @@ export class GlusterHookService extends Service {
     return this.invoke(ENABLE, options);
   }
 
-  /** `GET /clusters/{cluster}/glusterhooks/{hook}`: fetches the `GlusterHook`. */
+  /** `GET .../clusters/{cluster}/glusterhooks/{hook}`: fetches the `GlusterHook`. */
   get(options?: GlusterHookServiceGetOptions): Promise<types.GlusterHook> {
     return this.invoke(GET, options);
   }
 
-  /** `DELETE /clusters/{cluster}/glusterhooks/{hook}`: removes the object. */
+  /** `DELETE .../clusters/{cluster}/glusterhooks/{hook}`: removes the object. */
   remove(options?: GlusterHookServiceRemoveOptions): Promise<void> {
     return this.invoke(REMOVE, options);
   }
 
   /**
-   * `POST /clusters/{cluster}/glusterhooks/{hook}/resolve`: the `resolve` action.
+   * `POST .../clusters/{cluster}/glusterhooks/{hook}/resolve`: the `resolve` action.
    *
    * Resolves when the server has accepted the action.
    */

@@ -22,17 +22,22 @@ export interface GlusterHooksServiceListOptions extends CallOptions {
 }
 
 /**
- * The `GlusterHooks` service at `/clusters/{cluster}/glusterhooks`.
+ * The `GlusterHooks` service, reached at 2 paths:
  *
- * Reached with `connection.systemService().clustersService().clusterService(id).glusterHooksService()`.
+ * - `/clusters/{cluster}/glusterhooks`
+ * - `/datacenters/{dataCenter}/clusters/{cluster}/glusterhooks`
+ *
+ * Its docs write these paths `.../clusters/{cluster}/glusterhooks`.
+ *
+ * Reached, for example, with `connection.systemService().clustersService().clusterService(id).glusterHooksService()`.
  */
 export class GlusterHooksService extends Service {
-  /** `GET /clusters/{cluster}/glusterhooks`: lists the `GlusterHook` objects. */
+  /** `GET .../clusters/{cluster}/glusterhooks`: lists the `GlusterHook` objects. */
   list(options?: GlusterHooksServiceListOptions): Promise<types.GlusterHook[]> {
     return this.invoke(LIST, options);
   }
 
-  /** The `GlusterHookService` of one item: `/clusters/{cluster}/glusterhooks/{hook}`. */
+  /** The `GlusterHookService` of one item: `.../clusters/{cluster}/glusterhooks/{hook}`. */
   hookService(id: string): GlusterHookService {
     return new GlusterHookService(this.runtime, this.childPath(id));
   }

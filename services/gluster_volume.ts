@@ -42,7 +42,7 @@ export interface GlusterVolumeServiceRebalanceOptions extends CallOptions {
   fixLayout?: boolean;
   /** Sent as `<force>` in the `<action>` body. */
   force?: boolean;
-  /** Sent as `<async>` in the `<action>` body. */
+  /** Sent both as `<async>` in the `<action>` body and as query parameter `async`: some actions read one, some the other. */
   async?: boolean;
 }
 
@@ -69,7 +69,7 @@ const RESET_ALL_OPTIONS: MethodSpec = {
 
 /** Options of {@link GlusterVolumeService.resetAllOptions}. */
 export interface GlusterVolumeServiceResetAllOptionsOptions extends CallOptions {
-  /** Sent as `<async>` in the `<action>` body. */
+  /** Sent both as `<async>` in the `<action>` body and as query parameter `async`: some actions read one, some the other. */
   async?: boolean;
 }
 
@@ -89,7 +89,7 @@ export interface GlusterVolumeServiceResetOptionOptions extends CallOptions {
   force?: boolean;
   /** Sent as `<option>` in the `<action>` body. */
   option?: types.Option;
-  /** Sent as `<async>` in the `<action>` body. */
+  /** Sent both as `<async>` in the `<action>` body and as query parameter `async`: some actions read one, some the other. */
   async?: boolean;
 }
 
@@ -106,7 +106,7 @@ const SET_OPTION: MethodSpec = {
 export interface GlusterVolumeServiceSetOptionOptions extends CallOptions {
   /** Sent as `<option>` in the `<action>` body. */
   option?: types.Option;
-  /** Sent as `<async>` in the `<action>` body. */
+  /** Sent both as `<async>` in the `<action>` body and as query parameter `async`: some actions read one, some the other. */
   async?: boolean;
 }
 
@@ -123,7 +123,7 @@ const START: MethodSpec = {
 export interface GlusterVolumeServiceStartOptions extends CallOptions {
   /** Sent as `<force>` in the `<action>` body. */
   force?: boolean;
-  /** Sent as `<async>` in the `<action>` body. */
+  /** Sent both as `<async>` in the `<action>` body and as query parameter `async`: some actions read one, some the other. */
   async?: boolean;
 }
 
@@ -137,7 +137,7 @@ const START_PROFILE: MethodSpec = {
 
 /** Options of {@link GlusterVolumeService.startProfile}. */
 export interface GlusterVolumeServiceStartProfileOptions extends CallOptions {
-  /** Sent as `<async>` in the `<action>` body. */
+  /** Sent both as `<async>` in the `<action>` body and as query parameter `async`: some actions read one, some the other. */
   async?: boolean;
 }
 
@@ -154,7 +154,7 @@ const STOP: MethodSpec = {
 export interface GlusterVolumeServiceStopOptions extends CallOptions {
   /** Sent as `<force>` in the `<action>` body. */
   force?: boolean;
-  /** Sent as `<async>` in the `<action>` body. */
+  /** Sent both as `<async>` in the `<action>` body and as query parameter `async`: some actions read one, some the other. */
   async?: boolean;
 }
 
@@ -168,7 +168,7 @@ const STOP_PROFILE: MethodSpec = {
 
 /** Options of {@link GlusterVolumeService.stopProfile}. */
 export interface GlusterVolumeServiceStopProfileOptions extends CallOptions {
-  /** Sent as `<async>` in the `<action>` body. */
+  /** Sent both as `<async>` in the `<action>` body and as query parameter `async`: some actions read one, some the other. */
   async?: boolean;
 }
 
@@ -182,25 +182,30 @@ const STOP_REBALANCE: MethodSpec = {
 
 /** Options of {@link GlusterVolumeService.stopRebalance}. */
 export interface GlusterVolumeServiceStopRebalanceOptions extends CallOptions {
-  /** Sent as `<async>` in the `<action>` body. */
+  /** Sent both as `<async>` in the `<action>` body and as query parameter `async`: some actions read one, some the other. */
   async?: boolean;
 }
 
 /**
- * The `GlusterVolume` service at `/clusters/{cluster}/glustervolumes/{volume}`.
+ * The `GlusterVolume` service, reached at 2 paths:
  *
- * Reached with `connection.systemService().clustersService().clusterService(id).glusterVolumesService().volumeService(id)`.
+ * - `/clusters/{cluster}/glustervolumes/{volume}`
+ * - `/datacenters/{dataCenter}/clusters/{cluster}/glustervolumes/{volume}`
+ *
+ * Its docs write these paths `.../clusters/{cluster}/glustervolumes/{volume}`.
+ *
+ * Reached, for example, with `connection.systemService().clustersService().clusterService(id).glusterVolumesService().volumeService(id)`.
  *
  * Includes what it inherits from `MeasurableService`.
  */
 export class GlusterVolumeService extends Service {
-  /** `GET /clusters/{cluster}/glustervolumes/{volume}`: fetches the `GlusterVolume`. */
+  /** `GET .../clusters/{cluster}/glustervolumes/{volume}`: fetches the `GlusterVolume`. */
   get(options?: GlusterVolumeServiceGetOptions): Promise<types.GlusterVolume> {
     return this.invoke(GET, options);
   }
 
   /**
-   * `POST /clusters/{cluster}/glustervolumes/{volume}/getprofilestatistics`: the `getprofilestatistics` action.
+   * `POST .../clusters/{cluster}/glustervolumes/{volume}/getprofilestatistics`: the `getprofilestatistics` action.
    *
    * Resolves to the action's `details` output (`GlusterVolumeProfileDetails`),
    * or `undefined` when the answer leaves it out (the action was carried out all the same).
@@ -212,7 +217,7 @@ export class GlusterVolumeService extends Service {
   }
 
   /**
-   * `POST /clusters/{cluster}/glustervolumes/{volume}/rebalance`: the `rebalance` action.
+   * `POST .../clusters/{cluster}/glustervolumes/{volume}/rebalance`: the `rebalance` action.
    *
    * Resolves when the server has accepted the action.
    */
@@ -220,13 +225,13 @@ export class GlusterVolumeService extends Service {
     return this.invoke(REBALANCE, options);
   }
 
-  /** `DELETE /clusters/{cluster}/glustervolumes/{volume}`: removes the object. */
+  /** `DELETE .../clusters/{cluster}/glustervolumes/{volume}`: removes the object. */
   remove(options?: GlusterVolumeServiceRemoveOptions): Promise<void> {
     return this.invoke(REMOVE, options);
   }
 
   /**
-   * `POST /clusters/{cluster}/glustervolumes/{volume}/resetalloptions`: the `resetalloptions` action.
+   * `POST .../clusters/{cluster}/glustervolumes/{volume}/resetalloptions`: the `resetalloptions` action.
    *
    * Resolves when the server has accepted the action.
    */
@@ -235,7 +240,7 @@ export class GlusterVolumeService extends Service {
   }
 
   /**
-   * `POST /clusters/{cluster}/glustervolumes/{volume}/resetoption`: the `resetoption` action.
+   * `POST .../clusters/{cluster}/glustervolumes/{volume}/resetoption`: the `resetoption` action.
    *
    * Resolves when the server has accepted the action.
    */
@@ -244,7 +249,7 @@ export class GlusterVolumeService extends Service {
   }
 
   /**
-   * `POST /clusters/{cluster}/glustervolumes/{volume}/setoption`: the `setoption` action.
+   * `POST .../clusters/{cluster}/glustervolumes/{volume}/setoption`: the `setoption` action.
    *
    * Resolves when the server has accepted the action.
    */
@@ -253,7 +258,7 @@ export class GlusterVolumeService extends Service {
   }
 
   /**
-   * `POST /clusters/{cluster}/glustervolumes/{volume}/start`: the `start` action.
+   * `POST .../clusters/{cluster}/glustervolumes/{volume}/start`: the `start` action.
    *
    * Resolves when the server has accepted the action.
    */
@@ -262,7 +267,7 @@ export class GlusterVolumeService extends Service {
   }
 
   /**
-   * `POST /clusters/{cluster}/glustervolumes/{volume}/startprofile`: the `startprofile` action.
+   * `POST .../clusters/{cluster}/glustervolumes/{volume}/startprofile`: the `startprofile` action.
    *
    * Resolves when the server has accepted the action.
    */
@@ -271,7 +276,7 @@ export class GlusterVolumeService extends Service {
   }
 
   /**
-   * `POST /clusters/{cluster}/glustervolumes/{volume}/stop`: the `stop` action.
+   * `POST .../clusters/{cluster}/glustervolumes/{volume}/stop`: the `stop` action.
    *
    * Resolves when the server has accepted the action.
    */
@@ -280,7 +285,7 @@ export class GlusterVolumeService extends Service {
   }
 
   /**
-   * `POST /clusters/{cluster}/glustervolumes/{volume}/stopprofile`: the `stopprofile` action.
+   * `POST .../clusters/{cluster}/glustervolumes/{volume}/stopprofile`: the `stopprofile` action.
    *
    * Resolves when the server has accepted the action.
    */
@@ -289,7 +294,7 @@ export class GlusterVolumeService extends Service {
   }
 
   /**
-   * `POST /clusters/{cluster}/glustervolumes/{volume}/stoprebalance`: the `stoprebalance` action.
+   * `POST .../clusters/{cluster}/glustervolumes/{volume}/stoprebalance`: the `stoprebalance` action.
    *
    * Resolves when the server has accepted the action.
    */
@@ -297,12 +302,12 @@ export class GlusterVolumeService extends Service {
     return this.invoke(STOP_REBALANCE, options);
   }
 
-  /** The `GlusterBricksService` at `/clusters/{cluster}/glustervolumes/{volume}/glusterbricks`. */
+  /** The `GlusterBricksService` at `.../clusters/{cluster}/glustervolumes/{volume}/glusterbricks`. */
   glusterBricksService(): GlusterBricksService {
     return new GlusterBricksService(this.runtime, this.childPath("glusterbricks"));
   }
 
-  /** The `StatisticsService` at `/clusters/{cluster}/glustervolumes/{volume}/statistics`. */
+  /** The `StatisticsService` at `.../clusters/{cluster}/glustervolumes/{volume}/statistics`. */
   statisticsService(): StatisticsService {
     return new StatisticsService(this.runtime, this.childPath("statistics"));
   }

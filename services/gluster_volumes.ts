@@ -35,22 +35,27 @@ export interface GlusterVolumesServiceListOptions extends CallOptions {
 }
 
 /**
- * The `GlusterVolumes` service at `/clusters/{cluster}/glustervolumes`.
+ * The `GlusterVolumes` service, reached at 2 paths:
  *
- * Reached with `connection.systemService().clustersService().clusterService(id).glusterVolumesService()`.
+ * - `/clusters/{cluster}/glustervolumes`
+ * - `/datacenters/{dataCenter}/clusters/{cluster}/glustervolumes`
+ *
+ * Its docs write these paths `.../clusters/{cluster}/glustervolumes`.
+ *
+ * Reached, for example, with `connection.systemService().clustersService().clusterService(id).glusterVolumesService()`.
  */
 export class GlusterVolumesService extends Service {
-  /** `POST /clusters/{cluster}/glustervolumes`: adds a `GlusterVolume` and resolves to it as created. */
+  /** `POST .../clusters/{cluster}/glustervolumes`: adds a `GlusterVolume` and resolves to it as created. */
   add(volume: types.GlusterVolume, options?: CallOptions): Promise<types.GlusterVolume> {
     return this.invoke(ADD, options, volume);
   }
 
-  /** `GET /clusters/{cluster}/glustervolumes`: lists the `GlusterVolume` objects. */
+  /** `GET .../clusters/{cluster}/glustervolumes`: lists the `GlusterVolume` objects. */
   list(options?: GlusterVolumesServiceListOptions): Promise<types.GlusterVolume[]> {
     return this.invoke(LIST, options);
   }
 
-  /** The `GlusterVolumeService` of one item: `/clusters/{cluster}/glustervolumes/{volume}`. */
+  /** The `GlusterVolumeService` of one item: `.../clusters/{cluster}/glustervolumes/{volume}`. */
   volumeService(id: string): GlusterVolumeService {
     return new GlusterVolumeService(this.runtime, this.childPath(id));
   }

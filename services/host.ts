@@ -29,7 +29,7 @@ const ACTIVATE: MethodSpec = {
 
 /** Options of {@link HostService.activate}. */
 export interface HostServiceActivateOptions extends CallOptions {
-  /** Sent as `<async>` in the `<action>` body. */
+  /** Sent both as `<async>` in the `<action>` body and as query parameter `async`: some actions read one, some the other. */
   async?: boolean;
 }
 
@@ -51,7 +51,7 @@ export interface HostServiceApproveOptions extends CallOptions {
   host?: types.Host;
   /** Sent as `<cluster>` in the `<action>` body. */
   cluster?: types.Cluster;
-  /** Sent as `<async>` in the `<action>` body. */
+  /** Sent both as `<async>` in the `<action>` body and as query parameter `async`: some actions read one, some the other. */
   async?: boolean;
   /** Sent as `<activate>` in the `<action>` body. */
   activate?: boolean;
@@ -69,7 +69,7 @@ const COMMIT_NET_CONFIG: MethodSpec = {
 
 /** Options of {@link HostService.commitNetConfig}. */
 export interface HostServiceCommitNetConfigOptions extends CallOptions {
-  /** Sent as `<async>` in the `<action>` body. */
+  /** Sent both as `<async>` in the `<action>` body and as query parameter `async`: some actions read one, some the other. */
   async?: boolean;
 }
 
@@ -87,9 +87,9 @@ const DEACTIVATE: MethodSpec = {
 export interface HostServiceDeactivateOptions extends CallOptions {
   /** Sent as `<reason>` in the `<action>` body. */
   reason?: string;
-  /** Sent as `<async>` in the `<action>` body. */
+  /** Sent both as `<async>` in the `<action>` body and as query parameter `async`: some actions read one, some the other. */
   async?: boolean;
-  /** Sent as `<stop_gluster_service>` in the `<action>` body. */
+  /** Sent both as `<stop_gluster_service>` in the `<action>` body and as query parameter `stop_gluster_service`: some actions read one, some the other. */
   stopGlusterService?: boolean;
 }
 
@@ -103,7 +103,7 @@ const ENROLL_CERTIFICATE: MethodSpec = {
 
 /** Options of {@link HostService.enrollCertificate}. */
 export interface HostServiceEnrollCertificateOptions extends CallOptions {
-  /** Sent as `<async>` in the `<action>` body. */
+  /** Sent both as `<async>` in the `<action>` body and as query parameter `async`: some actions read one, some the other. */
   async?: boolean;
 }
 
@@ -127,7 +127,7 @@ const FENCE: MethodSpec = {
 export interface HostServiceFenceOptions extends CallOptions {
   /** Sent as `<fence_type>` in the `<action>` body. */
   fenceType?: string;
-  /** Sent as `<async>` in the `<action>` body. */
+  /** Sent both as `<async>` in the `<action>` body and as query parameter `async`: some actions read one, some the other. */
   async?: boolean;
   /** Sent as `<maintenance_after_restart>` in the `<action>` body. */
   maintenanceAfterRestart?: boolean;
@@ -143,7 +143,7 @@ const FORCE_SELECT_SPM: MethodSpec = {
 
 /** Options of {@link HostService.forceSelectSpm}. */
 export interface HostServiceForceSelectSpmOptions extends CallOptions {
-  /** Sent as `<async>` in the `<action>` body. */
+  /** Sent both as `<async>` in the `<action>` body and as query parameter `async`: some actions read one, some the other. */
   async?: boolean;
 }
 
@@ -195,7 +195,7 @@ export interface HostServiceInstallOptions extends CallOptions {
   host?: types.Host;
   /** Sent as `<image>` in the `<action>` body. */
   image?: string;
-  /** Sent as `<async>` in the `<action>` body. */
+  /** Sent both as `<async>` in the `<action>` body and as query parameter `async`: some actions read one, some the other. */
   async?: boolean;
   /** Sent as `<deploy_hosted_engine>` in the `<action>` body. */
   deployHostedEngine?: boolean;
@@ -219,7 +219,7 @@ const ISCSI_DISCOVER: MethodSpec = {
 export interface HostServiceIscsiDiscoverOptions extends CallOptions {
   /** Sent as `<iscsi>` in the `<action>` body. */
   iscsi?: types.IscsiDetails;
-  /** Sent as `<async>` in the `<action>` body. */
+  /** Sent both as `<async>` in the `<action>` body and as query parameter `async`: some actions read one, some the other. */
   async?: boolean;
 }
 
@@ -243,7 +243,7 @@ const DISCOVER_ISCSI: MethodSpec = {
 export interface HostServiceDiscoverIscsiOptions extends CallOptions {
   /** Sent as `<iscsi>` in the `<action>` body. */
   iscsi?: types.IscsiDetails;
-  /** Sent as `<async>` in the `<action>` body. */
+  /** Sent both as `<async>` in the `<action>` body and as query parameter `async`: some actions read one, some the other. */
   async?: boolean;
 }
 
@@ -260,7 +260,7 @@ const ISCSI_LOGIN: MethodSpec = {
 export interface HostServiceIscsiLoginOptions extends CallOptions {
   /** Sent as `<iscsi>` in the `<action>` body. */
   iscsi?: types.IscsiDetails;
-  /** Sent as `<async>` in the `<action>` body. */
+  /** Sent both as `<async>` in the `<action>` body and as query parameter `async`: some actions read one, some the other. */
   async?: boolean;
 }
 
@@ -284,7 +284,7 @@ const UNREGISTERED_STORAGE_DOMAINS_DISCOVER: MethodSpec = {
 export interface HostServiceUnregisteredStorageDomainsDiscoverOptions extends CallOptions {
   /** Sent as `<iscsi>` in the `<action>` body. */
   iscsi?: types.IscsiDetails;
-  /** Sent as `<async>` in the `<action>` body. */
+  /** Sent both as `<async>` in the `<action>` body and as query parameter `async`: some actions read one, some the other. */
   async?: boolean;
 }
 
@@ -320,7 +320,7 @@ export interface HostServiceUpgradeOptions extends CallOptions {
   image?: string;
   /** Sent as `<reboot>` in the `<action>` body. */
   reboot?: boolean;
-  /** Sent as `<async>` in the `<action>` body. */
+  /** Sent both as `<async>` in the `<action>` body and as query parameter `async`: some actions read one, some the other. */
   async?: boolean;
   /** Sent as `<timeout>` in the `<action>` body. */
   timeout?: number;
@@ -342,7 +342,7 @@ const REFRESH: MethodSpec = {
 
 /** Options of {@link HostService.refresh}. */
 export interface HostServiceRefreshOptions extends CallOptions {
-  /** Sent as `<async>` in the `<action>` body. */
+  /** Sent both as `<async>` in the `<action>` body and as query parameter `async`: some actions read one, some the other. */
   async?: boolean;
 }
 
@@ -432,7 +432,7 @@ export interface HostServiceSetupNetworksOptions extends CallOptions {
   checkConnectivity?: boolean;
   /** Sent as `<connectivity_timeout>` in the `<action>` body. */
   connectivityTimeout?: number;
-  /** Sent as `<async>` in the `<action>` body. */
+  /** Sent both as `<async>` in the `<action>` body and as query parameter `async`: some actions read one, some the other. */
   async?: boolean;
 }
 
@@ -446,7 +446,7 @@ const SYNC_ALL_NETWORKS: MethodSpec = {
 
 /** Options of {@link HostService.syncAllNetworks}. */
 export interface HostServiceSyncAllNetworksOptions extends CallOptions {
-  /** Sent as `<async>` in the `<action>` body. */
+  /** Sent both as `<async>` in the `<action>` body and as query parameter `async`: some actions read one, some the other. */
   async?: boolean;
 }
 
@@ -463,7 +463,7 @@ const COPY_HOST_NETWORKS: MethodSpec = {
 export interface HostServiceCopyHostNetworksOptions extends CallOptions {
   /** Sent as `<source_host>` in the `<action>` body. */
   sourceHost?: types.Host;
-  /** Sent as `<async>` in the `<action>` body. */
+  /** Sent both as `<async>` in the `<action>` body and as query parameter `async`: some actions read one, some the other. */
   async?: boolean;
 }
 

@@ -43,7 +43,7 @@ const UPDATE_VIRTUAL_FUNCTIONS_CONFIGURATION: MethodSpec = {
 export interface HostNicServiceUpdateVirtualFunctionsConfigurationOptions extends CallOptions {
   /** Sent as `<virtual_functions_configuration>` in the `<action>` body. */
   virtualFunctionsConfiguration?: types.HostNicVirtualFunctionsConfiguration;
-  /** Sent as `<async>` in the `<action>` body. */
+  /** Sent both as `<async>` in the `<action>` body and as query parameter `async`: some actions read one, some the other. */
   async?: boolean;
 }
 

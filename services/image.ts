@@ -42,7 +42,7 @@ export interface ImageServiceImportOptions extends CallOptions {
   template?: types.Template;
   /** Sent as `<storage_domain>` in the `<action>` body. */
   storageDomain?: types.StorageDomain;
-  /** Sent as `<async>` in the `<action>` body. */
+  /** Sent both as `<async>` in the `<action>` body and as query parameter `async`: some actions read one, some the other. */
   async?: boolean;
 }
 

@@ -37,13 +37,13 @@ export interface ImageTransfersServiceListOptions extends CallOptions {
  * Reached with `connection.systemService().imageTransfersService()`.
  */
 export class ImageTransfersService extends Service {
-  /** `POST /imagetransfers`: adds a `ImageTransfer` and resolves to it as created. */
+  /** `POST /imagetransfers`: adds an `ImageTransfer` and resolves to it as created. */
   add(imageTransfer: types.ImageTransfer, options?: CallOptions): Promise<types.ImageTransfer> {
     return this.invoke(ADD, options, imageTransfer);
   }
 
   /**
-   * `POST /imagetransfers`: adds a `ImageTransfer` and resolves to it as created.
+   * `POST /imagetransfers`: adds an `ImageTransfer` and resolves to it as created.
    *
    * A signature of `add` with its own parameters; it sends the same request.
    *
@@ -57,7 +57,7 @@ export class ImageTransfersService extends Service {
   }
 
   /**
-   * `POST /imagetransfers`: adds a `ImageTransfer` and resolves to it as created.
+   * `POST /imagetransfers`: adds an `ImageTransfer` and resolves to it as created.
    *
    * A signature of `add` with its own parameters; it sends the same request.
    */
@@ -69,7 +69,7 @@ export class ImageTransfersService extends Service {
   }
 
   /**
-   * `POST /imagetransfers`: adds a `ImageTransfer` and resolves to it as created.
+   * `POST /imagetransfers`: adds an `ImageTransfer` and resolves to it as created.
    *
    * A signature of `add` with its own parameters; it sends the same request.
    */

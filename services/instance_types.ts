@@ -46,7 +46,7 @@ export interface InstanceTypesServiceListOptions extends CallOptions {
  * Reached with `connection.systemService().instanceTypesService()`.
  */
 export class InstanceTypesService extends Service {
-  /** `POST /instancetypes`: adds a `InstanceType` and resolves to it as created. */
+  /** `POST /instancetypes`: adds an `InstanceType` and resolves to it as created. */
   add(instanceType: types.InstanceType, options?: CallOptions): Promise<types.InstanceType> {
     return this.invoke(ADD, options, instanceType);
   }

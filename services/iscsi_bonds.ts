@@ -34,7 +34,7 @@ export interface IscsiBondsServiceListOptions extends CallOptions {
  * Reached with `connection.systemService().dataCentersService().dataCenterService(id).iscsiBondsService()`.
  */
 export class IscsiBondsService extends Service {
-  /** `POST /datacenters/{dataCenter}/iscsibonds`: adds a `IscsiBond` and resolves to it as created. */
+  /** `POST /datacenters/{dataCenter}/iscsibonds`: adds an `IscsiBond` and resolves to it as created. */
   add(bond: types.IscsiBond, options?: CallOptions): Promise<types.IscsiBond> {
     return this.invoke(ADD, options, bond);
   }

@@ -14,7 +14,7 @@ const CLEAR: MethodSpec = {
 
 /** Options of {@link JobService.clear}. */
 export interface JobServiceClearOptions extends CallOptions {
-  /** Sent as `<async>` in the `<action>` body. */
+  /** Sent both as `<async>` in the `<action>` body and as query parameter `async`: some actions read one, some the other. */
   async?: boolean;
 }
 
@@ -34,7 +34,7 @@ export interface JobServiceEndOptions extends CallOptions {
   force?: boolean;
   /** Sent as `<succeeded>` in the `<action>` body. */
   succeeded?: boolean;
-  /** Sent as `<async>` in the `<action>` body. */
+  /** Sent both as `<async>` in the `<action>` body and as query parameter `async`: some actions read one, some the other. */
   async?: boolean;
 }
 

@@ -22,17 +22,22 @@ export interface KatelloErrataServiceListOptions extends CallOptions {
 }
 
 /**
- * The `KatelloErrata` service at `/hosts/{host}/katelloerrata`.
+ * The `KatelloErrata` service, reached at 2 paths:
  *
- * Reached with `connection.systemService().hostsService().hostService(id).katelloErrataService()`.
+ * - `/hosts/{host}/katelloerrata`
+ * - `/vms/{vm}/katelloerrata`
+ *
+ * Its docs write these paths `.../katelloerrata`.
+ *
+ * Reached, for example, with `connection.systemService().hostsService().hostService(id).katelloErrataService()`.
  */
 export class KatelloErrataService extends Service {
-  /** `GET /hosts/{host}/katelloerrata`: lists the `KatelloErratum` objects. */
+  /** `GET .../katelloerrata`: lists the `KatelloErratum` objects. */
   list(options?: KatelloErrataServiceListOptions): Promise<types.KatelloErratum[]> {
     return this.invoke(LIST, options);
   }
 
-  /** The `KatelloErratumService` of one item: `/hosts/{host}/katelloerrata/{katelloErratum}`. */
+  /** The `KatelloErratumService` of one item: `.../katelloerrata/{katelloErratum}`. */
   katelloErratumService(id: string): KatelloErratumService {
     return new KatelloErratumService(this.runtime, this.childPath(id));
   }

@@ -18,12 +18,18 @@ export interface KatelloErratumServiceGetOptions extends CallOptions {
 }
 
 /**
- * The `KatelloErratum` service at `/katelloerrata/{katelloErratum}`.
+ * The `KatelloErratum` service, reached at 3 paths:
  *
- * Reached with `connection.systemService().katelloErrataService().katelloErratumService(id)`.
+ * - `/katelloerrata/{katelloErratum}`
+ * - `/hosts/{host}/katelloerrata/{katelloErratum}`
+ * - `/vms/{vm}/katelloerrata/{katelloErratum}`
+ *
+ * Its docs write these paths `.../katelloerrata/{katelloErratum}`.
+ *
+ * Reached, for example, with `connection.systemService().katelloErrataService().katelloErratumService(id)`.
  */
 export class KatelloErratumService extends Service {
-  /** `GET /katelloerrata/{katelloErratum}`: fetches the `KatelloErratum`. */
+  /** `GET .../katelloerrata/{katelloErratum}`: fetches the `KatelloErratum`. */
   get(options?: KatelloErratumServiceGetOptions): Promise<types.KatelloErratum> {
     return this.invoke(GET, options);
   }

@@ -3,7 +3,7 @@
 import { Service } from "../transport/service.ts";
 import { StatisticsService } from "./statistics.ts";
 
-/** The `Measurable` service at `…`. */
+/** The `Measurable` service, which no locator of the model leads to. */
 export class MeasurableService extends Service {
   /** The `StatisticsService` at `…/statistics`. */
   statisticsService(): StatisticsService {

@@ -12,11 +12,11 @@ const MOVE: MethodSpec = {
 
 /** Options of {@link MoveableService.move}. */
 export interface MoveableServiceMoveOptions extends CallOptions {
-  /** Sent as `<async>` in the `<action>` body. */
+  /** Sent both as `<async>` in the `<action>` body and as query parameter `async`: some actions read one, some the other. */
   async?: boolean;
 }
 
-/** The `Moveable` service at `…`. */
+/** The `Moveable` service, which no locator of the model leads to. */
 export class MoveableService extends Service {
   /**
    * `POST …/move`: the `move` action.

@@ -49,37 +49,42 @@ export interface NetworkServiceRemoveOptions extends CallOptions {
 }
 
 /**
- * The `Network` service at `/networks/{network}`.
+ * The `Network` service, reached at 2 paths:
  *
- * Reached with `connection.systemService().networksService().networkService(id)`.
+ * - `/networks/{network}`
+ * - `/datacenters/{dataCenter}/iscsibonds/{iscsiBond}/networks/{network}`
+ *
+ * Its docs write these paths `.../networks/{network}`.
+ *
+ * Reached, for example, with `connection.systemService().networksService().networkService(id)`.
  */
 export class NetworkService extends Service {
-  /** `GET /networks/{network}`: fetches the `Network`. */
+  /** `GET .../networks/{network}`: fetches the `Network`. */
   get(options?: NetworkServiceGetOptions): Promise<types.Network> {
     return this.invoke(GET, options);
   }
 
-  /** `PUT /networks/{network}`: sends the members set in `network`; resolves to the result. */
+  /** `PUT .../networks/{network}`: sends the members set in `network`; resolves to the result. */
   update(network: types.Network, options?: NetworkServiceUpdateOptions): Promise<types.Network> {
     return this.invoke(UPDATE, options, network);
   }
 
-  /** `DELETE /networks/{network}`: removes the object. */
+  /** `DELETE .../networks/{network}`: removes the object. */
   remove(options?: NetworkServiceRemoveOptions): Promise<void> {
     return this.invoke(REMOVE, options);
   }
 
-  /** The `AssignedPermissionsService` at `/networks/{network}/permissions`. */
+  /** The `AssignedPermissionsService` at `.../networks/{network}/permissions`. */
   permissionsService(): AssignedPermissionsService {
     return new AssignedPermissionsService(this.runtime, this.childPath("permissions"));
   }
 
-  /** The `AssignedVnicProfilesService` at `/networks/{network}/vnicprofiles`. */
+  /** The `AssignedVnicProfilesService` at `.../networks/{network}/vnicprofiles`. */
   vnicProfilesService(): AssignedVnicProfilesService {
     return new AssignedVnicProfilesService(this.runtime, this.childPath("vnicprofiles"));
   }
 
-  /** The `NetworkLabelsService` at `/networks/{network}/networklabels`. */
+  /** The `NetworkLabelsService` at `.../networks/{network}/networklabels`. */
   networkLabelsService(): NetworkLabelsService {
     return new NetworkLabelsService(this.runtime, this.childPath("networklabels"));
   }

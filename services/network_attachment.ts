@@ -46,17 +46,22 @@ export interface NetworkAttachmentServiceRemoveOptions extends CallOptions {
 }
 
 /**
- * The `NetworkAttachment` service at `/hosts/{host}/networkattachments/{attachment}`.
+ * The `NetworkAttachment` service, reached at 2 paths:
  *
- * Reached with `connection.systemService().hostsService().hostService(id).networkAttachmentsService().attachmentService(id)`.
+ * - `/hosts/{host}/networkattachments/{attachment}`
+ * - `/hosts/{host}/nics/{nic}/networkattachments/{attachment}`
+ *
+ * Its docs write these paths `.../networkattachments/{attachment}`.
+ *
+ * Reached, for example, with `connection.systemService().hostsService().hostService(id).networkAttachmentsService().attachmentService(id)`.
  */
 export class NetworkAttachmentService extends Service {
-  /** `GET /hosts/{host}/networkattachments/{attachment}`: fetches the `NetworkAttachment`. */
+  /** `GET .../networkattachments/{attachment}`: fetches the `NetworkAttachment`. */
   get(options?: NetworkAttachmentServiceGetOptions): Promise<types.NetworkAttachment> {
     return this.invoke(GET, options);
   }
 
-  /** `PUT /hosts/{host}/networkattachments/{attachment}`: sends the members set in `attachment`; resolves to the result. */
+  /** `PUT .../networkattachments/{attachment}`: sends the members set in `attachment`; resolves to the result. */
   update(
     attachment: types.NetworkAttachment,
     options?: NetworkAttachmentServiceUpdateOptions,
@@ -64,7 +69,7 @@ export class NetworkAttachmentService extends Service {
     return this.invoke(UPDATE, options, attachment);
   }
 
-  /** `DELETE /hosts/{host}/networkattachments/{attachment}`: removes the object. */
+  /** `DELETE .../networkattachments/{attachment}`: removes the object. */
   remove(options?: NetworkAttachmentServiceRemoveOptions): Promise<void> {
     return this.invoke(REMOVE, options);
   }

@@ -35,12 +35,17 @@ export interface NetworkAttachmentsServiceListOptions extends CallOptions {
 }
 
 /**
- * The `NetworkAttachments` service at `/hosts/{host}/networkattachments`.
+ * The `NetworkAttachments` service, reached at 2 paths:
  *
- * Reached with `connection.systemService().hostsService().hostService(id).networkAttachmentsService()`.
+ * - `/hosts/{host}/networkattachments`
+ * - `/hosts/{host}/nics/{nic}/networkattachments`
+ *
+ * Its docs write these paths `.../networkattachments`.
+ *
+ * Reached, for example, with `connection.systemService().hostsService().hostService(id).networkAttachmentsService()`.
  */
 export class NetworkAttachmentsService extends Service {
-  /** `POST /hosts/{host}/networkattachments`: adds a `NetworkAttachment` and resolves to it as created. */
+  /** `POST .../networkattachments`: adds a `NetworkAttachment` and resolves to it as created. */
   add(
     attachment: types.NetworkAttachment,
     options?: CallOptions,
@@ -48,12 +53,12 @@ export class NetworkAttachmentsService extends Service {
     return this.invoke(ADD, options, attachment);
   }
 
-  /** `GET /hosts/{host}/networkattachments`: lists the `NetworkAttachment` objects. */
+  /** `GET .../networkattachments`: lists the `NetworkAttachment` objects. */
   list(options?: NetworkAttachmentsServiceListOptions): Promise<types.NetworkAttachment[]> {
     return this.invoke(LIST, options);
   }
 
-  /** The `NetworkAttachmentService` of one item: `/hosts/{host}/networkattachments/{attachment}`. */
+  /** The `NetworkAttachmentService` of one item: `.../networkattachments/{attachment}`. */
   attachmentService(id: string): NetworkAttachmentService {
     return new NetworkAttachmentService(this.runtime, this.childPath(id));
   }

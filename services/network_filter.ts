@@ -18,12 +18,18 @@ export interface NetworkFilterServiceGetOptions extends CallOptions {
 }
 
 /**
- * The `NetworkFilter` service at `/networkfilters/{networkFilter}`.
+ * The `NetworkFilter` service, reached at 3 paths:
  *
- * Reached with `connection.systemService().networkFiltersService().networkFilterService(id)`.
+ * - `/networkfilters/{networkFilter}`
+ * - `/clusters/{cluster}/networkfilters/{networkFilter}`
+ * - `/datacenters/{dataCenter}/clusters/{cluster}/networkfilters/{networkFilter}`
+ *
+ * Its docs write these paths `.../networkfilters/{networkFilter}`.
+ *
+ * Reached, for example, with `connection.systemService().networkFiltersService().networkFilterService(id)`.
  */
 export class NetworkFilterService extends Service {
-  /** `GET /networkfilters/{networkFilter}`: fetches the `NetworkFilter`. */
+  /** `GET .../networkfilters/{networkFilter}`: fetches the `NetworkFilter`. */
   get(options?: NetworkFilterServiceGetOptions): Promise<types.NetworkFilter> {
     return this.invoke(GET, options);
   }

@@ -19,17 +19,23 @@ export interface NetworkFiltersServiceListOptions extends CallOptions {
 }
 
 /**
- * The `NetworkFilters` service at `/networkfilters`.
+ * The `NetworkFilters` service, reached at 3 paths:
  *
- * Reached with `connection.systemService().networkFiltersService()`.
+ * - `/networkfilters`
+ * - `/clusters/{cluster}/networkfilters`
+ * - `/datacenters/{dataCenter}/clusters/{cluster}/networkfilters`
+ *
+ * Its docs write these paths `.../networkfilters`.
+ *
+ * Reached, for example, with `connection.systemService().networkFiltersService()`.
  */
 export class NetworkFiltersService extends Service {
-  /** `GET /networkfilters`: lists the `NetworkFilter` objects. */
+  /** `GET .../networkfilters`: lists the `NetworkFilter` objects. */
   list(options?: NetworkFiltersServiceListOptions): Promise<types.NetworkFilter[]> {
     return this.invoke(LIST, options);
   }
 
-  /** The `NetworkFilterService` of one item: `/networkfilters/{networkFilter}`. */
+  /** The `NetworkFilterService` of one item: `.../networkfilters/{networkFilter}`. */
   networkFilterService(id: string): NetworkFilterService {
     return new NetworkFilterService(this.runtime, this.childPath(id));
   }

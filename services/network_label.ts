@@ -31,17 +31,24 @@ export interface NetworkLabelServiceRemoveOptions extends CallOptions {
 }
 
 /**
- * The `NetworkLabel` service at `/networks/{network}/networklabels/{label}`.
+ * The `NetworkLabel` service, reached at 4 paths:
  *
- * Reached with `connection.systemService().networksService().networkService(id).networkLabelsService().labelService(id)`.
+ * - `/networks/{network}/networklabels/{label}`
+ * - `/hosts/{host}/nics/{nic}/networklabels/{label}`
+ * - `/hosts/{host}/nics/{nic}/virtualfunctionallowedlabels/{label}`
+ * - `/datacenters/{dataCenter}/iscsibonds/{iscsiBond}/networks/{network}/networklabels/{label}`
+ *
+ * Its docs write these paths `.../networklabels/{label}` or `.../virtualfunctionallowedlabels/{label}`.
+ *
+ * Reached, for example, with `connection.systemService().networksService().networkService(id).networkLabelsService().labelService(id)`.
  */
 export class NetworkLabelService extends Service {
-  /** `GET /networks/{network}/networklabels/{label}`: fetches the `NetworkLabel`. */
+  /** `GET .../networklabels/{label}` or `GET .../virtualfunctionallowedlabels/{label}`: fetches the `NetworkLabel`. */
   get(options?: NetworkLabelServiceGetOptions): Promise<types.NetworkLabel> {
     return this.invoke(GET, options);
   }
 
-  /** `DELETE /networks/{network}/networklabels/{label}`: removes the object. */
+  /** `DELETE .../networklabels/{label}` or `DELETE .../virtualfunctionallowedlabels/{label}`: removes the object. */
   remove(options?: NetworkLabelServiceRemoveOptions): Promise<void> {
     return this.invoke(REMOVE, options);
   }

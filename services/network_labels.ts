@@ -29,22 +29,29 @@ export interface NetworkLabelsServiceListOptions extends CallOptions {
 }
 
 /**
- * The `NetworkLabels` service at `/networks/{network}/networklabels`.
+ * The `NetworkLabels` service, reached at 4 paths:
  *
- * Reached with `connection.systemService().networksService().networkService(id).networkLabelsService()`.
+ * - `/networks/{network}/networklabels`
+ * - `/hosts/{host}/nics/{nic}/networklabels`
+ * - `/hosts/{host}/nics/{nic}/virtualfunctionallowedlabels`
+ * - `/datacenters/{dataCenter}/iscsibonds/{iscsiBond}/networks/{network}/networklabels`
+ *
+ * Its docs write these paths `.../networklabels` or `.../virtualfunctionallowedlabels`.
+ *
+ * Reached, for example, with `connection.systemService().networksService().networkService(id).networkLabelsService()`.
  */
 export class NetworkLabelsService extends Service {
-  /** `POST /networks/{network}/networklabels`: adds a `NetworkLabel` and resolves to it as created. */
+  /** `POST .../networklabels` or `POST .../virtualfunctionallowedlabels`: adds a `NetworkLabel` and resolves to it as created. */
   add(label: types.NetworkLabel, options?: CallOptions): Promise<types.NetworkLabel> {
     return this.invoke(ADD, options, label);
   }
 
-  /** `GET /networks/{network}/networklabels`: lists the `NetworkLabel` objects. */
+  /** `GET .../networklabels` or `GET .../virtualfunctionallowedlabels`: lists the `NetworkLabel` objects. */
   list(options?: NetworkLabelsServiceListOptions): Promise<types.NetworkLabel[]> {
     return this.invoke(LIST, options);
   }
 
-  /** The `NetworkLabelService` of one item: `/networks/{network}/networklabels/{label}`. */
+  /** The `NetworkLabelService` of one item: `.../networklabels/{label}` or `.../virtualfunctionallowedlabels/{label}`. */
   labelService(id: string): NetworkLabelService {
     return new NetworkLabelService(this.runtime, this.childPath(id));
   }

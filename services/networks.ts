@@ -35,22 +35,31 @@ export interface NetworksServiceListOptions extends CallOptions {
 }
 
 /**
- * The `Networks` service at `/networks`.
+ * The `Networks` service, reached at 2 paths:
  *
- * Reached with `connection.systemService().networksService()`.
+ * - `/networks`
+ * - `/datacenters/{dataCenter}/iscsibonds/{iscsiBond}/networks`
+ *
+ * Its docs write these paths `.../networks`.
+ *
+ * Reached, for example, with `connection.systemService().networksService()`.
  */
 export class NetworksService extends Service {
-  /** `POST /networks`: adds a `Network` and resolves to it as created. */
+  /**
+   * `POST .../networks`: adds a `Network` and resolves to it as created.
+   *
+   * At `/datacenters/{dataCenter}/iscsibonds/{iscsiBond}/networks` the engine answers with a completed `<action>` instead: there this resolves to the object you sent, as you sent it (no `id` unless you gave one).
+   */
   add(network: types.Network, options?: CallOptions): Promise<types.Network> {
     return this.invoke(ADD, options, network);
   }
 
-  /** `GET /networks`: lists the `Network` objects. */
+  /** `GET .../networks`: lists the `Network` objects. */
   list(options?: NetworksServiceListOptions): Promise<types.Network[]> {
     return this.invoke(LIST, options);
   }
 
-  /** The `NetworkService` of one item: `/networks/{network}`. */
+  /** The `NetworkService` of one item: `.../networks/{network}`. */
   networkService(id: string): NetworkService {
     return new NetworkService(this.runtime, this.childPath(id));
   }

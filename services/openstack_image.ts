@@ -42,7 +42,7 @@ export interface OpenstackImageServiceImportOptions extends CallOptions {
   template?: types.Template;
   /** Sent as `<cluster>` in the `<action>` body. */
   cluster?: types.Cluster;
-  /** Sent as `<async>` in the `<action>` body. */
+  /** Sent both as `<async>` in the `<action>` body and as query parameter `async`: some actions read one, some the other. */
   async?: boolean;
 }
 

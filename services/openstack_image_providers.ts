@@ -43,7 +43,7 @@ export interface OpenstackImageProvidersServiceListOptions extends CallOptions {
  * Reached with `connection.systemService().openstackImageProvidersService()`.
  */
 export class OpenstackImageProvidersService extends Service {
-  /** `POST /openstackimageproviders`: adds a `OpenStackImageProvider` and resolves to it as created. */
+  /** `POST /openstackimageproviders`: adds an `OpenStackImageProvider` and resolves to it as created. */
   add(
     provider: types.OpenStackImageProvider,
     options?: CallOptions,

@@ -31,7 +31,7 @@ const IMPORT: MethodSpec = {
 export interface OpenstackNetworkServiceImportOptions extends CallOptions {
   /** Sent as `<data_center>` in the `<action>` body. */
   dataCenter?: types.DataCenter;
-  /** Sent as `<async>` in the `<action>` body. */
+  /** Sent both as `<async>` in the `<action>` body and as query parameter `async`: some actions read one, some the other. */
   async?: boolean;
 }
 

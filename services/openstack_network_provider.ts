@@ -71,7 +71,7 @@ const TEST_CONNECTIVITY: MethodSpec = {
 
 /** Options of {@link OpenstackNetworkProviderService.testConnectivity}. */
 export interface OpenstackNetworkProviderServiceTestConnectivityOptions extends CallOptions {
-  /** Sent as `<async>` in the `<action>` body. */
+  /** Sent both as `<async>` in the `<action>` body and as query parameter `async`: some actions read one, some the other. */
   async?: boolean;
 }
 

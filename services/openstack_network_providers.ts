@@ -43,7 +43,7 @@ export interface OpenstackNetworkProvidersServiceListOptions extends CallOptions
  * Reached with `connection.systemService().openstackNetworkProvidersService()`.
  */
 export class OpenstackNetworkProvidersService extends Service {
-  /** `POST /openstacknetworkproviders`: adds a `OpenStackNetworkProvider` and resolves to it as created. */
+  /** `POST /openstacknetworkproviders`: adds an `OpenStackNetworkProvider` and resolves to it as created. */
   add(
     provider: types.OpenStackNetworkProvider,
     options?: CallOptions,

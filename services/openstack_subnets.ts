@@ -34,7 +34,7 @@ export interface OpenstackSubnetsServiceListOptions extends CallOptions {
  * Reached with `connection.systemService().openstackNetworkProvidersService().providerService(id).networksService().networkService(id).subnetsService()`.
  */
 export class OpenstackSubnetsService extends Service {
-  /** `POST /openstacknetworkproviders/{provider}/networks/{network}/subnets`: adds a `OpenStackSubnet` and resolves to it as created. */
+  /** `POST /openstacknetworkproviders/{provider}/networks/{network}/subnets`: adds an `OpenStackSubnet` and resolves to it as created. */
   add(subnet: types.OpenStackSubnet, options?: CallOptions): Promise<types.OpenStackSubnet> {
     return this.invoke(ADD, options, subnet);
   }

@@ -42,7 +42,7 @@ export interface OpenstackVolumeAuthenticationKeysServiceListOptions extends Cal
  * @deprecated Deprecated in the API model.
  */
 export class OpenstackVolumeAuthenticationKeysService extends Service {
-  /** `POST /openstackvolumeproviders/{provider}/authenticationkeys`: adds a `OpenstackVolumeAuthenticationKey` and resolves to it as created. */
+  /** `POST /openstackvolumeproviders/{provider}/authenticationkeys`: adds an `OpenstackVolumeAuthenticationKey` and resolves to it as created. */
   add(
     key: types.OpenstackVolumeAuthenticationKey,
     options?: CallOptions,

@@ -75,7 +75,7 @@ const TEST_CONNECTIVITY: MethodSpec = {
 
 /** Options of {@link OpenstackVolumeProviderService.testConnectivity}. */
 export interface OpenstackVolumeProviderServiceTestConnectivityOptions extends CallOptions {
-  /** Sent as `<async>` in the `<action>` body. */
+  /** Sent both as `<async>` in the `<action>` body and as query parameter `async`: some actions read one, some the other. */
   async?: boolean;
 }
 

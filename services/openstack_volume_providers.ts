@@ -45,7 +45,7 @@ export interface OpenstackVolumeProvidersServiceListOptions extends CallOptions 
  * @deprecated Deprecated in the API model.
  */
 export class OpenstackVolumeProvidersService extends Service {
-  /** `POST /openstackvolumeproviders`: adds a `OpenStackVolumeProvider` and resolves to it as created. */
+  /** `POST /openstackvolumeproviders`: adds an `OpenStackVolumeProvider` and resolves to it as created. */
   add(
     provider: types.OpenStackVolumeProvider,
     options?: CallOptions,

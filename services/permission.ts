@@ -31,17 +31,26 @@ export interface PermissionServiceRemoveOptions extends CallOptions {
 }
 
 /**
- * The `Permission` service at `/permissions/{permission}`.
+ * The `Permission` service, reached at 23 paths:
  *
- * Reached with `connection.systemService().permissionsService().permissionService(id)`.
+ * - `/permissions/{permission}`
+ * - `/clusters/{cluster}/permissions/{permission}`
+ * - `/cpuprofiles/{profile}/permissions/{permission}`
+ * - `/datacenters/{dataCenter}/permissions/{permission}`
+ * - `/diskprofiles/{diskProfile}/permissions/{permission}`
+ * - and 18 more.
+ *
+ * Its docs write these paths `.../permissions/{permission}`.
+ *
+ * Reached, for example, with `connection.systemService().permissionsService().permissionService(id)`.
  */
 export class PermissionService extends Service {
-  /** `GET /permissions/{permission}`: fetches the `Permission`. */
+  /** `GET .../permissions/{permission}`: fetches the `Permission`. */
   get(options?: PermissionServiceGetOptions): Promise<types.Permission> {
     return this.invoke(GET, options);
   }
 
-  /** `DELETE /permissions/{permission}`: removes the object. */
+  /** `DELETE .../permissions/{permission}`: removes the object. */
   remove(options?: PermissionServiceRemoveOptions): Promise<void> {
     return this.invoke(REMOVE, options);
   }

@@ -31,17 +31,23 @@ export interface PermitServiceRemoveOptions extends CallOptions {
 }
 
 /**
- * The `Permit` service at `/roles/{role}/permits/{permit}`.
+ * The `Permit` service, reached at 3 paths:
  *
- * Reached with `connection.systemService().rolesService().roleService(id).permitsService().permitService(id)`.
+ * - `/roles/{role}/permits/{permit}`
+ * - `/groups/{group}/roles/{role}/permits/{permit}`
+ * - `/users/{user}/roles/{role}/permits/{permit}`
+ *
+ * Its docs write these paths `.../roles/{role}/permits/{permit}`.
+ *
+ * Reached, for example, with `connection.systemService().rolesService().roleService(id).permitsService().permitService(id)`.
  */
 export class PermitService extends Service {
-  /** `GET /roles/{role}/permits/{permit}`: fetches the `Permit`. */
+  /** `GET .../roles/{role}/permits/{permit}`: fetches the `Permit`. */
   get(options?: PermitServiceGetOptions): Promise<types.Permit> {
     return this.invoke(GET, options);
   }
 
-  /** `DELETE /roles/{role}/permits/{permit}`: removes the object. */
+  /** `DELETE .../roles/{role}/permits/{permit}`: removes the object. */
   remove(options?: PermitServiceRemoveOptions): Promise<void> {
     return this.invoke(REMOVE, options);
   }

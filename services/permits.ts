@@ -29,22 +29,28 @@ export interface PermitsServiceListOptions extends CallOptions {
 }
 
 /**
- * The `Permits` service at `/roles/{role}/permits`.
+ * The `Permits` service, reached at 3 paths:
  *
- * Reached with `connection.systemService().rolesService().roleService(id).permitsService()`.
+ * - `/roles/{role}/permits`
+ * - `/groups/{group}/roles/{role}/permits`
+ * - `/users/{user}/roles/{role}/permits`
+ *
+ * Its docs write these paths `.../roles/{role}/permits`.
+ *
+ * Reached, for example, with `connection.systemService().rolesService().roleService(id).permitsService()`.
  */
 export class PermitsService extends Service {
-  /** `POST /roles/{role}/permits`: adds a `Permit` and resolves to it as created. */
+  /** `POST .../roles/{role}/permits`: adds a `Permit` and resolves to it as created. */
   add(permit: types.Permit, options?: CallOptions): Promise<types.Permit> {
     return this.invoke(ADD, options, permit);
   }
 
-  /** `GET /roles/{role}/permits`: lists the `Permit` objects. */
+  /** `GET .../roles/{role}/permits`: lists the `Permit` objects. */
   list(options?: PermitsServiceListOptions): Promise<types.Permit[]> {
     return this.invoke(LIST, options);
   }
 
-  /** The `PermitService` of one item: `/roles/{role}/permits/{permit}`. */
+  /** The `PermitService` of one item: `.../roles/{role}/permits/{permit}`. */
   permitService(id: string): PermitService {
     return new PermitService(this.runtime, this.childPath(id));
   }

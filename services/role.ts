@@ -47,27 +47,33 @@ export interface RoleServiceUpdateOptions extends CallOptions {
 }
 
 /**
- * The `Role` service at `/roles/{role}`.
+ * The `Role` service, reached at 3 paths:
  *
- * Reached with `connection.systemService().rolesService().roleService(id)`.
+ * - `/roles/{role}`
+ * - `/groups/{group}/roles/{role}`
+ * - `/users/{user}/roles/{role}`
+ *
+ * Its docs write these paths `.../roles/{role}`.
+ *
+ * Reached, for example, with `connection.systemService().rolesService().roleService(id)`.
  */
 export class RoleService extends Service {
-  /** `GET /roles/{role}`: fetches the `Role`. */
+  /** `GET .../roles/{role}`: fetches the `Role`. */
   get(options?: RoleServiceGetOptions): Promise<types.Role> {
     return this.invoke(GET, options);
   }
 
-  /** `DELETE /roles/{role}`: removes the object. */
+  /** `DELETE .../roles/{role}`: removes the object. */
   remove(options?: RoleServiceRemoveOptions): Promise<void> {
     return this.invoke(REMOVE, options);
   }
 
-  /** `PUT /roles/{role}`: sends the members set in `role`; resolves to the result. */
+  /** `PUT .../roles/{role}`: sends the members set in `role`; resolves to the result. */
   update(role: types.Role, options?: RoleServiceUpdateOptions): Promise<types.Role> {
     return this.invoke(UPDATE, options, role);
   }
 
-  /** The `PermitsService` at `/roles/{role}/permits`. */
+  /** The `PermitsService` at `.../roles/{role}/permits`. */
   permitsService(): PermitsService {
     return new PermitsService(this.runtime, this.childPath("permits"));
   }

@@ -52,7 +52,7 @@ export interface SnapshotServiceRestoreOptions extends CallOptions {
   disks?: types.Disk[];
   /** Sent as `<restore_memory>` in the `<action>` body. */
   restoreMemory?: boolean;
-  /** Sent as `<async>` in the `<action>` body. */
+  /** Sent both as `<async>` in the `<action>` body and as query parameter `async`: some actions read one, some the other. */
   async?: boolean;
 }
 

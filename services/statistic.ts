@@ -18,12 +18,21 @@ export interface StatisticServiceGetOptions extends CallOptions {
 }
 
 /**
- * The `Statistic` service at `/disks/{disk}/statistics/{statistic}`.
+ * The `Statistic` service, reached at 13 paths:
  *
- * Reached with `connection.systemService().disksService().diskService(id).statisticsService().statisticService(id)`.
+ * - `/disks/{disk}/statistics/{statistic}`
+ * - `/hosts/{host}/statistics/{statistic}`
+ * - `/vms/{vm}/statistics/{statistic}`
+ * - `/clusters/{cluster}/glustervolumes/{volume}/statistics/{statistic}`
+ * - `/hosts/{host}/nics/{nic}/statistics/{statistic}`
+ * - and 8 more.
+ *
+ * Its docs write these paths `.../statistics/{statistic}`.
+ *
+ * Reached, for example, with `connection.systemService().disksService().diskService(id).statisticsService().statisticService(id)`.
  */
 export class StatisticService extends Service {
-  /** `GET /disks/{disk}/statistics/{statistic}`: fetches the `Statistic`. */
+  /** `GET .../statistics/{statistic}`: fetches the `Statistic`. */
   get(options?: StatisticServiceGetOptions): Promise<types.Statistic> {
     return this.invoke(GET, options);
   }

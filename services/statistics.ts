@@ -22,17 +22,26 @@ export interface StatisticsServiceListOptions extends CallOptions {
 }
 
 /**
- * The `Statistics` service at `/disks/{disk}/statistics`.
+ * The `Statistics` service, reached at 13 paths:
  *
- * Reached with `connection.systemService().disksService().diskService(id).statisticsService()`.
+ * - `/disks/{disk}/statistics`
+ * - `/hosts/{host}/statistics`
+ * - `/vms/{vm}/statistics`
+ * - `/clusters/{cluster}/glustervolumes/{volume}/statistics`
+ * - `/hosts/{host}/nics/{nic}/statistics`
+ * - and 8 more.
+ *
+ * Its docs write these paths `.../statistics`.
+ *
+ * Reached, for example, with `connection.systemService().disksService().diskService(id).statisticsService()`.
  */
 export class StatisticsService extends Service {
-  /** `GET /disks/{disk}/statistics`: lists the `Statistic` objects. */
+  /** `GET .../statistics`: lists the `Statistic` objects. */
   list(options?: StatisticsServiceListOptions): Promise<types.Statistic[]> {
     return this.invoke(LIST, options);
   }
 
-  /** The `StatisticService` of one item: `/disks/{disk}/statistics/{statistic}`. */
+  /** The `StatisticService` of one item: `.../statistics/{statistic}`. */
   statisticService(id: string): StatisticService {
     return new StatisticService(this.runtime, this.childPath(id));
   }

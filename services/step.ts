@@ -20,7 +20,7 @@ export interface StepServiceEndOptions extends CallOptions {
   force?: boolean;
   /** Sent as `<succeeded>` in the `<action>` body. */
   succeeded?: boolean;
-  /** Sent as `<async>` in the `<action>` body. */
+  /** Sent both as `<async>` in the `<action>` body and as query parameter `async`: some actions read one, some the other. */
   async?: boolean;
 }
 

@@ -43,7 +43,7 @@ const IS_ATTACHED: MethodSpec = {
 export interface StorageDomainServiceIsAttachedOptions extends CallOptions {
   /** Sent as `<host>` in the `<action>` body. */
   host?: types.Host;
-  /** Sent as `<async>` in the `<action>` body. */
+  /** Sent both as `<async>` in the `<action>` body and as query parameter `async`: some actions read one, some the other. */
   async?: boolean;
 }
 
@@ -72,7 +72,7 @@ const UPDATE_OVF_STORE: MethodSpec = {
 
 /** Options of {@link StorageDomainService.updateOvfStore}. */
 export interface StorageDomainServiceUpdateOvfStoreOptions extends CallOptions {
-  /** Sent as `<async>` in the `<action>` body. */
+  /** Sent both as `<async>` in the `<action>` body and as query parameter `async`: some actions read one, some the other. */
   async?: boolean;
 }
 
@@ -95,7 +95,7 @@ const REFRESH_LUNS: MethodSpec = {
 export interface StorageDomainServiceRefreshLunsOptions extends CallOptions {
   /** Sent as `<logical_units>` in the `<action>` body. */
   logicalUnits?: types.LogicalUnit[];
-  /** Sent as `<async>` in the `<action>` body. */
+  /** Sent both as `<async>` in the `<action>` body and as query parameter `async`: some actions read one, some the other. */
   async?: boolean;
 }
 

@@ -21,12 +21,17 @@ export interface StorageDomainContentDiskServiceGetOptions extends CallOptions {
 }
 
 /**
- * The `StorageDomainContentDisk` service at `/storagedomains/{storageDomain}/templates/{template}/disks/{disk}`.
+ * The `StorageDomainContentDisk` service, reached at 2 paths:
  *
- * Reached with `connection.systemService().storageDomainsService().storageDomainService(id).templatesService().templateService(id).disksService().diskService(id)`.
+ * - `/storagedomains/{storageDomain}/templates/{template}/disks/{disk}`
+ * - `/storagedomains/{storageDomain}/vms/{vm}/disks/{disk}`
+ *
+ * Its docs write these paths `.../disks/{disk}`.
+ *
+ * Reached, for example, with `connection.systemService().storageDomainsService().storageDomainService(id).templatesService().templateService(id).disksService().diskService(id)`.
  */
 export class StorageDomainContentDiskService extends Service {
-  /** `GET /storagedomains/{storageDomain}/templates/{template}/disks/{disk}`: fetches the `Disk`. */
+  /** `GET .../disks/{disk}`: fetches the `Disk`. */
   get(options?: StorageDomainContentDiskServiceGetOptions): Promise<types.Disk> {
     return this.invoke(GET, options);
   }

@@ -28,17 +28,22 @@ export interface StorageDomainContentDisksServiceListOptions extends CallOptions
 }
 
 /**
- * The `StorageDomainContentDisks` service at `/storagedomains/{storageDomain}/templates/{template}/disks`.
+ * The `StorageDomainContentDisks` service, reached at 2 paths:
  *
- * Reached with `connection.systemService().storageDomainsService().storageDomainService(id).templatesService().templateService(id).disksService()`.
+ * - `/storagedomains/{storageDomain}/templates/{template}/disks`
+ * - `/storagedomains/{storageDomain}/vms/{vm}/disks`
+ *
+ * Its docs write these paths `.../disks`.
+ *
+ * Reached, for example, with `connection.systemService().storageDomainsService().storageDomainService(id).templatesService().templateService(id).disksService()`.
  */
 export class StorageDomainContentDisksService extends Service {
-  /** `GET /storagedomains/{storageDomain}/templates/{template}/disks`: lists the `Disk` objects. */
+  /** `GET .../disks`: lists the `Disk` objects. */
   list(options?: StorageDomainContentDisksServiceListOptions): Promise<types.Disk[]> {
     return this.invoke(LIST, options);
   }
 
-  /** The `StorageDomainContentDiskService` of one item: `/storagedomains/{storageDomain}/templates/{template}/disks/{disk}`. */
+  /** The `StorageDomainContentDiskService` of one item: `.../disks/{disk}`. */
   diskService(id: string): StorageDomainContentDiskService {
     return new StorageDomainContentDiskService(this.runtime, this.childPath(id));
   }

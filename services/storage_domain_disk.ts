@@ -71,9 +71,9 @@ const MOVE: MethodSpec = {
 export interface StorageDomainDiskServiceMoveOptions extends CallOptions {
   /** Sent as `<storage_domain>` in the `<action>` body. */
   storageDomain?: types.StorageDomain;
-  /** Sent as `<async>` in the `<action>` body. */
+  /** Sent both as `<async>` in the `<action>` body and as query parameter `async`: some actions read one, some the other. */
   async?: boolean;
-  /** Sent as `<filter>` in the `<action>` body. */
+  /** Sent both as `<filter>` in the `<action>` body and as query parameter `filter`: some actions read one, some the other. */
   filter?: boolean;
 }
 
@@ -98,7 +98,7 @@ const REDUCE: MethodSpec = {
 
 /** Options of {@link StorageDomainDiskService.reduce}. */
 export interface StorageDomainDiskServiceReduceOptions extends CallOptions {
-  /** Sent as `<async>` in the `<action>` body. */
+  /** Sent both as `<async>` in the `<action>` body and as query parameter `async`: some actions read one, some the other. */
   async?: boolean;
 }
 

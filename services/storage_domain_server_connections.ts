@@ -40,7 +40,11 @@ export interface StorageDomainServerConnectionsServiceListOptions extends CallOp
  * Reached with `connection.systemService().storageDomainsService().storageDomainService(id).storageConnectionsService()`.
  */
 export class StorageDomainServerConnectionsService extends Service {
-  /** `POST /storagedomains/{storageDomain}/storageconnections`: adds a `StorageConnection` and resolves to it as created. */
+  /**
+   * `POST /storagedomains/{storageDomain}/storageconnections`: adds a `StorageConnection`.
+   *
+   * The engine answers with a completed `<action>`, not with the object: this resolves to the object you sent, as you sent it (no `id` unless you gave one).
+   */
   add(
     connection: types.StorageConnection,
     options?: CallOptions,

@@ -46,7 +46,7 @@ export interface StorageDomainTemplateServiceImportOptions extends CallOptions {
   template?: types.Template;
   /** Sent as `<vm>` in the `<action>` body. */
   vm?: types.Vm;
-  /** Sent as `<async>` in the `<action>` body. */
+  /** Sent both as `<async>` in the `<action>` body and as query parameter `async`: some actions read one, some the other. */
   async?: boolean;
 }
 
@@ -92,7 +92,7 @@ export interface StorageDomainTemplateServiceRegisterOptions extends CallOptions
   vnicProfileMappings?: types.VnicProfileMapping[];
   /** Sent as `<registration_configuration>` in the `<action>` body. */
   registrationConfiguration?: types.RegistrationConfiguration;
-  /** Sent as `<async>` in the `<action>` body. */
+  /** Sent both as `<async>` in the `<action>` body and as query parameter `async`: some actions read one, some the other. */
   async?: boolean;
 }
 

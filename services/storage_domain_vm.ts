@@ -45,9 +45,9 @@ export interface StorageDomainVmServiceImportOptions extends CallOptions {
   vm?: types.Vm;
   /** Sent as `<exclusive>` in the `<action>` body. */
   exclusive?: boolean;
-  /** Sent as `<collapse_snapshots>` in the `<action>` body. */
+  /** Sent both as `<collapse_snapshots>` in the `<action>` body and as query parameter `collapse_snapshots`: some actions read one, some the other. */
   collapseSnapshots?: boolean;
-  /** Sent as `<async>` in the `<action>` body. */
+  /** Sent both as `<async>` in the `<action>` body and as query parameter `async`: some actions read one, some the other. */
   async?: boolean;
 }
 
@@ -93,7 +93,7 @@ export interface StorageDomainVmServiceRegisterOptions extends CallOptions {
   reassignBadMacs?: boolean;
   /** Sent as `<registration_configuration>` in the `<action>` body. */
   registrationConfiguration?: types.RegistrationConfiguration;
-  /** Sent as `<async>` in the `<action>` body. */
+  /** Sent both as `<async>` in the `<action>` body and as query parameter `async`: some actions read one, some the other. */
   async?: boolean;
 }
 

@@ -52,17 +52,22 @@ export interface StorageServerConnectionServiceRemoveOptions extends CallOptions
 }
 
 /**
- * The `StorageServerConnection` service at `/storageconnections/{storageConnection}`.
+ * The `StorageServerConnection` service, reached at 2 paths:
  *
- * Reached with `connection.systemService().storageConnectionsService().storageConnectionService(id)`.
+ * - `/storageconnections/{storageConnection}`
+ * - `/datacenters/{dataCenter}/iscsibonds/{iscsiBond}/storageserverconnections/{storageConnection}`
+ *
+ * Its docs write these paths `/storageconnections/{storageConnection}` or `.../storageserverconnections/{storageConnection}`.
+ *
+ * Reached, for example, with `connection.systemService().storageConnectionsService().storageConnectionService(id)`.
  */
 export class StorageServerConnectionService extends Service {
-  /** `GET /storageconnections/{storageConnection}`: fetches the `StorageConnection`. */
+  /** `GET /storageconnections/{storageConnection}` or `GET .../storageserverconnections/{storageConnection}`: fetches the `StorageConnection`. */
   get(options?: StorageServerConnectionServiceGetOptions): Promise<types.StorageConnection> {
     return this.invoke(GET, options);
   }
 
-  /** `PUT /storageconnections/{storageConnection}`: sends the members set in `connection`; resolves to the result. */
+  /** `PUT /storageconnections/{storageConnection}` or `PUT .../storageserverconnections/{storageConnection}`: sends the members set in `connection`; resolves to the result. */
   update(
     connection: types.StorageConnection,
     options?: StorageServerConnectionServiceUpdateOptions,
@@ -71,7 +76,7 @@ export class StorageServerConnectionService extends Service {
   }
 
   /**
-   * `PUT /storageconnections/{storageConnection}`: sends the members set in `connection`; resolves to the result.
+   * `PUT /storageconnections/{storageConnection}` or `PUT .../storageserverconnections/{storageConnection}`: sends the members set in `connection`; resolves to the result.
    *
    * A signature of `update` with its own parameters; it sends the same request.
    */
@@ -83,7 +88,7 @@ export class StorageServerConnectionService extends Service {
   }
 
   /**
-   * `PUT /storageconnections/{storageConnection}`: sends the members set in `connection`; resolves to the result.
+   * `PUT /storageconnections/{storageConnection}` or `PUT .../storageserverconnections/{storageConnection}`: sends the members set in `connection`; resolves to the result.
    *
    * A signature of `update` with its own parameters; it sends the same request.
    */
@@ -95,7 +100,7 @@ export class StorageServerConnectionService extends Service {
   }
 
   /**
-   * `PUT /storageconnections/{storageConnection}`: sends the members set in `connection`; resolves to the result.
+   * `PUT /storageconnections/{storageConnection}` or `PUT .../storageserverconnections/{storageConnection}`: sends the members set in `connection`; resolves to the result.
    *
    * A signature of `update` with its own parameters; it sends the same request.
    */
@@ -107,7 +112,7 @@ export class StorageServerConnectionService extends Service {
   }
 
   /**
-   * `PUT /storageconnections/{storageConnection}`: sends the members set in `connection`; resolves to the result.
+   * `PUT /storageconnections/{storageConnection}` or `PUT .../storageserverconnections/{storageConnection}`: sends the members set in `connection`; resolves to the result.
    *
    * A signature of `update` with its own parameters; it sends the same request.
    */
@@ -119,7 +124,7 @@ export class StorageServerConnectionService extends Service {
   }
 
   /**
-   * `PUT /storageconnections/{storageConnection}`: sends the members set in `connection`; resolves to the result.
+   * `PUT /storageconnections/{storageConnection}` or `PUT .../storageserverconnections/{storageConnection}`: sends the members set in `connection`; resolves to the result.
    *
    * A signature of `update` with its own parameters; it sends the same request.
    */
@@ -130,7 +135,7 @@ export class StorageServerConnectionService extends Service {
     return this.invoke(UPDATE, options, connection);
   }
 
-  /** `DELETE /storageconnections/{storageConnection}`: removes the object. */
+  /** `DELETE /storageconnections/{storageConnection}` or `DELETE .../storageserverconnections/{storageConnection}`: removes the object. */
   remove(options?: StorageServerConnectionServiceRemoveOptions): Promise<void> {
     return this.invoke(REMOVE, options);
   }

@@ -35,12 +35,21 @@ export interface StorageServerConnectionsServiceListOptions extends CallOptions 
 }
 
 /**
- * The `StorageServerConnections` service at `/storageconnections`.
+ * The `StorageServerConnections` service, reached at 2 paths:
  *
- * Reached with `connection.systemService().storageConnectionsService()`.
+ * - `/storageconnections`
+ * - `/datacenters/{dataCenter}/iscsibonds/{iscsiBond}/storageserverconnections`
+ *
+ * Its docs write these paths `/storageconnections` or `.../storageserverconnections`.
+ *
+ * Reached, for example, with `connection.systemService().storageConnectionsService()`.
  */
 export class StorageServerConnectionsService extends Service {
-  /** `POST /storageconnections`: adds a `StorageConnection` and resolves to it as created. */
+  /**
+   * `POST /storageconnections` or `POST .../storageserverconnections`: adds a `StorageConnection` and resolves to it as created.
+   *
+   * At `/datacenters/{dataCenter}/iscsibonds/{iscsiBond}/storageserverconnections` the engine answers with a completed `<action>` instead: there this resolves to the object you sent, as you sent it (no `id` unless you gave one).
+   */
   add(
     connection: types.StorageConnection,
     options?: CallOptions,
@@ -49,7 +58,9 @@ export class StorageServerConnectionsService extends Service {
   }
 
   /**
-   * `POST /storageconnections`: adds a `StorageConnection` and resolves to it as created.
+   * `POST /storageconnections` or `POST .../storageserverconnections`: adds a `StorageConnection` and resolves to it as created.
+   *
+   * At `/datacenters/{dataCenter}/iscsibonds/{iscsiBond}/storageserverconnections` the engine answers with a completed `<action>` instead: there this resolves to the object you sent, as you sent it (no `id` unless you gave one).
    *
    * A signature of `add` with its own parameters; it sends the same request.
    */
@@ -61,7 +72,9 @@ export class StorageServerConnectionsService extends Service {
   }
 
   /**
-   * `POST /storageconnections`: adds a `StorageConnection` and resolves to it as created.
+   * `POST /storageconnections` or `POST .../storageserverconnections`: adds a `StorageConnection` and resolves to it as created.
+   *
+   * At `/datacenters/{dataCenter}/iscsibonds/{iscsiBond}/storageserverconnections` the engine answers with a completed `<action>` instead: there this resolves to the object you sent, as you sent it (no `id` unless you gave one).
    *
    * A signature of `add` with its own parameters; it sends the same request.
    */
@@ -73,7 +86,9 @@ export class StorageServerConnectionsService extends Service {
   }
 
   /**
-   * `POST /storageconnections`: adds a `StorageConnection` and resolves to it as created.
+   * `POST /storageconnections` or `POST .../storageserverconnections`: adds a `StorageConnection` and resolves to it as created.
+   *
+   * At `/datacenters/{dataCenter}/iscsibonds/{iscsiBond}/storageserverconnections` the engine answers with a completed `<action>` instead: there this resolves to the object you sent, as you sent it (no `id` unless you gave one).
    *
    * A signature of `add` with its own parameters; it sends the same request.
    */
@@ -85,7 +100,9 @@ export class StorageServerConnectionsService extends Service {
   }
 
   /**
-   * `POST /storageconnections`: adds a `StorageConnection` and resolves to it as created.
+   * `POST /storageconnections` or `POST .../storageserverconnections`: adds a `StorageConnection` and resolves to it as created.
+   *
+   * At `/datacenters/{dataCenter}/iscsibonds/{iscsiBond}/storageserverconnections` the engine answers with a completed `<action>` instead: there this resolves to the object you sent, as you sent it (no `id` unless you gave one).
    *
    * A signature of `add` with its own parameters; it sends the same request.
    */
@@ -97,7 +114,9 @@ export class StorageServerConnectionsService extends Service {
   }
 
   /**
-   * `POST /storageconnections`: adds a `StorageConnection` and resolves to it as created.
+   * `POST /storageconnections` or `POST .../storageserverconnections`: adds a `StorageConnection` and resolves to it as created.
+   *
+   * At `/datacenters/{dataCenter}/iscsibonds/{iscsiBond}/storageserverconnections` the engine answers with a completed `<action>` instead: there this resolves to the object you sent, as you sent it (no `id` unless you gave one).
    *
    * A signature of `add` with its own parameters; it sends the same request.
    */
@@ -108,12 +127,12 @@ export class StorageServerConnectionsService extends Service {
     return this.invoke(ADD, options, connection);
   }
 
-  /** `GET /storageconnections`: lists the `StorageConnection` objects. */
+  /** `GET /storageconnections` or `GET .../storageserverconnections`: lists the `StorageConnection` objects. */
   list(options?: StorageServerConnectionsServiceListOptions): Promise<types.StorageConnection[]> {
     return this.invoke(LIST, options);
   }
 
-  /** The `StorageServerConnectionService` of one item: `/storageconnections/{storageConnection}`. */
+  /** The `StorageServerConnectionService` of one item: `/storageconnections/{storageConnection}` or `.../storageserverconnections/{storageConnection}`. */
   storageConnectionService(id: string): StorageServerConnectionService {
     return new StorageServerConnectionService(this.runtime, this.childPath(id));
   }

@@ -68,7 +68,7 @@ const RELOAD_CONFIGURATIONS: MethodSpec = {
 
 /** Options of {@link SystemService.reloadConfigurations}. */
 export interface SystemServiceReloadConfigurationsOptions extends CallOptions {
-  /** Sent as `<async>` in the `<action>` body. */
+  /** Sent both as `<async>` in the `<action>` body and as query parameter `async`: some actions read one, some the other. */
   async?: boolean;
 }
 
@@ -78,7 +78,7 @@ export interface SystemServiceReloadConfigurationsOptions extends CallOptions {
  * Reached with `connection.systemService()`.
  */
 export class SystemService extends Service {
-  /** `GET `: fetches the `Api`. */
+  /** `GET /`: fetches the `Api`. */
   get(options?: SystemServiceGetOptions): Promise<types.Api> {
     return this.invoke(GET, options);
   }

@@ -17,9 +17,9 @@ const COPY: MethodSpec = {
 export interface TemplateDiskServiceCopyOptions extends CallOptions {
   /** Sent as `<storage_domain>` in the `<action>` body. */
   storageDomain?: types.StorageDomain;
-  /** Sent as `<async>` in the `<action>` body. */
+  /** Sent both as `<async>` in the `<action>` body and as query parameter `async`: some actions read one, some the other. */
   async?: boolean;
-  /** Sent as `<filter>` in the `<action>` body. */
+  /** Sent both as `<filter>` in the `<action>` body and as query parameter `filter`: some actions read one, some the other. */
   filter?: boolean;
 }
 
@@ -37,9 +37,9 @@ const EXPORT: MethodSpec = {
 export interface TemplateDiskServiceExportOptions extends CallOptions {
   /** Sent as `<storage_domain>` in the `<action>` body. */
   storageDomain?: types.StorageDomain;
-  /** Sent as `<async>` in the `<action>` body. */
+  /** Sent both as `<async>` in the `<action>` body and as query parameter `async`: some actions read one, some the other. */
   async?: boolean;
-  /** Sent as `<filter>` in the `<action>` body. */
+  /** Sent both as `<filter>` in the `<action>` body and as query parameter `filter`: some actions read one, some the other. */
   filter?: boolean;
 }
 
@@ -70,7 +70,7 @@ export interface TemplateDiskServiceRemoveOptions extends CallOptions {
   async?: boolean;
 }
 
-/** The `TemplateDisk` service at `…`. */
+/** The `TemplateDisk` service, which no locator of the model leads to. */
 export class TemplateDiskService extends Service {
   /**
    * `POST …/copy`: the `copy` action.

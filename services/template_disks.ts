@@ -21,7 +21,7 @@ export interface TemplateDisksServiceListOptions extends CallOptions {
   max?: number;
 }
 
-/** The `TemplateDisks` service at `…`. */
+/** The `TemplateDisks` service, which no locator of the model leads to. */
 export class TemplateDisksService extends Service {
   /** `GET …`: lists the `Disk` objects. */
   list(options?: TemplateDisksServiceListOptions): Promise<types.Disk[]> {

@@ -34,7 +34,11 @@ export interface VirtualFunctionAllowedNetworksServiceListOptions extends CallOp
  * Reached with `connection.systemService().hostsService().hostService(id).nicsService().nicService(id).virtualFunctionAllowedNetworksService()`.
  */
 export class VirtualFunctionAllowedNetworksService extends Service {
-  /** `POST /hosts/{host}/nics/{nic}/virtualfunctionallowednetworks`: adds a `Network` and resolves to it as created. */
+  /**
+   * `POST /hosts/{host}/nics/{nic}/virtualfunctionallowednetworks`: adds a `Network`.
+   *
+   * The engine answers with a completed `<action>`, not with the object: this resolves to the object you sent, as you sent it (no `id` unless you gave one).
+   */
   add(network: types.Network, options?: CallOptions): Promise<types.Network> {
     return this.invoke(ADD, options, network);
   }

@@ -32,7 +32,7 @@ const CANCEL_MIGRATION: MethodSpec = {
 
 /** Options of {@link VmService.cancelMigration}. */
 export interface VmServiceCancelMigrationOptions extends CallOptions {
-  /** Sent as `<async>` in the `<action>` body. */
+  /** Sent both as `<async>` in the `<action>` body and as query parameter `async`: some actions read one, some the other. */
   async?: boolean;
 }
 
@@ -46,7 +46,7 @@ const COMMIT_SNAPSHOT: MethodSpec = {
 
 /** Options of {@link VmService.commitSnapshot}. */
 export interface VmServiceCommitSnapshotOptions extends CallOptions {
-  /** Sent as `<async>` in the `<action>` body. */
+  /** Sent both as `<async>` in the `<action>` body and as query parameter `async`: some actions read one, some the other. */
   async?: boolean;
 }
 
@@ -65,7 +65,7 @@ const CLONE: MethodSpec = {
 export interface VmServiceCloneOptions extends CallOptions {
   /** Sent as `<vm>` in the `<action>` body. */
   vm?: types.Vm;
-  /** Sent as `<async>` in the `<action>` body. */
+  /** Sent both as `<async>` in the `<action>` body and as query parameter `async`: some actions read one, some the other. */
   async?: boolean;
   /** Sent as `<discard_snapshots>` in the `<action>` body. */
   discardSnapshots?: boolean;
@@ -83,7 +83,7 @@ const DETACH: MethodSpec = {
 
 /** Options of {@link VmService.detach}. */
 export interface VmServiceDetachOptions extends CallOptions {
-  /** Sent as `<async>` in the `<action>` body. */
+  /** Sent both as `<async>` in the `<action>` body and as query parameter `async`: some actions read one, some the other. */
   async?: boolean;
 }
 
@@ -106,7 +106,7 @@ export interface VmServiceExportOptions extends CallOptions {
   exclusive?: boolean;
   /** Sent as `<storage_domain>` in the `<action>` body. */
   storageDomain?: types.StorageDomain;
-  /** Sent as `<async>` in the `<action>` body. */
+  /** Sent both as `<async>` in the `<action>` body and as query parameter `async`: some actions read one, some the other. */
   async?: boolean;
 }
 
@@ -132,7 +132,7 @@ export interface VmServiceExportToPathOnHostOptions extends CallOptions {
   exclusive?: boolean;
   /** Sent as `<storage_domain>` in the `<action>` body. */
   storageDomain?: types.StorageDomain;
-  /** Sent as `<async>` in the `<action>` body. */
+  /** Sent both as `<async>` in the `<action>` body and as query parameter `async`: some actions read one, some the other. */
   async?: boolean;
   /** Sent as `<host>` in the `<action>` body. */
   host?: types.Host;
@@ -152,7 +152,7 @@ const FREEZE_FILESYSTEMS: MethodSpec = {
 
 /** Options of {@link VmService.freezeFilesystems}. */
 export interface VmServiceFreezeFilesystemsOptions extends CallOptions {
-  /** Sent as `<async>` in the `<action>` body. */
+  /** Sent both as `<async>` in the `<action>` body and as query parameter `async`: some actions read one, some the other. */
   async?: boolean;
 }
 
@@ -192,7 +192,7 @@ const LOGON: MethodSpec = {
 
 /** Options of {@link VmService.logon}. */
 export interface VmServiceLogonOptions extends CallOptions {
-  /** Sent as `<async>` in the `<action>` body. */
+  /** Sent both as `<async>` in the `<action>` body and as query parameter `async`: some actions read one, some the other. */
   async?: boolean;
 }
 
@@ -209,7 +209,7 @@ const MAINTENANCE: MethodSpec = {
 export interface VmServiceMaintenanceOptions extends CallOptions {
   /** Sent as `<maintenance_enabled>` in the `<action>` body. */
   maintenanceEnabled?: boolean;
-  /** Sent as `<async>` in the `<action>` body. */
+  /** Sent both as `<async>` in the `<action>` body and as query parameter `async`: some actions read one, some the other. */
   async?: boolean;
 }
 
@@ -239,7 +239,7 @@ export interface VmServiceMigrateOptions extends CallOptions {
   host?: types.Host;
   /** Sent as `<migrate_vms_in_affinity_closure>` in the `<action>` body. */
   migrateVmsInAffinityClosure?: boolean;
-  /** Sent as `<async>` in the `<action>` body. */
+  /** Sent both as `<async>` in the `<action>` body and as query parameter `async`: some actions read one, some the other. */
   async?: boolean;
 }
 
@@ -268,7 +268,7 @@ export interface VmServicePreviewSnapshotOptions extends CallOptions {
   snapshot?: types.Snapshot;
   /** Sent as `<vm>` in the `<action>` body. */
   vm?: types.Vm;
-  /** Sent as `<async>` in the `<action>` body. */
+  /** Sent both as `<async>` in the `<action>` body and as query parameter `async`: some actions read one, some the other. */
   async?: boolean;
 }
 
@@ -285,7 +285,7 @@ const AUTO_PIN_CPU_AND_NUMA_NODES: MethodSpec = {
 export interface VmServiceAutoPinCpuAndNumaNodesOptions extends CallOptions {
   /** Sent as `<optimize_cpu_settings>` in the `<action>` body. */
   optimizeCpuSettings?: boolean;
-  /** Sent as `<async>` in the `<action>` body. */
+  /** Sent both as `<async>` in the `<action>` body and as query parameter `async`: some actions read one, some the other. */
   async?: boolean;
 }
 
@@ -320,7 +320,7 @@ const REBOOT: MethodSpec = {
 export interface VmServiceRebootOptions extends CallOptions {
   /** Sent as `<force>` in the `<action>` body. */
   force?: boolean;
-  /** Sent as `<async>` in the `<action>` body. */
+  /** Sent both as `<async>` in the `<action>` body and as query parameter `async`: some actions read one, some the other. */
   async?: boolean;
 }
 
@@ -353,7 +353,7 @@ const RESET: MethodSpec = {
 
 /** Options of {@link VmService.reset}. */
 export interface VmServiceResetOptions extends CallOptions {
-  /** Sent as `<async>` in the `<action>` body. */
+  /** Sent both as `<async>` in the `<action>` body and as query parameter `async`: some actions read one, some the other. */
   async?: boolean;
 }
 
@@ -367,7 +367,7 @@ const REORDER_MAC_ADDRESSES: MethodSpec = {
 
 /** Options of {@link VmService.reorderMacAddresses}. */
 export interface VmServiceReorderMacAddressesOptions extends CallOptions {
-  /** Sent as `<async>` in the `<action>` body. */
+  /** Sent both as `<async>` in the `<action>` body and as query parameter `async`: some actions read one, some the other. */
   async?: boolean;
 }
 
@@ -385,7 +385,7 @@ const SHUTDOWN: MethodSpec = {
 export interface VmServiceShutdownOptions extends CallOptions {
   /** Sent as `<force>` in the `<action>` body. */
   force?: boolean;
-  /** Sent as `<async>` in the `<action>` body. */
+  /** Sent both as `<async>` in the `<action>` body and as query parameter `async`: some actions read one, some the other. */
   async?: boolean;
   /** Sent as `<reason>` in the `<action>` body. */
   reason?: string;
@@ -425,9 +425,9 @@ export interface VmServiceStartOptions extends CallOptions {
   useIgnition?: boolean;
   /** Sent as `<use_initialization>` in the `<action>` body. */
   useInitialization?: boolean;
-  /** Sent as `<async>` in the `<action>` body. */
+  /** Sent both as `<async>` in the `<action>` body and as query parameter `async`: some actions read one, some the other. */
   async?: boolean;
-  /** Sent as `<filter>` in the `<action>` body. */
+  /** Sent both as `<filter>` in the `<action>` body and as query parameter `filter`: some actions read one, some the other. */
   filter?: boolean;
   /** Sent as `<volatile>` in the `<action>` body. */
   volatile?: boolean;
@@ -449,7 +449,7 @@ const STOP: MethodSpec = {
 export interface VmServiceStopOptions extends CallOptions {
   /** Sent as `<force>` in the `<action>` body. */
   force?: boolean;
-  /** Sent as `<async>` in the `<action>` body. */
+  /** Sent both as `<async>` in the `<action>` body and as query parameter `async`: some actions read one, some the other. */
   async?: boolean;
   /** Sent as `<reason>` in the `<action>` body. */
   reason?: string;
@@ -465,7 +465,7 @@ const SUSPEND: MethodSpec = {
 
 /** Options of {@link VmService.suspend}. */
 export interface VmServiceSuspendOptions extends CallOptions {
-  /** Sent as `<async>` in the `<action>` body. */
+  /** Sent both as `<async>` in the `<action>` body and as query parameter `async`: some actions read one, some the other. */
   async?: boolean;
 }
 
@@ -479,7 +479,7 @@ const THAW_FILESYSTEMS: MethodSpec = {
 
 /** Options of {@link VmService.thawFilesystems}. */
 export interface VmServiceThawFilesystemsOptions extends CallOptions {
-  /** Sent as `<async>` in the `<action>` body. */
+  /** Sent both as `<async>` in the `<action>` body and as query parameter `async`: some actions read one, some the other. */
   async?: boolean;
 }
 
@@ -497,7 +497,7 @@ const TICKET: MethodSpec = {
 export interface VmServiceTicketOptions extends CallOptions {
   /** Sent as `<ticket>` in the `<action>` body. */
   ticket?: types.Ticket;
-  /** Sent as `<async>` in the `<action>` body. */
+  /** Sent both as `<async>` in the `<action>` body and as query parameter `async`: some actions read one, some the other. */
   async?: boolean;
 }
 
@@ -511,7 +511,7 @@ const UNDO_SNAPSHOT: MethodSpec = {
 
 /** Options of {@link VmService.undoSnapshot}. */
 export interface VmServiceUndoSnapshotOptions extends CallOptions {
-  /** Sent as `<async>` in the `<action>` body. */
+  /** Sent both as `<async>` in the `<action>` body and as query parameter `async`: some actions read one, some the other. */
   async?: boolean;
 }
 

@@ -15,7 +15,7 @@ const ACTIVATE: MethodSpec = {
 
 /** Options of {@link VmDiskService.activate}. */
 export interface VmDiskServiceActivateOptions extends CallOptions {
-  /** Sent as `<async>` in the `<action>` body. */
+  /** Sent both as `<async>` in the `<action>` body and as query parameter `async`: some actions read one, some the other. */
   async?: boolean;
 }
 
@@ -29,7 +29,7 @@ const DEACTIVATE: MethodSpec = {
 
 /** Options of {@link VmDiskService.deactivate}. */
 export interface VmDiskServiceDeactivateOptions extends CallOptions {
-  /** Sent as `<async>` in the `<action>` body. */
+  /** Sent both as `<async>` in the `<action>` body and as query parameter `async`: some actions read one, some the other. */
   async?: boolean;
 }
 
@@ -44,9 +44,9 @@ const EXPORT: MethodSpec = {
 
 /** Options of {@link VmDiskService.export}. */
 export interface VmDiskServiceExportOptions extends CallOptions {
-  /** Sent as `<async>` in the `<action>` body. */
+  /** Sent both as `<async>` in the `<action>` body and as query parameter `async`: some actions read one, some the other. */
   async?: boolean;
-  /** Sent as `<filter>` in the `<action>` body. */
+  /** Sent both as `<filter>` in the `<action>` body and as query parameter `filter`: some actions read one, some the other. */
   filter?: boolean;
 }
 
@@ -75,9 +75,9 @@ const MOVE: MethodSpec = {
 
 /** Options of {@link VmDiskService.move}. */
 export interface VmDiskServiceMoveOptions extends CallOptions {
-  /** Sent as `<async>` in the `<action>` body. */
+  /** Sent both as `<async>` in the `<action>` body and as query parameter `async`: some actions read one, some the other. */
   async?: boolean;
-  /** Sent as `<filter>` in the `<action>` body. */
+  /** Sent both as `<filter>` in the `<action>` body and as query parameter `filter`: some actions read one, some the other. */
   filter?: boolean;
 }
 
@@ -119,12 +119,12 @@ const REDUCE: MethodSpec = {
 
 /** Options of {@link VmDiskService.reduce}. */
 export interface VmDiskServiceReduceOptions extends CallOptions {
-  /** Sent as `<async>` in the `<action>` body. */
+  /** Sent both as `<async>` in the `<action>` body and as query parameter `async`: some actions read one, some the other. */
   async?: boolean;
 }
 
 /**
- * The `VmDisk` service at `…`.
+ * The `VmDisk` service, which no locator of the model leads to.
  *
  * Includes what it inherits from `MeasurableService`.
  */

@@ -28,7 +28,7 @@ export interface VmDisksServiceListOptions extends CallOptions {
   max?: number;
 }
 
-/** The `VmDisks` service at `…`. */
+/** The `VmDisks` service, which no locator of the model leads to. */
 export class VmDisksService extends Service {
   /** `POST …`: adds a `Disk` and resolves to it as created. */
   add(disk: types.Disk, options?: CallOptions): Promise<types.Disk> {

@@ -31,7 +31,7 @@ const PROXY_TICKET: MethodSpec = {
 
 /** Options of {@link VmGraphicsConsoleService.proxyTicket}. */
 export interface VmGraphicsConsoleServiceProxyTicketOptions extends CallOptions {
-  /** Sent as `<async>` in the `<action>` body. */
+  /** Sent both as `<async>` in the `<action>` body and as query parameter `async`: some actions read one, some the other. */
   async?: boolean;
 }
 

@@ -16,7 +16,7 @@ const ACTIVATE: MethodSpec = {
 
 /** Options of {@link VmNicService.activate}. */
 export interface VmNicServiceActivateOptions extends CallOptions {
-  /** Sent as `<async>` in the `<action>` body. */
+  /** Sent both as `<async>` in the `<action>` body and as query parameter `async`: some actions read one, some the other. */
   async?: boolean;
 }
 
@@ -30,7 +30,7 @@ const DEACTIVATE: MethodSpec = {
 
 /** Options of {@link VmNicService.deactivate}. */
 export interface VmNicServiceDeactivateOptions extends CallOptions {
-  /** Sent as `<async>` in the `<action>` body. */
+  /** Sent both as `<async>` in the `<action>` body and as query parameter `async`: some actions read one, some the other. */
   async?: boolean;
 }
 

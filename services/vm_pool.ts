@@ -14,7 +14,7 @@ const ALLOCATE_VM: MethodSpec = {
 
 /** Options of {@link VmPoolService.allocateVm}. */
 export interface VmPoolServiceAllocateVmOptions extends CallOptions {
-  /** Sent as `<async>` in the `<action>` body. */
+  /** Sent both as `<async>` in the `<action>` body and as query parameter `async`: some actions read one, some the other. */
   async?: boolean;
 }
 

@@ -23,12 +23,17 @@ export interface VmReportedDeviceServiceGetOptions extends CallOptions {
 }
 
 /**
- * The `VmReportedDevice` service at `/vms/{vm}/reporteddevices/{reportedDevice}`.
+ * The `VmReportedDevice` service, reached at 2 paths:
  *
- * Reached with `connection.systemService().vmsService().vmService(id).reportedDevicesService().reportedDeviceService(id)`.
+ * - `/vms/{vm}/reporteddevices/{reportedDevice}`
+ * - `/vms/{vm}/nics/{nic}/reporteddevices/{reportedDevice}`
+ *
+ * Its docs write these paths `.../reporteddevices/{reportedDevice}`.
+ *
+ * Reached, for example, with `connection.systemService().vmsService().vmService(id).reportedDevicesService().reportedDeviceService(id)`.
  */
 export class VmReportedDeviceService extends Service {
-  /** `GET /vms/{vm}/reporteddevices/{reportedDevice}`: fetches the `ReportedDevice`. */
+  /** `GET .../reporteddevices/{reportedDevice}`: fetches the `ReportedDevice`. */
   get(options?: VmReportedDeviceServiceGetOptions): Promise<types.ReportedDevice> {
     return this.invoke(GET, options);
   }

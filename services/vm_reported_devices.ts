@@ -28,17 +28,22 @@ export interface VmReportedDevicesServiceListOptions extends CallOptions {
 }
 
 /**
- * The `VmReportedDevices` service at `/vms/{vm}/reporteddevices`.
+ * The `VmReportedDevices` service, reached at 2 paths:
  *
- * Reached with `connection.systemService().vmsService().vmService(id).reportedDevicesService()`.
+ * - `/vms/{vm}/reporteddevices`
+ * - `/vms/{vm}/nics/{nic}/reporteddevices`
+ *
+ * Its docs write these paths `.../reporteddevices`.
+ *
+ * Reached, for example, with `connection.systemService().vmsService().vmService(id).reportedDevicesService()`.
  */
 export class VmReportedDevicesService extends Service {
-  /** `GET /vms/{vm}/reporteddevices`: lists the `ReportedDevice` objects. */
+  /** `GET .../reporteddevices`: lists the `ReportedDevice` objects. */
   list(options?: VmReportedDevicesServiceListOptions): Promise<types.ReportedDevice[]> {
     return this.invoke(LIST, options);
   }
 
-  /** The `VmReportedDeviceService` of one item: `/vms/{vm}/reporteddevices/{reportedDevice}`. */
+  /** The `VmReportedDeviceService` of one item: `.../reporteddevices/{reportedDevice}`. */
   reportedDeviceService(id: string): VmReportedDeviceService {
     return new VmReportedDeviceService(this.runtime, this.childPath(id));
   }

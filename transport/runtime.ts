@@ -330,8 +330,14 @@ function mainBody(spec: MethodSpec, main: unknown): string {
  * the query or the `Filter` header only: a VM's `start`, a disk's `copy`, `move`, `export`),
  * `collapse_snapshots` (importing a VM from a storage domain) and `stop_gluster_service`
  * (deactivating a host). They are sent in both places: each action reads one of them.
+ * The generator reads this set too, so that the options' docs say so.
  */
-const ALSO_IN_QUERY = new Set(["async", "filter", "collapse_snapshots", "stop_gluster_service"]);
+export const ALSO_IN_QUERY: ReadonlySet<string> = new Set([
+  "async",
+  "filter",
+  "collapse_snapshots",
+  "stop_gluster_service",
+]);
 
 /** The query of an action: the parameters of {@link ALSO_IN_QUERY} set, then `call.query`. */
 function actionQuery(
