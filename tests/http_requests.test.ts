@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { Connection } from "../mod.ts";
+import { Connection, fromXml, types } from "../mod.ts";
 import { ConnectionError, OvirtError } from "../transport/errors.ts";
 import { SDK_VERSION } from "../transport/version.ts";
 import { PASSWORD, startFakeEngine, USERNAME, xml } from "./http_fake_engine.ts";
@@ -129,6 +129,20 @@ Deno.test("paths: identifiers are percent-encoded and stay below their collectio
   await vms.vmService("a b/c?d#e").get();
   assert.equal(new URL(setup.last().url).pathname, "/ovirt-engine/api/vms/a%20b%2Fc%3Fd%23e");
   assert.throws(() => vms.vmService(".."), /Invalid identifier/);
+  // An id that is no string (a missing member read from an object) never becomes "undefined".
+  for (const [id, told] of [[undefined, "undefined"], [null, "null"], [7, "a number"]] as const) {
+    assert.throws(
+      () => vms.vmService(id as unknown as string),
+      new RegExp(`An identifier below "/vms" must be a string, not ${told}$`),
+    );
+  }
+});
+
+Deno.test("fromXml: the caller names the type the document holds", () => {
+  const vm: types.Vm = fromXml("<vm id='1'><name>a</name></vm>");
+  assert.equal(vm.name, "a");
+  const vms = fromXml<types.Vm[]>("<vms><vm id='2'/></vms>");
+  assert.equal(vms[0].id, "2");
 });
 
 Deno.test("paths: an action posts to its segment below the service", async () => {

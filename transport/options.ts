@@ -221,7 +221,7 @@ function checkRecord(option: string, value: unknown): void {
 
 /** What `value` is, for a message: `null`, `a list`, `an object`, `a number`... */
 export function typeName(value: unknown): string {
-  if (value === null) return "null";
+  if (value === null || value === undefined) return String(value);
   if (Array.isArray(value)) return "a list";
   return typeof value === "object" ? "an object" : `a ${typeof value}`;
 }

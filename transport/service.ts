@@ -6,6 +6,7 @@
  */
 
 import { OvirtError } from "./errors.ts";
+import { typeName } from "./options.ts";
 import type { RetryOptions } from "./retry.ts";
 import type { ValueKind } from "./xml/metadata.ts";
 
@@ -145,6 +146,11 @@ export abstract class Service {
    * `.` or `..` segment would address another service, so it is refused.
    */
   protected childPath(segment: string): string {
+    if (typeof segment !== "string") {
+      throw new OvirtError(
+        `An identifier below "/${this.path}" must be a string, not ${typeName(segment)}`,
+      );
+    }
     if (segment === "" || segment === "." || segment === "..") {
       throw new OvirtError(`Invalid identifier ${JSON.stringify(segment)} below "${this.path}"`);
     }

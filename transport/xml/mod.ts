@@ -16,9 +16,11 @@ export type { XmlLimits } from "./tokenizer.ts";
 /**
  * Parses one document by its root tag: `<vm>` gives a `Vm`, `<vms>` a `Vm[]`, `<fault>` a
  * `Fault`, `<action>` an `Action`. Throws an `OvirtError` for an unknown root or bad input.
+ * The type `T` (default `unknown`) is the caller's word for what the document holds, not
+ * checked: `const vm: types.Vm = fromXml(text)`.
  */
-export function fromXml(xml: string | Uint8Array): unknown {
-  return readXml(xml).value;
+export function fromXml<T = unknown>(xml: string | Uint8Array): T {
+  return readXml(xml).value as T;
 }
 
 /**
