@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { Connection, fromXml, types } from "../mod.ts";
+import { Connection, fromXml, type types } from "../mod.ts";
 import { ConnectionError, OvirtError } from "../transport/errors.ts";
 import { SDK_VERSION } from "../transport/version.ts";
 import { PASSWORD, startFakeEngine, USERNAME, xml } from "./http_fake_engine.ts";
