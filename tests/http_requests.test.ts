@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { Connection, fromXml, type types } from "../mod.ts";
-import { ConnectionError, OvirtError } from "../transport/errors.ts";
+import { ConnectionError, OvirtError, TimeoutError } from "../transport/errors.ts";
 import { SDK_VERSION } from "../transport/version.ts";
 import { PASSWORD, startFakeEngine, USERNAME, xml } from "./http_fake_engine.ts";
 
@@ -321,4 +321,26 @@ Deno.test("correlation: an id the engine would change is refused before anything
     });
   }
   assert.equal(engine.requests.length, 0);
+});
+
+Deno.test("signal: AbortSignal.timeout() is a TimeoutError, another abort an OvirtError", async () => {
+  await using engine = await startFakeEngine({
+    api: () => new Promise<Response>((resolve) => setTimeout(() => resolve(xml("<vms/>")), 400)),
+  });
+  const options = { url: engine.url, username: USERNAME, password: PASSWORD, retry: false as const };
+  await using connection = new Connection(options);
+  const vms = connection.systemService().vmsService();
+  await assert.rejects(vms.list({ signal: AbortSignal.timeout(50) }), (error) => {
+    assert.ok(error instanceof TimeoutError, String(error));
+    assert.equal((error.cause as DOMException).name, "TimeoutError");
+    return true;
+  });
+  const controller = new AbortController();
+  setTimeout(() => controller.abort("stop"), 50);
+  await assert.rejects(vms.list({ signal: controller.signal }), (error) => {
+    assert.ok(error instanceof OvirtError && !(error instanceof TimeoutError), String(error));
+    assert.equal(error.message, "The request was aborted");
+    assert.equal(error.cause, "stop");
+    return true;
+  });
 });

@@ -66,7 +66,8 @@ export class Deadline implements Disposable {
 
   /**
    * The error a call failing with `error` should reject with: a {@link TimeoutError} once the
-   * time is up, an {@link OvirtError} when the caller aborted, else `error` itself.
+   * time is up (or the caller's `AbortSignal.timeout()` fired), an {@link OvirtError} when the
+   * caller aborted, else `error` itself.
    */
   translate(error: unknown): unknown {
     if (this.#timedOut) {
@@ -76,7 +77,14 @@ export class Deadline implements Disposable {
       );
     }
     if (this.#callerSignal?.aborted) {
-      return new OvirtError("The request was aborted", { cause: this.#callerSignal.reason });
+      const reason = this.#callerSignal.reason;
+      // `AbortSignal.timeout()`: the caller's own time limit, which is a timeout all the same.
+      if (reason instanceof DOMException && reason.name === "TimeoutError") {
+        return new TimeoutError("The request did not finish within its signal's time limit", {
+          cause: reason,
+        });
+      }
+      return new OvirtError("The request was aborted", { cause: reason });
     }
     return error;
   }
