@@ -26,7 +26,8 @@ import { imageExtents, receiveImage } from "./transfer/download.ts";
 import { fileError, onFile } from "./transfer/files.ts";
 import { type ImageTransferOptions, movingOptions } from "./transfer/options.ts";
 import { Tally, type TransferStats } from "./transfer/progress.ts";
-import { TransferSession } from "./transfer/session.ts";
+import { outcomeUnknown, TransferSession } from "./transfer/session.ts";
+import { withNote } from "./transfer/notes.ts";
 
 /** Options of {@link downloadImage}. */
 export interface DownloadImageOptions extends ImageTransferOptions {
@@ -90,6 +91,11 @@ export async function downloadImage(
       target.file.close();
     } catch {
       // Closed already.
+    }
+    if (outcomeUnknown(error) && !options.signal?.aborted) {
+      // Every byte came: only the engine's word on the transfer's end is missing.
+      await target.commit();
+      throw withNote(error, `; every byte was received and ${path} is kept`);
     }
     await target.discard();
     throw error;

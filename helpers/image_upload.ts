@@ -36,7 +36,8 @@ import { type ImageInfo, probeImage } from "./image_format.ts";
 import { mapFile, type MapMethod } from "./transfer/holes.ts";
 import { type ImageTransferOptions, movingOptions } from "./transfer/options.ts";
 import { Tally, type TransferStats } from "./transfer/progress.ts";
-import { TransferSession } from "./transfer/session.ts";
+import { outcomeUnknown, TransferSession } from "./transfer/session.ts";
+import { withNote } from "./transfer/notes.ts";
 import { sendImage } from "./transfer/upload.ts";
 import { type VerifyMode, verifyUpload } from "./transfer/verify.ts";
 import { untilAborted } from "./delay.ts";
@@ -150,9 +151,10 @@ export async function uploadImage(
   };
   let stats: TransferStats | undefined;
   let verified: VerifyMode | undefined;
+  let transfer: ImageTransfer | undefined;
   try {
     await waitForStatus(diskService, DiskStatus.OK, wait);
-    const transfer = await TransferSession.run(
+    transfer = await TransferSession.run(
       connection,
       created.id!,
       ImageTransferDirection.UPLOAD,
@@ -180,6 +182,12 @@ export async function uploadImage(
     const disk = await waitForStatus(diskService, DiskStatus.OK, wait);
     return { disk, transfer, image, stats: stats!, ...(verified ? { verified } : {}) };
   } catch (error) {
+    // The bytes may all be in the disk: a finished transfer's disk, or one whose transfer was
+    // finalized but could not be asked about, is never removed.
+    if (!options.signal?.aborted && (transfer !== undefined || outcomeUnknown(error))) {
+      const state = transfer ? "its upload finished" : "it may hold the whole image";
+      throw withNote(error, `; disk ${created.id} ("${created.name}") is kept: ${state}`);
+    }
     if (!options.keepDiskOnFailure) {
       await removeDisk(diskService, { interval: wait.interval, timeout: wait.timeout });
     }

@@ -130,7 +130,11 @@ export async function waitFor<T>(
   }
   if (signal?.aborted) throw signal.reason;
   const what = options.description ? ` for ${options.description}` : "";
-  const seen = last ? describe(last.value) : "nothing (no answer came in time)";
+  const seen = last
+    ? describe(last.value)
+    : failure
+    ? "nothing (every poll failed)"
+    : "nothing (no answer came in time)";
   const failed = failure ? `; last failure: ${messageOf(failure.error)}` : "";
   throw new TimeoutError(
     `Timed out after ${timeout} ms waiting${what}; last seen: ${seen}${failed}`,

@@ -24,9 +24,10 @@ import type { ImageTransfer } from "../../types/image_transfer.ts";
 import type { ImageTransferDirection } from "../../types/image_transfer_direction.ts";
 import { ImageTransferPhase } from "../../types/image_transfer_phase.ts";
 import type { ImageTransferService } from "../../services/image_transfer.ts";
-import { waitFor } from "../wait.ts";
-import { delay, untilAborted } from "../delay.ts";
+import { isTransient, waitFor } from "../wait.ts";
+import { delay, untilAborted, within } from "../delay.ts";
 import { ImageioClient, type ServerOptions } from "./imageio.ts";
+import { withNote } from "./notes.ts";
 
 /** How a transfer is run on the engine's side. */
 export interface SessionOptions {
@@ -140,6 +141,7 @@ export class TransferSession {
     ]);
     const service = system.imageTransfersService().imageTransferService(created.id!);
     let session: TransferSession | undefined;
+    let finalizing = false;
     try {
       const ready = await waitFor(
         (polls) => service.get({ signal: polls }),
@@ -164,18 +166,71 @@ export class TransferSession {
       session.#startKeepAlive();
       await move(session);
       session.#stopKeepAlive();
-      await service.finalize({ signal });
+      finalizing = true;
+      await session.#finalize();
     } catch (error) {
+      if (outcomeUnknown(error)) throw error;
       if (session) session.#stopKeepAlive();
       const explained = signal?.aborted
         ? signal.reason
         : session
         ? await session.#explain(error)
         : error;
-      await service.cancel({ signal: AbortSignal.timeout(cleanupTime(options)) }).catch(() => {});
+      // A finalize may have been carried out although it failed: a transfer on its way to
+      // its end is left to get there.
+      if (!finalizing || await stillCancellable(service, options)) {
+        await service.cancel({ signal: AbortSignal.timeout(cleanupTime(options)) }).catch(() => {});
+      }
       throw explained;
     }
     return await session.#ended();
+  }
+
+  /**
+   * Sends `finalize`. One whose answer is lost or that meets a short outage (see
+   * {@link isTransient}) may have been carried out: the transfer's phase is asked for then
+   * (through outages, within `phaseTimeout`), and `finalize` sent again only while it is
+   * still `transferring`. Rejects with an error {@link outcomeUnknown} tells when the phase
+   * could not be learned.
+   */
+  async #finalize(): Promise<void> {
+    const { signal } = this.#options;
+    const limit = this.#options.phaseTimeout ?? 300_000;
+    const started = performance.now();
+    for (;;) {
+      try {
+        await this.#service.finalize({ signal });
+        return;
+      } catch (error) {
+        if (signal?.aborted || !isTransient(error)) throw error;
+        const left = Math.max(0, limit - (performance.now() - started));
+        const current = await waitFor(
+          (polls) => this.#service.get({ signal: polls }),
+          () => true,
+          {
+            ...poll(this.#options, `image transfer ${this.transfer.id} once finalized`),
+            timeout: left,
+          },
+        ).catch((lost) => {
+          if (signal?.aborted) throw signal.reason;
+          if (lost instanceof NotFoundError) return undefined; // an engine before 4.4.7: it ended
+          throw this.#unknownOutcome(lost);
+        });
+        // Finalizing, or ended: #ended tells how.
+        if (current?.phase !== ImageTransferPhase.TRANSFERRING) return;
+        if (performance.now() - started >= limit) throw error; // the finalize never arrived
+      }
+    }
+  }
+
+  /** `error` for a finalized transfer whose end could not be learned: see {@link outcomeUnknown}. */
+  #unknownOutcome(error: unknown): unknown {
+    const marked = withNote(
+      error,
+      ` (image transfer ${this.transfer.id} was finalized; whether it succeeded is not known)`,
+    );
+    UNKNOWN_OUTCOME.add(marked);
+    return marked;
   }
 
   /** Sends a request now and then while nothing else is sent, so that the ticket stays alive. */
@@ -216,7 +271,11 @@ export class TransferSession {
     };
   }
 
-  /** Waits until the finalized transfer has ended; resolves to it if it succeeded. */
+  /**
+   * Waits until the finalized transfer has ended, through short outages; resolves to it if
+   * it succeeded. When its end cannot be learned within `phaseTimeout`, rejects with an
+   * error {@link outcomeUnknown} tells.
+   */
   async #ended(): Promise<ImageTransfer> {
     let last = this.transfer;
     try {
@@ -229,7 +288,8 @@ export class TransferSession {
         poll(this.#options, `image transfer ${this.transfer.id} to finish`),
       );
     } catch (error) {
-      if (!(error instanceof NotFoundError)) throw error;
+      if (this.#options.signal?.aborted) throw error;
+      if (!(error instanceof NotFoundError)) throw this.#unknownOutcome(error);
       return await this.#endedByDisk(last);
     }
     if (last.phase !== ImageTransferPhase.FINISHED_SUCCESS) {
@@ -252,7 +312,7 @@ export class TransferSession {
       poll(this.#options, `disk ${diskId} of image transfer ${last.id} to be unlocked`),
     ).catch((error) => {
       if (error instanceof NotFoundError) return undefined;
-      throw error;
+      throw this.#options.signal?.aborted ? error : this.#unknownOutcome(error);
     });
     if (disk?.status !== DiskStatus.OK) {
       const state = disk ? `its disk is ${disk.status}` : "its disk is gone";
@@ -263,6 +323,37 @@ export class TransferSession {
     }
     return { ...last, phase: ImageTransferPhase.FINISHED_SUCCESS, active: false };
   }
+}
+
+/** The errors of finalized transfers whose end could not be learned. */
+const UNKNOWN_OUTCOME = new WeakSet<object>();
+
+/**
+ * Whether `error` is that of a transfer that was finalized but whose end could not be learned
+ * (the engine could not be asked until `phaseTimeout`): its result may well be complete, so
+ * it is kept (neither the disk of an upload nor the file of a download is removed).
+ */
+export function outcomeUnknown(error: unknown): boolean {
+  return typeof error === "object" && error !== null && UNKNOWN_OUTCOME.has(error);
+}
+
+/**
+ * Whether a transfer that failed after its `finalize` was sent may be cancelled: only when
+ * its phase, asked for within the cleanup time, shows it is not finalizing or over (a
+ * `finalize` whose answer was lost may have been carried out; its result is not destroyed).
+ */
+async function stillCancellable(
+  service: ImageTransferService,
+  options: SessionOptions,
+): Promise<boolean> {
+  const limit = cleanupTime(options);
+  const current = await within(
+    limit,
+    undefined,
+    "asking for the transfer's phase",
+    (signal) => service.get({ signal }),
+  ).catch(() => undefined);
+  return current !== undefined && !isOver(current);
 }
 
 /** What finds the events of a transfer: its correlation id, and the newest event before it. */

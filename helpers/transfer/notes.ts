@@ -1,0 +1,20 @@
+/**
+ * Notes added to the error of a transfer that ended badly: what it left behind (a transfer
+ * not cancelled, a disk not removed) or kept (the result of a finalized transfer whose end
+ * could not be learned), so that the user can look at it or remove it.
+ *
+ * @module
+ */
+
+import { OvirtError, withDetails } from "../../transport/errors.ts";
+
+/**
+ * `error` with `note` added to its message: a copy of the same class (status, fault and
+ * cause kept), or, for anything that is not an {@link OvirtError} (an abort's reason), an
+ * `OvirtError` with it as its `cause`.
+ */
+export function withNote(error: unknown, note: string): OvirtError {
+  if (error instanceof OvirtError) return withDetails(error, note, {});
+  const text = error instanceof Error ? error.message : String(error);
+  return new OvirtError(`${text}${note}`, { cause: error });
+}
