@@ -148,7 +148,7 @@ export class TransferSession {
         (value) => value.phase !== ImageTransferPhase.INITIALIZING,
         poll(options, `image transfer ${created.id} to be ready`),
       );
-      const events = { connection, correlationId, firstEventId: newest?.id };
+      const events = { connection, correlationId, firstEventId: newest?.id, options };
       if (ready.phase !== ImageTransferPhase.TRANSFERRING) {
         throw await stoppedError(ready, events, undefined);
       }
@@ -181,7 +181,7 @@ export class TransferSession {
       if (!finalizing || await stillCancellable(service, options)) {
         await service.cancel({ signal: AbortSignal.timeout(cleanupTime(options)) }).catch(() => {});
       }
-      throw explained;
+      throw signal?.aborted ? signal.reason : explained;
     }
     return await session.#ended();
   }
@@ -256,9 +256,17 @@ export class TransferSession {
     this.#keepAlive = undefined;
   }
 
-  /** `error`, or an error saying why the engine stopped the transfer if it did. */
+  /**
+   * `error`, or an error saying why the engine stopped the transfer if it did; asked for
+   * within the cleanup time, and no longer than the call's signal allows.
+   */
   async #explain(error: unknown): Promise<unknown> {
-    const current = await this.#service.get().catch(() => undefined);
+    const current = await within(
+      cleanupTime(this.#options),
+      this.#options.signal,
+      "asking why the transfer stopped",
+      (signal) => this.#service.get({ signal }),
+    ).catch(() => undefined);
     if (!current || !STOPPED.has(current.phase ?? "")) return error;
     return await stoppedError(current, this.#events(), error);
   }
@@ -268,6 +276,7 @@ export class TransferSession {
       connection: this.#connection,
       correlationId: this.#correlationId,
       firstEventId: this.#firstEventId,
+      options: this.#options,
     };
   }
 
@@ -356,11 +365,15 @@ async function stillCancellable(
   return current !== undefined && !isOver(current);
 }
 
-/** What finds the events of a transfer: its correlation id, and the newest event before it. */
+/**
+ * What finds the events of a transfer: its correlation id, and the newest event before it;
+ * and the options whose signal and cleanup time bound the search.
+ */
 interface EventClues {
   connection: Connection;
   correlationId: string;
   firstEventId?: string;
+  options: SessionOptions;
 }
 
 /** How the error of a transfer stopped in each phase says it, before the phase itself. */
@@ -398,14 +411,20 @@ const TELLING = /reason|cancell?ed|fail|stopped|paused|abort/i;
 /**
  * The description of the newest event since the transfer started that tells why it
  * stopped: one with its correlation id first, else one about a transfer (a user who
- * cancels it from another session logs with that session's correlation id).
+ * cancels it from another session logs with that session's correlation id). Asked for within
+ * the cleanup time, and no longer than the call's signal allows: none if no answer came.
  */
 async function reasonOf(clues: EventClues): Promise<string | undefined> {
   const events = clues.connection.systemService().eventsService();
-  const found =
-    await (clues.firstEventId === undefined
-      ? events.list({ max: 100 })
-      : events.list({ from: Number(clues.firstEventId) })).catch(() => []);
+  const found = await within(
+    cleanupTime(clues.options),
+    clues.options.signal,
+    "asking for the transfer's events",
+    (signal) =>
+      clues.firstEventId === undefined
+        ? events.list({ max: 100, signal })
+        : events.list({ from: Number(clues.firstEventId), signal }),
+  ).catch(() => []);
   const telling = found
     .filter((event) => TELLING.test(event.description ?? ""))
     .sort((a, b) => Number(b.id) - Number(a.id));
