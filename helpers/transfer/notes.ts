@@ -6,7 +6,7 @@
  * @module
  */
 
-import { OvirtError, withDetails } from "../../transport/errors.ts";
+import { ConnectionError, OvirtError, TimeoutError, withDetails } from "../../transport/errors.ts";
 
 /**
  * `error` with `note` added to its message: a copy of the same class (status, fault and
@@ -17,4 +17,14 @@ export function withNote(error: unknown, note: string): OvirtError {
   if (error instanceof OvirtError) return withDetails(error, note, {});
   const text = error instanceof Error ? error.message : String(error);
   return new OvirtError(`${text}${note}`, { cause: error });
+}
+
+/** Why a clean-up step failed, in a few words: `AuthError, HTTP 401`, `no answer in time`. */
+export function briefly(error: unknown): string {
+  if (error instanceof TimeoutError) return "no answer in the time left for cleaning up";
+  if (error instanceof ConnectionError) return "the engine could not be reached";
+  if (error instanceof OvirtError && error.code !== undefined) {
+    return `${error.name}, HTTP ${error.code}`;
+  }
+  return error instanceof Error ? error.message : String(error);
 }

@@ -13,6 +13,7 @@
 
 import type { Connection } from "../../services/connection.ts";
 import {
+  ConflictError,
   ConnectionError,
   NotFoundError,
   OvirtError,
@@ -27,7 +28,8 @@ import type { ImageTransferService } from "../../services/image_transfer.ts";
 import { isTransient, waitFor } from "../wait.ts";
 import { delay, untilAborted, within } from "../delay.ts";
 import { ImageioClient, type ServerOptions } from "./imageio.ts";
-import { withNote } from "./notes.ts";
+import { briefly, withNote } from "./notes.ts";
+import { CleanupBudget, cleanupTime } from "./cleanup.ts";
 
 /** How a transfer is run on the engine's side. */
 export interface SessionOptions {
@@ -126,6 +128,7 @@ export class TransferSession {
     const system = connection.systemService();
     const { signal } = options;
     signal?.throwIfAborted();
+    using budget = new CleanupBudget(options);
     const correlationId = crypto.randomUUID();
     // The newest event marks where this transfer's events start (asked at the same time:
     // the events that matter, a pause or a failure, come long after the creation).
@@ -176,12 +179,14 @@ export class TransferSession {
         : session
         ? await session.#explain(error)
         : error;
-      // A finalize may have been carried out although it failed: a transfer on its way to
-      // its end is left to get there.
-      if (!finalizing || await stillCancellable(service, options)) {
-        await service.cancel({ signal: AbortSignal.timeout(cleanupTime(options)) }).catch(() => {});
-      }
-      throw signal?.aborted ? signal.reason : explained;
+      const notCancelled = await cancelAfterFailure(service, finalizing, budget);
+      const thrown = signal?.aborted ? signal.reason : explained;
+      if (notCancelled === undefined) throw thrown;
+      throw withNote(
+        thrown,
+        `; image transfer ${created.id} could not be cancelled (${notCancelled}): cancel it, ` +
+          "or its inactivity timeout will",
+      );
     }
     return await session.#ended();
   }
@@ -347,22 +352,27 @@ export function outcomeUnknown(error: unknown): boolean {
 }
 
 /**
- * Whether a transfer that failed after its `finalize` was sent may be cancelled: only when
- * its phase, asked for within the cleanup time, shows it is not finalizing or over (a
- * `finalize` whose answer was lost may have been carried out; its result is not destroyed).
+ * Cancels a transfer that failed or was aborted, within the clean-up time left; one whose
+ * `finalize` was sent only if its phase shows it is not finalizing or over (a `finalize`
+ * whose answer was lost may have been carried out: its result is not destroyed). Resolves
+ * to why it could not be cancelled, or `undefined` when nothing is left running.
  */
-async function stillCancellable(
+async function cancelAfterFailure(
   service: ImageTransferService,
-  options: SessionOptions,
-): Promise<boolean> {
-  const limit = cleanupTime(options);
-  const current = await within(
-    limit,
-    undefined,
-    "asking for the transfer's phase",
-    (signal) => service.get({ signal }),
-  ).catch(() => undefined);
-  return current !== undefined && !isOver(current);
+  finalizing: boolean,
+  budget: CleanupBudget,
+): Promise<string | undefined> {
+  try {
+    await budget.run("cancelling the transfer", async (signal) => {
+      if (finalizing && isOver(await service.get({ signal }))) return;
+      await service.cancel({ signal });
+    }, true);
+    return undefined;
+  } catch (error) {
+    // Refused as already ended, or gone: nothing left running.
+    if (error instanceof ConflictError || error instanceof NotFoundError) return undefined;
+    return briefly(error);
+  }
 }
 
 /**
@@ -470,17 +480,6 @@ async function pickUrl(
     `No image server of transfer ${transfer.id} answers: ${failures.join("; ") || "it has no URL"}`,
   );
 }
-
-/**
- * Longest time spent cleaning up after a failure or an abort (waiting for the answer of
- * the add, looking for the transfer it made, cancelling it), in milliseconds: 10 s, or the
- * `phaseTimeout` if shorter.
- */
-function cleanupTime(options: SessionOptions): number {
-  return Math.min(CLEANUP_TIME, options.phaseTimeout ?? CLEANUP_TIME);
-}
-
-const CLEANUP_TIME = 10_000;
 
 /** Phases of a transfer that is over or on its way to its end: nothing to cancel. */
 const OVER = /^(finished|finalizing|cancelled)/;
