@@ -82,23 +82,34 @@ export async function downloadImage(
         stats = tally.stats;
         await receiveImage(client, extents, target.path, { ...moving, connections }, tally, path);
       },
+      () => dropTarget(target),
     );
     target.file.close();
     await target.commit();
     return { transfer, stats: stats! };
   } catch (error) {
-    try {
-      target.file.close();
-    } catch {
-      // Closed already.
-    }
     if (outcomeUnknown(error) && !options.signal?.aborted) {
+      closeQuietly(target.file);
       // Every byte came: only the engine's word on the transfer's end is missing.
       await target.commit();
       throw withNote(error, `; every byte was received and ${path} is kept`);
     }
-    await target.discard();
+    await dropTarget(target);
     throw error;
+  }
+}
+
+/** Closes the target's file and removes what the download wrote (once only). */
+function dropTarget(target: Target): Promise<void> {
+  closeQuietly(target.file);
+  return target.discard();
+}
+
+function closeQuietly(file: Deno.FsFile): void {
+  try {
+    file.close();
+  } catch {
+    // Closed already.
   }
 }
 
@@ -111,13 +122,14 @@ interface Target {
   prepare(size: number): Promise<void>;
   /** Puts the complete file in place. */
   commit(): Promise<void>;
-  /** Removes what a failed download wrote (never a file it did not touch). */
+  /** Removes what a failed download wrote (never a file it did not touch), once. */
   discard(): Promise<void>;
 }
 
 /** A target written where it stands, removed if the download fails once begun. */
 function inPlace(path: string, file: Deno.FsFile, existing: boolean): Target {
   let begun = !existing;
+  let discarded: Promise<void> | undefined;
   return {
     path,
     file,
@@ -127,7 +139,7 @@ function inPlace(path: string, file: Deno.FsFile, existing: boolean): Target {
       await file.truncate(size);
     },
     commit: () => Promise.resolve(),
-    discard: () => begun ? Deno.remove(path).catch(() => {}) : Promise.resolve(),
+    discard: () => discarded ??= begun ? Deno.remove(path).catch(() => {}) : Promise.resolve(),
   };
 }
 
@@ -181,6 +193,7 @@ async function openTarget(path: string, overwrite: boolean): Promise<Target> {
     );
   }
   let file: Deno.FsFile | undefined;
+  let discarded: Promise<void> | undefined;
   try {
     file = await Deno.open(temporary, { write: true });
     if (info.mode !== null) await Deno.chmod(temporary, info.mode & 0o777);
@@ -193,7 +206,7 @@ async function openTarget(path: string, overwrite: boolean): Promise<Target> {
       file,
       prepare: (size) => file!.truncate(size),
       commit: () => onFile(`Cannot replace ${path}`, () => Deno.rename(temporary, real)),
-      discard: () => Deno.remove(temporary).catch(() => {}),
+      discard: () => discarded ??= Deno.remove(temporary).catch(() => {}),
     };
   } catch (error) {
     file?.close();

@@ -116,7 +116,9 @@ export class TransferSession {
   /**
    * Creates a transfer of disk `diskId`, runs `move` once it is ready, then finalizes it
    * and resolves to the finished transfer. On any failure (or abort) the transfer is
-   * cancelled, and the error says why the engine stopped it, if it did.
+   * cancelled, and the error says why the engine stopped it, if it did. `dropLocal` is
+   * called first, at the abort or the failure, before any request to the engine (which
+   * may stall): a download removes its partial file there.
    */
   static async run(
     connection: Connection,
@@ -124,10 +126,31 @@ export class TransferSession {
     direction: ImageTransferDirection,
     options: SessionOptions,
     move: (session: TransferSession) => Promise<void>,
+    dropLocal?: () => Promise<void>,
+  ): Promise<ImageTransfer> {
+    const { signal } = options;
+    signal?.throwIfAborted();
+    let dropping: Promise<void> | undefined;
+    const drop = () => dropping ??= dropLocal ? dropLocal().catch(() => {}) : Promise.resolve();
+    signal?.addEventListener("abort", drop, { once: true });
+    try {
+      return await TransferSession.#run(connection, diskId, direction, options, move, drop);
+    } finally {
+      signal?.removeEventListener("abort", drop);
+    }
+  }
+
+  /** {@link run}, calling `drop` first on a failure. */
+  static async #run(
+    connection: Connection,
+    diskId: string,
+    direction: ImageTransferDirection,
+    options: SessionOptions,
+    move: (session: TransferSession) => Promise<void>,
+    drop: () => Promise<void>,
   ): Promise<ImageTransfer> {
     const system = connection.systemService();
     const { signal } = options;
-    signal?.throwIfAborted();
     using budget = new CleanupBudget(options);
     const correlationId = crypto.randomUUID();
     // The newest event marks where this transfer's events start (asked at the same time:
@@ -173,13 +196,25 @@ export class TransferSession {
       await session.#finalize();
     } catch (error) {
       if (outcomeUnknown(error)) throw error;
+      await drop();
       if (session) session.#stopKeepAlive();
-      const explained = signal?.aborted
-        ? signal.reason
-        : session
-        ? await session.#explain(error)
-        : error;
-      const notCancelled = await cancelAfterFailure(service, finalizing, budget);
+      // Asking why and cancelling share the cleanup time.
+      const ending = new AbortController();
+      const timer = setTimeout(
+        () => ending.abort(new TimeoutError("The cleanup time ran out")),
+        cleanupTime(options),
+      );
+      let explained: unknown, notCancelled: string | undefined;
+      try {
+        explained = signal?.aborted
+          ? signal.reason
+          : session
+          ? await session.#explain(error, ending.signal)
+          : error;
+        notCancelled = await cancelAfterFailure(service, finalizing, budget, ending.signal);
+      } finally {
+        clearTimeout(timer);
+      }
       const thrown = signal?.aborted ? signal.reason : explained;
       if (notCancelled === undefined) throw thrown;
       throw withNote(
@@ -265,15 +300,15 @@ export class TransferSession {
    * `error`, or an error saying why the engine stopped the transfer if it did; asked for
    * within the cleanup time, and no longer than the call's signal allows.
    */
-  async #explain(error: unknown): Promise<unknown> {
+  async #explain(error: unknown, limit: AbortSignal): Promise<unknown> {
     const current = await within(
       cleanupTime(this.#options),
-      this.#options.signal,
+      anySignal(this.#options.signal, limit),
       "asking why the transfer stopped",
       (signal) => this.#service.get({ signal }),
     ).catch(() => undefined);
     if (!current || !STOPPED.has(current.phase ?? "")) return error;
-    return await stoppedError(current, this.#events(), error);
+    return await stoppedError(current, { ...this.#events(), limit }, error);
   }
 
   #events(): EventClues {
@@ -361,9 +396,12 @@ async function cancelAfterFailure(
   service: ImageTransferService,
   finalizing: boolean,
   budget: CleanupBudget,
+  limit: AbortSignal,
 ): Promise<string | undefined> {
   try {
-    await budget.run("cancelling the transfer", async (signal) => {
+    await budget.run("cancelling the transfer", async (step) => {
+      const signal = AbortSignal.any([step, limit]);
+      limit.throwIfAborted();
       if (finalizing && isOver(await service.get({ signal }))) return;
       await service.cancel({ signal });
     }, true);
@@ -384,6 +422,14 @@ interface EventClues {
   correlationId: string;
   firstEventId?: string;
   options: SessionOptions;
+  /** Aborts when the questions must end (besides the options' signal and cleanup time). */
+  limit?: AbortSignal;
+}
+
+/** A signal that aborts when any of `signals` does. */
+function anySignal(...signals: (AbortSignal | undefined)[]): AbortSignal | undefined {
+  const given = signals.filter((signal) => signal !== undefined);
+  return given.length <= 1 ? given[0] : AbortSignal.any(given);
 }
 
 /** How the error of a transfer stopped in each phase says it, before the phase itself. */
@@ -428,7 +474,7 @@ async function reasonOf(clues: EventClues): Promise<string | undefined> {
   const events = clues.connection.systemService().eventsService();
   const found = await within(
     cleanupTime(clues.options),
-    clues.options.signal,
+    anySignal(clues.options.signal, clues.limit),
     "asking for the transfer's events",
     (signal) =>
       clues.firstEventId === undefined
