@@ -8,7 +8,14 @@
 
 import { TimeoutError } from "../../transport/errors.ts";
 import { untilAborted } from "../delay.ts";
-import type { SessionOptions } from "./session.ts";
+
+/** What the cleanup time depends on: the options of a transfer helper. */
+export interface CleanupOptions {
+  /** The call's signal. */
+  signal?: AbortSignal;
+  /** Milliseconds to wait for each phase change (default 300000). */
+  phaseTimeout?: number;
+}
 
 /** The longest clean-up after an abort, in milliseconds. */
 const CLEANUP_TIME = 10_000;
@@ -18,7 +25,7 @@ const CLEANUP_TIME = 10_000;
  * add, looking for what it made, cancelling the transfer, removing a new disk), in
  * milliseconds: 10 s, or the `phaseTimeout` if shorter.
  */
-export function cleanupTime(options: SessionOptions): number {
+export function cleanupTime(options: CleanupOptions): number {
   return Math.min(CLEANUP_TIME, options.phaseTimeout ?? CLEANUP_TIME);
 }
 
@@ -29,12 +36,12 @@ export function cleanupTime(options: SessionOptions): number {
  * `phaseTimeout` (cut short by an abort that comes meanwhile).
  */
 export class CleanupBudget implements Disposable {
-  readonly #options: SessionOptions;
+  readonly #options: CleanupOptions;
   #abortedAt?: number;
   readonly #noteAbort = () => this.#abortedAt = performance.now();
 
   /** Starts noting when `options.signal` aborts. */
-  constructor(options: SessionOptions) {
+  constructor(options: CleanupOptions) {
     this.#options = options;
     if (options.signal?.aborted) this.#noteAbort();
     else options.signal?.addEventListener("abort", this.#noteAbort, { once: true });
