@@ -198,22 +198,27 @@ export class TransferSession {
       if (outcomeUnknown(error)) throw error;
       await drop();
       if (session) session.#stopKeepAlive();
-      // Asking why and cancelling share the cleanup time.
-      const ending = new AbortController();
-      const timer = setTimeout(
-        () => ending.abort(new TimeoutError("The cleanup time ran out")),
-        cleanupTime(options),
-      );
+      // Asking why and cancelling share the cleanup time; asking takes half of it at most,
+      // so that a question that gets no answer leaves time to cancel.
+      const timers: ReturnType<typeof setTimeout>[] = [];
+      const share = (part: number) => {
+        const controller = new AbortController();
+        const ms = cleanupTime(options) * part;
+        const ran = () => controller.abort(new TimeoutError("The cleanup time ran out"));
+        timers.push(setTimeout(ran, ms));
+        return controller.signal;
+      };
+      const asking = share(0.5), ending = share(1);
       let explained: unknown, notCancelled: string | undefined;
       try {
         explained = signal?.aborted
           ? signal.reason
           : session
-          ? await session.#explain(error, ending.signal)
+          ? await session.#explain(error, asking)
           : error;
-        notCancelled = await cancelAfterFailure(service, finalizing, budget, ending.signal);
+        notCancelled = await cancelAfterFailure(service, finalizing, budget, ending);
       } finally {
-        clearTimeout(timer);
+        timers.forEach(clearTimeout);
       }
       const thrown = signal?.aborted ? signal.reason : explained;
       if (notCancelled === undefined) throw thrown;
