@@ -53,8 +53,10 @@ export interface DownloadImageResult {
  * fetched and stay holes in the file. With `overwrite`, an existing file is replaced only
  * once the download is complete (it goes into `.NAME.RANDOM.part` beside it until then; in a
  * folder that takes no new file, it is written in place once the transfer is ready).
- * On any failure the transfer is cancelled and the partial file removed (an existing file
- * stays as it was); a local file's failure is an {@link OvirtError} naming the file.
+ * On any failure or abort the partial file is removed first (an existing file stays as it
+ * was), then the transfer cancelled; a local file's failure is an {@link OvirtError} naming
+ * the file. A transfer finalized whose end cannot be learned within `phaseTimeout` keeps the
+ * complete file and rejects saying so.
  */
 export async function downloadImage(
   connection: Connection,

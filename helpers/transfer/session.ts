@@ -3,10 +3,11 @@
  * correlation id, so that its events can be found), wait until it is ready, pick the URL
  * that answers (`transfer_url` first, `proxy_url` when the host cannot be reached), keep
  * the ticket alive while the source is slow, tell why it stopped when the system or a user
- * paused or cancelled it, finalize it and wait for its end (an engine that forgets a
- * finished transfer, before 4.4.7, is asked about the disk instead), and cancel it on any
- * failure or abort, even one while it is being created: the transfer an `add` whose
- * answer never came may have made is looked for by the add's correlation id.
+ * paused or cancelled it, finalize it and wait for its end through short outages (an engine
+ * that forgets a finished transfer, before 4.4.7, is asked about the disk instead), and cancel
+ * it on any failure or abort, even one while it is being created (the transfer an `add` whose
+ * answer never came may have made is looked for by the add's correlation id), but never once
+ * it is finalizing or finished.
  *
  * @module
  */
