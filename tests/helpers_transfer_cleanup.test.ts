@@ -7,7 +7,15 @@
  */
 
 import assert from "node:assert/strict";
-import { AuthError, Connection, OvirtError, types, uploadImage } from "../mod.ts";
+import {
+  AuthError,
+  Connection,
+  OvirtError,
+  types,
+  uploadDisk,
+  uploadImage,
+  waitFor,
+} from "../mod.ts";
 import { startSimulator } from "../testing/mod.ts";
 
 const MIB = 1024 * 1024;
@@ -118,4 +126,53 @@ Deno.test("a token revoked during an upload: the error names the transfer and th
   } finally {
     await Deno.remove(path);
   }
+});
+
+Deno.test("an abort while the transfer is created, whose cancel the engine cannot take: the error names it", async () => {
+  let breakEngine = () => {};
+  const sim = await startSimulator({
+    delay: 0,
+    // Once the add is answered, the engine is behind a proxy answering 503.
+    log: (line) => / \/ovirt-engine\/api\/imagetransfers 201$/.test(line) && breakEngine(),
+  });
+  await using _ = sim;
+  breakEngine = () => sim.setFaults({ latency: undefined, proxyError: 1, proxyStatus: 503 });
+  await using connection = new Connection({
+    url: sim.url,
+    username: sim.username,
+    password: sim.password,
+    retry: false,
+  });
+  const disks = connection.systemService().disksService();
+  const disk = await disks.add({
+    name: "target",
+    provisionedSize: MIB,
+    format: types.DiskFormat.RAW,
+    storageDomains: [{ name: "data" }],
+  });
+  await waitFor(() => disks.diskService(disk.id!).get(), (d) => d.status === "ok", {
+    interval: 5,
+    timeout: 5000,
+  });
+  sim.setFaults({ latency: 300 }); // the add is answered after 300 ms
+  const controller = new AbortController();
+  const reason = new Error("operator pressed Ctrl-C");
+  setTimeout(() => controller.abort(reason), 150);
+  const error = await outcome(uploadDisk(connection, disk.id!, new Uint8Array(MIB), MIB, {
+    pollInterval: 10,
+    phaseTimeout: 1000,
+    signal: controller.signal,
+  }));
+  assert.ok(error instanceof OvirtError && error.cause === reason, String(error));
+  const transfer = error.message.match(/image transfer (\S+) could not be cancelled \(/)?.[1];
+  assert.ok(transfer, error.message);
+  sim.setFaults({ proxyError: undefined });
+  const transfers = connection.systemService().imageTransfersService();
+  const left = await transfers.imageTransferService(transfer).get();
+  assert.equal(left.disk?.id, disk.id);
+  assert.equal(
+    left.phase,
+    types.ImageTransferPhase.TRANSFERRING,
+    "still running, as the error says",
+  );
 });

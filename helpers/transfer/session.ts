@@ -223,11 +223,7 @@ export class TransferSession {
       }
       const thrown = signal?.aborted ? signal.reason : explained;
       if (notCancelled === undefined) throw thrown;
-      throw withNote(
-        thrown,
-        `; image transfer ${created.id} could not be cancelled (${notCancelled}): cancel it, ` +
-          "or its inactivity timeout will",
-      );
+      throw withNote(thrown, stillRunning([{ id: created.id!, why: notCancelled }]));
     }
     return await session.#ended();
   }
@@ -404,19 +400,12 @@ async function cancelAfterFailure(
   budget: CleanupBudget,
   limit: AbortSignal,
 ): Promise<string | undefined> {
-  try {
-    await budget.run("cancelling the transfer", async (step) => {
-      const signal = AbortSignal.any([step, limit]);
-      limit.throwIfAborted();
-      if (finalizing && isOver(await service.get({ signal }))) return;
-      await service.cancel({ signal });
-    }, true);
-    return undefined;
-  } catch (error) {
-    // Refused as already ended, or gone: nothing left running.
-    if (error instanceof ConflictError || error instanceof NotFoundError) return undefined;
-    return briefly(error);
-  }
+  return await cancelled(budget.run("cancelling the transfer", async (step) => {
+    const signal = AbortSignal.any([step, limit]);
+    limit.throwIfAborted();
+    if (finalizing && isOver(await service.get({ signal }))) return;
+    await service.cancel({ signal });
+  }, true));
 }
 
 /**
@@ -571,18 +560,51 @@ async function createTransfer(
     const cleanup = AbortSignal.timeout(cleanupTime(options));
     const stopAdding = () => giveUp.abort(cleanup.reason);
     cleanup.addEventListener("abort", stopAdding, { once: true });
+    const notCancelled: NotCancelled[] = [];
     try {
       const made = signal?.aborted ? await adding.catch((late) => late) : error;
       if (!(made instanceof Error)) {
-        await transfers.imageTransferService(made.id!).cancel({ signal: cleanup }).catch(() => {});
+        const service = transfers.imageTransferService(made.id!);
+        const why = await cancelled(service.cancel({ signal: cleanup }));
+        if (why !== undefined) notCancelled.push({ id: made.id!, why });
       } else if (answerLost(made)) {
-        await cancelLost(connection, { ...clues, body }, cleanup);
+        notCancelled.push(...await cancelLost(connection, { ...clues, body }, cleanup));
       }
     } finally {
       // A listener on a timeout signal keeps the process alive until it fires.
       cleanup.removeEventListener("abort", stopAdding);
     }
-    throw signal?.aborted ? signal.reason : error;
+    const thrown = signal?.aborted ? signal.reason : error;
+    if (notCancelled.length === 0) throw thrown;
+    throw withNote(thrown, stillRunning(notCancelled));
+  }
+}
+
+/** A transfer whose cancel failed, and why. */
+interface NotCancelled {
+  id: string;
+  why: string;
+}
+
+/** The note of an error for transfers left running. */
+function stillRunning(transfers: readonly NotCancelled[]): string {
+  return transfers.map(({ id, why }) =>
+    `; image transfer ${id} could not be cancelled (${why}): cancel it, or its inactivity ` +
+    "timeout will"
+  ).join("");
+}
+
+/**
+ * Why the transfer a `cancel` was sent for is still running, or `undefined` when it was
+ * cancelled, had already ended (refused with 409) or is gone (404).
+ */
+async function cancelled(cancel: Promise<unknown>): Promise<string | undefined> {
+  try {
+    await cancel;
+    return undefined;
+  } catch (error) {
+    if (error instanceof ConflictError || error instanceof NotFoundError) return undefined;
+    return briefly(error);
   }
 }
 
@@ -591,13 +613,13 @@ async function createTransfer(
  * lost, until `signal` aborts, and cancels it. Only once the engine shows it carried the add
  * out (a job or an event with that correlation id) is the transfer taken: the one of the
  * same disk (or snapshot) and direction that is not over (the engine locks the disk for
- * one transfer at a time).
+ * one transfer at a time). Resolves to the transfers found whose cancel failed.
  */
 async function cancelLost(
   connection: Connection,
   clues: { correlationId: string; diskId: string; body: ImageTransfer; options: SessionOptions },
   signal: AbortSignal,
-): Promise<void> {
+): Promise<NotCancelled[]> {
   const system = connection.systemService();
   const search = `correlation_id=${clues.correlationId}`;
   const snapshot = clues.body.snapshot?.id;
@@ -617,16 +639,19 @@ async function cancelLost(
         events.some((event) => event.correlationId === clues.correlationId);
       if (carriedOut) {
         const found = (await system.imageTransfersService().list({ signal })).filter(ours);
+        const notCancelled: NotCancelled[] = [];
         for (const transfer of found) {
-          await system.imageTransfersService().imageTransferService(transfer.id!)
-            .cancel({ signal }).catch(() => {});
+          const service = system.imageTransfersService().imageTransferService(transfer.id!);
+          const why = await cancelled(service.cancel({ signal }));
+          if (why !== undefined) notCancelled.push({ id: transfer.id!, why });
         }
         const ended = jobs.length > 0 && jobs.every((job) => job.status !== "started");
-        if (found.length > 0 || ended) return;
+        if (found.length > 0 || ended) return notCancelled;
       }
     } catch {
       // The engine did not answer: ask again while there is time.
     }
     await delay(interval, signal);
   }
+  return [];
 }
