@@ -199,33 +199,49 @@ export class TransferSession {
       if (outcomeUnknown(error)) throw error;
       await drop();
       if (session) session.#stopKeepAlive();
-      // Asking why and cancelling share the cleanup time; asking takes half of it at most,
-      // so that a question that gets no answer leaves time to cancel.
-      const timers: ReturnType<typeof setTimeout>[] = [];
-      const share = (part: number) => {
-        const controller = new AbortController();
-        const ms = cleanupTime(options) * part;
-        const ran = () => controller.abort(new TimeoutError("The cleanup time ran out"));
-        timers.push(setTimeout(ran, ms));
-        return controller.signal;
-      };
-      const asking = share(0.5), ending = share(1);
-      let explained: unknown, notCancelled: string | undefined;
-      try {
-        explained = signal?.aborted
-          ? signal.reason
-          : session
-          ? await session.#explain(error, asking)
-          : error;
-        notCancelled = await cancelAfterFailure(service, finalizing, budget, ending);
-      } finally {
-        timers.forEach(clearTimeout);
-      }
-      const thrown = signal?.aborted ? signal.reason : explained;
-      if (notCancelled === undefined) throw thrown;
-      throw withNote(thrown, stillRunning([{ id: created.id!, why: notCancelled }]));
+      const state = { id: created.id!, service, session, finalizing, budget, options };
+      throw await TransferSession.#failure(error, state);
     }
     return await session.#ended();
+  }
+
+  /**
+   * The error to throw for a transfer that failed or was aborted, once it is cancelled (see
+   * {@link cancelAfterFailure}): why the engine stopped it, if it did (asked for within half
+   * the cleanup time, leaving the rest to cancel), or the abort's reason; with a note naming
+   * the transfer if it could not be cancelled.
+   */
+  static async #failure(error: unknown, state: {
+    id: string;
+    service: ImageTransferService;
+    session?: TransferSession;
+    finalizing: boolean;
+    budget: CleanupBudget;
+    options: SessionOptions;
+  }): Promise<unknown> {
+    const { service, session, options: { signal } } = state;
+    const timers: ReturnType<typeof setTimeout>[] = [];
+    const share = (part: number) => {
+      const controller = new AbortController();
+      const ran = () => controller.abort(new TimeoutError("The cleanup time ran out"));
+      timers.push(setTimeout(ran, cleanupTime(state.options) * part));
+      return controller.signal;
+    };
+    const asking = share(0.5), ending = share(1);
+    let explained: unknown, notCancelled: string | undefined;
+    try {
+      explained = signal?.aborted
+        ? signal.reason
+        : session
+        ? await session.#explain(error, asking)
+        : error;
+      notCancelled = await cancelAfterFailure(service, state.finalizing, state.budget, ending);
+    } finally {
+      timers.forEach(clearTimeout);
+    }
+    const thrown = signal?.aborted ? signal.reason : explained;
+    if (notCancelled === undefined) return thrown;
+    return withNote(thrown, stillRunning([{ id: state.id, why: notCancelled }]));
   }
 
   /**
