@@ -195,3 +195,23 @@ Deno.test("an outage longer than phaseTimeout after finalize: the disk is kept a
     await Deno.remove(path);
   }
 });
+
+Deno.test("an outage longer than phaseTimeout after a download's finalize: the complete file is kept", async () => {
+  await using t = await setup();
+  const source = await dataFile(MIB);
+  const dir = await Deno.makeTempDir({ prefix: "ovirt-sdk-finalize-" });
+  const copy = `${dir}/copy.raw`;
+  try {
+    const { disk } = await uploadImage(t.connection, source, { ...FAST, storageDomain: "data" });
+    t.onRequest = afterFinalize({ proxyError: 1, proxyStatus: 503 });
+    const error = await downloadImage(t.connection, disk.id!, copy, { ...FAST, phaseTimeout: 300 })
+      .then(() => undefined, (error) => error);
+    assert.ok(error instanceof TimeoutError, String(error));
+    assert.match(error.message, /was finalized; whether it succeeded is not known/);
+    assert.ok(error.message.endsWith(`; every byte was received and ${copy} is kept`));
+    assert.deepEqual(await Deno.readFile(copy), await Deno.readFile(source));
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+    await Deno.remove(source);
+  }
+});
