@@ -5,6 +5,7 @@
  * @module
  */
 
+import { TimeoutError } from "../transport/errors.ts";
 import { MAX_MILLISECONDS } from "../transport/options.ts";
 
 /**
@@ -43,4 +44,30 @@ export function untilAborted<T>(promise: Promise<T>, signal?: AbortSignal): Prom
     else signal.addEventListener("abort", aborted, { once: true });
     promise.then(resolve, reject).finally(() => signal.removeEventListener("abort", aborted));
   });
+}
+
+/**
+ * Runs `task` with a signal that aborts when `signal` does or after `ms` milliseconds, and
+ * settles then at the latest, whether or not `task` heeds the signal: rejecting with the
+ * signal's reason, or with a {@link TimeoutError} saying that `what` took longer than `ms`.
+ */
+export async function within<T>(
+  ms: number,
+  signal: AbortSignal | undefined,
+  what: string,
+  task: (signal: AbortSignal) => Promise<T>,
+): Promise<T> {
+  const limit = new AbortController(), finished = new AbortController();
+  delay(ms, finished.signal).then(() => {
+    if (!finished.signal.aborted) {
+      limit.abort(new TimeoutError(`${what} took longer than ${ms} ms`));
+    }
+  });
+  const both = signal ? AbortSignal.any([signal, limit.signal]) : limit.signal;
+  try {
+    both.throwIfAborted();
+    return await untilAborted(task(both), both);
+  } finally {
+    finished.abort();
+  }
 }

@@ -26,7 +26,8 @@ import { imageExtents, receiveImage } from "./transfer/download.ts";
 import { fileError, onFile } from "./transfer/files.ts";
 import { type ImageTransferOptions, movingOptions } from "./transfer/options.ts";
 import { Tally, type TransferStats } from "./transfer/progress.ts";
-import { TransferSession } from "./transfer/session.ts";
+import { outcomeUnknown, TransferSession } from "./transfer/session.ts";
+import { withNote } from "./transfer/notes.ts";
 
 /** Options of {@link downloadImage}. */
 export interface DownloadImageOptions extends ImageTransferOptions {
@@ -52,8 +53,10 @@ export interface DownloadImageResult {
  * fetched and stay holes in the file. With `overwrite`, an existing file is replaced only
  * once the download is complete (it goes into `.NAME.RANDOM.part` beside it until then; in a
  * folder that takes no new file, it is written in place once the transfer is ready).
- * On any failure the transfer is cancelled and the partial file removed (an existing file
- * stays as it was); a local file's failure is an {@link OvirtError} naming the file.
+ * On any failure or abort the partial file is removed first (an existing file stays as it
+ * was), then the transfer cancelled; a local file's failure is an {@link OvirtError} naming
+ * the file. A transfer finalized whose end cannot be learned within `phaseTimeout` keeps the
+ * complete file and rejects saying so.
  */
 export async function downloadImage(
   connection: Connection,
@@ -81,18 +84,34 @@ export async function downloadImage(
         stats = tally.stats;
         await receiveImage(client, extents, target.path, { ...moving, connections }, tally, path);
       },
+      () => dropTarget(target),
     );
     target.file.close();
     await target.commit();
     return { transfer, stats: stats! };
   } catch (error) {
-    try {
-      target.file.close();
-    } catch {
-      // Closed already.
+    if (outcomeUnknown(error) && !options.signal?.aborted) {
+      closeQuietly(target.file);
+      // Every byte came: only the engine's word on the transfer's end is missing.
+      await target.commit();
+      throw withNote(error, `; every byte was received and ${path} is kept`);
     }
-    await target.discard();
+    await dropTarget(target);
     throw error;
+  }
+}
+
+/** Closes the target's file and removes what the download wrote (once only). */
+function dropTarget(target: Target): Promise<void> {
+  closeQuietly(target.file);
+  return target.discard();
+}
+
+function closeQuietly(file: Deno.FsFile): void {
+  try {
+    file.close();
+  } catch {
+    // Closed already.
   }
 }
 
@@ -105,13 +124,14 @@ interface Target {
   prepare(size: number): Promise<void>;
   /** Puts the complete file in place. */
   commit(): Promise<void>;
-  /** Removes what a failed download wrote (never a file it did not touch). */
+  /** Removes what a failed download wrote (never a file it did not touch), once. */
   discard(): Promise<void>;
 }
 
 /** A target written where it stands, removed if the download fails once begun. */
 function inPlace(path: string, file: Deno.FsFile, existing: boolean): Target {
   let begun = !existing;
+  let discarded: Promise<void> | undefined;
   return {
     path,
     file,
@@ -121,7 +141,7 @@ function inPlace(path: string, file: Deno.FsFile, existing: boolean): Target {
       await file.truncate(size);
     },
     commit: () => Promise.resolve(),
-    discard: () => begun ? Deno.remove(path).catch(() => {}) : Promise.resolve(),
+    discard: () => discarded ??= begun ? Deno.remove(path).catch(() => {}) : Promise.resolve(),
   };
 }
 
@@ -175,6 +195,7 @@ async function openTarget(path: string, overwrite: boolean): Promise<Target> {
     );
   }
   let file: Deno.FsFile | undefined;
+  let discarded: Promise<void> | undefined;
   try {
     file = await Deno.open(temporary, { write: true });
     if (info.mode !== null) await Deno.chmod(temporary, info.mode & 0o777);
@@ -187,7 +208,7 @@ async function openTarget(path: string, overwrite: boolean): Promise<Target> {
       file,
       prepare: (size) => file!.truncate(size),
       commit: () => onFile(`Cannot replace ${path}`, () => Deno.rename(temporary, real)),
-      discard: () => Deno.remove(temporary).catch(() => {}),
+      discard: () => discarded ??= Deno.remove(temporary).catch(() => {}),
     };
   } catch (error) {
     file?.close();

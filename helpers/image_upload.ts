@@ -22,7 +22,8 @@
  */
 
 import type { Connection } from "../services/connection.ts";
-import { OvirtError } from "../transport/errors.ts";
+import { NotFoundError, OvirtError, TimeoutError } from "../transport/errors.ts";
+import { MAX_MILLISECONDS } from "../transport/options.ts";
 import type { DiskService } from "../services/disk.ts";
 import type { DisksService } from "../services/disks.ts";
 import type { Disk } from "../types/disk.ts";
@@ -36,7 +37,9 @@ import { type ImageInfo, probeImage } from "./image_format.ts";
 import { mapFile, type MapMethod } from "./transfer/holes.ts";
 import { type ImageTransferOptions, movingOptions } from "./transfer/options.ts";
 import { Tally, type TransferStats } from "./transfer/progress.ts";
-import { TransferSession } from "./transfer/session.ts";
+import { outcomeUnknown, TransferSession } from "./transfer/session.ts";
+import { briefly, withNote } from "./transfer/notes.ts";
+import { CleanupBudget } from "./transfer/cleanup.ts";
 import { sendImage } from "./transfer/upload.ts";
 import { type VerifyMode, verifyUpload } from "./transfer/verify.ts";
 import { untilAborted } from "./delay.ts";
@@ -99,7 +102,10 @@ export interface UploadImageResult {
  * initial size is the file's size, as block storage needs); a raw image into a raw disk
  * (or a `cow` one, with `diskFormat`). Rejects with an {@link OvirtError} for images that
  * cannot be sent as they are (see {@link probeImage}); on any failure the transfer is
- * cancelled and the new disk removed (unless `keepDiskOnFailure`).
+ * cancelled and the new disk removed (unless `keepDiskOnFailure`): after an abort within
+ * 10 s of it (or `phaseTimeout`, if shorter). What could not be cleaned up (a transfer not
+ * cancelled, a disk not removed) is named in the error, which is then an `OvirtError` (with
+ * an abort's reason as its `cause`).
  */
 export async function uploadImage(
   connection: Connection,
@@ -107,6 +113,7 @@ export async function uploadImage(
   options: UploadImageOptions,
 ): Promise<UploadImageResult> {
   const moving = movingOptions(options);
+  using budget = new CleanupBudget(options);
   const image = await probeImage(path);
   const diskFormat = options.diskFormat ?? image.format;
   if (image.format === DiskFormat.COW && diskFormat !== DiskFormat.COW) {
@@ -129,19 +136,24 @@ export async function uploadImage(
   const domain = typeof options.storageDomain === "string"
     ? { name: options.storageDomain }
     : options.storageDomain;
-  const created = await addDisk(disks, {
-    ...options.disk,
-    ...(options.diskId ? { id: options.diskId } : {}),
-    name: options.name ?? baseName(path),
-    ...(options.description ? { description: options.description } : {}),
-    format: diskFormat,
-    sparse: options.sparse ?? true,
-    contentType: options.contentType ??
-      (image.iso ? DiskContentType.ISO : DiskContentType.DATA),
-    provisionedSize,
-    ...(image.format === DiskFormat.COW ? { initialSize: image.fileSize } : {}),
-    storageDomains: [domain],
-  }, options);
+  const created = await addDisk(
+    disks,
+    {
+      ...options.disk,
+      ...(options.diskId ? { id: options.diskId } : {}),
+      name: options.name ?? baseName(path),
+      ...(options.description ? { description: options.description } : {}),
+      format: diskFormat,
+      sparse: options.sparse ?? true,
+      contentType: options.contentType ??
+        (image.iso ? DiskContentType.ISO : DiskContentType.DATA),
+      provisionedSize,
+      ...(image.format === DiskFormat.COW ? { initialSize: image.fileSize } : {}),
+      storageDomains: [domain],
+    },
+    options,
+    budget,
+  );
   const diskService = disks.diskService(created.id!);
   const wait = {
     interval: options.pollInterval ?? 1000,
@@ -150,9 +162,10 @@ export async function uploadImage(
   };
   let stats: TransferStats | undefined;
   let verified: VerifyMode | undefined;
+  let transfer: ImageTransfer | undefined;
   try {
     await waitForStatus(diskService, DiskStatus.OK, wait);
-    const transfer = await TransferSession.run(
+    transfer = await TransferSession.run(
       connection,
       created.id!,
       ImageTransferDirection.UPLOAD,
@@ -180,58 +193,86 @@ export async function uploadImage(
     const disk = await waitForStatus(diskService, DiskStatus.OK, wait);
     return { disk, transfer, image, stats: stats!, ...(verified ? { verified } : {}) };
   } catch (error) {
-    if (!options.keepDiskOnFailure) {
-      await removeDisk(diskService, { interval: wait.interval, timeout: wait.timeout });
+    // The bytes may all be in the disk: a finished transfer's disk, or one whose transfer was
+    // finalized but could not be asked about, is never removed.
+    if (!options.signal?.aborted && (transfer !== undefined || outcomeUnknown(error))) {
+      const state = transfer ? "its upload finished" : "it may hold the whole image";
+      throw withNote(error, `; disk ${created.id} ("${created.name}") is kept: ${state}`);
     }
-    throw error;
+    if (options.keepDiskOnFailure) throw error;
+    const notRemoved = await removeDisk(diskService, wait.interval, budget);
+    if (notRemoved === undefined) throw error;
+    throw withNote(error, leftDisk(created, notRemoved));
   }
 }
 
 /**
  * Adds `disk`. An abort does not cut the `add` off once sent (the engine may carry it out
- * all the same): its answer is awaited, for {@link ABANDONED_ADD_WAIT} at most, and the disk
- * it made removed (unless `keepDiskOnFailure`) before the abort's reason is thrown.
+ * all the same): its answer is awaited, within the clean-up time after the abort, and the
+ * disk it made removed (unless `keepDiskOnFailure`) before the abort's reason is thrown;
+ * what could not be done is named in the error.
  */
 async function addDisk(
   disks: DisksService,
   disk: Disk,
   options: UploadImageOptions,
+  budget: CleanupBudget,
 ): Promise<Disk> {
   const adding = disks.add(disk); // within the connection's timeout, whatever the signal
   try {
     return await untilAborted(adding, options.signal);
   } catch (error) {
     if (!options.signal?.aborted) throw error;
-    const made = await untilAborted(adding, AbortSignal.timeout(ABANDONED_ADD_WAIT))
-      .catch(() => undefined);
-    if (made?.id && !options.keepDiskOnFailure) {
-      await removeDisk(disks.diskService(made.id), {
-        interval: options.pollInterval ?? 1000,
-        timeout: ABANDONED_ADD_WAIT,
-      });
+    if (options.keepDiskOnFailure) throw error;
+    let made: Disk;
+    try {
+      made = await budget.run("waiting for the answer to the disk's add", () => adding, true);
+    } catch (failure) {
+      if (!(failure instanceof TimeoutError)) throw error; // refused: nothing was made
+      throw withNote(error, `; a disk named "${disk.name}" may have been made: no answer came`);
     }
-    throw error;
+    const notRemoved = await removeDisk(
+      disks.diskService(made.id!),
+      options.pollInterval ?? 1000,
+      budget,
+    );
+    if (notRemoved === undefined) throw error;
+    throw withNote(error, leftDisk(made, notRemoved));
   }
 }
 
-/** How long an abandoned `add` is waited for, and its disk for removal, in milliseconds. */
-const ABANDONED_ADD_WAIT = 10_000;
-
-/** Removes a disk once it is no longer locked; best effort (the upload's error is what counts). */
+/**
+ * Removes a disk once it is no longer locked, within the clean-up time left; resolves to
+ * why it could not be removed, or `undefined` once it is gone.
+ */
 async function removeDisk(
   diskService: DiskService,
-  wait: { interval: number; timeout: number },
-): Promise<void> {
+  interval: number,
+  budget: CleanupBudget,
+): Promise<string | undefined> {
+  let last: Disk | undefined;
   try {
-    await waitFor(
-      (signal) => diskService.get({ signal }),
-      (disk) => disk.status !== DiskStatus.LOCKED,
-      wait,
-    );
-    await diskService.remove();
-  } catch {
-    // Already gone, or the engine refuses: the disk stays, the upload's error is reported.
+    await budget.run("removing the disk", async (signal) => {
+      await waitFor(
+        (polls) => diskService.get({ signal: polls }),
+        (disk) => (last = disk).status !== DiskStatus.LOCKED,
+        { interval, timeout: MAX_MILLISECONDS, signal },
+      );
+      await diskService.remove({ signal });
+    });
+    return undefined;
+  } catch (error) {
+    if (error instanceof NotFoundError) return undefined; // gone already
+    if (error instanceof TimeoutError && last?.status === DiskStatus.LOCKED) {
+      return "it is still locked";
+    }
+    return briefly(error);
   }
+}
+
+/** The note of an error for a new disk that was left behind. */
+function leftDisk(disk: Disk, why: string): string {
+  return `; disk ${disk.id} ("${disk.name}") was not removed (${why}): remove it`;
 }
 
 /** The file name of `path` without its directory and extension. */

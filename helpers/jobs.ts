@@ -23,6 +23,7 @@ import { OvirtError } from "../transport/errors.ts";
 import { CORRELATION_ID } from "../transport/options.ts";
 import type { Job } from "../types/job.ts";
 import type { Step } from "../types/step.ts";
+import { within } from "./delay.ts";
 import { waitFor, type WaitOptions } from "./wait.ts";
 
 /** The options the helper passes to the services' `list`. */
@@ -94,7 +95,8 @@ async function waitUntilEnded(
   correlationId: string,
   options: WaitForJobsOptions,
 ): Promise<Job[]> {
-  const { signal } = options;
+  const { signal, timeout = 600_000 } = options;
+  const started = performance.now();
   const search = `correlation_id=${correlationId}`;
   let checked = false;
   const poll = async (polls: AbortSignal) => {
@@ -117,7 +119,18 @@ async function waitUntilEnded(
   const failed = ended.filter((job) => job.status !== "finished");
   if (failed.length === 0) return ended;
   const [first] = failed;
-  const step = await failingStep(jobs, first, signal);
+  // The step is looked for in what is left of the wait's time (without a time limit only
+  // after a single poll, `timeout: 0`, whose own request is not cut short either).
+  const left = timeout === 0 ? Infinity : Math.max(0, timeout - (performance.now() - started));
+  const step = await within(
+    left,
+    signal,
+    "looking for the failing step",
+    (lookup) => failingStep(jobs, first, lookup),
+  ).catch(() => {
+    if (signal?.aborted) throw signal.reason;
+    return undefined; // the failure is told without its step
+  });
   const where = step ? ` at step ${JSON.stringify(step.description ?? `#${step.number}`)}` : "";
   const which = failed.length > 1 ? ` (${failed.length} of ${ended.length} jobs ended so)` : "";
   throw new OvirtError(
@@ -160,10 +173,10 @@ function running(jobs: readonly Job[]): string {
 async function failingStep(
   jobs: JobsSource,
   job: Job,
-  signal: AbortSignal | undefined,
+  signal: AbortSignal,
 ): Promise<Step | undefined> {
   if (!job.id) return undefined;
-  const steps = await jobs.jobService(job.id).stepsService().list(signal ? { signal } : {});
+  const steps = await jobs.jobService(job.id).stepsService().list({ signal });
   const byNumber = [...steps].sort((a, b) => Number(a.number ?? 0) - Number(b.number ?? 0));
   const failed = byNumber.filter((step) => step.status === "failed");
   const parents = new Set(failed.map((step) => step.parentStep?.id).filter(Boolean));

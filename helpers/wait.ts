@@ -15,7 +15,7 @@
  * @module
  */
 
-import { OvirtError, TimeoutError } from "../transport/errors.ts";
+import { ConnectionError, OvirtError, TimeoutError } from "../transport/errors.ts";
 import { delay, untilAborted } from "./delay.ts";
 
 /** How often and how long to poll. */
@@ -60,9 +60,29 @@ function jsonOf(value: object): string {
 }
 
 /**
+ * Whether a failed request may well succeed if sent again a little later: the engine could
+ * not be reached (`ConnectionError`), did not answer in time (`TimeoutError`), or a proxy in
+ * front of it answered 502, 503 or 504 (an engine restarting behind Apache).
+ */
+export function isTransient(error: unknown): boolean {
+  return error instanceof ConnectionError || error instanceof TimeoutError ||
+    (error instanceof OvirtError && TRANSIENT_CODES.has(error.code ?? 0));
+}
+
+const TRANSIENT_CODES: ReadonlySet<number> = new Set([502, 503, 504]);
+
+/** The message of an error, for another error's message. */
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/**
  * Calls `getter` until `predicate` holds for its result, and resolves to that result.
- * Rejects with a {@link TimeoutError} naming the last state seen when `timeout` passes,
- * and with whatever `getter` rejects with (a vanished object is a NotFoundError).
+ * A poll that fails for a while only (see {@link isTransient}: the engine unreachable, a
+ * proxy's 502, 503 or 504) is made again after `interval`, until `timeout`. Rejects with a
+ * {@link TimeoutError} naming what was waited for, the last state seen and the last failure
+ * when `timeout` passes, and at once with any other error of `getter` (a vanished object is a
+ * NotFoundError, a refused login an AuthError).
  * `getter` is handed a signal that aborts when the wait ends (the timeout passed, or
  * `signal` aborted): pass it on to the call (`(signal) => vmService.get({ signal })`). A
  * poll still running then is given up, whether or not `getter` heeds the signal, so the
@@ -85,9 +105,19 @@ export async function waitFor<T>(
       .then(() => finished.signal.aborted || expiry.abort());
   }
   let last: { value: T } | undefined;
+  let failure: { error: unknown } | undefined;
   try {
     while (!ends.aborted) {
-      const value = await untilAborted(getter(ends), ends);
+      let value: T;
+      try {
+        value = await untilAborted(getter(ends), ends);
+      } catch (error) {
+        // One poll asked for (timeout 0) reports its own failure.
+        if (ends.aborted || timeout === 0 || !isTransient(error)) throw error;
+        failure = { error };
+        await delay(interval, ends);
+        continue;
+      }
       if (predicate(value)) return value;
       last = { value };
       if (timeout === 0) break; // polled once, as asked
@@ -100,8 +130,16 @@ export async function waitFor<T>(
   }
   if (signal?.aborted) throw signal.reason;
   const what = options.description ? ` for ${options.description}` : "";
-  const seen = last ? describe(last.value) : "nothing (no answer came in time)";
-  throw new TimeoutError(`Timed out after ${timeout} ms waiting${what}; last seen: ${seen}`);
+  const seen = last
+    ? describe(last.value)
+    : failure
+    ? "nothing (every poll failed)"
+    : "nothing (no answer came in time)";
+  const failed = failure ? `; last failure: ${messageOf(failure.error)}` : "";
+  throw new TimeoutError(
+    `Timed out after ${timeout} ms waiting${what}; last seen: ${seen}${failed}`,
+    failure ? { cause: failure.error } : {},
+  );
 }
 
 /** Anything with a `get()` resolving to an object with a `status`: VM, disk, host, ... */

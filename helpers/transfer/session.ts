@@ -3,16 +3,18 @@
  * correlation id, so that its events can be found), wait until it is ready, pick the URL
  * that answers (`transfer_url` first, `proxy_url` when the host cannot be reached), keep
  * the ticket alive while the source is slow, tell why it stopped when the system or a user
- * paused or cancelled it, finalize it and wait for its end (an engine that forgets a
- * finished transfer, before 4.4.7, is asked about the disk instead), and cancel it on any
- * failure or abort, even one while it is being created: the transfer an `add` whose
- * answer never came may have made is looked for by the add's correlation id.
+ * paused or cancelled it, finalize it and wait for its end through short outages (an engine
+ * that forgets a finished transfer, before 4.4.7, is asked about the disk instead), and cancel
+ * it on any failure or abort, even one while it is being created (the transfer an `add` whose
+ * answer never came may have made is looked for by the add's correlation id), but never once
+ * it is finalizing or finished.
  *
  * @module
  */
 
 import type { Connection } from "../../services/connection.ts";
 import {
+  ConflictError,
   ConnectionError,
   NotFoundError,
   OvirtError,
@@ -24,9 +26,11 @@ import type { ImageTransfer } from "../../types/image_transfer.ts";
 import type { ImageTransferDirection } from "../../types/image_transfer_direction.ts";
 import { ImageTransferPhase } from "../../types/image_transfer_phase.ts";
 import type { ImageTransferService } from "../../services/image_transfer.ts";
-import { waitFor } from "../wait.ts";
-import { delay, untilAborted } from "../delay.ts";
+import { isTransient, waitFor } from "../wait.ts";
+import { delay, untilAborted, within } from "../delay.ts";
 import { ImageioClient, type ServerOptions } from "./imageio.ts";
+import { briefly, withNote } from "./notes.ts";
+import { CleanupBudget, cleanupTime } from "./cleanup.ts";
 
 /** How a transfer is run on the engine's side. */
 export interface SessionOptions {
@@ -113,7 +117,9 @@ export class TransferSession {
   /**
    * Creates a transfer of disk `diskId`, runs `move` once it is ready, then finalizes it
    * and resolves to the finished transfer. On any failure (or abort) the transfer is
-   * cancelled, and the error says why the engine stopped it, if it did.
+   * cancelled, and the error says why the engine stopped it, if it did. `dropLocal` is
+   * called first, at the abort or the failure, before any request to the engine (which
+   * may stall): a download removes its partial file there.
    */
   static async run(
     connection: Connection,
@@ -121,10 +127,32 @@ export class TransferSession {
     direction: ImageTransferDirection,
     options: SessionOptions,
     move: (session: TransferSession) => Promise<void>,
+    dropLocal?: () => Promise<void>,
+  ): Promise<ImageTransfer> {
+    const { signal } = options;
+    signal?.throwIfAborted();
+    let dropping: Promise<void> | undefined;
+    const drop = () => dropping ??= dropLocal ? dropLocal().catch(() => {}) : Promise.resolve();
+    signal?.addEventListener("abort", drop, { once: true });
+    try {
+      return await TransferSession.#run(connection, diskId, direction, options, move, drop);
+    } finally {
+      signal?.removeEventListener("abort", drop);
+    }
+  }
+
+  /** {@link run}, calling `drop` first on a failure. */
+  static async #run(
+    connection: Connection,
+    diskId: string,
+    direction: ImageTransferDirection,
+    options: SessionOptions,
+    move: (session: TransferSession) => Promise<void>,
+    drop: () => Promise<void>,
   ): Promise<ImageTransfer> {
     const system = connection.systemService();
     const { signal } = options;
-    signal?.throwIfAborted();
+    using budget = new CleanupBudget(options);
     const correlationId = crypto.randomUUID();
     // The newest event marks where this transfer's events start (asked at the same time:
     // the events that matter, a pause or a failure, come long after the creation).
@@ -140,13 +168,14 @@ export class TransferSession {
     ]);
     const service = system.imageTransfersService().imageTransferService(created.id!);
     let session: TransferSession | undefined;
+    let finalizing = false;
     try {
       const ready = await waitFor(
         (polls) => service.get({ signal: polls }),
         (value) => value.phase !== ImageTransferPhase.INITIALIZING,
         poll(options, `image transfer ${created.id} to be ready`),
       );
-      const events = { connection, correlationId, firstEventId: newest?.id };
+      const events = { connection, correlationId, firstEventId: newest?.id, options };
       if (ready.phase !== ImageTransferPhase.TRANSFERRING) {
         throw await stoppedError(ready, events, undefined);
       }
@@ -164,18 +193,102 @@ export class TransferSession {
       session.#startKeepAlive();
       await move(session);
       session.#stopKeepAlive();
-      await service.finalize({ signal });
+      finalizing = true;
+      await session.#finalize();
     } catch (error) {
+      if (outcomeUnknown(error)) throw error;
+      await drop();
       if (session) session.#stopKeepAlive();
-      const explained = signal?.aborted
-        ? signal.reason
-        : session
-        ? await session.#explain(error)
-        : error;
-      await service.cancel({ signal: AbortSignal.timeout(cleanupTime(options)) }).catch(() => {});
-      throw explained;
+      const state = { id: created.id!, service, session, finalizing, budget, options };
+      throw await TransferSession.#failure(error, state);
     }
     return await session.#ended();
+  }
+
+  /**
+   * The error to throw for a transfer that failed or was aborted, once it is cancelled (see
+   * {@link cancelAfterFailure}): why the engine stopped it, if it did (asked for within half
+   * the cleanup time, leaving the rest to cancel), or the abort's reason; with a note naming
+   * the transfer if it could not be cancelled.
+   */
+  static async #failure(error: unknown, state: {
+    id: string;
+    service: ImageTransferService;
+    session?: TransferSession;
+    finalizing: boolean;
+    budget: CleanupBudget;
+    options: SessionOptions;
+  }): Promise<unknown> {
+    const { service, session, options: { signal } } = state;
+    const timers: ReturnType<typeof setTimeout>[] = [];
+    const share = (part: number) => {
+      const controller = new AbortController();
+      const ran = () => controller.abort(new TimeoutError("The cleanup time ran out"));
+      timers.push(setTimeout(ran, cleanupTime(state.options) * part));
+      return controller.signal;
+    };
+    const asking = share(0.5), ending = share(1);
+    let explained: unknown, notCancelled: string | undefined;
+    try {
+      explained = signal?.aborted
+        ? signal.reason
+        : session
+        ? await session.#explain(error, asking)
+        : error;
+      notCancelled = await cancelAfterFailure(service, state.finalizing, state.budget, ending);
+    } finally {
+      timers.forEach(clearTimeout);
+    }
+    const thrown = signal?.aborted ? signal.reason : explained;
+    if (notCancelled === undefined) return thrown;
+    return withNote(thrown, stillRunning([{ id: state.id, why: notCancelled }]));
+  }
+
+  /**
+   * Sends `finalize`. One whose answer is lost or that meets a short outage (see
+   * {@link isTransient}) may have been carried out: the transfer's phase is asked for then
+   * (through outages, within `phaseTimeout`), and `finalize` sent again only while it is
+   * still `transferring`. Rejects with an error {@link outcomeUnknown} tells when the phase
+   * could not be learned.
+   */
+  async #finalize(): Promise<void> {
+    const { signal } = this.#options;
+    const limit = this.#options.phaseTimeout ?? 300_000;
+    const started = performance.now();
+    for (;;) {
+      try {
+        await this.#service.finalize({ signal });
+        return;
+      } catch (error) {
+        if (signal?.aborted || !isTransient(error)) throw error;
+        const left = Math.max(0, limit - (performance.now() - started));
+        const current = await waitFor(
+          (polls) => this.#service.get({ signal: polls }),
+          () => true,
+          {
+            ...poll(this.#options, `image transfer ${this.transfer.id} once finalized`),
+            timeout: left,
+          },
+        ).catch((lost) => {
+          if (signal?.aborted) throw signal.reason;
+          if (lost instanceof NotFoundError) return undefined; // an engine before 4.4.7: it ended
+          throw this.#unknownOutcome(lost);
+        });
+        // Finalizing, or ended: #ended tells how.
+        if (current?.phase !== ImageTransferPhase.TRANSFERRING) return;
+        if (performance.now() - started >= limit) throw error; // the finalize never arrived
+      }
+    }
+  }
+
+  /** `error` for a finalized transfer whose end could not be learned: see {@link outcomeUnknown}. */
+  #unknownOutcome(error: unknown): unknown {
+    const marked = withNote(
+      error,
+      ` (image transfer ${this.transfer.id} was finalized; whether it succeeded is not known)`,
+    );
+    UNKNOWN_OUTCOME.add(marked);
+    return marked;
   }
 
   /** Sends a request now and then while nothing else is sent, so that the ticket stays alive. */
@@ -201,11 +314,19 @@ export class TransferSession {
     this.#keepAlive = undefined;
   }
 
-  /** `error`, or an error saying why the engine stopped the transfer if it did. */
-  async #explain(error: unknown): Promise<unknown> {
-    const current = await this.#service.get().catch(() => undefined);
+  /**
+   * `error`, or an error saying why the engine stopped the transfer if it did; asked for
+   * within the cleanup time, and no longer than the call's signal allows.
+   */
+  async #explain(error: unknown, limit: AbortSignal): Promise<unknown> {
+    const current = await within(
+      cleanupTime(this.#options),
+      anySignal(this.#options.signal, limit),
+      "asking why the transfer stopped",
+      (signal) => this.#service.get({ signal }),
+    ).catch(() => undefined);
     if (!current || !STOPPED.has(current.phase ?? "")) return error;
-    return await stoppedError(current, this.#events(), error);
+    return await stoppedError(current, { ...this.#events(), limit }, error);
   }
 
   #events(): EventClues {
@@ -213,10 +334,15 @@ export class TransferSession {
       connection: this.#connection,
       correlationId: this.#correlationId,
       firstEventId: this.#firstEventId,
+      options: this.#options,
     };
   }
 
-  /** Waits until the finalized transfer has ended; resolves to it if it succeeded. */
+  /**
+   * Waits until the finalized transfer has ended, through short outages; resolves to it if
+   * it succeeded. When its end cannot be learned within `phaseTimeout`, rejects with an
+   * error {@link outcomeUnknown} tells.
+   */
   async #ended(): Promise<ImageTransfer> {
     let last = this.transfer;
     try {
@@ -229,7 +355,8 @@ export class TransferSession {
         poll(this.#options, `image transfer ${this.transfer.id} to finish`),
       );
     } catch (error) {
-      if (!(error instanceof NotFoundError)) throw error;
+      if (this.#options.signal?.aborted) throw error;
+      if (!(error instanceof NotFoundError)) throw this.#unknownOutcome(error);
       return await this.#endedByDisk(last);
     }
     if (last.phase !== ImageTransferPhase.FINISHED_SUCCESS) {
@@ -252,7 +379,7 @@ export class TransferSession {
       poll(this.#options, `disk ${diskId} of image transfer ${last.id} to be unlocked`),
     ).catch((error) => {
       if (error instanceof NotFoundError) return undefined;
-      throw error;
+      throw this.#options.signal?.aborted ? error : this.#unknownOutcome(error);
     });
     if (disk?.status !== DiskStatus.OK) {
       const state = disk ? `its disk is ${disk.status}` : "its disk is gone";
@@ -265,11 +392,55 @@ export class TransferSession {
   }
 }
 
-/** What finds the events of a transfer: its correlation id, and the newest event before it. */
+/** The errors of finalized transfers whose end could not be learned. */
+const UNKNOWN_OUTCOME = new WeakSet<object>();
+
+/**
+ * Whether `error` is that of a transfer that was finalized but whose end could not be learned
+ * (the engine could not be asked until `phaseTimeout`): its result may well be complete, so
+ * it is kept (neither the disk of an upload nor the file of a download is removed).
+ */
+export function outcomeUnknown(error: unknown): boolean {
+  return typeof error === "object" && error !== null && UNKNOWN_OUTCOME.has(error);
+}
+
+/**
+ * Cancels a transfer that failed or was aborted, within the clean-up time left; one whose
+ * `finalize` was sent only if its phase shows it is not finalizing or over (a `finalize`
+ * whose answer was lost may have been carried out: its result is not destroyed). Resolves
+ * to why it could not be cancelled, or `undefined` when nothing is left running.
+ */
+async function cancelAfterFailure(
+  service: ImageTransferService,
+  finalizing: boolean,
+  budget: CleanupBudget,
+  limit: AbortSignal,
+): Promise<string | undefined> {
+  return await cancelled(budget.run("cancelling the transfer", async (step) => {
+    const signal = AbortSignal.any([step, limit]);
+    limit.throwIfAborted();
+    if (finalizing && isOver(await service.get({ signal }))) return;
+    await service.cancel({ signal });
+  }, true));
+}
+
+/**
+ * What finds the events of a transfer: its correlation id, and the newest event before it;
+ * and the options whose signal and cleanup time bound the search.
+ */
 interface EventClues {
   connection: Connection;
   correlationId: string;
   firstEventId?: string;
+  options: SessionOptions;
+  /** Aborts when the questions must end (besides the options' signal and cleanup time). */
+  limit?: AbortSignal;
+}
+
+/** A signal that aborts when any of `signals` does. */
+function anySignal(...signals: (AbortSignal | undefined)[]): AbortSignal | undefined {
+  const given = signals.filter((signal) => signal !== undefined);
+  return given.length <= 1 ? given[0] : AbortSignal.any(given);
 }
 
 /** How the error of a transfer stopped in each phase says it, before the phase itself. */
@@ -307,14 +478,20 @@ const TELLING = /reason|cancell?ed|fail|stopped|paused|abort/i;
 /**
  * The description of the newest event since the transfer started that tells why it
  * stopped: one with its correlation id first, else one about a transfer (a user who
- * cancels it from another session logs with that session's correlation id).
+ * cancels it from another session logs with that session's correlation id). Asked for within
+ * the cleanup time, and no longer than the call's signal allows: none if no answer came.
  */
 async function reasonOf(clues: EventClues): Promise<string | undefined> {
   const events = clues.connection.systemService().eventsService();
-  const found =
-    await (clues.firstEventId === undefined
-      ? events.list({ max: 100 })
-      : events.list({ from: Number(clues.firstEventId) })).catch(() => []);
+  const found = await within(
+    cleanupTime(clues.options),
+    anySignal(clues.options.signal, clues.limit),
+    "asking for the transfer's events",
+    (signal) =>
+      clues.firstEventId === undefined
+        ? events.list({ max: 100, signal })
+        : events.list({ from: Number(clues.firstEventId), signal }),
+  ).catch(() => []);
   const telling = found
     .filter((event) => TELLING.test(event.description ?? ""))
     .sort((a, b) => Number(b.id) - Number(a.id));
@@ -361,17 +538,6 @@ async function pickUrl(
   );
 }
 
-/**
- * Longest time spent cleaning up after a failure or an abort (waiting for the answer of
- * the add, looking for the transfer it made, cancelling it), in milliseconds: 10 s, or the
- * `phaseTimeout` if shorter.
- */
-function cleanupTime(options: SessionOptions): number {
-  return Math.min(CLEANUP_TIME, options.phaseTimeout ?? CLEANUP_TIME);
-}
-
-const CLEANUP_TIME = 10_000;
-
 /** Phases of a transfer that is over or on its way to its end: nothing to cancel. */
 const OVER = /^(finished|finalizing|cancelled)/;
 
@@ -410,18 +576,51 @@ async function createTransfer(
     const cleanup = AbortSignal.timeout(cleanupTime(options));
     const stopAdding = () => giveUp.abort(cleanup.reason);
     cleanup.addEventListener("abort", stopAdding, { once: true });
+    const notCancelled: NotCancelled[] = [];
     try {
       const made = signal?.aborted ? await adding.catch((late) => late) : error;
       if (!(made instanceof Error)) {
-        await transfers.imageTransferService(made.id!).cancel({ signal: cleanup }).catch(() => {});
+        const service = transfers.imageTransferService(made.id!);
+        const why = await cancelled(service.cancel({ signal: cleanup }));
+        if (why !== undefined) notCancelled.push({ id: made.id!, why });
       } else if (answerLost(made)) {
-        await cancelLost(connection, { ...clues, body }, cleanup);
+        notCancelled.push(...await cancelLost(connection, { ...clues, body }, cleanup));
       }
     } finally {
       // A listener on a timeout signal keeps the process alive until it fires.
       cleanup.removeEventListener("abort", stopAdding);
     }
-    throw signal?.aborted ? signal.reason : error;
+    const thrown = signal?.aborted ? signal.reason : error;
+    if (notCancelled.length === 0) throw thrown;
+    throw withNote(thrown, stillRunning(notCancelled));
+  }
+}
+
+/** A transfer whose cancel failed, and why. */
+interface NotCancelled {
+  id: string;
+  why: string;
+}
+
+/** The note of an error for transfers left running. */
+function stillRunning(transfers: readonly NotCancelled[]): string {
+  return transfers.map(({ id, why }) =>
+    `; image transfer ${id} could not be cancelled (${why}): cancel it, or its inactivity ` +
+    "timeout will"
+  ).join("");
+}
+
+/**
+ * Why the transfer a `cancel` was sent for is still running, or `undefined` when it was
+ * cancelled, had already ended (refused with 409) or is gone (404).
+ */
+async function cancelled(cancel: Promise<unknown>): Promise<string | undefined> {
+  try {
+    await cancel;
+    return undefined;
+  } catch (error) {
+    if (error instanceof ConflictError || error instanceof NotFoundError) return undefined;
+    return briefly(error);
   }
 }
 
@@ -430,13 +629,13 @@ async function createTransfer(
  * lost, until `signal` aborts, and cancels it. Only once the engine shows it carried the add
  * out (a job or an event with that correlation id) is the transfer taken: the one of the
  * same disk (or snapshot) and direction that is not over (the engine locks the disk for
- * one transfer at a time).
+ * one transfer at a time). Resolves to the transfers found whose cancel failed.
  */
 async function cancelLost(
   connection: Connection,
   clues: { correlationId: string; diskId: string; body: ImageTransfer; options: SessionOptions },
   signal: AbortSignal,
-): Promise<void> {
+): Promise<NotCancelled[]> {
   const system = connection.systemService();
   const search = `correlation_id=${clues.correlationId}`;
   const snapshot = clues.body.snapshot?.id;
@@ -456,16 +655,19 @@ async function cancelLost(
         events.some((event) => event.correlationId === clues.correlationId);
       if (carriedOut) {
         const found = (await system.imageTransfersService().list({ signal })).filter(ours);
+        const notCancelled: NotCancelled[] = [];
         for (const transfer of found) {
-          await system.imageTransfersService().imageTransferService(transfer.id!)
-            .cancel({ signal }).catch(() => {});
+          const service = system.imageTransfersService().imageTransferService(transfer.id!);
+          const why = await cancelled(service.cancel({ signal }));
+          if (why !== undefined) notCancelled.push({ id: transfer.id!, why });
         }
         const ended = jobs.length > 0 && jobs.every((job) => job.status !== "started");
-        if (found.length > 0 || ended) return;
+        if (found.length > 0 || ended) return notCancelled;
       }
     } catch {
       // The engine did not answer: ask again while there is time.
     }
     await delay(interval, signal);
   }
+  return [];
 }
