@@ -327,7 +327,12 @@ Deno.test("signal: AbortSignal.timeout() is a TimeoutError, another abort an Ovi
   await using engine = await startFakeEngine({
     api: () => new Promise<Response>((resolve) => setTimeout(() => resolve(xml("<vms/>")), 400)),
   });
-  const options = { url: engine.url, username: USERNAME, password: PASSWORD, retry: false as const };
+  const options = {
+    url: engine.url,
+    username: USERNAME,
+    password: PASSWORD,
+    retry: false as const,
+  };
   await using connection = new Connection(options);
   const vms = connection.systemService().vmsService();
   await assert.rejects(vms.list({ signal: AbortSignal.timeout(50) }), (error) => {
