@@ -15,7 +15,7 @@
  * @module
  */
 
-import { OvirtError } from "../transport/errors.ts";
+import { abortedError, OvirtError } from "../transport/errors.ts";
 
 /**
  * The `list` options paging uses: every searchable collection service accepts `search`,
@@ -83,7 +83,7 @@ export async function* pages<T>(
   let previous: string | undefined;
   for (let page = firstPage;; page++) {
     // As a call with that signal rejects, whenever the abort comes.
-    if (signal?.aborted) throw new OvirtError("The request was aborted", { cause: signal.reason });
+    if (signal?.aborted) throw abortedError(signal.reason);
     const query = `${search.trim()} page ${page}`.trim();
     const items = await collection.list({
       search: query,

@@ -226,6 +226,12 @@ Deno.test("pages: an abort rejects as a call does, before the walk, between page
       return true;
     });
   }
+  // A signal's time limit passed is a timeout, as for a call.
+  const expired = AbortSignal.timeout(1);
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  await assert.rejects(async () => {
+    for await (const _ of pages(vmsService, { signal: expired })) { /* */ }
+  }, TimeoutError);
 });
 
 Deno.test("followEvents yields new events oldest first and resumes from an id", async () => {

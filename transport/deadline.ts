@@ -5,7 +5,7 @@
  * @module
  */
 
-import { OvirtError, TimeoutError } from "./errors.ts";
+import { abortedError, TimeoutError } from "./errors.ts";
 
 /**
  * Aborts when the caller's signal aborts or `timeout` milliseconds have passed. Dispose of
@@ -76,16 +76,7 @@ export class Deadline implements Disposable {
         { cause: error },
       );
     }
-    if (this.#callerSignal?.aborted) {
-      const reason = this.#callerSignal.reason;
-      // `AbortSignal.timeout()`: the caller's own time limit, which is a timeout all the same.
-      if (reason instanceof DOMException && reason.name === "TimeoutError") {
-        return new TimeoutError("The request did not finish within its signal's time limit", {
-          cause: reason,
-        });
-      }
-      return new OvirtError("The request was aborted", { cause: reason });
-    }
+    if (this.#callerSignal?.aborted) return abortedError(this.#callerSignal.reason);
     return error;
   }
 

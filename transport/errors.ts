@@ -96,6 +96,20 @@ export class ConnectionError extends OvirtError {
 export class TimeoutError extends OvirtError {}
 
 /**
+ * What a call whose own signal aborted with `reason` rejects with: a {@link TimeoutError} for
+ * `AbortSignal.timeout()` (the caller's time limit), else an {@link OvirtError}; the reason is
+ * its cause.
+ */
+export function abortedError(reason: unknown): OvirtError {
+  if (reason instanceof DOMException && reason.name === "TimeoutError") {
+    return new TimeoutError("The request did not finish within its signal's time limit", {
+      cause: reason,
+    });
+  }
+  return new OvirtError("The request was aborted", { cause: reason });
+}
+
+/**
  * A copy of `error` (same class, status, fault and cause) with `suffix` added to its message
  * and the given details set: how errors gain the attempts and the correlation id of a call.
  */
