@@ -26,6 +26,11 @@ export const EXIT = {
   TIMEOUT: 6,
   /** The engine refused the request (another HTTP 4xx or 5xx, with its reason). */
   REFUSED: 7,
+  /**
+   * The request was sent but its answer was lost: the engine may have carried it out, so
+   * look before trying again (a `ConnectionError` whose `maybeApplied` is true).
+   */
+  MAYBE_APPLIED: 8,
   /** Stopped by Ctrl-C (SIGINT), after cleaning up: 128 + 2. */
   INTERRUPTED: 130,
   /** Stopped by SIGTERM, after cleaning up: 128 + 15. */
@@ -71,7 +76,9 @@ export function exitCodeOf(error: unknown): number {
   if (error instanceof CliError) return error.exitCode;
   if (error instanceof NotFoundError) return EXIT.NOT_FOUND;
   if (error instanceof AuthError) return EXIT.AUTH;
-  if (error instanceof ConnectionError) return EXIT.CONNECTION;
+  if (error instanceof ConnectionError) {
+    return error.maybeApplied ? EXIT.MAYBE_APPLIED : EXIT.CONNECTION;
+  }
   if (error instanceof TimeoutError) return EXIT.TIMEOUT;
   if (error instanceof OvirtError && error.code !== undefined && error.code >= 400) {
     return EXIT.REFUSED;
