@@ -31,7 +31,7 @@ function block(rows: readonly (readonly [string, string])[]): string {
 function exitCodes(): string {
   const meaning: Record<number, string> = {
     [EXIT.OK]: "success",
-    [EXIT.FAILURE]: "any other failure",
+    [EXIT.FAILURE]: "any other failure (also --wait seeing a status that means it failed)",
     [EXIT.USAGE]: "bad command line, bad value, ambiguous name",
     [EXIT.NOT_FOUND]: "no such object (404, or no object of that name)",
     [EXIT.AUTH]: "not logged in, bad credentials, session expired, not allowed",

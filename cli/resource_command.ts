@@ -104,6 +104,7 @@ export async function runVerb(
       )
     }`;
   const service = connection.service(entityPath ?? resource.segment) as unknown as Methods;
+  const before = wait && entityPath ? await statusOf(service, context.signal) : undefined;
   let result = await service[verb.method](...(main ? [main, callOptions] : [callOptions]));
 
   if (wait) {
@@ -114,6 +115,8 @@ export async function runVerb(
       const settled = await waitSettled({
         ...(resource.type ? { type: resource.type } : {}),
         method: verb.method,
+        params: callOptions,
+        ...(before === undefined ? {} : { before }),
         get: (signal) => entity.get({ signal }) as Promise<{ status?: string }>,
         what: `${resource.singular} ${entityWord ?? createdId}`,
         signal: context.signal,
@@ -123,6 +126,13 @@ export async function runVerb(
     }
   }
   await show(context, result, verb.spec.output?.type ?? resource.type);
+}
+
+/** The status of the object `service` stands for, before an action that will be waited for. */
+async function statusOf(service: Methods, signal: AbortSignal): Promise<string | undefined> {
+  if (typeof service.get !== "function") return undefined;
+  const object = await service.get({ signal }) as { status?: string } | undefined;
+  return object?.status;
 }
 
 /** Lists a collection nested in an entity: `ovirt vm nics NAME`. */
