@@ -88,12 +88,7 @@ export async function runVerb(
   if (main && Object.keys(main).length === 0) {
     throw new UsageError(`${command}: nothing to send; give flags such as --name, or --from FILE`);
   }
-  const wait = values.wait
-    ? {
-      interval: parseInterval(String(values["wait-interval"] ?? "2s"), "wait-interval"),
-      timeout: parseDuration(String(values["wait-timeout"] ?? "10m"), "wait-timeout"),
-    }
-    : undefined;
+  const wait = waitOf(command, values);
 
   const { connection } = await context.session();
   const entityPath = entityWord === undefined
@@ -126,6 +121,26 @@ export async function runVerb(
     }
   }
   await show(context, result, verb.spec.output?.type ?? resource.type);
+}
+
+/**
+ * The poll interval and time limit of `--wait`, or `undefined` without it; a wait flag
+ * without `--wait`, or a bad value, is refused before anything is sent.
+ */
+function waitOf(
+  command: string,
+  values: Record<string, unknown>,
+): { interval: number; timeout: number } | undefined {
+  const interval = values["wait-interval"], timeout = values["wait-timeout"];
+  if (!values.wait) {
+    const stray = interval !== undefined ? "wait-interval" : "wait-timeout";
+    if (interval === undefined && timeout === undefined) return undefined;
+    throw new UsageError(`${command}: --${stray} works only with --wait`);
+  }
+  return {
+    interval: parseInterval(String(interval ?? "2s"), "wait-interval"),
+    timeout: parseDuration(String(timeout ?? "10m"), "wait-timeout"),
+  };
 }
 
 /** The status of the object `service` stands for, before an action that will be waited for. */

@@ -139,3 +139,27 @@ Deno.test("--wait: a storage domain without a status has nothing to wait for", a
   );
   assert.equal(run.code, 0, run.stderr);
 });
+
+Deno.test("wait flags without --wait, or with bad values, are refused before sending", async () => {
+  await using session = await simulatorSession({ delay: 0 });
+  await using home = await cliHome();
+  const env = { ...home.env, ...simulatorEnv(session.sim) };
+  const vms = session.connection.systemService().vmsService();
+  const [vm] = await vms.list({ search: "name=vm003" });
+  const before = vm.status;
+  for (
+    const flags of [
+      ["--wait-timeout", "bogus"],
+      ["--wait-timeout", "5m"],
+      ["--wait-interval", "1s"],
+      ["--wait", "--wait-timeout", "bogus"],
+      ["--wait", "--wait-interval", "-1s"],
+    ]
+  ) {
+    const verb = before === "up" ? "stop" : "start";
+    const run = await ovirt(["vm", verb, "vm003", ...flags], env);
+    assert.equal(run.code, 2, `${flags.join(" ")}: ${run.stderr}`);
+    assert.match(oneErrorLine(run), /--wait/);
+    assert.equal((await vms.vmService(vm.id!).get()).status, before, "nothing was sent");
+  }
+});
