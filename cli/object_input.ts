@@ -9,6 +9,7 @@ import { fromXml } from "../mod.ts";
 import { STRUCTS } from "./model.ts";
 import { UsageError } from "./errors.ts";
 import { fromJson } from "./values.ts";
+import { leftOutElements } from "./xml_members.ts";
 
 /** The `type` object in file `path` (`-`: standard input). */
 export async function readObjectFile(
@@ -21,11 +22,20 @@ export async function readObjectFile(
     const tag = STRUCTS[type]?.tag;
     const root = /^\s*(?:<\?xml[^>]*\?>\s*)?<([\w.-]+)/.exec(text)?.[1];
     if (root !== tag) throw new UsageError(`${what}: expected one <${tag}>, not <${root}>`);
+    let read: Record<string, unknown>;
     try {
-      return fromXml(text) as Record<string, unknown>;
+      read = fromXml(text) as Record<string, unknown>;
     } catch (error) {
       throw new UsageError(`${what}: ${(error as Error).message}`);
     }
+    const unknown = leftOutElements(text, tag!, read);
+    if (unknown.length > 0) {
+      throw new UsageError(
+        `${what}: the model has no ${unknown.map((path) => `<${path}>`).join(", ")} ` +
+          `(no such member of ${type} or of what it holds)`,
+      );
+    }
+    return read;
   }
   let json: unknown;
   try {
