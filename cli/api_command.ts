@@ -88,7 +88,7 @@ export async function runApi(context: Context, args: ParsedFlags): Promise<void>
   const bodyType = method.main?.type ?? (method.kind === "action" ? "Action" : undefined);
   const body = values.from === undefined || !bodyType
     ? undefined
-    : await readObjectFile(values.from, bodyType);
+    : await readObjectFile(values.from, bodyType, context.signal);
   const { connection } = await context.session();
   const service = connection.service(servicePath) as unknown as Methods;
   const options: Record<string, unknown> = {

@@ -83,7 +83,7 @@ export async function runVerb(
   checkColumns(context.output, verb.spec.output?.type ?? resource.type);
   const callOptions = { ...callOptionsOf(flags.params, values), signal: context.signal };
   const main = verb.spec.main?.type
-    ? await mainObject(verb.spec.main.type, values, flags.members)
+    ? await mainObject(verb.spec.main.type, values, flags.members, context.signal)
     : undefined;
   if (main && Object.keys(main).length === 0) {
     throw new UsageError(`${command}: nothing to send; give flags such as --name, or --from FILE`);
@@ -198,9 +198,10 @@ async function mainObject(
   type: string,
   values: Record<string, unknown>,
   members: VerbFlags["members"],
+  signal: AbortSignal,
 ): Promise<Record<string, unknown>> {
   const from = values.from as string | undefined;
-  const object = from === undefined ? {} : await readObjectFile(from, type);
+  const object = from === undefined ? {} : await readObjectFile(from, type, signal);
   for (const [flag, member] of members) {
     const raw = values[flag];
     if (raw === undefined) continue;

@@ -241,3 +241,21 @@ Deno.test({
     assert.ok(performance.now() - sent < 5000, "it does not wait out the cleanup limit");
   },
 });
+
+Deno.test({
+  name: "Ctrl-C while --from - waits for stdin: exit 130 at once, for vm add and api alike",
+  ignore: Deno.build.os !== "linux",
+  async fn() {
+    await using bench = await cliBench();
+    for (const args of [["vm", "add", "--from", "-"], ["api", "POST", "/vms", "--from", "-"]]) {
+      const child = spawnOvirt(args, bench.env, "piped"); // stdin open, nothing written
+      await catchesSigterm(child.pid); // SIGINT's listener is added with SIGTERM's
+      await new Promise((resolve) => setTimeout(resolve, 300)); // now reading stdin
+      const sent = performance.now();
+      child.kill("SIGINT");
+      const { code } = await child.output();
+      assert.equal(code, 130, args.join(" "));
+      assert.ok(performance.now() - sent < 5000, `${args.join(" ")}: not the cleanup limit`);
+    }
+  },
+});
