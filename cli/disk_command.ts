@@ -112,6 +112,9 @@ export async function runUpload(context: Context, args: ParsedFlags): Promise<vo
       signal,
     );
     using file = await Deno.open(path);
+    using _left = context.leftovers.note(
+      `disk ${values.disk} (${diskId}), locked by its image transfer until the engine ends it`,
+    );
     await uploadDisk(connection, diskId, file.readable, image.fileSize, {
       format: image.format,
       pollInterval,
@@ -121,6 +124,10 @@ export async function runUpload(context: Context, args: ParsedFlags): Promise<vo
     disk = await disks.diskService(diskId).get({ signal });
   } else {
     const name = values.name ?? path.split("/").pop()!.replace(/\.[^.]*$/, "");
+    using _left = context.leftovers.note(
+      `the new disk "${name}" on storage domain ${values["storage-domain"]} (and its image ` +
+        "transfer): remove it once the engine unlocks it",
+    );
     ({ disk } = await uploadImage(connection, path, {
       storageDomain: parseStruct(values["storage-domain"]!, "StorageDomain", "--storage-domain"),
       name,
@@ -153,9 +160,17 @@ export async function runDownload(context: Context, args: ParsedFlags): Promise<
   const replaces = path !== "-" && await existingFile(path, values.overwrite === true);
   const { connection } = await context.session();
   const id = await resolveId(connection, findResource("disks")!, "disks", word, context.signal);
+  using _left = context.leftovers.note(
+    `disk ${word} (${id}), locked by its image transfer until the engine ends it`,
+  );
   if (path === "-") {
     await downloadToStdout(connection, id, options);
   } else {
+    const directory = path.includes("/") ? path.slice(0, path.lastIndexOf("/") + 1) : "";
+    const base = path.slice(directory.length);
+    using _file = context.leftovers.note(
+      replaces ? `a partial file ${directory}.${base}.*.part` : `the partial file ${path}`,
+    );
     // A new file is removed again if the download fails; an existing one is replaced only
     // once the download is complete (downloadImage writes beside it until then).
     await downloadImage(connection, id, path, { ...options, overwrite: replaces });
