@@ -6,6 +6,7 @@
  * @module
  */
 
+import { untilAborted } from "../transport/abortable.ts";
 import { findResource, type Resource, RESOURCES } from "./command_table.ts";
 import { readConfig } from "./config.ts";
 import { specialVerbs } from "./special_verbs.ts";
@@ -275,15 +276,23 @@ async function profileNames(context: Context): Promise<string[]> {
   }
 }
 
+/** Milliseconds the names of objects may take to come before completion offers none. */
+export const NAMES_LIMIT = 3000;
+
 async function names(context: Context, segment: string): Promise<string[]> {
-  try {
+  // A shell waits for completion: an engine that does not answer must not hold it.
+  const signal = AbortSignal.any([context.signal, AbortSignal.timeout(NAMES_LIMIT)]);
+  const listed = async () => {
     const { connection } = await context.session();
     const service = connection.service(segment) as unknown as {
       list(options?: object): Promise<{ name?: string }[]>;
     };
-    const items = await service.list({ max: 500, signal: context.signal });
+    return await service.list({ max: 500, signal });
+  };
+  try {
+    const items = await untilAborted(listed(), signal);
     return items.map((item) => item.name).filter((name): name is string => !!name);
   } catch {
-    return []; // no session or no engine: complete nothing rather than fail
+    return []; // no session, no engine, or no answer in time: complete nothing, not fail
   }
 }

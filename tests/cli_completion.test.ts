@@ -7,7 +7,7 @@
 import assert from "node:assert/strict";
 import { Connection } from "../mod.ts";
 import { startSimulator } from "../testing/mod.ts";
-import { CLI, cliHome, ovirt, simulatorEnv } from "./cli_harness.ts";
+import { CLI, cliHome, ovirt, simulatorEnv, spawnOvirt } from "./cli_harness.ts";
 
 async function exists(path: string): Promise<boolean> {
   try {
@@ -309,4 +309,21 @@ Deno.test("ovirt completion", async (t) => {
       errors,
     );
   });
+});
+
+Deno.test("completion of names gives up on an engine that does not answer", async () => {
+  await using sim = await startSimulator({ delay: 0, stallAnswerNext: 3 });
+  await using home = await cliHome();
+  const child = spawnOvirt(["__complete", "vm", "show", ""], { ...home.env, ...simulatorEnv(sim) });
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<"late">((resolve) => timer = setTimeout(() => resolve("late"), 30_000));
+  const ended = await Promise.race([child.output(), late]);
+  clearTimeout(timer);
+  if (ended === "late") child.kill("SIGKILL");
+  assert.notEqual(ended, "late", "completion still waits for the engine after 30 s");
+  if (ended !== "late") {
+    assert.equal(ended.code, 0);
+    assert.equal(new TextDecoder().decode(ended.stdout), "", "nothing to offer");
+  }
+  await child.status;
 });
