@@ -159,6 +159,33 @@ Deno.test("ovirt completion", async (t) => {
     assert.equal(text, "my\\ web\\ vm\n", errors);
   });
 
+  await t.step("a name typed with a backslash or a quote before its space completes", async () => {
+    for (const typed of ["my\\ w", '"my w', "'my web", '"my web v']) {
+      assert.deepEqual(await complete("vm", "start", typed), ["my web vm"], typed);
+    }
+    const bin = `${home.path}/bin`; // the wrapper of the bash step
+    const cases = [["my\\ web", "my\\ web\\ vm"], ['"my w', "my web vm"], ["'my w", "my web vm"]];
+    const script = ["source <(ovirt completion bash)"];
+    for (const [typed] of cases) {
+      const line = `ovirt vm start ${typed}`;
+      script.push(
+        `COMP_LINE=${quote(line)}; COMP_POINT=${line.length}; ` +
+          `COMP_WORDS=(ovirt vm start ${quote(typed)}); COMP_CWORD=3; ` +
+          `_ovirt; printf '%s\\n' "\${COMPREPLY[@]}"`,
+      );
+    }
+    const [text, errors] = await inShell("bash", ["-c", script.join("\n")], bin);
+    assert.equal(text, cases.map(([, offered]) => `${offered}\n`).join(""), errors);
+    if (await installed("fish")) {
+      const [found, fishErrors] = await inShell(
+        "fish",
+        ["-c", `ovirt completion fish | source; complete -C ${quote("ovirt vm start my\\ w")}`],
+        bin,
+      );
+      assert.equal(found, "my web vm\n", fishErrors);
+    }
+  });
+
   await t.step("global flags before the resource, and their values, are skipped", async () => {
     assert.deepEqual(await complete("-o", "json", "vm", "sta"), ["start", "statistics"]);
     assert.deepEqual(await complete("--output=json", "vm", "sta"), ["start", "statistics"]);
