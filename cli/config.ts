@@ -157,10 +157,16 @@ export async function resolveSettings(flags: SettingFlags, env: Env): Promise<Se
     : variable("OVIRT_URL") !== undefined
     ? [variable("OVIRT_URL")!, "OVIRT_URL"]
     : [profile.url, `the url of profile "${profileName}"`];
+  const [caFile, caSource] = flags.caFile !== undefined
+    ? [flags.caFile, "--ca-file"]
+    : variable("OVIRT_CA_FILE") !== undefined
+    ? [variable("OVIRT_CA_FILE")!, "OVIRT_CA_FILE"]
+    : [profile.caFile, `the caFile of profile "${profileName}"`];
+  if (caFile !== undefined) await checkCaFile(caFile, caSource);
   const settings: Settings = {
     url: url === undefined ? undefined : checkEngineUrl(url, source),
     username: flags.username ?? variable("OVIRT_USERNAME") ?? profile.username,
-    caFile: flags.caFile ?? variable("OVIRT_CA_FILE") ?? profile.caFile,
+    caFile,
     ...(insecure ? { insecure } : {}),
     ...(profileName !== undefined ? { profileName } : {}),
   };
@@ -168,6 +174,24 @@ export async function resolveSettings(flags: SettingFlags, env: Env): Promise<Se
     if (settings[key] === undefined) delete settings[key];
   }
   return settings;
+}
+
+/**
+ * Refuses (exit 2, before anything is sent) a CA file that cannot be read, naming where it
+ * was given (`--ca-file`, `OVIRT_CA_FILE`, a profile) and why.
+ */
+async function checkCaFile(path: string, source: string): Promise<void> {
+  try {
+    const info = await Deno.stat(path);
+    if (!info.isFile) throw new Error("not a file");
+    await Deno.readFile(path);
+  } catch (error) {
+    const reason = error instanceof Deno.errors.NotFound
+      ? "no such file"
+      : (error as Error).message;
+    const relative = path.startsWith("/") ? "" : ` (relative to ${Deno.cwd()})`;
+    throw new UsageError(`Cannot read the CA file "${path}" of ${source}${relative}: ${reason}`);
+  }
 }
 
 /** `OVIRT_INSECURE`: 1, true or yes; 0, false or no; unset. */

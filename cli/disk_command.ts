@@ -12,6 +12,7 @@ import {
   type Connection,
   downloadDisk,
   downloadImage,
+  type ImageInfo,
   type ImageTransferOptions,
   probeImage,
   progressBar,
@@ -99,6 +100,7 @@ export async function runUpload(context: Context, args: ParsedFlags): Promise<vo
   const size = values.size === undefined ? undefined : parseInteger(values.size, "--size");
   // Before anything is sent: what cannot go as it is (VMDK, compressed qcow2...) is refused.
   const image = await probeImage(path);
+  if (size !== undefined) checkSize(path, image, size, values.disk !== undefined);
   const { connection } = await context.session();
   const { signal } = context;
   const disks = connection.systemService().disksService();
@@ -140,6 +142,20 @@ export async function runUpload(context: Context, args: ParsedFlags): Promise<vo
     }));
   }
   context.out(render(disk, "Disk", context.output));
+}
+
+/**
+ * Refuses, before anything is sent, a `--size` the new disk cannot have: smaller than the
+ * image, or other than the size a qcow2 image's header says; `--size` with `--disk` too.
+ */
+function checkSize(path: string, image: ImageInfo, size: number, existing: boolean): void {
+  if (existing) throw new UsageError("ovirt disk upload: --size is for a new disk, not --disk");
+  const why = image.format === "cow" && size !== image.virtualSize
+    ? `a qcow2 image's disk is the ${image.virtualSize} bytes its header says`
+    : size < image.virtualSize
+    ? `the image holds ${image.virtualSize} bytes`
+    : undefined;
+  if (why) throw new UsageError(`ovirt disk upload: --size ${size} for ${path}: ${why}`);
 }
 
 /** Runs `ovirt disk download`. */

@@ -104,9 +104,14 @@ export const MAX_ERROR_MESSAGE = 4096;
 export function errorLine(error: unknown): string {
   let message = error instanceof Error ? error.message : String(error);
   if (isParseArgsError(error) && !message.includes("argument is ambiguous")) {
-    // parseArgs adds advice on positionals that start with "-": keep the first sentence. Its
-    // advice on a value that starts with "-" (write --flag=-value) is kept whole.
-    message = `${message.split(/\.\s/, 1)[0].replace(/\.$/, "")}; see --help`;
+    // parseArgs's advice on positionals that start with "-" quotes only the flag's letter
+    // (`-- "-d"` for -dash): said again in the CLI's words. Its advice on a value that starts
+    // with "-" (write --flag=-value) is kept whole.
+    const first = message.split(/\.\s/, 1)[0].replace(/\.$/, "");
+    const advice = message.includes("after '--'")
+      ? ` (a name or id that starts with "-" goes after "--": ovirt vm show -- -name)`
+      : "";
+    message = `${first}${advice}; see --help`;
   }
   // The SDK's advice names its options; here they are flags and variables.
   message = message.replace("with caFile or caCerts", "with --ca-file (or OVIRT_CA_FILE)");

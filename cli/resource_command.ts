@@ -21,6 +21,7 @@ import { checkColumns, defaultColumns } from "./output/cells.ts";
 import { render } from "./output/render.ts";
 import { nameReferences } from "./reference_names.ts";
 import { resolveId } from "./resolve.ts";
+import { checkSendable } from "./sendable.ts";
 import { convert, paramValue } from "./values.ts";
 import { type VerbFlags, verbFlags } from "./verb_flags.ts";
 import { waitSettled } from "./wait.ts";
@@ -88,6 +89,7 @@ export async function runVerb(
   if (main && Object.keys(main).length === 0) {
     throw new UsageError(`${command}: nothing to send; give flags such as --name, or --from FILE`);
   }
+  if (main) checkSendable(command, verb.spec.main!.type!, main);
   const wait = waitOf(command, values);
 
   const { connection } = await context.session();
