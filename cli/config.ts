@@ -90,7 +90,45 @@ export async function readConfig(env: Env): Promise<ConfigFile> {
   if (!isRecord(profiles) || !Object.values(profiles).every(isRecord)) {
     throw new CliError(`${path}: "profiles" must map each name to an object of settings`);
   }
+  for (const key of Object.keys(config)) {
+    if (key !== "current" && key !== "profiles") {
+      throw new UsageError(`${path}: "${key}" is not a setting (only "current" and "profiles")`);
+    }
+  }
+  if (config.current !== undefined && typeof config.current !== "string") {
+    throw new UsageError(`${path}: "current" must be the name of a profile`);
+  }
+  for (const [name, profile] of Object.entries(profiles)) {
+    checkProfile(`${path}: profile "${name}"`, profile);
+  }
   return { ...config, profiles };
+}
+
+/** The type of each setting a profile may hold. */
+const PROFILE_KEYS: Readonly<Record<keyof Profile, "string" | "boolean">> = {
+  url: "string",
+  username: "string",
+  caFile: "string",
+  insecure: "boolean",
+};
+
+/** Refuses a profile with a setting that is none, or a value of the wrong type. */
+function checkProfile(what: string, profile: object): void {
+  for (const [key, value] of Object.entries(profile)) {
+    const type = Object.hasOwn(PROFILE_KEYS, key) ? PROFILE_KEYS[key as keyof Profile] : undefined;
+    if (type === undefined) {
+      throw new UsageError(
+        `${what}: "${key}" is not a setting (${Object.keys(PROFILE_KEYS).join(", ")})`,
+      );
+    }
+    const fits = type === "boolean" ? typeof value === "boolean" : typeof value === "string";
+    if (!fits) {
+      throw new UsageError(
+        `${what}: "${key}" must be ${type === "boolean" ? "true or false" : "a string"}, ` +
+          `not ${JSON.stringify(value)}`,
+      );
+    }
+  }
 }
 
 /** The profile `name` of `config`, if it has one (its own: `constructor` is no profile). */
