@@ -22,7 +22,7 @@ import { render } from "./output/render.ts";
 import { nameReferences } from "./reference_names.ts";
 import { resolveId } from "./resolve.ts";
 import { checkSendable } from "./sendable.ts";
-import { convert, paramValue } from "./values.ts";
+import { convert, memberOf, paramValue } from "./values.ts";
 import { type VerbFlags, verbFlags } from "./verb_flags.ts";
 import { waitSettled } from "./wait.ts";
 
@@ -101,7 +101,10 @@ export async function runVerb(
       )
     }`;
   const service = connection.service(entityPath ?? resource.segment) as unknown as Methods;
-  const before = wait && entityPath ? await statusOf(service, context.signal) : undefined;
+  const hasStatus = resource.type !== undefined && memberOf(resource.type, "status") !== undefined;
+  const before = wait && entityPath && hasStatus
+    ? await statusOf(service, context.signal)
+    : undefined;
   let result = await service[verb.method](...(main ? [main, callOptions] : [callOptions]));
 
   if (wait) {
