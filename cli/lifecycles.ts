@@ -99,7 +99,8 @@ export const LIFECYCLES: Readonly<Record<string, Lifecycle>> = {
 /**
  * The goal of `method` on a `type` whose status was `before` the call, given the call's
  * parameters (`pause` of a VM start, `activate` of a host install); `undefined` when the
- * object settles anywhere it does not only pass through.
+ * object settles anywhere it does not only pass through. A status the goal reaches is no
+ * failure, even one the type's failures list (a job ended with `succeeded` false).
  */
 export function goalOf(
   type: string,
@@ -114,6 +115,9 @@ export function goalOf(
     return { reach: ["maintenance"] };
   }
   if (type === "Host" && method === "upgrade") return upgradeGoal(before);
+  if (type === "Job" && method === "end" && params.succeeded === false) {
+    return { reach: ["failed"] }; // ended as failed, as asked
+  }
   return LIFECYCLES[type]?.goals[method];
 }
 

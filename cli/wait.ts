@@ -61,12 +61,14 @@ export async function waitSettled(request: WaitRequest): Promise<object | undefi
     if (status === undefined) return "done";
     const stayed = status === before && !moved;
     if (status !== before) moved = true;
+    if (goal?.reach.includes(status)) {
+      return stayed && goal.doneWhen && !goal.doneWhen(object) ? "wait" : "done";
+    }
     if (goal?.failed?.includes(status)) return "failed";
     // A failure status the object already had may be one the call is about to leave.
     if (lifecycle.failed.includes(status) && !stayed) return "failed";
-    if (!goal) return lifecycle.passing.includes(status) ? "wait" : "done";
-    if (!goal.reach.includes(status)) return "wait";
-    return stayed && goal.doneWhen && !goal.doneWhen(object) ? "wait" : "done";
+    if (goal) return "wait";
+    return lifecycle.passing.includes(status) ? "wait" : "done";
   };
   let verdict = "wait" as Verdict;
   const object = await waitFor(

@@ -163,3 +163,16 @@ Deno.test("wait flags without --wait, or with bad values, are refused before sen
     assert.equal((await vms.vmService(vm.id!).get()).status, before, "nothing was sent");
   }
 });
+
+Deno.test("--wait: a job ended as failed, as asked, is no failure of the wait", async () => {
+  await using session = await simulatorSession({ delay: 0 });
+  await using home = await cliHome();
+  const env = { ...home.env, ...simulatorEnv(session.sim) };
+  const added = await ovirt(["job", "add", "--description", "outside work", "-o", "ids"], env);
+  assert.equal(added.code, 0, added.stderr);
+  const id = added.stdout.trim();
+  const ended = await ovirt(["job", "end", id, "--no-succeeded", ...FAST], env);
+  assert.equal(ended.code, 0, ended.stderr);
+  const job = await session.connection.systemService().jobsService().jobService(id).get();
+  assert.equal(job.status, "failed");
+});
