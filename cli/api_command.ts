@@ -13,6 +13,7 @@ import type { OptionSpec, ParsedFlags } from "./options.ts";
 import { readObjectFile } from "./object_input.ts";
 import { checkColumns } from "./output/cells.ts";
 import { render } from "./output/render.ts";
+import { checkActionBody, checkSendable } from "./sendable.ts";
 import { serviceAt } from "./service_walk.ts";
 
 const KINDS: Readonly<Record<string, readonly string[]>> = {
@@ -88,7 +89,9 @@ export async function runApi(context: Context, args: ParsedFlags): Promise<void>
   const bodyType = method.main?.type ?? (method.kind === "action" ? "Action" : undefined);
   const body = values.from === undefined || !bodyType
     ? undefined
-    : await readObjectFile(values.from, bodyType);
+    : await readObjectFile(values.from, bodyType, context.signal);
+  if (body && method.main) checkSendable(`--from ${values.from}`, bodyType!, body);
+  if (body && !method.main) checkActionBody(`--from ${values.from}`, method, body);
   const { connection } = await context.session();
   const service = connection.service(servicePath) as unknown as Methods;
   const options: Record<string, unknown> = {

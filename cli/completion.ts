@@ -6,6 +6,7 @@
  * @module
  */
 
+import { untilAborted } from "../transport/abortable.ts";
 import { findResource, type Resource, RESOURCES } from "./command_table.ts";
 import { readConfig } from "./config.ts";
 import { specialVerbs } from "./special_verbs.ts";
@@ -14,6 +15,7 @@ import { UsageError } from "./errors.ts";
 import { GLOBAL_OPTIONS, type OptionSpec, type ParsedFlags, parseFlags } from "./options.ts";
 import { FORMATS } from "./output/render.ts";
 import { flagsOfNested, flagsOfVerb, takesEntity } from "./resource_command.ts";
+import { unquotedWord } from "./shell_word.ts";
 
 /**
  * The scripts. Where `ovirt __complete` offers nothing, as where a FILE goes (`disk upload`,
@@ -22,7 +24,7 @@ import { flagsOfNested, flagsOfVerb, takesEntity } from "./resource_command.ts";
 const SCRIPTS: Readonly<Record<string, string>> = {
   bash: `# bash completion for ovirt: source <(ovirt completion bash)
 _ovirt() {
-  local cur cword candidate prefix='' breaks='' c
+  local cur cword candidate prefix='' breaks='' c quoted=''
   local -a words
   COMPREPLY=()
   _ovirt_words  # words, cword, cur: as _get_comp_words_by_ref -n :=@ of bash-completion
@@ -30,8 +32,15 @@ _ovirt() {
   # Bash replaces only what follows the last : = or @ of the word (of COMP_WORDBREAKS).
   for c in : = @; do [[ $COMP_WORDBREAKS == *"$c"* ]] && breaks+=$c; done
   [[ -n $breaks && $cur == *["$breaks"]* ]] && prefix=\${cur%"\${cur##*["$breaks"]}"}
+  # After an opening quote, readline replaces what follows it: the name goes in as it is.
+  [[ $cur == [\\"\\']* ]] && quoted=1
   while IFS= read -r candidate; do
-    COMPREPLY+=("$(printf '%q' "\${candidate#"$prefix"}")")  # a name with spaces stays one word
+    candidate=\${candidate#"$prefix"}
+    if [[ -n $quoted ]]; then
+      COMPREPLY+=("$candidate")
+    else
+      COMPREPLY+=("$(printf '%q' "$candidate")")  # a name with spaces stays one word
+    fi
   done < <(ovirt __complete "\${words[@]:1:cword-1}" "$cur" 2>/dev/null)
 }
 # The words up to the cursor as typed, into words, cword and cur: bash splits COMP_WORDS at
@@ -181,7 +190,7 @@ export async function candidates(
   words: readonly string[],
   specials: SpecialFlags,
 ): Promise<string[]> {
-  const current = words.at(-1) ?? "";
+  const current = unquotedWord(words.at(-1) ?? ""); // as typed: `my\ v`, `"my v`
   const typed = words.slice(0, -1);
   const before: string[] = []; // the words typed before, without flags and their values
   let valueOf: OptionSpec | undefined; // the flag whose value is being typed
@@ -275,15 +284,23 @@ async function profileNames(context: Context): Promise<string[]> {
   }
 }
 
+/** Milliseconds the names of objects may take to come before completion offers none. */
+export const NAMES_LIMIT = 3000;
+
 async function names(context: Context, segment: string): Promise<string[]> {
-  try {
+  // A shell waits for completion: an engine that does not answer must not hold it.
+  const signal = AbortSignal.any([context.signal, AbortSignal.timeout(NAMES_LIMIT)]);
+  const listed = async () => {
     const { connection } = await context.session();
     const service = connection.service(segment) as unknown as {
       list(options?: object): Promise<{ name?: string }[]>;
     };
-    const items = await service.list({ max: 500, signal: context.signal });
+    return await service.list({ max: 500, signal });
+  };
+  try {
+    const items = await untilAborted(listed(), signal);
     return items.map((item) => item.name).filter((name): name is string => !!name);
   } catch {
-    return []; // no session or no engine: complete nothing rather than fail
+    return []; // no session, no engine, or no answer in time: complete nothing, not fail
   }
 }

@@ -90,7 +90,45 @@ export async function readConfig(env: Env): Promise<ConfigFile> {
   if (!isRecord(profiles) || !Object.values(profiles).every(isRecord)) {
     throw new CliError(`${path}: "profiles" must map each name to an object of settings`);
   }
+  for (const key of Object.keys(config)) {
+    if (key !== "current" && key !== "profiles") {
+      throw new UsageError(`${path}: "${key}" is not a setting (only "current" and "profiles")`);
+    }
+  }
+  if (config.current !== undefined && typeof config.current !== "string") {
+    throw new UsageError(`${path}: "current" must be the name of a profile`);
+  }
+  for (const [name, profile] of Object.entries(profiles)) {
+    checkProfile(`${path}: profile "${name}"`, profile);
+  }
   return { ...config, profiles };
+}
+
+/** The type of each setting a profile may hold. */
+const PROFILE_KEYS: Readonly<Record<keyof Profile, "string" | "boolean">> = {
+  url: "string",
+  username: "string",
+  caFile: "string",
+  insecure: "boolean",
+};
+
+/** Refuses a profile with a setting that is none, or a value of the wrong type. */
+function checkProfile(what: string, profile: object): void {
+  for (const [key, value] of Object.entries(profile)) {
+    const type = Object.hasOwn(PROFILE_KEYS, key) ? PROFILE_KEYS[key as keyof Profile] : undefined;
+    if (type === undefined) {
+      throw new UsageError(
+        `${what}: "${key}" is not a setting (${Object.keys(PROFILE_KEYS).join(", ")})`,
+      );
+    }
+    const fits = type === "boolean" ? typeof value === "boolean" : typeof value === "string";
+    if (!fits) {
+      throw new UsageError(
+        `${what}: "${key}" must be ${type === "boolean" ? "true or false" : "a string"}, ` +
+          `not ${JSON.stringify(value)}`,
+      );
+    }
+  }
 }
 
 /** The profile `name` of `config`, if it has one (its own: `constructor` is no profile). */
@@ -157,10 +195,16 @@ export async function resolveSettings(flags: SettingFlags, env: Env): Promise<Se
     : variable("OVIRT_URL") !== undefined
     ? [variable("OVIRT_URL")!, "OVIRT_URL"]
     : [profile.url, `the url of profile "${profileName}"`];
+  const [caFile, caSource] = flags.caFile !== undefined
+    ? [flags.caFile, "--ca-file"]
+    : variable("OVIRT_CA_FILE") !== undefined
+    ? [variable("OVIRT_CA_FILE")!, "OVIRT_CA_FILE"]
+    : [profile.caFile, `the caFile of profile "${profileName}"`];
+  if (caFile !== undefined) await checkCaFile(caFile, caSource);
   const settings: Settings = {
     url: url === undefined ? undefined : checkEngineUrl(url, source),
     username: flags.username ?? variable("OVIRT_USERNAME") ?? profile.username,
-    caFile: flags.caFile ?? variable("OVIRT_CA_FILE") ?? profile.caFile,
+    caFile,
     ...(insecure ? { insecure } : {}),
     ...(profileName !== undefined ? { profileName } : {}),
   };
@@ -168,6 +212,24 @@ export async function resolveSettings(flags: SettingFlags, env: Env): Promise<Se
     if (settings[key] === undefined) delete settings[key];
   }
   return settings;
+}
+
+/**
+ * Refuses (exit 2, before anything is sent) a CA file that cannot be read, naming where it
+ * was given (`--ca-file`, `OVIRT_CA_FILE`, a profile) and why.
+ */
+async function checkCaFile(path: string, source: string): Promise<void> {
+  try {
+    const info = await Deno.stat(path);
+    if (!info.isFile) throw new Error("not a file");
+    await Deno.readFile(path);
+  } catch (error) {
+    const reason = error instanceof Deno.errors.NotFound
+      ? "no such file"
+      : (error as Error).message;
+    const relative = path.startsWith("/") ? "" : ` (relative to ${Deno.cwd()})`;
+    throw new UsageError(`Cannot read the CA file "${path}" of ${source}${relative}: ${reason}`);
+  }
 }
 
 /** `OVIRT_INSECURE`: 1, true or yes; 0, false or no; unset. */

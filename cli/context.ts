@@ -5,6 +5,7 @@
  * @module
  */
 
+import { Leftovers } from "./interrupt.ts";
 import type { Env, Settings } from "./config.ts";
 import { resolveSettings } from "./config.ts";
 import type { ProgressOutput } from "../mod.ts";
@@ -50,19 +51,26 @@ export class Context {
    * which then stop and undo what they began; no more output is written after it.
    */
   readonly signal: AbortSignal;
+  /** What the command's clean-up after a signal is to remove, named if it is cut short. */
+  readonly leftovers: Leftovers;
   #globals: GlobalValues = {};
   #output!: OutputOptions;
   #session?: Promise<Session>;
   #errClosed = false;
 
-  /** A context for one run, whose commands stop when `signal` aborts. */
+  /**
+   * A context for one run, whose commands stop when `signal` aborts; they note in
+   * `leftovers` what their clean-up is to remove.
+   */
   constructor(
     env: Env,
     globals: GlobalValues = {},
     signal: AbortSignal = new AbortController().signal,
+    leftovers: Leftovers = new Leftovers(),
   ) {
     this.env = env;
     this.signal = signal;
+    this.leftovers = leftovers;
     this.useGlobals(globals);
   }
 

@@ -12,6 +12,7 @@ import {
   type Connection,
   downloadDisk,
   downloadImage,
+  type ImageInfo,
   type ImageTransferOptions,
   probeImage,
   progressBar,
@@ -99,6 +100,7 @@ export async function runUpload(context: Context, args: ParsedFlags): Promise<vo
   const size = values.size === undefined ? undefined : parseInteger(values.size, "--size");
   // Before anything is sent: what cannot go as it is (VMDK, compressed qcow2...) is refused.
   const image = await probeImage(path);
+  if (size !== undefined) checkSize(path, image, size, values.disk !== undefined);
   const { connection } = await context.session();
   const { signal } = context;
   const disks = connection.systemService().disksService();
@@ -112,6 +114,9 @@ export async function runUpload(context: Context, args: ParsedFlags): Promise<vo
       signal,
     );
     using file = await Deno.open(path);
+    using _left = context.leftovers.note(
+      `disk ${values.disk} (${diskId}), locked by its image transfer until the engine ends it`,
+    );
     await uploadDisk(connection, diskId, file.readable, image.fileSize, {
       format: image.format,
       pollInterval,
@@ -121,6 +126,10 @@ export async function runUpload(context: Context, args: ParsedFlags): Promise<vo
     disk = await disks.diskService(diskId).get({ signal });
   } else {
     const name = values.name ?? path.split("/").pop()!.replace(/\.[^.]*$/, "");
+    using _left = context.leftovers.note(
+      `the new disk "${name}" on storage domain ${values["storage-domain"]} (and its image ` +
+        "transfer): remove it once the engine unlocks it",
+    );
     ({ disk } = await uploadImage(connection, path, {
       storageDomain: parseStruct(values["storage-domain"]!, "StorageDomain", "--storage-domain"),
       name,
@@ -133,6 +142,20 @@ export async function runUpload(context: Context, args: ParsedFlags): Promise<vo
     }));
   }
   context.out(render(disk, "Disk", context.output));
+}
+
+/**
+ * Refuses, before anything is sent, a `--size` the new disk cannot have: smaller than the
+ * image, or other than the size a qcow2 image's header says; `--size` with `--disk` too.
+ */
+function checkSize(path: string, image: ImageInfo, size: number, existing: boolean): void {
+  if (existing) throw new UsageError("ovirt disk upload: --size is for a new disk, not --disk");
+  const why = image.format === "cow" && size !== image.virtualSize
+    ? `a qcow2 image's disk is the ${image.virtualSize} bytes its header says`
+    : size < image.virtualSize
+    ? `the image holds ${image.virtualSize} bytes`
+    : undefined;
+  if (why) throw new UsageError(`ovirt disk upload: --size ${size} for ${path}: ${why}`);
 }
 
 /** Runs `ovirt disk download`. */
@@ -153,9 +176,17 @@ export async function runDownload(context: Context, args: ParsedFlags): Promise<
   const replaces = path !== "-" && await existingFile(path, values.overwrite === true);
   const { connection } = await context.session();
   const id = await resolveId(connection, findResource("disks")!, "disks", word, context.signal);
+  using _left = context.leftovers.note(
+    `disk ${word} (${id}), locked by its image transfer until the engine ends it`,
+  );
   if (path === "-") {
     await downloadToStdout(connection, id, options);
   } else {
+    const directory = path.includes("/") ? path.slice(0, path.lastIndexOf("/") + 1) : "";
+    const base = path.slice(directory.length);
+    using _file = context.leftovers.note(
+      replaces ? `a partial file ${directory}.${base}.*.part` : `the partial file ${path}`,
+    );
     // A new file is removed again if the download fails; an existing one is replaced only
     // once the download is complete (downloadImage writes beside it until then).
     await downloadImage(connection, id, path, { ...options, overwrite: replaces });

@@ -26,6 +26,11 @@ export const EXIT = {
   TIMEOUT: 6,
   /** The engine refused the request (another HTTP 4xx or 5xx, with its reason). */
   REFUSED: 7,
+  /**
+   * The request was sent but its answer was lost: the engine may have carried it out, so
+   * look before trying again (a `ConnectionError` whose `maybeApplied` is true).
+   */
+  MAYBE_APPLIED: 8,
   /** Stopped by Ctrl-C (SIGINT), after cleaning up: 128 + 2. */
   INTERRUPTED: 130,
   /** Stopped by SIGTERM, after cleaning up: 128 + 15. */
@@ -71,7 +76,9 @@ export function exitCodeOf(error: unknown): number {
   if (error instanceof CliError) return error.exitCode;
   if (error instanceof NotFoundError) return EXIT.NOT_FOUND;
   if (error instanceof AuthError) return EXIT.AUTH;
-  if (error instanceof ConnectionError) return EXIT.CONNECTION;
+  if (error instanceof ConnectionError) {
+    return error.maybeApplied ? EXIT.MAYBE_APPLIED : EXIT.CONNECTION;
+  }
   if (error instanceof TimeoutError) return EXIT.TIMEOUT;
   if (error instanceof OvirtError && error.code !== undefined && error.code >= 400) {
     return EXIT.REFUSED;
@@ -97,9 +104,14 @@ export const MAX_ERROR_MESSAGE = 4096;
 export function errorLine(error: unknown): string {
   let message = error instanceof Error ? error.message : String(error);
   if (isParseArgsError(error) && !message.includes("argument is ambiguous")) {
-    // parseArgs adds advice on positionals that start with "-": keep the first sentence. Its
-    // advice on a value that starts with "-" (write --flag=-value) is kept whole.
-    message = `${message.split(/\.\s/, 1)[0].replace(/\.$/, "")}; see --help`;
+    // parseArgs's advice on positionals that start with "-" quotes only the flag's letter
+    // (`-- "-d"` for -dash): said again in the CLI's words. Its advice on a value that starts
+    // with "-" (write --flag=-value) is kept whole.
+    const first = message.split(/\.\s/, 1)[0].replace(/\.$/, "");
+    const advice = message.includes("after '--'")
+      ? ` (a name or id that starts with "-" goes after "--": ovirt vm show -- -name)`
+      : "";
+    message = `${first}${advice}; see --help`;
   }
   // The SDK's advice names its options; here they are flags and variables.
   message = message.replace("with caFile or caCerts", "with --ca-file (or OVIRT_CA_FILE)");

@@ -48,14 +48,10 @@ export async function runFollow(context: Context, args: ParsedFlags): Promise<vo
   const { connection } = await context.session();
   const { signal } = context;
   const events = connection.systemService().eventsService();
-  let from = values.from === undefined ? undefined : eventId(values.from);
-  if (from === undefined) {
-    const [latest] = await events.list({ max: 1, signal });
-    from = latest ? Number(latest.id) : 0;
-  }
+  const from = values.from === undefined ? undefined : eventId(values.from);
   const columns = context.output.columns ?? ["time", "severity", "id", "description"];
   const followed = followThroughOutages(events, {
-    from,
+    ...(from === undefined ? {} : { from }),
     interval,
     signal,
     warn: (line) => context.err(errorLine(line) + "\n"),

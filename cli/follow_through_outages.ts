@@ -18,8 +18,11 @@ export const MAX_OUTAGE_WAIT = 30_000;
 
 /** How to follow: `followEvents`'s options (`from` resumes), and where warnings go. */
 export interface OutageFollowOptions {
-  /** Yield only events whose id is greater than this. */
-  from: number;
+  /**
+   * Yield only events whose id is greater than this; without it, only events newer than the
+   * latest one when following starts (asked for across an outage too).
+   */
+  from?: number;
   /** Milliseconds between polls. */
   interval: number;
   /** Search criteria. */
@@ -54,14 +57,16 @@ export async function* followThroughOutages(
   };
   while (!signal.aborted) {
     try {
+      let after = from ?? await latestId(source, signal);
+      from = after;
       const polls = followEvents(source, {
-        from,
+        from: after,
         interval: options.interval,
         signal,
         ...(options.search ? { search: options.search } : {}),
       });
       for await (const event of polls) {
-        from = Math.max(from, Number(event.id));
+        from = after = Math.max(after, Number(event.id));
         yield event;
       }
     } catch (error) {
@@ -74,4 +79,10 @@ export async function* followThroughOutages(
       await delay(wait, signal);
     }
   }
+}
+
+/** The id of the latest event (0 when there is none). */
+async function latestId(events: EventSource, signal: AbortSignal): Promise<number> {
+  const [latest] = await events.list({ max: 1, signal });
+  return latest ? Number(latest.id) : 0;
 }

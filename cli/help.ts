@@ -31,13 +31,15 @@ function block(rows: readonly (readonly [string, string])[]): string {
 function exitCodes(): string {
   const meaning: Record<number, string> = {
     [EXIT.OK]: "success",
-    [EXIT.FAILURE]: "any other failure",
+    [EXIT.FAILURE]: "any other failure (also --wait seeing a status that means it failed)",
     [EXIT.USAGE]: "bad command line, bad value, ambiguous name",
     [EXIT.NOT_FOUND]: "no such object (404, or no object of that name)",
     [EXIT.AUTH]: "not logged in, bad credentials, session expired, not allowed",
     [EXIT.CONNECTION]: "engine unreachable (refused, DNS, TLS)",
     [EXIT.TIMEOUT]: "a time limit passed (request or --wait)",
     [EXIT.REFUSED]: "the engine refused the request (its reason is printed)",
+    [EXIT.MAYBE_APPLIED]: "the request was sent but its answer was lost: the engine may have " +
+      "carried it out; check before trying again",
     [EXIT.INTERRUPTED]: "stopped by Ctrl-C, after cleaning up (a transfer cancelled)",
     [EXIT.TERMINATED]: "stopped by SIGTERM, after cleaning up",
   };

@@ -8,6 +8,7 @@
  */
 
 import { CliError, EXIT } from "./errors.ts";
+import { printable } from "./output/printable.ts";
 
 /** The signals that stop a run, and the exit code of each: 128 and the signal's number. */
 export const STOP_SIGNALS = { SIGINT: EXIT.INTERRUPTED, SIGTERM: EXIT.TERMINATED } as const;
@@ -36,6 +37,8 @@ export class InterruptedError extends CliError {
  * Interrupt()`). Embedded in another program, a second signal still ends that process.
  */
 export class Interrupt implements Disposable {
+  /** What the running command's clean-up is to remove or undo, named if it is cut short. */
+  readonly leftovers: Leftovers = new Leftovers();
   readonly #controller = new AbortController();
   readonly #listeners = new Map<StopSignal, () => void>();
   readonly #cleanupLimit: number;
@@ -70,7 +73,24 @@ export class Interrupt implements Disposable {
     const code = this.exitCode;
     if (code !== undefined) Deno.exit(code); // a second signal: no more waiting
     this.#controller.abort(new InterruptedError(signal));
-    this.#deadline = setTimeout(() => Deno.exit(STOP_SIGNALS[signal]), this.#cleanupLimit);
+    this.#deadline = setTimeout(() => {
+      this.#sayCutShort();
+      Deno.exit(STOP_SIGNALS[signal]);
+    }, this.#cleanupLimit);
+  }
+
+  /** Says on standard error that the clean-up was cut short, and what it may have left. */
+  #sayCutShort(): void {
+    const left = this.leftovers.list();
+    const seconds = Math.round(this.#cleanupLimit / 1000);
+    const line = `ovirt: the clean-up did not finish within ${seconds} s` +
+      (left.length > 0 ? `; it may have left behind: ${left.join("; ")}` : "");
+    try {
+      let bytes = new TextEncoder().encode(`${printable(line)}\n`);
+      while (bytes.length > 0) bytes = bytes.subarray(Deno.stderr.writeSync(bytes));
+    } catch {
+      // Standard error is gone: nobody to tell.
+    }
   }
 
   /** Stops listening (and waiting for the cleanup limit). */
@@ -78,5 +98,26 @@ export class Interrupt implements Disposable {
     clearTimeout(this.#deadline);
     for (const [signal, listener] of this.#listeners) Deno.removeSignalListener(signal, listener);
     this.#listeners.clear();
+  }
+}
+
+/**
+ * What a command's clean-up after Ctrl-C is to remove or undo (a new disk, a partial file),
+ * noted while it may be left behind, so that a clean-up cut short by the time limit can say
+ * what is left.
+ */
+export class Leftovers {
+  readonly #notes = new Set<{ what: string }>();
+
+  /** Notes `what` (`the new disk "web" on storage domain data`) until disposed. */
+  note(what: string): Disposable {
+    const entry = { what };
+    this.#notes.add(entry);
+    return { [Symbol.dispose]: () => void this.#notes.delete(entry) };
+  }
+
+  /** What is noted now, oldest first. */
+  list(): string[] {
+    return [...this.#notes].map((entry) => entry.what);
   }
 }

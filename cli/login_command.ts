@@ -7,13 +7,19 @@
  * @module
  */
 
-import { Connection } from "../mod.ts";
+import { AuthError, Connection, OvirtError } from "../mod.ts";
 import type { Context } from "./context.ts";
 import { CliError, EXIT, UsageError } from "./errors.ts";
 import type { ParsedFlags } from "./options.ts";
 import { readPassword } from "./prompt.ts";
 import { transportOptions } from "./session.ts";
-import { checkSessionFolder, readSession, removeSession, writeSession } from "./token_cache.ts";
+import {
+  checkSessionFolder,
+  readSession,
+  removeSession,
+  sessionPath,
+  writeSession,
+} from "./token_cache.ts";
 
 /** Help of `ovirt login`. */
 export const LOGIN_HELP = `Usage: ovirt login [--url URL] [--username USER] [--profile NAME]
@@ -27,7 +33,9 @@ engine ends the session (they then say so: log in again), or ovirt logout revoke
 /** Help of `ovirt logout`. */
 export const LOGOUT_HELP = `Usage: ovirt logout [--url URL] [--profile NAME]
 
-Revokes the cached session's token at the engine's SSO and removes the file.
+Revokes the cached session's token at the engine's SSO and removes the file. When the token
+cannot be revoked (the engine unreachable, a time limit, an SSO failure), the file is kept and
+the error says so: run ovirt logout again later.
 `;
 
 function noArguments(command: string, { positionals }: ParsedFlags): void {
@@ -80,9 +88,32 @@ export async function runLogout(context: Context, args: ParsedFlags): Promise<vo
   const connection = new Connection({ ...base, token: session.token });
   try {
     await connection.revokeToken();
+  } catch (error) {
+    if (!tokenRefused(error)) throw await sessionKept(context, base.url, error);
   } finally {
     await connection.close(false);
-    await removeSession(context.env, base.url);
   }
+  await removeSession(context.env, base.url);
   context.err(`Logged out of ${base.url}\n`);
+}
+
+/** Whether the SSO refused the token itself (already revoked or expired): nothing to keep. */
+function tokenRefused(error: unknown): boolean {
+  return error instanceof AuthError && error.code !== undefined && error.code < 500;
+}
+
+/**
+ * `error` (the token could not be revoked: the engine unreachable, a time limit, a failing
+ * SSO) saying that the cached session was kept, so that `ovirt logout` can be tried again.
+ */
+async function sessionKept(context: Context, url: string, error: unknown): Promise<unknown> {
+  if (!(error instanceof OvirtError)) return error;
+  const path = await sessionPath(context.env, url);
+  const Class = error.constructor as typeof OvirtError;
+  return new Class(
+    `${error.message}. The token was not revoked: the session is kept${
+      path ? ` in ${path}` : ""
+    }; run \`ovirt logout\` again once the engine answers`,
+    { code: error.code, fault: error.fault, cause: error.cause },
+  );
 }

@@ -44,7 +44,12 @@ export async function main(
   // Ctrl-C or SIGTERM aborts the command's calls; the connection is still closed (logout).
   using interrupt = new Interrupt();
   // An empty variable (`OVIRT_URL=`) counts as unset.
-  const context = new Context((name) => env(name) || undefined, {}, interrupt.signal);
+  const context = new Context(
+    (name) => env(name) || undefined,
+    {},
+    interrupt.signal,
+    interrupt.leftovers,
+  );
   try {
     await run(context, args);
     return interrupt.exitCode ?? 0;

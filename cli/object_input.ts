@@ -6,26 +6,38 @@
  */
 
 import { fromXml } from "../mod.ts";
+import { untilAborted } from "../transport/abortable.ts";
 import { STRUCTS } from "./model.ts";
 import { UsageError } from "./errors.ts";
 import { fromJson } from "./values.ts";
+import { leftOutElements } from "./xml_members.ts";
 
-/** The `type` object in file `path` (`-`: standard input). */
+/** The `type` object in file `path` (`-`: standard input, given up when `signal` aborts). */
 export async function readObjectFile(
   path: string,
   type: string,
+  signal?: AbortSignal,
 ): Promise<Record<string, unknown>> {
-  const text = await readInput(path, "from");
+  const text = await readInput(path, "from", signal);
   const what = `--from ${path}`;
   if (text.trimStart().startsWith("<")) {
     const tag = STRUCTS[type]?.tag;
     const root = /^\s*(?:<\?xml[^>]*\?>\s*)?<([\w.-]+)/.exec(text)?.[1];
     if (root !== tag) throw new UsageError(`${what}: expected one <${tag}>, not <${root}>`);
+    let read: Record<string, unknown>;
     try {
-      return fromXml(text) as Record<string, unknown>;
+      read = fromXml(text) as Record<string, unknown>;
     } catch (error) {
       throw new UsageError(`${what}: ${(error as Error).message}`);
     }
+    const unknown = leftOutElements(text, tag!, read);
+    if (unknown.length > 0) {
+      throw new UsageError(
+        `${what}: the model has no ${unknown.map((path) => `<${path}>`).join(", ")} ` +
+          `(no such member of ${type} or of what it holds)`,
+      );
+    }
+    return read;
   }
   let json: unknown;
   try {
@@ -39,12 +51,27 @@ export async function readObjectFile(
   return fromJson(json as Record<string, unknown>, type, what);
 }
 
-async function readInput(path: string, flag: string): Promise<string> {
+async function readInput(path: string, flag: string, signal?: AbortSignal): Promise<string> {
   try {
-    return path === "-"
-      ? await new Response(Deno.stdin.readable).text()
-      : await Deno.readTextFile(path);
+    return path === "-" ? await readStdin(signal) : await Deno.readTextFile(path, { signal });
   } catch (error) {
+    if (signal?.aborted) throw signal.reason;
     throw new UsageError(`--${flag} ${path}: ${(error as Error).message}`);
+  }
+}
+
+/** All of standard input, or `signal`'s reason as soon as it aborts (Ctrl-C while waiting). */
+async function readStdin(signal?: AbortSignal): Promise<string> {
+  const reader = Deno.stdin.readable.pipeThrough(new TextDecoderStream()).getReader();
+  let text = "";
+  try {
+    for (;;) {
+      const { value, done } = await untilAborted(reader.read(), signal);
+      if (done) return text;
+      text += value;
+    }
+  } finally {
+    // Not awaited: a read still pending may hold the cancel until input comes.
+    reader.cancel().catch(() => {});
   }
 }

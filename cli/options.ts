@@ -146,7 +146,10 @@ export const GLOBAL_HELP: readonly (readonly [string, string])[] = [
 
 /** Help of the wait flags. */
 export const WAIT_HELP: readonly (readonly [string, string])[] = [
-  ["-w, --wait", "wait until the object's status settles (start: up, add: not locked)"],
+  [
+    "-w, --wait",
+    "wait until the status settles (start: up, add: not locked); exit 1 on failure (illegal...)",
+  ],
   ["--wait-timeout DURATION", "give up waiting after this long (default 10m)"],
   ["--wait-interval DURATION", "time between two polls (default 2s)"],
 ];

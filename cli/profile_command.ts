@@ -87,7 +87,7 @@ export async function runProfile(context: Context, args: ParsedFlags): Promise<v
     case "show": {
       const key = name ?? config.current;
       if (!key) throw new UsageError("ovirt profile show: no current profile; give a name");
-      if (name !== undefined) existing();
+      if (!profileOf(config, key)) throw new UsageError(`No profile "${key}"`);
       context.out(
         render({ name: key, ...shown(profileOf(config, key)) }, undefined, context.output),
       );
@@ -105,7 +105,8 @@ export async function runProfile(context: Context, args: ParsedFlags): Promise<v
         profile.url = checkEngineUrl(values.url, `ovirt profile set ${name}: --url`);
       }
       if (values.username !== undefined) profile.username = values.username;
-      if (values["ca-file"] !== undefined) profile.caFile = values["ca-file"];
+      // Kept absolute: the profile is used from other folders.
+      if (values["ca-file"] !== undefined) profile.caFile = absolute(values["ca-file"]);
       if (values.insecure !== undefined) profile.insecure = values.insecure;
       if (!profile.url) throw new UsageError(`ovirt profile set ${name}: give --url`);
       config.profiles[name!] = profile;
@@ -127,4 +128,10 @@ export async function runProfile(context: Context, args: ParsedFlags): Promise<v
       return;
   }
   throw new UsageError(`ovirt profile: unknown action "${action}"; see ovirt profile --help`);
+}
+
+/** `path` made absolute against the current folder (`ca.pem` → `/home/me/ca.pem`). */
+function absolute(path: string): string {
+  if (path.startsWith("/") || path === "") return path;
+  return `${Deno.cwd().replace(/\/$/, "")}/${path}`;
 }

@@ -21,7 +21,8 @@ import { checkColumns, defaultColumns } from "./output/cells.ts";
 import { render } from "./output/render.ts";
 import { nameReferences } from "./reference_names.ts";
 import { resolveId } from "./resolve.ts";
-import { convert, paramValue } from "./values.ts";
+import { checkSendable } from "./sendable.ts";
+import { convert, memberOf, paramValue } from "./values.ts";
 import { type VerbFlags, verbFlags } from "./verb_flags.ts";
 import { waitSettled } from "./wait.ts";
 
@@ -83,17 +84,13 @@ export async function runVerb(
   checkColumns(context.output, verb.spec.output?.type ?? resource.type);
   const callOptions = { ...callOptionsOf(flags.params, values), signal: context.signal };
   const main = verb.spec.main?.type
-    ? await mainObject(verb.spec.main.type, values, flags.members)
+    ? await mainObject(verb.spec.main.type, values, flags.members, context.signal)
     : undefined;
   if (main && Object.keys(main).length === 0) {
     throw new UsageError(`${command}: nothing to send; give flags such as --name, or --from FILE`);
   }
-  const wait = values.wait
-    ? {
-      interval: parseInterval(String(values["wait-interval"] ?? "2s"), "wait-interval"),
-      timeout: parseDuration(String(values["wait-timeout"] ?? "10m"), "wait-timeout"),
-    }
-    : undefined;
+  if (main) checkSendable(command, verb.spec.main!.type!, main);
+  const wait = waitOf(command, values);
 
   const { connection } = await context.session();
   const entityPath = entityWord === undefined
@@ -104,6 +101,10 @@ export async function runVerb(
       )
     }`;
   const service = connection.service(entityPath ?? resource.segment) as unknown as Methods;
+  const hasStatus = resource.type !== undefined && memberOf(resource.type, "status") !== undefined;
+  const before = wait && entityPath && hasStatus
+    ? await statusOf(service, context.signal)
+    : undefined;
   let result = await service[verb.method](...(main ? [main, callOptions] : [callOptions]));
 
   if (wait) {
@@ -114,6 +115,8 @@ export async function runVerb(
       const settled = await waitSettled({
         ...(resource.type ? { type: resource.type } : {}),
         method: verb.method,
+        params: callOptions,
+        ...(before === undefined ? {} : { before }),
         get: (signal) => entity.get({ signal }) as Promise<{ status?: string }>,
         what: `${resource.singular} ${entityWord ?? createdId}`,
         signal: context.signal,
@@ -123,6 +126,33 @@ export async function runVerb(
     }
   }
   await show(context, result, verb.spec.output?.type ?? resource.type);
+}
+
+/**
+ * The poll interval and time limit of `--wait`, or `undefined` without it; a wait flag
+ * without `--wait`, or a bad value, is refused before anything is sent.
+ */
+function waitOf(
+  command: string,
+  values: Record<string, unknown>,
+): { interval: number; timeout: number } | undefined {
+  const interval = values["wait-interval"], timeout = values["wait-timeout"];
+  if (!values.wait) {
+    const stray = interval !== undefined ? "wait-interval" : "wait-timeout";
+    if (interval === undefined && timeout === undefined) return undefined;
+    throw new UsageError(`${command}: --${stray} works only with --wait`);
+  }
+  return {
+    interval: parseInterval(String(interval ?? "2s"), "wait-interval"),
+    timeout: parseDuration(String(timeout ?? "10m"), "wait-timeout"),
+  };
+}
+
+/** The status of the object `service` stands for, before an action that will be waited for. */
+async function statusOf(service: Methods, signal: AbortSignal): Promise<string | undefined> {
+  if (typeof service.get !== "function") return undefined;
+  const object = await service.get({ signal }) as { status?: string } | undefined;
+  return object?.status;
 }
 
 /** Lists a collection nested in an entity: `ovirt vm nics NAME`. */
@@ -173,9 +203,10 @@ async function mainObject(
   type: string,
   values: Record<string, unknown>,
   members: VerbFlags["members"],
+  signal: AbortSignal,
 ): Promise<Record<string, unknown>> {
   const from = values.from as string | undefined;
-  const object = from === undefined ? {} : await readObjectFile(from, type);
+  const object = from === undefined ? {} : await readObjectFile(from, type, signal);
   for (const [flag, member] of members) {
     const raw = values[flag];
     if (raw === undefined) continue;

@@ -104,7 +104,8 @@ export function convert(
 /**
  * A struct from the command line: a JSON object (`{"name":"x"}`), `key=value` pairs
  * separated by commas (`name=x,cpu.topology.cores=2`), or a bare word meaning the id
- * (when it looks like one) or the name (refused for a struct without a name, as a Ticket).
+ * (when it looks like one) or the name (refused for a struct without a name, as a Ticket);
+ * for a version its numbers, for a CPU its type.
  */
 export function parseStruct(text: string, type: string, what: string): Record<string, unknown> {
   const trimmed = text.trim();
@@ -121,6 +122,8 @@ export function parseStruct(text: string, type: string, what: string): Record<st
     return fromJson(value as Record<string, unknown>, type, what);
   }
   if (!trimmed.includes("=")) {
+    const bare = Object.hasOwn(BARE_WORDS, type) ? BARE_WORDS[type] : undefined;
+    if (bare) return bare(trimmed, what);
     if (looksLikeId(trimmed)) return { id: trimmed };
     const members = membersOf(type).map((member) => member.name);
     if (members.includes("name")) return { name: trimmed };
@@ -140,6 +143,31 @@ export function parseStruct(text: string, type: string, what: string): Record<st
   }
   return result;
 }
+
+/**
+ * Structs whose bare word means another member than the name, which the engine does not
+ * read for them: a version's numbers (`--version 4.7`), a CPU's type
+ * (`--cpu "Intel Icelake Server Family"`).
+ */
+const BARE_WORDS: Readonly<
+  Record<string, (word: string, what: string) => Record<string, unknown>>
+> = {
+  Version: (word, what) => {
+    if (!/^\d+(\.\d+){1,3}$/.test(word)) {
+      throw new UsageError(
+        `${what}: "${word}" is not a version: give MAJOR.MINOR (4.7), or major=4,minor=7`,
+      );
+    }
+    const [major, minor, build, revision] = word.split(".").map(Number);
+    return {
+      major,
+      minor,
+      ...(build === undefined ? {} : { build }),
+      ...(revision === undefined ? {} : { revision }),
+    };
+  },
+  Cpu: (word) => ({ type: word }),
+};
 
 function splitPairs(text: string): string[] {
   // A comma starts a new pair only when what follows looks like `key=`.

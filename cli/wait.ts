@@ -1,47 +1,18 @@
 /**
- * `--wait`: after an add or an action, polls the object (with the SDK's `waitFor`) until
- * its status settles: the status the action leads to where it is known (`start` → `up`),
- * else any status that is not a transition (`image_locked`, `powering_up`, ...).
+ * `--wait`: after an add or an action, polls the object (with the SDK's `waitFor`) until its
+ * status settles: the status the action leads to where it is known (`start` → `up`), else any
+ * status it does not only pass through (`image_locked`, `installing`, ...). A status that
+ * means the change failed (`install_failed`, `illegal`, a VM back `down` after a start) ends
+ * the wait with a {@link WaitFailedError}; an object without a status (a storage domain under
+ * `/storagedomains`) has nothing to wait for.
  *
  * @module
  */
 
 import { waitFor } from "../mod.ts";
+import { CliError, EXIT } from "./errors.ts";
+import { goalOf, LIFECYCLES } from "./lifecycles.ts";
 import { memberOf } from "./values.ts";
-
-/** Statuses an object passes through on its way somewhere. */
-const TRANSIENT = new Set([
-  "image_locked",
-  "locked",
-  "initializing",
-  "installing",
-  "preparing_for_maintenance",
-  "powering_up",
-  "powering_down",
-  "wait_for_launch",
-  "migrating",
-  "reboot_in_progress",
-  "saving_state",
-  "restoring_state",
-  "activating",
-  "detaching",
-  "locked_admin",
-  "unknown",
-]);
-
-/** Where an action leads, per type: `Vm.start` → `up`. */
-const TARGETS: Readonly<Record<string, Readonly<Record<string, readonly string[]>>>> = {
-  Vm: {
-    start: ["up", "paused"],
-    stop: ["down"],
-    shutdown: ["down"],
-    suspend: ["suspended"],
-    reboot: ["up"],
-    reset: ["up"],
-    migrate: ["up"],
-  },
-  Host: { deactivate: ["maintenance"], activate: ["up"], install: ["up", "maintenance"] },
-};
 
 /** What to poll and how. */
 export interface WaitRequest {
@@ -49,9 +20,13 @@ export interface WaitRequest {
   type?: string;
   /** The method that was called (`add`, `start`, ...). */
   method: string;
+  /** The call's parameters by name (`pause` of a VM start). */
+  params?: Readonly<Record<string, unknown>>;
+  /** The object's status before the call (an action), if known. */
+  before?: string;
   /** Fetches the object; `signal` gives up the request. */
   get: (signal: AbortSignal) => Promise<{ status?: string }>;
-  /** What is awaited, for the timeout message (`vm myvm`). */
+  /** What is awaited, for messages (`vm myvm`). */
   what: string;
   /** Milliseconds between polls. */
   interval: number;
@@ -61,20 +36,58 @@ export interface WaitRequest {
   signal?: AbortSignal;
 }
 
+/** `--wait` saw the object end in a status that means the change failed: exit code 1. */
+export class WaitFailedError extends CliError {
+  /** The error for `what` seen in `status`, while waiting for `awaited`. */
+  constructor(what: string, status: string, detail: unknown, awaited: string) {
+    const more = typeof detail === "string" && detail !== "" ? ` (${detail})` : "";
+    super(`${what} is ${status}${more} while waiting for ${awaited}: it failed`, EXIT.FAILURE);
+    this.name = "WaitFailedError";
+  }
+}
+
+type Verdict = "wait" | "done" | "failed";
+
 /** Waits as {@link WaitRequest} says; resolves to the object as last seen (or `undefined`). */
 export async function waitSettled(request: WaitRequest): Promise<object | undefined> {
-  if (!request.type || memberOf(request.type, "status") === undefined) return undefined;
-  const wanted = TARGETS[request.type]?.[request.method];
-  return await waitFor(
+  const { type, before } = request;
+  if (!type || memberOf(type, "status") === undefined) return undefined;
+  const lifecycle = LIFECYCLES[type] ?? { passing: [], failed: [], goals: {} };
+  const goal = goalOf(type, request.method, before, request.params ?? {});
+  const awaited = goal ? `status ${goal.reach.join(" or ")}` : "its status to settle";
+  let moved = false;
+  const verdictOf = (object: Record<string, unknown>): Verdict => {
+    const status = object.status as string | undefined;
+    if (status === undefined) return "done";
+    const stayed = status === before && !moved;
+    if (status !== before) moved = true;
+    if (goal?.reach.includes(status)) {
+      return stayed && goal.doneWhen && !goal.doneWhen(object) ? "wait" : "done";
+    }
+    if (goal?.failed?.includes(status)) return "failed";
+    // A failure status the object already had may be one the call is about to leave.
+    if (lifecycle.failed.includes(status) && !stayed) return "failed";
+    if (goal) return "wait";
+    return lifecycle.passing.includes(status) ? "wait" : "done";
+  };
+  let verdict = "wait" as Verdict;
+  const object = await waitFor(
     request.get,
-    (value) =>
-      value.status !== undefined &&
-      (wanted ? wanted.includes(value.status) : !TRANSIENT.has(value.status)),
+    (value) => (verdict = verdictOf(value as Record<string, unknown>)) !== "wait",
     {
       interval: request.interval,
       timeout: request.timeout,
       signal: request.signal,
-      description: `${request.what} status ${wanted ? wanted.join(" or ") : "to settle"}`,
+      description: `${request.what} ${awaited}`,
     },
-  );
+  ) as Record<string, unknown>;
+  if (verdict === "failed") {
+    throw new WaitFailedError(
+      request.what,
+      String(object.status),
+      object.statusDetail,
+      awaited,
+    );
+  }
+  return object;
 }

@@ -7,7 +7,7 @@
 import assert from "node:assert/strict";
 import { Connection } from "../mod.ts";
 import { startSimulator } from "../testing/mod.ts";
-import { CLI, cliHome, ovirt, simulatorEnv } from "./cli_harness.ts";
+import { CLI, cliHome, ovirt, simulatorEnv, spawnOvirt } from "./cli_harness.ts";
 
 async function exists(path: string): Promise<boolean> {
   try {
@@ -157,6 +157,33 @@ Deno.test("ovirt completion", async (t) => {
     const bin = `${home.path}/bin`; // the wrapper of the bash step
     const [text, errors] = await inBash(bin, ["ovirt vm start my"]);
     assert.equal(text, "my\\ web\\ vm\n", errors);
+  });
+
+  await t.step("a name typed with a backslash or a quote before its space completes", async () => {
+    for (const typed of ["my\\ w", '"my w', "'my web", '"my web v']) {
+      assert.deepEqual(await complete("vm", "start", typed), ["my web vm"], typed);
+    }
+    const bin = `${home.path}/bin`; // the wrapper of the bash step
+    const cases = [["my\\ web", "my\\ web\\ vm"], ['"my w', "my web vm"], ["'my w", "my web vm"]];
+    const script = ["source <(ovirt completion bash)"];
+    for (const [typed] of cases) {
+      const line = `ovirt vm start ${typed}`;
+      script.push(
+        `COMP_LINE=${quote(line)}; COMP_POINT=${line.length}; ` +
+          `COMP_WORDS=(ovirt vm start ${quote(typed)}); COMP_CWORD=3; ` +
+          `_ovirt; printf '%s\\n' "\${COMPREPLY[@]}"`,
+      );
+    }
+    const [text, errors] = await inShell("bash", ["-c", script.join("\n")], bin);
+    assert.equal(text, cases.map(([, offered]) => `${offered}\n`).join(""), errors);
+    if (await installed("fish")) {
+      const [found, fishErrors] = await inShell(
+        "fish",
+        ["-c", `ovirt completion fish | source; complete -C ${quote("ovirt vm start my\\ w")}`],
+        bin,
+      );
+      assert.equal(found, "my web vm\n", fishErrors);
+    }
   });
 
   await t.step("global flags before the resource, and their values, are skipped", async () => {
@@ -309,4 +336,21 @@ Deno.test("ovirt completion", async (t) => {
       errors,
     );
   });
+});
+
+Deno.test("completion of names gives up on an engine that does not answer", async () => {
+  await using sim = await startSimulator({ delay: 0, stallAnswerNext: 3 });
+  await using home = await cliHome();
+  const child = spawnOvirt(["__complete", "vm", "show", ""], { ...home.env, ...simulatorEnv(sim) });
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<"late">((resolve) => timer = setTimeout(() => resolve("late"), 30_000));
+  const ended = await Promise.race([child.output(), late]);
+  clearTimeout(timer);
+  if (ended === "late") child.kill("SIGKILL");
+  assert.notEqual(ended, "late", "completion still waits for the engine after 30 s");
+  if (ended !== "late") {
+    assert.equal(ended.code, 0);
+    assert.equal(new TextDecoder().decode(ended.stdout), "", "nothing to offer");
+  }
+  await child.status;
 });

@@ -81,3 +81,38 @@ Deno.test("events follow waits out an engine restart with one warning, then goes
     await sim.close();
   }
 });
+
+Deno.test("events follow without --from rides out an outage at its start too", async () => {
+  await using home = await cliHome();
+  const password = "outage-pass";
+  await using sim = await startSimulator({ delay: 0, password, proxyErrorNext: 12 });
+  const child = spawnOvirt(
+    ["events", "follow", "--interval", "100ms"],
+    { ...home.env, ...simulatorEnv(sim) },
+  );
+  const stdout = collect(child.stdout);
+  const stderr = collect(child.stderr);
+  try {
+    await until(() => /retrying/.test(stderr.text()), "the warning", 60_000);
+    await until(
+      async () => {
+        await logEvent(sim.url, password, "after the outage").catch(() => {});
+        return stdout.text().includes("after the outage");
+      },
+      "an event after the outage",
+      90_000,
+    );
+    child.kill("SIGINT");
+    const status = await child.status;
+    await Promise.all([stdout.done, stderr.done]);
+    assert.equal(status.code, 130, stderr.text());
+    assert.equal(stderr.text().trimEnd().split("\n").length, 1, stderr.text());
+  } finally {
+    try {
+      child.kill("SIGKILL");
+    } catch {
+      // It has ended.
+    }
+    await child.status;
+  }
+});

@@ -241,3 +241,49 @@ Deno.test({
     assert.ok(performance.now() - sent < 5000, "it does not wait out the cleanup limit");
   },
 });
+
+Deno.test({
+  name: "Ctrl-C while --from - waits for stdin: exit 130 at once, for vm add and api alike",
+  ignore: Deno.build.os !== "linux",
+  async fn() {
+    await using bench = await cliBench();
+    for (const args of [["vm", "add", "--from", "-"], ["api", "POST", "/vms", "--from", "-"]]) {
+      const child = spawnOvirt(args, bench.env, "piped"); // stdin open, nothing written
+      await catchesSigterm(child.pid); // SIGINT's listener is added with SIGTERM's
+      await new Promise((resolve) => setTimeout(resolve, 300)); // now reading stdin
+      const sent = performance.now();
+      child.kill("SIGINT");
+      const { code } = await child.output();
+      assert.equal(code, 130, args.join(" "));
+      assert.ok(performance.now() - sent < 5000, `${args.join(" ")}: not the cleanup limit`);
+    }
+  },
+});
+
+Deno.test("a clean-up cut short by the 10 s limit says what it may have left behind", async () => {
+  await using bench = await cliBench();
+  const { home } = bench;
+  const image = `${home.path}/stuck.raw`;
+  await Deno.writeFile(image, crypto.getRandomValues(new Uint8Array(65536)));
+  // The first PUT of image data is held, and so is every change the clean-up then asks for.
+  await using proxy = startHoldingProxy((method, url) =>
+    (method === "PUT" && url.pathname.startsWith("/images/")) ||
+      (method === "POST" && /\/imagetransfers\/[^/]+\/(cancel|finalize)$/.test(url.pathname)) ||
+      method === "DELETE"
+      ? "answer"
+      : undefined
+  );
+  const child = spawnOvirt(
+    ["disk", "upload", image, "--storage-domain", "data", "--name", "stuck-up"],
+    { ...bench.env, HTTP_PROXY: proxy.url },
+  );
+  await heldFor(proxy, child);
+  child.kill("SIGINT");
+  const { code, stderr } = await ended(child);
+  assert.equal(code, 130, stderr);
+  assert.match(
+    stderr,
+    /^ovirt: the clean-up did not finish within 10 s; it may have left behind: /m,
+  );
+  assert.match(stderr, /the new disk "stuck-up" on storage domain data/);
+});

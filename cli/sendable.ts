@@ -1,0 +1,37 @@
+/**
+ * What the SDK would refuse to send, found before anything is sent, so that it is a bad
+ * command line (exit 2) and not a failure of the engine's: an object the XML writer cannot
+ * write (characters XML cannot carry, a member the model does not have), an action's body
+ * member that is none of its parameters.
+ *
+ * @module
+ */
+
+import { OvirtError, toXml } from "../mod.ts";
+import { UsageError } from "./errors.ts";
+import { type MethodMeta, STRUCTS } from "./model.ts";
+
+/** Refuses `object`, of struct `type`, if the SDK could not write it; `what` leads the message. */
+export function checkSendable(what: string, type: string, object: object): void {
+  const tag = STRUCTS[type]?.tag;
+  if (tag === undefined) return;
+  try {
+    toXml(tag, object);
+  } catch (error) {
+    if (error instanceof OvirtError) throw new UsageError(`${what}: ${error.message}`);
+    throw error;
+  }
+}
+
+/** Refuses an action's `body` with a member that is none of `method`'s parameters. */
+export function checkActionBody(what: string, method: MethodMeta, body: object): void {
+  const names = method.params.map((param) => param.name);
+  for (const key of Object.keys(body)) {
+    if (!names.includes(key)) {
+      throw new UsageError(
+        `${what}: "${key}" is not a parameter of the ${method.name} action ` +
+          `(it has ${names.join(", ") || "none"})`,
+      );
+    }
+  }
+}

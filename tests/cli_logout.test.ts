@@ -1,0 +1,41 @@
+/**
+ * `ovirt logout` when the token cannot be revoked (the engine unreachable): the cached
+ * session is kept and the error says so, so that logout can be tried again and revoke it.
+ */
+
+import assert from "node:assert/strict";
+import { startSimulator } from "../testing/mod.ts";
+import { cliHome, oneErrorLine, ovirt, simulatorEnv } from "./cli_harness.ts";
+
+async function sessionFiles(home: string): Promise<string[]> {
+  const names: string[] = [];
+  for await (const entry of Deno.readDir(`${home}/cache/ovirt/sessions`)) names.push(entry.name);
+  return names;
+}
+
+Deno.test("logout against an unreachable engine keeps the session; once it answers, logout ends it", async () => {
+  await using home = await cliHome();
+  const password = "logout-pass";
+  let sim = await startSimulator({ delay: 0, password });
+  const port = Number(new URL(sim.url).port);
+  const env = { ...home.env, ...simulatorEnv(sim) };
+  try {
+    const login = await ovirt(["login"], env);
+    assert.equal(login.code, 0, login.stderr);
+    const [file] = await sessionFiles(home.path);
+
+    await sim.close();
+    const failed = await ovirt(["logout"], env);
+    assert.equal(failed.code, 5, failed.stderr);
+    assert.match(oneErrorLine(failed), /not revoked: the session is kept in .*ovirt logout/);
+    assert.deepEqual(await sessionFiles(home.path), [file], "the session file is kept");
+
+    // The engine is back (a new simulator: the SSO no longer knows the token, and says so).
+    sim = await startSimulator({ delay: 0, password, port });
+    const again = await ovirt(["logout"], env);
+    assert.equal(again.code, 0, again.stderr);
+    assert.deepEqual(await sessionFiles(home.path), []);
+  } finally {
+    await sim.close();
+  }
+});

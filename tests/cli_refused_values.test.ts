@@ -1,0 +1,40 @@
+/**
+ * Values the SDK would refuse to send are refused by `ovirt` before anything is sent, as a
+ * bad command line (exit 2): characters XML cannot carry, a CA file that cannot be read, an
+ * action body member that is no parameter; and a name that starts with "-" is answered with
+ * the advice to put it after "--".
+ */
+
+import assert from "node:assert/strict";
+import { cliBench, oneErrorLine, ovirt } from "./cli_harness.ts";
+
+Deno.test("values refused before sending exit 2 and change nothing", async () => {
+  await using bench = await cliBench();
+  const { env, connection } = bench;
+  const vms = connection.systemService().vmsService();
+  const [vm] = await vms.list({ search: "name=vm008" });
+
+  const control = await ovirt(["vm", "update", "vm008", "--description", "a\u001bb"], env);
+  assert.equal(control.code, 2, control.stderr);
+  assert.match(oneErrorLine(control), /XML cannot carry/);
+  assert.equal((await vms.vmService(vm.id!).get()).description, vm.description);
+
+  const ca = await ovirt(["vms", "list", "--ca-file", `${bench.home.path}/none.pem`], env);
+  assert.equal(ca.code, 2, ca.stderr);
+  assert.match(
+    oneErrorLine(ca),
+    /Cannot read the CA file ".*none\.pem" of --ca-file: no such file/,
+  );
+
+  const body = `${bench.home.path}/migrate.json`;
+  await Deno.writeTextFile(body, JSON.stringify({ discardSnapshots: true, host: { name: "h" } }));
+  const action = await ovirt(["api", "POST", `/vms/${vm.id}/migrate`, "--from", body], env);
+  assert.equal(action.code, 2, action.stderr);
+  assert.match(oneErrorLine(action), /"discardSnapshots" is not a parameter of the migrate action/);
+
+  const dash = await ovirt(["vm", "show", "-dash"], env);
+  assert.equal(dash.code, 2);
+  assert.match(oneErrorLine(dash), /goes after "--"/);
+  const afterDashes = await ovirt(["vm", "show", "--", "-dash"], env);
+  assert.equal(afterDashes.code, 3, "the advice works: looked up, and not found");
+});
