@@ -16,8 +16,12 @@ export const STOP_SIGNALS = { SIGINT: EXIT.INTERRUPTED, SIGTERM: EXIT.TERMINATED
 /** A signal that stops a run. */
 export type StopSignal = keyof typeof STOP_SIGNALS;
 
-/** Milliseconds the cleanup after the first signal may take before the process exits. */
-export const CLEANUP_LIMIT = 10_000;
+/**
+ * Milliseconds the cleanup after the first signal may take before the process exits: a
+ * little more than the transfer helpers' own 10 s, so that what their clean-up left behind
+ * is told by them, with ids.
+ */
+export const CLEANUP_LIMIT = 12_000;
 
 /** Why a run stopped: the signal it received; its exit code is 130 or 143. */
 export class InterruptedError extends CliError {

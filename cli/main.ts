@@ -24,6 +24,7 @@ import { nestedHelp, resourceHelp, topHelp, verbHelp } from "./help.ts";
 import { Interrupt } from "./interrupt.ts";
 import { globalFlagsEnd, type OptionSpec, type ParsedFlags, parseFlags } from "./options.ts";
 import { SDK_VERSION } from "../transport/version.ts";
+import { OvirtError } from "../transport/errors.ts";
 import { flagsOfNested, flagsOfVerb, runNested, runVerb } from "./resource_command.ts";
 import { SPECIAL } from "./special.ts";
 import { specialVerbs } from "./special_verbs.ts";
@@ -54,8 +55,12 @@ export async function main(
     await run(context, args);
     return interrupt.exitCode ?? 0;
   } catch (error) {
-    // Interrupted: the command has cleaned up what it began; the exit code says why it ended.
-    if (interrupt.exitCode !== undefined) return interrupt.exitCode;
+    // Interrupted: the command has cleaned up what it began; the exit code says why it ended,
+    // and an error with more to say than the abort (what a clean-up left behind) is shown.
+    if (interrupt.exitCode !== undefined) {
+      if (saysMoreThan(error, interrupt.signal.reason)) context.err(errorLine(error) + "\n");
+      return interrupt.exitCode;
+    }
     if (error instanceof OutputClosedError) return 0; // nobody reads any more
     const explained = await context.explain(error);
     context.err(errorLine(explained) + "\n"); // nothing if stderr's reader has gone
@@ -63,6 +68,15 @@ export async function main(
   } finally {
     await context.close();
   }
+}
+
+/**
+ * Whether `error`, which ended an interrupted command, says more than that it was aborted
+ * for `reason`: an SDK error wrapping the abort with what its clean-up left behind.
+ */
+function saysMoreThan(error: unknown, reason: unknown): boolean {
+  return error instanceof OvirtError && error.cause === reason &&
+    error.message !== "The request was aborted";
 }
 
 /** The version line of `ovirt --version`. */
