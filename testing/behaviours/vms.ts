@@ -7,7 +7,9 @@
  * images are locked refuses changes. Starting with run-once settings (a `vm`, cloud-init,
  * Sysprep) marks the VM `run_once` until it is down; a stateless VM gets a `stateless`
  * snapshot while it runs, discarded a step after it is down. New VMs can also be cloned
- * from a snapshot. With `all_content=true` a VM shows its OVF configuration.
+ * from a snapshot. With `all_content=true` a VM shows its OVF configuration. A started VM's
+ * guest agent reports (`guest.ts`) a step after the VM is `up`; going down or suspended
+ * clears the report.
  *
  * @module
  */
@@ -24,6 +26,7 @@ import { freezeLayers, mergeLayers } from "./disk_snapshots.ts";
 import { deleteDisk } from "./disks.ts";
 import { checkDomainsActive, diskDomainsOf } from "./domain_status.ts";
 import { exportVm } from "./exports.ts";
+import { guestReport, NO_GUEST_REPORT } from "./guest.ts";
 import { change, type Step, transition } from "./lifecycle.ts";
 import { vmOvf } from "./ovf.ts";
 import { configurationOf, vmFromConfiguration } from "./ovf_import.ts";
@@ -63,7 +66,7 @@ function addVm(engine: Engine, body: Record<string, unknown>): Entity {
 /** What a copy of `vm` keeps: all but its running state. */
 function settingsOf(vm: Entity): Record<string, unknown> {
   const { status: _status, host: _host, [NEXT_RUN]: _pending, ...settings } = vm;
-  return settings;
+  return { ...settings, ...NO_GUEST_REPORT };
 }
 
 /** `vm` with its OVF configuration when the request asks for `all_content`. */
@@ -158,9 +161,11 @@ function lifecycle(
   events: Readonly<Record<string, VmStatusEvent>> = VM_STATUS_EVENTS,
 ): void {
   const { engine } = call;
+  let previous: unknown;
   const record = (updated: Entity) => {
     const status = updated.status as string;
-    const event = events[status];
+    const event = status === previous ? undefined : events[status];
+    previous = status;
     if (event === undefined) return;
     const host = (updated.host as Reference | undefined)?.id;
     const where = status === "up" && host
@@ -180,10 +185,19 @@ function lifecycle(
   record(transition(engine, "vms", vm.id, now, steps, record));
 }
 
-/** What going down does: no host, a stop time, and the next-run configuration applied. */
+/** The step after `up` where the guest agent reports, if it has not yet. */
+function agentReports(vm: Entity): Record<string, unknown> {
+  return vm.status === "up" && vm.guestOperatingSystem === undefined ? guestReport(vm) : {};
+}
+
+/**
+ * What going down does: no host, a stop time, no guest report, and the next-run
+ * configuration applied.
+ */
 function down(vm: Entity): Record<string, unknown> {
   return {
     ...(vm[NEXT_RUN] as Record<string, unknown> | undefined),
+    ...NO_GUEST_REPORT,
     status: "down",
     host: undefined,
     stopTime: new Date(),
@@ -198,10 +212,10 @@ const vmActions: Record<string, ActionHandler> = {
     checkNotLocked(vm!, "run");
     switch (vm!.status) {
       case "paused":
-        lifecycle(call, vm!, { status: "up" }, []);
+        lifecycle(call, vm!, { status: "up" }, [agentReports]);
         break;
       case "suspended":
-        lifecycle(call, vm!, { status: "restoring_state" }, [{ status: "up" }]);
+        lifecycle(call, vm!, { status: "restoring_state" }, [{ status: "up" }, agentReports]);
         break;
       case "down": {
         checkDomainsActive(call.engine, diskDomainsOf(call.engine, vm!), "run VM");
@@ -213,6 +227,7 @@ const vmActions: Record<string, ActionHandler> = {
         lifecycle(call, vm!, { status: "wait_for_launch", host, stopTime: undefined, runOnce }, [
           () => ({ status: "powering_up", startTime: new Date() }),
           { status: params.pause === true ? "paused" : "up" },
+          agentReports,
         ]);
         break;
       }
@@ -234,7 +249,9 @@ const vmActions: Record<string, ActionHandler> = {
   },
   suspend: (call, vm) => {
     if (vm!.status !== "up") throw conflict("Cannot suspend VM. VM is not running.");
-    lifecycle(call, vm!, { status: "saving_state" }, [{ status: "suspended", host: undefined }]);
+    lifecycle(call, vm!, { status: "saving_state" }, [
+      { ...NO_GUEST_REPORT, status: "suspended", host: undefined },
+    ]);
   },
   reboot: (call, vm) => {
     if (vm!.status !== "up") throw conflict("Cannot reboot VM. VM is not running.");

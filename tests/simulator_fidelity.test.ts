@@ -1,0 +1,82 @@
+/**
+ * The simulator behaves as the engine does where scripts can tell: the guest agent's report
+ * of a running VM, imageio tickets, failed uploads, the jobs of actions that take a while,
+ * console tickets, affinity groups, and the engine's refusals and locks.
+ */
+
+import assert from "node:assert/strict";
+import { types, waitFor } from "../mod.ts";
+import { simulatorSession } from "./sim_session.ts";
+
+const POLL = { interval: 5, timeout: 5000 };
+
+/** The first TypeScript block of the README section `section`. */
+async function readmeBlock(section: string): Promise<string> {
+  const readme = await Deno.readTextFile(new URL("../README.md", import.meta.url));
+  const start = readme.indexOf(`## ${section}\n`);
+  assert.ok(start >= 0, `README has a "${section}" section`);
+  const code = readme.slice(start).match(/```ts\n([\s\S]*?)```/);
+  assert.ok(code, `"${section}" has a TypeScript block`);
+  return code[1];
+}
+
+Deno.test("simulator: a started VM's guest agent reports its OS, name, time zone and addresses", async () => {
+  await using session = await simulatorSession({ delay: 0 });
+  const vms = session.connection.systemService().vmsService();
+  const [vm] = await vms.list({ search: "name=vm003" });
+  assert.equal(vm.status, types.VmStatus.DOWN);
+  assert.equal(vm.guestOperatingSystem, undefined);
+  assert.equal(vm.fqdn, undefined);
+  const vmService = vms.vmService(vm.id!);
+  await vmService.start();
+
+  // The README's example, as written but for its times.
+  const example = (await readmeBlock("Helpers"))
+    .replace("interval: 5_000", "interval: 5")
+    .replace("timeout: 600_000", "timeout: 5_000");
+  assert.match(example, /guestOperatingSystem/);
+  const AsyncFunction = (async () => {}).constructor as new (...args: string[]) => (
+    ...values: unknown[]
+  ) => Promise<types.Vm>;
+  const run = new AsyncFunction("waitFor", "vmService", "types", `${example}\nreturn vm;`);
+  const up = await run(waitFor, vmService, types);
+
+  assert.equal(up.status, types.VmStatus.UP);
+  assert.equal(up.fqdn, "vm003.example.com");
+  const os = up.guestOperatingSystem!;
+  assert.equal(os.family, "Linux");
+  assert.equal(os.architecture, "x86_64");
+  assert.equal(os.version?.major, 9);
+  assert.equal(os.kernel?.version?.fullVersion?.startsWith(`${os.kernel.version.major}.`), true);
+  assert.deepEqual(up.guestTimeZone, { name: "Etc/UTC", utcOffset: "+00:00" });
+  const [nic] = await vmService.nicsService().list();
+  const [device] = await vmService.reportedDevicesService().list();
+  assert.equal(device.mac?.address, nic.mac?.address);
+  assert.deepEqual(device.ips?.map((ip) => ip.version), ["v4", "v6"]);
+
+  await vmService.stop();
+  const down = await vmService.get();
+  assert.equal(down.status, types.VmStatus.DOWN);
+  assert.deepEqual([down.fqdn, down.guestOperatingSystem, down.guestTimeZone], [
+    undefined,
+    undefined,
+    undefined,
+  ]);
+  assert.deepEqual(await vmService.reportedDevicesService().list(), []);
+});
+
+Deno.test("simulator: seeded running VMs have reported; a clone of one has not", async () => {
+  await using session = await simulatorSession({ delay: 0 });
+  const vms = session.connection.systemService().vmsService();
+  const [vm] = await vms.list({ search: "name=vm001" });
+  assert.equal(vm.status, types.VmStatus.UP);
+  assert.equal(vm.guestOperatingSystem?.family, "Linux");
+  assert.equal(vm.fqdn, "vm001.example.com");
+  await vms.vmService(vm.id!).clone({ vm: { name: "copy" } });
+  const [copy] = await waitFor(
+    () => vms.list({ search: "name=copy" }),
+    ([found]) => found?.status === types.VmStatus.DOWN,
+    POLL,
+  );
+  assert.deepEqual([copy.fqdn, copy.guestOperatingSystem], [undefined, undefined]);
+});
