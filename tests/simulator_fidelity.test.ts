@@ -6,7 +6,7 @@
 
 import assert from "node:assert/strict";
 import { types, waitFor } from "../mod.ts";
-import { simulatorSession } from "./sim_session.ts";
+import { rawDisk, simulatorSession } from "./sim_session.ts";
 
 const POLL = { interval: 5, timeout: 5000 };
 
@@ -79,4 +79,33 @@ Deno.test("simulator: seeded running VMs have reported; a clone of one has not",
     POLL,
   );
   assert.deepEqual([copy.fqdn, copy.guestOperatingSystem], [undefined, undefined]);
+});
+
+Deno.test("simulator: a transfer's imageio ticket is a random id of its own, not the transfer's", async () => {
+  await using session = await simulatorSession({ delay: 0 });
+  const { connection, sim } = session;
+  const disk = await rawDisk(connection, 1024 * 1024);
+  const transfers = connection.systemService().imageTransfersService();
+  const added = await transfers.add({ disk: { id: disk } });
+  const transfer = await waitFor(
+    () => transfers.imageTransferService(added.id!).get(),
+    (t) => t.phase === types.ImageTransferPhase.TRANSFERRING,
+    POLL,
+  );
+  const proxy = new URL(transfer.proxyUrl!);
+  const daemon = new URL(transfer.transferUrl!);
+  const ticket = proxy.pathname.slice("/images/".length);
+  assert.match(ticket, /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+  assert.notEqual(ticket, transfer.id);
+  assert.equal(daemon.pathname, proxy.pathname);
+  assert.ok(!transfer.href!.includes(ticket));
+
+  const byTicket = await fetch(proxy, { method: "OPTIONS" });
+  await byTicket.body?.cancel();
+  assert.equal(byTicket.status, 200);
+  const byTransferId = await fetch(new URL(`/images/${transfer.id}`, sim.url), {
+    method: "OPTIONS",
+  });
+  await byTransferId.body?.cancel();
+  assert.equal(byTransferId.status, 403);
 });

@@ -1,6 +1,6 @@
 /**
  * Image transfers against the simulator, through the SDK's upload and download helpers:
- * bytes go to the simulator's own `/images/{id}` endpoint and come back unchanged.
+ * bytes go to the simulator's own `/images/{ticket}` endpoint and come back unchanged.
  */
 
 import assert from "node:assert/strict";
