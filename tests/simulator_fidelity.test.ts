@@ -5,7 +5,7 @@
  */
 
 import assert from "node:assert/strict";
-import { types, waitFor } from "../mod.ts";
+import { type Connection, types, waitFor } from "../mod.ts";
 import { rawDisk, simulatorSession } from "./sim_session.ts";
 
 const POLL = { interval: 5, timeout: 5000 };
@@ -108,4 +108,64 @@ Deno.test("simulator: a transfer's imageio ticket is a random id of its own, not
   });
   await byTransferId.body?.cancel();
   assert.equal(byTransferId.status, 403);
+});
+
+/** The distinct phases transfer `id` goes through until it has ended, polled every 5 ms. */
+async function phasesOf(
+  transfers: ReturnType<Connection["systemService"]>["imageTransfersService"] extends () => infer S
+    ? S
+    : never,
+  id: string,
+): Promise<string[]> {
+  const seen: string[] = [];
+  await waitFor(() => transfers.imageTransferService(id).get(), (transfer) => {
+    if (seen.at(-1) !== transfer.phase) seen.push(transfer.phase!);
+    return transfer.phase === types.ImageTransferPhase.FINISHED_FAILURE;
+  }, { interval: 5, timeout: 10_000 });
+  return seen;
+}
+
+Deno.test("simulator: a cancelled upload leaves its disk illegal, a cancelled download's ok", async () => {
+  await using session = await simulatorSession({ delay: 0 });
+  const { connection } = session;
+  const transfers = connection.systemService().imageTransfersService();
+  const disks = connection.systemService().disksService();
+  const disk = await rawDisk(connection, 1024 * 1024);
+  const upload = await transfers.add({ disk: { id: disk } });
+  await waitFor(
+    () => transfers.imageTransferService(upload.id!).get(),
+    (t) => t.phase === types.ImageTransferPhase.TRANSFERRING,
+    POLL,
+  );
+  await transfers.imageTransferService(upload.id!).cancel();
+  await phasesOf(transfers, upload.id!);
+  assert.equal((await disks.diskService(disk).get()).status, types.DiskStatus.ILLEGAL);
+
+  // A download's disk is unlocked as it was.
+  const source = await rawDisk(connection, 1024 * 1024);
+  const download = await transfers.add({
+    disk: { id: source },
+    direction: types.ImageTransferDirection.DOWNLOAD,
+  });
+  await transfers.imageTransferService(download.id!).cancel();
+  await phasesOf(transfers, download.id!);
+  assert.equal((await disks.diskService(source).get()).status, types.DiskStatus.OK);
+});
+
+Deno.test("simulator: a user's cancel goes through finalizing_cleanup and finished_cleanup", async () => {
+  // Lifecycle steps long enough that two of them (800 ms) are not missed by 5 ms polls.
+  await using session = await simulatorSession({ delay: 400 });
+  const { connection } = session;
+  const transfers = connection.systemService().imageTransfersService();
+  const disk = await rawDisk(connection, 1024 * 1024);
+  const upload = await transfers.add({ disk: { id: disk } });
+  await transfers.imageTransferService(upload.id!).cancel();
+  const phases = await phasesOf(transfers, upload.id!);
+  const expected = ["cancelled_user", "finalizing_cleanup", "finished_cleanup", "finished_failure"];
+  assert.deepEqual(phases.filter((phase) => !expected.includes(phase)), [], phases.join());
+  assert.deepEqual(phases, expected.filter((phase) => phases.includes(phase)), "in this order");
+  assert.ok(
+    phases.includes("finalizing_cleanup") || phases.includes("finished_cleanup"),
+    phases.join(),
+  );
 });

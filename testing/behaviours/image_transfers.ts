@@ -5,7 +5,8 @@
  * API answers, `transfer_url` at the daemon's own address when it has one (over plain HTTP,
  * the server behind the front, as a host is reached without the engine); the disk is
  * locked meanwhile. `finalize` ends `finished_success` (disk `ok`, sizes updated; not while
- * `initializing`), `cancel` (from any session) `cancelled_user` and then `finished_failure`,
+ * `initializing`), `cancel` (from any session) `cancelled_user` and then, through the
+ * cleanup phases, `finished_failure` (an upload's disk `illegal`),
  * `pause` (a transfer in progress) and `resume` (a paused one) as the engine does; a transfer
  * that has ended refuses them all (how transfers end: `transfer_ends.ts`). A download of a disk snapshot (`snapshot`)
  * reads the bytes its layer froze. The quirks of `transfer_quirks.ts` make it behave like older engines or
@@ -147,6 +148,8 @@ const FAILING: ReadonlySet<string> = new Set([
   "cancelled_system",
   "cancelled_user",
   "finalizing_failure",
+  "finalizing_cleanup",
+  "finished_cleanup",
 ]);
 /** Phases of a transfer a user can pause. */
 const PAUSABLE: ReadonlySet<string> = new Set(["transferring", "resuming"]);
