@@ -5,7 +5,7 @@
  */
 
 import assert from "node:assert/strict";
-import { type Connection, types, waitFor } from "../mod.ts";
+import { type Connection, type OvirtError, types, waitFor, waitForJobs } from "../mod.ts";
 import { rawDisk, simulatorSession } from "./sim_session.ts";
 
 const POLL = { interval: 5, timeout: 5000 };
@@ -167,5 +167,27 @@ Deno.test("simulator: a user's cancel goes through finalizing_cleanup and finish
   assert.ok(
     phases.includes("finalizing_cleanup") || phases.includes("finished_cleanup"),
     phases.join(),
+  );
+});
+
+Deno.test("simulator: the Run VM job ends when the VM is up, failed if it never came up", async () => {
+  await using session = await simulatorSession({ delay: 400 });
+  const { connection } = session;
+  const vms = connection.systemService().vmsService();
+  const [vm003, vm006] = await vms.list({ search: "name=vm003 or name=vm006 sortby name" });
+  const started = vms.vmService(vm003.id!);
+  await started.start({ correlationId: "run-vm003" });
+  const [job] = await waitForJobs(connection, "run-vm003", { interval: 5, timeout: 5000 });
+  assert.equal(job.description, "Run VM vm003");
+  assert.equal(job.status, types.JobStatus.FINISHED);
+  assert.equal((await started.get()).status, types.VmStatus.UP);
+
+  // Powered off while starting: the run failed (a lifecycle step is 400 ms, the VM needs two).
+  const stopped = vms.vmService(vm006.id!);
+  await stopped.start({ correlationId: "run-vm006" });
+  await stopped.stop();
+  await assert.rejects(
+    waitForJobs(connection, "run-vm006", { interval: 5, timeout: 5000 }),
+    (error: OvirtError) => /Run VM vm006.*failed/.test(error.message),
   );
 });

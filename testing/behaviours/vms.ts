@@ -16,7 +16,7 @@
 
 import { conflict, notFound, Refusal } from "../answers.ts";
 import { MIGRATION_EVENTS, VM_STATUS_EVENTS, type VmStatusEvent } from "../audit_codes.ts";
-import { type ActionHandler, type Behaviour, type Call, flag } from "../behaviour.ts";
+import { type ActionHandler, type Behaviour, type Call, flag, type JobEnd } from "../behaviour.ts";
 import type { Engine, Reference } from "../engine.ts";
 import { updateObject, withReferences } from "../generic.ts";
 import type { Entity } from "../store.ts";
@@ -191,6 +191,20 @@ function agentReports(vm: Entity): Record<string, unknown> {
 }
 
 /**
+ * The end of the "Run VM" job, `steps` lifecycle steps on, when the VM has come up (or
+ * paused, if started so): as the engine ends it once the VM runs; `failed` if it did not.
+ */
+function runJobEnd(call: Call, vm: Entity, steps: number): JobEnd {
+  return {
+    steps,
+    outcome: () => {
+      const status = call.engine.store.get("vms", vm.id)?.status;
+      return status === "up" || status === "paused" ? "finished" : "failed";
+    },
+  };
+}
+
+/**
  * What going down does: no host, a stop time, no guest report, and the next-run
  * configuration applied.
  */
@@ -216,6 +230,7 @@ const vmActions: Record<string, ActionHandler> = {
         break;
       case "suspended":
         lifecycle(call, vm!, { status: "restoring_state" }, [{ status: "up" }, agentReports]);
+        call.jobEnd = runJobEnd(call, vm!, 1);
         break;
       case "down": {
         checkDomainsActive(call.engine, diskDomainsOf(call.engine, vm!), "run VM");
@@ -229,6 +244,7 @@ const vmActions: Record<string, ActionHandler> = {
           { status: params.pause === true ? "paused" : "up" },
           agentReports,
         ]);
+        call.jobEnd = runJobEnd(call, vm!, 2);
         break;
       }
       default:
