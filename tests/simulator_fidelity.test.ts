@@ -191,3 +191,15 @@ Deno.test("simulator: the Run VM job ends when the VM is up, failed if it never 
     (error: OvirtError) => /Run VM vm006.*failed/.test(error.message),
   );
 });
+
+Deno.test("simulator: a VM's ticket() sets the value and expiry asked for, else makes them", async () => {
+  await using session = await simulatorSession({ delay: 0 });
+  const vms = session.connection.systemService().vmsService();
+  const [vm] = await vms.list({ search: "name=vm001" });
+  const service = vms.vmService(vm.id!);
+  const asked = await service.ticket({ ticket: { value: "console-password", expiry: 60 } });
+  assert.deepEqual(asked, { value: "console-password", expiry: 60 });
+  const made = await service.ticket();
+  assert.equal(made?.expiry, 7200);
+  assert.ok(made?.value && made.value !== "console-password");
+});

@@ -24,6 +24,7 @@ import { checkUniqueName } from "../unique_names.ts";
 import { newMac } from "./devices.ts";
 import { freezeLayers, mergeLayers } from "./disk_snapshots.ts";
 import { deleteDisk } from "./disks.ts";
+import { setTicket } from "./consoles.ts";
 import { checkDomainsActive, diskDomainsOf } from "./domain_status.ts";
 import { exportVm } from "./exports.ts";
 import { guestReport, NO_GUEST_REPORT } from "./guest.ts";
@@ -297,7 +298,7 @@ const vmActions: Record<string, ActionHandler> = {
   previewsnapshot: (call, vm, params) => previewSnapshot(call, vm!, params),
   commitsnapshot: (call, vm) => endPreview(call, vm!),
   undosnapshot: (call, vm) => endPreview(call, vm!),
-  ticket: (call) => ({ ticket: { value: call.engine.newId(), expiry: 7200 } }),
+  ticket: setTicket,
   export: exportVm,
 };
 
