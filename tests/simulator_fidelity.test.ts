@@ -6,7 +6,7 @@
 
 import assert from "node:assert/strict";
 import { type Connection, type OvirtError, types, waitFor, waitForJobs } from "../mod.ts";
-import { rawDisk, simulatorSession } from "./sim_session.ts";
+import { rawDisk, rejectsWith, simulatorSession } from "./sim_session.ts";
 
 const POLL = { interval: 5, timeout: 5000 };
 
@@ -202,4 +202,23 @@ Deno.test("simulator: a VM's ticket() sets the value and expiry asked for, else 
   const made = await service.ticket();
   assert.equal(made?.expiry, 7200);
   assert.ok(made?.value && made.value !== "console-password");
+});
+
+Deno.test("simulator: an affinity group takes a VM by id only, and answers the <vm> as sent", async () => {
+  await using session = await simulatorSession({ delay: 0 });
+  const system = session.connection.systemService();
+  const [cluster] = await system.clustersService().list({ search: "name=Default" });
+  const groups = system.clustersService().clusterService(cluster.id!).affinityGroupsService();
+  const group = await groups.add({ name: "together" });
+  const members = groups.groupService(group.id!).vmsService();
+  const [vm] = await system.vmsService().list({ search: "cluster=Default", max: 1 });
+  const byName = await rejectsWith(members.add({ name: vm.name }), 400, /^Vm \[id\] required/);
+  assert.equal(byName.fault?.reason, "Incomplete parameters");
+  await rejectsWith(members.add({ id: "web01" }), 400, /^Invalid UUID string: web01$/);
+  assert.deepEqual(await members.list(), []);
+
+  const added = await members.add({ id: vm.id });
+  assert.equal(added.id, vm.id);
+  assert.equal(added.name, undefined, "the VM as sent, not as stored");
+  assert.deepEqual((await members.list()).map((member) => member.id), [vm.id]);
 });
