@@ -222,3 +222,86 @@ Deno.test("simulator: an affinity group takes a VM by id only, and answers the <
   assert.equal(added.name, undefined, "the VM as sent, not as stored");
   assert.deepEqual((await members.list()).map((member) => member.id), [vm.id]);
 });
+
+Deno.test("simulator: a disk plugged into a running VM is not removed; unplugged, it is", async () => {
+  await using session = await simulatorSession({ delay: 0 });
+  const system = session.connection.systemService();
+  const [vm] = await system.vmsService().list({ search: "name=vm001" });
+  assert.equal(vm.status, types.VmStatus.UP);
+  const attachments = system.vmsService().vmService(vm.id!).diskAttachmentsService();
+  const [attachment] = await attachments.list();
+  const refusal = /^\[Cannot remove Virtual Disk\. At least one of the VMs is not down\.\]$/;
+  await rejectsWith(system.disksService().diskService(attachment.id!).remove(), 409, refusal);
+  const service = attachments.attachmentService(attachment.id!);
+  await rejectsWith(service.remove({ detachOnly: false }), 409, refusal);
+  await service.update({ active: false });
+  await system.disksService().diskService(attachment.id!).remove();
+  assert.deepEqual(await attachments.list(), []);
+});
+
+Deno.test("simulator: the engine's refusals and wordings for VM and host actions", async () => {
+  await using session = await simulatorSession({ delay: 0 });
+  const system = session.connection.systemService();
+  const vms = system.vmsService();
+  const [up] = await vms.list({ search: "name=vm001" });
+  const [down] = await vms.list({ search: "name=vm003" });
+  await rejectsWith(
+    vms.vmService(up.id!).cancelMigration(),
+    409,
+    /^\[Cannot cancel migration for non migrating VM\.\]$/,
+  );
+  await rejectsWith(
+    vms.vmService(down.id!).suspend(),
+    409,
+    /^\[Cannot hibernate VM\. VM is not up\.\]$/,
+  );
+  await rejectsWith(
+    vms.vmService(down.id!).reboot(),
+    409,
+    /^\[Cannot reboot VM because the VM is in Down status\.\]$/,
+  );
+  const [host] = await system.hostsService().list({ search: "name=host1" });
+  await rejectsWith(
+    system.hostsService().hostService(host.id!).activate(),
+    409,
+    /^\[Cannot activate Host\. Host in Up status\.\]$/,
+  );
+});
+
+Deno.test("simulator: a migration can be cancelled while it runs; the VM stays on its host", async () => {
+  // Steps of 2 s: the migration is still running when the cancel comes.
+  await using session = await simulatorSession({ delay: 2000 });
+  const vms = session.connection.systemService().vmsService();
+  const [vm] = await vms.list({ search: "name=vm001" });
+  const service = vms.vmService(vm.id!);
+  await service.migrate();
+  assert.equal((await service.get()).status, types.VmStatus.MIGRATING);
+  await service.cancelMigration();
+  const after = await service.get();
+  assert.equal(after.status, types.VmStatus.UP);
+  assert.equal(after.host?.id, vm.host?.id);
+});
+
+Deno.test("simulator: a VM powering up can be rebooted", async () => {
+  await using session = await simulatorSession({ delay: 1000 });
+  const vms = session.connection.systemService().vmsService();
+  const [vm] = await vms.list({ search: "name=vm003" });
+  const service = vms.vmService(vm.id!);
+  await service.start();
+  await waitFor(() => service.get(), (v) => v.status === types.VmStatus.POWERING_UP, POLL);
+  await service.reboot();
+  assert.equal((await service.get()).status, types.VmStatus.REBOOT_IN_PROGRESS);
+});
+
+Deno.test("simulator: a disk copy locks its source until the copy is made", async () => {
+  await using session = await simulatorSession({ delay: 1000 });
+  const disks = session.connection.systemService().disksService();
+  const [source] = await disks.list({ search: "name=vm003_disk1" });
+  assert.equal(source.status, types.DiskStatus.OK);
+  const service = disks.diskService(source.id!);
+  await service.copy({ storageDomain: { name: "data" }, disk: { name: "copied" } });
+  assert.equal((await service.get()).status, types.DiskStatus.LOCKED);
+  await waitFor(() => service.get(), (disk) => disk.status === types.DiskStatus.OK, POLL);
+  const [copy] = await disks.list({ search: "name=copied" });
+  assert.equal(copy.status, types.DiskStatus.OK);
+});

@@ -98,7 +98,7 @@ const hostActions: Record<string, ActionHandler> = {
     }]);
   },
   activate: (call, host) => {
-    if (host!.status === "up") throw conflict("Cannot activate Host. Host is already up.");
+    if (host!.status === "up") throw conflict("Cannot activate Host. Host in Up status.");
     transition(call.engine, "hosts", host!.id, { status: "unassigned" }, [{
       status: "initializing",
     }, { status: "up" }]);

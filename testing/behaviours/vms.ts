@@ -1,8 +1,8 @@
 /**
  * Virtual machines (protocol section 7): creation from a template (`image_locked` while
  * disks are copied, `down` at once from a template without disks), the power lifecycle
- * (start, stop, shutdown, suspend, reboot, migrate to another host that is `up`) with the
- * engine's refusals, the next-run configuration, snapshots (a VM that is starting keeps
+ * (start, stop, shutdown, suspend, reboot (also while powering up), migrate to another
+ * host that is `up`, cancel a migration while it runs) with the engine's refusals and words, the next-run configuration, snapshots (a VM that is starting keeps
  * starting; previewed with the VM down, then committed or undone) and NICs. A VM whose
  * images are locked refuses changes. Starting with run-once settings (a `vm`, cloud-init,
  * Sysprep) marks the VM `run_once` until it is down; a stateless VM gets a `stateless`
@@ -192,16 +192,23 @@ function agentReports(vm: Entity): Record<string, unknown> {
 }
 
 /**
+ * The engine's refusal of `what` (`reboot`) for a VM in a status that does not allow it:
+ * `Cannot reboot VM because the VM is in Down status.` (the engine's name of the status).
+ */
+function statusIllegal(vm: Entity, what: string): Refusal {
+  const status = vm.status === "migrating" ? "migrating_from" : String(vm.status);
+  const name = status.split("_").map((word) => word[0].toUpperCase() + word.slice(1)).join("");
+  return conflict(`Cannot ${what} VM because the VM is in ${name} status.`);
+}
+
+/**
  * The end of the "Run VM" job, `steps` lifecycle steps on, when the VM has come up (or
- * paused, if started so): as the engine ends it once the VM runs; `failed` if it did not.
+ * paused, if started so): as the engine ends it once the VM runs; `failed` if it is down.
  */
 function runJobEnd(call: Call, vm: Entity, steps: number): JobEnd {
   return {
     steps,
-    outcome: () => {
-      const status = call.engine.store.get("vms", vm.id)?.status;
-      return status === "up" || status === "paused" ? "finished" : "failed";
-    },
+    outcome: () => call.engine.store.get("vms", vm.id)?.status === "down" ? "failed" : "finished",
   };
 }
 
@@ -265,14 +272,17 @@ const vmActions: Record<string, ActionHandler> = {
     if (vm!.stateless === true) discardStatelessSnapshot(call.engine, vm!, 2);
   },
   suspend: (call, vm) => {
-    if (vm!.status !== "up") throw conflict("Cannot suspend VM. VM is not running.");
+    if (vm!.status === "wait_for_launch" || vm!.status === "not_responding") {
+      throw statusIllegal(vm!, "hibernate");
+    }
+    if (vm!.status !== "up") throw conflict("Cannot hibernate VM. VM is not up.");
     lifecycle(call, vm!, { status: "saving_state" }, [
       { ...NO_GUEST_REPORT, status: "suspended", host: undefined },
     ]);
   },
   reboot: (call, vm) => {
-    if (vm!.status !== "up") throw conflict("Cannot reboot VM. VM is not running.");
-    lifecycle(call, vm!, { status: "reboot_in_progress" }, [{ status: "up" }]);
+    if (vm!.status !== "up" && vm!.status !== "powering_up") throw statusIllegal(vm!, "reboot");
+    lifecycle(call, vm!, { status: "reboot_in_progress" }, [{ status: "up" }, agentReports]);
   },
   reset: (call, vm) => {
     if (vm!.status !== "up") throw conflict("Cannot reset VM. VM is not running.");
@@ -286,6 +296,13 @@ const vmActions: Record<string, ActionHandler> = {
       ? checkMigrationTarget(call.engine, call.engine.resolve("Host", requested), current)
       : pickHost(call.engine, vm!, "migrate", current);
     lifecycle(call, vm!, { status: "migrating" }, [{ status: "up", host }], MIGRATION_EVENTS);
+  },
+  cancelmigration: (call, vm) => {
+    if (vm!.status !== "migrating") {
+      throw conflict("Cannot cancel migration for non migrating VM.");
+    }
+    // The VM stays where it runs; the migration's step to the other host is dropped.
+    transition(call.engine, "vms", vm!.id, { status: "up" });
   },
   clone: (call, vm, params) => {
     checkNotLocked(vm!, "clone");
