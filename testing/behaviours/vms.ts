@@ -2,8 +2,9 @@
  * Virtual machines (protocol section 7): creation from a template (`image_locked` while
  * disks are copied, `down` at once from a template without disks), the power lifecycle
  * (start, stop, shutdown, suspend, reboot (also while powering up), migrate to another
- * host that is `up`, cancel a migration while it runs) with the engine's refusals and words, the next-run configuration, snapshots (a VM that is starting keeps
- * starting; previewed with the VM down, then committed or undone) and NICs. A VM whose
+ * host that is `up`, cancel a migration while it runs) with the engine's refusals and
+ * words, the next-run configuration, snapshots (a VM that is starting keeps starting;
+ * previewed with the VM down, then committed or undone) and NICs. A VM whose
  * images are locked refuses changes. Starting with run-once settings (a `vm`, cloud-init,
  * Sysprep) marks the VM `run_once` until it is down; a stateless VM gets a `stateless`
  * snapshot while it runs, discarded a step after it is down. New VMs can also be cloned
