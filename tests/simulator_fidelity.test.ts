@@ -305,3 +305,23 @@ Deno.test("simulator: a disk copy locks its source until the copy is made", asyn
   const [copy] = await disks.list({ search: "name=copied" });
   assert.equal(copy.status, types.DiskStatus.OK);
 });
+
+Deno.test("simulator: previewing and committing a snapshot lock the VM's images a moment", async () => {
+  await using session = await simulatorSession({ delay: 1000 });
+  const vms = session.connection.systemService().vmsService();
+  const [vm] = await vms.list({ search: "name=vm003" });
+  const service = vms.vmService(vm.id!);
+  const snapshots = service.snapshotsService();
+  const snapshot = await snapshots.add({ description: "before" });
+  const idle = { interval: 5, timeout: 10_000 };
+  await waitFor(() => service.get(), (v) => v.status === types.VmStatus.DOWN, idle);
+  await service.previewSnapshot({ snapshot: { id: snapshot.id } });
+  assert.equal((await service.get()).status, types.VmStatus.IMAGE_LOCKED);
+  await rejectsWith(service.start(), 409, /VM is locked/);
+  await waitFor(() => service.get(), (v) => v.status === types.VmStatus.DOWN, idle);
+  await service.commitSnapshot();
+  assert.equal((await service.get()).status, types.VmStatus.IMAGE_LOCKED);
+  await waitFor(() => service.get(), (v) => v.status === types.VmStatus.DOWN, idle);
+  const states = (await snapshots.list()).map((s) => s.snapshotStatus);
+  assert.ok(states.every((state) => state === types.SnapshotStatus.OK), states.join());
+});

@@ -4,11 +4,11 @@
  * (start, stop, shutdown, suspend, reboot (also while powering up), migrate to another
  * host that is `up`, cancel a migration while it runs) with the engine's refusals and
  * words, the next-run configuration, snapshots (a VM that is starting keeps starting;
- * previewed with the VM down, then committed or undone) and NICs. A VM whose
- * images are locked refuses changes. Starting with run-once settings (a `vm`, cloud-init,
- * Sysprep) marks the VM `run_once` until it is down; a stateless VM gets a `stateless`
- * snapshot while it runs, discarded a step after it is down. New VMs can also be cloned
- * from a snapshot. With `all_content=true` a VM shows its OVF configuration. A started VM's
+ * previewed with the VM down, then committed or undone, its images locked for a step each
+ * time) and NICs. A VM whose images are locked refuses changes. Starting with run-once
+ * settings (a `vm`, cloud-init, Sysprep) marks the VM `run_once` until it is down; a
+ * stateless VM gets a `stateless` snapshot while it runs, discarded a step after it is
+ * down. New VMs can also be cloned from a snapshot. With `all_content=true` a VM shows its OVF configuration. A started VM's
  * guest agent reports (`guest.ts`) a step after the VM is `up`; going down or suspended
  * clears the report.
  *
@@ -331,6 +331,15 @@ function previewSnapshot(call: Call, vm: Entity, params: Record<string, unknown>
     throw conflict("Cannot preview Snapshot. VM is previewing a Snapshot.");
   }
   change(call.engine, collection, snapshot.id, { snapshotStatus: "in_preview" });
+  lockImagesForAStep(call, vm);
+}
+
+/**
+ * Locks the images of `vm` (down) for a lifecycle step, as the engine does while it
+ * previews, commits or undoes a snapshot (`TryBackToAllSnapshotsOfVm`, `RestoreAllSnapshots`).
+ */
+function lockImagesForAStep(call: Call, vm: Entity): void {
+  transition(call.engine, "vms", vm.id, { status: "image_locked" }, [{ status: vm.status }]);
 }
 
 /** Commits or undoes the preview of `vm` (its snapshot is `ok` again); there must be one. */
@@ -346,6 +355,7 @@ function endPreview(call: Call, vm: Entity): void {
   for (const snapshot of previewed) {
     change(call.engine, collection, snapshot.id, { snapshotStatus: "ok" });
   }
+  lockImagesForAStep(call, vm);
 }
 
 const vm: Behaviour = {
