@@ -325,3 +325,60 @@ Deno.test("simulator: previewing and committing a snapshot lock the VM's images 
   const states = (await snapshots.list()).map((s) => s.snapshotStatus);
   assert.ok(states.every((state) => state === types.SnapshotStatus.OK), states.join());
 });
+
+Deno.test("simulator: a VM pinned to its host is not migrated, nor its host put in maintenance", async () => {
+  await using session = await simulatorSession({ delay: 0 });
+  const system = session.connection.systemService();
+  const vms = system.vmsService();
+  const [vm] = await vms.list({ search: "name=vm001" });
+  const service = vms.vmService(vm.id!);
+  await service.update({ placementPolicy: { affinity: types.VmAffinity.PINNED } });
+  await rejectsWith(service.migrate(), 409, /^\[Cannot migrate VM\. VM is pinned to Host\.\]$/);
+  const host = await session.connection.followLink(vm.host!);
+  await rejectsWith(
+    system.hostsService().hostService(host.id!).deactivate(),
+    409,
+    new RegExp(
+      `^\\[Cannot switch the following Hosts to Maintenance mode: ${host.name}\\.\\n` +
+        `One or more running VMs are indicated as non-migratable\\. ` +
+        `The non-migratable VMs are: vm001\\.\\]$`,
+    ),
+  );
+  assert.equal((await system.hostsService().hostService(host.id!).get()).status, "up");
+
+  await service.update({ placementPolicy: { affinity: types.VmAffinity.USER_MIGRATABLE } });
+  await rejectsWith(service.migrate(), 409, /did not specify the force-migration flag/);
+  await service.migrate({ force: true });
+  const moved = await waitFor(() => service.get(), (v) => v.status === types.VmStatus.UP, POLL);
+  assert.notEqual(moved.host?.id, host.id);
+});
+
+Deno.test("simulator: a host stays preparing_for_maintenance until no VM is left on it", async () => {
+  await using session = await simulatorSession({ delay: 300 });
+  const system = session.connection.systemService();
+  const hosts = system.hostsService();
+  const vms = system.vmsService();
+  const [one, other] = await hosts.list({ search: "cluster=Default sortby name" });
+  const [vm] = await vms.list({ search: `host=${one.name}`, max: 1 });
+  // A VM on its way to the host when the host is deactivated arrives, and leaves again.
+  await vms.vmService(vm.id!).migrate({ host: { id: other.id } });
+  const leaving = hosts.hostService(other.id!);
+  await leaving.deactivate();
+  assert.equal((await leaving.get()).status, types.HostStatus.PREPARING_FOR_MAINTENANCE);
+  await waitFor(() => leaving.get(), (h) => h.status === types.HostStatus.MAINTENANCE, POLL);
+  assert.deepEqual(await vms.list({ search: `host=${other.name}` }), []);
+  const after = await vms.vmService(vm.id!).get();
+  assert.equal(after.host?.id, one.id);
+
+  // A host being installed is not put in maintenance.
+  const added = await hosts.add({
+    name: "host9",
+    address: "host9.example.com",
+    cluster: one.cluster,
+  });
+  await rejectsWith(
+    hosts.hostService(added.id!).deactivate(),
+    409,
+    /^\[Cannot switch Host to Maintenance mode, Host is not operational\.\]$/,
+  );
+});

@@ -30,6 +30,7 @@ import { checkDomainsActive, diskDomainsOf } from "./domain_status.ts";
 import { exportVm } from "./exports.ts";
 import { guestReport, NO_GUEST_REPORT } from "./guest.ts";
 import { change, type Step, transition } from "./lifecycle.ts";
+import { checkMigratable, MIGRATING_TO, migrationTo } from "./migrations.ts";
 import { vmOvf } from "./ovf.ts";
 import { configurationOf, vmFromConfiguration } from "./ovf_import.ts";
 import {
@@ -221,6 +222,7 @@ function down(vm: Entity): Record<string, unknown> {
   return {
     ...(vm[NEXT_RUN] as Record<string, unknown> | undefined),
     ...NO_GUEST_REPORT,
+    [MIGRATING_TO]: undefined,
     status: "down",
     host: undefined,
     stopTime: new Date(),
@@ -291,19 +293,21 @@ const vmActions: Record<string, ActionHandler> = {
   },
   migrate: (call, vm, params) => {
     if (vm!.status !== "up") throw conflict("Cannot migrate VM. VM is not running.");
+    checkMigratable(vm!, params.force === true);
     const current = (vm!.host as Reference | undefined)?.id;
     const requested = params.host as Record<string, unknown> | undefined;
     const host = requested
       ? checkMigrationTarget(call.engine, call.engine.resolve("Host", requested), current)
       : pickHost(call.engine, vm!, "migrate", current);
-    lifecycle(call, vm!, { status: "migrating" }, [{ status: "up", host }], MIGRATION_EVENTS);
+    const { now, arrived } = migrationTo(host as Reference);
+    lifecycle(call, vm!, now, [arrived], MIGRATION_EVENTS);
   },
   cancelmigration: (call, vm) => {
     if (vm!.status !== "migrating") {
       throw conflict("Cannot cancel migration for non migrating VM.");
     }
     // The VM stays where it runs; the migration's step to the other host is dropped.
-    transition(call.engine, "vms", vm!.id, { status: "up" });
+    transition(call.engine, "vms", vm!.id, { status: "up", [MIGRATING_TO]: undefined });
   },
   clone: (call, vm, params) => {
     checkNotLocked(vm!, "clone");
