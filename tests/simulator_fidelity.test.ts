@@ -382,3 +382,34 @@ Deno.test("simulator: a host stays preparing_for_maintenance until no VM is left
     /^\[Cannot switch Host to Maintenance mode, Host is not operational\.\]$/,
   );
 });
+
+Deno.test("simulator: no stop while a VM saves its state; no pause of a download", async () => {
+  await using session = await simulatorSession({ delay: 1000 });
+  const { connection } = session;
+  const vms = connection.systemService().vmsService();
+  const [vm] = await vms.list({ search: "name=vm001" });
+  const service = vms.vmService(vm.id!);
+  await service.suspend();
+  assert.equal((await service.get()).status, types.VmStatus.SAVING_STATE);
+  await rejectsWith(
+    service.stop(),
+    409,
+    /^\[Cannot stop VM\. VM is in saving\/restoring state\.\n-Please try again when the VM is either up or down\.\]$/,
+  );
+
+  const [disk] = await connection.systemService().disksService().list({
+    search: "name=vm003_disk1",
+  });
+  const transfers = connection.systemService().imageTransfersService();
+  const download = await transfers.add({
+    disk: { id: disk.id },
+    direction: types.ImageTransferDirection.DOWNLOAD,
+  });
+  const transfer = transfers.imageTransferService(download.id!);
+  await waitFor(() => transfer.get(), (t) => t.phase === "transferring", POLL);
+  await rejectsWith(
+    transfer.pause(),
+    409,
+    /^\[Cannot pause image download as it's handled by the client\./,
+  );
+});

@@ -110,9 +110,15 @@ function checkNotEnded(transfer: Entity, what: string): void {
   }
 }
 
-/** A user pauses a transfer in progress (`paused_user`). */
+/** A user pauses an upload in progress (`paused_user`); a download is the client's to pause. */
 function pause(call: Call, transfer?: Entity): void {
   checkNotEnded(transfer!, "pause");
+  if (transfer!.direction === "download") {
+    throw conflict(
+      "Cannot pause image download as it's handled by the client. " +
+        "Note that it can be canceled if you wish to stop it.",
+    );
+  }
   if (!PAUSABLE.has(transfer!.phase as string)) {
     throw conflict(`Cannot pause Image Transfer. The transfer is ${transfer!.phase}.`);
   }

@@ -193,6 +193,17 @@ function agentReports(vm: Entity): Record<string, unknown> {
   return vm.status === "up" && vm.guestOperatingSystem === undefined ? guestReport(vm) : {};
 }
 
+/** Refuses to stop or shut down (`what`) a VM that is down, or saving or restoring its state. */
+function checkStoppable(vm: Entity, what: string): void {
+  if (vm.status === "saving_state" || vm.status === "restoring_state") {
+    throw conflict(
+      `Cannot ${what} VM. VM is in saving/restoring state.\n` +
+        "-Please try again when the VM is either up or down.",
+    );
+  }
+  if (vm.status === "down") throw conflict(`Cannot ${what} VM. VM is not running.`);
+}
+
 /**
  * The engine's refusal of `what` (`reboot`) for a VM in a status that does not allow it:
  * `Cannot reboot VM because the VM is in Down status.` (the engine's name of the status).
@@ -264,13 +275,13 @@ const vmActions: Record<string, ActionHandler> = {
   },
   stop: (call, vm) => {
     checkNotLocked(vm!, "stop");
-    if (vm!.status === "down") throw conflict("Cannot stop VM. VM is not running.");
+    checkStoppable(vm!, "stop");
     lifecycle(call, vm!, down(vm!), []);
     if (vm!.stateless === true) discardStatelessSnapshot(call.engine, vm!, 1);
   },
   shutdown: (call, vm) => {
     checkNotLocked(vm!, "shutdown");
-    if (vm!.status === "down") throw conflict("Cannot shutdown VM. VM is not running.");
+    checkStoppable(vm!, "shutdown");
     lifecycle(call, vm!, { status: "powering_down" }, [down]);
     if (vm!.stateless === true) discardStatelessSnapshot(call.engine, vm!, 2);
   },
