@@ -2,8 +2,8 @@
  * Hosts: added `installing` -> `initializing` -> `up`; `deactivate` moves them through
  * `preparing_for_maintenance` to `maintenance` once no VM is left (running VMs migrate to
  * other hosts of the cluster; not with a VM pinned to the host, nor from a status that is
- * not operational), `activate` back to `up`; removal, reinstalling and a change of cluster need
- * maintenance. `upgradecheck` finds updates (until the host is upgraded) and logs event
+ * not operational), `activate` back to `up`; removal, reinstalling and a change of cluster
+ * need maintenance. `upgradecheck` finds updates (until the host is upgraded) and logs event
  * 885; `upgrade` goes through maintenance, `installing` and `reboot` back to where the
  * host was. Discovery actions answer with plausible outputs; networking is in
  * `host_networks.ts`.
@@ -18,7 +18,7 @@ import { addObject, updateObject } from "../generic.ts";
 import type { Entity } from "../store.ts";
 import { HOST_NETWORK_ACTIONS } from "./host_networks.ts";
 import { change, type Step, transition } from "./lifecycle.ts";
-import { isPinned, MIGRATING_TO, migrationTo, vmsOn } from "./migrations.ts";
+import { isPinned, migrationTo, vmsOn } from "./migrations.ts";
 
 const GIB = 1024 ** 3;
 
@@ -74,9 +74,7 @@ function evacuate(engine: Engine, host: Entity): void {
 
 /** Refuses maintenance for `host` while a VM pinned to it runs there, in the engine's words. */
 function checkNoPinnedVms(engine: Engine, host: Entity): void {
-  const pinned = vmsOn(engine, host.id).filter((vm) =>
-    isPinned(vm) && vm[MIGRATING_TO] !== host.id
-  );
+  const pinned = vmsOn(engine, host.id).filter(isPinned);
   if (pinned.length === 0) return;
   throw conflict(
     `Cannot switch the following Hosts to Maintenance mode: ${host.name}.\n` +

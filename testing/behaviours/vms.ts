@@ -8,9 +8,9 @@
  * time) and NICs. A VM whose images are locked refuses changes. Starting with run-once
  * settings (a `vm`, cloud-init, Sysprep) marks the VM `run_once` until it is down; a
  * stateless VM gets a `stateless` snapshot while it runs, discarded a step after it is
- * down. New VMs can also be cloned from a snapshot. With `all_content=true` a VM shows its OVF configuration. A started VM's
- * guest agent reports (`guest.ts`) a step after the VM is `up`; going down or suspended
- * clears the report.
+ * down. New VMs can also be cloned from a snapshot. With `all_content=true` a VM shows its
+ * OVF configuration. A started VM's guest agent reports (`guest.ts`) a step after the VM is
+ * `up`; going down or suspended clears the report.
  *
  * @module
  */
@@ -22,10 +22,10 @@ import type { Engine, Reference } from "../engine.ts";
 import { updateObject, withReferences } from "../generic.ts";
 import type { Entity } from "../store.ts";
 import { checkUniqueName } from "../unique_names.ts";
+import { setTicket } from "./consoles.ts";
 import { newMac } from "./devices.ts";
 import { freezeLayers, mergeLayers } from "./disk_snapshots.ts";
 import { deleteDisk } from "./disks.ts";
-import { setTicket } from "./consoles.ts";
 import { checkDomainsActive, diskDomainsOf } from "./domain_status.ts";
 import { exportVm } from "./exports.ts";
 import { guestReport, NO_GUEST_REPORT } from "./guest.ts";
