@@ -307,7 +307,7 @@ Deno.test("simulator: a disk copy locks its source until the copy is made", asyn
 });
 
 Deno.test("simulator: previewing and committing a snapshot lock the VM's images a moment", async () => {
-  await using session = await simulatorSession({ delay: 1000 });
+  await using session = await simulatorSession({ delay: 500 });
   const vms = session.connection.systemService().vmsService();
   const [vm] = await vms.list({ search: "name=vm003" });
   const service = vms.vmService(vm.id!);
