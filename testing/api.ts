@@ -312,7 +312,7 @@ function record(
   engine.event(code, `${typeLabel(type)} ${name} ${what}.`, refs, "normal", correlationId);
   if (type === "Job" || type === "Step") return;
   const description = `${verb[0].toUpperCase()}${verb.slice(1)} ${typeLabel(type)} ${name}`;
-  startCommandJob(engine, correlationId, description);
+  startCommandJob(engine, correlationId, description, call.jobEnd);
 }
 
 /** The member of `Event` that refers to an object of each type, where there is one. */

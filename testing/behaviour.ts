@@ -24,6 +24,22 @@ export interface Call {
   readonly origin: string;
   /** The request's correlation id (the client's, else a random one), for its jobs and events. */
   readonly correlationId: string;
+  /**
+   * When the job of this change ends, if not one lifecycle step later (set by an action
+   * whose command lasts longer, such as starting a VM).
+   */
+  jobEnd?: JobEnd;
+}
+
+/**
+ * When a command's job ends: `steps` lifecycle steps after it starts, `finished` or
+ * `failed` as `outcome` then says.
+ */
+export interface JobEnd {
+  /** Lifecycle steps from the start of the job to its end (at least 1). */
+  readonly steps: number;
+  /** How the job ends, decided at its end. */
+  readonly outcome: () => "finished" | "failed";
 }
 
 /** The `<action>` parameters of an action request, and what the action answers. */

@@ -2,21 +2,27 @@
  * The jobs the engine runs for the changes clients ask for: each successful add, update,
  * remove or action starts a job (`started`) with a `Validating` step (finished at once)
  * and an `Executing` step, tagged with the request's correlation id, and ends it one
- * lifecycle step later: `finished`, or `failed` with its `Executing` step failed when the
+ * lifecycle step later (or when the command is over: a VM's start once it is up):
+ * `finished`, or `failed` with its `Executing` step failed when the command failed or the
  * engine's `jobFails` hook says so (the simulator's `jobFailure` fault).
  *
  * @module
  */
 
+import type { JobEnd } from "./behaviour.ts";
 import { CORRELATION_ID } from "./correlation.ts";
 import type { Engine } from "./engine.ts";
 import { change } from "./behaviours/lifecycle.ts";
 
-/** Starts the job of a change described as `description` (`Add VM web01`); returns its id. */
+/**
+ * Starts the job of a change described as `description` (`Add VM web01`); returns its id.
+ * It ends one lifecycle step later, or as `end` says (a VM's start: once it is up).
+ */
 export function startCommandJob(
   engine: Engine,
   correlationId: string,
   description: string,
+  end?: JobEnd,
 ): string {
   const now = new Date();
   const admin = engine.store.find("users", (user) => user.userName === "admin@internal");
@@ -48,11 +54,11 @@ export function startCommandJob(
   step(1, "validating", "Validating", "finished");
   const executing = step(2, "executing", "Executing", "started");
   const fails = engine.jobFails();
-  engine.clock.after(1, () => {
-    const end = new Date();
-    const status = fails ? "failed" : "finished";
-    change(engine, steps, executing.id, { status, endTime: end });
-    change(engine, "jobs", job.id, { status, endTime: end, lastUpdated: end });
+  engine.clock.after(end?.steps ?? 1, () => {
+    const now = new Date();
+    const status = fails ? "failed" : end?.outcome() ?? "finished";
+    change(engine, steps, executing.id, { status, endTime: now });
+    change(engine, "jobs", job.id, { status, endTime: now, lastUpdated: now });
   });
   return job.id;
 }

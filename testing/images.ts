@@ -1,5 +1,5 @@
 /**
- * The image data plane of transfers, served at `/images/{transferId}` like ovirt-imageio:
+ * The image data plane of transfers, served at `/images/{ticket}` like ovirt-imageio:
  * `OPTIONS` lists the features (`extents`, `zero`, `flush`) and how many connections
  * may read or write at once, `PUT` with `Content-Range` writes (a body without
  * `Content-Length`, sent chunked, is refused with 400, as imageio does), `GET` with
@@ -19,7 +19,7 @@
  * @module
  */
 
-import { LAST_ACTIVITY, LAYER_IMAGE, LAYER_SIZE } from "./behaviours/image_transfers.ts";
+import { LAST_ACTIVITY, LAYER_IMAGE, LAYER_SIZE, TICKET } from "./behaviours/image_transfers.ts";
 import { ACTIVE_PHASES, stopTransfer } from "./behaviours/transfer_ends.ts";
 import { change } from "./behaviours/lifecycle.ts";
 import type { Engine, Reference } from "./engine.ts";
@@ -38,13 +38,13 @@ const CHECKSUM_ALGORITHMS: Record<string, string> = {
 /** imageio's default checksum block size. */
 const CHECKSUM_BLOCK = 4 * 1024 * 1024;
 
-/** Answers one request to `/images/{transferId}` or below (`/images/{transferId}/checksum`). */
+/** Answers one request to `/images/{ticket}` or below (`/images/{ticket}/checksum`). */
 export async function answerImage(
   engine: Engine,
   request: Request,
   resource: string,
 ): Promise<Response> {
-  const [transferId, ...below] = resource.split("/");
+  const [ticketId, ...below] = resource.split("/");
   const subresource = below.join("/");
   const { quirks } = engine.images;
   if (quirks.legacyDaemon && subresource !== "") {
@@ -62,7 +62,8 @@ export async function answerImage(
   }
   const known = ["", "checksum", "extents"];
   if (!known.includes(subresource)) return text(404, "No such resource");
-  let transfer = engine.store.get("imagetransfers", transferId);
+  let transfer = engine.store.find("imagetransfers", (entity) => entity[TICKET] === ticketId);
+  const transferId = transfer?.id ?? "";
   if (transfer && ACTIVE_PHASES.has(transfer.phase as string)) {
     const idle = Date.now() - ((transfer[LAST_ACTIVITY] as number | undefined) ?? Date.now());
     if (idle > ((transfer.inactivityTimeout as number | undefined) ?? 60) * 1000) {
@@ -80,7 +81,7 @@ export async function answerImage(
   if (!transfer || !ACTIVE_PHASES.has(transfer.phase as string)) {
     return text(
       403,
-      `You are not allowed to access this resource: Ticket ${transferId} not found or not active`,
+      `You are not allowed to access this resource: Ticket ${ticketId} not found or not active`,
     );
   }
   const diskId = (transfer.disk as Reference | undefined)?.id ?? "";

@@ -18,6 +18,7 @@ import type { Engine, Reference } from "./engine.ts";
 import { addVmDevices, newMac } from "./behaviours/devices.ts";
 import { freezeLayers } from "./behaviours/disk_snapshots.ts";
 import { seedGlance } from "./behaviours/glance.ts";
+import { guestReport } from "./behaviours/guest.ts";
 import { hostDefaults } from "./behaviours/hosts.ts";
 import {
   assignManagementNetwork,
@@ -390,6 +391,7 @@ function seedVms(engine: Engine, inventory: Inventory, count: number): void {
     const hosts = inventory.hosts.filter((host) => (host.cluster as Reference).id === cluster.id);
     const template = inventory.templates[1 + (i % 2)];
     const up = i % 3 !== 0;
+    const os = { type: "rhel_9x64", boot: { devices: ["hd"] } };
     const host = up ? engine.referenceTo("hosts", hosts[i % hosts.length].id) : undefined;
     const vm = put(engine, "vms", {
       name,
@@ -399,13 +401,13 @@ function seedVms(engine: Engine, inventory: Inventory, count: number): void {
       memory: 2 * GIB,
       memoryPolicy: { guaranteed: 2 * GIB, max: 8 * GIB, ballooning: true },
       cpu: { architecture: "x86_64", topology: { sockets: 2, cores: 1, threads: 1 } },
-      os: { type: "rhel_9x64", boot: { devices: ["hd"] } },
+      os,
       cluster,
       template,
       originalTemplate: template,
       host,
       startTime: up ? started : undefined,
-      fqdn: up ? `${name}.example.com` : undefined,
+      ...(up ? guestReport({ name, os }) : {}),
       creationTime: started,
       stateless: false,
       deleteProtected: false,

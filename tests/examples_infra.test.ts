@@ -848,13 +848,15 @@ Deno.test("simulator: upgrade check finds updates once; upgrade goes through mai
   await waitFor(() => hostService.get(), (checked) => checked.updateAvailable === true, POLL);
   await hostService.upgrade();
   assert.equal((await hostService.get()).status, types.HostStatus.PREPARING_FOR_MAINTENANCE);
-  // Its VMs moved to host2, the other host of the cluster.
-  assert.deepEqual(await env.system.vmsService().list({ search: "host=host1" }), []);
+  // Its VMs migrate to host2, the other host of the cluster.
+  const leaving = await env.system.vmsService().list({ search: "host=host1" });
+  assert.deepEqual(new Set(leaving.map((vm) => vm.status)), new Set([types.VmStatus.MIGRATING]));
   const seen = new Set<string>();
   await waitFor(() => hostService.get(), (upgraded) => {
     seen.add(upgraded.status!);
     return upgraded.status === types.HostStatus.UP && upgraded.updateAvailable === false;
   }, POLL);
+  assert.deepEqual(await env.system.vmsService().list({ search: "host=host1" }), []);
   assert.ok(seen.has(types.HostStatus.MAINTENANCE) || seen.has(types.HostStatus.INSTALLING));
   await hostService.upgradeCheck();
   const events = await waitFor(

@@ -300,7 +300,11 @@ exampleTest("cancel_transfer", {
     const disk = await diskNamed(connection, "pending");
     const transfer = transfers.find((item) => item.disk?.id === disk.id);
     assert.equal(transfer?.phase, types.ImageTransferPhase.FINISHED_FAILURE);
-    assert.equal(disk.status, types.DiskStatus.OK);
+    assert.equal(
+      disk.status,
+      types.DiskStatus.ILLEGAL,
+      "the engine leaves a cancelled upload's disk so",
+    );
     assert.match(stdout, /is paused_user; cancelling/);
   },
 });

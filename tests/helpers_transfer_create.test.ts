@@ -54,7 +54,7 @@ Deno.test("an abort while the transfer is created: it is cancelled, the call rej
   t.sim.setFaults({ latency: undefined });
   assert.deepEqual(await afterwards(t.connection, diskId), {
     phases: [types.ImageTransferPhase.FINISHED_FAILURE],
-    disk: types.DiskStatus.OK,
+    disk: types.DiskStatus.ILLEGAL, // as the engine leaves the disk of a cancelled upload
   });
   assert.equal(t.sim.imageTraffic.requests.PUT ?? 0, 0, "no byte was sent");
 });
@@ -69,7 +69,7 @@ Deno.test("an add whose answer is lost: the transfer it made is found and cancel
   );
   assert.deepEqual(await afterwards(t.connection, diskId), {
     phases: [types.ImageTransferPhase.FINISHED_FAILURE],
-    disk: types.DiskStatus.OK,
+    disk: types.DiskStatus.ILLEGAL, // as the engine leaves the disk of a cancelled upload
   });
 });
 

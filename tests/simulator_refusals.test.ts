@@ -313,6 +313,7 @@ Deno.test("simulator: snapshots are previewed, committed, undone and removed onl
   await service.previewSnapshot({ snapshot: { id: snapshot.id } });
   const previewed = snapshots.snapshotService(snapshot.id!);
   assert.equal((await previewed.get()).snapshotStatus, types.SnapshotStatus.IN_PREVIEW);
+  await waitForStatus(service, types.VmStatus.DOWN, POLL); // its images locked meanwhile
   await rejectsWith(
     service.previewSnapshot({ snapshot: { id: snapshot.id } }),
     409,
@@ -321,6 +322,7 @@ Deno.test("simulator: snapshots are previewed, committed, undone and removed onl
   await rejectsWith(previewed.remove(), 409, /VM is previewing a Snapshot/);
   await service.undoSnapshot();
   assert.equal((await previewed.get()).snapshotStatus, types.SnapshotStatus.OK);
+  await waitForStatus(service, types.VmStatus.DOWN, POLL);
   await previewed.remove();
 });
 

@@ -1,6 +1,6 @@
 /**
  * Image transfers against the simulator, through the SDK's upload and download helpers:
- * bytes go to the simulator's own `/images/{id}` endpoint and come back unchanged.
+ * bytes go to the simulator's own `/images/{ticket}` endpoint and come back unchanged.
  */
 
 import assert from "node:assert/strict";
@@ -70,7 +70,7 @@ Deno.test("simulator: upload then download a disk image", async () => {
   assert.deepEqual(joined, content);
 });
 
-Deno.test("simulator: a failed upload is cancelled and the disk unlocked", async () => {
+Deno.test("simulator: a failed upload is cancelled and its disk left illegal", async () => {
   await using session = await simulatorSession({ delay: 0 });
   const { connection } = session;
   const disks = connection.systemService().disksService();
@@ -100,5 +100,5 @@ Deno.test("simulator: a failed upload is cancelled and the disk unlocked", async
     POLL,
   );
   assert.equal(ended.phase, types.ImageTransferPhase.FINISHED_FAILURE);
-  assert.equal((await disks.diskService(disk.id!).get()).status, types.DiskStatus.OK);
+  assert.equal((await disks.diskService(disk.id!).get()).status, types.DiskStatus.ILLEGAL);
 });

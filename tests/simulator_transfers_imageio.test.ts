@@ -215,7 +215,8 @@ Deno.test("quirk stopAfterBytes: cancelled_system, the daemon refuses, then fini
   assert.equal(event?.description, "Transfer was stopped by system. Reason: no host.");
   const ended = await waitFor(() => t.service.get(), (x) => x.phase === "finished_failure", POLL);
   assert.equal(ended.active, false);
-  assert.equal((await t.diskService.get()).status, types.DiskStatus.OK, "the disk is unlocked");
+  const disk = await t.diskService.get();
+  assert.equal(disk.status, types.DiskStatus.ILLEGAL, "a failed upload leaves its disk illegal");
 });
 
 Deno.test("quirk stopAfterBytes: a download body in progress is cut off", async () => {
@@ -298,7 +299,7 @@ Deno.test("an idle transfer is paused by the system when its inactivity timeout 
   assert.match(event.description!, /^Transfer was stopped by system\. Reason: .*inactive/);
   // With the timeout policy `cancel`, the system cancels it instead.
   await service.cancel();
-  await waitForStatus(disks.diskService(disk.id!), types.DiskStatus.OK, POLL);
+  await waitForStatus(disks.diskService(disk.id!), types.DiskStatus.ILLEGAL, POLL);
   const cancelling = await transfers.add({
     disk: { id: disk.id },
     inactivityTimeout: 1,

@@ -6,17 +6,23 @@
  * @module
  */
 
-import { type Behaviour, flag } from "../behaviour.ts";
+import { type ActionHandler, type Behaviour, flag } from "../behaviour.ts";
 import type { Reference } from "../engine.ts";
+
+/**
+ * The `ticket` action of a VM or of one of its graphics consoles: the value and expiry
+ * asked for, else a random value valid for 2 hours (the engine's default).
+ */
+export const setTicket: ActionHandler = (call, _entity, params) => {
+  const wanted = (params.ticket ?? {}) as { value?: string; expiry?: number };
+  return {
+    ticket: { value: wanted.value ?? call.engine.newId(), expiry: wanted.expiry ?? 7200 },
+  };
+};
 
 const graphicsConsole: Behaviour = {
   actions: {
-    ticket: (call, _entity, params) => {
-      const wanted = (params.ticket ?? {}) as { value?: string; expiry?: number };
-      return {
-        ticket: { value: wanted.value ?? call.engine.newId(), expiry: wanted.expiry ?? 7200 },
-      };
-    },
+    ticket: setTicket,
     proxyticket: (call) => ({ proxyTicket: { value: call.engine.newId() } }),
     remoteviewerconnectionfile: (call, entity) => {
       const vm = call.engine.store.get("vms", call.location.parent!.parent!.id!);

@@ -1,7 +1,8 @@
 /**
  * Disk attachments of VMs: attaching an existing disk (immediate; not a `locked` one) or
  * creating one from a full `<disk>` description (`locked`, then `ok`); updates that reach
- * the disk (extending it); detaching, or removing the disk too with `detach_only=false`.
+ * the disk (extending it); detaching, or removing the disk too with `detach_only=false`
+ * (not while it is plugged into a VM that is not down).
  * A VM whose images are locked (`image_locked`) gets no disk and loses none.
  *
  * @module
@@ -11,7 +12,7 @@ import { conflict, notFound } from "../answers.ts";
 import type { Behaviour } from "../behaviour.ts";
 import { withReferences } from "../generic.ts";
 import type { Entity } from "../store.ts";
-import { changedDisk, checkNotLocked, createDisk, deleteDisk } from "./disks.ts";
+import { changedDisk, checkNotLocked, checkRemovable, createDisk, deleteDisk } from "./disks.ts";
 import { checkVmNotLocked } from "./vm_creation.ts";
 
 const attachments: Behaviour = {
@@ -74,7 +75,10 @@ const attachment: Behaviour = {
     checkVmNotLocked(owner, detachOnly ? "detach disk from" : "remove disk from");
     if (detachOnly) return;
     const disk = call.engine.store.get("disks", entity.id);
-    if (disk) checkNotLocked(disk, "remove");
+    if (disk) {
+      checkNotLocked(disk, "remove");
+      checkRemovable(call.engine, disk);
+    }
     deleteDisk(call.engine, entity.id);
     return true;
   },

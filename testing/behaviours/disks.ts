@@ -2,8 +2,9 @@
  * Disks: created `locked`, `ok` a step later; storage operations (copy, move, sparsify,
  * reduce, ...) lock them again for a step; a locked disk refuses changes. Sparsify and
  * reduce need the disk's VMs down and shrink `actual_size` to the bytes its image holds
- * (sparsify first frees the blocks that hold only zeros). Also the
- * per-domain disk views (`storagedomains/{id}/disks`).
+ * (sparsify first frees the blocks that hold only zeros). A copy locks its source too while
+ * it runs; a disk plugged into a VM that is not down is not removed. Also the per-domain
+ * disk views (`storagedomains/{id}/disks`).
  *
  * @module
  */
@@ -110,6 +111,23 @@ export function checkNotLocked(disk: Entity, what: string): void {
   }
 }
 
+/**
+ * Refuses to remove `disk` while it is plugged into a VM that is not down (the engine's
+ * `RemoveDiskCommand`); unplugged, or with the VM down, it may go.
+ */
+export function checkRemovable(engine: Engine, disk: Entity): void {
+  for (const vm of engine.store.items("vms")) {
+    if (vm.status === "down") continue;
+    const attachment = engine.store.get(
+      `vms/${encodeURIComponent(vm.id)}/diskattachments`,
+      disk.id,
+    );
+    if (attachment && attachment.active !== false) {
+      throw conflict("Cannot remove Virtual Disk. At least one of the VMs is not down.");
+    }
+  }
+}
+
 /** Removes disk `id` with its snapshots and its attachments to VMs and templates. */
 export function deleteDisk(engine: Engine, id: string): void {
   engine.store.delete("disks", id);
@@ -180,6 +198,8 @@ const diskActions: Record<string, ActionHandler> = {
     // The engine's copy takes the new alias from `name` first, unlike add and update.
     const name = described.name ?? described.alias ?? `${disk!.name}_copy`;
     createDisk(call.engine, { ...rest, name, alias: name, storageDomains: [domain] });
+    // The engine locks the source's image while it is copied (CopyImageGroupCommand).
+    transition(call.engine, "disks", disk!.id, { status: "locked" }, [{ status: disk!.status }]);
   },
   move: lockingAction("move", moveTo),
   sparsify: shrink(true),
@@ -195,6 +215,7 @@ const disk: Behaviour = {
   },
   remove(call, entity) {
     checkNotLocked(entity, "remove");
+    checkRemovable(call.engine, entity);
     deleteDisk(call.engine, entity.id);
     return true;
   },

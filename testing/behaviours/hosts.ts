@@ -1,8 +1,9 @@
 /**
  * Hosts: added `installing` -> `initializing` -> `up`; `deactivate` moves them through
- * `preparing_for_maintenance` to `maintenance` (running VMs migrate to other hosts of the
- * cluster), `activate` back to `up`; removal, reinstalling and a change of cluster need
- * maintenance. `upgradecheck` finds updates (until the host is upgraded) and logs event
+ * `preparing_for_maintenance` to `maintenance` once no VM is left (running VMs migrate to
+ * other hosts of the cluster; not with a VM pinned to the host, nor from a status that is
+ * not operational), `activate` back to `up`; removal, reinstalling and a change of cluster
+ * need maintenance. `upgradecheck` finds updates (until the host is upgraded) and logs event
  * 885; `upgrade` goes through maintenance, `installing` and `reboot` back to where the
  * host was. Discovery actions answer with plausible outputs; networking is in
  * `host_networks.ts`.
@@ -17,6 +18,7 @@ import { addObject, updateObject } from "../generic.ts";
 import type { Entity } from "../store.ts";
 import { HOST_NETWORK_ACTIONS } from "./host_networks.ts";
 import { change, type Step, transition } from "./lifecycle.ts";
+import { isPinned, migrationTo, vmsOn } from "./migrations.ts";
 
 const GIB = 1024 ** 3;
 
@@ -43,10 +45,13 @@ export function hostDefaults(): Record<string, unknown> {
   };
 }
 
-/** Moves the VMs running on `host` to other `up` hosts of the same cluster; 409 if none. */
+/**
+ * Migrates the VMs running on `host` (and not migrating already) to other `up` hosts of
+ * the same cluster; 409 if there is none.
+ */
 function evacuate(engine: Engine, host: Entity): void {
   const running = engine.store.items("vms").filter((vm) =>
-    (vm.host as Reference | undefined)?.id === host.id
+    (vm.host as Reference | undefined)?.id === host.id && vm.status !== "migrating"
   );
   if (running.length === 0) return;
   const cluster = (host.cluster as Reference | undefined)?.id;
@@ -60,8 +65,59 @@ function evacuate(engine: Engine, host: Entity): void {
     );
   }
   running.forEach((vm, index) => {
-    const target = engine.referenceTo("hosts", targets[index % targets.length].id);
-    change(engine, "vms", vm.id, { host: target });
+    const { now, arrived } = migrationTo(
+      engine.referenceTo("hosts", targets[index % targets.length].id),
+    );
+    transition(engine, "vms", vm.id, now, [arrived]);
+  });
+}
+
+/** Refuses maintenance for `host` while a VM pinned to it runs there, in the engine's words. */
+function checkNoPinnedVms(engine: Engine, host: Entity): void {
+  const pinned = vmsOn(engine, host.id).filter(isPinned);
+  if (pinned.length === 0) return;
+  throw conflict(
+    `Cannot switch the following Hosts to Maintenance mode: ${host.name}.\n` +
+      "One or more running VMs are indicated as non-migratable. The non-migratable VMs are: " +
+      `${pinned.map((vm) => vm.name).join(", ")}.`,
+  );
+}
+
+/** Statuses from which a host may be switched to maintenance. */
+const MAINTAINABLE: ReadonlySet<string> = new Set([
+  "up",
+  "maintenance",
+  "preparing_for_maintenance",
+  "non_responsive",
+  "non_operational",
+  "install_failed",
+  "error",
+  "down",
+]);
+
+/** Lifecycle steps a host stays `preparing_for_maintenance` at most, waiting for its VMs. */
+const MAINTENANCE_CHECKS = 30;
+
+/**
+ * Moves `host`, `preparing_for_maintenance`, to `maintenance` once no VM runs on it or
+ * migrates to it, as the engine's host monitoring does: checked every lifecycle step,
+ * migrating off the VMs that arrived meanwhile; a host whose VMs cannot leave stays
+ * preparing. Stops when the host's status changes (activated again).
+ */
+function maintenanceWhenEmpty(engine: Engine, hostId: string, checks = MAINTENANCE_CHECKS): void {
+  engine.clock.after(1, () => {
+    const host = engine.store.get("hosts", hostId);
+    if (host?.status !== "preparing_for_maintenance") return;
+    if (vmsOn(engine, hostId).length === 0) {
+      change(engine, "hosts", hostId, { status: "maintenance" });
+      return;
+    }
+    try {
+      evacuate(engine, host);
+    } catch {
+      // No host to take them now: the host stays preparing, as in the engine.
+    }
+    if (checks > 1) maintenanceWhenEmpty(engine, hostId, checks - 1);
   });
 }
 
@@ -92,13 +148,16 @@ const hostActions: Record<string, ActionHandler> = {
         "Cannot switch Host to Maintenance mode. Host is already in Maintenance mode.",
       );
     }
+    if (!MAINTAINABLE.has(host!.status as string)) {
+      throw conflict("Cannot switch Host to Maintenance mode, Host is not operational.");
+    }
+    checkNoPinnedVms(call.engine, host!);
     evacuate(call.engine, host!);
-    transition(call.engine, "hosts", host!.id, { status: "preparing_for_maintenance" }, [{
-      status: "maintenance",
-    }]);
+    transition(call.engine, "hosts", host!.id, { status: "preparing_for_maintenance" });
+    maintenanceWhenEmpty(call.engine, host!.id);
   },
   activate: (call, host) => {
-    if (host!.status === "up") throw conflict("Cannot activate Host. Host is already up.");
+    if (host!.status === "up") throw conflict("Cannot activate Host. Host in Up status.");
     transition(call.engine, "hosts", host!.id, { status: "unassigned" }, [{
       status: "initializing",
     }, { status: "up" }]);
@@ -144,8 +203,10 @@ const hostActions: Record<string, ActionHandler> = {
       throw conflict("Cannot upgrade Host. There are no available updates for the host.");
     }
     const wasUp = host!.status === "up";
-    if (wasUp) evacuate(engine, host!);
-    else if (host!.status !== "maintenance") {
+    if (wasUp) {
+      checkNoPinnedVms(engine, host!);
+      evacuate(engine, host!);
+    } else if (host!.status !== "maintenance") {
       throw conflict("Cannot upgrade Host. Host must be up or in Maintenance mode.");
     }
     hostEvent(engine, host!, EVENTS.upgradeStarted, `Host ${host!.name} upgrade was started.`);

@@ -1,10 +1,12 @@
 /**
  * Image transfers: `initializing`, then `transferring` with `transfer_url`/`proxy_url`
- * pointing at the simulator's own `/images/{id}` (see `images.ts`): `proxy_url` where the
+ * pointing at the simulator's own `/images/{ticket}` (see `images.ts`; the ticket is a
+ * random id of its own, not the transfer's, as the engine makes it): `proxy_url` where the
  * API answers, `transfer_url` at the daemon's own address when it has one (over plain HTTP,
  * the server behind the front, as a host is reached without the engine); the disk is
  * locked meanwhile. `finalize` ends `finished_success` (disk `ok`, sizes updated; not while
- * `initializing`), `cancel` (from any session) `cancelled_user` and then `finished_failure`,
+ * `initializing`), `cancel` (from any session) `cancelled_user` and then, through the
+ * cleanup phases, `finished_failure` (an upload's disk `illegal`),
  * `pause` (a transfer in progress) and `resume` (a paused one) as the engine does; a transfer
  * that has ended refuses them all (how transfers end: `transfer_ends.ts`). A download of a disk snapshot (`snapshot`)
  * reads the bytes its layer froze. The quirks of `transfer_quirks.ts` make it behave like older engines or
@@ -27,6 +29,8 @@ import { cancelByUser, CORRELATION, endTransfer } from "./transfer_ends.ts";
  */
 export const LAYER_IMAGE = "$image";
 export const LAYER_SIZE = "$size";
+/** Hidden property: the id of the transfer's imageio ticket (the path below `/images/`). */
+export const TICKET = "$ticket";
 /** Hidden property: when the data plane last saw a request for the transfer (ms since epoch). */
 export const LAST_ACTIVITY = "$lastActivity";
 
@@ -54,8 +58,9 @@ const transfers: Behaviour = {
       throw conflict("Cannot transfer Virtual Disk: Disk is locked. Please try again later.");
     }
     const id = engine.newId();
-    const url = `${call.origin}/images/${id}`;
-    const daemon = new URL(`${engine.images.daemonOrigin ?? call.origin}/images/${id}`);
+    const ticket = engine.newId(); // the engine's imageio ticket: a random id of its own
+    const url = `${call.origin}/images/${ticket}`;
+    const daemon = new URL(`${engine.images.daemonOrigin ?? call.origin}/images/${ticket}`);
     if (engine.images.quirks.unreachableHost) daemon.port = String(engine.images.deadPort);
     const host = engine.store.find("hosts", (entity) => entity.status === "up");
     engine.store.put("imagetransfers", {
@@ -79,6 +84,7 @@ const transfers: Behaviour = {
       [LAYER_SIZE]: layer?.provisionedSize,
       [CORRELATION]: call.correlationId, // the header's or the query's, else a random one
       [LAST_ACTIVITY]: Date.now(),
+      [TICKET]: ticket,
     });
     transition(engine, "disks", disk.id, { status: "locked" });
     return transition(engine, "imagetransfers", id, {}, [{ phase: "transferring", active: true }]);
@@ -104,9 +110,15 @@ function checkNotEnded(transfer: Entity, what: string): void {
   }
 }
 
-/** A user pauses a transfer in progress (`paused_user`). */
+/** A user pauses an upload in progress (`paused_user`); a download is the client's to pause. */
 function pause(call: Call, transfer?: Entity): void {
   checkNotEnded(transfer!, "pause");
+  if (transfer!.direction === "download") {
+    throw conflict(
+      "Cannot pause image download as it's handled by the client. " +
+        "Note that it can be canceled if you wish to stop it.",
+    );
+  }
   if (!PAUSABLE.has(transfer!.phase as string)) {
     throw conflict(`Cannot pause Image Transfer. The transfer is ${transfer!.phase}.`);
   }
@@ -142,6 +154,8 @@ const FAILING: ReadonlySet<string> = new Set([
   "cancelled_system",
   "cancelled_user",
   "finalizing_failure",
+  "finalizing_cleanup",
+  "finished_cleanup",
 ]);
 /** Phases of a transfer a user can pause. */
 const PAUSABLE: ReadonlySet<string> = new Set(["transferring", "resuming"]);

@@ -3,9 +3,10 @@
  * then `finished_success`, or `finished_failure` when verification fails), paused by the
  * system (`paused_system`), cancelled by the system (`cancelled_system`) or by a user from
  * any session (`cancelled_user`), each shown for a few lifecycle steps before
- * `finalizing_failure` and `finished_failure`, or failed outright (`finalizing_failure`,
- * `finished_failure`). Every stop logs an event saying why; at the end the disk is
- * unlocked (with its new sizes after a successful upload).
+ * `finalizing_cleanup` (a user's) or `finalizing_failure` (the system's) and
+ * `finished_failure`, or failed outright (`finalizing_failure`, `finished_failure`). Every
+ * stop logs an event saying why; at the end the disk is unlocked: `illegal` after an upload
+ * that did not succeed, as the engine leaves it (with its new sizes after a successful one).
  *
  * @module
  */
@@ -74,9 +75,13 @@ export function cancelByUser(engine: Engine, transfer: Entity, correlationId: st
 
 /**
  * Ends `transfer`: finalized (`success`), or stopped (`stoppedAs`: the cancelled phases are
- * shown for a few steps first). At the end the disk is unlocked: `illegal` when verification
- * failed, else `ok`, with its new sizes after a successful upload; an engine before 4.4.7
- * (quirk `forgetFinished`) then forgets the transfer.
+ * shown for a few steps first), through the engine's phases: a user's cancel goes through
+ * `finalizing_cleanup` and `finished_cleanup` to `finished_failure`, a system's cancel or a
+ * failure through `finalizing_failure`, and an upload whose verification fails from
+ * `finalizing_success` to `finalizing_failure`. Once cleaned up the disk is unlocked: an
+ * upload that did not succeed leaves it `illegal`, else it is `ok`, with its new sizes after
+ * a successful upload; an engine before 4.4.7 (quirk `forgetFinished`) then forgets the
+ * transfer.
  */
 export function endTransfer(
   engine: Engine,
@@ -86,13 +91,16 @@ export function endTransfer(
   const { quirks } = engine.images;
   const upload = transfer.direction !== "download";
   const failed = how.success && upload && quirks.failVerification === true;
+  const succeeded = how.success && !failed;
   const diskId = (transfer.disk as Reference | undefined)?.id;
   const unlock = (ended: Entity) => {
-    if (ended.phase !== "finished_success" && ended.phase !== "finished_failure") return;
-    if (quirks.forgetFinished) engine.store.delete("imagetransfers", ended.id);
+    if (!CLEANED_UP.has(ended.phase as string)) return;
+    if (quirks.forgetFinished && ended.phase !== "finished_cleanup") {
+      engine.store.delete("imagetransfers", ended.id);
+    }
     const disk = diskId === undefined ? undefined : engine.store.get("disks", diskId);
     if (!disk) return;
-    if (failed) return void change(engine, "disks", disk.id, { status: "illegal" });
+    if (upload && !succeeded) return void change(engine, "disks", disk.id, { status: "illegal" });
     const image = engine.images.of(disk.id);
     const written = image.end;
     // Raw data past the end grows the disk; a qcow2 file's bytes do not say its guest size.
@@ -100,26 +108,34 @@ export function endTransfer(
       ? disk.provisionedSize
       : Math.max((disk.provisionedSize as number | undefined) ?? 0, written);
     const actual = Math.min(image.allocated, written);
-    const sizes = how.success && upload
+    const sizes = succeeded && upload
       ? { provisionedSize: provisioned, actualSize: actual, totalSize: actual }
       : {};
     change(engine, "disks", disk.id, { status: "ok", ...sizes });
   };
-  const finished = {
-    phase: how.success && !failed ? "finished_success" : "finished_failure",
-    active: false,
-  };
-  const cancelled = how.stoppedAs === "cancelled_system" || how.stoppedAs === "cancelled_user";
-  const now = { phase: cancelled ? how.stoppedAs : ending(how.success), active: false };
-  const later: Step[] = cancelled
-    ? [...Array(CANCELLED_STEPS - 1).fill({}), { phase: "finalizing_failure" }, finished]
-    : [finished];
-  transition(engine, "imagetransfers", transfer.id, now, later, unlock);
+  const finished = { phase: succeeded ? "finished_success" : "finished_failure", active: false };
+  const held: Step[] = Array(CANCELLED_STEPS - 1).fill({});
+  const [now, later]: [Record<string, unknown>, Step[]] = how.stoppedAs === "cancelled_user"
+    ? [{ phase: "cancelled_user" }, [
+      ...held,
+      { phase: "finalizing_cleanup" },
+      { phase: "finished_cleanup" },
+      finished,
+    ]]
+    : how.stoppedAs === "cancelled_system"
+    ? [{ phase: "cancelled_system" }, [...held, { phase: "finalizing_failure" }, finished]]
+    : failed
+    ? [{ phase: "finalizing_success" }, [{ phase: "finalizing_failure" }, finished]]
+    : [{ phase: how.success ? "finalizing_success" : "finalizing_failure" }, [finished]];
+  transition(engine, "imagetransfers", transfer.id, { ...now, active: false }, later, unlock);
 }
 
-function ending(success: boolean): string {
-  return success ? "finalizing_success" : "finalizing_failure";
-}
+/** Phases at which the engine has cleaned up after a transfer (the disk is unlocked). */
+const CLEANED_UP: ReadonlySet<string> = new Set([
+  "finished_success",
+  "finished_cleanup",
+  "finished_failure",
+]);
 
 /** "Image Upload of disk NAME" or "Image Download of disk NAME", as the engine's events say. */
 function imageAction(engine: Engine, transfer: Entity): string {

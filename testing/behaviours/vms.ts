@@ -1,30 +1,36 @@
 /**
  * Virtual machines (protocol section 7): creation from a template (`image_locked` while
  * disks are copied, `down` at once from a template without disks), the power lifecycle
- * (start, stop, shutdown, suspend, reboot, migrate to another host that is `up`) with the
- * engine's refusals, the next-run configuration, snapshots (a VM that is starting keeps
- * starting; previewed with the VM down, then committed or undone) and NICs. A VM whose
- * images are locked refuses changes. Starting with run-once settings (a `vm`, cloud-init,
- * Sysprep) marks the VM `run_once` until it is down; a stateless VM gets a `stateless`
- * snapshot while it runs, discarded a step after it is down. New VMs can also be cloned
- * from a snapshot. With `all_content=true` a VM shows its OVF configuration.
+ * (start, stop, shutdown, suspend, reboot (also while powering up), migrate to another
+ * host that is `up`, cancel a migration while it runs) with the engine's refusals and
+ * words, the next-run configuration, snapshots (a VM that is starting keeps starting;
+ * previewed with the VM down, then committed or undone, its images locked for a step each
+ * time) and NICs. A VM whose images are locked refuses changes. Starting with run-once
+ * settings (a `vm`, cloud-init, Sysprep) marks the VM `run_once` until it is down; a
+ * stateless VM gets a `stateless` snapshot while it runs, discarded a step after it is
+ * down. New VMs can also be cloned from a snapshot. With `all_content=true` a VM shows its
+ * OVF configuration. A started VM's guest agent reports (`guest.ts`) a step after the VM is
+ * `up`; going down or suspended clears the report.
  *
  * @module
  */
 
 import { conflict, notFound, Refusal } from "../answers.ts";
 import { MIGRATION_EVENTS, VM_STATUS_EVENTS, type VmStatusEvent } from "../audit_codes.ts";
-import { type ActionHandler, type Behaviour, type Call, flag } from "../behaviour.ts";
+import { type ActionHandler, type Behaviour, type Call, flag, type JobEnd } from "../behaviour.ts";
 import type { Engine, Reference } from "../engine.ts";
 import { updateObject, withReferences } from "../generic.ts";
 import type { Entity } from "../store.ts";
 import { checkUniqueName } from "../unique_names.ts";
+import { setTicket } from "./consoles.ts";
 import { newMac } from "./devices.ts";
 import { freezeLayers, mergeLayers } from "./disk_snapshots.ts";
 import { deleteDisk } from "./disks.ts";
 import { checkDomainsActive, diskDomainsOf } from "./domain_status.ts";
 import { exportVm } from "./exports.ts";
+import { guestReport, NO_GUEST_REPORT } from "./guest.ts";
 import { change, type Step, transition } from "./lifecycle.ts";
+import { checkMigratable, MIGRATING_TO, migrationTo } from "./migrations.ts";
 import { vmOvf } from "./ovf.ts";
 import { configurationOf, vmFromConfiguration } from "./ovf_import.ts";
 import {
@@ -63,7 +69,7 @@ function addVm(engine: Engine, body: Record<string, unknown>): Entity {
 /** What a copy of `vm` keeps: all but its running state. */
 function settingsOf(vm: Entity): Record<string, unknown> {
   const { status: _status, host: _host, [NEXT_RUN]: _pending, ...settings } = vm;
-  return settings;
+  return { ...settings, ...NO_GUEST_REPORT };
 }
 
 /** `vm` with its OVF configuration when the request asks for `all_content`. */
@@ -158,9 +164,11 @@ function lifecycle(
   events: Readonly<Record<string, VmStatusEvent>> = VM_STATUS_EVENTS,
 ): void {
   const { engine } = call;
+  let previous: unknown;
   const record = (updated: Entity) => {
     const status = updated.status as string;
-    const event = events[status];
+    const event = status === previous ? undefined : events[status];
+    previous = status;
     if (event === undefined) return;
     const host = (updated.host as Reference | undefined)?.id;
     const where = status === "up" && host
@@ -180,10 +188,52 @@ function lifecycle(
   record(transition(engine, "vms", vm.id, now, steps, record));
 }
 
-/** What going down does: no host, a stop time, and the next-run configuration applied. */
+/** The step after `up` where the guest agent reports, if it has not yet. */
+function agentReports(vm: Entity): Record<string, unknown> {
+  return vm.status === "up" && vm.guestOperatingSystem === undefined ? guestReport(vm) : {};
+}
+
+/** Refuses to stop or shut down (`what`) a VM that is down, or saving or restoring its state. */
+function checkStoppable(vm: Entity, what: string): void {
+  if (vm.status === "saving_state" || vm.status === "restoring_state") {
+    throw conflict(
+      `Cannot ${what} VM. VM is in saving/restoring state.\n` +
+        "-Please try again when the VM is either up or down.",
+    );
+  }
+  if (vm.status === "down") throw conflict(`Cannot ${what} VM. VM is not running.`);
+}
+
+/**
+ * The engine's refusal of `what` (`reboot`) for a VM in a status that does not allow it:
+ * `Cannot reboot VM because the VM is in Down status.` (the engine's name of the status).
+ */
+function statusIllegal(vm: Entity, what: string): Refusal {
+  const status = vm.status === "migrating" ? "migrating_from" : String(vm.status);
+  const name = status.split("_").map((word) => word[0].toUpperCase() + word.slice(1)).join("");
+  return conflict(`Cannot ${what} VM because the VM is in ${name} status.`);
+}
+
+/**
+ * The end of the "Run VM" job, `steps` lifecycle steps on, when the VM has come up (or
+ * paused, if started so): as the engine ends it once the VM runs; `failed` if it is down.
+ */
+function runJobEnd(call: Call, vm: Entity, steps: number): JobEnd {
+  return {
+    steps,
+    outcome: () => call.engine.store.get("vms", vm.id)?.status === "down" ? "failed" : "finished",
+  };
+}
+
+/**
+ * What going down does: no host, a stop time, no guest report, and the next-run
+ * configuration applied.
+ */
 function down(vm: Entity): Record<string, unknown> {
   return {
     ...(vm[NEXT_RUN] as Record<string, unknown> | undefined),
+    ...NO_GUEST_REPORT,
+    [MIGRATING_TO]: undefined,
     status: "down",
     host: undefined,
     stopTime: new Date(),
@@ -198,10 +248,11 @@ const vmActions: Record<string, ActionHandler> = {
     checkNotLocked(vm!, "run");
     switch (vm!.status) {
       case "paused":
-        lifecycle(call, vm!, { status: "up" }, []);
+        lifecycle(call, vm!, { status: "up" }, [agentReports]);
         break;
       case "suspended":
-        lifecycle(call, vm!, { status: "restoring_state" }, [{ status: "up" }]);
+        lifecycle(call, vm!, { status: "restoring_state" }, [{ status: "up" }, agentReports]);
+        call.jobEnd = runJobEnd(call, vm!, 1);
         break;
       case "down": {
         checkDomainsActive(call.engine, diskDomainsOf(call.engine, vm!), "run VM");
@@ -213,7 +264,9 @@ const vmActions: Record<string, ActionHandler> = {
         lifecycle(call, vm!, { status: "wait_for_launch", host, stopTime: undefined, runOnce }, [
           () => ({ status: "powering_up", startTime: new Date() }),
           { status: params.pause === true ? "paused" : "up" },
+          agentReports,
         ]);
+        call.jobEnd = runJobEnd(call, vm!, 2);
         break;
       }
       default:
@@ -222,23 +275,28 @@ const vmActions: Record<string, ActionHandler> = {
   },
   stop: (call, vm) => {
     checkNotLocked(vm!, "stop");
-    if (vm!.status === "down") throw conflict("Cannot stop VM. VM is not running.");
+    checkStoppable(vm!, "stop");
     lifecycle(call, vm!, down(vm!), []);
     if (vm!.stateless === true) discardStatelessSnapshot(call.engine, vm!, 1);
   },
   shutdown: (call, vm) => {
     checkNotLocked(vm!, "shutdown");
-    if (vm!.status === "down") throw conflict("Cannot shutdown VM. VM is not running.");
+    checkStoppable(vm!, "shutdown");
     lifecycle(call, vm!, { status: "powering_down" }, [down]);
     if (vm!.stateless === true) discardStatelessSnapshot(call.engine, vm!, 2);
   },
   suspend: (call, vm) => {
-    if (vm!.status !== "up") throw conflict("Cannot suspend VM. VM is not running.");
-    lifecycle(call, vm!, { status: "saving_state" }, [{ status: "suspended", host: undefined }]);
+    if (vm!.status === "wait_for_launch" || vm!.status === "not_responding") {
+      throw statusIllegal(vm!, "hibernate");
+    }
+    if (vm!.status !== "up") throw conflict("Cannot hibernate VM. VM is not up.");
+    lifecycle(call, vm!, { status: "saving_state" }, [
+      { ...NO_GUEST_REPORT, status: "suspended", host: undefined },
+    ]);
   },
   reboot: (call, vm) => {
-    if (vm!.status !== "up") throw conflict("Cannot reboot VM. VM is not running.");
-    lifecycle(call, vm!, { status: "reboot_in_progress" }, [{ status: "up" }]);
+    if (vm!.status !== "up" && vm!.status !== "powering_up") throw statusIllegal(vm!, "reboot");
+    lifecycle(call, vm!, { status: "reboot_in_progress" }, [{ status: "up" }, agentReports]);
   },
   reset: (call, vm) => {
     if (vm!.status !== "up") throw conflict("Cannot reset VM. VM is not running.");
@@ -246,12 +304,21 @@ const vmActions: Record<string, ActionHandler> = {
   },
   migrate: (call, vm, params) => {
     if (vm!.status !== "up") throw conflict("Cannot migrate VM. VM is not running.");
+    checkMigratable(vm!, params.force === true);
     const current = (vm!.host as Reference | undefined)?.id;
     const requested = params.host as Record<string, unknown> | undefined;
     const host = requested
       ? checkMigrationTarget(call.engine, call.engine.resolve("Host", requested), current)
       : pickHost(call.engine, vm!, "migrate", current);
-    lifecycle(call, vm!, { status: "migrating" }, [{ status: "up", host }], MIGRATION_EVENTS);
+    const { now, arrived } = migrationTo(host as Reference);
+    lifecycle(call, vm!, now, [arrived], MIGRATION_EVENTS);
+  },
+  cancelmigration: (call, vm) => {
+    if (vm!.status !== "migrating") {
+      throw conflict("Cannot cancel migration for non migrating VM.");
+    }
+    // The VM stays where it runs; the migration's step to the other host is dropped.
+    transition(call.engine, "vms", vm!.id, { status: "up", [MIGRATING_TO]: undefined });
   },
   clone: (call, vm, params) => {
     checkNotLocked(vm!, "clone");
@@ -264,7 +331,7 @@ const vmActions: Record<string, ActionHandler> = {
   previewsnapshot: (call, vm, params) => previewSnapshot(call, vm!, params),
   commitsnapshot: (call, vm) => endPreview(call, vm!),
   undosnapshot: (call, vm) => endPreview(call, vm!),
-  ticket: (call) => ({ ticket: { value: call.engine.newId(), expiry: 7200 } }),
+  ticket: setTicket,
   export: exportVm,
 };
 
@@ -279,6 +346,15 @@ function previewSnapshot(call: Call, vm: Entity, params: Record<string, unknown>
     throw conflict("Cannot preview Snapshot. VM is previewing a Snapshot.");
   }
   change(call.engine, collection, snapshot.id, { snapshotStatus: "in_preview" });
+  lockImagesForAStep(call, vm);
+}
+
+/**
+ * Locks the images of `vm` (down) for a lifecycle step, as the engine does while it
+ * previews, commits or undoes a snapshot (`TryBackToAllSnapshotsOfVm`, `RestoreAllSnapshots`).
+ */
+function lockImagesForAStep(call: Call, vm: Entity): void {
+  transition(call.engine, "vms", vm.id, { status: "image_locked" }, [{ status: vm.status }]);
 }
 
 /** Commits or undoes the preview of `vm` (its snapshot is `ok` again); there must be one. */
@@ -294,6 +370,7 @@ function endPreview(call: Call, vm: Entity): void {
   for (const snapshot of previewed) {
     change(call.engine, collection, snapshot.id, { snapshotStatus: "ok" });
   }
+  lockImagesForAStep(call, vm);
 }
 
 const vm: Behaviour = {
