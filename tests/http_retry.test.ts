@@ -387,3 +387,16 @@ Deno.test("options: a refused URL is shown without the credentials or ticket it 
     },
   );
 });
+
+Deno.test("no replay: a port fetch refuses to use is a request that never left", async () => {
+  await using connection = new Connection({
+    url: "http://127.0.0.1:9/ovirt-engine/api",
+    token: "t",
+    retry: false,
+  });
+  await assert.rejects(connection.systemService().vmsService().add({ name: "x" }), (error) => {
+    assert.ok(error instanceof ConnectionError, String(error));
+    assert.equal(error.maybeApplied, false);
+    return true;
+  });
+});

@@ -344,7 +344,7 @@ function sentAndLost(error: unknown, idempotent: boolean): unknown {
 
 /** Failures that happen before a connection exists: the request cannot have been sent. */
 const NEVER_SENT =
-  /connection refused|no connection to \S+ within|ECONNREFUSED|tcp connect error|dns error|failed to lookup address|ENOTFOUND|EAI_AGAIN|name or service not known|no route to host|EHOSTUNREACH|ENETUNREACH|network is unreachable/i;
+  /connection refused|no connection to \S+ within|ECONNREFUSED|tcp connect error|dns error|failed to lookup address|ENOTFOUND|EAI_AGAIN|name or service not known|no route to host|EHOSTUNREACH|ENETUNREACH|network is unreachable|Requests to port \d+ are blocked/i;
 
 /** Certificate, handshake and permission failures: repeating them cannot help. */
 const TLS_FAILURE =
