@@ -6,6 +6,7 @@
  * half-way, so that the signal comes while bytes are moving, and which records the logout.
  */
 
+import { spawnScript } from "./script_child.ts";
 import assert from "node:assert/strict";
 import { type Connection, uploadImage, waitFor } from "../mod.ts";
 import { cliBench, spawnOvirt } from "./cli_harness.ts";
@@ -298,14 +299,7 @@ Deno.test("a clean-up cut short by the limit says what it may have left behind",
     Deno.kill(Deno.pid, "SIGINT");
     await new Promise(() => setInterval(() => {}, 1000)); // a clean-up that never ends
   `;
-  const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "--allow-run", "--allow-read", "-"],
-    stdin: "piped",
-    stderr: "piped",
-  }).spawn();
-  const writer = child.stdin.getWriter();
-  await writer.write(new TextEncoder().encode(script));
-  await writer.close();
+  const child = await spawnScript(script, ["--allow-run", "--allow-read"]);
   const { code, stderr } = await child.output();
   assert.equal(code, 130);
   assert.equal(

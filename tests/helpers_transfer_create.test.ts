@@ -6,6 +6,7 @@
  * the cleanup is bounded in time.
  */
 
+import { spawnScript } from "./script_child.ts";
 import assert from "node:assert/strict";
 import {
   type Connection,
@@ -142,16 +143,7 @@ Deno.test("an abort while the transfer is created leaves no timer keeping the pr
     await sim.close();
   `;
   const start = performance.now();
-  const result = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", "--no-check", "-"],
-    stdin: "piped",
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-  const writer = result.stdin.getWriter();
-  await writer.write(new TextEncoder().encode(script));
-  await writer.close();
-  const output = await result.output();
+  const output = await (await spawnScript(script)).output();
   assert.equal(output.code, 0, new TextDecoder().decode(output.stderr));
   const took = performance.now() - start;
   assert.ok(took < 6_000, `the process ended after ${took} ms (a 10 s cleanup timer held it)`);

@@ -1,3 +1,4 @@
+import { spawnScript } from "./script_child.ts";
 import assert from "node:assert/strict";
 import { Connection, type ConnectionOptions } from "../mod.ts";
 import { ConnectionError, TimeoutError } from "../transport/errors.ts";
@@ -121,14 +122,7 @@ Deno.test({
       await connection.systemService().vmsService().list().catch((e) => console.log(e.message));
       await connection.close();
     `;
-    const child = new Deno.Command(Deno.execPath(), {
-      args: ["run", "--allow-net", "--allow-read", "-"],
-      stdin: "piped",
-      stdout: "piped",
-    }).spawn();
-    const writer = child.stdin.getWriter();
-    await writer.write(new TextEncoder().encode(script));
-    await writer.close();
+    const child = await spawnScript(script, ["--allow-net", "--allow-read"]);
     // The system gives up on a connect that is never answered after about two minutes: a
     // script still running after 30 s was held by the probe's connect.
     const watchdog = setTimeout(() => child.kill(), 30_000);
