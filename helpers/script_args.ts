@@ -64,18 +64,26 @@ const CONNECTION_FLAGS = {
 } as const;
 
 /**
- * `args` with `--insecure=true` / `--insecure=false` (also `1` / `0`), which
- * `connectionOptionsFromEnv` reads, as the plain switch or left out; another value is refused.
+ * `args` with every `--insecure`, `--insecure=true` / `--insecure=false` (also `1` / `0`), which
+ * `connectionOptionsFromEnv` reads, as one plain switch or none: the last one given decides,
+ * as there; another value is refused.
  */
 function spelledOutSwitches(args: readonly string[], refuse: (problem: string) => never): string[] {
   const end = args.indexOf("--");
-  return args.flatMap((arg, index) => {
-    if ((end >= 0 && index > end) || !arg.startsWith("--insecure=")) return [arg];
-    const value = arg.slice("--insecure=".length);
-    if (value === "true" || value === "1") return ["--insecure"];
-    if (value === "false" || value === "0") return [];
-    return refuse(`--insecure takes true or false, not ${JSON.stringify(value)}`);
+  let insecure: boolean | undefined;
+  const rest = args.filter((arg, index) => {
+    if (end >= 0 && index > end) return true;
+    if (arg === "--insecure") insecure = true;
+    else if (!arg.startsWith("--insecure=")) return true;
+    else {
+      const value = arg.slice("--insecure=".length);
+      if (value === "true" || value === "1") insecure = true;
+      else if (value === "false" || value === "0") insecure = false;
+      else refuse(`--insecure takes true or false, not ${JSON.stringify(value)}`);
+    }
+    return false;
   });
+  return insecure ? ["--insecure", ...rest] : rest;
 }
 
 /**

@@ -210,6 +210,12 @@ export const where = {
 
 /** `condition` as an OR of ANDs (the language has no parentheses; `and` binds tighter). */
 function disjunction(condition: SearchCondition): SearchComparison[][] {
+  const kind = typeof condition === "object" && condition !== null ? condition.kind : undefined;
+  if (kind !== "comparison" && kind !== "and" && kind !== "or") {
+    throw new OvirtError(
+      "searchQuery: a condition is made with where.eq, where.like, where.and...",
+    );
+  }
   if (condition.kind === "comparison") return [[condition]];
   const parts = condition.conditions.map(disjunction);
   if (condition.kind === "or") return parts.flat();

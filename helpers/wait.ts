@@ -137,7 +137,7 @@ export async function waitFor<T>(
     : "nothing (no answer came in time)";
   const failed = failure ? `; last failure: ${messageOf(failure.error)}` : "";
   throw new TimeoutError(
-    `Timed out after ${timeout} ms waiting${what}; last seen: ${seen}${failed}`,
+    `Timed out after ${Math.round(timeout)} ms waiting${what}; last seen: ${seen}${failed}`,
     failure ? { cause: failure.error } : {},
   );
 }

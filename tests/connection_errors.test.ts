@@ -173,15 +173,21 @@ Deno.test("errors: a document of another type than the method's is refused", asy
 
 Deno.test("errors: listStream() reads a <fault> sent with 200 as list() does", async () => {
   const FAULT = "<fault><reason>Bad</reason><detail>d</detail></fault>";
-  await using setup = await answering(() => xml(FAULT));
-  const vms = setup.connection.systemService().vmsService();
-  for (const call of [() => vms.list(), () => listStream(vms)[Symbol.asyncIterator]().next()]) {
-    await assert.rejects(call(), (error) => {
-      assert.ok(error instanceof OvirtError);
-      assert.deepEqual(error.fault, { reason: "Bad", detail: "d" });
-      assert.equal(error.code, 200);
-      assert.match(error.message, /GET .*\/vms/);
-      return true;
-    });
+  for (const body of [FAULT, `<action><status>failed</status>${FAULT}</action>`]) {
+    await using setup = await answering(() => xml(body));
+    const vms = setup.connection.systemService().vmsService();
+    const items = () => listStream(vms, { correlationId: "c-1" })[Symbol.asyncIterator]();
+    const stream = items();
+    for (const call of [() => vms.list({ correlationId: "c-1" }), () => stream.next()]) {
+      await assert.rejects(call(), (error) => {
+        assert.ok(error instanceof OvirtError);
+        assert.deepEqual(error.fault, { reason: "Bad", detail: "d" });
+        assert.equal(error.code, 200);
+        assert.match(error.message, /GET .*\/vms.*\[correlation id c-1\]$/);
+        assert.equal(error.correlationId, "c-1");
+        return true;
+      });
+    }
+    assert.deepEqual(await stream.next(), { done: true, value: undefined }, "the stream ended");
   }
 });

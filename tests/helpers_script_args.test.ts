@@ -82,6 +82,9 @@ Deno.test("scriptArgs: --insecure=false and --insecure=true, as connectionOption
   assert.deepEqual({ ...read(["--insecure=false", "--vm", "a"]) }, { vm: "a" });
   assert.deepEqual({ ...read(["--insecure=1"]) }, { insecure: true });
   assert.deepEqual({ ...read(["--vm", "a", "--insecure=0"]) }, { vm: "a" });
+  // The last one decides, as connectionOptionsFromEnv reads them.
+  assert.deepEqual({ ...read(["--insecure", "--insecure=false"]) }, {});
+  assert.deepEqual({ ...read(["--insecure=false", "--insecure"]) }, { insecure: true });
 });
 
 Deno.test("scriptArgs: reads the args it is given", () => {

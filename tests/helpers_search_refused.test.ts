@@ -5,7 +5,7 @@
  */
 
 import assert from "node:assert/strict";
-import { Connection, searchQuery, where } from "../mod.ts";
+import { Connection, OvirtError, type SearchCondition, searchQuery, where } from "../mod.ts";
 
 const NAMES = ["O'Brien vm", "O-Brien vm", "OBrien vm", "db;prod", "db-prod", "web01"];
 
@@ -56,5 +56,15 @@ Deno.test("searchQuery finds VMs named with ' and ; through an engine that refus
     const query = searchQuery(where.eq("name", name));
     const found = query.filter(await vmsService.list({ search: query.text }));
     assert.deepEqual(found.map((vm) => vm.name), [name]);
+  }
+});
+
+Deno.test("searchQuery: what is no condition (plain JavaScript) is an OvirtError, not a TypeError", () => {
+  for (const wrong of [{ name: "web1" }, "name=web1", 5]) {
+    assert.throws(
+      () => searchQuery(wrong as unknown as SearchCondition),
+      (error) =>
+        error instanceof OvirtError && /a condition is made with where\.eq/.test(error.message),
+    );
   }
 });

@@ -181,7 +181,7 @@ Deno.test("an outage longer than phaseTimeout after finalize: the disk is kept a
     }).then(() => undefined, (error) => error);
     assert.ok(error instanceof TimeoutError, String(error));
     assert.match(error.message, /last failure: .*503/);
-    assert.match(error.message, /was finalized; whether it succeeded is not known/);
+    assert.match(error.message, /was asked to finalize; whether it succeeded is not known/);
     const [, diskId] = error.message.match(/; disk (\S+) \("unknown-end"\) is kept/) ?? [];
     assert.ok(diskId, error.message);
     t.sim.setFaults({ proxyError: undefined });
@@ -207,11 +207,37 @@ Deno.test("an outage longer than phaseTimeout after a download's finalize: the c
     const error = await downloadImage(t.connection, disk.id!, copy, { ...FAST, phaseTimeout: 300 })
       .then(() => undefined, (error) => error);
     assert.ok(error instanceof TimeoutError, String(error));
-    assert.match(error.message, /was finalized; whether it succeeded is not known/);
+    assert.match(error.message, /was asked to finalize; whether it succeeded is not known/);
     assert.ok(error.message.endsWith(`; every byte was received and ${copy} is kept`));
     assert.deepEqual(await Deno.readFile(copy), await Deno.readFile(source));
   } finally {
     await Deno.remove(dir, { recursive: true });
     await Deno.remove(source);
+  }
+});
+
+Deno.test("a finalize whose answer never comes ends at phaseTimeout, its disk kept", async () => {
+  await using t = await setup();
+  const path = await dataFile(MIB);
+  try {
+    let stalled = false;
+    const error = await uploadImage(t.connection, path, {
+      ...FAST,
+      phaseTimeout: 500,
+      storageDomain: "data",
+      name: "stalled-finalize",
+      onProgress: ({ transferred, total }) => {
+        if (stalled || transferred < total) return;
+        stalled = true; // every answer from now on stalls: finalize's first
+        t.sim.setFaults({ stallAnswer: 1 });
+      },
+    }).then(() => undefined, (error) => error);
+    assert.ok(stalled, "the faults were set before finalize");
+    assert.ok(error instanceof TimeoutError, String(error));
+    assert.match(error.message, /was asked to finalize; whether it succeeded is not known/);
+    assert.match(error.message, /; disk \S+ \("stalled-finalize"\) is kept/);
+  } finally {
+    t.sim.setFaults({ stallAnswer: undefined });
+    await Deno.remove(path);
   }
 });

@@ -369,3 +369,32 @@ Deno.test("debug: a log writer that throws fails no call, and is told of once", 
     "ovirt-sdk: the debug log's writer failed, so the log stops: disk full",
   ]);
 });
+
+Deno.test("debug: an async log writer whose promise rejects fails no call either", async () => {
+  await using engine = await startFakeEngine({
+    api: () => xml(`<vms><vm id="1"><name>web</name></vm></vms>`),
+  });
+  const told: string[] = [];
+  const original = console.error;
+  console.error = (...args: unknown[]) => void told.push(args.join(" "));
+  try {
+    await using connection = new Connection({
+      url: engine.url,
+      username: USERNAME,
+      password: PASSWORD,
+      debug: true,
+      log: async (line) => {
+        await Promise.resolve();
+        if (line.startsWith("<")) throw new Error("cannot append");
+      },
+    });
+    const vms = connection.systemService().vmsService();
+    assert.equal((await vms.list()).length, 1);
+    assert.equal((await vms.list()).length, 1);
+  } finally {
+    console.error = original;
+  }
+  assert.deepEqual(told, [
+    "ovirt-sdk: the debug log's writer failed, so the log stops: cannot append",
+  ]);
+});

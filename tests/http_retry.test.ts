@@ -51,6 +51,35 @@ for (const [name, transport] of TRANSPORTS) {
     assert.equal(posts(server.requests).length, 1, "the add reached the engine once");
   });
 
+  Deno.test(`no replay (${name}): a success cut off, an update lost: maybe applied`, async () => {
+    const cut = "HTTP/1.1 201 Created\r\ncontent-type: application/xml\r\ncontent-length: 100" +
+      "\r\n\r\n<vm id='1'>";
+    await using server = startRawServer((request) =>
+      request.method === "POST"
+        ? { raw: new TextEncoder().encode(cut) }
+        : request.method === "PUT"
+        ? "drop"
+        : VMS
+    );
+    await using connection = connect(server.origin, transport);
+    const vms = connection.systemService().vmsService();
+    await vms.list();
+    const refusal = (told: RegExp) => (error: unknown) => {
+      assert.ok(error instanceof ConnectionError, String(error));
+      assert.equal(error.maybeApplied, true);
+      assert.match(error.message, told);
+      return true;
+    };
+    await assert.rejects(
+      vms.add({ name: "x" }),
+      refusal(/answered HTTP 201 before its answer was cut off, so it may have carried/),
+    );
+    await assert.rejects(
+      vms.vmService("1").update({ name: "y" }),
+      refusal(/the engine may have carried it out/),
+    );
+  });
+
   Deno.test(`no replay (${name}): a POST that never left may not have been applied`, async () => {
     const server = startRawServer(() => VMS);
     const origin = server.origin;

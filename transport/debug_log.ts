@@ -13,7 +13,7 @@ export class DebugLog {
 
   /**
    * Logs through `write`, with the secrets hidden where they stand (see {@link redact}). A
-   * `write` that throws never fails or changes a call (an add the engine made must not look
+   * `write` that throws (or returns a promise that rejects) never fails or changes a call (an add the engine made must not look
    * failed because its log line could not be written): its first failure is told once on
    * standard error, and the log stops.
    */
@@ -58,12 +58,22 @@ export class DebugLog {
     if (this.#write === undefined) return;
     const text = redact(lines.join("\n"));
     try {
-      for (const line of text.split("\n")) this.#write(line);
+      for (const line of text.split("\n")) {
+        // A writer may be async (appending to a file): its rejection is a failure too.
+        const written: unknown = this.#write?.(line);
+        if (written instanceof Promise) written.catch((error) => this.#failed(error));
+      }
     } catch (error) {
-      this.#write = undefined;
-      const reason = error instanceof Error ? error.message : String(error);
-      console.error(`ovirt-sdk: the debug log's writer failed, so the log stops: ${reason}`);
+      this.#failed(error);
     }
+  }
+
+  /** Stops the log after its writer failed with `error`, telling so once. */
+  #failed(error: unknown): void {
+    if (this.#write === undefined) return;
+    this.#write = undefined;
+    const reason = error instanceof Error ? error.message : String(error);
+    console.error(`ovirt-sdk: the debug log's writer failed, so the log stops: ${reason}`);
   }
 }
 

@@ -79,9 +79,9 @@ export interface ConnectionErrorOptions extends OvirtErrorOptions {
 /** The server could not be reached: refused, DNS, reset, TLS failure. */
 export class ConnectionError extends OvirtError {
   /**
-   * Whether the request was sent and its answer lost (the connection dropped after an
-   * add, an update or an action went out): the engine may have carried it out, so
-   * look for its result before sending it again. The message says so too.
+   * Whether the request was sent and its answer lost (the connection dropped after an add,
+   * an update, a removal or an action went out, or its success was cut off): the engine may
+   * have carried it out, so look for its result before sending it again. The message says so.
    */
   readonly maybeApplied: boolean;
 
@@ -101,6 +101,7 @@ export class TimeoutError extends OvirtError {}
  * its cause.
  */
 export function abortedError(reason: unknown): OvirtError {
+  if (reason instanceof TimeoutError) return reason; // a time limit of the SDK's own
   if (reason instanceof DOMException && reason.name === "TimeoutError") {
     return new TimeoutError("The request did not finish within its signal's time limit", {
       cause: reason,

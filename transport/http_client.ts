@@ -123,7 +123,7 @@ export class HttpClient {
       signal: request.signal,
       onDone: release,
       lend: () => this.#parts.limiter.lend(),
-      mapError: (error) => this.#networkError(request, error),
+      mapError: (error) => answerCutOff(request, response, this.#networkError(request, error)),
     });
   }
 
@@ -151,6 +151,22 @@ export class HttpClient {
       cause: new Error(detail),
     });
   }
+}
+
+/**
+ * `error`, the failure to read the body of `response`, saying that the engine carried out
+ * the change it answered with a success (an add, an update, a removal, an action) before
+ * the body was cut off, as {@link ConnectionError.maybeApplied}.
+ */
+function answerCutOff(request: HttpRequest, response: TransportResponse, error: unknown): unknown {
+  const { method, transfer } = request, { status } = response;
+  if (!(error instanceof ConnectionError) || method === "GET" || transfer) return error;
+  if (status < 200 || status > 299) return error;
+  return new ConnectionError(
+    `${error.message}. The engine answered HTTP ${status} before its answer was cut ` +
+      "off, so it may have carried the request out: look for its result before sending it again",
+    { cause: error.cause, maybeApplied: true },
+  );
 }
 
 /**

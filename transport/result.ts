@@ -242,7 +242,7 @@ function holdsType(tag: string, type: string | undefined): boolean {
 
 /**
  * The checks of a streamed list of `spec`: its root is a list of the type asked for, and a
- * `<fault>` sent in its place is the error `list()` gives for it.
+ * `<fault>` (or an `<action>` holding one) sent in its place is the error `list()` gives.
  */
 export function streamedListChecks(
   spec: MethodSpec,
@@ -254,8 +254,10 @@ export function streamedListChecks(
       if (!holdsType(root, spec.output?.type)) throw unexpected(exchange, response, root);
     },
     faultError: (document) => {
-      rejectFault(exchange, response, document);
-      return unexpected(exchange, response, document.root);
+      const fault = faultOf(document.root, document.value);
+      return fault
+        ? faultError(exchange, response, fault)
+        : unexpected(exchange, response, document.root);
     },
   };
 }

@@ -228,7 +228,10 @@ async function repeatFrom(
       const judged = judgeFailure(error, idempotent);
       if (judged === undefined) {
         const reason = shortReason(describeCauses(error));
-        throw withAttempts(sentAndLost(error, idempotent), [...reasons, reason]);
+        throw withAttempts(sentAndLost(error, exchange.method, mayHaveArrived), [
+          ...reasons,
+          reason,
+        ]);
       }
       outcome = judged;
     }
@@ -240,7 +243,8 @@ async function repeatFrom(
       ? undefined
       : waitBefore(tries, limits, outcome.retryAfter);
     if (wait === undefined || wait > deadline.remaining()) {
-      throw withAttempts(await outcome.error(), reasons);
+      const error = sentAndLost(await outcome.error(), exchange.method, mayHaveArrived);
+      throw withAttempts(error, reasons);
     }
     await outcome.discard();
     closing?.throwIfAborted();
@@ -328,13 +332,14 @@ function judgeFailure(error: unknown, idempotent: boolean): Repeatable | undefin
 
 /**
  * `error` saying that the engine may have carried the request out, when it is the failure
- * of a request that is not repeated because it was sent (an add, an update, an action): a
- * caller who sends it again unchecked may add the object twice.
+ * of a change (an add, an update, a removal, an action) that was sent, by this attempt or
+ * (`arrived`) an earlier one, and whose answer was lost: a caller who sends it again
+ * unchecked may add the object twice.
  */
-function sentAndLost(error: unknown, idempotent: boolean): unknown {
-  if (!(error instanceof ConnectionError) || idempotent || error.maybeApplied) return error;
+function sentAndLost(error: unknown, method: string, arrived: boolean): unknown {
+  if (!(error instanceof ConnectionError) || method === "GET" || error.maybeApplied) return error;
   const text = describeCauses(error);
-  if (NEVER_SENT.test(text) || TLS_FAILURE.test(text)) return error;
+  if (!arrived && (NEVER_SENT.test(text) || TLS_FAILURE.test(text))) return error;
   return new ConnectionError(
     `${error.message}. The request was sent, so the engine may have carried it out: look for ` +
       "its result before sending it again",

@@ -255,19 +255,27 @@ export class TransferSession {
     const { signal } = this.#options;
     const limit = this.#options.phaseTimeout ?? 300_000;
     const started = performance.now();
+    const left = () => Math.ceil(Math.max(0, limit - (performance.now() - started)));
+    const id = this.transfer.id;
     for (;;) {
       try {
-        await this.#service.finalize({ signal });
+        // An answer that never comes is an outage too: the request is bounded.
+        await within(
+          left(),
+          signal,
+          `finalizing image transfer ${id}`,
+          (bounded) => this.#service.finalize({ signal: bounded }),
+        );
         return;
       } catch (error) {
         if (signal?.aborted || !isTransient(error)) throw error;
-        const left = Math.max(0, limit - (performance.now() - started));
+        if (left() === 0) throw this.#unknownOutcome(error);
         const current = await waitFor(
           (polls) => this.#service.get({ signal: polls }),
           () => true,
           {
-            ...poll(this.#options, `image transfer ${this.transfer.id} once finalized`),
-            timeout: left,
+            ...poll(this.#options, `image transfer ${id} once finalized`),
+            timeout: left() || 1,
           },
         ).catch((lost) => {
           if (signal?.aborted) throw signal.reason;
@@ -285,7 +293,8 @@ export class TransferSession {
   #unknownOutcome(error: unknown): unknown {
     const marked = withNote(
       error,
-      ` (image transfer ${this.transfer.id} was finalized; whether it succeeded is not known)`,
+      ` (image transfer ${this.transfer.id} was asked to finalize; whether it succeeded is not ` +
+        "known)",
     );
     UNKNOWN_OUTCOME.add(marked);
     return marked;

@@ -190,8 +190,11 @@ export class DocumentReader {
     if (root === undefined) {
       throw new OvirtError(`Unknown XML document root <${name}> at ${tokens.location()}`);
     }
-    // A fault, which a server may send in place of a list, is read whole for what it says.
-    if (this.#streamItems && !root.list && name !== "fault") throw notAList(name);
+    // A fault (or an action holding one), which a server may send in place of a list, is read
+    // whole for what it says.
+    if (this.#streamItems && !root.list && name !== "fault" && name !== "action") {
+      throw notAList(name);
+    }
     if (this.#streamItems && root.list) this.#checkListRoot?.(name);
     this.#root = name;
     if (!root.list) {

@@ -19,8 +19,8 @@ export interface ListWatch {
   /** Called with a list root's tag before its items; what it throws ends the iteration. */
   readonly checkListRoot?: (root: string) => void;
   /**
-   * The error for a `<fault>` document sent in place of the list (read whole, as it is
-   * small); without it, the document is refused as not a list.
+   * The error for a `<fault>` or `<action>` document sent in place of the list (read whole,
+   * as it is small); without it, the document is refused as not a list.
    */
   readonly faultError?: (document: XmlDocument) => unknown;
 }
