@@ -90,7 +90,7 @@ export async function downloadImage(
     await target.commit();
     return { transfer, stats: stats! };
   } catch (error) {
-    if (outcomeUnknown(error) && !options.signal?.aborted) {
+    if (outcomeUnknown(error)) {
       closeQuietly(target.file);
       // Every byte came: only the engine's word on the transfer's end is missing.
       await target.commit();

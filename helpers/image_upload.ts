@@ -195,7 +195,7 @@ export async function uploadImage(
   } catch (error) {
     // The bytes may all be in the disk: a finished transfer's disk, or one whose transfer was
     // finalized but could not be asked about, is never removed.
-    if (!options.signal?.aborted && (transfer !== undefined || outcomeUnknown(error))) {
+    if (transfer !== undefined || outcomeUnknown(error)) {
       const state = transfer ? "its upload finished" : "it may hold the whole image";
       throw withNote(error, `; disk ${created.id} ("${created.name}") is kept: ${state}`);
     }

@@ -7,7 +7,15 @@
  */
 
 import assert from "node:assert/strict";
-import { Connection, downloadImage, TimeoutError, types, uploadImage, waitFor } from "../mod.ts";
+import {
+  Connection,
+  downloadImage,
+  OvirtError,
+  TimeoutError,
+  types,
+  uploadImage,
+  waitFor,
+} from "../mod.ts";
 import { type Simulator, startSimulator } from "../testing/mod.ts";
 
 const MIB = 1024 * 1024;
@@ -239,5 +247,52 @@ Deno.test("a finalize whose answer never comes ends at phaseTimeout, its disk ke
   } finally {
     t.sim.setFaults({ stallAnswer: undefined });
     await Deno.remove(path);
+  }
+});
+
+Deno.test("an abort once finalize was sent keeps the uploaded disk and the downloaded file", async () => {
+  await using t = await setup();
+  const source = await dataFile(MIB);
+  const dir = await Deno.makeTempDir({ prefix: "ovirt-sdk-finalize-" });
+  const copy = `${dir}/copy.raw`;
+  /** A signal aborted ("stop") once the first finalize is answered. */
+  const abortAtFinalize = () => {
+    const controller = new AbortController();
+    t.onRequest = (line) => {
+      if (/ \/\S+\/finalize \d+$/.test(line)) controller.abort("stop");
+    };
+    return controller.signal;
+  };
+  const outcome = (call: Promise<unknown>) => call.then(() => assert.fail("resolved"), (e) => e);
+  try {
+    const upload = await outcome(uploadImage(t.connection, source, {
+      ...FAST,
+      storageDomain: "data",
+      name: "kept-up",
+      signal: abortAtFinalize(),
+    }));
+    assert.ok(upload instanceof OvirtError, String(upload));
+    assert.equal(upload.cause, "stop");
+    assert.match(upload.message, /; disk (\S+) \("kept-up"\) is kept/);
+    const disks = t.connection.systemService().disksService();
+    const [disk] = await disks.list({ search: "name=kept-up" });
+    assert.ok(disk, "the disk of an upload aborted once finalized is kept");
+    const ok = await waitFor(
+      () => disks.diskService(disk.id!).get(),
+      (d) => d.status !== types.DiskStatus.LOCKED,
+      { interval: 10, timeout: 5000 },
+    );
+    assert.equal(ok.status, types.DiskStatus.OK);
+
+    const download = await outcome(
+      downloadImage(t.connection, disk.id!, copy, { ...FAST, signal: abortAtFinalize() }),
+    );
+    assert.ok(download instanceof OvirtError, String(download));
+    assert.equal(download.cause, "stop");
+    assert.ok(download.message.endsWith(`; every byte was received and ${copy} is kept`));
+    assert.deepEqual(await Deno.readFile(copy), await Deno.readFile(source));
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+    await Deno.remove(source);
   }
 });

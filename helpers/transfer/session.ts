@@ -132,10 +132,23 @@ export class TransferSession {
     const { signal } = options;
     signal?.throwIfAborted();
     let dropping: Promise<void> | undefined;
-    const drop = () => dropping ??= dropLocal ? dropLocal().catch(() => {}) : Promise.resolve();
+    // Once finalize is sent, what was moved may be the whole image: it is never dropped.
+    const progress = { finalizing: false };
+    const drop = () =>
+      progress.finalizing
+        ? Promise.resolve()
+        : dropping ??= dropLocal ? dropLocal().catch(() => {}) : Promise.resolve();
     signal?.addEventListener("abort", drop, { once: true });
     try {
-      return await TransferSession.#run(connection, diskId, direction, options, move, drop);
+      return await TransferSession.#run(
+        connection,
+        diskId,
+        direction,
+        options,
+        move,
+        drop,
+        progress,
+      );
     } finally {
       signal?.removeEventListener("abort", drop);
     }
@@ -149,6 +162,7 @@ export class TransferSession {
     options: SessionOptions,
     move: (session: TransferSession) => Promise<void>,
     drop: () => Promise<void>,
+    progress: { finalizing: boolean },
   ): Promise<ImageTransfer> {
     const system = connection.systemService();
     const { signal } = options;
@@ -168,7 +182,6 @@ export class TransferSession {
     ]);
     const service = system.imageTransfersService().imageTransferService(created.id!);
     let session: TransferSession | undefined;
-    let finalizing = false;
     try {
       const ready = await waitFor(
         (polls) => service.get({ signal: polls }),
@@ -193,12 +206,13 @@ export class TransferSession {
       session.#startKeepAlive();
       await move(session);
       session.#stopKeepAlive();
-      finalizing = true;
+      progress.finalizing = true;
       await session.#finalize();
     } catch (error) {
       if (outcomeUnknown(error)) throw error;
       await drop();
       if (session) session.#stopKeepAlive();
+      const { finalizing } = progress;
       const state = { id: created.id!, service, session, finalizing, budget, options };
       throw await TransferSession.#failure(error, state);
     }
@@ -268,7 +282,8 @@ export class TransferSession {
         );
         return;
       } catch (error) {
-        if (signal?.aborted || !isTransient(error)) throw error;
+        if (signal?.aborted) throw this.#abortedOutcome();
+        if (!isTransient(error)) throw error;
         if (left() === 0) throw this.#unknownOutcome(error);
         const current = await waitFor(
           (polls) => this.#service.get({ signal: polls }),
@@ -278,7 +293,7 @@ export class TransferSession {
             timeout: left() || 1,
           },
         ).catch((lost) => {
-          if (signal?.aborted) throw signal.reason;
+          if (signal?.aborted) throw this.#abortedOutcome();
           if (lost instanceof NotFoundError) return undefined; // an engine before 4.4.7: it ended
           throw this.#unknownOutcome(lost);
         });
@@ -287,6 +302,21 @@ export class TransferSession {
         if (performance.now() - started >= limit) throw error; // the finalize never arrived
       }
     }
+  }
+
+  /**
+   * The error of a call aborted once `finalize` was sent: the transfer may well succeed, so
+   * its result is kept (see {@link outcomeUnknown}); the abort's reason is its cause.
+   */
+  #abortedOutcome(): OvirtError {
+    const reason = this.#options.signal?.reason;
+    const error = new OvirtError(
+      `Aborted once image transfer ${this.transfer.id} was asked to finalize; whether it ` +
+        "succeeded is not known",
+      { cause: reason },
+    );
+    UNKNOWN_OUTCOME.add(error);
+    return error;
   }
 
   /** `error` for a finalized transfer whose end could not be learned: see {@link outcomeUnknown}. */
@@ -364,7 +394,7 @@ export class TransferSession {
         poll(this.#options, `image transfer ${this.transfer.id} to finish`),
       );
     } catch (error) {
-      if (this.#options.signal?.aborted) throw error;
+      if (this.#options.signal?.aborted) throw this.#abortedOutcome();
       if (!(error instanceof NotFoundError)) throw this.#unknownOutcome(error);
       return await this.#endedByDisk(last);
     }
@@ -388,7 +418,7 @@ export class TransferSession {
       poll(this.#options, `disk ${diskId} of image transfer ${last.id} to be unlocked`),
     ).catch((error) => {
       if (error instanceof NotFoundError) return undefined;
-      throw this.#options.signal?.aborted ? error : this.#unknownOutcome(error);
+      throw this.#options.signal?.aborted ? this.#abortedOutcome() : this.#unknownOutcome(error);
     });
     if (disk?.status !== DiskStatus.OK) {
       const state = disk ? `its disk is ${disk.status}` : "its disk is gone";
