@@ -64,8 +64,9 @@ export async function waitSettled(request: WaitRequest): Promise<object | undefi
     if (goal?.reach.includes(status)) {
       return stayed && goal.doneWhen && !goal.doneWhen(object) ? "wait" : "done";
     }
-    if (goal?.failed?.includes(status)) return "failed";
-    // A failure status the object already had may be one the call is about to leave.
+    // A failure status the object already had may be one the call is about to leave (a
+    // paused VM being started is still paused until the engine sees it run).
+    if (goal?.failed?.includes(status) && !stayed) return "failed";
     if (lifecycle.failed.includes(status) && !stayed) return "failed";
     if (goal) return "wait";
     return lifecycle.passing.includes(status) ? "wait" : "done";

@@ -113,6 +113,18 @@ Deno.test("--wait: a VM back to down while waiting for up after a start exits 1"
   assert.match(oneErrorLine(run), /\bdown\b.*\bup\b/);
 });
 
+Deno.test("--wait: a paused VM still shown paused just after its start is waited for", async () => {
+  // The engine resumes a paused VM asynchronously: its status may lag behind the action.
+  await using engine = await statusEngine(`vms/${VM_ID}`, "vm", [
+    "paused",
+    "paused",
+    "paused",
+    "up",
+  ], `vms/${VM_ID}/start`);
+  const run = await runAgainst(engine, ["vm", "start", VM_ID, ...FAST]);
+  assert.equal(run.code, 0, run.stderr);
+});
+
 Deno.test("--wait: a host upgrade is waited for through maintenance, back to up", async () => {
   await using session = await simulatorSession({ delay: 300 });
   await using home = await cliHome();
