@@ -108,7 +108,8 @@ export function errorLine(error: unknown): string {
     // (`-- "-d"` for -dash): said again in the CLI's words. Its advice on a value that starts
     // with "-" (write --flag=-value) is kept whole.
     const first = message.split(/\.\s/, 1)[0].replace(/\.$/, "");
-    const advice = message.includes("after '--'")
+    // Only for a word of one dash (`-dash`): `--wait` on a verb without it is a flag, not a name.
+    const advice = message.includes("after '--'") && /^Unknown option '-[^-]/.test(message)
       ? ` (a name or id that starts with "-" goes after "--": ovirt vm show -- -name)`
       : "";
     message = `${first}${advice}; see --help`;

@@ -35,6 +35,10 @@ Deno.test("values refused before sending exit 2 and change nothing", async () =>
   const dash = await ovirt(["vm", "show", "-dash"], env);
   assert.equal(dash.code, 2);
   assert.match(oneErrorLine(dash), /goes after "--"/);
+  // A mistyped flag or one the verb does not have is told as it is, without that advice.
+  const flag = await ovirt(["vm", "remove", "whatever", "--wait"], env);
+  assert.equal(flag.code, 2);
+  assert.equal(oneErrorLine(flag), "ovirt: Unknown option '--wait'; see --help");
   const afterDashes = await ovirt(["vm", "show", "--", "-dash"], env);
   assert.equal(afterDashes.code, 3, "the advice works: looked up, and not found");
 });
