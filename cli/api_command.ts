@@ -13,7 +13,7 @@ import type { OptionSpec, ParsedFlags } from "./options.ts";
 import { readObjectFile } from "./object_input.ts";
 import { checkColumns } from "./output/cells.ts";
 import { render } from "./output/render.ts";
-import { checkActionBody, checkSendable } from "./sendable.ts";
+import { checkActionBody, checkCall, checkSendable } from "./sendable.ts";
 import { serviceAt } from "./service_walk.ts";
 
 const KINDS: Readonly<Record<string, readonly string[]>> = {
@@ -91,7 +91,10 @@ export async function runApi(context: Context, args: ParsedFlags): Promise<void>
     ? undefined
     : await readObjectFile(values.from, bodyType, context.signal);
   if (body && method.main) checkSendable(`--from ${values.from}`, bodyType!, body);
-  if (body && !method.main) checkActionBody(`--from ${values.from}`, method, body);
+  if (body && !method.main) {
+    checkActionBody(`--from ${values.from}`, method, body);
+    checkCall(`--from ${values.from}`, method, body);
+  }
   const { connection } = await context.session();
   const service = connection.service(servicePath) as unknown as Methods;
   const options: Record<string, unknown> = {

@@ -21,7 +21,7 @@ import { checkColumns, defaultColumns } from "./output/cells.ts";
 import { render } from "./output/render.ts";
 import { nameReferences } from "./reference_names.ts";
 import { resolveId } from "./resolve.ts";
-import { checkSendable } from "./sendable.ts";
+import { checkCall, checkSendable } from "./sendable.ts";
 import { convert, memberOf, paramValue } from "./values.ts";
 import { type VerbFlags, verbFlags } from "./verb_flags.ts";
 import { waitSettled } from "./wait.ts";
@@ -90,6 +90,7 @@ export async function runVerb(
     throw new UsageError(`${command}: nothing to send; give flags such as --name, or --from FILE`);
   }
   if (main) checkSendable(command, verb.spec.main!.type!, main);
+  checkCall(command, verb.spec, callOptions, main);
   const wait = waitOf(command, values);
 
   const { connection } = await context.session();

@@ -8,6 +8,7 @@
  */
 
 import { OvirtError, toXml } from "../mod.ts";
+import { planRequest } from "../transport/runtime.ts";
 import { UsageError } from "./errors.ts";
 import { type MethodMeta, STRUCTS } from "./model.ts";
 
@@ -17,6 +18,20 @@ export function checkSendable(what: string, type: string, object: object): void 
   if (tag === undefined) return;
   try {
     toXml(tag, object);
+  } catch (error) {
+    if (error instanceof OvirtError) throw new UsageError(`${what}: ${error.message}`);
+    throw error;
+  }
+}
+
+/**
+ * Refuses the call of `method` with `options` (its parameters) and `main` if the SDK could
+ * not send it: a parameter's value of the wrong kind or with characters XML (or a query
+ * string) cannot carry.
+ */
+export function checkCall(what: string, method: MethodMeta, options: object, main?: object): void {
+  try {
+    planRequest("", method, { ...options, signal: undefined }, main);
   } catch (error) {
     if (error instanceof OvirtError) throw new UsageError(`${what}: ${error.message}`);
     throw error;

@@ -32,6 +32,15 @@ Deno.test("values refused before sending exit 2 and change nothing", async () =>
   assert.equal(action.code, 2, action.stderr);
   assert.match(oneErrorLine(action), /"discardSnapshots" is not a parameter of the migrate action/);
 
+  // An action's parameters are checked as the object sent is, from flags and from --from.
+  const reason = await ovirt(["vm", "stop", vm.id!, "--reason", "a\u0001b"], env);
+  assert.equal(reason.code, 2, reason.stderr);
+  assert.match(oneErrorLine(reason), /reason holds characters XML cannot carry/);
+  const stop = `${bench.home.path}/stop.json`;
+  await Deno.writeTextFile(stop, JSON.stringify({ force: true, reason: "a\u0001b" }));
+  const fromFile = await ovirt(["api", "POST", `/vms/${vm.id}/stop`, "--from", stop], env);
+  assert.equal(fromFile.code, 2, fromFile.stderr);
+
   const dash = await ovirt(["vm", "show", "-dash"], env);
   assert.equal(dash.code, 2);
   assert.match(oneErrorLine(dash), /goes after "--"/);
