@@ -10,7 +10,7 @@ import { untilAborted } from "../transport/abortable.ts";
 import { STRUCTS } from "./model.ts";
 import { UsageError } from "./errors.ts";
 import { fromJson } from "./values.ts";
-import { leftOutElements } from "./xml_members.ts";
+import { leftOutElements, leftOutTexts } from "./xml_members.ts";
 
 /** The `type` object in file `path` (`-`: standard input, given up when `signal` aborts). */
 export async function readObjectFile(
@@ -35,6 +35,13 @@ export async function readObjectFile(
       throw new UsageError(
         `${what}: the model has no ${unknown.map((path) => `<${path}>`).join(", ")} ` +
           `(no such member of ${type} or of what it holds)`,
+      );
+    }
+    const dropped = leftOutTexts(text, tag!, read);
+    if (dropped.length > 0) {
+      throw new UsageError(
+        `${what}: the text of ${dropped.map((path) => `<${path}>`).join(", ")} is not read ` +
+          "(an object is written with its members, such as <cluster><name>Default</name></cluster>)",
       );
     }
     return read;

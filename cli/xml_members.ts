@@ -3,7 +3,8 @@
  * elements it does not know (as an engine's newer answers need), but a file written by hand
  * with `<memroy>` must be refused as JSON's `"memroy"` is. The file's elements are compared
  * with those of what was read, written back: an element only the file has was left out
- * (`<link>` and `<actions>`, an engine's links, excepted).
+ * (`<link>` and `<actions>`, an engine's links, excepted); so was the text of an element that
+ * written back has none (`<cluster>Default</cluster>`, where a cluster is an object).
  *
  * @module
  */
@@ -14,14 +15,15 @@ import {
   END_TAG,
   NEED_DATA,
   START_TAG,
+  TEXT,
   XmlTokenizer,
 } from "../transport/xml/tokenizer.ts";
 
 /** The elements of `text` that reading it as `tag` left out, as paths (`vm/memroy`). */
 export function leftOutElements(text: string, tag: string, read: object): string[] {
-  const kept = new Set(elementPaths(toXml(tag, read)));
+  const kept = new Set(elementPaths(toXml(tag, read)).elements);
   const left = new Set<string>();
-  for (const path of elementPaths(text)) {
+  for (const path of elementPaths(text).elements) {
     // Links (`<link rel="nics">`, `<actions>`) are what an engine's answer carries besides
     // members; below an element left out, only that element is named.
     const words = path.split("/");
@@ -33,21 +35,38 @@ export function leftOutElements(text: string, tag: string, read: object): string
   return [...left];
 }
 
-/** The path of every element of `text` from its root (`vm`, `vm/cpu`, `vm/cpu/topology`). */
-function elementPaths(text: string): string[] {
+/**
+ * The elements of `text` whose own text (not white space) reading it as `tag` left out, as
+ * paths (`vm/cluster` for `<cluster>Default</cluster>`).
+ */
+export function leftOutTexts(text: string, tag: string, read: object): string[] {
+  const kept = new Set(elementPaths(toXml(tag, read)).texts);
+  return elementPaths(text).texts.filter((path) =>
+    !kept.has(path) && !path.split("/").includes("actions")
+  );
+}
+
+/**
+ * The path of every element of `text` from its root (`vm`, `vm/cpu`, `vm/cpu/topology`), and
+ * of those with text of their own besides white space.
+ */
+function elementPaths(text: string): { elements: string[]; texts: string[] } {
   const tokenizer = new XmlTokenizer();
   tokenizer.push(new TextEncoder().encode(text));
   tokenizer.end();
   const open: string[] = [];
-  const paths: string[] = [];
+  const elements: string[] = [], texts: string[] = [];
   for (let token = tokenizer.next(); token !== END_OF_DOCUMENT; token = tokenizer.next()) {
     if (token === NEED_DATA) break; // cannot happen after end(); read whole already
     if (token === START_TAG) {
       open.push(tokenizer.name);
-      paths.push(open.join("/"));
+      elements.push(open.join("/"));
     } else if (token === END_TAG) {
       open.pop();
+    } else if (token === TEXT && open.length > 0 && tokenizer.text().trim() !== "") {
+      const path = open.join("/");
+      if (texts.at(-1) !== path) texts.push(path);
     }
   }
-  return paths;
+  return { elements, texts };
 }

@@ -40,6 +40,18 @@ Deno.test("--from XML refuses elements the model does not have, before sending",
     assert.equal(migrate.code, 2, migrate.stderr);
     assert.match(oneErrorLine(migrate), /<action\/bogus>/);
 
+    // The text of an element that is an object is no value: refused, not dropped.
+    const texts = `${dir}/texts.xml`;
+    await Deno.writeTextFile(
+      texts,
+      "<vm><name>texts-vm</name><cluster>Default</cluster><template><name>Blank</name>" +
+        "</template><cpu>4</cpu></vm>",
+    );
+    const textRun = await ovirt(["vm", "add", "--from", texts], env);
+    assert.equal(textRun.code, 2, textRun.stderr);
+    assert.match(oneErrorLine(textRun), /the text of <vm\/cluster>, <vm\/cpu> is not read/);
+    assert.deepEqual(await vms.list({ search: "name=texts-vm" }), [], "nothing was added");
+
     const shown = await ovirt(["vm", "show", "vm003", "-o", "xml"], env);
     const edited = `${dir}/vm003.xml`;
     await Deno.writeTextFile(
