@@ -202,6 +202,16 @@ Deno.test("simulator: a VM's ticket() sets the value and expiry asked for, else 
   const made = await service.ticket();
   assert.equal(made?.expiry, 7200);
   assert.ok(made?.value && made.value !== "console-password");
+  // A VM that does not run has no console: the engine refuses its ticket.
+  const [down] = await vms.list({ search: "status=down", max: 1 });
+  await rejectsWith(
+    vms.vmService(down.id!).ticket(),
+    409,
+    /^\[Cannot set Virtual Machine Ticket because the VM is in Down status\.\]$/,
+  );
+  const consoles = vms.vmService(down.id!).graphicsConsolesService();
+  const [console] = await consoles.list();
+  await rejectsWith(consoles.consoleService(console.id!).ticket(), 409, /Virtual Machine Ticket/);
 });
 
 Deno.test("simulator: an affinity group takes a VM by id only, and answers the <vm> as sent", async () => {
@@ -258,7 +268,7 @@ Deno.test("simulator: the engine's refusals and wordings for VM and host actions
   await rejectsWith(
     vms.vmService(down.id!).reboot(),
     409,
-    /^\[Cannot reboot VM because the VM is in Down status\.\]$/,
+    /^\[Cannot restart VM because the VM is in Down status\.\]$/,
   );
   const [host] = await system.hostsService().list({ search: "name=host1" });
   await rejectsWith(

@@ -6,23 +6,45 @@
  * @module
  */
 
+import { conflict } from "../answers.ts";
 import { type ActionHandler, type Behaviour, flag } from "../behaviour.ts";
 import type { Reference } from "../engine.ts";
+import type { Entity } from "../store.ts";
+
+/** The statuses in which the engine sets a VM's console ticket (`SetVmTicketCommand`). */
+const TICKET_STATUSES = new Set([
+  "up",
+  "paused",
+  "powering_up",
+  "powering_down",
+  "reboot_in_progress",
+]);
 
 /**
- * The `ticket` action of a VM or of one of its graphics consoles: the value and expiry
- * asked for, else a random value valid for 2 hours (the engine's default).
+ * The `ticket` action of VM `vm` or of one of its graphics consoles: the value and expiry
+ * asked for, else a random value valid for 2 hours (the engine's default); refused, in the
+ * engine's words, unless the VM runs.
  */
-export const setTicket: ActionHandler = (call, _entity, params) => {
+export function setTicket(
+  call: Parameters<ActionHandler>[0],
+  vm: Entity | undefined,
+  params: Record<string, unknown>,
+): Record<string, unknown> {
+  const status = String(vm?.status ?? "down");
+  if (!TICKET_STATUSES.has(status)) {
+    const name = status.split("_").map((word) => word[0].toUpperCase() + word.slice(1)).join("");
+    throw conflict(`Cannot set Virtual Machine Ticket because the VM is in ${name} status.`);
+  }
   const wanted = (params.ticket ?? {}) as { value?: string; expiry?: number };
   return {
     ticket: { value: wanted.value ?? call.engine.newId(), expiry: wanted.expiry ?? 7200 },
   };
-};
+}
 
 const graphicsConsole: Behaviour = {
   actions: {
-    ticket: setTicket,
+    ticket: (call, _console, params) =>
+      setTicket(call, call.engine.store.get("vms", call.location.parent!.parent!.id!), params),
     proxyticket: (call) => ({ proxyTicket: { value: call.engine.newId() } }),
     remoteviewerconnectionfile: (call, entity) => {
       const vm = call.engine.store.get("vms", call.location.parent!.parent!.id!);

@@ -206,7 +206,7 @@ function checkStoppable(vm: Entity, what: string): void {
 
 /**
  * The engine's refusal of `what` (`reboot`) for a VM in a status that does not allow it:
- * `Cannot reboot VM because the VM is in Down status.` (the engine's name of the status).
+ * `Cannot restart VM because the VM is in Down status.` (the engine's name of the status).
  */
 function statusIllegal(vm: Entity, what: string): Refusal {
   const status = vm.status === "migrating" ? "migrating_from" : String(vm.status);
@@ -295,7 +295,7 @@ const vmActions: Record<string, ActionHandler> = {
     ]);
   },
   reboot: (call, vm) => {
-    if (vm!.status !== "up" && vm!.status !== "powering_up") throw statusIllegal(vm!, "reboot");
+    if (vm!.status !== "up" && vm!.status !== "powering_up") throw statusIllegal(vm!, "restart");
     lifecycle(call, vm!, { status: "reboot_in_progress" }, [{ status: "up" }, agentReports]);
   },
   reset: (call, vm) => {
