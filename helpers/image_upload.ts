@@ -22,7 +22,7 @@
  */
 
 import type { Connection } from "../services/connection.ts";
-import { NotFoundError, OvirtError, TimeoutError } from "../transport/errors.ts";
+import { ConnectionError, NotFoundError, OvirtError, TimeoutError } from "../transport/errors.ts";
 import { MAX_MILLISECONDS } from "../transport/options.ts";
 import type { DiskService } from "../services/disk.ts";
 import type { DisksService } from "../services/disks.ts";
@@ -222,7 +222,11 @@ async function addDisk(
   try {
     return await untilAborted(adding, options.signal);
   } catch (error) {
-    if (!options.signal?.aborted) throw error;
+    if (!options.signal?.aborted) {
+      // Sent, its answer lost: the engine may have made the disk, which nobody will remove.
+      if (!(error instanceof ConnectionError && error.maybeApplied)) throw error;
+      throw withNote(error, `; a disk named "${disk.name}" may have been made: look for it`);
+    }
     if (options.keepDiskOnFailure) throw error;
     let made: Disk;
     try {

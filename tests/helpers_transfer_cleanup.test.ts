@@ -10,6 +10,7 @@ import assert from "node:assert/strict";
 import {
   AuthError,
   Connection,
+  ConnectionError,
   OvirtError,
   types,
   uploadDisk,
@@ -175,4 +176,29 @@ Deno.test("an abort while the transfer is created, whose cancel the engine canno
     types.ImageTransferPhase.TRANSFERRING,
     "still running, as the error says",
   );
+});
+
+Deno.test("the disk add's answer lost: the error says a disk of that name may have been made", async () => {
+  await using sim = await startSimulator({ delay: 0 });
+  await using connection = new Connection({
+    url: sim.url,
+    username: sim.username,
+    password: sim.password,
+  });
+  await connection.systemService().vmsService().list(); // logged in: the next POST is the add
+  const path = await dataFile(MIB);
+  try {
+    sim.setFaults({ dropAnswerNextPosts: 1 });
+    const error = await outcome(
+      uploadImage(connection, path, { storageDomain: "data", name: "lost-add", pollInterval: 10 }),
+    );
+    assert.ok(error instanceof ConnectionError && error.maybeApplied, String(error));
+    assert.match(error.message, /; a disk named "lost-add" may have been made: look for it$/);
+    const [made] = await connection.systemService().disksService().list({
+      search: "name=lost-add",
+    });
+    assert.ok(made, "the engine made it indeed");
+  } finally {
+    await Deno.remove(path);
+  }
 });
