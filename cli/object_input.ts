@@ -41,7 +41,8 @@ export async function readObjectFile(
     if (dropped.length > 0) {
       throw new UsageError(
         `${what}: the text of ${dropped.map((path) => `<${path}>`).join(", ")} is not read ` +
-          "(an object is written with its members, such as <cluster><name>Default</name></cluster>)",
+          "(an object is written with its members, such as " +
+          "<cluster><name>Default</name></cluster>)",
       );
     }
     return read;

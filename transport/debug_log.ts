@@ -13,9 +13,9 @@ export class DebugLog {
 
   /**
    * Logs through `write`, with the secrets hidden where they stand (see {@link redact}). A
-   * `write` that throws (or returns a promise that rejects) never fails or changes a call (an add the engine made must not look
-   * failed because its log line could not be written): its first failure is told once on
-   * standard error, and the log stops.
+   * `write` that throws (or returns a promise that rejects) never fails or changes a call (an
+   * add the engine made must not look failed because its log line could not be written): its
+   * first failure is told once on standard error, and the log stops.
    */
   constructor(write: (line: string) => void) {
     this.#write = write;

@@ -319,7 +319,10 @@ export class TransferSession {
     return error;
   }
 
-  /** `error` for a finalized transfer whose end could not be learned: see {@link outcomeUnknown}. */
+  /**
+   * `error` for a finalized transfer whose end could not be learned: see
+   * {@link outcomeUnknown}.
+   */
   #unknownOutcome(error: unknown): unknown {
     const marked = withNote(
       error,
