@@ -16,6 +16,7 @@
  */
 
 import { ConnectionError, OvirtError, TimeoutError } from "../transport/errors.ts";
+import { isLastingFailure } from "../transport/retry.ts";
 import { delay, untilAborted } from "./delay.ts";
 
 /** How often and how long to poll. */
@@ -61,11 +62,13 @@ function jsonOf(value: object): string {
 
 /**
  * Whether a failed request may well succeed if sent again a little later: the engine could
- * not be reached (`ConnectionError`), did not answer in time (`TimeoutError`), or a proxy in
- * front of it answered 502, 503 or 504 (an engine restarting behind Apache).
+ * not be reached (`ConnectionError`, but for a certificate refused), did not answer in time
+ * (`TimeoutError`), or a proxy in front of it answered 502, 503 or 504 (an engine restarting
+ * behind Apache).
  */
 export function isTransient(error: unknown): boolean {
-  return error instanceof ConnectionError || error instanceof TimeoutError ||
+  return (error instanceof ConnectionError && !isLastingFailure(error)) ||
+    error instanceof TimeoutError ||
     (error instanceof OvirtError && TRANSIENT_CODES.has(error.code ?? 0));
 }
 

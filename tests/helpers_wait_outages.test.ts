@@ -8,6 +8,7 @@
 import assert from "node:assert/strict";
 import {
   Connection,
+  ConnectionError,
   NotFoundError,
   OvirtError,
   TimeoutError,
@@ -106,4 +107,25 @@ Deno.test("waitForStatus still ends at once on a failure that asking again canno
     waitForStatus(vmService, types.VmStatus.UP, { interval: 10, timeout: 600_000 }),
     NotFoundError,
   );
+});
+
+Deno.test("a certificate refused is no outage: the wait ends at once", async () => {
+  await using sim = await startSimulator({ delay: 0, tls: true });
+  // No CA given: the simulator's certificate is refused on every poll.
+  await using connection = new Connection({ url: sim.url, token: "t", retry: false });
+  const id = crypto.randomUUID();
+  const started = performance.now();
+  await assert.rejects(
+    waitFor(
+      (signal) => connection.systemService().vmsService().vmService(id).get({ signal }),
+      () => true,
+      { interval: 10, timeout: 20_000 },
+    ),
+    (error) => {
+      assert.ok(error instanceof ConnectionError, String(error));
+      assert.match(error.message, /not signed by a CA this connection trusts/);
+      return true;
+    },
+  );
+  assert.ok(performance.now() - started < 10_000, "not polled until the timeout");
 });

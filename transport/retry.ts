@@ -351,6 +351,14 @@ function sentAndLost(error: unknown, method: string, arrived: boolean): unknown 
 const NEVER_SENT =
   /connection refused|no connection to \S+ within|ECONNREFUSED|tcp connect error|dns error|failed to lookup address|ENOTFOUND|EAI_AGAIN|name or service not known|no route to host|EHOSTUNREACH|ENETUNREACH|network is unreachable|Requests to port \d+ are blocked/i;
 
+/**
+ * Whether `error` is a failure that repeating cannot help: a certificate or handshake
+ * refused, a permission missing.
+ */
+export function isLastingFailure(error: unknown): boolean {
+  return TLS_FAILURE.test(describeCauses(error));
+}
+
 /** Certificate, handshake and permission failures: repeating them cannot help. */
 const TLS_FAILURE =
   /certificate|invalid peer|UnknownIssuer|handshake|NotValidForName|NotCapable|Requires \w+ access/i;
