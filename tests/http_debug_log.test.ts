@@ -340,10 +340,7 @@ Deno.test("debug: a log writer that throws fails no call, and is told of once", 
     },
   });
   let writes = 0;
-  const told: string[] = [];
-  const original = console.error;
-  console.error = (...args: unknown[]) => void told.push(args.join(" "));
-  try {
+  const told = await linesToStderr(async () => {
     await using connection = new Connection({
       url: engine.url,
       username: USERNAME,
@@ -362,9 +359,7 @@ Deno.test("debug: a log writer that throws fails no call, and is told of once", 
     const before = writes;
     assert.equal((await vms.list()).length, 1);
     assert.equal(writes, before, "the log stopped after its writer failed");
-  } finally {
-    console.error = original;
-  }
+  });
   assert.deepEqual(told, [
     "ovirt-sdk: the debug log's writer failed, so the log stops: disk full",
   ]);
@@ -374,10 +369,7 @@ Deno.test("debug: an async log writer whose promise rejects fails no call either
   await using engine = await startFakeEngine({
     api: () => xml(`<vms><vm id="1"><name>web</name></vm></vms>`),
   });
-  const told: string[] = [];
-  const original = console.error;
-  console.error = (...args: unknown[]) => void told.push(args.join(" "));
-  try {
+  const told = await linesToStderr(async () => {
     await using connection = new Connection({
       url: engine.url,
       username: USERNAME,
@@ -391,10 +383,21 @@ Deno.test("debug: an async log writer whose promise rejects fails no call either
     const vms = connection.systemService().vmsService();
     assert.equal((await vms.list()).length, 1);
     assert.equal((await vms.list()).length, 1);
-  } finally {
-    console.error = original;
-  }
+  });
   assert.deepEqual(told, [
     "ovirt-sdk: the debug log's writer failed, so the log stops: cannot append",
   ]);
 });
+
+/** What `run` writes with `console.error`, one entry per call, instead of writing it. */
+async function linesToStderr(run: () => Promise<void>): Promise<string[]> {
+  const told: string[] = [];
+  const original = console.error;
+  console.error = (...args: unknown[]) => void told.push(args.join(" "));
+  try {
+    await run();
+  } finally {
+    console.error = original;
+  }
+  return told;
+}
