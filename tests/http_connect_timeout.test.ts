@@ -37,12 +37,15 @@ const hasPython = await new Deno.Command("python3", { args: ["-c", ""] }).output
   () => false,
 );
 
+/** A test's name and whether it is skipped: these tests need python3 to make a black hole. */
+function withPython(name: string): { name: string; ignore: boolean } {
+  const skipped = " (skipped: needs python3 to make a port that never accepts)";
+  return { name: hasPython ? name : name + skipped, ignore: !hasPython };
+}
+
 for (const [name, extra] of [["fetch", {}], ["node:http", { insecure: true }]] as const) {
   Deno.test({
-    name: `connectTimeout (${name}): a host that never accepts fails fast, as never sent${
-      hasPython ? "" : " (skipped: needs python3 to make a port that never accepts)"
-    }`,
-    ignore: !hasPython,
+    ...withPython(`connectTimeout (${name}): a host that never accepts fails fast, as never sent`),
     async fn() {
       await using hole = await blackHole();
       const options: ConnectionOptions = {
@@ -66,9 +69,9 @@ for (const [name, extra] of [["fetch", {}], ["node:http", { insecure: true }]] a
 }
 
 Deno.test({
-  name: "connectTimeout (fetch): calls sharing one probe each stop at their own signal only" +
-    (hasPython ? "" : " (skipped: needs python3 to make a port that never accepts)"),
-  ignore: !hasPython,
+  ...withPython(
+    "connectTimeout (fetch): calls sharing one probe each stop at their own signal only",
+  ),
   async fn() {
     await using hole = await blackHole();
     const options: ConnectionOptions = {
@@ -110,9 +113,7 @@ Deno.test({
 });
 
 Deno.test({
-  name: "connectTimeout (fetch): a probe past its limit no longer keeps the script alive" +
-    (hasPython ? "" : " (skipped: needs python3 to make a port that never accepts)"),
-  ignore: !hasPython,
+  ...withPython("connectTimeout (fetch): a probe past its limit no longer keeps the script alive"),
   async fn() {
     await using hole = await blackHole();
     const script = `
