@@ -7,7 +7,7 @@
  *
  * const connection = new Connection({ url: "https://engine/ovirt-engine/api", token: "..." });
  * const vmsService = connection.systemService().vmsService();
- * for await (const page of pages(vmsService, { search: "sortby name", pageSize: 50 })) {
+ * for await (const page of pages(vmsService, { search: "sortby name asc", pageSize: 50 })) {
  *   for (const vm of page) console.log(vm.name);
  * }
  * ```
@@ -41,7 +41,11 @@ export interface PageableCollection<T> {
 
 /** What to page through and how. */
 export interface PageOptions {
-  /** Search criteria (and `sortby`), without `page`: e.g. `status=up sortby name`. */
+  /**
+   * Search criteria (and `sortby`), without `page`: e.g. `status=up sortby name asc`. The
+   * engine takes `page` after a sort only with its direction: a `sortby` without one is sent
+   * with `asc`, the engine's default.
+   */
   search?: string;
   /** Items per page (default 100). */
   pageSize?: number;
@@ -80,11 +84,12 @@ export async function* pages<T>(
   if (/\bpage\s+\d+\s*$/i.test(search)) {
     throw new OvirtError("pages: leave `page N` out of the search, the iterator adds it");
   }
+  const criteria = withSortDirection(search.trim());
   let previous: string | undefined;
   for (let page = firstPage;; page++) {
     // As a call with that signal rejects, whenever the abort comes.
     if (signal?.aborted) throw abortedError(signal.reason);
-    const query = `${search.trim()} page ${page}`.trim();
+    const query = `${criteria} page ${page}`.trim();
     const items = await collection.list({
       search: query,
       max: pageSize,
@@ -105,6 +110,17 @@ export async function* pages<T>(
     previous = ids;
     yield items;
   }
+}
+
+/**
+ * `search` with `asc` added after a final `sortby FIELD` that has no direction: the engine's
+ * parser wants `asc` or `desc` between a sort field and `page` (`sortby name page 2` is
+ * refused as a query with an invalid sort direction).
+ */
+function withSortDirection(search: string): string {
+  return /(^|\s)sortby\s+\S+$/i.test(search) && !/\s(asc|desc)$/i.test(search)
+    ? `${search} asc`
+    : search;
 }
 
 /**

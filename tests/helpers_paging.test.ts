@@ -72,3 +72,21 @@ Deno.test("pages stops too when the same page's items have no ids", async () => 
   }, /page 2 holds the same objects as page 1/);
   assert.equal(searches.length, 2);
 });
+
+Deno.test("pages sends a sort without a direction with asc, which the engine needs before page", async () => {
+  const { server, searches, url } = samePageServer();
+  await using _server = server;
+  await using connection = new Connection({ url, token: "T", retry: false });
+  const vmsService = connection.systemService().vmsService();
+  for (const search of ["status=up sortby name", "sortby name DESC", "name=a*", "SortBy  name"]) {
+    for await (const _page of pages(vmsService, { search, pageSize: 20 })) {
+      // one short page
+    }
+  }
+  assert.deepEqual(searches, [
+    "status=up sortby name asc page 1",
+    "sortby name DESC page 1",
+    "name=a* page 1",
+    "SortBy  name asc page 1",
+  ]);
+});
