@@ -99,9 +99,10 @@ export class HttpClient {
     }
     const { head, rest } = await readHead(reader, LOGGED_BODY_LIMIT);
     let text = new TextDecoder().decode(concatenated(head));
-    // Only in a refusal: a success never repeats a password, and hiding a short one there
-    // would garble the answer (`"scope":"ovirt-app-api"` with the password `ovirt`).
-    if (request.secrets && !isSuccess(response.status)) {
+    // Only in a refusal, or a success that is no token (a portal's login page answered 200):
+    // a token never repeats a password, and hiding a short one there would garble it
+    // (`"scope":"ovirt-app-api"` with the password `ovirt`).
+    if (request.secrets && (!isSuccess(response.status) || !text.includes('"access_token"'))) {
       for (const secret of request.secrets) text = hideValue(text, secret);
     }
     if (rest) text += `\n[the rest of the body, past ${LOGGED_BODY_LIMIT} bytes, is not logged]`;
@@ -142,7 +143,9 @@ export class HttpClient {
     const proxy = proxyFor(url, this.#parts.proxy);
     const where = proxy ? `${url.origin} through the proxy ${proxy.origin}` : url.origin;
     if (!request.transfer) {
-      return new ConnectionError(`Cannot talk to ${where}: ${detail}`, { cause: error });
+      // The causes quote the URL too: copied with what the message hides hidden.
+      const cause = detail.startsWith(described) ? error : redactedCauses(error);
+      return new ConnectionError(`Cannot talk to ${where}: ${detail}`, { cause });
     }
     for (const spelling of [url.href, url.pathname + url.search, url.pathname]) {
       detail = detail.replaceAll(spelling, spelling === url.href ? hideTicket(url) : "/[hidden]");
@@ -224,6 +227,22 @@ function describe(error: unknown): string {
     current = current instanceof Error ? current.cause : undefined;
   }
   return parts.join(": ");
+}
+
+/**
+ * A copy of `error` and its causes with their messages {@link redact}ed, each keeping its
+ * name and `code` (what the retries tell failures apart by).
+ */
+function redactedCauses(error: unknown, depth = 0): unknown {
+  if (!(error instanceof Error)) return redact(String(error));
+  const deeper = error.cause !== undefined && depth < 4;
+  const copy = new Error(redact(error.message), {
+    cause: deeper ? redactedCauses(error.cause, depth + 1) : undefined,
+  });
+  copy.name = error.name;
+  const { code } = error as { code?: unknown };
+  if (typeof code === "string") Object.assign(copy, { code });
+  return copy;
 }
 
 /** A transfer URL for the log: its path holds the transfer ticket, so only the origin shows. */

@@ -22,6 +22,9 @@ const SECRET_PATTERNS: readonly RegExp[] = [
   /(<(password|root_password|windows_license_key)>)[\s\S]*?(?=<\/\2>|$)/g,
   // Image transfer URLs carry the transfer's ticket in their path: keep scheme and host.
   /(<(?:transfer_url|proxy_url)>[a-z][a-z0-9+.-]*:\/\/[^/<]*)[^<]*/gi,
+  // A user and password in a URL (`https://user:pass@sso/...`), as a URL's `href` spells
+  // them (their `/`, `?`, `#` and `@` percent-encoded): up to the `@` before the host.
+  /(:\/\/)[^\s/?#@<>"']+(?=@)/g,
 ];
 
 /**
@@ -42,9 +45,12 @@ const SECRET_FIELD_NAME = /password|token|secret|api(?:%[0-9a-f]{2}|\W)?_?key/i;
 /** Where a field's value ends. */
 const FIELD_END = /[&\s]/g;
 
-/** Elements whose `<value>` is a secret: console and proxy tickets, volume keys. */
+/**
+ * Elements whose `<value>`s are secrets: console and proxy tickets, volume keys, and the
+ * options of a managed block storage driver the model calls sensitive (array passwords, keys).
+ */
 const SECRET_VALUE_HOLDERS =
-  /<(ticket|proxy_ticket|openstack_volume_authentication_key)\b[^<>]*>[\s\S]*?(?:<\/\1>|$)/g;
+  /<(ticket|proxy_ticket|openstack_volume_authentication_key|driver_sensitive_options)\b[^<>]*>[\s\S]*?(?:<\/\1>|$)/g;
 
 /**
  * Returns `text` with every secret replaced by {@link REDACTED}: the value of an `Authorization`,
@@ -53,9 +59,9 @@ const SECRET_VALUE_HOLDERS =
  * whatever follows a form field or query parameter whose name has `password`, `token`, `secret`
  * or `api-key` in it (`password=`, `access_token=`, `api_key=`), a JSON `"password"`, `"token"`,
  * `"access_token"`, `"refresh_token"` or `"id_token"` member, an XML `<password>`,
- * `<root_password>` or `<windows_license_key>`, the `<value>` of a `<ticket>`, `<proxy_ticket>` or
- * `<openstack_volume_authentication_key>`, and the path of a `<transfer_url>` or `<proxy_url>`.
- * Nothing else is touched.
+ * `<root_password>` or `<windows_license_key>`, the `<value>`s of a `<ticket>`, `<proxy_ticket>`,
+ * `<openstack_volume_authentication_key>` or `<driver_sensitive_options>`, the path of a
+ * `<transfer_url>` or `<proxy_url>`, and the user and password of a URL. Nothing else is touched.
  */
 export function redact(text: string): string {
   let result = text;
