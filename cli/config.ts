@@ -188,8 +188,11 @@ export async function resolveSettings(flags: SettingFlags, env: Env): Promise<Se
     }
     profile = found;
   }
-  const insecure = flags.insecure ?? insecureVariable(variable("OVIRT_INSECURE")) ??
-    profile.insecure === true;
+  const [insecure, insecureSource] = flags.insecure !== undefined
+    ? [flags.insecure, "--insecure"]
+    : variable("OVIRT_INSECURE") !== undefined
+    ? [insecureVariable(variable("OVIRT_INSECURE"))!, "OVIRT_INSECURE"]
+    : [profile.insecure === true, `the insecure setting of profile "${profileName}"`];
   const [url, source] = flags.url !== undefined
     ? [flags.url, "--url"]
     : variable("OVIRT_URL") !== undefined
@@ -200,6 +203,13 @@ export async function resolveSettings(flags: SettingFlags, env: Env): Promise<Se
     : variable("OVIRT_CA_FILE") !== undefined
     ? [variable("OVIRT_CA_FILE")!, "OVIRT_CA_FILE"]
     : [profile.caFile, `the caFile of profile "${profileName}"`];
+  if (insecure && caFile !== undefined) {
+    // A CA says whom to trust; insecure would trust anyone instead, without a word.
+    throw new UsageError(
+      `${insecureSource} turns certificate checks off, so the CA file of ${caSource} would not ` +
+        "be used: drop one of them (--no-insecure overrides OVIRT_INSECURE and a profile)",
+    );
+  }
   if (caFile !== undefined) await checkCaFile(caFile, caSource);
   const settings: Settings = {
     url: url === undefined ? undefined : checkEngineUrl(url, source),

@@ -109,6 +109,12 @@ export async function runProfile(context: Context, args: ParsedFlags): Promise<v
       if (values["ca-file"] !== undefined) profile.caFile = absolute(values["ca-file"]);
       if (values.insecure !== undefined) profile.insecure = values.insecure;
       if (!profile.url) throw new UsageError(`ovirt profile set ${name}: give --url`);
+      if (profile.insecure && profile.caFile !== undefined) {
+        throw new UsageError(
+          `ovirt profile set ${name}: insecure turns certificate checks off, so its CA file ` +
+            "would not be used: keep one of them (--no-insecure drops insecure)",
+        );
+      }
       config.profiles[name!] = profile;
       config.current ??= name;
       const path = await writeConfig(context.env, config);

@@ -48,6 +48,32 @@ Deno.test("ovirt settings: --no-insecure, empty variables, URLs refused", async 
     assert.equal((await ovirt(["profile", "remove", "lab"], env)).code, 0);
   });
 
+  await t.step(
+    "insecure and a CA file together are refused, wherever each comes from",
+    async () => {
+      const stray = await ovirt(["vms", "list", "--ca-file", caFile], {
+        ...env,
+        OVIRT_INSECURE: "1",
+      });
+      assert.equal(stray.code, 2, stray.stderr);
+      assert.match(
+        oneErrorLine(stray),
+        /OVIRT_INSECURE turns certificate checks off, so the CA file of --ca-file/,
+      );
+      const flag = await ovirt(["vms", "list", "--insecure"], { ...env, OVIRT_CA_FILE: caFile });
+      assert.equal(flag.code, 2, flag.stderr);
+      assert.match(oneErrorLine(flag), /--insecure turns .* the CA file of OVIRT_CA_FILE/);
+      const both = await ovirt(
+        ["profile", "set", "both", "--url", sim.url, "--ca-file", caFile, "--insecure"],
+        env,
+      );
+      assert.equal(both.code, 2, both.stderr);
+      assert.match(oneErrorLine(both), /insecure turns certificate checks off, so its CA file/);
+      const profiles = await ovirt(["profile", "list", "-o", "json"], env);
+      assert.doesNotMatch(profiles.stdout, /"both"/, "the profile was not saved");
+    },
+  );
+
   await t.step("empty variables count as unset", async () => {
     const set = await ovirt(["profile", "set", "lab", "--url", sim.url, "--ca-file", caFile], env);
     assert.equal(set.code, 0, set.stderr);

@@ -61,6 +61,32 @@ Deno.test("tls: a server signed by another CA is a ConnectionError", async () =>
   assert.equal(engine.logins.length, 0);
 });
 
+Deno.test("tls: insecure with a CA is refused before anything is sent", async () => {
+  await using engine = await httpsEngine();
+  for (const ca of [{ caCerts: [tls.otherCaCert] }, { caFile: tls.caFile }]) {
+    assert.throws(
+      () =>
+        new Connection({
+          url: engine.url,
+          username: USERNAME,
+          password: PASSWORD,
+          insecure: true,
+          ...ca,
+        }),
+      /insecure option turns certificate checks off, so the CA given with caFile or caCerts/,
+    );
+  }
+  assert.equal(engine.logins.length, 0, "the password was not sent");
+  await using empty = new Connection({
+    url: engine.url,
+    username: USERNAME,
+    password: PASSWORD,
+    insecure: true,
+    caCerts: [],
+  });
+  assert.equal((await empty.systemService().vmsService().list()).length, 1, "no CA: insecure");
+});
+
 Deno.test("tls: the default trust store does not trust a private CA", async () => {
   await using engine = await httpsEngine();
   await using connection = new Connection({ url: engine.url, token: "t" });

@@ -69,7 +69,10 @@ export interface ConnectionOptions {
    * script may read it) together with Deno's default roots.
    */
   caCerts?: string[];
-  /** Skip TLS certificate verification (for tests only); needs no Deno flags. */
+  /**
+   * Skip TLS certificate verification (for tests only); needs no Deno flags. Refused together
+   * with `caFile` or `caCerts`.
+   */
   insecure?: boolean;
   /**
    * Time limit of each call in milliseconds: login, request, repetitions and reading the
@@ -532,6 +535,13 @@ function checkOptions(options: ConnectionOptions): [ConnectionOptions, URL] {
   }
   checkCorrelationId(CORRELATION_HEADER, headerNamed(options.headers, "correlation-id"));
   checkBoolean("kerberos", options.kerberos);
+  if (options.insecure && (options.caFile !== undefined || options.caCerts?.length)) {
+    // A CA names whom to trust; insecure would trust anyone instead, without a word.
+    throw new OvirtError(
+      "The insecure option turns certificate checks off, so the CA given with caFile or " +
+        "caCerts would not be used: give the CA, or insecure, not both",
+    );
+  }
   const hasPassword = options.username !== undefined && options.password !== undefined;
   if (!hasPassword && options.token === undefined && !options.kerberos) {
     throw new OvirtError("A connection needs a username and password, a token, or kerberos");
