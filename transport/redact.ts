@@ -34,7 +34,7 @@ const SECRET_PATTERNS: readonly RegExp[] = [
  * the name would take time in the square of a long line's length.
  */
 const HEADER_LINE = /^([<>] ([\w!#$%&'*+.^`|~-]*):\s*)[^\r\n]*/gm;
-const SECRET_HEADER_NAME = /token|secret|passw(?:or)?d|api\W?_?key|auth/i;
+const SECRET_HEADER_NAME = /token|secret|passw(?:or)?d|api\W?_?key|auth|session/i;
 
 /**
  * The start of a form field or query parameter (`password=`, `?api_key=`), any name, which
@@ -55,7 +55,8 @@ const SECRET_VALUE_HOLDERS =
 /**
  * Returns `text` with every secret replaced by {@link REDACTED}: the value of an `Authorization`,
  * `Proxy-Authorization`, `Cookie` or `Set-Cookie` header line, of a debug log header line whose
- * name has `token`, `secret`, `password`, `api-key` (or `api_key`, `apikey`) or `auth` in it,
+ * name has `token`, `secret`, `password`, `api-key` (or `api_key`, `apikey`), `auth` or `session`
+ * in it (the engine's `JSESSIONID`),
  * whatever follows a form field or query parameter whose name has `password`, `token`, `secret`
  * or `api-key` in it (`password=`, `access_token=`, `api_key=`), a JSON `"password"`, `"token"`,
  * `"access_token"`, `"refresh_token"` or `"id_token"` member, an XML `<password>`,
