@@ -95,6 +95,7 @@ export {
   type SearchValue,
   where,
 } from "./helpers/search.ts";
+export { findByName, type SearchableCollection } from "./helpers/find.ts";
 export { connectionOptionsFromEnv } from "./helpers/options_from_env.ts";
 export {
   type ScriptArgs,

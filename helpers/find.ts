@@ -1,0 +1,60 @@
+/**
+ * Finding the one object of a collection with a given name: searched for with the name
+ * quoted (`name="web 1"`, never `name=web 1`, which the engine reads as `name=web` and the
+ * free-text word `1`), and then matched exactly here, case and all.
+ *
+ * @example
+ * ```ts
+ * import { Connection, findByName } from "@ovirt/sdk";
+ *
+ * const connection = new Connection({ url: "https://engine/ovirt-engine/api", token: "..." });
+ * const vmsService = connection.systemService().vmsService();
+ * const vm = await findByName(vmsService, "web 1");
+ * if (vm === undefined) throw new Error("No VM named web 1");
+ * ```
+ *
+ * @module
+ */
+
+import { OvirtError } from "../transport/errors.ts";
+import { searchQuery, where } from "./search.ts";
+
+/** A collection service whose `list` takes a `search` (VMs, hosts, disks, templates, ...). */
+export interface SearchableCollection<T> {
+  /** Lists the objects the search finds. */
+  list(options?: { search?: string; signal?: AbortSignal }): Promise<T[]>;
+}
+
+/**
+ * The object of `collection` whose `name` is exactly `name`, or `undefined` when none is.
+ * The engine's search compares names without regard to case and with wildcards where a
+ * name holds what its language cannot say (`"`, `'`, `;`, `\`): what it answers is checked
+ * here, so `Web` never stands for `web`. Rejects with an {@link OvirtError} naming their ids
+ * when several objects have that name (disks, networks of several data centers): pick one
+ * by id then.
+ */
+export async function findByName<T extends { id?: string; name?: string }>(
+  collection: SearchableCollection<T>,
+  name: string,
+  options: { signal?: AbortSignal } = {},
+): Promise<T | undefined> {
+  if (typeof name !== "string" || name === "") {
+    throw new OvirtError(
+      `findByName: the name must be a non-empty string, not ${JSON.stringify(name)}`,
+    );
+  }
+  const search = searchQuery(where.eq("name", name)).text;
+  const found = await collection.list({
+    search,
+    ...(options.signal ? { signal: options.signal } : {}),
+  });
+  const named = found.filter((item) => item.name === name);
+  if (named.length > 1) {
+    throw new OvirtError(
+      `findByName: ${named.length} objects are named "${name}" (ids ${
+        named.map((item) => item.id).join(", ")
+      }): choose one by id`,
+    );
+  }
+  return named[0];
+}

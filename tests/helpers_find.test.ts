@@ -1,0 +1,62 @@
+/**
+ * `findByName` against the simulator: the object named exactly so, never one whose name
+ * starts the same or differs in case, and an error naming the ids when several share it.
+ */
+
+import assert from "node:assert/strict";
+import { Connection, findByName, OvirtError, types } from "../mod.ts";
+import { startSimulator } from "../testing/mod.ts";
+
+Deno.test("findByName finds the VM named web 1, not web (whose description has a 1)", async () => {
+  await using simulator = await startSimulator({ empty: true, delay: 0 });
+  await using connection = new Connection({
+    url: simulator.url,
+    username: simulator.username,
+    password: simulator.password,
+  });
+  const vmsService = connection.systemService().vmsService();
+  const blank = { cluster: { name: "Default" }, template: { name: "Blank" } };
+  const web = await vmsService.add({ name: "web", description: "frontend 1", ...blank });
+  const web1 = await vmsService.add({ name: "web 1", ...blank });
+  const odd = await vmsService.add({ name: 'my "odd" vm*', ...blank });
+  await vmsService.add({ name: 'my "odd" vm-two', ...blank });
+  // What the examples did: the engine reads `name=web 1` as name=web and the word 1.
+  const [first] = await vmsService.list({ search: "name=web 1" });
+  assert.equal(first?.id, web.id, "the unquoted search finds web");
+  assert.equal((await findByName(vmsService, "web 1"))?.id, web1.id);
+  assert.equal((await findByName(vmsService, "web"))?.id, web.id);
+  assert.equal((await findByName(vmsService, 'my "odd" vm*'))?.id, odd.id);
+  assert.equal(await findByName(vmsService, "WEB 1"), undefined, "case counts");
+  assert.equal(await findByName(vmsService, "we"), undefined);
+  await assert.rejects(
+    findByName(vmsService, ""),
+    (error) => error instanceof OvirtError && /non-empty string/.test(error.message),
+  );
+});
+
+Deno.test("findByName refuses a name several objects share, naming their ids", async () => {
+  await using simulator = await startSimulator({ delay: 0 });
+  await using connection = new Connection({
+    url: simulator.url,
+    username: simulator.username,
+    password: simulator.password,
+  });
+  const disksService = connection.systemService().disksService();
+  const made: types.Disk[] = [];
+  for (let i = 0; i < 2; i++) {
+    made.push(
+      await disksService.add({
+        name: "scratch",
+        format: "cow",
+        provisionedSize: 1n << 30n,
+        storageDomains: [{ name: "data" }],
+      }),
+    );
+  }
+  await assert.rejects(findByName(disksService, "scratch"), (error) => {
+    assert.ok(error instanceof OvirtError, String(error));
+    assert.match(error.message, /2 objects are named "scratch"/);
+    for (const disk of made) assert.ok(error.message.includes(disk.id!), error.message);
+    return true;
+  });
+});
