@@ -62,6 +62,7 @@ export {
   waitFor,
   type WaitForOptions,
   waitForStatus,
+  type WaitForStatusOptions,
   type WaitOptions,
 } from "./helpers/wait.ts";
 export {

@@ -153,22 +153,42 @@ export interface StatusSource<T extends { status?: string }> {
   readonly path: string;
 }
 
+/** Options of {@link waitForStatus}: {@link WaitOptions} plus the statuses that mean failure. */
+export interface WaitForStatusOptions<S extends string = string> extends WaitOptions {
+  /**
+   * Statuses that end the wait at once with an {@link OvirtError} naming the status (a host
+   * `non_operational` or `install_failed` while waiting for `up`, a disk `illegal` while
+   * waiting for `ok`), instead of polling on until the timeout. Leave out a status the
+   * object may still show at the first poll (a VM being started may still be `down`).
+   */
+  failOn?: readonly S[];
+}
+
 /**
  * Polls `service.get()` until the object's `status` is `wanted` (or one of them), e.g.
- * a VM `up` or a disk `ok`, and resolves to the object.
+ * a VM `up` or a disk `ok`, and resolves to the object; rejects at once when it is one of
+ * `failOn`.
  */
 export function waitForStatus<T extends { status?: string }>(
   service: StatusSource<T>,
   wanted: NonNullable<T["status"]> | readonly NonNullable<T["status"]>[],
-  options: WaitOptions = {},
+  options: WaitForStatusOptions<NonNullable<T["status"]>> = {},
 ): Promise<T> {
   const statuses: readonly string[] = typeof wanted === "string" ? [wanted] : wanted;
+  const { failOn = [], ...waitOptions } = options;
+  if (!Array.isArray(failOn) || failOn.some((status) => typeof status !== "string")) {
+    throw new OvirtError("waitForStatus: failOn must be an array of statuses");
+  }
+  const description = options.description ?? `/${service.path} status ${statuses.join(" or ")}`;
   return waitFor(
     (signal) => service.get({ signal }),
-    (value) => value.status !== undefined && statuses.includes(value.status),
-    {
-      ...options,
-      description: options.description ?? `/${service.path} status ${statuses.join(" or ")}`,
+    (value) => {
+      const { status } = value;
+      if (status !== undefined && !statuses.includes(status) && failOn.includes(status)) {
+        throw new OvirtError(`Waiting for ${description}: the status became ${status}`);
+      }
+      return status !== undefined && statuses.includes(status);
     },
+    { ...waitOptions, description },
   );
 }

@@ -129,3 +129,30 @@ Deno.test("a certificate refused is no outage: the wait ends at once", async () 
   );
   assert.ok(performance.now() - started < 10_000, "not polled until the timeout");
 });
+
+Deno.test("waitForStatus ends at once on a status of failOn, naming it", async () => {
+  await using sim = await startSimulator({ delay: 50 });
+  await using connection = connect(sim);
+  const vmService = await downVm(connection);
+  await vmService.start();
+  const started = performance.now();
+  await assert.rejects(
+    waitForStatus(vmService, types.VmStatus.SUSPENDED, {
+      interval: 20,
+      timeout: 60_000,
+      failOn: [types.VmStatus.UP, types.VmStatus.NOT_RESPONDING],
+    }),
+    (error) => {
+      assert.ok(error instanceof OvirtError && !(error instanceof TimeoutError), String(error));
+      assert.match(error.message, /status suspended: the status became up$/);
+      return true;
+    },
+  );
+  assert.ok(performance.now() - started < 30_000, "long before the timeout");
+  assert.equal((await waitForStatus(vmService, types.VmStatus.UP, { failOn: [] })).status, "up");
+  assert.throws(
+    // @ts-expect-error: a status, not a list of them
+    () => waitForStatus(vmService, types.VmStatus.UP, { failOn: types.VmStatus.DOWN }),
+    /failOn must be an array of statuses/,
+  );
+});
