@@ -8,55 +8,7 @@
 
 import assert from "node:assert/strict";
 import { type Simulator, startSimulator } from "../testing/mod.ts";
-import { cliHome, oneErrorLine, ovirt } from "./cli_harness.ts";
-
-/** A server in front of the simulator that forwards requests, or answers some with an error. */
-interface Front extends AsyncDisposable {
-  /** Its API root URL. */
-  readonly url: string;
-  /** The tokens the SSO gave through it. */
-  readonly tokens: string[];
-  /** Status to answer API requests with instead of forwarding them; none: forward. */
-  apiStatus?: number;
-  /** Status to answer SSO logouts with instead of forwarding them; none: forward. */
-  logoutStatus?: number;
-}
-
-function startFront(sim: Simulator): Front {
-  const target = new URL(sim.url).origin;
-  const front: Omit<Front, "url" | typeof Symbol.asyncDispose> = { tokens: [] };
-  const server = Deno.serve(
-    { port: 0, hostname: "127.0.0.1", onListen: () => {} },
-    async (request) => {
-      const { pathname, search } = new URL(request.url);
-      if (front.apiStatus && pathname.startsWith("/ovirt-engine/api")) {
-        return new Response("Service Unavailable", { status: front.apiStatus });
-      }
-      if (front.logoutStatus && pathname.endsWith("/sso-logout")) {
-        return new Response("Internal Server Error", { status: front.logoutStatus });
-      }
-      const headers = new Headers(request.headers);
-      headers.delete("host");
-      headers.delete("accept-encoding");
-      const body = request.body ? await request.arrayBuffer() : undefined;
-      const answer = await fetch(target + pathname + search, {
-        method: request.method,
-        headers,
-        body,
-        redirect: "manual",
-      });
-      const text = await answer.text();
-      if (pathname.endsWith("/sso/oauth/token") && answer.ok) {
-        front.tokens.push(JSON.parse(text).access_token);
-      }
-      return new Response(text, { status: answer.status, headers: answer.headers });
-    },
-  );
-  return Object.assign(front, {
-    url: `http://127.0.0.1:${server.addr.port}/ovirt-engine/api`,
-    [Symbol.asyncDispose]: () => server.shutdown(),
-  });
-}
+import { cliHome, oneErrorLine, ovirt, startFront } from "./cli_harness.ts";
 
 /** The HTTP status of the API root asked for with `token` alone: 200 valid, 401 revoked. */
 async function statusWith(sim: Simulator, token: string): Promise<number> {
