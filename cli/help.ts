@@ -158,6 +158,12 @@ export function verbHelp(resource: Resource, verb: Verb): string {
   for (const [flag, param] of flags.params) {
     rows.push([`--${flag}${param.kind === "boolean" ? "" : " VALUE"}`, describeKind(param)]);
   }
+  if (verb.spec.kind === "action") {
+    rows.push([
+      "--from FILE",
+      "these parameters as JSON or XML <action> (- for stdin), flags over them",
+    ]);
+  }
   if (flags.members.size > 0) {
     rows.push(["--from FILE", `the ${verb.spec.main!.type} as JSON or XML (- for stdin)`]);
     for (const [flag, member] of flags.members) {
