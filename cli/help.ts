@@ -135,13 +135,19 @@ ${block([...verbs, ...extra])}${nested.length ? `\nNested collections:\n${block(
 `;
 }
 
-function describeKind(spec: { kind: string; type?: string; list?: boolean }): string {
+/** What a flag takes; `sized`: an integer may be a size with a unit (members, not parameters). */
+function describeKind(
+  spec: { kind: string; type?: string; list?: boolean },
+  sized = false,
+): string {
   const many = spec.list ? " (repeatable)" : "";
   switch (spec.kind) {
     case "boolean":
       return `true/false: --flag or --no-flag${many}`;
     case "integer":
-      return `integer, sizes may end in K, M, G, T (GiB), KB, MB, GB${many}`;
+      return sized
+        ? `integer, sizes may end in K, M, G, T (GiB), KB, MB, GB${many}`
+        : `integer${many}`;
     case "enum":
       return `one of ${ENUMS[spec.type!]?.values.join(", ")}${many}`;
     case "struct":
@@ -158,10 +164,19 @@ export function verbHelp(resource: Resource, verb: Verb): string {
   for (const [flag, param] of flags.params) {
     rows.push([`--${flag}${param.kind === "boolean" ? "" : " VALUE"}`, describeKind(param)]);
   }
+  if (verb.spec.kind === "action") {
+    rows.push([
+      "--from FILE",
+      "these parameters as JSON or XML <action> (- for stdin), flags over them",
+    ]);
+  }
   if (flags.members.size > 0) {
     rows.push(["--from FILE", `the ${verb.spec.main!.type} as JSON or XML (- for stdin)`]);
     for (const [flag, member] of flags.members) {
-      rows.push([`--${flag}${member.kind === "boolean" ? "" : " VALUE"}`, describeKind(member)]);
+      rows.push([
+        `--${flag}${member.kind === "boolean" ? "" : " VALUE"}`,
+        describeKind(member, true),
+      ]);
     }
   }
   if ("wait" in options) rows.push(...WAIT_HELP);

@@ -1,6 +1,7 @@
 /**
  * Running a verb of a resource: `ovirt vms list`, `ovirt vm show NAME`,
- * `ovirt vm add --from vm.json`, `ovirt vm start NAME --wait`, `ovirt vm nics NAME`.
+ * `ovirt vm add --from vm.json`, `ovirt vm start NAME --wait`, `ovirt host install NAME --from -`,
+ * `ovirt vm nics NAME`.
  *
  * @module
  */
@@ -21,7 +22,7 @@ import { checkColumns, defaultColumns } from "./output/cells.ts";
 import { render } from "./output/render.ts";
 import { nameReferences } from "./reference_names.ts";
 import { resolveId } from "./resolve.ts";
-import { checkCall, checkSendable } from "./sendable.ts";
+import { checkActionBody, checkCall, checkSendable } from "./sendable.ts";
 import { convert, memberOf, paramValue } from "./values.ts";
 import { type VerbFlags, verbFlags } from "./verb_flags.ts";
 import { waitSettled } from "./wait.ts";
@@ -36,7 +37,7 @@ export function flagsOfVerb(
   const main = verb.spec.kind === "add" || verb.spec.kind === "update"
     ? verb.spec.main?.type
     : undefined;
-  const flags = verbFlags(verb.params, main);
+  const flags = verbFlags(verb.params, main, main !== undefined || verb.spec.kind === "action");
   const waits = verb.spec.kind === "add" || verb.spec.kind === "action";
   return { flags, options: { ...flags.options, ...(waits ? WAIT_OPTIONS : {}) } };
 }
@@ -82,7 +83,14 @@ export async function runVerb(
     throw new UsageError(`${command}: unexpected argument "${positionals[0]}"`);
   }
   checkColumns(context.output, verb.spec.output?.type ?? resource.type);
-  const callOptions = { ...callOptionsOf(flags.params, values), signal: context.signal };
+  const fromFile = verb.spec.kind === "action" && values.from !== undefined
+    ? await actionParams(verb, values.from as string, context.signal)
+    : {};
+  const callOptions = {
+    ...fromFile,
+    ...callOptionsOf(flags.params, values),
+    signal: context.signal,
+  };
   const main = verb.spec.main?.type
     ? await mainObject(verb.spec.main.type, values, flags.members, context.signal)
     : undefined;
@@ -197,6 +205,21 @@ export async function show(context: Context, value: unknown, type?: string): Pro
     await nameReferences(connection, items, type, shown, context.signal);
   }
   context.out(render(value, type, context.output));
+}
+
+/**
+ * The parameters of action `verb` in `--from FILE` (an `<action>` or its JSON): what a flag
+ * could give, so that a secret such as a root password need not be on the command line. Each
+ * flag given too replaces the file's value.
+ */
+async function actionParams(
+  verb: Verb,
+  path: string,
+  signal: AbortSignal,
+): Promise<Record<string, unknown>> {
+  const params = await readObjectFile(path, "Action", signal);
+  checkActionBody(`--from ${path}`, { name: verb.spec.name, params: verb.params }, params);
+  return params;
 }
 
 /** The main object of an add or update: `--from FILE`, then each member flag over it. */

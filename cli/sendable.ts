@@ -39,7 +39,11 @@ export function checkCall(what: string, method: MethodMeta, options: object, mai
 }
 
 /** Refuses an action's `body` with a member that is none of `method`'s parameters. */
-export function checkActionBody(what: string, method: MethodMeta, body: object): void {
+export function checkActionBody(
+  what: string,
+  method: Pick<MethodMeta, "name" | "params">,
+  body: object,
+): void {
   const names = method.params.map((param) => param.name);
   for (const key of Object.keys(body)) {
     if (!names.includes(key)) {

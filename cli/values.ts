@@ -61,6 +61,21 @@ export function parseInteger(text: string, what: string): number {
   return value;
 }
 
+/**
+ * A whole number without a size suffix: `10`, `-1`. The integer parameters of methods are
+ * counts, ids, percentages and times (`--max`, the `--from` of events), never sizes.
+ */
+export function parseCount(text: string, what: string): number {
+  const trimmed = text.trim();
+  const value = Number(trimmed);
+  if (!/^-?\d+$/.test(trimmed) || !Number.isSafeInteger(value)) {
+    throw new UsageError(
+      `${what}: "${text}" is not a whole number (a count or id, no size suffix)`,
+    );
+  }
+  return value;
+}
+
 /** Converts one text to a value of `kind` (`type` naming the enum or struct). */
 export function convert(
   text: string,
@@ -276,8 +291,7 @@ function jsonKind(value: unknown): string {
 export function paramValue(param: ParamSpec, raw: unknown, flag: string): unknown {
   if (param.kind === "boolean" && !param.list) return raw;
   const what = `--${flag}`;
-  if (param.list) {
-    return (raw as string[]).map((text) => convert(text, param, what));
-  }
-  return convert(raw as string, param, what);
+  const one = (text: string) =>
+    param.kind === "integer" ? parseCount(text, what) : convert(text, param, what);
+  return param.list ? (raw as string[]).map(one) : one(raw as string);
 }

@@ -2,7 +2,8 @@
  * The flags of one verb, from the model: each parameter of the method (and of its
  * signatures) is a flag, and for `add` and `update` each member of the main object that a
  * flag can carry (`--name`, `--memory 2GiB`, `--cluster Default`, a list member repeated:
- * `--storage-domains data`), plus `--from FILE`. A flag may have the name of a global flag
+ * `--storage-domains data`), plus `--from FILE`, which actions have too (their parameters in
+ * one file, read from standard input with `-`). A flag may have the name of a global flag
  * (`--url` of a provider, `--version` of a cluster, `--from` of `events list`): after the
  * verb it is the verb's, and the global one goes before the resource.
  *
@@ -32,19 +33,26 @@ function optionFor(spec: { kind: string; list?: boolean }): OptionSpec {
   return spec.list ? { type: "string", multiple: true } : { type: "string" };
 }
 
-/** The flags of a method with `params`, and of the main object of type `main` if given. */
-export function verbFlags(params: readonly ParamSpec[], main?: string): VerbFlags {
+/**
+ * The flags of a method with `params`, and of the main object of type `main` if given;
+ * `--from` (no parameter's flag then) when `from` is set, as it is by default with `main`.
+ */
+export function verbFlags(
+  params: readonly ParamSpec[],
+  main?: string,
+  from: boolean = main !== undefined,
+): VerbFlags {
   const options: Record<string, OptionSpec> = {};
   const byFlag = new Map<string, ParamSpec>();
   const members = new Map<string, MemberMeta>();
   for (const param of params) {
     const flag = kebab(param.name);
-    if (RESERVED.has(flag) || (main && flag === "from") || byFlag.has(flag)) continue;
+    if (RESERVED.has(flag) || (from && flag === "from") || byFlag.has(flag)) continue;
     byFlag.set(flag, param);
     options[flag] = optionFor(param);
   }
+  if (from) options.from = { type: "string" };
   if (main) {
-    options.from = { type: "string" };
     for (const member of membersOf(main)) {
       const flag = kebab(member.name);
       if (member.name === "href" || member.name === "id") continue;

@@ -132,3 +132,72 @@ export async function cliBench(): Promise<CliBench> {
     },
   };
 }
+
+/** One API request that passed through a {@link Front}. */
+export interface FrontRequest {
+  /** HTTP method. */
+  readonly method: string;
+  /** Path below the server's root, with the query. */
+  readonly path: string;
+  /** The body as text ("" without one). */
+  readonly body: string;
+}
+
+/**
+ * A server of the test's between the CLI and a simulator: it forwards each request and
+ * keeps what passed (the SSO's tokens, the API requests), or answers some with an error.
+ */
+export interface Front extends AsyncDisposable {
+  /** Its API root URL, to give the CLI instead of the simulator's. */
+  readonly url: string;
+  /** The tokens the SSO gave through it, in order. */
+  readonly tokens: string[];
+  /** The API requests that passed, in order. */
+  readonly requests: FrontRequest[];
+  /** Status to answer API requests with instead of forwarding them; none: forward. */
+  apiStatus?: number;
+  /** Status to answer SSO logouts with instead of forwarding them; none: forward. */
+  logoutStatus?: number;
+}
+
+/** Starts a {@link Front} for the plain-HTTP simulator `sim`. */
+export function startFront(sim: Simulator): Front {
+  const target = new URL(sim.url).origin;
+  const front: Pick<Front, "tokens" | "requests" | "apiStatus" | "logoutStatus"> = {
+    tokens: [],
+    requests: [],
+  };
+  const server = Deno.serve(
+    { port: 0, hostname: "127.0.0.1", onListen: () => {} },
+    async (request) => {
+      const { pathname, search } = new URL(request.url);
+      const api = pathname.startsWith("/ovirt-engine/api");
+      if (api && front.apiStatus) {
+        return new Response("Service Unavailable", { status: front.apiStatus });
+      }
+      if (pathname.endsWith("/sso-logout") && front.logoutStatus) {
+        return new Response("Internal Server Error", { status: front.logoutStatus });
+      }
+      const headers = new Headers(request.headers);
+      headers.delete("host");
+      headers.delete("accept-encoding"); // answers pass through as they are
+      const body = await request.text();
+      if (api) front.requests.push({ method: request.method, path: pathname + search, body });
+      const answer = await fetch(target + pathname + search, {
+        method: request.method,
+        headers,
+        body: request.body ? body : undefined,
+        redirect: "manual",
+      });
+      const text = await answer.text();
+      if (pathname.endsWith("/sso/oauth/token") && answer.ok) {
+        front.tokens.push(JSON.parse(text).access_token);
+      }
+      return new Response(text, { status: answer.status, headers: answer.headers });
+    },
+  );
+  return Object.assign(front, {
+    url: `http://127.0.0.1:${server.addr.port}/ovirt-engine/api`,
+    [Symbol.asyncDispose]: () => server.shutdown(),
+  });
+}

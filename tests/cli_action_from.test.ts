@@ -1,0 +1,79 @@
+/**
+ * `--from FILE` of actions: an action's parameters (a root password, CHAP credentials) come
+ * from a file or standard input instead of the command line, as JSON or an XML `<action>`,
+ * with flags given too over them; what is none of the action's parameters is refused before
+ * anything is sent. What the CLI sent is seen by a front server in front of the simulator.
+ */
+
+import assert from "node:assert/strict";
+import { startSimulator } from "../testing/mod.ts";
+import { cliHome, oneErrorLine, ovirt, simulatorEnv, startFront } from "./cli_harness.ts";
+
+Deno.test("action parameters from --from FILE or standard input", async (t) => {
+  await using sim = await startSimulator({ delay: 0 });
+  await using front = startFront(sim);
+  await using home = await cliHome();
+  const env = { ...home.env, ...simulatorEnv(sim), OVIRT_URL: front.url };
+  const sent = (action: string) => front.requests.filter((r) => r.path.endsWith(`/${action}`));
+
+  await t.step("--help of an action offers --from", async () => {
+    const help = await ovirt(["host", "install", "--help"], env);
+    assert.equal(help.code, 0, help.stderr);
+    assert.match(
+      help.stdout,
+      /^ {2}--from FILE +these parameters as JSON or XML <action> \(- for/m,
+    );
+  });
+
+  await t.step("host install: the root password from stdin, a flag over the file", async () => {
+    const off = await ovirt(["host", "deactivate", "host2", "--wait"], env);
+    assert.equal(off.code, 0, off.stderr);
+    const json = '{"root_password": "install-secret", "ssh": {"port": 22}, "reboot": false}';
+    const run = await ovirt(
+      ["host", "install", "host2", "--from", "-", "--ssh", "port=2222"],
+      env,
+      json,
+    );
+    assert.equal(run.code, 0, run.stderr);
+    const [install] = sent("install");
+    assert.equal(install.method, "POST");
+    assert.match(install.body, /<root_password>install-secret<\/root_password>/);
+    assert.match(install.body, /<ssh><port>2222<\/port><\/ssh>/, "the flag wins over the file");
+    assert.match(install.body, /<reboot>false<\/reboot>/);
+  });
+
+  await t.step("host iscsi-login: CHAP credentials from an XML file", async () => {
+    const file = `${home.path}/iscsi.xml`;
+    await Deno.writeTextFile(
+      file,
+      "<action><iscsi><address>10.0.0.1</address><target>iqn.2026-01.test:t1</target>" +
+        "<username>chap</username><password>chap-secret</password></iscsi></action>",
+    );
+    const run = await ovirt(["host", "iscsi-login", "host1", "--from", file], env);
+    assert.equal(run.code, 0, run.stderr);
+    const [login] = sent("iscsilogin");
+    assert.match(login.body, /<username>chap<\/username><password>chap-secret<\/password>/);
+  });
+
+  await t.step("what is none of the action's parameters is refused, nothing sent", async () => {
+    const before = front.requests.length;
+    const refused = async (stdin: string, expected: RegExp) => {
+      const run = await ovirt(["host", "install", "host2", "--from", "-"], env, stdin);
+      assert.equal(run.code, 2, run.stderr);
+      assert.match(oneErrorLine(run), expected);
+      assert.ok(!run.stderr.includes("pw-secret"), "the password is not quoted");
+    };
+    await refused('{"root_password": "pw-secret", "rootpw": 1}', /Action has no member "rootpw"/);
+    await refused(
+      '{"root_password": "pw-secret", "iscsi": {"address": "a"}}',
+      /"iscsi" is not a parameter of the install action \(it has .*rootPassword/,
+    );
+    await refused(
+      "<action><root_password>pw-secret</root_password><bogus/></action>",
+      /the model has no <action\/bogus>/,
+    );
+    await refused("<host><name>pw-secret</name></host>", /expected one <action>, not <host>/);
+    await refused('["pw-secret"]', /one JSON object/);
+    assert.equal(front.requests.length, before, "nothing was sent");
+  });
+});
