@@ -13,7 +13,7 @@
 import { CORRELATION_ID } from "./correlation.ts";
 import type { Engine } from "./engine.ts";
 import { memberByTag } from "./model.ts";
-import type { FieldKind, SearchSchema } from "./search.ts";
+import { type FieldKind, type Operator, OPERATORS, type SearchSchema } from "./search.ts";
 import { type FieldSpec, SEARCH_FIELDS } from "./search_fields.ts";
 import type { Entity } from "./store.ts";
 
@@ -42,6 +42,15 @@ const HIDDEN: Readonly<Record<string, Readonly<Record<string, string>>>> = {
 /** The fields free text looks in for a collection without a table. */
 const FREE_TEXT = ["name", "description"];
 
+/** The operators the engine takes after a field of each kind, unless its table says. */
+const DEFAULT_OPERATORS: Readonly<Record<FieldKind["kind"], readonly Operator[]>> = {
+  text: ["=", "!="],
+  enum: ["=", "!="],
+  number: OPERATORS,
+  date: ["<", ">", "="],
+  unsupported: OPERATORS,
+};
+
 /** Bytes per MiB (unit 1) and per GiB (unit 2). */
 const UNITS = { 1: 1024 ** 2, 2: 1024 ** 3 };
 
@@ -64,6 +73,10 @@ export function searchSchema(engine: Engine, type: string): SearchSchema<Entity>
       specOf(field) !== undefined || HIDDEN[type]?.[field] !== undefined ||
       isMemberPath(type, field, table !== undefined),
     kindOf: (field) => kindOf(specOf(field)),
+    operators: (field) => {
+      const spec = specOf(field);
+      return spec?.operators ?? (table && spec ? DEFAULT_OPERATORS[kindOf(spec).kind] : OPERATORS);
+    },
     read: (entity, field) => {
       const hidden = HIDDEN[type]?.[field];
       if (hidden !== undefined) return entity[hidden];

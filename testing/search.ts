@@ -75,6 +75,8 @@ export interface SearchSchema<T> {
   isField(field: string): boolean;
   /** How `field` compares. */
   kindOf(field: string): FieldKind;
+  /** The operators the engine takes after `field`; another one is a syntax error. */
+  operators(field: string): readonly Operator[];
   /** The value of `field` on `item` (a list for multi-valued fields), or `undefined`. */
   read(item: T, field: string): unknown;
   /** The fields a free-text word is looked for in. */
@@ -95,7 +97,8 @@ export interface SearchOptions {
   readonly now: Date;
 }
 
-const OPERATORS: readonly Operator[] = ["!=", "<=", ">=", "=", "<", ">"];
+/** Every operator, longest first (the order they are recognised in). */
+export const OPERATORS: readonly Operator[] = ["!=", "<=", ">=", "=", "<", ">"];
 
 interface Token {
   readonly text: string;
@@ -252,8 +255,8 @@ function tokenize(text: string): Token[] {
 
 /**
  * Filters, sorts and pages `items` by `query` with the fields of `schema`. A value the
- * engine refuses (an unknown enum name, a date it cannot read, text for a number) finds
- * nothing; a field the simulator cannot evaluate is refused with a 400 {@link Refusal}.
+ * engine refuses (an unknown enum name, a date it cannot read, text for a number) or an
+ * operator the field does not take (`name>a`, `time>=today`) finds nothing; a field the simulator cannot evaluate is refused with a 400 {@link Refusal}.
  * Both are decided before any item is looked at.
  */
 export function applySearch<T>(
@@ -311,6 +314,7 @@ function compile<T>(
     return (item) => schema.freeText.some((field) => matches(schema.read(item, field), pattern));
   }
   const field = condition.field;
+  if (!schema.operators(field).includes(condition.op)) return undefined;
   const read = (item: T) => schema.read(item, field);
   const kind = schema.kindOf(field);
   const value = condition.value;

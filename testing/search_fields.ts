@@ -10,7 +10,7 @@
  */
 
 import type { Engine } from "./engine.ts";
-import type { EnumValue } from "./search.ts";
+import { type EnumValue, type Operator, OPERATORS } from "./search.ts";
 
 /** How a field of a table is read and compared. */
 export interface FieldSpec {
@@ -26,7 +26,17 @@ export interface FieldSpec {
   readonly kind?: "text" | "word" | "number" | "date" | readonly EnumValue[] | "unsupported";
   /** The engine keeps the value in MiB (`1`) or GiB (`2`) where the model shows bytes. */
   readonly unit?: 1 | 2;
+  /**
+   * The operators the engine takes after the field, when not those of its kind: `=` and
+   * `!=` for text, words and enums, all six for numbers, `<`, `>` and `=` for dates.
+   */
+  readonly operators?: readonly Operator[];
 }
+
+/** Only `<` and `>` (the engine's `BiggerOrSmallerRelationAutoCompleter`). */
+const BIGGER_OR_SMALLER: readonly Operator[] = ["<", ">"];
+/** Only `=` and `!=` (the engine's `StringConditionRelationAutoCompleter`). */
+const EQUALITY: readonly Operator[] = ["=", "!="];
 
 /**
  * The values of a backend enum, from its names and numbers; the wire value is the name
@@ -151,7 +161,12 @@ const DATA_CENTER_STATUS = backendEnum({
 
 const UNSUPPORTED: FieldSpec = { kind: "unsupported" };
 const WORD = (path: string): FieldSpec => ({ path, kind: "word" });
-const NUMBER = (path: string, unit?: 1 | 2): FieldSpec => ({ path, kind: "number", unit });
+const NUMBER = (path: string, unit?: 1 | 2, operators?: readonly Operator[]): FieldSpec => ({
+  path,
+  kind: "number",
+  unit,
+  operators,
+});
 
 /** `major.minor` of the version at `path`. */
 function version(path: string): FieldSpec {
@@ -190,7 +205,7 @@ export const SEARCH_FIELDS: Readonly<Record<string, Readonly<Record<string, Fiel
     on_host: { path: "host" },
     fqdn: { path: "fqdn" },
     os: WORD("os.type"),
-    creationdate: { path: "creation_time", kind: "date" },
+    creationdate: { path: "creation_time", kind: "date", operators: BIGGER_OR_SMALLER },
     memory: NUMBER("memory", 1),
     guaranteed_memory: NUMBER("memory_policy.guaranteed", 1),
     cluster: { path: "cluster" },
@@ -235,7 +250,7 @@ export const SEARCH_FIELDS: Readonly<Record<string, Readonly<Record<string, Fiel
     datacenter: { path: "datacenter" },
     id: WORD("id"),
     update_available: WORD("update_available"),
-    ha_score: NUMBER("hosted_engine.score"),
+    ha_score: NUMBER("hosted_engine.score", undefined, EQUALITY),
     hw_id: WORD("hardware_information.uuid"),
     active_vms: { kind: "number", compute: (_member, engine, id) => vmsOn(engine, id) },
     cpu_usage: UNSUPPORTED,
@@ -251,8 +266,8 @@ export const SEARCH_FIELDS: Readonly<Record<string, Readonly<Record<string, Fiel
     spm_id: UNSUPPORTED,
   },
   Event: {
-    type: NUMBER("code"),
-    severity: { path: "severity", kind: SEVERITY },
+    type: NUMBER("code", undefined, EQUALITY),
+    severity: { path: "severity", kind: SEVERITY, operators: OPERATORS },
     message: { path: "description" },
     time: { path: "time", kind: "date" },
     usrname: { path: "user.user_name" },
@@ -263,7 +278,7 @@ export const SEARCH_FIELDS: Readonly<Record<string, Readonly<Record<string, Fiel
     event_datacenter: { path: "data_center" },
     correlation_id: { path: "correlation_id" },
     origin: { path: "origin" },
-    custom_event_id: NUMBER("custom_id"),
+    custom_event_id: NUMBER("custom_id", undefined, EQUALITY),
     usrid: { path: "user.id" },
     event_host_id: { path: "host.id" },
     event_vm_id: { path: "vm.id" },
@@ -279,9 +294,9 @@ export const SEARCH_FIELDS: Readonly<Record<string, Readonly<Record<string, Fiel
     alias: { path: "alias" },
     name: { path: "alias" },
     description: { path: "description" },
-    provisioned_size: NUMBER("provisioned_size"),
-    size: NUMBER("provisioned_size"),
-    actual_size: NUMBER("actual_size"),
+    provisioned_size: NUMBER("provisioned_size", undefined, BIGGER_OR_SMALLER),
+    size: NUMBER("provisioned_size", undefined, BIGGER_OR_SMALLER),
+    actual_size: NUMBER("actual_size", undefined, BIGGER_OR_SMALLER),
     shareable: WORD("shareable"),
     status: { path: "status", kind: IMAGE_STATUS },
     disk_type: { path: "storage_type", kind: DISK_STORAGE_TYPE },
@@ -362,8 +377,8 @@ export const SEARCH_FIELDS: Readonly<Record<string, Readonly<Record<string, Fiel
     description: { path: "description" },
     wipe_after_delete: WORD("wipe_after_delete"),
     discard_after_delete: WORD("discard_after_delete"),
-    low_space_threshold: NUMBER("warning_low_space_indicator"),
-    critical_space_threshold: NUMBER("critical_space_action_blocker"),
+    low_space_threshold: NUMBER("warning_low_space_indicator", undefined, EQUALITY),
+    critical_space_threshold: NUMBER("critical_space_action_blocker", undefined, EQUALITY),
     backup: WORD("backup"),
     shared_status: UNSUPPORTED,
   },

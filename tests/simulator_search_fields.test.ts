@@ -118,6 +118,8 @@ Deno.test("simulator: the engine's common field names of VMs, hosts, disks, temp
   const disks = env.system.disksService();
   const big = await disks.list({ search: "size>10000000000" });
   assert.ok(big.length > 0 && big.every((disk) => disk.provisionedSize! > 10_000_000_000));
+  const size = big[0].provisionedSize;
+  assert.deepEqual(await disks.list({ search: `size=${size}` }), [], "sizes take only < and >");
   assert.equal(
     (await disks.list({ search: "disk_content_type=data" })).length,
     (await disks.list()).filter((disk) => disk.contentType === "data").length,

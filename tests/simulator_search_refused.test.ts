@@ -3,7 +3,8 @@
  * 200 and an empty list, never a fault, and so does the simulator, whatever the data.
  * That covers `'` and `;` anywhere, a dangling connector, a sort field the engine does
  * not know, `sortby` with neither `asc` nor `desc` before `page`, a second free-text
- * word, an unterminated quote and a trailing escape. A word the engine does not know as
+ * word, an unterminated quote, a trailing escape, and an operator the field does not take
+ * (`name>a`: text takes `=` and `!=`). A word the engine does not know as
  * a field, written `x=y` without spaces, is one free-text word. The exceptions answer
  * 400: a negative `max` on a searched collection (the engine's query fails), and a field
  * the engine knows but the simulator cannot evaluate.
@@ -59,6 +60,8 @@ Deno.test("simulator: a malformed search finds nothing (200, empty list), as on 
       "bogus = 1",
       "vm001 vm002",
       "memory>abc",
+      "name>vm001",
+      "creationdate = today",
       "sortby name page 1",
       "sortby name page 1 extra",
       "name=vm001 sortby name desc sortby name",
