@@ -219,9 +219,13 @@ function searchable(location: Location): boolean {
     false;
 }
 
-/** The engine's fault for a negative `max` on a collection it lists by searching. */
+/**
+ * The engine's fault for a negative `max` on a collection it lists by searching: its
+ * search query fails, and the REST layer answers the failure's text as it translates a
+ * message it has no translation for (lower case).
+ */
 function illegalMax(max: number): Refusal {
-  return new Refusal(400, "Operation Failed", `Illegal max count value for query : ${max}`);
+  return new Refusal(400, "Operation Failed", `illegal max count value for query : ${max}`);
 }
 
 /**

@@ -104,11 +104,11 @@ Deno.test("simulator: a negative max on a searched collection is the engine's 40
   await using session = await simulatorSession({ delay: 0 });
   const system = session.connection.systemService();
   const vms = system.vmsService();
-  await rejectsWith(vms.list({ max: -1 }), 400, /^Illegal max count value for query : -1$/);
+  await rejectsWith(vms.list({ max: -1 }), 400, /^illegal max count value for query : -1$/);
   await rejectsWith(
     system.eventsService().list({ max: -1, search: "severity=normal" }),
     400,
-    /Illegal max count value/,
+    /illegal max count value/,
   );
   const [vm] = await vms.list({ search: "name=vm001" });
   const nics = await vms.vmService(vm.id!).nicsService().list();
