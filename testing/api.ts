@@ -28,7 +28,8 @@ import { itemService, parseFollow, renderList, renderObject } from "./render.ts"
 import { settableChanges } from "./read_only.ts";
 import { rawActionAnswer } from "./raw_action_answers.ts";
 import { readBody } from "./request_body.ts";
-import { applySearch, parseSearch } from "./search.ts";
+import { parseSearch } from "./search.ts";
+import { applySearch } from "./search_apply.ts";
 import { searchSchema } from "./fields.ts";
 import type { Entity } from "./store.ts";
 import { type Location, resolve, typeAt } from "./tree.ts";

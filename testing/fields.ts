@@ -16,6 +16,7 @@ import { memberByTag } from "./model.ts";
 import { type FieldKind, type Operator, OPERATORS, type SearchSchema } from "./search.ts";
 import { type FieldSpec, SEARCH_FIELDS } from "./search_fields.ts";
 import type { Entity } from "./store.ts";
+import { typeLabel } from "./validation.ts";
 
 /** The field results of a search on a struct type are sorted by unless the query sorts. */
 const DEFAULT_ORDER: Readonly<Record<string, string>> = {
@@ -66,7 +67,7 @@ export function searchSchema(engine: Engine, type: string): SearchSchema<Entity>
     ? Object.keys(table).filter((field) => (table[field].kind ?? "text") === "text")
     : FREE_TEXT;
   return {
-    label: type,
+    label: `${typeLabel(type)} objects`,
     freeText,
     defaultOrder: DEFAULT_ORDER[type],
     isField: (field) =>
@@ -75,7 +76,7 @@ export function searchSchema(engine: Engine, type: string): SearchSchema<Entity>
     kindOf: (field) => kindOf(specOf(field)),
     operators: (field) => {
       const spec = specOf(field);
-      return spec?.operators ?? (table && spec ? DEFAULT_OPERATORS[kindOf(spec).kind] : OPERATORS);
+      return spec ? spec.operators ?? DEFAULT_OPERATORS[kindOf(spec).kind] : OPERATORS;
     },
     read: (entity, field) => {
       const hidden = HIDDEN[type]?.[field];
