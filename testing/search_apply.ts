@@ -154,7 +154,7 @@ function order<T>(
 }
 
 function enumRank(values: readonly EnumValue[], wire: unknown): number | undefined {
-  return values.find((one) => one.wire === wire)?.rank;
+  return values.find((one) => one.wire === String(wire))?.rank;
 }
 
 function timeOf(value: unknown): number | undefined {

@@ -159,6 +159,12 @@ const DATA_CENTER_STATUS = backendEnum({
   Contend: 5,
 }, { NonResponsive: "problematic" });
 
+/** A boolean, written `true` or `false` in any case (the engine's `BitValueAutoCompleter`). */
+const BIT: readonly EnumValue[] = [
+  { name: "FALSE", wire: "false", rank: 0 },
+  { name: "TRUE", wire: "true", rank: 1 },
+];
+
 const UNSUPPORTED: FieldSpec = { kind: "unsupported" };
 const WORD = (path: string): FieldSpec => ({ path, kind: "word" });
 const NUMBER = (path: string, unit?: 1 | 2, operators?: readonly Operator[]): FieldSpec => ({
@@ -217,8 +223,8 @@ export const SEARCH_FIELDS: Readonly<Record<string, Readonly<Record<string, Fiel
     architecture: { path: "cpu.architecture", kind: ARCHITECTURE },
     custom_emulated_machine: { path: "custom_emulated_machine" },
     custom_cpu_type: { path: "custom_cpu_model" },
-    next_run_config_exists: WORD("next_run_configuration_exists"),
-    has_illegal_images: WORD("has_illegal_images"),
+    next_run_config_exists: { path: "next_run_configuration_exists", kind: BIT },
+    has_illegal_images: { path: "has_illegal_images", kind: BIT },
     vcpus: cpus("cpu.topology.sockets", "cpu.topology.cores", "cpu.topology.threads"),
     ip: UNSUPPORTED,
     uptime: UNSUPPORTED,
@@ -249,7 +255,7 @@ export const SEARCH_FIELDS: Readonly<Record<string, Readonly<Record<string, Fiel
     cpu_model: { path: "cpu.name" },
     datacenter: { path: "datacenter" },
     id: WORD("id"),
-    update_available: WORD("update_available"),
+    update_available: { path: "update_available", kind: BIT },
     ha_score: NUMBER("hosted_engine.score", undefined, EQUALITY),
     hw_id: WORD("hardware_information.uuid"),
     active_vms: { kind: "number", compute: (_member, engine, id) => vmsOn(engine, id) },
@@ -297,13 +303,13 @@ export const SEARCH_FIELDS: Readonly<Record<string, Readonly<Record<string, Fiel
     provisioned_size: NUMBER("provisioned_size", undefined, BIGGER_OR_SMALLER),
     size: NUMBER("provisioned_size", undefined, BIGGER_OR_SMALLER),
     actual_size: NUMBER("actual_size", undefined, BIGGER_OR_SMALLER),
-    shareable: WORD("shareable"),
+    shareable: { path: "shareable", kind: BIT },
     status: { path: "status", kind: IMAGE_STATUS },
     disk_type: { path: "storage_type", kind: DISK_STORAGE_TYPE },
     disk_content_type: { path: "content_type", kind: DISK_CONTENT_TYPE },
     quota: { path: "quota" },
     id: WORD("id"),
-    wipe_after_delete: WORD("wipe_after_delete"),
+    wipe_after_delete: { path: "wipe_after_delete", kind: BIT },
     creation_date: UNSUPPORTED,
     allocation_policy: UNSUPPORTED,
     number_of_vms: UNSUPPORTED,
@@ -352,7 +358,7 @@ export const SEARCH_FIELDS: Readonly<Record<string, Readonly<Record<string, Fiel
     name: { path: "name" },
     description: { path: "description" },
     comment: { path: "comment" },
-    local: WORD("local"),
+    local: { path: "local", kind: BIT },
     status: { path: "status", kind: DATA_CENTER_STATUS },
     compatibility_version: version("version"),
   },
@@ -375,11 +381,11 @@ export const SEARCH_FIELDS: Readonly<Record<string, Readonly<Record<string, Fiel
     committed: NUMBER("committed", 2),
     comment: { path: "comment" },
     description: { path: "description" },
-    wipe_after_delete: WORD("wipe_after_delete"),
-    discard_after_delete: WORD("discard_after_delete"),
+    wipe_after_delete: { path: "wipe_after_delete", kind: BIT },
+    discard_after_delete: { path: "discard_after_delete", kind: BIT },
     low_space_threshold: NUMBER("warning_low_space_indicator", undefined, EQUALITY),
     critical_space_threshold: NUMBER("critical_space_action_blocker", undefined, EQUALITY),
-    backup: WORD("backup"),
+    backup: { path: "backup", kind: BIT },
     shared_status: UNSUPPORTED,
   },
 };

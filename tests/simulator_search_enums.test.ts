@@ -2,7 +2,8 @@
  * Enum fields take the engine's backend enum names (`WaitForLaunch`, `PoweringUp`,
  * `NonOperational`), in any case and whatever `case_sensitive` says, not the API's wire
  * values (`wait_for_launch`) nor wildcards: an unknown value is a syntax error, so the
- * search finds nothing, as on the engine. `<` and `>` compare the engine's numbers.
+ * search finds nothing, as on the engine. `<` and `>` compare the engine's numbers. A
+ * boolean field takes `true` or `false`, in any case.
  */
 
 import assert from "node:assert/strict";
@@ -39,6 +40,14 @@ Deno.test("simulator: host, event and disk enums by the engine's names and numbe
   assert.equal((await hosts.list({ search: "status=Up" })).length, 3);
   assert.deepEqual(await hosts.list({ search: "status=NonOperational" }), []);
   assert.deepEqual(await hosts.list({ search: "status=non_operational" }), []);
+  assert.equal((await hosts.list({ search: "update_available=FALSE" })).length, 3);
+  assert.deepEqual(await hosts.list({ search: "update_available=true" }), []);
+  assert.deepEqual(
+    await hosts.list({ search: "update_available=no" }),
+    [],
+    "a boolean: true or false",
+  );
+  assert.deepEqual(await hosts.list({ search: "update_available=f*" }), []);
   const events = system.eventsService();
   for (const severity of ["warning", "error", "alert"] as const) {
     await events.add({ description: `qa ${severity}`, severity, origin: "qa", customId: 1 });
