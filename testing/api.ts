@@ -28,8 +28,9 @@ import { itemService, parseFollow, renderList, renderObject } from "./render.ts"
 import { settableChanges } from "./read_only.ts";
 import { rawActionAnswer } from "./raw_action_answers.ts";
 import { readBody } from "./request_body.ts";
-import { applySearch, parseSearch, refusedOutright } from "./search.ts";
-import { defaultOrder, readField, searchedValue } from "./fields.ts";
+import { parseSearch } from "./search.ts";
+import { applySearch } from "./search_apply.ts";
+import { searchSchema } from "./fields.ts";
 import type { Entity } from "./store.ts";
 import { type Location, resolve, typeAt } from "./tree.ts";
 import { checkRequired, typeLabel } from "./validation.ts";
@@ -38,7 +39,12 @@ import { checkQuery } from "./value_checks.ts";
 const NO_BEHAVIOUR: Behaviour = {};
 
 /** Answers one API request (credentials already checked). */
-export async function answerApi(engine: Engine, request: Request, url: URL): Promise<Response> {
+export async function answerApi(
+  engine: Engine,
+  request: Request,
+  requested: URL,
+): Promise<Response> {
+  const url = withMatrixParameters(requested);
   const segments = pathSegments(url.pathname);
   if (segments === undefined) throw notFound(url.pathname);
   const method = request.method === "HEAD" ? "GET" : request.method;
@@ -88,6 +94,38 @@ export async function answerApi(engine: Engine, request: Request, url: URL): Pro
     }
   }
   return notAllowed(allowed(location));
+}
+
+/**
+ * `url` without the matrix parameters of its path (`/events;from=3`), those of its last
+ * segment moved to its query unless the query has them: the engine reads a parameter from
+ * the query, then from the last segment's matrix parameters.
+ */
+function withMatrixParameters(url: URL): URL {
+  if (!url.pathname.includes(";")) return url;
+  const moved = new URL(url);
+  const parts = url.pathname.split("/");
+  const last = parts.findLastIndex((part) => part !== "");
+  moved.pathname = parts.map((part, index) => {
+    const [name, ...parameters] = part.split(";");
+    if (index !== last) return name;
+    for (const parameter of parameters) {
+      const equals = parameter.includes("=") ? parameter.indexOf("=") : parameter.length;
+      const key = decodeMatrix(parameter.slice(0, equals));
+      const value = decodeMatrix(parameter.slice(equals + 1));
+      if (key !== "" && !moved.searchParams.has(key)) moved.searchParams.set(key, value);
+    }
+    return name;
+  }).join("/");
+  return moved;
+}
+
+function decodeMatrix(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
 }
 
 /** Decoded path segments below the API root (`/v4` prefix accepted); undefined if not below. */
@@ -154,25 +192,49 @@ function answerList(call: Call): Response {
   let items = behaviourOf(location).list?.(call) ?? itemsOf(engine, location);
   const max = query.has("max") ? Number(query.get("max")) : undefined;
   if (max !== undefined && !(Number.isInteger(max) && max >= -1)) {
+    if (Number.isInteger(max) && searchable(location)) throw illegalMax(max);
     throw new Refusal(400, "Invalid value", `Invalid value for parameter max: ${query.get("max")}`);
   }
+  if (max === -1 && searchable(location)) throw illegalMax(max);
   const limit = max === undefined || max < 0 ? undefined : max;
   const search = query.get("search");
-  if (search && refusedOutright(search)) {
-    items = [];
-  } else if (search) {
-    const caseSensitive = query.get("case_sensitive")?.toLowerCase() === "true";
-    const read = (entity: Entity, field: string) => readField(engine, type, entity, field);
-    items = applySearch(items, parseSearch(search), read, {
-      caseSensitive,
-      max: limit,
-      defaultOrder: defaultOrder(type),
-      given: (field, text) => searchedValue(type, field, text),
-    });
+  if (search) {
+    const schema = searchSchema(engine, type);
+    const parsed = parseSearch(search, schema.isField);
+    items = parsed
+      ? applySearch(items, parsed, schema, {
+        caseSensitive: isTrue(query.get("case_sensitive")),
+        max: limit,
+        now: new Date(),
+      })
+      : [];
   }
   if (limit !== undefined) items = items.slice(0, limit);
   const body = renderList(engine, location, type, items, parseFollow(query.get("follow")));
   return new Response(body, { headers: { "Content-Type": XML_TYPE } });
+}
+
+/** Whether the engine lists the collection at `location` through its search backend. */
+function searchable(location: Location): boolean {
+  return methodOf(location.service, "list")?.params.some((param) => param.wire === "search") ??
+    false;
+}
+
+/**
+ * The engine's fault for a negative `max` on a collection it lists by searching: its
+ * search query fails, and the REST layer answers the failure's text as it translates a
+ * message it has no translation for (lower case).
+ */
+function illegalMax(max: number): Refusal {
+  return new Refusal(400, "Operation Failed", `illegal max count value for query : ${max}`);
+}
+
+/**
+ * A boolean parameter as the engine reads it: `true`, `t`, `yes`, `y`, `1` (any case)
+ * and the empty value are true; anything else, or no parameter, false.
+ */
+function isTrue(value: string | null): boolean {
+  return value !== null && /^(t(rue)?|y(es)?|1|)$/i.test(value);
 }
 
 function answerAdd(call: Call, add: MethodMeta, bytes: Uint8Array): Response {

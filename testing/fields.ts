@@ -1,12 +1,11 @@
 /**
- * Search fields: reading `name`, `status`, `cluster`, `cluster.name`, `os.type`... of a
- * stored object. A field is a member tag (dotted for nested members); a linked object
- * stands for its name. `datacenter` also works on objects that only know their cluster.
- * Some fields of the engine are not member tags or differ in meaning: `usrname` is the
- * `user_name` of users (and of an event's user), a VM's `os` is its OS type name and its
- * `memory` is in MiB, an event's `type` is its code, its `message` its description, and
- * its `severity` compares by rank (normal < warning < error < alert). Results are in the
- * engine's order unless the query sorts: by name for most types.
+ * Search fields of the stored objects: the engine's fields of a collection, from
+ * {@link SEARCH_FIELDS} (`creationdate`, `event_vm`, `status` by the engine's enum
+ * names...), and the links to other objects as the engine's cross references (`host`,
+ * `host.name`, `cluster.name`: a linked object stands for its name). A collection without
+ * a table takes its model's member tags. `datacenter` also works on objects that only
+ * know their cluster. Results are in the engine's order unless the query sorts: by name
+ * for most types, and by it after the query's sort field.
  *
  * @module
  */
@@ -14,50 +13,10 @@
 import { CORRELATION_ID } from "./correlation.ts";
 import type { Engine } from "./engine.ts";
 import { memberByTag } from "./model.ts";
-import { malformed } from "./search.ts";
-
-/** Search fields of the engine that are not member tags, by struct type. */
-const ALIASES: Readonly<Record<string, Readonly<Record<string, string>>>> = {
-  User: { usrname: "user_name" },
-  Vm: { pool: "vm_pool", os: "os.type" },
-  Template: { os: "os.type" },
-  Event: { type: "code", message: "description", usrname: "user.user_name" },
-};
-
-const MIB = 1024 ** 2;
-
-/** The rank of each event severity: the engine compares severities by it. */
-const SEVERITY_RANKS: Readonly<Record<string, number>> = {
-  normal: 0,
-  warning: 1,
-  error: 2,
-  alert: 10,
-};
-
-/**
- * Fields whose value the engine keeps in another unit than the model shows, by struct
- * type: the value searched, from the value stored, and the value a query compares it to,
- * from what the query says.
- */
-const CONVERTED: Readonly<
-  Record<
-    string,
-    Readonly<Record<string, { stored(value: unknown): unknown; given(text: string): string }>>
-  >
-> = {
-  Vm: {
-    memory: {
-      stored: (bytes) => typeof bytes === "number" ? Math.floor(bytes / MIB) : bytes,
-      given: (text) => text,
-    },
-  },
-  Event: {
-    severity: {
-      stored: (severity) => SEVERITY_RANKS[String(severity)] ?? severity,
-      given: (text) => String(SEVERITY_RANKS[text.toLowerCase()] ?? text),
-    },
-  },
-};
+import { type FieldKind, type Operator, OPERATORS, type SearchSchema } from "./search.ts";
+import { type FieldSpec, SEARCH_FIELDS } from "./search_fields.ts";
+import type { Entity } from "./store.ts";
+import { typeLabel } from "./validation.ts";
 
 /** The field results of a search on a struct type are sorted by unless the query sorts. */
 const DEFAULT_ORDER: Readonly<Record<string, string>> = {
@@ -76,62 +35,110 @@ const DEFAULT_ORDER: Readonly<Record<string, string>> = {
   Disk: "alias",
 };
 
-/** The field a search of objects of struct `type` sorts by when the query does not say. */
-export function defaultOrder(type: string): string | undefined {
-  return DEFAULT_ORDER[type];
-}
-
-/** The value a condition on `field` of struct `type` compares to, from the query's text. */
-export function searchedValue(type: string, field: string, text: string): string {
-  return CONVERTED[type]?.[field.toLowerCase()]?.given(text) ?? text;
-}
-
 /** Search fields the engine keeps but the model does not show, by struct type. */
 const HIDDEN: Readonly<Record<string, Readonly<Record<string, string>>>> = {
   Job: { correlation_id: CORRELATION_ID },
 };
 
-/** The value of search `field` on `entity` of struct `type`; throws 400 for unknown fields. */
-export function readField(
-  engine: Engine,
-  type: string,
-  entity: Record<string, unknown>,
-  field: string,
-): unknown {
-  const lower = field.toLowerCase();
-  const hidden = HIDDEN[type]?.[lower];
-  if (hidden !== undefined) return entity[hidden];
-  const converted = CONVERTED[type]?.[lower];
-  if (converted) return converted.stored(memberValue(engine, type, entity, lower, field));
-  return memberValue(engine, type, entity, lower, field);
+/** The fields free text looks in for a collection without a table. */
+const FREE_TEXT = ["name", "description"];
+
+/** The operators the engine takes after a field of each kind, unless its table says. */
+const DEFAULT_OPERATORS: Readonly<Record<FieldKind["kind"], readonly Operator[]>> = {
+  text: ["=", "!="],
+  enum: ["=", "!="],
+  number: OPERATORS,
+  date: ["<", ">", "="],
+  unsupported: OPERATORS,
+};
+
+/** Bytes per MiB (unit 1) and per GiB (unit 2). */
+const UNITS = { 1: 1024 ** 2, 2: 1024 ** 3 };
+
+const TEXT: FieldKind = { kind: "text" };
+
+type Stored = Record<string, unknown>;
+
+/** The search fields of objects of struct `type`, as the engine reads them. */
+export function searchSchema(engine: Engine, type: string): SearchSchema<Entity> {
+  const table = SEARCH_FIELDS[type];
+  const specOf = (field: string): FieldSpec | undefined => table?.[field];
+  const freeText = table
+    ? Object.keys(table).filter((field) => (table[field].kind ?? "text") === "text")
+    : FREE_TEXT;
+  return {
+    label: `${typeLabel(type)} objects`,
+    freeText,
+    defaultOrder: DEFAULT_ORDER[type],
+    isField: (field) =>
+      specOf(field) !== undefined || HIDDEN[type]?.[field] !== undefined ||
+      isMemberPath(type, field, table !== undefined),
+    kindOf: (field) => kindOf(specOf(field)),
+    operators: (field) => {
+      const spec = specOf(field);
+      return spec ? spec.operators ?? DEFAULT_OPERATORS[kindOf(spec).kind] : OPERATORS;
+    },
+    read: (entity, field) => {
+      const hidden = HIDDEN[type]?.[field];
+      if (hidden !== undefined) return entity[hidden];
+      const spec = specOf(field);
+      const member = (path: string) => memberValue(engine, type, entity, path);
+      if (!spec) return member(field);
+      if (spec.compute) return spec.compute(member, engine, entity.id);
+      const value = member(spec.path!);
+      return spec.unit && typeof value === "number" ? Math.floor(value / UNITS[spec.unit]) : value;
+    },
+  };
 }
 
-/** The value of the member (or alias) `lower` names; `field` as the query wrote it. */
-function memberValue(
-  engine: Engine,
-  type: string,
-  entity: Record<string, unknown>,
-  lower: string,
-  field: string,
-): unknown {
-  const steps = (ALIASES[type]?.[lower] ?? lower).split(".").map((
-    tag,
-  ) => (tag === "datacenter" ? "data_center" : tag));
+function kindOf(spec: FieldSpec | undefined): FieldKind {
+  const kind = spec?.kind ?? "text";
+  if (typeof kind !== "string") return { kind: "enum", values: kind };
+  if (kind === "word") return TEXT;
+  return kind === "text" ? TEXT : { kind };
+}
+
+/** The member steps of `path` on struct `type` (`datacenter` through the cluster if needed). */
+function stepsOf(type: string, path: string): string[] {
+  const steps = path.split(".").map((tag) => (tag === "datacenter" ? "data_center" : tag));
   if (
     steps[0] === "data_center" && !memberByTag(type, "data_center") && memberByTag(type, "cluster")
   ) {
     steps.unshift("cluster");
   }
+  return steps;
+}
+
+/**
+ * Whether `path` names members of struct `type`; with `linksOnly`, only a path that
+ * starts at a link to another object (the engine's cross references: `host.name`).
+ */
+function isMemberPath(type: string, path: string, linksOnly: boolean): boolean {
+  let currentType = type;
+  const steps = stepsOf(type, path);
+  for (const [index, step] of steps.entries()) {
+    const member = memberByTag(currentType, step);
+    if (!member) return false;
+    if (index === 0 && linksOnly && member.kind !== "struct") return false;
+    if (member.kind !== "struct") return index === steps.length - 1;
+    currentType = member.type!;
+  }
+  return true;
+}
+
+/** The value at member `path` of `entity` (a linked object's name), or `undefined`. */
+function memberValue(engine: Engine, type: string, entity: Stored, path: string): unknown {
+  const steps = stepsOf(type, path);
   let current: unknown = entity;
   let currentType = type;
   for (let i = 0; i < steps.length; i++) {
     const member = memberByTag(currentType, steps[i]);
-    if (!member) throw malformed(field, `unknown field "${field}"`);
-    const value = (current as Record<string, unknown>)[member.name];
+    if (!member) return undefined;
+    const value = (current as Stored)[member.name];
     if (value === undefined || value === null) return undefined;
     if (member.kind !== "struct") return value;
     if (member.list) return undefined;
-    const object = linked(engine, member.type!, value as Record<string, unknown>);
+    const object = linked(engine, member.type!, value as Stored);
     if (i === steps.length - 1) return object.name ?? object.id;
     current = object;
     currentType = member.type!;
@@ -140,10 +147,6 @@ function memberValue(
 }
 
 /** The home object a reference points to, or the value itself. */
-function linked(
-  engine: Engine,
-  type: string,
-  value: Record<string, unknown>,
-): Record<string, unknown> {
+function linked(engine: Engine, type: string, value: Stored): Stored {
   return typeof value.id === "string" ? engine.homeObject(type, value.id) ?? value : value;
 }

@@ -1,24 +1,29 @@
 /**
  * The engine's search language (protocol section 6): parsing a query, filtering,
- * sorting and paging a collection with it.
+ * sorting and paging a collection with it, as the engine's syntax checker does.
  *
  * ```
  * query     := [criteria] ["sortby" field ["asc" | "desc"]] ["page" N]
- * criteria  := condition { ["and" | "or"] condition }     (and binds tighter)
+ * criteria  := condition { ["and" | "or"] condition }
  * condition := field op value | word                        (a bare word is free text)
  * ```
  *
+ * A written `and` binds tighter than `or`; conditions side by side without a connector
+ * are AND-ed last (`a b or c` is `a and (b or c)`). A direction must follow the sort
+ * field when a page follows. At most one free-text word. A query the engine's syntax
+ * checker refuses finds nothing: {@link parseSearch} answers `undefined` and the list
+ * is answered empty (200), as the engine answers it. Applying a query to a collection:
+ * search_apply.ts.
+ *
  * @module
  */
-
-import { Refusal } from "./answers.ts";
 
 /** A comparison operator of the language. */
 export type Operator = "=" | "!=" | "<" | ">" | "<=" | ">=";
 
 /** One condition; `field` is absent for free text. */
 export interface Condition {
-  /** Field name, possibly dotted (`cluster.name`); absent for a free-text word. */
+  /** Field name, lower case, possibly dotted (`host.name`); absent for a free-text word. */
   readonly field?: string;
   /** The comparison. */
   readonly op: Operator;
@@ -29,11 +34,14 @@ export interface Condition {
   readonly value: string;
 }
 
-/** A parsed query: alternatives (OR) of conjunctions (AND), sorting and page. */
+/** Conditions joined by written connectors: alternatives (OR) of conjunctions (AND). */
+export type Alternatives = readonly (readonly Condition[])[];
+
+/** A parsed query. */
 export interface SearchQuery {
-  /** OR of ANDs; empty when the query has no criteria. */
-  readonly criteria: readonly (readonly Condition[])[];
-  /** The field to sort by. */
+  /** Groups written side by side without a connector; every group must hold. */
+  readonly criteria: readonly Alternatives[];
+  /** The field to sort by, lower case. */
   readonly sortBy?: string;
   /** Whether sorting is descending. */
   readonly descending: boolean;
@@ -41,26 +49,61 @@ export interface SearchQuery {
   readonly page?: number;
 }
 
-/** Reads a field of an object: its value (a list for multi-valued fields), or `undefined`. */
-export type FieldReader<T> = (item: T, field: string) => unknown;
+/** One value of an enum field: the engine's name for it, the API's, and its number. */
+export interface EnumValue {
+  /** The backend enum name the query writes (`WaitForLaunch`), any case. */
+  readonly name: string;
+  /** The value the API shows (`wait_for_launch`). */
+  readonly wire: string;
+  /** The number the engine stores, which orders the values. */
+  readonly rank: number;
+}
+
+/** How the engine compares a field. */
+export type FieldKind =
+  | { readonly kind: "text" }
+  | { readonly kind: "number" }
+  | { readonly kind: "date" }
+  | { readonly kind: "enum"; readonly values: readonly EnumValue[] }
+  | { readonly kind: "unsupported" };
+
+/** The search fields of one collection. */
+export interface SearchSchema<T> {
+  /** Whether the engine knows `field` (lower case) for this collection. */
+  isField(field: string): boolean;
+  /** How `field` compares. */
+  kindOf(field: string): FieldKind;
+  /** The operators the engine takes after `field`; another one is a syntax error. */
+  operators(field: string): readonly Operator[];
+  /** The value of `field` on `item` (a list for multi-valued fields), or `undefined`. */
+  read(item: T, field: string): unknown;
+  /** The fields a free-text word is looked for in. */
+  readonly freeText: readonly string[];
+  /** The field results are sorted by when the query does not sort, and ties after it. */
+  readonly defaultOrder?: string;
+  /** What the collection holds, for messages (`VM objects`). */
+  readonly label: string;
+}
 
 /** How to apply a query. */
 export interface SearchOptions {
-  /** Compare strings case-sensitively (`case_sensitive=true`). */
+  /** Compare text case-sensitively (`case_sensitive`). */
   readonly caseSensitive: boolean;
   /** Page size / truncation (`max`). */
   readonly max?: number;
-  /** The field to sort by, ascending, when the query does not sort. */
-  readonly defaultOrder?: string;
-  /** The value a condition on `field` compares to, from the query's text (unit conversions). */
-  readonly given?: (field: string, text: string) => string;
+  /** The time `today` and `yesterday` are relative to. */
+  readonly now: Date;
 }
 
-const OPERATORS: readonly Operator[] = ["!=", "<=", ">=", "=", "<", ">"];
+/** Every operator, longest first (the order they are recognised in). */
+export const OPERATORS: readonly Operator[] = ["!=", "<=", ">=", "=", "<", ">"];
 
 interface Token {
   readonly text: string;
   readonly kind: "word" | "quoted" | "op";
+  /** Offsets in the query, for telling `a=b` from `a = b`. */
+  readonly start: number;
+  readonly end: number;
 }
 
 /**
@@ -69,88 +112,103 @@ interface Token {
  */
 const DISALLOWED = /[';]/;
 
-/** Whether the engine's syntax checker refuses `query` outright (so that it matches nothing). */
-export function refusedOutright(query: string): boolean {
-  return DISALLOWED.test(query);
+/** A syntax error: the engine answers the query with an empty list. */
+class Refused extends Error {}
+
+/**
+ * Parses `text`, taking as fields the words `isField` knows; `undefined` when the
+ * engine's syntax checker refuses the query (so that it finds nothing).
+ */
+export function parseSearch(
+  text: string,
+  isField: (field: string) => boolean,
+): SearchQuery | undefined {
+  if (DISALLOWED.test(text)) return undefined;
+  try {
+    return parseTokens(tokenize(text), text, isField);
+  } catch (error) {
+    if (error instanceof Refused) return undefined;
+    throw error;
+  }
 }
 
-/** The 400 answer for a query the language does not allow. */
-export function malformed(query: string, why: string): Refusal {
-  return new Refusal(
-    400,
-    "Operation Failed",
-    `[Cannot search: malformed query "${query}": ${why}.]`,
-  );
-}
-
-/** Parses `text`; throws a 400 {@link Refusal} for a malformed query. */
-export function parseSearch(text: string): SearchQuery {
-  const tokens = tokenize(text);
-  const criteria: Condition[][] = [];
-  let current: Condition[] = [];
-  let connector: string | undefined;
-  let sortBy: string | undefined;
-  let descending = false;
-  let page: number | undefined;
+function parseTokens(
+  tokens: Token[],
+  text: string,
+  isField: (field: string) => boolean,
+): SearchQuery {
+  const refuse = (): never => {
+    throw new Refused();
+  };
+  const criteria: Condition[][][] = [];
+  let connector: "and" | "or" | undefined;
+  let freeText = false;
   let i = 0;
-  const fail = (why: string) => malformed(text, why);
-  while (i < tokens.length) {
+  const add = (condition: Condition) => {
+    if (connector === undefined) criteria.push([[condition]]);
+    else if (connector === "and") criteria.at(-1)!.at(-1)!.push(condition);
+    else criteria.at(-1)!.push([condition]);
+    connector = undefined;
+  };
+  const word = (at: number) => tokens[at]?.kind === "word" ? tokens[at].text.toLowerCase() : "";
+  while (i < tokens.length && word(i) !== "sortby" && word(i) !== "page") {
     const token = tokens[i];
-    const keyword = token.kind === "word" ? token.text.toLowerCase() : "";
-    if (keyword === "sortby" || keyword === "page") {
-      if (connector) throw fail(`"${connector}" is not followed by a condition`);
-      if (keyword === "sortby") {
-        if (sortBy !== undefined || page !== undefined) throw fail("misplaced sortby");
-        const field = tokens[i + 1];
-        if (field?.kind !== "word") throw fail("sortby needs a field");
-        sortBy = field.text;
-        i += 2;
-        const order = tokens[i]?.kind === "word" ? tokens[i].text.toLowerCase() : "";
-        if (order === "asc" || order === "desc") {
-          descending = order === "desc";
-          i++;
-        }
-      } else {
-        if (page !== undefined) throw fail("page given twice");
-        const number = tokens[i + 1];
-        if (number?.kind !== "word" || !/^[1-9][0-9]*$/.test(number.text)) {
-          throw fail("page needs a positive number");
-        }
-        page = Number(number.text);
-        i += 2;
-      }
-      continue;
-    }
-    if (sortBy !== undefined || page !== undefined) throw fail(`unexpected "${token.text}"`);
+    const keyword = word(i);
     if (keyword === "and" || keyword === "or") {
-      if (current.length === 0 || connector) throw fail(`misplaced "${token.text}"`);
+      if (criteria.length === 0 || connector) refuse();
       connector = keyword;
-      if (keyword === "or") {
-        criteria.push(current);
-        current = [];
-      }
       i++;
       continue;
     }
-    connector = undefined;
-    if (token.kind === "op") throw fail(`"${token.text}" needs a field before it`);
+    if (token.kind === "op") refuse();
     const op = tokens[i + 1];
     if (op?.kind === "op") {
       const value = tokens[i + 2];
-      if (token.kind !== "word") throw fail("a field name cannot be quoted");
-      if (!value || value.kind === "op") throw fail(`"${token.text}${op.text}" needs a value`);
-      if (isLikeOperator(op.text) && /(^|[^\\])(\\\\)*\\$/.test(value.text)) {
-        throw fail(`the value "${value.text}" ends with an escape character`);
+      if (!value || value.kind === "op") refuse();
+      const field = token.text.toLowerCase();
+      if (token.kind === "word" && isField(field)) {
+        if (isLikeOperator(op.text) && /(^|[^\\])(\\\\)*\\$/.test(value.text)) refuse();
+        add({ field, op: op.text as Operator, value: value.text });
+      } else {
+        // Not a field: written without spaces, the whole `x=y` is one free-text word.
+        const joined = token.end === op.start && op.end === value.start &&
+          token.kind === "word" && value.kind === "word";
+        if (!joined || freeText) refuse();
+        freeText = true;
+        add({ op: "=", value: text.slice(token.start, value.end) });
       }
-      current.push({ field: token.text, op: op.text as Operator, value: value.text });
       i += 3;
     } else {
-      current.push({ op: "=", value: token.text });
+      if (token.kind === "word" && isField(keyword)) refuse();
+      if (freeText) refuse();
+      freeText = true;
+      add({ op: "=", value: token.text });
       i++;
     }
   }
-  if (connector) throw fail(`"${connector}" is not followed by a condition`);
-  if (current.length > 0) criteria.push(current);
+  if (connector) refuse();
+  let sortBy: string | undefined;
+  let descending = false;
+  let page: number | undefined;
+  if (word(i) === "sortby") {
+    sortBy = word(i + 1);
+    if (!isField(sortBy)) refuse();
+    const direction = word(i + 2);
+    i += 2;
+    if (direction === "asc" || direction === "desc") {
+      descending = direction === "desc";
+      i++;
+    } else if (i < tokens.length) {
+      refuse();
+    }
+  }
+  if (word(i) === "page") {
+    const number = tokens[i + 1];
+    if (number?.kind !== "word" || !/^[1-9][0-9]*$/.test(number.text)) refuse();
+    page = Number(number.text);
+    i += 2;
+  }
+  if (i < tokens.length) refuse();
   return { criteria, sortBy, descending, page };
 }
 
@@ -163,20 +221,20 @@ function tokenize(text: string): Token[] {
       i++;
     } else if (c === '"') {
       const end = text.indexOf('"', i + 1);
-      if (end < 0) throw malformed(text, "unterminated quote");
-      tokens.push({ text: text.slice(i + 1, end), kind: "quoted" });
+      if (end < 0) throw new Refused();
+      tokens.push({ text: text.slice(i + 1, end), kind: "quoted", start: i, end: end + 1 });
       i = end + 1;
     } else {
       const op = OPERATORS.find((candidate) => text.startsWith(candidate, i));
       if (op) {
-        tokens.push({ text: op, kind: "op" });
+        tokens.push({ text: op, kind: "op", start: i, end: i + op.length });
         i += op.length;
       } else if (c === "!") {
-        throw malformed(text, 'a lone "!"');
+        throw new Refused();
       } else {
         let end = i;
         while (end < text.length && !/[\s"=!<>]/.test(text[end])) end++;
-        tokens.push({ text: text.slice(i, end), kind: "word" });
+        tokens.push({ text: text.slice(i, end), kind: "word", start: i, end });
         i = end;
       }
     }
@@ -184,131 +242,7 @@ function tokenize(text: string): Token[] {
   return tokens;
 }
 
-/** Filters, sorts and pages `items` by `query`, reading fields with `read`. */
-export function applySearch<T>(
-  items: readonly T[],
-  query: SearchQuery,
-  read: FieldReader<T>,
-  options: SearchOptions,
-): T[] {
-  const flags = options.caseSensitive ? "" : "i";
-  const given = options.given ?? ((_field: string, text: string) => text);
-  const tests = query.criteria.map((all) =>
-    all.map((condition) => compile(condition, flags, read, given))
-  );
-  let found = tests.length === 0
-    ? [...items]
-    : items.filter((item) => tests.some((all) => all.every((test) => test(item))));
-  const field = query.sortBy ?? options.defaultOrder;
-  if (field !== undefined) {
-    const keyed = found.map((item) => ({ item, key: sortKey(read(item, field)) }));
-    keyed.sort((a, b) => compareKeys(a.key, b.key) * (query.descending ? -1 : 1));
-    found = keyed.map((entry) => entry.item);
-  }
-  if (query.page !== undefined) {
-    if (options.max === undefined) return query.page === 1 ? found : [];
-    return found.slice((query.page - 1) * options.max, query.page * options.max);
-  }
-  return found;
-}
-
-function compile<T>(
-  condition: Condition,
-  flags: string,
-  read: FieldReader<T>,
-  given: (field: string, text: string) => string,
-): (item: T) => boolean {
-  if (condition.field === undefined) {
-    const pattern = wildcard(`*${condition.value}*`, flags);
-    return (item) =>
-      [read(item, "name"), read(item, "description")].some((v) => matches(v, pattern));
-  }
-  const field = condition.field;
-  const value = given(field, condition.value);
-  switch (condition.op) {
-    case "=": {
-      const pattern = wildcard(value, flags);
-      return (item) => matches(read(item, field), pattern);
-    }
-    case "!=": {
-      const pattern = wildcard(value, flags);
-      return (item) => !matches(read(item, field), pattern);
-    }
-    default: {
-      const sign = condition.op.startsWith("<") ? -1 : 1;
-      const orEqual = condition.op.endsWith("=");
-      const target = sortKey(value);
-      return (item) =>
-        values(read(item, field)).some((value) => {
-          const order = compareKeys(sortKey(value), target);
-          return order === sign || (orEqual && order === 0);
-        });
-    }
-  }
-}
-
-function values(value: unknown): unknown[] {
-  return Array.isArray(value) ? value : value === undefined || value === null ? [] : [value];
-}
-
-function matches(value: unknown, pattern: RegExp): boolean {
-  return values(value).some((one) => pattern.test(text(one)));
-}
-
-function text(value: unknown): string {
-  return value instanceof Date ? value.toISOString() : String(value);
-}
-
 /** Whether the engine compares text with `op` by SQL `LIKE` (rather than by order). */
 function isLikeOperator(op: string): boolean {
   return op === "=" || op === "!=";
-}
-
-/**
- * The pattern of a value as the engine matches text: it turns each `*` into `%` and
- * escapes each `_` with `\`, then PostgreSQL's `LIKE` reads `%` as any run of characters
- * (line breaks too), an unescaped `_` as any one character and `\` as escaping the
- * character after it. So `a\b` matches `ab`, `a\%` matches `a%`, and `\_` is a literal
- * `\` then any one character. A trailing `\` never gets here: {@link parseSearch} refuses it.
- */
-function wildcard(value: string, flags: string): RegExp {
-  const like = value.replaceAll("*", "%").replaceAll("_", "\\_");
-  let body = "";
-  for (let i = 0; i < like.length; i++) {
-    const c = like[i];
-    if (c === "%") body += ".*";
-    else if (c === "_") body += ".";
-    else body += literal(c === "\\" ? like[++i] : c);
-  }
-  return new RegExp(`^${body}$`, `${flags}s`);
-}
-
-/** `c` escaped for a regular expression. */
-function literal(c: string): string {
-  return c.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-}
-
-type SortKey = { kind: 0; value: undefined } | { kind: 1; value: number } | {
-  kind: 2;
-  value: string;
-};
-
-function sortKey(value: unknown): SortKey {
-  const one = values(value)[0];
-  if (one === undefined) return { kind: 0, value: undefined };
-  if (typeof one === "number") return { kind: 1, value: one };
-  if (one instanceof Date) return { kind: 1, value: one.getTime() };
-  const string = String(one);
-  if (/^-?[0-9]+(\.[0-9]+)?$/.test(string)) return { kind: 1, value: Number(string) };
-  const date = /^[0-9]{4}-[0-9]{2}-[0-9]{2}/.test(string) ? Date.parse(string) : NaN;
-  if (!Number.isNaN(date)) return { kind: 1, value: date };
-  return { kind: 2, value: string.toLowerCase() };
-}
-
-/** -1, 0 or 1; absent values sort first, numbers before strings. */
-function compareKeys(a: SortKey, b: SortKey): number {
-  if (a.kind !== b.kind) return a.kind < b.kind ? -1 : 1;
-  if (a.kind === 0) return 0;
-  const x = a.value!, y = b.value!;
-  return x < y ? -1 : x > y ? 1 : 0;
 }

@@ -1,6 +1,6 @@
 /**
  * The simulator's search language, paging and refusals (404, 405, 409, 400), through the
- * SDK over real HTTP.
+ * SDK over real HTTP. Malformed searches: simulator_search_refused.test.ts.
  */
 
 import assert from "node:assert/strict";
@@ -91,28 +91,10 @@ Deno.test("simulator: sortby, page and max", async () => {
     names(await vms.list({ search: "name=vm0* sortby name asc page 5", max: 5 })),
     [],
   );
-  assert.deepEqual(names(await vms.list({ search: "sortby name page 1", max: 2 })), [
+  assert.deepEqual(names(await vms.list({ search: "sortby name asc page 1", max: 2 })), [
     "vm001",
     "vm002",
   ]);
-});
-
-Deno.test("simulator: malformed searches are 400 faults", async () => {
-  await using env = await connect();
-  const vms = env.system.vmsService();
-  for (
-    const search of [
-      "name=",
-      "sortby",
-      "name=a and",
-      "or name=a",
-      "page x",
-      "nosuchfield=1",
-      '"open',
-    ]
-  ) {
-    await rejectsWith(vms.list({ search }), 400, /malformed/);
-  }
 });
 
 Deno.test("simulator: 404 for unknown ids and paths below them", async () => {

@@ -1,7 +1,8 @@
 /**
  * The engine compares text with SQL `LIKE` (`ILIKE` unless case-sensitive): it turns `*`
  * into `%` and escapes only `_`, so a `%` in a value matches any run too, `\` escapes the
- * character after it, and a value ending with a lone `\` is refused (400).
+ * character after it, and a value ending with a lone `\` finds nothing (200, an empty list:
+ * the engine's search backend refuses it as it refuses any malformed query).
  */
 
 import assert from "node:assert/strict";
@@ -28,16 +29,14 @@ Deno.test("simulator: search values match as the engine's SQL LIKE", async () =>
   assert.deepEqual(await found("A\\%"), ["a%b"], "free text: %A\\%%");
 });
 
-Deno.test("simulator: a search value ending with a lone \\ is refused", async () => {
+Deno.test("simulator: a search value ending with a lone \\ finds nothing, as on the engine", async () => {
   await using session = await simulatorSession({ delay: 0, empty: true });
   const vms = session.connection.systemService().vmsService();
+  await vms.add({ name: "a\\", cluster: { name: "Default" }, template: { name: "Blank" } });
   for (const search of ["name=a\\", 'name="a\\\\\\"', "name!=x\\"]) {
-    await assert.rejects(vms.list({ search }), (error: Error & { code?: number }) => {
-      assert.equal(error.code, 400, search);
-      assert.match(error.message, /ends with an escape character/);
-      return true;
-    });
+    assert.deepEqual(await vms.list({ search }), [], search);
   }
-  assert.deepEqual(await vms.list({ search: "name=a\\\\" }), [], "an escaped \\ is fine");
+  const found = (await vms.list({ search: "name=a\\\\" })).map((vm) => vm.name);
+  assert.deepEqual(found, ["a\\"], "an escaped \\ is fine");
   assert.deepEqual(await vms.list({ search: "name>a\\" }), [], "no LIKE, so no escape");
 });

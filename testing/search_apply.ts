@@ -1,0 +1,235 @@
+/**
+ * Applying a parsed search query to a collection, as the engine's search backend does:
+ * filtering with the collection's fields (text by SQL `LIKE`, numbers, dates, enums by
+ * the engine's numbers), sorting (ties by the collection's default order) and paging.
+ *
+ * @module
+ */
+
+import { Refusal } from "./answers.ts";
+import type {
+  Condition,
+  EnumValue,
+  Operator,
+  SearchOptions,
+  SearchQuery,
+  SearchSchema,
+} from "./search.ts";
+import { searchDay } from "./search_dates.ts";
+
+/** The 400 answer for a query on a field the simulator cannot evaluate. */
+function notEvaluated(field: string, label: string): Refusal {
+  return new Refusal(
+    400,
+    "Operation Failed",
+    `[Cannot search: the simulator does not evaluate the engine's field "${field}" of ${label}.]`,
+  );
+}
+
+/**
+ * Filters, sorts and pages `items` by `query` with the fields of `schema`. A value the
+ * engine refuses (an unknown enum name, a date it cannot read, text for a number) or an
+ * operator the field does not take (`name>a`, `time>=today`) finds nothing; a field the simulator cannot evaluate is refused with a 400 {@link Refusal}.
+ * Both are decided before any item is looked at.
+ */
+export function applySearch<T>(
+  items: readonly T[],
+  query: SearchQuery,
+  schema: SearchSchema<T>,
+  options: SearchOptions,
+): T[] {
+  const flags = options.caseSensitive ? "" : "i";
+  const fields = [
+    ...query.criteria.flat(2).flatMap((condition) => condition.field ?? []),
+    ...(query.sortBy === undefined ? [] : [query.sortBy]),
+  ];
+  const unsupported = fields.find((field) => schema.kindOf(field).kind === "unsupported");
+  if (unsupported !== undefined) throw notEvaluated(unsupported, schema.label);
+  const tests = query.criteria.map((alternatives) =>
+    alternatives.map((all) => all.map((condition) => compile(condition, flags, schema, options)))
+  );
+  if (tests.some((alternatives) => alternatives.some((all) => all.includes(undefined)))) {
+    return [];
+  }
+  const holds = (item: T) =>
+    tests.every((alternatives) => alternatives.some((all) => all.every((test) => test!(item))));
+  let found = items.filter(holds);
+  const field = query.sortBy ?? schema.defaultOrder;
+  if (field !== undefined) {
+    const tie = schema.defaultOrder !== field ? schema.defaultOrder : undefined;
+    const keyed = found.map((item) => ({
+      item,
+      key: orderKey(schema, item, field),
+      tie: tie === undefined ? undefined : orderKey(schema, item, tie),
+    }));
+    keyed.sort((a, b) =>
+      compareKeys(a.key, b.key) * (query.descending ? -1 : 1) ||
+      (a.tie && b.tie ? compareKeys(a.tie, b.tie) : 0)
+    );
+    found = keyed.map((entry) => entry.item);
+  }
+  if (query.page !== undefined) {
+    if (options.max === undefined) return query.page === 1 ? found : [];
+    return found.slice((query.page - 1) * options.max, query.page * options.max);
+  }
+  return found;
+}
+
+/** The test of one condition; `undefined` when the engine refuses its value. */
+function compile<T>(
+  condition: Condition,
+  flags: string,
+  schema: SearchSchema<T>,
+  options: SearchOptions,
+): ((item: T) => boolean) | undefined {
+  if (condition.field === undefined) {
+    const pattern = wildcard(`*${condition.value}*`, flags);
+    return (item) => schema.freeText.some((field) => matches(schema.read(item, field), pattern));
+  }
+  const field = condition.field;
+  if (!schema.operators(field).includes(condition.op)) return undefined;
+  const read = (item: T) => schema.read(item, field);
+  const kind = schema.kindOf(field);
+  const value = condition.value;
+  if (kind.kind === "enum") {
+    const wanted = kind.values.find((one) => one.name.toLowerCase() === value.toLowerCase());
+    if (!wanted) return undefined;
+    return order(condition.op, (item) => enumRank(kind.values, values(read(item))[0]), wanted.rank);
+  }
+  if (kind.kind === "date") {
+    const day = searchDay(value, options.now);
+    if (!day) return undefined;
+    const start = day.getTime();
+    const end = start + 24 * 60 * 60 * 1000;
+    const time = (item: T) => timeOf(values(read(item))[0]);
+    if (condition.op === "=" || condition.op === "!=") {
+      const equal = condition.op === "=";
+      return (item) => {
+        const at = time(item);
+        return at !== undefined && (at >= start && at < end) === equal;
+      };
+    }
+    return order(condition.op, time, start);
+  }
+  if (kind.kind === "number" && !/^-?[0-9]+(\.[0-9]+)?$/.test(value)) return undefined;
+  if (condition.op === "=" || condition.op === "!=") {
+    const pattern = wildcard(value, flags);
+    const equal = condition.op === "=";
+    return (item) => matches(read(item), pattern) === equal;
+  }
+  const target = sortKey(value);
+  const sign = condition.op.startsWith("<") ? -1 : 1;
+  const orEqual = condition.op.endsWith("=");
+  return (item) =>
+    values(read(item)).some((one) => {
+      const compared = compareKeys(sortKey(one), target);
+      return compared === sign || (orEqual && compared === 0);
+    });
+}
+
+/** A test comparing a number of each item to `target` with `op`; absent numbers fail. */
+function order<T>(
+  op: Operator,
+  number: (item: T) => number | undefined,
+  target: number,
+): (item: T) => boolean {
+  return (item) => {
+    const value = number(item);
+    if (value === undefined) return op === "!=";
+    switch (op) {
+      case "=":
+        return value === target;
+      case "!=":
+        return value !== target;
+      case "<":
+        return value < target;
+      case "<=":
+        return value <= target;
+      case ">":
+        return value > target;
+      case ">=":
+        return value >= target;
+    }
+  };
+}
+
+function enumRank(values: readonly EnumValue[], wire: unknown): number | undefined {
+  return values.find((one) => one.wire === String(wire))?.rank;
+}
+
+function timeOf(value: unknown): number | undefined {
+  if (value instanceof Date) return value.getTime();
+  if (typeof value !== "string") return undefined;
+  const time = Date.parse(value);
+  return Number.isNaN(time) ? undefined : time;
+}
+
+function orderKey<T>(schema: SearchSchema<T>, item: T, field: string): SortKey {
+  const kind = schema.kindOf(field);
+  const value = schema.read(item, field);
+  if (kind.kind !== "enum") return sortKey(value);
+  const rank = enumRank(kind.values, values(value)[0]);
+  return rank === undefined ? { kind: 0, value: undefined } : { kind: 1, value: rank };
+}
+
+function values(value: unknown): unknown[] {
+  return Array.isArray(value) ? value : value === undefined || value === null ? [] : [value];
+}
+
+function matches(value: unknown, pattern: RegExp): boolean {
+  return values(value).some((one) => pattern.test(text(one)));
+}
+
+function text(value: unknown): string {
+  return value instanceof Date ? value.toISOString() : String(value);
+}
+
+/**
+ * The pattern of a value as the engine matches text: it turns each `*` into `%` and
+ * escapes each `_` with `\`, then PostgreSQL's `LIKE` reads `%` as any run of characters
+ * (line breaks too), an unescaped `_` as any one character and `\` as escaping the
+ * character after it. So `a\b` matches `ab`, `a\%` matches `a%`, and `\_` is a literal
+ * `\` then any one character. A trailing `\` never gets here: the parser refuses it.
+ */
+function wildcard(value: string, flags: string): RegExp {
+  const like = value.replaceAll("*", "%").replaceAll("_", "\\_");
+  let body = "";
+  for (let i = 0; i < like.length; i++) {
+    const c = like[i];
+    if (c === "%") body += ".*";
+    else if (c === "_") body += ".";
+    else body += literal(c === "\\" ? like[++i] : c);
+  }
+  return new RegExp(`^${body}$`, `${flags}s`);
+}
+
+/** `c` escaped for a regular expression. */
+function literal(c: string): string {
+  return c.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
+type SortKey = { kind: 0; value: undefined } | { kind: 1; value: number } | {
+  kind: 2;
+  value: string;
+};
+
+function sortKey(value: unknown): SortKey {
+  const one = values(value)[0];
+  if (one === undefined) return { kind: 0, value: undefined };
+  if (typeof one === "number") return { kind: 1, value: one };
+  if (typeof one === "boolean") return { kind: 1, value: one ? 1 : 0 };
+  if (one instanceof Date) return { kind: 1, value: one.getTime() };
+  const string = String(one);
+  if (/^-?[0-9]+(\.[0-9]+)?$/.test(string)) return { kind: 1, value: Number(string) };
+  const date = /^[0-9]{4}-[0-9]{2}-[0-9]{2}/.test(string) ? Date.parse(string) : NaN;
+  if (!Number.isNaN(date)) return { kind: 1, value: date };
+  return { kind: 2, value: string.toLowerCase() };
+}
+
+/** -1, 0 or 1; absent values sort first, numbers before strings. */
+function compareKeys(a: SortKey, b: SortKey): number {
+  if (a.kind !== b.kind) return a.kind < b.kind ? -1 : 1;
+  if (a.kind === 0) return 0;
+  const x = a.value!, y = b.value!;
+  return x < y ? -1 : x > y ? 1 : 0;
+}
