@@ -11,7 +11,11 @@
  * error). A value holding a `"`, a `'`, a `;`, a `\`, a literal `*` or a `%` cannot be
  * matched exactly by the engine: the builder puts a `*` in place of each of the first four
  * (`*` and `%` match any run already), so that the engine answers a few objects too many,
- * and {@link SearchQuery.filter} keeps only the exact matches.
+ * and {@link SearchQuery.filter} keeps only the exact matches. A `status` is read by the
+ * engine's own names for its enum values, which are the API's without underscores
+ * (`NonOperational`, in any case): the builder writes `where.eq("status", "non_operational")`
+ * as `status=nonoperational` (a VM's `migrating` has no such name: the engine has
+ * `migratingfrom` and `migratingto`).
  *
  * @example
  * ```ts
@@ -105,6 +109,11 @@ function checkField(field: string, where: string): void {
   }
 }
 
+/** A `status` field, of the object searched or of one it refers to (`vms.status`). */
+const STATUS_FIELD = /(^|\.)status$/i;
+/** A value spelled as the API spells an enum's value (`wait_for_launch`). */
+const ENUM_VALUE = /^[a-z][a-z0-9]*(_[a-z0-9]+)+$/;
+
 /** `value` as the language writes it: quoted when it must be. */
 function written(value: string): string {
   const needsQuotes = value === "" || /[\s=!<>()]/.test(value) ||
@@ -132,6 +141,11 @@ function comparison(
   if (typeof value === "boolean") return { kind: "comparison", field, op, text: String(value) };
   if (typeof value !== "string") {
     throw new OvirtError(`${where}: the value of ${field} must be a string, number or boolean`);
+  }
+  if (STATUS_FIELD.test(field) && ENUM_VALUE.test(value)) {
+    // The engine reads a status by its own enum's name, which is the API's without the
+    // underscores (`non_operational` is `NonOperational`), and finds nothing for the API's.
+    return { kind: "comparison", field, op, text: value.replaceAll("_", "") };
   }
   // `*` stays `*`: a wildcard as asked for, or (literal) a loose stand-in for itself.
   const engine = value.replace(UNSAYABLE, "*");

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { Connection, OvirtError, searchQuery, where } from "../mod.ts";
+import { Connection, OvirtError, searchQuery, types, where } from "../mod.ts";
 import { startSimulator } from "../testing/mod.ts";
 
 const text = (condition: Parameters<typeof searchQuery>[0]) => searchQuery(condition).text;
@@ -176,4 +176,25 @@ Deno.test('searchQuery round trip: the simulator\'s search finds a VM named my "
   const sorted = searchQuery(where.like("name", "my*"), { sortBy: "name", order: "desc" });
   const listed = (await vmsService.list({ search: sorted.text })).map((vm) => vm.name);
   assert.deepEqual(listed, names.filter((name) => name.startsWith("my")).sort().reverse());
+});
+
+Deno.test("searchQuery writes a status as the engine's search reads it: no underscores", async () => {
+  assert.equal(text(where.eq("status", types.HostStatus.NON_OPERATIONAL)), "status=nonoperational");
+  assert.equal(text(where.ne("vms.status", "wait_for_launch")), "vms.status!=waitforlaunch");
+  assert.equal(text(where.eq("status", "up")), "status=up");
+  assert.equal(text(where.eq("name", "my_vm")), "name=my_vm", "other fields keep theirs");
+  assert.equal(text(where.eq("status", "a_b c")), 'status="a_b c"', "not an enum's spelling");
+  await using simulator = await startSimulator({ delay: 3_000 });
+  await using connection = new Connection({
+    url: simulator.url,
+    username: simulator.username,
+    password: simulator.password,
+  });
+  const vmsService = connection.systemService().vmsService();
+  const [down] = await vmsService.list({ search: "status=down", max: 1 });
+  await vmsService.vmService(down.id!).start();
+  const { status } = await vmsService.vmService(down.id!).get();
+  assert.match(status!, /_/, "a status with an underscore, on its way up");
+  const query = searchQuery(where.and(where.eq("id", down.id!), where.eq("status", status!)));
+  assert.deepEqual((await vmsService.list({ search: query.text })).map((vm) => vm.id), [down.id]);
 });
