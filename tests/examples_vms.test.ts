@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import {
   Connection,
+  findByName,
   NotFoundError,
   type OvirtError,
   type services,
@@ -317,6 +318,29 @@ exampleTest("set_vm_serial_number", {
     assert.deepEqual(vm.serialNumber, { policy: "custom", value: "SN-0042" });
   },
 });
+
+exampleTest("set_vm_serial_number", {
+  // `name=web 1` would be the VM `web` and the free-text word `1` (its description).
+  prepare: async (connection) => {
+    const vmsService = connection.systemService().vmsService();
+    for (const [name, description] of [["web", "frontend 1"], ["web 1", ""]]) {
+      await vmsService.add({
+        name,
+        description,
+        cluster: { name: "Default" },
+        template: { name: "Blank" },
+      });
+    }
+  },
+  args: ["--vm", "web 1", "--serial", "SN-WEB1"],
+  check: async ({ connection }) => {
+    const vmsService = connection.systemService().vmsService();
+    const changed = await findByName(vmsService, "web 1");
+    assert.deepEqual(changed?.serialNumber, { policy: "custom", value: "SN-WEB1" });
+    const other = await findByName(vmsService, "web");
+    assert.notEqual(other?.serialNumber?.value, "SN-WEB1");
+  },
+}, "example set_vm_serial_number: a name with a space is that VM's, not another's");
 
 exampleTest("start_vm", {
   args: ["--vm", "vm003"],
