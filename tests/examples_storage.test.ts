@@ -175,6 +175,29 @@ exampleTest("delete_disks", {
   },
 });
 
+exampleTest("delete_disks", {
+  // `name=scratch disk-*` would be the disk `scratch` and the free-text word `disk-*`.
+  args: ["--name", "scratch disk-*"],
+  prepare: async (connection) => {
+    const disksService = connection.systemService().disksService();
+    const disks = { scratch: "disk-images", "scratch disk-1": "", "Scratch disk-2": "" };
+    for (const [name, description] of Object.entries(disks)) {
+      await disksService.add({
+        name,
+        description,
+        format: types.DiskFormat.COW,
+        provisionedSize: GIB,
+        storageDomains: [{ name: "data" }],
+      });
+    }
+  },
+  check: async ({ connection }) => {
+    const names = (await connection.systemService().disksService().list()).map((disk) => disk.name);
+    assert.ok(!names.includes("scratch disk-1"));
+    assert.ok(names.includes("scratch") && names.includes("Scratch disk-2"), names.join(", "));
+  },
+}, "example delete_disks: a pattern with a space, compared with case");
+
 exampleTest("extend_disk", {
   args: ["--vm", "vm002", "--disk", "vm002_disk1", "--grow-gib", "2"],
   check: async ({ connection }) => {

@@ -137,6 +137,24 @@ exampleTest("add_vm_from_template_version", {
   },
 });
 
+exampleTest("add_vm_from_template_version", {
+  // `name=centos9 x` would be the template centos9 and the free-text word `x` (its description).
+  args: ["--name", "from-x", "--template", "centos9 x", "--version", "1"],
+  prepare: async (connection) => {
+    const templatesService = connection.systemService().templatesService();
+    const [base] = await templatesService.list({ search: "name=centos9" });
+    await templatesService.templateService(base.id!).update({ description: "x86_64" });
+    const vm = await vmNamed(connection, "vm003");
+    const added = await templatesService.add({ name: "centos9 x", vm: { id: vm.id } });
+    await waitForStatus(templatesService.templateService(added.id!), "ok");
+  },
+  check: async ({ connection }) => {
+    const vm = await vmNamed(connection, "from-x");
+    const template = await connection.followLink(vm.template!);
+    assert.equal(template.name, "centos9 x");
+  },
+}, "example add_vm_from_template_version: a name with a space is that template's");
+
 exampleTest("add_vm_nic", {
   args: ["--vm", "vm003", "--name", "nic2"],
   check: async ({ connection }) => {
@@ -457,6 +475,22 @@ exampleTest("add_vm_pool", {
   },
 });
 
+exampleTest("add_vm_pool", {
+  // The engine compares `pool=desktops` without case: the VMs of Desktops came too.
+  args: ["--name", "desktops", "--size", "2", "--template", "centos9"],
+  prepare: async (connection) => {
+    await connection.systemService().vmPoolsService().add({
+      name: "Desktops",
+      cluster: { name: "Default" },
+      template: { name: "centos9" },
+      size: 1,
+    });
+  },
+  check: async ({ stdout }) => {
+    assert.match(stdout, /Pool VMs: desktops-1 \(down\), desktops-2 \(down\)\n/);
+  },
+}, "example add_vm_pool: the VMs of that pool only, case and all");
+
 exampleTest("add_vm_with_sysprep", {
   args: ["--name", "win1", "--template", "centos9"],
   check: async ({ connection }) => {
@@ -766,6 +800,29 @@ exampleTest("reprovision_stateless_vm_in_pool", {
     assert.equal((await vmNamed(connection, "desk-1")).status, "down");
   },
 });
+
+exampleTest("reprovision_stateless_vm_in_pool", {
+  // `pool=desk 2` would be the pool `desk` and the free-text word `2` (its VM desk-2).
+  args: ["--pool", "desk 2"],
+  prepare: async (connection) => {
+    for (const [name, size] of [["desk", 2], ["desk 2", 1]] as const) {
+      await connection.systemService().vmPoolsService().add({
+        name,
+        cluster: { name: "Default" },
+        template: { name: "centos9" },
+        size,
+      });
+    }
+    const vm = await waitFor(() => vmNamed(connection, "desk-2"), (vm) => vm.status === "down");
+    await vmService(connection, vm).start();
+    await waitForStatus(vmService(connection, vm), "up");
+  },
+  exitCode: 1,
+  check: async ({ connection, stderr }) => {
+    assert.match(stderr, /Pool desk 2 has no running VM/);
+    assert.equal((await vmNamed(connection, "desk-2")).status, "up");
+  },
+}, "example reprovision_stateless_vm_in_pool: a pool name with a space is that pool's");
 
 exampleTest("start_vm_with_boot_devices", {
   args: ["--vm", "vm003", "--boot", "cdrom,hd"],
