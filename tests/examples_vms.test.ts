@@ -293,6 +293,27 @@ exampleTest("remove_vm", {
   },
 });
 
+exampleTest("remove_vm", {
+  // `name=web 1` would be the VM `web` and the free-text word `1` (its description).
+  args: ["--vm", "web 1"],
+  prepare: async (connection) => {
+    const vmsService = connection.systemService().vmsService();
+    for (const [name, description] of [["web", "frontend 1"], ["web 1", ""]]) {
+      await vmsService.add({
+        name,
+        description,
+        cluster: { name: "Default" },
+        template: { name: "Blank" },
+      });
+    }
+  },
+  check: async ({ connection }) => {
+    const vmsService = connection.systemService().vmsService();
+    assert.equal(await findByName(vmsService, "web 1"), undefined);
+    assert.ok(await findByName(vmsService, "web"));
+  },
+}, "example remove_vm: a name with a space is that VM's");
+
 // A name with a wildcard names no VM: the example removes nothing (not the first match).
 exampleTest("remove_vm", {
   args: ["--vm", "vm00*"],
@@ -656,6 +677,23 @@ exampleTest("import_vm", {
     assert.equal((await vmService(connection, vm).nicsService().list()).length, 1);
   },
 });
+
+exampleTest("import_vm", {
+  // `name=vm003 copy` would be vm003 and the free-text word `copy` (its description).
+  args: ["--vm", "vm003", "--storage-domain", "data", "--clone", "--new-name", "vm003 copy"],
+  prepare: async (connection) => {
+    const domain = await addExportDomain(connection);
+    const service = vmService(connection, await vmNamed(connection, "vm003"));
+    await service.update({ description: "copy source" });
+    await service.exportToExportDomain({ storageDomain: { id: domain.id } });
+    await waitForStatus(service, "down");
+  },
+  check: async ({ connection, stdout }) => {
+    const copy = await findByName(connection.systemService().vmsService(), "vm003 copy");
+    assert.ok(copy);
+    assert.match(stdout, new RegExp(`VM vm003 copy \\(${copy.id}\\) is imported`));
+  },
+}, "example import_vm: waits for the VM of that new name");
 
 /** Checks that `owner` has one new bootable disk on the `data` domain. */
 async function checkImportedDisk(
