@@ -9,6 +9,7 @@ import { createHash } from "node:crypto";
 import {
   Connection,
   downloadDisk,
+  findByName,
   type OvirtError,
   types,
   uploadDisk,
@@ -933,6 +934,23 @@ exampleTest("import_glance_image", {
     assert.equal(imported.status, types.TemplateStatus.OK);
   },
 }, "example import_glance_image reports the template it imported, not an older one of that name");
+
+exampleTest("import_glance_image", {
+  // `name=cirros 2` would be the template `cirros` and the free-text word `2`.
+  args: ["--name", "cirros 2", "--cluster", "Production"],
+  prepare: async (connection) => {
+    const id = await olderTemplate(connection, "cirros");
+    await connection.systemService().templatesService().templateService(id).update({
+      description: "2",
+    });
+  },
+  check: async ({ connection, stdout }) => {
+    const templatesService = connection.systemService().templatesService();
+    const template = await findByName(templatesService, "cirros 2");
+    assert.equal(template?.status, types.TemplateStatus.OK);
+    assert.match(stdout, new RegExp(`Template cirros 2 \\(${template.id}\\) is ready`));
+  },
+}, "example import_glance_image: waits for the template of that name");
 
 // Providers
 

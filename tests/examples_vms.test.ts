@@ -748,6 +748,27 @@ exampleTest("import_template_from_ova", {
   },
 }, "example import_template_from_ova reports the template it imported, not an older one");
 
+exampleTest("import_template_from_ova", {
+  // `name=appliance 2` would be the template `appliance` and the free-text word `2`.
+  args: ["--name", "appliance 2", "--ova", "/var/tmp/appliance.ova"],
+  prepare: async (connection) => {
+    const templatesService = connection.systemService().templatesService();
+    const vm = await vmNamed(connection, "vm003");
+    const older = await templatesService.add({
+      name: "appliance",
+      description: "2",
+      vm: { id: vm.id },
+    });
+    await waitForStatus(templatesService.templateService(older.id!), "ok");
+  },
+  check: async ({ connection, stdout }) => {
+    const templatesService = connection.systemService().templatesService();
+    const template = await findByName(templatesService, "appliance 2");
+    assert.equal(template?.status, "ok");
+    assert.match(stdout, new RegExp(`Template appliance 2 \\(${template.id}\\) is imported`));
+  },
+}, "example import_template_from_ova: waits for the template of that name");
+
 exampleTest("import_vm_from_ova", {
   args: ["--name", "fromova", "--ova", "/var/tmp/web.ova", "--host", "host2"],
   check: async ({ connection }) => {
@@ -767,6 +788,37 @@ exampleTest("import_vm_from_vmware", {
     await checkImportedDisk(connection, vmService(connection, vm));
   },
 });
+
+/** Adds the VM `web`, whose description holds the word `vm`. */
+async function addVmWeb(connection: Connection): Promise<void> {
+  await connection.systemService().vmsService().add({
+    name: "web",
+    description: "vm",
+    cluster: { name: "Default" },
+    template: { name: "Blank" },
+  });
+}
+
+// `name=web vm` would be the VM `web` and the free-text word `vm` (its description).
+exampleTest("import_vm_from_ova", {
+  args: ["--name", "web vm", "--ova", "/var/tmp/web.ova", "--host", "host2"],
+  prepare: addVmWeb,
+  check: async ({ connection, stdout }) => {
+    const vm = await findByName(connection.systemService().vmsService(), "web vm");
+    assert.equal(vm?.origin, "kvm");
+    assert.match(stdout, new RegExp(`VM web vm \\(${vm.id}\\) is imported`));
+  },
+}, "example import_vm_from_ova: waits for the VM of that name");
+
+exampleTest("import_vm_from_vmware", {
+  args: ["--name", "web vm"],
+  prepare: addVmWeb,
+  check: async ({ connection, stdout }) => {
+    const vm = await findByName(connection.systemService().vmsService(), "web vm");
+    assert.equal(vm?.origin, "vmware");
+    assert.match(stdout, new RegExp(`VM web vm \\(${vm.id}\\) is imported`));
+  },
+}, "example import_vm_from_vmware: waits for the VM of that name");
 
 exampleTest("list_vm_snapshots", {
   prepare: async (connection) => {
