@@ -24,9 +24,9 @@ await using connection = new Connection(connectionOptionsFromEnv());
 const usersService = connection.systemService().usersService();
 
 // `usrname` searches the login name (`user@profile`); `name` would be the first name.
-const user =
-  (await usersService.list({ search: searchQuery(where.eq("usrname", values.user)).text }))
-    .find((found) => found.userName === values.user);
+const search = searchQuery(where.eq("usrname", values.user)).text;
+const users = await usersService.list({ search });
+const user = users.find((found) => found.userName === values.user);
 if (!user) throw new Error(`No user ${values.user}`);
 
 const key = await usersService.userService(user.id!).sshPublicKeysService().add({ content });

@@ -30,10 +30,9 @@ await using connection = new Connection(connectionOptionsFromEnv());
 const systemService = connection.systemService();
 const clustersService = systemService.clustersService();
 
-const user = (await systemService.usersService().list({
-  search: searchQuery(where.eq("usrname", values.user)).text,
-}))
-  .find((found) => found.userName === values.user);
+const search = searchQuery(where.eq("usrname", values.user)).text;
+const users = await systemService.usersService().list({ search });
+const user = users.find((found) => found.userName === values.user);
 if (!user) throw new Error(`No user ${values.user}`);
 const cluster = await findByName(clustersService, values.cluster);
 if (!cluster) throw new Error(`No cluster named ${values.cluster}`);

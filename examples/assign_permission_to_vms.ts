@@ -30,10 +30,9 @@ await using connection = new Connection(connectionOptionsFromEnv());
 const systemService = connection.systemService();
 const vmsService = systemService.vmsService();
 
-const user = (await systemService.usersService().list({
-  search: searchQuery(where.eq("usrname", values.user)).text,
-}))
-  .find((found) => found.userName === values.user);
+const search = searchQuery(where.eq("usrname", values.user)).text;
+const users = await systemService.usersService().list({ search });
+const user = users.find((found) => found.userName === values.user);
 if (!user) throw new Error(`No user ${values.user}`);
 
 for (const name of String(values.vms).split(",")) {
