@@ -10,7 +10,7 @@
  * @module
  */
 
-import { Connection, connectionOptionsFromEnv, scriptArgs, types } from "../mod.ts";
+import { Connection, connectionOptionsFromEnv, findByName, scriptArgs, types } from "../mod.ts";
 
 const USAGE =
   "Usage: deno run --allow-net --allow-env --allow-read examples/add_bond.ts [--host host1] [--bond bond0] [--slaves eth1,eth2] [--mode 1] [--network vmnet] [--address 192.0.2.100 --netmask 255.255.255.0]";
@@ -28,7 +28,7 @@ const { values } = scriptArgs(USAGE, {
 await using connection = new Connection(connectionOptionsFromEnv());
 const hostsService = connection.systemService().hostsService();
 
-const [host] = await hostsService.list({ search: `name=${values.host}` });
+const host = await findByName(hostsService, values.host);
 if (!host) throw new Error(`No host named ${values.host}`);
 const hostService = hostsService.hostService(host.id!);
 

@@ -11,7 +11,14 @@
  * @module
  */
 
-import { Connection, connectionOptionsFromEnv, scriptArgs, types, waitForStatus } from "../mod.ts";
+import {
+  Connection,
+  connectionOptionsFromEnv,
+  findByName,
+  scriptArgs,
+  types,
+  waitForStatus,
+} from "../mod.ts";
 
 const USAGE =
   "Usage: deno run --allow-net --allow-env --allow-read examples/add_iscsi_data_storage_domain.ts [--name myiscsi] [--host host1] [--data-center Default] [--address 192.0.2.10] [--port 3260] [--target iqn.2024-01.org.example:storage.target1] [--lun-id 36001405e396b3d9c9a54284a51685f9a]";
@@ -55,9 +62,7 @@ const domain = await systemService.storageDomainsService().add({
 });
 console.log(`Added storage domain ${domain.name} (${domain.id})`);
 
-const [dataCenter] = await systemService.dataCentersService().list({
-  search: `name=${values["data-center"]}`,
-});
+const dataCenter = await findByName(systemService.dataCentersService(), values["data-center"]);
 if (!dataCenter) throw new Error(`No data center named ${values["data-center"]}`);
 const attachedService = systemService.dataCentersService().dataCenterService(dataCenter.id!)
   .storageDomainsService();

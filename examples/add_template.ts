@@ -8,7 +8,14 @@
  * @module
  */
 
-import { Connection, connectionOptionsFromEnv, scriptArgs, types, waitForStatus } from "../mod.ts";
+import {
+  Connection,
+  connectionOptionsFromEnv,
+  findByName,
+  scriptArgs,
+  types,
+  waitForStatus,
+} from "../mod.ts";
 
 const USAGE =
   "Usage: deno run --allow-net --allow-env --allow-read examples/add_template.ts [--vm vm003] [--name mytemplate]";
@@ -21,7 +28,7 @@ const { values } = scriptArgs(USAGE, {
 await using connection = new Connection(connectionOptionsFromEnv());
 const systemService = connection.systemService();
 
-const [vm] = await systemService.vmsService().list({ search: `name=${values.vm}` });
+const vm = await findByName(systemService.vmsService(), values.vm);
 if (!vm) throw new Error(`No VM named ${values.vm}`);
 
 const templatesService = systemService.templatesService();

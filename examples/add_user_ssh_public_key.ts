@@ -8,7 +8,7 @@
  * @module
  */
 
-import { Connection, connectionOptionsFromEnv, scriptArgs } from "../mod.ts";
+import { Connection, connectionOptionsFromEnv, scriptArgs, searchQuery, where } from "../mod.ts";
 
 const USAGE =
   "Usage: deno run --allow-net --allow-env --allow-read examples/add_user_ssh_public_key.ts [--user admin@internal] [--key-file ~/.ssh/id_ed25519.pub]";
@@ -24,7 +24,9 @@ await using connection = new Connection(connectionOptionsFromEnv());
 const usersService = connection.systemService().usersService();
 
 // `usrname` searches the login name (`user@profile`); `name` would be the first name.
-const [user] = await usersService.list({ search: `usrname=${values.user}` });
+const search = searchQuery(where.eq("usrname", values.user)).text;
+const users = await usersService.list({ search });
+const user = users.find((found) => found.userName === values.user);
 if (!user) throw new Error(`No user ${values.user}`);
 
 const key = await usersService.userService(user.id!).sshPublicKeysService().add({ content });

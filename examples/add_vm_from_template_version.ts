@@ -8,7 +8,15 @@
  * @module
  */
 
-import { Connection, connectionOptionsFromEnv, scriptArgs, types, waitForStatus } from "../mod.ts";
+import {
+  Connection,
+  connectionOptionsFromEnv,
+  scriptArgs,
+  searchQuery,
+  types,
+  waitForStatus,
+  where,
+} from "../mod.ts";
 
 const USAGE =
   "Usage: deno run --allow-net --allow-env --allow-read examples/add_vm_from_template_version.ts [--name myvm] [--cluster Default] [--template centos9] [--version 1]";
@@ -24,10 +32,13 @@ const version = integer("version", values.version);
 await using connection = new Connection(connectionOptionsFromEnv());
 const systemService = connection.systemService();
 
+// The versions of a template share its name.
 const versions = await systemService.templatesService().list({
-  search: `name=${values.template}`,
+  search: searchQuery(where.eq("name", values.template)).text,
 });
-const template = versions.find((candidate) => candidate.version?.versionNumber === version);
+const template = versions.find((candidate) =>
+  candidate.name === values.template && candidate.version?.versionNumber === version
+);
 if (!template) throw new Error(`Template ${values.template} has no version ${values.version}`);
 
 const vmsService = systemService.vmsService();

@@ -8,7 +8,7 @@
  * @module
  */
 
-import { Connection, connectionOptionsFromEnv, scriptArgs, types } from "../mod.ts";
+import { Connection, connectionOptionsFromEnv, findByName, scriptArgs, types } from "../mod.ts";
 
 const USAGE =
   "Usage: deno run --allow-net --allow-env --allow-read examples/add_vm_nic.ts [--vm vm003] [--name nic2] [--profile ovirtmgmt]";
@@ -23,7 +23,7 @@ await using connection = new Connection(connectionOptionsFromEnv());
 const systemService = connection.systemService();
 const vmsService = systemService.vmsService();
 
-const [vm] = await vmsService.list({ search: `name=${values.vm}` });
+const vm = await findByName(vmsService, values.vm);
 if (!vm) throw new Error(`No VM named ${values.vm}`);
 
 // vNIC profiles cannot be searched: list them and pick the one by name.

@@ -9,7 +9,15 @@
  * @module
  */
 
-import { Connection, connectionOptionsFromEnv, scriptArgs, types, waitFor } from "../mod.ts";
+import {
+  Connection,
+  connectionOptionsFromEnv,
+  scriptArgs,
+  searchQuery,
+  types,
+  waitFor,
+  where,
+} from "../mod.ts";
 
 const USAGE =
   "Usage: deno run --allow-net --allow-env --allow-read examples/add_vm_pool.ts [--name mypool] [--cluster Default] [--template centos9] [--size 3] [--prestarted 1]";
@@ -39,8 +47,11 @@ const pool = await systemService.vmPoolsService().add({
 });
 console.log(`Added pool ${pool.name} (${pool.id}) of ${pool.size} VMs`);
 
+// The engine matches `pool=` without regard to case: keep the VMs of this very pool.
+const search = searchQuery(where.eq("pool", pool.name!)).text;
 const poolVms = await waitFor(
-  () => systemService.vmsService().list({ search: `pool=${pool.name}` }),
+  async () =>
+    (await systemService.vmsService().list({ search })).filter((vm) => vm.vmPool?.id === pool.id),
   (vms) => vms.length === pool.size && vms.every((vm) => vm.status !== types.VmStatus.IMAGE_LOCKED),
   { description: `the VMs of pool ${pool.name} created` },
 );

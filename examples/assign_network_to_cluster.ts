@@ -9,7 +9,14 @@
  * @module
  */
 
-import { Connection, connectionOptionsFromEnv, scriptArgs } from "../mod.ts";
+import {
+  Connection,
+  connectionOptionsFromEnv,
+  findByName,
+  scriptArgs,
+  searchQuery,
+  where,
+} from "../mod.ts";
 
 const USAGE =
   "Usage: deno run --allow-net --allow-env --allow-read examples/assign_network_to_cluster.ts [--network vmnet] [--cluster Production] [--required]";
@@ -24,12 +31,16 @@ await using connection = new Connection(connectionOptionsFromEnv());
 const systemService = connection.systemService();
 const clustersService = systemService.clustersService();
 
-const [cluster] = await clustersService.list({ search: `name=${values.cluster}` });
+const cluster = await findByName(clustersService, values.cluster);
 if (!cluster) throw new Error(`No cluster named ${values.cluster}`);
 
 // Network names are unique per data center: take the one of the cluster's data center.
-const networks = await systemService.networksService().list({ search: `name=${values.network}` });
-const network = networks.find((candidate) => candidate.dataCenter?.id === cluster.dataCenter?.id);
+const networks = await systemService.networksService().list({
+  search: searchQuery(where.eq("name", values.network)).text,
+});
+const network = networks.find((candidate) =>
+  candidate.name === values.network && candidate.dataCenter?.id === cluster.dataCenter?.id
+);
 if (!network) throw new Error(`No network ${values.network} in the data center of ${cluster.name}`);
 
 await clustersService.clusterService(cluster.id!).networksService().add({

@@ -8,7 +8,14 @@
  * @module
  */
 
-import { Connection, connectionOptionsFromEnv, scriptArgs } from "../mod.ts";
+import {
+  Connection,
+  connectionOptionsFromEnv,
+  findByName,
+  scriptArgs,
+  searchQuery,
+  where,
+} from "../mod.ts";
 
 const USAGE =
   "Usage: deno run --allow-net --allow-env --allow-read examples/assign_permission.ts [--user admin@internal] [--role ClusterAdmin] [--cluster Production]";
@@ -23,9 +30,11 @@ await using connection = new Connection(connectionOptionsFromEnv());
 const systemService = connection.systemService();
 const clustersService = systemService.clustersService();
 
-const [user] = await systemService.usersService().list({ search: `usrname=${values.user}` });
+const search = searchQuery(where.eq("usrname", values.user)).text;
+const users = await systemService.usersService().list({ search });
+const user = users.find((found) => found.userName === values.user);
 if (!user) throw new Error(`No user ${values.user}`);
-const [cluster] = await clustersService.list({ search: `name=${values.cluster}` });
+const cluster = await findByName(clustersService, values.cluster);
 if (!cluster) throw new Error(`No cluster named ${values.cluster}`);
 
 // The permissions of an object are below it; the role can be given by name.

@@ -8,7 +8,14 @@
  * @module
  */
 
-import { Connection, connectionOptionsFromEnv, scriptArgs } from "../mod.ts";
+import {
+  Connection,
+  connectionOptionsFromEnv,
+  findByName,
+  scriptArgs,
+  searchQuery,
+  where,
+} from "../mod.ts";
 
 const USAGE =
   "Usage: deno run --allow-net --allow-env --allow-read examples/assign_permission_to_vms.ts [--user admin@internal] [--role UserVmManager] [--vms vm001,vm002,vm003]";
@@ -23,11 +30,13 @@ await using connection = new Connection(connectionOptionsFromEnv());
 const systemService = connection.systemService();
 const vmsService = systemService.vmsService();
 
-const [user] = await systemService.usersService().list({ search: `usrname=${values.user}` });
+const search = searchQuery(where.eq("usrname", values.user)).text;
+const users = await systemService.usersService().list({ search });
+const user = users.find((found) => found.userName === values.user);
 if (!user) throw new Error(`No user ${values.user}`);
 
 for (const name of String(values.vms).split(",")) {
-  const [vm] = await vmsService.list({ search: `name=${name}` });
+  const vm = await findByName(vmsService, name);
   if (!vm) throw new Error(`No VM named ${name}`);
   await vmsService.vmService(vm.id!).permissionsService().add({
     user: { id: user.id },

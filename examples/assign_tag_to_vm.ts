@@ -7,7 +7,7 @@
  * @module
  */
 
-import { Connection, connectionOptionsFromEnv, scriptArgs } from "../mod.ts";
+import { Connection, connectionOptionsFromEnv, findByName, scriptArgs } from "../mod.ts";
 
 const USAGE =
   "Usage: deno run --allow-net --allow-env --allow-read examples/assign_tag_to_vm.ts [--vm vm002] [--tag production]";
@@ -20,7 +20,7 @@ const { values } = scriptArgs(USAGE, {
 await using connection = new Connection(connectionOptionsFromEnv());
 const vmsService = connection.systemService().vmsService();
 
-const [vm] = await vmsService.list({ search: `name=${values.vm}` });
+const vm = await findByName(vmsService, values.vm);
 if (!vm) throw new Error(`No VM named ${values.vm}`);
 
 // A tag is assigned by name (or id) through the tags of the VM.

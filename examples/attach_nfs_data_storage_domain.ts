@@ -8,7 +8,14 @@
  * @module
  */
 
-import { Connection, connectionOptionsFromEnv, scriptArgs, types, waitForStatus } from "../mod.ts";
+import {
+  Connection,
+  connectionOptionsFromEnv,
+  findByName,
+  scriptArgs,
+  types,
+  waitForStatus,
+} from "../mod.ts";
 
 const USAGE =
   "Usage: deno run --allow-net --allow-env --allow-read examples/attach_nfs_data_storage_domain.ts [--name mydata] [--data-center Default]";
@@ -20,12 +27,8 @@ const { values } = scriptArgs(USAGE, {
 
 await using connection = new Connection(connectionOptionsFromEnv());
 const systemService = connection.systemService();
-const [domain] = await systemService.storageDomainsService().list({
-  search: `name=${values.name}`,
-});
-const [dataCenter] = await systemService.dataCentersService().list({
-  search: `name=${values["data-center"]}`,
-});
+const domain = await findByName(systemService.storageDomainsService(), values.name);
+const dataCenter = await findByName(systemService.dataCentersService(), values["data-center"]);
 if (!domain || !dataCenter) {
   throw new Error(`No storage domain ${values.name} or no data center ${values["data-center"]}`);
 }

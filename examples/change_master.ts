@@ -9,7 +9,14 @@
  * @module
  */
 
-import { Connection, connectionOptionsFromEnv, scriptArgs, types, waitFor } from "../mod.ts";
+import {
+  Connection,
+  connectionOptionsFromEnv,
+  findByName,
+  scriptArgs,
+  types,
+  waitFor,
+} from "../mod.ts";
 
 const USAGE =
   "Usage: deno run --allow-net --allow-env --allow-read examples/change_master.ts [--storage-domain mydata] [--data-center Default]";
@@ -21,7 +28,7 @@ const { values } = scriptArgs(USAGE, {
 
 await using connection = new Connection(connectionOptionsFromEnv());
 const dataCentersService = connection.systemService().dataCentersService();
-const [dataCenter] = await dataCentersService.list({ search: `name=${values["data-center"]}` });
+const dataCenter = await findByName(dataCentersService, values["data-center"]);
 if (!dataCenter) throw new Error(`No data center named ${values["data-center"]}`);
 const dataCenterService = dataCentersService.dataCenterService(dataCenter.id!);
 

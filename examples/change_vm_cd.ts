@@ -10,7 +10,7 @@
  * @module
  */
 
-import { Connection, connectionOptionsFromEnv, scriptArgs } from "../mod.ts";
+import { Connection, connectionOptionsFromEnv, findByName, scriptArgs } from "../mod.ts";
 
 const USAGE =
   "Usage: deno run --allow-net --allow-env --allow-read examples/change_vm_cd.ts [--vm vm001] [--iso centos-stream-9.iso] [--permanent]";
@@ -24,7 +24,7 @@ const { values } = scriptArgs(USAGE, {
 await using connection = new Connection(connectionOptionsFromEnv());
 const vmsService = connection.systemService().vmsService();
 
-const [vm] = await vmsService.list({ search: `name=${values.vm}` });
+const vm = await findByName(vmsService, values.vm);
 if (!vm) throw new Error(`No VM named ${values.vm}`);
 
 const cdromsService = vmsService.vmService(vm.id!).cdromsService();

@@ -10,7 +10,7 @@
  * @module
  */
 
-import { Connection, connectionOptionsFromEnv, scriptArgs, waitFor } from "../mod.ts";
+import { Connection, connectionOptionsFromEnv, findByName, scriptArgs, waitFor } from "../mod.ts";
 
 const USAGE =
   "Usage: deno run --allow-net --allow-env --allow-read examples/checkpoints.ts [--vm vm001] [--keep N]";
@@ -23,7 +23,7 @@ const keep = values.keep === undefined ? undefined : integer("keep", values.keep
 
 await using connection = new Connection(connectionOptionsFromEnv());
 const vmsService = connection.systemService().vmsService();
-const [vm] = await vmsService.list({ search: `name=${values.vm}` });
+const vm = await findByName(vmsService, values.vm);
 if (!vm) throw new Error(`No VM named ${values.vm}`);
 const checkpointsService = vmsService.vmService(vm.id!).checkpointsService();
 

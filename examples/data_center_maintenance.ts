@@ -13,10 +13,13 @@
 import {
   Connection,
   connectionOptionsFromEnv,
+  findByName,
   scriptArgs,
+  searchQuery,
   types,
   waitFor,
   waitForStatus,
+  where,
 } from "../mod.ts";
 
 const USAGE =
@@ -34,20 +37,28 @@ const systemService = connection.systemService();
 const dataCentersService = systemService.dataCentersService();
 const name = String(values["data-center"]);
 
-// Exactly that name: in a search, `*` would match others too.
-const dataCenter = (await dataCentersService.list({ search: `name=${name}` }))
-  .find((found) => found.name === name);
+const dataCenter = await findByName(dataCentersService, name);
 if (!dataCenter) throw new Error(`No data center named ${name}`);
 const dataCenterService = dataCentersService.dataCenterService(dataCenter.id!);
 const waitOptions = { interval: 10_000, timeout: 30 * 60_000 };
 
+// The engine matches `datacenter=` without regard to case (`Prod` finds `prod` too): keep
+// only what is in the clusters of this data center.
+const inDataCenter = where.eq("datacenter", name);
+const clusterIds = new Set(
+  (await dataCenterService.clustersService().list()).map((cluster) => cluster.id),
+);
+const ours = <T extends { cluster?: { id?: string } }>(items: T[]) =>
+  items.filter((item) => clusterIds.has(item.cluster?.id));
+
 // 1. Shut down the VMs (the guests get to stop cleanly).
 const vmsService = systemService.vmsService();
-const running = `datacenter=${name} and status!=down`;
-const vms = await vmsService.list({ search: running });
+const running = searchQuery(where.and(inDataCenter, where.ne("status", "down"))).text;
+const runningVms = async () => ours(await vmsService.list({ search: running }));
+const vms = await runningVms();
 await Promise.all(vms.map((vm) => vmsService.vmService(vm.id!).shutdown()));
 console.log(`Shutting down ${vms.length} VM(s)...`);
-await waitFor(() => vmsService.list({ search: running }), (left) => left.length === 0, {
+await waitFor(runningVms, (left) => left.length === 0, {
   ...waitOptions,
   describe: (left) => `${left.length} VM(s) not down`,
 });
@@ -67,11 +78,12 @@ for (const domain of active) {
 
 // 3. Hosts.
 const hostsService = systemService.hostsService();
-const hosts = await hostsService.list({ search: `datacenter=${name} and status=up` });
+const up = searchQuery(where.and(inDataCenter, where.eq("status", "up"))).text;
+const hosts = ours(await hostsService.list({ search: up }));
 await Promise.all(hosts.map((host) => hostsService.hostService(host.id!).deactivate()));
 const deactivated = new Set(hosts.map((host) => host.id));
 await waitFor(
-  () => hostsService.list({ search: `datacenter=${name}` }),
+  () => hostsService.list({ search: searchQuery(inDataCenter).text }),
   (all) =>
     all.every((host) => !deactivated.has(host.id) || host.status === types.HostStatus.MAINTENANCE),
   waitOptions,

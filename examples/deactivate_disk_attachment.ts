@@ -8,7 +8,7 @@
  * @module
  */
 
-import { Connection, connectionOptionsFromEnv, scriptArgs, waitFor } from "../mod.ts";
+import { Connection, connectionOptionsFromEnv, findByName, scriptArgs, waitFor } from "../mod.ts";
 
 const USAGE =
   "Usage: deno run --allow-net --allow-env --allow-read examples/deactivate_disk_attachment.ts --vm NAME --disk NAME";
@@ -22,11 +22,8 @@ if (!values.disk) throw usage("Name the disk to deactivate with --disk");
 
 await using connection = new Connection(connectionOptionsFromEnv());
 const systemService = connection.systemService();
-// Exactly that name: in a search, `*` would match others too.
-const vm = (await systemService.vmsService().list({ search: `name=${values.vm}` }))
-  .find((found) => found.name === values.vm);
-const disk = (await systemService.disksService().list({ search: `name=${values.disk}` }))
-  .find((found) => found.name === values.disk);
+const vm = await findByName(systemService.vmsService(), values.vm);
+const disk = await findByName(systemService.disksService(), values.disk);
 if (!vm || !disk) throw new Error(`No VM ${values.vm} or no disk ${values.disk}`);
 
 const attachmentsService = systemService.vmsService().vmService(vm.id!).diskAttachmentsService();

@@ -9,7 +9,14 @@
  * @module
  */
 
-import { Connection, connectionOptionsFromEnv, scriptArgs, waitFor } from "../mod.ts";
+import {
+  Connection,
+  connectionOptionsFromEnv,
+  scriptArgs,
+  searchQuery,
+  waitFor,
+  where,
+} from "../mod.ts";
 
 const USAGE =
   "Usage: deno run --allow-net --allow-env --allow-read examples/delete_disks.ts --name PATTERN";
@@ -23,14 +30,19 @@ if (!values.name) {
 
 await using connection = new Connection(connectionOptionsFromEnv());
 const disksService = connection.systemService().disksService();
-const search = `name=${values.name}`;
+// Quoted (a space is part of the pattern) and compared with case, as the pattern is written.
+const query = searchQuery(where.like("name", String(values.name)));
+const matching = async () => {
+  const disks = await disksService.list({ search: query.text, caseSensitive: true });
+  return query.filter(disks, { caseSensitive: true });
+};
 
-const disks = await disksService.list({ search });
+const disks = await matching();
 for (const disk of disks) {
   await disksService.diskService(disk.id!).remove();
   console.log(`Removing disk ${disk.name} (${disk.id})`);
 }
 
 console.log("Waiting until the disks are gone...");
-await waitFor(() => disksService.list({ search }), (left) => left.length === 0);
+await waitFor(matching, (left) => left.length === 0);
 console.log(`Deleted ${disks.length} disks`);

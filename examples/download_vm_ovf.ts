@@ -9,7 +9,7 @@
  * @module
  */
 
-import { Connection, connectionOptionsFromEnv, scriptArgs } from "../mod.ts";
+import { Connection, connectionOptionsFromEnv, findByName, scriptArgs } from "../mod.ts";
 
 const USAGE =
   "Usage: deno run --allow-net --allow-env --allow-read --allow-write examples/download_vm_ovf.ts [--vm vm001] [--output <vm id>.ovf]";
@@ -21,11 +21,10 @@ const { values } = scriptArgs(USAGE, {
 
 await using connection = new Connection(connectionOptionsFromEnv());
 
-const [vm] = await connection.systemService().vmsService().list({
-  search: `name=${values.vm}`,
-  allContent: true,
-});
-if (!vm) throw new Error(`No VM named ${values.vm}`);
+const vmsService = connection.systemService().vmsService();
+const found = await findByName(vmsService, values.vm);
+if (!found) throw new Error(`No VM named ${values.vm}`);
+const vm = await vmsService.vmService(found.id!).get({ allContent: true });
 const ovf = vm.initialization?.configuration?.data;
 if (!ovf) throw new Error(`The engine sent no OVF for VM ${vm.name}`);
 

@@ -8,7 +8,14 @@
  * @module
  */
 
-import { Connection, connectionOptionsFromEnv, scriptArgs, types, waitForStatus } from "../mod.ts";
+import {
+  Connection,
+  connectionOptionsFromEnv,
+  findByName,
+  scriptArgs,
+  types,
+  waitForStatus,
+} from "../mod.ts";
 
 const USAGE =
   "Usage: deno run --allow-net --allow-env --allow-read examples/export_template.ts [--template centos9] [--export-domain export]";
@@ -22,11 +29,9 @@ await using connection = new Connection(connectionOptionsFromEnv());
 const systemService = connection.systemService();
 const templatesService = systemService.templatesService();
 
-const [template] = await templatesService.list({ search: `name=${values.template}` });
+const template = await findByName(templatesService, values.template);
 if (!template) throw new Error(`No template named ${values.template}`);
-const [domain] = await systemService.storageDomainsService().list({
-  search: `name=${values["export-domain"]}`,
-});
+const domain = await findByName(systemService.storageDomainsService(), values["export-domain"]);
 if (!domain) throw new Error(`No storage domain named ${values["export-domain"]}`);
 
 const templateService = templatesService.templateService(template.id!);

@@ -9,7 +9,14 @@
  * @module
  */
 
-import { Connection, connectionOptionsFromEnv, scriptArgs, types, waitFor } from "../mod.ts";
+import {
+  Connection,
+  connectionOptionsFromEnv,
+  findByName,
+  scriptArgs,
+  types,
+  waitFor,
+} from "../mod.ts";
 
 const USAGE =
   "Usage: deno run --allow-net --allow-env --allow-read examples/export_vm.ts [--vm vm003] [--export-domain export]";
@@ -23,11 +30,9 @@ await using connection = new Connection(connectionOptionsFromEnv());
 const systemService = connection.systemService();
 const vmsService = systemService.vmsService();
 
-const [vm] = await vmsService.list({ search: `name=${values.vm}` });
+const vm = await findByName(vmsService, values.vm);
 if (!vm) throw new Error(`No VM named ${values.vm}`);
-const [domain] = await systemService.storageDomainsService().list({
-  search: `name=${values["export-domain"]}`,
-});
+const domain = await findByName(systemService.storageDomainsService(), values["export-domain"]);
 if (!domain) throw new Error(`No storage domain named ${values["export-domain"]}`);
 
 const vmService = vmsService.vmService(vm.id!);

@@ -9,7 +9,7 @@
  * @module
  */
 
-import { Connection, connectionOptionsFromEnv, scriptArgs } from "../mod.ts";
+import { Connection, connectionOptionsFromEnv, findByName, scriptArgs } from "../mod.ts";
 
 const USAGE =
   "Usage: deno run --allow-net --allow-env --allow-read examples/follow_vm_links.ts [--vm vm001]";
@@ -20,7 +20,7 @@ const { values } = scriptArgs(USAGE, {
 
 await using connection = new Connection(connectionOptionsFromEnv());
 
-const [vm] = await connection.systemService().vmsService().list({ search: `name=${values.vm}` });
+const vm = await findByName(connection.systemService().vmsService(), values.vm);
 if (!vm) throw new Error(`No VM named ${values.vm}`);
 
 const cluster = await connection.followLink(vm.cluster!);

@@ -10,7 +10,16 @@
  * @module
  */
 
-import { Connection, connectionOptionsFromEnv, scriptArgs, types, waitFor } from "../mod.ts";
+import {
+  Connection,
+  connectionOptionsFromEnv,
+  findByName,
+  scriptArgs,
+  searchQuery,
+  types,
+  waitFor,
+  where,
+} from "../mod.ts";
 
 const USAGE =
   'Usage: deno run --allow-net --allow-env --allow-read examples/import_glance_image.ts [--image "CirrOS 0.5.2 for x86_64 glance image"] [--glance-domain ovirt-image-repository] [--name mytemplate] [--cluster Default] [--storage-domain data] [--as-disk]';
@@ -29,7 +38,7 @@ const asTemplate = values["as-disk"] !== true;
 await using connection = new Connection(connectionOptionsFromEnv());
 const systemService = connection.systemService();
 const domainsService = systemService.storageDomainsService();
-const [glance] = await domainsService.list({ search: `name=${values["glance-domain"]}` });
+const glance = await findByName(domainsService, values["glance-domain"]);
 if (!glance) throw new Error(`No storage domain named ${values["glance-domain"]}`);
 
 // Images cannot be searched: find the one by name among all of them.
@@ -38,11 +47,11 @@ const image = (await imagesService.list()).find((item) => item.name === values.i
 if (!image) throw new Error(`No image named ${values.image} in ${glance.name}`);
 
 // Names need not be unique: note what already has this name, to wait for the new one.
-const search = `name=${name}`;
+const search = searchQuery(where.eq("name", name)).text;
 const named = async () =>
-  asTemplate
+  (asTemplate
     ? await systemService.templatesService().list({ search })
-    : await systemService.disksService().list({ search });
+    : await systemService.disksService().list({ search })).filter((item) => item.name === name);
 const before = new Set((await named()).map((item) => item.id));
 
 await imagesService.imageService(image.id!).import({

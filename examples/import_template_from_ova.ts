@@ -10,7 +10,15 @@
  * @module
  */
 
-import { Connection, connectionOptionsFromEnv, scriptArgs, types, waitFor } from "../mod.ts";
+import {
+  Connection,
+  connectionOptionsFromEnv,
+  scriptArgs,
+  searchQuery,
+  types,
+  waitFor,
+  where,
+} from "../mod.ts";
 
 const USAGE =
   "Usage: deno run --allow-net --allow-env --allow-read examples/import_template_from_ova.ts [--name mytemplate] [--ova /var/tmp/mytemplate.ova] [--host host1] [--cluster Default] [--storage-domain data]";
@@ -30,8 +38,10 @@ const name = String(values.name);
 // Names need not be unique: note the templates that already have this name, so as to
 // wait for the new one (when the engine does not say which template the import made).
 const templatesService = systemService.templatesService();
-const search = `name=${name}`;
-const before = new Set((await templatesService.list({ search })).map((template) => template.id));
+const search = searchQuery(where.eq("name", name)).text;
+const named = async () =>
+  (await templatesService.list({ search })).filter((template) => template.name === name);
+const before = new Set((await named()).map((template) => template.id));
 
 const started = await systemService.externalTemplateImportsService().add({
   template: { name },
@@ -45,7 +55,7 @@ console.log(`Importing template ${name} from ${values.ova} on host ${values.host
 
 const isNew = (id?: string) => started.template?.id ? id === started.template.id : !before.has(id);
 const template = await waitFor(
-  async () => (await templatesService.list({ search })).find((found) => isNew(found.id)),
+  async () => (await named()).find((found) => isNew(found.id)),
   (found) => found?.status === types.TemplateStatus.OK,
   { description: `new template ${name} imported`, timeout: 3600_000 },
 );

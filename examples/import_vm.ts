@@ -10,7 +10,14 @@
  * @module
  */
 
-import { Connection, connectionOptionsFromEnv, scriptArgs, types, waitFor } from "../mod.ts";
+import {
+  Connection,
+  connectionOptionsFromEnv,
+  findByName,
+  scriptArgs,
+  types,
+  waitFor,
+} from "../mod.ts";
 
 const USAGE =
   "Usage: deno run --allow-net --allow-env --allow-read examples/import_vm.ts [--vm vm003] [--export-domain export] [--storage-domain data] [--cluster Default] [--clone --new-name vm003-copy]";
@@ -28,7 +35,7 @@ await using connection = new Connection(connectionOptionsFromEnv());
 const systemService = connection.systemService();
 const domainsService = systemService.storageDomainsService();
 
-const [exportDomain] = await domainsService.list({ search: `name=${values["export-domain"]}` });
+const exportDomain = await findByName(domainsService, values["export-domain"]);
 if (!exportDomain) throw new Error(`No storage domain named ${values["export-domain"]}`);
 
 // The VMs on an export domain cannot be searched: list them and pick the one by name.
@@ -45,9 +52,9 @@ await exportedVmsService.vmService(exported.id!).import({
 });
 console.log(`Importing VM ${exported.name} from ${exportDomain.name} as ${name}`);
 
-const [imported] = await waitFor(
-  () => systemService.vmsService().list({ search: `name=${name}` }),
-  ([vm]) => vm !== undefined && vm.status !== types.VmStatus.IMAGE_LOCKED,
+const imported = (await waitFor(
+  (signal) => findByName(systemService.vmsService(), name, { signal }),
+  (vm) => vm !== undefined && vm.status !== types.VmStatus.IMAGE_LOCKED,
   { description: `VM ${name} imported` },
-);
+))!; // the wait ends when the VM is there
 console.log(`VM ${imported.name} (${imported.id}) is imported, status ${imported.status}`);

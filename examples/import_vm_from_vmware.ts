@@ -10,7 +10,14 @@
  * @module
  */
 
-import { Connection, connectionOptionsFromEnv, scriptArgs, types, waitFor } from "../mod.ts";
+import {
+  Connection,
+  connectionOptionsFromEnv,
+  findByName,
+  scriptArgs,
+  types,
+  waitFor,
+} from "../mod.ts";
 
 const USAGE =
   "Usage: deno run --allow-net --allow-env --allow-read examples/import_vm_from_vmware.ts [--name myvm] [--cluster Default] [--storage-domain data] [--vcenter-url vpx://administrator@vcenter.example.com/DC/Cluster/esxi1?no_verify=1]";
@@ -42,9 +49,9 @@ await systemService.externalVmImportsService().add({
 });
 console.log(`Importing VM ${name} from ${url.host}`);
 
-const [vm] = await waitFor(
-  () => systemService.vmsService().list({ search: `name=${name}` }),
-  ([vm]) => vm?.status === types.VmStatus.DOWN,
+const vm = (await waitFor(
+  (signal) => findByName(systemService.vmsService(), name, { signal }),
+  (found) => found?.status === types.VmStatus.DOWN,
   { description: `VM ${name} imported`, timeout: 3600_000 },
-);
+))!; // the wait ends when the VM is there
 console.log(`VM ${vm.name} (${vm.id}) is imported from VMware`);

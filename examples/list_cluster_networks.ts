@@ -7,7 +7,7 @@
  * @module
  */
 
-import { Connection, connectionOptionsFromEnv, scriptArgs } from "../mod.ts";
+import { Connection, connectionOptionsFromEnv, findByName, scriptArgs } from "../mod.ts";
 
 const USAGE =
   "Usage: deno run --allow-net --allow-env --allow-read examples/list_cluster_networks.ts [--cluster Default]";
@@ -19,7 +19,7 @@ const { values } = scriptArgs(USAGE, {
 await using connection = new Connection(connectionOptionsFromEnv());
 const clustersService = connection.systemService().clustersService();
 
-const [cluster] = await clustersService.list({ search: `name=${values.cluster}` });
+const cluster = await findByName(clustersService, values.cluster);
 if (!cluster) throw new Error(`No cluster named ${values.cluster}`);
 
 const networks = await clustersService.clusterService(cluster.id!).networksService().list();

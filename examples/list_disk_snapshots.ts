@@ -8,7 +8,13 @@
  * @module
  */
 
-import { Connection, connectionOptionsFromEnv, scriptArgs, type types } from "../mod.ts";
+import {
+  Connection,
+  connectionOptionsFromEnv,
+  findByName,
+  scriptArgs,
+  type types,
+} from "../mod.ts";
 
 const USAGE =
   "Usage: deno run --allow-net --allow-env --allow-read examples/list_disk_snapshots.ts [--disk vm001_disk1]";
@@ -19,7 +25,7 @@ const { values } = scriptArgs(USAGE, {
 
 await using connection = new Connection(connectionOptionsFromEnv());
 const disksService = connection.systemService().disksService();
-const [disk] = await disksService.list({ search: `name=${values.disk}` });
+const disk = await findByName(disksService, values.disk);
 if (!disk) throw new Error(`No disk named ${values.disk}`);
 
 // `includeActive`: the layer the VM writes to comes too, at the top of the chain.

@@ -8,7 +8,7 @@
  * @module
  */
 
-import { Connection, connectionOptionsFromEnv, scriptArgs } from "../mod.ts";
+import { Connection, connectionOptionsFromEnv, findByName, scriptArgs } from "../mod.ts";
 
 const USAGE =
   "Usage: deno run --allow-net --allow-env --allow-read examples/list_glance_images.ts [--storage-domain ovirt-image-repository]";
@@ -19,7 +19,7 @@ const { values } = scriptArgs(USAGE, {
 
 await using connection = new Connection(connectionOptionsFromEnv());
 const domainsService = connection.systemService().storageDomainsService();
-const [domain] = await domainsService.list({ search: `name=${values["storage-domain"]}` });
+const domain = await findByName(domainsService, values["storage-domain"]);
 if (!domain) throw new Error(`No storage domain named ${values["storage-domain"]}`);
 
 const images = await domainsService.storageDomainService(domain.id!).imagesService().list();

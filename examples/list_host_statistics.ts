@@ -7,7 +7,7 @@
  * @module
  */
 
-import { Connection, connectionOptionsFromEnv, scriptArgs } from "../mod.ts";
+import { Connection, connectionOptionsFromEnv, findByName, scriptArgs } from "../mod.ts";
 
 const USAGE =
   "Usage: deno run --allow-net --allow-env --allow-read examples/list_host_statistics.ts [--host host1]";
@@ -19,7 +19,7 @@ const { values } = scriptArgs(USAGE, {
 await using connection = new Connection(connectionOptionsFromEnv());
 const hostsService = connection.systemService().hostsService();
 
-const [host] = await hostsService.list({ search: `name=${values.host}` });
+const host = await findByName(hostsService, values.host);
 if (!host) throw new Error(`No host named ${values.host}`);
 
 const statistics = await hostsService.hostService(host.id!).statisticsService().list();

@@ -8,7 +8,7 @@
  * @module
  */
 
-import { Connection, connectionOptionsFromEnv, scriptArgs, types } from "../mod.ts";
+import { Connection, connectionOptionsFromEnv, findByName, scriptArgs, types } from "../mod.ts";
 
 const USAGE =
   "Usage: deno run --allow-net --allow-env --allow-read examples/pin_vm.ts [--vm vm003] [--host host1]";
@@ -22,9 +22,9 @@ await using connection = new Connection(connectionOptionsFromEnv());
 const systemService = connection.systemService();
 const vmsService = systemService.vmsService();
 
-const [vm] = await vmsService.list({ search: `name=${values.vm}` });
+const vm = await findByName(vmsService, values.vm);
 if (!vm) throw new Error(`No VM named ${values.vm}`);
-const [host] = await systemService.hostsService().list({ search: `name=${values.host}` });
+const host = await findByName(systemService.hostsService(), values.host);
 if (!host) throw new Error(`No host named ${values.host}`);
 
 const updated = await vmsService.vmService(vm.id!).update({

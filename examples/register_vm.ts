@@ -8,7 +8,7 @@
  * @module
  */
 
-import { Connection, connectionOptionsFromEnv, scriptArgs } from "../mod.ts";
+import { Connection, connectionOptionsFromEnv, findByName, scriptArgs } from "../mod.ts";
 
 const USAGE =
   "Usage: deno run --allow-net --allow-env --allow-read examples/register_vm.ts [--storage-domain data] [--vm oldvm] [--cluster Default] [--new-name name]";
@@ -24,7 +24,7 @@ await using connection = new Connection(connectionOptionsFromEnv());
 const systemService = connection.systemService();
 const domainsService = systemService.storageDomainsService();
 
-const [domain] = await domainsService.list({ search: `name=${values["storage-domain"]}` });
+const domain = await findByName(domainsService, values["storage-domain"]);
 if (!domain) throw new Error(`No storage domain named ${values["storage-domain"]}`);
 
 const domainVmsService = domainsService.storageDomainService(domain.id!).vmsService();

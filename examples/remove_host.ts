@@ -8,7 +8,14 @@
  * @module
  */
 
-import { Connection, connectionOptionsFromEnv, scriptArgs, types, waitForStatus } from "../mod.ts";
+import {
+  Connection,
+  connectionOptionsFromEnv,
+  findByName,
+  scriptArgs,
+  types,
+  waitForStatus,
+} from "../mod.ts";
 
 const USAGE =
   "Usage: deno run --allow-net --allow-env --allow-read examples/remove_host.ts --host NAME";
@@ -21,9 +28,7 @@ if (!values.host) throw usage("Name the host to remove with --host");
 await using connection = new Connection(connectionOptionsFromEnv());
 const hostsService = connection.systemService().hostsService();
 
-// Exactly that name: in a search, `*` would match others too.
-const host = (await hostsService.list({ search: `name=${values.host}` }))
-  .find((found) => found.name === values.host);
+const host = await findByName(hostsService, values.host);
 if (!host) throw new Error(`No host named ${values.host}`);
 const hostService = hostsService.hostService(host.id!);
 

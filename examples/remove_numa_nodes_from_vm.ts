@@ -8,7 +8,7 @@
  * @module
  */
 
-import { Connection, connectionOptionsFromEnv, scriptArgs } from "../mod.ts";
+import { Connection, connectionOptionsFromEnv, findByName, scriptArgs } from "../mod.ts";
 
 const USAGE =
   "Usage: deno run --allow-net --allow-env --allow-read examples/remove_numa_nodes_from_vm.ts --vm NAME";
@@ -21,9 +21,7 @@ if (!values.vm) throw usage("Name the VM whose NUMA nodes to remove with --vm");
 await using connection = new Connection(connectionOptionsFromEnv());
 const vmsService = connection.systemService().vmsService();
 
-// Exactly that name: in a search, `*` would match others too.
-const vm = (await vmsService.list({ search: `name=${values.vm}` }))
-  .find((found) => found.name === values.vm);
+const vm = await findByName(vmsService, values.vm);
 if (!vm) throw new Error(`No VM named ${values.vm}`);
 
 const nodesService = vmsService.vmService(vm.id!).numaNodesService();

@@ -10,6 +10,7 @@
 import {
   Connection,
   connectionOptionsFromEnv,
+  findByName,
   scriptArgs,
   types,
   waitFor,
@@ -27,9 +28,7 @@ if (!values.vm) throw usage("Name the VM to remove with --vm");
 await using connection = new Connection(connectionOptionsFromEnv());
 const vmsService = connection.systemService().vmsService();
 
-// Exactly that name: in a search, `*` would match others too.
-const vm = (await vmsService.list({ search: `name=${values.vm}` }))
-  .find((found) => found.name === values.vm);
+const vm = await findByName(vmsService, values.vm);
 if (!vm) throw new Error(`No VM named ${values.vm}`);
 const vmService = vmsService.vmService(vm.id!);
 
@@ -42,8 +41,8 @@ if (vm.status !== types.VmStatus.DOWN) {
 await vmService.remove();
 // The engine may keep the VM for a while, locked, until its disks are removed.
 await waitFor(
-  () => vmsService.list({ search: `name=${vm.name}` }),
-  (found) => found.length === 0,
+  (signal) => findByName(vmsService, vm.name!, { signal }),
+  (found) => found === undefined,
   { description: `VM ${vm.name} gone` },
 );
 console.log(`Removed VM ${vm.name} (${vm.id})`);

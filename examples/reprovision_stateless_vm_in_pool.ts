@@ -13,10 +13,13 @@
 import {
   Connection,
   connectionOptionsFromEnv,
+  findByName,
   scriptArgs,
+  searchQuery,
   types,
   waitFor,
   waitForStatus,
+  where,
 } from "../mod.ts";
 
 const USAGE =
@@ -29,9 +32,14 @@ const { values, usage } = scriptArgs(USAGE, {
 if (!values.pool) throw usage("Name the pool of the VM to reprovision with --pool");
 
 await using connection = new Connection(connectionOptionsFromEnv());
-const vmsService = connection.systemService().vmsService();
+const systemService = connection.systemService();
+const vmsService = systemService.vmsService();
 
-const poolVms = await vmsService.list({ search: `pool=${values.pool}` });
+const pool = await findByName(systemService.vmPoolsService(), values.pool);
+if (!pool) throw new Error(`No pool named ${values.pool}`);
+// The engine matches `pool=` without regard to case: keep the VMs of this very pool.
+const poolVms = (await vmsService.list({ search: searchQuery(where.eq("pool", values.pool)).text }))
+  .filter((candidate) => candidate.vmPool?.id === pool.id);
 const vm = values.vm === undefined
   ? poolVms.find((candidate) => candidate.status === types.VmStatus.UP)
   : poolVms.find((candidate) => candidate.name === values.vm);

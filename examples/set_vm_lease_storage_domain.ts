@@ -8,7 +8,7 @@
  * @module
  */
 
-import { Connection, connectionOptionsFromEnv, scriptArgs } from "../mod.ts";
+import { Connection, connectionOptionsFromEnv, findByName, scriptArgs } from "../mod.ts";
 
 const USAGE =
   "Usage: deno run --allow-net --allow-env --allow-read examples/set_vm_lease_storage_domain.ts [--vm vm003] [--storage-domain data]";
@@ -22,11 +22,9 @@ await using connection = new Connection(connectionOptionsFromEnv());
 const systemService = connection.systemService();
 const vmsService = systemService.vmsService();
 
-const [vm] = await vmsService.list({ search: `name=${values.vm}` });
+const vm = await findByName(vmsService, values.vm);
 if (!vm) throw new Error(`No VM named ${values.vm}`);
-const [domain] = await systemService.storageDomainsService().list({
-  search: `name=${values["storage-domain"]}`,
-});
+const domain = await findByName(systemService.storageDomainsService(), values["storage-domain"]);
 if (!domain) throw new Error(`No storage domain named ${values["storage-domain"]}`);
 
 await vmsService.vmService(vm.id!).update({

@@ -8,7 +8,7 @@
  * @module
  */
 
-import { Connection, connectionOptionsFromEnv, scriptArgs, types } from "../mod.ts";
+import { Connection, connectionOptionsFromEnv, findByName, scriptArgs, types } from "../mod.ts";
 
 const USAGE =
   "Usage: deno run --allow-net --allow-env --allow-read examples/set_vm_serial_number.ts [--vm vm003] [--serial myserial]";
@@ -21,7 +21,7 @@ const { values } = scriptArgs(USAGE, {
 await using connection = new Connection(connectionOptionsFromEnv());
 const vmsService = connection.systemService().vmsService();
 
-const [vm] = await vmsService.list({ search: `name=${values.vm}` });
+const vm = await findByName(vmsService, values.vm);
 if (!vm) throw new Error(`No VM named ${values.vm}`);
 
 const updated = await vmsService.vmService(vm.id!).update({

@@ -11,7 +11,14 @@
  * @module
  */
 
-import { Connection, connectionOptionsFromEnv, scriptArgs, types, waitForStatus } from "../mod.ts";
+import {
+  Connection,
+  connectionOptionsFromEnv,
+  findByName,
+  scriptArgs,
+  types,
+  waitForStatus,
+} from "../mod.ts";
 
 const USAGE =
   "Usage: deno run --allow-net --allow-env --allow-read examples/start_vm_with_cloud_init.ts [--vm vm003] [--host-name myvm.example.com] [--user cloud-user] [--ssh-key-file key.pub] [--address 192.0.2.50] [--netmask 255.255.255.0] [--gateway 192.0.2.1] [--dns 192.0.2.2]";
@@ -34,7 +41,7 @@ const sshKey = typeof values["ssh-key-file"] === "string"
 await using connection = new Connection(connectionOptionsFromEnv());
 const vmsService = connection.systemService().vmsService();
 
-const [vm] = await vmsService.list({ search: `name=${values.vm}` });
+const vm = await findByName(vmsService, values.vm);
 if (!vm) throw new Error(`No VM named ${values.vm}`);
 const vmService = vmsService.vmService(vm.id!);
 

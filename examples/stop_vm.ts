@@ -7,7 +7,14 @@
  * @module
  */
 
-import { Connection, connectionOptionsFromEnv, scriptArgs, types, waitForStatus } from "../mod.ts";
+import {
+  Connection,
+  connectionOptionsFromEnv,
+  findByName,
+  scriptArgs,
+  types,
+  waitForStatus,
+} from "../mod.ts";
 
 const USAGE = "Usage: deno run --allow-net --allow-env --allow-read examples/stop_vm.ts --vm NAME";
 
@@ -19,9 +26,7 @@ if (!values.vm) throw usage("Name the VM to power off with --vm");
 await using connection = new Connection(connectionOptionsFromEnv());
 const vmsService = connection.systemService().vmsService();
 
-// Exactly that name: in a search, `*` would match others too.
-const vm = (await vmsService.list({ search: `name=${values.vm}` }))
-  .find((found) => found.name === values.vm);
+const vm = await findByName(vmsService, values.vm);
 if (!vm) throw new Error(`No VM named ${values.vm}`);
 const vmService = vmsService.vmService(vm.id!);
 

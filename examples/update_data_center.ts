@@ -8,7 +8,7 @@
  * @module
  */
 
-import { Connection, connectionOptionsFromEnv, scriptArgs } from "../mod.ts";
+import { Connection, connectionOptionsFromEnv, findByName, scriptArgs } from "../mod.ts";
 
 const USAGE =
   'Usage: deno run --allow-net --allow-env --allow-read examples/update_data_center.ts [--name Default] [--description "Main site"]';
@@ -21,7 +21,7 @@ const { values } = scriptArgs(USAGE, {
 await using connection = new Connection(connectionOptionsFromEnv());
 const dataCentersService = connection.systemService().dataCentersService();
 
-const [dataCenter] = await dataCentersService.list({ search: `name=${values.name}` });
+const dataCenter = await findByName(dataCentersService, values.name);
 if (!dataCenter) throw new Error(`No data center named ${values.name}`);
 
 const updated = await dataCentersService.dataCenterService(dataCenter.id!).update({

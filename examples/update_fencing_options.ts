@@ -8,7 +8,7 @@
  * @module
  */
 
-import { Connection, connectionOptionsFromEnv, scriptArgs } from "../mod.ts";
+import { Connection, connectionOptionsFromEnv, findByName, scriptArgs } from "../mod.ts";
 
 const USAGE =
   "Usage: deno run --allow-net --allow-env --allow-read examples/update_fencing_options.ts [--host host1] [--type ipmilan] [--option lanplus=1 ...]";
@@ -27,7 +27,7 @@ const changes = values.option.map((option) => {
 await using connection = new Connection(connectionOptionsFromEnv());
 const hostsService = connection.systemService().hostsService();
 
-const [host] = await hostsService.list({ search: `name=${values.host}` });
+const host = await findByName(hostsService, values.host);
 if (!host) throw new Error(`No host named ${values.host}`);
 const agentsService = hostsService.hostService(host.id!).fenceAgentsService();
 

@@ -11,7 +11,7 @@
  * @module
  */
 
-import { Connection, connectionOptionsFromEnv, scriptArgs } from "../mod.ts";
+import { Connection, connectionOptionsFromEnv, findByName, scriptArgs } from "../mod.ts";
 
 const USAGE =
   "Usage: deno run --allow-net --allow-env --allow-read examples/update_quota_limits.ts [--data-center Default] [--quota Default] [--storage-domain data] [--storage-limit 100] [--cluster Default] [--vcpu-limit 32] [--memory-limit 64]";
@@ -33,12 +33,12 @@ await using connection = new Connection(connectionOptionsFromEnv());
 const systemService = connection.systemService();
 const dataCentersService = systemService.dataCentersService();
 
-const [dataCenter] = await dataCentersService.list({ search: `name=${values["data-center"]}` });
+const dataCenter = await findByName(dataCentersService, values["data-center"]);
 if (!dataCenter) throw new Error(`No data center named ${values["data-center"]}`);
 const domainName = values["storage-domain"];
-const [domain] = await systemService.storageDomainsService().list({ search: `name=${domainName}` });
+const domain = await findByName(systemService.storageDomainsService(), domainName);
 if (!domain) throw new Error(`No storage domain named ${domainName}`);
-const [cluster] = await systemService.clustersService().list({ search: `name=${values.cluster}` });
+const cluster = await findByName(systemService.clustersService(), values.cluster);
 if (!cluster) throw new Error(`No cluster named ${values.cluster}`);
 
 // Quotas cannot be searched: list those of the data center and pick the one by name.

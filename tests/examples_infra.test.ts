@@ -203,6 +203,27 @@ async function addUser(connection: Connection, userName: string): Promise<void> 
   });
 }
 
+exampleTest("assign_network_to_cluster", {
+  // `name=web 1` would be the network `web` and the free-text word `1` (its description).
+  prepare: async (connection) => {
+    const dataCenter = await dataCenterNamed(connection, "Default");
+    for (const [name, description] of [["web", "vlan 1"], ["web 1", ""]]) {
+      await connection.systemService().networksService().add({
+        name,
+        description,
+        dataCenter: { id: dataCenter.id },
+      });
+    }
+  },
+  args: ["--network", "web 1", "--cluster", "Production"],
+  check: async ({ connection }) => {
+    const cluster = await clusterNamed(connection, "Production");
+    const networks = await connection.systemService().clustersService()
+      .clusterService(cluster.id!).networksService().list();
+    assert.deepEqual(networks.map((network) => network.name).sort(), ["ovirtmgmt", "web 1"]);
+  },
+}, "example assign_network_to_cluster: a name with a space is that network's");
+
 exampleTest("assign_permission", {
   args: ["--user", "alice@internal"],
   prepare: (connection) => addUser(connection, "alice@internal"),
@@ -218,6 +239,19 @@ exampleTest("assign_permission", {
     assert.equal(role.name, "ClusterAdmin");
   },
 });
+
+exampleTest("assign_permission", {
+  // `usrname=*` would be every user, and the permission the first one's.
+  args: ["--user", "*"],
+  exitCode: 1,
+  check: async ({ connection, stderr }) => {
+    const cluster = await clusterNamed(connection, "Production");
+    const permissions = await connection.systemService().clustersService()
+      .clusterService(cluster.id!).permissionsService().list();
+    assert.deepEqual(permissions, []);
+    assert.match(stderr, /No user \*/);
+  },
+}, "example assign_permission: a user name is no pattern");
 
 exampleTest("assign_permission_to_vms", {
   args: ["--user", "bob@internal", "--vms", "vm004,vm005"],
@@ -621,6 +655,22 @@ exampleTest("data_center_maintenance", {
     assert.match(stdout, /domain iso is in maintenance\nStorage domain data is in maintenance/);
   },
 });
+
+exampleTest("data_center_maintenance", {
+  // The engine compares `datacenter=default` without case: it is the data center Default too.
+  prepare: async (connection) => {
+    await connection.systemService().dataCentersService().add({ name: "default", local: false });
+  },
+  args: ["--data-center", "default"],
+  check: async ({ connection, stdout }) => {
+    const systemService = connection.systemService();
+    const vms = await systemService.vmsService().list();
+    assert.ok(vms.some((vm) => vm.status === types.VmStatus.UP), "the VMs of Default run");
+    const hosts = await systemService.hostsService().list();
+    assert.ok(hosts.every((host) => host.status === types.HostStatus.UP), "hosts of Default up");
+    assert.match(stdout, /Shutting down 0 VM\(s\)/);
+  },
+}, "example data_center_maintenance: only the data center named so, case and all");
 
 exampleTest("update_quota_limits", {
   // -1 (unlimited) starts with a dash: it needs the `=`.

@@ -9,6 +9,7 @@ import { createHash } from "node:crypto";
 import {
   Connection,
   downloadDisk,
+  findByName,
   type OvirtError,
   types,
   uploadDisk,
@@ -174,6 +175,29 @@ exampleTest("delete_disks", {
     await diskNamed(connection, "vm001_disk1");
   },
 });
+
+exampleTest("delete_disks", {
+  // `name=scratch disk-*` would be the disk `scratch` and the free-text word `disk-*`.
+  args: ["--name", "scratch disk-*"],
+  prepare: async (connection) => {
+    const disksService = connection.systemService().disksService();
+    const disks = { scratch: "disk-images", "scratch disk-1": "", "Scratch disk-2": "" };
+    for (const [name, description] of Object.entries(disks)) {
+      await disksService.add({
+        name,
+        description,
+        format: types.DiskFormat.COW,
+        provisionedSize: GIB,
+        storageDomains: [{ name: "data" }],
+      });
+    }
+  },
+  check: async ({ connection }) => {
+    const names = (await connection.systemService().disksService().list()).map((disk) => disk.name);
+    assert.ok(!names.includes("scratch disk-1"));
+    assert.ok(names.includes("scratch") && names.includes("Scratch disk-2"), names.join(", "));
+  },
+}, "example delete_disks: a pattern with a space, compared with case");
 
 exampleTest("extend_disk", {
   args: ["--vm", "vm002", "--disk", "vm002_disk1", "--grow-gib", "2"],
@@ -910,6 +934,23 @@ exampleTest("import_glance_image", {
     assert.equal(imported.status, types.TemplateStatus.OK);
   },
 }, "example import_glance_image reports the template it imported, not an older one of that name");
+
+exampleTest("import_glance_image", {
+  // `name=cirros 2` would be the template `cirros` and the free-text word `2`.
+  args: ["--name", "cirros 2", "--cluster", "Production"],
+  prepare: async (connection) => {
+    const id = await olderTemplate(connection, "cirros");
+    await connection.systemService().templatesService().templateService(id).update({
+      description: "2",
+    });
+  },
+  check: async ({ connection, stdout }) => {
+    const templatesService = connection.systemService().templatesService();
+    const template = await findByName(templatesService, "cirros 2");
+    assert.equal(template?.status, types.TemplateStatus.OK);
+    assert.match(stdout, new RegExp(`Template cirros 2 \\(${template.id}\\) is ready`));
+  },
+}, "example import_glance_image: waits for the template of that name");
 
 // Providers
 

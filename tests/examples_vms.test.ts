@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import {
   Connection,
+  findByName,
   NotFoundError,
   type OvirtError,
   type services,
@@ -135,6 +136,24 @@ exampleTest("add_vm_from_template_version", {
     assert.equal(template.version?.versionNumber, 2);
   },
 });
+
+exampleTest("add_vm_from_template_version", {
+  // `name=centos9 x` would be the template centos9 and the free-text word `x` (its description).
+  args: ["--name", "from-x", "--template", "centos9 x", "--version", "1"],
+  prepare: async (connection) => {
+    const templatesService = connection.systemService().templatesService();
+    const [base] = await templatesService.list({ search: "name=centos9" });
+    await templatesService.templateService(base.id!).update({ description: "x86_64" });
+    const vm = await vmNamed(connection, "vm003");
+    const added = await templatesService.add({ name: "centos9 x", vm: { id: vm.id } });
+    await waitForStatus(templatesService.templateService(added.id!), "ok");
+  },
+  check: async ({ connection }) => {
+    const vm = await vmNamed(connection, "from-x");
+    const template = await connection.followLink(vm.template!);
+    assert.equal(template.name, "centos9 x");
+  },
+}, "example add_vm_from_template_version: a name with a space is that template's");
 
 exampleTest("add_vm_nic", {
   args: ["--vm", "vm003", "--name", "nic2"],
@@ -274,6 +293,27 @@ exampleTest("remove_vm", {
   },
 });
 
+exampleTest("remove_vm", {
+  // `name=web 1` would be the VM `web` and the free-text word `1` (its description).
+  args: ["--vm", "web 1"],
+  prepare: async (connection) => {
+    const vmsService = connection.systemService().vmsService();
+    for (const [name, description] of [["web", "frontend 1"], ["web 1", ""]]) {
+      await vmsService.add({
+        name,
+        description,
+        cluster: { name: "Default" },
+        template: { name: "Blank" },
+      });
+    }
+  },
+  check: async ({ connection }) => {
+    const vmsService = connection.systemService().vmsService();
+    assert.equal(await findByName(vmsService, "web 1"), undefined);
+    assert.ok(await findByName(vmsService, "web"));
+  },
+}, "example remove_vm: a name with a space is that VM's");
+
 // A name with a wildcard names no VM: the example removes nothing (not the first match).
 exampleTest("remove_vm", {
   args: ["--vm", "vm00*"],
@@ -317,6 +357,29 @@ exampleTest("set_vm_serial_number", {
     assert.deepEqual(vm.serialNumber, { policy: "custom", value: "SN-0042" });
   },
 });
+
+exampleTest("set_vm_serial_number", {
+  // `name=web 1` would be the VM `web` and the free-text word `1` (its description).
+  prepare: async (connection) => {
+    const vmsService = connection.systemService().vmsService();
+    for (const [name, description] of [["web", "frontend 1"], ["web 1", ""]]) {
+      await vmsService.add({
+        name,
+        description,
+        cluster: { name: "Default" },
+        template: { name: "Blank" },
+      });
+    }
+  },
+  args: ["--vm", "web 1", "--serial", "SN-WEB1"],
+  check: async ({ connection }) => {
+    const vmsService = connection.systemService().vmsService();
+    const changed = await findByName(vmsService, "web 1");
+    assert.deepEqual(changed?.serialNumber, { policy: "custom", value: "SN-WEB1" });
+    const other = await findByName(vmsService, "web");
+    assert.notEqual(other?.serialNumber?.value, "SN-WEB1");
+  },
+}, "example set_vm_serial_number: a name with a space is that VM's, not another's");
 
 exampleTest("start_vm", {
   args: ["--vm", "vm003"],
@@ -432,6 +495,22 @@ exampleTest("add_vm_pool", {
     }
   },
 });
+
+exampleTest("add_vm_pool", {
+  // The engine compares `pool=desktops` without case: the VMs of Desktops came too.
+  args: ["--name", "desktops", "--size", "2", "--template", "centos9"],
+  prepare: async (connection) => {
+    await connection.systemService().vmPoolsService().add({
+      name: "Desktops",
+      cluster: { name: "Default" },
+      template: { name: "centos9" },
+      size: 1,
+    });
+  },
+  check: async ({ stdout }) => {
+    assert.match(stdout, /Pool VMs: desktops-1 \(down\), desktops-2 \(down\)\n/);
+  },
+}, "example add_vm_pool: the VMs of that pool only, case and all");
 
 exampleTest("add_vm_with_sysprep", {
   args: ["--name", "win1", "--template", "centos9"],
@@ -599,6 +678,23 @@ exampleTest("import_vm", {
   },
 });
 
+exampleTest("import_vm", {
+  // `name=vm003 copy` would be vm003 and the free-text word `copy` (its description).
+  args: ["--vm", "vm003", "--storage-domain", "data", "--clone", "--new-name", "vm003 copy"],
+  prepare: async (connection) => {
+    const domain = await addExportDomain(connection);
+    const service = vmService(connection, await vmNamed(connection, "vm003"));
+    await service.update({ description: "copy source" });
+    await service.exportToExportDomain({ storageDomain: { id: domain.id } });
+    await waitForStatus(service, "down");
+  },
+  check: async ({ connection, stdout }) => {
+    const copy = await findByName(connection.systemService().vmsService(), "vm003 copy");
+    assert.ok(copy);
+    assert.match(stdout, new RegExp(`VM vm003 copy \\(${copy.id}\\) is imported`));
+  },
+}, "example import_vm: waits for the VM of that new name");
+
 /** Checks that `owner` has one new bootable disk on the `data` domain. */
 async function checkImportedDisk(
   connection: Connection,
@@ -652,6 +748,27 @@ exampleTest("import_template_from_ova", {
   },
 }, "example import_template_from_ova reports the template it imported, not an older one");
 
+exampleTest("import_template_from_ova", {
+  // `name=appliance 2` would be the template `appliance` and the free-text word `2`.
+  args: ["--name", "appliance 2", "--ova", "/var/tmp/appliance.ova"],
+  prepare: async (connection) => {
+    const templatesService = connection.systemService().templatesService();
+    const vm = await vmNamed(connection, "vm003");
+    const older = await templatesService.add({
+      name: "appliance",
+      description: "2",
+      vm: { id: vm.id },
+    });
+    await waitForStatus(templatesService.templateService(older.id!), "ok");
+  },
+  check: async ({ connection, stdout }) => {
+    const templatesService = connection.systemService().templatesService();
+    const template = await findByName(templatesService, "appliance 2");
+    assert.equal(template?.status, "ok");
+    assert.match(stdout, new RegExp(`Template appliance 2 \\(${template.id}\\) is imported`));
+  },
+}, "example import_template_from_ova: waits for the template of that name");
+
 exampleTest("import_vm_from_ova", {
   args: ["--name", "fromova", "--ova", "/var/tmp/web.ova", "--host", "host2"],
   check: async ({ connection }) => {
@@ -671,6 +788,37 @@ exampleTest("import_vm_from_vmware", {
     await checkImportedDisk(connection, vmService(connection, vm));
   },
 });
+
+/** Adds the VM `web`, whose description holds the word `vm`. */
+async function addVmWeb(connection: Connection): Promise<void> {
+  await connection.systemService().vmsService().add({
+    name: "web",
+    description: "vm",
+    cluster: { name: "Default" },
+    template: { name: "Blank" },
+  });
+}
+
+// `name=web vm` would be the VM `web` and the free-text word `vm` (its description).
+exampleTest("import_vm_from_ova", {
+  args: ["--name", "web vm", "--ova", "/var/tmp/web.ova", "--host", "host2"],
+  prepare: addVmWeb,
+  check: async ({ connection, stdout }) => {
+    const vm = await findByName(connection.systemService().vmsService(), "web vm");
+    assert.equal(vm?.origin, "kvm");
+    assert.match(stdout, new RegExp(`VM web vm \\(${vm.id}\\) is imported`));
+  },
+}, "example import_vm_from_ova: waits for the VM of that name");
+
+exampleTest("import_vm_from_vmware", {
+  args: ["--name", "web vm"],
+  prepare: addVmWeb,
+  check: async ({ connection, stdout }) => {
+    const vm = await findByName(connection.systemService().vmsService(), "web vm");
+    assert.equal(vm?.origin, "vmware");
+    assert.match(stdout, new RegExp(`VM web vm \\(${vm.id}\\) is imported`));
+  },
+}, "example import_vm_from_vmware: waits for the VM of that name");
 
 exampleTest("list_vm_snapshots", {
   prepare: async (connection) => {
@@ -742,6 +890,29 @@ exampleTest("reprovision_stateless_vm_in_pool", {
     assert.equal((await vmNamed(connection, "desk-1")).status, "down");
   },
 });
+
+exampleTest("reprovision_stateless_vm_in_pool", {
+  // `pool=desk 2` would be the pool `desk` and the free-text word `2` (its VM desk-2).
+  args: ["--pool", "desk 2"],
+  prepare: async (connection) => {
+    for (const [name, size] of [["desk", 2], ["desk 2", 1]] as const) {
+      await connection.systemService().vmPoolsService().add({
+        name,
+        cluster: { name: "Default" },
+        template: { name: "centos9" },
+        size,
+      });
+    }
+    const vm = await waitFor(() => vmNamed(connection, "desk-2"), (vm) => vm.status === "down");
+    await vmService(connection, vm).start();
+    await waitForStatus(vmService(connection, vm), "up");
+  },
+  exitCode: 1,
+  check: async ({ connection, stderr }) => {
+    assert.match(stderr, /Pool desk 2 has no running VM/);
+    assert.equal((await vmNamed(connection, "desk-2")).status, "up");
+  },
+}, "example reprovision_stateless_vm_in_pool: a pool name with a space is that pool's");
 
 exampleTest("start_vm_with_boot_devices", {
   args: ["--vm", "vm003", "--boot", "cdrom,hd"],
