@@ -5,14 +5,14 @@
  * answer with. Collections whose content a behaviour computes are left alone. Where a bare
  * object would mislead a script (a checkpoint without date or parent, a backup or image
  * transfer without phase), the collection gets what the engine would show instead: the
- * first VM's finished backup and its checkpoint, a finished download of the first disk.
+ * first VM's finished backup and its checkpoint, a finished upload into the first disk.
  *
  * @module
  */
 
 import { STRUCTS } from "../types/metadata.ts";
 import { seedBackupHistory } from "./behaviours/backups.ts";
-import { seedFinishedDownload } from "./behaviours/image_transfers.ts";
+import { seedFinishedUpload } from "./behaviours/image_transfers.ts";
 import { BEHAVIOURS } from "./behaviours/mod.ts";
 import { collectionKind, itemsOf } from "./collections.ts";
 import type { Engine } from "./engine.ts";
@@ -43,7 +43,7 @@ const HISTORIES: Record<string, (engine: Engine, collection: Location) => void> 
   VmCheckpointsService: (engine, collection) => seedBackupHistory(engine, collection.parent!.path),
   ImageTransfersService: (engine) => {
     const [disk] = engine.store.items("disks");
-    if (disk && !engine.store.count("imagetransfers")) seedFinishedDownload(engine, disk.id);
+    if (disk && !engine.store.count("imagetransfers")) seedFinishedUpload(engine, disk.id);
   },
 };
 

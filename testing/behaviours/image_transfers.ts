@@ -178,15 +178,15 @@ export const IMAGE_TRANSFER_BEHAVIOURS: Record<string, Behaviour> = {
 };
 
 /**
- * What an engine that recently served a download shows, for the seeded inventory: the
- * finished (`finished_success`) download of disk `diskId` through an `up` host.
+ * What an engine that recently took an upload shows, for the seeded inventory: the
+ * finished (`finished_success`) upload into disk `diskId` through an `up` host.
  */
-export function seedFinishedDownload(engine: Engine, diskId: string): void {
+export function seedFinishedUpload(engine: Engine, diskId: string): void {
   const disk = engine.store.get("disks", diskId);
   const host = engine.store.find("hosts", (entity) => entity.status === "up");
   engine.store.put("imagetransfers", {
     id: engine.newId(),
-    direction: "download",
+    direction: "upload",
     format: "raw",
     inactivityTimeout: 60,
     timeoutPolicy: "legacy",
