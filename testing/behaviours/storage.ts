@@ -23,8 +23,8 @@ import { addObject } from "../generic.ts";
 import type { Entity } from "../store.ts";
 import { deleteDisk } from "./disks.ts";
 import { activeVmsOn } from "./domain_status.ts";
-import { checkNewDomain, CONNECTION } from "./storage_connections.ts";
 import { change, transition } from "./lifecycle.ts";
+import { checkNewDomain, CONNECTION } from "./storage_connections.ts";
 
 const GIB = 1024 ** 3;
 
