@@ -2,12 +2,17 @@
  * One sample of everything: after the inventory is seeded, every collection of the
  * service tree that is still empty gets one plain object (`id` and `name`), below the
  * first object of each collection, so that every service of the model has something to
- * answer with. Collections whose content a behaviour computes are left alone.
+ * answer with. Collections whose content a behaviour computes are left alone. Where a bare
+ * object would mislead a script (a checkpoint without date or parent, a backup or image
+ * transfer without phase), the collection gets what the engine would show instead: the
+ * first VM's finished backup and its checkpoint, a finished upload into the first disk.
  *
  * @module
  */
 
 import { STRUCTS } from "../types/metadata.ts";
+import { seedBackupHistory } from "./behaviours/backups.ts";
+import { seedFinishedUpload } from "./behaviours/image_transfers.ts";
 import { BEHAVIOURS } from "./behaviours/mod.ts";
 import { collectionKind, itemsOf } from "./collections.ts";
 import type { Engine } from "./engine.ts";
@@ -32,10 +37,25 @@ export function seedSamples(engine: Engine): void {
   }
 }
 
+/** Engine-like contents for the collections (by service) where a bare sample misleads. */
+const HISTORIES: Record<string, (engine: Engine, collection: Location) => void> = {
+  VmBackupsService: (engine, collection) => seedBackupHistory(engine, collection.parent!.path),
+  VmCheckpointsService: (engine, collection) => seedBackupHistory(engine, collection.parent!.path),
+  ImageTransfersService: (engine) => {
+    const [disk] = engine.store.items("disks");
+    if (disk && !engine.store.count("imagetransfers")) seedFinishedUpload(engine, disk.id);
+  },
+};
+
 /** The id of the first object of `collection`, after adding a sample if it was empty. */
 function sampleOf(engine: Engine, collection: Location): string | undefined {
   const type = collectionType(collection.service);
   if (!type || !methodOf(collection.service, "list")) return undefined;
+  const history = HISTORIES[collection.service.name];
+  if (history) {
+    history(engine, collection);
+    return itemsOf(engine, collection)[0]?.id;
+  }
   const existing = itemsOf(engine, collection)[0];
   if (existing) return existing.id;
   const kind = collectionKind(collection);

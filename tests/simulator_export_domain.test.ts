@@ -49,6 +49,15 @@ Deno.test("simulator: export to a domain of another data center is refused", asy
   const system = session.connection.systemService();
   const other = await system.dataCentersService().add({ name: "dc2", local: false });
   const attached = system.dataCentersService().dataCenterService(other.id!).storageDomainsService();
+  // The engine attaches domains through a host up in the data center.
+  await system.clustersService().add({ name: "c2", dataCenter: { id: other.id } });
+  const host = await system.hostsService().add({
+    name: "host4",
+    address: "host4.example.com",
+    rootPassword: "secret",
+    cluster: { name: "c2" },
+  });
+  await waitForStatus(system.hostsService().hostService(host.id!), "up", { interval: 5 });
   const data = await system.storageDomainsService().add({
     name: "data2",
     type: types.StorageDomainType.DATA,

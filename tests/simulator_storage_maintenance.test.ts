@@ -73,6 +73,15 @@ Deno.test("simulator: a non-data domain needs a data center with a data domain",
   const system = session.connection.systemService();
   const [host] = await system.hostsService().list({ search: "status=up", max: 1 });
   const empty = await system.dataCentersService().add({ name: "empty", local: false });
+  // The engine attaches domains through a host up in the data center.
+  await system.clustersService().add({ name: "c2", dataCenter: { id: empty.id } });
+  const added = await system.hostsService().add({
+    name: "host4",
+    address: "host4.example.com",
+    rootPassword: "secret",
+    cluster: { name: "c2" },
+  });
+  await waitForStatus(system.hostsService().hostService(added.id!), "up", POLL);
   const iso = await system.storageDomainsService().add({
     name: "iso2",
     type: types.StorageDomainType.ISO,

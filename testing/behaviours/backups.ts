@@ -1,49 +1,81 @@
 /**
  * VM backups: `initializing` -> `starting` -> `ready`; `finalize` -> `finalizing` ->
- * `succeeded`, leaving a checkpoint (the backup's `to_checkpoint_id`) for the next
- * incremental backup. A backup covers the disks it names (all the VM's by default),
- * listed below it with their `backup_mode` (`incremental` from a checkpoint, else
- * `full`); the checkpoint lists them too. Only the oldest checkpoint can be removed.
+ * `succeeded`. A backup covers the VM's image disks among those it names (none when it
+ * names none; never a direct LUN or shareable disk: `StartVmBackupCommand.getDisks()`),
+ * listed below it with their `backup_mode` (`incremental` for a disk in the checkpoint it
+ * starts from, else `full`). One with a qcow2 disk leaves a checkpoint (the backup's
+ * `to_checkpoint_id`, listing its qcow2 disks) whose parent is the VM's newest checkpoint,
+ * for the next incremental backup. Only the oldest checkpoint can be removed.
  *
  * @module
  */
 
-import { conflict } from "../answers.ts";
+import { badParameters, conflict } from "../answers.ts";
 import type { Behaviour } from "../behaviour.ts";
-import type { Reference } from "../engine.ts";
+import type { Engine, Reference } from "../engine.ts";
 import { withReferences } from "../generic.ts";
+import type { Entity } from "../store.ts";
 import { transition } from "./lifecycle.ts";
+
+/**
+ * The disks of VM `vmPath` (`vms/{id}`) a backup of `requested` covers: its image disks
+ * that are not shareable, in the VM's order. Refuses ids of disks that do not exist.
+ */
+function backedUpDisks(
+  engine: Engine,
+  vmPath: string,
+  requested: readonly { id?: string }[],
+): Entity[] {
+  const ids = new Set(requested.map((disk) => disk.id));
+  const missing = [...ids].filter((id) => id === undefined || !engine.store.get("disks", id));
+  if (missing.length) {
+    throw badParameters(
+      `Cannot backup VM. The following disk(s) ID(s) does not exist: ${missing.join(", ")}.`,
+    );
+  }
+  return engine.store.items(`${vmPath}/diskattachments`)
+    .map((attachment) => engine.store.get("disks", attachment.id))
+    .filter((disk): disk is Entity =>
+      disk !== undefined && ids.has(disk.id) && disk.storageType !== "lun" &&
+      disk.shareable !== true
+    );
+}
 
 const backups: Behaviour = {
   add(call, body) {
     const { engine, location } = call;
+    const vmPath = location.parent!.path;
     const vmId = location.parent!.id!;
     const vm = engine.store.get("vms", vmId)!;
-    const { disks, ...settings } = withReferences(engine, "Backup", body);
+    // The engine looks the disks up in the command, refusing those that do not exist (400).
+    const { disks, ...rest } = body;
+    const settings = withReferences(engine, "Backup", rest);
+    const covered = backedUpDisks(engine, vmPath, (disks as { id?: string }[] | undefined) ?? []);
     const from = settings.fromCheckpointId;
-    if (
-      typeof from === "string" && !engine.store.get(`${location.parent!.path}/checkpoints`, from)
-    ) {
-      throw conflict(`Cannot backup VM. Checkpoint ${from} does not exist.`);
+    if (typeof from === "string" && !engine.store.get(`${vmPath}/checkpoints`, from)) {
+      throw badParameters(`Cannot backup VM. Checkpoint ID ${from} doesn't exist.`);
     }
+    const inCheckpoint = new Set(
+      typeof from === "string"
+        ? engine.store.items(`${vmPath}/checkpoints/${encodeURIComponent(from)}/disks`)
+          .map((disk) => disk.id)
+        : [],
+    );
+    // Without a qcow2 disk (raw disks only, or none) the engine makes no checkpoint.
+    const checkpointed = covered.some((disk) => (disk.format ?? "cow") === "cow");
     const backup = engine.store.put(location.path, {
       ...settings,
       id: engine.newId(),
       phase: "initializing",
       creationDate: new Date(),
-      toCheckpointId: engine.newId(),
+      toCheckpointId: checkpointed ? engine.newId() : undefined,
       vm: engine.referenceTo("vms", vmId),
       host: vm.host as Reference | undefined,
     });
-    const named = (disks as Reference[] | undefined) ?? [];
-    const diskIds = named.length
-      ? named.map((disk) => disk.id)
-      : engine.store.items(`${location.parent!.path}/diskattachments`).map((disk) => disk.id);
-    const backupMode = typeof from === "string" ? "incremental" : "full";
-    for (const id of diskIds) {
+    for (const disk of covered) {
       engine.store.put(`${location.path}/${encodeURIComponent(backup.id)}/disks`, {
-        id,
-        backupMode,
+        id: disk.id,
+        backupMode: inCheckpoint.has(disk.id) ? "incremental" : "full",
       });
     }
     return transition(engine, location.path, backup.id, {}, [{ phase: "starting" }, {
@@ -65,15 +97,19 @@ const backup: Behaviour = {
         phase: "succeeded",
         modificationDate: new Date(),
       }], (done) => {
-        const id = done.toCheckpointId as string;
+        const id = done.toCheckpointId as string | undefined;
+        if (id === undefined) return;
+        // The engine's new checkpoint always follows the VM's newest one (its leaf).
+        const leaf = engine.store.items(checkpoints).at(-1);
         engine.store.put(checkpoints, {
           id,
-          parentId: done.fromCheckpointId,
+          parentId: leaf?.id,
           creationDate: new Date(),
           state: "created",
           vm: done.vm,
         });
         for (const disk of engine.store.items(`${location.path}/disks`)) {
+          if ((engine.store.get("disks", disk.id)?.format ?? "cow") !== "cow") continue;
           engine.store.put(`${checkpoints}/${encodeURIComponent(id)}/disks`, { id: disk.id });
         }
       });
@@ -98,3 +134,43 @@ export const BACKUP_BEHAVIOURS: Record<string, Behaviour> = {
   VmBackupService: backup,
   VmCheckpointService: checkpoint,
 };
+
+/**
+ * What a VM that was backed up once shows, for the seeded inventory: a full backup that
+ * `succeeded` a day ago covering its image disks, and the root checkpoint it left (with
+ * its qcow2 disks), unless the VM at `vmPath` (`vms/{id}`) already has backups or
+ * checkpoints.
+ */
+export function seedBackupHistory(engine: Engine, vmPath: string): void {
+  const backupsPath = `${vmPath}/backups`;
+  const checkpointsPath = `${vmPath}/checkpoints`;
+  if (engine.store.count(backupsPath) || engine.store.count(checkpointsPath)) return;
+  const vmId = decodeURIComponent(vmPath.split("/")[1]);
+  const attached = engine.store.items(`${vmPath}/diskattachments`).map((a) => ({ id: a.id }));
+  const covered = backedUpDisks(engine, vmPath, attached);
+  const cow = covered.filter((disk) => (disk.format ?? "cow") === "cow");
+  const when = new Date(Date.now() - 86_400_000);
+  const vm = engine.referenceTo("vms", vmId);
+  const checkpointId = cow.length ? engine.newId() : undefined;
+  const backup = engine.store.put(backupsPath, {
+    id: engine.newId(),
+    phase: "succeeded",
+    creationDate: when,
+    modificationDate: when,
+    toCheckpointId: checkpointId,
+    vm,
+  });
+  for (const disk of covered) {
+    engine.store.put(`${backupsPath}/${encodeURIComponent(backup.id)}/disks`, {
+      id: disk.id,
+      backupMode: "full",
+    });
+  }
+  if (checkpointId === undefined) return;
+  engine.store.put(checkpointsPath, { id: checkpointId, creationDate: when, state: "created", vm });
+  for (const disk of cow) {
+    engine.store.put(`${checkpointsPath}/${encodeURIComponent(checkpointId)}/disks`, {
+      id: disk.id,
+    });
+  }
+}

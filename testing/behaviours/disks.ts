@@ -1,10 +1,12 @@
 /**
- * Disks: created `locked`, `ok` a step later; storage operations (copy, move, sparsify,
- * reduce, ...) lock them again for a step; a locked disk refuses changes. Sparsify and
- * reduce need the disk's VMs down and shrink `actual_size` to the bytes its image holds
- * (sparsify first frees the blocks that hold only zeros). A copy locks its source too while
- * it runs; a disk plugged into a VM that is not down is not removed. Also the per-domain
- * disk views (`storagedomains/{id}/disks`).
+ * Disks: created `locked`, `ok` a step later, in a configuration the engine accepts
+ * (`disk_configuration.ts`), a LUN only once; storage operations (copy, move, sparsify,
+ * reduce, ...) lock them again for a step; a locked disk refuses changes. Sparsify needs a
+ * raw sparse image disk and frees the blocks that hold only zeros; reduce needs a disk on a
+ * block domain that is not shareable; both need the disk's VMs down, and neither changes
+ * the `actual_size` the engine recorded (it does not measure the volume again). A copy
+ * locks its source too while it runs; a disk plugged into a VM that is not down is not
+ * removed. Also the per-domain disk views (`storagedomains/{id}/disks`).
  *
  * @module
  */
@@ -14,6 +16,13 @@ import type { ActionHandler, Behaviour, Call } from "../behaviour.ts";
 import type { Engine, Reference } from "../engine.ts";
 import { withReferences } from "../generic.ts";
 import type { Entity } from "../store.ts";
+import {
+  checkImageConfiguration,
+  checkLunNotInUse,
+  checkReducible,
+  checkSparsifiable,
+  isBlockDomain,
+} from "./disk_configuration.ts";
 import { dropLayers } from "./disk_snapshots.ts";
 import { checkDomainsActive } from "./domain_status.ts";
 import { transition } from "./lifecycle.ts";
@@ -23,7 +32,8 @@ const GIB = 1024 ** 3;
 /**
  * Creates a disk in `disks` from what a request describes, with the id it asks for if
  * any; `locked` until one step later. A direct LUN disk (`lun_storage`) has no image and
- * no storage domain, and is ready at once.
+ * no storage domain, and is ready at once; a LUN another disk uses is refused, as is an
+ * image configuration the domain cannot hold.
  */
 export function createDisk(engine: Engine, body: Record<string, unknown>): Entity {
   const described = withReferences(engine, "Disk", body);
@@ -32,6 +42,7 @@ export function createDisk(engine: Engine, body: Record<string, unknown>): Entit
     throw conflict("Cannot add Virtual Disk. A disk with the same ID already exists.");
   }
   if (described.lunStorage) {
+    checkLunNotInUse(engine, described.lunStorage);
     const name = aliasOf(described) ?? `lun-${engine.store.count("disks") + 1}`;
     return engine.store.put("disks", {
       shareable: false,
@@ -49,6 +60,7 @@ export function createDisk(engine: Engine, body: Record<string, unknown>): Entit
   const domain = domains?.[0] ?? firstDataDomain(engine);
   const domainId = (domain as Reference | undefined)?.id;
   if (domainId !== undefined) checkDomainsActive(engine, [domainId], "add Virtual Disk");
+  checkImageConfiguration(engine, described, domainId);
   const name = aliasOf(described) ?? `disk-${engine.store.count("disks") + 1}`;
   const provisionedSize = (described.provisionedSize as number | undefined) ?? GIB;
   const disk: Entity = {
@@ -163,18 +175,21 @@ function checkVmsDown(engine: Engine, disk: Entity, what: string): void {
   }
 }
 
-/** Sparsify (`dropZeros`) or reduce: the allocation shrinks to the data the image holds. */
+/**
+ * Sparsify (`dropZeros`: the image loses its blocks of zeros) or reduce; the disk is locked
+ * for a step and keeps the `actual_size` the engine recorded.
+ */
 function shrink(dropZeros: boolean): ActionHandler {
   const what = dropZeros ? "sparsify" : "reduce";
   return (call, disk) => {
     checkNotLocked(disk!, what);
+    if (!dropZeros) checkReducible(call.engine, disk!);
     checkVmsDown(call.engine, disk!, what);
-    const image = call.engine.images.of(disk!.id);
-    if (dropZeros) image.dropZeroChunks();
-    transition(call.engine, "disks", disk!.id, {
-      status: "locked",
-      actualSize: image.allocated,
-    }, [{ status: "ok" }]);
+    if (dropZeros) {
+      checkSparsifiable(disk!);
+      call.engine.images.of(disk!.id).dropZeroChunks();
+    }
+    transition(call.engine, "disks", disk!.id, { status: "locked" }, [{ status: "ok" }]);
   };
 }
 
@@ -197,7 +212,16 @@ const diskActions: Record<string, ActionHandler> = {
     const described = (params.disk ?? {}) as Record<string, unknown>;
     // The engine's copy takes the new alias from `name` first, unlike add and update.
     const name = described.name ?? described.alias ?? `${disk!.name}_copy`;
-    createDisk(call.engine, { ...rest, name, alias: name, storageDomains: [domain] });
+    // A raw sparse disk copied to a block domain becomes qcow2 there (CopyImageGroupCommand).
+    const toCow = rest.format === "raw" && rest.sparse !== false &&
+      isBlockDomain(call.engine, domain.id as string);
+    createDisk(call.engine, {
+      ...rest,
+      ...(toCow ? { format: "cow" } : {}),
+      name,
+      alias: name,
+      storageDomains: [domain],
+    });
     // The engine locks the source's image while it is copied (CopyImageGroupCommand).
     transition(call.engine, "disks", disk!.id, { status: "locked" }, [{ status: disk!.status }]);
   },

@@ -176,3 +176,25 @@ export const IMAGE_TRANSFER_BEHAVIOURS: Record<string, Behaviour> = {
   ImageTransfersService: transfers,
   ImageTransferService: transfer,
 };
+
+/**
+ * What an engine that recently took an upload shows, for the seeded inventory: the
+ * finished (`finished_success`) upload into disk `diskId` through an `up` host.
+ */
+export function seedFinishedUpload(engine: Engine, diskId: string): void {
+  const disk = engine.store.get("disks", diskId);
+  const host = engine.store.find("hosts", (entity) => entity.status === "up");
+  engine.store.put("imagetransfers", {
+    id: engine.newId(),
+    direction: "upload",
+    format: "raw",
+    inactivityTimeout: 60,
+    timeoutPolicy: "legacy",
+    shallow: false,
+    phase: "finished_success",
+    active: false,
+    transferred: (disk?.actualSize as number | undefined) ?? 0,
+    disk: engine.referenceTo("disks", diskId),
+    host: host ? engine.referenceTo("hosts", host.id) : undefined,
+  });
+}

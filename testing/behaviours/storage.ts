@@ -2,24 +2,29 @@
  * Storage domains and their data-center attachments. Under `storagedomains` a domain is
  * `unattached` or has no status; attached ones live as records below
  * `datacenters/{id}/storagedomains` with their real status: attach -> `locked` ->
- * `active` (the first data domain becomes master and brings the data center `up`; other
- * domains need a data center that is initialized), `deactivate` -> `maintenance`
+ * `active` (it needs a host `up` in the data center, and an active master domain once the
+ * data center is initialized; the first data domain becomes master and brings the data
+ * center `up`; other domains need a data center that is initialized), `deactivate` -> `maintenance`
  * (refused while running VMs use the domain; the master role moves to another active data
  * domain, or the data center goes to `maintenance` with its last one), `activate` ->
  * `active`, detach (DELETE) needs maintenance. The data center's `setmaster` moves the
  * master role to another domain. Disks are made and VMs started only on active domains.
+ * A new domain names a host that exists (404 otherwise, as the REST layer looks it up by
+ * name); a file domain's connection is added through that host, which must be `up`, and
+ * is refused when another domain already uses the same export (`storage_connections.ts`).
  *
  * @module
  */
 
 import { conflict, notFound } from "../answers.ts";
 import type { ActionHandler, Behaviour } from "../behaviour.ts";
-import type { Engine } from "../engine.ts";
+import type { Engine, Reference } from "../engine.ts";
 import { addObject } from "../generic.ts";
 import type { Entity } from "../store.ts";
 import { deleteDisk } from "./disks.ts";
 import { activeVmsOn } from "./domain_status.ts";
 import { change, transition } from "./lifecycle.ts";
+import { checkNewDomain, CONNECTION } from "./storage_connections.ts";
 
 const GIB = 1024 ** 3;
 
@@ -81,6 +86,39 @@ function updateDataCenterStatus(engine: Engine, dcId: string): void {
   });
 }
 
+/**
+ * Refuses to attach a domain to data center `dcId` when none of its hosts is `up`: the
+ * engine works through one (`AttachStorageDomainToPoolCommand`, `initializeVds`).
+ */
+function checkHostUpIn(engine: Engine, dcId: string): void {
+  const clusters = new Set(
+    engine.store.items("clusters")
+      .filter((cluster) => (cluster.dataCenter as Reference | undefined)?.id === dcId)
+      .map((cluster) => cluster.id),
+  );
+  const up = engine.store.find(
+    "hosts",
+    (host) =>
+      host.status === "up" && clusters.has((host.cluster as Reference | undefined)?.id as string),
+  );
+  if (!up) {
+    throw conflict("Cannot attach Storage. There is no active Host in the Data Center.");
+  }
+}
+
+/**
+ * Refuses to attach a domain to an initialized data center (the records of `collection`)
+ * whose master domain is not active (`checkMasterDomainIsUp`).
+ */
+function checkMasterActive(engine: Engine, collection: string): void {
+  const master = engine.store.items(collection).find((record) => record.master === true);
+  if (master?.status !== "active") {
+    throw conflict(
+      "Failed to attach Storage due to an error on the Data Center master Storage Domain.\n-Please activate the master Storage Domain first.",
+    );
+  }
+}
+
 const attachedDomains: Behaviour = {
   add(call, body) {
     const { engine, location } = call;
@@ -89,18 +127,19 @@ const attachedDomains: Behaviour = {
       ? engine.store.get("storagedomains", body.id)
       : engine.store.find("storagedomains", (entity) => entity.name === body.name);
     if (!domain) throw notFound(`StorageDomain: ${body.id ?? body.name}`);
+    checkHostUpIn(engine, dcId);
     if ((domain.dataCenters as unknown[] | undefined)?.length) {
       throw conflict(
         "Cannot attach Storage Domain. The Storage Domain is already attached to a Data Center.",
       );
     }
-    if (
-      domain.type !== "data" && engine.store.get("datacenters", dcId)?.status === "uninitialized"
-    ) {
+    const initialized = engine.store.get("datacenters", dcId)?.status !== "uninitialized";
+    if (domain.type !== "data" && !initialized) {
       throw conflict(
         "Cannot attach Storage Domain.\n-Please attach Data Domain to the Data Center first.",
       );
     }
+    if (initialized) checkMasterActive(engine, location.path);
     const record = attachDomain(engine, dcId, domain.id, "locked");
     transition(
       engine,
@@ -231,8 +270,14 @@ const attachedDomain: Behaviour = {
 
 const domains: Behaviour = {
   add(call, body) {
-    const { host: _host, ...settings } = body;
-    return addObject(call, { ...domainDefaults(), ...settings, status: "unattached" });
+    const { host, ...settings } = body;
+    const connection = checkNewDomain(call.engine, host, settings.storage);
+    return addObject(call, {
+      ...domainDefaults(),
+      ...settings,
+      status: "unattached",
+      ...(connection ? { [CONNECTION]: connection } : {}),
+    });
   },
 };
 
