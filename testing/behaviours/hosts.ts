@@ -1,13 +1,14 @@
 /**
- * Hosts: added `installing` -> `initializing` -> `up`; `deactivate` moves them through
+ * Hosts: added `installing` -> `initializing` -> `up` (a second host with the address of
+ * one in the same cluster is refused); `deactivate` moves them through
  * `preparing_for_maintenance` to `maintenance` once no VM is left (running VMs migrate to
  * other hosts of the cluster; not with a VM pinned to the host, nor from a status that is
  * not operational), `activate` back to `up`; removal, reinstalling and a change of cluster
  * need maintenance. A host comes up `non_operational` instead when it lacks a network its
- * cluster requires (and every other host up there has). `upgradecheck` finds updates (until the host is upgraded) and logs event
- * 885; `upgrade` goes through maintenance, `installing` and `reboot` back to where the
- * host was. Discovery actions answer with plausible outputs; networking is in
- * `host_networks.ts`.
+ * cluster requires (and every other host up there has). `upgradecheck` finds updates
+ * (until the host is upgraded) and logs event 885; `upgrade` goes through maintenance,
+ * `installing` and `reboot` back to where the host was. Discovery actions answer with
+ * plausible outputs; networking is in `host_networks.ts`.
  *
  * @module
  */
@@ -326,6 +327,15 @@ const host: Behaviour = {
 
 const hosts: Behaviour = {
   add(call, body) {
+    const cluster = body.cluster as Record<string, unknown> | undefined;
+    const clusterId = cluster ? call.engine.resolve("Cluster", cluster).id : undefined;
+    const same = call.engine.store.find(
+      "hosts",
+      (other) =>
+        other.address === body.address &&
+        (other.cluster as Reference | undefined)?.id === clusterId,
+    );
+    if (same) throw conflict("Cannot add Host. Host with the same address already exists.");
     const added = addObject(call, { ...hostDefaults(), ...body, rootPassword: undefined });
     return transition(call.engine, "hosts", added.id, { status: "installing" }, [{
       status: "initializing",

@@ -1,8 +1,9 @@
 /**
- * Data centers, clusters, roles and users: defaults a new object gets, the links the
+ * Data centers, clusters, roles, users and groups: defaults a new object gets, the links the
  * engine makes on its own (a new data center gets the management network `ovirtmgmt` and
  * its vNIC profile, a new cluster a management network picked as the engine picks it, a
- * new role's permits are listed below it), and refusals to remove what is still in use.
+ * new role's permits are listed below it), a group added again is the one there is, and
+ * refusals to remove what is still in use.
  *
  * @module
  */
@@ -254,7 +255,25 @@ const users: Behaviour = {
   },
 };
 
-/** Behaviours of data centers, clusters, roles and users, by service name. */
+/**
+ * Adding a directory group: the engine answers the group it already has for the same
+ * group of the same directory (same id, no second one), as its `AddGroupCommand` does.
+ */
+const groups: Behaviour = {
+  add(call, body) {
+    const { engine } = call;
+    const domain = body.domain as Record<string, unknown> | undefined;
+    const domainId = domain ? engine.resolve("Domain", domain).id : undefined;
+    const existing = engine.store.find(
+      "groups",
+      (group) =>
+        group.name === body.name && (group.domain as Reference | undefined)?.id === domainId,
+    );
+    return existing ?? addObject(call, body);
+  },
+};
+
+/** Behaviours of data centers, clusters, roles, users and groups, by service name. */
 export const INFRASTRUCTURE_BEHAVIOURS: Record<string, Behaviour> = {
   DataCentersService: {
     add(call, body) {
@@ -268,4 +287,5 @@ export const INFRASTRUCTURE_BEHAVIOURS: Record<string, Behaviour> = {
   ClusterService: cluster,
   RolesService: roles,
   UsersService: users,
+  GroupsService: groups,
 };
