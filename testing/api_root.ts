@@ -38,10 +38,13 @@ export function apiDocument(engine: Engine): string {
       rootTag: engine.referenceTo("tags", ZERO_ID),
     },
     summary: {
-      vms: count("vms", (vm) => vm.status === "up"),
-      hosts: count("hosts", (host) => host.status === "up"),
+      vms: count("vms", (vm) => ACTIVE_VM.has(vm.status as string)),
+      hosts: count("hosts", (host) => ACTIVE_HOST.has(host.status as string)),
       users: count("users", () => true),
-      storageDomains: count("storagedomains", (domain) => domain.externalStatus !== "error"),
+      storageDomains: {
+        total: store.items("storagedomains").length,
+        active: activeAttachments(engine),
+      },
     },
     time: new Date(),
     authenticatedUser: adminRef,
@@ -50,6 +53,34 @@ export function apiDocument(engine: Engine): string {
   const xml = writeStruct("Api", api);
   const headEnd = xml.indexOf(">");
   return xml.slice(0, headEnd + 1) + links() + xml.slice(headEnd + 1);
+}
+
+/**
+ * VM statuses the engine's summary counts as active (its `GetSystemStatisticsQuery`). A
+ * migrating VM is not: the engine stores it as migrating from its host, a status not in
+ * its list.
+ */
+const ACTIVE_VM: ReadonlySet<string> = new Set([
+  "up",
+  "powering_up",
+  "wait_for_launch",
+  "reboot_in_progress",
+  "powering_down",
+  "paused",
+  "unknown",
+]);
+
+/** Host statuses the engine's summary counts as active. */
+const ACTIVE_HOST: ReadonlySet<string> = new Set(["up", "preparing_for_maintenance"]);
+
+/**
+ * Active storage domains as the engine counts them: attachments to data centers whose
+ * status there is `active` (an unattached domain is never active).
+ */
+function activeAttachments(engine: Engine): number {
+  return engine.store.items("datacenters").flatMap((dataCenter) =>
+    engine.store.items(`datacenters/${encodeURIComponent(dataCenter.id)}/storagedomains`)
+  ).filter((attachment) => attachment.status === "active").length;
 }
 
 function links(): string {

@@ -12,6 +12,7 @@
  */
 
 import type { ServiceMeta } from "../transport/service.ts";
+import type { MemberMeta } from "../transport/xml/metadata.ts";
 import { writeStruct } from "../transport/xml/writer.ts";
 import { STRUCTS } from "../types/metadata.ts";
 import { XML_DECLARATION } from "./answers.ts";
@@ -89,8 +90,8 @@ export function renderObject(
         continue;
       }
     }
-    if (WRITE_ONLY.has(member.name)) continue;
-    plain[member.name] = withoutSecrets(value);
+    const shown = shownMember(at.type, member, value);
+    if (shown !== undefined) plain[member.name] = shown;
   }
   plain.href = engine.href(at.path);
   for (const segment of segmentsOf(at.service)) {
@@ -99,22 +100,72 @@ export function renderObject(
   return wrap(writeStruct(at.type, plain), STRUCTS[at.type].tag, tag, extra.join(""));
 }
 
-/** Members the engine takes but never sends back: credentials. */
-const WRITE_ONLY = new Set(["password", "rootPassword"]);
+/**
+ * Members the engine takes but never sends back, as `Struct.member` (`*` for every
+ * struct): credentials, a managed block storage's sensitive driver options, and an
+ * OpenStack volume authentication key's value.
+ */
+const WRITE_ONLY: ReadonlySet<string> = new Set([
+  "*.password",
+  "Host.rootPassword",
+  "HostStorage.driverSensitiveOptions",
+  "OpenstackVolumeAuthenticationKey.value",
+]);
 
-/** `value` without the {@link WRITE_ONLY} members of the structs in it (copied only if any). */
-function withoutSecrets(value: unknown): unknown {
-  if (typeof value !== "object" || value === null || value instanceof Date) return value;
-  if (Array.isArray(value)) {
-    const items = value.map(withoutSecrets);
-    return items.every((item, index) => item === value[index]) ? value : items;
+/** Members the engine sends back masked when they are set: a cloud-init root password. */
+const MASKED: ReadonlyMap<string, string> = new Map([["Initialization.rootPassword", "******"]]);
+
+/**
+ * What the engine shows of `member` of an object of struct `type` holding `value`:
+ * nothing for a {@link WRITE_ONLY} member, the mask of a {@link MASKED} one, and structs
+ * without their secrets (copied only if any).
+ */
+function shownMember(type: string, member: MemberMeta, value: unknown): unknown {
+  const owner = declaringStruct(type, member);
+  if (WRITE_ONLY.has(`*.${member.name}`) || WRITE_ONLY.has(`${owner}.${member.name}`)) {
+    return undefined;
   }
+  const mask = MASKED.get(`${owner}.${member.name}`);
+  if (mask !== undefined) return mask;
+  if (member.kind !== "struct" || typeof value !== "object" || value === null) return value;
+  if (!Array.isArray(value)) return withoutSecrets(member.type!, value as Record<string, unknown>);
+  const items = value.map((item) =>
+    typeof item === "object" && item !== null ? withoutSecrets(member.type!, item) : item
+  );
+  return items.every((item, index) => item === value[index]) ? value : items;
+}
+
+/** `value`, an object of struct `type`, as {@link shownMember} shows each of its members. */
+function withoutSecrets(type: string, value: Record<string, unknown>): Record<string, unknown> {
+  const members = membersByName(type);
   let copy: Record<string, unknown> | undefined;
-  for (const [name, member] of Object.entries(value)) {
-    const kept = WRITE_ONLY.has(name) ? undefined : withoutSecrets(member);
-    if (kept !== member) (copy ??= { ...value })[name] = kept;
+  for (const [name, held] of Object.entries(value)) {
+    const member = members.get(name);
+    if (member === undefined || held === undefined || held === null) continue;
+    const kept = shownMember(type, member, held);
+    if (kept !== held) (copy ??= { ...value })[name] = kept;
   }
   return copy ?? value;
+}
+
+const membersByNameCache = new Map<string, ReadonlyMap<string, MemberMeta>>();
+
+/** The members of struct `type` by property name. */
+function membersByName(type: string): ReadonlyMap<string, MemberMeta> {
+  let members = membersByNameCache.get(type);
+  if (members === undefined) {
+    members = new Map(membersOf(type).map((member) => [member.name, member]));
+    membersByNameCache.set(type, members);
+  }
+  return members;
+}
+
+/** The struct of `type`'s chain of bases that declares `member`. */
+function declaringStruct(type: string, member: MemberMeta): string {
+  for (let at: string | undefined = type; at !== undefined; at = STRUCTS[at].base) {
+    if (STRUCTS[at].members.includes(member)) return at;
+  }
+  return type;
 }
 
 /** A list document streamed in chunks, `<?xml ...?><vms>...</vms>`. */

@@ -1,19 +1,21 @@
 /**
- * Hosts: added `installing` -> `initializing` -> `up`; `deactivate` moves them through
+ * Hosts: added `installing` -> `initializing` -> `up` (a second host with the address of
+ * one in the same cluster is refused); `deactivate` moves them through
  * `preparing_for_maintenance` to `maintenance` once no VM is left (running VMs migrate to
  * other hosts of the cluster; not with a VM pinned to the host, nor from a status that is
  * not operational), `activate` back to `up`; removal, reinstalling and a change of cluster
- * need maintenance. `upgradecheck` finds updates (until the host is upgraded) and logs event
- * 885; `upgrade` goes through maintenance, `installing` and `reboot` back to where the
- * host was. Discovery actions answer with plausible outputs; networking is in
- * `host_networks.ts`.
+ * need maintenance. A host comes up `non_operational` instead when it lacks a network its
+ * cluster requires (and every other host up there has). `upgradecheck` finds updates
+ * (until the host is upgraded) and logs event 885; `upgrade` goes through maintenance,
+ * `installing` and `reboot` back to where the host was. Discovery actions answer with
+ * plausible outputs; networking is in `host_networks.ts`.
  *
  * @module
  */
 
 import { conflict } from "../answers.ts";
 import type { ActionHandler, Behaviour } from "../behaviour.ts";
-import type { Engine, Reference } from "../engine.ts";
+import type { Engine, Reference, Severity } from "../engine.ts";
 import { addObject, updateObject } from "../generic.ts";
 import type { Entity } from "../store.ts";
 import { HOST_NETWORK_ACTIONS } from "./host_networks.ts";
@@ -133,11 +135,78 @@ const NOT_OPERATIONAL = [
 /** Hidden (non-model) property: the host has been upgraded, no more updates to find. */
 const UPGRADED = "$upgraded";
 
-/** Event codes of host updates (the engine's audit log numbers). */
-const EVENTS = { updatesChecked: 885, upgradeStarted: 840, upgradeFinished: 842 };
+/**
+ * Event codes of host updates and of a host that lacks a network its cluster requires
+ * (the engine's audit log numbers; the last is VDS_SET_NONOPERATIONAL_NETWORK).
+ */
+const EVENTS = {
+  updatesChecked: 885,
+  upgradeStarted: 840,
+  upgradeFinished: 842,
+  missingNetworks: 519,
+};
 
-function hostEvent(engine: Engine, host: Entity, code: number, description: string): void {
-  engine.event(code, description, { host: engine.referenceTo("hosts", host.id) });
+function hostEvent(
+  engine: Engine,
+  host: Entity,
+  code: number,
+  description: string,
+  severity: Severity = "normal",
+): void {
+  engine.event(code, description, { host: engine.referenceTo("hosts", host.id) }, severity);
+}
+
+/** Whether host `hostId` has network `networkId` attached to one of its NICs. */
+function hasNetwork(engine: Engine, hostId: string, networkId: string): boolean {
+  return engine.store.items(`hosts/${encodeURIComponent(hostId)}/networkattachments`).some(
+    (attachment) => (attachment.network as Reference | undefined)?.id === networkId,
+  );
+}
+
+/**
+ * The names of the networks `host` lacks that its cluster requires, as the engine's check
+ * when a host comes up finds them: only a required network operational in the cluster
+ * counts, one that every other host up in the cluster has (the engine marks a required
+ * network non-operational while a host up there lacks it, and leaves its mark alone while
+ * none is up). The management network is left out: installing a host configures it.
+ */
+function missingNetworks(engine: Engine, host: Entity): string[] {
+  const clusterId = (host.cluster as Reference | undefined)?.id ?? "";
+  const cluster = engine.store.get("clusters", clusterId);
+  const others = engine.store.items("hosts").filter((other) =>
+    other.id !== host.id && other.status === "up" &&
+    (other.cluster as Reference | undefined)?.id === clusterId
+  );
+  if (!cluster || others.length === 0) return [];
+  const management = (cluster.managementNetwork as Reference | undefined)?.id;
+  return engine.store.items(`clusters/${encodeURIComponent(clusterId)}/networks`)
+    .filter((network) =>
+      network.required === true && network.id !== management &&
+      !hasNetwork(engine, host.id, network.id) &&
+      others.every((other) => hasNetwork(engine, other.id, network.id))
+    )
+    .map((network) => String(engine.store.get("networks", network.id)?.name ?? network.id));
+}
+
+/**
+ * The step where a host comes up: `up`, or `non_operational` (with the engine's warning
+ * event) when it lacks a network its cluster requires.
+ */
+function comesUp(engine: Engine): (host: Entity) => Record<string, unknown> {
+  return (host) => {
+    const missing = missingNetworks(engine, host);
+    if (missing.length === 0) return { status: "up" };
+    const cluster = engine.store.get("clusters", (host.cluster as Reference | undefined)?.id ?? "");
+    hostEvent(
+      engine,
+      host,
+      EVENTS.missingNetworks,
+      `Host ${host.name} does not comply with the cluster ${cluster?.name} networks, the ` +
+        `following networks are missing on host: '${missing.join(",")}'`,
+      "warning",
+    );
+    return { status: "non_operational" };
+  };
 }
 
 const hostActions: Record<string, ActionHandler> = {
@@ -160,7 +229,7 @@ const hostActions: Record<string, ActionHandler> = {
     if (host!.status === "up") throw conflict("Cannot activate Host. Host in Up status.");
     transition(call.engine, "hosts", host!.id, { status: "unassigned" }, [{
       status: "initializing",
-    }, { status: "up" }]);
+    }, comesUp(call.engine)]);
   },
   iscsidiscover: () => ({ iscsiTargets: ["iqn.2024-01.org.example:storage.target1"] }),
   discoveriscsi: () => ({
@@ -178,7 +247,7 @@ const hostActions: Record<string, ActionHandler> = {
     }
     const end: Step[] = params.activate === false
       ? [{ status: "maintenance" }]
-      : [{ status: "initializing" }, { status: "up" }];
+      : [{ status: "initializing" }, comesUp(call.engine)];
     transition(call.engine, "hosts", host!.id, { status: "installing" }, end);
   },
   upgradecheck: (call, host) => {
@@ -210,11 +279,11 @@ const hostActions: Record<string, ActionHandler> = {
       throw conflict("Cannot upgrade Host. Host must be up or in Maintenance mode.");
     }
     hostEvent(engine, host!, EVENTS.upgradeStarted, `Host ${host!.name} upgrade was started.`);
-    const finished = {
-      status: wasUp ? "up" : "maintenance",
+    const finished: Step = (entity) => ({
+      ...(wasUp ? comesUp(engine)(entity) : { status: "maintenance" }),
       updateAvailable: false,
       [UPGRADED]: true,
-    };
+    });
     transition(engine, "hosts", host!.id, {
       status: wasUp ? "preparing_for_maintenance" : "installing",
     }, [
@@ -258,12 +327,19 @@ const host: Behaviour = {
 
 const hosts: Behaviour = {
   add(call, body) {
+    const cluster = body.cluster as Record<string, unknown> | undefined;
+    const clusterId = cluster ? call.engine.resolve("Cluster", cluster).id : undefined;
+    const same = call.engine.store.find(
+      "hosts",
+      (other) =>
+        other.address === body.address &&
+        (other.cluster as Reference | undefined)?.id === clusterId,
+    );
+    if (same) throw conflict("Cannot add Host. Host with the same address already exists.");
     const added = addObject(call, { ...hostDefaults(), ...body, rootPassword: undefined });
     return transition(call.engine, "hosts", added.id, { status: "installing" }, [{
       status: "initializing",
-    }, {
-      status: "up",
-    }]);
+    }, comesUp(call.engine)]);
   },
 };
 

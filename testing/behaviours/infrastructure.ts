@@ -1,12 +1,14 @@
 /**
- * Data centers, clusters, roles and users: defaults a new object gets, the links the
- * engine makes on its own (a new cluster gets the management network, a new role's
- * permits are listed below it), and refusals to remove what is still in use.
+ * Data centers, clusters, roles, users and groups: defaults a new object gets, the links the
+ * engine makes on its own (a new data center gets the management network `ovirtmgmt` and
+ * its vNIC profile, a new cluster a management network picked as the engine picks it, a
+ * new role's permits are listed below it), a group added again is the one there is, and
+ * refusals to remove what is still in use.
  *
  * @module
  */
 
-import { conflict, Refusal } from "../answers.ts";
+import { conflict, notFound, Refusal } from "../answers.ts";
 import type { Behaviour } from "../behaviour.ts";
 import type { Engine, Reference } from "../engine.ts";
 import { addObject } from "../generic.ts";
@@ -41,15 +43,103 @@ export function clusterDefaults(): Record<string, unknown> {
   };
 }
 
-/** Assigns the data center's `ovirtmgmt` network to cluster `clusterId`, as the engine does. */
-export function assignManagementNetwork(engine: Engine, clusterId: string): void {
+/** The name of the management network the engine makes with every data center. */
+const MANAGEMENT_NETWORK = "ovirtmgmt";
+
+/**
+ * Adds the management network `ovirtmgmt` (a VM network) and its vNIC profile to data
+ * center `dataCenterId`, as the engine does for every new data center.
+ */
+function addDefaultNetworks(engine: Engine, dataCenterId: string): void {
+  const network = engine.store.put("networks", {
+    id: engine.newId(),
+    name: MANAGEMENT_NETWORK,
+    description: "Management Network",
+    dataCenter: engine.referenceTo("datacenters", dataCenterId),
+    mtu: 0,
+    stp: false,
+    usages: ["vm"],
+    vdsmName: MANAGEMENT_NETWORK,
+  });
+  const profile = engine.store.put("vnicprofiles", {
+    id: engine.newId(),
+    name: MANAGEMENT_NETWORK,
+    network: engine.referenceTo("networks", network.id),
+    portMirroring: false,
+  });
+  engine.store.put(`networks/${encodeURIComponent(network.id)}/vnicprofiles`, { id: profile.id });
+}
+
+function networksOf(engine: Engine, dataCenterId: string): Entity[] {
+  return engine.store.items("networks").filter((network) =>
+    (network.dataCenter as Reference | undefined)?.id === dataCenterId
+  );
+}
+
+/**
+ * The management network of a new cluster of data center `dataCenterId`, as the engine
+ * picks it: the one the request names (by id, or by name within the data center), else
+ * the data center's `ovirtmgmt`, else its only network (not an external one), else the
+ * one network that manages its other clusters; refused when there is none.
+ */
+function managementNetworkFor(
+  engine: Engine,
+  dataCenterId: string,
+  given: { id?: unknown; name?: unknown } | undefined,
+): Entity {
+  const networks = networksOf(engine, dataCenterId);
+  if (given !== undefined) {
+    const found = given.id !== undefined
+      ? engine.store.get("networks", String(given.id))
+      : networks.find((network) => network.name === given.name);
+    if (!found && given.id !== undefined) {
+      throw conflict("The specified Logical Network doesn't exist.");
+    }
+    if (!found) throw notFound(`Network: ${given.name}`);
+    if ((found.dataCenter as Reference | undefined)?.id !== dataCenterId) {
+      throw conflict("Cannot create Cluster. Network belongs to a different data-center.");
+    }
+    return found;
+  }
+  const managing = new Set(
+    engine.store.items("clusters").filter((cluster) =>
+      (cluster.dataCenter as Reference | undefined)?.id === dataCenterId
+    ).flatMap((cluster) => (cluster.managementNetwork as Reference | undefined)?.id ?? []),
+  );
+  const picked = networks.find((network) => network.name === MANAGEMENT_NETWORK) ??
+    (networks.length === 1 && networks[0].externalProvider === undefined
+      ? networks[0]
+      : managing.size === 1
+      ? engine.store.get("networks", [...managing][0])
+      : undefined);
+  if (!picked) {
+    throw conflict(
+      "Cannot create Cluster. No single suitable network was found to serve as the " +
+        "management network.",
+    );
+  }
+  return picked;
+}
+
+/**
+ * Assigns network `networkId` (by default the data center's `ovirtmgmt`) to cluster
+ * `clusterId` as its management network, as the engine does.
+ */
+export function assignManagementNetwork(
+  engine: Engine,
+  clusterId: string,
+  networkId?: string,
+): void {
   const cluster = engine.store.get("clusters", clusterId);
   const dcId = (cluster?.dataCenter as Reference | undefined)?.id;
-  const network = engine.store.find(
-    "networks",
-    (entity) =>
-      entity.name === "ovirtmgmt" && (entity.dataCenter as Reference | undefined)?.id === dcId,
-  );
+  const network = networkId !== undefined
+    ? engine.store.get("networks", networkId)
+    : engine.store.find(
+      "networks",
+      (entity) =>
+        entity.name === MANAGEMENT_NETWORK &&
+        (entity.dataCenter as Reference | undefined)?.id === dcId,
+    );
   if (!network) return;
   engine.store.put(`clusters/${encodeURIComponent(clusterId)}/networks`, {
     id: network.id,
@@ -98,9 +188,16 @@ function usedBy(engine: Engine, collection: string, member: string, id: string):
 
 const clusters: Behaviour = {
   add(call, body) {
-    const added = addObject(call, { ...clusterDefaults(), ...body });
-    assignManagementNetwork(call.engine, added.id);
-    return call.engine.store.get("clusters", added.id)!;
+    const { engine } = call;
+    const { managementNetwork: given, ...settings } = body;
+    const dataCenter = settings.dataCenter as Record<string, unknown> | undefined;
+    const dataCenterId = dataCenter ? engine.resolve("DataCenter", dataCenter).id as string : "";
+    const network = dataCenter
+      ? managementNetworkFor(engine, dataCenterId, given as Record<string, unknown> | undefined)
+      : undefined;
+    const added = addObject(call, { ...clusterDefaults(), ...settings });
+    if (network) assignManagementNetwork(engine, added.id, network.id);
+    return engine.store.get("clusters", added.id)!;
   },
 };
 
@@ -158,14 +255,37 @@ const users: Behaviour = {
   },
 };
 
-/** Behaviours of data centers, clusters, roles and users, by service name. */
+/**
+ * Adding a directory group: the engine answers the group it already has for the same
+ * group of the same directory (same id, no second one), as its `AddGroupCommand` does.
+ */
+const groups: Behaviour = {
+  add(call, body) {
+    const { engine } = call;
+    const domain = body.domain as Record<string, unknown> | undefined;
+    const domainId = domain ? engine.resolve("Domain", domain).id : undefined;
+    const existing = engine.store.find(
+      "groups",
+      (group) =>
+        group.name === body.name && (group.domain as Reference | undefined)?.id === domainId,
+    );
+    return existing ?? addObject(call, body);
+  },
+};
+
+/** Behaviours of data centers, clusters, roles, users and groups, by service name. */
 export const INFRASTRUCTURE_BEHAVIOURS: Record<string, Behaviour> = {
   DataCentersService: {
-    add: (call, body) => addObject(call, { ...dataCenterDefaults(), ...body }),
+    add(call, body) {
+      const added = addObject(call, { ...dataCenterDefaults(), ...body });
+      addDefaultNetworks(call.engine, added.id);
+      return added;
+    },
   },
   DataCenterService: dataCenter,
   ClustersService: clusters,
   ClusterService: cluster,
   RolesService: roles,
   UsersService: users,
+  GroupsService: groups,
 };

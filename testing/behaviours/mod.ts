@@ -25,6 +25,7 @@ import { NIC_ATTACHMENT_BEHAVIOURS } from "./nic_attachments.ts";
 import { PERMISSION_BEHAVIOURS } from "./permissions.ts";
 import { POOL_BEHAVIOURS } from "./pools.ts";
 import { PROTECTED_OBJECT_BEHAVIOURS } from "./protected_objects.ts";
+import { PROVIDER_BEHAVIOURS } from "./providers.ts";
 import { STATISTIC_BEHAVIOURS } from "./statistics.ts";
 import { STORAGE_BEHAVIOURS } from "./storage.ts";
 import { TAG_BEHAVIOURS } from "./tags.ts";
@@ -57,4 +58,5 @@ export const BEHAVIOURS: Readonly<Record<string, Behaviour>> = {
   ...PROTECTED_OBJECT_BEHAVIOURS,
   ...NIC_ATTACHMENT_BEHAVIOURS,
   ...NETWORK_BEHAVIOURS,
+  ...PROVIDER_BEHAVIOURS,
 };
