@@ -44,9 +44,16 @@ Deno.test("simulator: network names are unique within a data center only", async
     409,
     /already used/,
   );
+  await networks.add({ name: "blue-net", dataCenter: { name: "Default" } });
   await env.system.dataCentersService().add({ name: "other-dc", local: false });
-  const added = await networks.add({ name: "ovirtmgmt", dataCenter: { name: "other-dc" } });
-  assert.equal(added.name, "ovirtmgmt");
+  const added = await networks.add({ name: "blue-net", dataCenter: { name: "other-dc" } });
+  assert.equal(added.name, "blue-net");
+  // A new data center has its own ovirtmgmt, as the engine makes it.
+  await rejectsWith(
+    networks.add({ name: "ovirtmgmt", dataCenter: { name: "other-dc" } }),
+    409,
+    /already used/,
+  );
 });
 
 Deno.test("simulator: affinity group and quota names are unique in their owner", async () => {
