@@ -3,7 +3,8 @@
  * `uploadImage`: it reads the image's header (refusing compressed, encrypted or layered
  * qcow2 images), creates a disk of the image's format and virtual size, sends the data
  * with several connections (holes and zeros are not sent, only marked), and waits until
- * the disk is ready.
+ * the disk is ready. Ctrl-C stops the upload: the transfer is cancelled and the new disk
+ * removed (or named, with its id, if it could not be).
  *
  * Usage: `deno run --allow-net --allow-env --allow-read [--allow-ffi] examples/upload_disk.ts
  * --file disk.img [--name NAME] [--storage-domain data] [--disk-format raw|cow] [--thick]
@@ -22,6 +23,7 @@ import {
   types,
   uploadImage,
 } from "../mod.ts";
+import { onCtrlC } from "./lib/interrupt.ts";
 
 const USAGE =
   "Usage: deno run --allow-net --allow-env --allow-read [--allow-ffi] examples/upload_disk.ts --file disk.img [--name NAME] [--storage-domain data] [--disk-format raw|cow] [--thick] [--connections 4] [--verify] [--use-proxy]";
@@ -44,6 +46,7 @@ if (diskFormat !== undefined && diskFormat !== "raw" && diskFormat !== "cow") {
 }
 
 await using connection = new Connection(connectionOptionsFromEnv());
+using interrupt = onCtrlC();
 const { disk, image, stats, verified } = await uploadImage(connection, values.file, {
   storageDomain: String(values["storage-domain"]),
   name: typeof values.name === "string" ? values.name : undefined,
@@ -57,6 +60,7 @@ const { disk, image, stats, verified } = await uploadImage(connection, values.fi
   verify: values.verify === true ? "checksum" : undefined,
   useProxy: values["use-proxy"] === true,
   onProgress: progressBar("Uploading"),
+  signal: interrupt.signal,
 });
 console.log(`Image ${values.file}: ${image.format}, virtual size ${image.virtualSize} bytes`);
 console.log(

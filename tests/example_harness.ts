@@ -31,6 +31,11 @@ export interface ExampleCase {
   prepare?: (connection: Connection) => Promise<void> | void;
   /** The exit code the example must end with (default 0). */
   exitCode?: number;
+  /**
+   * Sends the script Ctrl-C (SIGINT) once this resolves true (asked every 50 ms while it
+   * runs), as a user stopping it half-way would; the check then sees what it left behind.
+   */
+  interruptWhen?: (connection: Connection) => Promise<boolean>;
   /** Checks the example's effect through the SDK. */
   check: (context: ExampleContext) => Promise<void> | void;
   /** Skips the test (say why in a comment next to it). */
@@ -56,12 +61,19 @@ export function exampleTest(name: string, example: ExampleCase, title = `example
       const args = typeof example.args === "function"
         ? await example.args(connection)
         : example.args ?? [];
-      const { code, stdout, stderr } = await runExample(name, args, {
-        OVIRT_URL: simulator.url,
-        OVIRT_USERNAME: simulator.username,
-        OVIRT_PASSWORD: simulator.password,
-        OVIRT_CA_FILE: caFile,
-      });
+      const { interruptWhen } = example;
+      const { code, stdout, stderr } = await runExample(
+        name,
+        args,
+        {
+          OVIRT_URL: simulator.url,
+          OVIRT_USERNAME: simulator.username,
+          OVIRT_PASSWORD: simulator.password,
+          OVIRT_CA_FILE: caFile,
+        },
+        60_000,
+        interruptWhen && (() => interruptWhen(connection)),
+      );
       if (code !== (example.exitCode ?? 0)) {
         throw new Error(`examples/${name}.ts exited with ${code}\n${stdout}\n${stderr}`);
       }
@@ -84,13 +96,15 @@ export interface ExampleRun {
 
 /**
  * Runs one example script to the end, as a user would (`deno run`, variables in `env`);
- * kills it after `timeout` milliseconds.
+ * kills it after `timeout` milliseconds. With `interruptWhen`, sends it one SIGINT (Ctrl-C)
+ * as soon as that resolves true, asking every 50 ms while the script runs.
  */
 export async function runExample(
   name: string,
   args: string[],
   env: Record<string, string>,
   timeout = 60_000,
+  interruptWhen?: () => Promise<boolean>,
 ): Promise<ExampleRun> {
   const child = new Deno.Command(Deno.execPath(), {
     args: [
@@ -108,7 +122,33 @@ export async function runExample(
     stderr: "piped",
     signal: AbortSignal.timeout(timeout),
   });
-  const output = await child.output();
+  const running = child.spawn();
+  const output = running.output();
+  if (interruptWhen) await interruptOnce(running, output, interruptWhen);
+  return await outputOf(output);
+}
+
+/** Sends `running` one SIGINT once `when` resolves true, unless it ended before. */
+async function interruptOnce(
+  running: Deno.ChildProcess,
+  output: Promise<Deno.CommandOutput>,
+  when: () => Promise<boolean>,
+): Promise<void> {
+  let ended = false;
+  output.finally(() => ended = true).catch(() => {});
+  while (!ended) {
+    if (await when()) {
+      if (!ended) running.kill("SIGINT");
+      return;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error("The example ended before it was to be interrupted");
+}
+
+/** An ended script's run: its exit code and what it printed. */
+async function outputOf(pending: Promise<Deno.CommandOutput>): Promise<ExampleRun> {
+  const output = await pending;
   return {
     code: output.code,
     stdout: decoder.decode(output.stdout),

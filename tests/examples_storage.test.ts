@@ -254,6 +254,35 @@ exampleTest("upload_disk", {
   },
 });
 
+/** The image transfers the simulator has started (not its seeded sample, which has no phase). */
+async function transfersStarted(connection: Connection): Promise<types.ImageTransfer[]> {
+  const transfers = await connection.systemService().imageTransfersService().list();
+  return transfers.filter((transfer) => transfer.phase !== undefined);
+}
+
+/** Asserts that every transfer the simulator started has ended (none left open). */
+async function assertTransfersEnded(connection: Connection): Promise<void> {
+  for (const transfer of await transfersStarted(connection)) {
+    assert.match(String(transfer.phase), /^(finished|cancelled)_/, `transfer ${transfer.id}`);
+  }
+}
+
+// Ctrl-C while the transfer starts (one lifecycle step takes 1.5 s): the transfer is
+// cancelled and the new disk removed, and the script says it was interrupted.
+exampleTest("upload_disk", {
+  simulator: { delay: 1500 },
+  args: async () => ["--file", uploadedPath = await tempImage(uploaded), "--name", "stopped"],
+  interruptWhen: async (connection) => (await transfersStarted(connection)).length > 0,
+  exitCode: 1,
+  check: async ({ connection, stderr }) => {
+    await Deno.remove(uploadedPath);
+    const disks = await connection.systemService().disksService().list({ search: "name=stopped" });
+    assert.deepEqual(disks, []);
+    await assertTransfersEnded(connection);
+    assert.match(stderr, /Interrupted by Ctrl-C/);
+  },
+}, "example upload_disk cancels its transfer and removes its disk on Ctrl-C");
+
 const exported = randomBytes(5 * MIB + 321, 13);
 let downloadPath = "";
 exampleTest("download_disk", {
