@@ -263,7 +263,11 @@ async function transfersStarted(connection: Connection): Promise<types.ImageTran
 /** Asserts that every transfer the simulator started has ended (none left open). */
 async function assertTransfersEnded(connection: Connection): Promise<void> {
   for (const transfer of await transfersStarted(connection)) {
-    assert.match(String(transfer.phase), /^(finished|cancelled)_/, `transfer ${transfer.id}`);
+    assert.match(
+      String(transfer.phase),
+      /^(finished|cancelled)_/,
+      `transfer ${transfer.id} ${transfer.phase}`,
+    );
   }
 }
 
@@ -299,6 +303,37 @@ exampleTest("download_disk", {
     assert.match(stdout, /^Downloading 100% /m);
   },
 });
+
+// Ctrl-C while the transfer starts: it is cancelled and no file is left.
+let stoppedDir = "";
+exampleTest("download_disk", {
+  simulator: { delay: 1500 },
+  args: async () => {
+    stoppedDir = await Deno.makeTempDir({ prefix: "ovirt-sdk-download-" });
+    return ["--disk", "vm003_disk1", "--file", `${stoppedDir}/disk.raw`];
+  },
+  interruptWhen: async (connection) => (await transfersStarted(connection)).length > 0,
+  exitCode: 1,
+  check: async ({ connection, stderr }) => {
+    const files = await Array.fromAsync(Deno.readDir(stoppedDir));
+    await Deno.remove(stoppedDir, { recursive: true });
+    assert.deepEqual(files, []);
+    await assertTransfersEnded(connection);
+    assert.match(stderr, /Interrupted by Ctrl-C/);
+  },
+}, "example download_disk cancels its transfer and leaves no file on Ctrl-C");
+
+exampleTest("checksum_disk", {
+  simulator: { delay: 1500 },
+  interruptWhen: async (connection) => (await transfersStarted(connection)).length > 0,
+  exitCode: 1,
+  check: async ({ connection, stderr }) => {
+    await assertTransfersEnded(connection);
+    const disk = await diskNamed(connection, "vm003_disk1");
+    assert.equal(disk.status, types.DiskStatus.OK);
+    assert.match(stderr, /Interrupted by Ctrl-C/);
+  },
+}, "example checksum_disk ends its transfer on Ctrl-C");
 
 exampleTest("cancel_transfer", {
   prepare: async (connection) => {
@@ -483,6 +518,12 @@ exampleTest("download_disk_snapshot", {
   },
 });
 
+exampleTest("download_disk_snapshot", {
+  args: ["--disk", "vm002_disk1"],
+  exitCode: 1,
+  check: ({ stderr }) => assert.match(stderr, /Disk vm002_disk1 has no snapshots/),
+}, "example download_disk_snapshot says when the disk has no snapshots");
+
 // Backups
 
 /** Runs a backup of VM `vmId` to the end (start, ready, finalize); returns it. */
@@ -532,6 +573,41 @@ exampleTest("backup_vm", {
     assert.match(stdout, /Saved disk precious \(full\) to /);
   },
 });
+
+// Ctrl-C while the download's transfer starts: the transfer and the backup are ended, no
+// file is left.
+exampleTest("backup_vm", {
+  simulator: { delay: 1500 },
+  args: async () => {
+    backupDir = await Deno.makeTempDir({ prefix: "ovirt-sdk-backup-" });
+    return ["--vm", "vm002", "--backup-dir", backupDir];
+  },
+  interruptWhen: async (connection) => (await transfersStarted(connection)).length > 0,
+  exitCode: 1,
+  check: async ({ connection, stderr }) => {
+    const files = await Array.fromAsync(Deno.readDir(backupDir));
+    await Deno.remove(backupDir, { recursive: true });
+    assert.deepEqual(files, []);
+    await assertTransfersEnded(connection);
+    const vm = await vmNamed(connection, "vm002");
+    const backups = await connection.systemService().vmsService().vmService(vm.id!)
+      .backupsService().list();
+    assert.deepEqual(backups.map((backup) => backup.phase), [types.BackupPhase.SUCCEEDED]);
+    assert.match(stderr, /Interrupted by Ctrl-C/);
+  },
+}, "example backup_vm ends its transfer and finalizes the backup on Ctrl-C");
+
+exampleTest("backup_vm", {
+  args: ["--vm", "vm002", "--disk", "vm002_disk1", "--disk", "nosuchdisk", "--skip-download"],
+  exitCode: 1,
+  check: async ({ connection, stderr }) => {
+    const vm = await vmNamed(connection, "vm002");
+    const backups = await connection.systemService().vmsService().vmService(vm.id!)
+      .backupsService().list();
+    assert.deepEqual(backups, []);
+    assert.match(stderr, /VM vm002 has no disk nosuchdisk/);
+  },
+}, "example backup_vm refuses a --disk the VM does not have, before backing anything up");
 
 exampleTest("checkpoints", {
   prepare: async (connection) => {
@@ -592,6 +668,31 @@ exampleTest("vm_backup", {
     assert.equal(ours[1].customId, Number(ours[0].customId!) + 1);
   },
 });
+
+// Ctrl-C while the snapshot is taken (one lifecycle step takes 1.5 s): it is removed.
+exampleTest("vm_backup", {
+  simulator: { delay: 1500 },
+  args: async () => {
+    ovfDir = await Deno.makeTempDir({ prefix: "ovirt-sdk-ovf-" });
+    return ["--vm", "vm004", "--agent-vm", "vm005", "--ovf-dir", ovfDir];
+  },
+  interruptWhen: async (connection) => {
+    const vm = await vmNamed(connection, "vm004");
+    const snapshots = await connection.systemService().vmsService().vmService(vm.id!)
+      .snapshotsService().list();
+    return snapshots.some((snapshot) => snapshot.description?.startsWith("vm004-backup-"));
+  },
+  exitCode: 1,
+  check: async ({ connection, stdout, stderr }) => {
+    await Deno.remove(ovfDir, { recursive: true });
+    const vm = await vmNamed(connection, "vm004");
+    const snapshots = await connection.systemService().vmsService().vmService(vm.id!)
+      .snapshotsService().list();
+    assert.deepEqual(snapshots.map((snapshot) => snapshot.snapshotType), ["active"]);
+    assert.match(stdout, /^Removed snapshot 'vm004-backup-/m);
+    assert.match(stderr, /Interrupted by Ctrl-C/);
+  },
+}, "example vm_backup removes its snapshot on Ctrl-C");
 
 // A step fails: the second disk of vm004 is already attached to the agent VM, so that
 // attaching its snapshot copy is refused. The snapshot and the first attachment go anyway.
