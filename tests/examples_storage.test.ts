@@ -154,6 +154,69 @@ exampleTest("add_disks", {
   },
 });
 
+/** Adds iSCSI data domain `name` and attaches it to data center `Default`; waits until active. */
+async function blockDomain(connection: Connection, name: string): Promise<types.StorageDomain> {
+  const domain = await connection.systemService().storageDomainsService().add({
+    name,
+    type: types.StorageDomainType.DATA,
+    host: { name: "host1" },
+    storage: {
+      type: types.StorageType.ISCSI,
+      volumeGroup: {
+        logicalUnits: [{
+          id: `3600a0b8${name}`,
+          address: "192.0.2.10",
+          port: 3260,
+          target: "iqn.2024-01.org.example:storage.target1",
+        }],
+      },
+    },
+  });
+  const dataCenters = connection.systemService().dataCentersService();
+  const [dataCenter] = await dataCenters.list({ search: "name=Default" });
+  const attached = dataCenters.dataCenterService(dataCenter.id!).storageDomainsService();
+  await attached.add({ id: domain.id });
+  await waitForStatus(attached.storageDomainService(domain.id!), "active", POLL);
+  return domain;
+}
+
+/** The disks named `disk-*` as `name format sparse`, sorted. */
+async function addedDisks(connection: Connection): Promise<string[]> {
+  const disks = await connection.systemService().disksService().list({ search: "name=disk-*" });
+  return disks.map((disk) => `${disk.name} ${disk.format} ${disk.sparse}`).sort();
+}
+
+// The defaults make disks the engine takes: qcow2 and sparse (never qcow2 preallocated).
+exampleTest("add_disks", {
+  args: ["--count", "2"],
+  check: async ({ connection }) => {
+    assert.deepEqual(await addedDisks(connection), ["disk-0 cow true", "disk-1 cow true"]);
+  },
+}, "example add_disks makes sparse qcow2 disks by default");
+
+exampleTest("add_disks", {
+  prepare: async (connection) => void await blockDomain(connection, "blk"),
+  args: ["--count", "1", "--format", "raw", "--storage-domain", "blk"],
+  check: async ({ connection }) => {
+    assert.deepEqual(await addedDisks(connection), ["disk-0 raw false"]);
+  },
+}, "example add_disks makes raw disks on block storage preallocated");
+
+for (const args of [["--format", "raw", "--sparse"], ["--format", "cow", "--thick"]]) {
+  exampleTest("add_disks", {
+    prepare: async (connection) => void await blockDomain(connection, "blk"),
+    args: ["--count", "1", "--storage-domain", "blk", ...args],
+    exitCode: 1,
+    check: async ({ connection, stderr }) => {
+      assert.deepEqual(await addedDisks(connection), []);
+      assert.match(
+        stderr,
+        /Cannot add the disks: the engine refuses a (sparse raw|preallocated qcow2)/,
+      );
+    },
+  }, `example add_disks refuses ${args.join(" ")} on block storage before adding a disk`);
+}
+
 exampleTest("delete_disks", {
   args: ["--name", "disk-*"],
   prepare: async (connection) => {
