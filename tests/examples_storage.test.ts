@@ -334,6 +334,46 @@ async function assertTransfersEnded(connection: Connection): Promise<void> {
   }
 }
 
+// A raw image on block storage goes into a preallocated disk: the engine refuses a sparse one.
+exampleTest("upload_disk", {
+  prepare: async (connection) => void await blockDomain(connection, "blk"),
+  args: async () => [
+    "--file",
+    uploadedPath = await tempImage(uploaded),
+    "--name",
+    "onblock",
+    "--storage-domain",
+    "blk",
+  ],
+  check: async ({ connection }) => {
+    await Deno.remove(uploadedPath);
+    const disk = await diskNamed(connection, "onblock");
+    assert.deepEqual([disk.format, disk.sparse], [types.DiskFormat.RAW, false]);
+    assertBytes(await bytesOf(connection, disk.id!), uploaded);
+  },
+}, "example upload_disk makes a raw disk on block storage preallocated");
+
+exampleTest("upload_disk", {
+  args: async () => [
+    "--file",
+    uploadedPath = await tempImage(uploaded),
+    "--name",
+    "thickcow",
+    "--disk-format",
+    "cow",
+    "--thick",
+  ],
+  exitCode: 1,
+  check: async ({ connection, stderr }) => {
+    await Deno.remove(uploadedPath);
+    const disks = await connection.systemService().disksService().list({
+      search: "name=thickcow",
+    });
+    assert.deepEqual(disks, []);
+    assert.match(stderr, /the engine refuses a preallocated qcow2 \(cow\) disk/);
+  },
+}, "example upload_disk refuses --thick for a qcow2 disk before making it");
+
 // Ctrl-C while the transfer starts (one lifecycle step takes 1.5 s): the transfer is
 // cancelled and the new disk removed, and the script says it was interrupted.
 exampleTest("upload_disk", {
