@@ -17,6 +17,7 @@ import {
 } from "../mod.ts";
 import { startSimulator } from "../testing/mod.ts";
 import { exampleTest } from "./example_harness.ts";
+import { qcow2 } from "./qcow2_image.ts";
 
 const MIB = 1024 ** 2;
 const GIB = 1024 ** 3;
@@ -884,9 +885,11 @@ const ovaDisks = [
   { id: crypto.randomUUID(), bytes: randomBytes(2 * MIB + 3, 43), sparse: false },
 ];
 
-/** Writes an OVA of VM `ovavm` with the two disks of `ovaDisks`; returns its path. */
-async function ovaFile(): Promise<string> {
-  const disks = ovaDisks.map((disk, i) =>
+/** Writes an OVA of VM `ovavm` with `disks` (those of `ovaDisks`); returns its path. */
+async function ovaFile(
+  ovaImages: { id: string; bytes: Uint8Array; sparse: boolean }[] = ovaDisks,
+): Promise<string> {
+  const disks = ovaImages.map((disk, i) =>
     `<Disk ovf:diskId="${disk.id}" ovf:fileRef="file${i + 1}" ovf:disk-alias="ovavm_Disk${
       i + 1
     }" ` +
@@ -895,8 +898,10 @@ async function ovaFile(): Promise<string> {
   const ovf = [
     '<?xml version="1.0" encoding="UTF-8"?>',
     '<ovf:Envelope xmlns:ovf="http://schemas.dmtf.org/ovf/envelope/1/">',
-    '<References><File ovf:href="images/disk1.img" ovf:id="file1"/>',
-    '<File ovf:href="images/disk2.img" ovf:id="file2"/></References>',
+    `<References>${
+      ovaImages.map((_, i) => `<File ovf:href="images/disk${i + 1}.img" ovf:id="file${i + 1}"/>`)
+        .join("")
+    }</References>`,
     `<DiskSection><Info>Virtual disks</Info>${disks.join("")}</DiskSection>`,
     '<VirtualSystem ovf:id="vm"><Info>A VM</Info><Name>ovavm</Name></VirtualSystem>',
     "</ovf:Envelope>",
@@ -906,8 +911,7 @@ async function ovaFile(): Promise<string> {
     path,
     tarArchive([
       ["vm.ovf", new TextEncoder().encode(ovf)],
-      ["images/disk1.img", ovaDisks[0].bytes],
-      ["images/disk2.img", ovaDisks[1].bytes],
+      ...ovaImages.map((disk, i): [string, Uint8Array] => [`images/disk${i + 1}.img`, disk.bytes]),
     ]),
   );
   return path;
@@ -926,6 +930,44 @@ exampleTest("upload_from_ova", {
     assert.match(stdout, /^Uploading 100% /m);
   },
 });
+
+// A qcow2 image makes a sparse disk: the engine refuses a preallocated qcow2 disk.
+const qcowDisk = { id: crypto.randomUUID(), bytes: qcow2(), sparse: false };
+exampleTest("upload_from_ova", {
+  args: async () => ["--ova", ovaPath = await ovaFile([qcowDisk])],
+  check: async ({ connection }) => {
+    await Deno.remove(ovaPath);
+    const disk = await diskNamed(connection, "disk1");
+    assert.deepEqual([disk.format, disk.sparse, disk.status], ["cow", true, "ok"]);
+  },
+}, "example upload_from_ova makes a qcow2 image's disk sparse");
+
+exampleTest("upload_from_ova", {
+  prepare: async (connection) => void await blockDomain(connection, "blk"),
+  args: async () => ["--ova", ovaPath = await ovaFile(), "--storage-domain", "blk", "--sparse"],
+  exitCode: 1,
+  check: async ({ connection, stderr }) => {
+    await Deno.remove(ovaPath);
+    const disks = await connection.systemService().disksService().list({ search: "name=disk1" });
+    assert.deepEqual(disks, []);
+    assert.match(stderr, /the engine refuses a sparse raw disk on block storage domain blk/);
+  },
+}, "example upload_from_ova refuses --sparse for a raw image on block storage");
+
+exampleTest("upload_from_ova", {
+  simulator: { delay: 1500 },
+  args: async () => ["--ova", ovaPath = await ovaFile()],
+  interruptWhen: async (connection) => (await transfersStarted(connection)).length > 0,
+  exitCode: 1,
+  check: async ({ connection, stderr }) => {
+    await Deno.remove(ovaPath);
+    const disks = await connection.systemService().disksService().list({ search: "name=disk1" });
+    assert.deepEqual(disks, []);
+    await assertTransfersEnded(connection);
+    assert.match(stderr, /Interrupted by Ctrl-C/);
+    assert.match(stderr, /Removed disk disk1 \(\S+\) again/);
+  },
+}, "example upload_from_ova cancels its transfer and removes its disk on Ctrl-C");
 
 /** Checks that the OVA's disks were uploaded with their ids and attached to `collection`. */
 async function checkOvaDisks(connection: Connection, attached: types.DiskAttachment[]) {
@@ -988,6 +1030,34 @@ exampleTest("upload_ova_as_vm_or_template", {
     );
   },
 }, "example upload_ova_as_vm_or_template removes its disks when the VM cannot be added");
+
+// The OVF says preallocated, but the image is qcow2: the disk is made sparse (the engine
+// refuses a preallocated qcow2 disk).
+exampleTest("upload_ova_as_vm_or_template", {
+  args: async () => ["--ova", ovaPath = await ovaFile([qcowDisk])],
+  check: async ({ connection }) => {
+    await Deno.remove(ovaPath);
+    const disk = await connection.systemService().disksService().diskService(qcowDisk.id).get();
+    assert.deepEqual([disk.format, disk.sparse, disk.status], ["cow", true, "ok"]);
+    assert.equal((await vmNamed(connection, "ovavm")).status, types.VmStatus.DOWN);
+  },
+}, "example upload_ova_as_vm_or_template makes a qcow2 image's disk sparse");
+
+exampleTest("upload_ova_as_vm_or_template", {
+  simulator: { delay: 1500 },
+  args: async () => ["--ova", ovaPath = await ovaFile()],
+  interruptWhen: async (connection) => (await transfersStarted(connection)).length > 0,
+  exitCode: 1,
+  check: async ({ connection, stderr }) => {
+    await Deno.remove(ovaPath);
+    const disks = await connection.systemService().disksService().list();
+    const left = disks.filter((disk) => disk.description?.startsWith("Uploaded from"));
+    assert.deepEqual(left.map((disk) => disk.name), []);
+    await assertTransfersEnded(connection);
+    assert.match(stderr, /Interrupted by Ctrl-C/);
+    assert.match(stderr, /^Removed disk ovavm_Disk1 /m);
+  },
+}, "example upload_ova_as_vm_or_template removes its disks on Ctrl-C");
 
 // Storage domains
 
