@@ -555,6 +555,26 @@ exampleTest("upgrade_host", {
   },
 });
 
+// A host upgraded from maintenance goes back to maintenance (the engine leaves it there).
+exampleTest("upgrade_host", {
+  args: ["--host", "host2"],
+  prepare: async (connection) => {
+    const hostService = connection.systemService().hostsService()
+      .hostService((await hostNamed(connection, "host2")).id!);
+    await hostService.deactivate();
+    await waitFor(() => hostService.get(), (host) => host.status === "maintenance", {
+      interval: 10,
+      timeout: 10_000,
+    });
+  },
+  check: async ({ connection, stdout }) => {
+    const host = await hostNamed(connection, "host2");
+    assert.equal(host.status, types.HostStatus.MAINTENANCE);
+    assert.equal(host.updateAvailable, false);
+    assert.match(stdout, /^Host host2 is upgraded and in maintenance$/m);
+  },
+}, "example upgrade_host waits for a host upgraded from maintenance to be back in maintenance");
+
 // A failed update check: the engine logs event 839 for the host (here, added by the test
 // every 50 ms while the example runs; the check's own result, 885, comes 5 s later).
 const injecting = new AbortController();
