@@ -541,6 +541,24 @@ exampleTest("export_vm_as_ova", {
   },
 });
 
+// The engine takes no status lock for an OVA export: its end is its job's end, which here
+// fails (the job of the next change fails): the example must say so, not "exported".
+const ovaExports: [string, string[]][] = [
+  ["export_vm_as_ova", ["--vm", "vm001"]],
+  ["export_template_as_ova", ["--template", "fedora40"]],
+];
+for (const [name, args] of ovaExports) {
+  exampleTest(name, {
+    args,
+    simulator: { jobFailureNext: 1 },
+    exitCode: 1,
+    check: ({ stdout, stderr }) => {
+      assert.match(stderr, /Job "[^"]+" of correlation id [-0-9a-f]{36} ended failed/);
+      assert.doesNotMatch(stdout, /is exported/);
+    },
+  }, `example ${name} fails when the export's job fails`);
+}
+
 exampleTest("get_display_ticket", {
   args: ["--vm", "vm001", "--protocol", "vnc"],
   check: async ({ connection, stdout }) => {
