@@ -27,8 +27,11 @@ export interface ExampleCase {
   args?: string[] | ((connection: Connection) => Promise<string[]>);
   /** Simulator options (default: TLS, delay 0). */
   simulator?: SimulatorOptions;
-  /** Prepares state before the example runs (e.g. creates the VM it removes). */
-  prepare?: (connection: Connection) => Promise<void> | void;
+  /**
+   * Prepares state before the example runs (e.g. creates the VM it removes); may also set
+   * the simulator's faults for the run.
+   */
+  prepare?: (connection: Connection, simulator: Simulator) => Promise<void> | void;
   /** The exit code the example must end with (default 0). */
   exitCode?: number;
   /**
@@ -57,7 +60,7 @@ export function exampleTest(name: string, example: ExampleCase, title = `example
         password: simulator.password,
         caFile,
       });
-      await example.prepare?.(connection);
+      await example.prepare?.(connection, simulator);
       const args = typeof example.args === "function"
         ? await example.args(connection)
         : example.args ?? [];
