@@ -16,7 +16,7 @@ import {
   waitForStatus,
 } from "../mod.ts";
 import { startSimulator } from "../testing/mod.ts";
-import { exampleTest } from "./example_harness.ts";
+import { exampleTest, type Rewrite } from "./example_harness.ts";
 import { qcow2 } from "./qcow2_image.ts";
 
 const MIB = 1024 ** 2;
@@ -216,6 +216,28 @@ for (const args of [["--format", "raw", "--sparse"], ["--format", "cow", "--thic
       );
     },
   }, `example add_disks refuses ${args.join(" ")} on block storage before adding a disk`);
+}
+
+/** Shows every disk read by id as `illegal`, as the engine shows a disk whose creation failed. */
+const illegalDisks: Rewrite = ({ method, path }, body) =>
+  method === "GET" && /\/disks\/[^/?]+$/.test(path)
+    ? body.replace(/<status>\w+<\/status>/, "<status>illegal</status>")
+    : body;
+
+// A disk that becomes illegal ends the wait at once, with an error naming the status.
+for (
+  const [name, args] of [
+    ["add_disks", ["--count", "1"]],
+    ["add_floating_disk", []],
+    ["extend_disk", ["--vm", "vm002", "--disk", "vm002_disk1"]],
+  ] as [string, string[]][]
+) {
+  exampleTest(name, {
+    args,
+    rewrite: illegalDisks,
+    exitCode: 1,
+    check: ({ stderr }) => assert.match(stderr, /the status became illegal/),
+  }, `example ${name} stops when the disk becomes illegal`);
 }
 
 exampleTest("delete_disks", {

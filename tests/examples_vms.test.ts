@@ -111,6 +111,17 @@ exampleTest("add_vm_disk", {
   },
 });
 
+exampleTest("add_vm_disk", {
+  args: ["--vm", "vm003", "--name", "extra"],
+  // Every disk read by id is shown `illegal`, as the engine shows a disk whose creation failed.
+  rewrite: ({ method, path }, body) =>
+    method === "GET" && /\/disks\/[^/?]+$/.test(path)
+      ? body.replace(/<status>\w+<\/status>/, "<status>illegal</status>")
+      : body,
+  exitCode: 1,
+  check: ({ stderr }) => assert.match(stderr, /the status became illegal/),
+}, "example add_vm_disk stops when the disk becomes illegal");
+
 exampleTest("add_vm_from_template_version", {
   args: ["--name", "from-v2", "--template", "centos9", "--version", "2"],
   prepare: async (connection) => {
