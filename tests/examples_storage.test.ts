@@ -59,12 +59,21 @@ function blockChecksum(bytes: Uint8Array): string {
   return outer.digest("hex");
 }
 
-/** Creates a raw disk of exactly `bytes.length` bytes on `data` and uploads `bytes` into it. */
-async function diskWith(connection: Connection, name: string, bytes: Uint8Array<ArrayBuffer>) {
+/**
+ * Creates a raw disk of exactly `bytes.length` bytes on `data` (preallocated, or sparse
+ * with `sparse`) and uploads `bytes` into it.
+ */
+async function diskWith(
+  connection: Connection,
+  name: string,
+  bytes: Uint8Array<ArrayBuffer>,
+  sparse = false,
+) {
   const disksService = connection.systemService().disksService();
   const disk = await disksService.add({
     name,
     format: types.DiskFormat.RAW,
+    sparse,
     provisionedSize: bytes.length,
     storageDomains: [{ name: "data" }],
   });
@@ -297,20 +306,45 @@ exampleTest("add_lun_disk_to_vm", {
   },
 });
 
+// Reduce is for disks on block storage (the engine refuses it on file domains): a qcow2
+// disk on an iSCSI domain.
 exampleTest("reduce_disk", {
+  prepare: async (connection) => {
+    const domain = await blockDomain(connection, "blk");
+    const disksService = connection.systemService().disksService();
+    const disk = await disksService.add({
+      name: "onblock",
+      format: types.DiskFormat.COW,
+      sparse: true,
+      provisionedSize: GIB,
+      storageDomains: [{ id: domain.id }],
+    });
+    await waitForStatus(disksService.diskService(disk.id!), types.DiskStatus.OK, POLL);
+  },
+  args: ["--disk", "onblock"],
   check: async ({ connection, stdout }) => {
-    const disk = await diskNamed(connection, "vm003_disk1");
+    const disk = await diskNamed(connection, "onblock");
     assert.equal(disk.status, types.DiskStatus.OK);
     assert.equal(disk.actualSize, 0, "nothing was ever written to it");
-    assert.match(stdout, /Disk vm003_disk1 was reduced; it takes 0 bytes/);
+    assert.match(stdout, /Disk onblock was reduced; it takes 0 bytes/);
   },
 });
 
+exampleTest("reduce_disk", {
+  args: ["--disk", "vm003_disk1"],
+  exitCode: 1,
+  check: ({ stdout, stderr }) => {
+    assert.match(stderr, /Disk vm003_disk1 is on storage domain data \(nfs\): only disks on block/);
+    assert.doesNotMatch(stdout, /Reducing/);
+  },
+}, "example reduce_disk refuses a disk on file storage, as the engine does");
+
+// Sparsify is for raw, sparse disks (the engine refuses qcow2 and preallocated ones).
 exampleTest("sparsify_disk", {
   prepare: async (connection) => {
     const bytes = new Uint8Array(4 * MIB);
     bytes.set(randomBytes(MIB, 7));
-    await diskWith(connection, "thin", bytes);
+    await diskWith(connection, "thin", bytes, true);
   },
   args: ["--disk", "thin"],
   check: async ({ connection }) => {
@@ -322,6 +356,18 @@ exampleTest("sparsify_disk", {
     assert.ok(bytes.subarray(MIB).every((byte) => byte === 0));
   },
 });
+
+for (const [name, kind] of [["vm003_disk1", "qcow2"], ["thick", "preallocated"]]) {
+  exampleTest("sparsify_disk", {
+    prepare: async (connection) => void await diskWith(connection, "thick", new Uint8Array(MIB)),
+    args: ["--disk", name],
+    exitCode: 1,
+    check: ({ stdout, stderr }) => {
+      assert.match(stderr, new RegExp(`Disk ${name} is ${kind}: only raw, sparse disks`));
+      assert.doesNotMatch(stdout, /Sparsifying/);
+    },
+  }, `example sparsify_disk refuses a ${kind} disk, as the engine does`);
+}
 
 // Image transfers
 
