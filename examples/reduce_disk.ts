@@ -1,9 +1,8 @@
 /**
- * Reduces a disk's allocation to what its data needs: useful on block storage (iSCSI,
- * FC) after a disk was extended, its last snapshot deleted, or it was moved while its
- * VM ran. It is for disks on block storage domains only: the engine refuses to reduce a
- * disk on a file domain (NFS, ...) or a shareable disk, and so does the script, before
- * asking. The disk's VM must be down. Waits until the disk is unlocked again.
+ * Reduces the allocation of a disk on block storage (iSCSI, FC) to what its data needs:
+ * useful after a disk was extended, its last snapshot deleted, or it was moved while its
+ * VM ran. The engine refuses to reduce a disk on a file domain (NFS, ...) or a shareable
+ * disk, and so does the script, before asking. The disk's VM must be down. Waits until the disk is unlocked again.
  *
  * Usage: `deno run --allow-net --allow-env --allow-read examples/reduce_disk.ts
  * --disk NAME`

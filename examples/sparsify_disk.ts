@@ -1,8 +1,7 @@
 /**
- * Sparsifies a disk: frees the storage of the blocks the guest no longer uses, so that a
- * thin-provisioned disk takes less space. It is for raw, sparse (thin) disks: the engine
- * refuses to sparsify a qcow2 (`cow`) disk or a preallocated one, and so does the script,
- * before asking. The disk's VM must be down. Waits until the disk is unlocked again.
+ * Sparsifies a raw, sparse (thin) disk: frees the storage of the blocks the guest no longer
+ * uses, so that the disk takes less space. The engine refuses to sparsify a qcow2 (`cow`)
+ * disk or a preallocated one, and so does the script, before asking. The disk's VM must be down. Waits until the disk is unlocked again.
  *
  * Usage: `deno run --allow-net --allow-env --allow-read examples/sparsify_disk.ts
  * --disk NAME`
