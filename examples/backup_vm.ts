@@ -171,7 +171,7 @@ async function endBackup(): Promise<void> {
         backup.phase === types.BackupPhase.SUCCEEDED || backup.phase === types.BackupPhase.FAILED,
       { interval: 1000 },
     );
-    console.log(`Backup ${ended.id} ${ended.phase}`);
+    console.log(`Finalized backup ${ended.id}: ${ended.phase}`);
   } catch (error) {
     console.error(
       `Could not finalize backup ${started.id} of VM ${vm!.name}: ${(error as Error).message}`,
