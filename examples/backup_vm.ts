@@ -152,8 +152,8 @@ try {
 }
 
 /**
- * Finalizes the backup once it is ready (a backup still starting cannot be finalized yet),
- * and waits until it has ended; says so when it could not.
+ * Finalizes the backup (once it is ready, when Ctrl-C came while it was starting) and waits
+ * until it has ended; says so, naming the backup, when it could not.
  */
 async function endBackup(): Promise<void> {
   try {
