@@ -1,17 +1,29 @@
 /**
  * Creates many floating disks quickly: sends every request first, then waits until all
  * the disks are ready. The disks are named `disk-0`, `disk-1`, ...
+ * By default a qcow2 (cow) disk is sparse, a raw one sparse on a file storage domain (NFS)
+ * and preallocated on a block one (iSCSI, FC): `--sparse` or `--thick` asks for one, and
+ * what the engine refuses (a thick qcow2 disk, a sparse raw one on block storage) is an error
+ * before any disk is made. A disk that becomes `illegal` is an error too.
  *
  * Usage: `deno run --allow-net --allow-env --allow-read examples/add_disks.ts
- * [--storage-domain data] [--count 10] [--size-gib 1] [--format raw|cow] [--sparse]`
+ * [--storage-domain data] [--count 10] [--size-gib 1] [--format raw|cow] [--sparse|--thick]`
  *
  * @module
  */
 
-import { Connection, connectionOptionsFromEnv, scriptArgs, types, waitForStatus } from "../mod.ts";
+import {
+  Connection,
+  connectionOptionsFromEnv,
+  findByName,
+  scriptArgs,
+  types,
+  waitForStatus,
+} from "../mod.ts";
+import { refusedAllocation, sparseFor } from "./lib/allocation.ts";
 
 const USAGE =
-  "Usage: deno run --allow-net --allow-env --allow-read examples/add_disks.ts [--storage-domain data] [--count 10] [--size-gib 1] [--format raw|cow] [--sparse]";
+  "Usage: deno run --allow-net --allow-env --allow-read examples/add_disks.ts [--storage-domain data] [--count 10] [--size-gib 1] [--format raw|cow] [--sparse|--thick]";
 
 const { values, usage, integer } = scriptArgs(USAGE, {
   "storage-domain": { type: "string", default: "data" },
@@ -19,15 +31,26 @@ const { values, usage, integer } = scriptArgs(USAGE, {
   "size-gib": { type: "string", default: "1" },
   format: { type: "string", default: "cow" },
   sparse: { type: "boolean", default: false },
+  thick: { type: "boolean", default: false },
 });
 const count = integer("count", values.count);
 const sizeGib = integer("size-gib", values["size-gib"]);
 if (values.format !== "raw" && values.format !== "cow") {
   usage(`--format takes raw or cow, not ${JSON.stringify(values.format)}`);
 }
+if (values.sparse === true && values.thick === true) usage("Give --sparse or --thick, not both");
+const format = values.format === "raw" ? types.DiskFormat.RAW : types.DiskFormat.COW;
 
 await using connection = new Connection(connectionOptionsFromEnv());
-const disksService = connection.systemService().disksService();
+const systemService = connection.systemService();
+const disksService = systemService.disksService();
+const domainName = String(values["storage-domain"]);
+const domain = await findByName(systemService.storageDomainsService(), domainName);
+if (!domain) throw new Error(`No storage domain named ${domainName}`);
+const asked = values.sparse === true ? true : values.thick === true ? false : undefined;
+const refused = asked === undefined ? undefined : refusedAllocation(format, asked, domain);
+if (refused) throw new Error(`Cannot add the disks: ${refused}`);
+const sparse = asked ?? sparseFor(format, domain);
 
 const added: types.Disk[] = [];
 for (let i = 0; i < count; i++) {
@@ -35,10 +58,10 @@ for (let i = 0; i < count; i++) {
     name: `disk-${i}`,
     description: "Created by add_disks.ts",
     contentType: types.DiskContentType.DATA,
-    format: values.format === "raw" ? types.DiskFormat.RAW : types.DiskFormat.COW,
-    sparse: values.sparse === true,
+    format,
+    sparse,
     provisionedSize: sizeGib * 1024 ** 3,
-    storageDomains: [{ name: String(values["storage-domain"]) }],
+    storageDomains: [{ id: domain.id }],
   });
   console.log(`Created disk ${disk.name} (${disk.id})`);
   added.push(disk);
@@ -46,7 +69,9 @@ for (let i = 0; i < count; i++) {
 
 console.log("Waiting until the disks are ready...");
 await Promise.all(added.map(async (disk) => {
-  await waitForStatus(disksService.diskService(disk.id!), types.DiskStatus.OK);
+  await waitForStatus(disksService.diskService(disk.id!), types.DiskStatus.OK, {
+    failOn: [types.DiskStatus.ILLEGAL],
+  });
   console.log(`Disk ${disk.name} is ready`);
 }));
 console.log(`All ${added.length} disks are ready`);

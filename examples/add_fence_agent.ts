@@ -7,15 +7,23 @@
  * The agent's password comes from OVIRT_FENCE_AGENT_PASSWORD (or `--agent-password`).
  *
  * Usage: `deno run --allow-net --allow-env --allow-read examples/add_fence_agent.ts
- * [--host host2] [--type ipmilan] [--address host2-ipmi.example.com] [--agent-user admin]`
+ * [--host host2] [--type ipmilan] [--address host2-ipmi.example.com] [--agent-user admin]
+ * [--agent-password PASSWORD]`
  *
  * @module
  */
 
-import { Connection, connectionOptionsFromEnv, scriptArgs, types, waitForStatus } from "../mod.ts";
+import {
+  Connection,
+  connectionOptionsFromEnv,
+  findByName,
+  scriptArgs,
+  types,
+  waitForStatus,
+} from "../mod.ts";
 
 const USAGE =
-  "Usage: deno run --allow-net --allow-env --allow-read examples/add_fence_agent.ts [--host host2] [--type ipmilan] [--address host2-ipmi.example.com] [--agent-user admin]";
+  "Usage: deno run --allow-net --allow-env --allow-read examples/add_fence_agent.ts [--host host2] [--type ipmilan] [--address host2-ipmi.example.com] [--agent-user admin] [--agent-password PASSWORD]";
 
 const { values } = scriptArgs(USAGE, {
   host: { type: "string", default: "host2" },
@@ -30,7 +38,7 @@ const password = values["agent-password"] ?? Deno.env.get("OVIRT_FENCE_AGENT_PAS
 await using connection = new Connection(connectionOptionsFromEnv());
 const hostsService = connection.systemService().hostsService();
 
-const [host] = await hostsService.list({ search: `name=${values.host}` });
+const host = await findByName(hostsService, values.host);
 if (!host) throw new Error(`No host named ${values.host}`);
 const hostService = hostsService.hostService(host.id!);
 

@@ -1,6 +1,7 @@
 /**
  * Creates a floating disk, one that is not attached to any virtual machine: thin
- * provisioned qcow2 (`cow`) on a data storage domain, and waits until it is ready.
+ * provisioned qcow2 (`cow`) on a data storage domain, and waits until it is ready (a disk
+ * that becomes `illegal` is an error).
  *
  * Usage: `deno run --allow-net --allow-env --allow-read examples/add_floating_disk.ts
  * [--name mydisk] [--storage-domain data] [--size-gib 10]`
@@ -34,5 +35,7 @@ const disk = await disksService.add({
 });
 console.log(`Added disk ${disk.name} (${disk.id}), status ${disk.status}`);
 
-await waitForStatus(disksService.diskService(disk.id!), types.DiskStatus.OK);
+await waitForStatus(disksService.diskService(disk.id!), types.DiskStatus.OK, {
+  failOn: [types.DiskStatus.ILLEGAL],
+});
 console.log(`Disk ${disk.name} is ready`);

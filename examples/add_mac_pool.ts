@@ -1,6 +1,7 @@
 /**
  * Creates a MAC address pool with one range and makes a cluster use it: the NICs of new
- * VMs in that cluster get their addresses from this range.
+ * VMs in that cluster get their addresses from this range. The cluster is looked up
+ * first: a cluster that does not exist is an error before the pool is made.
  *
  * Usage: `deno run --allow-net --allow-env --allow-read examples/add_mac_pool.ts
  * [--name mymacpool] [--from 02:00:00:00:00:00] [--to 02:00:00:00:ff:ff]
@@ -9,7 +10,7 @@
  * @module
  */
 
-import { Connection, connectionOptionsFromEnv, scriptArgs } from "../mod.ts";
+import { Connection, connectionOptionsFromEnv, findByName, scriptArgs } from "../mod.ts";
 
 const USAGE =
   "Usage: deno run --allow-net --allow-env --allow-read examples/add_mac_pool.ts [--name mymacpool] [--from 02:00:00:00:00:00] [--to 02:00:00:00:ff:ff] [--cluster Production]";
@@ -23,6 +24,9 @@ const { values } = scriptArgs(USAGE, {
 
 await using connection = new Connection(connectionOptionsFromEnv());
 const systemService = connection.systemService();
+const clustersService = systemService.clustersService();
+const cluster = await findByName(clustersService, values.cluster);
+if (!cluster) throw new Error(`No cluster named ${values.cluster}`);
 
 const pool = await systemService.macPoolsService().add({
   name: String(values.name),
@@ -32,8 +36,5 @@ const pool = await systemService.macPoolsService().add({
 });
 console.log(`Added MAC pool ${pool.name} (${pool.id}): ${values.from} - ${values.to}`);
 
-const clustersService = systemService.clustersService();
-const [cluster] = await clustersService.list({ search: `name=${values.cluster}` });
-if (!cluster) throw new Error(`No cluster named ${values.cluster}`);
 await clustersService.clusterService(cluster.id!).update({ macPool: { id: pool.id } });
 console.log(`Cluster ${cluster.name} now takes MAC addresses from ${pool.name}`);

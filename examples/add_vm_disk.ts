@@ -1,6 +1,7 @@
 /**
  * Adds a new disk to a virtual machine: creates it on a storage domain, attaches it to the
- * VM, and waits until the disk is `ok`.
+ * VM, and waits until the disk is `ok` (a disk that becomes `illegal` is an error). The
+ * disk is qcow2 and sparse, which the engine takes on any storage domain.
  *
  * Usage: `deno run --allow-net --allow-env --allow-read examples/add_vm_disk.ts
  * [--vm vm003] [--name mydisk] [--size-gib 10] [--storage-domain data]`
@@ -8,7 +9,14 @@
  * @module
  */
 
-import { Connection, connectionOptionsFromEnv, scriptArgs, types, waitForStatus } from "../mod.ts";
+import {
+  Connection,
+  connectionOptionsFromEnv,
+  findByName,
+  scriptArgs,
+  types,
+  waitForStatus,
+} from "../mod.ts";
 
 const USAGE =
   "Usage: deno run --allow-net --allow-env --allow-read examples/add_vm_disk.ts [--vm vm003] [--name mydisk] [--size-gib 10] [--storage-domain data]";
@@ -25,7 +33,7 @@ await using connection = new Connection(connectionOptionsFromEnv());
 const systemService = connection.systemService();
 const vmsService = systemService.vmsService();
 
-const [vm] = await vmsService.list({ search: `name=${values.vm}` });
+const vm = await findByName(vmsService, values.vm);
 if (!vm) throw new Error(`No VM named ${values.vm}`);
 
 const attachment = await vmsService.vmService(vm.id!).diskAttachmentsService().add({
@@ -33,6 +41,7 @@ const attachment = await vmsService.vmService(vm.id!).diskAttachmentsService().a
     name: String(values.name),
     description: "Added by the add_vm_disk example",
     format: types.DiskFormat.COW,
+    sparse: true,
     provisionedSize: sizeGib * 1024 ** 3,
     storageDomains: [{ name: String(values["storage-domain"]) }],
   },
@@ -43,5 +52,5 @@ const attachment = await vmsService.vmService(vm.id!).diskAttachmentsService().a
 console.log(`Attached new disk ${values.name} (${attachment.disk?.id}) to VM ${vm.name}`);
 
 const diskService = systemService.disksService().diskService(attachment.disk!.id!);
-await waitForStatus(diskService, types.DiskStatus.OK);
+await waitForStatus(diskService, types.DiskStatus.OK, { failOn: [types.DiskStatus.ILLEGAL] });
 console.log(`Disk ${values.name} is ready`);

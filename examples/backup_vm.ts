@@ -6,6 +6,8 @@
  *
  * The disks come down whole, as raw guest data, even from an incremental backup
  * (ovirt-imageio's client can fetch just the changed extents into qcow2 files instead).
+ * A `--disk` name that is not one of the VM's disks is an error. Ctrl-C stops the backup:
+ * the download in progress ends (its partial file removed) and the backup is finalized.
  *
  * Usage: `deno run --allow-net --allow-env --allow-read --allow-write examples/backup_vm.ts
  * [--vm vm001] [--disk NAME]... [--from-checkpoint ID] [--backup-dir .] [--skip-download]`
@@ -17,11 +19,14 @@ import { join } from "node:path";
 import {
   Connection,
   connectionOptionsFromEnv,
+  findByName,
   progressBar,
   scriptArgs,
   types,
   waitFor,
 } from "../mod.ts";
+import { endTransfer } from "./lib/end_transfer.ts";
+import { onCtrlC } from "./lib/interrupt.ts";
 
 const USAGE =
   "Usage: deno run --allow-net --allow-env --allow-read --allow-write examples/backup_vm.ts [--vm vm001] [--disk NAME]... [--from-checkpoint ID] [--backup-dir .] [--skip-download]";
@@ -40,13 +45,16 @@ const CHUNK = 8 * 1024 ** 2;
 
 await using connection = new Connection(connectionOptionsFromEnv());
 const systemService = connection.systemService();
-const [vm] = await systemService.vmsService().list({ search: `name=${values.vm}` });
+using interrupt = onCtrlC();
+const { signal } = interrupt;
+const vm = await findByName(systemService.vmsService(), values.vm, { signal });
 if (!vm) throw new Error(`No VM named ${values.vm}`);
 const vmService = systemService.vmsService().vmService(vm.id!);
 
 /**
  * Downloads one disk of backup `backupId` into `path`: the transfer names the backup,
- * so that the image server reads the disk as the backup froze it.
+ * so that the image server reads the disk as the backup froze it. The transfer is ended
+ * whatever happens (Ctrl-C too), and a file not complete is removed.
  */
 async function downloadBackupDisk(backupId: string, disk: types.Disk, path: string) {
   const transfersService = systemService.imageTransfersService();
@@ -55,13 +63,14 @@ async function downloadBackupDisk(backupId: string, disk: types.Disk, path: stri
     backup: { id: backupId },
     direction: types.ImageTransferDirection.DOWNLOAD,
     format: types.DiskFormat.RAW,
-  });
+  }); // not cut short by Ctrl-C: the transfer it makes is to be ended below
   const transferService = transfersService.imageTransferService(created.id!);
+  let complete = false;
   try {
     const transfer = await waitFor(
       () => transferService.get(),
       (current) => current.phase !== types.ImageTransferPhase.INITIALIZING,
-      { interval: 1000 },
+      { interval: 1000, signal },
     );
     if (transfer.phase !== types.ImageTransferPhase.TRANSFERRING) {
       throw new Error(`Transfer ${transfer.id} is ${transfer.phase}, not transferring`);
@@ -77,6 +86,7 @@ async function downloadBackupDisk(backupId: string, disk: types.Disk, path: stri
           method: "GET",
           url: transfer.transferUrl ?? transfer.proxyUrl!,
           headers: { Range: `bytes=${offset}-${end}` },
+          signal,
         });
         if (response.status !== 206) {
           const reason = await new Response(response.body).text();
@@ -85,29 +95,32 @@ async function downloadBackupDisk(backupId: string, disk: types.Disk, path: stri
         for await (const piece of response.body) await writer.write(piece);
         showProgress({ transferred: end + 1, total: size });
       }
+      complete = true;
     } finally {
       await writer.close();
+      if (!complete) {
+        await Deno.remove(path);
+        console.error(`Removed the incomplete file ${path}`);
+      }
     }
   } finally {
-    await transferService.finalize();
-    await waitFor(
-      () => transferService.get(),
-      (current) =>
-        current.phase === types.ImageTransferPhase.FINISHED_SUCCESS ||
-        current.phase === types.ImageTransferPhase.FINISHED_FAILURE,
-      { interval: 1000 },
-    );
+    await endTransfer(transferService, complete);
   }
 }
 
-// The disks to back up: those named, or all of the VM's.
+// The disks to back up: those named (each must be one of the VM's), or all of the VM's.
 const disks: types.Disk[] = [];
-for (const attachment of await vmService.diskAttachmentsService().list()) {
-  const disk = await systemService.disksService().diskService(attachment.disk!.id!).get();
+for (const attachment of await vmService.diskAttachmentsService().list({ signal })) {
+  const disk = await systemService.disksService().diskService(attachment.disk!.id!).get({
+    signal,
+  });
   if (!values.disk?.length || values.disk.includes(disk.name!)) disks.push(disk);
 }
+const unknown = values.disk?.filter((name) => !disks.some((disk) => disk.name === name)) ?? [];
+if (unknown.length > 0) throw new Error(`VM ${vm.name} has no disk ${unknown.join(", no disk ")}`);
 
 const backupsService = vmService.backupsService();
+// Not cut short by Ctrl-C: the backup it starts is to be finalized below.
 const started = await backupsService.add({
   disks: disks.map((disk) => ({ id: disk.id })),
   fromCheckpointId: fromCheckpoint,
@@ -115,16 +128,16 @@ const started = await backupsService.add({
 const kind = fromCheckpoint ? `incremental (since checkpoint ${fromCheckpoint})` : "full";
 console.log(`Started ${kind} backup ${started.id} of VM ${vm.name}`);
 const backupService = backupsService.backupService(started.id!);
-const backup = await waitFor(
-  () => backupService.get(),
-  (current) =>
-    current.phase === types.BackupPhase.READY || current.phase === types.BackupPhase.FAILED,
-  { interval: 1000 },
-);
-if (backup.phase === types.BackupPhase.FAILED) throw new Error(`Backup ${backup.id} failed`);
-console.log(`Backup is ready; it will leave checkpoint ${backup.toCheckpointId}`);
 
 try {
+  const backup = await waitFor(
+    () => backupService.get(),
+    (current) =>
+      current.phase === types.BackupPhase.READY || current.phase === types.BackupPhase.FAILED,
+    { interval: 1000, signal },
+  );
+  if (backup.phase === types.BackupPhase.FAILED) throw new Error(`Backup ${backup.id} failed`);
+  console.log(`Backup is ready; it will leave checkpoint ${backup.toCheckpointId}`);
   if (values["skip-download"] !== true) {
     const timestamp = new Date().toISOString().replace(/\D/g, "").slice(0, 12);
     for (const disk of await backupService.disksService().list()) {
@@ -135,12 +148,34 @@ try {
     }
   }
 } finally {
-  await backupService.finalize();
-  const ended = await waitFor(
-    () => backupService.get(),
-    (current) =>
-      current.phase === types.BackupPhase.SUCCEEDED || current.phase === types.BackupPhase.FAILED,
-    { interval: 1000 },
-  );
-  console.log(`Backup ${ended.id} ${ended.phase}`);
+  await endBackup();
+}
+
+/**
+ * Finalizes the backup (once it is ready, when Ctrl-C came while it was starting) and waits
+ * until it has ended; says so, naming the backup, when it could not.
+ */
+async function endBackup(): Promise<void> {
+  try {
+    const current = await waitFor(
+      () => backupService.get(),
+      (backup) =>
+        backup.phase === types.BackupPhase.READY || backup.phase === types.BackupPhase.FAILED ||
+        backup.phase === types.BackupPhase.SUCCEEDED,
+      { interval: 1000 },
+    );
+    if (current.phase === types.BackupPhase.READY) await backupService.finalize();
+    const ended = await waitFor(
+      () => backupService.get(),
+      (backup) =>
+        backup.phase === types.BackupPhase.SUCCEEDED || backup.phase === types.BackupPhase.FAILED,
+      { interval: 1000 },
+    );
+    console.log(`Finalized backup ${ended.id}: ${ended.phase}`);
+  } catch (error) {
+    console.error(
+      `Could not finalize backup ${started.id} of VM ${vm!.name}: ${(error as Error).message}`,
+    );
+    Deno.exitCode = 1;
+  }
 }

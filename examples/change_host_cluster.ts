@@ -1,6 +1,8 @@
 /**
  * Moves a host to another cluster: maintenance (its VMs migrate to other hosts), the
- * change of cluster, then activation, waiting for each step.
+ * change of cluster, then activation, waiting for each step. A host that does not come up
+ * in its new cluster (`non_operational`: it lacks a network the cluster requires, say; or
+ * `install_failed`) ends the script with an error naming the status.
  *
  * Usage: `deno run --allow-net --allow-env --allow-read examples/change_host_cluster.ts
  * [--host host2] [--cluster Production]`
@@ -8,7 +10,14 @@
  * @module
  */
 
-import { Connection, connectionOptionsFromEnv, scriptArgs, types, waitForStatus } from "../mod.ts";
+import {
+  Connection,
+  connectionOptionsFromEnv,
+  findByName,
+  scriptArgs,
+  types,
+  waitForStatus,
+} from "../mod.ts";
 
 const USAGE =
   "Usage: deno run --allow-net --allow-env --allow-read examples/change_host_cluster.ts [--host host2] [--cluster Production]";
@@ -21,7 +30,7 @@ const { values } = scriptArgs(USAGE, {
 await using connection = new Connection(connectionOptionsFromEnv());
 const hostsService = connection.systemService().hostsService();
 
-const [host] = await hostsService.list({ search: `name=${values.host}` });
+const host = await findByName(hostsService, values.host);
 if (!host) throw new Error(`No host named ${values.host}`);
 const hostService = hostsService.hostService(host.id!);
 
@@ -35,5 +44,8 @@ await hostService.update({ cluster: { name: String(values.cluster) } });
 console.log(`Host ${host.name} is now in cluster ${values.cluster}`);
 
 await hostService.activate();
-await waitForStatus(hostService, types.HostStatus.UP, { interval: 5000 });
+await waitForStatus(hostService, types.HostStatus.UP, {
+  interval: 5000,
+  failOn: [types.HostStatus.NON_OPERATIONAL, types.HostStatus.INSTALL_FAILED],
+});
 console.log(`Host ${host.name} is up`);

@@ -2,6 +2,7 @@
  * Computes the checksum of a disk on the host, without downloading it: opens a download
  * transfer and asks the image server (ovirt-imageio) for the checksum of the disk's
  * guest data. Compare it with `checksum_image.ts` on a local copy to verify a transfer.
+ * Ctrl-C stops the wait for the checksum; the transfer is ended all the same.
  *
  * Usage: `deno run --allow-net --allow-env --allow-read examples/checksum_disk.ts
  * [--disk vm003_disk1] [--algorithm sha256] [--block-size 4194304]`
@@ -9,7 +10,16 @@
  * @module
  */
 
-import { Connection, connectionOptionsFromEnv, scriptArgs, types, waitFor } from "../mod.ts";
+import {
+  Connection,
+  connectionOptionsFromEnv,
+  findByName,
+  scriptArgs,
+  types,
+  waitFor,
+} from "../mod.ts";
+import { endTransfer } from "./lib/end_transfer.ts";
+import { onCtrlC } from "./lib/interrupt.ts";
 
 const USAGE =
   "Usage: deno run --allow-net --allow-env --allow-read examples/checksum_disk.ts [--disk vm003_disk1] [--algorithm sha256] [--block-size 4194304]";
@@ -23,7 +33,9 @@ const blockSize = integer("block-size", values["block-size"]);
 
 await using connection = new Connection(connectionOptionsFromEnv());
 const systemService = connection.systemService();
-const [disk] = await systemService.disksService().list({ search: `name=${values.disk}` });
+using interrupt = onCtrlC();
+const { signal } = interrupt;
+const disk = await findByName(systemService.disksService(), values.disk, { signal });
 if (!disk) throw new Error(`No disk named ${values.disk}`);
 
 const transfersService = systemService.imageTransfersService();
@@ -31,13 +43,14 @@ const created = await transfersService.add({
   disk: { id: disk.id },
   direction: types.ImageTransferDirection.DOWNLOAD,
   format: types.DiskFormat.RAW,
-});
+}); // not cut short by Ctrl-C: the transfer it makes is to be ended below
 const transferService = transfersService.imageTransferService(created.id!);
+let done = false;
 try {
   const transfer = await waitFor(
     () => transferService.get(),
     (current) => current.phase !== types.ImageTransferPhase.INITIALIZING,
-    { interval: 1000 },
+    { interval: 1000, signal },
   );
   if (transfer.phase !== types.ImageTransferPhase.TRANSFERRING) {
     throw new Error(`Transfer ${transfer.id} is ${transfer.phase}, not transferring`);
@@ -45,19 +58,14 @@ try {
   const url = new URL(`${transfer.transferUrl ?? transfer.proxyUrl}/checksum`);
   url.searchParams.set("algorithm", String(values.algorithm));
   url.searchParams.set("block_size", String(blockSize));
-  const response = await connection.transferRequest({ method: "GET", url });
+  const response = await connection.transferRequest({ method: "GET", url, signal });
   const answer = await new Response(response.body).text();
   if (response.status !== 200) {
     throw new Error(`Computing the checksum failed with HTTP ${response.status}: ${answer}`);
   }
   console.log(JSON.stringify(JSON.parse(answer), null, 2));
+  done = true;
 } finally {
-  await transferService.finalize();
-  await waitFor(
-    () => transferService.get(),
-    (current) =>
-      current.phase === types.ImageTransferPhase.FINISHED_SUCCESS ||
-      current.phase === types.ImageTransferPhase.FINISHED_FAILURE,
-    { interval: 1000 },
-  );
+  // Even after Ctrl-C: an open transfer would keep the disk locked.
+  await endTransfer(transferService, done);
 }

@@ -2,7 +2,8 @@
  * Downloads a disk into a file with one call to `downloadImage`, with a progress bar: only
  * the areas that hold data are fetched (several connections at once), and the file's zero
  * areas stay holes. By default the bytes come as raw guest data, whatever the disk's
- * format. An existing file is replaced.
+ * format. An existing file is replaced. Ctrl-C stops the download: the transfer is cancelled
+ * and the partial file removed (an existing file stays as it was).
  *
  * Usage: `deno run --allow-net --allow-env --allow-read --allow-write
  * examples/download_disk.ts [--disk vm003_disk1] [--file vm003_disk1.raw] [--format raw|cow]
@@ -15,10 +16,12 @@ import {
   Connection,
   connectionOptionsFromEnv,
   downloadImage,
+  findByName,
   progressBar,
   scriptArgs,
   types,
 } from "../mod.ts";
+import { onCtrlC } from "./lib/interrupt.ts";
 
 const USAGE =
   "Usage: deno run --allow-net --allow-env --allow-read --allow-write examples/download_disk.ts [--disk vm003_disk1] [--file vm003_disk1.raw] [--format raw|cow] [--connections 4] [--use-proxy]";
@@ -40,8 +43,9 @@ const path = typeof values.file === "string"
   : `${values.disk}.${format === types.DiskFormat.COW ? "qcow2" : "raw"}`;
 
 await using connection = new Connection(connectionOptionsFromEnv());
-const [disk] = await connection.systemService().disksService().list({
-  search: `name=${values.disk}`,
+using interrupt = onCtrlC();
+const disk = await findByName(connection.systemService().disksService(), values.disk, {
+  signal: interrupt.signal,
 });
 if (!disk) throw new Error(`No disk named ${values.disk}`);
 console.log(`Downloading disk ${disk.name} (${disk.id}, ${disk.provisionedSize} bytes)...`);
@@ -52,5 +56,6 @@ const { stats } = await downloadImage(connection, disk.id!, path, {
   connections: connections,
   useProxy: values["use-proxy"] === true,
   onProgress: progressBar("Downloading"),
+  signal: interrupt.signal,
 });
 console.log(`Downloaded ${stats.size} bytes to ${path} (${stats.dataBytes} bytes of data fetched)`);

@@ -1,7 +1,8 @@
 /**
  * Downloads a snapshot of a disk into a file, with a progress bar: the disk's data as
  * the snapshot froze it, as raw guest data (a sparse file: zero areas stay holes). By
- * default the disk's newest snapshot. An existing file is replaced.
+ * default the disk's newest snapshot. An existing file is replaced. Ctrl-C stops the
+ * download: the transfer is cancelled and the partial file removed.
  *
  * Usage: `deno run --allow-net --allow-env --allow-read --allow-write
  * examples/download_disk_snapshot.ts [--disk vm001_disk1] [--snapshot-id ID] [--file PATH]`
@@ -14,9 +15,11 @@ import {
   Connection,
   connectionOptionsFromEnv,
   downloadImage,
+  findByName,
   progressBar,
   scriptArgs,
 } from "../mod.ts";
+import { onCtrlC } from "./lib/interrupt.ts";
 
 const USAGE =
   "Usage: deno run --allow-net --allow-env --allow-read --allow-write examples/download_disk_snapshot.ts [--disk vm001_disk1] [--snapshot-id ID] [--file PATH]";
@@ -29,16 +32,26 @@ const { values } = scriptArgs(USAGE, {
 
 await using connection = new Connection(connectionOptionsFromEnv());
 const systemService = connection.systemService();
-const [disk] = await systemService.disksService().list({ search: `name=${values.disk}` });
+using interrupt = onCtrlC();
+const disk = await findByName(systemService.disksService(), values.disk, {
+  signal: interrupt.signal,
+});
 if (!disk) throw new Error(`No disk named ${values.disk}`);
 
 // The disk's snapshots, oldest first (without the active layer).
 const snapshots = await systemService.disksService().diskService(disk.id!)
-  .diskSnapshotsService().list();
-const snapshot = values["snapshot-id"] === undefined
+  .diskSnapshotsService().list({ signal: interrupt.signal });
+const snapshotId = values["snapshot-id"];
+const snapshot = snapshotId === undefined
   ? snapshots.at(-1)
-  : snapshots.find((item) => item.id === values["snapshot-id"]);
-if (!snapshot) throw new Error(`Disk ${disk.name} has no such snapshot`);
+  : snapshots.find((item) => item.id === snapshotId);
+if (!snapshot) {
+  throw new Error(
+    snapshotId === undefined
+      ? `Disk ${disk.name} has no snapshots`
+      : `Disk ${disk.name} has no snapshot ${snapshotId}`,
+  );
+}
 const path = typeof values.file === "string" ? values.file : `${snapshot.id}.raw`;
 
 console.log(`Downloading snapshot ${snapshot.id} of disk ${disk.name} to ${path}...`);
@@ -47,5 +60,6 @@ await downloadImage(connection, disk.id!, path, {
   transfer: { snapshot: { id: snapshot.id } },
   overwrite: true,
   onProgress: progressBar("Downloading"),
+  signal: interrupt.signal,
 });
 console.log(`Downloaded snapshot ${snapshot.id} to ${path}`);

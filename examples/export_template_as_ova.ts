@@ -1,6 +1,10 @@
 /**
  * Exports a template as an OVA file (a virtual appliance: its configuration and disks in
- * one archive) into a directory of a host, and waits until the export is done.
+ * one archive) into a directory of a host, and waits until the export is done: the
+ * engine does not lock the template's status meanwhile, so the script sends the export
+ * with a correlation id and waits for the engine's job of that id to end. A failed export
+ * ends the script with an error naming the failing step (the engine also logs event 1228;
+ * 1227 on success).
  *
  * Usage: `deno run --allow-net --allow-env --allow-read examples/export_template_as_ova.ts
  * [--template centos9] [--host host1] [--directory /var/tmp] [--filename <template>.ova]`
@@ -8,7 +12,13 @@
  * @module
  */
 
-import { Connection, connectionOptionsFromEnv, scriptArgs, types, waitForStatus } from "../mod.ts";
+import {
+  Connection,
+  connectionOptionsFromEnv,
+  findByName,
+  scriptArgs,
+  waitForJobs,
+} from "../mod.ts";
 
 const USAGE =
   "Usage: deno run --allow-net --allow-env --allow-read examples/export_template_as_ova.ts [--template centos9] [--host host1] [--directory /var/tmp] [--filename <template>.ova]";
@@ -24,22 +34,29 @@ await using connection = new Connection(connectionOptionsFromEnv());
 const systemService = connection.systemService();
 const templatesService = systemService.templatesService();
 
-const [template] = await templatesService.list({ search: `name=${values.template}` });
+const template = await findByName(templatesService, values.template);
 if (!template) throw new Error(`No template named ${values.template}`);
-const [host] = await systemService.hostsService().list({ search: `name=${values.host}` });
+const host = await findByName(systemService.hostsService(), values.host);
 if (!host) throw new Error(`No host named ${values.host}`);
 
 const filename = String(values.filename ?? `${template.name}.ova`);
-const templateService = templatesService.templateService(template.id!);
-await templateService.exportToPathOnHost({
+const correlationId = crypto.randomUUID();
+await templatesService.templateService(template.id!).exportToPathOnHost({
   host: { id: host.id },
   directory: String(values.directory),
   filename,
+  correlationId,
 });
 console.log(
   `Exporting template ${template.name} to ${values.directory}/${filename} on host ${host.name}`,
 );
 
-// The template is locked while the OVA is written.
-await waitForStatus(templateService, types.TemplateStatus.OK);
+// The export's job ends when the OVA is written.
+const jobs = await waitForJobs(connection, correlationId, { interval: 5000, timeout: 3_600_000 });
+if (jobs.length === 0) {
+  throw new Error(
+    `The engine shows no job of the export (correlation id ${correlationId}): look for ` +
+      `event 1227 (exported) or 1228 (failed) of template ${template.name}`,
+  );
+}
 console.log(`Template ${template.name} is exported`);

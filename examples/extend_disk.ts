@@ -1,6 +1,7 @@
 /**
  * Extends a disk of a virtual machine through its disk attachment: the new provisioned
- * size is the current one plus `--grow-gib`. Waits until the disk is ready again.
+ * size is the current one plus `--grow-gib`. Waits until the disk is ready again (a disk
+ * that becomes `illegal` is an error).
  *
  * Usage: `deno run --allow-net --allow-env --allow-read examples/extend_disk.ts
  * [--vm vm001] [--disk vm001_disk1] [--grow-gib 2]`
@@ -8,7 +9,14 @@
  * @module
  */
 
-import { Connection, connectionOptionsFromEnv, scriptArgs, types, waitForStatus } from "../mod.ts";
+import {
+  Connection,
+  connectionOptionsFromEnv,
+  findByName,
+  scriptArgs,
+  types,
+  waitForStatus,
+} from "../mod.ts";
 
 const USAGE =
   "Usage: deno run --allow-net --allow-env --allow-read examples/extend_disk.ts [--vm vm001] [--disk vm001_disk1] [--grow-gib 2]";
@@ -22,7 +30,7 @@ const growGib = integer("grow-gib", values["grow-gib"]);
 
 await using connection = new Connection(connectionOptionsFromEnv());
 const systemService = connection.systemService();
-const [vm] = await systemService.vmsService().list({ search: `name=${values.vm}` });
+const vm = await findByName(systemService.vmsService(), values.vm);
 if (!vm) throw new Error(`No VM named ${values.vm}`);
 const attachmentsService = systemService.vmsService().vmService(vm.id!).diskAttachmentsService();
 
@@ -41,5 +49,7 @@ await attachmentsService.attachmentService(found.attachment.id!).update({
 console.log(`Extending disk ${found.disk.name} to ${newSize / 1024 ** 3} GiB...`);
 
 const diskService = systemService.disksService().diskService(found.disk.id!);
-const extended = await waitForStatus(diskService, types.DiskStatus.OK);
+const extended = await waitForStatus(diskService, types.DiskStatus.OK, {
+  failOn: [types.DiskStatus.ILLEGAL],
+});
 console.log(`Disk ${extended.name} is now ${Number(extended.provisionedSize!) / 1024 ** 3} GiB`);

@@ -1,9 +1,13 @@
 /**
  * Finds virtual NICs that share a MAC address (old engines could hand out the same
- * address twice) in the VMs of some data centers, and gives all but one of them a new
- * address from the MAC pool by removing and re-adding them with the same settings. A NIC
- * can only be refreshed if its VM is down or the NIC unplugged: a MAC that more than one
- * running, plugged NIC uses is reported and left alone.
+ * address twice) in the VMs of a data center, and gives all but one of them a new address
+ * from the MAC pool. The NIC itself is kept (its id, name, profile and device address): the
+ * pool hands out a free address to a spare unplugged NIC added to the VM for a moment, and
+ * the NIC is updated to that address. A NIC can only be refreshed if its VM is down or the
+ * NIC unplugged: a MAC that more than one running, plugged NIC uses is reported and left
+ * alone. What could not be done (a refused update, a spare NIC that could not be removed
+ * again) is said on stderr, naming the VM and NIC, and the script ends with exit code 1.
+ * A data center that does not exist is an error.
  *
  * Usage: `deno run --allow-net --allow-env --allow-read examples/fix_dup_nic_macs.ts
  * [--data-center Default] [--dry-run]`
@@ -11,7 +15,16 @@
  * @module
  */
 
-import { Connection, connectionOptionsFromEnv, scriptArgs, type types } from "../mod.ts";
+import {
+  Connection,
+  connectionOptionsFromEnv,
+  findByName,
+  scriptArgs,
+  searchQuery,
+  type types,
+  type VmNicsService,
+  where,
+} from "../mod.ts";
 
 const USAGE =
   "Usage: deno run --allow-net --allow-env --allow-read examples/fix_dup_nic_macs.ts [--data-center Default] [--dry-run]";
@@ -31,11 +44,35 @@ function canRefresh({ vm, nic }: NicUse): boolean {
   return vm.status === "down" || nic.plugged === false;
 }
 
-await using connection = new Connection(connectionOptionsFromEnv());
-const vmsService = connection.systemService().vmsService();
+/**
+ * A free MAC address of the pool: the one it gives a spare NIC, unplugged and unlinked, added
+ * to the VM and removed again at once (the address is free again then, for the update).
+ */
+async function freshMac(vm: types.Vm, nicsService: VmNicsService): Promise<string> {
+  const spare = await nicsService.add({
+    name: `spare-${crypto.randomUUID().slice(0, 8)}`,
+    plugged: false,
+    linked: false,
+  });
+  try {
+    await nicsService.nicService(spare.id!).remove();
+  } catch (error) {
+    throw new Error(
+      `could not remove the spare NIC ${vm.name}/${spare.name} (${spare.id}) again: ` +
+        `${(error as Error).message}; remove it by hand`,
+    );
+  }
+  return spare.mac!.address!;
+}
 
+await using connection = new Connection(connectionOptionsFromEnv());
+const systemService = connection.systemService();
+const vmsService = systemService.vmsService();
+
+const dataCenter = await findByName(systemService.dataCentersService(), values["data-center"]);
+if (!dataCenter) throw new Error(`No data center named ${values["data-center"]}`);
 const vms = await vmsService.list({
-  search: `datacenter=${values["data-center"]}`,
+  search: searchQuery(where.eq("datacenter", dataCenter.name!)).text,
   follow: "nics",
 });
 const usesByMac = new Map<string, NicUse[]>();
@@ -64,17 +101,15 @@ for (const [mac, uses] of usesByMac) {
       continue;
     }
     const nicsService = vmsService.vmService(vm.id!).nicsService();
-    await nicsService.nicService(nic.id!).remove();
-    const added = await nicsService.add({
-      name: nic.name,
-      description: nic.description,
-      interface: nic.interface,
-      vnicProfile: nic.vnicProfile && { id: nic.vnicProfile.id },
-      plugged: nic.plugged,
-      linked: nic.linked,
-    });
-    console.log(`  ${vm.name}/${nic.name} now has MAC ${added.mac?.address}`);
-    refreshed++;
+    try {
+      const address = await freshMac(vm, nicsService);
+      const updated = await nicsService.nicService(nic.id!).update({ mac: { address } });
+      console.log(`  ${vm.name}/${nic.name} now has MAC ${updated.mac?.address}`);
+      refreshed++;
+    } catch (error) {
+      console.error(`  ${vm.name}/${nic.name} keeps MAC ${mac}: ${(error as Error).message}`);
+      Deno.exitCode = 1;
+    }
   }
 }
 console.log(`${refreshed} NIC(s) got a new MAC address`);

@@ -1,30 +1,44 @@
 /**
- * Sparsifies a disk: frees the storage of the blocks the guest no longer uses, so that a
- * thin-provisioned disk takes less space. The disk's VM must be down. Waits until the
- * disk is unlocked again.
+ * Sparsifies a raw, sparse (thin) disk: frees the storage of the blocks the guest no longer
+ * uses, so that the disk takes less space. The engine refuses to sparsify a qcow2 (`cow`)
+ * disk or a preallocated one, and so does the script, before asking. The disk's VM must be down. Waits until the disk is unlocked again.
  *
  * Usage: `deno run --allow-net --allow-env --allow-read examples/sparsify_disk.ts
- * [--disk vm003_disk1]`
+ * --disk NAME`
  *
  * @module
  */
 
-import { Connection, connectionOptionsFromEnv, scriptArgs, types, waitForStatus } from "../mod.ts";
+import {
+  Connection,
+  connectionOptionsFromEnv,
+  findByName,
+  scriptArgs,
+  types,
+  waitForStatus,
+} from "../mod.ts";
 
 const USAGE =
-  "Usage: deno run --allow-net --allow-env --allow-read examples/sparsify_disk.ts [--disk vm003_disk1]";
+  "Usage: deno run --allow-net --allow-env --allow-read examples/sparsify_disk.ts --disk NAME";
 
-const { values } = scriptArgs(USAGE, {
-  disk: { type: "string", default: "vm003_disk1" },
+const { values, usage } = scriptArgs(USAGE, {
+  disk: { type: "string" },
 });
+if (!values.disk) throw usage("Name the disk to sparsify (a raw, sparse one) with --disk");
 
 await using connection = new Connection(connectionOptionsFromEnv());
 const disksService = connection.systemService().disksService();
-const [disk] = await disksService.list({ search: `name=${values.disk}` });
+const disk = await findByName(disksService, values.disk);
 if (!disk) throw new Error(`No disk named ${values.disk}`);
+if (disk.format !== types.DiskFormat.RAW || disk.sparse !== true) {
+  const kind = disk.format === types.DiskFormat.RAW ? "preallocated" : "qcow2";
+  throw new Error(`Disk ${disk.name} is ${kind}: only raw, sparse disks can be sparsified`);
+}
 const diskService = disksService.diskService(disk.id!);
 
 await diskService.sparsify();
 console.log(`Sparsifying disk ${disk.name} (${disk.actualSize} bytes allocated)...`);
-const sparsified = await waitForStatus(diskService, types.DiskStatus.OK);
+const sparsified = await waitForStatus(diskService, types.DiskStatus.OK, {
+  failOn: [types.DiskStatus.ILLEGAL],
+});
 console.log(`Disk ${sparsified.name} was sparsified; it takes ${sparsified.actualSize} bytes`);

@@ -1,8 +1,10 @@
 /**
  * Upgrades a host: asks the engine to check for updates (it logs event 885 when the
  * check is done, 839 or 887 when it failed), and if there are any, upgrades the host
- * and waits until it is up again. The engine moves the host to maintenance first (its
- * VMs migrate), installs the updates and reboots it.
+ * and waits until it is back in the status it had: up, or maintenance for a host that was
+ * in maintenance (the engine leaves it there). The engine moves a host that is up to
+ * maintenance first (its VMs migrate), installs the updates and reboots it; a failed
+ * upgrade leaves the host `install_failed`, which ends the wait with exit code 1.
  *
  * When the check fails or does not end within `--check-timeout` seconds, the script says
  * why and exits with 1, without upgrading.
@@ -16,6 +18,7 @@
 import {
   Connection,
   connectionOptionsFromEnv,
+  findByName,
   followEvents,
   scriptArgs,
   types,
@@ -40,9 +43,7 @@ const systemService = connection.systemService();
 const hostsService = systemService.hostsService();
 const eventsService = systemService.eventsService();
 
-// Exactly that name: in a search, `*` would match others too.
-const found = (await hostsService.list({ search: `name=${values.host}` }))
-  .find((candidate) => candidate.name === values.host);
+const found = await findByName(hostsService, values.host);
 if (!found) throw new Error(`No host named ${values.host}`);
 const hostService = hostsService.hostService(found.id!);
 let host = found;
@@ -79,14 +80,29 @@ if (failure) {
   console.error(failure);
   Deno.exitCode = 1;
 } else if (host.updateAvailable) {
+  // The engine upgrades a host that is up or in maintenance, and puts it back so.
+  const before = host.status === types.HostStatus.MAINTENANCE
+    ? types.HostStatus.MAINTENANCE
+    : types.HostStatus.UP;
   await hostService.upgrade();
   console.log(`Upgrading host ${host.name}...`);
-  await waitFor(
+  const upgraded = await waitFor(
     () => hostService.get(),
-    (upgraded) => upgraded.status === types.HostStatus.UP && upgraded.updateAvailable === false,
-    { interval: 10_000, timeout: 60 * 60_000 },
+    (current) =>
+      current.status === types.HostStatus.INSTALL_FAILED ||
+      (current.status === before && current.updateAvailable === false),
+    { interval: 10_000, timeout: 60 * 60_000, description: `host ${host.name} upgraded` },
   );
-  console.log(`Host ${host.name} is upgraded and up`);
+  if (upgraded.status === types.HostStatus.INSTALL_FAILED) {
+    console.error(`The upgrade of host ${host.name} failed: the host is install_failed`);
+    Deno.exitCode = 1;
+  } else {
+    console.log(
+      `Host ${host.name} is upgraded and ${
+        before === types.HostStatus.UP ? "up" : "in maintenance"
+      }`,
+    );
+  }
 } else {
   console.log(`Host ${host.name} has no updates`);
 }

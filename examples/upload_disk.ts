@@ -3,7 +3,10 @@
  * `uploadImage`: it reads the image's header (refusing compressed, encrypted or layered
  * qcow2 images), creates a disk of the image's format and virtual size, sends the data
  * with several connections (holes and zeros are not sent, only marked), and waits until
- * the disk is ready.
+ * the disk is ready. The disk is sparse, but for a raw disk with `--thick` or on a block
+ * storage domain (iSCSI, FC), where the engine takes raw disks preallocated only;
+ * `--thick` with a qcow2 disk is refused (so is it by the engine). Ctrl-C stops the upload: the transfer is cancelled and the new disk
+ * removed (or named, with its id, if it could not be).
  *
  * Usage: `deno run --allow-net --allow-env --allow-read [--allow-ffi] examples/upload_disk.ts
  * --file disk.img [--name NAME] [--storage-domain data] [--disk-format raw|cow] [--thick]
@@ -17,11 +20,15 @@
 import {
   Connection,
   connectionOptionsFromEnv,
+  findByName,
+  probeImage,
   progressBar,
   scriptArgs,
   types,
   uploadImage,
 } from "../mod.ts";
+import { refusedAllocation, sparseFor } from "./lib/allocation.ts";
+import { onCtrlC } from "./lib/interrupt.ts";
 
 const USAGE =
   "Usage: deno run --allow-net --allow-env --allow-read [--allow-ffi] examples/upload_disk.ts --file disk.img [--name NAME] [--storage-domain data] [--disk-format raw|cow] [--thick] [--connections 4] [--verify] [--use-proxy]";
@@ -43,20 +50,32 @@ if (diskFormat !== undefined && diskFormat !== "raw" && diskFormat !== "cow") {
   usage(`--disk-format takes raw or cow, not ${JSON.stringify(diskFormat)}`);
 }
 
+const format = diskFormat === "cow"
+  ? types.DiskFormat.COW
+  : diskFormat === "raw"
+  ? types.DiskFormat.RAW
+  : (await probeImage(values.file)).format;
+
 await using connection = new Connection(connectionOptionsFromEnv());
+using interrupt = onCtrlC();
+const domainName = String(values["storage-domain"]);
+const domain = await findByName(connection.systemService().storageDomainsService(), domainName, {
+  signal: interrupt.signal,
+});
+if (!domain) throw new Error(`No storage domain named ${domainName}`);
+const refused = values.thick === true ? refusedAllocation(format, false, domain) : undefined;
+if (refused) throw new Error(`Cannot upload ${values.file} with --thick: ${refused}`);
+
 const { disk, image, stats, verified } = await uploadImage(connection, values.file, {
-  storageDomain: String(values["storage-domain"]),
+  storageDomain: { id: domain.id },
   name: typeof values.name === "string" ? values.name : undefined,
-  diskFormat: values["disk-format"] === "cow"
-    ? types.DiskFormat.COW
-    : values["disk-format"] === "raw"
-    ? types.DiskFormat.RAW
-    : undefined,
-  sparse: values.thick !== true,
+  diskFormat: format,
+  sparse: values.thick === true ? false : sparseFor(format, domain),
   connections,
   verify: values.verify === true ? "checksum" : undefined,
   useProxy: values["use-proxy"] === true,
   onProgress: progressBar("Uploading"),
+  signal: interrupt.signal,
 });
 console.log(`Image ${values.file}: ${image.format}, virtual size ${image.virtualSize} bytes`);
 console.log(

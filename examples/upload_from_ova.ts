@@ -1,6 +1,9 @@
 /**
  * Uploads one disk image out of an OVA file (a tar archive of an OVF and disk images)
- * into a new floating disk, straight from the archive, with a progress bar.
+ * into a new floating disk, straight from the archive, with a progress bar. A qcow2 image
+ * makes a sparse disk (the engine refuses qcow2 preallocated), a raw one a preallocated disk
+ * unless `--sparse` (which the engine refuses on block storage: iSCSI, FC). Ctrl-C, or a
+ * failed upload, removes the new disk again (or names it, with its id, if it could not).
  *
  * Usage: `deno run --allow-net --allow-env --allow-read examples/upload_from_ova.ts
  * --ova vm.ova [--disk-name NAME] [--storage-domain data] [--sparse]`
@@ -13,13 +16,17 @@ import { basename, extname } from "node:path";
 import {
   Connection,
   connectionOptionsFromEnv,
+  findByName,
   progressBar,
   scriptArgs,
   types,
   uploadDisk,
   waitForStatus,
 } from "../mod.ts";
+import { refusedAllocation, sparseFor } from "./lib/allocation.ts";
+import { onCtrlC } from "./lib/interrupt.ts";
 import { imageInfo, slice, tarMembers } from "./lib/ova.ts";
+import { removeDisk } from "./lib/remove_disk.ts";
 
 const USAGE =
   "Usage: deno run --allow-net --allow-env --allow-read examples/upload_from_ova.ts --ova vm.ova [--disk-name NAME] [--storage-domain data] [--sparse]";
@@ -42,24 +49,41 @@ const image = await imageInfo(ova, member);
 console.log(`Image ${member.name}: ${image.format}, virtual size ${image.virtualSize} bytes`);
 
 await using connection = new Connection(connectionOptionsFromEnv());
-const disksService = connection.systemService().disksService();
+using interrupt = onCtrlC();
+const { signal } = interrupt;
+const systemService = connection.systemService();
+const domainName = String(values["storage-domain"]);
+const domain = await findByName(systemService.storageDomainsService(), domainName, { signal });
+if (!domain) throw new Error(`No storage domain named ${domainName}`);
+const refused = values.sparse === true ? refusedAllocation(image.format, true, domain) : undefined;
+if (refused) throw new Error(`Cannot upload ${member.name} with --sparse: ${refused}`);
+
+const disksService = systemService.disksService();
+// Not cut short by Ctrl-C: the disk it makes is to be removed below.
 const disk = await disksService.add({
   name: basename(member.name, extname(member.name)),
   description: `Uploaded from ${basename(values.ova)}`,
   contentType: types.DiskContentType.DATA,
   format: image.format,
-  sparse: values.sparse === true,
+  sparse: sparseFor(image.format, domain, values.sparse === true),
   provisionedSize: image.virtualSize,
   initialSize: image.format === types.DiskFormat.COW ? member.size : undefined,
-  storageDomains: [{ name: String(values["storage-domain"]) }],
+  storageDomains: [{ id: domain.id }],
 });
 const diskService = disksService.diskService(disk.id!);
-await waitForStatus(diskService, types.DiskStatus.OK);
-console.log(`Created disk ${disk.name} (${disk.id})`);
-
-await uploadDisk(connection, disk.id!, slice(ova, member.offset, member.size), member.size, {
-  format: image.format,
-  onProgress: progressBar("Uploading"),
-});
-await waitForStatus(diskService, types.DiskStatus.OK);
+const failOn = [types.DiskStatus.ILLEGAL];
+try {
+  await waitForStatus(diskService, types.DiskStatus.OK, { failOn, signal });
+  console.log(`Created disk ${disk.name} (${disk.id})`);
+  await uploadDisk(connection, disk.id!, slice(ova, member.offset, member.size), member.size, {
+    format: image.format,
+    onProgress: progressBar("Uploading"),
+    signal,
+  });
+  // Once the upload is done, the disk is kept even after Ctrl-C.
+  await waitForStatus(diskService, types.DiskStatus.OK, { failOn });
+} catch (error) {
+  await removeDisk(disksService, disk);
+  throw error;
+}
 console.log(`Uploaded ${member.name} from ${basename(values.ova)} into disk ${disk.name}`);

@@ -2,7 +2,10 @@
  * Makes a virtual machine (or, with `--template`, a template) out of an OVA file: uploads
  * every disk image its OVF lists into a new disk (with the disk id the OVF gives), then
  * adds the VM or template from the OVF configuration, which attaches those disks, and
- * waits until it is ready.
+ * waits until it is ready. A disk is sparse or preallocated as the OVF says, unless the
+ * engine refuses that (qcow2 preallocated, raw sparse on block storage: iSCSI, FC). Ctrl-C,
+ * or a failure before the VM or template is added, removes the disks made (or names them,
+ * with their ids, if it could not).
  *
  * Usage: `deno run --allow-net --allow-env --allow-read
  * examples/upload_ova_as_vm_or_template.ts --ova vm.ova [--storage-domain data]
@@ -15,14 +18,17 @@ import { basename, extname } from "node:path";
 import {
   Connection,
   connectionOptionsFromEnv,
+  findByName,
   progressBar,
   scriptArgs,
   types,
   uploadDisk,
-  waitFor,
   waitForStatus,
 } from "../mod.ts";
+import { sparseFor } from "./lib/allocation.ts";
+import { onCtrlC } from "./lib/interrupt.ts";
 import { imageInfo, slice, tarMembers } from "./lib/ova.ts";
+import { removeDisk } from "./lib/remove_disk.ts";
 
 const USAGE =
   "Usage: deno run --allow-net --allow-env --allow-read examples/upload_ova_as_vm_or_template.ts --ova vm.ova [--storage-domain data] [--cluster Default] [--template]";
@@ -55,8 +61,14 @@ const name = /VirtualSystem[^]*?<(?:ovf:)?Name>([^<]*)</.exec(ovf)?.[1];
 const files = new Map(ovfElements(ovf, "File").map((file) => [file.id, file.href]));
 
 await using connection = new Connection(connectionOptionsFromEnv());
+using interrupt = onCtrlC();
+const { signal } = interrupt;
 const systemService = connection.systemService();
 const disksService = systemService.disksService();
+const domainName = String(values["storage-domain"]);
+const domain = await findByName(systemService.storageDomainsService(), domainName, { signal });
+if (!domain) throw new Error(`No storage domain named ${domainName}`);
+const failOn = [types.DiskStatus.ILLEGAL];
 
 // The disks made here: removed again when no VM or template could be added with them (a
 // disk attached to one is left alone: removing it would take it from its VM).
@@ -70,30 +82,33 @@ try {
     const member = members.find((item) => item.name === memberName);
     if (!member) throw new Error(`${values.ova} has no file ${memberName}`);
     const image = await imageInfo(ova, member);
+    signal.throwIfAborted(); // an add is not cut short: its disk is to be removed below
     const disk = await disksService.add({
       id: described.diskId,
       name: described["disk-alias"] ?? basename(member.name, extname(member.name)),
       description: `Uploaded from ${basename(values.ova)}`,
       contentType: types.DiskContentType.DATA,
       format: image.format,
-      sparse: described["volume-type"] === "Sparse",
+      sparse: sparseFor(image.format, domain, described["volume-type"] === "Sparse"),
       provisionedSize: image.virtualSize,
       initialSize: image.format === types.DiskFormat.COW ? member.size : undefined,
-      storageDomains: [{ name: String(values["storage-domain"]) }],
+      storageDomains: [{ id: domain.id }],
     });
     uploaded.push(disk);
     const diskService = disksService.diskService(disk.id!);
-    await waitForStatus(diskService, types.DiskStatus.OK);
+    await waitForStatus(diskService, types.DiskStatus.OK, { failOn, signal });
     await uploadDisk(connection, disk.id!, slice(ova, member.offset, member.size), member.size, {
       format: image.format,
       onProgress: progressBar(`Uploading ${member.name}`),
+      signal,
     });
-    await waitForStatus(diskService, types.DiskStatus.OK);
+    await waitForStatus(diskService, types.DiskStatus.OK, { failOn, signal });
     console.log(`Uploaded ${member.name} into disk ${disk.name} (${disk.id})`);
   }
 
   // The engine reads the name, settings and disks of the VM or template from the OVF.
   console.log(`Adding ${values.template === true ? "template" : "VM"} ${name}...`);
+  signal.throwIfAborted(); // the add is not cut short: the disks are its own once it is made
   added = values.template === true
     ? await systemService.templatesService().add({ cluster, initialization })
     : await systemService.vmsService().add({ cluster, initialization });
@@ -103,27 +118,19 @@ try {
 
 if (values.template === true) {
   const templateService = systemService.templatesService().templateService(added.id!);
-  await waitForStatus(templateService, types.TemplateStatus.OK);
+  await waitForStatus(templateService, types.TemplateStatus.OK, {
+    failOn: [types.TemplateStatus.ILLEGAL],
+    signal,
+  });
   console.log(`Template ${added.name} (${added.id}) is ready`);
 } else {
-  await waitForStatus(systemService.vmsService().vmService(added.id!), types.VmStatus.DOWN);
+  await waitForStatus(systemService.vmsService().vmService(added.id!), types.VmStatus.DOWN, {
+    signal,
+  });
   console.log(`VM ${added.name} (${added.id}) is ready`);
 }
 
 /** Removes the disks uploaded so far; says which it could not. */
 async function removeUploaded(): Promise<void> {
-  for (const disk of uploaded) {
-    try {
-      const diskService = disksService.diskService(disk.id!);
-      // A disk still being made or written is locked: wait until it is not.
-      await waitFor(
-        () => diskService.get(),
-        (current) => current.status !== types.DiskStatus.LOCKED,
-      );
-      await diskService.remove();
-      console.error(`Removed disk ${disk.name} (${disk.id}) again`);
-    } catch (error) {
-      console.error(`Could not remove disk ${disk.name} (${disk.id}): ${(error as Error).message}`);
-    }
-  }
+  for (const disk of uploaded) await removeDisk(disksService, disk);
 }

@@ -2,7 +2,8 @@
  * Backs up a virtual machine the classic way, through a backup agent VM: saves the VM's
  * OVF configuration, takes a snapshot, attaches the snapshot's disks to the agent VM
  * (where backup software would copy them), then detaches them and removes the snapshot.
- * Events in the audit log tell the administrator when the backup starts and ends.
+ * Events in the audit log tell the administrator when the backup starts and ends. Ctrl-C
+ * stops the backup: the disks are detached and the snapshot removed all the same.
  *
  * Usage: `deno run --allow-net --allow-env --allow-read --allow-write
  * examples/vm_backup.ts [--vm vm001] [--agent-vm vm002] [--application mybackup]
@@ -12,7 +13,15 @@
  */
 
 import { join } from "node:path";
-import { Connection, connectionOptionsFromEnv, scriptArgs, types, waitFor } from "../mod.ts";
+import {
+  Connection,
+  connectionOptionsFromEnv,
+  findByName,
+  scriptArgs,
+  types,
+  waitFor,
+} from "../mod.ts";
+import { onCtrlC } from "./lib/interrupt.ts";
 
 const USAGE =
   "Usage: deno run --allow-net --allow-env --allow-read --allow-write examples/vm_backup.ts [--vm vm001] [--agent-vm vm002] [--application mybackup] [--ovf-dir .]";
@@ -28,10 +37,15 @@ await using connection = new Connection(connectionOptionsFromEnv());
 const systemService = connection.systemService();
 const vmsService = systemService.vmsService();
 
+using interrupt = onCtrlC();
+const { signal } = interrupt;
+const found = await findByName(vmsService, values.vm, { signal });
+if (!found) throw new Error(`No VM named ${values.vm}`);
+const agent = await findByName(vmsService, values["agent-vm"], { signal });
+if (!agent) throw new Error(`No VM named ${values["agent-vm"]}`);
+const agentVm: types.Vm = agent;
 // `allContent` brings the OVF configuration, which is left out by default.
-const [dataVm] = await vmsService.list({ search: `name=${values.vm}`, allContent: true });
-const [agentVm] = await vmsService.list({ search: `name=${values["agent-vm"]}` });
-if (!dataVm || !agentVm) throw new Error(`No VM ${values.vm} or no VM ${values["agent-vm"]}`);
+const dataVm = await vmsService.vmService(found.id!).get({ allContent: true, signal });
 
 // Events need a unique integer id from the application; the time in seconds will do here.
 let eventId = Math.floor(Date.now() / 1000);
@@ -67,6 +81,7 @@ const attachmentsService = vmsService.vmService(agentVm.id!).diskAttachmentsServ
 const attachments: types.DiskAttachment[] = [];
 let snapshot: types.Snapshot | undefined;
 try {
+  // Not cut short by Ctrl-C: the snapshot it takes is to be removed below.
   snapshot = await snapshotsService.add({
     description: snapshotDescription,
     persistMemorystate: false,
@@ -75,11 +90,13 @@ try {
   await waitFor(
     () => snapshotService.get(),
     (current) => current.snapshotStatus === types.SnapshotStatus.OK,
+    { signal },
   );
   console.log(`Created snapshot '${snapshotDescription}'`);
 
   // Attach the disks as they are in the snapshot to the agent VM.
-  for (const disk of await snapshotService.disksService().list()) {
+  for (const disk of await snapshotService.disksService().list({ signal })) {
+    signal.throwIfAborted(); // an attachment is not cut short: it is to be removed below
     const attachment = await attachmentsService.add({
       disk: { id: disk.id, snapshot: { id: snapshot.id } },
       active: true,

@@ -9,7 +9,7 @@
 import assert from "node:assert/strict";
 import { Connection, NotFoundError, type OvirtError, types, waitFor } from "../mod.ts";
 import { startSimulator } from "../testing/mod.ts";
-import { exampleTest } from "./example_harness.ts";
+import { exampleTest, type Rewrite } from "./example_harness.ts";
 
 async function hostNamed(connection: Connection, name: string): Promise<types.Host> {
   const [host] = await connection.systemService().hostsService().list({ search: `name=${name}` });
@@ -119,6 +119,16 @@ exampleTest("add_mac_pool", {
     assert.notEqual((await clusterNamed(connection, "Default")).macPool?.id, pool.id);
   },
 });
+
+exampleTest("add_mac_pool", {
+  args: ["--cluster", "Prodution"],
+  exitCode: 1,
+  check: async ({ connection, stderr }) => {
+    const pools = await connection.systemService().macPoolsService().list();
+    assert.ok(!pools.some((pool) => pool.name === "mymacpool"), "no pool is left behind");
+    assert.match(stderr, /No cluster named Prodution/);
+  },
+}, "example add_mac_pool looks the cluster up before it makes the pool");
 
 exampleTest("add_role", {
   args: ["--name", "vm-creator", "--permits", "create_vm,login"],
@@ -561,6 +571,26 @@ exampleTest("change_host_cluster", {
   },
 });
 
+/** Once `action` was posted to a host, shows that host (read by id) with status `status`. */
+function hostStatusAfter(action: string, status: string): Rewrite {
+  let posted = "";
+  return ({ method, path }, body) => {
+    const match = new RegExp(`/hosts/([^/?]+)/${action}$`).exec(path);
+    if (method === "POST" && match) posted = match[1];
+    return method === "GET" && posted !== "" && path.endsWith(`/hosts/${posted}`)
+      ? body.replace(/<status>\w+<\/status>/, `<status>${status}</status>`)
+      : body;
+  };
+}
+
+// A host that lacks a network its new cluster requires goes non_operational on the engine
+// (the simulator does not model that: the answers are changed on the way).
+exampleTest("change_host_cluster", {
+  rewrite: hostStatusAfter("activate", "non_operational"),
+  exitCode: 1,
+  check: ({ stderr }) => assert.match(stderr, /the status became non_operational/),
+}, "example change_host_cluster stops when the host goes non_operational");
+
 exampleTest("remove_host", {
   args: ["--host", "host2"],
   check: async ({ connection }) => {
@@ -588,6 +618,37 @@ exampleTest("upgrade_host", {
     assert.match(stdout, /Host host1 is upgraded and up/);
   },
 });
+
+// A host upgraded from maintenance goes back to maintenance (the engine leaves it there).
+exampleTest("upgrade_host", {
+  args: ["--host", "host2"],
+  prepare: async (connection) => {
+    const hostService = connection.systemService().hostsService()
+      .hostService((await hostNamed(connection, "host2")).id!);
+    await hostService.deactivate();
+    await waitFor(() => hostService.get(), (host) => host.status === "maintenance", {
+      interval: 10,
+      timeout: 10_000,
+    });
+  },
+  check: async ({ connection, stdout }) => {
+    const host = await hostNamed(connection, "host2");
+    assert.equal(host.status, types.HostStatus.MAINTENANCE);
+    assert.equal(host.updateAvailable, false);
+    assert.match(stdout, /^Host host2 is upgraded and in maintenance$/m);
+  },
+}, "example upgrade_host waits for a host upgraded from maintenance to be back in maintenance");
+
+// A failed upgrade: the engine leaves the host install_failed.
+exampleTest("upgrade_host", {
+  args: ["--host", "host1"],
+  rewrite: hostStatusAfter("upgrade", "install_failed"),
+  exitCode: 1,
+  check: ({ stdout, stderr }) => {
+    assert.match(stderr, /^The upgrade of host host1 failed: the host is install_failed$/m);
+    assert.doesNotMatch(stdout, /is upgraded/);
+  },
+}, "example upgrade_host stops when the upgrade leaves the host install_failed");
 
 // A failed update check: the engine logs event 839 for the host (here, added by the test
 // every 50 ms while the example runs; the check's own result, 885, comes 5 s later).

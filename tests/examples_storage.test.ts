@@ -17,7 +17,8 @@ import {
   waitForStatus,
 } from "../mod.ts";
 import { startSimulator } from "../testing/mod.ts";
-import { exampleTest } from "./example_harness.ts";
+import { exampleTest, type Rewrite } from "./example_harness.ts";
+import { qcow2 } from "./qcow2_image.ts";
 
 const MIB = 1024 ** 2;
 const GIB = 1024 ** 3;
@@ -59,12 +60,21 @@ function blockChecksum(bytes: Uint8Array): string {
   return outer.digest("hex");
 }
 
-/** Creates a raw disk of exactly `bytes.length` bytes on `data` and uploads `bytes` into it. */
-async function diskWith(connection: Connection, name: string, bytes: Uint8Array<ArrayBuffer>) {
+/**
+ * Creates a raw disk of exactly `bytes.length` bytes on `data` (preallocated, or sparse
+ * with `sparse`) and uploads `bytes` into it.
+ */
+async function diskWith(
+  connection: Connection,
+  name: string,
+  bytes: Uint8Array<ArrayBuffer>,
+  sparse = false,
+) {
   const disksService = connection.systemService().disksService();
   const disk = await disksService.add({
     name,
     format: types.DiskFormat.RAW,
+    sparse,
     provisionedSize: bytes.length,
     storageDomains: [{ name: "data" }],
   });
@@ -155,6 +165,91 @@ exampleTest("add_disks", {
   },
 });
 
+/** Adds iSCSI data domain `name` and attaches it to data center `Default`; waits until active. */
+async function blockDomain(connection: Connection, name: string): Promise<types.StorageDomain> {
+  const domain = await connection.systemService().storageDomainsService().add({
+    name,
+    type: types.StorageDomainType.DATA,
+    host: { name: "host1" },
+    storage: {
+      type: types.StorageType.ISCSI,
+      volumeGroup: {
+        logicalUnits: [{
+          id: `3600a0b8${name}`,
+          address: "192.0.2.10",
+          port: 3260,
+          target: "iqn.2024-01.org.example:storage.target1",
+        }],
+      },
+    },
+  });
+  const dataCenters = connection.systemService().dataCentersService();
+  const [dataCenter] = await dataCenters.list({ search: "name=Default" });
+  const attached = dataCenters.dataCenterService(dataCenter.id!).storageDomainsService();
+  await attached.add({ id: domain.id });
+  await waitForStatus(attached.storageDomainService(domain.id!), "active", POLL);
+  return domain;
+}
+
+/** The disks named `disk-*` as `name format sparse`, sorted. */
+async function addedDisks(connection: Connection): Promise<string[]> {
+  const disks = await connection.systemService().disksService().list({ search: "name=disk-*" });
+  return disks.map((disk) => `${disk.name} ${disk.format} ${disk.sparse}`).sort();
+}
+
+// The defaults make disks the engine takes: qcow2 and sparse (never qcow2 preallocated).
+exampleTest("add_disks", {
+  args: ["--count", "2"],
+  check: async ({ connection }) => {
+    assert.deepEqual(await addedDisks(connection), ["disk-0 cow true", "disk-1 cow true"]);
+  },
+}, "example add_disks makes sparse qcow2 disks by default");
+
+exampleTest("add_disks", {
+  prepare: async (connection) => void await blockDomain(connection, "blk"),
+  args: ["--count", "1", "--format", "raw", "--storage-domain", "blk"],
+  check: async ({ connection }) => {
+    assert.deepEqual(await addedDisks(connection), ["disk-0 raw false"]);
+  },
+}, "example add_disks makes raw disks on block storage preallocated");
+
+for (const args of [["--format", "raw", "--sparse"], ["--format", "cow", "--thick"]]) {
+  exampleTest("add_disks", {
+    prepare: async (connection) => void await blockDomain(connection, "blk"),
+    args: ["--count", "1", "--storage-domain", "blk", ...args],
+    exitCode: 1,
+    check: async ({ connection, stderr }) => {
+      assert.deepEqual(await addedDisks(connection), []);
+      assert.match(
+        stderr,
+        /Cannot add the disks: the engine refuses a (sparse raw|preallocated qcow2)/,
+      );
+    },
+  }, `example add_disks refuses ${args.join(" ")} on block storage before adding a disk`);
+}
+
+/** Shows every disk read by id as `illegal`, as the engine shows a disk whose creation failed. */
+const illegalDisks: Rewrite = ({ method, path }, body) =>
+  method === "GET" && /\/disks\/[^/?]+$/.test(path)
+    ? body.replace(/<status>\w+<\/status>/, "<status>illegal</status>")
+    : body;
+
+// A disk that becomes illegal ends the wait at once, with an error naming the status.
+for (
+  const [name, args] of [
+    ["add_disks", ["--count", "1"]],
+    ["add_floating_disk", []],
+    ["extend_disk", ["--vm", "vm002", "--disk", "vm002_disk1"]],
+  ] as [string, string[]][]
+) {
+  exampleTest(name, {
+    args,
+    rewrite: illegalDisks,
+    exitCode: 1,
+    check: ({ stderr }) => assert.match(stderr, /the status became illegal/),
+  }, `example ${name} stops when the disk becomes illegal`);
+}
+
 exampleTest("delete_disks", {
   args: ["--name", "disk-*"],
   prepare: async (connection) => {
@@ -235,20 +330,45 @@ exampleTest("add_lun_disk_to_vm", {
   },
 });
 
+// Reduce is for disks on block storage (the engine refuses it on file domains): a qcow2
+// disk on an iSCSI domain.
 exampleTest("reduce_disk", {
+  prepare: async (connection) => {
+    const domain = await blockDomain(connection, "blk");
+    const disksService = connection.systemService().disksService();
+    const disk = await disksService.add({
+      name: "onblock",
+      format: types.DiskFormat.COW,
+      sparse: true,
+      provisionedSize: GIB,
+      storageDomains: [{ id: domain.id }],
+    });
+    await waitForStatus(disksService.diskService(disk.id!), types.DiskStatus.OK, POLL);
+  },
+  args: ["--disk", "onblock"],
   check: async ({ connection, stdout }) => {
-    const disk = await diskNamed(connection, "vm003_disk1");
+    const disk = await diskNamed(connection, "onblock");
     assert.equal(disk.status, types.DiskStatus.OK);
     assert.equal(disk.actualSize, 0, "nothing was ever written to it");
-    assert.match(stdout, /Disk vm003_disk1 was reduced; it takes 0 bytes/);
+    assert.match(stdout, /Disk onblock was reduced; it takes 0 bytes/);
   },
 });
 
+exampleTest("reduce_disk", {
+  args: ["--disk", "vm003_disk1"],
+  exitCode: 1,
+  check: ({ stdout, stderr }) => {
+    assert.match(stderr, /Disk vm003_disk1 is on storage domain data \(nfs\): only disks on block/);
+    assert.doesNotMatch(stdout, /Reducing/);
+  },
+}, "example reduce_disk refuses a disk on file storage, as the engine does");
+
+// Sparsify is for raw, sparse disks (the engine refuses qcow2 and preallocated ones).
 exampleTest("sparsify_disk", {
   prepare: async (connection) => {
     const bytes = new Uint8Array(4 * MIB);
     bytes.set(randomBytes(MIB, 7));
-    await diskWith(connection, "thin", bytes);
+    await diskWith(connection, "thin", bytes, true);
   },
   args: ["--disk", "thin"],
   check: async ({ connection }) => {
@@ -260,6 +380,18 @@ exampleTest("sparsify_disk", {
     assert.ok(bytes.subarray(MIB).every((byte) => byte === 0));
   },
 });
+
+for (const [name, kind] of [["vm003_disk1", "qcow2"], ["thick", "preallocated"]]) {
+  exampleTest("sparsify_disk", {
+    prepare: async (connection) => void await diskWith(connection, "thick", new Uint8Array(MIB)),
+    args: ["--disk", name],
+    exitCode: 1,
+    check: ({ stdout, stderr }) => {
+      assert.match(stderr, new RegExp(`Disk ${name} is ${kind}: only raw, sparse disks`));
+      assert.doesNotMatch(stdout, /Sparsifying/);
+    },
+  }, `example sparsify_disk refuses a ${kind} disk, as the engine does`);
+}
 
 // Image transfers
 
@@ -278,6 +410,80 @@ exampleTest("upload_disk", {
   },
 });
 
+/** The image transfers the simulator has started (not its seeded sample, which has no phase). */
+async function transfersStarted(connection: Connection): Promise<types.ImageTransfer[]> {
+  const transfers = await connection.systemService().imageTransfersService().list();
+  return transfers.filter((transfer) => transfer.phase !== undefined);
+}
+
+/** Asserts that every transfer the simulator started has ended (none left open). */
+async function assertTransfersEnded(connection: Connection): Promise<void> {
+  for (const transfer of await transfersStarted(connection)) {
+    assert.match(
+      String(transfer.phase),
+      /^(finished|cancelled)_/,
+      `transfer ${transfer.id} ${transfer.phase}`,
+    );
+  }
+}
+
+// A raw image on block storage goes into a preallocated disk: the engine refuses a sparse one.
+exampleTest("upload_disk", {
+  prepare: async (connection) => void await blockDomain(connection, "blk"),
+  args: async () => [
+    "--file",
+    uploadedPath = await tempImage(uploaded),
+    "--name",
+    "onblock",
+    "--storage-domain",
+    "blk",
+  ],
+  check: async ({ connection }) => {
+    await Deno.remove(uploadedPath);
+    const disk = await diskNamed(connection, "onblock");
+    assert.deepEqual([disk.format, disk.sparse], [types.DiskFormat.RAW, false]);
+    assertBytes(await bytesOf(connection, disk.id!), uploaded);
+  },
+}, "example upload_disk makes a raw disk on block storage preallocated");
+
+exampleTest("upload_disk", {
+  args: async () => [
+    "--file",
+    uploadedPath = await tempImage(uploaded),
+    "--name",
+    "thickcow",
+    "--disk-format",
+    "cow",
+    "--thick",
+  ],
+  exitCode: 1,
+  check: async ({ connection, stderr }) => {
+    await Deno.remove(uploadedPath);
+    const disks = await connection.systemService().disksService().list({
+      search: "name=thickcow",
+    });
+    assert.deepEqual(disks, []);
+    assert.match(stderr, /the engine refuses a preallocated qcow2 \(cow\) disk/);
+  },
+}, "example upload_disk refuses --thick for a qcow2 disk before making it");
+
+// Ctrl-C while the transfer starts (one lifecycle step takes 1.5 s): the transfer is
+// cancelled and the new disk removed, and the script says it was interrupted.
+exampleTest("upload_disk", {
+  simulator: { delay: 1500 },
+  args: async () => ["--file", uploadedPath = await tempImage(uploaded), "--name", "stopped"],
+  interruptWhen: async (connection) => (await transfersStarted(connection)).length > 0,
+  exitCode: 130,
+  check: async ({ connection, stderr }) => {
+    await Deno.remove(uploadedPath);
+    const disks = await connection.systemService().disksService().list({ search: "name=stopped" });
+    assert.deepEqual(disks, []);
+    await assertTransfersEnded(connection);
+    assert.match(stderr, /^Interrupted by Ctrl-C$/m);
+    assert.doesNotMatch(stderr, /Uncaught|^ +at /m, "the message alone, no stack trace");
+  },
+}, "example upload_disk cancels its transfer and removes its disk on Ctrl-C");
+
 const exported = randomBytes(5 * MIB + 321, 13);
 let downloadPath = "";
 exampleTest("download_disk", {
@@ -294,6 +500,37 @@ exampleTest("download_disk", {
     assert.match(stdout, /^Downloading 100% /m);
   },
 });
+
+// Ctrl-C while the transfer starts: it is cancelled and no file is left.
+let stoppedDir = "";
+exampleTest("download_disk", {
+  simulator: { delay: 1500 },
+  args: async () => {
+    stoppedDir = await Deno.makeTempDir({ prefix: "ovirt-sdk-download-" });
+    return ["--disk", "vm003_disk1", "--file", `${stoppedDir}/disk.raw`];
+  },
+  interruptWhen: async (connection) => (await transfersStarted(connection)).length > 0,
+  exitCode: 130,
+  check: async ({ connection, stderr }) => {
+    const files = await Array.fromAsync(Deno.readDir(stoppedDir));
+    await Deno.remove(stoppedDir, { recursive: true });
+    assert.deepEqual(files, []);
+    await assertTransfersEnded(connection);
+    assert.match(stderr, /Interrupted by Ctrl-C/);
+  },
+}, "example download_disk cancels its transfer and leaves no file on Ctrl-C");
+
+exampleTest("checksum_disk", {
+  simulator: { delay: 1500 },
+  interruptWhen: async (connection) => (await transfersStarted(connection)).length > 0,
+  exitCode: 130,
+  check: async ({ connection, stderr }) => {
+    await assertTransfersEnded(connection);
+    const disk = await diskNamed(connection, "vm003_disk1");
+    assert.equal(disk.status, types.DiskStatus.OK);
+    assert.match(stderr, /Interrupted by Ctrl-C/);
+  },
+}, "example checksum_disk ends its transfer on Ctrl-C");
 
 exampleTest("cancel_transfer", {
   prepare: async (connection) => {
@@ -478,6 +715,12 @@ exampleTest("download_disk_snapshot", {
   },
 });
 
+exampleTest("download_disk_snapshot", {
+  args: ["--disk", "vm002_disk1"],
+  exitCode: 1,
+  check: ({ stderr }) => assert.match(stderr, /Disk vm002_disk1 has no snapshots/),
+}, "example download_disk_snapshot says when the disk has no snapshots");
+
 // Backups
 
 /** Runs a backup of VM `vmId` to the end (start, ready, finalize); returns it. */
@@ -527,6 +770,41 @@ exampleTest("backup_vm", {
     assert.match(stdout, /Saved disk precious \(full\) to /);
   },
 });
+
+// Ctrl-C while the download's transfer starts: the transfer and the backup are ended, no
+// file is left.
+exampleTest("backup_vm", {
+  simulator: { delay: 1500 },
+  args: async () => {
+    backupDir = await Deno.makeTempDir({ prefix: "ovirt-sdk-backup-" });
+    return ["--vm", "vm002", "--backup-dir", backupDir];
+  },
+  interruptWhen: async (connection) => (await transfersStarted(connection)).length > 0,
+  exitCode: 130,
+  check: async ({ connection, stderr }) => {
+    const files = await Array.fromAsync(Deno.readDir(backupDir));
+    await Deno.remove(backupDir, { recursive: true });
+    assert.deepEqual(files, []);
+    await assertTransfersEnded(connection);
+    const vm = await vmNamed(connection, "vm002");
+    const backups = await connection.systemService().vmsService().vmService(vm.id!)
+      .backupsService().list();
+    assert.deepEqual(backups.map((backup) => backup.phase), [types.BackupPhase.SUCCEEDED]);
+    assert.match(stderr, /Interrupted by Ctrl-C/);
+  },
+}, "example backup_vm ends its transfer and finalizes the backup on Ctrl-C");
+
+exampleTest("backup_vm", {
+  args: ["--vm", "vm002", "--disk", "vm002_disk1", "--disk", "nosuchdisk", "--skip-download"],
+  exitCode: 1,
+  check: async ({ connection, stderr }) => {
+    const vm = await vmNamed(connection, "vm002");
+    const backups = await connection.systemService().vmsService().vmService(vm.id!)
+      .backupsService().list();
+    assert.deepEqual(backups, []);
+    assert.match(stderr, /VM vm002 has no disk nosuchdisk/);
+  },
+}, "example backup_vm refuses a --disk the VM does not have, before backing anything up");
 
 exampleTest("checkpoints", {
   prepare: async (connection) => {
@@ -587,6 +865,31 @@ exampleTest("vm_backup", {
     assert.equal(ours[1].customId, Number(ours[0].customId!) + 1);
   },
 });
+
+// Ctrl-C while the snapshot is taken (one lifecycle step takes 1.5 s): it is removed.
+exampleTest("vm_backup", {
+  simulator: { delay: 1500 },
+  args: async () => {
+    ovfDir = await Deno.makeTempDir({ prefix: "ovirt-sdk-ovf-" });
+    return ["--vm", "vm004", "--agent-vm", "vm005", "--ovf-dir", ovfDir];
+  },
+  interruptWhen: async (connection) => {
+    const vm = await vmNamed(connection, "vm004");
+    const snapshots = await connection.systemService().vmsService().vmService(vm.id!)
+      .snapshotsService().list();
+    return snapshots.some((snapshot) => snapshot.description?.startsWith("vm004-backup-"));
+  },
+  exitCode: 130,
+  check: async ({ connection, stdout, stderr }) => {
+    await Deno.remove(ovfDir, { recursive: true });
+    const vm = await vmNamed(connection, "vm004");
+    const snapshots = await connection.systemService().vmsService().vmService(vm.id!)
+      .snapshotsService().list();
+    assert.deepEqual(snapshots.map((snapshot) => snapshot.snapshotType), ["active"]);
+    assert.match(stdout, /^Removed snapshot 'vm004-backup-/m);
+    assert.match(stderr, /Interrupted by Ctrl-C/);
+  },
+}, "example vm_backup removes its snapshot on Ctrl-C");
 
 // A step fails: the second disk of vm004 is already attached to the agent VM, so that
 // attaching its snapshot copy is refused. The snapshot and the first attachment go anyway.
@@ -675,9 +978,11 @@ const ovaDisks = [
   { id: crypto.randomUUID(), bytes: randomBytes(2 * MIB + 3, 43), sparse: false },
 ];
 
-/** Writes an OVA of VM `ovavm` with the two disks of `ovaDisks`; returns its path. */
-async function ovaFile(): Promise<string> {
-  const disks = ovaDisks.map((disk, i) =>
+/** Writes an OVA of VM `ovavm` with `disks` (those of `ovaDisks`); returns its path. */
+async function ovaFile(
+  ovaImages: { id: string; bytes: Uint8Array; sparse: boolean }[] = ovaDisks,
+): Promise<string> {
+  const disks = ovaImages.map((disk, i) =>
     `<Disk ovf:diskId="${disk.id}" ovf:fileRef="file${i + 1}" ovf:disk-alias="ovavm_Disk${
       i + 1
     }" ` +
@@ -686,8 +991,10 @@ async function ovaFile(): Promise<string> {
   const ovf = [
     '<?xml version="1.0" encoding="UTF-8"?>',
     '<ovf:Envelope xmlns:ovf="http://schemas.dmtf.org/ovf/envelope/1/">',
-    '<References><File ovf:href="images/disk1.img" ovf:id="file1"/>',
-    '<File ovf:href="images/disk2.img" ovf:id="file2"/></References>',
+    `<References>${
+      ovaImages.map((_, i) => `<File ovf:href="images/disk${i + 1}.img" ovf:id="file${i + 1}"/>`)
+        .join("")
+    }</References>`,
     `<DiskSection><Info>Virtual disks</Info>${disks.join("")}</DiskSection>`,
     '<VirtualSystem ovf:id="vm"><Info>A VM</Info><Name>ovavm</Name></VirtualSystem>',
     "</ovf:Envelope>",
@@ -697,8 +1004,7 @@ async function ovaFile(): Promise<string> {
     path,
     tarArchive([
       ["vm.ovf", new TextEncoder().encode(ovf)],
-      ["images/disk1.img", ovaDisks[0].bytes],
-      ["images/disk2.img", ovaDisks[1].bytes],
+      ...ovaImages.map((disk, i): [string, Uint8Array] => [`images/disk${i + 1}.img`, disk.bytes]),
     ]),
   );
   return path;
@@ -717,6 +1023,44 @@ exampleTest("upload_from_ova", {
     assert.match(stdout, /^Uploading 100% /m);
   },
 });
+
+// A qcow2 image makes a sparse disk: the engine refuses a preallocated qcow2 disk.
+const qcowDisk = { id: crypto.randomUUID(), bytes: qcow2(), sparse: false };
+exampleTest("upload_from_ova", {
+  args: async () => ["--ova", ovaPath = await ovaFile([qcowDisk])],
+  check: async ({ connection }) => {
+    await Deno.remove(ovaPath);
+    const disk = await diskNamed(connection, "disk1");
+    assert.deepEqual([disk.format, disk.sparse, disk.status], ["cow", true, "ok"]);
+  },
+}, "example upload_from_ova makes a qcow2 image's disk sparse");
+
+exampleTest("upload_from_ova", {
+  prepare: async (connection) => void await blockDomain(connection, "blk"),
+  args: async () => ["--ova", ovaPath = await ovaFile(), "--storage-domain", "blk", "--sparse"],
+  exitCode: 1,
+  check: async ({ connection, stderr }) => {
+    await Deno.remove(ovaPath);
+    const disks = await connection.systemService().disksService().list({ search: "name=disk1" });
+    assert.deepEqual(disks, []);
+    assert.match(stderr, /the engine refuses a sparse raw disk on block storage domain blk/);
+  },
+}, "example upload_from_ova refuses --sparse for a raw image on block storage");
+
+exampleTest("upload_from_ova", {
+  simulator: { delay: 1500 },
+  args: async () => ["--ova", ovaPath = await ovaFile()],
+  interruptWhen: async (connection) => (await transfersStarted(connection)).length > 0,
+  exitCode: 130,
+  check: async ({ connection, stderr }) => {
+    await Deno.remove(ovaPath);
+    const disks = await connection.systemService().disksService().list({ search: "name=disk1" });
+    assert.deepEqual(disks, []);
+    await assertTransfersEnded(connection);
+    assert.match(stderr, /Interrupted by Ctrl-C/);
+    assert.match(stderr, /Removed disk disk1 \(\S+\) again/);
+  },
+}, "example upload_from_ova cancels its transfer and removes its disk on Ctrl-C");
 
 /** Checks that the OVA's disks were uploaded with their ids and attached to `collection`. */
 async function checkOvaDisks(connection: Connection, attached: types.DiskAttachment[]) {
@@ -779,6 +1123,34 @@ exampleTest("upload_ova_as_vm_or_template", {
     );
   },
 }, "example upload_ova_as_vm_or_template removes its disks when the VM cannot be added");
+
+// The OVF says preallocated, but the image is qcow2: the disk is made sparse (the engine
+// refuses a preallocated qcow2 disk).
+exampleTest("upload_ova_as_vm_or_template", {
+  args: async () => ["--ova", ovaPath = await ovaFile([qcowDisk])],
+  check: async ({ connection }) => {
+    await Deno.remove(ovaPath);
+    const disk = await connection.systemService().disksService().diskService(qcowDisk.id).get();
+    assert.deepEqual([disk.format, disk.sparse, disk.status], ["cow", true, "ok"]);
+    assert.equal((await vmNamed(connection, "ovavm")).status, types.VmStatus.DOWN);
+  },
+}, "example upload_ova_as_vm_or_template makes a qcow2 image's disk sparse");
+
+exampleTest("upload_ova_as_vm_or_template", {
+  simulator: { delay: 1500 },
+  args: async () => ["--ova", ovaPath = await ovaFile()],
+  interruptWhen: async (connection) => (await transfersStarted(connection)).length > 0,
+  exitCode: 130,
+  check: async ({ connection, stderr }) => {
+    await Deno.remove(ovaPath);
+    const disks = await connection.systemService().disksService().list();
+    const left = disks.filter((disk) => disk.description?.startsWith("Uploaded from"));
+    assert.deepEqual(left.map((disk) => disk.name), []);
+    await assertTransfersEnded(connection);
+    assert.match(stderr, /Interrupted by Ctrl-C/);
+    assert.match(stderr, /^Removed disk ovavm_Disk1 /m);
+  },
+}, "example upload_ova_as_vm_or_template removes its disks on Ctrl-C");
 
 // Storage domains
 

@@ -110,6 +110,24 @@ const BAD_VALUES: [string, string[]][] = [
   ["upload_ova_as_vm_or_template", []],
 ];
 
+/** The flags an example's `scriptArgs` takes, from its source. */
+function flagsOf(source: string): string[] {
+  const block = source.match(/scriptArgs\(USAGE, \{\n([^]*?)\n\}\)/)?.[1] ?? "";
+  return [...block.matchAll(/^ {2}"?([a-z][a-z0-9-]*)"?: \{/gm)].map((match) => match[1]);
+}
+
+Deno.test("every flag an example takes is in its header's usage line and in its USAGE", async () => {
+  for (const name of await exampleScripts()) {
+    const source = await Deno.readTextFile(`examples/${name}.ts`);
+    const header = usageOf(source);
+    const usage = source.match(/const USAGE =\s*(["'])(.*?)\1;/)?.[2] ?? "";
+    assert.equal(usage, header, `${name}: USAGE is the header's usage line`);
+    for (const flag of flagsOf(source)) {
+      assert.ok(header.includes(`--${flag}`), `${name}: --${flag} is not in its usage line`);
+    }
+  }
+});
+
 Deno.test("examples refuse numbers and choices that are none, before doing anything", async () => {
   await using simulator = await startSimulator({ delay: 0 });
   const env = {

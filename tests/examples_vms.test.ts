@@ -112,6 +112,17 @@ exampleTest("add_vm_disk", {
   },
 });
 
+exampleTest("add_vm_disk", {
+  args: ["--vm", "vm003", "--name", "extra"],
+  // Every disk read by id is shown `illegal`, as the engine shows a disk whose creation failed.
+  rewrite: ({ method, path }, body) =>
+    method === "GET" && /\/disks\/[^/?]+$/.test(path)
+      ? body.replace(/<status>\w+<\/status>/, "<status>illegal</status>")
+      : body,
+  exitCode: 1,
+  check: ({ stderr }) => assert.match(stderr, /the status became illegal/),
+}, "example add_vm_disk stops when the disk becomes illegal");
+
 exampleTest("add_vm_from_template_version", {
   args: ["--name", "from-v2", "--template", "centos9", "--version", "2"],
   prepare: async (connection) => {
@@ -426,16 +437,21 @@ exampleTest("print_vm_mac_duplicates", {
   },
 });
 
+let vm003Nic = "";
 exampleTest("fix_dup_nic_macs", {
   args: ["--data-center", "Default"],
   prepare: async (connection) => {
     await duplicateMac(connection, "vm001", "vm003"); // fixable: vm003 is down
     await duplicateMac(connection, "vm005", "vm002"); // not: both are up, NICs plugged
+    vm003Nic = (await firstNic(connection, "vm003")).id!;
   },
   check: async ({ connection, stdout }) => {
     const [vm001, vm002, vm003, vm005] = await Promise.all(
       ["vm001", "vm002", "vm003", "vm005"].map((name) => firstNic(connection, name)),
     );
+    // The NIC is kept (updated, not removed and added again), and no spare NIC is left.
+    assert.equal(vm003.id, vm003Nic);
+    assert.deepEqual((await nicsOf(connection, "vm003")).map((nic) => nic.name), ["nic1"]);
     assert.notEqual(vm003.mac?.address, vm001.mac?.address);
     assert.equal(vm003.name, "nic1");
     assert.equal(vm003.vnicProfile?.id, vm001.vnicProfile?.id);
@@ -444,6 +460,41 @@ exampleTest("fix_dup_nic_macs", {
     assert.match(stdout, /^1 NIC\(s\) got a new MAC address$/m);
   },
 });
+
+/** The NICs of VM `name`. */
+async function nicsOf(connection: Connection, name: string): Promise<types.Nic[]> {
+  return await vmService(connection, await vmNamed(connection, name)).nicsService().list();
+}
+
+// The engine refuses changes now and then ("Related operation is currently in progress"):
+// whatever is refused, vm006 keeps its NIC, and what was not done is said, naming it.
+exampleTest("fix_dup_nic_macs", {
+  prepare: async (connection, simulator) => {
+    await duplicateMac(connection, "vm003", "vm006");
+    vm003Nic = (await firstNic(connection, "vm006")).id!;
+    simulator.setFaults({ locked: 0.5 });
+  },
+  exitCode: 1,
+  check: async ({ connection, simulator, stderr }) => {
+    simulator.setFaults({ locked: undefined });
+    const nics = await nicsOf(connection, "vm006");
+    assert.ok(nics.some((nic) => nic.id === vm003Nic), "vm006 keeps its NIC");
+    assert.match(stderr, /^ {2}vm006\/nic1 keeps MAC [0-9a-f:]+: .*Related operation/m);
+    // A spare NIC whose removal was refused too is named, with its id, to remove by hand.
+    for (const spare of nics.filter((nic) => nic.id !== vm003Nic)) {
+      assert.ok(stderr.includes(`spare NIC vm006/${spare.name} (${spare.id})`), stderr);
+    }
+  },
+}, "example fix_dup_nic_macs keeps the NIC and names it when the engine refuses a change");
+
+exampleTest("fix_dup_nic_macs", {
+  args: ["--data-center", "nosuchdc"],
+  exitCode: 1,
+  check: ({ stdout, stderr }) => {
+    assert.match(stderr, /No data center named nosuchdc/);
+    assert.doesNotMatch(stdout, /got a new MAC/);
+  },
+}, "example fix_dup_nic_macs refuses a data center that does not exist");
 
 /** Creates the NFS export domain `export` and attaches it to data center `Default`. */
 async function addExportDomain(connection: Connection): Promise<types.StorageDomain> {
@@ -619,6 +670,24 @@ exampleTest("export_vm_as_ova", {
     assert.deepEqual(events.map((event) => event.vm?.id), [vm.id]);
   },
 });
+
+// The engine takes no status lock for an OVA export: its end is its job's end, which here
+// fails (the job of the next change fails): the example must say so, not "exported".
+const ovaExports: [string, string[]][] = [
+  ["export_vm_as_ova", ["--vm", "vm001"]],
+  ["export_template_as_ova", ["--template", "fedora40"]],
+];
+for (const [name, args] of ovaExports) {
+  exampleTest(name, {
+    args,
+    simulator: { jobFailureNext: 1 },
+    exitCode: 1,
+    check: ({ stdout, stderr }) => {
+      assert.match(stderr, /Job "[^"]+" of correlation id [-0-9a-f]{36} ended failed/);
+      assert.doesNotMatch(stdout, /is exported/);
+    },
+  }, `example ${name} fails when the export's job fails`);
+}
 
 exampleTest("get_display_ticket", {
   args: ["--vm", "vm001", "--protocol", "vnc"],

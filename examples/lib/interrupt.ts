@@ -1,0 +1,60 @@
+/**
+ * Ctrl-C in the examples that start a transfer, a backup or a snapshot: the first Ctrl-C
+ * aborts a signal the script hands to its calls and to the SDK's helpers, so that the work
+ * stops, the helpers clean up (a transfer cancelled, a new disk removed) and the script's
+ * `finally` blocks run and say what they left behind; the script then ends with exit code 130
+ * and the error's message (the helpers add what they could not clean up, with ids), without a
+ * stack trace. A second Ctrl-C ends the script at once.
+ *
+ * ```ts
+ * using interrupt = onCtrlC();
+ * await uploadImage(connection, "disk.img", { storageDomain: "data", signal: interrupt.signal });
+ * ```
+ *
+ * @module
+ */
+
+/** The reason of an abort by Ctrl-C. */
+export class Interrupted extends Error {
+  /** The reason for a script stopped by Ctrl-C. */
+  constructor() {
+    super("Interrupted by Ctrl-C");
+    this.name = "Interrupted";
+  }
+}
+
+/** Listens for Ctrl-C (SIGINT) until disposed; see the module's documentation. */
+export interface CtrlC extends Disposable {
+  /** Aborts, with an {@link Interrupted} error as its reason, at the first Ctrl-C. */
+  readonly signal: AbortSignal;
+}
+
+/**
+ * Starts listening for Ctrl-C. The first one aborts `signal` and says on stderr that the
+ * script is cleaning up; the error the script then ends with is told by its message alone,
+ * with exit code 130. A second Ctrl-C exits at once with code 130 (the clean-up left undone).
+ */
+export function onCtrlC(): CtrlC {
+  const controller = new AbortController();
+  // Kept after disposal: the script's error reaches it once its `using` blocks are left.
+  globalThis.addEventListener("unhandledrejection", (event) => {
+    if (!controller.signal.aborted) return;
+    event.preventDefault();
+    const reason: unknown = event.reason;
+    console.error(reason instanceof Error ? reason.message : String(reason));
+    Deno.exitCode = 130;
+  });
+  const listener = () => {
+    if (controller.signal.aborted) {
+      console.error("Interrupted again: exiting without finishing the clean-up");
+      Deno.exit(130);
+    }
+    console.error("Interrupted: cleaning up (press Ctrl-C again to exit at once)");
+    controller.abort(new Interrupted());
+  };
+  Deno.addSignalListener("SIGINT", listener);
+  return {
+    signal: controller.signal,
+    [Symbol.dispose]: () => Deno.removeSignalListener("SIGINT", listener),
+  };
+}
