@@ -15,7 +15,8 @@ function adminOf(simulator: Simulator, options: Partial<ConnectionOptions> = {})
     url: simulator.url,
     username: simulator.username,
     password: simulator.password,
-    ...(simulator.caCert ? { caCerts: [simulator.caCert] } : {}),
+    // insecure is refused with a CA.
+    ...(simulator.caCert && !options.insecure ? { caCerts: [simulator.caCert] } : {}),
     ...options,
   });
 }

@@ -4,7 +4,7 @@
  */
 
 import assert from "node:assert/strict";
-import { Connection, findByName, OvirtError, types } from "../mod.ts";
+import { Connection, findByName, OvirtError, type types } from "../mod.ts";
 import { startSimulator } from "../testing/mod.ts";
 
 Deno.test("findByName finds the VM named web 1, not web (whose description has a 1)", async () => {
