@@ -416,6 +416,12 @@ async function transfersStarted(connection: Connection): Promise<types.ImageTran
   return transfers.filter((transfer) => transfer.phase !== undefined);
 }
 
+/** Whether a transfer is under way (the seed's own one has finished long ago). */
+async function transferUnderWay(connection: Connection): Promise<boolean> {
+  const started = await transfersStarted(connection);
+  return started.some((transfer) => !/^(finished|cancelled)_/.test(String(transfer.phase)));
+}
+
 /** Asserts that every transfer the simulator started has ended (none left open). */
 async function assertTransfersEnded(connection: Connection): Promise<void> {
   for (const transfer of await transfersStarted(connection)) {
@@ -472,7 +478,7 @@ exampleTest("upload_disk", {
 exampleTest("upload_disk", {
   simulator: { delay: 1500 },
   args: async () => ["--file", uploadedPath = await tempImage(uploaded), "--name", "stopped"],
-  interruptWhen: async (connection) => (await transfersStarted(connection)).length > 0,
+  interruptWhen: transferUnderWay,
   exitCode: 130,
   check: async ({ connection, stderr }) => {
     await Deno.remove(uploadedPath);
@@ -509,7 +515,7 @@ exampleTest("download_disk", {
     stoppedDir = await Deno.makeTempDir({ prefix: "ovirt-sdk-download-" });
     return ["--disk", "vm003_disk1", "--file", `${stoppedDir}/disk.raw`];
   },
-  interruptWhen: async (connection) => (await transfersStarted(connection)).length > 0,
+  interruptWhen: transferUnderWay,
   exitCode: 130,
   check: async ({ connection, stderr }) => {
     const files = await Array.fromAsync(Deno.readDir(stoppedDir));
@@ -522,7 +528,7 @@ exampleTest("download_disk", {
 
 exampleTest("checksum_disk", {
   simulator: { delay: 1500 },
-  interruptWhen: async (connection) => (await transfersStarted(connection)).length > 0,
+  interruptWhen: transferUnderWay,
   exitCode: 130,
   check: async ({ connection, stderr }) => {
     await assertTransfersEnded(connection);
@@ -779,7 +785,7 @@ exampleTest("backup_vm", {
     backupDir = await Deno.makeTempDir({ prefix: "ovirt-sdk-backup-" });
     return ["--vm", "vm002", "--backup-dir", backupDir];
   },
-  interruptWhen: async (connection) => (await transfersStarted(connection)).length > 0,
+  interruptWhen: transferUnderWay,
   exitCode: 130,
   check: async ({ connection, stderr }) => {
     const files = await Array.fromAsync(Deno.readDir(backupDir));
@@ -1050,7 +1056,7 @@ exampleTest("upload_from_ova", {
 exampleTest("upload_from_ova", {
   simulator: { delay: 1500 },
   args: async () => ["--ova", ovaPath = await ovaFile()],
-  interruptWhen: async (connection) => (await transfersStarted(connection)).length > 0,
+  interruptWhen: transferUnderWay,
   exitCode: 130,
   check: async ({ connection, stderr }) => {
     await Deno.remove(ovaPath);
@@ -1139,7 +1145,7 @@ exampleTest("upload_ova_as_vm_or_template", {
 exampleTest("upload_ova_as_vm_or_template", {
   simulator: { delay: 1500 },
   args: async () => ["--ova", ovaPath = await ovaFile()],
-  interruptWhen: async (connection) => (await transfersStarted(connection)).length > 0,
+  interruptWhen: transferUnderWay,
   exitCode: 130,
   check: async ({ connection, stderr }) => {
     await Deno.remove(ovaPath);
