@@ -1,0 +1,71 @@
+/**
+ * Users as the engine names them: `login@directory` (`admin@internal-authz`), while one
+ * signs in as `login@profile` (`admin@internal`). An event's `usrname` is its user's whole
+ * name. The signed-in user is still found for what the engine does with it (API root, job
+ * owner, pool VMs, not removed).
+ */
+
+import assert from "node:assert/strict";
+import { types } from "../mod.ts";
+import { rejectsWith, simulatorSession } from "./sim_session.ts";
+
+async function connect() {
+  const session = await simulatorSession({ delay: 0 });
+  const system = session.connection.systemService();
+  const [admin] = await system.usersService().list({ search: "name=admin" });
+  return { ...session, system, admin };
+}
+
+Deno.test("simulator: the admin is admin@internal-authz, signed in as admin@internal", async () => {
+  await using env = await connect();
+  assert.equal(env.sim.username, "admin@internal");
+  assert.equal(env.admin.userName, "admin@internal-authz");
+  assert.equal(env.admin.principal, "admin");
+  assert.equal((await env.connection.followLink(env.admin.domain!)).name, "internal-authz");
+  const api = await env.system.get();
+  assert.equal(api.authenticatedUser?.id, env.admin.id);
+  assert.equal(api.effectiveUser?.id, env.admin.id);
+});
+
+Deno.test("simulator: an event's usrname is its user's whole name", async () => {
+  await using env = await connect();
+  const events = env.system.eventsService();
+  await events.add({
+    description: "qa",
+    severity: types.LogSeverity.NORMAL,
+    origin: "qa",
+    customId: 1,
+    user: { id: env.admin.id },
+  });
+  const count = async (search: string) =>
+    (await events.list({ search: `${search} and origin=qa` })).length;
+  assert.equal(await count("usrname=admin@internal-authz"), 1);
+  assert.equal(await count("usrname=admin"), 0);
+  assert.equal(await count("usrname=admin@internal"), 0);
+});
+
+Deno.test("simulator: the signed-in user owns jobs, gets pool VMs and stays", async () => {
+  await using env = await connect();
+  const users = env.system.usersService();
+  await rejectsWith(
+    users.userService(env.admin.id!).remove(),
+    409,
+    /^\[Cannot remove User\. User is currently logged in\.\]$/,
+  );
+  const pools = env.system.vmPoolsService();
+  const pool = await pools.add({
+    name: "pool1",
+    cluster: { name: "Default" },
+    template: { name: "Blank" },
+    size: 1,
+  });
+  await pools.poolService(pool.id!).allocateVm();
+  const [vm] = await env.system.vmsService().list({ search: "name=pool1-*" });
+  const permissions = await env.system.vmsService().vmService(vm.id!).permissionsService().list();
+  assert.deepEqual(permissions.map((permission) => permission.user?.id), [env.admin.id]);
+  const jobs = (await env.system.jobsService().list()).filter((job) => job.description);
+  assert.ok(jobs.length > 0);
+  assert.ok(jobs.every((job) => job.owner?.id === env.admin.id));
+  const external = await env.system.jobsService().add({ description: "qa job" });
+  assert.equal(external.owner?.id, env.admin.id);
+});
