@@ -1,8 +1,9 @@
 /**
  * Users as the engine names them: `login@directory` (`admin@internal-authz`), while one
- * signs in as `login@profile` (`admin@internal`). An event's `usrname` is its user's whole
- * name. The signed-in user is still found for what the engine does with it (API root, job
- * owner, pool VMs, not removed).
+ * signs in as `login@profile` (`admin@internal`). The users' `usrname` search compares a
+ * value with `@` as login and directory apart, one without as the login alone; an event's
+ * `usrname` is its user's whole name. The signed-in user is still found for what the
+ * engine does with it (API root, job owner, pool VMs, not removed).
  */
 
 import assert from "node:assert/strict";
@@ -25,6 +26,26 @@ Deno.test("simulator: the admin is admin@internal-authz, signed in as admin@inte
   const api = await env.system.get();
   assert.equal(api.authenticatedUser?.id, env.admin.id);
   assert.equal(api.effectiveUser?.id, env.admin.id);
+});
+
+Deno.test("simulator: usrname of users is login@directory or the login alone", async () => {
+  await using env = await connect();
+  const users = env.system.usersService();
+  const ids = async (search: string) => (await users.list({ search })).map((user) => user.id);
+  for (const search of ["usrname=admin@internal-authz", "usrname=admin", "usrname=ad*@*-authz"]) {
+    assert.deepEqual(await ids(search), [env.admin.id], search);
+  }
+  for (
+    const search of [
+      "usrname=admin@internal",
+      "usrname=internal-authz",
+      "usrname!=admin@internal-authz",
+      "login=admin@internal-authz",
+    ]
+  ) {
+    assert.deepEqual(await ids(search), [], search);
+  }
+  assert.deepEqual(await ids("login=admin and directory=internal-authz"), [env.admin.id]);
 });
 
 Deno.test("simulator: an event's usrname is its user's whole name", async () => {
