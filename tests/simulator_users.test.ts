@@ -7,7 +7,8 @@
  */
 
 import assert from "node:assert/strict";
-import { types } from "../mod.ts";
+import { Connection, types } from "../mod.ts";
+import { startSimulator } from "../testing/mod.ts";
 import { rejectsWith, simulatorSession } from "./sim_session.ts";
 
 async function connect() {
@@ -46,6 +47,24 @@ Deno.test("simulator: usrname of users is login@directory or the login alone", a
     assert.deepEqual(await ids(search), [], search);
   }
   assert.deepEqual(await ids("login=admin and directory=internal-authz"), [env.admin.id]);
+});
+
+Deno.test("simulator: an added user is login@directory, with or without it", async () => {
+  await using env = await connect();
+  const users = env.system.usersService();
+  const domain = { name: "internal-authz" };
+  const alice = await users.add({ userName: "alice@internal-authz", domain });
+  const bob = await users.add({ userName: "bob", domain });
+  assert.deepEqual([alice.userName, alice.principal], ["alice@internal-authz", "alice"]);
+  assert.deepEqual([bob.userName, bob.principal], ["bob@internal-authz", "bob"]);
+  const [found] = await users.list({ search: "usrname=bob@internal-authz" });
+  assert.equal(found?.id, bob.id);
+  // A login holding `@` (a user principal name): the name is split at its last `@`.
+  const carol = await users.add({ userName: "carol@example.com", domain });
+  assert.equal(carol.userName, "carol@example.com@internal-authz");
+  const [upn] = await users.list({ search: "usrname=carol@example.com@internal-authz" });
+  assert.equal(upn?.id, carol.id);
+  assert.deepEqual(await users.list({ search: "usrname=carol@example.com" }), []);
 });
 
 Deno.test("simulator: an event's usrname is its user's whole name", async () => {
@@ -89,4 +108,28 @@ Deno.test("simulator: the signed-in user owns jobs, gets pool VMs and stays", as
   assert.ok(jobs.every((job) => job.owner?.id === env.admin.id));
   const external = await env.system.jobsService().add({ description: "qa job" });
   assert.equal(external.owner?.id, env.admin.id);
+});
+
+Deno.test("simulator: another login is the user of its name in the directory", async () => {
+  await using sim = await startSimulator({ delay: 0, username: "alice@internal" });
+  await using connection = new Connection({
+    url: sim.url,
+    username: sim.username,
+    password: sim.password,
+  });
+  const system = connection.systemService();
+  const alice = await system.usersService().add({
+    userName: "alice",
+    domain: { name: "internal-authz" },
+  });
+  assert.equal(alice.userName, "alice@internal-authz");
+  assert.equal((await system.get()).authenticatedUser?.id, alice.id);
+  await rejectsWith(
+    system.usersService().userService(alice.id!).remove(),
+    409,
+    /User is currently logged in/,
+  );
+  const [admin] = await system.usersService().list({ search: "usrname=admin" });
+  await system.usersService().userService(admin.id!).remove();
+  assert.deepEqual((await system.usersService().list()).map((user) => user.id), [alice.id]);
 });
