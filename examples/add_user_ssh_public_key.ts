@@ -3,7 +3,7 @@
  * with cloud-init, and the serial console proxy accepts it.
  *
  * Usage: `deno run --allow-net --allow-env --allow-read examples/add_user_ssh_public_key.ts
- * [--user admin@internal] [--key-file ~/.ssh/id_ed25519.pub]`
+ * [--user admin@internal-authz] [--key-file ~/.ssh/id_ed25519.pub]`
  *
  * @module
  */
@@ -11,10 +11,10 @@
 import { Connection, connectionOptionsFromEnv, scriptArgs, searchQuery, where } from "../mod.ts";
 
 const USAGE =
-  "Usage: deno run --allow-net --allow-env --allow-read examples/add_user_ssh_public_key.ts [--user admin@internal] [--key-file ~/.ssh/id_ed25519.pub]";
+  "Usage: deno run --allow-net --allow-env --allow-read examples/add_user_ssh_public_key.ts [--user admin@internal-authz] [--key-file ~/.ssh/id_ed25519.pub]";
 
 const { values } = scriptArgs(USAGE, {
-  user: { type: "string", default: "admin@internal" },
+  user: { type: "string", default: "admin@internal-authz" },
   "key-file": { type: "string", default: `${Deno.env.get("HOME")}/.ssh/id_ed25519.pub` },
 });
 
@@ -23,7 +23,8 @@ const content = (await Deno.readTextFile(String(values["key-file"]))).trim();
 await using connection = new Connection(connectionOptionsFromEnv());
 const usersService = connection.systemService().usersService();
 
-// `usrname` searches the login name (`user@profile`); `name` would be the first name.
+// `usrname` is `login@directory` (`admin@internal-authz`, not the login profile `internal`);
+// `name` would be the first name.
 const search = searchQuery(where.eq("usrname", values.user)).text;
 const users = await usersService.list({ search });
 const user = users.find((found) => found.userName === values.user);

@@ -3,7 +3,7 @@
  * cluster (and what is in it) and nothing else.
  *
  * Usage: `deno run --allow-net --allow-env --allow-read examples/assign_permission.ts
- * [--user admin@internal] [--role ClusterAdmin] [--cluster Production]`
+ * [--user admin@internal-authz] [--role ClusterAdmin] [--cluster Production]`
  *
  * @module
  */
@@ -18,10 +18,10 @@ import {
 } from "../mod.ts";
 
 const USAGE =
-  "Usage: deno run --allow-net --allow-env --allow-read examples/assign_permission.ts [--user admin@internal] [--role ClusterAdmin] [--cluster Production]";
+  "Usage: deno run --allow-net --allow-env --allow-read examples/assign_permission.ts [--user admin@internal-authz] [--role ClusterAdmin] [--cluster Production]";
 
 const { values } = scriptArgs(USAGE, {
-  user: { type: "string", default: "admin@internal" },
+  user: { type: "string", default: "admin@internal-authz" },
   role: { type: "string", default: "ClusterAdmin" },
   cluster: { type: "string", default: "Production" },
 });

@@ -3,7 +3,7 @@
  * user can run, change and remove them from the VM portal.
  *
  * Usage: `deno run --allow-net --allow-env --allow-read examples/assign_permission_to_vms.ts
- * [--user admin@internal] [--role UserVmManager] [--vms vm001,vm002,vm003]`
+ * [--user admin@internal-authz] [--role UserVmManager] [--vms vm001,vm002,vm003]`
  *
  * @module
  */
@@ -18,10 +18,10 @@ import {
 } from "../mod.ts";
 
 const USAGE =
-  "Usage: deno run --allow-net --allow-env --allow-read examples/assign_permission_to_vms.ts [--user admin@internal] [--role UserVmManager] [--vms vm001,vm002,vm003]";
+  "Usage: deno run --allow-net --allow-env --allow-read examples/assign_permission_to_vms.ts [--user admin@internal-authz] [--role UserVmManager] [--vms vm001,vm002,vm003]";
 
 const { values } = scriptArgs(USAGE, {
-  user: { type: "string", default: "admin@internal" },
+  user: { type: "string", default: "admin@internal-authz" },
   role: { type: "string", default: "UserVmManager" },
   vms: { type: "string", default: "vm001,vm002,vm003" },
 });

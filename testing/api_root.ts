@@ -10,12 +10,13 @@ import { writeStruct } from "../transport/xml/writer.ts";
 import type { Engine } from "./engine.ts";
 import { API_PREFIX, methodOf, ROOT, ZERO_ID } from "./model.ts";
 import { SERVICES } from "../services/metadata.ts";
+import { signedInUser } from "./signed_in_user.ts";
 
 /** The `<api>` document of `engine`. */
 export function apiDocument(engine: Engine): string {
   const { store } = engine;
-  const admin = store.find("users", (user) => user.userName === "admin@internal");
-  const adminRef = admin ? engine.referenceTo("users", admin.id) : undefined;
+  const user = signedInUser(engine);
+  const userRef = user ? engine.referenceTo("users", user.id) : undefined;
   const count = (collection: string, active: (entity: Record<string, unknown>) => boolean) => {
     const items = store.items(collection);
     return { total: items.length, active: items.filter(active).length };
@@ -47,8 +48,8 @@ export function apiDocument(engine: Engine): string {
       },
     },
     time: new Date(),
-    authenticatedUser: adminRef,
-    effectiveUser: adminRef,
+    authenticatedUser: userRef,
+    effectiveUser: userRef,
   };
   const xml = writeStruct("Api", api);
   const headEnd = xml.indexOf(">");

@@ -13,6 +13,7 @@ import type { JobEnd } from "./behaviour.ts";
 import { CORRELATION_ID } from "./correlation.ts";
 import type { Engine } from "./engine.ts";
 import { change } from "./behaviours/lifecycle.ts";
+import { signedInUser } from "./signed_in_user.ts";
 
 /**
  * Starts the job of a change described as `description` (`Add VM web01`); returns its id.
@@ -25,7 +26,7 @@ export function startCommandJob(
   end?: JobEnd,
 ): string {
   const now = new Date();
-  const admin = engine.store.find("users", (user) => user.userName === "admin@internal");
+  const owner = signedInUser(engine);
   const job = engine.store.put("jobs", {
     id: engine.jobRandom.uuid(),
     description,
@@ -34,7 +35,7 @@ export function startCommandJob(
     autoCleared: true,
     startTime: now,
     lastUpdated: now,
-    ...(admin ? { owner: { id: admin.id } } : {}),
+    ...(owner ? { owner: { id: owner.id } } : {}),
     [CORRELATION_ID]: correlationId,
   });
   const steps = `jobs/${encodeURIComponent(job.id)}/steps`;

@@ -78,6 +78,7 @@ export function searchSchema(engine: Engine, type: string): SearchSchema<Entity>
       const spec = specOf(field);
       return spec ? spec.operators ?? DEFAULT_OPERATORS[kindOf(spec).kind] : OPERATORS;
     },
+    afterAt: (field) => specOf(field)?.afterAt,
     read: (entity, field) => {
       const hidden = HIDDEN[type]?.[field];
       if (hidden !== undefined) return entity[hidden];

@@ -75,6 +75,8 @@ export interface SearchSchema<T> {
   kindOf(field: string): FieldKind;
   /** The operators the engine takes after `field`; another one is a syntax error. */
   operators(field: string): readonly Operator[];
+  /** The field a value's part after its last `@` compares with (see `FieldSpec.afterAt`). */
+  afterAt(field: string): string | undefined;
   /** The value of `field` on `item` (a list for multi-valued fields), or `undefined`. */
   read(item: T, field: string): unknown;
   /** The fields a free-text word is looked for in. */

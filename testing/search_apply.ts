@@ -88,6 +88,26 @@ function compile<T>(
   }
   const field = condition.field;
   if (!schema.operators(field).includes(condition.op)) return undefined;
+  const afterAt = schema.afterAt(field);
+  const at = condition.value.lastIndexOf("@");
+  if (afterAt === undefined || at < 0) return compare(condition, field, flags, schema, options);
+  const { op, value } = condition;
+  const both = [
+    compare({ field, op, value: value.slice(0, at) }, field, flags, schema, options),
+    compile({ field: afterAt, op, value: value.slice(at + 1) }, flags, schema, options),
+  ];
+  if (both.includes(undefined)) return undefined;
+  return (item) => both.every((test) => test!(item));
+}
+
+/** The test of `condition` on `field` by the field's kind; `undefined` when refused. */
+function compare<T>(
+  condition: Condition,
+  field: string,
+  flags: string,
+  schema: SearchSchema<T>,
+  options: SearchOptions,
+): ((item: T) => boolean) | undefined {
   const read = (item: T) => schema.read(item, field);
   const kind = schema.kindOf(field);
   const value = condition.value;

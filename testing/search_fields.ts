@@ -31,6 +31,13 @@ export interface FieldSpec {
    * `!=` for text, words and enums, all six for numbers, `<`, `>` and `=` for dates.
    */
   readonly operators?: readonly Operator[];
+  /**
+   * The field the part of a value after its last `@` compares with, the part before comparing
+   * with this one (both must hold); a value without `@` compares with this one alone. The
+   * engine's `usrname` of users: `admin@internal-authz` is login `admin`, directory
+   * `internal-authz`.
+   */
+  readonly afterAt?: string;
 }
 
 /** Only `<` and `>` (the engine's `BiggerOrSmallerRelationAutoCompleter`). */
@@ -337,8 +344,8 @@ export const SEARCH_FIELDS: Readonly<Record<string, Readonly<Record<string, Fiel
   User: {
     name: { path: "name" },
     lastname: { path: "last_name" },
-    usrname: { path: "user_name" },
-    login: { path: "user_name" },
+    usrname: { path: "principal", afterAt: "directory" },
+    login: { path: "principal" },
     directory: { path: "domain" },
     department: { path: "department" },
     user_and_domain: UNSUPPORTED,

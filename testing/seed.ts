@@ -1,7 +1,7 @@
 /**
  * The inventory a simulator starts with. Always what a fresh engine has: data center and
  * cluster `Default`, network `ovirtmgmt`, MAC pool `Default`, the `Blank` template, the
- * root tag, user `admin@internal`, roles with their permits, the `Default` quota. Unless
+ * root tag, user `admin@internal-authz`, roles with their permits, the `Default` quota. Unless
  * `empty`: a second cluster, three hosts, a data and an ISO storage domain (attached,
  * active; an ISO image on the ISO domain, an unregistered VM on the data domain), two more
  * templates, `vms` VMs with a disk and a NIC each (the last one also with a snapshot,
@@ -110,7 +110,7 @@ function seedFreshEngine(engine: Engine): FreshEngine {
   const domain = put(engine, "domains", { name: "internal-authz" });
   const admin = put(engine, "users", {
     name: "admin",
-    userName: "admin@internal",
+    userName: "admin@internal-authz",
     principal: "admin",
     namespace: "*",
     domainEntryId: engine.newId(),

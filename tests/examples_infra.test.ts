@@ -170,8 +170,8 @@ exampleTest("add_user_ssh_public_key", {
   check: async ({ connection, stdout }) => {
     await Deno.remove(keyFile);
     const usersService = connection.systemService().usersService();
-    const [admin] = await usersService.list({ search: "usrname=admin@internal" });
-    assert.equal(admin?.userName, "admin@internal");
+    const [admin] = await usersService.list({ search: "usrname=admin@internal-authz" });
+    assert.equal(admin?.userName, "admin@internal-authz");
     const keys = await usersService.userService(admin.id!).sshPublicKeysService().list();
     assert.ok(keys.some((key) => key.content === PUBLIC_KEY));
     assert.match(stdout, /alice@laptop/);
@@ -235,20 +235,31 @@ exampleTest("assign_network_to_cluster", {
 }, "example assign_network_to_cluster: a name with a space is that network's");
 
 exampleTest("assign_permission", {
-  args: ["--user", "alice@internal"],
-  prepare: (connection) => addUser(connection, "alice@internal"),
+  args: ["--user", "alice@internal-authz"],
+  prepare: (connection) => addUser(connection, "alice@internal-authz"),
   check: async ({ connection }) => {
     const cluster = await clusterNamed(connection, "Production");
     const permissions = await connection.systemService().clustersService()
       .clusterService(cluster.id!).permissionsService().list();
     const [alice] = await connection.systemService().usersService()
-      .list({ search: "usrname=alice@internal" });
+      .list({ search: "usrname=alice@internal-authz" });
     assert.equal(permissions.length, 1);
     assert.equal(permissions[0].user?.id, alice.id);
     const role = await connection.followLink(permissions[0].role!);
     assert.equal(role.name, "ClusterAdmin");
   },
 });
+
+exampleTest("assign_permission", {
+  check: async ({ connection }) => {
+    const cluster = await clusterNamed(connection, "Production");
+    const permissions = await connection.systemService().clustersService()
+      .clusterService(cluster.id!).permissionsService().list();
+    const [admin] = await connection.systemService().usersService().list({ search: "name=admin" });
+    assert.equal(admin.userName, "admin@internal-authz");
+    assert.deepEqual(permissions.map((permission) => permission.user?.id), [admin.id]);
+  },
+}, "example assign_permission: the default user is the engine's admin@internal-authz");
 
 exampleTest("assign_permission", {
   // `usrname=*` would be every user, and the permission the first one's.
@@ -264,12 +275,12 @@ exampleTest("assign_permission", {
 }, "example assign_permission: a user name is no pattern");
 
 exampleTest("assign_permission_to_vms", {
-  args: ["--user", "bob@internal", "--vms", "vm004,vm005"],
-  prepare: (connection) => addUser(connection, "bob@internal"),
+  args: ["--user", "bob@internal-authz", "--vms", "vm004,vm005"],
+  prepare: (connection) => addUser(connection, "bob@internal-authz"),
   check: async ({ connection }) => {
     const vmsService = connection.systemService().vmsService();
     const [bob] = await connection.systemService().usersService()
-      .list({ search: "usrname=bob@internal" });
+      .list({ search: "usrname=bob@internal-authz" });
     for (const name of ["vm004", "vm005", "vm006"]) {
       const vm = await vmNamed(connection, name);
       const permissions = await vmsService.vmService(vm.id!).permissionsService().list();
@@ -1032,12 +1043,12 @@ Deno.test("simulator: new roles list their permits; unknown permits are refused"
   assert.ok(names.includes("operator") && !names.includes("broken"));
 });
 
-Deno.test("simulator: users are searched by login name with usrname", async () => {
+Deno.test("simulator: users are searched by login and directory with usrname", async () => {
   await using env = await connect();
   const usersService = env.system.usersService();
-  const [admin] = await usersService.list({ search: "usrname=admin@internal" });
+  const [admin] = await usersService.list({ search: "usrname=admin@internal-authz" });
   assert.equal(admin?.name, "admin");
-  assert.deepEqual(await usersService.list({ search: "usrname=nobody@internal" }), []);
+  assert.deepEqual(await usersService.list({ search: "usrname=nobody@internal-authz" }), []);
 });
 
 Deno.test("simulator: a data center is in maintenance when all its domains are", async () => {

@@ -12,7 +12,7 @@ import { rejectsWith, simulatorSession } from "./sim_session.ts";
 async function connect() {
   const session = await simulatorSession({ delay: 0 });
   const system = session.connection.systemService();
-  const [admin] = await system.usersService().list({ search: "usrname=admin@internal" });
+  const [admin] = await system.usersService().list({ search: "usrname=admin@internal-authz" });
   const [vm] = await system.vmsService().list({ max: 1 });
   return { ...session, system, admin, vm };
 }

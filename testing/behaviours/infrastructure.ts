@@ -241,16 +241,25 @@ const roles: Behaviour = {
   },
 };
 
+/**
+ * Adding a user: as on the engine, its `user_name` is `login@directory`, whether the name
+ * given ends with `@` and the directory's name (`alice@internal-authz`) or not (`alice`).
+ */
 const users: Behaviour = {
   add(call, body) {
-    const userName = body.userName as string;
-    const [name] = userName.split("@");
+    const { engine } = call;
+    const domain = engine.resolve("Domain", body.domain as Record<string, unknown>);
+    const directory = String(engine.homeObject("Domain", domain.id as string)!.name);
+    const given = body.userName as string;
+    const login = given.endsWith(`@${directory}`) ? given.slice(0, -directory.length - 1) : given;
+    const [name] = login.split("@");
     return addObject(call, {
       name,
-      principal: name,
+      principal: login,
       namespace: "*",
       ...body,
-      domainEntryId: call.engine.newId(),
+      userName: `${login}@${directory}`,
+      domainEntryId: engine.newId(),
     });
   },
 };

@@ -10,11 +10,12 @@
 import { conflict } from "../answers.ts";
 import type { Behaviour } from "../behaviour.ts";
 import { addObject } from "../generic.ts";
+import { signedInUser } from "../signed_in_user.ts";
 import { change } from "./lifecycle.ts";
 
 const jobs: Behaviour = {
   add(call, body) {
-    const admin = call.engine.store.find("users", (user) => user.userName === "admin@internal");
+    const owner = signedInUser(call.engine);
     const now = new Date();
     return addObject(call, {
       external: true,
@@ -23,7 +24,7 @@ const jobs: Behaviour = {
       status: "started",
       startTime: now,
       lastUpdated: now,
-      owner: admin ? { id: admin.id } : undefined,
+      owner: owner ? { id: owner.id } : undefined,
     });
   },
 };

@@ -13,6 +13,7 @@ import { badParameters, conflict } from "../answers.ts";
 import type { Behaviour, Call } from "../behaviour.ts";
 import type { Engine, Reference } from "../engine.ts";
 import { addObject, updateObject } from "../generic.ts";
+import { signedInUser } from "../signed_in_user.ts";
 import type { Entity } from "../store.ts";
 import { resolvePath } from "../tree.ts";
 import { deleteDisk } from "./disks.ts";
@@ -69,7 +70,7 @@ function allocateVm(call: Call, pool: Entity): void {
   const vmPath = `vms/${encodeURIComponent(vm.id)}`;
   VM_BEHAVIOURS.VmService.actions!.start({ ...call, location: resolvePath(vmPath)! }, vm, {});
   const role = engine.store.find("roles", (candidate) => candidate.name === "UserVmManager");
-  const user = engine.store.find("users", (candidate) => candidate.userName === engine.loginName);
+  const user = signedInUser(engine);
   if (role && user) {
     engine.store.put(`${vmPath}/permissions`, {
       id: engine.newId(),

@@ -8,6 +8,7 @@
 import { conflict } from "../answers.ts";
 import type { Behaviour } from "../behaviour.ts";
 import { updateObject } from "../generic.ts";
+import { signedInUser } from "../signed_in_user.ts";
 import type { Entity } from "../store.ts";
 
 function checkRoleMutable(entity: Entity, verb: string): void {
@@ -26,7 +27,7 @@ const role: Behaviour = {
 
 const user: Behaviour = {
   remove({ engine }, entity) {
-    if (entity.userName === engine.loginName) {
+    if (entity.id === signedInUser(engine)?.id) {
       throw conflict("Cannot remove User. User is currently logged in.");
     }
   },
