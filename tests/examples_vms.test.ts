@@ -7,6 +7,7 @@ import {
   type services,
   type types,
   waitFor,
+  waitForJobs,
   waitForStatus,
 } from "../mod.ts";
 import { startSimulator } from "../testing/mod.ts";
@@ -1178,17 +1179,22 @@ Deno.test("simulator: the data domain lists its VMs, and the unregistered one ap
     assert.deepEqual(await vmsService.list({ unregistered: true }), []);
   }));
 
-Deno.test("simulator: an OVA export locks the VM, then leaves an event naming the file", () =>
+Deno.test("simulator: an OVA export keeps the VM's status; its job and events tell its end", () =>
   withSimulator(async (connection) => {
     const vm = await vmNamed(connection, "vm002");
     const service = vmService(connection, vm);
-    await service.exportToPathOnHost({ host: { name: "host3" }, directory: "/ova" });
-    assert.equal((await service.get()).status, "image_locked");
-    await waitForStatus(service, "up", POLL);
-    const events = await eventsMentioning(connection, "Virtual Appliance to path /ova/vm002.ova");
-    assert.equal(events.length, 1);
-    assert.match(events[0].description!, /on Host host3$/);
-    assert.equal(events[0].code, 1223);
+    await service.exportToPathOnHost({
+      host: { name: "host3" },
+      directory: "/ova",
+      correlationId: "ova-export-1",
+    });
+    assert.equal((await service.get()).status, vm.status, "the engine takes no status lock");
+    await waitForJobs(connection, "ova-export-1", POLL);
+    const events = (await connection.systemService().eventsService().list())
+      .filter((event) => event.correlationId === "ova-export-1");
+    const codes = events.map((event) => event.code).reverse(); // oldest first
+    assert.deepEqual(codes.filter((code) => code === 1223 || code === 1224), [1223, 1224]);
+    assert.match(events.find((event) => event.code === 1224)!.description!, /\/ova\/vm002\.ova/);
   }, STEP));
 
 Deno.test("simulator: external imports create a locked VM or template, then a ready one", () =>
