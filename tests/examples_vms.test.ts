@@ -559,7 +559,7 @@ exampleTest("add_vm_pool", {
       size: 1,
     });
   },
-  check: async ({ stdout }) => {
+  check: ({ stdout }) => {
     assert.match(stdout, /Pool VMs: desktops-1 \(down\), desktops-2 \(down\)\n/);
   },
 }, "example add_vm_pool: the VMs of that pool only, case and all");
