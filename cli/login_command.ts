@@ -9,12 +9,11 @@
 
 import { AuthError, Connection, OvirtError } from "../mod.ts";
 import type { Context } from "./context.ts";
-import { CliError, errorLine, EXIT, UsageError } from "./errors.ts";
+import { CliError, EXIT, UsageError } from "./errors.ts";
 import type { ParsedFlags } from "./options.ts";
 import { readPassword } from "./prompt.ts";
 import { transportOptions } from "./session.ts";
 import {
-  type CachedSession,
   checkSessionFolder,
   readSession,
   removeSession,
@@ -29,8 +28,9 @@ Asks for the password without echo (or reads OVIRT_PASSWORD, or the first line o
 logs in to the engine's SSO and keeps the token in a file only you can read
 ($XDG_CACHE_HOME/ovirt/sessions/, mode 0600). Commands then use it until it expires or the
 engine ends the session (they then say so: log in again), or ovirt logout revokes it. The
-token of a session this login replaces is revoked, and so is the token of a login that fails
-after the SSO gave it (the URL is not the API root, the engine answers an error).
+token of a login that fails after the SSO gave it (the URL is not the API root, the engine
+answers an error) is revoked; the session a new login replaces is not (commands started before
+may still be using it): it ends when it expires.
 `;
 
 /** Help of `ovirt logout`. */
@@ -62,51 +62,25 @@ export async function runLogin(context: Context, args: ParsedFlags): Promise<voi
     throw new UsageError("ovirt login: no password given (an empty line, or nothing on stdin)");
   }
   const connection = new Connection({ ...base, username: settings.username, password });
-  let token: string;
-  let expires: Date | undefined;
-  let loggedIn = false;
+  let kept = false;
   try {
-    token = await connection.authenticate();
-    expires = connection.tokenExpiry();
+    const token = await connection.authenticate();
+    const expires = connection.tokenExpiry();
     await connection.test(true);
-    loggedIn = true;
+    // The session it replaces is not revoked: commands started before may still be using it.
+    const path = await writeSession(context.env, {
+      url: base.url,
+      username: settings.username,
+      token,
+      created: new Date().toISOString(),
+      ...(expires ? { expires: expires.toISOString() } : {}),
+    });
+    kept = true;
+    context.err(`Logged in to ${base.url} as ${settings.username}; session kept in ${path}\n`);
   } finally {
-    // A login that failed after the SSO gave a token is logged out; a good one's token lives
+    // A login that failed after the SSO gave a token is logged out; a kept one's token lives
     // on in the cache.
-    await connection.close(!loggedIn);
-  }
-  const previous = await readSession(context.env, base.url);
-  const path = await writeSession(context.env, {
-    url: base.url,
-    username: settings.username,
-    token,
-    created: new Date().toISOString(),
-    ...(expires ? { expires: expires.toISOString() } : {}),
-  });
-  context.err(`Logged in to ${base.url} as ${settings.username}; session kept in ${path}\n`);
-  if (previous && previous.token !== token) await revokeReplaced(context, base, previous);
-}
-
-/**
- * Revokes the token of the session a new login replaced, which nothing could reach any more.
- * The login worked: a failure is one line on stderr, not an error.
- */
-async function revokeReplaced(
-  context: Context,
-  base: ReturnType<typeof transportOptions>,
-  previous: CachedSession,
-): Promise<void> {
-  const connection = new Connection({ ...base, token: previous.token });
-  try {
-    await connection.revokeToken();
-  } catch (error) {
-    if (tokenRefused(error)) return; // expired or revoked already
-    const reason = errorLine(error).slice("ovirt: ".length);
-    context.err(
-      `ovirt: the replaced session's token (of ${previous.username}) was not revoked: ${reason}\n`,
-    );
-  } finally {
-    await connection.close(false);
+    await connection.close(!kept);
   }
 }
 

@@ -9,7 +9,7 @@
 import { AuthError, Connection, type ConnectionOptions } from "../mod.ts";
 import type { Env, Settings } from "./config.ts";
 import { CliError, EXIT } from "./errors.ts";
-import { isExpired, readSession, removeSession } from "./token_cache.ts";
+import { isExpired, readSession, removeSession, removeSessionOf } from "./token_cache.ts";
 
 /** Request settings common to every command. */
 export interface RequestFlags {
@@ -79,7 +79,7 @@ export async function openSession(
       close: () => connection.close(false),
       explain: async (error) => {
         if (!(error instanceof AuthError) || error.code !== 401) return error;
-        await removeSession(env, base.url);
+        await removeSessionOf(env, base.url, cached.token);
         return new CliError(
           `The session of ${cached.username} at ${base.url} has expired or was revoked: ` +
             "run `ovirt login` again",

@@ -89,6 +89,15 @@ export async function writeSession(env: Env, session: CachedSession): Promise<st
   return path;
 }
 
+/**
+ * Removes the cached session for `url` if it still holds `token`: a login since then (in
+ * another terminal) replaced it with one that works, which must stay.
+ */
+export async function removeSessionOf(env: Env, url: string, token: string): Promise<void> {
+  const cached = await readSession(env, url).catch(() => undefined);
+  if (cached?.token === token) await removeSession(env, url);
+}
+
 /** Removes the cached session for `url`; resolves to whether there was one. */
 export async function removeSession(env: Env, url: string): Promise<boolean> {
   const path = await sessionPath(env, url);
