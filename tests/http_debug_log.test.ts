@@ -100,6 +100,7 @@ Deno.test("redact: secrets where they stand, and nothing else", () => {
     "next=/vms?token=q7ery",
     "form: api+key=q8ery&api%20key=q9ery",
     "> POST https://sso%40u:pr0xy-pw@sso.example/oauth/token",
+    `> POST ${new URL("http://o'brien:it's-pw@sso.example/t").href}`,
     "< 400 Bad Request (POST http://only-user@h/x, 1.0 ms)",
     "see https://docs.example/a@b and mail admin@internal",
   ].join("\n");
@@ -128,6 +129,8 @@ Deno.test("redact: secrets where they stand, and nothing else", () => {
       "q9ery",
       "pr0xy-pw",
       "only-user",
+      "it's-pw",
+      "o'brien",
     ]
   ) {
     assert.ok(!redacted.includes(leak), `${leak} leaked in ${redacted}`);

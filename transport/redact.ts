@@ -23,8 +23,9 @@ const SECRET_PATTERNS: readonly RegExp[] = [
   // Image transfer URLs carry the transfer's ticket in their path: keep scheme and host.
   /(<(?:transfer_url|proxy_url)>[a-z][a-z0-9+.-]*:\/\/[^/<]*)[^<]*/gi,
   // A user and password in a URL (`https://user:pass@sso/...`), as a URL's `href` spells
-  // them (their `/`, `?`, `#` and `@` percent-encoded): up to the `@` before the host.
-  /(:\/\/)[^\s/?#@<>"']+(?=@)/g,
+  // them (their `/`, `?`, `#`, `@`, `"`, `<` and `>` percent-encoded, not `'`): up to the `@`
+  // before the host.
+  /(:\/\/)[^\s/?#@<>"]+(?=@)/g,
 ];
 
 /**
