@@ -118,7 +118,9 @@ export async function* pages<T>(
  * refused as a query with an invalid sort direction).
  */
 function withSortDirection(search: string): string {
-  return /(^|\s)sortby\s+\S+$/i.test(search) && !/\s(asc|desc)$/i.test(search)
+  // Words inside quotes are a value's, never the language's.
+  const words = search.replace(/"[^"]*"?/g, '""');
+  return /(^|\s)sortby\s+[^\s"]+$/i.test(words) && !/\s(asc|desc)$/i.test(words)
     ? `${search} asc`
     : search;
 }

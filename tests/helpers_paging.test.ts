@@ -78,7 +78,10 @@ Deno.test("pages sends a sort without a direction with asc, which the engine nee
   await using _server = server;
   await using connection = new Connection({ url, token: "T", retry: false });
   const vmsService = connection.systemService().vmsService();
-  for (const search of ["status=up sortby name", "sortby name DESC", "name=a*", "SortBy  name"]) {
+  const quoted = 'description="nightly sortby disk"';
+  for (
+    const search of ["status=up sortby name", "sortby name DESC", "name=a*", "SortBy  name", quoted]
+  ) {
     for await (const _page of pages(vmsService, { search, pageSize: 20 })) {
       // one short page
     }
@@ -88,5 +91,6 @@ Deno.test("pages sends a sort without a direction with asc, which the engine nee
     "sortby name DESC page 1",
     "name=a* page 1",
     "SortBy  name asc page 1",
+    `${quoted} page 1`,
   ]);
 });
