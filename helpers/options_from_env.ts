@@ -49,10 +49,12 @@ export function connectionOptionsFromEnv(
 ): ConnectionOptions {
   const found: Partial<Record<"url" | "username" | "password" | "caFile", string>> = {};
   let insecure = env("OVIRT_INSECURE") === "1";
+  let insecureFrom = "OVIRT_INSECURE=1";
   for (let i = 0; i < args.length; i++) {
     const [flag, inline] = args[i].split(/=(.*)/s, 2);
     if (flag === "--insecure") {
       insecure = inline === undefined || switchValue(flag, inline);
+      insecureFrom = "--insecure";
       continue;
     }
     const key = FLAGS[flag];
@@ -64,8 +66,15 @@ export function connectionOptionsFromEnv(
     }
     found[key] = value;
   }
+  const caFileFrom = found.caFile ? "--ca-file" : "OVIRT_CA_FILE";
   for (const key of Object.keys(VARIABLES) as (keyof typeof VARIABLES)[]) {
     found[key] ??= env(VARIABLES[key]);
+  }
+  if (insecure && found.caFile) {
+    throw new OvirtError(
+      `${insecureFrom} turns certificate checks off, so the CA file of ${caFileFrom} would not ` +
+        "be used: drop one of them (--insecure=false, or an empty OVIRT_CA_FILE)",
+    );
   }
   if (!found.url) {
     throw new OvirtError(

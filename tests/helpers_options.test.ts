@@ -45,6 +45,22 @@ Deno.test("--insecure and OVIRT_INSECURE=1 skip verification", () => {
   );
 });
 
+Deno.test("insecure with a CA file is refused in the script's own words", () => {
+  const base = ["--url", "https://e/ovirt-engine/api", "--username", "u", "--password", "p"];
+  const vars = (values: Record<string, string>) => (name: string) => values[name];
+  assert.throws(
+    () => connectionOptionsFromEnv([...base, "--insecure"], vars({ OVIRT_CA_FILE: "/ca.pem" })),
+    /^OvirtError: --insecure turns certificate checks off, so the CA file of OVIRT_CA_FILE would/,
+  );
+  assert.throws(
+    () =>
+      connectionOptionsFromEnv([...base, "--ca-file", "/ca.pem"], vars({ OVIRT_INSECURE: "1" })),
+    /OVIRT_INSECURE=1 turns certificate checks off, so the CA file of --ca-file .*--insecure=false/,
+  );
+  const either = vars({ OVIRT_INSECURE: "1", OVIRT_CA_FILE: "" });
+  assert.equal(connectionOptionsFromEnv(base, either).insecure, true, "an empty OVIRT_CA_FILE");
+});
+
 Deno.test("missing URL or credentials is a clear OvirtError without secrets", () => {
   assert.throws(() => connectionOptionsFromEnv([], noEnv), (error: unknown) => {
     assert.ok(error instanceof OvirtError);
