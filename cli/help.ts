@@ -167,7 +167,7 @@ export function verbHelp(resource: Resource, verb: Verb): string {
   if (verb.spec.kind === "action") {
     rows.push([
       "--from FILE",
-      "these parameters as JSON or XML <action> (- for stdin), flags over them",
+      "these parameters as JSON or XML <action> (- for stdin), flags over them member by member",
     ]);
   }
   if (flags.members.size > 0) {

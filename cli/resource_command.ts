@@ -87,8 +87,7 @@ export async function runVerb(
     ? await actionParams(verb, values.from as string, context.signal)
     : {};
   const callOptions = {
-    ...fromFile,
-    ...callOptionsOf(flags.params, values),
+    ...overlaid(fromFile, callOptionsOf(flags.params, values)) as Record<string, unknown>,
     signal: context.signal,
   };
   const main = verb.spec.main?.type
@@ -237,10 +236,26 @@ async function mainObject(
     if (member.list) {
       object[member.name] = (raw as string[]).map((text) => convert(text, member, `--${flag}`));
     } else {
-      object[member.name] = member.kind === "boolean"
-        ? raw
-        : convert(raw as string, member, `--${flag}`);
+      const value = member.kind === "boolean" ? raw : convert(raw as string, member, `--${flag}`);
+      object[member.name] = overlaid(object[member.name], value);
     }
   }
   return object;
+}
+
+/**
+ * `over` laid on `base`, the file's values: objects merged member by member at every depth
+ * (`--vm initialization.user_name=admin` keeps the file's `initialization.root_password`);
+ * anything else given (a value, a list) replaces what the file had.
+ */
+function overlaid(base: unknown, over: unknown): unknown {
+  if (!isPlainObject(base) || !isPlainObject(over)) return over;
+  const result: Record<string, unknown> = { ...base };
+  for (const [key, value] of Object.entries(over)) result[key] = overlaid(base[key], value);
+  return result;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null &&
+    Object.getPrototypeOf(value) === Object.prototype;
 }

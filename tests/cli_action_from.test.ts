@@ -42,6 +42,45 @@ Deno.test("action parameters from --from FILE or standard input", async (t) => {
     assert.match(install.body, /<reboot>false<\/reboot>/);
   });
 
+  await t.step("vm start: a flag's members merge into the file's, the secret kept", async () => {
+    const json = '{"vm": {"initialization": {"root_password": "cloud-secret"}}}';
+    const run = await ovirt(
+      [
+        "vm",
+        "start",
+        "vm003",
+        "--from",
+        "-",
+        "--use-cloud-init",
+        "--vm",
+        "initialization.user_name=admin",
+      ],
+      env,
+      json,
+    );
+    assert.equal(run.code, 0, run.stderr);
+    const [start] = sent("start");
+    assert.match(start.body, /<root_password>cloud-secret<\/root_password>/);
+    assert.match(start.body, /<user_name>admin<\/user_name>/);
+  });
+
+  await t.step("vm add: a struct flag merges into the file's struct too", async () => {
+    const file = `${home.path}/vm.json`;
+    await Deno.writeTextFile(
+      file,
+      '{"name": "merged", "cluster": {"name": "Default"}, "template": {"name": "Blank"},' +
+        ' "initialization": {"user_name": "ops"}}',
+    );
+    const run = await ovirt(
+      ["vm", "add", "--from", file, "--initialization", "host_name=merged.example.com"],
+      env,
+    );
+    assert.equal(run.code, 0, run.stderr);
+    const add = front.requests.find((r) => r.method === "POST" && /\/vms$/.test(r.path))!;
+    assert.match(add.body, /<user_name>ops<\/user_name>/);
+    assert.match(add.body, /<host_name>merged\.example\.com<\/host_name>/);
+  });
+
   await t.step("host iscsi-login: CHAP credentials from an XML file", async () => {
     const file = `${home.path}/iscsi.xml`;
     await Deno.writeTextFile(
