@@ -206,7 +206,7 @@ export async function resolveSettings(flags: SettingFlags, env: Env): Promise<Se
   if (insecure && caFile !== undefined) {
     // A CA says whom to trust; insecure would trust anyone instead, without a word.
     throw new UsageError(
-      `${insecureSource} turns certificate checks off, so the CA file of ${caSource} would not ` +
+      `${insecureSource} turns certificate checks off, so the CA file (${caSource}) would not ` +
         "be used: drop one of them (--no-insecure overrides OVIRT_INSECURE and a profile)",
     );
   }

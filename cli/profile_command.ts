@@ -105,14 +105,15 @@ export async function runProfile(context: Context, args: ParsedFlags): Promise<v
         profile.url = checkEngineUrl(values.url, `ovirt profile set ${name}: --url`);
       }
       if (values.username !== undefined) profile.username = values.username;
-      // Kept absolute: the profile is used from other folders.
-      if (values["ca-file"] !== undefined) profile.caFile = absolute(values["ca-file"]);
+      // Kept absolute: the profile is used from other folders; `--ca-file ""` drops it.
+      if (values["ca-file"] === "") delete profile.caFile;
+      else if (values["ca-file"] !== undefined) profile.caFile = absolute(values["ca-file"]);
       if (values.insecure !== undefined) profile.insecure = values.insecure;
       if (!profile.url) throw new UsageError(`ovirt profile set ${name}: give --url`);
       if (profile.insecure && profile.caFile !== undefined) {
         throw new UsageError(
           `ovirt profile set ${name}: insecure turns certificate checks off, so its CA file ` +
-            "would not be used: keep one of them (--no-insecure drops insecure)",
+            'would not be used: keep one of them (--no-insecure drops insecure, --ca-file "" the CA file)',
         );
       }
       config.profiles[name!] = profile;

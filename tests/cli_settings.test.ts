@@ -58,11 +58,11 @@ Deno.test("ovirt settings: --no-insecure, empty variables, URLs refused", async 
       assert.equal(stray.code, 2, stray.stderr);
       assert.match(
         oneErrorLine(stray),
-        /OVIRT_INSECURE turns certificate checks off, so the CA file of --ca-file/,
+        /OVIRT_INSECURE turns certificate checks off, so the CA file \(--ca-file\)/,
       );
       const flag = await ovirt(["vms", "list", "--insecure"], { ...env, OVIRT_CA_FILE: caFile });
       assert.equal(flag.code, 2, flag.stderr);
-      assert.match(oneErrorLine(flag), /--insecure turns .* the CA file of OVIRT_CA_FILE/);
+      assert.match(oneErrorLine(flag), /--insecure turns .* the CA file \(OVIRT_CA_FILE\)/);
       const both = await ovirt(
         ["profile", "set", "both", "--url", sim.url, "--ca-file", caFile, "--insecure"],
         env,
@@ -71,6 +71,14 @@ Deno.test("ovirt settings: --no-insecure, empty variables, URLs refused", async 
       assert.match(oneErrorLine(both), /insecure turns certificate checks off, so its CA file/);
       const profiles = await ovirt(["profile", "list", "-o", "json"], env);
       assert.doesNotMatch(profiles.stdout, /"both"/, "the profile was not saved");
+      // A profile with a CA file made insecure: --ca-file "" drops the CA file.
+      const ca = ["profile", "set", "both", "--url", sim.url, "--ca-file", caFile];
+      assert.equal((await ovirt(ca, env)).code, 0);
+      const dropped = await ovirt(["profile", "set", "both", "--insecure", "--ca-file", ""], env);
+      assert.equal(dropped.code, 0, dropped.stderr);
+      const shown = await ovirt(["profile", "show", "both", "-o", "json"], env);
+      assert.doesNotMatch(shown.stdout, /caFile/, shown.stdout);
+      assert.equal((await ovirt(["profile", "remove", "both"], env)).code, 0);
     },
   );
 
