@@ -19,7 +19,10 @@
 import { OvirtError } from "../transport/errors.ts";
 import { searchQuery, where } from "./search.ts";
 
-/** A collection service whose `list` takes a `search` (VMs, hosts, disks, templates, ...). */
+/**
+ * A collection service whose `list` takes a `search` (VMs, hosts, disks, templates, ...). One
+ * whose `list` takes none types as one too, and is refused when called.
+ */
 export interface SearchableCollection<T> {
   /** Lists the objects the search finds. */
   list(options?: { search?: string; signal?: AbortSignal }): Promise<T[]>;
@@ -47,6 +50,17 @@ export async function findByName<T extends { id?: string; name?: string }>(
   const found = await collection.list({
     search,
     ...(options.signal ? { signal: options.signal } : {}),
+  }).catch((error) => {
+    // A collection whose `list` takes no search (roles, a cluster's networks) types as one
+    // that does: its options are all optional.
+    if (!(error instanceof OvirtError && /"search" is not an option/.test(error.message))) {
+      throw error;
+    }
+    throw new OvirtError(
+      `findByName: ${error.message.replace(/^"search" is not an option of /, "the ")} ` +
+        "takes no search: list it and compare the names (`(await list()).filter(...)`)",
+      { cause: error },
+    );
   });
   const named = found.filter((item) => item.name === name);
   if (named.length > 1) {

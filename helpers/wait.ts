@@ -169,7 +169,7 @@ export interface WaitForStatusOptions<S extends string = string> extends WaitOpt
  * a VM `up` or a disk `ok`, and resolves to the object; rejects at once when it is one of
  * `failOn`.
  */
-export function waitForStatus<T extends { status?: string }>(
+export async function waitForStatus<T extends { status?: string }>(
   service: StatusSource<T>,
   wanted: NonNullable<T["status"]> | readonly NonNullable<T["status"]>[],
   options: WaitForStatusOptions<NonNullable<T["status"]>> = {},
@@ -180,7 +180,7 @@ export function waitForStatus<T extends { status?: string }>(
     throw new OvirtError("waitForStatus: failOn must be an array of statuses");
   }
   const description = options.description ?? `/${service.path} status ${statuses.join(" or ")}`;
-  return waitFor(
+  return await waitFor(
     (signal) => service.get({ signal }),
     (value) => {
       const { status } = value;

@@ -60,3 +60,20 @@ Deno.test("findByName refuses a name several objects share, naming their ids", a
     return true;
   });
 });
+
+Deno.test("findByName on a collection whose list takes no search says so", async () => {
+  await using simulator = await startSimulator({ delay: 0 });
+  await using connection = new Connection({
+    url: simulator.url,
+    username: simulator.username,
+    password: simulator.password,
+  });
+  await assert.rejects(
+    findByName(connection.systemService().rolesService(), "SuperUser"),
+    (error) => {
+      assert.ok(error instanceof OvirtError, String(error));
+      assert.match(error.message, /^findByName: the list at \/roles takes no search: list it/);
+      return true;
+    },
+  );
+});

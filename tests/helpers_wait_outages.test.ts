@@ -150,9 +150,10 @@ Deno.test("waitForStatus ends at once on a status of failOn, naming it", async (
   );
   assert.ok(performance.now() - started < 30_000, "long before the timeout");
   assert.equal((await waitForStatus(vmService, types.VmStatus.UP, { failOn: [] })).status, "up");
-  assert.throws(
+  await assert.rejects(
     // @ts-expect-error: a status, not a list of them
-    () => waitForStatus(vmService, types.VmStatus.UP, { failOn: types.VmStatus.DOWN }),
+    waitForStatus(vmService, types.VmStatus.UP, { failOn: types.VmStatus.DOWN }),
     /failOn must be an array of statuses/,
+    "a rejection, as for waitFor's own options",
   );
 });
