@@ -47,10 +47,16 @@ export function checkActionBody(
   const names = method.params.map((param) => param.name);
   for (const key of Object.keys(body)) {
     if (!names.includes(key)) {
+      // Named as files and the engine spell them (`root_password`).
+      const wire = method.params.map((param) => snakeCase(param.name));
       throw new UsageError(
-        `${what}: "${key}" is not a parameter of the ${method.name} action ` +
-          `(it has ${names.join(", ") || "none"})`,
+        `${what}: "${snakeCase(key)}" is not a parameter of the ${method.name} action ` +
+          `(it has ${wire.join(", ") || "none"})`,
       );
     }
   }
+}
+
+function snakeCase(name: string): string {
+  return name.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`);
 }

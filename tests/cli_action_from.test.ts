@@ -105,7 +105,7 @@ Deno.test("action parameters from --from FILE or standard input", async (t) => {
     await refused('{"root_password": "pw-secret", "rootpw": 1}', /Action has no member "rootpw"/);
     await refused(
       '{"root_password": "pw-secret", "iscsi": {"address": "a"}}',
-      /"iscsi" is not a parameter of the install action \(it has .*rootPassword/,
+      /"iscsi" is not a parameter of the install action \(it has .*root_password/,
     );
     await refused(
       "<action><root_password>pw-secret</root_password><bogus/></action>",

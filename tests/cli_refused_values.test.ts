@@ -30,7 +30,10 @@ Deno.test("values refused before sending exit 2 and change nothing", async () =>
   await Deno.writeTextFile(body, JSON.stringify({ discardSnapshots: true, host: { name: "h" } }));
   const action = await ovirt(["api", "POST", `/vms/${vm.id}/migrate`, "--from", body], env);
   assert.equal(action.code, 2, action.stderr);
-  assert.match(oneErrorLine(action), /"discardSnapshots" is not a parameter of the migrate action/);
+  assert.match(
+    oneErrorLine(action),
+    /"discard_snapshots" is not a parameter of the migrate action/,
+  );
 
   // An action's parameters are checked as the object sent is, from flags and from --from.
   const reason = await ovirt(["vm", "stop", vm.id!, "--reason", "a\u0001b"], env);
