@@ -622,6 +622,39 @@ exampleTest("image_transfer", {
   },
 }, "example image_transfer stops when the transfer is cancelled elsewhere");
 
+// Disks `web` and `web 1` (whose description holds the word 1): the transfer is on `web 1`.
+exampleTest("image_transfer", {
+  prepare: async (connection) => {
+    const web = await diskWith(connection, "web", new Uint8Array(MIB));
+    await diskWith(connection, "web 1", new Uint8Array(MIB));
+    await connection.systemService().disksService().diskService(web.id!)
+      .update({ description: "copy 1" });
+  },
+  args: ["--disk", "web 1", "--seconds", "0.5", "--interval", "0.2"],
+  check: async ({ connection, stdout }) => {
+    const id = stdout.match(/^Transfer ID: (\S+)$/m)?.[1];
+    assert.ok(id, stdout);
+    const transfer = await connection.systemService().imageTransfersService()
+      .imageTransferService(id).get();
+    const disks = await connection.systemService().disksService().list();
+    const target = disks.find((disk) => disk.name === "web 1");
+    assert.equal(transfer.disk?.id, target?.id);
+  },
+}, "example image_transfer opens the transfer on the disk of that exact name");
+
+// Ctrl-C while the transfer starts: it is cancelled, and the disk is not left locked.
+exampleTest("image_transfer", {
+  simulator: { delay: 1500 },
+  args: ["--disk", "vm003_disk1"],
+  interruptWhen: transferUnderWay,
+  exitCode: 130,
+  check: async ({ connection, stderr }) => {
+    await assertTransfersEnded(connection);
+    assert.equal((await diskNamed(connection, "vm003_disk1")).status, types.DiskStatus.OK);
+    assert.match(stderr, /^Interrupted by Ctrl-C$/m);
+  },
+}, "example image_transfer cancels a transfer still starting on Ctrl-C");
+
 const checked = randomBytes(9 * MIB + 7, 17);
 exampleTest("checksum_disk", {
   prepare: async (connection) => void await diskWith(connection, "checked", checked),
