@@ -6,8 +6,10 @@
  *
  * The disks come down whole, as raw guest data, even from an incremental backup
  * (ovirt-imageio's client can fetch just the changed extents into qcow2 files instead).
- * A `--disk` name that is not one of the VM's disks is an error. Ctrl-C stops the backup:
- * the download in progress ends (its partial file removed) and the backup is finalized.
+ * A `--disk` name that is not one of the VM's disks is an error, and so is one the engine
+ * never backs up (a direct LUN, a shareable disk); without `--disk` these are left out, said.
+ * Ctrl-C stops the backup: the download in progress ends (its partial file removed) and the
+ * backup is finalized.
  *
  * Usage: `deno run --allow-net --allow-env --allow-read --allow-write examples/backup_vm.ts
  * [--vm vm001] [--disk NAME]... [--from-checkpoint ID] [--backup-dir .] [--skip-download]`
@@ -108,16 +110,33 @@ async function downloadBackupDisk(backupId: string, disk: types.Disk, path: stri
   }
 }
 
-// The disks to back up: those named (each must be one of the VM's), or all of the VM's.
+/** Why the engine leaves `disk` out of every backup (it keeps image disks not shared). */
+function notBackedUp(disk: types.Disk): string | undefined {
+  if (disk.storageType !== undefined && disk.storageType !== types.DiskStorageType.IMAGE) {
+    return `a ${disk.storageType} disk, not an image`;
+  }
+  if (disk.shareable === true) return "shareable";
+}
+
+// The disks to back up: those named (each must be one of the VM's, and one a backup covers),
+// or all of the VM's that a backup covers.
 const disks: types.Disk[] = [];
+const found: string[] = [];
 for (const attachment of await vmService.diskAttachmentsService().list({ signal })) {
   const disk = await systemService.disksService().diskService(attachment.disk!.id!).get({
     signal,
   });
-  if (!values.disk?.length || values.disk.includes(disk.name!)) disks.push(disk);
+  if (values.disk?.length && !values.disk.includes(disk.name!)) continue;
+  found.push(disk.name!);
+  const why = notBackedUp(disk);
+  if (why === undefined) disks.push(disk);
+  else if (values.disk?.length) {
+    throw new Error(`Disk ${disk.name} (${disk.id}) of VM ${vm.name} is ${why}: no backup has it`);
+  } else console.log(`Leaving out disk ${disk.name} (${disk.id}): ${why}, no backup has it`);
 }
-const unknown = values.disk?.filter((name) => !disks.some((disk) => disk.name === name)) ?? [];
+const unknown = values.disk?.filter((name) => !found.includes(name)) ?? [];
 if (unknown.length > 0) throw new Error(`VM ${vm.name} has no disk ${unknown.join(", no disk ")}`);
+if (disks.length === 0) throw new Error(`VM ${vm.name} has no disk a backup can have`);
 
 const backupsService = vmService.backupsService();
 // Not cut short by Ctrl-C: the backup it starts is to be finalized below.

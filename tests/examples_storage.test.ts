@@ -850,6 +850,30 @@ exampleTest("backup_vm", {
   },
 }, "example backup_vm refuses a --disk the VM does not have, before backing anything up");
 
+// A direct LUN disk is never in a backup: asked for by name, it is an error, before any backup.
+exampleTest("backup_vm", {
+  prepare: async (connection) => {
+    const vm = await vmNamed(connection, "vm002");
+    await connection.systemService().vmsService().vmService(vm.id!).diskAttachmentsService().add({
+      disk: {
+        name: "lun2",
+        lunStorage: { type: types.StorageType.ISCSI, logicalUnits: [{ id: "3600a0b80009" }] },
+      },
+      interface: types.DiskInterface.VIRTIO_SCSI,
+      active: true,
+    });
+  },
+  args: ["--vm", "vm002", "--disk", "lun2", "--skip-download"],
+  exitCode: 1,
+  check: async ({ connection, stderr }) => {
+    const vm = await vmNamed(connection, "vm002");
+    const backups = await connection.systemService().vmsService().vmService(vm.id!)
+      .backupsService().list();
+    assert.deepEqual(backups, []);
+    assert.match(stderr, /Disk lun2 \(\S+\) of VM vm002 is a lun disk, not an image: no backup/);
+  },
+}, "example backup_vm refuses a --disk no backup covers (a direct LUN), before backing up");
+
 exampleTest("checkpoints", {
   prepare: async (connection) => {
     const vm = await vmNamed(connection, "vm003");
