@@ -9,7 +9,8 @@
  * A `--disk` name that is not one of the VM's disks is an error, and so is one the engine
  * never backs up (a direct LUN, a shareable disk); without `--disk` these are left out, said.
  * Ctrl-C stops the backup: the download in progress ends (its partial file removed) and the
- * backup is finalized.
+ * backup is finalized; the checkpoint it leaves is then named as one no incremental backup is
+ * to start from (the same after a failed download).
  *
  * Usage: `deno run --allow-net --allow-env --allow-read --allow-write examples/backup_vm.ts
  * [--vm vm001] [--disk NAME]... [--from-checkpoint ID] [--backup-dir .] [--skip-download]`
@@ -148,6 +149,9 @@ const kind = fromCheckpoint ? `incremental (since checkpoint ${fromCheckpoint})`
 console.log(`Started ${kind} backup ${started.id} of VM ${vm.name}`);
 const backupService = backupsService.backupService(started.id!);
 
+// The checkpoint the backup leaves, and whether every disk of it was saved.
+let checkpoint: string | undefined;
+let saved = false;
 try {
   const backup = await waitFor(
     () => backupService.get(),
@@ -156,7 +160,8 @@ try {
     { interval: 1000, signal },
   );
   if (backup.phase === types.BackupPhase.FAILED) throw new Error(`Backup ${backup.id} failed`);
-  console.log(`Backup is ready; it will leave checkpoint ${backup.toCheckpointId}`);
+  checkpoint = backup.toCheckpointId;
+  console.log(`Backup is ready; it will leave checkpoint ${checkpoint}`);
   if (values["skip-download"] !== true) {
     const timestamp = new Date().toISOString().replace(/\D/g, "").slice(0, 12);
     for (const disk of await backupService.disksService().list()) {
@@ -166,8 +171,17 @@ try {
       console.log(`Saved disk ${disk.name} (${mode}) to ${path}`);
     }
   }
+  saved = true;
 } finally {
   await endBackup();
+  // The engine keeps the checkpoint whatever became of the files (only the oldest one can be
+  // removed): an incremental backup from it would miss what this backup did not save.
+  if (!saved && checkpoint !== undefined) {
+    console.error(
+      `Checkpoint ${checkpoint} stands for a backup that was not saved: take the next backup ` +
+        `in full, not with --from-checkpoint ${checkpoint}`,
+    );
+  }
 }
 
 /**

@@ -835,6 +835,13 @@ exampleTest("backup_vm", {
       .backupsService().list();
     assert.deepEqual(backups.map((backup) => backup.phase), [types.BackupPhase.SUCCEEDED]);
     assert.match(stderr, /Interrupted by Ctrl-C/);
+    // Its checkpoint is named as one no incremental backup is to start from.
+    const checkpoint = backups[0].toCheckpointId;
+    assert.ok(checkpoint, "the backup left a checkpoint");
+    assert.ok(
+      stderr.includes(`Checkpoint ${checkpoint} stands for a backup that was not saved`),
+      stderr,
+    );
   },
 }, "example backup_vm ends its transfer and finalizes the backup on Ctrl-C");
 
