@@ -646,6 +646,47 @@ exampleTest("export_template_as_ova", {
   },
 });
 
+/** Adds version 2 of template `name` (from VM vm003) and resolves to [base, version 2]. */
+async function addTemplateVersion(
+  connection: Connection,
+  name: string,
+): Promise<[types.Template, types.Template]> {
+  const templatesService = connection.systemService().templatesService();
+  const [base] = await templatesService.list({ search: `name=${name}` });
+  const vm = await vmNamed(connection, "vm003");
+  const added = await templatesService.add({
+    name,
+    vm: { id: vm.id },
+    version: { baseTemplate: { id: base.id }, versionName: "v2" },
+  });
+  return [base, await waitForStatus(templatesService.templateService(added.id!), "ok")];
+}
+
+// The versions of a template share its name: the base version by default, else the one asked.
+let versions: types.Template[] = [];
+exampleTest("export_template_as_ova", {
+  args: ["--template", "fedora40", "--filename", "base.ova"],
+  prepare: async (connection) => void (versions = await addTemplateVersion(connection, "fedora40")),
+  check: async ({ connection }) => {
+    const events = await eventsMentioning(connection, "to path /var/tmp/base.ova on Host host1");
+    assert.deepEqual(events.map((event) => event.template?.id), [versions[0].id]);
+  },
+}, "example export_template_as_ova takes a template's base version by default");
+
+exampleTest("export_template", {
+  args: ["--template", "centos9", "--version", "2", "--export-domain", "export"],
+  prepare: async (connection) => {
+    await addExportDomain(connection);
+    versions = await addTemplateVersion(connection, "centos9");
+  },
+  check: async ({ connection }) => {
+    const domain = await domainNamed(connection, "export");
+    const exported = await connection.systemService().storageDomainsService()
+      .storageDomainService(domain.id!).templatesService().list();
+    assert.deepEqual(exported.map((copy) => copy.id), [versions[1].id]);
+  },
+}, "example export_template exports the version asked of a template");
+
 exampleTest("export_vm", {
   args: ["--vm", "vm003", "--export-domain", "export"],
   prepare: async (connection) => void await addExportDomain(connection),
