@@ -116,7 +116,7 @@ function notBackedUp(disk: types.Disk): string | undefined {
   if (disk.storageType !== undefined && disk.storageType !== types.DiskStorageType.IMAGE) {
     return `a ${disk.storageType} disk, not an image`;
   }
-  if (disk.shareable === true) return "shareable";
+  return disk.shareable === true ? "shareable" : undefined;
 }
 
 // The disks to back up: those named (each must be one of the VM's, and one a backup covers),
