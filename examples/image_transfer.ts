@@ -5,26 +5,21 @@
  * server every `--interval` seconds so that the transfer does not expire for inactivity.
  * A Ctrl-C before the transfer is open cancels it (`examples/lib/interrupt.ts`), so that the
  * disk is not left locked. `--disk` is a disk's exact name.
+ * `--disk` takes a disk's name or, as names need not be unique, its id.
  *
  * Usage: `deno run --allow-net --allow-env --allow-read examples/image_transfer.ts
- * [--disk vm003_disk1] [--direction download|upload] [--shallow] [--seconds N] [--interval 50]`
+ * [--disk vm003_disk1|ID] [--direction download|upload] [--shallow] [--seconds N] [--interval 50]`
  *
  * @module
  */
 
-import {
-  Connection,
-  connectionOptionsFromEnv,
-  findByName,
-  scriptArgs,
-  types,
-  waitFor,
-} from "../mod.ts";
+import { Connection, connectionOptionsFromEnv, scriptArgs, types, waitFor } from "../mod.ts";
+import { findDisk } from "./lib/find_disk.ts";
 import { endTransfer } from "./lib/end_transfer.ts";
 import { onCtrlC } from "./lib/interrupt.ts";
 
 const USAGE =
-  "Usage: deno run --allow-net --allow-env --allow-read examples/image_transfer.ts [--disk vm003_disk1] [--direction download|upload] [--shallow] [--seconds N] [--interval 50]";
+  "Usage: deno run --allow-net --allow-env --allow-read examples/image_transfer.ts [--disk vm003_disk1|ID] [--direction download|upload] [--shallow] [--seconds N] [--interval 50]";
 
 /** The value of a flag that takes a number of seconds above 0, else a usage error. */
 function seconds(flag: string, text: string): number {
@@ -67,10 +62,10 @@ function pause(ms: number, signal: AbortSignal): Promise<boolean> {
 await using connection = new Connection(connectionOptionsFromEnv());
 using interrupt = onCtrlC();
 const systemService = connection.systemService();
-const disk = await findByName(systemService.disksService(), values.disk, {
+const disk = await findDisk(systemService.disksService(), values.disk, {
   signal: interrupt.signal,
 });
-if (!disk) throw new Error(`No disk named ${values.disk}`);
+if (!disk) throw new Error(`No disk with name or id ${values.disk}`);
 
 // `raw`: the image server speaks guest data whatever the disk's format. The call is not
 // aborted by Ctrl-C: the transfer it opens is to be cancelled, which needs its id.

@@ -507,6 +507,25 @@ exampleTest("download_disk", {
   },
 });
 
+// Disk names need not be unique: of two disks named `dup`, `--disk` takes the second's id.
+let dupPath = "";
+let dupId = "";
+exampleTest("download_disk", {
+  prepare: async (connection) => {
+    await diskWith(connection, "dup", randomBytes(MIB, 3));
+    dupId = (await diskWith(connection, "dup", exported)).id!;
+  },
+  args: async () => {
+    dupPath = await Deno.makeTempFile({ prefix: "ovirt-sdk-download-" });
+    return ["--disk", dupId, "--file", dupPath];
+  },
+  check: async () => {
+    const bytes = await Deno.readFile(dupPath);
+    await Deno.remove(dupPath);
+    assertBytes(bytes, exported);
+  },
+}, "example download_disk takes a disk's id for --disk");
+
 // Ctrl-C while the transfer starts: it is cancelled and no file is left.
 let stoppedDir = "";
 exampleTest("download_disk", {
