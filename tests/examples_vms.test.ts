@@ -180,6 +180,35 @@ exampleTest("add_vm_nic", {
   },
 });
 
+// A VM of another data center: the profile of its own data center's ovirtmgmt.
+exampleTest("add_vm_nic", {
+  args: ["--vm", "dc2vm", "--name", "nic2"],
+  prepare: async (connection) => {
+    const system = connection.systemService();
+    await system.dataCentersService().add({ name: "dc2", local: false });
+    await system.clustersService().add({
+      name: "c2",
+      cpu: { architecture: "x86_64", type: "Intel Icelake Server Family" },
+      dataCenter: { name: "dc2" },
+    });
+    await system.vmsService().add({
+      name: "dc2vm",
+      cluster: { name: "c2" },
+      template: { name: "Blank" },
+    });
+  },
+  check: async ({ connection }) => {
+    const vm = await vmNamed(connection, "dc2vm");
+    const nic = (await vmService(connection, vm).nicsService().list())
+      .find((candidate) => candidate.name === "nic2");
+    assert.ok(nic, "the NIC is added");
+    const profile = await connection.followLink(nic.vnicProfile!);
+    const network = await connection.followLink(profile.network!);
+    const dataCenter = await connection.followLink(network.dataCenter!);
+    assert.deepEqual([profile.name, dataCenter.name], ["ovirtmgmt", "dc2"]);
+  },
+}, "example add_vm_nic takes the vNIC profile of the VM's data center");
+
 exampleTest("add_vm_snapshot", {
   args: ["--vm", "vm003", "--description", "before upgrade"],
   check: async ({ connection }) => {
