@@ -28,6 +28,11 @@ const systemService = connection.systemService();
 const disksService = systemService.disksService();
 const disk = await findDisk(disksService, values.disk);
 if (!disk) throw new Error(`No disk with name or id ${values.disk}`);
+if (disk.storageType !== undefined && disk.storageType !== types.DiskStorageType.IMAGE) {
+  throw new Error(
+    `Disk ${disk.name} is a ${disk.storageType} disk: only image disks can be reduced`,
+  );
+}
 if (disk.shareable === true) {
   throw new Error(`Disk ${disk.name} is shareable: it cannot be reduced`);
 }

@@ -25,6 +25,11 @@ await using connection = new Connection(connectionOptionsFromEnv());
 const disksService = connection.systemService().disksService();
 const disk = await findDisk(disksService, values.disk);
 if (!disk) throw new Error(`No disk with name or id ${values.disk}`);
+if (disk.storageType !== undefined && disk.storageType !== types.DiskStorageType.IMAGE) {
+  throw new Error(
+    `Disk ${disk.name} is a ${disk.storageType} disk: only image disks can be sparsified`,
+  );
+}
 if (disk.format !== types.DiskFormat.RAW || disk.sparse !== true) {
   const kind = disk.format === types.DiskFormat.RAW ? "preallocated" : "qcow2";
   throw new Error(`Disk ${disk.name} is ${kind}: only raw, sparse disks can be sparsified`);

@@ -393,6 +393,24 @@ for (const [name, kind] of [["vm003_disk1", "qcow2"], ["thick", "preallocated"]]
   }, `example sparsify_disk refuses a ${kind} disk, as the engine does`);
 }
 
+// A direct LUN disk has no image (no format, no storage domain): both refuse it by name.
+for (const name of ["sparsify_disk", "reduce_disk"]) {
+  exampleTest(name, {
+    prepare: async (connection) => {
+      await connection.systemService().disksService().add({
+        name: "lun3",
+        lunStorage: { type: types.StorageType.ISCSI, logicalUnits: [{ id: "3600a0b8000a" }] },
+      });
+    },
+    args: ["--disk", "lun3"],
+    exitCode: 1,
+    check: ({ stderr }) => {
+      assert.match(stderr, /^error: Uncaught .*Disk lun3 is a lun disk: only image disks can be/m);
+      assert.doesNotMatch(stderr, /TypeError|qcow2/);
+    },
+  }, `example ${name} refuses a direct LUN disk`);
+}
+
 // Image transfers
 
 const uploaded = randomBytes(3 * MIB + 12345, 11);
