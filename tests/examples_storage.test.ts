@@ -19,6 +19,7 @@ import {
 import { startSimulator } from "../testing/mod.ts";
 import { exampleTest, type Rewrite } from "./example_harness.ts";
 import { qcow2 } from "./qcow2_image.ts";
+import { removeDisk } from "../examples/lib/remove_disk.ts";
 
 const MIB = 1024 ** 2;
 const GIB = 1024 ** 3;
@@ -410,6 +411,37 @@ for (const name of ["sparsify_disk", "reduce_disk"]) {
     },
   }, `example ${name} refuses a direct LUN disk`);
 }
+
+// After a cancelled upload the engine removes the disk itself: a disk gone is no failure.
+Deno.test("examples' removeDisk counts a disk already removed as removed", async () => {
+  await using simulator = await startSimulator({ delay: 0 });
+  await using connection = new Connection({
+    url: simulator.url,
+    username: simulator.username,
+    password: simulator.password,
+  });
+  const disksService = connection.systemService().disksService();
+  const disk = await disksService.add({
+    name: "gone",
+    format: types.DiskFormat.RAW,
+    provisionedSize: MIB,
+    storageDomains: [{ name: "data" }],
+  });
+  await waitForStatus(disksService.diskService(disk.id!), types.DiskStatus.OK, POLL);
+  await disksService.diskService(disk.id!).remove();
+  const said: string[] = [];
+  const { error } = console;
+  const exitCode = Deno.exitCode;
+  console.error = (text: string) => void said.push(text);
+  try {
+    await removeDisk(disksService, disk);
+    assert.equal(Deno.exitCode, exitCode);
+  } finally {
+    console.error = error;
+    Deno.exitCode = exitCode;
+  }
+  assert.deepEqual(said, [`Disk gone (${disk.id}) is removed already`]);
+});
 
 // Image transfers
 
