@@ -68,6 +68,7 @@ async function downloadBackupDisk(backupId: string, disk: types.Disk, path: stri
     format: types.DiskFormat.RAW,
   }); // not cut short by Ctrl-C: the transfer it makes is to be ended below
   const transferService = transfersService.imageTransferService(created.id!);
+  const untrack = interrupt.track(`image transfer ${created.id} of disk ${disk.name}`);
   let complete = false;
   try {
     const transfer = await waitFor(
@@ -108,6 +109,7 @@ async function downloadBackupDisk(backupId: string, disk: types.Disk, path: stri
     }
   } finally {
     await endTransfer(transferService, complete);
+    untrack();
   }
 }
 
@@ -148,6 +150,7 @@ const started = await backupsService.add({
 const kind = fromCheckpoint ? `incremental (since checkpoint ${fromCheckpoint})` : "full";
 console.log(`Started ${kind} backup ${started.id} of VM ${vm.name}`);
 const backupService = backupsService.backupService(started.id!);
+const untrackBackup = interrupt.track(`backup ${started.id} of VM ${vm.name}`);
 
 // The checkpoint the backup leaves, and whether every disk of it was saved.
 let checkpoint: string | undefined;
@@ -174,6 +177,7 @@ try {
   saved = true;
 } finally {
   await endBackup();
+  untrackBackup();
   // The engine keeps the checkpoint whatever became of the files (only the oldest one can be
   // removed): an incremental backup from it would miss what this backup did not save.
   if (!saved && checkpoint !== undefined) {

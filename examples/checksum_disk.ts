@@ -40,6 +40,7 @@ const created = await transfersService.add({
   format: types.DiskFormat.RAW,
 }); // not cut short by Ctrl-C: the transfer it makes is to be ended below
 const transferService = transfersService.imageTransferService(created.id!);
+const untrack = interrupt.track(`image transfer ${created.id} of disk ${disk.name}`);
 let done = false;
 try {
   const transfer = await waitFor(
@@ -63,4 +64,5 @@ try {
 } finally {
   // Even after Ctrl-C: an open transfer would keep the disk locked.
   await endTransfer(transferService, done);
+  untrack();
 }

@@ -79,6 +79,7 @@ const created = await transfersService.add({
   shallow: values.shallow === true,
 });
 const transferService = transfersService.imageTransferService(created.id!);
+const untrack = interrupt.track(`image transfer ${created.id} of disk ${disk.name}`);
 // Ctrl-C while the transfer starts cancels it; once it is open, Ctrl-C ends it well.
 let done = false;
 try {
@@ -117,6 +118,7 @@ try {
   }
 } finally {
   const phase = await endTransfer(transferService, done);
+  untrack();
   console.log(`Transfer ${phase}`);
   if (phase !== types.ImageTransferPhase.FINISHED_SUCCESS) Deno.exitCode = 1;
 }

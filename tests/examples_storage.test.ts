@@ -914,6 +914,31 @@ exampleTest("backup_vm", {
   },
 }, "example backup_vm ends its transfer and finalizes the backup on Ctrl-C");
 
+// A second Ctrl-C exits at once: it names the backup and the transfer it leaves, with ids.
+exampleTest("backup_vm", {
+  simulator: { delay: 1500 },
+  args: ["--vm", "vm002", "--skip-download"],
+  interruptWhen: async (connection) => {
+    const vm = await vmNamed(connection, "vm002");
+    const backups = await connection.systemService().vmsService().vmService(vm.id!)
+      .backupsService().list();
+    return backups.length > 0;
+  },
+  interruptAgain: 100,
+  exitCode: 130,
+  check: async ({ connection, stderr }) => {
+    const vm = await vmNamed(connection, "vm002");
+    const [backup] = await connection.systemService().vmsService().vmService(vm.id!)
+      .backupsService().list();
+    assert.ok(
+      stderr.includes(
+        `exiting without finishing the clean-up; left: backup ${backup.id} of VM vm002`,
+      ),
+      stderr,
+    );
+  },
+}, "example backup_vm names the backup it leaves on a second Ctrl-C");
+
 exampleTest("backup_vm", {
   args: ["--vm", "vm002", "--disk", "vm002_disk1", "--disk", "nosuchdisk", "--skip-download"],
   exitCode: 1,
