@@ -1,8 +1,9 @@
 /**
  * Reduces the allocation of a disk on block storage (iSCSI, FC) to what its data needs:
  * useful after a disk was extended, its last snapshot deleted, or it was moved while its
- * VM ran. The engine refuses to reduce a disk on a file domain (NFS, ...) or a shareable
- * disk, and so does the script, before asking. The disk's VM must be down. Waits until the disk is unlocked again.
+ * VM ran. The engine refuses to reduce a disk on a file domain (NFS, ...), a shareable disk
+ * or a direct LUN, and so does the script, before asking. The disk's VM must be down. Waits
+ * until the disk is unlocked again.
  * `--disk` takes a disk's name or, as names need not be unique, its id.
  *
  * Usage: `deno run --allow-net --allow-env --allow-read examples/reduce_disk.ts

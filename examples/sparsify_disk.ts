@@ -1,7 +1,8 @@
 /**
  * Sparsifies a raw, sparse (thin) disk: frees the storage of the blocks the guest no longer
  * uses, so that the disk takes less space. The engine refuses to sparsify a qcow2 (`cow`)
- * disk or a preallocated one, and so does the script, before asking. The disk's VM must be down. Waits until the disk is unlocked again.
+ * disk, a preallocated one or a direct LUN, and so does the script, before asking. The disk's
+ * VM must be down. Waits until the disk is unlocked again.
  * `--disk` takes a disk's name or, as names need not be unique, its id.
  *
  * Usage: `deno run --allow-net --allow-env --allow-read examples/sparsify_disk.ts
