@@ -1,6 +1,6 @@
 /**
  * Adds a network interface to a virtual machine, connected to the network of a vNIC
- * profile.
+ * profile: the profile of that name on a network of the VM's data center.
  *
  * Usage: `deno run --allow-net --allow-env --allow-read examples/add_vm_nic.ts
  * [--vm vm003] [--name nic2] [--profile ovirtmgmt]`
@@ -26,10 +26,25 @@ const vmsService = systemService.vmsService();
 const vm = await findByName(vmsService, values.vm);
 if (!vm) throw new Error(`No VM named ${values.vm}`);
 
-// vNIC profiles cannot be searched: list them and pick the one by name.
-const profiles = await systemService.vnicProfilesService().list();
-const profile = profiles.find((candidate) => candidate.name === values.profile);
-if (!profile) throw new Error(`No vNIC profile named ${values.profile}`);
+// Each data center has its own networks (and `ovirtmgmt`), each network its own profiles:
+// the profile is that of a network of the VM's data center. vNIC profiles cannot be searched.
+const cluster = await systemService.clustersService().clusterService(vm.cluster!.id!).get();
+const networks = await systemService.dataCentersService()
+  .dataCenterService(cluster.dataCenter!.id!).networksService().list();
+const profiles = (await systemService.vnicProfilesService().list()).filter((candidate) =>
+  candidate.name === values.profile &&
+  networks.some((network) => network.id === candidate.network?.id)
+);
+if (profiles.length === 0) {
+  throw new Error(`No vNIC profile named ${values.profile} in the data center of VM ${vm.name}`);
+}
+if (profiles.length > 1) {
+  throw new Error(
+    `${profiles.length} vNIC profiles named ${values.profile} in the data center of VM ${vm.name}` +
+      ` (ids ${profiles.map((candidate) => candidate.id).join(", ")})`,
+  );
+}
+const [profile] = profiles;
 
 const nic = await vmsService.vmService(vm.id!).nicsService().add({
   name: String(values.name),

@@ -6,8 +6,11 @@
  *
  * The disks come down whole, as raw guest data, even from an incremental backup
  * (ovirt-imageio's client can fetch just the changed extents into qcow2 files instead).
- * A `--disk` name that is not one of the VM's disks is an error. Ctrl-C stops the backup:
- * the download in progress ends (its partial file removed) and the backup is finalized.
+ * A `--disk` name that is not one of the VM's disks is an error, and so is one the engine
+ * never backs up (a direct LUN, a shareable disk); without `--disk` these are left out, said.
+ * Ctrl-C stops the backup: the download in progress ends (its partial file removed) and the
+ * backup is finalized; the checkpoint it leaves is then named as one no incremental backup is
+ * to start from (the same after a failed download).
  *
  * Usage: `deno run --allow-net --allow-env --allow-read --allow-write examples/backup_vm.ts
  * [--vm vm001] [--disk NAME]... [--from-checkpoint ID] [--backup-dir .] [--skip-download]`
@@ -65,6 +68,7 @@ async function downloadBackupDisk(backupId: string, disk: types.Disk, path: stri
     format: types.DiskFormat.RAW,
   }); // not cut short by Ctrl-C: the transfer it makes is to be ended below
   const transferService = transfersService.imageTransferService(created.id!);
+  const untrack = interrupt.track(`image transfer ${created.id} of disk ${disk.name}`);
   let complete = false;
   try {
     const transfer = await waitFor(
@@ -105,19 +109,37 @@ async function downloadBackupDisk(backupId: string, disk: types.Disk, path: stri
     }
   } finally {
     await endTransfer(transferService, complete);
+    untrack();
   }
 }
 
-// The disks to back up: those named (each must be one of the VM's), or all of the VM's.
+/** Why the engine leaves `disk` out of every backup (it keeps image disks not shared). */
+function notBackedUp(disk: types.Disk): string | undefined {
+  if (disk.storageType !== undefined && disk.storageType !== types.DiskStorageType.IMAGE) {
+    return `a ${disk.storageType} disk, not an image`;
+  }
+  return disk.shareable === true ? "shareable" : undefined;
+}
+
+// The disks to back up: those named (each must be one of the VM's, and one a backup covers),
+// or all of the VM's that a backup covers.
 const disks: types.Disk[] = [];
+const found: string[] = [];
 for (const attachment of await vmService.diskAttachmentsService().list({ signal })) {
   const disk = await systemService.disksService().diskService(attachment.disk!.id!).get({
     signal,
   });
-  if (!values.disk?.length || values.disk.includes(disk.name!)) disks.push(disk);
+  if (values.disk?.length && !values.disk.includes(disk.name!)) continue;
+  found.push(disk.name!);
+  const why = notBackedUp(disk);
+  if (why === undefined) disks.push(disk);
+  else if (values.disk?.length) {
+    throw new Error(`Disk ${disk.name} (${disk.id}) of VM ${vm.name} is ${why}: no backup has it`);
+  } else console.log(`Leaving out disk ${disk.name} (${disk.id}): ${why}, no backup has it`);
 }
-const unknown = values.disk?.filter((name) => !disks.some((disk) => disk.name === name)) ?? [];
+const unknown = values.disk?.filter((name) => !found.includes(name)) ?? [];
 if (unknown.length > 0) throw new Error(`VM ${vm.name} has no disk ${unknown.join(", no disk ")}`);
+if (disks.length === 0) throw new Error(`VM ${vm.name} has no disk a backup can have`);
 
 const backupsService = vmService.backupsService();
 // Not cut short by Ctrl-C: the backup it starts is to be finalized below.
@@ -128,7 +150,11 @@ const started = await backupsService.add({
 const kind = fromCheckpoint ? `incremental (since checkpoint ${fromCheckpoint})` : "full";
 console.log(`Started ${kind} backup ${started.id} of VM ${vm.name}`);
 const backupService = backupsService.backupService(started.id!);
+const untrackBackup = interrupt.track(`backup ${started.id} of VM ${vm.name}`);
 
+// The checkpoint the backup leaves, and whether every disk of it was saved.
+let checkpoint: string | undefined;
+let saved = false;
 try {
   const backup = await waitFor(
     () => backupService.get(),
@@ -137,7 +163,8 @@ try {
     { interval: 1000, signal },
   );
   if (backup.phase === types.BackupPhase.FAILED) throw new Error(`Backup ${backup.id} failed`);
-  console.log(`Backup is ready; it will leave checkpoint ${backup.toCheckpointId}`);
+  checkpoint = backup.toCheckpointId;
+  console.log(`Backup is ready; it will leave checkpoint ${checkpoint}`);
   if (values["skip-download"] !== true) {
     const timestamp = new Date().toISOString().replace(/\D/g, "").slice(0, 12);
     for (const disk of await backupService.disksService().list()) {
@@ -147,8 +174,18 @@ try {
       console.log(`Saved disk ${disk.name} (${mode}) to ${path}`);
     }
   }
+  saved = true;
 } finally {
   await endBackup();
+  untrackBackup();
+  // The engine keeps the checkpoint whatever became of the files (only the oldest one can be
+  // removed): an incremental backup from it would miss what this backup did not save.
+  if (!saved && checkpoint !== undefined) {
+    console.error(
+      `Checkpoint ${checkpoint} stands for a backup that was not saved: take the next backup ` +
+        `in full, not with --from-checkpoint ${checkpoint}`,
+    );
+  }
 }
 
 /**

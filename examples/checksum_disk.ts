@@ -3,26 +3,21 @@
  * transfer and asks the image server (ovirt-imageio) for the checksum of the disk's
  * guest data. Compare it with `checksum_image.ts` on a local copy to verify a transfer.
  * Ctrl-C stops the wait for the checksum; the transfer is ended all the same.
+ * `--disk` takes a disk's name or, as names need not be unique, its id.
  *
  * Usage: `deno run --allow-net --allow-env --allow-read examples/checksum_disk.ts
- * [--disk vm003_disk1] [--algorithm sha256] [--block-size 4194304]`
+ * [--disk vm003_disk1|ID] [--algorithm sha256] [--block-size 4194304]`
  *
  * @module
  */
 
-import {
-  Connection,
-  connectionOptionsFromEnv,
-  findByName,
-  scriptArgs,
-  types,
-  waitFor,
-} from "../mod.ts";
+import { Connection, connectionOptionsFromEnv, scriptArgs, types, waitFor } from "../mod.ts";
+import { findDisk } from "./lib/find_disk.ts";
 import { endTransfer } from "./lib/end_transfer.ts";
 import { onCtrlC } from "./lib/interrupt.ts";
 
 const USAGE =
-  "Usage: deno run --allow-net --allow-env --allow-read examples/checksum_disk.ts [--disk vm003_disk1] [--algorithm sha256] [--block-size 4194304]";
+  "Usage: deno run --allow-net --allow-env --allow-read examples/checksum_disk.ts [--disk vm003_disk1|ID] [--algorithm sha256] [--block-size 4194304]";
 
 const { values, integer } = scriptArgs(USAGE, {
   disk: { type: "string", default: "vm003_disk1" },
@@ -35,8 +30,8 @@ await using connection = new Connection(connectionOptionsFromEnv());
 const systemService = connection.systemService();
 using interrupt = onCtrlC();
 const { signal } = interrupt;
-const disk = await findByName(systemService.disksService(), values.disk, { signal });
-if (!disk) throw new Error(`No disk named ${values.disk}`);
+const disk = await findDisk(systemService.disksService(), values.disk, { signal });
+if (!disk) throw new Error(`No disk with name or id ${values.disk}`);
 
 const transfersService = systemService.imageTransfersService();
 const created = await transfersService.add({
@@ -45,6 +40,7 @@ const created = await transfersService.add({
   format: types.DiskFormat.RAW,
 }); // not cut short by Ctrl-C: the transfer it makes is to be ended below
 const transferService = transfersService.imageTransferService(created.id!);
+const untrack = interrupt.track(`image transfer ${created.id} of disk ${disk.name}`);
 let done = false;
 try {
   const transfer = await waitFor(
@@ -68,4 +64,5 @@ try {
 } finally {
   // Even after Ctrl-C: an open transfer would keep the disk locked.
   await endTransfer(transferService, done);
+  untrack();
 }

@@ -1,17 +1,19 @@
 /**
  * Deactivates a disk of a virtual machine: the disk stays attached, but the VM no
  * longer sees it (its attachment's `active` becomes false).
+ * `--disk` takes a disk's name or, as names need not be unique, its id.
  *
  * Usage: `deno run --allow-net --allow-env --allow-read
- * examples/deactivate_disk_attachment.ts --vm NAME --disk NAME`
+ * examples/deactivate_disk_attachment.ts --vm NAME --disk NAME|ID`
  *
  * @module
  */
 
 import { Connection, connectionOptionsFromEnv, findByName, scriptArgs, waitFor } from "../mod.ts";
+import { findDisk } from "./lib/find_disk.ts";
 
 const USAGE =
-  "Usage: deno run --allow-net --allow-env --allow-read examples/deactivate_disk_attachment.ts --vm NAME --disk NAME";
+  "Usage: deno run --allow-net --allow-env --allow-read examples/deactivate_disk_attachment.ts --vm NAME --disk NAME|ID";
 
 const { values, usage } = scriptArgs(USAGE, {
   vm: { type: "string" },
@@ -23,7 +25,7 @@ if (!values.disk) throw usage("Name the disk to deactivate with --disk");
 await using connection = new Connection(connectionOptionsFromEnv());
 const systemService = connection.systemService();
 const vm = await findByName(systemService.vmsService(), values.vm);
-const disk = await findByName(systemService.disksService(), values.disk);
+const disk = await findDisk(systemService.disksService(), values.disk);
 if (!vm || !disk) throw new Error(`No VM ${values.vm} or no disk ${values.disk}`);
 
 const attachmentsService = systemService.vmsService().vmService(vm.id!).diskAttachmentsService();

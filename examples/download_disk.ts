@@ -4,9 +4,10 @@
  * areas stay holes. By default the bytes come as raw guest data, whatever the disk's
  * format. An existing file is replaced. Ctrl-C stops the download: the transfer is cancelled
  * and the partial file removed (an existing file stays as it was).
+ * `--disk` takes a disk's name or, as names need not be unique, its id.
  *
  * Usage: `deno run --allow-net --allow-env --allow-read --allow-write
- * examples/download_disk.ts [--disk vm003_disk1] [--file vm003_disk1.raw] [--format raw|cow]
+ * examples/download_disk.ts [--disk vm003_disk1|ID] [--file vm003_disk1.raw] [--format raw|cow]
  * [--connections 4] [--use-proxy]`
  *
  * @module
@@ -16,15 +17,15 @@ import {
   Connection,
   connectionOptionsFromEnv,
   downloadImage,
-  findByName,
   progressBar,
   scriptArgs,
   types,
 } from "../mod.ts";
+import { findDisk } from "./lib/find_disk.ts";
 import { onCtrlC } from "./lib/interrupt.ts";
 
 const USAGE =
-  "Usage: deno run --allow-net --allow-env --allow-read --allow-write examples/download_disk.ts [--disk vm003_disk1] [--file vm003_disk1.raw] [--format raw|cow] [--connections 4] [--use-proxy]";
+  "Usage: deno run --allow-net --allow-env --allow-read --allow-write examples/download_disk.ts [--disk vm003_disk1|ID] [--file vm003_disk1.raw] [--format raw|cow] [--connections 4] [--use-proxy]";
 
 const { values, usage, integer } = scriptArgs(USAGE, {
   disk: { type: "string", default: "vm003_disk1" },
@@ -44,10 +45,10 @@ const path = typeof values.file === "string"
 
 await using connection = new Connection(connectionOptionsFromEnv());
 using interrupt = onCtrlC();
-const disk = await findByName(connection.systemService().disksService(), values.disk, {
+const disk = await findDisk(connection.systemService().disksService(), values.disk, {
   signal: interrupt.signal,
 });
-if (!disk) throw new Error(`No disk named ${values.disk}`);
+if (!disk) throw new Error(`No disk with name or id ${values.disk}`);
 console.log(`Downloading disk ${disk.name} (${disk.id}, ${disk.provisionedSize} bytes)...`);
 
 const { stats } = await downloadImage(connection, disk.id!, path, {

@@ -3,9 +3,10 @@
  * the snapshot froze it, as raw guest data (a sparse file: zero areas stay holes). By
  * default the disk's newest snapshot. An existing file is replaced. Ctrl-C stops the
  * download: the transfer is cancelled and the partial file removed.
+ * `--disk` takes a disk's name or, as names need not be unique, its id.
  *
  * Usage: `deno run --allow-net --allow-env --allow-read --allow-write
- * examples/download_disk_snapshot.ts [--disk vm001_disk1] [--snapshot-id ID] [--file PATH]`
+ * examples/download_disk_snapshot.ts [--disk vm001_disk1|ID] [--snapshot-id ID] [--file PATH]`
  * (the file is `<snapshot id>.raw` by default)
  *
  * @module
@@ -15,14 +16,14 @@ import {
   Connection,
   connectionOptionsFromEnv,
   downloadImage,
-  findByName,
   progressBar,
   scriptArgs,
 } from "../mod.ts";
+import { findDisk } from "./lib/find_disk.ts";
 import { onCtrlC } from "./lib/interrupt.ts";
 
 const USAGE =
-  "Usage: deno run --allow-net --allow-env --allow-read --allow-write examples/download_disk_snapshot.ts [--disk vm001_disk1] [--snapshot-id ID] [--file PATH]";
+  "Usage: deno run --allow-net --allow-env --allow-read --allow-write examples/download_disk_snapshot.ts [--disk vm001_disk1|ID] [--snapshot-id ID] [--file PATH]";
 
 const { values } = scriptArgs(USAGE, {
   disk: { type: "string", default: "vm001_disk1" },
@@ -33,10 +34,10 @@ const { values } = scriptArgs(USAGE, {
 await using connection = new Connection(connectionOptionsFromEnv());
 const systemService = connection.systemService();
 using interrupt = onCtrlC();
-const disk = await findByName(systemService.disksService(), values.disk, {
+const disk = await findDisk(systemService.disksService(), values.disk, {
   signal: interrupt.signal,
 });
-if (!disk) throw new Error(`No disk named ${values.disk}`);
+if (!disk) throw new Error(`No disk with name or id ${values.disk}`);
 
 // The disk's snapshots, oldest first (without the active layer).
 const snapshots = await systemService.disksService().diskService(disk.id!)

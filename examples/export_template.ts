@@ -1,9 +1,10 @@
 /**
  * Exports a template to an export storage domain (to use it in another data center),
  * overwriting an earlier export of it, and waits until the export is done.
+ * The versions of a template share its name: `--version` picks one (1, the base template).
  *
  * Usage: `deno run --allow-net --allow-env --allow-read examples/export_template.ts
- * [--template centos9] [--export-domain export]`
+ * [--template centos9] [--version 1] [--export-domain export]`
  *
  * @module
  */
@@ -16,12 +17,14 @@ import {
   types,
   waitForStatus,
 } from "../mod.ts";
+import { findTemplateVersion } from "./lib/template_version.ts";
 
 const USAGE =
-  "Usage: deno run --allow-net --allow-env --allow-read examples/export_template.ts [--template centos9] [--export-domain export]";
+  "Usage: deno run --allow-net --allow-env --allow-read examples/export_template.ts [--template centos9] [--version 1] [--export-domain export]";
 
-const { values } = scriptArgs(USAGE, {
+const { values, integer } = scriptArgs(USAGE, {
   template: { type: "string", default: "centos9" },
+  version: { type: "string", default: "1" },
   "export-domain": { type: "string", default: "export" },
 });
 
@@ -29,8 +32,9 @@ await using connection = new Connection(connectionOptionsFromEnv());
 const systemService = connection.systemService();
 const templatesService = systemService.templatesService();
 
-const template = await findByName(templatesService, values.template);
-if (!template) throw new Error(`No template named ${values.template}`);
+const version = integer("version", values.version, 1);
+const template = await findTemplateVersion(templatesService, values.template, version);
+if (!template) throw new Error(`No template named ${values.template} has version ${version}`);
 const domain = await findByName(systemService.storageDomainsService(), values["export-domain"]);
 if (!domain) throw new Error(`No storage domain named ${values["export-domain"]}`);
 

@@ -5,9 +5,10 @@
  * with a correlation id and waits for the engine's job of that id to end. A failed export
  * ends the script with an error naming the failing step (the engine also logs event 1228;
  * 1227 on success).
+ * The versions of a template share its name: `--version` picks one (1, the base template).
  *
  * Usage: `deno run --allow-net --allow-env --allow-read examples/export_template_as_ova.ts
- * [--template centos9] [--host host1] [--directory /var/tmp] [--filename <template>.ova]`
+ * [--template centos9] [--version 1] [--host host1] [--directory /var/tmp] [--filename <template>.ova]`
  *
  * @module
  */
@@ -19,12 +20,14 @@ import {
   scriptArgs,
   waitForJobs,
 } from "../mod.ts";
+import { findTemplateVersion } from "./lib/template_version.ts";
 
 const USAGE =
-  "Usage: deno run --allow-net --allow-env --allow-read examples/export_template_as_ova.ts [--template centos9] [--host host1] [--directory /var/tmp] [--filename <template>.ova]";
+  "Usage: deno run --allow-net --allow-env --allow-read examples/export_template_as_ova.ts [--template centos9] [--version 1] [--host host1] [--directory /var/tmp] [--filename <template>.ova]";
 
-const { values } = scriptArgs(USAGE, {
+const { values, integer } = scriptArgs(USAGE, {
   template: { type: "string", default: "centos9" },
+  version: { type: "string", default: "1" },
   host: { type: "string", default: "host1" },
   directory: { type: "string", default: "/var/tmp" },
   filename: { type: "string" },
@@ -34,8 +37,9 @@ await using connection = new Connection(connectionOptionsFromEnv());
 const systemService = connection.systemService();
 const templatesService = systemService.templatesService();
 
-const template = await findByName(templatesService, values.template);
-if (!template) throw new Error(`No template named ${values.template}`);
+const version = integer("version", values.version, 1);
+const template = await findTemplateVersion(templatesService, values.template, version);
+if (!template) throw new Error(`No template named ${values.template} has version ${version}`);
 const host = await findByName(systemService.hostsService(), values.host);
 if (!host) throw new Error(`No host named ${values.host}`);
 

@@ -3,17 +3,23 @@
  * then finalizes it. Meanwhile other tools (ovirt-imageio's client, curl) can read or
  * write the disk at the transfer URL the script prints; the script pings the image
  * server every `--interval` seconds so that the transfer does not expire for inactivity.
+ * A Ctrl-C before the transfer is open cancels it (`examples/lib/interrupt.ts`), so that the
+ * disk is not left locked. `--disk` is a disk's exact name.
+ * `--disk` takes a disk's name or, as names need not be unique, its id.
  *
  * Usage: `deno run --allow-net --allow-env --allow-read examples/image_transfer.ts
- * [--disk vm003_disk1] [--direction download|upload] [--shallow] [--seconds N] [--interval 50]`
+ * [--disk vm003_disk1|ID] [--direction download|upload] [--shallow] [--seconds N] [--interval 50]`
  *
  * @module
  */
 
 import { Connection, connectionOptionsFromEnv, scriptArgs, types, waitFor } from "../mod.ts";
+import { findDisk } from "./lib/find_disk.ts";
+import { endTransfer } from "./lib/end_transfer.ts";
+import { onCtrlC } from "./lib/interrupt.ts";
 
 const USAGE =
-  "Usage: deno run --allow-net --allow-env --allow-read examples/image_transfer.ts [--disk vm003_disk1] [--direction download|upload] [--shallow] [--seconds N] [--interval 50]";
+  "Usage: deno run --allow-net --allow-env --allow-read examples/image_transfer.ts [--disk vm003_disk1|ID] [--direction download|upload] [--shallow] [--seconds N] [--interval 50]";
 
 /** The value of a flag that takes a number of seconds above 0, else a usage error. */
 function seconds(flag: string, text: string): number {
@@ -54,11 +60,15 @@ function pause(ms: number, signal: AbortSignal): Promise<boolean> {
 }
 
 await using connection = new Connection(connectionOptionsFromEnv());
+using interrupt = onCtrlC();
 const systemService = connection.systemService();
-const [disk] = await systemService.disksService().list({ search: `name=${values.disk}` });
-if (!disk) throw new Error(`No disk named ${values.disk}`);
+const disk = await findDisk(systemService.disksService(), values.disk, {
+  signal: interrupt.signal,
+});
+if (!disk) throw new Error(`No disk with name or id ${values.disk}`);
 
-// `raw`: the image server speaks guest data whatever the disk's format.
+// `raw`: the image server speaks guest data whatever the disk's format. The call is not
+// aborted by Ctrl-C: the transfer it opens is to be cancelled, which needs its id.
 const transfersService = systemService.imageTransfersService();
 const created = await transfersService.add({
   disk: { id: disk.id },
@@ -69,37 +79,28 @@ const created = await transfersService.add({
   shallow: values.shallow === true,
 });
 const transferService = transfersService.imageTransferService(created.id!);
-const transfer = await waitFor(
-  () => transferService.get(),
-  (current) => current.phase !== types.ImageTransferPhase.INITIALIZING,
-  { interval: 1000 },
-);
-if (transfer.phase !== types.ImageTransferPhase.TRANSFERRING) {
-  await transferService.cancel();
-  throw new Error(`Transfer ${transfer.id} is ${transfer.phase}, not transferring`);
-}
-const host = await systemService.hostsService().hostService(transfer.host!.id!).get();
-console.log(`Transfer ID: ${transfer.id}`);
-console.log(`Transfer host: ${host.name}`);
-console.log(`Transfer URL: ${transfer.transferUrl}`);
-console.log(`Proxy URL: ${transfer.proxyUrl}`);
-
-const interrupted = new AbortController();
-const interrupt = () => interrupted.abort();
-Deno.addSignalListener("SIGINT", interrupt);
-const until = limit === undefined
-  ? interrupted.signal
-  : AbortSignal.any([interrupted.signal, AbortSignal.timeout(limit * 1000)]);
-/** Phases of a transfer that has ended, or is ending, without this script finalizing it. */
-const ENDED: (string | undefined)[] = [
-  types.ImageTransferPhase.CANCELLED_SYSTEM,
-  types.ImageTransferPhase.CANCELLED_USER,
-  types.ImageTransferPhase.FINALIZING_FAILURE,
-  types.ImageTransferPhase.FINALIZING_SUCCESS,
-  types.ImageTransferPhase.FINISHED_FAILURE,
-  types.ImageTransferPhase.FINISHED_SUCCESS,
-];
+const untrack = interrupt.track(`image transfer ${created.id} of disk ${disk.name}`);
+// Ctrl-C while the transfer starts cancels it; once it is open, Ctrl-C ends it well.
+let done = false;
 try {
+  const transfer = await waitFor(
+    () => transferService.get(),
+    (current) => current.phase !== types.ImageTransferPhase.INITIALIZING,
+    { interval: 1000, signal: interrupt.signal },
+  );
+  if (transfer.phase !== types.ImageTransferPhase.TRANSFERRING) {
+    throw new Error(`Transfer ${transfer.id} is ${transfer.phase}, not transferring`);
+  }
+  const host = await systemService.hostsService().hostService(transfer.host!.id!).get();
+  console.log(`Transfer ID: ${transfer.id}`);
+  console.log(`Transfer host: ${host.name}`);
+  console.log(`Transfer URL: ${transfer.transferUrl}`);
+  console.log(`Proxy URL: ${transfer.proxyUrl}`);
+
+  const until = limit === undefined
+    ? interrupt.signal
+    : AbortSignal.any([interrupt.signal, AbortSignal.timeout(limit * 1000)]);
+  done = true;
   while (await pause(interval * 1000, until)) {
     // Any request to the image server, even OPTIONS, extends the transfer's ticket.
     const response = await connection.transferRequest({
@@ -116,18 +117,8 @@ try {
     console.log(`Transfer is alive (HTTP ${response.status})`);
   }
 } finally {
-  Deno.removeSignalListener("SIGINT", interrupt);
-  if (!ENDED.includes((await transferService.get()).phase)) {
-    console.log("Finalizing the image transfer...");
-    await transferService.finalize();
-  }
-  const ended = await waitFor(
-    () => transferService.get(),
-    (current) =>
-      current.phase === types.ImageTransferPhase.FINISHED_SUCCESS ||
-      current.phase === types.ImageTransferPhase.FINISHED_FAILURE,
-    { interval: 1000 },
-  );
-  console.log(`Transfer ${ended.phase}`);
-  if (ended.phase !== types.ImageTransferPhase.FINISHED_SUCCESS) Deno.exitCode = 1;
+  const phase = await endTransfer(transferService, done);
+  untrack();
+  console.log(`Transfer ${phase}`);
+  if (phase !== types.ImageTransferPhase.FINISHED_SUCCESS) Deno.exitCode = 1;
 }

@@ -1,23 +1,19 @@
 /**
  * Shows the snapshot chain of a disk as JSON: its layers from the base image to the
  * active one, each with its id, parent, format, status and allocated size.
+ * `--disk` takes a disk's name or, as names need not be unique, its id.
  *
  * Usage: `deno run --allow-net --allow-env --allow-read examples/list_disk_snapshots.ts
- * [--disk vm001_disk1]`
+ * [--disk vm001_disk1|ID]`
  *
  * @module
  */
 
-import {
-  Connection,
-  connectionOptionsFromEnv,
-  findByName,
-  scriptArgs,
-  type types,
-} from "../mod.ts";
+import { Connection, connectionOptionsFromEnv, scriptArgs, type types } from "../mod.ts";
+import { findDisk } from "./lib/find_disk.ts";
 
 const USAGE =
-  "Usage: deno run --allow-net --allow-env --allow-read examples/list_disk_snapshots.ts [--disk vm001_disk1]";
+  "Usage: deno run --allow-net --allow-env --allow-read examples/list_disk_snapshots.ts [--disk vm001_disk1|ID]";
 
 const { values } = scriptArgs(USAGE, {
   disk: { type: "string", default: "vm001_disk1" },
@@ -25,8 +21,8 @@ const { values } = scriptArgs(USAGE, {
 
 await using connection = new Connection(connectionOptionsFromEnv());
 const disksService = connection.systemService().disksService();
-const disk = await findByName(disksService, values.disk);
-if (!disk) throw new Error(`No disk named ${values.disk}`);
+const disk = await findDisk(disksService, values.disk);
+if (!disk) throw new Error(`No disk with name or id ${values.disk}`);
 
 // `includeActive`: the layer the VM writes to comes too, at the top of the chain.
 const snapshots = await disksService.diskService(disk.id!).diskSnapshotsService().list({

@@ -1,27 +1,23 @@
 /**
  * Reduces the allocation of a disk on block storage (iSCSI, FC) to what its data needs:
  * useful after a disk was extended, its last snapshot deleted, or it was moved while its
- * VM ran. The engine refuses to reduce a disk on a file domain (NFS, ...) or a shareable
- * disk, and so does the script, before asking. The disk's VM must be down. Waits until the disk is unlocked again.
+ * VM ran. The engine refuses to reduce a disk on a file domain (NFS, ...), a shareable disk
+ * or a direct LUN, and so does the script, before asking. The disk's VM must be down. Waits
+ * until the disk is unlocked again.
+ * `--disk` takes a disk's name or, as names need not be unique, its id.
  *
  * Usage: `deno run --allow-net --allow-env --allow-read examples/reduce_disk.ts
- * --disk NAME`
+ * --disk NAME|ID`
  *
  * @module
  */
 
-import {
-  Connection,
-  connectionOptionsFromEnv,
-  findByName,
-  scriptArgs,
-  types,
-  waitForStatus,
-} from "../mod.ts";
+import { Connection, connectionOptionsFromEnv, scriptArgs, types, waitForStatus } from "../mod.ts";
+import { findDisk } from "./lib/find_disk.ts";
 import { isBlockDomain } from "./lib/allocation.ts";
 
 const USAGE =
-  "Usage: deno run --allow-net --allow-env --allow-read examples/reduce_disk.ts --disk NAME";
+  "Usage: deno run --allow-net --allow-env --allow-read examples/reduce_disk.ts --disk NAME|ID";
 
 const { values, usage } = scriptArgs(USAGE, {
   disk: { type: "string" },
@@ -31,8 +27,13 @@ if (!values.disk) throw usage("Name the disk to reduce (one on block storage) wi
 await using connection = new Connection(connectionOptionsFromEnv());
 const systemService = connection.systemService();
 const disksService = systemService.disksService();
-const disk = await findByName(disksService, values.disk);
-if (!disk) throw new Error(`No disk named ${values.disk}`);
+const disk = await findDisk(disksService, values.disk);
+if (!disk) throw new Error(`No disk with name or id ${values.disk}`);
+if (disk.storageType !== undefined && disk.storageType !== types.DiskStorageType.IMAGE) {
+  throw new Error(
+    `Disk ${disk.name} is a ${disk.storageType} disk: only image disks can be reduced`,
+  );
+}
 if (disk.shareable === true) {
   throw new Error(`Disk ${disk.name} is shareable: it cannot be reduced`);
 }

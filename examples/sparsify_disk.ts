@@ -1,25 +1,21 @@
 /**
  * Sparsifies a raw, sparse (thin) disk: frees the storage of the blocks the guest no longer
  * uses, so that the disk takes less space. The engine refuses to sparsify a qcow2 (`cow`)
- * disk or a preallocated one, and so does the script, before asking. The disk's VM must be down. Waits until the disk is unlocked again.
+ * disk, a preallocated one or a direct LUN, and so does the script, before asking. The disk's
+ * VM must be down. Waits until the disk is unlocked again.
+ * `--disk` takes a disk's name or, as names need not be unique, its id.
  *
  * Usage: `deno run --allow-net --allow-env --allow-read examples/sparsify_disk.ts
- * --disk NAME`
+ * --disk NAME|ID`
  *
  * @module
  */
 
-import {
-  Connection,
-  connectionOptionsFromEnv,
-  findByName,
-  scriptArgs,
-  types,
-  waitForStatus,
-} from "../mod.ts";
+import { Connection, connectionOptionsFromEnv, scriptArgs, types, waitForStatus } from "../mod.ts";
+import { findDisk } from "./lib/find_disk.ts";
 
 const USAGE =
-  "Usage: deno run --allow-net --allow-env --allow-read examples/sparsify_disk.ts --disk NAME";
+  "Usage: deno run --allow-net --allow-env --allow-read examples/sparsify_disk.ts --disk NAME|ID";
 
 const { values, usage } = scriptArgs(USAGE, {
   disk: { type: "string" },
@@ -28,8 +24,13 @@ if (!values.disk) throw usage("Name the disk to sparsify (a raw, sparse one) wit
 
 await using connection = new Connection(connectionOptionsFromEnv());
 const disksService = connection.systemService().disksService();
-const disk = await findByName(disksService, values.disk);
-if (!disk) throw new Error(`No disk named ${values.disk}`);
+const disk = await findDisk(disksService, values.disk);
+if (!disk) throw new Error(`No disk with name or id ${values.disk}`);
+if (disk.storageType !== undefined && disk.storageType !== types.DiskStorageType.IMAGE) {
+  throw new Error(
+    `Disk ${disk.name} is a ${disk.storageType} disk: only image disks can be sparsified`,
+  );
+}
 if (disk.format !== types.DiskFormat.RAW || disk.sparse !== true) {
   const kind = disk.format === types.DiskFormat.RAW ? "preallocated" : "qcow2";
   throw new Error(`Disk ${disk.name} is ${kind}: only raw, sparse disks can be sparsified`);

@@ -21,8 +21,10 @@ import {
   findByName,
   followEvents,
   scriptArgs,
+  searchQuery,
   types,
   waitFor,
+  where,
 } from "../mod.ts";
 
 const USAGE =
@@ -58,7 +60,7 @@ if (!host.updateAvailable) {
   for await (
     const event of followEvents(eventsService, {
       from: Number(newest?.id ?? 0),
-      search: `host.name=${host.name}`,
+      search: searchQuery(where.eq("host.name", host.name!)).text,
       interval: 2000,
       signal: AbortSignal.timeout(checkTimeout * 1000),
     })

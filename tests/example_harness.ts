@@ -39,6 +39,8 @@ export interface ExampleCase {
    * runs), as a user stopping it half-way would; the check then sees what it left behind.
    */
   interruptWhen?: (connection: Connection) => Promise<boolean>;
+  /** With `interruptWhen`: sends a second Ctrl-C this many milliseconds after the first. */
+  interruptAgain?: number;
   /**
    * Puts a plain HTTP server between the example and the simulator (which then serves plain
    * HTTP too) that hands the body of every answer through this, with the request's method
@@ -121,6 +123,7 @@ export function exampleTest(name: string, example: ExampleCase, title = `example
         },
         60_000,
         interruptWhen && (() => interruptWhen(connection)),
+        example.interruptAgain,
       );
       if (code !== (example.exitCode ?? 0)) {
         throw new Error(`examples/${name}.ts exited with ${code}\n${stdout}\n${stderr}`);
@@ -145,7 +148,8 @@ export interface ExampleRun {
 /**
  * Runs one example script to the end, as a user would (`deno run`, variables in `env`);
  * kills it after `timeout` milliseconds. With `interruptWhen`, sends it one SIGINT (Ctrl-C)
- * as soon as that resolves true, asking every 50 ms while the script runs.
+ * as soon as that resolves true, asking every 50 ms while the script runs; with `again`, a
+ * second one that many milliseconds later.
  */
 export async function runExample(
   name: string,
@@ -153,6 +157,7 @@ export async function runExample(
   env: Record<string, string>,
   timeout = 60_000,
   interruptWhen?: () => Promise<boolean>,
+  again?: number,
 ): Promise<ExampleRun> {
   const child = new Deno.Command(Deno.execPath(), {
     args: [
@@ -172,20 +177,27 @@ export async function runExample(
   });
   const running = child.spawn();
   const output = running.output();
-  if (interruptWhen) await interruptOnce(running, output, interruptWhen);
+  if (interruptWhen) await interruptOnce(running, output, interruptWhen, again);
   return await outputOf(output);
 }
 
-/** Sends `running` one SIGINT once `when` resolves true, unless it ended before. */
+/**
+ * Sends `running` one SIGINT once `when` resolves true, unless it ended before; with
+ * `again`, a second one `again` milliseconds later (unless it ended by then).
+ */
 async function interruptOnce(
   running: Deno.ChildProcess,
   output: Promise<Deno.CommandOutput>,
   when: () => Promise<boolean>,
+  again?: number,
 ): Promise<void> {
   let ended = false;
   output.finally(() => ended = true).catch(() => {});
   while (!ended) {
     if (await when()) {
+      if (!ended) running.kill("SIGINT");
+      if (again === undefined) return;
+      await new Promise((resolve) => setTimeout(resolve, again));
       if (!ended) running.kill("SIGINT");
       return;
     }

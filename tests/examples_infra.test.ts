@@ -650,6 +650,24 @@ exampleTest("upgrade_host", {
   },
 }, "example upgrade_host waits for a host upgraded from maintenance to be back in maintenance");
 
+// A host whose name has a space: the events of its update check are found all the same.
+exampleTest("upgrade_host", {
+  args: ["--host", "my host", "--check-timeout", "10"],
+  prepare: async (connection) => {
+    const hostService = connection.systemService().hostsService()
+      .hostService((await hostNamed(connection, "host2")).id!);
+    await hostService.deactivate();
+    await waitFor(() => hostService.get(), (host) => host.status === "maintenance", {
+      interval: 10,
+      timeout: 10_000,
+    });
+    await hostService.update({ name: "my host" });
+  },
+  check: ({ stdout }) => {
+    assert.match(stdout, /^Host my host is upgraded and in maintenance$/m);
+  },
+}, "example upgrade_host follows the check's events of a host whose name has a space");
+
 // A failed upgrade: the engine leaves the host install_failed.
 exampleTest("upgrade_host", {
   args: ["--host", "host1"],

@@ -19,6 +19,7 @@ import {
 import { startSimulator } from "../testing/mod.ts";
 import { exampleTest, type Rewrite } from "./example_harness.ts";
 import { qcow2 } from "./qcow2_image.ts";
+import { removeDisk } from "../examples/lib/remove_disk.ts";
 
 const MIB = 1024 ** 2;
 const GIB = 1024 ** 3;
@@ -393,6 +394,55 @@ for (const [name, kind] of [["vm003_disk1", "qcow2"], ["thick", "preallocated"]]
   }, `example sparsify_disk refuses a ${kind} disk, as the engine does`);
 }
 
+// A direct LUN disk has no image (no format, no storage domain): both refuse it by name.
+for (const name of ["sparsify_disk", "reduce_disk"]) {
+  exampleTest(name, {
+    prepare: async (connection) => {
+      await connection.systemService().disksService().add({
+        name: "lun3",
+        lunStorage: { type: types.StorageType.ISCSI, logicalUnits: [{ id: "3600a0b8000a" }] },
+      });
+    },
+    args: ["--disk", "lun3"],
+    exitCode: 1,
+    check: ({ stderr }) => {
+      assert.match(stderr, /^error: Uncaught .*Disk lun3 is a lun disk: only image disks can be/m);
+      assert.doesNotMatch(stderr, /TypeError|qcow2/);
+    },
+  }, `example ${name} refuses a direct LUN disk`);
+}
+
+// After a cancelled upload the engine removes the disk itself: a disk gone is no failure.
+Deno.test("examples' removeDisk counts a disk already removed as removed", async () => {
+  await using simulator = await startSimulator({ delay: 0 });
+  await using connection = new Connection({
+    url: simulator.url,
+    username: simulator.username,
+    password: simulator.password,
+  });
+  const disksService = connection.systemService().disksService();
+  const disk = await disksService.add({
+    name: "gone",
+    format: types.DiskFormat.RAW,
+    provisionedSize: MIB,
+    storageDomains: [{ name: "data" }],
+  });
+  await waitForStatus(disksService.diskService(disk.id!), types.DiskStatus.OK, POLL);
+  await disksService.diskService(disk.id!).remove();
+  const said: string[] = [];
+  const { error } = console;
+  const exitCode = Deno.exitCode;
+  console.error = (text: string) => void said.push(text);
+  try {
+    await removeDisk(disksService, disk);
+    assert.equal(Deno.exitCode, exitCode);
+  } finally {
+    console.error = error;
+    Deno.exitCode = exitCode;
+  }
+  assert.deepEqual(said, [`Disk gone (${disk.id}) is removed already`]);
+});
+
 // Image transfers
 
 const uploaded = randomBytes(3 * MIB + 12345, 11);
@@ -506,6 +556,25 @@ exampleTest("download_disk", {
     assert.match(stdout, /^Downloading 100% /m);
   },
 });
+
+// Disk names need not be unique: of two disks named `dup`, `--disk` takes the second's id.
+let dupPath = "";
+let dupId = "";
+exampleTest("download_disk", {
+  prepare: async (connection) => {
+    await diskWith(connection, "dup", randomBytes(MIB, 3));
+    dupId = (await diskWith(connection, "dup", exported)).id!;
+  },
+  args: async () => {
+    dupPath = await Deno.makeTempFile({ prefix: "ovirt-sdk-download-" });
+    return ["--disk", dupId, "--file", dupPath];
+  },
+  check: async () => {
+    const bytes = await Deno.readFile(dupPath);
+    await Deno.remove(dupPath);
+    assertBytes(bytes, exported);
+  },
+}, "example download_disk takes a disk's id for --disk");
 
 // Ctrl-C while the transfer starts: it is cancelled and no file is left.
 let stoppedDir = "";
@@ -621,6 +690,39 @@ exampleTest("image_transfer", {
     assert.equal((await diskNamed(connection, "vm003_disk1")).status, types.DiskStatus.OK);
   },
 }, "example image_transfer stops when the transfer is cancelled elsewhere");
+
+// Disks `web` and `web 1` (whose description holds the word 1): the transfer is on `web 1`.
+exampleTest("image_transfer", {
+  prepare: async (connection) => {
+    const web = await diskWith(connection, "web", new Uint8Array(MIB));
+    await diskWith(connection, "web 1", new Uint8Array(MIB));
+    await connection.systemService().disksService().diskService(web.id!)
+      .update({ description: "copy 1" });
+  },
+  args: ["--disk", "web 1", "--seconds", "0.5", "--interval", "0.2"],
+  check: async ({ connection, stdout }) => {
+    const id = stdout.match(/^Transfer ID: (\S+)$/m)?.[1];
+    assert.ok(id, stdout);
+    const transfer = await connection.systemService().imageTransfersService()
+      .imageTransferService(id).get();
+    const disks = await connection.systemService().disksService().list();
+    const target = disks.find((disk) => disk.name === "web 1");
+    assert.equal(transfer.disk?.id, target?.id);
+  },
+}, "example image_transfer opens the transfer on the disk of that exact name");
+
+// Ctrl-C while the transfer starts: it is cancelled, and the disk is not left locked.
+exampleTest("image_transfer", {
+  simulator: { delay: 1500 },
+  args: ["--disk", "vm003_disk1"],
+  interruptWhen: transferUnderWay,
+  exitCode: 130,
+  check: async ({ connection, stderr }) => {
+    await assertTransfersEnded(connection);
+    assert.equal((await diskNamed(connection, "vm003_disk1")).status, types.DiskStatus.OK);
+    assert.match(stderr, /^Interrupted by Ctrl-C$/m);
+  },
+}, "example image_transfer cancels a transfer still starting on Ctrl-C");
 
 const checked = randomBytes(9 * MIB + 7, 17);
 exampleTest("checksum_disk", {
@@ -802,8 +904,40 @@ exampleTest("backup_vm", {
       .backupsService().list();
     assert.deepEqual(backups.map((backup) => backup.phase), [types.BackupPhase.SUCCEEDED]);
     assert.match(stderr, /Interrupted by Ctrl-C/);
+    // Its checkpoint is named as one no incremental backup is to start from.
+    const checkpoint = backups[0].toCheckpointId;
+    assert.ok(checkpoint, "the backup left a checkpoint");
+    assert.ok(
+      stderr.includes(`Checkpoint ${checkpoint} stands for a backup that was not saved`),
+      stderr,
+    );
   },
 }, "example backup_vm ends its transfer and finalizes the backup on Ctrl-C");
+
+// A second Ctrl-C exits at once: it names the backup and the transfer it leaves, with ids.
+exampleTest("backup_vm", {
+  simulator: { delay: 1500 },
+  args: ["--vm", "vm002", "--skip-download"],
+  interruptWhen: async (connection) => {
+    const vm = await vmNamed(connection, "vm002");
+    const backups = await connection.systemService().vmsService().vmService(vm.id!)
+      .backupsService().list();
+    return backups.length > 0;
+  },
+  interruptAgain: 100,
+  exitCode: 130,
+  check: async ({ connection, stderr }) => {
+    const vm = await vmNamed(connection, "vm002");
+    const [backup] = await connection.systemService().vmsService().vmService(vm.id!)
+      .backupsService().list();
+    assert.ok(
+      stderr.includes(
+        `exiting without finishing the clean-up; left: backup ${backup.id} of VM vm002`,
+      ),
+      stderr,
+    );
+  },
+}, "example backup_vm names the backup it leaves on a second Ctrl-C");
 
 exampleTest("backup_vm", {
   args: ["--vm", "vm002", "--disk", "vm002_disk1", "--disk", "nosuchdisk", "--skip-download"],
@@ -816,6 +950,30 @@ exampleTest("backup_vm", {
     assert.match(stderr, /VM vm002 has no disk nosuchdisk/);
   },
 }, "example backup_vm refuses a --disk the VM does not have, before backing anything up");
+
+// A direct LUN disk is never in a backup: asked for by name, it is an error, before any backup.
+exampleTest("backup_vm", {
+  prepare: async (connection) => {
+    const vm = await vmNamed(connection, "vm002");
+    await connection.systemService().vmsService().vmService(vm.id!).diskAttachmentsService().add({
+      disk: {
+        name: "lun2",
+        lunStorage: { type: types.StorageType.ISCSI, logicalUnits: [{ id: "3600a0b80009" }] },
+      },
+      interface: types.DiskInterface.VIRTIO_SCSI,
+      active: true,
+    });
+  },
+  args: ["--vm", "vm002", "--disk", "lun2", "--skip-download"],
+  exitCode: 1,
+  check: async ({ connection, stderr }) => {
+    const vm = await vmNamed(connection, "vm002");
+    const backups = await connection.systemService().vmsService().vmService(vm.id!)
+      .backupsService().list();
+    assert.deepEqual(backups, []);
+    assert.match(stderr, /Disk lun2 \(\S+\) of VM vm002 is a lun disk, not an image: no backup/);
+  },
+}, "example backup_vm refuses a --disk no backup covers (a direct LUN), before backing up");
 
 exampleTest("checkpoints", {
   prepare: async (connection) => {

@@ -180,6 +180,35 @@ exampleTest("add_vm_nic", {
   },
 });
 
+// A VM of another data center: the profile of its own data center's ovirtmgmt.
+exampleTest("add_vm_nic", {
+  args: ["--vm", "dc2vm", "--name", "nic2"],
+  prepare: async (connection) => {
+    const system = connection.systemService();
+    await system.dataCentersService().add({ name: "dc2", local: false });
+    await system.clustersService().add({
+      name: "c2",
+      cpu: { architecture: "x86_64", type: "Intel Icelake Server Family" },
+      dataCenter: { name: "dc2" },
+    });
+    await system.vmsService().add({
+      name: "dc2vm",
+      cluster: { name: "c2" },
+      template: { name: "Blank" },
+    });
+  },
+  check: async ({ connection }) => {
+    const vm = await vmNamed(connection, "dc2vm");
+    const nic = (await vmService(connection, vm).nicsService().list())
+      .find((candidate) => candidate.name === "nic2");
+    assert.ok(nic, "the NIC is added");
+    const profile = await connection.followLink(nic.vnicProfile!);
+    const network = await connection.followLink(profile.network!);
+    const dataCenter = await connection.followLink(network.dataCenter!);
+    assert.deepEqual([profile.name, dataCenter.name], ["ovirtmgmt", "dc2"]);
+  },
+}, "example add_vm_nic takes the vNIC profile of the VM's data center");
+
 exampleTest("add_vm_snapshot", {
   args: ["--vm", "vm003", "--description", "before upgrade"],
   check: async ({ connection }) => {
@@ -645,6 +674,47 @@ exampleTest("export_template_as_ova", {
     assert.equal(template.status, "ok");
   },
 });
+
+/** Adds version 2 of template `name` (from VM vm003) and resolves to [base, version 2]. */
+async function addTemplateVersion(
+  connection: Connection,
+  name: string,
+): Promise<[types.Template, types.Template]> {
+  const templatesService = connection.systemService().templatesService();
+  const [base] = await templatesService.list({ search: `name=${name}` });
+  const vm = await vmNamed(connection, "vm003");
+  const added = await templatesService.add({
+    name,
+    vm: { id: vm.id },
+    version: { baseTemplate: { id: base.id }, versionName: "v2" },
+  });
+  return [base, await waitForStatus(templatesService.templateService(added.id!), "ok")];
+}
+
+// The versions of a template share its name: the base version by default, else the one asked.
+let versions: types.Template[] = [];
+exampleTest("export_template_as_ova", {
+  args: ["--template", "fedora40", "--filename", "base.ova"],
+  prepare: async (connection) => void (versions = await addTemplateVersion(connection, "fedora40")),
+  check: async ({ connection }) => {
+    const events = await eventsMentioning(connection, "to path /var/tmp/base.ova on Host host1");
+    assert.deepEqual(events.map((event) => event.template?.id), [versions[0].id]);
+  },
+}, "example export_template_as_ova takes a template's base version by default");
+
+exampleTest("export_template", {
+  args: ["--template", "centos9", "--version", "2", "--export-domain", "export"],
+  prepare: async (connection) => {
+    await addExportDomain(connection);
+    versions = await addTemplateVersion(connection, "centos9");
+  },
+  check: async ({ connection }) => {
+    const domain = await domainNamed(connection, "export");
+    const exported = await connection.systemService().storageDomainsService()
+      .storageDomainService(domain.id!).templatesService().list();
+    assert.deepEqual(exported.map((copy) => copy.id), [versions[1].id]);
+  },
+}, "example export_template exports the version asked of a template");
 
 exampleTest("export_vm", {
   args: ["--vm", "vm003", "--export-domain", "export"],

@@ -4,7 +4,8 @@
  * stops, the helpers clean up (a transfer cancelled, a new disk removed) and the script's
  * `finally` blocks run and say what they left behind; the script then ends with exit code 130
  * and the error's message (the helpers add what they could not clean up, with ids), without a
- * stack trace. A second Ctrl-C ends the script at once.
+ * stack trace. A second Ctrl-C ends the script at once, naming what the script noted with
+ * `track` and has not dealt with yet (a backup, a transfer, with their ids).
  *
  * ```ts
  * using interrupt = onCtrlC();
@@ -27,12 +28,18 @@ export class Interrupted extends Error {
 export interface CtrlC extends Disposable {
   /** Aborts, with an {@link Interrupted} error as its reason, at the first Ctrl-C. */
   readonly signal: AbortSignal;
+  /**
+   * Notes an object the script made and is to end or remove (`"backup <id> of VM web"`), so
+   * that a second Ctrl-C names it; the function returned drops the note once it is dealt with.
+   */
+  track(what: string): () => void;
 }
 
 /**
  * Starts listening for Ctrl-C. The first one aborts `signal` and says on stderr that the
  * script is cleaning up; the error the script then ends with is told by its message alone,
- * with exit code 130. A second Ctrl-C exits at once with code 130 (the clean-up left undone).
+ * with exit code 130. A second Ctrl-C exits at once with code 130 (the clean-up left undone),
+ * naming what is tracked.
  */
 export function onCtrlC(): CtrlC {
   const controller = new AbortController();
@@ -44,9 +51,14 @@ export function onCtrlC(): CtrlC {
     console.error(reason instanceof Error ? reason.message : String(reason));
     Deno.exitCode = 130;
   });
+  const tracked = new Set<{ what: string }>();
   const listener = () => {
     if (controller.signal.aborted) {
-      console.error("Interrupted again: exiting without finishing the clean-up");
+      const left = [...tracked].map((note) => note.what);
+      console.error(
+        "Interrupted again: exiting without finishing the clean-up" +
+          (left.length > 0 ? `; left: ${left.join(", ")}` : ""),
+      );
       Deno.exit(130);
     }
     console.error("Interrupted: cleaning up (press Ctrl-C again to exit at once)");
@@ -55,6 +67,11 @@ export function onCtrlC(): CtrlC {
   Deno.addSignalListener("SIGINT", listener);
   return {
     signal: controller.signal,
+    track: (what) => {
+      const note = { what };
+      tracked.add(note);
+      return () => void tracked.delete(note);
+    },
     [Symbol.dispose]: () => Deno.removeSignalListener("SIGINT", listener),
   };
 }
