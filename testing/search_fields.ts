@@ -166,6 +166,8 @@ const DATA_CENTER_STATUS = backendEnum({
   Contend: 5,
 }, { NonResponsive: "problematic" });
 
+const POOL_TYPE = backendEnum({ Automatic: 0, Manual: 1 });
+
 /** A boolean, written `true` or `false` in any case (the engine's `BitValueAutoCompleter`). */
 const BIT: readonly EnumValue[] = [
   { name: "FALSE", wire: "false", rank: 0 },
@@ -206,6 +208,13 @@ function vmsOn(engine: Engine, id: string): number {
     (vm.host as { id?: string } | undefined)?.id === id
   )
     .length;
+}
+
+/** The number of VMs of pool `id`, those that are not down only if `running`. */
+function vmsOfPool(engine: Engine, id: string, running: boolean): number {
+  return engine.store.items("vms").filter((vm) =>
+    (vm.vmPool as { id?: string } | undefined)?.id === id && (!running || vm.status !== "down")
+  ).length;
 }
 
 /** The search fields of each collection, by struct type; field names in lower case. */
@@ -394,5 +403,56 @@ export const SEARCH_FIELDS: Readonly<Record<string, Readonly<Record<string, Fiel
     critical_space_threshold: NUMBER("critical_space_action_blocker", undefined, EQUALITY),
     backup: { path: "backup", kind: BIT },
     shared_status: UNSUPPORTED,
+  },
+  Network: {
+    name: { path: "name" },
+    description: { path: "description" },
+    comment: { path: "comment" },
+    vlanid: NUMBER("vlan.id"),
+    stp: { path: "stp", kind: BIT },
+    mtu: NUMBER("mtu"),
+    // A network added without usages is a VM network (the engine's default).
+    vmnetwork: {
+      kind: BIT,
+      compute: (member) => {
+        const usages = member("usages");
+        return Array.isArray(usages) ? usages.includes("vm") : true;
+      },
+    },
+    datacenter: { path: "data_center" },
+    provider_name: { path: "external_provider" },
+    qos_name: { path: "qos" },
+    label: UNSUPPORTED,
+  },
+  Group: {
+    grpname: { path: "name" },
+    name: { path: "name" },
+  },
+  VmPool: {
+    name: { path: "name" },
+    description: { path: "description" },
+    comment: { path: "comment" },
+    type: { path: "type", kind: POOL_TYPE },
+    cluster: { path: "cluster" },
+    datacenter: { path: "datacenter" },
+    assigned_vm_count: {
+      kind: "number",
+      compute: (_member, engine, id) => vmsOfPool(engine, id, false),
+    },
+    running_vm_count: {
+      kind: "number",
+      compute: (_member, engine, id) => vmsOfPool(engine, id, true),
+    },
+    architecture: UNSUPPORTED,
+  },
+  Quota: {
+    name: { path: "name" },
+    storagepoolname: { path: "data_center" },
+    description: { path: "description" },
+    thresholdclusterpercentage: NUMBER("cluster_soft_limit_pct"),
+    thresholdstoragepercentage: NUMBER("storage_soft_limit_pct"),
+    graceclusterpercentage: NUMBER("cluster_hard_limit_pct"),
+    gracestoragepercentage: NUMBER("storage_hard_limit_pct"),
+    enforcementtype: UNSUPPORTED,
   },
 };
