@@ -217,6 +217,22 @@ function vmsOfPool(engine: Engine, id: string, running: boolean): number {
   ).length;
 }
 
+/**
+ * The status of storage domain `id` in the data centers it is attached to (the highest, as
+ * the engine's `storage_domains_for_search` view takes it), or `undefined` if unattached.
+ */
+function statusInDataCenter(engine: Engine, id: string): string | undefined {
+  const rank = (wire: unknown) =>
+    STORAGE_DOMAIN_STATUS.find((value) => value.wire === wire)?.rank ?? -1;
+  let status: string | undefined;
+  for (const dataCenter of engine.store.items("datacenters")) {
+    const path = `datacenters/${encodeURIComponent(dataCenter.id)}/storagedomains`;
+    const attached = engine.store.get(path, id)?.status as string | undefined;
+    if (attached !== undefined && rank(attached) > rank(status)) status = attached;
+  }
+  return status;
+}
+
 /** The search fields of each collection, by struct type; field names in lower case. */
 export const SEARCH_FIELDS: Readonly<Record<string, Readonly<Record<string, FieldSpec>>>> = {
   Vm: {
@@ -380,7 +396,10 @@ export const SEARCH_FIELDS: Readonly<Record<string, Readonly<Record<string, Fiel
   },
   StorageDomain: {
     name: { path: "name" },
-    status: { path: "status", kind: STORAGE_DOMAIN_STATUS },
+    status: {
+      kind: STORAGE_DOMAIN_STATUS,
+      compute: (member, engine, id) => statusInDataCenter(engine, id) ?? member("status"),
+    },
     external_status: { path: "external_status", kind: EXTERNAL_STATUS },
     datacenter: { path: "data_center" },
     type: { path: "storage.type", kind: STORAGE_TYPE },
