@@ -67,6 +67,17 @@ Deno.test("simulator: an added user is login@directory, with or without it", asy
   assert.deepEqual(await users.list({ search: "usrname=carol@example.com" }), []);
 });
 
+Deno.test("simulator: a user named in the sign-in form (login@profile) is no such user", async () => {
+  await using env = await connect();
+  const users = env.system.usersService();
+  await rejectsWith(
+    users.add({ userName: "bob@internal", domain: { name: "internal-authz" } }),
+    400,
+    /^No such user: bob@internal in domain internal-authz$/,
+  );
+  assert.deepEqual(await users.list({ search: "login=bob*" }), []);
+});
+
 Deno.test("simulator: an event's usrname is its user's whole name", async () => {
   await using env = await connect();
   const events = env.system.eventsService();
