@@ -144,3 +144,21 @@ Deno.test("simulator: another login is the user of its name in the directory", a
   await system.usersService().userService(admin.id!).remove();
   assert.deepEqual((await system.usersService().list()).map((user) => user.id), [alice.id]);
 });
+
+Deno.test("simulator: events of a request name the signed-in user who made it", async () => {
+  await using env = await connect();
+  const vms = env.system.vmsService();
+  const [vm] = await vms.list({ search: "status=down", max: 1 });
+  await vms.vmService(vm.id!).start({ correlationId: "start-as-admin" });
+  const events = env.system.eventsService();
+  const mine = (await events.list({ search: "correlation_id=start-as-admin" }))
+    .filter((event) => event.code !== 90000);
+  assert.ok(mine.length > 0);
+  assert.ok(mine.every((event) => event.user?.id === env.admin.id));
+  const codes = async (search: string) =>
+    (await events.list({ search })).filter((event) => event.correlationId === "start-as-admin")
+      .map((event) => event.code).sort();
+  const expected = mine.map((event) => event.code).sort();
+  assert.deepEqual(await codes("usrname=admin@internal-authz"), expected);
+  assert.deepEqual(await codes(`usrid=${env.admin.id}`), expected);
+});
