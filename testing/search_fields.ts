@@ -210,6 +210,13 @@ function vmsOn(engine: Engine, id: string): number {
     .length;
 }
 
+/** Whether a disk of VM `id` is illegal (the engine's `has_illegal_images` of VMs). */
+function hasIllegalImages(engine: Engine, id: string): boolean {
+  return engine.store.items(`vms/${encodeURIComponent(id)}/diskattachments`).some((attachment) =>
+    engine.store.get("disks", attachment.id)?.status === "illegal"
+  );
+}
+
 /** The number of VMs of pool `id`, those that are not down only if `running`. */
 function vmsOfPool(engine: Engine, id: string, running: boolean): number {
   return engine.store.items("vms").filter((vm) =>
@@ -256,7 +263,10 @@ export const SEARCH_FIELDS: Readonly<Record<string, Readonly<Record<string, Fiel
     custom_emulated_machine: { path: "custom_emulated_machine" },
     custom_cpu_type: { path: "custom_cpu_model" },
     next_run_config_exists: { path: "next_run_configuration_exists", kind: BIT },
-    has_illegal_images: { path: "has_illegal_images", kind: BIT },
+    has_illegal_images: {
+      kind: BIT,
+      compute: (_member, engine, id) => hasIllegalImages(engine, id),
+    },
     vcpus: cpus("cpu.topology.sockets", "cpu.topology.cores", "cpu.topology.threads"),
     ip: UNSUPPORTED,
     uptime: UNSUPPORTED,
