@@ -1,7 +1,8 @@
 /**
  * The engine's search fields of networks (`vlanid`, `vmnetwork`, `datacenter`), groups
  * (`grpname`) and VM pools (`assigned_vm_count`, `type`), which the engine's completers
- * name otherwise than the model's members.
+ * name otherwise than the model's members; a member path that is no link to another
+ * object (`vlan.id`) is no field there.
  */
 
 import assert from "node:assert/strict";
@@ -24,6 +25,8 @@ Deno.test("simulator: networks are searched by vlanid, vmnetwork and datacenter"
   });
   assert.deepEqual(names(await networks.list({ search: "vlanid=100" })), ["vlan100", "vmnet"]);
   assert.deepEqual(names(await networks.list({ search: "vlanid>100" })), []);
+  // No field on the engine (a VLAN is no object to cross-refer to): free text, no match.
+  assert.deepEqual(names(await networks.list({ search: "vlan.id=100" })), []);
   assert.deepEqual(names(await networks.list({ search: "vmnetwork=false" })), ["vlan100"]);
   assert.deepEqual(
     names(await networks.list({ search: "datacenter=Default and vmnetwork=true" })),
