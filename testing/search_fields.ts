@@ -240,6 +240,14 @@ function statusInDataCenter(engine: Engine, id: string): string | undefined {
   return status;
 }
 
+/** The fields of providers of every kind (the engine's `ProviderConditionFieldAutoCompleter`). */
+const PROVIDER: Readonly<Record<string, FieldSpec>> = {
+  name: { path: "name" },
+  description: { path: "description" },
+  url: { path: "url" },
+  type: UNSUPPORTED,
+};
+
 /** The search fields of each collection, by struct type; field names in lower case. */
 export const SEARCH_FIELDS: Readonly<Record<string, Readonly<Record<string, FieldSpec>>>> = {
   Vm: {
@@ -484,4 +492,8 @@ export const SEARCH_FIELDS: Readonly<Record<string, Readonly<Record<string, Fiel
     gracestoragepercentage: NUMBER("storage_hard_limit_pct"),
     enforcementtype: UNSUPPORTED,
   },
+  ExternalHostProvider: PROVIDER,
+  OpenStackImageProvider: PROVIDER,
+  OpenStackNetworkProvider: PROVIDER,
+  OpenStackVolumeProvider: PROVIDER,
 };

@@ -51,3 +51,16 @@ Deno.test("simulator: groups are searched by grpname, pools by their VM count", 
   assert.deepEqual(names(await pools.list({ search: "assigned_vm_count>2" })), []);
   assert.deepEqual(names(await pools.list({ search: "type=manual" })), ["pool2"]);
 });
+
+Deno.test("simulator: providers are searched by the engine's name, url and description", async () => {
+  await using session = await simulatorSession({ delay: 0 });
+  const providers = session.connection.systemService().externalHostProvidersService();
+  await providers.add({
+    name: "foreman1",
+    url: "https://foreman.example.com",
+    requiresAuthentication: false,
+  });
+  assert.deepEqual(names(await providers.list({ search: "url=*foreman*" })), ["foreman1"]);
+  // A member of the model that is no field of the engine: free text, no match.
+  assert.deepEqual(names(await providers.list({ search: "requires_authentication=false" })), []);
+});
