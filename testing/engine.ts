@@ -12,6 +12,7 @@ import { ImageStore } from "./image_store.ts";
 import { API_PREFIX, homeOf } from "./model.ts";
 import { SeededRandom } from "./random.ts";
 import { type Entity, Store } from "./store.ts";
+import { signedInUser } from "./signed_in_user.ts";
 import { join } from "./tree.ts";
 
 /** A reference to an object that lives elsewhere, as the engine sends it: `id` and `href`. */
@@ -97,7 +98,8 @@ export class Engine {
 
   /**
    * Appends an event to the log, with the next id; `refs` are references such as `vm`,
-   * `correlationId` the one of the request that caused it.
+   * `correlationId` the one of the request that caused it (whose signed-in user the event
+   * then names).
    */
   event(
     code: number,
@@ -107,6 +109,8 @@ export class Engine {
     correlationId?: string,
   ): Entity {
     const id = String(++this.#lastEventId);
+    // A request's event names the user who made it, as the engine's command log does.
+    const user = correlationId === undefined ? undefined : signedInUser(this);
     return this.store.put("events", {
       id,
       code,
@@ -117,6 +121,7 @@ export class Engine {
       customId: -1,
       floodRate: 0,
       ...(correlationId === undefined ? {} : { correlationId }),
+      ...(user ? { user: this.referenceTo("users", user.id) } : {}),
       ...refs,
     });
   }

@@ -12,7 +12,7 @@
 
 import { CORRELATION_ID } from "./correlation.ts";
 import type { Engine } from "./engine.ts";
-import { memberByTag } from "./model.ts";
+import { homeOf, memberByTag } from "./model.ts";
 import { type FieldKind, type Operator, OPERATORS, type SearchSchema } from "./search.ts";
 import { type FieldSpec, SEARCH_FIELDS } from "./search_fields.ts";
 import type { Entity } from "./store.ts";
@@ -120,7 +120,9 @@ function isMemberPath(type: string, path: string, linksOnly: boolean): boolean {
   for (const [index, step] of steps.entries()) {
     const member = memberByTag(currentType, step);
     if (!member) return false;
-    if (index === 0 && linksOnly && member.kind !== "struct") return false;
+    if (index === 0 && linksOnly && (member.kind !== "struct" || !homeOf(member.type!))) {
+      return false;
+    }
     if (member.kind !== "struct") return index === steps.length - 1;
     currentType = member.type!;
   }

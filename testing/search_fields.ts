@@ -166,6 +166,8 @@ const DATA_CENTER_STATUS = backendEnum({
   Contend: 5,
 }, { NonResponsive: "problematic" });
 
+const POOL_TYPE = backendEnum({ Automatic: 0, Manual: 1 });
+
 /** A boolean, written `true` or `false` in any case (the engine's `BitValueAutoCompleter`). */
 const BIT: readonly EnumValue[] = [
   { name: "FALSE", wire: "false", rank: 0 },
@@ -208,6 +210,44 @@ function vmsOn(engine: Engine, id: string): number {
     .length;
 }
 
+/** Whether a disk of VM `id` is illegal (the engine's `has_illegal_images` of VMs). */
+function hasIllegalImages(engine: Engine, id: string): boolean {
+  return engine.store.items(`vms/${encodeURIComponent(id)}/diskattachments`).some((attachment) =>
+    engine.store.get("disks", attachment.id)?.status === "illegal"
+  );
+}
+
+/** The number of VMs of pool `id`, those that are not down only if `running`. */
+function vmsOfPool(engine: Engine, id: string, running: boolean): number {
+  return engine.store.items("vms").filter((vm) =>
+    (vm.vmPool as { id?: string } | undefined)?.id === id && (!running || vm.status !== "down")
+  ).length;
+}
+
+/**
+ * The status of storage domain `id` in the data centers it is attached to (the highest, as
+ * the engine's `storage_domains_for_search` view takes it), or `undefined` if unattached.
+ */
+function statusInDataCenter(engine: Engine, id: string): string | undefined {
+  const rank = (wire: unknown) =>
+    STORAGE_DOMAIN_STATUS.find((value) => value.wire === wire)?.rank ?? -1;
+  let status: string | undefined;
+  for (const dataCenter of engine.store.items("datacenters")) {
+    const path = `datacenters/${encodeURIComponent(dataCenter.id)}/storagedomains`;
+    const attached = engine.store.get(path, id)?.status as string | undefined;
+    if (attached !== undefined && rank(attached) > rank(status)) status = attached;
+  }
+  return status;
+}
+
+/** The fields of providers of every kind (the engine's `ProviderConditionFieldAutoCompleter`). */
+const PROVIDER: Readonly<Record<string, FieldSpec>> = {
+  name: { path: "name" },
+  description: { path: "description" },
+  url: { path: "url" },
+  type: UNSUPPORTED,
+};
+
 /** The search fields of each collection, by struct type; field names in lower case. */
 export const SEARCH_FIELDS: Readonly<Record<string, Readonly<Record<string, FieldSpec>>>> = {
   Vm: {
@@ -231,7 +271,10 @@ export const SEARCH_FIELDS: Readonly<Record<string, Readonly<Record<string, Fiel
     custom_emulated_machine: { path: "custom_emulated_machine" },
     custom_cpu_type: { path: "custom_cpu_model" },
     next_run_config_exists: { path: "next_run_configuration_exists", kind: BIT },
-    has_illegal_images: { path: "has_illegal_images", kind: BIT },
+    has_illegal_images: {
+      kind: BIT,
+      compute: (_member, engine, id) => hasIllegalImages(engine, id),
+    },
     vcpus: cpus("cpu.topology.sockets", "cpu.topology.cores", "cpu.topology.threads"),
     ip: UNSUPPORTED,
     uptime: UNSUPPORTED,
@@ -293,14 +336,14 @@ export const SEARCH_FIELDS: Readonly<Record<string, Readonly<Record<string, Fiel
     origin: { path: "origin" },
     custom_event_id: NUMBER("custom_id", undefined, EQUALITY),
     usrid: { path: "user.id" },
-    event_host_id: { path: "host.id" },
-    event_vm_id: { path: "vm.id" },
-    event_template_id: { path: "template.id" },
-    event_storage_id: { path: "storage_domain.id" },
-    event_datacenter_id: { path: "data_center.id" },
+    _event_host_id: { path: "host.id" },
+    _event_vm_id: { path: "vm.id" },
+    _event_template_id: { path: "template.id" },
+    _event_storage_id: { path: "storage_domain.id" },
+    _event_datacenter_id: { path: "data_center.id" },
     event_volume: UNSUPPORTED,
-    event_volume_id: UNSUPPORTED,
-    event_quota_id: UNSUPPORTED,
+    _event_volume_id: UNSUPPORTED,
+    _event_quota_id: UNSUPPORTED,
     deleted: UNSUPPORTED,
   },
   Disk: {
@@ -335,7 +378,7 @@ export const SEARCH_FIELDS: Readonly<Record<string, Readonly<Record<string, Fiel
     datacenter: { path: "datacenter" },
     quota: { path: "quota" },
     version_name: { path: "version.version_name" },
-    id: WORD("id"),
+    _vmt_id: WORD("id"),
     childcount: UNSUPPORTED,
     sealed: UNSUPPORTED,
     architecture: UNSUPPORTED,
@@ -371,7 +414,10 @@ export const SEARCH_FIELDS: Readonly<Record<string, Readonly<Record<string, Fiel
   },
   StorageDomain: {
     name: { path: "name" },
-    status: { path: "status", kind: STORAGE_DOMAIN_STATUS },
+    status: {
+      kind: STORAGE_DOMAIN_STATUS,
+      compute: (member, engine, id) => statusInDataCenter(engine, id) ?? member("status"),
+    },
     external_status: { path: "external_status", kind: EXTERNAL_STATUS },
     datacenter: { path: "data_center" },
     type: { path: "storage.type", kind: STORAGE_TYPE },
@@ -395,4 +441,59 @@ export const SEARCH_FIELDS: Readonly<Record<string, Readonly<Record<string, Fiel
     backup: { path: "backup", kind: BIT },
     shared_status: UNSUPPORTED,
   },
+  Network: {
+    name: { path: "name" },
+    description: { path: "description" },
+    comment: { path: "comment" },
+    vlanid: NUMBER("vlan.id"),
+    stp: { path: "stp", kind: BIT },
+    mtu: NUMBER("mtu"),
+    // A network added without usages is a VM network (the engine's default).
+    vmnetwork: {
+      kind: BIT,
+      compute: (member) => {
+        const usages = member("usages");
+        return Array.isArray(usages) ? usages.includes("vm") : true;
+      },
+    },
+    datacenter: { path: "data_center" },
+    provider_name: { path: "external_provider" },
+    qos_name: { path: "qos" },
+    label: UNSUPPORTED,
+  },
+  Group: {
+    grpname: { path: "name" },
+    name: { path: "name" },
+  },
+  VmPool: {
+    name: { path: "name" },
+    description: { path: "description" },
+    comment: { path: "comment" },
+    type: { path: "type", kind: POOL_TYPE },
+    cluster: { path: "cluster" },
+    datacenter: { path: "datacenter" },
+    assigned_vm_count: {
+      kind: "number",
+      compute: (_member, engine, id) => vmsOfPool(engine, id, false),
+    },
+    running_vm_count: {
+      kind: "number",
+      compute: (_member, engine, id) => vmsOfPool(engine, id, true),
+    },
+    architecture: UNSUPPORTED,
+  },
+  Quota: {
+    name: { path: "name" },
+    storagepoolname: { path: "data_center" },
+    description: { path: "description" },
+    thresholdclusterpercentage: NUMBER("cluster_soft_limit_pct"),
+    thresholdstoragepercentage: NUMBER("storage_soft_limit_pct"),
+    graceclusterpercentage: NUMBER("cluster_hard_limit_pct"),
+    gracestoragepercentage: NUMBER("storage_hard_limit_pct"),
+    enforcementtype: UNSUPPORTED,
+  },
+  ExternalHostProvider: PROVIDER,
+  OpenStackImageProvider: PROVIDER,
+  OpenStackNetworkProvider: PROVIDER,
+  OpenStackVolumeProvider: PROVIDER,
 };

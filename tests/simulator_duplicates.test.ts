@@ -67,3 +67,22 @@ Deno.test("simulator: a second host with the address of one in its cluster is re
   });
   assert.equal(elsewhere.address, host1.address, "the engine checks within the cluster only");
 });
+
+Deno.test("simulator: a host added without a cluster goes to Default, and its checks apply", async () => {
+  await using env = await connect();
+  const hosts = env.system.hostsService();
+  const [host1] = await hosts.list({ search: "name=host1" });
+  const [defaultCluster] = await env.system.clustersService().list({ search: "name=Default" });
+  assert.equal(host1.cluster?.id, defaultCluster.id);
+  await rejectsWith(
+    hosts.add({ name: "myhost4", address: host1.address, rootPassword: "secret" }),
+    409,
+    /^\[Cannot add Host\. Host with the same address already exists\.\]$/,
+  );
+  const added = await hosts.add({
+    name: "myhost5",
+    address: "myhost5.example.com",
+    rootPassword: "secret",
+  });
+  assert.equal(added.cluster?.id, defaultCluster.id);
+});

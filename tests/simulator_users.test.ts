@@ -67,6 +67,17 @@ Deno.test("simulator: an added user is login@directory, with or without it", asy
   assert.deepEqual(await users.list({ search: "usrname=carol@example.com" }), []);
 });
 
+Deno.test("simulator: a user named in the sign-in form (login@profile) is no such user", async () => {
+  await using env = await connect();
+  const users = env.system.usersService();
+  await rejectsWith(
+    users.add({ userName: "bob@internal", domain: { name: "internal-authz" } }),
+    400,
+    /^No such user: bob@internal in domain internal-authz$/,
+  );
+  assert.deepEqual(await users.list({ search: "login=bob*" }), []);
+});
+
 Deno.test("simulator: an event's usrname is its user's whole name", async () => {
   await using env = await connect();
   const events = env.system.eventsService();
@@ -132,4 +143,22 @@ Deno.test("simulator: another login is the user of its name in the directory", a
   const [admin] = await system.usersService().list({ search: "usrname=admin" });
   await system.usersService().userService(admin.id!).remove();
   assert.deepEqual((await system.usersService().list()).map((user) => user.id), [alice.id]);
+});
+
+Deno.test("simulator: events of a request name the signed-in user who made it", async () => {
+  await using env = await connect();
+  const vms = env.system.vmsService();
+  const [vm] = await vms.list({ search: "status=down", max: 1 });
+  await vms.vmService(vm.id!).start({ correlationId: "start-as-admin" });
+  const events = env.system.eventsService();
+  const mine = (await events.list({ search: "correlation_id=start-as-admin" }))
+    .filter((event) => event.code !== 90000);
+  assert.ok(mine.length > 0);
+  assert.ok(mine.every((event) => event.user?.id === env.admin.id));
+  const codes = async (search: string) =>
+    (await events.list({ search })).filter((event) => event.correlationId === "start-as-admin")
+      .map((event) => event.code).sort();
+  const expected = mine.map((event) => event.code).sort();
+  assert.deepEqual(await codes("usrname=admin@internal-authz"), expected);
+  assert.deepEqual(await codes(`usrid=${env.admin.id}`), expected);
 });

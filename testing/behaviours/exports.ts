@@ -7,9 +7,9 @@
  *   (`image_locked`, `locked`) for one step. The domain must be active in the data center
  *   of the object, and a VM down.
  * - as an OVA file in a directory of a host, which must be up and in the object's data
- *   center. No status changes: the engine only holds an in-memory lock, so a second
- *   export of the same VM is refused while one runs (a template's lock is shared). The
- *   done event names the file.
+ *   center. No status changes: the engine only holds an in-memory lock (`ova_locks.ts`),
+ *   so a VM is neither run, removed, changed nor exported again while one runs, and a
+ *   template (whose lock is shared) not removed. The done event names the file.
  *
  * @module
  */
@@ -20,6 +20,7 @@ import type { Engine, Reference } from "../engine.ts";
 import type { Entity } from "../store.ts";
 import { checkDomainActiveIn } from "./domain_status.ts";
 import { transition } from "./lifecycle.ts";
+import { checkNotExporting, holdForOva } from "./ova_locks.ts";
 
 /** What differs between exporting a VM and a template. */
 interface Exportable {
@@ -49,9 +50,6 @@ interface Exportable {
 /** Members of the running object that an exported copy does not keep. */
 const RUNTIME = ["host", "startTime", "stopTime", "runOnce", "$nextRun", "$generation"];
 
-/** Ids of the objects an OVA export runs for, per engine (the engine's in-memory locks). */
-const exporting = new WeakMap<Engine, Set<string>>();
-
 /** The `export` action of `kind`: to an export domain, or as an OVA on a host. */
 export function exportAction(kind: Exportable): ActionHandler {
   return (call, entity, params) => {
@@ -59,6 +57,7 @@ export function exportAction(kind: Exportable): ActionHandler {
     if (source.status === kind.locked) {
       throw conflict(`Cannot export ${kind.label}: ${kind.label} is locked.`);
     }
+    if (kind.exclusive) checkNotExporting(source, `export ${kind.label}`, "VM");
     if (params.host !== undefined) exportOva(call, kind, source, params);
     else exportToDomain(call, kind, source, params);
   };
@@ -141,11 +140,6 @@ function exportOva(
         "same data center.",
     );
   }
-  const locks = exporting.get(engine) ?? new Set<string>();
-  exporting.set(engine, locks);
-  if (kind.exclusive && locks.has(source.id)) {
-    throw conflict(`Cannot export ${kind.label}. VM ${source.name} is being exported.`);
-  }
   const directory = String(params.directory ?? "/tmp").replace(/\/+$/, "");
   const file = `${directory}/${params.filename ?? `${source.name}.ova`}`;
   const named = `${kind.eventLabel} ${source.name}`;
@@ -157,9 +151,9 @@ function exportOva(
     `Starting to export ${named} as a Virtual Appliance`,
     host,
   );
-  if (kind.exclusive) locks.add(source.id);
+  holdForOva(engine, kind.collection, source.id, 1);
   engine.clock.after(kind.ovaSteps, () => {
-    locks.delete(source.id);
+    holdForOva(engine, kind.collection, source.id, -1);
     exportEvent(
       call,
       kind,

@@ -327,8 +327,9 @@ const host: Behaviour = {
 
 const hosts: Behaviour = {
   add(call, body) {
-    const cluster = body.cluster as Record<string, unknown> | undefined;
-    const clusterId = cluster ? call.engine.resolve("Cluster", cluster).id : undefined;
+    // A host added without a cluster goes to the one named `Default`, as on the engine.
+    const cluster = (body.cluster as Record<string, unknown> | undefined) ?? { name: "Default" };
+    const clusterId = call.engine.resolve("Cluster", cluster).id as string;
     const same = call.engine.store.find(
       "hosts",
       (other) =>
@@ -336,7 +337,12 @@ const hosts: Behaviour = {
         (other.cluster as Reference | undefined)?.id === clusterId,
     );
     if (same) throw conflict("Cannot add Host. Host with the same address already exists.");
-    const added = addObject(call, { ...hostDefaults(), ...body, rootPassword: undefined });
+    const added = addObject(call, {
+      ...hostDefaults(),
+      ...body,
+      cluster: call.engine.referenceTo("clusters", clusterId),
+      rootPassword: undefined,
+    });
     return transition(call.engine, "hosts", added.id, { status: "installing" }, [{
       status: "initializing",
     }, comesUp(call.engine)]);

@@ -244,6 +244,8 @@ const roles: Behaviour = {
 /**
  * Adding a user: as on the engine, its `user_name` is `login@directory`, whether the name
  * given ends with `@` and the directory's name (`alice@internal-authz`) or not (`alice`).
+ * A name in the sign-in form, ending with the directory's profile (`bob@internal`), is no
+ * login of the directory: the engine's 400 "No such user".
  */
 const users: Behaviour = {
   add(call, body) {
@@ -252,6 +254,10 @@ const users: Behaviour = {
     const directory = String(engine.homeObject("Domain", domain.id as string)!.name);
     const given = body.userName as string;
     const login = given.endsWith(`@${directory}`) ? given.slice(0, -directory.length - 1) : given;
+    // `bob@internal` (the sign-in form, with the profile) is looked up as that login.
+    if (login.endsWith(`@${directory.replace(/-authz$/, "")}`)) {
+      throw new Refusal(400, "Operation Failed", `No such user: ${given} in domain ${directory}`);
+    }
     const [name] = login.split("@");
     return addObject(call, {
       name,

@@ -20,6 +20,7 @@ import { copyDevices } from "./devices.ts";
 import { deleteDisk } from "./disks.ts";
 import { exportTemplate } from "./exports.ts";
 import { transition } from "./lifecycle.ts";
+import { checkNotExporting } from "./ova_locks.ts";
 import { configurationOf, templateFromConfiguration } from "./ovf_import.ts";
 
 /** Members a template takes from its VM unless the request sets them. */
@@ -129,6 +130,7 @@ const template: Behaviour = {
       throw conflict("Cannot delete Template. Removing the Blank Template is not allowed.");
     }
     if (entity.status === "locked") throw conflict("Cannot delete Template. Template is locked.");
+    checkNotExporting(entity, "remove Template", "Template");
     const users = call.engine.store.items("vms").filter((vm) =>
       (vm.template as Reference | undefined)?.id === entity.id
     );

@@ -14,6 +14,7 @@ import type { Entity } from "../store.ts";
 import { checkUniqueName } from "../unique_names.ts";
 import { addVmDevices, copyDevices } from "./devices.ts";
 import { transition } from "./lifecycle.ts";
+import { checkNotExporting } from "./ova_locks.ts";
 
 /** Members a new VM takes from its template unless the request sets them. */
 const INHERITED = [
@@ -47,11 +48,15 @@ export const TRANSITIONAL: ReadonlySet<string> = new Set([
   "restoring_state",
 ]);
 
-/** Refuses `what` (`run`, `add NIC to`) on a VM whose images are locked (`image_locked`). */
+/**
+ * Refuses `what` (`run`, `add NIC to`) on a VM whose images are locked (`image_locked`) or
+ * which an OVA export holds.
+ */
 export function checkVmNotLocked(vm: Entity, what: string): void {
   if (vm.status === "image_locked") {
     throw conflict(`Cannot ${what} VM: VM is locked. Please try again in a few minutes.`);
   }
+  checkNotExporting(vm, `${what} VM`, "VM");
 }
 
 /**
