@@ -7,8 +7,7 @@
  * @module
  */
 
-import type { Engine } from "./engine.ts";
-import type { Entity } from "./store.ts";
+import type { Entity, Store } from "./store.ts";
 
 /** The directory (authz extension) behind each login profile that names it otherwise. */
 const DIRECTORIES: Readonly<Record<string, string>> = { internal: "internal-authz" };
@@ -21,8 +20,13 @@ export function userNameOf(loginName: string): string {
   return `${loginName.slice(0, at)}@${DIRECTORIES[profile] ?? profile}`;
 }
 
-/** The user signed in to the API (the one of `engine.loginName`), if the engine has it. */
-export function signedInUser(engine: Engine): Entity | undefined {
+/**
+ * The user signed in to the API (the one of `engine.loginName`), if the engine has it. Takes
+ * what it reads of the engine, not the engine, which calls it.
+ */
+export function signedInUser(
+  engine: { readonly loginName: string; readonly store: Store },
+): Entity | undefined {
   const userName = userNameOf(engine.loginName);
   return engine.store.find("users", (user) => user.userName === userName);
 }
