@@ -8,6 +8,8 @@
  */
 
 import { AuthError, Connection, OvirtError } from "../mod.ts";
+import { untilAborted } from "../transport/abortable.ts";
+import { CLOSING_LOGOUT_LIMIT } from "../transport/auth.ts";
 import type { Context } from "./context.ts";
 import { CliError, EXIT, UsageError } from "./errors.ts";
 import type { ParsedFlags } from "./options.ts";
@@ -29,8 +31,8 @@ logs in to the engine's SSO and keeps the token in a file only you can read
 ($XDG_CACHE_HOME/ovirt/sessions/, mode 0600). Commands then use it until it expires or the
 engine ends the session (they then say so: log in again), or ovirt logout revokes it. The
 token of a login that fails after the SSO gave it (the URL is not the API root, the engine
-answers an error) is revoked; the session a new login replaces is not (commands started before
-may still be using it): it ends when it expires.
+answers an error) is revoked (a warning says so when that fails too); the session a new login
+replaces is not (commands started before may still be using it): it ends when it expires.
 `;
 
 /** Help of `ovirt logout`. */
@@ -78,9 +80,30 @@ export async function runLogin(context: Context, args: ParsedFlags): Promise<voi
     kept = true;
     context.err(`Logged in to ${base.url} as ${settings.username}; session kept in ${path}\n`);
   } finally {
-    // A login that failed after the SSO gave a token is logged out; a kept one's token lives
-    // on in the cache.
-    await connection.close(!kept);
+    // A kept token lives on in the cache; one of a failed login is revoked.
+    if (!kept) await revokeUnkept(context, connection);
+    await connection.close(false);
+  }
+}
+
+/**
+ * Revokes the token of a login that failed after the SSO gave it (nothing when it gave none),
+ * waiting for the SSO as long as closing a connection does; when that fails too, says on
+ * stderr that the token stays valid until it expires, before the login's own error.
+ */
+async function revokeUnkept(context: Context, connection: Connection): Promise<void> {
+  try {
+    await untilAborted(connection.revokeToken(), AbortSignal.timeout(CLOSING_LOGOUT_LIMIT));
+  } catch (error) {
+    const reason = error instanceof DOMException && error.name === "TimeoutError"
+      ? `no answer within ${CLOSING_LOGOUT_LIMIT / 1000} s`
+      : error instanceof Error
+      ? error.message
+      : String(error);
+    context.err(
+      `ovirt: warning: the SSO token this login got could not be revoked (${reason}); ` +
+        "it stays valid until it expires\n",
+    );
   }
 }
 

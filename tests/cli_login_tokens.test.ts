@@ -100,3 +100,29 @@ Deno.test("a second login leaves the replaced session to the commands still usin
   assert.equal(await cachedToken(home.path), kept, "the newer session is not removed");
   assert.equal((await ovirt(["vms", "list", "-o", "ids"], { ...env, OVIRT_PASSWORD: "" })).code, 0);
 });
+
+Deno.test("a failed login whose token cannot be revoked says the token stays valid", async () => {
+  await using sim = await startSimulator({ delay: 0 });
+  await using front = startFront(sim);
+  await using home = await cliHome();
+  front.apiStatus = 503;
+  front.logoutStatus = 500;
+  const run = await ovirt(["login"], {
+    ...home.env,
+    OVIRT_URL: front.url,
+    OVIRT_USERNAME: sim.username,
+    OVIRT_PASSWORD: sim.password,
+  });
+  assert.notEqual(run.code, 0);
+  const lines = run.stderr.trimEnd().split("\n");
+  assert.equal(lines.length, 2, run.stderr);
+  assert.match(
+    lines[0],
+    /^ovirt: warning: the SSO token this login got could not be revoked \(.*500/,
+  );
+  assert.match(lines[0], /it stays valid until it expires$/);
+  assert.match(lines[1], /^ovirt: .*503/);
+  assert.equal(front.tokens.length, 1);
+  assert.equal(await statusWith(sim, front.tokens[0]), 200, "the token is indeed still valid");
+  assert.ok(!run.stderr.includes(front.tokens[0]) && !run.stderr.includes(sim.password));
+});
