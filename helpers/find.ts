@@ -20,13 +20,25 @@ import { OvirtError } from "../transport/errors.ts";
 import { searchQuery, where } from "./search.ts";
 
 /**
- * A collection service whose `list` takes a `search` (VMs, hosts, disks, templates, ...). One
- * whose `list` takes none types as one too, and is refused when called.
+ * A collection service whose `list` takes a `search` (VMs, hosts, disks, templates, ...).
+ * `findByName` refuses, when type-checked, a collection whose `list` options have no `search`
+ * (roles, a cluster's networks), which this shape alone would let through.
  */
 export interface SearchableCollection<T> {
   /** Lists the objects the search finds. */
   list(options?: { search?: string; signal?: AbortSignal }): Promise<T[]>;
 }
+
+/** The objects `collection`'s `list` resolves to. */
+type Listed<C extends SearchableCollection<unknown>> = Awaited<ReturnType<C["list"]>>[number];
+
+/**
+ * `unknown` (no constraint) when `C`'s `list` options have a `search`; otherwise a member no
+ * collection has, whose name says why the call does not type-check.
+ */
+type WithSearch<C extends SearchableCollection<unknown>> = "search" extends
+  keyof NonNullable<Parameters<C["list"]>[0]> ? unknown
+  : { "findByName: this collection's list takes no search": never };
 
 /**
  * The object of `collection` whose `name` is exactly `name`, or `undefined` when none is.
@@ -36,11 +48,13 @@ export interface SearchableCollection<T> {
  * when several objects have that name (disks, networks of several data centers): pick one
  * by id then.
  */
-export async function findByName<T extends { id?: string; name?: string }>(
-  collection: SearchableCollection<T>,
+export async function findByName<
+  C extends SearchableCollection<{ id?: string; name?: string }>,
+>(
+  collection: C & WithSearch<C>,
   name: string,
   options: { signal?: AbortSignal } = {},
-): Promise<T | undefined> {
+): Promise<Listed<C> | undefined> {
   if (typeof name !== "string" || name === "") {
     throw new OvirtError(
       `findByName: the name must be a non-empty string, not ${JSON.stringify(name)}`,
@@ -51,8 +65,8 @@ export async function findByName<T extends { id?: string; name?: string }>(
     search,
     ...(options.signal ? { signal: options.signal } : {}),
   }).catch((error) => {
-    // A collection whose `list` takes no search (roles, a cluster's networks) types as one
-    // that does: its options are all optional.
+    // A collection whose `list` takes no search (roles, a cluster's networks), passed
+    // where types are not checked.
     if (!(error instanceof OvirtError && /"search" is not an option/.test(error.message))) {
       throw error;
     }
