@@ -130,8 +130,8 @@ function compare<T>(
   }
   if (kind.kind === "number" && !/^-?[0-9]+(\.[0-9]+)?$/.test(value)) return undefined;
   if (condition.op === "=" || condition.op === "!=") {
-    const pattern = like(value, options.caseSensitive);
     const equal = condition.op === "=";
+    const pattern = like(value, options.caseSensitive, equal);
     return (item) => matches(read(item), pattern) === equal;
   }
   const target = sortKey(value);
@@ -210,17 +210,19 @@ const ANY_RUN = 0;
 const ANY_ONE = 1;
 
 /**
- * The pattern of a value as the engine matches text: it turns each `*` into `%` and
- * escapes each `_` with `\`, then PostgreSQL's `LIKE` reads `%` as any run of characters
- * (line breaks too), an unescaped `_` as any one character and `\` as escaping the
- * character after it; `ILIKE` (not `caseSensitive`) ignores case. So `a\b` matches `ab`,
- * `a\%` matches `a%`, and `\_` is a literal `\` then any one character. A trailing `\`
- * never gets here: the parser refuses it. Matching takes at most (text length) x (pattern
- * length) steps, however many `%` the pattern has.
+ * The pattern of a value as the engine matches text: it turns each `*` into `%` and, for
+ * `=` and free text (`escapeUnderscore`), escapes each `_` with `\`; not for `!=`, whose
+ * `NOT ILIKE` its syntax checker does not take for a `LIKE` to escape. PostgreSQL's `LIKE`
+ * then reads `%` as any run of characters (line breaks too), an unescaped `_` as any one
+ * character and `\` as escaping the character after it; `ILIKE` (not `caseSensitive`)
+ * ignores case. So `a\b` matches `ab`, `a\%` matches `a%`, and `\_` is a literal `\` then
+ * any one character. A trailing `\` never gets here: the parser refuses it. Matching takes
+ * at most (text length) x (pattern length) steps, however many `%` the pattern has.
  */
-function like(value: string, caseSensitive: boolean): Like {
+function like(value: string, caseSensitive: boolean, escapeUnderscore = true): Like {
   const fold = caseSensitive ? (c: string) => c : (c: string) => c.toLowerCase();
-  const pattern = Array.from(value.replaceAll("*", "%").replaceAll("_", "\\_"));
+  const percents = value.replaceAll("*", "%");
+  const pattern = Array.from(escapeUnderscore ? percents.replaceAll("_", "\\_") : percents);
   const steps: Step[] = [];
   for (let i = 0; i < pattern.length; i++) {
     const c = pattern[i];
