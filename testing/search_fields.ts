@@ -183,6 +183,16 @@ const NUMBER = (path: string, unit?: 1 | 2, operators?: readonly Operator[]): Fi
   operators,
 });
 
+/**
+ * A text column the engine keeps not null, empty when not set (its upgrade scripts make the
+ * columns its search reads so): an object without the value reads as `""`, which `=""` and
+ * `=*` find and `!=""` does not. Other text fields are null when absent, and the engine
+ * finds them with every `!=` (it writes `IS NULL OR` before a negative comparison).
+ */
+function notNull(path: string): FieldSpec {
+  return { compute: (member) => member(path) ?? "" };
+}
+
 /** `major.minor` of the version at `path`. */
 function version(path: string): FieldSpec {
   return {
@@ -243,7 +253,7 @@ function statusInDataCenter(engine: Engine, id: string): string | undefined {
 /** The fields of providers of every kind (the engine's `ProviderConditionFieldAutoCompleter`). */
 const PROVIDER: Readonly<Record<string, FieldSpec>> = {
   name: { path: "name" },
-  description: { path: "description" },
+  description: notNull("description"),
   url: { path: "url" },
   type: UNSUPPORTED,
 };
@@ -252,8 +262,8 @@ const PROVIDER: Readonly<Record<string, FieldSpec>> = {
 export const SEARCH_FIELDS: Readonly<Record<string, Readonly<Record<string, FieldSpec>>>> = {
   Vm: {
     name: { path: "name" },
-    comment: { path: "comment" },
-    description: { path: "description" },
+    comment: notNull("comment"),
+    description: notNull("description"),
     status: { path: "status", kind: VM_STATUS },
     on_host: { path: "host" },
     fqdn: { path: "fqdn" },
@@ -294,7 +304,7 @@ export const SEARCH_FIELDS: Readonly<Record<string, Readonly<Record<string, Fiel
   },
   Host: {
     name: { path: "name" },
-    comment: { path: "comment" },
+    comment: notNull("comment"),
     status: { path: "status", kind: HOST_STATUS },
     external_status: { path: "external_status", kind: EXTERNAL_STATUS },
     cluster: { path: "cluster" },
@@ -326,12 +336,12 @@ export const SEARCH_FIELDS: Readonly<Record<string, Readonly<Record<string, Fiel
     severity: { path: "severity", kind: SEVERITY, operators: OPERATORS },
     message: { path: "description" },
     time: { path: "time", kind: "date" },
-    usrname: { path: "user.user_name" },
-    event_host: { path: "host" },
-    event_vm: { path: "vm" },
-    event_template: { path: "template" },
-    event_storage: { path: "storage_domain" },
-    event_datacenter: { path: "data_center" },
+    usrname: notNull("user.user_name"),
+    event_host: notNull("host"),
+    event_vm: notNull("vm"),
+    event_template: notNull("template"),
+    event_storage: notNull("storage_domain"),
+    event_datacenter: notNull("data_center"),
     correlation_id: { path: "correlation_id" },
     origin: { path: "origin" },
     custom_event_id: NUMBER("custom_id", undefined, EQUALITY),
@@ -349,7 +359,7 @@ export const SEARCH_FIELDS: Readonly<Record<string, Readonly<Record<string, Fiel
   Disk: {
     alias: { path: "alias" },
     name: { path: "alias" },
-    description: { path: "description" },
+    description: notNull("description"),
     provisioned_size: NUMBER("provisioned_size", undefined, BIGGER_OR_SMALLER),
     size: NUMBER("provisioned_size", undefined, BIGGER_OR_SMALLER),
     actual_size: NUMBER("actual_size", undefined, BIGGER_OR_SMALLER),
@@ -368,8 +378,8 @@ export const SEARCH_FIELDS: Readonly<Record<string, Readonly<Record<string, Fiel
   },
   Template: {
     name: { path: "name" },
-    comment: { path: "comment" },
-    description: { path: "description" },
+    comment: notNull("comment"),
+    description: notNull("description"),
     os: WORD("os.type"),
     creationdate: { path: "creation_time", kind: "date" },
     mem: NUMBER("memory", 1),
@@ -385,12 +395,12 @@ export const SEARCH_FIELDS: Readonly<Record<string, Readonly<Record<string, Fiel
     tag: UNSUPPORTED,
   },
   User: {
-    name: { path: "name" },
-    lastname: { path: "last_name" },
+    name: notNull("name"),
+    lastname: notNull("last_name"),
     usrname: { path: "principal", afterAt: "directory" },
     login: { path: "principal" },
     directory: { path: "domain" },
-    department: { path: "department" },
+    department: notNull("department"),
     user_and_domain: UNSUPPORTED,
     tag: UNSUPPORTED,
     pool: UNSUPPORTED,
@@ -398,8 +408,8 @@ export const SEARCH_FIELDS: Readonly<Record<string, Readonly<Record<string, Fiel
   },
   Cluster: {
     name: { path: "name" },
-    description: { path: "description" },
-    comment: { path: "comment" },
+    description: notNull("description"),
+    comment: notNull("comment"),
     architecture: { path: "cpu.architecture", kind: ARCHITECTURE },
     compatibility_level: version("version"),
     cpu_type: { path: "cpu.type" },
@@ -407,7 +417,7 @@ export const SEARCH_FIELDS: Readonly<Record<string, Readonly<Record<string, Fiel
   DataCenter: {
     name: { path: "name" },
     description: { path: "description" },
-    comment: { path: "comment" },
+    comment: notNull("comment"),
     local: { path: "local", kind: BIT },
     status: { path: "status", kind: DATA_CENTER_STATUS },
     compatibility_version: version("version"),
@@ -432,8 +442,8 @@ export const SEARCH_FIELDS: Readonly<Record<string, Readonly<Record<string, Fiel
       },
     },
     committed: NUMBER("committed", 2),
-    comment: { path: "comment" },
-    description: { path: "description" },
+    comment: notNull("comment"),
+    description: notNull("description"),
     wipe_after_delete: { path: "wipe_after_delete", kind: BIT },
     discard_after_delete: { path: "discard_after_delete", kind: BIT },
     low_space_threshold: NUMBER("warning_low_space_indicator", undefined, EQUALITY),
@@ -443,8 +453,8 @@ export const SEARCH_FIELDS: Readonly<Record<string, Readonly<Record<string, Fiel
   },
   Network: {
     name: { path: "name" },
-    description: { path: "description" },
-    comment: { path: "comment" },
+    description: notNull("description"),
+    comment: notNull("comment"),
     vlanid: NUMBER("vlan.id"),
     stp: { path: "stp", kind: BIT },
     mtu: NUMBER("mtu"),
@@ -485,7 +495,7 @@ export const SEARCH_FIELDS: Readonly<Record<string, Readonly<Record<string, Fiel
   Quota: {
     name: { path: "name" },
     storagepoolname: { path: "data_center" },
-    description: { path: "description" },
+    description: notNull("description"),
     thresholdclusterpercentage: NUMBER("cluster_soft_limit_pct"),
     thresholdstoragepercentage: NUMBER("storage_soft_limit_pct"),
     graceclusterpercentage: NUMBER("cluster_hard_limit_pct"),

@@ -31,3 +31,22 @@ Deno.test("simulator: != takes _ as any one character, = takes it literally", as
   assert.deepEqual(await found("description!=abc"), ["bare", "letter", "underscore"]);
   assert.deepEqual(await found("on_host!=host1"), ["bare", "letter", "underscore"]);
 });
+
+Deno.test("simulator: an unset text column the engine keeps not null is ''", async () => {
+  const { session, found } = await threeVms();
+  await using _ = session;
+  assert.deepEqual(await found('description=""'), ["bare"], "no description is ''");
+  assert.deepEqual(await found('description!=""'), ["letter", "underscore"]);
+  assert.deepEqual(await found("description=*"), ["bare", "letter", "underscore"]);
+  assert.deepEqual(await found('comment="" and description=x*'), ["letter", "underscore"]);
+  assert.deepEqual(await found('on_host=""'), [], "not running: no host name, null");
+  assert.deepEqual(await found("on_host=*"), []);
+  assert.deepEqual(await found('on_host!=""'), ["bare", "letter", "underscore"]);
+
+  const events = session.connection.systemService().eventsService();
+  await events.add({ description: "hostless", severity: "normal", origin: "qa", customId: 9 });
+  const messages = async (search: string) =>
+    (await events.list({ search })).map((event) => event.description);
+  assert.ok((await messages('event_host=""')).includes("hostless"), "no host name is ''");
+  assert.ok(!(await messages('event_host!=""')).includes("hostless"));
+});
