@@ -27,10 +27,23 @@ function notEvaluated(field: string, label: string): Refusal {
 }
 
 /**
+ * The 400 answer for free text on a collection whose engine fields hold no text: the engine
+ * writes an empty condition, and its database refuses the query.
+ */
+function noFreeText(word: string, label: string): Refusal {
+  return new Refusal(
+    400,
+    "Operation Failed",
+    `[Cannot search: the engine's search of ${label} has no text field for the free text "${word}".]`,
+  );
+}
+
+/**
  * Filters, sorts and pages `items` by `query` with the fields of `schema`. A value the
  * engine refuses (an unknown enum name, a date it cannot read, text for a number) or an
- * operator the field does not take (`name>a`, `time>=today`) finds nothing; a field the simulator cannot evaluate is refused with a 400 {@link Refusal}.
- * Both are decided before any item is looked at.
+ * operator the field does not take (`name>a`, `time>=today`) finds nothing; a field the
+ * simulator cannot evaluate, or free text where the collection has no text field (jobs), is
+ * refused with a 400 {@link Refusal}. Both are decided before any item is looked at.
  */
 export function applySearch<T>(
   items: readonly T[],
@@ -44,6 +57,8 @@ export function applySearch<T>(
   ];
   const unsupported = fields.find((field) => schema.kindOf(field).kind === "unsupported");
   if (unsupported !== undefined) throw notEvaluated(unsupported, schema.label);
+  const freeText = query.criteria.flat(2).find((condition) => condition.field === undefined);
+  if (freeText && schema.freeText.length === 0) throw noFreeText(freeText.value, schema.label);
   const tests = query.criteria.map((alternatives) =>
     alternatives.map((all) => all.map((condition) => compile(condition, schema, options)))
   );

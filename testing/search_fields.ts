@@ -166,6 +166,21 @@ const DATA_CENTER_STATUS = backendEnum({
   Contend: 5,
 }, { NonResponsive: "problematic" });
 
+const GLUSTER_VOLUME_TYPE = backendEnum({
+  DISTRIBUTE: 0,
+  REPLICATE: 1,
+  DISTRIBUTED_REPLICATE: 2,
+  STRIPE: 3,
+  DISTRIBUTED_STRIPE: 4,
+  STRIPED_REPLICATE: 5,
+  DISTRIBUTED_STRIPED_REPLICATE: 6,
+  DISPERSE: 7,
+  DISTRIBUTED_DISPERSE: 8,
+  TIER: 9,
+  UNKNOWN: 10,
+});
+const GLUSTER_STATUS = backendEnum({ UP: 0, DOWN: 1, UNKNOWN: 2, WARNING: 3 });
+
 const POOL_TYPE = backendEnum({ Automatic: 0, Manual: 1 });
 
 /** A boolean, written `true` or `false` in any case (the engine's `BitValueAutoCompleter`). */
@@ -256,6 +271,26 @@ const PROVIDER: Readonly<Record<string, FieldSpec>> = {
   description: notNull("description"),
   url: { path: "url" },
   type: UNSUPPORTED,
+};
+
+/** Templates' and instance types' fields (the engine's `VmTemplateConditionFieldAutoCompleter`). */
+const TEMPLATE: Readonly<Record<string, FieldSpec>> = {
+  name: { path: "name" },
+  comment: notNull("comment"),
+  description: notNull("description"),
+  os: WORD("os.type"),
+  creationdate: { path: "creation_time", kind: "date" },
+  mem: NUMBER("memory", 1),
+  status: { path: "status", kind: TEMPLATE_STATUS },
+  cluster: { path: "cluster" },
+  datacenter: { path: "datacenter" },
+  quota: { path: "quota" },
+  version_name: { path: "version.version_name" },
+  _vmt_id: WORD("id"),
+  childcount: UNSUPPORTED,
+  sealed: UNSUPPORTED,
+  architecture: UNSUPPORTED,
+  tag: UNSUPPORTED,
 };
 
 /** The search fields of each collection, by struct type; field names in lower case. */
@@ -376,24 +411,9 @@ export const SEARCH_FIELDS: Readonly<Record<string, Readonly<Record<string, Fiel
     vm_names: UNSUPPORTED,
     last_modified: UNSUPPORTED,
   },
-  Template: {
-    name: { path: "name" },
-    comment: notNull("comment"),
-    description: notNull("description"),
-    os: WORD("os.type"),
-    creationdate: { path: "creation_time", kind: "date" },
-    mem: NUMBER("memory", 1),
-    status: { path: "status", kind: TEMPLATE_STATUS },
-    cluster: { path: "cluster" },
-    datacenter: { path: "datacenter" },
-    quota: { path: "quota" },
-    version_name: { path: "version.version_name" },
-    _vmt_id: WORD("id"),
-    childcount: UNSUPPORTED,
-    sealed: UNSUPPORTED,
-    architecture: UNSUPPORTED,
-    tag: UNSUPPORTED,
-  },
+  Template: TEMPLATE,
+  // The engine searches instance types with the fields of templates, in the same view.
+  InstanceType: TEMPLATE,
   User: {
     name: notNull("name"),
     lastname: notNull("last_name"),
@@ -501,6 +521,19 @@ export const SEARCH_FIELDS: Readonly<Record<string, Readonly<Record<string, Fiel
     graceclusterpercentage: NUMBER("cluster_hard_limit_pct"),
     gracestoragepercentage: NUMBER("storage_hard_limit_pct"),
     enforcementtype: UNSUPPORTED,
+  },
+  GlusterVolume: {
+    name: { path: "name" },
+    type: { path: "volume_type", kind: GLUSTER_VOLUME_TYPE },
+    status: { path: "status", kind: GLUSTER_STATUS },
+    replica_count: NUMBER("replica_count"),
+    stripe_count: NUMBER("stripe_count"),
+    // A column the engine's volumes view lacks: its query fails.
+    transport_type: UNSUPPORTED,
+  },
+  // A job's one field is not text: free text has nothing to look in, and the query fails.
+  Job: {
+    correlation_id: { kind: "word" }, // read where the simulator keeps it (fields.ts `HIDDEN`)
   },
   ExternalHostProvider: PROVIDER,
   OpenStackImageProvider: PROVIDER,
