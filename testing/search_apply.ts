@@ -27,10 +27,23 @@ function notEvaluated(field: string, label: string): Refusal {
 }
 
 /**
+ * The 400 answer for free text on a collection whose engine fields hold no text: the engine
+ * writes an empty condition, and its database refuses the query.
+ */
+function noFreeText(word: string, label: string): Refusal {
+  return new Refusal(
+    400,
+    "Operation Failed",
+    `[Cannot search: the engine's search of ${label} has no text field for the free text "${word}".]`,
+  );
+}
+
+/**
  * Filters, sorts and pages `items` by `query` with the fields of `schema`. A value the
  * engine refuses (an unknown enum name, a date it cannot read, text for a number) or an
- * operator the field does not take (`name>a`, `time>=today`) finds nothing; a field the simulator cannot evaluate is refused with a 400 {@link Refusal}.
- * Both are decided before any item is looked at.
+ * operator the field does not take (`name>a`, `time>=today`) finds nothing; a field the
+ * simulator cannot evaluate, or free text where the collection has no text field (jobs), is
+ * refused with a 400 {@link Refusal}. Both are decided before any item is looked at.
  */
 export function applySearch<T>(
   items: readonly T[],
@@ -38,15 +51,16 @@ export function applySearch<T>(
   schema: SearchSchema<T>,
   options: SearchOptions,
 ): T[] {
-  const flags = options.caseSensitive ? "" : "i";
   const fields = [
     ...query.criteria.flat(2).flatMap((condition) => condition.field ?? []),
     ...(query.sortBy === undefined ? [] : [query.sortBy]),
   ];
   const unsupported = fields.find((field) => schema.kindOf(field).kind === "unsupported");
   if (unsupported !== undefined) throw notEvaluated(unsupported, schema.label);
+  const freeText = query.criteria.flat(2).find((condition) => condition.field === undefined);
+  if (freeText && schema.freeText.length === 0) throw noFreeText(freeText.value, schema.label);
   const tests = query.criteria.map((alternatives) =>
-    alternatives.map((all) => all.map((condition) => compile(condition, flags, schema, options)))
+    alternatives.map((all) => all.map((condition) => compile(condition, schema, options)))
   );
   if (tests.some((alternatives) => alternatives.some((all) => all.includes(undefined)))) {
     return [];
@@ -78,23 +92,22 @@ export function applySearch<T>(
 /** The test of one condition; `undefined` when the engine refuses its value. */
 function compile<T>(
   condition: Condition,
-  flags: string,
   schema: SearchSchema<T>,
   options: SearchOptions,
 ): ((item: T) => boolean) | undefined {
   if (condition.field === undefined) {
-    const pattern = wildcard(`*${condition.value}*`, flags);
+    const pattern = like(`*${condition.value}*`, options.caseSensitive);
     return (item) => schema.freeText.some((field) => matches(schema.read(item, field), pattern));
   }
   const field = condition.field;
   if (!schema.operators(field).includes(condition.op)) return undefined;
   const afterAt = schema.afterAt(field);
   const at = condition.value.lastIndexOf("@");
-  if (afterAt === undefined || at < 0) return compare(condition, field, flags, schema, options);
+  if (afterAt === undefined || at < 0) return compare(condition, field, schema, options);
   const { op, value } = condition;
   const both = [
-    compare({ field, op, value: value.slice(0, at) }, field, flags, schema, options),
-    compile({ field: afterAt, op, value: value.slice(at + 1) }, flags, schema, options),
+    compare({ field, op, value: value.slice(0, at) }, field, schema, options),
+    compile({ field: afterAt, op, value: value.slice(at + 1) }, schema, options),
   ];
   if (both.includes(undefined)) return undefined;
   return (item) => both.every((test) => test!(item));
@@ -104,7 +117,6 @@ function compile<T>(
 function compare<T>(
   condition: Condition,
   field: string,
-  flags: string,
   schema: SearchSchema<T>,
   options: SearchOptions,
 ): ((item: T) => boolean) | undefined {
@@ -133,8 +145,8 @@ function compare<T>(
   }
   if (kind.kind === "number" && !/^-?[0-9]+(\.[0-9]+)?$/.test(value)) return undefined;
   if (condition.op === "=" || condition.op === "!=") {
-    const pattern = wildcard(value, flags);
     const equal = condition.op === "=";
+    const pattern = like(value, options.caseSensitive, equal);
     return (item) => matches(read(item), pattern) === equal;
   }
   const target = sortKey(value);
@@ -196,36 +208,71 @@ function values(value: unknown): unknown[] {
   return Array.isArray(value) ? value : value === undefined || value === null ? [] : [value];
 }
 
-function matches(value: unknown, pattern: RegExp): boolean {
-  return values(value).some((one) => pattern.test(text(one)));
+function matches(value: unknown, pattern: Like): boolean {
+  return values(value).some((one) => pattern(text(one)));
 }
 
 function text(value: unknown): string {
   return value instanceof Date ? value.toISOString() : String(value);
 }
 
+/** A compiled `LIKE` pattern: whether a text matches it. */
+type Like = (text: string) => boolean;
+
+/** A step of a `LIKE` pattern: any run of characters, any one character, or a literal. */
+type Step = typeof ANY_RUN | typeof ANY_ONE | string;
+const ANY_RUN = 0;
+const ANY_ONE = 1;
+
 /**
- * The pattern of a value as the engine matches text: it turns each `*` into `%` and
- * escapes each `_` with `\`, then PostgreSQL's `LIKE` reads `%` as any run of characters
- * (line breaks too), an unescaped `_` as any one character and `\` as escaping the
- * character after it. So `a\b` matches `ab`, `a\%` matches `a%`, and `\_` is a literal
- * `\` then any one character. A trailing `\` never gets here: the parser refuses it.
+ * The pattern of a value as the engine matches text: it turns each `*` into `%` and, for
+ * `=` and free text (`escapeUnderscore`), escapes each `_` with `\`; not for `!=`, whose
+ * `NOT ILIKE` its syntax checker does not take for a `LIKE` to escape. PostgreSQL's `LIKE`
+ * then reads `%` as any run of characters (line breaks too), an unescaped `_` as any one
+ * character and `\` as escaping the character after it; `ILIKE` (not `caseSensitive`)
+ * ignores case. So `a\b` matches `ab`, `a\%` matches `a%`, and `\_` is a literal `\` then
+ * any one character. A trailing `\` never gets here: the parser refuses it. Matching takes
+ * at most (text length) x (pattern length) steps, however many `%` the pattern has.
  */
-function wildcard(value: string, flags: string): RegExp {
-  const like = value.replaceAll("*", "%").replaceAll("_", "\\_");
-  let body = "";
-  for (let i = 0; i < like.length; i++) {
-    const c = like[i];
-    if (c === "%") body += ".*";
-    else if (c === "_") body += ".";
-    else body += literal(c === "\\" ? like[++i] : c);
+function like(value: string, caseSensitive: boolean, escapeUnderscore = true): Like {
+  const fold = caseSensitive ? (c: string) => c : (c: string) => c.toLowerCase();
+  const percents = value.replaceAll("*", "%");
+  const pattern = Array.from(escapeUnderscore ? percents.replaceAll("_", "\\_") : percents);
+  const steps: Step[] = [];
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i];
+    if (c === "%") {
+      if (steps.at(-1) !== ANY_RUN) steps.push(ANY_RUN);
+    } else if (c === "_") steps.push(ANY_ONE);
+    else steps.push(fold(c === "\\" ? pattern[++i] : c));
   }
-  return new RegExp(`^${body}$`, `${flags}s`);
+  return (text) => likeMatch(Array.from(text, fold), steps);
 }
 
-/** `c` escaped for a regular expression. */
-function literal(c: string): string {
-  return c.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+/**
+ * Whether the characters `text` match `steps`: a step by step walk that, on a mismatch,
+ * goes back to the last `%` and lets it take one more character (no backtracking further).
+ */
+function likeMatch(text: readonly string[], steps: readonly Step[]): boolean {
+  let t = 0, s = 0;
+  let lastRun = -1, runFrom = 0;
+  while (t < text.length) {
+    const step = steps[s];
+    if (step === ANY_RUN) {
+      lastRun = s++;
+      runFrom = t;
+    } else if (s < steps.length && (step === ANY_ONE || step === text[t])) {
+      s++;
+      t++;
+    } else if (lastRun >= 0) {
+      s = lastRun + 1;
+      t = ++runFrom;
+    } else {
+      return false;
+    }
+  }
+  while (steps[s] === ANY_RUN) s++;
+  return s === steps.length;
 }
 
 type SortKey = { kind: 0; value: undefined } | { kind: 1; value: number } | {

@@ -166,6 +166,21 @@ const DATA_CENTER_STATUS = backendEnum({
   Contend: 5,
 }, { NonResponsive: "problematic" });
 
+const GLUSTER_VOLUME_TYPE = backendEnum({
+  DISTRIBUTE: 0,
+  REPLICATE: 1,
+  DISTRIBUTED_REPLICATE: 2,
+  STRIPE: 3,
+  DISTRIBUTED_STRIPE: 4,
+  STRIPED_REPLICATE: 5,
+  DISTRIBUTED_STRIPED_REPLICATE: 6,
+  DISPERSE: 7,
+  DISTRIBUTED_DISPERSE: 8,
+  TIER: 9,
+  UNKNOWN: 10,
+});
+const GLUSTER_STATUS = backendEnum({ UP: 0, DOWN: 1, UNKNOWN: 2, WARNING: 3 });
+
 const POOL_TYPE = backendEnum({ Automatic: 0, Manual: 1 });
 
 /** A boolean, written `true` or `false` in any case (the engine's `BitValueAutoCompleter`). */
@@ -182,6 +197,16 @@ const NUMBER = (path: string, unit?: 1 | 2, operators?: readonly Operator[]): Fi
   unit,
   operators,
 });
+
+/**
+ * A text column the engine keeps not null, empty when not set (its upgrade scripts make the
+ * columns its search reads so): an object without the value reads as `""`, which `=""` and
+ * `=*` find and `!=""` does not. Other text fields are null when absent, and the engine
+ * finds them with every `!=` (it writes `IS NULL OR` before a negative comparison).
+ */
+function notNull(path: string): FieldSpec {
+  return { compute: (member) => member(path) ?? "" };
+}
 
 /** `major.minor` of the version at `path`. */
 function version(path: string): FieldSpec {
@@ -243,17 +268,37 @@ function statusInDataCenter(engine: Engine, id: string): string | undefined {
 /** The fields of providers of every kind (the engine's `ProviderConditionFieldAutoCompleter`). */
 const PROVIDER: Readonly<Record<string, FieldSpec>> = {
   name: { path: "name" },
-  description: { path: "description" },
+  description: notNull("description"),
   url: { path: "url" },
   type: UNSUPPORTED,
+};
+
+/** Templates' and instance types' fields (the engine's `VmTemplateConditionFieldAutoCompleter`). */
+const TEMPLATE: Readonly<Record<string, FieldSpec>> = {
+  name: { path: "name" },
+  comment: notNull("comment"),
+  description: notNull("description"),
+  os: WORD("os.type"),
+  creationdate: { path: "creation_time", kind: "date" },
+  mem: NUMBER("memory", 1),
+  status: { path: "status", kind: TEMPLATE_STATUS },
+  cluster: { path: "cluster" },
+  datacenter: { path: "datacenter" },
+  quota: { path: "quota" },
+  version_name: { path: "version.version_name" },
+  _vmt_id: WORD("id"),
+  childcount: UNSUPPORTED,
+  sealed: UNSUPPORTED,
+  architecture: UNSUPPORTED,
+  tag: UNSUPPORTED,
 };
 
 /** The search fields of each collection, by struct type; field names in lower case. */
 export const SEARCH_FIELDS: Readonly<Record<string, Readonly<Record<string, FieldSpec>>>> = {
   Vm: {
     name: { path: "name" },
-    comment: { path: "comment" },
-    description: { path: "description" },
+    comment: notNull("comment"),
+    description: notNull("description"),
     status: { path: "status", kind: VM_STATUS },
     on_host: { path: "host" },
     fqdn: { path: "fqdn" },
@@ -294,7 +339,7 @@ export const SEARCH_FIELDS: Readonly<Record<string, Readonly<Record<string, Fiel
   },
   Host: {
     name: { path: "name" },
-    comment: { path: "comment" },
+    comment: notNull("comment"),
     status: { path: "status", kind: HOST_STATUS },
     external_status: { path: "external_status", kind: EXTERNAL_STATUS },
     cluster: { path: "cluster" },
@@ -326,12 +371,12 @@ export const SEARCH_FIELDS: Readonly<Record<string, Readonly<Record<string, Fiel
     severity: { path: "severity", kind: SEVERITY, operators: OPERATORS },
     message: { path: "description" },
     time: { path: "time", kind: "date" },
-    usrname: { path: "user.user_name" },
-    event_host: { path: "host" },
-    event_vm: { path: "vm" },
-    event_template: { path: "template" },
-    event_storage: { path: "storage_domain" },
-    event_datacenter: { path: "data_center" },
+    usrname: notNull("user.user_name"),
+    event_host: notNull("host"),
+    event_vm: notNull("vm"),
+    event_template: notNull("template"),
+    event_storage: notNull("storage_domain"),
+    event_datacenter: notNull("data_center"),
     correlation_id: { path: "correlation_id" },
     origin: { path: "origin" },
     custom_event_id: NUMBER("custom_id", undefined, EQUALITY),
@@ -349,7 +394,7 @@ export const SEARCH_FIELDS: Readonly<Record<string, Readonly<Record<string, Fiel
   Disk: {
     alias: { path: "alias" },
     name: { path: "alias" },
-    description: { path: "description" },
+    description: notNull("description"),
     provisioned_size: NUMBER("provisioned_size", undefined, BIGGER_OR_SMALLER),
     size: NUMBER("provisioned_size", undefined, BIGGER_OR_SMALLER),
     actual_size: NUMBER("actual_size", undefined, BIGGER_OR_SMALLER),
@@ -366,31 +411,16 @@ export const SEARCH_FIELDS: Readonly<Record<string, Readonly<Record<string, Fiel
     vm_names: UNSUPPORTED,
     last_modified: UNSUPPORTED,
   },
-  Template: {
-    name: { path: "name" },
-    comment: { path: "comment" },
-    description: { path: "description" },
-    os: WORD("os.type"),
-    creationdate: { path: "creation_time", kind: "date" },
-    mem: NUMBER("memory", 1),
-    status: { path: "status", kind: TEMPLATE_STATUS },
-    cluster: { path: "cluster" },
-    datacenter: { path: "datacenter" },
-    quota: { path: "quota" },
-    version_name: { path: "version.version_name" },
-    _vmt_id: WORD("id"),
-    childcount: UNSUPPORTED,
-    sealed: UNSUPPORTED,
-    architecture: UNSUPPORTED,
-    tag: UNSUPPORTED,
-  },
+  Template: TEMPLATE,
+  // The engine searches instance types with the fields of templates, in the same view.
+  InstanceType: TEMPLATE,
   User: {
-    name: { path: "name" },
-    lastname: { path: "last_name" },
+    name: notNull("name"),
+    lastname: notNull("last_name"),
     usrname: { path: "principal", afterAt: "directory" },
     login: { path: "principal" },
     directory: { path: "domain" },
-    department: { path: "department" },
+    department: notNull("department"),
     user_and_domain: UNSUPPORTED,
     tag: UNSUPPORTED,
     pool: UNSUPPORTED,
@@ -398,8 +428,8 @@ export const SEARCH_FIELDS: Readonly<Record<string, Readonly<Record<string, Fiel
   },
   Cluster: {
     name: { path: "name" },
-    description: { path: "description" },
-    comment: { path: "comment" },
+    description: notNull("description"),
+    comment: notNull("comment"),
     architecture: { path: "cpu.architecture", kind: ARCHITECTURE },
     compatibility_level: version("version"),
     cpu_type: { path: "cpu.type" },
@@ -407,7 +437,7 @@ export const SEARCH_FIELDS: Readonly<Record<string, Readonly<Record<string, Fiel
   DataCenter: {
     name: { path: "name" },
     description: { path: "description" },
-    comment: { path: "comment" },
+    comment: notNull("comment"),
     local: { path: "local", kind: BIT },
     status: { path: "status", kind: DATA_CENTER_STATUS },
     compatibility_version: version("version"),
@@ -432,8 +462,8 @@ export const SEARCH_FIELDS: Readonly<Record<string, Readonly<Record<string, Fiel
       },
     },
     committed: NUMBER("committed", 2),
-    comment: { path: "comment" },
-    description: { path: "description" },
+    comment: notNull("comment"),
+    description: notNull("description"),
     wipe_after_delete: { path: "wipe_after_delete", kind: BIT },
     discard_after_delete: { path: "discard_after_delete", kind: BIT },
     low_space_threshold: NUMBER("warning_low_space_indicator", undefined, EQUALITY),
@@ -443,8 +473,8 @@ export const SEARCH_FIELDS: Readonly<Record<string, Readonly<Record<string, Fiel
   },
   Network: {
     name: { path: "name" },
-    description: { path: "description" },
-    comment: { path: "comment" },
+    description: notNull("description"),
+    comment: notNull("comment"),
     vlanid: NUMBER("vlan.id"),
     stp: { path: "stp", kind: BIT },
     mtu: NUMBER("mtu"),
@@ -485,12 +515,25 @@ export const SEARCH_FIELDS: Readonly<Record<string, Readonly<Record<string, Fiel
   Quota: {
     name: { path: "name" },
     storagepoolname: { path: "data_center" },
-    description: { path: "description" },
+    description: notNull("description"),
     thresholdclusterpercentage: NUMBER("cluster_soft_limit_pct"),
     thresholdstoragepercentage: NUMBER("storage_soft_limit_pct"),
     graceclusterpercentage: NUMBER("cluster_hard_limit_pct"),
     gracestoragepercentage: NUMBER("storage_hard_limit_pct"),
     enforcementtype: UNSUPPORTED,
+  },
+  GlusterVolume: {
+    name: { path: "name" },
+    type: { path: "volume_type", kind: GLUSTER_VOLUME_TYPE },
+    status: { path: "status", kind: GLUSTER_STATUS },
+    replica_count: NUMBER("replica_count"),
+    stripe_count: NUMBER("stripe_count"),
+    // A column the engine's volumes view lacks: its query fails.
+    transport_type: UNSUPPORTED,
+  },
+  // A job's one field is not text: free text has nothing to look in, and the query fails.
+  Job: {
+    correlation_id: { kind: "word" }, // read where the simulator keeps it (fields.ts `HIDDEN`)
   },
   ExternalHostProvider: PROVIDER,
   OpenStackImageProvider: PROVIDER,
