@@ -3,7 +3,8 @@
  * the areas that hold data are fetched (several connections at once), and the file's zero
  * areas stay holes. By default the bytes come as raw guest data, whatever the disk's
  * format. An existing file is replaced. Ctrl-C stops the download: the transfer is cancelled
- * and the partial file removed (an existing file stays as it was).
+ * and the partial file removed (an existing file stays as it was); a second Ctrl-C exits at
+ * once, naming the transfer it leaves.
  * `--disk` takes a disk's name or, as names need not be unique, its id.
  *
  * Usage: `deno run --allow-net --allow-env --allow-read --allow-write
@@ -51,12 +52,16 @@ const disk = await findDisk(connection.systemService().disksService(), values.di
 if (!disk) throw new Error(`No disk with name or id ${values.disk}`);
 console.log(`Downloading disk ${disk.name} (${disk.id}, ${disk.provisionedSize} bytes)...`);
 
-const { stats } = await downloadImage(connection, disk.id!, path, {
-  format,
-  overwrite: true,
-  connections: connections,
-  useProxy: values["use-proxy"] === true,
-  onProgress: progressBar("Downloading"),
-  signal: interrupt.signal,
-});
+// A second Ctrl-C names the transfer the download has made, until it settles.
+const { stats } = await interrupt.tracking((note) =>
+  downloadImage(connection, disk.id!, path, {
+    format,
+    overwrite: true,
+    connections: connections,
+    useProxy: values["use-proxy"] === true,
+    onProgress: progressBar("Downloading"),
+    signal: interrupt.signal,
+    onTransfer: (transfer) => note(`image transfer ${transfer.id} of disk ${disk.name}`),
+  })
+);
 console.log(`Downloaded ${stats.size} bytes to ${path} (${stats.dataBytes} bytes of data fetched)`);

@@ -2,7 +2,8 @@
  * Downloads a snapshot of a disk into a file, with a progress bar: the disk's data as
  * the snapshot froze it, as raw guest data (a sparse file: zero areas stay holes). By
  * default the disk's newest snapshot. An existing file is replaced. Ctrl-C stops the
- * download: the transfer is cancelled and the partial file removed.
+ * download: the transfer is cancelled and the partial file removed; a second Ctrl-C exits at
+ * once, naming the transfer it leaves.
  * `--disk` takes a disk's name or, as names need not be unique, its id.
  *
  * Usage: `deno run --allow-net --allow-env --allow-read --allow-write
@@ -57,10 +58,15 @@ const path = typeof values.file === "string" ? values.file : `${snapshot.id}.raw
 
 console.log(`Downloading snapshot ${snapshot.id} of disk ${disk.name} to ${path}...`);
 // The transfer names the snapshot rather than the disk.
-await downloadImage(connection, disk.id!, path, {
-  transfer: { snapshot: { id: snapshot.id } },
-  overwrite: true,
-  onProgress: progressBar("Downloading"),
-  signal: interrupt.signal,
-});
+// A second Ctrl-C names the transfer the download has made, until it settles.
+await interrupt.tracking((note) =>
+  downloadImage(connection, disk.id!, path, {
+    transfer: { snapshot: { id: snapshot.id } },
+    overwrite: true,
+    onProgress: progressBar("Downloading"),
+    signal: interrupt.signal,
+    onTransfer: (transfer) =>
+      note(`image transfer ${transfer.id} of snapshot ${snapshot.id} of disk ${disk.name}`),
+  })
+);
 console.log(`Downloaded snapshot ${snapshot.id} to ${path}`);

@@ -6,7 +6,8 @@
  * the disk is ready. The disk is sparse, but for a raw disk with `--thick` or on a block
  * storage domain (iSCSI, FC), where the engine takes raw disks preallocated only;
  * `--thick` with a qcow2 disk is refused (so is it by the engine). Ctrl-C stops the upload: the transfer is cancelled and the new disk
- * removed (or named, with its id, if it could not be).
+ * removed (or named, with its id, if it could not be); a second Ctrl-C exits at once, naming
+ * the disk and the transfer it leaves.
  *
  * Usage: `deno run --allow-net --allow-env --allow-read [--allow-ffi] examples/upload_disk.ts
  * --file disk.img [--name NAME] [--storage-domain data] [--disk-format raw|cow] [--thick]
@@ -66,17 +67,22 @@ if (!domain) throw new Error(`No storage domain named ${domainName}`);
 const refused = values.thick === true ? refusedAllocation(format, false, domain) : undefined;
 if (refused) throw new Error(`Cannot upload ${values.file} with --thick: ${refused}`);
 
-const { disk, image, stats, verified } = await uploadImage(connection, values.file, {
-  storageDomain: { id: domain.id },
-  name: typeof values.name === "string" ? values.name : undefined,
-  diskFormat: format,
-  sparse: values.thick === true ? false : sparseFor(format, domain),
-  connections,
-  verify: values.verify === true ? "checksum" : undefined,
-  useProxy: values["use-proxy"] === true,
-  onProgress: progressBar("Uploading"),
-  signal: interrupt.signal,
-});
+// A second Ctrl-C names the disk and the transfer the upload has made, until it settles.
+const { disk, image, stats, verified } = await interrupt.tracking((note) =>
+  uploadImage(connection, values.file!, {
+    storageDomain: { id: domain.id },
+    name: typeof values.name === "string" ? values.name : undefined,
+    diskFormat: format,
+    sparse: values.thick === true ? false : sparseFor(format, domain),
+    connections,
+    verify: values.verify === true ? "checksum" : undefined,
+    useProxy: values["use-proxy"] === true,
+    onProgress: progressBar("Uploading"),
+    signal: interrupt.signal,
+    onDisk: (made) => note(`disk ${made.name} (${made.id})`),
+    onTransfer: (transfer) => note(`image transfer ${transfer.id}`),
+  })
+);
 console.log(`Image ${values.file}: ${image.format}, virtual size ${image.virtualSize} bytes`);
 console.log(
   `Uploaded into disk ${disk.name} (${disk.id}): ${stats.dataBytes} bytes sent, ` +

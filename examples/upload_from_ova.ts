@@ -3,7 +3,8 @@
  * into a new floating disk, straight from the archive, with a progress bar. A qcow2 image
  * makes a sparse disk (the engine refuses qcow2 preallocated), a raw one a preallocated disk
  * unless `--sparse` (which the engine refuses on block storage: iSCSI, FC). Ctrl-C, or a
- * failed upload, removes the new disk again (or names it, with its id, if it could not).
+ * failed upload, removes the new disk again (or names it, with its id, if it could not); a
+ * second Ctrl-C exits at once, naming the disk and the transfer it leaves.
  *
  * Usage: `deno run --allow-net --allow-env --allow-read examples/upload_from_ova.ts
  * --ova vm.ova [--disk-name NAME] [--storage-domain data] [--sparse]`
@@ -70,20 +71,27 @@ const disk = await disksService.add({
   initialSize: image.format === types.DiskFormat.COW ? member.size : undefined,
   storageDomains: [{ id: domain.id }],
 });
+// A second Ctrl-C names the disk, and the transfer while the upload runs, until dealt with.
+const untrackDisk = interrupt.track(`disk ${disk.name} (${disk.id})`);
 const diskService = disksService.diskService(disk.id!);
 const failOn = [types.DiskStatus.ILLEGAL];
 try {
   await waitForStatus(diskService, types.DiskStatus.OK, { failOn, signal });
   console.log(`Created disk ${disk.name} (${disk.id})`);
-  await uploadDisk(connection, disk.id!, slice(ova, member.offset, member.size), member.size, {
-    format: image.format,
-    onProgress: progressBar("Uploading"),
-    signal,
-  });
+  await interrupt.tracking((note) =>
+    uploadDisk(connection, disk.id!, slice(ova, member.offset, member.size), member.size, {
+      format: image.format,
+      onProgress: progressBar("Uploading"),
+      signal,
+      onTransfer: (transfer) => note(`image transfer ${transfer.id} of disk ${disk.name}`),
+    })
+  );
   // Once the upload is done, the disk is kept even after Ctrl-C.
   await waitForStatus(diskService, types.DiskStatus.OK, { failOn });
 } catch (error) {
   await removeDisk(disksService, disk);
   throw error;
+} finally {
+  untrackDisk();
 }
 console.log(`Uploaded ${member.name} from ${basename(values.ova)} into disk ${disk.name}`);

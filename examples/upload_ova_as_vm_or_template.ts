@@ -5,7 +5,8 @@
  * waits until it is ready. A disk is sparse or preallocated as the OVF says, unless the
  * engine refuses that (qcow2 preallocated, raw sparse on block storage: iSCSI, FC). Ctrl-C,
  * or a failure before the VM or template is added, removes the disks made (or names them,
- * with their ids, if it could not).
+ * with their ids, if it could not); a second Ctrl-C exits at once, naming the disks and the
+ * transfer it leaves.
  *
  * Usage: `deno run --allow-net --allow-env --allow-read
  * examples/upload_ova_as_vm_or_template.ts --ova vm.ova [--storage-domain data]
@@ -73,6 +74,8 @@ const failOn = [types.DiskStatus.ILLEGAL];
 // The disks made here: removed again when no VM or template could be added with them (a
 // disk attached to one is left alone: removing it would take it from its VM).
 const uploaded: types.Disk[] = [];
+// Until then, a second Ctrl-C names them (and the transfer of the one being uploaded).
+const untrackUploaded: (() => void)[] = [];
 let added: { id?: string; name?: string } | undefined;
 const cluster = { name: String(values.cluster) };
 const initialization = { configuration: { type: types.ConfigurationType.OVA, data: ovf } };
@@ -95,13 +98,17 @@ try {
       storageDomains: [{ id: domain.id }],
     });
     uploaded.push(disk);
+    untrackUploaded.push(interrupt.track(`disk ${disk.name} (${disk.id})`));
     const diskService = disksService.diskService(disk.id!);
     await waitForStatus(diskService, types.DiskStatus.OK, { failOn, signal });
-    await uploadDisk(connection, disk.id!, slice(ova, member.offset, member.size), member.size, {
-      format: image.format,
-      onProgress: progressBar(`Uploading ${member.name}`),
-      signal,
-    });
+    await interrupt.tracking((note) =>
+      uploadDisk(connection, disk.id!, slice(ova, member.offset, member.size), member.size, {
+        format: image.format,
+        onProgress: progressBar(`Uploading ${member.name}`),
+        signal,
+        onTransfer: (transfer) => note(`image transfer ${transfer.id} of disk ${disk.name}`),
+      })
+    );
     await waitForStatus(diskService, types.DiskStatus.OK, { failOn, signal });
     console.log(`Uploaded ${member.name} into disk ${disk.name} (${disk.id})`);
   }
@@ -114,6 +121,7 @@ try {
     : await systemService.vmsService().add({ cluster, initialization });
 } finally {
   if (!added) await removeUploaded();
+  untrackUploaded.forEach((untrack) => untrack());
 }
 
 if (values.template === true) {

@@ -76,6 +76,15 @@ export interface UploadImageOptions extends ImageTransferOptions {
   /** Keep the new disk when the upload fails (default: it is removed). */
   keepDiskOnFailure?: boolean;
   /**
+   * Called with the disk the engine answered to its creation (and its id) before its transfer
+   * is created, e.g. to note the id for a clean-up should the script be killed; a promise it
+   * returns is not awaited. One that throws fails the call with its error, the disk removed
+   * (unless `keepDiskOnFailure`). Also called when the engine answers an `add` the call's abort
+   * did not cut off, before the disk is removed (the call then rejects with the abort's reason,
+   * whatever it throws).
+   */
+  onDisk?: (disk: Disk) => void;
+  /**
    * How the file's holes may be found, in order (default `["seek", "qemu-img"]`; then the
    * whole file is read and its zeros found while reading).
    */
@@ -105,7 +114,8 @@ export interface UploadImageResult {
  * cancelled and the new disk removed (unless `keepDiskOnFailure`): after an abort within
  * 10 s of it (or `phaseTimeout`, if shorter). What could not be cleaned up (a transfer not
  * cancelled, a disk not removed) is named in the error, which is then an `OvirtError` (with
- * an abort's reason as its `cause`).
+ * an abort's reason as its `cause`). `onDisk` and `onTransfer` are told of the disk and the
+ * transfer as soon as the engine has made them; one that throws fails the call so.
  */
 export async function uploadImage(
   connection: Connection,
@@ -164,6 +174,7 @@ export async function uploadImage(
   let verified: VerifyMode | undefined;
   let transfer: ImageTransfer | undefined;
   try {
+    options.onDisk?.(created);
     await waitForStatus(diskService, DiskStatus.OK, wait);
     transfer = await TransferSession.run(
       connection,
@@ -209,8 +220,8 @@ export async function uploadImage(
 /**
  * Adds `disk`. An abort does not cut the `add` off once sent (the engine may carry it out
  * all the same): its answer is awaited, within the clean-up time after the abort, and the
- * disk it made removed (unless `keepDiskOnFailure`) before the abort's reason is thrown;
- * what could not be done is named in the error.
+ * disk it made told to `onDisk` and removed (unless `keepDiskOnFailure`) before the abort's
+ * reason is thrown; what could not be done is named in the error.
  */
 async function addDisk(
   disks: DisksService,
@@ -234,6 +245,11 @@ async function addDisk(
     } catch (failure) {
       if (!(failure instanceof TimeoutError)) throw error; // refused: nothing was made
       throw withNote(error, `; a disk named "${disk.name}" may have been made: no answer came`);
+    }
+    try {
+      options.onDisk?.(made);
+    } catch {
+      // The call rejects with the abort's reason all the same.
     }
     const notRemoved = await removeDisk(
       disks.diskService(made.id!),

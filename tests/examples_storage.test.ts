@@ -16,7 +16,7 @@ import {
   waitFor,
   waitForStatus,
 } from "../mod.ts";
-import { startSimulator } from "../testing/mod.ts";
+import { type Simulator, startSimulator } from "../testing/mod.ts";
 import { exampleTest, type Rewrite } from "./example_harness.ts";
 import { qcow2 } from "./qcow2_image.ts";
 import { removeDisk } from "../examples/lib/remove_disk.ts";
@@ -472,6 +472,35 @@ async function transferUnderWay(connection: Connection): Promise<boolean> {
   return started.some((transfer) => !/^(finished|cancelled)_/.test(String(transfer.phase)));
 }
 
+/**
+ * For a second Ctrl-C: interrupts once a transfer is under way, the engine answering slowly
+ * (2 s a request) from then on, so that the clean-up the first Ctrl-C starts still runs at
+ * the second (the check is to set `latency` back); `prepare` runs first.
+ */
+function slowedOnceUnderWay(prepare?: (connection: Connection) => Promise<unknown>) {
+  let slowed: Simulator | undefined;
+  return {
+    prepare: async (connection: Connection, simulator: Simulator) => {
+      slowed = simulator;
+      await prepare?.(connection);
+    },
+    interruptWhen: async (connection: Connection) => {
+      if (!await transferUnderWay(connection)) return false;
+      slowed!.setFaults({ latency: 2000 });
+      return true;
+    },
+  };
+}
+
+/** The transfer the simulator started for `disk`. */
+async function transferOf(connection: Connection, disk: types.Disk): Promise<types.ImageTransfer> {
+  const [transfer] = (await transfersStarted(connection)).filter((item) =>
+    item.disk?.id === disk.id
+  );
+  assert.ok(transfer, `a transfer of disk ${disk.name}`);
+  return transfer;
+}
+
 /** Asserts that every transfer the simulator started has ended (none left open). */
 async function assertTransfersEnded(connection: Connection): Promise<void> {
   for (const transfer of await transfersStarted(connection)) {
@@ -540,6 +569,25 @@ exampleTest("upload_disk", {
   },
 }, "example upload_disk cancels its transfer and removes its disk on Ctrl-C");
 
+// A second Ctrl-C exits at once: it names the disk and the transfer uploadImage made, with ids.
+exampleTest("upload_disk", {
+  ...slowedOnceUnderWay(),
+  simulator: { delay: 1500 },
+  args: async () => ["--file", uploadedPath = await tempImage(uploaded), "--name", "left"],
+  interruptAgain: 100,
+  exitCode: 130,
+  check: async ({ connection, simulator, stderr }) => {
+    simulator.setFaults({ latency: undefined });
+    await Deno.remove(uploadedPath);
+    const disk = await diskNamed(connection, "left");
+    const transfer = await transferOf(connection, disk);
+    assert.ok(
+      stderr.includes(`; left: disk left (${disk.id}), image transfer ${transfer.id}\n`),
+      stderr,
+    );
+  },
+}, "example upload_disk names the disk and the transfer it leaves on a second Ctrl-C");
+
 const exported = randomBytes(5 * MIB + 321, 13);
 let downloadPath = "";
 exampleTest("download_disk", {
@@ -594,6 +642,28 @@ exampleTest("download_disk", {
     assert.match(stderr, /Interrupted by Ctrl-C/);
   },
 }, "example download_disk cancels its transfer and leaves no file on Ctrl-C");
+
+// A second Ctrl-C exits at once: it names the transfer downloadImage made, with its id.
+let leftDir = "";
+exampleTest("download_disk", {
+  ...slowedOnceUnderWay(),
+  simulator: { delay: 1500 },
+  args: async () => {
+    leftDir = await Deno.makeTempDir({ prefix: "ovirt-sdk-download-" });
+    return ["--disk", "vm003_disk1", "--file", `${leftDir}/disk.raw`];
+  },
+  interruptAgain: 100,
+  exitCode: 130,
+  check: async ({ connection, simulator, stderr }) => {
+    simulator.setFaults({ latency: undefined });
+    await Deno.remove(leftDir, { recursive: true });
+    const transfer = await transferOf(connection, await diskNamed(connection, "vm003_disk1"));
+    assert.ok(
+      stderr.includes(`; left: image transfer ${transfer.id} of disk vm003_disk1\n`),
+      stderr,
+    );
+  },
+}, "example download_disk names the transfer it leaves on a second Ctrl-C");
 
 exampleTest("checksum_disk", {
   simulator: { delay: 1500 },
@@ -828,6 +898,32 @@ exampleTest("download_disk_snapshot", {
   exitCode: 1,
   check: ({ stderr }) => assert.match(stderr, /Disk vm002_disk1 has no snapshots/),
 }, "example download_disk_snapshot says when the disk has no snapshots");
+
+// A second Ctrl-C exits at once: it names the transfer downloadImage made, with its id.
+let leftSnapshotDir = "";
+exampleTest("download_disk_snapshot", {
+  ...slowedOnceUnderWay((connection) => snapshotVm(connection, "vm004", "kept")),
+  simulator: { delay: 1500 },
+  args: async () => {
+    leftSnapshotDir = await Deno.makeTempDir({ prefix: "ovirt-sdk-snapshot-" });
+    return ["--disk", "vm004_disk1", "--file", `${leftSnapshotDir}/snapshot.raw`];
+  },
+  interruptAgain: 100,
+  exitCode: 130,
+  check: async ({ connection, simulator, stderr }) => {
+    simulator.setFaults({ latency: undefined });
+    await Deno.remove(leftSnapshotDir, { recursive: true });
+    const [transfer] = (await transfersStarted(connection)).filter((item) => item.snapshot);
+    const snapshot = transfer?.snapshot?.id;
+    assert.ok(snapshot, "a transfer of a snapshot");
+    assert.ok(
+      stderr.includes(
+        `; left: image transfer ${transfer.id} of snapshot ${snapshot} of disk vm004_disk1\n`,
+      ),
+      stderr,
+    );
+  },
+}, "example download_disk_snapshot names the transfer it leaves on a second Ctrl-C");
 
 // Backups
 
@@ -1231,6 +1327,27 @@ exampleTest("upload_from_ova", {
   },
 }, "example upload_from_ova cancels its transfer and removes its disk on Ctrl-C");
 
+// A second Ctrl-C exits at once: it names the disk and the transfer made, with their ids.
+exampleTest("upload_from_ova", {
+  ...slowedOnceUnderWay(),
+  simulator: { delay: 1500 },
+  args: async () => ["--ova", ovaPath = await ovaFile()],
+  interruptAgain: 100,
+  exitCode: 130,
+  check: async ({ connection, simulator, stderr }) => {
+    simulator.setFaults({ latency: undefined });
+    await Deno.remove(ovaPath);
+    const disk = await diskNamed(connection, "disk1");
+    const transfer = await transferOf(connection, disk);
+    assert.ok(
+      stderr.includes(
+        `; left: disk disk1 (${disk.id}), image transfer ${transfer.id} of disk disk1\n`,
+      ),
+      stderr,
+    );
+  },
+}, "example upload_from_ova names the disk and the transfer it leaves on a second Ctrl-C");
+
 /** Checks that the OVA's disks were uploaded with their ids and attached to `collection`. */
 async function checkOvaDisks(connection: Connection, attached: types.DiskAttachment[]) {
   assert.deepEqual(attached.map((attachment) => attachment.id), ovaDisks.map((disk) => disk.id));
@@ -1320,6 +1437,32 @@ exampleTest("upload_ova_as_vm_or_template", {
     assert.match(stderr, /^Removed disk ovavm_Disk1 /m);
   },
 }, "example upload_ova_as_vm_or_template removes its disks on Ctrl-C");
+
+// A second Ctrl-C exits at once: it names the disk and the transfer made, with their ids.
+exampleTest(
+  "upload_ova_as_vm_or_template",
+  {
+    ...slowedOnceUnderWay(),
+    simulator: { delay: 1500 },
+    args: async () => ["--ova", ovaPath = await ovaFile()],
+    interruptAgain: 100,
+    exitCode: 130,
+    check: async ({ connection, simulator, stderr }) => {
+      simulator.setFaults({ latency: undefined });
+      await Deno.remove(ovaPath);
+      const disk = await diskNamed(connection, "ovavm_Disk1");
+      const transfer = await transferOf(connection, disk);
+      assert.ok(
+        stderr.includes(
+          `; left: disk ovavm_Disk1 (${disk.id}), image transfer ${transfer.id} of disk ` +
+            "ovavm_Disk1\n",
+        ),
+        stderr,
+      );
+    },
+  },
+  "example upload_ova_as_vm_or_template names the disk and the transfer it leaves on a second Ctrl-C",
+);
 
 // Storage domains
 

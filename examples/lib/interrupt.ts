@@ -5,11 +5,19 @@
  * `finally` blocks run and say what they left behind; the script then ends with exit code 130
  * and the error's message (the helpers add what they could not clean up, with ids), without a
  * stack trace. A second Ctrl-C ends the script at once, naming what the script noted with
- * `track` and has not dealt with yet (a backup, a transfer, with their ids).
+ * `track` and has not dealt with yet (a backup, a transfer, with their ids), or what a helper
+ * told it made while it runs within `tracking`.
  *
  * ```ts
  * using interrupt = onCtrlC();
- * await uploadImage(connection, "disk.img", { storageDomain: "data", signal: interrupt.signal });
+ * await interrupt.tracking((note) =>
+ *   uploadImage(connection, "disk.img", {
+ *     storageDomain: "data",
+ *     signal: interrupt.signal,
+ *     onDisk: (disk) => note(`disk ${disk.name} (${disk.id})`),
+ *     onTransfer: (transfer) => note(`image transfer ${transfer.id}`),
+ *   })
+ * );
  * ```
  *
  * @module
@@ -33,6 +41,12 @@ export interface CtrlC extends Disposable {
    * that a second Ctrl-C names it; the function returned drops the note once it is dealt with.
    */
   track(what: string): () => void;
+  /**
+   * Runs `call`, handing it `note` to {@link track} what it makes as it makes it (from a
+   * helper's `onDisk` or `onTransfer`), and drops those notes once it has settled: the helper
+   * has dealt with them then (kept as asked, or cleaned up, or named in its error).
+   */
+  tracking<T>(call: (note: (what: string) => void) => Promise<T>): Promise<T>;
 }
 
 /**
@@ -64,13 +78,22 @@ export function onCtrlC(): CtrlC {
     console.error("Interrupted: cleaning up (press Ctrl-C again to exit at once)");
     controller.abort(new Interrupted());
   };
+  const track = (what: string) => {
+    const note = { what };
+    tracked.add(note);
+    return () => void tracked.delete(note);
+  };
   Deno.addSignalListener("SIGINT", listener);
   return {
     signal: controller.signal,
-    track: (what) => {
-      const note = { what };
-      tracked.add(note);
-      return () => void tracked.delete(note);
+    track,
+    tracking: async (call) => {
+      const notes: (() => void)[] = [];
+      try {
+        return await call((what) => void notes.push(track(what)));
+      } finally {
+        notes.forEach((drop) => drop());
+      }
     },
     [Symbol.dispose]: () => Deno.removeSignalListener("SIGINT", listener),
   };

@@ -6,6 +6,7 @@
 
 import { OvirtError } from "../../transport/errors.ts";
 import { MAX_MILLISECONDS } from "../../transport/options.ts";
+import type { ImageTransfer } from "../../types/image_transfer.ts";
 import type { TransferProgress } from "./progress.ts";
 import { DEFAULT_RETRIES } from "./retry.ts";
 import type { SessionOptions } from "./session.ts";
@@ -29,6 +30,15 @@ export interface ImageTransferOptions extends SessionOptions {
   retries?: number;
   /** Called as bytes are done. */
   onProgress?: (progress: TransferProgress) => void;
+  /**
+   * Called with the transfer the engine answered to its creation (and its id) before any byte
+   * moves, e.g. to note the id for a clean-up should the script be killed; a promise it returns
+   * is not awaited. One that throws fails the call with its error, the transfer cancelled (and
+   * `uploadImage`'s disk removed). Also called when the engine answers an `add` the call's abort
+   * did not cut off, before the transfer is cancelled (the call then rejects with the abort's
+   * reason, whatever it throws).
+   */
+  onTransfer?: (transfer: ImageTransfer) => void;
 }
 
 /** Default bytes per request. */

@@ -59,6 +59,12 @@ export interface SessionOptions {
   transfer?: Omit<ImageTransfer, "disk" | "direction" | "format">;
 }
 
+/** Who is told of the transfer once the engine has made it (see `ImageTransferOptions`). */
+export interface TransferCreated {
+  /** Called with the transfer the engine answered to its creation; a throw fails the call. */
+  onTransfer?: (transfer: ImageTransfer) => void;
+}
+
 /** Phases after which no byte will move any more. */
 const STOPPED: ReadonlySet<string> = new Set([
   ImageTransferPhase.PAUSED_SYSTEM,
@@ -115,17 +121,18 @@ export class TransferSession {
   }
 
   /**
-   * Creates a transfer of disk `diskId`, runs `move` once it is ready, then finalizes it
-   * and resolves to the finished transfer. On any failure (or abort) the transfer is
-   * cancelled, and the error says why the engine stopped it, if it did. `dropLocal` is
-   * called first, at the abort or the failure, before any request to the engine (which
-   * may stall): a download removes its partial file there.
+   * Creates a transfer of disk `diskId`, tells `options.onTransfer` about it, runs `move` once
+   * it is ready, then finalizes it and resolves to the finished transfer. On any failure (or
+   * abort, or a throw of `onTransfer`) the transfer is cancelled, and the error says why the
+   * engine stopped it, if it did. `dropLocal` is called first, at the abort or the failure,
+   * before any request to the engine (which may stall): a download removes its partial file
+   * there.
    */
   static async run(
     connection: Connection,
     diskId: string,
     direction: ImageTransferDirection,
-    options: SessionOptions,
+    options: SessionOptions & TransferCreated,
     move: (session: TransferSession) => Promise<void>,
     dropLocal?: () => Promise<void>,
   ): Promise<ImageTransfer> {
@@ -159,7 +166,7 @@ export class TransferSession {
     connection: Connection,
     diskId: string,
     direction: ImageTransferDirection,
-    options: SessionOptions,
+    options: SessionOptions & TransferCreated,
     move: (session: TransferSession) => Promise<void>,
     drop: () => Promise<void>,
     progress: { finalizing: boolean },
@@ -170,19 +177,19 @@ export class TransferSession {
     const correlationId = crypto.randomUUID();
     // The newest event marks where this transfer's events start (asked at the same time:
     // the events that matter, a pause or a failure, come long after the creation).
-    const [[newest], created] = await Promise.all([
-      system.eventsService().list({ max: 1, signal }).catch(() => []), // only for reasons
-      createTransfer(connection, {
-        ...options.transfer,
-        // A transfer of a disk snapshot names the snapshot only.
-        ...(options.transfer?.snapshot ? {} : { disk: { id: diskId } }),
-        direction,
-        ...(options.format ? { format: options.format } : {}),
-      }, { correlationId, diskId, options }),
-    ]);
+    const newestEvent = system.eventsService().list({ max: 1, signal }).catch(() => []);
+    const created = await createTransfer(connection, {
+      ...options.transfer,
+      // A transfer of a disk snapshot names the snapshot only.
+      ...(options.transfer?.snapshot ? {} : { disk: { id: diskId } }),
+      direction,
+      ...(options.format ? { format: options.format } : {}),
+    }, { correlationId, diskId, options });
     const service = system.imageTransfersService().imageTransferService(created.id!);
     let session: TransferSession | undefined;
     try {
+      options.onTransfer?.(created);
+      const [newest] = await newestEvent; // only for reasons
       const ready = await waitFor(
         (polls) => service.get({ signal: polls }),
         (value) => value.phase !== ImageTransferPhase.INITIALIZING,
@@ -597,14 +604,15 @@ function answerLost(error: unknown): boolean {
 /**
  * Creates the transfer `body` describes. An abort does not stop the `add` once sent (the
  * engine may carry it out all the same): its answer is awaited, within {@link cleanupTime},
- * and the transfer it made cancelled before the abort's reason is thrown. An `add` whose
- * answer is lost (cut connection, timeout, a proxy's 502 or 504) may have made one too:
- * it is looked for (see {@link cancelLost}) and cancelled before the error is thrown.
+ * and the transfer it made told to `onTransfer` and cancelled before the abort's reason is
+ * thrown. An `add` whose answer is lost (cut connection, timeout, a proxy's 502 or 504) may
+ * have made one too: it is looked for (see {@link cancelLost}) and cancelled before the error
+ * is thrown.
  */
 async function createTransfer(
   connection: Connection,
   body: ImageTransfer,
-  clues: { correlationId: string; diskId: string; options: SessionOptions },
+  clues: { correlationId: string; diskId: string; options: SessionOptions & TransferCreated },
 ): Promise<ImageTransfer> {
   const { correlationId, options } = clues;
   const { signal } = options;
@@ -622,6 +630,11 @@ async function createTransfer(
     try {
       const made = signal?.aborted ? await adding.catch((late) => late) : error;
       if (!(made instanceof Error)) {
+        try {
+          options.onTransfer?.(made);
+        } catch {
+          // The call rejects with the abort's reason all the same.
+        }
         const service = transfers.imageTransferService(made.id!);
         const why = await cancelled(service.cancel({ signal: cleanup }));
         if (why !== undefined) notCancelled.push({ id: made.id!, why });
