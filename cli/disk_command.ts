@@ -26,6 +26,7 @@ import { OutputClosedError, UsageError } from "./errors.ts";
 import { type OptionSpec, type ParsedFlags, parseDuration, parseInterval } from "./options.ts";
 import { render } from "./output/render.ts";
 import { resolveId } from "./resolve.ts";
+import { noteTransfer, type TransferNotes } from "./transfer_leftovers.ts";
 import { convert, parseInteger, parseStruct } from "./values.ts";
 
 /** Help of `ovirt disk upload`. */
@@ -114,23 +115,25 @@ export async function runUpload(context: Context, args: ParsedFlags): Promise<vo
       signal,
     );
     using file = await Deno.open(path);
-    using _left = context.leftovers.note(
-      `disk ${values.disk} (${diskId}), locked by its image transfer until the engine ends it`,
-    );
+    using left = lockedDisk(context, values.disk, diskId);
     await uploadDisk(connection, diskId, file.readable, image.fileSize, {
       format: image.format,
       pollInterval,
       signal,
+      onTransfer: left.onTransfer,
       onProgress: progressBar(`Uploading ${values.disk}`, context.progressOutput()),
     });
     disk = await disks.diskService(diskId).get({ signal });
   } else {
     const name = values.name ?? path.split("/").pop()!.replace(/\.[^.]*$/, "");
-    using _left = context.leftovers.note(
-      `the new disk "${name}" on storage domain ${values["storage-domain"]} (and its image ` +
-        "transfer): remove it once the engine unlocks it",
+    using left = noteTransfer(
+      context.leftovers,
+      `the new disk "${name}"`,
+      ` on storage domain ${values["storage-domain"]}: remove it once the engine unlocks it`,
     );
     ({ disk } = await uploadImage(connection, path, {
+      onDisk: left.onDisk,
+      onTransfer: left.onTransfer,
       storageDomain: parseStruct(values["storage-domain"]!, "StorageDomain", "--storage-domain"),
       name,
       sparse: values.sparse ?? image.format === "cow",
@@ -176,11 +179,10 @@ export async function runDownload(context: Context, args: ParsedFlags): Promise<
   const replaces = path !== "-" && await existingFile(path, values.overwrite === true);
   const { connection } = await context.session();
   const id = await resolveId(connection, findResource("disks")!, "disks", word, context.signal);
-  using _left = context.leftovers.note(
-    `disk ${word} (${id}), locked by its image transfer until the engine ends it`,
-  );
+  using left = lockedDisk(context, word, id);
+  const noted = { ...options, onTransfer: left.onTransfer };
   if (path === "-") {
-    await downloadToStdout(connection, id, options);
+    await downloadToStdout(connection, id, noted);
   } else {
     const directory = path.includes("/") ? path.slice(0, path.lastIndexOf("/") + 1) : "";
     const base = path.slice(directory.length);
@@ -189,8 +191,17 @@ export async function runDownload(context: Context, args: ParsedFlags): Promise<
     );
     // A new file is removed again if the download fails; an existing one is replaced only
     // once the download is complete (downloadImage writes beside it until then).
-    await downloadImage(connection, id, path, { ...options, overwrite: replaces });
+    await downloadImage(connection, id, path, { ...noted, overwrite: replaces });
   }
+}
+
+/** Notes disk `word` (`id`), locked by the transfer the command is about to make. */
+function lockedDisk(context: Context, word: string, id: string): TransferNotes {
+  return noteTransfer(
+    context.leftovers,
+    `disk ${word} (${id})`,
+    ", locked by its image transfer until the engine ends it",
+  );
 }
 
 /**

@@ -2,7 +2,8 @@
  * Ctrl-C (SIGINT) and SIGTERM during a run of `ovirt`: the first one aborts the signal the
  * command gives its SDK calls (a transfer is then cancelled, a new disk and a partial file
  * removed), and the run ends, after its connection is closed, with exit code 130 or 143;
- * a second one, or cleanup taking longer than {@link CLEANUP_LIMIT}, ends the process at once.
+ * a second one, or cleanup taking longer than {@link CLEANUP_LIMIT}, ends the process at once,
+ * saying what the clean-up may have left behind (the {@link Leftovers} noted).
  *
  * @module
  */
@@ -75,19 +76,22 @@ export class Interrupt implements Disposable {
 
   #received(signal: StopSignal): void {
     const code = this.exitCode;
-    if (code !== undefined) Deno.exit(code); // a second signal: no more waiting
+    if (code !== undefined) { // a second signal: no more waiting
+      this.#sayCutShort(`interrupted again by ${signal}: the clean-up was not finished`);
+      Deno.exit(code);
+    }
     this.#controller.abort(new InterruptedError(signal));
     this.#deadline = setTimeout(() => {
-      this.#sayCutShort();
+      const seconds = Math.round(this.#cleanupLimit / 1000);
+      this.#sayCutShort(`the clean-up did not finish within ${seconds} s`);
       Deno.exit(STOP_SIGNALS[signal]);
     }, this.#cleanupLimit);
   }
 
-  /** Says on standard error that the clean-up was cut short, and what it may have left. */
-  #sayCutShort(): void {
+  /** Says on standard error why the clean-up was cut short, and what it may have left. */
+  #sayCutShort(why: string): void {
     const left = this.leftovers.list();
-    const seconds = Math.round(this.#cleanupLimit / 1000);
-    const line = `ovirt: the clean-up did not finish within ${seconds} s` +
+    const line = `ovirt: ${why}` +
       (left.length > 0 ? `; it may have left behind: ${left.join("; ")}` : "");
     try {
       let bytes = new TextEncoder().encode(`${printable(line)}\n`);

@@ -288,6 +288,45 @@ Deno.test("a clean-up the engine never answers ends saying what it left behind",
   assert.match(stderr, /disk [0-9a-f-]+ \("stuck-up"\) was not removed/);
 });
 
+Deno.test("a second Ctrl-C during an upload names the new disk and its transfer, by id", async () => {
+  await using bench = await cliBench();
+  const { connection, home } = bench;
+  const image = `${home.path}/twice.raw`;
+  await Deno.writeFile(image, crypto.getRandomValues(new Uint8Array(65536)));
+  const before = await transferIds(connection);
+  // The first PUT of image data is held, and so is the clean-up's cancel.
+  await using proxy = startHoldingProxy((method, url) =>
+    (method === "PUT" && url.pathname.startsWith("/images/")) ||
+      (method === "POST" && /\/imagetransfers\/[^/]+\/cancel$/.test(url.pathname))
+      ? "answer"
+      : undefined
+  );
+  const child = spawnOvirt(
+    ["disk", "upload", image, "--storage-domain", "data", "--name", "twice-up"],
+    { ...bench.env, HTTP_PROXY: proxy.url },
+  );
+  await heldFor(proxy, child);
+  child.kill("SIGINT");
+  for (let tries = 0; !proxy.requests.some((line) => line.endsWith("/cancel")); tries++) {
+    assert.ok(tries < 200, "the first Ctrl-C cancels the transfer");
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  child.kill("SIGINT");
+  const { code, stderr } = await ended(child);
+  assert.equal(code, 130, stderr);
+  const [disk] = (await connection.systemService().disksService().list())
+    .filter((one) => one.name === "twice-up");
+  const [transfer] = (await connection.systemService().imageTransfersService().list())
+    .filter((one) => !before.has(one.id));
+  assert.ok(disk?.id && transfer?.id, "the disk and its transfer are left");
+  assert.equal(
+    stderr.split("\n").filter((line) => line.includes("interrupted again")).join("\n"),
+    "ovirt: interrupted again by SIGINT: the clean-up was not finished; it may have left " +
+      `behind: the new disk "twice-up" (${disk.id}) on storage domain data: remove it once ` +
+      `the engine unlocks it; image transfer ${transfer.id}`,
+  );
+});
+
 Deno.test("a clean-up cut short by the limit says what it may have left behind", async () => {
   const script = `
     import { Interrupt } from ${
