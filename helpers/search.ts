@@ -14,8 +14,9 @@
  * and {@link SearchQuery.filter} keeps only the exact matches. A `status` is read by the
  * engine's own names for its enum values, which are the API's without underscores
  * (`NonOperational`, in any case): the builder writes `where.eq("status", "non_operational")`
- * as `status=nonoperational` (a VM's `migrating` has no such name: the engine has
- * `migratingfrom` and `migratingto`).
+ * as `status=nonoperational`. A VM's `migrating` has no such name (the engine has
+ * `migratingfrom` and `migratingto`): `status=migrating` is written as
+ * `status=migratingfrom or status=migratingto`, `status!=migrating` as neither of them.
  *
  * @example
  * ```ts
@@ -222,6 +223,23 @@ export const where = {
   or: (...conditions: SearchCondition[]): SearchJunction => junction("or", conditions),
 };
 
+/**
+ * A VM's `status` `migrating` as the engine's search can say it, which has `migratingfrom`
+ * and `migratingto` instead: `=` either of them, `!=` neither; `undefined` for any other
+ * comparison.
+ */
+function migrating(comparison: SearchComparison): SearchComparison[][] | undefined {
+  const { field, op, text } = comparison;
+  if (!STATUS_FIELD.test(field) || text.toLowerCase() !== "migrating") return undefined;
+  const [from, to] = ["migratingfrom", "migratingto"].map((name) => ({
+    ...comparison,
+    text: name,
+  }));
+  if (op === "=") return [[from], [to]];
+  if (op === "!=") return [[from, to]];
+  return undefined;
+}
+
 /** `condition` as an OR of ANDs (the language has no parentheses; `and` binds tighter). */
 function disjunction(condition: SearchCondition): SearchComparison[][] {
   const kind = typeof condition === "object" && condition !== null ? condition.kind : undefined;
@@ -230,7 +248,7 @@ function disjunction(condition: SearchCondition): SearchComparison[][] {
       "searchQuery: a condition is made with where.eq, where.like, where.and...",
     );
   }
-  if (condition.kind === "comparison") return [[condition]];
+  if (condition.kind === "comparison") return migrating(condition) ?? [[condition]];
   const parts = condition.conditions.map(disjunction);
   if (condition.kind === "or") return parts.flat();
   let terms: SearchComparison[][] = [[]];

@@ -198,3 +198,33 @@ Deno.test("searchQuery writes a status as the engine's search reads it: no under
   const query = searchQuery(where.and(where.eq("id", down.id!), where.eq("status", status!)));
   assert.deepEqual((await vmsService.list({ search: query.text })).map((vm) => vm.id), [down.id]);
 });
+
+Deno.test("searchQuery writes a VM's status migrating as the engine's migratingfrom or migratingto", async () => {
+  assert.equal(
+    text(where.eq("status", types.VmStatus.MIGRATING)),
+    "status=migratingfrom or status=migratingto",
+  );
+  assert.equal(
+    text(where.and(where.eq("cluster", "prod"), where.ne("status", types.VmStatus.MIGRATING))),
+    "cluster=prod and status!=migratingfrom and status!=migratingto",
+  );
+  assert.equal(
+    text(where.and(where.eq("cluster", "prod"), where.eq("vms.status", "MIGRATING"))),
+    "cluster=prod and vms.status=migratingfrom or cluster=prod and vms.status=migratingto",
+  );
+  await using simulator = await startSimulator({ delay: 2_000 });
+  await using connection = new Connection({
+    url: simulator.url,
+    username: simulator.username,
+    password: simulator.password,
+  });
+  const vmsService = connection.systemService().vmsService();
+  const [moving, staying] = await vmsService.list({ search: "status=up and host=host1" });
+  await vmsService.vmService(moving.id!).migrate({ host: { name: "host2" } });
+  assert.equal((await vmsService.vmService(moving.id!).get()).status, types.VmStatus.MIGRATING);
+  const found = async (condition: Parameters<typeof searchQuery>[0]) =>
+    (await vmsService.list({ search: searchQuery(condition).text })).map((vm) => vm.id);
+  assert.deepEqual(await found(where.eq("status", types.VmStatus.MIGRATING)), [moving.id]);
+  const others = await found(where.ne("status", types.VmStatus.MIGRATING));
+  assert.ok(!others.includes(moving.id) && (staying === undefined || others.includes(staying.id)));
+});
