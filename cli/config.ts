@@ -6,6 +6,7 @@
  * @module
  */
 
+import { insecureVariable } from "../helpers/options_from_env.ts";
 import { CliError, EXIT, UsageError } from "./errors.ts";
 
 /** One named set of connection settings. Passwords are never stored here. */
@@ -191,7 +192,7 @@ export async function resolveSettings(flags: SettingFlags, env: Env): Promise<Se
   const [insecure, insecureSource] = flags.insecure !== undefined
     ? [flags.insecure, "--insecure"]
     : variable("OVIRT_INSECURE") !== undefined
-    ? [insecureVariable(variable("OVIRT_INSECURE"))!, "OVIRT_INSECURE"]
+    ? [insecureSetting(variable("OVIRT_INSECURE"))!, "OVIRT_INSECURE"]
     : [profile.insecure === true, `the insecure setting of profile "${profileName}"`];
   const [url, source] = flags.url !== undefined
     ? [flags.url, "--url"]
@@ -242,12 +243,13 @@ async function checkCaFile(path: string, source: string): Promise<void> {
   }
 }
 
-/** `OVIRT_INSECURE`: 1, true or yes; 0, false or no; unset. */
-function insecureVariable(text: string | undefined): boolean | undefined {
-  if (text === undefined) return undefined;
-  if (/^(1|true|yes)$/i.test(text)) return true;
-  if (/^(0|false|no)$/i.test(text)) return false;
-  throw new UsageError(`OVIRT_INSECURE must be 1 (skip TLS checks) or 0, not "${text}"`);
+/** `OVIRT_INSECURE` as the SDK's scripts read it; a value it refuses is a usage error. */
+function insecureSetting(text: string | undefined): boolean | undefined {
+  try {
+    return insecureVariable(text);
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
 }
 
 /**

@@ -39,7 +39,8 @@ const VARIABLES = {
 /**
  * Builds connection options from `--url`, `--username`, `--password`, `--ca-file` and
  * `--insecure` (`--insecure=false` keeps verification on) in `args`, falling back to
- * `OVIRT_URL`, `OVIRT_USERNAME`, `OVIRT_PASSWORD`, `OVIRT_CA_FILE` and `OVIRT_INSECURE=1`.
+ * `OVIRT_URL`, `OVIRT_USERNAME`, `OVIRT_PASSWORD`, `OVIRT_CA_FILE` and `OVIRT_INSECURE` (`1`,
+ * `true` or `yes` turn the checks off; `0`, `false` or `no` keep them; anything else is refused).
  * Prefer the variable for the password: flags show in process listings. Unknown flags are
  * left for the script.
  */
@@ -48,8 +49,9 @@ export function connectionOptionsFromEnv(
   env: (name: string) => string | undefined = (name) => Deno.env.get(name),
 ): ConnectionOptions {
   const found: Partial<Record<"url" | "username" | "password" | "caFile", string>> = {};
-  let insecure = env("OVIRT_INSECURE") === "1";
-  let insecureFrom = "OVIRT_INSECURE=1";
+  const insecureText = env("OVIRT_INSECURE");
+  let insecure = insecureVariable(insecureText) ?? false;
+  let insecureFrom = `OVIRT_INSECURE=${insecureText}`;
   for (let i = 0; i < args.length; i++) {
     const [flag, inline] = args[i].split(/=(.*)/s, 2);
     if (flag === "--insecure") {
@@ -96,6 +98,20 @@ export function connectionOptionsFromEnv(
 }
 
 /** The value of a switch spelled out (`--insecure=false`): `true`/`1` or `false`/`0`. */
+/**
+ * The value of `OVIRT_INSECURE`, read as the `ovirt` command reads it: `1`, `true` or `yes`
+ * turn certificate checks off, `0`, `false` or `no` keep them (in any case); unset or empty
+ * says nothing. Anything else is refused with an {@link OvirtError}.
+ */
+export function insecureVariable(text: string | undefined): boolean | undefined {
+  if (text === undefined || text === "") return undefined;
+  if (/^(1|true|yes)$/i.test(text)) return true;
+  if (/^(0|false|no)$/i.test(text)) return false;
+  throw new OvirtError(
+    `OVIRT_INSECURE must be 1 (skip TLS checks) or 0, not ${JSON.stringify(text)}`,
+  );
+}
+
 function switchValue(flag: string, text: string): boolean {
   if (text === "true" || text === "1") return true;
   if (text === "false" || text === "0") return false;

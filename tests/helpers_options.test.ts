@@ -45,6 +45,24 @@ Deno.test("--insecure and OVIRT_INSECURE=1 skip verification", () => {
   );
 });
 
+Deno.test("OVIRT_INSECURE is read as the ovirt command reads it", () => {
+  const base = ["--url", "https://e/ovirt-engine/api", "--username", "u", "--password", "p"];
+  const insecure = (value: string) =>
+    connectionOptionsFromEnv(base, (name) => name === "OVIRT_INSECURE" ? value : undefined)
+      .insecure;
+  for (const on of ["1", "true", "yes", "TRUE", "Yes"]) assert.equal(insecure(on), true, on);
+  for (const off of ["0", "false", "no", "NO", ""]) assert.equal(insecure(off), undefined, off);
+  for (const odd of ["2", "off", "on", "y"]) {
+    assert.throws(
+      () => insecure(odd),
+      (error) =>
+        error instanceof OvirtError &&
+        error.message === `OVIRT_INSECURE must be 1 (skip TLS checks) or 0, not "${odd}"`,
+      odd,
+    );
+  }
+});
+
 Deno.test("insecure with a CA file is refused in the script's own words", () => {
   const base = ["--url", "https://e/ovirt-engine/api", "--username", "u", "--password", "p"];
   const vars = (values: Record<string, string>) => (name: string) => values[name];
