@@ -67,9 +67,32 @@ Deno.test("fault text: a plain text refusal is quoted in the message", async () 
   );
 });
 
+Deno.test("fault text: 401 asks for other credentials, 403 without a fault for permissions", async () => {
+  for (
+    const [status, expected] of [
+      [401, /^Not authorized \(HTTP 401 .*\): check the user name and password or the token: No$/],
+      [
+        403,
+        /^Forbidden \(HTTP 403 .*\): the user may not do this \(check its roles and permissions on the object\), or a proxy in front of the engine refused the request: No$/,
+      ],
+    ] as const
+  ) {
+    await using server = startRawServer(() => ({
+      status,
+      headers: { "content-type": "text/plain" },
+      body: "No",
+    }));
+    await using connection = connectionTo(server.origin);
+    const error = await getError(connection);
+    assert.equal(error.code, status);
+    assert.equal(error.name, "AuthError");
+    assert.match(error.message, expected);
+  }
+});
+
 Deno.test("fault text: escapes count towards the cut", async () => {
   await using server = startRawServer(() => ({
-    status: 403,
+    status: 400,
     headers: { "content-type": "text/plain" },
     body: "\u0001".repeat(20_000),
   }));

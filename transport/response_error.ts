@@ -113,8 +113,13 @@ function parsedFault(bytes: Uint8Array): ServerFault | undefined {
 
 function statusMessage(exchange: Exchange, response: HttpResponse, contentType: string | null) {
   const status = where(exchange, response);
-  if (response.status === 401 || response.status === 403) {
+  if (response.status === 401) {
     return `Not authorized (${status}): check the user name and password or the token`;
+  }
+  if (response.status === 403) {
+    // The credentials were taken: what is missing is a permission (or a proxy's consent).
+    return `Forbidden (${status}): the user may not do this (check its roles and ` +
+      "permissions on the object), or a proxy in front of the engine refused the request";
   }
   if (response.status >= 502 && response.status <= 504) {
     return `Unavailable (${status}): the engine, or a proxy in front of it, cannot answer ` +
