@@ -218,10 +218,11 @@ export async function uploadImage(
 }
 
 /**
- * Adds `disk`. An abort does not cut the `add` off once sent (the engine may carry it out
- * all the same): its answer is awaited, within the clean-up time after the abort, and the
- * disk it made told to `onDisk` and removed (unless `keepDiskOnFailure`) before the abort's
- * reason is thrown; what could not be done is named in the error.
+ * Adds `disk`, unless the call is aborted already. An abort does not cut the `add` off once
+ * sent (the engine may carry it out all the same): its answer is awaited, within the clean-up
+ * time after the abort, and the disk it made told to `onDisk` and removed (with
+ * `keepDiskOnFailure`, named as kept) before the abort's reason is thrown; what could not be
+ * done is named in the error.
  */
 async function addDisk(
   disks: DisksService,
@@ -229,6 +230,7 @@ async function addDisk(
   options: UploadImageOptions,
   budget: CleanupBudget,
 ): Promise<Disk> {
+  options.signal?.throwIfAborted(); // nothing is made for a call aborted before it began
   const adding = disks.add(disk); // within the connection's timeout, whatever the signal
   try {
     return await untilAborted(adding, options.signal);
@@ -238,7 +240,6 @@ async function addDisk(
       if (!(error instanceof ConnectionError && error.maybeApplied)) throw error;
       throw withNote(error, `; a disk named "${disk.name}" may have been made: look for it`);
     }
-    if (options.keepDiskOnFailure) throw error;
     let made: Disk;
     try {
       made = await budget.run("waiting for the answer to the disk's add", () => adding, true);
@@ -250,6 +251,9 @@ async function addDisk(
       options.onDisk?.(made);
     } catch {
       // The call rejects with the abort's reason all the same.
+    }
+    if (options.keepDiskOnFailure) {
+      throw withNote(error, `; disk ${made.id} ("${made.name}") is kept (keepDiskOnFailure)`);
     }
     const notRemoved = await removeDisk(
       disks.diskService(made.id!),

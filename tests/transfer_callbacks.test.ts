@@ -311,3 +311,58 @@ Deno.test("README: the onDisk and onTransfer example runs as written, after the 
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("uploadImage aborted before it began makes no disk", async () => {
+  await using t = await simulatorSession({ delay: 0 });
+  const path = await dataFile(MIB);
+  try {
+    for (const keepDiskOnFailure of [false, true]) {
+      const reason = new Error("the job was cancelled before this step");
+      const name = `never-${keepDiskOnFailure}`;
+      const told: types.Disk[] = [];
+      await assert.rejects(
+        uploadImage(t.connection, path, {
+          ...FAST,
+          storageDomain: { name: "data" },
+          name,
+          keepDiskOnFailure,
+          signal: AbortSignal.abort(reason),
+          onDisk: (disk) => void told.push(disk),
+        }),
+        (error) => error === reason,
+      );
+      assert.equal(t.sim.addCount(name), 0, "no disk was asked for");
+      assert.deepEqual(told, []);
+    }
+  } finally {
+    await Deno.remove(path);
+  }
+});
+
+Deno.test("an abort while uploadImage creates its disk, with keepDiskOnFailure: the kept disk is named", async () => {
+  await using t = await simulatorSession({ delay: 0 });
+  const path = await dataFile(MIB);
+  try {
+    t.sim.setFaults({ latency: 300 }); // the disk's add is answered after 300 ms
+    const controller = new AbortController();
+    const upload = uploadImage(t.connection, path, {
+      ...FAST,
+      storageDomain: { name: "data" },
+      name: "kept",
+      keepDiskOnFailure: true,
+      signal: controller.signal,
+    });
+    setTimeout(() => controller.abort(new Error("operator pressed Ctrl-C")), 150);
+    const error = await upload.then(() => undefined, (failure) => failure);
+    t.sim.setFaults({ latency: undefined });
+    const [kept] = (await t.connection.systemService().disksService().list())
+      .filter((disk) => disk.name === "kept");
+    assert.ok(kept, "the disk is kept");
+    assert.equal(
+      (error as Error).message,
+      `operator pressed Ctrl-C; disk ${kept.id} ("kept") is kept (keepDiskOnFailure)`,
+    );
+  } finally {
+    await Deno.remove(path);
+  }
+});
