@@ -100,7 +100,7 @@ Deno.test("listStream: a malformed item ends the iteration, located, and lets th
   assert.equal((await items.next()).done, true, "done after a failure");
 });
 
-Deno.test("listStream: the timeout covers the whole iteration and names the call", async () => {
+Deno.test("listStream: the timeout covers the reading of the whole iteration and names the call", async () => {
   await using engine = await startFakeEngine({
     api: () =>
       new Response(
@@ -128,6 +128,28 @@ Deno.test("listStream: the timeout covers the whole iteration and names the call
     return true;
   });
   assert.deepEqual(seen, ["1"]);
+});
+
+Deno.test("listStream: the time the loop works on its items is not counted against the timeout", async () => {
+  const vms = Array.from({ length: 4 }, (_, i) => `<vm id="${i}"/>`).join("");
+  await using engine = await startFakeEngine({
+    api: () =>
+      new Response(`<vms>${vms}</vms>`, { headers: { "content-type": "application/xml" } }),
+  });
+  await using connection = new Connection({
+    url: engine.url,
+    username: USERNAME,
+    password: PASSWORD,
+    timeout: 300,
+  });
+  const seen: string[] = [];
+  const started = performance.now();
+  for await (const vm of listStream(connection.systemService().vmsService())) {
+    seen.push(vm.id!);
+    await new Promise((resolve) => setTimeout(resolve, 150)); // the loop's own work
+  }
+  assert.deepEqual(seen, ["0", "1", "2", "3"]);
+  assert.ok(performance.now() - started >= 600, "the loop ran past the timeout");
 });
 
 Deno.test("listStream: a break lets the body go", async () => {

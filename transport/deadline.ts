@@ -23,6 +23,10 @@ export class Deadline implements Disposable {
   #timer?: ReturnType<typeof setTimeout>;
   #timedOut = false;
   readonly #started: number;
+  /** Milliseconds of pauses that have ended (not counted against the limit). */
+  #paused = 0;
+  /** When the pause under way began, if one is. */
+  #pausedAt?: number;
 
   /** Starts the clock now; `timeout` undefined or 0 means no time limit. */
   constructor(timeout?: number, callerSignal?: AbortSignal) {
@@ -59,9 +63,28 @@ export class Deadline implements Disposable {
 
   /** Milliseconds left before the time limit, `Infinity` without one. */
   remaining(): number {
-    return this.#timeout
-      ? Math.max(0, this.#started + this.#timeout - performance.now())
-      : Infinity;
+    return this.#timeout ? Math.max(0, this.#timeout - this.#used()) : Infinity;
+  }
+
+  /**
+   * Stops the clock until {@link resume}: the time the caller spends away from the call (a
+   * loop working on a streamed item) is not the call's.
+   */
+  pause(): void {
+    if (this.#timeout && this.#pausedAt === undefined) this.#pausedAt = performance.now();
+  }
+
+  /** Starts the clock again after {@link pause}. */
+  resume(): void {
+    if (this.#pausedAt === undefined) return;
+    this.#paused += performance.now() - this.#pausedAt;
+    this.#pausedAt = undefined;
+  }
+
+  /** Milliseconds the call has run, pauses left out. */
+  #used(): number {
+    const now = this.#pausedAt ?? performance.now();
+    return now - this.#started - this.#paused;
   }
 
   /**
@@ -81,6 +104,12 @@ export class Deadline implements Disposable {
   }
 
   #timeUp(controller: AbortController): void {
+    const left = this.#timeout! - this.#used();
+    if (left > 0) { // paused meanwhile: the time is not up yet
+      this.#timer = setTimeout(() => this.#timeUp(controller), left);
+      Deno.unrefTimer(this.#timer);
+      return;
+    }
     this.#timedOut = true;
     this.#forgetCaller();
     controller.abort(new TimeoutError(`The request did not finish within ${this.#timeout} ms`));

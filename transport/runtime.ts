@@ -78,7 +78,7 @@ export class Runtime implements ServiceRuntime {
   /**
    * Sends the `list` request `spec` describes and yields the items as they arrive. The
    * request is sent at the first `next()`; the connection's `timeout` covers the whole
-   * iteration; stopping early cancels the body.
+   * iteration but for the time the loop works on each item; stopping early cancels the body.
    */
   stream(
     path: string,
@@ -111,8 +111,13 @@ export class Runtime implements ServiceRuntime {
         throw notXmlError(request, response);
       }
       const onEnd = () => deadline[Symbol.dispose]();
+      // The time limit is the reading's: the loop's own work on each item is not counted.
+      const onHold = this.#settings.timeout
+        ? (held: boolean) => held ? deadline.pause() : deadline.resume()
+        : undefined;
       return streamList(responseReader(response), undefined, {
         onEnd,
+        onHold,
         mapError: failure,
         ...streamedListChecks(spec, request, response),
       });

@@ -14,6 +14,11 @@ import { type XmlLimits, XmlTokenizer } from "./tokenizer.ts";
 export interface ListWatch {
   /** Called once, when the iteration is over: ended, failed or stopped early. */
   readonly onEnd?: () => void;
+  /**
+   * Called with `true` when an item is handed to the loop, and with `false` when the loop
+   * asks for the next one: the time between is the loop's, not the reading's.
+   */
+  readonly onHold?: (held: boolean) => void;
   /** The error the iteration rejects with for a failure. */
   readonly mapError?: (error: unknown) => unknown;
   /** Called with a list root's tag before its items; what it throws ends the iteration. */
@@ -56,6 +61,7 @@ class ListItems implements ListIterator {
   readonly #source: BodyReader;
   readonly #watch: ListWatch;
   #over = false;
+  #held = false;
 
   constructor(source: BodyReader, limits: XmlLimits | undefined, watch: ListWatch) {
     this.#tokens = new XmlTokenizer(limits);
@@ -74,6 +80,10 @@ class ListItems implements ListIterator {
 
   next(): Promise<IteratorResult<object, undefined>> {
     if (this.#over) return Promise.resolve({ done: true, value: undefined });
+    if (this.#held) {
+      this.#held = false;
+      this.#watch.onHold?.(false);
+    }
     let status;
     try {
       status = this.#reader.run();
@@ -83,6 +93,8 @@ class ListItems implements ListIterator {
     if (status === READ_ITEM) {
       // The loop has an item to work on: what it calls meanwhile may use this request's slot.
       this.#source.idle?.();
+      this.#held = true;
+      this.#watch.onHold?.(true);
       return Promise.resolve({ done: false, value: this.#reader.takeItem() });
     }
     if (status === READ_DONE) {
