@@ -42,21 +42,19 @@ const VARIABLES = {
  * `OVIRT_URL`, `OVIRT_USERNAME`, `OVIRT_PASSWORD`, `OVIRT_CA_FILE` and `OVIRT_INSECURE` (`1`,
  * `true` or `yes` turn the checks off; `0`, `false` or `no` keep them; anything else is refused).
  * Prefer the variable for the password: flags show in process listings. Unknown flags are
- * left for the script.
+ * left for the script. A variable is read only when no flag gave its value, so a script
+ * given everything as flags needs no `--allow-env`.
  */
 export function connectionOptionsFromEnv(
   args: readonly string[] = Deno.args,
   env: (name: string) => string | undefined = (name) => Deno.env.get(name),
 ): ConnectionOptions {
   const found: Partial<Record<"url" | "username" | "password" | "caFile", string>> = {};
-  const insecureText = env("OVIRT_INSECURE");
-  let insecure = insecureVariable(insecureText) ?? false;
-  let insecureFrom = `OVIRT_INSECURE=${insecureText}`;
+  let insecureFlag: boolean | undefined;
   for (let i = 0; i < args.length; i++) {
     const [flag, inline] = args[i].split(/=(.*)/s, 2);
     if (flag === "--insecure") {
-      insecure = inline === undefined || switchValue(flag, inline);
-      insecureFrom = "--insecure";
+      insecureFlag = inline === undefined || switchValue(flag, inline);
       continue;
     }
     const key = FLAGS[flag];
@@ -68,10 +66,22 @@ export function connectionOptionsFromEnv(
     }
     found[key] = value;
   }
+  // A variable is read only when no flag gave its value, and an optional one the script may
+  // not read counts as unset: a script given every value as a flag needs no --allow-env.
+  const optional = (name: string) => {
+    try {
+      return env(name);
+    } catch (error) {
+      if (error instanceof Deno.errors.NotCapable) return undefined;
+      throw error;
+    }
+  };
+  const insecureText = insecureFlag === undefined ? optional("OVIRT_INSECURE") : undefined;
+  const insecure = insecureFlag ?? insecureVariable(insecureText) ?? false;
+  const insecureFrom = insecureFlag === undefined ? `OVIRT_INSECURE=${insecureText}` : "--insecure";
   const caFileFrom = found.caFile ? "--ca-file" : "OVIRT_CA_FILE";
-  for (const key of Object.keys(VARIABLES) as (keyof typeof VARIABLES)[]) {
-    found[key] ??= env(VARIABLES[key]);
-  }
+  found.caFile ??= optional(VARIABLES.caFile);
+  for (const key of ["url", "username", "password"] as const) found[key] ??= env(VARIABLES[key]);
   if (insecure && found.caFile) {
     throw new OvirtError(
       `${insecureFrom} turns certificate checks off, so the CA file of ${caFileFrom} would not ` +

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { connectionOptionsFromEnv } from "../helpers/options_from_env.ts";
 import { OvirtError } from "../transport/errors.ts";
+import { spawnScript } from "./script_child.ts";
 
 const noEnv = () => undefined;
 
@@ -108,4 +109,22 @@ Deno.test("missing URL or credentials is a clear OvirtError without secrets", ()
     () => connectionOptionsFromEnv(["--ca-file", "--insecure"], noEnv),
     /--ca-file needs a value/,
   );
+});
+
+Deno.test("a script given every value as a flag needs no permission to read the environment", async () => {
+  const module = JSON.stringify(new URL("../helpers/options_from_env.ts", import.meta.url).href);
+  const script = `
+    import { connectionOptionsFromEnv } from ${module};
+    console.log(JSON.stringify(connectionOptionsFromEnv(
+      ["--url", "https://e/ovirt-engine/api", "--username", "u@internal", "--password", "p"],
+    )));
+  `;
+  const child = await spawnScript(script, ["--no-prompt"]);
+  const { code, stdout, stderr } = await child.output();
+  assert.equal(code, 0, new TextDecoder().decode(stderr));
+  assert.deepEqual(JSON.parse(new TextDecoder().decode(stdout)), {
+    url: "https://e/ovirt-engine/api",
+    username: "u@internal",
+    password: "p",
+  });
 });
