@@ -1,7 +1,8 @@
 /**
  * The generic handling every service gets unless a behaviour replaces it: create, merge
  * and delete objects in the collection kinds of `collections.ts`, with the references a
- * request names (by id or name) resolved to their home objects.
+ * request names (by id or name) resolved to their home objects. An update merges as the
+ * engine's mappers do: member by member, into nested structs too.
  *
  * @module
  */
@@ -14,6 +15,7 @@ import { collectionType, homeOf, membersOf } from "./model.ts";
 import type { Entity } from "./store.ts";
 import type { Location } from "./tree.ts";
 import { withOwnerReference } from "./owner_references.ts";
+import { settableChanges } from "./read_only.ts";
 import { checkUniqueName } from "./unique_names.ts";
 
 /**
@@ -86,6 +88,44 @@ function addReference(
   return { ...target, ...record };
 }
 
+/**
+ * Lists the engine sets whenever the struct holding them is sent, to none when they are
+ * left out of it (a VM's placement policy sent without hosts pins the VM to no host).
+ */
+const CLEARED_UNLESS_SENT: Readonly<Record<string, readonly string[]>> = {
+  VmPlacementPolicy: ["hosts"],
+};
+
+/** Whether `value` is a struct value (an object, not a list). */
+function isStruct(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/**
+ * `stored` (an object of struct `type`) with `changes` set the engine's way: only the
+ * members sent change; a struct sent is merged into the stored one member by member (so
+ * `cpu: { topology: { cores: 4 } }` keeps the sockets), less its read-only members (an
+ * SPM's `status`); a list or a reference sent replaces the stored one whole.
+ */
+export function mergeChanges(
+  type: string,
+  stored: Record<string, unknown>,
+  changes: Record<string, unknown>,
+): Record<string, unknown> {
+  const merged = { ...stored };
+  for (const name of CLEARED_UNLESS_SENT[type] ?? []) {
+    if (changes[name] === undefined) delete merged[name];
+  }
+  for (const [name, value] of Object.entries(settableChanges(type, changes))) {
+    const member = membersOf(type).find((candidate) => candidate.name === name);
+    const old = merged[name];
+    const nested = member?.kind === "struct" && !member.link && !member.list &&
+      isStruct(value) && isStruct(old);
+    merged[name] = nested ? mergeChanges(member.type!, old, value) : value;
+  }
+  return merged;
+}
+
 /** Merges `changes` into the object `entity` of the collection at `collection`. */
 export function updateObject(
   engine: Engine,
@@ -95,7 +135,8 @@ export function updateObject(
 ): Entity {
   const type = collectionType(collection.service)!;
   const kind = collectionKind(collection);
-  const updated = { ...entity, ...withReferences(engine, type, changes), id: entity.id };
+  const sent = withReferences(engine, type, changes);
+  const updated = { ...mergeChanges(type, entity, sent), id: entity.id };
   if (changes.name !== undefined) {
     checkUniqueName(
       engine,
@@ -109,7 +150,7 @@ export function updateObject(
   if (kind === "reference" || kind === "view") {
     const home = homeOf(type)!;
     const stored = engine.store.get(home, entity.id);
-    if (stored) engine.store.put(home, { ...stored, ...withReferences(engine, type, changes) });
+    if (stored) engine.store.put(home, { ...mergeChanges(type, stored, sent), id: stored.id });
     return updated;
   }
   return engine.store.put(collection.path, updated);

@@ -26,7 +26,10 @@ const VM_RUNTIME = [
   "hasIllegalImages",
 ];
 
-/** Read-only members by struct type (property names). */
+/**
+ * Read-only members by struct type (property names), also where the struct is a member of
+ * the object updated (a host's `spm`).
+ */
 export const READ_ONLY: Readonly<Record<string, readonly string[]>> = {
   Vm: VM_RUNTIME,
   Template: ["status", "creationTime"],
@@ -42,6 +45,7 @@ export const READ_ONLY: Readonly<Record<string, readonly string[]>> = {
   ],
   Disk: ["status", "actualSize", "totalSize"],
   StorageDomain: ["status", "master", "available", "used", "committed"],
+  Spm: ["status"],
   DataCenter: ["status"],
   Network: ["status"],
 };
