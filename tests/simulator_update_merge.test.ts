@@ -141,3 +141,20 @@ Deno.test("ovirt vm update web2 --cpu topology.cores=2 keeps the sockets", async
   assert.deepEqual(cpu.topology, { sockets: 2, cores: 2, threads: 1 });
   assert.equal(cpu.architecture, added.cpu?.architecture);
 });
+
+Deno.test("simulator: a next-run update of a running VM merges member by member too", async () => {
+  await using session = await simulatorSession({ delay: 0 });
+  const vms = session.connection.systemService().vmsService();
+  const [running] = await vms.list({ search: "status=up", max: 1 });
+  const vm = vms.vmService(running.id!);
+  const before = await vm.get();
+  await vm.update({ cpu: { topology: { cores: 4 } } }, { nextRun: true });
+  await vm.update({ cpu: { topology: { threads: 2 } } }, { nextRun: true });
+  const expected = { ...before.cpu, topology: { ...before.cpu!.topology, cores: 4, threads: 2 } };
+  assert.deepEqual((await vm.get({ nextRun: true })).cpu, expected);
+  assert.deepEqual((await vm.get()).cpu, before.cpu, "the running configuration is unchanged");
+  await vm.stop();
+  const stopped = await vm.get();
+  assert.equal(stopped.status, types.VmStatus.DOWN);
+  assert.deepEqual(stopped.cpu, expected, "applied once down, sockets kept");
+});

@@ -19,7 +19,7 @@ import { conflict, notFound, Refusal } from "../answers.ts";
 import { MIGRATION_EVENTS, VM_STATUS_EVENTS, type VmStatusEvent } from "../audit_codes.ts";
 import { type ActionHandler, type Behaviour, type Call, flag, type JobEnd } from "../behaviour.ts";
 import type { Engine, Reference } from "../engine.ts";
-import { updateObject, withReferences } from "../generic.ts";
+import { mergeChanges, updateObject, withReferences } from "../generic.ts";
 import type { Entity } from "../store.ts";
 import { checkUniqueName } from "../unique_names.ts";
 import { setTicket } from "./consoles.ts";
@@ -116,7 +116,7 @@ function discardStatelessSnapshot(engine: Engine, vm: Entity, steps: number): vo
 /** The VM as it will be after the next boot (with pending `next_run` changes). */
 function nextRunView(vm: Entity): Entity {
   const pending = vm[NEXT_RUN] as Record<string, unknown> | undefined;
-  return pending ? { ...vm, ...pending } : vm;
+  return pending ? { ...mergeChanges("Vm", vm, pending), id: vm.id } : vm;
 }
 
 /** The least busy `up` host of the VM's cluster, other than `except`. */
@@ -231,7 +231,7 @@ function runJobEnd(call: Call, vm: Entity, steps: number): JobEnd {
  */
 function down(vm: Entity): Record<string, unknown> {
   return {
-    ...(vm[NEXT_RUN] as Record<string, unknown> | undefined),
+    ...nextRunView(vm),
     ...NO_GUEST_REPORT,
     [MIGRATING_TO]: undefined,
     status: "down",
@@ -378,10 +378,11 @@ const vm: Behaviour = {
   update(call, entity, changes) {
     checkNotLocked(entity, "update");
     if (flag(call, "next_run") && entity.status !== "down") {
-      const pending = {
-        ...(entity[NEXT_RUN] as object | undefined),
-        ...withReferences(call.engine, "Vm", changes),
-      };
+      const pending = mergeChanges(
+        "Vm",
+        (entity[NEXT_RUN] as Record<string, unknown> | undefined) ?? {},
+        withReferences(call.engine, "Vm", changes),
+      );
       const { engine } = call;
       checkUniqueName(
         engine,
