@@ -40,6 +40,12 @@ const HIDDEN: Readonly<Record<string, Readonly<Record<string, string>>>> = {
   Job: { correlation_id: CORRELATION_ID },
 };
 
+/**
+ * Struct types whose search the engine gives no cross references (its `EntitySearchInfo`
+ * without one): a link (a job's `owner`) is no field there.
+ */
+const NO_CROSS_REFERENCES: ReadonlySet<string> = new Set(["Job"]);
+
 /** The fields free text looks in for a collection without a table. */
 const FREE_TEXT = ["name", "description"];
 
@@ -49,6 +55,7 @@ const DEFAULT_OPERATORS: Readonly<Record<FieldKind["kind"], readonly Operator[]>
   enum: ["=", "!="],
   number: OPERATORS,
   date: ["<", ">", "="],
+  exact: ["=", "!="],
   unsupported: OPERATORS,
 };
 
@@ -72,7 +79,7 @@ export function searchSchema(engine: Engine, type: string): SearchSchema<Entity>
     defaultOrder: DEFAULT_ORDER[type],
     isField: (field) =>
       specOf(field) !== undefined || HIDDEN[type]?.[field] !== undefined ||
-      isMemberPath(type, field, table !== undefined),
+      (!NO_CROSS_REFERENCES.has(type) && isMemberPath(type, field, table !== undefined)),
     kindOf: (field) => kindOf(specOf(field)),
     operators: (field) => {
       const spec = specOf(field);

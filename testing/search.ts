@@ -65,6 +65,7 @@ export type FieldKind =
   | { readonly kind: "text" }
   | { readonly kind: "number" }
   | { readonly kind: "date" }
+  | { readonly kind: "exact" }
   | { readonly kind: "enum"; readonly values: readonly EnumValue[] }
   | { readonly kind: "unsupported" };
 

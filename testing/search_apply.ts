@@ -16,7 +16,7 @@ import type {
   SearchSchema,
 } from "./search.ts";
 import { searchDay } from "./search_dates.ts";
-import { type Like, like } from "./search_like.ts";
+import { engineEscaped, type Like, like } from "./search_like.ts";
 
 /** The 400 answer for a query on a field the simulator cannot evaluate. */
 function notEvaluated(field: string, label: string): Refusal {
@@ -148,6 +148,7 @@ function compare<T>(
     }
     return order(condition.op, time, start);
   }
+  if (kind.kind === "exact") return exact(condition.op, value, read);
   if (kind.kind === "number" && !/^-?[0-9]+(\.[0-9]+)?$/.test(value)) return undefined;
   if (condition.op === "=" || condition.op === "!=") {
     const equal = condition.op === "=";
@@ -162,6 +163,21 @@ function compare<T>(
       const compared = compareKeys(sortKey(one), target);
       return compared === sign || (orEqual && compared === 0);
     });
+}
+
+/**
+ * The test of a field the engine compares with SQL `=` and `!=`: case-sensitive, without
+ * wildcards, with the value as the engine escapes it for its SQL (so `a%` is `a\%`); `""` and
+ * `null` (any case) test whether the value is unset (`IS NULL`, `IS NOT NULL`).
+ */
+function exact<T>(op: Operator, value: string, read: (item: T) => unknown): (item: T) => boolean {
+  const unset = (item: T) => values(read(item)).length === 0;
+  if (value === "" || value.toLowerCase() === "null") {
+    return op === "=" ? unset : (item) => !unset(item);
+  }
+  const wanted = engineEscaped(value);
+  const equal = (item: T) => values(read(item)).some((one) => text(one) === wanted);
+  return op === "=" ? equal : (item) => !equal(item);
 }
 
 /** A test comparing a number of each item to `target` with `op`; absent numbers fail. */

@@ -21,9 +21,17 @@ export interface FieldSpec {
   /**
    * `text` (the default) compares with `LIKE` and is looked at by free text; `word`
    * compares the same way but is not free text (ids, booleans, names of OS types);
-   * `number`, `date`, an enum's values, or `unsupported`.
+   * `exact` compares with SQL `=` (a column the engine does not type as text: a job's
+   * `correlation_id`); `number`, `date`, an enum's values, or `unsupported`.
    */
-  readonly kind?: "text" | "word" | "number" | "date" | readonly EnumValue[] | "unsupported";
+  readonly kind?:
+    | "text"
+    | "word"
+    | "exact"
+    | "number"
+    | "date"
+    | readonly EnumValue[]
+    | "unsupported";
   /** The engine keeps the value in MiB (`1`) or GiB (`2`) where the model shows bytes. */
   readonly unit?: 1 | 2;
   /**
@@ -531,9 +539,10 @@ export const SEARCH_FIELDS: Readonly<Record<string, Readonly<Record<string, Fiel
     // A column the engine's volumes view lacks: its query fails.
     transport_type: UNSUPPORTED,
   },
-  // A job's one field is not text: free text has nothing to look in, and the query fails.
+  // A job's one field is typed as a UUID, not text: compared with `=`, and free text has
+  // nothing to look in, so the query fails.
   Job: {
-    correlation_id: { kind: "word" }, // read where the simulator keeps it (fields.ts `HIDDEN`)
+    correlation_id: { kind: "exact" }, // read where the simulator keeps it (fields.ts `HIDDEN`)
   },
   ExternalHostProvider: PROVIDER,
   OpenStackImageProvider: PROVIDER,
