@@ -5,7 +5,7 @@
  * `host.name`, `cluster.name`: a linked object stands for its name). A collection without
  * a table takes its model's member tags. `datacenter` also works on objects that only
  * know their cluster. Results are in the engine's order unless the query sorts: by name
- * for most types, and by it after the query's sort field.
+ * for most types (jobs by start time), and by it after the query's sort field.
  *
  * @module
  */
@@ -33,6 +33,9 @@ const DEFAULT_ORDER: Readonly<Record<string, string>> = {
   Quota: "name",
   VnicProfile: "name",
   Disk: "alias",
+  InstanceType: "name",
+  GlusterVolume: "name", // the engine's vol_name
+  Job: "start_time",
 };
 
 /** Search fields the engine keeps but the model does not show, by struct type. */
