@@ -2,9 +2,8 @@
  * Search fields of the stored objects: the engine's fields of a collection, from
  * {@link SEARCH_FIELDS} (`creationdate`, `event_vm`, `status` by the engine's enum
  * names...), and the links to other objects as the engine's cross references (`host`,
- * `host.name`, `cluster.name`: a linked object stands for its name). A collection without
- * a table takes its model's member tags. `datacenter` also works on objects that only
- * know their cluster. Results are in the engine's order unless the query sorts: by name
+ * `host.name`, `cluster.name`: a linked object stands for its name). `datacenter` also
+ * works on objects that only know their cluster. Results are in the engine's order unless the query sorts: by name
  * for most types (jobs by start time), and by it after the query's sort field.
  *
  * @module
@@ -49,9 +48,6 @@ const HIDDEN: Readonly<Record<string, Readonly<Record<string, string>>>> = {
  */
 const NO_CROSS_REFERENCES: ReadonlySet<string> = new Set(["Job"]);
 
-/** The fields free text looks in for a collection without a table. */
-const FREE_TEXT = ["name", "description"];
-
 /** The operators the engine takes after a field of each kind, unless its table says. */
 const DEFAULT_OPERATORS: Readonly<Record<FieldKind["kind"], readonly Operator[]>> = {
   text: ["=", "!="],
@@ -71,18 +67,16 @@ type Stored = Record<string, unknown>;
 
 /** The search fields of objects of struct `type`, as the engine reads them. */
 export function searchSchema(engine: Engine, type: string): SearchSchema<Entity> {
-  const table = SEARCH_FIELDS[type];
-  const specOf = (field: string): FieldSpec | undefined => table?.[field];
-  const freeText = table
-    ? Object.keys(table).filter((field) => (table[field].kind ?? "text") === "text")
-    : FREE_TEXT;
+  const table = SEARCH_FIELDS[type] ?? {};
+  const specOf = (field: string): FieldSpec | undefined => table[field];
+  const freeText = Object.keys(table).filter((field) => (table[field].kind ?? "text") === "text");
   return {
     label: `${typeLabel(type)} objects`,
     freeText,
     defaultOrder: DEFAULT_ORDER[type],
     isField: (field) =>
       specOf(field) !== undefined || HIDDEN[type]?.[field] !== undefined ||
-      (!NO_CROSS_REFERENCES.has(type) && isMemberPath(type, field, table !== undefined)),
+      (!NO_CROSS_REFERENCES.has(type) && isLinkPath(type, field)),
     kindOf: (field) => kindOf(specOf(field)),
     operators: (field) => {
       const spec = specOf(field);
@@ -121,16 +115,16 @@ function stepsOf(type: string, path: string): string[] {
 }
 
 /**
- * Whether `path` names members of struct `type`; with `linksOnly`, only a path that
- * starts at a link to another object (the engine's cross references: `host.name`).
+ * Whether `path` names members of struct `type` starting at a link to another object (the
+ * engine's cross references: `host`, `host.name`).
  */
-function isMemberPath(type: string, path: string, linksOnly: boolean): boolean {
+function isLinkPath(type: string, path: string): boolean {
   let currentType = type;
   const steps = stepsOf(type, path);
   for (const [index, step] of steps.entries()) {
     const member = memberByTag(currentType, step);
     if (!member) return false;
-    if (index === 0 && linksOnly && (member.kind !== "struct" || !homeOf(member.type!))) {
+    if (index === 0 && (member.kind !== "struct" || !homeOf(member.type!))) {
       return false;
     }
     if (member.kind !== "struct") return index === steps.length - 1;
