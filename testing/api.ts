@@ -30,7 +30,7 @@ import { rawActionAnswer } from "./raw_action_answers.ts";
 import { readBody } from "./request_body.ts";
 import { parseSearch } from "./search.ts";
 import { applySearch } from "./search_apply.ts";
-import { searchable } from "./search_scope.ts";
+import { searchable, searchScope } from "./search_scope.ts";
 import { searchSchema } from "./fields.ts";
 import type { Entity } from "./store.ts";
 import { type Location, resolve, typeAt } from "./tree.ts";
@@ -199,11 +199,11 @@ function answerList(call: Call): Response {
   if (max === -1 && searchable(location)) throw illegalMax(max);
   const limit = max === undefined || max < 0 ? undefined : max;
   const search = query.get("search");
-  if (search && searchable(location)) {
+  if (search !== null && searchable(location)) {
     const schema = searchSchema(engine, type);
     const parsed = parseSearch(search, schema.isField);
     items = parsed
-      ? applySearch(items, parsed, schema, {
+      ? applySearch(searchScope(engine, location, items), parsed, schema, {
         caseSensitive: isTrue(query.get("case_sensitive")),
         max: limit,
         now: new Date(),
