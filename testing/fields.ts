@@ -68,14 +68,16 @@ type Stored = Record<string, unknown>;
 /** The search fields of objects of struct `type`, as the engine reads them. */
 export function searchSchema(engine: Engine, type: string): SearchSchema<Entity> {
   const table = SEARCH_FIELDS[type] ?? {};
-  const specOf = (field: string): FieldSpec | undefined => table[field];
+  // Own keys only: a field named like an object's built-in (`constructor`) is no field.
+  const specOf = (field: string): FieldSpec | undefined => ownValue(table, field);
+  const hiddenOf = (field: string) => ownValue(HIDDEN[type] ?? {}, field);
   const freeText = Object.keys(table).filter((field) => (table[field].kind ?? "text") === "text");
   return {
     label: `${typeLabel(type)} objects`,
     freeText,
     defaultOrder: DEFAULT_ORDER[type],
     isField: (field) =>
-      specOf(field) !== undefined || HIDDEN[type]?.[field] !== undefined ||
+      specOf(field) !== undefined || hiddenOf(field) !== undefined ||
       (!NO_CROSS_REFERENCES.has(type) && isLinkPath(type, field)),
     kindOf: (field) => kindOf(specOf(field)),
     operators: (field) => {
@@ -84,7 +86,7 @@ export function searchSchema(engine: Engine, type: string): SearchSchema<Entity>
     },
     afterAt: (field) => specOf(field)?.afterAt,
     read: (entity, field) => {
-      const hidden = HIDDEN[type]?.[field];
+      const hidden = hiddenOf(field);
       if (hidden !== undefined) return entity[hidden];
       const spec = specOf(field);
       const member = (path: string) => memberValue(engine, type, entity, path);
@@ -94,6 +96,11 @@ export function searchSchema(engine: Engine, type: string): SearchSchema<Entity>
       return spec.unit && typeof value === "number" ? Math.floor(value / UNITS[spec.unit]) : value;
     },
   };
+}
+
+/** `record[key]` if `key` is the record's own, else `undefined`. */
+function ownValue<T>(record: Readonly<Record<string, T>>, key: string): T | undefined {
+  return Object.hasOwn(record, key) ? record[key] : undefined;
 }
 
 function kindOf(spec: FieldSpec | undefined): FieldKind {
