@@ -55,6 +55,7 @@ const DEFAULT_OPERATORS: Readonly<Record<FieldKind["kind"], readonly Operator[]>
   number: OPERATORS,
   date: ["<", ">", "="],
   exact: ["=", "!="],
+  uuid: ["=", "!="],
   unsupported: OPERATORS,
 };
 

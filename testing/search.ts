@@ -66,6 +66,7 @@ export type FieldKind =
   | { readonly kind: "number" }
   | { readonly kind: "date" }
   | { readonly kind: "exact" }
+  | { readonly kind: "uuid" }
   | { readonly kind: "enum"; readonly values: readonly EnumValue[] }
   | { readonly kind: "unsupported" };
 

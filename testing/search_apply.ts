@@ -16,7 +16,8 @@ import type {
   SearchSchema,
 } from "./search.ts";
 import { searchDay } from "./search_dates.ts";
-import { engineEscaped, type Like, like } from "./search_like.ts";
+import { equality, isNullValue, uuidOf } from "./search_equality.ts";
+import { type Like, like } from "./search_like.ts";
 
 /** The 400 answer for a query on a field the simulator cannot evaluate. */
 function notEvaluated(field: string, label: string): Refusal {
@@ -40,11 +41,25 @@ function noFreeText(word: string, label: string): Refusal {
 }
 
 /**
+ * The 400 answer for a value that is no UUID on a field the engine's database holds UUIDs
+ * in (a VM's `id`): PostgreSQL cannot read it, and the engine's query fails.
+ */
+function failedUuid(condition: Condition, label: string): Refusal {
+  return new Refusal(
+    400,
+    "Operation Failed",
+    `[Cannot search: the engine's search of ${label} fails: "${condition.value}" is no UUID, ` +
+      `which its field "${condition.field}" holds.]`,
+  );
+}
+
+/**
  * Filters, sorts and pages `items` by `query` with the fields of `schema`. A value the
  * engine refuses (an unknown enum name, a date it cannot read, text for a number) or an
  * operator the field does not take (`name>a`, `time>=today`) finds nothing; a field the
- * simulator cannot evaluate, or free text where the collection has no text field (jobs), is
- * refused with a 400 {@link Refusal}. Both are decided before any item is looked at.
+ * simulator cannot evaluate, free text where the collection has no text field (jobs), or a
+ * value that is no UUID for an id field the engine keeps as one, is refused with a 400
+ * {@link Refusal}. All are decided before any item is looked at.
  */
 export function applySearch<T>(
   items: readonly T[],
@@ -66,6 +81,11 @@ export function applySearch<T>(
   if (tests.some((alternatives) => alternatives.some((all) => all.includes(undefined)))) {
     return [];
   }
+  const notUuid = query.criteria.flat(2).find((condition) =>
+    condition.field !== undefined && schema.kindOf(condition.field).kind === "uuid" &&
+    !isNullValue(condition.value) && uuidOf(condition.value) === undefined
+  );
+  if (notUuid) throw failedUuid(notUuid, schema.label);
   const holds = (item: T) =>
     tests.every((alternatives) => alternatives.some((all) => all.every((test) => test!(item))));
   let found = items.filter(holds);
@@ -148,7 +168,14 @@ function compare<T>(
     }
     return order(condition.op, time, start);
   }
-  if (kind.kind === "exact") return exact(condition.op, value, read);
+  if (kind.kind === "exact" || kind.kind === "uuid") {
+    return equality(
+      condition.op,
+      value,
+      kind.kind === "uuid",
+      (item) => values(read(item)).map(text),
+    );
+  }
   if (kind.kind === "number" && !/^-?[0-9]+(\.[0-9]+)?$/.test(value)) return undefined;
   if (condition.op === "=" || condition.op === "!=") {
     const equal = condition.op === "=";
@@ -163,21 +190,6 @@ function compare<T>(
       const compared = compareKeys(sortKey(one), target);
       return compared === sign || (orEqual && compared === 0);
     });
-}
-
-/**
- * The test of a field the engine compares with SQL `=` and `!=`: case-sensitive, without
- * wildcards, with the value as the engine escapes it for its SQL (so `a%` is `a\%`); `""` and
- * `null` (any case) test whether the value is unset (`IS NULL`, `IS NOT NULL`).
- */
-function exact<T>(op: Operator, value: string, read: (item: T) => unknown): (item: T) => boolean {
-  const unset = (item: T) => values(read(item)).length === 0;
-  if (value === "" || value.toLowerCase() === "null") {
-    return op === "=" ? unset : (item) => !unset(item);
-  }
-  const wanted = engineEscaped(value);
-  const equal = (item: T) => values(read(item)).some((one) => text(one) === wanted);
-  return op === "=" ? equal : (item) => !equal(item);
 }
 
 /** A test comparing a number of each item to `target` with `op`; absent numbers fail. */

@@ -20,14 +20,16 @@ export interface FieldSpec {
   readonly compute?: (member: (path: string) => unknown, engine: Engine, id: string) => unknown;
   /**
    * `text` (the default) compares with `LIKE` and is looked at by free text; `word`
-   * compares the same way but is not free text (ids, booleans, names of OS types);
-   * `exact` compares with SQL `=` (a column the engine does not type as text: a job's
-   * `correlation_id`); `number`, `date`, an enum's values, or `unsupported`.
+   * compares the same way but is not free text (names of OS types, versions); `exact`
+   * compares with SQL `=` over a text column the engine types as a UUID (a job's
+   * `correlation_id`, a host's `hw_id`), `uuid` over a uuid column (ids); `number`, `date`,
+   * an enum's values, or `unsupported`.
    */
   readonly kind?:
     | "text"
     | "word"
     | "exact"
+    | "uuid"
     | "number"
     | "date"
     | readonly EnumValue[]
@@ -199,6 +201,7 @@ const BIT: readonly EnumValue[] = [
 
 const UNSUPPORTED: FieldSpec = { kind: "unsupported" };
 const WORD = (path: string): FieldSpec => ({ path, kind: "word" });
+const UUID = (path: string): FieldSpec => ({ path, kind: "uuid" });
 const NUMBER = (path: string, unit?: 1 | 2, operators?: readonly Operator[]): FieldSpec => ({
   path,
   kind: "number",
@@ -294,7 +297,7 @@ const TEMPLATE: Readonly<Record<string, FieldSpec>> = {
   datacenter: { path: "datacenter" },
   quota: { path: "quota" },
   version_name: { path: "version.version_name" },
-  _vmt_id: WORD("id"),
+  _vmt_id: UUID("id"),
   childcount: UNSUPPORTED,
   sealed: UNSUPPORTED,
   architecture: UNSUPPORTED,
@@ -319,7 +322,7 @@ export const SEARCH_FIELDS: Readonly<Record<string, Readonly<Record<string, Fiel
     datacenter: { path: "datacenter" },
     type: { path: "type", kind: VM_TYPE },
     quota: { path: "quota" },
-    id: WORD("id"),
+    id: UUID("id"),
     architecture: { path: "cpu.architecture", kind: ARCHITECTURE },
     custom_emulated_machine: { path: "custom_emulated_machine" },
     custom_cpu_type: { path: "custom_cpu_model" },
@@ -357,10 +360,10 @@ export const SEARCH_FIELDS: Readonly<Record<string, Readonly<Record<string, Fiel
     cpu_speed: NUMBER("cpu.speed"),
     cpu_model: { path: "cpu.name" },
     datacenter: { path: "datacenter" },
-    id: WORD("id"),
+    id: UUID("id"),
     update_available: { path: "update_available", kind: BIT },
     ha_score: NUMBER("hosted_engine.score", undefined, EQUALITY),
-    hw_id: WORD("hardware_information.uuid"),
+    hw_id: { path: "hardware_information.uuid", kind: "exact" },
     active_vms: { kind: "number", compute: (_member, engine, id) => vmsOn(engine, id) },
     cpu_usage: UNSUPPORTED,
     mem_usage: UNSUPPORTED,
@@ -411,7 +414,7 @@ export const SEARCH_FIELDS: Readonly<Record<string, Readonly<Record<string, Fiel
     disk_type: { path: "storage_type", kind: DISK_STORAGE_TYPE },
     disk_content_type: { path: "content_type", kind: DISK_CONTENT_TYPE },
     quota: { path: "quota" },
-    id: WORD("id"),
+    id: UUID("id"),
     wipe_after_delete: { path: "wipe_after_delete", kind: BIT },
     creation_date: UNSUPPORTED,
     allocation_policy: UNSUPPORTED,
