@@ -44,9 +44,16 @@ const HIDDEN: Readonly<Record<string, Readonly<Record<string, string>>>> = {
 
 /**
  * Struct types whose search the engine gives no cross references (its `EntitySearchInfo`
- * without one): a link (a job's `owner`) is no field there.
+ * without one): a link (a job's `owner`, a pool's `template`) is no field there.
  */
-const NO_CROSS_REFERENCES: ReadonlySet<string> = new Set(["Job"]);
+const NO_CROSS_REFERENCES: ReadonlySet<string> = new Set([
+  "Job",
+  "VmPool",
+  "ExternalHostProvider",
+  "OpenStackImageProvider",
+  "OpenStackNetworkProvider",
+  "OpenStackVolumeProvider",
+]);
 
 /** The operators the engine takes after a field of each kind, unless its table says. */
 const DEFAULT_OPERATORS: Readonly<Record<FieldKind["kind"], readonly Operator[]>> = {
