@@ -30,6 +30,7 @@ import { rawActionAnswer } from "./raw_action_answers.ts";
 import { readBody } from "./request_body.ts";
 import { parseSearch } from "./search.ts";
 import { applySearch } from "./search_apply.ts";
+import { searchable, searchScope } from "./search_scope.ts";
 import { searchSchema } from "./fields.ts";
 import type { Entity } from "./store.ts";
 import { type Location, resolve, typeAt } from "./tree.ts";
@@ -198,11 +199,11 @@ function answerList(call: Call): Response {
   if (max === -1 && searchable(location)) throw illegalMax(max);
   const limit = max === undefined || max < 0 ? undefined : max;
   const search = query.get("search");
-  if (search) {
+  if (search !== null && searchable(location)) {
     const schema = searchSchema(engine, type);
     const parsed = parseSearch(search, schema.isField);
     items = parsed
-      ? applySearch(items, parsed, schema, {
+      ? applySearch(searchScope(engine, location, items), parsed, schema, {
         caseSensitive: isTrue(query.get("case_sensitive")),
         max: limit,
         now: new Date(),
@@ -212,12 +213,6 @@ function answerList(call: Call): Response {
   if (limit !== undefined) items = items.slice(0, limit);
   const body = renderList(engine, location, type, items, parseFollow(query.get("follow")));
   return new Response(body, { headers: { "Content-Type": XML_TYPE } });
-}
-
-/** Whether the engine lists the collection at `location` through its search backend. */
-function searchable(location: Location): boolean {
-  return methodOf(location.service, "list")?.params.some((param) => param.wire === "search") ??
-    false;
 }
 
 /**

@@ -2,10 +2,9 @@
  * Search fields of the stored objects: the engine's fields of a collection, from
  * {@link SEARCH_FIELDS} (`creationdate`, `event_vm`, `status` by the engine's enum
  * names...), and the links to other objects as the engine's cross references (`host`,
- * `host.name`, `cluster.name`: a linked object stands for its name). A collection without
- * a table takes its model's member tags. `datacenter` also works on objects that only
- * know their cluster. Results are in the engine's order unless the query sorts: by name
- * for most types, and by it after the query's sort field.
+ * `host.name`, `cluster.name`: a linked object stands for its name). `datacenter` also
+ * works on objects that only know their cluster. Results are in the engine's order unless the query sorts: by name
+ * for most types (jobs by start time), and by it after the query's sort field.
  *
  * @module
  */
@@ -33,6 +32,9 @@ const DEFAULT_ORDER: Readonly<Record<string, string>> = {
   Quota: "name",
   VnicProfile: "name",
   Disk: "alias",
+  InstanceType: "name",
+  GlusterVolume: "name", // the engine's vol_name
+  Job: "start_time",
 };
 
 /** Search fields the engine keeps but the model does not show, by struct type. */
@@ -40,8 +42,18 @@ const HIDDEN: Readonly<Record<string, Readonly<Record<string, string>>>> = {
   Job: { correlation_id: CORRELATION_ID },
 };
 
-/** The fields free text looks in for a collection without a table. */
-const FREE_TEXT = ["name", "description"];
+/**
+ * Struct types whose search the engine gives no cross references (its `EntitySearchInfo`
+ * without one): a link (a job's `owner`, a pool's `template`) is no field there.
+ */
+const NO_CROSS_REFERENCES: ReadonlySet<string> = new Set([
+  "Job",
+  "VmPool",
+  "ExternalHostProvider",
+  "OpenStackImageProvider",
+  "OpenStackNetworkProvider",
+  "OpenStackVolumeProvider",
+]);
 
 /** The operators the engine takes after a field of each kind, unless its table says. */
 const DEFAULT_OPERATORS: Readonly<Record<FieldKind["kind"], readonly Operator[]>> = {
@@ -49,6 +61,8 @@ const DEFAULT_OPERATORS: Readonly<Record<FieldKind["kind"], readonly Operator[]>
   enum: ["=", "!="],
   number: OPERATORS,
   date: ["<", ">", "="],
+  exact: ["=", "!="],
+  uuid: ["=", "!="],
   unsupported: OPERATORS,
 };
 
@@ -61,18 +75,18 @@ type Stored = Record<string, unknown>;
 
 /** The search fields of objects of struct `type`, as the engine reads them. */
 export function searchSchema(engine: Engine, type: string): SearchSchema<Entity> {
-  const table = SEARCH_FIELDS[type];
-  const specOf = (field: string): FieldSpec | undefined => table?.[field];
-  const freeText = table
-    ? Object.keys(table).filter((field) => (table[field].kind ?? "text") === "text")
-    : FREE_TEXT;
+  const table = SEARCH_FIELDS[type] ?? {};
+  // Own keys only: a field named like an object's built-in (`constructor`) is no field.
+  const specOf = (field: string): FieldSpec | undefined => ownValue(table, field);
+  const hiddenOf = (field: string) => ownValue(HIDDEN[type] ?? {}, field);
+  const freeText = Object.keys(table).filter((field) => (table[field].kind ?? "text") === "text");
   return {
     label: `${typeLabel(type)} objects`,
     freeText,
     defaultOrder: DEFAULT_ORDER[type],
     isField: (field) =>
-      specOf(field) !== undefined || HIDDEN[type]?.[field] !== undefined ||
-      isMemberPath(type, field, table !== undefined),
+      specOf(field) !== undefined || hiddenOf(field) !== undefined ||
+      (!NO_CROSS_REFERENCES.has(type) && isLinkPath(type, field)),
     kindOf: (field) => kindOf(specOf(field)),
     operators: (field) => {
       const spec = specOf(field);
@@ -80,7 +94,7 @@ export function searchSchema(engine: Engine, type: string): SearchSchema<Entity>
     },
     afterAt: (field) => specOf(field)?.afterAt,
     read: (entity, field) => {
-      const hidden = HIDDEN[type]?.[field];
+      const hidden = hiddenOf(field);
       if (hidden !== undefined) return entity[hidden];
       const spec = specOf(field);
       const member = (path: string) => memberValue(engine, type, entity, path);
@@ -90,6 +104,11 @@ export function searchSchema(engine: Engine, type: string): SearchSchema<Entity>
       return spec.unit && typeof value === "number" ? Math.floor(value / UNITS[spec.unit]) : value;
     },
   };
+}
+
+/** `record[key]` if `key` is the record's own, else `undefined`. */
+function ownValue<T>(record: Readonly<Record<string, T>>, key: string): T | undefined {
+  return Object.hasOwn(record, key) ? record[key] : undefined;
 }
 
 function kindOf(spec: FieldSpec | undefined): FieldKind {
@@ -111,16 +130,16 @@ function stepsOf(type: string, path: string): string[] {
 }
 
 /**
- * Whether `path` names members of struct `type`; with `linksOnly`, only a path that
- * starts at a link to another object (the engine's cross references: `host.name`).
+ * Whether `path` names members of struct `type` starting at a link to another object (the
+ * engine's cross references: `host`, `host.name`).
  */
-function isMemberPath(type: string, path: string, linksOnly: boolean): boolean {
+function isLinkPath(type: string, path: string): boolean {
   let currentType = type;
   const steps = stepsOf(type, path);
   for (const [index, step] of steps.entries()) {
     const member = memberByTag(currentType, step);
     if (!member) return false;
-    if (index === 0 && linksOnly && (member.kind !== "struct" || !homeOf(member.type!))) {
+    if (index === 0 && (member.kind !== "struct" || !homeOf(member.type!))) {
       return false;
     }
     if (member.kind !== "struct") return index === steps.length - 1;

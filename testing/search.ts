@@ -28,8 +28,9 @@ export interface Condition {
   /** The comparison. */
   readonly op: Operator;
   /**
-   * The value as the query gives it. Text compares as the engine's SQL `LIKE` does:
-   * `*` and `%` stand for any run of characters and `\` escapes the character after it.
+   * The value as the query gives it, never ending with `\`. Text compares as the engine's
+   * SQL `LIKE` does once the engine has escaped the value (search_like.ts): `*` stands for
+   * any run of characters, a `%` or a `\` is mostly itself.
    */
   readonly value: string;
 }
@@ -64,6 +65,8 @@ export type FieldKind =
   | { readonly kind: "text" }
   | { readonly kind: "number" }
   | { readonly kind: "date" }
+  | { readonly kind: "exact" }
+  | { readonly kind: "uuid" }
   | { readonly kind: "enum"; readonly values: readonly EnumValue[] }
   | { readonly kind: "unsupported" };
 
@@ -147,6 +150,8 @@ function parseTokens(
   let freeText = false;
   let i = 0;
   const add = (condition: Condition) => {
+    // The engine escapes every value for its SQL, and refuses one ending with `\`.
+    if (condition.value.endsWith("\\")) refuse();
     if (connector === undefined) criteria.push([[condition]]);
     else if (connector === "and") criteria.at(-1)!.at(-1)!.push(condition);
     else criteria.at(-1)!.push([condition]);
@@ -169,7 +174,6 @@ function parseTokens(
       if (!value || value.kind === "op") refuse();
       const field = token.text.toLowerCase();
       if (token.kind === "word" && isField(field)) {
-        if (isLikeOperator(op.text) && /(^|[^\\])(\\\\)*\\$/.test(value.text)) refuse();
         add({ field, op: op.text as Operator, value: value.text });
       } else {
         // Not a field: written without spaces, the whole `x=y` is one free-text word.
@@ -242,9 +246,4 @@ function tokenize(text: string): Token[] {
     }
   }
   return tokens;
-}
-
-/** Whether the engine compares text with `op` by SQL `LIKE` (rather than by order). */
-function isLikeOperator(op: string): boolean {
-  return op === "=" || op === "!=";
 }

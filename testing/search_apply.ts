@@ -16,6 +16,8 @@ import type {
   SearchSchema,
 } from "./search.ts";
 import { searchDay } from "./search_dates.ts";
+import { equality, isNullValue, uuidOf } from "./search_equality.ts";
+import { type Like, like } from "./search_like.ts";
 
 /** The 400 answer for a query on a field the simulator cannot evaluate. */
 function notEvaluated(field: string, label: string): Refusal {
@@ -39,11 +41,25 @@ function noFreeText(word: string, label: string): Refusal {
 }
 
 /**
+ * The 400 answer for a value that is no UUID on a field the engine's database holds UUIDs
+ * in (a VM's `id`): PostgreSQL cannot read it, and the engine's query fails.
+ */
+function failedUuid(condition: Condition, label: string): Refusal {
+  return new Refusal(
+    400,
+    "Operation Failed",
+    `[Cannot search: the engine's search of ${label} fails: "${condition.value}" is no UUID, ` +
+      `which its field "${condition.field}" holds.]`,
+  );
+}
+
+/**
  * Filters, sorts and pages `items` by `query` with the fields of `schema`. A value the
  * engine refuses (an unknown enum name, a date it cannot read, text for a number) or an
  * operator the field does not take (`name>a`, `time>=today`) finds nothing; a field the
- * simulator cannot evaluate, or free text where the collection has no text field (jobs), is
- * refused with a 400 {@link Refusal}. Both are decided before any item is looked at.
+ * simulator cannot evaluate, free text where the collection has no text field (jobs), or a
+ * value that is no UUID for an id field the engine keeps as one, is refused with a 400
+ * {@link Refusal}. All are decided before any item is looked at.
  */
 export function applySearch<T>(
   items: readonly T[],
@@ -65,6 +81,11 @@ export function applySearch<T>(
   if (tests.some((alternatives) => alternatives.some((all) => all.includes(undefined)))) {
     return [];
   }
+  const notUuid = query.criteria.flat(2).find((condition) =>
+    condition.field !== undefined && schema.kindOf(condition.field).kind === "uuid" &&
+    !isNullValue(condition.value) && uuidOf(condition.value) === undefined
+  );
+  if (notUuid) throw failedUuid(notUuid, schema.label);
   const holds = (item: T) =>
     tests.every((alternatives) => alternatives.some((all) => all.every((test) => test!(item))));
   let found = items.filter(holds);
@@ -96,7 +117,11 @@ function compile<T>(
   options: SearchOptions,
 ): ((item: T) => boolean) | undefined {
   if (condition.field === undefined) {
-    const pattern = like(`*${condition.value}*`, options.caseSensitive);
+    const pattern = like(condition.value, {
+      caseSensitive: options.caseSensitive,
+      escapeUnderscore: true,
+      anywhere: true,
+    });
     return (item) => schema.freeText.some((field) => matches(schema.read(item, field), pattern));
   }
   const field = condition.field;
@@ -143,10 +168,18 @@ function compare<T>(
     }
     return order(condition.op, time, start);
   }
+  if (kind.kind === "exact" || kind.kind === "uuid") {
+    return equality(
+      condition.op,
+      value,
+      kind.kind === "uuid",
+      (item) => values(read(item)).map(text),
+    );
+  }
   if (kind.kind === "number" && !/^-?[0-9]+(\.[0-9]+)?$/.test(value)) return undefined;
   if (condition.op === "=" || condition.op === "!=") {
     const equal = condition.op === "=";
-    const pattern = like(value, options.caseSensitive, equal);
+    const pattern = like(value, { caseSensitive: options.caseSensitive, escapeUnderscore: equal });
     return (item) => matches(read(item), pattern) === equal;
   }
   const target = sortKey(value);
@@ -214,65 +247,6 @@ function matches(value: unknown, pattern: Like): boolean {
 
 function text(value: unknown): string {
   return value instanceof Date ? value.toISOString() : String(value);
-}
-
-/** A compiled `LIKE` pattern: whether a text matches it. */
-type Like = (text: string) => boolean;
-
-/** A step of a `LIKE` pattern: any run of characters, any one character, or a literal. */
-type Step = typeof ANY_RUN | typeof ANY_ONE | string;
-const ANY_RUN = 0;
-const ANY_ONE = 1;
-
-/**
- * The pattern of a value as the engine matches text: it turns each `*` into `%` and, for
- * `=` and free text (`escapeUnderscore`), escapes each `_` with `\`; not for `!=`, whose
- * `NOT ILIKE` its syntax checker does not take for a `LIKE` to escape. PostgreSQL's `LIKE`
- * then reads `%` as any run of characters (line breaks too), an unescaped `_` as any one
- * character and `\` as escaping the character after it; `ILIKE` (not `caseSensitive`)
- * ignores case. So `a\b` matches `ab`, `a\%` matches `a%`, and `\_` is a literal `\` then
- * any one character. A trailing `\` never gets here: the parser refuses it. Matching takes
- * at most (text length) x (pattern length) steps, however many `%` the pattern has.
- */
-function like(value: string, caseSensitive: boolean, escapeUnderscore = true): Like {
-  const fold = caseSensitive ? (c: string) => c : (c: string) => c.toLowerCase();
-  const percents = value.replaceAll("*", "%");
-  const pattern = Array.from(escapeUnderscore ? percents.replaceAll("_", "\\_") : percents);
-  const steps: Step[] = [];
-  for (let i = 0; i < pattern.length; i++) {
-    const c = pattern[i];
-    if (c === "%") {
-      if (steps.at(-1) !== ANY_RUN) steps.push(ANY_RUN);
-    } else if (c === "_") steps.push(ANY_ONE);
-    else steps.push(fold(c === "\\" ? pattern[++i] : c));
-  }
-  return (text) => likeMatch(Array.from(text, fold), steps);
-}
-
-/**
- * Whether the characters `text` match `steps`: a step by step walk that, on a mismatch,
- * goes back to the last `%` and lets it take one more character (no backtracking further).
- */
-function likeMatch(text: readonly string[], steps: readonly Step[]): boolean {
-  let t = 0, s = 0;
-  let lastRun = -1, runFrom = 0;
-  while (t < text.length) {
-    const step = steps[s];
-    if (step === ANY_RUN) {
-      lastRun = s++;
-      runFrom = t;
-    } else if (s < steps.length && (step === ANY_ONE || step === text[t])) {
-      s++;
-      t++;
-    } else if (lastRun >= 0) {
-      s = lastRun + 1;
-      t = ++runFrom;
-    } else {
-      return false;
-    }
-  }
-  while (steps[s] === ANY_RUN) s++;
-  return s === steps.length;
 }
 
 type SortKey = { kind: 0; value: undefined } | { kind: 1; value: number } | {

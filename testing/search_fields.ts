@@ -20,10 +20,20 @@ export interface FieldSpec {
   readonly compute?: (member: (path: string) => unknown, engine: Engine, id: string) => unknown;
   /**
    * `text` (the default) compares with `LIKE` and is looked at by free text; `word`
-   * compares the same way but is not free text (ids, booleans, names of OS types);
-   * `number`, `date`, an enum's values, or `unsupported`.
+   * compares the same way but is not free text (names of OS types, versions); `exact`
+   * compares with SQL `=` over a text column the engine types as a UUID (a job's
+   * `correlation_id`, a host's `hw_id`), `uuid` over a uuid column (ids); `number`, `date`,
+   * an enum's values, or `unsupported`.
    */
-  readonly kind?: "text" | "word" | "number" | "date" | readonly EnumValue[] | "unsupported";
+  readonly kind?:
+    | "text"
+    | "word"
+    | "exact"
+    | "uuid"
+    | "number"
+    | "date"
+    | readonly EnumValue[]
+    | "unsupported";
   /** The engine keeps the value in MiB (`1`) or GiB (`2`) where the model shows bytes. */
   readonly unit?: 1 | 2;
   /**
@@ -191,6 +201,7 @@ const BIT: readonly EnumValue[] = [
 
 const UNSUPPORTED: FieldSpec = { kind: "unsupported" };
 const WORD = (path: string): FieldSpec => ({ path, kind: "word" });
+const UUID = (path: string): FieldSpec => ({ path, kind: "uuid" });
 const NUMBER = (path: string, unit?: 1 | 2, operators?: readonly Operator[]): FieldSpec => ({
   path,
   kind: "number",
@@ -286,7 +297,7 @@ const TEMPLATE: Readonly<Record<string, FieldSpec>> = {
   datacenter: { path: "datacenter" },
   quota: { path: "quota" },
   version_name: { path: "version.version_name" },
-  _vmt_id: WORD("id"),
+  _vmt_id: UUID("id"),
   childcount: UNSUPPORTED,
   sealed: UNSUPPORTED,
   architecture: UNSUPPORTED,
@@ -311,7 +322,7 @@ export const SEARCH_FIELDS: Readonly<Record<string, Readonly<Record<string, Fiel
     datacenter: { path: "datacenter" },
     type: { path: "type", kind: VM_TYPE },
     quota: { path: "quota" },
-    id: WORD("id"),
+    id: UUID("id"),
     architecture: { path: "cpu.architecture", kind: ARCHITECTURE },
     custom_emulated_machine: { path: "custom_emulated_machine" },
     custom_cpu_type: { path: "custom_cpu_model" },
@@ -349,10 +360,10 @@ export const SEARCH_FIELDS: Readonly<Record<string, Readonly<Record<string, Fiel
     cpu_speed: NUMBER("cpu.speed"),
     cpu_model: { path: "cpu.name" },
     datacenter: { path: "datacenter" },
-    id: WORD("id"),
+    id: UUID("id"),
     update_available: { path: "update_available", kind: BIT },
     ha_score: NUMBER("hosted_engine.score", undefined, EQUALITY),
-    hw_id: WORD("hardware_information.uuid"),
+    hw_id: { path: "hardware_information.uuid", kind: "exact" },
     active_vms: { kind: "number", compute: (_member, engine, id) => vmsOn(engine, id) },
     cpu_usage: UNSUPPORTED,
     mem_usage: UNSUPPORTED,
@@ -403,7 +414,7 @@ export const SEARCH_FIELDS: Readonly<Record<string, Readonly<Record<string, Fiel
     disk_type: { path: "storage_type", kind: DISK_STORAGE_TYPE },
     disk_content_type: { path: "content_type", kind: DISK_CONTENT_TYPE },
     quota: { path: "quota" },
-    id: WORD("id"),
+    id: UUID("id"),
     wipe_after_delete: { path: "wipe_after_delete", kind: BIT },
     creation_date: UNSUPPORTED,
     allocation_policy: UNSUPPORTED,
@@ -531,9 +542,10 @@ export const SEARCH_FIELDS: Readonly<Record<string, Readonly<Record<string, Fiel
     // A column the engine's volumes view lacks: its query fails.
     transport_type: UNSUPPORTED,
   },
-  // A job's one field is not text: free text has nothing to look in, and the query fails.
+  // A job's one field is typed as a UUID, not text: compared with `=`, and free text has
+  // nothing to look in, so the query fails.
   Job: {
-    correlation_id: { kind: "word" }, // read where the simulator keeps it (fields.ts `HIDDEN`)
+    correlation_id: { kind: "exact" }, // read where the simulator keeps it (fields.ts `HIDDEN`)
   },
   ExternalHostProvider: PROVIDER,
   OpenStackImageProvider: PROVIDER,

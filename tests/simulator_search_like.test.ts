@@ -1,42 +1,59 @@
 /**
- * The engine compares text with SQL `LIKE` (`ILIKE` unless case-sensitive): it turns `*`
- * into `%` and escapes only `_`, so a `%` in a value matches any run too, `\` escapes the
- * character after it, and a value ending with a lone `\` finds nothing (200, an empty list:
- * the engine's search backend refuses it as it refuses any malformed query).
+ * The engine compares text with SQL `LIKE` (`ILIKE` unless case-sensitive), after escaping the
+ * value for its SQL. Sources, in oVirt/ovirt-engine, backend/manager/modules:
+ * - bll/.../SearchQuery.java:632: `isSafe` only for a bare collection name (`Vms:`), so
+ *   every value of a condition is escaped;
+ * - searchbackend/.../SyntaxChecker.java:1056: `SqlInjectionChecker.enforceEscapeCharacters`
+ *   on the value first, then `*` to `%` (line 1176), then `_` to `\_` for `LIKE`/`ILIKE`
+ *   (lines 1128, 1229-1236);
+ * - searchbackend/.../SqlInjectionChecker.java:103-145: a `%` gets a `\` unless after a `\`,
+ *   a `\` is doubled unless after a `\` or before a `%`, `'` or `\` (the first character's
+ *   successor is never read, line 140 runs after it), and a value ending with `\` throws
+ *   (line 108), which SearchQuery.java:646 answers as no result;
+ * - the SQL string is read as written (`standard_conforming_strings`, PostgreSQL's default;
+ *   commit 809690a3b88 dropped the doubled `\` of PostgreSQL 8 for that).
+ * So `50%` and `a\b` are literal, `*` is the only run wildcard, and `_` is any one character
+ * only after `!=` (its `NOT ILIKE` is not escaped).
  */
 
 import assert from "node:assert/strict";
 import { simulatorSession } from "./sim_session.ts";
 
-const NAMES = ["ab", "a%b", "a\\b", "a_b", "axb", "50%", "500"];
+const NAMES = ["ab", "a%b", "a\\b", "a_b", "axb", "50%", "500", "a\\_", "\\%b", "\\xb"];
 
-Deno.test("simulator: search values match as the engine's SQL LIKE", async () => {
+Deno.test("simulator: search values match as the engine's escaped SQL LIKE", async () => {
   await using session = await simulatorSession({ delay: 0, empty: true });
   const vms = session.connection.systemService().vmsService();
   for (const name of NAMES) {
     await vms.add({ name, cluster: { name: "Default" }, template: { name: "Blank" } });
   }
   const found = async (search: string) => (await vms.list({ search })).map((vm) => vm.name).sort();
-  assert.deepEqual(await found("name=50%"), ["50%", "500"], "% is a wildcard");
-  assert.deepEqual(await found("name=a%b"), ["a%b", "a\\b", "a_b", "ab", "axb"]);
-  assert.deepEqual(await found("name=a\\b"), ["ab"], "\\ escapes the b");
-  assert.deepEqual(await found("name=a\\%b"), ["a%b"], "\\% is a literal %");
-  assert.deepEqual(await found("name=a\\*b"), ["a%b"], "* is % first, then escaped");
-  assert.deepEqual(await found("name=a\\\\b"), ["a\\b"], "\\\\ is a literal \\");
+  assert.deepEqual(await found("name=50%"), ["50%"], "% is escaped: a literal %");
+  assert.deepEqual(await found("name=a%b"), ["a%b"]);
+  assert.deepEqual(await found("name=a\\b"), ["a\\b"], "\\ is doubled: a literal \\");
+  assert.deepEqual(await found("name=a\\%b"), ["a%b"], "\\% is left as it is: a literal %");
+  assert.deepEqual(await found("name=a\\*b"), ["a\\b"], "escaped first: \\\\ then the * run");
+  assert.deepEqual(await found("name=a\\\\b"), ["a\\b"], "\\\\ is left as it is: a literal \\");
   assert.deepEqual(await found("name=a_b"), ["a_b"], "_ is escaped: no single-character match");
-  assert.deepEqual(await found("name=a\\_"), ["a\\b"], "\\_ turns into \\\\_: a \\, then any one");
-  assert.deepEqual(await found("name!=a%"), ["50%", "500"]);
+  assert.deepEqual(await found("name=a\\_"), ["a\\_"], "\\_ turns into \\\\\\_: both literal");
+  assert.deepEqual(await found("name=\\%b"), ["\\%b", "\\xb"], "a leading \\ is doubled: % a run");
+  assert.deepEqual(await found("name=a*"), ["a%b", "a\\_", "a\\b", "a_b", "ab", "axb"]);
+  assert.deepEqual(await found("name!=a%"), [...NAMES].sort(), "no name is a%");
+  assert.deepEqual(
+    await found("name!=a_b"),
+    ["50%", "500", "\\%b", "\\xb", "a\\_", "ab"],
+    "_ any one",
+  );
   assert.deepEqual(await found("A\\%"), ["a%b"], "free text: %A\\%%");
 });
 
-Deno.test("simulator: a search value ending with a lone \\ finds nothing, as on the engine", async () => {
+Deno.test("simulator: a search value ending with \\ finds nothing, as on the engine", async () => {
   await using session = await simulatorSession({ delay: 0, empty: true });
   const vms = session.connection.systemService().vmsService();
   await vms.add({ name: "a\\", cluster: { name: "Default" }, template: { name: "Blank" } });
-  for (const search of ["name=a\\", 'name="a\\\\\\"', "name!=x\\"]) {
+  for (const search of ["name=a\\", 'name="a\\\\\\"', "name!=x\\", "name=a\\\\", "a\\\\"]) {
     assert.deepEqual(await vms.list({ search }), [], search);
   }
-  const found = (await vms.list({ search: "name=a\\\\" })).map((vm) => vm.name);
-  assert.deepEqual(found, ["a\\"], "an escaped \\ is fine");
-  assert.deepEqual(await vms.list({ search: "name>a\\" }), [], "no LIKE, so no escape");
+  const found = (await vms.list({ search: "name=a\\*" })).map((vm) => vm.name);
+  assert.deepEqual(found, ["a\\"], "a \\ before * is doubled: a literal \\, then any run");
 });
