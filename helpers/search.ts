@@ -5,13 +5,15 @@
  * What the engine's search language can say, from its parser: a value in double quotes
  * runs to the next `"` (there is no escape for a quote inside), a bare value ends at a
  * space or an operator, and `*` in a value is always a wildcard. The engine compares text
- * with SQL's `LIKE`, escaping only `_`: a `%` there is a wildcard too, and a `\` escapes
- * the character after it (a value may not end with one). Its syntax checker also refuses
- * `'` and `;` anywhere in a query, quoted or not, and then answers an empty list (no
- * error). A value holding a `"`, a `'`, a `;`, a `\`, a literal `*` or a `%` cannot be
- * matched exactly by the engine: the builder puts a `*` in place of each of the first four
- * (`*` and `%` match any run already), so that the engine answers a few objects too many,
- * and {@link SearchQuery.filter} keeps only the exact matches. A `status` is read by the
+ * with SQL's `LIKE` after escaping the value: a `%` is itself, and so is a `_` but after
+ * `!=` (where it is any one character), a `*` any run of characters, and a `\` is doubled
+ * or not by rules of its own (next to a `%` or another `\` it is not; a value may not end
+ * with one). Its syntax checker also refuses `'` and
+ * `;` anywhere in a query, quoted or not, and then answers an empty list (no error). A
+ * value holding a `"`, a `'`, a `;`, a `\` or a literal `*` cannot be matched exactly by
+ * the engine: the builder puts a `*` in place of each of the first four (a `*` matches any
+ * run already), so that the engine answers a few objects too many, and
+ * {@link SearchQuery.filter} keeps only the exact matches. A `status` is read by the
  * engine's own names for its enum values, which are the API's without underscores
  * (`NonOperational`, in any case): the builder writes `where.eq("status", "non_operational")`
  * as `status=nonoperational`. A VM's `migrating` has no such name (the engine has
@@ -96,9 +98,9 @@ export interface SearchQuery {
 const FIELD = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/;
 const KEYWORDS = new Set(["and", "or", "sortby", "page", "asc", "desc"]);
 /**
- * What no value of the language can hold as itself: a double quote, a backslash (an escape
- * in `LIKE`), and `'` and `;`, which the engine's syntax checker refuses anywhere (it then
- * finds nothing).
+ * What no value of the language can hold as itself: a double quote, a backslash (which the
+ * engine escapes by rules of its own), and `'` and `;`, which the engine's syntax checker
+ * refuses anywhere (it then finds nothing).
  */
 const UNSAYABLE = /["';\\]/g;
 /** The most conjunctions one query may expand to (the language has no parentheses). */
@@ -150,7 +152,9 @@ function comparison(
   }
   // `*` stays `*`: a wildcard as asked for, or (literal) a loose stand-in for itself.
   const engine = value.replace(UNSAYABLE, "*");
-  const loose = engine !== value || value.includes("%") || (!wildcards && value.includes("*"));
+  // After `!=` the engine leaves `_` a one-character wildcard (it escapes it for `=` only).
+  const loose = engine !== value || (!wildcards && value.includes("*")) ||
+    (op === "!=" && value.includes("_"));
   const text = written(engine);
   if (!loose) return { kind: "comparison", field, op, text };
   if (op !== "=") {

@@ -33,13 +33,19 @@ Deno.test("searchQuery keeps wildcards only when asked for", () => {
   assert.deepEqual(like.filter(names), names, "an exact query filters nothing out");
 });
 
-Deno.test("searchQuery: % and \\ are LIKE's, matched loosely there and exactly here", () => {
+Deno.test("searchQuery: a % is itself to the engine, a \\ is matched loosely there and exactly here", () => {
   const percent = searchQuery(where.eq("name", "50%"));
-  assert.equal(percent.text, "name=50%", "a wildcard in the engine's LIKE: it finds more");
-  assert.equal(percent.exact, false);
-  assert.deepEqual(percent.filter([{ name: "50%" }, { name: "500" }]), [{ name: "50%" }]);
+  assert.equal(percent.text, "name=50%", "the engine escapes a % in a value: it is itself");
+  assert.equal(percent.exact, true);
+  assert.equal(searchQuery(where.ne("name", "50%")).text, "name!=50%");
+  assert.throws(
+    () => searchQuery(where.ne("name", "my_vm")),
+    /where\.ne: the engine cannot compare name with "my_vm" exactly/,
+    "after != the engine reads _ as any one character",
+  );
+  assert.equal(searchQuery(where.eq("name", "my_vm")).exact, true, "after = it is itself");
   const backslash = searchQuery(where.eq("name", "back\\slash"));
-  assert.equal(backslash.text, "name=back*slash", "LIKE's escape: 'back\\slash' is 'backslash'");
+  assert.equal(backslash.text, "name=back*slash", "the engine's own rules for a \\");
   assert.equal(backslash.exact, false);
   assert.deepEqual(backslash.filter([{ name: "back\\slash" }, { name: "backslash" }]), [
     { name: "back\\slash" },
@@ -227,4 +233,24 @@ Deno.test("searchQuery writes a VM's status migrating as the engine's migratingf
   assert.deepEqual(await found(where.eq("status", types.VmStatus.MIGRATING)), [moving.id]);
   const others = await found(where.ne("status", types.VmStatus.MIGRATING));
   assert.ok(!others.includes(moving.id) && (staying === undefined || others.includes(staying.id)));
+});
+
+Deno.test("searchQuery: a name with % or _ is found exactly, as the engine escapes them", async () => {
+  await using simulator = await startSimulator({ delay: 0 });
+  await using connection = new Connection({
+    url: simulator.url,
+    username: simulator.username,
+    password: simulator.password,
+  });
+  const vmsService = connection.systemService().vmsService();
+  for (const name of ["50%", "500", "my_vm", "myxvm"]) {
+    await vmsService.add({ name, cluster: { name: "Default" }, template: { name: "Blank" } });
+  }
+  const found = async (name: string) => {
+    const query = searchQuery(where.eq("name", name));
+    assert.equal(query.exact, true);
+    return (await vmsService.list({ search: query.text })).map((vm) => vm.name);
+  };
+  assert.deepEqual(await found("50%"), ["50%"]);
+  assert.deepEqual(await found("my_vm"), ["my_vm"]);
 });
