@@ -32,8 +32,8 @@ async function assertRevoked(simulator: Simulator, token: string): Promise<void>
 }
 
 /**
- * An engine of three slow answers: `/vms` streams 200 VMs, one every 10 ms; `/hosts` answers
- * after 1 s; the API root after 300 ms. `/templates` is a list of over 1 MiB at once, which
+ * An engine of slow answers: `/vms` streams 200 VMs, one every 10 ms; `/hosts` answers
+ * after 1 s; the API root after 300 ms; `/clusters/1` at once, its body over 300 ms. `/templates` is a list of over 1 MiB at once, which
  * starts the list worker of a connection that has one.
  */
 function startSlowEngine() {
@@ -53,6 +53,18 @@ function startSlowEngine() {
           await delay(10);
           controller.enqueue(encoder.encode(`<vm id="${sent}"><name>vm${sent}</name></vm>`));
           sent++;
+        },
+      });
+      return new Response(body, { headers: XML });
+    }
+    if (path === "/clusters/1") { // the head at once, the body over 300 ms
+      const parts = ['<cluster id="1">', "<name>slow</name>", "</cluster>"];
+      const body = new ReadableStream<Uint8Array>({
+        async pull(controller) {
+          const part = parts.shift();
+          if (part === undefined) return controller.close();
+          controller.enqueue(encoder.encode(part));
+          await delay(150);
         },
       });
       return new Response(body, { headers: XML });
@@ -97,12 +109,16 @@ for (
     while (items < 3) await delay(5);
     const waitingForHead = system.hostsService().list();
     const root = system.get();
-    while (!engine.requests.includes("/hosts") || !engine.requests.includes("")) await delay(5);
+    const slowBody = system.clustersService().clusterService("1").get();
+    const sent = ["/hosts", "", "/clusters/1"];
+    while (!sent.every((path) => engine.requests.includes(path))) await delay(5);
+    await delay(50); // the cluster's head has come, its body is on its way
     const closing = connection.close(false);
     await assert.rejects(streaming, CLOSED);
     assert.ok(items < 200, `the stream stopped (${items} of 200 VMs)`);
     await assert.rejects(waitingForHead, CLOSED);
     assert.deepEqual(await root, {}, "a call other than a list finishes");
+    assert.deepEqual(await slowBody, { id: "1", name: "slow" }, "its body is read to the end");
     await closing;
     assert.equal(engine.requests.filter((path) => path === "/hosts").length, 1, "no new attempt");
     await assert.rejects(system.hostsService().list(), /The connection is closed/);
@@ -230,4 +246,21 @@ Deno.test("close(): a login that outlives close's wait is given up, its callers 
   // Refused when close() gives the login up, not when the SSO answers at last.
   assert.ok(took < CLOSING_LOGOUT_LIMIT + 2_000, `${took} ms`);
   assert.equal(engine.logins.length, 1, "no login after close()");
+});
+
+Deno.test("close(): a call whose body is still arriving is not cut off; it has its own time", async () => {
+  await using simulator = await startSimulator({ delay: 0, tls: false });
+  const connection = adminOf(simulator, { timeout: 1_000 });
+  const [vm] = await connection.systemService().vmsService().list({ max: 1 });
+  simulator.setFaults({ stall: 1 }); // the head and half the body, then nothing
+  const call = connection.systemService().vmsService().vmService(vm.id!).get();
+  call.catch(() => {});
+  await delay(200);
+  simulator.setFaults({ stall: undefined });
+  await connection.close(false);
+  await assert.rejects(call, (error: Error) => {
+    assert.ok(!(error instanceof ConnectionError), `not cut off by close(): ${error}`);
+    assert.match(error.message, /did not finish within 1000 ms/);
+    return true;
+  });
 });
