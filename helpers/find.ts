@@ -29,17 +29,6 @@ export interface SearchableCollection<T> {
   list(options?: { search?: string; signal?: AbortSignal }): Promise<T[]>;
 }
 
-/** The objects `collection`'s `list` resolves to. */
-type Listed<C extends SearchableCollection<unknown>> = Awaited<ReturnType<C["list"]>>[number];
-
-/**
- * `unknown` (no constraint) when `C`'s `list` options have a `search`; otherwise a member no
- * collection has, whose name says why the call does not type-check.
- */
-type WithSearch<C extends SearchableCollection<unknown>> = "search" extends
-  keyof NonNullable<Parameters<C["list"]>[0]> ? unknown
-  : { "findByName: this collection's list takes no search": never };
-
 /**
  * The object of `collection` whose `name` is exactly `name`, or `undefined` when none is.
  * The engine's search compares names without regard to case and with wildcards where a
@@ -51,10 +40,16 @@ type WithSearch<C extends SearchableCollection<unknown>> = "search" extends
 export async function findByName<
   C extends SearchableCollection<{ id?: string; name?: string }>,
 >(
-  collection: C & WithSearch<C>,
+  // With a `list` that takes no search, a member no collection has, named to say why.
+  collection:
+    & C
+    & (
+      "search" extends keyof NonNullable<Parameters<C["list"]>[0]> ? unknown
+        : { "findByName: this collection's list takes no search": never }
+    ),
   name: string,
   options: { signal?: AbortSignal } = {},
-): Promise<Listed<C> | undefined> {
+): Promise<Awaited<ReturnType<C["list"]>>[number] | undefined> {
   if (typeof name !== "string" || name === "") {
     throw new OvirtError(
       `findByName: the name must be a non-empty string, not ${JSON.stringify(name)}`,
