@@ -264,14 +264,15 @@ class Follower {
   async reset(newest: Numbered | undefined): Promise<Numbered[]> {
     const { events, options: { search, signal, max } } = this;
     const cutoff = this.latest;
-    this.again.clear();
-    this.lately.length = 0;
     if (cutoff === undefined) {
       this.restartAt(newest);
       return [];
     }
     const old = (entry: Numbered) => entry.time === undefined || entry.time <= cutoff;
+    // Read before anything is forgotten: should this fail, the next poll finds the reset again.
     const batch = await complete(events, { search, signal }, max, (batch) => batch.some(old));
+    this.again.clear();
+    this.lately.length = 0;
     const older = batch.filter(old).map((entry) => entry.id);
     this.floor = this.highest = older.length > 0 ? Math.max(...older) : undefined;
     const fresh = batch.filter((entry) => !old(entry)).sort((a, b) => a.id - b.id);
@@ -280,6 +281,8 @@ class Follower {
 
   /** Goes on after `newest` (none: from the start of the log), as if started now. */
   restartAt(newest: Numbered | undefined): void {
+    this.again.clear();
+    this.lately.length = 0;
     this.floor = this.highest = newest?.id;
     this.see(newest?.time);
     if (newest && !this.options.search) this.again.set(newest.id, newest.time);

@@ -129,11 +129,21 @@ interface Logged {
   time: Date;
 }
 
+/** The log of the restored-engine server; `unavailable`: answer the next request without `from` 503. */
+interface RestoredLog {
+  log: Logged[];
+  unavailable?: boolean;
+}
+
 /** A server of `/events` (`from`, `max`, newest first) of `state.log`, with times. */
-function eventServer(state: { log: Logged[] }) {
+function eventServer(state: RestoredLog) {
   const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, (request) => {
     const url = new URL(request.url);
     const from = url.searchParams.get("from"), max = url.searchParams.get("max");
+    if (from === null && state.unavailable) {
+      state.unavailable = false;
+      return new Response("restarting", { status: 503 });
+    }
     const events = state.log.filter(({ id }) => from === null || id > Number(from))
       .sort((a, b) => b.id - a.id).slice(0, max === null ? undefined : Number(max));
     const xml = events.map(({ id, time }) =>
@@ -156,12 +166,14 @@ function logged(first: number, last: number, start: number): Logged[] {
 
 Deno.test("followEvents after a restore from a backup yields only the events logged since", async (t) => {
   const then = Date.now() - 3_600_000;
-  for (const grown of [false, true]) {
-    const name = grown
-      ? "the restored log has grown past the highest id yielded"
-      : "the restored log's ids are below the highest id yielded";
+  const cases = [
+    { name: "the restored log's ids are below the highest id yielded", last: 8 },
+    { name: "the restored log has grown past the highest id yielded", last: 13 },
+    { name: "the same, and reading the new log fails once", last: 13, unavailable: true },
+  ];
+  for (const { name, last, unavailable } of cases) {
     await t.step(name, async () => {
-      const state = { log: logged(1, 10, then) };
+      const state: RestoredLog = { log: logged(1, 10, then) };
       const { server, url } = eventServer(state);
       await using _server = server;
       await using connection = new Connection({ url, token: "T", retry: false });
@@ -179,8 +191,9 @@ Deno.test("followEvents after a restore from a backup yields only the events log
         await until(() => seen.length === 3, "the events before the restore");
         // The backup holds 1..6; the restored engine logs 7.. (later times) before a poll.
         const restored = logged(1, 6, then);
-        const since = logged(7, grown ? 13 : 8, Date.now());
+        const since = logged(7, last, Date.now());
         state.log = [...restored, ...since];
+        state.unavailable = unavailable;
         await until(() => seen.length === 3 + since.length, "the events since the restore");
         await pause(150);
         assert.deepEqual(seen, [8, 9, 10, ...since.map(({ id }) => id)]);
