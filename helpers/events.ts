@@ -337,8 +337,9 @@ class Follower {
  * is noticed when a poll that brings nothing new does not find the highest id yielded
  * again: then the newest id of the log is checked (one request for one event, whatever the
  * search) and a reset is when it is below the highest id yielded (or `from`, while nothing
- * was yielded: such polls make that check every time). It is noticed too when the event of
- * the highest id comes back with another `time` (a new log that has already grown past it).
+ * was yielded: such polls make that check every time). It is noticed too when an event
+ * asked for again comes back with another `time` (a new log that has grown past its id).
+ * "The latest time seen" is that of the events yielded and of the newest events checked.
  * A reset found before the iteration saw any event's time (at its first poll, the log reset
  * while the script was not running) goes on after the newest event of the new log. An event
  * removed from the log (by a user, or the engine's cleanup) is taken for a reset only when it
