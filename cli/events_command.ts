@@ -6,9 +6,9 @@
  * @module
  */
 
+import { followEvents } from "../mod.ts";
 import type { Context } from "./context.ts";
 import { errorLine, UsageError } from "./errors.ts";
-import { followThroughOutages } from "./follow_through_outages.ts";
 import { type OptionSpec, type ParsedFlags, parseInterval } from "./options.ts";
 import { cellText, checkColumns, plain, valueAt } from "./output/cells.ts";
 import { printable } from "./output/printable.ts";
@@ -20,7 +20,9 @@ export const FOLLOW_HELP =
 Prints new events as they come, oldest first, until Ctrl-C: one line each (time, severity,
 id, description; -c chooses columns), or one JSON object per line with -o json. While the
 engine cannot be reached or fails (5xx), one warning goes to stderr and following resumes
-once it answers again (waits between attempts grow to 30s).
+once it answers again (waits between attempts grow to 30s). When the engine's event log
+starts again (an engine restored from a backup, or reinstalled), the events it logged since
+are shown, not the backup's.
 --from ID starts after that event (resume where you stopped); by default only events
 newer than the latest one are shown. --interval is the time between polls (default 5s).
 `;
@@ -50,11 +52,14 @@ export async function runFollow(context: Context, args: ParsedFlags): Promise<vo
   const events = connection.systemService().eventsService();
   const from = values.from === undefined ? undefined : eventId(values.from);
   const columns = context.output.columns ?? ["time", "severity", "id", "description"];
-  const followed = followThroughOutages(events, {
-    ...(from === undefined ? {} : { from }),
+  const followed = followEvents(events, {
+    from: from ?? "latest",
     interval,
     signal,
-    warn: (line) => context.err(errorLine(line) + "\n"),
+    onOutage: (error) => {
+      const line = `events follow: ${error.message}; retrying until the engine answers`;
+      context.err(errorLine(`${line} (Ctrl-C to stop)`) + "\n");
+    },
     ...(values.search ? { search: values.search } : {}),
   });
   for await (const event of followed) {
