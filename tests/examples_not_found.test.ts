@@ -101,3 +101,40 @@ Deno.test("no example throws a bare Error for an object it does not find", async
   }
   assert.deepEqual(offenders, [], "these throw new Error(`No ...`): use found() or NotFound");
 });
+
+Deno.test("the README's export domain recipe lets export_vm run with its defaults", async () => {
+  const readme = await Deno.readTextFile("README.md");
+  const block = readme.match(/storage domain named `export`[^]*?```sh\n([^]*?)```/)?.[1];
+  assert.ok(block, "the Examples section shows how to make the export domain");
+  await using simulator = await startSimulator({ delay: 0, tls: false });
+  const home = await Deno.makeTempDir({ prefix: "ovirt-sdk-home-" });
+  const env = {
+    OVIRT_URL: simulator.url,
+    OVIRT_USERNAME: simulator.username,
+    OVIRT_PASSWORD: simulator.password,
+  };
+  try {
+    for (const command of block.replace(/\\\n\s*/g, "").trim().split("\n")) {
+      // `npx --yes deno@2.9.6` is this Deno, its `task cli` the command line in `deno.json`.
+      const [npx, yes, deno, ...words] = command.split(/\s+/);
+      assert.deepEqual([npx, yes, deno], ["npx", "--yes", "deno@2.9.6"], command);
+      const args = words[0] === "task" && words[1] === "cli"
+        ? ["run", "--allow-net", "--allow-read", "--allow-write", "--allow-env", "cli/main.ts"]
+          .concat(words.slice(2))
+        : words;
+      const output = await new Deno.Command(Deno.execPath(), {
+        args: args[0] === "run" ? ["run", "--no-check", ...args.slice(1)] : args,
+        env: { ...env, HOME: home, XDG_CONFIG_HOME: home, NO_COLOR: "1" },
+        stdout: "piped",
+        stderr: "piped",
+        signal: AbortSignal.timeout(30_000),
+      }).output();
+      assert.equal(output.code, 0, `${command}\n${new TextDecoder().decode(output.stderr)}`);
+    }
+    const run = await runExample("export_vm", [], env, 30_000);
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stdout, /VM vm003 is on export domain export/);
+  } finally {
+    await Deno.remove(home, { recursive: true });
+  }
+});
