@@ -11,6 +11,7 @@
  */
 
 import { Connection, connectionOptionsFromEnv, findByName, scriptArgs, types } from "../mod.ts";
+import { found } from "./lib/found.ts";
 
 const USAGE =
   "Usage: deno run --allow-net --allow-env --allow-read examples/add_bond.ts [--host host1] [--bond bond0] [--slaves eth1,eth2] [--mode 1] [--network vmnet] [--address 192.0.2.100 --netmask 255.255.255.0]";
@@ -28,8 +29,7 @@ const { values } = scriptArgs(USAGE, {
 await using connection = new Connection(connectionOptionsFromEnv());
 const hostsService = connection.systemService().hostsService();
 
-const host = await findByName(hostsService, values.host);
-if (!host) throw new Error(`No host named ${values.host}`);
+const host = found(await findByName(hostsService, values.host), `No host named ${values.host}`);
 const hostService = hostsService.hostService(host.id!);
 
 const ipAddressAssignments: types.IpAddressAssignment[] = typeof values.address === "string"

@@ -21,6 +21,7 @@ import {
   waitForStatus,
 } from "../mod.ts";
 import { refusedAllocation, sparseFor } from "./lib/allocation.ts";
+import { found } from "./lib/found.ts";
 
 const USAGE =
   "Usage: deno run --allow-net --allow-env --allow-read examples/add_disks.ts [--storage-domain data] [--count 10] [--size-gib 1] [--format raw|cow] [--sparse|--thick]";
@@ -45,8 +46,10 @@ await using connection = new Connection(connectionOptionsFromEnv());
 const systemService = connection.systemService();
 const disksService = systemService.disksService();
 const domainName = String(values["storage-domain"]);
-const domain = await findByName(systemService.storageDomainsService(), domainName);
-if (!domain) throw new Error(`No storage domain named ${domainName}`);
+const domain = found(
+  await findByName(systemService.storageDomainsService(), domainName),
+  `No storage domain named ${domainName}`,
+);
 const asked = values.sparse === true ? true : values.thick === true ? false : undefined;
 const refused = asked === undefined ? undefined : refusedAllocation(format, asked, domain);
 if (refused) throw new Error(`Cannot add the disks: ${refused}`);

@@ -21,6 +21,7 @@ import {
   types,
   waitForStatus,
 } from "../mod.ts";
+import { found } from "./lib/found.ts";
 
 const USAGE =
   "Usage: deno run --allow-net --allow-env --allow-read examples/add_fence_agent.ts [--host host2] [--type ipmilan] [--address host2-ipmi.example.com] [--agent-user admin] [--agent-password PASSWORD]";
@@ -38,8 +39,7 @@ const password = values["agent-password"] ?? Deno.env.get("OVIRT_FENCE_AGENT_PAS
 await using connection = new Connection(connectionOptionsFromEnv());
 const hostsService = connection.systemService().hostsService();
 
-const host = await findByName(hostsService, values.host);
-if (!host) throw new Error(`No host named ${values.host}`);
+const host = found(await findByName(hostsService, values.host), `No host named ${values.host}`);
 const hostService = hostsService.hostService(host.id!);
 
 // Agents are tried in their order: this one comes after those the host already has.

@@ -19,6 +19,7 @@ import {
   types,
   waitForStatus,
 } from "../mod.ts";
+import { found } from "./lib/found.ts";
 
 const USAGE =
   "Usage: deno run --allow-net --allow-env --allow-read examples/add_iscsi_data_storage_domain.ts [--name myiscsi] [--host host1] [--data-center Default] [--address 192.0.2.10] [--port 3260] [--target iqn.2024-01.org.example:storage.target1] [--lun-id 36001405e396b3d9c9a54284a51685f9a]";
@@ -62,8 +63,10 @@ const domain = await systemService.storageDomainsService().add({
 });
 console.log(`Added storage domain ${domain.name} (${domain.id})`);
 
-const dataCenter = await findByName(systemService.dataCentersService(), values["data-center"]);
-if (!dataCenter) throw new Error(`No data center named ${values["data-center"]}`);
+const dataCenter = found(
+  await findByName(systemService.dataCentersService(), values["data-center"]),
+  `No data center named ${values["data-center"]}`,
+);
 const attachedService = systemService.dataCentersService().dataCenterService(dataCenter.id!)
   .storageDomainsService();
 await attachedService.add({ id: domain.id });

@@ -11,6 +11,7 @@
  */
 
 import { Connection, connectionOptionsFromEnv, findByName, scriptArgs, types } from "../mod.ts";
+import { found } from "./lib/found.ts";
 
 const USAGE =
   "Usage: deno run --allow-net --allow-env --allow-read examples/add_lun_disk_to_vm.ts [--vm vm001] [--name myiscsidisk] [--address 192.0.2.10] [--port 3260] [--target iqn.2024-01.org.example:storage.target1] [--lun-id 36001405d6c6cbba754c4b568d843ff6a]";
@@ -27,8 +28,7 @@ const port = integer("port", values.port);
 
 await using connection = new Connection(connectionOptionsFromEnv());
 const vmsService = connection.systemService().vmsService();
-const vm = await findByName(vmsService, values.vm);
-if (!vm) throw new Error(`No VM named ${values.vm}`);
+const vm = found(await findByName(vmsService, values.vm), `No VM named ${values.vm}`);
 
 const attachment = await vmsService.vmService(vm.id!).diskAttachmentsService().add({
   disk: {

@@ -11,6 +11,7 @@
  */
 
 import { Connection, connectionOptionsFromEnv, findByName, scriptArgs } from "../mod.ts";
+import { found } from "./lib/found.ts";
 
 const USAGE =
   "Usage: deno run --allow-net --allow-env --allow-read examples/add_mac_pool.ts [--name mymacpool] [--from 02:00:00:00:00:00] [--to 02:00:00:00:ff:ff] [--cluster Production]";
@@ -25,8 +26,10 @@ const { values } = scriptArgs(USAGE, {
 await using connection = new Connection(connectionOptionsFromEnv());
 const systemService = connection.systemService();
 const clustersService = systemService.clustersService();
-const cluster = await findByName(clustersService, values.cluster);
-if (!cluster) throw new Error(`No cluster named ${values.cluster}`);
+const cluster = found(
+  await findByName(clustersService, values.cluster),
+  `No cluster named ${values.cluster}`,
+);
 
 const pool = await systemService.macPoolsService().add({
   name: String(values.name),

@@ -10,6 +10,7 @@
  */
 
 import { Connection, connectionOptionsFromEnv, scriptArgs } from "../mod.ts";
+import { found } from "./lib/found.ts";
 
 const USAGE =
   "Usage: deno run --allow-net --allow-env --allow-read examples/add_role.ts [--name myrole] [--permits create_vm,login] [--administrative]";
@@ -23,14 +24,18 @@ const { values } = scriptArgs(USAGE, {
 await using connection = new Connection(connectionOptionsFromEnv());
 const rolesService = connection.systemService().rolesService();
 
-const superUser = (await rolesService.list()).find((role) => role.name === "SuperUser");
-if (!superUser) throw new Error("No SuperUser role");
+const superUser = found(
+  (await rolesService.list()).find((role) => role.name === "SuperUser"),
+  "No SuperUser role",
+);
 const allPermits = await rolesService.roleService(superUser.id!).permitsService().list();
 
 const wanted = String(values.permits).split(",").map((name) => name.trim());
 const permits = wanted.map((name) => {
-  const permit = allPermits.find((candidate) => candidate.name === name);
-  if (!permit) throw new Error(`No permit named ${name}`);
+  const permit = found(
+    allPermits.find((candidate) => candidate.name === name),
+    `No permit named ${name}`,
+  );
   return { id: permit.id };
 });
 

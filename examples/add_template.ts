@@ -16,6 +16,7 @@ import {
   types,
   waitForStatus,
 } from "../mod.ts";
+import { found } from "./lib/found.ts";
 
 const USAGE =
   "Usage: deno run --allow-net --allow-env --allow-read examples/add_template.ts [--vm vm003] [--name mytemplate]";
@@ -28,8 +29,10 @@ const { values } = scriptArgs(USAGE, {
 await using connection = new Connection(connectionOptionsFromEnv());
 const systemService = connection.systemService();
 
-const vm = await findByName(systemService.vmsService(), values.vm);
-if (!vm) throw new Error(`No VM named ${values.vm}`);
+const vm = found(
+  await findByName(systemService.vmsService(), values.vm),
+  `No VM named ${values.vm}`,
+);
 
 const templatesService = systemService.templatesService();
 const template = await templatesService.add({

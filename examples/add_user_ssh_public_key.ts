@@ -9,6 +9,7 @@
  */
 
 import { Connection, connectionOptionsFromEnv, scriptArgs, searchQuery, where } from "../mod.ts";
+import { found } from "./lib/found.ts";
 
 const USAGE =
   "Usage: deno run --allow-net --allow-env --allow-read examples/add_user_ssh_public_key.ts [--user admin@internal-authz] [--key-file ~/.ssh/id_ed25519.pub]";
@@ -27,8 +28,10 @@ const usersService = connection.systemService().usersService();
 // `name` would be the first name.
 const search = searchQuery(where.eq("usrname", values.user)).text;
 const users = await usersService.list({ search });
-const user = users.find((found) => found.userName === values.user);
-if (!user) throw new Error(`No user ${values.user}`);
+const user = found(
+  users.find((candidate) => candidate.userName === values.user),
+  `No user ${values.user}`,
+);
 
 const key = await usersService.userService(user.id!).sshPublicKeysService().add({ content });
 const [type, , comment] = content.split(/\s+/);

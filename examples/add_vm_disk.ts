@@ -17,6 +17,7 @@ import {
   types,
   waitForStatus,
 } from "../mod.ts";
+import { found } from "./lib/found.ts";
 
 const USAGE =
   "Usage: deno run --allow-net --allow-env --allow-read examples/add_vm_disk.ts [--vm vm003] [--name mydisk] [--size-gib 10] [--storage-domain data]";
@@ -33,8 +34,7 @@ await using connection = new Connection(connectionOptionsFromEnv());
 const systemService = connection.systemService();
 const vmsService = systemService.vmsService();
 
-const vm = await findByName(vmsService, values.vm);
-if (!vm) throw new Error(`No VM named ${values.vm}`);
+const vm = found(await findByName(vmsService, values.vm), `No VM named ${values.vm}`);
 
 const attachment = await vmsService.vmService(vm.id!).diskAttachmentsService().add({
   disk: {

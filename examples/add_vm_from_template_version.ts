@@ -17,6 +17,7 @@ import {
   waitForStatus,
   where,
 } from "../mod.ts";
+import { found } from "./lib/found.ts";
 
 const USAGE =
   "Usage: deno run --allow-net --allow-env --allow-read examples/add_vm_from_template_version.ts [--name myvm] [--cluster Default] [--template centos9] [--version 1]";
@@ -36,10 +37,12 @@ const systemService = connection.systemService();
 const versions = await systemService.templatesService().list({
   search: searchQuery(where.eq("name", values.template)).text,
 });
-const template = versions.find((candidate) =>
-  candidate.name === values.template && candidate.version?.versionNumber === version
+const template = found(
+  versions.find((candidate) =>
+    candidate.name === values.template && candidate.version?.versionNumber === version
+  ),
+  `Template ${values.template} has no version ${values.version}`,
 );
-if (!template) throw new Error(`Template ${values.template} has no version ${values.version}`);
 
 const vmsService = systemService.vmsService();
 const vm = await vmsService.add({

@@ -9,6 +9,7 @@
  */
 
 import { Connection, connectionOptionsFromEnv, findByName, scriptArgs, types } from "../mod.ts";
+import { found, NotFound } from "./lib/found.ts";
 
 const USAGE =
   "Usage: deno run --allow-net --allow-env --allow-read examples/add_vm_nic.ts [--vm vm003] [--name nic2] [--profile ovirtmgmt]";
@@ -23,8 +24,7 @@ await using connection = new Connection(connectionOptionsFromEnv());
 const systemService = connection.systemService();
 const vmsService = systemService.vmsService();
 
-const vm = await findByName(vmsService, values.vm);
-if (!vm) throw new Error(`No VM named ${values.vm}`);
+const vm = found(await findByName(vmsService, values.vm), `No VM named ${values.vm}`);
 
 // Each data center has its own networks (and `ovirtmgmt`), each network its own profiles:
 // the profile is that of a network of the VM's data center. vNIC profiles cannot be searched.
@@ -36,7 +36,7 @@ const profiles = (await systemService.vnicProfilesService().list()).filter((cand
   networks.some((network) => network.id === candidate.network?.id)
 );
 if (profiles.length === 0) {
-  throw new Error(`No vNIC profile named ${values.profile} in the data center of VM ${vm.name}`);
+  throw new NotFound(`No vNIC profile named ${values.profile} in the data center of VM ${vm.name}`);
 }
 if (profiles.length > 1) {
   throw new Error(

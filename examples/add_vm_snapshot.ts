@@ -15,6 +15,7 @@ import {
   types,
   waitFor,
 } from "../mod.ts";
+import { found } from "./lib/found.ts";
 
 const USAGE =
   'Usage: deno run --allow-net --allow-env --allow-read examples/add_vm_snapshot.ts [--vm vm003] [--description "My snapshot"] [--with-memory]';
@@ -28,8 +29,7 @@ const { values } = scriptArgs(USAGE, {
 await using connection = new Connection(connectionOptionsFromEnv());
 const vmsService = connection.systemService().vmsService();
 
-const vm = await findByName(vmsService, values.vm);
-if (!vm) throw new Error(`No VM named ${values.vm}`);
+const vm = found(await findByName(vmsService, values.vm), `No VM named ${values.vm}`);
 
 const snapshotsService = vmsService.vmService(vm.id!).snapshotsService();
 const snapshot = await snapshotsService.add({

@@ -9,6 +9,7 @@
  */
 
 import { Connection, connectionOptionsFromEnv, findByName, scriptArgs } from "../mod.ts";
+import { found } from "./lib/found.ts";
 
 const USAGE =
   "Usage: deno run --allow-net --allow-env --allow-read examples/assign_affinity_label_to_vm.ts [--vm vm002] [--label ssd]";
@@ -22,13 +23,14 @@ await using connection = new Connection(connectionOptionsFromEnv());
 const systemService = connection.systemService();
 const vmsService = systemService.vmsService();
 
-const vm = await findByName(vmsService, values.vm);
-if (!vm) throw new Error(`No VM named ${values.vm}`);
+const vm = found(await findByName(vmsService, values.vm), `No VM named ${values.vm}`);
 
 // Affinity labels cannot be searched: list them and pick the one by name.
 const labels = await systemService.affinityLabelsService().list();
-const label = labels.find((candidate) => candidate.name === values.label);
-if (!label) throw new Error(`No affinity label named ${values.label}`);
+const label = found(
+  labels.find((candidate) => candidate.name === values.label),
+  `No affinity label named ${values.label}`,
+);
 
 await vmsService.vmService(vm.id!).affinityLabelsService().add({ id: label.id });
 console.log(`Assigned affinity label ${label.name} to VM ${vm.name}`);

@@ -17,6 +17,7 @@ import {
   searchQuery,
   where,
 } from "../mod.ts";
+import { found } from "./lib/found.ts";
 
 const USAGE =
   "Usage: deno run --allow-net --allow-env --allow-read examples/assign_network_to_cluster.ts [--network vmnet] [--cluster Production] [--required]";
@@ -31,17 +32,21 @@ await using connection = new Connection(connectionOptionsFromEnv());
 const systemService = connection.systemService();
 const clustersService = systemService.clustersService();
 
-const cluster = await findByName(clustersService, values.cluster);
-if (!cluster) throw new Error(`No cluster named ${values.cluster}`);
+const cluster = found(
+  await findByName(clustersService, values.cluster),
+  `No cluster named ${values.cluster}`,
+);
 
 // Network names are unique per data center: take the one of the cluster's data center.
 const networks = await systemService.networksService().list({
   search: searchQuery(where.eq("name", values.network)).text,
 });
-const network = networks.find((candidate) =>
-  candidate.name === values.network && candidate.dataCenter?.id === cluster.dataCenter?.id
+const network = found(
+  networks.find((candidate) =>
+    candidate.name === values.network && candidate.dataCenter?.id === cluster.dataCenter?.id
+  ),
+  `No network ${values.network} in the data center of ${cluster.name}`,
 );
-if (!network) throw new Error(`No network ${values.network} in the data center of ${cluster.name}`);
 
 await clustersService.clusterService(cluster.id!).networksService().add({
   id: network.id,

@@ -16,6 +16,7 @@ import {
   searchQuery,
   where,
 } from "../mod.ts";
+import { found } from "./lib/found.ts";
 
 const USAGE =
   "Usage: deno run --allow-net --allow-env --allow-read examples/assign_permission.ts [--user admin@internal-authz] [--role ClusterAdmin] [--cluster Production]";
@@ -32,10 +33,14 @@ const clustersService = systemService.clustersService();
 
 const search = searchQuery(where.eq("usrname", values.user)).text;
 const users = await systemService.usersService().list({ search });
-const user = users.find((found) => found.userName === values.user);
-if (!user) throw new Error(`No user ${values.user}`);
-const cluster = await findByName(clustersService, values.cluster);
-if (!cluster) throw new Error(`No cluster named ${values.cluster}`);
+const user = found(
+  users.find((candidate) => candidate.userName === values.user),
+  `No user ${values.user}`,
+);
+const cluster = found(
+  await findByName(clustersService, values.cluster),
+  `No cluster named ${values.cluster}`,
+);
 
 // The permissions of an object are below it; the role can be given by name.
 const permission = await clustersService.clusterService(cluster.id!).permissionsService().add({

@@ -16,6 +16,7 @@ import {
   searchQuery,
   where,
 } from "../mod.ts";
+import { found } from "./lib/found.ts";
 
 const USAGE =
   "Usage: deno run --allow-net --allow-env --allow-read examples/assign_permission_to_vms.ts [--user admin@internal-authz] [--role UserVmManager] [--vms vm001,vm002,vm003]";
@@ -32,12 +33,13 @@ const vmsService = systemService.vmsService();
 
 const search = searchQuery(where.eq("usrname", values.user)).text;
 const users = await systemService.usersService().list({ search });
-const user = users.find((found) => found.userName === values.user);
-if (!user) throw new Error(`No user ${values.user}`);
+const user = found(
+  users.find((candidate) => candidate.userName === values.user),
+  `No user ${values.user}`,
+);
 
 for (const name of String(values.vms).split(",")) {
-  const vm = await findByName(vmsService, name);
-  if (!vm) throw new Error(`No VM named ${name}`);
+  const vm = found(await findByName(vmsService, name), `No VM named ${name}`);
   await vmsService.vmService(vm.id!).permissionsService().add({
     user: { id: user.id },
     role: { name: String(values.role) },

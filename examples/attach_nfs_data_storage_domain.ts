@@ -16,6 +16,7 @@ import {
   types,
   waitForStatus,
 } from "../mod.ts";
+import { found } from "./lib/found.ts";
 
 const USAGE =
   "Usage: deno run --allow-net --allow-env --allow-read examples/attach_nfs_data_storage_domain.ts [--name mydata] [--data-center Default]";
@@ -27,11 +28,14 @@ const { values } = scriptArgs(USAGE, {
 
 await using connection = new Connection(connectionOptionsFromEnv());
 const systemService = connection.systemService();
-const domain = await findByName(systemService.storageDomainsService(), values.name);
-const dataCenter = await findByName(systemService.dataCentersService(), values["data-center"]);
-if (!domain || !dataCenter) {
-  throw new Error(`No storage domain ${values.name} or no data center ${values["data-center"]}`);
-}
+const domain = found(
+  await findByName(systemService.storageDomainsService(), values.name),
+  `No storage domain named ${values.name}`,
+);
+const dataCenter = found(
+  await findByName(systemService.dataCentersService(), values["data-center"]),
+  `No data center named ${values["data-center"]}`,
+);
 
 // Attaching is adding the domain to the data center's storage domains.
 const attachedService = systemService.dataCentersService().dataCenterService(dataCenter.id!)

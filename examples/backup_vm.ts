@@ -30,6 +30,7 @@ import {
 } from "../mod.ts";
 import { endTransfer } from "./lib/end_transfer.ts";
 import { onCtrlC } from "./lib/interrupt.ts";
+import { found, NotFound } from "./lib/found.ts";
 
 const USAGE =
   "Usage: deno run --allow-net --allow-env --allow-read --allow-write examples/backup_vm.ts [--vm vm001] [--disk NAME]... [--from-checkpoint ID] [--backup-dir .] [--skip-download]";
@@ -50,8 +51,10 @@ await using connection = new Connection(connectionOptionsFromEnv());
 const systemService = connection.systemService();
 using interrupt = onCtrlC();
 const { signal } = interrupt;
-const vm = await findByName(systemService.vmsService(), values.vm, { signal });
-if (!vm) throw new Error(`No VM named ${values.vm}`);
+const vm = found(
+  await findByName(systemService.vmsService(), values.vm, { signal }),
+  `No VM named ${values.vm}`,
+);
 const vmService = systemService.vmsService().vmService(vm.id!);
 
 /**
@@ -124,21 +127,23 @@ function notBackedUp(disk: types.Disk): string | undefined {
 // The disks to back up: those named (each must be one of the VM's, and one a backup covers),
 // or all of the VM's that a backup covers.
 const disks: types.Disk[] = [];
-const found: string[] = [];
+const listed: string[] = [];
 for (const attachment of await vmService.diskAttachmentsService().list({ signal })) {
   const disk = await systemService.disksService().diskService(attachment.disk!.id!).get({
     signal,
   });
   if (values.disk?.length && !values.disk.includes(disk.name!)) continue;
-  found.push(disk.name!);
+  listed.push(disk.name!);
   const why = notBackedUp(disk);
   if (why === undefined) disks.push(disk);
   else if (values.disk?.length) {
     throw new Error(`Disk ${disk.name} (${disk.id}) of VM ${vm.name} is ${why}: no backup has it`);
   } else console.log(`Leaving out disk ${disk.name} (${disk.id}): ${why}, no backup has it`);
 }
-const unknown = values.disk?.filter((name) => !found.includes(name)) ?? [];
-if (unknown.length > 0) throw new Error(`VM ${vm.name} has no disk ${unknown.join(", no disk ")}`);
+const unknown = values.disk?.filter((name) => !listed.includes(name)) ?? [];
+if (unknown.length > 0) {
+  throw new NotFound(`VM ${vm.name} has no disk ${unknown.join(", no disk ")}`);
+}
 if (disks.length === 0) throw new Error(`VM ${vm.name} has no disk a backup can have`);
 
 const backupsService = vmService.backupsService();

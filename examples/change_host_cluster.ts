@@ -18,6 +18,7 @@ import {
   types,
   waitForStatus,
 } from "../mod.ts";
+import { found } from "./lib/found.ts";
 
 const USAGE =
   "Usage: deno run --allow-net --allow-env --allow-read examples/change_host_cluster.ts [--host host2] [--cluster Production]";
@@ -30,8 +31,7 @@ const { values } = scriptArgs(USAGE, {
 await using connection = new Connection(connectionOptionsFromEnv());
 const hostsService = connection.systemService().hostsService();
 
-const host = await findByName(hostsService, values.host);
-if (!host) throw new Error(`No host named ${values.host}`);
+const host = found(await findByName(hostsService, values.host), `No host named ${values.host}`);
 const hostService = hostsService.hostService(host.id!);
 
 if (host.status !== types.HostStatus.MAINTENANCE) {

@@ -17,6 +17,7 @@ import {
   types,
   waitFor,
 } from "../mod.ts";
+import { found } from "./lib/found.ts";
 
 const USAGE =
   "Usage: deno run --allow-net --allow-env --allow-read examples/change_master.ts [--storage-domain mydata] [--data-center Default]";
@@ -28,20 +29,20 @@ const { values } = scriptArgs(USAGE, {
 
 await using connection = new Connection(connectionOptionsFromEnv());
 const dataCentersService = connection.systemService().dataCentersService();
-const dataCenter = await findByName(dataCentersService, values["data-center"]);
-if (!dataCenter) throw new Error(`No data center named ${values["data-center"]}`);
+const dataCenter = found(
+  await findByName(dataCentersService, values["data-center"]),
+  `No data center named ${values["data-center"]}`,
+);
 const dataCenterService = dataCentersService.dataCenterService(dataCenter.id!);
 
 // Below the data center, storage domains show their status and role there.
 const attachedService = dataCenterService.storageDomainsService();
 const domains = await attachedService.list();
 const master = domains.find((domain) => domain.master);
-const target = domains.find((domain) => domain.name === values["storage-domain"]);
-if (!target) {
-  throw new Error(
-    `No storage domain ${values["storage-domain"]} in data center ${dataCenter.name}`,
-  );
-}
+const target = found(
+  domains.find((domain) => domain.name === values["storage-domain"]),
+  `No storage domain ${values["storage-domain"]} in data center ${dataCenter.name}`,
+);
 
 if (target.master) {
   console.log(`Storage domain ${target.name} is already the master of ${dataCenter.name}`);

@@ -11,6 +11,7 @@
  */
 
 import { Connection, connectionOptionsFromEnv, findByName, scriptArgs } from "../mod.ts";
+import { found } from "./lib/found.ts";
 
 const USAGE =
   "Usage: deno run --allow-net --allow-env --allow-read examples/change_vm_cd.ts [--vm vm001] [--iso centos-stream-9.iso] [--permanent]";
@@ -24,8 +25,7 @@ const { values } = scriptArgs(USAGE, {
 await using connection = new Connection(connectionOptionsFromEnv());
 const vmsService = connection.systemService().vmsService();
 
-const vm = await findByName(vmsService, values.vm);
-if (!vm) throw new Error(`No VM named ${values.vm}`);
+const vm = found(await findByName(vmsService, values.vm), `No VM named ${values.vm}`);
 
 const cdromsService = vmsService.vmService(vm.id!).cdromsService();
 const [cdrom] = await cdromsService.list();

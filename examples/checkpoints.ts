@@ -11,6 +11,7 @@
  */
 
 import { Connection, connectionOptionsFromEnv, findByName, scriptArgs, waitFor } from "../mod.ts";
+import { found } from "./lib/found.ts";
 
 const USAGE =
   "Usage: deno run --allow-net --allow-env --allow-read examples/checkpoints.ts [--vm vm001] [--keep N]";
@@ -23,8 +24,7 @@ const keep = values.keep === undefined ? undefined : integer("keep", values.keep
 
 await using connection = new Connection(connectionOptionsFromEnv());
 const vmsService = connection.systemService().vmsService();
-const vm = await findByName(vmsService, values.vm);
-if (!vm) throw new Error(`No VM named ${values.vm}`);
+const vm = found(await findByName(vmsService, values.vm), `No VM named ${values.vm}`);
 const checkpointsService = vmsService.vmService(vm.id!).checkpointsService();
 
 const checkpoints = (await checkpointsService.list()).sort((a, b) =>

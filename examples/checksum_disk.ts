@@ -15,6 +15,7 @@ import { Connection, connectionOptionsFromEnv, scriptArgs, types, waitFor } from
 import { findDisk } from "./lib/find_disk.ts";
 import { endTransfer } from "./lib/end_transfer.ts";
 import { onCtrlC } from "./lib/interrupt.ts";
+import { found } from "./lib/found.ts";
 
 const USAGE =
   "Usage: deno run --allow-net --allow-env --allow-read examples/checksum_disk.ts [--disk vm003_disk1|ID] [--algorithm sha256] [--block-size 4194304]";
@@ -30,8 +31,10 @@ await using connection = new Connection(connectionOptionsFromEnv());
 const systemService = connection.systemService();
 using interrupt = onCtrlC();
 const { signal } = interrupt;
-const disk = await findDisk(systemService.disksService(), values.disk, { signal });
-if (!disk) throw new Error(`No disk with name or id ${values.disk}`);
+const disk = found(
+  await findDisk(systemService.disksService(), values.disk, { signal }),
+  `No disk with name or id ${values.disk}`,
+);
 
 const transfersService = systemService.imageTransfersService();
 const created = await transfersService.add({

@@ -11,6 +11,8 @@
  */
 
 import { parseArgs } from "node:util";
+// A file named on the command line that does not exist: one line and exit code 1.
+import "./lib/found.ts";
 
 const HASHES: Record<string, string> = {
   sha1: "SHA-1",

@@ -17,6 +17,7 @@ import {
   types,
   waitForStatus,
 } from "../mod.ts";
+import { found } from "./lib/found.ts";
 
 const USAGE =
   'Usage: deno run --allow-net --allow-env --allow-read examples/clone_vm_from_snapshot.ts [--vm vm003] [--snapshot "My snapshot"] [--name myclonedvm] [--cluster Default]';
@@ -31,13 +32,14 @@ const { values } = scriptArgs(USAGE, {
 await using connection = new Connection(connectionOptionsFromEnv());
 const vmsService = connection.systemService().vmsService();
 
-const vm = await findByName(vmsService, values.vm);
-if (!vm) throw new Error(`No VM named ${values.vm}`);
+const vm = found(await findByName(vmsService, values.vm), `No VM named ${values.vm}`);
 
 // Snapshots cannot be searched: list them and pick the one by description.
 const snapshots = await vmsService.vmService(vm.id!).snapshotsService().list();
-const snapshot = snapshots.find((candidate) => candidate.description === values.snapshot);
-if (!snapshot) throw new Error(`VM ${vm.name} has no snapshot "${values.snapshot}"`);
+const snapshot = found(
+  snapshots.find((candidate) => candidate.description === values.snapshot),
+  `VM ${vm.name} has no snapshot "${values.snapshot}"`,
+);
 
 const clone = await vmsService.addFromSnapshot({
   name: String(values.name),

@@ -21,6 +21,7 @@ import {
   waitForStatus,
   where,
 } from "../mod.ts";
+import { found } from "./lib/found.ts";
 
 const USAGE =
   "Usage: deno run --allow-net --allow-env --allow-read examples/data_center_maintenance.ts --data-center NAME";
@@ -37,8 +38,10 @@ const systemService = connection.systemService();
 const dataCentersService = systemService.dataCentersService();
 const name = String(values["data-center"]);
 
-const dataCenter = await findByName(dataCentersService, name);
-if (!dataCenter) throw new Error(`No data center named ${name}`);
+const dataCenter = found(
+  await findByName(dataCentersService, name),
+  `No data center named ${name}`,
+);
 const dataCenterService = dataCentersService.dataCenterService(dataCenter.id!);
 const waitOptions = { interval: 10_000, timeout: 30 * 60_000 };
 

@@ -11,6 +11,7 @@
 
 import { Connection, connectionOptionsFromEnv, findByName, scriptArgs, waitFor } from "../mod.ts";
 import { findDisk } from "./lib/find_disk.ts";
+import { found } from "./lib/found.ts";
 
 const USAGE =
   "Usage: deno run --allow-net --allow-env --allow-read examples/deactivate_disk_attachment.ts --vm NAME --disk NAME|ID";
@@ -24,13 +25,20 @@ if (!values.disk) throw usage("Name the disk to deactivate with --disk");
 
 await using connection = new Connection(connectionOptionsFromEnv());
 const systemService = connection.systemService();
-const vm = await findByName(systemService.vmsService(), values.vm);
-const disk = await findDisk(systemService.disksService(), values.disk);
-if (!vm || !disk) throw new Error(`No VM ${values.vm} or no disk ${values.disk}`);
+const vm = found(
+  await findByName(systemService.vmsService(), values.vm),
+  `No VM named ${values.vm}`,
+);
+const disk = found(
+  await findDisk(systemService.disksService(), values.disk),
+  `No disk with name or id ${values.disk}`,
+);
 
 const attachmentsService = systemService.vmsService().vmService(vm.id!).diskAttachmentsService();
-const attachment = (await attachmentsService.list()).find((item) => item.disk?.id === disk.id);
-if (!attachment) throw new Error(`Disk ${disk.name} is not attached to VM ${vm.name}`);
+const attachment = found(
+  (await attachmentsService.list()).find((item) => item.disk?.id === disk.id),
+  `Disk ${disk.name} is not attached to VM ${vm.name}`,
+);
 
 const attachmentService = attachmentsService.attachmentService(attachment.id!);
 await attachmentService.update({ active: false });

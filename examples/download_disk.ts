@@ -24,6 +24,7 @@ import {
 } from "../mod.ts";
 import { findDisk } from "./lib/find_disk.ts";
 import { onCtrlC } from "./lib/interrupt.ts";
+import { found } from "./lib/found.ts";
 
 const USAGE =
   "Usage: deno run --allow-net --allow-env --allow-read --allow-write examples/download_disk.ts [--disk vm003_disk1|ID] [--file vm003_disk1.raw] [--format raw|cow] [--connections 4] [--use-proxy]";
@@ -46,10 +47,12 @@ const path = typeof values.file === "string"
 
 await using connection = new Connection(connectionOptionsFromEnv());
 using interrupt = onCtrlC();
-const disk = await findDisk(connection.systemService().disksService(), values.disk, {
-  signal: interrupt.signal,
-});
-if (!disk) throw new Error(`No disk with name or id ${values.disk}`);
+const disk = found(
+  await findDisk(connection.systemService().disksService(), values.disk, {
+    signal: interrupt.signal,
+  }),
+  `No disk with name or id ${values.disk}`,
+);
 console.log(`Downloading disk ${disk.name} (${disk.id}, ${disk.provisionedSize} bytes)...`);
 
 // A second Ctrl-C names the transfer the download has made, until it settles.

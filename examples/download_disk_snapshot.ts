@@ -22,6 +22,7 @@ import {
 } from "../mod.ts";
 import { findDisk } from "./lib/find_disk.ts";
 import { onCtrlC } from "./lib/interrupt.ts";
+import { found } from "./lib/found.ts";
 
 const USAGE =
   "Usage: deno run --allow-net --allow-env --allow-read --allow-write examples/download_disk_snapshot.ts [--disk vm001_disk1|ID] [--snapshot-id ID] [--file PATH]";
@@ -35,25 +36,23 @@ const { values } = scriptArgs(USAGE, {
 await using connection = new Connection(connectionOptionsFromEnv());
 const systemService = connection.systemService();
 using interrupt = onCtrlC();
-const disk = await findDisk(systemService.disksService(), values.disk, {
-  signal: interrupt.signal,
-});
-if (!disk) throw new Error(`No disk with name or id ${values.disk}`);
+const disk = found(
+  await findDisk(systemService.disksService(), values.disk, {
+    signal: interrupt.signal,
+  }),
+  `No disk with name or id ${values.disk}`,
+);
 
 // The disk's snapshots, oldest first (without the active layer).
 const snapshots = await systemService.disksService().diskService(disk.id!)
   .diskSnapshotsService().list({ signal: interrupt.signal });
 const snapshotId = values["snapshot-id"];
 const snapshot = snapshotId === undefined
-  ? snapshots.at(-1)
-  : snapshots.find((item) => item.id === snapshotId);
-if (!snapshot) {
-  throw new Error(
-    snapshotId === undefined
-      ? `Disk ${disk.name} has no snapshots`
-      : `Disk ${disk.name} has no snapshot ${snapshotId}`,
+  ? found(snapshots.at(-1), `Disk ${disk.name} has no snapshots`)
+  : found(
+    snapshots.find((item) => item.id === snapshotId),
+    `Disk ${disk.name} has no snapshot ${snapshotId}`,
   );
-}
 const path = typeof values.file === "string" ? values.file : `${snapshot.id}.raw`;
 
 console.log(`Downloading snapshot ${snapshot.id} of disk ${disk.name} to ${path}...`);

@@ -10,6 +10,7 @@
  */
 
 import { Connection, connectionOptionsFromEnv, findByName, scriptArgs } from "../mod.ts";
+import { found } from "./lib/found.ts";
 
 const USAGE =
   "Usage: deno run --allow-net --allow-env --allow-read --allow-write examples/download_vm_ovf.ts [--vm vm001] [--output <vm id>.ovf]";
@@ -22,9 +23,8 @@ const { values } = scriptArgs(USAGE, {
 await using connection = new Connection(connectionOptionsFromEnv());
 
 const vmsService = connection.systemService().vmsService();
-const found = await findByName(vmsService, values.vm);
-if (!found) throw new Error(`No VM named ${values.vm}`);
-const vm = await vmsService.vmService(found.id!).get({ allContent: true });
+const named = found(await findByName(vmsService, values.vm), `No VM named ${values.vm}`);
+const vm = await vmsService.vmService(named.id!).get({ allContent: true });
 const ovf = vm.initialization?.configuration?.data;
 if (!ovf) throw new Error(`The engine sent no OVF for VM ${vm.name}`);
 

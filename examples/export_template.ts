@@ -18,6 +18,7 @@ import {
   waitForStatus,
 } from "../mod.ts";
 import { findTemplateVersion } from "./lib/template_version.ts";
+import { found } from "./lib/found.ts";
 
 const USAGE =
   "Usage: deno run --allow-net --allow-env --allow-read examples/export_template.ts [--template centos9] [--version 1] [--export-domain export]";
@@ -33,10 +34,14 @@ const systemService = connection.systemService();
 const templatesService = systemService.templatesService();
 
 const version = integer("version", values.version, 1);
-const template = await findTemplateVersion(templatesService, values.template, version);
-if (!template) throw new Error(`No template named ${values.template} has version ${version}`);
-const domain = await findByName(systemService.storageDomainsService(), values["export-domain"]);
-if (!domain) throw new Error(`No storage domain named ${values["export-domain"]}`);
+const template = found(
+  await findTemplateVersion(templatesService, values.template, version),
+  `No template named ${values.template} has version ${version}`,
+);
+const domain = found(
+  await findByName(systemService.storageDomainsService(), values["export-domain"]),
+  `No storage domain named ${values["export-domain"]}`,
+);
 
 const templateService = templatesService.templateService(template.id!);
 await templateService.exportToExportDomain({ storageDomain: { id: domain.id }, exclusive: true });

@@ -21,6 +21,7 @@ import {
   waitForJobs,
 } from "../mod.ts";
 import { findTemplateVersion } from "./lib/template_version.ts";
+import { found } from "./lib/found.ts";
 
 const USAGE =
   "Usage: deno run --allow-net --allow-env --allow-read examples/export_template_as_ova.ts [--template centos9] [--version 1] [--host host1] [--directory /var/tmp] [--filename <template>.ova]";
@@ -38,10 +39,14 @@ const systemService = connection.systemService();
 const templatesService = systemService.templatesService();
 
 const version = integer("version", values.version, 1);
-const template = await findTemplateVersion(templatesService, values.template, version);
-if (!template) throw new Error(`No template named ${values.template} has version ${version}`);
-const host = await findByName(systemService.hostsService(), values.host);
-if (!host) throw new Error(`No host named ${values.host}`);
+const template = found(
+  await findTemplateVersion(templatesService, values.template, version),
+  `No template named ${values.template} has version ${version}`,
+);
+const host = found(
+  await findByName(systemService.hostsService(), values.host),
+  `No host named ${values.host}`,
+);
 
 const filename = String(values.filename ?? `${template.name}.ova`);
 const correlationId = crypto.randomUUID();

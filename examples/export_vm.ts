@@ -17,6 +17,7 @@ import {
   types,
   waitFor,
 } from "../mod.ts";
+import { found } from "./lib/found.ts";
 
 const USAGE =
   "Usage: deno run --allow-net --allow-env --allow-read examples/export_vm.ts [--vm vm003] [--export-domain export]";
@@ -30,10 +31,11 @@ await using connection = new Connection(connectionOptionsFromEnv());
 const systemService = connection.systemService();
 const vmsService = systemService.vmsService();
 
-const vm = await findByName(vmsService, values.vm);
-if (!vm) throw new Error(`No VM named ${values.vm}`);
-const domain = await findByName(systemService.storageDomainsService(), values["export-domain"]);
-if (!domain) throw new Error(`No storage domain named ${values["export-domain"]}`);
+const vm = found(await findByName(vmsService, values.vm), `No VM named ${values.vm}`);
+const domain = found(
+  await findByName(systemService.storageDomainsService(), values["export-domain"]),
+  `No storage domain named ${values["export-domain"]}`,
+);
 
 const vmService = vmsService.vmService(vm.id!);
 await vmService.exportToExportDomain({

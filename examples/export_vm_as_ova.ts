@@ -19,6 +19,7 @@ import {
   scriptArgs,
   waitForJobs,
 } from "../mod.ts";
+import { found } from "./lib/found.ts";
 
 const USAGE =
   "Usage: deno run --allow-net --allow-env --allow-read examples/export_vm_as_ova.ts [--vm vm003] [--host host1] [--directory /var/tmp] [--filename <vm>.ova]";
@@ -34,10 +35,11 @@ await using connection = new Connection(connectionOptionsFromEnv());
 const systemService = connection.systemService();
 const vmsService = systemService.vmsService();
 
-const vm = await findByName(vmsService, values.vm);
-if (!vm) throw new Error(`No VM named ${values.vm}`);
-const host = await findByName(systemService.hostsService(), values.host);
-if (!host) throw new Error(`No host named ${values.host}`);
+const vm = found(await findByName(vmsService, values.vm), `No VM named ${values.vm}`);
+const host = found(
+  await findByName(systemService.hostsService(), values.host),
+  `No host named ${values.host}`,
+);
 
 const filename = String(values.filename ?? `${vm.name}.ova`);
 const correlationId = crypto.randomUUID();

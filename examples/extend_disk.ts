@@ -17,6 +17,7 @@ import {
   types,
   waitForStatus,
 } from "../mod.ts";
+import { found, NotFound } from "./lib/found.ts";
 
 const USAGE =
   "Usage: deno run --allow-net --allow-env --allow-read examples/extend_disk.ts [--vm vm001] [--disk vm001_disk1] [--grow-gib 2]";
@@ -30,25 +31,27 @@ const growGib = integer("grow-gib", values["grow-gib"]);
 
 await using connection = new Connection(connectionOptionsFromEnv());
 const systemService = connection.systemService();
-const vm = await findByName(systemService.vmsService(), values.vm);
-if (!vm) throw new Error(`No VM named ${values.vm}`);
+const vm = found(
+  await findByName(systemService.vmsService(), values.vm),
+  `No VM named ${values.vm}`,
+);
 const attachmentsService = systemService.vmsService().vmService(vm.id!).diskAttachmentsService();
 
 // Find the attachment of the disk by the disk's name.
-let found: { attachment: types.DiskAttachment; disk: types.Disk } | undefined;
+let target: { attachment: types.DiskAttachment; disk: types.Disk } | undefined;
 for (const attachment of await attachmentsService.list()) {
   const disk = await systemService.disksService().diskService(attachment.disk!.id!).get();
-  if (disk.name === values.disk) found = { attachment, disk };
+  if (disk.name === values.disk) target = { attachment, disk };
 }
-if (!found) throw new Error(`VM ${vm.name} has no disk named ${values.disk}`);
+if (!target) throw new NotFound(`VM ${vm.name} has no disk named ${values.disk}`);
 
-const newSize = Number(found.disk.provisionedSize!) + growGib * 1024 ** 3;
-await attachmentsService.attachmentService(found.attachment.id!).update({
+const newSize = Number(target.disk.provisionedSize!) + growGib * 1024 ** 3;
+await attachmentsService.attachmentService(target.attachment.id!).update({
   disk: { provisionedSize: newSize },
 });
-console.log(`Extending disk ${found.disk.name} to ${newSize / 1024 ** 3} GiB...`);
+console.log(`Extending disk ${target.disk.name} to ${newSize / 1024 ** 3} GiB...`);
 
-const diskService = systemService.disksService().diskService(found.disk.id!);
+const diskService = systemService.disksService().diskService(target.disk.id!);
 const extended = await waitForStatus(diskService, types.DiskStatus.OK, {
   failOn: [types.DiskStatus.ILLEGAL],
 });

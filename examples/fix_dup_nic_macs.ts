@@ -25,6 +25,7 @@ import {
   type VmNicsService,
   where,
 } from "../mod.ts";
+import { found } from "./lib/found.ts";
 
 const USAGE =
   "Usage: deno run --allow-net --allow-env --allow-read examples/fix_dup_nic_macs.ts [--data-center Default] [--dry-run]";
@@ -69,8 +70,10 @@ await using connection = new Connection(connectionOptionsFromEnv());
 const systemService = connection.systemService();
 const vmsService = systemService.vmsService();
 
-const dataCenter = await findByName(systemService.dataCentersService(), values["data-center"]);
-if (!dataCenter) throw new Error(`No data center named ${values["data-center"]}`);
+const dataCenter = found(
+  await findByName(systemService.dataCentersService(), values["data-center"]),
+  `No data center named ${values["data-center"]}`,
+);
 const vms = await vmsService.list({
   search: searchQuery(where.eq("datacenter", dataCenter.name!)).text,
   follow: "nics",

@@ -10,6 +10,7 @@
  */
 
 import { Connection, connectionOptionsFromEnv, findByName, scriptArgs } from "../mod.ts";
+import { found } from "./lib/found.ts";
 
 const USAGE =
   "Usage: deno run --allow-net --allow-env --allow-read examples/follow_vm_links.ts [--vm vm001]";
@@ -20,8 +21,10 @@ const { values } = scriptArgs(USAGE, {
 
 await using connection = new Connection(connectionOptionsFromEnv());
 
-const vm = await findByName(connection.systemService().vmsService(), values.vm);
-if (!vm) throw new Error(`No VM named ${values.vm}`);
+const vm = found(
+  await findByName(connection.systemService().vmsService(), values.vm),
+  `No VM named ${values.vm}`,
+);
 
 const cluster = await connection.followLink(vm.cluster!);
 const template = await connection.followLink(vm.template!);

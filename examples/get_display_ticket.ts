@@ -10,6 +10,7 @@
  */
 
 import { Connection, connectionOptionsFromEnv, findByName, scriptArgs } from "../mod.ts";
+import { found } from "./lib/found.ts";
 
 const USAGE =
   "Usage: deno run --allow-net --allow-env --allow-read examples/get_display_ticket.ts [--vm vm001] [--protocol vnc]";
@@ -22,14 +23,15 @@ const { values } = scriptArgs(USAGE, {
 await using connection = new Connection(connectionOptionsFromEnv());
 const vmsService = connection.systemService().vmsService();
 
-const vm = await findByName(vmsService, values.vm);
-if (!vm) throw new Error(`No VM named ${values.vm}`);
+const vm = found(await findByName(vmsService, values.vm), `No VM named ${values.vm}`);
 
 // `current: true` asks for the running console: without it there is no address or port.
 const consolesService = vmsService.vmService(vm.id!).graphicsConsolesService();
 const consoles = await consolesService.list({ current: true });
-const graphicsConsole = consoles.find((candidate) => candidate.protocol === values.protocol);
-if (!graphicsConsole) throw new Error(`VM ${vm.name} has no ${values.protocol} console`);
+const graphicsConsole = found(
+  consoles.find((candidate) => candidate.protocol === values.protocol),
+  `VM ${vm.name} has no ${values.protocol} console`,
+);
 
 // A console listens only while the VM runs: a VM that is down has no address to give.
 if (!graphicsConsole.address || !graphicsConsole.port) {

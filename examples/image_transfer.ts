@@ -17,6 +17,7 @@ import { Connection, connectionOptionsFromEnv, scriptArgs, types, waitFor } from
 import { findDisk } from "./lib/find_disk.ts";
 import { endTransfer } from "./lib/end_transfer.ts";
 import { onCtrlC } from "./lib/interrupt.ts";
+import { found } from "./lib/found.ts";
 
 const USAGE =
   "Usage: deno run --allow-net --allow-env --allow-read examples/image_transfer.ts [--disk vm003_disk1|ID] [--direction download|upload] [--shallow] [--seconds N] [--interval 50]";
@@ -62,10 +63,12 @@ function pause(ms: number, signal: AbortSignal): Promise<boolean> {
 await using connection = new Connection(connectionOptionsFromEnv());
 using interrupt = onCtrlC();
 const systemService = connection.systemService();
-const disk = await findDisk(systemService.disksService(), values.disk, {
-  signal: interrupt.signal,
-});
-if (!disk) throw new Error(`No disk with name or id ${values.disk}`);
+const disk = found(
+  await findDisk(systemService.disksService(), values.disk, {
+    signal: interrupt.signal,
+  }),
+  `No disk with name or id ${values.disk}`,
+);
 
 // `raw`: the image server speaks guest data whatever the disk's format. The call is not
 // aborted by Ctrl-C: the transfer it opens is to be cancelled, which needs its id.

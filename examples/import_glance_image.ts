@@ -20,6 +20,7 @@ import {
   waitFor,
   where,
 } from "../mod.ts";
+import { found } from "./lib/found.ts";
 
 const USAGE =
   'Usage: deno run --allow-net --allow-env --allow-read examples/import_glance_image.ts [--image "CirrOS 0.5.2 for x86_64 glance image"] [--glance-domain ovirt-image-repository] [--name mytemplate] [--cluster Default] [--storage-domain data] [--as-disk]';
@@ -38,13 +39,17 @@ const asTemplate = values["as-disk"] !== true;
 await using connection = new Connection(connectionOptionsFromEnv());
 const systemService = connection.systemService();
 const domainsService = systemService.storageDomainsService();
-const glance = await findByName(domainsService, values["glance-domain"]);
-if (!glance) throw new Error(`No storage domain named ${values["glance-domain"]}`);
+const glance = found(
+  await findByName(domainsService, values["glance-domain"]),
+  `No storage domain named ${values["glance-domain"]}`,
+);
 
 // Images cannot be searched: find the one by name among all of them.
 const imagesService = domainsService.storageDomainService(glance.id!).imagesService();
-const image = (await imagesService.list()).find((item) => item.name === values.image);
-if (!image) throw new Error(`No image named ${values.image} in ${glance.name}`);
+const image = found(
+  (await imagesService.list()).find((item) => item.name === values.image),
+  `No image named ${values.image} in ${glance.name}`,
+);
 
 // Names need not be unique: note what already has this name, to wait for the new one.
 const search = searchQuery(where.eq("name", name)).text;

@@ -18,6 +18,7 @@ import {
   types,
   waitFor,
 } from "../mod.ts";
+import { found } from "./lib/found.ts";
 
 const USAGE =
   "Usage: deno run --allow-net --allow-env --allow-read examples/import_vm.ts [--vm vm003] [--export-domain export] [--storage-domain data] [--cluster Default] [--clone --new-name vm003-copy]";
@@ -35,13 +36,17 @@ await using connection = new Connection(connectionOptionsFromEnv());
 const systemService = connection.systemService();
 const domainsService = systemService.storageDomainsService();
 
-const exportDomain = await findByName(domainsService, values["export-domain"]);
-if (!exportDomain) throw new Error(`No storage domain named ${values["export-domain"]}`);
+const exportDomain = found(
+  await findByName(domainsService, values["export-domain"]),
+  `No storage domain named ${values["export-domain"]}`,
+);
 
 // The VMs on an export domain cannot be searched: list them and pick the one by name.
 const exportedVmsService = domainsService.storageDomainService(exportDomain.id!).vmsService();
-const exported = (await exportedVmsService.list()).find((vm) => vm.name === values.vm);
-if (!exported) throw new Error(`No VM named ${values.vm} on ${exportDomain.name}`);
+const exported = found(
+  (await exportedVmsService.list()).find((vm) => vm.name === values.vm),
+  `No VM named ${values.vm} on ${exportDomain.name}`,
+);
 
 const name = String(values["new-name"] ?? exported.name);
 await exportedVmsService.vmService(exported.id!).import({

@@ -8,6 +8,7 @@
  */
 
 import { Connection, connectionOptionsFromEnv, findByName, scriptArgs } from "../mod.ts";
+import { found } from "./lib/found.ts";
 
 const USAGE =
   "Usage: deno run --allow-net --allow-env --allow-read examples/list_cluster_networks.ts [--cluster Default]";
@@ -19,8 +20,10 @@ const { values } = scriptArgs(USAGE, {
 await using connection = new Connection(connectionOptionsFromEnv());
 const clustersService = connection.systemService().clustersService();
 
-const cluster = await findByName(clustersService, values.cluster);
-if (!cluster) throw new Error(`No cluster named ${values.cluster}`);
+const cluster = found(
+  await findByName(clustersService, values.cluster),
+  `No cluster named ${values.cluster}`,
+);
 
 const networks = await clustersService.clusterService(cluster.id!).networksService().list();
 console.log(`Networks of cluster ${cluster.name}:`);

@@ -11,6 +11,7 @@
 
 import { Connection, connectionOptionsFromEnv, scriptArgs, type types } from "../mod.ts";
 import { findDisk } from "./lib/find_disk.ts";
+import { found } from "./lib/found.ts";
 
 const USAGE =
   "Usage: deno run --allow-net --allow-env --allow-read examples/list_disk_snapshots.ts [--disk vm001_disk1|ID]";
@@ -21,8 +22,10 @@ const { values } = scriptArgs(USAGE, {
 
 await using connection = new Connection(connectionOptionsFromEnv());
 const disksService = connection.systemService().disksService();
-const disk = await findDisk(disksService, values.disk);
-if (!disk) throw new Error(`No disk with name or id ${values.disk}`);
+const disk = found(
+  await findDisk(disksService, values.disk),
+  `No disk with name or id ${values.disk}`,
+);
 
 // `includeActive`: the layer the VM writes to comes too, at the top of the chain.
 const snapshots = await disksService.diskService(disk.id!).diskSnapshotsService().list({

@@ -9,6 +9,7 @@
  */
 
 import { Connection, connectionOptionsFromEnv, findByName, scriptArgs } from "../mod.ts";
+import { found } from "./lib/found.ts";
 
 const USAGE =
   "Usage: deno run --allow-net --allow-env --allow-read examples/list_glance_images.ts [--storage-domain ovirt-image-repository]";
@@ -19,8 +20,10 @@ const { values } = scriptArgs(USAGE, {
 
 await using connection = new Connection(connectionOptionsFromEnv());
 const domainsService = connection.systemService().storageDomainsService();
-const domain = await findByName(domainsService, values["storage-domain"]);
-if (!domain) throw new Error(`No storage domain named ${values["storage-domain"]}`);
+const domain = found(
+  await findByName(domainsService, values["storage-domain"]),
+  `No storage domain named ${values["storage-domain"]}`,
+);
 
 const images = await domainsService.storageDomainService(domain.id!).imagesService().list();
 for (const image of images) {

@@ -8,6 +8,7 @@
  */
 
 import { Connection, connectionOptionsFromEnv, findByName, scriptArgs } from "../mod.ts";
+import { found } from "./lib/found.ts";
 
 const USAGE =
   "Usage: deno run --allow-net --allow-env --allow-read examples/list_host_statistics.ts [--host host1]";
@@ -19,8 +20,7 @@ const { values } = scriptArgs(USAGE, {
 await using connection = new Connection(connectionOptionsFromEnv());
 const hostsService = connection.systemService().hostsService();
 
-const host = await findByName(hostsService, values.host);
-if (!host) throw new Error(`No host named ${values.host}`);
+const host = found(await findByName(hostsService, values.host), `No host named ${values.host}`);
 
 const statistics = await hostsService.hostService(host.id!).statisticsService().list();
 console.log(`Statistics of host ${host.name}:`);

@@ -8,6 +8,7 @@
  */
 
 import { Connection, connectionOptionsFromEnv, findByName, scriptArgs } from "../mod.ts";
+import { found } from "./lib/found.ts";
 
 const USAGE =
   "Usage: deno run --allow-net --allow-env --allow-read examples/list_vm_disks.ts [--vm vm001]";
@@ -20,8 +21,7 @@ await using connection = new Connection(connectionOptionsFromEnv());
 const systemService = connection.systemService();
 const vmsService = systemService.vmsService();
 
-const vm = await findByName(vmsService, values.vm);
-if (!vm) throw new Error(`No VM named ${values.vm}`);
+const vm = found(await findByName(vmsService, values.vm), `No VM named ${values.vm}`);
 
 const domainNames = new Map(
   (await systemService.storageDomainsService().list()).map((domain) => [domain.id, domain.name]),

@@ -9,6 +9,7 @@
  */
 
 import { Connection, connectionOptionsFromEnv, findByName, scriptArgs, types } from "../mod.ts";
+import { found } from "./lib/found.ts";
 
 const USAGE =
   "Usage: deno run --allow-net --allow-env --allow-read examples/pin_vm.ts [--vm vm003] [--host host1]";
@@ -22,10 +23,11 @@ await using connection = new Connection(connectionOptionsFromEnv());
 const systemService = connection.systemService();
 const vmsService = systemService.vmsService();
 
-const vm = await findByName(vmsService, values.vm);
-if (!vm) throw new Error(`No VM named ${values.vm}`);
-const host = await findByName(systemService.hostsService(), values.host);
-if (!host) throw new Error(`No host named ${values.host}`);
+const vm = found(await findByName(vmsService, values.vm), `No VM named ${values.vm}`);
+const host = found(
+  await findByName(systemService.hostsService(), values.host),
+  `No host named ${values.host}`,
+);
 
 const updated = await vmsService.vmService(vm.id!).update({
   placementPolicy: { affinity: types.VmAffinity.PINNED, hosts: [{ id: host.id }] },

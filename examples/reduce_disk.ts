@@ -15,6 +15,7 @@
 import { Connection, connectionOptionsFromEnv, scriptArgs, types, waitForStatus } from "../mod.ts";
 import { findDisk } from "./lib/find_disk.ts";
 import { isBlockDomain } from "./lib/allocation.ts";
+import { found } from "./lib/found.ts";
 
 const USAGE =
   "Usage: deno run --allow-net --allow-env --allow-read examples/reduce_disk.ts --disk NAME|ID";
@@ -27,8 +28,10 @@ if (!values.disk) throw usage("Name the disk to reduce (one on block storage) wi
 await using connection = new Connection(connectionOptionsFromEnv());
 const systemService = connection.systemService();
 const disksService = systemService.disksService();
-const disk = await findDisk(disksService, values.disk);
-if (!disk) throw new Error(`No disk with name or id ${values.disk}`);
+const disk = found(
+  await findDisk(disksService, values.disk),
+  `No disk with name or id ${values.disk}`,
+);
 if (disk.storageType !== undefined && disk.storageType !== types.DiskStorageType.IMAGE) {
   throw new Error(
     `Disk ${disk.name} is a ${disk.storageType} disk: only image disks can be reduced`,

@@ -9,6 +9,7 @@
  */
 
 import { Connection, connectionOptionsFromEnv, findByName, scriptArgs } from "../mod.ts";
+import { found, NotFound } from "./lib/found.ts";
 
 const USAGE =
   "Usage: deno run --allow-net --allow-env --allow-read examples/register_vm.ts [--storage-domain data] [--vm oldvm] [--cluster Default] [--new-name name]";
@@ -24,15 +25,17 @@ await using connection = new Connection(connectionOptionsFromEnv());
 const systemService = connection.systemService();
 const domainsService = systemService.storageDomainsService();
 
-const domain = await findByName(domainsService, values["storage-domain"]);
-if (!domain) throw new Error(`No storage domain named ${values["storage-domain"]}`);
+const domain = found(
+  await findByName(domainsService, values["storage-domain"]),
+  `No storage domain named ${values["storage-domain"]}`,
+);
 
 const domainVmsService = domainsService.storageDomainService(domain.id!).vmsService();
 const unregistered = await domainVmsService.list({ unregistered: true });
 const vm = unregistered.find((candidate) => candidate.name === values.vm);
 if (!vm) {
   const names = unregistered.map((candidate) => candidate.name).join(", ") || "none";
-  throw new Error(`No unregistered VM named ${values.vm} on ${domain.name} (found: ${names})`);
+  throw new NotFound(`No unregistered VM named ${values.vm} on ${domain.name} (found: ${names})`);
 }
 
 const name = String(values["new-name"] ?? vm.name);

@@ -16,6 +16,7 @@ import {
   types,
   waitForStatus,
 } from "../mod.ts";
+import { found } from "./lib/found.ts";
 
 const USAGE =
   "Usage: deno run --allow-net --allow-env --allow-read examples/remove_host.ts --host NAME";
@@ -28,8 +29,7 @@ if (!values.host) throw usage("Name the host to remove with --host");
 await using connection = new Connection(connectionOptionsFromEnv());
 const hostsService = connection.systemService().hostsService();
 
-const host = await findByName(hostsService, values.host);
-if (!host) throw new Error(`No host named ${values.host}`);
+const host = found(await findByName(hostsService, values.host), `No host named ${values.host}`);
 const hostService = hostsService.hostService(host.id!);
 
 const removable: string[] = [

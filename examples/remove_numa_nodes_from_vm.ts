@@ -9,6 +9,7 @@
  */
 
 import { Connection, connectionOptionsFromEnv, findByName, scriptArgs } from "../mod.ts";
+import { found } from "./lib/found.ts";
 
 const USAGE =
   "Usage: deno run --allow-net --allow-env --allow-read examples/remove_numa_nodes_from_vm.ts --vm NAME";
@@ -21,8 +22,7 @@ if (!values.vm) throw usage("Name the VM whose NUMA nodes to remove with --vm");
 await using connection = new Connection(connectionOptionsFromEnv());
 const vmsService = connection.systemService().vmsService();
 
-const vm = await findByName(vmsService, values.vm);
-if (!vm) throw new Error(`No VM named ${values.vm}`);
+const vm = found(await findByName(vmsService, values.vm), `No VM named ${values.vm}`);
 
 const nodesService = vmsService.vmService(vm.id!).numaNodesService();
 const nodes = await nodesService.list();

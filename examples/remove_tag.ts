@@ -8,6 +8,7 @@
  */
 
 import { Connection, connectionOptionsFromEnv, scriptArgs } from "../mod.ts";
+import { found } from "./lib/found.ts";
 
 const USAGE =
   "Usage: deno run --allow-net --allow-env --allow-read examples/remove_tag.ts --name NAME";
@@ -21,8 +22,10 @@ await using connection = new Connection(connectionOptionsFromEnv());
 const tagsService = connection.systemService().tagsService();
 
 // Tags cannot be searched: list them and pick the one by name.
-const tag = (await tagsService.list()).find((candidate) => candidate.name === values.name);
-if (!tag) throw new Error(`No tag named ${values.name}`);
+const tag = found(
+  (await tagsService.list()).find((candidate) => candidate.name === values.name),
+  `No tag named ${values.name}`,
+);
 
 await tagsService.tagService(tag.id!).remove();
 console.log(`Removed tag ${tag.name} (${tag.id})`);

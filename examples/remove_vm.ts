@@ -16,6 +16,7 @@ import {
   waitFor,
   waitForStatus,
 } from "../mod.ts";
+import { found } from "./lib/found.ts";
 
 const USAGE =
   "Usage: deno run --allow-net --allow-env --allow-read examples/remove_vm.ts --vm NAME";
@@ -28,8 +29,7 @@ if (!values.vm) throw usage("Name the VM to remove with --vm");
 await using connection = new Connection(connectionOptionsFromEnv());
 const vmsService = connection.systemService().vmsService();
 
-const vm = await findByName(vmsService, values.vm);
-if (!vm) throw new Error(`No VM named ${values.vm}`);
+const vm = found(await findByName(vmsService, values.vm), `No VM named ${values.vm}`);
 const vmService = vmsService.vmService(vm.id!);
 
 if (vm.status !== types.VmStatus.DOWN) {
@@ -42,7 +42,7 @@ await vmService.remove();
 // The engine may keep the VM for a while, locked, until its disks are removed.
 await waitFor(
   (signal) => findByName(vmsService, vm.name!, { signal }),
-  (found) => found === undefined,
+  (current) => current === undefined,
   { description: `VM ${vm.name} gone` },
 );
 console.log(`Removed VM ${vm.name} (${vm.id})`);

@@ -21,6 +21,7 @@ import {
   waitForStatus,
   where,
 } from "../mod.ts";
+import { found } from "./lib/found.ts";
 
 const USAGE =
   "Usage: deno run --allow-net --allow-env --allow-read examples/reprovision_stateless_vm_in_pool.ts --pool NAME [--vm mypool-1]";
@@ -35,15 +36,19 @@ await using connection = new Connection(connectionOptionsFromEnv());
 const systemService = connection.systemService();
 const vmsService = systemService.vmsService();
 
-const pool = await findByName(systemService.vmPoolsService(), values.pool);
-if (!pool) throw new Error(`No pool named ${values.pool}`);
+const pool = found(
+  await findByName(systemService.vmPoolsService(), values.pool),
+  `No pool named ${values.pool}`,
+);
 // The engine matches `pool=` without regard to case: keep the VMs of this very pool.
 const poolVms = (await vmsService.list({ search: searchQuery(where.eq("pool", values.pool)).text }))
   .filter((candidate) => candidate.vmPool?.id === pool.id);
-const vm = values.vm === undefined
-  ? poolVms.find((candidate) => candidate.status === types.VmStatus.UP)
-  : poolVms.find((candidate) => candidate.name === values.vm);
-if (!vm) throw new Error(`Pool ${values.pool} has no ${values.vm ?? "running"} VM`);
+const vm = found(
+  values.vm === undefined
+    ? poolVms.find((candidate) => candidate.status === types.VmStatus.UP)
+    : poolVms.find((candidate) => candidate.name === values.vm),
+  `Pool ${values.pool} has no ${values.vm ?? "running"} VM`,
+);
 const vmService = vmsService.vmService(vm.id!);
 
 if (vm.status !== types.VmStatus.DOWN) {

@@ -9,6 +9,7 @@
  */
 
 import { Connection, connectionOptionsFromEnv, findByName, scriptArgs } from "../mod.ts";
+import { found } from "./lib/found.ts";
 
 const USAGE =
   "Usage: deno run --allow-net --allow-env --allow-read examples/set_vm_lease_storage_domain.ts [--vm vm003] [--storage-domain data]";
@@ -22,10 +23,11 @@ await using connection = new Connection(connectionOptionsFromEnv());
 const systemService = connection.systemService();
 const vmsService = systemService.vmsService();
 
-const vm = await findByName(vmsService, values.vm);
-if (!vm) throw new Error(`No VM named ${values.vm}`);
-const domain = await findByName(systemService.storageDomainsService(), values["storage-domain"]);
-if (!domain) throw new Error(`No storage domain named ${values["storage-domain"]}`);
+const vm = found(await findByName(vmsService, values.vm), `No VM named ${values.vm}`);
+const domain = found(
+  await findByName(systemService.storageDomainsService(), values["storage-domain"]),
+  `No storage domain named ${values["storage-domain"]}`,
+);
 
 await vmsService.vmService(vm.id!).update({
   highAvailability: { enabled: true },

@@ -13,6 +13,7 @@
 
 import { Connection, connectionOptionsFromEnv, scriptArgs, types, waitForStatus } from "../mod.ts";
 import { findDisk } from "./lib/find_disk.ts";
+import { found } from "./lib/found.ts";
 
 const USAGE =
   "Usage: deno run --allow-net --allow-env --allow-read examples/sparsify_disk.ts --disk NAME|ID";
@@ -24,8 +25,10 @@ if (!values.disk) throw usage("Name the disk to sparsify (a raw, sparse one) wit
 
 await using connection = new Connection(connectionOptionsFromEnv());
 const disksService = connection.systemService().disksService();
-const disk = await findDisk(disksService, values.disk);
-if (!disk) throw new Error(`No disk with name or id ${values.disk}`);
+const disk = found(
+  await findDisk(disksService, values.disk),
+  `No disk with name or id ${values.disk}`,
+);
 if (disk.storageType !== undefined && disk.storageType !== types.DiskStorageType.IMAGE) {
   throw new Error(
     `Disk ${disk.name} is a ${disk.storageType} disk: only image disks can be sparsified`,

@@ -17,6 +17,7 @@ import {
   types,
   waitForStatus,
 } from "../mod.ts";
+import { found } from "./lib/found.ts";
 
 const USAGE =
   "Usage: deno run --allow-net --allow-env --allow-read examples/start_vm_with_boot_devices.ts [--vm vm003] [--boot network,hd]";
@@ -31,8 +32,7 @@ const devices = String(values.boot).split(",").map((device) => device.trim() as 
 await using connection = new Connection(connectionOptionsFromEnv());
 const vmsService = connection.systemService().vmsService();
 
-const vm = await findByName(vmsService, values.vm);
-if (!vm) throw new Error(`No VM named ${values.vm}`);
+const vm = found(await findByName(vmsService, values.vm), `No VM named ${values.vm}`);
 const vmService = vmsService.vmService(vm.id!);
 
 await vmService.start({ vm: { os: { boot: { devices } } } });

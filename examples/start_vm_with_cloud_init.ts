@@ -19,6 +19,7 @@ import {
   types,
   waitForStatus,
 } from "../mod.ts";
+import { found } from "./lib/found.ts";
 
 const USAGE =
   "Usage: deno run --allow-net --allow-env --allow-read examples/start_vm_with_cloud_init.ts [--vm vm003] [--host-name myvm.example.com] [--user cloud-user] [--ssh-key-file key.pub] [--address 192.0.2.50] [--netmask 255.255.255.0] [--gateway 192.0.2.1] [--dns 192.0.2.2]";
@@ -41,8 +42,7 @@ const sshKey = typeof values["ssh-key-file"] === "string"
 await using connection = new Connection(connectionOptionsFromEnv());
 const vmsService = connection.systemService().vmsService();
 
-const vm = await findByName(vmsService, values.vm);
-if (!vm) throw new Error(`No VM named ${values.vm}`);
+const vm = found(await findByName(vmsService, values.vm), `No VM named ${values.vm}`);
 const vmService = vmsService.vmService(vm.id!);
 
 await vmService.start({

@@ -15,6 +15,7 @@ import {
   types,
   waitForStatus,
 } from "../mod.ts";
+import { found } from "./lib/found.ts";
 
 const USAGE = "Usage: deno run --allow-net --allow-env --allow-read examples/stop_vm.ts --vm NAME";
 
@@ -26,8 +27,7 @@ if (!values.vm) throw usage("Name the VM to power off with --vm");
 await using connection = new Connection(connectionOptionsFromEnv());
 const vmsService = connection.systemService().vmsService();
 
-const vm = await findByName(vmsService, values.vm);
-if (!vm) throw new Error(`No VM named ${values.vm}`);
+const vm = found(await findByName(vmsService, values.vm), `No VM named ${values.vm}`);
 const vmService = vmsService.vmService(vm.id!);
 
 await vmService.stop();

@@ -8,6 +8,7 @@
  */
 
 import { Connection, connectionOptionsFromEnv, findByName, scriptArgs } from "../mod.ts";
+import { found } from "./lib/found.ts";
 
 const USAGE =
   "Usage: deno run --allow-net --allow-env --allow-read examples/unassign_tag_to_vm.ts [--vm vm001] [--tag web]";
@@ -20,12 +21,13 @@ const { values } = scriptArgs(USAGE, {
 await using connection = new Connection(connectionOptionsFromEnv());
 const vmsService = connection.systemService().vmsService();
 
-const vm = await findByName(vmsService, values.vm);
-if (!vm) throw new Error(`No VM named ${values.vm}`);
+const vm = found(await findByName(vmsService, values.vm), `No VM named ${values.vm}`);
 
 const tagsService = vmsService.vmService(vm.id!).tagsService();
-const tag = (await tagsService.list()).find((candidate) => candidate.name === values.tag);
-if (!tag) throw new Error(`VM ${vm.name} has no tag ${values.tag}`);
+const tag = found(
+  (await tagsService.list()).find((candidate) => candidate.name === values.tag),
+  `VM ${vm.name} has no tag ${values.tag}`,
+);
 
 await tagsService.tagService(tag.id!).remove();
 console.log(`Removed tag ${tag.name} from VM ${vm.name}`);

@@ -9,6 +9,7 @@
  */
 
 import { Connection, connectionOptionsFromEnv, findByName, scriptArgs } from "../mod.ts";
+import { found } from "./lib/found.ts";
 
 const USAGE =
   'Usage: deno run --allow-net --allow-env --allow-read examples/update_data_center.ts [--name Default] [--description "Main site"]';
@@ -21,8 +22,10 @@ const { values } = scriptArgs(USAGE, {
 await using connection = new Connection(connectionOptionsFromEnv());
 const dataCentersService = connection.systemService().dataCentersService();
 
-const dataCenter = await findByName(dataCentersService, values.name);
-if (!dataCenter) throw new Error(`No data center named ${values.name}`);
+const dataCenter = found(
+  await findByName(dataCentersService, values.name),
+  `No data center named ${values.name}`,
+);
 
 const updated = await dataCentersService.dataCenterService(dataCenter.id!).update({
   description: String(values.description),

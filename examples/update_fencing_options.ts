@@ -9,6 +9,7 @@
  */
 
 import { Connection, connectionOptionsFromEnv, findByName, scriptArgs } from "../mod.ts";
+import { found } from "./lib/found.ts";
 
 const USAGE =
   "Usage: deno run --allow-net --allow-env --allow-read examples/update_fencing_options.ts [--host host1] [--type ipmilan] [--option lanplus=1 ...]";
@@ -27,16 +28,17 @@ const changes = values.option.map((option) => {
 await using connection = new Connection(connectionOptionsFromEnv());
 const hostsService = connection.systemService().hostsService();
 
-const host = await findByName(hostsService, values.host);
-if (!host) throw new Error(`No host named ${values.host}`);
+const host = found(await findByName(hostsService, values.host), `No host named ${values.host}`);
 const agentsService = hostsService.hostService(host.id!).fenceAgentsService();
 
 // The first agent of that type, in the order the engine tries them.
 const agents = (await agentsService.list()).sort((a, b) =>
   Number(a.order ?? 0) - Number(b.order ?? 0)
 );
-const agent = agents.find((candidate) => candidate.type === values.type);
-if (!agent) throw new Error(`Host ${host.name} has no ${values.type} fence agent`);
+const agent = found(
+  agents.find((candidate) => candidate.type === values.type),
+  `Host ${host.name} has no ${values.type} fence agent`,
+);
 
 const changed = new Set<string | undefined>(changes.map((option) => option.name));
 const options = [

@@ -12,6 +12,7 @@
  */
 
 import { Connection, connectionOptionsFromEnv, findByName, scriptArgs } from "../mod.ts";
+import { found } from "./lib/found.ts";
 
 const USAGE =
   "Usage: deno run --allow-net --allow-env --allow-read examples/update_quota_limits.ts [--data-center Default] [--quota Default] [--storage-domain data] [--storage-limit 100] [--cluster Default] [--vcpu-limit 32] [--memory-limit 64]";
@@ -33,13 +34,19 @@ await using connection = new Connection(connectionOptionsFromEnv());
 const systemService = connection.systemService();
 const dataCentersService = systemService.dataCentersService();
 
-const dataCenter = await findByName(dataCentersService, values["data-center"]);
-if (!dataCenter) throw new Error(`No data center named ${values["data-center"]}`);
+const dataCenter = found(
+  await findByName(dataCentersService, values["data-center"]),
+  `No data center named ${values["data-center"]}`,
+);
 const domainName = values["storage-domain"];
-const domain = await findByName(systemService.storageDomainsService(), domainName);
-if (!domain) throw new Error(`No storage domain named ${domainName}`);
-const cluster = await findByName(systemService.clustersService(), values.cluster);
-if (!cluster) throw new Error(`No cluster named ${values.cluster}`);
+const domain = found(
+  await findByName(systemService.storageDomainsService(), domainName),
+  `No storage domain named ${domainName}`,
+);
+const cluster = found(
+  await findByName(systemService.clustersService(), values.cluster),
+  `No cluster named ${values.cluster}`,
+);
 
 // Quotas cannot be searched: list those of the data center and pick the one by name.
 const quotasService = dataCentersService.dataCenterService(dataCenter.id!).quotasService();

@@ -26,6 +26,7 @@ import {
   waitFor,
   where,
 } from "../mod.ts";
+import { found } from "./lib/found.ts";
 
 const USAGE =
   "Usage: deno run --allow-net --allow-env --allow-read examples/upgrade_host.ts --host NAME [--check-timeout 180]";
@@ -45,10 +46,9 @@ const systemService = connection.systemService();
 const hostsService = systemService.hostsService();
 const eventsService = systemService.eventsService();
 
-const found = await findByName(hostsService, values.host);
-if (!found) throw new Error(`No host named ${values.host}`);
-const hostService = hostsService.hostService(found.id!);
-let host = found;
+const named = found(await findByName(hostsService, values.host), `No host named ${values.host}`);
+const hostService = hostsService.hostService(named.id!);
+let host = named;
 
 let failure: string | undefined;
 if (!host.updateAvailable) {

@@ -30,6 +30,7 @@ import {
 } from "../mod.ts";
 import { refusedAllocation, sparseFor } from "./lib/allocation.ts";
 import { onCtrlC } from "./lib/interrupt.ts";
+import { found } from "./lib/found.ts";
 
 const USAGE =
   "Usage: deno run --allow-net --allow-env --allow-read [--allow-ffi] examples/upload_disk.ts --file disk.img [--name NAME] [--storage-domain data] [--disk-format raw|cow] [--thick] [--connections 4] [--verify] [--use-proxy]";
@@ -60,10 +61,12 @@ const format = diskFormat === "cow"
 await using connection = new Connection(connectionOptionsFromEnv());
 using interrupt = onCtrlC();
 const domainName = String(values["storage-domain"]);
-const domain = await findByName(connection.systemService().storageDomainsService(), domainName, {
-  signal: interrupt.signal,
-});
-if (!domain) throw new Error(`No storage domain named ${domainName}`);
+const domain = found(
+  await findByName(connection.systemService().storageDomainsService(), domainName, {
+    signal: interrupt.signal,
+  }),
+  `No storage domain named ${domainName}`,
+);
 const refused = values.thick === true ? refusedAllocation(format, false, domain) : undefined;
 if (refused) throw new Error(`Cannot upload ${values.file} with --thick: ${refused}`);
 

@@ -28,6 +28,7 @@ import { refusedAllocation, sparseFor } from "./lib/allocation.ts";
 import { onCtrlC } from "./lib/interrupt.ts";
 import { imageInfo, slice, tarMembers } from "./lib/ova.ts";
 import { removeDisk } from "./lib/remove_disk.ts";
+import { found } from "./lib/found.ts";
 
 const USAGE =
   "Usage: deno run --allow-net --allow-env --allow-read examples/upload_from_ova.ts --ova vm.ova [--disk-name NAME] [--storage-domain data] [--sparse]";
@@ -42,10 +43,12 @@ if (!values.ova) throw usage("Name the OVA file with --ova");
 
 using ova = await Deno.open(values.ova);
 const images = (await tarMembers(ova)).filter((member) => !/\.(ovf|mf|cert)$/i.test(member.name));
-const member = values["disk-name"] === undefined
-  ? images[0]
-  : images.find((item) => item.name === values["disk-name"]);
-if (!member) throw new Error(`${values.ova} has no disk image ${values["disk-name"] ?? ""}`);
+const member = found(
+  values["disk-name"] === undefined
+    ? images[0]
+    : images.find((item) => item.name === values["disk-name"]),
+  `${values.ova} has no disk image ${values["disk-name"] ?? ""}`,
+);
 const image = await imageInfo(ova, member);
 console.log(`Image ${member.name}: ${image.format}, virtual size ${image.virtualSize} bytes`);
 
@@ -54,8 +57,10 @@ using interrupt = onCtrlC();
 const { signal } = interrupt;
 const systemService = connection.systemService();
 const domainName = String(values["storage-domain"]);
-const domain = await findByName(systemService.storageDomainsService(), domainName, { signal });
-if (!domain) throw new Error(`No storage domain named ${domainName}`);
+const domain = found(
+  await findByName(systemService.storageDomainsService(), domainName, { signal }),
+  `No storage domain named ${domainName}`,
+);
 const refused = values.sparse === true ? refusedAllocation(image.format, true, domain) : undefined;
 if (refused) throw new Error(`Cannot upload ${member.name} with --sparse: ${refused}`);
 

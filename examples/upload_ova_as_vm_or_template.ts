@@ -30,6 +30,7 @@ import { sparseFor } from "./lib/allocation.ts";
 import { onCtrlC } from "./lib/interrupt.ts";
 import { imageInfo, slice, tarMembers } from "./lib/ova.ts";
 import { removeDisk } from "./lib/remove_disk.ts";
+import { found } from "./lib/found.ts";
 
 const USAGE =
   "Usage: deno run --allow-net --allow-env --allow-read examples/upload_ova_as_vm_or_template.ts --ova vm.ova [--storage-domain data] [--cluster Default] [--template]";
@@ -67,8 +68,10 @@ const { signal } = interrupt;
 const systemService = connection.systemService();
 const disksService = systemService.disksService();
 const domainName = String(values["storage-domain"]);
-const domain = await findByName(systemService.storageDomainsService(), domainName, { signal });
-if (!domain) throw new Error(`No storage domain named ${domainName}`);
+const domain = found(
+  await findByName(systemService.storageDomainsService(), domainName, { signal }),
+  `No storage domain named ${domainName}`,
+);
 const failOn = [types.DiskStatus.ILLEGAL];
 
 // The disks made here: removed again when no VM or template could be added with them (a

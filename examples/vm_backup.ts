@@ -22,6 +22,7 @@ import {
   waitFor,
 } from "../mod.ts";
 import { onCtrlC } from "./lib/interrupt.ts";
+import { found } from "./lib/found.ts";
 
 const USAGE =
   "Usage: deno run --allow-net --allow-env --allow-read --allow-write examples/vm_backup.ts [--vm vm001] [--agent-vm vm002] [--application mybackup] [--ovf-dir .]";
@@ -39,13 +40,17 @@ const vmsService = systemService.vmsService();
 
 using interrupt = onCtrlC();
 const { signal } = interrupt;
-const found = await findByName(vmsService, values.vm, { signal });
-if (!found) throw new Error(`No VM named ${values.vm}`);
-const agent = await findByName(vmsService, values["agent-vm"], { signal });
-if (!agent) throw new Error(`No VM named ${values["agent-vm"]}`);
+const named = found(
+  await findByName(vmsService, values.vm, { signal }),
+  `No VM named ${values.vm}`,
+);
+const agent = found(
+  await findByName(vmsService, values["agent-vm"], { signal }),
+  `No VM named ${values["agent-vm"]}`,
+);
 const agentVm: types.Vm = agent;
 // `allContent` brings the OVF configuration, which is left out by default.
-const dataVm = await vmsService.vmService(found.id!).get({ allContent: true, signal });
+const dataVm = await vmsService.vmService(named.id!).get({ allContent: true, signal });
 
 // Events need a unique integer id from the application; the time in seconds will do here.
 let eventId = Math.floor(Date.now() / 1000);

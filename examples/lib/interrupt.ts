@@ -60,10 +60,12 @@ export function onCtrlC(): CtrlC {
   // Kept after disposal: the script's error reaches it once its `using` blocks are left.
   globalThis.addEventListener("unhandledrejection", (event) => {
     if (!controller.signal.aborted) return;
+    Deno.exitCode = 130;
+    // Told already by the listener that handled it (a `NotFound`, see `found.ts`).
+    if (event.defaultPrevented) return;
     event.preventDefault();
     const reason: unknown = event.reason;
     console.error(reason instanceof Error ? reason.message : String(reason));
-    Deno.exitCode = 130;
   });
   const tracked = new Set<{ what: string }>();
   const listener = () => {
