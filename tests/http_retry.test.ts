@@ -429,3 +429,38 @@ Deno.test("no replay: a port fetch refuses to use is a request that never left",
     return true;
   });
 });
+
+Deno.test("a call's own signal that times out between attempts says what the attempts met", async () => {
+  const unavailable = { ...PROXY_PAGE, headers: { ...PROXY_PAGE.headers, "retry-after": "1" } };
+  await using server = startRawServer(() => unavailable);
+  await using connection = connect(server.origin, { retry: { attempts: 100 } });
+  await assert.rejects(
+    connection.systemService().vmsService().list({ signal: AbortSignal.timeout(1_500) }),
+    (error) => {
+      assert.ok(error instanceof TimeoutError, String(error));
+      assert.match(
+        error.message,
+        /^The request did not finish within its signal's time limit \(2 attempts: 2 × HTTP 503 Service Unavailable\)/,
+      );
+      assert.deepEqual(error.attempts, [
+        "HTTP 503 Service Unavailable",
+        "HTTP 503 Service Unavailable",
+      ]);
+      assert.equal((error.cause as Error).name, "TimeoutError", "the signal's reason");
+      return true;
+    },
+  );
+  const controller = new AbortController();
+  setTimeout(() => controller.abort(new Error("stop")), 500);
+  await assert.rejects(
+    connection.systemService().vmsService().list({ signal: controller.signal }),
+    (error) => {
+      assert.ok(error instanceof OvirtError && !(error instanceof TimeoutError), String(error));
+      assert.match(
+        error.message,
+        /^The request was aborted \(1 attempt: HTTP 503 Service Unavailable\)$/,
+      );
+      return true;
+    },
+  );
+});

@@ -5,7 +5,7 @@
  * @module
  */
 
-import { abortedError, TimeoutError } from "./errors.ts";
+import { abortedError, OvirtError, TimeoutError } from "./errors.ts";
 
 /**
  * Aborts when the caller's signal aborts or `timeout` milliseconds have passed. Dispose of
@@ -99,7 +99,12 @@ export class Deadline implements Disposable {
         { cause: error },
       );
     }
-    if (this.#callerSignal?.aborted) return abortedError(this.#callerSignal.reason);
+    const caller = this.#callerSignal;
+    if (caller?.aborted) {
+      // Translated already, with details of its own (the attempts made): kept.
+      if (error instanceof OvirtError && error.cause === caller.reason) return error;
+      return abortedError(caller.reason);
+    }
     return error;
   }
 

@@ -252,7 +252,17 @@ async function repeatFrom(
       `${exchange.method} ${exchange.url.href}: attempt ${reasons.length} failed ` +
         `(${outcome.reason}); trying again in ${Math.round(wait)} ms`,
     );
-    await sleep(wait, [deadline.signal, closing]);
+    try {
+      await sleep(wait, [deadline.signal, closing]);
+    } catch (stop) {
+      // The call's time ran out, or its caller aborted, between two attempts: what they met
+      // is part of why it failed (an engine answering 503 for as long as it ran).
+      if (!deadline.signal?.aborted) throw stop;
+      const ended = deadline.translate(stop);
+      if (!(ended instanceof OvirtError)) throw ended;
+      const count = `${reasons.length} attempt${reasons.length === 1 ? "" : "s"}`;
+      throw withDetails(ended, ` (${count}: ${summarized(reasons)})`, { attempts: reasons });
+    }
   }
 }
 
