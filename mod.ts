@@ -26,6 +26,7 @@ export {
   DEFAULT_CONNECTIONS,
   type EngineVersion,
   type Link,
+  type SignalOption,
   type TransferRequest,
   type TransferResponse,
 } from "./transport/connection.ts";

@@ -6,7 +6,7 @@
  * @module
  */
 
-import { BaseConnection } from "../transport/connection.ts";
+import { BaseConnection, type SignalOption } from "../transport/connection.ts";
 import type { Version } from "../types/version.ts";
 import { SystemService } from "./system.ts";
 
@@ -34,8 +34,9 @@ export class Connection extends BaseConnection {
   /**
    * The engine's version, from the API root's product information (`major`, `minor`,
    * `build`, `revision`, `fullVersion`), asked once per connection and then remembered.
+   * `signal` ends this call's wait (the request, shared with other callers, goes on).
    */
-  override async engineVersion(): Promise<Version> {
-    return await super.engineVersion() as Version;
+  override async engineVersion(options: SignalOption = {}): Promise<Version> {
+    return await super.engineVersion(options) as Version;
   }
 }

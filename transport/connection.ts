@@ -7,6 +7,7 @@
  * @module
  */
 
+import { untilAborted } from "./abortable.ts";
 import { ApiClient } from "./api_client.ts";
 import { Authenticator, defaultSsoEndpoints } from "./auth.ts";
 import { readBytes } from "./body.ts";
@@ -163,6 +164,12 @@ interface ApiRoot {
 /** A value that points somewhere in the API: anything with an `href`. */
 export type Link = { href?: string };
 
+/** The options of the connection's own calls (`test`, `engineVersion`, `followLink`...). */
+export interface SignalOption {
+  /** Ends the call's wait: `AbortSignal.timeout(ms)` for a time limit of its own. */
+  signal?: AbortSignal;
+}
+
 /**
  * The engine's version as the API root tells it (a `types.Version`; the generated
  * `Connection` gives it that type).
@@ -269,12 +276,15 @@ export abstract class BaseConnection implements AsyncDisposable {
     return service;
   }
 
-  /** Logs in (or reuses the current token) and resolves to the SSO token. */
-  async authenticate(): Promise<string> {
+  /**
+   * Logs in (or reuses the current token) and resolves to the SSO token; `signal` ends this
+   * call's wait (not a login other calls share).
+   */
+  async authenticate(options: SignalOption = {}): Promise<string> {
     this.#checkOpen();
     return await withDeadline(
       this.#timeout,
-      undefined,
+      options.signal,
       (deadline) => this.#auth.token(deadline.signal),
     );
   }
@@ -301,12 +311,13 @@ export abstract class BaseConnection implements AsyncDisposable {
   /**
    * Whether the server answers the API root document (`<api>`) with these credentials; any
    * other answer, such as a proxy's or a portal's HTML page, is a failure. With
-   * `raiseException`, rejects with the reason instead of resolving to `false`.
+   * `raiseException`, rejects with the reason instead of resolving to `false`; `signal` ends
+   * the request (a failure like any other).
    */
-  async test(raiseException = false): Promise<boolean> {
+  async test(raiseException = false, options: SignalOption = {}): Promise<boolean> {
     this.#checkOpen();
     try {
-      await this.#apiRoot();
+      await this.#apiRoot(options.signal);
       return true;
     } catch (error) {
       if (raiseException) throw error;
@@ -317,8 +328,9 @@ export abstract class BaseConnection implements AsyncDisposable {
   /**
    * The engine's version, from the API root's product information (`major`, `minor`,
    * `build`, `revision`, `fullVersion`), asked once per connection and then remembered.
+   * `signal` ends this call's wait (the request, shared with other callers, goes on).
    */
-  async engineVersion(): Promise<EngineVersion> {
+  async engineVersion(options: SignalOption = {}): Promise<EngineVersion> {
     this.#checkOpen();
     this.#version ??= this.#apiRoot().then((api) => {
       const version = api.productInfo?.version;
@@ -328,13 +340,17 @@ export abstract class BaseConnection implements AsyncDisposable {
       return version;
     });
     this.#version.catch(() => this.#version = undefined);
-    return await this.#version;
+    return await withDeadline(
+      undefined,
+      options.signal,
+      (deadline) => untilAborted(this.#version!, deadline.signal),
+    );
   }
 
   /** The API root document, or the reason it could not be had. */
-  #apiRoot(): Promise<ApiRoot> {
+  #apiRoot(signal?: AbortSignal): Promise<ApiRoot> {
     this.#checkOpen();
-    return withDeadline(this.#timeout, undefined, async (deadline) => {
+    return withDeadline(this.#timeout, signal, async (deadline) => {
       const exchange = { method: "GET", url: this.#api.url("") };
       const response = await this.#api.send({
         ...exchange,
@@ -372,11 +388,14 @@ export abstract class BaseConnection implements AsyncDisposable {
   }
 
   /** Fetches the list a list link points to, with `list()`. */
-  followLink<T>(value: T[] & Link): Promise<T[]>;
+  followLink<T>(value: T[] & Link, options?: SignalOption): Promise<T[]>;
   /** Fetches the object a link points to, with `get()`. */
-  followLink<T extends Link>(value: T): Promise<T>;
-  /** Fetches what `value.href` points to: `list()` for an array, `get()` otherwise. */
-  async followLink(value: Link): Promise<unknown> {
+  followLink<T extends Link>(value: T, options?: SignalOption): Promise<T>;
+  /**
+   * Fetches what `value.href` points to: `list()` for an array, `get()` otherwise, with
+   * `signal` if given.
+   */
+  async followLink(value: Link, options: SignalOption = {}): Promise<unknown> {
     this.#checkOpen();
     if (!this.isLink(value)) throw new OvirtError("Cannot follow a value without an href");
     const root = this.#apiPath;
@@ -390,7 +409,7 @@ export abstract class BaseConnection implements AsyncDisposable {
     if (typeof call !== "function") {
       throw new OvirtError(`Cannot follow "${href}": its service has no ${method}()`);
     }
-    return await call.call(service);
+    return await call.call(service, options.signal ? { signal: options.signal } : undefined);
   }
 
   /**
