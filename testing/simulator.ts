@@ -111,6 +111,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const username = options.username ?? "admin@internal";
   engine.loginName = username;
   const password = options.password ?? randomPassword();
+  // Made before the acceptor opens, so that a failure here leaves nothing open.
+  const tls = options.tls ? await createTlsMaterial() : undefined;
   const acceptor = options.keytab === undefined ? undefined : GssAcceptor.open(options.keytab);
   const sso = new Sso({
     username,
@@ -121,7 +123,6 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   });
   const faults = new Faults(options, seedValue ^ 0x5eed);
   engine.jobFails = () => faults.failJob();
-  const tls = options.tls ? await createTlsMaterial() : undefined;
   const adds = new AddLedger();
   let requestCount = 0;
   let imagesInFlight = 0;
@@ -193,11 +194,23 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   // The server listens on an inner port; clients reach it through the front, which can
   // close a connection without an answer (see front.ts).
   const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, handler);
-  const front = new Front({
-    port: options.port ?? 0,
-    target: server.addr.port,
-    ...(tls ? { tls: { cert: tls.cert, key: tls.key } } : {}),
-  });
+  let front: Front;
+  try {
+    front = new Front({
+      port: options.port ?? 0,
+      target: server.addr.port,
+      ...(tls ? { tls: { cert: tls.cert, key: tls.key } } : {}),
+    });
+  } catch (error) {
+    // A failed start leaves nothing running that would keep the process alive.
+    await server.shutdown();
+    acceptor?.close();
+    throw error instanceof Deno.errors.AddrInUse
+      ? new Deno.errors.AddrInUse(`The simulator's port ${options.port} is in use`, {
+        cause: error,
+      })
+      : error;
+  }
   const origin = `${tls ? "https" : "http"}://127.0.0.1:${front.port}`;
   // Over plain HTTP, `transfer_url` reaches the server directly, as a host's daemon is
   // reached without the engine: image bytes skip the front (its faults are for the API).
