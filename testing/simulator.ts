@@ -94,7 +94,7 @@ export interface Simulator extends AsyncDisposable {
   readonly imageTraffic: ImageTraffic;
   /** Replaces the image transfer quirks while running (`{}`: behave like a current engine). */
   setTransferQuirks(quirks: TransferQuirks): void;
-  /** Stops the server (stalled answers are ended first). */
+  /** Stops the server (stalled answers and requests waiting out a `latency` are ended first). */
   close(): Promise<void>;
 }
 
