@@ -266,28 +266,31 @@ function locked(change: Change): Response {
     : xmlAnswer(409, writeStruct("Fault", fault));
 }
 
-const KEYS: readonly (keyof FaultOptions)[] = [
-  "latency",
-  "failureRate",
-  "dropConnection",
-  "stall",
-  "proxyError",
-  "proxyErrorNext",
-  "proxyStatus",
-  "retryAfter",
-  "locked",
-  "lockedFirst",
-  "dropAnswer",
-  "dropAnswerNextPosts",
-  "stallAnswer",
-  "stallAnswerNext",
-  "jobFailure",
-  "jobFailureNext",
-];
+/** The name of every fault option (the `satisfies` keeps the list whole). */
+export const FAULT_OPTION_NAMES = Object.keys(
+  {
+    latency: true,
+    failureRate: true,
+    dropConnection: true,
+    stall: true,
+    proxyError: true,
+    proxyErrorNext: true,
+    proxyStatus: true,
+    retryAfter: true,
+    locked: true,
+    lockedFirst: true,
+    dropAnswer: true,
+    dropAnswerNextPosts: true,
+    stallAnswer: true,
+    stallAnswerNext: true,
+    jobFailure: true,
+    jobFailureNext: true,
+  } satisfies Record<keyof FaultOptions, true>,
+) as readonly (keyof FaultOptions)[];
 
 /** Only the fault options of `options` (the simulator's other options share the object). */
 function pick(options: FaultOptions): FaultOptions {
   const picked: Record<string, unknown> = {};
-  for (const key of KEYS) if (key in options) picked[key] = options[key];
+  for (const key of FAULT_OPTION_NAMES) if (key in options) picked[key] = options[key];
   return picked as FaultOptions;
 }
