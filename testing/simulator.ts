@@ -127,7 +127,12 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   let requestCount = 0;
   let imagesInFlight = 0;
 
-  const answer = async (request: Request, innerPort: number): Promise<Response> => {
+  /** `ids.correlationId` gets a random id when the request reaches the engine without one. */
+  const answer = async (
+    request: Request,
+    innerPort: number,
+    ids: { correlationId?: string },
+  ): Promise<Response> => {
     const url = new URL(request.url);
     if (tls) url.protocol = "https:"; // the inner server speaks plain HTTP behind the front
     const path = url.pathname;
@@ -167,25 +172,27 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       // An add's body is read here to note it (not with request.clone(): it reads the signal).
       const read = change?.kind === "add" ? await recordAdd(adds, change, request) : request;
       engine.clock.advance();
-      const response = await answerApi(engine, read, url);
+      ids.correlationId ??= engine.jobRandom.uuid();
+      const response = await answerApi(engine, read, url, ids.correlationId);
       return request.method === "HEAD" ? new Response(null, response) : response;
     });
   };
 
   const handler = async (request: Request, info: Deno.ServeHandlerInfo): Promise<Response> => {
+    // The client's id, header or query form, cleaned as the engine keeps it; a random one
+    // for a request that reached the engine without one. The answer carries it, as the
+    // engine's does.
+    const ids = { correlationId: givenCorrelationId(request, new URL(request.url)) };
     let response: Response;
     try {
-      response = await answer(request, (info.remoteAddr as Deno.NetAddr).port);
+      response = await answer(request, (info.remoteAddr as Deno.NetAddr).port, ids);
     } catch (error) {
       response = error instanceof Refusal
         ? refusalAnswer(error)
         : internalError(error, options.log);
     }
-    // The client's id, header or query form, cleaned as the engine keeps it (none if nothing
-    // is left of it).
-    const correlation = givenCorrelationId(request, new URL(request.url));
-    if (correlation && !response.headers.has("Correlation-Id")) {
-      response.headers.set("Correlation-Id", correlation);
+    if (ids.correlationId && !response.headers.has("Correlation-Id")) {
+      response = withHeader(response, "Correlation-Id", ids.correlationId);
     }
     options.log?.(`${request.method} ${new URL(request.url).pathname} ${response.status}`);
     return response;
@@ -280,6 +287,18 @@ async function recordAdd(adds: AddLedger, change: Change, request: Request): Pro
     headers: request.headers,
     body: bytes,
   });
+}
+
+/**
+ * `response` with header `name` set. A new answer rather than a change of its headers: Deno
+ * sends a body whose stream was looked at (as the faults do) chunked once its headers are
+ * changed, without the `Content-Length` the engine sends.
+ */
+function withHeader(response: Response, name: string, value: string): Response {
+  const headers = new Headers(response.headers);
+  headers.set(name, value);
+  const { status, statusText } = response;
+  return new Response(response.body, { status, statusText, headers });
 }
 
 /** A 500 answer for a simulator bug: the engine's shape, the cause in the log only. */
