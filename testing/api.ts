@@ -18,7 +18,6 @@ import type { ActionValues, Behaviour, Call } from "./behaviour.ts";
 import { BEHAVIOURS } from "./behaviours/mod.ts";
 import { verbOf } from "./changes.ts";
 import { startCommandJob } from "./command_jobs.ts";
-import { givenCorrelationId } from "./correlation.ts";
 import { itemOf, itemsOf } from "./collections.ts";
 import { answerCollectionRemove } from "./collection_remove.ts";
 import type { Engine } from "./engine.ts";
@@ -39,11 +38,15 @@ import { checkQuery } from "./value_checks.ts";
 
 const NO_BEHAVIOUR: Behaviour = {};
 
-/** Answers one API request (credentials already checked). */
+/**
+ * Answers one API request (credentials already checked); its jobs and events carry
+ * `correlationId`.
+ */
 export async function answerApi(
   engine: Engine,
   request: Request,
   requested: URL,
+  correlationId: string,
 ): Promise<Response> {
   const url = withMatrixParameters(requested);
   const segments = pathSegments(url.pathname);
@@ -57,12 +60,13 @@ export async function answerApi(
     : undefined;
   if (action) {
     if (method !== "POST") return notAllowed(["POST"]);
-    return await runAction(engine, call(engine, above!, request, url), action, request);
+    const here = call(engine, above!, request, url, correlationId);
+    return await runAction(engine, here, action, request);
   }
   const location = resolve(segments);
   if (!location) throw notFound(url.pathname.slice(API_PREFIX.length));
   const target = objectAt(engine, location);
-  const here = call(engine, location, request, url);
+  const here = call(engine, location, request, url, correlationId);
   const served = (kind: MethodMeta["kind"]) => {
     const found = methodOf(location.service, kind);
     if (found) checkQuery(found, url.searchParams);
@@ -141,8 +145,13 @@ function pathSegments(pathname: string): string[] | undefined {
   }
 }
 
-function call(engine: Engine, location: Location, request: Request, url: URL): Call {
-  const correlationId = givenCorrelationId(request, url) ?? engine.jobRandom.uuid();
+function call(
+  engine: Engine,
+  location: Location,
+  request: Request,
+  url: URL,
+  correlationId: string,
+): Call {
   return {
     engine,
     location,

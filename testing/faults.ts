@@ -17,7 +17,10 @@ import { SeededRandom } from "./random.ts";
 
 /** Faults to inject into API answers (not into SSO or image transfer traffic). */
 export interface FaultOptions {
-  /** Milliseconds added before every API answer. */
+  /**
+   * Milliseconds added before every API answer; a request whose client leaves meanwhile, or
+   * that still waits at `close()`, is dropped without being carried out.
+   */
   latency?: number;
   /** Share (0..1) of API requests answered with a 5xx error instead. */
   failureRate?: number;
@@ -109,7 +112,7 @@ export class Faults {
    */
   async apply(request: FaultRequest, answer: () => Promise<Response>): Promise<Response> {
     const { latency, failureRate, dropConnection, stall } = this.#options;
-    if (latency) await new Promise((resolve) => setTimeout(resolve, latency));
+    if (latency && !await this.#waited(latency, request.signal)) return this.#leave(request);
     if (this.#next("stallAnswerNext") || this.#hit(this.#options.stallAnswer)) {
       return await this.#stallAnswer(request);
     }
@@ -136,7 +139,10 @@ export class Faults {
     return this.#next("jobFailureNext") || this.#hit(this.#options.jobFailure);
   }
 
-  /** Ends every stalled body (short of its length) and answer, so the server can shut down. */
+  /**
+   * Ends every stalled body (short of its length) and answer, and every latency still
+   * waited out, so the server can shut down.
+   */
   close(): void {
     this.#closing.resolve();
     for (const controller of this.#stalled) controller.close();
@@ -168,10 +174,32 @@ export class Faults {
   }
 
   async #stallAnswer(request: FaultRequest): Promise<Response> {
-    const gone = Promise.withResolvers<void>();
-    request.signal.addEventListener("abort", () => gone.resolve(), { once: true });
-    if (request.signal.aborted) gone.resolve();
-    await Promise.race([gone.promise, this.#closing.promise]);
+    await this.#waited(Infinity, request.signal);
+    return this.#leave(request);
+  }
+
+  /**
+   * Waits `milliseconds` (forever if `Infinity`); resolves to false as soon as the client
+   * goes away (`signal`) or the simulator closes, true if the wait ran its course.
+   */
+  async #waited(milliseconds: number, signal: AbortSignal): Promise<boolean> {
+    const ended = Promise.withResolvers<boolean>();
+    const timer = milliseconds === Infinity
+      ? undefined
+      : setTimeout(() => ended.resolve(true), milliseconds);
+    const gone = () => ended.resolve(false);
+    signal.addEventListener("abort", gone, { once: true });
+    if (signal.aborted) gone();
+    try {
+      return await Promise.race([ended.promise, this.#closing.promise.then(() => false)]);
+    } finally {
+      clearTimeout(timer);
+      signal.removeEventListener("abort", gone);
+    }
+  }
+
+  /** Closes the client's connection with no answer; the request is not carried out. */
+  #leave(request: FaultRequest): Response {
     request.drop();
     return new Response(null, { status: 500 }); // nobody reads it
   }
@@ -238,28 +266,31 @@ function locked(change: Change): Response {
     : xmlAnswer(409, writeStruct("Fault", fault));
 }
 
-const KEYS: readonly (keyof FaultOptions)[] = [
-  "latency",
-  "failureRate",
-  "dropConnection",
-  "stall",
-  "proxyError",
-  "proxyErrorNext",
-  "proxyStatus",
-  "retryAfter",
-  "locked",
-  "lockedFirst",
-  "dropAnswer",
-  "dropAnswerNextPosts",
-  "stallAnswer",
-  "stallAnswerNext",
-  "jobFailure",
-  "jobFailureNext",
-];
+/** The name of every fault option (the `satisfies` keeps the list whole). */
+export const FAULT_OPTION_NAMES = Object.keys(
+  {
+    latency: true,
+    failureRate: true,
+    dropConnection: true,
+    stall: true,
+    proxyError: true,
+    proxyErrorNext: true,
+    proxyStatus: true,
+    retryAfter: true,
+    locked: true,
+    lockedFirst: true,
+    dropAnswer: true,
+    dropAnswerNextPosts: true,
+    stallAnswer: true,
+    stallAnswerNext: true,
+    jobFailure: true,
+    jobFailureNext: true,
+  } satisfies Record<keyof FaultOptions, true>,
+) as readonly (keyof FaultOptions)[];
 
 /** Only the fault options of `options` (the simulator's other options share the object). */
 function pick(options: FaultOptions): FaultOptions {
   const picked: Record<string, unknown> = {};
-  for (const key of KEYS) if (key in options) picked[key] = options[key];
+  for (const key of FAULT_OPTION_NAMES) if (key in options) picked[key] = options[key];
   return picked as FaultOptions;
 }

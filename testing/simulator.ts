@@ -94,7 +94,7 @@ export interface Simulator extends AsyncDisposable {
   readonly imageTraffic: ImageTraffic;
   /** Replaces the image transfer quirks while running (`{}`: behave like a current engine). */
   setTransferQuirks(quirks: TransferQuirks): void;
-  /** Stops the server (stalled answers are ended first). */
+  /** Stops the server (stalled answers and requests waiting out a `latency` are ended first). */
   close(): Promise<void>;
 }
 
@@ -111,6 +111,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const username = options.username ?? "admin@internal";
   engine.loginName = username;
   const password = options.password ?? randomPassword();
+  // Made before the acceptor opens, so that a failure here leaves nothing open.
+  const tls = options.tls ? await createTlsMaterial() : undefined;
   const acceptor = options.keytab === undefined ? undefined : GssAcceptor.open(options.keytab);
   const sso = new Sso({
     username,
@@ -121,12 +123,16 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   });
   const faults = new Faults(options, seedValue ^ 0x5eed);
   engine.jobFails = () => faults.failJob();
-  const tls = options.tls ? await createTlsMaterial() : undefined;
   const adds = new AddLedger();
   let requestCount = 0;
   let imagesInFlight = 0;
 
-  const answer = async (request: Request, innerPort: number): Promise<Response> => {
+  /** `ids.correlationId` gets a random id when the request reaches the engine without one. */
+  const answer = async (
+    request: Request,
+    innerPort: number,
+    ids: { correlationId?: string },
+  ): Promise<Response> => {
     const url = new URL(request.url);
     if (tls) url.protocol = "https:"; // the inner server speaks plain HTTP behind the front
     const path = url.pathname;
@@ -166,25 +172,27 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       // An add's body is read here to note it (not with request.clone(): it reads the signal).
       const read = change?.kind === "add" ? await recordAdd(adds, change, request) : request;
       engine.clock.advance();
-      const response = await answerApi(engine, read, url);
+      ids.correlationId ??= engine.jobRandom.uuid();
+      const response = await answerApi(engine, read, url, ids.correlationId);
       return request.method === "HEAD" ? new Response(null, response) : response;
     });
   };
 
   const handler = async (request: Request, info: Deno.ServeHandlerInfo): Promise<Response> => {
+    // The client's id, header or query form, cleaned as the engine keeps it; a random one
+    // for a request that reached the engine without one. The answer carries it, as the
+    // engine's does.
+    const ids = { correlationId: givenCorrelationId(request, new URL(request.url)) };
     let response: Response;
     try {
-      response = await answer(request, (info.remoteAddr as Deno.NetAddr).port);
+      response = await answer(request, (info.remoteAddr as Deno.NetAddr).port, ids);
     } catch (error) {
       response = error instanceof Refusal
         ? refusalAnswer(error)
         : internalError(error, options.log);
     }
-    // The client's id, header or query form, cleaned as the engine keeps it (none if nothing
-    // is left of it).
-    const correlation = givenCorrelationId(request, new URL(request.url));
-    if (correlation && !response.headers.has("Correlation-Id")) {
-      response.headers.set("Correlation-Id", correlation);
+    if (ids.correlationId && !response.headers.has("Correlation-Id")) {
+      response = withHeader(response, "Correlation-Id", ids.correlationId);
     }
     options.log?.(`${request.method} ${new URL(request.url).pathname} ${response.status}`);
     return response;
@@ -193,11 +201,23 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   // The server listens on an inner port; clients reach it through the front, which can
   // close a connection without an answer (see front.ts).
   const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, handler);
-  const front = new Front({
-    port: options.port ?? 0,
-    target: server.addr.port,
-    ...(tls ? { tls: { cert: tls.cert, key: tls.key } } : {}),
-  });
+  let front: Front;
+  try {
+    front = new Front({
+      port: options.port ?? 0,
+      target: server.addr.port,
+      ...(tls ? { tls: { cert: tls.cert, key: tls.key } } : {}),
+    });
+  } catch (error) {
+    // A failed start leaves nothing running that would keep the process alive.
+    await server.shutdown();
+    acceptor?.close();
+    throw error instanceof Deno.errors.AddrInUse
+      ? new Deno.errors.AddrInUse(`The simulator's port ${options.port} is in use`, {
+        cause: error,
+      })
+      : error;
+  }
   const origin = `${tls ? "https" : "http"}://127.0.0.1:${front.port}`;
   // Over plain HTTP, `transfer_url` reaches the server directly, as a host's daemon is
   // reached without the engine: image bytes skip the front (its faults are for the API).
@@ -267,6 +287,18 @@ async function recordAdd(adds: AddLedger, change: Change, request: Request): Pro
     headers: request.headers,
     body: bytes,
   });
+}
+
+/**
+ * `response` with header `name` set. A new answer rather than a change of its headers: Deno
+ * sends a body whose stream was looked at (as the faults do) chunked once its headers are
+ * changed, without the `Content-Length` the engine sends.
+ */
+function withHeader(response: Response, name: string, value: string): Response {
+  const headers = new Headers(response.headers);
+  headers.set(name, value);
+  const { status, statusText } = response;
+  return new Response(response.body, { status, statusText, headers });
 }
 
 /** A 500 answer for a simulator bug: the engine's shape, the cause in the log only. */

@@ -1,24 +1,37 @@
 /**
- * The checks of `SimulatorOptions` and {@link FaultOptions}: a value that makes no sense
- * is refused with a `RangeError` naming the option, before anything starts or changes.
+ * The checks of `SimulatorOptions` and {@link FaultOptions}: a name that is not an option
+ * (a typo that would leave a fault uninjected) or a value that makes no sense is refused
+ * with a `RangeError` naming the option, before anything starts or changes.
  *
  * @module
  */
 
+import { meantName } from "../transport/option_names.ts";
 import { MAX_MILLISECONDS } from "../transport/options.ts";
-import type { FaultOptions } from "./faults.ts";
+import { FAULT_OPTION_NAMES, type FaultOptions } from "./faults.ts";
+import type { SimulatorOptions } from "./simulator.ts";
 
-/** The options of `SimulatorOptions` that are checked (repeated here: no import of it back). */
-interface CheckedOptions extends FaultOptions {
-  vms?: number;
-  port?: number;
-  delay?: number;
-  tokenLifetime?: number;
-  seed?: number;
-  username?: string;
-  password?: string;
-  ssoErrorShape?: string;
-}
+/** The names of the simulator's options besides the fault options (kept whole by `satisfies`). */
+const OWN_OPTION_NAMES = Object.keys(
+  {
+    tls: true,
+    port: true,
+    username: true,
+    password: true,
+    empty: true,
+    vms: true,
+    seed: true,
+    delay: true,
+    tokenLifetime: true,
+    ssoErrorShape: true,
+    keytab: true,
+    log: true,
+    transfers: true,
+  } satisfies Record<Exclude<keyof SimulatorOptions, keyof FaultOptions>, true>,
+);
+
+/** Every name `startSimulator` takes. */
+const SIMULATOR_OPTION_NAMES: readonly string[] = [...OWN_OPTION_NAMES, ...FAULT_OPTION_NAMES];
 
 /** The largest seed: the random source keeps 32 bits, so a larger one would repeat a smaller one. */
 const MAX_SEED = 2 ** 32 - 1;
@@ -26,8 +39,9 @@ const MAX_SEED = 2 ** 32 - 1;
 /** Most VMs a simulator seeds (10,000 take about 180 MB). */
 export const MAX_VMS = 100_000;
 
-/** Refuses what `options` (a `SimulatorOptions`) holds that no simulator can do. */
-export function checkSimulatorOptions(options: CheckedOptions): void {
+/** Refuses what `options` holds that no simulator can do. */
+export function checkSimulatorOptions(options: SimulatorOptions): void {
+  knownNames(options, SIMULATOR_OPTION_NAMES, "an option of the simulator");
   whole(options, "vms", 0, MAX_VMS);
   whole(options, "port", 0, 65_535);
   milliseconds(options, "delay", 0);
@@ -45,11 +59,17 @@ export function checkSimulatorOptions(options: CheckedOptions): void {
   if (shape !== undefined && shape !== "description" && shape !== "code") {
     refuse("ssoErrorShape", '"description" or "code"', shape);
   }
-  checkFaultOptions(options);
+  checkFaultValues(options);
 }
 
-/** Refuses what `faults` holds that no fault can be. */
+/** Refuses what `faults` (given to `setFaults`) holds that no fault can be. */
 export function checkFaultOptions(faults: FaultOptions): void {
+  knownNames(faults, FAULT_OPTION_NAMES, "a fault option of the simulator");
+  checkFaultValues(faults);
+}
+
+/** Refuses the values of `faults` that no fault can have. */
+function checkFaultValues(faults: FaultOptions): void {
   milliseconds(faults, "latency", 0);
   for (
     const name of [
@@ -83,6 +103,20 @@ export function checkFaultOptions(faults: FaultOptions): void {
   const status = faults.proxyStatus;
   if (status !== undefined && status !== 502 && status !== 503 && status !== 504) {
     refuse("proxyStatus", "502, 503 or 504", status);
+  }
+}
+
+/**
+ * Refuses the first name of `options` that `known` does not have (whatever its value: a
+ * misspelled `undefined` would leave a fault on), naming the one meant where it can tell.
+ */
+function knownNames(options: object, known: readonly string[], what: string): void {
+  for (const name of Object.keys(options)) {
+    if (known.includes(name)) continue;
+    const meant = meantName(name, known);
+    throw new RangeError(
+      `"${name}" is not ${what}` + (meant === undefined ? "" : ` (did you mean "${meant}"?)`),
+    );
   }
 }
 
