@@ -85,7 +85,10 @@ const sim = await startSimulator({
   if (error instanceof RangeError) usageError(error.message); // a flag's value it cannot take
   if (error instanceof Deno.errors.AddrInUse || error instanceof Deno.errors.PermissionDenied) {
     // The port is taken, or not ours to listen on: one line, as for any failure to start.
-    console.error(`simulator: cannot listen on port ${flags.port}: ${error.message}`);
+    const message = error instanceof Deno.errors.AddrInUse
+      ? error.message // names the port
+      : `cannot listen on port ${flags.port}: ${error.message}`;
+    console.error(`simulator: ${message}`);
     Deno.exit(1);
   }
   throw error;
