@@ -27,7 +27,11 @@ import { answerImage } from "./images.ts";
 import { API_PREFIX } from "./model.ts";
 import { readBody } from "./request_body.ts";
 import { seed } from "./seed.ts";
-import { checkFaultOptions, checkSimulatorOptions } from "./simulator_options.ts";
+import {
+  checkFaultOptions,
+  checkSimulatorOptions,
+  checkTransferQuirks,
+} from "./simulator_options.ts";
 import { createTlsMaterial } from "./tls.ts";
 import { closedPort, type ImageTraffic, type TransferQuirks } from "./transfer_quirks.ts";
 
@@ -92,7 +96,10 @@ export interface Simulator extends AsyncDisposable {
   setFaults(faults: FaultOptions): void;
   /** What the image daemon has seen (requests by method, most at once, bytes written). */
   readonly imageTraffic: ImageTraffic;
-  /** Replaces the image transfer quirks while running (`{}`: behave like a current engine). */
+  /**
+   * Replaces the image transfer quirks while running (`{}`: behave like a current engine); a
+   * quirk that is not one, or a value that makes no sense, is refused with a `RangeError`.
+   */
   setTransferQuirks(quirks: TransferQuirks): void;
   /** Stops the server (stalled answers and requests waiting out a `latency` are ended first). */
   close(): Promise<void>;
@@ -251,7 +258,10 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       faults.set(changes);
     },
     imageTraffic: engine.images.traffic,
-    setTransferQuirks: (quirks) => void (engine.images.quirks = { ...quirks }),
+    setTransferQuirks: (quirks) => {
+      checkTransferQuirks(quirks);
+      engine.images.quirks = { ...quirks };
+    },
     close,
     [Symbol.asyncDispose]: close,
   };

@@ -10,6 +10,7 @@ import { meantName } from "../transport/option_names.ts";
 import { MAX_MILLISECONDS } from "../transport/options.ts";
 import { FAULT_OPTION_NAMES, type FaultOptions } from "./faults.ts";
 import type { SimulatorOptions } from "./simulator.ts";
+import { TRANSFER_QUIRK_NAMES, TRANSFER_STOPS, type TransferQuirks } from "./transfer_quirks.ts";
 
 /** The names of the simulator's options besides the fault options (kept whole by `satisfies`). */
 const OWN_OPTION_NAMES = Object.keys(
@@ -59,7 +60,48 @@ export function checkSimulatorOptions(options: SimulatorOptions): void {
   if (shape !== undefined && shape !== "description" && shape !== "code") {
     refuse("ssoErrorShape", '"description" or "code"', shape);
   }
+  flag(options, "tls");
+  flag(options, "empty");
+  if (options.keytab !== undefined && (typeof options.keytab !== "string" || !options.keytab)) {
+    refuse("keytab", "the path of a keytab file", options.keytab);
+  }
+  if (options.log !== undefined && typeof options.log !== "function") {
+    refuse("log", "a function", options.log);
+  }
+  if (options.transfers !== undefined) checkQuirks(options.transfers, "transfers.");
   checkFaultValues(options);
+}
+
+/** Refuses what `quirks` (given to `setTransferQuirks`) holds that no quirk can be. */
+export function checkTransferQuirks(quirks: TransferQuirks): void {
+  checkQuirks(quirks, "");
+}
+
+/** Refuses what `quirks` holds that no quirk can be, naming each as `prefix` + its name. */
+function checkQuirks(quirks: TransferQuirks, prefix: string): void {
+  if (typeof quirks !== "object" || quirks === null || Array.isArray(quirks)) {
+    refuse(prefix ? "transfers" : "transfer quirks", "an object", quirks);
+  }
+  knownNames(quirks, TRANSFER_QUIRK_NAMES, "a transfer quirk of the simulator", prefix);
+  // Each value is refused under its full name (`transfers.cutEvery`).
+  const named: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(quirks)) named[prefix + name] = value;
+  for (const name of ["forgetFinished", "unreachableHost", "legacyDaemon", "failVerification"]) {
+    flag(named, prefix + name);
+  }
+  for (const name of ["pauseAfterBytes", "stopAfterBytes", "corruptAt", "cutAfter"]) {
+    whole(named, prefix + name, 0, Number.MAX_SAFE_INTEGER);
+  }
+  whole(named, prefix + "cutEvery", 1, Number.MAX_SAFE_INTEGER);
+  for (const name of ["pauseReason", "stopReason"]) {
+    const value = named[prefix + name];
+    if (value !== undefined && typeof value !== "string") refuse(prefix + name, "a string", value);
+  }
+  const stop = quirks.stopAs;
+  if (stop !== undefined && !TRANSFER_STOPS.includes(stop)) {
+    const ways = TRANSFER_STOPS.map((way) => `"${way}"`).join(", ");
+    refuse(prefix + "stopAs", `one of ${ways}`, stop);
+  }
 }
 
 /** Refuses what `faults` (given to `setFaults`) holds that no fault can be. */
@@ -99,7 +141,8 @@ function checkFaultValues(faults: FaultOptions): void {
   ) {
     whole(faults, name, 0, Number.MAX_SAFE_INTEGER);
   }
-  whole(faults, "retryAfter", 0, MAX_MILLISECONDS / 1000);
+  // Whole seconds a timer holds (`Retry-After` takes no fraction).
+  whole(faults, "retryAfter", 0, Math.floor(MAX_MILLISECONDS / 1000));
   const status = faults.proxyStatus;
   if (status !== undefined && status !== 502 && status !== 503 && status !== 504) {
     refuse("proxyStatus", "502, 503 or 504", status);
@@ -108,16 +151,24 @@ function checkFaultValues(faults: FaultOptions): void {
 
 /**
  * Refuses the first name of `options` that `known` does not have (whatever its value: a
- * misspelled `undefined` would leave a fault on), naming the one meant where it can tell.
+ * misspelled `undefined` would leave a fault on), naming the one meant where it can tell;
+ * both are shown after `prefix` (`transfers.`).
  */
-function knownNames(options: object, known: readonly string[], what: string): void {
+function knownNames(options: object, known: readonly string[], what: string, prefix = ""): void {
   for (const name of Object.keys(options)) {
     if (known.includes(name)) continue;
     const meant = meantName(name, known);
     throw new RangeError(
-      `"${name}" is not ${what}` + (meant === undefined ? "" : ` (did you mean "${meant}"?)`),
+      `"${prefix}${name}" is not ${what}` +
+        (meant === undefined ? "" : ` (did you mean "${prefix}${meant}"?)`),
     );
   }
+}
+
+/** Refuses `options[name]` unless it is `true` or `false`. */
+function flag<T>(options: T, name: keyof T & string): void {
+  const value = options[name];
+  if (value !== undefined && typeof value !== "boolean") refuse(name, "true or false", value);
 }
 
 /** Refuses `options[name]` unless it is a whole number from `least` to `most`. */

@@ -53,6 +53,34 @@ export interface TransferQuirks {
   cutAfter?: number;
 }
 
+/** The names {@link TransferQuirks} has (kept whole by `satisfies`). */
+export const TRANSFER_QUIRK_NAMES = Object.keys(
+  {
+    forgetFinished: true,
+    unreachableHost: true,
+    pauseAfterBytes: true,
+    pauseReason: true,
+    stopAfterBytes: true,
+    stopAs: true,
+    stopReason: true,
+    legacyDaemon: true,
+    failVerification: true,
+    corruptAt: true,
+    cutEvery: true,
+    cutAfter: true,
+  } satisfies Record<keyof TransferQuirks, true>,
+) as readonly (keyof TransferQuirks)[];
+
+/** The ways {@link TransferQuirks.stopAs} takes (kept whole by `satisfies`). */
+export const TRANSFER_STOPS = Object.keys(
+  {
+    paused_system: true,
+    cancelled_system: true,
+    cancelled_user: true,
+    finished_failure: true,
+  } satisfies Record<TransferStop, true>,
+) as readonly TransferStop[];
+
 /** What the simulator's image daemon has seen, for tests. */
 export interface ImageTraffic {
   /** Requests by method (`PUT`, `GET`, `PATCH`, `OPTIONS`). */
