@@ -63,7 +63,10 @@ export interface SimulatorOptions extends FaultOptions {
    * `--allow-ffi`); without it they are refused.
    */
   keytab?: string;
-  /** Receives one line per request (method, path, status); no credentials. */
+  /**
+   * Receives one line per request (method, path, status); no credentials (an image transfer's
+   * path, which names its ticket, shows as `/[transfer path hidden]`).
+   */
   log?: (line: string) => void;
   /** How image transfers misbehave (an older engine, an unreachable host...); none by default. */
   transfers?: TransferQuirks;
@@ -201,7 +204,9 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     if (ids.correlationId && !response.headers.has("Correlation-Id")) {
       response = withHeader(response, "Correlation-Id", ids.correlationId);
     }
-    options.log?.(`${request.method} ${new URL(request.url).pathname} ${response.status}`);
+    options.log?.(
+      `${request.method} ${loggedPath(new URL(request.url).pathname)} ${response.status}`,
+    );
     return response;
   };
 
@@ -265,6 +270,14 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     close,
     [Symbol.asyncDispose]: close,
   };
+}
+
+/**
+ * `path` as the log shows it: an image transfer's path names its ticket, a credential, so it
+ * is hidden as the SDK's debug log hides it.
+ */
+function loggedPath(path: string): string {
+  return path.startsWith(IMAGES_PREFIX) ? "/[transfer path hidden]" : path;
 }
 
 /** Decoded path segments below the API root (the `/v4` prefix dropped); [] if undecodable. */
