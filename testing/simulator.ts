@@ -32,13 +32,17 @@ import {
   checkSimulatorOptions,
   checkTransferQuirks,
 } from "./simulator_options.ts";
-import { createTlsMaterial } from "./tls.ts";
+import { createTlsMaterial, type TlsMaterial } from "./tls.ts";
 import { closedPort, type ImageTraffic, type TransferQuirks } from "./transfer_quirks.ts";
 
 /** How to start a simulator. Every option has a default. */
 export interface SimulatorOptions extends FaultOptions {
-  /** Serve HTTPS with a CA and server certificate made at start (`caCert` on the handle). */
-  tls?: boolean;
+  /**
+   * Serve HTTPS: `true` with a CA and server certificate made at start (`caCert` and `tls` on
+   * the handle), or with those of another simulator (its `tls`), to start it again as the
+   * same engine, which keeps its certificates across a restart.
+   */
+  tls?: boolean | Simulator["tls"];
   /** TCP port on 127.0.0.1; 0 (default) picks a free one. */
   port?: number;
   /** User name with profile; `admin@internal` by default. */
@@ -82,6 +86,11 @@ export interface Simulator extends AsyncDisposable {
   readonly password: string;
   /** The CA certificate (PEM) to trust, when serving HTTPS. */
   readonly caCert?: string;
+  /**
+   * When serving HTTPS, the CA certificate, the server certificate and its private key (PEM)
+   * it serves with: `startSimulator({ tls: sim.tls, port })` restarts it as the same engine.
+   */
+  readonly tls?: { readonly caCert: string; readonly cert: string; readonly key: string };
   /** How many API requests arrived (SSO and image traffic not included). */
   readonly requestCount: number;
   /** How many SSO tokens were issued. */
@@ -122,7 +131,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   engine.loginName = username;
   const password = options.password ?? randomPassword();
   // Made before the acceptor opens, so that a failure here leaves nothing open.
-  const tls = options.tls ? await createTlsMaterial() : undefined;
+  const tls = options.tls === true ? await createTlsMaterial() : copyOf(options.tls || undefined);
   const acceptor = options.keytab === undefined ? undefined : GssAcceptor.open(options.keytab);
   const sso = new Sso({
     username,
@@ -247,6 +256,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     username,
     password,
     caCert: tls?.caCert,
+    tls,
     get requestCount() {
       return requestCount;
     },
@@ -278,6 +288,11 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
  */
 function loggedPath(path: string): string {
   return path.startsWith(IMAGES_PREFIX) ? "/[transfer path hidden]" : path;
+}
+
+/** A frozen copy of the TLS material `given` (so that a change to it changes nothing here). */
+function copyOf(given: TlsMaterial | undefined): TlsMaterial | undefined {
+  return given && Object.freeze({ caCert: given.caCert, cert: given.cert, key: given.key });
 }
 
 /** Decoded path segments below the API root (the `/v4` prefix dropped); [] if undecodable. */

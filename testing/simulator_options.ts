@@ -60,7 +60,7 @@ export function checkSimulatorOptions(options: SimulatorOptions): void {
   if (shape !== undefined && shape !== "description" && shape !== "code") {
     refuse("ssoErrorShape", '"description" or "code"', shape);
   }
-  flag(options, "tls");
+  checkTls(options.tls);
   flag(options, "empty");
   if (options.keytab !== undefined && (typeof options.keytab !== "string" || !options.keytab)) {
     refuse("keytab", "the path of a keytab file", options.keytab);
@@ -70,6 +70,30 @@ export function checkSimulatorOptions(options: SimulatorOptions): void {
   }
   if (options.transfers !== undefined) checkQuirks(options.transfers, "transfers.");
   checkFaultValues(options);
+}
+
+/** The parts of the TLS material a simulator serves HTTPS with. */
+const TLS_PARTS = ["caCert", "cert", "key"] as const;
+
+/** Refuses a `tls` that is neither a flag nor the three PEM texts of another simulator's `tls`. */
+function checkTls(tls: SimulatorOptions["tls"]): void {
+  if (tls === undefined || typeof tls === "boolean") return;
+  if (typeof tls !== "object" || tls === null || Array.isArray(tls)) {
+    refuse("tls", "true, false or another simulator's tls", tls);
+  }
+  knownNames(tls, TLS_PARTS, "a part of the simulator's tls", "tls.");
+  for (const part of TLS_PARTS) {
+    const value: unknown = tls[part];
+    if (typeof value !== "string" || !value.startsWith("-----BEGIN ")) {
+      // What was given is not shown (a private key), only what kind of value it is.
+      const kind = value === undefined
+        ? "undefined"
+        : typeof value === "string"
+        ? "a string without a PEM header"
+        : `a ${value === null ? "null" : typeof value}`;
+      refuse(`tls.${part}`, "a PEM text", value, kind);
+    }
+  }
 }
 
 /** Refuses what `quirks` (given to `setTransferQuirks`) holds that no quirk can be. */

@@ -19,7 +19,10 @@ async function refused(options: Record<string, unknown>, message: string): Promi
 }
 
 Deno.test("simulator harness options: a value of the wrong type is refused, naming the option", async () => {
-  await refused({ tls: "no" }, 'The simulator\'s tls must be true or false, not "no"');
+  await refused(
+    { tls: "no" },
+    "The simulator's tls must be true, false or another simulator's tls, not \"no\"",
+  );
   await refused({ empty: 1 }, "The simulator's empty must be true or false, not 1");
   await refused({ log: "yes" }, 'The simulator\'s log must be a function, not "yes"');
   await refused({ keytab: 5 }, "The simulator's keytab must be the path of a keytab file, not 5");
