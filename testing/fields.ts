@@ -1,7 +1,7 @@
 /**
  * Search fields of the stored objects: the engine's fields of a collection, from
  * {@link SEARCH_FIELDS} (`creationdate`, `event_vm`, `status` by the engine's enum
- * names...), and the links to other objects as the engine's cross references (`host`,
+ * names...) or, for named objects it has no table for, {@link NAMED_OBJECT_FIELDS}, and the links to other objects as the engine's cross references (`host`,
  * `host.name`, `cluster.name`: a linked object stands for its name). `datacenter` also
  * works on objects that only know their cluster. Results are in the engine's order unless the query sorts: by name
  * for most types (jobs by start time), and by it after the query's sort field.
@@ -13,7 +13,7 @@ import { CORRELATION_ID } from "./correlation.ts";
 import type { Engine } from "./engine.ts";
 import { homeOf, memberByTag } from "./model.ts";
 import { type FieldKind, type Operator, OPERATORS, type SearchSchema } from "./search.ts";
-import { type FieldSpec, SEARCH_FIELDS } from "./search_fields.ts";
+import { type FieldSpec, NAMED_OBJECT_FIELDS, SEARCH_FIELDS } from "./search_fields.ts";
 import type { Entity } from "./store.ts";
 import { typeLabel } from "./validation.ts";
 
@@ -75,7 +75,7 @@ type Stored = Record<string, unknown>;
 
 /** The search fields of objects of struct `type`, as the engine reads them. */
 export function searchSchema(engine: Engine, type: string): SearchSchema<Entity> {
-  const table = SEARCH_FIELDS[type] ?? {};
+  const table = SEARCH_FIELDS[type] ?? (memberByTag(type, "name") ? NAMED_OBJECT_FIELDS : {});
   // Own keys only: a field named like an object's built-in (`constructor`) is no field.
   const specOf = (field: string): FieldSpec | undefined => ownValue(table, field);
   const hiddenOf = (field: string) => ownValue(HIDDEN[type] ?? {}, field);

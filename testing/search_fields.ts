@@ -304,6 +304,16 @@ const TEMPLATE: Readonly<Record<string, FieldSpec>> = {
   tag: UNSUPPORTED,
 };
 
+/**
+ * The fields of a collection of named objects without a table here (a collection a newer
+ * model adds): the `name` that every engine search object of a named entity has, as text
+ * (each of the engine's condition field completers for one, from VMs to providers, vNIC
+ * profiles and errata, declares `NAME`; only events, jobs and links between objects have none).
+ */
+export const NAMED_OBJECT_FIELDS: Readonly<Record<string, FieldSpec>> = {
+  name: { path: "name" },
+};
+
 /** The search fields of each collection, by struct type; field names in lower case. */
 export const SEARCH_FIELDS: Readonly<Record<string, Readonly<Record<string, FieldSpec>>>> = {
   Vm: {
