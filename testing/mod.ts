@@ -22,3 +22,4 @@ export type { FaultOptions } from "./faults.ts";
 export type { ProxyStatus } from "./proxy_pages.ts";
 export type { SsoErrorShape } from "./auth.ts";
 export type { ImageTraffic, TransferQuirks, TransferStop } from "./transfer_quirks.ts";
+export type { TlsMaterial } from "./tls.ts";

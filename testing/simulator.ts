@@ -42,7 +42,7 @@ export interface SimulatorOptions extends FaultOptions {
    * the handle), or with those of another simulator (its `tls`), to start it again as the
    * same engine, which keeps its certificates across a restart.
    */
-  tls?: boolean | Simulator["tls"];
+  tls?: boolean | TlsMaterial;
   /** TCP port on 127.0.0.1; 0 (default) picks a free one. */
   port?: number;
   /** User name with profile; `admin@internal` by default. */
@@ -90,7 +90,7 @@ export interface Simulator extends AsyncDisposable {
    * When serving HTTPS, the CA certificate, the server certificate and its private key (PEM)
    * it serves with: `startSimulator({ tls: sim.tls, port })` restarts it as the same engine.
    */
-  readonly tls?: { readonly caCert: string; readonly cert: string; readonly key: string };
+  readonly tls?: TlsMaterial;
   /** How many API requests arrived (SSO and image traffic not included). */
   readonly requestCount: number;
   /** How many SSO tokens were issued. */
