@@ -12,7 +12,13 @@ import type {
   ModelParameter,
   ModelService,
 } from "./model_schema.ts";
-import { GENERATED_HEADER, tsValueType } from "./generate_common.ts";
+import {
+  DEPRECATED_TAG,
+  docBlock,
+  docLines,
+  GENERATED_HEADER,
+  tsValueType,
+} from "./generate_common.ts";
 import { ACTION_ANSWERED_ADDS } from "./engine_facts.ts";
 import { pathForms, type ServiceRoute } from "./service_paths.ts";
 import { ALSO_IN_QUERY } from "../transport/runtime.ts";
@@ -171,7 +177,7 @@ function methodDoc(method: ModelMethod, parts: MethodParts, where: Whereabouts):
     );
   }
   if (method.kind === "action") lines.push("", ...actionResultDoc(parts.output));
-  if (method.deprecated) lines.push("", "@deprecated Deprecated in the API model.");
+  if (method.deprecated) lines.push("", DEPRECATED_TAG);
   return lines;
 }
 
@@ -221,16 +227,7 @@ function optionDoc(method: ModelMethod, parameter: ModelParameter): string {
     ? `Sent both as \`<${parameter.wire}>\` in the \`<action>\` body and as query parameter ` +
       `\`${parameter.wire}\`: some actions read one, some the other`
     : `Sent as \`<${parameter.wire}>\` in the \`<action>\` body`;
-  return `${where}.${parameter.deprecated ? " @deprecated" : ""}`;
-}
-
-function docBlock(lines: readonly string[], indent: string): string[] {
-  if (lines.length === 1) return [`${indent}/** ${lines[0]} */`];
-  return [
-    `${indent}/**`,
-    ...lines.map((line) => `${indent} *${line ? ` ${line}` : ""}`),
-    `${indent} */`,
-  ];
+  return `${where}.`;
 }
 
 /** Renders the module of one service. */
@@ -278,7 +275,7 @@ export function renderService(
       head.push(`/** Options of {@link ${className}.${method.tsName}}. */`);
       head.push(`export interface ${optionsType} extends CallOptions {`);
       for (const option of parts.options) {
-        head.push(`  /** ${optionDoc(method, option)} */`);
+        head.push(...docBlock(docLines(optionDoc(method, option), option.deprecated), "  "));
         head.push(`  ${option.tsName}?: ${paramType(option)};`);
         if (option.kind === "struct" || option.kind === "enum") usesTypes = true;
       }
@@ -312,18 +309,20 @@ export function renderService(
     }
     if (locator.parameter) {
       parameterised = locator;
+      const doc = `The \`${target.name}\` of one item: ${
+        request("", where, `/{${locator.name}}`)
+      }.`;
       body.push(
-        `  /** The \`${target.name}\` of one item: ${request("", where, `/{${locator.name}}`)}. */`,
+        ...docBlock(docLines(doc, locator.deprecated), "  "),
         `  ${locator.tsName}(${locator.parameter}: string): ${target.name} {`,
         `    return new ${target.name}(this.runtime, this.childPath(${locator.parameter}));`,
         "  }",
         "",
       );
     } else {
+      const doc = `The \`${target.name}\` at ${request("", where, `/${locator.segment}`)}.`;
       body.push(
-        `  /** The \`${target.name}\` at ${request("", where, `/${locator.segment}`)}.${
-          locator.deprecated ? " @deprecated" : ""
-        } */`,
+        ...docBlock(docLines(doc, locator.deprecated), "  "),
         `  ${locator.tsName}(): ${target.name} {`,
         `    return new ${target.name}(this.runtime, this.childPath(${
           JSON.stringify(locator.segment)
@@ -367,7 +366,7 @@ export function renderService(
   if (methods.length > 0) lines.push(...head);
   const classDoc = classPlaceDoc(service.name.replace(/Service$/, ""), where);
   if (service.base) classDoc.push("", `Includes what it inherits from \`${service.base}\`.`);
-  if (service.deprecated) classDoc.push("", "@deprecated Deprecated in the API model.");
+  if (service.deprecated) classDoc.push("", DEPRECATED_TAG);
   lines.push(...docBlock(classDoc, ""));
   lines.push(`export class ${className} extends Service {`);
   lines.push(...body);

@@ -7,7 +7,13 @@
  */
 
 import type { Model, ModelEnum, ModelMember, ModelStruct } from "./model_schema.ts";
-import { GENERATED_HEADER, tsValueType } from "./generate_common.ts";
+import {
+  DEPRECATED_TAG,
+  docBlock,
+  docLines,
+  GENERATED_HEADER,
+  tsValueType,
+} from "./generate_common.ts";
 
 /** Renders the module of one struct. */
 export function renderStruct(struct: ModelStruct, model: Model): string {
@@ -32,12 +38,12 @@ export function renderStruct(struct: ModelStruct, model: Model): string {
   lines.push(
     ` * The \`${struct.name}\` type: XML \`<${struct.tag}>\`, lists \`<${struct.listTag}>\`.`,
   );
-  if (struct.deprecated) lines.push(" *", " * @deprecated Deprecated in the API model.");
+  if (struct.deprecated) lines.push(" *", ` * ${DEPRECATED_TAG}`);
   lines.push(" */");
   const extendsClause = struct.base ? ` extends ${struct.base}` : "";
   lines.push(`export interface ${struct.name}${extendsClause} {`);
   for (const member of struct.members) {
-    lines.push(`  /** ${memberDoc(member)}${member.deprecated ? " @deprecated" : ""} */`);
+    lines.push(...docBlock(docLines(memberDoc(member), member.deprecated), "  "));
     const type = member.kind === "integer" ? INTEGER_TS : tsValueType(member.kind, member.type, "");
     lines.push(`  ${member.tsName}?: ${member.list ? `List<${type}>` : type};`);
   }
@@ -73,12 +79,12 @@ export function renderEnum(enumeration: ModelEnum): string {
   const lines = [GENERATED_HEADER, ""];
   lines.push(`/**`);
   lines.push(` * The \`${enumeration.name}\` enum: member names map to the wire values.`);
-  if (enumeration.deprecated) lines.push(" *", " * @deprecated Deprecated in the API model.");
+  if (enumeration.deprecated) lines.push(" *", ` * ${DEPRECATED_TAG}`);
   lines.push(` */`);
   lines.push(`export const ${enumeration.name} = {`);
   for (const value of enumeration.values) {
     const key = IDENTIFIER.test(value.name) ? value.name : JSON.stringify(value.name);
-    if (value.deprecated) lines.push(`  /** @deprecated Deprecated in the API model. */`);
+    if (value.deprecated) lines.push(`  /** ${DEPRECATED_TAG} */`);
     lines.push(`  ${key}: ${JSON.stringify(value.wire)},`);
   }
   lines.push(`} as const;`, "");
