@@ -22,11 +22,8 @@ import {
 import { ACTION_ANSWERED_ADDS } from "./engine_facts.ts";
 import { pathForms, type ServiceRoute } from "./service_paths.ts";
 import { ALSO_IN_QUERY } from "../transport/runtime.ts";
-
-/** Members of the `Service` base class that generated names must not shadow. */
-const RESERVED = new Set(["path", "locate", "runtime", "childPath", "invoke", "noService"]);
-/** Keys of `CallOptions` that model parameters must not shadow. */
-const CALL_OPTION_KEYS = new Set(["headers", "query", "signal"]);
+import { argumentName, clashesWithCallOptions, SERVICE_MEMBERS } from "./reserved_names.ts";
+import { GenerateError } from "./generate_error.ts";
 
 /** A service with its inherited methods and locators folded in. */
 interface FlatService {
@@ -64,22 +61,6 @@ function constantOf(name: string): string {
   return name.replace(/([a-z0-9])([A-Z])/g, "$1_$2").toUpperCase();
 }
 
-/** Words that cannot name a function argument. */
-const RESERVED_WORDS = new Set([
-  "import",
-  "export",
-  "default",
-  "delete",
-  "new",
-  "function",
-  "class",
-]);
-
-/** A name usable as a function argument: `import` becomes `importValue`. */
-function argumentName(parameter: ModelParameter): string {
-  return RESERVED_WORDS.has(parameter.tsName) ? `${parameter.tsName}Value` : parameter.tsName;
-}
-
 function paramType(parameter: ModelParameter): string {
   const type = tsValueType(parameter.kind, parameter.type, "types.");
   return parameter.list ? `${type}[]` : type;
@@ -109,16 +90,18 @@ function methodParts(service: ModelService, method: ModelMethod): MethodParts {
     ? method.parameters.find((parameter) => parameter.name === method.main)
     : undefined;
   if ((method.kind === "add" || method.kind === "update") && !main) {
-    throw new Error(`${service.name}.${method.name}: no main parameter`);
+    throw new GenerateError(`${service.name}.${method.name}: no main parameter`);
   }
   const options = method.parameters.filter((parameter) => parameter.in && parameter !== main);
   const output = main ?? method.parameters.find((parameter) => parameter.out);
   if ((method.kind === "get" || method.kind === "list") && !output) {
-    throw new Error(`${service.name}.${method.name}: no output parameter`);
+    throw new GenerateError(`${service.name}.${method.name}: no output parameter`);
   }
   for (const option of options) {
-    if (CALL_OPTION_KEYS.has(option.tsName)) {
-      throw new Error(`${service.name}.${method.name}: parameter ${option.tsName} is reserved`);
+    if (clashesWithCallOptions(option.tsName, option.kind, option.list)) {
+      throw new GenerateError(
+        `${service.name}.${method.name}: parameter ${option.tsName} is a key of CallOptions`,
+      );
     }
   }
   return { main, options, output };
@@ -241,8 +224,8 @@ export function renderService(
   const where = whereabouts(routes.get(className) ?? []);
   const used = new Set<string>();
   for (const name of [...methods.map((m) => m.tsName), ...locators.map((l) => l.tsName)]) {
-    if (RESERVED.has(name) || used.has(name)) {
-      throw new Error(`${className}: member name ${name} is reserved or used twice`);
+    if (SERVICE_MEMBERS.has(name) || used.has(name)) {
+      throw new GenerateError(`${className}: member name ${name} is reserved or used twice`);
     }
     used.add(name);
   }
@@ -291,9 +274,9 @@ export function renderService(
       : paramType(parts.output!);
     if (/types\./.test(result) || parts.main) usesTypes = true;
     const args = parts.main
-      ? `${argumentName(parts.main)}: ${paramType(parts.main)}, options?: ${optionsType}`
+      ? `${argumentName(parts.main.tsName)}: ${paramType(parts.main)}, options?: ${optionsType}`
       : `options?: ${optionsType}`;
-    const mainArgument = parts.main ? `, ${argumentName(parts.main)}` : "";
+    const mainArgument = parts.main ? `, ${argumentName(parts.main.tsName)}` : "";
     body.push(...docBlock(methodDoc(method, parts, where), "  "));
     body.push(`  ${method.tsName}(${args}): Promise<${result}> {`);
     body.push(`    return this.invoke(${constant}, options${mainArgument});`);
@@ -309,13 +292,14 @@ export function renderService(
     }
     if (locator.parameter) {
       parameterised = locator;
+      const argument = argumentName(locator.parameter);
       const doc = `The \`${target.name}\` of one item: ${
         request("", where, `/{${locator.name}}`)
       }.`;
       body.push(
         ...docBlock(docLines(doc, locator.deprecated), "  "),
-        `  ${locator.tsName}(${locator.parameter}: string): ${target.name} {`,
-        `    return new ${target.name}(this.runtime, this.childPath(${locator.parameter}));`,
+        `  ${locator.tsName}(${argument}: string): ${target.name} {`,
+        `    return new ${target.name}(this.runtime, this.childPath(${argument}));`,
         "  }",
         "",
       );

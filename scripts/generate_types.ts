@@ -14,6 +14,7 @@ import {
   GENERATED_HEADER,
   tsValueType,
 } from "./generate_common.ts";
+import { GenerateError } from "./generate_error.ts";
 
 /** Renders the module of one struct. */
 export function renderStruct(struct: ModelStruct, model: Model): string {
@@ -229,7 +230,7 @@ function rootTags(model: Model): [string, { type: string; list: boolean }][] {
   const add = (root: string, type: string, list: boolean) => {
     const existing = roots.get(root);
     if (existing) {
-      throw new Error(`root tag <${root}> of ${type} is also the root of ${existing.type}`);
+      throw new GenerateError(`root tag <${root}> of ${type} is also the root of ${existing.type}`);
     }
     roots.set(root, { type, list });
   };
@@ -245,9 +246,19 @@ function rootTags(model: Model): [string, { type: string; list: boolean }][] {
  * Every member of `struct`, inherited ones first: the order of the XML reader's
  * `StructInfo.members`, which is also the order of a builder's slots.
  */
-function allMembers(struct: ModelStruct, structs: Map<string, ModelStruct>): ModelMember[] {
-  const base = struct.base === undefined ? [] : allMembers(structs.get(struct.base)!, structs);
-  return [...base, ...struct.members];
+function allMembers(
+  struct: ModelStruct,
+  structs: Map<string, ModelStruct>,
+  below: readonly string[] = [],
+): ModelMember[] {
+  if (below.includes(struct.name)) {
+    const cycle = [...below.slice(below.indexOf(struct.name)), struct.name];
+    throw new GenerateError(`base structs form a cycle: ${cycle.join(" → ")}`);
+  }
+  if (struct.base === undefined) return [...struct.members];
+  const base = structs.get(struct.base);
+  if (!base) throw new GenerateError(`${struct.name}: unknown base struct ${struct.base}`);
+  return [...allMembers(base, structs, [...below, struct.name]), ...struct.members];
 }
 
 /** Renders `types/builders.ts`: one object builder per struct for the XML reader. */
