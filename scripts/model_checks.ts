@@ -63,6 +63,10 @@ export function checkStructs(
         throw new ModelParseError(path, item.line, 1, `member ${name} is a name every object has`);
       }
     }
+    const href = own.get("href");
+    if (node.extends.length === 0 && href !== undefined) {
+      throw new ModelParseError(path, href, 1, "member href is the one the importer gives it");
+    }
     const seen = [node.name];
     for (let base: string | undefined = node.extends[0]; base; base = byName.get(base)?.base) {
       if (seen.includes(base)) {

@@ -82,6 +82,15 @@ Deno.test("a member that redeclares an inherited one is refused (the writer woul
 
 Deno.test("a member or an enum value declared twice is refused", async () => {
   await refused(
+    {
+      "types/Identified.java": BASE["types/Identified.java"].replace(
+        "String id();",
+        "String id();\n    String href();",
+      ),
+    },
+    /^types\/Identified\.java:4:1: member href is the one the importer gives it$/,
+  );
+  await refused(
     { "types/Widget.java": widget("    String _size();\n") },
     /^types\/Widget\.java:5:1: member size is declared twice \(line 3\)/,
   );
