@@ -270,6 +270,8 @@ export function buildModel(sources: readonly SourceFile[], source: string): Mode
     );
   }
 
+  const identified = structs.find((item) => item.name === "Identified");
+  if (!identified) throw new ModelError("no Identified struct, which Action extends");
   const fault = [member("reason", string, false, false), member("detail", string, false, false)];
   const gracePeriod = [
     member("expiry", { type: "Integer", kind: "integer", list: false }, false, false),
@@ -288,7 +290,7 @@ export function buildModel(sources: readonly SourceFile[], source: string): Mode
       "Identified",
       actionMembers(
         services,
-        structs.find((item) => item.name === "Identified")?.members ?? [],
+        identified.members,
         string,
         member,
         lines,

@@ -69,6 +69,17 @@ Deno.test("the small model imports, with the action parameters in Action", async
   assert.deepEqual(list?.parameters.map((parameter) => parameter.name), ["follow", "widgets"]);
 });
 
+Deno.test("a model without Identified, which the importer's Action extends, is refused", async () => {
+  await refused(
+    {
+      "types/Identified.java": "",
+      "types/Job.java": "@Type\npublic interface Job {\n}\n",
+      "types/Widget.java": widget("").replace(" extends Identified", ""),
+    },
+    /^no Identified struct, which Action extends$/,
+  );
+});
+
 Deno.test("a member that redeclares an inherited one is refused (the writer would send it twice)", async () => {
   await refused(
     { "types/Widget.java": widget("    String name();\n") },
