@@ -25,7 +25,11 @@ export interface VerbFlags {
   readonly members: ReadonlyMap<string, MemberMeta>;
 }
 
-/** Flags the CLI gives verbs of its own (no parameter or member of the model has these names). */
+/**
+ * Flags the CLI gives verbs of its own. The importer refuses a model whose parameter or main
+ * object member would take one of them, or `--help`, or `--from` where it is given
+ * (`scripts/cli_flags.ts`), so none is skipped here.
+ */
 const RESERVED = new Set(Object.keys(WAIT_OPTIONS));
 
 function optionFor(spec: { kind: string; list?: boolean }): OptionSpec {

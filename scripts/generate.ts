@@ -25,34 +25,46 @@ import {
   renderServicesIndex,
 } from "./generate_services.ts";
 import { serviceRoutes } from "./service_paths.ts";
+import { GenerateError } from "./generate_error.ts";
 
 /** The folders the generator owns entirely. */
 export const GENERATED_DIRS = ["types", "services"] as const;
 
 /** Renders every generated file: relative path → unformatted content. */
 export function render(model: Model): Map<string, string> {
+  if (model.services.filter((service) => service.root).length !== 1) {
+    throw new GenerateError("the model needs exactly one root service (re-import it)");
+  }
   const files = new Map<string, string>();
+  const owners = new Map<string, string>();
+  const set = (path: string, owner: string, content: () => string) => {
+    const other = owners.get(path);
+    if (other) throw new GenerateError(`${owner} and ${other} would both be generated as ${path}`);
+    owners.set(path, owner);
+    files.set(path, content());
+  };
+  set("types/list.ts", "the List type", renderList);
+  set("types/mod.ts", "the types index", () => renderTypesIndex(model));
+  set("types/metadata.ts", "the types metadata", () => renderMetadata(model));
+  set("types/builders.ts", "the builders", () => renderBuilders(model));
+  set("types/register.ts", "the registration", renderRegistration);
   for (const struct of model.structs) {
-    files.set(`types/${struct.file}.ts`, renderStruct(struct, model));
+    set(`types/${struct.file}.ts`, `struct ${struct.name}`, () => renderStruct(struct, model));
   }
   for (const enumeration of model.enums) {
-    files.set(`types/${enumeration.file}.ts`, renderEnum(enumeration));
+    set(`types/${enumeration.file}.ts`, `enum ${enumeration.name}`, () => renderEnum(enumeration));
   }
-  files.set("types/list.ts", renderList());
-  files.set("types/mod.ts", renderTypesIndex(model));
-  files.set("types/metadata.ts", renderMetadata(model));
-  files.set("types/builders.ts", renderBuilders(model));
-  files.set("types/register.ts", renderRegistration());
   const flat = flattenServices(model);
   const routes = serviceRoutes(model.services, (name) => flat.get(name)!.locators);
+  set("services/mod.ts", "the services index", () => renderServicesIndex(model, flat));
+  set("services/metadata.ts", "the services metadata", () => renderServiceMetadata(model, flat));
+  set("services/connection.ts", "the connection", () => renderConnection(model));
   for (const service of model.services) {
-    files.set(`services/${service.file}.ts`, renderService(flat.get(service.name)!, flat, routes));
-  }
-  files.set("services/mod.ts", renderServicesIndex(model, flat));
-  files.set("services/metadata.ts", renderServiceMetadata(model, flat));
-  files.set("services/connection.ts", renderConnection(model));
-  if (files.size !== model.structs.length + model.enums.length + model.services.length + 8) {
-    throw new Error("two generated modules share a file name");
+    set(
+      `services/${service.file}.ts`,
+      `service ${service.name}`,
+      () => renderService(flat.get(service.name)!, flat, routes),
+    );
   }
   return files;
 }
@@ -64,7 +76,10 @@ async function formatDir(dir: string): Promise<void> {
     stderr: "piped",
   }).output();
   if (!output.success) {
-    throw new Error(`deno fmt failed: ${new TextDecoder().decode(output.stderr)}`);
+    const problem = new TextDecoder().decode(output.stderr).trim().split("\n")[0];
+    throw new GenerateError(
+      `the generated code does not parse (a bug or a name to refuse): ${problem}`,
+    );
   }
 }
 
@@ -124,7 +139,8 @@ async function write(model: Model, root = "."): Promise<number> {
   return expected.size;
 }
 
-if (import.meta.main) {
+/** Runs the command line: writes the files, or with `--check` compares them. */
+async function main(): Promise<void> {
   const model = JSON.parse(await Deno.readTextFile("model/model.json")) as Model;
   if (Deno.args.includes("--check")) {
     const outdated = await outdatedFiles(model);
@@ -138,4 +154,12 @@ if (import.meta.main) {
   } else {
     console.log(`Generated ${await write(model)} files in ${GENERATED_DIRS.join(" and ")}/.`);
   }
+}
+
+if (import.meta.main) {
+  await main().catch((error: unknown) => {
+    if (!(error instanceof GenerateError)) throw error;
+    console.error(`generate: ${error.message}`);
+    Deno.exit(1);
+  });
 }

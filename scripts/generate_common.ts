@@ -25,3 +25,21 @@ const PRIMITIVE_TS: Readonly<Record<string, string>> = {
 export function tsValueType(kind: ModelKind, type: string, prefix: string): string {
   return PRIMITIVE_TS[kind] ?? `${prefix}${type}`;
 }
+
+/** The tag that marks what the model deprecates, on a line of its own as JSDoc wants it. */
+export const DEPRECATED_TAG = "@deprecated Deprecated in the API model.";
+
+/** The lines of a doc comment: `text`, then the deprecation tag on its own line if `deprecated`. */
+export function docLines(text: string, deprecated: boolean): string[] {
+  return deprecated ? [text, "", DEPRECATED_TAG] : [text];
+}
+
+/** A doc comment of `lines` at `indent`: one line when it holds one line. */
+export function docBlock(lines: readonly string[], indent: string): string[] {
+  if (lines.length === 1) return [`${indent}/** ${lines[0]} */`];
+  return [
+    `${indent}/**`,
+    ...lines.map((line) => `${indent} *${line ? ` ${line}` : ""}`),
+    `${indent} */`,
+  ];
+}

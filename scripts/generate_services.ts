@@ -12,15 +12,18 @@ import type {
   ModelParameter,
   ModelService,
 } from "./model_schema.ts";
-import { GENERATED_HEADER, tsValueType } from "./generate_common.ts";
+import {
+  DEPRECATED_TAG,
+  docBlock,
+  docLines,
+  GENERATED_HEADER,
+  tsValueType,
+} from "./generate_common.ts";
 import { ACTION_ANSWERED_ADDS } from "./engine_facts.ts";
 import { pathForms, type ServiceRoute } from "./service_paths.ts";
 import { ALSO_IN_QUERY } from "../transport/runtime.ts";
-
-/** Members of the `Service` base class that generated names must not shadow. */
-const RESERVED = new Set(["path", "locate", "runtime", "childPath", "invoke", "noService"]);
-/** Keys of `CallOptions` that model parameters must not shadow. */
-const CALL_OPTION_KEYS = new Set(["headers", "query", "signal"]);
+import { argumentName, clashesWithCallOptions, SERVICE_MEMBERS } from "./reserved_names.ts";
+import { GenerateError } from "./generate_error.ts";
 
 /** A service with its inherited methods and locators folded in. */
 interface FlatService {
@@ -58,22 +61,6 @@ function constantOf(name: string): string {
   return name.replace(/([a-z0-9])([A-Z])/g, "$1_$2").toUpperCase();
 }
 
-/** Words that cannot name a function argument. */
-const RESERVED_WORDS = new Set([
-  "import",
-  "export",
-  "default",
-  "delete",
-  "new",
-  "function",
-  "class",
-]);
-
-/** A name usable as a function argument: `import` becomes `importValue`. */
-function argumentName(parameter: ModelParameter): string {
-  return RESERVED_WORDS.has(parameter.tsName) ? `${parameter.tsName}Value` : parameter.tsName;
-}
-
 function paramType(parameter: ModelParameter): string {
   const type = tsValueType(parameter.kind, parameter.type, "types.");
   return parameter.list ? `${type}[]` : type;
@@ -103,16 +90,18 @@ function methodParts(service: ModelService, method: ModelMethod): MethodParts {
     ? method.parameters.find((parameter) => parameter.name === method.main)
     : undefined;
   if ((method.kind === "add" || method.kind === "update") && !main) {
-    throw new Error(`${service.name}.${method.name}: no main parameter`);
+    throw new GenerateError(`${service.name}.${method.name}: no main parameter`);
   }
   const options = method.parameters.filter((parameter) => parameter.in && parameter !== main);
   const output = main ?? method.parameters.find((parameter) => parameter.out);
   if ((method.kind === "get" || method.kind === "list") && !output) {
-    throw new Error(`${service.name}.${method.name}: no output parameter`);
+    throw new GenerateError(`${service.name}.${method.name}: no output parameter`);
   }
   for (const option of options) {
-    if (CALL_OPTION_KEYS.has(option.tsName)) {
-      throw new Error(`${service.name}.${method.name}: parameter ${option.tsName} is reserved`);
+    if (clashesWithCallOptions(option.tsName, option.kind, option.list)) {
+      throw new GenerateError(
+        `${service.name}.${method.name}: parameter ${option.tsName} is a key of CallOptions`,
+      );
     }
   }
   return { main, options, output };
@@ -171,7 +160,7 @@ function methodDoc(method: ModelMethod, parts: MethodParts, where: Whereabouts):
     );
   }
   if (method.kind === "action") lines.push("", ...actionResultDoc(parts.output));
-  if (method.deprecated) lines.push("", "@deprecated Deprecated in the API model.");
+  if (method.deprecated) lines.push("", DEPRECATED_TAG);
   return lines;
 }
 
@@ -221,16 +210,7 @@ function optionDoc(method: ModelMethod, parameter: ModelParameter): string {
     ? `Sent both as \`<${parameter.wire}>\` in the \`<action>\` body and as query parameter ` +
       `\`${parameter.wire}\`: some actions read one, some the other`
     : `Sent as \`<${parameter.wire}>\` in the \`<action>\` body`;
-  return `${where}.${parameter.deprecated ? " @deprecated" : ""}`;
-}
-
-function docBlock(lines: readonly string[], indent: string): string[] {
-  if (lines.length === 1) return [`${indent}/** ${lines[0]} */`];
-  return [
-    `${indent}/**`,
-    ...lines.map((line) => `${indent} *${line ? ` ${line}` : ""}`),
-    `${indent} */`,
-  ];
+  return `${where}.`;
 }
 
 /** Renders the module of one service. */
@@ -244,8 +224,8 @@ export function renderService(
   const where = whereabouts(routes.get(className) ?? []);
   const used = new Set<string>();
   for (const name of [...methods.map((m) => m.tsName), ...locators.map((l) => l.tsName)]) {
-    if (RESERVED.has(name) || used.has(name)) {
-      throw new Error(`${className}: member name ${name} is reserved or used twice`);
+    if (SERVICE_MEMBERS.has(name) || used.has(name)) {
+      throw new GenerateError(`${className}: member name ${name} is reserved or used twice`);
     }
     used.add(name);
   }
@@ -278,7 +258,7 @@ export function renderService(
       head.push(`/** Options of {@link ${className}.${method.tsName}}. */`);
       head.push(`export interface ${optionsType} extends CallOptions {`);
       for (const option of parts.options) {
-        head.push(`  /** ${optionDoc(method, option)} */`);
+        head.push(...docBlock(docLines(optionDoc(method, option), option.deprecated), "  "));
         head.push(`  ${option.tsName}?: ${paramType(option)};`);
         if (option.kind === "struct" || option.kind === "enum") usesTypes = true;
       }
@@ -294,9 +274,9 @@ export function renderService(
       : paramType(parts.output!);
     if (/types\./.test(result) || parts.main) usesTypes = true;
     const args = parts.main
-      ? `${argumentName(parts.main)}: ${paramType(parts.main)}, options?: ${optionsType}`
+      ? `${argumentName(parts.main.tsName)}: ${paramType(parts.main)}, options?: ${optionsType}`
       : `options?: ${optionsType}`;
-    const mainArgument = parts.main ? `, ${argumentName(parts.main)}` : "";
+    const mainArgument = parts.main ? `, ${argumentName(parts.main.tsName)}` : "";
     body.push(...docBlock(methodDoc(method, parts, where), "  "));
     body.push(`  ${method.tsName}(${args}): Promise<${result}> {`);
     body.push(`    return this.invoke(${constant}, options${mainArgument});`);
@@ -312,18 +292,21 @@ export function renderService(
     }
     if (locator.parameter) {
       parameterised = locator;
+      const argument = argumentName(locator.parameter);
+      const doc = `The \`${target.name}\` of one item: ${
+        request("", where, `/{${locator.name}}`)
+      }.`;
       body.push(
-        `  /** The \`${target.name}\` of one item: ${request("", where, `/{${locator.name}}`)}. */`,
-        `  ${locator.tsName}(${locator.parameter}: string): ${target.name} {`,
-        `    return new ${target.name}(this.runtime, this.childPath(${locator.parameter}));`,
+        ...docBlock(docLines(doc, locator.deprecated), "  "),
+        `  ${locator.tsName}(${argument}: string): ${target.name} {`,
+        `    return new ${target.name}(this.runtime, this.childPath(${argument}));`,
         "  }",
         "",
       );
     } else {
+      const doc = `The \`${target.name}\` at ${request("", where, `/${locator.segment}`)}.`;
       body.push(
-        `  /** The \`${target.name}\` at ${request("", where, `/${locator.segment}`)}.${
-          locator.deprecated ? " @deprecated" : ""
-        } */`,
+        ...docBlock(docLines(doc, locator.deprecated), "  "),
         `  ${locator.tsName}(): ${target.name} {`,
         `    return new ${target.name}(this.runtime, this.childPath(${
           JSON.stringify(locator.segment)
@@ -367,7 +350,7 @@ export function renderService(
   if (methods.length > 0) lines.push(...head);
   const classDoc = classPlaceDoc(service.name.replace(/Service$/, ""), where);
   if (service.base) classDoc.push("", `Includes what it inherits from \`${service.base}\`.`);
-  if (service.deprecated) classDoc.push("", "@deprecated Deprecated in the API model.");
+  if (service.deprecated) classDoc.push("", DEPRECATED_TAG);
   lines.push(...docBlock(classDoc, ""));
   lines.push(`export class ${className} extends Service {`);
   lines.push(...body);

@@ -7,7 +7,14 @@
  */
 
 import type { Model, ModelEnum, ModelMember, ModelStruct } from "./model_schema.ts";
-import { GENERATED_HEADER, tsValueType } from "./generate_common.ts";
+import {
+  DEPRECATED_TAG,
+  docBlock,
+  docLines,
+  GENERATED_HEADER,
+  tsValueType,
+} from "./generate_common.ts";
+import { GenerateError } from "./generate_error.ts";
 
 /** Renders the module of one struct. */
 export function renderStruct(struct: ModelStruct, model: Model): string {
@@ -32,12 +39,12 @@ export function renderStruct(struct: ModelStruct, model: Model): string {
   lines.push(
     ` * The \`${struct.name}\` type: XML \`<${struct.tag}>\`, lists \`<${struct.listTag}>\`.`,
   );
-  if (struct.deprecated) lines.push(" *", " * @deprecated Deprecated in the API model.");
+  if (struct.deprecated) lines.push(" *", ` * ${DEPRECATED_TAG}`);
   lines.push(" */");
   const extendsClause = struct.base ? ` extends ${struct.base}` : "";
   lines.push(`export interface ${struct.name}${extendsClause} {`);
   for (const member of struct.members) {
-    lines.push(`  /** ${memberDoc(member)}${member.deprecated ? " @deprecated" : ""} */`);
+    lines.push(...docBlock(docLines(memberDoc(member), member.deprecated), "  "));
     const type = member.kind === "integer" ? INTEGER_TS : tsValueType(member.kind, member.type, "");
     lines.push(`  ${member.tsName}?: ${member.list ? `List<${type}>` : type};`);
   }
@@ -73,12 +80,12 @@ export function renderEnum(enumeration: ModelEnum): string {
   const lines = [GENERATED_HEADER, ""];
   lines.push(`/**`);
   lines.push(` * The \`${enumeration.name}\` enum: member names map to the wire values.`);
-  if (enumeration.deprecated) lines.push(" *", " * @deprecated Deprecated in the API model.");
+  if (enumeration.deprecated) lines.push(" *", ` * ${DEPRECATED_TAG}`);
   lines.push(` */`);
   lines.push(`export const ${enumeration.name} = {`);
   for (const value of enumeration.values) {
     const key = IDENTIFIER.test(value.name) ? value.name : JSON.stringify(value.name);
-    if (value.deprecated) lines.push(`  /** @deprecated Deprecated in the API model. */`);
+    if (value.deprecated) lines.push(`  /** ${DEPRECATED_TAG} */`);
     lines.push(`  ${key}: ${JSON.stringify(value.wire)},`);
   }
   lines.push(`} as const;`, "");
@@ -223,7 +230,7 @@ function rootTags(model: Model): [string, { type: string; list: boolean }][] {
   const add = (root: string, type: string, list: boolean) => {
     const existing = roots.get(root);
     if (existing) {
-      throw new Error(`root tag <${root}> of ${type} is also the root of ${existing.type}`);
+      throw new GenerateError(`root tag <${root}> of ${type} is also the root of ${existing.type}`);
     }
     roots.set(root, { type, list });
   };
@@ -239,9 +246,19 @@ function rootTags(model: Model): [string, { type: string; list: boolean }][] {
  * Every member of `struct`, inherited ones first: the order of the XML reader's
  * `StructInfo.members`, which is also the order of a builder's slots.
  */
-function allMembers(struct: ModelStruct, structs: Map<string, ModelStruct>): ModelMember[] {
-  const base = struct.base === undefined ? [] : allMembers(structs.get(struct.base)!, structs);
-  return [...base, ...struct.members];
+function allMembers(
+  struct: ModelStruct,
+  structs: Map<string, ModelStruct>,
+  below: readonly string[] = [],
+): ModelMember[] {
+  if (below.includes(struct.name)) {
+    const cycle = [...below.slice(below.indexOf(struct.name)), struct.name];
+    throw new GenerateError(`base structs form a cycle: ${cycle.join(" → ")}`);
+  }
+  if (struct.base === undefined) return [...struct.members];
+  const base = structs.get(struct.base);
+  if (!base) throw new GenerateError(`${struct.name}: unknown base struct ${struct.base}`);
+  return [...allMembers(base, structs, [...below, struct.name]), ...struct.members];
 }
 
 /** Renders `types/builders.ts`: one object builder per struct for the XML reader. */

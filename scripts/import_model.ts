@@ -30,6 +30,9 @@ import type {
   ModelTypeRef,
 } from "./model_schema.ts";
 import { camel, constantWords, flat, plural, singular, snake, tag, words } from "./names.ts";
+import { checkEnums, checkServices, checkStructs, ModelError } from "./model_checks.ts";
+import { clashesWithCallOptions, PROTOTYPE_NAMES, SERVICE_MEMBERS } from "./reserved_names.ts";
+import { checkCliFlags } from "./cli_flags.ts";
 
 /** Default location of the upstream model, relative to the repository root. */
 export const DEFAULT_MODEL_DIR = "../shared/ovirt-engine-api-model";
@@ -231,6 +234,7 @@ export function buildModel(sources: readonly SourceFile[], source: string): Mode
       throw new ModelParseError(path, node.line, 1, `unknown base struct ${base}`);
     }
   }
+  checkEnums(enumFiles);
 
   const enums: ModelEnum[] = enumFiles.map(({ path, node }) => ({
     name: node.name,
@@ -245,10 +249,29 @@ export function buildModel(sources: readonly SourceFile[], source: string): Mode
   }));
 
   const serviceNames = new Set(serviceFiles.map((file) => file.node.name));
+  checkServices(serviceFiles);
+  const lines = new WeakMap<ModelParameter, { path: string; line: number }>();
   const services = serviceFiles.map(({ path, node }) =>
-    buildService(path, node, mixins, serviceNames, resolveType)
+    buildService(path, node, mixins, serviceNames, resolveType, lines)
   );
+  const roots = services.filter((service) => service.root);
+  if (roots.length === 0) {
+    throw new ModelError(
+      `no @Root service among ${sources.length} model files: is this the model's folder?`,
+    );
+  }
+  if (roots.length > 1) {
+    const second = serviceFiles.find(({ node }) => node.name === roots[1].name)!;
+    throw new ModelParseError(
+      second.path,
+      second.node.line,
+      1,
+      `a second @Root service (the first is ${roots[0].name})`,
+    );
+  }
 
+  const identified = structs.find((item) => item.name === "Identified");
+  if (!identified) throw new ModelError("no Identified struct, which Action extends");
   const fault = [member("reason", string, false, false), member("detail", string, false, false)];
   const gracePeriod = [
     member("expiry", { type: "Integer", kind: "integer", list: false }, false, false),
@@ -265,11 +288,20 @@ export function buildModel(sources: readonly SourceFile[], source: string): Mode
     struct(
       "Action",
       "Identified",
-      actionMembers(services, string, member),
+      actionMembers(
+        services,
+        identified.members,
+        string,
+        member,
+        lines,
+      ),
       false,
       "added",
     ),
   );
+
+  checkStructs(structFiles, structs, enumFiles);
+  checkCliFlags(services, structs, structFiles, lines);
 
   const byName = <T extends { name: string }>(a: T, b: T) =>
     a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
@@ -281,10 +313,19 @@ export function buildModel(sources: readonly SourceFile[], source: string): Mode
   };
 }
 
+/** Where each parameter is declared, for the refusals that name file and line. */
+type ParameterLines = WeakMap<ModelParameter, { path: string; line: number }>;
+
+/**
+ * The members of `Action`: the fixed ones, then every action parameter once (those of a name
+ * `Action` inherits from `Identified` are those members).
+ */
 function actionMembers(
   services: readonly ModelService[],
+  inherited: readonly ModelMember[],
   string: ModelTypeRef,
   member: (name: string, ref: ModelTypeRef, link: boolean, deprecated: boolean) => ModelMember,
+  lines: ParameterLines,
 ): ModelMember[] {
   const fixed: ModelMember[] = [
     member("status", string, false, false),
@@ -292,7 +333,9 @@ function actionMembers(
     member("gracePeriod", { type: "GracePeriod", kind: "struct", list: false }, false, false),
     member("job", { type: "Job", kind: "struct", list: false }, false, false),
   ];
-  const seen = new Map<string, ModelMember>(fixed.map((item) => [item.name, item]));
+  const seen = new Map<string, ModelMember>(
+    [...inherited, ...fixed].map((item) => [item.name, item]),
+  );
   const added: ModelMember[] = [];
   for (const service of services) {
     for (const method of service.methods) {
@@ -301,10 +344,14 @@ function actionMembers(
         const existing = seen.get(parameter.name);
         if (existing) {
           if (existing.type !== parameter.type || existing.list !== parameter.list) {
-            throw new Error(
-              `${service.source}: action parameter ${parameter.name} has type ` +
+            const where = lines.get(parameter) ?? { path: service.source, line: 1 };
+            throw new ModelParseError(
+              where.path,
+              where.line,
+              1,
+              `action parameter ${parameter.name} has type ` +
                 `${parameter.type}${parameter.list ? "[]" : ""} here and ` +
-                `${existing.type}${existing.list ? "[]" : ""} elsewhere`,
+                `${existing.type}${existing.list ? "[]" : ""} elsewhere (one <action> holds both)`,
             );
           }
           continue;
@@ -331,6 +378,7 @@ function buildService(
   mixins: ReadonlyMap<string, { path: string; node: JavaInterface }>,
   serviceNames: ReadonlySet<string>,
   resolveType: TypeResolver,
+  lines: ParameterLines,
 ): ModelService {
   const name = node.name;
   if (!name.endsWith("Service")) {
@@ -354,7 +402,15 @@ function buildService(
       throw new ModelParseError(path, method.line, 1, `parameter ${method.name} lacks @In/@Out`);
     }
     const parameterWords = words(method.name);
-    return {
+    if (PROTOTYPE_NAMES.has(camel(parameterWords))) {
+      throw new ModelParseError(
+        path,
+        method.line,
+        1,
+        `parameter ${camel(parameterWords)} is a name every object has`,
+      );
+    }
+    const result: ModelParameter = {
       name: camel(parameterWords),
       tsName: camel(parameterWords),
       wire: tag(parameterWords),
@@ -363,13 +419,24 @@ function buildService(
       out: isOut,
       deprecated: has(method.annotations, "Deprecated"),
     };
+    lines.set(result, { path, line: method.line });
+    return result;
   };
 
-  const ownParameters = (method: JavaInterface): ModelParameter[] => {
+  const ownParameters = (method: JavaInterface, parent?: string): ModelParameter[] => {
     const result: ModelParameter[] = [];
     for (const extended of method.extends) {
       const mixin = mixins.get(extended);
-      if (!mixin) continue;
+      if (!mixin) {
+        if (extended === parent) continue; // a signature extends its method
+        throw new ModelParseError(
+          path,
+          method.line,
+          1,
+          `${method.name} extends ${extended}, which is no @Mixin` +
+            (parent ? ` nor its method ${parent}` : ""),
+        );
+      }
       for (const item of mixin.node.members) {
         if (item.kind === "method" && !item.isDefault) result.push(parameter(item));
       }
@@ -387,10 +454,36 @@ function buildService(
       const methodWords = words(item.name);
       const methodName = camel(methodWords);
       const kind = STANDARD_METHODS.has(methodName) ? methodName as ModelMethod["kind"] : "action";
+      if (SERVICE_MEMBERS.has(methodName)) {
+        throw new ModelParseError(
+          path,
+          item.line,
+          1,
+          `method ${methodName} would shadow the member of that name of every service`,
+        );
+      }
       const parameters = ownParameters(item);
       const main = kind === "add" || kind === "update"
         ? parameters.find((candidate) => candidate.in && candidate.out)?.name
         : undefined;
+      if ((kind === "add" || kind === "update") && !main) {
+        throw new ModelParseError(path, item.line, 1, `${item.name} has no @In @Out parameter`);
+      }
+      const checkOptions = (list: readonly ModelParameter[]) => {
+        for (const candidate of list) {
+          if (!candidate.in || candidate.name === main) continue;
+          if (clashesWithCallOptions(candidate.tsName, candidate.kind, candidate.list)) {
+            const where = lines.get(candidate)!;
+            throw new ModelParseError(
+              where.path,
+              where.line,
+              1,
+              `parameter ${candidate.tsName} would shadow the call option of that name`,
+            );
+          }
+        }
+      };
+      checkOptions(parameters);
       const method = (
         nameWords: string[],
         list: ModelParameter[],
@@ -412,9 +505,10 @@ function buildService(
         if (child.members.some((grandchild) => grandchild.kind === "interface")) {
           throw new ModelParseError(path, child.line, 1, "signatures nest one level only");
         }
-        const own = ownParameters(child).filter((candidate) =>
+        const own = ownParameters(child, item.name).filter((candidate) =>
           !parameters.some((inherited) => inherited.name === candidate.name)
         );
+        checkOptions(own);
         methods.push(
           method(
             [...methodWords, ...words(child.name)],
@@ -440,6 +534,9 @@ function buildService(
         throw new ModelParseError(path, item.line, 1, "a locator takes at most one String");
       }
       const locatorWords = words(item.name);
+      if (SERVICE_MEMBERS.has(camel([...locatorWords, "service"]))) {
+        throw new ModelParseError(path, item.line, 1, `locator ${item.name} shadows a member`);
+      }
       locators.push({
         name: camel(locatorWords),
         tsName: camel([...locatorWords, "service"]),
@@ -468,14 +565,28 @@ function buildService(
   };
 }
 
-async function readVersion(dir: string): Promise<string> {
+/** The text of `path`, or `""` if there is no such file. */
+async function readIfPresent(path: string): Promise<string> {
   try {
-    const text = await Deno.readTextFile(`${dir}/SOURCE.md`);
-    const version = text.match(/version\s+(\d+(?:\.\d+)+)/i)?.[1];
-    return version ? `ovirt-engine-api-model ${version}` : "ovirt-engine-api-model";
-  } catch {
-    return "ovirt-engine-api-model";
+    return await Deno.readTextFile(path);
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return "";
+    throw error;
   }
+}
+
+/**
+ * The model's name and version: from `SOURCE.md` (our copy), else from the project's own
+ * `<version>` in upstream's `pom.xml` (a `-SNAPSHOT` suffix kept).
+ */
+async function readVersion(dir: string): Promise<string> {
+  const source = await readIfPresent(`${dir}/SOURCE.md`);
+  // The project's own <version>: not its parent's, nor one of a dependency or plugin.
+  const pom = (await readIfPresent(`${dir}/pom.xml`)).replace(/<parent>[\s\S]*?<\/parent>/, "")
+    .split(/<(?:properties|dependencyManagement|dependencies|build|profiles)>/)[0];
+  const version = source.match(/version\s+(\d+(?:\.\d+)+)/i)?.[1] ??
+    pom.match(/<version>\s*(\d+(?:\.\d+)+(?:-SNAPSHOT)?)\s*<\/version>/)?.[1];
+  return version ? `ovirt-engine-api-model ${version}` : "ovirt-engine-api-model";
 }
 
 /** Imports the model in `dir` and returns the model file's text. */
@@ -496,7 +607,10 @@ if (import.meta.main) {
         `${model.services.length} services`,
     );
   } catch (error) {
-    if (error instanceof ModelParseError || error instanceof Deno.errors.NotFound) {
+    if (
+      error instanceof ModelParseError || error instanceof ModelError ||
+      error instanceof Deno.errors.NotFound
+    ) {
       console.error(`import-model: ${error.message}`);
       Deno.exit(1);
     }

@@ -72,8 +72,8 @@ export interface JavaEnum {
   annotations: JavaAnnotation[];
   /** Enum name. */
   name: string;
-  /** Constants in order, with their annotations. */
-  constants: { name: string; annotations: JavaAnnotation[] }[];
+  /** Constants in order, with their annotations and lines. */
+  constants: { name: string; annotations: JavaAnnotation[]; line: number }[];
   /** Line of the declaration. */
   line: number;
 }
@@ -270,7 +270,12 @@ class Parser {
     const constants: JavaEnum["constants"] = [];
     while (!this.is("}") && !this.is(";")) {
       const constantAnnotations = this.annotations();
-      constants.push({ name: this.word("enum constant").text, annotations: constantAnnotations });
+      const constant = this.word("enum constant");
+      constants.push({
+        name: constant.text,
+        annotations: constantAnnotations,
+        line: constant.line,
+      });
       if (!this.is(",")) break;
       this.take(",");
     }

@@ -74,7 +74,8 @@ const TAG_EXCEPTIONS: Readonly<Record<string, string>> = {
 /** The XML name of words: `snake` after the exception table. */
 export function tag(list: readonly string[]): string {
   const computed = snake(list);
-  return TAG_EXCEPTIONS[computed] ?? computed;
+  // Own entries only: `constructor` is no exception, whatever every object inherits.
+  return Object.hasOwn(TAG_EXCEPTIONS, computed) ? TAG_EXCEPTIONS[computed] : computed;
 }
 
 function replaceLast(list: readonly string[], last: string): string[] {

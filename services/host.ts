@@ -316,7 +316,11 @@ const UPGRADE: MethodSpec = {
 
 /** Options of {@link HostService.upgrade}. */
 export interface HostServiceUpgradeOptions extends CallOptions {
-  /** Sent as `<image>` in the `<action>` body. @deprecated */
+  /**
+   * Sent as `<image>` in the `<action>` body.
+   *
+   * @deprecated Deprecated in the API model.
+   */
   image?: string;
   /** Sent as `<reboot>` in the `<action>` body. */
   reboot?: boolean;

@@ -88,7 +88,11 @@ export interface StorageDomainTemplateServiceRegisterOptions extends CallOptions
   template?: types.Template;
   /** Sent as `<allow_partial_import>` in the `<action>` body. */
   allowPartialImport?: boolean;
-  /** Sent as `<vnic_profile_mappings>` in the `<action>` body. @deprecated */
+  /**
+   * Sent as `<vnic_profile_mappings>` in the `<action>` body.
+   *
+   * @deprecated Deprecated in the API model.
+   */
   vnicProfileMappings?: types.VnicProfileMapping[];
   /** Sent as `<registration_configuration>` in the `<action>` body. */
   registrationConfiguration?: types.RegistrationConfiguration;

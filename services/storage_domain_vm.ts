@@ -87,7 +87,11 @@ export interface StorageDomainVmServiceRegisterOptions extends CallOptions {
   vm?: types.Vm;
   /** Sent as `<allow_partial_import>` in the `<action>` body. */
   allowPartialImport?: boolean;
-  /** Sent as `<vnic_profile_mappings>` in the `<action>` body. @deprecated */
+  /**
+   * Sent as `<vnic_profile_mappings>` in the `<action>` body.
+   *
+   * @deprecated Deprecated in the API model.
+   */
   vnicProfileMappings?: types.VnicProfileMapping[];
   /** Sent as `<reassign_bad_macs>` in the `<action>` body. */
   reassignBadMacs?: boolean;

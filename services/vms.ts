@@ -30,7 +30,11 @@ export interface VmsServiceAddOptions extends CallOptions {
   clonePermissions?: boolean;
   /** Sent as query parameter `filter`. */
   filter?: boolean;
-  /** Sent as query parameter `auto_pinning_policy`. @deprecated */
+  /**
+   * Sent as query parameter `auto_pinning_policy`.
+   *
+   * @deprecated Deprecated in the API model.
+   */
   autoPinningPolicy?: types.AutoPinningPolicy;
   /** Sent as query parameter `seal`. */
   seal?: boolean;

@@ -12,9 +12,17 @@ import type { Vm } from "./vm.ts";
  * The `AffinityGroup` type: XML `<affinity_group>`, lists `<affinity_groups>`.
  */
 export interface AffinityGroup extends Identified {
-  /** Boolean, `<positive>`. @deprecated */
+  /**
+   * Boolean, `<positive>`.
+   *
+   * @deprecated Deprecated in the API model.
+   */
   positive?: boolean;
-  /** Boolean, `<enforcing>`. @deprecated */
+  /**
+   * Boolean, `<enforcing>`.
+   *
+   * @deprecated Deprecated in the API model.
+   */
   enforcing?: boolean;
   /** {@link AffinityRule}, `<vms_rule>`. */
   vmsRule?: AffinityRule;

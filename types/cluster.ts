@@ -61,9 +61,17 @@ export interface Cluster extends Identified {
   vncEncryption?: boolean;
   /** {@link BiosType}, `<bios_type>`. */
   biosType?: BiosType;
-  /** Boolean, `<optional_reason>`. @deprecated */
+  /**
+   * Boolean, `<optional_reason>`.
+   *
+   * @deprecated Deprecated in the API model.
+   */
   optionalReason?: boolean;
-  /** Boolean, `<maintenance_reason_required>`. @deprecated */
+  /**
+   * Boolean, `<maintenance_reason_required>`.
+   *
+   * @deprecated Deprecated in the API model.
+   */
   maintenanceReasonRequired?: boolean;
   /** Boolean, `<ballooning_enabled>`. */
   ballooningEnabled?: boolean;

@@ -16,6 +16,10 @@ export interface Device extends Identified {
   instanceType?: InstanceType;
   /** Link to a collection of {@link Vm} (`<link rel="vms">`, or inline when followed). */
   vms?: List<Vm>;
-  /** Link to a {@link Vm}: a reference (`id`, `href`) unless followed. @deprecated */
+  /**
+   * Link to a {@link Vm}: a reference (`id`, `href`) unless followed.
+   *
+   * @deprecated Deprecated in the API model.
+   */
   vm?: Vm;
 }

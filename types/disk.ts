@@ -39,7 +39,11 @@ export interface Disk extends Device {
   totalSize?: number | bigint;
   /** {@link DiskStatus}, `<status>`. */
   status?: DiskStatus;
-  /** {@link DiskInterface}, `<interface>`. @deprecated */
+  /**
+   * {@link DiskInterface}, `<interface>`.
+   *
+   * @deprecated Deprecated in the API model.
+   */
   interface?: DiskInterface;
   /** {@link DiskFormat}, `<format>`. */
   format?: DiskFormat;
@@ -47,7 +51,11 @@ export interface Disk extends Device {
   qcowVersion?: QcowVersion;
   /** Boolean, `<sparse>`. */
   sparse?: boolean;
-  /** Boolean, `<bootable>`. @deprecated */
+  /**
+   * Boolean, `<bootable>`.
+   *
+   * @deprecated Deprecated in the API model.
+   */
   bootable?: boolean;
   /** Boolean, `<shareable>`. */
   shareable?: boolean;
@@ -61,7 +69,11 @@ export interface Disk extends Device {
   backup?: DiskBackup;
   /** {@link DiskBackupMode}, `<backup_mode>`. */
   backupMode?: DiskBackupMode;
-  /** Boolean, `<read_only>`. @deprecated */
+  /**
+   * Boolean, `<read_only>`.
+   *
+   * @deprecated Deprecated in the API model.
+   */
   readOnly?: boolean;
   /** {@link HostStorage}, `<lun_storage>`. */
   lunStorage?: HostStorage;

@@ -12,7 +12,11 @@ export interface Display {
   id?: string;
   /** String, attribute `href`. */
   href?: string;
-  /** {@link DisplayType}, `<type>`. @deprecated */
+  /**
+   * {@link DisplayType}, `<type>`.
+   *
+   * @deprecated Deprecated in the API model.
+   */
   type?: DisplayType;
   /** {@link VideoType}, `<video_type>`. */
   videoType?: VideoType;
@@ -24,7 +28,11 @@ export interface Display {
   securePort?: number | bigint;
   /** Integer (a `bigint` beyond ±2^53), `<monitors>`. */
   monitors?: number | bigint;
-  /** Boolean, `<single_qxl_pci>`. @deprecated */
+  /**
+   * Boolean, `<single_qxl_pci>`.
+   *
+   * @deprecated Deprecated in the API model.
+   */
   singleQxlPci?: boolean;
   /** Boolean, `<allow_override>`. */
   allowOverride?: boolean;

@@ -31,7 +31,11 @@ export interface ImageTransfer extends Identified {
   inactivityTimeout?: number | bigint;
   /** {@link ImageTransferTimeoutPolicy}, `<timeout_policy>`. */
   timeoutPolicy?: ImageTransferTimeoutPolicy;
-  /** Link to a {@link Image}: a reference (`id`, `href`) unless followed. @deprecated */
+  /**
+   * Link to a {@link Image}: a reference (`id`, `href`) unless followed.
+   *
+   * @deprecated Deprecated in the API model.
+   */
   image?: Image;
   /** Link to a {@link Disk}: a reference (`id`, `href`) unless followed. */
   disk?: Disk;

@@ -16,7 +16,11 @@ export interface Initialization {
   href?: string;
   /** {@link Configuration}, `<configuration>`. */
   configuration?: Configuration;
-  /** {@link CloudInit}, `<cloud_init>`. @deprecated */
+  /**
+   * {@link CloudInit}, `<cloud_init>`.
+   *
+   * @deprecated Deprecated in the API model.
+   */
   cloudInit?: CloudInit;
   /** String, `<host_name>`. */
   hostName?: string;

@@ -46,6 +46,10 @@ export interface LogicalUnit {
   diskId?: string;
   /** Integer (a `bigint` beyond ±2^53), `<discard_max_size>`. */
   discardMaxSize?: number | bigint;
-  /** Boolean, `<discard_zeroes_data>`. @deprecated */
+  /**
+   * Boolean, `<discard_zeroes_data>`.
+   *
+   * @deprecated Deprecated in the API model.
+   */
   discardZeroesData?: boolean;
 }

@@ -19,7 +19,11 @@ import type { VnicProfile } from "./vnic_profile.ts";
  * The `Network` type: XML `<network>`, lists `<networks>`.
  */
 export interface Network extends Identified {
-  /** {@link Ip}, `<ip>`. @deprecated */
+  /**
+   * {@link Ip}, `<ip>`.
+   *
+   * @deprecated Deprecated in the API model.
+   */
   ip?: Ip;
   /** {@link Vlan}, `<vlan>`. */
   vlan?: Vlan;
@@ -27,7 +31,11 @@ export interface Network extends Identified {
   stp?: boolean;
   /** {@link NetworkStatus}, `<status>`. */
   status?: NetworkStatus;
-  /** Boolean, `<display>`. @deprecated */
+  /**
+   * Boolean, `<display>`.
+   *
+   * @deprecated Deprecated in the API model.
+   */
   display?: boolean;
   /** Integer (a `bigint` beyond ±2^53), `<mtu>`. */
   mtu?: number | bigint;

@@ -10,9 +10,17 @@ export interface NumaNodePin {
   id?: string;
   /** String, attribute `href`. */
   href?: string;
-  /** {@link NumaNode}, `<host_numa_node>`. @deprecated */
+  /**
+   * {@link NumaNode}, `<host_numa_node>`.
+   *
+   * @deprecated Deprecated in the API model.
+   */
   hostNumaNode?: NumaNode;
-  /** Boolean, `<pinned>`. @deprecated */
+  /**
+   * Boolean, `<pinned>`.
+   *
+   * @deprecated Deprecated in the API model.
+   */
   pinned?: boolean;
   /** Integer (a `bigint` beyond ±2^53), `<index>`. */
   index?: number | bigint;

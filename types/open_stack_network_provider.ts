@@ -13,11 +13,19 @@ import type { OpenStackSubnet } from "./open_stack_subnet.ts";
  * The `OpenStackNetworkProvider` type: XML `<openstack_network_provider>`, lists `<openstack_network_providers>`.
  */
 export interface OpenStackNetworkProvider extends OpenStackProvider {
-  /** {@link NetworkPluginType}, `<plugin_type>`. @deprecated */
+  /**
+   * {@link NetworkPluginType}, `<plugin_type>`.
+   *
+   * @deprecated Deprecated in the API model.
+   */
   pluginType?: NetworkPluginType;
   /** String, `<external_plugin_type>`. */
   externalPluginType?: string;
-  /** {@link AgentConfiguration}, `<agent_configuration>`. @deprecated */
+  /**
+   * {@link AgentConfiguration}, `<agent_configuration>`.
+   *
+   * @deprecated Deprecated in the API model.
+   */
   agentConfiguration?: AgentConfiguration;
   /** Boolean, `<read_only>`. */
   readOnly?: boolean;

@@ -10,7 +10,11 @@ import type { User } from "./user.ts";
 export interface Ssh extends Identified {
   /** Integer (a `bigint` beyond ±2^53), `<port>`. */
   port?: number | bigint;
-  /** String, `<fingerprint>`. @deprecated */
+  /**
+   * String, `<fingerprint>`.
+   *
+   * @deprecated Deprecated in the API model.
+   */
   fingerprint?: string;
   /** String, `<public_key>`. */
   publicKey?: string;

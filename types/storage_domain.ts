@@ -47,7 +47,11 @@ export interface StorageDomain extends Identified {
   discardAfterDelete?: boolean;
   /** Boolean, `<supports_discard>`. */
   supportsDiscard?: boolean;
-  /** Boolean, `<supports_discard_zeroes_data>`. @deprecated */
+  /**
+   * Boolean, `<supports_discard_zeroes_data>`.
+   *
+   * @deprecated Deprecated in the API model.
+   */
   supportsDiscardZeroesData?: boolean;
   /** Boolean, `<import>`. */
   import?: boolean;

@@ -45,7 +45,11 @@ export interface User extends Identified {
   tags?: List<Tag>;
   /** Link to a collection of {@link SshPublicKey} (`<link rel="sshpublickeys">`, or inline when followed). */
   sshPublicKeys?: List<SshPublicKey>;
-  /** List of {@link Property}, `<user_options>` holding `<property>` items. @deprecated */
+  /**
+   * List of {@link Property}, `<user_options>` holding `<property>` items.
+   *
+   * @deprecated Deprecated in the API model.
+   */
   userOptions?: List<Property>;
   /** Link to a collection of {@link UserOption} (`<link rel="options">`, or inline when followed). */
   options?: List<UserOption>;

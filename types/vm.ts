@@ -56,7 +56,11 @@ export interface Vm extends VmBase {
   useLatestTemplateVersion?: boolean;
   /** Boolean, `<next_run_configuration_exists>`. */
   nextRunConfigurationExists?: boolean;
-  /** {@link NumaTuneMode}, `<numa_tune_mode>`. @deprecated */
+  /**
+   * {@link NumaTuneMode}, `<numa_tune_mode>`.
+   *
+   * @deprecated Deprecated in the API model.
+   */
   numaTuneMode?: NumaTuneMode;
   /** {@link TimeZone}, `<guest_time_zone>`. */
   guestTimeZone?: TimeZone;

@@ -127,7 +127,11 @@ export interface VmBase extends Identified {
   virtioScsiMultiQueues?: number | bigint;
   /** Boolean, `<tpm_enabled>`. */
   tpmEnabled?: boolean;
-  /** {@link AutoPinningPolicy}, `<auto_pinning_policy>`. @deprecated */
+  /**
+   * {@link AutoPinningPolicy}, `<auto_pinning_policy>`.
+   *
+   * @deprecated Deprecated in the API model.
+   */
   autoPinningPolicy?: AutoPinningPolicy;
   /** {@link CpuPinningPolicy}, `<cpu_pinning_policy>`. */
   cpuPinningPolicy?: CpuPinningPolicy;

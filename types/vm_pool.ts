@@ -21,7 +21,11 @@ export interface VmPool extends Identified {
   prestartedVms?: number | bigint;
   /** Integer (a `bigint` beyond ±2^53), `<max_user_vms>`. */
   maxUserVms?: number | bigint;
-  /** {@link Display}, `<display>`. @deprecated */
+  /**
+   * {@link Display}, `<display>`.
+   *
+   * @deprecated Deprecated in the API model.
+   */
   display?: Display;
   /** {@link RngDevice}, `<rng_device>`. */
   rngDevice?: RngDevice;

@@ -12,10 +12,22 @@ export interface VnicProfileMapping {
   id?: string;
   /** String, attribute `href`. */
   href?: string;
-  /** String, `<source_network_name>`. @deprecated */
+  /**
+   * String, `<source_network_name>`.
+   *
+   * @deprecated Deprecated in the API model.
+   */
   sourceNetworkName?: string;
-  /** String, `<source_network_profile_name>`. @deprecated */
+  /**
+   * String, `<source_network_profile_name>`.
+   *
+   * @deprecated Deprecated in the API model.
+   */
   sourceNetworkProfileName?: string;
-  /** Link to a {@link VnicProfile}: a reference (`id`, `href`) unless followed. @deprecated */
+  /**
+   * Link to a {@link VnicProfile}: a reference (`id`, `href`) unless followed.
+   *
+   * @deprecated Deprecated in the API model.
+   */
   targetVnicProfile?: VnicProfile;
 }
