@@ -38,7 +38,7 @@ import { mapFile, type MapMethod } from "./transfer/holes.ts";
 import { type ImageTransferOptions, movingOptions } from "./transfer/options.ts";
 import { Tally, type TransferStats } from "./transfer/progress.ts";
 import { outcomeUnknown, TransferSession } from "./transfer/session.ts";
-import { briefly, withNote } from "./transfer/notes.ts";
+import { briefly, toldAnyway, withNote } from "./transfer/notes.ts";
 import { CleanupBudget } from "./transfer/cleanup.ts";
 import { sendImage } from "./transfer/upload.ts";
 import { type VerifyMode, verifyUpload } from "./transfer/verify.ts";
@@ -78,12 +78,12 @@ export interface UploadImageOptions extends ImageTransferOptions {
   /**
    * Called with the disk the engine answered to its creation (and its id) before its transfer
    * is created, e.g. to note the id for a clean-up should the script be killed; a promise it
-   * returns is not awaited. One that throws fails the call with its error, the disk removed
-   * (unless `keepDiskOnFailure`). Also called when the engine answers an `add` the call's abort
-   * did not cut off, before the disk is removed (the call then rejects with the abort's reason,
-   * whatever it throws).
+   * returns is awaited. One that throws (or rejects) fails the call with its error, the disk
+   * removed (unless `keepDiskOnFailure`). Also called when the engine answers an `add` the
+   * call's abort did not cut off, before the disk is removed, without waiting for it (the call
+   * then rejects with the abort's reason, whatever it throws).
    */
-  onDisk?: (disk: Disk) => void;
+  onDisk?: (disk: Disk) => void | Promise<void>;
   /**
    * How the file's holes may be found, in order (default `["seek", "qemu-img"]`; then the
    * whole file is read and its zeros found while reading).
@@ -174,7 +174,7 @@ export async function uploadImage(
   let verified: VerifyMode | undefined;
   let transfer: ImageTransfer | undefined;
   try {
-    options.onDisk?.(created);
+    await options.onDisk?.(created);
     await waitForStatus(diskService, DiskStatus.OK, wait);
     transfer = await TransferSession.run(
       connection,
@@ -247,11 +247,7 @@ async function addDisk(
       if (!(failure instanceof TimeoutError)) throw error; // refused: nothing was made
       throw withNote(error, `; a disk named "${disk.name}" may have been made: no answer came`);
     }
-    try {
-      options.onDisk?.(made);
-    } catch {
-      // The call rejects with the abort's reason all the same.
-    }
+    toldAnyway(options.onDisk, made);
     if (options.keepDiskOnFailure) {
       throw withNote(error, `; disk ${made.id} ("${made.name}") is kept (keepDiskOnFailure)`);
     }

@@ -366,3 +366,41 @@ Deno.test("an abort while uploadImage creates its disk, with keepDiskOnFailure: 
     await Deno.remove(path);
   }
 });
+
+Deno.test("async callbacks are awaited: one that rejects fails the call, which cleans up", async () => {
+  await using t = await simulatorSession({ delay: 0 });
+  const path = await dataFile(MIB);
+  try {
+    const noted: string[] = [];
+    const { disk, transfer } = await uploadImage(t.connection, path, {
+      ...FAST,
+      storageDomain: "data",
+      onDisk: async (made) => {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        noted.push(`disk ${made.id}`);
+      },
+      onTransfer: async (made) => {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        noted.push(`transfer ${made.id}`);
+      },
+    });
+    assert.deepEqual(noted, [`disk ${disk.id}`, `transfer ${transfer.id}`]);
+    const rejected = new Error("the state file cannot be written");
+    let diskId = "";
+    await assert.rejects(
+      uploadImage(t.connection, path, {
+        ...FAST,
+        storageDomain: "data",
+        onTransfer: async (made) => {
+          diskId = made.disk!.id!;
+          await Promise.resolve();
+          throw rejected;
+        },
+      }),
+      (error) => error === rejected,
+    );
+    await assert.rejects(diskService(t.connection, diskId).get(), NotFoundError);
+  } finally {
+    await Deno.remove(path);
+  }
+});

@@ -28,3 +28,18 @@ export function briefly(error: unknown): string {
   }
   return error instanceof Error ? error.message : String(error);
 }
+
+/**
+ * Tells `callback` of `made` during an abort's clean-up: neither waited for nor able to
+ * change how the call ends (what it throws, or its promise rejects with, is ignored).
+ */
+export function toldAnyway<T>(
+  callback: ((made: T) => void | Promise<void>) | undefined,
+  made: T,
+): void {
+  try {
+    callback?.(made)?.catch(() => {});
+  } catch {
+    // The call rejects with the abort's reason all the same.
+  }
+}

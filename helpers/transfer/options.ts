@@ -33,12 +33,12 @@ export interface ImageTransferOptions extends SessionOptions {
   /**
    * Called with the transfer the engine answered to its creation (and its id) before any byte
    * moves, e.g. to note the id for a clean-up should the script be killed; a promise it returns
-   * is not awaited. One that throws fails the call with its error, the transfer cancelled (and
-   * `uploadImage`'s disk removed). Also called when the engine answers an `add` the call's abort
-   * did not cut off, before the transfer is cancelled (the call then rejects with the abort's
-   * reason, whatever it throws).
+   * is awaited. One that throws (or rejects) fails the call with its error, the transfer
+   * cancelled (and `uploadImage`'s disk removed). Also called when the engine answers an `add`
+   * the call's abort did not cut off, before the transfer is cancelled, without waiting for it
+   * (the call then rejects with the abort's reason, whatever it throws).
    */
-  onTransfer?: (transfer: ImageTransfer) => void;
+  onTransfer?: (transfer: ImageTransfer) => void | Promise<void>;
 }
 
 /** Default bytes per request. */

@@ -29,7 +29,7 @@ import type { ImageTransferService } from "../../services/image_transfer.ts";
 import { isTransient, waitFor } from "../wait.ts";
 import { delay, untilAborted, within } from "../delay.ts";
 import { ImageioClient, type ServerOptions } from "./imageio.ts";
-import { briefly, withNote } from "./notes.ts";
+import { briefly, toldAnyway, withNote } from "./notes.ts";
 import { CleanupBudget, cleanupTime } from "./cleanup.ts";
 
 /** How a transfer is run on the engine's side. */
@@ -62,7 +62,7 @@ export interface SessionOptions {
 /** Who is told of the transfer once the engine has made it (see `ImageTransferOptions`). */
 export interface TransferCreated {
   /** Called with the transfer the engine answered to its creation; a throw fails the call. */
-  onTransfer?: (transfer: ImageTransfer) => void;
+  onTransfer?: (transfer: ImageTransfer) => void | Promise<void>;
 }
 
 /** Phases after which no byte will move any more. */
@@ -188,7 +188,7 @@ export class TransferSession {
     const service = system.imageTransfersService().imageTransferService(created.id!);
     let session: TransferSession | undefined;
     try {
-      options.onTransfer?.(created);
+      await options.onTransfer?.(created);
       const [newest] = await newestEvent; // only for reasons
       const ready = await waitFor(
         (polls) => service.get({ signal: polls }),
@@ -630,11 +630,7 @@ async function createTransfer(
     try {
       const made = signal?.aborted ? await adding.catch((late) => late) : error;
       if (!(made instanceof Error)) {
-        try {
-          options.onTransfer?.(made);
-        } catch {
-          // The call rejects with the abort's reason all the same.
-        }
+        toldAnyway(options.onTransfer, made);
         const service = transfers.imageTransferService(made.id!);
         const why = await cancelled(service.cancel({ signal: cleanup }));
         if (why !== undefined) notCancelled.push({ id: made.id!, why });
