@@ -66,9 +66,9 @@ export async function runLogin(context: Context, args: ParsedFlags): Promise<voi
   const connection = new Connection({ ...base, username: settings.username, password });
   let kept = false;
   try {
-    const token = await connection.authenticate();
+    const token = await connection.authenticate({ signal: context.signal });
     const expires = connection.tokenExpiry();
-    await connection.test(true);
+    await connection.test(true, { signal: context.signal });
     // The session it replaces is not revoked: commands started before may still be using it.
     const path = await writeSession(context.env, {
       url: base.url,

@@ -327,6 +327,28 @@ Deno.test("a second Ctrl-C during an upload names the new disk and its transfer,
   );
 });
 
+Deno.test("Ctrl-C while ovirt login checks the API root: exit 130 at once, the token revoked", async () => {
+  await using bench = await cliBench();
+  await using proxy = startHoldingProxy((method, url) =>
+    method === "GET" && url.pathname.replace(/\/+$/, "") === "/ovirt-engine/api"
+      ? "answer"
+      : undefined
+  );
+  const child = spawnOvirt(["login"], {
+    ...bench.env,
+    HTTP_PROXY: proxy.url,
+    OVIRT_PASSWORD: bench.sim.password,
+  });
+  await heldFor(proxy, child);
+  const sent = performance.now();
+  child.kill("SIGINT");
+  const { code, stderr } = await ended(child);
+  assert.equal(code, 130, stderr);
+  assert.ok(performance.now() - sent < 5_000, `it ended ${performance.now() - sent} ms after`);
+  assert.doesNotMatch(stderr, /did not finish/);
+  assert.ok(proxy.requests.includes(LOGOUT), "the token it got was revoked");
+});
+
 Deno.test("a clean-up cut short by the limit says what it may have left behind", async () => {
   const script = `
     import { Interrupt } from ${
