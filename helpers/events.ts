@@ -308,9 +308,10 @@ class Follower {
 
 /**
  * Yields every new event once, polling `list({ from })` forever (until `signal` aborts),
- * oldest first within a poll. Keep the highest `id` handled and pass it as `from` to resume
- * after a restart of your script without losing or repeating events; `from: "latest"`
- * starts after the newest event of the log. A poll holds all the events it found in memory
+ * oldest first within a poll. Keep the `id` of the last event handled (not the highest: after
+ * a reset of the log the ids go back) and pass it as `from` to resume after a restart of your
+ * script without losing or repeating events; `from: "latest"` starts after the newest event
+ * of the log. A poll holds all the events it found in memory
  * before yielding the oldest (the engine sends the newest first).
  *
  * "Once" covers, within one iteration: every event whose id is above `from` and that shows
@@ -343,7 +344,10 @@ class Follower {
  * A reset found before the iteration saw any event's time (at its first poll, the log reset
  * while the script was not running) goes on after the newest event of the new log. An event
  * removed from the log (by a user, or the engine's cleanup) is taken for a reset only when it
- * was the newest (nothing is yielded again then); either way it is then forgotten.
+ * was the newest (nothing is yielded again then); either way it is then forgotten. With a
+ * `search`, before any matching event was yielded, a reset is noticed only while the new log's
+ * newest id is below the old one's: matching events a restored engine logged below that id
+ * before the next poll are not yielded.
  */
 export async function* followEvents(
   events: EventSource,
