@@ -114,6 +114,27 @@ function checkField(field: string, where: string): void {
 
 /** A `status` field, of the object searched or of one it refers to (`vms.status`). */
 const STATUS_FIELD = /(^|\.)status$/i;
+/**
+ * The fields whose values the engine's search reads through a table (its enums, the OS
+ * names), comparing them exactly, `_` and all, also after `!=`.
+ */
+const VALUE_TABLE_FIELD = new RegExp(
+  `(^|\\.)(${
+    [
+      "allocation_policy",
+      "architecture",
+      "bios_type",
+      "disk_content_type",
+      "disk_type",
+      "external_status",
+      "os",
+      "severity",
+      "status",
+      "type",
+    ].join("|")
+  })$`,
+  "i",
+);
 /** A value spelled as the API spells an enum's value (`wait_for_launch`). */
 const ENUM_VALUE = /^[a-z][a-z0-9]*(_[a-z0-9]+)+$/;
 
@@ -152,9 +173,10 @@ function comparison(
   }
   // `*` stays `*`: a wildcard as asked for, or (literal) a loose stand-in for itself.
   const engine = value.replace(UNSAYABLE, "*");
-  // After `!=` the engine leaves `_` a one-character wildcard (it escapes it for `=` only).
+  // After `!=` the engine leaves `_` a one-character wildcard in text (it escapes it for `=`
+  // only); a field it reads through a table of values (an enum, `os`) it compares exactly.
   const loose = engine !== value || (!wildcards && value.includes("*")) ||
-    (op === "!=" && value.includes("_"));
+    (op === "!=" && value.includes("_") && !VALUE_TABLE_FIELD.test(field));
   const text = written(engine);
   if (!loose) return { kind: "comparison", field, op, text };
   if (op !== "=") {
@@ -275,8 +297,10 @@ export function searchQuery(
   options: SearchQueryOptions = {},
 ): SearchQuery {
   const terms = condition ? disjunction(condition) : [];
-  const loose = terms.flat().filter((comparison) => comparison.exactly);
-  if (loose.length > 0 && terms.length > 1) {
+  const loose = [...new Set(terms.flat().filter((comparison) => comparison.exactly))];
+  // A loose comparison every alternative holds (`name=...` and-ed with a `status=migrating`,
+  // which expands to two) can be checked here; one some alternatives lack cannot.
+  if (loose.some((comparison) => terms.some((term) => !term.includes(comparison)))) {
     throw new OvirtError(
       `searchQuery: ${loose[0].field} cannot be matched exactly inside "or" ` +
         "(search each alternative on its own)",

@@ -254,3 +254,25 @@ Deno.test("searchQuery: a name with % or _ is found exactly, as the engine escap
   assert.deepEqual(await found("50%"), ["50%"]);
   assert.deepEqual(await found("my_vm"), ["my_vm"]);
 });
+
+Deno.test("searchQuery: a loose value and-ed with status migrating is filtered, not refused", () => {
+  const query = searchQuery(
+    where.and(where.eq("status", types.VmStatus.MIGRATING), where.eq("name", "web;1")),
+  );
+  assert.equal(
+    query.text,
+    "status=migratingfrom and name=web*1 or status=migratingto and name=web*1",
+  );
+  assert.equal(query.exact, false);
+  assert.deepEqual(query.filter([{ name: "web;1" }, { name: "webX1" }]), [{ name: "web;1" }]);
+  assert.throws(
+    () => searchQuery(where.or(where.eq("name", "web;1"), where.eq("name", "db"))),
+    /name cannot be matched exactly inside "or"/,
+  );
+  assert.equal(
+    searchQuery(where.ne("bios_type", types.BiosType.Q35_OVMF)).text,
+    "bios_type!=q35_ovmf",
+    "an enum's value is compared exactly after != too",
+  );
+  assert.equal(searchQuery(where.ne("os", "rhel_8x64")).text, "os!=rhel_8x64");
+});
