@@ -6,7 +6,8 @@
  * runs to the next `"` (there is no escape for a quote inside), a bare value ends at a
  * space or an operator, and `*` in a value is always a wildcard. The engine compares text
  * with SQL's `LIKE` after escaping the value: a `%` is itself, and so is a `_` but after
- * `!=` (where it is any one character), a `*` any run of characters, and a `\` is doubled
+ * `!=` (where it is any one character; an enum's value or an OS name, read through a table,
+ * is compared exactly), a `*` any run of characters, and a `\` is doubled
  * or not by rules of its own (next to a `%` or another `\` it is not; a value may not end
  * with one). Its syntax checker also refuses `'` and
  * `;` anywhere in a query, quoted or not, and then answers an empty list (no error). A
