@@ -38,7 +38,8 @@ export interface SearchableCollection<T> {
  * by id then.
  */
 export async function findByName<
-  C extends SearchableCollection<{ id?: string; name?: string }>,
+  T extends { id?: string; name?: string } = { id?: string; name?: string },
+  C extends SearchableCollection<T> = SearchableCollection<T>,
 >(
   // With a `list` that takes no search, a member no collection has, named to say why.
   collection:

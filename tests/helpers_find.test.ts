@@ -25,6 +25,9 @@ Deno.test("findByName finds the VM named web 1, not web (whose description has a
   assert.equal(first?.id, web.id, "the unquoted search finds web");
   assert.equal((await findByName(vmsService, "web 1"))?.id, web1.id);
   assert.equal((await findByName(vmsService, "web"))?.id, web.id);
+  // The item type may be given, as before the collection became the type parameter.
+  const typed: types.Vm | undefined = await findByName<types.Vm>(vmsService, "web");
+  assert.equal(typed?.description, "frontend 1");
   assert.equal((await findByName(vmsService, 'my "odd" vm*'))?.id, odd.id);
   assert.equal(await findByName(vmsService, "WEB 1"), undefined, "case counts");
   assert.equal(await findByName(vmsService, "we"), undefined);
