@@ -42,8 +42,11 @@ const VARIABLES = {
  * `OVIRT_URL`, `OVIRT_USERNAME`, `OVIRT_PASSWORD`, `OVIRT_CA_FILE` and `OVIRT_INSECURE` (`1`,
  * `true` or `yes` turn the checks off; `0`, `false` or `no` keep them; anything else is refused).
  * Prefer the variable for the password: flags show in process listings. Unknown flags are
- * left for the script. A variable is read only when no flag gave its value, so a script
- * given everything as flags needs no `--allow-env`.
+ * left for the script. A variable is read only for a value no flag gave (`OVIRT_CA_FILE` and
+ * `OVIRT_INSECURE` also to refuse a contradiction with `--insecure` or `--ca-file`), and
+ * `OVIRT_CA_FILE` and `OVIRT_INSECURE` count as unset when the script may not read them: run
+ * without a terminal (or with `--no-prompt`), a script given everything as flags needs no
+ * `--allow-env`.
  */
 export function connectionOptionsFromEnv(
   args: readonly string[] = Deno.args,
@@ -107,7 +110,6 @@ export function connectionOptionsFromEnv(
   };
 }
 
-/** The value of a switch spelled out (`--insecure=false`): `true`/`1` or `false`/`0`. */
 /**
  * The value of `OVIRT_INSECURE`, read as the `ovirt` command reads it: `1`, `true` or `yes`
  * turn certificate checks off, `0`, `false` or `no` keep them (in any case); unset or empty
@@ -118,10 +120,13 @@ export function insecureVariable(text: string | undefined): boolean | undefined 
   if (/^(1|true|yes)$/i.test(text)) return true;
   if (/^(0|false|no)$/i.test(text)) return false;
   throw new OvirtError(
-    `OVIRT_INSECURE must be 1 (skip TLS checks) or 0, not ${JSON.stringify(text)}`,
+    `OVIRT_INSECURE must be 1 (skip TLS checks) or 0 (also true/yes, false/no), not ${
+      JSON.stringify(text)
+    }`,
   );
 }
 
+/** The value of a switch spelled out (`--insecure=false`): `true`/`1` or `false`/`0`. */
 function switchValue(flag: string, text: string): boolean {
   if (text === "true" || text === "1") return true;
   if (text === "false" || text === "0") return false;

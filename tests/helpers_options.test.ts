@@ -58,7 +58,8 @@ Deno.test("OVIRT_INSECURE is read as the ovirt command reads it", () => {
       () => insecure(odd),
       (error) =>
         error instanceof OvirtError &&
-        error.message === `OVIRT_INSECURE must be 1 (skip TLS checks) or 0, not "${odd}"`,
+        error.message ===
+          `OVIRT_INSECURE must be 1 (skip TLS checks) or 0 (also true/yes, false/no), not "${odd}"`,
       odd,
     );
   }
