@@ -27,6 +27,8 @@ export class Deadline implements Disposable {
   #paused = 0;
   /** When the pause under way began, if one is. */
   #pausedAt?: number;
+  /** The end to check once the pause ends: its timer fired during the pause. */
+  #waiting?: AbortController;
 
   /** Starts the clock now; `timeout` undefined or 0 means no time limit. */
   constructor(timeout?: number, callerSignal?: AbortSignal) {
@@ -79,6 +81,9 @@ export class Deadline implements Disposable {
     if (this.#pausedAt === undefined) return;
     this.#paused += performance.now() - this.#pausedAt;
     this.#pausedAt = undefined;
+    const controller = this.#waiting;
+    this.#waiting = undefined;
+    if (controller) this.#timeUp(controller); // came while paused: its time is counted now
   }
 
   /** Milliseconds the call has run, pauses left out. */
@@ -109,6 +114,10 @@ export class Deadline implements Disposable {
   }
 
   #timeUp(controller: AbortController): void {
+    if (this.#pausedAt !== undefined) { // the clock stands: look again once it runs
+      this.#waiting = controller;
+      return;
+    }
     const left = this.#timeout! - this.#used();
     if (left > 0) { // paused meanwhile: the time is not up yet
       this.#timer = setTimeout(() => this.#timeUp(controller), left);
