@@ -207,12 +207,16 @@ function answerList(call: Call): Response {
   }
   if (max === -1 && searchable(location)) throw illegalMax(max);
   const limit = max === undefined || max < 0 ? undefined : max;
-  const search = query.get("search");
-  if (search !== null && searchable(location)) {
-    const schema = searchSchema(engine, type);
+  // Without a search the engine lists through its search backend all the same (`VMs: `), in
+  // the same order as with one.
+  const schema = searchable(location) ? searchSchema(engine, type) : undefined;
+  const given = query.get("search");
+  const search = given ?? (schema?.defaultOrder !== undefined ? "" : null);
+  if (search !== null && schema !== undefined) {
     const parsed = parseSearch(search, schema.isField);
     items = parsed
-      ? applySearch(searchScope(engine, location, items), parsed, schema, {
+      // A search given replaces the default constraint (a cluster's Gluster volumes).
+      ? applySearch(given === null ? items : searchScope(engine, location, items), parsed, schema, {
         caseSensitive: isTrue(query.get("case_sensitive")),
         max: limit,
         now: new Date(),
