@@ -96,16 +96,31 @@ const CLEARED_UNLESS_SENT: Readonly<Record<string, readonly string[]>> = {
   VmPlacementPolicy: ["hosts"],
 };
 
+/**
+ * Structs the engine's mappers read whole rather than member by member: one sent replaces
+ * the stored one, and one sent holding nothing removes the setting (`<lease/>` leaves a VM
+ * without a lease, `<cpu_tune/>` without CPU pinning, a network's `<vlan/>` untagged).
+ */
+const SET_WHOLE: ReadonlySet<string> = new Set(["StorageDomainLease", "CpuTune", "Vlan"]);
+
 /** Whether `value` is a struct value (an object, not a list). */
 function isStruct(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** Whether `value` holds no value at all: only empty lists and structs, if anything. */
+function holdsNothing(value: unknown): boolean {
+  if (value === undefined || value === null) return true;
+  if (Array.isArray(value)) return value.length === 0;
+  return isStruct(value) && Object.values(value).every(holdsNothing);
 }
 
 /**
  * `stored` (an object of struct `type`) with `changes` set the engine's way: only the
  * members sent change; a struct sent is merged into the stored one member by member (so
  * `cpu: { topology: { cores: 4 } }` keeps the sockets), less its read-only members (an
- * SPM's `status`); a list or a reference sent replaces the stored one whole.
+ * SPM's `status`); a list, a reference or a struct of `SET_WHOLE` sent replaces the stored
+ * one whole (such a struct sent empty removes it).
  */
 export function mergeChanges(
   type: string,
@@ -118,8 +133,14 @@ export function mergeChanges(
   }
   for (const [name, value] of Object.entries(settableChanges(type, changes))) {
     const member = membersOf(type).find((candidate) => candidate.name === name);
+    const whole = member?.kind === "struct" && SET_WHOLE.has(member.type!);
+    if (whole && holdsNothing(value)) {
+      // Kept as a member without value, so that a next-run change removes it when applied.
+      merged[name] = undefined;
+      continue;
+    }
     const old = merged[name];
-    const nested = member?.kind === "struct" && !member.link && !member.list &&
+    const nested = member?.kind === "struct" && !member.link && !member.list && !whole &&
       isStruct(value) && isStruct(old);
     merged[name] = nested ? mergeChanges(member.type!, old, value) : value;
   }

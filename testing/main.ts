@@ -70,10 +70,11 @@ if (flags.help) {
   Deno.exit(0);
 }
 
+const port = numberFlag("port", flags.port);
 const started = performance.now();
 const sim = await startSimulator({
   tls: !flags.plain,
-  port: numberFlag("port", flags.port),
+  port,
   vms: numberFlag("vms", flags.vms),
   empty: flags.empty,
   delay: numberFlag("delay", flags.delay),
@@ -86,8 +87,8 @@ const sim = await startSimulator({
   if (error instanceof Deno.errors.AddrInUse || error instanceof Deno.errors.PermissionDenied) {
     // The port is taken, or not ours to listen on: one line, as for any failure to start.
     const message = error instanceof Deno.errors.AddrInUse
-      ? error.message // names the port
-      : `cannot listen on port ${flags.port}: ${error.message}`;
+      ? `port ${port} is in use`
+      : `cannot listen on port ${port}: ${error.message}`;
     console.error(`simulator: ${message}`);
     Deno.exit(1);
   }

@@ -10,6 +10,7 @@ import { Refusal } from "./answers.ts";
 import type {
   Condition,
   EnumValue,
+  FieldKind,
   Operator,
   SearchOptions,
   SearchQuery,
@@ -182,12 +183,12 @@ function compare<T>(
     const pattern = like(value, { caseSensitive: options.caseSensitive, escapeUnderscore: equal });
     return (item) => matches(read(item), pattern) === equal;
   }
-  const target = sortKey(value);
+  const target = sortKey(value, kind.kind);
   const sign = condition.op.startsWith("<") ? -1 : 1;
   const orEqual = condition.op.endsWith("=");
   return (item) =>
     values(read(item)).some((one) => {
-      const compared = compareKeys(sortKey(one), target);
+      const compared = compareKeys(sortKey(one, kind.kind), target);
       return compared === sign || (orEqual && compared === 0);
     });
 }
@@ -232,7 +233,7 @@ function timeOf(value: unknown): number | undefined {
 function orderKey<T>(schema: SearchSchema<T>, item: T, field: string): SortKey {
   const kind = schema.kindOf(field);
   const value = schema.read(item, field);
-  if (kind.kind !== "enum") return sortKey(value);
+  if (kind.kind !== "enum") return sortKey(value, kind.kind);
   const rank = enumRank(kind.values, values(value)[0]);
   return rank === undefined ? { kind: 0, value: undefined } : { kind: 1, value: rank };
 }
@@ -254,17 +255,24 @@ type SortKey = { kind: 0; value: undefined } | { kind: 1; value: number } | {
   value: string;
 };
 
-function sortKey(value: unknown): SortKey {
+/**
+ * How `value` of a field of `kind` sorts: numbers and dates by value, text as text (also
+ * text made only of digits: the engine's `ORDER BY` over a text column puts "10" before "9").
+ */
+function sortKey(value: unknown, kind: FieldKind["kind"]): SortKey {
   const one = values(value)[0];
   if (one === undefined) return { kind: 0, value: undefined };
-  if (typeof one === "number") return { kind: 1, value: one };
-  if (typeof one === "boolean") return { kind: 1, value: one ? 1 : 0 };
   if (one instanceof Date) return { kind: 1, value: one.getTime() };
-  const string = String(one);
-  if (/^-?[0-9]+(\.[0-9]+)?$/.test(string)) return { kind: 1, value: Number(string) };
-  const date = /^[0-9]{4}-[0-9]{2}-[0-9]{2}/.test(string) ? Date.parse(string) : NaN;
-  if (!Number.isNaN(date)) return { kind: 1, value: date };
-  return { kind: 2, value: string.toLowerCase() };
+  if (kind === "number") {
+    if (typeof one === "number") return { kind: 1, value: one };
+    if (typeof one === "boolean") return { kind: 1, value: one ? 1 : 0 };
+    if (/^-?[0-9]+(\.[0-9]+)?$/.test(String(one))) return { kind: 1, value: Number(one) };
+  }
+  if (kind === "date" && typeof one === "string") {
+    const date = Date.parse(one);
+    if (!Number.isNaN(date)) return { kind: 1, value: date };
+  }
+  return { kind: 2, value: String(one).toLowerCase() };
 }
 
 /** -1, 0 or 1; absent values sort first, numbers before strings. */

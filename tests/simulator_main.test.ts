@@ -73,6 +73,6 @@ Deno.test("deno task sim: a port already taken is one line on stderr, exit statu
     const { code, stdout, stderr } = await sim(["--port", String(port), ...plain]);
     assert.equal(code, 1, stderr);
     assert.equal(stdout, "");
-    assert.equal(stderr, `simulator: The simulator's port ${port} is in use\n`);
+    assert.equal(stderr, `simulator: port ${port} is in use\n`);
   }
 });

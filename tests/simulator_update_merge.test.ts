@@ -158,3 +158,50 @@ Deno.test("simulator: a next-run update of a running VM merges member by member 
   assert.equal(stopped.status, types.VmStatus.DOWN);
   assert.deepEqual(stopped.cpu, expected, "applied once down, sockets kept");
 });
+
+Deno.test("simulator: an empty lease or cpu_tune sent removes the VM's lease or CPU pinning", async () => {
+  await using session = await simulatorSession({ delay: 0 });
+  const system = session.connection.systemService();
+  const [data] = await system.storageDomainsService().list({ search: "name=data" });
+  const [down] = await system.vmsService().list({ search: "status=down", max: 1 });
+  const vm = system.vmsService().vmService(down.id!);
+  const pin = { vcpuPins: [{ vcpu: 0, cpuSet: "1" }] };
+  await vm.update({ lease: { storageDomain: { id: data.id } }, cpu: { cpuTune: pin } });
+  const set = await vm.get();
+  assert.equal(set.lease?.storageDomain?.id, data.id);
+  assert.deepEqual(set.cpu?.cpuTune, pin);
+  // As the engine's mappers read them: a lease without a domain, a tune without pins.
+  await vm.update({ lease: {}, cpu: { cpuTune: {} } });
+  const cleared = await vm.get();
+  assert.equal(cleared.lease, undefined);
+  assert.equal(cleared.cpu?.cpuTune, undefined);
+  assert.deepEqual(cleared.cpu?.topology, set.cpu?.topology, "the rest of cpu is kept");
+});
+
+Deno.test("simulator: an empty vlan sent untags a network", async () => {
+  await using session = await simulatorSession({ delay: 0 });
+  const networks = session.connection.systemService().networksService();
+  const added = await networks.add({
+    name: "tagged",
+    dataCenter: { name: "Default" },
+    vlan: { id: 10 },
+  });
+  const network = networks.networkService(added.id!);
+  assert.equal((await network.get()).vlan?.id, 10);
+  await network.update({ vlan: {} });
+  assert.equal((await network.get()).vlan, undefined);
+});
+
+Deno.test("simulator: an empty lease sent in a next-run update removes the lease once applied", async () => {
+  await using session = await simulatorSession({ delay: 0 });
+  const system = session.connection.systemService();
+  const [data] = await system.storageDomainsService().list({ search: "name=data" });
+  const [running] = await system.vmsService().list({ search: "status=up", max: 1 });
+  const vm = system.vmsService().vmService(running.id!);
+  await vm.update({ lease: { storageDomain: { id: data.id } } });
+  await vm.update({ lease: {} }, { nextRun: true });
+  assert.equal((await vm.get({ nextRun: true })).lease, undefined);
+  assert.equal((await vm.get()).lease?.storageDomain?.id, data.id, "still leased while it runs");
+  await vm.stop();
+  assert.equal((await vm.get()).lease, undefined);
+});

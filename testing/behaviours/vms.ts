@@ -3,9 +3,9 @@
  * disks are copied, `down` at once from a template without disks), the power lifecycle
  * (start, stop, shutdown, suspend, reboot (also while powering up), migrate to another
  * host that is `up`, cancel a migration while it runs) with the engine's refusals and
- * words, the next-run configuration, snapshots (a VM that is starting keeps starting;
- * previewed with the VM down, then committed or undone, its images locked for a step each
- * time) and NICs. A VM whose images are locked refuses changes. Starting with run-once
+ * words, the next-run configuration (applied when the VM goes down or reboots), snapshots
+ * (a VM that is starting keeps starting; previewed with the VM down, then committed or
+ * undone, its images locked for a step each time) and NICs. A VM whose images are locked refuses changes. Starting with run-once
  * settings (a `vm`, cloud-init, Sysprep) marks the VM `run_once` until it is down; a
  * stateless VM gets a `stateless` snapshot while it runs, discarded a step after it is
  * down. New VMs can also be cloned from a snapshot. With `all_content=true` a VM shows its
@@ -243,6 +243,23 @@ function down(vm: Entity): Record<string, unknown> {
   };
 }
 
+/**
+ * The step of a reboot that brings the VM back up. With a next-run configuration pending the
+ * engine reboots cold (`RebootVmCommand.isColdReboot`): the VM runs anew with that
+ * configuration applied, and its guest agent reports again a step later.
+ */
+function rebooted(vm: Entity): Record<string, unknown> {
+  if (vm[NEXT_RUN] === undefined) return { status: "up" };
+  return {
+    ...nextRunView(vm),
+    ...NO_GUEST_REPORT,
+    status: "up",
+    startTime: new Date(),
+    [NEXT_RUN]: undefined,
+    nextRunConfigurationExists: false,
+  };
+}
+
 const vmActions: Record<string, ActionHandler> = {
   start: (call, vm, params) => {
     checkNotLocked(vm!, "run");
@@ -296,7 +313,7 @@ const vmActions: Record<string, ActionHandler> = {
   },
   reboot: (call, vm) => {
     if (vm!.status !== "up" && vm!.status !== "powering_up") throw statusIllegal(vm!, "restart");
-    lifecycle(call, vm!, { status: "reboot_in_progress" }, [{ status: "up" }, agentReports]);
+    lifecycle(call, vm!, { status: "reboot_in_progress" }, [rebooted, agentReports]);
   },
   reset: (call, vm) => {
     if (vm!.status !== "up") throw conflict("Cannot reset VM. VM is not running.");
