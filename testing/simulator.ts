@@ -9,14 +9,7 @@ import { writeStruct } from "../transport/xml/writer.ts";
 import { AddLedger } from "./add_ledger.ts";
 import { answerApi } from "./api.ts";
 import { Refusal, refusalAnswer, xmlAnswer } from "./answers.ts";
-import {
-  LOGOUT_PATH,
-  Sso,
-  type SsoErrorShape,
-  TOKEN_HTTP_AUTH_PATH,
-  TOKEN_PATH,
-  unauthorized,
-} from "./auth.ts";
+import { LOGOUT_PATH, Sso, TOKEN_HTTP_AUTH_PATH, TOKEN_PATH, unauthorized } from "./auth.ts";
 import { type Change, changeOf } from "./changes.ts";
 import { givenCorrelationId } from "./correlation.ts";
 import { Engine } from "./engine.ts";
@@ -31,50 +24,12 @@ import {
   checkFaultOptions,
   checkSimulatorOptions,
   checkTransferQuirks,
+  type SimulatorOptions,
 } from "./simulator_options.ts";
+
+export type { SimulatorOptions } from "./simulator_options.ts";
 import { createTlsMaterial, type TlsMaterial } from "./tls.ts";
 import { closedPort, type ImageTraffic, type TransferQuirks } from "./transfer_quirks.ts";
-
-/** How to start a simulator. Every option has a default. */
-export interface SimulatorOptions extends FaultOptions {
-  /**
-   * Serve HTTPS: `true` with a CA and server certificate made at start (`caCert` and `tls` on
-   * the handle), or with those of another simulator (its `tls`), to start it again as the
-   * same engine, which keeps its certificates across a restart.
-   */
-  tls?: boolean | TlsMaterial;
-  /** TCP port on 127.0.0.1; 0 (default) picks a free one. */
-  port?: number;
-  /** User name with profile; `admin@internal` by default. */
-  username?: string;
-  /** The user's password; random by default. */
-  password?: string;
-  /** Start with only what a fresh engine has (no hosts, storage, extra templates or VMs). */
-  empty?: boolean;
-  /** How many VMs to seed (default 20). */
-  vms?: number;
-  /** Seed of ids and of injected faults, a whole number from 0 to 2^32 - 1 (default 1): the same seed gives the same ids. */
-  seed?: number;
-  /** Milliseconds one status lifecycle step takes (default 100; 0: the next request sees it). */
-  delay?: number;
-  /** Lifetime of SSO tokens in milliseconds (default: unlimited). */
-  tokenLifetime?: number;
-  /** JSON shape of SSO errors: `"description"` (default) or `"code"` (protocol 5.1). */
-  ssoErrorShape?: SsoErrorShape;
-  /**
-   * A keytab file with the `HTTP/<host>` service key: Kerberos logins (`Negotiate` at
-   * `token-http-auth`) are then checked against it with the system's GSS-API (needs
-   * `--allow-ffi`); without it they are refused.
-   */
-  keytab?: string;
-  /**
-   * Receives one line per request (method, path, status); no credentials (an image transfer's
-   * path, which names its ticket, shows as `/[transfer path hidden]`).
-   */
-  log?: (line: string) => void;
-  /** How image transfers misbehave (an older engine, an unreachable host...); none by default. */
-  transfers?: TransferQuirks;
-}
 
 /** A running simulator. */
 export interface Simulator extends AsyncDisposable {

@@ -1,5 +1,5 @@
 /**
- * The checks of `SimulatorOptions` and {@link FaultOptions}: a name that is not an option
+ * The options of a simulator, and their checks (and of {@link FaultOptions}): a name that is not an option
  * (a typo that would leave a fault uninjected) or a value that makes no sense is refused
  * with a `RangeError` naming the option, before anything starts or changes.
  *
@@ -9,8 +9,50 @@
 import { meantName } from "../transport/option_names.ts";
 import { MAX_MILLISECONDS } from "../transport/options.ts";
 import { FAULT_OPTION_NAMES, type FaultOptions } from "./faults.ts";
-import type { SimulatorOptions } from "./simulator.ts";
+import type { SsoErrorShape } from "./auth.ts";
+import type { TlsMaterial } from "./tls.ts";
 import { TRANSFER_QUIRK_NAMES, TRANSFER_STOPS, type TransferQuirks } from "./transfer_quirks.ts";
+
+/** How to start a simulator. Every option has a default. */
+export interface SimulatorOptions extends FaultOptions {
+  /**
+   * Serve HTTPS: `true` with a CA and server certificate made at start (`caCert` and `tls` on
+   * the handle), or with those of another simulator (its `tls`), to start it again as the
+   * same engine, which keeps its certificates across a restart.
+   */
+  tls?: boolean | TlsMaterial;
+  /** TCP port on 127.0.0.1; 0 (default) picks a free one. */
+  port?: number;
+  /** User name with profile; `admin@internal` by default. */
+  username?: string;
+  /** The user's password; random by default. */
+  password?: string;
+  /** Start with only what a fresh engine has (no hosts, storage, extra templates or VMs). */
+  empty?: boolean;
+  /** How many VMs to seed (default 20). */
+  vms?: number;
+  /** Seed of ids and of injected faults, a whole number from 0 to 2^32 - 1 (default 1): the same seed gives the same ids. */
+  seed?: number;
+  /** Milliseconds one status lifecycle step takes (default 100; 0: the next request sees it). */
+  delay?: number;
+  /** Lifetime of SSO tokens in milliseconds (default: unlimited). */
+  tokenLifetime?: number;
+  /** JSON shape of SSO errors: `"description"` (default) or `"code"` (protocol 5.1). */
+  ssoErrorShape?: SsoErrorShape;
+  /**
+   * A keytab file with the `HTTP/<host>` service key: Kerberos logins (`Negotiate` at
+   * `token-http-auth`) are then checked against it with the system's GSS-API (needs
+   * `--allow-ffi`); without it they are refused.
+   */
+  keytab?: string;
+  /**
+   * Receives one line per request (method, path, status); no credentials (an image transfer's
+   * path, which names its ticket, shows as `/[transfer path hidden]`).
+   */
+  log?: (line: string) => void;
+  /** How image transfers misbehave (an older engine, an unreachable host...); none by default. */
+  transfers?: TransferQuirks;
+}
 
 /** The names of the simulator's options besides the fault options (kept whole by `satisfies`). */
 const OWN_OPTION_NAMES = Object.keys(
