@@ -1,7 +1,7 @@
 /**
- * The options of a simulator, and their checks (and of {@link FaultOptions}): a name that is not an option
- * (a typo that would leave a fault uninjected) or a value that makes no sense is refused
- * with a `RangeError` naming the option, before anything starts or changes.
+ * The options of a simulator, and their checks and those of {@link FaultOptions}: a name that
+ * is not an option (a typo that would leave a fault uninjected) or a value that makes no sense
+ * is refused with a `RangeError` naming the option, before anything starts or changes.
  *
  * @module
  */
