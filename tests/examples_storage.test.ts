@@ -475,9 +475,10 @@ async function transferUnderWay(connection: Connection): Promise<boolean> {
 /**
  * For a second Ctrl-C: interrupts once a transfer is under way, the engine answering slowly
  * (2 s a request) from then on, so that the clean-up the first Ctrl-C starts still runs at
- * the second (the check is to set `latency` back); `prepare` runs first.
+ * the second, 100 ms later, which ends the example with 130 (the check is to set `latency`
+ * back); `prepare` runs first.
  */
-function slowedOnceUnderWay(prepare?: (connection: Connection) => Promise<unknown>) {
+function interruptedTwice(prepare?: (connection: Connection) => Promise<unknown>) {
   let slowed: Simulator | undefined;
   return {
     prepare: async (connection: Connection, simulator: Simulator) => {
@@ -489,7 +490,15 @@ function slowedOnceUnderWay(prepare?: (connection: Connection) => Promise<unknow
       slowed!.setFaults({ latency: 2000 });
       return true;
     },
+    simulator: { delay: 1500 },
+    interruptAgain: 100,
+    exitCode: 130,
   };
+}
+
+/** Asserts that the second Ctrl-C's message names `left` as what the example leaves. */
+function assertLeft(stderr: string, left: string): void {
+  assert.ok(stderr.includes(`; left: ${left}\n`), stderr);
 }
 
 /** The transfer the simulator started for `disk`. */
@@ -571,20 +580,14 @@ exampleTest("upload_disk", {
 
 // A second Ctrl-C exits at once: it names the disk and the transfer uploadImage made, with ids.
 exampleTest("upload_disk", {
-  ...slowedOnceUnderWay(),
-  simulator: { delay: 1500 },
+  ...interruptedTwice(),
   args: async () => ["--file", uploadedPath = await tempImage(uploaded), "--name", "left"],
-  interruptAgain: 100,
-  exitCode: 130,
   check: async ({ connection, simulator, stderr }) => {
     simulator.setFaults({ latency: undefined });
     await Deno.remove(uploadedPath);
     const disk = await diskNamed(connection, "left");
     const transfer = await transferOf(connection, disk);
-    assert.ok(
-      stderr.includes(`; left: disk left (${disk.id}), image transfer ${transfer.id}\n`),
-      stderr,
-    );
+    assertLeft(stderr, `disk left (${disk.id}), image transfer ${transfer.id}`);
   },
 }, "example upload_disk names the disk and the transfer it leaves on a second Ctrl-C");
 
@@ -646,22 +649,16 @@ exampleTest("download_disk", {
 // A second Ctrl-C exits at once: it names the transfer downloadImage made, with its id.
 let leftDir = "";
 exampleTest("download_disk", {
-  ...slowedOnceUnderWay(),
-  simulator: { delay: 1500 },
+  ...interruptedTwice(),
   args: async () => {
     leftDir = await Deno.makeTempDir({ prefix: "ovirt-sdk-download-" });
     return ["--disk", "vm003_disk1", "--file", `${leftDir}/disk.raw`];
   },
-  interruptAgain: 100,
-  exitCode: 130,
   check: async ({ connection, simulator, stderr }) => {
     simulator.setFaults({ latency: undefined });
     await Deno.remove(leftDir, { recursive: true });
     const transfer = await transferOf(connection, await diskNamed(connection, "vm003_disk1"));
-    assert.ok(
-      stderr.includes(`; left: image transfer ${transfer.id} of disk vm003_disk1\n`),
-      stderr,
-    );
+    assertLeft(stderr, `image transfer ${transfer.id} of disk vm003_disk1`);
   },
 }, "example download_disk names the transfer it leaves on a second Ctrl-C");
 
@@ -902,26 +899,18 @@ exampleTest("download_disk_snapshot", {
 // A second Ctrl-C exits at once: it names the transfer downloadImage made, with its id.
 let leftSnapshotDir = "";
 exampleTest("download_disk_snapshot", {
-  ...slowedOnceUnderWay((connection) => snapshotVm(connection, "vm004", "kept")),
-  simulator: { delay: 1500 },
+  ...interruptedTwice((connection) => snapshotVm(connection, "vm004", "kept")),
   args: async () => {
     leftSnapshotDir = await Deno.makeTempDir({ prefix: "ovirt-sdk-snapshot-" });
     return ["--disk", "vm004_disk1", "--file", `${leftSnapshotDir}/snapshot.raw`];
   },
-  interruptAgain: 100,
-  exitCode: 130,
   check: async ({ connection, simulator, stderr }) => {
     simulator.setFaults({ latency: undefined });
     await Deno.remove(leftSnapshotDir, { recursive: true });
     const [transfer] = (await transfersStarted(connection)).filter((item) => item.snapshot);
     const snapshot = transfer?.snapshot?.id;
     assert.ok(snapshot, "a transfer of a snapshot");
-    assert.ok(
-      stderr.includes(
-        `; left: image transfer ${transfer.id} of snapshot ${snapshot} of disk vm004_disk1\n`,
-      ),
-      stderr,
-    );
+    assertLeft(stderr, `image transfer ${transfer.id} of snapshot ${snapshot} of disk vm004_disk1`);
   },
 }, "example download_disk_snapshot names the transfer it leaves on a second Ctrl-C");
 
@@ -1329,22 +1318,14 @@ exampleTest("upload_from_ova", {
 
 // A second Ctrl-C exits at once: it names the disk and the transfer made, with their ids.
 exampleTest("upload_from_ova", {
-  ...slowedOnceUnderWay(),
-  simulator: { delay: 1500 },
+  ...interruptedTwice(),
   args: async () => ["--ova", ovaPath = await ovaFile()],
-  interruptAgain: 100,
-  exitCode: 130,
   check: async ({ connection, simulator, stderr }) => {
     simulator.setFaults({ latency: undefined });
     await Deno.remove(ovaPath);
     const disk = await diskNamed(connection, "disk1");
     const transfer = await transferOf(connection, disk);
-    assert.ok(
-      stderr.includes(
-        `; left: disk disk1 (${disk.id}), image transfer ${transfer.id} of disk disk1\n`,
-      ),
-      stderr,
-    );
+    assertLeft(stderr, `disk disk1 (${disk.id}), image transfer ${transfer.id} of disk disk1`);
   },
 }, "example upload_from_ova names the disk and the transfer it leaves on a second Ctrl-C");
 
@@ -1442,22 +1423,16 @@ exampleTest("upload_ova_as_vm_or_template", {
 exampleTest(
   "upload_ova_as_vm_or_template",
   {
-    ...slowedOnceUnderWay(),
-    simulator: { delay: 1500 },
+    ...interruptedTwice(),
     args: async () => ["--ova", ovaPath = await ovaFile()],
-    interruptAgain: 100,
-    exitCode: 130,
     check: async ({ connection, simulator, stderr }) => {
       simulator.setFaults({ latency: undefined });
       await Deno.remove(ovaPath);
       const disk = await diskNamed(connection, "ovavm_Disk1");
       const transfer = await transferOf(connection, disk);
-      assert.ok(
-        stderr.includes(
-          `; left: disk ovavm_Disk1 (${disk.id}), image transfer ${transfer.id} of disk ` +
-            "ovavm_Disk1\n",
-        ),
+      assertLeft(
         stderr,
+        `disk ovavm_Disk1 (${disk.id}), image transfer ${transfer.id} of disk ovavm_Disk1`,
       );
     },
   },
