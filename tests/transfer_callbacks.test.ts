@@ -7,7 +7,7 @@
 
 import assert from "node:assert/strict";
 import {
-  Connection,
+  type Connection,
   downloadDisk,
   downloadImage,
   type ImageTransferOptions,
@@ -16,7 +16,7 @@ import {
   uploadDisk,
   uploadImage,
 } from "../mod.ts";
-import { type Simulator, startSimulator } from "../testing/mod.ts";
+import type { Simulator } from "../testing/mod.ts";
 import { rawDisk, simulatorSession } from "./sim_session.ts";
 
 const MIB = 1024 * 1024;
@@ -264,51 +264,6 @@ Deno.test("an abort while uploadImage creates its disk: onDisk is told of the di
     await assert.rejects(diskService(t.connection, told[0].id!).get(), NotFoundError);
   } finally {
     await Deno.remove(path);
-  }
-});
-
-Deno.test("README: the onDisk and onTransfer example runs as written, after the section's first", async () => {
-  const readme = await Deno.readTextFile(new URL("../README.md", import.meta.url));
-  const section = readme.slice(readme.indexOf("## Image transfers"));
-  const [first, told] = [...section.matchAll(/```ts\n([\s\S]*?)```/g)].map((block) => block[1]);
-  assert.match(told ?? "", /onTransfer/, "the section's second block shows the callbacks");
-  await using sim = await startSimulator({ tls: true, delay: 0 });
-  const dir = await Deno.makeTempDir({ prefix: "ovirt-sdk-readme-callbacks-" });
-  try {
-    await Deno.writeTextFile(`${dir}/ca.pem`, sim.caCert!);
-    await Deno.writeFile(`${dir}/disk.raw`, new Uint8Array(MIB).fill(7));
-    // Only what points at a real engine changes: the module and the URL.
-    const script = (first + told)
-      .replace('"jsr:@ovirt/sdk"', JSON.stringify(new URL("../mod.ts", import.meta.url).href))
-      .replace('"https://engine.example.com/ovirt-engine/api"', JSON.stringify(sim.url));
-    await Deno.writeTextFile(`${dir}/told.ts`, script);
-    const output = await new Deno.Command(Deno.execPath(), {
-      args: ["run", "--no-check", "--allow-net", "--allow-read", "--allow-write", "--allow-env"]
-        .concat(["told.ts"]),
-      cwd: dir,
-      env: { OVIRT_PASSWORD: sim.password, NO_COLOR: "1" },
-      stdout: "piped",
-      stderr: "piped",
-    }).output();
-    assert.equal(output.code, 0, new TextDecoder().decode(output.stderr));
-    const stdout = new TextDecoder().decode(output.stdout);
-    await using connection = new Connection({
-      url: sim.url,
-      username: sim.username,
-      password: sim.password,
-      caCerts: [sim.caCert!],
-    });
-    const [disk] = await connection.systemService().disksService().list({ search: "name=noted" });
-    assert.ok(disk, "the example made its disk");
-    const transfers = await connection.systemService().imageTransfersService().list();
-    const transfer = transfers.find((item) => item.disk?.id === disk.id);
-    assert.ok(transfer, "and its transfer");
-    assert.ok(
-      stdout.includes(`made disk ${disk.id}\nopened image transfer ${transfer.id}\n`),
-      stdout,
-    );
-  } finally {
-    await Deno.remove(dir, { recursive: true });
   }
 });
 
