@@ -6,7 +6,7 @@
  * @module
  */
 
-import { type Connection, NotFoundError, searchQuery, where } from "../mod.ts";
+import { type Connection, NotFoundError, OvirtError, searchQuery, where } from "../mod.ts";
 import type { Resource } from "./command_table.ts";
 import { UsageError } from "./errors.ts";
 import { looksLikeId } from "./values.ts";
@@ -39,7 +39,13 @@ export async function resolveId(
   // wildcard in the search text: the exact name is matched here, case and all.
   const searchable = list.params.some((param) => param.name === "search");
   const found = searchable
-    ? await collection.list({ search: searchQuery(where.eq("name", word)).text, signal })
+    ? await collection.list({ search: searchQuery(where.eq("name", word)).text, signal }).catch(
+      (error) => {
+        // A search without a `name` field (the engine's jobs) fails: the word is no name.
+        if (error instanceof OvirtError && error.code === 400) return [];
+        throw error;
+      },
+    )
     : await collection.list({ signal });
   const matches = found.filter((item) => item.name === word);
   if (matches.length === 1) return matches[0].id!;

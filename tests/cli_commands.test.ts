@@ -487,6 +487,10 @@ Deno.test("ovirt against the simulator", async (t) => {
     const unknownName = await run("vm", "show", "no-such-vm");
     assert.equal(unknownName.code, 3);
     assert.match(oneErrorLine(unknownName), /No vm named or with id "no-such-vm"/);
+    // The engine's job search has no name: a word that is no job's id is said so, not a 400.
+    const unknownJob = await run("job", "show", "no-such-job");
+    assert.equal(unknownJob.code, 3, unknownJob.stderr);
+    assert.match(oneErrorLine(unknownJob), /No job named or with id "no-such-job"/);
 
     const badFlag = await run("vms", "list", "--colour");
     assert.equal(badFlag.code, 2);
