@@ -22,6 +22,7 @@ import {
 } from "../mod.ts";
 import { refusedAllocation, sparseFor } from "./lib/allocation.ts";
 import { found } from "./lib/found.ts";
+import { Refused } from "./lib/refused.ts";
 
 const USAGE =
   "Usage: deno run --allow-net --allow-env --allow-read examples/add_disks.ts [--storage-domain data] [--count 10] [--size-gib 1] [--format raw|cow] [--sparse|--thick]";
@@ -52,7 +53,7 @@ const domain = found(
 );
 const asked = values.sparse === true ? true : values.thick === true ? false : undefined;
 const refused = asked === undefined ? undefined : refusedAllocation(format, asked, domain);
-if (refused) throw new Error(`Cannot add the disks: ${refused}`);
+if (refused) throw new Refused(`Cannot add the disks: ${refused}`);
 const sparse = asked ?? sparseFor(format, domain);
 
 const added: types.Disk[] = [];

@@ -11,6 +11,7 @@
  */
 
 import { Connection, connectionOptionsFromEnv, scriptArgs, types, waitForStatus } from "../mod.ts";
+import "./lib/refused.ts"; // the SDK's errors end the script with their message alone
 
 const USAGE =
   "Usage: deno run --allow-net --allow-env --allow-read examples/add_host.ts [--name myhost] [--address myhost.example.com] [--cluster Default] [--root-password ...]";

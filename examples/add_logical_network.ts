@@ -10,6 +10,7 @@
  */
 
 import { Connection, connectionOptionsFromEnv, scriptArgs, types } from "../mod.ts";
+import "./lib/refused.ts"; // the SDK's errors end the script with their message alone
 
 const USAGE =
   "Usage: deno run --allow-net --allow-env --allow-read examples/add_logical_network.ts [--name mynetwork] [--data-center Default] [--vlan 200] [--mtu 1500]";

@@ -10,6 +10,7 @@
  */
 
 import { Connection, connectionOptionsFromEnv, scriptArgs, types, waitForStatus } from "../mod.ts";
+import "./lib/refused.ts"; // the SDK's errors end the script with their message alone
 
 const USAGE =
   "Usage: deno run --allow-net --allow-env --allow-read examples/add_nfs_iso_storage_domain.ts [--name myiso] [--host host1] [--address nfs.example.com] [--path /exports/myiso]";

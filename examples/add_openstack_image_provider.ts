@@ -12,6 +12,7 @@
  */
 
 import { Connection, connectionOptionsFromEnv, scriptArgs } from "../mod.ts";
+import "./lib/refused.ts"; // the SDK's errors end the script with their message alone
 
 const USAGE =
   "Usage: deno run --allow-net --allow-env --allow-read examples/add_openstack_image_provider.ts [--name myglance] [--provider-url http://glance.example.com:9292] [--authentication-url http://keystone.example.com:35357/v2.0] [--provider-username admin] [--tenant admin]";

@@ -10,6 +10,7 @@
 
 import { Connection, connectionOptionsFromEnv, findByName, scriptArgs, types } from "../mod.ts";
 import { found, NotFound } from "./lib/found.ts";
+import { Refused } from "./lib/refused.ts";
 
 const USAGE =
   "Usage: deno run --allow-net --allow-env --allow-read examples/add_vm_nic.ts [--vm vm003] [--name nic2] [--profile ovirtmgmt]";
@@ -39,7 +40,7 @@ if (profiles.length === 0) {
   throw new NotFound(`No vNIC profile named ${values.profile} in the data center of VM ${vm.name}`);
 }
 if (profiles.length > 1) {
-  throw new Error(
+  throw new Refused(
     `${profiles.length} vNIC profiles named ${values.profile} in the data center of VM ${vm.name}` +
       ` (ids ${profiles.map((candidate) => candidate.id).join(", ")})`,
   );

@@ -18,6 +18,7 @@ import {
   waitFor,
   where,
 } from "../mod.ts";
+import "./lib/refused.ts"; // the SDK's errors end the script with their message alone
 
 const USAGE =
   "Usage: deno run --allow-net --allow-env --allow-read examples/add_vm_pool.ts [--name mypool] [--cluster Default] [--template centos9] [--size 3] [--prestarted 1]";

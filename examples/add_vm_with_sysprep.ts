@@ -12,8 +12,7 @@
  */
 
 import { Connection, connectionOptionsFromEnv, scriptArgs, types, waitForStatus } from "../mod.ts";
-// A file named on the command line that does not exist: one line and exit code 1.
-import "./lib/found.ts";
+import "./lib/refused.ts"; // the SDK's errors and a file not found end with their message alone
 
 const USAGE =
   "Usage: deno run --allow-net --allow-env --allow-read examples/add_vm_with_sysprep.ts [--name mywinvm] [--cluster Default] [--template centos9] [--os windows_2022] [--unattend Unattend.xml]";

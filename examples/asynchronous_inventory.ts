@@ -11,6 +11,7 @@
  */
 
 import { Connection, connectionOptionsFromEnv, scriptArgs, type types } from "../mod.ts";
+import "./lib/refused.ts"; // the SDK's errors end the script with their message alone
 
 const USAGE =
   "Usage: deno run --allow-net --allow-env --allow-read examples/asynchronous_inventory.ts [--connections 10]";

@@ -16,6 +16,7 @@ import {
   types,
   waitFor,
 } from "../mod.ts";
+import "./lib/refused.ts"; // the SDK's errors end the script with their message alone
 
 const USAGE =
   "Usage: deno run --allow-net --allow-env --allow-read examples/cancel_transfer.ts --transfer-id ID";

@@ -22,6 +22,7 @@ import {
   connectionOptionsFromEnv,
   scriptArgs,
 } from "../mod.ts";
+import "./lib/refused.ts"; // the SDK's errors end the script with their message alone
 
 const USAGE =
   "Usage: deno run --allow-net --allow-env --allow-read examples/connection_builder.ts [--timeout 30] [--connections 4] [--debug]";

@@ -17,6 +17,7 @@ import {
   waitFor,
   where,
 } from "../mod.ts";
+import "./lib/refused.ts"; // the SDK's errors end the script with their message alone
 
 const USAGE =
   "Usage: deno run --allow-net --allow-env --allow-read examples/delete_disks.ts --name PATTERN";

@@ -19,6 +19,7 @@ import {
   waitFor,
   where,
 } from "../mod.ts";
+import "./lib/refused.ts"; // the SDK's errors end the script with their message alone
 
 const USAGE =
   "Usage: deno run --allow-net --allow-env --allow-read examples/import_template_from_ova.ts [--name mytemplate] [--ova /var/tmp/mytemplate.ova] [--host host1] [--cluster Default] [--storage-domain data]";

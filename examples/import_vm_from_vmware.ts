@@ -18,6 +18,7 @@ import {
   types,
   waitFor,
 } from "../mod.ts";
+import "./lib/refused.ts"; // the SDK's errors end the script with their message alone
 
 const USAGE =
   "Usage: deno run --allow-net --allow-env --allow-read examples/import_vm_from_vmware.ts [--name myvm] [--cluster Default] [--storage-domain data] [--vcenter-url vpx://administrator@vcenter.example.com/DC/Cluster/esxi1?no_verify=1]";

@@ -9,6 +9,7 @@
  */
 
 import { Connection, connectionOptionsFromEnv, scriptArgs } from "../mod.ts";
+import "./lib/refused.ts"; // the SDK's errors end the script with their message alone
 
 const USAGE = "Usage: deno run --allow-net --allow-env --allow-read examples/list_vms.ts";
 

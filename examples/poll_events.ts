@@ -17,6 +17,7 @@ import {
   scriptArgs,
   type types,
 } from "../mod.ts";
+import "./lib/refused.ts"; // the SDK's errors end the script with their message alone
 
 const USAGE =
   "Usage: deno run --allow-net --allow-env --allow-read --allow-write examples/poll_events.ts [--index-file events.index] [--max-events 0] [--seconds 60] [--interval 5]";

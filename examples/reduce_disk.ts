@@ -16,6 +16,7 @@ import { Connection, connectionOptionsFromEnv, scriptArgs, types, waitForStatus 
 import { findDisk } from "./lib/find_disk.ts";
 import { isBlockDomain } from "./lib/allocation.ts";
 import { found } from "./lib/found.ts";
+import { Refused } from "./lib/refused.ts";
 
 const USAGE =
   "Usage: deno run --allow-net --allow-env --allow-read examples/reduce_disk.ts --disk NAME|ID";
@@ -33,17 +34,17 @@ const disk = found(
   `No disk with name or id ${values.disk}`,
 );
 if (disk.storageType !== undefined && disk.storageType !== types.DiskStorageType.IMAGE) {
-  throw new Error(
+  throw new Refused(
     `Disk ${disk.name} is a ${disk.storageType} disk: only image disks can be reduced`,
   );
 }
 if (disk.shareable === true) {
-  throw new Error(`Disk ${disk.name} is shareable: it cannot be reduced`);
+  throw new Refused(`Disk ${disk.name} is shareable: it cannot be reduced`);
 }
 const domain = await systemService.storageDomainsService()
   .storageDomainService(disk.storageDomains![0].id!).get();
 if (!isBlockDomain(domain)) {
-  throw new Error(
+  throw new Refused(
     `Disk ${disk.name} is on storage domain ${domain.name} (${domain.storage?.type}): only ` +
       "disks on block storage (iSCSI, FC) can be reduced",
   );

@@ -14,6 +14,7 @@
 import { Connection, connectionOptionsFromEnv, scriptArgs, types, waitForStatus } from "../mod.ts";
 import { findDisk } from "./lib/find_disk.ts";
 import { found } from "./lib/found.ts";
+import { Refused } from "./lib/refused.ts";
 
 const USAGE =
   "Usage: deno run --allow-net --allow-env --allow-read examples/sparsify_disk.ts --disk NAME|ID";
@@ -30,13 +31,13 @@ const disk = found(
   `No disk with name or id ${values.disk}`,
 );
 if (disk.storageType !== undefined && disk.storageType !== types.DiskStorageType.IMAGE) {
-  throw new Error(
+  throw new Refused(
     `Disk ${disk.name} is a ${disk.storageType} disk: only image disks can be sparsified`,
   );
 }
 if (disk.format !== types.DiskFormat.RAW || disk.sparse !== true) {
   const kind = disk.format === types.DiskFormat.RAW ? "preallocated" : "qcow2";
-  throw new Error(`Disk ${disk.name} is ${kind}: only raw, sparse disks can be sparsified`);
+  throw new Refused(`Disk ${disk.name} is ${kind}: only raw, sparse disks can be sparsified`);
 }
 const diskService = disksService.diskService(disk.id!);
 

@@ -31,6 +31,7 @@ import {
 import { refusedAllocation, sparseFor } from "./lib/allocation.ts";
 import { onCtrlC } from "./lib/interrupt.ts";
 import { found } from "./lib/found.ts";
+import { Refused } from "./lib/refused.ts";
 
 const USAGE =
   "Usage: deno run --allow-net --allow-env --allow-read [--allow-ffi] examples/upload_disk.ts --file disk.img [--name NAME] [--storage-domain data] [--disk-format raw|cow] [--thick] [--connections 4] [--verify] [--use-proxy]";
@@ -68,7 +69,7 @@ const domain = found(
   `No storage domain named ${domainName}`,
 );
 const refused = values.thick === true ? refusedAllocation(format, false, domain) : undefined;
-if (refused) throw new Error(`Cannot upload ${values.file} with --thick: ${refused}`);
+if (refused) throw new Refused(`Cannot upload ${values.file} with --thick: ${refused}`);
 
 // A second Ctrl-C names the disk and the transfer the upload has made, until it settles.
 const { disk, image, stats, verified } = await interrupt.tracking((note) =>

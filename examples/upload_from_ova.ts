@@ -29,6 +29,7 @@ import { onCtrlC } from "./lib/interrupt.ts";
 import { imageInfo, slice, tarMembers } from "./lib/ova.ts";
 import { removeDisk } from "./lib/remove_disk.ts";
 import { found } from "./lib/found.ts";
+import { Refused } from "./lib/refused.ts";
 
 const USAGE =
   "Usage: deno run --allow-net --allow-env --allow-read examples/upload_from_ova.ts --ova vm.ova [--disk-name NAME] [--storage-domain data] [--sparse]";
@@ -62,7 +63,7 @@ const domain = found(
   `No storage domain named ${domainName}`,
 );
 const refused = values.sparse === true ? refusedAllocation(image.format, true, domain) : undefined;
-if (refused) throw new Error(`Cannot upload ${member.name} with --sparse: ${refused}`);
+if (refused) throw new Refused(`Cannot upload ${member.name} with --sparse: ${refused}`);
 
 const disksService = systemService.disksService();
 // Not cut short by Ctrl-C: the disk it makes is to be removed below.

@@ -31,6 +31,7 @@ import { onCtrlC } from "./lib/interrupt.ts";
 import { imageInfo, slice, tarMembers } from "./lib/ova.ts";
 import { removeDisk } from "./lib/remove_disk.ts";
 import { found } from "./lib/found.ts";
+import { Refused } from "./lib/refused.ts";
 
 const USAGE =
   "Usage: deno run --allow-net --allow-env --allow-read examples/upload_ova_as_vm_or_template.ts --ova vm.ova [--storage-domain data] [--cluster Default] [--template]";
@@ -86,7 +87,7 @@ try {
   for (const described of ovfElements(ovf, "Disk")) {
     const memberName = files.get(described.fileRef) ?? described.fileRef;
     const member = members.find((item) => item.name === memberName);
-    if (!member) throw new Error(`${values.ova} has no file ${memberName}`);
+    if (!member) throw new Refused(`${values.ova} has no file ${memberName}`);
     const image = await imageInfo(ova, member);
     signal.throwIfAborted(); // an add is not cut short: its disk is to be removed below
     const disk = await disksService.add({

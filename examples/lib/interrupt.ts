@@ -61,7 +61,7 @@ export function onCtrlC(): CtrlC {
   globalThis.addEventListener("unhandledrejection", (event) => {
     if (!controller.signal.aborted) return;
     Deno.exitCode = 130;
-    // Told already by the listener that handled it (a `NotFound`, see `found.ts`).
+    // Told already by the listener that handled it (see `refused.ts`).
     if (event.defaultPrevented) return;
     event.preventDefault();
     const reason: unknown = event.reason;

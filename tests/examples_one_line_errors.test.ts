@@ -1,14 +1,16 @@
 /**
  * The examples on a named object that does not exist (a VM, a host, a disk, a storage domain,
- * a file): one line on stderr saying what was not found and exit code 1, no stack trace; and
- * the same after a Ctrl-C, with exit code 130 (`examples/lib/found.ts`, `interrupt.ts`).
+ * a file), on what they refuse to do, on an engine's refusal and on a connection not
+ * configured: one line on stderr saying why and exit code 1, no stack trace; and the same
+ * after a Ctrl-C, with exit code 130 (`examples/lib/refused.ts`, `found.ts`, `interrupt.ts`).
  *
  * @module
  */
 
 import assert from "node:assert/strict";
+import { Connection } from "../mod.ts";
 import { startSimulator } from "../testing/mod.ts";
-import { exampleScripts, runExample } from "./example_harness.ts";
+import { type ExampleRun, exampleScripts, runExample } from "./example_harness.ts";
 
 // Each: the example, its arguments, the one line it is to end with.
 const MISSING: [string, string[], string][] = [
@@ -28,7 +30,21 @@ const MISSING: [string, string[], string][] = [
   ["export_vm", [], "No storage domain named export"],
   ["add_user_ssh_public_key", ["--key-file", "/nonexistent/id.pub"], "/nonexistent/id.pub"],
   ["checksum_image", ["--file", "/nonexistent/disk.raw"], "/nonexistent/disk.raw"],
+  // What the example itself refuses to do (`Refused`).
+  ["reduce_disk", ["--disk", "vm001_disk1"], "only disks on block storage (iSCSI, FC) can be"],
+  // What the engine refuses (a 409): the tag is added by the test first.
+  ["add_tag", ["--name", "taken"], "The Tag name is already in use"],
 ];
+
+/** Asserts that `run` ended with exit code 1 and the one line `line` on stderr. */
+function assertOneLine(run: ExampleRun, what: string, line: string): void {
+  assert.equal(run.code, 1, `${what}: exit code\n${run.stderr}`);
+  assert.equal(run.stdout, "", `${what}: stdout`);
+  const lines = run.stderr.split("\n");
+  assert.equal(lines.length, 2, `${what}: one line on stderr, not\n${run.stderr}`);
+  assert.ok(lines[0].includes(line), `${what}: says ${line}, not\n${run.stderr}`);
+  assert.doesNotMatch(lines[0], /Uncaught|^error:/, `${what}: the message alone`);
+}
 
 Deno.test("examples end with one line and exit code 1 on an object or file that does not exist", async () => {
   await using simulator = await startSimulator({ delay: 0, tls: false });
@@ -37,20 +53,41 @@ Deno.test("examples end with one line and exit code 1 on an object or file that 
     OVIRT_USERNAME: simulator.username,
     OVIRT_PASSWORD: simulator.password,
   };
+  {
+    await using connection = new Connection({
+      url: simulator.url,
+      username: simulator.username,
+      password: simulator.password,
+    });
+    await connection.systemService().tagsService().add({ name: "taken" });
+  }
   const queue = [...MISSING];
   await Promise.all([0, 1].map(async () => {
     for (let item = queue.shift(); item !== undefined; item = queue.shift()) {
       const [name, args, line] = item;
       const run = await runExample(name, args, env, 30_000);
-      const what = `${name} ${args.join(" ")}`;
-      assert.equal(run.code, 1, `${what}: exit code\n${run.stderr}`);
-      assert.equal(run.stdout, "", `${what}: stdout`);
-      const lines = run.stderr.split("\n");
-      assert.equal(lines.length, 2, `${what}: one line on stderr, not\n${run.stderr}`);
-      assert.ok(lines[0].includes(line), `${what}: says ${line}, not\n${run.stderr}`);
-      assert.doesNotMatch(lines[0], /Uncaught|^error:/, `${what}: the message alone`);
+      assertOneLine(run, `${name} ${args.join(" ")}`, line);
     }
   }));
+});
+
+Deno.test("examples run without OVIRT_URL end with one line saying so", async () => {
+  for (const name of ["list_vms", "start_vm"]) {
+    const run = await runExample(name, [], { OVIRT_URL: "" }, 30_000);
+    assertOneLine(run, name, "No engine URL: pass --url");
+  }
+});
+
+Deno.test("every example that connects ends on the SDK's errors with their message alone", async () => {
+  const without: string[] = [];
+  for (const name of await exampleScripts()) {
+    const source = await Deno.readTextFile(`examples/${name}.ts`);
+    const connects = source.includes("new Connection(");
+    if (connects && !/from "\.\/lib\/found\.ts"|"\.\/lib\/refused\.ts"/.test(source)) {
+      without.push(name);
+    }
+  }
+  assert.deepEqual(without, [], "these import neither lib/refused.ts nor lib/found.ts");
 });
 
 // What a script does that looks something up once the user has pressed Ctrl-C: the line is
