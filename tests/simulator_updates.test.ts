@@ -44,6 +44,30 @@ Deno.test("simulator: sending back an older get() leaves a starting VM starting"
   assert.ok(now.host?.id, "the VM keeps the host it is starting on");
 });
 
+Deno.test("simulator: a disk attachment's update ignores its disk's status and sizes", async () => {
+  await using session = await simulatorSession({ delay: 0 });
+  const vms = session.connection.systemService().vmsService();
+  const [vm] = await vms.list({ max: 1 });
+  const attachments = vms.vmService(vm.id!).diskAttachmentsService();
+  const [attached] = await attachments.list();
+  const diskService = session.connection.systemService().disksService()
+    .diskService(attached.id!);
+  const before = await diskService.get();
+  await attachments.attachmentService(attached.id!).update({
+    disk: {
+      status: types.DiskStatus.ILLEGAL,
+      actualSize: 1,
+      totalSize: 1,
+      alias: "renamed",
+    },
+  });
+  const after = await diskService.get();
+  assert.equal(after.alias, "renamed");
+  assert.equal(after.status, before.status);
+  assert.equal(after.actualSize, before.actualSize);
+  assert.equal(after.totalSize, before.totalSize);
+});
+
 Deno.test("simulator: every read-only member is a member of its type", () => {
   for (const [type, names] of Object.entries(READ_ONLY)) {
     const members = new Set(membersOf(type).map((member) => member.name));

@@ -12,6 +12,7 @@ import { conflict, notFound } from "../answers.ts";
 import type { Behaviour } from "../behaviour.ts";
 import { withReferences } from "../generic.ts";
 import type { Entity } from "../store.ts";
+import { settableChanges } from "../read_only.ts";
 import { changedDisk, checkNotLocked, checkRemovable, createDisk, deleteDisk } from "./disks.ts";
 import { checkVmNotLocked } from "./vm_creation.ts";
 
@@ -61,7 +62,7 @@ const attachment: Behaviour = {
           string,
           unknown
         >;
-        engine.store.put("disks", changedDisk(engine, disk, diskSettings));
+        engine.store.put("disks", changedDisk(engine, disk, settableChanges("Disk", diskSettings)));
       }
     }
     return engine.store.put(location.parent!.path, {
