@@ -8,6 +8,7 @@
 
 import { insecureVariable } from "../helpers/options_from_env.ts";
 import { CliError, EXIT, UsageError } from "./errors.ts";
+import { replacePrivateFile } from "./private_file.ts";
 
 /** One named set of connection settings. Passwords are never stored here. */
 export interface Profile {
@@ -141,13 +142,16 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
-/** Writes the config file (mode 0600, its folder 0700). */
+/**
+ * Writes the config file (mode 0600, its folder 0700) in place of the one before in one
+ * step: a command reading it meanwhile gets the old file or the new one, never part of one.
+ */
 export async function writeConfig(env: Env, config: ConfigFile): Promise<string> {
   const dir = configDir(env);
   if (dir === undefined) throw nowhereToWrite("the profile", "XDG_CONFIG_HOME");
   await Deno.mkdir(dir, { recursive: true, mode: 0o700 });
   const path = `${dir}/config.json`;
-  await Deno.writeTextFile(path, JSON.stringify(config, null, 2) + "\n", { mode: 0o600 });
+  await replacePrivateFile(path, JSON.stringify(config, null, 2) + "\n");
   return path;
 }
 

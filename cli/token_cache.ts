@@ -9,6 +9,7 @@
 
 import { CliError } from "./errors.ts";
 import { cacheDir, type Env, nowhereToWrite } from "./config.ts";
+import { replacePrivateFile } from "./private_file.ts";
 
 /** A cached session. */
 export interface CachedSession {
@@ -79,13 +80,15 @@ export async function readSession(env: Env, url: string): Promise<CachedSession 
   }
 }
 
-/** Stores a session (mode 0600, created so before any byte is written). */
+/**
+ * Stores a session (mode 0600, created so before any byte is written), in place of the one
+ * before in one step: a command reading it meanwhile gets the old session or the new one.
+ */
 export async function writeSession(env: Env, session: CachedSession): Promise<string> {
   const path = await sessionPath(env, session.url);
   if (path === undefined) throw nowhereToWrite("the session", "XDG_CACHE_HOME");
   await Deno.mkdir(path.slice(0, path.lastIndexOf("/")), { recursive: true, mode: 0o700 });
-  await Deno.remove(path).catch(() => {}); // a new file gets the mode; an old one would keep its
-  await Deno.writeTextFile(path, JSON.stringify(session) + "\n", { mode: 0o600, createNew: true });
+  await replacePrivateFile(path, JSON.stringify(session) + "\n");
   return path;
 }
 
