@@ -143,6 +143,30 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 }
 
 /**
+ * Reads the config file, lets `change` change it, and writes it (see {@link writeConfig}),
+ * all while holding a lock (`config.json.lock` beside it): two `ovirt profile` commands at
+ * once each keep their change, where both would read the file before either wrote it.
+ * Resolves to the file's path; nothing is written when `change` throws.
+ */
+export async function updateConfig(
+  env: Env,
+  change: (config: ConfigFile) => void,
+): Promise<string> {
+  const dir = configDir(env);
+  if (dir === undefined) throw nowhereToWrite("the profile", "XDG_CONFIG_HOME");
+  await Deno.mkdir(dir, { recursive: true, mode: 0o700 });
+  using lock = await Deno.open(`${dir}/config.json.lock`, {
+    create: true,
+    write: true,
+    mode: 0o600,
+  });
+  await lock.lock(true);
+  const config = await readConfig(env);
+  change(config);
+  return await writeConfig(env, config);
+}
+
+/**
  * Writes the config file (mode 0600, its folder 0700) in place of the one before in one
  * step: a command reading it meanwhile gets the old file or the new one, never part of one.
  */

@@ -8,11 +8,12 @@
 
 import {
   checkEngineUrl,
+  type ConfigFile,
   type Profile,
   profileOf,
   readConfig,
   shownUrl,
-  writeConfig,
+  updateConfig,
 } from "./config.ts";
 import type { Context } from "./context.ts";
 import { UsageError } from "./errors.ts";
@@ -52,27 +53,22 @@ function shown(profile: Profile | undefined): Profile {
 
 /** Runs `ovirt profile`. */
 export async function runProfile(context: Context, args: ParsedFlags): Promise<void> {
-  const values = args.values as {
-    url?: string;
-    username?: string;
-    "ca-file"?: string;
-    insecure?: boolean;
-  };
+  const values = args.values as ProfileFlags;
   const { positionals } = args;
   const [action = "list", name, ...extra] = positionals;
   if (extra.length > 0) throw new UsageError(`ovirt profile: unexpected argument "${extra[0]}"`);
-  const config = await readConfig(context.env);
   const need = () => {
     if (!name) throw new UsageError(`ovirt profile ${action}: give a profile name`);
     return name;
   };
-  const existing = () => {
+  const existing = (config: ConfigFile) => {
     const profile = profileOf(config, need());
     if (!profile) throw new UsageError(`No profile "${name}"`);
     return profile;
   };
   switch (action) {
     case "list": {
+      const config = await readConfig(context.env);
       const rows = Object.entries(config.profiles).map(([key, profile]) => ({
         name: key,
         current: key === config.current ? "*" : "",
@@ -85,6 +81,7 @@ export async function runProfile(context: Context, args: ParsedFlags): Promise<v
       return;
     }
     case "show": {
+      const config = await readConfig(context.env);
       const key = name ?? config.current;
       if (!key) throw new UsageError("ovirt profile show: no current profile; give a name");
       if (!profileOf(config, key)) throw new UsageError(`No profile "${key}"`);
@@ -94,47 +91,63 @@ export async function runProfile(context: Context, args: ParsedFlags): Promise<v
       return;
     }
     case "set": {
-      const profile: Profile = { ...profileOf(config, need()) };
-      if (!PROFILE_NAME.test(name!)) {
-        throw new UsageError(
-          `ovirt profile set: "${name}" cannot name a profile: use letters, digits, ".", "_", ` +
-            `"-" and "@", starting with a letter or digit`,
-        );
-      }
-      if (values.url !== undefined) {
-        profile.url = checkEngineUrl(values.url, `ovirt profile set ${name}: --url`);
-      }
-      if (values.username !== undefined) profile.username = values.username;
-      // Kept absolute: the profile is used from other folders; `--ca-file ""` drops it.
-      if (values["ca-file"] === "") delete profile.caFile;
-      else if (values["ca-file"] !== undefined) profile.caFile = absolute(values["ca-file"]);
-      if (values.insecure !== undefined) profile.insecure = values.insecure;
-      if (!profile.url) throw new UsageError(`ovirt profile set ${name}: give --url`);
-      if (profile.insecure && profile.caFile !== undefined) {
-        throw new UsageError(
-          `ovirt profile set ${name}: insecure turns certificate checks off, so its CA file ` +
-            'would not be used: keep one of them (--no-insecure drops insecure, --ca-file "" the CA file)',
-        );
-      }
-      config.profiles[name!] = profile;
-      config.current ??= name;
-      const path = await writeConfig(context.env, config);
+      const path = await updateConfig(context.env, (config) => {
+        config.profiles[need()] = changedProfile(name!, profileOf(config, name!), values);
+        config.current ??= name;
+      });
       context.err(`Profile "${name}" saved in ${path}\n`);
       return;
     }
     case "use":
-      existing();
-      config.current = name;
-      await writeConfig(context.env, config);
+      await updateConfig(context.env, (config) => {
+        existing(config);
+        config.current = name;
+      });
       return;
     case "remove":
-      existing();
-      delete config.profiles[name!];
-      if (config.current === name) delete config.current;
-      await writeConfig(context.env, config);
+      await updateConfig(context.env, (config) => {
+        existing(config);
+        delete config.profiles[name!];
+        if (config.current === name) delete config.current;
+      });
       return;
   }
   throw new UsageError(`ovirt profile: unknown action "${action}"; see ovirt profile --help`);
+}
+
+/** The flags `ovirt profile set` saves. */
+interface ProfileFlags {
+  url?: string;
+  username?: string;
+  "ca-file"?: string;
+  insecure?: boolean;
+}
+
+/** Profile `name` (`before` it had one) with what `values` of `ovirt profile set` change. */
+function changedProfile(name: string, before: Profile | undefined, values: ProfileFlags): Profile {
+  const profile: Profile = { ...before };
+  if (!PROFILE_NAME.test(name)) {
+    throw new UsageError(
+      `ovirt profile set: "${name}" cannot name a profile: use letters, digits, ".", "_", ` +
+        `"-" and "@", starting with a letter or digit`,
+    );
+  }
+  if (values.url !== undefined) {
+    profile.url = checkEngineUrl(values.url, `ovirt profile set ${name}: --url`);
+  }
+  if (values.username !== undefined) profile.username = values.username;
+  // Kept absolute: the profile is used from other folders; `--ca-file ""` drops it.
+  if (values["ca-file"] === "") delete profile.caFile;
+  else if (values["ca-file"] !== undefined) profile.caFile = absolute(values["ca-file"]);
+  if (values.insecure !== undefined) profile.insecure = values.insecure;
+  if (!profile.url) throw new UsageError(`ovirt profile set ${name}: give --url`);
+  if (profile.insecure && profile.caFile !== undefined) {
+    throw new UsageError(
+      `ovirt profile set ${name}: insecure turns certificate checks off, so its CA file ` +
+        'would not be used: keep one of them (--no-insecure drops insecure, --ca-file "" the CA file)',
+    );
+  }
+  return profile;
 }
 
 /** `path` made absolute against the current folder (`ca.pem` → `/home/me/ca.pem`). */

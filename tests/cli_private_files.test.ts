@@ -1,7 +1,8 @@
 /**
  * The CLI's cached sessions and config file are replaced in one step: `ovirt` commands
  * running at once (cron jobs that each log in) never fail on one another's file, and a
- * command reading it meanwhile finds the old session or the new one, never none.
+ * command reading it meanwhile finds the old session or the new one, never none; `ovirt
+ * profile` changes the config under a lock, so changes made at once are all kept.
  *
  * @module
  */
@@ -9,6 +10,7 @@
 import assert from "node:assert/strict";
 import { type ConfigFile, readConfig, writeConfig } from "../cli/config.ts";
 import { readSession, writeSession } from "../cli/token_cache.ts";
+import { cliHome, ovirt } from "./cli_harness.ts";
 
 const URL = "https://engine.example.com/ovirt-engine/api";
 
@@ -94,4 +96,17 @@ Deno.test("the config file is replaced with mode 0600, through a symbolic link",
       "dotfiles-config.json",
     ]);
   });
+});
+
+Deno.test("ovirt profile set run at once keep every profile", async () => {
+  await using home = await cliHome();
+  const names = ["site1", "site2", "site3", "site4", "site5", "site6"];
+  const runs = await Promise.all(
+    names.map((name) => ovirt(["profile", "set", name, "--url", `${URL}/${name}`], home.env)),
+  );
+  for (const run of runs) assert.equal(run.code, 0, run.stderr);
+  const listed = await ovirt(["profile", "list", "-o", "json"], home.env);
+  assert.equal(listed.code, 0, listed.stderr);
+  const kept = (JSON.parse(listed.stdout) as { name: string }[]).map((row) => row.name).sort();
+  assert.deepEqual(kept, names);
 });
