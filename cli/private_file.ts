@@ -12,15 +12,16 @@
  * `path` that is a symbolic link (a config file kept with the user's dotfiles) stays one: the
  * file it points to is replaced.
  */
-export async function replacePrivateFile(link: string, text: string): Promise<void> {
-  const path = await Deno.realPath(link).catch(() => link);
+export async function replacePrivateFile(path: string, text: string): Promise<void> {
+  const target = await Deno.realPath(path).catch(() => path);
   const suffix = crypto.getRandomValues(new Uint8Array(6))
     .reduce((hex, byte) => hex + byte.toString(16).padStart(2, "0"), "");
-  const temporary = `${path}.${suffix}.tmp`;
-  await Deno.writeTextFile(temporary, text, { mode: 0o600, createNew: true });
+  const temporary = `${target}.${suffix}.tmp`;
   try {
-    await Deno.rename(temporary, path);
+    await Deno.writeTextFile(temporary, text, { mode: 0o600, createNew: true });
+    await Deno.rename(temporary, target);
   } catch (error) {
+    // A full disk leaves the old file whole, and no partial new one beside it.
     await Deno.remove(temporary).catch(() => {});
     throw error;
   }
