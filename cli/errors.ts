@@ -31,6 +31,11 @@ export const EXIT = {
    * look before trying again (a `ConnectionError` whose `maybeApplied` is true).
    */
   MAYBE_APPLIED: 8,
+  /**
+   * Stopped by SIGHUP (its terminal closed, its ssh connection dropped), after cleaning up:
+   * 128 + 1.
+   */
+  HUNG_UP: 129,
   /** Stopped by Ctrl-C (SIGINT), after cleaning up: 128 + 2. */
   INTERRUPTED: 130,
   /** Stopped by SIGTERM, after cleaning up: 128 + 15. */

@@ -40,6 +40,7 @@ function exitCodes(): string {
     [EXIT.REFUSED]: "the engine refused the request (its reason is printed)",
     [EXIT.MAYBE_APPLIED]: "the request was sent but its answer was lost: the engine may have " +
       "carried it out; check before trying again",
+    [EXIT.HUNG_UP]: "stopped by SIGHUP (terminal closed), after cleaning up",
     [EXIT.INTERRUPTED]: "stopped by Ctrl-C, after cleaning up (a transfer cancelled)",
     [EXIT.TERMINATED]: "stopped by SIGTERM, after cleaning up",
   };

@@ -1,7 +1,8 @@
 /**
- * Ctrl-C (SIGINT) and SIGTERM during a run of `ovirt`: the first one aborts the signal the
- * command gives its SDK calls (a transfer is then cancelled, a new disk and a partial file
- * removed), and the run ends, after its connection is closed, with exit code 130 or 143;
+ * Ctrl-C (SIGINT), SIGTERM and SIGHUP (the terminal closed, an ssh connection dropped) during
+ * a run of `ovirt`: the first one aborts the signal the command gives its SDK calls (a
+ * transfer is then cancelled, a new disk and a partial file removed), and the run ends, after
+ * its connection is closed, with exit code 130, 143 or 129;
  * a second one, or cleanup taking longer than {@link CLEANUP_LIMIT}, ends the process at once,
  * saying what the clean-up may have left behind (the {@link Leftovers} noted).
  *
@@ -12,7 +13,11 @@ import { CliError, EXIT } from "./errors.ts";
 import { printable } from "./output/printable.ts";
 
 /** The signals that stop a run, and the exit code of each: 128 and the signal's number. */
-export const STOP_SIGNALS = { SIGINT: EXIT.INTERRUPTED, SIGTERM: EXIT.TERMINATED } as const;
+export const STOP_SIGNALS = {
+  SIGINT: EXIT.INTERRUPTED,
+  SIGTERM: EXIT.TERMINATED,
+  SIGHUP: EXIT.HUNG_UP,
+} as const;
 
 /** A signal that stops a run. */
 export type StopSignal = keyof typeof STOP_SIGNALS;
@@ -24,7 +29,7 @@ export type StopSignal = keyof typeof STOP_SIGNALS;
  */
 export const CLEANUP_LIMIT = 12_000;
 
-/** Why a run stopped: the signal it received; its exit code is 130 or 143. */
+/** Why a run stopped: the signal it received; its exit code is 130, 143 or 129. */
 export class InterruptedError extends CliError {
   /** The signal received. */
   readonly signal: StopSignal;
@@ -58,7 +63,7 @@ export class Interrupt implements Disposable {
         Deno.addSignalListener(signal, listener);
         this.#listeners.set(signal, listener);
       } catch {
-        // SIGTERM cannot be listened for on Windows.
+        // SIGTERM and SIGHUP cannot be listened for on Windows.
       }
     }
   }
@@ -68,7 +73,7 @@ export class Interrupt implements Disposable {
     return this.#controller.signal;
   }
 
-  /** The exit code of the run once a signal came (130 or 143), else `undefined`. */
+  /** The exit code of the run once a signal came (130, 143 or 129), else `undefined`. */
   get exitCode(): number | undefined {
     const reason = this.#controller.signal.reason;
     return reason instanceof InterruptedError ? reason.exitCode : undefined;

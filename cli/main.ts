@@ -31,8 +31,9 @@ import { specialVerbs } from "./special_verbs.ts";
 
 /**
  * Runs the command line `args` (without the program name) and resolves to the exit code.
- * Results go to standard output; a failure prints one line on standard error. Ctrl-C or
- * SIGTERM stops the command, which cleans up, and resolves to 130 or 143 (see interrupt.ts).
+ * Results go to standard output; a failure prints one line on standard error. Ctrl-C,
+ * SIGTERM or SIGHUP stops the command, which cleans up, and resolves to 130, 143 or 129 (see
+ * interrupt.ts).
  *
  * Global flags (`-o`, `--url`...) may come anywhere, but after `RESOURCE VERB` a flag that
  * the verb has itself is the verb's (`openstack-image-provider add --url`, `cluster add
@@ -42,7 +43,7 @@ export async function main(
   args: readonly string[],
   env: (name: string) => string | undefined = (name) => Deno.env.get(name),
 ): Promise<number> {
-  // Ctrl-C or SIGTERM aborts the command's calls; the connection is still closed (logout).
+  // Ctrl-C, SIGTERM or SIGHUP aborts the command's calls; the connection is still closed (logout).
   using interrupt = new Interrupt();
   // An empty variable (`OVIRT_URL=`) counts as unset.
   const context = new Context(

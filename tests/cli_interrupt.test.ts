@@ -1,7 +1,7 @@
 /**
- * Ctrl-C (SIGINT) and SIGTERM during a command: `ovirt` aborts what it was doing through
+ * Ctrl-C (SIGINT), SIGTERM and SIGHUP during a command: `ovirt` aborts what it was doing through
  * the SDK's signal (a transfer is cancelled, its disk unlocked, a partial file or a new
- * disk removed), logs out, and exits 130 or 143. The CLI runs as a process against the
+ * disk removed), logs out, and exits 130, 143 or 129. The CLI runs as a process against the
  * simulator through an HTTP proxy of the test's, which holds image data (or an API answer)
  * half-way, so that the signal comes while bytes are moving, and which records the logout.
  */
@@ -107,47 +107,50 @@ async function transferIds(connection: Connection): Promise<Set<string | undefin
 
 const LOGOUT = "POST /ovirt-engine/services/sso-logout";
 
-Deno.test("Ctrl-C during disk download: exit 130, transfer cancelled, no file, logged out", async () => {
-  await using bench = await cliBench();
-  const { connection, home } = bench;
-  const image = `${home.path}/dense.raw`;
-  const dense = new Uint8Array(16 * MIB);
-  for (let offset = 0; offset < dense.length; offset += 65536) {
-    crypto.getRandomValues(dense.subarray(offset, offset + 65536));
-  }
-  await Deno.writeFile(image, dense);
-  const { disk } = await uploadImage(connection, image, {
-    storageDomain: { name: "data" },
-    name: "interrupted",
-  });
-  const before = await transferIds(connection);
-  await using proxy = startHoldingProxy((method, url) =>
-    method === "GET" && url.pathname.startsWith("/images/") ? "body" : undefined
-  );
-  const out = `${home.path}/copy.raw`;
-  const child = spawnOvirt(
-    ["disk", "download", "interrupted", out, "--wait-interval", "50ms"],
-    { ...bench.env, HTTP_PROXY: proxy.url },
-  );
-  await heldFor(proxy, child); // a MiB has arrived, the rest is held
-  assert.ok((await Deno.stat(out)).isFile, "the download has begun writing its file");
-  child.kill("SIGINT");
-  const { code, stderr } = await ended(child);
+// Ctrl-C, and SIGHUP as when the terminal of an ssh session closes.
+for (const [signal, exit] of [["SIGINT", 130], ["SIGHUP", 129]] as const) {
+  Deno.test(`${signal} during disk download: exit ${exit}, transfer cancelled, no file, logged out`, async () => {
+    await using bench = await cliBench();
+    const { connection, home } = bench;
+    const image = `${home.path}/dense.raw`;
+    const dense = new Uint8Array(16 * MIB);
+    for (let offset = 0; offset < dense.length; offset += 65536) {
+      crypto.getRandomValues(dense.subarray(offset, offset + 65536));
+    }
+    await Deno.writeFile(image, dense);
+    const { disk } = await uploadImage(connection, image, {
+      storageDomain: { name: "data" },
+      name: "interrupted",
+    });
+    const before = await transferIds(connection);
+    await using proxy = startHoldingProxy((method, url) =>
+      method === "GET" && url.pathname.startsWith("/images/") ? "body" : undefined
+    );
+    const out = `${home.path}/copy.raw`;
+    const child = spawnOvirt(
+      ["disk", "download", "interrupted", out, "--wait-interval", "50ms"],
+      { ...bench.env, HTTP_PROXY: proxy.url },
+    );
+    await heldFor(proxy, child); // a MiB has arrived, the rest is held
+    assert.ok((await Deno.stat(out)).isFile, "the download has begun writing its file");
+    child.kill(signal);
+    const { code, stderr } = await ended(child);
 
-  assert.equal(code, 130, stderr);
-  await assert.rejects(Deno.stat(out), Deno.errors.NotFound, "the new file is removed");
-  const transfers = await connection.systemService().imageTransfersService().list();
-  const made = transfers.filter((transfer) => !before.has(transfer.id));
-  assert.equal(made.length, 1);
-  assert.match(made[0].phase!, /^(cancelled_user|finished_failure|finished_cleanup)$/);
-  const status = await waitFor(
-    () => connection.systemService().disksService().diskService(disk.id!).get(),
-    (got) => got.status !== "locked",
-    { interval: 20, timeout: 5000 },
-  );
-  assert.equal(status.status, "ok", "the disk is unlocked");
-  assert.equal(proxy.requests.at(-1), LOGOUT, "the session is logged out, last");
-});
+    assert.equal(code, exit, stderr);
+    await assert.rejects(Deno.stat(out), Deno.errors.NotFound, "the new file is removed");
+    const transfers = await connection.systemService().imageTransfersService().list();
+    const made = transfers.filter((transfer) => !before.has(transfer.id));
+    assert.equal(made.length, 1);
+    assert.match(made[0].phase!, /^(cancelled_user|finished_failure|finished_cleanup)$/);
+    const status = await waitFor(
+      () => connection.systemService().disksService().diskService(disk.id!).get(),
+      (got) => got.status !== "locked",
+      { interval: 20, timeout: 5000 },
+    );
+    assert.equal(status.status, "ok", "the disk is unlocked");
+    assert.equal(proxy.requests.at(-1), LOGOUT, "the session is logged out, last");
+  });
+}
 
 Deno.test("Ctrl-C during disk upload into a new disk: exit 130, the disk removed", async () => {
   await using bench = await cliBench();
