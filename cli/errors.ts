@@ -27,8 +27,9 @@ export const EXIT = {
   /** The engine refused the request (another HTTP 4xx or 5xx, with its reason). */
   REFUSED: 7,
   /**
-   * The request was sent but its answer was lost: the engine may have carried it out, so
-   * look before trying again (a `ConnectionError` whose `maybeApplied` is true).
+   * A change was sent but its answer was lost or came too late: the engine may have carried
+   * it out, so look before trying again (an `OvirtError` whose `maybeApplied` is true: its
+   * connection dropped, or `--request-timeout` passed, after it went out).
    */
   MAYBE_APPLIED: 8,
   /**
@@ -81,9 +82,9 @@ export function exitCodeOf(error: unknown): number {
   if (error instanceof CliError) return error.exitCode;
   if (error instanceof NotFoundError) return EXIT.NOT_FOUND;
   if (error instanceof AuthError) return EXIT.AUTH;
-  if (error instanceof ConnectionError) {
-    return error.maybeApplied ? EXIT.MAYBE_APPLIED : EXIT.CONNECTION;
-  }
+  // A change sent whose answer was lost or late: whatever else, look before trying again.
+  if (error instanceof OvirtError && error.maybeApplied) return EXIT.MAYBE_APPLIED;
+  if (error instanceof ConnectionError) return EXIT.CONNECTION;
   if (error instanceof TimeoutError) return EXIT.TIMEOUT;
   if (error instanceof OvirtError && error.code !== undefined && error.code >= 400) {
     return EXIT.REFUSED;

@@ -38,8 +38,8 @@ function exitCodes(): string {
     [EXIT.CONNECTION]: "engine unreachable (refused, DNS, TLS)",
     [EXIT.TIMEOUT]: "a time limit passed (request or --wait)",
     [EXIT.REFUSED]: "the engine refused the request (its reason is printed)",
-    [EXIT.MAYBE_APPLIED]: "the request was sent but its answer was lost: the engine may have " +
-      "carried it out; check before trying again",
+    [EXIT.MAYBE_APPLIED]: "the request was sent but its answer was lost or late: the engine " +
+      "may have carried it out; check before trying again",
     [EXIT.HUNG_UP]: "stopped by SIGHUP (terminal closed), after cleaning up",
     [EXIT.INTERRUPTED]: "stopped by Ctrl-C, after cleaning up (a transfer cancelled)",
     [EXIT.TERMINATED]: "stopped by SIGTERM, after cleaning up",

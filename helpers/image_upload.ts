@@ -22,7 +22,7 @@
  */
 
 import type { Connection } from "../services/connection.ts";
-import { ConnectionError, NotFoundError, OvirtError, TimeoutError } from "../transport/errors.ts";
+import { NotFoundError, OvirtError, TimeoutError } from "../transport/errors.ts";
 import { MAX_MILLISECONDS } from "../transport/options.ts";
 import type { DiskService } from "../services/disk.ts";
 import type { DisksService } from "../services/disks.ts";
@@ -236,8 +236,9 @@ async function addDisk(
     return await untilAborted(adding, options.signal);
   } catch (error) {
     if (!options.signal?.aborted) {
-      // Sent, its answer lost: the engine may have made the disk, which nobody will remove.
-      if (!(error instanceof ConnectionError && error.maybeApplied)) throw error;
+      // Sent, its answer lost or late: the engine may have made the disk, which nobody will
+      // remove.
+      if (!(error instanceof OvirtError && error.maybeApplied)) throw error;
       throw withNote(error, `; a disk named "${disk.name}" may have been made: look for it`);
     }
     let made: Disk;

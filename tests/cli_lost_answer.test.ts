@@ -1,7 +1,7 @@
 /**
- * An add whose answer the connection lost: `ovirt` exits 8 (the engine may have carried it
- * out), not 5 (the engine could not be reached), so that a script retrying on 5 does not
- * add the object twice.
+ * An add whose answer the connection lost, or that came too late: `ovirt` exits 8 (the engine
+ * may have carried it out), not 5 (the engine could not be reached) or 6 (a time limit), so
+ * that a script retrying on those does not add the object twice.
  */
 
 import assert from "node:assert/strict";
@@ -23,7 +23,21 @@ Deno.test("an add whose answer was lost exits 8 and says the engine may have mad
   assert.equal(made.length, 1, "the engine did make the VM");
 
   const help = await ovirt(["--help"], bench.env);
-  assert.match(help.stdout, /^\s*8\s+the request was sent but its answer was lost/m);
+  assert.match(help.stdout, /^\s*8\s+the request was sent but its answer was lost or late/m);
+});
+
+Deno.test("an add whose answer came too late exits 8; a read that did exits 6", async () => {
+  await using bench = await cliBench();
+  bench.sim.setFaults({ latency: 3000 });
+  const add = await ovirt(
+    ["vm", "add", "--name", "late", "--cluster", "Default", "--request-timeout", "1s"],
+    bench.env,
+  );
+  assert.equal(add.code, 8, add.stderr);
+  assert.match(oneErrorLine(add), /within 1000 ms\. It was sent, so the engine may have carried/);
+  const list = await ovirt(["vms", "list", "--request-timeout", "1s"], bench.env);
+  assert.equal(list.code, 6, list.stderr);
+  assert.match(oneErrorLine(list), /did not finish within 1000 ms/);
 });
 
 Deno.test("an engine that cannot be reached still exits 5", async () => {

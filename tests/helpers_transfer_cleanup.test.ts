@@ -12,6 +12,7 @@ import {
   Connection,
   ConnectionError,
   OvirtError,
+  TimeoutError,
   types,
   uploadDisk,
   uploadImage,
@@ -200,5 +201,42 @@ Deno.test("the disk add's answer lost: the error says a disk of that name may ha
     assert.ok(made, "the engine made it indeed");
   } finally {
     await Deno.remove(path);
+  }
+});
+
+Deno.test("the disk add's answer late: the error says a disk of that name may have been made", async () => {
+  await using sim = await startSimulator({ delay: 0, tls: false });
+  // A proxy that passes the disk's add on at once and its answer 2 s later.
+  const proxy = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, async (request) => {
+    const url = new URL(request.url);
+    const upstream = await fetch(url, {
+      method: request.method,
+      headers: request.headers,
+      body: request.body,
+      redirect: "manual",
+    });
+    const body = await upstream.arrayBuffer();
+    if (request.method === "POST" && url.pathname.endsWith("/api/disks")) {
+      await new Promise((resolve) => setTimeout(resolve, 2000));
+    }
+    return new Response(body, { status: upstream.status, headers: upstream.headers });
+  });
+  await using connection = new Connection({
+    url: sim.url,
+    username: sim.username,
+    password: sim.password,
+    proxy: `http://127.0.0.1:${proxy.addr.port}`,
+    timeout: 1000,
+  });
+  const path = await dataFile(MIB);
+  try {
+    const error = await outcome(
+      uploadImage(connection, path, { storageDomain: "data", name: "late-add", pollInterval: 10 }),
+    );
+    assert.ok(error instanceof TimeoutError && error.maybeApplied, String(error));
+    assert.match(error.message, /; a disk named "late-add" may have been made: look for it$/);
+  } finally {
+    await Deno.remove(path);
+    await proxy.shutdown();
   }
 });

@@ -144,6 +144,7 @@ export class ApiClient {
     if (free !== undefined) {
       return this.#authorized(request, headers, free);
     }
+    request.deadline.waitingFor("a free connection");
     return limiter.acquire(signal).then((slot) => this.#authorized(request, headers, slot));
   }
 
@@ -151,31 +152,51 @@ export class ApiClient {
    * Sends `request` with the token, in `slot` when it has one. The token is the one held
    * now: `authorize` calls back at once when it holds one. When it must log in first, the
    * slot is given back meanwhile (the login may need it, and so may the requests that do not
-   * wait for it), and the request waits for a slot again, with the new token.
+   * wait for it), and the request waits for a slot again, with the new token. The deadline
+   * notes what the request waits for, and when it goes out.
    */
   #authorized(
     request: ApiRequest,
     headers: Record<string, string>,
     slot?: () => void,
   ): Promise<HttpResponse> {
-    const { method, url, deadline } = request;
+    const { deadline } = request;
     let held = slot;
+    deadline.waitingFor("the login");
     const answer = this.#auth.authorize((token) => {
       headers.authorization = `Bearer ${token}`;
       const taken = held;
       held = undefined;
-      return this.#http.send({
-        method,
-        url,
-        headers,
-        body: request.body,
-        bulk: request.bulk,
-        signal: deadline.signal,
-      }, taken);
+      if (taken !== undefined) return this.#sent(request, headers, taken);
+      deadline.waitingFor("a free connection");
+      return this.#limiter.acquire(deadline.signal)
+        .then((again) => this.#sent(request, headers, again));
     }, deadline.signal);
     held?.();
     held = undefined;
     return answer;
+  }
+
+  /** Sends `request` in `slot`, unless its call has ended meanwhile (it then frees the slot). */
+  #sent(
+    request: ApiRequest,
+    headers: Record<string, string>,
+    slot: () => void,
+  ): Promise<HttpResponse> {
+    const { method, url, deadline } = request;
+    if (deadline.signal?.aborted) {
+      slot();
+      return Promise.reject(deadline.signal.reason);
+    }
+    deadline.sending(method);
+    return this.#http.send({
+      method,
+      url,
+      headers,
+      body: request.body,
+      bulk: request.bulk,
+      signal: deadline.signal,
+    }, slot);
   }
 
   /** The headers of `request` but the token: the standard ones, the connection's, the call's. */

@@ -5,7 +5,7 @@
  * @module
  */
 
-import { abortedError, OvirtError, TimeoutError } from "./errors.ts";
+import { abortedError, OvirtError, sendNote, type SendState, TimeoutError } from "./errors.ts";
 
 /**
  * Aborts when the caller's signal aborts or `timeout` milliseconds have passed. Dispose of
@@ -29,6 +29,8 @@ export class Deadline implements Disposable {
   #pausedAt?: number;
   /** The end to check once the pause ends: its timer fired during the pause. */
   #waiting?: AbortController;
+  /** What became of the call's request so far: said by the error if the call ends early. */
+  readonly #sent: SendState = {};
 
   /** Starts the clock now; `timeout` undefined or 0 means no time limit. */
   constructor(timeout?: number, callerSignal?: AbortSignal) {
@@ -61,6 +63,23 @@ export class Deadline implements Disposable {
   [Symbol.dispose](): void {
     if (this.#timer !== undefined) clearTimeout(this.#timer);
     this.#forgetCaller();
+  }
+
+  /**
+   * Notes that the call's request waits for `what` (`"a free connection"`) before it can be
+   * sent: if the call ends meanwhile, its error says the request was never sent.
+   */
+  waitingFor(what: string): void {
+    this.#sent.waitingFor = what;
+  }
+
+  /**
+   * Notes that the call's request goes out now, a change unless it is a read (`GET`): if the
+   * call ends before its answer, the error of a change says the engine may have carried it
+   * out (`maybeApplied`).
+   */
+  sending(method: string): void {
+    this.#sent.change ||= method !== "GET";
   }
 
   /** Milliseconds left before the time limit, `Infinity` without one. */
@@ -99,16 +118,13 @@ export class Deadline implements Disposable {
    */
   translate(error: unknown): unknown {
     if (this.#timedOut) {
-      return error instanceof TimeoutError ? error : new TimeoutError(
-        `The request did not finish within ${this.#timeout} ms`,
-        { cause: error },
-      );
+      return error instanceof TimeoutError ? error : this.#timeoutError(error);
     }
     const caller = this.#callerSignal;
     if (caller?.aborted) {
       // Translated already, with details of its own (the attempts made): kept.
       if (error instanceof OvirtError && error.cause === caller.reason) return error;
-      return abortedError(caller.reason);
+      return abortedError(caller.reason, this.#sent);
     }
     return error;
   }
@@ -126,7 +142,15 @@ export class Deadline implements Disposable {
     }
     this.#timedOut = true;
     this.#forgetCaller();
-    controller.abort(new TimeoutError(`The request did not finish within ${this.#timeout} ms`));
+    controller.abort(this.#timeoutError());
+  }
+
+  /** The error of a call whose time ran out, saying what became of its request. */
+  #timeoutError(cause?: unknown): TimeoutError {
+    return new TimeoutError(
+      `The request did not finish within ${this.#timeout} ms${sendNote(this.#sent)}`,
+      { cause, maybeApplied: this.#sent.change === true },
+    );
   }
 
   #forgetCaller(): void {

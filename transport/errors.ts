@@ -24,6 +24,8 @@ export interface OvirtErrorOptions {
   correlationId?: string;
   /** Why each attempt failed, oldest first, when the call was made more than once. */
   attempts?: readonly string[];
+  /** See {@link OvirtError.maybeApplied}. */
+  maybeApplied?: boolean;
 }
 
 /** Base class of every error the SDK raises. */
@@ -36,6 +38,14 @@ export class OvirtError extends Error {
   readonly correlationId?: string;
   /** Why each attempt failed, oldest first, when the call was made more than once. */
   readonly attempts?: readonly string[];
+  /**
+   * Whether a change (an add, an update, a removal, an action) was sent and its outcome is
+   * unknown: its connection dropped or its answer was cut off (a {@link ConnectionError}), or
+   * its time ran out or it was aborted after it went out (a {@link TimeoutError}, an aborted
+   * call). The engine may have carried it out, so look for its result before sending it
+   * again; the message says so. False for a request that never left, and for a read.
+   */
+  readonly maybeApplied: boolean;
 
   /** Creates an error with a message and, optionally, status code, fault and cause. */
   constructor(message: string, options: OvirtErrorOptions = {}) {
@@ -45,6 +55,7 @@ export class OvirtError extends Error {
     if (options.fault !== undefined) this.fault = options.fault;
     if (options.correlationId !== undefined) this.correlationId = options.correlationId;
     if (options.attempts !== undefined) this.attempts = options.attempts;
+    this.maybeApplied = options.maybeApplied === true;
   }
 }
 
@@ -70,27 +81,15 @@ const LOCKED = /\blocked\b|in progress|try again later/i;
 /** The object or path does not exist (HTTP 404). */
 export class NotFoundError extends OvirtError {}
 
-/** Options of a {@link ConnectionError}. */
-export interface ConnectionErrorOptions extends OvirtErrorOptions {
-  /** See {@link ConnectionError.maybeApplied}. */
-  maybeApplied?: boolean;
-}
+/** Options of a {@link ConnectionError}: those of every {@link OvirtError}. */
+export type ConnectionErrorOptions = OvirtErrorOptions;
 
-/** The server could not be reached: refused, DNS, reset, TLS failure. */
-export class ConnectionError extends OvirtError {
-  /**
-   * Whether the request was sent and its answer lost (the connection dropped after an add,
-   * an update, a removal or an action went out, or its success was cut off): the engine may
-   * have carried it out, so look for its result before sending it again. The message says so.
-   */
-  readonly maybeApplied: boolean;
-
-  /** Creates the error; `maybeApplied` defaults to false. */
-  constructor(message: string, options: ConnectionErrorOptions = {}) {
-    super(message, options);
-    this.maybeApplied = options.maybeApplied === true;
-  }
-}
+/**
+ * The server could not be reached: refused, DNS, reset, TLS failure. Its `maybeApplied` is
+ * true when the request was sent and its answer lost (the connection dropped after an add,
+ * an update, a removal or an action went out, or its success was cut off).
+ */
+export class ConnectionError extends OvirtError {}
 
 /** A deadline passed before the operation finished. */
 export class TimeoutError extends OvirtError {}
@@ -98,16 +97,43 @@ export class TimeoutError extends OvirtError {}
 /**
  * What a call whose own signal aborted with `reason` rejects with: a {@link TimeoutError} for
  * `AbortSignal.timeout()` (the caller's time limit), else an {@link OvirtError}; the reason is
- * its cause.
+ * its cause. `sent` says what became of the request: the message then says it, and a change
+ * that went out is `maybeApplied`.
  */
-export function abortedError(reason: unknown): OvirtError {
+export function abortedError(reason: unknown, sent: SendState = {}): OvirtError {
   if (reason instanceof TimeoutError) return reason; // a time limit of the SDK's own
+  const options = { cause: reason, maybeApplied: sent.change === true };
   if (reason instanceof DOMException && reason.name === "TimeoutError") {
-    return new TimeoutError("The request did not finish within its signal's time limit", {
-      cause: reason,
-    });
+    return new TimeoutError(
+      "The request did not finish within its signal's time limit" + sendNote(sent),
+      options,
+    );
   }
-  return new OvirtError("The request was aborted", { cause: reason });
+  return new OvirtError("The request was aborted" + sendNote(sent), options);
+}
+
+/** What became of a call's request when it ended before its answer: see {@link sendNote}. */
+export interface SendState {
+  /** True once a change (not a `GET`) was handed to the transport; false for a read. */
+  change?: boolean;
+  /** What the request was waiting for when it ended unsent (`"a free connection"`). */
+  waitingFor?: string;
+}
+
+/**
+ * The end of the message of a call that ended before its answer: a change that was sent
+ * may have been carried out; a request that waited (for a free connection, a login) was
+ * never sent. Nothing when nothing is known (a read that was sent).
+ */
+export function sendNote(sent: SendState): string {
+  if (sent.change) {
+    return ". It was sent, so the engine may have carried it out: look for its result before " +
+      "sending it again";
+  }
+  if (sent.change === undefined && sent.waitingFor !== undefined) {
+    return `: it was never sent (it waited for ${sent.waitingFor})`;
+  }
+  return "";
 }
 
 /**
@@ -126,6 +152,6 @@ export function withDetails(
     cause: error.cause,
     correlationId: details.correlationId ?? error.correlationId,
     attempts: details.attempts ?? error.attempts,
-    maybeApplied: error instanceof ConnectionError && error.maybeApplied,
+    maybeApplied: error.maybeApplied,
   });
 }
