@@ -53,8 +53,8 @@ Deno.test("limiter: an aborted waiter leaves the queue and takes no slot", async
 Deno.test("limiter: a lent slot serves a waiter; taken back, the cap holds again", async () => {
   const limiter = new Limiter(1);
   const stream = limiter.tryAcquire()!;
-  const inside = limiter.acquire(); // a call made while the slot's holder waits for it
-  const reclaim = limiter.lend();
+  const reclaim = limiter.lend(); // the stream's loop works on an item
+  const inside = limiter.acquire(); // a call the loop makes meanwhile
   const insideRelease = await inside; // granted at once
   assert.equal(limiter.tryAcquire(), undefined, "one lent slot serves one caller");
   insideRelease();
@@ -67,6 +67,26 @@ Deno.test("limiter: a lent slot serves a waiter; taken back, the cap holds again
   const after = limiter.acquire();
   stream();
   (await after)();
+  assert.ok(limiter.tryAcquire(), "nothing is left taken");
+});
+
+Deno.test("limiter: a lent slot serves callers that came after the lending, not those before", async () => {
+  const limiter = new Limiter(1);
+  const stream = limiter.tryAcquire()!;
+  // Queued before: another stream's list request, which would lend its slot in turn.
+  let otherGranted = false;
+  const other = limiter.acquire().then((release) => (otherGranted = true, release));
+  const reclaim = limiter.lend();
+  const inside = await limiter.acquire(); // the loop's own call: at once
+  await Promise.resolve();
+  assert.equal(otherGranted, false, "the earlier caller waits for a slot of its own");
+  inside();
+  await Promise.resolve();
+  assert.equal(otherGranted, false, "the borrowed slot given back does not go to it either");
+  reclaim();
+  stream();
+  (await other)();
+  assert.equal(otherGranted, true, "the stream's own slot, freed, goes to it");
   assert.ok(limiter.tryAcquire(), "nothing is left taken");
 });
 

@@ -229,3 +229,29 @@ Deno.test("listStream: calls made inside the loop do not wait for it, even with 
     assert.deepEqual([first.length, second.length], [1, 2]);
   }
 });
+
+Deno.test("listStream: streams started at once keep to the connections cap", async () => {
+  await using sim = await startSimulator({ delay: 0, tls: false });
+  for (const listWorker of [false, true]) {
+    await using connection = new Connection({
+      url: sim.url,
+      username: sim.username,
+      password: sim.password,
+      connections: 2,
+      listWorker,
+    });
+    const vms = connection.systemService().vmsService();
+    await vms.list({ max: 1 }); // logged in
+    let reading = 0, most = 0;
+    await Promise.all(Array.from({ length: 12 }, async () => {
+      let started = false;
+      for await (const _vm of listStream(vms)) {
+        if (!started) most = Math.max(most, ++reading);
+        started = true;
+        await new Promise((resolve) => setTimeout(resolve, 5)); // the loop's own work
+      }
+      reading--;
+    }));
+    assert.ok(most <= 2, `listWorker: ${listWorker}: ${most} list answers read at once`);
+  }
+});
