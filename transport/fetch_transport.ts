@@ -17,6 +17,7 @@ import { ListsInFlight } from "./closing.ts";
 import { ConnectProbe } from "./connect_probe.ts";
 import { ListWorker } from "./list_worker.ts";
 import { NodeTransport } from "./node_transport.ts";
+import { IDLE_CONNECTION_LIMIT } from "./options.ts";
 import { proxyFor } from "./proxy_env.ts";
 
 /**
@@ -66,6 +67,7 @@ export class FetchTransport implements HttpTransport {
     const common: Deno.CreateHttpClientOptions = {
       ...(caCerts?.length ? { caCerts: [...caCerts] } : {}),
       ...(proxy ? { proxy: { url: proxy.href } } : {}),
+      poolIdleTimeout: IDLE_CONNECTION_LIMIT,
     };
     this.#pooled = Deno.createHttpClient(common);
     this.#singleUse = Deno.createHttpClient({ ...common, poolMaxIdlePerHost: 0 });

@@ -18,6 +18,7 @@
 import { Worker } from "node:worker_threads";
 import { CLOSED_IN_FLIGHT } from "./closing.ts";
 import { OvirtError } from "./errors.ts";
+import { IDLE_CONNECTION_LIMIT } from "./options.ts";
 import type { BodyReader, HttpRequest, TransportResponse } from "./http.ts";
 import {
   type ErrorParts,
@@ -83,6 +84,7 @@ export class ListWorker {
       maxPending: MAX_PENDING,
       room: ROOM,
       readSize: READ_SIZE,
+      idleTimeout: IDLE_CONNECTION_LIMIT,
     };
     this.#worker.postMessage(settings);
   }

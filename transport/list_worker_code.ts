@@ -36,6 +36,8 @@ export interface WorkerSettings {
   readonly room: number;
   /** The size of the buffer the worker reads a body into (each read, at most that much). */
   readonly readSize: number;
+  /** Milliseconds a kept-alive connection may sit unused before it is closed. */
+  readonly idleTimeout: number;
 }
 
 /** Fetch a request. */
@@ -237,6 +239,7 @@ export function runListWorker(): void {
           client = Deno.createHttpClient({
             ...(data.caCerts.length > 0 ? { caCerts: [...data.caCerts] } : {}),
             ...(data.proxy ? { proxy: { url: data.proxy } } : {}),
+            poolIdleTimeout: data.idleTimeout,
           });
           scope.postMessage({ kind: "ready" });
         } catch (error) {

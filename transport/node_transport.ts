@@ -20,6 +20,7 @@ import {
   type TransportResponse,
 } from "./http.ts";
 import { ListsInFlight } from "./closing.ts";
+import { IDLE_CONNECTION_LIMIT } from "./options.ts";
 import { proxyFor } from "./proxy_env.ts";
 import { bodyReader, emptyReader, fillingReader } from "./body.ts";
 
@@ -58,7 +59,13 @@ export class NodeTransport implements HttpTransport {
       : { rejectUnauthorized: true, ca: [...options.caCerts ?? []] };
     // The connection's Limiter caps the requests in flight; a cap of the agent's own would
     // hold back what the limiter lets through past it (a slot lent by a streamed list).
-    const pooled = { keepAlive: true, maxFreeSockets: Math.min(options.connections, 256) };
+    // `timeout` closes a kept-alive socket once it has been free that long; a socket in use
+    // is only told (nothing here listens), so a slow answer is not cut short by it.
+    const pooled = {
+      keepAlive: true,
+      maxFreeSockets: Math.min(options.connections, 256),
+      timeout: IDLE_CONNECTION_LIMIT,
+    };
     const singleUse = { keepAlive: false };
     this.#agents = {
       pooled: {

@@ -11,6 +11,14 @@ import { OvirtError } from "./errors.ts";
 /** The longest timer Deno supports (about 24.8 days). */
 export const MAX_MILLISECONDS = 2 ** 31 - 1;
 
+/**
+ * Milliseconds a kept-alive connection to the engine may sit unused before it is closed
+ * rather than used again: a NAT or firewall on the way forgets a quiet connection without
+ * a word (after a minute for some), and a request sent on it would then wait for an answer
+ * that never comes. Opening a new connection costs a handshake.
+ */
+export const IDLE_CONNECTION_LIMIT = 30_000;
+
 /** An RFC 9110 token: what a header name may be made of. */
 const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 
