@@ -29,6 +29,7 @@ import { rawActionAnswer } from "./raw_action_answers.ts";
 import { readBody } from "./request_body.ts";
 import { parseSearch } from "./search.ts";
 import { applySearch } from "./search_apply.ts";
+import { clearEndedJobs } from "./job_cleanup.ts";
 import { searchable, searchScope } from "./search_scope.ts";
 import { searchSchema } from "./fields.ts";
 import type { Entity } from "./store.ts";
@@ -52,6 +53,7 @@ export async function answerApi(
   const segments = pathSegments(url.pathname);
   if (segments === undefined) throw notFound(url.pathname);
   const method = request.method === "HEAD" ? "GET" : request.method;
+  if (segments[0] === "jobs") clearEndedJobs(engine); // as the engine's periodic clean-up
   const last = segments.at(-1);
   const above = segments.length ? resolve(segments.slice(0, -1)) : undefined;
   const isLocator = above?.service.locators.some((locator) => locator.segment === last);

@@ -13,6 +13,7 @@ import type { JobEnd } from "./behaviour.ts";
 import { CORRELATION_ID } from "./correlation.ts";
 import type { Engine } from "./engine.ts";
 import { change } from "./behaviours/lifecycle.ts";
+import { clearEndedJobs } from "./job_cleanup.ts";
 import { signedInUser } from "./signed_in_user.ts";
 
 /**
@@ -26,6 +27,7 @@ export function startCommandJob(
   end?: JobEnd,
 ): string {
   const now = new Date();
+  clearEndedJobs(engine, now.getTime());
   const owner = signedInUser(engine);
   const job = engine.store.put("jobs", {
     id: engine.jobRandom.uuid(),

@@ -14,6 +14,7 @@ import { SeededRandom } from "./random.ts";
 import { type Entity, Store } from "./store.ts";
 import { signedInUser } from "./signed_in_user.ts";
 import { join } from "./tree.ts";
+import { ENGINE_JOB_RETENTION, type JobRetention } from "./job_cleanup.ts";
 
 /** A reference to an object that lives elsewhere, as the engine sends it: `id` and `href`. */
 export type Reference = { readonly id: string; readonly href: string };
@@ -40,6 +41,8 @@ export class Engine {
   loginName = "admin@internal";
   /** Whether the job starting now is to fail (the simulator's `jobFailure` fault). */
   jobFails: () => boolean = () => false;
+  /** How long the jobs the engine ended stay listed (see `job_cleanup.ts`). */
+  jobRetention: JobRetention = ENGINE_JOB_RETENTION;
   #lastEventId = 0;
 
   /** An empty engine whose lifecycle steps take `delay` ms, random source seeded with `seed`. */

@@ -30,6 +30,7 @@ import {
 export type { SimulatorOptions } from "./simulator_options.ts";
 import { createTlsMaterial, type TlsMaterial } from "./tls.ts";
 import { closedPort, type ImageTraffic, type TransferQuirks } from "./transfer_quirks.ts";
+import { ENGINE_JOB_RETENTION } from "./job_cleanup.ts";
 
 /** A running simulator. */
 export interface Simulator extends AsyncDisposable {
@@ -82,6 +83,10 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   seed(engine, { empty: options.empty ?? false, vms: options.vms ?? 20 });
   engine.images.quirks = { ...options.transfers };
   engine.images.deadPort = closedPort();
+  engine.jobRetention = {
+    finished: options.finishedJobsKept ?? ENGINE_JOB_RETENTION.finished,
+    failed: options.failedJobsKept ?? ENGINE_JOB_RETENTION.failed,
+  };
   const username = options.username ?? "admin@internal";
   engine.loginName = username;
   const password = options.password ?? randomPassword();

@@ -37,6 +37,16 @@ export interface SimulatorOptions extends FaultOptions {
   delay?: number;
   /** Lifetime of SSO tokens in milliseconds (default: unlimited). */
   tokenLifetime?: number;
+  /**
+   * Milliseconds a job the engine ended `finished` stays listed before it clears it (default
+   * 600,000: the engine's 10 minutes).
+   */
+  finishedJobsKept?: number;
+  /**
+   * Milliseconds a job the engine ended `failed` (or `aborted`) stays listed before it clears
+   * it (default 3,600,000: the engine's hour).
+   */
+  failedJobsKept?: number;
   /** JSON shape of SSO errors: `"description"` (default) or `"code"` (protocol 5.1). */
   ssoErrorShape?: SsoErrorShape;
   /**
@@ -66,6 +76,8 @@ const OWN_OPTION_NAMES = Object.keys(
     seed: true,
     delay: true,
     tokenLifetime: true,
+    finishedJobsKept: true,
+    failedJobsKept: true,
     ssoErrorShape: true,
     keytab: true,
     log: true,
@@ -89,6 +101,8 @@ export function checkSimulatorOptions(options: SimulatorOptions): void {
   whole(options, "port", 0, 65_535);
   milliseconds(options, "delay", 0);
   milliseconds(options, "tokenLifetime", 1);
+  milliseconds(options, "finishedJobsKept", 1);
+  milliseconds(options, "failedJobsKept", 1);
   whole(options, "seed", 0, MAX_SEED);
   for (const name of ["username", "password"] as const) {
     const value = options[name];
