@@ -21,6 +21,7 @@ import { type ActionHandler, type Behaviour, type Call, flag, type JobEnd } from
 import type { Engine, Reference } from "../engine.ts";
 import { mergeChanges, updateObject, withReferences } from "../generic.ts";
 import type { Entity } from "../store.ts";
+import { checkVmName } from "../names.ts";
 import { checkUniqueName } from "../unique_names.ts";
 import { setTicket } from "./consoles.ts";
 import { newMac } from "./devices.ts";
@@ -393,6 +394,7 @@ function endPreview(call: Call, vm: Entity): void {
 const vm: Behaviour = {
   get: (call, entity) => withContent(call, flag(call, "next_run") ? nextRunView(entity) : entity),
   update(call, entity, changes) {
+    checkVmName(changes.name, "edit");
     checkNotLocked(entity, "update");
     if (flag(call, "next_run") && entity.status !== "down") {
       const pending = mergeChanges(
