@@ -5,9 +5,10 @@
  */
 
 import assert from "node:assert/strict";
-import type { Connection, types } from "../mod.ts";
+import { type Connection, types, waitForStatus } from "../mod.ts";
 import { rejectsWith, simulatorSession } from "./sim_session.ts";
 
+const POLL = { interval: 5, timeout: 5000 };
 const BLANK = { cluster: { name: "Default" }, template: { name: "Blank" } };
 
 async function vmNamed(connection: Connection, name: string): Promise<types.Vm> {
@@ -43,4 +44,63 @@ Deno.test("simulator: VM and template names are the engine's", async () => {
     400,
     special,
   );
+});
+
+Deno.test("simulator: a VM is removed only when down and not delete-protected; force does not stop it", async () => {
+  await using session = await simulatorSession({ delay: 0 });
+  const vms = session.connection.systemService().vmsService();
+  const running = vms.vmService((await vmNamed(session.connection, "vm001")).id!);
+  await rejectsWith(
+    running.remove({ force: true }),
+    409,
+    /^\[Cannot remove VM\. VM is running\.\]$/,
+  );
+  const suspended = vms.vmService((await vmNamed(session.connection, "vm002")).id!);
+  await suspended.suspend();
+  await waitForStatus(suspended, types.VmStatus.SUSPENDED, POLL);
+  await rejectsWith(
+    suspended.remove(),
+    409,
+    /^\[Cannot remove VM that its state is not down\.\n-Please stop the VM first\.\]$/,
+  );
+  const added = await vms.add({ name: "protected", deleteProtected: true, ...BLANK });
+  const protectedVm = vms.vmService(added.id!);
+  await rejectsWith(
+    protectedVm.remove({ force: true }),
+    409,
+    /^\[Cannot remove VM\. Delete protection is enabled\. In order to delete, disable Delete protection first\.\]$/,
+  );
+  await protectedVm.update({ deleteProtected: false });
+  await protectedVm.remove({ detachOnly: true });
+  const down = vms.vmService((await vmNamed(session.connection, "vm003")).id!);
+  await rejectsWith(
+    down.remove({ detachOnly: true }),
+    409,
+    /^\[Cannot remove VM with detaching disks, VM is based from template\.\]$/,
+  );
+});
+
+Deno.test("simulator: force removes a VM whose images are locked; a protected template stays", async () => {
+  await using session = await simulatorSession({ delay: 300 });
+  const system = session.connection.systemService();
+  const vm003 = await vmNamed(session.connection, "vm003");
+  const templates = system.templatesService();
+  const added = await templates.add({
+    name: "protected-tpl",
+    vm: { id: vm003.id },
+    deleteProtected: true,
+  });
+  const vm = system.vmsService().vmService(vm003.id!);
+  assert.equal((await vm.get()).status, types.VmStatus.IMAGE_LOCKED);
+  await rejectsWith(vm.remove(), 409, /^\[Cannot remove VM: VM is locked\./);
+  await vm.remove({ force: true });
+  const template = templates.templateService(added.id!);
+  await waitForStatus(template, types.TemplateStatus.OK, POLL);
+  await rejectsWith(
+    template.remove(),
+    409,
+    /^\[Cannot remove Template\. Delete protection is enabled\. In order to delete, disable Delete protection first\.\]$/,
+  );
+  await template.update({ deleteProtected: false });
+  await template.remove();
 });

@@ -4,8 +4,8 @@
  * (`ovf_import.ts`). A new template's name is unique in its data center (Blank's name in
  * all), unless it is a new version of a base template (`version.base_template`), whose name
  * it takes. Its name holds only the characters the engine allows (`names.ts`). A template
- * is removed only when no VM uses it; the Blank template never is. Exported like VMs
- * (`exports.ts`).
+ * is removed only when no VM uses it and it is not delete-protected; the Blank template
+ * never is. Exported like VMs (`exports.ts`).
  *
  * @module
  */
@@ -135,6 +135,11 @@ const template: Behaviour = {
   remove(call, entity) {
     if (entity.id === ZERO_ID) {
       throw conflict("Cannot delete Template. Removing the Blank Template is not allowed.");
+    }
+    if (entity.deleteProtected === true) {
+      throw conflict(
+        "Cannot remove Template. Delete protection is enabled. In order to delete, disable Delete protection first.",
+      );
     }
     if (entity.status === "locked") throw conflict("Cannot delete Template. Template is locked.");
     checkNotExporting(entity, "remove Template", "Template");

@@ -21,6 +21,7 @@ import { type ActionHandler, type Behaviour, type Call, flag, type JobEnd } from
 import type { Engine, Reference } from "../engine.ts";
 import { mergeChanges, updateObject, withReferences } from "../generic.ts";
 import type { Entity } from "../store.ts";
+import { ZERO_ID } from "../model.ts";
 import { checkVmName } from "../names.ts";
 import { checkUniqueName } from "../unique_names.ts";
 import { setTicket } from "./consoles.ts";
@@ -32,6 +33,7 @@ import { exportVm } from "./exports.ts";
 import { guestReport, NO_GUEST_REPORT } from "./guest.ts";
 import { change, type Step, transition } from "./lifecycle.ts";
 import { checkMigratable, MIGRATING_TO, migrationTo } from "./migrations.ts";
+import { checkNotExporting } from "./ova_locks.ts";
 import { vmOvf } from "./ovf.ts";
 import { configurationOf, vmFromConfiguration } from "./ovf_import.ts";
 import {
@@ -420,11 +422,21 @@ const vm: Behaviour = {
     return updateObject(call.engine, call.location.parent!, entity, changes);
   },
   remove(call, entity) {
-    checkNotLocked(entity, "remove");
-    if (entity.status !== "down" && !flag(call, "force")) {
-      throw conflict("Cannot remove VM. VM is running.");
+    checkNotExporting(entity, "remove VM", "VM");
+    if (entity.deleteProtected === true) {
+      throw conflict(
+        "Cannot remove VM. Delete protection is enabled. In order to delete, disable Delete protection first.",
+      );
     }
-    if (!flag(call, "detach_only")) {
+    const detachOnly = flag(call, "detach_only");
+    if (detachOnly) checkDisksDetachable(call, entity);
+    if (entity.status === "suspended") {
+      throw conflict("Cannot remove VM that its state is not down.\n-Please stop the VM first.");
+    }
+    // `force` lets a remove through locked images only, never past a running VM.
+    if (!REMOVABLE.has(entity.status as string)) throw conflict("Cannot remove VM. VM is running.");
+    if (!flag(call, "force")) checkNotLocked(entity, "remove");
+    if (!detachOnly) {
       for (const attachment of call.engine.store.items(`${call.location.path}/diskattachments`)) {
         deleteDisk(call.engine, attachment.id);
       }
@@ -432,6 +444,29 @@ const vm: Behaviour = {
   },
   actions: vmActions,
 };
+
+/** Statuses a VM may be removed in (`RemoveVmCommand.validate`). */
+const REMOVABLE: ReadonlySet<string> = new Set([
+  "down",
+  "image_locked",
+  "image_illegal",
+  "unassigned",
+]);
+
+/**
+ * Refuses to remove `vm` keeping its disks (`detach_only`) when it is based on a template
+ * (its disks are layers over the template's) or has snapshots (`canRemoveVmWithDetachDisks`).
+ */
+function checkDisksDetachable(call: Call, vm: Entity): void {
+  const template = (vm.template as Reference | undefined)?.id;
+  if (template !== undefined && template !== ZERO_ID) {
+    throw conflict("Cannot remove VM with detaching disks, VM is based from template.");
+  }
+  const taken = snapshotsOf(call, vm).some((snapshot) => snapshot.snapshotType !== "active");
+  if (taken && call.engine.store.items(`${call.location.path}/diskattachments`).length > 0) {
+    throw conflict("Cannot remove VM with detaching disks, snapshots exist.");
+  }
+}
 
 const snapshots: Behaviour = {
   add(call, body) {
