@@ -5,7 +5,7 @@
  */
 
 import assert from "node:assert/strict";
-import { type Connection, types, waitForStatus } from "../mod.ts";
+import { type Connection, types, waitFor, waitForStatus } from "../mod.ts";
 import { rejectsWith, simulatorSession } from "./sim_session.ts";
 
 const POLL = { interval: 5, timeout: 5000 };
@@ -16,6 +16,42 @@ async function vmNamed(connection: Connection, name: string): Promise<types.Vm> 
   assert.ok(vm, `no VM ${name}`);
   return vm;
 }
+
+Deno.test("simulator: removing a snapshot locks it and its VM's images for a step", async () => {
+  await using session = await simulatorSession({ delay: 300 });
+  const down = await vmNamed(session.connection, "vm003");
+  const vm = session.connection.systemService().vmsService().vmService(down.id!);
+  const snapshots = vm.snapshotsService();
+  const first = await snapshots.add({ description: "s1" });
+  await waitFor(
+    () => snapshots.snapshotService(first.id!).get(),
+    (s) => s.snapshotStatus === "ok",
+    POLL,
+  );
+  const second = await snapshots.add({ description: "s2" });
+  await waitFor(
+    () => snapshots.snapshotService(second.id!).get(),
+    (s) => s.snapshotStatus === "ok",
+    POLL,
+  );
+  await waitForStatus(vm, types.VmStatus.DOWN, POLL);
+  await snapshots.snapshotService(first.id!).remove();
+  const merging = await snapshots.snapshotService(first.id!).get();
+  assert.equal(merging.snapshotStatus, types.SnapshotStatus.LOCKED);
+  assert.equal((await vm.get()).status, types.VmStatus.IMAGE_LOCKED);
+  await rejectsWith(
+    snapshots.snapshotService(second.id!).remove(),
+    409,
+    /^\[Cannot remove Snapshot\. The VM is performing an operation on a Snapshot\./,
+  );
+  await waitFor(
+    () => snapshots.list(),
+    (list) => !list.some((snapshot) => snapshot.id === first.id),
+    POLL,
+  );
+  assert.equal((await waitForStatus(vm, types.VmStatus.DOWN, POLL)).status, types.VmStatus.DOWN);
+  await snapshots.snapshotService(second.id!).remove();
+});
 
 Deno.test("simulator: VM and template names are the engine's", async () => {
   await using session = await simulatorSession({ delay: 0 });

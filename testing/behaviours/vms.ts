@@ -370,8 +370,9 @@ function previewSnapshot(call: Call, vm: Entity, params: Record<string, unknown>
 }
 
 /**
- * Locks the images of `vm` (down) for a lifecycle step, as the engine does while it
- * previews, commits or undoes a snapshot (`TryBackToAllSnapshotsOfVm`, `RestoreAllSnapshots`).
+ * Locks the images of `vm` for a lifecycle step, as the engine does while it previews,
+ * commits, undoes or removes a snapshot (`TryBackToAllSnapshotsOfVm`, `RestoreAllSnapshots`,
+ * `RemoveSnapshot`).
  */
 function lockImagesForAStep(call: Call, vm: Entity): void {
   transition(call.engine, "vms", vm.id, { status: "image_locked" }, [{ status: vm.status }]);
@@ -495,18 +496,31 @@ const snapshots: Behaviour = {
 
 const snapshot: Behaviour = {
   remove(call, entity) {
-    if (entity.snapshotType === "active") {
-      throw conflict("Cannot remove Snapshot. The active snapshot cannot be removed.");
-    }
-    if (entity.snapshotStatus === "locked") {
+    const { engine } = call;
+    const owner = engine.store.get("vms", call.location.parent!.parent!.id!)!;
+    const others = snapshotsOf(call, owner);
+    // The engine refuses while any snapshot of the VM is locked: being made, restored or
+    // merged away (`vmSnapshotDisksNotDuringMerge`), then while one is previewed.
+    if (others.some((other) => other.snapshotStatus === "locked")) {
       throw conflict(
         "Cannot remove Snapshot. The VM is performing an operation on a Snapshot. Please wait for the operation to finish, and try again.",
       );
     }
-    if (entity.snapshotStatus === "in_preview") {
+    if (others.some((other) => other.snapshotStatus === "in_preview")) {
       throw conflict("Cannot remove Snapshot. VM is previewing a Snapshot.");
     }
-    mergeLayers(call.engine, entity.id);
+    if (entity.snapshotType === "active") {
+      throw conflict("Cannot remove Snapshot. The active snapshot cannot be removed.");
+    }
+    // Merged away on the clock: the snapshot is `locked` and its VM's images locked for a
+    // step (`RemoveSnapshotCommand.lockSnapshot`), then it is gone.
+    change(engine, call.location.parent!.path, entity.id, { snapshotStatus: "locked" });
+    if (!TRANSITIONAL.has(owner.status as string)) lockImagesForAStep(call, owner);
+    engine.clock.after(1, () => {
+      mergeLayers(engine, entity.id);
+      engine.store.delete(call.location.parent!.path, entity.id);
+    });
+    return true;
   },
   actions: { restore: restoreSnapshot },
 };
