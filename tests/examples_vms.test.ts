@@ -444,12 +444,18 @@ async function firstNic(connection: Connection, name: string): Promise<types.Nic
 
 /** Gives the first NIC of VM `copy` the MAC address of the first NIC of VM `original`. */
 async function duplicateMac(connection: Connection, original: string, copy: string) {
+  // As the engine, the simulator takes a MAC address in use only from a MAC pool that allows
+  // duplicates, and on a NIC unplugged meanwhile if its VM is up.
+  const pools = connection.systemService().macPoolsService();
+  for (const pool of await pools.list()) {
+    await pools.macPoolService(pool.id!).update({ allowDuplicates: true });
+  }
   const mac = (await firstNic(connection, original)).mac!.address!;
   const nic = await firstNic(connection, copy);
   const vm = await vmNamed(connection, copy);
-  await vmService(connection, vm).nicsService().nicService(nic.id!).update({
-    mac: { address: mac },
-  });
+  const nicService = vmService(connection, vm).nicsService().nicService(nic.id!);
+  await nicService.update({ mac: { address: mac }, plugged: false });
+  if (nic.plugged !== false) await nicService.update({ plugged: true });
 }
 
 exampleTest("print_vm_mac_duplicates", {

@@ -53,6 +53,51 @@ Deno.test("simulator: removing a snapshot locks it and its VM's images for a ste
   await snapshots.snapshotService(second.id!).remove();
 });
 
+Deno.test("simulator: a MAC address another VM has is refused, unless the pool allows it", async () => {
+  await using session = await simulatorSession({ delay: 0 });
+  const { connection } = session;
+  const vms = connection.systemService().vmsService();
+  const owner = await vmNamed(connection, "vm001");
+  const [taken] = await vms.vmService(owner.id!).nicsService().list();
+  const other = vms.vmService((await vmNamed(connection, "vm003")).id!).nicsService();
+  await rejectsWith(
+    other.add({ name: "copy", mac: { address: taken.mac!.address! } }),
+    409,
+    new RegExp(
+      `^\\[MAC Address ${taken.mac!.address} is already in use by VM or snapshot: vm001\\.\\]$`,
+    ),
+  );
+  const [mine] = await other.list();
+  await rejectsWith(
+    other.nicService(mine.id!).update({ mac: { address: taken.mac!.address!.toUpperCase() } }),
+    409,
+    /already in use by VM or snapshot: vm001/,
+  );
+  const pools = connection.systemService().macPoolsService();
+  const [pool] = await pools.list();
+  await pools.macPoolService(pool.id!).update({ allowDuplicates: true });
+  const copy = await other.add({ name: "copy", mac: { address: taken.mac!.address! } });
+  assert.equal(copy.mac?.address, taken.mac?.address);
+});
+
+Deno.test("simulator: a plugged NIC of a VM that is up keeps its type and MAC address", async () => {
+  await using session = await simulatorSession({ delay: 0 });
+  const running = await vmNamed(session.connection, "vm001");
+  const nics = session.connection.systemService().vmsService().vmService(running.id!)
+    .nicsService();
+  const [plugged] = await nics.list();
+  assert.equal(plugged.plugged, true);
+  const nic = nics.nicService(plugged.id!);
+  const hot =
+    /^\[Cannot edit Interface\. Updating some of the properties is not supported while the interface is plugged into a running virtual machine\./;
+  await rejectsWith(nic.update({ interface: types.NicInterface.E1000 }), 409, hot);
+  await rejectsWith(nic.update({ mac: { address: "56:6f:00:00:00:01" } }), 409, hot);
+  assert.equal((await nic.update({ linked: false })).linked, false, "other members change");
+  // Unplugged in the same update, it may change.
+  const unplugged = await nic.update({ interface: types.NicInterface.E1000, plugged: false });
+  assert.equal(unplugged.interface, types.NicInterface.E1000);
+});
+
 Deno.test("simulator: VM and template names are the engine's", async () => {
   await using session = await simulatorSession({ delay: 0 });
   const system = session.connection.systemService();

@@ -25,7 +25,6 @@ import { ZERO_ID } from "../model.ts";
 import { checkVmName } from "../names.ts";
 import { checkUniqueName } from "../unique_names.ts";
 import { setTicket } from "./consoles.ts";
-import { newMac } from "./devices.ts";
 import { freezeLayers, mergeLayers } from "./disk_snapshots.ts";
 import { deleteDisk } from "./disks.ts";
 import { checkDomainsActive, diskDomainsOf } from "./domain_status.ts";
@@ -43,6 +42,7 @@ import {
   takeConfiguration,
 } from "./snapshot_restore.ts";
 import { checkVmNotLocked as checkNotLocked, createVm, TRANSITIONAL } from "./vm_creation.ts";
+import { VM_NIC, VM_NICS } from "./vm_nics.ts";
 
 /** Hidden (non-model) property: changes waiting for the next boot (`next_run=true`). */
 const NEXT_RUN = "$nextRun";
@@ -525,30 +525,6 @@ const snapshot: Behaviour = {
   actions: { restore: restoreSnapshot },
 };
 
-const nics: Behaviour = {
-  add(call, body) {
-    const { engine } = call;
-    checkNotLocked(engine.store.get("vms", call.location.parent!.id!)!, "add NIC to");
-    const described = withReferences(engine, "Nic", body);
-    checkUniqueName(
-      engine,
-      "VmNicsService",
-      "Nic",
-      described,
-      engine.store.items(call.location.path),
-    );
-    return engine.store.put(call.location.path, {
-      interface: "virtio",
-      plugged: true,
-      linked: true,
-      ...described,
-      id: engine.newId(),
-      mac: (body.mac as object | undefined) ?? { address: newMac(engine) },
-      vm: engine.referenceTo("vms", call.location.parent!.id!),
-    });
-  },
-};
-
 /** Behaviours of the VM services, by service name. */
 export const VM_BEHAVIOURS: Record<string, Behaviour> = {
   VmsService: {
@@ -561,5 +537,6 @@ export const VM_BEHAVIOURS: Record<string, Behaviour> = {
   VmService: vm,
   SnapshotsService: snapshots,
   SnapshotService: snapshot,
-  VmNicsService: nics,
+  VmNicsService: VM_NICS,
+  VmNicService: VM_NIC,
 };
