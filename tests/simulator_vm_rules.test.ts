@@ -8,6 +8,7 @@ import assert from "node:assert/strict";
 import { type Connection, types, waitFor, waitForStatus } from "../mod.ts";
 import { rejectsWith, simulatorSession } from "./sim_session.ts";
 
+const MIB = 2 ** 20;
 const POLL = { interval: 5, timeout: 5000 };
 const BLANK = { cluster: { name: "Default" }, template: { name: "Blank" } };
 
@@ -16,6 +17,65 @@ async function vmNamed(connection: Connection, name: string): Promise<types.Vm> 
   assert.ok(vm, `no VM ${name}`);
   return vm;
 }
+
+Deno.test("simulator: cores changed on a running VM without next_run wait for the next run", async () => {
+  await using session = await simulatorSession({ delay: 0 });
+  const running = await vmNamed(session.connection, "vm001");
+  assert.equal(running.status, types.VmStatus.UP);
+  const vm = session.connection.systemService().vmsService().vmService(running.id!);
+  const answered = await vm.update({
+    cpu: { topology: { cores: 2, sockets: 4 } },
+    description: "resized",
+  });
+  // Sockets and the description are set while it runs; the cores only at the next run.
+  assert.deepEqual(answered.cpu?.topology, { sockets: 4, cores: 1, threads: 1 });
+  const now = await vm.get();
+  assert.equal(now.nextRunConfigurationExists, true);
+  assert.deepEqual(now.cpu?.topology, { sockets: 4, cores: 1, threads: 1 });
+  assert.equal(now.description, "resized");
+  assert.deepEqual((await vm.get({ nextRun: true })).cpu?.topology, {
+    sockets: 4,
+    cores: 2,
+    threads: 1,
+  });
+  await vm.stop();
+  const stopped = await waitForStatus(vm, types.VmStatus.DOWN, POLL);
+  assert.deepEqual(stopped.cpu?.topology, { sockets: 4, cores: 2, threads: 1 });
+  assert.equal(stopped.nextRunConfigurationExists, false);
+});
+
+Deno.test("simulator: memory of a running VM grows at once, in 256 MiB steps without a next run", async () => {
+  await using session = await simulatorSession({ delay: 0 });
+  const running = await vmNamed(session.connection, "vm002");
+  const vm = session.connection.systemService().vmsService().vmService(running.id!);
+  const memory = Number(running.memory);
+  await vm.update({ memory: memory + 512 * MIB, name: "vm002-renamed" });
+  const plugged = await vm.get();
+  assert.equal(Number(plugged.memory), memory + 512 * MIB);
+  assert.equal(plugged.name, "vm002-renamed");
+  assert.equal(plugged.nextRunConfigurationExists, false, "nothing waits");
+  // Not a 256 MiB step: shown at once as on the engine, but plugged only at the next run.
+  await vm.update({ memory: memory + 600 * MIB });
+  const odd = await vm.get();
+  assert.equal(Number(odd.memory), memory + 600 * MIB);
+  assert.equal(odd.nextRunConfigurationExists, true);
+  assert.equal(Number((await vm.get({ nextRun: true })).memory), memory + 600 * MIB);
+  // Less memory waits for the next run.
+  await vm.update({ memory: memory + 344 * MIB });
+  assert.equal(Number((await vm.get()).memory), memory + 600 * MIB);
+  assert.equal(Number((await vm.get({ nextRun: true })).memory), memory + 344 * MIB);
+  // Maximum memory is never set on a running VM.
+  await vm.update({ memoryPolicy: { max: 16 * 1024 * MIB } });
+  assert.equal(Number((await vm.get()).memoryPolicy?.max), Number(running.memoryPolicy?.max));
+  await vm.reboot();
+  const rebooted = await waitFor(
+    () => vm.get(),
+    (seen) => seen.status === types.VmStatus.UP && seen.nextRunConfigurationExists === false,
+    POLL,
+  );
+  assert.equal(Number(rebooted.memory), memory + 344 * MIB);
+  assert.equal(Number(rebooted.memoryPolicy?.max), 16 * 1024 * MIB);
+});
 
 Deno.test("simulator: removing a snapshot locks it and its VM's images for a step", async () => {
   await using session = await simulatorSession({ delay: 300 });

@@ -3,14 +3,19 @@
  * disks are copied, `down` at once from a template without disks), the power lifecycle
  * (start, stop, shutdown, suspend, reboot (also while powering up), migrate to another
  * host that is `up`, cancel a migration while it runs) with the engine's refusals and
- * words, the next-run configuration (applied when the VM goes down or reboots), snapshots
- * (a VM that is starting keeps starting; previewed with the VM down, then committed or
- * undone, its images locked for a step each time) and NICs. A VM whose images are locked refuses changes. Starting with run-once
- * settings (a `vm`, cloud-init, Sysprep) marks the VM `run_once` until it is down; a
- * stateless VM gets a `stateless` snapshot while it runs, discarded a step after it is
- * down. New VMs can also be cloned from a snapshot. With `all_content=true` a VM shows its
- * OVF configuration. A started VM's guest agent reports (`guest.ts`) a step after the VM is
- * `up`; going down or suspended clears the report.
+ * words, the next-run configuration (applied when the VM goes down or reboots: made by an
+ * update with `next_run`, or by one without that changes what the engine cannot set while
+ * the VM runs, `vm_hot_set.ts`), snapshots (a VM that is starting keeps starting; previewed
+ * with the VM down, then committed or undone, removed by a merge: its images locked for a
+ * step each time) and NICs (`vm_nics.ts`). A VM whose images are locked refuses changes. A
+ * VM is removed only when down (`force` passes locked images, not a running VM) and not
+ * delete-protected; with `detach_only` only if based on no template and without snapshots.
+ * VM names are the engine's (`names.ts`). Starting with run-once settings (a `vm`,
+ * cloud-init, Sysprep) marks the VM `run_once` until it is down; a stateless VM gets a
+ * `stateless` snapshot while it runs, discarded a step after it is down. New VMs can also
+ * be cloned from a snapshot. With `all_content=true` a VM shows its OVF configuration. A
+ * started VM's guest agent reports (`guest.ts`) a step after the VM is `up`; going down or
+ * suspended clears the report.
  *
  * @module
  */
@@ -42,6 +47,7 @@ import {
   takeConfiguration,
 } from "./snapshot_restore.ts";
 import { checkVmNotLocked as checkNotLocked, createVm, TRANSITIONAL } from "./vm_creation.ts";
+import { hotSet } from "./vm_hot_set.ts";
 import { VM_NIC, VM_NICS } from "./vm_nics.ts";
 
 /** Hidden (non-model) property: changes waiting for the next boot (`next_run=true`). */
@@ -399,13 +405,17 @@ const vm: Behaviour = {
   update(call, entity, changes) {
     checkVmName(changes.name, "edit");
     checkNotLocked(entity, "update");
-    if (flag(call, "next_run") && entity.status !== "down") {
-      const pending = mergeChanges(
-        "Vm",
-        (entity[NEXT_RUN] as Record<string, unknown> | undefined) ?? {},
-        withReferences(call.engine, "Vm", changes),
-      );
-      const { engine } = call;
+    if (entity.status === "down") {
+      return updateObject(call.engine, call.location.parent!, entity, changes);
+    }
+    const { engine } = call;
+    const sent = withReferences(engine, "Vm", changes);
+    const pending = mergeChanges(
+      "Vm",
+      (entity[NEXT_RUN] as Record<string, unknown> | undefined) ?? {},
+      sent,
+    );
+    if (changes.name !== undefined) {
       checkUniqueName(
         engine,
         "VmsService",
@@ -414,13 +424,25 @@ const vm: Behaviour = {
         engine.store.items("vms"),
         "edit",
       );
-      const updated = change(call.engine, "vms", entity.id, {
+    }
+    if (flag(call, "next_run")) {
+      const updated = change(engine, "vms", entity.id, {
         [NEXT_RUN]: pending,
         nextRunConfigurationExists: true,
       })!;
       return nextRunView(updated);
     }
-    return updateObject(call.engine, call.location.parent!, entity, changes);
+    // Without next_run the engine sets what it can on the running VM; the rest waits.
+    const { running, nextRun } = hotSet(entity, {
+      ...mergeChanges("Vm", entity, sent),
+      id: entity.id,
+    });
+    if (!nextRun && entity[NEXT_RUN] === undefined) return engine.store.put("vms", running);
+    return engine.store.put("vms", {
+      ...running,
+      [NEXT_RUN]: pending,
+      nextRunConfigurationExists: true,
+    });
   },
   remove(call, entity) {
     checkNotExporting(entity, "remove VM", "VM");
