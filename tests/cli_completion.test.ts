@@ -149,28 +149,32 @@ Deno.test("ovirt completion", async (t) => {
       username: sim.username,
       password: sim.password,
     });
-    await connection.systemService().vmsService().add({
-      name: "my web vm",
+    // A host: the engine takes no VM name with a space; the simulator's hosts take one.
+    await connection.systemService().hostsService().add({
+      name: "my web host",
+      address: "web.example.com",
       cluster: { name: "Default" },
-      template: { name: "Blank" },
     });
     const bin = `${home.path}/bin`; // the wrapper of the bash step
-    const [text, errors] = await inBash(bin, ["ovirt vm start my"]);
-    assert.equal(text, "my\\ web\\ vm\n", errors);
+    const [text, errors] = await inBash(bin, ["ovirt host activate my"]);
+    assert.equal(text, "my\\ web\\ host\n", errors);
   });
 
   await t.step("a name typed with a backslash or a quote before its space completes", async () => {
-    for (const typed of ["my\\ w", '"my w', "'my web", '"my web v']) {
-      assert.deepEqual(await complete("vm", "start", typed), ["my web vm"], typed);
+    for (const typed of ["my\\ w", '"my w', "'my web", '"my web h']) {
+      assert.deepEqual(await complete("host", "activate", typed), ["my web host"], typed);
     }
     const bin = `${home.path}/bin`; // the wrapper of the bash step
-    const cases = [["my\\ web", "my\\ web\\ vm"], ['"my w', "my web vm"], ["'my w", "my web vm"]];
+    const cases = [["my\\ web", "my\\ web\\ host"], ['"my w', "my web host"], [
+      "'my w",
+      "my web host",
+    ]];
     const script = ["source <(ovirt completion bash)"];
     for (const [typed] of cases) {
-      const line = `ovirt vm start ${typed}`;
+      const line = `ovirt host activate ${typed}`;
       script.push(
         `COMP_LINE=${quote(line)}; COMP_POINT=${line.length}; ` +
-          `COMP_WORDS=(ovirt vm start ${quote(typed)}); COMP_CWORD=3; ` +
+          `COMP_WORDS=(ovirt host activate ${quote(typed)}); COMP_CWORD=3; ` +
           `_ovirt; printf '%s\\n' "\${COMPREPLY[@]}"`,
       );
     }
@@ -179,10 +183,13 @@ Deno.test("ovirt completion", async (t) => {
     if (await installed("fish")) {
       const [found, fishErrors] = await inShell(
         "fish",
-        ["-c", `ovirt completion fish | source; complete -C ${quote("ovirt vm start my\\ w")}`],
+        [
+          "-c",
+          `ovirt completion fish | source; complete -C ${quote("ovirt host activate my\\ w")}`,
+        ],
         bin,
       );
-      assert.equal(found, "my web vm\n", fishErrors);
+      assert.equal(found, "my web host\n", fishErrors);
     }
   });
 

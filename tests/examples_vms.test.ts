@@ -149,23 +149,27 @@ exampleTest("add_vm_from_template_version", {
   },
 });
 
-exampleTest("add_vm_from_template_version", {
-  // `name=centos9 x` would be the template centos9 and the free-text word `x` (its description).
-  args: ["--name", "from-x", "--template", "centos9 x", "--version", "1"],
-  prepare: async (connection) => {
-    const templatesService = connection.systemService().templatesService();
-    const [base] = await templatesService.list({ search: "name=centos9" });
-    await templatesService.templateService(base.id!).update({ description: "x86_64" });
-    const vm = await vmNamed(connection, "vm003");
-    const added = await templatesService.add({ name: "centos9 x", vm: { id: vm.id } });
-    await waitForStatus(templatesService.templateService(added.id!), "ok");
+exampleTest(
+  "add_vm_from_template_version",
+  {
+    // The engine's search ignores case: `name=CentOS9` also finds centos9 (whose version 1 the
+    // example would pick if it did not match the name exactly). A name with a space, which
+    // the search would read as a name and a free-text word, is no template name the engine takes.
+    args: ["--name", "from-upper", "--template", "CentOS9", "--version", "1"],
+    prepare: async (connection) => {
+      const templatesService = connection.systemService().templatesService();
+      const vm = await vmNamed(connection, "vm003");
+      const added = await templatesService.add({ name: "CentOS9", vm: { id: vm.id } });
+      await waitForStatus(templatesService.templateService(added.id!), "ok");
+    },
+    check: async ({ connection }) => {
+      const vm = await vmNamed(connection, "from-upper");
+      const template = await connection.followLink(vm.template!);
+      assert.equal(template.name, "CentOS9");
+    },
   },
-  check: async ({ connection }) => {
-    const vm = await vmNamed(connection, "from-x");
-    const template = await connection.followLink(vm.template!);
-    assert.equal(template.name, "centos9 x");
-  },
-}, "example add_vm_from_template_version: a name with a space is that template's");
+  "example add_vm_from_template_version: a name differing from another in case only is that template's",
+);
 
 exampleTest("add_vm_nic", {
   args: ["--vm", "vm003", "--name", "nic2"],
@@ -335,25 +339,15 @@ exampleTest("remove_vm", {
 });
 
 exampleTest("remove_vm", {
-  // `name=web 1` would be the VM `web` and the free-text word `1` (its description).
-  args: ["--vm", "web 1"],
-  prepare: async (connection) => {
-    const vmsService = connection.systemService().vmsService();
-    for (const [name, description] of [["web", "frontend 1"], ["web 1", ""]]) {
-      await vmsService.add({
-        name,
-        description,
-        cluster: { name: "Default" },
-        template: { name: "Blank" },
-      });
-    }
-  },
+  // The engine's search ignores case: `name=web-1` also finds WEB-1 (added first).
+  args: ["--vm", "web-1"],
+  prepare: (connection) => addVms(connection, "WEB-1", "web-1"),
   check: async ({ connection }) => {
     const vmsService = connection.systemService().vmsService();
-    assert.equal(await findByName(vmsService, "web 1"), undefined);
-    assert.ok(await findByName(vmsService, "web"));
+    assert.equal(await findByName(vmsService, "web-1"), undefined);
+    assert.ok(await findByName(vmsService, "WEB-1"));
   },
-}, "example remove_vm: a name with a space is that VM's");
+}, "example remove_vm: a name is that VM's, case and all");
 
 // A name with a wildcard names no VM: the example removes nothing (not the first match).
 exampleTest("remove_vm", {
@@ -400,27 +394,28 @@ exampleTest("set_vm_serial_number", {
 });
 
 exampleTest("set_vm_serial_number", {
-  // `name=web 1` would be the VM `web` and the free-text word `1` (its description).
-  prepare: async (connection) => {
-    const vmsService = connection.systemService().vmsService();
-    for (const [name, description] of [["web", "frontend 1"], ["web 1", ""]]) {
-      await vmsService.add({
-        name,
-        description,
-        cluster: { name: "Default" },
-        template: { name: "Blank" },
-      });
-    }
-  },
-  args: ["--vm", "web 1", "--serial", "SN-WEB1"],
+  // The engine's search ignores case: `name=web-1` also finds WEB-1 (added first).
+  prepare: (connection) => addVms(connection, "WEB-1", "web-1"),
+  args: ["--vm", "web-1", "--serial", "SN-WEB1"],
   check: async ({ connection }) => {
     const vmsService = connection.systemService().vmsService();
-    const changed = await findByName(vmsService, "web 1");
+    const changed = await findByName(vmsService, "web-1");
     assert.deepEqual(changed?.serialNumber, { policy: "custom", value: "SN-WEB1" });
-    const other = await findByName(vmsService, "web");
+    const other = await findByName(vmsService, "WEB-1");
     assert.notEqual(other?.serialNumber?.value, "SN-WEB1");
   },
-}, "example set_vm_serial_number: a name with a space is that VM's, not another's");
+}, "example set_vm_serial_number: a name is that VM's, case and all, not another's");
+
+/** Adds VMs named `names` (from the Blank template, in cluster Default), in that order. */
+async function addVms(connection: Connection, ...names: string[]): Promise<void> {
+  for (const name of names) {
+    await connection.systemService().vmsService().add({
+      name,
+      cluster: { name: "Default" },
+      template: { name: "Blank" },
+    });
+  }
+}
 
 exampleTest("start_vm", {
   args: ["--vm", "vm003"],
@@ -449,12 +444,18 @@ async function firstNic(connection: Connection, name: string): Promise<types.Nic
 
 /** Gives the first NIC of VM `copy` the MAC address of the first NIC of VM `original`. */
 async function duplicateMac(connection: Connection, original: string, copy: string) {
+  // As the engine, the simulator takes a MAC address in use only from a MAC pool that allows
+  // duplicates, and on a NIC unplugged meanwhile if its VM is up.
+  const pools = connection.systemService().macPoolsService();
+  for (const pool of await pools.list()) {
+    await pools.macPoolService(pool.id!).update({ allowDuplicates: true });
+  }
   const mac = (await firstNic(connection, original)).mac!.address!;
   const nic = await firstNic(connection, copy);
   const vm = await vmNamed(connection, copy);
-  await vmService(connection, vm).nicsService().nicService(nic.id!).update({
-    mac: { address: mac },
-  });
+  const nicService = vmService(connection, vm).nicsService().nicService(nic.id!);
+  await nicService.update({ mac: { address: mac }, plugged: false });
+  if (nic.plugged !== false) await nicService.update({ plugged: true });
 }
 
 exampleTest("print_vm_mac_duplicates", {
@@ -819,8 +820,8 @@ exampleTest("import_vm", {
 });
 
 exampleTest("import_vm", {
-  // `name=vm003 copy` would be vm003 and the free-text word `copy` (its description).
-  args: ["--vm", "vm003", "--storage-domain", "data", "--clone", "--new-name", "vm003 copy"],
+  // The engine's search ignores case: `name=VM003` also finds vm003, there already.
+  args: ["--vm", "vm003", "--storage-domain", "data", "--clone", "--new-name", "VM003"],
   prepare: async (connection) => {
     const domain = await addExportDomain(connection);
     const service = vmService(connection, await vmNamed(connection, "vm003"));
@@ -829,9 +830,9 @@ exampleTest("import_vm", {
     await waitForStatus(service, "down");
   },
   check: async ({ connection, stdout }) => {
-    const copy = await findByName(connection.systemService().vmsService(), "vm003 copy");
+    const copy = await findByName(connection.systemService().vmsService(), "VM003");
     assert.ok(copy);
-    assert.match(stdout, new RegExp(`VM vm003 copy \\(${copy.id}\\) is imported`));
+    assert.match(stdout, new RegExp(`VM VM003 \\(${copy.id}\\) is imported`));
   },
 }, "example import_vm: waits for the VM of that new name");
 
@@ -929,34 +930,26 @@ exampleTest("import_vm_from_vmware", {
   },
 });
 
-/** Adds the VM `web`, whose description holds the word `vm`. */
-async function addVmWeb(connection: Connection): Promise<void> {
-  await connection.systemService().vmsService().add({
-    name: "web",
-    description: "vm",
-    cluster: { name: "Default" },
-    template: { name: "Blank" },
-  });
-}
+/** Adds the VM `web`, which the engine's search for `name=WEB` finds too (it ignores case). */
+const addVmWeb = (connection: Connection) => addVms(connection, "web");
 
-// `name=web vm` would be the VM `web` and the free-text word `vm` (its description).
 exampleTest("import_vm_from_ova", {
-  args: ["--name", "web vm", "--ova", "/var/tmp/web.ova", "--host", "host2"],
+  args: ["--name", "WEB", "--ova", "/var/tmp/web.ova", "--host", "host2"],
   prepare: addVmWeb,
   check: async ({ connection, stdout }) => {
-    const vm = await findByName(connection.systemService().vmsService(), "web vm");
+    const vm = await findByName(connection.systemService().vmsService(), "WEB");
     assert.equal(vm?.origin, "kvm");
-    assert.match(stdout, new RegExp(`VM web vm \\(${vm.id}\\) is imported`));
+    assert.match(stdout, new RegExp(`VM WEB \\(${vm.id}\\) is imported`));
   },
 }, "example import_vm_from_ova: waits for the VM of that name");
 
 exampleTest("import_vm_from_vmware", {
-  args: ["--name", "web vm"],
+  args: ["--name", "WEB"],
   prepare: addVmWeb,
   check: async ({ connection, stdout }) => {
-    const vm = await findByName(connection.systemService().vmsService(), "web vm");
+    const vm = await findByName(connection.systemService().vmsService(), "WEB");
     assert.equal(vm?.origin, "vmware");
-    assert.match(stdout, new RegExp(`VM web vm \\(${vm.id}\\) is imported`));
+    assert.match(stdout, new RegExp(`VM WEB \\(${vm.id}\\) is imported`));
   },
 }, "example import_vm_from_vmware: waits for the VM of that name");
 
@@ -1032,10 +1025,10 @@ exampleTest("reprovision_stateless_vm_in_pool", {
 });
 
 exampleTest("reprovision_stateless_vm_in_pool", {
-  // `pool=desk 2` would be the pool `desk` and the free-text word `2` (its VM desk-2).
-  args: ["--pool", "desk 2"],
+  // The engine's search ignores case: `pool=DESK` also finds pool desk (whose desk-2 runs).
+  args: ["--pool", "DESK"],
   prepare: async (connection) => {
-    for (const [name, size] of [["desk", 2], ["desk 2", 1]] as const) {
+    for (const [name, size] of [["desk", 2], ["DESK", 1]] as const) {
       await connection.systemService().vmPoolsService().add({
         name,
         cluster: { name: "Default" },
@@ -1049,10 +1042,10 @@ exampleTest("reprovision_stateless_vm_in_pool", {
   },
   exitCode: 1,
   check: async ({ connection, stderr }) => {
-    assert.match(stderr, /Pool desk 2 has no running VM/);
+    assert.match(stderr, /Pool DESK has no running VM/);
     assert.equal((await vmNamed(connection, "desk-2")).status, "up");
   },
-}, "example reprovision_stateless_vm_in_pool: a pool name with a space is that pool's");
+}, "example reprovision_stateless_vm_in_pool: a pool name is that pool's, case and all");
 
 exampleTest("start_vm_with_boot_devices", {
   args: ["--vm", "vm003", "--boot", "cdrom,hd"],

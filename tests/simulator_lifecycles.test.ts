@@ -139,6 +139,10 @@ Deno.test("simulator: snapshots lock the VM for a while; the active one stays", 
     (error: OvirtError) => error.code === 409,
   );
   await snapshots.snapshotService(snapshot.id!).remove();
+  // Merged away: locked for a step, then gone.
+  const merging = await snapshots.snapshotService(snapshot.id!).get();
+  assert.equal(merging.snapshotStatus, types.SnapshotStatus.LOCKED);
+  await waitFor(() => snapshots.list(), (list) => list.length === 1, POLL);
   assert.deepEqual((await snapshots.list()).map((item) => item.id), [active.id]);
 });
 

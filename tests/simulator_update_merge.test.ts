@@ -21,7 +21,8 @@ async function seededVm(connection: Connection, name: string) {
 
 Deno.test("simulator: a VM's cpu topology, memory policy and HA change member by member", async () => {
   await using session = await simulatorSession({ delay: 0 });
-  const vm = await seededVm(session.connection, "vm001");
+  // Down: cores and ballooning of a running VM would wait for its next run.
+  const vm = await seededVm(session.connection, "vm003");
   await vm.update({ cpu: { topology: { cores: 4 } } });
   await vm.update({ memoryPolicy: { ballooning: false } });
   await vm.update({ highAvailability: { enabled: true } });
@@ -93,7 +94,8 @@ Deno.test("simulator: a template's cpu topology changes member by member", async
 
 Deno.test("simulator: a list sent in an update replaces the stored one whole", async () => {
   await using session = await simulatorSession({ delay: 0 });
-  const vm = await seededVm(session.connection, "vm001");
+  // Down: the boot devices of a running VM would wait for its next run.
+  const vm = await seededVm(session.connection, "vm003");
   await vm.update({ os: { boot: { devices: [types.BootDevice.CDROM, types.BootDevice.HD] } } });
   await vm.update({ os: { boot: { devices: [types.BootDevice.NETWORK] } } });
   const os = (await vm.get()).os!;

@@ -3,8 +3,9 @@
  * meanwhile, and its disks, NICs and consoles are copied) or from an OVF configuration
  * (`ovf_import.ts`). A new template's name is unique in its data center (Blank's name in
  * all), unless it is a new version of a base template (`version.base_template`), whose name
- * it takes. A template is removed only when no VM uses it; the Blank template never is.
- * Exported like VMs (`exports.ts`).
+ * it takes. Its name holds only the characters the engine allows (`names.ts`). A template
+ * is removed only when no VM uses it and it is not delete-protected; the Blank template
+ * never is. Exported like VMs (`exports.ts`).
  *
  * @module
  */
@@ -12,9 +13,10 @@
 import { conflict } from "../answers.ts";
 import type { Behaviour } from "../behaviour.ts";
 import type { Engine, Reference } from "../engine.ts";
-import { withReferences } from "../generic.ts";
+import { updateObject, withReferences } from "../generic.ts";
 import { ZERO_ID } from "../model.ts";
 import type { Entity } from "../store.ts";
+import { checkNameCharacters } from "../names.ts";
 import { checkUniqueName } from "../unique_names.ts";
 import { copyDevices } from "./devices.ts";
 import { deleteDisk } from "./disks.ts";
@@ -69,6 +71,7 @@ function lastVersion(engine: Engine, baseId: string): number {
 }
 
 function createTemplate(engine: Engine, body: Record<string, unknown>): Entity {
+  checkNameCharacters(body.name, "add", "Template");
   const described = withReferences(engine, "Template", body);
   const source = engine.store.get("vms", (described.vm as Reference).id)!;
   // From a snapshot of the VM (not its active state), the engine neither needs the VM down
@@ -125,9 +128,18 @@ function createTemplate(engine: Engine, body: Record<string, unknown>): Entity {
 }
 
 const template: Behaviour = {
+  update(call, entity, changes) {
+    checkNameCharacters(changes.name, "edit", "Template");
+    return updateObject(call.engine, call.location.parent!, entity, changes);
+  },
   remove(call, entity) {
     if (entity.id === ZERO_ID) {
       throw conflict("Cannot delete Template. Removing the Blank Template is not allowed.");
+    }
+    if (entity.deleteProtected === true) {
+      throw conflict(
+        "Cannot remove Template. Delete protection is enabled. In order to delete, disable Delete protection first.",
+      );
     }
     if (entity.status === "locked") throw conflict("Cannot delete Template. Template is locked.");
     checkNotExporting(entity, "remove Template", "Template");

@@ -11,6 +11,7 @@ import { conflict } from "../answers.ts";
 import type { Engine, Reference } from "../engine.ts";
 import { withReferences } from "../generic.ts";
 import type { Entity } from "../store.ts";
+import { checkVmName } from "../names.ts";
 import { checkUniqueName } from "../unique_names.ts";
 import { addVmDevices, copyDevices } from "./devices.ts";
 import { transition } from "./lifecycle.ts";
@@ -60,9 +61,9 @@ export function checkVmNotLocked(vm: Entity, what: string): void {
 }
 
 /**
- * Creates a VM from `body` (template and cluster named by id or name) in `vms`, with
- * copies of the devices of `source` (`vms/{id}` for a clone; the template by default),
- * with id `id` (a new one by default).
+ * Creates a VM from `body` (template and cluster named by id or name, a name the engine
+ * takes) in `vms`, with copies of the devices of `source` (`vms/{id}` for a clone; the
+ * template by default), with id `id` (a new one by default).
  */
 export function createVm(
   engine: Engine,
@@ -71,6 +72,7 @@ export function createVm(
   id: string = engine.newId(),
 ): Entity {
   const described = withReferences(engine, "Vm", body);
+  checkVmName(described.name, "add");
   checkUniqueName(engine, "VmsService", "Vm", described, engine.store.items("vms"));
   const templateRef = described.template as Reference;
   const template = engine.store.get("templates", templateRef.id)!;

@@ -3,14 +3,19 @@
  * disks are copied, `down` at once from a template without disks), the power lifecycle
  * (start, stop, shutdown, suspend, reboot (also while powering up), migrate to another
  * host that is `up`, cancel a migration while it runs) with the engine's refusals and
- * words, the next-run configuration (applied when the VM goes down or reboots), snapshots
- * (a VM that is starting keeps starting; previewed with the VM down, then committed or
- * undone, its images locked for a step each time) and NICs. A VM whose images are locked refuses changes. Starting with run-once
- * settings (a `vm`, cloud-init, Sysprep) marks the VM `run_once` until it is down; a
- * stateless VM gets a `stateless` snapshot while it runs, discarded a step after it is
- * down. New VMs can also be cloned from a snapshot. With `all_content=true` a VM shows its
- * OVF configuration. A started VM's guest agent reports (`guest.ts`) a step after the VM is
- * `up`; going down or suspended clears the report.
+ * words, the next-run configuration (applied when the VM goes down or reboots: made by an
+ * update with `next_run`, or by one without that changes what the engine cannot set while
+ * the VM runs, `vm_hot_set.ts`), snapshots (a VM that is starting keeps starting; previewed
+ * with the VM down, then committed or undone, removed by a merge: its images locked for a
+ * step each time) and NICs (`vm_nics.ts`). A VM whose images are locked refuses changes. A
+ * VM is removed only when down (`force` passes locked images, not a running VM) and not
+ * delete-protected; with `detach_only` only if based on no template and without snapshots.
+ * VM names are the engine's (`names.ts`). Starting with run-once settings (a `vm`,
+ * cloud-init, Sysprep) marks the VM `run_once` until it is down; a stateless VM gets a
+ * `stateless` snapshot while it runs, discarded a step after it is down. New VMs can also
+ * be cloned from a snapshot. With `all_content=true` a VM shows its OVF configuration. A
+ * started VM's guest agent reports (`guest.ts`) a step after the VM is `up`; going down or
+ * suspended clears the report.
  *
  * @module
  */
@@ -21,9 +26,10 @@ import { type ActionHandler, type Behaviour, type Call, flag, type JobEnd } from
 import type { Engine, Reference } from "../engine.ts";
 import { mergeChanges, updateObject, withReferences } from "../generic.ts";
 import type { Entity } from "../store.ts";
+import { ZERO_ID } from "../model.ts";
+import { checkVmName } from "../names.ts";
 import { checkUniqueName } from "../unique_names.ts";
 import { setTicket } from "./consoles.ts";
-import { newMac } from "./devices.ts";
 import { freezeLayers, mergeLayers } from "./disk_snapshots.ts";
 import { deleteDisk } from "./disks.ts";
 import { checkDomainsActive, diskDomainsOf } from "./domain_status.ts";
@@ -31,6 +37,7 @@ import { exportVm } from "./exports.ts";
 import { guestReport, NO_GUEST_REPORT } from "./guest.ts";
 import { change, type Step, transition } from "./lifecycle.ts";
 import { checkMigratable, MIGRATING_TO, migrationTo } from "./migrations.ts";
+import { checkNotExporting } from "./ova_locks.ts";
 import { vmOvf } from "./ovf.ts";
 import { configurationOf, vmFromConfiguration } from "./ovf_import.ts";
 import {
@@ -40,6 +47,8 @@ import {
   takeConfiguration,
 } from "./snapshot_restore.ts";
 import { checkVmNotLocked as checkNotLocked, createVm, TRANSITIONAL } from "./vm_creation.ts";
+import { hotSet } from "./vm_hot_set.ts";
+import { VM_NIC, VM_NICS } from "./vm_nics.ts";
 
 /** Hidden (non-model) property: changes waiting for the next boot (`next_run=true`). */
 const NEXT_RUN = "$nextRun";
@@ -367,8 +376,9 @@ function previewSnapshot(call: Call, vm: Entity, params: Record<string, unknown>
 }
 
 /**
- * Locks the images of `vm` (down) for a lifecycle step, as the engine does while it
- * previews, commits or undoes a snapshot (`TryBackToAllSnapshotsOfVm`, `RestoreAllSnapshots`).
+ * Locks the images of `vm` for a lifecycle step, as the engine does while it previews,
+ * commits, undoes or removes a snapshot (`TryBackToAllSnapshotsOfVm`, `RestoreAllSnapshots`,
+ * `RemoveSnapshot`).
  */
 function lockImagesForAStep(call: Call, vm: Entity): void {
   transition(call.engine, "vms", vm.id, { status: "image_locked" }, [{ status: vm.status }]);
@@ -393,14 +403,19 @@ function endPreview(call: Call, vm: Entity): void {
 const vm: Behaviour = {
   get: (call, entity) => withContent(call, flag(call, "next_run") ? nextRunView(entity) : entity),
   update(call, entity, changes) {
+    checkVmName(changes.name, "edit");
     checkNotLocked(entity, "update");
-    if (flag(call, "next_run") && entity.status !== "down") {
-      const pending = mergeChanges(
-        "Vm",
-        (entity[NEXT_RUN] as Record<string, unknown> | undefined) ?? {},
-        withReferences(call.engine, "Vm", changes),
-      );
-      const { engine } = call;
+    if (entity.status === "down") {
+      return updateObject(call.engine, call.location.parent!, entity, changes);
+    }
+    const { engine } = call;
+    const sent = withReferences(engine, "Vm", changes);
+    const pending = mergeChanges(
+      "Vm",
+      (entity[NEXT_RUN] as Record<string, unknown> | undefined) ?? {},
+      sent,
+    );
+    if (changes.name !== undefined) {
       checkUniqueName(
         engine,
         "VmsService",
@@ -409,20 +424,42 @@ const vm: Behaviour = {
         engine.store.items("vms"),
         "edit",
       );
-      const updated = change(call.engine, "vms", entity.id, {
+    }
+    if (flag(call, "next_run")) {
+      const updated = change(engine, "vms", entity.id, {
         [NEXT_RUN]: pending,
         nextRunConfigurationExists: true,
       })!;
       return nextRunView(updated);
     }
-    return updateObject(call.engine, call.location.parent!, entity, changes);
+    // Without next_run the engine sets what it can on the running VM; the rest waits.
+    const { running, nextRun } = hotSet(entity, {
+      ...mergeChanges("Vm", entity, sent),
+      id: entity.id,
+    });
+    if (!nextRun && entity[NEXT_RUN] === undefined) return engine.store.put("vms", running);
+    return engine.store.put("vms", {
+      ...running,
+      [NEXT_RUN]: pending,
+      nextRunConfigurationExists: true,
+    });
   },
   remove(call, entity) {
-    checkNotLocked(entity, "remove");
-    if (entity.status !== "down" && !flag(call, "force")) {
-      throw conflict("Cannot remove VM. VM is running.");
+    checkNotExporting(entity, "remove VM", "VM");
+    if (entity.deleteProtected === true) {
+      throw conflict(
+        "Cannot remove VM. Delete protection is enabled. In order to delete, disable Delete protection first.",
+      );
     }
-    if (!flag(call, "detach_only")) {
+    const detachOnly = flag(call, "detach_only");
+    if (detachOnly) checkDisksDetachable(call, entity);
+    if (entity.status === "suspended") {
+      throw conflict("Cannot remove VM that its state is not down.\n-Please stop the VM first.");
+    }
+    // `force` lets a remove through locked images only, never past a running VM.
+    if (!REMOVABLE.has(entity.status as string)) throw conflict("Cannot remove VM. VM is running.");
+    if (!flag(call, "force")) checkNotLocked(entity, "remove");
+    if (!detachOnly) {
       for (const attachment of call.engine.store.items(`${call.location.path}/diskattachments`)) {
         deleteDisk(call.engine, attachment.id);
       }
@@ -430,6 +467,29 @@ const vm: Behaviour = {
   },
   actions: vmActions,
 };
+
+/** Statuses a VM may be removed in (`RemoveVmCommand.validate`). */
+const REMOVABLE: ReadonlySet<string> = new Set([
+  "down",
+  "image_locked",
+  "image_illegal",
+  "unassigned",
+]);
+
+/**
+ * Refuses to remove `vm` keeping its disks (`detach_only`) when it is based on a template
+ * (its disks are layers over the template's) or has snapshots (`canRemoveVmWithDetachDisks`).
+ */
+function checkDisksDetachable(call: Call, vm: Entity): void {
+  const template = (vm.template as Reference | undefined)?.id;
+  if (template !== undefined && template !== ZERO_ID) {
+    throw conflict("Cannot remove VM with detaching disks, VM is based from template.");
+  }
+  const taken = snapshotsOf(call, vm).some((snapshot) => snapshot.snapshotType !== "active");
+  if (taken && call.engine.store.items(`${call.location.path}/diskattachments`).length > 0) {
+    throw conflict("Cannot remove VM with detaching disks, snapshots exist.");
+  }
+}
 
 const snapshots: Behaviour = {
   add(call, body) {
@@ -458,44 +518,33 @@ const snapshots: Behaviour = {
 
 const snapshot: Behaviour = {
   remove(call, entity) {
-    if (entity.snapshotType === "active") {
-      throw conflict("Cannot remove Snapshot. The active snapshot cannot be removed.");
-    }
-    if (entity.snapshotStatus === "locked") {
+    const { engine } = call;
+    const owner = engine.store.get("vms", call.location.parent!.parent!.id!)!;
+    const others = snapshotsOf(call, owner);
+    // The engine refuses while any snapshot of the VM is locked: being made, restored or
+    // merged away (`vmSnapshotDisksNotDuringMerge`), then while one is previewed.
+    if (others.some((other) => other.snapshotStatus === "locked")) {
       throw conflict(
         "Cannot remove Snapshot. The VM is performing an operation on a Snapshot. Please wait for the operation to finish, and try again.",
       );
     }
-    if (entity.snapshotStatus === "in_preview") {
+    if (others.some((other) => other.snapshotStatus === "in_preview")) {
       throw conflict("Cannot remove Snapshot. VM is previewing a Snapshot.");
     }
-    mergeLayers(call.engine, entity.id);
+    if (entity.snapshotType === "active") {
+      throw conflict("Cannot remove Snapshot. The active snapshot cannot be removed.");
+    }
+    // Merged away on the clock: the snapshot is `locked` and its VM's images locked for a
+    // step (`RemoveSnapshotCommand.lockSnapshot`), then it is gone.
+    change(engine, call.location.parent!.path, entity.id, { snapshotStatus: "locked" });
+    if (!TRANSITIONAL.has(owner.status as string)) lockImagesForAStep(call, owner);
+    engine.clock.after(1, () => {
+      mergeLayers(engine, entity.id);
+      engine.store.delete(call.location.parent!.path, entity.id);
+    });
+    return true;
   },
   actions: { restore: restoreSnapshot },
-};
-
-const nics: Behaviour = {
-  add(call, body) {
-    const { engine } = call;
-    checkNotLocked(engine.store.get("vms", call.location.parent!.id!)!, "add NIC to");
-    const described = withReferences(engine, "Nic", body);
-    checkUniqueName(
-      engine,
-      "VmNicsService",
-      "Nic",
-      described,
-      engine.store.items(call.location.path),
-    );
-    return engine.store.put(call.location.path, {
-      interface: "virtio",
-      plugged: true,
-      linked: true,
-      ...described,
-      id: engine.newId(),
-      mac: (body.mac as object | undefined) ?? { address: newMac(engine) },
-      vm: engine.referenceTo("vms", call.location.parent!.id!),
-    });
-  },
 };
 
 /** Behaviours of the VM services, by service name. */
@@ -510,5 +559,6 @@ export const VM_BEHAVIOURS: Record<string, Behaviour> = {
   VmService: vm,
   SnapshotsService: snapshots,
   SnapshotService: snapshot,
-  VmNicsService: nics,
+  VmNicsService: VM_NICS,
+  VmNicService: VM_NIC,
 };
