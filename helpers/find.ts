@@ -1,7 +1,8 @@
 /**
  * Finding the one object of a collection with a given name: searched for with the name
  * quoted (`name="web 1"`, never `name=web 1`, which the engine reads as `name=web` and the
- * free-text word `1`), and then matched exactly here, case and all.
+ * free-text word `1`), and then matched exactly here, case and all (the engine's search
+ * ignores case: `name=web-1` finds `WEB-1` too).
  *
  * @example
  * ```ts
@@ -9,8 +10,8 @@
  *
  * const connection = new Connection({ url: "https://engine/ovirt-engine/api", token: "..." });
  * const vmsService = connection.systemService().vmsService();
- * const vm = await findByName(vmsService, "web 1");
- * if (vm === undefined) throw new Error("No VM named web 1");
+ * const vm = await findByName(vmsService, "web-1");
+ * if (vm === undefined) throw new Error("No VM named web-1");
  * ```
  *
  * @module
