@@ -93,13 +93,18 @@ Deno.test("signal: without a timeout, aborting a call with a stalled body still 
   });
 });
 
-Deno.test("deadline: a call nothing can end has no signal; with only the caller's, it is that one", () => {
+Deno.test("deadline: a call nothing can end has no signal; with only the caller's, it follows it", () => {
   using free = new Deadline(undefined, undefined);
   assert.equal(free.signal, undefined);
   assert.equal(free.remaining(), Infinity);
-  const caller = new AbortController().signal;
-  using followed = new Deadline(0, caller);
-  assert.equal(followed.signal, caller);
+  const controller = new AbortController();
+  const caller = controller.signal;
+  {
+    using followed = new Deadline(0, caller);
+    assert.notEqual(followed.signal, caller);
+    controller.abort(new Error("stop"));
+    assert.equal(followed.signal?.reason, caller.reason, "aborts with the caller's reason");
+  }
   using timed = new Deadline(60_000, caller);
   assert.ok(timed.signal instanceof AbortSignal);
   assert.notEqual(timed.signal, caller);

@@ -5,6 +5,7 @@
  * @module
  */
 
+import { followAbort } from "./abort_followers.ts";
 import { abortedError, OvirtError, sendNote, type SendState, TimeoutError } from "./errors.ts";
 
 /**
@@ -13,13 +14,15 @@ import { abortedError, OvirtError, sendNote, type SendState, TimeoutError } from
  */
 export class Deadline implements Disposable {
   /**
-   * The signal to hand to everything the call does: the caller's own when there is no time
-   * limit, and none at all when nothing can end the call (so that nothing pays for one).
+   * The signal to hand to everything the call does: the call's own, which follows the
+   * caller's (one listener on the caller's signal for every call that shares it, see
+   * `abort_followers.ts`), and none at all when nothing can end the call (so that nothing
+   * pays for one).
    */
   readonly signal?: AbortSignal;
   readonly #timeout?: number;
   readonly #callerSignal?: AbortSignal;
-  readonly #onCallerAbort?: () => void;
+  #stopFollowing?: () => void;
   #timer?: ReturnType<typeof setTimeout>;
   #timedOut = false;
   readonly #started: number;
@@ -37,10 +40,7 @@ export class Deadline implements Disposable {
     this.#timeout = timeout;
     this.#callerSignal = callerSignal;
     this.#started = timeout ? performance.now() : 0;
-    if (!timeout) {
-      this.signal = callerSignal;
-      return;
-    }
+    if (!timeout && !callerSignal) return;
     const controller = new AbortController();
     this.signal = controller.signal;
     if (callerSignal?.aborted) {
@@ -48,12 +48,12 @@ export class Deadline implements Disposable {
       return;
     }
     if (callerSignal) {
-      this.#onCallerAbort = () => {
+      this.#stopFollowing = followAbort(callerSignal, () => {
         clearTimeout(this.#timer);
         controller.abort(callerSignal.reason);
-      };
-      callerSignal.addEventListener("abort", this.#onCallerAbort);
+      });
     }
+    if (!timeout) return;
     this.#timer = setTimeout(() => this.#timeUp(controller), timeout);
     // The limit never keeps a process alive by itself: a call that waits on something does.
     Deno.unrefTimer(this.#timer);
@@ -154,7 +154,8 @@ export class Deadline implements Disposable {
   }
 
   #forgetCaller(): void {
-    if (this.#onCallerAbort) this.#callerSignal!.removeEventListener("abort", this.#onCallerAbort);
+    this.#stopFollowing?.();
+    this.#stopFollowing = undefined;
   }
 }
 
