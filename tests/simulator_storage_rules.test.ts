@@ -1,0 +1,115 @@
+/**
+ * The simulator refuses what the engine refuses about disks, storage domains, hosts,
+ * networks and affinity groups: a disk made smaller, a non-shareable disk attached to a
+ * second VM, a move to the disk's own domain or to an ISO or export domain, a duplicate
+ * member of an affinity group, a network attached to a cluster twice or removed while
+ * NICs use it, a storage domain removed without a host; and an SPM host going to
+ * maintenance hands the role on to another host.
+ */
+
+import assert from "node:assert/strict";
+import { type Connection, types, waitForStatus } from "../mod.ts";
+import { rejectsWith, simulatorSession } from "./sim_session.ts";
+
+const POLL = { interval: 5, timeout: 5000 };
+const GIB = 1024 ** 3;
+
+/** A new 2 GiB disk on the domain `data`, once it is `ok`. */
+async function newDisk(connection: Connection, name: string, shareable = false) {
+  const disks = connection.systemService().disksService();
+  const disk = await disks.add({
+    name,
+    format: shareable ? types.DiskFormat.RAW : types.DiskFormat.COW,
+    sparse: !shareable,
+    shareable,
+    provisionedSize: 2 * GIB,
+    storageDomains: [{ name: "data" }],
+  });
+  const service = disks.diskService(disk.id!);
+  await waitForStatus(service, types.DiskStatus.OK, POLL);
+  return { id: disk.id!, service };
+}
+
+/** The disk attachments service of the VM named `name`. */
+async function attachmentsOf(connection: Connection, name: string) {
+  const vms = connection.systemService().vmsService();
+  const [vm] = await vms.list({ search: `name=${name}` });
+  return vms.vmService(vm.id!).diskAttachmentsService();
+}
+
+Deno.test("simulator: a disk is never made smaller, through the disk or its attachment", async () => {
+  await using session = await simulatorSession({ delay: 0 });
+  const { connection } = session;
+  const disk = await newDisk(connection, "grows");
+  const attachments = await attachmentsOf(connection, "vm003");
+  await attachments.add({ disk: { id: disk.id }, interface: types.DiskInterface.VIRTIO_SCSI });
+  const tooSmall =
+    /^\[Cannot edit Virtual Disk\. New disk size must be larger than the current disk size\.\]$/;
+  const viaAttachment = attachments.attachmentService(disk.id).update({
+    disk: { provisionedSize: GIB },
+  });
+  await rejectsWith(viaAttachment, 400, tooSmall);
+  await rejectsWith(disk.service.update({ provisionedSize: GIB }), 400, tooSmall);
+  assert.equal((await disk.service.get()).provisionedSize, 2 * GIB);
+
+  await disk.service.update({ provisionedSize: 2 * GIB, alias: "same_size" });
+  await attachments.attachmentService(disk.id).update({ disk: { provisionedSize: 3 * GIB } });
+  assert.equal((await disk.service.get()).provisionedSize, 3 * GIB);
+});
+
+Deno.test("simulator: a disk that is not shareable is attached to one VM only", async () => {
+  await using session = await simulatorSession({ delay: 0 });
+  const { connection } = session;
+  const single = await newDisk(connection, "single");
+  const shared = await newDisk(connection, "shared", true);
+  const first = await attachmentsOf(connection, "vm003");
+  const second = await attachmentsOf(connection, "vm006");
+  for (const disk of [single, shared]) {
+    await first.add({ disk: { id: disk.id }, interface: types.DiskInterface.VIRTIO_SCSI });
+  }
+  await rejectsWith(
+    second.add({ disk: { id: single.id }, interface: types.DiskInterface.VIRTIO_SCSI }),
+    409,
+    /^\[Cannot attach Virtual Disk\. The disk is not shareable and is already attached to a VM\.\]$/,
+  );
+  await second.add({ disk: { id: shared.id }, interface: types.DiskInterface.VIRTIO_SCSI });
+  const ids = (await second.list()).map((attachment) => attachment.id);
+  assert.ok(ids.includes(shared.id));
+  assert.ok(!ids.includes(single.id));
+});
+
+Deno.test("simulator: a disk is not moved to its own domain, nor moved or copied to ISO or export", async () => {
+  await using session = await simulatorSession({ delay: 0 });
+  const { connection } = session;
+  const domains = connection.systemService().storageDomainsService();
+  await domains.add({
+    name: "exports",
+    type: types.StorageDomainType.EXPORT,
+    host: { name: "host1" },
+    storage: { type: types.StorageType.NFS, address: "nfs.example.com", path: "/exports/exp" },
+  });
+  const disk = await newDisk(connection, "stays");
+  const [data] = await domains.list({ search: "name=data" });
+  await rejectsWith(
+    disk.service.move({ storageDomain: { id: data.id } }),
+    400,
+    /^\[Cannot move Virtual Disk\. The source and target storage domains are the same\.\]$/,
+  );
+  for (const name of ["iso", "exports"]) {
+    await rejectsWith(
+      disk.service.move({ storageDomain: { name } }),
+      400,
+      /^\[Cannot move Virtual Disk\. Storage Domain type is illegal\.\]$/,
+    );
+    await rejectsWith(
+      disk.service.copy({ storageDomain: { name }, disk: { name: `copy_${name}` } }),
+      400,
+      /^\[Cannot copy Virtual Disk\. Storage Domain type is illegal\.\]$/,
+    );
+  }
+  const after = await disk.service.get();
+  assert.equal(after.status, types.DiskStatus.OK);
+  assert.deepEqual(after.storageDomains?.map((domain) => domain.id), [data.id]);
+  const copies = await connection.systemService().disksService().list({ search: "name=copy_*" });
+  assert.deepEqual(copies, []);
+});
