@@ -113,3 +113,35 @@ Deno.test("simulator: a disk is not moved to its own domain, nor moved or copied
   const copies = await connection.systemService().disksService().list({ search: "name=copy_*" });
   assert.deepEqual(copies, []);
 });
+
+Deno.test("simulator: a VM, host or label already in an affinity group is refused as a duplicate", async () => {
+  await using session = await simulatorSession({ delay: 0 });
+  const system = session.connection.systemService();
+  const [cluster] = await system.clustersService().list({ search: "name=Default" });
+  const groups = system.clustersService().clusterService(cluster.id!).affinityGroupsService();
+  const group = groups.groupService((await groups.add({ name: "together" })).id!);
+  const [vm] = await system.vmsService().list({ search: "cluster=Default", max: 1 });
+  const [host] = await system.hostsService().list({ search: "name=host1" });
+  const label = await system.affinityLabelsService().add({ name: "fast" });
+
+  await group.vmsService().add({ id: vm.id });
+  await group.hostsService().add({ id: host.id });
+  await group.vmLabelsService().add({ id: label.id });
+  await group.hostLabelsService().add({ id: label.id });
+  const cases = [
+    [group.vmsService().add({ id: vm.id }), "VM"],
+    [group.hostsService().add({ id: host.id }), "VDS"],
+    [group.hostsService().add({ name: "host1" }), "VDS"],
+    [group.vmLabelsService().add({ id: label.id }), "LABEL"],
+    [group.hostLabelsService().add({ id: label.id }), "LABEL"],
+  ] as const;
+  for (const [attempt, entity] of cases) {
+    await rejectsWith(
+      attempt,
+      400,
+      new RegExp(`^\\[Cannot edit Affinity Group\\. Duplicate ${entity}\\.\\]$`),
+    );
+  }
+  assert.deepEqual((await group.vmsService().list()).map((member) => member.id), [vm.id]);
+  assert.deepEqual((await group.hostsService().list()).map((member) => member.id), [host.id]);
+});
