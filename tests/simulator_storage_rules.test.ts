@@ -8,7 +8,7 @@
  */
 
 import assert from "node:assert/strict";
-import { type Connection, types, waitForStatus } from "../mod.ts";
+import { type Connection, types, waitFor, waitForStatus } from "../mod.ts";
 import { rejectsWith, simulatorSession } from "./sim_session.ts";
 
 const POLL = { interval: 5, timeout: 5000 };
@@ -144,4 +144,26 @@ Deno.test("simulator: a VM, host or label already in an affinity group is refuse
   }
   assert.deepEqual((await group.vmsService().list()).map((member) => member.id), [vm.id]);
   assert.deepEqual((await group.hostsService().list()).map((member) => member.id), [host.id]);
+});
+
+Deno.test("simulator: the SPM host going to maintenance hands the role to another up host", async () => {
+  await using session = await simulatorSession({ delay: 0 });
+  const hosts = session.connection.systemService().hostsService();
+  const spmOf = async () =>
+    (await hosts.list()).filter((host) => host.spm?.status === types.SpmStatus.SPM)
+      .map((host) => host.name);
+  assert.deepEqual(await spmOf(), ["host1"]);
+  const [host1] = await hosts.list({ search: "name=host1" });
+  const [host3] = await hosts.list({ search: "name=host3" });
+  await hosts.hostService(host3.id!).update({ spm: { priority: 8 } });
+
+  await hosts.hostService(host1.id!).deactivate();
+  await waitForStatus(hosts.hostService(host1.id!), types.HostStatus.MAINTENANCE, POLL);
+  const elected = await waitFor(spmOf, (names) => names.length > 0, POLL);
+  assert.deepEqual(elected, ["host3"], "the up host with the highest SPM priority");
+  assert.equal((await hosts.hostService(host1.id!).get()).spm?.status, types.SpmStatus.NONE);
+
+  await hosts.hostService(host1.id!).activate();
+  await waitForStatus(hosts.hostService(host1.id!), types.HostStatus.UP, POLL);
+  assert.deepEqual(await spmOf(), ["host3"], "one SPM per data center");
 });
