@@ -167,3 +167,66 @@ Deno.test("simulator: the SPM host going to maintenance hands the role to anothe
   await waitForStatus(hosts.hostService(host1.id!), types.HostStatus.UP, POLL);
   assert.deepEqual(await spmOf(), ["host3"], "one SPM per data center");
 });
+
+Deno.test("simulator: a network is attached to a cluster once", async () => {
+  await using session = await simulatorSession({ delay: 0 });
+  const system = session.connection.systemService();
+  const [dc] = await system.dataCentersService().list({ search: "name=Default" });
+  const network = await system.networksService().add({ name: "pbnet", dataCenter: { id: dc.id } });
+  const [cluster] = await system.clustersService().list({ search: "name=Default" });
+  const attached = system.clustersService().clusterService(cluster.id!).networksService();
+  await attached.add({ id: network.id, required: false });
+  await rejectsWith(
+    attached.add({ name: "pbnet", required: true }),
+    409,
+    /^\[Logical Network is already attached to Cluster\.\]$/,
+  );
+  const [listed] = (await attached.list()).filter((item) => item.id === network.id);
+  assert.equal(listed.required, false);
+});
+
+Deno.test("simulator: a network that NICs of VMs or templates use is not removed", async () => {
+  await using session = await simulatorSession({ delay: 0 });
+  const system = session.connection.systemService();
+  const [dc] = await system.dataCentersService().list({ search: "name=Default" });
+  const networks = system.networksService();
+  const network = await networks.add({ name: "pbnet", dataCenter: { id: dc.id } });
+  const [profile] = await networks.networkService(network.id!).vnicProfilesService().list();
+  const vms = system.vmsService();
+  const nicOn = async (name: string) => {
+    const [vm] = await vms.list({ search: `name=${name}` });
+    const nics = vms.vmService(vm.id!).nicsService();
+    const nic = await nics.add({ name: "pb", vnicProfile: { id: profile.id } });
+    return () => nics.nicService(nic.id!).remove();
+  };
+  const service = networks.networkService(network.id!);
+  const dropFirst = await nicOn("vm003");
+  await rejectsWith(
+    service.remove(),
+    409,
+    /^\[Cannot remove Network\. This logical network is used by virtual machine: vm003\n - Please remove it from this virtual machine and try again\.\]$/,
+  );
+  const dropSecond = await nicOn("vm006");
+  await rejectsWith(
+    service.remove(),
+    409,
+    /^\[Cannot remove Network\. This logical network is used by virtual machines: \(2\): \tvm003,\n\tvm006\n - Please detach virtual machines using this logical network and try again\.\]$/,
+  );
+  assert.equal((await service.get()).name, "pbnet");
+
+  await dropFirst();
+  await rejectsWith(service.remove(), 409, /used by virtual machine: vm006\n/);
+  await dropSecond();
+  const templates = system.templatesService();
+  const [template] = await templates.list({ search: "name=centos9" });
+  const templateNics = templates.templateService(template.id!).nicsService();
+  const nic = await templateNics.add({ name: "pb", vnicProfile: { id: profile.id } });
+  await rejectsWith(
+    service.remove(),
+    409,
+    /^\[Cannot remove Network\. This logical network is used by template: centos9\n - Please remove it from this template and try again\.\]$/,
+  );
+  await templateNics.nicService(nic.id!).remove();
+  await service.remove();
+  assert.deepEqual(await networks.list({ search: "name=pbnet" }), []);
+});
