@@ -230,3 +230,29 @@ Deno.test("simulator: a network that NICs of VMs or templates use is not removed
   await service.remove();
   assert.deepEqual(await networks.list({ search: "name=pbnet" }), []);
 });
+
+Deno.test("simulator: a storage domain is removed through a host, or destroyed", async () => {
+  await using session = await simulatorSession({ delay: 0 });
+  const domains = session.connection.systemService().storageDomainsService();
+  const add = (name: string) =>
+    domains.add({
+      name,
+      type: types.StorageDomainType.DATA,
+      host: { name: "host1" },
+      storage: {
+        type: types.StorageType.NFS,
+        address: "nfs.example.com",
+        path: `/exports/${name}`,
+      },
+    });
+  const kept = domains.storageDomainService((await add("kept")).id!);
+  const refused = await rejectsWith(kept.remove(), 400);
+  assert.equal(refused.fault?.reason, "host parameter is missing");
+  assert.equal((await kept.get()).name, "kept");
+  await kept.remove({ host: "host1", format: true });
+  await rejectsWith(kept.get(), 404);
+
+  const destroyed = domains.storageDomainService((await add("destroyed")).id!);
+  await destroyed.remove({ destroy: true });
+  await rejectsWith(destroyed.get(), 404);
+});
