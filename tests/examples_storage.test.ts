@@ -1145,8 +1145,9 @@ exampleTest("vm_backup", {
   },
 }, "example vm_backup removes its snapshot on Ctrl-C");
 
-// A step fails: the second disk of vm004 is already attached to the agent VM, so that
-// attaching its snapshot copy is refused. The snapshot and the first attachment go anyway.
+// A step fails: the second disk of vm004 (shareable, so that the engine lets two VMs have
+// it) is already attached to the agent VM, so that attaching its snapshot copy is refused.
+// The snapshot and the first attachment go anyway.
 let secondDisk = "";
 exampleTest("vm_backup", {
   args: async () => {
@@ -1160,7 +1161,9 @@ exampleTest("vm_backup", {
     const added = await vmsService.vmService(dataVm.id!).diskAttachmentsService().add({
       disk: {
         name: "vm004_disk2",
-        format: types.DiskFormat.COW,
+        format: types.DiskFormat.RAW,
+        sparse: false,
+        shareable: true,
         provisionedSize: GIB,
         storageDomains: [{ name: "data" }],
       },

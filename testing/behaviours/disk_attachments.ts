@@ -1,7 +1,8 @@
 /**
- * Disk attachments of VMs: attaching an existing disk (immediate; not a `locked` one) or
- * creating one from a full `<disk>` description (`locked`, then `ok`); updates that reach
- * the disk (extending it); detaching, or removing the disk too with `detach_only=false`
+ * Disk attachments of VMs: attaching an existing disk (immediate; not a `locked` one, nor
+ * a disk that is not shareable and already attached to another VM) or creating one from a
+ * full `<disk>` description (`locked`, then `ok`); updates that reach the disk (extending
+ * it, never making it smaller); detaching, or removing the disk too with `detach_only=false`
  * (not while it is plugged into a VM that is not down).
  * A VM whose images are locked (`image_locked`) gets no disk and loses none.
  *
@@ -10,11 +11,35 @@
 
 import { conflict, notFound } from "../answers.ts";
 import type { Behaviour } from "../behaviour.ts";
+import type { Engine } from "../engine.ts";
 import { withReferences } from "../generic.ts";
 import type { Entity } from "../store.ts";
 import { settableChanges } from "../read_only.ts";
-import { changedDisk, checkNotLocked, checkRemovable, createDisk, deleteDisk } from "./disks.ts";
+import {
+  changedDisk,
+  checkNotLocked,
+  checkNotShrunk,
+  checkRemovable,
+  createDisk,
+  deleteDisk,
+} from "./disks.ts";
 import { checkVmNotLocked } from "./vm_creation.ts";
+
+/**
+ * Refuses to attach `disk` when it is not shareable and a VM has it already
+ * (`AttachDiskToVmCommand`; a disk snapshot attached for a backup is not so checked).
+ */
+function checkNotAttachedElsewhere(engine: Engine, disk: Entity): void {
+  if (disk.shareable === true) return;
+  const attached = engine.store.items("vms").some((vm) =>
+    engine.store.get(`vms/${encodeURIComponent(vm.id)}/diskattachments`, disk.id)
+  );
+  if (attached) {
+    throw conflict(
+      "Cannot attach Virtual Disk. The disk is not shareable and is already attached to a VM.",
+    );
+  }
+}
 
 const attachments: Behaviour = {
   add(call, body) {
@@ -29,6 +54,7 @@ const attachments: Behaviour = {
       if (engine.store.get(location.path, disk.id)) {
         throw conflict("Cannot attach Virtual Disk. The disk is already attached to the VM.");
       }
+      if (given.snapshot === undefined) checkNotAttachedElsewhere(engine, disk);
       checkVmNotLocked(owner, "attach disk to");
       checkNotLocked(disk, "attach");
     } else {
@@ -62,6 +88,7 @@ const attachment: Behaviour = {
           string,
           unknown
         >;
+        checkNotShrunk(disk, diskSettings);
         engine.store.put("disks", changedDisk(engine, disk, settableChanges("Disk", diskSettings)));
       }
     }

@@ -6,12 +6,14 @@
  * block domain that is not shareable; both need the disk's VMs down, and neither changes
  * the `actual_size` the engine recorded (it does not measure the volume again). A copy
  * locks its source too while it runs; a disk plugged into a VM that is not down is not
- * removed. Also the per-domain disk views (`storagedomains/{id}/disks`).
+ * removed. A disk only grows (a smaller `provisioned_size` is refused, through the disk or
+ * its attachment); it is not moved to the domain it is on, nor moved or copied to an ISO or
+ * export domain. Also the per-domain disk views (`storagedomains/{id}/disks`).
  *
  * @module
  */
 
-import { conflict } from "../answers.ts";
+import { badParameters, conflict } from "../answers.ts";
 import type { ActionHandler, Behaviour, Call } from "../behaviour.ts";
 import type { Engine, Reference } from "../engine.ts";
 import { withReferences } from "../generic.ts";
@@ -116,6 +118,20 @@ function firstDataDomain(engine: Engine): Record<string, unknown> | undefined {
   return domain ? engine.referenceTo("storagedomains", domain.id) : undefined;
 }
 
+/**
+ * Refuses to make image disk `disk` smaller than it is (`UpdateDiskCommand`'s resize
+ * check); `changes` are the disk's members a request sends.
+ */
+export function checkNotShrunk(disk: Entity, changes: Record<string, unknown>): void {
+  const size = changes.provisionedSize;
+  if (size === undefined || disk.storageType === "lun") return;
+  if (Number(size) < Number(disk.provisionedSize)) {
+    throw badParameters(
+      "Cannot edit Virtual Disk. New disk size must be larger than the current disk size.",
+    );
+  }
+}
+
 /** Refuses `what` on a locked disk. */
 export function checkNotLocked(disk: Entity, what: string): void {
   if (disk.status === "locked") {
@@ -152,16 +168,19 @@ export function deleteDisk(engine: Engine, id: string): void {
   }
 }
 
+/** What a locking action changes on the disk besides its status. */
+type LockChanges = (
+  call: Call,
+  disk: Entity,
+  params: Record<string, unknown>,
+) => Record<string, unknown>;
+
 /** An action that keeps the disk locked for one step (copy, move, sparsify, ...). */
-function lockingAction(
-  what: string,
-  changes: (call: Call, params: Record<string, unknown>) => Record<string, unknown> = () => ({}),
-): ActionHandler {
+function lockingAction(what: string, changes: LockChanges = () => ({})): ActionHandler {
   return (call, disk, params) => {
     checkNotLocked(disk!, what);
-    transition(call.engine, "disks", disk!.id, { status: "locked", ...changes(call, params) }, [{
-      status: "ok",
-    }]);
+    const now = { status: "locked", ...changes(call, disk!, params) };
+    transition(call.engine, "disks", disk!.id, now, [{ status: "ok" }]);
   };
 }
 
@@ -193,22 +212,39 @@ function shrink(dropZeros: boolean): ActionHandler {
   };
 }
 
-function moveTo(call: Call, params: Record<string, unknown>): Record<string, unknown> {
+/**
+ * The storage domain a move or copy (`what`) of `disk` names, refused as the engine's
+ * `MoveOrCopyDiskCommand` does: a move to the domain the disk is on, and either to an ISO
+ * or export domain.
+ */
+function destination(
+  call: Call,
+  disk: Entity,
+  params: Record<string, unknown>,
+  what: "move" | "copy",
+): Record<string, unknown> {
   const domain = call.engine.resolve(
     "StorageDomain",
     params.storageDomain as Record<string, unknown>,
   );
-  return { storageDomains: [domain] };
+  const source = (disk.storageDomains as Reference[] | undefined)?.[0]?.id;
+  if (what === "move" && domain.id === source) {
+    throw badParameters(
+      "Cannot move Virtual Disk. The source and target storage domains are the same.",
+    );
+  }
+  const type = call.engine.store.get("storagedomains", domain.id as string)?.type;
+  if (type === "iso" || type === "export") {
+    throw badParameters(`Cannot ${what} Virtual Disk. Storage Domain type is illegal.`);
+  }
+  return domain;
 }
 
 const diskActions: Record<string, ActionHandler> = {
   copy: (call, disk, params) => {
     checkNotLocked(disk!, "copy");
     const { id: _id, href: _href, status: _status, ...rest } = disk!;
-    const domain = call.engine.resolve(
-      "StorageDomain",
-      params.storageDomain as Record<string, unknown>,
-    );
+    const domain = destination(call, disk!, params, "copy");
     const described = (params.disk ?? {}) as Record<string, unknown>;
     // The engine's copy takes the new alias from `name` first, unlike add and update.
     const name = described.name ?? described.alias ?? `${disk!.name}_copy`;
@@ -225,7 +261,10 @@ const diskActions: Record<string, ActionHandler> = {
     // The engine locks the source's image while it is copied (CopyImageGroupCommand).
     transition(call.engine, "disks", disk!.id, { status: "locked" }, [{ status: disk!.status }]);
   },
-  move: lockingAction("move", moveTo),
+  move: lockingAction(
+    "move",
+    (call, disk, params) => ({ storageDomains: [destination(call, disk, params, "move")] }),
+  ),
   sparsify: shrink(true),
   reduce: shrink(false),
   convert: lockingAction("convert"),
@@ -235,6 +274,7 @@ const diskActions: Record<string, ActionHandler> = {
 const disk: Behaviour = {
   update(call, entity, changes) {
     checkNotLocked(entity, "update");
+    checkNotShrunk(entity, changes);
     return call.engine.store.put("disks", changedDisk(call.engine, entity, changes));
   },
   remove(call, entity) {

@@ -8,7 +8,8 @@
  * cluster requires (and every other host up there has). `upgradecheck` finds updates
  * (until the host is upgraded) and logs event 885; `upgrade` goes through maintenance,
  * `installing` and `reboot` back to where the host was. Discovery actions answer with
- * plausible outputs; networking is in `host_networks.ts`.
+ * plausible outputs; networking is in `host_networks.ts`. An SPM host going to maintenance
+ * hands the role on to another host of its data center (`spm.ts`).
  *
  * @module
  */
@@ -21,6 +22,7 @@ import type { Entity } from "../store.ts";
 import { HOST_NETWORK_ACTIONS } from "./host_networks.ts";
 import { change, type Step, transition } from "./lifecycle.ts";
 import { isPinned, migrationTo, vmsOn } from "./migrations.ts";
+import { electSpmLater, releaseSpm } from "./spm.ts";
 
 const GIB = 1024 ** 3;
 
@@ -195,7 +197,10 @@ function missingNetworks(engine: Engine, host: Entity): string[] {
 function comesUp(engine: Engine): (host: Entity) => Record<string, unknown> {
   return (host) => {
     const missing = missingNetworks(engine, host);
-    if (missing.length === 0) return { status: "up" };
+    if (missing.length === 0) {
+      electSpmLater(engine, host);
+      return { status: "up" };
+    }
     const cluster = engine.store.get("clusters", (host.cluster as Reference | undefined)?.id ?? "");
     hostEvent(
       engine,
@@ -223,6 +228,7 @@ const hostActions: Record<string, ActionHandler> = {
     checkNoPinnedVms(call.engine, host!);
     evacuate(call.engine, host!);
     transition(call.engine, "hosts", host!.id, { status: "preparing_for_maintenance" });
+    releaseSpm(call.engine, host!.id);
     maintenanceWhenEmpty(call.engine, host!.id);
   },
   activate: (call, host) => {
@@ -299,6 +305,7 @@ const hostActions: Record<string, ActionHandler> = {
         `Host ${updated.name} upgrade was completed successfully.`,
       );
     });
+    releaseSpm(engine, host!.id);
   },
 };
 

@@ -12,12 +12,14 @@
  * A new domain names a host that exists (404 otherwise, as the REST layer looks it up by
  * name); a file domain's connection is added through that host, which must be `up`, and
  * is refused when another domain already uses the same export (`storage_connections.ts`).
+ * Removing a domain names the host to do it with (`host`), unless it is destroyed
+ * (`destroy=true`): 400 without one, as the engine's REST layer answers.
  *
  * @module
  */
 
-import { conflict, notFound } from "../answers.ts";
-import type { ActionHandler, Behaviour } from "../behaviour.ts";
+import { conflict, notFound, Refusal } from "../answers.ts";
+import { type ActionHandler, type Behaviour, flag } from "../behaviour.ts";
 import type { Engine, Reference } from "../engine.ts";
 import { addObject } from "../generic.ts";
 import type { Entity } from "../store.ts";
@@ -283,6 +285,12 @@ const domains: Behaviour = {
 
 const domain: Behaviour = {
   remove(call, entity) {
+    // The REST layer asks for the host to do the removal with, unless the domain is destroyed
+    // (`destroy=true`, or `destroy` without a value).
+    const destroy = call.query.get("destroy") === "" || flag(call, "destroy");
+    if (!destroy && call.query.get("host") === null) {
+      throw new Refusal(400, "host parameter is missing", "");
+    }
     if ((entity.dataCenters as unknown[] | undefined)?.length) {
       throw conflict(
         "Cannot remove Storage Domain. The Storage Domain is attached to a Data Center; detach it first.",
