@@ -3,7 +3,7 @@
  * whose status changes take a step: a snapshot taken before an upgrade (`--wait` until it and
  * its VM are unlocked), restored and removed, named by its description; a NIC added, changed
  * and removed; a disk attached and detached by its name; the grammar's refusals; `--help` at
- * each level.
+ * each level; completion.
  */
 
 import assert from "node:assert/strict";
@@ -178,5 +178,26 @@ Deno.test("ovirt: commands of nested collections", async (t) => {
     assert.match(restore.stdout, /^ {2}--restore-memory/m);
     const remove = await run("vm", "nics", name, "x", "remove", "--help");
     assert.match(remove.stdout, /^Usage: ovirt vm nics NAME\|ID NIC remove/);
+  });
+
+  await t.step("completion: verbs, item names and flags", async () => {
+    await vm.snapshotsService().add({ description: "nightly" });
+    const complete = async (...words: string[]) => {
+      const done = await run("__complete", ...words);
+      assert.equal(done.code, 0, done.stderr);
+      return done.stdout.split("\n").filter((line) => line !== "");
+    };
+    const after = await complete("vm", "snapshots", name, "");
+    for (const word of ["list", "add", "nightly", "Active VM"]) {
+      assert.ok(after.includes(word), word);
+    }
+    assert.deepEqual(await complete("vm", "snapshots", name, "ni"), ["nightly"]);
+    assert.deepEqual(await complete("vm", "snapshots", name, "nightly", ""), [
+      "remove",
+      "restore",
+      "show",
+    ]);
+    assert.deepEqual(await complete("vm", "snapshots", name, "add", "--desc"), ["--description"]);
+    assert.deepEqual(await complete("vm", "nics", name, "nic1", "update", "--lin"), ["--linked"]);
   });
 });
