@@ -2,7 +2,7 @@
  * The CLI's command table, derived at start from the service tree table the generated
  * services already carry (`services/metadata.ts`): one resource per collection below the
  * API root, with its verbs (list, add, show, update, remove, every action) and the
- * collections nested in each entity.
+ * collections nested in each entity, each with the verbs of its own and of its items.
  *
  * @module
  */
@@ -33,16 +33,16 @@ export interface Verb {
   readonly target: Target;
 }
 
-/** A collection below an entity, e.g. the `nics` of a VM. */
-export interface Nested {
-  /** The command word, e.g. `nics`, `disk-attachments`. */
+/**
+ * A collection below an entity, e.g. the `snapshots` of a VM: a resource of its own, whose
+ * `segment` is below the entity and whose verbs are its collection's (`list`, `add`) and
+ * its items' (`show`, `remove`, `restore`); no collections nested further.
+ */
+export interface Nested extends Resource {
+  /** The command word, e.g. `nics`, `disk-attachments` (its plural). */
   readonly word: string;
-  /** URL segment below the entity. */
-  readonly segment: string;
   /** The nested collection's service. */
   readonly service: ServiceMeta;
-  /** Struct listed. */
-  readonly type?: string;
 }
 
 /** One collection of the API root and everything the CLI can do with it. */
@@ -107,17 +107,37 @@ function typeOf(service: ServiceMeta, entity?: ServiceMeta): string | undefined 
     method("get", entity)?.output?.type;
 }
 
+/** The service of the entities of `collection` (`vms/{id}` of `vms`), if it has one. */
+function entityOf(collection: ServiceMeta): ServiceMeta | undefined {
+  const locator = collection.locators.find((candidate) => candidate.parameter);
+  return locator ? SERVICES[locator.service] : undefined;
+}
+
+/** The verbs of `collection` and of its entities. */
+function verbsOfBoth(collection: ServiceMeta, entity: ServiceMeta | undefined): Map<string, Verb> {
+  const verbs = new Map<string, Verb>();
+  verbsOf(collection, "collection", verbs);
+  if (entity) verbsOf(entity, "entity", verbs);
+  return verbs;
+}
+
 function nestedOf(entity: ServiceMeta | undefined): Map<string, Nested> {
   const nested = new Map<string, Nested>();
   for (const locator of entity?.locators ?? []) {
     const service = SERVICES[locator.service];
     if (!locator.segment || !service.methods.some((method) => method.kind === "list")) continue;
-    const type = typeOf(service);
-    nested.set(locatorWord(locator.name), {
-      word: locatorWord(locator.name),
+    const item = entityOf(service);
+    const type = typeOf(service, item);
+    const word = locatorWord(locator.name);
+    nested.set(word, {
+      word,
+      plural: word,
+      singular: singularOf(word),
       segment: locator.segment,
       service,
       ...(type ? { type } : {}),
+      verbs: verbsOfBoth(service, item),
+      nested: new Map(),
     });
   }
   return nested;
@@ -128,11 +148,8 @@ function buildResources(): Resource[] {
   for (const locator of SERVICES[ROOT_SERVICE].locators) {
     if (!locator.segment) continue;
     const collection = SERVICES[locator.service];
-    const entityLocator = collection.locators.find((candidate) => candidate.parameter);
-    const entity = entityLocator ? SERVICES[entityLocator.service] : undefined;
-    const verbs = new Map<string, Verb>();
-    verbsOf(collection, "collection", verbs);
-    if (entity) verbsOf(entity, "entity", verbs);
+    const entity = entityOf(collection);
+    const verbs = verbsOfBoth(collection, entity);
     const plural = locatorWord(locator.name);
     const type = typeOf(collection, entity);
     resources.push({

@@ -14,7 +14,8 @@ import type { Context } from "./context.ts";
 import { UsageError } from "./errors.ts";
 import { GLOBAL_OPTIONS, type OptionSpec, type ParsedFlags, parseFlags } from "./options.ts";
 import { FORMATS } from "./output/render.ts";
-import { flagsOfNested, flagsOfVerb, takesEntity } from "./resource_command.ts";
+import { flagsOfVerb, takesEntity } from "./resource_command.ts";
+import { nestedCandidates, nestedOptions } from "./nested_completion.ts";
 import { unquotedWord } from "./shell_word.ts";
 
 /**
@@ -148,7 +149,7 @@ function ownOptions(before: readonly string[], specials: SpecialFlags): Record<s
   const own = specialVerbs(resource.singular).find((item) => item.word === word);
   return {
     ...(verb ? flagsOfVerb(verb).options : {}),
-    ...(nested ? flagsOfNested(nested).options : {}),
+    ...(nested ? nestedOptions(resource, nested, before.slice(2)) : {}),
     ...(own ? own.options : {}),
   };
 }
@@ -226,6 +227,7 @@ export async function candidates(
   const options: Record<string, OptionSpec> = { ...GLOBAL_OPTIONS, ...own };
   const flagsAllowed = !wordNext && !onlyWords;
   const resource = before[0] === undefined ? undefined : findResource(before[0]);
+  const nested = before.length > 2 ? resource?.nested.get(before[1]) : undefined;
   let found: string[];
   if (valueOf) {
     found = await valuesOf(context, valueOf);
@@ -255,6 +257,8 @@ export async function candidates(
     found = await profileNames(context);
   } else if (before.length === 2 && resource && takesName(resource, before[1])) {
     found = await names(context, resource.segment);
+  } else if (nested) {
+    found = await nestedCandidates(context, resource!, nested, before.slice(2), NAMES_LIMIT);
   } else {
     found = []; // a FILE, or nothing: the shell offers file names
   }

@@ -17,15 +17,17 @@
  * @module
  */
 
-import { findResource, type Resource } from "./command_table.ts";
+import { findResource, type Nested, type Resource } from "./command_table.ts";
 import { Context } from "./context.ts";
 import { errorLine, exitCodeOf, OutputClosedError, UsageError } from "./errors.ts";
-import { nestedHelp, resourceHelp, topHelp, verbHelp } from "./help.ts";
+import { resourceHelp, topHelp, verbHelp } from "./help.ts";
 import { Interrupt } from "./interrupt.ts";
 import { globalFlagsEnd, type OptionSpec, type ParsedFlags, parseFlags } from "./options.ts";
 import { SDK_VERSION } from "../transport/version.ts";
 import { OvirtError } from "../transport/errors.ts";
-import { flagsOfNested, flagsOfVerb, runNested, runVerb } from "./resource_command.ts";
+import { flagsOfVerb, runVerb } from "./resource_command.ts";
+import { callWords, nestedCall } from "./nested_command.ts";
+import { nestedCommandHelp } from "./nested_help.ts";
 import { SPECIAL } from "./special.ts";
 import { specialVerbs } from "./special_verbs.ts";
 
@@ -178,23 +180,37 @@ async function dispatch(
   const own = extra.find((verb) => verb.word === verbWord);
   const verb = own ? undefined : resource.verbs.get(verbWord);
   const nested = own || verb ? undefined : resource.nested.get(verbWord);
-  if (!own && !verb && !nested) {
+  if (nested) return await dispatchNested(context, resource, nested, rest, asked);
+  if (!own && !verb) {
     throw new UsageError(
       `ovirt ${resource.singular}: unknown verb "${verbWord}"; see ovirt ${resource.singular} --help`,
     );
   }
-  const options = own?.options ??
-    (verb ? flagsOfVerb(verb).options : flagsOfNested(nested!).options);
-  const parsed = commandFlags(context, rest, options);
-  if (asked()) {
-    return context.out(
-      own ? own.help : verb ? verbHelp(resource, verb) : nestedHelp(resource, nested!),
-    );
-  }
+  const parsed = commandFlags(context, rest, own?.options ?? flagsOfVerb(verb!).options);
+  if (asked()) return context.out(own ? own.help : verbHelp(resource, verb!));
   if (context.globals.version) return version(context);
   if (own) return await own.run(context, parsed);
-  if (verb) return await runVerb(context, resource, verb, parsed);
-  return await runNested(context, resource, nested!, parsed);
+  return await runVerb(context, resource, verb!, parsed);
+}
+
+/**
+ * Runs a command of a collection nested in an entity of `resource`, `rest` the words after
+ * its word: `ovirt vm snapshots web1 [list]`, `... web1 add ...`, `... web1 SNAP restore`.
+ */
+async function dispatchNested(
+  context: Context,
+  resource: Resource,
+  nested: Nested,
+  rest: readonly string[],
+  asked: () => boolean,
+): Promise<void> {
+  const call = nestedCall(resource, nested, rest);
+  const parsed = commandFlags(context, call.args, flagsOfVerb(call.verb).options);
+  if (asked()) return context.out(nestedCommandHelp(resource, nested, call));
+  if (context.globals.version) return version(context);
+  const { owner, item } = callWords(resource, nested, call, parsed.positionals);
+  const words = { ...parsed, positionals: item === undefined ? [] : [item] };
+  return await runVerb(context, nested, call.verb, words, { resource, word: owner });
 }
 
 if (import.meta.main) Deno.exit(await main(Deno.args));

@@ -1,7 +1,8 @@
 /**
  * Running a verb of a resource: `ovirt vms list`, `ovirt vm show NAME`,
  * `ovirt vm add --from vm.json`, `ovirt vm start NAME --wait`, `ovirt host install NAME --from -`,
- * `ovirt vm nics NAME`.
+ * and of a collection nested in one of its entities: `ovirt vm nics NAME`,
+ * `ovirt vm snapshots NAME add --description x --wait`, `ovirt vm snapshots NAME SNAP restore`.
  *
  * @module
  */
@@ -26,6 +27,9 @@ import { checkActionBody, checkCall, checkSendable } from "./sendable.ts";
 import { convert, memberOf, paramValue } from "./values.ts";
 import { type VerbFlags, verbFlags } from "./verb_flags.ts";
 import { waitSettled } from "./wait.ts";
+import { itemId } from "./nested_command.ts";
+import { type Polled, waitNested } from "./nested_wait.ts";
+import type { Connection } from "../mod.ts";
 
 /** What the CLI calls on a service: its methods by name. */
 type Methods = Record<string, (...args: unknown[]) => Promise<unknown>>;
@@ -64,14 +68,29 @@ function callOptionsOf(
   return options;
 }
 
-/** Runs `verb` of `resource` with the flags and words after the verb word. */
+/** The entity a nested collection belongs to, as the command names it: VM `web1`. */
+export interface Owner {
+  /** Its resource (`vm`). */
+  readonly resource: Resource;
+  /** Its name or id, as given. */
+  readonly word: string;
+}
+
+/**
+ * Runs `verb` of `resource` with the flags and words after the verb word (the entity's
+ * name or id first, where the verb takes one). With `owner`, `resource` is a collection
+ * nested in that entity (`ovirt vm snapshots web1 ...`).
+ */
 export async function runVerb(
   context: Context,
   resource: Resource,
   verb: Verb,
   parsed: ParsedFlags,
+  owner?: Owner,
 ): Promise<void> {
-  const command = `ovirt ${resource.singular} ${verb.word}`;
+  const command = owner
+    ? `ovirt ${owner.resource.singular} ${resource.plural} ${verb.word}`
+    : `ovirt ${resource.singular} ${verb.word}`;
   const { flags } = flagsOfVerb(verb);
   const { values } = parsed;
   const positionals = [...parsed.positionals];
@@ -101,39 +120,63 @@ export async function runVerb(
   const wait = waitOf(command, values);
 
   const { connection } = await context.session();
-  const entityPath = entityWord === undefined
+  const { signal } = context;
+  const ownerPath = owner ? await entityPathOf(connection, owner, signal) : undefined;
+  const collectionPath = ownerPath ? `${ownerPath}/${resource.segment}` : resource.segment;
+  const entityId = entityWord === undefined
     ? undefined
-    : `${resource.segment}/${
-      encodeURIComponent(
-        await resolveId(connection, resource, resource.segment, entityWord, context.signal),
-      )
-    }`;
-  const service = connection.service(entityPath ?? resource.segment) as unknown as Methods;
+    : await (owner ? itemId : resolveId)(connection, resource, collectionPath, entityWord, signal);
+  const entityPath = entityId === undefined
+    ? undefined
+    : `${collectionPath}/${encodeURIComponent(entityId)}`;
+  const service = connection.service(entityPath ?? collectionPath) as unknown as Methods;
   const hasStatus = resource.type !== undefined && memberOf(resource.type, "status") !== undefined;
-  const before = wait && entityPath && hasStatus
-    ? await statusOf(service, context.signal)
-    : undefined;
+  const before = wait && entityPath && hasStatus ? await statusOf(service, signal) : undefined;
   let result = await service[verb.method](...(main ? [main, callOptions] : [callOptions]));
 
   if (wait) {
     const createdId = verb.spec.kind === "add" ? (result as { id?: string })?.id : undefined;
-    const path = entityPath ?? (createdId ? `${resource.segment}/${createdId}` : undefined);
+    const path = entityPath ?? (createdId ? `${collectionPath}/${createdId}` : undefined);
     if (path) {
       const entity = connection.service(path) as unknown as Methods;
-      const settled = await waitSettled({
+      const item = {
         ...(resource.type ? { type: resource.type } : {}),
-        method: verb.method,
-        params: callOptions,
-        ...(before === undefined ? {} : { before }),
-        get: (signal) => entity.get({ signal }) as Promise<{ status?: string }>,
+        get: (signal: AbortSignal) => entity.get({ signal }) as Promise<{ status?: string }>,
         what: `${resource.singular} ${entityWord ?? createdId}`,
-        signal: context.signal,
-        ...wait,
-      });
+      };
+      const common = { method: verb.method, params: callOptions, signal, ...wait };
+      const settled = ownerPath
+        ? await waitNested({
+          item,
+          owner: ownerOf(connection, owner!, ownerPath),
+          ...(before === undefined ? {} : { before }),
+          ...common,
+        })
+        : await waitSettled({ ...item, ...(before === undefined ? {} : { before }), ...common });
       if (settled && (result === undefined || verb.spec.kind === "add")) result = settled;
     }
   }
   await show(context, result, verb.spec.output?.type ?? resource.type);
+}
+
+/** The path of the entity `owner` names: `vms/123`. */
+async function entityPathOf(
+  connection: Connection,
+  { resource, word }: Owner,
+  signal: AbortSignal,
+): Promise<string> {
+  const id = await resolveId(connection, resource, resource.segment, word, signal);
+  return `${resource.segment}/${encodeURIComponent(id)}`;
+}
+
+/** The owner of a nested item, at `path`, as `--wait` polls it. */
+function ownerOf(connection: Connection, owner: Owner, path: string): Polled {
+  const service = connection.service(path) as unknown as Methods;
+  return {
+    ...(owner.resource.type ? { type: owner.resource.type } : {}),
+    get: (signal) => service.get({ signal }) as Promise<{ status?: string }>,
+    what: `${owner.resource.singular} ${owner.word}`,
+  };
 }
 
 /**
@@ -161,36 +204,6 @@ async function statusOf(service: Methods, signal: AbortSignal): Promise<string |
   if (typeof service.get !== "function") return undefined;
   const object = await service.get({ signal }) as { status?: string } | undefined;
   return object?.status;
-}
-
-/** Lists a collection nested in an entity: `ovirt vm nics NAME`. */
-export async function runNested(
-  context: Context,
-  resource: Resource,
-  nested: Nested,
-  { values, positionals }: ParsedFlags,
-): Promise<void> {
-  const flags = flagsOfNested(nested);
-  const command = `ovirt ${resource.singular} ${nested.word}`;
-  // `ovirt vm nics NAME list` is `ovirt vm nics NAME`: list is all a nested collection does.
-  const words = positionals.length === 2 && positionals[1] === "list"
-    ? positionals.slice(0, 1)
-    : positionals;
-  if (words.length === 0) {
-    throw new UsageError(`${command}: give the name or id of one ${resource.singular}`);
-  }
-  if (words.length > 1) {
-    throw new UsageError(
-      `${command}: unexpected argument "${words[1]}" (after the ${resource.singular}, only list)`,
-    );
-  }
-  checkColumns(context.output, nested.type);
-  const callOptions = { ...callOptionsOf(flags.params, values), signal: context.signal };
-  const { connection } = await context.session();
-  const id = await resolveId(connection, resource, resource.segment, words[0], context.signal);
-  const path = `${resource.segment}/${encodeURIComponent(id)}/${nested.segment}`;
-  const service = connection.service(path) as unknown as Methods;
-  await show(context, await service.list(callOptions), nested.type);
 }
 
 /** Prints a result; tables get the names of the objects their columns refer to. */
