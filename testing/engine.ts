@@ -14,7 +14,7 @@ import { SeededRandom } from "./random.ts";
 import { type Entity, Store } from "./store.ts";
 import { signedInUser } from "./signed_in_user.ts";
 import { join } from "./tree.ts";
-import { ENGINE_JOB_RETENTION, type JobRetention } from "./job_cleanup.ts";
+import { ENGINE_JOB_RETENTION, type JobRetention } from "./job_retention.ts";
 
 /** A reference to an object that lives elsewhere, as the engine sends it: `id` and `href`. */
 export type Reference = { readonly id: string; readonly href: string };

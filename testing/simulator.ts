@@ -30,7 +30,7 @@ import {
 export type { SimulatorOptions } from "./simulator_options.ts";
 import { createTlsMaterial, type TlsMaterial } from "./tls.ts";
 import { closedPort, type ImageTraffic, type TransferQuirks } from "./transfer_quirks.ts";
-import { ENGINE_JOB_RETENTION } from "./job_cleanup.ts";
+import { ENGINE_JOB_RETENTION } from "./job_retention.ts";
 
 /** A running simulator. */
 export interface Simulator extends AsyncDisposable {

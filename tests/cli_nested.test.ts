@@ -7,7 +7,7 @@
  */
 
 import assert from "node:assert/strict";
-import type { types } from "../mod.ts";
+import { type types, waitFor } from "../mod.ts";
 import { cliHome, oneErrorLine, ovirt, simulatorEnv } from "./cli_harness.ts";
 import { rawDisk, simulatorSession } from "./sim_session.ts";
 
@@ -70,8 +70,12 @@ Deno.test("ovirt: commands of nested collections", async (t) => {
     );
     const removed = await run("vm", "snapshots", name, snapshot.id!, "remove");
     assert.equal(removed.code, 0, removed.stderr);
-    const left = await vm.snapshotsService().list();
-    assert.ok(!left.some((item) => item.id === snapshot.id), "removed");
+    // The engine merges a removed snapshot away in the background: wait for it to go.
+    const left = await waitFor(
+      () => vm.snapshotsService().list(),
+      (snapshots) => !snapshots.some((item) => item.id === snapshot.id),
+      { interval: 50, timeout: 10_000 },
+    );
     assert.ok(left.some((item) => item.id === other.id), "the other one kept");
   });
 

@@ -24,23 +24,50 @@ const NAMES = ["ab", "a%b", "a\\b", "a_b", "axb", "50%", "500", "a\\_", "\\%b", 
 Deno.test("simulator: search values match as the engine's escaped SQL LIKE", async () => {
   await using session = await simulatorSession({ delay: 0, empty: true });
   const vms = session.connection.systemService().vmsService();
-  for (const name of NAMES) {
-    await vms.add({ name, cluster: { name: "Default" }, template: { name: "Blank" } });
+  // In descriptions: the engine takes no such characters in names.
+  for (const [i, description] of NAMES.entries()) {
+    await vms.add({
+      name: `vm${i}`,
+      description,
+      cluster: { name: "Default" },
+      template: { name: "Blank" },
+    });
   }
-  const found = async (search: string) => (await vms.list({ search })).map((vm) => vm.name).sort();
-  assert.deepEqual(await found("name=50%"), ["50%"], "% is escaped: a literal %");
-  assert.deepEqual(await found("name=a%b"), ["a%b"]);
-  assert.deepEqual(await found("name=a\\b"), ["a\\b"], "\\ is doubled: a literal \\");
-  assert.deepEqual(await found("name=a\\%b"), ["a%b"], "\\% is left as it is: a literal %");
-  assert.deepEqual(await found("name=a\\*b"), ["a\\b"], "escaped first: \\\\ then the * run");
-  assert.deepEqual(await found("name=a\\\\b"), ["a\\b"], "\\\\ is left as it is: a literal \\");
-  assert.deepEqual(await found("name=a_b"), ["a_b"], "_ is escaped: no single-character match");
-  assert.deepEqual(await found("name=a\\_"), ["a\\_"], "\\_ turns into \\\\\\_: both literal");
-  assert.deepEqual(await found("name=\\%b"), ["\\%b", "\\xb"], "a leading \\ is doubled: % a run");
-  assert.deepEqual(await found("name=a*"), ["a%b", "a\\_", "a\\b", "a_b", "ab", "axb"]);
-  assert.deepEqual(await found("name!=a%"), [...NAMES].sort(), "no name is a%");
+  const found = async (search: string) =>
+    (await vms.list({ search })).map((vm) => vm.description).sort();
+  assert.deepEqual(await found("description=50%"), ["50%"], "% is escaped: a literal %");
+  assert.deepEqual(await found("description=a%b"), ["a%b"]);
+  assert.deepEqual(await found("description=a\\b"), ["a\\b"], "\\ is doubled: a literal \\");
+  assert.deepEqual(await found("description=a\\%b"), ["a%b"], "\\% is left as it is: a literal %");
   assert.deepEqual(
-    await found("name!=a_b"),
+    await found("description=a\\*b"),
+    ["a\\b"],
+    "escaped first: \\\\ then the * run",
+  );
+  assert.deepEqual(
+    await found("description=a\\\\b"),
+    ["a\\b"],
+    "\\\\ is left as it is: a literal \\",
+  );
+  assert.deepEqual(
+    await found("description=a_b"),
+    ["a_b"],
+    "_ is escaped: no single-character match",
+  );
+  assert.deepEqual(
+    await found("description=a\\_"),
+    ["a\\_"],
+    "\\_ turns into \\\\\\_: both literal",
+  );
+  assert.deepEqual(
+    await found("description=\\%b"),
+    ["\\%b", "\\xb"],
+    "a leading \\ is doubled: % a run",
+  );
+  assert.deepEqual(await found("description=a*"), ["a%b", "a\\_", "a\\b", "a_b", "ab", "axb"]);
+  assert.deepEqual(await found("description!=a%"), [...NAMES].sort(), "no name is a%");
+  assert.deepEqual(
+    await found("description!=a_b"),
     ["50%", "500", "\\%b", "\\xb", "a\\_", "ab"],
     "_ any one",
   );
@@ -50,10 +77,23 @@ Deno.test("simulator: search values match as the engine's escaped SQL LIKE", asy
 Deno.test("simulator: a search value ending with \\ finds nothing, as on the engine", async () => {
   await using session = await simulatorSession({ delay: 0, empty: true });
   const vms = session.connection.systemService().vmsService();
-  await vms.add({ name: "a\\", cluster: { name: "Default" }, template: { name: "Blank" } });
-  for (const search of ["name=a\\", 'name="a\\\\\\"', "name!=x\\", "name=a\\\\", "a\\\\"]) {
+  await vms.add({
+    name: "vm1",
+    description: "a\\",
+    cluster: { name: "Default" },
+    template: { name: "Blank" },
+  });
+  for (
+    const search of [
+      "description=a\\",
+      'description="a\\\\\\"',
+      "description!=x\\",
+      "description=a\\\\",
+      "a\\\\",
+    ]
+  ) {
     assert.deepEqual(await vms.list({ search }), [], search);
   }
-  const found = (await vms.list({ search: "name=a\\*" })).map((vm) => vm.name);
+  const found = (await vms.list({ search: "description=a\\*" })).map((vm) => vm.description);
   assert.deepEqual(found, ["a\\"], "a \\ before * is doubled: a literal \\, then any run");
 });
