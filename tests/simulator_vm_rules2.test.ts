@@ -10,11 +10,29 @@ import assert from "node:assert/strict";
 import type { Connection, types } from "../mod.ts";
 import { rejectsWith, simulatorSession } from "./sim_session.ts";
 
+const MIB = 2 ** 20;
+
 async function vmNamed(connection: Connection, name: string): Promise<types.Vm> {
   const [vm] = await connection.systemService().vmsService().list({ search: `name=${name}` });
   assert.ok(vm, `no VM ${name}`);
   return vm;
 }
+
+Deno.test("simulator: a fresh engine has the built-in instance types", async () => {
+  await using session = await simulatorSession({ delay: 0, empty: true });
+  const system = session.connection.systemService();
+  const instanceTypes = await system.instanceTypesService().list();
+  const sizes = instanceTypes.map((type) =>
+    `${type.name} ${Number(type.memory) / MIB} MiB ${type.cpu?.topology?.sockets} CPUs`
+  );
+  assert.deepEqual(sizes, [
+    "Large 8192 MiB 2 CPUs",
+    "Medium 4096 MiB 2 CPUs",
+    "Small 2048 MiB 1 CPUs",
+    "Tiny 512 MiB 1 CPUs",
+    "XLarge 16384 MiB 4 CPUs",
+  ]);
+});
 
 Deno.test("simulator: setupnetworks keeps the management network and networks running VMs use", async () => {
   await using session = await simulatorSession({ delay: 0 });
