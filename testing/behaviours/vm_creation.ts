@@ -64,20 +64,6 @@ function isStruct(value: unknown): value is Record<string, unknown> {
 }
 
 /**
- * VM statuses a lifecycle passes through on its way to another (`powering_up` on the way
- * to `up`): the VM's next status is already decided.
- */
-export const TRANSITIONAL: ReadonlySet<string> = new Set([
-  "wait_for_launch",
-  "powering_up",
-  "powering_down",
-  "reboot_in_progress",
-  "migrating",
-  "saving_state",
-  "restoring_state",
-]);
-
-/**
  * Refuses `what` (`run`, `add NIC to`) on a VM whose images are locked (`image_locked`) or
  * which an OVA export holds.
  */

@@ -9,7 +9,8 @@
  * memory within the maximum, `vm_memory.ts`), snapshots (taken with the snapshot and the
  * VM's disks locked for a step, the VM keeping its status, and the VM not run, removed,
  * migrated or snapshotted again meanwhile; previewed with the VM down, then committed or
- * undone, removed by a merge: its images locked for a step each time) and NICs
+ * undone (the VM's images locked for a step each time), removed by a merge (the snapshot and
+ * the VM's disks locked for a step, as when it is taken)) and NICs
  * (`vm_nics.ts`). A VM whose images are locked refuses changes. A
  * VM is removed only when down (`force` passes locked images, not a running VM) and not
  * delete-protected; with `detach_only` only if based on no template and without snapshots.
@@ -50,7 +51,7 @@ import {
   snapshotsOf,
   takeConfiguration,
 } from "./snapshot_restore.ts";
-import { checkVmNotLocked as checkNotLocked, createVm, TRANSITIONAL } from "./vm_creation.ts";
+import { checkVmNotLocked as checkNotLocked, createVm } from "./vm_creation.ts";
 import { hotSet } from "./vm_hot_set.ts";
 import { checkMemory } from "./vm_memory.ts";
 import { VM_NIC, VM_NICS } from "./vm_nics.ts";
@@ -383,9 +384,9 @@ function previewSnapshot(call: Call, vm: Entity, params: Record<string, unknown>
 }
 
 /**
- * Locks the images of `vm` for a lifecycle step, as the engine does while it previews,
- * commits, undoes or removes a snapshot (`TryBackToAllSnapshotsOfVm`, `RestoreAllSnapshots`,
- * `RemoveSnapshot`).
+ * Locks the images of `vm` for a lifecycle step, the VM `image_locked`, as the engine does
+ * while it previews, commits or undoes a snapshot (`TryBackToAllSnapshotsOfVm`,
+ * `RestoreAllSnapshots`).
  */
 function lockImagesForAStep(call: Call, vm: Entity): void {
   transition(call.engine, "vms", vm.id, { status: "image_locked" }, [{ status: vm.status }]);
@@ -574,10 +575,10 @@ const snapshot: Behaviour = {
     if (entity.snapshotType === "active") {
       throw conflict("Cannot remove Snapshot. The active snapshot cannot be removed.");
     }
-    // Merged away on the clock: the snapshot is `locked` and its VM's images locked for a
-    // step (`RemoveSnapshotCommand.lockSnapshot`), then it is gone.
+    // Merged away on the clock: the snapshot is `locked` and its VM's disks locked for a
+    // step (`RemoveSnapshotCommand.lockSnapshot`), the VM keeping its status, then it is gone.
     change(engine, call.location.parent!.path, entity.id, { snapshotStatus: "locked" });
-    if (!TRANSITIONAL.has(owner.status as string)) lockImagesForAStep(call, owner);
+    lockDisksForAStep(engine, owner);
     engine.clock.after(1, () => {
       mergeLayers(engine, entity.id);
       engine.store.delete(call.location.parent!.path, entity.id);
