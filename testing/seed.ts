@@ -1,7 +1,7 @@
 /**
  * The inventory a simulator starts with. Always what a fresh engine has: data center and
  * cluster `Default`, network `ovirtmgmt`, MAC pool `Default`, the `Blank` template, the
- * root tag, user `admin@internal-authz`, roles with their permits, the `Default` quota. Unless
+ * instance types `Tiny` to `XLarge` (`seed_instance_types.ts`), the root tag, user `admin@internal-authz`, roles with their permits, the `Default` quota. Unless
  * `empty`: a second cluster, three hosts, a data and an ISO storage domain (attached,
  * active; an ISO image on the ISO domain, an unregistered VM on the data domain), two more
  * templates, `vms` VMs with a disk and a NIC each (the last one also with a snapshot,
@@ -29,6 +29,7 @@ import { UNREGISTERED } from "./behaviours/imports.ts";
 import { attachDomain, domainDefaults } from "./behaviours/storage.ts";
 import { ZERO_ID } from "./model.ts";
 import { seedBuiltIns, seedConfiguration } from "./seed_configuration.ts";
+import { seedInstanceTypes } from "./seed_instance_types.ts";
 import { seedSamples } from "./seed_samples.ts";
 import type { Entity } from "./store.ts";
 
@@ -46,6 +47,7 @@ export interface SeedOptions {
 export function seed(engine: Engine, options: SeedOptions): void {
   const base = seedFreshEngine(engine);
   seedBuiltIns(engine);
+  seedInstanceTypes(engine);
   if (options.empty) return;
   const inventory = seedInfrastructure(engine, base);
   seedVms(engine, inventory, options.vms);

@@ -315,6 +315,31 @@ exampleTest("deactivate_disk_attachment", {
   },
 });
 
+exampleTest("deactivate_disk_attachment", {
+  // A template made from the VM has a disk of the same name: the VM's own one is meant.
+  prepare: async (connection) => {
+    const vm = await vmNamed(connection, "vm003");
+    const templates = connection.systemService().templatesService();
+    const template = await templates.add({ name: "gold", vm: { id: vm.id } });
+    await waitForStatus(templates.templateService(template.id!), "ok", {
+      interval: 5,
+      timeout: 5000,
+    });
+    const named = await connection.systemService().disksService().list({
+      search: "name=vm003_disk1",
+    });
+    assert.equal(named.length, 2, "the template's copy has the same name");
+  },
+  args: ["--vm", "vm003", "--disk", "vm003_disk1"],
+  check: async ({ connection, stdout }) => {
+    const vm = await vmNamed(connection, "vm003");
+    const [attachment] = await connection.systemService().vmsService().vmService(vm.id!)
+      .diskAttachmentsService().list();
+    assert.equal(attachment.active, false);
+    assert.equal(stdout, "Deactivated disk vm003_disk1 of VM vm003\n");
+  },
+}, "example deactivate_disk_attachment: a disk name the VM's template shares");
+
 exampleTest("add_lun_disk_to_vm", {
   args: ["--vm", "vm002", "--name", "lun1", "--lun-id", "3600a0b80001"],
   check: async ({ connection }) => {

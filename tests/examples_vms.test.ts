@@ -67,10 +67,11 @@ exampleTest("add_independet_vm", {
 });
 
 exampleTest("add_instance_type", {
-  args: ["--name", "large", "--memory-gib", "8", "--sockets", "4", "--cores", "2"],
+  // Not "large": the search compares without case, and every engine has "Large".
+  args: ["--name", "big", "--memory-gib", "8", "--sockets", "4", "--cores", "2"],
   check: async ({ connection }) => {
     const [instanceType] = await connection.systemService().instanceTypesService().list({
-      search: "name=large",
+      search: "name=big",
     });
     assert.equal(instanceType?.memory, 8 * GIB);
     assert.equal(instanceType?.cpu?.topology?.sockets, 4);

@@ -324,7 +324,8 @@ Deno.test("simulator: previewing and committing a snapshot lock the VM's images 
   const snapshots = service.snapshotsService();
   const snapshot = await snapshots.add({ description: "before" });
   const idle = { interval: 5, timeout: 10_000 };
-  await waitFor(() => service.get(), (v) => v.status === types.VmStatus.DOWN, idle);
+  const taken = (s: types.Snapshot) => s.snapshotStatus === types.SnapshotStatus.OK;
+  await waitFor(() => snapshots.snapshotService(snapshot.id!).get(), taken, idle);
   await service.previewSnapshot({ snapshot: { id: snapshot.id } });
   assert.equal((await service.get()).status, types.VmStatus.IMAGE_LOCKED);
   await rejectsWith(service.start(), 409, /VM is locked/);

@@ -16,6 +16,10 @@ const MIB = 1024 ** 2;
 Deno.test("simulator: instance types are searched with the fields of templates", async () => {
   await using session = await simulatorSession({ delay: 0, empty: true });
   const instanceTypes = session.connection.systemService().instanceTypesService();
+  // Only the instance types added here: the built-in ones (Tiny ... XLarge) are removed.
+  for (const builtIn of await instanceTypes.list()) {
+    await instanceTypes.instanceTypeService(builtIn.id!).remove();
+  }
   await instanceTypes.add({ name: "small", description: "one cpu", memory: 1024 * MIB });
   await instanceTypes.add({ name: "large", memory: 8192 * MIB });
   const found = async (search: string) =>

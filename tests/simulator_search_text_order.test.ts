@@ -11,6 +11,10 @@ const MIB = 1024 ** 2;
 Deno.test("simulator: names and descriptions made of digits sort as text, sizes as numbers", async () => {
   await using session = await simulatorSession({ delay: 0, empty: true });
   const instanceTypes = session.connection.systemService().instanceTypesService();
+  // Only the instance types added here: the built-in ones (Tiny ... XLarge) are removed.
+  for (const builtIn of await instanceTypes.list()) {
+    await instanceTypes.instanceTypeService(builtIn.id!).remove();
+  }
   const added = [
     { name: "9", description: "500", memory: 1024 * MIB },
     { name: "10", description: "9", memory: 512 * MIB },

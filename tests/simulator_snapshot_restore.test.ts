@@ -4,7 +4,7 @@
  */
 
 import assert from "node:assert/strict";
-import { types, waitForStatus } from "../mod.ts";
+import { types, waitFor, waitForStatus } from "../mod.ts";
 import { rejectsWith, simulatorSession } from "./sim_session.ts";
 
 const STEP = 250;
@@ -17,7 +17,13 @@ Deno.test("simulator: a snapshot restore needs the VM down and brings back its c
   const service = vms.vmService(running.id!);
   const snapshots = service.snapshotsService();
   const snapshot = await snapshots.add({ description: "before change" });
-  await waitForStatus(service, "up", POLL);
+  // The VM stays up while the snapshot is taken: its end is the snapshot's status.
+  assert.equal((await service.get()).status, types.VmStatus.UP);
+  await waitFor(
+    () => snapshots.snapshotService(snapshot.id!).get(),
+    (s) => s.snapshotStatus === types.SnapshotStatus.OK,
+    POLL,
+  );
   const restore = snapshots.snapshotService(snapshot.id!);
   await rejectsWith(restore.restore(), 409, /At least one of the VMs is not down/);
   await service.stop();

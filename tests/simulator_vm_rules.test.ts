@@ -77,7 +77,7 @@ Deno.test("simulator: memory of a running VM grows at once, in 256 MiB steps wit
   assert.equal(Number(rebooted.memoryPolicy?.max), 16 * 1024 * MIB);
 });
 
-Deno.test("simulator: removing a snapshot locks it and its VM's images for a step", async () => {
+Deno.test("simulator: removing a snapshot locks it and its VM's disks for a step, not the VM", async () => {
   await using session = await simulatorSession({ delay: 300 });
   const down = await vmNamed(session.connection, "vm003");
   const vm = session.connection.systemService().vmsService().vmService(down.id!);
@@ -98,7 +98,10 @@ Deno.test("simulator: removing a snapshot locks it and its VM's images for a ste
   await snapshots.snapshotService(first.id!).remove();
   const merging = await snapshots.snapshotService(first.id!).get();
   assert.equal(merging.snapshotStatus, types.SnapshotStatus.LOCKED);
-  assert.equal((await vm.get()).status, types.VmStatus.IMAGE_LOCKED);
+  assert.equal((await vm.get()).status, types.VmStatus.DOWN, "the VM keeps its status");
+  const [attachment] = await vm.diskAttachmentsService().list({ follow: "disk" });
+  assert.equal(attachment.disk?.status, types.DiskStatus.LOCKED);
+  await rejectsWith(vm.start(), 409, /^\[Cannot run VM\. The VM is performing an operation/);
   await rejectsWith(
     snapshots.snapshotService(second.id!).remove(),
     409,

@@ -78,10 +78,9 @@ function setupBonds(call: Call, params: Record<string, unknown>): void {
 function setupAttachments(call: Call, params: Record<string, unknown>): void {
   const { engine } = call;
   const attachments = `${call.location.path}/networkattachments`;
+  // `checkAttachments` has refused the removal of an attachment that does not exist.
   for (const attachment of list(params.removedNetworkAttachments)) {
-    if (!engine.store.delete(attachments, String(attachment.id))) {
-      throw notFound(`NetworkAttachment: id=${attachment.id}`);
-    }
+    engine.store.delete(attachments, String(attachment.id));
   }
   for (const attachment of list(params.modifiedNetworkAttachments)) {
     const existing = typeof attachment.id === "string"

@@ -4,12 +4,13 @@
  * user or group (`users/{id}/permissions`) are a view of every permission given to it,
  * anywhere, and one added there is given on the object its body names. A permission
  * names a role and, on an object, a user or group; the engine answers a permission that
- * is already given with that permission rather than a second one.
+ * is already given with that permission rather than a second one, and refuses to remove the
+ * last `SuperUser` permission of the system.
  *
  * @module
  */
 
-import { incomplete, notFound } from "../answers.ts";
+import { conflict, incomplete, notFound } from "../answers.ts";
 import type { Behaviour, Call } from "../behaviour.ts";
 import type { Engine } from "../engine.ts";
 import { withReferences } from "../generic.ts";
@@ -73,8 +74,32 @@ const permissions: Behaviour = {
   },
 };
 
+/** The name of the built-in role that every engine keeps at least one permission of. */
+const SUPER_USER = "SuperUser";
+
+/**
+ * Refuses to remove `permission` when it is the last one anywhere of role `SuperUser`
+ * (`MultiLevelAdministrationHandler.isLastSuperUserPermission`).
+ */
+function checkNotLastSuperUser(engine: Engine, permission: Entity): void {
+  const role = engine.store.find("roles", (candidate) => candidate.name === SUPER_USER);
+  if (!role || idOf(permission.role) !== role.id) return;
+  const given = permissionCollections(engine).reduce(
+    (count, collection) =>
+      count + engine.store.items(collection).filter((other) => idOf(other.role) === role.id)
+        .length,
+    0,
+  );
+  if (given <= 1) {
+    throw conflict(
+      "Cannot remove Permission. The system must have at least one Super User Role defined.",
+    );
+  }
+}
+
 const permission: Behaviour = {
   remove({ engine, location }, entity) {
+    checkNotLastSuperUser(engine, entity);
     if (!isPrincipalView(location.parent!)) return;
     const collection = permissionCollections(engine).find((candidate) =>
       engine.store.get(candidate, entity.id)

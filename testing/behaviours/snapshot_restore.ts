@@ -1,5 +1,6 @@
 /**
- * What a snapshot keeps of its VM and how it is restored: a new snapshot records the VM's
+ * What a snapshot keeps of its VM, what a VM refuses while one of its snapshots is locked, and
+ * how a snapshot is restored: a new snapshot records the VM's
  * configuration (hidden, as the engine keeps it in the snapshot's OVF); `restore` needs the
  * VM down and no snapshot being made, locks the VM's images for a step, then gives the VM
  * that configuration back, its runtime state untouched, and logs the end of the restore.
@@ -9,6 +10,7 @@
 
 import { conflict } from "../answers.ts";
 import type { ActionHandler, Call } from "../behaviour.ts";
+import type { Engine } from "../engine.ts";
 import type { Entity } from "../store.ts";
 import { READ_ONLY } from "../read_only.ts";
 import { transition } from "./lifecycle.ts";
@@ -38,15 +40,25 @@ export function snapshotsOf(call: Call, vm: Entity): Entity[] {
 }
 
 /**
+ * Refuses `what` (`run VM`, `create Snapshot`) while a snapshot of VM `vmId` is `locked`:
+ * being taken, restored or merged away (`SnapshotsValidator.vmNotDuringSnapshot`). The VM
+ * keeps its status meanwhile; only its snapshot and images are locked.
+ */
+export function checkNotDuringSnapshot(engine: Engine, vmId: string, what: string): void {
+  const snapshots = engine.store.items(`vms/${encodeURIComponent(vmId)}/snapshots`);
+  if (snapshots.some((snapshot) => snapshot.snapshotStatus === "locked")) {
+    throw conflict(
+      `Cannot ${what}. The VM is performing an operation on a Snapshot. Please wait for the operation to finish, and try again.`,
+    );
+  }
+}
+
+/**
  * Refuses `what` (`preview`, `revert to`) on the snapshots of `vm` while one of them is
  * being made, or while the VM is not down.
  */
 export function checkSnapshotsIdle(call: Call, vm: Entity, what: string): void {
-  if (snapshotsOf(call, vm).some((snapshot) => snapshot.snapshotStatus === "locked")) {
-    throw conflict(
-      `Cannot ${what} Snapshot. The VM is performing an operation on a Snapshot. Please wait for the operation to finish, and try again.`,
-    );
-  }
+  checkNotDuringSnapshot(call.engine, vm.id, `${what} Snapshot`);
   if (vm.status !== "down") {
     throw conflict(`Cannot ${what} Snapshot. At least one of the VMs is not down.`);
   }

@@ -1,6 +1,6 @@
 /**
- * Templates: made from a VM that is down (`locked`, then `ok`; the VM is `image_locked`
- * meanwhile, and its disks, NICs and consoles are copied) or from an OVF configuration
+ * Templates: made from a VM that is down and has no snapshot being taken or merged (`locked`,
+ * then `ok`; the VM is `image_locked` meanwhile, and its disks, NICs and consoles are copied) or from an OVF configuration
  * (`ovf_import.ts`). A new template's name is unique in its data center (Blank's name in
  * all), unless it is a new version of a base template (`version.base_template`), whose name
  * it takes. Its name holds only the characters the engine allows (`names.ts`). A template
@@ -24,6 +24,7 @@ import { exportTemplate } from "./exports.ts";
 import { transition } from "./lifecycle.ts";
 import { checkNotExporting } from "./ova_locks.ts";
 import { configurationOf, templateFromConfiguration } from "./ovf_import.ts";
+import { checkNotDuringSnapshot } from "./snapshot_restore.ts";
 
 /** Members a template takes from its VM unless the request sets them. */
 const FROM_VM = [
@@ -81,6 +82,7 @@ function createTemplate(engine: Engine, body: Record<string, unknown>): Entity {
   if (!fromSnapshot && source.status === "image_locked") {
     throw conflict("Cannot add Template: VM is locked. Please try again in a few minutes.");
   }
+  checkNotDuringSnapshot(engine, source.id, "add Template");
   if (!fromSnapshot && source.status !== "down") {
     throw conflict(
       "Cannot add Template. VM is locked or still running, try again once VM is in the Down state.",

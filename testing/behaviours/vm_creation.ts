@@ -16,6 +16,8 @@ import { checkUniqueName } from "../unique_names.ts";
 import { addVmDevices, copyDevices } from "./devices.ts";
 import { transition } from "./lifecycle.ts";
 import { checkNotExporting } from "./ova_locks.ts";
+import { applyDiskChoices, diskChoices } from "./vm_disk_choices.ts";
+import { checkMemory, newVmMemoryPolicy } from "./vm_memory.ts";
 
 /** Members a new VM takes from its template unless the request sets them. */
 const INHERITED = [
@@ -36,18 +38,30 @@ const INHERITED = [
 ];
 
 /**
- * VM statuses a lifecycle passes through on its way to another (`powering_up` on the way
- * to `up`): the VM's next status is already decided.
+ * Members a new VM takes from its instance type, if it names one, over its template's
+ * (`VmMapper.doMapVmBaseHwPartToVmStatic`): structs are merged member by member.
  */
-export const TRANSITIONAL: ReadonlySet<string> = new Set([
-  "wait_for_launch",
-  "powering_up",
-  "powering_down",
-  "reboot_in_progress",
-  "migrating",
-  "saving_state",
-  "restoring_state",
-]);
+const HARDWARE = ["memory", "memoryPolicy", "cpu", "highAvailability", "display", "usb", "io"];
+
+/** What the VM described by `described` takes from its template and instance type. */
+function inheritedBy(engine: Engine, described: Record<string, unknown>, template: Entity) {
+  const inherited: Record<string, unknown> = Object.fromEntries(
+    INHERITED.filter((name) => template[name] !== undefined).map((name) => [name, template[name]]),
+  );
+  const typeId = (described.instanceType as Reference | undefined)?.id;
+  const instanceType = typeId === undefined ? undefined : engine.store.get("instancetypes", typeId);
+  for (const name of HARDWARE) {
+    const value = instanceType?.[name];
+    if (value === undefined) continue;
+    const base = inherited[name];
+    inherited[name] = isStruct(value) && isStruct(base) ? { ...base, ...value } : value;
+  }
+  return inherited;
+}
+
+function isStruct(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
 
 /**
  * Refuses `what` (`run`, `add NIC to`) on a VM whose images are locked (`image_locked`) or
@@ -61,9 +75,11 @@ export function checkVmNotLocked(vm: Entity, what: string): void {
 }
 
 /**
- * Creates a VM from `body` (template and cluster named by id or name, a name the engine
- * takes) in `vms`, with copies of the devices of `source` (`vms/{id}` for a clone; the
- * template by default), with id `id` (a new one by default).
+ * Creates a VM from `body` (template, instance type and cluster named by id or name, a
+ * name the engine takes, memory within its maximum and above its guaranteed memory) in
+ * `vms`, with copies of the devices of `source` (`vms/{id}` for a clone; the template by
+ * default, its disks as the request's `disk_attachments` ask: `vm_disk_choices.ts`), with id
+ * `id` (a new one by default).
  */
 export function createVm(
   engine: Engine,
@@ -77,9 +93,10 @@ export function createVm(
   const templateRef = described.template as Reference;
   const template = engine.store.get("templates", templateRef.id)!;
   if (source === undefined) checkTemplateNotLocked(template, "add VM");
-  const inherited = Object.fromEntries(
-    INHERITED.filter((name) => template[name] !== undefined).map((name) => [name, template[name]]),
-  );
+  const inherited = inheritedBy(engine, described, template);
+  const memoryPolicy = newVmMemoryPolicy(engine, described, inherited.memoryPolicy);
+  const from = source ?? `templates/${encodeURIComponent(template.id)}`;
+  const choices = source === undefined ? diskChoices(engine, described, from) : new Map();
   const vm: Entity = {
     origin: "ovirt",
     stateless: false,
@@ -93,12 +110,14 @@ export function createVm(
     nextRunConfigurationExists: false,
     runOnce: false,
   };
+  if (memoryPolicy !== undefined) vm.memoryPolicy = memoryPolicy;
+  checkMemory(vm, "add");
   delete vm.diskAttachments;
   delete vm.nics;
   engine.store.put("vms", vm);
   const ref = engine.referenceTo("vms", id);
-  const from = source ?? `templates/${encodeURIComponent(template.id)}`;
   const disks = copyDevices(engine, from, `vms/${encodeURIComponent(id)}`, { vm: ref });
+  applyDiskChoices(engine, from, `vms/${encodeURIComponent(id)}`, choices);
   addVmDevices(engine, `vms/${encodeURIComponent(id)}`, ref);
   if (disks === 0) return vm;
   return transition(engine, "vms", id, { status: "image_locked" }, [{ status: "down" }]);

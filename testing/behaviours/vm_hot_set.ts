@@ -18,9 +18,11 @@ type Settable = "always" | "up" | "running";
  * `@EditableVmField` annotations of the engine's `VmBase` and `VmStatic`: `always` for those
  * without `onStatuses` (editable in any status), `up` for `hotSettableOnStatus =
  * VMStatus.Group.UP`, `running` for `VMStatus.Group.RUNNING_OR_PAUSED`. Every other member
- * (cores, threads, maximum memory, cluster, BIOS, display type, ...) has `onStatuses =
- * VMStatus.Down` or no annotation, and waits for the next run. Kept short on purpose: a
- * member missing here waits for the next run, the engine's safe side.
+ * (cores, threads, maximum memory, BIOS, display type, ...) has `onStatuses =
+ * VMStatus.Down` or no annotation, and waits for the next run; the cluster is the exception,
+ * refused outright on a VM that is not down (`vms.ts`, as the engine's `ChangeVMCluster`).
+ * Kept short on purpose: a member missing here waits for the next run, the engine's safe
+ * side.
  */
 const SETTABLE: Readonly<Record<string, Settable>> = {
   name: "always",

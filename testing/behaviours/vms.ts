@@ -5,9 +5,13 @@
  * host that is `up`, cancel a migration while it runs) with the engine's refusals and
  * words, the next-run configuration (applied when the VM goes down or reboots: made by an
  * update with `next_run`, or by one without that changes what the engine cannot set while
- * the VM runs, `vm_hot_set.ts`), snapshots (a VM that is starting keeps starting; previewed
- * with the VM down, then committed or undone, removed by a merge: its images locked for a
- * step each time) and NICs (`vm_nics.ts`). A VM whose images are locked refuses changes. A
+ * the VM runs, `vm_hot_set.ts`; a VM that is not down is not moved to another cluster;
+ * memory within the maximum, `vm_memory.ts`), snapshots (taken with the snapshot and the
+ * VM's disks locked for a step, the VM keeping its status, and the VM not run, removed,
+ * migrated or snapshotted again meanwhile; previewed with the VM down, then committed or
+ * undone (the VM's images locked for a step each time), removed by a merge (the snapshot and
+ * the VM's disks locked for a step, as when it is taken)) and NICs
+ * (`vm_nics.ts`). A VM whose images are locked refuses changes. A
  * VM is removed only when down (`force` passes locked images, not a running VM) and not
  * delete-protected; with `detach_only` only if based on no template and without snapshots.
  * VM names are the engine's (`names.ts`). Starting with run-once settings (a `vm`,
@@ -41,13 +45,15 @@ import { checkNotExporting } from "./ova_locks.ts";
 import { vmOvf } from "./ovf.ts";
 import { configurationOf, vmFromConfiguration } from "./ovf_import.ts";
 import {
+  checkNotDuringSnapshot,
   checkSnapshotsIdle,
   restoreSnapshot,
   snapshotsOf,
   takeConfiguration,
 } from "./snapshot_restore.ts";
-import { checkVmNotLocked as checkNotLocked, createVm, TRANSITIONAL } from "./vm_creation.ts";
+import { checkVmNotLocked as checkNotLocked, createVm } from "./vm_creation.ts";
 import { hotSet } from "./vm_hot_set.ts";
+import { checkMemory } from "./vm_memory.ts";
 import { VM_NIC, VM_NICS } from "./vm_nics.ts";
 
 /** Hidden (non-model) property: changes waiting for the next boot (`next_run=true`). */
@@ -272,6 +278,7 @@ function rebooted(vm: Entity): Record<string, unknown> {
 const vmActions: Record<string, ActionHandler> = {
   start: (call, vm, params) => {
     checkNotLocked(vm!, "run");
+    checkNotDuringSnapshot(call.engine, vm!.id, "run VM");
     switch (vm!.status) {
       case "paused":
         lifecycle(call, vm!, { status: "up" }, [agentReports]);
@@ -330,6 +337,7 @@ const vmActions: Record<string, ActionHandler> = {
   },
   migrate: (call, vm, params) => {
     if (vm!.status !== "up") throw conflict("Cannot migrate VM. VM is not running.");
+    checkNotDuringSnapshot(call.engine, vm!.id, "migrate VM");
     checkMigratable(vm!, params.force === true);
     const current = (vm!.host as Reference | undefined)?.id;
     const requested = params.host as Record<string, unknown> | undefined;
@@ -376,9 +384,9 @@ function previewSnapshot(call: Call, vm: Entity, params: Record<string, unknown>
 }
 
 /**
- * Locks the images of `vm` for a lifecycle step, as the engine does while it previews,
- * commits, undoes or removes a snapshot (`TryBackToAllSnapshotsOfVm`, `RestoreAllSnapshots`,
- * `RemoveSnapshot`).
+ * Locks the images of `vm` for a lifecycle step, the VM `image_locked`, as the engine does
+ * while it previews, commits or undoes a snapshot (`TryBackToAllSnapshotsOfVm`,
+ * `RestoreAllSnapshots`).
  */
 function lockImagesForAStep(call: Call, vm: Entity): void {
   transition(call.engine, "vms", vm.id, { status: "image_locked" }, [{ status: vm.status }]);
@@ -403,13 +411,22 @@ function endPreview(call: Call, vm: Entity): void {
 const vm: Behaviour = {
   get: (call, entity) => withContent(call, flag(call, "next_run") ? nextRunView(entity) : entity),
   update(call, entity, changes) {
-    checkVmName(changes.name, "edit");
-    checkNotLocked(entity, "update");
-    if (entity.status === "down") {
-      return updateObject(call.engine, call.location.parent!, entity, changes);
-    }
     const { engine } = call;
     const sent = withReferences(engine, "Vm", changes);
+    checkClusterKept(entity, sent);
+    checkVmName(changes.name, "edit");
+    checkNotLocked(entity, "update");
+    // Checked on the configuration asked for; a running VM's memory also against the
+    // maximum it runs with, unless the change is for the next run only.
+    const hotPlugged = entity.status !== "down" && !flag(call, "next_run");
+    checkMemory(
+      mergeChanges("Vm", nextRunView(entity), sent),
+      "edit",
+      hotPlugged ? entity : undefined,
+    );
+    if (entity.status === "down") {
+      return updateObject(engine, call.location.parent!, entity, changes);
+    }
     const pending = mergeChanges(
       "Vm",
       (entity[NEXT_RUN] as Record<string, unknown> | undefined) ?? {},
@@ -459,6 +476,7 @@ const vm: Behaviour = {
     // `force` lets a remove through locked images only, never past a running VM.
     if (!REMOVABLE.has(entity.status as string)) throw conflict("Cannot remove VM. VM is running.");
     if (!flag(call, "force")) checkNotLocked(entity, "remove");
+    checkNotDuringSnapshot(call.engine, entity.id, "remove VM");
     if (!detachOnly) {
       for (const attachment of call.engine.store.items(`${call.location.path}/diskattachments`)) {
         deleteDisk(call.engine, attachment.id);
@@ -467,6 +485,19 @@ const vm: Behaviour = {
   },
   actions: vmActions,
 };
+
+/**
+ * Refuses to move `vm` to another cluster (`sent`: the update, references resolved) unless
+ * it is down: the engine's `ChangeVMCluster`, which the REST layer runs before the update,
+ * takes `clusterId` only on a VM that is down (`@EditableVmField(onStatuses = Down)`).
+ */
+function checkClusterKept(vm: Entity, sent: Record<string, unknown>): void {
+  const wanted = (sent.cluster as Reference | undefined)?.id;
+  if (wanted === undefined || vm.status === "down") return;
+  if (wanted !== (vm.cluster as Reference | undefined)?.id) {
+    throw conflict("Cannot update a VM in this status. Try stopping the VM first.");
+  }
+}
 
 /** Statuses a VM may be removed in (`RemoveVmCommand.validate`). */
 const REMOVABLE: ReadonlySet<string> = new Set([
@@ -496,6 +527,7 @@ const snapshots: Behaviour = {
     const { engine } = call;
     const owner = engine.store.get("vms", call.location.parent!.id!)!;
     checkNotLocked(owner, "create snapshot for");
+    checkNotDuringSnapshot(engine, owner.id, "create Snapshot");
     const snapshot = engine.store.put(call.location.path, {
       persistMemorystate: false,
       ...withReferences(engine, "Snapshot", body),
@@ -508,13 +540,22 @@ const snapshots: Behaviour = {
     });
     freezeLayers(engine, call.location.parent!.path, snapshot.id);
     transition(engine, call.location.path, snapshot.id, {}, [{ snapshotStatus: "ok" }]);
-    // A VM on its way to another status (powering up) gets there: a live snapshot.
-    if (!TRANSITIONAL.has(owner.status as string)) {
-      transition(engine, "vms", owner.id, { status: "image_locked" }, [{ status: owner.status }]);
-    }
+    lockDisksForAStep(engine, owner);
     return snapshot;
   },
 };
+
+/**
+ * Locks the image disks of `vm` for a lifecycle step, as the engine locks the images while
+ * it takes a snapshot (`CreateSnapshotForVmCommand`); the VM keeps its status, up or down.
+ */
+function lockDisksForAStep(engine: Engine, vm: Entity): void {
+  for (const attachment of engine.store.items(`vms/${encodeURIComponent(vm.id)}/diskattachments`)) {
+    const disk = engine.store.get("disks", attachment.id);
+    if (!disk || disk.storageType === "lun" || disk.status !== "ok") continue;
+    transition(engine, "disks", disk.id, { status: "locked" }, [{ status: "ok" }]);
+  }
+}
 
 const snapshot: Behaviour = {
   remove(call, entity) {
@@ -534,10 +575,10 @@ const snapshot: Behaviour = {
     if (entity.snapshotType === "active") {
       throw conflict("Cannot remove Snapshot. The active snapshot cannot be removed.");
     }
-    // Merged away on the clock: the snapshot is `locked` and its VM's images locked for a
-    // step (`RemoveSnapshotCommand.lockSnapshot`), then it is gone.
+    // Merged away on the clock: the snapshot is `locked` and its VM's disks locked for a
+    // step (`RemoveSnapshotCommand.lockSnapshot`), the VM keeping its status, then it is gone.
     change(engine, call.location.parent!.path, entity.id, { snapshotStatus: "locked" });
-    if (!TRANSITIONAL.has(owner.status as string)) lockImagesForAStep(call, owner);
+    lockDisksForAStep(engine, owner);
     engine.clock.after(1, () => {
       mergeLayers(engine, entity.id);
       engine.store.delete(call.location.parent!.path, entity.id);
