@@ -50,7 +50,9 @@ Deno.test("simulator: every reachable service answers get or list", async () => 
     for (const locator of meta.locators) {
       const segments = locator.segment
         ? [locator.segment]
-        : [...ids.slice(0, 2), ...(KNOWN_IDS[visit.service] ?? [])];
+        // Every id of a short list (the instance types: an engine's built-in Tiny to XLarge,
+        // and the seeded one with NICs), else the first two.
+        : [...(ids.length <= 6 ? ids : ids.slice(0, 2)), ...(KNOWN_IDS[visit.service] ?? [])];
       for (const segment of segments) {
         const path = visit.path === ""
           ? encodeURIComponent(segment)
