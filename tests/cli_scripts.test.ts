@@ -1,0 +1,58 @@
+/**
+ * `ovirt` in shell scripts, run as processes against simulators: a profile chosen by name
+ * whose engine is not the one a leftover `OVIRT_URL` names is refused before anything is sent.
+ */
+
+import assert from "node:assert/strict";
+import { startSimulator } from "../testing/mod.ts";
+import { cliHome, oneErrorLine, ovirt } from "./cli_harness.ts";
+
+Deno.test("a profile chosen with -p or OVIRT_PROFILE and an OVIRT_URL of another engine are refused", async () => {
+  await using lab = await startSimulator({ delay: 0, vms: 2 });
+  await using prod = await startSimulator({ delay: 0, vms: 3, password: lab.password });
+  await using home = await cliHome();
+  const set = await ovirt(
+    ["profile", "set", "prod", "--url", prod.url, "--username", prod.username],
+    home.env,
+  );
+  assert.equal(set.code, 0, set.stderr);
+  const env = {
+    ...home.env,
+    OVIRT_URL: lab.url,
+    OVIRT_USERNAME: lab.username,
+    OVIRT_PASSWORD: lab.password,
+  };
+  const sent = () => lab.requestCount + lab.loginCount + prod.requestCount + prod.loginCount;
+  const before = sent();
+  for (
+    const [args, extra] of [
+      [["-p", "prod", "vms", "list"], {}],
+      [["vm", "remove", "vm0001", "--profile", "prod"], {}],
+      [["vms", "list"], { OVIRT_PROFILE: "prod" }],
+    ] as const
+  ) {
+    const run = await ovirt(args, { ...env, ...extra });
+    assert.equal(run.code, 2, run.stderr);
+    assert.equal(
+      oneErrorLine(run),
+      `ovirt: OVIRT_URL says ${lab.url}, profile "prod" says ${prod.url}: unset one`,
+    );
+  }
+  assert.equal(sent(), before, "nothing was sent to either engine");
+
+  const count = async (args: string[], extra: Record<string, string> = {}) => {
+    const run = await ovirt([...args, "vms", "list", "-o", "ids"], { ...env, ...extra });
+    assert.equal(run.code, 0, run.stderr);
+    return run.stdout.trim().split("\n").length;
+  };
+  assert.equal(await count(["-p", "prod", "--url", prod.url]), 3, "--url on the line wins");
+  assert.equal(await count(["-p", "prod"], { OVIRT_URL: `${prod.url}/` }), 3, "the same engine");
+  // Another user name on the right engine is not refused here: the engine's login refuses it.
+  const stranger = await ovirt(["-p", "prod", "vms", "list"], {
+    ...env,
+    OVIRT_URL: prod.url,
+    OVIRT_USERNAME: "someone@else",
+  });
+  assert.equal(stranger.code, 4, stranger.stderr);
+  assert.equal(await count([]), 2, "the current profile, not chosen on the line: OVIRT_URL wins");
+});
