@@ -54,6 +54,7 @@ export async function main(
   );
   try {
     await run(context, args);
+    await context.flush(); // output waiting for a slow reader; a signal does not wait for it
     return interrupt.exitCode ?? 0;
   } catch (error) {
     // Interrupted: the command has cleaned up what it began; the exit code says why it ended,
@@ -68,6 +69,7 @@ export async function main(
     return exitCodeOf(explained);
   } finally {
     await context.close();
+    await context.flush().catch(() => {}); // the error line; a signal does not wait for it
   }
 }
 

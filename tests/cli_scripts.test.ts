@@ -5,7 +5,7 @@
 
 import assert from "node:assert/strict";
 import { startSimulator } from "../testing/mod.ts";
-import { cliHome, oneErrorLine, ovirt } from "./cli_harness.ts";
+import { cliHome, oneErrorLine, ovirt, simulatorEnv, spawnOvirt } from "./cli_harness.ts";
 
 Deno.test("a profile chosen with -p or OVIRT_PROFILE and an OVIRT_URL of another engine are refused", async () => {
   await using lab = await startSimulator({ delay: 0, vms: 2 });
@@ -55,4 +55,24 @@ Deno.test("a profile chosen with -p or OVIRT_PROFILE and an OVIRT_URL of another
   });
   assert.equal(stranger.code, 4, stranger.stderr);
   assert.equal(await count([]), 2, "the current profile, not chosen on the line: OVIRT_URL wins");
+});
+
+Deno.test("SIGTERM and Ctrl-C stop ovirt while the reader of its output stalls", async () => {
+  await using sim = await startSimulator({ delay: 0, vms: 400 });
+  await using home = await cliHome();
+  for (const [signal, code] of [["SIGTERM", 143], ["SIGINT", 130]] as const) {
+    const child = spawnOvirt(["vms", "list", "-o", "json"], { ...home.env, ...simulatorEnv(sim) });
+    // One read shows that the output began; then nobody reads, and the pipe fills.
+    const reader = child.stdout.getReader();
+    assert.equal((await reader.read()).done, false);
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    child.kill(signal);
+    const timer = setTimeout(() => child.kill("SIGKILL"), 10_000);
+    const status = await child.status;
+    clearTimeout(timer);
+    await reader.cancel();
+    const stderr = new TextDecoder().decode(await new Response(child.stderr).arrayBuffer());
+    assert.equal(status.code, code, `${signal}: ${stderr}`);
+    assert.equal(stderr, "");
+  }
 });
