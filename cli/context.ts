@@ -10,6 +10,7 @@ import type { Env, Settings } from "./config.ts";
 import { resolveSettings } from "./config.ts";
 import type { ProgressOutput } from "../mod.ts";
 import { OutputQueue } from "./output_queue.ts";
+import { printable } from "./output/printable.ts";
 import { type OutputOptions, parseFormat } from "./output/render.ts";
 import { parseDuration } from "./options.ts";
 import { openSession, type Session } from "./session.ts";
@@ -175,7 +176,12 @@ export class Context {
   /** The session, opened on first use. */
   session(): Promise<Session> {
     this.#session ??= this.settings().then((settings) =>
-      openSession(settings, this.requestFlags(), this.env)
+      openSession(
+        settings,
+        this.requestFlags(),
+        this.env,
+        (line) => this.err(`ovirt: warning: ${printable(line)}\n`),
+      )
     );
     return this.#session;
   }

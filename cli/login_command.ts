@@ -13,6 +13,7 @@ import { CLOSING_LOGOUT_LIMIT } from "../transport/auth.ts";
 import type { Context } from "./context.ts";
 import { CliError, EXIT, UsageError } from "./errors.ts";
 import type { ParsedFlags } from "./options.ts";
+import { printable } from "./output/printable.ts";
 import { readPassword } from "./prompt.ts";
 import { transportOptions } from "./session.ts";
 import {
@@ -122,8 +123,14 @@ export async function runLogout(context: Context, args: ParsedFlags): Promise<vo
   } finally {
     await connection.close(false);
   }
-  await removeSession(context.env, base.url);
   context.err(`Logged out of ${base.url}\n`);
+  await removeSession(context.env, base.url).catch((error) =>
+    context.err(
+      `ovirt: warning: the token is revoked, but its session file could not be removed: ${
+        printable((error as Error).message)
+      }\n`,
+    )
+  );
 }
 
 /** Whether the SSO refused the token itself (already revoked or expired): nothing to keep. */

@@ -64,11 +64,13 @@ export async function main(
       return interrupt.exitCode;
     }
     if (error instanceof OutputClosedError) return 0; // nobody reads any more
-    const explained = await context.explain(error);
+    // Explaining must not fail in turn (a session file that cannot be removed): main()
+    // resolves to an exit code, whatever happens.
+    const explained = await context.explain(error).catch(() => error);
     context.err(errorLine(explained) + "\n"); // nothing if stderr's reader has gone
     return exitCodeOf(explained);
   } finally {
-    await context.close();
+    await context.close().catch(() => {}); // a logout's failure is only logged (--debug)
     await context.flush().catch(() => {}); // the error line; a signal does not wait for it
   }
 }
