@@ -76,3 +76,19 @@ Deno.test("SIGTERM and Ctrl-C stop ovirt while the reader of its output stalls",
     assert.equal(stderr, "");
   }
 });
+
+Deno.test("name completion finds names past the first 500 objects, by the engine's search", async () => {
+  await using sim = await startSimulator({ delay: 0, vms: 1000 });
+  await using home = await cliHome();
+  const env = { ...home.env, ...simulatorEnv(sim) };
+  const complete = async (...words: string[]) => {
+    const run = await ovirt(["__complete", ...words], env);
+    assert.equal(run.code, 0, run.stderr);
+    return run.stdout.split("\n").filter((line) => line !== "");
+  };
+  const late = await complete("vm", "show", "vm099");
+  assert.deepEqual(late, Array.from({ length: 10 }, (_, index) => `vm099${index}`));
+  assert.deepEqual(await complete("vm", "start", "vm1000"), ["vm1000"]);
+  // A collection whose list takes no search: its first objects, as before.
+  assert.deepEqual(await complete("mac-pool", "show", "De"), ["Default"]);
+});
