@@ -92,3 +92,30 @@ Deno.test("name completion finds names past the first 500 objects, by the engine
   // A collection whose list takes no search: its first objects, as before.
   assert.deepEqual(await complete("mac-pool", "show", "De"), ["Default"]);
 });
+
+Deno.test("verb help says what each struct flag takes", async () => {
+  await using home = await cliHome();
+  const flagLine = async (args: string[], flag: string) => {
+    const run = await ovirt([...args, "--help"], home.env);
+    assert.equal(run.code, 0, run.stderr);
+    const line = run.stdout.split("\n").find((text) => text.trimStart().startsWith(`${flag} `));
+    assert.ok(line, `${args.join(" ")}: no ${flag} in ${run.stdout}`);
+    return line.trim().split(/\s{2,}/)[1];
+  };
+  assert.equal(
+    await flagLine(["vm", "ticket"], "--ticket"),
+    "Ticket: key=value,... or JSON, or an id (it has no name)",
+  );
+  assert.equal(
+    await flagLine(["cluster", "add"], "--version"),
+    "Version: MAJOR.MINOR (4.7), key=value,... or JSON",
+  );
+  assert.equal(
+    await flagLine(["vm", "add"], "--cpu"),
+    'Cpu: its type ("Intel Icelake Server Family"), key=value,... or JSON',
+  );
+  assert.equal(
+    await flagLine(["vm", "add"], "--cluster"),
+    "Cluster: a name, an id, key=value,... or JSON",
+  );
+});
