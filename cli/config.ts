@@ -80,17 +80,21 @@ export async function readConfig(env: Env): Promise<ConfigFile> {
     if (error instanceof Deno.errors.NotFound) return { profiles: {} };
     throw new CliError(`Cannot read ${path}: ${(error as Error).message}`);
   }
+  // A config that cannot be read as one is a bad setting, as one with a key that is none:
+  // exit 2, saying how to get out of it.
+  const recover = "mend it, or remove it and make the profiles again with `ovirt profile set`";
+  if (text.trim() === "") throw new UsageError(`${path} is empty: ${recover}`);
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
   } catch (error) {
-    throw new CliError(`${path} is not valid JSON: ${(error as Error).message}`);
+    throw new UsageError(`${path} is not valid JSON (${(error as Error).message}): ${recover}`);
   }
   const config = parsed as Partial<ConfigFile>;
-  if (!isRecord(config)) throw new CliError(`${path} must hold a JSON object`);
+  if (!isRecord(config)) throw new UsageError(`${path} must hold a JSON object: ${recover}`);
   const profiles = config.profiles ?? {};
   if (!isRecord(profiles) || !Object.values(profiles).every(isRecord)) {
-    throw new CliError(`${path}: "profiles" must map each name to an object of settings`);
+    throw new UsageError(`${path}: "profiles" must map each name to an object of settings`);
   }
   for (const key of Object.keys(config)) {
     if (key !== "current" && key !== "profiles") {
