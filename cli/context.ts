@@ -141,11 +141,15 @@ export class Context {
 
   /**
    * Standard error for a transfer's progress bar: its lines go where {@link err} writes, and
-   * stop as quietly once standard error is gone, while the transfer goes on.
+   * stop as quietly once standard error is gone, while the transfer goes on; redrawn in place
+   * on a terminal unless `TERM=dumb`.
    */
   progressOutput(): ProgressOutput {
     return {
-      isTerminal: () => !this.#writes.errClosed && Deno.stderr.isTerminal(),
+      // A terminal that says it is dumb (Emacs' shell, some CI logs) takes no escape
+      // sequence: the bar is then a line every tenth, as in a log.
+      isTerminal: () =>
+        !this.#writes.errClosed && Deno.stderr.isTerminal() && this.env("TERM") !== "dumb",
       writeSync: (bytes) => {
         this.#writes.err(bytes.slice());
         return bytes.byteLength;
