@@ -1,11 +1,15 @@
 /**
  * `ovirt` in shell scripts, run as processes against simulators: a profile chosen by name
- * whose engine is not the one a leftover `OVIRT_URL` names is refused before anything is sent.
+ * whose engine is not the one a leftover `OVIRT_URL` names is refused before anything is sent;
+ * signals stop a command whose output's reader stalls (a list, a download to stdout, which
+ * still cleans up); name completion sees past the first 500 objects; verb help says what
+ * each struct flag takes.
  */
 
 import assert from "node:assert/strict";
+import { uploadImage, waitFor } from "../mod.ts";
 import { startSimulator } from "../testing/mod.ts";
-import { cliHome, oneErrorLine, ovirt, simulatorEnv, spawnOvirt } from "./cli_harness.ts";
+import { cliBench, cliHome, oneErrorLine, ovirt, simulatorEnv, spawnOvirt } from "./cli_harness.ts";
 
 Deno.test("a profile chosen with -p or OVIRT_PROFILE and an OVIRT_URL of another engine are refused", async () => {
   await using lab = await startSimulator({ delay: 0, vms: 2 });
@@ -118,4 +122,42 @@ Deno.test("verb help says what each struct flag takes", async () => {
     await flagLine(["vm", "add"], "--cluster"),
     "Cluster: a name, an id, key=value,... or JSON",
   );
+});
+
+Deno.test("SIGTERM ends a download to a stalled stdout with its clean-up: the disk unlocked", async () => {
+  await using bench = await cliBench();
+  const { connection, home } = bench;
+  const image = `${home.path}/dense.raw`;
+  const dense = new Uint8Array(8 * 1024 ** 2);
+  for (let offset = 0; offset < dense.length; offset += 65536) {
+    crypto.getRandomValues(dense.subarray(offset, offset + 65536));
+  }
+  await Deno.writeFile(image, dense);
+  const { disk } = await uploadImage(connection, image, {
+    storageDomain: { name: "data" },
+    name: "stalled",
+  });
+  const child = spawnOvirt(
+    ["disk", "download", "stalled", "-", "--wait-interval", "50ms"],
+    bench.env,
+  );
+  const reader = child.stdout.getReader();
+  assert.equal((await reader.read()).done, false, "the download has begun");
+  await new Promise((resolve) => setTimeout(resolve, 1000));
+  const signalled = Date.now();
+  child.kill("SIGTERM");
+  const timer = setTimeout(() => child.kill("SIGKILL"), 30_000);
+  const status = await child.status;
+  clearTimeout(timer);
+  await reader.cancel();
+  const stderr = new TextDecoder().decode(await new Response(child.stderr).arrayBuffer());
+  assert.equal(status.code, 143, stderr);
+  assert.equal(stderr, "", "the clean-up finished");
+  assert.ok(Date.now() - signalled < 10_000, "well within the clean-up limit");
+  const after = await waitFor(
+    () => connection.systemService().disksService().diskService(disk.id!).get(),
+    (got) => got.status !== "locked",
+    { interval: 20, timeout: 5000 },
+  );
+  assert.equal(after.status, "ok", "the disk is unlocked");
 });
