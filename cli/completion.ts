@@ -6,6 +6,7 @@
  * @module
  */
 
+import { OvirtError, searchQuery, where } from "../mod.ts";
 import { untilAborted } from "../transport/abortable.ts";
 import { findResource, type Resource, RESOURCES } from "./command_table.ts";
 import { readConfig } from "./config.ts";
@@ -256,7 +257,7 @@ export async function candidates(
   } else if (before.length === 2 && before[0] === "profile" && PROFILE_NAMED.has(before[1])) {
     found = await profileNames(context);
   } else if (before.length === 2 && resource && takesName(resource, before[1])) {
-    found = await names(context, resource.segment);
+    found = await names(context, resource, current);
   } else if (nested) {
     found = await nestedCandidates(context, resource!, nested, before.slice(2), NAMES_LIMIT);
   } else {
@@ -291,15 +292,36 @@ async function profileNames(context: Context): Promise<string[]> {
 /** Milliseconds the names of objects may take to come before completion offers none. */
 export const NAMES_LIMIT = 3000;
 
-async function names(context: Context, segment: string): Promise<string[]> {
+/** The most objects whose names one completion asks for. */
+const NAMES_MAX = 500;
+
+/**
+ * The names of `resource`'s objects that may start with `prefix`: where its `list` takes a
+ * search, the engine's search for `name=PREFIX*` (so that a name past the first
+ * {@link NAMES_MAX} objects is found too), else the first {@link NAMES_MAX} objects.
+ */
+async function names(context: Context, resource: Resource, prefix: string): Promise<string[]> {
   // A shell waits for completion: an engine that does not answer must not hold it.
   const signal = AbortSignal.any([context.signal, AbortSignal.timeout(NAMES_LIMIT)]);
+  const searchable = prefix !== "" &&
+    !!resource.verbs.get("list")?.params.some((param) => param.name === "search");
   const listed = async () => {
     const { connection } = await context.session();
-    const service = connection.service(segment) as unknown as {
+    const service = connection.service(resource.segment) as unknown as {
       list(options?: object): Promise<{ name?: string }[]>;
     };
-    return await service.list({ max: 500, signal });
+    if (searchable) {
+      // What the search cannot take literally becomes a wildcard: the caller keeps only the
+      // names that start with the prefix as typed.
+      const search = searchQuery(where.like("name", `${prefix}*`)).text;
+      try {
+        return await service.list({ search, max: NAMES_MAX, signal });
+      } catch (error) {
+        // A search without a `name` field (the engine's jobs) fails: list without one.
+        if (!(error instanceof OvirtError && error.code === 400)) throw error;
+      }
+    }
+    return await service.list({ max: NAMES_MAX, signal });
   };
   try {
     const items = await untilAborted(listed(), signal);

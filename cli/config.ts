@@ -80,17 +80,21 @@ export async function readConfig(env: Env): Promise<ConfigFile> {
     if (error instanceof Deno.errors.NotFound) return { profiles: {} };
     throw new CliError(`Cannot read ${path}: ${(error as Error).message}`);
   }
+  // A config that cannot be read as one is a bad setting, as one with a key that is none:
+  // exit 2, saying how to get out of it.
+  const recover = "mend it, or remove it and make the profiles again with `ovirt profile set`";
+  if (text.trim() === "") throw new UsageError(`${path} is empty: ${recover}`);
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
   } catch (error) {
-    throw new CliError(`${path} is not valid JSON: ${(error as Error).message}`);
+    throw new UsageError(`${path} is not valid JSON (${(error as Error).message}): ${recover}`);
   }
   const config = parsed as Partial<ConfigFile>;
-  if (!isRecord(config)) throw new CliError(`${path} must hold a JSON object`);
+  if (!isRecord(config)) throw new UsageError(`${path} must hold a JSON object: ${recover}`);
   const profiles = config.profiles ?? {};
   if (!isRecord(profiles) || !Object.values(profiles).every(isRecord)) {
-    throw new CliError(`${path}: "profiles" must map each name to an object of settings`);
+    throw new UsageError(`${path}: "profiles" must map each name to an object of settings`);
   }
   for (const key of Object.keys(config)) {
     if (key !== "current" && key !== "profiles") {
@@ -200,14 +204,16 @@ export interface Settings extends Profile {
 }
 
 /**
- * Flags over `OVIRT_*` variables over the profile (named, or the config's current one). An
- * empty variable counts as unset; `--no-insecure` overrides `OVIRT_INSECURE=1` and a
+ * Flags over `OVIRT_*` variables over the profile (named, or the config's current one), but a
+ * profile named with `-p` or `OVIRT_PROFILE` and an `OVIRT_URL` of another engine are refused
+ * (see {@link checkChosenEngine}). An empty variable counts as unset; `--no-insecure` overrides `OVIRT_INSECURE=1` and a
  * profile's `insecure`. The URL must be an http or https URL without a user or password.
  */
 export async function resolveSettings(flags: SettingFlags, env: Env): Promise<Settings> {
   const variable = (name: string) => env(name) || undefined;
   const config = await readConfig(env);
-  const profileName = flags.profile ?? variable("OVIRT_PROFILE") ?? config.current;
+  const chosen = flags.profile ?? variable("OVIRT_PROFILE");
+  const profileName = chosen ?? config.current;
   let profile: Profile = {};
   if (profileName !== undefined) {
     const found = profileOf(config, profileName);
@@ -216,6 +222,9 @@ export async function resolveSettings(flags: SettingFlags, env: Env): Promise<Se
       throw new UsageError(`No profile "${profileName}" (known: ${known})`);
     }
     profile = found;
+  }
+  if (chosen !== undefined && flags.url === undefined) {
+    checkChosenEngine(chosen, profile.url, variable("OVIRT_URL"));
   }
   const [insecure, insecureSource] = flags.insecure !== undefined
     ? [flags.insecure, "--insecure"]
@@ -251,6 +260,26 @@ export async function resolveSettings(flags: SettingFlags, env: Env): Promise<Se
     if (settings[key] === undefined) delete settings[key];
   }
   return settings;
+}
+
+/**
+ * Refuses (exit 2, before anything is sent) a profile chosen by name (`-p`, `OVIRT_PROFILE`)
+ * whose engine is not the one `OVIRT_URL` names: a variable left in the shell would otherwise
+ * send the command, a removal too, to another engine than the one asked for. Only the engine
+ * is checked: another user name on the right engine fails at its login.
+ */
+function checkChosenEngine(name: string, profileUrl?: string, variableUrl?: string): void {
+  if (profileUrl === undefined || variableUrl === undefined) return;
+  if (sameUrl(profileUrl, variableUrl)) return;
+  throw new UsageError(
+    `OVIRT_URL says ${shownUrl(variableUrl)}, profile "${name}" says ${shownUrl(profileUrl)}: ` +
+      "unset one",
+  );
+}
+
+/** Whether two engine URLs are the same but for trailing slashes. */
+function sameUrl(a: string, b: string): boolean {
+  return a.replace(/\/+$/, "") === b.replace(/\/+$/, "");
 }
 
 /**

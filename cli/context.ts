@@ -9,7 +9,8 @@ import { Leftovers } from "./interrupt.ts";
 import type { Env, Settings } from "./config.ts";
 import { resolveSettings } from "./config.ts";
 import type { ProgressOutput } from "../mod.ts";
-import { OutputClosedError } from "./errors.ts";
+import { OutputQueue } from "./output_queue.ts";
+import { printable } from "./output/printable.ts";
 import { type OutputOptions, parseFormat } from "./output/render.ts";
 import { parseDuration } from "./options.ts";
 import { openSession, type Session } from "./session.ts";
@@ -56,7 +57,7 @@ export class Context {
   #globals: GlobalValues = {};
   #output!: OutputOptions;
   #session?: Promise<Session>;
-  #errClosed = false;
+  readonly #writes = new OutputQueue();
 
   /**
    * A context for one run, whose commands stop when `signal` aborts; they note in
@@ -101,49 +102,59 @@ export class Context {
   }
 
   /**
-   * Writes to standard output. Once its reader has gone (`ovirt events follow | head -1`),
-   * throws {@link OutputClosedError}: the command ends there, with exit code 0. Once the run
-   * is interrupted, throws the signal's reason and writes nothing.
+   * Writes to standard output, after what was written before, without waiting: {@link flush}
+   * waits. Once its reader has gone (`ovirt events follow | head -1`), throws
+   * {@link OutputClosedError}: the command ends there, with exit code 0 (another failed write,
+   * such as to a full disk, throws its error). Once the run is interrupted, throws the
+   * signal's reason and writes nothing.
    */
   out(text: string): void {
     this.signal.throwIfAborted();
+    this.#writes.checkOut();
+    this.#writes.out(new TextEncoder().encode(text));
+  }
+
+  /**
+   * Writes to standard error, in order with standard output; once a write has failed (its
+   * reader has gone, as in `2>&1 | head -c 30`, or it was closed), nothing more: messages are
+   * never worth failing for. Once the run is interrupted, at once, ahead of anything still
+   * waiting to be written (which may never be).
+   */
+  err(text: string): void {
+    const bytes = new TextEncoder().encode(text);
+    if (!this.signal.aborted) return this.#writes.err(bytes);
     try {
-      writeAll(Deno.stdout, new TextEncoder().encode(text));
-    } catch (error) {
-      if (error instanceof Deno.errors.BrokenPipe) throw new OutputClosedError();
-      throw error;
+      writeAllSync(Deno.stderr, bytes);
+    } catch {
+      // Standard error is gone: nobody to tell.
     }
   }
 
   /**
-   * Writes to standard error; once a write has failed (its reader has gone, as in
-   * `2>&1 | head -c 30`, or it was closed), nothing more: messages are never worth failing for.
+   * Resolves once all output is written; throws as {@link out} does once standard output
+   * failed. Rejects with the signal's reason once the run is interrupted: a write that waits
+   * for a stalled reader does not hold the run.
    */
-  err(text: string): void {
-    this.#errBytes(new TextEncoder().encode(text));
+  flush(): Promise<void> {
+    return this.#writes.flush(this.signal);
   }
 
   /**
    * Standard error for a transfer's progress bar: its lines go where {@link err} writes, and
-   * stop as quietly once standard error is gone, while the transfer goes on.
+   * stop as quietly once standard error is gone, while the transfer goes on; redrawn in place
+   * on a terminal unless `TERM=dumb`.
    */
   progressOutput(): ProgressOutput {
     return {
-      isTerminal: () => !this.#errClosed && Deno.stderr.isTerminal(),
+      // A terminal that says it is dumb (Emacs' shell, some CI logs) takes no escape
+      // sequence: the bar is then a line every tenth, as in a log.
+      isTerminal: () =>
+        !this.#writes.errClosed && Deno.stderr.isTerminal() && this.env("TERM") !== "dumb",
       writeSync: (bytes) => {
-        this.#errBytes(bytes);
+        this.#writes.err(bytes.slice());
         return bytes.byteLength;
       },
     };
-  }
-
-  #errBytes(bytes: Uint8Array): void {
-    if (this.#errClosed) return;
-    try {
-      writeAll(Deno.stderr, bytes);
-    } catch {
-      this.#errClosed = true;
-    }
   }
 
   /** The connection settings in force (flags, variables, profile). */
@@ -169,7 +180,12 @@ export class Context {
   /** The session, opened on first use. */
   session(): Promise<Session> {
     this.#session ??= this.settings().then((settings) =>
-      openSession(settings, this.requestFlags(), this.env)
+      openSession(
+        settings,
+        this.requestFlags(),
+        this.env,
+        (line) => this.err(`ovirt: warning: ${printable(line)}\n`),
+      )
     );
     return this.#session;
   }
@@ -204,6 +220,6 @@ function terminalWidth(env: Env): number {
 }
 
 /** Writes all of `bytes` (a pipe may take part of them at a time). */
-function writeAll(stream: { writeSync(bytes: Uint8Array): number }, bytes: Uint8Array): void {
+function writeAllSync(stream: { writeSync(bytes: Uint8Array): number }, bytes: Uint8Array): void {
   while (bytes.byteLength > 0) bytes = bytes.subarray(stream.writeSync(bytes));
 }

@@ -20,6 +20,7 @@ import {
   uploadDisk,
   uploadImage,
 } from "../mod.ts";
+import { untilAborted } from "../transport/abortable.ts";
 import { findResource } from "./command_table.ts";
 import type { Context } from "./context.ts";
 import { OutputClosedError, UsageError } from "./errors.ts";
@@ -219,7 +220,9 @@ async function downloadToStdout(
     async write(chunk) {
       try {
         for (let rest = chunk; rest.byteLength > 0;) {
-          rest = rest.subarray(await Deno.stdout.write(rest));
+          // A write waiting for a stalled reader is left behind at Ctrl-C or SIGTERM, so
+          // that the transfer's clean-up need not wait for it.
+          rest = rest.subarray(await untilAborted(Deno.stdout.write(rest), options.signal));
         }
       } catch (error) {
         if (error instanceof Deno.errors.BrokenPipe) closed = true;

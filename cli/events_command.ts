@@ -68,6 +68,8 @@ export async function runFollow(context: Context, args: ParsedFlags): Promise<vo
         ? JSON.stringify(plain(event)) + "\n"
         : columns.map((column) => printable(cellText(valueAt(event, column)))).join("  ") + "\n",
     );
+    // Each line out before the next event: a reader gone (`| head -1`) ends the command now.
+    await context.flush();
   }
 }
 

@@ -11,6 +11,7 @@ import { EXIT } from "./errors.ts";
 import { GLOBAL_HELP, GLOBAL_OPTIONS, WAIT_HELP } from "./options.ts";
 import { flagsOfNested, flagsOfVerb, takesEntity } from "./resource_command.ts";
 import { renderTable } from "./output/table.ts";
+import { structValues } from "./values.ts";
 
 /** The special commands and what they do, for the top-level help. */
 export const SPECIAL_COMMANDS: readonly (readonly [string, string])[] = [
@@ -152,7 +153,7 @@ function describeKind(
     case "enum":
       return `one of ${ENUMS[spec.type!]?.values.join(", ")}${many}`;
     case "struct":
-      return `${spec.type}: a name, an id, key=value,... or JSON${many}`;
+      return `${spec.type}: ${structValues(spec.type!)}${many}`;
     default:
       return `${spec.kind}${many}`;
   }

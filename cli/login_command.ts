@@ -13,6 +13,7 @@ import { CLOSING_LOGOUT_LIMIT } from "../transport/auth.ts";
 import type { Context } from "./context.ts";
 import { CliError, EXIT, UsageError } from "./errors.ts";
 import type { ParsedFlags } from "./options.ts";
+import { printable } from "./output/printable.ts";
 import { readPassword } from "./prompt.ts";
 import { transportOptions } from "./session.ts";
 import {
@@ -29,7 +30,8 @@ export const LOGIN_HELP = `Usage: ovirt login [--url URL] [--username USER] [--p
 Asks for the password without echo (or reads OVIRT_PASSWORD, or the first line of a pipe),
 logs in to the engine's SSO and keeps the token in a file only you can read
 ($XDG_CACHE_HOME/ovirt/sessions/, mode 0600). Commands then use it until it expires or the
-engine ends the session (they then say so: log in again), or ovirt logout revokes it. The
+engine ends the session (they then say so: log in again; with OVIRT_PASSWORD set, they log
+in with it instead), or ovirt logout revokes it. The
 token of a login that fails after the SSO gave it (the URL is not the API root, the engine
 answers an error) is revoked (a warning says so when that fails too); the session a new login
 replaces is not (commands started before may still be using it): it ends when it expires.
@@ -122,8 +124,14 @@ export async function runLogout(context: Context, args: ParsedFlags): Promise<vo
   } finally {
     await connection.close(false);
   }
-  await removeSession(context.env, base.url);
   context.err(`Logged out of ${base.url}\n`);
+  await removeSession(context.env, base.url).catch((error) =>
+    context.err(
+      `ovirt: warning: the token is revoked, but its session file could not be removed: ${
+        printable((error as Error).message)
+      }\n`,
+    )
+  );
 }
 
 /** Whether the SSO refused the token itself (already revoked or expired): nothing to keep. */

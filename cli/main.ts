@@ -56,6 +56,7 @@ export async function main(
   );
   try {
     await run(context, args);
+    await context.flush(); // output waiting for a slow reader; a signal does not wait for it
     return interrupt.exitCode ?? 0;
   } catch (error) {
     // Interrupted: the command has cleaned up what it began; the exit code says why it ended,
@@ -65,11 +66,14 @@ export async function main(
       return interrupt.exitCode;
     }
     if (error instanceof OutputClosedError) return 0; // nobody reads any more
-    const explained = await context.explain(error);
+    // Explaining must not fail in turn (a session file that cannot be removed): main()
+    // resolves to an exit code, whatever happens.
+    const explained = await context.explain(error).catch(() => error);
     context.err(errorLine(explained) + "\n"); // nothing if stderr's reader has gone
     return exitCodeOf(explained);
   } finally {
-    await context.close();
+    await context.close().catch(() => {}); // a logout's failure is only logged (--debug)
+    await context.flush().catch(() => {}); // the error line; a signal does not wait for it
   }
 }
 

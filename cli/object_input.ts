@@ -18,7 +18,8 @@ export async function readObjectFile(
   type: string,
   signal?: AbortSignal,
 ): Promise<Record<string, unknown>> {
-  const text = await readInput(path, "from", signal);
+  // A byte order mark (a file saved by Notepad or PowerShell's Out-File) is no part of it.
+  const text = (await readInput(path, "from", signal)).replace(/^\uFEFF/, "");
   const what = `--from ${path}`;
   if (text.trimStart().startsWith("<")) {
     const tag = STRUCTS[type]?.tag;

@@ -9,7 +9,13 @@
 import { AuthError, Connection, type ConnectionOptions } from "../mod.ts";
 import type { Env, Settings } from "./config.ts";
 import { CliError, EXIT } from "./errors.ts";
-import { isExpired, readSession, removeSession, removeSessionOf } from "./token_cache.ts";
+import {
+  type CachedSession,
+  isExpired,
+  readSession,
+  removeSession,
+  removeSessionOf,
+} from "./token_cache.ts";
 
 /** Request settings common to every command. */
 export interface RequestFlags {
@@ -52,53 +58,83 @@ export interface Session {
   explain(error: unknown): Promise<unknown>;
 }
 
-/** Opens the connection `settings` describe. */
+/** Says on standard error something the command goes on without (one line, no prefix). */
+export type Warn = (line: string) => void;
+
+/**
+ * Opens the connection `settings` describe. With `OVIRT_PASSWORD` (and a user name), a
+ * cached session that expired, or that the engine rejects, gives way to a login with the
+ * password, and a cache that cannot be read or changed (a read-only home, a folder left
+ * root's by `sudo -E`) only gets a warning through `warn`.
+ */
 export async function openSession(
   settings: Settings,
   flags: RequestFlags,
   env: Env,
+  warn: Warn,
 ): Promise<Session> {
   const base = transportOptions(settings, flags);
   const password = env("OVIRT_PASSWORD");
-  const cached = await readSession(env, base.url);
-  const usable = cached &&
-    (settings.username === undefined || settings.username === cached.username);
-  if (usable && isExpired(cached)) {
-    await removeSession(env, base.url);
-    throw new CliError(
-      `The session of ${cached.username} at ${base.url} expired at ${cached.expires}: ` +
-        "run `ovirt login` again",
-      EXIT.AUTH,
-    );
+  const credentials = settings.username && password !== undefined
+    ? { username: settings.username, password }
+    : undefined;
+  let cached: CachedSession | undefined;
+  try {
+    cached = await readSession(env, base.url);
+  } catch (error) {
+    if (!credentials) throw error;
+    warn(`${(error as Error).message}; logging in with OVIRT_PASSWORD instead`);
   }
-  if (usable) {
-    const connection = new Connection({ ...base, token: cached.token });
+  const session = cached &&
+      (settings.username === undefined || settings.username === cached.username)
+    ? cached
+    : undefined;
+  if (session && isExpired(session)) {
+    await removeSession(env, base.url).catch((error) => warn(notRemoved(error)));
+    if (!credentials) {
+      throw new CliError(
+        `The session of ${session.username} at ${base.url} expired at ${session.expires}: ` +
+          "run `ovirt login` again",
+        EXIT.AUTH,
+      );
+    }
+  } else if (session) {
+    // With a password, the SDK logs in with it when the engine rejects the cached token.
+    const connection = new Connection({ ...base, token: session.token, ...credentials });
     return {
       connection,
       cached: true,
-      close: () => connection.close(false),
+      // A token the password got is logged out; the cached one is kept.
+      close: () => connection.close(credentials !== undefined),
       explain: async (error) => {
-        if (!(error instanceof AuthError) || error.code !== 401) return error;
-        await removeSessionOf(env, base.url, cached.token);
+        if (credentials || !(error instanceof AuthError) || error.code !== 401) return error;
+        await removeSessionOf(env, base.url, session.token).catch((error) =>
+          warn(notRemoved(error))
+        );
         return new CliError(
-          `The session of ${cached.username} at ${base.url} has expired or was revoked: ` +
+          `The session of ${session.username} at ${base.url} has expired or was revoked: ` +
             "run `ovirt login` again",
           EXIT.AUTH,
         );
       },
     };
   }
-  if (!settings.username || password === undefined) {
+  if (!credentials) {
     throw new CliError(
       "Not logged in: run `ovirt login`, or set OVIRT_USERNAME and OVIRT_PASSWORD",
       EXIT.AUTH,
     );
   }
-  const connection = new Connection({ ...base, username: settings.username, password });
+  const connection = new Connection({ ...base, ...credentials });
   return {
     connection,
     cached: false,
     close: () => connection.close(),
     explain: (error) => Promise.resolve(error),
   };
+}
+
+/** The warning for a session file that could not be removed. */
+function notRemoved(error: unknown): string {
+  return `the ended session could not be removed from the cache: ${(error as Error).message}`;
 }

@@ -138,7 +138,7 @@ export function parseStruct(text: string, type: string, what: string): Record<st
   }
   if (!trimmed.includes("=")) {
     const bare = Object.hasOwn(BARE_WORDS, type) ? BARE_WORDS[type] : undefined;
-    if (bare) return bare(trimmed, what);
+    if (bare) return bare.read(trimmed, what);
     if (looksLikeId(trimmed)) return { id: trimmed };
     const members = membersOf(type).map((member) => member.name);
     if (members.includes("name")) return { name: trimmed };
@@ -162,27 +162,47 @@ export function parseStruct(text: string, type: string, what: string): Record<st
 /**
  * Structs whose bare word means another member than the name, which the engine does not
  * read for them: a version's numbers (`--version 4.7`), a CPU's type
- * (`--cpu "Intel Icelake Server Family"`).
+ * (`--cpu "Intel Icelake Server Family"`); with what help says the word is.
  */
 const BARE_WORDS: Readonly<
-  Record<string, (word: string, what: string) => Record<string, unknown>>
+  Record<string, {
+    read: (word: string, what: string) => Record<string, unknown>;
+    shown: string;
+  }>
 > = {
-  Version: (word, what) => {
-    if (!/^\d+(\.\d+){1,3}$/.test(word)) {
-      throw new UsageError(
-        `${what}: "${word}" is not a version: give MAJOR.MINOR (4.7), or major=4,minor=7`,
-      );
-    }
-    const [major, minor, build, revision] = word.split(".").map(Number);
-    return {
-      major,
-      minor,
-      ...(build === undefined ? {} : { build }),
-      ...(revision === undefined ? {} : { revision }),
-    };
+  Version: {
+    read: (word, what) => {
+      if (!/^\d+(\.\d+){1,3}$/.test(word)) {
+        throw new UsageError(
+          `${what}: "${word}" is not a version: give MAJOR.MINOR (4.7), or major=4,minor=7`,
+        );
+      }
+      const [major, minor, build, revision] = word.split(".").map(Number);
+      return {
+        major,
+        minor,
+        ...(build === undefined ? {} : { build }),
+        ...(revision === undefined ? {} : { revision }),
+      };
+    },
+    shown: "MAJOR.MINOR (4.7)",
   },
-  Cpu: (word) => ({ type: word }),
+  Cpu: { read: (word) => ({ type: word }), shown: 'its type ("Intel Icelake Server Family")' },
 };
+
+/**
+ * What a flag of struct `type` takes, for help: its bare word (a name, a version's numbers,
+ * a CPU's type; none for a struct without a name, such as a ticket), an id where a bare word
+ * can be one, `key=value,...` or JSON.
+ */
+export function structValues(type: string): string {
+  const bare = Object.hasOwn(BARE_WORDS, type) ? BARE_WORDS[type] : undefined;
+  if (bare) return `${bare.shown}, key=value,... or JSON`;
+  if (membersOf(type).some((member) => member.name === "name")) {
+    return "a name, an id, key=value,... or JSON";
+  }
+  return "key=value,... or JSON, or an id (it has no name)";
+}
 
 function splitPairs(text: string): string[] {
   // A comma starts a new pair only when what follows looks like `key=`.
