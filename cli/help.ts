@@ -62,6 +62,7 @@ Examples:
   ovirt vm start myvm --wait
   ovirt vm add --name web1 --cluster Default --template Blank --memory 2GiB
   ovirt vm nics myvm
+  ovirt vm snapshots myvm add --description before-upgrade --wait
   ovirt api GET /vms/123
 
 Commands:
@@ -127,7 +128,10 @@ export function resourceHelp(
     [`${verb.word}${takesEntity(verb) ? " NAME|ID" : ""}`, verbSummary(resource, verb)] as const
   );
   const nested = [...resource.nested.values()].map((item: Nested) =>
-    [`${item.word} NAME|ID`, `list the ${item.word} of a ${resource.singular}`] as const
+    [
+      `${item.word} NAME|ID [VERB | ITEM [VERB]]`,
+      `the ${item.word} of a ${resource.singular}: ${[...item.verbs.keys()].join(", ")}`,
+    ] as const
   );
   return `Usage: ovirt ${resource.singular} VERB [NAME|ID] [flags]   (or ovirt ${resource.plural} ...)
 
