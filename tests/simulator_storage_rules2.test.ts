@@ -8,7 +8,37 @@
  */
 
 import assert from "node:assert/strict";
+import { type Connection, types } from "../mod.ts";
 import { rejectsWith, simulatorSession } from "./sim_session.ts";
+
+/** The VM named `name` and its disk attachments service. */
+async function vmNamed(connection: Connection, name: string) {
+  const vms = connection.systemService().vmsService();
+  const [vm] = await vms.list({ search: `name=${name}` });
+  return {
+    vm,
+    service: vms.vmService(vm.id!),
+    attachments: vms.vmService(vm.id!).diskAttachmentsService(),
+  };
+}
+
+Deno.test("simulator: a direct LUN disk has no status, as the engine shows none", async () => {
+  await using session = await simulatorSession({ delay: 0 });
+  const disks = session.connection.systemService().disksService();
+  const lun = await disks.add({
+    name: "lun1",
+    lunStorage: { type: types.StorageType.ISCSI, logicalUnits: [{ id: "3600a0b80001" }] },
+  });
+  assert.equal(lun.storageType, types.DiskStorageType.LUN);
+  assert.equal(lun.status, undefined);
+  assert.equal((await disks.diskService(lun.id!).get()).status, undefined);
+  const [listed] = await disks.list({ search: "name=lun1" });
+  assert.equal(listed.status, undefined);
+  // A LUN disk attached to a VM and detached again.
+  const { attachments } = await vmNamed(session.connection, "vm003");
+  await attachments.add({ disk: { id: lun.id }, interface: types.DiskInterface.VIRTIO_SCSI });
+  await attachments.attachmentService(lun.id!).remove();
+});
 
 Deno.test("simulator: a fault with a reason only has no detail", async () => {
   await using session = await simulatorSession({ delay: 0 });

@@ -1,14 +1,15 @@
 /**
  * Disks: created `locked`, `ok` a step later, in a configuration the engine accepts
- * (`disk_configuration.ts`), a LUN only once; storage operations (copy, move, sparsify,
- * reduce, ...) lock them again for a step; a locked disk refuses changes. Sparsify needs a
- * raw sparse image disk and frees the blocks that hold only zeros; reduce needs a disk on a
- * block domain that is not shareable; both need the disk's VMs down, and neither changes
- * the `actual_size` the engine recorded (it does not measure the volume again). A copy
- * locks its source too while it runs; a disk plugged into a VM that is not down is not
- * removed. A disk only grows (a smaller `provisioned_size` is refused, through the disk or
- * its attachment); it is not moved to the domain it is on, nor moved or copied to an ISO or
- * export domain. Also the per-domain disk views (`storagedomains/{id}/disks`).
+ * (`disk_configuration.ts`), a LUN only once and without a status; storage operations
+ * (copy, move, sparsify, reduce, ...) lock them again for a step; a locked disk refuses
+ * changes. Sparsify needs a raw sparse image disk and frees the blocks that hold only
+ * zeros; reduce needs a disk on a block domain that is not shareable; both need the disk's
+ * VMs down, and neither changes the `actual_size` the engine recorded (it does not measure
+ * the volume again). A copy locks its source too while it runs; a disk plugged into a VM
+ * that is not down is not removed. A disk only grows (a smaller `provisioned_size` is
+ * refused, through the disk or its attachment); it is not moved to the domain it is on,
+ * nor moved or copied to an ISO or export domain. Also the per-domain disk views
+ * (`storagedomains/{id}/disks`).
  *
  * @module
  */
@@ -33,9 +34,10 @@ const GIB = 1024 ** 3;
 
 /**
  * Creates a disk in `disks` from what a request describes, with the id it asks for if
- * any; `locked` until one step later. A direct LUN disk (`lun_storage`) has no image and
- * no storage domain, and is ready at once; a LUN another disk uses is refused, as is an
- * image configuration the domain cannot hold.
+ * any; `locked` until one step later. A direct LUN disk (`lun_storage`) has no image, no
+ * storage domain and no status (the engine shows a status for image disks only), and is
+ * ready at once; a LUN another disk uses is refused, as is an image configuration the
+ * domain cannot hold.
  */
 export function createDisk(engine: Engine, body: Record<string, unknown>): Entity {
   const described = withReferences(engine, "Disk", body);
@@ -55,7 +57,7 @@ export function createDisk(engine: Engine, body: Record<string, unknown>): Entit
       alias: name,
       storageType: "lun",
       storageDomains: [],
-      status: "ok",
+      status: undefined,
     });
   }
   const domains = described.storageDomains as unknown[] | undefined;
