@@ -8,8 +8,25 @@
  */
 
 import assert from "node:assert/strict";
-import { type Connection, types } from "../mod.ts";
+import { type Connection, types, waitForStatus } from "../mod.ts";
 import { rejectsWith, simulatorSession } from "./sim_session.ts";
+
+const POLL = { interval: 5, timeout: 5000 };
+const GIB = 1024 ** 3;
+
+/** A new 1 GiB disk on the domain `data`, once it is `ok`. */
+async function newDisk(connection: Connection, name: string) {
+  const disks = connection.systemService().disksService();
+  const disk = await disks.add({
+    name,
+    format: types.DiskFormat.COW,
+    provisionedSize: GIB,
+    storageDomains: [{ name: "data" }],
+  });
+  const service = disks.diskService(disk.id!);
+  await waitForStatus(service, types.DiskStatus.OK, POLL);
+  return { id: disk.id!, service };
+}
 
 /** The VM named `name` and its disk attachments service. */
 async function vmNamed(connection: Connection, name: string) {
@@ -21,6 +38,57 @@ async function vmNamed(connection: Connection, name: string) {
     attachments: vms.vmService(vm.id!).diskAttachmentsService(),
   };
 }
+
+Deno.test("simulator: a disk is made, moved and copied only on an active data domain", async () => {
+  await using session = await simulatorSession({ delay: 0 });
+  const system = session.connection.systemService();
+  const domains = system.storageDomainsService();
+  await domains.add({
+    name: "fresh",
+    type: types.StorageDomainType.DATA,
+    host: { name: "host1" },
+    storage: { type: types.StorageType.NFS, address: "nfs.example.com", path: "/exports/fresh" },
+  });
+  const disks = system.disksService();
+  const add = (domain: string) =>
+    disks.add({
+      name: `on_${domain}`,
+      format: types.DiskFormat.COW,
+      provisionedSize: GIB,
+      storageDomains: [{ name: domain }],
+    });
+  const cases = [
+    [
+      "fresh",
+      409,
+      /^\[Cannot add Virtual Disk\. The relevant Storage Domain's status is Unattached\.\]$/,
+    ],
+    ["ovirt-image-repository", 409, /status is Unattached\.\]$/],
+    ["iso", 400, /^\[Cannot add Virtual Disk\. Storage Domain type is illegal\.\]$/],
+  ] as const;
+  for (const [domain, code, detail] of cases) await rejectsWith(add(domain), code, detail);
+  const [fresh] = await domains.list({ search: "name=fresh" });
+  const below = domains.storageDomainService(fresh.id!).disksService();
+  await rejectsWith(
+    below.add({ name: "below", format: types.DiskFormat.COW, provisionedSize: GIB }),
+    409,
+    /Unattached/,
+  );
+  assert.deepEqual(await disks.list({ search: "name=on_* or name=below" }), []);
+
+  const disk = await newDisk(session.connection, "stays");
+  await rejectsWith(
+    disk.service.move({ storageDomain: { name: "fresh" } }),
+    409,
+    /^\[Cannot move Virtual Disk\. The relevant Storage Domain's status is Unattached\.\]$/,
+  );
+  await rejectsWith(
+    disk.service.copy({ storageDomain: { name: "fresh" }, disk: { name: "copied" } }),
+    409,
+    /^\[Cannot copy Virtual Disk\. The relevant Storage Domain's status is Unattached\.\]$/,
+  );
+  assert.equal((await disk.service.get()).status, types.DiskStatus.OK);
+});
 
 Deno.test("simulator: a direct LUN disk has no status, as the engine shows none", async () => {
   await using session = await simulatorSession({ delay: 0 });

@@ -8,8 +8,8 @@
  * the volume again). A copy locks its source too while it runs; a disk plugged into a VM
  * that is not down is not removed. A disk only grows (a smaller `provisioned_size` is
  * refused, through the disk or its attachment); it is not moved to the domain it is on,
- * nor moved or copied to an ISO or export domain. Also the per-domain disk views
- * (`storagedomains/{id}/disks`).
+ * nor made, moved or copied on a domain that is not active, nor on an ISO or export
+ * domain. Also the per-domain disk views (`storagedomains/{id}/disks`).
  *
  * @module
  */
@@ -27,7 +27,7 @@ import {
   isBlockDomain,
 } from "./disk_configuration.ts";
 import { dropLayers } from "./disk_snapshots.ts";
-import { checkDomainsActive } from "./domain_status.ts";
+import { checkDiskDestination } from "./domain_status.ts";
 import { transition } from "./lifecycle.ts";
 
 const GIB = 1024 ** 3;
@@ -36,8 +36,8 @@ const GIB = 1024 ** 3;
  * Creates a disk in `disks` from what a request describes, with the id it asks for if
  * any; `locked` until one step later. A direct LUN disk (`lun_storage`) has no image, no
  * storage domain and no status (the engine shows a status for image disks only), and is
- * ready at once; a LUN another disk uses is refused, as is an image configuration the
- * domain cannot hold.
+ * ready at once; a LUN another disk uses is refused, as is a domain that is not an active
+ * data domain, or an image configuration the domain cannot hold.
  */
 export function createDisk(engine: Engine, body: Record<string, unknown>): Entity {
   const described = withReferences(engine, "Disk", body);
@@ -63,7 +63,7 @@ export function createDisk(engine: Engine, body: Record<string, unknown>): Entit
   const domains = described.storageDomains as unknown[] | undefined;
   const domain = domains?.[0] ?? firstDataDomain(engine);
   const domainId = (domain as Reference | undefined)?.id;
-  if (domainId !== undefined) checkDomainsActive(engine, [domainId], "add Virtual Disk");
+  if (domainId !== undefined) checkDiskDestination(engine, domainId, "add Virtual Disk");
   checkImageConfiguration(engine, described, domainId);
   const name = aliasOf(described) ?? `disk-${engine.store.count("disks") + 1}`;
   const provisionedSize = (described.provisionedSize as number | undefined) ?? GIB;
@@ -216,8 +216,8 @@ function shrink(dropZeros: boolean): ActionHandler {
 
 /**
  * The storage domain a move or copy (`what`) of `disk` names, refused as the engine's
- * `MoveOrCopyDiskCommand` does: a move to the domain the disk is on, and either to an ISO
- * or export domain.
+ * `MoveOrCopyDiskCommand` does: a move to the domain the disk is on, and either to a
+ * domain that is not active, or to an ISO or export domain.
  */
 function destination(
   call: Call,
@@ -235,10 +235,7 @@ function destination(
       "Cannot move Virtual Disk. The source and target storage domains are the same.",
     );
   }
-  const type = call.engine.store.get("storagedomains", domain.id as string)?.type;
-  if (type === "iso" || type === "export") {
-    throw badParameters(`Cannot ${what} Virtual Disk. Storage Domain type is illegal.`);
-  }
+  checkDiskDestination(call.engine, domain.id as string, `${what} Virtual Disk`);
   return domain;
 }
 
