@@ -39,6 +39,29 @@ async function vmNamed(connection: Connection, name: string) {
   };
 }
 
+Deno.test("simulator: a template's disk is not removed through the disks, which name no domain", async () => {
+  await using session = await simulatorSession({ delay: 0 });
+  const system = session.connection.systemService();
+  const [template] = await system.templatesService().list({ search: "name=centos9" });
+  const templateAttachments = system.templatesService().templateService(template.id!)
+    .diskAttachmentsService();
+  const [attachment] = await templateAttachments.list();
+  const disks = system.disksService();
+  const noDomain =
+    /^\[Cannot remove Virtual Disk\. A storage domain must be specified when deleting one of a template's disk's copies\.\]$/;
+  await rejectsWith(disks.diskService(attachment.id!).remove(), 400, noDomain);
+  const [data] = await system.storageDomainsService().list({ search: "name=data" });
+  const onDomain = system.storageDomainsService().storageDomainService(data.id!).disksService();
+  await rejectsWith(onDomain.diskService(attachment.id!).remove(), 400, noDomain);
+  assert.equal((await templateAttachments.list()).length, 1);
+  assert.equal((await disks.diskService(attachment.id!).get()).id, attachment.id);
+
+  // A floating disk is removed so.
+  const floating = await newDisk(session.connection, "floating");
+  await floating.service.remove();
+  await rejectsWith(floating.service.get(), 404);
+});
+
 Deno.test("simulator: a disk is made, moved and copied only on an active data domain", async () => {
   await using session = await simulatorSession({ delay: 0 });
   const system = session.connection.systemService();

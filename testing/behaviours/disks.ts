@@ -6,10 +6,11 @@
  * zeros; reduce needs a disk on a block domain that is not shareable; both need the disk's
  * VMs down, and neither changes the `actual_size` the engine recorded (it does not measure
  * the volume again). A copy locks its source too while it runs; a disk plugged into a VM
- * that is not down is not removed. A disk only grows (a smaller `provisioned_size` is
- * refused, through the disk or its attachment); it is not moved to the domain it is on,
- * nor made, moved or copied on a domain that is not active, nor on an ISO or export
- * domain. Also the per-domain disk views (`storagedomains/{id}/disks`).
+ * that is not down is not removed, nor is a template's disk (no storage domain can be
+ * named). A disk only grows (a smaller `provisioned_size` is refused, through the disk or
+ * its attachment); it is not moved to the domain it is on, nor made, moved or copied on a
+ * domain that is not active, nor on an ISO or export domain. Also the per-domain disk
+ * views (`storagedomains/{id}/disks`).
  *
  * @module
  */
@@ -158,6 +159,22 @@ export function checkRemovable(engine: Engine, disk: Entity): void {
   }
 }
 
+/**
+ * Refuses to remove a disk of a template where no storage domain can be named (the
+ * engine's `RemoveDiskCommand`: `DELETE /disks/{id}` sends none, and a template disk's
+ * copy is removed from one domain only).
+ */
+function checkNotTemplateDisk(engine: Engine, disk: Entity): void {
+  const owned = engine.store.items("templates").some((template) =>
+    engine.store.get(`templates/${encodeURIComponent(template.id)}/diskattachments`, disk.id)
+  );
+  if (owned) {
+    throw badParameters(
+      "Cannot remove Virtual Disk. A storage domain must be specified when deleting one of a template's disk's copies.",
+    );
+  }
+}
+
 /** Removes disk `id` with its snapshots and its attachments to VMs and templates. */
 export function deleteDisk(engine: Engine, id: string): void {
   engine.store.delete("disks", id);
@@ -277,6 +294,7 @@ const disk: Behaviour = {
     return call.engine.store.put("disks", changedDisk(call.engine, entity, changes));
   },
   remove(call, entity) {
+    checkNotTemplateDisk(call.engine, entity);
     checkNotLocked(entity, "remove");
     checkRemovable(call.engine, entity);
     deleteDisk(call.engine, entity.id);
