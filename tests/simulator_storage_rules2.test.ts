@@ -8,7 +8,7 @@
  */
 
 import assert from "node:assert/strict";
-import { type Connection, types, waitForStatus } from "../mod.ts";
+import { type Connection, types, waitFor, waitForStatus } from "../mod.ts";
 import { rejectsWith, simulatorSession } from "./sim_session.ts";
 
 const POLL = { interval: 5, timeout: 5000 };
@@ -38,6 +38,133 @@ async function vmNamed(connection: Connection, name: string) {
     attachments: vms.vmService(vm.id!).diskAttachmentsService(),
   };
 }
+
+Deno.test("simulator: a VM has one boot disk, whether a disk is attached, added or marked so", async () => {
+  await using session = await simulatorSession({ delay: 0 });
+  const { connection } = session;
+  const { attachments } = await vmNamed(connection, "vm003");
+  const boot =
+    /^\[Cannot (attach|add|edit) Virtual Disk\. Disk vm003_disk1 in VM vm003 is already marked as boot\.\]$/;
+  const data = await newDisk(connection, "data_disk");
+  const attempt = attachments.add({
+    disk: { id: data.id },
+    bootable: true,
+    interface: types.DiskInterface.VIRTIO_SCSI,
+  });
+  assert.match((await rejectsWith(attempt, 409, boot)).fault!.detail!, /^\[Cannot attach /);
+  const added = attachments.add({
+    bootable: true,
+    interface: types.DiskInterface.VIRTIO_SCSI,
+    disk: {
+      name: "second_os",
+      format: types.DiskFormat.COW,
+      provisionedSize: GIB,
+      storageDomains: [{ name: "data" }],
+    },
+  });
+  assert.match((await rejectsWith(added, 409, boot)).fault!.detail!, /^\[Cannot add /);
+  const names = async () => {
+    const disks = connection.systemService().disksService();
+    return (await disks.list({ search: "name=second_os" })).length;
+  };
+  assert.equal(await names(), 0);
+
+  await attachments.add({ disk: { id: data.id }, interface: types.DiskInterface.VIRTIO_SCSI });
+  const marked = attachments.attachmentService(data.id).update({ bootable: true });
+  assert.match((await rejectsWith(marked, 409, boot)).fault!.detail!, /^\[Cannot edit /);
+  assert.equal((await attachments.attachmentService(data.id).get()).bootable, false);
+
+  // Once the OS disk is no longer the boot disk, the other one may be.
+  const [os] = (await attachments.list()).filter((attachment) => attachment.id !== data.id);
+  await attachments.attachmentService(os.id!).update({ bootable: false });
+  await attachments.attachmentService(data.id).update({ bootable: true });
+  assert.equal((await attachments.attachmentService(data.id).get()).bootable, true);
+});
+
+Deno.test("simulator: no IDE disk is plugged into or out of a running VM", async () => {
+  await using session = await simulatorSession({ delay: 0 });
+  const { connection } = session;
+  const { vm, attachments } = await vmNamed(connection, "vm001");
+  assert.equal(vm.status, types.VmStatus.UP);
+  const disk = await newDisk(connection, "legacy");
+  const ide = (what: string) =>
+    new RegExp(
+      `^\\[Cannot ${what} legacy to vm001\\. Hot plugging a disk to an IDE interface is not supported\\.\\]$`,
+    );
+  await rejectsWith(
+    attachments.add({ disk: { id: disk.id }, interface: types.DiskInterface.IDE, active: true }),
+    400,
+    ide("attach"),
+  );
+  // Attached unplugged, it stays so while the VM runs; detached, it goes as it came.
+  await attachments.add({
+    disk: { id: disk.id },
+    interface: types.DiskInterface.IDE,
+    active: false,
+  });
+  const attachment = attachments.attachmentService(disk.id);
+  await rejectsWith(attachment.update({ active: true }), 400, ide("hot plug"));
+  assert.equal((await attachment.get()).active, false);
+  await attachment.remove();
+
+  // Plugged while the VM is down: it can neither be unplugged nor detached once it runs.
+  const down = await vmNamed(connection, "vm003");
+  await down.attachments.add({
+    disk: { id: disk.id },
+    interface: types.DiskInterface.IDE,
+    active: true,
+  });
+  await down.service.start();
+  await waitForStatus(down.service, types.VmStatus.UP, POLL);
+  const plugged = down.attachments.attachmentService(disk.id);
+  const onVm003 = (what: string) => new RegExp(ide(what).source.replace("vm001", "vm003"));
+  await rejectsWith(plugged.update({ active: false }), 400, onVm003("hot unplug"));
+  await rejectsWith(plugged.remove(), 400, onVm003("detach"));
+  assert.equal((await plugged.get()).active, true);
+
+  // A disk on another interface is plugged into the running VM.
+  const scsi = await newDisk(connection, "modern");
+  await attachments.add({
+    disk: { id: scsi.id },
+    interface: types.DiskInterface.VIRTIO_SCSI,
+    active: true,
+  });
+});
+
+Deno.test("simulator: a disk that is part of a VM snapshot is not detached", async () => {
+  await using session = await simulatorSession({ delay: 0 });
+  const { connection } = session;
+  const { service, attachments } = await vmNamed(connection, "vm003");
+  const [osDisk] = await attachments.list();
+  const snapshots = service.snapshotsService();
+  const snapshot = await snapshots.add({ description: "before-change" });
+  const snapshotService = snapshots.snapshotService(snapshot.id!);
+  await waitFor(
+    () => snapshotService.get(),
+    (current) => current.snapshotStatus === types.SnapshotStatus.OK,
+    POLL,
+  );
+  await rejectsWith(
+    attachments.attachmentService(osDisk.id!).remove(),
+    409,
+    /^\[Cannot detach Virtual Disk\. The disk is already configured in a snapshot\. In order to detach it, remove the disk's snapshots\.\]$/,
+  );
+  assert.equal((await attachments.list()).length, 1);
+
+  // A disk as it is in the snapshot, attached to another VM for a backup, is detached again.
+  const backup = await vmNamed(connection, "vm006");
+  await backup.attachments.add({
+    disk: { id: osDisk.id, snapshot: { id: snapshot.id } },
+    interface: types.DiskInterface.VIRTIO_SCSI,
+    active: true,
+  });
+  await backup.attachments.attachmentService(osDisk.id!).remove();
+
+  // Once the snapshot is removed, the disk is detached.
+  await snapshotService.remove();
+  await attachments.attachmentService(osDisk.id!).remove();
+  assert.deepEqual(await attachments.list(), []);
+});
 
 Deno.test("simulator: a template's disk is not removed through the disks, which name no domain", async () => {
   await using session = await simulatorSession({ delay: 0 });
