@@ -258,6 +258,34 @@ Deno.test("simulator: a direct LUN disk has no status, as the engine shows none"
   await attachments.attachmentService(lun.id!).remove();
 });
 
+Deno.test("simulator: a network has one vNIC profile of a name, however it is added or renamed", async () => {
+  await using session = await simulatorSession({ delay: 0 });
+  const system = session.connection.systemService();
+  const [network] = await system.networksService().list({ search: "name=ovirtmgmt" });
+  const profiles = system.vnicProfilesService();
+  const below = system.networksService().networkService(network.id!).vnicProfilesService();
+  const inUse =
+    /^\[Cannot (add|edit) VM network interface profile\. The VM network interface profile's name is already used by an existing profile for the same network\.\n-Please choose a different name\.\]$/;
+  await rejectsWith(profiles.add({ name: "ovirtmgmt", network: { id: network.id } }), 409, inUse);
+  await rejectsWith(below.add({ name: "ovirtmgmt" }), 409, inUse);
+
+  // A new profile belongs to its network, however it was added.
+  const first = await profiles.add({ name: "first", network: { id: network.id } });
+  const second = await below.add({ name: "second" });
+  assert.equal(second.network?.id, network.id);
+  const names = (await below.list()).map((profile) => profile.name).sort();
+  assert.deepEqual(names, ["first", "ovirtmgmt", "second"]);
+  const rename = profiles.profileService(second.id!).update({ name: "first" });
+  assert.match((await rejectsWith(rename, 409, inUse)).fault!.detail!, /^\[Cannot edit /);
+  await profiles.profileService(first.id!).update({ name: "first", portMirroring: false });
+
+  // Another network may have a profile of that name.
+  const [dc] = await system.dataCentersService().list({ search: "name=Default" });
+  const other = await system.networksService().add({ name: "pbnet", dataCenter: { id: dc.id } });
+  const again = await profiles.add({ name: "first", network: { id: other.id } });
+  assert.equal(again.network?.id, other.id);
+});
+
 Deno.test("simulator: a fault with a reason only has no detail", async () => {
   await using session = await simulatorSession({ delay: 0 });
   const domains = session.connection.systemService().storageDomainsService();
