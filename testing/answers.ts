@@ -20,7 +20,10 @@ export class Refusal extends Error {
   /** `<reason>` of the fault. */
   readonly reason: string;
 
-  /** A refusal with `status`, fault `reason` and fault `detail` (the error message). */
+  /**
+   * A refusal with `status`, fault `reason` and fault `detail` (the error message; empty
+   * for a fault that has no detail).
+   */
   constructor(status: number, reason: string, detail: string) {
     super(detail);
     this.status = status;
@@ -73,10 +76,11 @@ export function xmlAnswer(status: number, body: string, headers: HeadersInit = {
   });
 }
 
-/** The `<fault>` answer of a refusal. */
+/**
+ * The `<fault>` answer of a refusal; a refusal without a detail (the engine's REST layer
+ * writes some faults with a reason only) has no `<detail>`.
+ */
 export function refusalAnswer(refusal: Refusal): Response {
-  return xmlAnswer(
-    refusal.status,
-    writeStruct("Fault", { reason: refusal.reason, detail: refusal.message }),
-  );
+  const detail = refusal.message === "" ? undefined : refusal.message;
+  return xmlAnswer(refusal.status, writeStruct("Fault", { reason: refusal.reason, detail }));
 }

@@ -18,9 +18,12 @@ const CONFIGURATION = (what: string) =>
     `^\\[Cannot add Virtual Disk\\. Disk configuration \\(${what}\\) is incompatible with the storage domain type\\.\\]$`,
   );
 
-/** Adds the iSCSI data domain `blk` (unattached) and returns its name. */
+/**
+ * Adds the iSCSI data domain `blk`, attached to the data center `Default` and active there
+ * (the engine makes disks on active domains only), and returns its name.
+ */
 async function blockDomain(connection: Connection): Promise<string> {
-  await connection.systemService().storageDomainsService().add({
+  const domain = await connection.systemService().storageDomainsService().add({
     name: "blk",
     type: types.StorageDomainType.DATA,
     host: { name: "host1" },
@@ -29,6 +32,11 @@ async function blockDomain(connection: Connection): Promise<string> {
       logicalUnits: [{ id: "36001405aaaa", address: "192.0.2.10", port: 3260, target: "iqn.t" }],
     },
   });
+  const dataCenters = connection.systemService().dataCentersService();
+  const [dataCenter] = await dataCenters.list({ search: "name=Default" });
+  const attached = dataCenters.dataCenterService(dataCenter.id!).storageDomainsService();
+  await attached.add({ id: domain.id });
+  await waitForStatus(attached.storageDomainService(domain.id!), "active", POLL);
   return "blk";
 }
 

@@ -82,12 +82,18 @@ Deno.test("simulator: a disk is not moved to its own domain, nor moved or copied
   await using session = await simulatorSession({ delay: 0 });
   const { connection } = session;
   const domains = connection.systemService().storageDomainsService();
-  await domains.add({
+  const exports = await domains.add({
     name: "exports",
     type: types.StorageDomainType.EXPORT,
     host: { name: "host1" },
     storage: { type: types.StorageType.NFS, address: "nfs.example.com", path: "/exports/exp" },
   });
+  // Active in the data center: a domain that is not is refused for its status first.
+  const dataCenters = connection.systemService().dataCentersService();
+  const [dataCenter] = await dataCenters.list({ search: "name=Default" });
+  const attached = dataCenters.dataCenterService(dataCenter.id!).storageDomainsService();
+  await attached.add({ id: exports.id });
+  await waitForStatus(attached.storageDomainService(exports.id!), "active", POLL);
   const disk = await newDisk(connection, "stays");
   const [data] = await domains.list({ search: "name=data" });
   await rejectsWith(

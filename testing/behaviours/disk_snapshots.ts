@@ -29,6 +29,11 @@ function layersOf(engine: Engine, diskId: string): Entity[] {
   return engine.store.items(LAYERS).filter((layer) => (layer.disk as Reference).id === diskId);
 }
 
+/** Whether disk `diskId` has frozen layers: it is part of a VM snapshot. */
+export function hasFrozenLayers(engine: Engine, diskId: string): boolean {
+  return layersOf(engine, diskId).length > 0;
+}
+
 /** What a layer shows of its disk. */
 function layerOf(engine: Engine, disk: Entity, id: string): Entity {
   const parent = layersOf(engine, disk.id).at(-1);

@@ -1,14 +1,16 @@
 /**
  * Disks: created `locked`, `ok` a step later, in a configuration the engine accepts
- * (`disk_configuration.ts`), a LUN only once; storage operations (copy, move, sparsify,
- * reduce, ...) lock them again for a step; a locked disk refuses changes. Sparsify needs a
- * raw sparse image disk and frees the blocks that hold only zeros; reduce needs a disk on a
- * block domain that is not shareable; both need the disk's VMs down, and neither changes
- * the `actual_size` the engine recorded (it does not measure the volume again). A copy
- * locks its source too while it runs; a disk plugged into a VM that is not down is not
- * removed. A disk only grows (a smaller `provisioned_size` is refused, through the disk or
- * its attachment); it is not moved to the domain it is on, nor moved or copied to an ISO or
- * export domain. Also the per-domain disk views (`storagedomains/{id}/disks`).
+ * (`disk_configuration.ts`), a LUN only once and without a status; storage operations
+ * (copy, move, sparsify, reduce, ...) lock them again for a step; a locked disk refuses
+ * changes. Sparsify needs a raw sparse image disk and frees the blocks that hold only
+ * zeros; reduce needs a disk on a block domain that is not shareable; both need the disk's
+ * VMs down, and neither changes the `actual_size` the engine recorded (it does not measure
+ * the volume again). A copy locks its source too while it runs; a disk plugged into a VM
+ * that is not down is not removed, nor is a template's disk (no storage domain can be
+ * named). A disk only grows (a smaller `provisioned_size` is refused, through the disk or
+ * its attachment); it is not moved to the domain it is on, nor made, moved or copied on a
+ * domain that is not active, nor on an ISO or export domain. Also the per-domain disk
+ * views (`storagedomains/{id}/disks`).
  *
  * @module
  */
@@ -26,16 +28,17 @@ import {
   isBlockDomain,
 } from "./disk_configuration.ts";
 import { dropLayers } from "./disk_snapshots.ts";
-import { checkDomainsActive } from "./domain_status.ts";
+import { checkDiskDestination } from "./domain_status.ts";
 import { transition } from "./lifecycle.ts";
 
 const GIB = 1024 ** 3;
 
 /**
  * Creates a disk in `disks` from what a request describes, with the id it asks for if
- * any; `locked` until one step later. A direct LUN disk (`lun_storage`) has no image and
- * no storage domain, and is ready at once; a LUN another disk uses is refused, as is an
- * image configuration the domain cannot hold.
+ * any; `locked` until one step later. A direct LUN disk (`lun_storage`) has no image, no
+ * storage domain and no status (the engine shows a status for image disks only), and is
+ * ready at once; a LUN another disk uses is refused, as is a domain that is not an active
+ * data domain, or an image configuration the domain cannot hold.
  */
 export function createDisk(engine: Engine, body: Record<string, unknown>): Entity {
   const described = withReferences(engine, "Disk", body);
@@ -55,13 +58,13 @@ export function createDisk(engine: Engine, body: Record<string, unknown>): Entit
       alias: name,
       storageType: "lun",
       storageDomains: [],
-      status: "ok",
+      status: undefined,
     });
   }
   const domains = described.storageDomains as unknown[] | undefined;
   const domain = domains?.[0] ?? firstDataDomain(engine);
   const domainId = (domain as Reference | undefined)?.id;
-  if (domainId !== undefined) checkDomainsActive(engine, [domainId], "add Virtual Disk");
+  if (domainId !== undefined) checkDiskDestination(engine, domainId, "add Virtual Disk");
   checkImageConfiguration(engine, described, domainId);
   const name = aliasOf(described) ?? `disk-${engine.store.count("disks") + 1}`;
   const provisionedSize = (described.provisionedSize as number | undefined) ?? GIB;
@@ -156,6 +159,22 @@ export function checkRemovable(engine: Engine, disk: Entity): void {
   }
 }
 
+/**
+ * Refuses to remove a disk of a template where no storage domain can be named (the
+ * engine's `RemoveDiskCommand`: `DELETE /disks/{id}` sends none, and a template disk's
+ * copy is removed from one domain only).
+ */
+function checkNotTemplateDisk(engine: Engine, disk: Entity): void {
+  const owned = engine.store.items("templates").some((template) =>
+    engine.store.get(`templates/${encodeURIComponent(template.id)}/diskattachments`, disk.id)
+  );
+  if (owned) {
+    throw badParameters(
+      "Cannot remove Virtual Disk. A storage domain must be specified when deleting one of a template's disk's copies.",
+    );
+  }
+}
+
 /** Removes disk `id` with its snapshots and its attachments to VMs and templates. */
 export function deleteDisk(engine: Engine, id: string): void {
   engine.store.delete("disks", id);
@@ -214,8 +233,8 @@ function shrink(dropZeros: boolean): ActionHandler {
 
 /**
  * The storage domain a move or copy (`what`) of `disk` names, refused as the engine's
- * `MoveOrCopyDiskCommand` does: a move to the domain the disk is on, and either to an ISO
- * or export domain.
+ * `MoveOrCopyDiskCommand` does: a move to the domain the disk is on, and either to a
+ * domain that is not active, or to an ISO or export domain.
  */
 function destination(
   call: Call,
@@ -233,10 +252,7 @@ function destination(
       "Cannot move Virtual Disk. The source and target storage domains are the same.",
     );
   }
-  const type = call.engine.store.get("storagedomains", domain.id as string)?.type;
-  if (type === "iso" || type === "export") {
-    throw badParameters(`Cannot ${what} Virtual Disk. Storage Domain type is illegal.`);
-  }
+  checkDiskDestination(call.engine, domain.id as string, `${what} Virtual Disk`);
   return domain;
 }
 
@@ -278,6 +294,7 @@ const disk: Behaviour = {
     return call.engine.store.put("disks", changedDisk(call.engine, entity, changes));
   },
   remove(call, entity) {
+    checkNotTemplateDisk(call.engine, entity);
     checkNotLocked(entity, "remove");
     checkRemovable(call.engine, entity);
     deleteDisk(call.engine, entity.id);

@@ -1,13 +1,14 @@
 /**
- * Whether a storage domain can take work: a disk is made, and a VM started, only on
- * domains `active` in their data center, a VM or template exported only to one active in
- * its own data center (the engine names the status of one that is not); which VMs use a
- * domain.
+ * Whether a storage domain can take work: a disk is made, moved or copied only to a data
+ * domain `active` in its data center (not to one attached to none, nor to an ISO or export
+ * domain), a VM started only on active domains, a VM or template exported only to one
+ * active in its own data center (the engine names the status of one that is not); which
+ * VMs use a domain.
  *
  * @module
  */
 
-import { conflict } from "../answers.ts";
+import { badParameters, conflict } from "../answers.ts";
 import type { Engine, Reference } from "../engine.ts";
 import type { Entity } from "../store.ts";
 
@@ -36,6 +37,23 @@ export function checkDomainsActive(
         `Cannot ${what}. The relevant Storage Domain's status is ${enumName(status)}.`,
       );
     }
+  }
+}
+
+/**
+ * Refuses `what` (`add Virtual Disk`, `move Virtual Disk`) with domain `domainId` as the
+ * disk's place, as the engine's `StorageDomainValidator` does: a domain that is not active
+ * in a data center by its status (`Unattached` for one attached to none), then an ISO or
+ * export domain, which holds no disks.
+ */
+export function checkDiskDestination(engine: Engine, domainId: string, what: string): void {
+  const status = attachedStatus(engine, domainId) ?? "unattached";
+  if (status !== "active") {
+    throw conflict(`Cannot ${what}. The relevant Storage Domain's status is ${enumName(status)}.`);
+  }
+  const type = engine.store.get("storagedomains", domainId)?.type;
+  if (type === "iso" || type === "export") {
+    throw badParameters(`Cannot ${what}. Storage Domain type is illegal.`);
   }
 }
 

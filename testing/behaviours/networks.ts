@@ -3,7 +3,9 @@
  * (the default: `usages` absent or with `vm`) gets a vNIC profile of its own name, as the
  * engine makes one; removing a network removes its profiles; the management network of a
  * cluster cannot be removed, nor a network that NICs of VMs or templates use (named as the
- * engine names them). A network is attached to a cluster once.
+ * engine names them). A network is attached to a cluster once. A vNIC profile, added on
+ * the network its body names (below a network: that one, unless the body names another),
+ * is listed below its network, and no two profiles of a network share a name.
  *
  * @module
  */
@@ -11,7 +13,7 @@
 import { badParameters, conflict } from "../answers.ts";
 import type { Behaviour, Call } from "../behaviour.ts";
 import type { Engine, Reference } from "../engine.ts";
-import { addObject } from "../generic.ts";
+import { addObject, updateObject, withReferences } from "../generic.ts";
 import type { Entity } from "../store.ts";
 
 function addNetwork(call: Call, body: Entity): Entity {
@@ -109,6 +111,55 @@ const network: Behaviour = {
   },
 };
 
+/**
+ * Refuses a vNIC profile `profile` (to be stored) whose name another profile of the same
+ * network has (`VnicProfileValidator.vnicProfileNameNotUsed`); `verb` is `add` or `edit`.
+ */
+function checkProfileName(engine: Engine, profile: Entity, verb: string): void {
+  const network = (profile.network as Reference | undefined)?.id;
+  const taken = engine.store.find(
+    "vnicprofiles",
+    (other) =>
+      other.id !== profile.id && other.name === profile.name &&
+      (other.network as Reference | undefined)?.id === network,
+  );
+  if (taken) {
+    throw conflict(
+      `Cannot ${verb} VM network interface profile. The VM network interface profile's name is already used by an existing profile for the same network.\n-Please choose a different name.`,
+    );
+  }
+}
+
+/**
+ * Adds a vNIC profile on the network `body` names, else on network `networkId` (the
+ * engine's REST layer takes the body's network id first, below a network too), listed
+ * below that network.
+ */
+function addProfile(call: Call, body: Entity, networkId?: string): Entity {
+  const { engine } = call;
+  const named = body.network as Reference | undefined;
+  const network = named?.id !== undefined || networkId === undefined ? named : { id: networkId };
+  const described = withReferences(engine, "VnicProfile", { ...body, network });
+  const profile = { ...described, id: engine.newId() };
+  checkProfileName(engine, profile, "add");
+  const stored = engine.store.put("vnicprofiles", profile);
+  const on = (stored.network as Reference | undefined)?.id;
+  if (on !== undefined) {
+    engine.store.put(`networks/${encodeURIComponent(on)}/vnicprofiles`, { id: stored.id });
+  }
+  return stored;
+}
+
+/** A vNIC profile, renamed only to a name no other profile of its network has. */
+const profile: Behaviour = {
+  update(call, entity, changes) {
+    if (typeof changes.name === "string") {
+      checkProfileName(call.engine, { ...entity, name: changes.name }, "edit");
+    }
+    return updateObject(call.engine, call.location.parent!, entity, changes);
+  },
+};
+
 /** Behaviours of the network services, by service name. */
 export const NETWORK_BEHAVIOURS: Record<string, Behaviour> = {
   NetworksService: { add: addNetwork },
@@ -119,4 +170,10 @@ export const NETWORK_BEHAVIOURS: Record<string, Behaviour> = {
   ClusterNetworksService: { add: attachToCluster },
   NetworkService: network,
   DataCenterNetworkService: network,
+  VnicProfilesService: { add: (call, body) => addProfile(call, body) },
+  AssignedVnicProfilesService: {
+    add: (call, body) => addProfile(call, body, call.location.parent!.id!),
+  },
+  VnicProfileService: profile,
+  AssignedVnicProfileService: profile,
 };
