@@ -1,7 +1,7 @@
 /**
  * Extends a disk of a virtual machine through its disk attachment: the new provisioned
  * size is the current one plus `--grow-gib`. Waits until the disk is ready again (a disk
- * that becomes `illegal` is an error).
+ * that becomes `illegal` is an error). A direct LUN disk is refused: its size is the LUN's.
  *
  * Usage: `deno run --allow-net --allow-env --allow-read examples/extend_disk.ts
  * [--vm vm001] [--disk vm001_disk1] [--grow-gib 2]`
@@ -18,6 +18,7 @@ import {
   waitForStatus,
 } from "../mod.ts";
 import { found, NotFound } from "./lib/found.ts";
+import { Refused } from "./lib/refused.ts";
 
 const USAGE =
   "Usage: deno run --allow-net --allow-env --allow-read examples/extend_disk.ts [--vm vm001] [--disk vm001_disk1] [--grow-gib 2]";
@@ -44,6 +45,14 @@ for (const attachment of await attachmentsService.list()) {
   if (disk.name === values.disk) target = { attachment, disk };
 }
 if (!target) throw new NotFound(`VM ${vm.name} has no disk named ${values.disk}`);
+if (
+  target.disk.storageType !== undefined && target.disk.storageType !== types.DiskStorageType.IMAGE
+) {
+  // A direct LUN's size is the LUN's: it has no provisioned size to grow.
+  throw new Refused(
+    `Disk ${target.disk.name} is a ${target.disk.storageType} disk: only image disks can be extended`,
+  );
+}
 
 const newSize = Number(target.disk.provisionedSize!) + growGib * 1024 ** 3;
 await attachmentsService.attachmentService(target.attachment.id!).update({

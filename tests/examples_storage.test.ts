@@ -419,6 +419,27 @@ for (const [name, kind] of [["vm003_disk1", "qcow2"], ["thick", "preallocated"]]
   }, `example sparsify_disk refuses a ${kind} disk, as the engine does`);
 }
 
+exampleTest("extend_disk", {
+  prepare: async (connection) => {
+    const vms = connection.systemService().vmsService();
+    const [vm] = await vms.list({ search: "name=vm002" });
+    await vms.vmService(vm.id!).diskAttachmentsService().add({
+      interface: types.DiskInterface.VIRTIO_SCSI,
+      bootable: false,
+      disk: {
+        name: "lun4",
+        lunStorage: { type: types.StorageType.ISCSI, logicalUnits: [{ id: "3600a0b8000b" }] },
+      },
+    });
+  },
+  args: ["--vm", "vm002", "--disk", "lun4"],
+  exitCode: 1,
+  check: ({ stdout, stderr }) => {
+    assert.match(stderr, /^Disk lun4 is a lun disk: only image disks can be extended\n$/);
+    assert.doesNotMatch(stdout, /Extending/);
+  },
+}, "example extend_disk refuses a direct LUN disk, whose size is the LUN's");
+
 // A direct LUN disk has no image (no format, no storage domain): both refuse it by name.
 for (const name of ["sparsify_disk", "reduce_disk"]) {
   exampleTest(name, {
