@@ -10,6 +10,7 @@
 import assert from "node:assert/strict";
 import { Connection, OvirtError, TimeoutError } from "../mod.ts";
 import { PASSWORD, startFakeEngine, USERNAME, xml } from "./http_fake_engine.ts";
+import { startSimulator } from "../testing/mod.ts";
 
 /** A fake engine that answers each API request after `delay` ms, noting what it received. */
 async function slowEngine(delay: number) {
@@ -126,4 +127,35 @@ Deno.test("signal: an action aborted after it was sent may have been applied", a
   assert.ok(aborted instanceof OvirtError);
   assert.equal(aborted.maybeApplied, true);
   assert.match(aborted.message, /^The request was aborted\. It was sent/);
+});
+
+Deno.test("a change refused (409, 503) and ended while its repetition waits was not applied", async () => {
+  await using sim = await startSimulator({ delay: 10, tls: false });
+  await using connection = new Connection({
+    url: sim.url,
+    username: sim.username,
+    password: sim.password,
+  });
+  const vms = connection.systemService().vmsService();
+  const [vm] = await vms.list({ search: "status=down", max: 1 });
+  const start = (options: object) => vms.vmService(vm.id!).start(options).catch((e) => e);
+
+  sim.setFaults({ locked: 1 });
+  const locked = await start({
+    retry: { whileLocked: true, attempts: 10 },
+    signal: AbortSignal.timeout(1_500),
+  });
+  assert.ok(locked instanceof TimeoutError, String(locked));
+  assert.equal(locked.maybeApplied, false, locked.message);
+  assert.match(locked.message, /: the engine refused it, so it was not carried out \(\d+ attempts/);
+
+  sim.setFaults({ locked: undefined, proxyError: 1, proxyStatus: 503, retryAfter: 2 });
+  const controller = new AbortController();
+  setTimeout(() => controller.abort(), 600);
+  const unavailable = await start({ signal: controller.signal });
+  assert.ok(unavailable instanceof OvirtError, String(unavailable));
+  assert.equal(unavailable.maybeApplied, false, unavailable.message);
+  assert.match(unavailable.message, /^The request was aborted: the engine refused it/);
+  sim.setFaults({ proxyError: undefined });
+  assert.equal((await vms.vmService(vm.id!).get()).status, "down", "never started");
 });

@@ -16,7 +16,7 @@ import type { DebugLog } from "./debug_log.ts";
 import { type HttpResponse, setHeaders } from "./http.ts";
 import type { HttpClient } from "./http_client.ts";
 import type { Limiter } from "./limiter.ts";
-import { type RetryPlan, withRetries } from "./retry.ts";
+import { neverSent, type RetryPlan, withRetries } from "./retry.ts";
 import { USER_AGENT } from "./version.ts";
 
 /**
@@ -189,7 +189,7 @@ export class ApiClient {
       return Promise.reject(deadline.signal.reason);
     }
     deadline.sending(method);
-    return this.#http.send({
+    const answer = this.#http.send({
       method,
       url,
       headers,
@@ -197,6 +197,16 @@ export class ApiClient {
       bulk: request.bulk,
       signal: deadline.signal,
     }, slot);
+    if (method === "GET") return answer;
+    // A change's attempt that was refused, or never reached the engine, was not carried out:
+    // a call that ends later (waiting to repeat it) must not say it may have been.
+    return answer.then((response) => {
+      if (response.status >= 300) deadline.notCarriedOut("refused");
+      return response;
+    }, (error) => {
+      if (neverSent(error)) deadline.notCarriedOut("unreached");
+      throw error;
+    });
   }
 
   /** The headers of `request` but the token: the standard ones, the connection's, the call's. */

@@ -33,7 +33,7 @@ export class Deadline implements Disposable {
   /** The end to check once the pause ends: its timer fired during the pause. */
   #waiting?: AbortController;
   /** What became of the call's request so far: said by the error if the call ends early. */
-  readonly #sent: SendState = {};
+  readonly #sent: SendState = { stage: "queued" };
 
   /** Starts the clock now; `timeout` undefined or 0 means no time limit. */
   constructor(timeout?: number, callerSignal?: AbortSignal) {
@@ -70,16 +70,25 @@ export class Deadline implements Disposable {
    * sent: if the call ends meanwhile, its error says the request was never sent.
    */
   waitingFor(what: string): void {
-    this.#sent.waitingFor = what;
+    if (this.#sent.stage === "queued") this.#sent.waitingFor = what;
   }
 
   /**
-   * Notes that the call's request goes out now, a change unless it is a read (`GET`): if the
-   * call ends before its answer, the error of a change says the engine may have carried it
-   * out (`maybeApplied`).
+   * Notes that an attempt at the call's request goes out now, a change unless it is a read
+   * (`GET`): if the call ends before its answer, the error of a change says the engine may
+   * have carried it out (`maybeApplied`).
    */
   sending(method: string): void {
-    this.#sent.change ||= method !== "GET";
+    this.#sent.stage = method === "GET" ? "read sent" : "change sent";
+  }
+
+  /**
+   * Notes how the attempt sent last ended without carrying the request out: answered with a
+   * refusal (`"refused"`: a 409, a 503, a 401 before a new login), or failed before it
+   * reached the engine (`"unreached"`: a connection refused).
+   */
+  notCarriedOut(how: "refused" | "unreached"): void {
+    this.#sent.stage = how;
   }
 
   /** Milliseconds left before the time limit, `Infinity` without one. */
@@ -149,7 +158,7 @@ export class Deadline implements Disposable {
   #timeoutError(cause?: unknown): TimeoutError {
     return new TimeoutError(
       `The request did not finish within ${this.#timeout} ms${sendNote(this.#sent)}`,
-      { cause, maybeApplied: this.#sent.change === true },
+      { cause, maybeApplied: this.#sent.stage === "change sent" },
     );
   }
 

@@ -98,11 +98,11 @@ export class TimeoutError extends OvirtError {}
  * What a call whose own signal aborted with `reason` rejects with: a {@link TimeoutError} for
  * `AbortSignal.timeout()` (the caller's time limit), else an {@link OvirtError}; the reason is
  * its cause. `sent` says what became of the request: the message then says it, and a change
- * that went out is `maybeApplied`.
+ * that went out without an answer is `maybeApplied`.
  */
-export function abortedError(reason: unknown, sent: SendState = {}): OvirtError {
+export function abortedError(reason: unknown, sent: SendState = { stage: "queued" }): OvirtError {
   if (reason instanceof TimeoutError) return reason; // a time limit of the SDK's own
-  const options = { cause: reason, maybeApplied: sent.change === true };
+  const options = { cause: reason, maybeApplied: sent.stage === "change sent" };
   if (reason instanceof DOMException && reason.name === "TimeoutError") {
     return new TimeoutError(
       "The request did not finish within its signal's time limit" + sendNote(sent),
@@ -112,28 +112,35 @@ export function abortedError(reason: unknown, sent: SendState = {}): OvirtError 
   return new OvirtError("The request was aborted" + sendNote(sent), options);
 }
 
-/** What became of a call's request when it ended before its answer: see {@link sendNote}. */
+/**
+ * What became of a call's request when it ended before its answer, as far as its latest
+ * attempt goes: not sent yet, sent (a change, or a read) and not answered, answered with a
+ * refusal (the engine did not carry it out), or failed before reaching the engine.
+ */
 export interface SendState {
-  /** True once a change (not a `GET`) was handed to the transport; false for a read. */
-  change?: boolean;
-  /** What the request was waiting for when it ended unsent (`"a free connection"`). */
+  /** Where the latest attempt got to. */
+  stage: "queued" | "change sent" | "read sent" | "refused" | "unreached";
+  /** What the request waited for before it was first sent (`"a free connection"`). */
   waitingFor?: string;
 }
 
-/**
- * The end of the message of a call that ended before its answer: a change that was sent
- * may have been carried out; a request that waited (for a free connection, a login) was
- * never sent. Nothing when nothing is known (a read that was sent).
- */
+/** The end of the message of a call that ended before its answer, by {@link SendState}. */
 export function sendNote(sent: SendState): string {
-  if (sent.change) {
-    return ". It was sent, so the engine may have carried it out: look for its result before " +
-      "sending it again";
+  switch (sent.stage) {
+    case "change sent":
+      return ". It was sent, so the engine may have carried it out: look for its result " +
+        "before sending it again";
+    case "refused":
+      return ": the engine refused it, so it was not carried out";
+    case "unreached":
+      return ": it did not reach the engine";
+    case "queued":
+      return sent.waitingFor === undefined
+        ? ""
+        : `: it was never sent (it waited for ${sent.waitingFor})`;
+    default:
+      return "";
   }
-  if (sent.change === undefined && sent.waitingFor !== undefined) {
-    return `: it was never sent (it waited for ${sent.waitingFor})`;
-  }
-  return "";
 }
 
 /**

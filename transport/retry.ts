@@ -362,6 +362,16 @@ const NEVER_SENT =
   /connection refused|no connection to \S+ within|ECONNREFUSED|tcp connect error|dns error|failed to lookup address|ENOTFOUND|EAI_AGAIN|name or service not known|no route to host|EHOSTUNREACH|ENETUNREACH|network is unreachable|Requests to port \d+ are blocked/i;
 
 /**
+ * Whether the failure `error` came before the request reached the server: no connection
+ * (refused, no such host, no route), or a handshake refused.
+ */
+export function neverSent(error: unknown): boolean {
+  if (!(error instanceof ConnectionError)) return false;
+  const text = describeCauses(error);
+  return NEVER_SENT.test(text) || TLS_FAILURE.test(text);
+}
+
+/**
  * Whether `error` is a failure that repeating cannot help: a certificate or handshake
  * refused, a permission missing.
  */
