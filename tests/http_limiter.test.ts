@@ -53,7 +53,7 @@ Deno.test("limiter: an aborted waiter leaves the queue and takes no slot", async
 Deno.test("limiter: a lent slot serves a waiter; taken back, the cap holds again", async () => {
   const limiter = new Limiter(1);
   const stream = limiter.tryAcquire()!;
-  const reclaim = limiter.lend(); // the stream's loop works on an item
+  const reclaim = limiter.lend(stream); // the stream's loop works on an item
   const inside = limiter.acquire(); // a call the loop makes meanwhile
   const insideRelease = await inside; // granted at once
   assert.equal(limiter.tryAcquire(), undefined, "one lent slot serves one caller");
@@ -70,30 +70,37 @@ Deno.test("limiter: a lent slot serves a waiter; taken back, the cap holds again
   assert.ok(limiter.tryAcquire(), "nothing is left taken");
 });
 
-Deno.test("limiter: a lent slot serves callers that came after the lending, not those before", async () => {
+Deno.test("limiter: a slot of the cap is lent to any waiter, a borrowed one only to later ones", async () => {
   const limiter = new Limiter(1);
-  const stream = limiter.tryAcquire()!;
-  // Queued before: another stream's list request, which would lend its slot in turn.
-  let otherGranted = false;
-  const other = limiter.acquire().then((release) => (otherGranted = true, release));
-  const reclaim = limiter.lend();
-  const inside = await limiter.acquire(); // the loop's own call: at once
+  const first = limiter.tryAcquire()!;
+  // Two streams read side by side: the second's request queued before the first lent its slot.
+  const second = limiter.acquire();
+  const third = limiter.acquire().then((release) => (thirdGranted = true, release));
+  let thirdGranted = false;
+  const reclaimFirst = limiter.lend(first);
+  const secondRelease = await second; // served: waiting for it would deadlock the pair
   await Promise.resolve();
-  assert.equal(otherGranted, false, "the earlier caller waits for a slot of its own");
+  assert.equal(thirdGranted, false, "one loan serves one caller");
+  // The second stream's loop works on an item: its borrowed slot goes to its own calls only.
+  const reclaimSecond = limiter.lend(secondRelease);
+  await Promise.resolve();
+  assert.equal(thirdGranted, false, "a caller queued before that loan is not served by it");
+  const inside = await limiter.acquire(); // a call of the second stream's loop: at once
   inside();
+  reclaimSecond();
+  secondRelease();
   await Promise.resolve();
-  assert.equal(otherGranted, false, "the borrowed slot given back does not go to it either");
-  reclaim();
-  stream();
-  (await other)();
-  assert.equal(otherGranted, true, "the stream's own slot, freed, goes to it");
+  assert.equal(thirdGranted, true, "the first stream's loan, given back, serves the next");
+  (await third)();
+  reclaimFirst();
+  first();
   assert.ok(limiter.tryAcquire(), "nothing is left taken");
 });
 
 Deno.test("limiter: a slot taken back while lent out passes the cap only until one is freed", async () => {
   const limiter = new Limiter(1);
   const stream = limiter.tryAcquire()!;
-  const reclaim = limiter.lend();
+  const reclaim = limiter.lend(stream);
   const borrower = limiter.tryAcquire()!;
   reclaim(); // the holder reads on while the borrower still runs: two in flight
   const waiting = limiter.acquire();

@@ -123,7 +123,7 @@ export class HttpClient {
     return watchedReader(response.body, {
       signal: request.signal,
       onDone: release,
-      lend: () => this.#parts.limiter.lend(),
+      lend: () => this.#parts.limiter.lend(release),
       mapError: (error) => answerCutOff(request, response, this.#networkError(request, error)),
     });
   }

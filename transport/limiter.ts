@@ -4,6 +4,18 @@
  * @module
  */
 
+/** The slot of one holder, lent while the holder does not use it. */
+interface Loan {
+  /** The function that gives the holder's slot back: the loan's key. */
+  readonly holder: () => void;
+  /** How many callers had queued when it was last lent: those may not have it (0: all may). */
+  since: number;
+  /** Whether it is lent now (between `lend()` and taking it back). */
+  lent: boolean;
+  /** Whether a borrower has it now (maybe still after it was taken back). */
+  used: boolean;
+}
+
 /** A caller waiting for a slot. */
 interface Waiter {
   /** How many callers had queued before it: lent slots serve only those that came later. */
@@ -17,20 +29,25 @@ interface Waiter {
 /**
  * Gives out at most `size` slots at a time; later callers wait in arrival order. A holder
  * whose request sits idle (a streamed list whose loop is busy with an item) may lend its
- * slot ({@link Limiter.lend}) until it reads on, so that calls made inside the loop do not
- * wait for the loop, which waits for them. A lent slot serves only callers that came after
- * the lending began (the loop's own calls): not those queued before it, such as the list
- * requests of other streams started at once, which would lend theirs in turn and so pass
- * the cap many times over.
+ * slot ({@link Limiter.lend}) until it reads on, so that what the program awaits meanwhile
+ * (calls made inside the loop, another stream read side by side) does not wait for the
+ * loop, which waits for it. A slot of the cap is lent to any waiter; a borrowed slot is lent
+ * on only to callers that came after that lending began (the borrower's own loop's calls):
+ * so streams started at once, which would each lend the slot they borrowed to the next, keep
+ * to twice the cap, where they passed it many times over.
  */
 export class Limiter {
   readonly #size: number;
   /** Slots held, lent ones included. */
   #busy = 0;
-  /** Lent slots that others use. */
-  #borrowed = 0;
-  /** The loans under way, each with the number of callers that had queued when it began. */
-  readonly #loans = new Set<{ since: number }>();
+  /**
+   * The slots their holders lend, by the function that gives each back: one loan per holder,
+   * so that a slot taken back while its borrower still runs is not lent to another until that
+   * borrower is done (the cap is passed by one meanwhile, not more).
+   */
+  readonly #loans = new Map<() => void, Loan>();
+  /** The functions that give back borrowed slots, which lend only to later callers. */
+  readonly #borrowedSlots = new WeakSet<() => void>();
   /** How many callers have queued so far. */
   #queued = 0;
   /** The callers waiting for a slot, in arrival order. */
@@ -108,10 +125,8 @@ export class Limiter {
       this.#busy++;
       return this.#releaser();
     }
-    if (this.#borrowed < this.#loans.size) {
-      this.#borrowed++;
-      return this.#borrowedReleaser();
-    }
+    // A caller coming now comes after every loan began.
+    for (const loan of this.#loans.values()) if (loan.lent && !loan.used) return this.#borrow(loan);
     return undefined;
   }
 
@@ -126,31 +141,52 @@ export class Limiter {
   }
 
   /**
-   * Lends a slot its holder does not use for now: a caller that comes (or came) after this
-   * call may have one at once. Returns the function that takes the slot back (once; call it
+   * Lends the slot that `release` gives back, which its holder does not use for now: a
+   * waiting caller may have it at once (if the slot was itself borrowed, only a caller that
+   * comes after this call). Returns the function that takes the slot back (once; call it
    * before the holder uses its request again, and before it gives the slot back); the cap
-   * may then be passed until a borrowed slot is given back.
+   * may then be passed until the borrower gives it back.
    */
-  lend(): () => void {
-    const loan = { since: this.#queued };
-    this.#loans.add(loan);
-    this.#grantBorrowed();
-    return () => void this.#loans.delete(loan);
+  lend(release: () => void): () => void {
+    const since = this.#borrowedSlots.has(release) ? this.#queued : 0;
+    let loan = this.#loans.get(release);
+    if (loan === undefined) {
+      this.#loans.set(release, loan = { holder: release, since, lent: true, used: false });
+    } else Object.assign(loan, { since, lent: true });
+    this.#grantLoans();
+    const lent = loan;
+    let reclaimed = false;
+    return () => {
+      if (reclaimed) return;
+      reclaimed = true;
+      lent.lent = false;
+      if (!lent.used) this.#loans.delete(release);
+    };
   }
 
-  /** Hands lent slots to the waiters that came after a loan under way began. */
-  #grantBorrowed(): void {
-    if (this.#borrowed >= this.#loans.size || this.#waiting.length === 0) return;
-    let since = Infinity;
-    for (const loan of this.#loans) since = Math.min(since, loan.since);
-    for (let i = 0; i < this.#waiting.length && this.#borrowed < this.#loans.size;) {
-      if (this.#waiting[i].order < since) {
-        i++;
-        continue;
-      }
-      this.#borrowed++;
-      this.#waiting.splice(i, 1)[0].grant(this.#borrowedReleaser());
+  /** Hands each loan lent and free to the first waiter it may serve. */
+  #grantLoans(): void {
+    if (this.#waiting.length === 0) return;
+    for (const loan of this.#loans.values()) {
+      if (!loan.lent || loan.used) continue;
+      const index = this.#waiting.findIndex((waiter) => waiter.order >= loan.since);
+      if (index >= 0) this.#waiting.splice(index, 1)[0].grant(this.#borrow(loan));
     }
+  }
+
+  /** Takes `loan` for a borrower: the function that gives it back (once). */
+  #borrow(loan: Loan): () => void {
+    loan.used = true;
+    let released = false;
+    const release = () => {
+      if (released) return;
+      released = true;
+      loan.used = false;
+      if (!loan.lent) this.#loans.delete(loan.holder);
+      this.#grantLoans();
+    };
+    this.#borrowedSlots.add(release);
+    return release;
   }
 
   /** A function that frees one slot the first time it is called, handing it to the next waiter. */
@@ -162,17 +198,6 @@ export class Limiter {
       const next = this.#busy <= this.#size ? this.#waiting.shift() : undefined;
       if (next) next.grant(this.#releaser());
       else this.#busy--;
-    };
-  }
-
-  /** A function that gives a borrowed slot back the first time it is called. */
-  #borrowedReleaser(): () => void {
-    let released = false;
-    return () => {
-      if (released) return;
-      released = true;
-      this.#borrowed--;
-      this.#grantBorrowed();
     };
   }
 }
