@@ -12,6 +12,11 @@ import { Connection, OvirtError, TimeoutError } from "../mod.ts";
 import { PASSWORD, startFakeEngine, USERNAME, xml } from "./http_fake_engine.ts";
 import { startSimulator } from "../testing/mod.ts";
 
+/** A connection to the fake `engine` as its user, with `options`. */
+function connectTo(engine: { url: string }, options: object = {}): Connection {
+  return new Connection({ url: engine.url, username: USERNAME, password: PASSWORD, ...options });
+}
+
 /** A fake engine that answers each API request after `delay` ms, noting what it received. */
 async function slowEngine(delay: number) {
   const received: string[] = [];
@@ -29,13 +34,7 @@ async function slowEngine(delay: number) {
 Deno.test("timeout: a sent add may have been applied; the next one says whether it went out", async () => {
   const { engine, received } = await slowEngine(1500);
   await using _engine = engine;
-  await using connection = new Connection({
-    url: engine.url,
-    username: USERNAME,
-    password: PASSWORD,
-    timeout: 500,
-    connections: 1,
-  });
+  await using connection = connectTo(engine, { timeout: 500, connections: 1 });
   const vms = connection.systemService().vmsService();
   const [sent, next] = await Promise.allSettled([
     vms.add({ name: "first" }),
@@ -57,12 +56,7 @@ Deno.test("timeout: a sent add may have been applied; the next one says whether 
 Deno.test("a change that waited for a free connection or the login was never sent", async () => {
   const { engine, received } = await slowEngine(1500);
   await using _engine = engine;
-  await using connection = new Connection({
-    url: engine.url,
-    username: USERNAME,
-    password: PASSWORD,
-    connections: 1,
-  });
+  await using connection = connectTo(engine, { connections: 1 });
   const vms = connection.systemService().vmsService();
   const holding = vms.list(); // keeps the one connection for 1.5 s
   const error = await vms.add({ name: "queued" }, { signal: AbortSignal.timeout(300) })
@@ -78,12 +72,7 @@ Deno.test("a change that waited for a free connection or the login was never sen
   assert.equal(received.filter((line) => line.includes("queued")).length, 0);
 
   await using slowLogin = await startFakeEngine({ ssoDelay: 1000 });
-  await using late = new Connection({
-    url: slowLogin.url,
-    username: USERNAME,
-    password: PASSWORD,
-    timeout: 300,
-  });
+  await using late = connectTo(slowLogin, { timeout: 300 });
   const unsent = await late.systemService().vmsService().add({ name: "x" }).catch((e) => e);
   assert.ok(unsent instanceof TimeoutError, String(unsent));
   assert.equal(unsent.maybeApplied, false);
@@ -96,12 +85,7 @@ Deno.test("a change that waited for a free connection or the login was never sen
 Deno.test("timeout: a read that was sent says nothing more, and is not maybeApplied", async () => {
   const { engine } = await slowEngine(1500);
   await using _engine = engine;
-  await using connection = new Connection({
-    url: engine.url,
-    username: USERNAME,
-    password: PASSWORD,
-    timeout: 300,
-  });
+  await using connection = connectTo(engine, { timeout: 300 });
   const error = await connection.systemService().vmsService().list().catch((e) => e);
   assert.ok(error instanceof TimeoutError);
   assert.equal(error.message, "The request did not finish within 300 ms");
@@ -111,11 +95,7 @@ Deno.test("timeout: a read that was sent says nothing more, and is not maybeAppl
 Deno.test("signal: an action aborted after it was sent may have been applied", async () => {
   const { engine } = await slowEngine(1500);
   await using _engine = engine;
-  await using connection = new Connection({
-    url: engine.url,
-    username: USERNAME,
-    password: PASSWORD,
-  });
+  await using connection = connectTo(engine);
   const vm = connection.systemService().vmsService().vmService("1");
   const error = await vm.start({ signal: AbortSignal.timeout(300) }).catch((e) => e);
   assert.ok(error instanceof TimeoutError);
