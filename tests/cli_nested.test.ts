@@ -182,6 +182,13 @@ Deno.test("ovirt: commands of nested collections", async (t) => {
     assert.match(restore.stdout, /^ {2}--restore-memory/m);
     const remove = await run("vm", "nics", name, "x", "remove", "--help");
     assert.match(remove.stdout, /^Usage: ovirt vm nics NAME\|ID NIC remove/);
+    // The resource's help names each nested collection's verbs, not only `list`.
+    const resource = await run("vm", "--help");
+    assert.match(
+      resource.stdout,
+      /^ {2}snapshots NAME\|ID \[VERB \| ITEM \[VERB\]\]\s+the snapshots of a vm: add, list, show, remove, restore$/m,
+    );
+    assert.match(resource.stdout, /^ {2}applications NAME\|ID .*: list, show$/m);
   });
 
   await t.step("completion: verbs, item names and flags", async () => {
