@@ -114,6 +114,42 @@ Deno.test("limiter: a slot taken back while lent out passes the cap only until o
   assert.equal(granted, true);
 });
 
+Deno.test("limiter: a holder done before its borrower frees its slot when the borrower is done", async () => {
+  const limiter = new Limiter(1);
+  const stream = limiter.tryAcquire()!;
+  const reclaim = limiter.lend(stream); // the stream's loop works on an item
+  const borrower = limiter.tryAcquire()!; // another stream's request, now in flight
+  reclaim();
+  stream(); // the first stream's answer ended while the borrower still reads
+  let granted = false;
+  const waiting = limiter.acquire().then((release) => (granted = true, release));
+  await Promise.resolve();
+  assert.equal(limiter.tryAcquire(), undefined, "the borrower's request still holds the slot");
+  assert.equal(granted, false, "a third request waits while two are in flight");
+  borrower();
+  (await waiting)();
+  assert.equal(granted, true, "the slot is free once the borrower is done");
+  const last = limiter.tryAcquire();
+  assert.ok(last, "nothing is left taken");
+  last();
+});
+
+Deno.test("limiter: a borrower done before its own borrower keeps the slot it borrowed", async () => {
+  const limiter = new Limiter(1);
+  const stream = limiter.tryAcquire()!;
+  const reclaimStream = limiter.lend(stream);
+  const second = limiter.tryAcquire()!; // borrows the stream's slot
+  const reclaimSecond = limiter.lend(second); // its loop works on an item
+  const inside = limiter.tryAcquire()!; // a call of that loop borrows it
+  reclaimSecond();
+  second(); // the second stream ended while its loop's call still runs
+  assert.equal(limiter.tryAcquire(), undefined, "the stream's loan is still in use");
+  inside();
+  assert.ok(limiter.tryAcquire(), "the stream's loan is free again once the call is done");
+  reclaimStream();
+  stream();
+});
+
 Deno.test("limiter: close refuses the waiters and later callers; held and past-cap slots work", async () => {
   const limiter = new Limiter(1);
   const held = await limiter.acquire();

@@ -14,6 +14,8 @@ interface Loan {
   lent: boolean;
   /** Whether a borrower has it now (maybe still after it was taken back). */
   used: boolean;
+  /** What frees the holder's slot, kept when the holder gave it back while a borrower had it. */
+  freeWhenReturned?: () => void;
 }
 
 /** A caller waiting for a slot. */
@@ -43,7 +45,8 @@ export class Limiter {
   /**
    * The slots their holders lend, by the function that gives each back: one loan per holder,
    * so that a slot taken back while its borrower still runs is not lent to another until that
-   * borrower is done (the cap is passed by one meanwhile, not more).
+   * borrower is done (the cap is passed by one meanwhile, not more); a holder done before its
+   * borrower frees its slot only when the borrower is done too.
    */
   readonly #loans = new Map<() => void, Loan>();
   /** The functions that give back borrowed slots, which lend only to later callers. */
@@ -181,23 +184,45 @@ export class Limiter {
     const release = () => {
       if (released) return;
       released = true;
-      loan.used = false;
-      if (!loan.lent) this.#loans.delete(loan.holder);
-      this.#grantLoans();
+      this.#afterUse(release, () => {
+        loan.used = false;
+        const { freeWhenReturned } = loan;
+        if (!loan.lent || freeWhenReturned) this.#loans.delete(loan.holder);
+        if (freeWhenReturned) freeWhenReturned();
+        else this.#grantLoans();
+      });
     };
     this.#borrowedSlots.add(release);
     return release;
   }
 
+  /**
+   * Frees the slot that `release` gives back (by `free`), at once or, while that slot is lent
+   * and its borrower still runs, when the borrower gives it back: a request in flight keeps
+   * its slot taken, so that a holder done before its borrower does not add one more stream
+   * to those the cap lets through.
+   */
+  #afterUse(release: () => void, free: () => void): void {
+    const loan = this.#loans.get(release);
+    if (loan?.used) loan.freeWhenReturned = free;
+    else {
+      this.#loans.delete(release);
+      free();
+    }
+  }
+
   /** A function that frees one slot the first time it is called, handing it to the next waiter. */
   #releaser(): () => void {
     let released = false;
-    return () => {
+    const release = () => {
       if (released) return;
       released = true;
-      const next = this.#busy <= this.#size ? this.#waiting.shift() : undefined;
-      if (next) next.grant(this.#releaser());
-      else this.#busy--;
+      this.#afterUse(release, () => {
+        const next = this.#busy <= this.#size ? this.#waiting.shift() : undefined;
+        if (next) next.grant(this.#releaser());
+        else this.#busy--;
+      });
     };
+    return release;
   }
 }
