@@ -134,7 +134,7 @@ Deno.test("limiter: a holder done before its borrower frees its slot when the bo
   last();
 });
 
-Deno.test("limiter: a borrower done before its own borrower keeps the slot it borrowed", async () => {
+Deno.test("limiter: a borrower done before its own borrower keeps the slot it borrowed", () => {
   const limiter = new Limiter(1);
   const stream = limiter.tryAcquire()!;
   const reclaimStream = limiter.lend(stream);
