@@ -82,6 +82,22 @@ Deno.test("a change that waited for a free connection or the login was never sen
   );
 });
 
+Deno.test("timeout: a call joining another's login that times out is told it was the login", async () => {
+  await using slowLogin = await startFakeEngine({ ssoDelay: 1000 });
+  await using connection = connectTo(slowLogin, { timeout: 300 });
+  const vms = connection.systemService().vmsService();
+  const first = vms.list().catch((e) => e); // starts the login, limited to 300 ms
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  const joining = await vms.add({ name: "x" }).catch((e) => e); // 100 ms of its time left
+  assert.ok(joining instanceof TimeoutError, String(joining));
+  assert.equal(joining.maybeApplied, false);
+  assert.match(
+    joining.message,
+    /^The SSO request to http:\/\/\S+\/sso\/oauth\/token did not finish within 300 ms$/,
+  );
+  assert.match((await first).message, /it was never sent \(it waited for the login\)/);
+});
+
 Deno.test("timeout: a read that was sent says nothing more, and is not maybeApplied", async () => {
   const { engine } = await slowEngine(1500);
   await using _engine = engine;

@@ -338,7 +338,7 @@ export class Authenticator {
       });
       const text = await readText(response.body);
       return { status: response.status, json: parseJson(text) };
-    });
+    }, `The SSO request to ${url.href}`);
   }
 
   #describe(what: "SSO login" | "SSO logout", status: number, failure?: SsoFailure): string {

@@ -34,10 +34,16 @@ export class Deadline implements Disposable {
   #waiting?: AbortController;
   /** What became of the call's request so far: said by the error if the call ends early. */
   readonly #sent: SendState = { stage: "queued" };
+  /** What its time-out error names as the work that did not finish. */
+  readonly #subject: string;
 
-  /** Starts the clock now; `timeout` undefined or 0 means no time limit. */
-  constructor(timeout?: number, callerSignal?: AbortSignal) {
+  /**
+   * Starts the clock now; `timeout` undefined or 0 means no time limit. `subject` names the
+   * work in the time-out error ("The request" by default).
+   */
+  constructor(timeout?: number, callerSignal?: AbortSignal, subject = "The request") {
     this.#timeout = timeout;
+    this.#subject = subject;
     this.#callerSignal = callerSignal;
     this.#started = timeout ? performance.now() : 0;
     if (!timeout && !callerSignal) return;
@@ -157,7 +163,7 @@ export class Deadline implements Disposable {
   /** The error of a call whose time ran out, saying what became of its request. */
   #timeoutError(cause?: unknown): TimeoutError {
     return new TimeoutError(
-      `The request did not finish within ${this.#timeout} ms${sendNote(this.#sent)}`,
+      `${this.#subject} did not finish within ${this.#timeout} ms${sendNote(this.#sent)}`,
       { cause, maybeApplied: this.#sent.stage === "change sent" },
     );
   }
@@ -171,14 +177,15 @@ export class Deadline implements Disposable {
 /**
  * Runs `work` under a {@link Deadline} of `timeout` ms and the caller's `signal`, and
  * rejects with what the deadline makes of its failure (a {@link TimeoutError} once the time
- * is up, an {@link OvirtError} when the caller aborted).
+ * is up, naming the work as `subject` says, an {@link OvirtError} when the caller aborted).
  */
 export async function withDeadline<T>(
   timeout: number | undefined,
   signal: AbortSignal | undefined,
   work: (deadline: Deadline) => Promise<T>,
+  subject?: string,
 ): Promise<T> {
-  const deadline = new Deadline(timeout, signal);
+  const deadline = new Deadline(timeout, signal, subject);
   try {
     return await work(deadline);
   } catch (error) {
