@@ -190,11 +190,23 @@ function addDoc(parts: MethodParts, where: Whereabouts): string[] {
   ];
 }
 
+/**
+ * Whether an action's output is the yes or no it asks the engine for (`isAttached`): the
+ * action is a question, so an answer without it is an error, not an action carried out.
+ */
+function isQuestion(output: ModelParameter): boolean {
+  return output.kind === "boolean" && !output.list;
+}
+
 /** What an action resolves to, in doc comment lines. */
 function actionResultDoc(output: ModelParameter | undefined): string[] {
   if (!output) return ["Resolves when the server has accepted the action."];
   const result = `Resolves to the action's \`${output.tsName}\` output (${what(output)})`;
-  return output.list ? [`${result}, \`[]\` when the answer leaves it out.`] : [
+  if (output.list) return [`${result}, \`[]\` when the answer leaves it out.`];
+  if (isQuestion(output)) {
+    return [`${result};`, "rejects with an `OvirtError` when the answer leaves it out."];
+  }
+  return [
     `${result},`,
     "or `undefined` when the answer leaves it out (the action was carried out all the same).",
   ];
@@ -269,7 +281,7 @@ export function renderService(
     emitted.set(method.tsName, { constant, optionsType, options: optionNames });
     const result = method.kind === "remove" || (method.kind === "action" && !parts.output)
       ? "void"
-      : method.kind === "action" && !parts.output!.list
+      : method.kind === "action" && !parts.output!.list && !isQuestion(parts.output!)
       ? `${paramType(parts.output!)} | undefined` // an answer may leave it out
       : paramType(parts.output!);
     if (/types\./.test(result) || parts.main) usesTypes = true;

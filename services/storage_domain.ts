@@ -155,10 +155,10 @@ export class StorageDomainService extends Service {
   /**
    * `POST /storagedomains/{storageDomain}/isattached`: the `isattached` action.
    *
-   * Resolves to the action's `isAttached` output (`Boolean`),
-   * or `undefined` when the answer leaves it out (the action was carried out all the same).
+   * Resolves to the action's `isAttached` output (`Boolean`);
+   * rejects with an `OvirtError` when the answer leaves it out.
    */
-  isAttached(options?: StorageDomainServiceIsAttachedOptions): Promise<boolean | undefined> {
+  isAttached(options?: StorageDomainServiceIsAttachedOptions): Promise<boolean> {
     return this.invoke(IS_ATTACHED, options);
   }
 

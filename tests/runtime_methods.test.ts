@@ -220,6 +220,31 @@ Deno.test("action: resolves to its output", async () => {
   assert.deepEqual(await host.iscsiDiscover(), [], "a missing list output is []");
 });
 
+Deno.test("action: an answer without the yes or no the action asks for is refused", async () => {
+  let answer: string | null = "<action><status>complete</status></action>";
+  await using setup = await setUp(() => answer === null ? new Response(null) : xml(answer));
+  const domain = setup.system.storageDomainsService().storageDomainService("s1");
+  const attached: boolean = await domain.isAttached().then(
+    () => assert.fail("resolved without an answer"),
+    (error) => {
+      assert.ok(error instanceof OvirtError, String(error));
+      assert.equal(
+        error.message,
+        `HTTP 200 from POST ${setup.engine.url}/storagedomains/s1/isattached holds no ` +
+          "<is_attached>, " +
+          "the answer the action asks for",
+      );
+      return false;
+    },
+  );
+  assert.equal(attached, false);
+  answer = null; // an empty answer
+  await assert.rejects(domain.isAttached(), /holds no <is_attached>/);
+  answer = "<action><is_attached>false</is_attached><status>complete</status></action>";
+  const answered: boolean = await domain.isAttached(); // typed a boolean, as api.md says
+  assert.equal(answered, false);
+});
+
 Deno.test("action: an empty answer is fine without an output", async () => {
   await using setup = await setUp(() => new Response(null, { status: 200 }));
   assert.equal(await setup.system.vmsService().vmService("7").start(), undefined);

@@ -141,15 +141,24 @@ function actionOutput(
   document: XmlDocument | undefined,
 ): unknown {
   const output = spec.output;
-  const missing = output?.list ? [] : undefined;
-  if (!document) return missing;
-  rejectFault(exchange, response, document);
+  if (document) rejectFault(exchange, response, document);
   if (!output) return undefined;
-  if (document.root !== "action") {
+  if (document && document.root !== "action") {
     if (isOutputDocument(output, document.root)) return document.value;
     throw unexpected(exchange, response, document.root);
   }
-  return (document.value as Record<string, unknown>)[output.name] ?? missing;
+  const value = (document?.value as Record<string, unknown> | undefined)?.[output.name];
+  if (value !== undefined) return value;
+  if (output.list) return [];
+  if (output.kind === "boolean") {
+    // A yes or no the action asks for (`isAttached`): without it there is no answer.
+    throw new OvirtError(
+      `HTTP ${response.status} from ${exchange.method} ${exchange.url.href} holds no ` +
+        `<${output.wire}>, the answer the action asks for`,
+      { code: response.status },
+    );
+  }
+  return undefined;
 }
 
 /**
