@@ -208,7 +208,7 @@ Deno.test("reader: values read from bytes equal values read from text", () => {
     "-9007199254740993",
   ];
   for (const text of integers) {
-    const number = Number(text);
+    const number = Number(text) + 0; // "-0" is 0
     const expected = Number.isSafeInteger(number) ? number : BigInt(text);
     assert.ok(Object.is(read(`<vm><memory>${text}</memory></vm>`).memory, expected), text);
     assert.ok(Object.is(read(`<vm><memory> ${text}</memory></vm>`).memory, expected), text);
@@ -462,5 +462,37 @@ Deno.test("readXmlStream: a document that is no list, split anywhere, reads as i
       readXmlStream(streamOf(splitEvery(bytes(bad), size))),
       /Invalid XML value at line 3, column 11: <memory> expects an integer, got "12x"/,
     );
+  }
+});
+
+Deno.test("reader: only XML white space surrounds a value; -0 is 0", () => {
+  const vm = (body: string) => readXml(`<vm>${body}</vm>`).value as Record<string, unknown>;
+  assert.equal(vm("<memory>\t12 \n</memory>").memory, 12);
+  assert.ok(Object.is(vm("<memory>-0</memory>").memory, 0), "not negative zero");
+  assert.ok(Object.is(vm("<memory>&#x2D;0</memory>").memory, 0), "from text too");
+  // A no-break space is no XML white space (XML Schema's `collapse` keeps it): no integer.
+  assert.throws(
+    () => vm("<memory>&#xA0;12&#xA0;</memory>"),
+    /<memory> expects an integer, got "\u00a012\u00a0"/,
+  );
+  assert.throws(() => vm("<stateless>\u3000true</stateless>"), /<stateless> expects a boolean/);
+});
+
+Deno.test("reader: a string with a lone surrogate is refused where it stands", () => {
+  assert.throws(
+    () => readXml("<vm>\n<name>ab\udc00</name></vm>"),
+    (error) =>
+      error instanceof OvirtError &&
+      error.message === "Malformed XML at line 2, column 9: a lone surrogate (U+DC00) is not a " +
+          "character",
+  );
+  assert.throws(() => fromXml("<vm><name>\ud83d\ude00\ud800</name></vm>"), /column 12/);
+  assert.equal((fromXml("<vm><name>\ud83d\ude00</name></vm>") as { name: string }).name, "😀");
+});
+
+Deno.test("reader: a limit that is no number is refused, not taken as no limit", () => {
+  for (const limits of [{ maxDepth: NaN }, { maxTokenBytes: NaN }, { maxDepth: "9" }]) {
+    assert.throws(() => readXml("<vm/>", limits as never), RangeError, JSON.stringify(limits));
+    assert.throws(() => streamList(streamOf([bytes("<vms/>")]), limits as never), RangeError);
   }
 });

@@ -10,9 +10,9 @@
 import { OvirtError } from "../errors.ts";
 import type { MemberInfo, XmlSchema } from "./schema.ts";
 import {
-  DEFAULT_MAX_TOKEN_BYTES,
   END_OF_DOCUMENT,
   END_TAG,
+  maxTokenBytesOf,
   NEED_DATA,
   START_TAG,
   type XmlLimits,
@@ -99,7 +99,7 @@ export class DocumentReader {
     this.#checkListRoot = options.checkListRoot;
     this.#limits = options.limits;
     this.#elements = new ElementReader(schema, options.limits);
-    this.#maxItemWait = options.limits?.maxTokenBytes ?? DEFAULT_MAX_TOKEN_BYTES;
+    this.#maxItemWait = maxTokenBytesOf(options.limits ?? {});
     tokens.hold(0); // until the root says whether the document is a list
   }
 

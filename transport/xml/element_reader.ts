@@ -72,7 +72,7 @@ import {
   REFERENCE_CACHE,
   VALUE_CACHE,
 } from "./shared_caches.ts";
-import { DEFAULT_MAX_TOKEN_BYTES, locationIn, maxDepthOf, type XmlLimits } from "./tokenizer.ts";
+import { locationIn, maxDepthOf, maxTokenBytesOf, type XmlLimits } from "./tokenizer.ts";
 
 /** The attributes a start tag has room for at first; a tag with more makes room. */
 const ATTRIBUTE_ROOM = 8;
@@ -249,7 +249,7 @@ export class ElementReader {
   constructor(schema: XmlSchema, limits: XmlLimits = {}) {
     this.#schema = schema;
     this.#maxDepth = maxDepthOf(limits);
-    this.#maxTokenBytes = limits.maxTokenBytes ?? DEFAULT_MAX_TOKEN_BYTES;
+    this.#maxTokenBytes = maxTokenBytesOf(limits);
   }
 
   /**

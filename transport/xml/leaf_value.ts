@@ -14,6 +14,7 @@ import {
   parseDate,
   parseDecimal,
   parseInteger,
+  xmlTrim,
 } from "./values.ts";
 
 /** What {@link valueFromText} returns for text that is not a value of its kind. */
@@ -26,7 +27,7 @@ export const INVALID_VALUE: unique symbol = Symbol("invalid XML value");
 export function valueFromText(kind: number, text: string): unknown {
   if (kind === STRING) return text;
   if (kind === ENUM) {
-    const value = text.trim().toLowerCase();
+    const value = xmlTrim(text).toLowerCase();
     return value === "" ? undefined : value;
   }
   let value: unknown;
@@ -34,7 +35,7 @@ export function valueFromText(kind: number, text: string): unknown {
   else if (kind === BOOLEAN) value = parseBoolean(text);
   else if (kind === DATE) value = parseDate(text);
   else if (kind === DECIMAL) value = parseDecimal(text);
-  if (value !== undefined || text.trim() === "") return value;
+  if (value !== undefined || xmlTrim(text) === "") return value;
   return INVALID_VALUE;
 }
 

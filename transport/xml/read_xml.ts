@@ -10,7 +10,7 @@ import { typeName } from "../options.ts";
 import { DocumentReader, READ_DONE, type XmlDocument } from "./document_reader.ts";
 import { readWholeDocument } from "./element_reader.ts";
 import { MODEL_SCHEMA } from "./schema.ts";
-import { type XmlLimits, XmlTokenizer } from "./tokenizer.ts";
+import { locationIn, type XmlLimits, XmlTokenizer } from "./tokenizer.ts";
 
 export type { XmlDocument } from "./document_reader.ts";
 
@@ -27,8 +27,30 @@ export function readXml(input: string | Uint8Array, limits?: XmlLimits): XmlDocu
     // From JavaScript, or `any`: a number would leave the reader without an end to find.
     throw new OvirtError(`XML input must be a string or a Uint8Array, not ${typeName(input)}`);
   }
-  const bytes = typeof input === "string" ? encoder.encode(input) : input;
+  const bytes = typeof input === "string" ? encodedText(input) : input;
   return readWholeDocument(bytes, MODEL_SCHEMA, limits) ?? readChecked(bytes, limits);
+}
+
+/**
+ * The UTF-8 bytes of `text`; a lone surrogate, which no encoding can carry (`TextEncoder`
+ * would make it U+FFFD, a silently other value), is refused where it stands.
+ */
+function encodedText(text: string): Uint8Array {
+  if (text.isWellFormed()) return encoder.encode(text);
+  let i = 0;
+  for (; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code < 0xd800 || code > 0xdfff) continue;
+    const next = text.charCodeAt(i + 1);
+    if (code > 0xdbff || !(next >= 0xdc00 && next <= 0xdfff)) break;
+    i++; // a pair
+  }
+  const before = encoder.encode(text.slice(0, i));
+  const code = text.charCodeAt(i).toString(16).toUpperCase();
+  throw new OvirtError(
+    `Malformed XML at ${locationIn(before, before.length)}: a lone surrogate (U+${code}) ` +
+      "is not a character",
+  );
 }
 
 /**

@@ -81,7 +81,25 @@ export const MAX_DEPTH_CEILING = 1000;
 
 /** The deepest nesting `limits` allow. */
 export function maxDepthOf(limits: XmlLimits): number {
-  return Math.min(limits.maxDepth ?? DEFAULT_MAX_DEPTH, MAX_DEPTH_CEILING);
+  return Math.min(limitOf(limits, "maxDepth", DEFAULT_MAX_DEPTH), MAX_DEPTH_CEILING);
+}
+
+/** The largest token `limits` allow, in bytes. */
+export function maxTokenBytesOf(limits: XmlLimits): number {
+  return limitOf(limits, "maxTokenBytes", DEFAULT_MAX_TOKEN_BYTES);
+}
+
+/**
+ * The limit `name` of `limits`, or `fallback` when it is not given; a value that is not a
+ * number of at least 0 (`NaN`, a string) is refused, for it would turn the limit off.
+ */
+function limitOf(limits: XmlLimits, name: keyof XmlLimits, fallback: number): number {
+  const value: unknown = limits[name];
+  if (value === undefined) return fallback;
+  if (typeof value !== "number" || !(value >= 0)) {
+    throw new RangeError(`The XML limit ${name} must be a number of at least 0, not ${value}`);
+  }
+  return value;
 }
 
 /** "line L, column C" of the byte at `offset` of the document `buf`. */
@@ -188,7 +206,7 @@ export class XmlTokenizer implements InputHandOver {
   /** Creates a tokenizer with the given limits. */
   constructor(limits: XmlLimits = {}) {
     this.#maxDepth = maxDepthOf(limits);
-    this.#maxTokenBytes = limits.maxTokenBytes ?? DEFAULT_MAX_TOKEN_BYTES;
+    this.#maxTokenBytes = maxTokenBytesOf(limits);
   }
 
   /**

@@ -5,11 +5,26 @@
  * @module
  */
 
+/**
+ * `text` without the XML white space (space, tab, CR, LF) around it; other white space
+ * (a no-break space) is part of the value, as XML Schema's `collapse` keeps it.
+ */
+export function xmlTrim(text: string): string {
+  let start = 0, end = text.length;
+  while (start < end && isXmlSpace(text.charCodeAt(start))) start++;
+  while (end > start && isXmlSpace(text.charCodeAt(end - 1))) end--;
+  return start === 0 && end === text.length ? text : text.slice(start, end);
+}
+
+function isXmlSpace(code: number): boolean {
+  return code === 0x20 || code === 0x0a || code === 0x09 || code === 0x0d;
+}
+
 /** `true`/`false`/`1`/`0`, any case, surrounding white space allowed; `undefined` otherwise. */
 export function parseBoolean(text: string): boolean | undefined {
   if (text === "true") return true;
   if (text === "false") return false;
-  const word = text.trim().toLowerCase();
+  const word = xmlTrim(text).toLowerCase();
   if (word === "true" || word === "1") return true;
   if (word === "false" || word === "0") return false;
   return undefined;
@@ -20,14 +35,14 @@ export function parseBoolean(text: string): boolean | undefined {
  * integer (within ±(2^53 - 1)), an exact `bigint` beyond; `undefined` for anything else.
  */
 export function parseInteger(text: string): number | bigint | undefined {
-  const digits = text.trim();
+  const digits = xmlTrim(text);
   let i = digits.charCodeAt(0) === 0x2d || digits.charCodeAt(0) === 0x2b ? 1 : 0;
   if (i === digits.length) return undefined;
   for (; i < digits.length; i++) {
     const c = digits.charCodeAt(i);
     if (c < 0x30 || c > 0x39) return undefined;
   }
-  const value = Number(digits);
+  const value = Number(digits) + 0; // + 0: "-0" is 0, not negative zero
   return Number.isSafeInteger(value) ? value : BigInt(digits);
 }
 
@@ -37,7 +52,7 @@ export function parseInteger(text: string): number | bigint | undefined {
  * the range of a `number` (`1e999`).
  */
 export function parseDecimal(text: string): number | undefined {
-  const number = text.trim();
+  const number = xmlTrim(text);
   const length = number.length;
   const integerStart = number.charCodeAt(0) === 0x2d || number.charCodeAt(0) === 0x2b ? 1 : 0;
   let i = skipDigits(number, integerStart);
@@ -56,7 +71,7 @@ export function parseDecimal(text: string): number | undefined {
     if (i === exponentStart) return undefined;
   }
   if (i !== length) return undefined;
-  const value = Number(number);
+  const value = Number(number) + 0; // + 0: "-0.0" is 0, not negative zero
   return Number.isFinite(value) ? value : undefined; // `1e999`: no number a writer sends back
 }
 
@@ -77,7 +92,7 @@ const DATE_BYTES = new Uint8Array(64);
  * none, `Z`, `+hh:mm`, `-hh:mm` or no zone (taken as UTC). `undefined` when invalid.
  */
 export function parseDate(text: string): Date | undefined {
-  const date = text.trim();
+  const date = xmlTrim(text);
   const bytes = date.length <= DATE_BYTES.length ? DATE_BYTES : new Uint8Array(date.length);
   for (let i = 0; i < date.length; i++) {
     const c = date.charCodeAt(i);
@@ -167,7 +182,7 @@ export function integerFromBytes(buf: Uint8Array, start: number, end: number): n
     if (digit < 0 || digit > 9) return NaN;
     value = value * 10 + digit;
   }
-  return sign === 0x2d ? -value : value;
+  return sign === 0x2d ? 0 - value : value; // 0 - 0 is 0, not negative zero
 }
 
 /**
