@@ -131,3 +131,17 @@ Deno.test("serverText counts the characters of the server's text it leaves out",
   assert.equal(serverText("\u0001\u0002", 8), "\\u0001… (1 more characters)");
   assert.equal(serverText("😀😀", 3), "😀… (2 more characters)", "never half a character");
 });
+
+Deno.test("fault text: a fault of a few MiB keeps its reason and detail", async () => {
+  const detail = `[${"Cannot remove VM: it is used by a pool. ".repeat(60_000)}]`; // ~2.4 MB
+  await using server = startRawServer(() => ({
+    status: 400,
+    headers: { "content-type": "application/xml" },
+    body: `<fault><reason>Operation Failed</reason><detail>${detail}</detail></fault>`,
+  }));
+  await using connection = connectionTo(server.origin);
+  const error = await getError(connection);
+  assert.equal(error.fault?.reason, "Operation Failed");
+  assert.equal(error.fault?.detail, detail);
+  assert.match(error.message, /^Operation Failed: \[Cannot remove VM/);
+});

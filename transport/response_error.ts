@@ -71,7 +71,7 @@ export async function responseError(
     await response.body.cancel();
     return errorFor(response.status, statusMessage(exchange, response, contentType));
   }
-  const bytes = await readBytes(response.body);
+  const bytes = await readBytes(response.body, FAULT_LIMIT);
   const fault = bytes.byteLength > 0 ? parsedFault(bytes) : undefined;
   if (fault) return faultError(exchange, response, fault);
   return errorFor(response.status, statusMessage(exchange, response, contentType));
@@ -90,6 +90,12 @@ export function notXmlError(exchange: Exchange, response: HttpResponse): OvirtEr
     { code: response.status },
   );
 }
+
+/**
+ * How much of an XML error body is read: a `<fault>` whose detail lists many objects may pass
+ * a MiB; past this, the fault is not read (its reason neither).
+ */
+const FAULT_LIMIT = 8 << 20;
 
 /** How much of a plain text error body is read. */
 const PLAIN_TEXT_LIMIT = 64 * 1024;
