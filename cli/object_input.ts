@@ -10,7 +10,7 @@ import { STRUCTS } from "./model.ts";
 import { UsageError } from "./errors.ts";
 import { readUserText } from "./user_text.ts";
 import { fromJson } from "./values.ts";
-import { leftOutElements, leftOutTexts } from "./xml_members.ts";
+import { leftOutElements, leftOutTexts, rootTag } from "./xml_members.ts";
 
 /** The `type` object in file `path` (`-`: standard input, given up when `signal` aborts). */
 export async function readObjectFile(
@@ -22,8 +22,11 @@ export async function readObjectFile(
   const what = `--from ${path}`;
   if (text.trimStart().startsWith("<")) {
     const tag = STRUCTS[type]?.tag;
-    const root = /^\s*(?:<\?xml[^>]*\?>\s*)?<([\w.-]+)/.exec(text)?.[1];
-    if (root !== tag) throw new UsageError(`${what}: expected one <${tag}>, not <${root}>`);
+    const root = rootTag(text);
+    // No root: the file is not well-formed before it, as reading it says.
+    if (root !== undefined && root !== tag) {
+      throw new UsageError(`${what}: expected one <${tag}>, not <${root}>`);
+    }
     let read: Record<string, unknown>;
     try {
       read = fromXml(text) as Record<string, unknown>;

@@ -4,7 +4,8 @@
  * with `<memroy>` must be refused as JSON's `"memroy"` is. The file's elements are compared
  * with those of what was read, written back: an element only the file has was left out
  * (`<link>` and `<actions>`, an engine's links, excepted); so was the text of an element that
- * written back has none (`<cluster>Default</cluster>`, where a cluster is an object).
+ * written back has none (`<cluster>Default</cluster>`, where a cluster is an object). The root's
+ * tag is found the same way, past comments and processing instructions.
  *
  * @module
  */
@@ -18,6 +19,21 @@ import {
   TEXT,
   XmlTokenizer,
 } from "../transport/xml/tokenizer.ts";
+
+/**
+ * The tag of the root element of XML `text` (comments, processing instructions and white
+ * space may come before it); `undefined` when the text ends or is not well-formed before it.
+ */
+export function rootTag(text: string): string | undefined {
+  const tokenizer = new XmlTokenizer();
+  tokenizer.push(new TextEncoder().encode(text));
+  tokenizer.end();
+  try {
+    return tokenizer.next() === START_TAG ? tokenizer.name : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 /** The elements of `text` that reading it as `tag` left out, as paths (`vm/memroy`). */
 export function leftOutElements(text: string, tag: string, read: object): string[] {

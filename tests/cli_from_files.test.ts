@@ -2,7 +2,7 @@
  * `--from FILE` (and `--from -`) as users' editors write it, run as processes against a
  * simulator: bytes that are not UTF-8 are refused saying where (never sent as U+FFFD), as is
  * an XML declaration of another encoding; UTF-16 with a byte order mark (Windows PowerShell
- * 5.1) is read.
+ * 5.1) is read; comments and processing instructions may come before the XML root.
  */
 
 import assert from "node:assert/strict";
@@ -154,4 +154,43 @@ Deno.test("UTF-16 files with a byte order mark (PowerShell 5.1's Out-File) are r
     oneErrorLine(run),
     `ovirt: --from ${broken}: it starts as UTF-16 but is not valid UTF-16: save it as UTF-8`,
   );
+});
+
+Deno.test("comments and processing instructions may come before the XML root", async () => {
+  await using bench = await cliBench();
+  const { env, connection, home } = bench;
+  const vms = connection.systemService().vmsService();
+  const heads = {
+    "commented": "<!-- my web VM -->\n",
+    "declared-commented": '<?xml version="1.0" encoding="UTF-8"?>\n<!-- my web VM -->\n',
+    "instructed": '<?xml version="1.0"?><?editor tabs="2"?>\n<!-- a -->\n\n<!-- b -->',
+  };
+  for (const [name, head] of Object.entries(heads)) {
+    const file = `${home.path}/${name}.xml`;
+    await Deno.writeTextFile(
+      file,
+      `${head}<vm><name>${name}</name><description>caf\u00e9</description>${PLACE}</vm>\n`,
+    );
+    const run = await ovirt(["vm", "add", "--from", file], env);
+    assert.equal(run.code, 0, `${name}: ${run.stderr}`);
+    const [vm] = await vms.list({ search: `name=${name}` });
+    assert.equal(vm?.description, "caf\u00e9", name);
+  }
+
+  // Another root after a comment is named; a DOCTYPE keeps the reader's own error.
+  const host = `${home.path}/host.xml`;
+  await Deno.writeTextFile(host, "<!-- a host -->\n<host><name>h9</name></host>\n");
+  const hostRun = await ovirt(["vm", "add", "--from", host], env);
+  assert.equal(hostRun.code, 2, hostRun.stderr);
+  assert.equal(oneErrorLine(hostRun), `ovirt: --from ${host}: expected one <vm>, not <host>`);
+  const doctype = `${home.path}/doctype.xml`;
+  await Deno.writeTextFile(doctype, `<!DOCTYPE vm>\n<vm><name>dtd</name>${PLACE}</vm>\n`);
+  const dtdRun = await ovirt(["vm", "add", "--from", doctype], env);
+  assert.equal(dtdRun.code, 2, dtdRun.stderr);
+  assert.equal(
+    oneErrorLine(dtdRun),
+    `ovirt: --from ${doctype}: Malformed XML at line 1, column 1: ` +
+      "DTDs and entity declarations are not allowed",
+  );
+  assert.deepEqual(await vms.list({ search: "name=dtd" }), [], "nothing was added");
 });
