@@ -10,7 +10,7 @@ import { STRUCTS } from "./model.ts";
 import { UsageError } from "./errors.ts";
 import { readUserText } from "./user_text.ts";
 import { fromJson } from "./values.ts";
-import { leftOutElements, leftOutTexts, rootTag } from "./xml_members.ts";
+import { emptyValues, leftOutElements, leftOutTexts, rootTag } from "./xml_members.ts";
 
 /** The `type` object in file `path` (`-`: standard input, given up when `signal` aborts). */
 export async function readObjectFile(
@@ -32,6 +32,13 @@ export async function readObjectFile(
       read = fromXml(text) as Record<string, unknown>;
     } catch (error) {
       throw new UsageError(`${what}: ${(error as Error).message}`);
+    }
+    const empty = emptyValues(text, type);
+    if (empty.length > 0) {
+      throw new UsageError(
+        `${what}: ${empty.map((path) => `<${path}>`).join(", ")} ` +
+          `${empty.length > 1 ? "have" : "has"} no value (write one, or leave the element out)`,
+      );
     }
     const unknown = leftOutElements(text, tag!, read);
     if (unknown.length > 0) {

@@ -2,7 +2,8 @@
  * `--from FILE` (and `--from -`) as users' editors write it, run as processes against a
  * simulator: bytes that are not UTF-8 are refused saying where (never sent as U+FFFD), as is
  * an XML declaration of another encoding; UTF-16 with a byte order mark (Windows PowerShell
- * 5.1) is read; comments and processing instructions may come before the XML root.
+ * 5.1) is read; comments and processing instructions may come before the XML root; an empty
+ * element of a member whose value is not a string is named as empty, not as unknown.
  */
 
 import assert from "node:assert/strict";
@@ -193,4 +194,42 @@ Deno.test("comments and processing instructions may come before the XML root", a
       "DTDs and entity declarations are not allowed",
   );
   assert.deepEqual(await vms.list({ search: "name=dtd" }), [], "nothing was added");
+});
+
+Deno.test("an empty element of a value that is not a string is named as empty", async () => {
+  await using bench = await cliBench();
+  const { env, connection, home } = bench;
+  const vms = connection.systemService().vmsService();
+  const [found] = await vms.list({ search: "name=vm001" });
+  const vm = vms.vmService(found.id!);
+  const before = await vm.update({ description: "kept" });
+  const file = `${home.path}/update.xml`;
+  const cases = {
+    "<memory></memory>": "<vm/memory> has no value",
+    "<memory> </memory>": "<vm/memory> has no value",
+    "<status/>": "<vm/status> has no value",
+    "<os><boot><devices><device>hd</device><device/></devices></boot></os>":
+      "<vm/os/boot/devices/device> has no value",
+    "<memory/><cpu><topology><cores>\n</cores></topology></cpu>":
+      "<vm/memory>, <vm/cpu/topology/cores> have no value",
+  };
+  for (const [members, says] of Object.entries(cases)) {
+    await Deno.writeTextFile(file, `<vm><description>changed</description>${members}</vm>`);
+    const run = await ovirt(["vm", "update", "vm001", "--from", file], env);
+    assert.equal(run.code, 2, `${members}: ${run.stderr}`);
+    assert.equal(
+      oneErrorLine(run),
+      `ovirt: --from ${file}: ${says} (write one, or leave the element out)`,
+    );
+  }
+  assert.equal((await vm.get()).description, "kept", "nothing was sent");
+
+  // An empty string is a value: the description is emptied.
+  const memory = 2 * Number(before.memory);
+  await Deno.writeTextFile(file, `<vm><description/><memory>${memory}</memory></vm>`);
+  const run = await ovirt(["vm", "update", "vm001", "--from", file], env);
+  assert.equal(run.code, 0, run.stderr);
+  const after = await vm.get();
+  assert.equal(after.description ?? "", "");
+  assert.equal(after.memory, memory);
 });
