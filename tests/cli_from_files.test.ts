@@ -62,15 +62,20 @@ Deno.test("a --from file that is not UTF-8 is refused, saying where, before send
       "save it as UTF-8",
   );
 
-  // XML on standard input, after a UTF-8 ü: columns count characters, the offset bytes.
-  const lines = ["<vm>", "<name>latin-xml</name><comment>\u00fc</comment>", "<description>caf"];
+  // XML on standard input, after a UTF-8 ü and a U+FFFD of the file's own: columns count
+  // characters, the offset bytes.
+  const lines = [
+    "<vm>",
+    "<name>latin-xml</name><comment>\u00fc</comment>",
+    "<description>\uFFFDcaf",
+  ];
   const xml = `${lines.join("\n")}\u00e9</description>${PLACE}</vm>`;
   const fromStdin = await ovirtFed(["vm", "add", "--from", "-"], env, latin1(xml));
   assert.equal(fromStdin.code, 2, fromStdin.stderr);
   const offset = encoder.encode(lines.join("\n")).length;
   assert.equal(
     oneErrorLine(fromStdin),
-    `ovirt: --from -: not UTF-8 at line 3, column 17 (byte offset ${offset}): save it as UTF-8`,
+    `ovirt: --from -: not UTF-8 at line 3, column 18 (byte offset ${offset}): save it as UTF-8`,
   );
 
   // The same JSON on standard input.
