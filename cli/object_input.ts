@@ -6,11 +6,11 @@
  */
 
 import { fromXml } from "../mod.ts";
-import { untilAborted } from "../transport/abortable.ts";
 import { STRUCTS } from "./model.ts";
 import { UsageError } from "./errors.ts";
+import { readUserText } from "./user_text.ts";
 import { fromJson } from "./values.ts";
-import { leftOutElements, leftOutTexts } from "./xml_members.ts";
+import { emptyValues, leftOutElements, leftOutTexts, rootTag } from "./xml_members.ts";
 
 /** The `type` object in file `path` (`-`: standard input, given up when `signal` aborts). */
 export async function readObjectFile(
@@ -18,18 +18,27 @@ export async function readObjectFile(
   type: string,
   signal?: AbortSignal,
 ): Promise<Record<string, unknown>> {
-  // A byte order mark (a file saved by Notepad or PowerShell's Out-File) is no part of it.
-  const text = (await readInput(path, "from", signal)).replace(/^\uFEFF/, "");
+  const text = await readUserText(path, "from", signal);
   const what = `--from ${path}`;
   if (text.trimStart().startsWith("<")) {
     const tag = STRUCTS[type]?.tag;
-    const root = /^\s*(?:<\?xml[^>]*\?>\s*)?<([\w.-]+)/.exec(text)?.[1];
-    if (root !== tag) throw new UsageError(`${what}: expected one <${tag}>, not <${root}>`);
+    const root = rootTag(text);
+    // No root: the file is not well-formed before it, as reading it says.
+    if (root !== undefined && root !== tag) {
+      throw new UsageError(`${what}: expected one <${tag}>, not <${root}>`);
+    }
     let read: Record<string, unknown>;
     try {
       read = fromXml(text) as Record<string, unknown>;
     } catch (error) {
       throw new UsageError(`${what}: ${(error as Error).message}`);
+    }
+    const empty = emptyValues(text, type);
+    if (empty.length > 0) {
+      throw new UsageError(
+        `${what}: ${empty.map((path) => `<${path}>`).join(", ")} ` +
+          `${empty.length > 1 ? "have" : "has"} no value (write one, or leave the element out)`,
+      );
     }
     const unknown = leftOutElements(text, tag!, read);
     if (unknown.length > 0) {
@@ -58,29 +67,4 @@ export async function readObjectFile(
     throw new UsageError(`${what}: the file must hold one JSON object`);
   }
   return fromJson(json as Record<string, unknown>, type, what);
-}
-
-async function readInput(path: string, flag: string, signal?: AbortSignal): Promise<string> {
-  try {
-    return path === "-" ? await readStdin(signal) : await Deno.readTextFile(path, { signal });
-  } catch (error) {
-    if (signal?.aborted) throw signal.reason;
-    throw new UsageError(`--${flag} ${path}: ${(error as Error).message}`);
-  }
-}
-
-/** All of standard input, or `signal`'s reason as soon as it aborts (Ctrl-C while waiting). */
-async function readStdin(signal?: AbortSignal): Promise<string> {
-  const reader = Deno.stdin.readable.pipeThrough(new TextDecoderStream()).getReader();
-  let text = "";
-  try {
-    for (;;) {
-      const { value, done } = await untilAborted(reader.read(), signal);
-      if (done) return text;
-      text += value;
-    }
-  } finally {
-    // Not awaited: a read still pending may hold the cancel until input comes.
-    reader.cancel().catch(() => {});
-  }
 }

@@ -4,12 +4,17 @@
  * with `<memroy>` must be refused as JSON's `"memroy"` is. The file's elements are compared
  * with those of what was read, written back: an element only the file has was left out
  * (`<link>` and `<actions>`, an engine's links, excepted); so was the text of an element that
- * written back has none (`<cluster>Default</cluster>`, where a cluster is an object).
+ * written back has none (`<cluster>Default</cluster>`, where a cluster is an object). An empty
+ * element of a member whose value is not a string (`<memory/>`) is read as absent too: it is
+ * named as empty, not as unknown. The root's tag is found the same way, past comments and
+ * processing instructions.
  *
  * @module
  */
 
 import { toXml } from "../mod.ts";
+import type { MemberMeta } from "./model.ts";
+import { membersOf } from "./values.ts";
 import {
   END_OF_DOCUMENT,
   END_TAG,
@@ -18,6 +23,53 @@ import {
   TEXT,
   XmlTokenizer,
 } from "../transport/xml/tokenizer.ts";
+
+/**
+ * The tag of the root element of XML `text` (comments, processing instructions and white
+ * space may come before it); `undefined` when the text ends or is not well-formed before it.
+ */
+export function rootTag(text: string): string | undefined {
+  const tokenizer = new XmlTokenizer();
+  tokenizer.push(new TextEncoder().encode(text));
+  tokenizer.end();
+  try {
+    return tokenizer.next() === START_TAG ? tokenizer.name : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The elements of `text`, a `type` whose root is checked already, that hold nothing but
+ * white space where the model has a value that is not a string (`vm/memory` for
+ * `<memory></memory>`, an item of `<devices>` for `<device/>`), as paths.
+ */
+export function emptyValues(text: string, type: string): string[] {
+  return elementPaths(text).blanks.filter((path) => {
+    const kind = kindAt(type, path.split("/").slice(1));
+    return kind !== undefined && kind !== "string" && kind !== "struct";
+  });
+}
+
+/**
+ * The value kind of the element at `words` below the root of a `type`, when the model has it
+ * and it holds one value (a member that is no list, or an item of a list).
+ */
+function kindAt(type: string, words: string[]): string | undefined {
+  let member: MemberMeta | undefined, item = false;
+  for (const word of words) {
+    if (member?.list && !item) {
+      if (word !== member.item) return undefined;
+      item = true;
+      continue;
+    }
+    if (member !== undefined && member.kind !== "struct") return undefined;
+    member = membersOf(member?.type ?? type).find((one) => one.tag === word && !one.attribute);
+    if (member === undefined) return undefined;
+    item = false;
+  }
+  return member !== undefined && (!member.list || item) ? member.kind : undefined;
+}
 
 /** The elements of `text` that reading it as `tag` left out, as paths (`vm/memroy`). */
 export function leftOutElements(text: string, tag: string, read: object): string[] {
@@ -47,26 +99,33 @@ export function leftOutTexts(text: string, tag: string, read: object): string[] 
 }
 
 /**
- * The path of every element of `text` from its root (`vm`, `vm/cpu`, `vm/cpu/topology`), and
- * of those with text of their own besides white space.
+ * The path of every element of `text` from its root (`vm`, `vm/cpu`, `vm/cpu/topology`), of
+ * those with text of their own besides white space, and of those without.
  */
-function elementPaths(text: string): { elements: string[]; texts: string[] } {
+function elementPaths(text: string): { elements: string[]; texts: string[]; blanks: string[] } {
   const tokenizer = new XmlTokenizer();
   tokenizer.push(new TextEncoder().encode(text));
   tokenizer.end();
   const open: string[] = [];
-  const elements: string[] = [], texts: string[] = [];
+  let hasText = false; // whether the innermost open element has text of its own
+  const hasTexts: boolean[] = []; // the same for the elements that hold it
+  const elements: string[] = [], texts: string[] = [], blanks = new Set<string>();
   for (let token = tokenizer.next(); token !== END_OF_DOCUMENT; token = tokenizer.next()) {
     if (token === NEED_DATA) break; // cannot happen after end(); read whole already
     if (token === START_TAG) {
       open.push(tokenizer.name);
       elements.push(open.join("/"));
+      hasTexts.push(hasText);
+      hasText = false;
     } else if (token === END_TAG) {
+      if (!hasText) blanks.add(open.join("/"));
       open.pop();
+      hasText = hasTexts.pop()!;
     } else if (token === TEXT && open.length > 0 && tokenizer.text().trim() !== "") {
+      hasText = true;
       const path = open.join("/");
       if (texts.at(-1) !== path) texts.push(path);
     }
   }
-  return { elements, texts };
+  return { elements, texts, blanks: [...blanks] };
 }
