@@ -1,8 +1,8 @@
 /**
  * The text of a list written as its items arrive, batch after batch: the same text as
- * `render()` (render.ts) of the whole list, in every format. JSON, YAML, XML, CSV and ids write each
- * batch's part at once; a table holds the cells of every row (not the objects) until the end,
- * since its column widths need them all.
+ * `render()` (render.ts) of the whole list, in every format. JSON, YAML, XML, CSV and ids
+ * write each batch's part at once; a table holds the cells of every row (not the objects)
+ * until the end, since its column widths need them all.
  *
  * @module
  */
