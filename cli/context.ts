@@ -15,6 +15,9 @@ import { type OutputOptions, parseFormat } from "./output/render.ts";
 import { parseDuration } from "./options.ts";
 import { openSession, type Session } from "./session.ts";
 
+/** Bytes of standard output {@link Context.outPaced} lets wait for a slow reader. */
+export const OUTPUT_BUFFER = 1024 * 1024;
+
 /** The global flags as parsed. */
 export interface GlobalValues {
   /** `--help`. */
@@ -112,6 +115,16 @@ export class Context {
     this.signal.throwIfAborted();
     this.#writes.checkOut();
     this.#writes.out(new TextEncoder().encode(text));
+  }
+
+  /**
+   * Writes to standard output as {@link out} does, then waits while more than
+   * {@link OUTPUT_BUFFER} bytes wait to be written: a long output (a list written item by
+   * item) goes at its reader's pace, holding little. Rejects as {@link flush} does.
+   */
+  async outPaced(text: string): Promise<void> {
+    this.out(text);
+    await this.#writes.room(OUTPUT_BUFFER, this.signal);
   }
 
   /**

@@ -20,6 +20,7 @@ import {
   WAIT_OPTIONS,
 } from "./options.ts";
 import { checkColumns, defaultColumns } from "./output/cells.ts";
+import { listText } from "./output/list_text.ts";
 import { render } from "./output/render.ts";
 import { nameReferences } from "./reference_names.ts";
 import { resolveId } from "./resolve.ts";
@@ -29,7 +30,7 @@ import { type VerbFlags, verbFlags } from "./verb_flags.ts";
 import { waitSettled } from "./wait.ts";
 import { itemId } from "./nested_command.ts";
 import { type Polled, waitNested } from "./nested_wait.ts";
-import type { Connection } from "../mod.ts";
+import { type CallOptions, type Connection, type ListingService, listStream } from "../mod.ts";
 
 /** What the CLI calls on a service: its methods by name. */
 type Methods = Record<string, (...args: unknown[]) => Promise<unknown>>;
@@ -130,6 +131,9 @@ export async function runVerb(
     ? undefined
     : `${collectionPath}/${encodeURIComponent(entityId)}`;
   const service = connection.service(entityPath ?? collectionPath) as unknown as Methods;
+  if (verb.spec.kind === "list") {
+    return await showList(context, service, callOptions, verb.spec.output?.type ?? resource.type);
+  }
   const hasStatus = resource.type !== undefined && memberOf(resource.type, "status") !== undefined;
   const before = wait && entityPath && hasStatus ? await statusOf(service, signal) : undefined;
   let result = await service[verb.method](...(main ? [main, callOptions] : [callOptions]));
@@ -217,6 +221,44 @@ export async function show(context: Context, value: unknown, type?: string): Pro
     await nameReferences(connection, items, type, shown, context.signal);
   }
   context.out(render(value, type, context.output));
+}
+
+/**
+ * Items a table or CSV names the references of at a time (`nameReferences` lists the
+ * referenced collection once for each such batch): what a list holds of its objects.
+ */
+const NAMING_BATCH = 200;
+
+/**
+ * Lists `collection` and prints its items of struct `type` as they arrive, at the pace of
+ * the output's reader: the same text as {@link show} of the whole list, holding one item
+ * (a batch for a table or CSV, whose references get names) and the output's buffer; a table
+ * holds its rows' cells until the end. Output printed before a failure stays.
+ */
+async function showList(
+  context: Context,
+  collection: Methods,
+  options: Record<string, unknown>,
+  type: string | undefined,
+): Promise<void> {
+  const text = listText(type, context.output);
+  const { connection } = await context.session();
+  const items = listStream(collection as unknown as ListingService<unknown, CallOptions>, options);
+  const write = async (batch: unknown[]) => {
+    if (batch.length === 0) return;
+    if (text.columns) await nameReferences(connection, batch, type, text.columns, context.signal);
+    await context.outPaced(text.items(batch));
+  };
+  let batch: unknown[] = [];
+  for await (const item of items) {
+    batch.push(item);
+    if (!text.columns || batch.length === NAMING_BATCH) {
+      await write(batch);
+      batch = [];
+    }
+  }
+  await write(batch);
+  await context.outPaced(text.end());
 }
 
 /**

@@ -52,10 +52,7 @@ export function render(value: unknown, type: string | undefined, options: Output
     case "xml":
       return renderXml(value, type);
     case "ids": // one line each; none at all for an empty list (xargs then runs nothing)
-      return (Array.isArray(value) ? value : [value])
-        .map((item) => cellText((item as { id?: unknown })?.id ?? item))
-        .filter((id) => id !== "")
-        .map((id) => `${id}\n`).join("");
+      return (Array.isArray(value) ? value : [value]).map(idLine).join("");
     case "csv":
     case "table":
       break;
@@ -65,12 +62,28 @@ export function render(value: unknown, type: string | undefined, options: Output
     return renderDetails(value, type, options.width);
   }
   const items = Array.isArray(value) ? value : [value];
-  const columns = options.columns ? [...options.columns] : defaultColumns(type);
-  const rows = items.map((item) => columns.map((column) => cellText(valueAt(item, column))));
+  const columns = rowColumns(type, options);
+  const rows = items.map((item) => rowCells(item, columns));
   const headers = columns.map(header);
   return options.format === "csv"
     ? toCsv(headers, rows, options.headers)
     : renderTable(headers, rows, options.width, options.headers);
+}
+
+/** The line of `-o ids` for one item: its id (or the value itself), none when empty. */
+export function idLine(item: unknown): string {
+  const id = cellText((item as { id?: unknown })?.id ?? item);
+  return id === "" ? "" : `${id}\n`;
+}
+
+/** The columns of the rows of a table or CSV of items of struct `type`: `-c`, else its defaults. */
+export function rowColumns(type: string | undefined, options: OutputOptions): string[] {
+  return options.columns ? [...options.columns] : defaultColumns(type);
+}
+
+/** The cells of `item`'s row under `columns`. */
+export function rowCells(item: unknown, columns: readonly string[]): string[] {
+  return columns.map((column) => cellText(valueAt(item, column)));
 }
 
 /** One object as `member value` lines, the members in the model's order. */
@@ -88,9 +101,18 @@ function renderDetails(value: object, type: string | undefined, width: number): 
 }
 
 function renderXml(value: unknown, type: string | undefined): string {
-  const struct = type ? STRUCTS[type] : undefined;
-  if (!struct || value === null || typeof value !== "object") {
-    throw new UsageError("-o xml: this result is not an object of the model");
-  }
+  if (value === null || typeof value !== "object") throw notOfTheModel();
+  const struct = xmlStruct(type);
   return toXml(Array.isArray(value) ? struct.listTag : struct.tag, value) + "\n";
+}
+
+/** The XML tags of struct `type`, one object's and a list's; refused for a type without. */
+export function xmlStruct(type: string | undefined): { tag: string; listTag: string } {
+  const struct = type ? STRUCTS[type] : undefined;
+  if (!struct) throw notOfTheModel();
+  return struct;
+}
+
+function notOfTheModel(): UsageError {
+  return new UsageError("-o xml: this result is not an object of the model");
 }
