@@ -1,11 +1,14 @@
 /**
  * The simulator refuses the host, cluster, data center, storage domain and disk names the
  * engine refuses, with the engine's words (the broken rule's message and the attribute it
- * checked), on add and on update, and takes the names it takes.
+ * checked), on add and on update, and takes the names it takes; `uploadImage` and `ovirt disk
+ * upload` name a new disk after its file with an alias the engine takes.
  */
 
 import assert from "node:assert/strict";
-import { type Connection, types } from "../mod.ts";
+import { type Connection, types, uploadImage } from "../mod.ts";
+import { diskNameFor } from "../helpers/image_upload.ts";
+import { cliBench, ovirt } from "./cli_harness.ts";
 import { rejectsWith, simulatorSession } from "./sim_session.ts";
 
 const HOST_NAME =
@@ -176,4 +179,39 @@ Deno.test("simulator: disk aliases are the engine's for a VM's disk and on every
   const service = disks.diskService(floating.id!);
   await rejectsWith(service.update({ description: "scratch" }), 400, DISK_ALIAS);
   assert.equal((await service.update({ alias: "my_disk" })).alias, "my_disk");
+});
+
+Deno.test("uploadImage names a disk after its file with an alias the engine takes on update", async () => {
+  await using session = await simulatorSession({ delay: 0, vms: 1 });
+  const dir = await Deno.makeTempDir({ prefix: "ovirt-sdk-names-" });
+  try {
+    const path = `${dir}/Fedora 40 (x86_64)+ñ.raw`;
+    await Deno.writeFile(path, new Uint8Array(2 ** 20));
+    const { disk } = await uploadImage(session.connection, path, {
+      storageDomain: "data",
+      pollInterval: 5,
+    });
+    assert.equal(disk.name, "Fedora_40__x86_64__ñ");
+    assert.equal(diskNameFor("/images/base.v2.qcow2"), "base.v2");
+    // The engine refuses every update of a disk whose alias it does not take.
+    const service = session.connection.systemService().disksService().diskService(disk.id!);
+    assert.equal((await service.update({ description: "uploaded" })).description, "uploaded");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("ovirt disk upload names a new disk after its file as uploadImage does", async () => {
+  await using bench = await cliBench();
+  const file = `${bench.home.path}/my image (1).raw`;
+  await Deno.writeFile(file, new Uint8Array(2 ** 20));
+  const run = await ovirt(
+    ["disk", "upload", file, "--storage-domain", "data", "--wait-interval", "20ms", "-o", "json"],
+    bench.env,
+  );
+  assert.equal(run.code, 0, run.stderr);
+  const disk = JSON.parse(run.stdout);
+  assert.equal(disk.name, "my_image__1_");
+  const service = bench.connection.systemService().disksService().diskService(disk.id);
+  assert.equal((await service.update({ description: "uploaded" })).description, "uploaded");
 });
