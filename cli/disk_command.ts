@@ -20,6 +20,7 @@ import {
   uploadDisk,
   uploadImage,
 } from "../mod.ts";
+import { diskNameFor } from "../helpers/image_upload.ts";
 import { untilAborted } from "../transport/abortable.ts";
 import { findResource } from "./command_table.ts";
 import type { Context } from "./context.ts";
@@ -35,8 +36,9 @@ export const UPLOAD_HELP =
   `Usage: ovirt disk upload FILE --storage-domain SD [--name NAME] [--sparse]
        ovirt disk upload FILE --disk NAME|ID
 
-Uploads a raw or qcow2 image into a new disk on the storage domain (named after the file
-unless --name) or into an existing disk, with a progress bar on stderr, and prints the disk.
+Uploads a raw or qcow2 image into a new disk on the storage domain (named after the file,
+what a disk alias cannot hold made '_', unless --name) or into an existing disk, with a
+progress bar on stderr, and prints the disk.
 Images that cannot be sent as they are (VMDK, VHD, VDI, compressed, encrypted or backed
 qcow2) are refused before anything is sent. --size sets the new disk's virtual size
 (default: the image's; a raw image may go into a larger disk). --wait-timeout limits each
@@ -126,7 +128,7 @@ export async function runUpload(context: Context, args: ParsedFlags): Promise<vo
     });
     disk = await disks.diskService(diskId).get({ signal });
   } else {
-    const name = values.name ?? path.split("/").pop()!.replace(/\.[^.]*$/, "");
+    const name = values.name ?? diskNameFor(path);
     using left = noteTransfer(
       context.leftovers,
       `the new disk "${name}"`,

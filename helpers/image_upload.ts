@@ -49,7 +49,7 @@ import { waitFor, waitForStatus } from "./wait.ts";
 export interface UploadImageOptions extends ImageTransferOptions {
   /** The storage domain of the new disk: its name, or a reference (`{ id }` or `{ name }`). */
   storageDomain: string | StorageDomain;
-  /** Name of the new disk (default: the file's name without its extension). */
+  /** Name of the new disk (default: {@link diskNameFor} the file). */
   name?: string;
   /** Description of the new disk. */
   description?: string;
@@ -151,7 +151,7 @@ export async function uploadImage(
     {
       ...options.disk,
       ...(options.diskId ? { id: options.diskId } : {}),
-      name: options.name ?? baseName(path),
+      name: options.name ?? diskNameFor(path),
       ...(options.description ? { description: options.description } : {}),
       format: diskFormat,
       sparse: options.sparse ?? true,
@@ -296,9 +296,17 @@ function leftDisk(disk: Disk, why: string): string {
   return `; disk ${disk.id} ("${disk.name}") was not removed (${why}): remove it`;
 }
 
-/** The file name of `path` without its directory and extension. */
-function baseName(path: string): string {
+/**
+ * The name {@link uploadImage} gives a new disk by default: the file name of `path` without
+ * its directory and extension, each character the engine takes in no disk alias (only
+ * letters, digits, `.`, `_` and `-`) made `_`. The engine adds a disk no VM gets whatever
+ * its alias, but then refuses every update of it (of the disk or of its attachment to a VM)
+ * while the alias holds another character: `Fedora 40 (x86_64).qcow2` gives
+ * `Fedora_40__x86_64_`.
+ */
+export function diskNameFor(path: string): string {
   const file = path.split(/[\\/]/).pop() ?? path;
   const dot = file.lastIndexOf(".");
-  return dot > 0 ? file.slice(0, dot) : file;
+  const stem = dot > 0 ? file.slice(0, dot) : file;
+  return stem.replace(/[^\p{L}0-9._-]/gu, "_");
 }

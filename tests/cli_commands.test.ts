@@ -455,24 +455,25 @@ Deno.test("ovirt against the simulator", async (t) => {
   });
 
   await t.step("a name with ' or ; is found, though no search sent holds either", async () => {
-    // Hosts: the engine takes no VM name with a quote, a ; or a space; the simulator's hosts
-    // take them.
-    const hostsService = connection.systemService().hostsService();
+    // Disks that no VM gets: the engine checks no alias of theirs, and takes a quote, a ; or
+    // a space there (in no name of a VM, host or storage domain).
+    const disksService = connection.systemService().disksService();
     const made = new Map<string, string>();
     // `OxBrien vm` matches the wildcard that stands for the quote: the name is matched exactly.
-    for (const [index, name] of ["OxBrien vm", "O'Brien vm", "semi;colon"].entries()) {
-      const host = await hostsService.add({
+    for (const name of ["OxBrien vm", "O'Brien vm", "semi;colon"]) {
+      const disk = await disksService.add({
         name,
-        address: `odd${index}.example.com`,
-        cluster: { name: "Default" },
+        provisionedSize: 1024 ** 2,
+        format: "raw",
+        storageDomains: [{ name: "data" }],
       });
-      made.set(name, host.id!);
+      made.set(name, disk.id!);
     }
     for (const name of ["O'Brien vm", "semi;colon"]) {
-      const shown = await run("--debug", "host", "show", name, "-o", "ids");
+      const shown = await run("--debug", "disk", "show", name, "-o", "ids");
       assert.equal(shown.code, 0, shown.stderr);
       assert.equal(shown.stdout, `${made.get(name)}\n`);
-      const searches = [...shown.stderr.matchAll(/^> GET \S+\/hosts\?search=(\S+)$/gm)]
+      const searches = [...shown.stderr.matchAll(/^> GET \S+\/disks\?search=(\S+)$/gm)]
         .map((match) => decodeURIComponent(match[1]));
       assert.equal(searches.length, 1, shown.stderr);
       assert.doesNotMatch(searches[0], /[';]/, searches[0]); // the engine would find nothing

@@ -149,32 +149,34 @@ Deno.test("ovirt completion", async (t) => {
       username: sim.username,
       password: sim.password,
     });
-    // A host: the engine takes no VM name with a space; the simulator's hosts take one.
-    await connection.systemService().hostsService().add({
-      name: "my web host",
-      address: "web.example.com",
-      cluster: { name: "Default" },
+    // A disk no VM gets: the engine checks no alias of such a disk, and takes a space there
+    // (in no name of a VM, host or storage domain).
+    await connection.systemService().disksService().add({
+      name: "my web disk",
+      provisionedSize: 1024 ** 2,
+      format: "raw",
+      storageDomains: [{ name: "data" }],
     });
     const bin = `${home.path}/bin`; // the wrapper of the bash step
-    const [text, errors] = await inBash(bin, ["ovirt host activate my"]);
-    assert.equal(text, "my\\ web\\ host\n", errors);
+    const [text, errors] = await inBash(bin, ["ovirt disk show my"]);
+    assert.equal(text, "my\\ web\\ disk\n", errors);
   });
 
   await t.step("a name typed with a backslash or a quote before its space completes", async () => {
-    for (const typed of ["my\\ w", '"my w', "'my web", '"my web h']) {
-      assert.deepEqual(await complete("host", "activate", typed), ["my web host"], typed);
+    for (const typed of ["my\\ w", '"my w', "'my web", '"my web d']) {
+      assert.deepEqual(await complete("disk", "show", typed), ["my web disk"], typed);
     }
     const bin = `${home.path}/bin`; // the wrapper of the bash step
-    const cases = [["my\\ web", "my\\ web\\ host"], ['"my w', "my web host"], [
+    const cases = [["my\\ web", "my\\ web\\ disk"], ['"my w', "my web disk"], [
       "'my w",
-      "my web host",
+      "my web disk",
     ]];
     const script = ["source <(ovirt completion bash)"];
     for (const [typed] of cases) {
-      const line = `ovirt host activate ${typed}`;
+      const line = `ovirt disk show ${typed}`;
       script.push(
         `COMP_LINE=${quote(line)}; COMP_POINT=${line.length}; ` +
-          `COMP_WORDS=(ovirt host activate ${quote(typed)}); COMP_CWORD=3; ` +
+          `COMP_WORDS=(ovirt disk show ${quote(typed)}); COMP_CWORD=3; ` +
           `_ovirt; printf '%s\\n' "\${COMPREPLY[@]}"`,
       );
     }
@@ -185,11 +187,11 @@ Deno.test("ovirt completion", async (t) => {
         "fish",
         [
           "-c",
-          `ovirt completion fish | source; complete -C ${quote("ovirt host activate my\\ w")}`,
+          `ovirt completion fish | source; complete -C ${quote("ovirt disk show my\\ w")}`,
         ],
         bin,
       );
-      assert.equal(found, "my web host\n", fishErrors);
+      assert.equal(found, "my web disk\n", fishErrors);
     }
   });
 

@@ -6,7 +6,9 @@
  * removing the disk too with `detach_only=false` (not while it is plugged into a VM that
  * is not down). A VM has one boot disk, and no IDE disk is plugged into or out of it while
  * it runs (`attachment_checks.ts`). A VM whose images are locked (`image_locked`) gets no
- * disk and loses none.
+ * disk and loses none. A new disk's alias, and on every update the alias the disk is left
+ * with, must be one the engine takes (`names.ts`): its update command validates the whole
+ * disk.
  *
  * @module
  */
@@ -15,6 +17,7 @@ import { conflict, notFound } from "../answers.ts";
 import type { Behaviour } from "../behaviour.ts";
 import type { Engine } from "../engine.ts";
 import { withReferences } from "../generic.ts";
+import { checkName } from "../names.ts";
 import type { Entity } from "../store.ts";
 import { settableChanges } from "../read_only.ts";
 import {
@@ -72,6 +75,7 @@ const attachments: Behaviour = {
         checkPlugSupported(engine, owner, disk.id, body.interface, "attach");
       }
     } else {
+      checkName("diskAlias", given?.alias ?? given?.name, "add");
       if (body.bootable === true) checkSingleBoot(engine, owner, "add");
       checkVmNotLocked(owner, "add disk to");
       disk = createDisk(engine, given ?? {});
@@ -118,18 +122,18 @@ const attachment: Behaviour = {
     const { engine, location } = call;
     const { disk: diskChanges, vm: _vm, id: _id, href: _href, ...settings } = changes;
     const owner = engine.store.get("vms", location.parent!.parent!.id!)!;
+    const disk = engine.store.get("disks", entity.id);
+    const given = diskChanges && typeof diskChanges === "object"
+      ? diskChanges as Record<string, unknown>
+      : undefined;
+    const { id: _diskId, href: _diskHref, ...diskSettings } = given ?? {};
+    const changedTo = disk && changedDisk(engine, disk, settableChanges("Disk", diskSettings));
+    checkName("diskAlias", changedTo?.alias, "edit");
     checkAttachmentChanges(engine, owner, entity, settings);
-    if (diskChanges && typeof diskChanges === "object") {
-      const disk = engine.store.get("disks", entity.id);
-      if (disk) {
-        checkNotLocked(disk, "update");
-        const { id: _diskId, href: _diskHref, ...diskSettings } = diskChanges as Record<
-          string,
-          unknown
-        >;
-        checkNotShrunk(disk, diskSettings);
-        engine.store.put("disks", changedDisk(engine, disk, settableChanges("Disk", diskSettings)));
-      }
+    if (given && disk) {
+      checkNotLocked(disk, "update");
+      checkNotShrunk(disk, diskSettings);
+      engine.store.put("disks", changedTo!);
     }
     return engine.store.put(location.parent!.path, {
       ...entity,

@@ -10,7 +10,9 @@
  * named). A disk only grows (a smaller `provisioned_size` is refused, through the disk or
  * its attachment); it is not moved to the domain it is on, nor made, moved or copied on a
  * domain that is not active, nor on an ISO or export domain. Also the per-domain disk
- * views (`storagedomains/{id}/disks`).
+ * views (`storagedomains/{id}/disks`). An update refuses an alias the engine refuses (the
+ * one it leaves, renamed or not, `names.ts`); adding a disk that no VM gets does not check it
+ * (the engine validates a new disk's alias only for a VM's disk).
  *
  * @module
  */
@@ -19,6 +21,7 @@ import { badParameters, conflict } from "../answers.ts";
 import type { ActionHandler, Behaviour, Call } from "../behaviour.ts";
 import type { Engine, Reference } from "../engine.ts";
 import { withReferences } from "../generic.ts";
+import { checkName } from "../names.ts";
 import type { Entity } from "../store.ts";
 import {
   checkImageConfiguration,
@@ -289,9 +292,11 @@ const diskActions: Record<string, ActionHandler> = {
 
 const disk: Behaviour = {
   update(call, entity, changes) {
+    const changed = changedDisk(call.engine, entity, changes);
+    checkName("diskAlias", changed.alias, "edit");
     checkNotLocked(entity, "update");
     checkNotShrunk(entity, changes);
-    return call.engine.store.put("disks", changedDisk(call.engine, entity, changes));
+    return call.engine.store.put("disks", changed);
   },
   remove(call, entity) {
     checkNotTemplateDisk(call.engine, entity);

@@ -9,7 +9,8 @@
  * (until the host is upgraded) and logs event 885; `upgrade` goes through maintenance,
  * `installing` and `reboot` back to where the host was. Discovery actions answer with
  * plausible outputs; networking is in `host_networks.ts`. An SPM host going to maintenance
- * hands the role on to another host of its data center (`spm.ts`).
+ * hands the role on to another host of its data center (`spm.ts`). A name the engine refuses
+ * is refused on add and update (`names.ts`).
  *
  * @module
  */
@@ -18,6 +19,7 @@ import { conflict } from "../answers.ts";
 import type { ActionHandler, Behaviour } from "../behaviour.ts";
 import type { Engine, Reference, Severity } from "../engine.ts";
 import { addObject, updateObject } from "../generic.ts";
+import { checkName } from "../names.ts";
 import type { Entity } from "../store.ts";
 import { HOST_NETWORK_ACTIONS } from "./host_networks.ts";
 import { change, type Step, transition } from "./lifecycle.ts";
@@ -311,6 +313,7 @@ const hostActions: Record<string, ActionHandler> = {
 
 const host: Behaviour = {
   update(call, entity, changes) {
+    checkName("host", changes.name ?? entity.name, "edit");
     const cluster = changes.cluster as Record<string, unknown> | undefined;
     const moved = cluster !== undefined &&
       call.engine.resolve("Cluster", cluster).id !== (entity.cluster as Reference | undefined)?.id;
@@ -337,6 +340,7 @@ const hosts: Behaviour = {
     // A host added without a cluster goes to the one named `Default`, as on the engine.
     const cluster = (body.cluster as Record<string, unknown> | undefined) ?? { name: "Default" };
     const clusterId = call.engine.resolve("Cluster", cluster).id as string;
+    checkName("host", body.name, "add");
     const same = call.engine.store.find(
       "hosts",
       (other) =>

@@ -2,8 +2,9 @@
  * Data centers, clusters, roles, users and groups: defaults a new object gets, the links the
  * engine makes on its own (a new data center gets the management network `ovirtmgmt` and
  * its vNIC profile, a new cluster a management network picked as the engine picks it, a
- * new role's permits are listed below it), a group added again is the one there is, and
- * refusals to remove what is still in use.
+ * new role's permits are listed below it), a group added again is the one there is,
+ * refusals to remove what is still in use, and data center and cluster names the engine
+ * refuses, on add and update (`names.ts`).
  *
  * @module
  */
@@ -11,7 +12,8 @@
 import { conflict, notFound, Refusal } from "../answers.ts";
 import type { Behaviour } from "../behaviour.ts";
 import type { Engine, Reference } from "../engine.ts";
-import { addObject } from "../generic.ts";
+import { addObject, updateObject } from "../generic.ts";
+import { checkName } from "../names.ts";
 import type { Entity } from "../store.ts";
 import { setMaster } from "./storage.ts";
 
@@ -188,6 +190,7 @@ function usedBy(engine: Engine, collection: string, member: string, id: string):
 
 const clusters: Behaviour = {
   add(call, body) {
+    checkName("cluster", body.name, "add");
     const { engine } = call;
     const { managementNetwork: given, ...settings } = body;
     const dataCenter = settings.dataCenter as Record<string, unknown> | undefined;
@@ -202,6 +205,10 @@ const clusters: Behaviour = {
 };
 
 const cluster: Behaviour = {
+  update(call, entity, changes) {
+    checkName("cluster", changes.name ?? entity.name, "edit");
+    return updateObject(call.engine, call.location.parent!, entity, changes);
+  },
   remove(call, entity) {
     if (
       usedBy(call.engine, "hosts", "cluster", entity.id).length ||
@@ -213,6 +220,10 @@ const cluster: Behaviour = {
 };
 
 const dataCenter: Behaviour = {
+  update(call, entity, changes) {
+    checkName("dataCenter", changes.name ?? entity.name, "edit");
+    return updateObject(call.engine, call.location.parent!, entity, changes);
+  },
   remove(call, entity) {
     if (
       usedBy(call.engine, "clusters", "dataCenter", entity.id).length &&
@@ -292,6 +303,7 @@ const groups: Behaviour = {
 export const INFRASTRUCTURE_BEHAVIOURS: Record<string, Behaviour> = {
   DataCentersService: {
     add(call, body) {
+      checkName("dataCenter", body.name, "add");
       const added = addObject(call, { ...dataCenterDefaults(), ...body });
       addDefaultNetworks(call.engine, added.id);
       return added;

@@ -13,7 +13,8 @@
  * name); a file domain's connection is added through that host, which must be `up`, and
  * is refused when another domain already uses the same export (`storage_connections.ts`).
  * Removing a domain names the host to do it with (`host`), unless it is destroyed
- * (`destroy=true`): 400 without one, as the engine's REST layer answers.
+ * (`destroy=true`): 400 without one, as the engine's REST layer answers. A name the engine
+ * refuses is refused on add and update (`names.ts`).
  *
  * @module
  */
@@ -21,7 +22,8 @@
 import { conflict, notFound, Refusal } from "../answers.ts";
 import { type ActionHandler, type Behaviour, flag } from "../behaviour.ts";
 import type { Engine, Reference } from "../engine.ts";
-import { addObject } from "../generic.ts";
+import { addObject, updateObject } from "../generic.ts";
+import { checkName } from "../names.ts";
 import type { Entity } from "../store.ts";
 import { deleteDisk } from "./disks.ts";
 import { activeVmsOn } from "./domain_status.ts";
@@ -274,6 +276,7 @@ const domains: Behaviour = {
   add(call, body) {
     const { host, ...settings } = body;
     const connection = checkNewDomain(call.engine, host, settings.storage);
+    checkName("storageDomain", settings.name, "add");
     return addObject(call, {
       ...domainDefaults(),
       ...settings,
@@ -284,6 +287,10 @@ const domains: Behaviour = {
 };
 
 const domain: Behaviour = {
+  update(call, entity, changes) {
+    checkName("storageDomain", changes.name ?? entity.name, "edit");
+    return updateObject(call.engine, call.location.parent!, entity, changes);
+  },
   remove(call, entity) {
     // The REST layer asks for the host to do the removal with, unless the domain is destroyed
     // (`destroy=true`, or `destroy` without a value).
