@@ -51,13 +51,6 @@ export function checkToken(option: string, value: unknown): void {
   }
 }
 
-/** Refuses PEM text that holds no certificate; `source` names where it came from. */
-export function checkCertificates(source: string, pem: string): void {
-  if (!pem.includes("-----BEGIN CERTIFICATE-----")) {
-    throw new OvirtError(`${source} holds no PEM certificate ("-----BEGIN CERTIFICATE-----")`);
-  }
-}
-
 /** How errors name a `Correlation-Id` among an option's headers. */
 export const CORRELATION_HEADER = 'headers "Correlation-Id"';
 
