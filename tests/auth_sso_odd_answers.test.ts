@@ -14,7 +14,7 @@ const LOGIN_PAGE = "<html><head><title>Sign in</title></head><body><form></form>
 const ANSWERS: Record<string, [() => Response, RegExp]> = {
   "a login page with 200": [
     () => new Response(LOGIN_PAGE, { headers: { "content-type": "text/html; charset=utf-8" } }),
-    /failed: an answer with HTTP status 200 and a text\/html body, not the SSO's JSON: is the connection URL the engine's \(https:\/\/<engine host>\/ovirt-engine\/api\).*give ssoUrl with that prefix$/,
+    /failed: an answer with HTTP status 200 and a body of type text\/html, not the SSO's JSON: is the connection URL the engine's \(https:\/\/<engine host>\/ovirt-engine\/api\).*give ssoUrl with that prefix$/,
   ],
   "a redirect to an identity provider": [
     () =>
@@ -34,11 +34,21 @@ const ANSWERS: Record<string, [() => Response, RegExp]> = {
         status: 404,
         headers: { "content-type": "text/html" },
       }),
-    /failed: an answer with HTTP status 404 and a text\/html body, not the SSO's JSON: .*ssoUrl/,
+    /failed: an answer with HTTP status 404 and a body of type text\/html, not the SSO's JSON: .*ssoUrl/,
+  ],
+  "JSON that cannot be read": [
+    () =>
+      new Response('{"access_token": "abc', { headers: { "content-type": "application/json" } }),
+    /failed: the answer \(HTTP status 200\) says it is JSON, but it cannot be read as JSON$/,
+  ],
+  "a server error page (no address to check)": [
+    () =>
+      new Response("<html>Oops</html>", { status: 500, headers: { "content-type": "text/html" } }),
+    /failed: an answer with HTTP status 500 and a body of type text\/html, not the SSO's JSON$/,
   ],
   "plain text with 200": [
     () => new Response("ok"),
-    /failed: an answer with HTTP status 200 and a text\/plain body, not the SSO's JSON/,
+    /failed: an answer with HTTP status 200 and a body of type text\/plain, not the SSO's JSON/,
   ],
 };
 

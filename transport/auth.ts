@@ -401,8 +401,8 @@ interface SsoAnswer {
 
 /**
  * What came back instead of a token or a logout's success: a redirect (where to), JSON
- * without a token, or another type (a proxy's or identity provider's login page), and, but
- * for JSON and server errors, what to check; `option` names the URL option to give the SSO's
+ * without a token or that cannot be read, or another type (a proxy's or identity provider's
+ * login page), and, but for JSON and server errors, what to check; `option` names the URL option to give the SSO's
  * address with.
  */
 function unexpectedAnswer(answer: SsoAnswer, option: "ssoUrl" | "ssoRevokeUrl"): string {
@@ -412,10 +412,14 @@ function unexpectedAnswer(answer: SsoAnswer, option: "ssoUrl" | "ssoRevokeUrl"):
       ? "the answer (HTTP status 200) is JSON without an access_token"
       : `unexpected JSON answer with HTTP status ${status}`;
   }
+  const media = type?.split(";")[0].trim().toLowerCase();
+  if (media?.includes("json") && !(status >= 300 && status <= 399)) {
+    return `the answer (HTTP status ${status}) says it is JSON, but it cannot be read as JSON`;
+  }
   const what = status >= 300 && status <= 399 && location !== undefined
     ? `a redirect (HTTP status ${status}) to ${shownLocation(location)}, which is not followed`
     : `an answer with HTTP status ${status} and ${
-      type ? `a ${serverText(type.split(";")[0].trim(), 100)} body` : "a body of unknown type"
+      media ? `a body of type ${serverText(media, 100)}` : "a body of unknown type"
     }, not the SSO's JSON`;
   // A server error is the SSO's (or a proxy's) own trouble, not a wrong address.
   if (status >= 500) return what;
