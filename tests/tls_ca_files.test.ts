@@ -144,3 +144,25 @@ Deno.test("a damaged CA file is refused naming it before anything is sent", asyn
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("a CA certificate Deno refuses when the client is made is named as a CA", async () => {
+  await using engine = await httpsEngine();
+  // Its length written with a needless leading zero: node:crypto reads it, Deno's TLS does not.
+  const octets = der[1] & 0x7f;
+  const lengthened = new Uint8Array([0x30, 0x80 | (octets + 1), 0, ...der.subarray(2)]);
+  await using connection = new Connection({
+    url: engine.url,
+    username: USERNAME,
+    password: PASSWORD,
+    caCerts: [`${BEGIN}\n${encoded(lengthened)}\n${END}\n`],
+  });
+  await assert.rejects(connection.test(true), (error: Error) => {
+    assert.ok(error instanceof OvirtError && !(error instanceof ConnectionError), String(error));
+    assert.match(
+      error.message,
+      /^Cannot use the CA certificates to trust \(caFile, caCerts, or else the system's CA bundle\): Deno refused one of them, not the server's certificate: /,
+    );
+    return true;
+  });
+  assert.equal(engine.logins.length, 0, "nothing was sent");
+});

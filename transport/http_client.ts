@@ -58,12 +58,31 @@ export class HttpClient {
   async #sendQuietly(request: HttpRequest, release: () => void): Promise<HttpResponse> {
     let response: TransportResponse;
     try {
-      response = await (await this.#parts.transport()).send(request);
+      response = await (await this.#transport()).send(request);
     } catch (error) {
       release();
       throw this.#networkError(request, error);
     }
     return readerResponse(response, this.#watched(request, response, release));
+  }
+
+  /**
+   * The transport. Deno refuses a CA certificate it cannot decode (one the checks let
+   * through) when the transport is made, in words about the server's certificate ("invalid
+   * peer certificate"): that failure is named as the CAs' instead.
+   */
+  async #transport(): Promise<HttpTransport> {
+    try {
+      return await this.#parts.transport();
+    } catch (error) {
+      const described = describe(error);
+      if (error instanceof OvirtError || !/certificate|pem/i.test(described)) throw error;
+      throw new OvirtError(
+        "Cannot use the CA certificates to trust (caFile, caCerts, or else the system's CA " +
+          `bundle): Deno refused one of them, not the server's certificate: ${redact(described)}`,
+        { cause: error },
+      );
+    }
   }
 
   /** A slot for `request` at once (past the cap if it asks), or `undefined`. */
@@ -82,7 +101,7 @@ export class HttpClient {
     const shownUrl = request.transfer ? hideTicket(request.url) : request.url;
     try {
       log.request(request.method, shownUrl, new Headers(request.headers), request.body);
-      const transport = await this.#parts.transport();
+      const transport = await this.#transport();
       response = await transport.send(request);
     } catch (error) {
       release();
