@@ -1,18 +1,26 @@
 import assert from "node:assert/strict";
 import { firstCaBundle } from "../transport/system_cas.ts";
 import { startSimulator } from "../testing/mod.ts";
+import { tlsMaterial } from "./http_tls_material.ts";
+
+/** A certificate block that cannot be read, as a damaged system bundle may hold. */
+const DAMAGED =
+  "-----BEGIN CERTIFICATE-----\nMIIBroken0000garbageAAAA\n-----END CERTIFICATE-----\n";
 
 Deno.test("system CAs: the first readable bundle of the candidates", async () => {
+  const { caCert } = await tlsMaterial();
   const dir = await Deno.makeTempDir();
   try {
     await Deno.writeTextFile(`${dir}/not-pem.crt`, "hello");
-    await Deno.writeTextFile(`${dir}/bundle.crt`, "-----BEGIN CERTIFICATE-----\nAA==\n");
+    await Deno.writeTextFile(`${dir}/damaged.crt`, DAMAGED);
+    await Deno.writeTextFile(`${dir}/bundle.crt`, `${DAMAGED}\r\n  ${caCert}`);
     const bundle = await firstCaBundle([
       `${dir}/missing.crt`,
       `${dir}/not-pem.crt`,
+      `${dir}/damaged.crt`,
       `${dir}/bundle.crt`,
     ]);
-    assert.match(bundle!, /BEGIN CERTIFICATE/);
+    assert.equal(bundle, caCert, "its readable certificates only");
     assert.equal(await firstCaBundle([`${dir}/missing.crt`]), undefined);
   } finally {
     await Deno.remove(dir, { recursive: true });
@@ -57,6 +65,21 @@ Deno.test("system CAs: an engine CA installed for the system is trusted without 
       await connectsWithoutCaOptions(simulator.url, simulator.password, { SSL_CERT_FILE: empty }),
       false,
       "a CA that is not installed is not trusted",
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("system CAs: a damaged block in the bundle does not stop the others", async () => {
+  await using simulator = await startSimulator({ tls: true });
+  const dir = await Deno.makeTempDir();
+  try {
+    const bundle = `${dir}/system-bundle.pem`;
+    await Deno.writeTextFile(bundle, `${DAMAGED}${simulator.caCert!}`);
+    assert.equal(
+      await connectsWithoutCaOptions(simulator.url, simulator.password, { SSL_CERT_FILE: bundle }),
+      true,
     );
   } finally {
     await Deno.remove(dir, { recursive: true });

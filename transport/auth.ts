@@ -15,6 +15,7 @@ import type { HttpClient } from "./http_client.ts";
 import { negotiateToken } from "./kerberos/negotiate.ts";
 import { isSendableToken } from "./options.ts";
 import { hideValue, redact } from "./redact.ts";
+import { shownLocation } from "./response_error.ts";
 import { serverText } from "./server_text.ts";
 import { USER_AGENT } from "./version.ts";
 
@@ -165,7 +166,7 @@ export class Authenticator {
     }, { limit, pastCap: true });
     const failure = ssoFailure(answer.json);
     if (failure || answer.status >= 300) {
-      throw new AuthError(this.#describe("SSO logout", answer.status, failure), {
+      throw new AuthError(this.#describe("SSO logout", answer, failure), {
         code: answer.status,
       });
     }
@@ -261,7 +262,7 @@ export class Authenticator {
     const failure = ssoFailure(answer.json);
     const token = tokenOf(answer.json);
     if (failure || answer.status !== 200 || token === undefined) {
-      throw new AuthError(this.#describe("SSO login", answer.status, failure), {
+      throw new AuthError(this.#describe("SSO login", answer, failure), {
         code: answer.status,
       });
     }
@@ -337,18 +338,25 @@ export class Authenticator {
         secrets: how.secrets,
       });
       const text = await readText(response.body);
-      return { status: response.status, json: parseJson(text) };
+      const { status, headers: answered } = response;
+      return {
+        status,
+        json: parseJson(text),
+        type: answered.get("content-type") ?? undefined,
+        location: answered.get("location") ?? undefined,
+      };
     }, `The SSO request to ${url.href}`);
   }
 
-  #describe(what: "SSO login" | "SSO logout", status: number, failure?: SsoFailure): string {
+  #describe(what: "SSO login" | "SSO logout", answer: SsoAnswer, failure?: SsoFailure): string {
     const url = what === "SSO login" ? this.#endpoints.tokenUrl : this.#endpoints.revokeUrl;
+    const { status } = answer;
     const reason = failure
       ? `${this.#quoted(failure.description)} (${this.#quoted(failure.code)})`
       : status === 401 && this.#credentials.kerberos
       ? "the engine did not accept the Kerberos ticket (HTTP status 401); is its SSO set up " +
         `for Kerberos, with the service principal HTTP/${url.hostname} in its keytab?`
-      : `unexpected answer with HTTP status ${status}`;
+      : unexpectedAnswer(answer, what === "SSO login" ? "ssoUrl" : "ssoRevokeUrl");
     return redact(`${what} at ${url.href} failed: ${reason}`);
   }
 
@@ -380,10 +388,44 @@ interface SsoRequest {
   readonly body?: string;
 }
 
-/** The status of an SSO answer and its JSON (`undefined` when it is not JSON). */
+/**
+ * The status of an SSO answer, its JSON (`undefined` when it is not JSON), and for messages
+ * its `Content-Type` and `Location`.
+ */
 interface SsoAnswer {
   readonly status: number;
   readonly json: unknown;
+  readonly type?: string;
+  readonly location?: string;
+}
+
+/**
+ * What came back instead of a token or a logout's success: a redirect (where to), JSON
+ * without a token or that cannot be read, or another type (a proxy's or identity provider's
+ * login page), and, but for JSON and server errors, what to check; `option` names the URL option to give the SSO's
+ * address with.
+ */
+function unexpectedAnswer(answer: SsoAnswer, option: "ssoUrl" | "ssoRevokeUrl"): string {
+  const { status, json, type, location } = answer;
+  if (json !== undefined && !(status >= 300 && status <= 399)) {
+    return status === 200
+      ? "the answer (HTTP status 200) is JSON without an access_token"
+      : `unexpected JSON answer with HTTP status ${status}`;
+  }
+  const media = type?.split(";")[0].trim().toLowerCase();
+  if (media?.includes("json") && !(status >= 300 && status <= 399)) {
+    return `the answer (HTTP status ${status}) says it is JSON, but it cannot be read as JSON`;
+  }
+  const what = status >= 300 && status <= 399 && location !== undefined
+    ? `a redirect (HTTP status ${status}) to ${shownLocation(location)}, which is not followed`
+    : `an answer with HTTP status ${status} and ${
+      media ? `a body of type ${serverText(media, 100)}` : "a body of unknown type"
+    }, not the SSO's JSON`;
+  // A server error is the SSO's (or a proxy's) own trouble, not a wrong address.
+  if (status >= 500) return what;
+  return `${what}: is the connection URL the engine's (https://<engine host>/ovirt-engine/api), ` +
+    "reached without a login page of a proxy in the way? Behind a proxy that publishes the " +
+    `engine under a path prefix, give ${option} with that prefix`;
 }
 
 /** An SSO error: its code (`access_denied`, ...) and text. */

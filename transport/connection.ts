@@ -11,6 +11,7 @@ import { untilAborted } from "./abortable.ts";
 import { ApiClient } from "./api_client.ts";
 import { Authenticator, defaultSsoEndpoints } from "./auth.ts";
 import { readBytes } from "./body.ts";
+import { checkedCertificates } from "./ca_certificates.ts";
 import { DebugLog } from "./debug_log.ts";
 import { withDeadline } from "./deadline.ts";
 import { OvirtError } from "./errors.ts";
@@ -19,7 +20,6 @@ import { HttpClient } from "./http_client.ts";
 import { Limiter } from "./limiter.ts";
 import {
   checkBoolean,
-  checkCertificates,
   checkCorrelationId,
   checkCount,
   checkFunction,
@@ -541,7 +541,9 @@ function checkOptions(options: ConnectionOptions): [ConnectionOptions, URL] {
   }
   checkToken("token", options.token);
   checkStrings("caCerts", options.caCerts);
-  options.caCerts?.forEach((pem, index) => checkCertificates(`caCerts[${index}]`, pem));
+  const caCerts = options.caCerts?.map((pem, index) =>
+    checkedCertificates(`caCerts[${index}]`, pem)
+  );
   checkBoolean("insecure", options.insecure);
   checkBoolean("listWorker", options.listWorker);
   checkBoolean("debug", options.debug);
@@ -565,7 +567,7 @@ function checkOptions(options: ConnectionOptions): [ConnectionOptions, URL] {
   if (!hasPassword && options.token === undefined && !options.kerberos) {
     throw new OvirtError("A connection needs a username and password, a token, or kerberos");
   }
-  return [{ ...options }, apiUrl];
+  return [{ ...options, ...(caCerts ? { caCerts } : {}) }, apiUrl];
 }
 
 function decodeSegment(segment: string): string {
@@ -583,6 +585,5 @@ async function readCaFile(path: string): Promise<string> {
   } catch (error) {
     throw new OvirtError(`Cannot read the CA file "${path}"`, { cause: error });
   }
-  checkCertificates(`The CA file "${path}"`, pem);
-  return pem;
+  return checkedCertificates(`The CA file "${path}"`, pem);
 }

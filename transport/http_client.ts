@@ -58,12 +58,31 @@ export class HttpClient {
   async #sendQuietly(request: HttpRequest, release: () => void): Promise<HttpResponse> {
     let response: TransportResponse;
     try {
-      response = await (await this.#parts.transport()).send(request);
+      response = await (await this.#transport()).send(request);
     } catch (error) {
       release();
       throw this.#networkError(request, error);
     }
     return readerResponse(response, this.#watched(request, response, release));
+  }
+
+  /**
+   * The transport. Deno refuses a CA certificate it cannot decode (one the checks let
+   * through) when the transport is made, in words about the server's certificate ("invalid
+   * peer certificate"): that failure is named as the CAs' instead.
+   */
+  async #transport(): Promise<HttpTransport> {
+    try {
+      return await this.#parts.transport();
+    } catch (error) {
+      const described = describe(error);
+      if (error instanceof OvirtError || !/certificate|pem/i.test(described)) throw error;
+      throw new OvirtError(
+        "Cannot use the CA certificates to trust (caFile, caCerts, or else the system's CA " +
+          `bundle): Deno refused one of them, not the server's certificate: ${redact(described)}`,
+        { cause: error },
+      );
+    }
   }
 
   /** A slot for `request` at once (past the cap if it asks), or `undefined`. */
@@ -82,7 +101,7 @@ export class HttpClient {
     const shownUrl = request.transfer ? hideTicket(request.url) : request.url;
     try {
       log.request(request.method, shownUrl, new Headers(request.headers), request.body);
-      const transport = await this.#parts.transport();
+      const transport = await this.#transport();
       response = await transport.send(request);
     } catch (error) {
       release();
@@ -202,21 +221,30 @@ function isSuccess(status: number): boolean {
   return status >= 200 && status <= 299;
 }
 
+/** Where an engine serves its CA certificate. */
+const CA_SOURCE = "an engine serves it at /ovirt-engine/services/pki-resource?resource=" +
+  "ca-certificate&format=X509-PEM-CA";
+
 /**
  * What to do when the TLS library refused the server's certificate as signed by no CA this
  * connection trusts (rustls's `UnknownIssuer`, or `BadSignature` when a trusted CA has the
  * issuer's name but not its key, for `fetch`; OpenSSL's words for `node:https`), the usual
- * first failure with an engine's own CA; empty for any other failure.
+ * first failure with an engine's own CA; empty for any other failure. Deno's `node:https`
+ * (image uploads) says "unable to verify the first certificate" for an expired certificate
+ * too, so that hint names both causes.
  */
 function certificateHint(detail: string): string {
-  if (
-    !/UnknownIssuer|BadSignature|self[- ]signed certificate|unable to (get|verify)/i.test(detail)
-  ) {
+  if (/unable to verify the first certificate/i.test(detail)) {
+    return " (the server's certificate is not signed by a CA this connection trusts, or it " +
+      "has expired or is not valid yet: node:https, which sends image uploads, says the same " +
+      "for both. Check its dates (openssl s_client -connect <host>:<port>); if they are " +
+      `right, give the engine's CA with caFile or caCerts; ${CA_SOURCE})`;
+  }
+  if (!/UnknownIssuer|BadSignature|self[- ]signed certificate|unable to get/i.test(detail)) {
     return "";
   }
   return " (the server's certificate is not signed by a CA this connection trusts: give the " +
-    "engine's CA with caFile or caCerts; an engine serves it at /ovirt-engine/services/" +
-    "pki-resource?resource=ca-certificate&format=X509-PEM-CA)";
+    `engine's CA with caFile or caCerts; ${CA_SOURCE})`;
 }
 
 /** An error's message followed by the messages of its causes. */

@@ -51,13 +51,6 @@ export function checkToken(option: string, value: unknown): void {
   }
 }
 
-/** Refuses PEM text that holds no certificate; `source` names where it came from. */
-export function checkCertificates(source: string, pem: string): void {
-  if (!pem.includes("-----BEGIN CERTIFICATE-----")) {
-    throw new OvirtError(`${source} holds no PEM certificate ("-----BEGIN CERTIFICATE-----")`);
-  }
-}
-
 /** How errors name a `Correlation-Id` among an option's headers. */
 export const CORRELATION_HEADER = 'headers "Correlation-Id"';
 
@@ -154,16 +147,20 @@ export function checkUrl(option: string, value: unknown, secretPath = false): UR
   return url;
 }
 
-/** `text`, a URL or nearly one, with its credentials (and, `secretPath`, its path) hidden. */
+/**
+ * `text`, a URL or nearly one, with its credentials (and, `secretPath`, its path) hidden.
+ * Everything from the scheme's `://` (or the start, without a scheme) to the last `@` counts as a
+ * user and password: a password may hold `/`, `?`, `#` and `@` unencoded, which is what makes
+ * such a URL invalid, so where the parser would end the authority cannot be trusted.
+ */
 function shownUrl(text: string, secretPath: boolean): string {
   const scheme = /^[a-z][a-z0-9+.-]*:\/\//i.exec(text)?.[0] ?? "";
-  const rest = text.slice(scheme.length);
-  const authorityEnd = rest.search(/[/?#]/);
-  const authority = authorityEnd < 0 ? rest : rest.slice(0, authorityEnd);
-  const at = authority.lastIndexOf("@");
-  const host = at < 0 ? authority : `***@${authority.slice(at + 1)}`;
-  const tail = authorityEnd < 0 ? "" : secretPath ? "/..." : rest.slice(authorityEnd);
-  return scheme + host + tail;
+  const start = scheme.length;
+  const at = text.lastIndexOf("@");
+  const rest = at < start ? text.slice(start) : text.slice(at + 1);
+  const pathStart = rest.search(/[/?#\\]/);
+  const shown = pathStart >= 0 && secretPath ? `${rest.slice(0, pathStart)}/...` : rest;
+  return at < start ? scheme + shown : `${scheme}***@${shown}`;
 }
 
 /** Headers as a record of names to values that `Headers` accepts; values never shown. */

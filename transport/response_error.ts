@@ -131,9 +131,25 @@ function statusMessage(exchange: Exchange, response: HttpResponse, contentType: 
     return `Unavailable (${status}): the engine, or a proxy in front of it, cannot answer ` +
       `now; it may be starting`;
   }
+  if (response.status >= 300 && response.status <= 399) {
+    // Redirects are not followed: the usual one is the engine's web server sending a URL
+    // without /ovirt-engine/api to its welcome page.
+    const location = response.headers.get("location");
+    return `Redirected (${status})${location ? ` to ${shownLocation(location)}` : ""}, ` +
+      `which is not followed; ${URL_HINT}`;
+  }
   if (contentType === null || isXml(contentType)) return `Request failed (${status})`;
   return `Request failed (${status}): the answer is ${describeType(contentType)}, not XML; ` +
     URL_HINT;
+}
+
+/**
+ * The `Location` of a redirect as a message may show it: without its query and fragment,
+ * which may carry a login's state or a ticket.
+ */
+export function shownLocation(location: string): string {
+  const end = location.search(/[?#]/);
+  return serverText(end < 0 ? location : `${location.slice(0, end)}?...`, 200);
 }
 
 function errorFor(status: number, message: string, fault?: ServerFault): OvirtError {

@@ -6,6 +6,8 @@
  * @module
  */
 
+import { readableCertificates } from "./ca_certificates.ts";
+
 /** Where the usual systems keep their CA bundle, tried in order. */
 export const SYSTEM_CA_BUNDLES: readonly string[] = [
   "/etc/ssl/certs/ca-certificates.crt", // Debian, Ubuntu, Alpine, Arch
@@ -24,18 +26,30 @@ export function systemCaBundle(): Promise<string | undefined> {
   return firstCaBundle(chosen ? [chosen] : SYSTEM_CA_BUNDLES);
 }
 
-/** The first of `paths` that may be read and holds PEM certificates, as text. */
+/**
+ * The readable certificates of the first of `paths` that may be read and holds any, as PEM
+ * text: a damaged block is left out, rather than making Deno refuse every connection.
+ */
 export async function firstCaBundle(paths: readonly string[]): Promise<string | undefined> {
   for (const path of paths) {
     if (Deno.permissions.querySync({ name: "read", path }).state !== "granted") continue;
     try {
-      const text = await Deno.readTextFile(path);
-      if (text.includes("-----BEGIN CERTIFICATE-----")) return text;
+      const usable = readable(await Deno.readTextFile(path));
+      if (usable !== undefined) return usable;
     } catch {
       // Missing or unreadable: try the next one.
     }
   }
   return undefined;
+}
+
+/** The last bundle read and its readable certificates: reading them all takes some 50 ms. */
+let lastRead: { text: string; usable: string | undefined } | undefined;
+
+/** {@link readableCertificates} of `text`, remembered for the next connection. */
+function readable(text: string): string | undefined {
+  if (lastRead?.text !== text) lastRead = { text, usable: readableCertificates(text) };
+  return lastRead.usable;
 }
 
 function envPath(name: string): string | undefined {
