@@ -75,7 +75,8 @@ export class FetchTransport implements HttpTransport {
 
   /**
    * Sends `request`; redirects are returned, not followed. With a connect timeout, the host
-   * is probed first (see {@link ConnectProbe}). An image transfer request with a body goes
+   * is probed first when the request may need a new connection, and probed again when the
+   * request has no answer within the limit (see {@link ConnectProbe}). An image transfer request with a body goes
    * through `node:https` with the same CAs, which does not copy the body. A list request
    * goes through the list worker once a list answer of {@link LONG_LIST} bytes has come
    * (the worker starts then), so that a connection listing only short answers never starts
@@ -89,17 +90,30 @@ export class FetchTransport implements HttpTransport {
     const { url } = request;
     // Through a proxy, the proxy makes the connection: there is nothing to probe.
     const probe = this.#probe && proxyFor(url, this.#proxy) === undefined ? this.#probe : undefined;
-    if (probe) await probe.check(url, request.signal);
+    if (probe === undefined) return await this.#fetch(request);
+    const fresh = !mayShareConnection(request.method);
+    const probed = probe.check(url, request.signal, fresh);
+    if (probed) await probed;
+    const watch = probe.watch(url, request.method, request.signal);
+    let response: TransportResponse;
+    try {
+      response = await this.#fetch({ ...request, signal: watch.signal });
+    } catch (error) {
+      probe.forget(url);
+      throw watch.signal.aborted && !request.signal?.aborted ? watch.signal.reason : error;
+    } finally {
+      watch.done();
+    }
+    probe.answered(url);
+    return response;
+  }
+
+  /** Sends `request` with `fetch`, or through the list worker once it has started. */
+  async #fetch(request: HttpRequest): Promise<TransportResponse> {
     if (request.bulk && request.body === undefined && this.#listWorker?.ready) {
       return await this.#listWorker.send(request);
     }
-    let response: Response;
-    try {
-      response = await fetch(url.href, this.#init(request));
-    } catch (error) {
-      probe?.forget(url);
-      throw error;
-    }
+    const response = await fetch(request.url.href, this.#init(request));
     let body = bodyOf(response, request.transfer === true);
     if (request.bulk && this.#listWorkerOptions && this.#listWorker === undefined) {
       body = measured(body, () => this.#listWorker ??= new ListWorker(this.#listWorkerOptions!));
