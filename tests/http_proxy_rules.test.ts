@@ -1,0 +1,184 @@
+import assert from "node:assert/strict";
+import net from "node:net";
+import { Connection } from "../mod.ts";
+import { proxyFor } from "../transport/proxy_env.ts";
+import { PASSWORD, startFakeEngine, USERNAME, xml } from "./http_fake_engine.ts";
+import { tlsMaterial } from "./http_tls_material.ts";
+
+/**
+ * A proxy on loopback that answers every plain request itself with `proxy` (so that a request
+ * it carried tells), and tunnels `CONNECT` to 127.0.0.1 whatever the name asked for, as a
+ * corporate proxy resolves names the client cannot. It records the tunnels' targets.
+ */
+function startProxy() {
+  const tunnels: string[] = [];
+  const sockets = new Set<net.Socket>();
+  const server = net.createServer((client) => {
+    sockets.add(client);
+    client.once("data", (head: Uint8Array) => {
+      const first = new TextDecoder().decode(head).split("\r\n")[0];
+      const connect = /^CONNECT (\S+):(\d+) /.exec(first);
+      if (!connect) {
+        client.end("HTTP/1.1 200 OK\r\ncontent-length: 5\r\nconnection: close\r\n\r\nproxy");
+        return;
+      }
+      tunnels.push(`${connect[1]}:${connect[2]}`);
+      const upstream = net.connect(Number(connect[2]), "127.0.0.1", () => {
+        client.write("HTTP/1.1 200 Connection Established\r\n\r\n");
+        upstream.pipe(client);
+        client.pipe(upstream);
+      });
+      sockets.add(upstream);
+      upstream.on("error", () => client.destroy());
+    });
+    client.on("error", () => {});
+  });
+  return new Promise<{ url: string; tunnels: string[] } & AsyncDisposable>((resolve) => {
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as net.AddressInfo;
+      resolve({
+        url: `http://127.0.0.1:${port}`,
+        tunnels,
+        async [Symbol.asyncDispose]() {
+          for (const socket of sockets) socket.destroy();
+          await new Promise((done) => server.close(done));
+        },
+      });
+    });
+  });
+}
+
+/** The proxy variables, which the tests set: each test starts and ends without them. */
+const VARIABLES = [
+  "ALL_PROXY",
+  "all_proxy",
+  "HTTPS_PROXY",
+  "https_proxy",
+  "HTTP_PROXY",
+  "http_proxy",
+  "NO_PROXY",
+  "no_proxy",
+  "REQUEST_METHOD",
+];
+
+/** Runs `work` with exactly the variables of `env` set among {@link VARIABLES}. */
+async function withEnv<T>(env: Record<string, string>, work: () => Promise<T>): Promise<T> {
+  const saved = VARIABLES.map((name) => [name, Deno.env.get(name)] as const);
+  for (const name of VARIABLES) Deno.env.delete(name);
+  for (const [name, value] of Object.entries(env)) Deno.env.set(name, value);
+  try {
+    return await work();
+  } finally {
+    for (const [name, value] of saved) {
+      if (value === undefined) Deno.env.delete(name);
+      else Deno.env.set(name, value);
+    }
+  }
+}
+
+/**
+ * Whether Deno's `fetch` sends a request for `url` through the proxy (its answer is the
+ * proxy's), with a client made now: Deno reads the variables when a client is made.
+ */
+async function fetchRoute(url: string, proxy?: string): Promise<"proxy" | "direct"> {
+  const client = Deno.createHttpClient(proxy ? { proxy: { url: proxy } } : {});
+  try {
+    const response = await fetch(url, { client, signal: AbortSignal.timeout(2_000) });
+    return (await response.text()) === "proxy" ? "proxy" : "direct";
+  } catch {
+    return "direct"; // no answer: not the proxy, which answers at once
+  } finally {
+    client.close();
+  }
+}
+
+Deno.test("proxy rules: the SDK routes each request as Deno's fetch does", async () => {
+  await using proxy = await startProxy();
+  const target = Deno.serve(
+    { hostname: "127.0.0.1", port: 0, onListen() {} },
+    () => new Response("direct"),
+  );
+  const port = target.addr.port;
+  const urls = [
+    `http://127.0.0.1:${port}/`,
+    `http://127.0.0.2:${port}/`,
+    `http://localhost:${port}/`,
+    `http://engine.lab.invalid:${port}/`,
+  ];
+  const cases: { env: Record<string, string>; option?: string }[] = [
+    ...[
+      "127.0.0.0/8",
+      "127.0.0.2/32",
+      "10.0.0.0/8",
+      "127.0.0.1",
+      `127.0.0.1:${port}`,
+      `localhost:${port}`,
+      ".0.0.1",
+      "*.localhost",
+      "*",
+      "localhost, 127.0.0.2",
+      "127.0.0.1 localhost",
+      "lab.invalid",
+      ".lab.invalid",
+      "*.lab.invalid",
+      "b.invalid",
+      "::1",
+      "0.0.0.0/0",
+      "LOCALHOST",
+    ].map((noProxy) => ({ env: { HTTP_PROXY: proxy.url, NO_PROXY: noProxy } })),
+    { env: { ALL_PROXY: proxy.url } },
+    { env: { all_proxy: proxy.url } },
+    { env: { http_proxy: proxy.url } },
+    { env: { HTTP_PROXY: "", http_proxy: proxy.url } },
+    { env: { HTTP_PROXY: "ftp://proxy.invalid", http_proxy: proxy.url } },
+    { env: { HTTP_PROXY: proxy.url, REQUEST_METHOD: "GET" } },
+    { env: { HTTP_PROXY: proxy.url, NO_PROXY: "", no_proxy: "127.0.0.1" } },
+    { env: { HTTPS_PROXY: proxy.url } },
+    { env: { NO_PROXY: "127.0.0.0/8" }, option: proxy.url },
+    { env: { NO_PROXY: "*" }, option: proxy.url },
+  ];
+  const differences: string[] = [];
+  try {
+    for (const { env, option } of cases) {
+      await withEnv(env, async () => {
+        for (const url of urls) {
+          const deno = await fetchRoute(url, option);
+          const sdk = proxyFor(new URL(url), option ? new URL(option) : undefined)
+            ? "proxy"
+            : "direct";
+          if (deno !== sdk) {
+            differences.push(
+              `${JSON.stringify(env)} ${option ?? ""} ${url}: fetch ${deno}, SDK ${sdk}`,
+            );
+          }
+        }
+      });
+    }
+  } finally {
+    await target.shutdown();
+  }
+  assert.deepEqual(differences, []);
+});
+
+Deno.test("proxy rules: insecure requests reach a host only the proxy can resolve", async () => {
+  const tls = await tlsMaterial();
+  await using engine = await startFakeEngine({
+    api: () => xml("<vms><vm id='1'><name>tunnelled</name></vm></vms>"),
+    tls: { cert: tls.cert, key: tls.key },
+  });
+  await using proxy = await startProxy(); // closed first: the engine then has no tunnel open
+  const url = new URL(engine.url);
+  url.hostname = "engine.lab.invalid"; // no resolver here knows it; the proxy does
+  await using connection = new Connection({
+    url: url.href,
+    username: USERNAME,
+    password: PASSWORD,
+    insecure: true,
+    proxy: proxy.url,
+    retry: false,
+    timeout: 10_000,
+  });
+  assert.equal((await connection.systemService().vmsService().list())[0].name, "tunnelled");
+  assert.ok(proxy.tunnels.length >= 2, "the login and the list went through tunnels");
+  assert.ok(proxy.tunnels.every((target) => target === `engine.lab.invalid:${url.port}`));
+});
