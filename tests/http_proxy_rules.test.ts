@@ -182,3 +182,57 @@ Deno.test("proxy rules: insecure requests reach a host only the proxy can resolv
   assert.ok(proxy.tunnels.length >= 2, "the login and the list went through tunnels");
   assert.ok(proxy.tunnels.every((target) => target === `engine.lab.invalid:${url.port}`));
 });
+
+Deno.test("proxy rules: without --allow-env, uploads take the API's route and connectTimeout says what it needs", async () => {
+  const tls = await tlsMaterial();
+  await using engine = await startFakeEngine({
+    api: () => xml("<vms><vm id='1'><name>tunnelled</name></vm></vms>"),
+    tls: { cert: tls.cert, key: tls.key },
+  });
+  const images = Deno.serve(
+    { hostname: "127.0.0.1", port: 0, cert: tls.cert, key: tls.key, onListen() {} },
+    async (request) => new Response(`stored ${(await request.bytes()).length}`),
+  );
+  await using proxy = await startProxy(); // closed first: the servers then have no tunnel open
+  const url = new URL(engine.url);
+  url.hostname = "localhost"; // the name the certificate has
+  const script = `
+    import { Connection } from ${JSON.stringify(new URL("../mod.ts", import.meta.url).href)};
+    const [url, username, password, ca, images] = Deno.args;
+    const options = { url, username, password, caCerts: [ca], retry: false, timeout: 10_000 };
+    const run = async (what, work) => {
+      try { console.log(what, await work()); } catch (error) { console.log(what, "failed:", error.message); }
+    };
+    await using connection = new Connection(options);
+    await run("list", async () => (await connection.systemService().vmsService().list())[0].name);
+    await run("upload", async () => {
+      const response = await connection.transferRequest({ method: "PUT", url: images,
+        body: new Uint8Array(8), headers: { "content-range": "bytes 0-7/8" } });
+      return await new Response(response.body).text();
+    });
+    await using timed = new Connection({ ...options, connectTimeout: 1_000 });
+    await run("timed", async () => (await timed.systemService().vmsService().list())[0].name);`;
+  const imageUrl = `https://localhost:${images.addr.port}/images/ticket`;
+  const child = new Deno.Command(Deno.execPath(), {
+    args: [
+      ...["run", "--no-check", "--allow-net", "--allow-read", "--no-prompt", "-"],
+      ...[url.href, USERNAME, PASSWORD, tls.caCert, imageUrl],
+    ],
+    env: { HTTPS_PROXY: proxy.url, NO_PROXY: "", NO_COLOR: "1" },
+    stdin: "piped",
+    stdout: "piped",
+    stderr: "piped",
+  });
+  const process = child.spawn();
+  const writer = process.stdin.getWriter();
+  await writer.write(new TextEncoder().encode(script));
+  await writer.close();
+  const output = await process.output().finally(() => images.shutdown());
+  const lines = new TextDecoder().decode(output.stdout).trim().split("\n");
+  assert.equal(output.code, 0, new TextDecoder().decode(output.stderr));
+  assert.equal(lines[0], "list tunnelled", "fetch reads HTTPS_PROXY without --allow-env");
+  assert.equal(lines[1], "upload stored 8", "the upload went through the proxy too");
+  assert.ok(proxy.tunnels.includes(`localhost:${url.port}`), "the API went through the proxy");
+  assert.ok(proxy.tunnels.includes(`localhost:${images.addr.port}`), "so did the upload");
+  assert.match(lines[2], /^timed failed: connectTimeout needs .* --allow-env=NO_PROXY,no_proxy,/);
+});

@@ -18,7 +18,8 @@ import { ConnectProbe } from "./connect_probe.ts";
 import { ListWorker } from "./list_worker.ts";
 import { NodeTransport } from "./node_transport.ts";
 import { IDLE_CONNECTION_LIMIT } from "./options.ts";
-import { proxyFor } from "./proxy_env.ts";
+import { proxyFor, unreadableProxyVariables } from "./proxy_env.ts";
+import { OvirtError } from "./errors.ts";
 
 /**
  * Bodies up to this size, when the server declares their length, are read in one go:
@@ -44,7 +45,11 @@ export class FetchTransport implements HttpTransport {
   readonly #singleUse: Deno.HttpClient;
   readonly #proxy?: URL;
   readonly #probe?: ConnectProbe;
-  /** Sends image transfer bodies: `fetch` copies every request body, `node:https` does not. */
+  /**
+   * Sends image transfer bodies: `fetch` copies every request body, `node:https` does not.
+   * Absent when the script may not read the proxy variables, which `fetch` reads anyway:
+   * `node:https` could not take its route.
+   */
   readonly #transferBodies?: NodeTransport;
   /** What the list worker is made with; `undefined` when lists stay on this thread. */
   readonly #listWorkerOptions?: TransportOptions;
@@ -61,9 +66,21 @@ export class FetchTransport implements HttpTransport {
     const { caCerts, proxy, connectTimeout } = options;
     this.#proxy = proxy;
     if (options.listWorker) this.#listWorkerOptions = options;
+    // Deno's fetch reads the proxy variables without permission, the SDK only with it: where
+    // it cannot, the route of fetch is unknown, and every request goes through fetch.
+    const unreadable = unreadableProxyVariables(proxy !== undefined);
+    if (connectTimeout !== undefined && unreadable.length > 0) {
+      throw new OvirtError(
+        "connectTimeout needs to know which requests go through a proxy, which Deno's fetch " +
+          `decides from environment variables this script may not read: run it with ` +
+          `--allow-env=${unreadable.join(",")} (or --allow-env)`,
+      );
+    }
     this.#probe = connectTimeout === undefined ? undefined : new ConnectProbe(connectTimeout);
     // Without CAs of its own, node:https would load the system's roots (`--allow-sys`).
-    this.#transferBodies = caCerts?.length ? new NodeTransport(options) : undefined;
+    this.#transferBodies = caCerts?.length && unreadable.length === 0
+      ? new NodeTransport(options)
+      : undefined;
     const common: Deno.CreateHttpClientOptions = {
       ...(caCerts?.length ? { caCerts: [...caCerts] } : {}),
       ...(proxy ? { proxy: { url: proxy.href } } : {}),

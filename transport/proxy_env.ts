@@ -6,7 +6,7 @@
  * spelling tried in upper case, then in lower case when unset or not a proxy URL. The
  * `node:https` transport and the connect probe ask here, so that every request of a
  * connection takes the route `fetch` takes. A variable the script may not read counts as
- * unset.
+ * unset here; `fetch` reads it all the same (see {@link unreadableProxyVariables}).
  *
  * @module
  */
@@ -96,7 +96,23 @@ function proxyUrl(value: string | undefined): URL | undefined {
   }
 }
 
+/**
+ * The variables deciding the proxy that Deno's `fetch` reads (without any permission) and this
+ * script may not: with an `explicit` proxy, only `NO_PROXY`'s spellings matter.
+ */
+export function unreadableProxyVariables(explicit: boolean): string[] {
+  const noProxy = ["NO_PROXY", "no_proxy"];
+  const names = explicit ? noProxy : [
+    ...noProxy,
+    ...["ALL_PROXY", "HTTPS_PROXY", "HTTP_PROXY"].flatMap((name) => [name, name.toLowerCase()]),
+  ];
+  return names.filter((name) => !mayRead(name));
+}
+
 function readEnv(name: string): string | undefined {
-  const state = Deno.permissions.querySync?.({ name: "env", variable: name }).state;
-  return state === "granted" ? Deno.env.get(name) : undefined;
+  return mayRead(name) ? Deno.env.get(name) : undefined;
+}
+
+function mayRead(name: string): boolean {
+  return Deno.permissions.querySync?.({ name: "env", variable: name }).state === "granted";
 }
