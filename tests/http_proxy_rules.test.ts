@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import net from "node:net";
 import { Connection } from "../mod.ts";
+import { ConnectionError } from "../transport/errors.ts";
 import { proxyFor } from "../transport/proxy_env.ts";
 import { PASSWORD, startFakeEngine, USERNAME, xml } from "./http_fake_engine.ts";
 import { tlsMaterial } from "./http_tls_material.ts";
@@ -39,6 +40,51 @@ function startProxy() {
       resolve({
         url: `http://127.0.0.1:${port}`,
         tunnels,
+        async [Symbol.asyncDispose]() {
+          for (const socket of sockets) socket.destroy();
+          await new Promise((done) => server.close(done));
+        },
+      });
+    });
+  });
+}
+
+/**
+ * A SOCKS5 proxy on loopback (no authentication) that connects every target to 127.0.0.1 at
+ * its port, and records the targets (`host:port`).
+ */
+function startSocksProxy() {
+  const targets: string[] = [];
+  const sockets = new Set<net.Socket>();
+  const server = net.createServer((client) => {
+    sockets.add(client);
+    client.on("error", () => {});
+    client.once("data", () => { // greeting: version 5 and its methods; "no authentication"
+      client.write(new Uint8Array([5, 0]));
+      client.once("data", (request: Uint8Array) => { // version, CONNECT, 0, address type, ...
+        const kind = request[3];
+        const hostEnd = kind === 3 ? 5 + request[4] : kind === 1 ? 8 : 20;
+        const host = kind === 3
+          ? new TextDecoder().decode(request.subarray(5, hostEnd))
+          : Array.from(request.subarray(4, hostEnd)).join(".");
+        const port = (request[hostEnd] << 8) | request[hostEnd + 1];
+        targets.push(`${host}:${port}`);
+        const upstream = net.connect(port, "127.0.0.1", () => {
+          client.write(new Uint8Array([5, 0, 0, 1, 0, 0, 0, 0, 0, 0]));
+          upstream.pipe(client);
+          client.pipe(upstream);
+        });
+        sockets.add(upstream);
+        upstream.on("error", () => client.destroy());
+      });
+    });
+  });
+  return new Promise<{ url: string; targets: string[] } & AsyncDisposable>((resolve) => {
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as net.AddressInfo;
+      resolve({
+        url: `socks5://127.0.0.1:${port}`,
+        targets,
         async [Symbol.asyncDispose]() {
           for (const socket of sockets) socket.destroy();
           await new Promise((done) => server.close(done));
@@ -235,4 +281,39 @@ Deno.test("proxy rules: without --allow-env, uploads take the API's route and co
   assert.ok(proxy.tunnels.includes(`localhost:${url.port}`), "the API went through the proxy");
   assert.ok(proxy.tunnels.includes(`localhost:${images.addr.port}`), "so did the upload");
   assert.match(lines[2], /^timed failed: connectTimeout needs .* --allow-env=NO_PROXY,no_proxy,/);
+});
+
+Deno.test("proxy rules: a SOCKS proxy of ALL_PROXY carries uploads; insecure calls refuse it", async () => {
+  const tls = await tlsMaterial();
+  const images = Deno.serve(
+    { hostname: "127.0.0.1", port: 0, cert: tls.cert, key: tls.key, onListen() {} },
+    async (request) => new Response(`stored ${(await request.bytes()).length}`),
+  );
+  try {
+    await using socks = await startSocksProxy(); // closed first: no tunnel left open
+    await withEnv({ ALL_PROXY: socks.url }, async () => {
+      const options = {
+        url: "https://localhost:1/ovirt-engine/api",
+        token: "t",
+        retry: false as const,
+      };
+      await using connection = new Connection({ ...options, caCerts: [tls.caCert] });
+      const response = await connection.transferRequest({
+        method: "PUT",
+        url: `https://localhost:${images.addr.port}/images/ticket`,
+        body: new Uint8Array(8),
+        headers: { "content-range": "bytes 0-7/8" },
+      });
+      assert.equal(await new Response(response.body).text(), "stored 8");
+      assert.deepEqual(socks.targets, [`localhost:${images.addr.port}`], "it went through SOCKS");
+      await using insecure = new Connection({ ...options, insecure: true });
+      await assert.rejects(insecure.systemService().vmsService().list(), (error: Error) => {
+        assert.ok(error instanceof ConnectionError, String(error));
+        assert.match(error.message, /socks5:\/\/127\.0\.0\.1:\d+ is not an HTTP proxy/);
+        return true;
+      });
+    });
+  } finally {
+    await images.shutdown();
+  }
 });

@@ -101,10 +101,11 @@ export class FetchTransport implements HttpTransport {
    */
   async send(sent: HttpRequest): Promise<TransportResponse> {
     const request = this.#lists.watched(sent);
-    if (request.transfer && request.body !== undefined && this.#transferBodies) {
-      return await this.#transferBodies.send(request);
-    }
     const { url } = request;
+    if (request.transfer && request.body !== undefined && this.#transferBodies) {
+      // node:https knows no SOCKS proxy: through one, the body goes as the API calls go.
+      if (!isSocks(proxyFor(url, this.#proxy))) return await this.#transferBodies.send(request);
+    }
     // Through a proxy, the proxy makes the connection: there is nothing to probe.
     const probe = this.#probe && proxyFor(url, this.#proxy) === undefined ? this.#probe : undefined;
     if (probe === undefined) return await this.#fetch(request);
@@ -168,6 +169,11 @@ export class FetchTransport implements HttpTransport {
     this.#transferBodies?.close();
     this.#listWorker?.close();
   }
+}
+
+/** Whether `proxy` is a SOCKS proxy (which `ALL_PROXY` may name). */
+function isSocks(proxy: URL | undefined): boolean {
+  return proxy !== undefined && proxy.protocol.startsWith("socks");
 }
 
 /**

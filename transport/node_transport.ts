@@ -98,8 +98,8 @@ export class NodeTransport implements HttpTransport {
     const proxy = proxyFor(url, this.#proxy);
     if (proxy !== undefined && !/^https?:$/.test(proxy.protocol)) {
       throw new Error(
-        `${proxy.protocol}//${proxy.host} is not an HTTP proxy: insecure connections and image ` +
-          "uploads go through HTTP(S) proxies only",
+        `${proxy.protocol}//${proxy.host} is not an HTTP proxy: insecure connections go through ` +
+          "HTTP(S) proxies only",
       );
     }
     const options: https.RequestOptions = { method: request.method, headers };
