@@ -93,8 +93,9 @@ export class FetchTransport implements HttpTransport {
   /**
    * Sends `request`; redirects are returned, not followed. With a connect timeout, the host
    * is probed first when the request may need a new connection, and probed again when the
-   * request has no answer within the limit (see {@link ConnectProbe}). An image transfer request with a body goes
-   * through `node:https` with the same CAs, which does not copy the body. A list request
+   * request has no answer within the limit (see {@link ConnectProbe}). An image transfer
+   * request with a body goes through `node:https` with the same CAs, which does not copy the
+   * body, unless its route is one `node:https` cannot take. A list request
    * goes through the list worker once a list answer of {@link LONG_LIST} bytes has come
    * (the worker starts then), so that a connection listing only short answers never starts
    * it. A list request still in flight when the transport closes fails (see `closing.ts`).
