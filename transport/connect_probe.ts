@@ -74,8 +74,9 @@ export class ConnectProbe {
         if (answered) return;
         watchdog.abort(
           method === "GET" ? error : new Error(
-            `${url.host} stopped accepting connections while the request waited for its answer ` +
-              `(a probe got none within ${this.#timeout} ms, connectTimeout); it may have been sent`,
+            `${url.host} stopped accepting connections while the request waited for its ` +
+              `answer (a probe got none within ${this.#timeout} ms, connectTimeout); it may ` +
+              "have been sent",
           ),
         );
       });
