@@ -123,7 +123,8 @@ Deno.test({
       await connection.systemService().vmsService().list().catch((e) => console.log(e.message));
       await connection.close();
     `;
-    const child = await spawnScript(script, ["--allow-net", "--allow-read"]);
+    // connectTimeout needs the proxy variables (see README "Connection options").
+    const child = await spawnScript(script, ["--allow-net", "--allow-read", "--allow-env"]);
     // The system gives up on a connect that is never answered after about two minutes: a
     // script still running after 30 s was held by the probe's connect.
     const watchdog = setTimeout(() => child.kill(), 30_000);

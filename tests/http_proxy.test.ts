@@ -99,12 +99,13 @@ Deno.test("proxy: HTTPS_PROXY and NO_PROXY are honoured by insecure connections"
   assert.equal(proxy.tunnels.length, tunnelled, "NO_PROXY sent it direct");
 });
 
-Deno.test("proxy: NO_PROXY entries match hosts, domains and ports", () => {
+Deno.test("proxy: NO_PROXY entries match hosts and domains, as Deno's fetch does", () => {
   const url = new URL("https://engine.lab.example.com/ovirt-engine/api");
   assert.equal(bypassed(url, "*"), true);
   assert.equal(bypassed(url, "other.com, .example.com"), true);
   assert.equal(bypassed(url, "lab.example.com"), true);
-  assert.equal(bypassed(url, "engine.lab.example.com:443"), true);
+  // Deno's fetch never matches an entry with a port: neither does the SDK (same route).
+  assert.equal(bypassed(url, "engine.lab.example.com:443"), false);
   assert.equal(bypassed(url, "engine.lab.example.com:8443"), false);
   assert.equal(bypassed(url, "ample.com,example.org"), false);
   assert.equal(bypassed(new URL("http://[::1]:80/"), "::1"), true);

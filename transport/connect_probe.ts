@@ -1,19 +1,32 @@
 /**
- * The connect timeout of the `fetch` transport. Deno's `fetch` has no time limit for
- * making a connection, so before the first request to an origin, and again after a request
- * to it failed, a plain TCP connection is made to it (and closed) within the limit: an
- * engine host that is down or unreachable then fails fast with a failure that says the
- * request never left, instead of using up the call's whole timeout.
+ * The connect timeout of the `fetch` transport. Deno's `fetch` has no time limit for making a
+ * connection, so a plain TCP connection is made to the host (and closed) within the limit
+ * whenever a request may need a new connection: before a request that always gets one (see
+ * `http.ts`), before the first request to an origin, after a failure, and after the origin
+ * was quiet long enough for its kept-alive connections to be closed. A request that has no
+ * answer after the limit anyway (it needed a new connection the probes did not foresee) is
+ * watched: the host is probed then, and a host that no longer accepts connections ends it.
+ * An engine host that is down or unreachable then fails fast, instead of using up the call's
+ * whole timeout or the system's connect timeout (about two minutes).
  *
  * @module
  */
 
 import { untilAborted } from "./abortable.ts";
+import { IDLE_CONNECTION_LIMIT } from "./options.ts";
 
-/** Remembers which origins answered a probe, and probes the others. */
+/** What is known of one origin. */
+interface Origin {
+  /** The probe under way, which callers at the same time share. */
+  probe?: Promise<void>;
+  /** When (`performance.now()`) a probe passed or an answer came last. */
+  heard: number;
+}
+
+/** Probes origins with a time limit, and remembers which ones answered lately. */
 export class ConnectProbe {
   readonly #timeout: number;
-  readonly #reached = new Map<string, Promise<void>>();
+  readonly #origins = new Map<string, Origin>();
 
   /** Probes with a limit of `timeout` milliseconds. */
   constructor(timeout: number) {
@@ -21,23 +34,76 @@ export class ConnectProbe {
   }
 
   /**
-   * Resolves once `url`'s host accepted a connection (now or earlier), else rejects. Callers
-   * at the same time share one probe, which only its own limit ends; `signal` ends this
-   * caller's wait, not the probe.
+   * Resolves once `url`'s host accepted a connection, else rejects; `undefined` (nothing to
+   * wait for) when the origin answered less than {@link IDLE_CONNECTION_LIMIT} ago and the
+   * request is not `fresh` (sure to open a new connection). Callers at the same time share one
+   * probe, which only its own limit ends; `signal` ends this caller's wait, not the probe.
    */
-  check(url: URL, signal?: AbortSignal): Promise<void> {
-    let probe = this.#reached.get(url.origin);
-    if (probe === undefined) {
-      probe = connectWithin(url, this.#timeout);
-      this.#reached.set(url.origin, probe);
-      probe.catch(() => this.#reached.delete(url.origin));
-    }
-    return untilAborted(probe, signal);
+  check(url: URL, signal?: AbortSignal, fresh = false): Promise<void> | undefined {
+    const origin = this.#origins.get(url.origin);
+    if (origin?.probe) return untilAborted(origin.probe, signal);
+    if (!fresh && origin && performance.now() - origin.heard < IDLE_CONNECTION_LIMIT) return;
+    return untilAborted(this.#probe(url), signal);
+  }
+
+  /** Notes that `url`'s origin answered a request just now. */
+  answered(url: URL): void {
+    const origin = this.#origins.get(url.origin);
+    if (origin) origin.heard = performance.now();
+    else this.#origins.set(url.origin, { heard: performance.now() });
   }
 
   /** Forgets that `url`'s origin was reached: the next request probes it again. */
   forget(url: URL): void {
-    this.#reached.delete(url.origin);
+    const origin = this.#origins.get(url.origin);
+    if (origin?.probe === undefined) this.#origins.delete(url.origin);
+  }
+
+  /**
+   * A signal for a request to `url` (following `signal`) that aborts when the request has no
+   * answer after the time limit and a probe then finds that the host accepts no connection:
+   * the request waits for a connection that will not come, or its host went away. Its reason
+   * says the request was not sent only for a `GET`: a change may have gone out before. Call
+   * `done` once the answer came.
+   */
+  watch(url: URL, method: string, signal?: AbortSignal): { signal: AbortSignal; done(): void } {
+    const watchdog = new AbortController();
+    let answered = false;
+    const timer = setTimeout(() => {
+      this.#probe(url).catch((error) => {
+        if (answered) return;
+        watchdog.abort(
+          method === "GET" ? error : new Error(
+            `${url.host} stopped accepting connections while the request waited for its ` +
+              `answer (a probe got none within ${this.#timeout} ms, connectTimeout); it may ` +
+              "have been sent",
+          ),
+        );
+      });
+    }, this.#timeout);
+    return {
+      signal: signal ? AbortSignal.any([signal, watchdog.signal]) : watchdog.signal,
+      done() {
+        answered = true;
+        clearTimeout(timer);
+      },
+    };
+  }
+
+  /** A new probe of `url`'s origin, or the one under way. */
+  #probe(url: URL): Promise<void> {
+    const known = this.#origins.get(url.origin);
+    if (known?.probe) return known.probe;
+    const origin: Origin = known ?? { heard: -Infinity };
+    this.#origins.set(url.origin, origin);
+    const probe = origin.probe = connectWithin(url, this.#timeout).then(() => {
+      origin.heard = performance.now();
+    }, (error) => {
+      this.#origins.delete(url.origin);
+      throw error;
+    }).finally(() => origin.probe = undefined);
+    probe.catch(() => {}); // a caller that gave up leaves nobody waiting
+    return probe;
   }
 }
 

@@ -18,7 +18,8 @@ import { ConnectProbe } from "./connect_probe.ts";
 import { ListWorker } from "./list_worker.ts";
 import { NodeTransport } from "./node_transport.ts";
 import { IDLE_CONNECTION_LIMIT } from "./options.ts";
-import { proxyFor } from "./proxy_env.ts";
+import { proxyFor, unreadableProxyVariables } from "./proxy_env.ts";
+import { OvirtError } from "./errors.ts";
 
 /**
  * Bodies up to this size, when the server declares their length, are read in one go:
@@ -44,7 +45,11 @@ export class FetchTransport implements HttpTransport {
   readonly #singleUse: Deno.HttpClient;
   readonly #proxy?: URL;
   readonly #probe?: ConnectProbe;
-  /** Sends image transfer bodies: `fetch` copies every request body, `node:https` does not. */
+  /**
+   * Sends image transfer bodies: `fetch` copies every request body, `node:https` does not.
+   * Absent when the script may not read the proxy variables, which `fetch` reads anyway:
+   * `node:https` could not take its route.
+   */
   readonly #transferBodies?: NodeTransport;
   /** What the list worker is made with; `undefined` when lists stay on this thread. */
   readonly #listWorkerOptions?: TransportOptions;
@@ -61,9 +66,21 @@ export class FetchTransport implements HttpTransport {
     const { caCerts, proxy, connectTimeout } = options;
     this.#proxy = proxy;
     if (options.listWorker) this.#listWorkerOptions = options;
+    // Deno's fetch reads the proxy variables without permission, the SDK only with it: where
+    // it cannot, the route of fetch is unknown, and every request goes through fetch.
+    const unreadable = unreadableProxyVariables(proxy !== undefined);
+    if (connectTimeout !== undefined && unreadable.length > 0) {
+      throw new OvirtError(
+        "connectTimeout needs to know which requests go through a proxy, which Deno's fetch " +
+          `decides from environment variables this script may not read: run it with ` +
+          `--allow-env=${unreadable.join(",")} (or --allow-env)`,
+      );
+    }
     this.#probe = connectTimeout === undefined ? undefined : new ConnectProbe(connectTimeout);
     // Without CAs of its own, node:https would load the system's roots (`--allow-sys`).
-    this.#transferBodies = caCerts?.length ? new NodeTransport(options) : undefined;
+    this.#transferBodies = caCerts?.length && unreadable.length === 0
+      ? new NodeTransport(options)
+      : undefined;
     const common: Deno.CreateHttpClientOptions = {
       ...(caCerts?.length ? { caCerts: [...caCerts] } : {}),
       ...(proxy ? { proxy: { url: proxy.href } } : {}),
@@ -75,31 +92,47 @@ export class FetchTransport implements HttpTransport {
 
   /**
    * Sends `request`; redirects are returned, not followed. With a connect timeout, the host
-   * is probed first (see {@link ConnectProbe}). An image transfer request with a body goes
-   * through `node:https` with the same CAs, which does not copy the body. A list request
+   * is probed first when the request may need a new connection, and probed again when the
+   * request has no answer within the limit (see {@link ConnectProbe}). An image transfer
+   * request with a body goes through `node:https` with the same CAs, which does not copy the
+   * body, unless its route is one `node:https` cannot take. A list request
    * goes through the list worker once a list answer of {@link LONG_LIST} bytes has come
    * (the worker starts then), so that a connection listing only short answers never starts
    * it. A list request still in flight when the transport closes fails (see `closing.ts`).
    */
   async send(sent: HttpRequest): Promise<TransportResponse> {
     const request = this.#lists.watched(sent);
-    if (request.transfer && request.body !== undefined && this.#transferBodies) {
-      return await this.#transferBodies.send(request);
-    }
     const { url } = request;
+    if (request.transfer && request.body !== undefined && this.#transferBodies) {
+      // node:https knows no SOCKS proxy: through one, the body goes as the API calls go.
+      if (!isSocks(proxyFor(url, this.#proxy))) return await this.#transferBodies.send(request);
+    }
     // Through a proxy, the proxy makes the connection: there is nothing to probe.
     const probe = this.#probe && proxyFor(url, this.#proxy) === undefined ? this.#probe : undefined;
-    if (probe) await probe.check(url, request.signal);
+    if (probe === undefined) return await this.#fetch(request);
+    const fresh = !mayShareConnection(request.method);
+    const probed = probe.check(url, request.signal, fresh);
+    if (probed) await probed;
+    const watch = probe.watch(url, request.method, request.signal);
+    let response: TransportResponse;
+    try {
+      response = await this.#fetch({ ...request, signal: watch.signal });
+    } catch (error) {
+      probe.forget(url);
+      throw watch.signal.aborted && !request.signal?.aborted ? watch.signal.reason : error;
+    } finally {
+      watch.done();
+    }
+    probe.answered(url);
+    return response;
+  }
+
+  /** Sends `request` with `fetch`, or through the list worker once it has started. */
+  async #fetch(request: HttpRequest): Promise<TransportResponse> {
     if (request.bulk && request.body === undefined && this.#listWorker?.ready) {
       return await this.#listWorker.send(request);
     }
-    let response: Response;
-    try {
-      response = await fetch(url.href, this.#init(request));
-    } catch (error) {
-      probe?.forget(url);
-      throw error;
-    }
+    const response = await fetch(request.url.href, this.#init(request));
     let body = bodyOf(response, request.transfer === true);
     if (request.bulk && this.#listWorkerOptions && this.#listWorker === undefined) {
       body = measured(body, () => this.#listWorker ??= new ListWorker(this.#listWorkerOptions!));
@@ -137,6 +170,11 @@ export class FetchTransport implements HttpTransport {
     this.#transferBodies?.close();
     this.#listWorker?.close();
   }
+}
+
+/** Whether `proxy` is a SOCKS proxy (which `ALL_PROXY` may name). */
+function isSocks(proxy: URL | undefined): boolean {
+  return proxy !== undefined && proxy.protocol.startsWith("socks");
 }
 
 /**

@@ -9,7 +9,7 @@
 
 import http, { type IncomingHttpHeaders, type IncomingMessage } from "node:http";
 import https from "node:https";
-import type { Socket } from "node:net";
+import type { LookupFunction, Socket } from "node:net";
 import tls from "node:tls";
 import { Buffer } from "node:buffer";
 import {
@@ -96,6 +96,12 @@ export class NodeTransport implements HttpTransport {
     const plain = url.protocol === "http:";
     const agents = this.#agents[mayShareConnection(request.method) ? "pooled" : "singleUse"];
     const proxy = proxyFor(url, this.#proxy);
+    if (proxy !== undefined && !/^https?:$/.test(proxy.protocol)) {
+      throw new Error(
+        `${proxy.protocol}//${proxy.host} is not an HTTP proxy: insecure connections go through ` +
+          "HTTP(S) proxies only",
+      );
+    }
     const options: https.RequestOptions = { method: request.method, headers };
     let tunnelled: Socket | undefined;
     if (proxy === undefined) {
@@ -116,6 +122,8 @@ export class NodeTransport implements HttpTransport {
       Object.assign(options, this.#trust);
       options.createConnection = () =>
         tls.connect({ socket, ...this.#trust, servername: serverName(url) });
+      // The tunnel reaches the host: its name is the proxy's to resolve, not this machine's.
+      options.lookup = tunnelLookup;
     }
     const target = proxy !== undefined && plain ? undefined : url;
     return await new Promise((resolve, reject) => {
@@ -130,6 +138,7 @@ export class NodeTransport implements HttpTransport {
       // Errors after the answer arrived reach the body stream; the promise is settled by then.
       outgoing.on("error", (error) => {
         signal?.removeEventListener("abort", abort);
+        tunnelled?.destroy(); // a request that failed leaves no tunnel open at the proxy
         reject(error);
       });
       // An answer switching protocols leaves HTTP: there is no body to read, only a status
@@ -261,6 +270,17 @@ function tunnel(proxy: URL, target: URL, signal?: AbortSignal): Promise<Socket> 
     connect.end();
   });
 }
+
+/**
+ * The name lookup of a request through a tunnel: none. `node:https` looks the host up even
+ * when the connection is given, and a host that only the proxy can resolve would fail there.
+ */
+const tunnelLookup: LookupFunction = (_hostname, options, callback) => {
+  const answer = { address: "0.0.0.0", family: 4 };
+  // With `all`, the callback takes a list of addresses; its type knows only the other form.
+  if (options?.all) (callback as (error: null, all: unknown[]) => void)(null, [answer]);
+  else callback(null, answer.address, answer.family);
+};
 
 /** The `Proxy-Authorization` header for a proxy URL with a user name, else nothing. */
 function proxyAuthorization(proxy: URL): Record<string, string> {
