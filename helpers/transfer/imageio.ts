@@ -12,6 +12,7 @@ import type { Connection } from "../../services/connection.ts";
 import type { TransferResponse } from "../../transport/connection.ts";
 import { OvirtError, TimeoutError } from "../../transport/errors.ts";
 import { ANSWER_LIMIT, ANSWER_TIMEOUT, readSmallAnswer } from "./answer.ts";
+import { extentsLimit, ExtentsTooLong, readExtents } from "./extents.ts";
 import type { Extent } from "./holes.ts";
 
 /** What an imageio server said it supports (`OPTIONS`); an old server supports none. */
@@ -130,12 +131,36 @@ export class ImageioClient {
     );
   }
 
-  /** The image's data and zero extents (`context=zero`). */
+  /**
+   * The image's data and zero extents (`context=zero`), read as they arrive and checked to
+   * follow each other. imageio sends them all in one answer, as long as the image is
+   * fragmented: one longer than a small answer (1 MiB, some 14,000 extents) is asked again
+   * once the image's size is known (see {@link size}), and may then be as long as that size
+   * allows (see {@link extentsLimit}). The answer must not stay silent for the answer timeout.
+   */
   async extents(): Promise<Extent[]> {
+    try {
+      return await this.#extents(ANSWER_LIMIT);
+    } catch (error) {
+      if (!(error instanceof ExtentsTooLong)) throw error;
+      const size = await this.size().catch((unknown) => {
+        const why = unknown instanceof Error ? unknown.message : String(unknown);
+        throw new ExtentsTooLong(`${error.message}, and the image's size is unknown: ${why}`);
+      });
+      return await this.#extents(extentsLimit(size));
+    }
+  }
+
+  async #extents(limit: number): Promise<Extent[]> {
     const response = await this.#send("GET", "/extents");
-    const list = await this.#json(response, "GET extents") as Extent[];
-    if (!Array.isArray(list)) throw new OvirtError("The server sent extents that are not a list");
-    return list.map(({ start, length, zero }) => ({ start, length, zero: zero === true }));
+    if (response.status < 200 || response.status > 299) {
+      await this.#done(response, "GET extents");
+    }
+    return await readExtents(response.body, {
+      limit,
+      timeout: this.#answerTimeout,
+      what: `GET extents on ${this.origin}`,
+    });
   }
 
   /**
