@@ -14,6 +14,7 @@ import { OvirtError, TimeoutError } from "../../transport/errors.ts";
 import { ANSWER_LIMIT, ANSWER_TIMEOUT, readSmallAnswer } from "./answer.ts";
 import { extentsLimit, ExtentsTooLong, readExtents } from "./extents.ts";
 import type { Extent } from "./holes.ts";
+import { type AnswerWatch, DEFAULT_SILENCE, Silences } from "./stall.ts";
 
 /** What an imageio server said it supports (`OPTIONS`); an old server supports none. */
 export interface ServerOptions {
@@ -35,8 +36,14 @@ export class ImageioClient {
   readonly #url: URL;
   readonly #signal?: AbortSignal;
   readonly #answerTimeout: number;
+  readonly #silences = new Silences();
   /** `performance.now()` of the last request sent (for keeping the ticket alive). */
   lastRequest = performance.now();
+  /**
+   * Milliseconds a data answer (`get`) may go without a byte, its headers included, before
+   * it is cut with a {@link TimeoutError} (default 30 s).
+   */
+  silenceLimit = DEFAULT_SILENCE;
 
   /**
    * A client of the transfer URL `url` through `connection`; `signal` aborts every request.
@@ -107,14 +114,46 @@ export class ImageioClient {
     await this.#patch({ op: "flush" }, "flush");
   }
 
-  /** Reads `length` bytes at `offset`; the body must be read to its end or cancelled. */
-  async get(offset: number, length: number): Promise<ReadableStream<Uint8Array>> {
+  /**
+   * Reads `length` bytes at `offset`: the body, to be read to its end or cancelled, and the
+   * watch each of its reads goes through (see {@link silenceLimit}), to be disposed of then.
+   */
+  async get(offset: number, length: number): Promise<DataAnswer> {
     const end = offset + length - 1;
-    const response = await this.#send("GET", "", { Range: `bytes=${offset}-${end}` });
-    if (response.status !== 206 && response.status !== 200) {
-      await this.#done(response, `GET bytes ${offset}-${end}`);
+    const what = `GET bytes=${offset}-${end} on ${this.origin}`;
+    const watch = this.#silences.watch(this.silenceLimit, what);
+    const headers = new AbortController();
+    const timer = setTimeout(() => {
+      headers.abort(
+        new TimeoutError(`The image host sent no answer to ${what} within ${this.silenceLimit} ms`),
+      );
+    }, this.silenceLimit);
+    try {
+      const response = await this.#send(
+        "GET",
+        "",
+        { Range: `bytes=${offset}-${end}` },
+        undefined,
+        headers.signal,
+      );
+      if (response.status !== 206 && response.status !== 200) {
+        await this.#done(response, `GET bytes ${offset}-${end}`);
+      }
+      return { body: response.body, watch };
+    } catch (error) {
+      watch[Symbol.dispose]();
+      throw error;
+    } finally {
+      clearTimeout(timer);
     }
-    return response.body;
+  }
+
+  /**
+   * Whether a data answer is being read and none of them brought a byte for `ms`
+   * milliseconds: the request makes no progress, and nothing should keep its ticket alive.
+   */
+  silentFor(ms: number): boolean {
+    return this.#silences.silentFor(ms);
   }
 
   /** The image's size, from the `Content-Range` of a one-byte read (0 for an empty image). */
@@ -280,6 +319,14 @@ function withoutTicket(error: unknown, path: string): unknown {
   const message = error.message.replaceAll(path, "/[transfer path hidden]");
   const Class = error.constructor as typeof OvirtError;
   return new Class(message, error.code === undefined ? {} : { code: error.code });
+}
+
+/** A data answer: its body, and the watch that bounds each of its reads (dispose of it). */
+export interface DataAnswer {
+  /** The bytes asked for, as they arrive. */
+  readonly body: ReadableStream<Uint8Array>;
+  /** Every read of `body` goes through it. */
+  readonly watch: AnswerWatch;
 }
 
 function positive(value: unknown): number {
