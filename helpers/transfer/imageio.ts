@@ -135,7 +135,7 @@ export class ImageioClient {
         { Range: `bytes=${offset}-${end}` },
         undefined,
         headers.signal,
-      );
+      ).finally(() => clearTimeout(timer));
       if (response.status !== 206 && response.status !== 200) {
         await this.#done(response, `GET bytes ${offset}-${end}`);
       }
@@ -143,8 +143,6 @@ export class ImageioClient {
     } catch (error) {
       watch[Symbol.dispose]();
       throw error;
-    } finally {
-      clearTimeout(timer);
     }
   }
 
