@@ -3,7 +3,7 @@
  * only the data extents the server reports are asked for, in ranges of {@link rangeSize}
  * bytes, and each answer is written as it arrives, piece by piece, skipping pieces of
  * zeros, so that the file's zero areas stay holes and no range is ever held whole. A range
- * whose connection was cut is asked again from where it stopped.
+ * whose connection was cut, or whose answer went silent, is asked again from where it stopped.
  *
  * @module
  */
@@ -14,6 +14,7 @@ import { fileError, onFile, writeAll } from "./files.ts";
 import type { Extent } from "./holes.ts";
 import type { ImageioClient, ServerOptions } from "./imageio.ts";
 import { runPool } from "./pool.ts";
+import type { AnswerWatch } from "./stall.ts";
 import type { MovingOptions } from "./options.ts";
 import type { Tally } from "./progress.ts";
 import { withRetries } from "./retry.ts";
@@ -119,9 +120,10 @@ async function writeRange(
   const start = range.start;
   const end = range.start + range.length;
   report.request();
-  const body = await client.get(range.start, range.length);
+  const { body, watch } = await client.get(range.start, range.length);
+  using _ = watch;
   let position = -1; // where the file's offset is, when known
-  for await (const piece of blocksOf(body, ZERO_STEP)) {
+  for await (const piece of blocksOf(body, ZERO_STEP, watch)) {
     const offset = range.start;
     if (offset + piece.byteLength > end) {
       throw new OvirtError(
@@ -149,24 +151,15 @@ async function writeRange(
 }
 
 /**
- * The image's data and zero extents: from `GET .../extents` where the server has them,
- * else the whole image as data (its size from the `Content-Range` of a one-byte read).
+ * The image's data and zero extents: from `GET .../extents` where the server has them (as
+ * many as the image's size allows: see {@link ImageioClient.extents}), else the whole image
+ * as data (its size from the `Content-Range` of a one-byte read).
  */
 export async function imageExtents(
   client: ImageioClient,
   server: ServerOptions,
 ): Promise<Extent[]> {
-  if (server.extents) {
-    const extents = await client.extents();
-    let end = 0;
-    for (const extent of extents) {
-      if (extent.start !== end || !Number.isSafeInteger(extent.length) || extent.length < 0) {
-        throw new OvirtError(`The image server's extents are not contiguous at byte ${end}`);
-      }
-      end += extent.length;
-    }
-    return extents;
-  }
+  if (server.extents) return await client.extents();
   const size = await client.size();
   return size === 0 ? [] : [{ start: 0, length: size, zero: false }];
 }
@@ -188,23 +181,35 @@ function* dataTasks(extents: Extent[], rangeSize: number, tally: Tally): Generat
   }
 }
 
-/** Fills `buffer` with the image's bytes at `offset`; rejects on a short or long answer. */
+/**
+ * Fills `buffer` with the image's bytes at `offset`; rejects on a short or long answer, and
+ * with a `TimeoutError` when the answer stays silent (see `ImageioClient.silenceLimit`).
+ */
 export async function readRange(
   client: ImageioClient,
   offset: number,
   buffer: Uint8Array<ArrayBuffer>,
 ): Promise<Uint8Array<ArrayBuffer>> {
-  const body = await client.get(offset, buffer.length);
+  const { body, watch } = await client.get(offset, buffer.length);
+  using _ = watch;
+  const reader = body.getReader();
   let filled = 0;
-  for await (const piece of body) {
-    if (filled + piece.byteLength > buffer.length) {
-      await body.cancel().catch(() => {});
-      throw new OvirtError(
-        `The image server sent more than the ${buffer.length} bytes asked at ${offset}`,
-      );
+  let ended = false;
+  try {
+    for (;;) {
+      const piece = await watch.read(reader.read());
+      if (piece.done) break;
+      if (filled + piece.value.byteLength > buffer.length) {
+        throw new OvirtError(
+          `The image server sent more than the ${buffer.length} bytes asked at ${offset}`,
+        );
+      }
+      buffer.set(piece.value, filled);
+      filled += piece.value.byteLength;
     }
-    buffer.set(piece, filled);
-    filled += piece.byteLength;
+    ended = true;
+  } finally {
+    if (!ended) await reader.cancel().catch(() => {});
   }
   if (filled !== buffer.length) {
     throw new OvirtError(
@@ -219,11 +224,13 @@ export async function readRange(
  * buffer that the next block overwrites. Where the body can fill the caller's memory (a
  * `fetch` body), the bytes are read straight into the buffer; else its pieces are copied
  * in. Fewer, larger writes of memory that is reused cost less than a write of each piece
- * as it comes, in a buffer of its own.
+ * as it comes, in a buffer of its own. Each read goes through `watch`, if given: one that
+ * brings nothing in time rejects, and the body is cancelled.
  */
 export async function* blocksOf(
   body: ReadableStream<Uint8Array>,
   size: number,
+  watch?: AnswerWatch,
 ): AsyncGenerator<Uint8Array> {
   const reader = bodyReader(body, fillingReader);
   const readInto = reader.readInto;
@@ -239,14 +246,15 @@ export async function* blocksOf(
         filled += length;
         rest = length < rest.byteLength ? rest.subarray(length) : undefined;
       } else if (readInto !== undefined) {
-        const chunk = await readInto(block.subarray(filled));
+        const reading = readInto(block.subarray(filled));
+        const chunk = await (watch ? watch.read(reading) : reading);
         if (chunk.value === undefined) throw new OvirtError("The image data was cancelled");
         // The buffer was handed over to be filled: it comes back with the chunk.
         block = new Uint8Array(chunk.value.buffer);
         ended = chunk.done;
         filled += chunk.value.byteLength;
       } else {
-        const chunk = await reader.read();
+        const chunk = await (watch ? watch.read(reader.read()) : reader.read());
         ended = chunk.done;
         rest = chunk.value;
       }

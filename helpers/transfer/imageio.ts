@@ -12,7 +12,9 @@ import type { Connection } from "../../services/connection.ts";
 import type { TransferResponse } from "../../transport/connection.ts";
 import { OvirtError, TimeoutError } from "../../transport/errors.ts";
 import { ANSWER_LIMIT, ANSWER_TIMEOUT, readSmallAnswer } from "./answer.ts";
+import { extentsLimit, ExtentsTooLong, readExtents } from "./extents.ts";
 import type { Extent } from "./holes.ts";
+import { type AnswerWatch, DEFAULT_SILENCE, Silences } from "./stall.ts";
 
 /** What an imageio server said it supports (`OPTIONS`); an old server supports none. */
 export interface ServerOptions {
@@ -34,8 +36,14 @@ export class ImageioClient {
   readonly #url: URL;
   readonly #signal?: AbortSignal;
   readonly #answerTimeout: number;
+  readonly #silences = new Silences();
   /** `performance.now()` of the last request sent (for keeping the ticket alive). */
   lastRequest = performance.now();
+  /**
+   * Milliseconds a data answer (`get`) may go without a byte, its headers included, before
+   * it is cut with a {@link TimeoutError} (default 30 s).
+   */
+  silenceLimit = DEFAULT_SILENCE;
 
   /**
    * A client of the transfer URL `url` through `connection`; `signal` aborts every request.
@@ -106,14 +114,44 @@ export class ImageioClient {
     await this.#patch({ op: "flush" }, "flush");
   }
 
-  /** Reads `length` bytes at `offset`; the body must be read to its end or cancelled. */
-  async get(offset: number, length: number): Promise<ReadableStream<Uint8Array>> {
+  /**
+   * Reads `length` bytes at `offset`: the body, to be read to its end or cancelled, and the
+   * watch each of its reads goes through (see {@link silenceLimit}), to be disposed of then.
+   */
+  async get(offset: number, length: number): Promise<DataAnswer> {
     const end = offset + length - 1;
-    const response = await this.#send("GET", "", { Range: `bytes=${offset}-${end}` });
-    if (response.status !== 206 && response.status !== 200) {
-      await this.#done(response, `GET bytes ${offset}-${end}`);
+    const what = `GET bytes=${offset}-${end} on ${this.origin}`;
+    const watch = this.#silences.watch(this.silenceLimit, what);
+    const headers = new AbortController();
+    const timer = setTimeout(() => {
+      headers.abort(
+        new TimeoutError(`The image host sent no answer to ${what} within ${this.silenceLimit} ms`),
+      );
+    }, this.silenceLimit);
+    try {
+      const response = await this.#send(
+        "GET",
+        "",
+        { Range: `bytes=${offset}-${end}` },
+        undefined,
+        headers.signal,
+      ).finally(() => clearTimeout(timer));
+      if (response.status !== 206 && response.status !== 200) {
+        await this.#done(response, `GET bytes ${offset}-${end}`);
+      }
+      return { body: response.body, watch };
+    } catch (error) {
+      watch[Symbol.dispose]();
+      throw error;
     }
-    return response.body;
+  }
+
+  /**
+   * Whether a data answer is being read and none of them brought a byte for `ms`
+   * milliseconds: the request makes no progress, and nothing should keep its ticket alive.
+   */
+  silentFor(ms: number): boolean {
+    return this.#silences.silentFor(ms);
   }
 
   /** The image's size, from the `Content-Range` of a one-byte read (0 for an empty image). */
@@ -130,12 +168,36 @@ export class ImageioClient {
     );
   }
 
-  /** The image's data and zero extents (`context=zero`). */
+  /**
+   * The image's data and zero extents (`context=zero`), read as they arrive and checked to
+   * follow each other. imageio sends them all in one answer, as long as the image is
+   * fragmented: one longer than a small answer (1 MiB, some 14,000 extents) is asked again
+   * once the image's size is known (see {@link size}), and may then be as long as that size
+   * allows (see {@link extentsLimit}). The answer must not stay silent for the answer timeout.
+   */
   async extents(): Promise<Extent[]> {
+    try {
+      return await this.#extents(ANSWER_LIMIT);
+    } catch (error) {
+      if (!(error instanceof ExtentsTooLong)) throw error;
+      const size = await this.size().catch((unknown) => {
+        const why = unknown instanceof Error ? unknown.message : String(unknown);
+        throw new ExtentsTooLong(`${error.message}, and the image's size is unknown: ${why}`);
+      });
+      return await this.#extents(extentsLimit(size));
+    }
+  }
+
+  async #extents(limit: number): Promise<Extent[]> {
     const response = await this.#send("GET", "/extents");
-    const list = await this.#json(response, "GET extents") as Extent[];
-    if (!Array.isArray(list)) throw new OvirtError("The server sent extents that are not a list");
-    return list.map(({ start, length, zero }) => ({ start, length, zero: zero === true }));
+    if (response.status < 200 || response.status > 299) {
+      await this.#done(response, "GET extents");
+    }
+    return await readExtents(response.body, {
+      limit,
+      timeout: this.#answerTimeout,
+      what: `GET extents on ${this.origin}`,
+    });
   }
 
   /**
@@ -255,6 +317,14 @@ function withoutTicket(error: unknown, path: string): unknown {
   const message = error.message.replaceAll(path, "/[transfer path hidden]");
   const Class = error.constructor as typeof OvirtError;
   return new Class(message, error.code === undefined ? {} : { code: error.code });
+}
+
+/** A data answer: its body, and the watch that bounds each of its reads (dispose of it). */
+export interface DataAnswer {
+  /** The bytes asked for, as they arrive. */
+  readonly body: ReadableStream<Uint8Array>;
+  /** Every read of `body` goes through it. */
+  readonly watch: AnswerWatch;
 }
 
 function positive(value: unknown): number {

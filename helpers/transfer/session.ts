@@ -340,12 +340,20 @@ export class TransferSession {
     return marked;
   }
 
-  /** Sends a request now and then while nothing else is sent, so that the ticket stays alive. */
+  /**
+   * Sends a request now and then while nothing else is sent, so that the ticket stays alive;
+   * but none while a data answer being read has brought nothing for as long (it makes no
+   * progress: the ticket is not kept alive for it), and such an answer is cut after half the
+   * transfer's inactivity timeout, so that the piece is asked again before the ticket would
+   * expire had the request not held it.
+   */
   #startKeepAlive(): void {
     const timeout = Number(this.transfer.inactivityTimeout ?? 60) * 1000;
     const interval = this.#options.keepAliveInterval ?? Math.max(250, timeout / 3);
+    this.client.silenceLimit = Math.max(250, timeout / 2);
     const tick = async () => {
-      if (performance.now() - this.client.lastRequest >= interval) {
+      const idle = performance.now() - this.client.lastRequest >= interval;
+      if (idle && !this.client.silentFor(interval)) {
         await this.client.options().catch(() => {});
       }
       if (this.#keepAlive !== undefined) this.#schedule(tick, interval);
