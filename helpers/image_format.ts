@@ -46,6 +46,20 @@ const L2_OFFSET_MASK = 0x00fffffffffffe00n;
 /** The largest L1 table qemu opens (`QCOW_MAX_L1_SIZE`), in bytes. */
 const MAX_L1_BYTES = 32 * 1024 * 1024;
 
+/** Bytes of a qcow2 header that {@link qcowVirtualSize} reads. */
+export const QCOW_SIZE_BYTES = 32;
+
+/**
+ * The virtual size a qcow2 header says, from the first {@link QCOW_SIZE_BYTES} bytes of an
+ * image; `undefined` when they are not a qcow2 header's.
+ */
+export function qcowVirtualSize(header: Uint8Array): number | undefined {
+  if (header.length < QCOW_SIZE_BYTES) return undefined;
+  const view = new DataView(header.buffer, header.byteOffset, header.byteLength);
+  if (view.getUint32(0) !== QCOW_MAGIC) return undefined;
+  return Number(view.getBigUint64(24));
+}
+
 /**
  * Reads the header of the image at `path`. Rejects with an {@link OvirtError} naming the
  * reason for an image that cannot be uploaded as it is: a compressed, encrypted, dirty or
