@@ -112,7 +112,7 @@ function refuseUnfit(disk: Disk, size: number, format?: DiskFormat, header?: Uin
   const virtualSize = header ? qcowVirtualSize(header) : undefined;
   if (virtualSize !== undefined) {
     if (disk.format === DiskFormat.RAW) {
-      throw refuse("a qcow2 image goes into a cow disk, not raw (or send its data as raw)");
+      throw refuse("a qcow2 image goes into a cow disk, not raw");
     }
     if (virtualSize > provisioned) {
       throw refuse(

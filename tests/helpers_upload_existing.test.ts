@@ -100,7 +100,7 @@ Deno.test("uploadDisk: a qcow2 image into a raw disk, or larger than the disk, i
     t.connection,
     raw,
     uploadDisk(t.connection, raw, image, image.length, { ...FAST, format: types.DiskFormat.COW }),
-    "a qcow2 image goes into a cow disk, not raw (or send its data as raw)",
+    "a qcow2 image goes into a cow disk, not raw",
   );
   // Into a cow disk, with the disk's own format: its header's size is held to the disk's.
   const small = await cowDisk(t.connection, 4 * MIB);
