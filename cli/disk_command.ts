@@ -2,8 +2,9 @@
  * `ovirt disk upload FILE` and `ovirt disk download DISK FILE`: image transfers with a
  * progress bar on standard error. An upload into a new disk is the SDK's `uploadImage` (the
  * image's header decides the disk's format and size, and what cannot be sent as it is, such
- * as a VMDK file, is refused), into an existing disk `uploadDisk` after the same checks; a
- * download into a file is `downloadImage`, to standard output (`-`) `downloadDisk`.
+ * as a VMDK file, is refused), into an existing disk `uploadDisk` after the same checks (and
+ * its own: the disk's format and size); a download into a file is `downloadImage`, to
+ * standard output (`-`) `downloadDisk`.
  *
  * @module
  */
@@ -40,7 +41,8 @@ Uploads a raw or qcow2 image into a new disk on the storage domain (named after 
 what a disk alias cannot hold made '_', unless --name) or into an existing disk, with a
 progress bar on stderr, and prints the disk.
 Images that cannot be sent as they are (VMDK, VHD, VDI, compressed, encrypted or backed
-qcow2) are refused before anything is sent. --size sets the new disk's virtual size
+qcow2) are refused before anything is sent, and so, with --disk, are a qcow2 image for a
+raw disk and an image larger than the disk (a failed upload leaves it illegal). --size sets the new disk's virtual size
 (default: the image's; a raw image may go into a larger disk). --wait-timeout limits each
 wait for the disk and the transfer (default 10m); --wait-interval is the time between polls
 (default 1s). A new disk is removed again if the upload fails.

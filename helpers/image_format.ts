@@ -41,10 +41,24 @@ const EXTERNAL_DATA = 1n << 2n;
 const EXTENDED_L2 = 1n << 4n;
 /** The "compressed" flag of an L2 entry, in its high 32 bits. */
 const COMPRESSED_HIGH = 1 << 30;
-/** Bits 9-55 of an L1 entry: where its L2 table is. */
+/** Bits 9-55 of an L1 entry (where its L2 table is) or of an L2 entry (where its data is). */
 const L2_OFFSET_MASK = 0x00fffffffffffe00n;
 /** The largest L1 table qemu opens (`QCOW_MAX_L1_SIZE`), in bytes. */
 const MAX_L1_BYTES = 32 * 1024 * 1024;
+
+/** Bytes of a qcow2 header that {@link qcowVirtualSize} reads. */
+export const QCOW_SIZE_BYTES = 32;
+
+/**
+ * The virtual size a qcow2 header says, from the first {@link QCOW_SIZE_BYTES} bytes of an
+ * image; `undefined` when they are not a qcow2 header's.
+ */
+export function qcowVirtualSize(header: Uint8Array): number | undefined {
+  if (header.length < QCOW_SIZE_BYTES) return undefined;
+  const view = new DataView(header.buffer, header.byteOffset, header.byteLength);
+  if (view.getUint32(0) !== QCOW_MAGIC) return undefined;
+  return Number(view.getBigUint64(24));
+}
 
 /**
  * Reads the header of the image at `path`. Rejects with an {@link OvirtError} naming the
@@ -132,8 +146,12 @@ async function probe(file: Deno.FsFile, path: string): Promise<ImageInfo> {
     l1Offset: Number(l1Offset),
     extendedL2: (incompatible & EXTENDED_L2) !== 0n,
   };
-  const l2InFile = (offset: bigint) => inFile(offset, 2 ** clusterBits);
-  if (await hasCompressedCluster(file, geometry, l2InFile, corrupt)) {
+  const flaws = {
+    corrupt,
+    truncated: () =>
+      refuse("a data cluster lies past the end of the file: the file looks truncated"),
+  };
+  if (await hasCompressedCluster(file, geometry, fileSize, flaws)) {
     throw refuse("it has compressed clusters; convert it without `-c` first");
   }
   return {
@@ -148,13 +166,15 @@ async function probe(file: Deno.FsFile, path: string): Promise<ImageInfo> {
 /**
  * Whether any L2 entry of the image marks its cluster compressed: the only trace
  * `qemu-img convert -c` leaves (the header says nothing). Reads the L1 table and each L2
- * table once; an L2 table that is not `inFile` is refused as `corrupt`.
+ * table once; throws `flaws.corrupt`'s error for an L2 table past the end of the file (of
+ * `fileSize` bytes), `flaws.truncated`'s for a cluster of data that starts there (an
+ * interrupted copy; as for `qemu-img check`, the last cluster may end past it).
  */
 async function hasCompressedCluster(
   file: Deno.FsFile,
   geometry: { clusterBits: number; l1Size: number; l1Offset: number; extendedL2: boolean },
-  inFile: (l2Offset: bigint) => boolean,
-  corrupt: (what: string) => Error,
+  fileSize: number,
+  flaws: { corrupt: (what: string) => Error; truncated: () => Error },
 ): Promise<boolean> {
   const clusterSize = 2 ** geometry.clusterBits;
   const l1 = await readAt(file, geometry.l1Offset, geometry.l1Size * 8);
@@ -165,14 +185,18 @@ async function hasCompressedCluster(
     const l2Offset = l1View.getBigUint64(index) & L2_OFFSET_MASK;
     if (l2Offset === 0n || read.has(l2Offset)) continue;
     if (l2Offset % BigInt(clusterSize) !== 0n) {
-      throw corrupt("an L2 table is not aligned to a cluster");
+      throw flaws.corrupt("an L2 table is not aligned to a cluster");
     }
-    if (!inFile(l2Offset)) throw corrupt("an L2 table lies past the end of the file");
+    if (l2Offset + BigInt(clusterSize) > BigInt(fileSize)) {
+      throw flaws.corrupt("an L2 table lies past the end of the file");
+    }
     read.add(l2Offset);
     const l2 = await readAt(file, Number(l2Offset), clusterSize);
     const l2View = new DataView(l2.buffer, l2.byteOffset, l2.byteLength);
     for (let entry = 0; entry + 8 <= l2.length; entry += stride) {
       if (l2View.getUint32(entry) & COMPRESSED_HIGH) return true;
+      const data = l2View.getBigUint64(entry) & L2_OFFSET_MASK;
+      if (data >= BigInt(fileSize)) throw flaws.truncated();
     }
   }
   return false;

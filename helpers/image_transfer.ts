@@ -22,13 +22,18 @@
 
 import type { Connection } from "../services/connection.ts";
 import { OvirtError } from "../transport/errors.ts";
+import type { Disk } from "../types/disk.ts";
+import { DiskFormat } from "../types/disk_format.ts";
 import type { ImageTransfer } from "../types/image_transfer.ts";
 import { ImageTransferDirection } from "../types/image_transfer_direction.ts";
+import { untilAborted } from "./delay.ts";
+import { QCOW_SIZE_BYTES, qcowVirtualSize } from "./image_format.ts";
 import { imageExtents, readRange } from "./transfer/download.ts";
+import { withNote } from "./transfer/notes.ts";
 import { type ImageTransferOptions, movingOptions } from "./transfer/options.ts";
 import { Tally } from "./transfer/progress.ts";
 import { withRetries } from "./transfer/retry.ts";
-import { TransferSession } from "./transfer/session.ts";
+import { outcomeUnknown, TransferSession } from "./transfer/session.ts";
 import { sendImage } from "./transfer/upload.ts";
 
 export type { ImageTransferOptions } from "./transfer/options.ts";
@@ -38,8 +43,13 @@ export type { SessionOptions } from "./transfer/session.ts";
 /**
  * Uploads `size` bytes from `source` into the disk `diskId` and resolves to the finished
  * transfer. Chunks of zeros go as `PATCH zero` where the server can; up to
- * `connections` chunks are in flight at once. On any failure the transfer is cancelled
- * and the error rethrown (saying why the engine stopped the transfer, if it did).
+ * `connections` chunks are in flight at once. Before the transfer is created, the disk is
+ * read and an upload it cannot take refused with an {@link OvirtError} (its disk left as it
+ * was): more raw bytes than the disk's size, a qcow2 image (`format` `cow`, or the disk's
+ * format when not given) larger than the disk or into a raw disk. On any failure the
+ * transfer is cancelled and the error rethrown (saying why the engine stopped the transfer,
+ * if it did, and that the engine may have marked the disk illegal, as it does after a failed
+ * upload).
  */
 export async function uploadDisk(
   connection: Connection,
@@ -52,24 +62,102 @@ export async function uploadDisk(
     throw new OvirtError(`uploadDisk: size must be a non-negative integer, not ${size}`);
   }
   const moving = movingOptions(options);
-  const stream = toStream(source);
-  return await TransferSession.run(
-    connection,
-    diskId,
-    ImageTransferDirection.UPLOAD,
-    options,
-    async (session) => {
-      const connections = Math.min(moving.connections, session.server.maxWriters);
-      const tally = new Tally({ size, connections, via: session.via }, options.onProgress);
-      await sendImage(session.client, session.server, { kind: "stream", stream, size }, size, {
-        ...moving,
-        connections,
-      }, tally);
-    },
-  ).catch(async (error) => {
+  let stream = toStream(source);
+  let created = false;
+  const onTransfer = (transfer: ImageTransfer) => {
+    created = true;
+    return options.onTransfer?.(transfer);
+  };
+  try {
+    const diskService = connection.systemService().disksService().diskService(diskId);
+    const disk = await untilAborted(diskService.get({ signal: options.signal }), options.signal);
+    const format = options.format ?? disk.format;
+    let header: Uint8Array | undefined;
+    if (format === DiskFormat.COW) [header, stream] = await peek(stream, options.signal);
+    refuseUnfit(disk, size, format, header);
+    return await TransferSession.run(
+      connection,
+      diskId,
+      ImageTransferDirection.UPLOAD,
+      { ...options, onTransfer },
+      async (session) => {
+        const connections = Math.min(moving.connections, session.server.maxWriters);
+        const tally = new Tally({ size, connections, via: session.via }, options.onProgress);
+        await sendImage(session.client, session.server, { kind: "stream", stream, size }, size, {
+          ...moving,
+          connections,
+        }, tally);
+      },
+    );
+  } catch (error) {
     await stream.cancel().catch(() => {});
+    // The engine marks the disk of an upload that failed or was cancelled illegal.
+    if (!created || !(error instanceof OvirtError) || outcomeUnknown(error)) throw error;
+    throw withNote(
+      error,
+      `; the engine may have marked disk ${diskId} illegal, as it does after a failed upload`,
+    );
+  }
+}
+
+/**
+ * Refuses an upload of `size` bytes in `format` (the first bytes of the source in `header`
+ * for a `cow` one) that `disk` cannot take.
+ */
+function refuseUnfit(disk: Disk, size: number, format?: DiskFormat, header?: Uint8Array): void {
+  const refuse = (why: string) =>
+    new OvirtError(`Cannot upload into disk ${disk.id} ("${disk.name}"): ${why}`);
+  const provisioned = disk.provisionedSize;
+  if (provisioned === undefined) return;
+  const virtualSize = header ? qcowVirtualSize(header) : undefined;
+  if (virtualSize !== undefined) {
+    if (disk.format === DiskFormat.RAW) {
+      throw refuse("a qcow2 image goes into a cow disk, not raw");
+    }
+    if (virtualSize > provisioned) {
+      throw refuse(
+        `the qcow2 image's ${virtualSize} bytes do not fit the ${provisioned} of the disk`,
+      );
+    }
+  }
+  if ((format === DiskFormat.RAW || disk.format === DiskFormat.RAW) && size > provisioned) {
+    throw refuse(`${size} bytes do not fit the ${provisioned} of the disk`);
+  }
+}
+
+/** Bytes of a `cow` upload's source looked at before it is sent: its qcow2 header's. */
+async function peek(
+  stream: ReadableStream<Uint8Array>,
+  signal?: AbortSignal,
+): Promise<[Uint8Array, ReadableStream<Uint8Array>]> {
+  const reader = stream.getReader();
+  const chunks: Uint8Array[] = [];
+  let length = 0;
+  try {
+    while (length < QCOW_SIZE_BYTES) {
+      const { done, value } = await untilAborted(reader.read(), signal);
+      if (done) break;
+      chunks.push(value);
+      length += value.length;
+    }
+  } catch (error) {
+    await reader.cancel(error).catch(() => {});
     throw error;
+  }
+  const header = new Uint8Array(Math.min(length, QCOW_SIZE_BYTES));
+  for (let index = 0, at = 0; at < header.length; at += chunks[index++].length) {
+    header.set(chunks[index].subarray(0, header.length - at), at);
+  }
+  // The same bytes again: those read, then the rest.
+  const again = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      const next = chunks.shift() ?? (await reader.read()).value;
+      if (next === undefined) controller.close();
+      else controller.enqueue(next);
+    },
+    cancel: (reason) => reader.cancel(reason),
   });
+  return [header, again];
 }
 
 /**

@@ -132,10 +132,15 @@ Deno.test("a token revoked during an upload: the error names the transfer and th
 
 Deno.test("an abort while the transfer is created, whose cancel the engine cannot take: the error names it", async () => {
   let breakEngine = () => {};
+  let diskRead = () => {};
   const sim = await startSimulator({
     delay: 0,
-    // Once the add is answered, the engine is behind a proxy answering 503.
-    log: (line) => / \/ovirt-engine\/api\/imagetransfers 201$/.test(line) && breakEngine(),
+    // Once the add is answered, the engine is behind a proxy answering 503; once uploadDisk
+    // has read the disk, the add is answered after 300 ms.
+    log: (line) => {
+      if (/ \/ovirt-engine\/api\/imagetransfers 201$/.test(line)) breakEngine();
+      if (/^GET \S*\/disks\/[^/\s]+ 200$/.test(line)) diskRead();
+    },
   });
   await using _ = sim;
   breakEngine = () => sim.setFaults({ latency: undefined, proxyError: 1, proxyStatus: 503 });
@@ -156,7 +161,10 @@ Deno.test("an abort while the transfer is created, whose cancel the engine canno
     interval: 5,
     timeout: 5000,
   });
-  sim.setFaults({ latency: 300 }); // the add is answered after 300 ms
+  diskRead = () => {
+    diskRead = () => {};
+    sim.setFaults({ latency: 300 });
+  };
   const controller = new AbortController();
   const reason = new Error("operator pressed Ctrl-C");
   setTimeout(() => controller.abort(reason), 150);

@@ -38,10 +38,25 @@ async function afterwards(connection: Connection, diskId: string) {
   return { phases: transfers.map((t) => t.phase), disk: disk.status };
 }
 
+/** Runs what `arm` was given once, after the simulator (told by `log`) answers a disk read. */
+function afterDiskRead() {
+  let then: (() => void) | undefined;
+  return {
+    log: (line: string) => {
+      if (!then || !/^GET \S*\/disks\/[^/\s]+ 200$/.test(line)) return;
+      then();
+      then = undefined;
+    },
+    arm: (action: () => void) => then = action,
+  };
+}
+
 Deno.test("an abort while the transfer is created: it is cancelled, the call rejects with the reason", async () => {
-  await using t = await simulatorSession({ delay: 0 });
+  const diskRead = afterDiskRead();
+  await using t = await simulatorSession({ delay: 0, log: diskRead.log });
   const diskId = await rawDisk(t.connection, MIB);
-  t.sim.setFaults({ latency: 300 }); // the add is answered after 300 ms
+  // uploadDisk reads the disk first; the add is answered after 300 ms.
+  diskRead.arm(() => t.sim.setFaults({ latency: 300 }));
   const controller = new AbortController();
   const reason = new Error("operator pressed Ctrl-C");
   setTimeout(() => controller.abort(reason), 150);
@@ -75,9 +90,11 @@ Deno.test("an add whose answer is lost: the transfer it made is found and cancel
 });
 
 Deno.test("an add that is never answered: an abort gives up within the cleanup time", async () => {
-  await using t = await simulatorSession({ delay: 0 });
+  const diskRead = afterDiskRead();
+  await using t = await simulatorSession({ delay: 0, log: diskRead.log });
   const diskId = await rawDisk(t.connection, MIB);
-  t.sim.setFaults({ stallAnswerNext: 2 }); // the newest event, then the add: never carried out
+  // Once uploadDisk has read the disk: the newest event, then the add: never carried out.
+  diskRead.arm(() => t.sim.setFaults({ stallAnswerNext: 2 }));
   const reason = new Error("enough");
   const controller = new AbortController();
   setTimeout(() => controller.abort(reason), 100);

@@ -2,7 +2,8 @@
  * `probeImage` and `uploadImage` on files that are not what they seem: a qcow2 header
  * whose L1 table is larger than qemu allows (refused as corrupt, without allocating it),
  * and local files that cannot be read (missing, a directory): `OvirtError`s naming the
- * file, with the runtime's error as `cause`, before any disk is made.
+ * file, with the runtime's error as `cause`, before any disk is made; a qcow2 file cut short
+ * (a data cluster past its end, an interrupted copy), refused before any disk is made.
  */
 
 import assert from "node:assert/strict";
@@ -91,5 +92,39 @@ Deno.test("probeImage and uploadImage: a file that cannot be read is an OvirtErr
     assert.equal((await disks.list()).length, before, "no disk was made");
   } finally {
     await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("probeImage and uploadImage: a qcow2 file cut before a data cluster is refused as truncated", async () => {
+  await using t = await simulatorSession({ delay: 0 });
+  const disks = t.connection.systemService().disksService();
+  const before = (await disks.list()).length;
+  const whole = qcow2(); // its one data cluster is its last, cluster 3
+  const path = await Deno.makeTempFile({ prefix: "ovirt-sdk-cut-", suffix: ".qcow2" });
+  try {
+    // Cut where the data cluster starts: its data is gone.
+    await Deno.writeFile(path, whole.subarray(0, 3 * CLUSTER));
+    const truncated = (error: unknown) => {
+      assert.ok(error instanceof OvirtError, `an OvirtError, not ${error}`);
+      assert.equal(
+        error.message,
+        `Cannot upload ${path}: a data cluster lies past the end of the file: the file looks ` +
+          "truncated",
+      );
+      return true;
+    };
+    await assert.rejects(probeImage(path), truncated);
+    await assert.rejects(
+      uploadImage(t.connection, path, { storageDomain: "data", pollInterval: 5 }),
+      truncated,
+    );
+    assert.equal((await disks.list()).length, before, "no disk was made");
+    // The last cluster may end past the end of the file, as qemu allows; whole, it is fine.
+    for (const length of [3 * CLUSTER + 512, whole.length]) {
+      await Deno.writeFile(path, whole.subarray(0, length));
+      assert.equal((await probeImage(path)).format, types.DiskFormat.COW, `${length} bytes`);
+    }
+  } finally {
+    await Deno.remove(path);
   }
 });

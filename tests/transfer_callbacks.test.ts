@@ -217,9 +217,17 @@ Deno.test("an onTransfer that throws: downloadImage cancels the transfer, leaves
 });
 
 Deno.test("an abort while the transfer is created: onTransfer is told of what the engine made, which is cancelled", async () => {
-  await using t = await simulatorSession({ delay: 0 });
+  let diskRead = () => {};
+  await using t = await simulatorSession({
+    delay: 0,
+    log: (line) => /^GET \S*\/disks\/[^/\s]+ 200$/.test(line) && diskRead(),
+  });
   const diskId = await rawDisk(t.connection, MIB);
-  t.sim.setFaults({ latency: 300 }); // the add is answered after 300 ms
+  // Once uploadDisk has read the disk, the add is answered after 300 ms.
+  diskRead = () => {
+    diskRead = () => {};
+    t.sim.setFaults({ latency: 300 });
+  };
   const controller = new AbortController();
   const reason = new Error("operator pressed Ctrl-C");
   setTimeout(() => controller.abort(reason), 150);

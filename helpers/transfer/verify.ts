@@ -1,9 +1,12 @@
 /**
  * Checks that an uploaded image holds what the source file holds: with the server's
  * checksum where it offers an algorithm Web Crypto also has (the local side hashes each
- * block, holes without reading them, then the block digests; the server hashes its whole
- * image, so a disk larger than the file is hashed here as the file followed by zeros), else
- * by reading the image back and comparing it with the file.
+ * block, holes without reading them, then the block digests), else by reading the image back
+ * and comparing it with the file. The server hashes its whole image, whose size it does not
+ * always report: the file followed by zeros up to the size a read's `Content-Range` tells (a
+ * raw disk larger than the file, a qcow2 file on block storage, where the volume is that
+ * size), or the file alone (a qcow2 file on file storage, where the volume is the file while
+ * the ticket's size is larger): both are hashed here in one read, and either may match.
  *
  * @module
  */
@@ -57,11 +60,14 @@ export async function verifyUpload(
       }
       const [remote, local] = await Promise.all([
         again(() => client.checksum(algorithm, BLOCK_SIZE)),
-        fileChecksum(path, extents, ALGORITHMS[algorithm], imageSize),
+        fileChecksums(path, extents, ALGORITHMS[algorithm], imageSize),
       ]);
-      if (remote !== local) {
+      if (remote !== local.padded && remote !== local.file) {
+        const here = local.padded === local.file
+          ? local.file
+          : `${local.file} (the file), ${local.padded} (followed by zeros to ${imageSize} bytes)`;
         throw new OvirtError(
-          `The uploaded image differs from ${path}: ${algorithm} checksum ${remote} on the server, ${local} here`,
+          `The uploaded image differs from ${path}: ${algorithm} checksum ${remote} on the server, ${here} here`,
         );
       }
       return "checksum";
@@ -72,40 +78,51 @@ export async function verifyUpload(
 }
 
 /**
- * The block checksum of the file as an image of `imageSize` bytes (the bytes past the
- * file's end read as zeros), zero blocks (inside holes, or past the end) hashed without
- * reading.
+ * The block checksums of the file read once: of the file alone (`file`), and of the file as
+ * an image of `imageSize` bytes, those past its end zeros (`padded`); zero blocks (inside
+ * holes, or past the end) are hashed without reading.
  */
-async function fileChecksum(
+async function fileChecksums(
   path: string,
   extents: Extent[],
   hash: string,
   imageSize: number,
-): Promise<string> {
+): Promise<{ file: string; padded: string }> {
   const fileSize = extents.reduce((sum, extent) => sum + extent.length, 0);
   const zeroDigests = new Map<number, Uint8Array>();
   const digest = async (bytes: Uint8Array<ArrayBuffer>) =>
     new Uint8Array(await crypto.subtle.digest(hash, bytes));
-  const digests: Uint8Array[] = [];
+  const zeroDigest = async (length: number) => {
+    let zero = zeroDigests.get(length);
+    if (!zero) zeroDigests.set(length, zero = await digest(new Uint8Array(length)));
+    return zero;
+  };
+  const fileDigests: Uint8Array[] = [];
+  const paddedDigests: Uint8Array[] = [];
   const failed = `Cannot read ${path}`;
   using file = await onFile(failed, () => Deno.open(path, { read: true }));
   const buffer = new Uint8Array(BLOCK_SIZE);
   for (let offset = 0; offset < imageSize; offset += BLOCK_SIZE) {
     const length = Math.min(BLOCK_SIZE, imageSize - offset);
     const inFile = Math.max(0, Math.min(length, fileSize - offset));
-    if (inFile === 0 || withinZeros(extents, offset, inFile)) {
-      let zero = zeroDigests.get(length);
-      if (!zero) zeroDigests.set(length, zero = await digest(new Uint8Array(length)));
-      digests.push(zero);
-    } else {
-      await onFile(failed, () => readFileAt(file, offset, buffer.subarray(0, inFile)));
-      buffer.fill(0, inFile, length);
-      digests.push(await digest(buffer.subarray(0, length)));
-    }
+    const zeros = inFile === 0 || withinZeros(extents, offset, inFile);
+    if (!zeros) await onFile(failed, () => readFileAt(file, offset, buffer.subarray(0, inFile)));
+    // The block as the file has it first, then followed by zeros (unless it is whole).
+    const blockDigest = async (size: number) => {
+      if (zeros) return await zeroDigest(size);
+      buffer.fill(0, inFile, size);
+      return await digest(buffer.subarray(0, size));
+    };
+    const own = inFile > 0 ? await blockDigest(inFile) : undefined;
+    if (own) fileDigests.push(own);
+    paddedDigests.push(own && inFile === length ? own : await blockDigest(length));
   }
-  const all = new Uint8Array(digests.length * (digests[0]?.length ?? 0));
-  digests.forEach((item, index) => all.set(item, index * item.length));
-  return Array.from(await digest(all), (byte) => byte.toString(16).padStart(2, "0")).join("");
+  const outer = async (digests: Uint8Array[]) => {
+    const all = new Uint8Array(digests.length * (digests[0]?.length ?? 0));
+    digests.forEach((item, index) => all.set(item, index * item.length));
+    return Array.from(await digest(all), (byte) => byte.toString(16).padStart(2, "0")).join("");
+  };
+  return { file: await outer(fileDigests), padded: await outer(paddedDigests) };
 }
 
 /** Whether `[offset, offset + length)` lies inside zero extents only. */
