@@ -21,6 +21,7 @@ import type { Engine, Reference } from "../engine.ts";
 import type { Entity } from "../store.ts";
 import { frozenLayer } from "./disk_snapshots.ts";
 import { change, transition } from "./lifecycle.ts";
+import { checkTransferable } from "./transfer_checks.ts";
 import { cancelByUser, CORRELATION, endTransfer } from "./transfer_ends.ts";
 
 /**
@@ -54,9 +55,7 @@ const transfers: Behaviour = {
     if (layer && body.direction !== "download") {
       throw conflict("Cannot transfer Virtual Disk: a disk snapshot can only be downloaded.");
     }
-    if (disk.status === "locked") {
-      throw conflict("Cannot transfer Virtual Disk: Disk is locked. Please try again later.");
-    }
+    checkTransferable(engine, disk, { backup: body.backup !== undefined, layer: !!layer });
     const id = engine.newId();
     const ticket = engine.newId(); // the engine's imageio ticket: a random id of its own
     const url = `${call.origin}/images/${ticket}`;
