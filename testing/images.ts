@@ -9,9 +9,9 @@
  * no `blake2b`), `GET .../checksum/algorithms` lists them (without checking the ticket, as
  * imageio does). A legacy daemon (the `legacyDaemon` quirk) has none of these: it takes
  * what follows `/images/` for the ticket id, and refuses it (403). An upload ticket may
- * also read (imageio's "write" implies "read"); a download ticket may not write. A
- * transfer idle longer than its `inactivity_timeout` is paused by the system (cancelled,
- * if its `timeout_policy` is `cancel`). Bodies are streamed chunk by chunk into and out of
+ * also read (imageio's "write" implies "read"); a download ticket may not write. Each
+ * request, and each chunk of a body, is activity on the ticket; a transfer idle longer than
+ * its `inactivity_timeout` is stopped (`transfer_inactivity.ts`). Bodies are streamed chunk by chunk into and out of
  * the sparse image store; nothing is buffered whole. Once the engine stops a transfer, the
  * daemon refuses its ticket (403), and a body in progress is cut off at its next chunk, as
  * imageio does with a cancelled ticket.
@@ -21,6 +21,7 @@
 
 import { LAST_ACTIVITY, LAYER_IMAGE, LAYER_SIZE, TICKET } from "./behaviours/image_transfers.ts";
 import { ACTIVE_PHASES, stopTransfer } from "./behaviours/transfer_ends.ts";
+import { stopIfIdle } from "./transfer_inactivity.ts";
 import { change } from "./behaviours/lifecycle.ts";
 import type { Engine, Reference } from "./engine.ts";
 import type { Entity } from "./store.ts";
@@ -64,20 +65,9 @@ export async function answerImage(
   if (!known.includes(subresource)) return text(404, "No such resource");
   let transfer = engine.store.find("imagetransfers", (entity) => entity[TICKET] === ticketId);
   const transferId = transfer?.id ?? "";
-  if (transfer && ACTIVE_PHASES.has(transfer.phase as string)) {
-    const idle = Date.now() - ((transfer[LAST_ACTIVITY] as number | undefined) ?? Date.now());
-    if (idle > ((transfer.inactivityTimeout as number | undefined) ?? 60) * 1000) {
-      stopTransfer(
-        engine,
-        transferId,
-        transfer.timeoutPolicy === "cancel" ? "cancelled_system" : "paused_system",
-        `the transfer was inactive for ${Math.round(idle / 1000)} s`,
-      );
-    } else {
-      change(engine, "imagetransfers", transferId, { [LAST_ACTIVITY]: Date.now() });
-    }
-    transfer = engine.store.get("imagetransfers", transferId);
-  }
+  const touch = () => change(engine, "imagetransfers", transferId, { [LAST_ACTIVITY]: Date.now() });
+  if (transfer && !stopIfIdle(engine, transferId)) touch();
+  transfer = engine.store.get("imagetransfers", transferId);
   if (!transfer || !ACTIVE_PHASES.has(transfer.phase as string)) {
     return text(
       403,
@@ -95,7 +85,7 @@ export async function answerImage(
     const current = engine.store.get("imagetransfers", transferId);
     if (!current) return;
     const transferred = (current.transferred as number) + bytes;
-    change(engine, "imagetransfers", transferId, { transferred });
+    change(engine, "imagetransfers", transferId, { transferred, [LAST_ACTIVITY]: Date.now() });
     if (quirks.pauseAfterBytes !== undefined && transferred >= quirks.pauseAfterBytes) {
       stopTransfer(
         engine,
@@ -123,7 +113,7 @@ export async function answerImage(
     if (subresource === "extents") return extents(engine, request, imageId, size);
     return await checksum(engine, request, imageId, size);
   }
-  const ticket = { diskId, imageId, size, upload, count, active, allow };
+  const ticket = { diskId, imageId, size, upload, count, touch, active, allow };
   const answer = await answerData(engine, request, ticket);
   const { traffic } = engine.images;
   const isData = ["PUT", "PATCH", "GET"].includes(request.method) && answer.ok;
@@ -143,12 +133,14 @@ async function answerData(
     size: number;
     upload: boolean;
     count: (bytes: number) => void;
+    /** Notes activity on the ticket (a read by an upload ticket moves no transfer bytes). */
+    touch: () => void;
     /** Whether the transfer is still active (a body in progress is cut off once it is not). */
     active: () => boolean;
     allow: string;
   },
 ): Promise<Response> {
-  const { diskId, imageId, size, upload, count, active, allow } = ticket;
+  const { diskId, imageId, size, upload, count, touch, active, allow } = ticket;
   const { quirks } = engine.images;
   switch (request.method) {
     case "OPTIONS":
@@ -163,7 +155,7 @@ async function answerData(
       return await write(engine, request, diskId, size, { count, active });
     case "GET":
     case "HEAD":
-      return read(engine, request, imageId, size, { count: upload ? () => {} : count, active });
+      return read(engine, request, imageId, size, { count: upload ? touch : count, active });
     case "PATCH":
       if (quirks.legacyDaemon) break;
       if (!upload) return text(403, "This ticket does not allow writing");

@@ -89,3 +89,76 @@ Deno.test("rules: a disk of provisioned size 0 is refused", async () => {
   );
   assert.deepEqual((await disks.list({ search: "name=empty" })).map((disk) => disk.name), []);
 });
+
+/** A disk named `name` of `size` bytes in `format` on domain `data`, once it is `ok`. */
+async function newDisk(
+  connection: Connection,
+  name: string,
+  format: types.DiskFormat,
+  size = MIB,
+): Promise<string> {
+  const disks = connection.systemService().disksService();
+  const disk = await disks.add({
+    name,
+    provisionedSize: size,
+    format,
+    storageDomains: [{ name: "data" }],
+  });
+  await diskStatus(connection, disk.id!, "ok");
+  return disk.id!;
+}
+
+Deno.test("rules: an abandoned transfer ends after its inactivity timeout, by its policy", async () => {
+  await using session = await simulatorSession({ delay: 50 });
+  const { connection } = session;
+  const { DOWNLOAD, UPLOAD } = types.ImageTransferDirection;
+  const { CANCEL, LEGACY, PAUSE } = types.ImageTransferTimeoutPolicy;
+  const cases = [
+    { direction: DOWNLOAD, policy: LEGACY, stopped: "cancelled_system", disk: "ok" },
+    { direction: UPLOAD, policy: LEGACY, stopped: "paused_system", disk: "locked" },
+    { direction: DOWNLOAD, policy: PAUSE, stopped: "paused_system", disk: "locked" },
+    { direction: UPLOAD, policy: CANCEL, stopped: "cancelled_system", disk: "illegal" },
+  ];
+  const transfers = connection.systemService().imageTransfersService();
+  const started = await Promise.all(cases.map(async (each, index) => {
+    const diskId = await newDisk(connection, `idle${index}`, types.DiskFormat.RAW);
+    const transfer = await startTransfer(connection, diskId, {
+      direction: each.direction,
+      inactivityTimeout: 1,
+      timeoutPolicy: each.policy,
+    });
+    return { ...each, diskId, service: transfers.imageTransferService(transfer.id!) };
+  }));
+  // Nobody uses the tickets; only the API is asked how the transfers are.
+  await Promise.all(started.map(async (each) => {
+    const seen = new Set<string>();
+    const ended = each.stopped === "paused_system" ? ["paused_system"] : ["finished_failure"];
+    await waitFor(() => each.service.get(), (t) => {
+      seen.add(t.phase!);
+      return ended.includes(t.phase!);
+    }, { interval: 10, timeout: 5000 });
+    assert.ok(seen.has(each.stopped), `${each.direction} ${each.policy}: ${[...seen]}`);
+    await diskStatus(connection, each.diskId, each.disk);
+  }));
+});
+
+Deno.test("rules: a transfer in use is not stopped for inactivity", async () => {
+  await using session = await simulatorSession({ delay: 0 });
+  const { connection } = session;
+  const diskId = await newDisk(connection, "busy", types.DiskFormat.RAW);
+  const transfer = await startTransfer(connection, diskId, {
+    direction: types.ImageTransferDirection.DOWNLOAD,
+    inactivityTimeout: 1,
+  });
+  for (let tick = 0; tick < 6; tick++) {
+    const options = await fetch(transfer.proxyUrl!, { method: "OPTIONS" });
+    await options.body?.cancel();
+    assert.equal(options.status, 200);
+    await new Promise((resolve) => setTimeout(resolve, 400));
+  }
+  const service = connection.systemService().imageTransfersService().imageTransferService(
+    transfer.id!,
+  );
+  assert.equal((await service.get()).phase, types.ImageTransferPhase.TRANSFERRING);
+  await service.cancel();
+});

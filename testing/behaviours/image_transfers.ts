@@ -23,6 +23,7 @@ import { frozenLayer } from "./disk_snapshots.ts";
 import { change, transition } from "./lifecycle.ts";
 import { checkTransferable } from "./transfer_checks.ts";
 import { cancelByUser, CORRELATION, endTransfer } from "./transfer_ends.ts";
+import { DEFAULT_INACTIVITY_TIMEOUT, watchInactivity } from "../transfer_inactivity.ts";
 
 /**
  * Hidden (non-model) properties of a transfer of a disk snapshot's frozen layer: the id
@@ -65,7 +66,7 @@ const transfers: Behaviour = {
     engine.store.put("imagetransfers", {
       direction: "upload",
       format: "raw",
-      inactivityTimeout: 60,
+      inactivityTimeout: DEFAULT_INACTIVITY_TIMEOUT,
       timeoutPolicy: "legacy",
       shallow: false,
       ...body,
@@ -86,7 +87,11 @@ const transfers: Behaviour = {
       [TICKET]: ticket,
     });
     transition(engine, "disks", disk.id, { status: "locked" });
-    return transition(engine, "imagetransfers", id, {}, [{ phase: "transferring", active: true }]);
+    const started = transition(engine, "imagetransfers", id, {}, [
+      { phase: "transferring", active: true },
+    ]);
+    watchInactivity(engine, id);
+    return started;
   },
 };
 
@@ -131,7 +136,9 @@ function resume(call: Call, transfer?: Entity): void {
     throw conflict("Cannot resume Image Transfer. The transfer is not paused.");
   }
   const resumed = [{ phase: "transferring" }];
-  transition(call.engine, "imagetransfers", transfer!.id, { phase: "resuming" }, resumed);
+  const now = { phase: "resuming", [LAST_ACTIVITY]: Date.now() };
+  transition(call.engine, "imagetransfers", transfer!.id, now, resumed);
+  watchInactivity(call.engine, transfer!.id);
 }
 
 /**
