@@ -8,6 +8,7 @@
 
 import assert from "node:assert/strict";
 import { type Connection, types, waitFor } from "../mod.ts";
+import { CLUSTER, qcow2 } from "./qcow2_image.ts";
 import { rawDisk, rejectsWith, simulatorSession } from "./sim_session.ts";
 
 const MIB = 1024 * 1024;
@@ -162,3 +163,142 @@ Deno.test("rules: a transfer in use is not stopped for inactivity", async () => 
   assert.equal((await service.get()).phase, types.ImageTransferPhase.TRANSFERRING);
   await service.cancel();
 });
+
+/** Writes `bytes` at `offset` through the transfer's ticket; answers the status. */
+async function put(transfer: types.ImageTransfer, offset: number, bytes: Uint8Array<ArrayBuffer>) {
+  const response = await fetch(transfer.proxyUrl!, {
+    method: "PUT",
+    headers: { "Content-Range": `bytes ${offset}-${offset + bytes.length - 1}/*` },
+    body: bytes,
+  });
+  await response.body?.cancel();
+  return response.status;
+}
+
+/** Reads `length` bytes at `offset` through the transfer's ticket, and the image's size. */
+async function get(transfer: types.ImageTransfer, offset: number, length: number) {
+  const response = await fetch(transfer.proxyUrl!, {
+    headers: { Range: `bytes=${offset}-${offset + length - 1}` },
+  });
+  assert.equal(response.status, 206);
+  const total = Number(response.headers.get("Content-Range")!.split("/")[1]);
+  return { bytes: new Uint8Array(await response.arrayBuffer()), total };
+}
+
+/** Finalizes `transfer` and waits until its disk is `ok` again. */
+async function finish(connection: Connection, transfer: types.ImageTransfer, diskId: string) {
+  const transfers = connection.systemService().imageTransfersService();
+  await transfers.imageTransferService(transfer.id!).finalize();
+  await diskStatus(connection, diskId, "ok");
+}
+
+/** A cow disk of 64 MiB into which a qcow2 file whose guest cluster 5 holds 0xab was uploaded. */
+async function uploadedQcow2(connection: Connection, name: string): Promise<string> {
+  const file = qcow2(); // 64 MiB; guest cluster 5 in the file's cluster 3
+  file.fill(0xab, 3 * CLUSTER, 4 * CLUSTER);
+  const diskId = await newDisk(connection, name, types.DiskFormat.COW, 64 * MIB);
+  const upload = await startTransfer(connection, diskId, { format: types.DiskFormat.COW });
+  assert.equal(await put(upload, 0, file), 200);
+  await finish(connection, upload, diskId);
+  return diskId;
+}
+
+const DOWNLOAD = { direction: types.ImageTransferDirection.DOWNLOAD };
+
+Deno.test("rules: a transfer without format takes its disk's", async () => {
+  await using session = await simulatorSession({ delay: 0 });
+  const { connection } = session;
+  for (const format of [types.DiskFormat.COW, types.DiskFormat.RAW]) {
+    const diskId = await newDisk(connection, `plain-${format}`, format);
+    const transfer = await startTransfer(connection, diskId, DOWNLOAD);
+    assert.equal(transfer.format, format);
+    await connection.systemService().imageTransfersService().imageTransferService(transfer.id!)
+      .cancel();
+  }
+});
+
+Deno.test("rules: a raw download of an uploaded qcow2 gives the guest's data", async () => {
+  await using session = await simulatorSession({ delay: 0 });
+  const { connection } = session;
+  const diskId = await uploadedQcow2(connection, "q");
+  const raw = await startTransfer(connection, diskId, {
+    ...DOWNLOAD,
+    format: types.DiskFormat.RAW,
+  });
+  const head = await get(raw, 0, 4);
+  assert.equal(head.total, 64 * MIB, "the guest's size");
+  assert.deepEqual([...head.bytes], [0, 0, 0, 0], "no qcow2 header in the guest's data");
+  const data = await get(raw, 5 * CLUSTER, CLUSTER);
+  assert.ok(data.bytes.every((byte) => byte === 0xab));
+  const transfers = connection.systemService().imageTransfersService();
+  await transfers.imageTransferService(raw.id!).cancel();
+  await diskStatus(connection, diskId, "ok");
+  // The qcow2 file itself, as uploaded, in its own format.
+  const file = await startTransfer(connection, diskId, DOWNLOAD);
+  assert.equal(file.format, types.DiskFormat.COW);
+  const fileHead = await get(file, 0, 4);
+  assert.deepEqual([...fileHead.bytes], [0x51, 0x46, 0x49, 0xfb]);
+  assert.equal(fileHead.total, 4 * CLUSTER, "the file's size");
+});
+
+Deno.test("rules: a backup's transfer moves the guest's data whatever its format", async () => {
+  await using session = await simulatorSession({ delay: 0 });
+  const { connection } = session;
+  const diskId = await uploadedQcow2(connection, "backed");
+  const transfer = await startTransfer(connection, diskId, { ...DOWNLOAD, backup: { id: "b0" } });
+  assert.equal(transfer.format, types.DiskFormat.COW, "the disk's, as the engine shows it");
+  assert.deepEqual([...(await get(transfer, 0, 4)).bytes], [0, 0, 0, 0]);
+  assert.ok((await get(transfer, 5 * CLUSTER, CLUSTER)).bytes.every((byte) => byte === 0xab));
+});
+
+Deno.test("rules: a raw transfer of a qcow2 the simulator cannot read is refused", async () => {
+  await using session = await simulatorSession({ delay: 0 });
+  const { connection } = session;
+  const diskId = await newDisk(connection, "zipped", types.DiskFormat.COW, 64 * MIB);
+  const upload = await startTransfer(connection, diskId, { format: types.DiskFormat.COW });
+  assert.equal(await put(upload, 0, qcow2({ compressed: true })), 200);
+  await finish(connection, upload, diskId);
+  const transfers = connection.systemService().imageTransfersService();
+  await rejectsWith(
+    transfers.add({ disk: { id: diskId }, ...DOWNLOAD, format: types.DiskFormat.RAW }),
+    409,
+    /cannot read the disk's qcow2 image: it has compressed clusters/,
+  );
+});
+
+Deno.test("rules: raw data uploaded into a qcow2 disk is its guest's, and a cow download a qcow2 file", async () => {
+  await using session = await simulatorSession({ delay: 0 });
+  const { connection } = session;
+  const diskId = await uploadedQcow2(connection, "mixed");
+  const raw = await startTransfer(connection, diskId, { format: types.DiskFormat.RAW });
+  assert.equal(await put(raw, 0, new Uint8Array(CLUSTER).fill(0xcd)), 200);
+  await finish(connection, raw, diskId);
+  const check = await startTransfer(connection, diskId, {
+    ...DOWNLOAD,
+    format: types.DiskFormat.RAW,
+  });
+  assert.ok((await get(check, 0, CLUSTER)).bytes.every((byte) => byte === 0xcd));
+  assert.ok((await get(check, 5 * CLUSTER, CLUSTER)).bytes.every((byte) => byte === 0xab));
+  await connection.systemService().imageTransfersService().imageTransferService(check.id!).cancel();
+  await diskStatus(connection, diskId, "ok");
+  // In its own format the disk is a qcow2 file whose tables lead to the same guest bytes.
+  const file = await startTransfer(connection, diskId, DOWNLOAD);
+  const { total } = await get(file, 0, 4);
+  const whole = (await get(file, 0, total)).bytes;
+  assert.ok(guestCluster(whole, 0)?.every((byte) => byte === 0xcd));
+  assert.ok(guestCluster(whole, 5)?.every((byte) => byte === 0xab));
+  assert.equal(guestCluster(whole, 20), undefined, "an unwritten cluster has no data cluster");
+});
+
+/** The bytes of guest cluster `index` in qcow2 file `file` (64 KiB clusters), if it has any. */
+function guestCluster(file: Uint8Array, index: number): Uint8Array | undefined {
+  const view = new DataView(file.buffer, file.byteOffset, file.byteLength);
+  assert.equal(view.getUint32(0), 0x514649fb);
+  assert.equal(view.getUint32(20), 16);
+  const mask = 0x00fffffffffffe00n;
+  const l1 = Number(view.getBigUint64(40));
+  const l2 = Number(view.getBigUint64(l1 + Math.floor(index / 8192) * 8) & mask);
+  if (l2 === 0) return undefined;
+  const data = Number(view.getBigUint64(l2 + (index % 8192) * 8) & mask);
+  return data === 0 ? undefined : file.subarray(data, data + CLUSTER);
+}
