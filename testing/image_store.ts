@@ -21,10 +21,25 @@ export interface ImageExtent {
   zero: boolean;
 }
 
-/** One disk's image. */
-export class SparseImage {
+/** Bytes a transfer reads: an image as it is held, or another view of it. */
+export interface ImageBytes {
+  /** Reads `length` bytes at `offset`. */
+  read(offset: number, length: number): Uint8Array;
+  /** Whether any of the `length` bytes at `offset` may hold data (else they read as zeros). */
+  allocatedIn(offset: number, length: number): boolean;
+  /** The data and zero extents of the first `size` bytes, adjacent ones of a kind merged. */
+  extents(size: number): ImageExtent[];
+}
+
+/**
+ * One disk's image: the guest's bytes, or (for a `cow` disk whose qcow2 file was uploaded
+ * as it is) the bytes of that qcow2 file.
+ */
+export class SparseImage implements ImageBytes {
   readonly #chunks = new Map<number, Uint8Array>();
   #end = 0;
+  /** Whether this holds a qcow2 file rather than the guest's bytes. */
+  qcow2 = false;
 
   /** One past the last byte ever written. */
   get end(): number {
@@ -101,6 +116,7 @@ export class SparseImage {
     const copy = new SparseImage();
     for (const [index, chunk] of this.#chunks) copy.#chunks.set(index, chunk.slice());
     copy.#end = this.#end;
+    copy.qcow2 = this.qcow2;
     return copy;
   }
 
@@ -146,6 +162,11 @@ export class ImageStore {
     let image = this.#images.get(diskId);
     if (!image) this.#images.set(diskId, image = new SparseImage());
     return image;
+  }
+
+  /** Makes `image` the image of disk `diskId` (what it held is forgotten). */
+  set(diskId: string, image: SparseImage): void {
+    this.#images.set(diskId, image);
   }
 
   /** Makes image `to` a copy of image `from` (a snapshot's frozen bytes). */

@@ -1,29 +1,31 @@
 /**
- * The image data plane of transfers, served at `/images/{ticket}` like ovirt-imageio:
- * `OPTIONS` lists the features (`extents`, `zero`, `flush`) and how many connections
- * may read or write at once, `PUT` with `Content-Range` writes (a body without
- * `Content-Length`, sent chunked, is refused with 400, as imageio does), `GET` with
- * `Range` reads, `PATCH` zeroes (`{"op":"zero"}`) or flushes (`{"op":"flush"}`),
- * `GET .../extents` tells data from zero areas, `GET .../checksum` computes the image's
- * checksum as imageio does (the digest of the digests of its blocks; SHA algorithms only,
- * no `blake2b`), `GET .../checksum/algorithms` lists them (without checking the ticket, as
- * imageio does). A legacy daemon (the `legacyDaemon` quirk) has none of these: it takes
- * what follows `/images/` for the ticket id, and refuses it (403). An upload ticket may
- * also read (imageio's "write" implies "read"); a download ticket may not write. A
- * transfer idle longer than its `inactivity_timeout` is paused by the system (cancelled,
- * if its `timeout_policy` is `cancel`). Bodies are streamed chunk by chunk into and out of
- * the sparse image store; nothing is buffered whole. Once the engine stops a transfer, the
- * daemon refuses its ticket (403), and a body in progress is cut off at its next chunk, as
- * imageio does with a cancelled ticket.
+ * The image data plane of transfers, served at `/images/{ticket}` like ovirt-imageio: `OPTIONS`
+ * lists the features (`extents`, `zero`, `flush`) and how many connections may read or write at
+ * once, `PUT` with `Content-Range` writes (a body without `Content-Length`, sent chunked, is
+ * refused with 400, as imageio does), `GET` with `Range` reads, `PATCH` zeroes (`{"op":"zero"}`) or
+ * flushes (`{"op":"flush"}`), `GET .../extents` tells data from zero areas, `GET .../checksum`
+ * computes the image's checksum as imageio does (the digest of the digests of its blocks; SHA
+ * algorithms only, no `blake2b`), `GET .../checksum/algorithms` lists them (without checking the
+ * ticket, as imageio does). A legacy daemon (the `legacyDaemon` quirk) has none of these: it takes
+ * what follows `/images/` for the ticket id, and refuses it (403). An upload ticket may also read
+ * (imageio's "write" implies "read"); a download ticket may not write. Each request, and each chunk
+ * of a body, is activity on the ticket; a transfer idle longer than its `inactivity_timeout` is
+ * stopped (`transfer_inactivity.ts`). Bodies are streamed chunk by chunk into and out of the sparse
+ * image store; nothing is buffered whole. What a ticket reads depends on the transfer's format and
+ * its disk's (`transfer_volume.ts`). Once the engine stops a transfer, the daemon refuses its
+ * ticket (403), and a body in progress is cut off at its next chunk, as imageio does with a
+ * cancelled ticket.
  *
  * @module
  */
 
-import { LAST_ACTIVITY, LAYER_IMAGE, LAYER_SIZE, TICKET } from "./behaviours/image_transfers.ts";
+import { LAST_ACTIVITY, TICKET, transferShape } from "./behaviours/image_transfers.ts";
 import { ACTIVE_PHASES, stopTransfer } from "./behaviours/transfer_ends.ts";
+import { stopIfIdle } from "./transfer_inactivity.ts";
 import { change } from "./behaviours/lifecycle.ts";
 import type { Engine, Reference } from "./engine.ts";
-import type { Entity } from "./store.ts";
+import type { ImageBytes } from "./image_store.ts";
+import { volumeOf } from "./transfer_volume.ts";
 
 const READ_CHUNK = 256 * 1024;
 
@@ -64,20 +66,9 @@ export async function answerImage(
   if (!known.includes(subresource)) return text(404, "No such resource");
   let transfer = engine.store.find("imagetransfers", (entity) => entity[TICKET] === ticketId);
   const transferId = transfer?.id ?? "";
-  if (transfer && ACTIVE_PHASES.has(transfer.phase as string)) {
-    const idle = Date.now() - ((transfer[LAST_ACTIVITY] as number | undefined) ?? Date.now());
-    if (idle > ((transfer.inactivityTimeout as number | undefined) ?? 60) * 1000) {
-      stopTransfer(
-        engine,
-        transferId,
-        transfer.timeoutPolicy === "cancel" ? "cancelled_system" : "paused_system",
-        `the transfer was inactive for ${Math.round(idle / 1000)} s`,
-      );
-    } else {
-      change(engine, "imagetransfers", transferId, { [LAST_ACTIVITY]: Date.now() });
-    }
-    transfer = engine.store.get("imagetransfers", transferId);
-  }
+  const touch = () => change(engine, "imagetransfers", transferId, { [LAST_ACTIVITY]: Date.now() });
+  if (transfer && !stopIfIdle(engine, transferId)) touch();
+  transfer = engine.store.get("imagetransfers", transferId);
   if (!transfer || !ACTIVE_PHASES.has(transfer.phase as string)) {
     return text(
       403,
@@ -88,14 +79,13 @@ export async function answerImage(
   const disk = engine.store.get("disks", diskId);
   if (!disk) return text(404, "The disk of this transfer is gone");
   // A transfer of a disk snapshot reads the bytes its layer froze.
-  const imageId = (transfer[LAYER_IMAGE] as string | undefined) ?? diskId;
-  const size = (transfer[LAYER_SIZE] as number | undefined) ?? volumeSize(transfer, disk);
+  const { bytes, size } = volumeOf(engine, disk, transferShape(transfer, disk));
   const upload = transfer.direction !== "download";
   const count = (bytes: number) => {
     const current = engine.store.get("imagetransfers", transferId);
     if (!current) return;
     const transferred = (current.transferred as number) + bytes;
-    change(engine, "imagetransfers", transferId, { transferred });
+    change(engine, "imagetransfers", transferId, { transferred, [LAST_ACTIVITY]: Date.now() });
     if (quirks.pauseAfterBytes !== undefined && transferred >= quirks.pauseAfterBytes) {
       stopTransfer(
         engine,
@@ -120,10 +110,10 @@ export async function answerImage(
     if (request.method !== "GET") {
       return new Response(null, { status: 405, headers: { Allow: "GET" } });
     }
-    if (subresource === "extents") return extents(engine, request, imageId, size);
-    return await checksum(engine, request, imageId, size);
+    if (subresource === "extents") return extents(request, bytes, size);
+    return await checksum(request, bytes, size);
   }
-  const ticket = { diskId, imageId, size, upload, count, active, allow };
+  const ticket = { diskId, bytes, size, upload, count, touch, active, allow };
   const answer = await answerData(engine, request, ticket);
   const { traffic } = engine.images;
   const isData = ["PUT", "PATCH", "GET"].includes(request.method) && answer.ok;
@@ -139,16 +129,19 @@ async function answerData(
   request: Request,
   ticket: {
     diskId: string;
-    imageId: string;
+    /** What the ticket reads (see `transfer_volume.ts`); writes go to the disk's image. */
+    bytes: ImageBytes;
     size: number;
     upload: boolean;
     count: (bytes: number) => void;
+    /** Notes activity on the ticket (a read by an upload ticket moves no transfer bytes). */
+    touch: () => void;
     /** Whether the transfer is still active (a body in progress is cut off once it is not). */
     active: () => boolean;
     allow: string;
   },
 ): Promise<Response> {
-  const { diskId, imageId, size, upload, count, active, allow } = ticket;
+  const { diskId, bytes, size, upload, count, touch, active, allow } = ticket;
   const { quirks } = engine.images;
   switch (request.method) {
     case "OPTIONS":
@@ -163,7 +156,7 @@ async function answerData(
       return await write(engine, request, diskId, size, { count, active });
     case "GET":
     case "HEAD":
-      return read(engine, request, imageId, size, { count: upload ? () => {} : count, active });
+      return read(request, bytes, size, { count: upload ? touch : count, active });
     case "PATCH":
       if (quirks.legacyDaemon) break;
       if (!upload) return text(403, "This ticket does not allow writing");
@@ -203,25 +196,14 @@ async function cutShort(response: Response, sent?: number): Promise<Response> {
   return new Response(body, { status: response.status, headers });
 }
 
-/**
- * How many bytes a transfer may write or read: the guest's size for raw data; for the
- * bytes of a qcow2 file (`format` `cow`), the disk's `initial_size` when set (the volume
- * block storage allocates), else twice the guest's size (a file volume grows).
- */
-function volumeSize(transfer: Entity, disk: Entity): number {
-  const provisioned = (disk.provisionedSize as number | undefined) ?? 0;
-  if (transfer.format !== "cow") return provisioned;
-  return Math.max(provisioned, (disk.initialSize as number | undefined) ?? 2 * provisioned);
-}
-
 /** `GET .../extents`: the zero extents (`context=zero`, the default); dirty ones need a backup. */
-function extents(engine: Engine, request: Request, imageId: string, size: number): Response {
+function extents(request: Request, bytes: ImageBytes, size: number): Response {
   const context = new URL(request.url).searchParams.get("context") ?? "zero";
   if (context === "dirty") {
     return text(404, "Dirty extents are only known during an incremental backup");
   }
   if (context !== "zero") return text(400, `Invalid context: ${context}`);
-  const found = engine.images.of(imageId).extents(size);
+  const found = bytes.extents(size);
   return Response.json(found.map((extent) => ({ ...extent, hole: false })));
 }
 
@@ -270,9 +252,8 @@ async function write(
 }
 
 function read(
-  engine: Engine,
   request: Request,
-  imageId: string,
+  image: ImageBytes,
   size: number,
   { count, active }: { count: (bytes: number) => void; active: () => boolean },
 ): Response {
@@ -294,7 +275,6 @@ function read(
   if (range !== null) headers["Content-Range"] = `bytes ${start}-${end}/${size}`;
   const status = range === null ? 200 : 206;
   if (request.method === "HEAD") return new Response(null, { status, headers });
-  const image = engine.images.of(imageId);
   let offset = start;
   const body = new ReadableStream<Uint8Array>({
     pull(controller) {
@@ -335,9 +315,8 @@ async function patch(
  * digests are hashed in turn; unallocated blocks hash as zeros without being read.
  */
 async function checksum(
-  engine: Engine,
   request: Request,
-  imageId: string,
+  image: ImageBytes,
   size: number,
 ): Promise<Response> {
   const query = new URL(request.url).searchParams;
@@ -354,7 +333,6 @@ async function checksum(
   ) {
     return text(400, `Invalid block size: ${query.get("block_size")}`);
   }
-  const image = engine.images.of(imageId);
   const zeroDigests = new Map<number, Uint8Array>();
   const digest = async (bytes: Uint8Array<ArrayBuffer>) =>
     new Uint8Array(await crypto.subtle.digest(hash, bytes));

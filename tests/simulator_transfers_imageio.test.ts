@@ -297,11 +297,19 @@ Deno.test("an idle transfer is paused by the system when its inactivity timeout 
   assert.equal((await service.get()).phase, types.ImageTransferPhase.PAUSED_SYSTEM);
   const [event] = await connection.systemService().eventsService().list({ max: 1 });
   assert.match(event.description!, /^Transfer was stopped by system\. Reason: .*inactive/);
-  // With the timeout policy `cancel`, the system cancels it instead.
+  // With the timeout policy `cancel`, the system cancels it instead (another disk: the
+  // engine transfers no illegal disk, which this one is once its upload is cancelled).
   await service.cancel();
   await waitForStatus(disks.diskService(disk.id!), types.DiskStatus.ILLEGAL, POLL);
+  const second = await disks.add({
+    name: "idle2",
+    format: types.DiskFormat.RAW,
+    provisionedSize: MIB,
+    storageDomains: [{ name: "data" }],
+  });
+  await waitForStatus(disks.diskService(second.id!), types.DiskStatus.OK, POLL);
   const cancelling = await transfers.add({
-    disk: { id: disk.id },
+    disk: { id: second.id },
     inactivityTimeout: 1,
     timeoutPolicy: types.ImageTransferTimeoutPolicy.CANCEL,
   });

@@ -30,6 +30,7 @@ import {
   checkSparsifiable,
   isBlockDomain,
 } from "./disk_configuration.ts";
+import { checkDiskSize } from "./disk_size_check.ts";
 import { dropLayers } from "./disk_snapshots.ts";
 import { checkDiskDestination } from "./domain_status.ts";
 import { transition } from "./lifecycle.ts";
@@ -69,6 +70,7 @@ export function createDisk(engine: Engine, body: Record<string, unknown>): Entit
   const domainId = (domain as Reference | undefined)?.id;
   if (domainId !== undefined) checkDiskDestination(engine, domainId, "add Virtual Disk");
   checkImageConfiguration(engine, described, domainId);
+  checkDiskSize(described);
   const name = aliasOf(described) ?? `disk-${engine.store.count("disks") + 1}`;
   const provisionedSize = (described.provisionedSize as number | undefined) ?? GIB;
   const disk: Entity = {

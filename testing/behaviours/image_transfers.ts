@@ -1,16 +1,17 @@
 /**
- * Image transfers: `initializing`, then `transferring` with `transfer_url`/`proxy_url`
- * pointing at the simulator's own `/images/{ticket}` (see `images.ts`; the ticket is a
- * random id of its own, not the transfer's, as the engine makes it): `proxy_url` where the
- * API answers, `transfer_url` at the daemon's own address when it has one (over plain HTTP,
- * the server behind the front, as a host is reached without the engine); the disk is
- * locked meanwhile. `finalize` ends `finished_success` (disk `ok`, sizes updated; not while
- * `initializing`), `cancel` (from any session) `cancelled_user` and then, through the
- * cleanup phases, `finished_failure` (an upload's disk `illegal`),
- * `pause` (a transfer in progress) and `resume` (a paused one) as the engine does; a transfer
- * that has ended refuses them all (how transfers end: `transfer_ends.ts`). A download of a disk snapshot (`snapshot`)
- * reads the bytes its layer froze. The quirks of `transfer_quirks.ts` make it behave like older engines or
- * unlucky hosts.
+ * Image transfers: `initializing`, then `transferring` with `transfer_url`/`proxy_url` pointing at
+ * the simulator's own `/images/{ticket}` (see `images.ts`; the ticket is a random id of its own,
+ * not the transfer's, as the engine makes it): `proxy_url` where the API answers, `transfer_url` at
+ * the daemon's own address when it has one (over plain HTTP, the server behind the front, as a host
+ * is reached without the engine); the disk is locked meanwhile. A transfer without `format` takes
+ * its disk's (what it moves by format: `transfer_volume.ts`); what the engine refuses to transfer,
+ * it refuses (`transfer_checks.ts`); one left idle is stopped (`transfer_inactivity.ts`).
+ * `finalize` ends `finished_success` (disk `ok`, sizes updated; not while `initializing`), `cancel`
+ * (from any session) `cancelled_user` and then, through the cleanup phases, `finished_failure` (an
+ * upload's disk `illegal`), `pause` (a transfer in progress) and `resume` (a paused one) as the
+ * engine does; a transfer that has ended refuses them all (how transfers end: `transfer_ends.ts`).
+ * A download of a disk snapshot (`snapshot`) reads the bytes its layer froze. The quirks of
+ * `transfer_quirks.ts` make it behave like older engines or unlucky hosts.
  *
  * @module
  */
@@ -21,7 +22,10 @@ import type { Engine, Reference } from "../engine.ts";
 import type { Entity } from "../store.ts";
 import { frozenLayer } from "./disk_snapshots.ts";
 import { change, transition } from "./lifecycle.ts";
+import { checkTransferable } from "./transfer_checks.ts";
 import { cancelByUser, CORRELATION, endTransfer } from "./transfer_ends.ts";
+import { DEFAULT_INACTIVITY_TIMEOUT, watchInactivity } from "../transfer_inactivity.ts";
+import { prepareVolume, type TransferShape } from "../transfer_volume.ts";
 
 /**
  * Hidden (non-model) properties of a transfer of a disk snapshot's frozen layer: the id
@@ -33,6 +37,20 @@ export const LAYER_SIZE = "$size";
 export const TICKET = "$ticket";
 /** Hidden property: when the data plane last saw a request for the transfer (ms since epoch). */
 export const LAST_ACTIVITY = "$lastActivity";
+
+/**
+ * What transfer `transfer` of disk `disk` moves: its format (a backup's moves the guest's bytes
+ * whatever its format says, through imageio's NBD backend), direction, image and guest size.
+ */
+export function transferShape(transfer: Entity, disk: Entity): TransferShape {
+  return {
+    format: transfer.backup === undefined ? String(transfer.format) : "raw",
+    upload: transfer.direction !== "download",
+    imageId: (transfer[LAYER_IMAGE] as string | undefined) ?? disk.id,
+    guestSize: (transfer[LAYER_SIZE] as number | undefined) ??
+      (disk.provisionedSize as number | undefined) ?? 0,
+  };
+}
 
 /** The disk a transfer body names (by disk, image or snapshot), and the frozen layer if any. */
 function diskOf(engine: Engine, body: Record<string, unknown>): { disk: Entity; layer?: Entity } {
@@ -54,19 +72,18 @@ const transfers: Behaviour = {
     if (layer && body.direction !== "download") {
       throw conflict("Cannot transfer Virtual Disk: a disk snapshot can only be downloaded.");
     }
-    if (disk.status === "locked") {
-      throw conflict("Cannot transfer Virtual Disk: Disk is locked. Please try again later.");
-    }
+    checkTransferable(engine, disk, { backup: body.backup !== undefined, layer: !!layer });
     const id = engine.newId();
     const ticket = engine.newId(); // the engine's imageio ticket: a random id of its own
     const url = `${call.origin}/images/${ticket}`;
     const daemon = new URL(`${engine.images.daemonOrigin ?? call.origin}/images/${ticket}`);
     if (engine.images.quirks.unreachableHost) daemon.port = String(engine.images.deadPort);
     const host = engine.store.find("hosts", (entity) => entity.status === "up");
-    engine.store.put("imagetransfers", {
+    const transfer: Entity = {
       direction: "upload",
-      format: "raw",
-      inactivityTimeout: 60,
+      // Without `format`, the disk's own (the engine's `getTransferImageFormat`).
+      format: (layer ?? disk).format ?? "raw",
+      inactivityTimeout: DEFAULT_INACTIVITY_TIMEOUT,
       timeoutPolicy: "legacy",
       shallow: false,
       ...body,
@@ -85,9 +102,15 @@ const transfers: Behaviour = {
       [CORRELATION]: call.correlationId, // the header's or the query's, else a random one
       [LAST_ACTIVITY]: Date.now(),
       [TICKET]: ticket,
-    });
+    };
+    prepareVolume(engine, disk, transferShape(transfer, disk));
+    engine.store.put("imagetransfers", transfer);
     transition(engine, "disks", disk.id, { status: "locked" });
-    return transition(engine, "imagetransfers", id, {}, [{ phase: "transferring", active: true }]);
+    const started = transition(engine, "imagetransfers", id, {}, [
+      { phase: "transferring", active: true },
+    ]);
+    watchInactivity(engine, id);
+    return started;
   },
 };
 
@@ -132,7 +155,9 @@ function resume(call: Call, transfer?: Entity): void {
     throw conflict("Cannot resume Image Transfer. The transfer is not paused.");
   }
   const resumed = [{ phase: "transferring" }];
-  transition(call.engine, "imagetransfers", transfer!.id, { phase: "resuming" }, resumed);
+  const now = { phase: "resuming", [LAST_ACTIVITY]: Date.now() };
+  transition(call.engine, "imagetransfers", transfer!.id, now, resumed);
+  watchInactivity(call.engine, transfer!.id);
 }
 
 /**

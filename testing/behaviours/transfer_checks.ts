@@ -1,0 +1,58 @@
+/**
+ * What the engine checks before it starts an image transfer
+ * (`TransferDiskImageCommand.validateImageTransfer`): the disk is not `illegal` (a failed
+ * upload leaves it so: it can be removed, not transferred again), it is not plugged into a
+ * VM that is not down (unless the transfer is a backup's or reads a disk snapshot), and it
+ * is not locked.
+ *
+ * @module
+ */
+
+import { conflict, Refusal } from "../answers.ts";
+import type { Engine } from "../engine.ts";
+import type { Entity } from "../store.ts";
+
+/**
+ * Refuses a transfer of `disk` as the engine does; `of` says whether the transfer belongs
+ * to a backup or reads a disk snapshot's layer (neither needs the disk's VMs down).
+ */
+export function checkTransferable(
+  engine: Engine,
+  disk: Entity,
+  of: { backup: boolean; layer: boolean },
+): void {
+  if (disk.status === "illegal") {
+    // ACTION_TYPE_FAILED_DISKS_ILLEGAL is of the engine's INTERNAL_ERROR type: a 500.
+    throw new Refusal(
+      500,
+      "Operation Failed",
+      `[Cannot transfer Virtual Disk. The following attached disks are in ILLEGAL status: ${disk.name} - please remove them and try again.]`,
+    );
+  }
+  if (!of.backup && !of.layer) {
+    const running = runningVmsWithDisk(engine, disk.id);
+    if (running.length > 0) {
+      throw conflict(
+        `Cannot transfer Virtual Disk. The disk ${disk.name} is plugged to non-Down VMs: ${
+          running.join(",")
+        }`,
+      );
+    }
+  }
+  if (disk.status === "locked") {
+    throw conflict("Cannot transfer Virtual Disk: Disk is locked. Please try again later.");
+  }
+}
+
+/** The names, sorted, of the VMs not down that disk `diskId` is plugged into. */
+function runningVmsWithDisk(engine: Engine, diskId: string): string[] {
+  return engine.store.items("vms")
+    .filter((vm) => vm.status !== "down")
+    .filter((vm) => {
+      const attachments = `vms/${encodeURIComponent(vm.id)}/diskattachments`;
+      const attachment = engine.store.get(attachments, diskId);
+      return attachment !== undefined && attachment.active !== false;
+    })
+    .map((vm) => String(vm.name))
+    .sort();
+}
