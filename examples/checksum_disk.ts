@@ -57,7 +57,8 @@ try {
   const url = new URL(`${transfer.transferUrl ?? transfer.proxyUrl}/checksum`);
   url.searchParams.set("algorithm", String(values.algorithm));
   url.searchParams.set("block_size", String(blockSize));
-  const response = await connection.transferRequest({ method: "GET", url, signal });
+  // The server answers once it has read the whole disk: no time limit (Ctrl-C stops it).
+  const response = await connection.transferRequest({ method: "GET", url, signal, timeout: 0 });
   const answer = await new Response(response.body).text();
   if (response.status !== 200) {
     throw new Error(`Computing the checksum failed with HTTP ${response.status}: ${answer}`);

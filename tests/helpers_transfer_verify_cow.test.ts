@@ -35,7 +35,7 @@ async function blockChecksum(bytes: Uint8Array<ArrayBuffer>, blockSize: number):
  * answers, so that `proxy_url` leads to it) and answers as imageio on file storage: the
  * checksum of the bytes written so far, and the ticket's size in a read's `Content-Range`.
  */
-function fileStorageImageio(sim: Simulator) {
+function fileStorageImageio(sim: Simulator, checksumDelay = 0) {
   const simOrigin = new URL(sim.url).origin;
   const checksums: string[] = [];
   let written = 0;
@@ -63,6 +63,8 @@ function fileStorageImageio(sim: Simulator) {
       });
     }
     if (request.method === "GET" && url.pathname === `${ticket}/checksum`) {
+      // imageio answers once it has read the whole image: a big one takes its time.
+      await new Promise((resolve) => setTimeout(resolve, checksumDelay));
       const stored = await fetch(simOrigin + ticket, {
         headers: { Range: `bytes=0-${written - 1}` },
       });
@@ -97,13 +99,17 @@ function fileStorageImageio(sim: Simulator) {
 }
 
 /** A simulator with `quirks` behind {@link fileStorageImageio}, and a qcow2 file with data. */
-async function setup(quirks: TransferQuirks = {}) {
+async function setup(
+  quirks: TransferQuirks = {},
+  slow: { checksumDelay?: number; timeout?: number } = {},
+) {
   const sim = await startSimulator({ delay: 0, transfers: quirks });
-  const imageio = fileStorageImageio(sim);
+  const imageio = fileStorageImageio(sim, slow.checksumDelay);
   const connection = new Connection({
     url: `${imageio.origin}${new URL(sim.url).pathname}`,
     username: sim.username,
     password: sim.password,
+    ...(slow.timeout ? { timeout: slow.timeout } : {}),
   });
   const bytes = qcow2({ size: VIRTUAL });
   for (let i = 0; i < CLUSTER; i++) bytes[3 * CLUSTER + i] = (i % 251) + 1; // its data cluster
@@ -161,4 +167,13 @@ Deno.test("verify checksum: a bad byte in a qcow2 upload on file storage still f
     },
   );
   assert.deepEqual(await disks.list({ search: "name=bad" }), [], "the new disk is removed");
+});
+
+Deno.test("verify checksum: the server's checksum may take longer than the connection's timeout", async () => {
+  // The checksum comes after 2.5 s, the connection's calls are limited to 1 s: the checksum's
+  // wait grows with the image instead, and it is asked once (again, the server starts over).
+  await using t = await setup({}, { checksumDelay: 2500, timeout: 1000 });
+  const { verified } = await uploadImage(t.connection, t.path, { ...OPTIONS, name: "slow" });
+  assert.equal(verified, "checksum");
+  assert.equal(t.imageio.checksums.length, 1);
 });

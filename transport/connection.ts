@@ -144,6 +144,12 @@ export interface TransferRequest {
   body?: Uint8Array<ArrayBuffer>;
   /** Aborts the request. */
   signal?: AbortSignal;
+  /**
+   * Milliseconds the request may take until its answer's headers arrive, in place of the
+   * connection's `timeout` (0: no limit): for an answer the server sends only once it has
+   * done long work, such as imageio's checksum of a whole image.
+   */
+  timeout?: number;
 }
 
 /** The answer to a {@link TransferRequest}; its body must be read or cancelled. */
@@ -415,14 +421,17 @@ export abstract class BaseConnection implements AsyncDisposable {
   /**
    * Sends one request to an image transfer URL (`transferUrl` or `proxyUrl` of an
    * `ImageTransfer`) with this connection's TLS settings, request cap and debug
-   * log, but no SSO token: the URL's ticket authorizes it. The connection's `timeout`
-   * covers the request until its answer's headers arrive, `signal` the body as well; read or
-   * cancel the body. The upload and download helpers are built on it.
+   * log, but no SSO token: the URL's ticket authorizes it. The connection's `timeout` (or the
+   * request's own) covers the request until its answer's headers arrive, `signal` the body as
+   * well; read or cancel the body. The upload and download helpers are built on it.
    */
   async transferRequest(request: TransferRequest): Promise<TransferResponse> {
     this.#checkOpen();
     const url = checkUrl("transfer URL", String(request.url), true);
-    return await withDeadline(this.#timeout, request.signal, async (deadline) => {
+    const timeout = request.timeout === undefined
+      ? this.#timeout
+      : checkMilliseconds("transfer request's timeout", request.timeout);
+    return await withDeadline(timeout, request.signal, async (deadline) => {
       // The deadline lets go of the caller's signal once the headers are in: the body (a
       // range of up to 128 MiB) must still stop at the caller's abort.
       const { signal } = request;

@@ -217,10 +217,21 @@ export class ImageioClient {
     return answer.algorithms ?? [];
   }
 
-  /** The image's checksum as the server computes it (block digests, then their digest). */
-  async checksum(algorithm: string, blockSize: number): Promise<string> {
+  /**
+   * The image's checksum as the server computes it (block digests, then their digest). The
+   * server answers once it has read the whole image: `timeout` milliseconds bound the wait
+   * for its answer instead of the connection's `timeout`.
+   */
+  async checksum(algorithm: string, blockSize: number, timeout: number): Promise<string> {
     const query = `?algorithm=${encodeURIComponent(algorithm)}&block_size=${blockSize}`;
-    const response = await this.#send("GET", `/checksum${query}`);
+    const response = await this.#send(
+      "GET",
+      `/checksum${query}`,
+      {},
+      undefined,
+      undefined,
+      timeout,
+    );
     const answer = await this.#json(response, "GET checksum") as { checksum?: string };
     if (typeof answer.checksum !== "string") throw new OvirtError("The server sent no checksum");
     return answer.checksum;
@@ -238,6 +249,7 @@ export class ImageioClient {
     headers: Record<string, string> = {},
     body?: Uint8Array<ArrayBuffer>,
     signal?: AbortSignal,
+    timeout?: number,
   ): Promise<TransferResponse> {
     this.lastRequest = performance.now();
     const [path, query = ""] = below.split("?");
@@ -251,6 +263,7 @@ export class ImageioClient {
       headers,
       body,
       signal: signals.length > 1 ? AbortSignal.any(signals) : signals[0],
+      ...(timeout === undefined ? {} : { timeout }),
     }).catch((error) => {
       throw withoutTicket(error, this.#url.pathname);
     });

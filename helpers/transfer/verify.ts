@@ -11,7 +11,7 @@
  * @module
  */
 
-import { OvirtError } from "../../transport/errors.ts";
+import { OvirtError, TimeoutError } from "../../transport/errors.ts";
 import { readRange } from "./download.ts";
 import { onFile, readFileAt } from "./files.ts";
 import type { Extent } from "./holes.ts";
@@ -59,7 +59,7 @@ export async function verifyUpload(
         );
       }
       const [remote, local] = await Promise.all([
-        again(() => client.checksum(algorithm, BLOCK_SIZE)),
+        serverChecksum(client, algorithm, imageSize, again),
         fileChecksums(path, extents, ALGORITHMS[algorithm], imageSize),
       ]);
       if (remote !== local.padded && remote !== local.file) {
@@ -75,6 +75,41 @@ export async function verifyUpload(
   }
   await readBack(client, path, extents, options);
   return "read-back";
+}
+
+/**
+ * The slowest rate at which the server is expected to hash an image, in bytes per second:
+ * imageio answers a checksum only once it has read the whole image (its zero extents
+ * quickly), so the wait for its answer grows with the image, not with the connection's
+ * `timeout`.
+ */
+const SLOWEST_HASHING = 8 * 1024 * 1024;
+
+/** The least time a checksum is given, in milliseconds, however small the image. */
+const LEAST_CHECKSUM_TIME = 60_000;
+
+/**
+ * The server's checksum of its image of `imageSize` bytes, waited for as long as hashing it
+ * may take at {@link SLOWEST_HASHING}. Not sent again when that time passes (the server
+ * would start over): a network failure before the answer is, through `again`.
+ */
+async function serverChecksum(
+  client: ImageioClient,
+  algorithm: string,
+  imageSize: number,
+  again: <T>(work: () => Promise<T>) => Promise<T>,
+): Promise<string> {
+  const limit = LEAST_CHECKSUM_TIME + Math.ceil(imageSize / SLOWEST_HASHING) * 1000;
+  return await again(() =>
+    client.checksum(algorithm, BLOCK_SIZE, limit).catch((error) => {
+      if (!(error instanceof TimeoutError)) throw error;
+      throw new OvirtError(
+        `The image server did not send its ${algorithm} checksum of ${imageSize} bytes ` +
+          `within ${limit / 1000} s`,
+        { cause: error },
+      );
+    })
+  );
 }
 
 /**
