@@ -19,9 +19,9 @@
  * @module
  */
 
-import { LAST_ACTIVITY, TICKET, transferShape } from "./behaviours/image_transfers.ts";
+import { TICKET, transferShape } from "./behaviours/image_transfers.ts";
 import { ACTIVE_PHASES, stopTransfer } from "./behaviours/transfer_ends.ts";
-import { stopIfIdle } from "./transfer_inactivity.ts";
+import { LAST_ACTIVITY, stopIfIdle } from "./transfer_inactivity.ts";
 import { change } from "./behaviours/lifecycle.ts";
 import type { Engine, Reference } from "./engine.ts";
 import type { ImageBytes } from "./image_store.ts";

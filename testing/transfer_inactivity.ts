@@ -11,10 +11,12 @@
  * @module
  */
 
-import { LAST_ACTIVITY } from "./behaviours/image_transfers.ts";
 import { ACTIVE_PHASES, stopTransfer } from "./behaviours/transfer_ends.ts";
 import type { Engine } from "./engine.ts";
 import type { Entity } from "./store.ts";
+
+/** Hidden property: when the data plane last saw a request for the transfer (ms since epoch). */
+export const LAST_ACTIVITY = "$lastActivity";
 
 /** The engine's default `inactivity_timeout`, in seconds. */
 export const DEFAULT_INACTIVITY_TIMEOUT = 60;

@@ -24,7 +24,11 @@ import { frozenLayer } from "./disk_snapshots.ts";
 import { change, transition } from "./lifecycle.ts";
 import { checkTransferable } from "./transfer_checks.ts";
 import { cancelByUser, CORRELATION, endTransfer } from "./transfer_ends.ts";
-import { DEFAULT_INACTIVITY_TIMEOUT, watchInactivity } from "../transfer_inactivity.ts";
+import {
+  DEFAULT_INACTIVITY_TIMEOUT,
+  LAST_ACTIVITY,
+  watchInactivity,
+} from "../transfer_inactivity.ts";
 import { prepareVolume, type TransferShape } from "../transfer_volume.ts";
 
 /**
@@ -35,8 +39,6 @@ export const LAYER_IMAGE = "$image";
 export const LAYER_SIZE = "$size";
 /** Hidden property: the id of the transfer's imageio ticket (the path below `/images/`). */
 export const TICKET = "$ticket";
-/** Hidden property: when the data plane last saw a request for the transfer (ms since epoch). */
-export const LAST_ACTIVITY = "$lastActivity";
 
 /**
  * What transfer `transfer` of disk `disk` moves: its format (a backup's moves the guest's bytes
