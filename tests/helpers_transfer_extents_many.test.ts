@@ -7,8 +7,8 @@
  */
 
 import assert from "node:assert/strict";
-import { Connection, downloadDisk, downloadImage, OvirtError, uploadImage } from "../mod.ts";
-import { type Simulator, startSimulator } from "../testing/mod.ts";
+import { Connection, downloadDisk, downloadImage, OvirtError } from "../mod.ts";
+import { proxiedDisk } from "./transfer_proxied_disk.ts";
 import { ImageioClient } from "../helpers/transfer/imageio.ts";
 import { isZero } from "../helpers/transfer/zero.ts";
 
@@ -79,38 +79,14 @@ function extentsProxy(extents: () => BodyInit) {
  * (uploaded directly), and a connection through a proxy whose extents answer `extents` makes.
  */
 async function fragmentedDisk(extents: () => BodyInit) {
-  const sim: Simulator = await startSimulator({ delay: 0, tls: false });
-  const direct = new Connection({ url: sim.url, username: sim.username, password: sim.password });
-  const content = new Uint8Array(MIB);
-  for (let i = 0; i < MIB; i++) content[i] = ((i * 131) % 251) + 1;
-  const source = await Deno.makeTempFile({ prefix: "ovirt-sdk-extents-" });
-  await Deno.writeFile(source, content);
-  const { disk } = await uploadImage(direct, source, {
-    storageDomain: "data",
-    provisionedSize: SIZE,
-    pollInterval: 5,
-  });
-  await Deno.remove(source);
   const proxy = extentsProxy(extents);
-  const connection = new Connection({
-    url: sim.url,
-    username: sim.username,
-    password: sim.password,
-    proxy: proxy.url,
-  });
-  const target = `${source}.download`;
+  const disk = await proxiedDisk(MIB, proxy.url, SIZE);
   return {
-    connection,
+    ...disk,
     proxy,
-    diskId: disk.id!,
-    content,
-    target,
     async [Symbol.asyncDispose]() {
-      await Deno.remove(target).catch(() => {});
-      await connection.close();
-      await direct.close();
+      await disk.close();
       await proxy.close();
-      await sim.close();
     },
   };
 }

@@ -9,7 +9,7 @@
 
 import assert from "node:assert/strict";
 import { Connection, downloadDisk, downloadImage, TimeoutError, uploadImage } from "../mod.ts";
-import { type Simulator, startSimulator } from "../testing/mod.ts";
+import { proxiedDisk } from "./transfer_proxied_disk.ts";
 
 const MIB = 1024 * 1024;
 
@@ -99,44 +99,22 @@ function stallingProxy(stall: (n: number) => boolean, passed: number) {
  * connection through a proxy whose data answers `stall` picks stop after `passed` bytes.
  */
 async function stalledDownload(size: number, stall: (n: number) => boolean, passed: number) {
-  const sim: Simulator = await startSimulator({ delay: 0, tls: false });
-  const direct = new Connection({ url: sim.url, username: sim.username, password: sim.password });
-  const content = new Uint8Array(size);
-  for (let i = 0; i < size; i++) content[i] = ((i * 131) % 251) + 1;
-  const source = await Deno.makeTempFile({ prefix: "ovirt-sdk-stalled-get-" });
-  await Deno.writeFile(source, content);
-  const { disk } = await uploadImage(direct, source, { storageDomain: "data", pollInterval: 5 });
-  await Deno.remove(source);
   const proxy = stallingProxy(stall, passed);
-  const connection = new Connection({
-    url: sim.url,
-    username: sim.username,
-    password: sim.password,
-    proxy: proxy.url,
-  });
-  const target = `${source}.download`;
+  const disk = await proxiedDisk(size, proxy.url);
   return {
-    sim,
-    direct,
-    connection,
+    ...disk,
     proxy,
-    diskId: disk.id!,
-    content,
-    target,
     /** The transfers of the disk that are not over. */
     async open(): Promise<string[]> {
-      const transfers = await direct.systemService().imageTransfersService().list();
+      const transfers = await disk.direct.systemService().imageTransfersService().list();
       return transfers
-        .filter((transfer) => transfer.disk?.id === disk.id)
+        .filter((transfer) => transfer.disk?.id === disk.diskId)
         .map((transfer) => transfer.phase!)
         .filter((phase) => /^(initializing|transferring|resuming|paused)/.test(phase));
     },
     async [Symbol.asyncDispose]() {
-      await Deno.remove(target).catch(() => {});
-      await connection.close();
-      await direct.close();
+      await disk.close();
       await proxy.close();
-      await sim.close();
     },
   };
 }
