@@ -60,25 +60,19 @@ export class ConnectProbe {
   }
 
   /**
-   * A signal for a request to `url` (following `signal`) that aborts when the request has no
-   * answer after the time limit and a probe then finds that the host accepts no connection:
-   * the request waits for a connection that will not come, or its host went away. Its reason
-   * says the request was not sent only for a `GET`: a change may have gone out before. Call
-   * `done` once the answer came.
+   * A signal for a read of `url` (following `signal`) that aborts when the read has no answer
+   * after the time limit and a probe then finds that the host accepts no connection: the read
+   * waits for a connection that will not come, or its host went away (a host that is only
+   * slow, or too busy to take a new connection, may cut a read that would have been answered:
+   * a read is repeated, harmlessly; a change is never watched, for its answer may be on its
+   * way). Call `done` once the answer came.
    */
-  watch(url: URL, method: string, signal?: AbortSignal): { signal: AbortSignal; done(): void } {
+  watch(url: URL, signal?: AbortSignal): { signal: AbortSignal; done(): void } {
     const watchdog = new AbortController();
     let answered = false;
     const timer = setTimeout(() => {
       this.#probe(url).catch((error) => {
-        if (answered) return;
-        watchdog.abort(
-          method === "GET" ? error : new Error(
-            `${url.host} stopped accepting connections while the request waited for its ` +
-              `answer (a probe got none within ${this.#timeout} ms, connectTimeout); it may ` +
-              "have been sent",
-          ),
-        );
+        if (!answered) watchdog.abort(error);
       });
     }, this.#timeout);
     return {

@@ -113,15 +113,16 @@ export class FetchTransport implements HttpTransport {
     const fresh = !mayShareConnection(request.method);
     const probed = probe.check(url, request.signal, fresh);
     if (probed) await probed;
-    const watch = probe.watch(url, request.method, request.signal);
+    // A change is sent on a new connection, just probed: its answer is waited for.
+    const watch = fresh ? undefined : probe.watch(url, request.signal);
     let response: TransportResponse;
     try {
-      response = await this.#fetch({ ...request, signal: watch.signal });
+      response = await this.#fetch(watch ? { ...request, signal: watch.signal } : request);
     } catch (error) {
       probe.forget(url);
-      throw watch.signal.aborted && !request.signal?.aborted ? watch.signal.reason : error;
+      throw watch?.signal.aborted && !request.signal?.aborted ? watch.signal.reason : error;
     } finally {
-      watch.done();
+      watch?.done();
     }
     probe.answered(url);
     return response;
