@@ -11,6 +11,8 @@ import assert from "node:assert/strict";
 import { Connection, OvirtError, types, uploadImage } from "../mod.ts";
 import { type Simulator, startSimulator, type TransferQuirks } from "../testing/mod.ts";
 import { CLUSTER, qcow2 } from "./qcow2_image.ts";
+import { checksumTimeLimit } from "../helpers/transfer/verify.ts";
+import { MAX_MILLISECONDS } from "../transport/options.ts";
 
 const MIB = 1024 * 1024;
 const VIRTUAL = 64 * MIB;
@@ -176,4 +178,13 @@ Deno.test("verify checksum: the server's checksum may take longer than the conne
   const { verified } = await uploadImage(t.connection, t.path, { ...OPTIONS, name: "slow" });
   assert.equal(verified, "checksum");
   assert.equal(t.imageio.checksums.length, 1);
+});
+
+Deno.test("verify checksum: the wait for an image of many TiB is what a timer can hold", () => {
+  assert.equal(checksumTimeLimit(0), 60_000);
+  assert.equal(checksumTimeLimit(8 * MIB), 61_000);
+  for (const size of [16 * 2 ** 40, 20e12, 2 ** 53]) {
+    const limit = checksumTimeLimit(size);
+    assert.ok(limit > 0 && limit <= MAX_MILLISECONDS, `${size} bytes: ${limit} ms`);
+  }
 });

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import net from "node:net";
 import { Connection } from "../mod.ts";
-import { ConnectionError } from "../transport/errors.ts";
+import { ConnectionError, OvirtError } from "../transport/errors.ts";
 import { proxyFor } from "../transport/proxy_env.ts";
 import { PASSWORD, startFakeEngine, USERNAME, xml } from "./http_fake_engine.ts";
 import { tlsMaterial } from "./http_tls_material.ts";
@@ -308,8 +308,25 @@ Deno.test("proxy rules: a SOCKS proxy of ALL_PROXY carries uploads; insecure cal
       assert.deepEqual(socks.targets, [`localhost:${images.addr.port}`], "it went through SOCKS");
       await using insecure = new Connection({ ...options, insecure: true });
       await assert.rejects(insecure.systemService().vmsService().list(), (error: Error) => {
+        // A setting to change, refused once: no network failure to repeat.
+        assert.ok(
+          error instanceof OvirtError && !(error instanceof ConnectionError),
+          String(error),
+        );
+        assert.match(error.message, /proxy socks5:\/\/127\.0\.0\.1:\d+ is not an HTTP proxy/);
+        return true;
+      });
+    });
+    await withEnv({ ALL_PROXY: "socks5://127.0.0.1:1" }, async () => {
+      // A SOCKS proxy that is not there is named by its URL (its `origin` is "null").
+      await using viaNothing = new Connection({
+        url: "https://localhost:1/ovirt-engine/api",
+        token: "t",
+        retry: false,
+      });
+      await assert.rejects(viaNothing.systemService().vmsService().list(), (error: Error) => {
         assert.ok(error instanceof ConnectionError, String(error));
-        assert.match(error.message, /socks5:\/\/127\.0\.0\.1:\d+ is not an HTTP proxy/);
+        assert.match(error.message, /through the proxy socks5:\/\/127\.0\.0\.1:1: /);
         return true;
       });
     });

@@ -160,7 +160,10 @@ export class HttpClient {
     let detail = redact(described) + certificateHint(described);
     // Through a proxy, the failure may be the proxy's: say which one (never its credentials).
     const proxy = proxyFor(url, this.#parts.proxy);
-    const where = proxy ? `${url.origin} through the proxy ${proxy.origin}` : url.origin;
+    // `${protocol}//${host}`, not `origin`: a SOCKS proxy's origin is "null".
+    const where = proxy
+      ? `${url.origin} through the proxy ${proxy.protocol}//${proxy.host}`
+      : url.origin;
     if (!request.transfer) {
       // The causes quote the URL too: copied with what the message hides hidden.
       const cause = detail.startsWith(described) ? error : redactedCauses(error);

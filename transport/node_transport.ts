@@ -19,6 +19,7 @@ import {
   type TransportOptions,
   type TransportResponse,
 } from "./http.ts";
+import { OvirtError } from "./errors.ts";
 import { ListsInFlight } from "./closing.ts";
 import { IDLE_CONNECTION_LIMIT } from "./options.ts";
 import { proxyFor } from "./proxy_env.ts";
@@ -97,9 +98,10 @@ export class NodeTransport implements HttpTransport {
     const agents = this.#agents[mayShareConnection(request.method) ? "pooled" : "singleUse"];
     const proxy = proxyFor(url, this.#proxy);
     if (proxy !== undefined && !/^https?:$/.test(proxy.protocol)) {
-      throw new Error(
-        `${proxy.protocol}//${proxy.host} is not an HTTP proxy: insecure connections go through ` +
-          "HTTP(S) proxies only",
+      // A setting to change, not a failure to repeat.
+      throw new OvirtError(
+        `The proxy ${proxy.protocol}//${proxy.host} is not an HTTP proxy: insecure connections ` +
+          "go through HTTP(S) proxies only (set NO_PROXY for the engine, or give an HTTP proxy)",
       );
     }
     const options: https.RequestOptions = { method: request.method, headers };

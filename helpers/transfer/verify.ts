@@ -12,6 +12,7 @@
  */
 
 import { OvirtError, TimeoutError } from "../../transport/errors.ts";
+import { MAX_MILLISECONDS } from "../../transport/options.ts";
 import { readRange } from "./download.ts";
 import { onFile, readFileAt } from "./files.ts";
 import type { Extent } from "./holes.ts";
@@ -89,6 +90,16 @@ const SLOWEST_HASHING = 8 * 1024 * 1024;
 const LEAST_CHECKSUM_TIME = 60_000;
 
 /**
+ * Milliseconds the server is given to hash an image of `imageSize` bytes: a minute, plus a
+ * second for each {@link SLOWEST_HASHING} bytes, at most what a timer can hold (some 24 days:
+ * an image past 16 TiB).
+ */
+export function checksumTimeLimit(imageSize: number): number {
+  const limit = LEAST_CHECKSUM_TIME + Math.ceil(imageSize / SLOWEST_HASHING) * 1000;
+  return Math.min(limit, MAX_MILLISECONDS);
+}
+
+/**
  * The server's checksum of its image of `imageSize` bytes, waited for as long as hashing it
  * may take at {@link SLOWEST_HASHING}. Not sent again when that time passes (the server
  * would start over): a network failure before the answer is, through `again`.
@@ -99,13 +110,13 @@ async function serverChecksum(
   imageSize: number,
   again: <T>(work: () => Promise<T>) => Promise<T>,
 ): Promise<string> {
-  const limit = LEAST_CHECKSUM_TIME + Math.ceil(imageSize / SLOWEST_HASHING) * 1000;
+  const limit = checksumTimeLimit(imageSize);
   return await again(() =>
     client.checksum(algorithm, BLOCK_SIZE, limit).catch((error) => {
       if (!(error instanceof TimeoutError)) throw error;
       throw new OvirtError(
         `The image server did not send its ${algorithm} checksum of ${imageSize} bytes ` +
-          `within ${limit / 1000} s`,
+          `within ${Math.round(limit / 1000)} s`,
         { cause: error },
       );
     })
