@@ -51,7 +51,8 @@ function decode(bytes: Uint8Array, what: string): string {
   }
   const head = text ?? new TextDecoder("latin1").decode(body.subarray(0, 1024));
   const declared = /^<\?xml\s[^>]*?\bencoding\s*=\s*(["'])([A-Za-z][\w.-]*)\1/.exec(head)?.[2];
-  if (declared !== undefined && !/^utf-(?:8|16(?:le|be)?)$/i.test(declared)) {
+  // UTF-8 and UTF-16 by any of their names, and ASCII, whose every file is UTF-8.
+  if (declared !== undefined && !/^(?:utf-?(?:8|16(?:le|be)?)|(?:us-)?ascii)$/i.test(declared)) {
     throw new UsageError(
       `${what}: its XML declaration names encoding "${declared}", but ovirt reads only UTF-8 ` +
         `(or UTF-16 with a byte order mark): ${SAVE}, with encoding="UTF-8" or none`,

@@ -109,6 +109,25 @@ Deno.test("an XML file declaring an encoding other than UTF-8 is refused saying 
   assert.deepEqual(await vms.list({ search: "name=declared" }), [], "nothing was added");
 });
 
+Deno.test("an XML file declaring UTF-8 by another name, or ASCII, is read", async () => {
+  await using bench = await cliBench();
+  const { env, connection, home } = bench;
+  const vms = connection.systemService().vmsService();
+  // Python's xml.etree writes encoding='us-ascii'; other tools write "utf8".
+  for (
+    const [name, encoding] of [["utf8vm", "utf8"], ["asciivm", "US-ASCII"], ["ascii2", "ascii"]]
+  ) {
+    const file = `${home.path}/${name}.xml`;
+    await Deno.writeTextFile(
+      file,
+      `<?xml version='1.0' encoding='${encoding}'?>\n<vm><name>${name}</name>${PLACE}</vm>\n`,
+    );
+    const run = await ovirt(["vm", "add", "--from", file], env);
+    assert.equal(run.code, 0, `${encoding}: ${run.stderr}`);
+    assert.equal((await vms.list({ search: `name=${name}` })).length, 1, encoding);
+  }
+});
+
 Deno.test("UTF-16 files with a byte order mark (PowerShell 5.1's Out-File) are read", async () => {
   await using bench = await cliBench();
   const { env, connection, home } = bench;
