@@ -21,7 +21,7 @@
 
 import { TICKET, transferShape } from "./behaviours/image_transfers.ts";
 import { ACTIVE_PHASES, stopTransfer } from "./behaviours/transfer_ends.ts";
-import { LAST_ACTIVITY, stopIfIdle } from "./transfer_inactivity.ts";
+import { LAST_ACTIVITY, requestBegins, stopIfIdle } from "./transfer_inactivity.ts";
 import { change } from "./behaviours/lifecycle.ts";
 import type { Engine, Reference } from "./engine.ts";
 import type { ImageBytes } from "./image_store.ts";
@@ -113,8 +113,15 @@ export async function answerImage(
     if (subresource === "extents") return extents(request, bytes, size);
     return await checksum(request, bytes, size);
   }
-  const ticket = { diskId, bytes, size, upload, count, touch, active, allow };
-  const answer = await answerData(engine, request, ticket);
+  // In progress (never idle) until its answer's body is sent, or the request's is read.
+  const finished = requestBegins(engine, transferId);
+  const ticket = { diskId, bytes, size, upload, count, touch, active, allow, finished };
+  let answer: Response;
+  try {
+    answer = await answerData(engine, request, ticket);
+  } finally {
+    if (request.method !== "GET") finished();
+  }
   const { traffic } = engine.images;
   const isData = ["PUT", "PATCH", "GET"].includes(request.method) && answer.ok;
   if (isData && quirks.cutEvery && ++traffic.dataRequests % quirks.cutEvery === 0) {
@@ -139,9 +146,11 @@ async function answerData(
     /** Whether the transfer is still active (a body in progress is cut off once it is not). */
     active: () => boolean;
     allow: string;
+    /** Ends the request's time in progress (a `GET`'s once its body is sent or given up). */
+    finished: () => void;
   },
 ): Promise<Response> {
-  const { diskId, bytes, size, upload, count, touch, active, allow } = ticket;
+  const { diskId, bytes, size, upload, count, touch, active, allow, finished } = ticket;
   const { quirks } = engine.images;
   switch (request.method) {
     case "OPTIONS":
@@ -156,7 +165,7 @@ async function answerData(
       return await write(engine, request, diskId, size, { count, active });
     case "GET":
     case "HEAD":
-      return read(request, bytes, size, { count: upload ? touch : count, active });
+      return read(request, bytes, size, { count: upload ? touch : count, active, finished });
     case "PATCH":
       if (quirks.legacyDaemon) break;
       if (!upload) return text(403, "This ticket does not allow writing");
@@ -255,7 +264,11 @@ function read(
   request: Request,
   image: ImageBytes,
   size: number,
-  { count, active }: { count: (bytes: number) => void; active: () => boolean },
+  { count, active, finished }: {
+    count: (bytes: number) => void;
+    active: () => boolean;
+    finished: () => void;
+  },
 ): Response {
   const range = request.headers.get("Range");
   let start = 0;
@@ -263,6 +276,7 @@ function read(
   if (range !== null) {
     const match = /^bytes=(\d+)-(\d*)$/.exec(range.trim());
     if (!match || Number(match[1]) >= size) {
+      finished();
       return new Response(null, { status: 416, headers: { "Content-Range": `bytes */${size}` } });
     }
     start = Number(match[1]);
@@ -274,19 +288,29 @@ function read(
   };
   if (range !== null) headers["Content-Range"] = `bytes ${start}-${end}/${size}`;
   const status = range === null ? 200 : 206;
-  if (request.method === "HEAD") return new Response(null, { status, headers });
+  if (request.method === "HEAD" || size === 0) {
+    finished();
+    return new Response(null, { status, headers });
+  }
   let offset = start;
   const body = new ReadableStream<Uint8Array>({
     pull(controller) {
-      if (!active()) return controller.close(); // short of Content-Length: the client sees a cut
+      if (!active()) { // short of Content-Length: the client sees a cut
+        finished();
+        return controller.close();
+      }
       const length = Math.min(READ_CHUNK, end + 1 - offset);
       controller.enqueue(image.read(offset, length));
       offset += length;
       count(length);
-      if (offset > end) controller.close();
+      if (offset > end) {
+        finished();
+        controller.close();
+      }
     },
+    cancel: finished,
   }, { highWaterMark: 0 });
-  return new Response(size === 0 ? null : body, { status, headers });
+  return new Response(body, { status, headers });
 }
 
 async function patch(

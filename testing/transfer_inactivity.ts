@@ -21,6 +21,31 @@ export const LAST_ACTIVITY = "$lastActivity";
 /** The engine's default `inactivity_timeout`, in seconds. */
 export const DEFAULT_INACTIVITY_TIMEOUT = 60;
 
+/** How many data requests of each transfer are in progress, by engine and transfer id. */
+const inProgress = new WeakMap<Engine, Map<string, number>>();
+
+/**
+ * Notes that a request to transfer `transferId`'s ticket is in progress until the function
+ * returned is called (once is enough): as imageio, a ticket with a request in progress is not
+ * idle, however slowly its body moves.
+ */
+export function requestBegins(engine: Engine, transferId: string): () => void {
+  let counts = inProgress.get(engine);
+  if (!counts) inProgress.set(engine, counts = new Map());
+  counts.set(transferId, (counts.get(transferId) ?? 0) + 1);
+  let ended = false;
+  return () => {
+    if (ended) return;
+    ended = true;
+    const left = (counts.get(transferId) ?? 1) - 1;
+    if (left > 0) counts.set(transferId, left);
+    else counts.delete(transferId);
+    // Idle from now on, not since the request began.
+    const transfer = engine.store.get("imagetransfers", transferId);
+    if (transfer) engine.store.put("imagetransfers", { ...transfer, [LAST_ACTIVITY]: Date.now() });
+  };
+}
+
 /** The watch timer of each transfer, by engine and transfer id. */
 const watches = new WeakMap<Engine, Map<string, ReturnType<typeof setTimeout>>>();
 
@@ -32,6 +57,7 @@ export function stopIfIdle(engine: Engine, transferId: string, now = Date.now())
   const transfer = engine.store.get("imagetransfers", transferId);
   if (!transfer || !ACTIVE_PHASES.has(transfer.phase as string)) return false;
   if (timeoutOf(transfer) <= 0) return false; // 0: no timeout
+  if (inProgress.get(engine)?.has(transferId)) return false; // a request in progress
   const idle = now - ((transfer[LAST_ACTIVITY] as number | undefined) ?? now);
   if (idle <= timeoutOf(transfer)) return false;
   const reason = `the transfer was inactive for ${Math.round(idle / 1000)} s`;

@@ -164,6 +164,30 @@ Deno.test("rules: a transfer in use is not stopped for inactivity", async () => 
   await service.cancel();
 });
 
+Deno.test("rules: a download whose reader pauses is not stopped while its request is open", async () => {
+  // As imageio: a ticket with a request in progress is never idle, however slowly it moves.
+  await using session = await simulatorSession({ delay: 0 });
+  const { connection } = session;
+  const diskId = await newDisk(connection, "slow-reader", types.DiskFormat.RAW, 16 * MIB);
+  const transfer = await startTransfer(connection, diskId, {
+    direction: types.ImageTransferDirection.DOWNLOAD,
+    inactivityTimeout: 1,
+  });
+  const response = await fetch(transfer.proxyUrl!);
+  const reader = response.body!.getReader();
+  let read = (await reader.read()).value!.length;
+  await new Promise((resolve) => setTimeout(resolve, 2500)); // the reader's consumer is busy
+  for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) {
+    read += chunk.value.length;
+  }
+  assert.equal(read, 16 * MIB, "the whole body came");
+  const service = connection.systemService().imageTransfersService().imageTransferService(
+    transfer.id!,
+  );
+  assert.equal((await service.get()).phase, types.ImageTransferPhase.TRANSFERRING);
+  await service.cancel();
+});
+
 /** Writes `bytes` at `offset` through the transfer's ticket; answers the status. */
 async function put(transfer: types.ImageTransfer, offset: number, bytes: Uint8Array<ArrayBuffer>) {
   const response = await fetch(transfer.proxyUrl!, {
