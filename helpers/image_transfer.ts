@@ -110,6 +110,14 @@ function refuseUnfit(disk: Disk, size: number, format?: DiskFormat, header?: Uin
   const provisioned = disk.provisionedSize;
   if (provisioned === undefined) return;
   const virtualSize = header ? qcowVirtualSize(header) : undefined;
+  if (header && virtualSize === undefined) {
+    // Raw bytes sent as the volume of a qcow2 disk would overwrite its qcow2 file.
+    throw refuse(
+      `the source is no qcow2 image, and the upload is a cow (qcow2) one${
+        format === disk.format ? ", the disk's format" : ""
+      }: give format "raw" to write raw guest data into the disk`,
+    );
+  }
   if (virtualSize !== undefined) {
     if (disk.format === DiskFormat.RAW) {
       throw refuse("a qcow2 image goes into a cow disk, not raw");

@@ -46,6 +46,9 @@ export function requestBegins(engine: Engine, transferId: string): () => void {
   };
 }
 
+/** The longest delay a timer takes, in milliseconds (a longer one fires at once). */
+const LONGEST_TIMER = 2 ** 31 - 1;
+
 /** The watch timer of each transfer, by engine and transfer id. */
 const watches = new WeakMap<Engine, Map<string, ReturnType<typeof setTimeout>>>();
 
@@ -76,7 +79,8 @@ export function watchInactivity(engine: Engine, transferId: string): void {
   if (!timers) watches.set(engine, timers = new Map());
   const arm = (delay: number) => {
     clearTimeout(timers.get(transferId));
-    const timer = setTimeout(check, delay);
+    // At most what a timer holds (some 24 days): a longer timeout is checked again then.
+    const timer = setTimeout(check, Math.min(delay, LONGEST_TIMER));
     Deno.unrefTimer(timer);
     timers.set(transferId, timer);
   };

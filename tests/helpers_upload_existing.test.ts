@@ -132,6 +132,24 @@ Deno.test("uploadDisk: a qcow2 image into a raw disk, or larger than the disk, i
   assert.deepEqual(stored.subarray(0, image.length), image);
 });
 
+Deno.test("uploadDisk: raw bytes sent as a cow disk's qcow2 file are refused; as raw they go", async () => {
+  await using t = await simulatorSession({ delay: 0 });
+  const cow = await cowDisk(t.connection, MIB);
+  const bytes = new Uint8Array(MIB).fill(7);
+  await refusedUpFront(
+    t.connection,
+    cow,
+    uploadDisk(t.connection, cow, bytes, bytes.length, FAST),
+    `the source is no qcow2 image, and the upload is a cow (qcow2) one, the disk's format: ` +
+      `give format "raw" to write raw guest data into the disk`,
+  );
+  const sent = await uploadDisk(t.connection, cow, bytes, bytes.length, {
+    ...FAST,
+    format: types.DiskFormat.RAW,
+  });
+  assert.equal(sent.phase, types.ImageTransferPhase.FINISHED_SUCCESS);
+});
+
 Deno.test("uploadDisk: a failure once the transfer is made says the disk may now be illegal", async () => {
   await using t = await simulatorSession({ delay: 0 });
   const diskId = await rawDisk(t.connection, MIB);

@@ -188,6 +188,34 @@ Deno.test("rules: a download whose reader pauses is not stopped while its reques
   await service.cancel();
 });
 
+Deno.test("rules: an inactivity timeout past what a timer holds is kept without spinning", async () => {
+  await using session = await simulatorSession({ delay: 0 });
+  const { connection } = session;
+  const diskId = await newDisk(connection, "long-wait", types.DiskFormat.RAW);
+  // A delay past 2^31 - 1 ms fires at once: a watch re-armed with one would spin.
+  const realSetTimeout = globalThis.setTimeout;
+  let overlong = 0;
+  globalThis.setTimeout = ((handler: () => void, delay?: number) => {
+    if ((delay ?? 0) > 2 ** 31 - 1) overlong++;
+    return realSetTimeout(handler, delay);
+  }) as typeof setTimeout;
+  try {
+    const transfer = await startTransfer(connection, diskId, {
+      direction: types.ImageTransferDirection.DOWNLOAD,
+      inactivityTimeout: 2 ** 31 - 1, // seconds: some 68 years
+    });
+    await new Promise((resolve) => realSetTimeout(resolve, 300));
+    const service = connection.systemService().imageTransfersService().imageTransferService(
+      transfer.id!,
+    );
+    assert.equal((await service.get()).phase, types.ImageTransferPhase.TRANSFERRING);
+    await service.cancel();
+  } finally {
+    globalThis.setTimeout = realSetTimeout;
+  }
+  assert.equal(overlong, 0, "no timer armed past what it can hold");
+});
+
 /** Writes `bytes` at `offset` through the transfer's ticket; answers the status. */
 async function put(transfer: types.ImageTransfer, offset: number, bytes: Uint8Array<ArrayBuffer>) {
   const response = await fetch(transfer.proxyUrl!, {
