@@ -8,6 +8,7 @@
 import assert from "node:assert/strict";
 import { Connection, type JobsSource, OvirtError, uploadImage, waitForJobs } from "../mod.ts";
 import { type Simulator, startSimulator } from "../testing/mod.ts";
+import { outcomeWithin } from "./outcome_within.ts";
 
 const MIB = 1024 * 1024;
 
@@ -15,14 +16,8 @@ const MIB = 1024 * 1024;
 const HANG = 20_000;
 
 /** `promise`'s outcome, or `"still pending"` after {@link HANG} ms. */
-async function outcome(promise: Promise<unknown>): Promise<unknown> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const pending = new Promise((resolve) => timer = setTimeout(resolve, HANG, "still pending"));
-  try {
-    return await Promise.race([promise.then(() => "resolved", (error) => error), pending]);
-  } finally {
-    clearTimeout(timer);
-  }
+function outcome(promise: Promise<unknown>): Promise<unknown> {
+  return outcomeWithin(promise, HANG);
 }
 
 function connect(sim: Simulator): Connection {

@@ -10,6 +10,7 @@
 import assert from "node:assert/strict";
 import { Connection, downloadDisk, downloadImage, TimeoutError, uploadImage } from "../mod.ts";
 import { proxiedDisk } from "./transfer_proxied_disk.ts";
+import { outcomeWithin } from "./outcome_within.ts";
 
 const MIB = 1024 * 1024;
 
@@ -17,14 +18,8 @@ const MIB = 1024 * 1024;
 const HANG = 8_000;
 
 /** `promise`'s outcome, or `"still pending"` after {@link HANG} ms. */
-async function outcome(promise: Promise<unknown>): Promise<unknown> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const pending = new Promise((resolve) => timer = setTimeout(resolve, HANG, "still pending"));
-  try {
-    return await Promise.race([promise.then(() => "resolved", (error) => error), pending]);
-  } finally {
-    clearTimeout(timer);
-  }
+function outcome(promise: Promise<unknown>): Promise<unknown> {
+  return outcomeWithin(promise, HANG);
 }
 
 /**

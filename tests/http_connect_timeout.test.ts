@@ -2,6 +2,7 @@ import { spawnScript } from "./script_child.ts";
 import assert from "node:assert/strict";
 import { Connection, type ConnectionOptions } from "../mod.ts";
 import { ConnectionError, TimeoutError } from "../transport/errors.ts";
+import { withPython } from "./python_available.ts";
 
 /**
  * A loopback port whose connections never complete: a listening socket with a backlog of
@@ -30,17 +31,6 @@ async function blackHole() {
       await python.status;
     },
   };
-}
-
-const hasPython = await new Deno.Command("python3", { args: ["-c", ""] }).output().then(
-  (output) => output.success,
-  () => false,
-);
-
-/** A test's name and whether it is skipped: these tests need python3 to make a black hole. */
-function withPython(name: string): { name: string; ignore: boolean } {
-  const skipped = " (skipped: needs python3 to make a port that never accepts)";
-  return { name: hasPython ? name : name + skipped, ignore: !hasPython };
 }
 
 for (const [name, extra] of [["fetch", {}], ["node:http", { insecure: true }]] as const) {

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { Connection, type ConnectionOptions } from "../mod.ts";
 import { ConnectionError, TimeoutError } from "../transport/errors.ts";
+import { withPython } from "./python_available.ts";
 
 /**
  * An engine on loopback that answers a few requests and then goes away as a powered-off host
@@ -72,17 +73,6 @@ time.sleep(60)
       await python.status;
     },
   };
-}
-
-const hasPython = await new Deno.Command("python3", { args: ["-c", ""] }).output().then(
-  (output) => output.success,
-  () => false,
-);
-
-/** A test's name and whether it is skipped: these tests need python3. */
-function withPython(name: string): { name: string; ignore: boolean } {
-  const skipped = " (skipped: needs python3 to make a port that never accepts)";
-  return { name: hasPython ? name : name + skipped, ignore: !hasPython };
 }
 
 /** The rejection of `call` and the milliseconds it took. */
