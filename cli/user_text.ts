@@ -1,15 +1,17 @@
 /**
  * The text of a file a user wrote for `--from FILE` (`-`: standard input), decoded the way
  * editors save it: UTF-8, with or without a byte order mark, or UTF-16 with one (Windows
- * PowerShell 5.1's `>` and `Out-File`). Bytes of another encoding are refused, never replaced:
- * a Latin-1 `é` read as U+FFFD would reach the engine as another character. So is an XML
- * declaration naming another encoding: the engine's XML is UTF-8 both ways.
+ * PowerShell 5.1's `>` and `Out-File`; without one it is named). Bytes of another encoding
+ * are refused, never replaced: a Latin-1 `é` read as U+FFFD would reach the engine as another
+ * character. So is an XML declaration naming another encoding: the engine's XML is UTF-8 both
+ * ways.
  *
  * @module
  */
 
 import { untilAborted } from "../transport/abortable.ts";
 import { UsageError } from "./errors.ts";
+import { looksUtf16, notUtf8 } from "./strict_utf8.ts";
 
 const SAVE = "save it as UTF-8";
 
@@ -43,6 +45,8 @@ function decode(bytes: Uint8Array, what: string): string {
     ? ["utf-8", 3]
     : ["utf-8", 0];
   const body = bytes.subarray(mark);
+  // Its ASCII would read as UTF-8 holding zero bytes, its other letters as bytes not UTF-8.
+  if (mark === 0 && looksUtf16(body)) throw new UsageError(`${what}: ${notUtf8(body)}: ${SAVE}`);
   let text: string | undefined;
   try {
     text = new TextDecoder(encoding, { fatal: true, ignoreBOM: true }).decode(body);
@@ -62,29 +66,7 @@ function decode(bytes: Uint8Array, what: string): string {
   if (encoding !== "utf-8") {
     throw new UsageError(`${what}: it starts as UTF-16 but is not valid UTF-16: ${SAVE}`);
   }
-  throw new UsageError(`${what}: not UTF-8 at ${firstInvalid(body, mark)}: ${SAVE}`);
-}
-
-/**
- * Where the first byte of `bytes` that is not UTF-8 is, as "line L, column C (byte offset B)";
- * `skipped` bytes (a byte order mark) came before `bytes` in the file.
- */
-function firstInvalid(bytes: Uint8Array, skipped: number): string {
-  // Decoded with replacement, the text before the first U+FFFD that the file does not spell
-  // out (EF BF BD) is exact: encoded again, its length is the bad byte's offset.
-  const text = new TextDecoder("utf-8", { ignoreBOM: true }).decode(bytes);
-  const encoder = new TextEncoder();
-  let offset = 0, from = 0, at = text.indexOf("\uFFFD");
-  for (; at >= 0; at = text.indexOf("\uFFFD", at + 1)) {
-    offset += encoder.encode(text.slice(from, at)).length;
-    if (bytes[offset] !== 0xef || bytes[offset + 1] !== 0xbf || bytes[offset + 2] !== 0xbd) break;
-    offset += 3;
-    from = at + 1;
-  }
-  const before = text.slice(0, at);
-  const line = before.split("\n").length;
-  const column = [...before.slice(before.lastIndexOf("\n") + 1)].length + 1;
-  return `line ${line}, column ${column} (byte offset ${skipped + offset})`;
+  throw new UsageError(`${what}: ${notUtf8(body, mark)}: ${SAVE}`);
 }
 
 /** All of standard input, or `signal`'s reason as soon as it aborts (Ctrl-C while waiting). */

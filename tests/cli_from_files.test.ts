@@ -2,8 +2,9 @@
  * `--from FILE` (and `--from -`) as users' editors write it, run as processes against a
  * simulator: bytes that are not UTF-8 are refused saying where (never sent as U+FFFD), as is
  * an XML declaration of another encoding; UTF-16 with a byte order mark (Windows PowerShell
- * 5.1) is read; comments and processing instructions may come before the XML root; an empty
- * element of a member whose value is not a string is named as empty, not as unknown.
+ * 5.1) is read, and named when it has none; comments and processing instructions may come
+ * before the XML root; an empty element of a member whose value is not a string is named as
+ * empty, not as unknown.
  */
 
 import assert from "node:assert/strict";
@@ -179,6 +180,26 @@ Deno.test("UTF-16 files with a byte order mark (PowerShell 5.1's Out-File) are r
     oneErrorLine(run),
     `ovirt: --from ${broken}: it starts as UTF-16 but is not valid UTF-16: save it as UTF-8`,
   );
+
+  // Without its byte order mark, UTF-16 is named as such, XML or JSON, little- or big-endian,
+  // ASCII only (which would read as UTF-8 holding zero bytes) or not.
+  const unmarked = `${home.path}/unmarked16`;
+  for (
+    const [text, littleEndian] of [
+      ["<vm><name>no-bom</name></vm>", true],
+      ['{"name": "no-bom"}', false],
+      ["<vm><description>caf\u00e9</description></vm>", true],
+    ] as const
+  ) {
+    await Deno.writeFile(unmarked, utf16(text, littleEndian).subarray(2));
+    const refused = await ovirt(["vm", "add", "--from", unmarked], env);
+    assert.equal(refused.code, 2, `${text}: ${refused.stderr}`);
+    assert.equal(
+      oneErrorLine(refused),
+      `ovirt: --from ${unmarked}: UTF-16 without a byte order mark: save it as UTF-8`,
+    );
+  }
+  assert.deepEqual(await vms.list({ search: "name=no-bom" }), [], "nothing was added");
 });
 
 Deno.test("comments and processing instructions may come before the XML root", async () => {
