@@ -1,0 +1,125 @@
+/**
+ * What `ovirt` reads besides `--from` is decoded as strictly, run as processes against a
+ * simulator whose password has an é: a password typed on a terminal or piped in that is not
+ * UTF-8 is refused before it is sent (never sent as U+FFFD to fail as a wrong password), a
+ * config file that is not UTF-8 is refused naming it, and a session file damaged so is
+ * treated as no session, as any other damage to it.
+ */
+
+import assert from "node:assert/strict";
+import { type Simulator, startSimulator } from "../testing/mod.ts";
+import { CLI, cliHome, type CliRun, oneErrorLine, spawnOvirt } from "./cli_harness.ts";
+
+const encoder = new TextEncoder();
+const PASSWORD = "caf\u00e9";
+
+/** `text`'s bytes, each `\u00e9` in it written as the single Latin-1 byte 0xE9. */
+function latin1(text: string): Uint8Array {
+  return Uint8Array.from(text, (char) => char === "\u00e9" ? 0xe9 : char.charCodeAt(0));
+}
+
+/** Runs `ovirt args...` with `env`, `bytes` on its standard input. */
+async function ovirtFed(
+  args: readonly string[],
+  env: Record<string, string>,
+  bytes: Uint8Array,
+): Promise<CliRun> {
+  const child = spawnOvirt(args, env, "piped");
+  const writer = child.stdin.getWriter();
+  await writer.write(bytes);
+  await writer.close();
+  const { code, stdout, stderr } = await child.output();
+  const decoder = new TextDecoder();
+  return { code, stdout: decoder.decode(stdout), stderr: decoder.decode(stderr) };
+}
+
+/** A simulator whose password is {@link PASSWORD}, and the variables naming its engine. */
+async function bench(): Promise<{ sim: Simulator; env: Record<string, string> } & AsyncDisposable> {
+  const sim = await startSimulator({ delay: 0, password: PASSWORD });
+  const home = await cliHome();
+  return {
+    sim,
+    env: { ...home.env, OVIRT_URL: sim.url, OVIRT_USERNAME: sim.username },
+    async [Symbol.asyncDispose]() {
+      await home[Symbol.asyncDispose]();
+      await sim[Symbol.asyncDispose]();
+    },
+  };
+}
+
+Deno.test("a password piped in that is not UTF-8 is refused before it is sent", async () => {
+  await using run = await bench();
+  const { sim, env } = run;
+  for (const line of ["caf\u00e9\n", "caf\u00e9\r\nmore", "caf\u00e9"]) {
+    const piped = await ovirtFed(["login"], env, latin1(line));
+    assert.equal(piped.code, 2, piped.stderr);
+    assert.equal(
+      oneErrorLine(piped),
+      "ovirt: The password read from standard input is not valid UTF-8: give it in UTF-8",
+    );
+  }
+  assert.equal(sim.loginCount, 0);
+
+  // The same password in UTF-8, after a byte order mark (Notepad's), logs in; so does a first
+  // line whose next one is not UTF-8.
+  const marked = [0xef, 0xbb, 0xbf, ...encoder.encode(`${PASSWORD}\r\n`)];
+  const nextLineLatin = [...encoder.encode(`${PASSWORD}\n`), 0xe9];
+  for (const bytes of [marked, nextLineLatin]) {
+    const good = await ovirtFed(["login"], env, new Uint8Array(bytes));
+    assert.equal(good.code, 0, good.stderr);
+  }
+  assert.equal(sim.loginCount, 2);
+});
+
+/** Whether util-linux `script` can make a pseudo-terminal here (it needs /dev/pts). */
+const hasTerminal = new Deno.Command("script", {
+  args: ["-q", "-e", "-c", "true", "/dev/null"],
+  stdin: "null",
+  stdout: "null",
+  stderr: "null",
+}).output().then((result) => result.success, () => false);
+
+/** `ovirt login` under a pseudo-terminal, `typed` typed once its prompt shows. */
+async function loginOnTerminal(
+  env: Record<string, string>,
+  typed: Uint8Array,
+): Promise<{ code: number; screen: string }> {
+  const command = [Deno.execPath(), "run", "-A", CLI, "login"].map((word) => `'${word}'`);
+  const child = new Deno.Command("script", {
+    args: ["-q", "-e", "-c", command.join(" "), "/dev/null"],
+    env: { ...env, NO_COLOR: "1", TERM: "xterm" },
+    stdin: "piped",
+    stdout: "piped",
+    stderr: "null",
+  }).spawn();
+  const writer = child.stdin.getWriter();
+  let screen = "";
+  for await (const text of child.stdout.pipeThrough(new TextDecoderStream())) {
+    const prompted = screen.includes("Password for");
+    screen += text;
+    if (!prompted && screen.includes("Password for")) await writer.write(typed);
+  }
+  await writer.close().catch(() => {});
+  return { code: (await child.status).code, screen };
+}
+
+Deno.test({
+  name: "a password typed on a terminal that is not UTF-8 is refused before it is sent",
+  ignore: !(await hasTerminal),
+  fn: async () => {
+    await using run = await bench();
+    const { sim, env } = run;
+    const bad = await loginOnTerminal(env, latin1(`${PASSWORD}\r`));
+    assert.equal(bad.code, 2, bad.screen);
+    assert.match(
+      bad.screen,
+      /ovirt: The password typed is not valid UTF-8: check the terminal's encoding\r\n/,
+    );
+    assert.ok(!bad.screen.includes("caf"), "nothing typed is shown");
+    assert.equal(sim.loginCount, 0);
+
+    const good = await loginOnTerminal(env, encoder.encode(`${PASSWORD}\r`));
+    assert.equal(good.code, 0, good.screen);
+    assert.equal(sim.loginCount, 1);
+  },
+});
