@@ -9,6 +9,7 @@
 import { insecureVariable } from "../helpers/options_from_env.ts";
 import { CliError, EXIT, UsageError } from "./errors.ts";
 import { replacePrivateFile } from "./private_file.ts";
+import { notUtf8, utf8Text } from "./strict_utf8.ts";
 
 /** One named set of connection settings. Passwords are never stored here. */
 export interface Profile {
@@ -68,20 +69,26 @@ export function nowhereToWrite(what: string, variable: string): CliError {
   );
 }
 
-/** Reads the config file; a missing file (or no config folder at all) is an empty config. */
+/**
+ * Reads the config file (UTF-8, after a byte order mark or not); a missing file (or no config
+ * folder at all) is an empty config.
+ */
 export async function readConfig(env: Env): Promise<ConfigFile> {
   const dir = configDir(env);
   if (dir === undefined) return { profiles: {} };
   const path = `${dir}/config.json`;
-  let text: string;
+  let bytes: Uint8Array;
   try {
-    text = await Deno.readTextFile(path);
+    bytes = await Deno.readFile(path);
   } catch (error) {
     if (error instanceof Deno.errors.NotFound) return { profiles: {} };
     throw new CliError(`Cannot read ${path}: ${(error as Error).message}`);
   }
   // A config that cannot be read as one is a bad setting, as one with a key that is none:
-  // exit 2, saying how to get out of it.
+  // exit 2, saying how to get out of it. Bytes that are not UTF-8 are not read as U+FFFD: a
+  // profile would hold another user name than the one written.
+  const text = utf8Text(bytes);
+  if (text === undefined) throw new UsageError(`${path}: ${notUtf8(bytes)}: save it as UTF-8`);
   const recover = "mend it, or remove it and make the profiles again with `ovirt profile set`";
   if (text.trim() === "") throw new UsageError(`${path} is empty: ${recover}`);
   let parsed: unknown;

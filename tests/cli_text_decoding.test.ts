@@ -8,7 +8,7 @@
 
 import assert from "node:assert/strict";
 import { type Simulator, startSimulator } from "../testing/mod.ts";
-import { CLI, cliHome, type CliRun, oneErrorLine, spawnOvirt } from "./cli_harness.ts";
+import { CLI, cliHome, type CliRun, oneErrorLine, ovirt, spawnOvirt } from "./cli_harness.ts";
 
 const encoder = new TextEncoder();
 const PASSWORD = "caf\u00e9";
@@ -122,4 +122,38 @@ Deno.test({
     assert.equal(good.code, 0, good.screen);
     assert.equal(sim.loginCount, 1);
   },
+});
+
+Deno.test("a config file that is not UTF-8 is refused, naming it and where", async () => {
+  await using run = await bench();
+  const { env } = run;
+  const path = `${env.XDG_CONFIG_HOME}/ovirt/config.json`;
+  await Deno.mkdir(`${env.XDG_CONFIG_HOME}/ovirt`, { recursive: true });
+  const text = '{"profiles": {"lab": {"username": "jos\u00e9@internal"}}}';
+  await Deno.writeFile(path, latin1(text));
+  const at = text.indexOf("\u00e9");
+  for (const args of [["profile", "show", "lab"], ["vms", "list"]]) {
+    const refused = await ovirt(args, { ...env, OVIRT_PASSWORD: PASSWORD });
+    assert.equal(refused.code, 2, refused.stderr);
+    assert.equal(
+      oneErrorLine(refused),
+      `ovirt: ${path}: not UTF-8 at line 1, column ${at + 1} (byte offset ${at}): ` +
+        "save it as UTF-8",
+    );
+  }
+
+  // Notepad's UTF-16 without a byte order mark is named; UTF-8 after one is read.
+  const utf16 = new Uint8Array(2 * text.length);
+  [...text].forEach((char, i) => utf16[2 * i] = char.charCodeAt(0));
+  await Deno.writeFile(path, utf16);
+  const wide = await ovirt(["profile", "show", "lab"], env);
+  assert.equal(wide.code, 2, wide.stderr);
+  assert.equal(
+    oneErrorLine(wide),
+    `ovirt: ${path}: UTF-16 without a byte order mark: save it as UTF-8`,
+  );
+  await Deno.writeFile(path, new Uint8Array([0xef, 0xbb, 0xbf, ...encoder.encode(text)]));
+  const shown = await ovirt(["profile", "show", "lab", "-o", "json"], env);
+  assert.equal(shown.code, 0, shown.stderr);
+  assert.equal(JSON.parse(shown.stdout).username, "jos\u00e9@internal");
 });
