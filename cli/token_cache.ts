@@ -7,9 +7,11 @@
  * @module
  */
 
+import { isSendableToken } from "../transport/options.ts";
 import { CliError } from "./errors.ts";
 import { cacheDir, type Env, nowhereToWrite } from "./config.ts";
 import { replacePrivateFile } from "./private_file.ts";
+import { utf8Text } from "./strict_utf8.ts";
 
 /** A cached session. */
 export interface CachedSession {
@@ -59,20 +61,27 @@ function normalizeUrl(url: string): string {
   return url.replace(/\/+$/, "");
 }
 
-/** The cached session for `url`, if there is a readable one. */
+/**
+ * The cached session for `url`, if there is a readable one: a damaged file (not UTF-8, not
+ * JSON, no token or one that cannot be sent) is none, which the next login replaces.
+ */
 export async function readSession(env: Env, url: string): Promise<CachedSession | undefined> {
   const path = await sessionPath(env, url);
   if (path === undefined) return undefined;
-  let text: string;
+  let bytes: Uint8Array;
   try {
-    text = await Deno.readTextFile(path);
+    bytes = await Deno.readFile(path);
   } catch (error) {
     if (error instanceof Deno.errors.NotFound) return undefined;
     throw new CliError(`Cannot read the cached session ${path}: ${(error as Error).message}`);
   }
+  // Bytes that are not UTF-8 are damage too, not a token with U+FFFD in it.
+  const text = utf8Text(bytes);
+  if (text === undefined) return undefined;
   try {
     const session = JSON.parse(text) as CachedSession;
-    return typeof session.token === "string" && normalizeUrl(session.url) === normalizeUrl(url)
+    return typeof session.token === "string" && isSendableToken(session.token) &&
+        normalizeUrl(session.url) === normalizeUrl(url)
       ? session
       : undefined;
   } catch {

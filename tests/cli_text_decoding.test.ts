@@ -2,8 +2,8 @@
  * What `ovirt` reads besides `--from` is decoded as strictly, run as processes against a
  * simulator whose password has an é: a password typed on a terminal or piped in that is not
  * UTF-8 is refused before it is sent (never sent as U+FFFD to fail as a wrong password), a
- * config file that is not UTF-8 is refused naming it, and a session file damaged so is
- * treated as no session, as any other damage to it.
+ * config file that is not UTF-8 is refused naming it, and a session file damaged so (or whose
+ * token could not be sent) is treated as no session, as any other damage to it.
  */
 
 import assert from "node:assert/strict";
@@ -156,4 +156,34 @@ Deno.test("a config file that is not UTF-8 is refused, naming it and where", asy
   const shown = await ovirt(["profile", "show", "lab", "-o", "json"], env);
   assert.equal(shown.code, 0, shown.stderr);
   assert.equal(JSON.parse(shown.stdout).username, "jos\u00e9@internal");
+});
+
+Deno.test("a session file not UTF-8, or whose token cannot be sent, is none", async () => {
+  await using run = await bench();
+  const { sim, env } = run;
+  const login = await ovirt(["login"], { ...env, OVIRT_PASSWORD: PASSWORD });
+  assert.equal(login.code, 0, login.stderr);
+  const dir = `${env.XDG_CACHE_HOME}/ovirt/sessions`;
+  const [entry] = await Array.fromAsync(Deno.readDir(dir));
+  const path = `${dir}/${entry.name}`;
+  const session = JSON.parse(await Deno.readTextFile(path));
+  // A byte of the token turned into a Latin-1 é, or into a UTF-8 one, which no token holds.
+  let logins = 1;
+  for (const damage of [latin1, (text: string) => encoder.encode(text)]) {
+    const token = `${session.token.slice(1)}\u00e9`;
+    await Deno.writeFile(path, damage(JSON.stringify({ ...session, token })));
+    const alone = await ovirt(["vms", "list", "-o", "ids"], env);
+    assert.equal(alone.code, 4, alone.stderr);
+    assert.match(oneErrorLine(alone), /^ovirt: Not logged in: run `ovirt login`/);
+    const withPassword = await ovirt(["vms", "list", "-o", "ids"], {
+      ...env,
+      OVIRT_PASSWORD: PASSWORD,
+    });
+    assert.equal(withPassword.code, 0, withPassword.stderr);
+    assert.ok(withPassword.stdout.trim() !== "", "the VMs were listed");
+    assert.equal(sim.loginCount, ++logins, "the password logged in again");
+  }
+  const again = await ovirt(["login"], { ...env, OVIRT_PASSWORD: PASSWORD });
+  assert.equal(again.code, 0, again.stderr);
+  assert.match(JSON.parse(await Deno.readTextFile(path)).token, /^[\x21-\x7e]+$/);
 });
