@@ -10,7 +10,13 @@ import { STRUCTS } from "./model.ts";
 import { UsageError } from "./errors.ts";
 import { readUserText } from "./user_text.ts";
 import { fromJson } from "./values.ts";
-import { emptyValues, leftOutElements, leftOutTexts, rootTag } from "./xml_members.ts";
+import {
+  emptyValues,
+  leftOutElements,
+  leftOutTexts,
+  repeatedMembers,
+  rootTag,
+} from "./xml_members.ts";
 
 /** The `type` object in file `path` (`-`: standard input, given up when `signal` aborts). */
 export async function readObjectFile(
@@ -38,6 +44,14 @@ export async function readObjectFile(
       throw new UsageError(
         `${what}: ${empty.map((path) => `<${path}>`).join(", ")} ` +
           `${empty.length > 1 ? "have" : "has"} no value (write one, or leave the element out)`,
+      );
+    }
+    // Before the elements left out: those of all but the last of a repeated member are.
+    const repeated = repeatedMembers(text, type);
+    if (repeated.length > 0) {
+      throw new UsageError(
+        `${what}: ${repeated.map(({ path, at }) => `<${path}> given again at ${at}`).join(", ")}` +
+          `: ${repeated.length > 1 ? "each holds" : "it holds"} one value (keep one)`,
       );
     }
     const unknown = leftOutElements(text, tag!, read);

@@ -6,8 +6,9 @@
  * (`<link>` and `<actions>`, an engine's links, excepted); so was the text of an element that
  * written back has none (`<cluster>Default</cluster>`, where a cluster is an object). An empty
  * element of a member whose value is not a string (`<memory/>`) is read as absent too: it is
- * named as empty, not as unknown. The root's tag is found the same way, past comments and
- * processing instructions.
+ * named as empty, not as unknown; a member that holds one value given twice (two `<name>`),
+ * as repeated. The root's tag is found the same way, past comments and processing
+ * instructions.
  *
  * @module
  */
@@ -56,6 +57,18 @@ export function emptyValues(text: string, type: string): string[] {
  * and it holds one value (a member that is no list, or an item of a list).
  */
 function kindAt(type: string, words: string[]): string | undefined {
+  const at = memberAt(type, words);
+  return at !== undefined && (!at.member.list || at.item) ? at.member.kind : undefined;
+}
+
+/**
+ * The member of a `type` that the element at `words` below its root is, and whether the
+ * element is an item of that member's list; undefined where the model has no such member.
+ */
+function memberAt(
+  type: string,
+  words: string[],
+): { member: MemberMeta; item: boolean } | undefined {
   let member: MemberMeta | undefined, item = false;
   for (const word of words) {
     if (member?.list && !item) {
@@ -68,7 +81,40 @@ function kindAt(type: string, words: string[]): string | undefined {
     if (member === undefined) return undefined;
     item = false;
   }
-  return member !== undefined && (!member.list || item) ? member.kind : undefined;
+  return member === undefined ? undefined : { member, item };
+}
+
+/**
+ * The members of `text`, a `type` whose root is checked already, that hold one value but are
+ * given twice in the same element (two `<name>` in a `<vm>`, of which reading keeps the last),
+ * as paths with where the second one starts; each path once. The items of a list (`<disk>` in
+ * `<disks>`) are no repeats, nor is a list given twice, whose items reading joins.
+ */
+export function repeatedMembers(text: string, type: string): { path: string; at: string }[] {
+  const tokenizer = new XmlTokenizer();
+  tokenizer.push(new TextEncoder().encode(text));
+  tokenizer.end();
+  const open: string[] = [];
+  const seen: Set<string>[] = []; // the tags of the children of each open element so far
+  const repeated = new Map<string, string>();
+  for (let token = tokenizer.next(); token !== END_OF_DOCUMENT; token = tokenizer.next()) {
+    if (token === NEED_DATA) break; // cannot happen after end(); read whole already
+    if (token === START_TAG) {
+      const name = tokenizer.name;
+      const again = seen.at(-1)?.has(name) ?? false;
+      seen.at(-1)?.add(name);
+      open.push(name);
+      seen.push(new Set());
+      const path = open.join("/");
+      if (!again || repeated.has(path)) continue;
+      const at = memberAt(type, open.slice(1));
+      if (at !== undefined && !at.member.list) repeated.set(path, tokenizer.location());
+    } else if (token === END_TAG) {
+      open.pop();
+      seen.pop();
+    }
+  }
+  return [...repeated].map(([path, at]) => ({ path, at }));
 }
 
 /** The elements of `text` that reading it as `tag` left out, as paths (`vm/memroy`). */
