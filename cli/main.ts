@@ -25,11 +25,24 @@ import { Interrupt } from "./interrupt.ts";
 import { globalFlagsEnd, type OptionSpec, type ParsedFlags, parseFlags } from "./options.ts";
 import { SDK_VERSION } from "../transport/version.ts";
 import { OvirtError } from "../transport/errors.ts";
+import { envValue } from "../transport/env_value.ts";
 import { flagsOfVerb, runVerb } from "./resource_command.ts";
 import { callWords, nestedCall } from "./nested_command.ts";
 import { nestedCommandHelp } from "./nested_help.ts";
 import { SPECIAL } from "./special.ts";
 import { specialVerbs } from "./special_verbs.ts";
+
+/**
+ * Environment variable `name`; one that is not valid UTF-8 is a bad setting (exit 2), named
+ * without its value (it may be `OVIRT_PASSWORD`).
+ */
+function settingFromEnv(name: string): string | undefined {
+  try {
+    return envValue(name);
+  } catch (error) {
+    throw error instanceof OvirtError ? new UsageError(error.message) : error;
+  }
+}
 
 /**
  * Runs the command line `args` (without the program name) and resolves to the exit code.
@@ -43,7 +56,7 @@ import { specialVerbs } from "./special_verbs.ts";
  */
 export async function main(
   args: readonly string[],
-  env: (name: string) => string | undefined = (name) => Deno.env.get(name),
+  env: (name: string) => string | undefined = settingFromEnv,
 ): Promise<number> {
   // Ctrl-C, SIGTERM or SIGHUP aborts the command's calls; the connection is still closed (logout).
   using interrupt = new Interrupt();

@@ -15,6 +15,7 @@
 
 import type { ConnectionOptions } from "../transport/connection.ts";
 import { OvirtError } from "../transport/errors.ts";
+import { envValue } from "../transport/env_value.ts";
 
 const FLAGS: Readonly<Record<string, "url" | "username" | "password" | "caFile">> = {
   "--url": "url",
@@ -50,7 +51,7 @@ const VARIABLES = {
  */
 export function connectionOptionsFromEnv(
   args: readonly string[] = Deno.args,
-  env: (name: string) => string | undefined = (name) => Deno.env.get(name),
+  env: (name: string) => string | undefined = envValue,
 ): ConnectionOptions {
   const found: Partial<Record<"url" | "username" | "password" | "caFile", string>> = {};
   let insecureFlag: boolean | undefined;

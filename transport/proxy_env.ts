@@ -11,6 +11,8 @@
  * @module
  */
 
+import { envValue } from "./env_value.ts";
+
 /** The proxy for `url`: `explicit` when given, else the environment's choice, else none. */
 export function proxyFor(url: URL, explicit?: URL): URL | undefined {
   if (bypassed(url, readEnv("NO_PROXY") ?? readEnv("no_proxy") ?? "")) return undefined;
@@ -110,7 +112,7 @@ export function unreadableProxyVariables(explicit: boolean): string[] {
 }
 
 function readEnv(name: string): string | undefined {
-  return mayRead(name) ? Deno.env.get(name) : undefined;
+  return mayRead(name) ? envValue(name) : undefined;
 }
 
 function mayRead(name: string): boolean {

@@ -7,6 +7,7 @@
  */
 
 import { readableCertificates } from "./ca_certificates.ts";
+import { envValue } from "./env_value.ts";
 
 /** Where the usual systems keep their CA bundle, tried in order. */
 export const SYSTEM_CA_BUNDLES: readonly string[] = [
@@ -56,5 +57,5 @@ function envPath(name: string): string | undefined {
   if (Deno.permissions.querySync({ name: "env", variable: name }).state !== "granted") {
     return undefined;
   }
-  return Deno.env.get(name) || undefined;
+  return envValue(name) || undefined;
 }
