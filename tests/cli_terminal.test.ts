@@ -6,51 +6,8 @@
 
 import assert from "node:assert/strict";
 import { startSimulator } from "../testing/mod.ts";
-import { CLI, cliHome } from "./cli_harness.ts";
-
-/** Whether util-linux `script` can make a pseudo-terminal here (it needs /dev/pts). */
-const hasTerminal = new Deno.Command("script", {
-  args: ["-q", "-e", "-c", "true", "/dev/null"],
-  stdin: "null",
-  stdout: "null",
-  stderr: "null",
-}).output().then((result) => result.success, () => false);
-
-function quote(word: string): string {
-  return `'${word.replaceAll("'", `'\\''`)}'`;
-}
-
-/** Runs `ovirt args` under a pseudo-terminal; `answer` types text when `prompt` shows. */
-async function onTerminal(
-  args: string[],
-  env: Record<string, string>,
-  answer?: { prompt: string; text: string },
-): Promise<{ code: number; screen: string }> {
-  const command = [Deno.execPath(), "run", "-A", CLI, ...args].map(quote).join(" ");
-  const child = new Deno.Command("script", {
-    args: ["-q", "-e", "-c", command, "/dev/null"],
-    env: { ...env, NO_COLOR: "1", TERM: "xterm" },
-    stdin: "piped",
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-  const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
-  const writer = child.stdin.getWriter();
-  let screen = "";
-  let answered = answer === undefined;
-  while (true) {
-    const { value, done } = await reader.read();
-    if (done) break;
-    screen += value;
-    if (!answered && screen.includes(answer!.prompt)) {
-      answered = true;
-      await writer.write(new TextEncoder().encode(answer!.text));
-    }
-  }
-  await writer.close().catch(() => {});
-  await child.stderr.cancel();
-  return { code: (await child.status).code, screen };
-}
+import { cliHome } from "./cli_harness.ts";
+import { hasTerminal, onTerminal } from "./cli_terminal_run.ts";
 
 Deno.test({
   name: "ovirt on a terminal: password prompt without echo, progress bar redrawn in place",

@@ -8,7 +8,8 @@
 
 import assert from "node:assert/strict";
 import { type Simulator, startSimulator } from "../testing/mod.ts";
-import { CLI, cliHome, type CliRun, oneErrorLine, ovirt, spawnOvirt } from "./cli_harness.ts";
+import { cliHome, type CliRun, oneErrorLine, ovirt, spawnOvirt } from "./cli_harness.ts";
+import { hasTerminal, onTerminal } from "./cli_terminal_run.ts";
 
 const encoder = new TextEncoder();
 const PASSWORD = "caf\u00e9";
@@ -71,45 +72,16 @@ Deno.test("a password piped in that is not UTF-8 is refused before it is sent", 
   assert.equal(sim.loginCount, 2);
 });
 
-/** Whether util-linux `script` can make a pseudo-terminal here (it needs /dev/pts). */
-const hasTerminal = new Deno.Command("script", {
-  args: ["-q", "-e", "-c", "true", "/dev/null"],
-  stdin: "null",
-  stdout: "null",
-  stderr: "null",
-}).output().then((result) => result.success, () => false);
-
-/** `ovirt login` under a pseudo-terminal, `typed` typed once its prompt shows. */
-async function loginOnTerminal(
-  env: Record<string, string>,
-  typed: Uint8Array,
-): Promise<{ code: number; screen: string }> {
-  const command = [Deno.execPath(), "run", "-A", CLI, "login"].map((word) => `'${word}'`);
-  const child = new Deno.Command("script", {
-    args: ["-q", "-e", "-c", command.join(" "), "/dev/null"],
-    env: { ...env, NO_COLOR: "1", TERM: "xterm" },
-    stdin: "piped",
-    stdout: "piped",
-    stderr: "null",
-  }).spawn();
-  const writer = child.stdin.getWriter();
-  let screen = "";
-  for await (const text of child.stdout.pipeThrough(new TextDecoderStream())) {
-    const prompted = screen.includes("Password for");
-    screen += text;
-    if (!prompted && screen.includes("Password for")) await writer.write(typed);
-  }
-  await writer.close().catch(() => {});
-  return { code: (await child.status).code, screen };
-}
-
 Deno.test({
   name: "a password typed on a terminal that is not UTF-8 is refused before it is sent",
   ignore: !(await hasTerminal),
   fn: async () => {
     await using run = await bench();
     const { sim, env } = run;
-    const bad = await loginOnTerminal(env, latin1(`${PASSWORD}\r`));
+    const bad = await onTerminal(["login"], env, {
+      prompt: "Password for",
+      text: latin1(`${PASSWORD}\r`),
+    });
     assert.equal(bad.code, 2, bad.screen);
     assert.match(
       bad.screen,
@@ -118,7 +90,10 @@ Deno.test({
     assert.ok(!bad.screen.includes("caf"), "nothing typed is shown");
     assert.equal(sim.loginCount, 0);
 
-    const good = await loginOnTerminal(env, encoder.encode(`${PASSWORD}\r`));
+    const good = await onTerminal(["login"], env, {
+      prompt: "Password for",
+      text: `${PASSWORD}\r`,
+    });
     assert.equal(good.code, 0, good.screen);
     assert.equal(sim.loginCount, 1);
   },
