@@ -150,6 +150,12 @@ export interface TransferRequest {
    * done long work, such as imageio's checksum of a whole image.
    */
   timeout?: number;
+  /**
+   * Called once the request leaves the queue of the connection's request cap
+   * (`connections`) and is sent, never while it waits there: a limit of the caller's own on
+   * the server's answer starts then. It must not throw.
+   */
+  onSend?: () => void;
 }
 
 /** The answer to a {@link TransferRequest}; its body must be read or cancelled. */
@@ -431,6 +437,7 @@ export abstract class BaseConnection implements AsyncDisposable {
     const timeout = request.timeout === undefined
       ? this.#timeout
       : checkMilliseconds("transfer request's timeout", request.timeout);
+    checkFunction("transfer request's onSend", request.onSend);
     return await withDeadline(timeout, request.signal, async (deadline) => {
       // The deadline lets go of the caller's signal once the headers are in: the body (a
       // range of up to 128 MiB) must still stop at the caller's abort.
@@ -444,6 +451,7 @@ export abstract class BaseConnection implements AsyncDisposable {
           ? AbortSignal.any([deadline.signal!, signal])
           : deadline.signal,
         transfer: true,
+        onSend: request.onSend,
       });
       return { status: response.status, headers: response.headers, body: response.body };
     });

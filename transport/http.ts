@@ -35,6 +35,12 @@ export interface HttpRequest {
   /** Aborts the request, including the reading of its body. */
   readonly signal?: AbortSignal;
   /**
+   * Called once the request has its slot of the connection's cap and goes to the transport,
+   * not while it waits for the slot (see `HttpClient.send`): a time limit on the server's
+   * answer starts there. It must not throw.
+   */
+  readonly onSend?: () => void;
+  /**
    * Sent at once even when the connection's cap is reached (see `Limiter.pastCap`): the
    * logout of a connection being closed, which must not wait for the calls in flight.
    */

@@ -42,8 +42,9 @@ export class HttpClient {
 
   /**
    * Sends `request` in `slot` (the function giving back a slot of the cap, taken for this
-   * request), or, without one, once a slot is free. Resolves when the answer's headers have
-   * arrived; its body must then be read to the end or cancelled.
+   * request), or, without one, once a slot is free; `request.onSend` is called as it goes to
+   * the transport. Resolves when the answer's headers have arrived; its body must then be
+   * read to the end or cancelled.
    */
   send(request: HttpRequest, slot?: () => void): Promise<HttpResponse> {
     const { log } = this.#parts;
@@ -58,7 +59,9 @@ export class HttpClient {
   async #sendQuietly(request: HttpRequest, release: () => void): Promise<HttpResponse> {
     let response: TransportResponse;
     try {
-      response = await (await this.#transport()).send(request);
+      const transport = await this.#transport();
+      request.onSend?.();
+      response = await transport.send(request);
     } catch (error) {
       release();
       throw this.#networkError(request, error);
@@ -102,6 +105,7 @@ export class HttpClient {
     try {
       log.request(request.method, shownUrl, new Headers(request.headers), request.body);
       const transport = await this.#transport();
+      request.onSend?.();
       response = await transport.send(request);
     } catch (error) {
       release();

@@ -9,7 +9,7 @@
  */
 
 import type { Connection } from "../../services/connection.ts";
-import type { TransferResponse } from "../../transport/connection.ts";
+import type { TransferRequest, TransferResponse } from "../../transport/connection.ts";
 import { OvirtError, TimeoutError } from "../../transport/errors.ts";
 import { ANSWER_LIMIT, ANSWER_TIMEOUT, readSmallAnswer } from "./answer.ts";
 import { extentsLimit, ExtentsTooLong, readExtents } from "./extents.ts";
@@ -69,7 +69,7 @@ export class ImageioClient {
 
   /** Asks what the server supports; an old server (405, or 204 from an old proxy) has nothing. */
   async options(signal?: AbortSignal): Promise<ServerOptions> {
-    const response = await this.#send("OPTIONS", "", {}, undefined, signal);
+    const response = await this.#send("OPTIONS", "", {}, undefined, { signal });
     if (response.status === 405 || response.status === 204) {
       await response.body.cancel();
       return { zero: false, flush: false, extents: false, maxReaders: 1, maxWriters: 1 };
@@ -117,24 +117,32 @@ export class ImageioClient {
   /**
    * Reads `length` bytes at `offset`: the body, to be read to its end or cancelled, and the
    * watch each of its reads goes through (see {@link silenceLimit}), to be disposed of then.
+   * The headers too must come within the silence limit, counted from when the request is
+   * sent: not while it waits for a free slot of the connection's request cap, which only the
+   * connection's `timeout` bounds.
    */
   async get(offset: number, length: number): Promise<DataAnswer> {
     const end = offset + length - 1;
     const what = `GET bytes=${offset}-${end} on ${this.origin}`;
     const watch = this.#silences.watch(this.silenceLimit, what);
     const headers = new AbortController();
-    const timer = setTimeout(() => {
-      headers.abort(
-        new TimeoutError(`The image host sent no answer to ${what} within ${this.silenceLimit} ms`),
-      );
-    }, this.silenceLimit);
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const sent = () => {
+      timer = setTimeout(() => {
+        headers.abort(
+          new TimeoutError(
+            `The image host sent no answer to ${what} within ${this.silenceLimit} ms`,
+          ),
+        );
+      }, this.silenceLimit);
+    };
     try {
       const response = await this.#send(
         "GET",
         "",
         { Range: `bytes=${offset}-${end}` },
         undefined,
-        headers.signal,
+        { signal: headers.signal, onSend: sent },
       ).finally(() => clearTimeout(timer));
       if (response.status !== 206 && response.status !== 200) {
         await this.#done(response, `GET bytes ${offset}-${end}`);
@@ -224,14 +232,7 @@ export class ImageioClient {
    */
   async checksum(algorithm: string, blockSize: number, timeout: number): Promise<string> {
     const query = `?algorithm=${encodeURIComponent(algorithm)}&block_size=${blockSize}`;
-    const response = await this.#send(
-      "GET",
-      `/checksum${query}`,
-      {},
-      undefined,
-      undefined,
-      timeout,
-    );
+    const response = await this.#send("GET", `/checksum${query}`, {}, undefined, { timeout });
     const answer = await this.#json(response, "GET checksum") as { checksum?: string };
     if (typeof answer.checksum !== "string") throw new OvirtError("The server sent no checksum");
     return answer.checksum;
@@ -248,8 +249,7 @@ export class ImageioClient {
     below: string,
     headers: Record<string, string> = {},
     body?: Uint8Array<ArrayBuffer>,
-    signal?: AbortSignal,
-    timeout?: number,
+    { signal, timeout, onSend }: Pick<TransferRequest, "signal" | "timeout" | "onSend"> = {},
   ): Promise<TransferResponse> {
     this.lastRequest = performance.now();
     const [path, query = ""] = below.split("?");
@@ -264,6 +264,7 @@ export class ImageioClient {
       body,
       signal: signals.length > 1 ? AbortSignal.any(signals) : signals[0],
       ...(timeout === undefined ? {} : { timeout }),
+      onSend,
     }).catch((error) => {
       throw withoutTicket(error, this.#url.pathname);
     });
