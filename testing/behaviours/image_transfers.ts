@@ -74,7 +74,8 @@ const transfers: Behaviour = {
     if (layer && body.direction !== "download") {
       throw conflict("Cannot transfer Virtual Disk: a disk snapshot can only be downloaded.");
     }
-    checkTransferable(engine, disk, { backup: body.backup !== undefined, layer: !!layer });
+    const backup = body.backup !== undefined;
+    checkTransferable(engine, disk, { backup, layer: !!layer, format: body.format });
     const id = engine.newId();
     const ticket = engine.newId(); // the engine's imageio ticket: a random id of its own
     const url = `${call.origin}/images/${ticket}`;

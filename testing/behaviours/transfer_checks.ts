@@ -3,7 +3,8 @@
  * (`TransferDiskImageCommand.validateImageTransfer`): the disk is not `illegal` (a failed
  * upload leaves it so: it can be removed, not transferred again), it is not plugged into a
  * VM that is not down (unless the transfer is a backup's or reads a disk snapshot), and it
- * is not locked.
+ * is not locked. A backup's transfer is also checked as a backup's
+ * (`backup_transfer_checks.ts`).
  *
  * @module
  */
@@ -11,16 +12,23 @@
 import { conflict, Refusal } from "../answers.ts";
 import type { Engine } from "../engine.ts";
 import type { Entity } from "../store.ts";
+import { checkBackupTransfer } from "./backup_transfer_checks.ts";
+
+/** What a transfer is, for {@link checkTransferable}. */
+export interface TransferRequest {
+  /** Whether it names a backup (`backup`). */
+  readonly backup: boolean;
+  /** Whether it reads a disk snapshot's layer. */
+  readonly layer: boolean;
+  /** The `format` it asks for, if any. */
+  readonly format?: unknown;
+}
 
 /**
  * Refuses a transfer of `disk` as the engine does; `of` says whether the transfer belongs
  * to a backup or reads a disk snapshot's layer (neither needs the disk's VMs down).
  */
-export function checkTransferable(
-  engine: Engine,
-  disk: Entity,
-  of: { backup: boolean; layer: boolean },
-): void {
+export function checkTransferable(engine: Engine, disk: Entity, of: TransferRequest): void {
   if (disk.status === "illegal") {
     // ACTION_TYPE_FAILED_DISKS_ILLEGAL is of the engine's INTERNAL_ERROR type: a 500.
     throw new Refusal(
@@ -29,6 +37,7 @@ export function checkTransferable(
       `[Cannot transfer Virtual Disk. The following attached disks are in ILLEGAL status: ${disk.name} - please remove them and try again.]`,
     );
   }
+  if (of.backup) checkBackupTransfer(of.format);
   if (!of.backup && !of.layer) {
     const running = runningVmsWithDisk(engine, disk.id);
     if (running.length > 0) {

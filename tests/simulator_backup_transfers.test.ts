@@ -1,0 +1,59 @@
+/**
+ * The simulator's image transfers of a backup's disks follow the engine's rules
+ * (`TransferDiskImageCommand.validateImageTransfer`), through the SDK over real HTTP: such a
+ * transfer moves the guest's data, so asking for `format` `cow` is refused.
+ */
+
+import assert from "node:assert/strict";
+import type { Connection } from "../mod.ts";
+import { types, waitFor } from "../mod.ts";
+import { rejectsWith, simulatorSession } from "./sim_session.ts";
+
+const POLL = { interval: 5, timeout: 5000 };
+const DOWNLOAD = types.ImageTransferDirection.DOWNLOAD;
+
+/** A ready backup of the first disk of VM `name`; resolves to the backup and the disk's id. */
+async function readyBackup(connection: Connection, name: string) {
+  const vms = connection.systemService().vmsService();
+  const [vm] = await vms.list({ search: `name=${name}` });
+  const vmService = vms.vmService(vm.id!);
+  const [attachment] = await vmService.diskAttachmentsService().list();
+  const backups = vmService.backupsService();
+  const started = await backups.add({ disks: [{ id: attachment.id }] });
+  const service = backups.backupService(started.id!);
+  const backup = await waitFor(() => service.get(), (b) => b.phase === "ready", POLL);
+  return { backup, service, diskId: attachment.id! };
+}
+
+/** Creates a transfer and waits until it is `transferring`. */
+async function started(connection: Connection, transfer: types.ImageTransfer) {
+  const transfers = connection.systemService().imageTransfersService();
+  const created = await transfers.add(transfer);
+  const service = transfers.imageTransferService(created.id!);
+  return await waitFor(() => service.get(), (t) => t.phase === "transferring", POLL);
+}
+
+/** The status of disk `diskId`. */
+async function diskStatus(connection: Connection, diskId: string) {
+  return (await connection.systemService().disksService().diskService(diskId).get()).status;
+}
+
+Deno.test("backup transfers: format cow is refused, as the engine refuses it; raw is taken", async () => {
+  await using session = await simulatorSession({ delay: 0 });
+  const { connection } = session;
+  const { backup, diskId } = await readyBackup(connection, "vm002");
+  const transfers = connection.systemService().imageTransfersService();
+  const before = (await transfers.list()).length;
+  const status = await diskStatus(connection, diskId);
+  const cow = { disk: { id: diskId }, backup: { id: backup.id }, direction: DOWNLOAD };
+  const refused = await rejectsWith(
+    transfers.add({ ...cow, format: types.DiskFormat.COW }),
+    400,
+    /^\[Cannot transfer Virtual Disk\. A VM backup's disk is read as raw guest data: format cow cannot be asked for\.\]$/,
+  );
+  assert.equal(refused.fault?.reason, "Operation Failed");
+  assert.equal((await transfers.list()).length, before, "no transfer was made");
+  assert.equal(await diskStatus(connection, diskId), status, "the disk is as it was");
+  const raw = await started(connection, { ...cow, format: types.DiskFormat.RAW });
+  assert.equal(raw.format, types.DiskFormat.RAW);
+});
