@@ -1,7 +1,8 @@
 /**
  * The simulator's image transfers of a backup's disks follow the engine's rules
  * (`TransferDiskImageCommand.validateImageTransfer`), through the SDK over real HTTP: such a
- * transfer moves the guest's data, so asking for `format` `cow` is refused.
+ * transfer moves the guest's data, so asking for `format` `cow` is refused; the disk it reads
+ * is locked by the backup itself, so a locked disk is no reason to refuse it.
  */
 
 import assert from "node:assert/strict";
@@ -56,4 +57,16 @@ Deno.test("backup transfers: format cow is refused, as the engine refuses it; ra
   assert.equal(await diskStatus(connection, diskId), status, "the disk is as it was");
   const raw = await started(connection, { ...cow, format: types.DiskFormat.RAW });
   assert.equal(raw.format, types.DiskFormat.RAW);
+});
+
+Deno.test("backup transfers: a disk locked meanwhile is no reason to refuse one", async () => {
+  await using session = await simulatorSession({ delay: 0 });
+  const { connection } = session;
+  const { backup, diskId } = await readyBackup(connection, "vm004");
+  const transfer = { disk: { id: diskId }, backup: { id: backup.id }, direction: DOWNLOAD };
+  await started(connection, transfer);
+  assert.equal(await diskStatus(connection, diskId), types.DiskStatus.LOCKED);
+  // The engine takes no lock for a backup's transfer and does not check the disk's status.
+  const second = await started(connection, transfer);
+  assert.equal(second.phase, types.ImageTransferPhase.TRANSFERRING);
 });

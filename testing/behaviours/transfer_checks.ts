@@ -2,8 +2,8 @@
  * What the engine checks before it starts an image transfer
  * (`TransferDiskImageCommand.validateImageTransfer`): the disk is not `illegal` (a failed
  * upload leaves it so: it can be removed, not transferred again), it is not plugged into a
- * VM that is not down (unless the transfer is a backup's or reads a disk snapshot), and it
- * is not locked. A backup's transfer is also checked as a backup's
+ * VM that is not down (unless the transfer reads a disk snapshot), and it is not locked. A
+ * backup's transfer is checked as a backup's instead of the last two
  * (`backup_transfer_checks.ts`).
  *
  * @module
@@ -26,7 +26,8 @@ export interface TransferRequest {
 
 /**
  * Refuses a transfer of `disk` as the engine does; `of` says whether the transfer belongs
- * to a backup or reads a disk snapshot's layer (neither needs the disk's VMs down).
+ * to a backup (its disk may be locked, its VMs running) or reads a disk snapshot's layer
+ * (its VMs may be running).
  */
 export function checkTransferable(engine: Engine, disk: Entity, of: TransferRequest): void {
   if (disk.status === "illegal") {
@@ -37,8 +38,9 @@ export function checkTransferable(engine: Engine, disk: Entity, of: TransferRequ
       `[Cannot transfer Virtual Disk. The following attached disks are in ILLEGAL status: ${disk.name} - please remove them and try again.]`,
     );
   }
-  if (of.backup) checkBackupTransfer(of.format);
-  if (!of.backup && !of.layer) {
+  // The engine checks neither the lock (the backup holds it) nor the VMs for a backup.
+  if (of.backup) return checkBackupTransfer(of.format);
+  if (!of.layer) {
     const running = runningVmsWithDisk(engine, disk.id);
     if (running.length > 0) {
       throw conflict(
