@@ -2,7 +2,8 @@
  * The simulator's image transfers of a backup's disks follow the engine's rules
  * (`TransferDiskImageCommand.validateImageTransfer`), through the SDK over real HTTP: such a
  * transfer moves the guest's data, so asking for `format` `cow` is refused; the disk it reads
- * is locked by the backup itself, so a locked disk is no reason to refuse it.
+ * is locked by the backup itself (from its start until it ends), so a locked disk is no reason
+ * to refuse it.
  */
 
 import assert from "node:assert/strict";
@@ -69,4 +70,22 @@ Deno.test("backup transfers: a disk locked meanwhile is no reason to refuse one"
   // The engine takes no lock for a backup's transfer and does not check the disk's status.
   const second = await started(connection, transfer);
   assert.equal(second.phase, types.ImageTransferPhase.TRANSFERRING);
+});
+
+Deno.test("backup transfers: a backup locks its disks until it ends, as the engine's does", async () => {
+  await using session = await simulatorSession({ delay: 0 });
+  const { connection } = session;
+  const { service, diskId } = await readyBackup(connection, "vm003");
+  assert.equal(await diskStatus(connection, diskId), types.DiskStatus.LOCKED);
+  const transfers = connection.systemService().imageTransfersService();
+  const download = { disk: { id: diskId }, direction: DOWNLOAD };
+  await rejectsWith(
+    transfers.add(download),
+    409,
+    /^\[Cannot transfer Virtual Disk: Disk is locked\. Please try again later\.\]$/,
+  );
+  await service.finalize();
+  await waitFor(() => service.get(), (b) => b.phase === types.BackupPhase.SUCCEEDED, POLL);
+  assert.equal(await diskStatus(connection, diskId), types.DiskStatus.OK);
+  await started(connection, download);
 });
