@@ -3,7 +3,8 @@
  * (`TransferDiskImageCommand.validateImageTransfer`), through the SDK over real HTTP: such a
  * transfer moves the guest's data, so asking for `format` `cow` is refused; the disk it reads
  * is locked by the backup itself (from its start until it ends), so a locked disk is no reason
- * to refuse it.
+ * to refuse it; a live backup's host has no address for a disk the backup does not cover, so
+ * the system stops such a transfer once made (a cold backup's reads it all the same).
  */
 
 import assert from "node:assert/strict";
@@ -88,4 +89,74 @@ Deno.test("backup transfers: a backup locks its disks until it ends, as the engi
   await waitFor(() => service.get(), (b) => b.phase === types.BackupPhase.SUCCEEDED, POLL);
   assert.equal(await diskStatus(connection, diskId), types.DiskStatus.OK);
   await started(connection, download);
+});
+
+/** A second disk, raw and plugged, of VM `vmId`, once it is `ok`; resolves to its id. */
+async function secondDisk(connection: Connection, vmId: string) {
+  const attachments = connection.systemService().vmsService().vmService(vmId)
+    .diskAttachmentsService();
+  const attachment = await attachments.add({
+    interface: types.DiskInterface.VIRTIO,
+    active: true,
+    disk: {
+      name: "other",
+      format: types.DiskFormat.RAW,
+      provisionedSize: 1024 ** 2,
+      storageDomains: [{ name: "data" }],
+    },
+  });
+  const disk = connection.systemService().disksService().diskService(attachment.id!);
+  await waitFor(() => disk.get(), (d) => d.status === types.DiskStatus.OK, POLL);
+  return attachment.id!;
+}
+
+Deno.test("backup transfers: a live backup's host stops the transfer of a disk it does not cover", async () => {
+  await using session = await simulatorSession({ delay: 0 });
+  const { connection } = session;
+  const vms = connection.systemService().vmsService();
+  const [vm] = await vms.list({ search: "name=vm010" });
+  const otherId = await secondDisk(connection, vm.id!);
+  const { backup } = await readyBackup(connection, "vm010"); // its first disk only
+  const transfers = connection.systemService().imageTransfersService();
+  // The engine does not check it: the transfer is made, then the system stops it.
+  const created = await transfers.add({
+    disk: { id: otherId },
+    backup: { id: backup.id },
+    direction: DOWNLOAD,
+  });
+  assert.equal(created.phase, types.ImageTransferPhase.INITIALIZING);
+  const service = transfers.imageTransferService(created.id!);
+  const ended = await waitFor(() => service.get(), (t) => t.phase === "finished_failure", POLL);
+  assert.equal(ended.active, false);
+  assert.equal(await diskStatus(connection, otherId), types.DiskStatus.OK);
+  const events = await connection.systemService().eventsService().list({ max: 20 });
+  assert.ok(
+    events.some((event) =>
+      event.description ===
+        "Transfer was stopped by system. Reason: failed to add host image ticket."
+    ),
+  );
+  // An upload is paused by the system instead, as the engine pauses a stopped upload.
+  const upload = await transfers.add({ disk: { id: otherId }, backup: { id: backup.id } });
+  const paused = await waitFor(
+    () => transfers.imageTransferService(upload.id!).get(),
+    (t) => t.phase !== types.ImageTransferPhase.INITIALIZING,
+    POLL,
+  );
+  assert.equal(paused.phase, types.ImageTransferPhase.PAUSED_SYSTEM);
+});
+
+Deno.test("backup transfers: a cold backup's transfer reads a disk it does not cover, as the engine's does", async () => {
+  await using session = await simulatorSession({ delay: 0 });
+  const { connection } = session;
+  const vms = connection.systemService().vmsService();
+  const [vm] = await vms.list({ search: "name=vm006" });
+  const otherId = await secondDisk(connection, vm.id!);
+  const { backup } = await readyBackup(connection, "vm006"); // a VM down: a cold backup
+  const transfer = await started(connection, {
+    disk: { id: otherId },
+    backup: { id: backup.id },
+    direction: DOWNLOAD,
+  });
+  assert.equal(transfer.phase, types.ImageTransferPhase.TRANSFERRING);
 });

@@ -2,11 +2,15 @@
  * What the engine checks before it starts an image transfer of a VM backup's disk
  * (`TransferDiskImageCommand.validateImageTransfer`, the backup branch): the transfer reads
  * the guest's data through imageio's NBD backend, so it cannot be asked for as a qcow2 file.
+ * Whether the disk is one the backup covers is not checked there: a live backup's host
+ * has no address for another, and the transfer is stopped once created.
  *
  * @module
  */
 
 import { badParameters } from "../answers.ts";
+import type { Engine } from "../engine.ts";
+import type { Entity } from "../store.ts";
 
 /**
  * Refuses a backup's transfer asking for `format` `cow`, as the engine does (a 400: its
@@ -19,4 +23,33 @@ export function checkBackupTransfer(format: unknown): void {
         "format cow cannot be asked for.",
     );
   }
+}
+
+/**
+ * Whether the host has an address for disk `diskId` in backup `backupId`. A live backup's
+ * (its VM up) host exposes only the disks the backup covers: for any other the engine finds
+ * no address, the host refuses the transfer's ticket and the system stops the transfer. A
+ * cold backup's transfer reads the disk's own volume, whichever disk it is.
+ */
+export function backupExposes(engine: Engine, backupId: string, diskId: string): boolean {
+  const found = backupWithId(engine, backupId);
+  if (!found || found.vm.status !== "up") return true;
+  const backupPath = `${found.path}/${encodeURIComponent(backupId)}`;
+  return engine.store.get(`${backupPath}/disks`, diskId) !== undefined;
+}
+
+/**
+ * The backup with id `id`, of whichever VM (the engine looks backups up by id alone), with
+ * its collection's path and its VM.
+ */
+function backupWithId(
+  engine: Engine,
+  id: string,
+): { backup: Entity; path: string; vm: Entity } | undefined {
+  for (const vm of engine.store.items("vms")) {
+    const path = `vms/${encodeURIComponent(vm.id)}/backups`;
+    const backup = engine.store.get(path, id);
+    if (backup) return { backup, path, vm };
+  }
+  return undefined;
 }
