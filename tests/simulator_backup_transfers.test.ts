@@ -3,8 +3,9 @@
  * (`TransferDiskImageCommand.validateImageTransfer`), through the SDK over real HTTP: such a
  * transfer moves the guest's data, so asking for `format` `cow` is refused; the disk it reads
  * is locked by the backup itself (from its start until it ends), so a locked disk is no reason
- * to refuse it; a live backup's host has no address for a disk the backup does not cover, so
- * the system stops such a transfer once made (a cold backup's reads it all the same).
+ * to refuse it; the backup must exist and be ready; a live backup's host has no address for a
+ * disk the backup does not cover, so the system stops such a transfer once made (a cold
+ * backup's reads it all the same).
  */
 
 import assert from "node:assert/strict";
@@ -89,6 +90,67 @@ Deno.test("backup transfers: a backup locks its disks until it ends, as the engi
   await waitFor(() => service.get(), (b) => b.phase === types.BackupPhase.SUCCEEDED, POLL);
   assert.equal(await diskStatus(connection, diskId), types.DiskStatus.OK);
   await started(connection, download);
+});
+
+Deno.test("backup transfers: the backup must exist and be ready, as the engine checks", async () => {
+  await using session = await simulatorSession({ delay: 0 });
+  const { connection } = session;
+  const { backup, service, diskId } = await readyBackup(connection, "vm005");
+  const transfers = connection.systemService().imageTransfersService();
+  const download = { disk: { id: diskId }, direction: DOWNLOAD };
+  const missing = "00000000-0000-4000-8000-0000000000bb";
+  await rejectsWith(
+    transfers.add({ ...download, backup: { id: missing } }),
+    400,
+    /^\[Cannot transfer Virtual Disk\. There is no VM backup with id 00000000-0000-4000-8000-0000000000bb\.\]$/,
+  );
+  await service.finalize();
+  await waitFor(() => service.get(), (b) => b.phase === types.BackupPhase.SUCCEEDED, POLL);
+  await rejectsWith(
+    transfers.add({ ...download, backup: { id: backup.id } }),
+    409,
+    new RegExp(
+      `^\\[Cannot transfer Virtual Disk\\. VM backup ${backup.id} is in phase SUCCEEDED: its disks can be transferred only while it is READY\\.\\]$`,
+    ),
+  );
+});
+
+Deno.test("backup transfers: none while the backup is still starting", async () => {
+  // Lifecycle steps of a minute: the backup stays `initializing` for the whole test.
+  await using session = await simulatorSession({ delay: 60_000 });
+  const { connection } = session;
+  const vms = connection.systemService().vmsService();
+  const [vm] = await vms.list({ search: "name=vm007" });
+  const [attachment] = await vms.vmService(vm.id!).diskAttachmentsService().list();
+  const backup = await vms.vmService(vm.id!).backupsService().add({
+    disks: [{ id: attachment.id }],
+  });
+  await rejectsWith(
+    connection.systemService().imageTransfersService().add({
+      disk: { id: attachment.id },
+      backup: { id: backup.id },
+      direction: DOWNLOAD,
+    }),
+    409,
+    /is in phase INITIALIZING: its disks can be transferred only while it is READY\.\]$/,
+  );
+});
+
+Deno.test("backup transfers: one naming a backup without an id is a plain transfer, as the engine takes it", async () => {
+  await using session = await simulatorSession({ delay: 0 });
+  const { connection } = session;
+  const vms = connection.systemService().vmsService();
+  const [vm] = await vms.list({ search: "name=vm008" });
+  const [attachment] = await vms.vmService(vm.id!).diskAttachmentsService().list();
+  await rejectsWith(
+    connection.systemService().imageTransfersService().add({
+      disk: { id: attachment.id },
+      backup: {},
+      direction: DOWNLOAD,
+    }),
+    409,
+    /^\[Cannot transfer Virtual Disk\. The disk vm008_disk1 is plugged to non-Down VMs: vm008\]$/,
+  );
 });
 
 /** A second disk, raw and plugged, of VM `vmId`, once it is `ok`; resolves to its id. */

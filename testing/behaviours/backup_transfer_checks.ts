@@ -1,22 +1,35 @@
 /**
  * What the engine checks before it starts an image transfer of a VM backup's disk
- * (`TransferDiskImageCommand.validateImageTransfer`, the backup branch): the transfer reads
- * the guest's data through imageio's NBD backend, so it cannot be asked for as a qcow2 file.
+ * (`TransferDiskImageCommand.validateImageTransfer`, the backup branch): the backup exists
+ * and is `ready` (its disks are exposed to transfers only then), and the transfer reads the
+ * guest's data through imageio's NBD backend, so it cannot be asked for as a qcow2 file.
  * Whether the disk is one the backup covers is not checked there: a live backup's host
  * has no address for another, and the transfer is stopped once created.
  *
  * @module
  */
 
-import { badParameters } from "../answers.ts";
+import { badParameters, conflict } from "../answers.ts";
 import type { Engine } from "../engine.ts";
 import type { Entity } from "../store.ts";
 
 /**
- * Refuses a backup's transfer asking for `format` `cow`, as the engine does (a 400: its
- * message is of the bad-parameters kind); without `format`, the disk's own is shown.
+ * Refuses a transfer for backup `backupId` as the engine does: a backup that does not exist
+ * (400), one that is not `ready` (409, naming its phase as the engine does), and `format`
+ * `cow` (400); without `format`, the disk's own is shown.
  */
-export function checkBackupTransfer(format: unknown): void {
+export function checkBackupTransfer(engine: Engine, backupId: string, format: unknown): void {
+  const backup = backupWithId(engine, backupId)?.backup;
+  if (!backup) {
+    throw badParameters(`Cannot transfer Virtual Disk. There is no VM backup with id ${backupId}.`);
+  }
+  if (backup.phase !== "ready") {
+    const phase = String(backup.phase).toUpperCase();
+    throw conflict(
+      `Cannot transfer Virtual Disk. VM backup ${backupId} is in phase ${phase}: ` +
+        "its disks can be transferred only while it is READY.",
+    );
+  }
   if (format === "cow") {
     throw badParameters(
       "Cannot transfer Virtual Disk. A VM backup's disk is read as raw guest data: " +

@@ -76,7 +76,8 @@ const transfers: Behaviour = {
     if (layer && body.direction !== "download") {
       throw conflict("Cannot transfer Virtual Disk: a disk snapshot can only be downloaded.");
     }
-    const backup = body.backup !== undefined;
+    // The engine takes a transfer naming a backup without an id for a plain one.
+    const backup = (body.backup as { id?: string } | undefined)?.id;
     checkTransferable(engine, disk, { backup, layer: !!layer, format: body.format });
     const id = engine.newId();
     const ticket = engine.newId(); // the engine's imageio ticket: a random id of its own
@@ -99,6 +100,7 @@ const transfers: Behaviour = {
       transferUrl: daemon.href,
       proxyUrl: url,
       disk: engine.referenceTo("disks", disk.id),
+      backup: backup === undefined ? undefined : { id: backup },
       image: undefined,
       snapshot: layer ? { id: layer.id } : undefined,
       host: host ? engine.referenceTo("hosts", host.id) : undefined,
@@ -111,8 +113,7 @@ const transfers: Behaviour = {
     prepareVolume(engine, disk, transferShape(transfer, disk));
     engine.store.put("imagetransfers", transfer);
     transition(engine, "disks", disk.id, { status: "locked" });
-    const backupId = (body.backup as { id?: string } | undefined)?.id;
-    if (backupId !== undefined && !backupExposes(engine, backupId, disk.id)) {
+    if (backup !== undefined && !backupExposes(engine, backup, disk.id)) {
       const stop = () => stopBeforeStart(engine, id, "failed to add host image ticket");
       return transition(engine, "imagetransfers", id, {}, [{}], stop);
     }

@@ -16,8 +16,8 @@ import { checkBackupTransfer } from "./backup_transfer_checks.ts";
 
 /** What a transfer is, for {@link checkTransferable}. */
 export interface TransferRequest {
-  /** Whether it names a backup (`backup`). */
-  readonly backup: boolean;
+  /** The id of the backup it names (`backup`), if any. */
+  readonly backup?: string;
   /** Whether it reads a disk snapshot's layer. */
   readonly layer: boolean;
   /** The `format` it asks for, if any. */
@@ -39,7 +39,7 @@ export function checkTransferable(engine: Engine, disk: Entity, of: TransferRequ
     );
   }
   // The engine checks neither the lock (the backup holds it) nor the VMs for a backup.
-  if (of.backup) return checkBackupTransfer(of.format);
+  if (of.backup !== undefined) return checkBackupTransfer(engine, of.backup, of.format);
   if (!of.layer) {
     const running = runningVmsWithDisk(engine, disk.id);
     if (running.length > 0) {
