@@ -26,6 +26,15 @@ async function startTransfer(
   return await waitFor(() => service.get(), (t) => t.phase === "transferring", POLL);
 }
 
+/** A ready backup of VM `vmId` covering its disk `diskId`; resolves to the backup's id. */
+async function readyBackup(connection: Connection, vmId: string, diskId: string) {
+  const backups = connection.systemService().vmsService().vmService(vmId).backupsService();
+  const backup = await backups.add({ disks: [{ id: diskId }] });
+  const service = backups.backupService(backup.id!);
+  await waitFor(() => service.get(), (b) => b.phase === types.BackupPhase.READY, POLL);
+  return backup.id!;
+}
+
 /** Waits until disk `diskId` has `status`. */
 async function diskStatus(connection: Connection, diskId: string, status: string) {
   const service = connection.systemService().disksService().diskService(diskId);
@@ -71,7 +80,8 @@ Deno.test("rules: a disk plugged into a VM that is not down is not transferred",
     ),
   );
   // A backup's transfer reads the disk of a running VM.
-  const backup = await transfers.add({ ...download, backup: { id: "b0" } });
+  const backupId = await readyBackup(connection, up.id!, disk.id!);
+  const backup = await transfers.add({ ...download, backup: { id: backupId } });
   assert.equal(backup.phase, types.ImageTransferPhase.INITIALIZING);
 });
 
@@ -297,7 +307,15 @@ Deno.test("rules: a backup's transfer moves the guest's data whatever its format
   await using session = await simulatorSession({ delay: 0 });
   const { connection } = session;
   const diskId = await uploadedQcow2(connection, "backed");
-  const transfer = await startTransfer(connection, diskId, { ...DOWNLOAD, backup: { id: "b0" } });
+  const vms = connection.systemService().vmsService();
+  const [vm] = await vms.list({ search: "name=vm003" });
+  await vms.vmService(vm.id!).diskAttachmentsService().add({
+    disk: { id: diskId },
+    interface: types.DiskInterface.VIRTIO,
+    active: true,
+  });
+  const backup = { id: await readyBackup(connection, vm.id!, diskId) };
+  const transfer = await startTransfer(connection, diskId, { ...DOWNLOAD, backup });
   assert.equal(transfer.format, types.DiskFormat.COW, "the disk's, as the engine shows it");
   assert.deepEqual([...(await get(transfer, 0, 4)).bytes], [0, 0, 0, 0]);
   assert.ok((await get(transfer, 5 * CLUSTER, CLUSTER)).bytes.every((byte) => byte === 0xab));

@@ -3,9 +3,12 @@
  * `succeeded`. A backup covers the VM's image disks among those it names (none when it
  * names none; never a direct LUN or shareable disk: `StartVmBackupCommand.getDisks()`),
  * listed below it with their `backup_mode` (`incremental` for a disk in the checkpoint it
- * starts from, else `full`). One with a qcow2 disk leaves a checkpoint (the backup's
- * `to_checkpoint_id`, listing its qcow2 disks) whose parent is the VM's newest checkpoint,
- * for the next incremental backup. Only the oldest checkpoint can be removed.
+ * starts from, else `full`). The disks it covers are `locked` from its start until it has
+ * ended (then `ok`, an `illegal` one staying so), as the engine's `StartVmBackupCommand`
+ * keeps them; its own image transfers read them all the same (`transfer_checks.ts`). One
+ * with a qcow2 disk leaves a checkpoint (the backup's `to_checkpoint_id`, listing its qcow2
+ * disks) whose parent is the VM's newest checkpoint, for the next incremental backup. Only
+ * the oldest checkpoint can be removed.
  *
  * @module
  */
@@ -15,7 +18,7 @@ import type { Behaviour } from "../behaviour.ts";
 import type { Engine, Reference } from "../engine.ts";
 import { withReferences } from "../generic.ts";
 import type { Entity } from "../store.ts";
-import { transition } from "./lifecycle.ts";
+import { change, transition } from "./lifecycle.ts";
 
 /**
  * The disks of VM `vmPath` (`vms/{id}`) a backup of `requested` covers: its image disks
@@ -77,6 +80,7 @@ const backups: Behaviour = {
         id: disk.id,
         backupMode: inCheckpoint.has(disk.id) ? "incremental" : "full",
       });
+      transition(engine, "disks", disk.id, { status: "locked" });
     }
     return transition(engine, location.path, backup.id, {}, [{ phase: "starting" }, {
       phase: "ready",
@@ -97,6 +101,7 @@ const backup: Behaviour = {
         phase: "succeeded",
         modificationDate: new Date(),
       }], (done) => {
+        unlockDisks(engine, `${location.path}/disks`);
         const id = done.toCheckpointId as string | undefined;
         if (id === undefined) return;
         // The engine's new checkpoint always follows the VM's newest one (its leaf).
@@ -116,6 +121,14 @@ const backup: Behaviour = {
     },
   },
 };
+
+/** Unlocks the disks listed at `disksPath` (a backup's) once it has ended: `ok`, unless `illegal`. */
+function unlockDisks(engine: Engine, disksPath: string): void {
+  for (const listed of engine.store.items(disksPath)) {
+    const disk = engine.store.get("disks", listed.id);
+    if (disk && disk.status !== "illegal") change(engine, "disks", disk.id, { status: "ok" });
+  }
+}
 
 const checkpoint: Behaviour = {
   remove(call, entity) {

@@ -5,7 +5,8 @@
  * the daemon's own address when it has one (over plain HTTP, the server behind the front, as a host
  * is reached without the engine); the disk is locked meanwhile. A transfer without `format` takes
  * its disk's (what it moves by format: `transfer_volume.ts`); what the engine refuses to transfer,
- * it refuses (`transfer_checks.ts`); one left idle is stopped (`transfer_inactivity.ts`).
+ * it refuses (`transfer_checks.ts`); one left idle is stopped (`transfer_inactivity.ts`), and
+ * so is one for a live backup of a disk the backup does not cover, once created.
  * `finalize` ends `finished_success` (disk `ok`, sizes updated; not while `initializing`), `cancel`
  * (from any session) `cancelled_user` and then, through the cleanup phases, `finished_failure` (an
  * upload's disk `illegal`), `pause` (a transfer in progress) and `resume` (a paused one) as the
@@ -22,8 +23,9 @@ import type { Engine, Reference } from "../engine.ts";
 import type { Entity } from "../store.ts";
 import { frozenLayer } from "./disk_snapshots.ts";
 import { change, transition } from "./lifecycle.ts";
+import { backupExposes } from "./backup_transfer_checks.ts";
 import { checkTransferable } from "./transfer_checks.ts";
-import { cancelByUser, CORRELATION, endTransfer } from "./transfer_ends.ts";
+import { cancelByUser, CORRELATION, endTransfer, stopBeforeStart } from "./transfer_ends.ts";
 import {
   DEFAULT_INACTIVITY_TIMEOUT,
   LAST_ACTIVITY,
@@ -74,7 +76,9 @@ const transfers: Behaviour = {
     if (layer && body.direction !== "download") {
       throw conflict("Cannot transfer Virtual Disk: a disk snapshot can only be downloaded.");
     }
-    checkTransferable(engine, disk, { backup: body.backup !== undefined, layer: !!layer });
+    // The engine takes a transfer naming a backup without an id for a plain one.
+    const backup = (body.backup as { id?: string } | undefined)?.id;
+    checkTransferable(engine, disk, { backup, layer: !!layer, format: body.format });
     const id = engine.newId();
     const ticket = engine.newId(); // the engine's imageio ticket: a random id of its own
     const url = `${call.origin}/images/${ticket}`;
@@ -96,6 +100,7 @@ const transfers: Behaviour = {
       transferUrl: daemon.href,
       proxyUrl: url,
       disk: engine.referenceTo("disks", disk.id),
+      backup: backup === undefined ? undefined : { id: backup },
       image: undefined,
       snapshot: layer ? { id: layer.id } : undefined,
       host: host ? engine.referenceTo("hosts", host.id) : undefined,
@@ -108,6 +113,10 @@ const transfers: Behaviour = {
     prepareVolume(engine, disk, transferShape(transfer, disk));
     engine.store.put("imagetransfers", transfer);
     transition(engine, "disks", disk.id, { status: "locked" });
+    if (backup !== undefined && !backupExposes(engine, backup, disk.id)) {
+      const stop = () => stopBeforeStart(engine, id, "failed to add host image ticket");
+      return transition(engine, "imagetransfers", id, {}, [{}], stop);
+    }
     const started = transition(engine, "imagetransfers", id, {}, [
       { phase: "transferring", active: true },
     ]);

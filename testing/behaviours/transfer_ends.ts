@@ -44,6 +44,19 @@ export function pauseBySystem(engine: Engine, id: string, reason: string): void 
 }
 
 /**
+ * The system stops transfer `id` while it is still `initializing` (its host refused the
+ * ticket), as the engine does: an upload `paused_system`, a download `cancelled_system` and
+ * then `finished_failure`; an event says why (`reason`).
+ */
+export function stopBeforeStart(engine: Engine, id: string, reason: string): void {
+  const current = engine.store.get("imagetransfers", id);
+  if (current?.phase !== "initializing") return;
+  if (current.direction !== "download") return pauseBySystem(engine, id, reason);
+  logAbout(engine, current, STOPPED_BY_SYSTEM_CODE, stoppedBySystem(reason), "error");
+  endTransfer(engine, current, { success: false, stoppedAs: "cancelled_system" });
+}
+
+/**
  * The engine stops transfer `id` while bytes move, if it is still active: the system
  * pauses it (`paused_system`) or cancels it (`cancelled_system`), a user cancels it from
  * another session (`cancelled_user`), or it fails (`finished_failure`). The daemon refuses
