@@ -1,13 +1,14 @@
 /**
  * The connect timeout of the `fetch` transport. Deno's `fetch` has no time limit for making a
- * connection, so a plain TCP connection is made to the host (and closed) within the limit
- * whenever a request may need a new connection: before a request that always gets one (see
+ * connection, so a connection is made to the host (and closed) within the limit, TLS handshake
+ * included for an `https:` URL, whenever a request may need a new connection: before a request that always gets one (see
  * `http.ts`), before the first request to an origin, after a failure, and after the origin
  * was quiet long enough for its kept-alive connections to be closed. A request that has no
  * answer after the limit anyway (it needed a new connection the probes did not foresee) is
  * watched: the host is probed then, and a host that no longer accepts connections ends it.
- * An engine host that is down or unreachable then fails fast, instead of using up the call's
- * whole timeout or the system's connect timeout (about two minutes).
+ * An engine host that is down or unreachable, or that accepts connections but never finishes
+ * a TLS handshake (too busy to take them, or not a TLS server), then fails fast, instead of
+ * using up the call's whole timeout or the system's connect timeout (about two minutes).
  *
  * @module
  */
@@ -26,11 +27,16 @@ interface Origin {
 /** Probes origins with a time limit, and remembers which ones answered lately. */
 export class ConnectProbe {
   readonly #timeout: number;
+  readonly #caCerts?: readonly string[];
   readonly #origins = new Map<string, Origin>();
 
-  /** Probes with a limit of `timeout` milliseconds. */
-  constructor(timeout: number) {
+  /**
+   * Probes with a limit of `timeout` milliseconds; TLS handshakes trust `caCerts` (PEM), else
+   * the default trust store, as the requests do.
+   */
+  constructor(timeout: number, caCerts?: readonly string[]) {
     this.#timeout = timeout;
+    this.#caCerts = caCerts?.length ? caCerts : undefined;
   }
 
   /**
@@ -90,7 +96,7 @@ export class ConnectProbe {
     if (known?.probe) return known.probe;
     const origin: Origin = known ?? { heard: -Infinity };
     this.#origins.set(url.origin, origin);
-    const probe = origin.probe = connectWithin(url, this.#timeout).then(() => {
+    const probe = origin.probe = connectWithin(url, this.#timeout, this.#caCerts).then(() => {
       origin.heard = performance.now();
     }, (error) => {
       this.#origins.delete(url.origin);
@@ -102,24 +108,66 @@ export class ConnectProbe {
 }
 
 /**
- * Opens and closes a TCP connection to `url`'s host and port within `timeout` ms. At the limit
- * the connect itself is cancelled, so that it does not keep a finished script alive until the
- * system gives up on the host.
+ * Opens and closes a connection to `url`'s host and port within `timeout` ms: a TCP connection,
+ * with a TLS handshake on it for an `https:` URL. At the limit the connect or the handshake is
+ * cancelled, so that it does not keep a finished script alive until the system gives up on
+ * the host. A handshake that fails (a certificate not trusted, a server that is no TLS server)
+ * passes: the host answered, and the request then says what is wrong in its own words.
  */
-async function connectWithin(url: URL, timeout: number): Promise<void> {
+async function connectWithin(
+  url: URL,
+  timeout: number,
+  caCerts: readonly string[] | undefined,
+): Promise<void> {
   const hostname = url.hostname.replace(/^\[|\]$/g, "");
   const port = Number(url.port || (url.protocol === "https:" ? 443 : 80));
   const limit = new AbortController();
   const timer = setTimeout(() => limit.abort(), timeout);
-  try {
-    const connection = await Deno.connect({ hostname, port, signal: limit.signal });
-    connection.close();
-  } catch (error) {
-    if (!limit.signal.aborted) throw error;
-    throw new Error(
-      `no connection to ${url.host} within ${timeout} ms (connectTimeout): connect timed out`,
+  const late = (what: string) =>
+    new Error(
+      `no connection to ${url.hostname}:${port} within ${timeout} ms (connectTimeout): ${what}`,
     );
+  try {
+    let connection: Deno.TcpConn;
+    try {
+      connection = await Deno.connect({ hostname, port, signal: limit.signal });
+    } catch (error) {
+      throw limit.signal.aborted ? late("connect timed out") : error;
+    }
+    if (url.protocol !== "https:") return connection.close();
+    if (!await handshakeWithin(connection, hostname, caCerts, limit.signal)) {
+      throw late("the TLS handshake did not finish");
+    }
   } finally {
     clearTimeout(timer);
   }
+}
+
+/**
+ * Whether a TLS handshake with `hostname` on `connection` ended (done, or failed) before
+ * `limit` aborted; the connection is closed either way.
+ */
+async function handshakeWithin(
+  connection: Deno.TcpConn,
+  hostname: string,
+  caCerts: readonly string[] | undefined,
+  limit: AbortSignal,
+): Promise<boolean> {
+  const secured = await Deno.startTls(connection, {
+    hostname,
+    ...(caCerts ? { caCerts: [...caCerts] } : {}),
+  });
+  const cancel = () => secured.close();
+  if (limit.aborted) cancel();
+  else limit.addEventListener("abort", cancel, { once: true });
+  try {
+    await secured.handshake();
+  } catch {
+    // Cancelled at the limit, or refused: the request names the refusal.
+  } finally {
+    limit.removeEventListener("abort", cancel);
+  }
+  if (limit.aborted) return false;
+  secured.close();
+  return true;
 }

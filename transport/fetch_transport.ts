@@ -76,7 +76,9 @@ export class FetchTransport implements HttpTransport {
           `--allow-env=${unreadable.join(",")} (or --allow-env)`,
       );
     }
-    this.#probe = connectTimeout === undefined ? undefined : new ConnectProbe(connectTimeout);
+    this.#probe = connectTimeout === undefined
+      ? undefined
+      : new ConnectProbe(connectTimeout, caCerts);
     // Without CAs of its own, node:https would load the system's roots (`--allow-sys`).
     this.#transferBodies = caCerts?.length && unreadable.length === 0
       ? new NodeTransport(options)

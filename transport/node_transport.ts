@@ -118,7 +118,7 @@ export class NodeTransport implements HttpTransport {
       });
       Object.assign(headers, { host: url.host, ...proxyAuthorization(proxy) });
     } else {
-      const socket = tunnelled = await tunnel(proxy, url, signal);
+      const socket = tunnelled = await tunnel(proxy, url, this.#connectTimeout, signal);
       headers.connection = "close";
       options.agent = false;
       Object.assign(options, this.#trust);
@@ -133,7 +133,8 @@ export class NodeTransport implements HttpTransport {
         ? http.request(options)
         : (plain ? http : https).request(target, options);
       if (this.#connectTimeout !== undefined) {
-        limitConnecting(outgoing, this.#connectTimeout, proxy ?? url);
+        // The engine, or the proxy a plain request goes to (a tunnel was limited as it was made).
+        limitConnecting(outgoing, this.#connectTimeout, target ?? proxy!);
       }
       const abort = () => abandon(outgoing, signal!.reason, reject);
       signal?.addEventListener("abort", abort, { once: true });
@@ -223,29 +224,38 @@ function closeIdle(agent: http.Agent): void {
 }
 
 /**
- * Destroys `outgoing` when its socket is not connected within `timeout` ms (a kept-alive
- * socket is connected already).
+ * Destroys `outgoing` when its new socket is not connected to `peer` within `timeout` ms, TLS
+ * handshake included for a TLS socket (a kept-alive socket is connected already).
  */
 function limitConnecting(outgoing: http.ClientRequest, timeout: number, peer: URL): void {
   outgoing.once("socket", (socket: Socket) => {
-    if (!socket.connecting) return;
+    const secure = socket instanceof tls.TLSSocket;
+    if (outgoing.reusedSocket || (!secure && !socket.connecting)) return;
+    const port = peer.port || (peer.protocol === "https:" ? 443 : 80);
     const timer = setTimeout(() => {
+      const stage = socket.connecting ? "connect timed out" : "the TLS handshake did not finish";
       outgoing.destroy(
         new Error(
-          `no connection to ${peer.host} within ${timeout} ms (connectTimeout): connect timed out`,
+          `no connection to ${peer.hostname}:${port} within ${timeout} ms (connectTimeout): ${stage}`,
         ),
       );
     }, timeout);
-    socket.once("connect", () => clearTimeout(timer));
+    socket.once(secure ? "secureConnect" : "connect", () => clearTimeout(timer));
     socket.once("close", () => clearTimeout(timer));
   });
 }
 
 /**
  * A connection to `target` through `proxy` (an HTTP `CONNECT` tunnel), for a TLS session
- * with the target on top. Each tunnel carries one request.
+ * with the target on top; the connection to the proxy has `connectTimeout` ms if given. Each
+ * tunnel carries one request.
  */
-function tunnel(proxy: URL, target: URL, signal?: AbortSignal): Promise<Socket> {
+function tunnel(
+  proxy: URL,
+  target: URL,
+  connectTimeout: number | undefined,
+  signal?: AbortSignal,
+): Promise<Socket> {
   return new Promise((resolve, reject) => {
     const connect = (proxy.protocol === "https:" ? https : http).request({
       host: proxy.hostname,
@@ -257,6 +267,7 @@ function tunnel(proxy: URL, target: URL, signal?: AbortSignal): Promise<Socket> 
       rejectUnauthorized: false,
       ca: [],
     });
+    if (connectTimeout !== undefined) limitConnecting(connect, connectTimeout, proxy);
     const abort = () => abandon(connect, signal!.reason, reject);
     signal?.addEventListener("abort", abort, { once: true });
     connect.on("connect", (answer: IncomingMessage, socket: Socket) => {

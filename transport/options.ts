@@ -148,19 +148,35 @@ export function checkUrl(option: string, value: unknown, secretPath = false): UR
 }
 
 /**
- * `text`, a URL or nearly one, with its credentials (and, `secretPath`, its path) hidden.
- * Everything from the scheme's `://` (or the start, without a scheme) to the last `@` counts as a
- * user and password: a password may hold `/`, `?`, `#` and `@` unencoded, which is what makes
- * such a URL invalid, so where the parser would end the authority cannot be trusted.
+ * `text`, a URL or nearly one, with its credentials (and, `secretPath`, its path) hidden. A
+ * password may hold `/`, `?`, `#` and `@` unencoded, which is what makes such a URL invalid, so
+ * where the parser would end the authority cannot be trusted: everything from the scheme's `://`
+ * (or the start, without one) to the last `@` counts as a user and password, unless the text
+ * after `://` has a `/`, `?` or `#` before any `:` and `@`. A user name holds none of those
+ * (a password only comes after a `:`), so that `@` is in the path, query or fragment, and the
+ * host shows.
  */
 function shownUrl(text: string, secretPath: boolean): string {
   const scheme = /^[a-z][a-z0-9+.-]*:\/\//i.exec(text)?.[0] ?? "";
-  const start = scheme.length;
-  const at = text.lastIndexOf("@");
-  const rest = at < start ? text.slice(start) : text.slice(at + 1);
+  const rest = text.slice(scheme.length);
+  const at = rest.lastIndexOf("@");
+  if (at < 0 || (scheme !== "" && hasNoUserInfo(rest))) return scheme + withPath(rest, secretPath);
+  return `${scheme}***@${withPath(rest.slice(at + 1), secretPath)}`;
+}
+
+/**
+ * Whether `rest`, what follows a scheme's `://`, cannot start with a user name: its first `/`,
+ * `?` or `#` comes after at least one character and before any `:` and `@`.
+ */
+function hasNoUserInfo(rest: string): boolean {
+  const end = rest.search(/[/?#]/);
+  return end > 0 && !/[:@]/.test(rest.slice(0, end));
+}
+
+/** `rest`, a host and what follows it, with what follows the host hidden when `secret`. */
+function withPath(rest: string, secret: boolean): string {
   const pathStart = rest.search(/[/?#\\]/);
-  const shown = pathStart >= 0 && secretPath ? `${rest.slice(0, pathStart)}/...` : rest;
-  return at < start ? scheme + shown : `${scheme}***@${shown}`;
+  return pathStart >= 0 && secret ? `${rest.slice(0, pathStart)}/...` : rest;
 }
 
 /** Headers as a record of names to values that `Headers` accepts; values never shown. */
