@@ -39,6 +39,10 @@ function stallingServer(kind: "silent" | "drip") {
   const { port } = listener.addr;
   return {
     port,
+    /** The connections accepted so far. */
+    get accepted() {
+      return held.length;
+    },
     url: `https://127.0.0.1:${port}/ovirt-engine/api`,
     [Symbol.dispose]() {
       for (const timer of timers) clearInterval(timer);
@@ -230,3 +234,22 @@ for (const [route, trust] of ROUTES) {
     assert.ok(proxy.tunnels.length >= 2, "the login and the list went through the proxy");
   });
 }
+
+Deno.test("connectTimeout: a stalled TLS handshake is repeated as a connect timeout is, changes too", async () => {
+  using server = stallingServer("silent");
+  await using connection = new Connection({
+    url: server.url,
+    token: "t",
+    connectTimeout: LIMIT,
+    retry: { attempts: 2, delay: 1, maxDelay: 1 },
+    caCerts: [tls.caCert],
+  });
+  const vms = connection.systemService().vmsService();
+  const read = await outcomeWithin(vms.list(), 2 * LIMIT + SLACK);
+  assert.ok(read instanceof ConnectionError, String(read));
+  assert.equal(server.accepted, 2, "one connection per attempt");
+  const change = await outcomeWithin(vms.add({ name: "x" }), 2 * LIMIT + SLACK);
+  assert.ok(change instanceof ConnectionError, String(change));
+  assert.equal(change.maybeApplied, false, "the change never left");
+  assert.equal(server.accepted, 4, "repeated: it never left");
+});

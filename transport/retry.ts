@@ -379,9 +379,12 @@ export function isLastingFailure(error: unknown): boolean {
   return TLS_FAILURE.test(describeCauses(error));
 }
 
-/** Certificate, handshake and permission failures: repeating them cannot help. */
+/**
+ * Certificate, handshake and permission failures: repeating them cannot help. A handshake that
+ * did not finish within `connectTimeout` (a host too busy to take the connection) is no refusal.
+ */
 const TLS_FAILURE =
-  /certificate|invalid peer|UnknownIssuer|handshake|NotValidForName|NotCapable|Requires \w+ access/i;
+  /certificate|invalid peer|UnknownIssuer|handshake(?! did not finish)|NotValidForName|NotCapable|Requires \w+ access/i;
 
 function isDeleteGone(exchange: Exchange, response: HttpResponse): boolean {
   return exchange.method === "DELETE" && response.status === 404;
