@@ -78,20 +78,13 @@ async function transferRefusal(url: string): Promise<string> {
   return error.message;
 }
 
-/** Whether `value` parses as an http or https URL. */
-function isHttpUrl(value: string): boolean {
-  return URL.canParse(value) && /^https?:$/.test(new URL(value).protocol);
-}
-
 Deno.test("a refused url never quotes a piece of its user name or password", async () => {
   let refused = 0;
   for (const user of USERS) {
     for (const password of PASSWORDS) {
       for (const shape of SHAPES) {
         const value = shape(`${user}:${password}`);
-        // A password whose `/` follows digits may make a URL that parses (the host taken from
-        // the user name, the port from the password): that one is taken, not quoted here.
-        const messages = isHttpUrl(value) ? [] : [await transferRefusal(value)];
+        const messages = [await transferRefusal(value)];
         for (const option of ["url", "proxy", "ssoUrl", "ssoRevokeUrl"]) {
           const message = refusal(option, value);
           if (message !== undefined) messages.push(message);
@@ -141,4 +134,15 @@ Deno.test("where a user and password cannot be told from a host, only what follo
   );
   // Without `://`, where the user name starts is not known.
   assert.ok(refusal("proxy", "http//proxy.example/a@b")?.endsWith('"***@b"'));
+});
+
+Deno.test("a url whose password of digits and / parses as a host and port is refused, not taken", () => {
+  // Parsed, it is host `svc`, port 57319, path `/Hq8s@engine.example/...`.
+  for (const option of ["url", "proxy", "ssoUrl"]) {
+    const message = refusal(option, "https://svc:57319/Hq8s@engine.example/ovirt-engine/api");
+    assert.ok(message?.includes("percent-encode them"), `${option}: ${message}`);
+    assert.ok(message!.endsWith('"https://***@engine.example/ovirt-engine/api"'), message);
+  }
+  // A URL with a port and no @ after it is taken.
+  assert.equal(refusal("url", "https://engine.example:8443/ovirt-engine/api?owner=x"), undefined);
 });

@@ -144,7 +144,28 @@ export function checkUrl(option: string, value: unknown, secretPath = false): UR
     const shown = shownUrl(value as string, secretPath);
     throw new OvirtError(`The ${option} option must be an http or https URL, not "${shown}"`);
   }
+  if (mayHideCredentials(value as string)) {
+    // `https://svc:57319/Hq8s@engine`: a password of digits and an unencoded `/` parses as
+    // host `svc`, port 57319; going on would quote them in every later error.
+    const shown = shownUrl(value as string, secretPath);
+    throw new OvirtError(
+      `The ${option} option has an @ after its host and port, where a user name and password ` +
+        `that are not percent-encoded may be: percent-encode them (or give them apart), "${shown}"`,
+    );
+  }
   return url;
+}
+
+/**
+ * Whether `text`, a URL that parses, may hold a password the parser took for a port and a
+ * path: an `@` after the text up to the first `/`, `?`, `#` or `\\` after the scheme, which holds a
+ * `:`.
+ */
+function mayHideCredentials(text: string): boolean {
+  // The parser takes any number of `/` and `\` after the scheme.
+  const rest = text.slice(/^[a-z][a-z0-9+.-]*:[/\\]*/i.exec(text)?.[0].length ?? 0);
+  const end = rest.search(/[/?#\\]/);
+  return end >= 0 && rest.slice(end).includes("@") && rest.slice(0, end).includes(":");
 }
 
 /**
