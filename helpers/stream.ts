@@ -17,7 +17,8 @@
 
 import { SERVICES } from "../services/metadata.ts";
 import { OvirtError } from "../transport/errors.ts";
-import { type CallOptions, type Service, serviceRuntime } from "../transport/service.ts";
+import { typeName } from "../transport/options.ts";
+import { type CallOptions, Service, serviceRuntime } from "../transport/service.ts";
 
 /** A collection service: a service with a `list` method. */
 export type ListingService<T, O> = Service & { list(options?: O): Promise<T[]> };
@@ -32,8 +33,24 @@ export function listStream<T, O extends CallOptions>(
   collection: ListingService<T, O>,
   options?: O,
 ): AsyncIterable<T> {
-  const name = collection.constructor.name;
-  const spec = SERVICES[name]?.methods.find((method) => method.name === "list");
-  if (!spec) throw new OvirtError(`listStream: ${name} is not a collection service with list()`);
+  const name = serviceName(collection);
+  const spec = name === undefined
+    ? undefined
+    : SERVICES[name].methods.find((method) => method.name === "list");
+  if (!spec) {
+    const what = name ?? (collection instanceof Service ? "this service" : typeName(collection));
+    throw new OvirtError(`listStream: ${what} is not a collection service with list()`);
+  }
   return serviceRuntime(collection).stream(collection.path, spec, options) as AsyncIterable<T>;
+}
+
+/**
+ * The name in {@link SERVICES} of the generated service class `service` is an instance of
+ * (or of a subclass of), by the static `serviceName` each one carries: the class's own `name`
+ * would not do, as minifying renames classes.
+ */
+function serviceName(service: unknown): string | undefined {
+  if (!(service instanceof Service)) return undefined;
+  const name = (service.constructor as { serviceName?: unknown }).serviceName;
+  return typeof name === "string" && Object.hasOwn(SERVICES, name) ? name : undefined;
 }

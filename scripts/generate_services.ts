@@ -365,6 +365,14 @@ export function renderService(
   if (service.deprecated) classDoc.push("", DEPRECATED_TAG);
   lines.push(...docBlock(classDoc, ""));
   lines.push(`export class ${className} extends Service {`);
+  lines.push(
+    "  /**",
+    "   * This service's name in the service table (`services/metadata.ts`), which helpers look",
+    "   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.",
+    "   */",
+    `  static readonly serviceName = ${JSON.stringify(className)};`,
+    "",
+  );
   lines.push(...body);
   lines.push("}", "");
   return lines.join("\n");

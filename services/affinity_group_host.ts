@@ -26,6 +26,12 @@ export interface AffinityGroupHostServiceRemoveOptions extends CallOptions {
  * Reached, for example, with `connection.systemService().clustersService().clusterService(id).affinityGroupsService().groupService(id).hostsService().hostService(idOrName)`.
  */
 export class AffinityGroupHostService extends Service {
+  /**
+   * This service's name in the service table (`services/metadata.ts`), which helpers look
+   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
+   */
+  static readonly serviceName = "AffinityGroupHostService";
+
   /** `DELETE .../clusters/{cluster}/affinitygroups/{group}/hosts/{host}`: removes the object. */
   remove(options?: AffinityGroupHostServiceRemoveOptions): Promise<void> {
     return this.invoke(REMOVE, options);

@@ -26,6 +26,12 @@ export interface AffinityGroupVmLabelServiceRemoveOptions extends CallOptions {
  * Reached, for example, with `connection.systemService().clustersService().clusterService(id).affinityGroupsService().groupService(id).vmLabelsService().labelService(id)`.
  */
 export class AffinityGroupVmLabelService extends Service {
+  /**
+   * This service's name in the service table (`services/metadata.ts`), which helpers look
+   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
+   */
+  static readonly serviceName = "AffinityGroupVmLabelService";
+
   /** `DELETE .../clusters/{cluster}/affinitygroups/{group}/vmlabels/{label}`: removes the object. */
   remove(options?: AffinityGroupVmLabelServiceRemoveOptions): Promise<void> {
     return this.invoke(REMOVE, options);

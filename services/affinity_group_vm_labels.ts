@@ -40,6 +40,12 @@ export interface AffinityGroupVmLabelsServiceListOptions extends CallOptions {
  */
 export class AffinityGroupVmLabelsService extends Service {
   /**
+   * This service's name in the service table (`services/metadata.ts`), which helpers look
+   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
+   */
+  static readonly serviceName = "AffinityGroupVmLabelsService";
+
+  /**
    * `POST .../clusters/{cluster}/affinitygroups/{group}/vmlabels`: adds an `AffinityLabel`.
    *
    * The engine answers with a completed `<action>`, not with the object: this resolves to the object you sent, as you sent it (no `id` unless you gave one).

@@ -37,6 +37,12 @@ const REMOVE: MethodSpec = {
  * Reached with `connection.systemService().affinityLabelsService().labelService(id)`.
  */
 export class AffinityLabelService extends Service {
+  /**
+   * This service's name in the service table (`services/metadata.ts`), which helpers look
+   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
+   */
+  static readonly serviceName = "AffinityLabelService";
+
   /** `GET /affinitylabels/{label}`: fetches the `AffinityLabel`. */
   get(options?: AffinityLabelServiceGetOptions): Promise<types.AffinityLabel> {
     return this.invoke(GET, options);

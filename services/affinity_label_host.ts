@@ -28,6 +28,12 @@ export interface AffinityLabelHostServiceGetOptions extends CallOptions {
  * Reached with `connection.systemService().affinityLabelsService().labelService(id).hostsService().hostService(id)`.
  */
 export class AffinityLabelHostService extends Service {
+  /**
+   * This service's name in the service table (`services/metadata.ts`), which helpers look
+   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
+   */
+  static readonly serviceName = "AffinityLabelHostService";
+
   /** `DELETE /affinitylabels/{label}/hosts/{host}`: removes the object. */
   remove(options?: CallOptions): Promise<void> {
     return this.invoke(REMOVE, options);

@@ -31,6 +31,12 @@ export interface AffinityLabelHostsServiceListOptions extends CallOptions {
  * Reached with `connection.systemService().affinityLabelsService().labelService(id).hostsService()`.
  */
 export class AffinityLabelHostsService extends Service {
+  /**
+   * This service's name in the service table (`services/metadata.ts`), which helpers look
+   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
+   */
+  static readonly serviceName = "AffinityLabelHostsService";
+
   /** `POST /affinitylabels/{label}/hosts`: adds a `Host` and resolves to it as created. */
   add(host: types.Host, options?: CallOptions): Promise<types.Host> {
     return this.invoke(ADD, options, host);

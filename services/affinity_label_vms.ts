@@ -31,6 +31,12 @@ export interface AffinityLabelVmsServiceListOptions extends CallOptions {
  * Reached with `connection.systemService().affinityLabelsService().labelService(id).vmsService()`.
  */
 export class AffinityLabelVmsService extends Service {
+  /**
+   * This service's name in the service table (`services/metadata.ts`), which helpers look
+   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
+   */
+  static readonly serviceName = "AffinityLabelVmsService";
+
   /** `POST /affinitylabels/{label}/vms`: adds a `Vm` and resolves to it as created. */
   add(vm: types.Vm, options?: CallOptions): Promise<types.Vm> {
     return this.invoke(ADD, options, vm);

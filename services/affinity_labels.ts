@@ -34,6 +34,12 @@ export interface AffinityLabelsServiceListOptions extends CallOptions {
  * Reached with `connection.systemService().affinityLabelsService()`.
  */
 export class AffinityLabelsService extends Service {
+  /**
+   * This service's name in the service table (`services/metadata.ts`), which helpers look
+   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
+   */
+  static readonly serviceName = "AffinityLabelsService";
+
   /** `POST /affinitylabels`: adds an `AffinityLabel` and resolves to it as created. */
   add(label: types.AffinityLabel, options?: CallOptions): Promise<types.AffinityLabel> {
     return this.invoke(ADD, options, label);

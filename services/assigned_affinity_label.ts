@@ -33,6 +33,12 @@ const REMOVE: MethodSpec = {
  * Reached, for example, with `connection.systemService().hostsService().hostService(id).affinityLabelsService().labelService(id)`.
  */
 export class AssignedAffinityLabelService extends Service {
+  /**
+   * This service's name in the service table (`services/metadata.ts`), which helpers look
+   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
+   */
+  static readonly serviceName = "AssignedAffinityLabelService";
+
   /** `GET .../affinitylabels/{label}`: fetches the `AffinityLabel`. */
   get(options?: AssignedAffinityLabelServiceGetOptions): Promise<types.AffinityLabel> {
     return this.invoke(GET, options);

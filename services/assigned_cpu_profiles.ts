@@ -39,6 +39,12 @@ export interface AssignedCpuProfilesServiceListOptions extends CallOptions {
  * Reached, for example, with `connection.systemService().clustersService().clusterService(id).cpuProfilesService()`.
  */
 export class AssignedCpuProfilesService extends Service {
+  /**
+   * This service's name in the service table (`services/metadata.ts`), which helpers look
+   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
+   */
+  static readonly serviceName = "AssignedCpuProfilesService";
+
   /** `POST .../clusters/{cluster}/cpuprofiles`: adds a `CpuProfile` and resolves to it as created. */
   add(profile: types.CpuProfile, options?: CallOptions): Promise<types.CpuProfile> {
     return this.invoke(ADD, options, profile);

@@ -42,6 +42,12 @@ export interface AssignedTagsServiceListOptions extends CallOptions {
  * Reached, for example, with `connection.systemService().groupsService().groupService(id).tagsService()`.
  */
 export class AssignedTagsService extends Service {
+  /**
+   * This service's name in the service table (`services/metadata.ts`), which helpers look
+   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
+   */
+  static readonly serviceName = "AssignedTagsService";
+
   /** `POST .../tags`: adds a `Tag` and resolves to it as created. */
   add(tag: types.Tag, options?: CallOptions): Promise<types.Tag> {
     return this.invoke(ADD, options, tag);

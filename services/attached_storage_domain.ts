@@ -69,6 +69,12 @@ export interface AttachedStorageDomainServiceRemoveOptions extends CallOptions {
  */
 export class AttachedStorageDomainService extends Service {
   /**
+   * This service's name in the service table (`services/metadata.ts`), which helpers look
+   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
+   */
+  static readonly serviceName = "AttachedStorageDomainService";
+
+  /**
    * `POST /datacenters/{dataCenter}/storagedomains/{storageDomain}/activate`: the `activate` action.
    *
    * Resolves when the server has accepted the action.

@@ -103,6 +103,12 @@ const REGISTER: MethodSpec = {
  */
 export class AttachedStorageDomainDiskService extends Service {
   /**
+   * This service's name in the service table (`services/metadata.ts`), which helpers look
+   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
+   */
+  static readonly serviceName = "AttachedStorageDomainDiskService";
+
+  /**
    * `POST /datacenters/{dataCenter}/storagedomains/{storageDomain}/disks/{disk}/copy`: the `copy` action.
    *
    * Resolves when the server has accepted the action.

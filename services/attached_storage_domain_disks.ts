@@ -43,6 +43,12 @@ export interface AttachedStorageDomainDisksServiceListOptions extends CallOption
  */
 export class AttachedStorageDomainDisksService extends Service {
   /**
+   * This service's name in the service table (`services/metadata.ts`), which helpers look
+   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
+   */
+  static readonly serviceName = "AttachedStorageDomainDisksService";
+
+  /**
    * `POST /datacenters/{dataCenter}/storagedomains/{storageDomain}/disks`: adds a `Disk` and resolves to it as created.
    *
    * @deprecated Deprecated in the API model.

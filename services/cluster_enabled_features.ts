@@ -42,6 +42,12 @@ const ADD: MethodSpec = {
  * Reached, for example, with `connection.systemService().clustersService().clusterService(id).enabledFeaturesService()`.
  */
 export class ClusterEnabledFeaturesService extends Service {
+  /**
+   * This service's name in the service table (`services/metadata.ts`), which helpers look
+   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
+   */
+  static readonly serviceName = "ClusterEnabledFeaturesService";
+
   /** `GET .../clusters/{cluster}/enabledfeatures`: lists the `ClusterFeature` objects. */
   list(options?: ClusterEnabledFeaturesServiceListOptions): Promise<types.ClusterFeature[]> {
     return this.invoke(LIST, options);

@@ -34,6 +34,12 @@ export interface ClusterExternalProvidersServiceListOptions extends CallOptions 
  * Reached, for example, with `connection.systemService().clustersService().clusterService(id).externalNetworkProvidersService()`.
  */
 export class ClusterExternalProvidersService extends Service {
+  /**
+   * This service's name in the service table (`services/metadata.ts`), which helpers look
+   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
+   */
+  static readonly serviceName = "ClusterExternalProvidersService";
+
   /** `GET .../clusters/{cluster}/externalnetworkproviders`: lists the `ExternalProvider` objects. */
   list(options?: ClusterExternalProvidersServiceListOptions): Promise<types.ExternalProvider[]> {
     return this.invoke(LIST, options);

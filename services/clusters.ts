@@ -48,6 +48,12 @@ export interface ClustersServiceListOptions extends CallOptions {
  * Reached, for example, with `connection.systemService().clustersService()`.
  */
 export class ClustersService extends Service {
+  /**
+   * This service's name in the service table (`services/metadata.ts`), which helpers look
+   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
+   */
+  static readonly serviceName = "ClustersService";
+
   /** `POST .../clusters`: adds a `Cluster` and resolves to it as created. */
   add(cluster: types.Cluster, options?: CallOptions): Promise<types.Cluster> {
     return this.invoke(ADD, options, cluster);

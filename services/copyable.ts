@@ -19,6 +19,12 @@ export interface CopyableServiceCopyOptions extends CallOptions {
 /** The `Copyable` service, which no locator of the model leads to. */
 export class CopyableService extends Service {
   /**
+   * This service's name in the service table (`services/metadata.ts`), which helpers look
+   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
+   */
+  static readonly serviceName = "CopyableService";
+
+  /**
    * `POST …/copy`: the `copy` action.
    *
    * Resolves when the server has accepted the action.

@@ -52,6 +52,12 @@ export interface CpuProfileServiceRemoveOptions extends CallOptions {
  * Reached with `connection.systemService().cpuProfilesService().profileService(id)`.
  */
 export class CpuProfileService extends Service {
+  /**
+   * This service's name in the service table (`services/metadata.ts`), which helpers look
+   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
+   */
+  static readonly serviceName = "CpuProfileService";
+
   /** `GET /cpuprofiles/{profile}`: fetches the `CpuProfile`. */
   get(options?: CpuProfileServiceGetOptions): Promise<types.CpuProfile> {
     return this.invoke(GET, options);

@@ -34,6 +34,12 @@ export interface CpuProfilesServiceListOptions extends CallOptions {
  * Reached with `connection.systemService().cpuProfilesService()`.
  */
 export class CpuProfilesService extends Service {
+  /**
+   * This service's name in the service table (`services/metadata.ts`), which helpers look
+   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
+   */
+  static readonly serviceName = "CpuProfilesService";
+
   /** `POST /cpuprofiles`: adds a `CpuProfile` and resolves to it as created. */
   add(profile: types.CpuProfile, options?: CallOptions): Promise<types.CpuProfile> {
     return this.invoke(ADD, options, profile);

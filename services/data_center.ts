@@ -95,6 +95,12 @@ export interface DataCenterServiceCleanFinishedTasksOptions extends CallOptions 
  * Reached with `connection.systemService().dataCentersService().dataCenterService(id)`.
  */
 export class DataCenterService extends Service {
+  /**
+   * This service's name in the service table (`services/metadata.ts`), which helpers look
+   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
+   */
+  static readonly serviceName = "DataCenterService";
+
   /** `GET /datacenters/{dataCenter}`: fetches the `DataCenter`. */
   get(options?: DataCenterServiceGetOptions): Promise<types.DataCenter> {
     return this.invoke(GET, options);

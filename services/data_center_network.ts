@@ -35,6 +35,12 @@ const UPDATE: MethodSpec = {
  * Reached with `connection.systemService().dataCentersService().dataCenterService(id).networksService().networkService(id)`.
  */
 export class DataCenterNetworkService extends Service {
+  /**
+   * This service's name in the service table (`services/metadata.ts`), which helpers look
+   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
+   */
+  static readonly serviceName = "DataCenterNetworkService";
+
   /** `GET /datacenters/{dataCenter}/networks/{network}`: fetches the `Network`. */
   get(options?: DataCenterNetworkServiceGetOptions): Promise<types.Network> {
     return this.invoke(GET, options);

@@ -49,6 +49,12 @@ export interface DataCentersServiceListOptions extends CallOptions {
  * Reached with `connection.systemService().dataCentersService()`.
  */
 export class DataCentersService extends Service {
+  /**
+   * This service's name in the service table (`services/metadata.ts`), which helpers look
+   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
+   */
+  static readonly serviceName = "DataCentersService";
+
   /** `POST /datacenters`: adds a `DataCenter` and resolves to it as created. */
   add(dataCenter: types.DataCenter, options?: CallOptions): Promise<types.DataCenter> {
     return this.invoke(ADD, options, dataCenter);

@@ -178,6 +178,12 @@ export interface DiskServiceConvertOptions extends CallOptions {
  */
 export class DiskService extends Service {
   /**
+   * This service's name in the service table (`services/metadata.ts`), which helpers look
+   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
+   */
+  static readonly serviceName = "DiskService";
+
+  /**
    * `POST /disks/{disk}/copy`: the `copy` action.
    *
    * Resolves when the server has accepted the action.

@@ -48,6 +48,12 @@ const UPDATE: MethodSpec = {
  * Reached with `connection.systemService().vmsService().vmService(id).diskAttachmentsService().attachmentService(id)`.
  */
 export class DiskAttachmentService extends Service {
+  /**
+   * This service's name in the service table (`services/metadata.ts`), which helpers look
+   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
+   */
+  static readonly serviceName = "DiskAttachmentService";
+
   /** `GET /vms/{vm}/diskattachments/{attachment}`: fetches the `DiskAttachment`. */
   get(options?: DiskAttachmentServiceGetOptions): Promise<types.DiskAttachment> {
     return this.invoke(GET, options);

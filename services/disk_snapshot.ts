@@ -41,6 +41,12 @@ export interface DiskSnapshotServiceRemoveOptions extends CallOptions {
  * Reached, for example, with `connection.systemService().disksService().diskService(id).diskSnapshotsService().snapshotService(id)`.
  */
 export class DiskSnapshotService extends Service {
+  /**
+   * This service's name in the service table (`services/metadata.ts`), which helpers look
+   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
+   */
+  static readonly serviceName = "DiskSnapshotService";
+
   /** `GET .../disksnapshots/{snapshot}`: fetches the `DiskSnapshot`. */
   get(options?: DiskSnapshotServiceGetOptions): Promise<types.DiskSnapshot> {
     return this.invoke(GET, options);

@@ -44,6 +44,12 @@ export interface DiskSnapshotsServiceListOptions extends CallOptions {
  * Reached, for example, with `connection.systemService().disksService().diskService(id).diskSnapshotsService()`.
  */
 export class DiskSnapshotsService extends Service {
+  /**
+   * This service's name in the service table (`services/metadata.ts`), which helpers look
+   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
+   */
+  static readonly serviceName = "DiskSnapshotsService";
+
   /** `GET .../disksnapshots`: lists the `DiskSnapshot` objects. */
   list(options?: DiskSnapshotsServiceListOptions): Promise<types.DiskSnapshot[]> {
     return this.invoke(LIST, options);

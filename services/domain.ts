@@ -25,6 +25,12 @@ export interface DomainServiceGetOptions extends CallOptions {
  * Reached with `connection.systemService().domainsService().domainService(id)`.
  */
 export class DomainService extends Service {
+  /**
+   * This service's name in the service table (`services/metadata.ts`), which helpers look
+   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
+   */
+  static readonly serviceName = "DomainService";
+
   /** `GET /domains/{domain}`: fetches the `Domain`. */
   get(options?: DomainServiceGetOptions): Promise<types.Domain> {
     return this.invoke(GET, options);

@@ -23,6 +23,12 @@ export interface DomainGroupServiceGetOptions extends CallOptions {
  * Reached with `connection.systemService().domainsService().domainService(id).groupsService().groupService(id)`.
  */
 export class DomainGroupService extends Service {
+  /**
+   * This service's name in the service table (`services/metadata.ts`), which helpers look
+   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
+   */
+  static readonly serviceName = "DomainGroupService";
+
   /** `GET /domains/{domain}/groups/{group}`: fetches the `Group`. */
   get(options?: DomainGroupServiceGetOptions): Promise<types.Group> {
     return this.invoke(GET, options);

@@ -33,6 +33,12 @@ export interface DomainGroupsServiceListOptions extends CallOptions {
  * Reached with `connection.systemService().domainsService().domainService(id).groupsService()`.
  */
 export class DomainGroupsService extends Service {
+  /**
+   * This service's name in the service table (`services/metadata.ts`), which helpers look
+   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
+   */
+  static readonly serviceName = "DomainGroupsService";
+
   /** `GET /domains/{domain}/groups`: lists the `Group` objects. */
   list(options?: DomainGroupsServiceListOptions): Promise<types.Group[]> {
     return this.invoke(LIST, options);

@@ -23,6 +23,12 @@ export interface DomainUserGroupsServiceListOptions extends CallOptions {
  * Reached with `connection.systemService().usersService().userService(id).groupsService()`.
  */
 export class DomainUserGroupsService extends Service {
+  /**
+   * This service's name in the service table (`services/metadata.ts`), which helpers look
+   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
+   */
+  static readonly serviceName = "DomainUserGroupsService";
+
   /** `GET /users/{user}/groups`: lists the `Group` objects. */
   list(options?: DomainUserGroupsServiceListOptions): Promise<types.Group[]> {
     return this.invoke(LIST, options);

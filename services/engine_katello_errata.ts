@@ -29,6 +29,12 @@ export interface EngineKatelloErrataServiceListOptions extends CallOptions {
  * Includes what it inherits from `KatelloErrataService`.
  */
 export class EngineKatelloErrataService extends Service {
+  /**
+   * This service's name in the service table (`services/metadata.ts`), which helpers look
+   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
+   */
+  static readonly serviceName = "EngineKatelloErrataService";
+
   /** `GET /katelloerrata`: lists the `KatelloErratum` objects. */
   list(options?: EngineKatelloErrataServiceListOptions): Promise<types.KatelloErratum[]> {
     return this.invoke(LIST, options);

@@ -36,6 +36,12 @@ export interface EventServiceRemoveOptions extends CallOptions {
  * Reached with `connection.systemService().eventsService().eventService(id)`.
  */
 export class EventService extends Service {
+  /**
+   * This service's name in the service table (`services/metadata.ts`), which helpers look
+   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
+   */
+  static readonly serviceName = "EventService";
+
   /** `GET /events/{event}`: fetches the `Event`. */
   get(options?: EventServiceGetOptions): Promise<types.Event> {
     return this.invoke(GET, options);

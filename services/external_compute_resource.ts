@@ -23,6 +23,12 @@ export interface ExternalComputeResourceServiceGetOptions extends CallOptions {
  * Reached with `connection.systemService().externalHostProvidersService().providerService(id).computeResourcesService().resourceService(id)`.
  */
 export class ExternalComputeResourceService extends Service {
+  /**
+   * This service's name in the service table (`services/metadata.ts`), which helpers look
+   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
+   */
+  static readonly serviceName = "ExternalComputeResourceService";
+
   /** `GET /externalhostproviders/{provider}/computeresources/{resource}`: fetches the `ExternalComputeResource`. */
   get(options?: ExternalComputeResourceServiceGetOptions): Promise<types.ExternalComputeResource> {
     return this.invoke(GET, options);

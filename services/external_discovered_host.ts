@@ -23,6 +23,12 @@ export interface ExternalDiscoveredHostServiceGetOptions extends CallOptions {
  * Reached with `connection.systemService().externalHostProvidersService().providerService(id).discoveredHostsService().hostService(id)`.
  */
 export class ExternalDiscoveredHostService extends Service {
+  /**
+   * This service's name in the service table (`services/metadata.ts`), which helpers look
+   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
+   */
+  static readonly serviceName = "ExternalDiscoveredHostService";
+
   /** `GET /externalhostproviders/{provider}/discoveredhosts/{host}`: fetches the `ExternalDiscoveredHost`. */
   get(options?: ExternalDiscoveredHostServiceGetOptions): Promise<types.ExternalDiscoveredHost> {
     return this.invoke(GET, options);

@@ -23,6 +23,12 @@ export interface ExternalHostServiceGetOptions extends CallOptions {
  * Reached with `connection.systemService().externalHostProvidersService().providerService(id).hostsService().hostService(id)`.
  */
 export class ExternalHostService extends Service {
+  /**
+   * This service's name in the service table (`services/metadata.ts`), which helpers look
+   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
+   */
+  static readonly serviceName = "ExternalHostService";
+
   /** `GET /externalhostproviders/{provider}/hosts/{host}`: fetches the `ExternalHost`. */
   get(options?: ExternalHostServiceGetOptions): Promise<types.ExternalHost> {
     return this.invoke(GET, options);

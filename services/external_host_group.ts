@@ -23,6 +23,12 @@ export interface ExternalHostGroupServiceGetOptions extends CallOptions {
  * Reached with `connection.systemService().externalHostProvidersService().providerService(id).hostGroupsService().groupService(id)`.
  */
 export class ExternalHostGroupService extends Service {
+  /**
+   * This service's name in the service table (`services/metadata.ts`), which helpers look
+   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
+   */
+  static readonly serviceName = "ExternalHostGroupService";
+
   /** `GET /externalhostproviders/{provider}/hostgroups/{group}`: fetches the `ExternalHostGroup`. */
   get(options?: ExternalHostGroupServiceGetOptions): Promise<types.ExternalHostGroup> {
     return this.invoke(GET, options);

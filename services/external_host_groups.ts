@@ -27,6 +27,12 @@ export interface ExternalHostGroupsServiceListOptions extends CallOptions {
  * Reached with `connection.systemService().externalHostProvidersService().providerService(id).hostGroupsService()`.
  */
 export class ExternalHostGroupsService extends Service {
+  /**
+   * This service's name in the service table (`services/metadata.ts`), which helpers look
+   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
+   */
+  static readonly serviceName = "ExternalHostGroupsService";
+
   /** `GET /externalhostproviders/{provider}/hostgroups`: lists the `ExternalHostGroup` objects. */
   list(options?: ExternalHostGroupsServiceListOptions): Promise<types.ExternalHostGroup[]> {
     return this.invoke(LIST, options);

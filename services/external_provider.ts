@@ -35,6 +35,12 @@ export interface ExternalProviderServiceTestConnectivityOptions extends CallOpti
 /** The `ExternalProvider` service, which no locator of the model leads to. */
 export class ExternalProviderService extends Service {
   /**
+   * This service's name in the service table (`services/metadata.ts`), which helpers look
+   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
+   */
+  static readonly serviceName = "ExternalProviderService";
+
+  /**
    * `POST …/importcertificates`: the `importcertificates` action.
    *
    * Resolves when the server has accepted the action.

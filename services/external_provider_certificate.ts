@@ -30,6 +30,12 @@ export interface ExternalProviderCertificateServiceGetOptions extends CallOption
  * Reached, for example, with `connection.systemService().externalHostProvidersService().providerService(id).certificatesService().certificateService(id)`.
  */
 export class ExternalProviderCertificateService extends Service {
+  /**
+   * This service's name in the service table (`services/metadata.ts`), which helpers look
+   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
+   */
+  static readonly serviceName = "ExternalProviderCertificateService";
+
   /** `GET /externalhostproviders/{provider}/certificates/{certificate}` or `GET /openstackimageproviders/{provider}/certificates/{certificate}` or `GET /openstacknetworkproviders/{provider}/certificates/{certificate}` or `GET /openstackvolumeproviders/{provider}/certificates/{certificate}`: fetches the `Certificate`. */
   get(options?: ExternalProviderCertificateServiceGetOptions): Promise<types.Certificate> {
     return this.invoke(GET, options);

@@ -16,6 +16,12 @@ const ADD: MethodSpec = {
  * Reached with `connection.systemService().externalVmImportsService()`.
  */
 export class ExternalVmImportsService extends Service {
+  /**
+   * This service's name in the service table (`services/metadata.ts`), which helpers look
+   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
+   */
+  static readonly serviceName = "ExternalVmImportsService";
+
   /** `POST /externalvmimports`: adds an `ExternalVmImport` and resolves to it as created. */
   add(importValue: types.ExternalVmImport, options?: CallOptions): Promise<types.ExternalVmImport> {
     return this.invoke(ADD, options, importValue);

@@ -51,6 +51,12 @@ export interface FenceAgentServiceRemoveOptions extends CallOptions {
  * Reached with `connection.systemService().hostsService().hostService(id).fenceAgentsService().agentService(id)`.
  */
 export class FenceAgentService extends Service {
+  /**
+   * This service's name in the service table (`services/metadata.ts`), which helpers look
+   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
+   */
+  static readonly serviceName = "FenceAgentService";
+
   /** `GET /hosts/{host}/fenceagents/{agent}`: fetches the `Agent`. */
   get(options?: FenceAgentServiceGetOptions): Promise<types.Agent> {
     return this.invoke(GET, options);

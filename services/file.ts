@@ -23,6 +23,12 @@ export interface FileServiceGetOptions extends CallOptions {
  * Reached with `connection.systemService().storageDomainsService().storageDomainService(id).filesService().fileService(id)`.
  */
 export class FileService extends Service {
+  /**
+   * This service's name in the service table (`services/metadata.ts`), which helpers look
+   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
+   */
+  static readonly serviceName = "FileService";
+
   /** `GET /storagedomains/{storageDomain}/files/{file}`: fetches the `File`. */
   get(options?: FileServiceGetOptions): Promise<types.File> {
     return this.invoke(GET, options);

@@ -61,6 +61,12 @@ export interface GlusterBrickServiceReplaceOptions extends CallOptions {
  * Includes what it inherits from `MeasurableService`.
  */
 export class GlusterBrickService extends Service {
+  /**
+   * This service's name in the service table (`services/metadata.ts`), which helpers look
+   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
+   */
+  static readonly serviceName = "GlusterBrickService";
+
   /** `GET .../clusters/{cluster}/glustervolumes/{volume}/glusterbricks/{brick}`: fetches the `GlusterBrick`. */
   get(options?: GlusterBrickServiceGetOptions): Promise<types.GlusterBrick> {
     return this.invoke(GET, options);

@@ -121,6 +121,12 @@ export interface GlusterBricksServiceStopMigrateOptions extends CallOptions {
  */
 export class GlusterBricksService extends Service {
   /**
+   * This service's name in the service table (`services/metadata.ts`), which helpers look
+   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
+   */
+  static readonly serviceName = "GlusterBricksService";
+
+  /**
    * `POST .../clusters/{cluster}/glustervolumes/{volume}/glusterbricks/activate`: the `activate` action.
    *
    * Resolves when the server has accepted the action.

@@ -90,6 +90,12 @@ export interface GlusterHookServiceResolveOptions extends CallOptions {
  */
 export class GlusterHookService extends Service {
   /**
+   * This service's name in the service table (`services/metadata.ts`), which helpers look
+   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
+   */
+  static readonly serviceName = "GlusterHookService";
+
+  /**
    * `POST .../clusters/{cluster}/glusterhooks/{hook}/disable`: the `disable` action.
    *
    * Resolves when the server has accepted the action.

@@ -199,6 +199,12 @@ export interface GlusterVolumeServiceStopRebalanceOptions extends CallOptions {
  * Includes what it inherits from `MeasurableService`.
  */
 export class GlusterVolumeService extends Service {
+  /**
+   * This service's name in the service table (`services/metadata.ts`), which helpers look
+   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
+   */
+  static readonly serviceName = "GlusterVolumeService";
+
   /** `GET .../clusters/{cluster}/glustervolumes/{volume}`: fetches the `GlusterVolume`. */
   get(options?: GlusterVolumeServiceGetOptions): Promise<types.GlusterVolume> {
     return this.invoke(GET, options);

@@ -45,6 +45,12 @@ export interface GlusterVolumesServiceListOptions extends CallOptions {
  * Reached, for example, with `connection.systemService().clustersService().clusterService(id).glusterVolumesService()`.
  */
 export class GlusterVolumesService extends Service {
+  /**
+   * This service's name in the service table (`services/metadata.ts`), which helpers look
+   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
+   */
+  static readonly serviceName = "GlusterVolumesService";
+
   /** `POST .../clusters/{cluster}/glustervolumes`: adds a `GlusterVolume` and resolves to it as created. */
   add(volume: types.GlusterVolume, options?: CallOptions): Promise<types.GlusterVolume> {
     return this.invoke(ADD, options, volume);

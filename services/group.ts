@@ -39,6 +39,12 @@ export interface GroupServiceRemoveOptions extends CallOptions {
  * Reached with `connection.systemService().groupsService().groupService(id)`.
  */
 export class GroupService extends Service {
+  /**
+   * This service's name in the service table (`services/metadata.ts`), which helpers look
+   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
+   */
+  static readonly serviceName = "GroupService";
+
   /** `GET /groups/{group}`: fetches the `Group`. */
   get(options?: GroupServiceGetOptions): Promise<types.Group> {
     return this.invoke(GET, options);

@@ -40,6 +40,12 @@ export interface GroupsServiceListOptions extends CallOptions {
  * Reached with `connection.systemService().groupsService()`.
  */
 export class GroupsService extends Service {
+  /**
+   * This service's name in the service table (`services/metadata.ts`), which helpers look
+   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
+   */
+  static readonly serviceName = "GroupsService";
+
   /** `POST /groups`: adds a `Group` and resolves to it as created. */
   add(group: types.Group, options?: CallOptions): Promise<types.Group> {
     return this.invoke(ADD, options, group);

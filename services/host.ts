@@ -480,6 +480,12 @@ export interface HostServiceCopyHostNetworksOptions extends CallOptions {
  */
 export class HostService extends Service {
   /**
+   * This service's name in the service table (`services/metadata.ts`), which helpers look
+   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
+   */
+  static readonly serviceName = "HostService";
+
+  /**
    * `POST /hosts/{host}/activate`: the `activate` action.
    *
    * Resolves when the server has accepted the action.

@@ -23,6 +23,12 @@ export interface HostCpuUnitsServiceListOptions extends CallOptions {
  * Reached with `connection.systemService().hostsService().hostService(id).cpuUnitsService()`.
  */
 export class HostCpuUnitsService extends Service {
+  /**
+   * This service's name in the service table (`services/metadata.ts`), which helpers look
+   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
+   */
+  static readonly serviceName = "HostCpuUnitsService";
+
   /** `GET /hosts/{host}/cpuunits`: lists the `HostCpuUnit` objects. */
   list(options?: HostCpuUnitsServiceListOptions): Promise<types.HostCpuUnit[]> {
     return this.invoke(LIST, options);

@@ -23,6 +23,12 @@ export interface HostHookServiceGetOptions extends CallOptions {
  * Reached with `connection.systemService().hostsService().hostService(id).hooksService().hookService(id)`.
  */
 export class HostHookService extends Service {
+  /**
+   * This service's name in the service table (`services/metadata.ts`), which helpers look
+   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
+   */
+  static readonly serviceName = "HostHookService";
+
   /** `GET /hosts/{host}/hooks/{hook}`: fetches the `Hook`. */
   get(options?: HostHookServiceGetOptions): Promise<types.Hook> {
     return this.invoke(GET, options);

@@ -30,6 +30,12 @@ export interface HostNicsServiceListOptions extends CallOptions {
  * Reached with `connection.systemService().hostsService().hostService(id).nicsService()`.
  */
 export class HostNicsService extends Service {
+  /**
+   * This service's name in the service table (`services/metadata.ts`), which helpers look
+   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
+   */
+  static readonly serviceName = "HostNicsService";
+
   /** `GET /hosts/{host}/nics`: lists the `HostNic` objects. */
   list(options?: HostNicsServiceListOptions): Promise<types.HostNic[]> {
     return this.invoke(LIST, options);

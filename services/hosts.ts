@@ -69,6 +69,12 @@ export interface HostsServiceListOptions extends CallOptions {
  * Reached with `connection.systemService().hostsService()`.
  */
 export class HostsService extends Service {
+  /**
+   * This service's name in the service table (`services/metadata.ts`), which helpers look
+   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
+   */
+  static readonly serviceName = "HostsService";
+
   /** `POST /hosts`: adds a `Host` and resolves to it as created. */
   add(host: types.Host, options?: HostsServiceAddOptions): Promise<types.Host> {
     return this.invoke(ADD, options, host);

@@ -23,6 +23,12 @@ export interface IconServiceGetOptions extends CallOptions {
  * Reached with `connection.systemService().iconsService().iconService(id)`.
  */
 export class IconService extends Service {
+  /**
+   * This service's name in the service table (`services/metadata.ts`), which helpers look
+   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
+   */
+  static readonly serviceName = "IconService";
+
   /** `GET /icons/{icon}`: fetches the `Icon`. */
   get(options?: IconServiceGetOptions): Promise<types.Icon> {
     return this.invoke(GET, options);

@@ -27,6 +27,12 @@ export interface IconsServiceListOptions extends CallOptions {
  * Reached with `connection.systemService().iconsService()`.
  */
 export class IconsService extends Service {
+  /**
+   * This service's name in the service table (`services/metadata.ts`), which helpers look
+   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
+   */
+  static readonly serviceName = "IconsService";
+
   /** `GET /icons`: lists the `Icon` objects. */
   list(options?: IconsServiceListOptions): Promise<types.Icon[]> {
     return this.invoke(LIST, options);

@@ -52,6 +52,12 @@ export interface ImageServiceImportOptions extends CallOptions {
  * Reached with `connection.systemService().storageDomainsService().storageDomainService(id).imagesService().imageService(id)`.
  */
 export class ImageService extends Service {
+  /**
+   * This service's name in the service table (`services/metadata.ts`), which helpers look
+   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
+   */
+  static readonly serviceName = "ImageService";
+
   /** `GET /storagedomains/{storageDomain}/images/{image}`: fetches the `Image`. */
   get(options?: ImageServiceGetOptions): Promise<types.Image> {
     return this.invoke(GET, options);

@@ -53,6 +53,12 @@ const FINALIZE: MethodSpec = {
  * Reached with `connection.systemService().imageTransfersService().imageTransferService(id)`.
  */
 export class ImageTransferService extends Service {
+  /**
+   * This service's name in the service table (`services/metadata.ts`), which helpers look
+   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
+   */
+  static readonly serviceName = "ImageTransferService";
+
   /** `GET /imagetransfers/{imageTransfer}`: fetches the `ImageTransfer`. */
   get(options?: ImageTransferServiceGetOptions): Promise<types.ImageTransfer> {
     return this.invoke(GET, options);

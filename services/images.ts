@@ -27,6 +27,12 @@ export interface ImagesServiceListOptions extends CallOptions {
  * Reached with `connection.systemService().storageDomainsService().storageDomainService(id).imagesService()`.
  */
 export class ImagesService extends Service {
+  /**
+   * This service's name in the service table (`services/metadata.ts`), which helpers look
+   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
+   */
+  static readonly serviceName = "ImagesService";
+
   /** `GET /storagedomains/{storageDomain}/images`: lists the `Image` objects. */
   list(options?: ImagesServiceListOptions): Promise<types.Image[]> {
     return this.invoke(LIST, options);

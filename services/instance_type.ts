@@ -54,6 +54,12 @@ export interface InstanceTypeServiceRemoveOptions extends CallOptions {
  * Reached with `connection.systemService().instanceTypesService().instanceTypeService(id)`.
  */
 export class InstanceTypeService extends Service {
+  /**
+   * This service's name in the service table (`services/metadata.ts`), which helpers look
+   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
+   */
+  static readonly serviceName = "InstanceTypeService";
+
   /** `GET /instancetypes/{instanceType}`: fetches the `InstanceType`. */
   get(options?: InstanceTypeServiceGetOptions): Promise<types.InstanceType> {
     return this.invoke(GET, options);

@@ -36,6 +36,12 @@ export interface InstanceTypeGraphicsConsoleServiceRemoveOptions extends CallOpt
  * Reached with `connection.systemService().instanceTypesService().instanceTypeService(id).graphicsConsolesService().consoleService(id)`.
  */
 export class InstanceTypeGraphicsConsoleService extends Service {
+  /**
+   * This service's name in the service table (`services/metadata.ts`), which helpers look
+   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
+   */
+  static readonly serviceName = "InstanceTypeGraphicsConsoleService";
+
   /** `GET /instancetypes/{instanceType}/graphicsconsoles/{console}`: fetches the `GraphicsConsole`. */
   get(options?: InstanceTypeGraphicsConsoleServiceGetOptions): Promise<types.GraphicsConsole> {
     return this.invoke(GET, options);

@@ -51,6 +51,12 @@ export interface InstanceTypeNicServiceRemoveOptions extends CallOptions {
  * Reached with `connection.systemService().instanceTypesService().instanceTypeService(id).nicsService().nicService(id)`.
  */
 export class InstanceTypeNicService extends Service {
+  /**
+   * This service's name in the service table (`services/metadata.ts`), which helpers look
+   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
+   */
+  static readonly serviceName = "InstanceTypeNicService";
+
   /** `GET /instancetypes/{instanceType}/nics/{nic}`: fetches the `Nic`. */
   get(options?: InstanceTypeNicServiceGetOptions): Promise<types.Nic> {
     return this.invoke(GET, options);

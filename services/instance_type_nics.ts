@@ -37,6 +37,12 @@ export interface InstanceTypeNicsServiceListOptions extends CallOptions {
  * Reached with `connection.systemService().instanceTypesService().instanceTypeService(id).nicsService()`.
  */
 export class InstanceTypeNicsService extends Service {
+  /**
+   * This service's name in the service table (`services/metadata.ts`), which helpers look
+   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
+   */
+  static readonly serviceName = "InstanceTypeNicsService";
+
   /** `POST /instancetypes/{instanceType}/nics`: adds a `Nic` and resolves to it as created. */
   add(nic: types.Nic, options?: CallOptions): Promise<types.Nic> {
     return this.invoke(ADD, options, nic);

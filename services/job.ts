@@ -59,6 +59,12 @@ export interface JobServiceGetOptions extends CallOptions {
  */
 export class JobService extends Service {
   /**
+   * This service's name in the service table (`services/metadata.ts`), which helpers look
+   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
+   */
+  static readonly serviceName = "JobService";
+
+  /**
    * `POST /jobs/{job}/clear`: the `clear` action.
    *
    * Resolves when the server has accepted the action.

@@ -32,6 +32,12 @@ export interface KatelloErrataServiceListOptions extends CallOptions {
  * Reached, for example, with `connection.systemService().hostsService().hostService(id).katelloErrataService()`.
  */
 export class KatelloErrataService extends Service {
+  /**
+   * This service's name in the service table (`services/metadata.ts`), which helpers look
+   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
+   */
+  static readonly serviceName = "KatelloErrataService";
+
   /** `GET .../katelloerrata`: lists the `KatelloErratum` objects. */
   list(options?: KatelloErrataServiceListOptions): Promise<types.KatelloErratum[]> {
     return this.invoke(LIST, options);

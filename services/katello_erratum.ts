@@ -29,6 +29,12 @@ export interface KatelloErratumServiceGetOptions extends CallOptions {
  * Reached, for example, with `connection.systemService().katelloErrataService().katelloErratumService(id)`.
  */
 export class KatelloErratumService extends Service {
+  /**
+   * This service's name in the service table (`services/metadata.ts`), which helpers look
+   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
+   */
+  static readonly serviceName = "KatelloErratumService";
+
   /** `GET .../katelloerrata/{katelloErratum}`: fetches the `KatelloErratum`. */
   get(options?: KatelloErratumServiceGetOptions): Promise<types.KatelloErratum> {
     return this.invoke(GET, options);

@@ -34,6 +34,12 @@ export interface MacPoolsServiceListOptions extends CallOptions {
  * Reached with `connection.systemService().macPoolsService()`.
  */
 export class MacPoolsService extends Service {
+  /**
+   * This service's name in the service table (`services/metadata.ts`), which helpers look
+   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
+   */
+  static readonly serviceName = "MacPoolsService";
+
   /** `POST /macpools`: adds a `MacPool` and resolves to it as created. */
   add(pool: types.MacPool, options?: CallOptions): Promise<types.MacPool> {
     return this.invoke(ADD, options, pool);

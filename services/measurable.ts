@@ -5,6 +5,12 @@ import { StatisticsService } from "./statistics.ts";
 
 /** The `Measurable` service, which no locator of the model leads to. */
 export class MeasurableService extends Service {
+  /**
+   * This service's name in the service table (`services/metadata.ts`), which helpers look
+   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
+   */
+  static readonly serviceName = "MeasurableService";
+
   /** The `StatisticsService` at `…/statistics`. */
   statisticsService(): StatisticsService {
     return new StatisticsService(this.runtime, this.childPath("statistics"));

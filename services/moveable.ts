@@ -19,6 +19,12 @@ export interface MoveableServiceMoveOptions extends CallOptions {
 /** The `Moveable` service, which no locator of the model leads to. */
 export class MoveableService extends Service {
   /**
+   * This service's name in the service table (`services/metadata.ts`), which helpers look
+   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
+   */
+  static readonly serviceName = "MoveableService";
+
+  /**
    * `POST …/move`: the `move` action.
    *
    * Resolves when the server has accepted the action.

@@ -59,6 +59,12 @@ export interface NetworkServiceRemoveOptions extends CallOptions {
  * Reached, for example, with `connection.systemService().networksService().networkService(id)`.
  */
 export class NetworkService extends Service {
+  /**
+   * This service's name in the service table (`services/metadata.ts`), which helpers look
+   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
+   */
+  static readonly serviceName = "NetworkService";
+
   /** `GET .../networks/{network}`: fetches the `Network`. */
   get(options?: NetworkServiceGetOptions): Promise<types.Network> {
     return this.invoke(GET, options);

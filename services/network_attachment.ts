@@ -56,6 +56,12 @@ export interface NetworkAttachmentServiceRemoveOptions extends CallOptions {
  * Reached, for example, with `connection.systemService().hostsService().hostService(id).networkAttachmentsService().attachmentService(id)`.
  */
 export class NetworkAttachmentService extends Service {
+  /**
+   * This service's name in the service table (`services/metadata.ts`), which helpers look
+   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
+   */
+  static readonly serviceName = "NetworkAttachmentService";
+
   /** `GET .../networkattachments/{attachment}`: fetches the `NetworkAttachment`. */
   get(options?: NetworkAttachmentServiceGetOptions): Promise<types.NetworkAttachment> {
     return this.invoke(GET, options);

@@ -29,6 +29,12 @@ export interface NetworkFilterServiceGetOptions extends CallOptions {
  * Reached, for example, with `connection.systemService().networkFiltersService().networkFilterService(id)`.
  */
 export class NetworkFilterService extends Service {
+  /**
+   * This service's name in the service table (`services/metadata.ts`), which helpers look
+   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
+   */
+  static readonly serviceName = "NetworkFilterService";
+
   /** `GET .../networkfilters/{networkFilter}`: fetches the `NetworkFilter`. */
   get(options?: NetworkFilterServiceGetOptions): Promise<types.NetworkFilter> {
     return this.invoke(GET, options);

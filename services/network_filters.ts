@@ -30,6 +30,12 @@ export interface NetworkFiltersServiceListOptions extends CallOptions {
  * Reached, for example, with `connection.systemService().networkFiltersService()`.
  */
 export class NetworkFiltersService extends Service {
+  /**
+   * This service's name in the service table (`services/metadata.ts`), which helpers look
+   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
+   */
+  static readonly serviceName = "NetworkFiltersService";
+
   /** `GET .../networkfilters`: lists the `NetworkFilter` objects. */
   list(options?: NetworkFiltersServiceListOptions): Promise<types.NetworkFilter[]> {
     return this.invoke(LIST, options);

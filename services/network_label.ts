@@ -43,6 +43,12 @@ export interface NetworkLabelServiceRemoveOptions extends CallOptions {
  * Reached, for example, with `connection.systemService().networksService().networkService(id).networkLabelsService().labelService(id)`.
  */
 export class NetworkLabelService extends Service {
+  /**
+   * This service's name in the service table (`services/metadata.ts`), which helpers look
+   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
+   */
+  static readonly serviceName = "NetworkLabelService";
+
   /** `GET .../networklabels/{label}` or `GET .../virtualfunctionallowedlabels/{label}`: fetches the `NetworkLabel`. */
   get(options?: NetworkLabelServiceGetOptions): Promise<types.NetworkLabel> {
     return this.invoke(GET, options);

@@ -46,6 +46,12 @@ export interface NetworksServiceListOptions extends CallOptions {
  */
 export class NetworksService extends Service {
   /**
+   * This service's name in the service table (`services/metadata.ts`), which helpers look
+   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
+   */
+  static readonly serviceName = "NetworksService";
+
+  /**
    * `POST .../networks`: adds a `Network` and resolves to it as created.
    *
    * At `/datacenters/{dataCenter}/iscsibonds/{iscsiBond}/networks` the engine answers with a completed `<action>` instead: there this resolves to the object you sent, as you sent it (no `id` unless you gave one).

@@ -52,6 +52,12 @@ export interface OpenstackImageServiceImportOptions extends CallOptions {
  * Reached with `connection.systemService().openstackImageProvidersService().providerService(id).imagesService().imageService(id)`.
  */
 export class OpenstackImageService extends Service {
+  /**
+   * This service's name in the service table (`services/metadata.ts`), which helpers look
+   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
+   */
+  static readonly serviceName = "OpenstackImageService";
+
   /** `GET /openstackimageproviders/{provider}/images/{image}`: fetches the `OpenStackImage`. */
   get(options?: OpenstackImageServiceGetOptions): Promise<types.OpenStackImage> {
     return this.invoke(GET, options);

@@ -83,6 +83,12 @@ export interface OpenstackNetworkProviderServiceTestConnectivityOptions extends 
  * Includes what it inherits from `ExternalProviderService`.
  */
 export class OpenstackNetworkProviderService extends Service {
+  /**
+   * This service's name in the service table (`services/metadata.ts`), which helpers look
+   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
+   */
+  static readonly serviceName = "OpenstackNetworkProviderService";
+
   /** `GET /openstacknetworkproviders/{provider}`: fetches the `OpenStackNetworkProvider`. */
   get(
     options?: OpenstackNetworkProviderServiceGetOptions,

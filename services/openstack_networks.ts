@@ -33,6 +33,12 @@ export interface OpenstackNetworksServiceListOptions extends CallOptions {
  * Reached with `connection.systemService().openstackNetworkProvidersService().providerService(id).networksService()`.
  */
 export class OpenstackNetworksService extends Service {
+  /**
+   * This service's name in the service table (`services/metadata.ts`), which helpers look
+   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
+   */
+  static readonly serviceName = "OpenstackNetworksService";
+
   /** `GET /openstacknetworkproviders/{provider}/networks`: lists the `OpenStackNetwork` objects. */
   list(options?: OpenstackNetworksServiceListOptions): Promise<types.OpenStackNetwork[]> {
     return this.invoke(LIST, options);

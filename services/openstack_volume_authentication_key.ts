@@ -45,6 +45,12 @@ export interface OpenstackVolumeAuthenticationKeyServiceRemoveOptions extends Ca
  * @deprecated Deprecated in the API model.
  */
 export class OpenstackVolumeAuthenticationKeyService extends Service {
+  /**
+   * This service's name in the service table (`services/metadata.ts`), which helpers look
+   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
+   */
+  static readonly serviceName = "OpenstackVolumeAuthenticationKeyService";
+
   /** `GET /openstackvolumeproviders/{provider}/authenticationkeys/{key}`: fetches the `OpenstackVolumeAuthenticationKey`. */
   get(
     options?: OpenstackVolumeAuthenticationKeyServiceGetOptions,

@@ -89,6 +89,12 @@ export interface OpenstackVolumeProviderServiceTestConnectivityOptions extends C
  * @deprecated Deprecated in the API model.
  */
 export class OpenstackVolumeProviderService extends Service {
+  /**
+   * This service's name in the service table (`services/metadata.ts`), which helpers look
+   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
+   */
+  static readonly serviceName = "OpenstackVolumeProviderService";
+
   /** `GET /openstackvolumeproviders/{provider}`: fetches the `OpenStackVolumeProvider`. */
   get(options?: OpenstackVolumeProviderServiceGetOptions): Promise<types.OpenStackVolumeProvider> {
     return this.invoke(GET, options);

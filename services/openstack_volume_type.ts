@@ -25,6 +25,12 @@ export interface OpenstackVolumeTypeServiceGetOptions extends CallOptions {
  * @deprecated Deprecated in the API model.
  */
 export class OpenstackVolumeTypeService extends Service {
+  /**
+   * This service's name in the service table (`services/metadata.ts`), which helpers look
+   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
+   */
+  static readonly serviceName = "OpenstackVolumeTypeService";
+
   /** `GET /openstackvolumeproviders/{provider}/volumetypes/{type}`: fetches the `OpenStackVolumeType`. */
   get(options?: OpenstackVolumeTypeServiceGetOptions): Promise<types.OpenStackVolumeType> {
     return this.invoke(GET, options);

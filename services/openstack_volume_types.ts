@@ -29,6 +29,12 @@ export interface OpenstackVolumeTypesServiceListOptions extends CallOptions {
  * @deprecated Deprecated in the API model.
  */
 export class OpenstackVolumeTypesService extends Service {
+  /**
+   * This service's name in the service table (`services/metadata.ts`), which helpers look
+   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
+   */
+  static readonly serviceName = "OpenstackVolumeTypesService";
+
   /** `GET /openstackvolumeproviders/{provider}/volumetypes`: lists the `OpenStackVolumeType` objects. */
   list(options?: OpenstackVolumeTypesServiceListOptions): Promise<types.OpenStackVolumeType[]> {
     return this.invoke(LIST, options);

@@ -23,6 +23,12 @@ export interface OperatingSystemServiceGetOptions extends CallOptions {
  * Reached with `connection.systemService().operatingSystemsService().operatingSystemService(id)`.
  */
 export class OperatingSystemService extends Service {
+  /**
+   * This service's name in the service table (`services/metadata.ts`), which helpers look
+   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
+   */
+  static readonly serviceName = "OperatingSystemService";
+
   /** `GET /operatingsystems/{operatingSystem}`: fetches the `OperatingSystemInfo`. */
   get(options?: OperatingSystemServiceGetOptions): Promise<types.OperatingSystemInfo> {
     return this.invoke(GET, options);

@@ -33,6 +33,12 @@ export interface OperatingSystemsServiceListOptions extends CallOptions {
  * Reached with `connection.systemService().operatingSystemsService()`.
  */
 export class OperatingSystemsService extends Service {
+  /**
+   * This service's name in the service table (`services/metadata.ts`), which helpers look
+   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
+   */
+  static readonly serviceName = "OperatingSystemsService";
+
   /** `GET /operatingsystems`: lists the `OperatingSystemInfo` objects. */
   list(options?: OperatingSystemsServiceListOptions): Promise<types.OperatingSystemInfo[]> {
     return this.invoke(LIST, options);

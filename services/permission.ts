@@ -45,6 +45,12 @@ export interface PermissionServiceRemoveOptions extends CallOptions {
  * Reached, for example, with `connection.systemService().permissionsService().permissionService(id)`.
  */
 export class PermissionService extends Service {
+  /**
+   * This service's name in the service table (`services/metadata.ts`), which helpers look
+   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
+   */
+  static readonly serviceName = "PermissionService";
+
   /** `GET .../permissions/{permission}`: fetches the `Permission`. */
   get(options?: PermissionServiceGetOptions): Promise<types.Permission> {
     return this.invoke(GET, options);

@@ -42,6 +42,12 @@ export interface PermitServiceRemoveOptions extends CallOptions {
  * Reached, for example, with `connection.systemService().rolesService().roleService(id).permitsService().permitService(id)`.
  */
 export class PermitService extends Service {
+  /**
+   * This service's name in the service table (`services/metadata.ts`), which helpers look
+   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
+   */
+  static readonly serviceName = "PermitService";
+
   /** `GET .../roles/{role}/permits/{permit}`: fetches the `Permit`. */
   get(options?: PermitServiceGetOptions): Promise<types.Permit> {
     return this.invoke(GET, options);

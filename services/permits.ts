@@ -40,6 +40,12 @@ export interface PermitsServiceListOptions extends CallOptions {
  * Reached, for example, with `connection.systemService().rolesService().roleService(id).permitsService()`.
  */
 export class PermitsService extends Service {
+  /**
+   * This service's name in the service table (`services/metadata.ts`), which helpers look
+   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
+   */
+  static readonly serviceName = "PermitsService";
+
   /** `POST .../roles/{role}/permits`: adds a `Permit` and resolves to it as created. */
   add(permit: types.Permit, options?: CallOptions): Promise<types.Permit> {
     return this.invoke(ADD, options, permit);

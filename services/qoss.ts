@@ -34,6 +34,12 @@ export interface QossServiceListOptions extends CallOptions {
  * Reached with `connection.systemService().dataCentersService().dataCenterService(id).qossService()`.
  */
 export class QossService extends Service {
+  /**
+   * This service's name in the service table (`services/metadata.ts`), which helpers look
+   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
+   */
+  static readonly serviceName = "QossService";
+
   /** `POST /datacenters/{dataCenter}/qoss`: adds a `Qos` and resolves to it as created. */
   add(qos: types.Qos, options?: CallOptions): Promise<types.Qos> {
     return this.invoke(ADD, options, qos);

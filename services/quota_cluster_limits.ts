@@ -34,6 +34,12 @@ export interface QuotaClusterLimitsServiceListOptions extends CallOptions {
  * Reached with `connection.systemService().dataCentersService().dataCenterService(id).quotasService().quotaService(id).quotaClusterLimitsService()`.
  */
 export class QuotaClusterLimitsService extends Service {
+  /**
+   * This service's name in the service table (`services/metadata.ts`), which helpers look
+   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
+   */
+  static readonly serviceName = "QuotaClusterLimitsService";
+
   /** `POST /datacenters/{dataCenter}/quotas/{quota}/quotaclusterlimits`: adds a `QuotaClusterLimit` and resolves to it as created. */
   add(limit: types.QuotaClusterLimit, options?: CallOptions): Promise<types.QuotaClusterLimit> {
     return this.invoke(ADD, options, limit);

@@ -36,6 +36,12 @@ export interface QuotaStorageLimitServiceRemoveOptions extends CallOptions {
  * Reached with `connection.systemService().dataCentersService().dataCenterService(id).quotasService().quotaService(id).quotaStorageLimitsService().limitService(id)`.
  */
 export class QuotaStorageLimitService extends Service {
+  /**
+   * This service's name in the service table (`services/metadata.ts`), which helpers look
+   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
+   */
+  static readonly serviceName = "QuotaStorageLimitService";
+
   /** `GET /datacenters/{dataCenter}/quotas/{quota}/quotastoragelimits/{limit}`: fetches the `QuotaStorageLimit`. */
   get(options?: QuotaStorageLimitServiceGetOptions): Promise<types.QuotaStorageLimit> {
     return this.invoke(GET, options);

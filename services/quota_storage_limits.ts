@@ -34,6 +34,12 @@ export interface QuotaStorageLimitsServiceListOptions extends CallOptions {
  * Reached with `connection.systemService().dataCentersService().dataCenterService(id).quotasService().quotaService(id).quotaStorageLimitsService()`.
  */
 export class QuotaStorageLimitsService extends Service {
+  /**
+   * This service's name in the service table (`services/metadata.ts`), which helpers look
+   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
+   */
+  static readonly serviceName = "QuotaStorageLimitsService";
+
   /** `POST /datacenters/{dataCenter}/quotas/{quota}/quotastoragelimits`: adds a `QuotaStorageLimit` and resolves to it as created. */
   add(limit: types.QuotaStorageLimit, options?: CallOptions): Promise<types.QuotaStorageLimit> {
     return this.invoke(ADD, options, limit);

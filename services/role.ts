@@ -58,6 +58,12 @@ export interface RoleServiceUpdateOptions extends CallOptions {
  * Reached, for example, with `connection.systemService().rolesService().roleService(id)`.
  */
 export class RoleService extends Service {
+  /**
+   * This service's name in the service table (`services/metadata.ts`), which helpers look
+   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
+   */
+  static readonly serviceName = "RoleService";
+
   /** `GET .../roles/{role}`: fetches the `Role`. */
   get(options?: RoleServiceGetOptions): Promise<types.Role> {
     return this.invoke(GET, options);

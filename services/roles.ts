@@ -34,6 +34,12 @@ export interface RolesServiceListOptions extends CallOptions {
  * Reached with `connection.systemService().rolesService()`.
  */
 export class RolesService extends Service {
+  /**
+   * This service's name in the service table (`services/metadata.ts`), which helpers look
+   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
+   */
+  static readonly serviceName = "RolesService";
+
   /** `POST /roles`: adds a `Role` and resolves to it as created. */
   add(role: types.Role, options?: CallOptions): Promise<types.Role> {
     return this.invoke(ADD, options, role);

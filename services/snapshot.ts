@@ -62,6 +62,12 @@ export interface SnapshotServiceRestoreOptions extends CallOptions {
  * Reached with `connection.systemService().vmsService().vmService(id).snapshotsService().snapshotService(id)`.
  */
 export class SnapshotService extends Service {
+  /**
+   * This service's name in the service table (`services/metadata.ts`), which helpers look
+   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
+   */
+  static readonly serviceName = "SnapshotService";
+
   /** `GET /vms/{vm}/snapshots/{snapshot}`: fetches the `Snapshot`. */
   get(options?: SnapshotServiceGetOptions): Promise<types.Snapshot> {
     return this.invoke(GET, options);

@@ -23,6 +23,12 @@ export interface SnapshotCdromServiceGetOptions extends CallOptions {
  * Reached with `connection.systemService().vmsService().vmService(id).snapshotsService().snapshotService(id).cdromsService().cdromService(id)`.
  */
 export class SnapshotCdromService extends Service {
+  /**
+   * This service's name in the service table (`services/metadata.ts`), which helpers look
+   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
+   */
+  static readonly serviceName = "SnapshotCdromService";
+
   /** `GET /vms/{vm}/snapshots/{snapshot}/cdroms/{cdrom}`: fetches the `Cdrom`. */
   get(options?: SnapshotCdromServiceGetOptions): Promise<types.Cdrom> {
     return this.invoke(GET, options);

@@ -23,6 +23,12 @@ export interface SnapshotNicServiceGetOptions extends CallOptions {
  * Reached with `connection.systemService().vmsService().vmService(id).snapshotsService().snapshotService(id).nicsService().nicService(id)`.
  */
 export class SnapshotNicService extends Service {
+  /**
+   * This service's name in the service table (`services/metadata.ts`), which helpers look
+   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
+   */
+  static readonly serviceName = "SnapshotNicService";
+
   /** `GET /vms/{vm}/snapshots/{snapshot}/nics/{nic}`: fetches the `Nic`. */
   get(options?: SnapshotNicServiceGetOptions): Promise<types.Nic> {
     return this.invoke(GET, options);

@@ -37,6 +37,12 @@ export interface SnapshotsServiceListOptions extends CallOptions {
  * Reached with `connection.systemService().vmsService().vmService(id).snapshotsService()`.
  */
 export class SnapshotsService extends Service {
+  /**
+   * This service's name in the service table (`services/metadata.ts`), which helpers look
+   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
+   */
+  static readonly serviceName = "SnapshotsService";
+
   /** `POST /vms/{vm}/snapshots`: adds a `Snapshot` and resolves to it as created. */
   add(snapshot: types.Snapshot, options?: CallOptions): Promise<types.Snapshot> {
     return this.invoke(ADD, options, snapshot);

@@ -32,6 +32,12 @@ export interface StatisticServiceGetOptions extends CallOptions {
  * Reached, for example, with `connection.systemService().disksService().diskService(id).statisticsService().statisticService(id)`.
  */
 export class StatisticService extends Service {
+  /**
+   * This service's name in the service table (`services/metadata.ts`), which helpers look
+   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
+   */
+  static readonly serviceName = "StatisticService";
+
   /** `GET .../statistics/{statistic}`: fetches the `Statistic`. */
   get(options?: StatisticServiceGetOptions): Promise<types.Statistic> {
     return this.invoke(GET, options);

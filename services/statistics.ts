@@ -36,6 +36,12 @@ export interface StatisticsServiceListOptions extends CallOptions {
  * Reached, for example, with `connection.systemService().disksService().diskService(id).statisticsService()`.
  */
 export class StatisticsService extends Service {
+  /**
+   * This service's name in the service table (`services/metadata.ts`), which helpers look
+   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
+   */
+  static readonly serviceName = "StatisticsService";
+
   /** `GET .../statistics`: lists the `Statistic` objects. */
   list(options?: StatisticsServiceListOptions): Promise<types.Statistic[]> {
     return this.invoke(LIST, options);

@@ -47,6 +47,12 @@ export interface StepServiceGetOptions extends CallOptions {
  */
 export class StepService extends Service {
   /**
+   * This service's name in the service table (`services/metadata.ts`), which helpers look
+   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
+   */
+  static readonly serviceName = "StepService";
+
+  /**
    * `POST /jobs/{job}/steps/{step}/end`: the `end` action.
    *
    * Resolves when the server has accepted the action.

@@ -38,6 +38,12 @@ export interface StorageDomainContentDisksServiceListOptions extends CallOptions
  * Reached, for example, with `connection.systemService().storageDomainsService().storageDomainService(id).templatesService().templateService(id).disksService()`.
  */
 export class StorageDomainContentDisksService extends Service {
+  /**
+   * This service's name in the service table (`services/metadata.ts`), which helpers look
+   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
+   */
+  static readonly serviceName = "StorageDomainContentDisksService";
+
   /** `GET .../disks`: lists the `Disk` objects. */
   list(options?: StorageDomainContentDisksServiceListOptions): Promise<types.Disk[]> {
     return this.invoke(LIST, options);

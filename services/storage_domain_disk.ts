@@ -111,6 +111,12 @@ export interface StorageDomainDiskServiceReduceOptions extends CallOptions {
  */
 export class StorageDomainDiskService extends Service {
   /**
+   * This service's name in the service table (`services/metadata.ts`), which helpers look
+   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
+   */
+  static readonly serviceName = "StorageDomainDiskService";
+
+  /**
    * `POST /storagedomains/{storageDomain}/disks/{disk}/copy`: the `copy` action.
    *
    * Resolves when the server has accepted the action.

@@ -36,6 +36,12 @@ export interface StorageDomainServerConnectionServiceRemoveOptions extends CallO
  * Reached with `connection.systemService().storageDomainsService().storageDomainService(id).storageConnectionsService().connectionService(id)`.
  */
 export class StorageDomainServerConnectionService extends Service {
+  /**
+   * This service's name in the service table (`services/metadata.ts`), which helpers look
+   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
+   */
+  static readonly serviceName = "StorageDomainServerConnectionService";
+
   /** `GET /storagedomains/{storageDomain}/storageconnections/{connection}`: fetches the `StorageConnection`. */
   get(options?: StorageDomainServerConnectionServiceGetOptions): Promise<types.StorageConnection> {
     return this.invoke(GET, options);

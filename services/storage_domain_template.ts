@@ -119,6 +119,12 @@ export interface StorageDomainTemplateServiceRemoveOptions extends CallOptions {
  * Reached with `connection.systemService().storageDomainsService().storageDomainService(id).templatesService().templateService(id)`.
  */
 export class StorageDomainTemplateService extends Service {
+  /**
+   * This service's name in the service table (`services/metadata.ts`), which helpers look
+   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
+   */
+  static readonly serviceName = "StorageDomainTemplateService";
+
   /** `GET /storagedomains/{storageDomain}/templates/{template}`: fetches the `Template`. */
   get(options?: StorageDomainTemplateServiceGetOptions): Promise<types.Template> {
     return this.invoke(GET, options);

@@ -30,6 +30,12 @@ export interface StorageDomainTemplatesServiceListOptions extends CallOptions {
  * Reached with `connection.systemService().storageDomainsService().storageDomainService(id).templatesService()`.
  */
 export class StorageDomainTemplatesService extends Service {
+  /**
+   * This service's name in the service table (`services/metadata.ts`), which helpers look
+   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
+   */
+  static readonly serviceName = "StorageDomainTemplatesService";
+
   /** `GET /storagedomains/{storageDomain}/templates`: lists the `Template` objects. */
   list(options?: StorageDomainTemplatesServiceListOptions): Promise<types.Template[]> {
     return this.invoke(LIST, options);

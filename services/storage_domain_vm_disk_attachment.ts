@@ -23,6 +23,12 @@ export interface StorageDomainVmDiskAttachmentServiceGetOptions extends CallOpti
  * Reached with `connection.systemService().storageDomainsService().storageDomainService(id).vmsService().vmService(id).diskAttachmentsService().attachmentService(id)`.
  */
 export class StorageDomainVmDiskAttachmentService extends Service {
+  /**
+   * This service's name in the service table (`services/metadata.ts`), which helpers look
+   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
+   */
+  static readonly serviceName = "StorageDomainVmDiskAttachmentService";
+
   /** `GET /storagedomains/{storageDomain}/vms/{vm}/diskattachments/{attachment}`: fetches the `DiskAttachment`. */
   get(options?: StorageDomainVmDiskAttachmentServiceGetOptions): Promise<types.DiskAttachment> {
     return this.invoke(GET, options);

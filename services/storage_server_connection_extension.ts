@@ -66,6 +66,12 @@ export interface StorageServerConnectionExtensionServiceRemoveOptions extends Ca
  * Reached with `connection.systemService().hostsService().hostService(id).storageConnectionExtensionsService().storageConnectionExtensionService(id)`.
  */
 export class StorageServerConnectionExtensionService extends Service {
+  /**
+   * This service's name in the service table (`services/metadata.ts`), which helpers look
+   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
+   */
+  static readonly serviceName = "StorageServerConnectionExtensionService";
+
   /** `GET /hosts/{host}/storageconnectionextensions/{storageConnectionExtension}`: fetches the `StorageConnectionExtension`. */
   get(
     options?: StorageServerConnectionExtensionServiceGetOptions,

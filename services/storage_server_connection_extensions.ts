@@ -50,6 +50,12 @@ export interface StorageServerConnectionExtensionsServiceListOptions extends Cal
  * Reached with `connection.systemService().hostsService().hostService(id).storageConnectionExtensionsService()`.
  */
 export class StorageServerConnectionExtensionsService extends Service {
+  /**
+   * This service's name in the service table (`services/metadata.ts`), which helpers look
+   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
+   */
+  static readonly serviceName = "StorageServerConnectionExtensionsService";
+
   /** `POST /hosts/{host}/storageconnectionextensions`: adds a `StorageConnectionExtension` and resolves to it as created. */
   add(
     extension: types.StorageConnectionExtension,

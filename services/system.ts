@@ -78,6 +78,12 @@ export interface SystemServiceReloadConfigurationsOptions extends CallOptions {
  * Reached with `connection.systemService()`.
  */
 export class SystemService extends Service {
+  /**
+   * This service's name in the service table (`services/metadata.ts`), which helpers look
+   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
+   */
+  static readonly serviceName = "SystemService";
+
   /** `GET /`: fetches the `Api`. */
   get(options?: SystemServiceGetOptions): Promise<types.Api> {
     return this.invoke(GET, options);

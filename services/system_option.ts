@@ -23,6 +23,12 @@ export interface SystemOptionServiceGetOptions extends CallOptions {
  * Reached with `connection.systemService().optionsService().optionService(id)`.
  */
 export class SystemOptionService extends Service {
+  /**
+   * This service's name in the service table (`services/metadata.ts`), which helpers look
+   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
+   */
+  static readonly serviceName = "SystemOptionService";
+
   /** `GET /options/{option}`: fetches the `SystemOption`. */
   get(options?: SystemOptionServiceGetOptions): Promise<types.SystemOption> {
     return this.invoke(GET, options);

@@ -39,6 +39,12 @@ export interface SystemPermissionsServiceListOptions extends CallOptions {
  * Includes what it inherits from `AssignedPermissionsService`.
  */
 export class SystemPermissionsService extends Service {
+  /**
+   * This service's name in the service table (`services/metadata.ts`), which helpers look
+   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
+   */
+  static readonly serviceName = "SystemPermissionsService";
+
   /** `POST /permissions`: adds a `Permission` and resolves to it as created. */
   add(permission: types.Permission, options?: CallOptions): Promise<types.Permission> {
     return this.invoke(ADD, options, permission);

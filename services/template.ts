@@ -106,6 +106,12 @@ export interface TemplateServiceRemoveOptions extends CallOptions {
  */
 export class TemplateService extends Service {
   /**
+   * This service's name in the service table (`services/metadata.ts`), which helpers look
+   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
+   */
+  static readonly serviceName = "TemplateService";
+
+  /**
    * `POST /templates/{template}/export`: the `export` action.
    *
    * Resolves when the server has accepted the action.

@@ -73,6 +73,12 @@ export interface TemplateDiskServiceRemoveOptions extends CallOptions {
 /** The `TemplateDisk` service, which no locator of the model leads to. */
 export class TemplateDiskService extends Service {
   /**
+   * This service's name in the service table (`services/metadata.ts`), which helpers look
+   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
+   */
+  static readonly serviceName = "TemplateDiskService";
+
+  /**
    * `POST …/copy`: the `copy` action.
    *
    * Resolves when the server has accepted the action.

@@ -39,6 +39,12 @@ export interface TemplateDiskAttachmentServiceRemoveOptions extends CallOptions 
  * Reached with `connection.systemService().templatesService().templateService(id).diskAttachmentsService().attachmentService(id)`.
  */
 export class TemplateDiskAttachmentService extends Service {
+  /**
+   * This service's name in the service table (`services/metadata.ts`), which helpers look
+   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
+   */
+  static readonly serviceName = "TemplateDiskAttachmentService";
+
   /** `GET /templates/{template}/diskattachments/{attachment}`: fetches the `DiskAttachment`. */
   get(options?: TemplateDiskAttachmentServiceGetOptions): Promise<types.DiskAttachment> {
     return this.invoke(GET, options);

@@ -30,6 +30,12 @@ export interface TemplateDiskAttachmentsServiceListOptions extends CallOptions {
  * Reached with `connection.systemService().templatesService().templateService(id).diskAttachmentsService()`.
  */
 export class TemplateDiskAttachmentsService extends Service {
+  /**
+   * This service's name in the service table (`services/metadata.ts`), which helpers look
+   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
+   */
+  static readonly serviceName = "TemplateDiskAttachmentsService";
+
   /** `GET /templates/{template}/diskattachments`: lists the `DiskAttachment` objects. */
   list(options?: TemplateDiskAttachmentsServiceListOptions): Promise<types.DiskAttachment[]> {
     return this.invoke(LIST, options);

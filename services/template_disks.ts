@@ -23,6 +23,12 @@ export interface TemplateDisksServiceListOptions extends CallOptions {
 
 /** The `TemplateDisks` service, which no locator of the model leads to. */
 export class TemplateDisksService extends Service {
+  /**
+   * This service's name in the service table (`services/metadata.ts`), which helpers look
+   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
+   */
+  static readonly serviceName = "TemplateDisksService";
+
   /** `GET …`: lists the `Disk` objects. */
   list(options?: TemplateDisksServiceListOptions): Promise<types.Disk[]> {
     return this.invoke(LIST, options);

@@ -40,6 +40,12 @@ export interface TemplateGraphicsConsolesServiceListOptions extends CallOptions 
  * Reached with `connection.systemService().templatesService().templateService(id).graphicsConsolesService()`.
  */
 export class TemplateGraphicsConsolesService extends Service {
+  /**
+   * This service's name in the service table (`services/metadata.ts`), which helpers look
+   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
+   */
+  static readonly serviceName = "TemplateGraphicsConsolesService";
+
   /** `POST /templates/{template}/graphicsconsoles`: adds a `GraphicsConsole` and resolves to it as created. */
   add(console: types.GraphicsConsole, options?: CallOptions): Promise<types.GraphicsConsole> {
     return this.invoke(ADD, options, console);

@@ -40,6 +40,12 @@ export interface TemplateMediatedDevicesServiceListOptions extends CallOptions {
  * Reached with `connection.systemService().templatesService().templateService(id).mediatedDevicesService()`.
  */
 export class TemplateMediatedDevicesService extends Service {
+  /**
+   * This service's name in the service table (`services/metadata.ts`), which helpers look
+   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
+   */
+  static readonly serviceName = "TemplateMediatedDevicesService";
+
   /** `POST /templates/{template}/mediateddevices`: adds a `VmMediatedDevice` and resolves to it as created. */
   add(device: types.VmMediatedDevice, options?: CallOptions): Promise<types.VmMediatedDevice> {
     return this.invoke(ADD, options, device);

@@ -34,6 +34,12 @@ export interface TemplateNicsServiceListOptions extends CallOptions {
  * Reached with `connection.systemService().templatesService().templateService(id).nicsService()`.
  */
 export class TemplateNicsService extends Service {
+  /**
+   * This service's name in the service table (`services/metadata.ts`), which helpers look
+   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
+   */
+  static readonly serviceName = "TemplateNicsService";
+
   /** `POST /templates/{template}/nics`: adds a `Nic` and resolves to it as created. */
   add(nic: types.Nic, options?: CallOptions): Promise<types.Nic> {
     return this.invoke(ADD, options, nic);

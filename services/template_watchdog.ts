@@ -51,6 +51,12 @@ export interface TemplateWatchdogServiceRemoveOptions extends CallOptions {
  * Reached with `connection.systemService().templatesService().templateService(id).watchdogsService().watchdogService(id)`.
  */
 export class TemplateWatchdogService extends Service {
+  /**
+   * This service's name in the service table (`services/metadata.ts`), which helpers look
+   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
+   */
+  static readonly serviceName = "TemplateWatchdogService";
+
   /** `GET /templates/{template}/watchdogs/{watchdog}`: fetches the `Watchdog`. */
   get(options?: TemplateWatchdogServiceGetOptions): Promise<types.Watchdog> {
     return this.invoke(GET, options);

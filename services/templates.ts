@@ -54,6 +54,12 @@ export interface TemplatesServiceListOptions extends CallOptions {
  * Reached with `connection.systemService().templatesService()`.
  */
 export class TemplatesService extends Service {
+  /**
+   * This service's name in the service table (`services/metadata.ts`), which helpers look
+   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
+   */
+  static readonly serviceName = "TemplatesService";
+
   /** `POST /templates`: adds a `Template` and resolves to it as created. */
   add(template: types.Template, options?: TemplatesServiceAddOptions): Promise<types.Template> {
     return this.invoke(ADD, options, template);

@@ -33,6 +33,12 @@ export interface UnmanagedNetworksServiceListOptions extends CallOptions {
  * Reached with `connection.systemService().hostsService().hostService(id).unmanagedNetworksService()`.
  */
 export class UnmanagedNetworksService extends Service {
+  /**
+   * This service's name in the service table (`services/metadata.ts`), which helpers look
+   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
+   */
+  static readonly serviceName = "UnmanagedNetworksService";
+
   /** `GET /hosts/{host}/unmanagednetworks`: lists the `UnmanagedNetwork` objects. */
   list(options?: UnmanagedNetworksServiceListOptions): Promise<types.UnmanagedNetwork[]> {
     return this.invoke(LIST, options);

@@ -50,6 +50,12 @@ export interface UserServiceRemoveOptions extends CallOptions {
  * Reached with `connection.systemService().usersService().userService(id)`.
  */
 export class UserService extends Service {
+  /**
+   * This service's name in the service table (`services/metadata.ts`), which helpers look
+   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
+   */
+  static readonly serviceName = "UserService";
+
   /** `GET /users/{user}`: fetches the `User`. */
   get(options?: UserServiceGetOptions): Promise<types.User> {
     return this.invoke(GET, options);

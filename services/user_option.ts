@@ -20,6 +20,12 @@ const REMOVE: MethodSpec = {
  * Reached with `connection.systemService().usersService().userService(id).optionsService().optionService(id)`.
  */
 export class UserOptionService extends Service {
+  /**
+   * This service's name in the service table (`services/metadata.ts`), which helpers look
+   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
+   */
+  static readonly serviceName = "UserOptionService";
+
   /** `GET /users/{user}/options/{option}`: fetches the `UserOption`. */
   get(options?: CallOptions): Promise<types.UserOption> {
     return this.invoke(GET, options);

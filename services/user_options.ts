@@ -23,6 +23,12 @@ const LIST: MethodSpec = {
  * Reached with `connection.systemService().usersService().userService(id).optionsService()`.
  */
 export class UserOptionsService extends Service {
+  /**
+   * This service's name in the service table (`services/metadata.ts`), which helpers look
+   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
+   */
+  static readonly serviceName = "UserOptionsService";
+
   /** `POST /users/{user}/options`: adds a `UserOption` and resolves to it as created. */
   add(option: types.UserOption, options?: CallOptions): Promise<types.UserOption> {
     return this.invoke(ADD, options, option);

@@ -40,6 +40,12 @@ export interface UsersServiceListOptions extends CallOptions {
  * Reached with `connection.systemService().usersService()`.
  */
 export class UsersService extends Service {
+  /**
+   * This service's name in the service table (`services/metadata.ts`), which helpers look
+   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
+   */
+  static readonly serviceName = "UsersService";
+
   /** `POST /users`: adds a `User` and resolves to it as created. */
   add(user: types.User, options?: CallOptions): Promise<types.User> {
     return this.invoke(ADD, options, user);

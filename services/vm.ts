@@ -530,6 +530,12 @@ const SCREENSHOT: MethodSpec = {
  */
 export class VmService extends Service {
   /**
+   * This service's name in the service table (`services/metadata.ts`), which helpers look
+   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
+   */
+  static readonly serviceName = "VmService";
+
+  /**
    * `POST /vms/{vm}/cancelmigration`: the `cancelmigration` action.
    *
    * Resolves when the server has accepted the action.

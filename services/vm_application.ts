@@ -26,6 +26,12 @@ export interface VmApplicationServiceGetOptions extends CallOptions {
  * Reached with `connection.systemService().vmsService().vmService(id).applicationsService().applicationService(id)`.
  */
 export class VmApplicationService extends Service {
+  /**
+   * This service's name in the service table (`services/metadata.ts`), which helpers look
+   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
+   */
+  static readonly serviceName = "VmApplicationService";
+
   /** `GET /vms/{vm}/applications/{application}`: fetches the `Application`. */
   get(options?: VmApplicationServiceGetOptions): Promise<types.Application> {
     return this.invoke(GET, options);

@@ -36,6 +36,12 @@ export interface VmApplicationsServiceListOptions extends CallOptions {
  * Reached with `connection.systemService().vmsService().vmService(id).applicationsService()`.
  */
 export class VmApplicationsService extends Service {
+  /**
+   * This service's name in the service table (`services/metadata.ts`), which helpers look
+   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
+   */
+  static readonly serviceName = "VmApplicationsService";
+
   /** `GET /vms/{vm}/applications`: lists the `Application` objects. */
   list(options?: VmApplicationsServiceListOptions): Promise<types.Application[]> {
     return this.invoke(LIST, options);

@@ -30,6 +30,12 @@ const FINALIZE: MethodSpec = {
  * Reached with `connection.systemService().vmsService().vmService(id).backupsService().backupService(id)`.
  */
 export class VmBackupService extends Service {
+  /**
+   * This service's name in the service table (`services/metadata.ts`), which helpers look
+   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
+   */
+  static readonly serviceName = "VmBackupService";
+
   /** `GET /vms/{vm}/backups/{backup}`: fetches the `Backup`. */
   get(options?: VmBackupServiceGetOptions): Promise<types.Backup> {
     return this.invoke(GET, options);

@@ -27,6 +27,12 @@ export interface VmBackupDisksServiceListOptions extends CallOptions {
  * Reached with `connection.systemService().vmsService().vmService(id).backupsService().backupService(id).disksService()`.
  */
 export class VmBackupDisksService extends Service {
+  /**
+   * This service's name in the service table (`services/metadata.ts`), which helpers look
+   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
+   */
+  static readonly serviceName = "VmBackupDisksService";
+
   /** `GET /vms/{vm}/backups/{backup}/disks`: lists the `Disk` objects. */
   list(options?: VmBackupDisksServiceListOptions): Promise<types.Disk[]> {
     return this.invoke(LIST, options);

@@ -41,6 +41,12 @@ export interface VmCdromServiceUpdateOptions extends CallOptions {
  * Reached with `connection.systemService().vmsService().vmService(id).cdromsService().cdromService(id)`.
  */
 export class VmCdromService extends Service {
+  /**
+   * This service's name in the service table (`services/metadata.ts`), which helpers look
+   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
+   */
+  static readonly serviceName = "VmCdromService";
+
   /** `GET /vms/{vm}/cdroms/{cdrom}`: fetches the `Cdrom`. */
   get(options?: VmCdromServiceGetOptions): Promise<types.Cdrom> {
     return this.invoke(GET, options);

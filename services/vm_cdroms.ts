@@ -34,6 +34,12 @@ export interface VmCdromsServiceListOptions extends CallOptions {
  * Reached with `connection.systemService().vmsService().vmService(id).cdromsService()`.
  */
 export class VmCdromsService extends Service {
+  /**
+   * This service's name in the service table (`services/metadata.ts`), which helpers look
+   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
+   */
+  static readonly serviceName = "VmCdromsService";
+
   /** `POST /vms/{vm}/cdroms`: adds a `Cdrom` and resolves to it as created. */
   add(cdrom: types.Cdrom, options?: CallOptions): Promise<types.Cdrom> {
     return this.invoke(ADD, options, cdrom);

@@ -37,6 +37,12 @@ export interface VmCheckpointServiceRemoveOptions extends CallOptions {
  * Reached with `connection.systemService().vmsService().vmService(id).checkpointsService().checkpointService(id)`.
  */
 export class VmCheckpointService extends Service {
+  /**
+   * This service's name in the service table (`services/metadata.ts`), which helpers look
+   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
+   */
+  static readonly serviceName = "VmCheckpointService";
+
   /** `GET /vms/{vm}/checkpoints/{checkpoint}`: fetches the `Checkpoint`. */
   get(options?: VmCheckpointServiceGetOptions): Promise<types.Checkpoint> {
     return this.invoke(GET, options);

@@ -27,6 +27,12 @@ export interface VmCheckpointDisksServiceListOptions extends CallOptions {
  * Reached with `connection.systemService().vmsService().vmService(id).checkpointsService().checkpointService(id).disksService()`.
  */
 export class VmCheckpointDisksService extends Service {
+  /**
+   * This service's name in the service table (`services/metadata.ts`), which helpers look
+   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
+   */
+  static readonly serviceName = "VmCheckpointDisksService";
+
   /** `GET /vms/{vm}/checkpoints/{checkpoint}/disks`: lists the `Disk` objects. */
   list(options?: VmCheckpointDisksServiceListOptions): Promise<types.Disk[]> {
     return this.invoke(LIST, options);

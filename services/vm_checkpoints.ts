@@ -33,6 +33,12 @@ export interface VmCheckpointsServiceListOptions extends CallOptions {
  * Reached with `connection.systemService().vmsService().vmService(id).checkpointsService()`.
  */
 export class VmCheckpointsService extends Service {
+  /**
+   * This service's name in the service table (`services/metadata.ts`), which helpers look
+   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
+   */
+  static readonly serviceName = "VmCheckpointsService";
+
   /** `GET /vms/{vm}/checkpoints`: lists the `Checkpoint` objects. */
   list(options?: VmCheckpointsServiceListOptions): Promise<types.Checkpoint[]> {
     return this.invoke(LIST, options);

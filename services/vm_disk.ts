@@ -130,6 +130,12 @@ export interface VmDiskServiceReduceOptions extends CallOptions {
  */
 export class VmDiskService extends Service {
   /**
+   * This service's name in the service table (`services/metadata.ts`), which helpers look
+   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
+   */
+  static readonly serviceName = "VmDiskService";
+
+  /**
    * `POST …/activate`: the `activate` action.
    *
    * Resolves when the server has accepted the action.

@@ -30,6 +30,12 @@ export interface VmDisksServiceListOptions extends CallOptions {
 
 /** The `VmDisks` service, which no locator of the model leads to. */
 export class VmDisksService extends Service {
+  /**
+   * This service's name in the service table (`services/metadata.ts`), which helpers look
+   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
+   */
+  static readonly serviceName = "VmDisksService";
+
   /** `POST …`: adds a `Disk` and resolves to it as created. */
   add(disk: types.Disk, options?: CallOptions): Promise<types.Disk> {
     return this.invoke(ADD, options, disk);

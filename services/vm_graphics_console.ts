@@ -80,6 +80,12 @@ export interface VmGraphicsConsoleServiceRemoveOptions extends CallOptions {
  * Reached with `connection.systemService().vmsService().vmService(id).graphicsConsolesService().consoleService(id)`.
  */
 export class VmGraphicsConsoleService extends Service {
+  /**
+   * This service's name in the service table (`services/metadata.ts`), which helpers look
+   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
+   */
+  static readonly serviceName = "VmGraphicsConsoleService";
+
   /** `GET /vms/{vm}/graphicsconsoles/{console}`: fetches the `GraphicsConsole`. */
   get(options?: VmGraphicsConsoleServiceGetOptions): Promise<types.GraphicsConsole> {
     return this.invoke(GET, options);

@@ -43,6 +43,12 @@ export interface VmGraphicsConsolesServiceListOptions extends CallOptions {
  * Reached with `connection.systemService().vmsService().vmService(id).graphicsConsolesService()`.
  */
 export class VmGraphicsConsolesService extends Service {
+  /**
+   * This service's name in the service table (`services/metadata.ts`), which helpers look
+   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
+   */
+  static readonly serviceName = "VmGraphicsConsolesService";
+
   /** `POST /vms/{vm}/graphicsconsoles`: adds a `GraphicsConsole` and resolves to it as created. */
   add(console: types.GraphicsConsole, options?: CallOptions): Promise<types.GraphicsConsole> {
     return this.invoke(ADD, options, console);

@@ -34,6 +34,12 @@ export interface VmHostDevicesServiceListOptions extends CallOptions {
  * Reached with `connection.systemService().vmsService().vmService(id).hostDevicesService()`.
  */
 export class VmHostDevicesService extends Service {
+  /**
+   * This service's name in the service table (`services/metadata.ts`), which helpers look
+   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
+   */
+  static readonly serviceName = "VmHostDevicesService";
+
   /** `POST /vms/{vm}/hostdevices`: adds a `HostDevice` and resolves to it as created. */
   add(device: types.HostDevice, options?: CallOptions): Promise<types.HostDevice> {
     return this.invoke(ADD, options, device);

@@ -85,6 +85,12 @@ export interface VmNicServiceRemoveOptions extends CallOptions {
  */
 export class VmNicService extends Service {
   /**
+   * This service's name in the service table (`services/metadata.ts`), which helpers look
+   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
+   */
+  static readonly serviceName = "VmNicService";
+
+  /**
    * `POST /vms/{vm}/nics/{nic}/activate`: the `activate` action.
    *
    * Resolves when the server has accepted the action.

@@ -34,6 +34,12 @@ export interface VmNicsServiceListOptions extends CallOptions {
  * Reached with `connection.systemService().vmsService().vmService(id).nicsService()`.
  */
 export class VmNicsService extends Service {
+  /**
+   * This service's name in the service table (`services/metadata.ts`), which helpers look
+   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
+   */
+  static readonly serviceName = "VmNicsService";
+
   /** `POST /vms/{vm}/nics`: adds a `Nic` and resolves to it as created. */
   add(nic: types.Nic, options?: CallOptions): Promise<types.Nic> {
     return this.invoke(ADD, options, nic);

@@ -51,6 +51,12 @@ export interface VmNumaNodeServiceRemoveOptions extends CallOptions {
  * Reached with `connection.systemService().vmsService().vmService(id).numaNodesService().nodeService(id)`.
  */
 export class VmNumaNodeService extends Service {
+  /**
+   * This service's name in the service table (`services/metadata.ts`), which helpers look
+   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
+   */
+  static readonly serviceName = "VmNumaNodeService";
+
   /** `GET /vms/{vm}/numanodes/{node}`: fetches the `VirtualNumaNode`. */
   get(options?: VmNumaNodeServiceGetOptions): Promise<types.VirtualNumaNode> {
     return this.invoke(GET, options);

@@ -34,6 +34,12 @@ export interface VmNumaNodesServiceListOptions extends CallOptions {
  * Reached with `connection.systemService().vmsService().vmService(id).numaNodesService()`.
  */
 export class VmNumaNodesService extends Service {
+  /**
+   * This service's name in the service table (`services/metadata.ts`), which helpers look
+   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
+   */
+  static readonly serviceName = "VmNumaNodesService";
+
   /** `POST /vms/{vm}/numanodes`: adds a `VirtualNumaNode` and resolves to it as created. */
   add(node: types.VirtualNumaNode, options?: CallOptions): Promise<types.VirtualNumaNode> {
     return this.invoke(ADD, options, node);

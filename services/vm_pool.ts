@@ -73,6 +73,12 @@ export interface VmPoolServiceRemoveOptions extends CallOptions {
  */
 export class VmPoolService extends Service {
   /**
+   * This service's name in the service table (`services/metadata.ts`), which helpers look
+   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
+   */
+  static readonly serviceName = "VmPoolService";
+
+  /**
    * `POST /vmpools/{pool}/allocatevm`: the `allocatevm` action.
    *
    * Resolves when the server has accepted the action.

@@ -38,6 +38,12 @@ export interface VmReportedDevicesServiceListOptions extends CallOptions {
  * Reached, for example, with `connection.systemService().vmsService().vmService(id).reportedDevicesService()`.
  */
 export class VmReportedDevicesService extends Service {
+  /**
+   * This service's name in the service table (`services/metadata.ts`), which helpers look
+   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
+   */
+  static readonly serviceName = "VmReportedDevicesService";
+
   /** `GET .../reporteddevices`: lists the `ReportedDevice` objects. */
   list(options?: VmReportedDevicesServiceListOptions): Promise<types.ReportedDevice[]> {
     return this.invoke(LIST, options);

@@ -27,6 +27,12 @@ export interface VmSessionsServiceListOptions extends CallOptions {
  * Reached with `connection.systemService().vmsService().vmService(id).sessionsService()`.
  */
 export class VmSessionsService extends Service {
+  /**
+   * This service's name in the service table (`services/metadata.ts`), which helpers look
+   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
+   */
+  static readonly serviceName = "VmSessionsService";
+
   /** `GET /vms/{vm}/sessions`: lists the `Session` objects. */
   list(options?: VmSessionsServiceListOptions): Promise<types.Session[]> {
     return this.invoke(LIST, options);

@@ -51,6 +51,12 @@ export interface VmWatchdogServiceRemoveOptions extends CallOptions {
  * Reached with `connection.systemService().vmsService().vmService(id).watchdogsService().watchdogService(id)`.
  */
 export class VmWatchdogService extends Service {
+  /**
+   * This service's name in the service table (`services/metadata.ts`), which helpers look
+   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
+   */
+  static readonly serviceName = "VmWatchdogService";
+
   /** `GET /vms/{vm}/watchdogs/{watchdog}`: fetches the `Watchdog`. */
   get(options?: VmWatchdogServiceGetOptions): Promise<types.Watchdog> {
     return this.invoke(GET, options);

@@ -34,6 +34,12 @@ export interface VmWatchdogsServiceListOptions extends CallOptions {
  * Reached with `connection.systemService().vmsService().vmService(id).watchdogsService()`.
  */
 export class VmWatchdogsService extends Service {
+  /**
+   * This service's name in the service table (`services/metadata.ts`), which helpers look
+   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
+   */
+  static readonly serviceName = "VmWatchdogsService";
+
   /** `POST /vms/{vm}/watchdogs`: adds a `Watchdog` and resolves to it as created. */
   add(watchdog: types.Watchdog, options?: CallOptions): Promise<types.Watchdog> {
     return this.invoke(ADD, options, watchdog);

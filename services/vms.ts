@@ -78,6 +78,12 @@ export interface VmsServiceListOptions extends CallOptions {
  * Reached with `connection.systemService().vmsService()`.
  */
 export class VmsService extends Service {
+  /**
+   * This service's name in the service table (`services/metadata.ts`), which helpers look
+   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
+   */
+  static readonly serviceName = "VmsService";
+
   /** `POST /vms`: adds a `Vm` and resolves to it as created. */
   add(vm: types.Vm, options?: VmsServiceAddOptions): Promise<types.Vm> {
     return this.invoke(ADD, options, vm);

@@ -34,6 +34,12 @@ export interface VnicProfilesServiceListOptions extends CallOptions {
  * Reached with `connection.systemService().vnicProfilesService()`.
  */
 export class VnicProfilesService extends Service {
+  /**
+   * This service's name in the service table (`services/metadata.ts`), which helpers look
+   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
+   */
+  static readonly serviceName = "VnicProfilesService";
+
   /** `POST /vnicprofiles`: adds a `VnicProfile` and resolves to it as created. */
   add(profile: types.VnicProfile, options?: CallOptions): Promise<types.VnicProfile> {
     return this.invoke(ADD, options, profile);

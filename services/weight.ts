@@ -39,6 +39,12 @@ export interface WeightServiceRemoveOptions extends CallOptions {
  * Reached with `connection.systemService().schedulingPoliciesService().policyService(id).weightsService().weightService(id)`.
  */
 export class WeightService extends Service {
+  /**
+   * This service's name in the service table (`services/metadata.ts`), which helpers look
+   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
+   */
+  static readonly serviceName = "WeightService";
+
   /** `GET /schedulingpolicies/{policy}/weights/{weight}`: fetches the `Weight`. */
   get(options?: WeightServiceGetOptions): Promise<types.Weight> {
     return this.invoke(GET, options);

@@ -37,6 +37,12 @@ export interface WeightsServiceListOptions extends CallOptions {
  * Reached with `connection.systemService().schedulingPoliciesService().policyService(id).weightsService()`.
  */
 export class WeightsService extends Service {
+  /**
+   * This service's name in the service table (`services/metadata.ts`), which helpers look
+   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
+   */
+  static readonly serviceName = "WeightsService";
+
   /** `POST /schedulingpolicies/{policy}/weights`: adds a `Weight` and resolves to it as created. */
   add(weight: types.Weight, options?: CallOptions): Promise<types.Weight> {
     return this.invoke(ADD, options, weight);

@@ -47,10 +47,16 @@ export class OvirtError extends Error {
    */
   readonly maybeApplied: boolean;
 
+  /**
+   * The `name` of this class's errors. A class's own `name` changes when the code is minified,
+   * so each SDK error class sets this; a subclass that does not is named after itself.
+   */
+  static readonly errorName: string = "OvirtError";
+
   /** Creates an error with a message and, optionally, status code, fault and cause. */
   constructor(message: string, options: OvirtErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
-    this.name = new.target.name;
+    this.name = Object.hasOwn(new.target, "errorName") ? new.target.errorName : new.target.name;
     if (options.code !== undefined) this.code = options.code;
     if (options.fault !== undefined) this.fault = options.fault;
     if (options.correlationId !== undefined) this.correlationId = options.correlationId;
@@ -60,7 +66,10 @@ export class OvirtError extends Error {
 }
 
 /** Authentication or authorization failed (HTTP 401/403, or an SSO error). */
-export class AuthError extends OvirtError {}
+export class AuthError extends OvirtError {
+  /** The `name` of these errors (see {@link OvirtError.errorName}). */
+  static override readonly errorName: string = "AuthError";
+}
 
 /**
  * The engine refused a change that conflicts with the object's state (HTTP 409): it is
@@ -68,6 +77,9 @@ export class AuthError extends OvirtError {}
  * applied, so the same request may be sent again later.
  */
 export class ConflictError extends OvirtError {
+  /** The `name` of these errors (see {@link OvirtError.errorName}). */
+  static override readonly errorName: string = "ConflictError";
+
   /** Whether the engine said the object is locked or another operation is in progress. */
   get locked(): boolean {
     const text = `${this.fault?.reason ?? ""} ${this.fault?.detail ?? ""}`;
@@ -79,7 +91,10 @@ export class ConflictError extends OvirtError {
 const LOCKED = /\blocked\b|in progress|try again later/i;
 
 /** The object or path does not exist (HTTP 404). */
-export class NotFoundError extends OvirtError {}
+export class NotFoundError extends OvirtError {
+  /** The `name` of these errors (see {@link OvirtError.errorName}). */
+  static override readonly errorName: string = "NotFoundError";
+}
 
 /** Options of a {@link ConnectionError}: those of every {@link OvirtError}. */
 export type ConnectionErrorOptions = OvirtErrorOptions;
@@ -89,10 +104,16 @@ export type ConnectionErrorOptions = OvirtErrorOptions;
  * true when the request was sent and its answer lost (the connection dropped after an add,
  * an update, a removal or an action went out, or its success was cut off).
  */
-export class ConnectionError extends OvirtError {}
+export class ConnectionError extends OvirtError {
+  /** The `name` of these errors (see {@link OvirtError.errorName}). */
+  static override readonly errorName: string = "ConnectionError";
+}
 
 /** A deadline passed before the operation finished. */
-export class TimeoutError extends OvirtError {}
+export class TimeoutError extends OvirtError {
+  /** The `name` of these errors (see {@link OvirtError.errorName}). */
+  static override readonly errorName: string = "TimeoutError";
+}
 
 /**
  * What a call whose own signal aborted with `reason` rejects with: a {@link TimeoutError} for

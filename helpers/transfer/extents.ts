@@ -36,7 +36,10 @@ export function extentsLimit(size: number): number {
 }
 
 /** The error of an extents answer longer than the limit it was read with. */
-export class ExtentsTooLong extends OvirtError {}
+export class ExtentsTooLong extends OvirtError {
+  /** The `name` of these errors (see {@link OvirtError.errorName}). */
+  static override readonly errorName: string = "ExtentsTooLong";
+}
 
 /** How {@link readExtents} reads an answer. */
 export interface ExtentsReading {
