@@ -366,10 +366,7 @@ export function renderService(
   lines.push(...docBlock(classDoc, ""));
   lines.push(`export class ${className} extends Service {`);
   lines.push(
-    "  /**",
-    "   * This service's name in the service table (`services/metadata.ts`), which helpers look",
-    "   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.",
-    "   */",
+    "  /** The key of this service in `services/metadata.ts`; unlike `name`, kept by minifiers. */",
     `  static readonly serviceName = ${JSON.stringify(className)};`,
     "",
   );

@@ -26,10 +26,7 @@ export interface AffinityGroupHostServiceRemoveOptions extends CallOptions {
  * Reached, for example, with `connection.systemService().clustersService().clusterService(id).affinityGroupsService().groupService(id).hostsService().hostService(idOrName)`.
  */
 export class AffinityGroupHostService extends Service {
-  /**
-   * This service's name in the service table (`services/metadata.ts`), which helpers look
-   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
-   */
+  /** The key of this service in `services/metadata.ts`; unlike `name`, kept by minifiers. */
   static readonly serviceName = "AffinityGroupHostService";
 
   /** `DELETE .../clusters/{cluster}/affinitygroups/{group}/hosts/{host}`: removes the object. */

@@ -39,10 +39,7 @@ export interface AffinityGroupVmsServiceListOptions extends CallOptions {
  * Reached, for example, with `connection.systemService().clustersService().clusterService(id).affinityGroupsService().groupService(id).vmsService()`.
  */
 export class AffinityGroupVmsService extends Service {
-  /**
-   * This service's name in the service table (`services/metadata.ts`), which helpers look
-   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
-   */
+  /** The key of this service in `services/metadata.ts`; unlike `name`, kept by minifiers. */
   static readonly serviceName = "AffinityGroupVmsService";
 
   /** `POST .../clusters/{cluster}/affinitygroups/{group}/vms`: adds a `Vm` and resolves to it as created. */

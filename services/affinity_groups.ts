@@ -39,10 +39,7 @@ export interface AffinityGroupsServiceListOptions extends CallOptions {
  * Reached, for example, with `connection.systemService().clustersService().clusterService(id).affinityGroupsService()`.
  */
 export class AffinityGroupsService extends Service {
-  /**
-   * This service's name in the service table (`services/metadata.ts`), which helpers look
-   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
-   */
+  /** The key of this service in `services/metadata.ts`; unlike `name`, kept by minifiers. */
   static readonly serviceName = "AffinityGroupsService";
 
   /** `POST .../clusters/{cluster}/affinitygroups`: adds an `AffinityGroup` and resolves to it as created. */

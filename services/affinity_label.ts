@@ -37,10 +37,7 @@ const REMOVE: MethodSpec = {
  * Reached with `connection.systemService().affinityLabelsService().labelService(id)`.
  */
 export class AffinityLabelService extends Service {
-  /**
-   * This service's name in the service table (`services/metadata.ts`), which helpers look
-   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
-   */
+  /** The key of this service in `services/metadata.ts`; unlike `name`, kept by minifiers. */
   static readonly serviceName = "AffinityLabelService";
 
   /** `GET /affinitylabels/{label}`: fetches the `AffinityLabel`. */

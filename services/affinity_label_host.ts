@@ -28,10 +28,7 @@ export interface AffinityLabelHostServiceGetOptions extends CallOptions {
  * Reached with `connection.systemService().affinityLabelsService().labelService(id).hostsService().hostService(id)`.
  */
 export class AffinityLabelHostService extends Service {
-  /**
-   * This service's name in the service table (`services/metadata.ts`), which helpers look
-   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
-   */
+  /** The key of this service in `services/metadata.ts`; unlike `name`, kept by minifiers. */
   static readonly serviceName = "AffinityLabelHostService";
 
   /** `DELETE /affinitylabels/{label}/hosts/{host}`: removes the object. */

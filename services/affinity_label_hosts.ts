@@ -31,10 +31,7 @@ export interface AffinityLabelHostsServiceListOptions extends CallOptions {
  * Reached with `connection.systemService().affinityLabelsService().labelService(id).hostsService()`.
  */
 export class AffinityLabelHostsService extends Service {
-  /**
-   * This service's name in the service table (`services/metadata.ts`), which helpers look
-   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
-   */
+  /** The key of this service in `services/metadata.ts`; unlike `name`, kept by minifiers. */
   static readonly serviceName = "AffinityLabelHostsService";
 
   /** `POST /affinitylabels/{label}/hosts`: adds a `Host` and resolves to it as created. */

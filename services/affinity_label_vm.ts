@@ -28,10 +28,7 @@ export interface AffinityLabelVmServiceGetOptions extends CallOptions {
  * Reached with `connection.systemService().affinityLabelsService().labelService(id).vmsService().vmService(id)`.
  */
 export class AffinityLabelVmService extends Service {
-  /**
-   * This service's name in the service table (`services/metadata.ts`), which helpers look
-   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
-   */
+  /** The key of this service in `services/metadata.ts`; unlike `name`, kept by minifiers. */
   static readonly serviceName = "AffinityLabelVmService";
 
   /** `DELETE /affinitylabels/{label}/vms/{vm}`: removes the object. */

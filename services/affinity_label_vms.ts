@@ -31,10 +31,7 @@ export interface AffinityLabelVmsServiceListOptions extends CallOptions {
  * Reached with `connection.systemService().affinityLabelsService().labelService(id).vmsService()`.
  */
 export class AffinityLabelVmsService extends Service {
-  /**
-   * This service's name in the service table (`services/metadata.ts`), which helpers look
-   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
-   */
+  /** The key of this service in `services/metadata.ts`; unlike `name`, kept by minifiers. */
   static readonly serviceName = "AffinityLabelVmsService";
 
   /** `POST /affinitylabels/{label}/vms`: adds a `Vm` and resolves to it as created. */

@@ -34,10 +34,7 @@ export interface AffinityLabelsServiceListOptions extends CallOptions {
  * Reached with `connection.systemService().affinityLabelsService()`.
  */
 export class AffinityLabelsService extends Service {
-  /**
-   * This service's name in the service table (`services/metadata.ts`), which helpers look
-   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
-   */
+  /** The key of this service in `services/metadata.ts`; unlike `name`, kept by minifiers. */
   static readonly serviceName = "AffinityLabelsService";
 
   /** `POST /affinitylabels`: adds an `AffinityLabel` and resolves to it as created. */

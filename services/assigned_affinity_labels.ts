@@ -36,10 +36,7 @@ export interface AssignedAffinityLabelsServiceListOptions extends CallOptions {
  * Reached, for example, with `connection.systemService().hostsService().hostService(id).affinityLabelsService()`.
  */
 export class AssignedAffinityLabelsService extends Service {
-  /**
-   * This service's name in the service table (`services/metadata.ts`), which helpers look
-   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
-   */
+  /** The key of this service in `services/metadata.ts`; unlike `name`, kept by minifiers. */
   static readonly serviceName = "AssignedAffinityLabelsService";
 
   /** `POST .../affinitylabels`: adds an `AffinityLabel` and resolves to it as created. */

@@ -41,10 +41,7 @@ export interface AssignedCpuProfileServiceRemoveOptions extends CallOptions {
  * Reached, for example, with `connection.systemService().clustersService().clusterService(id).cpuProfilesService().profileService(id)`.
  */
 export class AssignedCpuProfileService extends Service {
-  /**
-   * This service's name in the service table (`services/metadata.ts`), which helpers look
-   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
-   */
+  /** The key of this service in `services/metadata.ts`; unlike `name`, kept by minifiers. */
   static readonly serviceName = "AssignedCpuProfileService";
 
   /** `GET .../clusters/{cluster}/cpuprofiles/{profile}`: fetches the `CpuProfile`. */

@@ -39,10 +39,7 @@ export interface AssignedCpuProfilesServiceListOptions extends CallOptions {
  * Reached, for example, with `connection.systemService().clustersService().clusterService(id).cpuProfilesService()`.
  */
 export class AssignedCpuProfilesService extends Service {
-  /**
-   * This service's name in the service table (`services/metadata.ts`), which helpers look
-   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
-   */
+  /** The key of this service in `services/metadata.ts`; unlike `name`, kept by minifiers. */
   static readonly serviceName = "AssignedCpuProfilesService";
 
   /** `POST .../clusters/{cluster}/cpuprofiles`: adds a `CpuProfile` and resolves to it as created. */

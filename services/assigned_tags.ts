@@ -42,10 +42,7 @@ export interface AssignedTagsServiceListOptions extends CallOptions {
  * Reached, for example, with `connection.systemService().groupsService().groupService(id).tagsService()`.
  */
 export class AssignedTagsService extends Service {
-  /**
-   * This service's name in the service table (`services/metadata.ts`), which helpers look
-   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
-   */
+  /** The key of this service in `services/metadata.ts`; unlike `name`, kept by minifiers. */
   static readonly serviceName = "AssignedTagsService";
 
   /** `POST .../tags`: adds a `Tag` and resolves to it as created. */

@@ -42,10 +42,7 @@ export interface AssignedVnicProfileServiceRemoveOptions extends CallOptions {
  * Reached, for example, with `connection.systemService().networksService().networkService(id).vnicProfilesService().profileService(id)`.
  */
 export class AssignedVnicProfileService extends Service {
-  /**
-   * This service's name in the service table (`services/metadata.ts`), which helpers look
-   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
-   */
+  /** The key of this service in `services/metadata.ts`; unlike `name`, kept by minifiers. */
   static readonly serviceName = "AssignedVnicProfileService";
 
   /** `GET .../networks/{network}/vnicprofiles/{profile}`: fetches the `VnicProfile`. */

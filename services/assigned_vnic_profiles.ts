@@ -39,10 +39,7 @@ export interface AssignedVnicProfilesServiceListOptions extends CallOptions {
  * Reached, for example, with `connection.systemService().networksService().networkService(id).vnicProfilesService()`.
  */
 export class AssignedVnicProfilesService extends Service {
-  /**
-   * This service's name in the service table (`services/metadata.ts`), which helpers look
-   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
-   */
+  /** The key of this service in `services/metadata.ts`; unlike `name`, kept by minifiers. */
   static readonly serviceName = "AssignedVnicProfilesService";
 
   /** `POST .../networks/{network}/vnicprofiles`: adds a `VnicProfile` and resolves to it as created. */

@@ -68,10 +68,7 @@ export interface AttachedStorageDomainServiceRemoveOptions extends CallOptions {
  * Reached with `connection.systemService().dataCentersService().dataCenterService(id).storageDomainsService().storageDomainService(id)`.
  */
 export class AttachedStorageDomainService extends Service {
-  /**
-   * This service's name in the service table (`services/metadata.ts`), which helpers look
-   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
-   */
+  /** The key of this service in `services/metadata.ts`; unlike `name`, kept by minifiers. */
   static readonly serviceName = "AttachedStorageDomainService";
 
   /**

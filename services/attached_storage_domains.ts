@@ -40,10 +40,7 @@ export interface AttachedStorageDomainsServiceListOptions extends CallOptions {
  * Reached with `connection.systemService().dataCentersService().dataCenterService(id).storageDomainsService()`.
  */
 export class AttachedStorageDomainsService extends Service {
-  /**
-   * This service's name in the service table (`services/metadata.ts`), which helpers look
-   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
-   */
+  /** The key of this service in `services/metadata.ts`; unlike `name`, kept by minifiers. */
   static readonly serviceName = "AttachedStorageDomainsService";
 
   /** `POST /datacenters/{dataCenter}/storagedomains`: adds a `StorageDomain` and resolves to it as created. */

@@ -39,10 +39,7 @@ export interface BalanceServiceRemoveOptions extends CallOptions {
  * Reached with `connection.systemService().schedulingPoliciesService().policyService(id).balancesService().balanceService(id)`.
  */
 export class BalanceService extends Service {
-  /**
-   * This service's name in the service table (`services/metadata.ts`), which helpers look
-   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
-   */
+  /** The key of this service in `services/metadata.ts`; unlike `name`, kept by minifiers. */
   static readonly serviceName = "BalanceService";
 
   /** `GET /schedulingpolicies/{policy}/balances/{balance}`: fetches the `Balance`. */

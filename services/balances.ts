@@ -37,10 +37,7 @@ export interface BalancesServiceListOptions extends CallOptions {
  * Reached with `connection.systemService().schedulingPoliciesService().policyService(id).balancesService()`.
  */
 export class BalancesService extends Service {
-  /**
-   * This service's name in the service table (`services/metadata.ts`), which helpers look
-   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
-   */
+  /** The key of this service in `services/metadata.ts`; unlike `name`, kept by minifiers. */
   static readonly serviceName = "BalancesService";
 
   /** `POST /schedulingpolicies/{policy}/balances`: adds a `Balance` and resolves to it as created. */

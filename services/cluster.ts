@@ -125,10 +125,7 @@ const REFRESH_GLUSTER_HEAL_STATUS: MethodSpec = {
  * Reached, for example, with `connection.systemService().clustersService().clusterService(id)`.
  */
 export class ClusterService extends Service {
-  /**
-   * This service's name in the service table (`services/metadata.ts`), which helpers look
-   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
-   */
+  /** The key of this service in `services/metadata.ts`; unlike `name`, kept by minifiers. */
   static readonly serviceName = "ClusterService";
 
   /** `GET .../clusters/{cluster}`: fetches the `Cluster`. */

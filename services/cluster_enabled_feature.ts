@@ -33,10 +33,7 @@ const REMOVE: MethodSpec = {
  * Reached, for example, with `connection.systemService().clustersService().clusterService(id).enabledFeaturesService().featureService(id)`.
  */
 export class ClusterEnabledFeatureService extends Service {
-  /**
-   * This service's name in the service table (`services/metadata.ts`), which helpers look
-   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
-   */
+  /** The key of this service in `services/metadata.ts`; unlike `name`, kept by minifiers. */
   static readonly serviceName = "ClusterEnabledFeatureService";
 
   /** `GET .../clusters/{cluster}/enabledfeatures/{feature}`: fetches the `ClusterFeature`. */

@@ -42,10 +42,7 @@ const ADD: MethodSpec = {
  * Reached, for example, with `connection.systemService().clustersService().clusterService(id).enabledFeaturesService()`.
  */
 export class ClusterEnabledFeaturesService extends Service {
-  /**
-   * This service's name in the service table (`services/metadata.ts`), which helpers look
-   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
-   */
+  /** The key of this service in `services/metadata.ts`; unlike `name`, kept by minifiers. */
   static readonly serviceName = "ClusterEnabledFeaturesService";
 
   /** `GET .../clusters/{cluster}/enabledfeatures`: lists the `ClusterFeature` objects. */

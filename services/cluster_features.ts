@@ -30,10 +30,7 @@ export interface ClusterFeaturesServiceListOptions extends CallOptions {
  * Reached with `connection.systemService().clusterLevelsService().levelService(id).clusterFeaturesService()`.
  */
 export class ClusterFeaturesService extends Service {
-  /**
-   * This service's name in the service table (`services/metadata.ts`), which helpers look
-   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
-   */
+  /** The key of this service in `services/metadata.ts`; unlike `name`, kept by minifiers. */
   static readonly serviceName = "ClusterFeaturesService";
 
   /** `GET /clusterlevels/{level}/clusterfeatures`: lists the `ClusterFeature` objects. */

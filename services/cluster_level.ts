@@ -24,10 +24,7 @@ export interface ClusterLevelServiceGetOptions extends CallOptions {
  * Reached with `connection.systemService().clusterLevelsService().levelService(id)`.
  */
 export class ClusterLevelService extends Service {
-  /**
-   * This service's name in the service table (`services/metadata.ts`), which helpers look
-   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
-   */
+  /** The key of this service in `services/metadata.ts`; unlike `name`, kept by minifiers. */
   static readonly serviceName = "ClusterLevelService";
 
   /** `GET /clusterlevels/{level}`: fetches the `ClusterLevel`. */

@@ -40,10 +40,7 @@ const UPDATE: MethodSpec = {
  * Reached, for example, with `connection.systemService().clustersService().clusterService(id).networksService().networkService(id)`.
  */
 export class ClusterNetworkService extends Service {
-  /**
-   * This service's name in the service table (`services/metadata.ts`), which helpers look
-   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
-   */
+  /** The key of this service in `services/metadata.ts`; unlike `name`, kept by minifiers. */
   static readonly serviceName = "ClusterNetworkService";
 
   /** `GET .../clusters/{cluster}/networks/{network}`: fetches the `Network`. */

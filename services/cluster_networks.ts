@@ -39,10 +39,7 @@ export interface ClusterNetworksServiceListOptions extends CallOptions {
  * Reached, for example, with `connection.systemService().clustersService().clusterService(id).networksService()`.
  */
 export class ClusterNetworksService extends Service {
-  /**
-   * This service's name in the service table (`services/metadata.ts`), which helpers look
-   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
-   */
+  /** The key of this service in `services/metadata.ts`; unlike `name`, kept by minifiers. */
   static readonly serviceName = "ClusterNetworksService";
 
   /** `POST .../clusters/{cluster}/networks`: adds a `Network` and resolves to it as created. */

@@ -48,10 +48,7 @@ export interface ClustersServiceListOptions extends CallOptions {
  * Reached, for example, with `connection.systemService().clustersService()`.
  */
 export class ClustersService extends Service {
-  /**
-   * This service's name in the service table (`services/metadata.ts`), which helpers look
-   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
-   */
+  /** The key of this service in `services/metadata.ts`; unlike `name`, kept by minifiers. */
   static readonly serviceName = "ClustersService";
 
   /** `POST .../clusters`: adds a `Cluster` and resolves to it as created. */

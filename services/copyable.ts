@@ -18,10 +18,7 @@ export interface CopyableServiceCopyOptions extends CallOptions {
 
 /** The `Copyable` service, which no locator of the model leads to. */
 export class CopyableService extends Service {
-  /**
-   * This service's name in the service table (`services/metadata.ts`), which helpers look
-   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
-   */
+  /** The key of this service in `services/metadata.ts`; unlike `name`, kept by minifiers. */
   static readonly serviceName = "CopyableService";
 
   /**

@@ -52,10 +52,7 @@ export interface CpuProfileServiceRemoveOptions extends CallOptions {
  * Reached with `connection.systemService().cpuProfilesService().profileService(id)`.
  */
 export class CpuProfileService extends Service {
-  /**
-   * This service's name in the service table (`services/metadata.ts`), which helpers look
-   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
-   */
+  /** The key of this service in `services/metadata.ts`; unlike `name`, kept by minifiers. */
   static readonly serviceName = "CpuProfileService";
 
   /** `GET /cpuprofiles/{profile}`: fetches the `CpuProfile`. */

@@ -34,10 +34,7 @@ export interface CpuProfilesServiceListOptions extends CallOptions {
  * Reached with `connection.systemService().cpuProfilesService()`.
  */
 export class CpuProfilesService extends Service {
-  /**
-   * This service's name in the service table (`services/metadata.ts`), which helpers look
-   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
-   */
+  /** The key of this service in `services/metadata.ts`; unlike `name`, kept by minifiers. */
   static readonly serviceName = "CpuProfilesService";
 
   /** `POST /cpuprofiles`: adds a `CpuProfile` and resolves to it as created. */

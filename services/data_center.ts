@@ -95,10 +95,7 @@ export interface DataCenterServiceCleanFinishedTasksOptions extends CallOptions 
  * Reached with `connection.systemService().dataCentersService().dataCenterService(id)`.
  */
 export class DataCenterService extends Service {
-  /**
-   * This service's name in the service table (`services/metadata.ts`), which helpers look
-   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
-   */
+  /** The key of this service in `services/metadata.ts`; unlike `name`, kept by minifiers. */
   static readonly serviceName = "DataCenterService";
 
   /** `GET /datacenters/{dataCenter}`: fetches the `DataCenter`. */

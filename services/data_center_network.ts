@@ -35,10 +35,7 @@ const UPDATE: MethodSpec = {
  * Reached with `connection.systemService().dataCentersService().dataCenterService(id).networksService().networkService(id)`.
  */
 export class DataCenterNetworkService extends Service {
-  /**
-   * This service's name in the service table (`services/metadata.ts`), which helpers look
-   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
-   */
+  /** The key of this service in `services/metadata.ts`; unlike `name`, kept by minifiers. */
   static readonly serviceName = "DataCenterNetworkService";
 
   /** `GET /datacenters/{dataCenter}/networks/{network}`: fetches the `Network`. */

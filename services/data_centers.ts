@@ -49,10 +49,7 @@ export interface DataCentersServiceListOptions extends CallOptions {
  * Reached with `connection.systemService().dataCentersService()`.
  */
 export class DataCentersService extends Service {
-  /**
-   * This service's name in the service table (`services/metadata.ts`), which helpers look
-   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
-   */
+  /** The key of this service in `services/metadata.ts`; unlike `name`, kept by minifiers. */
   static readonly serviceName = "DataCentersService";
 
   /** `POST /datacenters`: adds a `DataCenter` and resolves to it as created. */

@@ -48,10 +48,7 @@ const UPDATE: MethodSpec = {
  * Reached with `connection.systemService().vmsService().vmService(id).diskAttachmentsService().attachmentService(id)`.
  */
 export class DiskAttachmentService extends Service {
-  /**
-   * This service's name in the service table (`services/metadata.ts`), which helpers look
-   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
-   */
+  /** The key of this service in `services/metadata.ts`; unlike `name`, kept by minifiers. */
   static readonly serviceName = "DiskAttachmentService";
 
   /** `GET /vms/{vm}/diskattachments/{attachment}`: fetches the `DiskAttachment`. */

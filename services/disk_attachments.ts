@@ -37,10 +37,7 @@ export interface DiskAttachmentsServiceListOptions extends CallOptions {
  * Reached with `connection.systemService().vmsService().vmService(id).diskAttachmentsService()`.
  */
 export class DiskAttachmentsService extends Service {
-  /**
-   * This service's name in the service table (`services/metadata.ts`), which helpers look
-   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
-   */
+  /** The key of this service in `services/metadata.ts`; unlike `name`, kept by minifiers. */
   static readonly serviceName = "DiskAttachmentsService";
 
   /** `POST /vms/{vm}/diskattachments`: adds a `DiskAttachment` and resolves to it as created. */

@@ -52,10 +52,7 @@ export interface DiskProfileServiceRemoveOptions extends CallOptions {
  * Reached with `connection.systemService().diskProfilesService().diskProfileService(id)`.
  */
 export class DiskProfileService extends Service {
-  /**
-   * This service's name in the service table (`services/metadata.ts`), which helpers look
-   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
-   */
+  /** The key of this service in `services/metadata.ts`; unlike `name`, kept by minifiers. */
   static readonly serviceName = "DiskProfileService";
 
   /** `GET /diskprofiles/{diskProfile}`: fetches the `DiskProfile`. */

@@ -41,10 +41,7 @@ export interface DiskSnapshotServiceRemoveOptions extends CallOptions {
  * Reached, for example, with `connection.systemService().disksService().diskService(id).diskSnapshotsService().snapshotService(id)`.
  */
 export class DiskSnapshotService extends Service {
-  /**
-   * This service's name in the service table (`services/metadata.ts`), which helpers look
-   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
-   */
+  /** The key of this service in `services/metadata.ts`; unlike `name`, kept by minifiers. */
   static readonly serviceName = "DiskSnapshotService";
 
   /** `GET .../disksnapshots/{snapshot}`: fetches the `DiskSnapshot`. */

@@ -40,10 +40,7 @@ export interface DisksServiceListOptions extends CallOptions {
  * Reached with `connection.systemService().disksService()`.
  */
 export class DisksService extends Service {
-  /**
-   * This service's name in the service table (`services/metadata.ts`), which helpers look
-   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
-   */
+  /** The key of this service in `services/metadata.ts`; unlike `name`, kept by minifiers. */
   static readonly serviceName = "DisksService";
 
   /** `POST /disks`: adds a `Disk` and resolves to it as created. */

@@ -25,10 +25,7 @@ export interface DomainServiceGetOptions extends CallOptions {
  * Reached with `connection.systemService().domainsService().domainService(id)`.
  */
 export class DomainService extends Service {
-  /**
-   * This service's name in the service table (`services/metadata.ts`), which helpers look
-   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
-   */
+  /** The key of this service in `services/metadata.ts`; unlike `name`, kept by minifiers. */
   static readonly serviceName = "DomainService";
 
   /** `GET /domains/{domain}`: fetches the `Domain`. */

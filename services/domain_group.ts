@@ -23,10 +23,7 @@ export interface DomainGroupServiceGetOptions extends CallOptions {
  * Reached with `connection.systemService().domainsService().domainService(id).groupsService().groupService(id)`.
  */
 export class DomainGroupService extends Service {
-  /**
-   * This service's name in the service table (`services/metadata.ts`), which helpers look
-   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
-   */
+  /** The key of this service in `services/metadata.ts`; unlike `name`, kept by minifiers. */
   static readonly serviceName = "DomainGroupService";
 
   /** `GET /domains/{domain}/groups/{group}`: fetches the `Group`. */

@@ -33,10 +33,7 @@ export interface DomainGroupsServiceListOptions extends CallOptions {
  * Reached with `connection.systemService().domainsService().domainService(id).groupsService()`.
  */
 export class DomainGroupsService extends Service {
-  /**
-   * This service's name in the service table (`services/metadata.ts`), which helpers look
-   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
-   */
+  /** The key of this service in `services/metadata.ts`; unlike `name`, kept by minifiers. */
   static readonly serviceName = "DomainGroupsService";
 
   /** `GET /domains/{domain}/groups`: lists the `Group` objects. */

@@ -23,10 +23,7 @@ export interface DomainUserServiceGetOptions extends CallOptions {
  * Reached with `connection.systemService().domainsService().domainService(id).usersService().userService(id)`.
  */
 export class DomainUserService extends Service {
-  /**
-   * This service's name in the service table (`services/metadata.ts`), which helpers look
-   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
-   */
+  /** The key of this service in `services/metadata.ts`; unlike `name`, kept by minifiers. */
   static readonly serviceName = "DomainUserService";
 
   /** `GET /domains/{domain}/users/{user}`: fetches the `User`. */

@@ -27,10 +27,7 @@ export interface DomainsServiceListOptions extends CallOptions {
  * Reached with `connection.systemService().domainsService()`.
  */
 export class DomainsService extends Service {
-  /**
-   * This service's name in the service table (`services/metadata.ts`), which helpers look
-   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
-   */
+  /** The key of this service in `services/metadata.ts`; unlike `name`, kept by minifiers. */
   static readonly serviceName = "DomainsService";
 
   /** `GET /domains`: lists the `Domain` objects. */

@@ -29,10 +29,7 @@ export interface EngineKatelloErrataServiceListOptions extends CallOptions {
  * Includes what it inherits from `KatelloErrataService`.
  */
 export class EngineKatelloErrataService extends Service {
-  /**
-   * This service's name in the service table (`services/metadata.ts`), which helpers look
-   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
-   */
+  /** The key of this service in `services/metadata.ts`; unlike `name`, kept by minifiers. */
   static readonly serviceName = "EngineKatelloErrataService";
 
   /** `GET /katelloerrata`: lists the `KatelloErratum` objects. */

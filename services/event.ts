@@ -36,10 +36,7 @@ export interface EventServiceRemoveOptions extends CallOptions {
  * Reached with `connection.systemService().eventsService().eventService(id)`.
  */
 export class EventService extends Service {
-  /**
-   * This service's name in the service table (`services/metadata.ts`), which helpers look
-   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
-   */
+  /** The key of this service in `services/metadata.ts`; unlike `name`, kept by minifiers. */
   static readonly serviceName = "EventService";
 
   /** `GET /events/{event}`: fetches the `Event`. */

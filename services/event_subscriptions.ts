@@ -50,10 +50,7 @@ export interface EventSubscriptionsServiceListOptions extends CallOptions {
  * Reached with `connection.systemService().usersService().userService(id).eventSubscriptionsService()`.
  */
 export class EventSubscriptionsService extends Service {
-  /**
-   * This service's name in the service table (`services/metadata.ts`), which helpers look
-   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
-   */
+  /** The key of this service in `services/metadata.ts`; unlike `name`, kept by minifiers. */
   static readonly serviceName = "EventSubscriptionsService";
 
   /** `POST /users/{user}/eventsubscriptions`: adds an `EventSubscription` and resolves to it as created. */

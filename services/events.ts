@@ -57,10 +57,7 @@ export interface EventsServiceUndeleteOptions extends CallOptions {
  * Reached with `connection.systemService().eventsService()`.
  */
 export class EventsService extends Service {
-  /**
-   * This service's name in the service table (`services/metadata.ts`), which helpers look
-   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
-   */
+  /** The key of this service in `services/metadata.ts`; unlike `name`, kept by minifiers. */
   static readonly serviceName = "EventsService";
 
   /** `POST /events`: adds an `Event` and resolves to it as created. */

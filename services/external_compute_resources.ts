@@ -33,10 +33,7 @@ export interface ExternalComputeResourcesServiceListOptions extends CallOptions 
  * Reached with `connection.systemService().externalHostProvidersService().providerService(id).computeResourcesService()`.
  */
 export class ExternalComputeResourcesService extends Service {
-  /**
-   * This service's name in the service table (`services/metadata.ts`), which helpers look
-   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
-   */
+  /** The key of this service in `services/metadata.ts`; unlike `name`, kept by minifiers. */
   static readonly serviceName = "ExternalComputeResourcesService";
 
   /** `GET /externalhostproviders/{provider}/computeresources`: lists the `ExternalComputeResource` objects. */

@@ -33,10 +33,7 @@ export interface ExternalDiscoveredHostsServiceListOptions extends CallOptions {
  * Reached with `connection.systemService().externalHostProvidersService().providerService(id).discoveredHostsService()`.
  */
 export class ExternalDiscoveredHostsService extends Service {
-  /**
-   * This service's name in the service table (`services/metadata.ts`), which helpers look
-   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
-   */
+  /** The key of this service in `services/metadata.ts`; unlike `name`, kept by minifiers. */
   static readonly serviceName = "ExternalDiscoveredHostsService";
 
   /** `GET /externalhostproviders/{provider}/discoveredhosts`: lists the `ExternalDiscoveredHost` objects. */

@@ -23,10 +23,7 @@ export interface ExternalHostServiceGetOptions extends CallOptions {
  * Reached with `connection.systemService().externalHostProvidersService().providerService(id).hostsService().hostService(id)`.
  */
 export class ExternalHostService extends Service {
-  /**
-   * This service's name in the service table (`services/metadata.ts`), which helpers look
-   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
-   */
+  /** The key of this service in `services/metadata.ts`; unlike `name`, kept by minifiers. */
   static readonly serviceName = "ExternalHostService";
 
   /** `GET /externalhostproviders/{provider}/hosts/{host}`: fetches the `ExternalHost`. */

@@ -86,10 +86,7 @@ export interface ExternalHostProviderServiceTestConnectivityOptions extends Call
  * Includes what it inherits from `ExternalProviderService`.
  */
 export class ExternalHostProviderService extends Service {
-  /**
-   * This service's name in the service table (`services/metadata.ts`), which helpers look
-   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
-   */
+  /** The key of this service in `services/metadata.ts`; unlike `name`, kept by minifiers. */
   static readonly serviceName = "ExternalHostProviderService";
 
   /** `GET /externalhostproviders/{provider}`: fetches the `ExternalHostProvider`. */

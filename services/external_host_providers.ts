@@ -43,10 +43,7 @@ export interface ExternalHostProvidersServiceListOptions extends CallOptions {
  * Reached with `connection.systemService().externalHostProvidersService()`.
  */
 export class ExternalHostProvidersService extends Service {
-  /**
-   * This service's name in the service table (`services/metadata.ts`), which helpers look
-   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
-   */
+  /** The key of this service in `services/metadata.ts`; unlike `name`, kept by minifiers. */
   static readonly serviceName = "ExternalHostProvidersService";
 
   /** `POST /externalhostproviders`: adds an `ExternalHostProvider` and resolves to it as created. */

@@ -27,10 +27,7 @@ export interface ExternalHostsServiceListOptions extends CallOptions {
  * Reached with `connection.systemService().externalHostProvidersService().providerService(id).hostsService()`.
  */
 export class ExternalHostsService extends Service {
-  /**
-   * This service's name in the service table (`services/metadata.ts`), which helpers look
-   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
-   */
+  /** The key of this service in `services/metadata.ts`; unlike `name`, kept by minifiers. */
   static readonly serviceName = "ExternalHostsService";
 
   /** `GET /externalhostproviders/{provider}/hosts`: lists the `ExternalHost` objects. */

@@ -28,10 +28,7 @@ export interface ExternalNetworkProviderConfigurationServiceGetOptions extends C
  * Reached with `connection.systemService().hostsService().hostService(id).externalNetworkProviderConfigurationsService().configurationService(id)`.
  */
 export class ExternalNetworkProviderConfigurationService extends Service {
-  /**
-   * This service's name in the service table (`services/metadata.ts`), which helpers look
-   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
-   */
+  /** The key of this service in `services/metadata.ts`; unlike `name`, kept by minifiers. */
   static readonly serviceName = "ExternalNetworkProviderConfigurationService";
 
   /** `GET /hosts/{host}/externalnetworkproviderconfigurations/{configuration}`: fetches the `ExternalNetworkProviderConfiguration`. */

@@ -30,10 +30,7 @@ export interface ExternalProviderCertificateServiceGetOptions extends CallOption
  * Reached, for example, with `connection.systemService().externalHostProvidersService().providerService(id).certificatesService().certificateService(id)`.
  */
 export class ExternalProviderCertificateService extends Service {
-  /**
-   * This service's name in the service table (`services/metadata.ts`), which helpers look
-   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
-   */
+  /** The key of this service in `services/metadata.ts`; unlike `name`, kept by minifiers. */
   static readonly serviceName = "ExternalProviderCertificateService";
 
   /** `GET /externalhostproviders/{provider}/certificates/{certificate}` or `GET /openstackimageproviders/{provider}/certificates/{certificate}` or `GET /openstacknetworkproviders/{provider}/certificates/{certificate}` or `GET /openstackvolumeproviders/{provider}/certificates/{certificate}`: fetches the `Certificate`. */

@@ -40,10 +40,7 @@ export interface ExternalProviderCertificatesServiceListOptions extends CallOpti
  * Reached, for example, with `connection.systemService().externalHostProvidersService().providerService(id).certificatesService()`.
  */
 export class ExternalProviderCertificatesService extends Service {
-  /**
-   * This service's name in the service table (`services/metadata.ts`), which helpers look
-   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
-   */
+  /** The key of this service in `services/metadata.ts`; unlike `name`, kept by minifiers. */
   static readonly serviceName = "ExternalProviderCertificatesService";
 
   /** `GET /externalhostproviders/{provider}/certificates` or `GET /openstackimageproviders/{provider}/certificates` or `GET /openstacknetworkproviders/{provider}/certificates` or `GET /openstackvolumeproviders/{provider}/certificates`: lists the `Certificate` objects. */

@@ -16,10 +16,7 @@ const ADD: MethodSpec = {
  * Reached with `connection.systemService().externalTemplateImportsService()`.
  */
 export class ExternalTemplateImportsService extends Service {
-  /**
-   * This service's name in the service table (`services/metadata.ts`), which helpers look
-   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
-   */
+  /** The key of this service in `services/metadata.ts`; unlike `name`, kept by minifiers. */
   static readonly serviceName = "ExternalTemplateImportsService";
 
   /** `POST /externaltemplateimports`: adds an `ExternalTemplateImport` and resolves to it as created. */

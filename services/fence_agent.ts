@@ -51,10 +51,7 @@ export interface FenceAgentServiceRemoveOptions extends CallOptions {
  * Reached with `connection.systemService().hostsService().hostService(id).fenceAgentsService().agentService(id)`.
  */
 export class FenceAgentService extends Service {
-  /**
-   * This service's name in the service table (`services/metadata.ts`), which helpers look
-   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
-   */
+  /** The key of this service in `services/metadata.ts`; unlike `name`, kept by minifiers. */
   static readonly serviceName = "FenceAgentService";
 
   /** `GET /hosts/{host}/fenceagents/{agent}`: fetches the `Agent`. */

@@ -36,10 +36,7 @@ export interface FilesServiceListOptions extends CallOptions {
  * Reached with `connection.systemService().storageDomainsService().storageDomainService(id).filesService()`.
  */
 export class FilesService extends Service {
-  /**
-   * This service's name in the service table (`services/metadata.ts`), which helpers look
-   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
-   */
+  /** The key of this service in `services/metadata.ts`; unlike `name`, kept by minifiers. */
   static readonly serviceName = "FilesService";
 
   /** `GET /storagedomains/{storageDomain}/files`: lists the `File` objects. */

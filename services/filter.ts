@@ -39,10 +39,7 @@ export interface FilterServiceRemoveOptions extends CallOptions {
  * Reached with `connection.systemService().schedulingPoliciesService().policyService(id).filtersService().filterService(id)`.
  */
 export class FilterService extends Service {
-  /**
-   * This service's name in the service table (`services/metadata.ts`), which helpers look
-   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
-   */
+  /** The key of this service in `services/metadata.ts`; unlike `name`, kept by minifiers. */
   static readonly serviceName = "FilterService";
 
   /** `GET /schedulingpolicies/{policy}/filters/{filter}`: fetches the `Filter`. */

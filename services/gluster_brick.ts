@@ -61,10 +61,7 @@ export interface GlusterBrickServiceReplaceOptions extends CallOptions {
  * Includes what it inherits from `MeasurableService`.
  */
 export class GlusterBrickService extends Service {
-  /**
-   * This service's name in the service table (`services/metadata.ts`), which helpers look
-   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
-   */
+  /** The key of this service in `services/metadata.ts`; unlike `name`, kept by minifiers. */
   static readonly serviceName = "GlusterBrickService";
 
   /** `GET .../clusters/{cluster}/glustervolumes/{volume}/glusterbricks/{brick}`: fetches the `GlusterBrick`. */

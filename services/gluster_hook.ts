@@ -89,10 +89,7 @@ export interface GlusterHookServiceResolveOptions extends CallOptions {
  * Reached, for example, with `connection.systemService().clustersService().clusterService(id).glusterHooksService().hookService(id)`.
  */
 export class GlusterHookService extends Service {
-  /**
-   * This service's name in the service table (`services/metadata.ts`), which helpers look
-   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
-   */
+  /** The key of this service in `services/metadata.ts`; unlike `name`, kept by minifiers. */
   static readonly serviceName = "GlusterHookService";
 
   /**

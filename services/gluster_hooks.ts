@@ -32,10 +32,7 @@ export interface GlusterHooksServiceListOptions extends CallOptions {
  * Reached, for example, with `connection.systemService().clustersService().clusterService(id).glusterHooksService()`.
  */
 export class GlusterHooksService extends Service {
-  /**
-   * This service's name in the service table (`services/metadata.ts`), which helpers look
-   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
-   */
+  /** The key of this service in `services/metadata.ts`; unlike `name`, kept by minifiers. */
   static readonly serviceName = "GlusterHooksService";
 
   /** `GET .../clusters/{cluster}/glusterhooks`: lists the `GlusterHook` objects. */

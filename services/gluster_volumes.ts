@@ -45,10 +45,7 @@ export interface GlusterVolumesServiceListOptions extends CallOptions {
  * Reached, for example, with `connection.systemService().clustersService().clusterService(id).glusterVolumesService()`.
  */
 export class GlusterVolumesService extends Service {
-  /**
-   * This service's name in the service table (`services/metadata.ts`), which helpers look
-   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
-   */
+  /** The key of this service in `services/metadata.ts`; unlike `name`, kept by minifiers. */
   static readonly serviceName = "GlusterVolumesService";
 
   /** `POST .../clusters/{cluster}/glustervolumes`: adds a `GlusterVolume` and resolves to it as created. */

@@ -27,10 +27,7 @@ export interface HostHooksServiceListOptions extends CallOptions {
  * Reached with `connection.systemService().hostsService().hostService(id).hooksService()`.
  */
 export class HostHooksService extends Service {
-  /**
-   * This service's name in the service table (`services/metadata.ts`), which helpers look
-   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
-   */
+  /** The key of this service in `services/metadata.ts`; unlike `name`, kept by minifiers. */
   static readonly serviceName = "HostHooksService";
 
   /** `GET /hosts/{host}/hooks`: lists the `Hook` objects. */

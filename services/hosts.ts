@@ -69,10 +69,7 @@ export interface HostsServiceListOptions extends CallOptions {
  * Reached with `connection.systemService().hostsService()`.
  */
 export class HostsService extends Service {
-  /**
-   * This service's name in the service table (`services/metadata.ts`), which helpers look
-   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
-   */
+  /** The key of this service in `services/metadata.ts`; unlike `name`, kept by minifiers. */
   static readonly serviceName = "HostsService";
 
   /** `POST /hosts`: adds a `Host` and resolves to it as created. */

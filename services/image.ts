@@ -52,10 +52,7 @@ export interface ImageServiceImportOptions extends CallOptions {
  * Reached with `connection.systemService().storageDomainsService().storageDomainService(id).imagesService().imageService(id)`.
  */
 export class ImageService extends Service {
-  /**
-   * This service's name in the service table (`services/metadata.ts`), which helpers look
-   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
-   */
+  /** The key of this service in `services/metadata.ts`; unlike `name`, kept by minifiers. */
   static readonly serviceName = "ImageService";
 
   /** `GET /storagedomains/{storageDomain}/images/{image}`: fetches the `Image`. */

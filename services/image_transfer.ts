@@ -53,10 +53,7 @@ const FINALIZE: MethodSpec = {
  * Reached with `connection.systemService().imageTransfersService().imageTransferService(id)`.
  */
 export class ImageTransferService extends Service {
-  /**
-   * This service's name in the service table (`services/metadata.ts`), which helpers look
-   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
-   */
+  /** The key of this service in `services/metadata.ts`; unlike `name`, kept by minifiers. */
   static readonly serviceName = "ImageTransferService";
 
   /** `GET /imagetransfers/{imageTransfer}`: fetches the `ImageTransfer`. */

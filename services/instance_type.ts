@@ -54,10 +54,7 @@ export interface InstanceTypeServiceRemoveOptions extends CallOptions {
  * Reached with `connection.systemService().instanceTypesService().instanceTypeService(id)`.
  */
 export class InstanceTypeService extends Service {
-  /**
-   * This service's name in the service table (`services/metadata.ts`), which helpers look
-   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
-   */
+  /** The key of this service in `services/metadata.ts`; unlike `name`, kept by minifiers. */
   static readonly serviceName = "InstanceTypeService";
 
   /** `GET /instancetypes/{instanceType}`: fetches the `InstanceType`. */

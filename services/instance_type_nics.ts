@@ -37,10 +37,7 @@ export interface InstanceTypeNicsServiceListOptions extends CallOptions {
  * Reached with `connection.systemService().instanceTypesService().instanceTypeService(id).nicsService()`.
  */
 export class InstanceTypeNicsService extends Service {
-  /**
-   * This service's name in the service table (`services/metadata.ts`), which helpers look
-   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
-   */
+  /** The key of this service in `services/metadata.ts`; unlike `name`, kept by minifiers. */
   static readonly serviceName = "InstanceTypeNicsService";
 
   /** `POST /instancetypes/{instanceType}/nics`: adds a `Nic` and resolves to it as created. */

@@ -51,10 +51,7 @@ export interface InstanceTypeWatchdogServiceRemoveOptions extends CallOptions {
  * Reached with `connection.systemService().instanceTypesService().instanceTypeService(id).watchdogsService().watchdogService(id)`.
  */
 export class InstanceTypeWatchdogService extends Service {
-  /**
-   * This service's name in the service table (`services/metadata.ts`), which helpers look
-   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
-   */
+  /** The key of this service in `services/metadata.ts`; unlike `name`, kept by minifiers. */
   static readonly serviceName = "InstanceTypeWatchdogService";
 
   /** `GET /instancetypes/{instanceType}/watchdogs/{watchdog}`: fetches the `Watchdog`. */

@@ -46,10 +46,7 @@ export interface InstanceTypesServiceListOptions extends CallOptions {
  * Reached with `connection.systemService().instanceTypesService()`.
  */
 export class InstanceTypesService extends Service {
-  /**
-   * This service's name in the service table (`services/metadata.ts`), which helpers look
-   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
-   */
+  /** The key of this service in `services/metadata.ts`; unlike `name`, kept by minifiers. */
   static readonly serviceName = "InstanceTypesService";
 
   /** `POST /instancetypes`: adds an `InstanceType` and resolves to it as created. */

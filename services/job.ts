@@ -58,10 +58,7 @@ export interface JobServiceGetOptions extends CallOptions {
  * Reached with `connection.systemService().jobsService().jobService(id)`.
  */
 export class JobService extends Service {
-  /**
-   * This service's name in the service table (`services/metadata.ts`), which helpers look
-   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
-   */
+  /** The key of this service in `services/metadata.ts`; unlike `name`, kept by minifiers. */
   static readonly serviceName = "JobService";
 
   /**

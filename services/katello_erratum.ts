@@ -29,10 +29,7 @@ export interface KatelloErratumServiceGetOptions extends CallOptions {
  * Reached, for example, with `connection.systemService().katelloErrataService().katelloErratumService(id)`.
  */
 export class KatelloErratumService extends Service {
-  /**
-   * This service's name in the service table (`services/metadata.ts`), which helpers look
-   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
-   */
+  /** The key of this service in `services/metadata.ts`; unlike `name`, kept by minifiers. */
   static readonly serviceName = "KatelloErratumService";
 
   /** `GET .../katelloerrata/{katelloErratum}`: fetches the `KatelloErratum`. */

@@ -29,10 +29,7 @@ export interface LinkLayerDiscoveryProtocolServiceListOptions extends CallOption
  * Reached with `connection.systemService().hostsService().hostService(id).nicsService().nicService(id).linkLayerDiscoveryProtocolElementsService()`.
  */
 export class LinkLayerDiscoveryProtocolService extends Service {
-  /**
-   * This service's name in the service table (`services/metadata.ts`), which helpers look
-   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
-   */
+  /** The key of this service in `services/metadata.ts`; unlike `name`, kept by minifiers. */
   static readonly serviceName = "LinkLayerDiscoveryProtocolService";
 
   /** `GET /hosts/{host}/nics/{nic}/linklayerdiscoveryprotocolelements`: lists the `LinkLayerDiscoveryProtocolElement` objects. */

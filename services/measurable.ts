@@ -5,10 +5,7 @@ import { StatisticsService } from "./statistics.ts";
 
 /** The `Measurable` service, which no locator of the model leads to. */
 export class MeasurableService extends Service {
-  /**
-   * This service's name in the service table (`services/metadata.ts`), which helpers look
-   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
-   */
+  /** The key of this service in `services/metadata.ts`; unlike `name`, kept by minifiers. */
   static readonly serviceName = "MeasurableService";
 
   /** The `StatisticsService` at `…/statistics`. */

@@ -59,10 +59,7 @@ export interface NetworkServiceRemoveOptions extends CallOptions {
  * Reached, for example, with `connection.systemService().networksService().networkService(id)`.
  */
 export class NetworkService extends Service {
-  /**
-   * This service's name in the service table (`services/metadata.ts`), which helpers look
-   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
-   */
+  /** The key of this service in `services/metadata.ts`; unlike `name`, kept by minifiers. */
   static readonly serviceName = "NetworkService";
 
   /** `GET .../networks/{network}`: fetches the `Network`. */

@@ -45,10 +45,7 @@ export interface NetworkAttachmentsServiceListOptions extends CallOptions {
  * Reached, for example, with `connection.systemService().hostsService().hostService(id).networkAttachmentsService()`.
  */
 export class NetworkAttachmentsService extends Service {
-  /**
-   * This service's name in the service table (`services/metadata.ts`), which helpers look
-   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
-   */
+  /** The key of this service in `services/metadata.ts`; unlike `name`, kept by minifiers. */
   static readonly serviceName = "NetworkAttachmentsService";
 
   /** `POST .../networkattachments`: adds a `NetworkAttachment` and resolves to it as created. */

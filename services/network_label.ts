@@ -43,10 +43,7 @@ export interface NetworkLabelServiceRemoveOptions extends CallOptions {
  * Reached, for example, with `connection.systemService().networksService().networkService(id).networkLabelsService().labelService(id)`.
  */
 export class NetworkLabelService extends Service {
-  /**
-   * This service's name in the service table (`services/metadata.ts`), which helpers look
-   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
-   */
+  /** The key of this service in `services/metadata.ts`; unlike `name`, kept by minifiers. */
   static readonly serviceName = "NetworkLabelService";
 
   /** `GET .../networklabels/{label}` or `GET .../virtualfunctionallowedlabels/{label}`: fetches the `NetworkLabel`. */

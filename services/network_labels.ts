@@ -41,10 +41,7 @@ export interface NetworkLabelsServiceListOptions extends CallOptions {
  * Reached, for example, with `connection.systemService().networksService().networkService(id).networkLabelsService()`.
  */
 export class NetworkLabelsService extends Service {
-  /**
-   * This service's name in the service table (`services/metadata.ts`), which helpers look
-   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
-   */
+  /** The key of this service in `services/metadata.ts`; unlike `name`, kept by minifiers. */
   static readonly serviceName = "NetworkLabelsService";
 
   /** `POST .../networklabels` or `POST .../virtualfunctionallowedlabels`: adds a `NetworkLabel` and resolves to it as created. */

@@ -35,10 +35,7 @@ const REMOVE: MethodSpec = {
  * Reached with `connection.systemService().vmsService().vmService(id).nicsService().nicService(id).networkFilterParametersService().parameterService(id)`.
  */
 export class NicNetworkFilterParameterService extends Service {
-  /**
-   * This service's name in the service table (`services/metadata.ts`), which helpers look
-   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
-   */
+  /** The key of this service in `services/metadata.ts`; unlike `name`, kept by minifiers. */
   static readonly serviceName = "NicNetworkFilterParameterService";
 
   /** `GET /vms/{vm}/nics/{nic}/networkfilterparameters/{parameter}`: fetches the `NetworkFilterParameter`. */

@@ -37,10 +37,7 @@ const ADD: MethodSpec = {
  * Reached with `connection.systemService().vmsService().vmService(id).nicsService().nicService(id).networkFilterParametersService()`.
  */
 export class NicNetworkFilterParametersService extends Service {
-  /**
-   * This service's name in the service table (`services/metadata.ts`), which helpers look
-   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
-   */
+  /** The key of this service in `services/metadata.ts`; unlike `name`, kept by minifiers. */
   static readonly serviceName = "NicNetworkFilterParametersService";
 
   /** `GET /vms/{vm}/nics/{nic}/networkfilterparameters`: lists the `NetworkFilterParameter` objects. */

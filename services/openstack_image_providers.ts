@@ -43,10 +43,7 @@ export interface OpenstackImageProvidersServiceListOptions extends CallOptions {
  * Reached with `connection.systemService().openstackImageProvidersService()`.
  */
 export class OpenstackImageProvidersService extends Service {
-  /**
-   * This service's name in the service table (`services/metadata.ts`), which helpers look
-   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
-   */
+  /** The key of this service in `services/metadata.ts`; unlike `name`, kept by minifiers. */
   static readonly serviceName = "OpenstackImageProvidersService";
 
   /** `POST /openstackimageproviders`: adds an `OpenStackImageProvider` and resolves to it as created. */

@@ -41,10 +41,7 @@ export interface OpenstackNetworkServiceImportOptions extends CallOptions {
  * Reached with `connection.systemService().openstackNetworkProvidersService().providerService(id).networksService().networkService(id)`.
  */
 export class OpenstackNetworkService extends Service {
-  /**
-   * This service's name in the service table (`services/metadata.ts`), which helpers look
-   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
-   */
+  /** The key of this service in `services/metadata.ts`; unlike `name`, kept by minifiers. */
   static readonly serviceName = "OpenstackNetworkService";
 
   /** `GET /openstacknetworkproviders/{provider}/networks/{network}`: fetches the `OpenStackNetwork`. */

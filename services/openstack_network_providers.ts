@@ -43,10 +43,7 @@ export interface OpenstackNetworkProvidersServiceListOptions extends CallOptions
  * Reached with `connection.systemService().openstackNetworkProvidersService()`.
  */
 export class OpenstackNetworkProvidersService extends Service {
-  /**
-   * This service's name in the service table (`services/metadata.ts`), which helpers look
-   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
-   */
+  /** The key of this service in `services/metadata.ts`; unlike `name`, kept by minifiers. */
   static readonly serviceName = "OpenstackNetworkProvidersService";
 
   /** `POST /openstacknetworkproviders`: adds an `OpenStackNetworkProvider` and resolves to it as created. */

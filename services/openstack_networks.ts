@@ -33,10 +33,7 @@ export interface OpenstackNetworksServiceListOptions extends CallOptions {
  * Reached with `connection.systemService().openstackNetworkProvidersService().providerService(id).networksService()`.
  */
 export class OpenstackNetworksService extends Service {
-  /**
-   * This service's name in the service table (`services/metadata.ts`), which helpers look
-   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
-   */
+  /** The key of this service in `services/metadata.ts`; unlike `name`, kept by minifiers. */
   static readonly serviceName = "OpenstackNetworksService";
 
   /** `GET /openstacknetworkproviders/{provider}/networks`: lists the `OpenStackNetwork` objects. */

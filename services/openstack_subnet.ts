@@ -36,10 +36,7 @@ export interface OpenstackSubnetServiceRemoveOptions extends CallOptions {
  * Reached with `connection.systemService().openstackNetworkProvidersService().providerService(id).networksService().networkService(id).subnetsService().subnetService(id)`.
  */
 export class OpenstackSubnetService extends Service {
-  /**
-   * This service's name in the service table (`services/metadata.ts`), which helpers look
-   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
-   */
+  /** The key of this service in `services/metadata.ts`; unlike `name`, kept by minifiers. */
   static readonly serviceName = "OpenstackSubnetService";
 
   /** `GET /openstacknetworkproviders/{provider}/networks/{network}/subnets/{subnet}`: fetches the `OpenStackSubnet`. */

@@ -42,10 +42,7 @@ export interface OpenstackVolumeAuthenticationKeysServiceListOptions extends Cal
  * @deprecated Deprecated in the API model.
  */
 export class OpenstackVolumeAuthenticationKeysService extends Service {
-  /**
-   * This service's name in the service table (`services/metadata.ts`), which helpers look
-   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
-   */
+  /** The key of this service in `services/metadata.ts`; unlike `name`, kept by minifiers. */
   static readonly serviceName = "OpenstackVolumeAuthenticationKeysService";
 
   /** `POST /openstackvolumeproviders/{provider}/authenticationkeys`: adds an `OpenstackVolumeAuthenticationKey` and resolves to it as created. */

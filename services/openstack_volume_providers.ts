@@ -45,10 +45,7 @@ export interface OpenstackVolumeProvidersServiceListOptions extends CallOptions 
  * @deprecated Deprecated in the API model.
  */
 export class OpenstackVolumeProvidersService extends Service {
-  /**
-   * This service's name in the service table (`services/metadata.ts`), which helpers look
-   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
-   */
+  /** The key of this service in `services/metadata.ts`; unlike `name`, kept by minifiers. */
   static readonly serviceName = "OpenstackVolumeProvidersService";
 
   /** `POST /openstackvolumeproviders`: adds an `OpenStackVolumeProvider` and resolves to it as created. */

@@ -33,10 +33,7 @@ export interface OperatingSystemsServiceListOptions extends CallOptions {
  * Reached with `connection.systemService().operatingSystemsService()`.
  */
 export class OperatingSystemsService extends Service {
-  /**
-   * This service's name in the service table (`services/metadata.ts`), which helpers look
-   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
-   */
+  /** The key of this service in `services/metadata.ts`; unlike `name`, kept by minifiers. */
   static readonly serviceName = "OperatingSystemsService";
 
   /** `GET /operatingsystems`: lists the `OperatingSystemInfo` objects. */

@@ -45,10 +45,7 @@ export interface PermissionServiceRemoveOptions extends CallOptions {
  * Reached, for example, with `connection.systemService().permissionsService().permissionService(id)`.
  */
 export class PermissionService extends Service {
-  /**
-   * This service's name in the service table (`services/metadata.ts`), which helpers look
-   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
-   */
+  /** The key of this service in `services/metadata.ts`; unlike `name`, kept by minifiers. */
   static readonly serviceName = "PermissionService";
 
   /** `GET .../permissions/{permission}`: fetches the `Permission`. */

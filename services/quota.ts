@@ -54,10 +54,7 @@ export interface QuotaServiceRemoveOptions extends CallOptions {
  * Reached with `connection.systemService().dataCentersService().dataCenterService(id).quotasService().quotaService(id)`.
  */
 export class QuotaService extends Service {
-  /**
-   * This service's name in the service table (`services/metadata.ts`), which helpers look
-   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
-   */
+  /** The key of this service in `services/metadata.ts`; unlike `name`, kept by minifiers. */
   static readonly serviceName = "QuotaService";
 
   /** `GET /datacenters/{dataCenter}/quotas/{quota}`: fetches the `Quota`. */

@@ -36,10 +36,7 @@ export interface QuotaStorageLimitServiceRemoveOptions extends CallOptions {
  * Reached with `connection.systemService().dataCentersService().dataCenterService(id).quotasService().quotaService(id).quotaStorageLimitsService().limitService(id)`.
  */
 export class QuotaStorageLimitService extends Service {
-  /**
-   * This service's name in the service table (`services/metadata.ts`), which helpers look
-   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
-   */
+  /** The key of this service in `services/metadata.ts`; unlike `name`, kept by minifiers. */
   static readonly serviceName = "QuotaStorageLimitService";
 
   /** `GET /datacenters/{dataCenter}/quotas/{quota}/quotastoragelimits/{limit}`: fetches the `QuotaStorageLimit`. */

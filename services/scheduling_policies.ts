@@ -43,10 +43,7 @@ export interface SchedulingPoliciesServiceListOptions extends CallOptions {
  * Reached with `connection.systemService().schedulingPoliciesService()`.
  */
 export class SchedulingPoliciesService extends Service {
-  /**
-   * This service's name in the service table (`services/metadata.ts`), which helpers look
-   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
-   */
+  /** The key of this service in `services/metadata.ts`; unlike `name`, kept by minifiers. */
   static readonly serviceName = "SchedulingPoliciesService";
 
   /** `POST /schedulingpolicies`: adds a `SchedulingPolicy` and resolves to it as created. */

@@ -57,10 +57,7 @@ export interface SchedulingPolicyServiceRemoveOptions extends CallOptions {
  * Reached with `connection.systemService().schedulingPoliciesService().policyService(id)`.
  */
 export class SchedulingPolicyService extends Service {
-  /**
-   * This service's name in the service table (`services/metadata.ts`), which helpers look
-   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
-   */
+  /** The key of this service in `services/metadata.ts`; unlike `name`, kept by minifiers. */
   static readonly serviceName = "SchedulingPolicyService";
 
   /** `GET /schedulingpolicies/{policy}`: fetches the `SchedulingPolicy`. */

@@ -39,10 +39,7 @@ export interface SchedulingPolicyUnitServiceRemoveOptions extends CallOptions {
  * Reached with `connection.systemService().schedulingPolicyUnitsService().unitService(id)`.
  */
 export class SchedulingPolicyUnitService extends Service {
-  /**
-   * This service's name in the service table (`services/metadata.ts`), which helpers look
-   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
-   */
+  /** The key of this service in `services/metadata.ts`; unlike `name`, kept by minifiers. */
   static readonly serviceName = "SchedulingPolicyUnitService";
 
   /** `GET /schedulingpolicyunits/{unit}`: fetches the `SchedulingPolicyUnit`. */

@@ -36,10 +36,7 @@ export interface SchedulingPolicyUnitsServiceListOptions extends CallOptions {
  * Reached with `connection.systemService().schedulingPolicyUnitsService()`.
  */
 export class SchedulingPolicyUnitsService extends Service {
-  /**
-   * This service's name in the service table (`services/metadata.ts`), which helpers look
-   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
-   */
+  /** The key of this service in `services/metadata.ts`; unlike `name`, kept by minifiers. */
   static readonly serviceName = "SchedulingPolicyUnitsService";
 
   /** `GET /schedulingpolicyunits`: lists the `SchedulingPolicyUnit` objects. */

@@ -62,10 +62,7 @@ export interface SnapshotServiceRestoreOptions extends CallOptions {
  * Reached with `connection.systemService().vmsService().vmService(id).snapshotsService().snapshotService(id)`.
  */
 export class SnapshotService extends Service {
-  /**
-   * This service's name in the service table (`services/metadata.ts`), which helpers look
-   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
-   */
+  /** The key of this service in `services/metadata.ts`; unlike `name`, kept by minifiers. */
   static readonly serviceName = "SnapshotService";
 
   /** `GET /vms/{vm}/snapshots/{snapshot}`: fetches the `Snapshot`. */

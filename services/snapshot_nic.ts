@@ -23,10 +23,7 @@ export interface SnapshotNicServiceGetOptions extends CallOptions {
  * Reached with `connection.systemService().vmsService().vmService(id).snapshotsService().snapshotService(id).nicsService().nicService(id)`.
  */
 export class SnapshotNicService extends Service {
-  /**
-   * This service's name in the service table (`services/metadata.ts`), which helpers look
-   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
-   */
+  /** The key of this service in `services/metadata.ts`; unlike `name`, kept by minifiers. */
   static readonly serviceName = "SnapshotNicService";
 
   /** `GET /vms/{vm}/snapshots/{snapshot}/nics/{nic}`: fetches the `Nic`. */

@@ -37,10 +37,7 @@ export interface SnapshotsServiceListOptions extends CallOptions {
  * Reached with `connection.systemService().vmsService().vmService(id).snapshotsService()`.
  */
 export class SnapshotsService extends Service {
-  /**
-   * This service's name in the service table (`services/metadata.ts`), which helpers look
-   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
-   */
+  /** The key of this service in `services/metadata.ts`; unlike `name`, kept by minifiers. */
   static readonly serviceName = "SnapshotsService";
 
   /** `POST /vms/{vm}/snapshots`: adds a `Snapshot` and resolves to it as created. */

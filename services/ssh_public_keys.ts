@@ -34,10 +34,7 @@ export interface SshPublicKeysServiceListOptions extends CallOptions {
  * Reached with `connection.systemService().usersService().userService(id).sshPublicKeysService()`.
  */
 export class SshPublicKeysService extends Service {
-  /**
-   * This service's name in the service table (`services/metadata.ts`), which helpers look
-   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
-   */
+  /** The key of this service in `services/metadata.ts`; unlike `name`, kept by minifiers. */
   static readonly serviceName = "SshPublicKeysService";
 
   /** `POST /users/{user}/sshpublickeys`: adds a `SshPublicKey` and resolves to it as created. */

@@ -32,10 +32,7 @@ export interface StatisticServiceGetOptions extends CallOptions {
  * Reached, for example, with `connection.systemService().disksService().diskService(id).statisticsService().statisticService(id)`.
  */
 export class StatisticService extends Service {
-  /**
-   * This service's name in the service table (`services/metadata.ts`), which helpers look
-   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
-   */
+  /** The key of this service in `services/metadata.ts`; unlike `name`, kept by minifiers. */
   static readonly serviceName = "StatisticService";
 
   /** `GET .../statistics/{statistic}`: fetches the `Statistic`. */

@@ -34,10 +34,7 @@ export interface StepsServiceListOptions extends CallOptions {
  * Reached with `connection.systemService().jobsService().jobService(id).stepsService()`.
  */
 export class StepsService extends Service {
-  /**
-   * This service's name in the service table (`services/metadata.ts`), which helpers look
-   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
-   */
+  /** The key of this service in `services/metadata.ts`; unlike `name`, kept by minifiers. */
   static readonly serviceName = "StepsService";
 
   /** `POST /jobs/{job}/steps`: adds a `Step` and resolves to it as created. */

@@ -147,10 +147,7 @@ export interface StorageDomainServiceRemoveOptions extends CallOptions {
  * Reached with `connection.systemService().storageDomainsService().storageDomainService(id)`.
  */
 export class StorageDomainService extends Service {
-  /**
-   * This service's name in the service table (`services/metadata.ts`), which helpers look
-   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
-   */
+  /** The key of this service in `services/metadata.ts`; unlike `name`, kept by minifiers. */
   static readonly serviceName = "StorageDomainService";
 
   /** `GET /storagedomains/{storageDomain}`: fetches the `StorageDomain`. */

@@ -31,10 +31,7 @@ export interface StorageDomainContentDiskServiceGetOptions extends CallOptions {
  * Reached, for example, with `connection.systemService().storageDomainsService().storageDomainService(id).templatesService().templateService(id).disksService().diskService(id)`.
  */
 export class StorageDomainContentDiskService extends Service {
-  /**
-   * This service's name in the service table (`services/metadata.ts`), which helpers look
-   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
-   */
+  /** The key of this service in `services/metadata.ts`; unlike `name`, kept by minifiers. */
   static readonly serviceName = "StorageDomainContentDiskService";
 
   /** `GET .../disks/{disk}`: fetches the `Disk`. */

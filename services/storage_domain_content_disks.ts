@@ -38,10 +38,7 @@ export interface StorageDomainContentDisksServiceListOptions extends CallOptions
  * Reached, for example, with `connection.systemService().storageDomainsService().storageDomainService(id).templatesService().templateService(id).disksService()`.
  */
 export class StorageDomainContentDisksService extends Service {
-  /**
-   * This service's name in the service table (`services/metadata.ts`), which helpers look
-   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
-   */
+  /** The key of this service in `services/metadata.ts`; unlike `name`, kept by minifiers. */
   static readonly serviceName = "StorageDomainContentDisksService";
 
   /** `GET .../disks`: lists the `Disk` objects. */

@@ -36,10 +36,7 @@ export interface StorageDomainServerConnectionServiceRemoveOptions extends CallO
  * Reached with `connection.systemService().storageDomainsService().storageDomainService(id).storageConnectionsService().connectionService(id)`.
  */
 export class StorageDomainServerConnectionService extends Service {
-  /**
-   * This service's name in the service table (`services/metadata.ts`), which helpers look
-   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
-   */
+  /** The key of this service in `services/metadata.ts`; unlike `name`, kept by minifiers. */
   static readonly serviceName = "StorageDomainServerConnectionService";
 
   /** `GET /storagedomains/{storageDomain}/storageconnections/{connection}`: fetches the `StorageConnection`. */

@@ -40,10 +40,7 @@ export interface StorageDomainServerConnectionsServiceListOptions extends CallOp
  * Reached with `connection.systemService().storageDomainsService().storageDomainService(id).storageConnectionsService()`.
  */
 export class StorageDomainServerConnectionsService extends Service {
-  /**
-   * This service's name in the service table (`services/metadata.ts`), which helpers look
-   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
-   */
+  /** The key of this service in `services/metadata.ts`; unlike `name`, kept by minifiers. */
   static readonly serviceName = "StorageDomainServerConnectionsService";
 
   /**

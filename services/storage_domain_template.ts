@@ -119,10 +119,7 @@ export interface StorageDomainTemplateServiceRemoveOptions extends CallOptions {
  * Reached with `connection.systemService().storageDomainsService().storageDomainService(id).templatesService().templateService(id)`.
  */
 export class StorageDomainTemplateService extends Service {
-  /**
-   * This service's name in the service table (`services/metadata.ts`), which helpers look
-   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
-   */
+  /** The key of this service in `services/metadata.ts`; unlike `name`, kept by minifiers. */
   static readonly serviceName = "StorageDomainTemplateService";
 
   /** `GET /storagedomains/{storageDomain}/templates/{template}`: fetches the `Template`. */

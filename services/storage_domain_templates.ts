@@ -30,10 +30,7 @@ export interface StorageDomainTemplatesServiceListOptions extends CallOptions {
  * Reached with `connection.systemService().storageDomainsService().storageDomainService(id).templatesService()`.
  */
 export class StorageDomainTemplatesService extends Service {
-  /**
-   * This service's name in the service table (`services/metadata.ts`), which helpers look
-   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
-   */
+  /** The key of this service in `services/metadata.ts`; unlike `name`, kept by minifiers. */
   static readonly serviceName = "StorageDomainTemplatesService";
 
   /** `GET /storagedomains/{storageDomain}/templates`: lists the `Template` objects. */

@@ -120,10 +120,7 @@ export interface StorageDomainVmServiceRemoveOptions extends CallOptions {
  * Reached with `connection.systemService().storageDomainsService().storageDomainService(id).vmsService().vmService(id)`.
  */
 export class StorageDomainVmService extends Service {
-  /**
-   * This service's name in the service table (`services/metadata.ts`), which helpers look
-   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
-   */
+  /** The key of this service in `services/metadata.ts`; unlike `name`, kept by minifiers. */
   static readonly serviceName = "StorageDomainVmService";
 
   /** `GET /storagedomains/{storageDomain}/vms/{vm}`: fetches the `Vm`. */

@@ -23,10 +23,7 @@ export interface StorageDomainVmDiskAttachmentServiceGetOptions extends CallOpti
  * Reached with `connection.systemService().storageDomainsService().storageDomainService(id).vmsService().vmService(id).diskAttachmentsService().attachmentService(id)`.
  */
 export class StorageDomainVmDiskAttachmentService extends Service {
-  /**
-   * This service's name in the service table (`services/metadata.ts`), which helpers look
-   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
-   */
+  /** The key of this service in `services/metadata.ts`; unlike `name`, kept by minifiers. */
   static readonly serviceName = "StorageDomainVmDiskAttachmentService";
 
   /** `GET /storagedomains/{storageDomain}/vms/{vm}/diskattachments/{attachment}`: fetches the `DiskAttachment`. */

@@ -30,10 +30,7 @@ export interface StorageDomainVmDiskAttachmentsServiceListOptions extends CallOp
  * Reached with `connection.systemService().storageDomainsService().storageDomainService(id).vmsService().vmService(id).diskAttachmentsService()`.
  */
 export class StorageDomainVmDiskAttachmentsService extends Service {
-  /**
-   * This service's name in the service table (`services/metadata.ts`), which helpers look
-   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
-   */
+  /** The key of this service in `services/metadata.ts`; unlike `name`, kept by minifiers. */
   static readonly serviceName = "StorageDomainVmDiskAttachmentsService";
 
   /** `GET /storagedomains/{storageDomain}/vms/{vm}/diskattachments`: lists the `DiskAttachment` objects. */

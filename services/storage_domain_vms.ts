@@ -30,10 +30,7 @@ export interface StorageDomainVmsServiceListOptions extends CallOptions {
  * Reached with `connection.systemService().storageDomainsService().storageDomainService(id).vmsService()`.
  */
 export class StorageDomainVmsService extends Service {
-  /**
-   * This service's name in the service table (`services/metadata.ts`), which helpers look
-   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
-   */
+  /** The key of this service in `services/metadata.ts`; unlike `name`, kept by minifiers. */
   static readonly serviceName = "StorageDomainVmsService";
 
   /** `GET /storagedomains/{storageDomain}/vms`: lists the `Vm` objects. */

@@ -49,10 +49,7 @@ export interface StorageDomainsServiceListOptions extends CallOptions {
  * Reached with `connection.systemService().storageDomainsService()`.
  */
 export class StorageDomainsService extends Service {
-  /**
-   * This service's name in the service table (`services/metadata.ts`), which helpers look
-   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
-   */
+  /** The key of this service in `services/metadata.ts`; unlike `name`, kept by minifiers. */
   static readonly serviceName = "StorageDomainsService";
 
   /** `POST /storagedomains`: adds a `StorageDomain` and resolves to it as created. */

@@ -62,10 +62,7 @@ export interface StorageServerConnectionServiceRemoveOptions extends CallOptions
  * Reached, for example, with `connection.systemService().storageConnectionsService().storageConnectionService(id)`.
  */
 export class StorageServerConnectionService extends Service {
-  /**
-   * This service's name in the service table (`services/metadata.ts`), which helpers look
-   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
-   */
+  /** The key of this service in `services/metadata.ts`; unlike `name`, kept by minifiers. */
   static readonly serviceName = "StorageServerConnectionService";
 
   /** `GET /storageconnections/{storageConnection}` or `GET .../storageserverconnections/{storageConnection}`: fetches the `StorageConnection`. */

@@ -66,10 +66,7 @@ export interface StorageServerConnectionExtensionServiceRemoveOptions extends Ca
  * Reached with `connection.systemService().hostsService().hostService(id).storageConnectionExtensionsService().storageConnectionExtensionService(id)`.
  */
 export class StorageServerConnectionExtensionService extends Service {
-  /**
-   * This service's name in the service table (`services/metadata.ts`), which helpers look
-   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
-   */
+  /** The key of this service in `services/metadata.ts`; unlike `name`, kept by minifiers. */
   static readonly serviceName = "StorageServerConnectionExtensionService";
 
   /** `GET /hosts/{host}/storageconnectionextensions/{storageConnectionExtension}`: fetches the `StorageConnectionExtension`. */

@@ -50,10 +50,7 @@ export interface StorageServerConnectionExtensionsServiceListOptions extends Cal
  * Reached with `connection.systemService().hostsService().hostService(id).storageConnectionExtensionsService()`.
  */
 export class StorageServerConnectionExtensionsService extends Service {
-  /**
-   * This service's name in the service table (`services/metadata.ts`), which helpers look
-   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
-   */
+  /** The key of this service in `services/metadata.ts`; unlike `name`, kept by minifiers. */
   static readonly serviceName = "StorageServerConnectionExtensionsService";
 
   /** `POST /hosts/{host}/storageconnectionextensions`: adds a `StorageConnectionExtension` and resolves to it as created. */

@@ -23,10 +23,7 @@ export interface SystemOptionServiceGetOptions extends CallOptions {
  * Reached with `connection.systemService().optionsService().optionService(id)`.
  */
 export class SystemOptionService extends Service {
-  /**
-   * This service's name in the service table (`services/metadata.ts`), which helpers look
-   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
-   */
+  /** The key of this service in `services/metadata.ts`; unlike `name`, kept by minifiers. */
   static readonly serviceName = "SystemOptionService";
 
   /** `GET /options/{option}`: fetches the `SystemOption`. */

@@ -9,10 +9,7 @@ import { SystemOptionService } from "./system_option.ts";
  * Reached with `connection.systemService().optionsService()`.
  */
 export class SystemOptionsService extends Service {
-  /**
-   * This service's name in the service table (`services/metadata.ts`), which helpers look
-   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
-   */
+  /** The key of this service in `services/metadata.ts`; unlike `name`, kept by minifiers. */
   static readonly serviceName = "SystemOptionsService";
 
   /** The `SystemOptionService` of one item: `/options/{option}`. */

@@ -34,10 +34,7 @@ export interface TagsServiceListOptions extends CallOptions {
  * Reached with `connection.systemService().tagsService()`.
  */
 export class TagsService extends Service {
-  /**
-   * This service's name in the service table (`services/metadata.ts`), which helpers look
-   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
-   */
+  /** The key of this service in `services/metadata.ts`; unlike `name`, kept by minifiers. */
   static readonly serviceName = "TagsService";
 
   /** `POST /tags`: adds a `Tag` and resolves to it as created. */

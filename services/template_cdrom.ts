@@ -23,10 +23,7 @@ export interface TemplateCdromServiceGetOptions extends CallOptions {
  * Reached with `connection.systemService().templatesService().templateService(id).cdromsService().cdromService(id)`.
  */
 export class TemplateCdromService extends Service {
-  /**
-   * This service's name in the service table (`services/metadata.ts`), which helpers look
-   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
-   */
+  /** The key of this service in `services/metadata.ts`; unlike `name`, kept by minifiers. */
   static readonly serviceName = "TemplateCdromService";
 
   /** `GET /templates/{template}/cdroms/{cdrom}`: fetches the `Cdrom`. */

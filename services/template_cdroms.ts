@@ -27,10 +27,7 @@ export interface TemplateCdromsServiceListOptions extends CallOptions {
  * Reached with `connection.systemService().templatesService().templateService(id).cdromsService()`.
  */
 export class TemplateCdromsService extends Service {
-  /**
-   * This service's name in the service table (`services/metadata.ts`), which helpers look
-   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
-   */
+  /** The key of this service in `services/metadata.ts`; unlike `name`, kept by minifiers. */
   static readonly serviceName = "TemplateCdromsService";
 
   /** `GET /templates/{template}/cdroms`: lists the `Cdrom` objects. */

@@ -72,10 +72,7 @@ export interface TemplateDiskServiceRemoveOptions extends CallOptions {
 
 /** The `TemplateDisk` service, which no locator of the model leads to. */
 export class TemplateDiskService extends Service {
-  /**
-   * This service's name in the service table (`services/metadata.ts`), which helpers look
-   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
-   */
+  /** The key of this service in `services/metadata.ts`; unlike `name`, kept by minifiers. */
   static readonly serviceName = "TemplateDiskService";
 
   /**

@@ -39,10 +39,7 @@ export interface TemplateDiskAttachmentServiceRemoveOptions extends CallOptions 
  * Reached with `connection.systemService().templatesService().templateService(id).diskAttachmentsService().attachmentService(id)`.
  */
 export class TemplateDiskAttachmentService extends Service {
-  /**
-   * This service's name in the service table (`services/metadata.ts`), which helpers look
-   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
-   */
+  /** The key of this service in `services/metadata.ts`; unlike `name`, kept by minifiers. */
   static readonly serviceName = "TemplateDiskAttachmentService";
 
   /** `GET /templates/{template}/diskattachments/{attachment}`: fetches the `DiskAttachment`. */

@@ -30,10 +30,7 @@ export interface TemplateDiskAttachmentsServiceListOptions extends CallOptions {
  * Reached with `connection.systemService().templatesService().templateService(id).diskAttachmentsService()`.
  */
 export class TemplateDiskAttachmentsService extends Service {
-  /**
-   * This service's name in the service table (`services/metadata.ts`), which helpers look
-   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
-   */
+  /** The key of this service in `services/metadata.ts`; unlike `name`, kept by minifiers. */
   static readonly serviceName = "TemplateDiskAttachmentsService";
 
   /** `GET /templates/{template}/diskattachments`: lists the `DiskAttachment` objects. */

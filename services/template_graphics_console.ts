@@ -36,10 +36,7 @@ export interface TemplateGraphicsConsoleServiceRemoveOptions extends CallOptions
  * Reached with `connection.systemService().templatesService().templateService(id).graphicsConsolesService().consoleService(id)`.
  */
 export class TemplateGraphicsConsoleService extends Service {
-  /**
-   * This service's name in the service table (`services/metadata.ts`), which helpers look
-   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
-   */
+  /** The key of this service in `services/metadata.ts`; unlike `name`, kept by minifiers. */
   static readonly serviceName = "TemplateGraphicsConsoleService";
 
   /** `GET /templates/{template}/graphicsconsoles/{console}`: fetches the `GraphicsConsole`. */

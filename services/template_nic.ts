@@ -51,10 +51,7 @@ export interface TemplateNicServiceRemoveOptions extends CallOptions {
  * Reached with `connection.systemService().templatesService().templateService(id).nicsService().nicService(id)`.
  */
 export class TemplateNicService extends Service {
-  /**
-   * This service's name in the service table (`services/metadata.ts`), which helpers look
-   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
-   */
+  /** The key of this service in `services/metadata.ts`; unlike `name`, kept by minifiers. */
   static readonly serviceName = "TemplateNicService";
 
   /** `GET /templates/{template}/nics/{nic}`: fetches the `Nic`. */

@@ -34,10 +34,7 @@ export interface TemplateWatchdogsServiceListOptions extends CallOptions {
  * Reached with `connection.systemService().templatesService().templateService(id).watchdogsService()`.
  */
 export class TemplateWatchdogsService extends Service {
-  /**
-   * This service's name in the service table (`services/metadata.ts`), which helpers look
-   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
-   */
+  /** The key of this service in `services/metadata.ts`; unlike `name`, kept by minifiers. */
   static readonly serviceName = "TemplateWatchdogsService";
 
   /** `POST /templates/{template}/watchdogs`: adds a `Watchdog` and resolves to it as created. */

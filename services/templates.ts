@@ -54,10 +54,7 @@ export interface TemplatesServiceListOptions extends CallOptions {
  * Reached with `connection.systemService().templatesService()`.
  */
 export class TemplatesService extends Service {
-  /**
-   * This service's name in the service table (`services/metadata.ts`), which helpers look
-   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
-   */
+  /** The key of this service in `services/metadata.ts`; unlike `name`, kept by minifiers. */
   static readonly serviceName = "TemplatesService";
 
   /** `POST /templates`: adds a `Template` and resolves to it as created. */

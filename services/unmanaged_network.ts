@@ -36,10 +36,7 @@ export interface UnmanagedNetworkServiceRemoveOptions extends CallOptions {
  * Reached with `connection.systemService().hostsService().hostService(id).unmanagedNetworksService().unmanagedNetworkService(id)`.
  */
 export class UnmanagedNetworkService extends Service {
-  /**
-   * This service's name in the service table (`services/metadata.ts`), which helpers look
-   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
-   */
+  /** The key of this service in `services/metadata.ts`; unlike `name`, kept by minifiers. */
   static readonly serviceName = "UnmanagedNetworkService";
 
   /** `GET /hosts/{host}/unmanagednetworks/{unmanagedNetwork}`: fetches the `UnmanagedNetwork`. */

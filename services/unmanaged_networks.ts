@@ -33,10 +33,7 @@ export interface UnmanagedNetworksServiceListOptions extends CallOptions {
  * Reached with `connection.systemService().hostsService().hostService(id).unmanagedNetworksService()`.
  */
 export class UnmanagedNetworksService extends Service {
-  /**
-   * This service's name in the service table (`services/metadata.ts`), which helpers look
-   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
-   */
+  /** The key of this service in `services/metadata.ts`; unlike `name`, kept by minifiers. */
   static readonly serviceName = "UnmanagedNetworksService";
 
   /** `GET /hosts/{host}/unmanagednetworks`: lists the `UnmanagedNetwork` objects. */

@@ -50,10 +50,7 @@ export interface UserServiceRemoveOptions extends CallOptions {
  * Reached with `connection.systemService().usersService().userService(id)`.
  */
 export class UserService extends Service {
-  /**
-   * This service's name in the service table (`services/metadata.ts`), which helpers look
-   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
-   */
+  /** The key of this service in `services/metadata.ts`; unlike `name`, kept by minifiers. */
   static readonly serviceName = "UserService";
 
   /** `GET /users/{user}`: fetches the `User`. */

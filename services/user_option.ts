@@ -20,10 +20,7 @@ const REMOVE: MethodSpec = {
  * Reached with `connection.systemService().usersService().userService(id).optionsService().optionService(id)`.
  */
 export class UserOptionService extends Service {
-  /**
-   * This service's name in the service table (`services/metadata.ts`), which helpers look
-   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
-   */
+  /** The key of this service in `services/metadata.ts`; unlike `name`, kept by minifiers. */
   static readonly serviceName = "UserOptionService";
 
   /** `GET /users/{user}/options/{option}`: fetches the `UserOption`. */

@@ -23,10 +23,7 @@ const LIST: MethodSpec = {
  * Reached with `connection.systemService().usersService().userService(id).optionsService()`.
  */
 export class UserOptionsService extends Service {
-  /**
-   * This service's name in the service table (`services/metadata.ts`), which helpers look
-   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
-   */
+  /** The key of this service in `services/metadata.ts`; unlike `name`, kept by minifiers. */
   static readonly serviceName = "UserOptionsService";
 
   /** `POST /users/{user}/options`: adds a `UserOption` and resolves to it as created. */

@@ -40,10 +40,7 @@ export interface UsersServiceListOptions extends CallOptions {
  * Reached with `connection.systemService().usersService()`.
  */
 export class UsersService extends Service {
-  /**
-   * This service's name in the service table (`services/metadata.ts`), which helpers look
-   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
-   */
+  /** The key of this service in `services/metadata.ts`; unlike `name`, kept by minifiers. */
   static readonly serviceName = "UsersService";
 
   /** `POST /users`: adds a `User` and resolves to it as created. */

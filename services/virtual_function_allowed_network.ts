@@ -36,10 +36,7 @@ export interface VirtualFunctionAllowedNetworkServiceRemoveOptions extends CallO
  * Reached with `connection.systemService().hostsService().hostService(id).nicsService().nicService(id).virtualFunctionAllowedNetworksService().networkService(id)`.
  */
 export class VirtualFunctionAllowedNetworkService extends Service {
-  /**
-   * This service's name in the service table (`services/metadata.ts`), which helpers look
-   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
-   */
+  /** The key of this service in `services/metadata.ts`; unlike `name`, kept by minifiers. */
   static readonly serviceName = "VirtualFunctionAllowedNetworkService";
 
   /** `GET /hosts/{host}/nics/{nic}/virtualfunctionallowednetworks/{network}`: fetches the `Network`. */

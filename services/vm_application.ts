@@ -26,10 +26,7 @@ export interface VmApplicationServiceGetOptions extends CallOptions {
  * Reached with `connection.systemService().vmsService().vmService(id).applicationsService().applicationService(id)`.
  */
 export class VmApplicationService extends Service {
-  /**
-   * This service's name in the service table (`services/metadata.ts`), which helpers look
-   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
-   */
+  /** The key of this service in `services/metadata.ts`; unlike `name`, kept by minifiers. */
   static readonly serviceName = "VmApplicationService";
 
   /** `GET /vms/{vm}/applications/{application}`: fetches the `Application`. */

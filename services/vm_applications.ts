@@ -36,10 +36,7 @@ export interface VmApplicationsServiceListOptions extends CallOptions {
  * Reached with `connection.systemService().vmsService().vmService(id).applicationsService()`.
  */
 export class VmApplicationsService extends Service {
-  /**
-   * This service's name in the service table (`services/metadata.ts`), which helpers look
-   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
-   */
+  /** The key of this service in `services/metadata.ts`; unlike `name`, kept by minifiers. */
   static readonly serviceName = "VmApplicationsService";
 
   /** `GET /vms/{vm}/applications`: lists the `Application` objects. */

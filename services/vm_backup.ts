@@ -30,10 +30,7 @@ const FINALIZE: MethodSpec = {
  * Reached with `connection.systemService().vmsService().vmService(id).backupsService().backupService(id)`.
  */
 export class VmBackupService extends Service {
-  /**
-   * This service's name in the service table (`services/metadata.ts`), which helpers look
-   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
-   */
+  /** The key of this service in `services/metadata.ts`; unlike `name`, kept by minifiers. */
   static readonly serviceName = "VmBackupService";
 
   /** `GET /vms/{vm}/backups/{backup}`: fetches the `Backup`. */

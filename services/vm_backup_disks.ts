@@ -27,10 +27,7 @@ export interface VmBackupDisksServiceListOptions extends CallOptions {
  * Reached with `connection.systemService().vmsService().vmService(id).backupsService().backupService(id).disksService()`.
  */
 export class VmBackupDisksService extends Service {
-  /**
-   * This service's name in the service table (`services/metadata.ts`), which helpers look
-   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
-   */
+  /** The key of this service in `services/metadata.ts`; unlike `name`, kept by minifiers. */
   static readonly serviceName = "VmBackupDisksService";
 
   /** `GET /vms/{vm}/backups/{backup}/disks`: lists the `Disk` objects. */

@@ -45,10 +45,7 @@ export interface VmBackupsServiceListOptions extends CallOptions {
  * Reached with `connection.systemService().vmsService().vmService(id).backupsService()`.
  */
 export class VmBackupsService extends Service {
-  /**
-   * This service's name in the service table (`services/metadata.ts`), which helpers look
-   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
-   */
+  /** The key of this service in `services/metadata.ts`; unlike `name`, kept by minifiers. */
   static readonly serviceName = "VmBackupsService";
 
   /** `POST /vms/{vm}/backups`: adds a `Backup` and resolves to it as created. */

@@ -41,10 +41,7 @@ export interface VmCdromServiceUpdateOptions extends CallOptions {
  * Reached with `connection.systemService().vmsService().vmService(id).cdromsService().cdromService(id)`.
  */
 export class VmCdromService extends Service {
-  /**
-   * This service's name in the service table (`services/metadata.ts`), which helpers look
-   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
-   */
+  /** The key of this service in `services/metadata.ts`; unlike `name`, kept by minifiers. */
   static readonly serviceName = "VmCdromService";
 
   /** `GET /vms/{vm}/cdroms/{cdrom}`: fetches the `Cdrom`. */

@@ -37,10 +37,7 @@ export interface VmCheckpointServiceRemoveOptions extends CallOptions {
  * Reached with `connection.systemService().vmsService().vmService(id).checkpointsService().checkpointService(id)`.
  */
 export class VmCheckpointService extends Service {
-  /**
-   * This service's name in the service table (`services/metadata.ts`), which helpers look
-   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
-   */
+  /** The key of this service in `services/metadata.ts`; unlike `name`, kept by minifiers. */
   static readonly serviceName = "VmCheckpointService";
 
   /** `GET /vms/{vm}/checkpoints/{checkpoint}`: fetches the `Checkpoint`. */

@@ -27,10 +27,7 @@ export interface VmCheckpointDisksServiceListOptions extends CallOptions {
  * Reached with `connection.systemService().vmsService().vmService(id).checkpointsService().checkpointService(id).disksService()`.
  */
 export class VmCheckpointDisksService extends Service {
-  /**
-   * This service's name in the service table (`services/metadata.ts`), which helpers look
-   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
-   */
+  /** The key of this service in `services/metadata.ts`; unlike `name`, kept by minifiers. */
   static readonly serviceName = "VmCheckpointDisksService";
 
   /** `GET /vms/{vm}/checkpoints/{checkpoint}/disks`: lists the `Disk` objects. */

@@ -33,10 +33,7 @@ export interface VmCheckpointsServiceListOptions extends CallOptions {
  * Reached with `connection.systemService().vmsService().vmService(id).checkpointsService()`.
  */
 export class VmCheckpointsService extends Service {
-  /**
-   * This service's name in the service table (`services/metadata.ts`), which helpers look
-   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
-   */
+  /** The key of this service in `services/metadata.ts`; unlike `name`, kept by minifiers. */
   static readonly serviceName = "VmCheckpointsService";
 
   /** `GET /vms/{vm}/checkpoints`: lists the `Checkpoint` objects. */

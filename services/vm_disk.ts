@@ -129,10 +129,7 @@ export interface VmDiskServiceReduceOptions extends CallOptions {
  * Includes what it inherits from `MeasurableService`.
  */
 export class VmDiskService extends Service {
-  /**
-   * This service's name in the service table (`services/metadata.ts`), which helpers look
-   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
-   */
+  /** The key of this service in `services/metadata.ts`; unlike `name`, kept by minifiers. */
   static readonly serviceName = "VmDiskService";
 
   /**

@@ -30,10 +30,7 @@ export interface VmDisksServiceListOptions extends CallOptions {
 
 /** The `VmDisks` service, which no locator of the model leads to. */
 export class VmDisksService extends Service {
-  /**
-   * This service's name in the service table (`services/metadata.ts`), which helpers look
-   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
-   */
+  /** The key of this service in `services/metadata.ts`; unlike `name`, kept by minifiers. */
   static readonly serviceName = "VmDisksService";
 
   /** `POST …`: adds a `Disk` and resolves to it as created. */

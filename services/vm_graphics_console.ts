@@ -80,10 +80,7 @@ export interface VmGraphicsConsoleServiceRemoveOptions extends CallOptions {
  * Reached with `connection.systemService().vmsService().vmService(id).graphicsConsolesService().consoleService(id)`.
  */
 export class VmGraphicsConsoleService extends Service {
-  /**
-   * This service's name in the service table (`services/metadata.ts`), which helpers look
-   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
-   */
+  /** The key of this service in `services/metadata.ts`; unlike `name`, kept by minifiers. */
   static readonly serviceName = "VmGraphicsConsoleService";
 
   /** `GET /vms/{vm}/graphicsconsoles/{console}`: fetches the `GraphicsConsole`. */

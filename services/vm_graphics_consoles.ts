@@ -43,10 +43,7 @@ export interface VmGraphicsConsolesServiceListOptions extends CallOptions {
  * Reached with `connection.systemService().vmsService().vmService(id).graphicsConsolesService()`.
  */
 export class VmGraphicsConsolesService extends Service {
-  /**
-   * This service's name in the service table (`services/metadata.ts`), which helpers look
-   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
-   */
+  /** The key of this service in `services/metadata.ts`; unlike `name`, kept by minifiers. */
   static readonly serviceName = "VmGraphicsConsolesService";
 
   /** `POST /vms/{vm}/graphicsconsoles`: adds a `GraphicsConsole` and resolves to it as created. */

@@ -36,10 +36,7 @@ export interface VmHostDeviceServiceRemoveOptions extends CallOptions {
  * Reached with `connection.systemService().vmsService().vmService(id).hostDevicesService().deviceService(id)`.
  */
 export class VmHostDeviceService extends Service {
-  /**
-   * This service's name in the service table (`services/metadata.ts`), which helpers look
-   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
-   */
+  /** The key of this service in `services/metadata.ts`; unlike `name`, kept by minifiers. */
   static readonly serviceName = "VmHostDeviceService";
 
   /** `GET /vms/{vm}/hostdevices/{device}`: fetches the `HostDevice`. */

@@ -51,10 +51,7 @@ export interface VmMediatedDeviceServiceRemoveOptions extends CallOptions {
  * Reached with `connection.systemService().vmsService().vmService(id).mediatedDevicesService().deviceService(id)`.
  */
 export class VmMediatedDeviceService extends Service {
-  /**
-   * This service's name in the service table (`services/metadata.ts`), which helpers look
-   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
-   */
+  /** The key of this service in `services/metadata.ts`; unlike `name`, kept by minifiers. */
   static readonly serviceName = "VmMediatedDeviceService";
 
   /** `GET /vms/{vm}/mediateddevices/{device}`: fetches the `VmMediatedDevice`. */

@@ -40,10 +40,7 @@ export interface VmMediatedDevicesServiceListOptions extends CallOptions {
  * Reached with `connection.systemService().vmsService().vmService(id).mediatedDevicesService()`.
  */
 export class VmMediatedDevicesService extends Service {
-  /**
-   * This service's name in the service table (`services/metadata.ts`), which helpers look
-   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
-   */
+  /** The key of this service in `services/metadata.ts`; unlike `name`, kept by minifiers. */
   static readonly serviceName = "VmMediatedDevicesService";
 
   /** `POST /vms/{vm}/mediateddevices`: adds a `VmMediatedDevice` and resolves to it as created. */

@@ -34,10 +34,7 @@ export interface VmNumaNodesServiceListOptions extends CallOptions {
  * Reached with `connection.systemService().vmsService().vmService(id).numaNodesService()`.
  */
 export class VmNumaNodesService extends Service {
-  /**
-   * This service's name in the service table (`services/metadata.ts`), which helpers look
-   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
-   */
+  /** The key of this service in `services/metadata.ts`; unlike `name`, kept by minifiers. */
   static readonly serviceName = "VmNumaNodesService";
 
   /** `POST /vms/{vm}/numanodes`: adds a `VirtualNumaNode` and resolves to it as created. */

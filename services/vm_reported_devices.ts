@@ -38,10 +38,7 @@ export interface VmReportedDevicesServiceListOptions extends CallOptions {
  * Reached, for example, with `connection.systemService().vmsService().vmService(id).reportedDevicesService()`.
  */
 export class VmReportedDevicesService extends Service {
-  /**
-   * This service's name in the service table (`services/metadata.ts`), which helpers look
-   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
-   */
+  /** The key of this service in `services/metadata.ts`; unlike `name`, kept by minifiers. */
   static readonly serviceName = "VmReportedDevicesService";
 
   /** `GET .../reporteddevices`: lists the `ReportedDevice` objects. */

@@ -27,10 +27,7 @@ export interface VmSessionsServiceListOptions extends CallOptions {
  * Reached with `connection.systemService().vmsService().vmService(id).sessionsService()`.
  */
 export class VmSessionsService extends Service {
-  /**
-   * This service's name in the service table (`services/metadata.ts`), which helpers look
-   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
-   */
+  /** The key of this service in `services/metadata.ts`; unlike `name`, kept by minifiers. */
   static readonly serviceName = "VmSessionsService";
 
   /** `GET /vms/{vm}/sessions`: lists the `Session` objects. */

@@ -78,10 +78,7 @@ export interface VmsServiceListOptions extends CallOptions {
  * Reached with `connection.systemService().vmsService()`.
  */
 export class VmsService extends Service {
-  /**
-   * This service's name in the service table (`services/metadata.ts`), which helpers look
-   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
-   */
+  /** The key of this service in `services/metadata.ts`; unlike `name`, kept by minifiers. */
   static readonly serviceName = "VmsService";
 
   /** `POST /vms`: adds a `Vm` and resolves to it as created. */

@@ -34,10 +34,7 @@ export interface VnicProfilesServiceListOptions extends CallOptions {
  * Reached with `connection.systemService().vnicProfilesService()`.
  */
 export class VnicProfilesService extends Service {
-  /**
-   * This service's name in the service table (`services/metadata.ts`), which helpers look
-   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
-   */
+  /** The key of this service in `services/metadata.ts`; unlike `name`, kept by minifiers. */
   static readonly serviceName = "VnicProfilesService";
 
   /** `POST /vnicprofiles`: adds a `VnicProfile` and resolves to it as created. */

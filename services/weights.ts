@@ -37,10 +37,7 @@ export interface WeightsServiceListOptions extends CallOptions {
  * Reached with `connection.systemService().schedulingPoliciesService().policyService(id).weightsService()`.
  */
 export class WeightsService extends Service {
-  /**
-   * This service's name in the service table (`services/metadata.ts`), which helpers look
-   * it up by: unlike the class's own `name`, it stays as it is when the code is minified.
-   */
+  /** The key of this service in `services/metadata.ts`; unlike `name`, kept by minifiers. */
   static readonly serviceName = "WeightsService";
 
   /** `POST /schedulingpolicies/{policy}/weights`: adds a `Weight` and resolves to it as created. */
