@@ -107,7 +107,8 @@ function checkPasswordEnd(args: readonly string[], refuse: (problem: string) => 
   for (let index = 0; index < args.length && (end < 0 || index < end); index++) {
     const next = args[index + (args[index] === "--password" ? 2 : 1)];
     const isPassword = args[index] === "--password" || args[index].startsWith("--password=");
-    if (isPassword && next !== undefined && !next.startsWith("-")) {
+    // Scripts' flags are long ones: `-x` or a bare word is no flag.
+    if (isPassword && next !== undefined && !next.startsWith("--")) {
       refuse("An unexpected word after --password (quote a password that holds spaces)");
     }
   }

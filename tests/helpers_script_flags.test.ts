@@ -107,6 +107,7 @@ Deno.test("scriptArgs: a word after the password's value is refused without bein
       ["--password", "my", "secret-part"],
       ["--password=my", "secret-part", "--vm", "a"],
       ["--vm", "a", "--password", "my", "secret-part"],
+      ["--password", "my", "-secret-part"],
     ]
   ) {
     const ran = await run(args);
