@@ -27,8 +27,14 @@ const FLAGS: Readonly<Record<string, "url" | "username" | "password" | "caFile">
 /** Whether `arg` is one of the flags read here (`--password`, `--insecure=false`...). */
 function isOurFlag(arg: string): boolean {
   const flag = arg.split("=", 1)[0];
-  return flag in FLAGS || flag === "--insecure";
+  return flag in FLAGS || flag === "--insecure" || flag === "--no-insecure";
 }
+
+/**
+ * A word that reads as the value of a switch (`--insecure false`): the flag takes none, so
+ * it would be left over while the switch turned the checks off.
+ */
+const SWITCH_WORD = /^(true|false|yes|no|on|off|1|0)$/i;
 
 const VARIABLES = {
   url: "OVIRT_URL",
@@ -39,7 +45,9 @@ const VARIABLES = {
 
 /**
  * Builds connection options from `--url`, `--username`, `--password`, `--ca-file` and
- * `--insecure` (`--insecure=false` keeps verification on) in `args`, falling back to
+ * `--insecure` (`--insecure=false` and `--no-insecure`, as the `ovirt` command spells it, keep
+ * verification on; the last of them decides; `--insecure false`, with a space, is refused as
+ * ambiguous) in `args`, falling back to
  * `OVIRT_URL`, `OVIRT_USERNAME`, `OVIRT_PASSWORD`, `OVIRT_CA_FILE` and `OVIRT_INSECURE` (`1`,
  * `true` or `yes` turn the checks off; `0`, `false` or `no` keep them; anything else is refused).
  * Prefer the variable for the password: flags show in process listings. Unknown flags are
@@ -58,7 +66,19 @@ export function connectionOptionsFromEnv(
   for (let i = 0; i < args.length; i++) {
     const [flag, inline] = args[i].split(/=(.*)/s, 2);
     if (flag === "--insecure") {
+      if (inline === undefined && SWITCH_WORD.test(args[i + 1] ?? "")) {
+        throw new OvirtError(
+          `--insecure takes no separate value (${JSON.stringify(args[i + 1])} after it is ` +
+            "ambiguous): write --insecure=false or --no-insecure to keep certificate checks " +
+            "on, --insecure alone to turn them off",
+        );
+      }
       insecureFlag = inline === undefined || switchValue(flag, inline);
+      continue;
+    }
+    if (flag === "--no-insecure") {
+      if (inline !== undefined) throw new OvirtError("--no-insecure takes no value");
+      insecureFlag = false;
       continue;
     }
     const key = FLAGS[flag];

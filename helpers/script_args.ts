@@ -3,7 +3,8 @@
  * its value or a value of the wrong shape ends the script with one line on stderr (what is
  * wrong, then the usage) and exit code 2, before anything is sent. The flags that
  * `connectionOptionsFromEnv` reads (`--url`, `--username`, `--password`, `--ca-file`,
- * `--insecure`, `--insecure=false`) are always accepted.
+ * `--insecure`, `--insecure=false`, `--no-insecure`) are always accepted. A word after the
+ * password's value is refused without being shown (it is likely the rest of the password).
  *
  * @example
  * ```ts
@@ -63,17 +64,28 @@ const CONNECTION_FLAGS = {
   insecure: { type: "boolean" },
 } as const;
 
+/** A word that reads as the value of a switch (`--insecure false`), which takes none. */
+const SWITCH_WORD = /^(true|false|yes|no|on|off|1|0)$/i;
+
 /**
- * `args` with every `--insecure`, `--insecure=true` / `--insecure=false` (also `1` / `0`), which
- * `connectionOptionsFromEnv` reads, as one plain switch or none: the last one given decides,
- * as there; another value is refused.
+ * `args` with every `--insecure`, `--insecure=true` / `--insecure=false` (also `1` / `0`) and
+ * `--no-insecure`, which `connectionOptionsFromEnv` reads, as one plain switch or none: the
+ * last one given decides, as there; another value, or one after a space, is refused.
  */
 function spelledOutSwitches(args: readonly string[], refuse: (problem: string) => never): string[] {
   const end = args.indexOf("--");
   let insecure: boolean | undefined;
   const rest = args.filter((arg, index) => {
     if (end >= 0 && index > end) return true;
+    if (arg === "--insecure" && SWITCH_WORD.test(args[index + 1] ?? "")) {
+      refuse(
+        `--insecure takes no separate value (${JSON.stringify(args[index + 1])} after it is ` +
+          "ambiguous): write --insecure=false or --no-insecure to keep certificate checks on, " +
+          "--insecure alone to turn them off",
+      );
+    }
     if (arg === "--insecure") insecure = true;
+    else if (arg === "--no-insecure") insecure = false;
     else if (!arg.startsWith("--insecure=")) return true;
     else {
       const value = arg.slice("--insecure=".length);
@@ -84,6 +96,22 @@ function spelledOutSwitches(args: readonly string[], refuse: (problem: string) =
     return false;
   });
   return insecure ? ["--insecure", ...rest] : rest;
+}
+
+/**
+ * Refuses a word right after the value of `--password` (`--password my secret`): most likely
+ * the rest of a password with a space, so it is not shown.
+ */
+function checkPasswordEnd(args: readonly string[], refuse: (problem: string) => never): void {
+  const end = args.indexOf("--");
+  for (let index = 0; index < args.length && (end < 0 || index < end); index++) {
+    const next = args[index + (args[index] === "--password" ? 2 : 1)];
+    const isPassword = args[index] === "--password" || args[index].startsWith("--password=");
+    // Scripts' flags are long ones: `-x` or a bare word is no flag.
+    if (isPassword && next !== undefined && !next.startsWith("--")) {
+      refuse("An unexpected word after --password (quote a password that holds spaces)");
+    }
+  }
 }
 
 /**
@@ -100,6 +128,7 @@ export function scriptArgs<const O extends Record<string, ScriptFlag>>(
     console.error(`${problem.trim().replace(/\s*\n\s*/g, " ").replace(/\.$/, "")}. ${usage}`);
     Deno.exit(2);
   };
+  checkPasswordEnd(args, refuse);
   let values: Record<string, unknown>;
   try {
     values = parseArgs({

@@ -40,6 +40,7 @@
 
 import { OvirtError } from "../transport/errors.ts";
 import { formatDecimal } from "../transport/xml/values.ts";
+import { shownValue } from "./search_fields.ts";
 
 /** A value to compare with. */
 export type SearchValue = string | number | boolean;
@@ -87,9 +88,13 @@ export interface SearchQuery {
   /** Whether the engine matches exactly what was asked (else use {@link SearchQuery.filter}). */
   readonly exact: boolean;
   /**
-   * `items` that match the conditions the engine matched loosely (all, when exact). An item
-   * whose value cannot be checked here is kept: a struct is compared by its `name`, which a
-   * reference (`cluster` of a VM) carries only when the list was asked with `follow`.
+   * `items` that match the conditions the engine matched loosely (all, when exact), each
+   * compared on the attribute the engine's field stands for (`message` of events is their
+   * `description`, `usrname` of users their `principal` and `domain`). An item whose value
+   * cannot be checked here is kept: a struct is compared by its `name`, which a reference
+   * (`cluster` of a VM) carries only when the list was asked with `follow`. A field that no
+   * item shows at all (an engine field the API has no attribute for: a VM's `ip`, `tag`)
+   * rejects with an {@link OvirtError} rather than keep every item unchecked.
    */
   filter<T extends object>(items: readonly T[], options?: { caseSensitive?: boolean }): T[];
   /** The same as `text`. */
@@ -322,29 +327,55 @@ export function searchQuery(
   return {
     text,
     exact: loose.length === 0,
-    filter: (items, filterOptions = {}) =>
-      items.filter((item) =>
-        loose.every((comparison) => matches(item, comparison, filterOptions.caseSensitive))
-      ),
+    filter: (items, filterOptions = {}) => filtered(items, loose, filterOptions.caseSensitive),
     toString: () => text,
   };
 }
 
 /**
- * Whether `item`'s `field` (dotted: nested members, camelCase; a struct, such as the
- * reference `cluster`, by its `name`) may match `comparison` exactly: `false` only when its
- * value shows it does not. A value the item does not carry (a reference without its name,
- * which `follow` would bring) cannot be checked: the engine's answer is kept.
+ * Whether `item` may match `comparison` exactly: `false` only when the value it shows (see
+ * {@link shownValue}: the attribute the engine's field stands for, a struct by its `name`)
+ * says it does not. `undefined` when the item shows nothing to check.
  */
-function matches(item: object, comparison: SearchComparison, caseSensitive = false): boolean {
-  let value: unknown = item;
-  for (const step of comparison.field.split(".")) {
-    const name = step.replace(/_([a-z0-9])/g, (_, letter: string) => letter.toUpperCase());
-    value = (value as Record<string, unknown> | undefined)?.[name];
-  }
-  if (typeof value === "object" && value !== null) value = (value as { name?: unknown }).name;
-  if (typeof value !== "string" && typeof value !== "number") return true;
+function matches(
+  item: object,
+  comparison: SearchComparison,
+  caseSensitive = false,
+): boolean | undefined {
   const exactly = comparison.exactly!;
-  const test = caseSensitive ? exactly : new RegExp(exactly.source, "i");
-  return test.test(String(value));
+  const flags = caseSensitive ? "" : "i";
+  // `@` is no special character of a pattern: it is in the source only if in the value.
+  const shown = shownValue(item, comparison.field, exactly.source.includes("@"));
+  if (shown.kind === "none") return undefined;
+  if (shown.kind === "reference") return true; // `follow` would bring the name; kept
+  if (shown.kind === "login") {
+    // `usrname=login@directory`: each part compared on its own, split at the last `@`.
+    const split = exactly.source.lastIndexOf("@");
+    return new RegExp(`${exactly.source.slice(0, split)}$`, flags).test(shown.login) &&
+      new RegExp(`^${exactly.source.slice(split + 1)}`, flags).test(shown.directory);
+  }
+  const test = new RegExp(exactly.source, flags);
+  return shown.values.some((value) => test.test(value));
+}
+
+/**
+ * `items` that match every loose comparison; an item that shows nothing of a field is kept,
+ * as the engine matched it, but a field none of them shows is refused: it cannot be checked.
+ */
+function filtered<T extends object>(
+  items: readonly T[],
+  loose: readonly SearchComparison[],
+  caseSensitive?: boolean,
+): T[] {
+  return loose.reduce((kept, comparison) => {
+    const checked = kept.map((item) => matches(item, comparison, caseSensitive));
+    if (kept.length > 0 && checked.every((result) => result === undefined)) {
+      throw new OvirtError(
+        `searchQuery filter: cannot check ${comparison.field}=${comparison.text}: none of the ` +
+          `${kept.length} items shows its value (the API does not show every search field): ` +
+          "compare it in your own code, or search by another field",
+      );
+    }
+    return kept.filter((_, index) => checked[index] !== false);
+  }, [...items]);
 }
