@@ -151,6 +151,39 @@ Deno.test("waitForJobs: a stalled poll of the jobs is made again after pollTimeo
   assert.ok(millis >= 700 && millis < 5_000, `resolved after ${Math.round(millis)} ms`);
 });
 
+Deno.test("waitForJobs: a stalled look for the failing step ends after pollTimeout", async () => {
+  await using sim = await startSimulator({ delay: 0 });
+  await using connection = connect(sim);
+  sim.setFaults({ jobFailureNext: 1 });
+  await connection.systemService().tagsService().add({ name: "t2" }, {
+    correlationId: "stall-2",
+  });
+  const jobs = connection.systemService().jobsService();
+  // The steps' request stalls; every other request is answered.
+  const source = {
+    list: jobs.list.bind(jobs),
+    jobService: (id: string) => ({
+      stepsService: () => ({
+        list: (options?: { signal?: AbortSignal }) => {
+          sim.setFaults({ stallAnswerNext: 1 });
+          return jobs.jobService(id).stepsService().list(options);
+        },
+      }),
+    }),
+  };
+  const started = performance.now();
+  await assert.rejects(
+    waitForJobs(source, "stall-2", { interval: 50, timeout: 15_000, pollTimeout: 500 }),
+    (error) => {
+      assert.ok(error instanceof OvirtError && !(error instanceof TimeoutError), String(error));
+      assert.equal(error.message, 'Job "Add Tag t2" of correlation id stall-2 ended failed');
+      return true;
+    },
+  );
+  const millis = performance.now() - started;
+  assert.ok(millis < 5_000, `the step was given up after pollTimeout: ${Math.round(millis)} ms`);
+});
+
 Deno.test("a script whose wait rode out a stalled poll ends at once: no timer is left", async () => {
   const script = `
     import { Connection, waitForStatus } from ${JSON.stringify(MOD)};
