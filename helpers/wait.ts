@@ -113,7 +113,7 @@ export async function waitFor<T>(
   if (!(interval >= 0) || !(timeout >= 0)) {
     throw new OvirtError("waitFor: interval and timeout must be non-negative numbers");
   }
-  if (!(pollTimeout > 0)) {
+  if (typeof pollTimeout !== "number" || !(pollTimeout > 0)) {
     throw new OvirtError(
       "waitFor: pollTimeout must be a positive number of milliseconds (Infinity: no limit)",
     );

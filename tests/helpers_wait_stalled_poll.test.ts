@@ -130,6 +130,12 @@ Deno.test("waitFor refuses a pollTimeout that is not a positive number", async (
         error instanceof OvirtError && /pollTimeout must be a positive/.test(error.message),
     );
   }
+  await assert.rejects(
+    // @ts-expect-error: a number, as read from a file or a flag it is still a string
+    waitFor(() => Promise.resolve(1), () => true, { pollTimeout: "500" }),
+    /pollTimeout must be a positive number/,
+    "a string is refused, not taken by chance",
+  );
   assert.equal(await waitFor(() => Promise.resolve(1), () => true, { pollTimeout: Infinity }), 1);
 });
 
