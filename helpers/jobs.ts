@@ -24,7 +24,7 @@ import { CORRELATION_ID } from "../transport/options.ts";
 import type { Job } from "../types/job.ts";
 import type { Step } from "../types/step.ts";
 import { within } from "./delay.ts";
-import { waitFor, type WaitOptions } from "./wait.ts";
+import { DEFAULT_POLL_TIMEOUT, waitFor, type WaitOptions } from "./wait.ts";
 
 /** The options the helper passes to the services' `list`. */
 export interface JobListOptions {
@@ -56,11 +56,14 @@ const RUNNING = "started";
 
 /**
  * Waits until every job of `correlationId` has ended and resolves to them when all
- * `finished`; `signal` stops the wait, which then rejects with the signal's reason. Rejects with an {@link OvirtError} naming the failing step's description
- * when one ended otherwise (`failed`, `aborted`), and with a `TimeoutError` naming the
- * jobs still running when `timeout` passes (default ten minutes; polls every `interval`,
- * default 2 s). Resolves to `[]` when the engine has no job of that id: it made none, or
- * already cleared them (the engine clears ended jobs after a while).
+ * `finished`; `signal` stops the wait, which then rejects with the signal's reason. Rejects
+ * with an {@link OvirtError} naming the failing step's description when one ended otherwise
+ * (`failed`, `aborted`), and with a `TimeoutError` naming the jobs still running when
+ * `timeout` passes (default ten minutes; polls every `interval`, default 2 s). A poll without
+ * an answer after `pollTimeout` (default 30 s) is given up and made again after `interval`;
+ * the failing step is looked for within `pollTimeout` too (without an answer by then, the
+ * error names no step). Resolves to `[]` when the engine has no job of that id: it made none,
+ * or already cleared them (the engine clears ended jobs after a while).
  *
  * The jobs are found by the engine's search only: a job does not carry its correlation
  * id. The engine ignores that search for a user who is not an administrator (it lists all
@@ -95,7 +98,7 @@ async function waitUntilEnded(
   correlationId: string,
   options: WaitForJobsOptions,
 ): Promise<Job[]> {
-  const { signal, timeout = 600_000 } = options;
+  const { signal, timeout = 600_000, pollTimeout = DEFAULT_POLL_TIMEOUT } = options;
   const started = performance.now();
   const search = `correlation_id=${correlationId}`;
   let checked = false;
@@ -119,9 +122,11 @@ async function waitUntilEnded(
   const failed = ended.filter((job) => job.status !== "finished");
   if (failed.length === 0) return ended;
   const [first] = failed;
-  // The step is looked for in what is left of the wait's time (without a time limit only
-  // after a single poll, `timeout: 0`, whose own request is not cut short either).
-  const left = timeout === 0 ? Infinity : Math.max(0, timeout - (performance.now() - started));
+  // The step is looked for within one poll's time and what is left of the wait's (without a
+  // time limit only after a single poll, `timeout: 0`, whose own request is not cut short).
+  const left = timeout === 0
+    ? Infinity
+    : Math.min(pollTimeout, Math.max(0, timeout - (performance.now() - started)));
   const step = await within(
     left,
     signal,

@@ -17,7 +17,10 @@
 
 import { ConnectionError, OvirtError, TimeoutError } from "../transport/errors.ts";
 import { isLastingFailure } from "../transport/retry.ts";
-import { delay, untilAborted } from "./delay.ts";
+import { delay, untilAborted, within } from "./delay.ts";
+
+/** Milliseconds a poll may take before it is given up as failed, unless `pollTimeout` says. */
+export const DEFAULT_POLL_TIMEOUT = 30_000;
 
 /** How often and how long to poll. */
 export interface WaitOptions {
@@ -28,6 +31,14 @@ export interface WaitOptions {
    * once (that poll is not cut short) and gives up if the condition does not hold then.
    */
   timeout?: number;
+  /**
+   * Milliseconds one poll may take (default 30000): a poll whose answer has not come by then
+   * is given up (its request aborted) and counts as a failed poll, made again after
+   * `interval` until `timeout`, as after a short outage. `Infinity`: only the wait's own
+   * `timeout` bounds a poll (as it does the one poll of `timeout` 0). Raise it for a getter
+   * that takes long (a large list).
+   */
+  pollTimeout?: number;
   /** Stops waiting; the wait rejects with the signal's reason. */
   signal?: AbortSignal;
   /** What is awaited, for the error message (e.g. `VM 123 status up`). */
@@ -86,10 +97,11 @@ function messageOf(error: unknown): string {
  * {@link TimeoutError} naming what was waited for, the last state seen and the last failure
  * when `timeout` passes, and at once with any other error of `getter` (a vanished object is a
  * NotFoundError, a refused login an AuthError).
- * `getter` is handed a signal that aborts when the wait ends (the timeout passed, or
- * `signal` aborted): pass it on to the call (`(signal) => vmService.get({ signal })`). A
- * poll still running then is given up, whether or not `getter` heeds the signal, so the
- * wait ends on time even when an answer never comes.
+ * `getter` is handed a signal that aborts when the poll is given up (after `pollTimeout`,
+ * or when the wait ends: the timeout passed, or `signal` aborted): pass it on to the call
+ * (`(signal) => vmService.get({ signal })`). A poll still running then is given up, whether
+ * or not `getter` heeds the signal: one whose answer never comes is a failed poll, made again
+ * after `interval`, and the wait ends on time.
  */
 export async function waitFor<T>(
   getter: (signal: AbortSignal) => Promise<T>,
@@ -97,8 +109,14 @@ export async function waitFor<T>(
   options: WaitForOptions<T> = {},
 ): Promise<T> {
   const { interval = 2000, timeout = 600_000, signal, describe = describeDefault } = options;
+  const { pollTimeout = DEFAULT_POLL_TIMEOUT } = options;
   if (!(interval >= 0) || !(timeout >= 0)) {
     throw new OvirtError("waitFor: interval and timeout must be non-negative numbers");
+  }
+  if (typeof pollTimeout !== "number" || !(pollTimeout > 0)) {
+    throw new OvirtError(
+      "waitFor: pollTimeout must be a positive number of milliseconds (Infinity: no limit)",
+    );
   }
   signal?.throwIfAborted();
   const expiry = new AbortController(), finished = new AbortController();
@@ -113,7 +131,9 @@ export async function waitFor<T>(
     while (!ends.aborted) {
       let value: T;
       try {
-        value = await untilAborted(getter(ends), ends);
+        value = timeout === 0
+          ? await untilAborted(getter(ends), ends)
+          : await within(pollTimeout, ends, "a poll", getter);
       } catch (error) {
         // One poll asked for (timeout 0) reports its own failure.
         if (ends.aborted || timeout === 0 || !isTransient(error)) throw error;
