@@ -81,17 +81,24 @@ function numbered(event: Event): Numbered {
   return { event, id, time: Number.isFinite(time) ? time : undefined };
 }
 
+/** `value` as it was given, for a refusal: a number as is, anything else with its type. */
+function shown(value: unknown): string {
+  if (typeof value === "number" || value === null) return String(value);
+  const text = typeof value === "string" ? JSON.stringify(value) : String(value);
+  return `${text} (a ${typeof value})`;
+}
+
 function checkOptions(options: FollowEventsOptions): void {
   const { from, interval, max, onOutage } = options;
   if (from !== undefined && from !== "latest" && !Number.isSafeInteger(from)) {
-    throw new OvirtError(`followEvents: from must be an integer or "latest", not ${from}`);
+    throw new OvirtError(`followEvents: from must be an integer or "latest", not ${shown(from)}`);
   }
   if (max !== undefined && !(Number.isSafeInteger(max) && max > 0)) {
-    throw new OvirtError(`followEvents: max must be a positive integer, not ${max}`);
+    throw new OvirtError(`followEvents: max must be a positive integer, not ${shown(max)}`);
   }
   if (interval !== undefined && !(Number.isFinite(interval) && interval >= 0)) {
     throw new OvirtError(
-      `followEvents: interval must be a number of milliseconds, not ${interval}`,
+      `followEvents: interval must be a number of milliseconds, not ${shown(interval)}`,
     );
   }
   if (onOutage !== undefined && typeof onOutage !== "function") {
