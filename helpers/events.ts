@@ -18,26 +18,17 @@
 
 import { OvirtError } from "../transport/errors.ts";
 import { delay } from "./delay.ts";
+import {
+  type EventSource,
+  type LogReader,
+  newestEvent,
+  type Numbered,
+  readNewest,
+} from "./events_read.ts";
 import { isTransient } from "./wait.ts";
 import type { Event } from "../types/event.ts";
 
-/** The `list` options the follower uses: `EventsService.list` accepts them. */
-export interface EventListOptions {
-  /** Only events with an id greater than this. */
-  from?: number;
-  /** Search criteria. */
-  search?: string;
-  /** At most this many events per poll. */
-  max?: number;
-  /** Aborts the call. */
-  signal?: AbortSignal;
-}
-
-/** The events collection (`connection.systemService().eventsService()`). */
-export interface EventSource {
-  /** Lists events. */
-  list(options?: EventListOptions): Promise<Event[]>;
-}
+export type { EventListOptions, EventSource } from "./events_read.ts";
 
 /** Where to start, how often to poll, and who hears of an outage. */
 export interface FollowEventsOptions {
@@ -51,10 +42,18 @@ export interface FollowEventsOptions {
   /** Search criteria, e.g. `severity=error`. */
   search?: string;
   /**
-   * `max` of a poll's first request (default 500); when that many come back, the poll asks
-   * again with twice as many, until the answer holds every new event.
+   * How many events one request asks for (default 500): a poll reads the new events as pages
+   * of that many (`page 2`, `page 3`... of the engine's search) until one comes back short.
    */
   max?: number;
+  /**
+   * Milliseconds a request may take (default 60 000, `Infinity`: no limit): one whose answer
+   * has not come by then (an engine or proxy hung, a connection cut without a word) is given
+   * up, and the poll counts as an outage. A request holds at most `max` events (plus up to
+   * {@link EVENT_OVERLAP} asked again), so keep this well above the time the engine takes to
+   * send that many.
+   */
+  requestTimeout?: number;
   /** Ends the iteration (it returns; it does not throw). */
   signal?: AbortSignal;
   /**
@@ -65,22 +64,6 @@ export interface FollowEventsOptions {
   onOutage?: (error: OvirtError) => void;
 }
 
-interface Numbered {
-  readonly event: Event;
-  readonly id: number;
-  /** The event's `time` in milliseconds, when it has one. */
-  readonly time: number | undefined;
-}
-
-function numbered(event: Event): Numbered {
-  const id = Number(event.id);
-  if (!Number.isSafeInteger(id)) {
-    throw new OvirtError(`followEvents: event id ${JSON.stringify(event.id)} is not an integer`);
-  }
-  const time = event.time?.getTime();
-  return { event, id, time: Number.isFinite(time) ? time : undefined };
-}
-
 /** `value` as it was given, for a refusal: a number as is, anything else with its type. */
 function shown(value: unknown): string {
   if (typeof value === "number" || value === null) return String(value);
@@ -89,7 +72,7 @@ function shown(value: unknown): string {
 }
 
 function checkOptions(options: FollowEventsOptions): void {
-  const { from, interval, max, onOutage } = options;
+  const { from, interval, max, onOutage, requestTimeout } = options;
   if (from !== undefined && from !== "latest" && !Number.isSafeInteger(from)) {
     throw new OvirtError(`followEvents: from must be an integer or "latest", not ${shown(from)}`);
   }
@@ -99,6 +82,13 @@ function checkOptions(options: FollowEventsOptions): void {
   if (interval !== undefined && !(Number.isFinite(interval) && interval >= 0)) {
     throw new OvirtError(
       `followEvents: interval must be a number of milliseconds, not ${shown(interval)}`,
+    );
+  }
+  if (requestTimeout !== undefined && !(typeof requestTimeout === "number" && requestTimeout > 0)) {
+    throw new OvirtError(
+      `followEvents: requestTimeout must be a positive number of milliseconds, not ${
+        shown(requestTimeout)
+      }`,
     );
   }
   if (onOutage !== undefined && typeof onOutage !== "function") {
@@ -119,6 +109,9 @@ export const EVENT_OVERLAP = 100;
  * many polls, a poll asks from the highest id yielded and brings nothing back.
  */
 export const LATE_POLLS = 3;
+
+/** The default `requestTimeout` of {@link followEvents}, in milliseconds. */
+export const REQUEST_TIMEOUT = 60_000;
 
 /** The shortest wait after a failed poll, in milliseconds (see {@link followEvents}). */
 export const FIRST_OUTAGE_WAIT = 1000;
@@ -145,20 +138,16 @@ interface Found {
 
 /**
  * Every event newer than `from` that `again` does not name, oldest first, each once, and
- * what became of the ids of `again` (all above `from`, with their times). The engine answers
- * newest first and `max` keeps the newest, so an answer holding `max` events may have left
- * older ones out: the request is then repeated with a doubled `max` until the answer is not
- * full (one answer is one consistent read of the log, so nothing falls between two requests).
+ * what became of the ids of `again` (all above `from`, with their times). Read as pages of
+ * `size` events, newest first (see {@link readNewest}).
  */
 async function newEvents(
-  events: EventSource,
+  reader: LogReader,
   from: number | undefined,
   again: ReadonlyMap<number, number | undefined>,
-  search: string | undefined,
-  first: number,
-  signal: AbortSignal | undefined,
+  size: number,
 ): Promise<Found> {
-  const batch = await complete(events, { from, search, signal }, first, () => false);
+  const batch = await readNewest(reader, from, size);
   const byId = new Map<number, Numbered>();
   const kept = new Set<number>();
   let changed = false;
@@ -171,40 +160,6 @@ async function newEvents(
   }
   const fresh = [...byId.values()].sort((a, b) => a.id - b.id);
   return { fresh, missing: [...again.keys()].filter((id) => !kept.has(id)), kept, changed };
-}
-
-/**
- * The events of `list(options)`, asking with `max` doubled from `first` until the answer
- * is not full, or until `enough` holds for it.
- */
-async function complete(
-  events: EventSource,
-  options: { from?: number; search?: string; signal?: AbortSignal },
-  first: number,
-  enough: (batch: readonly Numbered[]) => boolean,
-): Promise<Numbered[]> {
-  const { from, search, signal } = options;
-  for (let max = first;; max *= 2) {
-    const answer = await events.list({
-      ...(from === undefined ? {} : { from }),
-      ...(search ? { search } : {}),
-      max,
-      ...(signal ? { signal } : {}),
-    });
-    const batch = answer.map(numbered);
-    // Fewer than asked: complete. More than asked: the engine ignored `max` (it does for
-    // a filtered user's list without search), so complete too.
-    if (batch.length !== max || enough(batch)) return batch;
-  }
-}
-
-/** The newest event of the log (of every event, whatever the search); none when empty. */
-async function newestEvent(
-  events: EventSource,
-  signal: AbortSignal | undefined,
-): Promise<Numbered | undefined> {
-  const newest = (await events.list({ max: 1, ...(signal ? { signal } : {}) })).map(numbered);
-  return newest.reduce<Numbered | undefined>((a, b) => (a && a.id > b.id ? a : b), undefined);
 }
 
 /**
@@ -222,22 +177,25 @@ class Follower {
   readonly lately: (number | undefined)[] = [];
   /** Ids known in the log above where the polls ask from, with their times: asked again. */
   readonly again = new Map<number, number | undefined>();
+  readonly reader: LogReader;
   #started: boolean;
 
   constructor(
-    readonly events: EventSource,
+    events: EventSource,
     readonly options: FollowEventsOptions & { max: number },
+    requestTimeout: number,
   ) {
-    const { from } = options;
+    const { from, search, signal } = options;
+    this.reader = { events, search, signal, requestTimeout };
     this.#started = from !== "latest";
     if (typeof from === "number") this.floor = this.highest = from;
   }
 
   /** One poll: the events to yield, oldest first. */
   async poll(): Promise<Numbered[]> {
-    const { events, options: { search, signal } } = this;
+    const { reader, options: { search } } = this;
     if (!this.#started) { // from "latest": after the newest event of now
-      const newest = await newestEvent(events, signal);
+      const newest = await newestEvent(reader);
       this.#started = true;
       this.restartAt(newest);
       return [];
@@ -245,14 +203,13 @@ class Follower {
     const ask = askFrom(this.lately, this.highest, this.floor, this.again);
     this.lately.push(this.highest);
     if (this.lately.length > LATE_POLLS) this.lately.shift();
-    const first = this.options.max + this.again.size;
-    const found = await newEvents(events, ask, this.again, search, first, signal);
+    const found = await newEvents(reader, ask, this.again, this.options.max + this.again.size);
     if (found.changed) return await this.reset(undefined);
     const highest = this.highest;
     const unconfirmed = found.fresh.length === 0 && highest !== undefined &&
       !found.kept.has(highest);
     if (found.missing.length > 0 || unconfirmed) {
-      const newest = await newestEvent(events, signal);
+      const newest = await newestEvent(reader);
       if (highest !== undefined && (newest === undefined || newest.id < highest)) {
         return await this.reset(newest);
       }
@@ -269,7 +226,7 @@ class Follower {
    * seen, oldest first; polling goes on after them. Without a time seen, after `newest`.
    */
   async reset(newest: Numbered | undefined): Promise<Numbered[]> {
-    const { events, options: { search, signal, max } } = this;
+    const { reader, options: { max } } = this;
     const cutoff = this.latest;
     if (cutoff === undefined) {
       this.restartAt(newest);
@@ -277,7 +234,7 @@ class Follower {
     }
     const old = (entry: Numbered) => entry.time === undefined || entry.time <= cutoff;
     // Read before anything is forgotten: should this fail, the next poll finds the reset again.
-    const batch = await complete(events, { search, signal }, max, (batch) => batch.some(old));
+    const batch = await readNewest(reader, undefined, max, (read) => read.some(old));
     this.again.clear();
     this.lately.length = 0;
     const older = batch.filter(old).map((entry) => entry.id);
@@ -318,8 +275,11 @@ class Follower {
  * oldest first within a poll. Keep the `id` of the last event handled (not the highest: after
  * a reset of the log the ids go back) and pass it as `from` to resume after a restart of your
  * script without losing or repeating events; `from: "latest"` starts after the newest event
- * of the log. A poll holds all the events it found in memory
- * before yielding the oldest (the engine sends the newest first).
+ * of the log. A poll reads the new events as pages of `max` (`page 2`, `page 3`... of the
+ * engine's search, which pages its newest-first order) until one comes back short, so that
+ * no answer has to hold a large backlog; it holds them all in memory before yielding the
+ * oldest. A server that does not page the search (the engine for a user who is not an
+ * administrator) is read with one answer instead, its `max` doubled until it is not full.
  *
  * "Once" covers, within one iteration: every event whose id is above `from` and that shows
  * up within {@link LATE_POLLS} (3) polls of a higher id's, no more than
@@ -330,7 +290,8 @@ class Follower {
  * one event a poll: the highest one yielded, asked again to see that it is still there.
  *
  * Outages: a poll that fails because the engine cannot be reached, does not answer in time
- * or answers 5xx (a restart, after the connection's own retries) is made again after a
+ * (within `requestTimeout`, 60 s by default, or the connection's own `timeout`), or answers
+ * 5xx (a restart, after the connection's own retries) is made again after a
  * wait: the first is `interval`, but at least {@link FIRST_OUTAGE_WAIT} (1 s), and each
  * further one doubles, up to {@link MAX_OUTAGE_WAIT} (30 s, or `interval` when longer).
  * `onOutage` hears of the first failure of each outage (any answer ends one). An address
@@ -361,8 +322,9 @@ export async function* followEvents(
   options: FollowEventsOptions = {},
 ): AsyncGenerator<Event, void, undefined> {
   checkOptions(options);
-  const { interval = 5000, max = 500, signal, onOutage } = options;
-  const follower = new Follower(events, { ...options, max });
+  const { interval = 5000, max = 500, requestTimeout = REQUEST_TIMEOUT, signal, onOutage } =
+    options;
+  const follower = new Follower(events, { ...options, max }, requestTimeout);
   let wait = 0; // 0: no outage going on
   while (!signal?.aborted) {
     let fresh: Numbered[];
