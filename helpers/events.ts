@@ -104,9 +104,11 @@ function checkOptions(options: FollowEventsOptions): void {
 export const EVENT_OVERLAP = 100;
 
 /**
- * For how many polls after an event came the polls ask again below it: a late event must
- * show within that many polls (15 s at the default interval). Once the log is quiet for as
- * many polls, a poll asks from the highest id yielded and brings nothing back.
+ * For how long after an event came the polls ask again below it: for this many polls, and
+ * this many times `interval` (15 s at the default interval), so that polls made back to
+ * back while events keep coming do not cut it short. A late event must show within that
+ * time. Once the log is quiet for as long, a poll asks from the highest id yielded and
+ * brings nothing back.
  */
 export const LATE_POLLS = 3;
 
@@ -162,6 +164,12 @@ async function newEvents(
   return { fresh, missing: [...again.keys()].filter((id) => !kept.has(id)), kept, changed };
 }
 
+/** Where the highest id stood at the start of a poll, and when (`performance.now()`). */
+interface Mark {
+  readonly at: number;
+  readonly highest: number | undefined;
+}
+
 /**
  * The state of one iteration: which ids it yields, which it asks for again, and the latest
  * time it saw in the log.
@@ -173,8 +181,8 @@ class Follower {
   highest: number | undefined;
   /** The latest `time` of an event seen in the log (yielded, or the newest of a check). */
   latest: number | undefined;
-  /** Where the highest id stood at the start of the last polls, oldest first. */
-  readonly lately: (number | undefined)[] = [];
+  /** Where the highest id stood at the start of the recent polls, oldest first. */
+  readonly marks: Mark[] = [];
   /** Ids known in the log above where the polls ask from, with their times: asked again. */
   readonly again = new Map<number, number | undefined>();
   readonly reader: LogReader;
@@ -182,7 +190,7 @@ class Follower {
 
   constructor(
     events: EventSource,
-    readonly options: FollowEventsOptions & { max: number },
+    readonly options: FollowEventsOptions & { max: number; interval: number },
     requestTimeout: number,
   ) {
     const { from, search, signal } = options;
@@ -200,9 +208,8 @@ class Follower {
       this.restartAt(newest);
       return [];
     }
-    const ask = askFrom(this.lately, this.highest, this.floor, this.again);
-    this.lately.push(this.highest);
-    if (this.lately.length > LATE_POLLS) this.lately.shift();
+    const ask = askFrom(this.lookBack(), this.highest, this.floor, this.again);
+    this.marks.push({ at: performance.now(), highest: this.highest });
     const found = await newEvents(reader, ask, this.again, this.options.max + this.again.size);
     if (found.changed) return await this.reset(undefined);
     const highest = this.highest;
@@ -222,6 +229,22 @@ class Follower {
   }
 
   /**
+   * Where the highest id stood {@link LATE_POLLS} polls ago and at least `LATE_POLLS` times
+   * `interval` ago (at the first poll kept, when none is that old); forgets older polls.
+   */
+  lookBack(): number | undefined {
+    const { marks, options: { interval } } = this;
+    const now = performance.now();
+    for (let i = marks.length - LATE_POLLS; i >= 0; i--) {
+      if (now - marks[i].at >= LATE_POLLS * interval) {
+        marks.splice(0, i);
+        break;
+      }
+    }
+    return marks[0]?.highest;
+  }
+
+  /**
    * The log was reset: the events of the new log whose time is later than the latest one
    * seen, oldest first; polling goes on after them. Without a time seen, after `newest`.
    */
@@ -236,7 +259,7 @@ class Follower {
     // Read before anything is forgotten: should this fail, the next poll finds the reset again.
     const batch = await readNewest(reader, undefined, max, (read) => read.some(old));
     this.again.clear();
-    this.lately.length = 0;
+    this.marks.length = 0;
     const older = batch.filter(old).map((entry) => entry.id);
     this.floor = this.highest = older.length > 0 ? Math.max(...older) : undefined;
     const fresh = batch.filter((entry) => !old(entry)).sort((a, b) => a.id - b.id);
@@ -246,7 +269,7 @@ class Follower {
   /** Goes on after `newest` (none: from the start of the log), as if started now. */
   restartAt(newest: Numbered | undefined): void {
     this.again.clear();
-    this.lately.length = 0;
+    this.marks.length = 0;
     this.floor = this.highest = newest?.id;
     this.see(newest?.time);
     if (newest && !this.options.search) this.again.set(newest.id, newest.time);
@@ -282,10 +305,11 @@ class Follower {
  * administrator) is read with one answer instead, its `max` doubled until it is not full.
  *
  * "Once" covers, within one iteration: every event whose id is above `from` and that shows
- * up within {@link LATE_POLLS} (3) polls of a higher id's, no more than
- * {@link EVENT_OVERLAP} (100) ids below it; such a late event comes after the higher ids.
- * For that, a poll asks from where the highest id stood three polls before (never more than
- * 100 ids below it), and the ids yielded in that range are asked for again so that none
+ * up within {@link LATE_POLLS} (3) polls and 3 times `interval` (15 s by default) of a higher
+ * id's, no more than {@link EVENT_OVERLAP} (100) ids below it; such a late event comes after
+ * the higher ids. For that, a poll asks from where the highest id stood three polls and three
+ * intervals before (polls follow each other at once while events keep coming; never more
+ * than 100 ids below it), and the ids yielded in that range are asked for again so that none
  * comes twice. A later event is not yielded, nor one at or below `from`. A quiet log costs
  * one event a poll: the highest one yielded, asked again to see that it is still there.
  *
@@ -324,7 +348,7 @@ export async function* followEvents(
   checkOptions(options);
   const { interval = 5000, max = 500, requestTimeout = REQUEST_TIMEOUT, signal, onOutage } =
     options;
-  const follower = new Follower(events, { ...options, max }, requestTimeout);
+  const follower = new Follower(events, { ...options, max, interval }, requestTimeout);
   let wait = 0; // 0: no outage going on
   while (!signal?.aborted) {
     let fresh: Numbered[];
@@ -355,7 +379,7 @@ export async function* followEvents(
  * below that point.
  */
 function askFrom(
-  lately: readonly (number | undefined)[],
+  lookBack: number | undefined,
   highest: number | undefined,
   floor: number | undefined,
   again: Map<number, number | undefined>,
@@ -363,7 +387,7 @@ function askFrom(
   if (highest === undefined) return undefined;
   // A poll that started knowing no id (the first, without `from`) bounds nothing: the
   // overlap does. So the point only ever rises, and no id forgotten below it comes back.
-  let ask = Math.max(lately[0] ?? -Infinity, highest - EVENT_OVERLAP, floor ?? -Infinity);
+  let ask = Math.max(lookBack ?? -Infinity, highest - EVENT_OVERLAP, floor ?? -Infinity);
   if (again.has(highest)) ask = Math.min(ask, highest - 1);
   for (const id of again.keys()) if (id <= ask) again.delete(id);
   return ask;

@@ -1,8 +1,8 @@
 /**
  * `followEvents` against a small server that answers `/events` as the engine does where the
  * simulator cannot show it: newest first, `from` keeping ids above it, `page N` of the
- * search paging that order with `max` as the page size, and answers that take longer the
- * more they hold.
+ * search paging that order with `max` as the page size, an event whose transaction commits
+ * late, and answers that take longer the more they hold.
  */
 
 import assert from "node:assert/strict";
@@ -150,4 +150,27 @@ Deno.test("followEvents gets every event from a server that pages nothing beyond
     await until(seen, 510);
   });
   assert.deepEqual(seen, range(1, 510));
+});
+
+Deno.test("followEvents yields an event committed late while events keep coming", async () => {
+  // A new event every 10 ms and answers in 30 ms: each poll brings new events, so the next
+  // comes at once. Id 50 shows 300 ms after it was logged: well within 3 intervals (3 s),
+  // but many polls later.
+  const state: EngineLog = { log: [], latency: 30, asked: [] };
+  for (let i = 0; i < 40; i++) add(state);
+  const logging = setInterval(() => {
+    if (state.log.length < 150) {
+      add(state, state.log.length === 49 ? { visibleAt: Date.now() + 300 } : {});
+    }
+  }, 10);
+  try {
+    const { seen } = await follow(state, { from: 40, interval: 1000 }, async (seen) => {
+      await until(seen, 110);
+    });
+    assert.ok(seen.includes(50), `50 not yielded: ${seen.slice(0, 20)}...`);
+    assert.equal(new Set(seen).size, seen.length, "each once");
+    assert.deepEqual([...seen].sort((a, b) => a - b), range(41, 150));
+  } finally {
+    clearInterval(logging);
+  }
 });
