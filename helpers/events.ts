@@ -170,6 +170,12 @@ interface Mark {
   readonly highest: number | undefined;
 }
 
+/** The highest id and the latest time the follower had seen when it found the log reset. */
+interface BeforeReset {
+  readonly highest: number;
+  readonly latest: number;
+}
+
 /**
  * The state of one iteration: which ids it yields, which it asks for again, and the latest
  * time it saw in the log.
@@ -185,6 +191,8 @@ class Follower {
   readonly marks: Mark[] = [];
   /** Ids known in the log above where the polls ask from, with their times: asked again. */
   readonly again = new Map<number, number | undefined>();
+  /** What the follower had seen before the last reset of the log. */
+  before: BeforeReset | undefined;
   readonly reader: LogReader;
   #started: boolean;
 
@@ -217,15 +225,16 @@ class Follower {
       !found.kept.has(highest);
     if (found.missing.length > 0 || unconfirmed) {
       const newest = await newestEvent(reader);
-      if (highest !== undefined && (newest === undefined || newest.id < highest)) {
-        return await this.reset(newest);
-      }
+      // No event at all (all removed, or hidden by the webadmin's "Clear All"): nothing tells
+      // a new log from the old one yet; the polls go on as they were until the log holds one.
+      if (newest === undefined) return [];
+      if (highest !== undefined && newest.id < highest) return await this.reset(newest);
       for (const id of found.missing) this.again.delete(id); // removed, not reset: forgotten
-      this.see(newest?.time);
+      this.see(newest.time);
       // Asked again by the next polls (whatever the search sees could leave it out).
-      if (!search && newest && newest.id === highest) this.again.set(newest.id, newest.time);
+      if (!search && newest.id === highest) this.again.set(newest.id, newest.time);
     }
-    return this.take(found.fresh);
+    return this.take(this.unseen(found.fresh));
   }
 
   /**
@@ -260,10 +269,34 @@ class Follower {
     const batch = await readNewest(reader, undefined, max, (read) => read.some(old));
     this.again.clear();
     this.marks.length = 0;
+    if (this.highest !== undefined) {
+      this.before = {
+        highest: Math.max(this.highest, this.before?.highest ?? -Infinity),
+        latest: cutoff,
+      };
+    }
     const older = batch.filter(old).map((entry) => entry.id);
     this.floor = this.highest = older.length > 0 ? Math.max(...older) : undefined;
     const fresh = batch.filter((entry) => !old(entry)).sort((a, b) => a.id - b.id);
     return this.take(fresh);
+  }
+
+  /**
+   * `fresh` without the events of the log before the last reset that show again with their
+   * ids and times (the webadmin's "Display All" after its "Clear All" had emptied the log):
+   * those at or below the highest id seen then and not later than the latest time seen then.
+   * The floor goes up to them, as for the old events a reset finds.
+   */
+  unseen(fresh: Numbered[]): Numbered[] {
+    const { before } = this;
+    if (!before) return fresh;
+    const isOld = (entry: Numbered) =>
+      entry.id <= before.highest && (entry.time === undefined || entry.time <= before.latest);
+    const top = fresh.reduce((high, entry) => isOld(entry) ? Math.max(high, entry.id) : high, -1);
+    if (top < 0) return fresh;
+    this.floor = Math.max(this.floor ?? top, top);
+    if (this.highest === undefined || this.highest < top) this.highest = top;
+    return fresh.filter((entry) => !isOld(entry));
   }
 
   /** Goes on after `newest` (none: from the start of the log), as if started now. */
@@ -336,7 +369,12 @@ class Follower {
  * A reset found before the iteration saw any event's time (at its first poll, the log reset
  * while the script was not running) goes on after the newest event of the new log. An event
  * removed from the log (by a user, or the engine's cleanup) is taken for a reset only when it
- * was the newest (nothing is yielded again then); either way it is then forgotten. With a
+ * was the newest (nothing is yielded again then); either way it is then forgotten. A log
+ * that holds no event at all (every event hidden by the webadmin's "Clear All") is not taken
+ * for a new one: the polls go on as before until it holds events again. Events of the log
+ * before a reset that show again with their ids and times (the webadmin's "Display All" after
+ * a "Clear All" that kept only alerts) are not yielded again: those at or below the highest id
+ * seen then (or `from`) and not later than the latest time seen then. With a
  * `search`, before any matching event was yielded, a reset is noticed only while the new log's
  * newest id is below the old one's: matching events a restored engine logged below that id
  * before the next poll are not yielded.

@@ -1,8 +1,9 @@
 /**
  * `followEvents` against a small server that answers `/events` as the engine does where the
  * simulator cannot show it: newest first, `from` keeping ids above it, `page N` of the
- * search paging that order with `max` as the page size, an event whose transaction commits
- * late, and answers that take longer the more they hold.
+ * search paging that order with `max` as the page size, events marked deleted left out (the
+ * webadmin's "Clear All" marks every event but alerts so, "Display All" unmarks them), an
+ * event whose transaction commits late, and answers that take longer the more they hold.
  */
 
 import assert from "node:assert/strict";
@@ -120,6 +121,8 @@ async function until(seen: number[], count: number, ms = 5000): Promise<void> {
   }
 }
 
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
 /** `first`..`last`. */
 const range = (first: number, last: number) =>
   Array.from({ length: last - first + 1 }, (_, i) => first + i);
@@ -150,6 +153,33 @@ Deno.test("followEvents gets every event from a server that pages nothing beyond
     await until(seen, 510);
   });
   assert.deepEqual(seen, range(1, 510));
+});
+
+Deno.test("followEvents does not yield again the events the webadmin's Clear All then Display All show again", async (t) => {
+  for (const alert of [false, true]) {
+    await t.step(
+      alert ? "an alert kept by Clear All" : "no alert: the log looks empty",
+      async () => {
+        const state: EngineLog = { log: [], asked: [] };
+        for (let i = 1; i <= 200; i++) {
+          add(state, { severity: alert && i === 51 ? "alert" : "normal" });
+        }
+        const { seen } = await follow(state, { from: 200, interval: 20 }, async (seen) => {
+          await pause(100);
+          add(state), add(state), add(state);
+          await until(seen, 3);
+          for (const event of state.log) event.deleted = event.severity !== "alert"; // Clear All
+          await pause(200);
+          for (const event of state.log) event.deleted = false; // Display All
+          await pause(200);
+          add(state);
+          await until(seen, 4);
+          await pause(200);
+        });
+        assert.deepEqual(seen, [201, 202, 203, 204]);
+      },
+    );
+  }
 });
 
 Deno.test("followEvents yields an event committed late while events keep coming", async () => {
