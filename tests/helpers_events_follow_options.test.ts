@@ -1,7 +1,7 @@
 /**
- * `followEvents` refusing a bad `from`, `max` or `interval`: the message shows the value as
- * it was given, a string in quotes and named so (a resume id read from a state file and
- * passed on unconverted), never as if it were the number it looks like.
+ * `followEvents` refusing a bad `from`, `max`, `interval` or `requestTimeout`: the message
+ * shows the value as it was given, a string in quotes and named so (a resume id read from a
+ * state file and passed on unconverted), never as if it were the number it looks like.
  */
 
 import assert from "node:assert/strict";
@@ -41,6 +41,14 @@ Deno.test("followEvents shows a refused from, max or interval as what it is", as
   assert.equal(
     await refusal({ max: "500" }),
     'followEvents: max must be a positive integer, not "500" (a string)',
+  );
+  assert.equal(
+    await refusal({ requestTimeout: 0 }),
+    "followEvents: requestTimeout must be a positive number of milliseconds, not 0",
+  );
+  assert.equal(
+    await refusal({ requestTimeout: "60000" }),
+    'followEvents: requestTimeout must be a positive number of milliseconds, not "60000" (a string)',
   );
   assert.equal(
     await refusal({ interval: null }),
