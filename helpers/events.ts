@@ -292,8 +292,11 @@ class Follower {
     if (!before) return fresh;
     const isOld = (entry: Numbered) =>
       entry.id <= before.highest && (entry.time === undefined || entry.time <= before.latest);
-    const top = fresh.reduce((high, entry) => isOld(entry) ? Math.max(high, entry.id) : high, -1);
-    if (top < 0) return fresh;
+    const top = fresh.reduce(
+      (high, entry) => isOld(entry) ? Math.max(high, entry.id) : high,
+      -Infinity,
+    );
+    if (top === -Infinity) return fresh;
     this.floor = Math.max(this.floor ?? top, top);
     if (this.highest === undefined || this.highest < top) this.highest = top;
     return fresh.filter((entry) => !isOld(entry));
