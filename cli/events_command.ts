@@ -1,12 +1,14 @@
 /**
  * `ovirt events follow`: prints new events as they come (the SDK's `followEvents`), one
  * line each (`-o json`: one JSON object per line), until Ctrl-C; an engine outage (a
- * restart) is waited out with one warning on standard error.
+ * restart, or a request left unanswered for `followEvents`' own `requestTimeout`) is waited
+ * out with one warning on standard error.
  *
  * @module
  */
 
 import { followEvents } from "../mod.ts";
+import { REQUEST_TIMEOUT } from "../helpers/events.ts";
 import type { Context } from "./context.ts";
 import { errorLine, UsageError } from "./errors.ts";
 import { type OptionSpec, type ParsedFlags, parseInterval } from "./options.ts";
@@ -19,8 +21,9 @@ export const FOLLOW_HELP =
 
 Prints new events as they come, oldest first, until Ctrl-C: one line each (time, severity,
 id, description; -c chooses columns), or one JSON object per line with -o json. While the
-engine cannot be reached or fails (5xx), one warning goes to stderr and following resumes
-once it answers again (waits between attempts grow to 30s). When the engine's event log
+engine cannot be reached, fails (5xx) or leaves a request unanswered for 60s (or for
+--request-timeout), one warning goes to stderr and following resumes once it answers again
+(waits between attempts grow to 30s). When the engine's event log
 starts again (an engine restored from a backup, or reinstalled), the events it logged since
 are shown, not the backup's.
 --from ID starts after that event (resume where you stopped); by default only events
@@ -55,6 +58,7 @@ export async function runFollow(context: Context, args: ParsedFlags): Promise<vo
   const followed = followEvents(events, {
     from: from ?? "latest",
     interval,
+    requestTimeout: REQUEST_TIMEOUT, // an answer that never comes is an outage, not a hang
     signal,
     onOutage: (error) => {
       const line = `events follow: ${error.message}; retrying until the engine answers`;

@@ -1,8 +1,8 @@
 /**
  * Follows the engine's event log and prints new events as they come. The id of the last
  * event handled is kept in a file, so that a restarted script goes on where it stopped
- * without losing or repeating events; the first run starts from the newest event. Stops
- * after `--max-events` events or `--seconds` seconds (0: never).
+ * without losing or repeating events; the first run (no file, or an empty one) starts from
+ * the newest event. Stops after `--max-events` events or `--seconds` seconds (0: never).
  *
  * Usage: `deno run --allow-net --allow-env --allow-read --allow-write examples/poll_events.ts
  * [--index-file events.index] [--max-events 0] [--seconds 60] [--interval 5]`
@@ -17,7 +17,7 @@ import {
   scriptArgs,
   type types,
 } from "../mod.ts";
-import "./lib/refused.ts"; // the SDK's errors end the script with their message alone
+import { Refused } from "./lib/refused.ts";
 
 const USAGE =
   "Usage: deno run --allow-net --allow-env --allow-read --allow-write examples/poll_events.ts [--index-file events.index] [--max-events 0] [--seconds 60] [--interval 5]";
@@ -34,13 +34,27 @@ const interval = integer("interval", values.interval, 0);
 
 const indexFile = String(values["index-file"]);
 
+/**
+ * The id kept by the last run; none when the file is missing or blank (created empty ahead
+ * of the first run, or left empty by a write cut short): then the run starts from the newest
+ * event, never from the start of the log.
+ */
 async function readIndex(): Promise<number | undefined> {
+  let text: string;
   try {
-    return Number((await Deno.readTextFile(indexFile)).trim());
+    text = (await Deno.readTextFile(indexFile)).trim();
   } catch (error) {
     if (error instanceof Deno.errors.NotFound) return undefined;
     throw error;
   }
+  if (text === "") return undefined;
+  if (!/^\d+$/.test(text) || !Number.isSafeInteger(Number(text))) {
+    throw new Refused(
+      `${indexFile} holds ${JSON.stringify(text)}, not an event id: fix it, or empty it to ` +
+        "start from the newest event",
+    );
+  }
+  return Number(text);
 }
 
 function show(event: types.Event): void {

@@ -18,26 +18,17 @@
 
 import { OvirtError } from "../transport/errors.ts";
 import { delay } from "./delay.ts";
+import {
+  type EventSource,
+  type LogReader,
+  newestEvent,
+  type Numbered,
+  readNewest,
+} from "./events_read.ts";
 import { isTransient } from "./wait.ts";
 import type { Event } from "../types/event.ts";
 
-/** The `list` options the follower uses: `EventsService.list` accepts them. */
-export interface EventListOptions {
-  /** Only events with an id greater than this. */
-  from?: number;
-  /** Search criteria. */
-  search?: string;
-  /** At most this many events per poll. */
-  max?: number;
-  /** Aborts the call. */
-  signal?: AbortSignal;
-}
-
-/** The events collection (`connection.systemService().eventsService()`). */
-export interface EventSource {
-  /** Lists events. */
-  list(options?: EventListOptions): Promise<Event[]>;
-}
+export type { EventListOptions, EventSource } from "./events_read.ts";
 
 /** Where to start, how often to poll, and who hears of an outage. */
 export interface FollowEventsOptions {
@@ -51,10 +42,18 @@ export interface FollowEventsOptions {
   /** Search criteria, e.g. `severity=error`. */
   search?: string;
   /**
-   * `max` of a poll's first request (default 500); when that many come back, the poll asks
-   * again with twice as many, until the answer holds every new event.
+   * How many events one request asks for (default 500): a poll reads the new events as pages
+   * of that many (`page 2`, `page 3`... of the engine's search) until one comes back short.
    */
   max?: number;
+  /**
+   * Milliseconds a request may take (default 60 000, `Infinity`: no limit): one whose answer
+   * has not come by then (an engine or proxy hung, a connection cut without a word) is given
+   * up, and the poll counts as an outage. A request holds at most `max` events (plus up to
+   * {@link EVENT_OVERLAP} asked again), so keep this well above the time the engine takes to
+   * send that many.
+   */
+  requestTimeout?: number;
   /** Ends the iteration (it returns; it does not throw). */
   signal?: AbortSignal;
   /**
@@ -65,33 +64,31 @@ export interface FollowEventsOptions {
   onOutage?: (error: OvirtError) => void;
 }
 
-interface Numbered {
-  readonly event: Event;
-  readonly id: number;
-  /** The event's `time` in milliseconds, when it has one. */
-  readonly time: number | undefined;
-}
-
-function numbered(event: Event): Numbered {
-  const id = Number(event.id);
-  if (!Number.isSafeInteger(id)) {
-    throw new OvirtError(`followEvents: event id ${JSON.stringify(event.id)} is not an integer`);
-  }
-  const time = event.time?.getTime();
-  return { event, id, time: Number.isFinite(time) ? time : undefined };
+/** `value` as it was given, for a refusal: a number as is, anything else with its type. */
+function shown(value: unknown): string {
+  if (typeof value === "number" || value === null) return String(value);
+  const text = typeof value === "string" ? JSON.stringify(value) : String(value);
+  return `${text} (a ${typeof value})`;
 }
 
 function checkOptions(options: FollowEventsOptions): void {
-  const { from, interval, max, onOutage } = options;
+  const { from, interval, max, onOutage, requestTimeout } = options;
   if (from !== undefined && from !== "latest" && !Number.isSafeInteger(from)) {
-    throw new OvirtError(`followEvents: from must be an integer or "latest", not ${from}`);
+    throw new OvirtError(`followEvents: from must be an integer or "latest", not ${shown(from)}`);
   }
   if (max !== undefined && !(Number.isSafeInteger(max) && max > 0)) {
-    throw new OvirtError(`followEvents: max must be a positive integer, not ${max}`);
+    throw new OvirtError(`followEvents: max must be a positive integer, not ${shown(max)}`);
   }
   if (interval !== undefined && !(Number.isFinite(interval) && interval >= 0)) {
     throw new OvirtError(
-      `followEvents: interval must be a number of milliseconds, not ${interval}`,
+      `followEvents: interval must be a number of milliseconds, not ${shown(interval)}`,
+    );
+  }
+  if (requestTimeout !== undefined && !(typeof requestTimeout === "number" && requestTimeout > 0)) {
+    throw new OvirtError(
+      `followEvents: requestTimeout must be a positive number of milliseconds, not ${
+        shown(requestTimeout)
+      }`,
     );
   }
   if (onOutage !== undefined && typeof onOutage !== "function") {
@@ -107,11 +104,16 @@ function checkOptions(options: FollowEventsOptions): void {
 export const EVENT_OVERLAP = 100;
 
 /**
- * For how many polls after an event came the polls ask again below it: a late event must
- * show within that many polls (15 s at the default interval). Once the log is quiet for as
- * many polls, a poll asks from the highest id yielded and brings nothing back.
+ * For how long after an event came the polls ask again below it: for this many polls, and
+ * this many times `interval` (15 s at the default interval), so that polls made back to
+ * back while events keep coming do not cut it short. A late event must show within that
+ * time. Once the log is quiet for as long, a poll asks from the highest id yielded and
+ * brings nothing back.
  */
 export const LATE_POLLS = 3;
+
+/** The default `requestTimeout` of {@link followEvents}, in milliseconds. */
+export const REQUEST_TIMEOUT = 60_000;
 
 /** The shortest wait after a failed poll, in milliseconds (see {@link followEvents}). */
 export const FIRST_OUTAGE_WAIT = 1000;
@@ -138,20 +140,16 @@ interface Found {
 
 /**
  * Every event newer than `from` that `again` does not name, oldest first, each once, and
- * what became of the ids of `again` (all above `from`, with their times). The engine answers
- * newest first and `max` keeps the newest, so an answer holding `max` events may have left
- * older ones out: the request is then repeated with a doubled `max` until the answer is not
- * full (one answer is one consistent read of the log, so nothing falls between two requests).
+ * what became of the ids of `again` (all above `from`, with their times). Read as pages of
+ * `size` events, newest first (see {@link readNewest}).
  */
 async function newEvents(
-  events: EventSource,
+  reader: LogReader,
   from: number | undefined,
   again: ReadonlyMap<number, number | undefined>,
-  search: string | undefined,
-  first: number,
-  signal: AbortSignal | undefined,
+  size: number,
 ): Promise<Found> {
-  const batch = await complete(events, { from, search, signal }, first, () => false);
+  const batch = await readNewest(reader, from, size);
   const byId = new Map<number, Numbered>();
   const kept = new Set<number>();
   let changed = false;
@@ -166,38 +164,16 @@ async function newEvents(
   return { fresh, missing: [...again.keys()].filter((id) => !kept.has(id)), kept, changed };
 }
 
-/**
- * The events of `list(options)`, asking with `max` doubled from `first` until the answer
- * is not full, or until `enough` holds for it.
- */
-async function complete(
-  events: EventSource,
-  options: { from?: number; search?: string; signal?: AbortSignal },
-  first: number,
-  enough: (batch: readonly Numbered[]) => boolean,
-): Promise<Numbered[]> {
-  const { from, search, signal } = options;
-  for (let max = first;; max *= 2) {
-    const answer = await events.list({
-      ...(from === undefined ? {} : { from }),
-      ...(search ? { search } : {}),
-      max,
-      ...(signal ? { signal } : {}),
-    });
-    const batch = answer.map(numbered);
-    // Fewer than asked: complete. More than asked: the engine ignored `max` (it does for
-    // a filtered user's list without search), so complete too.
-    if (batch.length !== max || enough(batch)) return batch;
-  }
+/** Where the highest id stood at the start of a poll, and when (`performance.now()`). */
+interface Mark {
+  readonly at: number;
+  readonly highest: number | undefined;
 }
 
-/** The newest event of the log (of every event, whatever the search); none when empty. */
-async function newestEvent(
-  events: EventSource,
-  signal: AbortSignal | undefined,
-): Promise<Numbered | undefined> {
-  const newest = (await events.list({ max: 1, ...(signal ? { signal } : {}) })).map(numbered);
-  return newest.reduce<Numbered | undefined>((a, b) => (a && a.id > b.id ? a : b), undefined);
+/** The highest id and the latest time the follower had seen when it found the log reset. */
+interface BeforeReset {
+  readonly highest: number;
+  readonly latest: number;
 }
 
 /**
@@ -211,50 +187,70 @@ class Follower {
   highest: number | undefined;
   /** The latest `time` of an event seen in the log (yielded, or the newest of a check). */
   latest: number | undefined;
-  /** Where the highest id stood at the start of the last polls, oldest first. */
-  readonly lately: (number | undefined)[] = [];
+  /** Where the highest id stood at the start of the recent polls, oldest first. */
+  readonly marks: Mark[] = [];
   /** Ids known in the log above where the polls ask from, with their times: asked again. */
   readonly again = new Map<number, number | undefined>();
+  /** What the follower had seen before the last reset of the log. */
+  before: BeforeReset | undefined;
+  readonly reader: LogReader;
   #started: boolean;
 
   constructor(
-    readonly events: EventSource,
-    readonly options: FollowEventsOptions & { max: number },
+    events: EventSource,
+    readonly options: FollowEventsOptions & { max: number; interval: number },
+    requestTimeout: number,
   ) {
-    const { from } = options;
+    const { from, search, signal } = options;
+    this.reader = { events, search, signal, requestTimeout };
     this.#started = from !== "latest";
     if (typeof from === "number") this.floor = this.highest = from;
   }
 
   /** One poll: the events to yield, oldest first. */
   async poll(): Promise<Numbered[]> {
-    const { events, options: { search, signal } } = this;
+    const { reader, options: { search } } = this;
     if (!this.#started) { // from "latest": after the newest event of now
-      const newest = await newestEvent(events, signal);
+      const newest = await newestEvent(reader);
       this.#started = true;
       this.restartAt(newest);
       return [];
     }
-    const ask = askFrom(this.lately, this.highest, this.floor, this.again);
-    this.lately.push(this.highest);
-    if (this.lately.length > LATE_POLLS) this.lately.shift();
-    const first = this.options.max + this.again.size;
-    const found = await newEvents(events, ask, this.again, search, first, signal);
+    const ask = askFrom(this.lookBack(), this.highest, this.floor, this.again);
+    this.marks.push({ at: performance.now(), highest: this.highest });
+    const found = await newEvents(reader, ask, this.again, this.options.max + this.again.size);
     if (found.changed) return await this.reset(undefined);
     const highest = this.highest;
     const unconfirmed = found.fresh.length === 0 && highest !== undefined &&
       !found.kept.has(highest);
     if (found.missing.length > 0 || unconfirmed) {
-      const newest = await newestEvent(events, signal);
-      if (highest !== undefined && (newest === undefined || newest.id < highest)) {
-        return await this.reset(newest);
-      }
+      const newest = await newestEvent(reader);
+      // No event at all (all removed, or hidden by the webadmin's "Clear All"): nothing tells
+      // a new log from the old one yet; the polls go on as they were until the log holds one.
+      if (newest === undefined) return [];
+      if (highest !== undefined && newest.id < highest) return await this.reset(newest);
       for (const id of found.missing) this.again.delete(id); // removed, not reset: forgotten
-      this.see(newest?.time);
+      this.see(newest.time);
       // Asked again by the next polls (whatever the search sees could leave it out).
-      if (!search && newest && newest.id === highest) this.again.set(newest.id, newest.time);
+      if (!search && newest.id === highest) this.again.set(newest.id, newest.time);
     }
-    return this.take(found.fresh);
+    return this.take(this.unseen(found.fresh));
+  }
+
+  /**
+   * Where the highest id stood {@link LATE_POLLS} polls ago and at least `LATE_POLLS` times
+   * `interval` ago (at the first poll kept, when none is that old); forgets older polls.
+   */
+  lookBack(): number | undefined {
+    const { marks, options: { interval } } = this;
+    const now = performance.now();
+    for (let i = marks.length - LATE_POLLS; i >= 0; i--) {
+      if (now - marks[i].at >= LATE_POLLS * interval) {
+        marks.splice(0, i);
+        break;
+      }
+    }
+    return marks[0]?.highest;
   }
 
   /**
@@ -262,7 +258,7 @@ class Follower {
    * seen, oldest first; polling goes on after them. Without a time seen, after `newest`.
    */
   async reset(newest: Numbered | undefined): Promise<Numbered[]> {
-    const { events, options: { search, signal, max } } = this;
+    const { reader, options: { max } } = this;
     const cutoff = this.latest;
     if (cutoff === undefined) {
       this.restartAt(newest);
@@ -270,19 +266,46 @@ class Follower {
     }
     const old = (entry: Numbered) => entry.time === undefined || entry.time <= cutoff;
     // Read before anything is forgotten: should this fail, the next poll finds the reset again.
-    const batch = await complete(events, { search, signal }, max, (batch) => batch.some(old));
+    const batch = await readNewest(reader, undefined, max, (read) => read.some(old));
     this.again.clear();
-    this.lately.length = 0;
+    this.marks.length = 0;
+    if (this.highest !== undefined) {
+      this.before = {
+        highest: Math.max(this.highest, this.before?.highest ?? -Infinity),
+        latest: cutoff,
+      };
+    }
     const older = batch.filter(old).map((entry) => entry.id);
     this.floor = this.highest = older.length > 0 ? Math.max(...older) : undefined;
     const fresh = batch.filter((entry) => !old(entry)).sort((a, b) => a.id - b.id);
     return this.take(fresh);
   }
 
+  /**
+   * `fresh` without the events of the log before the last reset that show again with their
+   * ids and times (the webadmin's "Display All" after its "Clear All" had emptied the log):
+   * those at or below the highest id seen then and not later than the latest time seen then.
+   * The floor goes up to them, as for the old events a reset finds.
+   */
+  unseen(fresh: Numbered[]): Numbered[] {
+    const { before } = this;
+    if (!before) return fresh;
+    const isOld = (entry: Numbered) =>
+      entry.id <= before.highest && (entry.time === undefined || entry.time <= before.latest);
+    const top = fresh.reduce(
+      (high, entry) => isOld(entry) ? Math.max(high, entry.id) : high,
+      -Infinity,
+    );
+    if (top === -Infinity) return fresh;
+    this.floor = Math.max(this.floor ?? top, top);
+    if (this.highest === undefined || this.highest < top) this.highest = top;
+    return fresh.filter((entry) => !isOld(entry));
+  }
+
   /** Goes on after `newest` (none: from the start of the log), as if started now. */
   restartAt(newest: Numbered | undefined): void {
     this.again.clear();
-    this.lately.length = 0;
+    this.marks.length = 0;
     this.floor = this.highest = newest?.id;
     this.see(newest?.time);
     if (newest && !this.options.search) this.again.set(newest.id, newest.time);
@@ -311,19 +334,24 @@ class Follower {
  * oldest first within a poll. Keep the `id` of the last event handled (not the highest: after
  * a reset of the log the ids go back) and pass it as `from` to resume after a restart of your
  * script without losing or repeating events; `from: "latest"` starts after the newest event
- * of the log. A poll holds all the events it found in memory
- * before yielding the oldest (the engine sends the newest first).
+ * of the log. A poll reads the new events as pages of `max` (`page 2`, `page 3`... of the
+ * engine's search, which pages its newest-first order) until one comes back short, so that
+ * no answer has to hold a large backlog; it holds them all in memory before yielding the
+ * oldest. A server that does not page the search (the engine for a user who is not an
+ * administrator) is read with one answer instead, its `max` doubled until it is not full.
  *
  * "Once" covers, within one iteration: every event whose id is above `from` and that shows
- * up within {@link LATE_POLLS} (3) polls of a higher id's, no more than
- * {@link EVENT_OVERLAP} (100) ids below it; such a late event comes after the higher ids.
- * For that, a poll asks from where the highest id stood three polls before (never more than
- * 100 ids below it), and the ids yielded in that range are asked for again so that none
+ * up within {@link LATE_POLLS} (3) polls and 3 times `interval` (15 s by default) of a higher
+ * id's, no more than {@link EVENT_OVERLAP} (100) ids below it; such a late event comes after
+ * the higher ids. For that, a poll asks from where the highest id stood three polls and three
+ * intervals before (polls follow each other at once while events keep coming; never more
+ * than 100 ids below it), and the ids yielded in that range are asked for again so that none
  * comes twice. A later event is not yielded, nor one at or below `from`. A quiet log costs
  * one event a poll: the highest one yielded, asked again to see that it is still there.
  *
  * Outages: a poll that fails because the engine cannot be reached, does not answer in time
- * or answers 5xx (a restart, after the connection's own retries) is made again after a
+ * (within `requestTimeout`, 60 s by default, or the connection's own `timeout`), or answers
+ * 5xx (a restart, after the connection's own retries) is made again after a
  * wait: the first is `interval`, but at least {@link FIRST_OUTAGE_WAIT} (1 s), and each
  * further one doubles, up to {@link MAX_OUTAGE_WAIT} (30 s, or `interval` when longer).
  * `onOutage` hears of the first failure of each outage (any answer ends one). An address
@@ -344,7 +372,12 @@ class Follower {
  * A reset found before the iteration saw any event's time (at its first poll, the log reset
  * while the script was not running) goes on after the newest event of the new log. An event
  * removed from the log (by a user, or the engine's cleanup) is taken for a reset only when it
- * was the newest (nothing is yielded again then); either way it is then forgotten. With a
+ * was the newest (nothing is yielded again then); either way it is then forgotten. A log
+ * that holds no event at all (every event hidden by the webadmin's "Clear All") is not taken
+ * for a new one: the polls go on as before until it holds events again. Events of the log
+ * before a reset that show again with their ids and times (the webadmin's "Display All" after
+ * a "Clear All" that kept only alerts) are not yielded again: those at or below the highest id
+ * seen then (or `from`) and not later than the latest time seen then. With a
  * `search`, before any matching event was yielded, a reset is noticed only while the new log's
  * newest id is below the old one's: matching events a restored engine logged below that id
  * before the next poll are not yielded.
@@ -354,8 +387,9 @@ export async function* followEvents(
   options: FollowEventsOptions = {},
 ): AsyncGenerator<Event, void, undefined> {
   checkOptions(options);
-  const { interval = 5000, max = 500, signal, onOutage } = options;
-  const follower = new Follower(events, { ...options, max });
+  const { interval = 5000, max = 500, requestTimeout = REQUEST_TIMEOUT, signal, onOutage } =
+    options;
+  const follower = new Follower(events, { ...options, max, interval }, requestTimeout);
   let wait = 0; // 0: no outage going on
   while (!signal?.aborted) {
     let fresh: Numbered[];
@@ -386,7 +420,7 @@ export async function* followEvents(
  * below that point.
  */
 function askFrom(
-  lately: readonly (number | undefined)[],
+  lookBack: number | undefined,
   highest: number | undefined,
   floor: number | undefined,
   again: Map<number, number | undefined>,
@@ -394,7 +428,7 @@ function askFrom(
   if (highest === undefined) return undefined;
   // A poll that started knowing no id (the first, without `from`) bounds nothing: the
   // overlap does. So the point only ever rises, and no id forgotten below it comes back.
-  let ask = Math.max(lately[0] ?? -Infinity, highest - EVENT_OVERLAP, floor ?? -Infinity);
+  let ask = Math.max(lookBack ?? -Infinity, highest - EVENT_OVERLAP, floor ?? -Infinity);
   if (again.has(highest)) ask = Math.min(ask, highest - 1);
   for (const id of again.keys()) if (id <= ask) again.delete(id);
   return ask;

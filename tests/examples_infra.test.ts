@@ -881,6 +881,42 @@ exampleTest("poll_events", {
   },
 });
 
+/** The index file of a `poll_events` run holding `text`, and the arguments naming it. */
+async function pollArgs(text: string, ...more: string[]): Promise<string[]> {
+  indexFile = await Deno.makeTempFile({ suffix: ".index" });
+  await Deno.writeTextFile(indexFile, text);
+  return ["--index-file", indexFile, ...more];
+}
+
+exampleTest("poll_events", {
+  // Created empty ahead of the first run, or left so by a write cut short: no state.
+  args: () => pollArgs(" \n", "--seconds", "1", "--interval", "0"),
+  check: async ({ connection, stdout }) => {
+    const index = await Deno.readTextFile(indexFile);
+    await Deno.remove(indexFile);
+    const [newest] = await connection.systemService().eventsService().list({ max: 1 });
+    assert.deepEqual(lines(stdout), [
+      `${newest.id} ${newest.time!.toISOString()} ${newest.severity}: ${newest.description}`,
+      `Handled 0 event(s); the next run starts after event ${newest.id}`,
+    ]);
+    assert.equal(index, newest.id);
+  },
+}, "example poll_events with a blank index file starts from the newest event, not from 0");
+
+exampleTest("poll_events", {
+  args: () => pollArgs("12O\n", "--seconds", "1"),
+  exitCode: 1,
+  check: async ({ stdout, stderr }) => {
+    assert.equal(await Deno.readTextFile(indexFile), "12O\n"); // left as it was
+    await Deno.remove(indexFile);
+    assert.equal(stdout, "");
+    assert.equal(
+      stderr.trim(),
+      `${indexFile} holds "12O", not an event id: fix it, or empty it to start from the newest event`,
+    );
+  },
+}, "example poll_events refuses an index file that holds no event id");
+
 // The simulator behaviours these examples rely on
 
 const POLL = { interval: 5, timeout: 5000 };

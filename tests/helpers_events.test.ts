@@ -62,7 +62,7 @@ Deno.test("followEvents yields every one of 1,934 new events once, oldest first"
   const before = simulator.requestCount;
   const seen = await follow(eventsService, from, expected.at(-1)!);
   assert.deepEqual(seen, expected);
-  // 500, 1000 and 2000 asked for (no more): a catch-up costs few requests.
+  // Four pages of 500 (no more): a catch-up costs few requests.
   assert.ok(simulator.requestCount - before <= 4, `${simulator.requestCount - before} requests`);
 });
 
