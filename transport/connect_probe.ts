@@ -1,14 +1,17 @@
 /**
  * The connect timeout of the `fetch` transport. Deno's `fetch` has no time limit for making a
- * connection, so a connection is made to the host (and closed) within the limit, TLS handshake
- * included for an `https:` URL, whenever a request may need a new connection: before a request that always gets one (see
- * `http.ts`), before the first request to an origin, after a failure, and after the origin
- * was quiet long enough for its kept-alive connections to be closed. A request that has no
- * answer after the limit anyway (it needed a new connection the probes did not foresee) is
- * watched: the host is probed then, and a host that no longer accepts connections ends it.
- * An engine host that is down or unreachable, or that accepts connections but never finishes
- * a TLS handshake (too busy to take them, or not a TLS server), then fails fast, instead of
- * using up the call's whole timeout or the system's connect timeout (about two minutes).
+ * connection, so a connection is made to the host (and closed) within the limit whenever a
+ * request may need a new connection: before a request that always gets one (see `http.ts`),
+ * before the first request to an origin, after a failure, and after the origin was quiet long
+ * enough for its kept-alive connections to be closed. Unless the host finished a handshake
+ * lately (a change to a busy origin), the probe of an `https:` origin includes a TLS handshake.
+ * A read that has no answer after the limit anyway (it needed a new connection the probes did
+ * not foresee) is watched: the host is asked for a connection then (no handshake: a host whose
+ * workers are busy with this very read would not take one), and a host that no longer accepts
+ * connections ends it. An engine host that is down or unreachable, or that accepts connections
+ * but never finishes a TLS handshake (too busy to take them, or not a TLS server), then fails
+ * fast, instead of using up the call's whole timeout or the system's connect timeout (about two
+ * minutes).
  *
  * @module
  */
@@ -29,6 +32,7 @@ export class ConnectProbe {
   readonly #timeout: number;
   readonly #caCerts?: readonly string[];
   readonly #origins = new Map<string, Origin>();
+  readonly #running = new Set<AbortController>();
 
   /**
    * Probes with a limit of `timeout` milliseconds; TLS handshakes trust `caCerts` (PEM), else
@@ -48,8 +52,12 @@ export class ConnectProbe {
   check(url: URL, signal?: AbortSignal, fresh = false): Promise<void> | undefined {
     const origin = this.#origins.get(url.origin);
     if (origin?.probe) return untilAborted(origin.probe, signal);
-    if (!fresh && origin && performance.now() - origin.heard < IDLE_CONNECTION_LIMIT) return;
-    return untilAborted(this.#probe(url), signal);
+    const heardLately = origin !== undefined &&
+      performance.now() - origin.heard < IDLE_CONNECTION_LIMIT;
+    if (!fresh && heardLately) return;
+    // A host that finished a handshake lately is only asked to take a connection: a change
+    // pays one round trip, not two or three, for its probe.
+    return untilAborted(this.#probe(url, !heardLately), signal);
   }
 
   /** Notes that `url`'s origin answered a request just now. */
@@ -76,8 +84,10 @@ export class ConnectProbe {
   watch(url: URL, signal?: AbortSignal): { signal: AbortSignal; done(): void } {
     const watchdog = new AbortController();
     let answered = false;
+    // A connection, without a handshake: a host whose workers are all busy (with this very
+    // read, say) takes connections but does not handshake on them until one is free.
     const timer = setTimeout(() => {
-      this.#probe(url).catch((error) => {
+      this.#connect(url, false).catch((error) => {
         if (!answered) watchdog.abort(error);
       });
     }, this.#timeout);
@@ -90,13 +100,19 @@ export class ConnectProbe {
     };
   }
 
-  /** A new probe of `url`'s origin, or the one under way. */
-  #probe(url: URL): Promise<void> {
-    const known = this.#origins.get(url.origin);
-    if (known?.probe) return known.probe;
-    const origin: Origin = known ?? { heard: -Infinity };
+  /** Cancels the probes under way: they fail, and nothing of them keeps the process alive. */
+  close(): void {
+    for (const limit of this.#running) limit.abort();
+  }
+
+  /**
+   * A new probe of `url`'s origin (a TLS `handshake` on its connection for `https:`), which
+   * callers at the same time share.
+   */
+  #probe(url: URL, handshake: boolean): Promise<void> {
+    const origin: Origin = this.#origins.get(url.origin) ?? { heard: -Infinity };
     this.#origins.set(url.origin, origin);
-    const probe = origin.probe = connectWithin(url, this.#timeout, this.#caCerts).then(() => {
+    const probe = origin.probe = this.#connect(url, handshake).then(() => {
       origin.heard = performance.now();
     }, (error) => {
       this.#origins.delete(url.origin);
@@ -105,23 +121,36 @@ export class ConnectProbe {
     probe.catch(() => {}); // a caller that gave up leaves nobody waiting
     return probe;
   }
+
+  /** A connection to `url`'s host within the limit (see {@link connectWithin}). */
+  async #connect(url: URL, handshake: boolean): Promise<void> {
+    const limit = new AbortController();
+    this.#running.add(limit);
+    try {
+      await connectWithin(url, this.#timeout, handshake ? this.#caCerts : false, limit);
+    } finally {
+      this.#running.delete(limit);
+    }
+  }
 }
 
 /**
  * Opens and closes a connection to `url`'s host and port within `timeout` ms: a TCP connection,
- * with a TLS handshake on it for an `https:` URL. At the limit the connect or the handshake is
- * cancelled, so that it does not keep a finished script alive until the system gives up on
- * the host. A handshake that fails (a certificate not trusted, a server that is no TLS server)
- * passes: the host answered, and the request then says what is wrong in its own words.
+ * with a TLS handshake on it (trusting `caCerts`, else the default trust store) for an `https:`
+ * URL unless `caCerts` is `false`. At the limit, or when `limit` aborts, the connect or the
+ * handshake is cancelled, so that it does not keep a finished script alive until the system
+ * gives up on the host. A handshake that fails (a certificate not trusted, a server that is no
+ * TLS server) passes: the host answered, and the request then says what is wrong in its own
+ * words.
  */
 async function connectWithin(
   url: URL,
   timeout: number,
-  caCerts: readonly string[] | undefined,
+  caCerts: readonly string[] | undefined | false,
+  limit: AbortController,
 ): Promise<void> {
   const hostname = url.hostname.replace(/^\[|\]$/g, "");
   const port = Number(url.port || (url.protocol === "https:" ? 443 : 80));
-  const limit = new AbortController();
   const timer = setTimeout(() => limit.abort(), timeout);
   const late = (what: string) =>
     new Error(
@@ -134,7 +163,7 @@ async function connectWithin(
     } catch (error) {
       throw limit.signal.aborted ? late("connect timed out") : error;
     }
-    if (url.protocol !== "https:") return connection.close();
+    if (url.protocol !== "https:" || caCerts === false) return connection.close();
     if (!await handshakeWithin(connection, hostname, caCerts, limit.signal)) {
       throw late("the TLS handshake did not finish");
     }

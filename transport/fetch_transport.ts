@@ -167,6 +167,7 @@ export class FetchTransport implements HttpTransport {
 
   /** Ends the list requests in flight, closes the HTTP clients and their connections. */
   close(): void {
+    this.#probe?.close();
     this.#lists.close();
     this.#pooled.close();
     this.#singleUse.close();
