@@ -221,7 +221,13 @@ export class Context {
  * pipe, or a terminal that says it has 0 columns, as one made by `script` may).
  */
 function terminalWidth(env: Env): number {
-  const columns = Number(env("COLUMNS"));
+  let setting: string | undefined;
+  try {
+    setting = env("COLUMNS");
+  } catch {
+    // Not UTF-8: ignored, as any other value that is no width.
+  }
+  const columns = Number(setting);
   if (Number.isInteger(columns) && columns > 0) return columns;
   if (!Deno.stdout.isTerminal()) return Infinity;
   try {

@@ -62,3 +62,9 @@ Deno.test("ovirt: an OVIRT_PASSWORD not in UTF-8 is a bad setting (exit 2), name
   assert.match(output, /OVIRT_PASSWORD is not valid UTF-8 \(its value is not shown\)/);
   assert.doesNotMatch(output, /cretvalue/);
 });
+
+Deno.test("ovirt: a COLUMNS not in UTF-8 is ignored as any other width that is none", async () => {
+  const { code, output } = await runWith("COLUMNS", "deno run -A cli/main.ts --help");
+  assert.equal(code, 0, output);
+  assert.match(output, /Usage/);
+});

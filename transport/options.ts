@@ -150,7 +150,8 @@ export function checkUrl(option: string, value: unknown, secretPath = false): UR
     const shown = shownUrl(value as string, secretPath);
     throw new OvirtError(
       `The ${option} option has an @ after its host and port, where a user name and password ` +
-        `that are not percent-encoded may be: percent-encode them (or give them apart), "${shown}"`,
+        "that are not percent-encoded may be: percent-encode them (or give them apart); an @ of " +
+        `the path or query is written %40, "${shown}"`,
     );
   }
   return url;
