@@ -1,6 +1,7 @@
 /**
  * The object `--from FILE` holds: JSON (camelCase or snake_case members) or the engine's
- * XML, checked against the type the command sends. `-` reads standard input.
+ * XML, checked against the type the command sends; a member given twice is refused in
+ * either. `-` reads standard input.
  *
  * @module
  */
@@ -8,6 +9,7 @@
 import { fromXml } from "../mod.ts";
 import { STRUCTS } from "./model.ts";
 import { UsageError } from "./errors.ts";
+import { repeatedKeys } from "./json_keys.ts";
 import { readUserText } from "./user_text.ts";
 import { fromJson } from "./values.ts";
 import {
@@ -79,6 +81,14 @@ export async function readObjectFile(
   }
   if (typeof json !== "object" || json === null || Array.isArray(json)) {
     throw new UsageError(`${what}: the file must hold one JSON object`);
+  }
+  // Reading keeps the last of a key given twice: the user meant one of them, as in XML.
+  const repeated = repeatedKeys(text, STRUCTS[type]?.tag ?? type);
+  if (repeated.length > 0) {
+    throw new UsageError(
+      `${what}: ${repeated.map(({ path, at }) => `${path} given again at ${at}`).join(", ")}` +
+        `: ${repeated.length > 1 ? "each holds" : "it holds"} one value (keep one)`,
+    );
   }
   return fromJson(json as Record<string, unknown>, type, what);
 }
