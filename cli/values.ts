@@ -246,6 +246,10 @@ export function fromJson(
     // `-o json` writes a list the engine sent only as a link as `{ "href": ... }`: not fetched,
     // so left as it is on the engine, not cleared.
     if (member.list && isLink(value)) continue;
+    // `cpu_shares` and `cpuShares` are one member: JSON keeps both keys, the object one value.
+    if (Object.hasOwn(result, member.name)) {
+      throw new UsageError(`${what}: ${type} member "${key}" given again under another spelling`);
+    }
     result[member.name] = member.list
       ? asArray(value, `${what} ${key}`).map((item) => fromJsonValue(item, member, what))
       : fromJsonValue(value, member, what);

@@ -56,6 +56,12 @@ Deno.test("--from JSON refuses a key given twice, naming it and where, before se
     assert.equal(oneErrorLine(run), `ovirt: --from ${file}: ${says}`);
   }
 
+  // One member under both its spellings: two JSON keys, one value.
+  await Deno.writeTextFile(file, `{"cpuShares": 1, "cpu_shares": 2}`);
+  const spelled = await ovirt(["vm", "update", "vm001", "--from", file], env);
+  assert.equal(spelled.code, 2, spelled.stderr);
+  assert.match(oneErrorLine(spelled), /Vm member "cpu_shares" given again under another spelling/);
+
   // Standard input the same way.
   const child = spawnOvirt(["vm", "update", "vm001", "--from", "-"], env, "piped");
   const writer = child.stdin.getWriter();
