@@ -7,7 +7,7 @@
 import assert from "node:assert/strict";
 import { Connection } from "../mod.ts";
 import { startSimulator } from "../testing/mod.ts";
-import { CLI, cliHome, ovirt, simulatorEnv, spawnOvirt } from "./cli_harness.ts";
+import { CLI, cliHome, ovirt, simulatorEnv, spawnOvirt, twoAtATime } from "./cli_harness.ts";
 
 async function exists(path: string): Promise<boolean> {
   try {
@@ -49,22 +49,6 @@ async function wordBreaks(library?: string): Promise<string> {
     stdout: "piped",
   }).output();
   return new TextDecoder().decode(result.stdout);
-}
-
-/**
- * The results of `runs`, in order, run two at a time: each starts a process of its own, and
- * the test machine has two cores.
- */
-async function twoAtATime<T>(runs: (() => Promise<T>)[]): Promise<T[]> {
-  const results: T[] = new Array(runs.length);
-  let next = 0;
-  const lane = async () => {
-    for (let index = next++; index < runs.length; index = next++) {
-      results[index] = await runs[index]();
-    }
-  };
-  await Promise.all([lane(), lane()]);
-  return results;
 }
 
 /** `text` in single quotes for bash. */
