@@ -7,7 +7,7 @@
 import assert from "node:assert/strict";
 import { Connection } from "../mod.ts";
 import { startSimulator } from "../testing/mod.ts";
-import { CLI, cliHome, ovirt, simulatorEnv, spawnOvirt } from "./cli_harness.ts";
+import { CLI, cliHome, ovirt, simulatorEnv, spawnOvirt, twoAtATime } from "./cli_harness.ts";
 
 async function exists(path: string): Promise<boolean> {
   try {
@@ -101,17 +101,24 @@ Deno.test("ovirt completion", async (t) => {
   };
 
   await t.step("commands, verbs, flags and sub-words", async () => {
-    const first = await complete("");
+    const [first, lo, vmSta, disk, flags, vmsList, completionF] = await twoAtATime([
+      () => complete(""),
+      () => complete("lo"),
+      () => complete("vm", "sta"),
+      () => complete("disk", ""),
+      () => complete("vm", "migrate", "x", "--ho"),
+      () => complete("vms", "list", "--"),
+      () => complete("completion", "f"),
+    ]);
     for (const word of ["vms", "vm", "disk", "login", "logout", "profile", "api", "completion"]) {
       assert.ok(first.includes(word), word);
     }
-    assert.deepEqual(await complete("lo"), ["login", "logout"]);
-    assert.deepEqual(await complete("vm", "sta"), ["start", "statistics"]);
-    assert.ok((await complete("disk", "")).includes("upload"));
-    const flags = await complete("vm", "migrate", "x", "--ho");
+    assert.deepEqual(lo, ["login", "logout"]);
+    assert.deepEqual(vmSta, ["start", "statistics"]);
+    assert.ok(disk.includes("upload"));
     assert.deepEqual(flags, ["--host"]);
-    assert.ok((await complete("vms", "list", "--")).includes("--search"));
-    assert.deepEqual(await complete("completion", "f"), ["fish"]);
+    assert.ok(vmsList.includes("--search"));
+    assert.deepEqual(completionF, ["fish"]);
   });
 
   await t.step("the names of objects, read from the engine", async () => {
@@ -196,22 +203,25 @@ Deno.test("ovirt completion", async (t) => {
   });
 
   await t.step("global flags before the resource, and their values, are skipped", async () => {
-    assert.deepEqual(await complete("-o", "json", "vm", "sta"), ["start", "statistics"]);
-    assert.deepEqual(await complete("--output=json", "vm", "sta"), ["start", "statistics"]);
-    assert.deepEqual(await complete("-o", "j"), ["json"], "the formats of -o");
-    assert.deepEqual(
-      await complete("--url", sim.url, "vms", "list", "--se"),
-      ["--search"],
-    );
-    assert.deepEqual(await complete("vm", "migrate", "x", "--host", "h", "--wa"), [
-      "--wait",
-      "--wait-interval",
-      "--wait-timeout",
+    const [short, long, formats, url, wait, storage, vmHelp, help] = await twoAtATime([
+      () => complete("-o", "json", "vm", "sta"),
+      () => complete("--output=json", "vm", "sta"),
+      () => complete("-o", "j"),
+      () => complete("--url", sim.url, "vms", "list", "--se"),
+      () => complete("vm", "migrate", "x", "--host", "h", "--wa"),
+      () => complete("disk", "upload", "f", "--st"),
+      () => complete("vm", "-h"),
+      () => complete("-h"),
     ]);
-    assert.deepEqual(await complete("disk", "upload", "f", "--st"), ["--storage-domain"]);
+    assert.deepEqual(short, ["start", "statistics"]);
+    assert.deepEqual(long, ["start", "statistics"]);
+    assert.deepEqual(formats, ["json"], "the formats of -o");
+    assert.deepEqual(url, ["--search"]);
+    assert.deepEqual(wait, ["--wait", "--wait-interval", "--wait-timeout"]);
+    assert.deepEqual(storage, ["--storage-domain"]);
     // -h being typed is no request for help: no usage line among the candidates.
-    assert.deepEqual(await complete("vm", "-h"), []);
-    assert.deepEqual(await complete("-h"), []);
+    assert.deepEqual(vmHelp, []);
+    assert.deepEqual(help, []);
   });
 
   await t.step("the fish script completes in fish (where installed)", async () => {

@@ -8,7 +8,7 @@
 import assert from "node:assert/strict";
 import { Connection } from "../mod.ts";
 import { startSimulator } from "../testing/mod.ts";
-import { cliHome, oneErrorLine, ovirt } from "./cli_harness.ts";
+import { cliHome, oneErrorLine, ovirt, twoAtATime } from "./cli_harness.ts";
 
 async function sessionFiles(home: string): Promise<string[]> {
   const dir = `${home}/cache/ovirt/sessions`;
@@ -261,13 +261,19 @@ Deno.test("ovirt profile refuses what would not work: bad names, URLs, config fi
   const env = home.env;
   const file = `${home.path}/config/ovirt/config.json`;
   const url = "https://engine.example.com/ovirt-engine/api";
-  for (const name of ["bad name!", "__proto__", ".hidden", "a/b"]) {
-    const refused = await ovirt(["profile", "set", name, "--url", url], env);
+  const names = ["bad name!", "__proto__", ".hidden", "a/b"];
+  const badUrls = ["engine", "ftp://engine/api", "https://admin:S3cret@[engine/api"];
+  const runs = await twoAtATime([
+    ...names.map((name) => () => ovirt(["profile", "set", name, "--url", url], env)),
+    ...badUrls.map((bad) => () => ovirt(["profile", "set", "lab", "--url", bad], env)),
+  ]);
+  for (const [index, name] of names.entries()) {
+    const refused = runs[index];
     assert.equal(refused.code, 2, name);
     assert.match(oneErrorLine(refused), /cannot name a profile/);
   }
-  for (const bad of ["engine", "ftp://engine/api", "https://admin:S3cret@[engine/api"]) {
-    const refused = await ovirt(["profile", "set", "lab", "--url", bad], env);
+  for (const [index, bad] of badUrls.entries()) {
+    const refused = runs[names.length + index];
     assert.equal(refused.code, 2, bad);
     assert.match(oneErrorLine(refused), /--url must be the API's http or https URL/);
     assert.ok(!refused.stderr.includes("S3cret"), "a password in the URL is not shown");
@@ -276,11 +282,15 @@ Deno.test("ovirt profile refuses what would not work: bad names, URLs, config fi
 
   // Names an object has of its own (constructor, toString) are no profiles.
   assert.equal((await ovirt(["profile", "set", "lab", "--url", url], env)).code, 0);
-  for (const name of ["constructor", "toString", "__proto__"]) {
-    const use = await ovirt(["profile", "use", name], env);
+  const own = ["constructor", "toString", "__proto__"];
+  const refusals = await twoAtATime(own.flatMap((name) => [
+    () => ovirt(["profile", "use", name], env),
+    () => ovirt(["vms", "list", "-p", name], env),
+  ]));
+  for (const [index, name] of own.entries()) {
+    const [use, chosen] = refusals.slice(2 * index, 2 * index + 2);
     assert.equal(use.code, 2, name);
     assert.match(oneErrorLine(use), new RegExp(`No profile "${name}"`));
-    const chosen = await ovirt(["vms", "list", "-p", name], env);
     assert.equal(chosen.code, 2, name);
     assert.match(oneErrorLine(chosen), new RegExp(`No profile "${name}" \\(known: lab\\)`));
   }

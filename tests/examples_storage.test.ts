@@ -24,6 +24,12 @@ import { removeDisk } from "../examples/lib/remove_disk.ts";
 const MIB = 1024 ** 2;
 const GIB = 1024 ** 3;
 const POLL = { interval: 10, timeout: 10_000 };
+/**
+ * The simulator's lifecycle step in the Ctrl-C tests: long enough for the harness (asking
+ * every 50 ms) to interrupt an example while its transfer, backup or snapshot starts, and
+ * shorter than the examples' 1 s polls, so that a step costs them one poll, not two.
+ */
+const CTRL_C_STEP = 900;
 
 /** `size` deterministic pseudo-random bytes (xorshift32 from `seed`). */
 function randomBytes(size: number, seed = 1): Uint8Array<ArrayBuffer> {
@@ -536,7 +542,7 @@ function interruptedTwice(prepare?: (connection: Connection) => Promise<unknown>
       slowed!.setFaults({ latency: 2000 });
       return true;
     },
-    simulator: { delay: 1500 },
+    simulator: { delay: CTRL_C_STEP },
     interruptAgain: 100,
     exitCode: 130,
   };
@@ -607,10 +613,10 @@ exampleTest("upload_disk", {
   },
 }, "example upload_disk refuses --thick for a qcow2 disk before making it");
 
-// Ctrl-C while the transfer starts (one lifecycle step takes 1.5 s): the transfer is
+// Ctrl-C while the transfer starts (one lifecycle step takes CTRL_C_STEP): the transfer is
 // cancelled and the new disk removed, and the script says it was interrupted.
 exampleTest("upload_disk", {
-  simulator: { delay: 1500 },
+  simulator: { delay: CTRL_C_STEP },
   args: async () => ["--file", uploadedPath = await tempImage(uploaded), "--name", "stopped"],
   interruptWhen: transferUnderWay,
   exitCode: 130,
@@ -676,7 +682,7 @@ exampleTest("download_disk", {
 // Ctrl-C while the transfer starts: it is cancelled and no file is left.
 let stoppedDir = "";
 exampleTest("download_disk", {
-  simulator: { delay: 1500 },
+  simulator: { delay: CTRL_C_STEP },
   args: async () => {
     stoppedDir = await Deno.makeTempDir({ prefix: "ovirt-sdk-download-" });
     return ["--disk", "vm003_disk1", "--file", `${stoppedDir}/disk.raw`];
@@ -709,7 +715,7 @@ exampleTest("download_disk", {
 }, "example download_disk names the transfer it leaves on a second Ctrl-C");
 
 exampleTest("checksum_disk", {
-  simulator: { delay: 1500 },
+  simulator: { delay: CTRL_C_STEP },
   interruptWhen: transferUnderWay,
   exitCode: 130,
   check: async ({ connection, stderr }) => {
@@ -826,7 +832,7 @@ exampleTest("image_transfer", {
 
 // Ctrl-C while the transfer starts: it is cancelled, and the disk is not left locked.
 exampleTest("image_transfer", {
-  simulator: { delay: 1500 },
+  simulator: { delay: CTRL_C_STEP },
   args: ["--disk", "vm003_disk1"],
   interruptWhen: transferUnderWay,
   exitCode: 130,
@@ -1018,7 +1024,7 @@ exampleTest("backup_vm", {
 // Ctrl-C while the download's transfer starts: the transfer and the backup are ended, no
 // file is left.
 exampleTest("backup_vm", {
-  simulator: { delay: 1500 },
+  simulator: { delay: CTRL_C_STEP },
   args: async () => {
     backupDir = await Deno.makeTempDir({ prefix: "ovirt-sdk-backup-" });
     return ["--vm", "vm002", "--backup-dir", backupDir];
@@ -1047,7 +1053,7 @@ exampleTest("backup_vm", {
 
 // A second Ctrl-C exits at once: it names the backup and the transfer it leaves, with ids.
 exampleTest("backup_vm", {
-  simulator: { delay: 1500 },
+  simulator: { delay: CTRL_C_STEP },
   args: ["--vm", "vm002", "--skip-download"],
   interruptWhen: async (connection) => {
     const vm = await vmNamed(connection, "vm002");
@@ -1166,9 +1172,9 @@ exampleTest("vm_backup", {
   },
 });
 
-// Ctrl-C while the snapshot is taken (one lifecycle step takes 1.5 s): it is removed.
+// Ctrl-C while the snapshot is taken (one lifecycle step takes CTRL_C_STEP): it is removed.
 exampleTest("vm_backup", {
-  simulator: { delay: 1500 },
+  simulator: { delay: CTRL_C_STEP },
   args: async () => {
     ovfDir = await Deno.makeTempDir({ prefix: "ovirt-sdk-ovf-" });
     return ["--vm", "vm004", "--agent-vm", "vm005", "--ovf-dir", ovfDir];
@@ -1351,7 +1357,7 @@ exampleTest("upload_from_ova", {
 }, "example upload_from_ova refuses --sparse for a raw image on block storage");
 
 exampleTest("upload_from_ova", {
-  simulator: { delay: 1500 },
+  simulator: { delay: CTRL_C_STEP },
   args: async () => ["--ova", ovaPath = await ovaFile()],
   interruptWhen: transferUnderWay,
   exitCode: 130,
@@ -1453,7 +1459,7 @@ exampleTest("upload_ova_as_vm_or_template", {
 }, "example upload_ova_as_vm_or_template makes a qcow2 image's disk sparse");
 
 exampleTest("upload_ova_as_vm_or_template", {
-  simulator: { delay: 1500 },
+  simulator: { delay: CTRL_C_STEP },
   args: async () => ["--ova", ovaPath = await ovaFile()],
   interruptWhen: transferUnderWay,
   exitCode: 130,
