@@ -8,7 +8,6 @@
  */
 
 import { followEvents } from "../mod.ts";
-import { REQUEST_TIMEOUT } from "../helpers/events.ts";
 import type { Context } from "./context.ts";
 import { errorLine, UsageError } from "./errors.ts";
 import { type OptionSpec, type ParsedFlags, parseInterval } from "./options.ts";
@@ -58,7 +57,6 @@ export async function runFollow(context: Context, args: ParsedFlags): Promise<vo
   const followed = followEvents(events, {
     from: from ?? "latest",
     interval,
-    requestTimeout: REQUEST_TIMEOUT, // an answer that never comes is an outage, not a hang
     signal,
     onOutage: (error) => {
       const line = `events follow: ${error.message}; retrying until the engine answers`;
