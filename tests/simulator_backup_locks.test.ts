@@ -1,6 +1,9 @@
 /**
  * The simulator's VM backups hold their locks as the engine's `StartVmBackupCommand` does,
- * through the SDK over real HTTP: a backup of a disk another operation has locked is refused.
+ * through the SDK over real HTTP: a backup of a disk another operation has locked is refused;
+ * the end of one of the backup's image transfers (finalized, cancelled, stopped for
+ * inactivity) leaves the disk locked, only the backup's end unlocks it, and a transfer's end
+ * leaves alone a lock it did not take.
  */
 
 import assert from "node:assert/strict";
@@ -75,4 +78,63 @@ Deno.test("backup locks: a backup of a disk another operation has locked is refu
   assert.equal(await diskStatus(connection, diskId), types.DiskStatus.OK);
   await readyBackup(vm, diskId);
   assert.equal(await diskStatus(connection, diskId), LOCKED);
+});
+
+Deno.test("backup locks: the end of a backup's transfer leaves the disk locked until the backup ends", async () => {
+  await using session = await simulatorSession({ delay: 0 });
+  const { connection } = session;
+  const { service: vm, diskId } = await vmNamed(connection, "vm004");
+  const { backup, service } = await readyBackup(vm, diskId);
+  const disk = connection.systemService().disksService().diskService(diskId);
+  const ofBackup = { disk: { id: diskId }, backup: { id: backup.id }, direction: DOWNLOAD };
+  const ends: [string, (t: TransferService) => Promise<unknown>][] = [
+    ["finalized", (t) => t.finalize()],
+    ["cancelled", (t) => t.cancel()],
+    ["stopped for inactivity", () => Promise.resolve()],
+  ];
+  for (const [how, end] of ends) {
+    const transfer = await transferring(connection, { ...ofBackup, inactivityTimeout: 1 });
+    await end(transfer);
+    await ended(transfer);
+    assert.equal(await diskStatus(connection, diskId), LOCKED, `after a transfer ${how}`);
+    await rejectsWith(disk.update({ provisionedSize: 20 * 1024 ** 3 }), 409, /Disk is locked/);
+    assert.equal((await service.get()).phase, types.BackupPhase.READY);
+  }
+  await service.finalize();
+  await waitFor(() => service.get(), (b) => b.phase === types.BackupPhase.SUCCEEDED, POLL);
+  assert.equal(await diskStatus(connection, diskId), types.DiskStatus.OK);
+});
+
+Deno.test("backup locks: a backup's transfer leaves alone a lock another operation holds", async () => {
+  await using session = await simulatorSession({ delay: 0 });
+  const { connection } = session;
+  const { vm, service, diskId } = await vmNamed(connection, "vm006"); // down: a cold backup
+  const attachment = await service.diskAttachmentsService().add({
+    interface: types.DiskInterface.VIRTIO,
+    active: true,
+    disk: {
+      name: "other",
+      format: types.DiskFormat.RAW,
+      provisionedSize: 1024 ** 2,
+      storageDomains: [{ name: "data" }],
+    },
+  });
+  const otherId = attachment.id!;
+  const disks = connection.systemService().disksService();
+  await waitFor(() => disks.diskService(otherId).get(), (d) => d.status === "ok", POLL);
+  const { backup } = await readyBackup(service, diskId); // covers the first disk only
+  const plain = await transferring(connection, { disk: { id: otherId }, direction: DOWNLOAD });
+  // A cold backup's transfer reads any disk of its VM, locked or not (vm.status: down).
+  assert.equal(vm.status, types.VmStatus.DOWN);
+  const read = await transferring(connection, {
+    disk: { id: otherId },
+    backup: { id: backup.id },
+    direction: DOWNLOAD,
+  });
+  await read.finalize();
+  await ended(read);
+  assert.equal(await diskStatus(connection, otherId), LOCKED, "the plain transfer holds it");
+  await plain.finalize();
+  await ended(plain);
+  assert.equal(await diskStatus(connection, otherId), types.DiskStatus.OK);
 });

@@ -5,8 +5,9 @@
  * listed below it with their `backup_mode` (`incremental` for a disk in the checkpoint it
  * starts from, else `full`). The disks it covers are `locked` from its start until it has
  * ended (then `ok`, an `illegal` one staying so), as the engine's `StartVmBackupCommand`
- * keeps them; its own image transfers read them all the same (`transfer_checks.ts`). A disk
- * it would cover that something else has locked is refused (409). One
+ * keeps them; its own image transfers read them all the same (`transfer_checks.ts`), and
+ * their end leaves them locked (`transfer_ends.ts`). A disk it would cover that something
+ * else has locked is refused (409). One
  * with a qcow2 disk leaves a checkpoint (the backup's `to_checkpoint_id`, listing its qcow2
  * disks) whose parent is the VM's newest checkpoint, for the next incremental backup. Only
  * the oldest checkpoint can be removed.
