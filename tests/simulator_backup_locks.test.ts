@@ -3,7 +3,8 @@
  * through the SDK over real HTTP: a backup of a disk another operation has locked is refused;
  * the end of one of the backup's image transfers (finalized, cancelled, stopped for
  * inactivity) leaves the disk locked, only the backup's end unlocks it, and a transfer's end
- * leaves alone a lock it did not take.
+ * leaves alone a lock it did not take; and while a backup has not ended, its VM refuses to be
+ * removed, snapshotted or backed up again.
  */
 
 import assert from "node:assert/strict";
@@ -137,4 +138,66 @@ Deno.test("backup locks: a backup's transfer leaves alone a lock another operati
   await plain.finalize();
   await ended(plain);
   assert.equal(await diskStatus(connection, otherId), types.DiskStatus.OK);
+});
+
+Deno.test("backup locks: a VM during a backup refuses removal, a snapshot and a second backup (409)", async () => {
+  await using session = await simulatorSession({ delay: 0 });
+  const { connection } = session;
+  const { vm, service: vmService, diskId } = await vmNamed(connection, "vm006"); // down
+  const { backup, service } = await readyBackup(vmService, diskId);
+  const during = (what: string) =>
+    new RegExp(
+      `^\\[Cannot ${what}\\. VM vm006 is being backed up \\(backup ${backup.id}\\): ` +
+        "try again once that backup has ended\\.\\]$",
+    );
+  await rejectsWith(vmService.remove(), 409, during("remove VM"));
+  await rejectsWith(vmService.remove({ force: true }), 409, during("remove VM"));
+  assert.equal((await vmService.get()).id, vm.id, "the VM is still there");
+  assert.equal(await diskStatus(connection, diskId), LOCKED, "and so is its disk");
+  const snapshots = vmService.snapshotsService();
+  const taken = (await snapshots.list()).length;
+  await rejectsWith(snapshots.add({ description: "mid-backup" }), 409, during("create Snapshot"));
+  assert.equal((await snapshots.list()).length, taken, "no snapshot was made");
+  const backups = vmService.backupsService();
+  const count = (await backups.list()).length;
+  await rejectsWith(backups.add({ disks: [] }), 409, during("backup VM"));
+  assert.equal((await backups.list()).length, count, "no second backup was made");
+
+  await service.finalize();
+  await waitFor(() => service.get(), (b) => b.phase === types.BackupPhase.SUCCEEDED, POLL);
+  const second = await readyBackup(vmService, diskId);
+  await second.service.finalize();
+  await waitFor(() => second.service.get(), (b) => b.phase === "succeeded", POLL);
+  await snapshots.add({ description: "after the backups" });
+  const disk = connection.systemService().disksService().diskService(diskId);
+  await waitFor(() => disk.get(), (d) => d.status === "ok", POLL);
+  await vmService.remove();
+});
+
+Deno.test("backup locks: a running VM's backup refuses a snapshot; a starting one a second backup", async () => {
+  await using session = await simulatorSession({ delay: 0 });
+  const { connection } = session;
+  const { vm, service, diskId } = await vmNamed(connection, "vm004");
+  assert.equal(vm.status, types.VmStatus.UP);
+  const { backup } = await readyBackup(service, diskId);
+  await rejectsWith(
+    service.snapshotsService().add({ description: "live, mid-backup" }),
+    409,
+    new RegExp(
+      `^\\[Cannot create Snapshot\\. VM vm004 is being backed up \\(backup ${backup.id}\\)`,
+    ),
+  );
+  // The engine's lock on the VM comes before its other checks: not "VM is running".
+  await rejectsWith(service.remove(), 409, /VM vm004 is being backed up/);
+
+  // Lifecycle steps of a minute: the first backup stays `initializing` for the whole test.
+  await using slow = await simulatorSession({ delay: 60_000 });
+  const other = await vmNamed(slow.connection, "vm007");
+  const first = await other.service.backupsService().add({ disks: [{ id: other.diskId }] });
+  assert.equal(first.phase, types.BackupPhase.INITIALIZING);
+  await rejectsWith(
+    other.service.backupsService().add({ disks: [{ id: other.diskId }] }),
+    409,
+    new RegExp(`^\\[Cannot backup VM\\. VM vm007 is being backed up \\(backup ${first.id}\\)`),
+  );
 });

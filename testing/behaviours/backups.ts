@@ -7,7 +7,8 @@
  * ended (then `ok`, an `illegal` one staying so), as the engine's `StartVmBackupCommand`
  * keeps them; its own image transfers read them all the same (`transfer_checks.ts`), and
  * their end leaves them locked (`transfer_ends.ts`). A disk it would cover that something
- * else has locked is refused (409). One
+ * else has locked is refused (409), and so is a backup of a VM whose backup has not ended
+ * (`backup_locks.ts`, which also keeps such a VM from being removed or snapshotted). One
  * with a qcow2 disk leaves a checkpoint (the backup's `to_checkpoint_id`, listing its qcow2
  * disks) whose parent is the VM's newest checkpoint, for the next incremental backup. Only
  * the oldest checkpoint can be removed.
@@ -20,6 +21,7 @@ import type { Behaviour } from "../behaviour.ts";
 import type { Engine, Reference } from "../engine.ts";
 import { withReferences } from "../generic.ts";
 import type { Entity } from "../store.ts";
+import { checkNotDuringBackup } from "./backup_locks.ts";
 import { change, transition } from "./lifecycle.ts";
 
 /**
@@ -65,6 +67,7 @@ const backups: Behaviour = {
     const vmPath = location.parent!.path;
     const vmId = location.parent!.id!;
     const vm = engine.store.get("vms", vmId)!;
+    checkNotDuringBackup(engine, vm, "backup VM");
     // The engine looks the disks up in the command, refusing those that do not exist (400).
     const { disks, ...rest } = body;
     const settings = withReferences(engine, "Backup", rest);
