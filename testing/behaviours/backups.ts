@@ -5,7 +5,10 @@
  * listed below it with their `backup_mode` (`incremental` for a disk in the checkpoint it
  * starts from, else `full`). The disks it covers are `locked` from its start until it has
  * ended (then `ok`, an `illegal` one staying so), as the engine's `StartVmBackupCommand`
- * keeps them; its own image transfers read them all the same (`transfer_checks.ts`). One
+ * keeps them; its own image transfers read them all the same (`transfer_checks.ts`), and
+ * their end leaves them locked (`transfer_ends.ts`). A disk it would cover that something
+ * else has locked is refused (409), and so is a backup of a VM whose backup has not ended
+ * (`backup_locks.ts`, which also keeps such a VM from being removed or snapshotted). One
  * with a qcow2 disk leaves a checkpoint (the backup's `to_checkpoint_id`, listing its qcow2
  * disks) whose parent is the VM's newest checkpoint, for the next incremental backup. Only
  * the oldest checkpoint can be removed.
@@ -18,6 +21,7 @@ import type { Behaviour } from "../behaviour.ts";
 import type { Engine, Reference } from "../engine.ts";
 import { withReferences } from "../generic.ts";
 import type { Entity } from "../store.ts";
+import { checkNotDuringBackup } from "./backup_locks.ts";
 import { change, transition } from "./lifecycle.ts";
 
 /**
@@ -44,16 +48,31 @@ function backedUpDisks(
     );
 }
 
+/**
+ * Refuses a backup of `covered` if any of them is locked (by a transfer, a snapshot, ...):
+ * 409, naming them (`diskImagesNotLocked`, `ACTION_TYPE_FAILED_DISKS_LOCKED`, a CONFLICT).
+ */
+function checkNotLocked(covered: readonly Entity[]): void {
+  const locked = covered.filter((disk) => disk.status === "locked").map((disk) => disk.name);
+  if (locked.length === 0) return;
+  throw conflict(
+    `Cannot backup VM. Disks locked by another operation: ${locked.join(", ")}. ` +
+      "Try again once it has ended.",
+  );
+}
+
 const backups: Behaviour = {
   add(call, body) {
     const { engine, location } = call;
     const vmPath = location.parent!.path;
     const vmId = location.parent!.id!;
     const vm = engine.store.get("vms", vmId)!;
+    checkNotDuringBackup(engine, vm, "backup VM");
     // The engine looks the disks up in the command, refusing those that do not exist (400).
     const { disks, ...rest } = body;
     const settings = withReferences(engine, "Backup", rest);
     const covered = backedUpDisks(engine, vmPath, (disks as { id?: string }[] | undefined) ?? []);
+    checkNotLocked(covered);
     const from = settings.fromCheckpointId;
     if (typeof from === "string" && !engine.store.get(`${vmPath}/checkpoints`, from)) {
       throw badParameters(`Cannot backup VM. Checkpoint ID ${from} doesn't exist.`);

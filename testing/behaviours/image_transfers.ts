@@ -3,7 +3,8 @@
  * the simulator's own `/images/{ticket}` (see `images.ts`; the ticket is a random id of its own,
  * not the transfer's, as the engine makes it): `proxy_url` where the API answers, `transfer_url` at
  * the daemon's own address when it has one (over plain HTTP, the server behind the front, as a host
- * is reached without the engine); the disk is locked meanwhile. A transfer without `format` takes
+ * is reached without the engine); the disk is locked meanwhile (a backup's transfer finds it
+ * locked by the backup, and its end leaves it so). A transfer without `format` takes
  * its disk's (what it moves by format: `transfer_volume.ts`); what the engine refuses to transfer,
  * it refuses (`transfer_checks.ts`); one left idle is stopped (`transfer_inactivity.ts`), and
  * so is one for a live backup of a disk the backup does not cover, once created.
@@ -25,7 +26,13 @@ import { frozenLayer } from "./disk_snapshots.ts";
 import { change, transition } from "./lifecycle.ts";
 import { backupExposes } from "./backup_transfer_checks.ts";
 import { checkTransferable } from "./transfer_checks.ts";
-import { cancelByUser, CORRELATION, endTransfer, stopBeforeStart } from "./transfer_ends.ts";
+import {
+  cancelByUser,
+  CORRELATION,
+  endTransfer,
+  FOUND_LOCKED,
+  stopBeforeStart,
+} from "./transfer_ends.ts";
 import {
   DEFAULT_INACTIVITY_TIMEOUT,
   LAST_ACTIVITY,
@@ -107,6 +114,7 @@ const transfers: Behaviour = {
       [LAYER_IMAGE]: layer?.id,
       [LAYER_SIZE]: layer?.provisionedSize,
       [CORRELATION]: call.correlationId, // the header's or the query's, else a random one
+      [FOUND_LOCKED]: disk.status === "locked",
       [LAST_ACTIVITY]: Date.now(),
       [TICKET]: ticket,
     };

@@ -6,7 +6,9 @@
  * `finalizing_cleanup` (a user's) or `finalizing_failure` (the system's) and
  * `finished_failure`, or failed outright (`finalizing_failure`, `finished_failure`). Every
  * stop logs an event saying why; at the end the disk is unlocked: `illegal` after an upload
- * that did not succeed, as the engine leaves it (with its new sizes after a successful one).
+ * that did not succeed, as the engine leaves it (with its new sizes after a successful one),
+ * unless the transfer found it locked (a backup's transfer: the backup holds its disks until
+ * the backup ends), in which case its end leaves the disk as it is.
  *
  * @module
  */
@@ -27,6 +29,12 @@ export const ACTIVE_PHASES: ReadonlySet<string> = new Set(["transferring", "resu
 
 /** Hidden property: the `correlation_id` the transfer was created with (its events carry it). */
 export const CORRELATION = "$correlation";
+
+/**
+ * Hidden property: `true` when the transfer's disk was already locked when it began (by the
+ * backup it reads for, or another operation): the lock is not the transfer's to undo.
+ */
+export const FOUND_LOCKED = "$foundLocked";
 
 /**
  * Lifecycle steps a cancelled transfer stays `cancelled_system` or `cancelled_user` before
@@ -93,8 +101,8 @@ export function cancelByUser(engine: Engine, transfer: Entity, correlationId: st
  * failure through `finalizing_failure`, and an upload whose verification fails from
  * `finalizing_success` to `finalizing_failure`. Once cleaned up the disk is unlocked: an
  * upload that did not succeed leaves it `illegal`, else it is `ok`, with its new sizes after
- * a successful upload; an engine before 4.4.7 (quirk `forgetFinished`) then forgets the
- * transfer.
+ * a successful upload (a disk the transfer found locked is left as it is); an engine before
+ * 4.4.7 (quirk `forgetFinished`) then forgets the transfer.
  */
 export function endTransfer(
   engine: Engine,
@@ -112,7 +120,7 @@ export function endTransfer(
       engine.store.delete("imagetransfers", ended.id);
     }
     const disk = diskId === undefined ? undefined : engine.store.get("disks", diskId);
-    if (!disk) return;
+    if (!disk || transfer[FOUND_LOCKED] === true) return;
     if (upload && !succeeded) return void change(engine, "disks", disk.id, { status: "illegal" });
     const image = engine.images.of(disk.id);
     const written = image.end;

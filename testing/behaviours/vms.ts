@@ -14,6 +14,8 @@
  * (`vm_nics.ts`). A VM whose images are locked refuses changes. A
  * VM is removed only when down (`force` passes locked images, not a running VM) and not
  * delete-protected; with `detach_only` only if based on no template and without snapshots.
+ * While a backup of a VM has not ended, the VM is neither removed nor snapshotted
+ * (`backup_locks.ts`).
  * VM names are the engine's (`names.ts`). Starting with run-once settings (a `vm`,
  * cloud-init, Sysprep) marks the VM `run_once` until it is down; a stateless VM gets a
  * `stateless` snapshot while it runs, discarded a step after it is down. New VMs can also
@@ -33,6 +35,7 @@ import type { Entity } from "../store.ts";
 import { ZERO_ID } from "../model.ts";
 import { checkVmName } from "../names.ts";
 import { checkUniqueName } from "../unique_names.ts";
+import { checkNotDuringBackup } from "./backup_locks.ts";
 import { setTicket } from "./consoles.ts";
 import { freezeLayers, mergeLayers } from "./disk_snapshots.ts";
 import { deleteDisk } from "./disks.ts";
@@ -462,6 +465,7 @@ const vm: Behaviour = {
     });
   },
   remove(call, entity) {
+    checkNotDuringBackup(call.engine, entity, "remove VM");
     checkNotExporting(entity, "remove VM", "VM");
     if (entity.deleteProtected === true) {
       throw conflict(
@@ -526,6 +530,7 @@ const snapshots: Behaviour = {
   add(call, body) {
     const { engine } = call;
     const owner = engine.store.get("vms", call.location.parent!.id!)!;
+    checkNotDuringBackup(engine, owner, "create Snapshot");
     checkNotLocked(owner, "create snapshot for");
     checkNotDuringSnapshot(engine, owner.id, "create Snapshot");
     const snapshot = engine.store.put(call.location.path, {
