@@ -8,7 +8,7 @@
  */
 
 import assert from "node:assert/strict";
-import { cliBench, type CliRun, oneErrorLine, ovirt, spawnOvirt } from "./cli_harness.ts";
+import { cliBench, oneErrorLine, ovirt, ovirtFed } from "./cli_harness.ts";
 
 const encoder = new TextEncoder();
 const PLACE = "<cluster><name>Default</name></cluster><template><name>Blank</name></template>";
@@ -27,21 +27,6 @@ function utf16(text: string, littleEndian: boolean): Uint8Array {
   view.setUint16(0, 0xfeff, littleEndian);
   for (let i = 0; i < text.length; i++) view.setUint16(2 + 2 * i, text.charCodeAt(i), littleEndian);
   return new Uint8Array(view.buffer);
-}
-
-/** Runs `ovirt args...` with `env`, `bytes` on its standard input. */
-async function ovirtFed(
-  args: readonly string[],
-  env: Record<string, string>,
-  bytes: Uint8Array,
-): Promise<CliRun> {
-  const child = spawnOvirt(args, env, "piped");
-  const writer = child.stdin.getWriter();
-  await writer.write(bytes);
-  await writer.close();
-  const { code, stdout, stderr } = await child.output();
-  const decoder = new TextDecoder();
-  return { code, stdout: decoder.decode(stdout), stderr: decoder.decode(stderr) };
 }
 
 Deno.test("a --from file that is not UTF-8 is refused, saying where, before sending", async () => {

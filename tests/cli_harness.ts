@@ -217,3 +217,18 @@ export function startFront(sim: Simulator): Front {
     [Symbol.asyncDispose]: () => server.shutdown(),
   });
 }
+
+/** Runs `ovirt args...` with `env`, `bytes` on its standard input. */
+export async function ovirtFed(
+  args: readonly string[],
+  env: Record<string, string>,
+  bytes: Uint8Array,
+): Promise<CliRun> {
+  const child = spawnOvirt(args, env, "piped");
+  const writer = child.stdin.getWriter();
+  await writer.write(bytes);
+  await writer.close();
+  const { code, stdout, stderr } = await child.output();
+  const decoder = new TextDecoder();
+  return { code, stdout: decoder.decode(stdout), stderr: decoder.decode(stderr) };
+}

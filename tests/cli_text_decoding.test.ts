@@ -8,7 +8,7 @@
 
 import assert from "node:assert/strict";
 import { type Simulator, startSimulator } from "../testing/mod.ts";
-import { cliHome, type CliRun, oneErrorLine, ovirt, spawnOvirt } from "./cli_harness.ts";
+import { cliHome, oneErrorLine, ovirt, ovirtFed } from "./cli_harness.ts";
 import { hasTerminal, onTerminal } from "./cli_terminal_run.ts";
 
 const encoder = new TextEncoder();
@@ -17,21 +17,6 @@ const PASSWORD = "caf\u00e9";
 /** `text`'s bytes, each `\u00e9` in it written as the single Latin-1 byte 0xE9. */
 function latin1(text: string): Uint8Array {
   return Uint8Array.from(text, (char) => char === "\u00e9" ? 0xe9 : char.charCodeAt(0));
-}
-
-/** Runs `ovirt args...` with `env`, `bytes` on its standard input. */
-async function ovirtFed(
-  args: readonly string[],
-  env: Record<string, string>,
-  bytes: Uint8Array,
-): Promise<CliRun> {
-  const child = spawnOvirt(args, env, "piped");
-  const writer = child.stdin.getWriter();
-  await writer.write(bytes);
-  await writer.close();
-  const { code, stdout, stderr } = await child.output();
-  const decoder = new TextDecoder();
-  return { code, stdout: decoder.decode(stdout), stderr: decoder.decode(stderr) };
 }
 
 /** A simulator whose password is {@link PASSWORD}, and the variables naming its engine. */

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { runScript } from "./script_run.ts";
 import { scriptArgs } from "../mod.ts";
 
 const MOD = new URL("../mod.ts", import.meta.url).href;
@@ -15,23 +16,7 @@ async function run(args: string[]) {
     });
     console.log(JSON.stringify({ ...values, count: integer("count", values.count, 0) }));
   `;
-  const dir = await Deno.makeTempDir({ prefix: "ovirt-sdk-script-args-" });
-  try {
-    await Deno.writeTextFile(`${dir}/script.ts`, script);
-    const output = await new Deno.Command(Deno.execPath(), {
-      args: ["run", "--no-check", `${dir}/script.ts`, ...args],
-      stdout: "piped",
-      stderr: "piped",
-    }).output();
-    const decoder = new TextDecoder();
-    return {
-      code: output.code,
-      stdout: decoder.decode(output.stdout),
-      stderr: decoder.decode(output.stderr),
-    };
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
+  return await runScript(script, args);
 }
 
 Deno.test("scriptArgs: the flags' values, defaults, lists, and the connection's flags", async () => {

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { runScript } from "./script_run.ts";
 import { Connection, connectionOptionsFromEnv, OvirtError } from "../mod.ts";
 import { startSimulator } from "../testing/mod.ts";
 
@@ -13,23 +14,7 @@ async function run(args: string[]) {
     const { values } = scriptArgs("Usage: script.ts --vm NAME", { vm: { type: "string" } });
     console.log(JSON.stringify(values));
   `;
-  const dir = await Deno.makeTempDir({ prefix: "ovirt-sdk-script-flags-" });
-  try {
-    await Deno.writeTextFile(`${dir}/script.ts`, script);
-    const output = await new Deno.Command(Deno.execPath(), {
-      args: ["run", "--no-check", `${dir}/script.ts`, ...args],
-      stdout: "piped",
-      stderr: "piped",
-    }).output();
-    const decoder = new TextDecoder();
-    return {
-      code: output.code,
-      stdout: decoder.decode(output.stdout),
-      stderr: decoder.decode(output.stderr),
-    };
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
+  return await runScript(script, args);
 }
 
 Deno.test("connectionOptionsFromEnv: --insecure false (with a space) is refused, never read as --insecure", () => {
