@@ -99,7 +99,7 @@ function paged(search: string | undefined, page: number): string | undefined {
  * read as pages of `size` (the engine sorts events by id, descending, and pages that
  * order), page after page until one comes back short or `enough` holds for what was read.
  * Events logged while the pages are read push older ones to later pages, so one may come
- * twice: it is kept once. A server that does not page (the same events again, or nothing
+ * twice: it is kept once. A server that does not page (the first page again, or nothing
  * beyond the first page, as the engine answers a filtered user's search) is read with one
  * answer instead, its `max` doubled until it is not full.
  */
@@ -111,8 +111,11 @@ export async function readNewest(
 ): Promise<Numbered[]> {
   const byId = new Map<number, Numbered>();
   const read = () => [...byId.values()].sort((a, b) => b.id - a.id);
+  let firstPage = "";
   for (let page = 1;; page++) {
     const batch = await request(reader, { from, search: paged(reader.search, page), max: size });
+    const ids = batch.map((entry) => entry.id).join(",");
+    if (page === 1) firstPage = ids;
     let added = 0;
     for (const entry of batch) {
       if (!byId.has(entry.id)) added++, byId.set(entry.id, entry);
@@ -128,7 +131,11 @@ export async function readNewest(
       return merged(byId, await oneAnswer(reader, from, (page - 1) * size * 2, enough));
     }
     if (enough(read())) return read();
-    if (added === 0) return merged(byId, await oneAnswer(reader, from, page * size * 2, enough));
+    // Nothing new: the first page again is a server that does not page; other events read
+    // before are older ones pushed down by as many new ones logged meanwhile: read on.
+    if (added === 0 && ids === firstPage) {
+      return merged(byId, await oneAnswer(reader, from, page * size * 2, enough));
+    }
   }
 }
 

@@ -32,6 +32,8 @@ interface EngineLog {
   firstPageOnly?: boolean;
   /** The `max` of every request. */
   asked: number[];
+  /** Called before a request for page 2 or later is answered (events logged meanwhile). */
+  beforePage?: () => void;
 }
 
 /** Adds an event with the next id, one second after the one before. */
@@ -51,6 +53,7 @@ function engine(state: EngineLog) {
     const max = Number(url.searchParams.get("max") ?? Infinity);
     const page = Number(/page (\d+)$/.exec(url.searchParams.get("search") ?? "")?.[1] ?? 1);
     state.asked.push(max);
+    if (page > 1) state.beforePage?.();
     const now = Date.now();
     const visible = state.log.filter((event) =>
       !event.deleted && (event.visibleAt ?? 0) <= now && event.id > from
@@ -142,6 +145,25 @@ Deno.test("followEvents catches up with a backlog in pages, each answer bounded"
   // A page: `max`, and room for the ids asked for again (at most the overlap).
   const most = Math.max(...state.asked);
   assert.ok(most <= 100 + EVENT_OVERLAP, `max asked: ${most}`);
+});
+
+Deno.test("followEvents catches up in pages while a page's worth of events comes between two", async () => {
+  // Between two page requests the log grows by a page or more: a page may then hold only
+  // events read before (pushed down), which is no sign of a server that does not page.
+  const state: EngineLog = { log: [], asked: [] };
+  for (let i = 0; i < 510; i++) add(state);
+  let storms = 6;
+  state.beforePage = () => {
+    if (storms-- > 0) { for (let i = 0; i < 120; i++) add(state); }
+  };
+  const { seen } = await follow(
+    state,
+    { from: 10, max: 100 },
+    (seen) => until(seen, 1220, 15_000),
+  );
+  assert.deepEqual(seen, range(11, 1230));
+  const most = Math.max(...state.asked);
+  assert.ok(most <= 100 + EVENT_OVERLAP, `max asked: ${most} (one growing answer)`);
 });
 
 Deno.test("followEvents gets every event from a server that pages nothing beyond the first page", async () => {
