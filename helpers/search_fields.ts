@@ -123,8 +123,27 @@ export function shownValue(item: object, field: string, withAt: boolean): Shown 
       : String(user.userName ?? "").match(/@([^@]*)$/)?.[1];
     return directory === undefined ? { kind: "none" } : { kind: "login", login, directory };
   }
-  const paths = ATTRIBUTES[key] ?? [field.split(".").map(camel).join(".")];
+  // Search field names are not case-sensitive: `DESCRIPTION=` is `description=`.
+  const paths = ATTRIBUTES[key] ?? [key.split(".").map(camel).join(".")];
   const path = paths.find((candidate) => at(item, candidate.split(".")[0]) !== undefined) ??
     paths[0];
-  return shownOf(at(item, path));
+  return throughReference(item, path) ? { kind: "reference" } : shownOf(at(item, path));
+}
+
+/**
+ * Whether dotted `path` of `item` goes through a reference listed without `follow` (an object
+ * with an id or href that lacks the next step: `cluster.name` of a VM's `cluster`).
+ */
+function throughReference(item: object, path: string): boolean {
+  const steps = path.split(".");
+  let value: unknown = item;
+  for (const [index, step] of steps.entries()) {
+    if (typeof value !== "object" || value === null) return false;
+    const struct = value as Record<string, unknown>;
+    if (index > 0 && struct[step] === undefined) {
+      return struct.id !== undefined || struct.href !== undefined;
+    }
+    value = struct[step];
+  }
+  return false;
 }

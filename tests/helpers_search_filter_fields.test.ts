@@ -121,3 +121,12 @@ Deno.test("filter: fields named otherwise in the API, as the engine's mappers sh
     { cpu: { type: "Intel's" } },
   ]);
 });
+
+Deno.test("filter: a field in capitals is the field; a dotted one through a reference is kept", () => {
+  const vm = (description: string) => ({ description, cluster: { id: "c1", href: "/c/c1" } });
+  const upper = searchQuery(where.eq("DESCRIPTION", "it's"));
+  assert.deepEqual(upper.filter([vm("it's"), vm("itxs")]), [vm("it's")]);
+  // `cluster.name` of a VM listed without `follow`: its cluster is a reference, not told.
+  const byCluster = searchQuery(where.eq("cluster.name", "c'1"));
+  assert.deepEqual(byCluster.filter([vm("a"), vm("b")]), [vm("a"), vm("b")]);
+});
