@@ -47,6 +47,8 @@ export interface NestedWait {
   readonly interval: number;
   /** Milliseconds before giving up, both waits together. */
   readonly timeout: number;
+  /** Milliseconds a poll may take (`--request-timeout`; else `waitFor`'s default). */
+  readonly pollTimeout?: number;
   /** Stops waiting. */
   readonly signal: AbortSignal;
 }
@@ -54,6 +56,7 @@ export interface NestedWait {
 /** Waits as {@link NestedWait} says; resolves to the item as last seen (or `undefined`). */
 export async function waitNested(request: NestedWait): Promise<object | undefined> {
   const { item, owner, interval, signal } = request;
+  const polls = request.pollTimeout === undefined ? {} : { pollTimeout: request.pollTimeout };
   const ends = Date.now() + request.timeout;
   const left = () => Math.max(1, ends - Date.now());
   const own = item.type ? OWN_STATUS[item.type] : undefined;
@@ -64,6 +67,7 @@ export async function waitNested(request: NestedWait): Promise<object | undefine
     }, {
       interval,
       timeout: left(),
+      ...polls,
       signal,
       description: `${item.what} to leave ${own.passing.join(", ")}`,
     })
@@ -76,6 +80,7 @@ export async function waitNested(request: NestedWait): Promise<object | undefine
       what: item.what,
       interval,
       timeout: left(),
+      ...polls,
       signal,
     });
   const passing = owner.type ? LIFECYCLES[owner.type]?.passing : undefined;
@@ -83,6 +88,7 @@ export async function waitNested(request: NestedWait): Promise<object | undefine
     await waitFor(owner.get, (value) => !passing.includes(value.status ?? ""), {
       interval,
       timeout: left(),
+      ...polls,
       signal,
       description: `${owner.what} status to settle`,
     });

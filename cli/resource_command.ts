@@ -118,7 +118,7 @@ export async function runVerb(
   }
   if (main) checkSendable(command, verb.spec.main!.type!, main);
   checkCall(command, verb.spec, callOptions, main);
-  const wait = waitOf(command, values);
+  const wait = waitOf(command, values, context.requestFlags().timeout);
 
   const { connection } = await context.session();
   const { signal } = context;
@@ -190,7 +190,8 @@ function ownerOf(connection: Connection, owner: Owner, path: string): Polled {
 function waitOf(
   command: string,
   values: Record<string, unknown>,
-): { interval: number; timeout: number } | undefined {
+  requestTimeout: number | undefined,
+): { interval: number; timeout: number; pollTimeout?: number } | undefined {
   const interval = values["wait-interval"], timeout = values["wait-timeout"];
   if (!values.wait) {
     const stray = interval !== undefined ? "wait-interval" : "wait-timeout";
@@ -200,6 +201,8 @@ function waitOf(
   return {
     interval: parseInterval(String(interval ?? "2s"), "wait-interval"),
     timeout: parseDuration(String(timeout ?? "10m"), "wait-timeout"),
+    // `--request-timeout` says how long a request may take: a poll too.
+    ...(requestTimeout === undefined ? {} : { pollTimeout: requestTimeout }),
   };
 }
 

@@ -32,6 +32,8 @@ export interface WaitRequest {
   interval: number;
   /** Milliseconds before giving up. */
   timeout: number;
+  /** Milliseconds a poll may take (`--request-timeout`; else `waitFor`'s default). */
+  pollTimeout?: number;
   /** Stops waiting. */
   signal?: AbortSignal;
 }
@@ -78,6 +80,7 @@ export async function waitSettled(request: WaitRequest): Promise<object | undefi
     {
       interval: request.interval,
       timeout: request.timeout,
+      ...(request.pollTimeout === undefined ? {} : { pollTimeout: request.pollTimeout }),
       signal: request.signal,
       description: `${request.what} ${awaited}`,
     },

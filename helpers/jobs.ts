@@ -60,7 +60,7 @@ const RUNNING = "started";
  * with an {@link OvirtError} naming the failing step's description when one ended otherwise
  * (`failed`, `aborted`), and with a `TimeoutError` naming the jobs still running when
  * `timeout` passes (default ten minutes; polls every `interval`, default 2 s). A poll without
- * an answer after `pollTimeout` (default 30 s) is given up and made again after `interval`;
+ * an answer after `pollTimeout` (default 60 s) is given up and made again after `interval`;
  * the failing step is looked for within `pollTimeout` too (without an answer by then, the
  * error names no step). Resolves to `[]` when the engine has no job of that id: it made none,
  * or already cleared them (the engine clears ended jobs after a while).

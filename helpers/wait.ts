@@ -20,7 +20,7 @@ import { isLastingFailure } from "../transport/retry.ts";
 import { delay, untilAborted, within } from "./delay.ts";
 
 /** Milliseconds a poll may take before it is given up as failed, unless `pollTimeout` says. */
-export const DEFAULT_POLL_TIMEOUT = 30_000;
+export const DEFAULT_POLL_TIMEOUT = 60_000;
 
 /** How often and how long to poll. */
 export interface WaitOptions {
@@ -32,7 +32,7 @@ export interface WaitOptions {
    */
   timeout?: number;
   /**
-   * Milliseconds one poll may take (default 30000): a poll whose answer has not come by then
+   * Milliseconds one poll may take (default 60000, as `followEvents` gives a request): a poll whose answer has not come by then
    * is given up (its request aborted) and counts as a failed poll, made again after
    * `interval` until `timeout`, as after a short outage. `Infinity`: only the wait's own
    * `timeout` bounds a poll (as it does the one poll of `timeout` 0). Raise it for a getter
