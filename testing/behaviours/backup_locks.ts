@@ -1,8 +1,12 @@
 /**
  * What a VM backup that has not ended (not `succeeded` nor `failed`) holds, as the engine's
  * `StartVmBackupCommand` does: a lock on its VM (`LockingGroup.VM`, until the backup's end)
- * that refuses the VM's removal, a snapshot of it and another backup of it with 409, before
- * any other check of theirs (the engine takes a command's locks before it validates it).
+ * that refuses with 409, before any other check of theirs (the engine takes a command's locks
+ * before it validates it), every command that locks the VM too: removing the VM, a snapshot
+ * of it, another backup, running (even a paused VM), migrating or hibernating it, previewing,
+ * committing, undoing, restoring or removing a snapshot, removing a checkpoint. Stopping,
+ * shutting down and rebooting take no lock: the engine refuses them during a backup unless
+ * forced (`isVmDuringBackup`, checked before the VM's status).
  *
  * @module
  */
@@ -21,7 +25,7 @@ function backupUnderway(engine: Engine, vmId: string): Entity | undefined {
 }
 
 /**
- * Refuses `what` (`remove VM`, `create Snapshot`, `backup VM`) on `vm` with 409 while a
+ * Refuses `what` (`remove VM`, `create Snapshot`, `run VM`, ...) on `vm` with 409 while a
  * backup of it has not ended (`ACTION_TYPE_FAILED_VM_IS_DURING_BACKUP`, a CONFLICT).
  */
 export function checkNotDuringBackup(engine: Engine, vm: Entity, what: string): void {

@@ -8,10 +8,10 @@
  * keeps them; its own image transfers read them all the same (`transfer_checks.ts`), and
  * their end leaves them locked (`transfer_ends.ts`). A disk it would cover that something
  * else has locked is refused (409), and so is a backup of a VM whose backup has not ended
- * (`backup_locks.ts`, which also keeps such a VM from being removed or snapshotted). One
+ * (`backup_locks.ts`, which lists what else such a VM refuses). One
  * with a qcow2 disk leaves a checkpoint (the backup's `to_checkpoint_id`, listing its qcow2
  * disks) whose parent is the VM's newest checkpoint, for the next incremental backup. Only
- * the oldest checkpoint can be removed.
+ * the oldest checkpoint can be removed, and none while a backup of the VM has not ended.
  *
  * @module
  */
@@ -151,6 +151,8 @@ function unlockDisks(engine: Engine, disksPath: string): void {
 
 const checkpoint: Behaviour = {
   remove(call, entity) {
+    const vm = call.engine.store.get("vms", call.location.parent!.parent!.id!)!;
+    checkNotDuringBackup(call.engine, vm, "remove VM Checkpoint");
     const [root] = call.engine.store.items(call.location.parent!.path);
     if (root?.id !== entity.id) {
       throw conflict(

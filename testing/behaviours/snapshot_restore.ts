@@ -2,7 +2,7 @@
  * What a snapshot keeps of its VM, what a VM refuses while one of its snapshots is locked, and
  * how a snapshot is restored: a new snapshot records the VM's
  * configuration (hidden, as the engine keeps it in the snapshot's OVF); `restore` needs the
- * VM down and no snapshot being made, locks the VM's images for a step, then gives the VM
+ * VM down, no backup of it under way and no snapshot being made, locks the VM's images for a step, then gives the VM
  * that configuration back, its runtime state untouched, and logs the end of the restore.
  *
  * @module
@@ -13,6 +13,7 @@ import type { ActionHandler, Call } from "../behaviour.ts";
 import type { Engine } from "../engine.ts";
 import type { Entity } from "../store.ts";
 import { READ_ONLY } from "../read_only.ts";
+import { checkNotDuringBackup } from "./backup_locks.ts";
 import { transition } from "./lifecycle.ts";
 
 /** Hidden (non-model) property of a snapshot: the VM's configuration when it was taken. */
@@ -69,6 +70,8 @@ export const restoreSnapshot: ActionHandler = (call, snapshot) => {
   const { engine } = call;
   const vmId = call.location.parent!.parent!.id!;
   const vm = engine.store.get("vms", vmId)!;
+  // The restore starts with a preview (`TryBackToAllSnapshotsOfVm`), hence its words.
+  checkNotDuringBackup(engine, vm, "preview Snapshot");
   checkSnapshotsIdle(call, vm, "revert to");
   const configuration = snapshot![CONFIGURATION] as Record<string, unknown> | undefined;
   const restored = (current: Entity) => {

@@ -14,8 +14,9 @@
  * (`vm_nics.ts`). A VM whose images are locked refuses changes. A
  * VM is removed only when down (`force` passes locked images, not a running VM) and not
  * delete-protected; with `detach_only` only if based on no template and without snapshots.
- * While a backup of a VM has not ended, the VM is neither removed nor snapshotted
- * (`backup_locks.ts`).
+ * While a backup of a VM has not ended, the VM is not removed, snapshotted, run, migrated or
+ * hibernated, nor stopped or rebooted unless forced, and its snapshots are not previewed,
+ * committed, undone or removed (`backup_locks.ts`).
  * VM names are the engine's (`names.ts`). Starting with run-once settings (a `vm`,
  * cloud-init, Sysprep) marks the VM `run_once` until it is down; a stateless VM gets a
  * `stateless` snapshot while it runs, discarded a step after it is down. New VMs can also
@@ -280,6 +281,7 @@ function rebooted(vm: Entity): Record<string, unknown> {
 
 const vmActions: Record<string, ActionHandler> = {
   start: (call, vm, params) => {
+    checkNotDuringBackup(call.engine, vm!, "run VM");
     checkNotLocked(vm!, "run");
     checkNotDuringSnapshot(call.engine, vm!.id, "run VM");
     switch (vm!.status) {
@@ -309,19 +311,22 @@ const vmActions: Record<string, ActionHandler> = {
         throw conflict("Cannot run VM. VM is running.");
     }
   },
-  stop: (call, vm) => {
+  stop: (call, vm, params) => {
     checkNotLocked(vm!, "stop");
+    if (params.force !== true) checkNotDuringBackup(call.engine, vm!, "stop VM");
     checkStoppable(vm!, "stop");
     lifecycle(call, vm!, down(vm!), []);
     if (vm!.stateless === true) discardStatelessSnapshot(call.engine, vm!, 1);
   },
-  shutdown: (call, vm) => {
+  shutdown: (call, vm, params) => {
     checkNotLocked(vm!, "shutdown");
+    if (params.force !== true) checkNotDuringBackup(call.engine, vm!, "shutdown VM");
     checkStoppable(vm!, "shutdown");
     lifecycle(call, vm!, { status: "powering_down" }, [down]);
     if (vm!.stateless === true) discardStatelessSnapshot(call.engine, vm!, 2);
   },
   suspend: (call, vm) => {
+    checkNotDuringBackup(call.engine, vm!, "hibernate VM");
     if (vm!.status === "wait_for_launch" || vm!.status === "not_responding") {
       throw statusIllegal(vm!, "hibernate");
     }
@@ -330,7 +335,8 @@ const vmActions: Record<string, ActionHandler> = {
       { ...NO_GUEST_REPORT, status: "suspended", host: undefined },
     ]);
   },
-  reboot: (call, vm) => {
+  reboot: (call, vm, params) => {
+    if (params.force !== true) checkNotDuringBackup(call.engine, vm!, "restart VM");
     if (vm!.status !== "up" && vm!.status !== "powering_up") throw statusIllegal(vm!, "restart");
     lifecycle(call, vm!, { status: "reboot_in_progress" }, [rebooted, agentReports]);
   },
@@ -339,6 +345,7 @@ const vmActions: Record<string, ActionHandler> = {
     lifecycle(call, vm!, { status: "reboot_in_progress" }, [{ status: "up" }]);
   },
   migrate: (call, vm, params) => {
+    checkNotDuringBackup(call.engine, vm!, "migrate VM");
     if (vm!.status !== "up") throw conflict("Cannot migrate VM. VM is not running.");
     checkNotDuringSnapshot(call.engine, vm!.id, "migrate VM");
     checkMigratable(vm!, params.force === true);
@@ -374,6 +381,7 @@ const vmActions: Record<string, ActionHandler> = {
 
 /** Previews the snapshot `params` names (`in_preview`): the VM must be down, with no preview. */
 function previewSnapshot(call: Call, vm: Entity, params: Record<string, unknown>): void {
+  checkNotDuringBackup(call.engine, vm, "preview Snapshot");
   const collection = `vms/${encodeURIComponent(vm.id)}/snapshots`;
   const wanted = (params.snapshot as { id?: string } | undefined)?.id;
   const snapshot = wanted === undefined ? undefined : call.engine.store.get(collection, wanted);
@@ -397,6 +405,7 @@ function lockImagesForAStep(call: Call, vm: Entity): void {
 
 /** Commits or undoes the preview of `vm` (its snapshot is `ok` again); there must be one. */
 function endPreview(call: Call, vm: Entity): void {
+  checkNotDuringBackup(call.engine, vm, "revert to Snapshot");
   const collection = `vms/${encodeURIComponent(vm.id)}/snapshots`;
   const previewed = snapshotsOf(call, vm).filter((snapshot) =>
     snapshot.snapshotStatus === "in_preview"
@@ -566,6 +575,7 @@ const snapshot: Behaviour = {
   remove(call, entity) {
     const { engine } = call;
     const owner = engine.store.get("vms", call.location.parent!.parent!.id!)!;
+    checkNotDuringBackup(engine, owner, "remove Snapshot");
     const others = snapshotsOf(call, owner);
     // The engine refuses while any snapshot of the VM is locked: being made, restored or
     // merged away (`vmSnapshotDisksNotDuringMerge`), then while one is previewed.
