@@ -54,12 +54,13 @@ export async function runFollow(context: Context, args: ParsedFlags): Promise<vo
   const events = connection.systemService().eventsService();
   const from = values.from === undefined ? undefined : eventId(values.from);
   const columns = context.output.columns ?? ["time", "severity", "id", "description"];
-  // `--request-timeout` says how long a request may take; else the follower's own limit.
-  const { timeout: requestTimeout } = context.requestFlags();
+  // `--request-timeout` says how long a request may take (0: no limit); else the follower's
+  // own limit.
+  const { timeout } = context.requestFlags();
   const followed = followEvents(events, {
     from: from ?? "latest",
     interval,
-    ...(requestTimeout === undefined ? {} : { requestTimeout }),
+    ...(timeout === undefined ? {} : { requestTimeout: timeout || Infinity }),
     signal,
     onOutage: (error) => {
       const line = `events follow: ${error.message}; retrying until the engine answers`;

@@ -201,8 +201,8 @@ function waitOf(
   return {
     interval: parseInterval(String(interval ?? "2s"), "wait-interval"),
     timeout: parseDuration(String(timeout ?? "10m"), "wait-timeout"),
-    // `--request-timeout` says how long a request may take: a poll too.
-    ...(requestTimeout === undefined ? {} : { pollTimeout: requestTimeout }),
+    // `--request-timeout` says how long a request may take (0: no limit): a poll too.
+    ...(requestTimeout === undefined ? {} : { pollTimeout: requestTimeout || Infinity }),
   };
 }
 

@@ -7,7 +7,7 @@
 import assert from "node:assert/strict";
 import { waitFor } from "../mod.ts";
 import { startSimulator } from "../testing/mod.ts";
-import { cliHome, oneErrorLine, ovirt, simulatorEnv } from "./cli_harness.ts";
+import { cliBench, cliHome, oneErrorLine, ovirt, simulatorEnv, spawnOvirt } from "./cli_harness.ts";
 import { PASSWORD, startFakeEngine, USERNAME, xml } from "./http_fake_engine.ts";
 import { simulatorSession } from "./sim_session.ts";
 
@@ -187,4 +187,24 @@ Deno.test("--wait: a job ended as failed, as asked, is no failure of the wait", 
   assert.equal(ended.code, 0, ended.stderr);
   const job = await session.connection.systemService().jobsService().jobService(id).get();
   assert.equal(job.status, "failed");
+});
+
+Deno.test("--request-timeout 0 (no limit) is no limit for --wait polls and events follow's requests", async () => {
+  await using bench = await cliBench();
+  const started = await ovirt(
+    ["--request-timeout", "0", "vm", "stop", "vm005", ...FAST],
+    bench.env,
+  );
+  assert.equal(started.code, 0, started.stderr);
+  assert.match(started.stdout, /down/);
+  const child = spawnOvirt(["--request-timeout", "0", "events", "follow"], bench.env);
+  const stderr = child.stderr.pipeThrough(new TextDecoderStream()).getReader();
+  await new Promise((resolve) => setTimeout(resolve, 1_500));
+  child.kill("SIGINT");
+  const { code } = await child.status;
+  let text = "";
+  for (let read = await stderr.read(); !read.done; read = await stderr.read()) text += read.value;
+  await child.stdout.cancel();
+  assert.equal(code, 130, `followed until Ctrl-C, not refused: ${text}`);
+  assert.equal(text, "");
 });
