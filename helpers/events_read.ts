@@ -111,11 +111,13 @@ export async function readNewest(
 ): Promise<Numbered[]> {
   const byId = new Map<number, Numbered>();
   const read = () => [...byId.values()].sort((a, b) => b.id - a.id);
-  let firstPage = "";
+  let firstPage = "", lastPage = "";
   for (let page = 1;; page++) {
     const batch = await request(reader, { from, search: paged(reader.search, page), max: size });
     const ids = batch.map((entry) => entry.id).join(",");
     if (page === 1) firstPage = ids;
+    const again = ids === firstPage || ids === lastPage;
+    lastPage = ids;
     let added = 0;
     for (const entry of batch) {
       if (!byId.has(entry.id)) added++, byId.set(entry.id, entry);
@@ -131,9 +133,10 @@ export async function readNewest(
       return merged(byId, await oneAnswer(reader, from, (page - 1) * size * 2, enough));
     }
     if (enough(read())) return read();
-    // Nothing new: the first page again is a server that does not page; other events read
-    // before are older ones pushed down by as many new ones logged meanwhile: read on.
-    if (added === 0 && ids === firstPage) {
+    // Nothing new: the first or the last page again is a server that does not page (events
+    // logged after the first page shift what it sends); other events read before are older
+    // ones pushed down by as many new ones logged meanwhile: read on.
+    if (added === 0 && again) {
       return merged(byId, await oneAnswer(reader, from, page * size * 2, enough));
     }
   }

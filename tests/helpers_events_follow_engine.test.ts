@@ -30,6 +30,8 @@ interface EngineLog {
   msPerEvent?: number;
   /** Answer nothing for `page 2` and later (the engine does so for a filtered user). */
   firstPageOnly?: boolean;
+  /** Answer the first page whatever `page` says (a server that does not page). */
+  noPaging?: boolean;
   /** The `max` of every request. */
   asked: number[];
   /** Called before a request for page 2 or later is answered (events logged meanwhile). */
@@ -60,6 +62,8 @@ function engine(state: EngineLog) {
     ).sort((a, b) => b.id - a.id);
     const events = page > 1 && state.firstPageOnly
       ? []
+      : state.noPaging
+      ? visible.slice(0, max)
       : visible.slice((page - 1) * max, page * max);
     const took = (state.latency ?? 0) + events.length * (state.msPerEvent ?? 0);
     await new Promise((resolve) => setTimeout(resolve, took));
@@ -164,6 +168,18 @@ Deno.test("followEvents catches up in pages while a page's worth of events comes
   assert.deepEqual(seen, range(11, 1230));
   const most = Math.max(...state.asked);
   assert.ok(most <= 100 + EVENT_OVERLAP, `max asked: ${most} (one growing answer)`);
+});
+
+Deno.test("followEvents reads a server that does not page, an event logged after its first page", async () => {
+  const state: EngineLog = { log: [], noPaging: true, asked: [] };
+  for (let i = 0; i < 130; i++) add(state);
+  let logged = false;
+  state.beforePage = () => {
+    if (!logged) logged = true, add(state);
+  };
+  const { seen } = await follow(state, { from: 100, max: 10 }, (seen) => until(seen, 31));
+  assert.deepEqual(seen, range(101, 131));
+  assert.ok(state.asked.length < 20, `${state.asked.length} requests`);
 });
 
 Deno.test("followEvents gets every event from a server that pages nothing beyond the first page", async () => {
