@@ -201,3 +201,22 @@ Deno.test("backup locks: a running VM's backup refuses a snapshot; a starting on
     new RegExp(`^\\[Cannot backup VM\\. VM vm007 is being backed up \\(backup ${first.id}\\)`),
   );
 });
+
+Deno.test("backup locks: a backup whose image transfer still runs is not finalized (409)", async () => {
+  await using session = await simulatorSession({ delay: 0 });
+  const { connection } = session;
+  const target = await vmNamed(connection, "vm001");
+  const { backup, service } = await readyBackup(target.service, target.diskId);
+  const transfer = await transferring(connection, {
+    disk: { id: target.diskId },
+    backup: { id: backup.id },
+    direction: DOWNLOAD,
+  });
+  await rejectsWith(service.finalize(), 409, /image transfer of this backup has not finished/);
+  assert.equal(await diskStatus(connection, target.diskId), LOCKED, "still the backup's");
+  await transfer.finalize();
+  assert.equal(await ended(transfer), types.ImageTransferPhase.FINISHED_SUCCESS);
+  await service.finalize();
+  await waitFor(() => service.get(), (b) => b.phase === "succeeded", POLL);
+  assert.equal(await diskStatus(connection, target.diskId), types.DiskStatus.OK);
+});

@@ -114,6 +114,17 @@ const backup: Behaviour = {
         throw conflict("Cannot finalize Backup. The backup is not ready.");
       }
       const { engine, location } = call;
+      // The engine's StopVmBackupCommand: none of the backup's image transfers may still run.
+      const running = engine.store.items("imagetransfers").some((transfer) =>
+        (transfer.backup as Reference | undefined)?.id === entity!.id &&
+        transfer.phase !== "finished_success" && transfer.phase !== "finished_failure"
+      );
+      if (running) {
+        throw conflict(
+          "Cannot finalize Backup. An image transfer of this backup has not finished: " +
+            "finalize or cancel it, and wait for it to end, first.",
+        );
+      }
       const collection = location.parent!.path;
       const checkpoints = `${location.parent!.parent!.path}/checkpoints`;
       transition(engine, collection, entity!.id, { phase: "finalizing" }, [{
