@@ -138,3 +138,33 @@ console.log("closed");
     for (const conn of held) conn.close();
   }
 });
+
+Deno.test("connectTimeout: close() while a call waits for a login whose handshake stalls ends both at once", async () => {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const held: Deno.Conn[] = [];
+  const accepting = (async () => {
+    for await (const conn of listener) held.push(conn); // accepted, never answered
+  })().catch(() => {});
+  try {
+    const connection = new Connection({
+      url: `https://127.0.0.1:${listener.addr.port}/ovirt-engine/api`,
+      username: "admin@internal",
+      password: "secret",
+      caCerts: [tls.caCert],
+      connectTimeout: 30_000,
+    });
+    const call = connection.systemService().get();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const started = performance.now();
+    const closed = await outcomeWithin(connection.close(), 5_000);
+    assert.equal(closed, "resolved");
+    const outcome = await outcomeWithin(call, 1_000);
+    assert.ok(outcome instanceof Error, `the call: ${outcome}`);
+    const seconds = (performance.now() - started) / 1000;
+    assert.ok(seconds < 2, `close() and the call took ${seconds.toFixed(1)} s`);
+  } finally {
+    listener.close();
+    await accepting;
+    for (const conn of held) conn.close();
+  }
+});

@@ -478,8 +478,10 @@ export abstract class BaseConnection implements AsyncDisposable {
   }
 
   async #shutDown(logout: boolean): Promise<void> {
-    // Calls waiting for a free connection are not sent any more.
+    // Calls waiting for a free connection are not sent any more, nor those whose connection is
+    // still being made (a login among them, which the logout would wait for).
     this.#limiter.close(new OvirtError("The connection is closed"));
+    this.#transport?.then((opened) => opened.cancelConnects?.(), () => {});
     try {
       if (logout) await this.#auth.logout(false, true);
     } catch (error) {

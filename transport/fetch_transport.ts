@@ -165,9 +165,14 @@ export class FetchTransport implements HttpTransport {
     return init;
   }
 
+  /** Ends the probes under way: no request has gone out after them yet. */
+  cancelConnects(): void {
+    this.#probe?.close();
+  }
+
   /** Ends the list requests in flight, closes the HTTP clients and their connections. */
   close(): void {
-    this.#probe?.close();
+    this.cancelConnects();
     this.#lists.close();
     this.#pooled.close();
     this.#singleUse.close();

@@ -101,6 +101,11 @@ export interface HttpTransport {
   send(request: HttpRequest): Promise<TransportResponse>;
   /** Closes the kept-alive connections; the transport must not be used afterwards. */
   close(): void;
+  /**
+   * Ends the connects under way that no request has gone out on yet (the connection is
+   * closing: a login waiting for one would hold up its close).
+   */
+  cancelConnects?(): void;
 }
 
 /** How to build a transport. */
