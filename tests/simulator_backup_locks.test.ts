@@ -220,3 +220,31 @@ Deno.test("backup locks: a backup whose image transfer still runs is not finaliz
   await waitFor(() => service.get(), (b) => b.phase === "succeeded", POLL);
   assert.equal(await diskStatus(connection, target.diskId), types.DiskStatus.OK);
 });
+
+Deno.test("backup locks: a VM neither up nor down, or previewing a snapshot, is not backed up (409)", async () => {
+  await using session = await simulatorSession({ delay: 0 });
+  const { connection } = session;
+  const up = await vmNamed(connection, "vm005");
+  await up.service.suspend();
+  await waitFor(() => up.service.get(), (vm) => vm.status === "suspended", POLL);
+  await rejectsWith(
+    up.service.backupsService().add({ disks: [{ id: up.diskId }] }),
+    409,
+    /^\[Cannot backup VM\. The Virtual Machine should be in Up or Down status\.\]$/,
+  );
+  const down = await vmNamed(connection, "vm006");
+  const snapshots = down.service.snapshotsService();
+  const taken = await snapshots.add({ description: "to preview" });
+  const snapshot = snapshots.snapshotService(taken.id!);
+  await waitFor(() => snapshot.get(), (s) => s.snapshotStatus === "ok", POLL);
+  await waitFor(() => down.service.get(), (vm) => vm.status === "down", POLL);
+  await down.service.previewSnapshot({ snapshot: { id: taken.id } });
+  await waitFor(() => snapshot.get(), (s) => s.snapshotStatus === "in_preview", POLL);
+  await waitFor(() => down.service.get(), (vm) => vm.status === "down", POLL);
+  await rejectsWith(
+    down.service.backupsService().add({ disks: [{ id: down.diskId }] }),
+    409,
+    /^\[Cannot backup VM\. VM is previewing a Snapshot\.\]$/,
+  );
+  assert.deepEqual(await down.service.backupsService().list(), [], "no backup was made");
+});

@@ -83,6 +83,16 @@ const backups: Behaviour = {
           .map((disk) => disk.id)
         : [],
     );
+    // StartVmBackupCommand: a live (up) or cold (down) VM only, and none previewing a snapshot.
+    if (vm.status !== "up" && vm.status !== "down") {
+      throw conflict("Cannot backup VM. The Virtual Machine should be in Up or Down status.");
+    }
+    if (
+      engine.store.items(`vms/${encodeURIComponent(vmId)}/snapshots`)
+        .some((snapshot) => snapshot.snapshotStatus === "in_preview")
+    ) {
+      throw conflict("Cannot backup VM. VM is previewing a Snapshot.");
+    }
     // Without a qcow2 disk (raw disks only, or none) the engine makes no checkpoint.
     const checkpointed = covered.some((disk) => (disk.format ?? "cow") === "cow");
     const backup = engine.store.put(location.path, {
