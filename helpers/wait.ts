@@ -32,9 +32,9 @@ export interface WaitOptions {
    */
   timeout?: number;
   /**
-   * Milliseconds one poll may take (default 60000, as `followEvents` gives a request): a poll whose answer has not come by then
-   * is given up (its request aborted) and counts as a failed poll, made again after
-   * `interval` until `timeout`, as after a short outage. `Infinity`: only the wait's own
+   * Milliseconds one poll may take (default 60000, as `followEvents` gives a request): a
+   * poll whose answer has not come by then is given up (its request aborted) and counts as a
+   * failed poll, made again after `interval` until `timeout`, as after a short outage. `Infinity`: only the wait's own
    * `timeout` bounds a poll (as it does the one poll of `timeout` 0). Raise it for a getter
    * that takes long (a large list).
    */

@@ -162,7 +162,7 @@ const backup: Behaviour = {
   },
 };
 
-/** Unlocks the disks listed at `disksPath` (a backup's) once it has ended: `ok`, unless `illegal`. */
+/** Unlocks the disks listed at `disksPath` (a backup's) once it ended: `ok`, unless `illegal`. */
 function unlockDisks(engine: Engine, disksPath: string): void {
   for (const listed of engine.store.items(disksPath)) {
     const disk = engine.store.get("disks", listed.id);

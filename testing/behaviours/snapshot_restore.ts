@@ -1,9 +1,9 @@
 /**
  * What a snapshot keeps of its VM, what a VM refuses while one of its snapshots is locked, and
- * how a snapshot is restored: a new snapshot records the VM's
- * configuration (hidden, as the engine keeps it in the snapshot's OVF); `restore` needs the
- * VM down, no backup of it under way and no snapshot being made, locks the VM's images for a step, then gives the VM
- * that configuration back, its runtime state untouched, and logs the end of the restore.
+ * how a snapshot is restored: a new snapshot records the VM's configuration (hidden, as the
+ * engine keeps it in the snapshot's OVF); `restore` needs the VM down, no backup of it under
+ * way and no snapshot being made, locks the VM's images for a step, then gives the VM that
+ * configuration back, its runtime state untouched, and logs the end of the restore.
  *
  * @module
  */
