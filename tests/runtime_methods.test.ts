@@ -230,7 +230,7 @@ Deno.test("action: an answer without the yes or no the action asks for is refuse
       assert.ok(error instanceof OvirtError, String(error));
       assert.equal(
         error.message,
-        `HTTP 200 from POST ${setup.engine.url}/storagedomains/s1/isattached holds no ` +
+        `HTTP 200 OK from POST ${setup.engine.url}/storagedomains/s1/isattached holds no ` +
           "<is_attached>, " +
           "the answer the action asks for",
       );
@@ -296,7 +296,9 @@ Deno.test("an answer without a type that is not XML: the error names the request
       assert.ok(error instanceof OvirtError, String(error));
       assert.match(
         error.message,
-        new RegExp(`^Cannot read the answer to ${method} http://\\S+/ovirt-engine/api/vms/7: `),
+        new RegExp(
+          `^HTTP 200 OK from ${method} http://\\S+/ovirt-engine/api/vms/7 cannot be read: `,
+        ),
       );
       return true;
     });

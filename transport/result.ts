@@ -17,6 +17,7 @@ import {
   notXmlError,
   responseError,
 } from "./response_error.ts";
+import { serverText } from "./server_text.ts";
 import type { MethodSpec, ParamSpec } from "./service.ts";
 import { readXml, readXmlFrom, type XmlDocument } from "./xml/read_xml.ts";
 import { MODEL_SCHEMA } from "./xml/schema.ts";
@@ -125,8 +126,8 @@ function addedByAction(
   const status = (document.value as { status?: unknown } | undefined)?.status;
   if (status === "failed") {
     throw new OvirtError(
-      `HTTP ${response.status} from ${exchange.method} ${exchange.url.href}: the engine ` +
-        "reports the addition failed, without a fault",
+      `${answerNamed(exchange, response)}: the engine reports the addition failed, without a ` +
+        "fault",
       { code: response.status },
     );
   }
@@ -153,8 +154,8 @@ function actionOutput(
   if (output.kind === "boolean") {
     // A yes or no the action asks for (`isAttached`): without it there is no answer.
     throw new OvirtError(
-      `HTTP ${response.status} from ${exchange.method} ${exchange.url.href} holds no ` +
-        `<${output.wire}>, the answer the action asks for`,
+      `${answerNamed(exchange, response)} holds no <${output.wire}>, the answer the action ` +
+        "asks for",
       { code: response.status },
     );
   }
@@ -181,10 +182,9 @@ function readDocument(
   body: PeekedBody | undefined,
 ): XmlDocument | Promise<XmlDocument> {
   if (!body) {
-    throw new OvirtError(
-      `HTTP ${response.status} from ${exchange.method} ${exchange.url.href} has no body`,
-      { code: response.status },
-    );
+    throw new OvirtError(`${answerNamed(exchange, response)} has no body`, {
+      code: response.status,
+    });
   }
   const contentType = response.headers.get("content-type");
   if (contentType !== null && !isXml(contentType)) throw notXmlError(exchange, response);
@@ -207,7 +207,7 @@ function readDocument(
 function unreadable(exchange: Exchange, response: HttpResponse, error: unknown): OvirtError {
   if (error instanceof OvirtError && error.constructor !== OvirtError) return error;
   return new OvirtError(
-    `Cannot read the answer to ${exchange.method} ${exchange.url.href}: ` +
+    `${answerNamed(exchange, response)} cannot be read: ` +
       (error instanceof Error ? error.message : String(error)),
     { code: response.status, cause: error },
   );
@@ -279,8 +279,17 @@ function rejectFault(exchange: Exchange, response: HttpResponse, document: XmlDo
 
 function unexpected(exchange: Exchange, response: HttpResponse, root: string): OvirtError {
   return new OvirtError(
-    `HTTP ${response.status} from ${exchange.method} ${exchange.url.href} holds an ` +
-      `unexpected <${root}> document`,
+    `${answerNamed(exchange, response)} holds an unexpected <${root}> document`,
     { code: response.status },
   );
+}
+
+/**
+ * An answer as messages name it: its status and reason, then the request's method and URL
+ * without its query, as the errors of `response_error.ts` name it.
+ */
+function answerNamed(exchange: Exchange, response: HttpResponse): string {
+  const reason = response.statusText ? ` ${serverText(response.statusText, 100)}` : "";
+  return `HTTP ${response.status}${reason} from ${exchange.method} ` +
+    `${exchange.url.origin}${exchange.url.pathname}`;
 }
