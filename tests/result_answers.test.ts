@@ -5,7 +5,9 @@
  */
 import assert from "node:assert/strict";
 import { Connection, OvirtError } from "../mod.ts";
-import { type ApiContext, PASSWORD, startFakeEngine, USERNAME } from "./http_fake_engine.ts";
+import { EXIT, exitCodeOf } from "../cli/errors.ts";
+import { cliHome, oneErrorLine, ovirt } from "./cli_harness.ts";
+import { type ApiContext, PASSWORD, startFakeEngine, USERNAME, xml } from "./http_fake_engine.ts";
 
 /** A fake engine answering API requests with `answer`, and a connection to it. */
 async function setUp(answer: (request: Request, context: ApiContext) => Response) {
@@ -36,6 +38,53 @@ async function failure(call: () => Promise<unknown>): Promise<OvirtError> {
   }
   assert.fail("the call resolved");
 }
+
+Deno.test("a blocking action whose tasks failed (<action> status failed, no fault) is an error", async () => {
+  let status = "failed";
+  await using setup = await setUp(() =>
+    xml(
+      `<action><async>false</async><status>${status}</status>` +
+        `<storage_domain id="sd2"/></action>`,
+    )
+  );
+  const disk = setup.system.disksService().diskService("d1");
+  const move = () => disk.move({ storageDomain: { id: "sd2" }, async: false });
+  const error = await failure(move);
+  assert.equal(error.constructor, OvirtError);
+  assert.equal(error.code, 200);
+  assert.equal(error.fault, undefined);
+  assert.equal(error.maybeApplied, false);
+  assert.match(
+    error.message,
+    /^HTTP 200 OK from POST http:\/\/\S+\/ovirt-engine\/api\/disks\/d1\/move: the engine reports the action failed, without a fault saying why \(its events may\) \[correlation id c-1\]$/,
+  );
+  assert.notEqual(exitCodeOf(error), EXIT.OK, "the CLI exits non-zero");
+  // An action without an output, and a removal, answered so: errors too.
+  const vm = setup.system.vmsService().vmService("v1");
+  assert.match((await failure(() => vm.start())).message, /reports the action failed/);
+  assert.match((await failure(() => vm.remove())).message, /reports the removal failed/);
+  status = "complete";
+  assert.equal(await move(), undefined);
+  assert.equal(await vm.remove(), undefined);
+});
+
+Deno.test("ovirt vm start answered <action> status failed exits non-zero and says so", async () => {
+  await using engine = await startFakeEngine({
+    api: () => xml("<action><status>failed</status></action>"),
+  });
+  await using home = await cliHome();
+  const id = "11111111-1111-1111-1111-111111111111";
+  const run = await ovirt(["vm", "start", id, "--url", engine.url, "--username", USERNAME], {
+    ...home.env,
+    OVIRT_PASSWORD: PASSWORD,
+  });
+  assert.equal(run.code, EXIT.FAILURE, run.stderr);
+  assert.match(
+    oneErrorLine(run),
+    /\/vms\/11111111-1111-1111-1111-111111111111\/start: the engine reports the action failed/,
+  );
+  assert.ok(engine.requests.some((request) => request.url.endsWith(`/vms/${id}/start`)));
+});
 
 Deno.test("errors of a successful status name the request as errors of a failed one do", async () => {
   let status = 500;

@@ -103,7 +103,7 @@ function resultOf(
     case "list":
       return expectDocument(exchange, response, document!, spec.output);
     case "remove":
-      if (document) rejectFault(exchange, response, document);
+      if (document) rejectFailure(exchange, response, document, "removal");
       return undefined;
     case "action":
       return actionOutput(spec, exchange, response, document);
@@ -122,15 +122,7 @@ function addedByAction(
   document: XmlDocument,
   sent: unknown,
 ): unknown {
-  rejectFault(exchange, response, document);
-  const status = (document.value as { status?: unknown } | undefined)?.status;
-  if (status === "failed") {
-    throw new OvirtError(
-      `${answerNamed(exchange, response)}: the engine reports the addition failed, without a ` +
-        "fault",
-      { code: response.status },
-    );
-  }
+  rejectFailure(exchange, response, document, "addition");
   return sent;
 }
 
@@ -142,7 +134,7 @@ function actionOutput(
   document: XmlDocument | undefined,
 ): unknown {
   const output = spec.output;
-  if (document) rejectFault(exchange, response, document);
+  if (document) rejectFailure(exchange, response, document, "action");
   if (!output) return undefined;
   if (document && document.root !== "action") {
     if (isOutputDocument(output, document.root)) return document.value;
@@ -275,6 +267,28 @@ export function streamedListChecks(
 function rejectFault(exchange: Exchange, response: HttpResponse, document: XmlDocument): void {
   const fault = faultOf(document.root, document.value);
   if (fault) throw faultError(exchange, response, fault);
+}
+
+/**
+ * Throws when a document is a `<fault>`, or an `<action>` holding one or whose `status` is
+ * `failed`: the engine's answer (200, no fault) to a blocking call (`async: false`) whose
+ * tasks failed. `what` names the call in the message (`action`, `removal`).
+ */
+function rejectFailure(
+  exchange: Exchange,
+  response: HttpResponse,
+  document: XmlDocument,
+  what: string,
+): void {
+  rejectFault(exchange, response, document);
+  if (document.root !== "action") return;
+  const status = (document.value as { status?: unknown } | undefined)?.status;
+  if (status !== "failed") return;
+  throw new OvirtError(
+    `${answerNamed(exchange, response)}: the engine reports the ${what} failed, without a ` +
+      "fault saying why (its events may)",
+    { code: response.status },
+  );
 }
 
 function unexpected(exchange: Exchange, response: HttpResponse, root: string): OvirtError {
