@@ -86,6 +86,36 @@ Deno.test("ovirt vm start answered <action> status failed exits non-zero and say
   assert.ok(engine.requests.some((request) => request.url.endsWith(`/vms/${id}/start`)));
 });
 
+Deno.test("an add answered 2xx without a body was made: maybeApplied, and says to look first", async () => {
+  let status = 202;
+  await using setup = await setUp(() => new Response(null, { status }));
+  const bricks = setup.system.clustersService().clusterService("c").glusterVolumesService()
+    .volumeService("v").glusterBricksService();
+  const vms = setup.system.vmsService();
+  const adds = [
+    () => bricks.add([{ serverId: "h1", brickDir: "/b1" }]),
+    () => vms.add({ name: "web", cluster: { name: "c" }, template: { name: "Blank" } }),
+  ];
+  for (const code of [202, 201, 200]) {
+    status = code;
+    for (const add of adds) {
+      const error = await failure(add);
+      assert.equal(error.code, code);
+      assert.equal(error.maybeApplied, true);
+      assert.match(
+        error.message,
+        /^HTTP 20\d \w.* from POST http:\/\/\S+ has no body: the engine accepted the addition but sent nothing back; look for the object before adding it again/,
+      );
+      assert.equal(exitCodeOf(error), EXIT.MAYBE_APPLIED);
+    }
+  }
+  // A read answered so is no change: as before.
+  status = 200;
+  const read = await failure(() => vms.vmService("v1").get());
+  assert.equal(read.maybeApplied, false);
+  assert.match(read.message, /^HTTP 200 OK from GET \S+\/vms\/v1 has no body \[correlation/);
+});
+
 Deno.test("errors of a successful status name the request as errors of a failed one do", async () => {
   let status = 500;
   await using setup = await setUp(() => new Response(null, { status }));

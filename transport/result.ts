@@ -52,7 +52,7 @@ function wholeDocument(
   body: PeekedBody | undefined,
 ): XmlDocument | undefined {
   if (!wantsDocument(spec, body)) return undefined;
-  return readDocument(exchange, response, body) as XmlDocument;
+  return readDocument(spec, exchange, response, body) as XmlDocument;
 }
 
 /** The result of `spec` from a body still arriving, which is let go of afterwards. */
@@ -65,7 +65,7 @@ async function resultOfStream(
 ): Promise<unknown> {
   try {
     const document = wantsDocument(spec, body)
-      ? await readDocument(exchange, response, body)
+      ? await readDocument(spec, exchange, response, body)
       : undefined;
     return resultOf(spec, exchange, response, document, sent);
   } finally {
@@ -169,15 +169,12 @@ function isOutputDocument(output: ParamSpec, root: string): boolean {
  * arrived whole, else as the rest of it arrives.
  */
 function readDocument(
+  spec: MethodSpec,
   exchange: Exchange,
   response: HttpResponse,
   body: PeekedBody | undefined,
 ): XmlDocument | Promise<XmlDocument> {
-  if (!body) {
-    throw new OvirtError(`${answerNamed(exchange, response)} has no body`, {
-      code: response.status,
-    });
-  }
+  if (!body) throw noBody(spec, exchange, response);
   const contentType = response.headers.get("content-type");
   if (contentType !== null && !isXml(contentType)) throw notXmlError(exchange, response);
   if (!body.whole) {
@@ -190,6 +187,21 @@ function readDocument(
   } catch (error) {
     throw unreadable(exchange, response, error);
   }
+}
+
+/**
+ * The error for a successful answer without a body where `spec` needs one. An `add` answered
+ * so was made: the engine answers 202 without the object when it cannot read back what it
+ * added (`fetchCreatedEntity` in its REST layer, Gluster bricks), so it is `maybeApplied`.
+ */
+function noBody(spec: MethodSpec, exchange: Exchange, response: HttpResponse): OvirtError {
+  const message = `${answerNamed(exchange, response)} has no body`;
+  if (spec.kind !== "add") return new OvirtError(message, { code: response.status });
+  return new OvirtError(
+    `${message}: the engine accepted the addition but sent nothing back; look for the object ` +
+      "before adding it again",
+    { code: response.status, maybeApplied: true },
+  );
 }
 
 /**
