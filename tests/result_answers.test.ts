@@ -4,7 +4,7 @@
  * the same way whatever the method (`list()` or `listStream()`).
  */
 import assert from "node:assert/strict";
-import { Connection, OvirtError } from "../mod.ts";
+import { Connection, listStream, OvirtError } from "../mod.ts";
 import { EXIT, exitCodeOf } from "../cli/errors.ts";
 import { cliHome, oneErrorLine, ovirt } from "./cli_harness.ts";
 import { type ApiContext, PASSWORD, startFakeEngine, USERNAME, xml } from "./http_fake_engine.ts";
@@ -37,6 +37,13 @@ async function failure(call: () => Promise<unknown>): Promise<OvirtError> {
     return error;
   }
   assert.fail("the call resolved");
+}
+
+/** The items of `items`, read to the end. */
+async function drain(items: AsyncIterable<unknown>): Promise<unknown[]> {
+  const all = [];
+  for await (const item of items) all.push(item);
+  return all;
 }
 
 Deno.test("a blocking action whose tasks failed (<action> status failed, no fault) is an error", async () => {
@@ -114,6 +121,29 @@ Deno.test("an add answered 2xx without a body was made: maybeApplied, and says t
   const read = await failure(() => vms.vmService("v1").get());
   assert.equal(read.maybeApplied, false);
   assert.match(read.message, /^HTTP 200 OK from GET \S+\/vms\/v1 has no body \[correlation/);
+});
+
+Deno.test("listStream() errors for a bad 200 answer name the request and status as list()'s", async () => {
+  const answers: Record<string, () => Response> = {
+    "an empty body": () => new Response(null),
+    "a list cut short": () => xml(`<vms><vm id="1"><name>a1</name></vm><vm id="2"><na`),
+    "another document": () => xml(`<vm id="1"/>`),
+  };
+  for (const [what, answer] of Object.entries(answers)) {
+    await using setup = await setUp(answer);
+    const vms = setup.system.vmsService();
+    const listed = await failure(() => vms.list({ search: "name=a*" }));
+    const streamed = await failure(() => drain(listStream(vms, { search: "name=a*" })));
+    const named = /^HTTP 200 OK from GET http:\/\/\S+\/ovirt-engine\/api\/vms /;
+    for (const error of [listed, streamed]) {
+      assert.match(error.message, named, what);
+      assert.match(error.message, / \[correlation id c-1\]$/, what);
+      assert.equal(error.code, 200, what);
+      assert.equal(error.correlationId, "c-1", what);
+      assert.equal(error.constructor, OvirtError, what);
+    }
+    if (what !== "another document") assert.equal(streamed.message, listed.message, what);
+  }
 });
 
 Deno.test("errors of a successful status name the request as errors of a failed one do", async () => {

@@ -6,7 +6,13 @@
  * @module
  */
 
-import { peekBody, type PeekedBody, responseReader } from "./body.ts";
+import {
+  type BodyReader,
+  peekBody,
+  type PeekedBody,
+  prefixedReader,
+  responseReader,
+} from "./body.ts";
 import { OvirtError } from "./errors.ts";
 import type { HttpResponse } from "./http.ts";
 import {
@@ -205,11 +211,14 @@ function noBody(spec: MethodSpec, exchange: Exchange, response: HttpResponse): O
 }
 
 /**
- * What a failure of the XML reader becomes: an {@link OvirtError} naming the request. A
- * failure of the transfer (a `ConnectionError`, a `TimeoutError`: subclasses) stays as it is.
+ * What a failure of the XML reader becomes: an {@link OvirtError} naming the request. An
+ * error that names its answer already (with a `code`) and a failure of the transfer (a
+ * `ConnectionError`, a `TimeoutError`: subclasses) stay as they are.
  */
 function unreadable(exchange: Exchange, response: HttpResponse, error: unknown): OvirtError {
-  if (error instanceof OvirtError && error.constructor !== OvirtError) return error;
+  if (error instanceof OvirtError) {
+    if (error.constructor !== OvirtError || error.code !== undefined) return error;
+  }
   return new OvirtError(
     `${answerNamed(exchange, response)} cannot be read: ` +
       (error instanceof Error ? error.message : String(error)),
@@ -254,15 +263,37 @@ function holdsType(tag: string, type: string | undefined): boolean {
 }
 
 /**
- * The checks of a streamed list of `spec`: its root is a list of the type asked for, and a
- * `<fault>` (or an `<action>` holding one) sent in its place is the error `list()` gives.
+ * The body of a streamed list's answer, read up to its first bytes: an empty one, or one
+ * that fails before, is the error `list()` gives.
+ */
+export async function streamedListBody(
+  spec: MethodSpec,
+  exchange: Exchange,
+  response: HttpResponse,
+): Promise<BodyReader> {
+  const reader = responseReader(response);
+  let chunk;
+  do {
+    chunk = await reader.read().catch((error) => {
+      throw unreadable(exchange, response, error);
+    });
+  } while (!chunk.done && chunk.value.byteLength === 0);
+  if (chunk.done) throw noBody(spec, exchange, response);
+  return prefixedReader([chunk.value], reader);
+}
+
+/**
+ * The checks of a streamed list of `spec`, for the errors `list()` gives: its root is a list
+ * of the type asked for, a `<fault>` (or an `<action>` holding one) sent in its place is the
+ * server's error, and what the reader fails with names the request.
  */
 export function streamedListChecks(
   spec: MethodSpec,
   exchange: Exchange,
   response: HttpResponse,
-): Pick<ListWatch, "checkListRoot" | "faultError"> {
+): Required<Pick<ListWatch, "checkListRoot" | "faultError" | "mapError">> {
   return {
+    mapError: (error) => unreadable(exchange, response, error),
     checkListRoot: (root) => {
       if (!holdsType(root, spec.output?.type)) throw unexpected(exchange, response, root);
     },

@@ -18,12 +18,11 @@ import {
 import { headerNamed } from "./http.ts";
 import { isXml, notXmlError, responseError } from "./response_error.ts";
 import { meantName } from "./option_names.ts";
-import { readResult, streamedListChecks } from "./result.ts";
+import { readResult, streamedListBody, streamedListChecks } from "./result.ts";
 import { mergeRetry, type RetryOptions, type RetryPlan, retryPlan } from "./retry.ts";
 import type { CallOptions, MethodSpec, ParamSpec, ServiceRuntime } from "./service.ts";
 import { MODEL_SCHEMA } from "./xml/schema.ts";
 import { type ListIterator, streamList } from "./xml/stream.ts";
-import { responseReader } from "./body.ts";
 import { queryText, writeStruct, writeXml } from "./xml/writer.ts";
 
 /** What a connection hands its runtime. */
@@ -115,11 +114,12 @@ export class Runtime implements ServiceRuntime {
       const onHold = this.#settings.timeout
         ? (held: boolean) => held ? deadline.pause() : deadline.resume()
         : undefined;
-      return streamList(responseReader(response), undefined, {
+      const checks = streamedListChecks(spec, request, response);
+      return streamList(await streamedListBody(spec, request, response), undefined, {
+        ...checks,
         onEnd,
         onHold,
-        mapError: failure,
-        ...streamedListChecks(spec, request, response),
+        mapError: (error) => failure(checks.mapError(error)),
       });
     } catch (error) {
       deadline[Symbol.dispose]();
