@@ -15,6 +15,7 @@ import {
   type ConnectionOptions,
   NotFoundError,
   OvirtError,
+  TimeoutError,
   uploadImage,
 } from "../mod.ts";
 import { type Simulator, startSimulator } from "../testing/mod.ts";
@@ -139,6 +140,70 @@ Deno.test("a refusal after a lost answer does not undo it: the change may have b
     assert.equal(error.maybeApplied, true);
     assert.match(error.message, /An earlier attempt was sent and its answer lost, so the engine/);
     assert.deepEqual(error.attempts, ["HTTP 504 Gateway Timeout", "HTTP 503 Service Unavailable"]);
+    return true;
+  });
+});
+
+Deno.test("a change answered 504, ended while waiting to repeat it, is not told as refused", async () => {
+  const slow = { retry: { attempts: 4, delay: 5_000, maxDelay: 5_000 } };
+  {
+    await using server = serve([gatewayTimeout]);
+    await using connection = connect(server.url, slow);
+    const vm = connection.systemService().vmsService().vmService("1");
+    await assert.rejects(
+      vm.update({ name: "y" }, { signal: AbortSignal.timeout(300) }),
+      (error) => {
+        assert.ok(error instanceof TimeoutError, String(error));
+        assert.equal(error.maybeApplied, true);
+        assert.match(error.message, LOST_NOTE);
+        assert.doesNotMatch(error.message, /refused/);
+        return true;
+      },
+    );
+  }
+  {
+    // A later refusal (503: not received) does not make the first attempt's loss untrue.
+    const refusal = () => answer(503, undefined, { "retry-after": "1" });
+    await using server = serve([gatewayTimeout, refusal]);
+    await using connection = connect(server.url);
+    const remove = connection.systemService().vmsService().vmService("1").remove({
+      signal: AbortSignal.timeout(400),
+    });
+    await assert.rejects(remove, (error) => {
+      assert.ok(error instanceof TimeoutError, String(error));
+      assert.equal(error.maybeApplied, true, error.message);
+      assert.doesNotMatch(error.message, /refused/);
+      return true;
+    });
+    assert.deepEqual(server.methods, ["DELETE", "DELETE"]);
+  }
+  {
+    const controller = new AbortController();
+    await using server = serve([gatewayTimeout]);
+    await using connection = connect(server.url, slow);
+    setTimeout(() => controller.abort(new Error("stop")), 300);
+    const remove = connection.systemService().vmsService().vmService("1").remove({
+      signal: controller.signal,
+    });
+    await assert.rejects(remove, (error) => {
+      assert.ok(error instanceof OvirtError && !(error instanceof TimeoutError), String(error));
+      assert.equal(error.maybeApplied, true);
+      assert.match(error.message, /^The request was aborted\. It was sent, so the engine may/);
+      return true;
+    });
+  }
+});
+
+Deno.test("a real refusal, ended while waiting to repeat it, still says it was not carried out", async () => {
+  await using server = serve([() => answer(503)]);
+  await using connection = connect(server.url, { retry: { attempts: 4, delay: 5_000 } });
+  const update = connection.systemService().vmsService().vmService("1").update({ name: "y" }, {
+    signal: AbortSignal.timeout(300),
+  });
+  await assert.rejects(update, (error) => {
+    assert.ok(error instanceof TimeoutError, String(error));
+    assert.equal(error.maybeApplied, false);
+    assert.match(error.message, /the engine refused it, so it was not carried out/);
     return true;
   });
 });
