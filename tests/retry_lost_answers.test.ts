@@ -277,6 +277,33 @@ Deno.test("whileLocked reads a large fault whole: its lock is seen and its detai
   assert.deepEqual(server.methods, ["DELETE", "DELETE"]);
 });
 
+Deno.test("a Retry-After longer than the SDK waits, or than the call has left, is said", async () => {
+  const asked = (seconds: number) => () =>
+    answer(503, undefined, { "retry-after": String(seconds) });
+  {
+    await using server = serve([asked(300)]);
+    await using connection = connect(server.url);
+    await assert.rejects(connection.systemService().vmsService().list(), (error) => {
+      assert.ok(error instanceof OvirtError);
+      assert.match(
+        error.message,
+        /; the server asked to wait 300 s before trying again, more than the 120 s the SDK waits$/,
+      );
+      return true;
+    });
+    assert.equal(server.methods.length, 1);
+  }
+  {
+    await using server = serve([asked(2)]);
+    await using connection = connect(server.url, { timeout: 500 });
+    await assert.rejects(connection.systemService().vmsService().list(), (error) => {
+      assert.ok(error instanceof OvirtError && !(error instanceof TimeoutError), String(error));
+      assert.match(error.message, /asked to wait 2 s before trying again, more than the call had/);
+      return true;
+    });
+  }
+});
+
 Deno.test("ovirt exits 8 for an add whose answer a proxy lost, and the VM was made", async () => {
   await using sim = await startSimulator({ delay: 0 });
   await using proxy = lossyProxy(

@@ -244,8 +244,9 @@ async function repeatFrom(
     const another = limits !== false && tries < limits.attempts;
     const wait = another ? waitBefore(tries, limits, outcome.retryAfter) : undefined;
     if (wait === undefined || wait > deadline.remaining()) {
-      const error = sentAndLost(await outcome.error(), exchange.method, mayHaveArrived);
-      throw withAttempts(error, reasons);
+      const asked = another ? outcome.retryAfter : undefined;
+      const error = askedToWait(await outcome.error(), asked, deadline.remaining());
+      throw withAttempts(sentAndLost(error, exchange.method, mayHaveArrived), reasons);
     }
     await outcome.discard();
     closing?.throwIfAborted();
@@ -383,6 +384,25 @@ async function answerError(exchange: Exchange, response: HttpResponse): Promise<
     fault: error.fault,
     maybeApplied: true,
   });
+}
+
+/**
+ * `error` saying that the server asked to wait `asked` ms before trying again, when that is
+ * longer than the SDK waits or than the call has left (`remaining` ms): why no attempt
+ * followed.
+ */
+function askedToWait(error: unknown, asked: number | undefined, remaining: number): unknown {
+  if (asked === undefined || !(error instanceof OvirtError)) return error;
+  if (asked <= MAX_RETRY_AFTER && asked <= remaining) return error;
+  const seconds = Math.ceil(asked / 1000);
+  const limit = asked > MAX_RETRY_AFTER
+    ? `more than the ${MAX_RETRY_AFTER / 1000} s the SDK waits`
+    : "more than the call had left";
+  return withDetails(
+    error,
+    `; the server asked to wait ${seconds} s before trying again, ${limit}`,
+    {},
+  );
 }
 
 /**
