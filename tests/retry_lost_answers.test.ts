@@ -20,6 +20,7 @@ import {
 } from "../mod.ts";
 import { type Simulator, startSimulator } from "../testing/mod.ts";
 import { cliHome, ovirt, simulatorEnv } from "./cli_harness.ts";
+import { startRawServer } from "./http_raw_server.ts";
 
 const XML = { "content-type": "application/xml" };
 const HTML = { "content-type": "text/html" };
@@ -302,6 +303,19 @@ Deno.test("a Retry-After longer than the SDK waits, or than the call has left, i
       return true;
     });
   }
+});
+
+Deno.test("connection failures that differ only by the client's port are told once", async () => {
+  await using server = startRawServer(() => "drop");
+  await using connection = connect(server.origin + "/ovirt-engine/api");
+  await assert.rejects(connection.systemService().vmsService().vmService("1").get(), (error) => {
+    assert.ok(error instanceof OvirtError);
+    assert.equal(error.attempts?.length, 4);
+    assert.equal(new Set(error.attempts).size, 1, error.attempts?.join("\n"));
+    assert.ok(error.message.endsWith("(4 attempts, each failing the same way)"), error.message);
+    return true;
+  });
+  assert.equal(server.requests.length, 4);
 });
 
 Deno.test("ovirt exits 8 for an add whose answer a proxy lost, and the VM was made", async () => {

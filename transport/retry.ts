@@ -582,6 +582,15 @@ function errorCode(error: Error): string {
   return typeof code === "string" ? code : "";
 }
 
+/**
+ * One line on a failure among the attempts, at most 160 characters, without the client's own
+ * address (`from 127.0.0.1:40112`), which changes with each attempt: attempts that failed the
+ * same way read the same.
+ */
 function shortReason(text: string): string {
-  return text.length > 160 ? `${text.slice(0, 157)}...` : text;
+  const line = text.replace(CLIENT_ADDRESS, " ");
+  return line.length > 160 ? `${line.slice(0, 157)}...` : line;
 }
+
+/** The client's address in a `fetch` failure: `... sending request from 127.0.0.1:40112 for ...`. */
+const CLIENT_ADDRESS = / from (?:\[[^\]]*\]|[\d.]+):\d+ (?=for )/;
