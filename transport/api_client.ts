@@ -16,7 +16,7 @@ import type { DebugLog } from "./debug_log.ts";
 import { type HttpResponse, setHeaders } from "./http.ts";
 import type { HttpClient } from "./http_client.ts";
 import type { Limiter } from "./limiter.ts";
-import { neverSent, type RetryPlan, withRetries } from "./retry.ts";
+import { lostAnswer, neverSent, type RetryPlan, withRetries } from "./retry.ts";
 import { USER_AGENT } from "./version.ts";
 
 /**
@@ -133,19 +133,20 @@ export class ApiClient {
       closing: this.#limiter.closing,
       log: this.#log,
     };
-    // Attempts follow one another, so they can share the headers object.
-    return withRetries(context, () => this.#attempt(request, headers));
+    // Attempts follow one another, so they can share the headers object and what they met.
+    const call: CallState = { headers, answerLost: false };
+    return withRetries(context, () => this.#attempt(request, call));
   }
 
   /** One attempt at `request`: a slot of the cap first, when free or once free, then the token. */
-  #attempt(request: ApiRequest, headers: Record<string, string>): Promise<HttpResponse> {
+  #attempt(request: ApiRequest, call: CallState): Promise<HttpResponse> {
     const limiter = this.#limiter, signal = request.deadline.signal;
     const free = limiter.tryAcquire(signal);
     if (free !== undefined) {
-      return this.#authorized(request, headers, free);
+      return this.#authorized(request, call, free);
     }
     request.deadline.waitingFor("a free connection");
-    return limiter.acquire(signal).then((slot) => this.#authorized(request, headers, slot));
+    return limiter.acquire(signal).then((slot) => this.#authorized(request, call, slot));
   }
 
   /**
@@ -155,22 +156,18 @@ export class ApiClient {
    * wait for it), and the request waits for a slot again, with the new token. The deadline
    * notes what the request waits for, and when it goes out.
    */
-  #authorized(
-    request: ApiRequest,
-    headers: Record<string, string>,
-    slot?: () => void,
-  ): Promise<HttpResponse> {
+  #authorized(request: ApiRequest, call: CallState, slot?: () => void): Promise<HttpResponse> {
     const { deadline } = request;
     let held = slot;
     deadline.waitingFor("the login");
     const answer = this.#auth.authorize((token) => {
-      headers.authorization = `Bearer ${token}`;
+      call.headers.authorization = `Bearer ${token}`;
       const taken = held;
       held = undefined;
-      if (taken !== undefined) return this.#sent(request, headers, taken);
+      if (taken !== undefined) return this.#sent(request, call, taken);
       deadline.waitingFor("a free connection");
       return this.#limiter.acquire(deadline.signal)
-        .then((again) => this.#sent(request, headers, again));
+        .then((again) => this.#sent(request, call, again));
     }, deadline.signal);
     held?.();
     held = undefined;
@@ -178,11 +175,7 @@ export class ApiClient {
   }
 
   /** Sends `request` in `slot`, unless its call has ended meanwhile (it then frees the slot). */
-  #sent(
-    request: ApiRequest,
-    headers: Record<string, string>,
-    slot: () => void,
-  ): Promise<HttpResponse> {
+  #sent(request: ApiRequest, call: CallState, slot: () => void): Promise<HttpResponse> {
     const { method, url, deadline } = request;
     if (deadline.signal?.aborted) {
       slot();
@@ -192,19 +185,23 @@ export class ApiClient {
     const answer = this.#http.send({
       method,
       url,
-      headers,
+      headers: call.headers,
       body: request.body,
       bulk: request.bulk,
       signal: deadline.signal,
     }, slot);
     if (method === "GET") return answer;
     // A change's attempt that was refused, or never reached the engine, was not carried out:
-    // a call that ends later (waiting to repeat it) must not say it may have been.
+    // a call that ends later (waiting to repeat it) must not say it may have been, unless an
+    // attempt lost its answer (a proxy's 502 or 504, a connection cut after sending), which
+    // no later refusal undoes: the call then says that the engine may have carried it out.
     return answer.then((response) => {
-      if (response.status >= 300) deadline.notCarriedOut("refused");
+      if (lostAnswer(response.status)) call.answerLost = true;
+      else if (response.status >= 300 && !call.answerLost) deadline.notCarriedOut("refused");
       return response;
     }, (error) => {
-      if (neverSent(error)) deadline.notCarriedOut("unreached");
+      if (!neverSent(error)) call.answerLost = true;
+      else if (!call.answerLost) deadline.notCarriedOut("unreached");
       throw error;
     });
   }
@@ -224,4 +221,12 @@ export class ApiClient {
     if (request.correlationId !== undefined) headers["correlation-id"] = request.correlationId;
     return headers;
   }
+}
+
+/** What the attempts of one call share. */
+interface CallState {
+  /** The headers, the token's included. */
+  readonly headers: Record<string, string>;
+  /** Whether an attempt went out and lost its answer: the engine may have carried it out. */
+  answerLost: boolean;
 }

@@ -40,8 +40,9 @@ export class OvirtError extends Error {
   readonly attempts?: readonly string[];
   /**
    * Whether a change (an add, an update, a removal, an action) was sent and its outcome is
-   * unknown: its connection dropped or its answer was cut off (a {@link ConnectionError}), or
-   * its time ran out or it was aborted after it went out (a {@link TimeoutError}, an aborted
+   * unknown: its connection dropped or its answer was cut off (a {@link ConnectionError}), a
+   * proxy answered 502 or 504 in the engine's place (an attempt before the last one included),
+   * or its time ran out or it was aborted after it went out (a {@link TimeoutError}, an aborted
    * call). The engine may have carried it out, so look for its result before sending it
    * again; the message says so. False for a request that never left, and for a read.
    */
@@ -166,12 +167,13 @@ export function sendNote(sent: SendState): string {
 
 /**
  * A copy of `error` (same class, status, fault and cause) with `suffix` added to its message
- * and the given details set: how errors gain the attempts and the correlation id of a call.
+ * and the given details set: how errors gain the attempts and the correlation id of a call,
+ * and a change's error the note that the engine may have carried it out (`maybeApplied`).
  */
 export function withDetails(
   error: OvirtError,
   suffix: string,
-  details: Pick<OvirtErrorOptions, "correlationId" | "attempts">,
+  details: Pick<OvirtErrorOptions, "correlationId" | "attempts" | "maybeApplied">,
 ): OvirtError {
   const Class = error.constructor as typeof ConnectionError;
   return new Class(`${error.message}${suffix}`, {
@@ -180,6 +182,6 @@ export function withDetails(
     cause: error.cause,
     correlationId: details.correlationId ?? error.correlationId,
     attempts: details.attempts ?? error.attempts,
-    maybeApplied: error.maybeApplied,
+    maybeApplied: details.maybeApplied ?? error.maybeApplied,
   });
 }

@@ -6,12 +6,13 @@
  *   method: the request never reached the engine.
  * - Any other network failure before the answer began, and the 502 and 504 a proxy sends
  *   while the engine is down, are repeated for idempotent methods only (GET, PUT, DELETE):
- *   an `add` or an action may have been applied.
+ *   an `add` or an action may have been applied. A change that ends so is `maybeApplied`.
  * - 503 ("unable to handle the request") is repeated for every method: the server did not
  *   take the request.
  * - With `whileLocked`, a 409 whose fault says the object is locked or an operation is in
  *   progress is repeated for every method: the engine refused it without applying it.
  * - A DELETE that answers 404 after an attempt that may have reached the engine is done.
+ * - The error that ends a call made more than once names every attempt, whatever ended it.
  *
  * Waits grow exponentially with full jitter, honour `Retry-After`, and stay inside the
  * call's own deadline and signal. Nothing is tried again once the connection closes: a wait
@@ -20,14 +21,22 @@
  * @module
  */
 
-import { readBytes, streamOf } from "./body.ts";
+import { streamOf } from "./body.ts";
 import type { Deadline } from "./deadline.ts";
 import type { DebugLog } from "./debug_log.ts";
-import { AuthError, ConflictError, ConnectionError, OvirtError, withDetails } from "./errors.ts";
+import {
+  AuthError,
+  ConflictError,
+  ConnectionError,
+  OvirtError,
+  sendNote,
+  withDetails,
+} from "./errors.ts";
 import { type HttpResponse, isIdempotent } from "./http.ts";
 import { checkOptionKeys } from "./option_names.ts";
 import { checkDelay, describeValue } from "./options.ts";
 import { type Exchange, responseError } from "./response_error.ts";
+import { serverText } from "./server_text.ts";
 
 /** Limits of one kind of repetition. */
 export interface BackoffOptions {
@@ -175,13 +184,24 @@ export function withRetries(
     first = Promise.reject(error);
   }
   const loop = () => repeatFrom(context, attempt, first);
-  return first.then((response) => mayRepeat(context, response) ? loop() : response, loop);
+  return first.then((response) => needsJudging(context, response) ? loop() : response, loop);
 }
 
-/** Whether an answer's status may make it worth repeating (a 409 only when waiting for locks). */
-function mayRepeat(context: RetryContext, response: HttpResponse): boolean {
+/**
+ * Whether an answer's status may make it worth repeating (a 409 only when waiting for locks),
+ * or may be a lost answer, which its error must say.
+ */
+function needsJudging(context: RetryContext, response: HttpResponse): boolean {
   const { status } = response;
-  return status === 409 ? context.plan.locked !== false : repeatableStatus(context, status);
+  return status === 409 ? context.plan.locked !== false : UNAVAILABLE.has(status);
+}
+
+/**
+ * Whether `status` is a proxy's 502 or 504: the request may have reached the engine, whose
+ * answer the proxy did not bring back.
+ */
+export function lostAnswer(status: number): boolean {
+  return status === 502 || status === 504;
 }
 
 /** Whether `status` is one a proxy or a starting engine answers, repeated for this method. */
@@ -199,52 +219,34 @@ async function repeatFrom(
   first: Promise<HttpResponse>,
 ): Promise<HttpResponse> {
   const { exchange, plan, deadline, closing, log } = context;
-  const idempotent = isIdempotent(exchange.method);
   const reasons: string[] = [];
   let mayHaveArrived = false;
   for (let transientTries = 0, lockedTries = 0, next = first;; next = attempt()) {
-    let outcome: Repeatable;
-    try {
-      const response = await next;
-      const judged = response.status === 409 && plan.locked !== false
-        ? await judgeConflict(exchange, response)
-        : judgeStatus(context, response);
-      if (judged.kind === "final") {
-        if (mayHaveArrived && isDeleteGone(exchange, judged.response)) {
-          log?.note(`${exchange.method} ${exchange.url.href}: already gone, as asked`);
-          await judged.response.body.cancel();
-          return {
-            ...judged.response,
-            status: 204,
-            statusText: "",
-            body: streamOf(new Uint8Array()),
-          };
-        }
-        return judged.response;
+    let outcome = await judgeAttempt(context, next);
+    if (outcome.kind === "final") {
+      const { response } = outcome;
+      if (response.status >= 200 && response.status <= 299) return response;
+      if (mayHaveArrived && isDeleteGone(exchange, response)) {
+        log?.note(`${exchange.method} ${exchange.url.href}: already gone, as asked`);
+        await response.body.cancel();
+        return { ...response, status: 204, statusText: "", body: streamOf(new Uint8Array()) };
       }
-      outcome = judged;
-    } catch (error) {
-      if (deadline.signal?.aborted) throw error;
-      const judged = judgeFailure(error, idempotent);
-      if (judged === undefined) {
-        const reason = shortReason(describeCauses(error));
-        throw withAttempts(sentAndLost(error, exchange.method, mayHaveArrived), [
-          ...reasons,
-          reason,
-        ]);
-      }
-      outcome = judged;
+      outcome = refusal(exchange, response);
+    }
+    if (outcome.kind === "failed") {
+      const error = sentAndLost(await outcome.error(), exchange.method, mayHaveArrived);
+      throw withAttempts(error, [...reasons, outcome.reason]);
     }
     mayHaveArrived ||= outcome.mayHaveArrived;
     reasons.push(outcome.reason);
     const limits = outcome.kind === "locked" ? plan.locked : plan.transient;
     const tries = outcome.kind === "locked" ? ++lockedTries : ++transientTries;
-    const wait = limits === false || tries >= limits.attempts
-      ? undefined
-      : waitBefore(tries, limits, outcome.retryAfter);
+    const another = limits !== false && tries < limits.attempts;
+    const wait = another ? waitBefore(tries, limits, outcome.retryAfter) : undefined;
     if (wait === undefined || wait > deadline.remaining()) {
-      const error = sentAndLost(await outcome.error(), exchange.method, mayHaveArrived);
-      throw withAttempts(error, reasons);
+      const asked = another ? outcome.retryAfter : undefined;
+      const error = askedToWait(await outcome.error(), asked, deadline.remaining());
+      throw withAttempts(sentAndLost(error, exchange.method, mayHaveArrived), reasons);
     }
     await outcome.discard();
     closing?.throwIfAborted();
@@ -266,6 +268,25 @@ async function repeatFrom(
   }
 }
 
+/**
+ * What one attempt is worth: its answer, a repetition, or the end of the call. A failure
+ * after the call's own end is thrown as it is, for the deadline to translate.
+ */
+async function judgeAttempt(
+  context: RetryContext,
+  next: Promise<HttpResponse>,
+): Promise<Outcome> {
+  try {
+    const response = await next;
+    return response.status === 409 && context.plan.locked !== false
+      ? await judgeConflict(context.exchange, response)
+      : judgeStatus(context, response);
+  } catch (error) {
+    if (context.deadline.signal?.aborted) throw error;
+    return judgeFailure(error, isIdempotent(context.exchange.method));
+  }
+}
+
 /** What an answer is worth: the answer itself, or a repetition for a status it allows. */
 function judgeStatus(context: RetryContext, response: HttpResponse): Outcome {
   const { status } = response;
@@ -273,21 +294,22 @@ function judgeStatus(context: RetryContext, response: HttpResponse): Outcome {
   if (!repeatableStatus(context, status)) return { kind: "final", response };
   return {
     kind: "transient",
-    reason: `HTTP ${status}${response.statusText ? ` ${response.statusText}` : ""}`,
+    reason: statusReason(response),
     mayHaveArrived: status !== 503,
     retryAfter: retryAfter(response.headers.get("retry-after")),
-    error: () => responseError(exchange, response),
+    error: () => answerError(exchange, response),
     discard: () => response.body.cancel(),
   };
 }
 
-/** What a 409 is worth when locked objects are waited for: its fault says. */
+/**
+ * What a 409 is worth when locked objects are waited for: its fault says. The fault is read
+ * once, as any refusal's is, and kept for the error.
+ */
 async function judgeConflict(exchange: Exchange, response: HttpResponse): Promise<Outcome> {
-  const bytes = await readBytes(response.body);
-  const again = () => ({ ...response, body: streamOf(bytes) });
-  const error = await responseError(exchange, again());
+  const error = await responseError(exchange, response);
   if (!(error instanceof ConflictError) || !error.locked) {
-    return { kind: "final", response: again() };
+    return { kind: "failed", reason: statusReason(response), error: () => Promise.resolve(error) };
   }
   return {
     kind: "locked",
@@ -299,8 +321,29 @@ async function judgeConflict(exchange: Exchange, response: HttpResponse): Promis
   };
 }
 
-/** What became of one attempt: an answer to hand over, or a failure worth repeating. */
-type Outcome = { readonly kind: "final"; readonly response: HttpResponse } | Repeatable;
+/** The end of a call by an answer that is not repeated, such as a 500 fault or a 404. */
+function refusal(exchange: Exchange, response: HttpResponse): Failed {
+  return {
+    kind: "failed",
+    reason: statusReason(response),
+    error: () => answerError(exchange, response),
+  };
+}
+
+/**
+ * What became of one attempt: an answer to hand over (or to make the call's error of), the
+ * end of the call, or a failure worth repeating.
+ */
+type Outcome = { readonly kind: "final"; readonly response: HttpResponse } | Failed | Repeatable;
+
+/** A failed attempt that ends the call. */
+interface Failed {
+  readonly kind: "failed";
+  /** One line on why it failed. */
+  readonly reason: string;
+  /** The error to reject with. */
+  readonly error: () => Promise<unknown>;
+}
 
 /** A failed attempt worth repeating. */
 interface Repeatable {
@@ -317,21 +360,68 @@ interface Repeatable {
   readonly discard: () => Promise<void>;
 }
 
+/** How an answer is named among the attempts: `HTTP 503 Service Unavailable`. */
+function statusReason(response: HttpResponse): string {
+  const text = response.statusText ? ` ${serverText(response.statusText, 100)}` : "";
+  return `HTTP ${response.status}${text}`;
+}
+
 /**
- * Whether a failure before any answer is worth repeating, and why it happened; `undefined`
- * when it is not.
+ * The error of an answer that ends the call. A proxy's 502 or 504 to a change (see
+ * {@link lostAnswer}) is no refusal: the engine may have carried the change out, so the
+ * error is `maybeApplied` and says so.
  */
-function judgeFailure(error: unknown, idempotent: boolean): Repeatable | undefined {
+async function answerError(exchange: Exchange, response: HttpResponse): Promise<OvirtError> {
+  const error = await responseError(exchange, response);
+  if (exchange.method === "GET" || !lostAnswer(response.status)) return error;
+  const where = `${statusReason(response)} from ${exchange.method} ` +
+    `${exchange.url.origin}${exchange.url.pathname}`;
+  const message = error.fault === undefined
+    ? `Answer lost (${where}): a proxy in front of the engine answered in its place`
+    : error.message;
+  return new OvirtError(message + sendNote({ stage: "change sent" }), {
+    code: error.code,
+    fault: error.fault,
+    maybeApplied: true,
+  });
+}
+
+/**
+ * `error` saying that the server asked to wait `asked` ms before trying again, when that is
+ * longer than the SDK waits or than the call has left (`remaining` ms): why no attempt
+ * followed.
+ */
+function askedToWait(error: unknown, asked: number | undefined, remaining: number): unknown {
+  if (asked === undefined || !(error instanceof OvirtError)) return error;
+  if (asked <= MAX_RETRY_AFTER && asked <= remaining) return error;
+  const seconds = Math.ceil(asked / 1000);
+  const limit = asked > MAX_RETRY_AFTER
+    ? `more than the ${MAX_RETRY_AFTER / 1000} s the SDK waits`
+    : "more than the call had left";
+  return withDetails(
+    error,
+    `; the server asked to wait ${seconds} s before trying again, ${limit}`,
+    {},
+  );
+}
+
+/**
+ * What a failure before any answer is worth: a repetition, with why it happened, or the end
+ * of the call.
+ */
+function judgeFailure(error: unknown, idempotent: boolean): Repeatable | Failed {
   const failed = { error: () => Promise.resolve(error), discard: () => Promise.resolve() };
   // A login refused by a starting engine or its proxy: logging in again changes nothing.
   if (error instanceof AuthError && error.code !== undefined && UNAVAILABLE.has(error.code)) {
     return { kind: "transient", reason: error.message, mayHaveArrived: false, ...failed };
   }
-  if (!(error instanceof ConnectionError)) return undefined;
   const text = describeCauses(error);
-  if (TLS_FAILURE.test(text)) return undefined;
   const unsent = NEVER_SENT.test(text);
-  if (!unsent && !idempotent) return undefined;
+  if (
+    !(error instanceof ConnectionError) || TLS_FAILURE.test(text) || (!unsent && !idempotent)
+  ) {
+    return { kind: "failed", reason: shortReason(text), error: failed.error };
+  }
   return {
     kind: "transient",
     reason: shortReason(error.message),
@@ -344,10 +434,14 @@ function judgeFailure(error: unknown, idempotent: boolean): Repeatable | undefin
  * `error` saying that the engine may have carried the request out, when it is the failure
  * of a change (an add, an update, a removal, an action) that was sent, by this attempt or
  * (`arrived`) an earlier one, and whose answer was lost: a caller who sends it again
- * unchecked may add the object twice.
+ * unchecked may add the object twice. A refusal of the last attempt does not undo an
+ * earlier one that the engine may have carried out.
  */
 function sentAndLost(error: unknown, method: string, arrived: boolean): unknown {
-  if (!(error instanceof ConnectionError) || method === "GET" || error.maybeApplied) return error;
+  if (!(error instanceof OvirtError) || method === "GET" || error.maybeApplied) return error;
+  if (!(error instanceof ConnectionError)) {
+    return arrived ? withDetails(error, EARLIER_SENT, { maybeApplied: true }) : error;
+  }
   const text = describeCauses(error);
   if (!arrived && (NEVER_SENT.test(text) || TLS_FAILURE.test(text))) return error;
   return new ConnectionError(
@@ -356,6 +450,10 @@ function sentAndLost(error: unknown, method: string, arrived: boolean): unknown 
     { cause: error.cause, correlationId: error.correlationId, maybeApplied: true },
   );
 }
+
+/** What the error of a change says when an attempt before the last one lost its answer. */
+const EARLIER_SENT = ". An earlier attempt was sent and its answer lost, so the engine may " +
+  "have carried it out: look for its result before sending it again";
 
 /** Failures that happen before a connection exists: the request cannot have been sent. */
 const NEVER_SENT =
@@ -484,6 +582,15 @@ function errorCode(error: Error): string {
   return typeof code === "string" ? code : "";
 }
 
+/**
+ * One line on a failure among the attempts, at most 160 characters, without the client's own
+ * address (`from 127.0.0.1:40112`), which changes with each attempt: attempts that failed the
+ * same way read the same.
+ */
 function shortReason(text: string): string {
-  return text.length > 160 ? `${text.slice(0, 157)}...` : text;
+  const line = text.replace(CLIENT_ADDRESS, " ");
+  return line.length > 160 ? `${line.slice(0, 157)}...` : line;
 }
+
+/** The client's address in a `fetch` failure: `... sending request from 127.0.0.1:40112 for ...`. */
+const CLIENT_ADDRESS = / from (?:\[[^\]]*\]|[\d.]+):\d+ (?=for )/;
