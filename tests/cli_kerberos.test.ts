@@ -192,6 +192,9 @@ Deno.test({
       );
       const variable = await ovirt(["vms", "list", ...where], { ...realm, OVIRT_KERBEROS: "1" });
       assert.equal(variable.code, 0, variable.stderr);
+      const login = await ovirt(["-p", "krb", "login"], realm);
+      assert.equal(login.code, 0, login.stderr);
+      assert.match(login.stderr, /with your Kerberos ticket; session kept in /);
     });
   },
 });
