@@ -21,6 +21,8 @@ export interface Profile {
   caFile?: string;
   /** Skip TLS verification (lab engines only). */
   insecure?: boolean;
+  /** Log in with the user's Kerberos ticket instead of a password. */
+  kerberos?: boolean;
 }
 
 /** The config file's content. */
@@ -123,6 +125,7 @@ const PROFILE_KEYS: Readonly<Record<keyof Profile, "string" | "boolean">> = {
   username: "string",
   caFile: "string",
   insecure: "boolean",
+  kerberos: "boolean",
 };
 
 /** Refuses a profile with a setting that is none, or a value of the wrong type. */
@@ -202,6 +205,8 @@ export interface SettingFlags {
   caFile?: string;
   /** `--insecure`. */
   insecure?: boolean;
+  /** `--kerberos`. */
+  kerberos?: boolean;
 }
 
 /** The settings in force and the profile they came from. */
@@ -214,7 +219,7 @@ export interface Settings extends Profile {
  * Flags over `OVIRT_*` variables over the profile (named, or the config's current one), but a
  * profile named with `-p` or `OVIRT_PROFILE` and an `OVIRT_URL` of another engine are refused
  * (see {@link checkChosenEngine}). An empty variable counts as unset; `--no-insecure` overrides `OVIRT_INSECURE=1` and a
- * profile's `insecure`. The URL must be an http or https URL without a user or password.
+ * profile's `insecure`, `--no-kerberos` `OVIRT_KERBEROS=1` and a profile's `kerberos`. The URL must be an http or https URL without a user or password.
  */
 export async function resolveSettings(flags: SettingFlags, env: Env): Promise<Settings> {
   const variable = (name: string) => env(name) || undefined;
@@ -256,11 +261,15 @@ export async function resolveSettings(flags: SettingFlags, env: Env): Promise<Se
     );
   }
   if (caFile !== undefined) await checkCaFile(caFile, caSource);
+  const kerberos = flags.kerberos ??
+    switchVariable("OVIRT_KERBEROS", variable("OVIRT_KERBEROS"), "log in with Kerberos") ??
+    profile.kerberos === true;
   const settings: Settings = {
     url: url === undefined ? undefined : checkEngineUrl(url, source),
     username: flags.username ?? variable("OVIRT_USERNAME") ?? profile.username,
     caFile,
     ...(insecure ? { insecure } : {}),
+    ...(kerberos ? { kerberos } : {}),
     ...(profileName !== undefined ? { profileName } : {}),
   };
   for (const key of Object.keys(settings) as (keyof Settings)[]) {
@@ -314,6 +323,19 @@ function insecureSetting(text: string | undefined): boolean | undefined {
   } catch (error) {
     throw new UsageError((error as Error).message);
   }
+}
+
+/**
+ * The on/off variable `name` (as `OVIRT_INSECURE` is read: `1`, `true`, `yes`, `0`, `false`,
+ * `no`, in any case), `on` saying what 1 does; unset is undefined, anything else exit 2.
+ */
+function switchVariable(name: string, text: string | undefined, on: string): boolean | undefined {
+  if (text === undefined) return undefined;
+  if (/^(1|true|yes)$/i.test(text)) return true;
+  if (/^(0|false|no)$/i.test(text)) return false;
+  throw new UsageError(
+    `${name} must be 1 (${on}) or 0 (also true/yes, false/no), not ${JSON.stringify(text)}`,
+  );
 }
 
 /**

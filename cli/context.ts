@@ -38,6 +38,8 @@ export interface GlobalValues {
   "ca-file"?: string;
   /** `--insecure`. */
   insecure?: boolean;
+  /** `--kerberos`. */
+  kerberos?: boolean;
   /** `--request-timeout`. */
   "request-timeout"?: string;
   /** `--debug`. */
@@ -178,6 +180,7 @@ export class Context {
       ...(this.globals.username !== undefined ? { username: this.globals.username } : {}),
       ...(this.globals["ca-file"] !== undefined ? { caFile: this.globals["ca-file"] } : {}),
       ...(this.globals.insecure !== undefined ? { insecure: this.globals.insecure } : {}),
+      ...(this.globals.kerberos !== undefined ? { kerberos: this.globals.kerberos } : {}),
     }, this.env);
   }
 

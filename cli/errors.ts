@@ -99,6 +99,10 @@ export function isParseArgsError(error: unknown): boolean {
   return typeof code === "string" && code.startsWith("ERR_PARSE_ARGS");
 }
 
+/** What to run where a Kerberos login finds that ovirt may not use FFI. */
+const FFI_ADVICE = "run ovirt with --allow-ffi (deno run --allow-ffi ... jsr:@ovirt/sdk/cli; " +
+  "a binary: deno compile --allow-ffi ...; deno install -A and deno task cli grant it)";
+
 /** The most characters of a message an error line shows; the rest is cut, and says so. */
 export const MAX_ERROR_MESSAGE = 4096;
 
@@ -121,7 +125,8 @@ export function errorLine(error: unknown): string {
     message = `${first}${advice}; see --help`;
   }
   // The SDK's advice names its options; here they are flags and variables.
-  message = message.replace("with caFile or caCerts", "with --ca-file (or OVIRT_CA_FILE)");
+  message = message.replace("with caFile or caCerts", "with --ca-file (or OVIRT_CA_FILE)")
+    .replace("run the script with --allow-ffi", FFI_ADVICE);
   // Split, not a regular expression: a megabyte of spaces is folded in linear time.
   const folded = message.split("\n").map((part) => part.trim()).filter((part) => part !== "");
   return `ovirt: ${clipped(printable(folded.join(" ")))}`;

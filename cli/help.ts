@@ -15,7 +15,11 @@ import { structValues } from "./values.ts";
 
 /** The special commands and what they do, for the top-level help. */
 export const SPECIAL_COMMANDS: readonly (readonly [string, string])[] = [
-  ["login", "log in once, asking for the password; later commands use the cached session"],
+  [
+    "login",
+    "log in once, asking for the password (--kerberos: with your ticket); later commands " +
+    "use the cached session",
+  ],
   ["logout", "revoke the cached session and forget it"],
   ["profile", "named settings in $XDG_CONFIG_HOME/ovirt/config.json (list, set, use, remove)"],
   ["api METHOD PATH", "any request: ovirt api GET /vms/123, ovirt api POST /vms --from vm.xml"],
@@ -74,8 +78,9 @@ Global flags (anywhere; but after RESOURCE VERB, a flag of the verb itself is th
 the --url of "openstack-image-provider add": give the global one before the resource):
 ${block(GLOBAL_HELP)}
 Settings: flags, then OVIRT_URL, OVIRT_USERNAME, OVIRT_PASSWORD, OVIRT_CA_FILE, OVIRT_INSECURE,
-then the profile (--profile, OVIRT_PROFILE, or the current one); empty variables count as unset.
-COLUMNS sets the table width.
+OVIRT_KERBEROS, then the profile (--profile, OVIRT_PROFILE, or the current one); empty variables
+count as unset. COLUMNS sets the table width. Kerberos (--kerberos) needs ovirt run with
+--allow-ffi (deno install -A and deno task cli grant it); nothing else does.
 
 Exit codes:
 ${exitCodes()}`;

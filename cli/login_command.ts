@@ -1,22 +1,25 @@
 /**
  * `ovirt login` and `ovirt logout`. Login asks for the password without echo (or takes
- * `OVIRT_PASSWORD`), logs in through the SDK, and caches the SSO token in a 0600 file;
+ * `OVIRT_PASSWORD`), or uses the Kerberos ticket (`--kerberos`), logs in through the SDK,
+ * and caches the SSO token in a 0600 file;
  * later commands use it until it expires or the engine ends the session. Logout revokes
  * the token at the engine's SSO and removes the file.
  *
  * @module
  */
 
-import { AuthError, Connection, OvirtError } from "../mod.ts";
+import { AuthError, Connection, type ConnectionOptions, OvirtError } from "../mod.ts";
 import { untilAborted } from "../transport/abortable.ts";
 import { CLOSING_LOGOUT_LIMIT } from "../transport/auth.ts";
 import type { Context } from "./context.ts";
 import { CliError, EXIT, UsageError } from "./errors.ts";
+import type { Settings } from "./config.ts";
 import type { ParsedFlags } from "./options.ts";
 import { printable } from "./output/printable.ts";
 import { readPassword } from "./prompt.ts";
 import { transportOptions } from "./session.ts";
 import {
+  type CachedSession,
   checkSessionFolder,
   readSession,
   removeSession,
@@ -26,12 +29,17 @@ import {
 
 /** Help of `ovirt login`. */
 export const LOGIN_HELP = `Usage: ovirt login [--url URL] [--username USER] [--profile NAME]
+       ovirt login --kerberos [--url URL] [--profile NAME]
 
 Asks for the password without echo (or reads OVIRT_PASSWORD, or the first line of a pipe),
-logs in to the engine's SSO and keeps the token in a file only you can read
+or with --kerberos (OVIRT_KERBEROS=1, a profile's kerberos) uses the ticket kinit left in
+your credential cache (Kerberos wins: a user name and OVIRT_PASSWORD are then not used; the
+URL must name the engine's host as its HTTP/<host> principal does; ovirt needs --allow-ffi,
+which deno install -A and deno task cli grant), logs in to the engine's SSO and keeps the
+token in a file only you can read
 ($XDG_CACHE_HOME/ovirt/sessions/, mode 0600). Commands then use it until it expires or the
-engine ends the session (they then say so: log in again; with OVIRT_PASSWORD set, they log
-in with it instead), or ovirt logout revokes it. The
+engine ends the session (they then say so: log in again; with OVIRT_PASSWORD set, or
+Kerberos on, they log in with it instead), or ovirt logout revokes it. The
 token of a login that fails after the SSO gave it (the URL is not the API root, the engine
 answers an error) is revoked (a warning says so when that fails too); the session a new login
 replaces is not (commands started before may still be using it): it ends when it expires.
@@ -56,16 +64,11 @@ export async function runLogin(context: Context, args: ParsedFlags): Promise<voi
   noArguments("login", args);
   const settings = await context.settings();
   const base = transportOptions(settings, context.requestFlags());
-  if (!settings.username) {
-    throw new UsageError("ovirt login: give --username (or OVIRT_USERNAME, or a profile)");
-  }
-  checkSessionFolder(context.env); // before the password is asked for or sent
-  const password = context.env("OVIRT_PASSWORD") ??
-    await readPassword(`Password for ${settings.username} at ${base.url}: `, context.signal);
-  if (password === "") {
-    throw new UsageError("ovirt login: no password given (an empty line, or nothing on stdin)");
-  }
-  const connection = new Connection({ ...base, username: settings.username, password });
+  // Kerberos wins over a user name and OVIRT_PASSWORD, as in the SDK: the ticket says who.
+  const login = settings.kerberos
+    ? kerberosLogin(context)
+    : await passwordLogin(context, settings, base.url);
+  const connection = new Connection({ ...base, ...login.credentials });
   let kept = false;
   try {
     const token = await connection.authenticate({ signal: context.signal });
@@ -74,18 +77,55 @@ export async function runLogin(context: Context, args: ParsedFlags): Promise<voi
     // The session it replaces is not revoked: commands started before may still be using it.
     const path = await writeSession(context.env, {
       url: base.url,
-      username: settings.username,
+      ...login.owner,
       token,
       created: new Date().toISOString(),
       ...(expires ? { expires: expires.toISOString() } : {}),
     });
     kept = true;
-    context.err(`Logged in to ${base.url} as ${settings.username}; session kept in ${path}\n`);
+    context.err(`Logged in to ${base.url} ${login.as}; session kept in ${path}\n`);
   } finally {
     // A kept token lives on in the cache; one of a failed login is revoked.
     if (!kept) await revokeUnkept(context, connection);
     await connection.close(false);
   }
+}
+
+/** How `ovirt login` logs in, whom the session is of, and how its message names them. */
+interface Login {
+  readonly credentials: Partial<ConnectionOptions>;
+  readonly owner: Pick<CachedSession, "username" | "kerberos">;
+  readonly as: string;
+}
+
+/** A login with the Kerberos ticket, once it is sure the session can be kept. */
+function kerberosLogin(context: Context): Login {
+  checkSessionFolder(context.env); // before the ticket is sent
+  return {
+    credentials: { kerberos: true },
+    owner: { kerberos: true },
+    as: "with your Kerberos ticket",
+  };
+}
+
+/**
+ * A login with the user name of `settings` and the password of OVIRT_PASSWORD, else asked
+ * for (once it is sure the session can be kept).
+ */
+async function passwordLogin(context: Context, settings: Settings, url: string): Promise<Login> {
+  const username = settings.username;
+  if (!username) {
+    throw new UsageError(
+      "ovirt login: give --username (or OVIRT_USERNAME, or a profile), or --kerberos",
+    );
+  }
+  checkSessionFolder(context.env); // before the password is asked for or sent
+  const password = context.env("OVIRT_PASSWORD") ??
+    await readPassword(`Password for ${username} at ${url}: `, context.signal);
+  if (password === "") {
+    throw new UsageError("ovirt login: no password given (an empty line, or nothing on stdin)");
+  }
+  return { credentials: { username, password }, owner: { username }, as: `as ${username}` };
 }
 
 /**

@@ -22,6 +22,7 @@ export const GLOBAL_OPTIONS = {
   username: { type: "string" },
   "ca-file": { type: "string" },
   insecure: { type: "boolean" },
+  kerberos: { type: "boolean" },
   "request-timeout": { type: "string" },
   debug: { type: "boolean" },
   version: { type: "boolean" },
@@ -138,6 +139,12 @@ export const GLOBAL_HELP: readonly (readonly [string, string])[] = [
   ["--ca-file FILE", "PEM CA certificate to trust (or OVIRT_CA_FILE)"],
   ["--insecure", "skip TLS verification (lab engines only; or OVIRT_INSECURE=1)"],
   ["--no-insecure", "verify TLS even if OVIRT_INSECURE=1 or the profile says insecure"],
+  [
+    "--kerberos",
+    "log in with your Kerberos ticket (kinit), not a password (or OVIRT_KERBEROS=1; needs " +
+    "--allow-ffi)",
+  ],
+  ["--no-kerberos", "a password login even if OVIRT_KERBEROS=1 or the profile says kerberos"],
   ["--request-timeout DURATION", "time limit of each request, e.g. 30s"],
   ["--debug", "log requests and answers on stderr, secrets hidden"],
   ["-h, --help", "help of any command"],

@@ -1,6 +1,7 @@
 /**
  * `ovirt profile`: named connection settings in `$XDG_CONFIG_HOME/ovirt/config.json`.
- * `list`, `show [NAME]`, `set NAME --url ... [--username ...] [--ca-file ...] [--insecure]`,
+ * `list`, `show [NAME]`,
+ * `set NAME --url ... [--username ...] [--ca-file ...] [--insecure] [--kerberos]`,
  * `use NAME`, `remove NAME`. Passwords are never stored: use `ovirt login`.
  *
  * @module
@@ -24,12 +25,15 @@ import { render } from "./output/render.ts";
 export const PROFILE_HELP = `Usage: ovirt profile list
        ovirt profile show [NAME]
        ovirt profile set NAME --url URL [--username USER] [--ca-file FILE] [--insecure]
+                         [--kerberos]
        ovirt profile use NAME
        ovirt profile remove NAME
 
 Profiles live in $XDG_CONFIG_HOME/ovirt/config.json (~/.config/ovirt/config.json). The
 current profile applies when neither --profile nor OVIRT_PROFILE names one; flags and
 OVIRT_* variables override its settings. Passwords are not stored: use ovirt login.
+--kerberos makes the profile log in with your Kerberos ticket (kinit; ovirt login, and any
+command whose session has ended, log in with it without a password); --no-kerberos drops it.
 A profile's name is letters, digits, ".", "_", "-" and "@", starting with a letter or digit;
 its --url the API's http or https URL, without a user or password in it.
 `;
@@ -40,6 +44,7 @@ export const PROFILE_OPTIONS: Readonly<Record<string, OptionSpec>> = {
   username: { type: "string" },
   "ca-file": { type: "string" },
   insecure: { type: "boolean" },
+  kerberos: { type: "boolean" },
 };
 
 /** What a new profile may be named. */
@@ -121,6 +126,7 @@ interface ProfileFlags {
   username?: string;
   "ca-file"?: string;
   insecure?: boolean;
+  kerberos?: boolean;
 }
 
 /** Profile `name` (`before` it had one) with what `values` of `ovirt profile set` change. */
@@ -140,6 +146,8 @@ function changedProfile(name: string, before: Profile | undefined, values: Profi
   if (values["ca-file"] === "") delete profile.caFile;
   else if (values["ca-file"] !== undefined) profile.caFile = absolute(values["ca-file"]);
   if (values.insecure !== undefined) profile.insecure = values.insecure;
+  if (values.kerberos === false) delete profile.kerberos;
+  else if (values.kerberos) profile.kerberos = true;
   if (!profile.url) throw new UsageError(`ovirt profile set ${name}: give --url`);
   if (profile.insecure && profile.caFile !== undefined) {
     throw new UsageError(

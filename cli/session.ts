@@ -1,7 +1,7 @@
 /**
  * Opening the connection a command runs on: the cached session of `ovirt login` when there
- * is one for this engine and user, else a login with `OVIRT_PASSWORD` that ends with the
- * command.
+ * is one for this engine and user, else a login with the Kerberos ticket (`--kerberos`) or
+ * `OVIRT_PASSWORD` that ends with the command.
  *
  * @module
  */
@@ -12,9 +12,11 @@ import { CliError, EXIT } from "./errors.ts";
 import {
   type CachedSession,
   isExpired,
+  loginCommand,
   readSession,
   removeSession,
   removeSessionOf,
+  sessionOwner,
 } from "./token_cache.ts";
 
 /** Request settings common to every command. */
@@ -62,10 +64,10 @@ export interface Session {
 export type Warn = (line: string) => void;
 
 /**
- * Opens the connection `settings` describe. With `OVIRT_PASSWORD` (and a user name), a
- * cached session that expired, or that the engine rejects, gives way to a login with the
- * password, and a cache that cannot be read or changed (a read-only home, a folder left
- * root's by `sudo -E`) only gets a warning through `warn`.
+ * Opens the connection `settings` describe. With Kerberos on, or `OVIRT_PASSWORD` (and a
+ * user name), a cached session that expired, or that the engine rejects, gives way to a
+ * login with the ticket or the password, and a cache that cannot be read or changed (a
+ * read-only home, a folder left root's by `sudo -E`) only gets a warning through `warn`.
  */
 export async function openSession(
   settings: Settings,
@@ -74,37 +76,32 @@ export async function openSession(
   warn: Warn,
 ): Promise<Session> {
   const base = transportOptions(settings, flags);
-  const password = env("OVIRT_PASSWORD");
-  const credentials = settings.username && password !== undefined
-    ? { username: settings.username, password }
-    : undefined;
+  const credentials = loginCredentials(settings, env);
   let cached: CachedSession | undefined;
   try {
     cached = await readSession(env, base.url);
   } catch (error) {
     if (!credentials) throw error;
-    warn(`${(error as Error).message}; logging in with OVIRT_PASSWORD instead`);
+    const how = "kerberos" in credentials ? "your Kerberos ticket" : "OVIRT_PASSWORD";
+    warn(`${(error as Error).message}; logging in with ${how} instead`);
   }
-  const session = cached &&
-      (settings.username === undefined || settings.username === cached.username)
-    ? cached
-    : undefined;
+  const session = cached && serves(cached, settings) ? cached : undefined;
   if (session && isExpired(session)) {
     await removeSession(env, base.url).catch((error) => warn(notRemoved(error)));
     if (!credentials) {
       throw new CliError(
-        `The session of ${session.username} at ${base.url} expired at ${session.expires}: ` +
-          "run `ovirt login` again",
+        `The session of ${sessionOwner(session)} at ${base.url} expired at ` +
+          `${session.expires}: run \`${loginCommand(session)}\` again`,
         EXIT.AUTH,
       );
     }
   } else if (session) {
-    // With a password, the SDK logs in with it when the engine rejects the cached token.
+    // With a password or Kerberos, the SDK logs in so when the engine rejects the token.
     const connection = new Connection({ ...base, token: session.token, ...credentials });
     return {
       connection,
       cached: true,
-      // A token the password got is logged out; the cached one is kept.
+      // A token the password or the ticket got is logged out; the cached one is kept.
       close: () => connection.close(credentials !== undefined),
       explain: async (error) => {
         if (credentials || !(error instanceof AuthError) || error.code !== 401) return error;
@@ -112,19 +109,14 @@ export async function openSession(
           warn(notRemoved(error))
         );
         return new CliError(
-          `The session of ${session.username} at ${base.url} has expired or was revoked: ` +
-            "run `ovirt login` again",
+          `The session of ${sessionOwner(session)} at ${base.url} has expired or was ` +
+            `revoked: run \`${loginCommand(session)}\` again`,
           EXIT.AUTH,
         );
       },
     };
   }
-  if (!credentials) {
-    throw new CliError(
-      "Not logged in: run `ovirt login`, or set OVIRT_USERNAME and OVIRT_PASSWORD",
-      EXIT.AUTH,
-    );
-  }
+  if (!credentials) throw new CliError(notLoggedIn(base.url, settings, cached), EXIT.AUTH);
   const connection = new Connection({ ...base, ...credentials });
   return {
     connection,
@@ -132,6 +124,42 @@ export async function openSession(
     close: () => connection.close(),
     explain: (error) => Promise.resolve(error),
   };
+}
+
+/**
+ * What a command logs in with where no cached session serves: the Kerberos ticket when
+ * Kerberos is on (it wins over a user name and OVIRT_PASSWORD, as in the SDK), else
+ * OVIRT_PASSWORD with the user name; undefined without either.
+ */
+function loginCredentials(
+  settings: Settings,
+  env: Env,
+): { kerberos: true } | { username: string; password: string } | undefined {
+  if (settings.kerberos) return { kerberos: true };
+  const password = env("OVIRT_PASSWORD");
+  return settings.username && password !== undefined
+    ? { username: settings.username, password }
+    : undefined;
+}
+
+/**
+ * Whether `cached` is the session `settings` ask for: with Kerberos on, a Kerberos login's;
+ * else one of the user named (any when none is).
+ */
+function serves(cached: CachedSession, settings: Settings): boolean {
+  if (settings.kerberos) return cached.kerberos === true;
+  return settings.username === undefined || settings.username === cached.username;
+}
+
+/** Why a command without credentials has no session, and what to run. */
+function notLoggedIn(url: string, settings: Settings, cached?: CachedSession): string {
+  if (cached?.kerberos && settings.username !== undefined) {
+    return `Not logged in to ${url} as ${settings.username}: its session is your Kerberos ` +
+      "login; add --kerberos (or OVIRT_KERBEROS=1) to use it, or run `ovirt login` as " +
+      settings.username;
+  }
+  return "Not logged in: run `ovirt login` (`ovirt login --kerberos` with a Kerberos ticket), " +
+    "or set OVIRT_USERNAME and OVIRT_PASSWORD";
 }
 
 /** The warning for a session file that could not be removed. */

@@ -17,14 +17,26 @@ import { utf8Text } from "./strict_utf8.ts";
 export interface CachedSession {
   /** The API root URL it is for. */
   url: string;
-  /** Who logged in. */
-  username: string;
+  /** Who logged in with a password; absent after a Kerberos login (the ticket said who). */
+  username?: string;
+  /** Set when the login was made with the user's Kerberos ticket. */
+  kerberos?: true;
   /** The SSO token (a secret: never printed). */
   token: string;
   /** When the login happened (ISO date). */
   created: string;
   /** When the token expires, as the SSO said (ISO date); absent when it did not say. */
   expires?: string;
+}
+
+/** Whom `session` is of, as messages name them: the user name, or "your Kerberos login". */
+export function sessionOwner(session: CachedSession): string {
+  return session.kerberos ? "your Kerberos login" : session.username ?? "an unnamed user";
+}
+
+/** The command that makes `session` again: `ovirt login`, with `--kerberos` for Kerberos. */
+export function loginCommand(session: CachedSession): string {
+  return session.kerberos ? "ovirt login --kerberos" : "ovirt login";
 }
 
 /** Whether `session`'s token is past the expiry the SSO gave it. */

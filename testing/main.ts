@@ -24,6 +24,9 @@ Flags:
   --seed N              the seed of its ids and injected faults (default 1)
   --password TEXT       the password of admin@internal (default: a random one)
   --token-lifetime MS   how long an SSO token lasts (default: for ever)
+  --keytab FILE         accept Kerberos logins too, checked against this keytab (the key of
+                        HTTP/localhost): connect to https://localhost:PORT (needs --allow-ffi,
+                        which deno task sim grants)
   --json                one JSON line instead of text, for scripts
   --log                 one line per request on stderr
   -h, --help            this text`;
@@ -57,6 +60,7 @@ try {
       seed: { type: "string", default: "1" },
       password: { type: "string" },
       "token-lifetime": { type: "string" },
+      keytab: { type: "string" },
       json: { type: "boolean", default: false },
       log: { type: "boolean", default: false },
       help: { type: "boolean", short: "h", default: false },
@@ -81,6 +85,7 @@ const sim = await startSimulator({
   seed: numberFlag("seed", flags.seed),
   password: flags.password,
   tokenLifetime: numberFlag("token-lifetime", flags["token-lifetime"]),
+  keytab: flags.keytab,
   log: flags.log ? (line) => console.error(line) : undefined,
 }).catch((error) => {
   if (error instanceof RangeError) usageError(error.message); // a flag's value it cannot take
@@ -90,6 +95,11 @@ const sim = await startSimulator({
       ? `port ${port} is in use`
       : `cannot listen on port ${port}: ${error.message}`;
     console.error(`simulator: ${message}`);
+    Deno.exit(1);
+  }
+  // A keytab it cannot use, or no FFI to check it with: one line, saying what to change.
+  if (flags.keytab !== undefined && error instanceof Error) {
+    console.error(`simulator: ${error.message}`);
     Deno.exit(1);
   }
   throw error;
@@ -104,15 +114,29 @@ if (sim.caCert) {
   await Deno.writeTextFile(caFile, sim.caCert);
 }
 
+// The service principal is HTTP/localhost: Kerberos clients must name the host so.
+const kerberosUrl = flags.keytab === undefined
+  ? undefined
+  : sim.url.replace("127.0.0.1", "localhost");
+
 if (flags.json) {
   const { url, username, password } = sim;
-  console.log(JSON.stringify({ url, username, password, caFile, pid: Deno.pid, startup }));
+  console.log(JSON.stringify({
+    url,
+    username,
+    password,
+    caFile,
+    ...(kerberosUrl ? { kerberosUrl } : {}),
+    pid: Deno.pid,
+    startup,
+  }));
 } else {
   console.log(`oVirt engine simulator ready in ${startup} ms`);
   console.log(`  URL:      ${sim.url}`);
   console.log(`  User:     ${sim.username}`);
   console.log(`  Password: ${sim.password}`);
   if (caFile) console.log(`  CA file:  ${caFile}`);
+  if (kerberosUrl) console.log(`  Kerberos: ${kerberosUrl} (keytab ${flags.keytab})`);
   console.log("Press Ctrl-C to stop.");
 }
 
