@@ -9,10 +9,15 @@
  */
 
 import { AuthError } from "../errors.ts";
-import { copyBytes, NativeBlock, openLibc, POINTER_SIZE } from "./native_memory.ts";
+import { copyBytes, LIBC, NativeBlock, openLibc, POINTER_SIZE } from "./native_memory.ts";
+import { LibraryNotOpened, openLibrary } from "./native_library.ts";
 
 /** The file name of MIT Kerberos' GSS-API library. */
 export const GSSAPI_LIBRARY = "libgssapi_krb5.so.2";
+/** The file name of MIT Kerberos' own library, which reads credential caches. */
+export const KRB5_LIBRARY = "libkrb5.so.3";
+/** Every library a Kerberos login opens. */
+export const KERBEROS_LIBRARIES = [GSSAPI_LIBRARY, KRB5_LIBRARY, LIBC] as const;
 
 const GSSAPI_SYMBOLS = {
   gss_import_name: { parameters: ["pointer", "pointer", "pointer", "pointer"], result: "u32" },
@@ -136,7 +141,7 @@ export function openGssapi(library: string = GSSAPI_LIBRARY): Gssapi {
   if (known) return known;
   let symbols: GssSymbols;
   try {
-    symbols = Deno.dlopen(library, GSSAPI_SYMBOLS).symbols;
+    symbols = openLibrary(library, GSSAPI_SYMBOLS).symbols;
     openLibc();
   } catch (error) {
     throw openingError(library, error);
@@ -151,16 +156,22 @@ export function openGssapi(library: string = GSSAPI_LIBRARY): Gssapi {
   return gssapi;
 }
 
-function openingError(library: string, error: unknown): AuthError {
-  if (error instanceof Deno.errors.NotCapable || error instanceof Deno.errors.PermissionDenied) {
+/**
+ * The {@link AuthError} for a Kerberos library (`library`) that could not be opened: the
+ * permission to grant, or the packages to install.
+ */
+export function openingError(library: string, error: unknown): AuthError {
+  if (error instanceof LibraryNotOpened && error.refused) {
     return new AuthError(
-      "Kerberos login calls the system's GSS-API library through Deno's FFI: run the " +
-        "script with --allow-ffi",
+      "Kerberos login calls the system's Kerberos libraries " +
+        `(${KERBEROS_LIBRARIES.join(", ")}) through Deno's FFI: run the script with ` +
+        "--allow-ffi, for every path (Deno allows the native memory access the SDK needs " +
+        "only so: --allow-ffi=<paths> is not enough)",
       { cause: error },
     );
   }
   return new AuthError(
-    `Kerberos login needs MIT Kerberos' GSS-API library ${library}, which could not be ` +
+    `Kerberos login needs MIT Kerberos' library ${library}, which could not be ` +
       "loaded: install it (Debian and Ubuntu: apt-get install libgssapi-krb5-2; Fedora and " +
       "RHEL: dnf install krb5-libs) and the Kerberos tools to run kinit (krb5-user, " +
       "krb5-workstation)",
