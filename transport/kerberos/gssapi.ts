@@ -85,6 +85,23 @@ const GSSAPI_SYMBOLS = {
     ],
     result: "u32",
   },
+  // The same, off the event loop: with a client keytab it may ask the KDC for a ticket.
+  gss_acquire_cred_from_async: {
+    name: "gss_acquire_cred_from",
+    parameters: [
+      "pointer",
+      "pointer",
+      "u32",
+      "pointer",
+      "i32",
+      "pointer",
+      "pointer",
+      "pointer",
+      "pointer",
+    ],
+    result: "u32",
+    nonblocking: true,
+  },
 } as const;
 
 /** The GSS-API functions the SDK and the simulator call. */
@@ -105,6 +122,8 @@ export const DESCRIPTOR_SIZE = 16;
 
 /** `GSS_S_CONTINUE_NEEDED`: a supplementary status, not an error. */
 export const GSS_S_CONTINUE_NEEDED = 1;
+/** `GSS_C_INITIATE`: a credential for initiating contexts (logging in). */
+export const GSS_C_INITIATE = 1;
 /** `GSS_C_ACCEPT`: a credential for accepting contexts. */
 export const GSS_C_ACCEPT = 2;
 
