@@ -222,3 +222,34 @@ Deno.test({
     assert.doesNotMatch(message, /IP address/);
   },
 });
+
+Deno.test({
+  name:
+    `kerberos: an SSO repeating the Negotiate header shows no token in messages or log${suffix}`,
+  ignore,
+  fn: async () => {
+    await using kdc = await startKdc();
+    const cache = `${kdc.folder}/user.cc`;
+    await kdc.kinit(cache);
+    const token = /Negotiate\s+[A-Za-z0-9+/=]{16,}/;
+    for (const echoed of ["header", "header.slice(0, 40)"]) {
+      // An SSO (or a proxy before it) that quotes the request's Authorization header.
+      const server = `const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} },
+  (request) => {
+    const header = request.headers.get("authorization") ?? "";
+    return Response.json({ error_code: "server_error", error: "bad header " + ${echoed} },
+      { status: 400 });
+  });
+globalThis.port = server.addr.port;`;
+      const result = await childLogin(kdc, kdc.environment(cache), {
+        url: "http://localhost:PORT/ovirt-engine/api",
+        server,
+      });
+      assert.match(result.message, /failed: bad header Negotiate \*\*\* \(server_error\)/);
+      assert.doesNotMatch(result.message, token);
+      assert.match(result.log, /bad header/, "the answer is in the debug log");
+      // A header cut short shows the token's first bytes (its ASN.1 framing), not the ticket.
+      if (echoed === "header") assert.doesNotMatch(result.log, token);
+    }
+  },
+});
