@@ -364,7 +364,9 @@ export class Authenticator {
       })`
       : status === 401 && this.#credentials.kerberos
       ? "the engine did not accept the Kerberos ticket (HTTP status 401); is its SSO set up " +
-        `for Kerberos, with the service principal HTTP/${url.hostname} in its keytab?`
+        `for Kerberos, with the service principal HTTP/${url.hostname} in its keytab? If the ` +
+        "engine's key changed, your credential cache still holds a service ticket for the " +
+        "old one: run kinit again (or kdestroy, then kinit) to get a fresh ticket"
       : unexpectedAnswer(answer, what === "SSO login" ? "ssoUrl" : "ssoRevokeUrl");
     return redact(`${what} at ${url.href} failed: ${reason}`);
   }
