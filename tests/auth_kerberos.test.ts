@@ -92,6 +92,10 @@ Deno.test({
         /token-http-auth failed: the engine did not accept the Kerberos ticket \(HTTP status 401\)/,
       );
       assert.match(String(result.message), /HTTP\/localhost in its keytab/);
+      assert.match(
+        String(result.message),
+        /service ticket for the old one: run kinit again \(or kdestroy, then kinit\)/,
+      );
     }),
 });
 

@@ -14,9 +14,44 @@ Deno.test("kerberos: without --allow-ffi, a password login works and kerberos sa
   assert.deepEqual(result, {
     passwordWorks: true,
     error: "AuthError",
-    message: "Kerberos login calls the system's GSS-API library through Deno's FFI: run the " +
-      "script with --allow-ffi",
+    message: "Kerberos login calls the system's Kerberos libraries (libgssapi_krb5.so.2, " +
+      "libkrb5.so.3, libc.so.6) through Deno's FFI: run the script with --allow-ffi, for " +
+      "every path (Deno allows the native memory access the SDK needs only so: " +
+      "--allow-ffi=<paths> is not enough)",
   });
+});
+
+Deno.test("kerberos: --allow-ffi=<the libraries' paths> is told to be not enough, not to install", async () => {
+  const folder = await Deno.makeTempDir({ prefix: "ovirt-sdk-ffi-" });
+  try {
+    const script = `${folder}/login.ts`;
+    const sdk = new URL("../mod.ts", import.meta.url).href;
+    await Deno.writeTextFile(
+      script,
+      `import { Connection } from ${JSON.stringify(sdk)};
+await using connection = new Connection({ url: "https://localhost:9/ovirt-engine/api", kerberos: true });
+await connection.authenticate().catch((error) => console.log(error.name + ": " + error.message));
+`,
+    );
+    const paths = ["libgssapi_krb5.so.2", "libkrb5.so.3", "libc.so.6"]
+      .map((file) => `/usr/lib/${Deno.build.arch}-linux-gnu/${file}`);
+    const output = await new Deno.Command(Deno.execPath(), {
+      args: ["run", "--allow-net", `--allow-ffi=${paths.join(",")}`, script],
+      env: { NO_COLOR: "1" },
+      stdin: "null",
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    const stdout = new TextDecoder().decode(output.stdout);
+    assert.equal(output.code, 0, new TextDecoder().decode(output.stderr));
+    assert.match(stdout, /^AuthError: Kerberos login calls the system's Kerberos libraries /);
+    assert.match(stdout, /\(libgssapi_krb5\.so\.2, libkrb5\.so\.3, libc\.so\.6\)/);
+    assert.match(stdout, /run the script with --allow-ffi, for every path/);
+    assert.match(stdout, /--allow-ffi=<paths> is not enough/);
+    assert.doesNotMatch(stdout, /install/);
+  } finally {
+    await Deno.remove(folder, { recursive: true });
+  }
 });
 
 Deno.test("kerberos: a GSS-API library that cannot be loaded is an AuthError saying what to install", () => {

@@ -294,10 +294,15 @@ export class Authenticator {
     const url = new URL(this.#endpoints.tokenUrl);
     url.searchParams.set("grant_type", HTTP_AUTH_GRANT);
     url.searchParams.set("scope", "ovirt-app-api");
-    return this.#askSso(url, async () => ({
-      method: "GET",
-      headers: { "authorization": `Negotiate ${await negotiateToken(url.hostname)}` },
-    }));
+    return this.#askSso(url, async () => {
+      const token = await negotiateToken(url.hostname);
+      // The token holds the service ticket: hidden like the password should the SSO repeat it.
+      return {
+        method: "GET",
+        headers: { "authorization": `Negotiate ${token}` },
+        secrets: [token],
+      };
+    });
   }
 
   /** Posts a form to the SSO and reads its JSON answer. */
@@ -327,7 +332,8 @@ export class Authenticator {
         : deadline.signal
         ? AbortSignal.any([deadline.signal, closed])
         : closed;
-      const { method, headers, body } = await untilAborted(prepare(), signal);
+      const { method, headers, body, secrets: sent = [] } = await untilAborted(prepare(), signal);
+      const secrets = [...(how.secrets ?? []), ...sent];
       const response = await this.#client.send({
         method,
         url,
@@ -335,7 +341,7 @@ export class Authenticator {
         body,
         signal,
         pastCap: how.pastCap,
-        secrets: how.secrets,
+        secrets,
       });
       const text = await readText(response.body);
       const { status, headers: answered } = response;
@@ -344,6 +350,7 @@ export class Authenticator {
         json: parseJson(text),
         type: answered.get("content-type") ?? undefined,
         location: answered.get("location") ?? undefined,
+        secrets,
       };
     }, `The SSO request to ${url.href}`);
   }
@@ -352,21 +359,31 @@ export class Authenticator {
     const url = what === "SSO login" ? this.#endpoints.tokenUrl : this.#endpoints.revokeUrl;
     const { status } = answer;
     const reason = failure
-      ? `${this.#quoted(failure.description)} (${this.#quoted(failure.code)})`
+      ? `${this.#quoted(failure.description, answer.secrets)} (${
+        this.#quoted(failure.code, answer.secrets)
+      })`
       : status === 401 && this.#credentials.kerberos
       ? "the engine did not accept the Kerberos ticket (HTTP status 401); is its SSO set up " +
-        `for Kerberos, with the service principal HTTP/${url.hostname} in its keytab?`
+        `for Kerberos, with the service principal HTTP/${url.hostname} in its keytab? If the ` +
+        "engine's key changed, your credential cache still holds a service ticket for the " +
+        "old one: run kinit again (or kdestroy, then kinit) to get a fresh ticket"
       : unexpectedAnswer(answer, what === "SSO login" ? "ssoUrl" : "ssoRevokeUrl");
     return redact(`${what} at ${url.href} failed: ${reason}`);
   }
 
   /**
    * Text of the SSO's answer as a message may quote it (see {@link serverText}), the password
-   * hidden should the SSO repeat it.
+   * and the request's `secrets` (a SPNEGO token) hidden should the SSO repeat them, and any
+   * `Negotiate` token, whole or cut short.
    */
-  #quoted(text: string): string {
+  #quoted(text: string, secrets: readonly string[] = []): string {
     const { password } = this.#credentials;
-    return serverText(password ? hideValue(text, password) : text);
+    let hidden = text;
+    for (const secret of password ? [password, ...secrets] : secrets) {
+      hidden = hideValue(hidden, secret);
+    }
+    if (this.#credentials.kerberos) hidden = hidden.replace(NEGOTIATE_TOKEN, "$1***");
+    return serverText(hidden);
   }
 }
 
@@ -386,7 +403,12 @@ interface SsoRequest {
   /** Names in lower case. */
   readonly headers: Record<string, string>;
   readonly body?: string;
+  /** Values made for this request that the debug log and messages hide. */
+  readonly secrets?: readonly string[];
 }
+
+/** A `Negotiate` token (base64, or its URL-safe spelling) an SSO's text repeats. */
+const NEGOTIATE_TOKEN = /(\bNegotiate\s+)[A-Za-z0-9+/=_%-]{16,}/gi;
 
 /**
  * The status of an SSO answer, its JSON (`undefined` when it is not JSON), and for messages
@@ -397,6 +419,8 @@ interface SsoAnswer {
   readonly json: unknown;
   readonly type?: string;
   readonly location?: string;
+  /** What the request's answer was searched for and hidden in the debug log. */
+  readonly secrets?: readonly string[];
 }
 
 /**

@@ -9,10 +9,15 @@
  */
 
 import { AuthError } from "../errors.ts";
-import { copyBytes, NativeBlock, openLibc, POINTER_SIZE } from "./native_memory.ts";
+import { copyBytes, LIBC, NativeBlock, openLibc, POINTER_SIZE } from "./native_memory.ts";
+import { LibraryNotOpened, openLibrary } from "./native_library.ts";
 
 /** The file name of MIT Kerberos' GSS-API library. */
 export const GSSAPI_LIBRARY = "libgssapi_krb5.so.2";
+/** The file name of MIT Kerberos' own library, which reads credential caches. */
+export const KRB5_LIBRARY = "libkrb5.so.3";
+/** Every library a Kerberos login opens. */
+export const KERBEROS_LIBRARIES = [GSSAPI_LIBRARY, KRB5_LIBRARY, LIBC] as const;
 
 const GSSAPI_SYMBOLS = {
   gss_import_name: { parameters: ["pointer", "pointer", "pointer", "pointer"], result: "u32" },
@@ -80,6 +85,23 @@ const GSSAPI_SYMBOLS = {
     ],
     result: "u32",
   },
+  // The same, off the event loop: with a client keytab it may ask the KDC for a ticket.
+  gss_acquire_cred_from_async: {
+    name: "gss_acquire_cred_from",
+    parameters: [
+      "pointer",
+      "pointer",
+      "u32",
+      "pointer",
+      "i32",
+      "pointer",
+      "pointer",
+      "pointer",
+      "pointer",
+    ],
+    result: "u32",
+    nonblocking: true,
+  },
 } as const;
 
 /** The GSS-API functions the SDK and the simulator call. */
@@ -100,6 +122,8 @@ export const DESCRIPTOR_SIZE = 16;
 
 /** `GSS_S_CONTINUE_NEEDED`: a supplementary status, not an error. */
 export const GSS_S_CONTINUE_NEEDED = 1;
+/** `GSS_C_INITIATE`: a credential for initiating contexts (logging in). */
+export const GSS_C_INITIATE = 1;
 /** `GSS_C_ACCEPT`: a credential for accepting contexts. */
 export const GSS_C_ACCEPT = 2;
 
@@ -136,7 +160,7 @@ export function openGssapi(library: string = GSSAPI_LIBRARY): Gssapi {
   if (known) return known;
   let symbols: GssSymbols;
   try {
-    symbols = Deno.dlopen(library, GSSAPI_SYMBOLS).symbols;
+    symbols = openLibrary(library, GSSAPI_SYMBOLS).symbols;
     openLibc();
   } catch (error) {
     throw openingError(library, error);
@@ -151,16 +175,22 @@ export function openGssapi(library: string = GSSAPI_LIBRARY): Gssapi {
   return gssapi;
 }
 
-function openingError(library: string, error: unknown): AuthError {
-  if (error instanceof Deno.errors.NotCapable || error instanceof Deno.errors.PermissionDenied) {
+/**
+ * The {@link AuthError} for a Kerberos library (`library`) that could not be opened: the
+ * permission to grant, or the packages to install.
+ */
+export function openingError(library: string, error: unknown): AuthError {
+  if (error instanceof LibraryNotOpened && error.refused) {
     return new AuthError(
-      "Kerberos login calls the system's GSS-API library through Deno's FFI: run the " +
-        "script with --allow-ffi",
+      "Kerberos login calls the system's Kerberos libraries " +
+        `(${KERBEROS_LIBRARIES.join(", ")}) through Deno's FFI: run the script with ` +
+        "--allow-ffi, for every path (Deno allows the native memory access the SDK needs " +
+        "only so: --allow-ffi=<paths> is not enough)",
       { cause: error },
     );
   }
   return new AuthError(
-    `Kerberos login needs MIT Kerberos' GSS-API library ${library}, which could not be ` +
+    `Kerberos login needs MIT Kerberos' library ${library}, which could not be ` +
       "loaded: install it (Debian and Ubuntu: apt-get install libgssapi-krb5-2; Fedora and " +
       "RHEL: dnf install krb5-libs) and the Kerberos tools to run kinit (krb5-user, " +
       "krb5-workstation)",

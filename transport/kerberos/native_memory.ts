@@ -7,6 +7,11 @@
  * @module
  */
 
+import { openLibrary } from "./native_library.ts";
+
+/** The file name of the C library. */
+export const LIBC = "libc.so.6";
+
 /** The C library functions that allocate and free memory. */
 const LIBC_SYMBOLS = {
   calloc: { parameters: ["usize", "usize"], result: "pointer" },
@@ -17,9 +22,12 @@ type Libc = Deno.DynamicLibrary<typeof LIBC_SYMBOLS>["symbols"];
 
 let libc: Libc | undefined;
 
-/** Opens the C library on first use (glibc: Deno runs on nothing else on Linux). */
+/**
+ * Opens the C library on first use (glibc: Deno runs on nothing else on Linux). Throws
+ * `LibraryNotOpened`.
+ */
 export function openLibc(): void {
-  libc ??= Deno.dlopen("libc.so.6", LIBC_SYMBOLS).symbols;
+  libc ??= openLibrary(LIBC, LIBC_SYMBOLS).symbols;
 }
 
 function symbols(): Libc {

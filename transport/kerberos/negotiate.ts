@@ -1,14 +1,17 @@
 /**
  * The client side of HTTP `Negotiate`: a SPNEGO token for the service `HTTP@<host>`, made
- * by GSS-API from the user's Kerberos credential cache (filled by `kinit`).
+ * by GSS-API from the user's Kerberos credential cache (filled by `kinit`), which is checked
+ * first and then handed to GSS-API explicitly (see `credential_cache.ts`).
  *
  * @module
  */
 
 import { AuthError } from "../errors.ts";
+import { type CredentialCache, defaultCache, serviceRealm } from "./credential_cache.ts";
 import {
   describeBytes,
   DESCRIPTOR_SIZE,
+  GSS_C_INITIATE,
   type Gssapi,
   isFailure,
   openGssapi,
@@ -17,15 +20,17 @@ import {
   statusTexts,
   takeBuffer,
 } from "./gssapi.ts";
-import { NativeBlock } from "./native_memory.ts";
+import { NativeBlock, POINTER_SIZE } from "./native_memory.ts";
 
 // Layout of the block one negotiation uses; GSS-API keeps the context handle across calls.
 const MINOR = 0;
 const NAME_HANDLE = 8;
 const CONTEXT_HANDLE = 16;
-const NAME_BUFFER = 24;
+const CREDENTIAL_HANDLE = 24;
+const NAME_BUFFER = 32;
 const OUTPUT_TOKEN = NAME_BUFFER + DESCRIPTOR_SIZE;
-const BLOCK_SIZE = OUTPUT_TOKEN + DESCRIPTOR_SIZE;
+const MECHANISMS = OUTPUT_TOKEN + DESCRIPTOR_SIZE;
+const BLOCK_SIZE = MECHANISMS + 2 * POINTER_SIZE;
 
 /** `KRB5KDC_ERR_S_PRINCIPAL_UNKNOWN` as an unsigned minor status. */
 const SERVER_PRINCIPAL_UNKNOWN = -1765328377 >>> 0;
@@ -41,6 +46,7 @@ export async function negotiateToken(host: string): Promise<string> {
   const gssapi = openGssapi();
   const { symbols } = gssapi;
   const service = `HTTP@${host.replace(/^\[(.*)\]$/, "$1")}`;
+  const cache = defaultCache();
   const block = new NativeBlock(BLOCK_SIZE);
   const name = describeBytes(block, NAME_BUFFER, new TextEncoder().encode(service));
   try {
@@ -50,10 +56,11 @@ export async function negotiateToken(host: string): Promise<string> {
       gssapi.hostBasedService,
       block.at(NAME_HANDLE),
     );
-    if (isFailure(imported)) throw failure(gssapi, service, imported, block.u32(MINOR));
+    if (isFailure(imported)) throw failure(gssapi, service, cache, imported, block.u32(MINOR));
+    await acquireCredential(gssapi, block, service, cache);
     const major = await symbols.gss_init_sec_context(
       block.pointer,
-      null, // the default credential: the user's ticket-granting ticket
+      block.pointerAt(CREDENTIAL_HANDLE),
       block.at(CONTEXT_HANDLE),
       block.pointerAt(NAME_HANDLE),
       gssapi.spnego,
@@ -68,7 +75,7 @@ export async function negotiateToken(host: string): Promise<string> {
     );
     const minor = block.u32(MINOR);
     const token = takeBuffer(gssapi, block, OUTPUT_TOKEN);
-    if (isFailure(major)) throw failure(gssapi, service, major, minor);
+    if (isFailure(major)) throw failure(gssapi, service, cache, major, minor);
     if (token.length === 0) {
       throw new AuthError(`Kerberos login to ${service}: GSS-API produced no token`);
     }
@@ -80,10 +87,54 @@ export async function negotiateToken(host: string): Promise<string> {
   }
 }
 
-/** Deletes the context and the name the block holds, if any. */
+/**
+ * Takes the SPNEGO credential of the one cache `cache` into the block's credential handle:
+ * with a cache named, GSS-API never looks at the rest of the collection.
+ */
+async function acquireCredential(
+  gssapi: Gssapi,
+  block: NativeBlock,
+  service: string,
+  cache: CredentialCache,
+): Promise<void> {
+  // gss_OID_set_desc: one element, the SPNEGO gss_OID_desc.
+  block.setSize(MECHANISMS, 1);
+  block.setPointer(MECHANISMS + POINTER_SIZE, gssapi.spnego);
+  const key = NativeBlock.of(new TextEncoder().encode("ccache\0"));
+  const value = NativeBlock.of(new TextEncoder().encode(`${cache.name}\0`));
+  // gss_key_value_element_desc (key, value), then gss_key_value_set_desc (count, elements).
+  const store = new NativeBlock(4 * POINTER_SIZE);
+  store.setPointer(0, key.pointer);
+  store.setPointer(POINTER_SIZE, value.pointer);
+  store.setU32(2 * POINTER_SIZE, 1);
+  store.setPointer(3 * POINTER_SIZE, store.pointer);
+  try {
+    const major = await gssapi.symbols.gss_acquire_cred_from_async(
+      block.pointer,
+      null, // the cache's own principal
+      0,
+      block.at(MECHANISMS),
+      GSS_C_INITIATE,
+      store.at(2 * POINTER_SIZE),
+      block.at(CREDENTIAL_HANDLE),
+      null,
+      null,
+    );
+    if (isFailure(major)) throw failure(gssapi, service, cache, major, block.u32(MINOR));
+  } finally {
+    store.free();
+    value.free();
+    key.free();
+  }
+}
+
+/** Deletes the context, the credential and the name the block holds, if any. */
 function release(gssapi: Gssapi, block: NativeBlock): void {
   if (block.pointerAt(CONTEXT_HANDLE) !== null) {
     gssapi.symbols.gss_delete_sec_context(block.pointer, block.at(CONTEXT_HANDLE), null);
+  }
+  if (block.pointerAt(CREDENTIAL_HANDLE) !== null) {
+    gssapi.symbols.gss_release_cred(block.pointer, block.at(CREDENTIAL_HANDLE));
   }
   if (block.pointerAt(NAME_HANDLE) !== null) {
     gssapi.symbols.gss_release_name(block.pointer, block.at(NAME_HANDLE));
@@ -91,26 +142,42 @@ function release(gssapi: Gssapi, block: NativeBlock): void {
 }
 
 /** The error for a failed GSS-API call, with what to do about it when that is known. */
-function failure(gssapi: Gssapi, service: string, major: number, minor: number): AuthError {
+function failure(
+  gssapi: Gssapi,
+  service: string,
+  cache: CredentialCache,
+  major: number,
+  minor: number,
+): AuthError {
   const texts = statusTexts(gssapi, major, minor);
   const detail = texts.length > 0 ? ` (GSS-API: ${texts.join("; ")})` : "";
   const routine = routineError(major);
   const text = texts.join(" ");
+  const unknownService = minor === SERVER_PRINCIPAL_UNKNOWN ||
+    /not found in Kerberos database/i.test(text);
+  const userRealm = cache.principal.slice(cache.principal.lastIndexOf("@") + 1);
+  const realm = unknownService ? serviceRealm(service.slice("HTTP@".length)) : "";
   let advice: string;
-  if (routine === RoutineError.NO_CRED) {
-    advice = "there is no Kerberos ticket to log in with: run kinit first (or point " +
-      "KRB5CCNAME at your credential cache)";
-  } else if (
+  if (
     routine === RoutineError.CREDENTIALS_EXPIRED || minor === TICKET_EXPIRED ||
     /ticket expired/i.test(text)
   ) {
-    advice = "the Kerberos ticket has expired: run kinit again";
-  } else if (minor === SERVER_PRINCIPAL_UNKNOWN || /not found in Kerberos database/i.test(text)) {
+    advice = `the Kerberos ticket has expired: run kinit again (as ${cache.principal})`;
+  } else if (routine === RoutineError.NO_CRED) {
+    advice = `there is no Kerberos ticket to log in with in ${cache.name}: run kinit first ` +
+      "(or point KRB5CCNAME at your credential cache)";
+  } else if (unknownService && realm !== "" && realm !== userRealm) {
+    advice = `your ticket is for ${cache.principal}, of the realm ${userRealm}, and the ` +
+      `engine's service ${service.replace("@", "/")} is of the realm ${realm} ` +
+      `(krb5.conf's domain_realm), which the KDC of ${userRealm} has no trust to: run kinit ` +
+      `as a user of ${realm}, or have a trust set up between the realms`;
+  } else if (unknownService) {
     advice = `the KDC knows no service principal ${service.replace("@", "/")}: its name comes ` +
       "from the URL's host, so connecting by IP address or an alias fails; use the engine's " +
-      "host name, the one its HTTP/<host name> principal has";
+      `host name, the one its HTTP/<host name> principal has (your ticket: ${cache.principal})`;
   } else {
-    advice = "GSS-API could not make a token";
+    advice = `GSS-API could not make a token from the ticket of ${cache.principal} in ` +
+      `${cache.name} (check krb5.conf — KRB5_CONFIG or /etc/krb5.conf — and that its KDC answers)`;
   }
   return new AuthError(`Kerberos login to ${service} failed: ${advice}${detail}`);
 }
