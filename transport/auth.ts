@@ -135,9 +135,10 @@ export class Authenticator {
 
   /**
    * Revokes the token if this connection obtained it, or whoever did with `revokeGiven`; a
-   * supplied token is otherwise left alone. Rejects with an {@link AuthError} when the SSO
-   * refuses. The revocation is sent past the connection's cap (calls in flight, or a list
-   * being read, may hold every slot).
+   * supplied token is otherwise left alone. The token counts as revoked only when the SSO
+   * answers as the engine's does (JSON, `{}`); an SSO error, or any other answer (an HTML
+   * page, no body: not the SSO's), rejects with an {@link AuthError}. The revocation is sent
+   * past the connection's cap (calls in flight, or a list being read, may hold every slot).
    *
    * With `closing` (the connection is being closed): a login under way is waited for, then,
    * when there is a token to revoke, the requests sent with it until they have their answers
@@ -154,22 +155,13 @@ export class Authenticator {
         },
       );
     await within(this.#login?.catch(() => {}) ?? Promise.resolve());
-    const revokes = (held?: HeldToken) => held !== undefined && (held.obtained || revokeGiven);
+    const revokes = (held?: HeldToken): held is HeldToken =>
+      held !== undefined && (held.obtained || revokeGiven);
     if (closing && revokes(this.#held)) await within(this.#answered());
     if (closing) this.#closed.abort(new OvirtError("The connection is closed"));
     const held = this.#held;
     this.#held = undefined;
-    if (!revokes(held)) return;
-    const answer = await this.#postForm(this.#endpoints.revokeUrl, {
-      scope: "ovirt-app-api",
-      token: held!.value,
-    }, { limit, pastCap: true });
-    const failure = ssoFailure(answer.json);
-    if (failure || answer.status >= 300) {
-      throw new AuthError(this.#describe("SSO logout", answer, failure), {
-        code: answer.status,
-      });
-    }
+    if (revokes(held)) await this.#revoke(held, { limit, pastCap: true });
   }
 
   /** When the held token expires, as the SSO said at login; `undefined` when unknown. */
@@ -247,6 +239,24 @@ export class Authenticator {
   #renew(stale: string, signal?: AbortSignal): Promise<string> {
     if (this.#held?.value === stale) this.#held = undefined;
     return this.token(signal);
+  }
+
+  /**
+   * Revokes `held` at the SSO; rejects with an {@link AuthError} unless the SSO answered
+   * as it does when it has revoked a token: a JSON object without an error, with a 2xx.
+   */
+  async #revoke(held: HeldToken, how: SsoSending = {}): Promise<void> {
+    const answer = await this.#postForm(this.#endpoints.revokeUrl, {
+      scope: "ovirt-app-api",
+      token: held.value,
+    }, how);
+    const failure = ssoFailure(answer.json);
+    const revoked = answer.status >= 200 && answer.status <= 299 && objectOf(answer.json);
+    if (failure || !revoked) {
+      throw new AuthError(this.#describe("SSO logout", answer, failure), {
+        code: answer.status,
+      });
+    }
   }
 
   /** The login in progress, or a new one. */
@@ -341,6 +351,7 @@ export class Authenticator {
       const { status, headers: answered } = response;
       return {
         status,
+        empty: text === "",
         json: parseJson(text),
         type: answered.get("content-type") ?? undefined,
         location: answered.get("location") ?? undefined,
@@ -356,7 +367,7 @@ export class Authenticator {
       : status === 401 && this.#credentials.kerberos
       ? "the engine did not accept the Kerberos ticket (HTTP status 401); is its SSO set up " +
         `for Kerberos, with the service principal HTTP/${url.hostname} in its keytab?`
-      : unexpectedAnswer(answer, what === "SSO login" ? "ssoUrl" : "ssoRevokeUrl");
+      : unexpectedAnswer(answer, what);
     return redact(`${what} at ${url.href} failed: ${reason}`);
   }
 
@@ -394,6 +405,8 @@ interface SsoRequest {
  */
 interface SsoAnswer {
   readonly status: number;
+  /** Whether it came without a body. */
+  readonly empty: boolean;
   readonly json: unknown;
   readonly type?: string;
   readonly location?: string;
@@ -401,31 +414,57 @@ interface SsoAnswer {
 
 /**
  * What came back instead of a token or a logout's success: a redirect (where to), JSON
- * without a token or that cannot be read, or another type (a proxy's or identity provider's
- * login page), and, but for JSON and server errors, what to check; `option` names the URL option to give the SSO's
- * address with.
+ * without a token (or whose token is no text), not an object, or that cannot be read, no body,
+ * or another type (a proxy's or identity provider's login page), and, but for JSON and server
+ * errors, what to check, naming the URL option (`ssoUrl`, `ssoRevokeUrl`) that gives the
+ * SSO's address.
  */
-function unexpectedAnswer(answer: SsoAnswer, option: "ssoUrl" | "ssoRevokeUrl"): string {
+function unexpectedAnswer(answer: SsoAnswer, what: "SSO login" | "SSO logout"): string {
   const { status, json, type, location } = answer;
-  if (json !== undefined && !(status >= 300 && status <= 399)) {
-    return status === 200
-      ? "the answer (HTTP status 200) is JSON without an access_token"
-      : `unexpected JSON answer with HTTP status ${status}`;
+  const redirect = status >= 300 && status <= 399;
+  if (json !== undefined && !redirect) {
+    if (status < 200 || status > 299 || (status !== 200 && what === "SSO login")) {
+      return `unexpected JSON answer with HTTP status ${status}`;
+    }
+    return what === "SSO login"
+      ? `the answer (HTTP status 200) is JSON ${tokenTrouble(single(json).access_token)}`
+      : `the answer (HTTP status ${status}) is JSON, but not the object the SSO answers ` +
+        "(`{}` or an error)";
   }
   const media = type?.split(";")[0].trim().toLowerCase();
-  if (media?.includes("json") && !(status >= 300 && status <= 399)) {
+  if (media?.includes("json") && !redirect && !answer.empty) {
     return `the answer (HTTP status ${status}) says it is JSON, but it cannot be read as JSON`;
   }
-  const what = status >= 300 && status <= 399 && location !== undefined
+  const answered = redirect && location !== undefined
     ? `a redirect (HTTP status ${status}) to ${shownLocation(location)}, which is not followed`
     : `an answer with HTTP status ${status} and ${
-      media ? `a body of type ${serverText(media, 100)}` : "a body of unknown type"
+      answer.empty
+        ? "no body"
+        : media
+        ? `a body of type ${serverText(media, 100)}`
+        : "a body of unknown type"
     }, not the SSO's JSON`;
   // A server error is the SSO's (or a proxy's) own trouble, not a wrong address.
-  if (status >= 500) return what;
-  return `${what}: is the connection URL the engine's (https://<engine host>/ovirt-engine/api), ` +
-    "reached without a login page of a proxy in the way? Behind a proxy that publishes the " +
-    `engine under a path prefix, give ${option} with that prefix`;
+  if (status >= 500) return answered;
+  const option = what === "SSO login" ? "ssoUrl" : "ssoRevokeUrl";
+  return `${answered}: is the connection URL the engine's ` +
+    "(https://<engine host>/ovirt-engine/api), reached without a login page of a proxy in " +
+    "the way? Behind a proxy that publishes the engine under a path prefix, give " +
+    `${option} with that prefix`;
+}
+
+/** What is wrong with the `access_token` of a login's JSON answer, never quoting it. */
+function tokenTrouble(token: unknown): string {
+  if (token === undefined) return "without an access_token";
+  if (token === "") return "whose access_token is empty";
+  const kind = token === null
+    ? "null"
+    : Array.isArray(token)
+    ? "an array"
+    : typeof token === "object"
+    ? "an object"
+    : `a ${typeof token}`;
+  return `whose access_token is ${kind}, not a string`;
 }
 
 /** An SSO error: its code (`access_denied`, ...) and text. */
@@ -472,10 +511,20 @@ function tokenOf(json: unknown): { value: string; exp?: string } | undefined {
   return { value: object.access_token, exp };
 }
 
-/** The answer's object; the SDKs also accept it wrapped in a one-element array. */
+/** The answer's object (empty when it is none); see {@link objectOf}. */
 function single(json: unknown): Record<string, unknown> {
+  return objectOf(json) ?? {};
+}
+
+/**
+ * The answer's object, `undefined` when it is none; the SDKs also accept it wrapped in a
+ * one-element array.
+ */
+function objectOf(json: unknown): Record<string, unknown> | undefined {
   const value = Array.isArray(json) && json.length === 1 ? json[0] : json;
-  return typeof value === "object" && value !== null ? value as Record<string, unknown> : {};
+  return typeof value === "object" && value !== null && !Array.isArray(value)
+    ? value as Record<string, unknown>
+    : undefined;
 }
 
 /**

@@ -1,0 +1,129 @@
+/**
+ * What the SSO's answers to a logout and a login mean: a revocation counts only when the SSO
+ * answers as the engine's does (JSON `{}`).
+ */
+
+import assert from "node:assert/strict";
+import { AuthError, Connection } from "../mod.ts";
+
+const LOGOUT = "/ovirt-engine/services/sso-logout";
+const PASSWORD = "pw-Zq81!";
+const API_ROOT = "<api><product_info><name>oVirt Engine</name></product_info></api>";
+
+/** How the small engine answers; each part has a default. */
+interface Answers {
+  /** The answer to the `count`-th logout (from 1), for `token`. */
+  logout?: (token: string, count: number) => Response | Promise<Response>;
+  /** The answer to an API request. */
+  api?: (request: Request) => Response;
+  /** The answer to a login; default: a new token `T<n>`. */
+  login?: (count: number) => Response;
+}
+
+/** A small engine and SSO on loopback, recording what reaches it. */
+function startEngine(answers: Answers = {}) {
+  const revoked: string[] = [];
+  const sentTokens: string[] = [];
+  let logins = 0;
+  const server = Deno.serve(
+    { port: 0, hostname: "127.0.0.1", onListen() {} },
+    async (request) => {
+      const { pathname } = new URL(request.url);
+      if (pathname === LOGOUT) {
+        const token = new URLSearchParams(await request.text()).get("token") ?? "";
+        revoked.push(token);
+        return answers.logout?.(token, revoked.length) ?? Response.json({});
+      }
+      if (pathname.startsWith("/ovirt-engine/sso/")) {
+        await request.body?.cancel();
+        logins++;
+        return answers.login?.(logins) ??
+          Response.json({ access_token: `T${logins}`, exp: "9223372036854775807" });
+      }
+      sentTokens.push(request.headers.get("authorization") ?? "");
+      return answers.api?.(request) ??
+        new Response(API_ROOT, { headers: { "content-type": "application/xml" } });
+    },
+  );
+  return {
+    url: `http://127.0.0.1:${server.addr.port}/ovirt-engine/api`,
+    revoked,
+    sentTokens,
+    get logins() {
+      return logins;
+    },
+    [Symbol.asyncDispose]: () => server.shutdown(),
+  };
+}
+
+/** A connection logging in with a password to `url`, no retries. */
+function passwordConnection(url: string) {
+  return new Connection({ url, username: "jdoe@example.com", password: PASSWORD, retry: false });
+}
+
+Deno.test("revokeToken(): only the SSO's JSON object is a revocation; a page or nothing is an AuthError", async () => {
+  const notTheSso: Record<string, () => Response> = {
+    "200 HTML page": () =>
+      new Response("<html><body><form>Sign in</form></body></html>", {
+        headers: { "content-type": "text/html" },
+      }),
+    "200 without a body": () => new Response(null, { status: 200 }),
+    "204": () => new Response(null, { status: 204 }),
+    "200 JSON array": () => Response.json([1, 2]),
+    "200 JSON string": () => Response.json("ok"),
+  };
+  for (const [name, answer] of Object.entries(notTheSso)) {
+    await using engine = startEngine({ logout: () => answer() });
+    await using connection = passwordConnection(engine.url);
+    await connection.authenticate();
+    await assert.rejects(connection.revokeToken(), (error) => {
+      assert.ok(error instanceof AuthError, `${name}: ${error}`);
+      assert.match(
+        error.message,
+        /^SSO logout at http:\/\/127\.0\.0\.1:\d+\/ovirt-engine\/services\/sso-logout failed: /,
+      );
+      assert.match(error.message, /not the SSO's JSON|not the object the SSO answers/, name);
+      if (name !== "200 JSON array" && name !== "200 JSON string") {
+        assert.match(error.message, /give ssoRevokeUrl with that prefix/, name);
+      }
+      return true;
+    });
+  }
+  for (const body of [{}, [{}]]) {
+    await using engine = startEngine({ logout: () => Response.json(body) });
+    await using connection = passwordConnection(engine.url);
+    await connection.authenticate();
+    await connection.revokeToken();
+    assert.deepEqual(engine.revoked, ["T1"]);
+    assert.equal(await connection.authenticate(), "T2", "a revoked token is forgotten");
+  }
+});
+
+Deno.test("revokeToken(): an empty 200 says there was no body", async () => {
+  await using engine = startEngine({ logout: () => new Response(null, { status: 200 }) });
+  await using connection = passwordConnection(engine.url);
+  await connection.authenticate();
+  await assert.rejects(
+    connection.revokeToken(),
+    /an answer with HTTP status 200 and no body, not the SSO's JSON/,
+  );
+});
+
+Deno.test("a login answered with an access_token that is not a string says so, without quoting it", async () => {
+  for (
+    const [token, kind] of [[12345, "a number"], [null, "null"], [["x"], "an array"], [
+      { v: 1 },
+      "an object",
+    ], ["", "empty"]] as const
+  ) {
+    await using engine = startEngine({ login: () => Response.json({ access_token: token }) });
+    await using connection = passwordConnection(engine.url);
+    await assert.rejects(connection.authenticate(), (error) => {
+      assert.ok(error instanceof AuthError, String(error));
+      const expected = kind === "empty" ? "is empty" : `is ${kind}, not a string`;
+      assert.match(error.message, new RegExp(`is JSON whose access_token ${expected}$`));
+      assert.ok(!error.message.includes("12345"));
+      return true;
+    });
+  }
+});
