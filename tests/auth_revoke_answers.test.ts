@@ -1,6 +1,6 @@
 /**
  * What the SSO's answers to a logout and a login mean: a revocation counts only when the SSO
- * answers as the engine's does (JSON `{}`).
+ * answers as the engine's does (JSON `{}`); a failed one keeps the token and is sent again.
  */
 
 import assert from "node:assert/strict";
@@ -61,7 +61,7 @@ function passwordConnection(url: string) {
   return new Connection({ url, username: "jdoe@example.com", password: PASSWORD, retry: false });
 }
 
-Deno.test("revokeToken(): only the SSO's JSON object is a revocation; a page or nothing is an AuthError", async () => {
+Deno.test("revokeToken(): only the SSO's JSON object is a revocation; a page or nothing is an AuthError, and the token stays", async () => {
   const notTheSso: Record<string, () => Response> = {
     "200 HTML page": () =>
       new Response("<html><body><form>Sign in</form></body></html>", {
@@ -75,7 +75,7 @@ Deno.test("revokeToken(): only the SSO's JSON object is a revocation; a page or 
   for (const [name, answer] of Object.entries(notTheSso)) {
     await using engine = startEngine({ logout: () => answer() });
     await using connection = passwordConnection(engine.url);
-    await connection.authenticate();
+    const token = await connection.authenticate();
     await assert.rejects(connection.revokeToken(), (error) => {
       assert.ok(error instanceof AuthError, `${name}: ${error}`);
       assert.match(
@@ -88,6 +88,8 @@ Deno.test("revokeToken(): only the SSO's JSON object is a revocation; a page or 
       }
       return true;
     });
+    assert.equal(await connection.authenticate(), token, `${name}: the token is kept`);
+    assert.equal(engine.logins, 1, name);
   }
   for (const body of [{}, [{}]]) {
     await using engine = startEngine({ logout: () => Response.json(body) });
@@ -107,6 +109,38 @@ Deno.test("revokeToken(): an empty 200 says there was no body", async () => {
     connection.revokeToken(),
     /an answer with HTTP status 200 and no body, not the SSO's JSON/,
   );
+});
+
+Deno.test("revokeToken() that failed keeps the token: calls use it, and the next revokeToken() sends it again", async () => {
+  await using engine = startEngine({
+    logout: (_token, count) =>
+      count === 1 ? new Response("Service Unavailable", { status: 503 }) : Response.json({}),
+  });
+  await using connection = passwordConnection(engine.url);
+  await connection.authenticate();
+  await assert.rejects(connection.revokeToken(), AuthError);
+  assert.equal(await connection.test(), true);
+  assert.deepEqual(engine.sentTokens, ["Bearer T1"], "the token, still valid, is used");
+  await connection.revokeToken();
+  assert.deepEqual(engine.revoked, ["T1", "T1"], "the revocation was sent again");
+  assert.equal(await connection.authenticate(), "T2");
+  assert.equal(engine.logins, 2);
+});
+
+Deno.test("close() sends a revocation that failed again, for a token passed in too", async () => {
+  for (const given of [false, true]) {
+    await using engine = startEngine({
+      logout: (_token, count) =>
+        count === 1 ? new Response("Bad Gateway", { status: 502 }) : Response.json({}),
+    });
+    const connection = given
+      ? new Connection({ url: engine.url, token: "GIVEN", retry: false })
+      : passwordConnection(engine.url);
+    const token = await connection.authenticate();
+    await assert.rejects(connection.revokeToken(), AuthError);
+    await connection.close();
+    assert.deepEqual(engine.revoked, [token, token], given ? "given" : "obtained");
+  }
 });
 
 Deno.test("a login answered with an access_token that is not a string says so, without quoting it", async () => {

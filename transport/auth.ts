@@ -60,6 +60,8 @@ interface HeldToken {
   /** Expiry in epoch milliseconds, as the SSO wrote it (it may exceed 2^53). */
   readonly exp?: string;
   readonly obtained: boolean;
+  /** A revocation of it was asked for and failed: closing sends it again, even for one given. */
+  readonly owed?: boolean;
 }
 
 /**
@@ -140,6 +142,11 @@ export class Authenticator {
    * page, no body: not the SSO's), rejects with an {@link AuthError}. The revocation is sent
    * past the connection's cap (calls in flight, or a list being read, may hold every slot).
    *
+   * The token is held until it is revoked: calls made meanwhile use it (it is valid until
+   * then), and when the revocation fails it is kept, so that calls go on with it and a later
+   * `logout` (closing too, even for a supplied token) sends the revocation again. Once
+   * revoked, it is forgotten: the next call logs in again (or fails without credentials).
+   *
    * With `closing` (the connection is being closed): a login under way is waited for, then,
    * when there is a token to revoke, the requests sent with it until they have their answers
    * (the engine has checked it then), each wait at most the connection's timeout, or
@@ -156,12 +163,22 @@ export class Authenticator {
       );
     await within(this.#login?.catch(() => {}) ?? Promise.resolve());
     const revokes = (held?: HeldToken): held is HeldToken =>
-      held !== undefined && (held.obtained || revokeGiven);
+      held !== undefined && (held.obtained || held.owed === true || revokeGiven);
     if (closing && revokes(this.#held)) await within(this.#answered());
     if (closing) this.#closed.abort(new OvirtError("The connection is closed"));
     const held = this.#held;
-    this.#held = undefined;
-    if (revokes(held)) await this.#revoke(held, { limit, pastCap: true });
+    if (!revokes(held)) {
+      this.#held = undefined;
+      return;
+    }
+    try {
+      await this.#revoke(held, { limit, pastCap: true });
+    } catch (error) {
+      // Still valid: kept for the calls, and owed a revocation.
+      if (this.#held === held && !held.owed) this.#held = { ...held, owed: true };
+      throw error;
+    }
+    if (this.#held === held || this.#held?.value === held.value) this.#held = undefined;
   }
 
   /** When the held token expires, as the SSO said at login; `undefined` when unknown. */
