@@ -1,6 +1,8 @@
 /**
- * What the SSO's answers to a logout and a login mean: a revocation counts only when the SSO
- * answers as the engine's does (JSON `{}`); a failed one keeps the token and is sent again.
+ * What the SSO's answers to a logout and a login mean, and what a token the API refuses
+ * becomes: a revocation counts only when the SSO answers as the engine's does (JSON `{}`); a
+ * failed one keeps the token and is sent again; a 401 right after a login the SSO accepted
+ * says so, and the token it refused is revoked.
  */
 
 import assert from "node:assert/strict";
@@ -141,6 +143,81 @@ Deno.test("close() sends a revocation that failed again, for a token passed in t
     await connection.close();
     assert.deepEqual(engine.revoked, [token, token], given ? "given" : "obtained");
   }
+});
+
+/** The servlet container's page for `sendError(401, reason)`, the reason escaped. */
+function refusalPage(reason: string): Response {
+  return new Response(`<html><head><title>Error</title></head><body>${reason}</body></html>`, {
+    status: 401,
+    headers: { "content-type": "text/html;charset=UTF-8", "www-authenticate": "Basic" },
+  });
+}
+
+Deno.test("a 401 right after a login the SSO accepted says so, with the engine's reason, not 'check the password'", async () => {
+  const reasons = [
+    "The user jdoe@example.com with profile [example.com] is not authorized to perform login",
+    "Unable to login user jdoe@example.com with profile [example.com] because the maximum " +
+    "number of allowed sessions 5 is exceeded",
+  ];
+  for (const reason of reasons) {
+    await using engine = startEngine({ api: () => refusalPage(reason) });
+    await using connection = passwordConnection(engine.url);
+    await assert.rejects(connection.systemService().get(), (error) => {
+      assert.ok(error instanceof AuthError, String(error));
+      assert.equal(error.code, 401);
+      assert.equal(
+        error.message,
+        `Not authorized (HTTP 401 Unauthorized from GET ${engine.url}): the SSO accepted the ` +
+          "user name and password, but the API refused the session (the user may not be " +
+          `allowed to log in, or may have too many sessions): ${reason}`,
+      );
+      assert.ok(!error.message.includes(PASSWORD));
+      return true;
+    });
+    assert.equal(engine.logins, 2);
+  }
+});
+
+Deno.test("a token the API refused and a new login replaced is revoked, without the call waiting for it", async () => {
+  let release!: () => void;
+  const held = new Promise<void>((resolve) => release = resolve);
+  await using engine = startEngine({
+    api: (request) =>
+      request.headers.get("authorization") === "Bearer T1"
+        ? refusalPage("Unauthorized")
+        : new Response(API_ROOT, { headers: { "content-type": "application/xml" } }),
+    // The SSO is slow to revoke T1: the call does not wait for it.
+    logout: async (token) => {
+      if (token === "T1") await held;
+      return Response.json({});
+    },
+  });
+  const connection = passwordConnection(engine.url);
+  await connection.systemService().get();
+  assert.deepEqual(engine.sentTokens, ["Bearer T1", "Bearer T2"]);
+  assert.deepEqual(engine.revoked, ["T1"], "the refused token's revocation is under way");
+  release();
+  await connection.close();
+  assert.deepEqual(engine.revoked, ["T1", "T2"]);
+});
+
+Deno.test("a token passed in that the API refuses is replaced by a login but not revoked", async () => {
+  await using engine = startEngine({
+    api: (request) =>
+      request.headers.get("authorization") === "Bearer GIVEN"
+        ? refusalPage("Unauthorized")
+        : new Response(API_ROOT, { headers: { "content-type": "application/xml" } }),
+  });
+  const connection = new Connection({
+    url: engine.url,
+    token: "GIVEN",
+    username: "jdoe@example.com",
+    password: PASSWORD,
+    retry: false,
+  });
+  await connection.systemService().get();
+  await connection.close();
+  assert.deepEqual(engine.revoked, ["T1"], "only the token this connection obtained");
 });
 
 Deno.test("a login answered with an access_token that is not a string says so, without quoting it", async () => {

@@ -15,7 +15,7 @@ import type { HttpClient } from "./http_client.ts";
 import { negotiateToken } from "./kerberos/negotiate.ts";
 import { isSendableToken } from "./options.ts";
 import { hideValue, redact } from "./redact.ts";
-import { shownLocation } from "./response_error.ts";
+import { refusedAfterLogin, shownLocation } from "./response_error.ts";
 import { serverText } from "./server_text.ts";
 import { USER_AGENT } from "./version.ts";
 
@@ -84,6 +84,8 @@ export class Authenticator {
   readonly #closed = new AbortController();
   /** Called when {@link Authenticator.#sending} comes down to 0, if someone waits for it. */
   #allAnswered?: () => void;
+  /** Revocations of tokens the API refused and a new login replaced, not waited for by calls. */
+  readonly #revoking = new Set<Promise<void>>();
 
   /** Logs in through `client`, each login limited to `timeout` ms. */
   constructor(
@@ -122,7 +124,10 @@ export class Authenticator {
    * Sends a request with the token, by calling `attempt`. If the server answers 401 and a
    * user name and password are known, logs in again (one login shared by every request
    * the server rejected with the same token) and calls `attempt` once more; that second
-   * answer is returned whatever it is.
+   * answer is returned whatever it is (a 401 again is noted as refused after a login the SSO
+   * accepted, see {@link refusedAfterLogin}). The refused token, when this connection
+   * obtained it, is revoked meanwhile (best effort, not waited for): the engine counts it
+   * among the user's sessions until it is.
    */
   authorize(
     attempt: (token: string) => Promise<HttpResponse>,
@@ -149,9 +154,10 @@ export class Authenticator {
    *
    * With `closing` (the connection is being closed): a login under way is waited for, then,
    * when there is a token to revoke, the requests sent with it until they have their answers
-   * (the engine has checked it then), each wait at most the connection's timeout, or
-   * {@link CLOSING_LOGOUT_LIMIT} without one; a login still under way is then given up (its
-   * callers reject with "The connection is closed"), and no login starts any more.
+   * (the engine has checked it then), and the revocations of refused tokens under way, each
+   * wait at most the connection's timeout, or {@link CLOSING_LOGOUT_LIMIT} without one; a
+   * login still under way is then given up (its callers reject with "The connection is
+   * closed"), and no login starts any more.
    */
   async logout(revokeGiven = false, closing = false): Promise<void> {
     const limit = closing ? this.#timeout ?? CLOSING_LOGOUT_LIMIT : undefined;
@@ -164,8 +170,11 @@ export class Authenticator {
     await within(this.#login?.catch(() => {}) ?? Promise.resolve());
     const revokes = (held?: HeldToken): held is HeldToken =>
       held !== undefined && (held.obtained || held.owed === true || revokeGiven);
-    if (closing && revokes(this.#held)) await within(this.#answered());
-    if (closing) this.#closed.abort(new OvirtError("The connection is closed"));
+    if (closing) {
+      const answered = revokes(this.#held) ? this.#answered() : undefined;
+      await within(Promise.all([answered, ...this.#revoking]));
+      this.#closed.abort(new OvirtError("The connection is closed"));
+    }
     const held = this.#held;
     if (!revokes(held)) {
       this.#held = undefined;
@@ -240,7 +249,12 @@ export class Authenticator {
     const fresh = await this.#renew(token, signal);
     this.#sending++;
     try {
-      return await attempt(fresh);
+      const answer = await attempt(fresh);
+      if (answer.status === 401) {
+        const { kerberos } = this.#credentials;
+        refusedAfterLogin(answer, kerberos ? "the Kerberos ticket" : "the user name and password");
+      }
+      return answer;
     } finally {
       this.#sent();
     }
@@ -252,10 +266,29 @@ export class Authenticator {
     return held && !(this.canLogIn && expired(held)) ? held.value : undefined;
   }
 
-  /** A new token replacing `stale`, unless another request already replaced it. */
+  /**
+   * A new token replacing `stale`, unless another request already replaced it; `stale` is
+   * revoked when this connection obtained it.
+   */
   #renew(stale: string, signal?: AbortSignal): Promise<string> {
-    if (this.#held?.value === stale) this.#held = undefined;
+    const held = this.#held;
+    if (held?.value === stale) {
+      this.#held = undefined;
+      if (held.obtained) this.#revokeRefused(held);
+    }
     return this.token(signal);
+  }
+
+  /**
+   * Revokes `held`, a token the API refused, without anyone waiting for it but a closing
+   * connection: the engine may still count it as one of the user's sessions. Failures are
+   * let go (the engine may already have ended it).
+   */
+  #revokeRefused(held: HeldToken): void {
+    const revocation: Promise<void> = this.#revoke(held)
+      .catch(() => {})
+      .finally(() => this.#revoking.delete(revocation));
+    this.#revoking.add(revocation);
   }
 
   /**

@@ -78,6 +78,18 @@ export async function responseError(
   }
 }
 
+/**
+ * Notes that `response`, a 401, refused a token the SSO gave a moment before on `accepted`
+ * (such as "the user name and password"): its error says that the SSO accepted them and the
+ * API refused the session, instead of asking to check them.
+ */
+export function refusedAfterLogin(response: HttpResponse, accepted: string): void {
+  loginsAccepted.set(response, accepted);
+}
+
+/** The answers {@link refusedAfterLogin} noted, with what the SSO had accepted. */
+const loginsAccepted = new WeakMap<HttpResponse, string>();
+
 /** {@link responseError} once the body is read (or let go). */
 async function bodyError(
   exchange: Exchange,
@@ -195,7 +207,12 @@ function statusMessage(
   const status = where(exchange, response);
   const quoted = said.trim() ? `: ${redact(serverText(said.trim()))}` : "";
   if (response.status === 401) {
-    return `Not authorized (${status}): check the user name and password or the token${quoted}`;
+    const accepted = loginsAccepted.get(response);
+    return accepted === undefined
+      ? `Not authorized (${status}): check the user name and password or the token${quoted}`
+      : `Not authorized (${status}): the SSO accepted ${accepted}, but the API refused the ` +
+        "session (the user may not be allowed to log in, or may have too many sessions)" +
+        quoted;
   }
   if (response.status === 403) {
     // The credentials were taken: what is missing is a permission (or a proxy's consent).
