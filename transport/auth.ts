@@ -15,7 +15,7 @@ import type { HttpClient } from "./http_client.ts";
 import { negotiateToken } from "./kerberos/negotiate.ts";
 import { isSendableToken } from "./options.ts";
 import { hideValue, redact } from "./redact.ts";
-import { shownLocation } from "./response_error.ts";
+import { refusedAfterLogin, shownLocation } from "./response_error.ts";
 import { serverText } from "./server_text.ts";
 import { USER_AGENT } from "./version.ts";
 
@@ -60,6 +60,8 @@ interface HeldToken {
   /** Expiry in epoch milliseconds, as the SSO wrote it (it may exceed 2^53). */
   readonly exp?: string;
   readonly obtained: boolean;
+  /** A revocation of it was asked for and failed: closing sends it again, even for one given. */
+  readonly owed?: boolean;
 }
 
 /**
@@ -82,6 +84,8 @@ export class Authenticator {
   readonly #closed = new AbortController();
   /** Called when {@link Authenticator.#sending} comes down to 0, if someone waits for it. */
   #allAnswered?: () => void;
+  /** Revocations of tokens the API refused and a new login replaced, not waited for by calls. */
+  readonly #revoking = new Set<Promise<void>>();
 
   /** Logs in through `client`, each login limited to `timeout` ms. */
   constructor(
@@ -120,7 +124,10 @@ export class Authenticator {
    * Sends a request with the token, by calling `attempt`. If the server answers 401 and a
    * user name and password are known, logs in again (one login shared by every request
    * the server rejected with the same token) and calls `attempt` once more; that second
-   * answer is returned whatever it is.
+   * answer is returned whatever it is (a 401 again is noted as refused after a login the SSO
+   * accepted, see {@link refusedAfterLogin}). The refused token, when this connection
+   * obtained it, is revoked meanwhile (best effort, not waited for): the engine counts it
+   * among the user's sessions until it is.
    */
   authorize(
     attempt: (token: string) => Promise<HttpResponse>,
@@ -135,15 +142,22 @@ export class Authenticator {
 
   /**
    * Revokes the token if this connection obtained it, or whoever did with `revokeGiven`; a
-   * supplied token is otherwise left alone. Rejects with an {@link AuthError} when the SSO
-   * refuses. The revocation is sent past the connection's cap (calls in flight, or a list
-   * being read, may hold every slot).
+   * supplied token is otherwise left alone. The token counts as revoked only when the SSO
+   * answers as the engine's does (JSON, `{}`); an SSO error, or any other answer (an HTML
+   * page, no body: not the SSO's), rejects with an {@link AuthError}. The revocation is sent
+   * past the connection's cap (calls in flight, or a list being read, may hold every slot).
+   *
+   * The token is held until it is revoked: calls made meanwhile use it (it is valid until
+   * then), and when the revocation fails it is kept, so that calls go on with it and a later
+   * `logout` (closing too, even for a supplied token) sends the revocation again. Once
+   * revoked, it is forgotten: the next call logs in again (or fails without credentials).
    *
    * With `closing` (the connection is being closed): a login under way is waited for, then,
    * when there is a token to revoke, the requests sent with it until they have their answers
-   * (the engine has checked it then), each wait at most the connection's timeout, or
-   * {@link CLOSING_LOGOUT_LIMIT} without one; a login still under way is then given up (its
-   * callers reject with "The connection is closed"), and no login starts any more.
+   * (the engine has checked it then), and the revocations of refused tokens under way, each
+   * wait at most the connection's timeout, or {@link CLOSING_LOGOUT_LIMIT} without one; a
+   * login still under way is then given up (its callers reject with "The connection is
+   * closed"), and no login starts any more.
    */
   async logout(revokeGiven = false, closing = false): Promise<void> {
     const limit = closing ? this.#timeout ?? CLOSING_LOGOUT_LIMIT : undefined;
@@ -154,22 +168,26 @@ export class Authenticator {
         },
       );
     await within(this.#login?.catch(() => {}) ?? Promise.resolve());
-    const revokes = (held?: HeldToken) => held !== undefined && (held.obtained || revokeGiven);
-    if (closing && revokes(this.#held)) await within(this.#answered());
-    if (closing) this.#closed.abort(new OvirtError("The connection is closed"));
-    const held = this.#held;
-    this.#held = undefined;
-    if (!revokes(held)) return;
-    const answer = await this.#postForm(this.#endpoints.revokeUrl, {
-      scope: "ovirt-app-api",
-      token: held!.value,
-    }, { limit, pastCap: true });
-    const failure = ssoFailure(answer.json);
-    if (failure || answer.status >= 300) {
-      throw new AuthError(this.#describe("SSO logout", answer, failure), {
-        code: answer.status,
-      });
+    const revokes = (held?: HeldToken): held is HeldToken =>
+      held !== undefined && (held.obtained || held.owed === true || revokeGiven);
+    if (closing) {
+      const answered = revokes(this.#held) ? this.#answered() : undefined;
+      await within(Promise.all([answered, ...this.#revoking]));
+      this.#closed.abort(new OvirtError("The connection is closed"));
     }
+    const held = this.#held;
+    if (!revokes(held)) {
+      this.#held = undefined;
+      return;
+    }
+    try {
+      await this.#revoke(held, { limit, pastCap: true });
+    } catch (error) {
+      // Still valid: kept for the calls, and owed a revocation.
+      if (this.#held === held && !held.owed) this.#held = { ...held, owed: true };
+      throw error;
+    }
+    if (this.#held === held || this.#held?.value === held.value) this.#held = undefined;
   }
 
   /** When the held token expires, as the SSO said at login; `undefined` when unknown. */
@@ -231,7 +249,12 @@ export class Authenticator {
     const fresh = await this.#renew(token, signal);
     this.#sending++;
     try {
-      return await attempt(fresh);
+      const answer = await attempt(fresh);
+      if (answer.status === 401) {
+        const { kerberos } = this.#credentials;
+        refusedAfterLogin(answer, kerberos ? "the Kerberos ticket" : "the user name and password");
+      }
+      return answer;
     } finally {
       this.#sent();
     }
@@ -243,10 +266,47 @@ export class Authenticator {
     return held && !(this.canLogIn && expired(held)) ? held.value : undefined;
   }
 
-  /** A new token replacing `stale`, unless another request already replaced it. */
+  /**
+   * A new token replacing `stale`, unless another request already replaced it; `stale` is
+   * revoked when this connection obtained it.
+   */
   #renew(stale: string, signal?: AbortSignal): Promise<string> {
-    if (this.#held?.value === stale) this.#held = undefined;
+    const held = this.#held;
+    if (held?.value === stale) {
+      this.#held = undefined;
+      if (held.obtained) this.#revokeRefused(held);
+    }
     return this.token(signal);
+  }
+
+  /**
+   * Revokes `held`, a token the API refused, without anyone waiting for it but a closing
+   * connection: the engine may still count it as one of the user's sessions. Failures are
+   * let go (the engine may already have ended it).
+   */
+  #revokeRefused(held: HeldToken): void {
+    const revocation: Promise<void> = this.#revoke(held)
+      .catch(() => {})
+      .finally(() => this.#revoking.delete(revocation));
+    this.#revoking.add(revocation);
+  }
+
+  /**
+   * Revokes `held` at the SSO; rejects with an {@link AuthError} unless the SSO answered
+   * as it does when it has revoked a token: a JSON object without an error, with a 2xx.
+   */
+  async #revoke(held: HeldToken, how: SsoSending = {}): Promise<void> {
+    const answer = await this.#postForm(this.#endpoints.revokeUrl, {
+      scope: "ovirt-app-api",
+      token: held.value,
+    }, how);
+    const failure = ssoFailure(answer.json);
+    const revoked = answer.status >= 200 && answer.status <= 299 && objectOf(answer.json);
+    if (failure || !revoked) {
+      throw new AuthError(this.#describe("SSO logout", answer, failure), {
+        code: answer.status,
+      });
+    }
   }
 
   /** The login in progress, or a new one. */
@@ -347,6 +407,7 @@ export class Authenticator {
       const { status, headers: answered } = response;
       return {
         status,
+        empty: text === "",
         json: parseJson(text),
         type: answered.get("content-type") ?? undefined,
         location: answered.get("location") ?? undefined,
@@ -367,7 +428,7 @@ export class Authenticator {
         `for Kerberos, with the service principal HTTP/${url.hostname} in its keytab? If the ` +
         "engine's key changed, your credential cache still holds a service ticket for the " +
         "old one: run kinit again (or kdestroy, then kinit) to get a fresh ticket"
-      : unexpectedAnswer(answer, what === "SSO login" ? "ssoUrl" : "ssoRevokeUrl");
+      : unexpectedAnswer(answer, what);
     return redact(`${what} at ${url.href} failed: ${reason}`);
   }
 
@@ -416,6 +477,8 @@ const NEGOTIATE_TOKEN = /(\bNegotiate\s+)[A-Za-z0-9+/=_%-]{16,}/gi;
  */
 interface SsoAnswer {
   readonly status: number;
+  /** Whether it came without a body. */
+  readonly empty: boolean;
   readonly json: unknown;
   readonly type?: string;
   readonly location?: string;
@@ -425,31 +488,57 @@ interface SsoAnswer {
 
 /**
  * What came back instead of a token or a logout's success: a redirect (where to), JSON
- * without a token or that cannot be read, or another type (a proxy's or identity provider's
- * login page), and, but for JSON and server errors, what to check; `option` names the URL option to give the SSO's
- * address with.
+ * without a token (or whose token is no text), not an object, or that cannot be read, no body,
+ * or another type (a proxy's or identity provider's login page), and, but for JSON and server
+ * errors, what to check, naming the URL option (`ssoUrl`, `ssoRevokeUrl`) that gives the
+ * SSO's address.
  */
-function unexpectedAnswer(answer: SsoAnswer, option: "ssoUrl" | "ssoRevokeUrl"): string {
+function unexpectedAnswer(answer: SsoAnswer, what: "SSO login" | "SSO logout"): string {
   const { status, json, type, location } = answer;
-  if (json !== undefined && !(status >= 300 && status <= 399)) {
-    return status === 200
-      ? "the answer (HTTP status 200) is JSON without an access_token"
-      : `unexpected JSON answer with HTTP status ${status}`;
+  const redirect = status >= 300 && status <= 399;
+  if (json !== undefined && !redirect) {
+    if (status < 200 || status > 299 || (status !== 200 && what === "SSO login")) {
+      return `unexpected JSON answer with HTTP status ${status}`;
+    }
+    return what === "SSO login"
+      ? `the answer (HTTP status 200) is JSON ${tokenTrouble(single(json).access_token)}`
+      : `the answer (HTTP status ${status}) is JSON, but not the object the SSO answers ` +
+        "(`{}` or an error)";
   }
   const media = type?.split(";")[0].trim().toLowerCase();
-  if (media?.includes("json") && !(status >= 300 && status <= 399)) {
+  if (media?.includes("json") && !redirect && !answer.empty) {
     return `the answer (HTTP status ${status}) says it is JSON, but it cannot be read as JSON`;
   }
-  const what = status >= 300 && status <= 399 && location !== undefined
+  const answered = redirect && location !== undefined
     ? `a redirect (HTTP status ${status}) to ${shownLocation(location)}, which is not followed`
     : `an answer with HTTP status ${status} and ${
-      media ? `a body of type ${serverText(media, 100)}` : "a body of unknown type"
+      answer.empty
+        ? "no body"
+        : media
+        ? `a body of type ${serverText(media, 100)}`
+        : "a body of unknown type"
     }, not the SSO's JSON`;
   // A server error is the SSO's (or a proxy's) own trouble, not a wrong address.
-  if (status >= 500) return what;
-  return `${what}: is the connection URL the engine's (https://<engine host>/ovirt-engine/api), ` +
-    "reached without a login page of a proxy in the way? Behind a proxy that publishes the " +
-    `engine under a path prefix, give ${option} with that prefix`;
+  if (status >= 500) return answered;
+  const option = what === "SSO login" ? "ssoUrl" : "ssoRevokeUrl";
+  return `${answered}: is the connection URL the engine's ` +
+    "(https://<engine host>/ovirt-engine/api), reached without a login page of a proxy in " +
+    "the way? Behind a proxy that publishes the engine under a path prefix, give " +
+    `${option} with that prefix`;
+}
+
+/** What is wrong with the `access_token` of a login's JSON answer, never quoting it. */
+function tokenTrouble(token: unknown): string {
+  if (token === undefined) return "without an access_token";
+  if (token === "") return "whose access_token is empty";
+  const kind = token === null
+    ? "null"
+    : Array.isArray(token)
+    ? "an array"
+    : typeof token === "object"
+    ? "an object"
+    : `a ${typeof token}`;
+  return `whose access_token is ${kind}, not a string`;
 }
 
 /** An SSO error: its code (`access_denied`, ...) and text. */
@@ -496,10 +585,20 @@ function tokenOf(json: unknown): { value: string; exp?: string } | undefined {
   return { value: object.access_token, exp };
 }
 
-/** The answer's object; the SDKs also accept it wrapped in a one-element array. */
+/** The answer's object (empty when it is none); see {@link objectOf}. */
 function single(json: unknown): Record<string, unknown> {
+  return objectOf(json) ?? {};
+}
+
+/**
+ * The answer's object, `undefined` when it is none; the SDKs also accept it wrapped in a
+ * one-element array.
+ */
+function objectOf(json: unknown): Record<string, unknown> | undefined {
   const value = Array.isArray(json) && json.length === 1 ? json[0] : json;
-  return typeof value === "object" && value !== null ? value as Record<string, unknown> : {};
+  return typeof value === "object" && value !== null && !Array.isArray(value)
+    ? value as Record<string, unknown>
+    : undefined;
 }
 
 /**

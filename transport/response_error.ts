@@ -1,13 +1,20 @@
 /**
  * The one road from an unwelcome answer to an error: the class from the status, the
- * server's `<fault>` (or failed `<action>`) when the body is XML, and a hint when the body
- * is not XML at all.
+ * server's `<fault>` (or failed `<action>`) when the body is XML, its reason when the body is
+ * plain text or a page holding only text, and a hint when the body is not XML at all.
  *
  * @module
  */
 
 import { readBytes } from "./body.ts";
-import { AuthError, ConflictError, NotFoundError, OvirtError, type ServerFault } from "./errors.ts";
+import {
+  AuthError,
+  ConflictError,
+  ConnectionError,
+  NotFoundError,
+  OvirtError,
+  type ServerFault,
+} from "./errors.ts";
 import type { HttpResponse } from "./http.ts";
 import { redact } from "./redact.ts";
 import { serverText } from "./server_text.ts";
@@ -50,22 +57,54 @@ export function faultError(
 }
 
 /**
- * The error for an answer whose status is not a success. Reads (at most 1 MiB of) the
- * body, which is consumed afterwards. A plain text body (the engine answers a few refusals
- * so) is quoted in the message.
+ * The error for an answer whose status is not a success. Reads (a bounded part of) the body,
+ * which is consumed afterwards. A plain text body (the engine answers a few refusals so), or
+ * the text of an error page holding nothing else (the servlet container's page for the
+ * engine's reason, such as why it refused a session), is quoted in the message. A body cut
+ * short while read leaves the error of its status, saying so.
  */
 export async function responseError(
   exchange: Exchange,
   response: HttpResponse,
 ): Promise<OvirtError> {
   const contentType = response.headers.get("content-type");
+  try {
+    return await bodyError(exchange, response, contentType);
+  } catch (error) {
+    if (!(error instanceof ConnectionError)) throw error;
+    const message = statusMessage(exchange, response, contentType) +
+      "; the body of the answer was cut short while it was read";
+    return errorFor(response.status, message, undefined, error);
+  }
+}
+
+/**
+ * Notes that `response`, a 401, refused a token the SSO gave a moment before on `accepted`
+ * (such as "the user name and password"): its error says that the SSO accepted them and the
+ * API refused the session, instead of asking to check them.
+ */
+export function refusedAfterLogin(response: HttpResponse, accepted: string): void {
+  loginsAccepted.set(response, accepted);
+}
+
+/** The answers {@link refusedAfterLogin} noted, with what the SSO had accepted. */
+const loginsAccepted = new WeakMap<HttpResponse, string>();
+
+/** {@link responseError} once the body is read (or let go). */
+async function bodyError(
+  exchange: Exchange,
+  response: HttpResponse,
+  contentType: string | null,
+): Promise<OvirtError> {
   if (isPlainText(contentType)) {
     const text = new TextDecoder().decode(await readBytes(response.body, PLAIN_TEXT_LIMIT));
-    const message = statusMessage(exchange, response, null);
-    return errorFor(
-      response.status,
-      text.trim() ? `${message}: ${redact(serverText(text.trim()))}` : message,
-    );
+    return errorFor(response.status, statusMessage(exchange, response, null, text));
+  }
+  if (isHtml(contentType) && response.status >= 400) {
+    const page = await readBytes(response.body, PAGE_LIMIT);
+    const text = page.byteLength < PAGE_LIMIT ? pageText(new TextDecoder().decode(page)) : "";
+    const reason = text.toLowerCase() === response.statusText.toLowerCase() ? "" : text;
+    return errorFor(response.status, statusMessage(exchange, response, contentType, reason));
   }
   if (!isXml(contentType)) {
     await response.body.cancel();
@@ -100,10 +139,48 @@ const FAULT_LIMIT = 8 << 20;
 /** How much of a plain text error body is read. */
 const PLAIN_TEXT_LIMIT = 64 * 1024;
 
+/** How much of an HTML error page is read: a longer one is not the servlet container's. */
+const PAGE_LIMIT = 16 * 1024;
+
 /** Whether a `Content-Type` value is `text/plain`. */
 function isPlainText(contentType: string | null): boolean {
   return contentType?.split(";")[0].trim().toLowerCase() === "text/plain";
 }
+
+/** Whether a `Content-Type` value is `text/html`. */
+function isHtml(contentType: string | null): boolean {
+  return contentType?.split(";")[0].trim().toLowerCase() === "text/html";
+}
+
+/**
+ * The text of an HTML page whose `<body>` holds text and no markup, as the servlet container
+ * writes the reason the engine gives a refusal; empty for any other page.
+ */
+function pageText(html: string): string {
+  const body = /<body(?:\s[^>]*)?>([^<]*)<\/body\s*>/i.exec(html);
+  return body ? unescapedHtml(body[1]).trim() : "";
+}
+
+/** `text` with HTML's character references replaced by their characters. */
+function unescapedHtml(text: string): string {
+  return text.replace(/&(#\d{1,7}|#x[\da-f]{1,6}|[a-z]+);/gi, (whole, name: string) => {
+    if (name[0] !== "#") return NAMED.get(name.toLowerCase()) ?? whole;
+    const code = name[1] === "x" || name[1] === "X"
+      ? parseInt(name.slice(2), 16)
+      : parseInt(name.slice(1), 10);
+    return code <= 0x10ffff ? String.fromCodePoint(code) : whole;
+  });
+}
+
+/** The named character references an error page uses. */
+const NAMED: ReadonlyMap<string, string> = new Map([
+  ["amp", "&"],
+  ["lt", "<"],
+  ["gt", ">"],
+  ["quot", '"'],
+  ["apos", "'"],
+  ["nbsp", "\u00a0"],
+]);
 
 const URL_HINT = "check that the connection URL is the API root, usually " +
   "https://<engine host>/ovirt-engine/api";
@@ -117,19 +194,35 @@ function parsedFault(bytes: Uint8Array): ServerFault | undefined {
   }
 }
 
-function statusMessage(exchange: Exchange, response: HttpResponse, contentType: string | null) {
+/**
+ * The message for an answer without a fault: what the status means, `said` (text the server
+ * wrote as its reason) quoted, and a hint where one helps.
+ */
+function statusMessage(
+  exchange: Exchange,
+  response: HttpResponse,
+  contentType: string | null,
+  said = "",
+): string {
   const status = where(exchange, response);
+  const quoted = said.trim() ? `: ${redact(serverText(said.trim()))}` : "";
   if (response.status === 401) {
-    return `Not authorized (${status}): check the user name and password or the token`;
+    const accepted = loginsAccepted.get(response);
+    return accepted === undefined
+      ? `Not authorized (${status}): check the user name and password or the token${quoted}`
+      : `Not authorized (${status}): the SSO accepted ${accepted}, but the API refused the ` +
+        "session (the user may not be allowed to log in, or may have too many sessions)" +
+        quoted;
   }
   if (response.status === 403) {
     // The credentials were taken: what is missing is a permission (or a proxy's consent).
     return `Forbidden (${status}): the user may not do this (check its roles and ` +
-      "permissions on the object), or a proxy in front of the engine refused the request";
+      "permissions on the object), or a proxy in front of the engine refused the request" +
+      quoted;
   }
   if (response.status >= 502 && response.status <= 504) {
     return `Unavailable (${status}): the engine, or a proxy in front of it, cannot answer ` +
-      `now; it may be starting`;
+      `now; it may be starting${quoted}`;
   }
   if (response.status >= 300 && response.status <= 399) {
     // Redirects are not followed: the usual one is the engine's web server sending a URL
@@ -138,9 +231,12 @@ function statusMessage(exchange: Exchange, response: HttpResponse, contentType: 
     return `Redirected (${status})${location ? ` to ${shownLocation(location)}` : ""}, ` +
       `which is not followed; ${URL_HINT}`;
   }
-  if (contentType === null || isXml(contentType)) return `Request failed (${status})`;
-  return `Request failed (${status}): the answer is ${describeType(contentType)}, not XML; ` +
-    URL_HINT;
+  if (contentType === null || isXml(contentType)) return `Request failed (${status})${quoted}`;
+  const answer = `Request failed (${status}): the answer is ${describeType(contentType)}, not XML`;
+  // A server error is the server's own trouble (the engine answers some with an HTML page),
+  // not a wrong URL.
+  if (response.status >= 500) return `${answer}${quoted}`;
+  return `${answer}${quoted}; ${URL_HINT}`;
 }
 
 /**
@@ -152,8 +248,13 @@ export function shownLocation(location: string): string {
   return serverText(end < 0 ? location : `${location.slice(0, end)}?...`, 200);
 }
 
-function errorFor(status: number, message: string, fault?: ServerFault): OvirtError {
-  const options = { code: status, fault };
+function errorFor(
+  status: number,
+  message: string,
+  fault?: ServerFault,
+  cause?: unknown,
+): OvirtError {
+  const options = { code: status, fault, cause };
   if (status === 401 || status === 403) return new AuthError(message, options);
   if (status === 404) return new NotFoundError(message, options);
   if (status === 409) return new ConflictError(message, options);
