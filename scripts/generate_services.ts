@@ -21,7 +21,7 @@ import {
 } from "./generate_common.ts";
 import { ACTION_ANSWERED_ADDS } from "./engine_facts.ts";
 import { pathForms, type ServiceRoute } from "./service_paths.ts";
-import { ALSO_IN_QUERY } from "../transport/runtime.ts";
+import { ALSO_IN_QUERY, ALSO_SENT_AS } from "../transport/runtime.ts";
 import { argumentName, clashesWithCallOptions, SERVICE_MEMBERS } from "./reserved_names.ts";
 import { GenerateError } from "./generate_error.ts";
 
@@ -216,7 +216,11 @@ function optionDoc(method: ModelMethod, parameter: ModelParameter): string {
   // A remove's parameter that no query string can carry goes in an `<action>` body too.
   const inBody = method.kind === "action" ||
     (method.kind === "remove" && (parameter.kind === "struct" || parameter.list));
-  const where = !inBody
+  const alias = ALSO_SENT_AS.get(parameter.wire);
+  const where = !inBody && alias !== undefined
+    ? `Sent as query parameter \`${parameter.wire}\` and, with the same value, as \`${alias}\`, ` +
+      "the name the engine reads"
+    : !inBody
     ? `Sent as query parameter \`${parameter.wire}\``
     : method.kind === "action" && ALSO_IN_QUERY.has(parameter.wire)
     ? `Sent both as \`<${parameter.wire}>\` in the \`<action>\` body and as query parameter ` +

@@ -306,6 +306,8 @@ function queryOf(
       throw new OvirtError(`The parameter "${param.name}" cannot be sent in a query string`);
     }
     query[param.wire] = queryText(param.kind, value, param.name);
+    const alias = ALSO_SENT_AS.get(param.wire);
+    if (alias !== undefined) query[alias] = query[param.wire];
   }
   return call.query === undefined ? query : { ...query, ...call.query };
 }
@@ -343,6 +345,15 @@ export const ALSO_IN_QUERY: ReadonlySet<string> = new Set([
   "collapse_snapshots",
   "stop_gluster_service",
 ]);
+
+/**
+ * Query parameters of standard methods that the engine reads under another name: each is
+ * sent under both, with the same value (the model's name, for an engine that reads it one
+ * day). `use_active` of a VM backup's `add` is read as `legacy` (`BackendVmBackupsResource`:
+ * `true` backs up the active volume; otherwise an engine at 4.7 or later takes a snapshot
+ * first). The generator reads this map too, so that the options' docs say so.
+ */
+export const ALSO_SENT_AS: ReadonlyMap<string, string> = new Map([["use_active", "legacy"]]);
 
 /** The query of an action: the parameters of {@link ALSO_IN_QUERY} set, then `call.query`. */
 function actionQuery(
