@@ -19,7 +19,7 @@ import {
   GENERATED_HEADER,
   tsValueType,
 } from "./generate_common.ts";
-import { ACTION_ANSWERED_ADDS } from "./engine_facts.ts";
+import { ACTION_ANSWERED_ADDS, UNREAD_PARAMETERS, type UnreadParameters } from "./engine_facts.ts";
 import { pathForms, type ServiceRoute } from "./service_paths.ts";
 import { ALSO_IN_QUERY, ALSO_SENT_AS } from "../transport/runtime.ts";
 import { argumentName, clashesWithCallOptions, SERVICE_MEMBERS } from "./reserved_names.ts";
@@ -53,6 +53,24 @@ export function flattenServices(model: Model): Map<string, FlatService> {
   return result;
 }
 
+/**
+ * Refuses an entry of {@link UNREAD_PARAMETERS} whose service the model has but not the
+ * method or parameter (renamed or gone since the entry was written). A model without the
+ * service at all (a small one, for tests) has nothing to check.
+ */
+export function checkParameterTables(flat: ReadonlyMap<string, FlatService>): void {
+  const entries = UNREAD_PARAMETERS.flatMap((entry) =>
+    entry.wires.map((wire) => `${entry.method}.${wire}`)
+  );
+  for (const entry of entries) {
+    const [service, method, wire] = entry.split(".");
+    if (!flat.has(service)) continue;
+    const found = flat.get(service)!.methods.find((candidate) => candidate.tsName === method)
+      ?.parameters.some((parameter) => parameter.in && parameter.wire === wire);
+    if (!found) throw new GenerateError(`${entry}: no such parameter in the model`);
+  }
+}
+
 function pascalOf(name: string): string {
   return name.charAt(0).toUpperCase() + name.slice(1);
 }
@@ -83,6 +101,13 @@ interface MethodParts {
   main?: ModelParameter;
   options: ModelParameter[];
   output?: ModelParameter;
+  /** The parameters left out because the engine never reads them. */
+  unread?: UnreadParameters;
+}
+
+/** The entry of {@link UNREAD_PARAMETERS} of a method (`"<service class>.<method>"`). */
+function unreadOf(method: string): UnreadParameters | undefined {
+  return UNREAD_PARAMETERS.find((entry) => entry.method === method);
 }
 
 function methodParts(service: ModelService, method: ModelMethod): MethodParts {
@@ -92,7 +117,10 @@ function methodParts(service: ModelService, method: ModelMethod): MethodParts {
   if ((method.kind === "add" || method.kind === "update") && !main) {
     throw new GenerateError(`${service.name}.${method.name}: no main parameter`);
   }
-  const options = method.parameters.filter((parameter) => parameter.in && parameter !== main);
+  const unread = unreadOf(`${service.name}.${method.tsName}`);
+  const options = method.parameters
+    .filter((parameter) => parameter.in && parameter !== main)
+    .filter((parameter) => !unread?.wires.includes(parameter.wire));
   const output = main ?? method.parameters.find((parameter) => parameter.out);
   if ((method.kind === "get" || method.kind === "list") && !output) {
     throw new GenerateError(`${service.name}.${method.name}: no output parameter`);
@@ -104,7 +132,7 @@ function methodParts(service: ModelService, method: ModelMethod): MethodParts {
       );
     }
   }
-  return { main, options, output };
+  return { main, options, output, unread };
 }
 
 /** Whether a method declares an options type of its own (signatures may share their parent's). */
@@ -159,9 +187,19 @@ function methodDoc(method: ModelMethod, parts: MethodParts, where: Whereabouts):
       `A signature of \`${method.signatureOf}\` with its own parameters; it sends the same request.`,
     );
   }
+  if (parts.unread) lines.push("", ...unreadDoc(parts.unread));
   if (method.kind === "action") lines.push("", ...actionResultDoc(parts.output));
   if (method.deprecated) lines.push("", DEPRECATED_TAG);
   return lines;
+}
+
+/** Which parameters of the model a method leaves out, and what to use instead. */
+function unreadDoc(unread: UnreadParameters): string[] {
+  const names = unread.wires.map((wire) => `\`${wire}\``).join(", ");
+  const left = unread.wires.length === 1
+    ? `The model's parameter ${names} is left out: the engine never reads it.`
+    : `The model's parameters ${names} are left out: the engine never reads them.`;
+  return [`${left} ${unread.instead}`];
 }
 
 /**

@@ -7,6 +7,10 @@
 
 import assert from "node:assert/strict";
 import { Connection } from "../mod.ts";
+import { OvirtError } from "../transport/errors.ts";
+import { render } from "../scripts/generate.ts";
+import type { Model } from "../scripts/model_schema.ts";
+import { SERVICES } from "../services/metadata.ts";
 import { PASSWORD, startFakeEngine, USERNAME, xml } from "./http_fake_engine.ts";
 import { simulatorSession } from "./sim_session.ts";
 
@@ -57,4 +61,72 @@ Deno.test("simulator: a backup with useActive (legacy=true) is made as any other
   );
   assert.ok(backup.id);
   assert.equal(backup.snapshot, undefined, "a backup of the active volume takes no snapshot");
+});
+
+Deno.test("options the engine never reads are refused at run time, naming the option", async () => {
+  await using setup = await setUp();
+  const vm = setup.system.vmsService().vmService("v1");
+  const step = setup.system.jobsService().jobService("j1").stepsService().stepService("s1");
+  const refused: [string, () => Promise<unknown>][] = [
+    // @ts-expect-error: the engine never reads authorized_key at a start
+    ["authorizedKey", () => vm.start({ authorizedKey: { key: "ssh-ed25519 AAAA" } })],
+    // @ts-expect-error: nor force at a step's end
+    ["force", () => step.end({ force: true, succeeded: false })],
+    // @ts-expect-error: nor vm at a snapshot preview
+    ["vm", () => vm.previewSnapshot({ snapshot: { id: "s1" }, vm: { name: "x" } })],
+    // @ts-expect-error: nor an export domain's options in an OVA export
+    ["exclusive", () => vm.exportToPathOnHost({ host: { id: "h1" }, exclusive: true })],
+    [
+      "follow",
+      // @ts-expect-error: nor follow in a conversion's body
+      () => setup.system.disksService().diskService("d1").convert({ follow: "x", disk: {} }),
+    ],
+  ];
+  const sent = setup.engine.requests.length;
+  for (const [option, call] of refused) {
+    await assert.rejects(call(), (error: unknown) => {
+      assert.ok(error instanceof OvirtError, option);
+      assert.match(error.message, new RegExp(`^"${option}" is not an option of the \\w+ action`));
+      return true;
+    });
+  }
+  assert.equal(setup.engine.requests.length, sent, "nothing was sent");
+  await vm.start({
+    useCloudInit: true,
+    vm: { initialization: { authorizedSshKeys: "ssh-ed25519 K" } },
+  });
+  assert.match(setup.last().body!, /<authorized_ssh_keys>ssh-ed25519 K<\/authorized_ssh_keys>/);
+});
+
+Deno.test("the generated methods leave out what the engine never reads", () => {
+  const params = (service: string, method: string) =>
+    SERVICES[service].methods.find((m) => m.name === method)!.params.map((p) => p.wire);
+  assert.ok(!params("VmService", "start").includes("authorized_key"));
+  assert.ok(!params("StepService", "end").includes("force"));
+  assert.ok(params("JobService", "end").includes("force"), "a job's end reads it");
+  assert.ok(!params("VmService", "previewSnapshot").includes("vm"));
+  assert.ok(!params("DiskService", "convert").includes("follow"));
+  assert.ok(!params("StorageDomainTemplateService", "import").includes("vm"));
+  assert.ok(params("VmService", "export").includes("exclusive"), "an export domain's");
+  assert.deepEqual(params("TemplateService", "exportToPathOnHost"), [
+    "host",
+    "directory",
+    "filename",
+  ]);
+});
+
+const model = JSON.parse(await Deno.readTextFile("model/model.json")) as Model;
+
+Deno.test("the generator refuses a table entry that names no parameter of the model", () => {
+  const without = (service: string, method: string, wire: string) => {
+    const copy = structuredClone(model);
+    const found = copy.services.find((s) => s.name === service)!.methods
+      .find((m) => m.tsName === method)!;
+    found.parameters = found.parameters.filter((p) => p.wire !== wire);
+    return copy;
+  };
+  assert.throws(
+    () => render(without("VmService", "start", "authorized_key")),
+    /VmService\.start\.authorized_key: no such parameter in the model/,
+  );
 });
