@@ -22,7 +22,13 @@ import {
 import { ACTION_ANSWERED_ADDS, UNREAD_PARAMETERS, type UnreadParameters } from "./engine_facts.ts";
 import { pathForms, type ServiceRoute } from "./service_paths.ts";
 import { ALSO_IN_QUERY, ALSO_SENT_AS } from "../transport/runtime.ts";
-import { argumentName, clashesWithCallOptions, SERVICE_MEMBERS } from "./reserved_names.ts";
+import {
+  argumentName,
+  clashesWithCallOptions,
+  optionName,
+  RENAMED_PARAMETERS,
+  SERVICE_MEMBERS,
+} from "./reserved_names.ts";
 import { GenerateError } from "./generate_error.ts";
 
 /** A service with its inherited methods and locators folded in. */
@@ -54,14 +60,15 @@ export function flattenServices(model: Model): Map<string, FlatService> {
 }
 
 /**
- * Refuses an entry of {@link UNREAD_PARAMETERS} whose service the model has but not the
- * method or parameter (renamed or gone since the entry was written). A model without the
- * service at all (a small one, for tests) has nothing to check.
+ * Refuses an entry of {@link UNREAD_PARAMETERS} or {@link RENAMED_PARAMETERS} whose service
+ * the model has but not the method or parameter (renamed or gone since the entry was written).
+ * A model without the service at all (a small one, for tests) has nothing to check.
  */
 export function checkParameterTables(flat: ReadonlyMap<string, FlatService>): void {
-  const entries = UNREAD_PARAMETERS.flatMap((entry) =>
-    entry.wires.map((wire) => `${entry.method}.${wire}`)
-  );
+  const entries = [
+    ...UNREAD_PARAMETERS.flatMap((entry) => entry.wires.map((wire) => `${entry.method}.${wire}`)),
+    ...RENAMED_PARAMETERS.keys(),
+  ];
   for (const entry of entries) {
     const [service, method, wire] = entry.split(".");
     if (!flat.has(service)) continue;
@@ -117,19 +124,25 @@ function methodParts(service: ModelService, method: ModelMethod): MethodParts {
   if ((method.kind === "add" || method.kind === "update") && !main) {
     throw new GenerateError(`${service.name}.${method.name}: no main parameter`);
   }
-  const unread = unreadOf(`${service.name}.${method.tsName}`);
+  const key = `${service.name}.${method.tsName}`;
+  const unread = unreadOf(key);
   const options = method.parameters
     .filter((parameter) => parameter.in && parameter !== main)
-    .filter((parameter) => !unread?.wires.includes(parameter.wire));
+    .filter((parameter) => !unread?.wires.includes(parameter.wire))
+    .map((parameter) => ({ ...parameter, tsName: optionName(key, parameter) }));
   const output = main ?? method.parameters.find((parameter) => parameter.out);
   if ((method.kind === "get" || method.kind === "list") && !output) {
     throw new GenerateError(`${service.name}.${method.name}: no output parameter`);
   }
   for (const option of options) {
-    if (clashesWithCallOptions(option.tsName, option.kind, option.list)) {
+    if (clashesWithCallOptions(option.tsName)) {
       throw new GenerateError(
-        `${service.name}.${method.name}: parameter ${option.tsName} is a key of CallOptions`,
+        `${key}: parameter ${option.tsName} is a key of CallOptions; ` +
+          "give it a name of its own in RENAMED_PARAMETERS (scripts/reserved_names.ts)",
       );
+    }
+    if (options.some((other) => other !== option && other.tsName === option.tsName)) {
+      throw new GenerateError(`${key}: two parameters are named ${option.tsName}`);
     }
   }
   return { main, options, output, unread };
@@ -250,7 +263,7 @@ function actionResultDoc(output: ModelParameter | undefined): string[] {
   ];
 }
 
-function optionDoc(method: ModelMethod, parameter: ModelParameter): string {
+function optionDoc(service: ModelService, method: ModelMethod, parameter: ModelParameter): string {
   // A remove's parameter that no query string can carry goes in an `<action>` body too.
   const inBody = method.kind === "action" ||
     (method.kind === "remove" && (parameter.kind === "struct" || parameter.list));
@@ -264,7 +277,8 @@ function optionDoc(method: ModelMethod, parameter: ModelParameter): string {
     ? `Sent both as \`<${parameter.wire}>\` in the \`<action>\` body and as query parameter ` +
       `\`${parameter.wire}\`: some actions read one, some the other`
     : `Sent as \`<${parameter.wire}>\` in the \`<action>\` body`;
-  return `${where}.`;
+  const renamed = RENAMED_PARAMETERS.get(`${service.name}.${method.tsName}.${parameter.wire}`);
+  return renamed ? `${where}. ${renamed.doc}` : `${where}.`;
 }
 
 /** Renders the module of one service. */
@@ -312,7 +326,9 @@ export function renderService(
       head.push(`/** Options of {@link ${className}.${method.tsName}}. */`);
       head.push(`export interface ${optionsType} extends CallOptions {`);
       for (const option of parts.options) {
-        head.push(...docBlock(docLines(optionDoc(method, option), option.deprecated), "  "));
+        head.push(
+          ...docBlock(docLines(optionDoc(service, method, option), option.deprecated), "  "),
+        );
         head.push(`  ${option.tsName}?: ${paramType(option)};`);
         if (option.kind === "struct" || option.kind === "enum") usesTypes = true;
       }

@@ -1180,7 +1180,7 @@ export const SERVICES: Readonly<Record<string, ServiceMeta>> = {
             kind: "enum",
             type: "ClusterUpgradeAction",
           },
-          { name: "correlationId", wire: "correlation_id", kind: "string" },
+          { name: "upgradeCorrelationId", wire: "correlation_id", kind: "string" },
           { name: "upgradePercentComplete", wire: "upgrade_percent_complete", kind: "integer" },
           { name: "async", wire: "async", kind: "boolean" },
         ],

@@ -8,6 +8,7 @@
 import assert from "node:assert/strict";
 import { Connection } from "../mod.ts";
 import { OvirtError } from "../transport/errors.ts";
+import { GenerateError } from "../scripts/generate_error.ts";
 import { render } from "../scripts/generate.ts";
 import type { Model } from "../scripts/model_schema.ts";
 import { SERVICES } from "../services/metadata.ts";
@@ -115,7 +116,55 @@ Deno.test("the generated methods leave out what the engine never reads", () => {
   ]);
 });
 
+Deno.test("cluster upgrade: upgradeCorrelationId is any string in the body; correlationId the header", async () => {
+  await using setup = await setUp();
+  const cluster = setup.system.clustersService().clusterService("c1");
+  for (const id of ["ansible:cluster_upgrade.2026-12-07", "a".repeat(40), "ticket/42 é"]) {
+    await cluster.upgrade({
+      upgradeAction: "start",
+      upgradeCorrelationId: id,
+      correlationId: "call-1",
+    });
+    const { body, headers } = setup.last();
+    const sent = body!.match(/<correlation_id>(.*)<\/correlation_id>/)?.[1];
+    assert.equal(sent, id, "the upgrade's id, as given");
+    assert.equal(headers.get("correlation-id"), "call-1", "the call's own id stays the header");
+  }
+  await cluster.upgrade({ upgradeAction: "finish", correlationId: "call-2" });
+  assert.doesNotMatch(setup.last().body!, /correlation_id/, "the header is not sent as the body's");
+  assert.equal(setup.last().headers.get("correlation-id"), "call-2");
+});
+
 const model = JSON.parse(await Deno.readTextFile("model/model.json")) as Model;
+
+/** The model with `parameter` added to `VmService.start`. */
+function withStartParameter(parameter: { name: string; kind: string; type: string }): Model {
+  const copy = structuredClone(model);
+  const start = copy.services.find((s) => s.name === "VmService")!.methods
+    .find((m) => m.tsName === "start")!;
+  start.parameters.push({
+    ...parameter,
+    kind: parameter.kind as "string",
+    tsName: parameter.name,
+    wire: parameter.name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`),
+    list: false,
+    in: true,
+    out: false,
+    deprecated: false,
+  });
+  return copy;
+}
+
+Deno.test("the generator refuses a parameter named as a call option, whatever its type", () => {
+  for (const name of ["headers", "query", "signal", "retry", "correlationId"]) {
+    const model = withStartParameter({ name, kind: "string", type: "String" });
+    assert.throws(() => render(model), (error: unknown) => {
+      assert.ok(error instanceof GenerateError, name);
+      assert.match(error.message, /VmService\.start: parameter \w+ is a key of CallOptions/);
+      return true;
+    });
+  }
+});
 
 Deno.test("the generator refuses a table entry that names no parameter of the model", () => {
   const without = (service: string, method: string, wire: string) => {
@@ -128,5 +177,9 @@ Deno.test("the generator refuses a table entry that names no parameter of the mo
   assert.throws(
     () => render(without("VmService", "start", "authorized_key")),
     /VmService\.start\.authorized_key: no such parameter in the model/,
+  );
+  assert.throws(
+    () => render(without("ClusterService", "upgrade", "correlation_id")),
+    /ClusterService\.upgrade\.correlation_id: no such parameter in the model/,
   );
 });

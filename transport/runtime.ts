@@ -369,14 +369,29 @@ function actionQuery(
   return { ...query, ...call.query };
 }
 
-/** The members of an action's `<action>` body: the parameters set in `call`. */
+/**
+ * The members of an action's `<action>` body: the parameters set in `call`, each as the
+ * `Action` member its wire name is (an option may have a name of its own, such as
+ * `upgradeCorrelationId` for `<correlation_id>`).
+ */
 function actionValues(
   params: readonly ParamSpec[],
   call: Record<string, unknown>,
 ): Record<string, unknown> {
   const values: Record<string, unknown> = {};
   for (const param of params) {
-    if (call[param.name] !== undefined) values[param.name] = call[param.name];
+    if (call[param.name] !== undefined) values[actionMember(param)] = call[param.name];
   }
   return values;
+}
+
+/** `Action` member names by tag, read from the model at the first action sent. */
+let actionMembers: ReadonlyMap<string, string> | undefined;
+
+/** The `Action` member a parameter is sent as: the one of its wire name. */
+function actionMember(param: ParamSpec): string {
+  actionMembers ??= new Map(
+    MODEL_SCHEMA.structMeta("Action").members.map((member) => [member.tag, member.name]),
+  );
+  return actionMembers.get(param.wire) ?? param.name;
 }
