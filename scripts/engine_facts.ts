@@ -34,3 +34,76 @@ export const ACTION_ANSWERED_ADDS: ReadonlySet<string> = new Set([
   "IscsiBondService/storageserverconnections",
   "HostNicService/virtualfunctionallowednetworks",
 ]);
+
+/** Parameters of one method that the model declares and the engine never reads. */
+export interface UnreadParameters {
+  /** The method, as generated: `"<service class>.<method>"`, e.g. `VmService.start`. */
+  readonly method: string;
+  /** The parameters' wire names. */
+  readonly wires: readonly string[];
+  /** The engine code that shows it: the resource method and what it reads instead. */
+  readonly engine: string;
+  /** What the method's doc says to use instead, in a sentence. */
+  readonly instead: string;
+}
+
+/**
+ * Parameters the generated methods leave out, so that TypeScript refuses them and the
+ * runtime's check of option names too: the engine would answer 200 and ignore them. Each
+ * entry names the resource method of `restapi/jaxrs` that handles the request; no code of
+ * `backend/manager/modules/restapi` reads the ones listed.
+ */
+export const UNREAD_PARAMETERS: readonly UnreadParameters[] = [
+  {
+    method: "VmService.start",
+    wires: ["authorized_key"],
+    engine: "`BackendVmResource.start(Action)` reads `vm`, `volatile`, `pause`, `use_sysprep`, " +
+      "`use_cloud_init`, `use_ignition`, `use_initialization` and `attach_wgt`",
+    instead: "To give the VM an SSH key at this start, send " +
+      "`vm: { initialization: { authorizedSshKeys } }` with `useCloudInit: true`.",
+  },
+  {
+    method: "VmService.previewSnapshot",
+    wires: ["vm"],
+    engine: "`BackendVmResource.previewSnapshot(Action)` reads `snapshot`, `restore_memory`, " +
+      "`disks` and `lease`",
+    instead: "The preview takes the VM's configuration from `snapshot`; `disks` chooses its disks.",
+  },
+  {
+    method: "StepService.end",
+    wires: ["force"],
+    engine:
+      "`BackendStepResource.end(Action)` reads `succeeded` only (`EndExternalStepParameters`)",
+    instead: "To end a job by force, use `JobService.end` with `force`.",
+  },
+  {
+    method: "DiskService.convert",
+    wires: ["follow"],
+    engine: "`BackendDiskResource.convert(Action)` reads the `disk`'s `format`, `sparse` and " +
+      "`backup`; `follow` is read from the query only (`BaseBackendResource.follow`), and the " +
+      "action answers no object to follow links of",
+    instead: "To read the converted disk with its links, use `DiskService.get` with `follow`.",
+  },
+  {
+    method: "StorageDomainTemplateService.import",
+    wires: ["vm"],
+    engine: "`BackendStorageDomainTemplateResource.doImport(Action)` reads `storage_domain`, " +
+      "`cluster`, `exclusive`, `clone` and `template`",
+    instead: "To name the imported copy, send `template: { name }` with `clone: true`.",
+  },
+  {
+    method: "VmService.exportToPathOnHost",
+    wires: ["discard_snapshots", "exclusive", "storage_domain"],
+    engine: "`BackendVmResource.exportToPathOnHost(Action)` reads `host`, `directory` and " +
+      "`filename` (`ExportVmToOvaParameters`)",
+    instead: "`discardSnapshots`, `exclusive` and `storageDomain` are those of " +
+      "`exportToExportDomain`.",
+  },
+  {
+    method: "TemplateService.exportToPathOnHost",
+    wires: ["exclusive", "storage_domain"],
+    engine: "`BackendTemplateResource.exportToPathOnHost(Action)` reads `host`, `directory` " +
+      "and `filename` (`ExportOvaParameters`)",
+    instead: "`exclusive` and `storageDomain` are those of `exportToExportDomain`.",
+  },
+];

@@ -18,6 +18,7 @@ import {
   renderTypesIndex,
 } from "./generate_types.ts";
 import {
+  checkParameterTables,
   flattenServices,
   renderConnection,
   renderService,
@@ -55,6 +56,7 @@ export function render(model: Model): Map<string, string> {
     set(`types/${enumeration.file}.ts`, `enum ${enumeration.name}`, () => renderEnum(enumeration));
   }
   const flat = flattenServices(model);
+  checkParameterTables(flat);
   const routes = serviceRoutes(model.services, (name) => flat.get(name)!.locators);
   set("services/mod.ts", "the services index", () => renderServicesIndex(model, flat));
   set("services/metadata.ts", "the services metadata", () => renderServiceMetadata(model, flat));

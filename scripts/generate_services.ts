@@ -19,10 +19,16 @@ import {
   GENERATED_HEADER,
   tsValueType,
 } from "./generate_common.ts";
-import { ACTION_ANSWERED_ADDS } from "./engine_facts.ts";
+import { ACTION_ANSWERED_ADDS, UNREAD_PARAMETERS, type UnreadParameters } from "./engine_facts.ts";
 import { pathForms, type ServiceRoute } from "./service_paths.ts";
-import { ALSO_IN_QUERY } from "../transport/runtime.ts";
-import { argumentName, clashesWithCallOptions, SERVICE_MEMBERS } from "./reserved_names.ts";
+import { ALSO_IN_QUERY, ALSO_SENT_AS } from "../transport/runtime.ts";
+import {
+  argumentName,
+  clashesWithCallOptions,
+  optionName,
+  RENAMED_PARAMETERS,
+  SERVICE_MEMBERS,
+} from "./reserved_names.ts";
 import { GenerateError } from "./generate_error.ts";
 
 /** A service with its inherited methods and locators folded in. */
@@ -51,6 +57,25 @@ export function flattenServices(model: Model): Map<string, FlatService> {
     result.set(service.name, { service, methods, locators });
   }
   return result;
+}
+
+/**
+ * Refuses an entry of {@link UNREAD_PARAMETERS} or {@link RENAMED_PARAMETERS} whose service
+ * the model has but not the method or parameter (renamed or gone since the entry was written).
+ * A model without the service at all (a small one, for tests) has nothing to check.
+ */
+export function checkParameterTables(flat: ReadonlyMap<string, FlatService>): void {
+  const entries = [
+    ...UNREAD_PARAMETERS.flatMap((entry) => entry.wires.map((wire) => `${entry.method}.${wire}`)),
+    ...RENAMED_PARAMETERS.keys(),
+  ];
+  for (const entry of entries) {
+    const [service, method, wire] = entry.split(".");
+    if (!flat.has(service)) continue;
+    const found = flat.get(service)!.methods.find((candidate) => candidate.tsName === method)
+      ?.parameters.some((parameter) => parameter.in && parameter.wire === wire);
+    if (!found) throw new GenerateError(`${entry}: no such parameter in the model`);
+  }
 }
 
 function pascalOf(name: string): string {
@@ -83,6 +108,13 @@ interface MethodParts {
   main?: ModelParameter;
   options: ModelParameter[];
   output?: ModelParameter;
+  /** The parameters left out because the engine never reads them. */
+  unread?: UnreadParameters;
+}
+
+/** The entry of {@link UNREAD_PARAMETERS} of a method (`"<service class>.<method>"`). */
+function unreadOf(method: string): UnreadParameters | undefined {
+  return UNREAD_PARAMETERS.find((entry) => entry.method === method);
 }
 
 function methodParts(service: ModelService, method: ModelMethod): MethodParts {
@@ -92,19 +124,28 @@ function methodParts(service: ModelService, method: ModelMethod): MethodParts {
   if ((method.kind === "add" || method.kind === "update") && !main) {
     throw new GenerateError(`${service.name}.${method.name}: no main parameter`);
   }
-  const options = method.parameters.filter((parameter) => parameter.in && parameter !== main);
+  const key = `${service.name}.${method.tsName}`;
+  const unread = unreadOf(key);
+  const options = method.parameters
+    .filter((parameter) => parameter.in && parameter !== main)
+    .filter((parameter) => !unread?.wires.includes(parameter.wire))
+    .map((parameter) => ({ ...parameter, tsName: optionName(key, parameter) }));
   const output = main ?? method.parameters.find((parameter) => parameter.out);
   if ((method.kind === "get" || method.kind === "list") && !output) {
     throw new GenerateError(`${service.name}.${method.name}: no output parameter`);
   }
   for (const option of options) {
-    if (clashesWithCallOptions(option.tsName, option.kind, option.list)) {
+    if (clashesWithCallOptions(option.tsName)) {
       throw new GenerateError(
-        `${service.name}.${method.name}: parameter ${option.tsName} is a key of CallOptions`,
+        `${key}: parameter ${option.tsName} is a key of CallOptions; ` +
+          "give it a name of its own in RENAMED_PARAMETERS (scripts/reserved_names.ts)",
       );
     }
+    if (options.some((other) => other !== option && other.tsName === option.tsName)) {
+      throw new GenerateError(`${key}: two parameters are named ${option.tsName}`);
+    }
   }
-  return { main, options, output };
+  return { main, options, output, unread };
 }
 
 /** Whether a method declares an options type of its own (signatures may share their parent's). */
@@ -159,9 +200,19 @@ function methodDoc(method: ModelMethod, parts: MethodParts, where: Whereabouts):
       `A signature of \`${method.signatureOf}\` with its own parameters; it sends the same request.`,
     );
   }
+  if (parts.unread) lines.push("", ...unreadDoc(parts.unread));
   if (method.kind === "action") lines.push("", ...actionResultDoc(parts.output));
   if (method.deprecated) lines.push("", DEPRECATED_TAG);
   return lines;
+}
+
+/** Which parameters of the model a method leaves out, and what to use instead. */
+function unreadDoc(unread: UnreadParameters): string[] {
+  const names = unread.wires.map((wire) => `\`${wire}\``).join(", ");
+  const left = unread.wires.length === 1
+    ? `The model's parameter ${names} is left out: the engine never reads it.`
+    : `The model's parameters ${names} are left out: the engine never reads them.`;
+  return [`${left} ${unread.instead}`];
 }
 
 /**
@@ -212,17 +263,22 @@ function actionResultDoc(output: ModelParameter | undefined): string[] {
   ];
 }
 
-function optionDoc(method: ModelMethod, parameter: ModelParameter): string {
+function optionDoc(service: ModelService, method: ModelMethod, parameter: ModelParameter): string {
   // A remove's parameter that no query string can carry goes in an `<action>` body too.
   const inBody = method.kind === "action" ||
     (method.kind === "remove" && (parameter.kind === "struct" || parameter.list));
-  const where = !inBody
+  const alias = ALSO_SENT_AS.get(parameter.wire);
+  const where = !inBody && alias !== undefined
+    ? `Sent as query parameter \`${parameter.wire}\` and, with the same value, as \`${alias}\`, ` +
+      "the name the engine reads"
+    : !inBody
     ? `Sent as query parameter \`${parameter.wire}\``
     : method.kind === "action" && ALSO_IN_QUERY.has(parameter.wire)
     ? `Sent both as \`<${parameter.wire}>\` in the \`<action>\` body and as query parameter ` +
       `\`${parameter.wire}\`: some actions read one, some the other`
     : `Sent as \`<${parameter.wire}>\` in the \`<action>\` body`;
-  return `${where}.`;
+  const renamed = RENAMED_PARAMETERS.get(`${service.name}.${method.tsName}.${parameter.wire}`);
+  return renamed ? `${where}. ${renamed.doc}` : `${where}.`;
 }
 
 /** Renders the module of one service. */
@@ -270,7 +326,9 @@ export function renderService(
       head.push(`/** Options of {@link ${className}.${method.tsName}}. */`);
       head.push(`export interface ${optionsType} extends CallOptions {`);
       for (const option of parts.options) {
-        head.push(...docBlock(docLines(optionDoc(method, option), option.deprecated), "  "));
+        head.push(
+          ...docBlock(docLines(optionDoc(service, method, option), option.deprecated), "  "),
+        );
         head.push(`  ${option.tsName}?: ${paramType(option)};`);
         if (option.kind === "struct" || option.kind === "enum") usesTypes = true;
       }

@@ -31,7 +31,12 @@ import type {
 } from "./model_schema.ts";
 import { camel, constantWords, flat, plural, singular, snake, tag, words } from "./names.ts";
 import { checkEnums, checkServices, checkStructs, ModelError } from "./model_checks.ts";
-import { clashesWithCallOptions, PROTOTYPE_NAMES, SERVICE_MEMBERS } from "./reserved_names.ts";
+import {
+  clashesWithCallOptions,
+  optionName,
+  PROTOTYPE_NAMES,
+  SERVICE_MEMBERS,
+} from "./reserved_names.ts";
 import { checkCliFlags } from "./cli_flags.ts";
 
 /** Default location of the upstream model, relative to the repository root. */
@@ -469,21 +474,22 @@ function buildService(
       if ((kind === "add" || kind === "update") && !main) {
         throw new ModelParseError(path, item.line, 1, `${item.name} has no @In @Out parameter`);
       }
-      const checkOptions = (list: readonly ModelParameter[]) => {
+      const checkOptions = (list: readonly ModelParameter[], method: string) => {
         for (const candidate of list) {
           if (!candidate.in || candidate.name === main) continue;
-          if (clashesWithCallOptions(candidate.tsName, candidate.kind, candidate.list)) {
+          if (clashesWithCallOptions(optionName(`${name}.${method}`, candidate))) {
             const where = lines.get(candidate)!;
             throw new ModelParseError(
               where.path,
               where.line,
               1,
-              `parameter ${candidate.tsName} would shadow the call option of that name`,
+              `parameter ${candidate.tsName} would shadow the call option of that name ` +
+                "(give it a name of its own in RENAMED_PARAMETERS)",
             );
           }
         }
       };
-      checkOptions(parameters);
+      checkOptions(parameters, methodName);
       const method = (
         nameWords: string[],
         list: ModelParameter[],
@@ -508,7 +514,7 @@ function buildService(
         const own = ownParameters(child, item.name).filter((candidate) =>
           !parameters.some((inherited) => inherited.name === candidate.name)
         );
-        checkOptions(own);
+        checkOptions(own, camel([...methodWords, ...words(child.name)]));
         methods.push(
           method(
             [...methodWords, ...words(child.name)],

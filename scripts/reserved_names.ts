@@ -31,13 +31,42 @@ const CALL_OPTION_KEYS: ReadonlySet<string> = new Set([
 ]);
 
 /**
- * Whether a method parameter of this name and kind cannot be one of its options: it would
- * shadow a key of `CallOptions`. A String `correlationId` (`ClusterService.upgrade`) may:
- * the call then sends it both as its `Correlation-Id` header and as the parameter.
+ * Whether a method parameter of this name would shadow a key of `CallOptions`, which the
+ * method's options type extends: such a parameter needs a name of its own in
+ * {@link RENAMED_PARAMETERS}.
  */
-export function clashesWithCallOptions(name: string, kind: string, list: boolean): boolean {
-  if (name === "correlationId") return kind !== "string" || list;
+export function clashesWithCallOptions(name: string): boolean {
   return CALL_OPTION_KEYS.has(name);
+}
+
+/** The name a method parameter gets instead of its model name, and why, for its doc. */
+export interface Renamed {
+  /** The option name. */
+  readonly name: string;
+  /** A sentence for the option's doc: what the model's name would clash with. */
+  readonly doc: string;
+}
+
+/**
+ * Method parameters whose model name is a key of `CallOptions`, with the option name they get
+ * instead, by `"<service class>.<method>.<wire name>"`. `ClusterService.upgrade`'s
+ * `correlation_id` is a free string the engine keeps as the upgrade's own id
+ * (`BackendClusterResource.upgrade`: `ClusterUpgradeParameters.upgradeCorrelationId`); the
+ * call's `correlationId` is the `Correlation-Id` header, which the engine cuts to 36 of
+ * `[A-Za-z0-9_-]` (`CurrentFilter`).
+ */
+export const RENAMED_PARAMETERS: ReadonlyMap<string, Renamed> = new Map([
+  ["ClusterService.upgrade.correlation_id", {
+    name: "upgradeCorrelationId",
+    doc: "The model names it `correlationId`, as the call option that sets the " +
+      "`Correlation-Id` header: this one is any string, which the engine keeps as the " +
+      "upgrade's id as it is (without it, the upgrade takes the header's).",
+  }],
+]);
+
+/** The option name of parameter `wire` of `method` (`"<service class>.<method>"`). */
+export function optionName(method: string, parameter: { tsName: string; wire: string }): string {
+  return RENAMED_PARAMETERS.get(`${method}.${parameter.wire}`)?.name ?? parameter.tsName;
 }
 
 /**

@@ -90,7 +90,7 @@ const UPGRADE: MethodSpec = {
   segment: "upgrade",
   params: [
     { name: "upgradeAction", wire: "upgrade_action", kind: "enum", type: "ClusterUpgradeAction" },
-    { name: "correlationId", wire: "correlation_id", kind: "string" },
+    { name: "upgradeCorrelationId", wire: "correlation_id", kind: "string" },
     { name: "upgradePercentComplete", wire: "upgrade_percent_complete", kind: "integer" },
     { name: "async", wire: "async", kind: "boolean" },
   ],
@@ -100,8 +100,8 @@ const UPGRADE: MethodSpec = {
 export interface ClusterServiceUpgradeOptions extends CallOptions {
   /** Sent as `<upgrade_action>` in the `<action>` body. */
   upgradeAction?: types.ClusterUpgradeAction;
-  /** Sent as `<correlation_id>` in the `<action>` body. */
-  correlationId?: string;
+  /** Sent as `<correlation_id>` in the `<action>` body. The model names it `correlationId`, as the call option that sets the `Correlation-Id` header: this one is any string, which the engine keeps as the upgrade's id as it is (without it, the upgrade takes the header's). */
+  upgradeCorrelationId?: string;
   /** Sent as `<upgrade_percent_complete>` in the `<action>` body. */
   upgradePercentComplete?: number;
   /** Sent both as `<async>` in the `<action>` body and as query parameter `async`: some actions read one, some the other. */

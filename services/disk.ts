@@ -156,15 +156,12 @@ const CONVERT: MethodSpec = {
   kind: "action",
   segment: "convert",
   params: [
-    { name: "follow", wire: "follow", kind: "string" },
     { name: "disk", wire: "disk", kind: "struct", type: "Disk" },
   ],
 };
 
 /** Options of {@link DiskService.convert}. */
 export interface DiskServiceConvertOptions extends CallOptions {
-  /** Sent as `<follow>` in the `<action>` body. */
-  follow?: string;
   /** Sent as `<disk>` in the `<action>` body. */
   disk?: types.Disk;
 }
@@ -251,6 +248,8 @@ export class DiskService extends Service {
 
   /**
    * `POST /disks/{disk}/convert`: the `convert` action.
+   *
+   * The model's parameter `follow` is left out: the engine never reads it. To read the converted disk with its links, use `DiskService.get` with `follow`.
    *
    * Resolves when the server has accepted the action.
    */

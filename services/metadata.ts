@@ -1180,7 +1180,7 @@ export const SERVICES: Readonly<Record<string, ServiceMeta>> = {
             kind: "enum",
             type: "ClusterUpgradeAction",
           },
-          { name: "correlationId", wire: "correlation_id", kind: "string" },
+          { name: "upgradeCorrelationId", wire: "correlation_id", kind: "string" },
           { name: "upgradePercentComplete", wire: "upgrade_percent_complete", kind: "integer" },
           { name: "async", wire: "async", kind: "boolean" },
         ],
@@ -1670,12 +1670,7 @@ export const SERVICES: Readonly<Record<string, ServiceMeta>> = {
         name: "convert",
         kind: "action",
         segment: "convert",
-        params: [{ name: "follow", wire: "follow", kind: "string" }, {
-          name: "disk",
-          wire: "disk",
-          kind: "struct",
-          type: "Disk",
-        }],
+        params: [{ name: "disk", wire: "disk", kind: "struct", type: "Disk" }],
       },
     ],
     locators: [
@@ -5768,11 +5763,11 @@ export const SERVICES: Readonly<Record<string, ServiceMeta>> = {
         name: "end",
         kind: "action",
         segment: "end",
-        params: [{ name: "force", wire: "force", kind: "boolean" }, {
-          name: "succeeded",
-          wire: "succeeded",
+        params: [{ name: "succeeded", wire: "succeeded", kind: "boolean" }, {
+          name: "async",
+          wire: "async",
           kind: "boolean",
-        }, { name: "async", wire: "async", kind: "boolean" }],
+        }],
       },
       {
         name: "get",
@@ -6120,7 +6115,6 @@ export const SERVICES: Readonly<Record<string, ServiceMeta>> = {
           { name: "exclusive", wire: "exclusive", kind: "boolean" },
           { name: "storageDomain", wire: "storage_domain", kind: "struct", type: "StorageDomain" },
           { name: "template", wire: "template", kind: "struct", type: "Template" },
-          { name: "vm", wire: "vm", kind: "struct", type: "Vm" },
           { name: "async", wire: "async", kind: "boolean" },
         ],
       },
@@ -7357,13 +7351,11 @@ export const SERVICES: Readonly<Record<string, ServiceMeta>> = {
         kind: "action",
         signatureOf: "export",
         segment: "export",
-        params: [
-          { name: "exclusive", wire: "exclusive", kind: "boolean" },
-          { name: "storageDomain", wire: "storage_domain", kind: "struct", type: "StorageDomain" },
-          { name: "host", wire: "host", kind: "struct", type: "Host" },
-          { name: "directory", wire: "directory", kind: "string" },
-          { name: "filename", wire: "filename", kind: "string" },
-        ],
+        params: [{ name: "host", wire: "host", kind: "struct", type: "Host" }, {
+          name: "directory",
+          wire: "directory",
+          kind: "string",
+        }, { name: "filename", wire: "filename", kind: "string" }],
       },
       {
         name: "get",
@@ -8520,9 +8512,6 @@ export const SERVICES: Readonly<Record<string, ServiceMeta>> = {
         signatureOf: "export",
         segment: "export",
         params: [
-          { name: "discardSnapshots", wire: "discard_snapshots", kind: "boolean" },
-          { name: "exclusive", wire: "exclusive", kind: "boolean" },
-          { name: "storageDomain", wire: "storage_domain", kind: "struct", type: "StorageDomain" },
           { name: "async", wire: "async", kind: "boolean" },
           { name: "host", wire: "host", kind: "struct", type: "Host" },
           { name: "directory", wire: "directory", kind: "string" },
@@ -8588,7 +8577,6 @@ export const SERVICES: Readonly<Record<string, ServiceMeta>> = {
           { name: "restoreMemory", wire: "restore_memory", kind: "boolean" },
           { name: "lease", wire: "lease", kind: "struct", type: "StorageDomainLease" },
           { name: "snapshot", wire: "snapshot", kind: "struct", type: "Snapshot" },
-          { name: "vm", wire: "vm", kind: "struct", type: "Vm" },
           { name: "async", wire: "async", kind: "boolean" },
         ],
       },
@@ -8659,7 +8647,6 @@ export const SERVICES: Readonly<Record<string, ServiceMeta>> = {
         kind: "action",
         segment: "start",
         params: [
-          { name: "authorizedKey", wire: "authorized_key", kind: "struct", type: "AuthorizedKey" },
           { name: "pause", wire: "pause", kind: "boolean" },
           { name: "vm", wire: "vm", kind: "struct", type: "Vm" },
           { name: "useCloudInit", wire: "use_cloud_init", kind: "boolean" },

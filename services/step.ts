@@ -8,7 +8,6 @@ const END: MethodSpec = {
   kind: "action",
   segment: "end",
   params: [
-    { name: "force", wire: "force", kind: "boolean" },
     { name: "succeeded", wire: "succeeded", kind: "boolean" },
     { name: "async", wire: "async", kind: "boolean" },
   ],
@@ -16,8 +15,6 @@ const END: MethodSpec = {
 
 /** Options of {@link StepService.end}. */
 export interface StepServiceEndOptions extends CallOptions {
-  /** Sent as `<force>` in the `<action>` body. */
-  force?: boolean;
   /** Sent as `<succeeded>` in the `<action>` body. */
   succeeded?: boolean;
   /** Sent both as `<async>` in the `<action>` body and as query parameter `async`: some actions read one, some the other. */
@@ -51,6 +48,8 @@ export class StepService extends Service {
 
   /**
    * `POST /jobs/{job}/steps/{step}/end`: the `end` action.
+   *
+   * The model's parameter `force` is left out: the engine never reads it. To end a job by force, use `JobService.end` with `force`.
    *
    * Resolves when the server has accepted the action.
    */

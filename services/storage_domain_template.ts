@@ -27,7 +27,6 @@ const IMPORT: MethodSpec = {
     { name: "exclusive", wire: "exclusive", kind: "boolean" },
     { name: "storageDomain", wire: "storage_domain", kind: "struct", type: "StorageDomain" },
     { name: "template", wire: "template", kind: "struct", type: "Template" },
-    { name: "vm", wire: "vm", kind: "struct", type: "Vm" },
     { name: "async", wire: "async", kind: "boolean" },
   ],
 };
@@ -44,8 +43,6 @@ export interface StorageDomainTemplateServiceImportOptions extends CallOptions {
   storageDomain?: types.StorageDomain;
   /** Sent as `<template>` in the `<action>` body. */
   template?: types.Template;
-  /** Sent as `<vm>` in the `<action>` body. */
-  vm?: types.Vm;
   /** Sent both as `<async>` in the `<action>` body and as query parameter `async`: some actions read one, some the other. */
   async?: boolean;
 }
@@ -129,6 +126,8 @@ export class StorageDomainTemplateService extends Service {
 
   /**
    * `POST /storagedomains/{storageDomain}/templates/{template}/import`: the `import` action.
+   *
+   * The model's parameter `vm` is left out: the engine never reads it. To name the imported copy, send `template: { name }` with `clone: true`.
    *
    * Resolves when the server has accepted the action.
    */

@@ -32,8 +32,6 @@ const EXPORT_TO_PATH_ON_HOST: MethodSpec = {
   kind: "action",
   segment: "export",
   params: [
-    { name: "exclusive", wire: "exclusive", kind: "boolean" },
-    { name: "storageDomain", wire: "storage_domain", kind: "struct", type: "StorageDomain" },
     { name: "host", wire: "host", kind: "struct", type: "Host" },
     { name: "directory", wire: "directory", kind: "string" },
     { name: "filename", wire: "filename", kind: "string" },
@@ -42,10 +40,6 @@ const EXPORT_TO_PATH_ON_HOST: MethodSpec = {
 
 /** Options of {@link TemplateService.exportToPathOnHost}. */
 export interface TemplateServiceExportToPathOnHostOptions extends CallOptions {
-  /** Sent as `<exclusive>` in the `<action>` body. */
-  exclusive?: boolean;
-  /** Sent as `<storage_domain>` in the `<action>` body. */
-  storageDomain?: types.StorageDomain;
   /** Sent as `<host>` in the `<action>` body. */
   host?: types.Host;
   /** Sent as `<directory>` in the `<action>` body. */
@@ -132,6 +126,8 @@ export class TemplateService extends Service {
    * `POST /templates/{template}/export`: the `export` action.
    *
    * A signature of `export` with its own parameters; it sends the same request.
+   *
+   * The model's parameters `exclusive`, `storage_domain` are left out: the engine never reads them. `exclusive` and `storageDomain` are those of `exportToExportDomain`.
    *
    * Resolves when the server has accepted the action.
    */

@@ -114,9 +114,6 @@ const EXPORT_TO_PATH_ON_HOST: MethodSpec = {
   kind: "action",
   segment: "export",
   params: [
-    { name: "discardSnapshots", wire: "discard_snapshots", kind: "boolean" },
-    { name: "exclusive", wire: "exclusive", kind: "boolean" },
-    { name: "storageDomain", wire: "storage_domain", kind: "struct", type: "StorageDomain" },
     { name: "async", wire: "async", kind: "boolean" },
     { name: "host", wire: "host", kind: "struct", type: "Host" },
     { name: "directory", wire: "directory", kind: "string" },
@@ -126,12 +123,6 @@ const EXPORT_TO_PATH_ON_HOST: MethodSpec = {
 
 /** Options of {@link VmService.exportToPathOnHost}. */
 export interface VmServiceExportToPathOnHostOptions extends CallOptions {
-  /** Sent as `<discard_snapshots>` in the `<action>` body. */
-  discardSnapshots?: boolean;
-  /** Sent as `<exclusive>` in the `<action>` body. */
-  exclusive?: boolean;
-  /** Sent as `<storage_domain>` in the `<action>` body. */
-  storageDomain?: types.StorageDomain;
   /** Sent both as `<async>` in the `<action>` body and as query parameter `async`: some actions read one, some the other. */
   async?: boolean;
   /** Sent as `<host>` in the `<action>` body. */
@@ -251,7 +242,6 @@ const PREVIEW_SNAPSHOT: MethodSpec = {
     { name: "restoreMemory", wire: "restore_memory", kind: "boolean" },
     { name: "lease", wire: "lease", kind: "struct", type: "StorageDomainLease" },
     { name: "snapshot", wire: "snapshot", kind: "struct", type: "Snapshot" },
-    { name: "vm", wire: "vm", kind: "struct", type: "Vm" },
     { name: "async", wire: "async", kind: "boolean" },
   ],
 };
@@ -266,8 +256,6 @@ export interface VmServicePreviewSnapshotOptions extends CallOptions {
   lease?: types.StorageDomainLease;
   /** Sent as `<snapshot>` in the `<action>` body. */
   snapshot?: types.Snapshot;
-  /** Sent as `<vm>` in the `<action>` body. */
-  vm?: types.Vm;
   /** Sent both as `<async>` in the `<action>` body and as query parameter `async`: some actions read one, some the other. */
   async?: boolean;
 }
@@ -395,7 +383,6 @@ const START: MethodSpec = {
   kind: "action",
   segment: "start",
   params: [
-    { name: "authorizedKey", wire: "authorized_key", kind: "struct", type: "AuthorizedKey" },
     { name: "pause", wire: "pause", kind: "boolean" },
     { name: "vm", wire: "vm", kind: "struct", type: "Vm" },
     { name: "useCloudInit", wire: "use_cloud_init", kind: "boolean" },
@@ -411,8 +398,6 @@ const START: MethodSpec = {
 
 /** Options of {@link VmService.start}. */
 export interface VmServiceStartOptions extends CallOptions {
-  /** Sent as `<authorized_key>` in the `<action>` body. */
-  authorizedKey?: types.AuthorizedKey;
   /** Sent as `<pause>` in the `<action>` body. */
   pause?: boolean;
   /** Sent as `<vm>` in the `<action>` body. */
@@ -593,6 +578,8 @@ export class VmService extends Service {
    *
    * A signature of `export` with its own parameters; it sends the same request.
    *
+   * The model's parameters `discard_snapshots`, `exclusive`, `storage_domain` are left out: the engine never reads them. `discardSnapshots`, `exclusive` and `storageDomain` are those of `exportToExportDomain`.
+   *
    * Resolves when the server has accepted the action.
    */
   exportToPathOnHost(options?: VmServiceExportToPathOnHostOptions): Promise<void> {
@@ -642,6 +629,8 @@ export class VmService extends Service {
 
   /**
    * `POST /vms/{vm}/previewsnapshot`: the `previewsnapshot` action.
+   *
+   * The model's parameter `vm` is left out: the engine never reads it. The preview takes the VM's configuration from `snapshot`; `disks` chooses its disks.
    *
    * Resolves when the server has accepted the action.
    */
@@ -708,6 +697,8 @@ export class VmService extends Service {
 
   /**
    * `POST /vms/{vm}/start`: the `start` action.
+   *
+   * The model's parameter `authorized_key` is left out: the engine never reads it. To give the VM an SSH key at this start, send `vm: { initialization: { authorizedSshKeys } }` with `useCloudInit: true`.
    *
    * Resolves when the server has accepted the action.
    */

@@ -18,7 +18,7 @@ const ADD: MethodSpec = {
 export interface VmBackupsServiceAddOptions extends CallOptions {
   /** Sent as query parameter `require_consistency`. */
   requireConsistency?: boolean;
-  /** Sent as query parameter `use_active`. */
+  /** Sent as query parameter `use_active` and, with the same value, as `legacy`, the name the engine reads. */
   useActive?: boolean;
 }
 

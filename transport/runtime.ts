@@ -306,6 +306,8 @@ function queryOf(
       throw new OvirtError(`The parameter "${param.name}" cannot be sent in a query string`);
     }
     query[param.wire] = queryText(param.kind, value, param.name);
+    const alias = ALSO_SENT_AS.get(param.wire);
+    if (alias !== undefined) query[alias] = query[param.wire];
   }
   return call.query === undefined ? query : { ...query, ...call.query };
 }
@@ -344,6 +346,15 @@ export const ALSO_IN_QUERY: ReadonlySet<string> = new Set([
   "stop_gluster_service",
 ]);
 
+/**
+ * Query parameters of standard methods that the engine reads under another name: each is
+ * sent under both, with the same value (the model's name, for an engine that reads it one
+ * day). `use_active` of a VM backup's `add` is read as `legacy` (`BackendVmBackupsResource`:
+ * `true` backs up the active volume; otherwise an engine at 4.7 or later takes a snapshot
+ * first). The generator reads this map too, so that the options' docs say so.
+ */
+export const ALSO_SENT_AS: ReadonlyMap<string, string> = new Map([["use_active", "legacy"]]);
+
 /** The query of an action: the parameters of {@link ALSO_IN_QUERY} set, then `call.query`. */
 function actionQuery(
   params: readonly ParamSpec[],
@@ -358,14 +369,29 @@ function actionQuery(
   return { ...query, ...call.query };
 }
 
-/** The members of an action's `<action>` body: the parameters set in `call`. */
+/**
+ * The members of an action's `<action>` body: the parameters set in `call`, each as the
+ * `Action` member its wire name is (an option may have a name of its own, such as
+ * `upgradeCorrelationId` for `<correlation_id>`).
+ */
 function actionValues(
   params: readonly ParamSpec[],
   call: Record<string, unknown>,
 ): Record<string, unknown> {
   const values: Record<string, unknown> = {};
   for (const param of params) {
-    if (call[param.name] !== undefined) values[param.name] = call[param.name];
+    if (call[param.name] !== undefined) values[actionMember(param)] = call[param.name];
   }
   return values;
+}
+
+/** `Action` member names by tag, read from the model at the first action sent. */
+let actionMembers: ReadonlyMap<string, string> | undefined;
+
+/** The `Action` member a parameter is sent as: the one of its wire name. */
+function actionMember(param: ParamSpec): string {
+  actionMembers ??= new Map(
+    MODEL_SCHEMA.structMeta("Action").members.map((member) => [member.tag, member.name]),
+  );
+  return actionMembers.get(param.wire) ?? param.name;
 }

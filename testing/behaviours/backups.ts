@@ -13,6 +13,14 @@
  * disks) whose parent is the VM's newest checkpoint, for the next incremental backup. Only
  * the oldest checkpoint can be removed, and none while a backup of the VM has not ended.
  *
+ * It makes one kind of backup: of the active volume, with no snapshot, the engine's
+ * `StartVmBackupCommand`, which the engine runs when the query has `legacy=true` (what the
+ * SDK sends for `useActive: true`) or the VM's level lacks hybrid backups. Without `legacy`,
+ * an engine at 4.7 or later runs `HybridBackupCommand` instead, which takes a snapshot of the
+ * VM first and names it in the backup's `snapshot`: the simulator does not, whatever
+ * `legacy` says, so it reads no `legacy` (nor `require_consistency`, which only the former
+ * reads).
+ *
  * @module
  */
 
