@@ -8,7 +8,7 @@
  * @module
  */
 
-import { AuthError, Connection, type ConnectionOptions, OvirtError } from "../mod.ts";
+import { Connection, type ConnectionOptions, OvirtError } from "../mod.ts";
 import { untilAborted } from "../transport/abortable.ts";
 import { CLOSING_LOGOUT_LIMIT } from "../transport/auth.ts";
 import type { Context } from "./context.ts";
@@ -160,7 +160,8 @@ export async function runLogout(context: Context, args: ParsedFlags): Promise<vo
   try {
     await connection.revokeToken();
   } catch (error) {
-    if (!tokenRefused(error)) throw await sessionKept(context, base.url, error);
+    // The SSO answers `{}` for a token it no longer knows: any failure is one to try again.
+    throw await sessionKept(context, base.url, error);
   } finally {
     await connection.close(false);
   }
@@ -172,11 +173,6 @@ export async function runLogout(context: Context, args: ParsedFlags): Promise<vo
       }\n`,
     )
   );
-}
-
-/** Whether the SSO refused the token itself (already revoked or expired): nothing to keep. */
-function tokenRefused(error: unknown): boolean {
-  return error instanceof AuthError && error.code !== undefined && error.code < 500;
 }
 
 /**

@@ -6,6 +6,7 @@
 import assert from "node:assert/strict";
 import { startSimulator } from "../testing/mod.ts";
 import { cliHome, oneErrorLine, ovirt, simulatorEnv } from "./cli_harness.ts";
+import { PASSWORD, startFakeEngine, USERNAME } from "./http_fake_engine.ts";
 
 async function sessionFiles(home: string): Promise<string[]> {
   const names: string[] = [];
@@ -38,4 +39,30 @@ Deno.test("logout against an unreachable engine keeps the session; once it answe
   } finally {
     await sim.close();
   }
+});
+
+Deno.test("logout answered with a page that is not the SSO's keeps the session and says so", async () => {
+  await using home = await cliHome();
+  // A proxy's page in the SSO's place: the token is not revoked, so the session must stay.
+  await using engine = await startFakeEngine({
+    logout: () =>
+      new Response("<html><body>Sign in</body></html>", {
+        headers: { "Content-Type": "text/html" },
+      }),
+  });
+  const env = {
+    ...home.env,
+    OVIRT_URL: engine.url,
+    OVIRT_USERNAME: USERNAME,
+    OVIRT_PASSWORD: PASSWORD,
+  };
+  const login = await ovirt(["login"], env);
+  assert.equal(login.code, 0, login.stderr);
+  const [file] = await sessionFiles(home.path);
+  const logout = await ovirt(["logout"], env);
+  assert.equal(logout.code, 4, logout.stderr);
+  assert.match(oneErrorLine(logout), /not revoked: the session is kept in .*ovirt logout/);
+  assert.deepEqual(await sessionFiles(home.path), [file], "the session file is kept");
+  assert.equal(engine.logouts.length, 1);
+  assert.ok(engine.validTokens.size > 0, "the token is still valid");
 });

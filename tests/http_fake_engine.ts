@@ -17,6 +17,8 @@ export interface FakeEngineOptions {
   readonly api?: (request: Request, context: ApiContext) => Response | Promise<Response>;
   /** Answers SSO token requests instead of the built-in password check. */
   readonly sso?: (form: URLSearchParams, request: Request) => Response | Promise<Response>;
+  /** Answers SSO logout requests instead of revoking the token and answering `{}`. */
+  readonly logout?: (form: URLSearchParams) => Response | Promise<Response>;
   /** TLS certificate and key (PEM): serve HTTPS. */
   readonly tls?: { readonly cert: string; readonly key: string };
   /** Delay of each SSO answer, in milliseconds. */
@@ -113,6 +115,7 @@ export function startFakeEngine(options: FakeEngineOptions = {}): Promise<FakeEn
     if (url.pathname === "/ovirt-engine/services/sso-logout" && received.method === "POST") {
       const form = new URLSearchParams(await received.text());
       logouts.push(form);
+      if (options.logout) return options.logout(form);
       validTokens.delete(form.get("token") ?? "");
       return Response.json({});
     }

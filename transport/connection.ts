@@ -312,8 +312,10 @@ export abstract class BaseConnection implements AsyncDisposable {
 
   /**
    * Revokes the current SSO token at the engine's SSO, whoever obtained it (a `token` passed
-   * in too, which `close()` leaves alone), and forgets it: a later call logs in again, or
-   * fails without credentials. Resolves at once when there is no token.
+   * in too, which `close()` leaves alone), and forgets it once the SSO has revoked it: a later
+   * call logs in again, or fails without credentials. A revocation that fails (an
+   * `AuthError`, a `ConnectionError`) keeps the token, still valid, so that calling this
+   * again sends it again. Resolves at once when there is no token.
    */
   async revokeToken(): Promise<void> {
     this.#checkOpen();
