@@ -13,7 +13,7 @@ import type { OptionSpec, ParsedFlags } from "./options.ts";
 import { readObjectFile } from "./object_input.ts";
 import { checkColumns } from "./output/cells.ts";
 import { render } from "./output/render.ts";
-import { checkActionBody, checkCall, checkSendable } from "./sendable.ts";
+import { actionOptions, checkCall, checkSendable } from "./sendable.ts";
 import { serviceAt } from "./service_walk.ts";
 
 const KINDS: Readonly<Record<string, readonly string[]>> = {
@@ -87,14 +87,12 @@ export async function runApi(context: Context, args: ParsedFlags): Promise<void>
   checkColumns(context.output, type);
   // An action's body is an <action> (or its JSON): its members are the parameters.
   const bodyType = method.main?.type ?? (method.kind === "action" ? "Action" : undefined);
-  const body = values.from === undefined || !bodyType
+  const read = values.from === undefined || !bodyType
     ? undefined
     : await readObjectFile(values.from, bodyType, context.signal);
-  if (body && method.main) checkSendable(`--from ${values.from}`, bodyType!, body);
-  if (body && !method.main) {
-    checkActionBody(`--from ${values.from}`, method, body);
-    checkCall(`--from ${values.from}`, method, body);
-  }
+  if (read && method.main) checkSendable(`--from ${values.from}`, bodyType!, read);
+  const body = read && !method.main ? actionOptions(`--from ${values.from}`, method, read) : read;
+  if (body && !method.main) checkCall(`--from ${values.from}`, method, body);
   const { connection } = await context.session();
   const service = connection.service(servicePath) as unknown as Methods;
   const options: Record<string, unknown> = {

@@ -24,7 +24,7 @@ import { listText } from "./output/list_text.ts";
 import { render } from "./output/render.ts";
 import { nameReferences } from "./reference_names.ts";
 import { resolveId } from "./resolve.ts";
-import { checkActionBody, checkCall, checkSendable } from "./sendable.ts";
+import { actionOptions, checkCall, checkSendable } from "./sendable.ts";
 import { convert, memberOf, paramValue } from "./values.ts";
 import { type VerbFlags, verbFlags } from "./verb_flags.ts";
 import { waitSettled } from "./wait.ts";
@@ -274,9 +274,8 @@ async function actionParams(
   path: string,
   signal: AbortSignal,
 ): Promise<Record<string, unknown>> {
-  const params = await readObjectFile(path, "Action", signal);
-  checkActionBody(`--from ${path}`, { name: verb.spec.name, params: verb.params }, params);
-  return params;
+  const body = await readObjectFile(path, "Action", signal);
+  return actionOptions(`--from ${path}`, { name: verb.spec.name, params: verb.params }, body);
 }
 
 /** The main object of an add or update: `--from FILE`, then each member flag over it. */

@@ -38,23 +38,30 @@ export function checkCall(what: string, method: MethodMeta, options: object, mai
   }
 }
 
-/** Refuses an action's `body` with a member that is none of `method`'s parameters. */
-export function checkActionBody(
+/**
+ * The options of action `method` that `body` (an `<action>` read from a file, its members named
+ * as the `Action` type names them) gives: each member under the name of the parameter sent as
+ * it (`correlationId` is `upgradeCorrelationId` where the call's own option has that name).
+ * Refuses a member that is none of the action's parameters.
+ */
+export function actionOptions(
   what: string,
   method: Pick<MethodMeta, "name" | "params">,
   body: object,
-): void {
-  const names = method.params.map((param) => param.name);
-  for (const key of Object.keys(body)) {
-    if (!names.includes(key)) {
-      // Named as files and the engine spell them (`root_password`).
-      const wire = method.params.map((param) => snakeCase(param.name));
+): Record<string, unknown> {
+  const options: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(body)) {
+    // Files and the engine spell members as the body does (`root_password`).
+    const param = method.params.find((param) => param.wire === snakeCase(key));
+    if (param === undefined) {
       throw new UsageError(
         `${what}: "${snakeCase(key)}" is not a parameter of the ${method.name} action ` +
-          `(it has ${wire.join(", ") || "none"})`,
+          `(it has ${method.params.map((param) => param.wire).join(", ") || "none"})`,
       );
     }
+    options[param.name] = value;
   }
+  return options;
 }
 
 function snakeCase(name: string): string {

@@ -94,6 +94,20 @@ Deno.test("action parameters from --from FILE or standard input", async (t) => {
     assert.match(login.body, /<username>chap<\/username><password>chap-secret<\/password>/);
   });
 
+  await t.step("cluster upgrade: the file's correlation_id is the upgrade's own id", async () => {
+    // The option is `upgradeCorrelationId` (the call's `correlationId` is the header's).
+    const file = `${home.path}/upgrade.xml`;
+    await Deno.writeTextFile(
+      file,
+      "<action><upgrade_action>start</upgrade_action>" +
+        "<correlation_id>ticket:upgrade.2026/12</correlation_id></action>",
+    );
+    await ovirt(["cluster", "upgrade", "Default", "--from", file], env);
+    const [upgrade] = sent("upgrade");
+    assert.ok(upgrade, "the upgrade was sent");
+    assert.match(upgrade.body, /<correlation_id>ticket:upgrade\.2026\/12<\/correlation_id>/);
+  });
+
   await t.step("what is none of the action's parameters is refused, nothing sent", async () => {
     const before = front.requests.length;
     const refused = async (stdin: string, expected: RegExp) => {
