@@ -332,6 +332,8 @@ Deno.test("options: bad call options are refused with an OvirtError naming them"
     [{ headers: { "X-Name": "a\r\nb" } }, /header "X-Name"/],
     [{ headers: { "bad name": "x" } }, /invalid header name/],
     [{ query: { max: 5 } }, /query parameter "max"/],
+    [{ query: { tag: "cut \ud83d" } }, /query parameter "tag" .*lone surrogate/],
+    [{ query: { ["\udc00"]: "x" } }, /query parameter "\ufffd" .*lone surrogate/],
     [{ retry: { attempts: -1 } }, /retry\.attempts/],
     [{ retry: { delays: 5 } }, /"delays" is not a retry option .*"delay"/],
     [{ correlationId: 5 }, /correlationId/],
@@ -351,6 +353,7 @@ Deno.test("options: bad connection options are refused with an OvirtError naming
   const url = "https://engine/ovirt-engine/api";
   const bad: [Partial<ConnectionOptions>, RegExp][] = [
     [{ headers: { "X-Name": "naïve ☕" } }, /header "X-Name" in the headers option/],
+    [{ query: { tag: "\ud800" } }, /query parameter "tag" .*lone surrogate/],
     [{ caCerts: "pem" as unknown as string[] }, /caCerts/],
     [{ insecure: "yes" as unknown as boolean }, /insecure/],
     [{ listWorker: "no" as unknown as boolean }, /listWorker option must be true or false/],

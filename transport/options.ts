@@ -237,6 +237,12 @@ export function checkQuery(option: string, value: unknown): void {
         }`,
       );
     }
+    if (!name.isWellFormed() || !parameter.isWellFormed()) {
+      throw new OvirtError(
+        `The query parameter "${name.toWellFormed()}" in the ${option} option holds a lone ` +
+          "surrogate, which UTF-8 cannot carry",
+      );
+    }
   }
 }
 
