@@ -43,9 +43,9 @@ export class OvirtError extends Error {
    * unknown: its connection dropped or its answer was cut off (a {@link ConnectionError}), a
    * proxy answered 502 or 504 in the engine's place (an attempt before the last one included),
    * an add was answered with a success and no body (the engine made it, but could not read it
-   * back), or its time ran out or it was aborted after it went out (a {@link TimeoutError}, an aborted
-   * call). The engine may have carried it out, so look for its result before sending it
-   * again; the message says so. False for a request that never left, and for a read.
+   * back), or its time ran out or it was aborted after it went out (a {@link TimeoutError}, an
+   * aborted call). The engine may have carried it out, so look for its result before sending
+   * it again; the message says so. False for a request that never left, and for a read.
    */
   readonly maybeApplied: boolean;
 
