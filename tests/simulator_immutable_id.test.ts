@@ -1,11 +1,12 @@
 /**
  * An update whose body sets another id than the object's is refused as the engine refuses it
  * (409 `Broken immutability constraint`, `AbstractBackendSubResource.validateUpdate`), and
- * changes nothing; the object's own id (what `get()` returned, written back) passes.
+ * changes nothing; the object's own id (what `get()` returned, written back) passes. And a VM
+ * added with an id keeps it, as the engine's `AddVmCommand` keeps it.
  */
 
 import assert from "node:assert/strict";
-import { fromXml, OvirtError, toXml } from "../mod.ts";
+import { fromXml, OvirtError, toXml, types, waitFor } from "../mod.ts";
 import { startSimulator } from "../testing/mod.ts";
 import { simulatorSession } from "./sim_session.ts";
 
@@ -96,4 +97,58 @@ Deno.test("simulator: every top-level collection refuses another object's id and
   for (const path of ["vms", "hosts", "clusters", "disks", "networks", "templates", "tags"]) {
     assert.ok(checked.includes(path), `${path} checked (${checked.join(", ")})`);
   }
+});
+
+Deno.test("simulator: a VM added with an id keeps it, as the engine's AddVmCommand keeps it", async () => {
+  await using session = await simulatorSession({ delay: 0, vms: 1 });
+  const vms = session.connection.systemService().vmsService();
+  const base = { cluster: { name: "Default" }, template: { name: "Blank" } };
+  const id = "11111111-2222-3333-4444-555555555555";
+  const added = await vms.add({ ...base, id, name: "mine" });
+  assert.equal(added.id, id);
+  assert.equal((await vms.vmService(id).get()).name, "mine");
+  // The engine reads the id as a UUID and keeps its canonical text.
+  const loose = await vms.add({ ...base, id: "ABCDEF-1-2-3-4", name: "loose" });
+  assert.equal(loose.id, "00abcdef-0001-0002-0003-000000000004");
+  assert.equal((await vms.vmService(loose.id!).get()).name, "loose");
+  // The empty or all-zero id means none: a new one is made.
+  const none = await vms.add({ ...base, id: "00000000-0000-0000-0000-000000000000", name: "z" });
+  assert.notEqual(none.id, "00000000-0000-0000-0000-000000000000");
+  // A clone of a snapshot's VM keeps the id sent too, not its source's.
+  const [source] = await vms.list({ search: "name=mine" });
+  const snapshot = await vms.vmService(source.id!).snapshotsService().add({ description: "s" });
+  const cloneId = "22222222-2222-3333-4444-555555555555";
+  const snapshots = vms.vmService(source.id!).snapshotsService();
+  await waitFor(
+    () => snapshots.snapshotService(snapshot.id!).get(),
+    (got) => got.snapshotStatus === types.SnapshotStatus.OK,
+    { interval: 5, timeout: 5000 },
+  );
+  const clone = await vms.add({ ...base, id: cloneId, name: "clone", snapshots: [snapshot] });
+  assert.equal(clone.id, cloneId);
+});
+
+Deno.test("simulator: a VM id in use or malformed is refused as the engine refuses it", async () => {
+  await using session = await simulatorSession({ delay: 0, vms: 1 });
+  const vms = session.connection.systemService().vmsService();
+  const base = { cluster: { name: "Default" }, template: { name: "Blank" } };
+  const [taken] = await vms.list();
+  const count = (await vms.list()).length;
+  let caught: unknown;
+  await vms.add({ ...base, id: taken.id, name: "again" }).catch((error) => caught = error);
+  assert.ok(caught instanceof OvirtError, `expected an OvirtError, got ${caught}`);
+  assert.equal(caught.code, 400);
+  assert.equal(caught.fault?.reason, "Operation Failed");
+  assert.equal(
+    caught.fault?.detail,
+    "[Cannot add VM. VM with the given Id already exists in the system.]",
+  );
+  caught = undefined;
+  await vms.add({ ...base, id: "not-a-uuid", name: "bad" }).catch((error) => caught = error);
+  assert.ok(caught instanceof OvirtError, `expected an OvirtError, got ${caught}`);
+  assert.equal(caught.code, 400);
+  assert.equal(caught.fault?.reason, "Operation failed");
+  assert.equal(caught.fault?.detail, "Invalid UUID string: not-a-uuid");
+  assert.equal((await vms.list()).length, count);
+  assert.equal((await vms.vmService(taken.id!).get()).name, taken.name);
 });
