@@ -38,9 +38,9 @@ export function checkEnum(type: string, text: string): void {
 /**
  * Throws 400 `Invalid value` if `text` is an integer beyond the range of `member`, an
  * integer member, with the detail of the engine's `IntegerParser`. Below the range of an
- * `xs:int` or `xs:long` the engine keeps the value wrapped to its width, without a word:
- * the simulator refuses it instead, so that a test shows it. Text that is no integer is
- * left to the reader.
+ * `xs:int` or `xs:long` the engine keeps the value wrapped to its width, without a word (as
+ * it keeps some negative values of an `xs:unsignedInt`): the simulator refuses it instead,
+ * so that a test shows it. Text that is no integer is left to the reader.
  */
 export function checkInteger(member: MemberMeta, text: string): void {
   const value = text.trim();
@@ -51,7 +51,7 @@ export function checkInteger(member: MemberMeta, text: string): void {
     if (number > UNSIGNED_MAX) {
       throw invalid(`Value ${value} is greater than maximum unsigned integer ${UNSIGNED_MAX}`);
     }
-    if (BigInt.asIntN(32, number) >= 0n) return;
+    if (number >= 0n && BigInt.asIntN(32, number) >= 0n) return;
     throw invalid(
       `Negative value ${value} not allowed for unsigned integers, valid values are between 0 ` +
         `and ${UNSIGNED_MAX}`,

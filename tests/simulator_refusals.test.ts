@@ -265,6 +265,25 @@ Deno.test("simulator: integers beyond their member's range are a 400 Invalid val
   );
   const vms = env.system.vmsService();
   assert.deepEqual(await vms.list({ search: "name=big-cpu or name=low-cpu or name=huge" }), []);
+  // A ticket's expiry is an xs:unsignedInt: the engine's parser refuses it above 2^32-1 and
+  // whatever is negative as a 32-bit value (it would keep -4294967295, whose low 32 bits are
+  // 1: the simulator refuses that too).
+  const [seeded] = await vms.list({ max: 1 });
+  const ticket = (expiry: string) =>
+    post(`vms/${seeded.id}/ticket`, `<action><ticket><expiry>${expiry}</expiry></ticket></action>`);
+  assert.deepEqual(await ticket("4294967296"), {
+    status: 400,
+    reason: "Invalid value",
+    detail: "Value 4294967296 is greater than maximum unsigned integer 4294967295",
+  });
+  for (const expiry of ["3000000000", "-1", "-4294967295"]) {
+    assert.deepEqual(await ticket(expiry), {
+      status: 400,
+      reason: "Invalid value",
+      detail: `Negative value ${expiry} not allowed for unsigned integers, valid values are ` +
+        "between 0 and 4294967295",
+    });
+  }
   const base = { cluster: { name: "Default" }, template: { name: "Blank" } };
   const big = await vms.add({
     ...base,
