@@ -22,6 +22,7 @@ import { itemOf, itemsOf } from "./collections.ts";
 import { answerCollectionRemove } from "./collection_remove.ts";
 import type { Engine } from "./engine.ts";
 import { addObject, removeObject, updateObject } from "./generic.ts";
+import { checkIdUnchanged } from "./immutable_id.ts";
 import { actionOf, API_PREFIX, collectionType, methodOf } from "./model.ts";
 import { itemService, parseFollow, renderList, renderObject } from "./render.ts";
 import { settableChanges } from "./read_only.ts";
@@ -290,7 +291,9 @@ function answerAdd(call: Call, add: MethodMeta, bytes: Uint8Array): Response {
 function answerUpdate(call: Call, entity: Entity, update: MethodMeta, bytes: Uint8Array): Response {
   const { engine, location } = call;
   const type = typeAt(location)!;
-  const changes = settableChanges(type, readBody(bytes, { type: update.main!.type! }));
+  const sent = readBody(bytes, { type: update.main!.type! });
+  checkIdUnchanged(location.service.name, sent, entity);
+  const changes = settableChanges(type, sent);
   const hook = behaviourOf(location).update;
   const updated = hook
     ? hook(call, entity, changes as Entity)

@@ -71,20 +71,21 @@ Deno.test("big integers: a streamed list yields them exact, item by item", async
 });
 
 Deno.test("big integers: the writer renders bigint exactly and they round-trip", () => {
-  const vm = { name: "big", memory: 18446744073709551615n, cpu: { topology: { cores: 2 } } };
+  const vm = { name: "big", memory: 9223372036854775807n, cpu: { topology: { cores: 2 } } };
   const xml = toXml("vm", vm);
   assert.equal(
     xml,
-    "<vm><name>big</name><memory>18446744073709551615</memory>" +
+    "<vm><name>big</name><memory>9223372036854775807</memory>" +
       "<cpu><topology><cores>2</cores></topology></cpu></vm>",
   );
   assert.deepEqual(readXml(xml).value, vm);
   for (const [, value] of CASES) {
+    if (value > 2n ** 63n - 1n) continue; // beyond an xs:long: refused (xml_writer_int_range)
     assert.deepEqual(readXml(toXml("vm", { memory: value })).value, { memory: value });
   }
   assert.equal(
-    toXml("vm", { memory: -(2n ** 70n) }),
-    "<vm><memory>-1180591620717411303424</memory></vm>",
+    toXml("vm", { memory: -(2n ** 63n) }),
+    "<vm><memory>-9223372036854775808</memory></vm>",
   );
 });
 

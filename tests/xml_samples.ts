@@ -6,6 +6,7 @@
 
 import { ENUMS, STRUCTS } from "../types/metadata.ts";
 import type { MemberMeta, StructMeta } from "../transport/xml/metadata.ts";
+import { integerRange } from "../transport/xml/writer.ts";
 
 /** How deep {@link sample} nests structs before it leaves them empty. */
 export const MAX_DEPTH = 2;
@@ -36,8 +37,11 @@ function sampleValue(member: MemberMeta, depth: number, n: number): unknown {
       return [` ${member.name} <&> "q" 'a' `, "caf\u00e9 \u{1f600}\ttab\r\nline", ""][n % 3];
     case "boolean":
       return n % 2 === 0;
-    case "integer":
-      return [n, -n, 9007199254740991, 0][n % 4];
+    case "integer": { // within the member's range (the writer refuses what is beyond)
+      const value = [n, -n, 9007199254740991, 0][n % 4];
+      const { min, max } = integerRange(member);
+      return BigInt(value) < min ? -value : BigInt(value) > max ? Number(max) : value;
+    }
     case "decimal":
       return [n + 0.25, -1e-7, 1.5e21, 0][n % 4];
     case "date":

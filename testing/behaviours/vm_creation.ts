@@ -7,7 +7,7 @@
  * @module
  */
 
-import { conflict } from "../answers.ts";
+import { badParameters, conflict } from "../answers.ts";
 import type { Engine, Reference } from "../engine.ts";
 import { withReferences } from "../generic.ts";
 import type { Entity } from "../store.ts";
@@ -79,7 +79,7 @@ export function checkVmNotLocked(vm: Entity, what: string): void {
  * name the engine takes, memory within its maximum and above its guaranteed memory) in
  * `vms`, with copies of the devices of `source` (`vms/{id}` for a clone; the template by
  * default, its disks as the request's `disk_attachments` ask: `vm_disk_choices.ts`), with id
- * `id` (a new one by default).
+ * `id` (a new one by default; one a VM has already is refused, as `AddVmCommand` refuses it).
  */
 export function createVm(
   engine: Engine,
@@ -112,6 +112,9 @@ export function createVm(
   };
   if (memoryPolicy !== undefined) vm.memoryPolicy = memoryPolicy;
   checkMemory(vm, "add");
+  if (engine.store.get("vms", id)) {
+    throw badParameters("Cannot add VM. VM with the given Id already exists in the system.");
+  }
   delete vm.diskAttachments;
   delete vm.nics;
   engine.store.put("vms", vm);

@@ -32,6 +32,7 @@ import { MIGRATION_EVENTS, VM_STATUS_EVENTS, type VmStatusEvent } from "../audit
 import { type ActionHandler, type Behaviour, type Call, flag, type JobEnd } from "../behaviour.ts";
 import type { Engine, Reference } from "../engine.ts";
 import { mergeChanges, updateObject, withReferences } from "../generic.ts";
+import { givenGuid } from "../guids.ts";
 import type { Entity } from "../store.ts";
 import { ZERO_ID } from "../model.ts";
 import { checkVmName } from "../names.ts";
@@ -65,12 +66,14 @@ const NEXT_RUN = "$nextRun";
 
 /**
  * Creates a VM from `body`: from its OVF configuration if it has one (see `ovf_import.ts`),
- * a clone of a snapshot's VM if it names one in `snapshots`.
+ * a clone of a snapshot's VM if it names one in `snapshots`; with the id `body` gives, if
+ * any, as the engine's `AddVmCommand` keeps it.
  */
 function addVm(engine: Engine, body: Record<string, unknown>): Entity {
   if (configurationOf(body) !== undefined) return vmFromConfiguration(engine, body);
+  const id = givenGuid(body.id);
   const snapshotId = (body.snapshots as { id?: string }[] | undefined)?.[0]?.id;
-  if (snapshotId === undefined) return createVm(engine, body);
+  if (snapshotId === undefined) return createVm(engine, body, undefined, id);
   const owner = engine.store.find(
     "vms",
     (vm) =>
@@ -82,6 +85,7 @@ function addVm(engine: Engine, body: Record<string, unknown>): Entity {
     engine,
     { ...settingsOf(owner), ...wanted },
     `vms/${encodeURIComponent(owner.id)}`,
+    id,
   );
 }
 

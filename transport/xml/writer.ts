@@ -19,7 +19,7 @@ import {
   STRUCT,
   type StructInfo,
 } from "./schema.ts";
-import type { ValueKind } from "./metadata.ts";
+import type { MemberMeta, ValueKind } from "./metadata.ts";
 import { formatDecimal, formatInteger } from "./values.ts";
 
 /**
@@ -159,6 +159,7 @@ function writeList(
  */
 function scalarText(member: MemberInfo, value: unknown, path: string, index = -1): string {
   const text = checkedText(member.kind, value, describe(member, path, index));
+  if (member.kind === INTEGER) checkRange(member.meta, text, describe(member, path, index));
   if (!text.isWellFormed() || FORBIDDEN_CHARACTERS.test(text)) {
     throw new OvirtError(`${describe(member, path, index)} holds characters XML cannot carry`);
   }
@@ -202,6 +203,76 @@ function checkedText(kind: number, value: unknown, where: string): string {
   }
   const given = SECRET_HOLDER.test(where) ? `a ${kindOf(value)}` : show(value);
   throw new OvirtError(`${where} needs ${KIND_NAMES[kind]}, got ${given}`);
+}
+
+/** The range of values an integer member of the engine's schema takes, and its kind's name. */
+export interface IntegerRange {
+  /** The least value taken. */
+  readonly min: bigint;
+  /** The greatest value taken. */
+  readonly max: bigint;
+  /** `integer` (`xs:int`), `long` (`xs:long`) or `unsigned integer` (`xs:unsignedInt`). */
+  readonly name: "integer" | "long" | "unsigned integer";
+}
+
+const INT: IntegerRange = { min: -(2n ** 31n), max: 2n ** 31n - 1n, name: "integer" };
+const LONG: IntegerRange = { min: -(2n ** 63n), max: 2n ** 63n - 1n, name: "long" };
+/**
+ * `xs:unsignedInt`: the engine's parser refuses above 2^32-1 and whatever is negative as a
+ * 32-bit value, so 2^31 and above too.
+ */
+const UNSIGNED: IntegerRange = { min: 0n, max: 2n ** 31n - 1n, name: "unsigned integer" };
+
+/**
+ * The integer members the engine's schema does not make `xs:int` (the metamodel's
+ * `SchemaGenerator` exceptions), by declaring struct and tag.
+ */
+const WIDE_MEMBERS: Readonly<Record<string, Readonly<Record<string, IntegerRange>>>> = {
+  Disk: { actual_size: LONG, provisioned_size: LONG, initial_size: LONG, total_size: LONG },
+  GlusterClient: { bytes_read: LONG, bytes_written: LONG },
+  Host: { memory: LONG, max_scheduling_memory: LONG },
+  HostNic: { speed: LONG },
+  Image: { size: LONG },
+  ImageTransfer: { transferred: LONG },
+  LogicalUnit: { size: LONG, discard_max_size: LONG },
+  MemoryPolicy: { guaranteed: LONG, max: LONG },
+  NumaNode: { memory: LONG },
+  QuotaStorageLimit: { limit: LONG },
+  StorageDomain: { available: LONG, used: LONG, committed: LONG },
+  Ticket: { expiry: UNSIGNED },
+  VmBase: { memory: LONG },
+};
+
+/** The wide members' descriptions, made on first use (the model registers at import). */
+let wideRanges: ReadonlyMap<MemberMeta, IntegerRange> | undefined;
+
+/** The range of the integer member `member` (one of the model's member descriptions). */
+export function integerRange(member: MemberMeta): IntegerRange {
+  if (wideRanges === undefined) {
+    const ranges = new Map<MemberMeta, IntegerRange>();
+    for (const [struct, members] of Object.entries(WIDE_MEMBERS)) {
+      for (const meta of MODEL_SCHEMA.structMeta(struct).members) {
+        if (Object.hasOwn(members, meta.tag)) ranges.set(meta, members[meta.tag]);
+      }
+    }
+    wideRanges = ranges;
+  }
+  return wideRanges.get(member) ?? INT;
+}
+
+/**
+ * Refuses integer text `text` outside the range of `member`: the engine would refuse it, or
+ * below the range keep another value (it wraps what is below -2^31 of an `xs:int`).
+ */
+function checkRange(member: MemberMeta, text: string, where: string): void {
+  const range = integerRange(member);
+  const value = BigInt(text);
+  if (value >= range.min && value <= range.max) return;
+  const given = SECRET_HOLDER.test(where) ? "a value" : text;
+  throw new OvirtError(
+    `${where} needs an integer from ${range.min} to ${range.max} (the engine's ${range.name}), ` +
+      `got ${given}`,
+  );
 }
 
 /** Members whose values are credentials: a refusal names what was given, never the value. */
