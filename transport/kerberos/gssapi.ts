@@ -19,6 +19,22 @@ export const KRB5_LIBRARY = "libkrb5.so.3";
 /** Every library a Kerberos login opens. */
 export const KERBEROS_LIBRARIES = [GSSAPI_LIBRARY, KRB5_LIBRARY, LIBC] as const;
 
+/**
+ * The parameters of `gss_acquire_cred_from`: minor status, name, time, mechanisms, usage, cred
+ * store, output credential, actual mechanisms, time left.
+ */
+const ACQUIRE_CRED_FROM = [
+  "pointer",
+  "pointer",
+  "u32",
+  "pointer",
+  "i32",
+  "pointer",
+  "pointer",
+  "pointer",
+  "pointer",
+] as const;
+
 const GSSAPI_SYMBOLS = {
   gss_import_name: { parameters: ["pointer", "pointer", "pointer", "pointer"], result: "u32" },
   gss_display_name: { parameters: ["pointer", "pointer", "pointer", "pointer"], result: "u32" },
@@ -70,35 +86,14 @@ const GSSAPI_SYMBOLS = {
     result: "u32",
     nonblocking: true,
   },
-  // minor, name, time, mechs, usage, cred store, output cred, actual mechs, time left.
   gss_acquire_cred_from: {
-    parameters: [
-      "pointer",
-      "pointer",
-      "u32",
-      "pointer",
-      "i32",
-      "pointer",
-      "pointer",
-      "pointer",
-      "pointer",
-    ],
+    parameters: ACQUIRE_CRED_FROM,
     result: "u32",
   },
   // The same, off the event loop: with a client keytab it may ask the KDC for a ticket.
   gss_acquire_cred_from_async: {
     name: "gss_acquire_cred_from",
-    parameters: [
-      "pointer",
-      "pointer",
-      "u32",
-      "pointer",
-      "i32",
-      "pointer",
-      "pointer",
-      "pointer",
-      "pointer",
-    ],
+    parameters: ACQUIRE_CRED_FROM,
     result: "u32",
     nonblocking: true,
   },
