@@ -46,12 +46,17 @@ replaces is not (commands started before may still be using it): it ends when it
 `;
 
 /** Help of `ovirt logout`. */
-export const LOGOUT_HELP = `Usage: ovirt logout [--url URL] [--profile NAME]
+export const LOGOUT_HELP = `Usage: ovirt logout [--url URL] [--profile NAME] [--forget]
 
 Revokes the cached session's token at the engine's SSO and removes the file. When the token
 cannot be revoked (the engine unreachable, a time limit, an SSO failure), the file is kept and
-the error says so: run ovirt logout again later.
+the error says so: run ovirt logout again later. --forget removes the file without asking the
+SSO (for an SSO that never revokes it, such as one a proxy does not publish): the token stays
+valid until it expires.
 `;
+
+/** The flags of `ovirt logout`. */
+export const LOGOUT_OPTIONS = { forget: { type: "boolean" } } as const;
 
 function noArguments(command: string, { positionals }: ParsedFlags): void {
   if (positionals.length > 0) {
@@ -156,21 +161,28 @@ export async function runLogout(context: Context, args: ParsedFlags): Promise<vo
   const base = transportOptions(settings, context.requestFlags());
   const session = await readSession(context.env, base.url);
   if (!session) throw new CliError(`Not logged in to ${base.url}`, EXIT.AUTH);
-  const connection = new Connection({ ...base, token: session.token });
-  try {
-    await connection.revokeToken();
-  } catch (error) {
-    // The SSO answers `{}` for a token it no longer knows: any failure is one to try again.
-    throw await sessionKept(context, base.url, error);
-  } finally {
-    await connection.close(false);
+  const forget = args.values.forget === true;
+  if (!forget) {
+    const connection = new Connection({ ...base, token: session.token });
+    try {
+      await connection.revokeToken();
+    } catch (error) {
+      // The SSO answers `{}` for a token it no longer knows: any failure is one to try again.
+      throw await sessionKept(context, base.url, error);
+    } finally {
+      await connection.close(false);
+    }
   }
-  context.err(`Logged out of ${base.url}\n`);
+  context.err(
+    forget
+      ? `Session of ${base.url} forgotten; its token was not revoked and stays valid until it expires\n`
+      : `Logged out of ${base.url}\n`,
+  );
   await removeSession(context.env, base.url).catch((error) =>
     context.err(
-      `ovirt: warning: the token is revoked, but its session file could not be removed: ${
-        printable((error as Error).message)
-      }\n`,
+      `ovirt: warning: ${
+        forget ? "the session" : "the token is revoked, but its session"
+      } file could not be removed: ${printable((error as Error).message)}\n`,
     )
   );
 }
@@ -183,10 +195,14 @@ async function sessionKept(context: Context, url: string, error: unknown): Promi
   if (!(error instanceof OvirtError)) return error;
   const path = await sessionPath(context.env, url);
   const Class = error.constructor as typeof OvirtError;
+  // An answer came (`code`): trying again later will not help unless the SSO changes.
+  const next = error.code === undefined
+    ? "run `ovirt logout` again once the engine answers"
+    : "`ovirt logout --forget` removes it without revoking the token";
   return new Class(
     `${error.message}. The token was not revoked: the session is kept${
       path ? ` in ${path}` : ""
-    }; run \`ovirt logout\` again once the engine answers`,
+    }; ${next}`,
     { code: error.code, fault: error.fault, cause: error.cause },
   );
 }

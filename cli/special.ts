@@ -8,7 +8,7 @@
 import { API_HELP, API_OPTIONS, runApi } from "./api_command.ts";
 import { candidates, COMPLETION_HELP, runCompletion } from "./completion.ts";
 import type { Context } from "./context.ts";
-import { LOGIN_HELP, LOGOUT_HELP, runLogin, runLogout } from "./login_command.ts";
+import { LOGIN_HELP, LOGOUT_HELP, LOGOUT_OPTIONS, runLogin, runLogout } from "./login_command.ts";
 import type { OptionSpec, ParsedFlags } from "./options.ts";
 import { PROFILE_HELP, PROFILE_OPTIONS, runProfile } from "./profile_command.ts";
 
@@ -27,7 +27,7 @@ export interface SpecialCommand {
 /** The special commands by word. */
 export const SPECIAL: ReadonlyMap<string, SpecialCommand> = new Map<string, SpecialCommand>([
   ["login", { help: LOGIN_HELP, run: runLogin }],
-  ["logout", { help: LOGOUT_HELP, run: runLogout }],
+  ["logout", { help: LOGOUT_HELP, options: LOGOUT_OPTIONS, run: runLogout }],
   ["profile", { help: PROFILE_HELP, options: PROFILE_OPTIONS, run: runProfile }],
   ["api", { help: API_HELP, options: API_OPTIONS, run: runApi }],
   ["completion", { help: COMPLETION_HELP, run: runCompletion }],

@@ -61,8 +61,18 @@ Deno.test("logout answered with a page that is not the SSO's keeps the session a
   const [file] = await sessionFiles(home.path);
   const logout = await ovirt(["logout"], env);
   assert.equal(logout.code, 4, logout.stderr);
-  assert.match(oneErrorLine(logout), /not revoked: the session is kept in .*ovirt logout/);
+  assert.match(
+    oneErrorLine(logout),
+    /not revoked: the session is kept in .*; `ovirt logout --forget` removes it without revoking/,
+  );
   assert.deepEqual(await sessionFiles(home.path), [file], "the session file is kept");
   assert.equal(engine.logouts.length, 1);
   assert.ok(engine.validTokens.size > 0, "the token is still valid");
+
+  // The way out: forget the session without asking the SSO.
+  const forget = await ovirt(["logout", "--forget"], env);
+  assert.equal(forget.code, 0, forget.stderr);
+  assert.match(forget.stderr, /forgotten; its token was not revoked and stays valid/);
+  assert.deepEqual(await sessionFiles(home.path), []);
+  assert.equal(engine.logouts.length, 1, "the SSO was not asked again");
 });
