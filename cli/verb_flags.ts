@@ -50,7 +50,9 @@ export function verbFlags(
   const byFlag = new Map<string, ParamSpec>();
   const members = new Map<string, MemberMeta>();
   for (const param of params) {
-    const flag = kebab(param.name);
+    // Named as the engine reads it: the SDK renames one parameter that has a call option's
+    // name (cluster upgrade's `correlation_id`, its `upgradeCorrelationId`), not the CLI.
+    const flag = param.wire.replaceAll("_", "-");
     if (RESERVED.has(flag) || (from && flag === "from") || byFlag.has(flag)) continue;
     byFlag.set(flag, param);
     options[flag] = optionFor(param);

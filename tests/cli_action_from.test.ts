@@ -103,9 +103,12 @@ Deno.test("action parameters from --from FILE or standard input", async (t) => {
         "<correlation_id>ticket:upgrade.2026/12</correlation_id></action>",
     );
     await ovirt(["cluster", "upgrade", "Default", "--from", file], env);
-    const [upgrade] = sent("upgrade");
-    assert.ok(upgrade, "the upgrade was sent");
-    assert.match(upgrade.body, /<correlation_id>ticket:upgrade\.2026\/12<\/correlation_id>/);
+    // The flag is named as the engine reads it, as before the SDK renamed the option.
+    await ovirt(["cluster", "upgrade", "Default", "--correlation-id", "ticket:flag.1"], env);
+    const [fromFile, fromFlag] = sent("upgrade");
+    assert.ok(fromFile && fromFlag, "both upgrades were sent");
+    assert.match(fromFile.body, /<correlation_id>ticket:upgrade\.2026\/12<\/correlation_id>/);
+    assert.match(fromFlag.body, /<correlation_id>ticket:flag\.1<\/correlation_id>/);
   });
 
   await t.step("what is none of the action's parameters is refused, nothing sent", async () => {
