@@ -245,8 +245,17 @@ async function addDisk(
     try {
       made = await budget.run("waiting for the answer to the disk's add", () => adding, true);
     } catch (failure) {
-      if (!(failure instanceof TimeoutError)) throw error; // refused: nothing was made
-      throw withNote(error, `; a disk named "${disk.name}" may have been made: no answer came`);
+      if (failure instanceof TimeoutError) {
+        throw withNote(error, `; a disk named "${disk.name}" may have been made: no answer came`);
+      }
+      // A proxy's 502/504, or the engine's 202 without the disk: it may exist all the same.
+      if (failure instanceof OvirtError && failure.maybeApplied) {
+        throw withNote(
+          error,
+          `; a disk named "${disk.name}" may have been made (${briefly(failure)}): look for it`,
+        );
+      }
+      throw error; // refused: nothing was made
     }
     toldAnyway(options.onDisk, made);
     if (options.keepDiskOnFailure) {

@@ -59,7 +59,11 @@ function connect(url: string, options: Partial<ConnectionOptions> = {}): Connect
  * A proxy in front of `sim` that passes every request on, but answers those `lose` picks
  * with a 504 once the engine has carried them out: the answer it lost.
  */
-function lossyProxy(sim: Simulator, lose: (method: string, path: string) => boolean) {
+function lossyProxy(
+  sim: Simulator,
+  lose: (method: string, path: string) => boolean,
+  lateBy = 0,
+) {
   const target = new URL(sim.url).origin;
   const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, async (request) => {
     const { pathname, search } = new URL(request.url);
@@ -74,6 +78,7 @@ function lossyProxy(sim: Simulator, lose: (method: string, path: string) => bool
     });
     if (lose(request.method, pathname)) {
       await answered.body?.cancel();
+      await new Promise((resolve) => setTimeout(resolve, lateBy));
       return gatewayTimeout();
     }
     return new Response(answered.body, { status: answered.status, headers: answered.headers });
@@ -367,6 +372,45 @@ Deno.test("uploadImage whose disk add a proxy answered 504 names the disk that m
     });
     const made = await connection.systemService().disksService().list({
       search: "name=proxied-disk",
+    });
+    assert.equal(made.length, 1, "the engine made it indeed");
+  } finally {
+    await Deno.remove(path);
+  }
+});
+
+Deno.test("uploadImage aborted while a proxy loses its disk add's answer names the disk that may exist", async () => {
+  await using sim = await startSimulator({ delay: 0 });
+  // The 504 comes 600 ms after the add, the upload is aborted at 200 ms, meanwhile.
+  await using proxy = lossyProxy(
+    sim,
+    (method, path) => method === "POST" && path.endsWith("/api/disks"),
+    600,
+  );
+  await using connection = new Connection({
+    url: proxy.url,
+    username: sim.username,
+    password: sim.password,
+  });
+  const path = await Deno.makeTempFile({ suffix: ".raw" });
+  try {
+    await Deno.writeFile(path, new Uint8Array(1 << 20).fill(7));
+    const upload = uploadImage(connection, path, {
+      storageDomain: "data",
+      name: "late-disk",
+      pollInterval: 10,
+      signal: AbortSignal.timeout(200),
+    });
+    await assert.rejects(upload, (error) => {
+      assert.ok(error instanceof OvirtError, String(error));
+      assert.match(
+        error.message,
+        /; a disk named "late-disk" may have been made \(OvirtError, HTTP 504\): look for it$/,
+      );
+      return true;
+    });
+    const made = await connection.systemService().disksService().list({
+      search: "name=late-disk",
     });
     assert.equal(made.length, 1, "the engine made it indeed");
   } finally {
