@@ -71,11 +71,15 @@ async function startSim(
   };
 }
 
-/** Runs `ovirt args...` with `permissions` (default: the `cli` task's) and `env`. */
+/**
+ * Runs `ovirt args...` with `permissions` (default: the `cli` task's) and `env`; `signal`
+ * kills it.
+ */
 async function ovirt(
   args: string[],
   env: Record<string, string>,
   permissions?: string[],
+  signal?: AbortSignal,
 ): Promise<CliRun> {
   const output = await new Deno.Command(Deno.execPath(), {
     args: ["run", ...permissions ?? await taskPermissions("cli"), CLI, ...args],
@@ -84,6 +88,7 @@ async function ovirt(
     stdin: "null",
     stdout: "piped",
     stderr: "piped",
+    signal,
   }).output();
   const decoder = new TextDecoder();
   return {
@@ -242,6 +247,55 @@ Deno.test({
       assert.equal(asAlice.code, 0, asAlice.stderr);
       assert.doesNotMatch(asAlice.stderr, /logging in with your ticket/);
     });
+
+    await t.step(
+      "a KCM daemon that never answers: the session is used after the time limit",
+      async () => {
+        const socket = `${kdc.folder}/kcm.sock`;
+        const listener = Deno.listen({ transport: "unix", path: socket });
+        const held: Deno.Conn[] = [];
+        const accepting = (async () => {
+          for await (const connection of listener) held.push(connection);
+        })();
+        try {
+          const config = await Deno.readTextFile(`${kdc.folder}/krb5.conf`);
+          await Deno.writeTextFile(
+            `${kdc.folder}/kcm.conf`,
+            config.replace("[libdefaults]\n", `[libdefaults]\n  kcm_socket = ${socket}\n`),
+          );
+          const kcm = {
+            ...realm,
+            KRB5_CONFIG: `${kdc.folder}/kcm.conf`,
+            KRB5CCNAME: "KCM:",
+          };
+          const started = performance.now();
+          const list = await ovirt(
+            [
+              "--kerberos",
+              "--request-timeout",
+              "1s",
+              "data-centers",
+              "list",
+              "-o",
+              "ids",
+              ...where,
+            ],
+            kcm,
+            undefined,
+            AbortSignal.timeout(20_000),
+          );
+          const seconds = (performance.now() - started) / 1000;
+          assert.equal(list.code, 0, list.stderr);
+          assert.equal(list.stdout.trim().split("\n").length, 1);
+          assert.ok(seconds < 10, `ovirt ended after ${seconds} s`);
+          assert.ok(held.length > 0, "ovirt asked the KCM socket");
+        } finally {
+          listener.close();
+          for (const connection of held) connection.close();
+          await accepting.catch(() => {});
+        }
+      },
+    );
   },
 });
 
