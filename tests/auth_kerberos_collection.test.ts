@@ -171,6 +171,23 @@ Deno.test({
 });
 
 Deno.test({
+  name: `kerberos: after kdestroy of the primary, the collection's other cache logs in${suffix}`,
+  ignore,
+  fn: async () => {
+    await using kdc = await startKdc();
+    await addPrincipal(kdc, "bob");
+    const { env } = await collectionOf(kdc);
+    await kinit(env, USER, "alice-kerberos-password");
+    await kinit(env, "bob", "bob-pw");
+    // kdestroy sits beside kinit; it destroys the primary (bob's) only.
+    await run(paths!.kinit.replace(/kinit$/, "kdestroy"), [], env);
+    const outcome = await childLogin(kdc, env);
+    assert.equal(outcome.ok, true, JSON.stringify(outcome));
+    assert.deepEqual(await serviceTicketsOf(kdc), [`${USER}@${REALM}`]);
+  },
+});
+
+Deno.test({
   name: `kerberos: a damaged primary cache in a DIR: collection never crashes${suffix}`,
   ignore,
   fn: async () => {
