@@ -11,6 +11,7 @@
 import { Connection, type ConnectionOptions, OvirtError } from "../mod.ts";
 import { untilAborted } from "../transport/abortable.ts";
 import { CLOSING_LOGOUT_LIMIT } from "../transport/auth.ts";
+import { ticketPrincipal } from "../transport/kerberos/credential_cache.ts";
 import type { Context } from "./context.ts";
 import { CliError, EXIT, UsageError } from "./errors.ts";
 import type { Settings } from "./config.ts";
@@ -77,18 +78,23 @@ export async function runLogin(context: Context, args: ParsedFlags): Promise<voi
   let kept = false;
   try {
     const token = await connection.authenticate({ signal: context.signal });
+    // Whose ticket the login used: a later --kerberos command with another user's ticket
+    // does not take this session.
+    const principal = settings.kerberos ? await ticketPrincipal(base.url) : undefined;
     const expires = connection.tokenExpiry();
     await connection.test(true, { signal: context.signal });
     // The session it replaces is not revoked: commands started before may still be using it.
     const path = await writeSession(context.env, {
       url: base.url,
       ...login.owner,
+      ...(principal ? { principal } : {}),
       token,
       created: new Date().toISOString(),
       ...(expires ? { expires: expires.toISOString() } : {}),
     });
     kept = true;
-    context.err(`Logged in to ${base.url} ${login.as}; session kept in ${path}\n`);
+    const as = principal ? `as ${principal} ${login.as}` : login.as;
+    context.err(`Logged in to ${base.url} ${as}; session kept in ${path}\n`);
   } finally {
     // A kept token lives on in the cache; one of a failed login is revoked.
     if (!kept) await revokeUnkept(context, connection);

@@ -9,6 +9,8 @@
 import { AuthError, Connection, type ConnectionOptions } from "../mod.ts";
 import type { Env, Settings } from "./config.ts";
 import { CliError, EXIT } from "./errors.ts";
+import { untilAborted } from "../transport/abortable.ts";
+import { ticketPrincipal } from "../transport/kerberos/credential_cache.ts";
 import {
   type CachedSession,
   isExpired,
@@ -85,7 +87,9 @@ export async function openSession(
     const how = "kerberos" in credentials ? "your Kerberos ticket" : "OVIRT_PASSWORD";
     warn(`${(error as Error).message}; logging in with ${how} instead`);
   }
-  const session = cached && serves(cached, settings) ? cached : undefined;
+  const session = cached && await serves(cached, settings, base.url, flags, warn)
+    ? cached
+    : undefined;
   if (session && isExpired(session)) {
     await removeSession(env, base.url).catch((error) => warn(notRemoved(error)));
     if (!credentials) {
@@ -143,12 +147,43 @@ function loginCredentials(
 }
 
 /**
- * Whether `cached` is the session `settings` ask for: with Kerberos on, a Kerberos login's;
- * else one of the user named (any when none is).
+ * Whether `cached` is the session `settings` ask for: with Kerberos on, a Kerberos login's
+ * made with the principal of the ticket a login would use now (when that can be read within
+ * the request time limit; a session of another principal's, or of an unknown one, gives way
+ * to a login with the ticket, said through `warn`); else one of the user named (any when none
+ * is).
  */
-function serves(cached: CachedSession, settings: Settings): boolean {
-  if (settings.kerberos) return cached.kerberos === true;
-  return settings.username === undefined || settings.username === cached.username;
+async function serves(
+  cached: CachedSession,
+  settings: Settings,
+  url: string,
+  flags: RequestFlags,
+  warn: Warn,
+): Promise<boolean> {
+  if (!settings.kerberos) {
+    return settings.username === undefined || settings.username === cached.username;
+  }
+  if (cached.kerberos !== true) return false;
+  // Within the request time limit: a KCM daemon that does not answer leaves the session used.
+  const limit = flags.timeout ? AbortSignal.timeout(flags.timeout) : undefined;
+  const holder = await untilAborted(ticketPrincipal(url), limit).catch(() => undefined);
+  const owner = sessionPrincipal(cached);
+  if (holder === undefined || holder === owner) return true;
+  warn(
+    `the session kept for ${url} is ${owner ?? "an earlier Kerberos login"}'s and your ticket ` +
+      `is ${holder}'s: logging in with your ticket for this command (\`ovirt login ` +
+      "--kerberos` keeps a session of it)",
+  );
+  return false;
+}
+
+/**
+ * The principal a Kerberos session was made with, kept in its file by `ovirt login
+ * --kerberos` (`undefined` for a session of an older version).
+ */
+function sessionPrincipal(session: CachedSession): string | undefined {
+  const principal = (session as { principal?: unknown }).principal;
+  return typeof principal === "string" ? principal : undefined;
 }
 
 /** Why a command without credentials has no session, and what to run. */

@@ -71,11 +71,15 @@ async function startSim(
   };
 }
 
-/** Runs `ovirt args...` with `permissions` (default: the `cli` task's) and `env`. */
+/**
+ * Runs `ovirt args...` with `permissions` (default: the `cli` task's) and `env`; `signal`
+ * kills it.
+ */
 async function ovirt(
   args: string[],
   env: Record<string, string>,
   permissions?: string[],
+  signal?: AbortSignal,
 ): Promise<CliRun> {
   const output = await new Deno.Command(Deno.execPath(), {
     args: ["run", ...permissions ?? await taskPermissions("cli"), CLI, ...args],
@@ -84,6 +88,7 @@ async function ovirt(
     stdin: "null",
     stdout: "piped",
     stderr: "piped",
+    signal,
   }).output();
   const decoder = new TextDecoder();
   return {
@@ -91,6 +96,29 @@ async function ovirt(
     stdout: decoder.decode(output.stdout),
     stderr: decoder.decode(output.stderr),
   };
+}
+
+/** Runs the Kerberos tool `name` with `env` (and `input` on stdin); asserts it succeeded. */
+async function runTool(
+  found: typeof tools,
+  name: "kadmin.local" | "kinit",
+  args: string[],
+  env: Record<string, string>,
+  input = "",
+): Promise<void> {
+  if (!("paths" in found)) throw new Error(found.missing);
+  const child = new Deno.Command(found.paths[name], {
+    args,
+    env,
+    stdin: "piped",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  const writer = child.stdin.getWriter();
+  await writer.write(new TextEncoder().encode(input));
+  await writer.close();
+  const { code, stderr } = await child.output();
+  assert.equal(code, 0, `${name}: ${new TextDecoder().decode(stderr)}`);
 }
 
 /** The one session file of `home`, as JSON. */
@@ -152,10 +180,11 @@ Deno.test({
       assert.equal(login.code, 0, login.stderr);
       assert.match(
         login.stderr,
-        /^Logged in to https:\/\/localhost:\d+\/\S+ with your Kerberos ticket;/,
+        /^Logged in to https:\/\/localhost:\d+\/\S+ as alice@OVIRT\.TEST with your Kerberos ticket;/,
       );
       const { session } = await sessionFile(home);
       assert.equal(session.kerberos, true);
+      assert.equal(session.principal, "alice@OVIRT.TEST");
       assert.equal(session.username, undefined);
       assert.equal(typeof session.token, "string");
       // No ticket now: the command can only be using the cached session.
@@ -193,6 +222,80 @@ Deno.test({
       assert.equal(login.code, 0, login.stderr);
       assert.match(login.stderr, /with your Kerberos ticket; session kept in /);
     });
+
+    await t.step("a --kerberos command with another user's ticket logs in with it", async () => {
+      const admin = {
+        KRB5_CONFIG: `${kdc.folder}/krb5.conf`,
+        KRB5_KDC_PROFILE: `${kdc.folder}/kdc.conf`,
+      };
+      const bobCache = `${kdc.folder}/bob.cc`;
+      await runTool(tools, "kadmin.local", ["-q", "addprinc -pw bob-pw bob"], admin);
+      await runTool(tools, "kinit", ["-c", `FILE:${bobCache}`, "bob"], admin, "bob-pw\n");
+      const before = await Deno.readTextFile(`${kdc.folder}/kdc.log`);
+      const asBob = { ...kdc.environment(bobCache), ...homeEnv };
+      const list = await ovirt(["--kerberos", "vms", "list", ...where], asBob);
+      assert.equal(list.code, 0, list.stderr);
+      assert.match(
+        list.stderr,
+        /is alice@OVIRT\.TEST's and your ticket is bob@OVIRT\.TEST's: logging in with your ticket/,
+      );
+      const after = (await Deno.readTextFile(`${kdc.folder}/kdc.log`)).slice(before.length);
+      assert.match(after, /bob@OVIRT\.TEST for HTTP\/localhost@OVIRT\.TEST/);
+      const { session } = await sessionFile(home);
+      assert.equal(session.principal, "alice@OVIRT.TEST", "alice's session is kept");
+      const asAlice = await ovirt(["--kerberos", "vms", "list", ...where], realm);
+      assert.equal(asAlice.code, 0, asAlice.stderr);
+      assert.doesNotMatch(asAlice.stderr, /logging in with your ticket/);
+    });
+
+    await t.step(
+      "a KCM daemon that never answers: the session is used after the time limit",
+      async () => {
+        const socket = `${kdc.folder}/kcm.sock`;
+        const listener = Deno.listen({ transport: "unix", path: socket });
+        const held: Deno.Conn[] = [];
+        const accepting = (async () => {
+          for await (const connection of listener) held.push(connection);
+        })();
+        try {
+          const config = await Deno.readTextFile(`${kdc.folder}/krb5.conf`);
+          await Deno.writeTextFile(
+            `${kdc.folder}/kcm.conf`,
+            config.replace("[libdefaults]\n", `[libdefaults]\n  kcm_socket = ${socket}\n`),
+          );
+          const kcm = {
+            ...realm,
+            KRB5_CONFIG: `${kdc.folder}/kcm.conf`,
+            KRB5CCNAME: "KCM:",
+          };
+          const started = performance.now();
+          const list = await ovirt(
+            [
+              "--kerberos",
+              "--request-timeout",
+              "1s",
+              "data-centers",
+              "list",
+              "-o",
+              "ids",
+              ...where,
+            ],
+            kcm,
+            undefined,
+            AbortSignal.timeout(20_000),
+          );
+          const seconds = (performance.now() - started) / 1000;
+          assert.equal(list.code, 0, list.stderr);
+          assert.equal(list.stdout.trim().split("\n").length, 1);
+          assert.ok(seconds < 10, `ovirt ended after ${seconds} s`);
+          assert.ok(held.length > 0, "ovirt asked the KCM socket");
+        } finally {
+          listener.close();
+          for (const connection of held) connection.close();
+          await accepting.catch(() => {});
+        }
+      },
+    );
   },
 });
 

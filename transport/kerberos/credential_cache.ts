@@ -1,9 +1,13 @@
 /**
- * The user's credential cache, checked with MIT Kerberos' own library (`libkrb5.so.3`)
- * before GSS-API uses it: which cache (`KRB5CCNAME` or `krb5.conf`'s default), whether it
- * can be read, and whose tickets it holds. GSS-API is then handed that one cache: left to
- * choose, MIT 1.20 walks the whole cache collection, and a cache there it cannot read makes
- * it free memory it never set (the process dies of SIGSEGV).
+ * The credential cache a login uses, chosen with MIT Kerberos' own library (`libkrb5.so.3`)
+ * as GSS-API would choose it, then handed to GSS-API: the cache `krb5_cc_select` picks for
+ * the service (krb5.conf's `ccselect` modules: `~/.k5identity`, the service's realm) among
+ * the collection (`DIR:`, `KCM:`, `KEYRING:`), else the default one. The SDK walks the
+ * collection first, with its own cursor: MIT 1.20, left to walk it, frees memory it never set
+ * when a cache there cannot be read (the process dies of SIGSEGV). When one cannot be read,
+ * the SDK picks the readable cache of the service's realm itself, else the default cache.
+ *
+ * Every call that may wait (a KCM daemon, a cache on NFS, DNS) runs off the event loop.
  *
  * @module
  */
@@ -14,17 +18,43 @@ import { NativeBlock, openLibc, POINTER_SIZE } from "./native_memory.ts";
 import { openLibrary } from "./native_library.ts";
 
 const KRB5_SYMBOLS = {
-  krb5_init_context: { parameters: ["pointer"], result: "i32" },
+  krb5_init_context: { parameters: ["pointer"], result: "i32", nonblocking: true },
   krb5_free_context: { parameters: ["pointer"], result: "void" },
-  krb5_cc_default: { parameters: ["pointer", "pointer"], result: "i32" },
+  krb5_cc_default: { parameters: ["pointer", "pointer"], result: "i32", nonblocking: true },
   krb5_cc_get_full_name: { parameters: ["pointer", "pointer", "pointer"], result: "i32" },
   krb5_free_string: { parameters: ["pointer", "pointer"], result: "void" },
-  krb5_cc_get_principal: { parameters: ["pointer", "pointer", "pointer"], result: "i32" },
+  krb5_cc_get_principal: {
+    parameters: ["pointer", "pointer", "pointer"],
+    result: "i32",
+    nonblocking: true,
+  },
   krb5_free_principal: { parameters: ["pointer", "pointer"], result: "void" },
   krb5_unparse_name: { parameters: ["pointer", "pointer", "pointer"], result: "i32" },
   krb5_free_unparsed_name: { parameters: ["pointer", "pointer"], result: "void" },
-  krb5_cc_close: { parameters: ["pointer", "pointer"], result: "i32" },
-  krb5_get_host_realm: { parameters: ["pointer", "buffer", "pointer"], result: "i32" },
+  krb5_cc_close: { parameters: ["pointer", "pointer"], result: "i32", nonblocking: true },
+  krb5_cccol_cursor_new: { parameters: ["pointer", "pointer"], result: "i32", nonblocking: true },
+  krb5_cccol_cursor_next: {
+    parameters: ["pointer", "pointer", "pointer"],
+    result: "i32",
+    nonblocking: true,
+  },
+  krb5_cccol_cursor_free: { parameters: ["pointer", "pointer"], result: "i32" },
+  // context, host, service, type, principal: may ask DNS for the host's canonical name.
+  krb5_sname_to_principal: {
+    parameters: ["pointer", "buffer", "buffer", "i32", "pointer"],
+    result: "i32",
+    nonblocking: true,
+  },
+  krb5_cc_select: {
+    parameters: ["pointer", "pointer", "pointer", "pointer"],
+    result: "i32",
+    nonblocking: true,
+  },
+  krb5_get_host_realm: {
+    parameters: ["pointer", "buffer", "pointer"],
+    result: "i32",
+    nonblocking: true,
+  },
   krb5_free_host_realm: { parameters: ["pointer", "pointer"], result: "i32" },
   krb5_get_error_message: { parameters: ["pointer", "i32"], result: "pointer" },
   krb5_free_error_message: { parameters: ["pointer", "pointer"], result: "void" },
@@ -56,82 +86,253 @@ const Krb5Error = {
 
 /** The cache a login uses and the user it holds tickets of. */
 export interface CredentialCache {
-  /** The cache's full name (`FILE:/tmp/krb5cc_1000`, the primary cache of a `DIR:`). */
+  /** The cache's full name (`FILE:/tmp/krb5cc_1000`, a cache of a `DIR:` collection). */
   readonly name: string;
   /** The user's principal (`alice@EXAMPLE.COM`). */
   readonly principal: string;
 }
 
 /**
- * Finds the default credential cache and checks that it names a user. Throws an
- * {@link AuthError} naming the cache and what to do when it is missing, empty, damaged or
- * unreadable, or when `krb5.conf` cannot be read.
+ * The credential cache a login to the service `HTTP@<host>` uses, and whose tickets it holds.
+ * Rejects with an {@link AuthError} naming the cache and what to do when there is none, or it
+ * is empty, damaged or unreadable, or when `krb5.conf` cannot be read.
  */
-export function defaultCache(): CredentialCache {
-  return withContext(inspect);
+export function chooseCache(host: string): Promise<CredentialCache> {
+  return withContext((symbols, context) => choose(symbols, context, host));
+}
+
+/**
+ * The principal (`alice@EXAMPLE.COM`) a Kerberos login to the engine at `url` would use now
+ * (the CLI's sessions remember it). Rejects like {@link chooseCache}.
+ */
+export async function ticketPrincipal(url: string): Promise<string> {
+  return (await chooseCache(new URL(url).hostname.replace(/^\[(.*)\]$/, "$1"))).principal;
 }
 
 /**
  * The realm `krb5.conf` (`domain_realm`) gives the service's `host`, `""` when it leaves that
  * to the KDC.
  */
-export function serviceRealm(host: string): string {
+export function serviceRealm(host: string): Promise<string> {
   return withContext((symbols, context) => hostRealm(symbols, context, host));
 }
 
-/**
- * Runs `work` with a Kerberos context (which reads `krb5.conf`) and a zeroed block of four
- * pointers for its results.
- */
-function withContext<T>(
-  work: (symbols: Krb5, context: Deno.PointerObject, block: NativeBlock) => T,
-): T {
+/** Runs `work` with a Kerberos context, which reads `krb5.conf`. */
+async function withContext<T>(
+  work: (symbols: Krb5, context: Deno.PointerObject) => Promise<T>,
+): Promise<T> {
   const symbols = openKrb5();
-  // context (8) | cache (8) | principal (8) | string (8)
-  const block = new NativeBlock(4 * POINTER_SIZE);
+  const slot = new NativeBlock(POINTER_SIZE);
+  let context: Deno.PointerObject;
   try {
-    const started = symbols.krb5_init_context(block.pointer);
+    const started = await symbols.krb5_init_context(slot.pointer);
     if (started !== 0) throw configurationError(symbols, started);
-    const context = block.pointerAt(0)!;
+    context = slot.pointerAt(0)!;
+  } finally {
+    slot.free();
+  }
+  try {
+    return await work(symbols, context);
+  } finally {
+    symbols.krb5_free_context(context);
+  }
+}
+
+/** A cache of the collection: its name, and its principal or why that could not be read. */
+interface Entry {
+  readonly name: string;
+  readonly principal?: string;
+  readonly code?: number;
+  readonly text?: string;
+}
+
+/** `krb5_sname_to_principal`'s type for a `service/host` name. */
+const KRB5_NT_SRV_HST = 3;
+
+/**
+ * Walks the collection first; when every cache in it can be read, lets `krb5_cc_select` pick
+ * as GSS-API would, else picks the readable cache of the service's realm. Without a choice,
+ * the default cache.
+ */
+async function choose(
+  symbols: Krb5,
+  context: Deno.PointerObject,
+  host: string,
+): Promise<CredentialCache> {
+  const fallback = await defaultEntry(symbols, context);
+  const entries = await collection(symbols, context);
+  if (entries.length > 0 && entries.every((entry) => entry.principal !== undefined)) {
+    const selected = await select(symbols, context, host);
+    if (selected !== undefined) return selected;
+  } else if (entries.length > 0) {
+    const realm = await hostRealm(symbols, context, host);
+    const match = entries.find((entry) => realm !== "" && entry.principal?.endsWith(`@${realm}`));
+    if (match !== undefined) return usable(match);
+  }
+  return usable(fallback);
+}
+
+/** The cache of `entry`, or the error saying why it cannot be used. */
+function usable(entry: Entry): CredentialCache {
+  if (entry.principal === undefined) throw cacheError(entry.name, entry.code!, entry.text!);
+  return { name: entry.name, principal: entry.principal };
+}
+
+/** The default cache (`KRB5CCNAME`, `default_ccache_name`, a collection's primary). */
+async function defaultEntry(symbols: Krb5, context: Deno.PointerObject): Promise<Entry> {
+  const slot = new NativeBlock(POINTER_SIZE);
+  try {
+    const resolved = await symbols.krb5_cc_default(context, slot.pointer);
+    if (resolved !== 0) throw unnamedCacheError(message(symbols, context, resolved));
+    const cache = slot.pointerAt(0)!;
     try {
-      return work(symbols, context, block);
+      return await readEntry(symbols, context, cache);
     } finally {
-      symbols.krb5_free_context(context);
+      await symbols.krb5_cc_close(context, cache);
+    }
+  } finally {
+    slot.free();
+  }
+}
+
+/** Every cache of the collection, through the SDK's own cursor. */
+async function collection(symbols: Krb5, context: Deno.PointerObject): Promise<Entry[]> {
+  const entries: Entry[] = [];
+  // cursor (8) | cache (8)
+  const block = new NativeBlock(2 * POINTER_SIZE);
+  try {
+    if (await symbols.krb5_cccol_cursor_new(context, block.pointer) !== 0) return entries;
+    const cursor = block.pointerAt(0)!;
+    try {
+      for (;;) {
+        block.setPointer(POINTER_SIZE, null);
+        const code = await symbols.krb5_cccol_cursor_next(context, cursor, block.at(8));
+        const cache = block.pointerAt(POINTER_SIZE);
+        if (code !== 0 || cache === null) return entries;
+        try {
+          entries.push(await readEntry(symbols, context, cache));
+        } finally {
+          await symbols.krb5_cc_close(context, cache);
+        }
+      }
+    } finally {
+      symbols.krb5_cccol_cursor_free(context, block.pointer);
     }
   } finally {
     block.free();
   }
 }
 
-function inspect(symbols: Krb5, context: Deno.PointerObject, block: NativeBlock): CredentialCache {
-  const resolved = symbols.krb5_cc_default(context, block.at(8));
-  if (resolved !== 0) throw unnamedCacheError(message(symbols, context, resolved));
-  const cache = block.pointerAt(8)!;
+/** The name and principal of the open `cache`, or why its principal could not be read. */
+async function readEntry(
+  symbols: Krb5,
+  context: Deno.PointerObject,
+  cache: Deno.PointerObject,
+): Promise<Entry> {
+  const name = fullName(symbols, context, cache);
+  const slot = new NativeBlock(POINTER_SIZE); // zeroed: no principal unless one is read
   try {
-    const named = symbols.krb5_cc_get_full_name(context, cache, block.at(24));
-    if (named !== 0) throw unnamedCacheError(message(symbols, context, named));
-    const name = takeString(context, block, 24, symbols.krb5_free_string);
-    const read = symbols.krb5_cc_get_principal(context, cache, block.at(16));
-    if (read !== 0) throw cacheError(name, read, message(symbols, context, read));
-    const principal = block.pointerAt(16)!;
+    const read = await symbols.krb5_cc_get_principal(context, cache, slot.pointer);
+    if (read !== 0) return { name, code: read, text: message(symbols, context, read) };
+    const principal = slot.pointerAt(0)!;
     try {
-      const unparsed = symbols.krb5_unparse_name(context, principal, block.at(24));
-      if (unparsed !== 0) throw cacheError(name, unparsed, message(symbols, context, unparsed));
-      const user = takeString(context, block, 24, symbols.krb5_free_unparsed_name);
-      return { name, principal: user };
+      return { name, principal: unparse(symbols, context, principal) };
     } finally {
       symbols.krb5_free_principal(context, principal);
     }
   } finally {
-    symbols.krb5_cc_close(context, cache);
+    slot.free();
+  }
+}
+
+/**
+ * The cache `krb5_cc_select` picks for `HTTP/<host>` (`~/.k5identity`, the service's realm),
+ * `undefined` when it picks none. Rejects when it names a user no cache holds tickets of.
+ */
+async function select(
+  symbols: Krb5,
+  context: Deno.PointerObject,
+  host: string,
+): Promise<CredentialCache | undefined> {
+  // service (8) | cache (8) | principal (8)
+  const block = new NativeBlock(3 * POINTER_SIZE);
+  const encoder = new TextEncoder();
+  try {
+    const named = await symbols.krb5_sname_to_principal(
+      context,
+      encoder.encode(`${host}\0`),
+      encoder.encode("HTTP\0"),
+      KRB5_NT_SRV_HST,
+      block.pointer,
+    );
+    if (named !== 0) return undefined;
+    const service = block.pointerAt(0)!;
+    try {
+      const code = await symbols.krb5_cc_select(context, service, block.at(8), block.at(16));
+      const cache = block.pointerAt(8);
+      const principal = block.pointerAt(16);
+      try {
+        const user = principal === null ? undefined : unparse(symbols, context, principal);
+        if (code === 0 && cache !== null && user !== undefined) {
+          return { name: fullName(symbols, context, cache), principal: user };
+        }
+        if (code === Krb5Error.CC_NOTFOUND && user !== undefined) throw noTicketOf(user);
+        return undefined;
+      } finally {
+        if (principal !== null) symbols.krb5_free_principal(context, principal);
+        if (cache !== null) await symbols.krb5_cc_close(context, cache);
+      }
+    } finally {
+      symbols.krb5_free_principal(context, service);
+    }
+  } finally {
+    block.free();
+  }
+}
+
+/** The full name of the open `cache` (`DIR::/run/user/1000/krb5cc/tkt`). */
+function fullName(symbols: Krb5, context: Deno.PointerObject, cache: Deno.PointerObject): string {
+  const slot = new NativeBlock(POINTER_SIZE);
+  try {
+    const named = symbols.krb5_cc_get_full_name(context, cache, slot.pointer);
+    if (named !== 0) throw unnamedCacheError(message(symbols, context, named));
+    return takeString(context, slot, 0, symbols.krb5_free_string);
+  } finally {
+    slot.free();
+  }
+}
+
+/** `principal` as text (`alice@EXAMPLE.COM`). */
+function unparse(
+  symbols: Krb5,
+  context: Deno.PointerObject,
+  principal: Deno.PointerObject,
+): string {
+  const slot = new NativeBlock(POINTER_SIZE);
+  try {
+    const code = symbols.krb5_unparse_name(context, principal, slot.pointer);
+    if (code !== 0) {
+      throw new AuthError(
+        `Kerberos login cannot read a principal's name (Kerberos: ${
+          message(symbols, context, code)
+        })`,
+      );
+    }
+    return takeString(context, slot, 0, symbols.krb5_free_unparsed_name);
+  } finally {
+    slot.free();
   }
 }
 
 /** The realm `krb5.conf` (`domain_realm`) maps `host` to, `""` when none. */
-function hostRealm(symbols: Krb5, context: Deno.PointerObject, host: string): string {
+async function hostRealm(
+  symbols: Krb5,
+  context: Deno.PointerObject,
+  host: string,
+): Promise<string> {
   const list = new NativeBlock(POINTER_SIZE);
   try {
-    const code = symbols.krb5_get_host_realm(
+    const code = await symbols.krb5_get_host_realm(
       context,
       new TextEncoder().encode(`${host}\0`),
       list.pointer,
@@ -187,6 +388,14 @@ function configurationError(symbols: Krb5, code: number): AuthError {
   return new AuthError(
     `Kerberos login cannot read its configuration (${message(symbols, null, code)}): ` +
       `check the file KRB5_CONFIG names, or /etc/krb5.conf${known ? "" : ", and its permissions"}`,
+  );
+}
+
+/** The error for `~/.k5identity` (or another `ccselect` module) naming a user without a cache. */
+function noTicketOf(user: string): AuthError {
+  return new AuthError(
+    `Kerberos login is to use ${user} (chosen by ~/.k5identity or krb5.conf's ccselect ` +
+      `modules), but no credential cache holds a ticket of ${user}: run kinit ${user}`,
   );
 }
 

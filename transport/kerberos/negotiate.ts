@@ -1,13 +1,13 @@
 /**
  * The client side of HTTP `Negotiate`: a SPNEGO token for the service `HTTP@<host>`, made
- * by GSS-API from the user's Kerberos credential cache (filled by `kinit`), which is checked
- * first and then handed to GSS-API explicitly (see `credential_cache.ts`).
+ * by GSS-API from the user's Kerberos credential cache (filled by `kinit`), which is chosen
+ * and checked first, then handed to GSS-API explicitly (see `credential_cache.ts`).
  *
  * @module
  */
 
 import { AuthError } from "../errors.ts";
-import { type CredentialCache, defaultCache, serviceRealm } from "./credential_cache.ts";
+import { chooseCache, type CredentialCache, serviceRealm } from "./credential_cache.ts";
 import {
   describeBytes,
   DESCRIPTOR_SIZE,
@@ -38,15 +38,16 @@ const SERVER_PRINCIPAL_UNKNOWN = -1765328377 >>> 0;
 const TICKET_EXPIRED = -1765328352 >>> 0;
 
 /**
- * The base64 SPNEGO token that logs the user of the default credential cache in to the
+ * The base64 SPNEGO token that logs the user of the credential cache chosen for the
  * service `HTTP@<host>`, for an `Authorization: Negotiate` header. Rejects with an
  * {@link AuthError} saying what to do when that is impossible.
  */
 export async function negotiateToken(host: string): Promise<string> {
   const gssapi = openGssapi();
   const { symbols } = gssapi;
-  const service = `HTTP@${host.replace(/^\[(.*)\]$/, "$1")}`;
-  const cache = defaultCache();
+  const bare = host.replace(/^\[(.*)\]$/, "$1");
+  const service = `HTTP@${bare}`;
+  const cache = await chooseCache(bare);
   const block = new NativeBlock(BLOCK_SIZE);
   const name = describeBytes(block, NAME_BUFFER, new TextEncoder().encode(service));
   try {
@@ -56,7 +57,9 @@ export async function negotiateToken(host: string): Promise<string> {
       gssapi.hostBasedService,
       block.at(NAME_HANDLE),
     );
-    if (isFailure(imported)) throw failure(gssapi, service, cache, imported, block.u32(MINOR));
+    if (isFailure(imported)) {
+      throw await failure(gssapi, service, cache, imported, block.u32(MINOR));
+    }
     await acquireCredential(gssapi, block, service, cache);
     const major = await symbols.gss_init_sec_context(
       block.pointer,
@@ -75,7 +78,7 @@ export async function negotiateToken(host: string): Promise<string> {
     );
     const minor = block.u32(MINOR);
     const token = takeBuffer(gssapi, block, OUTPUT_TOKEN);
-    if (isFailure(major)) throw failure(gssapi, service, cache, major, minor);
+    if (isFailure(major)) throw await failure(gssapi, service, cache, major, minor);
     if (token.length === 0) {
       throw new AuthError(`Kerberos login to ${service}: GSS-API produced no token`);
     }
@@ -120,7 +123,7 @@ async function acquireCredential(
       null,
       null,
     );
-    if (isFailure(major)) throw failure(gssapi, service, cache, major, block.u32(MINOR));
+    if (isFailure(major)) throw await failure(gssapi, service, cache, major, block.u32(MINOR));
   } finally {
     store.free();
     value.free();
@@ -142,13 +145,13 @@ function release(gssapi: Gssapi, block: NativeBlock): void {
 }
 
 /** The error for a failed GSS-API call, with what to do about it when that is known. */
-function failure(
+async function failure(
   gssapi: Gssapi,
   service: string,
   cache: CredentialCache,
   major: number,
   minor: number,
-): AuthError {
+): Promise<AuthError> {
   const texts = statusTexts(gssapi, major, minor);
   const detail = texts.length > 0 ? ` (GSS-API: ${texts.join("; ")})` : "";
   const routine = routineError(major);
@@ -156,7 +159,7 @@ function failure(
   const unknownService = minor === SERVER_PRINCIPAL_UNKNOWN ||
     /not found in Kerberos database/i.test(text);
   const userRealm = cache.principal.slice(cache.principal.lastIndexOf("@") + 1);
-  const realm = unknownService ? serviceRealm(service.slice("HTTP@".length)) : "";
+  const realm = unknownService ? await serviceRealm(service.slice("HTTP@".length)) : "";
   let advice: string;
   if (
     routine === RoutineError.CREDENTIALS_EXPIRED || minor === TICKET_EXPIRED ||
