@@ -182,7 +182,7 @@ async function serves(
  * --kerberos` (`undefined` for a session of an older version).
  */
 function sessionPrincipal(session: CachedSession): string | undefined {
-  const principal = (session as { principal?: unknown }).principal;
+  const principal: unknown = session.principal; // as the file says: it may hold anything
   return typeof principal === "string" ? principal : undefined;
 }
 

@@ -21,6 +21,8 @@ export interface CachedSession {
   username?: string;
   /** Set when the login was made with the user's Kerberos ticket. */
   kerberos?: true;
+  /** The Kerberos principal of that ticket (`alice@EXAMPLE.COM`); absent in older files. */
+  principal?: string;
   /** The SSO token (a secret: never printed). */
   token: string;
   /** When the login happened (ISO date). */
