@@ -8,7 +8,7 @@
 
 import { untilAborted } from "./abortable.ts";
 import { readText } from "./body.ts";
-import { withDeadline } from "./deadline.ts";
+import { Deadline, withDeadline } from "./deadline.ts";
 import { AuthError, OvirtError } from "./errors.ts";
 import type { HttpResponse } from "./http.ts";
 import type { HttpClient } from "./http_client.ts";
@@ -154,19 +154,22 @@ export class Authenticator {
    *
    * With `closing` (the connection is being closed): a login under way is waited for, then,
    * when there is a token to revoke, the requests sent with it until they have their answers
-   * (the engine has checked it then), and the revocations of refused tokens under way, each
-   * wait at most the connection's timeout, or {@link CLOSING_LOGOUT_LIMIT} without one; a
-   * login still under way is then given up (its callers reject with "The connection is
-   * closed"), and no login starts any more.
+   * (the engine has checked it then), and the revocations of refused tokens under way; then
+   * the token is revoked. All of it within the connection's timeout, or
+   * {@link CLOSING_LOGOUT_LIMIT} without one; a login still under way is then given up (its
+   * callers reject with "The connection is closed"), and no login starts any more.
    */
   async logout(revokeGiven = false, closing = false): Promise<void> {
-    const limit = closing ? this.#timeout ?? CLOSING_LOGOUT_LIMIT : undefined;
+    using closingLimit = closing
+      ? new Deadline(
+        this.#timeout ?? CLOSING_LOGOUT_LIMIT,
+        undefined,
+        "The logout of the closing connection",
+      )
+      : undefined;
+    // Closing: what is left once the time is up has had its time, and is not waited for.
     const within = (work: Promise<unknown>) =>
-      withDeadline(limit, undefined, (deadline) => untilAborted(work, deadline.signal)).catch(
-        (error) => {
-          if (!closing) throw error; // closing: go on, what is left has had its time
-        },
-      );
+      closingLimit ? untilAborted(work, closingLimit.signal).catch(() => {}) : work;
     await within(this.#login?.catch(() => {}) ?? Promise.resolve());
     const revokes = (held?: HeldToken): held is HeldToken =>
       held !== undefined && (held.obtained || held.owed === true || revokeGiven);
@@ -181,7 +184,7 @@ export class Authenticator {
       return;
     }
     try {
-      await this.#revoke(held, { limit, pastCap: true });
+      await this.#revoke(held, { signal: closingLimit?.signal, pastCap: true });
     } catch (error) {
       // Still valid: kept for the calls, and owed a revocation.
       if (this.#held === held && !held.owed) this.#held = { ...held, owed: true };
@@ -282,10 +285,12 @@ export class Authenticator {
   /**
    * Revokes `held`, a token the API refused, without anyone waiting for it but a closing
    * connection: the engine may still count it as one of the user's sessions. Failures are
-   * let go (the engine may already have ended it).
+   * let go (the engine may already have ended it). It takes at most the connection's timeout
+   * or {@link CLOSING_LOGOUT_LIMIT}, the shorter: a script done without `close()` must end.
    */
   #revokeRefused(held: HeldToken): void {
-    const revocation: Promise<void> = this.#revoke(held)
+    const limit = Math.min(this.#timeout ?? CLOSING_LOGOUT_LIMIT, CLOSING_LOGOUT_LIMIT);
+    const revocation: Promise<void> = this.#revoke(held, { limit })
       .catch(() => {})
       .finally(() => this.#revoking.delete(revocation));
     this.#revoking.add(revocation);
@@ -384,7 +389,7 @@ export class Authenticator {
     prepare: () => Promise<SsoRequest>,
     how: SsoSending = {},
   ): Promise<SsoAnswer> {
-    return await withDeadline(how.limit ?? this.#timeout, undefined, async (deadline) => {
+    return await withDeadline(how.limit ?? this.#timeout, how.signal, async (deadline) => {
       // A login stops when the connection closes; the revocation (past the cap) goes on.
       const closed = this.#closed.signal;
       const signal = how.pastCap
@@ -449,11 +454,12 @@ export class Authenticator {
 }
 
 /**
- * How long an SSO request may take (default: the connection's timeout), past the cap or not,
- * and what the debug log hides in its answer.
+ * How long an SSO request may take (default: the connection's timeout), what else ends it
+ * (`signal`), past the cap or not, and what the debug log hides in its answer.
  */
 interface SsoSending {
   readonly limit?: number;
+  readonly signal?: AbortSignal;
   readonly pastCap?: boolean;
   readonly secrets?: readonly string[];
 }
