@@ -185,6 +185,12 @@ function stalledList(items: number): Response {
   return new Response(body, { headers: { "Content-Type": "application/xml" } });
 }
 
+/** A list long enough to start the list worker (1 MiB), for `?warm`. */
+const LONG_LIST = `<vms>${
+  Array.from({ length: 5000 }, (_, i) => `<vm id="${i}"><name>${"x".repeat(200)}</name></vm>`)
+    .join("")
+}</vms>`;
+
 Deno.test("listStream() aborted, out of time or cut by close() fails as list() does, not as a bad 200", async () => {
   type End = "abort" | "signal timeout" | "timeout" | "close";
   const expected: Record<End, [string, string]> = {
@@ -194,18 +200,27 @@ Deno.test("listStream() aborted, out of time or cut by close() fails as list() d
     "close": ["OvirtError", "The connection was closed before the list answer was read"],
   };
   for (const items of [0, 3]) {
-    await using engine = await startFakeEngine({ api: () => stalledList(items) });
+    const ports: number[] = [];
+    await using server = Deno.serve(
+      { port: 0, hostname: "127.0.0.1", onListen() {} },
+      (request, info) => {
+        ports.push(info.remoteAddr.port);
+        return new URL(request.url).searchParams.has("warm") ? xml(LONG_LIST) : stalledList(items);
+      },
+    );
+    const url = `http://127.0.0.1:${server.addr.port}/ovirt-engine/api`;
     for (const listWorker of [false, true]) {
       for (const end of Object.keys(expected) as End[]) {
         const what = `${end}, ${items} items first, listWorker ${listWorker}`;
         const ended = async (call: (vms: VmsService, signal?: AbortSignal) => Promise<unknown>) => {
-          const connection = new Connection({
-            url: engine.url,
-            username: USERNAME,
-            password: PASSWORD,
-            listWorker,
-            timeout: end === "timeout" ? 300 : undefined,
-          });
+          const timeout = end === "timeout" ? 300 : undefined;
+          const connection = new Connection({ url, token: "t", listWorker, timeout });
+          const vms = connection.systemService().vmsService();
+          if (listWorker) {
+            // A long list starts the worker, which takes the lists after it.
+            await vms.list({ query: { warm: "1" } });
+            await new Promise((resolve) => setTimeout(resolve, 100));
+          }
           const controller = new AbortController();
           const signal = end === "abort"
             ? controller.signal
@@ -217,10 +232,11 @@ Deno.test("listStream() aborted, out of time or cut by close() fails as list() d
             300,
           );
           try {
-            return await failure(() => call(connection.systemService().vmsService(), signal));
+            return await failure(() => call(vms, signal));
           } finally {
             clearTimeout(timer);
             await connection.close();
+            if (listWorker) assert.notEqual(ports.at(-1), ports.at(-2), `${what}: the worker's`);
           }
         };
         const listed = await ended((vms, signal) => vms.list({ signal }));
