@@ -7,6 +7,7 @@
 
 import assert from "node:assert/strict";
 import { AuthError, Connection } from "../mod.ts";
+import { CLOSING_LOGOUT_LIMIT } from "../transport/auth.ts";
 
 const LOGOUT = "/ovirt-engine/services/sso-logout";
 const PASSWORD = "pw-Zq81!";
@@ -14,8 +15,8 @@ const API_ROOT = "<api><product_info><name>oVirt Engine</name></product_info></a
 
 /** How the small engine answers; each part has a default. */
 interface Answers {
-  /** The answer to the `count`-th logout (from 1), for `token`. */
-  logout?: (token: string, count: number) => Response | Promise<Response>;
+  /** The answer to the `count`-th logout (from 1), for `token`, sent as `request`. */
+  logout?: (token: string, count: number, request: Request) => Response | Promise<Response>;
   /** The answer to an API request. */
   api?: (request: Request) => Response;
   /** The answer to a login; default: a new token `T<n>`. */
@@ -34,7 +35,7 @@ function startEngine(answers: Answers = {}) {
       if (pathname === LOGOUT) {
         const token = new URLSearchParams(await request.text()).get("token") ?? "";
         revoked.push(token);
-        return answers.logout?.(token, revoked.length) ?? Response.json({});
+        return answers.logout?.(token, revoked.length, request) ?? Response.json({});
       }
       if (pathname.startsWith("/ovirt-engine/sso/")) {
         await request.body?.cancel();
@@ -236,5 +237,84 @@ Deno.test("a login answered with an access_token that is not a string says so, w
       assert.ok(!error.message.includes("12345"));
       return true;
     });
+  }
+});
+
+/** A promise that resolves once `signal` aborts, to the time it did (`performance.now()`). */
+function abortTime(signal: AbortSignal): Promise<number> {
+  return new Promise((resolve) =>
+    signal.addEventListener("abort", () => resolve(performance.now()), { once: true })
+  );
+}
+
+Deno.test("the revocation of a refused token the SSO never answers is given up after CLOSING_LOGOUT_LIMIT, without close()", async () => {
+  let release!: () => void;
+  const held = new Promise<void>((resolve) => release = resolve);
+  let givenUp: Promise<number> | undefined;
+  await using engine = startEngine({
+    api: (request) =>
+      request.headers.get("authorization") === "Bearer T1"
+        ? refusalPage("Unauthorized")
+        : new Response(API_ROOT, { headers: { "content-type": "application/xml" } }),
+    logout: async (token, _count, request) => {
+      if (token === "T1") {
+        givenUp = abortTime(request.signal);
+        await held; // answers only once the test is over
+      }
+      return Response.json({});
+    },
+  });
+  const connection = passwordConnection(engine.url); // no timeout: no limit but the SSO's
+  await connection.systemService().get();
+  const done = performance.now();
+  try {
+    assert.ok(givenUp, "the refused token's revocation is under way");
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const guard = new Promise<"waiting">((resolve) =>
+      timer = setTimeout(resolve, CLOSING_LOGOUT_LIMIT + 3_000, "waiting")
+    );
+    const abortedAt = await Promise.race([givenUp, guard]);
+    clearTimeout(timer);
+    assert.ok(abortedAt !== "waiting", "the revocation is still waited for: a script hangs");
+    const after = abortedAt - done;
+    assert.ok(
+      after > CLOSING_LOGOUT_LIMIT - 1_000 && after < CLOSING_LOGOUT_LIMIT + 1_500,
+      `${after} ms`,
+    );
+  } finally {
+    release();
+    await connection.close();
+  }
+});
+
+Deno.test("close() waits for a refused token's revocation and for its own within one time limit in all", async () => {
+  let release!: () => void;
+  const held = new Promise<void>((resolve) => release = resolve);
+  await using engine = startEngine({
+    api: (request) =>
+      request.headers.get("authorization") === "Bearer T1"
+        ? refusalPage("Unauthorized")
+        : new Response(API_ROOT, { headers: { "content-type": "application/xml" } }),
+    logout: async () => {
+      await held; // no revocation is answered before the test is over
+      return Response.json({});
+    },
+  });
+  const connection = new Connection({
+    url: engine.url,
+    username: "jdoe@example.com",
+    password: PASSWORD,
+    retry: false,
+    timeout: 1_500,
+  });
+  try {
+    await connection.systemService().get();
+    const started = performance.now();
+    await connection.close();
+    const took = performance.now() - started;
+    assert.deepEqual(engine.revoked, ["T1", "T2"], "both revocations were sent");
+    assert.ok(took < 2_200, `close() took ${took} ms, for a timeout of 1500 ms`);
+  } finally {
+    release();
   }
 });

@@ -4,7 +4,7 @@
  * the same way whatever the method (`list()` or `listStream()`).
  */
 import assert from "node:assert/strict";
-import { Connection, listStream, OvirtError } from "../mod.ts";
+import { Connection, listStream, OvirtError, type VmsService } from "../mod.ts";
 import { EXIT, exitCodeOf } from "../cli/errors.ts";
 import { cliHome, oneErrorLine, ovirt } from "./cli_harness.ts";
 import { type ApiContext, PASSWORD, startFakeEngine, USERNAME, xml } from "./http_fake_engine.ts";
@@ -158,4 +158,94 @@ Deno.test("errors of a successful status name the request as errors of a failed 
   assert.ok(refused && empty);
   assert.equal(empty[1], refused[1]);
   assert.doesNotMatch(empty[1], /search/, "without the query, as refusals");
+});
+
+/**
+ * A list answer whose body stalls: before its first byte (`items` 0), or after `items` items
+ * sent a few milliseconds apart (so that they arrive as several chunks); it ends when the
+ * client lets it go, or after 10 s.
+ */
+function stalledList(items: number): Response {
+  const encoder = new TextEncoder();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const body = new ReadableStream<Uint8Array>({
+    async start(controller) {
+      for (let item = 1; item <= items; item++) {
+        const vm = `<vm id="${item}"><name>vm${item}</name></vm>`;
+        controller.enqueue(encoder.encode(item === 1 ? `<vms>${vm}` : vm));
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      timer = setTimeout(() => {
+        controller.enqueue(encoder.encode("</vms>"));
+        controller.close();
+      }, 10_000);
+    },
+    cancel: () => clearTimeout(timer),
+  });
+  return new Response(body, { headers: { "Content-Type": "application/xml" } });
+}
+
+/** A list long enough to start the list worker (1 MiB), for `?warm`. */
+const LONG_LIST = `<vms>${
+  Array.from({ length: 5000 }, (_, i) => `<vm id="${i}"><name>${"x".repeat(200)}</name></vm>`)
+    .join("")
+}</vms>`;
+
+Deno.test("listStream() aborted, out of time or cut by close() fails as list() does, not as a bad 200", async () => {
+  type End = "abort" | "signal timeout" | "timeout" | "close";
+  const expected: Record<End, [string, string]> = {
+    "abort": ["OvirtError", "The request was aborted"],
+    "signal timeout": ["TimeoutError", "The request did not finish within its signal's time limit"],
+    "timeout": ["TimeoutError", "The request did not finish within 300 ms"],
+    "close": ["OvirtError", "The connection was closed before the list answer was read"],
+  };
+  for (const items of [0, 3]) {
+    const ports: number[] = [];
+    await using server = Deno.serve(
+      { port: 0, hostname: "127.0.0.1", onListen() {} },
+      (request, info) => {
+        ports.push(info.remoteAddr.port);
+        return new URL(request.url).searchParams.has("warm") ? xml(LONG_LIST) : stalledList(items);
+      },
+    );
+    const url = `http://127.0.0.1:${server.addr.port}/ovirt-engine/api`;
+    for (const listWorker of [false, true]) {
+      for (const end of Object.keys(expected) as End[]) {
+        const what = `${end}, ${items} items first, listWorker ${listWorker}`;
+        const ended = async (call: (vms: VmsService, signal?: AbortSignal) => Promise<unknown>) => {
+          const timeout = end === "timeout" ? 300 : undefined;
+          const connection = new Connection({ url, token: "t", listWorker, timeout });
+          const vms = connection.systemService().vmsService();
+          if (listWorker) {
+            // A long list starts the worker, which takes the lists after it.
+            await vms.list({ query: { warm: "1" } });
+            await new Promise((resolve) => setTimeout(resolve, 100));
+          }
+          const controller = new AbortController();
+          const signal = end === "abort"
+            ? controller.signal
+            : end === "signal timeout"
+            ? AbortSignal.timeout(300)
+            : undefined;
+          const timer = setTimeout(
+            () => end === "close" ? connection.close() : controller.abort(),
+            300,
+          );
+          try {
+            return await failure(() => call(vms, signal));
+          } finally {
+            clearTimeout(timer);
+            await connection.close();
+            if (listWorker) assert.notEqual(ports.at(-1), ports.at(-2), `${what}: the worker's`);
+          }
+        };
+        const listed = await ended((vms, signal) => vms.list({ signal }));
+        const streamed = await ended((vms, signal) => drain(listStream(vms, { signal })));
+        for (const error of [listed, streamed]) {
+          assert.deepEqual([error.constructor.name, error.message], expected[end], what);
+          assert.equal(error.code, undefined, what);
+        }
+      }
+    }
+  }
 });

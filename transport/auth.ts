@@ -154,10 +154,11 @@ export class Authenticator {
    *
    * With `closing` (the connection is being closed): a login under way is waited for, then,
    * when there is a token to revoke, the requests sent with it until they have their answers
-   * (the engine has checked it then), and the revocations of refused tokens under way, each
-   * wait at most the connection's timeout, or {@link CLOSING_LOGOUT_LIMIT} without one; a
-   * login still under way is then given up (its callers reject with "The connection is
-   * closed"), and no login starts any more.
+   * (the engine has checked it then), each wait at most the connection's timeout, or
+   * {@link CLOSING_LOGOUT_LIMIT} without one; a login still under way is then given up (its
+   * callers reject with "The connection is closed"), and no login starts any more. Then the
+   * token's revocation and those of refused tokens under way are waited for together, within
+   * one such limit.
    */
   async logout(revokeGiven = false, closing = false): Promise<void> {
     const limit = closing ? this.#timeout ?? CLOSING_LOGOUT_LIMIT : undefined;
@@ -171,17 +172,19 @@ export class Authenticator {
     const revokes = (held?: HeldToken): held is HeldToken =>
       held !== undefined && (held.obtained || held.owed === true || revokeGiven);
     if (closing) {
-      const answered = revokes(this.#held) ? this.#answered() : undefined;
-      await within(Promise.all([answered, ...this.#revoking]));
+      await within(revokes(this.#held) ? this.#answered() : Promise.resolve());
       this.#closed.abort(new OvirtError("The connection is closed"));
     }
+    // Those of refused tokens, which a closing connection waits for alongside its own.
+    const revoking = within(Promise.all(closing ? this.#revoking : []));
     const held = this.#held;
     if (!revokes(held)) {
       this.#held = undefined;
+      await revoking;
       return;
     }
     try {
-      await this.#revoke(held, { limit, pastCap: true });
+      await Promise.all([this.#revoke(held, { limit, pastCap: true }), revoking]);
     } catch (error) {
       // Still valid: kept for the calls, and owed a revocation.
       if (this.#held === held && !held.owed) this.#held = { ...held, owed: true };
@@ -282,10 +285,13 @@ export class Authenticator {
   /**
    * Revokes `held`, a token the API refused, without anyone waiting for it but a closing
    * connection: the engine may still count it as one of the user's sessions. Failures are
-   * let go (the engine may already have ended it).
+   * let go (the engine may already have ended it). It takes at most the connection's timeout
+   * or {@link CLOSING_LOGOUT_LIMIT}, the shorter (a script done without `close()` must end),
+   * and goes on when the connection closes, which waits for it.
    */
   #revokeRefused(held: HeldToken): void {
-    const revocation: Promise<void> = this.#revoke(held)
+    const limit = Math.min(this.#timeout ?? CLOSING_LOGOUT_LIMIT, CLOSING_LOGOUT_LIMIT);
+    const revocation: Promise<void> = this.#revoke(held, { limit, outlivesClose: true })
       .catch(() => {})
       .finally(() => this.#revoking.delete(revocation));
     this.#revoking.add(revocation);
@@ -385,9 +391,9 @@ export class Authenticator {
     how: SsoSending = {},
   ): Promise<SsoAnswer> {
     return await withDeadline(how.limit ?? this.#timeout, undefined, async (deadline) => {
-      // A login stops when the connection closes; the revocation (past the cap) goes on.
+      // A login stops when the connection closes; a revocation goes on (within its limit).
       const closed = this.#closed.signal;
-      const signal = how.pastCap
+      const signal = how.pastCap || how.outlivesClose
         ? deadline.signal
         : deadline.signal
         ? AbortSignal.any([deadline.signal, closed])
@@ -450,10 +456,12 @@ export class Authenticator {
 
 /**
  * How long an SSO request may take (default: the connection's timeout), past the cap or not,
- * and what the debug log hides in its answer.
+ * whether it goes on once the connection is closing, and what the debug log hides in its
+ * answer.
  */
 interface SsoSending {
   readonly limit?: number;
+  readonly outlivesClose?: boolean;
   readonly pastCap?: boolean;
   readonly secrets?: readonly string[];
 }

@@ -6,7 +6,7 @@
  * @module
  */
 
-import { readBytes } from "./body.ts";
+import { concatenated, responseReader } from "./body.ts";
 import {
   AuthError,
   ConflictError,
@@ -61,7 +61,8 @@ export function faultError(
  * which is consumed afterwards. A plain text body (the engine answers a few refusals so), or
  * the text of an error page holding nothing else (the servlet container's page for the
  * engine's reason, such as why it refused a session), is quoted in the message. A body cut
- * short while read leaves the error of its status, saying so.
+ * short while read, or that has not arrived within {@link BODY_WAIT} ms (it is then let go),
+ * leaves the error of its status, saying so.
  */
 export async function responseError(
   exchange: Exchange,
@@ -71,10 +72,15 @@ export async function responseError(
   try {
     return await bodyError(exchange, response, contentType);
   } catch (error) {
-    if (!(error instanceof ConnectionError)) throw error;
-    const message = statusMessage(exchange, response, contentType) +
-      "; the body of the answer was cut short while it was read";
-    return errorFor(response.status, message, undefined, error);
+    const late = error instanceof BodyLate;
+    if (!late && !(error instanceof ConnectionError)) throw error;
+    // A plain text body is no sign of a wrong URL (see bodyError): no hint at one.
+    const type = isPlainText(contentType) ? null : contentType;
+    const note = late
+      ? `; the body of the answer had not all arrived after ${BODY_WAIT} ms and was let go`
+      : "; the body of the answer was cut short while it was read";
+    const message = statusMessage(exchange, response, type) + note;
+    return errorFor(response.status, message, undefined, late ? undefined : error);
   }
 }
 
@@ -97,11 +103,11 @@ async function bodyError(
   contentType: string | null,
 ): Promise<OvirtError> {
   if (isPlainText(contentType)) {
-    const text = new TextDecoder().decode(await readBytes(response.body, PLAIN_TEXT_LIMIT));
+    const text = new TextDecoder().decode(await bodyBytes(response, PLAIN_TEXT_LIMIT));
     return errorFor(response.status, statusMessage(exchange, response, null, text));
   }
   if (isHtml(contentType) && response.status >= 400) {
-    const page = await readBytes(response.body, PAGE_LIMIT);
+    const page = await bodyBytes(response, PAGE_LIMIT);
     const text = page.byteLength < PAGE_LIMIT ? pageText(new TextDecoder().decode(page)) : "";
     const reason = text.toLowerCase() === response.statusText.toLowerCase() ? "" : text;
     return errorFor(response.status, statusMessage(exchange, response, contentType, reason));
@@ -110,11 +116,49 @@ async function bodyError(
     await response.body.cancel();
     return errorFor(response.status, statusMessage(exchange, response, contentType));
   }
-  const bytes = await readBytes(response.body, FAULT_LIMIT);
+  const bytes = await bodyBytes(response, FAULT_LIMIT);
   const fault = bytes.byteLength > 0 ? parsedFault(bytes) : undefined;
   if (fault) return faultError(exchange, response, fault);
   return errorFor(response.status, statusMessage(exchange, response, contentType));
 }
+
+/**
+ * Up to `limit` bytes of the body of `response`, the rest let go; throws {@link BodyLate}
+ * (the body let go) when they have not all arrived within {@link BODY_WAIT} ms. The body is
+ * read only to quote it: a page sent slowly, or a connection that died without a word, must
+ * not keep the status from the caller.
+ */
+async function bodyBytes(response: HttpResponse, limit: number): Promise<Uint8Array> {
+  const reader = responseReader(response);
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<"late">((resolve) => timer = setTimeout(resolve, BODY_WAIT, "late"));
+  const chunks: Uint8Array[] = [];
+  try {
+    for (let length = 0; length < limit;) {
+      const chunk = await Promise.race([reader.read(), late]);
+      if (chunk === "late") {
+        reader.cancel().catch(() => {});
+        throw new BodyLate();
+      }
+      if (chunk.done) return concatenated(chunks);
+      chunks.push(chunk.value);
+      length += chunk.value.byteLength;
+    }
+  } finally {
+    clearTimeout(timer);
+  }
+  await reader.cancel();
+  return concatenated(chunks).subarray(0, limit);
+}
+
+/** What {@link bodyBytes} throws when the body has not arrived in time. */
+class BodyLate extends Error {}
+
+/**
+ * How long an error answer's body is waited for, in ms: it only adds the server's words to
+ * the error its status makes.
+ */
+const BODY_WAIT = 2_000;
 
 /**
  * The error for a successful status whose body is not the XML the method expects, such as

@@ -184,8 +184,9 @@ function readDocument(
   const contentType = response.headers.get("content-type");
   if (contentType !== null && !isXml(contentType)) throw notXmlError(exchange, response);
   if (!body.whole) {
-    return readXmlFrom(body.reader, body.head).catch((error) => {
-      throw unreadable(exchange, response, error);
+    const reader = new TransferReader(body.reader);
+    return readXmlFrom(reader, body.head).catch((error) => {
+      throw reader.failedWith(error) ? error : unreadable(exchange, response, error);
     });
   }
   try {
@@ -262,38 +263,35 @@ function holdsType(tag: string, type: string | undefined): boolean {
   return false;
 }
 
-/**
- * The body of a streamed list's answer, read up to its first bytes: an empty one, or one
- * that fails before, is the error `list()` gives.
- */
-export async function streamedListBody(
-  spec: MethodSpec,
-  exchange: Exchange,
-  response: HttpResponse,
-): Promise<BodyReader> {
-  const reader = responseReader(response);
-  let chunk;
-  do {
-    chunk = await reader.read().catch((error) => {
-      throw unreadable(exchange, response, error);
-    });
-  } while (!chunk.done && chunk.value.byteLength === 0);
-  if (chunk.done) throw noBody(spec, exchange, response);
-  return prefixedReader([chunk.value], reader);
+/** A streamed list's answer: its body, and the checks that give the errors `list()` gives. */
+export interface StreamedListAnswer {
+  /** The body, its first bytes read already. */
+  readonly body: BodyReader;
+  /** The checks to hand to `streamList` (see {@link ListWatch}). */
+  readonly checks: Required<Pick<ListWatch, "checkListRoot" | "faultError" | "mapError">>;
 }
 
 /**
- * The checks of a streamed list of `spec`, for the errors `list()` gives: its root is a list
+ * The answer of a streamed list of `spec`, its body read up to its first bytes: an empty
+ * one is the error `list()` gives. Its checks, for `list()`'s errors too: its root is a list
  * of the type asked for, a `<fault>` (or an `<action>` holding one) sent in its place is the
- * server's error, and what the reader fails with names the request.
+ * server's error, and what the XML reader fails with names the request. What the transfer
+ * fails with (the call aborted or out of time, the connection closed or cut) is left as it
+ * is, for the call's deadline to name as `list()`'s.
  */
-export function streamedListChecks(
+export async function streamedListAnswer(
   spec: MethodSpec,
   exchange: Exchange,
   response: HttpResponse,
-): Required<Pick<ListWatch, "checkListRoot" | "faultError" | "mapError">> {
-  return {
-    mapError: (error) => unreadable(exchange, response, error),
+): Promise<StreamedListAnswer> {
+  const reader = new TransferReader(responseReader(response));
+  let chunk;
+  do {
+    chunk = await reader.read();
+  } while (!chunk.done && chunk.value.byteLength === 0);
+  if (chunk.done) throw noBody(spec, exchange, response);
+  const checks: StreamedListAnswer["checks"] = {
+    mapError: (error) => reader.failedWith(error) ? error : unreadable(exchange, response, error),
     checkListRoot: (root) => {
       if (!holdsType(root, spec.output?.type)) throw unexpected(exchange, response, root);
     },
@@ -304,6 +302,39 @@ export function streamedListChecks(
         : unexpected(exchange, response, document.root);
     },
   };
+  return { body: prefixedReader([chunk.value], reader), checks };
+}
+
+/**
+ * A body's reader that tells what its reads failed with (the transfer's failures: an abort,
+ * a time limit, the connection closed or cut) from what the XML reader fails with.
+ */
+class TransferReader implements BodyReader {
+  readonly #source: BodyReader;
+  /** What a read failed with, once one has. */
+  #failure?: { readonly error: unknown };
+  readonly idle?: () => void;
+
+  constructor(source: BodyReader) {
+    this.#source = source;
+    if (source.idle) this.idle = () => source.idle!();
+  }
+
+  read(): Promise<ReadableStreamReadResult<Uint8Array>> {
+    return this.#source.read().catch((error) => {
+      this.#failure = { error };
+      throw error;
+    });
+  }
+
+  cancel(reason?: unknown): Promise<void> {
+    return this.#source.cancel(reason);
+  }
+
+  /** Whether `error` is what a read failed with. */
+  failedWith(error: unknown): boolean {
+    return this.#failure !== undefined && this.#failure.error === error;
+  }
 }
 
 /** Throws when a document is a `<fault>` or an `<action>` holding one. */

@@ -18,7 +18,7 @@ import {
 import { headerNamed } from "./http.ts";
 import { isXml, notXmlError, responseError } from "./response_error.ts";
 import { meantName } from "./option_names.ts";
-import { readResult, streamedListBody, streamedListChecks } from "./result.ts";
+import { readResult, streamedListAnswer } from "./result.ts";
 import { mergeRetry, type RetryOptions, type RetryPlan, retryPlan } from "./retry.ts";
 import type { CallOptions, MethodSpec, ParamSpec, ServiceRuntime } from "./service.ts";
 import { MODEL_SCHEMA } from "./xml/schema.ts";
@@ -114,8 +114,8 @@ export class Runtime implements ServiceRuntime {
       const onHold = this.#settings.timeout
         ? (held: boolean) => held ? deadline.pause() : deadline.resume()
         : undefined;
-      const checks = streamedListChecks(spec, request, response);
-      return streamList(await streamedListBody(spec, request, response), undefined, {
+      const { body, checks } = await streamedListAnswer(spec, request, response);
+      return streamList(body, undefined, {
         ...checks,
         onEnd,
         onHold,
