@@ -185,3 +185,32 @@ Deno.test("an error answer whose body is cut short keeps its status's class and 
     });
   }
 });
+
+Deno.test("an error page or text that repeats the request's token shows it hidden", async () => {
+  const token = "sso-token-0123456789abcdefghij";
+  const echoes = [
+    ["text/html", (auth: string) => `<html><body>Refused for ${auth}</body></html>`],
+    ["text/plain", (auth: string) => `Refused, token ${auth.slice("Bearer ".length)}`],
+  ] as const;
+  for (const [type, page] of echoes) {
+    const server = Deno.serve(
+      { port: 0, hostname: "127.0.0.1", onListen() {} },
+      (request) =>
+        new Response(page(request.headers.get("authorization") ?? ""), {
+          status: 403,
+          headers: { "Content-Type": type },
+        }),
+    );
+    const url = `http://127.0.0.1:${server.addr.port}/ovirt-engine/api`;
+    const connection = new Connection({ url, token, retry: false });
+    try {
+      const error = await getError(connection);
+      assert.ok(error instanceof AuthError, `${type}: ${error}`);
+      assert.ok(!error.message.includes(token), `${type}: ${error.message}`);
+      assert.match(error.message, /Refused(,| for).*\*\*\*/, type);
+    } finally {
+      await connection.close();
+      await server.shutdown();
+    }
+  }
+});

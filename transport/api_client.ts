@@ -16,6 +16,7 @@ import type { DebugLog } from "./debug_log.ts";
 import { type HttpResponse, setHeaders } from "./http.ts";
 import type { HttpClient } from "./http_client.ts";
 import type { Limiter } from "./limiter.ts";
+import { answeredWithToken } from "./response_error.ts";
 import { lostAnswer, neverSent, type RetryPlan, withRetries } from "./retry.ts";
 import { USER_AGENT } from "./version.ts";
 
@@ -182,6 +183,7 @@ export class ApiClient {
       return Promise.reject(deadline.signal.reason);
     }
     deadline.sending(method);
+    const token = call.headers.authorization.slice("Bearer ".length);
     const answer = this.#http.send({
       method,
       url,
@@ -189,7 +191,11 @@ export class ApiClient {
       body: request.body,
       bulk: request.bulk,
       signal: deadline.signal,
-    }, slot);
+    }, slot).then((response) => {
+      // A page that repeats the token (a proxy echoing headers) must not show it in the error.
+      if (response.status >= 400) answeredWithToken(response, token);
+      return response;
+    });
     if (method === "GET") return answer;
     // A change's attempt that was refused, or never reached the engine, was not carried out:
     // a call that ends later (waiting to repeat it) must not say it may have been, unless an

@@ -2,8 +2,9 @@
  * The one place that hides secrets before text is logged or put into an error message.
  * Secrets are hidden where they stand (headers, SSO forms and answers, the model's secret
  * members, transfer URLs), never by searching the text for their value: a VM may be named
- * like a password, and a short token would garble whole messages. The one exception is an
- * SSO's refusal, which may repeat the password it was sent ({@link hideValue}).
+ * like a password, and a short token would garble whole messages. The exceptions are an
+ * SSO's refusal, which may repeat the password it was sent, and a server's error text, which
+ * may repeat the request's token ({@link hideValue}).
  *
  * @module
  */
@@ -105,9 +106,9 @@ function hideSecretFields(text: string): string {
 
 /**
  * `text` without `secret` in any spelling an answer may give it: as it is, as JSON writes it
- * (`\"`, `\\`, `\/`, `\u00e4`), and percent-encoded. Only for the one place where a secret
+ * (`\"`, `\\`, `\/`, `\u00e4`), and percent-encoded. Only for the places where a secret
  * must be searched for by value (see the module doc): an SSO's refusal, which may repeat
- * the password it was sent.
+ * the password it was sent, and a server's error text, which may repeat the token.
  */
 export function hideValue(text: string, secret: string): string {
   if (secret === "") return text;

@@ -16,7 +16,7 @@ import {
   type ServerFault,
 } from "./errors.ts";
 import type { HttpResponse } from "./http.ts";
-import { redact } from "./redact.ts";
+import { hideValue, redact } from "./redact.ts";
 import { serverText } from "./server_text.ts";
 import { readXml } from "./xml/read_xml.ts";
 
@@ -96,6 +96,27 @@ export function refusedAfterLogin(response: HttpResponse, accepted: string): voi
 /** The answers {@link refusedAfterLogin} noted, with what the SSO had accepted. */
 const loginsAccepted = new WeakMap<HttpResponse, string>();
 
+/**
+ * Notes that `response` answers a request that carried the SSO token `token`: the server's
+ * text quoted in its error (a page or a plain text refusal that repeats the request's headers)
+ * shows it hidden.
+ */
+export function answeredWithToken(response: HttpResponse, token: string): void {
+  tokensSent.set(response, token);
+}
+
+/** The tokens {@link answeredWithToken} noted. */
+const tokensSent = new WeakMap<HttpResponse, string>();
+
+/**
+ * `text` of the body of `response`, the token its request carried hidden (an SSO's is long;
+ * a few characters given as a token would garble the text instead).
+ */
+function withoutToken(response: HttpResponse, text: string): string {
+  const token = tokensSent.get(response);
+  return token === undefined || token.length < 12 ? text : hideValue(text, token);
+}
+
 /** {@link responseError} once the body is read (or let go). */
 async function bodyError(
   exchange: Exchange,
@@ -103,12 +124,15 @@ async function bodyError(
   contentType: string | null,
 ): Promise<OvirtError> {
   if (isPlainText(contentType)) {
-    const text = new TextDecoder().decode(await bodyBytes(response, PLAIN_TEXT_LIMIT));
+    const bytes = await bodyBytes(response, PLAIN_TEXT_LIMIT);
+    const text = withoutToken(response, new TextDecoder().decode(bytes));
     return errorFor(response.status, statusMessage(exchange, response, null, text));
   }
   if (isHtml(contentType) && response.status >= 400) {
     const page = await bodyBytes(response, PAGE_LIMIT);
-    const text = page.byteLength < PAGE_LIMIT ? pageText(new TextDecoder().decode(page)) : "";
+    const text = page.byteLength < PAGE_LIMIT
+      ? withoutToken(response, pageText(new TextDecoder().decode(page)))
+      : "";
     const reason = text.toLowerCase() === response.statusText.toLowerCase() ? "" : text;
     return errorFor(response.status, statusMessage(exchange, response, contentType, reason));
   }
