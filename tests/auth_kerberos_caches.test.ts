@@ -253,3 +253,19 @@ globalThis.port = server.addr.port;`;
     }
   },
 });
+
+Deno.test({
+  name: "kerberos: without a credential cache, a client keytab logs in as GSS-API's default does" +
+    suffix,
+  ignore,
+  fn: async () => {
+    await using kdc = await startKdc();
+    const cache = `${kdc.folder}/not-yet.cc`; // no kinit: GSS-API makes it from the keytab
+    const env = { ...kdc.environment(cache), KRB5_CLIENT_KTNAME: await kdc.clientKeytab() };
+    const result = await runSession({ scenario: "login", keytab: kdc.keytab, env });
+    assert.equal(result.loginsAfterLists, 1, JSON.stringify(result));
+    assert.ok(await kdc.hasValidTicket(cache), "GSS-API kept the keytab's ticket in the cache");
+    const log = await Deno.readTextFile(`${kdc.folder}/kdc.log`);
+    assert.match(log, new RegExp(`${USER}@${REALM} for HTTP/localhost@${REALM}`));
+  },
+});

@@ -64,6 +64,8 @@ export interface Kdc extends AsyncDisposable {
   hasValidTicket(cache: string): Promise<boolean>;
   /** Gives `HTTP/localhost` a new key, in a new keytab: `keytab` is out of date afterwards. */
   changeServiceKey(): Promise<string>;
+  /** A client keytab with `USER`'s key (its password kept), for logins without `kinit`. */
+  clientKeytab(): Promise<string>;
 }
 
 /** Creates the realm, its principals and the keytab, and starts its KDC. */
@@ -129,6 +131,11 @@ export async function startKdc(): Promise<Kdc> {
       const renewed = `${folder}/http-renewed.keytab`;
       await run("kadmin.local", ["-q", `ktadd -k ${renewed} HTTP/localhost`]);
       return renewed;
+    },
+    async clientKeytab() {
+      const client = `${folder}/${USER}.keytab`;
+      await run("kadmin.local", ["-q", `ktadd -norandkey -k ${client} ${USER}`]);
+      return client;
     },
     [Symbol.asyncDispose]: () => stop(process, folder),
   };

@@ -93,20 +93,23 @@ export interface CredentialCache {
 }
 
 /**
- * The credential cache a login to the service `HTTP@<host>` uses, and whose tickets it holds.
- * Rejects with an {@link AuthError} naming the cache and what to do when there is none, or it
- * is empty, damaged or unreadable, or when `krb5.conf` cannot be read.
+ * The credential cache a login to the service `HTTP@<host>` uses, and whose tickets it holds;
+ * `undefined` when there is no cache at all, for GSS-API to get a ticket as it would without
+ * one (from a client keytab: `KRB5_CLIENT_KTNAME`, `default_client_keytab_name`). Rejects with
+ * an {@link AuthError} naming the cache and what to do when it is empty, damaged or
+ * unreadable, or when `krb5.conf` cannot be read.
  */
-export function chooseCache(host: string): Promise<CredentialCache> {
+export function chooseCache(host: string): Promise<CredentialCache | undefined> {
   return withContext((symbols, context) => choose(symbols, context, host));
 }
 
 /**
  * The principal (`alice@EXAMPLE.COM`) a Kerberos login to the engine at `url` would use now
- * (the CLI's sessions remember it). Rejects like {@link chooseCache}.
+ * (the CLI's sessions remember it); `undefined` without a cache (a client keytab's login).
+ * Rejects like {@link chooseCache}.
  */
-export async function ticketPrincipal(url: string): Promise<string> {
-  return (await chooseCache(new URL(url).hostname.replace(/^\[(.*)\]$/, "$1"))).principal;
+export async function ticketPrincipal(url: string): Promise<string | undefined> {
+  return (await chooseCache(new URL(url).hostname.replace(/^\[(.*)\]$/, "$1")))?.principal;
 }
 
 /**
@@ -158,9 +161,12 @@ async function choose(
   symbols: Krb5,
   context: Deno.PointerObject,
   host: string,
-): Promise<CredentialCache> {
+): Promise<CredentialCache | undefined> {
   const fallback = await defaultEntry(symbols, context);
   const entries = await collection(symbols, context);
+  // No cache at all: nothing GSS-API could fail to read (the crash needs one), so it may
+  // look for a ticket as it would, a client keytab's included.
+  if (entries.length === 0 && isMissing(fallback)) return undefined;
   if (entries.length > 0 && entries.every((entry) => entry.principal !== undefined)) {
     const selected = await select(symbols, context, host);
     if (selected !== undefined) return selected;
@@ -170,6 +176,11 @@ async function choose(
     if (match !== undefined) return usable(match);
   }
   return usable(fallback);
+}
+
+/** Whether `entry` is a cache that does not exist (as opposed to one that cannot be read). */
+function isMissing(entry: Entry): boolean {
+  return entry.code === Krb5Error.FCC_NOFILE || entry.code === Krb5Error.CC_NOTFOUND;
 }
 
 /** The cache of `entry`, or the error saying why it cannot be used. */

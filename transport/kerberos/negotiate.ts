@@ -60,7 +60,8 @@ export async function negotiateToken(host: string): Promise<string> {
     if (isFailure(imported)) {
       throw await failure(gssapi, service, cache, imported, block.u32(MINOR));
     }
-    await acquireCredential(gssapi, block, service, cache);
+    // Without a cache, GSS-API's own default (no credential named) may use a client keytab.
+    if (cache !== undefined) await acquireCredential(gssapi, block, service, cache);
     const major = await symbols.gss_init_sec_context(
       block.pointer,
       block.pointerAt(CREDENTIAL_HANDLE),
@@ -148,7 +149,7 @@ function release(gssapi: Gssapi, block: NativeBlock): void {
 async function failure(
   gssapi: Gssapi,
   service: string,
-  cache: CredentialCache,
+  cache: CredentialCache | undefined,
   major: number,
   minor: number,
 ): Promise<AuthError> {
@@ -158,29 +159,33 @@ async function failure(
   const text = texts.join(" ");
   const unknownService = minor === SERVER_PRINCIPAL_UNKNOWN ||
     /not found in Kerberos database/i.test(text);
-  const userRealm = cache.principal.slice(cache.principal.lastIndexOf("@") + 1);
+  // Without a cache (a client keytab's login, or none at all), the user is not known here.
+  const principal = cache?.principal ?? "the client keytab's principal";
+  const userRealm = cache ? cache.principal.slice(cache.principal.lastIndexOf("@") + 1) : "";
   const realm = unknownService ? await serviceRealm(service.slice("HTTP@".length)) : "";
   let advice: string;
   if (
     routine === RoutineError.CREDENTIALS_EXPIRED || minor === TICKET_EXPIRED ||
     /ticket expired/i.test(text)
   ) {
-    advice = `the Kerberos ticket has expired: run kinit again (as ${cache.principal})`;
+    advice = `the Kerberos ticket has expired: run kinit again (as ${principal})`;
   } else if (routine === RoutineError.NO_CRED) {
-    advice = `there is no Kerberos ticket to log in with in ${cache.name}: run kinit first ` +
-      "(or point KRB5CCNAME at your credential cache)";
-  } else if (unknownService && realm !== "" && realm !== userRealm) {
-    advice = `your ticket is for ${cache.principal}, of the realm ${userRealm}, and the ` +
+    const where = cache ? ` in ${cache.name}` : " (no credential cache, nor a client keytab)";
+    advice = `there is no Kerberos ticket to log in with${where}: run kinit first (or point ` +
+      "KRB5CCNAME at your credential cache, or KRB5_CLIENT_KTNAME at a client keytab)";
+  } else if (unknownService && realm !== "" && userRealm !== "" && realm !== userRealm) {
+    advice = `your ticket is for ${principal}, of the realm ${userRealm}, and the ` +
       `engine's service ${service.replace("@", "/")} is of the realm ${realm} ` +
       `(krb5.conf's domain_realm), which the KDC of ${userRealm} has no trust to: run kinit ` +
       `as a user of ${realm}, or have a trust set up between the realms`;
   } else if (unknownService) {
     advice = `the KDC knows no service principal ${service.replace("@", "/")}: its name comes ` +
       "from the URL's host, so connecting by IP address or an alias fails; use the engine's " +
-      `host name, the one its HTTP/<host name> principal has (your ticket: ${cache.principal})`;
+      `host name, the one its HTTP/<host name> principal has (your ticket: ${principal})`;
   } else {
-    advice = `GSS-API could not make a token from the ticket of ${cache.principal} in ` +
-      `${cache.name} (check krb5.conf — KRB5_CONFIG or /etc/krb5.conf — and that its KDC answers)`;
+    advice = `GSS-API could not make a token from the ticket of ${principal}${
+      cache ? ` in ${cache.name}` : ""
+    } (check krb5.conf — KRB5_CONFIG or /etc/krb5.conf — and that its KDC answers)`;
   }
   return new AuthError(`Kerberos login to ${service} failed: ${advice}${detail}`);
 }
