@@ -174,10 +174,13 @@ async function failure(
     advice = `there is no Kerberos ticket to log in with${where}: run kinit first (or point ` +
       "KRB5CCNAME at your credential cache, or KRB5_CLIENT_KTNAME at a client keytab)";
   } else if (unknownService && realm !== "" && userRealm !== "" && realm !== userRealm) {
+    // The KDC says the same whether the trust is missing or the service's name is unknown.
     advice = `your ticket is for ${principal}, of the realm ${userRealm}, and the ` +
       `engine's service ${service.replace("@", "/")} is of the realm ${realm} ` +
-      `(krb5.conf's domain_realm), which the KDC of ${userRealm} has no trust to: run kinit ` +
-      `as a user of ${realm}, or have a trust set up between the realms`;
+      `(krb5.conf's domain_realm): either the KDC of ${userRealm} has no trust to ${realm} ` +
+      `(run kinit as a user of ${realm}, or have a trust set up between the realms), or the ` +
+      `realm ${realm} knows no such service (an alias or an IP address in the URL: use the ` +
+      "engine's host name, the one its HTTP/<host name> principal has)";
   } else if (unknownService) {
     advice = `the KDC knows no service principal ${service.replace("@", "/")}: its name comes ` +
       "from the URL's host, so connecting by IP address or an alias fails; use the engine's " +
