@@ -25,7 +25,9 @@ Deno.test("every parameter and member of the model is a flag of its verb, global
       const { flags, options } = flagsOfVerb(verb);
       const command = `${resource.singular} ${verb.word}`;
       for (const param of verb.params) {
-        assert.ok(flags.params.has(kebab(param.name)), `${command} --${kebab(param.name)}`);
+        // Named as the engine reads the parameter (its wire name), whatever the SDK calls it.
+        const flag = param.wire.replaceAll("_", "-");
+        assert.ok(flags.params.has(flag), `${command} --${flag}`);
       }
       const main = verb.spec.kind === "add" || verb.spec.kind === "update"
         ? verb.spec.main?.type
