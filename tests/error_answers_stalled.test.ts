@@ -86,28 +86,30 @@ Deno.test("an error page that stalls gives its status's error after a short wait
       "proxy in front of it, cannot answer now; it may be starting",
     ],
   ];
-  for (const timeout of [undefined, 4_000]) {
-    for (const [status, kind, message] of pages) {
-      const what = `${status}, timeout ${timeout}`;
-      const page = slowBody("<html><head><title>Error</title></head><body>", "</body></html>");
-      await using setup = serving(
-        () => new Response(page.body, { status, headers: { "content-type": "text/html" } }),
-        timeout,
-      );
-      const [error, took] = await timedFailure(() =>
-        setup.connection.systemService().vmsService().list()
-      );
-      assert.equal(error.constructor, kind, what);
-      assert.ok(!(error instanceof TimeoutError), what);
-      assert.equal(error.code, status, what);
-      assert.equal(error.message, message.replace("{url}", setup.url) + LATE, what);
-      assert.ok(took >= 1_900 && took < 3_500, `${what}: ${took} ms`);
-      for (let wait = 0; !page.cancelled() && wait < 20; wait++) {
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      }
-      assert.ok(page.cancelled(), `${what}: the page is let go`);
+  // Each case waits about 2 s: they run at once.
+  const cases = [undefined, 4_000].flatMap((timeout) =>
+    pages.map((page) => [timeout, ...page] as const)
+  );
+  await Promise.all(cases.map(async ([timeout, status, kind, message]) => {
+    const what = `${status}, timeout ${timeout}`;
+    const page = slowBody("<html><head><title>Error</title></head><body>", "</body></html>");
+    await using setup = serving(
+      () => new Response(page.body, { status, headers: { "content-type": "text/html" } }),
+      timeout,
+    );
+    const [error, took] = await timedFailure(() =>
+      setup.connection.systemService().vmsService().list()
+    );
+    assert.equal(error.constructor, kind, what);
+    assert.ok(!(error instanceof TimeoutError), what);
+    assert.equal(error.code, status, what);
+    assert.equal(error.message, message.replace("{url}", setup.url) + LATE, what);
+    assert.ok(took >= 1_900 && took < 3_500, `${what}: ${took} ms`);
+    for (let wait = 0; !page.cancelled() && wait < 20; wait++) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
     }
-  }
+    assert.ok(page.cancelled(), `${what}: the page is let go`);
+  }));
 });
 
 Deno.test("a fault or a plain text refusal that stalls gives its status's error; one in time is quoted", async () => {
@@ -141,7 +143,7 @@ Deno.test("a fault or a plain text refusal that stalls gives its status's error;
       "{url}/vms): The name is in use",
     ],
   ];
-  for (const [type, text, pause, message] of answers) {
+  await Promise.all(answers.map(async ([type, text, pause, message]) => {
     const what = `${type}, pause ${pause}`;
     const cut = Math.floor(text.length / 2);
     const answer = slowBody(text.slice(0, cut), text.slice(cut), pause);
@@ -160,5 +162,5 @@ Deno.test("a fault or a plain text refusal that stalls gives its status's error;
       what,
     );
     assert.ok(took < 3_500, `${what}: ${took} ms`);
-  }
+  }));
 });

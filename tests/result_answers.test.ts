@@ -199,7 +199,11 @@ Deno.test("listStream() aborted, out of time or cut by close() fails as list() d
     "timeout": ["TimeoutError", "The request did not finish within 300 ms"],
     "close": ["OvirtError", "The connection was closed before the list answer was read"],
   };
-  for (const items of [0, 3]) {
+  // Each server's requests follow one another (its ports tell the worker's); the four run at once.
+  const runs = [0, 3].flatMap((items) =>
+    [false, true].map((listWorker) => ({ items, listWorker }))
+  );
+  await Promise.all(runs.map(async ({ items, listWorker }) => {
     const ports: number[] = [];
     await using server = Deno.serve(
       { port: 0, hostname: "127.0.0.1", onListen() {} },
@@ -209,43 +213,41 @@ Deno.test("listStream() aborted, out of time or cut by close() fails as list() d
       },
     );
     const url = `http://127.0.0.1:${server.addr.port}/ovirt-engine/api`;
-    for (const listWorker of [false, true]) {
-      for (const end of Object.keys(expected) as End[]) {
-        const what = `${end}, ${items} items first, listWorker ${listWorker}`;
-        const ended = async (call: (vms: VmsService, signal?: AbortSignal) => Promise<unknown>) => {
-          const timeout = end === "timeout" ? 300 : undefined;
-          const connection = new Connection({ url, token: "t", listWorker, timeout });
-          const vms = connection.systemService().vmsService();
-          if (listWorker) {
-            // A long list starts the worker, which takes the lists after it.
-            await vms.list({ query: { warm: "1" } });
-            await new Promise((resolve) => setTimeout(resolve, 100));
-          }
-          const controller = new AbortController();
-          const signal = end === "abort"
-            ? controller.signal
-            : end === "signal timeout"
-            ? AbortSignal.timeout(300)
-            : undefined;
-          const timer = setTimeout(
-            () => end === "close" ? connection.close() : controller.abort(),
-            300,
-          );
-          try {
-            return await failure(() => call(vms, signal));
-          } finally {
-            clearTimeout(timer);
-            await connection.close();
-            if (listWorker) assert.notEqual(ports.at(-1), ports.at(-2), `${what}: the worker's`);
-          }
-        };
-        const listed = await ended((vms, signal) => vms.list({ signal }));
-        const streamed = await ended((vms, signal) => drain(listStream(vms, { signal })));
-        for (const error of [listed, streamed]) {
-          assert.deepEqual([error.constructor.name, error.message], expected[end], what);
-          assert.equal(error.code, undefined, what);
+    for (const end of Object.keys(expected) as End[]) {
+      const what = `${end}, ${items} items first, listWorker ${listWorker}`;
+      const ended = async (call: (vms: VmsService, signal?: AbortSignal) => Promise<unknown>) => {
+        const timeout = end === "timeout" ? 300 : undefined;
+        const connection = new Connection({ url, token: "t", listWorker, timeout });
+        const vms = connection.systemService().vmsService();
+        if (listWorker) {
+          // A long list starts the worker, which takes the lists after it.
+          await vms.list({ query: { warm: "1" } });
+          await new Promise((resolve) => setTimeout(resolve, 100));
         }
+        const controller = new AbortController();
+        const signal = end === "abort"
+          ? controller.signal
+          : end === "signal timeout"
+          ? AbortSignal.timeout(300)
+          : undefined;
+        const timer = setTimeout(
+          () => end === "close" ? connection.close() : controller.abort(),
+          300,
+        );
+        try {
+          return await failure(() => call(vms, signal));
+        } finally {
+          clearTimeout(timer);
+          await connection.close();
+          if (listWorker) assert.notEqual(ports.at(-1), ports.at(-2), `${what}: the worker's`);
+        }
+      };
+      const listed = await ended((vms, signal) => vms.list({ signal }));
+      const streamed = await ended((vms, signal) => drain(listStream(vms, { signal })));
+      for (const error of [listed, streamed]) {
+        assert.deepEqual([error.constructor.name, error.message], expected[end], what);
+        assert.equal(error.code, undefined, what);
       }
     }
-  }
+  }));
 });

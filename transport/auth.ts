@@ -275,11 +275,15 @@ export class Authenticator {
    */
   #renew(stale: string, signal?: AbortSignal): Promise<string> {
     const held = this.#held;
-    if (held?.value === stale) {
-      this.#held = undefined;
-      if (held.obtained) this.#revokeRefused(held);
+    const refused = held?.value === stale && held.obtained ? held : undefined;
+    if (held?.value === stale) this.#held = undefined;
+    const fresh = this.token(signal);
+    // Revoked once the new login is done: the login must not wait behind it for a connection.
+    if (refused) {
+      const revoke = () => this.#revokeRefused(refused);
+      fresh.then(revoke, revoke);
     }
-    return this.token(signal);
+    return fresh;
   }
 
   /**
@@ -291,7 +295,12 @@ export class Authenticator {
    */
   #revokeRefused(held: HeldToken): void {
     const limit = Math.min(this.#timeout ?? CLOSING_LOGOUT_LIMIT, CLOSING_LOGOUT_LIMIT);
-    const revocation: Promise<void> = this.#revoke(held, { limit, outlivesClose: true })
+    // Past the connections' cap: a courtesy must not hold a connection a call waits for.
+    const revocation: Promise<void> = this.#revoke(held, {
+      limit,
+      outlivesClose: true,
+      pastCap: true,
+    })
       .catch(() => {})
       .finally(() => this.#revoking.delete(revocation));
     this.#revoking.add(revocation);
