@@ -6,7 +6,7 @@
  */
 
 import assert from "node:assert/strict";
-import { findKerberosTools, type Kdc, REALM, startKdc, USER } from "./kerberos_kdc.ts";
+import { findKerberosTools, type Kdc, REALM, silentKcm, startKdc, USER } from "./kerberos_kdc.ts";
 
 const tools = findKerberosTools();
 const skipped = "missing" in tools ? tools.missing : undefined;
@@ -218,31 +218,15 @@ Deno.test({
   ignore,
   fn: async () => {
     await using kdc = await startKdc();
-    const socket = `${kdc.folder}/kcm.sock`;
-    const listener = Deno.listen({ transport: "unix", path: socket });
-    const held: Deno.Conn[] = [];
-    const accepting = (async () => {
-      for await (const connection of listener) held.push(connection);
-    })();
-    try {
-      const config = await Deno.readTextFile(`${kdc.folder}/krb5.conf`);
-      await Deno.writeTextFile(
-        `${kdc.folder}/kcm.conf`,
-        config.replace("[libdefaults]\n", `[libdefaults]\n  kcm_socket = ${socket}\n`),
-      );
-      const outcome = await childLogin(kdc, {
-        ...kdc.environment(""),
-        KRB5_CONFIG: `${kdc.folder}/kcm.conf`,
-        KRB5CCNAME: "KCM:",
-      }, { timeout: 1000, limit: 20 });
-      assert.equal(outcome.error, "TimeoutError", JSON.stringify(outcome));
-      assert.ok(outcome.seconds < 3, `ended after ${outcome.seconds} s`);
-      assert.ok(outcome.ticks >= 3, `the timer ran ${outcome.ticks} times`);
-      assert.ok(held.length > 0, "the login asked the KCM socket");
-    } finally {
-      listener.close();
-      for (const connection of held) connection.close();
-      await accepting.catch(() => {});
-    }
+    await using kcm = await silentKcm(kdc);
+    const outcome = await childLogin(kdc, {
+      ...kdc.environment(""),
+      KRB5_CONFIG: kcm.config,
+      KRB5CCNAME: "KCM:",
+    }, { timeout: 1000, limit: 20 });
+    assert.equal(outcome.error, "TimeoutError", JSON.stringify(outcome));
+    assert.ok(outcome.seconds < 3, `ended after ${outcome.seconds} s`);
+    assert.ok(outcome.ticks >= 3, `the timer ran ${outcome.ticks} times`);
+    assert.ok(kcm.connections > 0, "the login asked the KCM socket");
   },
 });

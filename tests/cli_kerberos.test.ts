@@ -9,7 +9,7 @@
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
 import { CLI, type CliRun, oneErrorLine } from "./cli_harness.ts";
-import { findKerberosTools, type Kdc, startKdc } from "./kerberos_kdc.ts";
+import { findKerberosTools, type Kdc, silentKcm, startKdc } from "./kerberos_kdc.ts";
 
 const tools = findKerberosTools();
 const skipped = "missing" in tools ? tools.missing : undefined;
@@ -251,49 +251,33 @@ Deno.test({
     await t.step(
       "a KCM daemon that never answers: the session is used after the time limit",
       async () => {
-        const socket = `${kdc.folder}/kcm.sock`;
-        const listener = Deno.listen({ transport: "unix", path: socket });
-        const held: Deno.Conn[] = [];
-        const accepting = (async () => {
-          for await (const connection of listener) held.push(connection);
-        })();
-        try {
-          const config = await Deno.readTextFile(`${kdc.folder}/krb5.conf`);
-          await Deno.writeTextFile(
-            `${kdc.folder}/kcm.conf`,
-            config.replace("[libdefaults]\n", `[libdefaults]\n  kcm_socket = ${socket}\n`),
-          );
-          const kcm = {
-            ...realm,
-            KRB5_CONFIG: `${kdc.folder}/kcm.conf`,
-            KRB5CCNAME: "KCM:",
-          };
-          const started = performance.now();
-          const list = await ovirt(
-            [
-              "--kerberos",
-              "--request-timeout",
-              "1s",
-              "data-centers",
-              "list",
-              "-o",
-              "ids",
-              ...where,
-            ],
-            kcm,
-            undefined,
-            AbortSignal.timeout(20_000),
-          );
-          const seconds = (performance.now() - started) / 1000;
-          assert.equal(list.code, 0, list.stderr);
-          assert.equal(list.stdout.trim().split("\n").length, 1);
-          assert.ok(seconds < 10, `ovirt ended after ${seconds} s`);
-          assert.ok(held.length > 0, "ovirt asked the KCM socket");
-        } finally {
-          listener.close();
-          for (const connection of held) connection.close();
-          await accepting.catch(() => {});
-        }
+        await using daemon = await silentKcm(kdc);
+        const kcm = {
+          ...realm,
+          KRB5_CONFIG: daemon.config,
+          KRB5CCNAME: "KCM:",
+        };
+        const started = performance.now();
+        const list = await ovirt(
+          [
+            "--kerberos",
+            "--request-timeout",
+            "1s",
+            "data-centers",
+            "list",
+            "-o",
+            "ids",
+            ...where,
+          ],
+          kcm,
+          undefined,
+          AbortSignal.timeout(20_000),
+        );
+        const seconds = (performance.now() - started) / 1000;
+        assert.equal(list.code, 0, list.stderr);
+        assert.equal(list.stdout.trim().split("\n").length, 1);
+        assert.ok(seconds < 10, `ovirt ended after ${seconds} s`);
+        assert.ok(daemon.connections > 0, "ovirt asked the KCM socket");
       },
     );
   },

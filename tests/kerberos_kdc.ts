@@ -238,3 +238,38 @@ async function stop(kdc: Deno.ChildProcess | undefined, folder: string): Promise
   }
   await Deno.remove(folder, { recursive: true });
 }
+
+/** A KCM daemon that takes connections and never answers, as a stuck `sssd-kcm` does. */
+export interface SilentKcm extends AsyncDisposable {
+  /** A `krb5.conf` of the realm whose `kcm_socket` is this daemon's. */
+  readonly config: string;
+  /** How many connections it has taken. */
+  readonly connections: number;
+}
+
+/** Starts a {@link SilentKcm} in the folder of `kdc`. */
+export async function silentKcm(kdc: Kdc): Promise<SilentKcm> {
+  const socket = `${kdc.folder}/kcm.sock`;
+  const listener = Deno.listen({ transport: "unix", path: socket });
+  const held: Deno.Conn[] = [];
+  const accepting = (async () => {
+    for await (const connection of listener) held.push(connection);
+  })();
+  const config = `${kdc.folder}/kcm.conf`;
+  const base = await Deno.readTextFile(`${kdc.folder}/krb5.conf`);
+  await Deno.writeTextFile(
+    config,
+    base.replace("[libdefaults]\n", `[libdefaults]\n  kcm_socket = ${socket}\n`),
+  );
+  return {
+    config,
+    get connections() {
+      return held.length;
+    },
+    async [Symbol.asyncDispose]() {
+      listener.close();
+      for (const connection of held) connection.close();
+      await accepting.catch(() => {});
+    },
+  };
+}
