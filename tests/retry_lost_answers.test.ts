@@ -345,11 +345,21 @@ Deno.test("ovirt exits 8 for an add whose answer a proxy lost, and the VM was ma
   assert.equal(made.length, 1, "the engine made the VM, as the exit code warned");
 });
 
-Deno.test("uploadImage whose disk add a proxy answered 504 names the disk that may exist", async () => {
+/**
+ * Uploads an image named `name` through a proxy that answers the disk's add 504 `lateBy` ms
+ * after the engine made it (with `signal`); asserts the upload fails with `message` and that
+ * the engine made the disk indeed.
+ */
+async function uploadWithLostAdd(
+  name: string,
+  message: RegExp,
+  { lateBy = 0, signal }: { lateBy?: number; signal?: AbortSignal } = {},
+): Promise<OvirtError> {
   await using sim = await startSimulator({ delay: 0 });
   await using proxy = lossyProxy(
     sim,
     (method, path) => method === "POST" && path.endsWith("/api/disks"),
+    lateBy,
   );
   await using connection = new Connection({
     url: proxy.url,
@@ -361,59 +371,36 @@ Deno.test("uploadImage whose disk add a proxy answered 504 names the disk that m
     await Deno.writeFile(path, new Uint8Array(1 << 20).fill(7));
     const upload = uploadImage(connection, path, {
       storageDomain: "data",
-      name: "proxied-disk",
+      name,
       pollInterval: 10,
+      signal,
     });
-    await assert.rejects(upload, (error) => {
-      assert.ok(error instanceof OvirtError, String(error));
-      assert.equal(error.maybeApplied, true);
-      assert.match(error.message, /; a disk named "proxied-disk" may have been made: look for it$/);
-      return true;
-    });
+    const error = await upload.then(() => assert.fail("the upload succeeded"), (error) => error);
+    assert.ok(error instanceof OvirtError, String(error));
+    assert.match(error.message, message);
     const made = await connection.systemService().disksService().list({
-      search: "name=proxied-disk",
+      search: `name=${name}`,
     });
     assert.equal(made.length, 1, "the engine made it indeed");
+    return error;
   } finally {
     await Deno.remove(path);
   }
+}
+
+Deno.test("uploadImage whose disk add a proxy answered 504 names the disk that may exist", async () => {
+  const error = await uploadWithLostAdd(
+    "proxied-disk",
+    /; a disk named "proxied-disk" may have been made: look for it$/,
+  );
+  assert.equal(error.maybeApplied, true);
 });
 
 Deno.test("uploadImage aborted while a proxy loses its disk add's answer names the disk that may exist", async () => {
-  await using sim = await startSimulator({ delay: 0 });
   // The 504 comes 600 ms after the add, the upload is aborted at 200 ms, meanwhile.
-  await using proxy = lossyProxy(
-    sim,
-    (method, path) => method === "POST" && path.endsWith("/api/disks"),
-    600,
+  await uploadWithLostAdd(
+    "late-disk",
+    /; a disk named "late-disk" may have been made \(OvirtError, HTTP 504\): look for it$/,
+    { lateBy: 600, signal: AbortSignal.timeout(200) },
   );
-  await using connection = new Connection({
-    url: proxy.url,
-    username: sim.username,
-    password: sim.password,
-  });
-  const path = await Deno.makeTempFile({ suffix: ".raw" });
-  try {
-    await Deno.writeFile(path, new Uint8Array(1 << 20).fill(7));
-    const upload = uploadImage(connection, path, {
-      storageDomain: "data",
-      name: "late-disk",
-      pollInterval: 10,
-      signal: AbortSignal.timeout(200),
-    });
-    await assert.rejects(upload, (error) => {
-      assert.ok(error instanceof OvirtError, String(error));
-      assert.match(
-        error.message,
-        /; a disk named "late-disk" may have been made \(OvirtError, HTTP 504\): look for it$/,
-      );
-      return true;
-    });
-    const made = await connection.systemService().disksService().list({
-      search: "name=late-disk",
-    });
-    assert.equal(made.length, 1, "the engine made it indeed");
-  } finally {
-    await Deno.remove(path);
-  }
 });
