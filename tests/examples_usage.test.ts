@@ -62,7 +62,7 @@ Deno.test("every example refuses an unknown flag and a flag without its value, b
       `${name} --no-such-flag`,
     );
     // Its first flag that takes a value (the connection's --url when it has none), last.
-    const flag = source.match(/^ {8}"?([a-z-]+)"?: \{ type: "string"/m)?.[1] ?? "url";
+    const flag = source.match(/^ +"?([a-z][a-z-]*)"?: \{ type: "string"/m)?.[1] ?? "url";
     assertRefused(await runExample(name, [`--${flag}`], env), usage, `${name} --${flag}`);
   });
   assert.equal(simulator.loginCount, 0, "no example logged in");
