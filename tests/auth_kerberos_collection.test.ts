@@ -6,7 +6,15 @@
  */
 
 import assert from "node:assert/strict";
-import { findKerberosTools, type Kdc, REALM, silentKcm, startKdc, USER } from "./kerberos_kdc.ts";
+import {
+  findKerberosTools,
+  type Kdc,
+  REALM,
+  runTool,
+  silentKcm,
+  startKdc,
+  USER,
+} from "./kerberos_kdc.ts";
 
 const tools = findKerberosTools();
 const skipped = "missing" in tools ? tools.missing : undefined;
@@ -82,7 +90,7 @@ Deno.exit(0);
 
 /** Adds the principal `name` (password `name`) to the realm. */
 async function addPrincipal(kdc: Kdc, name: string): Promise<void> {
-  await run(paths!["kadmin.local"], ["-q", `addprinc -pw ${name}-pw ${name}`], {
+  await runTool(paths!["kadmin.local"], ["-q", `addprinc -pw ${name}-pw ${name}`], {
     KRB5_CONFIG: `${kdc.folder}/krb5.conf`,
     KRB5_KDC_PROFILE: `${kdc.folder}/kdc.conf`,
   });
@@ -90,22 +98,7 @@ async function addPrincipal(kdc: Kdc, name: string): Promise<void> {
 
 /** `kinit user` into the collection `KRB5CCNAME` names (the new cache becomes its primary). */
 async function kinit(env: Record<string, string>, user: string, password: string) {
-  await run(paths!.kinit, [`${user}@${REALM}`], env, `${password}\n`);
-}
-
-async function run(path: string, args: string[], env: Record<string, string>, input = "") {
-  const child = new Deno.Command(path, {
-    args,
-    env,
-    stdin: "piped",
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-  const writer = child.stdin.getWriter();
-  await writer.write(new TextEncoder().encode(input));
-  await writer.close();
-  const { code, stderr } = await child.output();
-  assert.equal(code, 0, `${path} ${args.join(" ")}: ${new TextDecoder().decode(stderr)}`);
+  await runTool(paths!.kinit, [`${user}@${REALM}`], env, `${password}\n`);
 }
 
 /** The clients the KDC gave a ticket for `HTTP/localhost` to. */
@@ -180,7 +173,7 @@ Deno.test({
     await kinit(env, USER, "alice-kerberos-password");
     await kinit(env, "bob", "bob-pw");
     // kdestroy sits beside kinit; it destroys the primary (bob's) only.
-    await run(paths!.kinit.replace(/kinit$/, "kdestroy"), [], env);
+    await runTool(paths!.kinit.replace(/kinit$/, "kdestroy"), [], env);
     const outcome = await childLogin(kdc, env);
     assert.equal(outcome.ok, true, JSON.stringify(outcome));
     assert.deepEqual(await serviceTicketsOf(kdc), [`${USER}@${REALM}`]);

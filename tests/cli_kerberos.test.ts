@@ -9,9 +9,15 @@
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
 import { CLI, type CliRun, oneErrorLine } from "./cli_harness.ts";
-import { findKerberosTools, type Kdc, silentKcm, startKdc } from "./kerberos_kdc.ts";
+import { findKerberosTools, type Kdc, runTool, silentKcm, startKdc } from "./kerberos_kdc.ts";
 
 const tools = findKerberosTools();
+
+/** The path of the Kerberos tool `name` (the tests that call it run only where it is). */
+function kerberosPath(name: "kadmin.local" | "kinit"): string {
+  if (!("paths" in tools)) throw new Error(tools.missing);
+  return tools.paths[name];
+}
 const skipped = "missing" in tools ? tools.missing : undefined;
 if (skipped) console.warn(`cli_kerberos.test.ts skipped: ${skipped}`);
 
@@ -96,29 +102,6 @@ async function ovirt(
     stdout: decoder.decode(output.stdout),
     stderr: decoder.decode(output.stderr),
   };
-}
-
-/** Runs the Kerberos tool `name` with `env` (and `input` on stdin); asserts it succeeded. */
-async function runTool(
-  found: typeof tools,
-  name: "kadmin.local" | "kinit",
-  args: string[],
-  env: Record<string, string>,
-  input = "",
-): Promise<void> {
-  if (!("paths" in found)) throw new Error(found.missing);
-  const child = new Deno.Command(found.paths[name], {
-    args,
-    env,
-    stdin: "piped",
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-  const writer = child.stdin.getWriter();
-  await writer.write(new TextEncoder().encode(input));
-  await writer.close();
-  const { code, stderr } = await child.output();
-  assert.equal(code, 0, `${name}: ${new TextDecoder().decode(stderr)}`);
 }
 
 /** The one session file of `home`, as JSON. */
@@ -229,8 +212,8 @@ Deno.test({
         KRB5_KDC_PROFILE: `${kdc.folder}/kdc.conf`,
       };
       const bobCache = `${kdc.folder}/bob.cc`;
-      await runTool(tools, "kadmin.local", ["-q", "addprinc -pw bob-pw bob"], admin);
-      await runTool(tools, "kinit", ["-c", `FILE:${bobCache}`, "bob"], admin, "bob-pw\n");
+      await runTool(kerberosPath("kadmin.local"), ["-q", "addprinc -pw bob-pw bob"], admin);
+      await runTool(kerberosPath("kinit"), ["-c", `FILE:${bobCache}`, "bob"], admin, "bob-pw\n");
       const before = await Deno.readTextFile(`${kdc.folder}/kdc.log`);
       const asBob = { ...kdc.environment(bobCache), ...homeEnv };
       const list = await ovirt(["--kerberos", "vms", "list", ...where], asBob);

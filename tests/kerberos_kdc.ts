@@ -186,7 +186,7 @@ async function writeConfiguration(folder: string, port: number): Promise<void> {
 }
 
 /** Runs a Kerberos tool to its end; rejects with its output when it fails. */
-async function runTool(
+export async function runTool(
   path: string,
   args: string[],
   env: Record<string, string>,
