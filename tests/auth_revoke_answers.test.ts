@@ -178,14 +178,18 @@ Deno.test("a 401 right after a login the SSO accepted says so, with the engine's
   }
 });
 
+/** The API's answer when it refuses the first token (`T1`) and takes the others. */
+function refusingFirstToken(request: Request): Response {
+  return request.headers.get("authorization") === "Bearer T1"
+    ? refusalPage("Unauthorized")
+    : new Response(API_ROOT, { headers: { "content-type": "application/xml" } });
+}
+
 Deno.test("a token the API refused and a new login replaced is revoked, without the call waiting for it", async () => {
   let release!: () => void;
   const held = new Promise<void>((resolve) => release = resolve);
   await using engine = startEngine({
-    api: (request) =>
-      request.headers.get("authorization") === "Bearer T1"
-        ? refusalPage("Unauthorized")
-        : new Response(API_ROOT, { headers: { "content-type": "application/xml" } }),
+    api: refusingFirstToken,
     // The SSO is slow to revoke T1: the call does not wait for it.
     logout: async (token) => {
       if (token === "T1") await held;
@@ -251,10 +255,7 @@ Deno.test("the revocation of a refused token the SSO never answers holds no conn
   const held = new Promise<void>((resolve) => release = resolve);
   let givenUp: Promise<number> | undefined;
   await using engine = startEngine({
-    api: (request) =>
-      request.headers.get("authorization") === "Bearer T1"
-        ? refusalPage("Unauthorized")
-        : new Response(API_ROOT, { headers: { "content-type": "application/xml" } }),
+    api: refusingFirstToken,
     logout: async (token, _count, request) => {
       if (token === "T1") {
         givenUp = abortTime(request.signal);
@@ -298,10 +299,7 @@ Deno.test("close() waits for a refused token's revocation and for its own within
   let release!: () => void;
   const held = new Promise<void>((resolve) => release = resolve);
   await using engine = startEngine({
-    api: (request) =>
-      request.headers.get("authorization") === "Bearer T1"
-        ? refusalPage("Unauthorized")
-        : new Response(API_ROOT, { headers: { "content-type": "application/xml" } }),
+    api: refusingFirstToken,
     logout: async () => {
       await held; // no revocation is answered before the test is over
       return Response.json({});
