@@ -100,6 +100,7 @@ export {
 export { findByName, type SearchableCollection } from "./helpers/find.ts";
 export { connectionOptionsFromEnv } from "./helpers/options_from_env.ts";
 export {
+  type OwnScriptFlags,
   type ScriptArgs,
   scriptArgs,
   type ScriptFlag,

@@ -3,8 +3,9 @@
  * its value or a value of the wrong shape ends the script with one line on stderr (what is
  * wrong, then the usage) and exit code 2, before anything is sent. The flags that
  * `connectionOptionsFromEnv` reads (`--url`, `--username`, `--password`, `--ca-file`,
- * `--insecure`, `--insecure=false`, `--no-insecure`) are always accepted. A word after the
- * password's value is refused without being shown (it is likely the rest of the password).
+ * `--insecure`, `--insecure=false`, `--no-insecure`) are always accepted, and a script's own
+ * flag may not take one of their names. A word after the password's value is refused without
+ * being shown (it is likely the rest of the password).
  *
  * @example
  * ```ts
@@ -23,6 +24,7 @@
  */
 
 import { parseArgs } from "node:util";
+import { OvirtError } from "../transport/errors.ts";
 
 /** One flag of a script: a string or a switch, perhaps repeated, perhaps with a default. */
 export interface ScriptFlag {
@@ -63,6 +65,27 @@ const CONNECTION_FLAGS = {
   "ca-file": { type: "string" },
   insecure: { type: "boolean" },
 } as const;
+
+/** The names of the flags `connectionOptionsFromEnv` reads, `no-insecure` included. */
+type ConnectionFlagName = keyof typeof CONNECTION_FLAGS | "no-insecure";
+
+/** A script's flags that take none of the connection's flag names (TypeScript refuses them). */
+export type OwnScriptFlags<O> = O & { readonly [K in ConnectionFlagName]?: never };
+
+/**
+ * Refuses a script's own flag named like a connection flag: `connectionOptionsFromEnv` reads
+ * that flag as its own, so the script's type and default would not hold at run time.
+ */
+function checkOwnNames(flags: Record<string, ScriptFlag>): void {
+  for (const name of [...Object.keys(CONNECTION_FLAGS), "no-insecure"]) {
+    if (Object.hasOwn(flags, name)) {
+      throw new OvirtError(
+        `scriptArgs: --${name} is a connection flag, read by connectionOptionsFromEnv and ` +
+          "accepted by every script; give the script's own flag another name",
+      );
+    }
+  }
+}
 
 /** A word that reads as the value of a switch (`--insecure false`), which takes none. */
 const SWITCH_WORD = /^(true|false|yes|no|on|off|1|0)$/i;
@@ -117,12 +140,15 @@ function checkPasswordEnd(args: readonly string[], refuse: (problem: string) => 
 /**
  * Reads `args` (default `Deno.args`) with `flags` and the connection's flags, strictly; ends
  * the script with `usage` (exit code 2) when they do not fit. Takes no positional words.
+ * Throws an `OvirtError` when one of `flags` has a connection flag's name (`url`, `username`,
+ * `password`, `ca-file`, `insecure`, `no-insecure`), which TypeScript refuses too.
  */
 export function scriptArgs<const O extends Record<string, ScriptFlag>>(
   usage: string,
-  flags: O,
+  flags: OwnScriptFlags<O>,
   args: readonly string[] = Deno.args,
 ): ScriptArgs<ScriptValues<O>> {
+  checkOwnNames(flags);
   const refuse = (problem: string): never => {
     // One line: parseArgs' advice (`--flag=-value`) joined to the problem.
     console.error(`${problem.trim().replace(/\s*\n\s*/g, " ").replace(/\.$/, "")}. ${usage}`);

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { runScript } from "./script_run.ts";
-import { scriptArgs } from "../mod.ts";
+import { OvirtError, scriptArgs, type ScriptFlag } from "../mod.ts";
 
 const MOD = new URL("../mod.ts", import.meta.url).href;
 
@@ -75,4 +75,24 @@ Deno.test("scriptArgs: --insecure=false and --insecure=true, as connectionOption
 Deno.test("scriptArgs: reads the args it is given", () => {
   const { values, integer } = scriptArgs("Usage: x", { n: { type: "string" } }, ["--n", "7"]);
   assert.equal(integer("n", values.n!), 7);
+});
+
+Deno.test("scriptArgs: a script's own flag named like a connection flag is refused, by TypeScript too", () => {
+  // connectionOptionsFromEnv reads --url itself: the script's default would not hold.
+  assert.throws(
+    // @ts-expect-error: `url` is a connection flag's name
+    () => scriptArgs("Usage: x", { url: { type: "string", default: "https://e/api" } }, []),
+    (error: unknown) =>
+      error instanceof OvirtError &&
+      /^scriptArgs: --url is a connection flag, read by connectionOptionsFromEnv/.test(
+        error.message,
+      ),
+  );
+  for (const name of ["username", "password", "ca-file", "insecure", "no-insecure"]) {
+    const flags = { [name]: { type: "string" } } as Record<string, ScriptFlag>;
+    assert.throws(
+      () => scriptArgs("Usage: x", flags as never, []),
+      new RegExp(`--${name} is a connection flag`),
+    );
+  }
 });
