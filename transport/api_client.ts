@@ -154,25 +154,45 @@ export class ApiClient {
    * Sends `request` with the token, in `slot` when it has one. The token is the one held
    * now: `authorize` calls back at once when it holds one. When it must log in first, the
    * slot is given back meanwhile (the login may need it, and so may the requests that do not
-   * wait for it), and the request waits for a slot again, with the new token. The deadline
-   * notes what the request waits for, and when it goes out.
+   * wait for it), and the request waits for a slot again ({@link ApiClient.#sendWhenFree}).
+   * The deadline notes what the request waits for, and when it goes out.
    */
   #authorized(request: ApiRequest, call: CallState, slot?: () => void): Promise<HttpResponse> {
     const { deadline } = request;
     let held = slot;
     deadline.waitingFor("the login");
     const answer = this.#auth.authorize((token) => {
-      call.headers.authorization = `Bearer ${token}`;
       const taken = held;
       held = undefined;
-      if (taken !== undefined) return this.#sent(request, call, taken);
-      deadline.waitingFor("a free connection");
-      return this.#limiter.acquire(deadline.signal)
-        .then((again) => this.#sent(request, call, again));
+      if (taken === undefined) return this.#sendWhenFree(request, call);
+      call.headers.authorization = `Bearer ${token}`;
+      return this.#sent(request, call, taken);
     }, deadline.signal);
     held?.();
     held = undefined;
     return answer;
+  }
+
+  /**
+   * Sends `request` in the next free slot with the token held when the slot is had: a token
+   * renewed, refused or expired while the request waited is not sent (a queue of requests
+   * would each get a 401, and the renewal would wait behind them). With no token held then,
+   * the slot is given back until the login (shared) is done.
+   */
+  async #sendWhenFree(request: ApiRequest, call: CallState): Promise<HttpResponse> {
+    const { deadline } = request;
+    for (;;) {
+      deadline.waitingFor("a free connection");
+      const slot = await this.#limiter.acquire(deadline.signal);
+      const token = this.#auth.heldToken();
+      if (token !== undefined) {
+        call.headers.authorization = `Bearer ${token}`;
+        return this.#sent(request, call, slot);
+      }
+      slot();
+      deadline.waitingFor("the login");
+      await this.#auth.token(deadline.signal);
+    }
   }
 
   /** Sends `request` in `slot`, unless its call has ended meanwhile (it then frees the slot). */

@@ -15,7 +15,7 @@ import type { HttpClient } from "./http_client.ts";
 import { negotiateToken } from "./kerberos/negotiate.ts";
 import { isSendableToken } from "./options.ts";
 import { hideValue, redact } from "./redact.ts";
-import { refusedAfterLogin, shownLocation } from "./response_error.ts";
+import { refusedAfterLogin, shownLocation, tokenSentWith } from "./response_error.ts";
 import { serverText } from "./server_text.ts";
 import { USER_AGENT } from "./version.ts";
 
@@ -121,6 +121,14 @@ export class Authenticator {
   }
 
   /**
+   * The token held, unless there is none or it expired (and a new one can be had): what a
+   * request sends once it has its slot.
+   */
+  heldToken(): string | undefined {
+    return this.#usableToken();
+  }
+
+  /**
    * Sends a request with the token, by calling `attempt`. If the server answers 401 and a
    * user name and password are known, logs in again (one login shared by every request
    * the server rejected with the same token) and calls `attempt` once more; that second
@@ -215,7 +223,7 @@ export class Authenticator {
     return attempt(token).then((response) => {
       this.#sent();
       return response.status === 401 && this.canLogIn
-        ? this.#sendAgain(response, token, attempt, signal)
+        ? this.#sendAgain(response, tokenSentWith(response) ?? token, attempt, signal)
         : response;
     }, (error) => {
       this.#sent();
@@ -248,8 +256,12 @@ export class Authenticator {
     attempt: (token: string) => Promise<HttpResponse>,
     signal?: AbortSignal,
   ): Promise<HttpResponse> {
+    // Renewed before the answer lets go of its slot: a request waiting for that slot must
+    // not take the refused token.
+    const renewal = this.#renew(token, signal);
+    renewal.catch(() => {}); // awaited below, after the body: never an unhandled rejection
     await rejected.body.cancel();
-    const fresh = await this.#renew(token, signal);
+    const fresh = await renewal;
     this.#sending++;
     try {
       const answer = await attempt(fresh);

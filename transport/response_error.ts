@@ -108,6 +108,11 @@ export function answeredWithToken(response: HttpResponse, token: string): void {
 /** The tokens {@link answeredWithToken} noted. */
 const tokensSent = new WeakMap<HttpResponse, string>();
 
+/** The token the request of `response` carried, when {@link answeredWithToken} noted it. */
+export function tokenSentWith(response: HttpResponse): string | undefined {
+  return tokensSent.get(response);
+}
+
 /**
  * `text` of the body of `response`, the token its request carried hidden (an SSO's is long;
  * a few characters given as a token would garble the text instead).
