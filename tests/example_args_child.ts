@@ -68,5 +68,8 @@ for (const [index, { name, args }] of cases.entries()) {
 }
 
 Deno.exitCode = 0;
-await Deno.stdout.write(new TextEncoder().encode(JSON.stringify(outcomes)));
+// All of it: a pipe may take part of it at a time.
+for (let rest = new TextEncoder().encode(JSON.stringify(outcomes)); rest.length > 0;) {
+  rest = rest.subarray(await Deno.stdout.write(rest));
+}
 realExit(0);
