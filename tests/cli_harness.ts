@@ -96,6 +96,40 @@ export async function ovirt(
   return { code, stdout: decoder.decode(stdout), stderr: decoder.decode(stderr) };
 }
 
+/** A command line of {@link ovirtBatch}, with the variables it runs with. */
+export interface BatchCase {
+  /** The arguments of `ovirt`. */
+  readonly args: readonly string[];
+  /** Its environment (besides NO_COLOR, PATH and DENO_DIR), as `ovirt`'s. */
+  readonly env: Record<string, string>;
+}
+
+const BATCH_CHILD = fileURLToPath(new URL("./cli_batch_child.ts", import.meta.url));
+
+/**
+ * Runs the command lines `cases` one after the other, in order, in one process
+ * (cli_batch_child.ts: `main` of cli/main.ts, as `ovirt` runs it) with no standard input, and
+ * resolves to what each did: for many commands that read nothing but their arguments,
+ * variables and files, it loads the CLI once instead of once per command.
+ */
+export async function ovirtBatch(cases: readonly BatchCase[]): Promise<CliRun[]> {
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["run", "--allow-net", "--allow-read", "--allow-write", "--allow-env", BATCH_CHILD],
+    env: baseEnv(),
+    clearEnv: true,
+    stdin: "piped",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  const writer = child.stdin.getWriter();
+  await writer.write(new TextEncoder().encode(JSON.stringify(cases)));
+  await writer.close();
+  const { code, stdout, stderr } = await child.output();
+  const decoder = new TextDecoder();
+  if (code !== 0) throw new Error(`ovirtBatch ended with ${code}\n${decoder.decode(stderr)}`);
+  return JSON.parse(decoder.decode(stdout));
+}
+
 /**
  * The results of `runs`, in order, run two at a time: each starts a process of its own, and
  * the test machine has two cores.
