@@ -104,30 +104,73 @@ export interface BatchCase {
   readonly env: Record<string, string>;
 }
 
+/** One process that runs `ovirt` command lines one after the other; dispose of it to end it. */
+export interface CliProcess extends AsyncDisposable {
+  /**
+   * Runs `ovirt args...` with `env` (and nothing else of the test's environment) and no
+   * standard input, as {@link ovirt} does, after the commands asked for before it.
+   */
+  run(args: readonly string[], env: Record<string, string>): Promise<CliRun>;
+}
+
 const BATCH_CHILD = fileURLToPath(new URL("./cli_batch_child.ts", import.meta.url));
 
 /**
- * Runs the command lines `cases` one after the other, in order, in one process
- * (cli_batch_child.ts: `main` of cli/main.ts, as `ovirt` runs it) with no standard input, and
- * resolves to what each did: for many commands that read nothing but their arguments,
- * variables and files, it loads the CLI once instead of once per command.
+ * Starts a {@link CliProcess} (cli_batch_child.ts: `main` of cli/main.ts, as `ovirt` runs
+ * it): for the commands that read nothing but their arguments, variables and files, it loads
+ * the CLI once instead of once per command.
  */
-export async function ovirtBatch(cases: readonly BatchCase[]): Promise<CliRun[]> {
+export function cliProcess(): CliProcess {
   const child = new Deno.Command(Deno.execPath(), {
     args: ["run", "--allow-net", "--allow-read", "--allow-write", "--allow-env", BATCH_CHILD],
     env: baseEnv(),
     clearEnv: true,
     stdin: "piped",
     stdout: "piped",
-    stderr: "piped",
+    stderr: "inherit", // its own failures, if any: the commands' output comes on stdout
   }).spawn();
   const writer = child.stdin.getWriter();
-  await writer.write(new TextEncoder().encode(JSON.stringify(cases)));
-  await writer.close();
-  const { code, stdout, stderr } = await child.output();
-  const decoder = new TextDecoder();
-  if (code !== 0) throw new Error(`ovirtBatch ended with ${code}\n${decoder.decode(stderr)}`);
-  return JSON.parse(decoder.decode(stdout));
+  const lines = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
+  let pending = "";
+  const nextLine = async (): Promise<string> => {
+    for (let end = pending.indexOf("\n"); end < 0; end = pending.indexOf("\n")) {
+      const { value, done } = await lines.read();
+      if (done) throw new Error("The process running ovirt's commands ended");
+      pending += value;
+    }
+    const end = pending.indexOf("\n");
+    const line = pending.slice(0, end);
+    pending = pending.slice(end + 1);
+    return line;
+  };
+  let last: Promise<unknown> = Promise.resolve();
+  return {
+    run(args, env) {
+      const result = last.catch(() => {}).then(async () => {
+        await writer.write(new TextEncoder().encode(JSON.stringify({ args, env }) + "\n"));
+        return JSON.parse(await nextLine()) as CliRun;
+      });
+      last = result;
+      return result;
+    },
+    async [Symbol.asyncDispose]() {
+      await last.catch(() => {});
+      await writer.close();
+      await lines.cancel();
+      await child.status;
+    },
+  };
+}
+
+/**
+ * Runs the command lines `cases` one after the other, in order, in one {@link CliProcess},
+ * and resolves to what each did.
+ */
+export async function ovirtBatch(cases: readonly BatchCase[]): Promise<CliRun[]> {
+  await using cli = cliProcess();
+  const runs: CliRun[] = [];
+  for (const { args, env } of cases) runs.push(await cli.run(args, env));
+  return runs;
 }
 
 /**
