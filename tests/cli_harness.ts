@@ -173,22 +173,6 @@ export async function ovirtBatch(cases: readonly BatchCase[]): Promise<CliRun[]>
   return runs;
 }
 
-/**
- * The results of `runs`, in order, run two at a time: each starts a process of its own, and
- * the test machine has two cores.
- */
-export async function twoAtATime<T>(runs: (() => Promise<T>)[]): Promise<T[]> {
-  const results: T[] = new Array(runs.length);
-  let next = 0;
-  const lane = async () => {
-    for (let index = next++; index < runs.length; index = next++) {
-      results[index] = await runs[index]();
-    }
-  };
-  await Promise.all([lane(), lane()]);
-  return results;
-}
-
 /** Checks that a failed run printed exactly one line on standard error, and returns it. */
 export function oneErrorLine(run: CliRun): string {
   const lines = run.stderr.split("\n").filter((line) => line !== "");
