@@ -4,8 +4,8 @@
  * standard input, a JSON `{ args, env }`, the environment is this process's own plus `env`, and
  * what the command writes on standard output and error is kept; one JSON line
  * `{ code, stdout, stderr }` answers it (the command itself reads no input, as with
- * `stdin: "null"`). Standard input ends: this process ends. Loading the
- * CLI once for many commands is what it saves: a process per command loads it again each time.
+ * `stdin: "null"`). Standard input ends: this process ends. Loading the CLI once for many
+ * commands is what it saves: a process per command loads it again each time.
  *
  * @module
  */
