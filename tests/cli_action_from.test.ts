@@ -7,9 +7,17 @@
 
 import assert from "node:assert/strict";
 import { startSimulator } from "../testing/mod.ts";
-import { cliHome, oneErrorLine, ovirt, simulatorEnv, startFront } from "./cli_harness.ts";
+import {
+  cliHome,
+  cliProcess,
+  oneErrorLine,
+  ovirt,
+  simulatorEnv,
+  startFront,
+} from "./cli_harness.ts";
 
 Deno.test("action parameters from --from FILE or standard input", async (t) => {
+  await using cli = cliProcess(); // its commands without input run one after the other in it
   await using sim = await startSimulator({ delay: 0 });
   await using front = startFront(sim);
   await using home = await cliHome();
@@ -17,7 +25,7 @@ Deno.test("action parameters from --from FILE or standard input", async (t) => {
   const sent = (action: string) => front.requests.filter((r) => r.path.endsWith(`/${action}`));
 
   await t.step("--help of an action offers --from", async () => {
-    const help = await ovirt(["host", "install", "--help"], env);
+    const help = await cli.run(["host", "install", "--help"], env);
     assert.equal(help.code, 0, help.stderr);
     assert.match(
       help.stdout,
@@ -26,7 +34,7 @@ Deno.test("action parameters from --from FILE or standard input", async (t) => {
   });
 
   await t.step("host install: the root password from stdin, a flag over the file", async () => {
-    const off = await ovirt(["host", "deactivate", "host2", "--wait"], env);
+    const off = await cli.run(["host", "deactivate", "host2", "--wait"], env);
     assert.equal(off.code, 0, off.stderr);
     const json = '{"root_password": "install-secret", "ssh": {"port": 22}, "reboot": false}';
     const run = await ovirt(
@@ -71,7 +79,7 @@ Deno.test("action parameters from --from FILE or standard input", async (t) => {
       '{"name": "merged", "cluster": {"name": "Default"}, "template": {"name": "Blank"},' +
         ' "initialization": {"user_name": "ops"}}',
     );
-    const run = await ovirt(
+    const run = await cli.run(
       ["vm", "add", "--from", file, "--initialization", "host_name=merged.example.com"],
       env,
     );
@@ -88,7 +96,7 @@ Deno.test("action parameters from --from FILE or standard input", async (t) => {
       "<action><iscsi><address>10.0.0.1</address><target>iqn.2026-01.test:t1</target>" +
         "<username>chap</username><password>chap-secret</password></iscsi></action>",
     );
-    const run = await ovirt(["host", "iscsi-login", "host1", "--from", file], env);
+    const run = await cli.run(["host", "iscsi-login", "host1", "--from", file], env);
     assert.equal(run.code, 0, run.stderr);
     const [login] = sent("iscsilogin");
     assert.match(login.body, /<username>chap<\/username><password>chap-secret<\/password>/);
@@ -102,9 +110,9 @@ Deno.test("action parameters from --from FILE or standard input", async (t) => {
       "<action><upgrade_action>start</upgrade_action>" +
         "<correlation_id>ticket:upgrade.2026/12</correlation_id></action>",
     );
-    await ovirt(["cluster", "upgrade", "Default", "--from", file], env);
+    await cli.run(["cluster", "upgrade", "Default", "--from", file], env);
     // The flag is named as the engine reads it, as before the SDK renamed the option.
-    await ovirt(["cluster", "upgrade", "Default", "--correlation-id", "ticket:flag.1"], env);
+    await cli.run(["cluster", "upgrade", "Default", "--correlation-id", "ticket:flag.1"], env);
     const [fromFile, fromFlag] = sent("upgrade");
     assert.ok(fromFile && fromFlag, "both upgrades were sent");
     assert.match(fromFile.body, /<correlation_id>ticket:upgrade\.2026\/12<\/correlation_id>/);

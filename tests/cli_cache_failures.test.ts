@@ -8,7 +8,7 @@
 
 import assert from "node:assert/strict";
 import { startSimulator } from "../testing/mod.ts";
-import { CLI, cliHome, type CliRun, oneErrorLine, ovirt } from "./cli_harness.ts";
+import { CLI, cliHome, cliProcess, type CliRun, oneErrorLine } from "./cli_harness.ts";
 
 /**
  * Runs `ovirt args...` with `env`, allowed to read (`read`) and write (`write`) the files of
@@ -49,10 +49,11 @@ function lines(run: CliRun): string[] {
 }
 
 Deno.test("a rejected cached session: exit 4 with one line where the cache cannot be changed; a login with OVIRT_PASSWORD", async () => {
+  await using cli = cliProcess(); // its commands without input run one after the other in it
   await using sim = await startSimulator({ delay: 0, vms: 2 });
   await using home = await cliHome();
   const env = { ...home.env, OVIRT_URL: sim.url, OVIRT_USERNAME: sim.username };
-  const login = await ovirt(["login"], { ...env, OVIRT_PASSWORD: sim.password });
+  const login = await cli.run(["login"], { ...env, OVIRT_PASSWORD: sim.password });
   assert.equal(login.code, 0, login.stderr);
   sim.revokeTokens(); // as an engine restart or a logout elsewhere would
 
@@ -77,14 +78,14 @@ Deno.test("a rejected cached session: exit 4 with one line where the cache canno
   assert.equal(sim.loginCount, logins + 1, "one login with the password");
 
   // Where the file can be removed, it is: the next command without a password is told to log in.
-  const removed = await ovirt(["vms", "list"], env);
+  const removed = await cli.run(["vms", "list"], env);
   assert.equal(removed.code, 4, removed.stderr);
   assert.match(oneErrorLine(removed), /has expired or was revoked/);
-  const gone = await ovirt(["vms", "list"], env);
+  const gone = await cli.run(["vms", "list"], env);
   assert.match(oneErrorLine(gone), /Not logged in/);
 
   // ovirt logout where the file cannot be removed: the token is revoked all the same.
-  const again = await ovirt(["login"], { ...env, OVIRT_PASSWORD: sim.password });
+  const again = await cli.run(["login"], { ...env, OVIRT_PASSWORD: sim.password });
   assert.equal(again.code, 0, again.stderr);
   const logout = await limitedOvirt(["logout"], env, [home.path], []);
   assert.equal(logout.code, 0, logout.stderr);
@@ -92,16 +93,17 @@ Deno.test("a rejected cached session: exit 4 with one line where the cache canno
     logout.stderr,
     /^Logged out of .*\novirt: warning: the token is revoked, but its session file could not be removed: /,
   );
-  const revoked = await ovirt(["vms", "list"], env);
+  const revoked = await cli.run(["vms", "list"], env);
   assert.match(oneErrorLine(revoked), /has expired or was revoked/);
 });
 
 Deno.test("an expired cached session: a login with OVIRT_PASSWORD, also where the file cannot be removed", async () => {
+  await using cli = cliProcess(); // its commands without input run one after the other in it
   await using sim = await startSimulator({ delay: 0, vms: 2, tokenLifetime: 1500 });
   await using home = await cliHome();
   const env = { ...home.env, OVIRT_URL: sim.url, OVIRT_USERNAME: sim.username };
   const logIn = async () => {
-    const login = await ovirt(["login"], { ...env, OVIRT_PASSWORD: sim.password });
+    const login = await cli.run(["login"], { ...env, OVIRT_PASSWORD: sim.password });
     assert.equal(login.code, 0, login.stderr);
     await new Promise((resolve) => setTimeout(resolve, 2000));
   };
@@ -119,18 +121,22 @@ Deno.test("an expired cached session: a login with OVIRT_PASSWORD, also where th
   assert.equal(noPassword.code, 4, noPassword.stderr);
   assert.match(lines(noPassword).at(-1)!, /expired at .*: run `ovirt login` again/);
 
-  const cron = await ovirt(["vms", "list", "-o", "ids"], { ...env, OVIRT_PASSWORD: sim.password });
+  const cron = await cli.run(["vms", "list", "-o", "ids"], {
+    ...env,
+    OVIRT_PASSWORD: sim.password,
+  });
   assert.equal(cron.code, 0, cron.stderr);
   assert.equal(cron.stderr, "");
-  const after = await ovirt(["vms", "list"], env);
+  const after = await cli.run(["vms", "list"], env);
   assert.match(oneErrorLine(after), /Not logged in/, "the expired session file was removed");
 });
 
 Deno.test("a cached session that cannot be read: with OVIRT_PASSWORD one warning, else one error line", async () => {
+  await using cli = cliProcess(); // its commands without input run one after the other in it
   await using sim = await startSimulator({ delay: 0, vms: 2 });
   await using home = await cliHome();
   const env = { ...home.env, OVIRT_URL: sim.url, OVIRT_USERNAME: sim.username };
-  const login = await ovirt(["login"], { ...env, OVIRT_PASSWORD: sim.password });
+  const login = await cli.run(["login"], { ...env, OVIRT_PASSWORD: sim.password });
   assert.equal(login.code, 0, login.stderr);
   const sessions = `${home.path}/cache/ovirt/sessions`;
   const [file] = [...Deno.readDirSync(sessions)].map((entry) => `${sessions}/${entry.name}`);
@@ -139,7 +145,7 @@ Deno.test("a cached session that cannot be read: with OVIRT_PASSWORD one warning
   await Deno.mkdir(file);
   await Deno.writeTextFile(`${file}/x`, "");
 
-  const withPassword = await ovirt(["vms", "list", "-o", "ids"], {
+  const withPassword = await cli.run(["vms", "list", "-o", "ids"], {
     ...env,
     OVIRT_PASSWORD: sim.password,
   });
@@ -159,7 +165,7 @@ Deno.test("a cached session that cannot be read: with OVIRT_PASSWORD one warning
   assert.equal(unreadable.code, 0, unreadable.stderr);
   assert.match(oneErrorLine(unreadable), /^ovirt: warning: Cannot read the cached session/);
 
-  const noPassword = await ovirt(["vms", "list"], env);
+  const noPassword = await cli.run(["vms", "list"], env);
   assert.equal(noPassword.code, 1, noPassword.stderr);
   assert.match(oneErrorLine(noPassword), /^ovirt: Cannot read the cached session /);
 });

@@ -14,7 +14,7 @@ import { GLOBAL_OPTIONS } from "../cli/options.ts";
 import { kebab } from "../cli/names.ts";
 import { membersOf } from "../cli/values.ts";
 import { SDK_VERSION } from "../transport/version.ts";
-import { CLI, cliBench, oneErrorLine, ovirt, simulatorEnv } from "./cli_harness.ts";
+import { CLI, cliBench, cliProcess, oneErrorLine, simulatorEnv } from "./cli_harness.ts";
 
 Deno.test("every parameter and member of the model is a flag of its verb, global names too", () => {
   let verbs = 0;
@@ -64,11 +64,12 @@ Deno.test("every parameter and member of the model is a flag of its verb, global
 
 Deno.test("ovirt against the simulator", async (t) => {
   await using bench = await cliBench();
+  await using cli = cliProcess(); // the commands run one after the other in it
   const { home, connection, env } = bench;
   const vms = await connection.systemService().vmsService().list();
   const hosts = await connection.systemService().hostsService().list();
   const hostName = new Map(hosts.map((host) => [host.id, host.name]));
-  const run = (...args: string[]) => ovirt(args, env);
+  const run = (...args: string[]) => cli.run(args, env);
 
   await t.step(
     "vms list: a table with the default columns, host names instead of ids",
@@ -177,7 +178,7 @@ Deno.test("ovirt against the simulator", async (t) => {
   });
 
   await t.step("a table fits the terminal width (COLUMNS), cutting cells with …", async () => {
-    const fitted = await ovirt(["vms", "list", "-c", "name,id,description"], {
+    const fitted = await cli.run(["vms", "list", "-c", "name,id,description"], {
       ...env,
       COLUMNS: "40",
     });
@@ -575,18 +576,18 @@ Deno.test("ovirt against the simulator", async (t) => {
     assert.equal(conflict.code, 7);
     assert.match(oneErrorLine(conflict), /VM is not running/);
 
-    const badPassword = await ovirt(["vms", "list"], { ...env, OVIRT_PASSWORD: "wrong" });
+    const badPassword = await cli.run(["vms", "list"], { ...env, OVIRT_PASSWORD: "wrong" });
     assert.equal(badPassword.code, 4);
     assert.ok(!oneErrorLine(badPassword).includes("wrong"), "no password in messages");
 
-    const noEngine = await ovirt(["vms", "list"], {
+    const noEngine = await cli.run(["vms", "list"], {
       ...env,
       OVIRT_URL: "http://127.0.0.1:9/ovirt-engine/api",
     });
     assert.equal(noEngine.code, 5);
     oneErrorLine(noEngine);
 
-    const noUrl = await ovirt(["vms", "list"], home.env);
+    const noUrl = await cli.run(["vms", "list"], home.env);
     assert.equal(noUrl.code, 2);
     assert.match(oneErrorLine(noUrl), /OVIRT_URL/);
   });
@@ -596,14 +597,14 @@ Deno.test("ovirt against the simulator", async (t) => {
     async () => {
       await using slow = await startSimulator({ delay: 60_000 });
       const slowEnv = { ...home.env, ...simulatorEnv(slow) };
-      const waited = await ovirt(
+      const waited = await cli.run(
         ["vm", "start", "vm003", "--wait", "--wait-timeout", "200ms", "--wait-interval", "50ms"],
         slowEnv,
       );
       assert.equal(waited.code, 6);
       assert.match(oneErrorLine(waited), /Timed out after 200 ms waiting for vm vm003 status up/);
       slow.setFaults({ latency: 1500 });
-      const late = await ovirt(["vms", "list", "--request-timeout", "300ms"], slowEnv);
+      const late = await cli.run(["vms", "list", "--request-timeout", "300ms"], slowEnv);
       assert.equal(late.code, 6);
       oneErrorLine(late);
     },

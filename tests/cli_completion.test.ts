@@ -7,7 +7,7 @@
 import assert from "node:assert/strict";
 import { Connection } from "../mod.ts";
 import { startSimulator } from "../testing/mod.ts";
-import { CLI, cliHome, ovirt, simulatorEnv, spawnOvirt, twoAtATime } from "./cli_harness.ts";
+import { CLI, cliHome, type CliRun, ovirtBatch, simulatorEnv, spawnOvirt } from "./cli_harness.ts";
 
 async function exists(path: string): Promise<boolean> {
   try {
@@ -60,10 +60,13 @@ Deno.test("ovirt completion", async (t) => {
   await using sim = await startSimulator({ delay: 0 });
   await using home = await cliHome();
   const env = { ...home.env, ...simulatorEnv(sim) };
-  const complete = async (...words: string[]) => {
-    const run = await ovirt(["__complete", ...words], env);
-    assert.equal(run.code, 0, run.stderr);
-    return run.stdout.trimEnd().split("\n").filter((line) => line !== "");
+  /** The lines `ovirt __complete` prints for each list of words, all run in one process. */
+  const completeAll = async (...lists: string[][]) => {
+    const runs = await ovirtBatch(lists.map((words) => ({ args: ["__complete", ...words], env })));
+    return runs.map((run, index) => {
+      assert.equal(run.code, 0, `${lists[index].join(" ")}: ${run.stderr}`);
+      return run.stdout.trimEnd().split("\n").filter((line) => line !== "");
+    });
   };
   /** Runs `args` in `shell` with the `ovirt` wrapper of `bin` on PATH: its stdout and stderr. */
   const inShell = async (shell: string, args: string[], bin: string, cwd?: string) => {
@@ -101,15 +104,15 @@ Deno.test("ovirt completion", async (t) => {
   };
 
   await t.step("commands, verbs, flags and sub-words", async () => {
-    const [first, lo, vmSta, disk, flags, vmsList, completionF] = await twoAtATime([
-      () => complete(""),
-      () => complete("lo"),
-      () => complete("vm", "sta"),
-      () => complete("disk", ""),
-      () => complete("vm", "migrate", "x", "--ho"),
-      () => complete("vms", "list", "--"),
-      () => complete("completion", "f"),
-    ]);
+    const [first, lo, vmSta, disk, flags, vmsList, completionF] = await completeAll(
+      [""],
+      ["lo"],
+      ["vm", "sta"],
+      ["disk", ""],
+      ["vm", "migrate", "x", "--ho"],
+      ["vms", "list", "--"],
+      ["completion", "f"],
+    );
     for (const word of ["vms", "vm", "disk", "login", "logout", "profile", "api", "completion"]) {
       assert.ok(first.includes(word), word);
     }
@@ -128,12 +131,13 @@ Deno.test("ovirt completion", async (t) => {
       password: sim.password,
     });
     const names = (await connection.systemService().vmsService().list()).map((vm) => vm.name!);
-    assert.deepEqual(await complete("vm", "start", ""), names.toSorted());
-    assert.deepEqual(
-      await complete("vm", "nics", "vm00"),
-      names.filter((n) => n.startsWith("vm00")).toSorted(),
-    );
-    const offline = await ovirt(["__complete", "vm", "start", ""], home.env);
+    const [start, nics] = await completeAll(["vm", "start", ""], ["vm", "nics", "vm00"]);
+    assert.deepEqual(start, names.toSorted());
+    assert.deepEqual(nics, names.filter((n) => n.startsWith("vm00")).toSorted());
+    const [offline] = await ovirtBatch([{
+      args: ["__complete", "vm", "start", ""],
+      env: home.env,
+    }]);
     assert.equal(offline.code, 0, "no engine: nothing to offer, and no error");
     assert.equal(offline.stdout, "");
   });
@@ -170,8 +174,10 @@ Deno.test("ovirt completion", async (t) => {
   });
 
   await t.step("a name typed with a backslash or a quote before its space completes", async () => {
-    for (const typed of ["my\\ w", '"my w', "'my web", '"my web d']) {
-      assert.deepEqual(await complete("disk", "show", typed), ["my web disk"], typed);
+    const typings = ["my\\ w", '"my w', "'my web", '"my web d'];
+    const offers = await completeAll(...typings.map((typed) => ["disk", "show", typed]));
+    for (const [index, typed] of typings.entries()) {
+      assert.deepEqual(offers[index], ["my web disk"], typed);
     }
     const bin = `${home.path}/bin`; // the wrapper of the bash step
     const cases = [["my\\ web", "my\\ web\\ disk"], ['"my w', "my web disk"], [
@@ -203,16 +209,16 @@ Deno.test("ovirt completion", async (t) => {
   });
 
   await t.step("global flags before the resource, and their values, are skipped", async () => {
-    const [short, long, formats, url, wait, storage, vmHelp, help] = await twoAtATime([
-      () => complete("-o", "json", "vm", "sta"),
-      () => complete("--output=json", "vm", "sta"),
-      () => complete("-o", "j"),
-      () => complete("--url", sim.url, "vms", "list", "--se"),
-      () => complete("vm", "migrate", "x", "--host", "h", "--wa"),
-      () => complete("disk", "upload", "f", "--st"),
-      () => complete("vm", "-h"),
-      () => complete("-h"),
-    ]);
+    const [short, long, formats, url, wait, storage, vmHelp, help] = await completeAll(
+      ["-o", "json", "vm", "sta"],
+      ["--output=json", "vm", "sta"],
+      ["-o", "j"],
+      ["--url", sim.url, "vms", "list", "--se"],
+      ["vm", "migrate", "x", "--host", "h", "--wa"],
+      ["disk", "upload", "f", "--st"],
+      ["vm", "-h"],
+      ["-h"],
+    );
     assert.deepEqual(short, ["start", "statistics"]);
     assert.deepEqual(long, ["start", "statistics"]);
     assert.deepEqual(formats, ["json"], "the formats of -o");
@@ -236,8 +242,10 @@ Deno.test("ovirt completion", async (t) => {
   });
 
   await t.step("zsh and fish scripts load in their shells (where installed)", async () => {
-    for (const shell of ["zsh", "fish"]) {
-      const run = await ovirt(["completion", shell], env);
+    const [zsh, fish, bad] = await ovirtBatch(
+      ["zsh", "fish", "tcsh"].map((shell) => ({ args: ["completion", shell], env })),
+    );
+    for (const [shell, run] of [["zsh", zsh], ["fish", fish]] as const) {
       assert.equal(run.code, 0);
       assert.match(run.stdout, /ovirt __complete/);
       if (!(await installed(shell))) continue;
@@ -248,7 +256,6 @@ Deno.test("ovirt completion", async (t) => {
       }).output();
       assert.ok(check.success, new TextDecoder().decode(check.stderr));
     }
-    const bad = await ovirt(["completion", "tcsh"], env);
     assert.equal(bad.code, 2);
   });
   const bin = `${home.path}/bin`; // the wrapper of the bash step
@@ -265,31 +272,37 @@ Deno.test("ovirt completion", async (t) => {
   await t.step("global flags apply wherever they are, as the command reads them", async () => {
     const vm00 = (await vmNames()).filter((name) => name.startsWith("vm00"));
     assert.ok(vm00.length > 0);
-    assert.deepEqual(await complete("vm", "show", "vm00"), vm00);
-    assert.deepEqual(await complete("vm", "--url", dead, "show", "vm00"), []);
-    assert.deepEqual(await complete("vm", "show", "--url", dead, "vm00"), []);
-    assert.deepEqual(await complete("vm", "show", `--url=${dead}`, "vm00"), []);
-    assert.deepEqual(await complete("--url", dead, "vm", "show", "--url", sim.url, "vm00"), vm00);
-    // The engine of a profile (OVIRT_URL would override it).
+    const [plain, urlBefore, urlAfter, urlJoined, urlTwice] = await completeAll(
+      ["vm", "show", "vm00"],
+      ["vm", "--url", dead, "show", "vm00"],
+      ["vm", "show", "--url", dead, "vm00"],
+      ["vm", "show", `--url=${dead}`, "vm00"],
+      ["--url", dead, "vm", "show", "--url", sim.url, "vm00"],
+    );
+    assert.deepEqual(plain, vm00);
+    assert.deepEqual(urlBefore, []);
+    assert.deepEqual(urlAfter, []);
+    assert.deepEqual(urlJoined, []);
+    assert.deepEqual(urlTwice, vm00);
+    // The engine of a profile (OVIRT_URL would override it), the profiles set first.
     const { OVIRT_URL: _, ...profileEnv } = env;
-    for (const [name, url] of [["sim@lab", sim.url], ["dead", dead]]) {
-      const set = await ovirt(["profile", "set", name, "--url", url], profileEnv);
-      assert.equal(set.code, 0, set.stderr);
-    }
-    const withProfile = async (...words: string[]) =>
-      (await ovirt(["__complete", ...words], profileEnv)).stdout.split("\n").filter((w) => w);
-    assert.deepEqual(await withProfile("vm", "show", "vm00"), vm00, "the current profile");
-    assert.deepEqual(await withProfile("vm", "-p", "dead", "show", "vm00"), []);
-    assert.deepEqual(await withProfile("vm", "show", "-p", "dead", "vm00"), []);
-    assert.deepEqual(await withProfile("-p", "dead", "vm", "show", "-p", "sim@lab", "vm00"), vm00);
+    const profiles = [["sim@lab", sim.url], ["dead", dead]];
+    const [setLab, setDead, current, deadBefore, deadAfter, deadThenLab] = await ovirtBatch([
+      ...profiles.map(([name, url]) => ["profile", "set", name, "--url", url]),
+      ["__complete", "vm", "show", "vm00"],
+      ["__complete", "vm", "-p", "dead", "show", "vm00"],
+      ["__complete", "vm", "show", "-p", "dead", "vm00"],
+      ["__complete", "-p", "dead", "vm", "show", "-p", "sim@lab", "vm00"],
+    ].map((args) => ({ args, env: profileEnv })));
+    for (const set of [setLab, setDead]) assert.equal(set.code, 0, set.stderr);
+    const offered = (run: CliRun) => run.stdout.split("\n").filter((w) => w);
+    assert.deepEqual(offered(current), vm00, "the current profile");
+    assert.deepEqual(offered(deadBefore), []);
+    assert.deepEqual(offered(deadAfter), []);
+    assert.deepEqual(offered(deadThenLab), vm00);
   });
 
   await t.step("help, --, disk download, values of -o and -p, profile names", async () => {
-    assert.deepEqual(await complete("help", "vm", "sta"), ["start", "statistics"]);
-    assert.ok((await complete("help", "")).includes("vm"));
-    assert.deepEqual(await complete("he"), ["help"]);
-    assert.deepEqual(await complete("--", "vm", "sta"), ["start", "statistics"]);
-    assert.deepEqual(await complete("-o", "json", "--", "vm", "sta"), ["start", "statistics"]);
     await using connection = new Connection({
       url: sim.url,
       username: sim.username,
@@ -297,13 +310,32 @@ Deno.test("ovirt completion", async (t) => {
     });
     const disks = (await connection.systemService().disksService().list()).map((d) => d.name!);
     assert.ok(disks.length > 0);
-    assert.deepEqual(await complete("disk", "download", ""), disks.toSorted());
-    assert.deepEqual(await complete("disk", "download", disks[0], ""), [], "a FILE: the shell's");
-    assert.deepEqual(await complete("vms", "--output=j"), ["--output=json"]);
-    assert.deepEqual(await complete("-ho", "j"), ["json"], "-o ends a group of short flags");
-    assert.deepEqual(await complete("-p", "sim"), ["sim@lab"]);
-    assert.deepEqual(await complete("vms", "--profile=d"), ["--profile=dead"]);
-    assert.deepEqual(await complete("profile", "use", "d"), ["dead"]);
+    const offers = await completeAll(
+      ["help", "vm", "sta"],
+      ["help", ""],
+      ["he"],
+      ["--", "vm", "sta"],
+      ["-o", "json", "--", "vm", "sta"],
+      ["disk", "download", ""],
+      ["disk", "download", disks[0], ""],
+      ["vms", "--output=j"],
+      ["-ho", "j"],
+      ["-p", "sim"],
+      ["vms", "--profile=d"],
+      ["profile", "use", "d"],
+    );
+    assert.deepEqual(offers[0], ["start", "statistics"]);
+    assert.ok(offers[1].includes("vm"));
+    assert.deepEqual(offers[2], ["help"]);
+    assert.deepEqual(offers[3], ["start", "statistics"]);
+    assert.deepEqual(offers[4], ["start", "statistics"]);
+    assert.deepEqual(offers[5], disks.toSorted());
+    assert.deepEqual(offers[6], [], "a FILE: the shell's");
+    assert.deepEqual(offers[7], ["--output=json"]);
+    assert.deepEqual(offers[8], ["json"], "-o ends a group of short flags");
+    assert.deepEqual(offers[9], ["sim@lab"]);
+    assert.deepEqual(offers[10], ["--profile=dead"]);
+    assert.deepEqual(offers[11], ["dead"]);
   });
 
   await t.step("bash completes after words that hold : = or @ (COMP_WORDBREAKS)", async () => {

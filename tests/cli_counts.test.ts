@@ -5,11 +5,12 @@
  */
 
 import assert from "node:assert/strict";
-import { cliBench, oneErrorLine, ovirt } from "./cli_harness.ts";
+import { cliBench, cliProcess, oneErrorLine } from "./cli_harness.ts";
 
 Deno.test("counts are whole numbers, sizes keep their units", async (t) => {
   await using bench = await cliBench();
-  const run = (...args: string[]) => ovirt(args, bench.env);
+  await using cli = cliProcess(); // the commands run one after the other in it
+  const run = (...args: string[]) => cli.run(args, bench.env);
 
   await t.step("a count with a size suffix or a fraction is refused, nothing sent", async () => {
     const before = bench.sim.requestCount;

@@ -10,7 +10,7 @@
 import assert from "node:assert/strict";
 import type { types } from "../mod.ts";
 import { SDK_VERSION } from "../transport/version.ts";
-import { cliBench, oneErrorLine, ovirt } from "./cli_harness.ts";
+import { cliBench, cliProcess, oneErrorLine, ovirt } from "./cli_harness.ts";
 
 /** A TCP port that counts the connections made to it (none must come). */
 function listener(): { url: string; connections: () => number } & Disposable {
@@ -31,8 +31,9 @@ function listener(): { url: string; connections: () => number } & Disposable {
 
 Deno.test("ovirt reads flags of the verb before global flags of the same name", async (t) => {
   await using bench = await cliBench();
+  await using cli = cliProcess(); // the commands run one after the other in it
   const { connection, env, sim } = bench;
-  const run = (...args: string[]) => ovirt(args, env);
+  const run = (...args: string[]) => cli.run(args, env);
 
   await t.step(
     "provider add --url --username: the provider's, and no request (nor password) goes there",
@@ -61,7 +62,7 @@ Deno.test("ovirt reads flags of the verb before global flags of the same name", 
       assert.equal(provider.username, "glanceuser");
 
       // The engine's URL and user go before the resource.
-      const before = await ovirt([
+      const before = await cli.run([
         "--url",
         sim.url,
         "--username",

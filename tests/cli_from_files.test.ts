@@ -8,7 +8,7 @@
  */
 
 import assert from "node:assert/strict";
-import { cliBench, oneErrorLine, ovirt, ovirtFed } from "./cli_harness.ts";
+import { cliBench, cliProcess, oneErrorLine, ovirt, ovirtFed } from "./cli_harness.ts";
 
 const encoder = new TextEncoder();
 const PLACE = "<cluster><name>Default</name></cluster><template><name>Blank</name></template>";
@@ -115,6 +115,7 @@ Deno.test("an XML file declaring UTF-8 by another name, or ASCII, is read", asyn
 });
 
 Deno.test("UTF-16 files with a byte order mark (PowerShell 5.1's Out-File) are read", async () => {
+  await using cli = cliProcess(); // its commands without input run one after the other in it
   await using bench = await cliBench();
   const { env, connection, home } = bench;
   const vms = connection.systemService().vmsService();
@@ -132,7 +133,7 @@ Deno.test("UTF-16 files with a byte order mark (PowerShell 5.1's Out-File) are r
       true,
     ),
   );
-  const fromXml = await ovirt(["vm", "add", "--from", xml], env);
+  const fromXml = await cli.run(["vm", "add", "--from", xml], env);
   assert.equal(fromXml.code, 0, fromXml.stderr);
   assert.equal(await description("utf16-le"), "caf\u00e9 \u{1F600}");
 
@@ -144,7 +145,7 @@ Deno.test("UTF-16 files with a byte order mark (PowerShell 5.1's Out-File) are r
     template: { name: "Blank" },
   };
   await Deno.writeFile(json, utf16(JSON.stringify(vm), false));
-  const fromJson = await ovirt(["vm", "add", "--from", json], env);
+  const fromJson = await cli.run(["vm", "add", "--from", json], env);
   assert.equal(fromJson.code, 0, fromJson.stderr);
   assert.equal(await description("utf16-be"), "caf\u00e9");
 
@@ -159,7 +160,7 @@ Deno.test("UTF-16 files with a byte order mark (PowerShell 5.1's Out-File) are r
   // Half a character at the end: refused, not cut.
   const broken = `${home.path}/broken16.json`;
   await Deno.writeFile(broken, utf16(JSON.stringify(vm), true).subarray(0, 21));
-  const run = await ovirt(["vm", "add", "--from", broken], env);
+  const run = await cli.run(["vm", "add", "--from", broken], env);
   assert.equal(run.code, 2, run.stderr);
   assert.equal(
     oneErrorLine(run),
@@ -177,7 +178,7 @@ Deno.test("UTF-16 files with a byte order mark (PowerShell 5.1's Out-File) are r
     ] as const
   ) {
     await Deno.writeFile(unmarked, utf16(text, littleEndian).subarray(2));
-    const refused = await ovirt(["vm", "add", "--from", unmarked], env);
+    const refused = await cli.run(["vm", "add", "--from", unmarked], env);
     assert.equal(refused.code, 2, `${text}: ${refused.stderr}`);
     assert.equal(
       oneErrorLine(refused),
@@ -188,6 +189,7 @@ Deno.test("UTF-16 files with a byte order mark (PowerShell 5.1's Out-File) are r
 });
 
 Deno.test("comments and processing instructions may come before the XML root", async () => {
+  await using cli = cliProcess(); // its commands without input run one after the other in it
   await using bench = await cliBench();
   const { env, connection, home } = bench;
   const vms = connection.systemService().vmsService();
@@ -202,7 +204,7 @@ Deno.test("comments and processing instructions may come before the XML root", a
       file,
       `${head}<vm><name>${name}</name><description>caf\u00e9</description>${PLACE}</vm>\n`,
     );
-    const run = await ovirt(["vm", "add", "--from", file], env);
+    const run = await cli.run(["vm", "add", "--from", file], env);
     assert.equal(run.code, 0, `${name}: ${run.stderr}`);
     const [vm] = await vms.list({ search: `name=${name}` });
     assert.equal(vm?.description, "caf\u00e9", name);
@@ -211,12 +213,12 @@ Deno.test("comments and processing instructions may come before the XML root", a
   // Another root after a comment is named; a DOCTYPE keeps the reader's own error.
   const host = `${home.path}/host.xml`;
   await Deno.writeTextFile(host, "<!-- a host -->\n<host><name>h9</name></host>\n");
-  const hostRun = await ovirt(["vm", "add", "--from", host], env);
+  const hostRun = await cli.run(["vm", "add", "--from", host], env);
   assert.equal(hostRun.code, 2, hostRun.stderr);
   assert.equal(oneErrorLine(hostRun), `ovirt: --from ${host}: expected one <vm>, not <host>`);
   const doctype = `${home.path}/doctype.xml`;
   await Deno.writeTextFile(doctype, `<!DOCTYPE vm>\n<vm><name>dtd</name>${PLACE}</vm>\n`);
-  const dtdRun = await ovirt(["vm", "add", "--from", doctype], env);
+  const dtdRun = await cli.run(["vm", "add", "--from", doctype], env);
   assert.equal(dtdRun.code, 2, dtdRun.stderr);
   assert.equal(
     oneErrorLine(dtdRun),
@@ -227,6 +229,7 @@ Deno.test("comments and processing instructions may come before the XML root", a
 });
 
 Deno.test("an empty element of a value that is not a string is named as empty", async () => {
+  await using cli = cliProcess(); // its commands without input run one after the other in it
   await using bench = await cliBench();
   const { env, connection, home } = bench;
   const vms = connection.systemService().vmsService();
@@ -245,7 +248,7 @@ Deno.test("an empty element of a value that is not a string is named as empty", 
   };
   for (const [members, says] of Object.entries(cases)) {
     await Deno.writeTextFile(file, `<vm><description>changed</description>${members}</vm>`);
-    const run = await ovirt(["vm", "update", "vm001", "--from", file], env);
+    const run = await cli.run(["vm", "update", "vm001", "--from", file], env);
     assert.equal(run.code, 2, `${members}: ${run.stderr}`);
     assert.equal(
       oneErrorLine(run),
@@ -257,7 +260,7 @@ Deno.test("an empty element of a value that is not a string is named as empty", 
   // An empty string is a value: the description is emptied.
   const memory = 2 * Number(before.memory);
   await Deno.writeTextFile(file, `<vm><description/><memory>${memory}</memory></vm>`);
-  const run = await ovirt(["vm", "update", "vm001", "--from", file], env);
+  const run = await cli.run(["vm", "update", "vm001", "--from", file], env);
   assert.equal(run.code, 0, run.stderr);
   const after = await vm.get();
   assert.equal(after.description ?? "", "");

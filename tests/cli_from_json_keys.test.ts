@@ -7,11 +7,19 @@
  */
 
 import assert from "node:assert/strict";
-import { cliBench, oneErrorLine, ovirt, spawnOvirt, startFront } from "./cli_harness.ts";
+import {
+  cliBench,
+  cliProcess,
+  oneErrorLine,
+  ovirt,
+  spawnOvirt,
+  startFront,
+} from "./cli_harness.ts";
 
 const ONE = "it holds one value (keep one)";
 
 Deno.test("--from JSON refuses a key given twice, naming it and where, before sending", async () => {
+  await using cli = cliProcess(); // its commands without input run one after the other in it
   await using bench = await cliBench();
   const { connection, home } = bench;
   const vms = connection.systemService().vmsService();
@@ -51,14 +59,14 @@ Deno.test("--from JSON refuses a key given twice, naming it and where, before se
   ];
   for (const [json, says] of cases) {
     await Deno.writeTextFile(file, json);
-    const run = await ovirt(["vm", "update", "vm001", "--from", file], env);
+    const run = await cli.run(["vm", "update", "vm001", "--from", file], env);
     assert.equal(run.code, 2, `${json}: ${run.stderr}`);
     assert.equal(oneErrorLine(run), `ovirt: --from ${file}: ${says}`);
   }
 
   // One member under both its spellings: two JSON keys, one value.
   await Deno.writeTextFile(file, `{"cpuShares": 1, "cpu_shares": 2}`);
-  const spelled = await ovirt(["vm", "update", "vm001", "--from", file], env);
+  const spelled = await cli.run(["vm", "update", "vm001", "--from", file], env);
   assert.equal(spelled.code, 2, spelled.stderr);
   assert.match(oneErrorLine(spelled), /Vm member "cpu_shares" given again under another spelling/);
 
@@ -75,7 +83,7 @@ Deno.test("--from JSON refuses a key given twice, naming it and where, before se
   // JSON that is not valid says so as before, repeated key or not.
   const invalid = `{"description": "a", "description": }`;
   await Deno.writeTextFile(file, invalid);
-  const bad = await ovirt(["vm", "update", "vm001", "--from", file], env);
+  const bad = await cli.run(["vm", "update", "vm001", "--from", file], env);
   assert.equal(bad.code, 2, bad.stderr);
   let parseError = "";
   try {

@@ -7,13 +7,14 @@
  */
 
 import assert from "node:assert/strict";
-import { cliBench, oneErrorLine, ovirt, startFront } from "./cli_harness.ts";
+import { cliBench, cliProcess, oneErrorLine, startFront } from "./cli_harness.ts";
 
 const TYPO = "<vm><name>typo-vm</name><cluster><name>Default</name></cluster>" +
   "<template><name>Blank</name></template><memroy>4294967296</memroy>" +
   "<cpu><topology><coers>2</coers></topology></cpu><descripton>web</descripton></vm>";
 
 Deno.test("--from XML refuses elements the model does not have, before sending", async () => {
+  await using cli = cliProcess(); // its commands without input run one after the other in it
   await using bench = await cliBench();
   const { env, connection } = bench;
   const dir = await Deno.makeTempDir();
@@ -21,7 +22,7 @@ Deno.test("--from XML refuses elements the model does not have, before sending",
     const file = `${dir}/typo.xml`;
     await Deno.writeTextFile(file, TYPO);
     for (const args of [["vm", "add", "--from", file], ["api", "POST", "/vms", "--from", file]]) {
-      const run = await ovirt(args, env);
+      const run = await cli.run(args, env);
       assert.equal(run.code, 2, run.stderr);
       const line = oneErrorLine(run);
       for (const path of ["vm/memroy", "vm/cpu/topology/coers", "vm/descripton"]) {
@@ -37,7 +38,7 @@ Deno.test("--from XML refuses elements the model does not have, before sending",
       action,
       "<action><host><name>host1</name></host><bogus>1</bogus></action>",
     );
-    const migrate = await ovirt(["api", "POST", `/vms/${vm.id}/migrate`, "--from", action], env);
+    const migrate = await cli.run(["api", "POST", `/vms/${vm.id}/migrate`, "--from", action], env);
     assert.equal(migrate.code, 2, migrate.stderr);
     assert.match(oneErrorLine(migrate), /<action\/bogus>/);
 
@@ -48,12 +49,12 @@ Deno.test("--from XML refuses elements the model does not have, before sending",
       "<vm><name>texts-vm</name><cluster>Default</cluster><template><name>Blank</name>" +
         "</template><cpu>4</cpu></vm>",
     );
-    const textRun = await ovirt(["vm", "add", "--from", texts], env);
+    const textRun = await cli.run(["vm", "add", "--from", texts], env);
     assert.equal(textRun.code, 2, textRun.stderr);
     assert.match(oneErrorLine(textRun), /the text of <vm\/cluster>, <vm\/cpu> is not read/);
     assert.deepEqual(await vms.list({ search: "name=texts-vm" }), [], "nothing was added");
 
-    const shown = await ovirt(["vm", "show", "vm003", "-o", "xml"], env);
+    const shown = await cli.run(["vm", "show", "vm003", "-o", "xml"], env);
     const edited = `${dir}/vm003.xml`;
     await Deno.writeTextFile(
       edited,
@@ -62,7 +63,7 @@ Deno.test("--from XML refuses elements the model does not have, before sending",
         "<description>edited</description>",
       ),
     );
-    const update = await ovirt(["vm", "update", "vm003", "--from", edited], env);
+    const update = await cli.run(["vm", "update", "vm003", "--from", edited], env);
     assert.equal(update.code, 0, update.stderr);
     assert.equal((await vms.vmService(vm.id!).get()).description, "edited");
 
@@ -74,7 +75,7 @@ Deno.test("--from XML refuses elements the model does not have, before sending",
         `<name>vm003</name><description>from an answer</description>` +
         `<link href="/ovirt-engine/api/vms/${vm.id}/nics" rel="nics"/></vm>`,
     );
-    const fromAnswer = await ovirt(["vm", "update", "vm003", "--from", answer], env);
+    const fromAnswer = await cli.run(["vm", "update", "vm003", "--from", answer], env);
     assert.equal(fromAnswer.code, 0, fromAnswer.stderr);
     assert.equal((await vms.vmService(vm.id!).get()).description, "from an answer");
   } finally {
@@ -83,6 +84,7 @@ Deno.test("--from XML refuses elements the model does not have, before sending",
 });
 
 Deno.test("--from XML refuses a member given twice, naming it and where, before sending", async () => {
+  await using cli = cliProcess(); // its commands without input run one after the other in it
   await using bench = await cliBench();
   const { env, connection, home } = bench;
   const vms = connection.systemService().vmsService();
@@ -115,7 +117,7 @@ Deno.test("--from XML refuses a member given twice, naming it and where, before 
   ];
   for (const [xml, says] of cases) {
     await Deno.writeTextFile(file, xml);
-    const run = await ovirt(["vm", "update", "vm001", "--from", file], env);
+    const run = await cli.run(["vm", "update", "vm001", "--from", file], env);
     assert.equal(run.code, 2, `${xml}: ${run.stderr}`);
     assert.equal(oneErrorLine(run), `ovirt: --from ${file}: ${says}`);
   }
@@ -127,7 +129,7 @@ Deno.test("--from XML refuses a member given twice, naming it and where, before 
   const items = "<os><boot><devices><device>hd</device><device>cdrom</device></devices></boot>" +
     "</os><cluster><name>Default</name></cluster><template><name>Blank</name></template>";
   await Deno.writeTextFile(file, `<vm><description>listed</description>${items}</vm>`);
-  const listed = await ovirt(["vm", "update", "vm001", "--from", file], {
+  const listed = await cli.run(["vm", "update", "vm001", "--from", file], {
     ...env,
     OVIRT_URL: front.url,
   });

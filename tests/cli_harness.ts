@@ -96,20 +96,81 @@ export async function ovirt(
   return { code, stdout: decoder.decode(stdout), stderr: decoder.decode(stderr) };
 }
 
+/** A command line of {@link ovirtBatch}, with the variables it runs with. */
+export interface BatchCase {
+  /** The arguments of `ovirt`. */
+  readonly args: readonly string[];
+  /** Its environment (besides NO_COLOR, PATH and DENO_DIR), as `ovirt`'s. */
+  readonly env: Record<string, string>;
+}
+
+/** One process that runs `ovirt` command lines one after the other; dispose of it to end it. */
+export interface CliProcess extends AsyncDisposable {
+  /**
+   * Runs `ovirt args...` with `env` (and nothing else of the test's environment) and no
+   * standard input, as {@link ovirt} does, after the commands asked for before it.
+   */
+  run(args: readonly string[], env: Record<string, string>): Promise<CliRun>;
+}
+
+const BATCH_CHILD = fileURLToPath(new URL("./cli_batch_child.ts", import.meta.url));
+
 /**
- * The results of `runs`, in order, run two at a time: each starts a process of its own, and
- * the test machine has two cores.
+ * Starts a {@link CliProcess} (cli_batch_child.ts: `main` of cli/main.ts, as `ovirt` runs
+ * it): for the commands that read nothing but their arguments, variables and files, it loads
+ * the CLI once instead of once per command.
  */
-export async function twoAtATime<T>(runs: (() => Promise<T>)[]): Promise<T[]> {
-  const results: T[] = new Array(runs.length);
-  let next = 0;
-  const lane = async () => {
-    for (let index = next++; index < runs.length; index = next++) {
-      results[index] = await runs[index]();
+export function cliProcess(): CliProcess {
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["run", "--allow-net", "--allow-read", "--allow-write", "--allow-env", BATCH_CHILD],
+    env: baseEnv(),
+    clearEnv: true,
+    stdin: "piped",
+    stdout: "piped",
+    stderr: "inherit", // its own failures, if any: the commands' output comes on stdout
+  }).spawn();
+  const writer = child.stdin.getWriter();
+  const lines = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
+  let pending = "";
+  const nextLine = async (): Promise<string> => {
+    for (let end = pending.indexOf("\n"); end < 0; end = pending.indexOf("\n")) {
+      const { value, done } = await lines.read();
+      if (done) throw new Error("The process running ovirt's commands ended");
+      pending += value;
     }
+    const end = pending.indexOf("\n");
+    const line = pending.slice(0, end);
+    pending = pending.slice(end + 1);
+    return line;
   };
-  await Promise.all([lane(), lane()]);
-  return results;
+  let last: Promise<unknown> = Promise.resolve();
+  return {
+    run(args, env) {
+      const result = last.catch(() => {}).then(async () => {
+        await writer.write(new TextEncoder().encode(JSON.stringify({ args, env }) + "\n"));
+        return JSON.parse(await nextLine()) as CliRun;
+      });
+      last = result;
+      return result;
+    },
+    async [Symbol.asyncDispose]() {
+      await last.catch(() => {});
+      await writer.close();
+      await lines.cancel();
+      await child.status;
+    },
+  };
+}
+
+/**
+ * Runs the command lines `cases` one after the other, in order, in one {@link CliProcess},
+ * and resolves to what each did.
+ */
+export async function ovirtBatch(cases: readonly BatchCase[]): Promise<CliRun[]> {
+  await using cli = cliProcess();
+  const runs: CliRun[] = [];
+  for (const { args, env } of cases) runs.push(await cli.run(args, env));
+  return runs;
 }
 
 /** Checks that a failed run printed exactly one line on standard error, and returns it. */

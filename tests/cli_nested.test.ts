@@ -8,14 +8,15 @@
 
 import assert from "node:assert/strict";
 import { type types, waitFor } from "../mod.ts";
-import { cliHome, oneErrorLine, ovirt, simulatorEnv } from "./cli_harness.ts";
+import { cliHome, cliProcess, oneErrorLine, simulatorEnv } from "./cli_harness.ts";
 import { rawDisk, simulatorSession } from "./sim_session.ts";
 
 Deno.test("ovirt: commands of nested collections", async (t) => {
   await using session = await simulatorSession({ delay: 300 });
   await using home = await cliHome();
+  await using cli = cliProcess(); // the commands run one after the other in it
   const env = { ...home.env, ...simulatorEnv(session.sim) };
-  const run = (...args: string[]) => ovirt(args, env);
+  const run = (...args: string[]) => cli.run(args, env);
   const vms = session.connection.systemService().vmsService();
   const [down] = await vms.list({ search: "status=down", max: 1 });
   const vm = vms.vmService(down.id!);
@@ -67,6 +68,12 @@ Deno.test("ovirt: commands of nested collections", async (t) => {
     assert.match(
       ambiguous.stderr,
       new RegExp(`${snapshot.id}.*${other.id}|${other.id}.*${snapshot.id}`),
+    );
+    // The engine refuses to remove a snapshot while another one of the VM is being made.
+    await waitFor(
+      () => vm.snapshotsService().snapshotService(other.id!).get(),
+      (made) => made.snapshotStatus === "ok",
+      { interval: 50, timeout: 10_000 },
     );
     const removed = await run("vm", "snapshots", name, snapshot.id!, "remove");
     assert.equal(removed.code, 0, removed.stderr);

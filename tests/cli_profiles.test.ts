@@ -6,7 +6,7 @@
  */
 
 import assert from "node:assert/strict";
-import { CLI, cliHome, oneErrorLine, ovirt } from "./cli_harness.ts";
+import { CLI, cliHome, cliProcess, oneErrorLine, ovirt } from "./cli_harness.ts";
 
 const URL = "https://engine.example.com/ovirt-engine/api";
 
@@ -31,6 +31,7 @@ Deno.test("profile set keeps the CA file's absolute path", async () => {
 });
 
 Deno.test("a hand-edited config is read strictly", async () => {
+  await using cli = cliProcess(); // its commands without input run one after the other in it
   await using home = await cliHome();
   const config = `${home.path}/config/ovirt/config.json`;
   await Deno.mkdir(`${home.path}/config/ovirt`, { recursive: true });
@@ -44,17 +45,17 @@ Deno.test("a hand-edited config is read strictly", async () => {
       config,
       JSON.stringify({ current: "lab", profiles: { lab: profile } }),
     );
-    const run = await ovirt(["vms", "list"], home.env);
+    const run = await cli.run(["vms", "list"], home.env);
     assert.equal(run.code, 2, run.stderr);
     assert.match(oneErrorLine(run), message);
     assert.match(oneErrorLine(run), /profile "lab"/);
   }
 
   await Deno.writeTextFile(config, JSON.stringify({ current: "gone", profiles: {} }));
-  const show = await ovirt(["profile", "show"], home.env);
+  const show = await cli.run(["profile", "show"], home.env);
   assert.equal(show.code, 2, show.stdout);
   assert.match(oneErrorLine(show), /No profile "gone"/);
-  const list = await ovirt(["vms", "list"], home.env);
+  const list = await cli.run(["vms", "list"], home.env);
   assert.equal(list.code, 2);
   assert.match(oneErrorLine(list), /No profile "gone"/);
 });

@@ -9,13 +9,21 @@
 import assert from "node:assert/strict";
 import { uploadImage, waitFor } from "../mod.ts";
 import { startSimulator } from "../testing/mod.ts";
-import { cliBench, cliHome, oneErrorLine, ovirt, simulatorEnv, spawnOvirt } from "./cli_harness.ts";
+import {
+  cliBench,
+  cliHome,
+  cliProcess,
+  oneErrorLine,
+  simulatorEnv,
+  spawnOvirt,
+} from "./cli_harness.ts";
 
 Deno.test("a profile chosen with -p or OVIRT_PROFILE and an OVIRT_URL of another engine are refused", async () => {
+  await using cli = cliProcess(); // its commands without input run one after the other in it
   await using lab = await startSimulator({ delay: 0, vms: 2 });
   await using prod = await startSimulator({ delay: 0, vms: 3, password: lab.password });
   await using home = await cliHome();
-  const set = await ovirt(
+  const set = await cli.run(
     ["profile", "set", "prod", "--url", prod.url, "--username", prod.username],
     home.env,
   );
@@ -35,7 +43,7 @@ Deno.test("a profile chosen with -p or OVIRT_PROFILE and an OVIRT_URL of another
       [["vms", "list"], { OVIRT_PROFILE: "prod" }],
     ] as const
   ) {
-    const run = await ovirt(args, { ...env, ...extra });
+    const run = await cli.run(args, { ...env, ...extra });
     assert.equal(run.code, 2, run.stderr);
     assert.equal(
       oneErrorLine(run),
@@ -45,14 +53,14 @@ Deno.test("a profile chosen with -p or OVIRT_PROFILE and an OVIRT_URL of another
   assert.equal(sent(), before, "nothing was sent to either engine");
 
   const count = async (args: string[], extra: Record<string, string> = {}) => {
-    const run = await ovirt([...args, "vms", "list", "-o", "ids"], { ...env, ...extra });
+    const run = await cli.run([...args, "vms", "list", "-o", "ids"], { ...env, ...extra });
     assert.equal(run.code, 0, run.stderr);
     return run.stdout.trim().split("\n").length;
   };
   assert.equal(await count(["-p", "prod", "--url", prod.url]), 3, "--url on the line wins");
   assert.equal(await count(["-p", "prod"], { OVIRT_URL: `${prod.url}/` }), 3, "the same engine");
   // Another user name on the right engine is not refused here: the engine's login refuses it.
-  const stranger = await ovirt(["-p", "prod", "vms", "list"], {
+  const stranger = await cli.run(["-p", "prod", "vms", "list"], {
     ...env,
     OVIRT_URL: prod.url,
     OVIRT_USERNAME: "someone@else",
@@ -84,9 +92,10 @@ Deno.test("SIGTERM and Ctrl-C stop ovirt while the reader of its output stalls",
 Deno.test("name completion finds names past the first 500 objects, by the engine's search", async () => {
   await using sim = await startSimulator({ delay: 0, vms: 1000 });
   await using home = await cliHome();
+  await using cli = cliProcess(); // its commands run one after the other in it
   const env = { ...home.env, ...simulatorEnv(sim) };
   const complete = async (...words: string[]) => {
-    const run = await ovirt(["__complete", ...words], env);
+    const run = await cli.run(["__complete", ...words], env);
     assert.equal(run.code, 0, run.stderr);
     return run.stdout.split("\n").filter((line) => line !== "");
   };
@@ -99,8 +108,9 @@ Deno.test("name completion finds names past the first 500 objects, by the engine
 
 Deno.test("verb help says what each struct flag takes", async () => {
   await using home = await cliHome();
+  await using cli = cliProcess(); // its commands run one after the other in it
   const flagLine = async (args: string[], flag: string) => {
-    const run = await ovirt([...args, "--help"], home.env);
+    const run = await cli.run([...args, "--help"], home.env);
     assert.equal(run.code, 0, run.stderr);
     const line = run.stdout.split("\n").find((text) => text.trimStart().startsWith(`${flag} `));
     assert.ok(line, `${args.join(" ")}: no ${flag} in ${run.stdout}`);

@@ -8,7 +8,7 @@
 import assert from "node:assert/strict";
 import { Connection } from "../mod.ts";
 import { startSimulator } from "../testing/mod.ts";
-import { cliHome, oneErrorLine, ovirt, twoAtATime } from "./cli_harness.ts";
+import { cliHome, cliProcess, oneErrorLine, ovirt } from "./cli_harness.ts";
 
 async function sessionFiles(home: string): Promise<string[]> {
   const dir = `${home}/cache/ovirt/sessions`;
@@ -24,6 +24,7 @@ async function sessionFiles(home: string): Promise<string[]> {
 Deno.test("ovirt profiles and sessions", async (t) => {
   await using sim = await startSimulator({ tls: true, delay: 0 });
   await using home = await cliHome();
+  await using cli = cliProcess(); // the commands without input run one after the other in it
   const caFile = `${home.path}/ca.pem`;
   await Deno.writeTextFile(caFile, sim.caCert!);
   const env = home.env;
@@ -40,7 +41,7 @@ Deno.test("ovirt profiles and sessions", async (t) => {
   await t.step(
     "profile set writes a 0600 config file; the first profile becomes current",
     async () => {
-      const set = await ovirt(
+      const set = await cli.run(
         [
           "profile",
           "set",
@@ -60,11 +61,11 @@ Deno.test("ovirt profiles and sessions", async (t) => {
       const config = JSON.parse(await Deno.readTextFile(file));
       assert.equal(config.current, "lab");
       assert.deepEqual(config.profiles.lab, { url: sim.url, username: sim.username, caFile });
-      await ovirt(
+      await cli.run(
         ["profile", "set", "other", "--url", "https://127.0.0.1:9/ovirt-engine/api"],
         env,
       );
-      const list = await ovirt(["profile", "list", "--no-headers"], env);
+      const list = await cli.run(["profile", "list", "--no-headers"], env);
       assert.match(
         list.stdout,
         /^\*\s+lab\s+https:\/\/127\.0\.0\.1:\d+\/ovirt-engine\/api\s+admin@internal$/m,
@@ -74,7 +75,10 @@ Deno.test("ovirt profiles and sessions", async (t) => {
   );
 
   await t.step("commands take URL, user and CA file from the current profile", async () => {
-    const run = await ovirt(["vms", "list", "-o", "ids"], { ...env, OVIRT_PASSWORD: sim.password });
+    const run = await cli.run(["vms", "list", "-o", "ids"], {
+      ...env,
+      OVIRT_PASSWORD: sim.password,
+    });
     assert.equal(run.code, 0, run.stderr);
     assert.equal(run.stdout, ids);
   });
@@ -83,11 +87,14 @@ Deno.test("ovirt profiles and sessions", async (t) => {
     "--profile and OVIRT_PROFILE choose another; OVIRT_URL and flags override",
     async () => {
       const withPassword = { ...env, OVIRT_USERNAME: sim.username, OVIRT_PASSWORD: "x" };
-      const other = await ovirt(["vms", "list", "-p", "other"], withPassword);
+      const other = await cli.run(["vms", "list", "-p", "other"], withPassword);
       assert.equal(other.code, 5, other.stderr);
-      const byVariable = await ovirt(["vms", "list"], { ...withPassword, OVIRT_PROFILE: "other" });
+      const byVariable = await cli.run(["vms", "list"], {
+        ...withPassword,
+        OVIRT_PROFILE: "other",
+      });
       assert.equal(byVariable.code, 5, byVariable.stderr);
-      const overridden = await ovirt([
+      const overridden = await cli.run([
         "vms",
         "list",
         "-p",
@@ -104,17 +111,17 @@ Deno.test("ovirt profiles and sessions", async (t) => {
         OVIRT_PASSWORD: sim.password,
       });
       assert.equal(overridden.code, 0, overridden.stderr);
-      const missing = await ovirt(["vms", "list", "-p", "nope"], env);
+      const missing = await cli.run(["vms", "list", "-p", "nope"], env);
       assert.equal(missing.code, 2);
       assert.match(oneErrorLine(missing), /No profile "nope" \(known: lab, other\)/);
-      const untrusted = await ovirt(["vms", "list", "--ca-file", "/dev/null"], {
+      const untrusted = await cli.run(["vms", "list", "--ca-file", "/dev/null"], {
         ...env,
         OVIRT_PASSWORD: sim.password,
       });
       assert.notEqual(untrusted.code, 0, "the CA file of the profile is what made TLS work");
       // Without any CA file: the advice names the CLI's flag and variable.
       await using bare = await cliHome();
-      const noCa = await ovirt(["vms", "list"], {
+      const noCa = await cli.run(["vms", "list"], {
         ...bare.env,
         OVIRT_URL: sim.url,
         OVIRT_USERNAME: sim.username,
@@ -134,10 +141,10 @@ Deno.test("ovirt profiles and sessions", async (t) => {
         OVIRT_USERNAME: sim.username,
         OVIRT_PASSWORD: sim.password,
       };
-      const refused = await ovirt(["vms", "list", "-p", "other", "--url", sim.url], bare);
+      const refused = await cli.run(["vms", "list", "-p", "other", "--url", sim.url], bare);
       assert.equal(refused.code, 5);
       assert.match(oneErrorLine(refused), /certificate|TLS|tls/i);
-      const insecure = await ovirt([
+      const insecure = await cli.run([
         "vms",
         "list",
         "-p",
@@ -150,7 +157,7 @@ Deno.test("ovirt profiles and sessions", async (t) => {
       ], bare);
       assert.equal(insecure.code, 0, insecure.stderr);
       assert.equal(insecure.stdout, ids);
-      const byVariable = await ovirt(
+      const byVariable = await cli.run(
         ["vms", "list", "-p", "other", "--url", sim.url, "-o", "ids"],
         {
           ...bare,
@@ -162,7 +169,7 @@ Deno.test("ovirt profiles and sessions", async (t) => {
   );
 
   await t.step("without a password or session: one line saying to log in", async () => {
-    const run = await ovirt(["vms", "list"], env);
+    const run = await cli.run(["vms", "list"], env);
     assert.equal(run.code, 4);
     assert.match(oneErrorLine(run), /ovirt login/);
   });
@@ -190,10 +197,10 @@ Deno.test("ovirt profiles and sessions", async (t) => {
 
   await t.step("commands use the cached session: no password, no new login", async () => {
     const before = sim.loginCount;
-    const run = await ovirt(["vms", "list", "-o", "ids"], env);
+    const run = await cli.run(["vms", "list", "-o", "ids"], env);
     assert.equal(run.code, 0, run.stderr);
     assert.equal(run.stdout, ids);
-    const debug = await ovirt(["vms", "list", "--max", "1", "--debug"], env);
+    const debug = await cli.run(["vms", "list", "--max", "1", "--debug"], env);
     assert.equal(debug.code, 0);
     assert.ok(debug.stderr.length > 0 && !debug.stderr.includes(token), "the token is redacted");
     assert.equal(sim.loginCount, before);
@@ -201,7 +208,7 @@ Deno.test("ovirt profiles and sessions", async (t) => {
 
   await t.step("a session the engine ended: one line, the file removed", async () => {
     sim.revokeTokens();
-    const run = await ovirt(["vms", "list"], env);
+    const run = await cli.run(["vms", "list"], env);
     assert.equal(run.code, 4);
     assert.match(
       oneErrorLine(run),
@@ -211,26 +218,26 @@ Deno.test("ovirt profiles and sessions", async (t) => {
   });
 
   await t.step("logout revokes the token at the SSO and removes the file", async () => {
-    const login = await ovirt(["login"], { ...env, OVIRT_PASSWORD: sim.password });
+    const login = await cli.run(["login"], { ...env, OVIRT_PASSWORD: sim.password });
     assert.equal(login.code, 0, login.stderr);
     const [file] = await sessionFiles(home.path);
     const cached = JSON.parse(await Deno.readTextFile(file)).token;
     await using check = new Connection({ url: sim.url, token: cached, caCerts: [sim.caCert!] });
     assert.equal(await check.test(), true);
-    const logout = await ovirt(["logout"], env);
+    const logout = await cli.run(["logout"], env);
     assert.equal(logout.code, 0, logout.stderr);
     assert.equal(await check.test(), false, "the token no longer works");
     assert.deepEqual(await sessionFiles(home.path), []);
-    const again = await ovirt(["logout"], env);
+    const again = await cli.run(["logout"], env);
     assert.equal(again.code, 4);
     assert.match(oneErrorLine(again), /Not logged in/);
   });
 
   await t.step("profile use and remove", async () => {
-    assert.equal((await ovirt(["profile", "use", "other"], env)).code, 0);
-    const shown = await ovirt(["profile", "show", "-o", "json"], env);
+    assert.equal((await cli.run(["profile", "use", "other"], env)).code, 0);
+    const shown = await cli.run(["profile", "show", "-o", "json"], env);
     assert.equal(JSON.parse(shown.stdout).name, "other");
-    assert.equal((await ovirt(["profile", "remove", "other"], env)).code, 0);
+    assert.equal((await cli.run(["profile", "remove", "other"], env)).code, 0);
     const config = JSON.parse(await Deno.readTextFile(`${home.path}/config/ovirt/config.json`));
     assert.deepEqual(Object.keys(config.profiles), ["lab"]);
     assert.equal(config.current, undefined);
@@ -240,8 +247,9 @@ Deno.test("ovirt profiles and sessions", async (t) => {
 Deno.test("ovirt login keeps the token's expiry; an expired session is refused without a request", async () => {
   await using sim = await startSimulator({ delay: 0, tokenLifetime: 1_500 });
   await using home = await cliHome();
+  await using cli = cliProcess(); // the commands without input run one after the other in it
   const env = { ...home.env, OVIRT_URL: sim.url, OVIRT_USERNAME: sim.username };
-  const login = await ovirt(["login"], { ...env, OVIRT_PASSWORD: sim.password });
+  const login = await cli.run(["login"], { ...env, OVIRT_PASSWORD: sim.password });
   assert.equal(login.code, 0, login.stderr);
   const [file] = await sessionFiles(home.path);
   const session = JSON.parse(await Deno.readTextFile(file));
@@ -249,7 +257,7 @@ Deno.test("ovirt login keeps the token's expiry; an expired session is refused w
   assert.ok(expires > Date.now() && expires <= Date.now() + 1_500, session.expires);
   await new Promise((resolve) => setTimeout(resolve, expires - Date.now() + 50));
   const before = sim.requestCount;
-  const run = await ovirt(["vms", "list"], env);
+  const run = await cli.run(["vms", "list"], env);
   assert.equal(run.code, 4);
   assert.match(oneErrorLine(run), /session .* expired at .*: run `ovirt login` again/);
   assert.equal(sim.requestCount, before, "nothing was sent with the expired token");
@@ -258,14 +266,15 @@ Deno.test("ovirt login keeps the token's expiry; an expired session is refused w
 
 Deno.test("ovirt profile refuses what would not work: bad names, URLs, config files", async () => {
   await using home = await cliHome();
+  await using cli = cliProcess(); // the commands without input run one after the other in it
   const env = home.env;
   const file = `${home.path}/config/ovirt/config.json`;
   const url = "https://engine.example.com/ovirt-engine/api";
   const names = ["bad name!", "__proto__", ".hidden", "a/b"];
   const badUrls = ["engine", "ftp://engine/api", "https://admin:S3cret@[engine/api"];
-  const runs = await twoAtATime([
-    ...names.map((name) => () => ovirt(["profile", "set", name, "--url", url], env)),
-    ...badUrls.map((bad) => () => ovirt(["profile", "set", "lab", "--url", bad], env)),
+  const runs = await Promise.all([
+    ...names.map((name) => cli.run(["profile", "set", name, "--url", url], env)),
+    ...badUrls.map((bad) => cli.run(["profile", "set", "lab", "--url", bad], env)),
   ]);
   for (const [index, name] of names.entries()) {
     const refused = runs[index];
@@ -281,11 +290,11 @@ Deno.test("ovirt profile refuses what would not work: bad names, URLs, config fi
   await assert.rejects(Deno.stat(file), Deno.errors.NotFound, "nothing was saved");
 
   // Names an object has of its own (constructor, toString) are no profiles.
-  assert.equal((await ovirt(["profile", "set", "lab", "--url", url], env)).code, 0);
+  assert.equal((await cli.run(["profile", "set", "lab", "--url", url], env)).code, 0);
   const own = ["constructor", "toString", "__proto__"];
-  const refusals = await twoAtATime(own.flatMap((name) => [
-    () => ovirt(["profile", "use", name], env),
-    () => ovirt(["vms", "list", "-p", name], env),
+  const refusals = await Promise.all(own.flatMap((name) => [
+    cli.run(["profile", "use", name], env),
+    cli.run(["vms", "list", "-p", name], env),
   ]));
   for (const [index, name] of own.entries()) {
     const [use, chosen] = refusals.slice(2 * index, 2 * index + 2);
@@ -298,7 +307,7 @@ Deno.test("ovirt profile refuses what would not work: bad names, URLs, config fi
 
   for (const profiles of ["[1]", '{"lab": "https://engine"}', "5"]) {
     await Deno.writeTextFile(file, `{"profiles": ${profiles}}`);
-    const list = await ovirt(["profile", "list"], env);
+    const list = await cli.run(["profile", "list"], env);
     assert.equal(list.code, 2, profiles); // a value of the wrong type, as README says
     assert.match(oneErrorLine(list), /"profiles" must map each name to an object of settings/);
   }

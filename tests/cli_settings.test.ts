@@ -7,11 +7,12 @@
 
 import assert from "node:assert/strict";
 import { startSimulator } from "../testing/mod.ts";
-import { cliHome, oneErrorLine, ovirt } from "./cli_harness.ts";
+import { cliHome, cliProcess, oneErrorLine, ovirt } from "./cli_harness.ts";
 
 Deno.test("ovirt settings: --no-insecure, empty variables, URLs refused", async (t) => {
   await using sim = await startSimulator({ tls: true, delay: 0 });
   await using home = await cliHome();
+  await using cli = cliProcess(); // the commands without input run one after the other in it
   const caFile = `${home.path}/ca.pem`;
   await Deno.writeTextFile(caFile, sim.caCert!);
   const env = {
@@ -22,36 +23,39 @@ Deno.test("ovirt settings: --no-insecure, empty variables, URLs refused", async 
   };
 
   await t.step("--no-insecure overrides OVIRT_INSECURE=1 and a profile's insecure", async () => {
-    const insecure = await ovirt(["vms", "list", "-o", "ids"], { ...env, OVIRT_INSECURE: "1" });
+    const insecure = await cli.run(["vms", "list", "-o", "ids"], { ...env, OVIRT_INSECURE: "1" });
     assert.equal(insecure.code, 0, insecure.stderr);
-    const checked = await ovirt(["vms", "list", "--no-insecure"], { ...env, OVIRT_INSECURE: "1" });
+    const checked = await cli.run(["vms", "list", "--no-insecure"], {
+      ...env,
+      OVIRT_INSECURE: "1",
+    });
     assert.equal(checked.code, 5, "the certificate is checked again, and fails without a CA");
     assert.match(oneErrorLine(checked), /certificate|TLS|tls/i);
 
-    const set = await ovirt(["profile", "set", "lab", "--url", sim.url, "--insecure"], env);
+    const set = await cli.run(["profile", "set", "lab", "--url", sim.url, "--insecure"], env);
     assert.equal(set.code, 0, set.stderr);
     const { OVIRT_URL: _url, ...noUrl } = env;
-    const byProfile = await ovirt(["vms", "list", "-o", "ids"], noUrl);
+    const byProfile = await cli.run(["vms", "list", "-o", "ids"], noUrl);
     assert.equal(byProfile.code, 0, byProfile.stderr);
-    const overridden = await ovirt(["vms", "list", "--no-insecure"], noUrl);
+    const overridden = await cli.run(["vms", "list", "--no-insecure"], noUrl);
     assert.equal(overridden.code, 5, overridden.stderr);
-    const withCa = await ovirt(
+    const withCa = await cli.run(
       ["vms", "list", "--no-insecure", "--ca-file", caFile, "-o", "ids"],
       noUrl,
     );
     assert.equal(withCa.code, 0, withCa.stderr);
-    const variableOff = await ovirt(["vms", "list"], { ...noUrl, OVIRT_INSECURE: "0" });
+    const variableOff = await cli.run(["vms", "list"], { ...noUrl, OVIRT_INSECURE: "0" });
     assert.equal(variableOff.code, 5, "OVIRT_INSECURE=0 overrides the profile too");
-    const nonsense = await ovirt(["vms", "list"], { ...noUrl, OVIRT_INSECURE: "maybe" });
+    const nonsense = await cli.run(["vms", "list"], { ...noUrl, OVIRT_INSECURE: "maybe" });
     assert.equal(nonsense.code, 2);
     assert.match(oneErrorLine(nonsense), /OVIRT_INSECURE must be 1/);
-    assert.equal((await ovirt(["profile", "remove", "lab"], env)).code, 0);
+    assert.equal((await cli.run(["profile", "remove", "lab"], env)).code, 0);
   });
 
   await t.step(
     "insecure and a CA file together are refused, wherever each comes from",
     async () => {
-      const stray = await ovirt(["vms", "list", "--ca-file", caFile], {
+      const stray = await cli.run(["vms", "list", "--ca-file", caFile], {
         ...env,
         OVIRT_INSECURE: "1",
       });
@@ -60,33 +64,36 @@ Deno.test("ovirt settings: --no-insecure, empty variables, URLs refused", async 
         oneErrorLine(stray),
         /OVIRT_INSECURE turns certificate checks off, so the CA file \(--ca-file\)/,
       );
-      const flag = await ovirt(["vms", "list", "--insecure"], { ...env, OVIRT_CA_FILE: caFile });
+      const flag = await cli.run(["vms", "list", "--insecure"], { ...env, OVIRT_CA_FILE: caFile });
       assert.equal(flag.code, 2, flag.stderr);
       assert.match(oneErrorLine(flag), /--insecure turns .* the CA file \(OVIRT_CA_FILE\)/);
-      const both = await ovirt(
+      const both = await cli.run(
         ["profile", "set", "both", "--url", sim.url, "--ca-file", caFile, "--insecure"],
         env,
       );
       assert.equal(both.code, 2, both.stderr);
       assert.match(oneErrorLine(both), /insecure turns certificate checks off, so its CA file/);
-      const profiles = await ovirt(["profile", "list", "-o", "json"], env);
+      const profiles = await cli.run(["profile", "list", "-o", "json"], env);
       assert.doesNotMatch(profiles.stdout, /"both"/, "the profile was not saved");
       // A profile with a CA file made insecure: --ca-file "" drops the CA file.
       const ca = ["profile", "set", "both", "--url", sim.url, "--ca-file", caFile];
-      assert.equal((await ovirt(ca, env)).code, 0);
-      const dropped = await ovirt(["profile", "set", "both", "--insecure", "--ca-file", ""], env);
+      assert.equal((await cli.run(ca, env)).code, 0);
+      const dropped = await cli.run(["profile", "set", "both", "--insecure", "--ca-file", ""], env);
       assert.equal(dropped.code, 0, dropped.stderr);
-      const shown = await ovirt(["profile", "show", "both", "-o", "json"], env);
+      const shown = await cli.run(["profile", "show", "both", "-o", "json"], env);
       assert.doesNotMatch(shown.stdout, /caFile/, shown.stdout);
-      assert.equal((await ovirt(["profile", "remove", "both"], env)).code, 0);
+      assert.equal((await cli.run(["profile", "remove", "both"], env)).code, 0);
     },
   );
 
   await t.step("empty variables count as unset", async () => {
-    const set = await ovirt(["profile", "set", "lab", "--url", sim.url, "--ca-file", caFile], env);
+    const set = await cli.run(
+      ["profile", "set", "lab", "--url", sim.url, "--ca-file", caFile],
+      env,
+    );
     assert.equal(set.code, 0, set.stderr);
     // OVIRT_URL= and OVIRT_CA_FILE= leave the profile's; OVIRT_PROFILE= the current one.
-    const empty = await ovirt(["vms", "list", "-o", "ids"], {
+    const empty = await cli.run(["vms", "list", "-o", "ids"], {
       ...env,
       OVIRT_URL: "",
       OVIRT_CA_FILE: "",
@@ -95,8 +102,8 @@ Deno.test("ovirt settings: --no-insecure, empty variables, URLs refused", async 
     });
     assert.equal(empty.code, 0, empty.stderr);
     assert.ok(empty.stdout.length > 0);
-    assert.equal((await ovirt(["profile", "remove", "lab"], env)).code, 0);
-    const noUrl = await ovirt(["vms", "list"], { ...env, OVIRT_URL: "" });
+    assert.equal((await cli.run(["profile", "remove", "lab"], env)).code, 0);
+    const noUrl = await cli.run(["vms", "list"], { ...env, OVIRT_URL: "" });
     assert.equal(noUrl.code, 2);
     assert.match(oneErrorLine(noUrl), /No engine URL/);
   });
@@ -104,10 +111,10 @@ Deno.test("ovirt settings: --no-insecure, empty variables, URLs refused", async 
   await t.step("a URL that is not http or https is a usage error, before sending", async () => {
     for (const url of ["ftp://engine/ovirt-engine/api", "not a url"]) {
       const before = sim.requestCount;
-      const run = await ovirt(["vms", "list", "--url", url], env);
+      const run = await cli.run(["vms", "list", "--url", url], env);
       assert.equal(run.code, 2, `${url}: ${run.stderr}`);
       assert.match(oneErrorLine(run), /--url must be the API's http or https URL/);
-      const variable = await ovirt(["vms", "list"], { ...env, OVIRT_URL: url });
+      const variable = await cli.run(["vms", "list"], { ...env, OVIRT_URL: url });
       assert.equal(variable.code, 2, `${url}: ${variable.stderr}`);
       assert.match(oneErrorLine(variable), /OVIRT_URL must be the API's http or https URL/);
       assert.equal(sim.requestCount, before);
@@ -120,11 +127,11 @@ Deno.test("ovirt settings: --no-insecure, empty variables, URLs refused", async 
     url.password = "TOPSECRET";
     const withPassword = url.href;
     const runs = [
-      await ovirt(["login", "--url", withPassword], env),
-      await ovirt(["login"], { ...env, OVIRT_URL: withPassword }),
-      await ovirt(["logout", "--url", withPassword], env),
-      await ovirt(["vms", "list", "--url", withPassword], env),
-      await ovirt(["profile", "set", "lab3", "--url", withPassword], env),
+      await cli.run(["login", "--url", withPassword], env),
+      await cli.run(["login"], { ...env, OVIRT_URL: withPassword }),
+      await cli.run(["logout", "--url", withPassword], env),
+      await cli.run(["vms", "list", "--url", withPassword], env),
+      await cli.run(["profile", "set", "lab3", "--url", withPassword], env),
     ];
     for (const run of runs) {
       assert.equal(run.code, 2, run.stderr);
@@ -143,11 +150,11 @@ Deno.test("ovirt settings: --no-insecure, empty variables, URLs refused", async 
       JSON.stringify({ current: "hand", profiles: { hand: { url: withPassword } } }),
     );
     const { OVIRT_URL: _url, ...noUrl } = env;
-    const used = await ovirt(["vms", "list"], noUrl);
+    const used = await cli.run(["vms", "list"], noUrl);
     assert.equal(used.code, 2);
     assert.match(oneErrorLine(used), /the url of profile "hand": a URL with a user name/);
     for (const args of [["profile", "list"], ["profile", "show", "hand", "-o", "json"]]) {
-      const shown = await ovirt(args, noUrl);
+      const shown = await cli.run(args, noUrl);
       assert.equal(shown.code, 0, shown.stderr);
       assert.ok(!shown.stdout.includes("TOPSECRET"), shown.stdout);
       assert.match(shown.stdout, /https:\/\/\*\*\*@127\.0\.0\.1/);
@@ -171,10 +178,10 @@ Deno.test("ovirt settings: --no-insecure, empty variables, URLs refused", async 
     );
     const { OVIRT_URL: _url, ...noUrl } = env;
     const runs = [
-      await ovirt(["profile", "list"], noUrl),
-      await ovirt(["profile", "list", "-o", "json"], noUrl),
+      await cli.run(["profile", "list"], noUrl),
+      await cli.run(["profile", "list", "-o", "json"], noUrl),
       ...await Promise.all(
-        Object.keys(profiles).map((name) => ovirt(["profile", "show", name], noUrl)),
+        Object.keys(profiles).map((name) => cli.run(["profile", "show", name], noUrl)),
       ),
     ];
     for (const run of runs) {
@@ -188,7 +195,7 @@ Deno.test("ovirt settings: --no-insecure, empty variables, URLs refused", async 
     );
     for (const name of Object.keys(profiles)) { // and using one says why, without it
       const before = sim.requestCount;
-      const used = await ovirt(["vms", "list", "-p", name], noUrl);
+      const used = await cli.run(["vms", "list", "-p", name], noUrl);
       assert.equal(used.code, 2, used.stderr);
       assert.ok(!used.stderr.includes("SECRET"), used.stderr);
       assert.equal(sim.requestCount, before);
@@ -199,24 +206,24 @@ Deno.test("ovirt settings: --no-insecure, empty variables, URLs refused", async 
   await t.step("without HOME or XDG folders: no profiles; saving one says why not", async () => {
     // The harness passes no HOME: only the engine's variables here.
     const bare = { OVIRT_URL: sim.url, OVIRT_USERNAME: sim.username, OVIRT_CA_FILE: caFile };
-    const listed = await ovirt(["vms", "list", "-o", "ids"], {
+    const listed = await cli.run(["vms", "list", "-o", "ids"], {
       ...bare,
       OVIRT_PASSWORD: sim.password,
     });
     assert.equal(listed.code, 0, listed.stderr);
     assert.ok(listed.stdout.length > 0);
-    const profiles = await ovirt(["profile", "list", "-o", "json"], bare);
+    const profiles = await cli.run(["profile", "list", "-o", "json"], bare);
     assert.equal(profiles.code, 0, profiles.stderr);
     assert.deepEqual(JSON.parse(profiles.stdout), []);
-    const set = await ovirt(["profile", "set", "lab", "--url", sim.url], bare);
+    const set = await cli.run(["profile", "set", "lab", "--url", sim.url], bare);
     assert.equal(set.code, 2);
     assert.match(oneErrorLine(set), /Cannot save the profile: neither XDG_CONFIG_HOME nor HOME/);
     const before = sim.requestCount;
-    const login = await ovirt(["login"], { ...bare, OVIRT_PASSWORD: sim.password });
+    const login = await cli.run(["login"], { ...bare, OVIRT_PASSWORD: sim.password });
     assert.equal(login.code, 2);
     assert.match(oneErrorLine(login), /Cannot save the session: neither XDG_CACHE_HOME nor HOME/);
     assert.equal(sim.requestCount, before, "no login was sent");
-    const logout = await ovirt(["logout"], bare);
+    const logout = await cli.run(["logout"], bare);
     assert.equal(logout.code, 4);
     assert.match(oneErrorLine(logout), /Not logged in/);
   });
@@ -233,7 +240,7 @@ Deno.test("ovirt settings: --no-insecure, empty variables, URLs refused", async 
   });
 
   await t.step("events follow --from takes an event id, and says so", async () => {
-    const run = await ovirt(["events", "follow", "--from", "abc", "--ca-file", caFile], env);
+    const run = await cli.run(["events", "follow", "--from", "abc", "--ca-file", caFile], env);
     assert.equal(run.code, 2);
     assert.equal(
       oneErrorLine(run),

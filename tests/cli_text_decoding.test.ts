@@ -8,7 +8,7 @@
 
 import assert from "node:assert/strict";
 import { type Simulator, startSimulator } from "../testing/mod.ts";
-import { cliHome, oneErrorLine, ovirt, ovirtFed } from "./cli_harness.ts";
+import { cliHome, cliProcess, oneErrorLine, ovirtFed } from "./cli_harness.ts";
 import { hasTerminal, onTerminal } from "./cli_terminal_run.ts";
 
 const encoder = new TextEncoder();
@@ -85,6 +85,7 @@ Deno.test({
 });
 
 Deno.test("a config file that is not UTF-8 is refused, naming it and where", async () => {
+  await using cli = cliProcess(); // its commands without input run one after the other in it
   await using run = await bench();
   const { env } = run;
   const path = `${env.XDG_CONFIG_HOME}/ovirt/config.json`;
@@ -93,7 +94,7 @@ Deno.test("a config file that is not UTF-8 is refused, naming it and where", asy
   await Deno.writeFile(path, latin1(text));
   const at = text.indexOf("\u00e9");
   for (const args of [["profile", "show", "lab"], ["vms", "list"]]) {
-    const refused = await ovirt(args, { ...env, OVIRT_PASSWORD: PASSWORD });
+    const refused = await cli.run(args, { ...env, OVIRT_PASSWORD: PASSWORD });
     assert.equal(refused.code, 2, refused.stderr);
     assert.equal(
       oneErrorLine(refused),
@@ -106,22 +107,23 @@ Deno.test("a config file that is not UTF-8 is refused, naming it and where", asy
   const utf16 = new Uint8Array(2 * text.length);
   [...text].forEach((char, i) => utf16[2 * i] = char.charCodeAt(0));
   await Deno.writeFile(path, utf16);
-  const wide = await ovirt(["profile", "show", "lab"], env);
+  const wide = await cli.run(["profile", "show", "lab"], env);
   assert.equal(wide.code, 2, wide.stderr);
   assert.equal(
     oneErrorLine(wide),
     `ovirt: ${path}: UTF-16 without a byte order mark: save it as UTF-8`,
   );
   await Deno.writeFile(path, new Uint8Array([0xef, 0xbb, 0xbf, ...encoder.encode(text)]));
-  const shown = await ovirt(["profile", "show", "lab", "-o", "json"], env);
+  const shown = await cli.run(["profile", "show", "lab", "-o", "json"], env);
   assert.equal(shown.code, 0, shown.stderr);
   assert.equal(JSON.parse(shown.stdout).username, "jos\u00e9@internal");
 });
 
 Deno.test("a session file not UTF-8, or whose token cannot be sent, is none", async () => {
+  await using cli = cliProcess(); // its commands without input run one after the other in it
   await using run = await bench();
   const { sim, env } = run;
-  const login = await ovirt(["login"], { ...env, OVIRT_PASSWORD: PASSWORD });
+  const login = await cli.run(["login"], { ...env, OVIRT_PASSWORD: PASSWORD });
   assert.equal(login.code, 0, login.stderr);
   const dir = `${env.XDG_CACHE_HOME}/ovirt/sessions`;
   const [entry] = await Array.fromAsync(Deno.readDir(dir));
@@ -132,10 +134,10 @@ Deno.test("a session file not UTF-8, or whose token cannot be sent, is none", as
   for (const damage of [latin1, (text: string) => encoder.encode(text)]) {
     const token = `${session.token.slice(1)}\u00e9`;
     await Deno.writeFile(path, damage(JSON.stringify({ ...session, token })));
-    const alone = await ovirt(["vms", "list", "-o", "ids"], env);
+    const alone = await cli.run(["vms", "list", "-o", "ids"], env);
     assert.equal(alone.code, 4, alone.stderr);
     assert.match(oneErrorLine(alone), /^ovirt: Not logged in: run `ovirt login`/);
-    const withPassword = await ovirt(["vms", "list", "-o", "ids"], {
+    const withPassword = await cli.run(["vms", "list", "-o", "ids"], {
       ...env,
       OVIRT_PASSWORD: PASSWORD,
     });
@@ -143,7 +145,7 @@ Deno.test("a session file not UTF-8, or whose token cannot be sent, is none", as
     assert.ok(withPassword.stdout.trim() !== "", "the VMs were listed");
     assert.equal(sim.loginCount, ++logins, "the password logged in again");
   }
-  const again = await ovirt(["login"], { ...env, OVIRT_PASSWORD: PASSWORD });
+  const again = await cli.run(["login"], { ...env, OVIRT_PASSWORD: PASSWORD });
   assert.equal(again.code, 0, again.stderr);
   assert.match(JSON.parse(await Deno.readTextFile(path)).token, /^[\x21-\x7e]+$/);
 });

@@ -5,13 +5,14 @@
  */
 
 import assert from "node:assert/strict";
-import { CLI, cliBench, oneErrorLine, ovirt } from "./cli_harness.ts";
+import { CLI, cliBench, cliProcess, oneErrorLine } from "./cli_harness.ts";
 import { qcow2 } from "./qcow2_image.ts";
 
 const MIB = 1024 ** 2;
 
 Deno.test("ovirt disk upload, download and events follow", async (t) => {
   await using bench = await cliBench();
+  await using cli = cliProcess(); // the commands run one after the other in it
   const { home, connection, env } = bench;
   const image = crypto.getRandomValues(new Uint8Array(20 * MIB).subarray(0, 65536));
   const bytes = new Uint8Array(20 * MIB);
@@ -21,7 +22,7 @@ Deno.test("ovirt disk upload, download and events follow", async (t) => {
   await Deno.writeFile(file, bytes);
 
   await t.step("upload creates a disk, shows progress per tenth, prints the disk", async () => {
-    const run = await ovirt(
+    const run = await cli.run(
       [
         "disk",
         "upload",
@@ -56,7 +57,7 @@ Deno.test("ovirt disk upload, download and events follow", async (t) => {
 
   await t.step("download gives back the same bytes", async () => {
     const out = `${home.path}/back.raw`;
-    const run = await ovirt(["disk", "download", "cli-up", out, "--wait-interval", "20ms"], env);
+    const run = await cli.run(["disk", "download", "cli-up", out, "--wait-interval", "20ms"], env);
     assert.equal(run.code, 0, run.stderr);
     assert.deepEqual(await Deno.readFile(out), bytes);
     assert.match(run.stderr, /^Downloading cli-up 100% \(20\.0 MiB\)$/m);
@@ -166,13 +167,13 @@ Deno.test("ovirt disk upload, download and events follow", async (t) => {
       bench.sim.setFaults({ locked: 1 }); // the engine refuses the transfer: 409
       try {
         const requests = bench.sim.requestCount;
-        const refused = await ovirt(["disk", "download", "cli-up", kept], env);
+        const refused = await cli.run(["disk", "download", "cli-up", kept], env);
         assert.deepEqual(await Deno.readFile(kept), precious, "the file is as it was");
         assert.equal(refused.code, 2, refused.stderr);
         assert.match(oneErrorLine(refused), /kept\.raw exists; give --overwrite to replace it/);
         assert.equal(bench.sim.requestCount, requests, "nothing was sent");
 
-        const failed = await ovirt(
+        const failed = await cli.run(
           ["disk", "download", "cli-up", kept, "--overwrite", "--wait-interval", "20ms"],
           env,
         );
@@ -182,7 +183,7 @@ Deno.test("ovirt disk upload, download and events follow", async (t) => {
       } finally {
         bench.sim.setFaults({ locked: 0 });
       }
-      const replaced = await ovirt(
+      const replaced = await cli.run(
         ["disk", "download", "cli-up", kept, "--overwrite", "--wait-interval", "20ms"],
         env,
       );
@@ -197,13 +198,13 @@ Deno.test("ovirt disk upload, download and events follow", async (t) => {
     const other = bytes.map((byte) => byte ^ 0xff);
     const otherFile = `${home.path}/other.raw`;
     await Deno.writeFile(otherFile, other);
-    const run = await ovirt(
+    const run = await cli.run(
       ["disk", "upload", otherFile, "--disk", "cli-up", "--wait-interval", "20ms", "-o", "ids"],
       env,
     );
     assert.equal(run.code, 0, run.stderr);
     const out = `${home.path}/other-back.raw`;
-    const back = await ovirt([
+    const back = await cli.run([
       "disk",
       "download",
       run.stdout.trim(),
@@ -218,7 +219,7 @@ Deno.test("ovirt disk upload, download and events follow", async (t) => {
   await t.step("a qcow2 image is uploaded as a cow disk of its virtual size", async () => {
     const qcow = `${home.path}/small.qcow2`;
     await Deno.writeFile(qcow, qcow2({ size: 64 * MIB }));
-    const run = await ovirt(
+    const run = await cli.run(
       ["disk", "upload", qcow, "--storage-domain", "data", "--wait-interval", "20ms", "-o", "json"],
       env,
     );
@@ -235,13 +236,13 @@ Deno.test("ovirt disk upload, download and events follow", async (t) => {
       const raw = `${home.path}/grown.raw`;
       await Deno.writeFile(raw, bytes.subarray(0, MIB));
       const args = ["--storage-domain", "data", "--wait-interval", "20ms", "-o", "json"];
-      const grown = await ovirt(["disk", "upload", raw, "--size", "8M", ...args], env);
+      const grown = await cli.run(["disk", "upload", raw, "--size", "8M", ...args], env);
       assert.equal(grown.code, 0, grown.stderr);
       assert.equal(JSON.parse(grown.stdout).provisionedSize, 8 * MIB);
       const qcow = `${home.path}/fixed.qcow2`;
       await Deno.writeFile(qcow, qcow2({ size: 64 * MIB }));
       const before = (await connection.systemService().disksService().list()).length;
-      const refused = await ovirt(["disk", "upload", qcow, "--size", "128M", ...args], env);
+      const refused = await cli.run(["disk", "upload", qcow, "--size", "128M", ...args], env);
       assert.equal(refused.code, 2, "refused before anything is sent");
       assert.match(oneErrorLine(refused), /the 67108864 bytes its header says/);
       assert.equal((await connection.systemService().disksService().list()).length, before);
@@ -259,7 +260,7 @@ Deno.test("ovirt disk upload, download and events follow", async (t) => {
     ) {
       for (const target of [["--storage-domain", "data"], ["--disk", existing.id!]]) {
         const requests = bench.sim.requestCount;
-        const run = await ovirt(["disk", "upload", file, ...target], env);
+        const run = await cli.run(["disk", "upload", file, ...target], env);
         assert.equal(run.code, 1, run.stderr);
         assert.match(oneErrorLine(run), reason);
         assert.equal(bench.sim.requestCount, requests, "nothing was sent");
@@ -268,7 +269,7 @@ Deno.test("ovirt disk upload, download and events follow", async (t) => {
   });
 
   await t.step("upload of a missing file or without a target: one line, exit 2", async () => {
-    const missing = await ovirt([
+    const missing = await cli.run([
       "disk",
       "upload",
       `${home.path}/nope.raw`,
@@ -277,13 +278,13 @@ Deno.test("ovirt disk upload, download and events follow", async (t) => {
     ], env);
     assert.equal(missing.code, 2);
     oneErrorLine(missing);
-    const nowhere = await ovirt(["disk", "upload", file], env);
+    const nowhere = await cli.run(["disk", "upload", file], env);
     assert.equal(nowhere.code, 2);
     assert.match(oneErrorLine(nowhere), /--storage-domain/);
     const empty = `${home.path}/empty.raw`;
     await Deno.writeFile(empty, new Uint8Array());
     for (const [path, what] of [[home.path, "is not a file"], [empty, "is empty"]]) {
-      const run = await ovirt(["disk", "upload", path, "--storage-domain", "data"], env);
+      const run = await cli.run(["disk", "upload", path, "--storage-domain", "data"], env);
       assert.equal(run.code, 2);
       assert.equal(oneErrorLine(run), `ovirt: ovirt disk upload: ${path} ${what}`);
     }

@@ -8,12 +8,12 @@
 
 import assert from "node:assert/strict";
 import { startSimulator } from "../testing/mod.ts";
+import { type ArgsCase, type ArgsRun, runExamplesArgs } from "./example_args.ts";
 import {
   type ExampleContext,
   type ExampleRun,
   exampleScripts,
   exampleTest,
-  runExample,
 } from "./example_harness.ts";
 
 /** The usage line of an example's header, on one line. */
@@ -32,16 +32,19 @@ function assertRefused(run: ExampleRun, usage: string, what: string): void {
   assert.ok(lines[0].endsWith(`. ${usage}`), `${what}: ends with the usage line\n${lines[0]}`);
 }
 
-/** Runs `check` on as many examples at a time as `width`. */
-async function eachExample(
-  names: string[],
-  width: number,
-  check: (name: string) => Promise<void>,
-): Promise<void> {
-  const queue = [...names];
-  await Promise.all(Array.from({ length: width }, async () => {
-    for (let name = queue.shift(); name !== undefined; name = queue.shift()) await check(name);
-  }));
+/**
+ * Runs every case's example with its arguments (all in one process, see example_args.ts) and
+ * checks that each was refused, ending at its `Deno.exit`, with its usage line.
+ */
+async function assertAllRefused(cases: ArgsCase[], env: Record<string, string>): Promise<void> {
+  const runs: ArgsRun[] = await runExamplesArgs(cases, env);
+  for (const [index, run] of runs.entries()) {
+    const { name, args } = cases[index];
+    const what = `${name} ${args.join(" ")}`;
+    assert.equal(run.ending, "exited", `${what}: how it ended\n${run.stdout}\n${run.stderr}`);
+    assertRefused(run, usageOf(await Deno.readTextFile(`examples/${name}.ts`)), what);
+  }
+  assert.equal(runs.length, cases.length, "every case ran");
 }
 
 Deno.test("every example refuses an unknown flag and a flag without its value, before doing anything", async () => {
@@ -53,18 +56,15 @@ Deno.test("every example refuses an unknown flag and a flag without its value, b
   };
   const names = await exampleScripts();
   assert.equal(names.length, 113);
-  await eachExample(names, 4, async (name) => {
+  const cases: ArgsCase[] = [];
+  for (const name of names) {
     const source = await Deno.readTextFile(`examples/${name}.ts`);
-    const usage = usageOf(source);
-    assertRefused(
-      await runExample(name, ["--no-such-flag", "x"], env),
-      usage,
-      `${name} --no-such-flag`,
-    );
+    cases.push({ name, args: ["--no-such-flag", "x"] });
     // Its first flag that takes a value (the connection's --url when it has none), last.
     const flag = source.match(/^ +"?([a-z][a-z-]*)"?: \{ type: "string"/m)?.[1] ?? "url";
-    assertRefused(await runExample(name, [`--${flag}`], env), usage, `${name} --${flag}`);
-  });
+    cases.push({ name, args: [`--${flag}`] });
+  }
+  await assertAllRefused(cases, env);
   assert.equal(simulator.loginCount, 0, "no example logged in");
   assert.equal(simulator.requestCount, 0, "no example sent a request");
 });
@@ -138,13 +138,11 @@ Deno.test("examples refuse numbers and choices that are none, before doing anyth
   const image = await Deno.makeTempFile({ prefix: "ovirt-sdk-image-" });
   await Deno.writeFile(image, new Uint8Array(4096));
   try {
-    await eachExample(BAD_VALUES.map((_, index) => String(index)), 4, async (index) => {
-      const [name, given] = BAD_VALUES[Number(index)];
-      const args = given.map((arg) => arg === IMAGE ? image : arg);
-      const usage = usageOf(await Deno.readTextFile(`examples/${name}.ts`));
-      const run = await runExample(name, args, env, 15_000);
-      assertRefused(run, usage, `${name} ${args.join(" ")}`);
-    });
+    const cases = BAD_VALUES.map(([name, given]) => ({
+      name,
+      args: given.map((arg) => arg === IMAGE ? image : arg),
+    }));
+    await assertAllRefused(cases, env);
   } finally {
     await Deno.remove(image);
   }
