@@ -86,9 +86,16 @@ function constantOf(name: string): string {
   return name.replace(/([a-z0-9])([A-Z])/g, "$1_$2").toUpperCase();
 }
 
+/**
+ * A parameter's TypeScript type. An integer takes a `bigint` too, as integer members are read
+ * (`number | bigint`), so that a value read from the engine can be passed back as it is.
+ */
 function paramType(parameter: ModelParameter): string {
-  const type = tsValueType(parameter.kind, parameter.type, "types.");
-  return parameter.list ? `${type}[]` : type;
+  const type = parameter.kind === "integer"
+    ? "number | bigint"
+    : tsValueType(parameter.kind, parameter.type, "types.");
+  if (!parameter.list) return type;
+  return type.includes("|") ? `(${type})[]` : `${type}[]`;
 }
 
 function paramSpec(parameter: ModelParameter): string {

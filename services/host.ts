@@ -327,7 +327,7 @@ export interface HostServiceUpgradeOptions extends CallOptions {
   /** Sent both as `<async>` in the `<action>` body and as query parameter `async`: some actions read one, some the other. */
   async?: boolean;
   /** Sent as `<timeout>` in the `<action>` body. */
-  timeout?: number;
+  timeout?: number | bigint;
 }
 
 const UPGRADE_CHECK: MethodSpec = {
@@ -435,7 +435,7 @@ export interface HostServiceSetupNetworksOptions extends CallOptions {
   /** Sent as `<check_connectivity>` in the `<action>` body. */
   checkConnectivity?: boolean;
   /** Sent as `<connectivity_timeout>` in the `<action>` body. */
-  connectivityTimeout?: number;
+  connectivityTimeout?: number | bigint;
   /** Sent both as `<async>` in the `<action>` body and as query parameter `async`: some actions read one, some the other. */
   async?: boolean;
 }
