@@ -271,3 +271,16 @@ export const ENGINE_PARAMETERS: readonly EngineParameter[] = [
       "every option of the user that the body leaves out is removed",
   },
 ];
+
+/**
+ * Link list members whose items are of another type than the model declares, by declaring
+ * struct and tag: the type the service the link leads to answers, which is what following the
+ * link gives. The generator types the member (and its metadata) so; it refuses an entry the
+ * model has no link list member for.
+ *
+ * - `ExternalHostProvider.hosts`: the model declares `Host[]`, but the `hosts` locator leads to
+ *   `ExternalHostsService`, whose `BackendExternalHostsResource.list()` answers `ExternalHosts`.
+ */
+export const LINK_ITEM_TYPES: Readonly<Record<string, Readonly<Record<string, string>>>> = {
+  ExternalHostProvider: { hosts: "ExternalHost" },
+};
