@@ -34,9 +34,10 @@ export type { EventListOptions, EventSource } from "./events_read.ts";
 export interface FollowEventsOptions {
   /**
    * Yield only events whose id is greater than this (resume point); `"latest"`: only events
-   * newer than the newest one when the iteration starts; default: all.
+   * newer than the newest one when the iteration starts; default: all. An event's `index`, as
+   * read (`number | bigint`), fits as it is.
    */
-  from?: number | "latest";
+  from?: number | bigint | "latest";
   /** Milliseconds between polls when nothing new came (default 5000). */
   interval?: number;
   /** Search criteria, e.g. `severity=error`. */
@@ -71,9 +72,15 @@ function shown(value: unknown): string {
   return `${text} (a ${typeof value})`;
 }
 
+/** Whether `value` is a `number` or `bigint` within ±(2^53 - 1), an event id. */
+function isSafeInteger(value: unknown): boolean {
+  return (typeof value === "number" || typeof value === "bigint") &&
+    Number.isSafeInteger(Number(value));
+}
+
 function checkOptions(options: FollowEventsOptions): void {
   const { from, interval, max, onOutage, requestTimeout } = options;
-  if (from !== undefined && from !== "latest" && !Number.isSafeInteger(from)) {
+  if (from !== undefined && from !== "latest" && !isSafeInteger(from)) {
     throw new OvirtError(`followEvents: from must be an integer or "latest", not ${shown(from)}`);
   }
   if (max !== undefined && !(Number.isSafeInteger(max) && max > 0)) {
@@ -204,7 +211,7 @@ class Follower {
     const { from, search, signal } = options;
     this.reader = { events, search, signal, requestTimeout };
     this.#started = from !== "latest";
-    if (typeof from === "number") this.floor = this.highest = from;
+    if (from !== undefined && from !== "latest") this.floor = this.highest = Number(from);
   }
 
   /** One poll: the events to yield, oldest first. */

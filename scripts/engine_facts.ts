@@ -137,3 +137,150 @@ export const WIDE_INTEGERS: Readonly<Record<string, Readonly<Record<string, Wide
   Ticket: { expiry: "unsignedInt" },
   VmBase: { memory: "long" },
 };
+
+/** A parameter of one method that the engine reads and the model does not declare. */
+export interface EngineParameter {
+  /** The method, as generated: `"<service class>.<method>"`, e.g. `HostService.approve`. */
+  readonly method: string;
+  /** The option's name, camelCase. */
+  readonly name: string;
+  /** The wire name: the query parameter, or the `<action>` member's tag. */
+  readonly wire: string;
+  /**
+   * The kind of a query parameter's value. An action's parameter has none here: it is the
+   * `Action` member of its tag, with that member's type.
+   */
+  readonly kind?: "string" | "boolean";
+  /** The engine code that reads it, and what it does with it. */
+  readonly engine: string;
+  /** What else the option's doc says, in a sentence, if anything. */
+  readonly note?: string;
+}
+
+const COPY_MOVE = "`BackendDiskResource.copy(Action)` and `move(Action)`, to which " +
+  "`BackendStorageDomainDiskResource` and `BackendAttachedStorageDomainDiskResource` hand the " +
+  "action, read it";
+
+const UNREGISTERED_GET = "reads it as a query parameter: with `true`, it looks for a disk the " +
+  "domain holds but the engine has not registered (`GetUnregisteredDisk`)";
+
+/**
+ * Parameters the generated methods add to the model's: the model (4.6.1) does not declare them,
+ * yet the engine reads them, and some of its behaviours are reached only through them. Each
+ * entry names the resource method of `restapi/jaxrs` that reads it. The generator adds each to
+ * its method's options (typed as the `Action` member of its tag, for an action), so that
+ * TypeScript and the runtime's check of option names take it; it refuses an entry the model
+ * now declares, or whose method or `Action` member it lacks.
+ */
+export const ENGINE_PARAMETERS: readonly EngineParameter[] = [
+  {
+    method: "HostService.unregisteredStorageDomainsDiscover",
+    name: "iscsiTargets",
+    wire: "iscsi_targets",
+    engine: "`BackendHostResource.unregisteredStorageDomainsDiscover(Action)` connects to each " +
+      "target named (an IQN, at `iscsi`'s address, port, user name and password) before it looks " +
+      "for domains; without targets it connects to none, and domains on a target the host is " +
+      "not logged in to are not found",
+    note: "`iscsiDiscover` answers the targets of an address.",
+  },
+  {
+    method: "StorageDomainTemplateService.register",
+    name: "vm",
+    wire: "vm",
+    engine: "`BackendStorageDomainTemplateResource.register(Action)` applies `template`'s name " +
+      "to a clone only `if (action.isSetVm() && action.getTemplate().isSetName())`",
+    note: "To name the registered copy, send `template: { name }` with `clone: true` and any " +
+      "`vm`, such as `vm: {}`: without a `vm` the engine keeps the template's own name.",
+  },
+  {
+    method: "GlusterVolumeService.resetAllOptions",
+    name: "force",
+    wire: "force",
+    engine: "`BackendGlusterVolumeResource.resetAllOptions(Action)` passes it to " +
+      "`ResetGlusterVolumeOptions`, as `resetOption` does",
+  },
+  {
+    method: "HostService.approve",
+    name: "rootPassword",
+    wire: "root_password",
+    engine: "`BackendHostResource.approve(Action)` logs in to the host with it (password " +
+      "authentication) instead of the engine's SSH key, as `install` does",
+  },
+  {
+    method: "HostService.approve",
+    name: "ssh",
+    wire: "ssh",
+    engine: '`BackendHostResource.approve(Action)` takes `authenticationMethod: "password"` ' +
+      "with `user.password` instead of the engine's SSH key, as `install` does",
+  },
+  ...["StorageDomainDiskService", "AttachedStorageDomainDiskService"].flatMap((service) => [
+    { method: `${service}.copy`, name: "diskProfile", wire: "disk_profile", engine: COPY_MOVE },
+    { method: `${service}.copy`, name: "quota", wire: "quota", engine: COPY_MOVE },
+    {
+      method: `${service}.copy`,
+      name: "async",
+      wire: "async",
+      engine: "`AbstractBackendActionableResource.doAction` reads it for every action",
+    },
+    {
+      method: `${service}.copy`,
+      name: "filter",
+      wire: "filter",
+      engine: "`BackendDiskResource.copy(Action)` reads the disk with it " +
+        "(`BaseBackendResource.isFiltered`)",
+    },
+    { method: `${service}.move`, name: "diskProfile", wire: "disk_profile", engine: COPY_MOVE },
+    { method: `${service}.move`, name: "quota", wire: "quota", engine: COPY_MOVE },
+  ]),
+  {
+    method: "StorageDomainDiskService.get",
+    name: "unregistered",
+    wire: "unregistered",
+    kind: "boolean",
+    engine: `\`BackendStorageDomainDiskResource.get()\` ${UNREGISTERED_GET}`,
+  },
+  {
+    method: "AttachedStorageDomainDiskService.get",
+    name: "unregistered",
+    wire: "unregistered",
+    kind: "boolean",
+    engine: `\`AbstractBackendStorageDomainDiskResource.get()\` ${UNREGISTERED_GET}`,
+  },
+  {
+    method: "TemplateDiskService.remove",
+    name: "force",
+    wire: "force",
+    kind: "boolean",
+    engine: "`BackendTemplateDiskResource.remove()` reads it as a query parameter " +
+      "(`RemoveDiskParameters.forceDelete`)",
+  },
+  {
+    method: "TemplateDiskService.remove",
+    name: "storageDomain",
+    wire: "storage_domain",
+    kind: "string",
+    engine: "`BackendTemplateDiskResource.remove()` reads it as a query parameter, the id of the " +
+      "domain to remove the disk from; the engine refuses to remove a template's disk without it",
+  },
+  {
+    method: "UserService.update",
+    name: "merge",
+    wire: "merge",
+    kind: "boolean",
+    engine: "`BackendUserResource.update(User)` reads it as a query parameter: without `true`, " +
+      "every option of the user that the body leaves out is removed",
+  },
+];
+
+/**
+ * Link list members whose items are of another type than the model declares, by declaring
+ * struct and tag: the type the service the link leads to answers, which is what following the
+ * link gives. The generator types the member (and its metadata) so; it refuses an entry the
+ * model has no link list member for.
+ *
+ * - `ExternalHostProvider.hosts`: the model declares `Host[]`, but the `hosts` locator leads to
+ *   `ExternalHostsService`, whose `BackendExternalHostsResource.list()` answers `ExternalHosts`.
+ */
+export const LINK_ITEM_TYPES: Readonly<Record<string, Readonly<Record<string, string>>>> = {
+  ExternalHostProvider: { hosts: "ExternalHost" },
+};

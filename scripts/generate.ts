@@ -28,12 +28,14 @@ import {
 } from "./generate_services.ts";
 import { serviceRoutes } from "./service_paths.ts";
 import { GenerateError } from "./generate_error.ts";
+import { withLinkItemTypes } from "./link_item_types.ts";
 
 /** The folders the generator owns entirely. */
 export const GENERATED_DIRS = ["types", "services"] as const;
 
 /** Renders every generated file: relative path → unformatted content. */
-export function render(model: Model): Map<string, string> {
+export function render(source: Model): Map<string, string> {
+  const model = withLinkItemTypes(source);
   if (model.services.filter((service) => service.root).length !== 1) {
     throw new GenerateError("the model needs exactly one root service (re-import it)");
   }

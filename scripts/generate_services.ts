@@ -30,6 +30,11 @@ import {
   SERVICE_MEMBERS,
 } from "./reserved_names.ts";
 import { GenerateError } from "./generate_error.ts";
+import {
+  checkEngineParameters,
+  engineParameter,
+  withEngineParameters,
+} from "./engine_parameters.ts";
 
 /** A service with its inherited methods and locators folded in. */
 interface FlatService {
@@ -38,7 +43,10 @@ interface FlatService {
   locators: ModelLocator[];
 }
 
-/** Folds base services into each service: own members first, then inherited ones. */
+/**
+ * Folds base services into each service: own members first, then inherited ones; then adds
+ * the parameters the engine reads that the model lacks ({@link withEngineParameters}).
+ */
 export function flattenServices(model: Model): Map<string, FlatService> {
   const byName = new Map(model.services.map((service) => [service.name, service]));
   const result = new Map<string, FlatService>();
@@ -54,17 +62,23 @@ export function flattenServices(model: Model): Map<string, FlatService> {
       }
       current = current.base ? byName.get(current.base) : undefined;
     }
-    result.set(service.name, { service, methods, locators });
+    result.set(service.name, {
+      service,
+      methods: withEngineParameters(model, service.name, methods),
+      locators,
+    });
   }
   return result;
 }
 
 /**
  * Refuses an entry of {@link UNREAD_PARAMETERS} or {@link RENAMED_PARAMETERS} whose service
- * the model has but not the method or parameter (renamed or gone since the entry was written).
- * A model without the service at all (a small one, for tests) has nothing to check.
+ * the model has but not the method or parameter (renamed or gone since the entry was written),
+ * and an entry of the engine's parameters whose method it lacks. A model without the service
+ * at all (a small one, for tests) has nothing to check.
  */
 export function checkParameterTables(flat: ReadonlyMap<string, FlatService>): void {
+  checkEngineParameters(new Map([...flat].map(([name, { methods }]) => [name, methods])));
   const entries = [
     ...UNREAD_PARAMETERS.flatMap((entry) => entry.wires.map((wire) => `${entry.method}.${wire}`)),
     ...RENAMED_PARAMETERS.keys(),
@@ -86,9 +100,16 @@ function constantOf(name: string): string {
   return name.replace(/([a-z0-9])([A-Z])/g, "$1_$2").toUpperCase();
 }
 
+/**
+ * A parameter's TypeScript type. An integer takes a `bigint` too, as integer members are read
+ * (`number | bigint`), so that a value read from the engine can be passed back as it is.
+ */
 function paramType(parameter: ModelParameter): string {
-  const type = tsValueType(parameter.kind, parameter.type, "types.");
-  return parameter.list ? `${type}[]` : type;
+  const type = parameter.kind === "integer"
+    ? "number | bigint"
+    : tsValueType(parameter.kind, parameter.type, "types.");
+  if (!parameter.list) return type;
+  return type.includes("|") ? `(${type})[]` : `${type}[]`;
 }
 
 function paramSpec(parameter: ModelParameter): string {
@@ -278,6 +299,15 @@ function optionDoc(service: ModelService, method: ModelMethod, parameter: ModelP
       `\`${parameter.wire}\`: some actions read one, some the other`
     : `Sent as \`<${parameter.wire}>\` in the \`<action>\` body`;
   const renamed = RENAMED_PARAMETERS.get(`${service.name}.${method.tsName}.${parameter.wire}`);
+  const engine = engineParameter(
+    `${service.name}.${method.signatureOf ?? method.tsName}`,
+    parameter.wire,
+  );
+  if (engine) {
+    const note = engine.note ? ` ${engine.note}` : "";
+    return `${where}. A parameter the engine reads that the API model lacks: ${engine.engine}.` +
+      note;
+  }
   return renamed ? `${where}. ${renamed.doc}` : `${where}.`;
 }
 

@@ -76,26 +76,33 @@ function memberDoc(member: ModelMember): string {
 
 const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
 
-/** Renders the module of one enum. */
+/**
+ * Renders the module of one enum: a const object from member names to wire values, and a type of
+ * the same name, the union of the wire values. The object's type is written out, each member
+ * with its literal and a doc comment, so that the API docs show the values (`deno doc` widens
+ * the literals of an `as const` object it is not told the type of to `string`).
+ */
 export function renderEnum(enumeration: ModelEnum): string {
   const lines = [GENERATED_HEADER, ""];
   lines.push(`/**`);
   lines.push(` * The \`${enumeration.name}\` enum: member names map to the wire values.`);
   if (enumeration.deprecated) lines.push(" *", ` * ${DEPRECATED_TAG}`);
   lines.push(` */`);
-  lines.push(`export const ${enumeration.name} = {`);
+  const keyOf = (name: string) => IDENTIFIER.test(name) ? name : JSON.stringify(name);
+  lines.push(`export const ${enumeration.name}: {`);
   for (const value of enumeration.values) {
-    const key = IDENTIFIER.test(value.name) ? value.name : JSON.stringify(value.name);
-    if (value.deprecated) lines.push(`  /** ${DEPRECATED_TAG} */`);
-    lines.push(`  ${key}: ${JSON.stringify(value.wire)},`);
+    const doc = `The wire value \`${value.wire}\`.`;
+    lines.push(...docBlock(docLines(doc, value.deprecated), "  "));
+    lines.push(`  readonly ${keyOf(value.name)}: ${JSON.stringify(value.wire)};`);
   }
-  lines.push(`} as const;`, "");
-  lines.push(
-    `/** A \`${enumeration.name}\` wire value, e.g. \`${enumeration.values[0]?.wire}\`. */`,
-  );
-  lines.push(
-    `export type ${enumeration.name} = (typeof ${enumeration.name})[keyof typeof ${enumeration.name}];`,
-  );
+  lines.push(`} = {`);
+  for (const value of enumeration.values) {
+    lines.push(`  ${keyOf(value.name)}: ${JSON.stringify(value.wire)},`);
+  }
+  lines.push(`};`, "");
+  lines.push(`/** A \`${enumeration.name}\` wire value. */`);
+  const union = enumeration.values.map((value) => JSON.stringify(value.wire)).join(" | ");
+  lines.push(`export type ${enumeration.name} = ${union || "never"};`);
   lines.push("");
   return lines.join("\n");
 }

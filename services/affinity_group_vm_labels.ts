@@ -25,7 +25,7 @@ export interface AffinityGroupVmLabelsServiceListOptions extends CallOptions {
   /** Sent as query parameter `follow`. */
   follow?: string;
   /** Sent as query parameter `max`. */
-  max?: number;
+  max?: number | bigint;
 }
 
 /**

@@ -33,7 +33,7 @@ export interface AttachedStorageDomainDisksServiceListOptions extends CallOption
   /** Sent as query parameter `follow`. */
   follow?: string;
   /** Sent as query parameter `max`. */
-  max?: number;
+  max?: number | bigint;
 }
 
 /**

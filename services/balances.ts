@@ -26,7 +26,7 @@ export interface BalancesServiceListOptions extends CallOptions {
   /** Sent as query parameter `follow`. */
   follow?: string;
   /** Sent as query parameter `max`. */
-  max?: number;
+  max?: number | bigint;
   /** Sent as query parameter `filter`. */
   filter?: boolean;
 }

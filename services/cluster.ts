@@ -103,7 +103,7 @@ export interface ClusterServiceUpgradeOptions extends CallOptions {
   /** Sent as `<correlation_id>` in the `<action>` body. The model names it `correlationId`, as the call option that sets the `Correlation-Id` header: this one is any string, which the engine keeps as the upgrade's id as it is (without it, the upgrade takes the header's). */
   upgradeCorrelationId?: string;
   /** Sent as `<upgrade_percent_complete>` in the `<action>` body. */
-  upgradePercentComplete?: number;
+  upgradePercentComplete?: number | bigint;
   /** Sent both as `<async>` in the `<action>` body and as query parameter `async`: some actions read one, some the other. */
   async?: boolean;
 }

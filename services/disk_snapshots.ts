@@ -26,7 +26,7 @@ export interface DiskSnapshotsServiceListOptions extends CallOptions {
   /** Sent as query parameter `follow`. */
   follow?: string;
   /** Sent as query parameter `max`. */
-  max?: number;
+  max?: number | bigint;
   /** Sent as query parameter `include_active`. */
   includeActive?: boolean;
   /** Sent as query parameter `include_template`. */

@@ -41,7 +41,7 @@ export interface EventSubscriptionsServiceListOptions extends CallOptions {
   /** Sent as query parameter `follow`. */
   follow?: string;
   /** Sent as query parameter `max`. */
-  max?: number;
+  max?: number | bigint;
 }
 
 /**

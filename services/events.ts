@@ -28,9 +28,9 @@ export interface EventsServiceListOptions extends CallOptions {
   /** Sent as query parameter `follow`. */
   follow?: string;
   /** Sent as query parameter `from`. */
-  from?: number;
+  from?: number | bigint;
   /** Sent as query parameter `max`. */
-  max?: number;
+  max?: number | bigint;
   /** Sent as query parameter `search`. */
   search?: string;
   /** Sent as query parameter `case_sensitive`. */

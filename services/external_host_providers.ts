@@ -32,7 +32,7 @@ export interface ExternalHostProvidersServiceListOptions extends CallOptions {
   /** Sent as query parameter `follow`. */
   follow?: string;
   /** Sent as query parameter `max`. */
-  max?: number;
+  max?: number | bigint;
   /** Sent as query parameter `search`. */
   search?: string;
 }

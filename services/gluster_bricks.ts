@@ -34,9 +34,9 @@ const ADD: MethodSpec = {
 /** Options of {@link GlusterBricksService.add}. */
 export interface GlusterBricksServiceAddOptions extends CallOptions {
   /** Sent as query parameter `replica_count`. */
-  replicaCount?: number;
+  replicaCount?: number | bigint;
   /** Sent as query parameter `stripe_count`. */
-  stripeCount?: number;
+  stripeCount?: number | bigint;
 }
 
 const LIST: MethodSpec = {
@@ -53,7 +53,7 @@ export interface GlusterBricksServiceListOptions extends CallOptions {
   /** Sent as query parameter `follow`. */
   follow?: string;
   /** Sent as query parameter `max`. */
-  max?: number;
+  max?: number | bigint;
 }
 
 const MIGRATE: MethodSpec = {
@@ -87,7 +87,7 @@ export interface GlusterBricksServiceRemoveOptions extends CallOptions {
   /** Sent as `<bricks>` in the `<action>` body. */
   bricks?: types.GlusterBrick[];
   /** Sent as query parameter `replica_count`. */
-  replicaCount?: number;
+  replicaCount?: number | bigint;
   /** Sent as query parameter `async`. */
   async?: boolean;
 }

@@ -64,6 +64,7 @@ const RESET_ALL_OPTIONS: MethodSpec = {
   segment: "resetalloptions",
   params: [
     { name: "async", wire: "async", kind: "boolean" },
+    { name: "force", wire: "force", kind: "boolean" },
   ],
 };
 
@@ -71,6 +72,8 @@ const RESET_ALL_OPTIONS: MethodSpec = {
 export interface GlusterVolumeServiceResetAllOptionsOptions extends CallOptions {
   /** Sent both as `<async>` in the `<action>` body and as query parameter `async`: some actions read one, some the other. */
   async?: boolean;
+  /** Sent as `<force>` in the `<action>` body. A parameter the engine reads that the API model lacks: `BackendGlusterVolumeResource.resetAllOptions(Action)` passes it to `ResetGlusterVolumeOptions`, as `resetOption` does. */
+  force?: boolean;
 }
 
 const RESET_OPTION: MethodSpec = {

@@ -42,6 +42,8 @@ const APPROVE: MethodSpec = {
     { name: "async", wire: "async", kind: "boolean" },
     { name: "activate", wire: "activate", kind: "boolean" },
     { name: "reboot", wire: "reboot", kind: "boolean" },
+    { name: "rootPassword", wire: "root_password", kind: "string" },
+    { name: "ssh", wire: "ssh", kind: "struct", type: "Ssh" },
   ],
 };
 
@@ -57,6 +59,10 @@ export interface HostServiceApproveOptions extends CallOptions {
   activate?: boolean;
   /** Sent as `<reboot>` in the `<action>` body. */
   reboot?: boolean;
+  /** Sent as `<root_password>` in the `<action>` body. A parameter the engine reads that the API model lacks: `BackendHostResource.approve(Action)` logs in to the host with it (password authentication) instead of the engine's SSH key, as `install` does. */
+  rootPassword?: string;
+  /** Sent as `<ssh>` in the `<action>` body. A parameter the engine reads that the API model lacks: `BackendHostResource.approve(Action)` takes `authenticationMethod: "password"` with `user.password` instead of the engine's SSH key, as `install` does. */
+  ssh?: types.Ssh;
 }
 
 const COMMIT_NET_CONFIG: MethodSpec = {
@@ -270,6 +276,7 @@ const UNREGISTERED_STORAGE_DOMAINS_DISCOVER: MethodSpec = {
   params: [
     { name: "iscsi", wire: "iscsi", kind: "struct", type: "IscsiDetails" },
     { name: "async", wire: "async", kind: "boolean" },
+    { name: "iscsiTargets", wire: "iscsi_targets", kind: "string", list: true },
   ],
   output: {
     name: "storageDomains",
@@ -286,6 +293,8 @@ export interface HostServiceUnregisteredStorageDomainsDiscoverOptions extends Ca
   iscsi?: types.IscsiDetails;
   /** Sent both as `<async>` in the `<action>` body and as query parameter `async`: some actions read one, some the other. */
   async?: boolean;
+  /** Sent as `<iscsi_targets>` in the `<action>` body. A parameter the engine reads that the API model lacks: `BackendHostResource.unregisteredStorageDomainsDiscover(Action)` connects to each target named (an IQN, at `iscsi`'s address, port, user name and password) before it looks for domains; without targets it connects to none, and domains on a target the host is not logged in to are not found. `iscsiDiscover` answers the targets of an address. */
+  iscsiTargets?: string[];
 }
 
 const UPDATE: MethodSpec = {
@@ -327,7 +336,7 @@ export interface HostServiceUpgradeOptions extends CallOptions {
   /** Sent both as `<async>` in the `<action>` body and as query parameter `async`: some actions read one, some the other. */
   async?: boolean;
   /** Sent as `<timeout>` in the `<action>` body. */
-  timeout?: number;
+  timeout?: number | bigint;
 }
 
 const UPGRADE_CHECK: MethodSpec = {
@@ -435,7 +444,7 @@ export interface HostServiceSetupNetworksOptions extends CallOptions {
   /** Sent as `<check_connectivity>` in the `<action>` body. */
   checkConnectivity?: boolean;
   /** Sent as `<connectivity_timeout>` in the `<action>` body. */
-  connectivityTimeout?: number;
+  connectivityTimeout?: number | bigint;
   /** Sent both as `<async>` in the `<action>` body and as query parameter `async`: some actions read one, some the other. */
   async?: boolean;
 }

@@ -33,7 +33,7 @@ export interface InstanceTypesServiceListOptions extends CallOptions {
   /** Sent as query parameter `follow`. */
   follow?: string;
   /** Sent as query parameter `max`. */
-  max?: number;
+  max?: number | bigint;
   /** Sent as query parameter `search`. */
   search?: string;
   /** Sent as query parameter `case_sensitive`. */

@@ -31,7 +31,7 @@ export interface JobsServiceListOptions extends CallOptions {
   /** Sent as query parameter `case_sensitive`. */
   caseSensitive?: boolean;
   /** Sent as query parameter `max`. */
-  max?: number;
+  max?: number | bigint;
 }
 
 /**

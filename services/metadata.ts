@@ -702,12 +702,14 @@ export const SERVICES: Readonly<Record<string, ServiceMeta>> = {
         name: "copy",
         kind: "action",
         segment: "copy",
-        params: [{ name: "disk", wire: "disk", kind: "struct", type: "Disk" }, {
-          name: "storageDomain",
-          wire: "storage_domain",
-          kind: "struct",
-          type: "StorageDomain",
-        }],
+        params: [
+          { name: "disk", wire: "disk", kind: "struct", type: "Disk" },
+          { name: "storageDomain", wire: "storage_domain", kind: "struct", type: "StorageDomain" },
+          { name: "diskProfile", wire: "disk_profile", kind: "struct", type: "DiskProfile" },
+          { name: "quota", wire: "quota", kind: "struct", type: "Quota" },
+          { name: "async", wire: "async", kind: "boolean" },
+          { name: "filter", wire: "filter", kind: "boolean" },
+        ],
       },
       {
         name: "update",
@@ -730,7 +732,11 @@ export const SERVICES: Readonly<Record<string, ServiceMeta>> = {
       {
         name: "get",
         kind: "get",
-        params: [{ name: "follow", wire: "follow", kind: "string" }],
+        params: [{ name: "follow", wire: "follow", kind: "string" }, {
+          name: "unregistered",
+          wire: "unregistered",
+          kind: "boolean",
+        }],
         output: { name: "disk", wire: "disk", kind: "struct", type: "Disk" },
       },
       {
@@ -741,6 +747,8 @@ export const SERVICES: Readonly<Record<string, ServiceMeta>> = {
           { name: "storageDomain", wire: "storage_domain", kind: "struct", type: "StorageDomain" },
           { name: "async", wire: "async", kind: "boolean" },
           { name: "filter", wire: "filter", kind: "boolean" },
+          { name: "diskProfile", wire: "disk_profile", kind: "struct", type: "DiskProfile" },
+          { name: "quota", wire: "quota", kind: "struct", type: "Quota" },
         ],
       },
       { name: "remove", kind: "remove", params: [] },
@@ -2732,7 +2740,11 @@ export const SERVICES: Readonly<Record<string, ServiceMeta>> = {
         name: "resetAllOptions",
         kind: "action",
         segment: "resetalloptions",
-        params: [{ name: "async", wire: "async", kind: "boolean" }],
+        params: [{ name: "async", wire: "async", kind: "boolean" }, {
+          name: "force",
+          wire: "force",
+          kind: "boolean",
+        }],
       },
       {
         name: "resetOption",
@@ -3081,6 +3093,8 @@ export const SERVICES: Readonly<Record<string, ServiceMeta>> = {
           { name: "async", wire: "async", kind: "boolean" },
           { name: "activate", wire: "activate", kind: "boolean" },
           { name: "reboot", wire: "reboot", kind: "boolean" },
+          { name: "rootPassword", wire: "root_password", kind: "string" },
+          { name: "ssh", wire: "ssh", kind: "struct", type: "Ssh" },
         ],
       },
       {
@@ -3094,6 +3108,8 @@ export const SERVICES: Readonly<Record<string, ServiceMeta>> = {
           { name: "async", wire: "async", kind: "boolean" },
           { name: "activate", wire: "activate", kind: "boolean" },
           { name: "reboot", wire: "reboot", kind: "boolean" },
+          { name: "rootPassword", wire: "root_password", kind: "string" },
+          { name: "ssh", wire: "ssh", kind: "struct", type: "Ssh" },
         ],
       },
       {
@@ -3107,6 +3123,8 @@ export const SERVICES: Readonly<Record<string, ServiceMeta>> = {
           { name: "async", wire: "async", kind: "boolean" },
           { name: "activate", wire: "activate", kind: "boolean" },
           { name: "reboot", wire: "reboot", kind: "boolean" },
+          { name: "rootPassword", wire: "root_password", kind: "string" },
+          { name: "ssh", wire: "ssh", kind: "struct", type: "Ssh" },
         ],
       },
       {
@@ -3259,7 +3277,7 @@ export const SERVICES: Readonly<Record<string, ServiceMeta>> = {
           name: "async",
           wire: "async",
           kind: "boolean",
-        }],
+        }, { name: "iscsiTargets", wire: "iscsi_targets", kind: "string", list: true }],
         output: {
           name: "storageDomains",
           wire: "storage_domains",
@@ -5847,12 +5865,14 @@ export const SERVICES: Readonly<Record<string, ServiceMeta>> = {
         name: "copy",
         kind: "action",
         segment: "copy",
-        params: [{ name: "disk", wire: "disk", kind: "struct", type: "Disk" }, {
-          name: "storageDomain",
-          wire: "storage_domain",
-          kind: "struct",
-          type: "StorageDomain",
-        }],
+        params: [
+          { name: "disk", wire: "disk", kind: "struct", type: "Disk" },
+          { name: "storageDomain", wire: "storage_domain", kind: "struct", type: "StorageDomain" },
+          { name: "diskProfile", wire: "disk_profile", kind: "struct", type: "DiskProfile" },
+          { name: "quota", wire: "quota", kind: "struct", type: "Quota" },
+          { name: "async", wire: "async", kind: "boolean" },
+          { name: "filter", wire: "filter", kind: "boolean" },
+        ],
       },
       {
         name: "update",
@@ -5875,7 +5895,11 @@ export const SERVICES: Readonly<Record<string, ServiceMeta>> = {
       {
         name: "get",
         kind: "get",
-        params: [{ name: "follow", wire: "follow", kind: "string" }],
+        params: [{ name: "follow", wire: "follow", kind: "string" }, {
+          name: "unregistered",
+          wire: "unregistered",
+          kind: "boolean",
+        }],
         output: { name: "disk", wire: "disk", kind: "struct", type: "Disk" },
       },
       {
@@ -5886,6 +5910,8 @@ export const SERVICES: Readonly<Record<string, ServiceMeta>> = {
           { name: "storageDomain", wire: "storage_domain", kind: "struct", type: "StorageDomain" },
           { name: "async", wire: "async", kind: "boolean" },
           { name: "filter", wire: "filter", kind: "boolean" },
+          { name: "diskProfile", wire: "disk_profile", kind: "struct", type: "DiskProfile" },
+          { name: "quota", wire: "quota", kind: "struct", type: "Quota" },
         ],
       },
       { name: "remove", kind: "remove", params: [] },
@@ -6142,6 +6168,7 @@ export const SERVICES: Readonly<Record<string, ServiceMeta>> = {
             type: "RegistrationConfiguration",
           },
           { name: "async", wire: "async", kind: "boolean" },
+          { name: "vm", wire: "vm", kind: "struct", type: "Vm" },
         ],
       },
       {
@@ -7145,7 +7172,11 @@ export const SERVICES: Readonly<Record<string, ServiceMeta>> = {
       {
         name: "remove",
         kind: "remove",
-        params: [{ name: "async", wire: "async", kind: "boolean" }],
+        params: [{ name: "async", wire: "async", kind: "boolean" }, {
+          name: "force",
+          wire: "force",
+          kind: "boolean",
+        }, { name: "storageDomain", wire: "storage_domain", kind: "string" }],
       },
     ],
     locators: [],
@@ -7624,7 +7655,7 @@ export const SERVICES: Readonly<Record<string, ServiceMeta>> = {
       {
         name: "update",
         kind: "update",
-        params: [],
+        params: [{ name: "merge", wire: "merge", kind: "boolean" }],
         main: { name: "user", wire: "user", kind: "struct", type: "User" },
         output: { name: "user", wire: "user", kind: "struct", type: "User" },
       },

@@ -912,7 +912,12 @@ export {
 } from "./unmanaged_networks.ts";
 export { UserOptionService } from "./user_option.ts";
 export { UserOptionsService } from "./user_options.ts";
-export { UserService, type UserServiceGetOptions, type UserServiceRemoveOptions } from "./user.ts";
+export {
+  UserService,
+  type UserServiceGetOptions,
+  type UserServiceRemoveOptions,
+  type UserServiceUpdateOptions,
+} from "./user.ts";
 export { UsersService, type UsersServiceListOptions } from "./users.ts";
 export {
   VirtualFunctionAllowedNetworkService,

@@ -27,7 +27,7 @@ export interface NetworksServiceListOptions extends CallOptions {
   /** Sent as query parameter `follow`. */
   follow?: string;
   /** Sent as query parameter `max`. */
-  max?: number;
+  max?: number | bigint;
   /** Sent as query parameter `search`. */
   search?: string;
   /** Sent as query parameter `case_sensitive`. */

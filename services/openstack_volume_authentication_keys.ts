@@ -31,7 +31,7 @@ export interface OpenstackVolumeAuthenticationKeysServiceListOptions extends Cal
   /** Sent as query parameter `follow`. */
   follow?: string;
   /** Sent as query parameter `max`. */
-  max?: number;
+  max?: number | bigint;
 }
 
 /**

@@ -11,6 +11,10 @@ const COPY: MethodSpec = {
   params: [
     { name: "disk", wire: "disk", kind: "struct", type: "Disk" },
     { name: "storageDomain", wire: "storage_domain", kind: "struct", type: "StorageDomain" },
+    { name: "diskProfile", wire: "disk_profile", kind: "struct", type: "DiskProfile" },
+    { name: "quota", wire: "quota", kind: "struct", type: "Quota" },
+    { name: "async", wire: "async", kind: "boolean" },
+    { name: "filter", wire: "filter", kind: "boolean" },
   ],
 };
 
@@ -20,6 +24,14 @@ export interface StorageDomainDiskServiceCopyOptions extends CallOptions {
   disk?: types.Disk;
   /** Sent as `<storage_domain>` in the `<action>` body. */
   storageDomain?: types.StorageDomain;
+  /** Sent as `<disk_profile>` in the `<action>` body. A parameter the engine reads that the API model lacks: `BackendDiskResource.copy(Action)` and `move(Action)`, to which `BackendStorageDomainDiskResource` and `BackendAttachedStorageDomainDiskResource` hand the action, read it. */
+  diskProfile?: types.DiskProfile;
+  /** Sent as `<quota>` in the `<action>` body. A parameter the engine reads that the API model lacks: `BackendDiskResource.copy(Action)` and `move(Action)`, to which `BackendStorageDomainDiskResource` and `BackendAttachedStorageDomainDiskResource` hand the action, read it. */
+  quota?: types.Quota;
+  /** Sent both as `<async>` in the `<action>` body and as query parameter `async`: some actions read one, some the other. A parameter the engine reads that the API model lacks: `AbstractBackendActionableResource.doAction` reads it for every action. */
+  async?: boolean;
+  /** Sent both as `<filter>` in the `<action>` body and as query parameter `filter`: some actions read one, some the other. A parameter the engine reads that the API model lacks: `BackendDiskResource.copy(Action)` reads the disk with it (`BaseBackendResource.isFiltered`). */
+  filter?: boolean;
 }
 
 const UPDATE: MethodSpec = {
@@ -47,6 +59,7 @@ const GET: MethodSpec = {
   kind: "get",
   params: [
     { name: "follow", wire: "follow", kind: "string" },
+    { name: "unregistered", wire: "unregistered", kind: "boolean" },
   ],
   output: { name: "disk", wire: "disk", kind: "struct", type: "Disk" },
 };
@@ -55,6 +68,8 @@ const GET: MethodSpec = {
 export interface StorageDomainDiskServiceGetOptions extends CallOptions {
   /** Sent as query parameter `follow`. */
   follow?: string;
+  /** Sent as query parameter `unregistered`. A parameter the engine reads that the API model lacks: `BackendStorageDomainDiskResource.get()` reads it as a query parameter: with `true`, it looks for a disk the domain holds but the engine has not registered (`GetUnregisteredDisk`). */
+  unregistered?: boolean;
 }
 
 const MOVE: MethodSpec = {
@@ -64,6 +79,8 @@ const MOVE: MethodSpec = {
     { name: "storageDomain", wire: "storage_domain", kind: "struct", type: "StorageDomain" },
     { name: "async", wire: "async", kind: "boolean" },
     { name: "filter", wire: "filter", kind: "boolean" },
+    { name: "diskProfile", wire: "disk_profile", kind: "struct", type: "DiskProfile" },
+    { name: "quota", wire: "quota", kind: "struct", type: "Quota" },
   ],
 };
 
@@ -75,6 +92,10 @@ export interface StorageDomainDiskServiceMoveOptions extends CallOptions {
   async?: boolean;
   /** Sent both as `<filter>` in the `<action>` body and as query parameter `filter`: some actions read one, some the other. */
   filter?: boolean;
+  /** Sent as `<disk_profile>` in the `<action>` body. A parameter the engine reads that the API model lacks: `BackendDiskResource.copy(Action)` and `move(Action)`, to which `BackendStorageDomainDiskResource` and `BackendAttachedStorageDomainDiskResource` hand the action, read it. */
+  diskProfile?: types.DiskProfile;
+  /** Sent as `<quota>` in the `<action>` body. A parameter the engine reads that the API model lacks: `BackendDiskResource.copy(Action)` and `move(Action)`, to which `BackendStorageDomainDiskResource` and `BackendAttachedStorageDomainDiskResource` hand the action, read it. */
+  quota?: types.Quota;
 }
 
 const REMOVE: MethodSpec = {

@@ -70,6 +70,7 @@ const REGISTER: MethodSpec = {
       type: "RegistrationConfiguration",
     },
     { name: "async", wire: "async", kind: "boolean" },
+    { name: "vm", wire: "vm", kind: "struct", type: "Vm" },
   ],
 };
 
@@ -95,6 +96,8 @@ export interface StorageDomainTemplateServiceRegisterOptions extends CallOptions
   registrationConfiguration?: types.RegistrationConfiguration;
   /** Sent both as `<async>` in the `<action>` body and as query parameter `async`: some actions read one, some the other. */
   async?: boolean;
+  /** Sent as `<vm>` in the `<action>` body. A parameter the engine reads that the API model lacks: `BackendStorageDomainTemplateResource.register(Action)` applies `template`'s name to a clone only `if (action.isSetVm() && action.getTemplate().isSetName())`. To name the registered copy, send `template: { name }` with `clone: true` and any `vm`, such as `vm: {}`: without a `vm` the engine keeps the template's own name. */
+  vm?: types.Vm;
 }
 
 const REMOVE: MethodSpec = {

@@ -19,7 +19,7 @@ export interface StorageDomainTemplatesServiceListOptions extends CallOptions {
   /** Sent as query parameter `follow`. */
   follow?: string;
   /** Sent as query parameter `max`. */
-  max?: number;
+  max?: number | bigint;
   /** Sent as query parameter `unregistered`. */
   unregistered?: boolean;
 }

@@ -41,7 +41,7 @@ export interface StorageServerConnectionExtensionsServiceListOptions extends Cal
   /** Sent as query parameter `follow`. */
   follow?: string;
   /** Sent as query parameter `max`. */
-  max?: number;
+  max?: number | bigint;
 }
 
 /**

@@ -61,6 +61,8 @@ const REMOVE: MethodSpec = {
   kind: "remove",
   params: [
     { name: "async", wire: "async", kind: "boolean" },
+    { name: "force", wire: "force", kind: "boolean" },
+    { name: "storageDomain", wire: "storage_domain", kind: "string" },
   ],
 };
 
@@ -68,6 +70,10 @@ const REMOVE: MethodSpec = {
 export interface TemplateDiskServiceRemoveOptions extends CallOptions {
   /** Sent as query parameter `async`. */
   async?: boolean;
+  /** Sent as query parameter `force`. A parameter the engine reads that the API model lacks: `BackendTemplateDiskResource.remove()` reads it as a query parameter (`RemoveDiskParameters.forceDelete`). */
+  force?: boolean;
+  /** Sent as query parameter `storage_domain`. A parameter the engine reads that the API model lacks: `BackendTemplateDiskResource.remove()` reads it as a query parameter, the id of the domain to remove the disk from; the engine refuses to remove a template's disk without it. */
+  storageDomain?: string;
 }
 
 /** The `TemplateDisk` service, which no locator of the model leads to. */

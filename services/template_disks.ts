@@ -18,7 +18,7 @@ export interface TemplateDisksServiceListOptions extends CallOptions {
   /** Sent as query parameter `follow`. */
   follow?: string;
   /** Sent as query parameter `max`. */
-  max?: number;
+  max?: number | bigint;
 }
 
 /** The `TemplateDisks` service, which no locator of the model leads to. */

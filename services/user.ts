@@ -26,10 +26,18 @@ export interface UserServiceGetOptions extends CallOptions {
 
 const UPDATE: MethodSpec = {
   kind: "update",
-  params: [],
+  params: [
+    { name: "merge", wire: "merge", kind: "boolean" },
+  ],
   main: { name: "user", wire: "user", kind: "struct", type: "User" },
   output: { name: "user", wire: "user", kind: "struct", type: "User" },
 };
+
+/** Options of {@link UserService.update}. */
+export interface UserServiceUpdateOptions extends CallOptions {
+  /** Sent as query parameter `merge`. A parameter the engine reads that the API model lacks: `BackendUserResource.update(User)` reads it as a query parameter: without `true`, every option of the user that the body leaves out is removed. */
+  merge?: boolean;
+}
 
 const REMOVE: MethodSpec = {
   kind: "remove",
@@ -63,7 +71,7 @@ export class UserService extends Service {
    *
    * @deprecated Deprecated in the API model.
    */
-  update(user: types.User, options?: CallOptions): Promise<types.User> {
+  update(user: types.User, options?: UserServiceUpdateOptions): Promise<types.User> {
     return this.invoke(UPDATE, options, user);
   }
 

@@ -25,7 +25,7 @@ export interface VmDisksServiceListOptions extends CallOptions {
   /** Sent as query parameter `follow`. */
   follow?: string;
   /** Sent as query parameter `max`. */
-  max?: number;
+  max?: number | bigint;
 }
 
 /** The `VmDisks` service, which no locator of the model leads to. */

@@ -32,7 +32,7 @@ export interface VmGraphicsConsolesServiceListOptions extends CallOptions {
   /** Sent as query parameter `follow`. */
   follow?: string;
   /** Sent as query parameter `max`. */
-  max?: number;
+  max?: number | bigint;
   /** Sent as query parameter `current`. */
   current?: boolean;
 }

@@ -61,7 +61,7 @@ export interface VmsServiceListOptions extends CallOptions {
   /** Sent as query parameter `search`. */
   search?: string;
   /** Sent as query parameter `max`. */
-  max?: number;
+  max?: number | bigint;
   /** Sent as query parameter `case_sensitive`. */
   caseSensitive?: boolean;
   /** Sent as query parameter `filter`. */

@@ -193,3 +193,56 @@ Deno.test("the generator refuses a table entry that names no parameter of the mo
     /ClusterService\.upgrade\.correlation_id: no such parameter in the model/,
   );
 });
+
+Deno.test("the generator refuses an engine parameter the model declares now, or whose method it lacks", () => {
+  const declared = structuredClone(model);
+  const approve = declared.services.find((s) => s.name === "HostService")!.methods
+    .find((m) => m.tsName === "approve")!;
+  approve.parameters.push({
+    ...approve.parameters.find((p) => p.wire === "activate")!,
+    name: "force",
+    tsName: "force",
+    wire: "root_password",
+    kind: "string",
+    type: "String",
+  });
+  assert.throws(
+    () => render(declared),
+    /HostService\.approve\.root_password: the model declares it now/,
+  );
+  const lacking = structuredClone(model);
+  const user = lacking.services.find((s) => s.name === "UserService")!;
+  user.methods = user.methods.filter((m) => m.tsName !== "update");
+  assert.throws(() => render(lacking), /UserService\.update: no such method in the model/);
+  const noAction = structuredClone(model);
+  const action = noAction.structs.find((s) => s.name === "Action")!;
+  action.members = action.members.filter((m) => m.tag !== "iscsi_targets");
+  assert.throws(
+    () => render(noAction),
+    /unregisteredStorageDomainsDiscover\.iscsi_targets: an action's parameter is an Action member/,
+  );
+});
+
+Deno.test("the generated methods add what the engine reads and the model lacks", () => {
+  const params = (service: string, method: string) =>
+    SERVICES[service].methods.find((m) => m.name === method)!.params.map((p) => p.wire);
+  assert.ok(params("HostService", "unregisteredStorageDomainsDiscover").includes("iscsi_targets"));
+  assert.ok(params("StorageDomainTemplateService", "register").includes("vm"));
+  assert.ok(params("GlusterVolumeService", "resetAllOptions").includes("force"));
+  for (const method of ["approve", "approveUsingRootPassword", "approveUsingSsh"]) {
+    assert.ok(params("HostService", method).includes("root_password"), method);
+    assert.ok(params("HostService", method).includes("ssh"), method);
+  }
+  for (const service of ["StorageDomainDiskService", "AttachedStorageDomainDiskService"]) {
+    assert.deepEqual(params(service, "copy").slice(-4), [
+      "disk_profile",
+      "quota",
+      "async",
+      "filter",
+    ]);
+    assert.ok(params(service, "move").includes("disk_profile"), service);
+    assert.ok(params(service, "get").includes("unregistered"), service);
+  }
+  assert.deepEqual(params("TemplateDiskService", "remove"), ["async", "force", "storage_domain"]);
+  assert.deepEqual(params("UserService", "update"), ["merge"]);
+});

@@ -3,11 +3,18 @@
 /**
  * The `AccessProtocol` enum: member names map to the wire values.
  */
-export const AccessProtocol = {
+export const AccessProtocol: {
+  /** The wire value `gluster`. */
+  readonly GLUSTER: "gluster";
+  /** The wire value `nfs`. */
+  readonly NFS: "nfs";
+  /** The wire value `cifs`. */
+  readonly CIFS: "cifs";
+} = {
   GLUSTER: "gluster",
   NFS: "nfs",
   CIFS: "cifs",
-} as const;
+};
 
-/** A `AccessProtocol` wire value, e.g. `gluster`. */
-export type AccessProtocol = (typeof AccessProtocol)[keyof typeof AccessProtocol];
+/** A `AccessProtocol` wire value. */
+export type AccessProtocol = "gluster" | "nfs" | "cifs";

@@ -3,14 +3,27 @@
 /**
  * The `Architecture` enum: member names map to the wire values.
  */
-export const Architecture = {
+export const Architecture: {
+  /** The wire value `undefined`. */
+  readonly UNDEFINED: "undefined";
+  /** The wire value `x86_64`. */
+  readonly X86_64: "x86_64";
+  /** The wire value `ppc64`. */
+  readonly PPC64: "ppc64";
+  /** The wire value `s390x`. */
+  readonly S390X: "s390x";
+  /** The wire value `aarch64`. */
+  readonly AARCH64: "aarch64";
+  /** The wire value `loongarch64`. */
+  readonly LOONGARCH64: "loongarch64";
+} = {
   UNDEFINED: "undefined",
   X86_64: "x86_64",
   PPC64: "ppc64",
   S390X: "s390x",
   AARCH64: "aarch64",
   LOONGARCH64: "loongarch64",
-} as const;
+};
 
-/** A `Architecture` wire value, e.g. `undefined`. */
-export type Architecture = (typeof Architecture)[keyof typeof Architecture];
+/** A `Architecture` wire value. */
+export type Architecture = "undefined" | "x86_64" | "ppc64" | "s390x" | "aarch64" | "loongarch64";

@@ -3,11 +3,18 @@
 /**
  * The `AutoNumaStatus` enum: member names map to the wire values.
  */
-export const AutoNumaStatus = {
+export const AutoNumaStatus: {
+  /** The wire value `disable`. */
+  readonly DISABLE: "disable";
+  /** The wire value `enable`. */
+  readonly ENABLE: "enable";
+  /** The wire value `unknown`. */
+  readonly UNKNOWN: "unknown";
+} = {
   DISABLE: "disable",
   ENABLE: "enable",
   UNKNOWN: "unknown",
-} as const;
+};
 
-/** A `AutoNumaStatus` wire value, e.g. `disable`. */
-export type AutoNumaStatus = (typeof AutoNumaStatus)[keyof typeof AutoNumaStatus];
+/** A `AutoNumaStatus` wire value. */
+export type AutoNumaStatus = "disable" | "enable" | "unknown";

@@ -5,11 +5,18 @@
  *
  * @deprecated Deprecated in the API model.
  */
-export const AutoPinningPolicy = {
+export const AutoPinningPolicy: {
+  /** The wire value `disabled`. */
+  readonly DISABLED: "disabled";
+  /** The wire value `existing`. */
+  readonly EXISTING: "existing";
+  /** The wire value `adjust`. */
+  readonly ADJUST: "adjust";
+} = {
   DISABLED: "disabled",
   EXISTING: "existing",
   ADJUST: "adjust",
-} as const;
+};
 
-/** A `AutoPinningPolicy` wire value, e.g. `disabled`. */
-export type AutoPinningPolicy = (typeof AutoPinningPolicy)[keyof typeof AutoPinningPolicy];
+/** A `AutoPinningPolicy` wire value. */
+export type AutoPinningPolicy = "disabled" | "existing" | "adjust";

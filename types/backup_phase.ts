@@ -3,14 +3,33 @@
 /**
  * The `BackupPhase` enum: member names map to the wire values.
  */
-export const BackupPhase = {
+export const BackupPhase: {
+  /** The wire value `initializing`. */
+  readonly INITIALIZING: "initializing";
+  /** The wire value `starting`. */
+  readonly STARTING: "starting";
+  /** The wire value `ready`. */
+  readonly READY: "ready";
+  /** The wire value `finalizing`. */
+  readonly FINALIZING: "finalizing";
+  /** The wire value `succeeded`. */
+  readonly SUCCEEDED: "succeeded";
+  /** The wire value `failed`. */
+  readonly FAILED: "failed";
+} = {
   INITIALIZING: "initializing",
   STARTING: "starting",
   READY: "ready",
   FINALIZING: "finalizing",
   SUCCEEDED: "succeeded",
   FAILED: "failed",
-} as const;
+};
 
-/** A `BackupPhase` wire value, e.g. `initializing`. */
-export type BackupPhase = (typeof BackupPhase)[keyof typeof BackupPhase];
+/** A `BackupPhase` wire value. */
+export type BackupPhase =
+  | "initializing"
+  | "starting"
+  | "ready"
+  | "finalizing"
+  | "succeeded"
+  | "failed";

@@ -3,13 +3,29 @@
 /**
  * The `BiosType` enum: member names map to the wire values.
  */
-export const BiosType = {
+export const BiosType: {
+  /** The wire value `cluster_default`. */
+  readonly CLUSTER_DEFAULT: "cluster_default";
+  /** The wire value `i440fx_sea_bios`. */
+  readonly I440FX_SEA_BIOS: "i440fx_sea_bios";
+  /** The wire value `q35_sea_bios`. */
+  readonly Q35_SEA_BIOS: "q35_sea_bios";
+  /** The wire value `q35_ovmf`. */
+  readonly Q35_OVMF: "q35_ovmf";
+  /** The wire value `q35_secure_boot`. */
+  readonly Q35_SECURE_BOOT: "q35_secure_boot";
+} = {
   CLUSTER_DEFAULT: "cluster_default",
   I440FX_SEA_BIOS: "i440fx_sea_bios",
   Q35_SEA_BIOS: "q35_sea_bios",
   Q35_OVMF: "q35_ovmf",
   Q35_SECURE_BOOT: "q35_secure_boot",
-} as const;
+};
 
-/** A `BiosType` wire value, e.g. `cluster_default`. */
-export type BiosType = (typeof BiosType)[keyof typeof BiosType];
+/** A `BiosType` wire value. */
+export type BiosType =
+  | "cluster_default"
+  | "i440fx_sea_bios"
+  | "q35_sea_bios"
+  | "q35_ovmf"
+  | "q35_secure_boot";

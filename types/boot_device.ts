@@ -3,11 +3,18 @@
 /**
  * The `BootDevice` enum: member names map to the wire values.
  */
-export const BootDevice = {
+export const BootDevice: {
+  /** The wire value `cdrom`. */
+  readonly CDROM: "cdrom";
+  /** The wire value `hd`. */
+  readonly HD: "hd";
+  /** The wire value `network`. */
+  readonly NETWORK: "network";
+} = {
   CDROM: "cdrom",
   HD: "hd",
   NETWORK: "network",
-} as const;
+};
 
-/** A `BootDevice` wire value, e.g. `cdrom`. */
-export type BootDevice = (typeof BootDevice)[keyof typeof BootDevice];
+/** A `BootDevice` wire value. */
+export type BootDevice = "cdrom" | "hd" | "network";

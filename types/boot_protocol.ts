@@ -3,13 +3,24 @@
 /**
  * The `BootProtocol` enum: member names map to the wire values.
  */
-export const BootProtocol = {
+export const BootProtocol: {
+  /** The wire value `autoconf`. */
+  readonly AUTOCONF: "autoconf";
+  /** The wire value `dhcp`. */
+  readonly DHCP: "dhcp";
+  /** The wire value `poly_dhcp_autoconf`. */
+  readonly POLY_DHCP_AUTOCONF: "poly_dhcp_autoconf";
+  /** The wire value `static`. */
+  readonly STATIC: "static";
+  /** The wire value `none`. */
+  readonly NONE: "none";
+} = {
   AUTOCONF: "autoconf",
   DHCP: "dhcp",
   POLY_DHCP_AUTOCONF: "poly_dhcp_autoconf",
   STATIC: "static",
   NONE: "none",
-} as const;
+};
 
-/** A `BootProtocol` wire value, e.g. `autoconf`. */
-export type BootProtocol = (typeof BootProtocol)[keyof typeof BootProtocol];
+/** A `BootProtocol` wire value. */
+export type BootProtocol = "autoconf" | "dhcp" | "poly_dhcp_autoconf" | "static" | "none";

@@ -3,10 +3,15 @@
 /**
  * The `CheckpointState` enum: member names map to the wire values.
  */
-export const CheckpointState = {
+export const CheckpointState: {
+  /** The wire value `created`. */
+  readonly CREATED: "created";
+  /** The wire value `invalid`. */
+  readonly INVALID: "invalid";
+} = {
   CREATED: "created",
   INVALID: "invalid",
-} as const;
+};
 
-/** A `CheckpointState` wire value, e.g. `created`. */
-export type CheckpointState = (typeof CheckpointState)[keyof typeof CheckpointState];
+/** A `CheckpointState` wire value. */
+export type CheckpointState = "created" | "invalid";

@@ -3,11 +3,15 @@
 /**
  * The `CloudInitNetworkProtocol` enum: member names map to the wire values.
  */
-export const CloudInitNetworkProtocol = {
+export const CloudInitNetworkProtocol: {
+  /** The wire value `eni`. */
+  readonly ENI: "eni";
+  /** The wire value `openstack_metadata`. */
+  readonly OPENSTACK_METADATA: "openstack_metadata";
+} = {
   ENI: "eni",
   OPENSTACK_METADATA: "openstack_metadata",
-} as const;
+};
 
-/** A `CloudInitNetworkProtocol` wire value, e.g. `eni`. */
-export type CloudInitNetworkProtocol =
-  (typeof CloudInitNetworkProtocol)[keyof typeof CloudInitNetworkProtocol];
+/** A `CloudInitNetworkProtocol` wire value. */
+export type CloudInitNetworkProtocol = "eni" | "openstack_metadata";

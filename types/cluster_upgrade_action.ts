@@ -3,11 +3,18 @@
 /**
  * The `ClusterUpgradeAction` enum: member names map to the wire values.
  */
-export const ClusterUpgradeAction = {
+export const ClusterUpgradeAction: {
+  /** The wire value `start`. */
+  readonly START: "start";
+  /** The wire value `update_progress`. */
+  readonly UPDATE_PROGRESS: "update_progress";
+  /** The wire value `finish`. */
+  readonly FINISH: "finish";
+} = {
   START: "start",
   UPDATE_PROGRESS: "update_progress",
   FINISH: "finish",
-} as const;
+};
 
-/** A `ClusterUpgradeAction` wire value, e.g. `start`. */
-export type ClusterUpgradeAction = (typeof ClusterUpgradeAction)[keyof typeof ClusterUpgradeAction];
+/** A `ClusterUpgradeAction` wire value. */
+export type ClusterUpgradeAction = "start" | "update_progress" | "finish";

@@ -3,10 +3,15 @@
 /**
  * The `ConfigurationType` enum: member names map to the wire values.
  */
-export const ConfigurationType = {
+export const ConfigurationType: {
+  /** The wire value `ovf`. */
+  readonly OVF: "ovf";
+  /** The wire value `ova`. */
+  readonly OVA: "ova";
+} = {
   OVF: "ovf",
   OVA: "ova",
-} as const;
+};
 
-/** A `ConfigurationType` wire value, e.g. `ovf`. */
-export type ConfigurationType = (typeof ConfigurationType)[keyof typeof ConfigurationType];
+/** A `ConfigurationType` wire value. */
+export type ConfigurationType = "ovf" | "ova";

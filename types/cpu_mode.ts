@@ -3,11 +3,18 @@
 /**
  * The `CpuMode` enum: member names map to the wire values.
  */
-export const CpuMode = {
+export const CpuMode: {
+  /** The wire value `custom`. */
+  readonly CUSTOM: "custom";
+  /** The wire value `host_model`. */
+  readonly HOST_MODEL: "host_model";
+  /** The wire value `host_passthrough`. */
+  readonly HOST_PASSTHROUGH: "host_passthrough";
+} = {
   CUSTOM: "custom",
   HOST_MODEL: "host_model",
   HOST_PASSTHROUGH: "host_passthrough",
-} as const;
+};
 
-/** A `CpuMode` wire value, e.g. `custom`. */
-export type CpuMode = (typeof CpuMode)[keyof typeof CpuMode];
+/** A `CpuMode` wire value. */
+export type CpuMode = "custom" | "host_model" | "host_passthrough";

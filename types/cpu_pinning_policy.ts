@@ -3,13 +3,29 @@
 /**
  * The `CpuPinningPolicy` enum: member names map to the wire values.
  */
-export const CpuPinningPolicy = {
+export const CpuPinningPolicy: {
+  /** The wire value `none`. */
+  readonly NONE: "none";
+  /** The wire value `manual`. */
+  readonly MANUAL: "manual";
+  /** The wire value `resize_and_pin_numa`. */
+  readonly RESIZE_AND_PIN_NUMA: "resize_and_pin_numa";
+  /** The wire value `dedicated`. */
+  readonly DEDICATED: "dedicated";
+  /** The wire value `isolate_threads`. */
+  readonly ISOLATE_THREADS: "isolate_threads";
+} = {
   NONE: "none",
   MANUAL: "manual",
   RESIZE_AND_PIN_NUMA: "resize_and_pin_numa",
   DEDICATED: "dedicated",
   ISOLATE_THREADS: "isolate_threads",
-} as const;
+};
 
-/** A `CpuPinningPolicy` wire value, e.g. `none`. */
-export type CpuPinningPolicy = (typeof CpuPinningPolicy)[keyof typeof CpuPinningPolicy];
+/** A `CpuPinningPolicy` wire value. */
+export type CpuPinningPolicy =
+  | "none"
+  | "manual"
+  | "resize_and_pin_numa"
+  | "dedicated"
+  | "isolate_threads";

@@ -3,12 +3,21 @@
 /**
  * The `CreationStatus` enum: member names map to the wire values.
  */
-export const CreationStatus = {
+export const CreationStatus: {
+  /** The wire value `pending`. */
+  readonly PENDING: "pending";
+  /** The wire value `in_progress`. */
+  readonly IN_PROGRESS: "in_progress";
+  /** The wire value `complete`. */
+  readonly COMPLETE: "complete";
+  /** The wire value `failed`. */
+  readonly FAILED: "failed";
+} = {
   PENDING: "pending",
   IN_PROGRESS: "in_progress",
   COMPLETE: "complete",
   FAILED: "failed",
-} as const;
+};
 
-/** A `CreationStatus` wire value, e.g. `pending`. */
-export type CreationStatus = (typeof CreationStatus)[keyof typeof CreationStatus];
+/** A `CreationStatus` wire value. */
+export type CreationStatus = "pending" | "in_progress" | "complete" | "failed";

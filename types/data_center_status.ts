@@ -3,14 +3,33 @@
 /**
  * The `DataCenterStatus` enum: member names map to the wire values.
  */
-export const DataCenterStatus = {
+export const DataCenterStatus: {
+  /** The wire value `uninitialized`. */
+  readonly UNINITIALIZED: "uninitialized";
+  /** The wire value `up`. */
+  readonly UP: "up";
+  /** The wire value `maintenance`. */
+  readonly MAINTENANCE: "maintenance";
+  /** The wire value `not_operational`. */
+  readonly NOT_OPERATIONAL: "not_operational";
+  /** The wire value `problematic`. */
+  readonly PROBLEMATIC: "problematic";
+  /** The wire value `contend`. */
+  readonly CONTEND: "contend";
+} = {
   UNINITIALIZED: "uninitialized",
   UP: "up",
   MAINTENANCE: "maintenance",
   NOT_OPERATIONAL: "not_operational",
   PROBLEMATIC: "problematic",
   CONTEND: "contend",
-} as const;
+};
 
-/** A `DataCenterStatus` wire value, e.g. `uninitialized`. */
-export type DataCenterStatus = (typeof DataCenterStatus)[keyof typeof DataCenterStatus];
+/** A `DataCenterStatus` wire value. */
+export type DataCenterStatus =
+  | "uninitialized"
+  | "up"
+  | "maintenance"
+  | "not_operational"
+  | "problematic"
+  | "contend";

@@ -3,10 +3,15 @@
 /**
  * The `DiskBackup` enum: member names map to the wire values.
  */
-export const DiskBackup = {
+export const DiskBackup: {
+  /** The wire value `none`. */
+  readonly NONE: "none";
+  /** The wire value `incremental`. */
+  readonly INCREMENTAL: "incremental";
+} = {
   NONE: "none",
   INCREMENTAL: "incremental",
-} as const;
+};
 
-/** A `DiskBackup` wire value, e.g. `none`. */
-export type DiskBackup = (typeof DiskBackup)[keyof typeof DiskBackup];
+/** A `DiskBackup` wire value. */
+export type DiskBackup = "none" | "incremental";

@@ -3,10 +3,15 @@
 /**
  * The `DiskBackupMode` enum: member names map to the wire values.
  */
-export const DiskBackupMode = {
+export const DiskBackupMode: {
+  /** The wire value `full`. */
+  readonly FULL: "full";
+  /** The wire value `incremental`. */
+  readonly INCREMENTAL: "incremental";
+} = {
   FULL: "full",
   INCREMENTAL: "incremental",
-} as const;
+};
 
-/** A `DiskBackupMode` wire value, e.g. `full`. */
-export type DiskBackupMode = (typeof DiskBackupMode)[keyof typeof DiskBackupMode];
+/** A `DiskBackupMode` wire value. */
+export type DiskBackupMode = "full" | "incremental";

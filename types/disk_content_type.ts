@@ -3,7 +3,28 @@
 /**
  * The `DiskContentType` enum: member names map to the wire values.
  */
-export const DiskContentType = {
+export const DiskContentType: {
+  /** The wire value `data`. */
+  readonly DATA: "data";
+  /** The wire value `ovf_store`. */
+  readonly OVF_STORE: "ovf_store";
+  /** The wire value `memory_dump_volume`. */
+  readonly MEMORY_DUMP_VOLUME: "memory_dump_volume";
+  /** The wire value `memory_metadata_volume`. */
+  readonly MEMORY_METADATA_VOLUME: "memory_metadata_volume";
+  /** The wire value `iso`. */
+  readonly ISO: "iso";
+  /** The wire value `hosted_engine`. */
+  readonly HOSTED_ENGINE: "hosted_engine";
+  /** The wire value `hosted_engine_sanlock`. */
+  readonly HOSTED_ENGINE_SANLOCK: "hosted_engine_sanlock";
+  /** The wire value `hosted_engine_metadata`. */
+  readonly HOSTED_ENGINE_METADATA: "hosted_engine_metadata";
+  /** The wire value `hosted_engine_configuration`. */
+  readonly HOSTED_ENGINE_CONFIGURATION: "hosted_engine_configuration";
+  /** The wire value `backup_scratch`. */
+  readonly BACKUP_SCRATCH: "backup_scratch";
+} = {
   DATA: "data",
   OVF_STORE: "ovf_store",
   MEMORY_DUMP_VOLUME: "memory_dump_volume",
@@ -14,7 +35,17 @@ export const DiskContentType = {
   HOSTED_ENGINE_METADATA: "hosted_engine_metadata",
   HOSTED_ENGINE_CONFIGURATION: "hosted_engine_configuration",
   BACKUP_SCRATCH: "backup_scratch",
-} as const;
+};
 
-/** A `DiskContentType` wire value, e.g. `data`. */
-export type DiskContentType = (typeof DiskContentType)[keyof typeof DiskContentType];
+/** A `DiskContentType` wire value. */
+export type DiskContentType =
+  | "data"
+  | "ovf_store"
+  | "memory_dump_volume"
+  | "memory_metadata_volume"
+  | "iso"
+  | "hosted_engine"
+  | "hosted_engine_sanlock"
+  | "hosted_engine_metadata"
+  | "hosted_engine_configuration"
+  | "backup_scratch";

@@ -3,10 +3,15 @@
 /**
  * The `DiskFormat` enum: member names map to the wire values.
  */
-export const DiskFormat = {
+export const DiskFormat: {
+  /** The wire value `cow`. */
+  readonly COW: "cow";
+  /** The wire value `raw`. */
+  readonly RAW: "raw";
+} = {
   COW: "cow",
   RAW: "raw",
-} as const;
+};
 
-/** A `DiskFormat` wire value, e.g. `cow`. */
-export type DiskFormat = (typeof DiskFormat)[keyof typeof DiskFormat];
+/** A `DiskFormat` wire value. */
+export type DiskFormat = "cow" | "raw";

@@ -3,13 +3,24 @@
 /**
  * The `DiskInterface` enum: member names map to the wire values.
  */
-export const DiskInterface = {
+export const DiskInterface: {
+  /** The wire value `ide`. */
+  readonly IDE: "ide";
+  /** The wire value `virtio_scsi`. */
+  readonly VIRTIO_SCSI: "virtio_scsi";
+  /** The wire value `virtio`. */
+  readonly VIRTIO: "virtio";
+  /** The wire value `spapr_vscsi`. */
+  readonly SPAPR_VSCSI: "spapr_vscsi";
+  /** The wire value `sata`. */
+  readonly SATA: "sata";
+} = {
   IDE: "ide",
   VIRTIO_SCSI: "virtio_scsi",
   VIRTIO: "virtio",
   SPAPR_VSCSI: "spapr_vscsi",
   SATA: "sata",
-} as const;
+};
 
-/** A `DiskInterface` wire value, e.g. `ide`. */
-export type DiskInterface = (typeof DiskInterface)[keyof typeof DiskInterface];
+/** A `DiskInterface` wire value. */
+export type DiskInterface = "ide" | "virtio_scsi" | "virtio" | "spapr_vscsi" | "sata";

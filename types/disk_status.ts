@@ -3,11 +3,18 @@
 /**
  * The `DiskStatus` enum: member names map to the wire values.
  */
-export const DiskStatus = {
+export const DiskStatus: {
+  /** The wire value `illegal`. */
+  readonly ILLEGAL: "illegal";
+  /** The wire value `locked`. */
+  readonly LOCKED: "locked";
+  /** The wire value `ok`. */
+  readonly OK: "ok";
+} = {
   ILLEGAL: "illegal",
   LOCKED: "locked",
   OK: "ok",
-} as const;
+};
 
-/** A `DiskStatus` wire value, e.g. `illegal`. */
-export type DiskStatus = (typeof DiskStatus)[keyof typeof DiskStatus];
+/** A `DiskStatus` wire value. */
+export type DiskStatus = "illegal" | "locked" | "ok";

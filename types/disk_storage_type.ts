@@ -3,12 +3,21 @@
 /**
  * The `DiskStorageType` enum: member names map to the wire values.
  */
-export const DiskStorageType = {
+export const DiskStorageType: {
+  /** The wire value `image`. */
+  readonly IMAGE: "image";
+  /** The wire value `lun`. */
+  readonly LUN: "lun";
+  /** The wire value `cinder`. */
+  readonly CINDER: "cinder";
+  /** The wire value `managed_block_storage`. */
+  readonly MANAGED_BLOCK_STORAGE: "managed_block_storage";
+} = {
   IMAGE: "image",
   LUN: "lun",
   CINDER: "cinder",
   MANAGED_BLOCK_STORAGE: "managed_block_storage",
-} as const;
+};
 
-/** A `DiskStorageType` wire value, e.g. `image`. */
-export type DiskStorageType = (typeof DiskStorageType)[keyof typeof DiskStorageType];
+/** A `DiskStorageType` wire value. */
+export type DiskStorageType = "image" | "lun" | "cinder" | "managed_block_storage";

@@ -3,10 +3,15 @@
 /**
  * The `DiskType` enum: member names map to the wire values.
  */
-export const DiskType = {
+export const DiskType: {
+  /** The wire value `data`. */
+  readonly DATA: "data";
+  /** The wire value `system`. */
+  readonly SYSTEM: "system";
+} = {
   DATA: "data",
   SYSTEM: "system",
-} as const;
+};
 
-/** A `DiskType` wire value, e.g. `data`. */
-export type DiskType = (typeof DiskType)[keyof typeof DiskType];
+/** A `DiskType` wire value. */
+export type DiskType = "data" | "system";

@@ -3,10 +3,15 @@
 /**
  * The `DisplayType` enum: member names map to the wire values.
  */
-export const DisplayType = {
+export const DisplayType: {
+  /** The wire value `vnc`. */
+  readonly VNC: "vnc";
+  /** The wire value `spice`. */
+  readonly SPICE: "spice";
+} = {
   VNC: "vnc",
   SPICE: "spice",
-} as const;
+};
 
-/** A `DisplayType` wire value, e.g. `vnc`. */
-export type DisplayType = (typeof DisplayType)[keyof typeof DisplayType];
+/** A `DisplayType` wire value. */
+export type DisplayType = "vnc" | "spice";

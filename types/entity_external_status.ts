@@ -3,13 +3,24 @@
 /**
  * The `EntityExternalStatus` enum: member names map to the wire values.
  */
-export const EntityExternalStatus = {
+export const EntityExternalStatus: {
+  /** The wire value `ok`. */
+  readonly OK: "ok";
+  /** The wire value `info`. */
+  readonly INFO: "info";
+  /** The wire value `warning`. */
+  readonly WARNING: "warning";
+  /** The wire value `error`. */
+  readonly ERROR: "error";
+  /** The wire value `failure`. */
+  readonly FAILURE: "failure";
+} = {
   OK: "ok",
   INFO: "info",
   WARNING: "warning",
   ERROR: "error",
   FAILURE: "failure",
-} as const;
+};
 
-/** A `EntityExternalStatus` wire value, e.g. `ok`. */
-export type EntityExternalStatus = (typeof EntityExternalStatus)[keyof typeof EntityExternalStatus];
+/** A `EntityExternalStatus` wire value. */
+export type EntityExternalStatus = "ok" | "info" | "warning" | "error" | "failure";

@@ -4,9 +4,9 @@ import type { List } from "./list.ts";
 import type { Certificate } from "./certificate.ts";
 import type { ExternalComputeResource } from "./external_compute_resource.ts";
 import type { ExternalDiscoveredHost } from "./external_discovered_host.ts";
+import type { ExternalHost } from "./external_host.ts";
 import type { ExternalHostGroup } from "./external_host_group.ts";
 import type { ExternalProvider } from "./external_provider.ts";
-import type { Host } from "./host.ts";
 
 /**
  * The `ExternalHostProvider` type: XML `<external_host_provider>`, lists `<external_host_providers>`.
@@ -20,6 +20,6 @@ export interface ExternalHostProvider extends ExternalProvider {
   discoveredHosts?: List<ExternalDiscoveredHost>;
   /** Link to a collection of {@link ExternalHostGroup} (`<link rel="hostgroups">`, or inline when followed). */
   hostGroups?: List<ExternalHostGroup>;
-  /** Link to a collection of {@link Host} (`<link rel="hosts">`, or inline when followed). */
-  hosts?: List<Host>;
+  /** Link to a collection of {@link ExternalHost} (`<link rel="hosts">`, or inline when followed). */
+  hosts?: List<ExternalHost>;
 }

@@ -3,13 +3,24 @@
 /**
  * The `ExternalStatus` enum: member names map to the wire values.
  */
-export const ExternalStatus = {
+export const ExternalStatus: {
+  /** The wire value `error`. */
+  readonly ERROR: "error";
+  /** The wire value `failure`. */
+  readonly FAILURE: "failure";
+  /** The wire value `info`. */
+  readonly INFO: "info";
+  /** The wire value `ok`. */
+  readonly OK: "ok";
+  /** The wire value `warning`. */
+  readonly WARNING: "warning";
+} = {
   ERROR: "error",
   FAILURE: "failure",
   INFO: "info",
   OK: "ok",
   WARNING: "warning",
-} as const;
+};
 
-/** A `ExternalStatus` wire value, e.g. `error`. */
-export type ExternalStatus = (typeof ExternalStatus)[keyof typeof ExternalStatus];
+/** A `ExternalStatus` wire value. */
+export type ExternalStatus = "error" | "failure" | "info" | "ok" | "warning";

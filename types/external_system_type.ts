@@ -3,10 +3,15 @@
 /**
  * The `ExternalSystemType` enum: member names map to the wire values.
  */
-export const ExternalSystemType = {
+export const ExternalSystemType: {
+  /** The wire value `vdsm`. */
+  readonly VDSM: "vdsm";
+  /** The wire value `gluster`. */
+  readonly GLUSTER: "gluster";
+} = {
   VDSM: "vdsm",
   GLUSTER: "gluster",
-} as const;
+};
 
-/** A `ExternalSystemType` wire value, e.g. `vdsm`. */
-export type ExternalSystemType = (typeof ExternalSystemType)[keyof typeof ExternalSystemType];
+/** A `ExternalSystemType` wire value. */
+export type ExternalSystemType = "vdsm" | "gluster";

@@ -3,12 +3,18 @@
 /**
  * The `ExternalVmProviderType` enum: member names map to the wire values.
  */
-export const ExternalVmProviderType = {
+export const ExternalVmProviderType: {
+  /** The wire value `kvm`. */
+  readonly KVM: "kvm";
+  /** The wire value `xen`. */
+  readonly XEN: "xen";
+  /** The wire value `vmware`. */
+  readonly VMWARE: "vmware";
+} = {
   KVM: "kvm",
   XEN: "xen",
   VMWARE: "vmware",
-} as const;
+};
 
-/** A `ExternalVmProviderType` wire value, e.g. `kvm`. */
-export type ExternalVmProviderType =
-  (typeof ExternalVmProviderType)[keyof typeof ExternalVmProviderType];
+/** A `ExternalVmProviderType` wire value. */
+export type ExternalVmProviderType = "kvm" | "xen" | "vmware";

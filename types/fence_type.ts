@@ -3,13 +3,24 @@
 /**
  * The `FenceType` enum: member names map to the wire values.
  */
-export const FenceType = {
+export const FenceType: {
+  /** The wire value `manual`. */
+  readonly MANUAL: "manual";
+  /** The wire value `restart`. */
+  readonly RESTART: "restart";
+  /** The wire value `start`. */
+  readonly START: "start";
+  /** The wire value `stop`. */
+  readonly STOP: "stop";
+  /** The wire value `status`. */
+  readonly STATUS: "status";
+} = {
   MANUAL: "manual",
   RESTART: "restart",
   START: "start",
   STOP: "stop",
   STATUS: "status",
-} as const;
+};
 
-/** A `FenceType` wire value, e.g. `manual`. */
-export type FenceType = (typeof FenceType)[keyof typeof FenceType];
+/** A `FenceType` wire value. */
+export type FenceType = "manual" | "restart" | "start" | "stop" | "status";

@@ -3,11 +3,18 @@
 /**
  * The `FipsMode` enum: member names map to the wire values.
  */
-export const FipsMode = {
+export const FipsMode: {
+  /** The wire value `undefined`. */
+  readonly UNDEFINED: "undefined";
+  /** The wire value `disabled`. */
+  readonly DISABLED: "disabled";
+  /** The wire value `enabled`. */
+  readonly ENABLED: "enabled";
+} = {
   UNDEFINED: "undefined",
   DISABLED: "disabled",
   ENABLED: "enabled",
-} as const;
+};
 
-/** A `FipsMode` wire value, e.g. `undefined`. */
-export type FipsMode = (typeof FipsMode)[keyof typeof FipsMode];
+/** A `FipsMode` wire value. */
+export type FipsMode = "undefined" | "disabled" | "enabled";

@@ -3,10 +3,15 @@
 /**
  * The `FirewallType` enum: member names map to the wire values.
  */
-export const FirewallType = {
+export const FirewallType: {
+  /** The wire value `iptables`. */
+  readonly IPTABLES: "iptables";
+  /** The wire value `firewalld`. */
+  readonly FIREWALLD: "firewalld";
+} = {
   IPTABLES: "iptables",
   FIREWALLD: "firewalld",
-} as const;
+};
 
-/** A `FirewallType` wire value, e.g. `iptables`. */
-export type FirewallType = (typeof FirewallType)[keyof typeof FirewallType];
+/** A `FirewallType` wire value. */
+export type FirewallType = "iptables" | "firewalld";

@@ -3,11 +3,18 @@
 /**
  * The `GlusterBrickStatus` enum: member names map to the wire values.
  */
-export const GlusterBrickStatus = {
+export const GlusterBrickStatus: {
+  /** The wire value `up`. */
+  readonly UP: "up";
+  /** The wire value `down`. */
+  readonly DOWN: "down";
+  /** The wire value `unknown`. */
+  readonly UNKNOWN: "unknown";
+} = {
   UP: "up",
   DOWN: "down",
   UNKNOWN: "unknown",
-} as const;
+};
 
-/** A `GlusterBrickStatus` wire value, e.g. `up`. */
-export type GlusterBrickStatus = (typeof GlusterBrickStatus)[keyof typeof GlusterBrickStatus];
+/** A `GlusterBrickStatus` wire value. */
+export type GlusterBrickStatus = "up" | "down" | "unknown";

@@ -3,11 +3,18 @@
 /**
  * The `GlusterHookStatus` enum: member names map to the wire values.
  */
-export const GlusterHookStatus = {
+export const GlusterHookStatus: {
+  /** The wire value `enabled`. */
+  readonly ENABLED: "enabled";
+  /** The wire value `disabled`. */
+  readonly DISABLED: "disabled";
+  /** The wire value `missing`. */
+  readonly MISSING: "missing";
+} = {
   ENABLED: "enabled",
   DISABLED: "disabled",
   MISSING: "missing",
-} as const;
+};
 
-/** A `GlusterHookStatus` wire value, e.g. `enabled`. */
-export type GlusterHookStatus = (typeof GlusterHookStatus)[keyof typeof GlusterHookStatus];
+/** A `GlusterHookStatus` wire value. */
+export type GlusterHookStatus = "enabled" | "disabled" | "missing";

@@ -3,11 +3,18 @@
 /**
  * The `GlusterState` enum: member names map to the wire values.
  */
-export const GlusterState = {
+export const GlusterState: {
+  /** The wire value `up`. */
+  readonly UP: "up";
+  /** The wire value `down`. */
+  readonly DOWN: "down";
+  /** The wire value `unknown`. */
+  readonly UNKNOWN: "unknown";
+} = {
   UP: "up",
   DOWN: "down",
   UNKNOWN: "unknown",
-} as const;
+};
 
-/** A `GlusterState` wire value, e.g. `up`. */
-export type GlusterState = (typeof GlusterState)[keyof typeof GlusterState];
+/** A `GlusterState` wire value. */
+export type GlusterState = "up" | "down" | "unknown";

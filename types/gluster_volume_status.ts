@@ -3,11 +3,18 @@
 /**
  * The `GlusterVolumeStatus` enum: member names map to the wire values.
  */
-export const GlusterVolumeStatus = {
+export const GlusterVolumeStatus: {
+  /** The wire value `up`. */
+  readonly UP: "up";
+  /** The wire value `down`. */
+  readonly DOWN: "down";
+  /** The wire value `unknown`. */
+  readonly UNKNOWN: "unknown";
+} = {
   UP: "up",
   DOWN: "down",
   UNKNOWN: "unknown",
-} as const;
+};
 
-/** A `GlusterVolumeStatus` wire value, e.g. `up`. */
-export type GlusterVolumeStatus = (typeof GlusterVolumeStatus)[keyof typeof GlusterVolumeStatus];
+/** A `GlusterVolumeStatus` wire value. */
+export type GlusterVolumeStatus = "up" | "down" | "unknown";

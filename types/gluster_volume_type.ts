@@ -3,7 +3,26 @@
 /**
  * The `GlusterVolumeType` enum: member names map to the wire values.
  */
-export const GlusterVolumeType = {
+export const GlusterVolumeType: {
+  /** The wire value `distribute`. */
+  readonly DISTRIBUTE: "distribute";
+  /** The wire value `replicate`. */
+  readonly REPLICATE: "replicate";
+  /** The wire value `distributed_replicate`. */
+  readonly DISTRIBUTED_REPLICATE: "distributed_replicate";
+  /** The wire value `stripe`. */
+  readonly STRIPE: "stripe";
+  /** The wire value `distributed_stripe`. */
+  readonly DISTRIBUTED_STRIPE: "distributed_stripe";
+  /** The wire value `striped_replicate`. */
+  readonly STRIPED_REPLICATE: "striped_replicate";
+  /** The wire value `distributed_striped_replicate`. */
+  readonly DISTRIBUTED_STRIPED_REPLICATE: "distributed_striped_replicate";
+  /** The wire value `disperse`. */
+  readonly DISPERSE: "disperse";
+  /** The wire value `distributed_disperse`. */
+  readonly DISTRIBUTED_DISPERSE: "distributed_disperse";
+} = {
   DISTRIBUTE: "distribute",
   REPLICATE: "replicate",
   DISTRIBUTED_REPLICATE: "distributed_replicate",
@@ -13,7 +32,16 @@ export const GlusterVolumeType = {
   DISTRIBUTED_STRIPED_REPLICATE: "distributed_striped_replicate",
   DISPERSE: "disperse",
   DISTRIBUTED_DISPERSE: "distributed_disperse",
-} as const;
+};
 
-/** A `GlusterVolumeType` wire value, e.g. `distribute`. */
-export type GlusterVolumeType = (typeof GlusterVolumeType)[keyof typeof GlusterVolumeType];
+/** A `GlusterVolumeType` wire value. */
+export type GlusterVolumeType =
+  | "distribute"
+  | "replicate"
+  | "distributed_replicate"
+  | "stripe"
+  | "distributed_stripe"
+  | "striped_replicate"
+  | "distributed_striped_replicate"
+  | "disperse"
+  | "distributed_disperse";

@@ -3,10 +3,15 @@
 /**
  * The `GraphicsType` enum: member names map to the wire values.
  */
-export const GraphicsType = {
+export const GraphicsType: {
+  /** The wire value `spice`. */
+  readonly SPICE: "spice";
+  /** The wire value `vnc`. */
+  readonly VNC: "vnc";
+} = {
   SPICE: "spice",
   VNC: "vnc",
-} as const;
+};
 
-/** A `GraphicsType` wire value, e.g. `spice`. */
-export type GraphicsType = (typeof GraphicsType)[keyof typeof GraphicsType];
+/** A `GraphicsType` wire value. */
+export type GraphicsType = "spice" | "vnc";

@@ -3,10 +3,15 @@
 /**
  * The `HookContentType` enum: member names map to the wire values.
  */
-export const HookContentType = {
+export const HookContentType: {
+  /** The wire value `text`. */
+  readonly TEXT: "text";
+  /** The wire value `binary`. */
+  readonly BINARY: "binary";
+} = {
   TEXT: "text",
   BINARY: "binary",
-} as const;
+};
 
-/** A `HookContentType` wire value, e.g. `text`. */
-export type HookContentType = (typeof HookContentType)[keyof typeof HookContentType];
+/** A `HookContentType` wire value. */
+export type HookContentType = "text" | "binary";

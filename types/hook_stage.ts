@@ -3,10 +3,15 @@
 /**
  * The `HookStage` enum: member names map to the wire values.
  */
-export const HookStage = {
+export const HookStage: {
+  /** The wire value `pre`. */
+  readonly PRE: "pre";
+  /** The wire value `post`. */
+  readonly POST: "post";
+} = {
   PRE: "pre",
   POST: "post",
-} as const;
+};
 
-/** A `HookStage` wire value, e.g. `pre`. */
-export type HookStage = (typeof HookStage)[keyof typeof HookStage];
+/** A `HookStage` wire value. */
+export type HookStage = "pre" | "post";

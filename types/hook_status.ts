@@ -3,11 +3,18 @@
 /**
  * The `HookStatus` enum: member names map to the wire values.
  */
-export const HookStatus = {
+export const HookStatus: {
+  /** The wire value `enabled`. */
+  readonly ENABLED: "enabled";
+  /** The wire value `disabled`. */
+  readonly DISABLED: "disabled";
+  /** The wire value `missing`. */
+  readonly MISSING: "missing";
+} = {
   ENABLED: "enabled",
   DISABLED: "disabled",
   MISSING: "missing",
-} as const;
+};
 
-/** A `HookStatus` wire value, e.g. `enabled`. */
-export type HookStatus = (typeof HookStatus)[keyof typeof HookStatus];
+/** A `HookStatus` wire value. */
+export type HookStatus = "enabled" | "disabled" | "missing";

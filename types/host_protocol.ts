@@ -3,10 +3,15 @@
 /**
  * The `HostProtocol` enum: member names map to the wire values.
  */
-export const HostProtocol = {
+export const HostProtocol: {
+  /** The wire value `xml`. */
+  readonly XML: "xml";
+  /** The wire value `stomp`. */
+  readonly STOMP: "stomp";
+} = {
   XML: "xml",
   STOMP: "stomp",
-} as const;
+};
 
-/** A `HostProtocol` wire value, e.g. `xml`. */
-export type HostProtocol = (typeof HostProtocol)[keyof typeof HostProtocol];
+/** A `HostProtocol` wire value. */
+export type HostProtocol = "xml" | "stomp";

@@ -3,7 +3,44 @@
 /**
  * The `HostStatus` enum: member names map to the wire values.
  */
-export const HostStatus = {
+export const HostStatus: {
+  /** The wire value `down`. */
+  readonly DOWN: "down";
+  /** The wire value `error`. */
+  readonly ERROR: "error";
+  /** The wire value `initializing`. */
+  readonly INITIALIZING: "initializing";
+  /** The wire value `installing`. */
+  readonly INSTALLING: "installing";
+  /** The wire value `install_failed`. */
+  readonly INSTALL_FAILED: "install_failed";
+  /** The wire value `maintenance`. */
+  readonly MAINTENANCE: "maintenance";
+  /** The wire value `non_operational`. */
+  readonly NON_OPERATIONAL: "non_operational";
+  /** The wire value `non_responsive`. */
+  readonly NON_RESPONSIVE: "non_responsive";
+  /**
+   * The wire value `pending_approval`.
+   *
+   * @deprecated Deprecated in the API model.
+   */
+  readonly PENDING_APPROVAL: "pending_approval";
+  /** The wire value `preparing_for_maintenance`. */
+  readonly PREPARING_FOR_MAINTENANCE: "preparing_for_maintenance";
+  /** The wire value `connecting`. */
+  readonly CONNECTING: "connecting";
+  /** The wire value `reboot`. */
+  readonly REBOOT: "reboot";
+  /** The wire value `unassigned`. */
+  readonly UNASSIGNED: "unassigned";
+  /** The wire value `up`. */
+  readonly UP: "up";
+  /** The wire value `installing_os`. */
+  readonly INSTALLING_OS: "installing_os";
+  /** The wire value `kdumping`. */
+  readonly KDUMPING: "kdumping";
+} = {
   DOWN: "down",
   ERROR: "error",
   INITIALIZING: "initializing",
@@ -12,7 +49,6 @@ export const HostStatus = {
   MAINTENANCE: "maintenance",
   NON_OPERATIONAL: "non_operational",
   NON_RESPONSIVE: "non_responsive",
-  /** @deprecated Deprecated in the API model. */
   PENDING_APPROVAL: "pending_approval",
   PREPARING_FOR_MAINTENANCE: "preparing_for_maintenance",
   CONNECTING: "connecting",
@@ -21,7 +57,23 @@ export const HostStatus = {
   UP: "up",
   INSTALLING_OS: "installing_os",
   KDUMPING: "kdumping",
-} as const;
+};
 
-/** A `HostStatus` wire value, e.g. `down`. */
-export type HostStatus = (typeof HostStatus)[keyof typeof HostStatus];
+/** A `HostStatus` wire value. */
+export type HostStatus =
+  | "down"
+  | "error"
+  | "initializing"
+  | "installing"
+  | "install_failed"
+  | "maintenance"
+  | "non_operational"
+  | "non_responsive"
+  | "pending_approval"
+  | "preparing_for_maintenance"
+  | "connecting"
+  | "reboot"
+  | "unassigned"
+  | "up"
+  | "installing_os"
+  | "kdumping";

@@ -3,12 +3,22 @@
 /**
  * The `HostType` enum: member names map to the wire values.
  */
-export const HostType = {
+export const HostType: {
+  /** The wire value `rhel`. */
+  readonly RHEL: "rhel";
+  /**
+   * The wire value `rhev_h`.
+   *
+   * @deprecated Deprecated in the API model.
+   */
+  readonly RHEV_H: "rhev_h";
+  /** The wire value `ovirt_node`. */
+  readonly OVIRT_NODE: "ovirt_node";
+} = {
   RHEL: "rhel",
-  /** @deprecated Deprecated in the API model. */
   RHEV_H: "rhev_h",
   OVIRT_NODE: "ovirt_node",
-} as const;
+};
 
-/** A `HostType` wire value, e.g. `rhel`. */
-export type HostType = (typeof HostType)[keyof typeof HostType];
+/** A `HostType` wire value. */
+export type HostType = "rhel" | "rhev_h" | "ovirt_node";

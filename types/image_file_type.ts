@@ -3,11 +3,18 @@
 /**
  * The `ImageFileType` enum: member names map to the wire values.
  */
-export const ImageFileType = {
+export const ImageFileType: {
+  /** The wire value `iso`. */
+  readonly ISO: "iso";
+  /** The wire value `floppy`. */
+  readonly FLOPPY: "floppy";
+  /** The wire value `disk`. */
+  readonly DISK: "disk";
+} = {
   ISO: "iso",
   FLOPPY: "floppy",
   DISK: "disk",
-} as const;
+};
 
-/** A `ImageFileType` wire value, e.g. `iso`. */
-export type ImageFileType = (typeof ImageFileType)[keyof typeof ImageFileType];
+/** A `ImageFileType` wire value. */
+export type ImageFileType = "iso" | "floppy" | "disk";

@@ -3,11 +3,15 @@
 /**
  * The `ImageTransferDirection` enum: member names map to the wire values.
  */
-export const ImageTransferDirection = {
+export const ImageTransferDirection: {
+  /** The wire value `upload`. */
+  readonly UPLOAD: "upload";
+  /** The wire value `download`. */
+  readonly DOWNLOAD: "download";
+} = {
   UPLOAD: "upload",
   DOWNLOAD: "download",
-} as const;
+};
 
-/** A `ImageTransferDirection` wire value, e.g. `upload`. */
-export type ImageTransferDirection =
-  (typeof ImageTransferDirection)[keyof typeof ImageTransferDirection];
+/** A `ImageTransferDirection` wire value. */
+export type ImageTransferDirection = "upload" | "download";

@@ -3,14 +3,48 @@
 /**
  * The `ImageTransferPhase` enum: member names map to the wire values.
  */
-export const ImageTransferPhase = {
+export const ImageTransferPhase: {
+  /** The wire value `unknown`. */
+  readonly UNKNOWN: "unknown";
+  /** The wire value `initializing`. */
+  readonly INITIALIZING: "initializing";
+  /** The wire value `transferring`. */
+  readonly TRANSFERRING: "transferring";
+  /** The wire value `resuming`. */
+  readonly RESUMING: "resuming";
+  /** The wire value `paused_system`. */
+  readonly PAUSED_SYSTEM: "paused_system";
+  /** The wire value `paused_user`. */
+  readonly PAUSED_USER: "paused_user";
+  /**
+   * The wire value `cancelled`.
+   *
+   * @deprecated Deprecated in the API model.
+   */
+  readonly CANCELLED: "cancelled";
+  /** The wire value `finalizing_success`. */
+  readonly FINALIZING_SUCCESS: "finalizing_success";
+  /** The wire value `finalizing_failure`. */
+  readonly FINALIZING_FAILURE: "finalizing_failure";
+  /** The wire value `finished_success`. */
+  readonly FINISHED_SUCCESS: "finished_success";
+  /** The wire value `finished_failure`. */
+  readonly FINISHED_FAILURE: "finished_failure";
+  /** The wire value `cancelled_system`. */
+  readonly CANCELLED_SYSTEM: "cancelled_system";
+  /** The wire value `cancelled_user`. */
+  readonly CANCELLED_USER: "cancelled_user";
+  /** The wire value `finalizing_cleanup`. */
+  readonly FINALIZING_CLEANUP: "finalizing_cleanup";
+  /** The wire value `finished_cleanup`. */
+  readonly FINISHED_CLEANUP: "finished_cleanup";
+} = {
   UNKNOWN: "unknown",
   INITIALIZING: "initializing",
   TRANSFERRING: "transferring",
   RESUMING: "resuming",
   PAUSED_SYSTEM: "paused_system",
   PAUSED_USER: "paused_user",
-  /** @deprecated Deprecated in the API model. */
   CANCELLED: "cancelled",
   FINALIZING_SUCCESS: "finalizing_success",
   FINALIZING_FAILURE: "finalizing_failure",
@@ -20,7 +54,22 @@ export const ImageTransferPhase = {
   CANCELLED_USER: "cancelled_user",
   FINALIZING_CLEANUP: "finalizing_cleanup",
   FINISHED_CLEANUP: "finished_cleanup",
-} as const;
+};
 
-/** A `ImageTransferPhase` wire value, e.g. `unknown`. */
-export type ImageTransferPhase = (typeof ImageTransferPhase)[keyof typeof ImageTransferPhase];
+/** A `ImageTransferPhase` wire value. */
+export type ImageTransferPhase =
+  | "unknown"
+  | "initializing"
+  | "transferring"
+  | "resuming"
+  | "paused_system"
+  | "paused_user"
+  | "cancelled"
+  | "finalizing_success"
+  | "finalizing_failure"
+  | "finished_success"
+  | "finished_failure"
+  | "cancelled_system"
+  | "cancelled_user"
+  | "finalizing_cleanup"
+  | "finished_cleanup";

@@ -3,12 +3,18 @@
 /**
  * The `ImageTransferTimeoutPolicy` enum: member names map to the wire values.
  */
-export const ImageTransferTimeoutPolicy = {
+export const ImageTransferTimeoutPolicy: {
+  /** The wire value `legacy`. */
+  readonly LEGACY: "legacy";
+  /** The wire value `pause`. */
+  readonly PAUSE: "pause";
+  /** The wire value `cancel`. */
+  readonly CANCEL: "cancel";
+} = {
   LEGACY: "legacy",
   PAUSE: "pause",
   CANCEL: "cancel",
-} as const;
+};
 
-/** A `ImageTransferTimeoutPolicy` wire value, e.g. `legacy`. */
-export type ImageTransferTimeoutPolicy =
-  (typeof ImageTransferTimeoutPolicy)[keyof typeof ImageTransferTimeoutPolicy];
+/** A `ImageTransferTimeoutPolicy` wire value. */
+export type ImageTransferTimeoutPolicy = "legacy" | "pause" | "cancel";

@@ -3,11 +3,18 @@
 /**
  * The `InheritableBoolean` enum: member names map to the wire values.
  */
-export const InheritableBoolean = {
+export const InheritableBoolean: {
+  /** The wire value `true`. */
+  readonly TRUE: "true";
+  /** The wire value `false`. */
+  readonly FALSE: "false";
+  /** The wire value `inherit`. */
+  readonly INHERIT: "inherit";
+} = {
   TRUE: "true",
   FALSE: "false",
   INHERIT: "inherit",
-} as const;
+};
 
-/** A `InheritableBoolean` wire value, e.g. `true`. */
-export type InheritableBoolean = (typeof InheritableBoolean)[keyof typeof InheritableBoolean];
+/** A `InheritableBoolean` wire value. */
+export type InheritableBoolean = "true" | "false" | "inherit";

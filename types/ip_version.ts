@@ -3,10 +3,15 @@
 /**
  * The `IpVersion` enum: member names map to the wire values.
  */
-export const IpVersion = {
+export const IpVersion: {
+  /** The wire value `v4`. */
+  readonly V4: "v4";
+  /** The wire value `v6`. */
+  readonly V6: "v6";
+} = {
   V4: "v4",
   V6: "v6",
-} as const;
+};
 
-/** A `IpVersion` wire value, e.g. `v4`. */
-export type IpVersion = (typeof IpVersion)[keyof typeof IpVersion];
+/** A `IpVersion` wire value. */
+export type IpVersion = "v4" | "v6";

@@ -3,13 +3,24 @@
 /**
  * The `JobStatus` enum: member names map to the wire values.
  */
-export const JobStatus = {
+export const JobStatus: {
+  /** The wire value `aborted`. */
+  readonly ABORTED: "aborted";
+  /** The wire value `failed`. */
+  readonly FAILED: "failed";
+  /** The wire value `finished`. */
+  readonly FINISHED: "finished";
+  /** The wire value `started`. */
+  readonly STARTED: "started";
+  /** The wire value `unknown`. */
+  readonly UNKNOWN: "unknown";
+} = {
   ABORTED: "aborted",
   FAILED: "failed",
   FINISHED: "finished",
   STARTED: "started",
   UNKNOWN: "unknown",
-} as const;
+};
 
-/** A `JobStatus` wire value, e.g. `aborted`. */
-export type JobStatus = (typeof JobStatus)[keyof typeof JobStatus];
+/** A `JobStatus` wire value. */
+export type JobStatus = "aborted" | "failed" | "finished" | "started" | "unknown";

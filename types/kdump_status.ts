@@ -3,11 +3,18 @@
 /**
  * The `KdumpStatus` enum: member names map to the wire values.
  */
-export const KdumpStatus = {
+export const KdumpStatus: {
+  /** The wire value `unknown`. */
+  readonly UNKNOWN: "unknown";
+  /** The wire value `disabled`. */
+  readonly DISABLED: "disabled";
+  /** The wire value `enabled`. */
+  readonly ENABLED: "enabled";
+} = {
   UNKNOWN: "unknown",
   DISABLED: "disabled",
   ENABLED: "enabled",
-} as const;
+};
 
-/** A `KdumpStatus` wire value, e.g. `unknown`. */
-export type KdumpStatus = (typeof KdumpStatus)[keyof typeof KdumpStatus];
+/** A `KdumpStatus` wire value. */
+export type KdumpStatus = "unknown" | "disabled" | "enabled";

@@ -3,11 +3,15 @@
 /**
  * The `LogMaxMemoryUsedThresholdType` enum: member names map to the wire values.
  */
-export const LogMaxMemoryUsedThresholdType = {
+export const LogMaxMemoryUsedThresholdType: {
+  /** The wire value `percentage`. */
+  readonly PERCENTAGE: "percentage";
+  /** The wire value `absolute_value_in_mb`. */
+  readonly ABSOLUTE_VALUE_IN_MB: "absolute_value_in_mb";
+} = {
   PERCENTAGE: "percentage",
   ABSOLUTE_VALUE_IN_MB: "absolute_value_in_mb",
-} as const;
+};
 
-/** A `LogMaxMemoryUsedThresholdType` wire value, e.g. `percentage`. */
-export type LogMaxMemoryUsedThresholdType =
-  (typeof LogMaxMemoryUsedThresholdType)[keyof typeof LogMaxMemoryUsedThresholdType];
+/** A `LogMaxMemoryUsedThresholdType` wire value. */
+export type LogMaxMemoryUsedThresholdType = "percentage" | "absolute_value_in_mb";

@@ -3,12 +3,21 @@
 /**
  * The `LogSeverity` enum: member names map to the wire values.
  */
-export const LogSeverity = {
+export const LogSeverity: {
+  /** The wire value `normal`. */
+  readonly NORMAL: "normal";
+  /** The wire value `warning`. */
+  readonly WARNING: "warning";
+  /** The wire value `error`. */
+  readonly ERROR: "error";
+  /** The wire value `alert`. */
+  readonly ALERT: "alert";
+} = {
   NORMAL: "normal",
   WARNING: "warning",
   ERROR: "error",
   ALERT: "alert",
-} as const;
+};
 
-/** A `LogSeverity` wire value, e.g. `normal`. */
-export type LogSeverity = (typeof LogSeverity)[keyof typeof LogSeverity];
+/** A `LogSeverity` wire value. */
+export type LogSeverity = "normal" | "warning" | "error" | "alert";

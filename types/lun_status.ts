@@ -3,11 +3,18 @@
 /**
  * The `LunStatus` enum: member names map to the wire values.
  */
-export const LunStatus = {
+export const LunStatus: {
+  /** The wire value `free`. */
+  readonly FREE: "free";
+  /** The wire value `used`. */
+  readonly USED: "used";
+  /** The wire value `unusable`. */
+  readonly UNUSABLE: "unusable";
+} = {
   FREE: "free",
   USED: "used",
   UNUSABLE: "unusable",
-} as const;
+};
 
-/** A `LunStatus` wire value, e.g. `free`. */
-export type LunStatus = (typeof LunStatus)[keyof typeof LunStatus];
+/** A `LunStatus` wire value. */
+export type LunStatus = "free" | "used" | "unusable";

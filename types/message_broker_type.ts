@@ -5,10 +5,15 @@
  *
  * @deprecated Deprecated in the API model.
  */
-export const MessageBrokerType = {
+export const MessageBrokerType: {
+  /** The wire value `qpid`. */
+  readonly QPID: "qpid";
+  /** The wire value `rabbit_mq`. */
+  readonly RABBIT_MQ: "rabbit_mq";
+} = {
   QPID: "qpid",
   RABBIT_MQ: "rabbit_mq",
-} as const;
+};
 
-/** A `MessageBrokerType` wire value, e.g. `qpid`. */
-export type MessageBrokerType = (typeof MessageBrokerType)[keyof typeof MessageBrokerType];
+/** A `MessageBrokerType` wire value. */
+export type MessageBrokerType = "qpid" | "rabbit_mq";

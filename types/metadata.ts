@@ -1562,7 +1562,7 @@ export const STRUCTS: Readonly<Record<string, StructMeta>> = {
         name: "hosts",
         tag: "hosts",
         kind: "struct",
-        type: "Host",
+        type: "ExternalHost",
         list: true,
         item: "host",
         link: true,

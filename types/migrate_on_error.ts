@@ -3,11 +3,18 @@
 /**
  * The `MigrateOnError` enum: member names map to the wire values.
  */
-export const MigrateOnError = {
+export const MigrateOnError: {
+  /** The wire value `migrate`. */
+  readonly MIGRATE: "migrate";
+  /** The wire value `do_not_migrate`. */
+  readonly DO_NOT_MIGRATE: "do_not_migrate";
+  /** The wire value `migrate_highly_available`. */
+  readonly MIGRATE_HIGHLY_AVAILABLE: "migrate_highly_available";
+} = {
   MIGRATE: "migrate",
   DO_NOT_MIGRATE: "do_not_migrate",
   MIGRATE_HIGHLY_AVAILABLE: "migrate_highly_available",
-} as const;
+};
 
-/** A `MigrateOnError` wire value, e.g. `migrate`. */
-export type MigrateOnError = (typeof MigrateOnError)[keyof typeof MigrateOnError];
+/** A `MigrateOnError` wire value. */
+export type MigrateOnError = "migrate" | "do_not_migrate" | "migrate_highly_available";

@@ -3,12 +3,18 @@
 /**
  * The `MigrationBandwidthAssignmentMethod` enum: member names map to the wire values.
  */
-export const MigrationBandwidthAssignmentMethod = {
+export const MigrationBandwidthAssignmentMethod: {
+  /** The wire value `auto`. */
+  readonly AUTO: "auto";
+  /** The wire value `custom`. */
+  readonly CUSTOM: "custom";
+  /** The wire value `hypervisor_default`. */
+  readonly HYPERVISOR_DEFAULT: "hypervisor_default";
+} = {
   AUTO: "auto",
   CUSTOM: "custom",
   HYPERVISOR_DEFAULT: "hypervisor_default",
-} as const;
+};
 
-/** A `MigrationBandwidthAssignmentMethod` wire value, e.g. `auto`. */
-export type MigrationBandwidthAssignmentMethod =
-  (typeof MigrationBandwidthAssignmentMethod)[keyof typeof MigrationBandwidthAssignmentMethod];
+/** A `MigrationBandwidthAssignmentMethod` wire value. */
+export type MigrationBandwidthAssignmentMethod = "auto" | "custom" | "hypervisor_default";

@@ -5,10 +5,16 @@
  *
  * @deprecated Deprecated in the API model.
  */
-export const NetworkPluginType = {
-  /** @deprecated Deprecated in the API model. */
+export const NetworkPluginType: {
+  /**
+   * The wire value `open_vswitch`.
+   *
+   * @deprecated Deprecated in the API model.
+   */
+  readonly OPEN_VSWITCH: "open_vswitch";
+} = {
   OPEN_VSWITCH: "open_vswitch",
-} as const;
+};
 
-/** A `NetworkPluginType` wire value, e.g. `open_vswitch`. */
-export type NetworkPluginType = (typeof NetworkPluginType)[keyof typeof NetworkPluginType];
+/** A `NetworkPluginType` wire value. */
+export type NetworkPluginType = "open_vswitch";

@@ -3,10 +3,15 @@
 /**
  * The `NetworkStatus` enum: member names map to the wire values.
  */
-export const NetworkStatus = {
+export const NetworkStatus: {
+  /** The wire value `operational`. */
+  readonly OPERATIONAL: "operational";
+  /** The wire value `non_operational`. */
+  readonly NON_OPERATIONAL: "non_operational";
+} = {
   OPERATIONAL: "operational",
   NON_OPERATIONAL: "non_operational",
-} as const;
+};
 
-/** A `NetworkStatus` wire value, e.g. `operational`. */
-export type NetworkStatus = (typeof NetworkStatus)[keyof typeof NetworkStatus];
+/** A `NetworkStatus` wire value. */
+export type NetworkStatus = "operational" | "non_operational";

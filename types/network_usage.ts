@@ -3,14 +3,33 @@
 /**
  * The `NetworkUsage` enum: member names map to the wire values.
  */
-export const NetworkUsage = {
+export const NetworkUsage: {
+  /** The wire value `default_route`. */
+  readonly DEFAULT_ROUTE: "default_route";
+  /** The wire value `display`. */
+  readonly DISPLAY: "display";
+  /** The wire value `gluster`. */
+  readonly GLUSTER: "gluster";
+  /** The wire value `management`. */
+  readonly MANAGEMENT: "management";
+  /** The wire value `migration`. */
+  readonly MIGRATION: "migration";
+  /** The wire value `vm`. */
+  readonly VM: "vm";
+} = {
   DEFAULT_ROUTE: "default_route",
   DISPLAY: "display",
   GLUSTER: "gluster",
   MANAGEMENT: "management",
   MIGRATION: "migration",
   VM: "vm",
-} as const;
+};
 
-/** A `NetworkUsage` wire value, e.g. `default_route`. */
-export type NetworkUsage = (typeof NetworkUsage)[keyof typeof NetworkUsage];
+/** A `NetworkUsage` wire value. */
+export type NetworkUsage =
+  | "default_route"
+  | "display"
+  | "gluster"
+  | "management"
+  | "migration"
+  | "vm";

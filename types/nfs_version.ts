@@ -3,14 +3,27 @@
 /**
  * The `NfsVersion` enum: member names map to the wire values.
  */
-export const NfsVersion = {
+export const NfsVersion: {
+  /** The wire value `auto`. */
+  readonly AUTO: "auto";
+  /** The wire value `v3`. */
+  readonly V3: "v3";
+  /** The wire value `v4`. */
+  readonly V4: "v4";
+  /** The wire value `v4_0`. */
+  readonly V4_0: "v4_0";
+  /** The wire value `v4_1`. */
+  readonly V4_1: "v4_1";
+  /** The wire value `v4_2`. */
+  readonly V4_2: "v4_2";
+} = {
   AUTO: "auto",
   V3: "v3",
   V4: "v4",
   V4_0: "v4_0",
   V4_1: "v4_1",
   V4_2: "v4_2",
-} as const;
+};
 
-/** A `NfsVersion` wire value, e.g. `auto`. */
-export type NfsVersion = (typeof NfsVersion)[keyof typeof NfsVersion];
+/** A `NfsVersion` wire value. */
+export type NfsVersion = "auto" | "v3" | "v4" | "v4_0" | "v4_1" | "v4_2";

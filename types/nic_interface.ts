@@ -3,7 +3,22 @@
 /**
  * The `NicInterface` enum: member names map to the wire values.
  */
-export const NicInterface = {
+export const NicInterface: {
+  /** The wire value `e1000`. */
+  readonly E1000: "e1000";
+  /** The wire value `e1000e`. */
+  readonly E1000E: "e1000e";
+  /** The wire value `virtio`. */
+  readonly VIRTIO: "virtio";
+  /** The wire value `rtl8139`. */
+  readonly RTL8139: "rtl8139";
+  /** The wire value `rtl8139_virtio`. */
+  readonly RTL8139_VIRTIO: "rtl8139_virtio";
+  /** The wire value `spapr_vlan`. */
+  readonly SPAPR_VLAN: "spapr_vlan";
+  /** The wire value `pci_passthrough`. */
+  readonly PCI_PASSTHROUGH: "pci_passthrough";
+} = {
   E1000: "e1000",
   E1000E: "e1000e",
   VIRTIO: "virtio",
@@ -11,7 +26,14 @@ export const NicInterface = {
   RTL8139_VIRTIO: "rtl8139_virtio",
   SPAPR_VLAN: "spapr_vlan",
   PCI_PASSTHROUGH: "pci_passthrough",
-} as const;
+};
 
-/** A `NicInterface` wire value, e.g. `e1000`. */
-export type NicInterface = (typeof NicInterface)[keyof typeof NicInterface];
+/** A `NicInterface` wire value. */
+export type NicInterface =
+  | "e1000"
+  | "e1000e"
+  | "virtio"
+  | "rtl8139"
+  | "rtl8139_virtio"
+  | "spapr_vlan"
+  | "pci_passthrough";

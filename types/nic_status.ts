@@ -3,10 +3,15 @@
 /**
  * The `NicStatus` enum: member names map to the wire values.
  */
-export const NicStatus = {
+export const NicStatus: {
+  /** The wire value `down`. */
+  readonly DOWN: "down";
+  /** The wire value `up`. */
+  readonly UP: "up";
+} = {
   DOWN: "down",
   UP: "up",
-} as const;
+};
 
-/** A `NicStatus` wire value, e.g. `down`. */
-export type NicStatus = (typeof NicStatus)[keyof typeof NicStatus];
+/** A `NicStatus` wire value. */
+export type NicStatus = "down" | "up";

@@ -3,7 +3,342 @@
 /**
  * The `NotifiableEvent` enum: member names map to the wire values.
  */
-export const NotifiableEvent = {
+export const NotifiableEvent: {
+  /** The wire value `engine_stop`. */
+  readonly ENGINE_STOP: "engine_stop";
+  /** The wire value `engine_backup_started`. */
+  readonly ENGINE_BACKUP_STARTED: "engine_backup_started";
+  /** The wire value `engine_backup_completed`. */
+  readonly ENGINE_BACKUP_COMPLETED: "engine_backup_completed";
+  /** The wire value `engine_backup_failed`. */
+  readonly ENGINE_BACKUP_FAILED: "engine_backup_failed";
+  /** The wire value `engine_ca_certification_is_about_to_expire`. */
+  readonly ENGINE_CA_CERTIFICATION_IS_ABOUT_TO_EXPIRE: "engine_ca_certification_is_about_to_expire";
+  /** The wire value `engine_ca_certification_has_expired`. */
+  readonly ENGINE_CA_CERTIFICATION_HAS_EXPIRED: "engine_ca_certification_has_expired";
+  /** The wire value `engine_certification_is_about_to_expire`. */
+  readonly ENGINE_CERTIFICATION_IS_ABOUT_TO_EXPIRE: "engine_certification_is_about_to_expire";
+  /** The wire value `engine_certification_has_expired`. */
+  readonly ENGINE_CERTIFICATION_HAS_EXPIRED: "engine_certification_has_expired";
+  /** The wire value `cluster_alert_ha_reservation`. */
+  readonly CLUSTER_ALERT_HA_RESERVATION: "cluster_alert_ha_reservation";
+  /** The wire value `network_update_display_for_cluster_with_active_vm`. */
+  readonly NETWORK_UPDATE_DISPLAY_FOR_CLUSTER_WITH_ACTIVE_VM:
+    "network_update_display_for_cluster_with_active_vm";
+  /** The wire value `cluster_alert_ha_reservation_down`. */
+  readonly CLUSTER_ALERT_HA_RESERVATION_DOWN: "cluster_alert_ha_reservation_down";
+  /** The wire value `host_failure`. */
+  readonly HOST_FAILURE: "host_failure";
+  /** The wire value `host_updates_are_available`. */
+  readonly HOST_UPDATES_ARE_AVAILABLE: "host_updates_are_available";
+  /** The wire value `host_updates_are_available_with_packages`. */
+  readonly HOST_UPDATES_ARE_AVAILABLE_WITH_PACKAGES: "host_updates_are_available_with_packages";
+  /** The wire value `user_host_maintenance`. */
+  readonly USER_HOST_MAINTENANCE: "user_host_maintenance";
+  /** The wire value `user_host_maintenance_manual_ha`. */
+  readonly USER_HOST_MAINTENANCE_MANUAL_HA: "user_host_maintenance_manual_ha";
+  /** The wire value `user_host_maintenance_migration_failed`. */
+  readonly USER_HOST_MAINTENANCE_MIGRATION_FAILED: "user_host_maintenance_migration_failed";
+  /** The wire value `host_activate_manual_ha`. */
+  readonly HOST_ACTIVATE_MANUAL_HA: "host_activate_manual_ha";
+  /** The wire value `host_activate_failed`. */
+  readonly HOST_ACTIVATE_FAILED: "host_activate_failed";
+  /** The wire value `host_recover_failed`. */
+  readonly HOST_RECOVER_FAILED: "host_recover_failed";
+  /** The wire value `host_approve_failed`. */
+  readonly HOST_APPROVE_FAILED: "host_approve_failed";
+  /** The wire value `host_install_failed`. */
+  readonly HOST_INSTALL_FAILED: "host_install_failed";
+  /** The wire value `host_time_drift_alert`. */
+  readonly HOST_TIME_DRIFT_ALERT: "host_time_drift_alert";
+  /** The wire value `host_set_nonoperational`. */
+  readonly HOST_SET_NONOPERATIONAL: "host_set_nonoperational";
+  /** The wire value `host_set_nonoperational_iface_down`. */
+  readonly HOST_SET_NONOPERATIONAL_IFACE_DOWN: "host_set_nonoperational_iface_down";
+  /** The wire value `host_low_mem`. */
+  readonly HOST_LOW_MEM: "host_low_mem";
+  /** The wire value `host_high_mem_use`. */
+  readonly HOST_HIGH_MEM_USE: "host_high_mem_use";
+  /** The wire value `host_interface_high_network_use`. */
+  readonly HOST_INTERFACE_HIGH_NETWORK_USE: "host_interface_high_network_use";
+  /** The wire value `host_high_cpu_use`. */
+  readonly HOST_HIGH_CPU_USE: "host_high_cpu_use";
+  /** The wire value `host_high_swap_use`. */
+  readonly HOST_HIGH_SWAP_USE: "host_high_swap_use";
+  /** The wire value `host_low_swap`. */
+  readonly HOST_LOW_SWAP: "host_low_swap";
+  /** The wire value `host_interface_state_down`. */
+  readonly HOST_INTERFACE_STATE_DOWN: "host_interface_state_down";
+  /** The wire value `host_bond_slave_state_down`. */
+  readonly HOST_BOND_SLAVE_STATE_DOWN: "host_bond_slave_state_down";
+  /** The wire value `network_update_display_for_host_with_active_vm`. */
+  readonly NETWORK_UPDATE_DISPLAY_FOR_HOST_WITH_ACTIVE_VM:
+    "network_update_display_for_host_with_active_vm";
+  /** The wire value `host_certification_is_about_to_expire`. */
+  readonly HOST_CERTIFICATION_IS_ABOUT_TO_EXPIRE: "host_certification_is_about_to_expire";
+  /** The wire value `host_certification_has_expired`. */
+  readonly HOST_CERTIFICATION_HAS_EXPIRED: "host_certification_has_expired";
+  /** The wire value `host_certificate_has_invalid_san`. */
+  readonly HOST_CERTIFICATE_HAS_INVALID_SAN: "host_certificate_has_invalid_san";
+  /** The wire value `host_set_nonoperational_domain`. */
+  readonly HOST_SET_NONOPERATIONAL_DOMAIN: "host_set_nonoperational_domain";
+  /** The wire value `system_change_storage_pool_status_no_host_for_spm`. */
+  readonly SYSTEM_CHANGE_STORAGE_POOL_STATUS_NO_HOST_FOR_SPM:
+    "system_change_storage_pool_status_no_host_for_spm";
+  /** The wire value `system_deactivated_storage_domain`. */
+  readonly SYSTEM_DEACTIVATED_STORAGE_DOMAIN: "system_deactivated_storage_domain";
+  /** The wire value `vm_failure`. */
+  readonly VM_FAILURE: "vm_failure";
+  /** The wire value `vm_migration_start`. */
+  readonly VM_MIGRATION_START: "vm_migration_start";
+  /** The wire value `vm_migration_failed`. */
+  readonly VM_MIGRATION_FAILED: "vm_migration_failed";
+  /** The wire value `vm_migration_to_server_failed`. */
+  readonly VM_MIGRATION_TO_SERVER_FAILED: "vm_migration_to_server_failed";
+  /** The wire value `vm_not_responding`. */
+  readonly VM_NOT_RESPONDING: "vm_not_responding";
+  /** The wire value `vm_status_restored`. */
+  readonly VM_STATUS_RESTORED: "vm_status_restored";
+  /** The wire value `ha_vm_restart_failed`. */
+  readonly HA_VM_RESTART_FAILED: "ha_vm_restart_failed";
+  /** The wire value `ha_vm_failed`. */
+  readonly HA_VM_FAILED: "ha_vm_failed";
+  /** The wire value `vm_console_connected`. */
+  readonly VM_CONSOLE_CONNECTED: "vm_console_connected";
+  /** The wire value `vm_console_disconnected`. */
+  readonly VM_CONSOLE_DISCONNECTED: "vm_console_disconnected";
+  /** The wire value `vm_set_ticket`. */
+  readonly VM_SET_TICKET: "vm_set_ticket";
+  /** The wire value `vm_down_error`. */
+  readonly VM_DOWN_ERROR: "vm_down_error";
+  /** The wire value `host_initiated_run_vm_failed`. */
+  readonly HOST_INITIATED_RUN_VM_FAILED: "host_initiated_run_vm_failed";
+  /** The wire value `vm_paused`. */
+  readonly VM_PAUSED: "vm_paused";
+  /** The wire value `vm_paused_eio`. */
+  readonly VM_PAUSED_EIO: "vm_paused_eio";
+  /** The wire value `vm_paused_enospc`. */
+  readonly VM_PAUSED_ENOSPC: "vm_paused_enospc";
+  /** The wire value `vm_paused_eperm`. */
+  readonly VM_PAUSED_EPERM: "vm_paused_eperm";
+  /** The wire value `vm_paused_error`. */
+  readonly VM_PAUSED_ERROR: "vm_paused_error";
+  /** The wire value `vm_recovered_from_pause_error`. */
+  readonly VM_RECOVERED_FROM_PAUSE_ERROR: "vm_recovered_from_pause_error";
+  /** The wire value `mac_address_is_external`. */
+  readonly MAC_ADDRESS_IS_EXTERNAL: "mac_address_is_external";
+  /** The wire value `host_slow_storage_response_time`. */
+  readonly HOST_SLOW_STORAGE_RESPONSE_TIME: "host_slow_storage_response_time";
+  /** The wire value `irs_failure`. */
+  readonly IRS_FAILURE: "irs_failure";
+  /** The wire value `irs_disk_space_low`. */
+  readonly IRS_DISK_SPACE_LOW: "irs_disk_space_low";
+  /** The wire value `irs_confirmed_disk_space_low`. */
+  readonly IRS_CONFIRMED_DISK_SPACE_LOW: "irs_confirmed_disk_space_low";
+  /** The wire value `irs_disk_space_low_error`. */
+  readonly IRS_DISK_SPACE_LOW_ERROR: "irs_disk_space_low_error";
+  /** The wire value `number_of_lvs_on_storage_domain_exceeded_threshold`. */
+  readonly NUMBER_OF_LVS_ON_STORAGE_DOMAIN_EXCEEDED_THRESHOLD:
+    "number_of_lvs_on_storage_domain_exceeded_threshold";
+  /** The wire value `gluster_volume_create`. */
+  readonly GLUSTER_VOLUME_CREATE: "gluster_volume_create";
+  /** The wire value `gluster_volume_create_failed`. */
+  readonly GLUSTER_VOLUME_CREATE_FAILED: "gluster_volume_create_failed";
+  /** The wire value `gluster_volume_option_added`. */
+  readonly GLUSTER_VOLUME_OPTION_ADDED: "gluster_volume_option_added";
+  /** The wire value `gluster_volume_option_modified`. */
+  readonly GLUSTER_VOLUME_OPTION_MODIFIED: "gluster_volume_option_modified";
+  /** The wire value `gluster_volume_option_set_failed`. */
+  readonly GLUSTER_VOLUME_OPTION_SET_FAILED: "gluster_volume_option_set_failed";
+  /** The wire value `gluster_volume_start`. */
+  readonly GLUSTER_VOLUME_START: "gluster_volume_start";
+  /** The wire value `gluster_volume_start_failed`. */
+  readonly GLUSTER_VOLUME_START_FAILED: "gluster_volume_start_failed";
+  /** The wire value `gluster_volume_stop`. */
+  readonly GLUSTER_VOLUME_STOP: "gluster_volume_stop";
+  /** The wire value `gluster_volume_stop_failed`. */
+  readonly GLUSTER_VOLUME_STOP_FAILED: "gluster_volume_stop_failed";
+  /** The wire value `gluster_volume_options_reset`. */
+  readonly GLUSTER_VOLUME_OPTIONS_RESET: "gluster_volume_options_reset";
+  /** The wire value `gluster_volume_options_reset_all`. */
+  readonly GLUSTER_VOLUME_OPTIONS_RESET_ALL: "gluster_volume_options_reset_all";
+  /** The wire value `gluster_volume_options_reset_failed`. */
+  readonly GLUSTER_VOLUME_OPTIONS_RESET_FAILED: "gluster_volume_options_reset_failed";
+  /** The wire value `gluster_volume_delete`. */
+  readonly GLUSTER_VOLUME_DELETE: "gluster_volume_delete";
+  /** The wire value `gluster_volume_delete_failed`. */
+  readonly GLUSTER_VOLUME_DELETE_FAILED: "gluster_volume_delete_failed";
+  /** The wire value `gluster_volume_add_brick`. */
+  readonly GLUSTER_VOLUME_ADD_BRICK: "gluster_volume_add_brick";
+  /** The wire value `gluster_volume_add_brick_failed`. */
+  readonly GLUSTER_VOLUME_ADD_BRICK_FAILED: "gluster_volume_add_brick_failed";
+  /** The wire value `gluster_volume_remove_bricks`. */
+  readonly GLUSTER_VOLUME_REMOVE_BRICKS: "gluster_volume_remove_bricks";
+  /** The wire value `gluster_volume_remove_bricks_failed`. */
+  readonly GLUSTER_VOLUME_REMOVE_BRICKS_FAILED: "gluster_volume_remove_bricks_failed";
+  /** The wire value `start_removing_gluster_volume_bricks`. */
+  readonly START_REMOVING_GLUSTER_VOLUME_BRICKS: "start_removing_gluster_volume_bricks";
+  /** The wire value `start_removing_gluster_volume_bricks_failed`. */
+  readonly START_REMOVING_GLUSTER_VOLUME_BRICKS_FAILED:
+    "start_removing_gluster_volume_bricks_failed";
+  /** The wire value `gluster_volume_remove_bricks_stop`. */
+  readonly GLUSTER_VOLUME_REMOVE_BRICKS_STOP: "gluster_volume_remove_bricks_stop";
+  /** The wire value `gluster_volume_remove_bricks_stop_failed`. */
+  readonly GLUSTER_VOLUME_REMOVE_BRICKS_STOP_FAILED: "gluster_volume_remove_bricks_stop_failed";
+  /** The wire value `gluster_volume_rebalance_start`. */
+  readonly GLUSTER_VOLUME_REBALANCE_START: "gluster_volume_rebalance_start";
+  /** The wire value `gluster_volume_rebalance_start_failed`. */
+  readonly GLUSTER_VOLUME_REBALANCE_START_FAILED: "gluster_volume_rebalance_start_failed";
+  /** The wire value `gluster_volume_rebalance_stop`. */
+  readonly GLUSTER_VOLUME_REBALANCE_STOP: "gluster_volume_rebalance_stop";
+  /** The wire value `gluster_volume_rebalance_stop_failed`. */
+  readonly GLUSTER_VOLUME_REBALANCE_STOP_FAILED: "gluster_volume_rebalance_stop_failed";
+  /** The wire value `gluster_volume_replace_brick_failed`. */
+  readonly GLUSTER_VOLUME_REPLACE_BRICK_FAILED: "gluster_volume_replace_brick_failed";
+  /** The wire value `gluster_volume_replace_brick_start`. */
+  readonly GLUSTER_VOLUME_REPLACE_BRICK_START: "gluster_volume_replace_brick_start";
+  /** The wire value `gluster_volume_replace_brick_start_failed`. */
+  readonly GLUSTER_VOLUME_REPLACE_BRICK_START_FAILED: "gluster_volume_replace_brick_start_failed";
+  /** The wire value `gluster_volume_brick_replaced`. */
+  readonly GLUSTER_VOLUME_BRICK_REPLACED: "gluster_volume_brick_replaced";
+  /** The wire value `gluster_volume_rebalance_start_detected_from_cli`. */
+  readonly GLUSTER_VOLUME_REBALANCE_START_DETECTED_FROM_CLI:
+    "gluster_volume_rebalance_start_detected_from_cli";
+  /** The wire value `start_removing_gluster_volume_bricks_detected_from_cli`. */
+  readonly START_REMOVING_GLUSTER_VOLUME_BRICKS_DETECTED_FROM_CLI:
+    "start_removing_gluster_volume_bricks_detected_from_cli";
+  /** The wire value `gluster_volume_rebalance_not_found_from_cli`. */
+  readonly GLUSTER_VOLUME_REBALANCE_NOT_FOUND_FROM_CLI:
+    "gluster_volume_rebalance_not_found_from_cli";
+  /** The wire value `remove_gluster_volume_bricks_not_found_from_cli`. */
+  readonly REMOVE_GLUSTER_VOLUME_BRICKS_NOT_FOUND_FROM_CLI:
+    "remove_gluster_volume_bricks_not_found_from_cli";
+  /** The wire value `gluster_volume_snapshot_created`. */
+  readonly GLUSTER_VOLUME_SNAPSHOT_CREATED: "gluster_volume_snapshot_created";
+  /** The wire value `gluster_volume_snapshot_create_failed`. */
+  readonly GLUSTER_VOLUME_SNAPSHOT_CREATE_FAILED: "gluster_volume_snapshot_create_failed";
+  /** The wire value `gluster_server_add_failed`. */
+  readonly GLUSTER_SERVER_ADD_FAILED: "gluster_server_add_failed";
+  /** The wire value `gluster_server_remove`. */
+  readonly GLUSTER_SERVER_REMOVE: "gluster_server_remove";
+  /** The wire value `gluster_server_remove_failed`. */
+  readonly GLUSTER_SERVER_REMOVE_FAILED: "gluster_server_remove_failed";
+  /** The wire value `gluster_volume_profile_start`. */
+  readonly GLUSTER_VOLUME_PROFILE_START: "gluster_volume_profile_start";
+  /** The wire value `gluster_volume_profile_start_failed`. */
+  readonly GLUSTER_VOLUME_PROFILE_START_FAILED: "gluster_volume_profile_start_failed";
+  /** The wire value `gluster_volume_profile_stop`. */
+  readonly GLUSTER_VOLUME_PROFILE_STOP: "gluster_volume_profile_stop";
+  /** The wire value `gluster_volume_profile_stop_failed`. */
+  readonly GLUSTER_VOLUME_PROFILE_STOP_FAILED: "gluster_volume_profile_stop_failed";
+  /** The wire value `gluster_hook_enable`. */
+  readonly GLUSTER_HOOK_ENABLE: "gluster_hook_enable";
+  /** The wire value `gluster_hook_enable_failed`. */
+  readonly GLUSTER_HOOK_ENABLE_FAILED: "gluster_hook_enable_failed";
+  /** The wire value `gluster_hook_disable`. */
+  readonly GLUSTER_HOOK_DISABLE: "gluster_hook_disable";
+  /** The wire value `gluster_hook_disable_failed`. */
+  readonly GLUSTER_HOOK_DISABLE_FAILED: "gluster_hook_disable_failed";
+  /** The wire value `gluster_hook_detected_new`. */
+  readonly GLUSTER_HOOK_DETECTED_NEW: "gluster_hook_detected_new";
+  /** The wire value `gluster_hook_conflict_detected`. */
+  readonly GLUSTER_HOOK_CONFLICT_DETECTED: "gluster_hook_conflict_detected";
+  /** The wire value `gluster_hook_detected_delete`. */
+  readonly GLUSTER_HOOK_DETECTED_DELETE: "gluster_hook_detected_delete";
+  /** The wire value `gluster_hook_added`. */
+  readonly GLUSTER_HOOK_ADDED: "gluster_hook_added";
+  /** The wire value `gluster_hook_add_failed`. */
+  readonly GLUSTER_HOOK_ADD_FAILED: "gluster_hook_add_failed";
+  /** The wire value `gluster_hook_removed`. */
+  readonly GLUSTER_HOOK_REMOVED: "gluster_hook_removed";
+  /** The wire value `gluster_hook_remove_failed`. */
+  readonly GLUSTER_HOOK_REMOVE_FAILED: "gluster_hook_remove_failed";
+  /** The wire value `gluster_service_started`. */
+  readonly GLUSTER_SERVICE_STARTED: "gluster_service_started";
+  /** The wire value `gluster_service_start_failed`. */
+  readonly GLUSTER_SERVICE_START_FAILED: "gluster_service_start_failed";
+  /** The wire value `gluster_service_stopped`. */
+  readonly GLUSTER_SERVICE_STOPPED: "gluster_service_stopped";
+  /** The wire value `gluster_service_stop_failed`. */
+  readonly GLUSTER_SERVICE_STOP_FAILED: "gluster_service_stop_failed";
+  /** The wire value `gluster_service_restarted`. */
+  readonly GLUSTER_SERVICE_RESTARTED: "gluster_service_restarted";
+  /** The wire value `gluster_service_restart_failed`. */
+  readonly GLUSTER_SERVICE_RESTART_FAILED: "gluster_service_restart_failed";
+  /** The wire value `gluster_brick_status_changed`. */
+  readonly GLUSTER_BRICK_STATUS_CHANGED: "gluster_brick_status_changed";
+  /** The wire value `gluster_volume_snapshot_deleted`. */
+  readonly GLUSTER_VOLUME_SNAPSHOT_DELETED: "gluster_volume_snapshot_deleted";
+  /** The wire value `gluster_volume_snapshot_delete_failed`. */
+  readonly GLUSTER_VOLUME_SNAPSHOT_DELETE_FAILED: "gluster_volume_snapshot_delete_failed";
+  /** The wire value `gluster_volume_all_snapshots_deleted`. */
+  readonly GLUSTER_VOLUME_ALL_SNAPSHOTS_DELETED: "gluster_volume_all_snapshots_deleted";
+  /** The wire value `gluster_volume_all_snapshots_delete_failed`. */
+  readonly GLUSTER_VOLUME_ALL_SNAPSHOTS_DELETE_FAILED: "gluster_volume_all_snapshots_delete_failed";
+  /** The wire value `gluster_volume_snapshot_activated`. */
+  readonly GLUSTER_VOLUME_SNAPSHOT_ACTIVATED: "gluster_volume_snapshot_activated";
+  /** The wire value `gluster_volume_snapshot_activate_failed`. */
+  readonly GLUSTER_VOLUME_SNAPSHOT_ACTIVATE_FAILED: "gluster_volume_snapshot_activate_failed";
+  /** The wire value `gluster_volume_snapshot_deactivated`. */
+  readonly GLUSTER_VOLUME_SNAPSHOT_DEACTIVATED: "gluster_volume_snapshot_deactivated";
+  /** The wire value `gluster_volume_snapshot_deactivate_failed`. */
+  readonly GLUSTER_VOLUME_SNAPSHOT_DEACTIVATE_FAILED: "gluster_volume_snapshot_deactivate_failed";
+  /** The wire value `gluster_volume_snapshot_restored`. */
+  readonly GLUSTER_VOLUME_SNAPSHOT_RESTORED: "gluster_volume_snapshot_restored";
+  /** The wire value `gluster_volume_snapshot_restore_failed`. */
+  readonly GLUSTER_VOLUME_SNAPSHOT_RESTORE_FAILED: "gluster_volume_snapshot_restore_failed";
+  /** The wire value `gluster_volume_confirmed_space_low`. */
+  readonly GLUSTER_VOLUME_CONFIRMED_SPACE_LOW: "gluster_volume_confirmed_space_low";
+  /** The wire value `dwh_stopped`. */
+  readonly DWH_STOPPED: "dwh_stopped";
+  /** The wire value `dwh_error`. */
+  readonly DWH_ERROR: "dwh_error";
+  /** The wire value `gluster_volume_rebalance_finished`. */
+  readonly GLUSTER_VOLUME_REBALANCE_FINISHED: "gluster_volume_rebalance_finished";
+  /** The wire value `gluster_volume_migrate_brick_data_finished`. */
+  readonly GLUSTER_VOLUME_MIGRATE_BRICK_DATA_FINISHED: "gluster_volume_migrate_brick_data_finished";
+  /** The wire value `host_untrusted`. */
+  readonly HOST_UNTRUSTED: "host_untrusted";
+  /** The wire value `user_update_vm_from_trusted_to_untrusted`. */
+  readonly USER_UPDATE_VM_FROM_TRUSTED_TO_UNTRUSTED: "user_update_vm_from_trusted_to_untrusted";
+  /** The wire value `user_update_vm_from_untrusted_to_trusted`. */
+  readonly USER_UPDATE_VM_FROM_UNTRUSTED_TO_TRUSTED: "user_update_vm_from_untrusted_to_trusted";
+  /** The wire value `importexport_import_vm_from_trusted_to_untrusted`. */
+  readonly IMPORTEXPORT_IMPORT_VM_FROM_TRUSTED_TO_UNTRUSTED:
+    "importexport_import_vm_from_trusted_to_untrusted";
+  /** The wire value `importexport_import_vm_from_untrusted_to_trusted`. */
+  readonly IMPORTEXPORT_IMPORT_VM_FROM_UNTRUSTED_TO_TRUSTED:
+    "importexport_import_vm_from_untrusted_to_trusted";
+  /** The wire value `user_add_vm_from_trusted_to_untrusted`. */
+  readonly USER_ADD_VM_FROM_TRUSTED_TO_UNTRUSTED: "user_add_vm_from_trusted_to_untrusted";
+  /** The wire value `user_add_vm_from_untrusted_to_trusted`. */
+  readonly USER_ADD_VM_FROM_UNTRUSTED_TO_TRUSTED: "user_add_vm_from_untrusted_to_trusted";
+  /** The wire value `importexport_import_template_from_trusted_to_untrusted`. */
+  readonly IMPORTEXPORT_IMPORT_TEMPLATE_FROM_TRUSTED_TO_UNTRUSTED:
+    "importexport_import_template_from_trusted_to_untrusted";
+  /** The wire value `importexport_import_template_from_untrusted_to_trusted`. */
+  readonly IMPORTEXPORT_IMPORT_TEMPLATE_FROM_UNTRUSTED_TO_TRUSTED:
+    "importexport_import_template_from_untrusted_to_trusted";
+  /** The wire value `user_add_vm_template_from_trusted_to_untrusted`. */
+  readonly USER_ADD_VM_TEMPLATE_FROM_TRUSTED_TO_UNTRUSTED:
+    "user_add_vm_template_from_trusted_to_untrusted";
+  /** The wire value `user_add_vm_template_from_untrusted_to_trusted`. */
+  readonly USER_ADD_VM_TEMPLATE_FROM_UNTRUSTED_TO_TRUSTED:
+    "user_add_vm_template_from_untrusted_to_trusted";
+  /** The wire value `user_update_vm_template_from_trusted_to_untrusted`. */
+  readonly USER_UPDATE_VM_TEMPLATE_FROM_TRUSTED_TO_UNTRUSTED:
+    "user_update_vm_template_from_trusted_to_untrusted";
+  /** The wire value `user_update_vm_template_from_untrusted_to_trusted`. */
+  readonly USER_UPDATE_VM_TEMPLATE_FROM_UNTRUSTED_TO_TRUSTED:
+    "user_update_vm_template_from_untrusted_to_trusted";
+  /** The wire value `faulty_multipaths_on_host`. */
+  readonly FAULTY_MULTIPATHS_ON_HOST: "faulty_multipaths_on_host";
+  /** The wire value `no_faulty_multipaths_on_host`. */
+  readonly NO_FAULTY_MULTIPATHS_ON_HOST: "no_faulty_multipaths_on_host";
+  /** The wire value `multipath_devices_without_valid_paths_on_host`. */
+  readonly MULTIPATH_DEVICES_WITHOUT_VALID_PATHS_ON_HOST:
+    "multipath_devices_without_valid_paths_on_host";
+} = {
   ENGINE_STOP: "engine_stop",
   ENGINE_BACKUP_STARTED: "engine_backup_started",
   ENGINE_BACKUP_COMPLETED: "engine_backup_completed",
@@ -174,7 +509,165 @@ export const NotifiableEvent = {
   FAULTY_MULTIPATHS_ON_HOST: "faulty_multipaths_on_host",
   NO_FAULTY_MULTIPATHS_ON_HOST: "no_faulty_multipaths_on_host",
   MULTIPATH_DEVICES_WITHOUT_VALID_PATHS_ON_HOST: "multipath_devices_without_valid_paths_on_host",
-} as const;
+};
 
-/** A `NotifiableEvent` wire value, e.g. `engine_stop`. */
-export type NotifiableEvent = (typeof NotifiableEvent)[keyof typeof NotifiableEvent];
+/** A `NotifiableEvent` wire value. */
+export type NotifiableEvent =
+  | "engine_stop"
+  | "engine_backup_started"
+  | "engine_backup_completed"
+  | "engine_backup_failed"
+  | "engine_ca_certification_is_about_to_expire"
+  | "engine_ca_certification_has_expired"
+  | "engine_certification_is_about_to_expire"
+  | "engine_certification_has_expired"
+  | "cluster_alert_ha_reservation"
+  | "network_update_display_for_cluster_with_active_vm"
+  | "cluster_alert_ha_reservation_down"
+  | "host_failure"
+  | "host_updates_are_available"
+  | "host_updates_are_available_with_packages"
+  | "user_host_maintenance"
+  | "user_host_maintenance_manual_ha"
+  | "user_host_maintenance_migration_failed"
+  | "host_activate_manual_ha"
+  | "host_activate_failed"
+  | "host_recover_failed"
+  | "host_approve_failed"
+  | "host_install_failed"
+  | "host_time_drift_alert"
+  | "host_set_nonoperational"
+  | "host_set_nonoperational_iface_down"
+  | "host_low_mem"
+  | "host_high_mem_use"
+  | "host_interface_high_network_use"
+  | "host_high_cpu_use"
+  | "host_high_swap_use"
+  | "host_low_swap"
+  | "host_interface_state_down"
+  | "host_bond_slave_state_down"
+  | "network_update_display_for_host_with_active_vm"
+  | "host_certification_is_about_to_expire"
+  | "host_certification_has_expired"
+  | "host_certificate_has_invalid_san"
+  | "host_set_nonoperational_domain"
+  | "system_change_storage_pool_status_no_host_for_spm"
+  | "system_deactivated_storage_domain"
+  | "vm_failure"
+  | "vm_migration_start"
+  | "vm_migration_failed"
+  | "vm_migration_to_server_failed"
+  | "vm_not_responding"
+  | "vm_status_restored"
+  | "ha_vm_restart_failed"
+  | "ha_vm_failed"
+  | "vm_console_connected"
+  | "vm_console_disconnected"
+  | "vm_set_ticket"
+  | "vm_down_error"
+  | "host_initiated_run_vm_failed"
+  | "vm_paused"
+  | "vm_paused_eio"
+  | "vm_paused_enospc"
+  | "vm_paused_eperm"
+  | "vm_paused_error"
+  | "vm_recovered_from_pause_error"
+  | "mac_address_is_external"
+  | "host_slow_storage_response_time"
+  | "irs_failure"
+  | "irs_disk_space_low"
+  | "irs_confirmed_disk_space_low"
+  | "irs_disk_space_low_error"
+  | "number_of_lvs_on_storage_domain_exceeded_threshold"
+  | "gluster_volume_create"
+  | "gluster_volume_create_failed"
+  | "gluster_volume_option_added"
+  | "gluster_volume_option_modified"
+  | "gluster_volume_option_set_failed"
+  | "gluster_volume_start"
+  | "gluster_volume_start_failed"
+  | "gluster_volume_stop"
+  | "gluster_volume_stop_failed"
+  | "gluster_volume_options_reset"
+  | "gluster_volume_options_reset_all"
+  | "gluster_volume_options_reset_failed"
+  | "gluster_volume_delete"
+  | "gluster_volume_delete_failed"
+  | "gluster_volume_add_brick"
+  | "gluster_volume_add_brick_failed"
+  | "gluster_volume_remove_bricks"
+  | "gluster_volume_remove_bricks_failed"
+  | "start_removing_gluster_volume_bricks"
+  | "start_removing_gluster_volume_bricks_failed"
+  | "gluster_volume_remove_bricks_stop"
+  | "gluster_volume_remove_bricks_stop_failed"
+  | "gluster_volume_rebalance_start"
+  | "gluster_volume_rebalance_start_failed"
+  | "gluster_volume_rebalance_stop"
+  | "gluster_volume_rebalance_stop_failed"
+  | "gluster_volume_replace_brick_failed"
+  | "gluster_volume_replace_brick_start"
+  | "gluster_volume_replace_brick_start_failed"
+  | "gluster_volume_brick_replaced"
+  | "gluster_volume_rebalance_start_detected_from_cli"
+  | "start_removing_gluster_volume_bricks_detected_from_cli"
+  | "gluster_volume_rebalance_not_found_from_cli"
+  | "remove_gluster_volume_bricks_not_found_from_cli"
+  | "gluster_volume_snapshot_created"
+  | "gluster_volume_snapshot_create_failed"
+  | "gluster_server_add_failed"
+  | "gluster_server_remove"
+  | "gluster_server_remove_failed"
+  | "gluster_volume_profile_start"
+  | "gluster_volume_profile_start_failed"
+  | "gluster_volume_profile_stop"
+  | "gluster_volume_profile_stop_failed"
+  | "gluster_hook_enable"
+  | "gluster_hook_enable_failed"
+  | "gluster_hook_disable"
+  | "gluster_hook_disable_failed"
+  | "gluster_hook_detected_new"
+  | "gluster_hook_conflict_detected"
+  | "gluster_hook_detected_delete"
+  | "gluster_hook_added"
+  | "gluster_hook_add_failed"
+  | "gluster_hook_removed"
+  | "gluster_hook_remove_failed"
+  | "gluster_service_started"
+  | "gluster_service_start_failed"
+  | "gluster_service_stopped"
+  | "gluster_service_stop_failed"
+  | "gluster_service_restarted"
+  | "gluster_service_restart_failed"
+  | "gluster_brick_status_changed"
+  | "gluster_volume_snapshot_deleted"
+  | "gluster_volume_snapshot_delete_failed"
+  | "gluster_volume_all_snapshots_deleted"
+  | "gluster_volume_all_snapshots_delete_failed"
+  | "gluster_volume_snapshot_activated"
+  | "gluster_volume_snapshot_activate_failed"
+  | "gluster_volume_snapshot_deactivated"
+  | "gluster_volume_snapshot_deactivate_failed"
+  | "gluster_volume_snapshot_restored"
+  | "gluster_volume_snapshot_restore_failed"
+  | "gluster_volume_confirmed_space_low"
+  | "dwh_stopped"
+  | "dwh_error"
+  | "gluster_volume_rebalance_finished"
+  | "gluster_volume_migrate_brick_data_finished"
+  | "host_untrusted"
+  | "user_update_vm_from_trusted_to_untrusted"
+  | "user_update_vm_from_untrusted_to_trusted"
+  | "importexport_import_vm_from_trusted_to_untrusted"
+  | "importexport_import_vm_from_untrusted_to_trusted"
+  | "user_add_vm_from_trusted_to_untrusted"
+  | "user_add_vm_from_untrusted_to_trusted"
+  | "importexport_import_template_from_trusted_to_untrusted"
+  | "importexport_import_template_from_untrusted_to_trusted"
+  | "user_add_vm_template_from_trusted_to_untrusted"
+  | "user_add_vm_template_from_untrusted_to_trusted"
+  | "user_update_vm_template_from_trusted_to_untrusted"
+  | "user_update_vm_template_from_untrusted_to_trusted"
+  | "faulty_multipaths_on_host"
+  | "no_faulty_multipaths_on_host"
+  | "multipath_devices_without_valid_paths_on_host";

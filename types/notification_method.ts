@@ -3,10 +3,15 @@
 /**
  * The `NotificationMethod` enum: member names map to the wire values.
  */
-export const NotificationMethod = {
+export const NotificationMethod: {
+  /** The wire value `smtp`. */
+  readonly SMTP: "smtp";
+  /** The wire value `snmp`. */
+  readonly SNMP: "snmp";
+} = {
   SMTP: "smtp",
   SNMP: "snmp",
-} as const;
+};
 
-/** A `NotificationMethod` wire value, e.g. `smtp`. */
-export type NotificationMethod = (typeof NotificationMethod)[keyof typeof NotificationMethod];
+/** A `NotificationMethod` wire value. */
+export type NotificationMethod = "smtp" | "snmp";

@@ -3,11 +3,18 @@
 /**
  * The `NumaTuneMode` enum: member names map to the wire values.
  */
-export const NumaTuneMode = {
+export const NumaTuneMode: {
+  /** The wire value `strict`. */
+  readonly STRICT: "strict";
+  /** The wire value `interleave`. */
+  readonly INTERLEAVE: "interleave";
+  /** The wire value `preferred`. */
+  readonly PREFERRED: "preferred";
+} = {
   STRICT: "strict",
   INTERLEAVE: "interleave",
   PREFERRED: "preferred",
-} as const;
+};
 
-/** A `NumaTuneMode` wire value, e.g. `strict`. */
-export type NumaTuneMode = (typeof NumaTuneMode)[keyof typeof NumaTuneMode];
+/** A `NumaTuneMode` wire value. */
+export type NumaTuneMode = "strict" | "interleave" | "preferred";

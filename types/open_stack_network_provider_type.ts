@@ -3,11 +3,15 @@
 /**
  * The `OpenStackNetworkProviderType` enum: member names map to the wire values.
  */
-export const OpenStackNetworkProviderType = {
+export const OpenStackNetworkProviderType: {
+  /** The wire value `neutron`. */
+  readonly NEUTRON: "neutron";
+  /** The wire value `external`. */
+  readonly EXTERNAL: "external";
+} = {
   NEUTRON: "neutron",
   EXTERNAL: "external",
-} as const;
+};
 
-/** A `OpenStackNetworkProviderType` wire value, e.g. `neutron`. */
-export type OpenStackNetworkProviderType =
-  (typeof OpenStackNetworkProviderType)[keyof typeof OpenStackNetworkProviderType];
+/** A `OpenStackNetworkProviderType` wire value. */
+export type OpenStackNetworkProviderType = "neutron" | "external";

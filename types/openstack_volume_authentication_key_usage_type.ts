@@ -5,12 +5,12 @@
  *
  * @deprecated Deprecated in the API model.
  */
-export const OpenstackVolumeAuthenticationKeyUsageType = {
+export const OpenstackVolumeAuthenticationKeyUsageType: {
+  /** The wire value `ceph`. */
+  readonly CEPH: "ceph";
+} = {
   CEPH: "ceph",
-} as const;
+};
 
-/** A `OpenstackVolumeAuthenticationKeyUsageType` wire value, e.g. `ceph`. */
-export type OpenstackVolumeAuthenticationKeyUsageType =
-  (typeof OpenstackVolumeAuthenticationKeyUsageType)[
-    keyof typeof OpenstackVolumeAuthenticationKeyUsageType
-  ];
+/** A `OpenstackVolumeAuthenticationKeyUsageType` wire value. */
+export type OpenstackVolumeAuthenticationKeyUsageType = "ceph";

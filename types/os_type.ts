@@ -5,7 +5,52 @@
  *
  * @deprecated Deprecated in the API model.
  */
-export const OsType = {
+export const OsType: {
+  /** The wire value `unassigned`. */
+  readonly UNASSIGNED: "unassigned";
+  /** The wire value `windows_xp`. */
+  readonly WINDOWS_XP: "windows_xp";
+  /** The wire value `windows_2003`. */
+  readonly WINDOWS_2003: "windows_2003";
+  /** The wire value `windows_2008`. */
+  readonly WINDOWS_2008: "windows_2008";
+  /** The wire value `other_linux`. */
+  readonly OTHER_LINUX: "other_linux";
+  /** The wire value `other`. */
+  readonly OTHER: "other";
+  /** The wire value `rhel_5`. */
+  readonly RHEL_5: "rhel_5";
+  /** The wire value `rhel_4`. */
+  readonly RHEL_4: "rhel_4";
+  /** The wire value `rhel_3`. */
+  readonly RHEL_3: "rhel_3";
+  /** The wire value `windows_2003x64`. */
+  readonly WINDOWS_2003X64: "windows_2003x64";
+  /** The wire value `windows_7`. */
+  readonly WINDOWS_7: "windows_7";
+  /** The wire value `windows_7x64`. */
+  readonly WINDOWS_7X64: "windows_7x64";
+  /** The wire value `rhel_5x64`. */
+  readonly RHEL_5X64: "rhel_5x64";
+  /** The wire value `rhel_4x64`. */
+  readonly RHEL_4X64: "rhel_4x64";
+  /** The wire value `rhel_3x64`. */
+  readonly RHEL_3X64: "rhel_3x64";
+  /** The wire value `windows_2008x64`. */
+  readonly WINDOWS_2008X64: "windows_2008x64";
+  /** The wire value `windows_2008r2x64`. */
+  readonly WINDOWS_2008R2X64: "windows_2008r2x64";
+  /** The wire value `rhel_6`. */
+  readonly RHEL_6: "rhel_6";
+  /** The wire value `rhel_6x64`. */
+  readonly RHEL_6X64: "rhel_6x64";
+  /** The wire value `windows_8`. */
+  readonly WINDOWS_8: "windows_8";
+  /** The wire value `windows_8x64`. */
+  readonly WINDOWS_8X64: "windows_8x64";
+  /** The wire value `windows_2012x64`. */
+  readonly WINDOWS_2012X64: "windows_2012x64";
+} = {
   UNASSIGNED: "unassigned",
   WINDOWS_XP: "windows_xp",
   WINDOWS_2003: "windows_2003",
@@ -28,7 +73,29 @@ export const OsType = {
   WINDOWS_8: "windows_8",
   WINDOWS_8X64: "windows_8x64",
   WINDOWS_2012X64: "windows_2012x64",
-} as const;
+};
 
-/** A `OsType` wire value, e.g. `unassigned`. */
-export type OsType = (typeof OsType)[keyof typeof OsType];
+/** A `OsType` wire value. */
+export type OsType =
+  | "unassigned"
+  | "windows_xp"
+  | "windows_2003"
+  | "windows_2008"
+  | "other_linux"
+  | "other"
+  | "rhel_5"
+  | "rhel_4"
+  | "rhel_3"
+  | "windows_2003x64"
+  | "windows_7"
+  | "windows_7x64"
+  | "rhel_5x64"
+  | "rhel_4x64"
+  | "rhel_3x64"
+  | "windows_2008x64"
+  | "windows_2008r2x64"
+  | "rhel_6"
+  | "rhel_6x64"
+  | "windows_8"
+  | "windows_8x64"
+  | "windows_2012x64";

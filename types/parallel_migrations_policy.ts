@@ -3,14 +3,24 @@
 /**
  * The `ParallelMigrationsPolicy` enum: member names map to the wire values.
  */
-export const ParallelMigrationsPolicy = {
+export const ParallelMigrationsPolicy: {
+  /** The wire value `inherit`. */
+  readonly INHERIT: "inherit";
+  /** The wire value `auto`. */
+  readonly AUTO: "auto";
+  /** The wire value `auto_parallel`. */
+  readonly AUTO_PARALLEL: "auto_parallel";
+  /** The wire value `disabled`. */
+  readonly DISABLED: "disabled";
+  /** The wire value `custom`. */
+  readonly CUSTOM: "custom";
+} = {
   INHERIT: "inherit",
   AUTO: "auto",
   AUTO_PARALLEL: "auto_parallel",
   DISABLED: "disabled",
   CUSTOM: "custom",
-} as const;
+};
 
-/** A `ParallelMigrationsPolicy` wire value, e.g. `inherit`. */
-export type ParallelMigrationsPolicy =
-  (typeof ParallelMigrationsPolicy)[keyof typeof ParallelMigrationsPolicy];
+/** A `ParallelMigrationsPolicy` wire value. */
+export type ParallelMigrationsPolicy = "inherit" | "auto" | "auto_parallel" | "disabled" | "custom";

@@ -3,10 +3,15 @@
 /**
  * The `PayloadEncoding` enum: member names map to the wire values.
  */
-export const PayloadEncoding = {
+export const PayloadEncoding: {
+  /** The wire value `base64`. */
+  readonly BASE64: "base64";
+  /** The wire value `plaintext`. */
+  readonly PLAINTEXT: "plaintext";
+} = {
   BASE64: "base64",
   PLAINTEXT: "plaintext",
-} as const;
+};
 
-/** A `PayloadEncoding` wire value, e.g. `base64`. */
-export type PayloadEncoding = (typeof PayloadEncoding)[keyof typeof PayloadEncoding];
+/** A `PayloadEncoding` wire value. */
+export type PayloadEncoding = "base64" | "plaintext";

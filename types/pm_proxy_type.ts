@@ -3,11 +3,18 @@
 /**
  * The `PmProxyType` enum: member names map to the wire values.
  */
-export const PmProxyType = {
+export const PmProxyType: {
+  /** The wire value `cluster`. */
+  readonly CLUSTER: "cluster";
+  /** The wire value `dc`. */
+  readonly DC: "dc";
+  /** The wire value `other_dc`. */
+  readonly OTHER_DC: "other_dc";
+} = {
   CLUSTER: "cluster",
   DC: "dc",
   OTHER_DC: "other_dc",
-} as const;
+};
 
-/** A `PmProxyType` wire value, e.g. `cluster`. */
-export type PmProxyType = (typeof PmProxyType)[keyof typeof PmProxyType];
+/** A `PmProxyType` wire value. */
+export type PmProxyType = "cluster" | "dc" | "other_dc";

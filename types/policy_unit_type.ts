@@ -3,11 +3,18 @@
 /**
  * The `PolicyUnitType` enum: member names map to the wire values.
  */
-export const PolicyUnitType = {
+export const PolicyUnitType: {
+  /** The wire value `filter`. */
+  readonly FILTER: "filter";
+  /** The wire value `weight`. */
+  readonly WEIGHT: "weight";
+  /** The wire value `load_balancing`. */
+  readonly LOAD_BALANCING: "load_balancing";
+} = {
   FILTER: "filter",
   WEIGHT: "weight",
   LOAD_BALANCING: "load_balancing",
-} as const;
+};
 
-/** A `PolicyUnitType` wire value, e.g. `filter`. */
-export type PolicyUnitType = (typeof PolicyUnitType)[keyof typeof PolicyUnitType];
+/** A `PolicyUnitType` wire value. */
+export type PolicyUnitType = "filter" | "weight" | "load_balancing";

@@ -3,12 +3,18 @@
 /**
  * The `PowerManagementStatus` enum: member names map to the wire values.
  */
-export const PowerManagementStatus = {
+export const PowerManagementStatus: {
+  /** The wire value `on`. */
+  readonly ON: "on";
+  /** The wire value `off`. */
+  readonly OFF: "off";
+  /** The wire value `unknown`. */
+  readonly UNKNOWN: "unknown";
+} = {
   ON: "on",
   OFF: "off",
   UNKNOWN: "unknown",
-} as const;
+};
 
-/** A `PowerManagementStatus` wire value, e.g. `on`. */
-export type PowerManagementStatus =
-  (typeof PowerManagementStatus)[keyof typeof PowerManagementStatus];
+/** A `PowerManagementStatus` wire value. */
+export type PowerManagementStatus = "on" | "off" | "unknown";

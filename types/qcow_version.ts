@@ -3,10 +3,15 @@
 /**
  * The `QcowVersion` enum: member names map to the wire values.
  */
-export const QcowVersion = {
+export const QcowVersion: {
+  /** The wire value `qcow2_v2`. */
+  readonly QCOW2_V2: "qcow2_v2";
+  /** The wire value `qcow2_v3`. */
+  readonly QCOW2_V3: "qcow2_v3";
+} = {
   QCOW2_V2: "qcow2_v2",
   QCOW2_V3: "qcow2_v3",
-} as const;
+};
 
-/** A `QcowVersion` wire value, e.g. `qcow2_v2`. */
-export type QcowVersion = (typeof QcowVersion)[keyof typeof QcowVersion];
+/** A `QcowVersion` wire value. */
+export type QcowVersion = "qcow2_v2" | "qcow2_v3";

@@ -3,12 +3,21 @@
 /**
  * The `QosType` enum: member names map to the wire values.
  */
-export const QosType = {
+export const QosType: {
+  /** The wire value `storage`. */
+  readonly STORAGE: "storage";
+  /** The wire value `cpu`. */
+  readonly CPU: "cpu";
+  /** The wire value `network`. */
+  readonly NETWORK: "network";
+  /** The wire value `hostnetwork`. */
+  readonly HOSTNETWORK: "hostnetwork";
+} = {
   STORAGE: "storage",
   CPU: "cpu",
   NETWORK: "network",
   HOSTNETWORK: "hostnetwork",
-} as const;
+};
 
-/** A `QosType` wire value, e.g. `storage`. */
-export type QosType = (typeof QosType)[keyof typeof QosType];
+/** A `QosType` wire value. */
+export type QosType = "storage" | "cpu" | "network" | "hostnetwork";

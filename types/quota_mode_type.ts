@@ -3,11 +3,18 @@
 /**
  * The `QuotaModeType` enum: member names map to the wire values.
  */
-export const QuotaModeType = {
+export const QuotaModeType: {
+  /** The wire value `enabled`. */
+  readonly ENABLED: "enabled";
+  /** The wire value `disabled`. */
+  readonly DISABLED: "disabled";
+  /** The wire value `audit`. */
+  readonly AUDIT: "audit";
+} = {
   ENABLED: "enabled",
   DISABLED: "disabled",
   AUDIT: "audit",
-} as const;
+};
 
-/** A `QuotaModeType` wire value, e.g. `enabled`. */
-export type QuotaModeType = (typeof QuotaModeType)[keyof typeof QuotaModeType];
+/** A `QuotaModeType` wire value. */
+export type QuotaModeType = "enabled" | "disabled" | "audit";

@@ -3,9 +3,12 @@
 /**
  * The `ReportedDeviceType` enum: member names map to the wire values.
  */
-export const ReportedDeviceType = {
+export const ReportedDeviceType: {
+  /** The wire value `network`. */
+  readonly NETWORK: "network";
+} = {
   NETWORK: "network",
-} as const;
+};
 
-/** A `ReportedDeviceType` wire value, e.g. `network`. */
-export type ReportedDeviceType = (typeof ReportedDeviceType)[keyof typeof ReportedDeviceType];
+/** A `ReportedDeviceType` wire value. */
+export type ReportedDeviceType = "network";

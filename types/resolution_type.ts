@@ -3,10 +3,15 @@
 /**
  * The `ResolutionType` enum: member names map to the wire values.
  */
-export const ResolutionType = {
+export const ResolutionType: {
+  /** The wire value `add`. */
+  readonly ADD: "add";
+  /** The wire value `copy`. */
+  readonly COPY: "copy";
+} = {
   ADD: "add",
   COPY: "copy",
-} as const;
+};
 
-/** A `ResolutionType` wire value, e.g. `add`. */
-export type ResolutionType = (typeof ResolutionType)[keyof typeof ResolutionType];
+/** A `ResolutionType` wire value. */
+export type ResolutionType = "add" | "copy";

@@ -3,11 +3,18 @@
 /**
  * The `RngSource` enum: member names map to the wire values.
  */
-export const RngSource = {
+export const RngSource: {
+  /** The wire value `random`. */
+  readonly RANDOM: "random";
+  /** The wire value `urandom`. */
+  readonly URANDOM: "urandom";
+  /** The wire value `hwrng`. */
+  readonly HWRNG: "hwrng";
+} = {
   RANDOM: "random",
   URANDOM: "urandom",
   HWRNG: "hwrng",
-} as const;
+};
 
-/** A `RngSource` wire value, e.g. `random`. */
-export type RngSource = (typeof RngSource)[keyof typeof RngSource];
+/** A `RngSource` wire value. */
+export type RngSource = "random" | "urandom" | "hwrng";

@@ -3,10 +3,15 @@
 /**
  * The `RoleType` enum: member names map to the wire values.
  */
-export const RoleType = {
+export const RoleType: {
+  /** The wire value `admin`. */
+  readonly ADMIN: "admin";
+  /** The wire value `user`. */
+  readonly USER: "user";
+} = {
   ADMIN: "admin",
   USER: "user",
-} as const;
+};
 
-/** A `RoleType` wire value, e.g. `admin`. */
-export type RoleType = (typeof RoleType)[keyof typeof RoleType];
+/** A `RoleType` wire value. */
+export type RoleType = "admin" | "user";

@@ -3,11 +3,18 @@
 /**
  * The `ScsiGenericIO` enum: member names map to the wire values.
  */
-export const ScsiGenericIO = {
+export const ScsiGenericIO: {
+  /** The wire value `filtered`. */
+  readonly FILTERED: "filtered";
+  /** The wire value `unfiltered`. */
+  readonly UNFILTERED: "unfiltered";
+  /** The wire value `disabled`. */
+  readonly DISABLED: "disabled";
+} = {
   FILTERED: "filtered",
   UNFILTERED: "unfiltered",
   DISABLED: "disabled",
-} as const;
+};
 
-/** A `ScsiGenericIO` wire value, e.g. `filtered`. */
-export type ScsiGenericIO = (typeof ScsiGenericIO)[keyof typeof ScsiGenericIO];
+/** A `ScsiGenericIO` wire value. */
+export type ScsiGenericIO = "filtered" | "unfiltered" | "disabled";

@@ -3,11 +3,18 @@
 /**
  * The `SeLinuxMode` enum: member names map to the wire values.
  */
-export const SeLinuxMode = {
+export const SeLinuxMode: {
+  /** The wire value `enforcing`. */
+  readonly ENFORCING: "enforcing";
+  /** The wire value `permissive`. */
+  readonly PERMISSIVE: "permissive";
+  /** The wire value `disabled`. */
+  readonly DISABLED: "disabled";
+} = {
   ENFORCING: "enforcing",
   PERMISSIVE: "permissive",
   DISABLED: "disabled",
-} as const;
+};
 
-/** A `SeLinuxMode` wire value, e.g. `enforcing`. */
-export type SeLinuxMode = (typeof SeLinuxMode)[keyof typeof SeLinuxMode];
+/** A `SeLinuxMode` wire value. */
+export type SeLinuxMode = "enforcing" | "permissive" | "disabled";

@@ -3,12 +3,21 @@
 /**
  * The `SerialNumberPolicy` enum: member names map to the wire values.
  */
-export const SerialNumberPolicy = {
+export const SerialNumberPolicy: {
+  /** The wire value `host`. */
+  readonly HOST: "host";
+  /** The wire value `vm`. */
+  readonly VM: "vm";
+  /** The wire value `custom`. */
+  readonly CUSTOM: "custom";
+  /** The wire value `none`. */
+  readonly NONE: "none";
+} = {
   HOST: "host",
   VM: "vm",
   CUSTOM: "custom",
   NONE: "none",
-} as const;
+};
 
-/** A `SerialNumberPolicy` wire value, e.g. `host`. */
-export type SerialNumberPolicy = (typeof SerialNumberPolicy)[keyof typeof SerialNumberPolicy];
+/** A `SerialNumberPolicy` wire value. */
+export type SerialNumberPolicy = "host" | "vm" | "custom" | "none";

@@ -3,11 +3,18 @@
 /**
  * The `SnapshotStatus` enum: member names map to the wire values.
  */
-export const SnapshotStatus = {
+export const SnapshotStatus: {
+  /** The wire value `ok`. */
+  readonly OK: "ok";
+  /** The wire value `locked`. */
+  readonly LOCKED: "locked";
+  /** The wire value `in_preview`. */
+  readonly IN_PREVIEW: "in_preview";
+} = {
   OK: "ok",
   LOCKED: "locked",
   IN_PREVIEW: "in_preview",
-} as const;
+};
 
-/** A `SnapshotStatus` wire value, e.g. `ok`. */
-export type SnapshotStatus = (typeof SnapshotStatus)[keyof typeof SnapshotStatus];
+/** A `SnapshotStatus` wire value. */
+export type SnapshotStatus = "ok" | "locked" | "in_preview";

@@ -3,12 +3,21 @@
 /**
  * The `SnapshotType` enum: member names map to the wire values.
  */
-export const SnapshotType = {
+export const SnapshotType: {
+  /** The wire value `regular`. */
+  readonly REGULAR: "regular";
+  /** The wire value `active`. */
+  readonly ACTIVE: "active";
+  /** The wire value `stateless`. */
+  readonly STATELESS: "stateless";
+  /** The wire value `preview`. */
+  readonly PREVIEW: "preview";
+} = {
   REGULAR: "regular",
   ACTIVE: "active",
   STATELESS: "stateless",
   PREVIEW: "preview",
-} as const;
+};
 
-/** A `SnapshotType` wire value, e.g. `regular`. */
-export type SnapshotType = (typeof SnapshotType)[keyof typeof SnapshotType];
+/** A `SnapshotType` wire value. */
+export type SnapshotType = "regular" | "active" | "stateless" | "preview";

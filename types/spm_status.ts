@@ -3,11 +3,18 @@
 /**
  * The `SpmStatus` enum: member names map to the wire values.
  */
-export const SpmStatus = {
+export const SpmStatus: {
+  /** The wire value `none`. */
+  readonly NONE: "none";
+  /** The wire value `contending`. */
+  readonly CONTENDING: "contending";
+  /** The wire value `spm`. */
+  readonly SPM: "spm";
+} = {
   NONE: "none",
   CONTENDING: "contending",
   SPM: "spm",
-} as const;
+};
 
-/** A `SpmStatus` wire value, e.g. `none`. */
-export type SpmStatus = (typeof SpmStatus)[keyof typeof SpmStatus];
+/** A `SpmStatus` wire value. */
+export type SpmStatus = "none" | "contending" | "spm";

@@ -3,11 +3,15 @@
 /**
  * The `SshAuthenticationMethod` enum: member names map to the wire values.
  */
-export const SshAuthenticationMethod = {
+export const SshAuthenticationMethod: {
+  /** The wire value `password`. */
+  readonly PASSWORD: "password";
+  /** The wire value `publickey`. */
+  readonly PUBLICKEY: "publickey";
+} = {
   PASSWORD: "password",
   PUBLICKEY: "publickey",
-} as const;
+};
 
-/** A `SshAuthenticationMethod` wire value, e.g. `password`. */
-export type SshAuthenticationMethod =
-  (typeof SshAuthenticationMethod)[keyof typeof SshAuthenticationMethod];
+/** A `SshAuthenticationMethod` wire value. */
+export type SshAuthenticationMethod = "password" | "publickey";

@@ -3,9 +3,12 @@
 /**
  * The `SsoMethod` enum: member names map to the wire values.
  */
-export const SsoMethod = {
+export const SsoMethod: {
+  /** The wire value `guest_agent`. */
+  readonly GUEST_AGENT: "guest_agent";
+} = {
   GUEST_AGENT: "guest_agent",
-} as const;
+};
 
-/** A `SsoMethod` wire value, e.g. `guest_agent`. */
-export type SsoMethod = (typeof SsoMethod)[keyof typeof SsoMethod];
+/** A `SsoMethod` wire value. */
+export type SsoMethod = "guest_agent";

@@ -3,10 +3,15 @@
 /**
  * The `StatisticKind` enum: member names map to the wire values.
  */
-export const StatisticKind = {
+export const StatisticKind: {
+  /** The wire value `counter`. */
+  readonly COUNTER: "counter";
+  /** The wire value `gauge`. */
+  readonly GAUGE: "gauge";
+} = {
   COUNTER: "counter",
   GAUGE: "gauge",
-} as const;
+};
 
-/** A `StatisticKind` wire value, e.g. `counter`. */
-export type StatisticKind = (typeof StatisticKind)[keyof typeof StatisticKind];
+/** A `StatisticKind` wire value. */
+export type StatisticKind = "counter" | "gauge";

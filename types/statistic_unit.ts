@@ -3,7 +3,22 @@
 /**
  * The `StatisticUnit` enum: member names map to the wire values.
  */
-export const StatisticUnit = {
+export const StatisticUnit: {
+  /** The wire value `bits_per_second`. */
+  readonly BITS_PER_SECOND: "bits_per_second";
+  /** The wire value `bytes`. */
+  readonly BYTES: "bytes";
+  /** The wire value `bytes_per_second`. */
+  readonly BYTES_PER_SECOND: "bytes_per_second";
+  /** The wire value `count_per_second`. */
+  readonly COUNT_PER_SECOND: "count_per_second";
+  /** The wire value `none`. */
+  readonly NONE: "none";
+  /** The wire value `percent`. */
+  readonly PERCENT: "percent";
+  /** The wire value `seconds`. */
+  readonly SECONDS: "seconds";
+} = {
   BITS_PER_SECOND: "bits_per_second",
   BYTES: "bytes",
   BYTES_PER_SECOND: "bytes_per_second",
@@ -11,7 +26,14 @@ export const StatisticUnit = {
   NONE: "none",
   PERCENT: "percent",
   SECONDS: "seconds",
-} as const;
+};
 
-/** A `StatisticUnit` wire value, e.g. `bits_per_second`. */
-export type StatisticUnit = (typeof StatisticUnit)[keyof typeof StatisticUnit];
+/** A `StatisticUnit` wire value. */
+export type StatisticUnit =
+  | "bits_per_second"
+  | "bytes"
+  | "bytes_per_second"
+  | "count_per_second"
+  | "none"
+  | "percent"
+  | "seconds";

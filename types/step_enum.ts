@@ -3,14 +3,33 @@
 /**
  * The `StepEnum` enum: member names map to the wire values.
  */
-export const StepEnum = {
+export const StepEnum: {
+  /** The wire value `validating`. */
+  readonly VALIDATING: "validating";
+  /** The wire value `executing`. */
+  readonly EXECUTING: "executing";
+  /** The wire value `finalizing`. */
+  readonly FINALIZING: "finalizing";
+  /** The wire value `rebalancing_volume`. */
+  readonly REBALANCING_VOLUME: "rebalancing_volume";
+  /** The wire value `removing_bricks`. */
+  readonly REMOVING_BRICKS: "removing_bricks";
+  /** The wire value `unknown`. */
+  readonly UNKNOWN: "unknown";
+} = {
   VALIDATING: "validating",
   EXECUTING: "executing",
   FINALIZING: "finalizing",
   REBALANCING_VOLUME: "rebalancing_volume",
   REMOVING_BRICKS: "removing_bricks",
   UNKNOWN: "unknown",
-} as const;
+};
 
-/** A `StepEnum` wire value, e.g. `validating`. */
-export type StepEnum = (typeof StepEnum)[keyof typeof StepEnum];
+/** A `StepEnum` wire value. */
+export type StepEnum =
+  | "validating"
+  | "executing"
+  | "finalizing"
+  | "rebalancing_volume"
+  | "removing_bricks"
+  | "unknown";

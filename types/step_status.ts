@@ -3,13 +3,24 @@
 /**
  * The `StepStatus` enum: member names map to the wire values.
  */
-export const StepStatus = {
+export const StepStatus: {
+  /** The wire value `aborted`. */
+  readonly ABORTED: "aborted";
+  /** The wire value `failed`. */
+  readonly FAILED: "failed";
+  /** The wire value `finished`. */
+  readonly FINISHED: "finished";
+  /** The wire value `started`. */
+  readonly STARTED: "started";
+  /** The wire value `unknown`. */
+  readonly UNKNOWN: "unknown";
+} = {
   ABORTED: "aborted",
   FAILED: "failed",
   FINISHED: "finished",
   STARTED: "started",
   UNKNOWN: "unknown",
-} as const;
+};
 
-/** A `StepStatus` wire value, e.g. `aborted`. */
-export type StepStatus = (typeof StepStatus)[keyof typeof StepStatus];
+/** A `StepStatus` wire value. */
+export type StepStatus = "aborted" | "failed" | "finished" | "started" | "unknown";

@@ -3,7 +3,28 @@
 /**
  * The `StorageDomainStatus` enum: member names map to the wire values.
  */
-export const StorageDomainStatus = {
+export const StorageDomainStatus: {
+  /** The wire value `active`. */
+  readonly ACTIVE: "active";
+  /** The wire value `inactive`. */
+  readonly INACTIVE: "inactive";
+  /** The wire value `locked`. */
+  readonly LOCKED: "locked";
+  /** The wire value `mixed`. */
+  readonly MIXED: "mixed";
+  /** The wire value `unattached`. */
+  readonly UNATTACHED: "unattached";
+  /** The wire value `maintenance`. */
+  readonly MAINTENANCE: "maintenance";
+  /** The wire value `preparing_for_maintenance`. */
+  readonly PREPARING_FOR_MAINTENANCE: "preparing_for_maintenance";
+  /** The wire value `detaching`. */
+  readonly DETACHING: "detaching";
+  /** The wire value `activating`. */
+  readonly ACTIVATING: "activating";
+  /** The wire value `unknown`. */
+  readonly UNKNOWN: "unknown";
+} = {
   ACTIVE: "active",
   INACTIVE: "inactive",
   LOCKED: "locked",
@@ -14,7 +35,17 @@ export const StorageDomainStatus = {
   DETACHING: "detaching",
   ACTIVATING: "activating",
   UNKNOWN: "unknown",
-} as const;
+};
 
-/** A `StorageDomainStatus` wire value, e.g. `active`. */
-export type StorageDomainStatus = (typeof StorageDomainStatus)[keyof typeof StorageDomainStatus];
+/** A `StorageDomainStatus` wire value. */
+export type StorageDomainStatus =
+  | "active"
+  | "inactive"
+  | "locked"
+  | "mixed"
+  | "unattached"
+  | "maintenance"
+  | "preparing_for_maintenance"
+  | "detaching"
+  | "activating"
+  | "unknown";

@@ -3,14 +3,33 @@
 /**
  * The `StorageDomainType` enum: member names map to the wire values.
  */
-export const StorageDomainType = {
+export const StorageDomainType: {
+  /** The wire value `data`. */
+  readonly DATA: "data";
+  /** The wire value `iso`. */
+  readonly ISO: "iso";
+  /** The wire value `export`. */
+  readonly EXPORT: "export";
+  /** The wire value `image`. */
+  readonly IMAGE: "image";
+  /** The wire value `volume`. */
+  readonly VOLUME: "volume";
+  /** The wire value `managed_block_storage`. */
+  readonly MANAGED_BLOCK_STORAGE: "managed_block_storage";
+} = {
   DATA: "data",
   ISO: "iso",
   EXPORT: "export",
   IMAGE: "image",
   VOLUME: "volume",
   MANAGED_BLOCK_STORAGE: "managed_block_storage",
-} as const;
+};
 
-/** A `StorageDomainType` wire value, e.g. `data`. */
-export type StorageDomainType = (typeof StorageDomainType)[keyof typeof StorageDomainType];
+/** A `StorageDomainType` wire value. */
+export type StorageDomainType =
+  | "data"
+  | "iso"
+  | "export"
+  | "image"
+  | "volume"
+  | "managed_block_storage";

@@ -3,13 +3,24 @@
 /**
  * The `StorageFormat` enum: member names map to the wire values.
  */
-export const StorageFormat = {
+export const StorageFormat: {
+  /** The wire value `v1`. */
+  readonly V1: "v1";
+  /** The wire value `v2`. */
+  readonly V2: "v2";
+  /** The wire value `v3`. */
+  readonly V3: "v3";
+  /** The wire value `v4`. */
+  readonly V4: "v4";
+  /** The wire value `v5`. */
+  readonly V5: "v5";
+} = {
   V1: "v1",
   V2: "v2",
   V3: "v3",
   V4: "v4",
   V5: "v5",
-} as const;
+};
 
-/** A `StorageFormat` wire value, e.g. `v1`. */
-export type StorageFormat = (typeof StorageFormat)[keyof typeof StorageFormat];
+/** A `StorageFormat` wire value. */
+export type StorageFormat = "v1" | "v2" | "v3" | "v4" | "v5";

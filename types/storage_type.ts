@@ -3,7 +3,26 @@
 /**
  * The `StorageType` enum: member names map to the wire values.
  */
-export const StorageType = {
+export const StorageType: {
+  /** The wire value `iscsi`. */
+  readonly ISCSI: "iscsi";
+  /** The wire value `fcp`. */
+  readonly FCP: "fcp";
+  /** The wire value `nfs`. */
+  readonly NFS: "nfs";
+  /** The wire value `localfs`. */
+  readonly LOCALFS: "localfs";
+  /** The wire value `posixfs`. */
+  readonly POSIXFS: "posixfs";
+  /** The wire value `glusterfs`. */
+  readonly GLUSTERFS: "glusterfs";
+  /** The wire value `glance`. */
+  readonly GLANCE: "glance";
+  /** The wire value `cinder`. */
+  readonly CINDER: "cinder";
+  /** The wire value `managed_block_storage`. */
+  readonly MANAGED_BLOCK_STORAGE: "managed_block_storage";
+} = {
   ISCSI: "iscsi",
   FCP: "fcp",
   NFS: "nfs",
@@ -13,7 +32,16 @@ export const StorageType = {
   GLANCE: "glance",
   CINDER: "cinder",
   MANAGED_BLOCK_STORAGE: "managed_block_storage",
-} as const;
+};
 
-/** A `StorageType` wire value, e.g. `iscsi`. */
-export type StorageType = (typeof StorageType)[keyof typeof StorageType];
+/** A `StorageType` wire value. */
+export type StorageType =
+  | "iscsi"
+  | "fcp"
+  | "nfs"
+  | "localfs"
+  | "posixfs"
+  | "glusterfs"
+  | "glance"
+  | "cinder"
+  | "managed_block_storage";

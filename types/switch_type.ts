@@ -3,10 +3,15 @@
 /**
  * The `SwitchType` enum: member names map to the wire values.
  */
-export const SwitchType = {
+export const SwitchType: {
+  /** The wire value `legacy`. */
+  readonly LEGACY: "legacy";
+  /** The wire value `ovs`. */
+  readonly OVS: "ovs";
+} = {
   LEGACY: "legacy",
   OVS: "ovs",
-} as const;
+};
 
-/** A `SwitchType` wire value, e.g. `legacy`. */
-export type SwitchType = (typeof SwitchType)[keyof typeof SwitchType];
+/** A `SwitchType` wire value. */
+export type SwitchType = "legacy" | "ovs";

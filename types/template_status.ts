@@ -3,11 +3,18 @@
 /**
  * The `TemplateStatus` enum: member names map to the wire values.
  */
-export const TemplateStatus = {
+export const TemplateStatus: {
+  /** The wire value `illegal`. */
+  readonly ILLEGAL: "illegal";
+  /** The wire value `locked`. */
+  readonly LOCKED: "locked";
+  /** The wire value `ok`. */
+  readonly OK: "ok";
+} = {
   ILLEGAL: "illegal",
   LOCKED: "locked",
   OK: "ok",
-} as const;
+};
 
-/** A `TemplateStatus` wire value, e.g. `illegal`. */
-export type TemplateStatus = (typeof TemplateStatus)[keyof typeof TemplateStatus];
+/** A `TemplateStatus` wire value. */
+export type TemplateStatus = "illegal" | "locked" | "ok";

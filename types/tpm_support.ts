@@ -3,11 +3,18 @@
 /**
  * The `TpmSupport` enum: member names map to the wire values.
  */
-export const TpmSupport = {
+export const TpmSupport: {
+  /** The wire value `unsupported`. */
+  readonly UNSUPPORTED: "unsupported";
+  /** The wire value `supported`. */
+  readonly SUPPORTED: "supported";
+  /** The wire value `required`. */
+  readonly REQUIRED: "required";
+} = {
   UNSUPPORTED: "unsupported",
   SUPPORTED: "supported",
   REQUIRED: "required",
-} as const;
+};
 
-/** A `TpmSupport` wire value, e.g. `unsupported`. */
-export type TpmSupport = (typeof TpmSupport)[keyof typeof TpmSupport];
+/** A `TpmSupport` wire value. */
+export type TpmSupport = "unsupported" | "supported" | "required";

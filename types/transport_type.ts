@@ -3,10 +3,15 @@
 /**
  * The `TransportType` enum: member names map to the wire values.
  */
-export const TransportType = {
+export const TransportType: {
+  /** The wire value `tcp`. */
+  readonly TCP: "tcp";
+  /** The wire value `rdma`. */
+  readonly RDMA: "rdma";
+} = {
   TCP: "tcp",
   RDMA: "rdma",
-} as const;
+};
 
-/** A `TransportType` wire value, e.g. `tcp`. */
-export type TransportType = (typeof TransportType)[keyof typeof TransportType];
+/** A `TransportType` wire value. */
+export type TransportType = "tcp" | "rdma";

@@ -3,11 +3,19 @@
 /**
  * The `UsbType` enum: member names map to the wire values.
  */
-export const UsbType = {
-  /** @deprecated Deprecated in the API model. */
+export const UsbType: {
+  /**
+   * The wire value `legacy`.
+   *
+   * @deprecated Deprecated in the API model.
+   */
+  readonly LEGACY: "legacy";
+  /** The wire value `native`. */
+  readonly NATIVE: "native";
+} = {
   LEGACY: "legacy",
   NATIVE: "native",
-} as const;
+};
 
-/** A `UsbType` wire value, e.g. `legacy`. */
-export type UsbType = (typeof UsbType)[keyof typeof UsbType];
+/** A `UsbType` wire value. */
+export type UsbType = "legacy" | "native";

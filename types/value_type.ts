@@ -3,11 +3,18 @@
 /**
  * The `ValueType` enum: member names map to the wire values.
  */
-export const ValueType = {
+export const ValueType: {
+  /** The wire value `decimal`. */
+  readonly DECIMAL: "decimal";
+  /** The wire value `integer`. */
+  readonly INTEGER: "integer";
+  /** The wire value `string`. */
+  readonly STRING: "string";
+} = {
   DECIMAL: "decimal",
   INTEGER: "integer",
   STRING: "string",
-} as const;
+};
 
-/** A `ValueType` wire value, e.g. `decimal`. */
-export type ValueType = (typeof ValueType)[keyof typeof ValueType];
+/** A `ValueType` wire value. */
+export type ValueType = "decimal" | "integer" | "string";

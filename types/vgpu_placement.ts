@@ -3,10 +3,15 @@
 /**
  * The `VgpuPlacement` enum: member names map to the wire values.
  */
-export const VgpuPlacement = {
+export const VgpuPlacement: {
+  /** The wire value `consolidated`. */
+  readonly CONSOLIDATED: "consolidated";
+  /** The wire value `separated`. */
+  readonly SEPARATED: "separated";
+} = {
   CONSOLIDATED: "consolidated",
   SEPARATED: "separated",
-} as const;
+};
 
-/** A `VgpuPlacement` wire value, e.g. `consolidated`. */
-export type VgpuPlacement = (typeof VgpuPlacement)[keyof typeof VgpuPlacement];
+/** A `VgpuPlacement` wire value. */
+export type VgpuPlacement = "consolidated" | "separated";

@@ -3,14 +3,29 @@
 /**
  * The `VideoType` enum: member names map to the wire values.
  */
-export const VideoType = {
+export const VideoType: {
+  /** The wire value `bochs`. */
+  readonly BOCHS: "bochs";
+  /**
+   * The wire value `cirrus`.
+   *
+   * @deprecated Deprecated in the API model.
+   */
+  readonly CIRRUS: "cirrus";
+  /** The wire value `vga`. */
+  readonly VGA: "vga";
+  /**
+   * The wire value `qxl`.
+   *
+   * @deprecated Deprecated in the API model.
+   */
+  readonly QXL: "qxl";
+} = {
   BOCHS: "bochs",
-  /** @deprecated Deprecated in the API model. */
   CIRRUS: "cirrus",
   VGA: "vga",
-  /** @deprecated Deprecated in the API model. */
   QXL: "qxl",
-} as const;
+};
 
-/** A `VideoType` wire value, e.g. `bochs`. */
-export type VideoType = (typeof VideoType)[keyof typeof VideoType];
+/** A `VideoType` wire value. */
+export type VideoType = "bochs" | "cirrus" | "vga" | "qxl";

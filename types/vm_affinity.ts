@@ -3,11 +3,18 @@
 /**
  * The `VmAffinity` enum: member names map to the wire values.
  */
-export const VmAffinity = {
+export const VmAffinity: {
+  /** The wire value `migratable`. */
+  readonly MIGRATABLE: "migratable";
+  /** The wire value `user_migratable`. */
+  readonly USER_MIGRATABLE: "user_migratable";
+  /** The wire value `pinned`. */
+  readonly PINNED: "pinned";
+} = {
   MIGRATABLE: "migratable",
   USER_MIGRATABLE: "user_migratable",
   PINNED: "pinned",
-} as const;
+};
 
-/** A `VmAffinity` wire value, e.g. `migratable`. */
-export type VmAffinity = (typeof VmAffinity)[keyof typeof VmAffinity];
+/** A `VmAffinity` wire value. */
+export type VmAffinity = "migratable" | "user_migratable" | "pinned";

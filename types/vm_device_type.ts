@@ -3,10 +3,15 @@
 /**
  * The `VmDeviceType` enum: member names map to the wire values.
  */
-export const VmDeviceType = {
+export const VmDeviceType: {
+  /** The wire value `floppy`. */
+  readonly FLOPPY: "floppy";
+  /** The wire value `cdrom`. */
+  readonly CDROM: "cdrom";
+} = {
   FLOPPY: "floppy",
   CDROM: "cdrom",
-} as const;
+};
 
-/** A `VmDeviceType` wire value, e.g. `floppy`. */
-export type VmDeviceType = (typeof VmDeviceType)[keyof typeof VmDeviceType];
+/** A `VmDeviceType` wire value. */
+export type VmDeviceType = "floppy" | "cdrom";

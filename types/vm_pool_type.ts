@@ -3,10 +3,15 @@
 /**
  * The `VmPoolType` enum: member names map to the wire values.
  */
-export const VmPoolType = {
+export const VmPoolType: {
+  /** The wire value `automatic`. */
+  readonly AUTOMATIC: "automatic";
+  /** The wire value `manual`. */
+  readonly MANUAL: "manual";
+} = {
   AUTOMATIC: "automatic",
   MANUAL: "manual",
-} as const;
+};
 
-/** A `VmPoolType` wire value, e.g. `automatic`. */
-export type VmPoolType = (typeof VmPoolType)[keyof typeof VmPoolType];
+/** A `VmPoolType` wire value. */
+export type VmPoolType = "automatic" | "manual";

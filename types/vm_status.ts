@@ -3,7 +3,38 @@
 /**
  * The `VmStatus` enum: member names map to the wire values.
  */
-export const VmStatus = {
+export const VmStatus: {
+  /** The wire value `unassigned`. */
+  readonly UNASSIGNED: "unassigned";
+  /** The wire value `down`. */
+  readonly DOWN: "down";
+  /** The wire value `up`. */
+  readonly UP: "up";
+  /** The wire value `powering_up`. */
+  readonly POWERING_UP: "powering_up";
+  /** The wire value `paused`. */
+  readonly PAUSED: "paused";
+  /** The wire value `migrating`. */
+  readonly MIGRATING: "migrating";
+  /** The wire value `unknown`. */
+  readonly UNKNOWN: "unknown";
+  /** The wire value `not_responding`. */
+  readonly NOT_RESPONDING: "not_responding";
+  /** The wire value `wait_for_launch`. */
+  readonly WAIT_FOR_LAUNCH: "wait_for_launch";
+  /** The wire value `reboot_in_progress`. */
+  readonly REBOOT_IN_PROGRESS: "reboot_in_progress";
+  /** The wire value `saving_state`. */
+  readonly SAVING_STATE: "saving_state";
+  /** The wire value `restoring_state`. */
+  readonly RESTORING_STATE: "restoring_state";
+  /** The wire value `suspended`. */
+  readonly SUSPENDED: "suspended";
+  /** The wire value `image_locked`. */
+  readonly IMAGE_LOCKED: "image_locked";
+  /** The wire value `powering_down`. */
+  readonly POWERING_DOWN: "powering_down";
+} = {
   UNASSIGNED: "unassigned",
   DOWN: "down",
   UP: "up",
@@ -19,7 +50,22 @@ export const VmStatus = {
   SUSPENDED: "suspended",
   IMAGE_LOCKED: "image_locked",
   POWERING_DOWN: "powering_down",
-} as const;
+};
 
-/** A `VmStatus` wire value, e.g. `unassigned`. */
-export type VmStatus = (typeof VmStatus)[keyof typeof VmStatus];
+/** A `VmStatus` wire value. */
+export type VmStatus =
+  | "unassigned"
+  | "down"
+  | "up"
+  | "powering_up"
+  | "paused"
+  | "migrating"
+  | "unknown"
+  | "not_responding"
+  | "wait_for_launch"
+  | "reboot_in_progress"
+  | "saving_state"
+  | "restoring_state"
+  | "suspended"
+  | "image_locked"
+  | "powering_down";

@@ -3,12 +3,18 @@
 /**
  * The `VmStorageErrorResumeBehaviour` enum: member names map to the wire values.
  */
-export const VmStorageErrorResumeBehaviour = {
+export const VmStorageErrorResumeBehaviour: {
+  /** The wire value `leave_paused`. */
+  readonly LEAVE_PAUSED: "leave_paused";
+  /** The wire value `auto_resume`. */
+  readonly AUTO_RESUME: "auto_resume";
+  /** The wire value `kill`. */
+  readonly KILL: "kill";
+} = {
   LEAVE_PAUSED: "leave_paused",
   AUTO_RESUME: "auto_resume",
   KILL: "kill",
-} as const;
+};
 
-/** A `VmStorageErrorResumeBehaviour` wire value, e.g. `leave_paused`. */
-export type VmStorageErrorResumeBehaviour =
-  (typeof VmStorageErrorResumeBehaviour)[keyof typeof VmStorageErrorResumeBehaviour];
+/** A `VmStorageErrorResumeBehaviour` wire value. */
+export type VmStorageErrorResumeBehaviour = "leave_paused" | "auto_resume" | "kill";

@@ -3,11 +3,18 @@
 /**
  * The `VmType` enum: member names map to the wire values.
  */
-export const VmType = {
+export const VmType: {
+  /** The wire value `desktop`. */
+  readonly DESKTOP: "desktop";
+  /** The wire value `server`. */
+  readonly SERVER: "server";
+  /** The wire value `high_performance`. */
+  readonly HIGH_PERFORMANCE: "high_performance";
+} = {
   DESKTOP: "desktop",
   SERVER: "server",
   HIGH_PERFORMANCE: "high_performance",
-} as const;
+};
 
-/** A `VmType` wire value, e.g. `desktop`. */
-export type VmType = (typeof VmType)[keyof typeof VmType];
+/** A `VmType` wire value. */
+export type VmType = "desktop" | "server" | "high_performance";

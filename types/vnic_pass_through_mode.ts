@@ -3,10 +3,15 @@
 /**
  * The `VnicPassThroughMode` enum: member names map to the wire values.
  */
-export const VnicPassThroughMode = {
+export const VnicPassThroughMode: {
+  /** The wire value `enabled`. */
+  readonly ENABLED: "enabled";
+  /** The wire value `disabled`. */
+  readonly DISABLED: "disabled";
+} = {
   ENABLED: "enabled",
   DISABLED: "disabled",
-} as const;
+};
 
-/** A `VnicPassThroughMode` wire value, e.g. `enabled`. */
-export type VnicPassThroughMode = (typeof VnicPassThroughMode)[keyof typeof VnicPassThroughMode];
+/** A `VnicPassThroughMode` wire value. */
+export type VnicPassThroughMode = "enabled" | "disabled";

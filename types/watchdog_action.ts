@@ -3,13 +3,24 @@
 /**
  * The `WatchdogAction` enum: member names map to the wire values.
  */
-export const WatchdogAction = {
+export const WatchdogAction: {
+  /** The wire value `none`. */
+  readonly NONE: "none";
+  /** The wire value `reset`. */
+  readonly RESET: "reset";
+  /** The wire value `poweroff`. */
+  readonly POWEROFF: "poweroff";
+  /** The wire value `pause`. */
+  readonly PAUSE: "pause";
+  /** The wire value `dump`. */
+  readonly DUMP: "dump";
+} = {
   NONE: "none",
   RESET: "reset",
   POWEROFF: "poweroff",
   PAUSE: "pause",
   DUMP: "dump",
-} as const;
+};
 
-/** A `WatchdogAction` wire value, e.g. `none`. */
-export type WatchdogAction = (typeof WatchdogAction)[keyof typeof WatchdogAction];
+/** A `WatchdogAction` wire value. */
+export type WatchdogAction = "none" | "reset" | "poweroff" | "pause" | "dump";

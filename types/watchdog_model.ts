@@ -3,10 +3,15 @@
 /**
  * The `WatchdogModel` enum: member names map to the wire values.
  */
-export const WatchdogModel = {
+export const WatchdogModel: {
+  /** The wire value `i6300esb`. */
+  readonly I6300ESB: "i6300esb";
+  /** The wire value `diag288`. */
+  readonly DIAG288: "diag288";
+} = {
   I6300ESB: "i6300esb",
   DIAG288: "diag288",
-} as const;
+};
 
-/** A `WatchdogModel` wire value, e.g. `i6300esb`. */
-export type WatchdogModel = (typeof WatchdogModel)[keyof typeof WatchdogModel];
+/** A `WatchdogModel` wire value. */
+export type WatchdogModel = "i6300esb" | "diag288";

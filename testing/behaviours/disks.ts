@@ -17,8 +17,8 @@
  * @module
  */
 
-import { badParameters, conflict } from "../answers.ts";
-import type { ActionHandler, Behaviour, Call } from "../behaviour.ts";
+import { badParameters, conflict, notFound } from "../answers.ts";
+import { type ActionHandler, type Behaviour, type Call, flag } from "../behaviour.ts";
 import type { Engine, Reference } from "../engine.ts";
 import { withReferences } from "../generic.ts";
 import { checkName } from "../names.ts";
@@ -261,6 +261,18 @@ function destination(
   return domain;
 }
 
+/**
+ * The disk profile and quota a copy or move names (`disk_profile`, `quota`), which the engine
+ * gives the disk copied or moved (`BackendDiskResource.copy`/`move`).
+ */
+function profileAndQuota(call: Call, params: Record<string, unknown>): Record<string, unknown> {
+  const chosen: Record<string, unknown> = {};
+  const { diskProfile, quota } = params as Record<string, Record<string, unknown> | undefined>;
+  if (diskProfile) chosen.diskProfile = call.engine.resolve("DiskProfile", diskProfile);
+  if (quota) chosen.quota = call.engine.resolve("Quota", quota);
+  return chosen;
+}
+
 const diskActions: Record<string, ActionHandler> = {
   copy: (call, disk, params) => {
     checkNotLocked(disk!, "copy");
@@ -278,13 +290,17 @@ const diskActions: Record<string, ActionHandler> = {
       name,
       alias: name,
       storageDomains: [domain],
+      ...profileAndQuota(call, params),
     });
     // The engine locks the source's image while it is copied (CopyImageGroupCommand).
     transition(call.engine, "disks", disk!.id, { status: "locked" }, [{ status: disk!.status }]);
   },
   move: lockingAction(
     "move",
-    (call, disk, params) => ({ storageDomains: [destination(call, disk, params, "move")] }),
+    (call, disk, params) => ({
+      storageDomains: [destination(call, disk, params, "move")],
+      ...profileAndQuota(call, params),
+    }),
   ),
   sparsify: shrink(true),
   reduce: shrink(false),
@@ -318,12 +334,29 @@ const domainDisks: Behaviour = {
   },
 };
 
+/** The actions of a storage domain's disk: a disk's, but `convert`. */
+const { convert: _convert, ...domainDiskActions } = diskActions;
+
+/**
+ * A disk of a storage domain. With `unregistered=true`, `get` looks for a disk the engine has
+ * not registered: every disk here is registered, so it answers 404, as the engine does for one
+ * it knows (`AbstractBackendStorageDomainDiskResource.get`).
+ */
+const domainDisk: Behaviour = {
+  ...disk,
+  actions: domainDiskActions,
+  get(call, entity) {
+    if (flag(call, "unregistered")) throw notFound(`Disk: id=${entity.id}, unregistered`);
+    return entity;
+  },
+};
+
 /** Behaviours of the disk services, by service name. */
 export const DISK_BEHAVIOURS: Record<string, Behaviour> = {
   DisksService: { add: (call, body) => createDisk(call.engine, body) },
   DiskService: disk,
   StorageDomainDisksService: domainDisks,
-  StorageDomainDiskService: disk,
+  StorageDomainDiskService: domainDisk,
   AttachedStorageDomainDisksService: domainDisks,
-  AttachedStorageDomainDiskService: disk,
+  AttachedStorageDomainDiskService: domainDisk,
 };

@@ -1,0 +1,43 @@
+/**
+ * `isLink` narrows a value to one whose `href` is a `string`, and `followLink` takes only
+ * values whose type declares an `href` (model objects, `types.List`s, what `isLink` narrowed):
+ * a plain `list()` answer does not type-check, and is refused at run time as before.
+ */
+
+import assert from "node:assert/strict";
+import { OvirtError, type types } from "../mod.ts";
+import { simulatorSession } from "./sim_session.ts";
+
+Deno.test("isLink types href a string; followLink follows lists, objects and what isLink narrowed", async () => {
+  await using session = await simulatorSession({ delay: 0 });
+  const { connection } = session;
+  const [vm] = await connection.systemService().vmsService().list();
+  assert.ok(connection.isLink(vm.nics), "a VM's nics come as a link");
+  const href: string = vm.nics.href; // no `!`: the guard made it a string
+  assert.match(href, /\/vms\/[^/]+\/nics$/);
+  const nics: types.Nic[] = await connection.followLink(vm.nics);
+  assert.ok(nics.length > 0);
+  const cluster: types.Cluster = await connection.followLink(vm.cluster!);
+  assert.ok(cluster.name);
+  const unknown: unknown = JSON.parse(JSON.stringify(vm.cluster));
+  assert.ok(connection.isLink(unknown));
+  const followed = await connection.followLink(unknown);
+  assert.equal((followed as types.Cluster).id, cluster.id);
+  assert.equal(connection.isLink({ id: "1" }), false);
+});
+
+Deno.test("followLink refuses a plain list() answer: at compile time, and at run time", async () => {
+  await using session = await simulatorSession({ delay: 0 });
+  const { connection } = session;
+  const vms = await connection.systemService().vmsService().list();
+  await assert.rejects(
+    // @ts-expect-error: a list() answer carries no href to follow
+    connection.followLink(vms),
+    (error) => error instanceof OvirtError && /without an href/.test(error.message),
+  );
+  await assert.rejects(
+    // @ts-expect-error: nor does an object whose type has no href
+    connection.followLink({ id: vms[0].id }),
+    (error) => error instanceof OvirtError && /without an href/.test(error.message),
+  );
+});
