@@ -66,11 +66,18 @@ const CONNECTION_FLAGS = {
   insecure: { type: "boolean" },
 } as const;
 
-/** The names of the flags `connectionOptionsFromEnv` reads, `no-insecure` included. */
-type ConnectionFlagName = keyof typeof CONNECTION_FLAGS | "no-insecure";
-
-/** A script's flags that take none of the connection's flag names (TypeScript refuses them). */
-export type OwnScriptFlags<O> = O & { readonly [K in ConnectionFlagName]?: never };
+/**
+ * A script's flags that take none of the names of the flags `connectionOptionsFromEnv` reads
+ * (TypeScript refuses them).
+ */
+export type OwnScriptFlags<O> = O & {
+  readonly url?: never;
+  readonly username?: never;
+  readonly password?: never;
+  readonly "ca-file"?: never;
+  readonly insecure?: never;
+  readonly "no-insecure"?: never;
+};
 
 /**
  * Refuses a script's own flag named like a connection flag: `connectionOptionsFromEnv` reads
