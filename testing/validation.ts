@@ -37,7 +37,7 @@ const REQUIRED: Record<string, readonly string[]> = {
   "TagsService.add": ["name"],
   "UsersService.add": ["user_name", "domain.id|name"],
   "GroupsService.add": ["name"],
-  "RolesService.add": ["name"],
+  "RolesService.add": ["name", "permits.id"],
   "EventsService.add": ["description", "severity", "origin", "custom_id"],
   "JobsService.add": ["description"],
   "ImageTransfersService.add": ["disk.id|image.id|snapshot.id"],
@@ -73,6 +73,14 @@ const REQUIRED: Record<string, readonly string[]> = {
   "ClusterNetworksService.add": ["id|name"],
   "NetworkAttachmentsService.add": ["network.id|name"],
   "NetworkLabelsService.add": ["id"],
+  "DataCenterNetworksService.add": ["name"],
+  "VnicProfilesService.add": ["name", "network.id"],
+  "AssignedVnicProfilesService.add": ["name"],
+  "CpuProfilesService.add": ["name", "cluster.id"],
+  "AssignedCpuProfilesService.add": ["name"],
+  "DiskProfilesService.add": ["name", "storage_domain.id"],
+  "AssignedDiskProfilesService.add": ["name"],
+  "VmNumaNodesService.add": ["index", "memory", "cpu"],
   "VirtualFunctionAllowedNetworksService.add": ["id|name"],
   "IscsiBondsService.add": ["name"],
   "QossService.add": ["name", "type"],
@@ -167,7 +175,7 @@ export function checkRequired(
   const checked = within ? (value[within.member] ?? {}) as Record<string, unknown> : value;
   const refuse = (rules: readonly string[]) => {
     const missing = rules.filter((rule) => !alternatives(rule).some((path) => has(checked, path)));
-    if (missing.length) throw incomplete(within?.type ?? type, missing, engineMethod(method));
+    if (missing.length) throw incomplete(within?.type ?? type, missing, engineMethod(key, method));
   };
   refuse(REQUIRED[key] ?? []);
   refuse(THEN[key]?.(checked) ?? []);
@@ -178,8 +186,22 @@ function clusterIfTemplate(action: Record<string, unknown>): readonly string[] {
   return action.importAsTemplate === true ? ["cluster.id|name"] : [];
 }
 
-/** The engine's name of a method: Java reserves `import` and `clone`, so it has `doImport`. */
-function engineMethod(method: string): string {
+/** Methods whose check the engine makes in a method of its own, which its message names. */
+const CHECKED_IN: Record<string, string> = {
+  "VnicProfilesService.add": "validateParameters",
+  "AssignedVnicProfilesService.add": "validateParameters",
+  "CpuProfilesService.add": "validateParameters",
+  "AssignedCpuProfilesService.add": "validateParameters",
+  "DiskProfilesService.add": "validateParameters",
+  "AssignedDiskProfilesService.add": "validateParameters",
+};
+
+/**
+ * The engine's name, in its messages, of the method `key` names: Java reserves `import` and
+ * `clone`, so the engine has `doImport` and `doClone`.
+ */
+function engineMethod(key: string, method: string): string {
+  if (CHECKED_IN[key] !== undefined) return CHECKED_IN[key];
   return method === "import" || method === "clone"
     ? `do${method[0].toUpperCase()}${method.slice(1)}`
     : method;

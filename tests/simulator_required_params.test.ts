@@ -96,6 +96,61 @@ const CASES: readonly Case[] = [
     with: '<network id="{network}"/>',
   },
   {
+    request: "POST datacenters/{dc}/networks",
+    without: "<network/>",
+    detail: "Network [name] required for add",
+    with: "<network><name>n2</name></network>",
+  },
+  {
+    request: "POST vnicprofiles",
+    without: "<vnic_profile><name>p1</name></vnic_profile>",
+    detail: "VnicProfile [network.id] required for validateParameters",
+    with: '<vnic_profile><name>p1</name><network id="{network}"/></vnic_profile>',
+  },
+  {
+    request: "POST networks/{network}/vnicprofiles",
+    without: "<vnic_profile/>",
+    detail: "VnicProfile [name] required for validateParameters",
+    with: "<vnic_profile><name>p2</name></vnic_profile>",
+  },
+  {
+    request: "POST cpuprofiles",
+    without: "<cpu_profile><name>c1</name></cpu_profile>",
+    detail: "CpuProfile [cluster.id] required for validateParameters",
+    with: '<cpu_profile><name>c1</name><cluster id="{cluster}"/></cpu_profile>',
+  },
+  {
+    request: "POST clusters/{cluster}/cpuprofiles",
+    without: "<cpu_profile/>",
+    detail: "CpuProfile [name] required for validateParameters",
+    with: "<cpu_profile><name>c2</name></cpu_profile>",
+  },
+  {
+    request: "POST diskprofiles",
+    without: "<disk_profile><name>d1</name></disk_profile>",
+    detail: "DiskProfile [storage_domain.id] required for validateParameters",
+    with: '<disk_profile><name>d1</name><storage_domain id="{data}"/></disk_profile>',
+  },
+  {
+    request: "POST storagedomains/{data}/diskprofiles",
+    without: "<disk_profile/>",
+    detail: "DiskProfile [name] required for validateParameters",
+    with: "<disk_profile><name>d2</name></disk_profile>",
+  },
+  {
+    request: "POST vms/{vm}/numanodes",
+    without: "<vm_numa_node><index>0</index></vm_numa_node>",
+    detail: "VirtualNumaNode [memory, cpu] required for add",
+    with: "<vm_numa_node><index>0</index><memory>1024</memory>" +
+      "<cpu><cores><core><index>0</index></core></cores></cpu></vm_numa_node>",
+  },
+  {
+    request: "POST roles",
+    without: "<role><name>r2</name></role>",
+    detail: "Role [permits.id] required for add",
+    with: '<role><name>r2</name><permits><permit id="1"/></permits></role>',
+  },
+  {
     request: "POST datacenters/{dc}/iscsibonds",
     without: "<iscsi_bond/>",
     detail: "IscsiBond [name] required for add",
