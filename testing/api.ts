@@ -292,6 +292,7 @@ function answerUpdate(call: Call, entity: Entity, update: MethodMeta, bytes: Uin
   const { engine, location } = call;
   const type = typeAt(location)!;
   const sent = readBody(bytes, { type: update.main!.type! });
+  checkRequired(location.service.name, "update", type, sent);
   checkIdUnchanged(location.service.name, sent, entity);
   const changes = settableChanges(type, sent);
   const hook = behaviourOf(location).update;

@@ -13,6 +13,7 @@ import type { Call } from "./behaviour.ts";
 import { itemsOf } from "./collections.ts";
 import { removeObject } from "./generic.ts";
 import { readBody } from "./request_body.ts";
+import { checkRequired } from "./validation.ts";
 
 /**
  * Removes the items of the collection at `call.location` that the `<action>` `body` names
@@ -32,6 +33,7 @@ export function answerCollectionRemove(
     throw incomplete("Action", [`${list?.name ?? "items"}[].id|name`], "remove");
   }
   const items = itemsOf(engine, location);
+  for (const wanted of named) checkRequired(location.service.name, "remove", list.type!, wanted);
   const removed = named.map((wanted) => {
     const found = items.find((item) =>
       (wanted.id !== undefined && item.id === wanted.id) ||

@@ -346,8 +346,11 @@ function lines(stdout: string): string[] {
 exampleTest("list_affinity_labels", {
   prepare: async (connection) => {
     const vm = await vmNamed(connection, "vm003");
+    // The engine assigns a label by its id only.
+    const [ssd] = await connection.systemService().affinityLabelsService().list()
+      .then((labels) => labels.filter((label) => label.name === "ssd"));
     await connection.systemService().vmsService().vmService(vm.id!).affinityLabelsService()
-      .add({ name: "ssd" });
+      .add({ id: ssd.id });
     await connection.systemService().affinityLabelsService().add({ name: "gpu" });
   },
   check: async ({ connection, stdout }) => {
@@ -537,6 +540,8 @@ exampleTest("add_bond", {
 });
 
 exampleTest("add_fence_agent", {
+  // The engine refuses an agent without a password; the example sends one only if given.
+  args: ["--agent-password", "secret"],
   check: async ({ connection, stdout }) => {
     const host = await hostNamed(connection, "host2");
     assert.equal(host.status, types.HostStatus.UP);

@@ -1524,7 +1524,7 @@ async function checkAttachedDomain(connection: Connection, name: string) {
   assert.equal(attached?.status, types.StorageDomainStatus.ACTIVE);
   const domainService = connection.systemService().storageDomainsService()
     .storageDomainService(domain.id!);
-  assert.equal(await domainService.isAttached(), true);
+  assert.equal(await domainService.isAttached({ host: { name: "host1" } }), true);
 }
 
 exampleTest("add_nfs_data_storage_domain", {

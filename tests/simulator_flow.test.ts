@@ -83,7 +83,8 @@ Deno.test("simulator: the README flow through the SDK", async () => {
 
   const domainsService = system.storageDomainsService();
   const [data] = await domainsService.list({ search: "name=data" });
-  assert.equal(await domainsService.storageDomainService(data.id!).isAttached(), true);
+  const host = { host: { name: "host1" } };
+  assert.equal(await domainsService.storageDomainService(data.id!).isAttached(host), true);
   const fresh = await domainsService.add({
     name: "fresh",
     type: types.StorageDomainType.DATA,
@@ -92,7 +93,7 @@ Deno.test("simulator: the README flow through the SDK", async () => {
   });
   assert.equal(fresh.status, types.StorageDomainStatus.UNATTACHED);
   const freshService = domainsService.storageDomainService(fresh.id!);
-  assert.equal(await freshService.isAttached(), false);
+  assert.equal(await freshService.isAttached(host), false);
 
   const [dataCenter] = await system.dataCentersService().list({ search: "name=Default" });
   const attachedService = system.dataCentersService().dataCenterService(dataCenter.id!)
@@ -104,6 +105,6 @@ Deno.test("simulator: the README flow through the SDK", async () => {
     types.StorageDomainStatus.ACTIVE,
     POLL,
   );
-  assert.equal(await freshService.isAttached(), true);
+  assert.equal(await freshService.isAttached(host), true);
   assert.equal((await freshService.get()).status, undefined, "attached: no status at top level");
 });

@@ -166,7 +166,7 @@ Deno.test("simulator: attached storage domains deactivate, activate and detach",
   await isoService.remove();
   const top = env.system.storageDomainsService().storageDomainService(iso.id!);
   assert.equal((await top.get()).status, types.StorageDomainStatus.UNATTACHED);
-  assert.equal(await top.isAttached(), false);
+  assert.equal(await top.isAttached({ host: { name: "host1" } }), false);
   const disks = await env.system.storageDomainsService().storageDomainService(domains[0].id!)
     .disksService().list();
   assert.ok(disks.length > 0);

@@ -77,7 +77,7 @@ Deno.test("simulator: built-in roles are read only; the signed-in user stays", a
   );
   await rejectsWith(role.remove(), 409, /^\[Cannot remove Role\. The Role is Read-Only\.\]$/);
   assert.equal((await role.get()).description, builtIn.description);
-  const own = await roles.add({ name: "own", permits: [{ name: "login" }] });
+  const own = await roles.add({ name: "own", permits: [{ id: "1300" }] }); // login; by id only
   await roles.roleService(own.id!).update({ description: "mine" });
   await roles.roleService(own.id!).remove();
   await rejectsWith(

@@ -25,7 +25,11 @@ Deno.test("simulator: searched instance types and Gluster volumes come by name",
   assert.deepEqual(types.map((type) => type.name), ["alpha", "mid", "zeta"]);
   const [cluster] = await system.clustersService().list({ search: "name=Default" });
   const volumes = system.clustersService().clusterService(cluster.id!).glusterVolumesService();
-  for (const name of ["scratch", "data"]) await volumes.add({ name, volumeType: "distribute" });
+  // The engine requires a volume's bricks; the simulator does not look their server up.
+  for (const name of ["scratch", "data"]) {
+    const bricks = [{ serverId: "gluster1", brickDir: `/bricks/${name}` }];
+    await volumes.add({ name, volumeType: "distribute", bricks });
+  }
   const found = await volumes.list({ search: "type=distribute" });
   assert.deepEqual(found.map((volume) => volume.name), ["data", "scratch"]);
 });

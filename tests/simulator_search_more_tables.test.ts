@@ -35,8 +35,11 @@ Deno.test("simulator: Gluster volumes are searched with the engine's volume fiel
   const clusters = session.connection.systemService().clustersService();
   const [cluster] = await clusters.list({ search: "name=Default" });
   const volumes = clusters.clusterService(cluster.id!).glusterVolumesService();
-  await volumes.add({ name: "data", volumeType: "replicate", replicaCount: 3 });
-  await volumes.add({ name: "scratch", volumeType: "distribute" });
+  // The engine requires a volume's bricks; the simulator does not look their server up.
+  const bricks = (count: number) =>
+    Array.from({ length: count }, (_, n) => ({ serverId: "gluster1", brickDir: `/bricks/${n}` }));
+  await volumes.add({ name: "data", volumeType: "replicate", replicaCount: 3, bricks: bricks(3) });
+  await volumes.add({ name: "scratch", volumeType: "distribute", bricks: bricks(1) });
   const found = async (search: string) =>
     (await volumes.list({ search })).map((volume) => volume.name).sort();
   assert.deepEqual(await found("type=replicate"), ["data"], "the engine's enum names");

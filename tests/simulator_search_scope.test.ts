@@ -46,8 +46,16 @@ Deno.test("simulator: a Gluster volume search looks through the volumes of every
     cpu: { type: first.cpu?.type },
   });
   const volumesOf = (id: string) => clusters.clusterService(id).glusterVolumesService();
-  await volumesOf(first.id!).add({ name: "data", volumeType: "replicate", replicaCount: 3 });
-  await volumesOf(second.id!).add({ name: "other", volumeType: "distribute" });
+  // The engine requires a volume's bricks; the simulator does not look their server up.
+  const bricks = (count: number) =>
+    Array.from({ length: count }, (_, n) => ({ serverId: "gluster1", brickDir: `/bricks/${n}` }));
+  await volumesOf(first.id!).add({
+    name: "data",
+    volumeType: "replicate",
+    replicaCount: 3,
+    bricks: bricks(3),
+  });
+  await volumesOf(second.id!).add({ name: "other", volumeType: "distribute", bricks: bricks(1) });
   const names = async (id: string, search?: string) =>
     (await volumesOf(id).list(search === undefined ? {} : { search })).map((volume) => volume.name);
   assert.deepEqual(await names(first.id!), ["data"], "without a search: the cluster's own");
