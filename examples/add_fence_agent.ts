@@ -4,7 +4,8 @@
  * was off the example moves the host to maintenance, reinstalls it (the engine logs in
  * with its SSH key) and waits until it is up again.
  *
- * The agent's password comes from OVIRT_FENCE_AGENT_PASSWORD (or `--agent-password`).
+ * The agent's password comes from OVIRT_FENCE_AGENT_PASSWORD (or `--agent-password`); the
+ * engine refuses an agent without one.
  *
  * Usage: `deno run --allow-net --allow-env --allow-read examples/add_fence_agent.ts
  * [--host host2] [--type ipmilan] [--address host2-ipmi.example.com] [--agent-user admin]
@@ -26,7 +27,7 @@ import { found } from "./lib/found.ts";
 const USAGE =
   "Usage: deno run --allow-net --allow-env --allow-read examples/add_fence_agent.ts [--host host2] [--type ipmilan] [--address host2-ipmi.example.com] [--agent-user admin] [--agent-password PASSWORD]";
 
-const { values } = scriptArgs(USAGE, {
+const { values, usage } = scriptArgs(USAGE, {
   host: { type: "string", default: "host2" },
   type: { type: "string", default: "ipmilan" },
   address: { type: "string" },
@@ -34,7 +35,10 @@ const { values } = scriptArgs(USAGE, {
   "agent-password": { type: "string" },
 });
 
-const password = values["agent-password"] ?? Deno.env.get("OVIRT_FENCE_AGENT_PASSWORD");
+const password = values["agent-password"] || Deno.env.get("OVIRT_FENCE_AGENT_PASSWORD");
+if (!password) {
+  throw usage("Give the agent's password: OVIRT_FENCE_AGENT_PASSWORD or --agent-password");
+}
 
 await using connection = new Connection(connectionOptionsFromEnv());
 const hostsService = connection.systemService().hostsService();
@@ -49,7 +53,7 @@ const agent = await agentsService.add({
   type: String(values.type),
   address: String(values.address ?? `${host.name}-ipmi.example.com`),
   username: String(values["agent-user"]),
-  ...(typeof password === "string" ? { password } : {}),
+  password,
   options: [{ name: "lanplus", value: "1" }],
   encryptOptions: false,
   order: existing.length + 1,

@@ -540,7 +540,7 @@ exampleTest("add_bond", {
 });
 
 exampleTest("add_fence_agent", {
-  // The engine refuses an agent without a password; the example sends one only if given.
+  // The engine refuses an agent without a password: the example asks for one.
   args: ["--agent-password", "secret"],
   check: async ({ connection, stdout }) => {
     const host = await hostNamed(connection, "host2");

@@ -98,6 +98,7 @@ const BAD_VALUES: [string, string[]][] = [
   ["download_disk", ["--connections", "many"]],
   ["upload_disk", ["--file", IMAGE, "--disk-format", "qcow2"]],
   ["upload_disk", []],
+  ["add_fence_agent", []],
   ["extend_disk", ["--grow-gib=-2"]],
   ["page_vms", ["--page-size", "0"]],
   ["update_quota_limits", ["--vcpu-limit=-2"]],
