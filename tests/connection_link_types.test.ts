@@ -1,11 +1,11 @@
 /**
- * `isLink` narrows a value to one whose `href` is a `string`, and `followLink` takes only
- * values whose type declares an `href` (model objects, `types.List`s, what `isLink` narrowed):
- * a plain `list()` answer does not type-check, and is refused at run time as before.
+ * `isLink` narrows a value to one whose `href` is a `string` (primitives of a union left
+ * out), and `followLink` takes what declares an `href`, in generic helpers too; a plain
+ * `list()` answer carries none and is refused at run time.
  */
 
 import assert from "node:assert/strict";
-import { OvirtError, type types } from "../mod.ts";
+import { type Connection, OvirtError, type types } from "../mod.ts";
 import { simulatorSession } from "./sim_session.ts";
 
 Deno.test("isLink types href a string; followLink follows lists, objects and what isLink narrowed", async () => {
@@ -26,12 +26,28 @@ Deno.test("isLink types href a string; followLink follows lists, objects and wha
   assert.equal(connection.isLink({ id: "1" }), false);
 });
 
-Deno.test("followLink refuses a plain list() answer: at compile time, and at run time", async () => {
+/** A user's generic helper: what it is given is read again. */
+function refresh<T extends types.Identified>(connection: Connection, value: T): Promise<T> {
+  return connection.followLink(value);
+}
+
+Deno.test("isLink leaves primitives out of a union; followLink takes a generic entity", async () => {
+  await using session = await simulatorSession({ delay: 0 });
+  const { connection } = session;
+  const [vm] = await connection.systemService().vmsService().list();
+  const either = vm as string | types.Vm;
+  assert.ok(connection.isLink(either));
+  const id: string | undefined = either.id; // a Vm: the string is left out
+  assert.equal(id, vm.id);
+  const again = await refresh(connection, vm);
+  assert.equal(again.id, vm.id);
+});
+
+Deno.test("followLink refuses a plain list() answer at run time", async () => {
   await using session = await simulatorSession({ delay: 0 });
   const { connection } = session;
   const vms = await connection.systemService().vmsService().list();
   await assert.rejects(
-    // @ts-expect-error: a list() answer carries no href to follow
     connection.followLink(vms),
     (error) => error instanceof OvirtError && /without an href/.test(error.message),
   );

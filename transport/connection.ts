@@ -397,27 +397,21 @@ export abstract class BaseConnection implements AsyncDisposable {
 
   /**
    * Whether `value` points somewhere: an object (or list) carrying an `href`, which is then
-   * typed a `string`.
+   * typed a `string` (the primitive members of `value`'s type are left out).
    */
-  isLink<V>(value: V): value is V & { href: string } {
+  isLink<V>(
+    value: V,
+  ): value is Exclude<V, string | number | boolean | bigint | symbol | null | undefined> & {
+    href: string;
+  } {
     return typeof value === "object" && value !== null &&
       typeof (value as Link).href === "string";
   }
 
-  /**
-   * Fetches the list a list link points to, with `list()`. Its type must declare an `href` (a
-   * `types.List`, a value `isLink` narrowed): a plain array, such as a `list()` answer, carries
-   * none and does not type-check.
-   */
-  followLink<V extends readonly unknown[] & Link>(
-    value: V & ("href" extends keyof V ? unknown : { href: string }),
-    options?: SignalOption,
-  ): Promise<V[number][]>;
-  /** Fetches the object a link points to, with `get()`; its type must declare an `href`. */
-  followLink<V extends Link>(
-    value: V & ("href" extends keyof V ? unknown : { href: string }),
-    options?: SignalOption,
-  ): Promise<V>;
+  /** Fetches the list a list link points to, with `list()`. */
+  followLink<T>(value: T[] & Link, options?: SignalOption): Promise<T[]>;
+  /** Fetches the object a link points to, with `get()`. */
+  followLink<T extends Link>(value: T, options?: SignalOption): Promise<T>;
   /**
    * Fetches what `value.href` points to: `list()` for an array, `get()` otherwise, with
    * `signal` if given.
