@@ -1,7 +1,9 @@
 /**
  * SSO authentication: the OAuth password grant or the Kerberos (`Negotiate`) grant, one
- * login shared by every request waiting for a token, one new login after the server
- * rejects a token, and the logout.
+ * login shared by every request waiting for a token (tried again, as the connection's
+ * `retry` says, while the SSO answers as a starting engine or its proxy does: the requests
+ * do not repeat its failure), one new login after the server rejects a token, and the
+ * logout.
  *
  * @module
  */
@@ -16,6 +18,7 @@ import { negotiateToken } from "./kerberos/negotiate.ts";
 import { isSendableToken } from "./options.ts";
 import { hideValue, redact } from "./redact.ts";
 import { refusedAfterLogin, shownLocation, tokenSentWith } from "./response_error.ts";
+import { type BackoffOptions, repeatLogin } from "./retry.ts";
 import { serverText } from "./server_text.ts";
 import { USER_AGENT } from "./version.ts";
 
@@ -76,28 +79,36 @@ export class Authenticator {
   readonly #endpoints: SsoEndpoints;
   readonly #client: HttpClient;
   readonly #timeout?: number;
+  readonly #retry: Required<BackoffOptions> | false;
   #held?: HeldToken;
   #login?: Promise<HeldToken>;
   /** Requests sent with the token whose answer has not come yet. */
   #sending = 0;
   /** Aborts once the connection is closing: logins under way are given up, none start. */
   readonly #closed = new AbortController();
+  /** Aborts once the connection starts closing: a login waiting to be tried again gives up. */
+  readonly #closing = new AbortController();
   /** Called when {@link Authenticator.#sending} comes down to 0, if someone waits for it. */
   #allAnswered?: () => void;
   /** Revocations of tokens the API refused and a new login replaced, not waited for by calls. */
   readonly #revoking = new Set<Promise<void>>();
 
-  /** Logs in through `client`, each login limited to `timeout` ms. */
+  /**
+   * Logs in through `client`, each login request limited to `timeout` ms, and tried again
+   * within the `retry` limits (`false`: once) while the SSO answers 502, 503 or 504.
+   */
   constructor(
     credentials: Credentials,
     endpoints: SsoEndpoints,
     client: HttpClient,
-    timeout?: number,
+    timeout: number | undefined,
+    retry: Required<BackoffOptions> | false,
   ) {
     this.#credentials = credentials;
     this.#endpoints = endpoints;
     this.#client = client;
     this.#timeout = timeout;
+    this.#retry = retry;
     if (credentials.token !== undefined) {
       this.#held = { value: credentials.token, obtained: false };
     }
@@ -169,6 +180,7 @@ export class Authenticator {
    * one such limit.
    */
   async logout(revokeGiven = false, closing = false): Promise<void> {
+    if (closing) this.#closing.abort(new OvirtError("The connection is closed"));
     const limit = closing ? this.#timeout ?? CLOSING_LOGOUT_LIMIT : undefined;
     const within = (work: Promise<unknown>) =>
       withDeadline(limit, undefined, (deadline) => untilAborted(work, deadline.signal)).catch(
@@ -336,9 +348,13 @@ export class Authenticator {
     }
   }
 
-  /** The login in progress, or a new one. */
+  /**
+   * The login in progress (between two of its attempts too), or a new one: one at a time,
+   * its failure shared by every caller that waited for it.
+   */
   #sharedLogin(): Promise<HeldToken> {
-    this.#login ??= this.#logIn().finally(() => this.#login = undefined);
+    this.#login ??= repeatLogin(this.#retry, () => this.#logIn(), this.#closing.signal)
+      .finally(() => this.#login = undefined);
     return this.#login;
   }
 

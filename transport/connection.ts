@@ -233,7 +233,7 @@ export abstract class BaseConnection implements AsyncDisposable {
     const timeout = this.#timeout = checkMilliseconds("timeout", options.timeout);
     const connections = checkCount("connections", options.connections) ?? DEFAULT_CONNECTIONS;
     const connectTimeout = checkMilliseconds("connectTimeout", options.connectTimeout);
-    retryPlan("retry", options.retry);
+    const retry = retryPlan("retry", options.retry);
     this.#log = options.debug ? new DebugLog(options.log ?? console.error) : undefined;
     const http = this.#http = new HttpClient({
       transport: () => {
@@ -244,7 +244,7 @@ export abstract class BaseConnection implements AsyncDisposable {
       log: this.#log,
       proxy: options.proxy === undefined ? undefined : new URL(options.proxy),
     });
-    this.#auth = new Authenticator(options, endpoints, http, timeout);
+    this.#auth = new Authenticator(options, endpoints, http, timeout, retry.transient);
     this.#api = new ApiClient(
       this.#apiUrl,
       { headers: options.headers ?? {}, query: options.query ?? {} },
