@@ -77,7 +77,7 @@ Deno.test("a caller's signal ends its wait for a login between two of its attemp
   assert.ok(performance.now() - started < 2_000, "ended by its own signal, not the backoff");
   assert.equal(engine.logins.length, 1);
   // Closing ends the login's wait before its next attempt: the other call fails at once.
-  await connection.close();
+  await connection.close(false);
   await assert.rejects(waiting, OvirtError, "The connection is closed");
   assert.ok(performance.now() - started < 2_000, "closing ended the backoff");
   assert.equal(engine.logins.length, 1);

@@ -57,6 +57,16 @@ export function defaultSsoEndpoints(apiUrl: URL, kerberos = false): SsoEndpoints
   };
 }
 
+/** How long logins take and how often they are tried. */
+export interface LoginLimits {
+  /** Most milliseconds of one SSO request; `undefined` for no limit. */
+  readonly timeout?: number;
+  /** How a login the SSO answers 502, 503 or 504 is tried again; `false`: it is not. */
+  readonly retry: Required<BackoffOptions> | false;
+  /** Aborts when the connection starts closing: a login is then not tried again. */
+  readonly closing: AbortSignal;
+}
+
 /** A token and whether this connection obtained it (and so may revoke it). */
 interface HeldToken {
   readonly value: string;
@@ -80,35 +90,32 @@ export class Authenticator {
   readonly #client: HttpClient;
   readonly #timeout?: number;
   readonly #retry: Required<BackoffOptions> | false;
+  /** Aborts once the connection starts closing: a login waiting to be tried again gives up. */
+  readonly #closing: AbortSignal;
   #held?: HeldToken;
   #login?: Promise<HeldToken>;
   /** Requests sent with the token whose answer has not come yet. */
   #sending = 0;
   /** Aborts once the connection is closing: logins under way are given up, none start. */
   readonly #closed = new AbortController();
-  /** Aborts once the connection starts closing: a login waiting to be tried again gives up. */
-  readonly #closing = new AbortController();
   /** Called when {@link Authenticator.#sending} comes down to 0, if someone waits for it. */
   #allAnswered?: () => void;
   /** Revocations of tokens the API refused and a new login replaced, not waited for by calls. */
   readonly #revoking = new Set<Promise<void>>();
 
-  /**
-   * Logs in through `client`, each login request limited to `timeout` ms, and tried again
-   * within the `retry` limits (`false`: once) while the SSO answers 502, 503 or 504.
-   */
+  /** Logs in through `client`, within `limits`. */
   constructor(
     credentials: Credentials,
     endpoints: SsoEndpoints,
     client: HttpClient,
-    timeout: number | undefined,
-    retry: Required<BackoffOptions> | false,
+    limits: LoginLimits,
   ) {
     this.#credentials = credentials;
     this.#endpoints = endpoints;
     this.#client = client;
-    this.#timeout = timeout;
-    this.#retry = retry;
+    this.#timeout = limits.timeout;
+    this.#retry = limits.retry;
+    this.#closing = limits.closing;
     if (credentials.token !== undefined) {
       this.#held = { value: credentials.token, obtained: false };
     }
@@ -180,7 +187,6 @@ export class Authenticator {
    * one such limit.
    */
   async logout(revokeGiven = false, closing = false): Promise<void> {
-    if (closing) this.#closing.abort(new OvirtError("The connection is closed"));
     const limit = closing ? this.#timeout ?? CLOSING_LOGOUT_LIMIT : undefined;
     const within = (work: Promise<unknown>) =>
       withDeadline(limit, undefined, (deadline) => untilAborted(work, deadline.signal)).catch(
@@ -353,7 +359,7 @@ export class Authenticator {
    * its failure shared by every caller that waited for it.
    */
   #sharedLogin(): Promise<HeldToken> {
-    this.#login ??= repeatLogin(this.#retry, () => this.#logIn(), this.#closing.signal)
+    this.#login ??= repeatLogin(this.#retry, () => this.#logIn(), this.#closing)
       .finally(() => this.#login = undefined);
     return this.#login;
   }

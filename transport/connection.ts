@@ -244,7 +244,11 @@ export abstract class BaseConnection implements AsyncDisposable {
       log: this.#log,
       proxy: options.proxy === undefined ? undefined : new URL(options.proxy),
     });
-    this.#auth = new Authenticator(options, endpoints, http, timeout, retry.transient);
+    this.#auth = new Authenticator(options, endpoints, http, {
+      timeout,
+      retry: retry.transient,
+      closing: this.#limiter.closing,
+    });
     this.#api = new ApiClient(
       this.#apiUrl,
       { headers: options.headers ?? {}, query: options.query ?? {} },
