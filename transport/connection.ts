@@ -465,9 +465,9 @@ export abstract class BaseConnection implements AsyncDisposable {
 
   /**
    * Revokes the SSO token when `logout` is set and this connection obtained it, then
-   * closes the connections. A list still being received fails; any other call already sent
-   * finishes, and is not tried again; calls not sent yet and calls made afterwards reject. A
-   * failed logout is only logged (with `debug`): the connection is closed either way.
+   * closes the connections. A read in flight (a get, a list) fails at once; a change already
+   * sent finishes, and is not tried again; calls not sent yet and calls made afterwards reject.
+   * A failed logout is only logged (with `debug`): the connection is closed either way.
    */
   close(logout = true): Promise<void> {
     this.#closing ??= this.#shutDown(logout);
