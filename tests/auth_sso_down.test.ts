@@ -82,3 +82,40 @@ Deno.test("a caller's signal ends its wait for a login between two of its attemp
   assert.ok(performance.now() - started < 2_000, "closing ended the backoff");
   assert.equal(engine.logins.length, 1);
 });
+
+Deno.test("an SSO back within the login's retries lets every waiting call through", async () => {
+  const { engine, sso } = await engineWithSso();
+  await using _engine = engine;
+  await using connection = new Connection({
+    url: engine.url,
+    username: USERNAME,
+    password: PASSWORD,
+    retry: { delay: 100 },
+  });
+  const vms = connection.systemService().vmsService();
+  const calls = Promise.all(Array.from({ length: 50 }, () => vms.list()));
+  while (engine.logins.length === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+  sso.down = false; // the second attempt is answered
+  assert.equal((await calls).length, 50);
+  assert.equal(engine.logins.length, 2);
+  assert.equal(engine.requests.length, 50);
+});
+
+Deno.test("an SSO answering 500 is not asked again: one login for every waiting call", async () => {
+  await using engine = await startFakeEngine({
+    sso: () =>
+      new Response("<html>Oops</html>", { status: 500, headers: { "content-type": "text/html" } }),
+  });
+  await using connection = new Connection({
+    url: engine.url,
+    username: USERNAME,
+    password: PASSWORD,
+  });
+  const vms = connection.systemService().vmsService();
+  const calls = await Promise.allSettled(Array.from({ length: 50 }, () => vms.list()));
+  assert.equal(engine.logins.length, 1);
+  for (const call of calls) {
+    assert.ok(call.status === "rejected" && call.reason instanceof AuthError);
+    assert.equal(call.reason.code, 500);
+  }
+});
