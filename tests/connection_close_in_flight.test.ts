@@ -33,14 +33,19 @@ async function assertRevoked(simulator: Simulator, token: string): Promise<void>
 
 /**
  * An engine of slow answers: `/vms` streams 200 VMs, one every 10 ms; `/hosts` answers
- * after 1 s; the API root after 300 ms; `/clusters/1` at once, its body over 300 ms. `/templates` is a list of over 1 MiB at once, which
- * starts the list worker of a connection that has one.
+ * after 1 s; the API root after 300 ms; `/clusters/1` at once, its body over 300 ms; an add
+ * of a tag after 300 ms. `/templates` is a list of over 1 MiB at once, which starts the list
+ * worker of a connection that has one.
  */
 function startSlowEngine() {
   const requests: string[] = [];
   const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, async (request) => {
     const path = new URL(request.url).pathname.replace("/ovirt-engine/api", "");
     requests.push(path);
+    if (request.method === "POST") {
+      await delay(300);
+      return new Response('<tag id="1"><name>added</name></tag>', { status: 201, headers: XML });
+    }
     if (path === "/vms") {
       let sent = 0;
       const body = new ReadableStream<Uint8Array>({
@@ -83,12 +88,29 @@ function startSlowEngine() {
   };
 }
 
-const CLOSED = (error: Error) => {
+/** Resolves once every one of `promises` has, or rejects after `ms` without that. */
+async function within(ms: number, promises: Promise<unknown>[]): Promise<void> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`not settled within ${ms} ms`)), ms);
+  });
+  try {
+    await Promise.race([Promise.all(promises), late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Checks the error of a read `close()` cut off: a list's (`list` set) or another's. */
+const closedBefore = (list: boolean) => (error: Error) => {
   assert.ok(error instanceof OvirtError, `an OvirtError, not ${error.constructor.name}`);
   assert.ok(!(error instanceof ConnectionError), "no network failure: nothing to try again");
-  assert.match(error.message, /The connection was closed before the list answer was read/);
+  const answer = list ? "the list answer" : "the answer";
+  assert.equal(error.message, `The connection was closed before ${answer} was read`);
   return true;
 };
+const LIST_CUT = closedBefore(true);
+const CLOSED = closedBefore(false);
 
 for (
   const [transport, options] of [
@@ -97,7 +119,7 @@ for (
     ["node:http (insecure)", { listWorker: false, insecure: true }],
   ] as const
 ) {
-  Deno.test(`close(), ${transport}: ends the lists in flight and lets other calls finish`, async () => {
+  Deno.test(`close(), ${transport}: ends the reads in flight and lets changes finish`, async () => {
     await using engine = startSlowEngine();
     const connection = new Connection({ url: engine.url, token: "t", ...options });
     const system = connection.systemService();
@@ -110,15 +132,19 @@ for (
     const waitingForHead = system.hostsService().list();
     const root = system.get();
     const slowBody = system.clustersService().clusterService("1").get();
-    const sent = ["/hosts", "", "/clusters/1"];
+    const added = system.tagsService().add({ name: "added" });
+    const sent = ["/hosts", "", "/clusters/1", "/tags"];
     while (!sent.every((path) => engine.requests.includes(path))) await delay(5);
     await delay(50); // the cluster's head has come, its body is on its way
     const closing = connection.close(false);
-    await assert.rejects(streaming, CLOSED);
+    await Promise.all([
+      assert.rejects(streaming, LIST_CUT),
+      assert.rejects(waitingForHead, LIST_CUT),
+      assert.rejects(root, CLOSED),
+      assert.rejects(slowBody, CLOSED, "a body on its way is cut off too"),
+    ]);
     assert.ok(items < 200, `the stream stopped (${items} of 200 VMs)`);
-    await assert.rejects(waitingForHead, CLOSED);
-    assert.deepEqual(await root, {}, "a call other than a list finishes");
-    assert.deepEqual(await slowBody, { id: "1", name: "slow" }, "its body is read to the end");
+    assert.deepEqual(await added, { id: "1", name: "added" }, "a change finishes");
     await closing;
     assert.equal(engine.requests.filter((path) => path === "/hosts").length, 1, "no new attempt");
     await assert.rejects(system.hostsService().list(), /The connection is closed/);
@@ -144,11 +170,12 @@ Deno.test("close(): a call that fails after it is not tried again on a new trans
     url: `http://127.0.0.1:${port}/ovirt-engine/api`,
     token: "t",
   });
-  const get = connection.systemService().get();
+  // An update: not cut off by close(), and tried again after a dropped connection if open.
+  const update = connection.systemService().vmsService().vmService("1").update({ name: "a" });
   while (requests === 0) await delay(5);
   const closing = connection.close(false);
   drop();
-  await assert.rejects(get, /The connection is closed/);
+  await assert.rejects(update, /The connection is closed/);
   await closing;
   assert.equal(requests, 1);
   listener.close();
@@ -160,13 +187,12 @@ for (const [transport, extra] of [["fetch", {}], ["node:http", { insecure: true 
     await using simulator = await startSimulator({ delay: 0, tls: transport === "node:http" });
     // A slot is free for the revocation: it must wait all the same.
     const connection = adminOf(simulator, { connections: 2, ...extra });
-    const [vm] = await connection.systemService().vmsService().list({ max: 1 });
     const token = await connection.authenticate();
     simulator.setFaults({ latency: 1_000 }); // the simulator checks the token when it answers
-    const slow = connection.systemService().vmsService().vmService(vm.id!).get();
+    const slow = connection.systemService().tagsService().add({ name: "closing" });
     await delay(100);
     const closed = connection.close().then(() => performance.now());
-    assert.equal((await slow).id, vm.id, "the call already sent finishes");
+    assert.equal((await slow).name, "closing", "the change already sent finishes");
     const answered = performance.now();
     assert.ok(await closed >= answered - 50, "the token was revoked after the answer came");
     simulator.setFaults({ latency: undefined });
@@ -180,13 +206,13 @@ Deno.test("close(): a call waiting for a free connection is not sent, it rejects
   const vms = connection.systemService().vmsService();
   const [vm] = await vms.list({ max: 1 });
   simulator.setFaults({ latency: 300 });
-  const sent = vms.vmService(vm.id!).get();
+  const sent = connection.systemService().tagsService().add({ name: "sent" });
   const queued = vms.vmService(vm.id!).get(); // waits for the only connection
   const refused = assert.rejects(queued, /^OvirtError: The connection is closed$/);
   await delay(100);
   const before = simulator.requestCount;
   const closing = connection.close();
-  assert.equal((await sent).id, vm.id, "the call already sent finishes");
+  assert.equal((await sent).name, "sent", "the change already sent finishes");
   await refused;
   await closing;
   assert.equal(simulator.requestCount, before, "nothing more was sent");
@@ -194,11 +220,11 @@ Deno.test("close(): a call waiting for a free connection is not sent, it rejects
 
 Deno.test("close(): ends, and revokes the token, while an answer never comes", async () => {
   await using simulator = await startSimulator({ delay: 0 });
-  // No timeout: the stalled call waits for ever, close() for CLOSING_LOGOUT_LIMIT.
+  // No timeout: the stalled change waits for ever, close() for CLOSING_LOGOUT_LIMIT.
   const connection = adminOf(simulator, { connections: 1 });
   const token = await connection.authenticate();
   simulator.setFaults({ stallAnswerNext: 1 });
-  const stalled = connection.systemService().get();
+  const stalled = connection.systemService().tagsService().add({ name: "stalled" });
   stalled.catch(() => {});
   await delay(100);
   const start = performance.now();
@@ -225,7 +251,8 @@ Deno.test("close(): with a token of the caller's, nothing to revoke, nothing to 
   const token = await owner.authenticate();
   const connection = new Connection({ url: simulator.url, token });
   simulator.setFaults({ stallAnswerNext: 1 });
-  connection.systemService().get().catch(() => {}); // never answered
+  // Never answered: the change is left to finish (the simulator ends it when it stops).
+  connection.systemService().tagsService().add({ name: "stalled" }).catch(() => {});
   await delay(100);
   const start = performance.now();
   await connection.close();
@@ -248,19 +275,60 @@ Deno.test("close(): a login that outlives close's wait is given up, its callers 
   assert.equal(engine.logins.length, 1, "no login after close()");
 });
 
-Deno.test("close(): a call whose body is still arriving is not cut off; it has its own time", async () => {
-  await using simulator = await startSimulator({ delay: 0, tls: false });
-  const connection = adminOf(simulator, { timeout: 1_000 });
-  const [vm] = await connection.systemService().vmsService().list({ max: 1 });
-  simulator.setFaults({ stall: 1 }); // the head and half the body, then nothing
-  const call = connection.systemService().vmsService().vmService(vm.id!).get();
-  call.catch(() => {});
-  await delay(200);
-  simulator.setFaults({ stall: undefined });
-  await connection.close(false);
-  await assert.rejects(call, (error: Error) => {
-    assert.ok(!(error instanceof ConnectionError), `not cut off by close(): ${error}`);
-    assert.match(error.message, /did not finish within 1000 ms/);
-    return true;
+Deno.test("close(): reads whose answer never comes end at once, before the wait for a change", async () => {
+  // Without timeout: a GET whose answer never comes, one whose body stalls after its head,
+  // and an add answered only when the test says.
+  let release = () => {};
+  const released = new Promise<void>((resolve) => release = resolve);
+  let stop = () => {};
+  const stopped = new Promise<void>((resolve) => stop = resolve);
+  await using engine = await startFakeEngine({
+    api: async (request, { path }) => {
+      if (request.method === "POST") {
+        await released;
+        return new Response('<tag id="7"><name>kept</name></tag>', { status: 201, headers: XML });
+      }
+      if (path === "vms/1") {
+        await stopped;
+        return new Response("<vm/>", { headers: XML });
+      }
+      const body = new ReadableStream<Uint8Array>({
+        start: (controller) => controller.enqueue(encoder.encode('<vm id="2"><name>')),
+        pull: (controller) => stopped.then(() => controller.close()),
+      });
+      return new Response(body, { headers: XML });
+    },
   });
+  try {
+    const connection = new Connection({ url: engine.url, username: USERNAME, password: PASSWORD });
+    const system = connection.systemService();
+    const neverAnswered = system.vmsService().vmService("1").get();
+    const stalledBody = system.vmsService().vmService("2").get();
+    const added = system.tagsService().add({ name: "kept" });
+    let addSettled = false;
+    added.finally(() => addSettled = true).catch(() => {});
+    const sent = ["vms/1", "vms/2", "tags"];
+    while (sent.some((path) => !engine.requests.some((r) => r.url.endsWith(`/api/${path}`)))) {
+      await delay(5);
+    }
+    await delay(50); // the head of vms/2 has come
+    const start = performance.now();
+    const closed = connection.close().then(() => performance.now() - start);
+    await within(2_000, [
+      assert.rejects(neverAnswered, CLOSED),
+      assert.rejects(stalledBody, CLOSED),
+    ]);
+    const cut = performance.now() - start;
+    assert.ok(cut < 1_000, `the reads ended ${cut} ms after close(), not after its wait`);
+    await delay(100);
+    assert.equal(addSettled, false, "the add is not cut off: close() waits for its answer");
+    release();
+    assert.deepEqual(await added, { id: "7", name: "kept" });
+    const took = await closed;
+    assert.ok(took < 2_000, `close() took ${took} ms`);
+    assert.equal(engine.logouts.length, 1, "the token was revoked once the add was answered");
+  } finally {
+    stop(); // the server ends its handlers, the test too when it fails
+    release();
+  }
 });

@@ -7,10 +7,14 @@
  * a request that waited for a slot while the token was renewed goes out with the new one,
  * not with the one the engine has just refused.
  *
+ * A read (`GET`) in flight ends as soon as the connection starts closing (see `closing.ts`);
+ * a change in flight finishes.
+ *
  * @module
  */
 
 import type { Authenticator } from "./auth.ts";
+import { ReadsInFlight } from "./closing.ts";
 import type { Deadline } from "./deadline.ts";
 import type { DebugLog } from "./debug_log.ts";
 import { type HttpResponse, setHeaders } from "./http.ts";
@@ -69,6 +73,8 @@ export class ApiClient {
   readonly #http: HttpClient;
   readonly #log?: DebugLog;
   readonly #limiter: Limiter;
+  /** Ends the reads in flight once the limiter closes: the connection is closing. */
+  readonly #reads: ReadsInFlight;
   /** The URLs made lately, by their text: no one changes a request's URL. */
   readonly #parsed = new Map<string, URL>();
 
@@ -76,7 +82,7 @@ export class ApiClient {
    * Sends below `apiUrl` through `http`, adding the connection's `defaults` and the token of
    * `auth`; repetitions are noted in `log`. Each request takes its slot of `limiter` (the
    * cap `http` sends within) before its token, and no request waits to be tried again once
-   * the limiter is closed.
+   * the limiter is closed; a read in flight then ends.
    */
   constructor(
     apiUrl: URL,
@@ -92,6 +98,7 @@ export class ApiClient {
     this.#http = http;
     this.#log = log;
     this.#limiter = limiter;
+    this.#reads = new ReadsInFlight(limiter.closing);
   }
 
   /**
@@ -210,7 +217,7 @@ export class ApiClient {
       headers: call.headers,
       body: request.body,
       bulk: request.bulk,
-      signal: deadline.signal,
+      signal: this.#reads.signal(method, request.bulk, deadline.signal),
     }, slot).then((response) => {
       // A page that repeats the token (a proxy echoing headers) must not show it in the error.
       if (response.status >= 400) answeredWithToken(response, token);

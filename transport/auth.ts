@@ -1,7 +1,9 @@
 /**
  * SSO authentication: the OAuth password grant or the Kerberos (`Negotiate`) grant, one
- * login shared by every request waiting for a token, one new login after the server
- * rejects a token, and the logout.
+ * login shared by every request waiting for a token (tried again, as the connection's
+ * `retry` says, while the SSO answers as a starting engine or its proxy does: the requests
+ * do not repeat its failure), one new login after the server rejects a token, and the
+ * logout.
  *
  * @module
  */
@@ -16,6 +18,7 @@ import { negotiateToken } from "./kerberos/negotiate.ts";
 import { isSendableToken } from "./options.ts";
 import { hideValue, redact } from "./redact.ts";
 import { refusedAfterLogin, shownLocation, tokenSentWith } from "./response_error.ts";
+import { type BackoffOptions, repeatLogin } from "./retry.ts";
 import { serverText } from "./server_text.ts";
 import { USER_AGENT } from "./version.ts";
 
@@ -54,6 +57,16 @@ export function defaultSsoEndpoints(apiUrl: URL, kerberos = false): SsoEndpoints
   };
 }
 
+/** How long logins take and how often they are tried. */
+export interface LoginLimits {
+  /** Most milliseconds of one SSO request; `undefined` for no limit. */
+  readonly timeout?: number;
+  /** How a login the SSO answers 502, 503 or 504 is tried again; `false`: it is not. */
+  readonly retry: Required<BackoffOptions> | false;
+  /** Aborts when the connection starts closing: a login is then not tried again. */
+  readonly closing: AbortSignal;
+}
+
 /** A token and whether this connection obtained it (and so may revoke it). */
 interface HeldToken {
   readonly value: string;
@@ -76,6 +89,9 @@ export class Authenticator {
   readonly #endpoints: SsoEndpoints;
   readonly #client: HttpClient;
   readonly #timeout?: number;
+  readonly #retry: Required<BackoffOptions> | false;
+  /** Aborts once the connection starts closing: a login waiting to be tried again gives up. */
+  readonly #closing: AbortSignal;
   #held?: HeldToken;
   #login?: Promise<HeldToken>;
   /** Requests sent with the token whose answer has not come yet. */
@@ -87,17 +103,19 @@ export class Authenticator {
   /** Revocations of tokens the API refused and a new login replaced, not waited for by calls. */
   readonly #revoking = new Set<Promise<void>>();
 
-  /** Logs in through `client`, each login limited to `timeout` ms. */
+  /** Logs in through `client`, within `limits`. */
   constructor(
     credentials: Credentials,
     endpoints: SsoEndpoints,
     client: HttpClient,
-    timeout?: number,
+    limits: LoginLimits,
   ) {
     this.#credentials = credentials;
     this.#endpoints = endpoints;
     this.#client = client;
-    this.#timeout = timeout;
+    this.#timeout = limits.timeout;
+    this.#retry = limits.retry;
+    this.#closing = limits.closing;
     if (credentials.token !== undefined) {
       this.#held = { value: credentials.token, obtained: false };
     }
@@ -336,9 +354,13 @@ export class Authenticator {
     }
   }
 
-  /** The login in progress, or a new one. */
+  /**
+   * The login in progress (between two of its attempts too), or a new one: one at a time,
+   * its failure shared by every caller that waited for it.
+   */
   #sharedLogin(): Promise<HeldToken> {
-    this.#login ??= this.#logIn().finally(() => this.#login = undefined);
+    this.#login ??= repeatLogin(this.#retry, () => this.#logIn(), this.#closing)
+      .finally(() => this.#login = undefined);
     return this.#login;
   }
 

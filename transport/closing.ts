@@ -1,39 +1,54 @@
 /**
- * What a transport's `close()` does to the list answers still in flight: it ends them, on
- * every transport and whichever thread receives them. A list is a read, safe to cut off,
- * and may run for minutes (`listStream()` of a large inventory); any other call in flight
- * is left to finish, as an add or an action cut off midway would leave nobody knowing
- * whether the engine applied it. The failure is an {@link OvirtError}, not a
- * `ConnectionError`: nothing went wrong with the network, and nothing is to be tried again.
+ * What a closing connection does to the reads still in flight: it ends them as soon as
+ * `close()` starts, before the logout waits for the calls in flight to have their answers.
+ * A read (a `GET`: a `get()`, a `list()`, a `listStream()`) is safe to cut off, and one whose
+ * answer is slow or never comes would otherwise hold up `close()`, and keep the process
+ * running; a change in flight (an add, an update, an action, a removal) is left to finish, as
+ * one cut off midway would leave nobody knowing whether the engine applied it. The failure is
+ * an {@link OvirtError}, not a `ConnectionError`: nothing went wrong with the network, and
+ * nothing is to be tried again.
  *
  * @module
  */
 
 import { OvirtError } from "./errors.ts";
-import type { HttpRequest } from "./http.ts";
 
 /** What a list request still in flight fails with when its connection closes. */
 export const CLOSED_IN_FLIGHT = "The connection was closed before the list answer was read";
 
-/** The list requests of one transport, which its `close()` ends (see the module doc). */
-export class ListsInFlight {
-  readonly #closing = new AbortController();
+/** What any other read still in flight fails with when its connection closes. */
+export const CLOSED_BEFORE_ANSWER = "The connection was closed before the answer was read";
+
+/** The reads of one connection, which its closing ends (see the module doc). */
+export class ReadsInFlight {
+  readonly #lists = new AbortController();
+  readonly #others = new AbortController();
 
   /**
-   * `request` as a transport sends it: a list (`bulk`) with a signal that also aborts when
-   * {@link ListsInFlight.close} is called; any other request as it is.
+   * Ends the reads once `closing` aborts, with an {@link OvirtError} saying
+   * {@link CLOSED_IN_FLIGHT} for a list, {@link CLOSED_BEFORE_ANSWER} for another read.
    */
-  watched(request: HttpRequest): HttpRequest {
-    if (!request.bulk) return request;
-    const closing = this.#closing.signal, own = request.signal;
-    return { ...request, signal: own === undefined ? closing : AbortSignal.any([own, closing]) };
+  constructor(closing: AbortSignal) {
+    const cut = () => {
+      this.#lists.abort(new OvirtError(CLOSED_IN_FLIGHT));
+      this.#others.abort(new OvirtError(CLOSED_BEFORE_ANSWER));
+    };
+    if (closing.aborted) cut();
+    else closing.addEventListener("abort", cut, { once: true });
   }
 
   /**
-   * Ends every list request that {@link ListsInFlight.watched} gave a signal, with an
-   * {@link OvirtError} saying {@link CLOSED_IN_FLIGHT}.
+   * The signal to send a request of `method` with, a list or not (`bulk`), whose own signal
+   * is `own`: a read's also aborts when the connection closes (the closing's alone when it
+   * has none of its own: what `fetch` takes at the least cost); a change's is `own`.
    */
-  close(): void {
-    this.#closing.abort(new OvirtError(CLOSED_IN_FLIGHT));
+  signal(
+    method: string,
+    bulk: boolean | undefined,
+    own: AbortSignal | undefined,
+  ): AbortSignal | undefined {
+    if (method !== "GET") return own;
+    const closing = (bulk ? this.#lists : this.#others).signal;
+    return own === undefined ? closing : AbortSignal.any([own, closing]);
   }
 }

@@ -233,7 +233,7 @@ export abstract class BaseConnection implements AsyncDisposable {
     const timeout = this.#timeout = checkMilliseconds("timeout", options.timeout);
     const connections = checkCount("connections", options.connections) ?? DEFAULT_CONNECTIONS;
     const connectTimeout = checkMilliseconds("connectTimeout", options.connectTimeout);
-    retryPlan("retry", options.retry);
+    const retry = retryPlan("retry", options.retry);
     this.#log = options.debug ? new DebugLog(options.log ?? console.error) : undefined;
     const http = this.#http = new HttpClient({
       transport: () => {
@@ -244,7 +244,11 @@ export abstract class BaseConnection implements AsyncDisposable {
       log: this.#log,
       proxy: options.proxy === undefined ? undefined : new URL(options.proxy),
     });
-    this.#auth = new Authenticator(options, endpoints, http, timeout);
+    this.#auth = new Authenticator(options, endpoints, http, {
+      timeout,
+      retry: retry.transient,
+      closing: this.#limiter.closing,
+    });
     this.#api = new ApiClient(
       this.#apiUrl,
       { headers: options.headers ?? {}, query: options.query ?? {} },
@@ -468,9 +472,9 @@ export abstract class BaseConnection implements AsyncDisposable {
 
   /**
    * Revokes the SSO token when `logout` is set and this connection obtained it, then
-   * closes the connections. A list still being received fails; any other call already sent
-   * finishes, and is not tried again; calls not sent yet and calls made afterwards reject. A
-   * failed logout is only logged (with `debug`): the connection is closed either way.
+   * closes the connections. A read in flight (a get, a list) fails at once; a change already
+   * sent finishes, and is not tried again; calls not sent yet and calls made afterwards reject.
+   * A failed logout is only logged (with `debug`): the connection is closed either way.
    */
   close(logout = true): Promise<void> {
     this.#closing ??= this.#shutDown(logout);

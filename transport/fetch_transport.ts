@@ -13,7 +13,6 @@ import {
   type TransportOptions,
   type TransportResponse,
 } from "./http.ts";
-import { ListsInFlight } from "./closing.ts";
 import { ConnectProbe } from "./connect_probe.ts";
 import { ListWorker } from "./list_worker.ts";
 import { NodeTransport } from "./node_transport.ts";
@@ -55,8 +54,6 @@ export class FetchTransport implements HttpTransport {
   readonly #listWorkerOptions?: TransportOptions;
   /** Receives list answers once a long one came (see {@link ListWorker}). */
   #listWorker?: ListWorker;
-  /** The list requests in flight, which {@link FetchTransport.close} ends. */
-  readonly #lists = new ListsInFlight();
 
   /**
    * Trusts `caCerts` (PEM) if given, else Deno's default trust store; goes through `proxy`
@@ -100,10 +97,9 @@ export class FetchTransport implements HttpTransport {
    * body, unless its route is one `node:https` cannot take. A list request
    * goes through the list worker once a list answer of {@link LONG_LIST} bytes has come
    * (the worker starts then), so that a connection listing only short answers never starts
-   * it. A list request still in flight when the transport closes fails (see `closing.ts`).
+   * it.
    */
-  async send(sent: HttpRequest): Promise<TransportResponse> {
-    const request = this.#lists.watched(sent);
+  async send(request: HttpRequest): Promise<TransportResponse> {
     const { url } = request;
     if (request.transfer && request.body !== undefined && this.#transferBodies) {
       // node:https knows no SOCKS proxy: through one, the body goes as the API calls go.
@@ -170,10 +166,9 @@ export class FetchTransport implements HttpTransport {
     this.#probe?.close();
   }
 
-  /** Ends the list requests in flight, closes the HTTP clients and their connections. */
+  /** Closes the HTTP clients and their connections. */
   close(): void {
     this.cancelConnects();
-    this.#lists.close();
     this.#pooled.close();
     this.#singleUse.close();
     this.#transferBodies?.close();
@@ -207,7 +202,7 @@ function bodyOf(response: Response, transfer: boolean): BodyReader {
 
 /**
  * The answer of each body being read: `fetch` ends a body when its request's signal aborts
- * (a list when the transport closes) only through the `Response`, which it holds weakly. The
+ * (a read when the connection closes) only through the `Response`, which it holds weakly. The
  * body's reader holds the body, which here holds its `Response`, which then stays reachable
  * while the body is read (and not longer: the map holds its keys weakly).
  */

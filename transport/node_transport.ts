@@ -20,7 +20,6 @@ import {
   type TransportResponse,
 } from "./http.ts";
 import { OvirtError } from "./errors.ts";
-import { ListsInFlight } from "./closing.ts";
 import { IDLE_CONNECTION_LIMIT } from "./options.ts";
 import { proxyFor } from "./proxy_env.ts";
 import { bodyReader, emptyReader, fillingReader } from "./body.ts";
@@ -45,8 +44,6 @@ export class NodeTransport implements HttpTransport {
   readonly #trust: Trust;
   readonly #proxy?: URL;
   readonly #connectTimeout?: number;
-  /** The list requests in flight, which {@link NodeTransport.close} ends. */
-  readonly #lists = new ListsInFlight();
 
   /**
    * Keeps up to `options.connections` idle connections alive; checks certificates against
@@ -82,11 +79,9 @@ export class NodeTransport implements HttpTransport {
 
   /**
    * Sends `request`, through the proxy of the options or the environment if there is one;
-   * aborting its signal destroys the request and the response body. A list request still in
-   * flight when the transport closes fails (see `closing.ts`).
+   * aborting its signal destroys the request and the response body.
    */
-  async send(sent: HttpRequest): Promise<TransportResponse> {
-    const request = this.#lists.watched(sent);
+  async send(request: HttpRequest): Promise<TransportResponse> {
     const { signal } = request;
     signal?.throwIfAborted();
     const headers: Record<string, string> = { ...request.headers };
@@ -176,11 +171,10 @@ export class NodeTransport implements HttpTransport {
   }
 
   /**
-   * Ends the list requests in flight and closes every idle kept-alive connection; the other
-   * requests in flight finish, their connections closed after them.
+   * Closes every idle kept-alive connection; the requests in flight finish, their connections
+   * closed after them.
    */
   close(): void {
-    this.#lists.close();
     for (const agents of Object.values(this.#agents)) {
       closeIdle(agents.tls);
       closeIdle(agents.plain);

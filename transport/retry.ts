@@ -12,6 +12,9 @@
  * - With `whileLocked`, a 409 whose fault says the object is locked or an operation is in
  *   progress is repeated for every method: the engine refused it without applying it.
  * - A DELETE that answers 404 after an attempt that may have reached the engine is done.
+ * - A login the SSO answers 502, 503 or 504 is repeated by the connection's one shared login
+ *   ({@link repeatLogin}), with the connection's limits: the calls waiting for it share its
+ *   failure and do not repeat it, or a down SSO would get a login per waiting call.
  * - The error that ends a call made more than once names every attempt, whatever ended it.
  *
  * Waits grow exponentially with full jitter, honour `Retry-After`, and stay inside the
@@ -411,10 +414,6 @@ function askedToWait(error: unknown, asked: number | undefined, remaining: numbe
  */
 function judgeFailure(error: unknown, idempotent: boolean): Repeatable | Failed {
   const failed = { error: () => Promise.resolve(error), discard: () => Promise.resolve() };
-  // A login refused by a starting engine or its proxy: logging in again changes nothing.
-  if (error instanceof AuthError && error.code !== undefined && UNAVAILABLE.has(error.code)) {
-    return { kind: "transient", reason: error.message, mayHaveArrived: false, ...failed };
-  }
   const text = describeCauses(error);
   const unsent = NEVER_SENT.test(text);
   if (
@@ -428,6 +427,39 @@ function judgeFailure(error: unknown, idempotent: boolean): Repeatable | Failed 
     mayHaveArrived: !unsent,
     ...failed,
   };
+}
+
+/**
+ * Whether `error` is a login refused by a starting engine or its proxy (502, 503, 504): the
+ * SSO may answer a later one.
+ */
+function unavailableLogin(error: unknown): error is AuthError {
+  return error instanceof AuthError && error.code !== undefined && UNAVAILABLE.has(error.code);
+}
+
+/**
+ * The result of `login`, made again while it fails as {@link unavailableLogin} says, as
+ * `limits` allow and with their backoff; a wait ends when `stop` aborts, with its reason.
+ * Rejects with the last failure, naming every attempt when there were several. The
+ * connection's one login for every call waiting: the calls do not repeat its failure.
+ */
+export async function repeatLogin<T>(
+  limits: Required<BackoffOptions> | false,
+  login: () => Promise<T>,
+  stop: AbortSignal,
+): Promise<T> {
+  const reasons: string[] = [];
+  for (let tries = 1;; tries++) {
+    try {
+      return await login();
+    } catch (error) {
+      const unavailable = unavailableLogin(error);
+      reasons.push(unavailable ? error.message : shortReason(describeCauses(error)));
+      const again = unavailable && limits !== false && tries < limits.attempts;
+      if (!again) throw withAttempts(error, reasons);
+      await sleep(waitBefore(tries, limits, undefined)!, [stop]);
+    }
+  }
 }
 
 /**
