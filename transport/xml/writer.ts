@@ -159,7 +159,9 @@ function writeList(
  */
 function scalarText(member: MemberInfo, value: unknown, path: string, index = -1): string {
   const text = checkedText(member.kind, value, describe(member, path, index));
-  if (member.kind === INTEGER) checkRange(member.meta, text, describe(member, path, index));
+  if (member.kind === INTEGER) {
+    checkRange(integerRange(member.meta), text, describe(member, path, index));
+  }
   if (!text.isWellFormed() || FORBIDDEN_CHARACTERS.test(text)) {
     throw new OvirtError(`${describe(member, path, index)} holds characters XML cannot carry`);
   }
@@ -172,7 +174,12 @@ function scalarText(member: MemberInfo, value: unknown, path: string, index = -1
  * as `false` on the engine) or its text cannot be sent.
  */
 export function queryText(kind: ValueKind, value: unknown, name: string): string {
-  const text = checkedText(KIND_CODES[kind], value, `The parameter "${name}"`);
+  const where = `The parameter "${name}"`;
+  const code = KIND_CODES[kind];
+  const text = checkedText(code, value, where);
+  // The engine reads a query's integers with `Integer.parseInt` and ignores one it cannot
+  // parse (`ParametersHelper.getIntegerParameter`): `max` past 2^31-1 would list everything.
+  if (code === INTEGER) checkRange(INT, text, where);
   if (text.isWellFormed()) return text;
   throw new OvirtError(`The parameter "${name}" holds a lone surrogate, which UTF-8 cannot carry`);
 }
@@ -232,11 +239,10 @@ export function integerRange(member: MemberMeta): IntegerRange {
 }
 
 /**
- * Refuses integer text `text` outside the range of `member`: the engine would refuse it, or
- * below the range keep another value (it wraps what is below -2^31 of an `xs:int`).
+ * Refuses integer text `text` outside `range`: the engine would refuse it, or below the
+ * range keep another value (it wraps what is below -2^31 of an `xs:int`).
  */
-function checkRange(member: MemberMeta, text: string, where: string): void {
-  const range = integerRange(member);
+function checkRange(range: IntegerRange, text: string, where: string): void {
   const value = BigInt(text);
   if (value >= range.min && value <= range.max) return;
   const given = SECRET_HOLDER.test(where) ? "a value" : text;
