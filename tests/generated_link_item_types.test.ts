@@ -5,7 +5,7 @@
  */
 
 import assert from "node:assert/strict";
-import { fromXml, type types } from "../mod.ts";
+import { fromXml, toXml, type types } from "../mod.ts";
 import { render } from "../scripts/generate.ts";
 import type { Model } from "../scripts/model_schema.ts";
 import { simulatorSession } from "./sim_session.ts";
@@ -45,6 +45,12 @@ Deno.test("hosts inlined in a provider are read as ExternalHosts", () => {
     address: "a.example",
     externalHostProvider: { id: "p" },
   }, "an ExternalHost has no status: the host's is not read");
+  // Written back with the schema's item tag, as it was read.
+  assert.equal(
+    toXml("external_host_provider", provider),
+    '<external_host_provider id="p"><hosts><host id="1"><address>a.example</address>' +
+      '<external_host_provider id="p"/></host></hosts></external_host_provider>',
+  );
 });
 
 Deno.test("the generator refuses an item type for a member that is no link list", () => {

@@ -139,9 +139,11 @@ function writeList(
   if (value.length === 0) return "<" + tag + "/>";
   let body = "";
   if (member.kind === STRUCT) {
-    const struct = member.struct;
+    // The member's item tag: the struct's own but where the engine's schema names the items
+    // otherwise (`ExternalHostProvider.hosts` holds `<host>`s of type `ExternalHost`).
+    const struct = member.struct, item = member.meta.item ?? struct.meta.tag;
     for (let i = 0; i < value.length; i++) {
-      body += writeObject(struct, struct.meta.tag, value[i], path + "[" + i + "]", depth + 1);
+      body += writeObject(struct, item, value[i], path + "[" + i + "]", depth + 1);
     }
   } else {
     const item = member.meta.item ?? member.tag;
