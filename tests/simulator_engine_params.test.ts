@@ -1,11 +1,21 @@
 /**
  * The simulator takes this session's engine parameters as the engine does: every event carries
- * its `index`, so `from: event.index` resumes after it.
+ * its `index`, so `from: event.index` resumes after it; a storage domain's `unregistered` disks
+ * are the unregistered ones only (none).
  */
 
 import assert from "node:assert/strict";
-import { followEvents } from "../mod.ts";
+import { followEvents, NotFoundError, services, types } from "../mod.ts";
 import { simulatorSession } from "./sim_session.ts";
+
+/** The storage domain `name`, found by a search. */
+async function domainNamed(
+  system: services.SystemService,
+  name: string,
+): Promise<types.StorageDomain> {
+  const [domain] = await system.storageDomainsService().list({ search: `name=${name}` });
+  return domain;
+}
 
 Deno.test("simulator: every event carries its index, and from: event.index lists only newer events", async () => {
   await using session = await simulatorSession({ delay: 0, vms: 1 });
@@ -41,4 +51,17 @@ Deno.test("simulator: every event carries its index, and from: event.index lists
     assert.equal(event.id, later.id);
     break;
   }
+});
+
+Deno.test("simulator: a storage domain lists no unregistered disk, and gets a registered one only as registered", async () => {
+  await using session = await simulatorSession({ delay: 0, vms: 1 });
+  const system = session.connection.systemService();
+  const data = await domainNamed(system, "data");
+  const domain = system.storageDomainsService().storageDomainService(data.id!);
+  const [disk] = await domain.disksService().list();
+  assert.ok(disk);
+  assert.deepEqual(await domain.disksService().list({ unregistered: true }), []);
+  const diskService = domain.disksService().diskService(disk.id!);
+  assert.equal((await diskService.get()).id, disk.id);
+  await assert.rejects(diskService.get({ unregistered: true }), NotFoundError);
 });

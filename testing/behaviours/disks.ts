@@ -18,7 +18,8 @@
  */
 
 import { badParameters, conflict, notFound } from "../answers.ts";
-import { type ActionHandler, type Behaviour, type Call, flag } from "../behaviour.ts";
+import { type ActionHandler, type Behaviour, booleanParameter, type Call } from "../behaviour.ts";
+import { itemsOf } from "../collections.ts";
 import type { Engine, Reference } from "../engine.ts";
 import { withReferences } from "../generic.ts";
 import { checkName } from "../names.ts";
@@ -326,8 +327,16 @@ const disk: Behaviour = {
   actions: diskActions,
 };
 
-/** Adds a disk on the storage domain a `.../storagedomains/{id}/disks` collection belongs to. */
+/**
+ * Adds a disk on the storage domain a `.../storagedomains/{id}/disks` collection belongs to.
+ * With `unregistered=true` the list shows the disks on the domain the engine has not
+ * registered (`GetUnregisteredDisks`): every disk here is registered, so none.
+ */
 const domainDisks: Behaviour = {
+  list(call) {
+    if (booleanParameter(call, "unregistered", true)) return [];
+    return itemsOf(call.engine, call.location);
+  },
   add(call, body) {
     const domain = call.engine.referenceTo("storagedomains", call.location.parent!.id!);
     return createDisk(call.engine, { ...body, storageDomains: [domain] });
@@ -346,7 +355,9 @@ const domainDisk: Behaviour = {
   ...disk,
   actions: domainDiskActions,
   get(call, entity) {
-    if (flag(call, "unregistered")) throw notFound(`Disk: id=${entity.id}, unregistered`);
+    if (booleanParameter(call, "unregistered", true)) {
+      throw notFound(`Disk: id=${entity.id}, unregistered`);
+    }
     return entity;
   },
 };
