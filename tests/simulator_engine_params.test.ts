@@ -1,7 +1,8 @@
 /**
  * The simulator takes this session's engine parameters as the engine does: every event carries
  * its `index`, so `from: event.index` resumes after it; a storage domain's `unregistered` disks
- * are the unregistered ones only (none).
+ * are the unregistered ones only (none); a user's update keeps the options it leaves out with
+ * `merge=true` and removes them without.
  */
 
 import assert from "node:assert/strict";
@@ -64,4 +65,39 @@ Deno.test("simulator: a storage domain lists no unregistered disk, and gets a re
   const diskService = domain.disksService().diskService(disk.id!);
   assert.equal((await diskService.get()).id, disk.id);
   await assert.rejects(diskService.get({ unregistered: true }), NotFoundError);
+});
+
+Deno.test("simulator: a user's update keeps the options it leaves out with merge, removes them without", async () => {
+  await using session = await simulatorSession({ delay: 0, vms: 0 });
+  const users = session.connection.systemService().usersService();
+  const [user] = await users.list();
+  const userService = users.userService(user.id!);
+  const optionsOf = async () => {
+    const options = await userService.optionsService().list();
+    return options.map((option) => [option.name, option.content]).sort();
+  };
+  const shown = async () => (await userService.get()).userOptions?.map((p) => [p.name, p.value]);
+
+  await userService.update({ userOptions: [{ name: "a", value: "1" }] }, { merge: true });
+  const merged = await userService.update(
+    { userOptions: [{ name: "b", value: "2" }, { name: "a", value: "3" }] },
+    { merge: true },
+  );
+  const names = (await optionsOf()).map(([name]) => name);
+  assert.ok(names.includes("a") && names.includes("b"));
+  assert.deepEqual(
+    merged.userOptions?.filter((p) => p.name !== "user_option-sample").map((
+      p,
+    ) => [p.name, p.value]),
+    [["a", "3"], ["b", "2"]],
+  );
+
+  await userService.update({ userOptions: [{ name: "c", value: "4" }] });
+  assert.deepEqual(await optionsOf(), [["c", "4"]]);
+  assert.deepEqual(await shown(), [["c", "4"]]);
+  await userService.update({}, { merge: true });
+  assert.deepEqual(await optionsOf(), [["c", "4"]]);
+  await userService.update({});
+  assert.deepEqual(await optionsOf(), []);
+  assert.equal(await shown(), undefined);
 });
