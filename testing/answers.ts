@@ -31,6 +31,23 @@ export class Refusal extends Error {
   }
 }
 
+/**
+ * 500 with the application server's HTML error page and no `<fault>`: what the engine answers
+ * when its REST layer fails with an exception no mapper of it handles, such as the
+ * `NullPointerException` of `asGuid(null)` (a reference sent without an id where the engine
+ * reads only the id).
+ */
+export class ServerErrorPage extends Refusal {
+  /** The refusal; `cause` says why, for the simulator's reader only (the page does not). */
+  constructor(cause: string) {
+    super(500, "Internal Server Error", cause);
+  }
+}
+
+/** The HTML page an engine's application server answers an unhandled exception with. */
+const ERROR_PAGE =
+  "<html><head><title>Error</title></head><body>Internal Server Error</body></html>";
+
 /** 404: no object with that id (or name) here. */
 export function notFound(what: string): Refusal {
   return new Refusal(404, "Operation Failed", `Entity not found: ${what}`);
@@ -78,9 +95,16 @@ export function xmlAnswer(status: number, body: string, headers: HeadersInit = {
 
 /**
  * The `<fault>` answer of a refusal; a refusal without a detail (the engine's REST layer
- * writes some faults with a reason only) has no `<detail>`.
+ * writes some faults with a reason only) has no `<detail>`. A {@link ServerErrorPage} is
+ * answered with its HTML page instead.
  */
 export function refusalAnswer(refusal: Refusal): Response {
+  if (refusal instanceof ServerErrorPage) {
+    return new Response(ERROR_PAGE, {
+      status: 500,
+      headers: { "Content-Type": "text/html;charset=UTF-8" },
+    });
+  }
   const detail = refusal.message === "" ? undefined : refusal.message;
   return xmlAnswer(refusal.status, writeStruct("Fault", { reason: refusal.reason, detail }));
 }

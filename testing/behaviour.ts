@@ -78,3 +78,14 @@ export function flag(call: Call, name: string): boolean {
   const value = call.query.get(name) ?? (header ? call.headers?.get(header) : undefined);
   return value?.trim().toLowerCase() === "true";
 }
+
+/**
+ * Query parameter `name` as the engine's `ParametersHelper.getBooleanParameter` reads it:
+ * `true`, `t`, `yes`, `y` or `1` (any case) is true, the empty value is `empty`, anything
+ * else (or no such parameter) false.
+ */
+export function booleanParameter(call: Call, name: string, empty: boolean): boolean {
+  const value = call.query.get(name);
+  if (value === "") return empty;
+  return value !== null && /^(t(rue)?|y(es)?|1)$/i.test(value);
+}

@@ -100,7 +100,8 @@ export class Engine {
   }
 
   /**
-   * Appends an event to the log, with the next id; `refs` are references such as `vm`,
+   * Appends an event to the log, with the next id, also its `index` (the engine's
+   * `EventMapper` gives an event its audit log id as both); `refs` are references such as `vm`,
    * `correlationId` the one of the request that caused it (whose signed-in user the event
    * then names).
    */
@@ -116,6 +117,7 @@ export class Engine {
     const user = correlationId === undefined ? undefined : signedInUser(this);
     return this.store.put("events", {
       id,
+      index: Number(id),
       code,
       description,
       severity,

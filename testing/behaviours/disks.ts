@@ -12,13 +12,15 @@
  * domain that is not active, nor on an ISO or export domain. Also the per-domain disk
  * views (`storagedomains/{id}/disks`). An update refuses an alias the engine refuses (the
  * one it leaves, renamed or not, `names.ts`); adding a disk that no VM gets does not check it
- * (the engine validates a new disk's alias only for a VM's disk).
+ * (the engine validates a new disk's alias only for a VM's disk). A copy or move names its
+ * disk profile and quota by id (`disk_profile_quota.ts`).
  *
  * @module
  */
 
 import { badParameters, conflict, notFound } from "../answers.ts";
-import { type ActionHandler, type Behaviour, type Call, flag } from "../behaviour.ts";
+import { type ActionHandler, type Behaviour, booleanParameter, type Call } from "../behaviour.ts";
+import { itemsOf } from "../collections.ts";
 import type { Engine, Reference } from "../engine.ts";
 import { withReferences } from "../generic.ts";
 import { checkName } from "../names.ts";
@@ -30,6 +32,7 @@ import {
   checkSparsifiable,
   isBlockDomain,
 } from "./disk_configuration.ts";
+import { profileAndQuota, profileAndQuotaIds } from "./disk_profile_quota.ts";
 import { checkDiskSize } from "./disk_size_check.ts";
 import { dropLayers } from "./disk_snapshots.ts";
 import { checkDiskDestination } from "./domain_status.ts";
@@ -261,20 +264,9 @@ function destination(
   return domain;
 }
 
-/**
- * The disk profile and quota a copy or move names (`disk_profile`, `quota`), which the engine
- * gives the disk copied or moved (`BackendDiskResource.copy`/`move`).
- */
-function profileAndQuota(call: Call, params: Record<string, unknown>): Record<string, unknown> {
-  const chosen: Record<string, unknown> = {};
-  const { diskProfile, quota } = params as Record<string, Record<string, unknown> | undefined>;
-  if (diskProfile) chosen.diskProfile = call.engine.resolve("DiskProfile", diskProfile);
-  if (quota) chosen.quota = call.engine.resolve("Quota", quota);
-  return chosen;
-}
-
 const diskActions: Record<string, ActionHandler> = {
   copy: (call, disk, params) => {
+    const ids = profileAndQuotaIds(params);
     checkNotLocked(disk!, "copy");
     const { id: _id, href: _href, status: _status, ...rest } = disk!;
     const domain = destination(call, disk!, params, "copy");
@@ -290,18 +282,22 @@ const diskActions: Record<string, ActionHandler> = {
       name,
       alias: name,
       storageDomains: [domain],
-      ...profileAndQuota(call, params),
+      ...profileAndQuota(call.engine, ids, domain.id as string, "copy"),
     });
     // The engine locks the source's image while it is copied (CopyImageGroupCommand).
     transition(call.engine, "disks", disk!.id, { status: "locked" }, [{ status: disk!.status }]);
   },
-  move: lockingAction(
-    "move",
-    (call, disk, params) => ({
-      storageDomains: [destination(call, disk, params, "move")],
-      ...profileAndQuota(call, params),
-    }),
-  ),
+  move: (call, disk, params) => {
+    const ids = profileAndQuotaIds(params);
+    const move = lockingAction("move", () => {
+      const domain = destination(call, disk!, params, "move");
+      return {
+        storageDomains: [domain],
+        ...profileAndQuota(call.engine, ids, domain.id as string, "move"),
+      };
+    });
+    move(call, disk, params);
+  },
   sparsify: shrink(true),
   reduce: shrink(false),
   convert: lockingAction("convert"),
@@ -326,8 +322,16 @@ const disk: Behaviour = {
   actions: diskActions,
 };
 
-/** Adds a disk on the storage domain a `.../storagedomains/{id}/disks` collection belongs to. */
+/**
+ * Adds a disk on the storage domain a `.../storagedomains/{id}/disks` collection belongs to.
+ * With `unregistered=true` the list shows the disks on the domain the engine has not
+ * registered (`GetUnregisteredDisks`): every disk here is registered, so none.
+ */
 const domainDisks: Behaviour = {
+  list(call) {
+    if (booleanParameter(call, "unregistered", true)) return [];
+    return itemsOf(call.engine, call.location);
+  },
   add(call, body) {
     const domain = call.engine.referenceTo("storagedomains", call.location.parent!.id!);
     return createDisk(call.engine, { ...body, storageDomains: [domain] });
@@ -346,7 +350,9 @@ const domainDisk: Behaviour = {
   ...disk,
   actions: domainDiskActions,
   get(call, entity) {
-    if (flag(call, "unregistered")) throw notFound(`Disk: id=${entity.id}, unregistered`);
+    if (booleanParameter(call, "unregistered", true)) {
+      throw notFound(`Disk: id=${entity.id}, unregistered`);
+    }
     return entity;
   },
 };

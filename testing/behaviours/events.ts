@@ -2,7 +2,8 @@
  * The event log: every change appends an event with the next integer id. `events`
  * lists the newest first, with `from=N` too (only events with a greater id): the engine
  * sorts events by id, descending, and `from` only adds `id > N` to the query, so `max`
- * keeps the newest ones. An event a client adds keeps its origin, custom id and references.
+ * keeps the newest ones. Every event's `index` is its id, as the engine's, so `from` takes an
+ * event's `index`. An event a client adds keeps its origin, custom id and references.
  *
  * @module
  */
@@ -29,9 +30,15 @@ const events: Behaviour = {
       {},
       severity as "normal",
     );
-    // What the caller sets (origin, custom id, the VM...) wins over the defaults.
+    // What the caller sets (origin, custom id, the VM...) wins over the defaults, but for the
+    // id and index the engine gives the new event.
     const given = withReferences(call.engine, "Event", rest);
-    return call.engine.store.put("events", { ...event, ...given, id: event.id });
+    return call.engine.store.put("events", {
+      ...event,
+      ...given,
+      id: event.id,
+      index: event.index,
+    });
   },
 };
 

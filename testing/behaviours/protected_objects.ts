@@ -1,6 +1,7 @@
 /**
  * Objects the engine does not let go: the built-in roles (read only: neither updated nor
- * removed) and the user signed in to the API (not removed).
+ * removed) and the user signed in to the API (not removed); a user's options are its
+ * `options` (`user_options.ts`).
  *
  * @module
  */
@@ -10,6 +11,7 @@ import type { Behaviour } from "../behaviour.ts";
 import { updateObject } from "../generic.ts";
 import { signedInUser } from "../signed_in_user.ts";
 import type { Entity } from "../store.ts";
+import { USER_OPTIONS_BEHAVIOUR } from "./user_options.ts";
 
 function checkRoleMutable(entity: Entity, verb: string): void {
   if (entity.mutable === false) throw conflict(`Cannot ${verb} Role. The Role is Read-Only.`);
@@ -26,6 +28,7 @@ const role: Behaviour = {
 };
 
 const user: Behaviour = {
+  ...USER_OPTIONS_BEHAVIOUR,
   remove({ engine }, entity) {
     if (entity.id === signedInUser(engine)?.id) {
       throw conflict("Cannot remove User. User is currently logged in.");
