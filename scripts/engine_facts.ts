@@ -107,3 +107,33 @@ export const UNREAD_PARAMETERS: readonly UnreadParameters[] = [
     instead: "`exclusive` and `storageDomain` are those of `exportToExportDomain`.",
   },
 ];
+
+/** The XML Schema type of an integer member that is not `xs:int`. */
+export type WideInteger = "long" | "unsignedInt";
+
+/**
+ * The integer members the engine's schema does not make `xs:int` (the exceptions of the
+ * metamodel's `SchemaGenerator`), by declaring struct and tag. The generator writes each one's
+ * type into its member's metadata (`range`), where the writer and the simulator read the
+ * range of values it takes; it refuses an entry the model has no integer member for.
+ */
+export const WIDE_INTEGERS: Readonly<Record<string, Readonly<Record<string, WideInteger>>>> = {
+  Disk: {
+    actual_size: "long",
+    provisioned_size: "long",
+    initial_size: "long",
+    total_size: "long",
+  },
+  GlusterClient: { bytes_read: "long", bytes_written: "long" },
+  Host: { memory: "long", max_scheduling_memory: "long" },
+  HostNic: { speed: "long" },
+  Image: { size: "long" },
+  ImageTransfer: { transferred: "long" },
+  LogicalUnit: { size: "long", discard_max_size: "long" },
+  MemoryPolicy: { guaranteed: "long", max: "long" },
+  NumaNode: { memory: "long" },
+  QuotaStorageLimit: { limit: "long" },
+  StorageDomain: { available: "long", used: "long", committed: "long" },
+  Ticket: { expiry: "unsignedInt" },
+  VmBase: { memory: "long" },
+};

@@ -9,6 +9,7 @@
 
 import type { Model } from "./model_schema.ts";
 import {
+  checkWideIntegers,
   renderBuilders,
   renderEnum,
   renderList,
@@ -44,6 +45,7 @@ export function render(model: Model): Map<string, string> {
     owners.set(path, owner);
     files.set(path, content());
   };
+  checkWideIntegers(model);
   set("types/list.ts", "the List type", renderList);
   set("types/mod.ts", "the types index", () => renderTypesIndex(model));
   set("types/metadata.ts", "the types metadata", () => renderMetadata(model));

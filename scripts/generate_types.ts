@@ -15,6 +15,7 @@ import {
   tsValueType,
 } from "./generate_common.ts";
 import { GenerateError } from "./generate_error.ts";
+import { WIDE_INTEGERS } from "./engine_facts.ts";
 
 /** Renders the module of one struct. */
 export function renderStruct(struct: ModelStruct, model: Model): string {
@@ -138,7 +139,26 @@ export function renderTypesIndex(model: Model): string {
   return lines.join("\n");
 }
 
-function memberMeta(member: ModelMember): string {
+/**
+ * Refuses an entry of {@link WIDE_INTEGERS} that names no integer member of the model (renamed
+ * or gone since the entry was written). A model with none of the structs named (a small one,
+ * for tests) has nothing to check.
+ */
+export function checkWideIntegers(model: Model): void {
+  const structs = new Map(model.structs.map((struct) => [struct.name, struct]));
+  const named = Object.keys(WIDE_INTEGERS);
+  if (!named.some((name) => structs.has(name))) return;
+  for (const name of named) {
+    for (const tag of Object.keys(WIDE_INTEGERS[name])) {
+      const member = structs.get(name)?.members.find((candidate) => candidate.tag === tag);
+      if (member?.kind !== "integer") {
+        throw new GenerateError(`${name}.${tag}: no such integer member in the model`);
+      }
+    }
+  }
+}
+
+function memberMeta(struct: ModelStruct, member: ModelMember): string {
   const fields = [`name: ${JSON.stringify(member.tsName)}`, `tag: ${JSON.stringify(member.tag)}`];
   fields.push(`kind: ${JSON.stringify(member.kind)}`);
   if (member.kind === "struct" || member.kind === "enum") {
@@ -148,6 +168,8 @@ function memberMeta(member: ModelMember): string {
   if (member.link) fields.push(`link: true`);
   if (member.rel) fields.push(`rel: ${JSON.stringify(member.rel)}`);
   if (member.attribute) fields.push(`attribute: true`);
+  const wide = WIDE_INTEGERS[struct.name]?.[member.tag];
+  if (wide !== undefined && member.kind === "integer") fields.push(`range: "${wide}"`);
   return `{ ${fields.join(", ")} }`;
 }
 
@@ -200,7 +222,7 @@ export function renderMetadata(model: Model): string {
     lines.push(`    tag: ${JSON.stringify(struct.tag)},`);
     lines.push(`    listTag: ${JSON.stringify(struct.listTag)},`);
     lines.push(`    members: [`);
-    for (const member of struct.members) lines.push(`      ${memberMeta(member)},`);
+    for (const member of struct.members) lines.push(`      ${memberMeta(struct, member)},`);
     lines.push(`    ],`);
     lines.push(`  },`);
   }

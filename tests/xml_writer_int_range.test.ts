@@ -6,6 +6,9 @@
 
 import assert from "node:assert/strict";
 import { OvirtError, toXml } from "../mod.ts";
+import { GenerateError } from "../scripts/generate_error.ts";
+import { render } from "../scripts/generate.ts";
+import type { Model } from "../scripts/model_schema.ts";
 import { startSimulator } from "../testing/mod.ts";
 import { simulatorSession } from "./sim_session.ts";
 
@@ -134,4 +137,37 @@ Deno.test("writer: the simulator's checks and the writer's agree on which member
   assert.equal(refused.status, 400);
   assert.match(refused.text, /<reason>Invalid value<\/reason>/);
   assert.match(refused.text, /Value 1099511627776 is greater than maximum integer 2147483647/);
+});
+
+Deno.test("the generator refuses a wide integer fact that names no integer member of the model", async () => {
+  const model = JSON.parse(await Deno.readTextFile("model/model.json")) as Model;
+  const changed = (change: (copy: Model) => void) => {
+    const copy = structuredClone(model);
+    change(copy);
+    return copy;
+  };
+  const disk = (copy: Model) => copy.structs.find((struct) => struct.name === "Disk")!;
+  const refusals: [Model, RegExp][] = [
+    [
+      changed((copy) =>
+        disk(copy).members = disk(copy).members.filter((m) => m.tag !== "total_size")
+      ),
+      /^Disk\.total_size: no such integer member in the model$/,
+    ],
+    [
+      changed((copy) => copy.structs = copy.structs.filter((struct) => struct.name !== "Ticket")),
+      /^Ticket\.expiry: no such integer member in the model$/,
+    ],
+    [
+      changed((copy) => disk(copy).members.find((m) => m.tag === "actual_size")!.kind = "string"),
+      /^Disk\.actual_size: no such integer member in the model$/,
+    ],
+  ];
+  for (const [copy, message] of refusals) {
+    assert.throws(() => render(copy), (error: unknown) => {
+      assert.ok(error instanceof GenerateError, `expected a GenerateError, got ${error}`);
+      assert.match(error.message, message);
+      return true;
+    });
+  }
 });

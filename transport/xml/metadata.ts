@@ -36,6 +36,8 @@ export interface MemberMeta {
   readonly rel?: string;
   /** Whether the member travels as an XML attribute (`id`, `href`, `rel`). */
   readonly attribute?: boolean;
+  /** For an integer member the engine's schema does not make `xs:int`: its schema type. */
+  readonly range?: "long" | "unsignedInt";
 }
 
 /** One struct of the model. */

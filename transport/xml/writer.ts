@@ -223,41 +223,12 @@ const LONG: IntegerRange = { min: -(2n ** 63n), max: 2n ** 63n - 1n, name: "long
  */
 const UNSIGNED: IntegerRange = { min: 0n, max: 2n ** 31n - 1n, name: "unsigned integer" };
 
-/**
- * The integer members the engine's schema does not make `xs:int` (the metamodel's
- * `SchemaGenerator` exceptions), by declaring struct and tag.
- */
-const WIDE_MEMBERS: Readonly<Record<string, Readonly<Record<string, IntegerRange>>>> = {
-  Disk: { actual_size: LONG, provisioned_size: LONG, initial_size: LONG, total_size: LONG },
-  GlusterClient: { bytes_read: LONG, bytes_written: LONG },
-  Host: { memory: LONG, max_scheduling_memory: LONG },
-  HostNic: { speed: LONG },
-  Image: { size: LONG },
-  ImageTransfer: { transferred: LONG },
-  LogicalUnit: { size: LONG, discard_max_size: LONG },
-  MemoryPolicy: { guaranteed: LONG, max: LONG },
-  NumaNode: { memory: LONG },
-  QuotaStorageLimit: { limit: LONG },
-  StorageDomain: { available: LONG, used: LONG, committed: LONG },
-  Ticket: { expiry: UNSIGNED },
-  VmBase: { memory: LONG },
-};
-
-/** The wide members' descriptions, made on first use (the model registers at import). */
-let wideRanges: ReadonlyMap<MemberMeta, IntegerRange> | undefined;
+/** The range of each integer type of the engine's schema, by `MemberMeta.range`. */
+const RANGES = { long: LONG, unsignedInt: UNSIGNED };
 
 /** The range of the integer member `member` (one of the model's member descriptions). */
 export function integerRange(member: MemberMeta): IntegerRange {
-  if (wideRanges === undefined) {
-    const ranges = new Map<MemberMeta, IntegerRange>();
-    for (const [struct, members] of Object.entries(WIDE_MEMBERS)) {
-      for (const meta of MODEL_SCHEMA.structMeta(struct).members) {
-        if (Object.hasOwn(members, meta.tag)) ranges.set(meta, members[meta.tag]);
-      }
-    }
-    wideRanges = ranges;
-  }
-  return wideRanges.get(member) ?? INT;
+  return member.range === undefined ? INT : RANGES[member.range];
 }
 
 /**
