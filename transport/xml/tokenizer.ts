@@ -119,35 +119,6 @@ const NON_ASCII = 4; // holds bytes of non-ASCII characters: decode as UTF-8
 const EMPTY = new Uint8Array(0);
 
 /**
- * What a reader of whole elements (`DocumentReader` handing list items to the element
- * reader) needs of the tokenizer besides its tokens: the buffered input and where the next
- * token starts in it, a way to consume the elements it read there, and a way to keep bytes
- * buffered while their tokens are read, to read them again.
- */
-export interface InputHandOver {
-  /** Where the next token starts in {@link InputHandOver.input}; -1 outside the root. */
-  readonly handOverPoint: number;
-  /** The buffered input, valid up to {@link InputHandOver.inputEnd}; do not modify it. */
-  readonly input: Uint8Array;
-  /** The end of the buffered input. */
-  readonly inputEnd: number;
-  /** Whether the input has ended. */
-  readonly ended: boolean;
-  /** The number of elements open at the current position. */
-  readonly openElements: number;
-  /** Where the held input starts in {@link InputHandOver.input} (-1: none is held). */
-  readonly heldFrom: number;
-  /** Consumes the input up to `end`, where whole elements read by another reader end. */
-  skipTo(end: number, lineFeeds?: number, lastLineFeed?: number): void;
-  /** Keeps the input from `index` buffered until {@link InputHandOver.release}. */
-  hold(index: number): void;
-  /** Lets the held input be dropped. */
-  release(): void;
-  /** "line L, column C" of the byte at `index` of {@link InputHandOver.input}. */
-  inputLocation(index: number): string;
-}
-
-/**
  * Pull tokenizer: `push` chunks (a token may be split anywhere), call `end` after the last
  * one, and call `next` until it returns {@link NEED_DATA} (push more) or
  * {@link END_OF_DOCUMENT}. The accessors describe the token `next` just returned and are
@@ -157,7 +128,7 @@ export interface InputHandOver {
  * keep it. DTDs are refused. Every problem throws an {@link OvirtError} naming line and
  * column.
  */
-export class XmlTokenizer implements InputHandOver {
+export class XmlTokenizer {
   readonly #maxDepth: number;
   readonly #maxTokenBytes: number;
   readonly #names = NAME_CACHE;
