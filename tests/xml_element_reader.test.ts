@@ -13,12 +13,13 @@ import { vmsFixture } from "../bench/vms_fixture.ts";
 import { concat } from "../testing/der.ts";
 import { eventXml, smallCorpora } from "../bench/xml_corpora.ts";
 import { rewritesOf } from "../bench/xml_rewrites.ts";
-import { DocumentReader, READ_DONE, type XmlDocument } from "../transport/xml/document_reader.ts";
+import { DocumentReader, READ_DONE } from "../transport/xml/document_reader.ts";
 import {
   ELEMENT_GAVE_UP,
   ELEMENT_NEEDS_INPUT,
   ElementReader,
   readWholeDocument,
+  type XmlDocument,
 } from "../transport/xml/element_reader.ts";
 import { readXml, readXmlStream } from "../transport/xml/read_xml.ts";
 import { MODEL_SCHEMA } from "../transport/xml/schema.ts";

@@ -21,13 +21,11 @@ import {
 import {
   ELEMENT_NEEDS_INPUT,
   ElementReader,
-  ReadFault,
+  located,
   readWholeDocument,
   unreadable,
   type XmlDocument,
 } from "./element_reader.ts";
-
-export type { XmlDocument } from "./element_reader.ts";
 
 /** {@link DocumentReader.run} result: the tokenizer needs more input. */
 export const READ_NEED_DATA = 0;
@@ -266,10 +264,7 @@ export class DocumentReader {
     try {
       return this.#elements.readItem(tokens.input, start, end, ended, this.#itemMember!, 1);
     } catch (error) {
-      if (error instanceof ReadFault) {
-        throw new OvirtError(error.describe(tokens.inputLocation(error.offset)));
-      }
-      throw error;
+      throw located(error, (offset) => tokens.inputLocation(offset));
     }
   }
 
@@ -320,10 +315,7 @@ export class DocumentReader {
     try {
       return this.#elements.readDocument(held);
     } catch (error) {
-      if (error instanceof ReadFault) {
-        throw new OvirtError(error.describe(tokens.inputLocation(from + error.offset)));
-      }
-      throw error;
+      throw located(error, (offset) => tokens.inputLocation(from + offset));
     }
   }
 }

@@ -113,6 +113,14 @@ export class ReadFault {
 }
 
 /**
+ * `error`, or when it is a {@link ReadFault} the `OvirtError` it describes, located by
+ * `locate` ("line L, column C" of a byte offset of the buffer read).
+ */
+export function located(error: unknown, locate: (offset: number) => string): unknown {
+  return error instanceof ReadFault ? new OvirtError(error.describe(locate(error.offset))) : error;
+}
+
+/**
  * The error for well-formed input at `where` that the element reader gave up nevertheless:
  * a fault of this reader, which the differential and fuzz tests look for.
  */
@@ -148,10 +156,7 @@ export function readWholeDocument(
   try {
     return reader.readDocument(buf);
   } catch (error) {
-    if (error instanceof ReadFault) {
-      throw new OvirtError(error.describe(locationIn(buf, error.offset)));
-    }
-    throw error;
+    throw located(error, (offset) => locationIn(buf, offset));
   }
 }
 

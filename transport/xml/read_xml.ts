@@ -7,12 +7,12 @@
 import { type BodyReader, bodyReader } from "../body.ts";
 import { OvirtError } from "../errors.ts";
 import { typeName } from "../options.ts";
-import { DocumentReader, READ_DONE, type XmlDocument } from "./document_reader.ts";
-import { readWholeDocument } from "./element_reader.ts";
+import { DocumentReader, READ_DONE } from "./document_reader.ts";
+import { readWholeDocument, type XmlDocument } from "./element_reader.ts";
 import { MODEL_SCHEMA } from "./schema.ts";
 import { locationIn, type XmlLimits, XmlTokenizer } from "./tokenizer.ts";
 
-export type { XmlDocument } from "./document_reader.ts";
+export type { XmlDocument } from "./element_reader.ts";
 
 const encoder = new TextEncoder();
 
