@@ -38,6 +38,7 @@ import {
   CHAR_CLASS,
   decodeEscaped,
   decodeUtf8,
+  isBlank,
   type Latin1View,
   latin1View,
   MAX_REFERENCE_LENGTH,
@@ -1555,12 +1556,6 @@ function invalidValue(member: MemberInfo, text: string, offset: number): ReadFau
         VALUE_NAMES[member.kind]
       }, got ${shown}`,
   );
-}
-
-/** Whether `buf[start, end)` is all white space. */
-function isBlank(buf: Uint8Array, start: number, end: number): boolean {
-  for (let i = start; i < end; i++) if ((CHAR_CLASS[buf[i]] & SPACE) === 0) return false;
-  return true;
 }
 
 /** The string of the UTF-16 `codes[0, n)`. */

@@ -28,6 +28,7 @@ import {
   countLineFeeds,
   decodeEscaped,
   decodeUtf8,
+  isBlank,
   type Latin1View,
   latin1View,
   matchNameBytes,
@@ -857,12 +858,4 @@ function characterCount(buf: Uint8Array, start: number, end: number): number {
   let count = 0;
   for (let i = start; i < end; i++) if ((buf[i] & 0xc0) !== 0x80) count++;
   return count;
-}
-
-function isBlank(buf: Uint8Array, start: number, end: number): boolean {
-  for (let i = start; i < end; i++) {
-    const c = buf[i];
-    if (c !== 0x20 && c !== LF && c !== TAB && c !== CR) return false;
-  }
-  return true;
 }
