@@ -506,7 +506,6 @@ export class ElementReader {
     // No content at all (`<x/>` or `<x></x>`): a reference, when the struct has only href and id.
     const empty = this.#selfClosing || (buf[i] === LT && buf[i + 1] === SLASH);
     if (!this.#selfClosing && empty) i = this.#endTag(i, tagStart, nameEnd);
-    const reference = empty;
     if (referenceSlots !== undefined && this.#attributeCount === 2) {
       const h = this.#plainPair(struct, referenceSlots);
       if (h >= 0) {
@@ -528,7 +527,7 @@ export class ElementReader {
     for (let a = 0, count = this.#attributeCount; a < count; a++) {
       const attribute = struct.byAttribute.get(this.#attributeName(a));
       if (attribute === undefined) continue;
-      const text = reference
+      const text = empty
         ? this.#referenceValue(a)
         : hrefStart >= 0 && attribute.tag === "id" && attribute.kind === STRING
         ? this.#idAfter(a, href, hrefStart)
@@ -541,7 +540,7 @@ export class ElementReader {
         hrefStart = this.#valueFlags[a] === 0 ? this.#valueStarts[a] : -1;
       }
     }
-    if (reference && referenceSlots !== undefined) {
+    if (empty && referenceSlots !== undefined) {
       const [hrefSlot, idSlot] = referenceSlots;
       const object = buildReference(slots[hrefSlot], slots[idSlot]);
       slots[hrefSlot] = slots[idSlot] = undefined;
