@@ -6,7 +6,6 @@ import {
   DEFAULT_MAX_TOKEN_BYTES,
   MAX_DEPTH_CEILING,
   type XmlLimits,
-  XmlTokenizer,
 } from "../transport/xml/tokenizer.ts";
 import { DocumentReader, READ_DONE, READ_ITEM } from "../transport/xml/document_reader.ts";
 import { MODEL_SCHEMA } from "../transport/xml/schema.ts";
@@ -130,8 +129,8 @@ function readBuffering(
     for (let sent = 0; sent < fillerBytes; sent += piece.length) yield piece;
     yield bytes(tail);
   })();
-  const tokens = new XmlTokenizer();
-  const reader = new DocumentReader(tokens, MODEL_SCHEMA, { streamItems });
+  const reader = new DocumentReader(MODEL_SCHEMA, { streamItems });
+  const tokens = reader.tokens;
   const bound = DEFAULT_MAX_TOKEN_BYTES + 2 * piece.length;
   const items: unknown[] = [];
   for (let pushed = 0;;) {
