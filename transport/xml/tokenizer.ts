@@ -565,15 +565,6 @@ export class XmlTokenizer {
     return end;
   }
 
-  /**
-   * Fast path of tag names: when the name whose UTF-8 bytes are `expected` is spelled at
-   * `start` and ends there, returns the index after it; otherwise -1 (the caller reads the
-   * name instead).
-   */
-  #matchName(start: number, expected: Uint8Array | undefined): number {
-    return expected === undefined ? -1 : matchNameBytes(this.#buf, start, this.#len, expected);
-  }
-
   #skipSpaces(i: number): number {
     const buf = this.#buf, len = this.#len;
     while (i < len && (CHAR_CLASS[buf[i]] & SPACE) !== 0) i++;
@@ -681,7 +672,10 @@ export class XmlTokenizer {
 
   #scanEndTag(start: number): number {
     const open = this.#depth > 0 ? this.#open[this.#depth - 1] : "";
-    let i = this.#depth > 0 ? this.#matchName(start + 2, this.#openBytes[this.#depth - 1]) : -1;
+    // The open element's name is compared first: read as a name only when it differs.
+    let i = this.#depth > 0
+      ? matchNameBytes(this.#buf, start + 2, this.#len, this.#openBytes[this.#depth - 1])
+      : -1;
     let name = open;
     if (i < 0) {
       i = this.#readName(start + 2);
