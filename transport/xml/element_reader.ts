@@ -506,23 +506,6 @@ export class ElementReader {
     // No content at all (`<x/>` or `<x></x>`): a reference, when the struct has only href and id.
     const empty = this.#selfClosing || (buf[i] === LT && buf[i + 1] === SLASH);
     if (!this.#selfClosing && empty) i = this.#endTag(i, tagStart, nameEnd);
-    if (referenceSlots !== undefined && this.#attributeCount === 2) {
-      const h = this.#plainPair(struct, referenceSlots);
-      if (h >= 0) {
-        const start = this.#valueStarts[h], end = this.#valueEnds[h];
-        const idLength = this.#valueEnds[1 - h] - this.#valueStarts[1 - h];
-        this.#pos = i;
-        if (!empty) {
-          this.#hrefStart = start;
-          this.#hrefEnd = end;
-          this.#idLength = idLength;
-          return this.#usualStruct(struct, referenceSlots, depth, tagStart, nameEnd);
-        }
-        // The id a slice of the href, as #usualReference makes it.
-        const href = this.#cachedReference(start, end);
-        return buildReference(href, href.slice(href.length - idLength));
-      }
-    }
     let href = "", hrefStart = -1;
     for (let a = 0, count = this.#attributeCount; a < count; a++) {
       const attribute = struct.byAttribute.get(this.#attributeName(a));
@@ -598,27 +581,6 @@ export class ElementReader {
       hrefStart,
     );
     return this.#built(struct, slots, i);
-  }
-
-  /**
-   * When the last start tag's two attributes are a plain `href` H and `id` I, in either
-   * order and quotes, H ending in `/I`, and both are strings: which of the two is the href.
-   * Otherwise -1: read them one by one.
-   */
-  #plainPair(struct: StructInfo, [hrefSlot, idSlot]: readonly [number, number]): number {
-    const buf = this.#buf, starts = this.#valueStarts, ends = this.#valueEnds;
-    const h = this.#attributeName(0) === "href" ? 0 : 1, d = 1 - h;
-    if (
-      this.#attributeName(h) !== "href" || this.#attributeName(d) !== "id" ||
-      this.#valueFlags[h] !== 0 || this.#valueFlags[d] !== 0 ||
-      struct.members[idSlot].kind !== STRING || struct.members[hrefSlot].kind !== STRING
-    ) return -1;
-    const hrefEnd = ends[h], idLength = ends[d] - starts[d], idStart = hrefEnd - idLength;
-    if (
-      idLength === 0 || idStart <= starts[h] || buf[idStart - 1] !== SLASH ||
-      !sameBytes(buf, idStart, hrefEnd, starts[d], ends[d])
-    ) return -1;
-    return h;
   }
 
   /**
