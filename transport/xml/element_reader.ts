@@ -214,7 +214,7 @@ export class ElementReader {
   #valueFlags = new Uint8Array(ATTRIBUTE_ROOM);
   /** The names of a tag's attributes past {@link ATTRIBUTES_COMPARED}, as latin1 strings. */
   readonly #manyNames = new Set<string>();
-  #codes = new Uint16Array(4096); // the characters of a text with references, decoded
+  readonly #codes = new Uint16Array(4096); // the characters of a leaf's text, collected
   #referenceCode = 0; // the character of the reference #referenceEnd read last
   #cdataFlags = 0; // the flags of the text of the CDATA section #cdataEnd read last
   #relStart = 0; // where the rel of the last link #usualLink read is
@@ -905,41 +905,11 @@ export class ElementReader {
     if (flags === 0) return this.#ascii(start, end);
     const text = flags === NON_ASCII
       ? decodeUtf8(this.#buf, start, end)
-      : flags === ESCAPED
-      ? this.#decodeEscapedAscii(start, end, attribute)
       : decodeEscaped(this.#buf, start, end, attribute);
     if (text === undefined) {
       throw new ReadFault(start, (at) => `Malformed XML at ${at}: invalid UTF-8`);
     }
     return text;
-  }
-
-  /**
-   * `decodeEscaped` of ASCII text (`attribute`: an attribute value): its characters are
-   * collected as UTF-16 codes and made a string in one step.
-   */
-  #decodeEscapedAscii(start: number, end: number, attribute: boolean): string {
-    const buf = this.#buf;
-    if (this.#codes.length < end - start) this.#codes = new Uint16Array(2 * (end - start));
-    const codes = this.#codes;
-    let n = 0;
-    for (let i = start; i < end; i++) {
-      const c = buf[i];
-      if (c === AMP) {
-        let semicolon = i + 1;
-        while (semicolon < end && buf[semicolon] !== SEMICOLON) semicolon++;
-        const code = referencedCodePoint(buf, i + 1, semicolon);
-        if (code < 0) throw GIVE_UP;
-        n = putCode(codes, n, code);
-        i = semicolon;
-      } else if (c === CR) {
-        if (i + 1 < end && buf[i + 1] === LF) i++;
-        codes[n++] = attribute ? 0x20 : LF;
-      } else {
-        codes[n++] = attribute && (c === LF || c === TAB) ? 0x20 : c;
-      }
-    }
-    return fromCodes(codes, n);
   }
 
   /**
