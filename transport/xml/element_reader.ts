@@ -914,8 +914,8 @@ export class ElementReader {
 
   /**
    * Reads a `<link rel href>` child of a struct whose start tag begins at `tagStart`: fills
-   * the list link member whose rel matches, with an href made of the parent's when it is
-   * the parent's plus `/` and the rel (one string shared by the two).
+   * the list link member whose rel matches, with an href made of the parent's when the link
+   * is written as engines write it (the parent's plus `/` and the rel, {@link #usualLink}).
    */
   #link(
     struct: StructInfo,
@@ -944,15 +944,7 @@ export class ElementReader {
       else if (name === "href") href = a;
     }
     const member = rel >= 0 && href >= 0 ? struct.byRel.get(this.#internedValue(rel)) : undefined;
-    if (member !== undefined) {
-      const extendsParent = parentHrefStart >= 0 &&
-        this.#valueExtends(href, parentHrefStart, parentHref.length, rel);
-      linkList(
-        slots,
-        member,
-        extendsParent ? parentHref + member.linkSuffix : this.#attributeValue(href),
-      );
-    }
+    if (member !== undefined) linkList(slots, member, this.#attributeValue(href));
     this.#pos = this.#selfClosing ? end : this.#skipContent(end, depth, tagStart);
   }
 
@@ -1342,22 +1334,6 @@ export class ElementReader {
     const value = this.#ascii(start, end);
     REFERENCE_CACHE.remember(buf, start, end, hash, value);
     return value;
-  }
-
-  /**
-   * Whether the value of attribute `a` is the plain `buf[from, from + length)`, then `/`,
-   * then the value of attribute `suffix`: a link's `href` made of its parent's and its `rel`.
-   */
-  #valueExtends(a: number, from: number, length: number, suffix: number): boolean {
-    const buf = this.#buf, start = this.#valueStarts[a], end = this.#valueEnds[a];
-    const suffixStart = this.#valueStarts[suffix], suffixEnd = this.#valueEnds[suffix];
-    if (
-      this.#valueFlags[a] !== 0 || this.#valueFlags[suffix] !== 0 ||
-      end - start !== length + 1 + suffixEnd - suffixStart || buf[start + length] !== SLASH
-    ) return false;
-    const words = this.#wordView();
-    return sameAcross(words, buf, start, words, buf, from, length) &&
-      sameBytes(buf, start + length + 1, end, suffixStart, suffixEnd);
   }
 
   /**
