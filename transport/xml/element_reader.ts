@@ -510,11 +510,7 @@ export class ElementReader {
     for (let a = 0, count = this.#attributeCount; a < count; a++) {
       const attribute = struct.byAttribute.get(this.#attributeName(a));
       if (attribute === undefined) continue;
-      const text = empty
-        ? this.#referenceValue(a)
-        : hrefStart >= 0 && attribute.tag === "id" && attribute.kind === STRING
-        ? this.#idAfter(a, href, hrefStart)
-        : this.#attributeValue(a);
+      const text = empty ? this.#referenceValue(a) : this.#attributeValue(a);
       const value = valueFromText(attribute.kind, text);
       if (value === INVALID_VALUE) throw invalidValue(attribute, text, tagStart);
       if (value !== undefined) slots[attribute.index] = value;
@@ -1288,21 +1284,6 @@ export class ElementReader {
   /** The decoded value of attribute `a` of the last start tag. */
   #attributeValue(a: number): string {
     return this.#decode(this.#valueStarts[a], this.#valueEnds[a], this.#valueFlags[a], true);
-  }
-
-  /**
-   * {@link ElementReader.#attributeValue} of attribute `a`, an `id` following the plain
-   * `href` at `hrefStart`: a slice of the href's string when the href ends in `/` and the id.
-   */
-  #idAfter(a: number, href: string, hrefStart: number): string {
-    const start = this.#valueStarts[a], length = this.#valueEnds[a] - start;
-    const idStart = hrefStart + href.length - length;
-    if (
-      this.#valueFlags[a] !== 0 || length === 0 || idStart <= hrefStart ||
-      this.#buf[idStart - 1] !== SLASH ||
-      !sameBytes(this.#buf, idStart, idStart + length, start, start + length)
-    ) return this.#attributeValue(a);
-    return href.slice(href.length - length);
   }
 
   /** {@link ElementReader.#attributeValue} of a short value that repeats (a link's `rel`). */
