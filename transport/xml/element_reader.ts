@@ -939,7 +939,7 @@ export class ElementReader {
       if (name === "rel") rel = a;
       else if (name === "href") href = a;
     }
-    const member = rel >= 0 && href >= 0 ? struct.byRel.get(this.#internedValue(rel)) : undefined;
+    const member = rel >= 0 && href >= 0 ? struct.byRel.get(this.#attributeValue(rel)) : undefined;
     if (member !== undefined) linkList(slots, member, this.#attributeValue(href));
     this.#pos = this.#selfClosing ? end : this.#skipContent(end, depth, tagStart);
   }
@@ -1284,12 +1284,6 @@ export class ElementReader {
   /** The decoded value of attribute `a` of the last start tag. */
   #attributeValue(a: number): string {
     return this.#decode(this.#valueStarts[a], this.#valueEnds[a], this.#valueFlags[a], true);
-  }
-
-  /** {@link ElementReader.#attributeValue} of a short value that repeats (a link's `rel`). */
-  #internedValue(a: number): string {
-    if (this.#valueFlags[a] !== 0) return this.#attributeValue(a);
-    return this.#interned(this.#valueStarts[a], this.#valueEnds[a]);
   }
 
   /** The plain ASCII `buf[start, end)`, a short value that repeats, from its cache. */
