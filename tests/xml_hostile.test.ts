@@ -84,6 +84,24 @@ Deno.test("hostile: the token limit also holds for element values", () => {
   assert.throws(() => readXml(xml, { maxTokenBytes: 1000 }), /larger than 1000 bytes/);
 });
 
+Deno.test("hostile: a processing instruction one byte past the token limit is refused, whole as streamed", async () => {
+  const limits: XmlLimits = { maxTokenBytes: 18 };
+  for (
+    const [pi, fits] of [["<?pi 12345678901?>", true], ["<?pi 123456789012?>", false]] as const
+  ) {
+    for (const xml of [`<vm>${pi}<name>a</name></vm>`, `<vms><vm>${pi}</vm></vms>`, `${pi}<vm/>`]) {
+      const whole = () => readXml(xml, limits).value;
+      const streamed = async () => (await readXmlStream(streamOf([bytes(xml)]), limits)).value;
+      if (fits) {
+        assert.deepEqual(whole(), await streamed(), xml);
+      } else {
+        assert.throws(whole, /line 1, column \d+: a token is larger than 18 bytes/, xml);
+        await assert.rejects(streamed, /line 1, column \d+: a token is larger than 18 bytes/, xml);
+      }
+    }
+  }
+});
+
 Deno.test("hostile: the token limit holds around values too, whatever was read before", () => {
   const vms = (gap: string, nameEnd: string) =>
     `<vms><vm>\n  <name>a${nameEnd}${gap}<description>d</description>\n</vm></vms>`;
