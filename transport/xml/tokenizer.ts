@@ -426,6 +426,18 @@ export class XmlTokenizer {
 
   #scanText(start: number): number {
     const buf = this.#buf, len = this.#len;
+    if (this.#afterTag && this.#depth > 0) {
+      // The usual text, indentation between two tags (see below), in one pass.
+      let i = start;
+      while (i < len && (buf[i] === 0x20 || buf[i] === LF || buf[i] === TAB)) i++;
+      if (i + 1 < len && buf[i] === LT) {
+        const after = buf[i + 1];
+        if (after !== BANG && after !== QUESTION && !(this.#afterStart && after === SLASH)) {
+          this.#pos = i;
+          return SKIPPED;
+        }
+      }
+    }
     if (buf[start] === 0xef && this.#base + start === 0) {
       const bom = this.#matchPrefix(0, "\xef\xbb\xbf");
       if (bom === undefined) return this.#needData(-1);
