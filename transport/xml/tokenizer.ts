@@ -540,6 +540,31 @@ export class XmlTokenizer {
     return i;
   }
 
+  /** {@link XmlTokenizer.#readName} with a shortcut for the usual `id`, `href` and `rel`. */
+  #readAttributeName(start: number): number {
+    const buf = this.#buf;
+    const c = buf[start];
+    let end = -1;
+    let name = "";
+    if (c === 0x69 && buf[start + 1] === 0x64) {
+      end = start + 2;
+      name = "id";
+    } else if (
+      c === 0x68 && buf[start + 1] === 0x72 && buf[start + 2] === 0x65 && buf[start + 3] === 0x66
+    ) {
+      end = start + 4;
+      name = "href";
+    } else if (c === 0x72 && buf[start + 1] === 0x65 && buf[start + 2] === 0x6c) {
+      end = start + 3;
+      name = "rel";
+    }
+    if (end < 0 || end >= this.#len || (CHAR_CLASS[buf[end]] & NAME_CHAR) !== 0) {
+      return this.#readName(start);
+    }
+    this.#lastName = name;
+    return end;
+  }
+
   #skipSpaces(i: number): number {
     const buf = this.#buf, len = this.#len;
     while (i < len && (CHAR_CLASS[buf[i]] & SPACE) !== 0) i++;
@@ -570,7 +595,7 @@ export class XmlTokenizer {
         break;
       }
       if (afterSpace === i) throw this.#error(i, "expected white space, '>' or '/>'");
-      i = this.#readName(afterSpace);
+      i = this.#readAttributeName(afterSpace);
       if (i < 0) return this.#needData(GT);
       const attribute = this.#lastName;
       i = this.#skipSpaces(i);
