@@ -375,12 +375,18 @@ export class ElementReader {
 
   /** Skips the XML declaration at `i`, if there is one. */
   #declaration(i: number): number {
-    const buf = this.#buf;
+    const buf = this.#buf, len = this.#len;
     if (
-      i + 6 > this.#len || buf[i] !== LT || buf[i + 1] !== QUESTION || buf[i + 2] !== 0x78 ||
+      i + 6 > len || buf[i] !== LT || buf[i + 1] !== QUESTION || buf[i + 2] !== 0x78 ||
       buf[i + 3] !== 0x6d || buf[i + 4] !== 0x6c || (CHAR_CLASS[buf[i + 5]] & SPACE) === 0
     ) return i;
-    return this.#instruction(i, true);
+    const limit = Math.min(len, i + this.#maxTokenBytes);
+    for (let k = i + 6; k + 1 < limit; k++) {
+      const c = buf[k];
+      if (c === QUESTION && buf[k + 1] === GT) return k + 2;
+      if (c < 0x20 && c !== LF && c !== TAB && c !== CR) break;
+    }
+    throw GIVE_UP;
   }
 
   /**
@@ -433,19 +439,15 @@ export class ElementReader {
     return i;
   }
 
-  /**
-   * The index after the processing instruction at `i` (its `<`), or the XML declaration
-   * (`declaration`), checked as the tokenizer does.
-   */
-  #instruction(i: number, declaration = false): number {
+  /** The index after the processing instruction at `i` (its `<`), checked as the tokenizer does. */
+  #instruction(i: number): number {
     const buf = this.#buf, len = this.#len;
     this.#uncounted = true;
     const nameEnd = this.#nameEnd(i + 2);
     // `xml` in any case is the declaration's, which only the document's start may have.
-    if (
-      !declaration && nameEnd - i === 5 && (buf[i + 2] | 0x20) === 0x78 &&
-      (buf[i + 3] | 0x20) === 0x6d && (buf[i + 4] | 0x20) === 0x6c
-    ) throw GIVE_UP;
+    if (nameEnd - i === 5 && (buf[i + 2] | 0x20) === 0x78 && (buf[i + 3] | 0x20) === 0x6d) {
+      if ((buf[i + 4] | 0x20) === 0x6c) throw GIVE_UP;
+    }
     if (buf[nameEnd] !== QUESTION && (CHAR_CLASS[buf[nameEnd]] & SPACE) === 0) throw GIVE_UP;
     const limit = Math.min(len, i + this.#maxTokenBytes);
     for (let k = nameEnd; k < limit; k++) {
