@@ -13,17 +13,18 @@ import { vmsFixture } from "../bench/vms_fixture.ts";
 import { concat } from "../testing/der.ts";
 import { eventXml, smallCorpora } from "../bench/xml_corpora.ts";
 import { rewritesOf } from "../bench/xml_rewrites.ts";
-import { DocumentReader, READ_DONE, type XmlDocument } from "../transport/xml/document_reader.ts";
+import { DocumentReader, READ_DONE } from "../transport/xml/document_reader.ts";
 import {
   ELEMENT_GAVE_UP,
   ELEMENT_NEEDS_INPUT,
   ElementReader,
   readWholeDocument,
+  type XmlDocument,
 } from "../transport/xml/element_reader.ts";
 import { readXml, readXmlStream } from "../transport/xml/read_xml.ts";
 import { MODEL_SCHEMA } from "../transport/xml/schema.ts";
 import { streamList } from "../transport/xml/stream.ts";
-import { type XmlLimits, XmlTokenizer } from "../transport/xml/tokenizer.ts";
+import type { XmlLimits } from "../transport/xml/tokenizer.ts";
 import { writeStruct, writeXml } from "../transport/xml/writer.ts";
 import { STRUCTS } from "../types/metadata.ts";
 import { readByTokens } from "./xml_token_oracle.ts";
@@ -47,8 +48,8 @@ function readChunks(
   chunks: readonly Uint8Array[],
   limits?: XmlLimits,
 ): { outcome: Outcome; checkedItems: number } {
-  const tokens = new XmlTokenizer(limits);
-  const reader = new DocumentReader(tokens, MODEL_SCHEMA, { limits });
+  const reader = new DocumentReader(MODEL_SCHEMA, { limits });
+  const tokens = reader.tokens;
   let next = 0;
   try {
     while (reader.run() !== READ_DONE) {

@@ -6,7 +6,6 @@ import {
   DEFAULT_MAX_TOKEN_BYTES,
   MAX_DEPTH_CEILING,
   type XmlLimits,
-  XmlTokenizer,
 } from "../transport/xml/tokenizer.ts";
 import { DocumentReader, READ_DONE, READ_ITEM } from "../transport/xml/document_reader.ts";
 import { MODEL_SCHEMA } from "../transport/xml/schema.ts";
@@ -85,6 +84,24 @@ Deno.test("hostile: the token limit also holds for element values", () => {
   assert.throws(() => readXml(xml, { maxTokenBytes: 1000 }), /larger than 1000 bytes/);
 });
 
+Deno.test("hostile: a processing instruction one byte past the token limit is refused, whole as streamed", async () => {
+  const limits: XmlLimits = { maxTokenBytes: 18 };
+  for (
+    const [pi, fits] of [["<?pi 12345678901?>", true], ["<?pi 123456789012?>", false]] as const
+  ) {
+    for (const xml of [`<vm>${pi}<name>a</name></vm>`, `<vms><vm>${pi}</vm></vms>`, `${pi}<vm/>`]) {
+      const whole = () => readXml(xml, limits).value;
+      const streamed = async () => (await readXmlStream(streamOf([bytes(xml)]), limits)).value;
+      if (fits) {
+        assert.deepEqual(whole(), await streamed(), xml);
+      } else {
+        assert.throws(whole, /line 1, column \d+: a token is larger than 18 bytes/, xml);
+        await assert.rejects(streamed, /line 1, column \d+: a token is larger than 18 bytes/, xml);
+      }
+    }
+  }
+});
+
 Deno.test("hostile: the token limit holds around values too, whatever was read before", () => {
   const vms = (gap: string, nameEnd: string) =>
     `<vms><vm>\n  <name>a${nameEnd}${gap}<description>d</description>\n</vm></vms>`;
@@ -130,8 +147,8 @@ function readBuffering(
     for (let sent = 0; sent < fillerBytes; sent += piece.length) yield piece;
     yield bytes(tail);
   })();
-  const tokens = new XmlTokenizer();
-  const reader = new DocumentReader(tokens, MODEL_SCHEMA, { streamItems });
+  const reader = new DocumentReader(MODEL_SCHEMA, { streamItems });
+  const tokens = reader.tokens;
   const bound = DEFAULT_MAX_TOKEN_BYTES + 2 * piece.length;
   const items: unknown[] = [];
   for (let pushed = 0;;) {

@@ -59,6 +59,12 @@ const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
  */
 export type Latin1View = Buffer & { latin1Slice(start: number, end: number): string };
 
+/** Whether `buf[start, end)` is all white space. */
+export function isBlank(buf: Uint8Array, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) if ((CHAR_CLASS[buf[i]] & SPACE) === 0) return false;
+  return true;
+}
+
 /** A {@link Latin1View} of all of `buf`. */
 export function latin1View(buf: Uint8Array): Latin1View {
   return Buffer.from(buf.buffer, buf.byteOffset, buf.length) as Latin1View;

@@ -16,18 +16,16 @@ import {
   NEED_DATA,
   START_TAG,
   type XmlLimits,
-  type XmlTokenizer,
+  XmlTokenizer,
 } from "./tokenizer.ts";
 import {
   ELEMENT_NEEDS_INPUT,
   ElementReader,
-  ReadFault,
+  located,
   readWholeDocument,
   unreadable,
   type XmlDocument,
 } from "./element_reader.ts";
-
-export type { XmlDocument } from "./element_reader.ts";
 
 /** {@link DocumentReader.run} result: the tokenizer needs more input. */
 export const READ_NEED_DATA = 0;
@@ -48,7 +46,7 @@ export interface DocumentReaderOptions {
    * throws ends the reading (a list of another type than the one asked for).
    */
   checkListRoot?: (root: string) => void;
-  /** The limits the tokenizer was made with, which the element reader keeps too. */
+  /** The limits of the tokenizer and of the element reader. */
   limits?: XmlLimits;
 }
 
@@ -60,7 +58,7 @@ const CHECKING = 3; // a list item the element reader gave up, or a long one: ch
 const AFTER_ROOT = 4; // tokens up to the end of the document
 
 /**
- * Reads one document from a tokenizer fed chunk by chunk. A list document's items are read
+ * Reads one document fed chunk by chunk to its tokenizer ({@link DocumentReader.tokens}). A list document's items are read
  * by the element reader as soon as each is buffered, without tokens: an item not all
  * there yet is tried again once twice as many of its bytes are, and its line feeds are
  * handed to the tokenizer with it (`skipTo`) so that later error positions stay exact.
@@ -70,7 +68,8 @@ const AFTER_ROOT = 4; // tokens up to the end of the document
  * A document that is not a list is held and checked the same way and read whole at its end.
  */
 export class DocumentReader {
-  readonly #tokens: XmlTokenizer;
+  /** The tokenizer to push the document's chunks to, and end. */
+  readonly tokens: XmlTokenizer;
   readonly #schema: XmlSchema;
   readonly #streamItems: boolean;
   readonly #checkListRoot: ((root: string) => void) | undefined;
@@ -91,9 +90,9 @@ export class DocumentReader {
   /** Whether the bytes before the root were let go: the held ones no longer start the input. */
   #prologDropped = false;
 
-  /** Reads the document `tokens` delivers (see {@link DocumentReaderOptions}). */
-  constructor(tokens: XmlTokenizer, schema: XmlSchema, options: DocumentReaderOptions = {}) {
-    this.#tokens = tokens;
+  /** Reads a document of `schema` (see {@link DocumentReaderOptions}). */
+  constructor(schema: XmlSchema, options: DocumentReaderOptions = {}) {
+    const tokens = this.tokens = new XmlTokenizer(options.limits);
     this.#schema = schema;
     this.#streamItems = options.streamItems === true;
     this.#checkListRoot = options.checkListRoot;
@@ -114,7 +113,7 @@ export class DocumentReader {
 
   /** {@link DocumentReader.run}, but for the error a document that is no list reports first. */
   #advance(): typeof READ_NEED_DATA | typeof READ_ITEM | typeof READ_DONE {
-    const tokens = this.#tokens;
+    const tokens = this.tokens;
     for (;;) {
       if (this.#state === ITEMS) {
         const outcome = this.#nextItem();
@@ -152,7 +151,7 @@ export class DocumentReader {
    * bounded by one item and one token.
    */
   #moveHold(): void {
-    const tokens = this.#tokens;
+    const tokens = this.tokens;
     const from = tokens.heldFrom;
     if (from < 0) return;
     if (this.#state === CHECKING) {
@@ -185,7 +184,7 @@ export class DocumentReader {
   }
 
   #startRoot(name: string): void {
-    const tokens = this.#tokens;
+    const tokens = this.tokens;
     const root = this.#schema.root(name);
     if (root === undefined) {
       throw new OvirtError(`Unknown XML document root <${name}> at ${tokens.location()}`);
@@ -215,7 +214,7 @@ export class DocumentReader {
    * part of it in vain.
    */
   #nextItem(): typeof READ_NEED_DATA | typeof READ_ITEM | typeof READ_DONE {
-    const tokens = this.#tokens;
+    const tokens = this.tokens;
     const start = tokens.handOverPoint;
     const buffered = tokens.inputEnd - start;
     if (start < 0) {
@@ -248,7 +247,7 @@ export class DocumentReader {
    * returns whether it is to be handed out.
    */
   #checkedItem(): boolean {
-    const tokens = this.#tokens;
+    const tokens = this.tokens;
     const start = tokens.heldFrom, end = tokens.handOverPoint;
     if (this.#readItem(start, end, true) !== end) {
       throw unreadable(`at ${tokens.inputLocation(start)}`);
@@ -262,14 +261,11 @@ export class DocumentReader {
 
   /** `ElementReader.readItem` of the next item in the tokenizer's input. */
   #readItem(start: number, end: number, ended: boolean): number {
-    const tokens = this.#tokens;
+    const tokens = this.tokens;
     try {
       return this.#elements.readItem(tokens.input, start, end, ended, this.#itemMember!, 1);
     } catch (error) {
-      if (error instanceof ReadFault) {
-        throw new OvirtError(error.describe(tokens.inputLocation(error.offset)));
-      }
-      throw error;
+      throw located(error, (offset) => tokens.inputLocation(offset));
     }
   }
 
@@ -292,7 +288,7 @@ export class DocumentReader {
    */
   #firstError(error: unknown): unknown {
     try {
-      this.#readHeld(this.#tokens.inputEnd);
+      this.#readHeld(this.tokens.inputEnd);
     } catch (valueError) {
       if (valueError instanceof OvirtError) return valueError;
     }
@@ -301,7 +297,7 @@ export class DocumentReader {
 
   /** The held document, checked by tokens up to its root's end, read whole. */
   #heldDocument(): unknown {
-    const document = this.#readHeld(this.#tokens.position);
+    const document = this.#readHeld(this.tokens.position);
     if (document === undefined) {
       throw unreadable("document");
     }
@@ -313,17 +309,14 @@ export class DocumentReader {
    * whole input, of which the held bytes are only the end once the prolog was let go.
    */
   #readHeld(end: number): XmlDocument | undefined {
-    const tokens = this.#tokens;
+    const tokens = this.tokens;
     const from = tokens.heldFrom;
     const held = tokens.input.subarray(from, end);
     if (!this.#prologDropped) return readWholeDocument(held, this.#schema, this.#limits);
     try {
       return this.#elements.readDocument(held);
     } catch (error) {
-      if (error instanceof ReadFault) {
-        throw new OvirtError(error.describe(tokens.inputLocation(from + error.offset)));
-      }
-      throw error;
+      throw located(error, (offset) => tokens.inputLocation(from + offset));
     }
   }
 }

@@ -38,6 +38,7 @@ import {
   CHAR_CLASS,
   decodeEscaped,
   decodeUtf8,
+  isBlank,
   type Latin1View,
   latin1View,
   MAX_REFERENCE_LENGTH,
@@ -113,6 +114,14 @@ export class ReadFault {
 }
 
 /**
+ * `error`, or when it is a {@link ReadFault} the `OvirtError` it describes, located by
+ * `locate` ("line L, column C" of a byte offset of the buffer read).
+ */
+export function located(error: unknown, locate: (offset: number) => string): unknown {
+  return error instanceof ReadFault ? new OvirtError(error.describe(locate(error.offset))) : error;
+}
+
+/**
  * The error for well-formed input at `where` that the element reader gave up nevertheless:
  * a fault of this reader, which the differential and fuzz tests look for.
  */
@@ -148,10 +157,7 @@ export function readWholeDocument(
   try {
     return reader.readDocument(buf);
   } catch (error) {
-    if (error instanceof ReadFault) {
-      throw new OvirtError(error.describe(locationIn(buf, error.offset)));
-    }
-    throw error;
+    throw located(error, (offset) => locationIn(buf, offset));
   }
 }
 
@@ -208,7 +214,7 @@ export class ElementReader {
   #valueFlags = new Uint8Array(ATTRIBUTE_ROOM);
   /** The names of a tag's attributes past {@link ATTRIBUTES_COMPARED}, as latin1 strings. */
   readonly #manyNames = new Set<string>();
-  #codes = new Uint16Array(4096); // the characters of a text with references, decoded
+  readonly #codes = new Uint16Array(4096); // the characters of a leaf's text, collected
   #referenceCode = 0; // the character of the reference #referenceEnd read last
   #cdataFlags = 0; // the flags of the text of the CDATA section #cdataEnd read last
   #relStart = 0; // where the rel of the last link #usualLink read is
@@ -448,7 +454,9 @@ export class ElementReader {
       const c = buf[k];
       if (c === QUESTION) {
         if (k + 1 >= len) this.#outOfInput();
-        if (buf[k + 1] === GT) return k + 2;
+        if (buf[k + 1] !== GT) continue;
+        if (k + 2 - i > this.#maxTokenBytes) throw GIVE_UP;
+        return k + 2;
       } else if (c < 0x20 && c !== LF && c !== TAB && c !== CR) {
         throw GIVE_UP;
       }
@@ -500,33 +508,11 @@ export class ElementReader {
     // No content at all (`<x/>` or `<x></x>`): a reference, when the struct has only href and id.
     const empty = this.#selfClosing || (buf[i] === LT && buf[i + 1] === SLASH);
     if (!this.#selfClosing && empty) i = this.#endTag(i, tagStart, nameEnd);
-    const reference = empty;
-    if (referenceSlots !== undefined && this.#attributeCount === 2) {
-      const h = this.#plainPair(struct, referenceSlots);
-      if (h >= 0) {
-        const start = this.#valueStarts[h], end = this.#valueEnds[h];
-        const idLength = this.#valueEnds[1 - h] - this.#valueStarts[1 - h];
-        this.#pos = i;
-        if (!empty) {
-          this.#hrefStart = start;
-          this.#hrefEnd = end;
-          this.#idLength = idLength;
-          return this.#usualStruct(struct, referenceSlots, depth, tagStart, nameEnd);
-        }
-        // The id a slice of the href, as #usualReference makes it.
-        const href = this.#cachedReference(start, end);
-        return buildReference(href, href.slice(href.length - idLength));
-      }
-    }
     let href = "", hrefStart = -1;
     for (let a = 0, count = this.#attributeCount; a < count; a++) {
       const attribute = struct.byAttribute.get(this.#attributeName(a));
       if (attribute === undefined) continue;
-      const text = reference
-        ? this.#referenceValue(a)
-        : hrefStart >= 0 && attribute.tag === "id" && attribute.kind === STRING
-        ? this.#idAfter(a, href, hrefStart)
-        : this.#attributeValue(a);
+      const text = empty ? this.#referenceValue(a) : this.#attributeValue(a);
       const value = valueFromText(attribute.kind, text);
       if (value === INVALID_VALUE) throw invalidValue(attribute, text, tagStart);
       if (value !== undefined) slots[attribute.index] = value;
@@ -535,7 +521,7 @@ export class ElementReader {
         hrefStart = this.#valueFlags[a] === 0 ? this.#valueStarts[a] : -1;
       }
     }
-    if (reference && referenceSlots !== undefined) {
+    if (empty && referenceSlots !== undefined) {
       const [hrefSlot, idSlot] = referenceSlots;
       const object = buildReference(slots[hrefSlot], slots[idSlot]);
       slots[hrefSlot] = slots[idSlot] = undefined;
@@ -593,27 +579,6 @@ export class ElementReader {
       hrefStart,
     );
     return this.#built(struct, slots, i);
-  }
-
-  /**
-   * When the last start tag's two attributes are a plain `href` H and `id` I, in either
-   * order and quotes, H ending in `/I`, and both are strings: which of the two is the href.
-   * Otherwise -1: read them one by one.
-   */
-  #plainPair(struct: StructInfo, [hrefSlot, idSlot]: readonly [number, number]): number {
-    const buf = this.#buf, starts = this.#valueStarts, ends = this.#valueEnds;
-    const h = this.#attributeName(0) === "href" ? 0 : 1, d = 1 - h;
-    if (
-      this.#attributeName(h) !== "href" || this.#attributeName(d) !== "id" ||
-      this.#valueFlags[h] !== 0 || this.#valueFlags[d] !== 0 ||
-      struct.members[idSlot].kind !== STRING || struct.members[hrefSlot].kind !== STRING
-    ) return -1;
-    const hrefEnd = ends[h], idLength = ends[d] - starts[d], idStart = hrefEnd - idLength;
-    if (
-      idLength === 0 || idStart <= starts[h] || buf[idStart - 1] !== SLASH ||
-      !sameBytes(buf, idStart, hrefEnd, starts[d], ends[d])
-    ) return -1;
-    return h;
   }
 
   /**
@@ -938,8 +903,6 @@ export class ElementReader {
     if (flags === 0) return this.#ascii(start, end);
     const text = flags === NON_ASCII
       ? decodeUtf8(this.#buf, start, end)
-      : flags === ESCAPED
-      ? this.#decodeEscapedAscii(start, end, attribute)
       : decodeEscaped(this.#buf, start, end, attribute);
     if (text === undefined) {
       throw new ReadFault(start, (at) => `Malformed XML at ${at}: invalid UTF-8`);
@@ -948,37 +911,9 @@ export class ElementReader {
   }
 
   /**
-   * `decodeEscaped` of ASCII text (`attribute`: an attribute value): its characters are
-   * collected as UTF-16 codes and made a string in one step.
-   */
-  #decodeEscapedAscii(start: number, end: number, attribute: boolean): string {
-    const buf = this.#buf;
-    if (this.#codes.length < end - start) this.#codes = new Uint16Array(2 * (end - start));
-    const codes = this.#codes;
-    let n = 0;
-    for (let i = start; i < end; i++) {
-      const c = buf[i];
-      if (c === AMP) {
-        let semicolon = i + 1;
-        while (semicolon < end && buf[semicolon] !== SEMICOLON) semicolon++;
-        const code = referencedCodePoint(buf, i + 1, semicolon);
-        if (code < 0) throw GIVE_UP;
-        n = putCode(codes, n, code);
-        i = semicolon;
-      } else if (c === CR) {
-        if (i + 1 < end && buf[i + 1] === LF) i++;
-        codes[n++] = attribute ? 0x20 : LF;
-      } else {
-        codes[n++] = attribute && (c === LF || c === TAB) ? 0x20 : c;
-      }
-    }
-    return fromCodes(codes, n);
-  }
-
-  /**
    * Reads a `<link rel href>` child of a struct whose start tag begins at `tagStart`: fills
-   * the list link member whose rel matches, with an href made of the parent's when it is
-   * the parent's plus `/` and the rel (one string shared by the two).
+   * the list link member whose rel matches, with an href made of the parent's when the link
+   * is written as engines write it (the parent's plus `/` and the rel, {@link #usualLink}).
    */
   #link(
     struct: StructInfo,
@@ -1006,16 +941,8 @@ export class ElementReader {
       if (name === "rel") rel = a;
       else if (name === "href") href = a;
     }
-    const member = rel >= 0 && href >= 0 ? struct.byRel.get(this.#internedValue(rel)) : undefined;
-    if (member !== undefined) {
-      const extendsParent = parentHrefStart >= 0 &&
-        this.#valueExtends(href, parentHrefStart, parentHref.length, rel);
-      linkList(
-        slots,
-        member,
-        extendsParent ? parentHref + member.linkSuffix : this.#attributeValue(href),
-      );
-    }
+    const member = rel >= 0 && href >= 0 ? struct.byRel.get(this.#attributeValue(rel)) : undefined;
+    if (member !== undefined) linkList(slots, member, this.#attributeValue(href));
     this.#pos = this.#selfClosing ? end : this.#skipContent(end, depth, tagStart);
   }
 
@@ -1361,27 +1288,6 @@ export class ElementReader {
     return this.#decode(this.#valueStarts[a], this.#valueEnds[a], this.#valueFlags[a], true);
   }
 
-  /**
-   * {@link ElementReader.#attributeValue} of attribute `a`, an `id` following the plain
-   * `href` at `hrefStart`: a slice of the href's string when the href ends in `/` and the id.
-   */
-  #idAfter(a: number, href: string, hrefStart: number): string {
-    const start = this.#valueStarts[a], length = this.#valueEnds[a] - start;
-    const idStart = hrefStart + href.length - length;
-    if (
-      this.#valueFlags[a] !== 0 || length === 0 || idStart <= hrefStart ||
-      this.#buf[idStart - 1] !== SLASH ||
-      !sameBytes(this.#buf, idStart, idStart + length, start, start + length)
-    ) return this.#attributeValue(a);
-    return href.slice(href.length - length);
-  }
-
-  /** {@link ElementReader.#attributeValue} of a short value that repeats (a link's `rel`). */
-  #internedValue(a: number): string {
-    if (this.#valueFlags[a] !== 0) return this.#attributeValue(a);
-    return this.#interned(this.#valueStarts[a], this.#valueEnds[a]);
-  }
-
   /** The plain ASCII `buf[start, end)`, a short value that repeats, from its cache. */
   #interned(start: number, end: number): string {
     return end - start <= MAX_INTERNED_VALUE
@@ -1405,22 +1311,6 @@ export class ElementReader {
     const value = this.#ascii(start, end);
     REFERENCE_CACHE.remember(buf, start, end, hash, value);
     return value;
-  }
-
-  /**
-   * Whether the value of attribute `a` is the plain `buf[from, from + length)`, then `/`,
-   * then the value of attribute `suffix`: a link's `href` made of its parent's and its `rel`.
-   */
-  #valueExtends(a: number, from: number, length: number, suffix: number): boolean {
-    const buf = this.#buf, start = this.#valueStarts[a], end = this.#valueEnds[a];
-    const suffixStart = this.#valueStarts[suffix], suffixEnd = this.#valueEnds[suffix];
-    if (
-      this.#valueFlags[a] !== 0 || this.#valueFlags[suffix] !== 0 ||
-      end - start !== length + 1 + suffixEnd - suffixStart || buf[start + length] !== SLASH
-    ) return false;
-    const words = this.#wordView();
-    return sameAcross(words, buf, start, words, buf, from, length) &&
-      sameBytes(buf, start + length + 1, end, suffixStart, suffixEnd);
   }
 
   /**
@@ -1550,12 +1440,6 @@ function invalidValue(member: MemberInfo, text: string, offset: number): ReadFau
         VALUE_NAMES[member.kind]
       }, got ${shown}`,
   );
-}
-
-/** Whether `buf[start, end)` is all white space. */
-function isBlank(buf: Uint8Array, start: number, end: number): boolean {
-  for (let i = start; i < end; i++) if ((CHAR_CLASS[buf[i]] & SPACE) === 0) return false;
-  return true;
 }
 
 /** The string of the UTF-16 `codes[0, n)`. */

@@ -7,12 +7,12 @@
 import { type BodyReader, bodyReader } from "../body.ts";
 import { OvirtError } from "../errors.ts";
 import { typeName } from "../options.ts";
-import { DocumentReader, READ_DONE, type XmlDocument } from "./document_reader.ts";
-import { readWholeDocument } from "./element_reader.ts";
+import { DocumentReader, READ_DONE } from "./document_reader.ts";
+import { readWholeDocument, type XmlDocument } from "./element_reader.ts";
 import { MODEL_SCHEMA } from "./schema.ts";
-import { locationIn, type XmlLimits, XmlTokenizer } from "./tokenizer.ts";
+import { locationIn, type XmlLimits } from "./tokenizer.ts";
 
-export type { XmlDocument } from "./document_reader.ts";
+export type { XmlDocument } from "./element_reader.ts";
 
 const encoder = new TextEncoder();
 
@@ -58,10 +58,9 @@ function encodedText(text: string): Uint8Array {
  * root) as if it had arrived in one chunk: the tokens then say where and why.
  */
 function readChecked(bytes: Uint8Array, limits?: XmlLimits): XmlDocument {
-  const tokens = new XmlTokenizer(limits);
-  const reader = new DocumentReader(tokens, MODEL_SCHEMA, { limits });
-  tokens.push(bytes);
-  tokens.end();
+  const reader = new DocumentReader(MODEL_SCHEMA, { limits });
+  reader.tokens.push(bytes);
+  reader.tokens.end();
   reader.run();
   return reader.document();
 }
@@ -86,8 +85,8 @@ export async function readXmlFrom(
   head: readonly Uint8Array[],
   limits?: XmlLimits,
 ): Promise<XmlDocument> {
-  const tokens = new XmlTokenizer(limits);
-  const reader = new DocumentReader(tokens, MODEL_SCHEMA, { limits });
+  const reader = new DocumentReader(MODEL_SCHEMA, { limits });
+  const tokens = reader.tokens;
   try {
     for (const chunk of head) tokens.push(chunk);
     while (reader.run() !== READ_DONE) {

@@ -8,7 +8,7 @@ import { type BodyReader, bodyReader } from "../body.ts";
 import { DocumentReader, notAList, READ_DONE, READ_ITEM } from "./document_reader.ts";
 import type { XmlDocument } from "./element_reader.ts";
 import { MODEL_SCHEMA } from "./schema.ts";
-import { type XmlLimits, XmlTokenizer } from "./tokenizer.ts";
+import type { XmlLimits } from "./tokenizer.ts";
 
 /** What the owner of a {@link streamList} iteration hears of it. */
 export interface ListWatch {
@@ -56,7 +56,6 @@ export function streamList(
 
 /** The iterator of {@link streamList}. */
 class ListItems implements ListIterator {
-  readonly #tokens: XmlTokenizer;
   readonly #reader: DocumentReader;
   readonly #source: BodyReader;
   readonly #watch: ListWatch;
@@ -64,8 +63,7 @@ class ListItems implements ListIterator {
   #held = false;
 
   constructor(source: BodyReader, limits: XmlLimits | undefined, watch: ListWatch) {
-    this.#tokens = new XmlTokenizer(limits);
-    this.#reader = new DocumentReader(this.#tokens, MODEL_SCHEMA, {
+    this.#reader = new DocumentReader(MODEL_SCHEMA, {
       streamItems: true,
       checkListRoot: watch.checkListRoot,
       limits,
@@ -106,8 +104,8 @@ class ListItems implements ListIterator {
       return Promise.resolve({ done: true, value: undefined });
     }
     return this.#source.read().then((chunk) => {
-      if (chunk.done) this.#tokens.end();
-      else this.#tokens.push(chunk.value);
+      if (chunk.done) this.#reader.tokens.end();
+      else this.#reader.tokens.push(chunk.value);
       return this.next();
     }, (error) => this.#fail(error));
   }

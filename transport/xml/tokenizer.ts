@@ -28,6 +28,7 @@ import {
   countLineFeeds,
   decodeEscaped,
   decodeUtf8,
+  isBlank,
   type Latin1View,
   latin1View,
   matchNameBytes,
@@ -119,35 +120,6 @@ const NON_ASCII = 4; // holds bytes of non-ASCII characters: decode as UTF-8
 const EMPTY = new Uint8Array(0);
 
 /**
- * What a reader of whole elements (`DocumentReader` handing list items to the element
- * reader) needs of the tokenizer besides its tokens: the buffered input and where the next
- * token starts in it, a way to consume the elements it read there, and a way to keep bytes
- * buffered while their tokens are read, to read them again.
- */
-export interface InputHandOver {
-  /** Where the next token starts in {@link InputHandOver.input}; -1 outside the root. */
-  readonly handOverPoint: number;
-  /** The buffered input, valid up to {@link InputHandOver.inputEnd}; do not modify it. */
-  readonly input: Uint8Array;
-  /** The end of the buffered input. */
-  readonly inputEnd: number;
-  /** Whether the input has ended. */
-  readonly ended: boolean;
-  /** The number of elements open at the current position. */
-  readonly openElements: number;
-  /** Where the held input starts in {@link InputHandOver.input} (-1: none is held). */
-  readonly heldFrom: number;
-  /** Consumes the input up to `end`, where whole elements read by another reader end. */
-  skipTo(end: number, lineFeeds?: number, lastLineFeed?: number): void;
-  /** Keeps the input from `index` buffered until {@link InputHandOver.release}. */
-  hold(index: number): void;
-  /** Lets the held input be dropped. */
-  release(): void;
-  /** "line L, column C" of the byte at `index` of {@link InputHandOver.input}. */
-  inputLocation(index: number): string;
-}
-
-/**
  * Pull tokenizer: `push` chunks (a token may be split anywhere), call `end` after the last
  * one, and call `next` until it returns {@link NEED_DATA} (push more) or
  * {@link END_OF_DOCUMENT}. The accessors describe the token `next` just returned and are
@@ -157,7 +129,7 @@ export interface InputHandOver {
  * keep it. DTDs are refused. Every problem throws an {@link OvirtError} naming line and
  * column.
  */
-export class XmlTokenizer implements InputHandOver {
+export class XmlTokenizer {
   readonly #maxDepth: number;
   readonly #maxTokenBytes: number;
   readonly #names = NAME_CACHE;
@@ -593,15 +565,6 @@ export class XmlTokenizer implements InputHandOver {
     return end;
   }
 
-  /**
-   * Fast path of tag names: when the name whose UTF-8 bytes are `expected` is spelled at
-   * `start` and ends there, returns the index after it; otherwise -1 (the caller reads the
-   * name instead).
-   */
-  #matchName(start: number, expected: Uint8Array | undefined): number {
-    return expected === undefined ? -1 : matchNameBytes(this.#buf, start, this.#len, expected);
-  }
-
   #skipSpaces(i: number): number {
     const buf = this.#buf, len = this.#len;
     while (i < len && (CHAR_CLASS[buf[i]] & SPACE) !== 0) i++;
@@ -709,7 +672,10 @@ export class XmlTokenizer implements InputHandOver {
 
   #scanEndTag(start: number): number {
     const open = this.#depth > 0 ? this.#open[this.#depth - 1] : "";
-    let i = this.#depth > 0 ? this.#matchName(start + 2, this.#openBytes[this.#depth - 1]) : -1;
+    // The open element's name is compared first: read as a name only when it differs.
+    let i = this.#depth > 0
+      ? matchNameBytes(this.#buf, start + 2, this.#len, this.#openBytes[this.#depth - 1])
+      : -1;
     let name = open;
     if (i < 0) {
       i = this.#readName(start + 2);
@@ -886,12 +852,4 @@ function characterCount(buf: Uint8Array, start: number, end: number): number {
   let count = 0;
   for (let i = start; i < end; i++) if ((buf[i] & 0xc0) !== 0x80) count++;
   return count;
-}
-
-function isBlank(buf: Uint8Array, start: number, end: number): boolean {
-  for (let i = start; i < end; i++) {
-    const c = buf[i];
-    if (c !== 0x20 && c !== LF && c !== TAB && c !== CR) return false;
-  }
-  return true;
 }
