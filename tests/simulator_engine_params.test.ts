@@ -8,7 +8,7 @@
  */
 
 import assert from "node:assert/strict";
-import { followEvents, NotFoundError, OvirtError, services, types } from "../mod.ts";
+import { followEvents, NotFoundError, OvirtError, type services, type types } from "../mod.ts";
 import { simulatorSession } from "./sim_session.ts";
 
 /** The storage domain `name`, found by a search. */
