@@ -161,6 +161,9 @@ const COPY_MOVE = "`BackendDiskResource.copy(Action)` and `move(Action)`, to whi
   "`BackendStorageDomainDiskResource` and `BackendAttachedStorageDomainDiskResource` hand the " +
   "action, read it";
 
+const BY_ID = "The engine reads only its `id`: a reference by name alone fails there with a " +
+  "server error (HTTP 500), so look the profile or quota up first.";
+
 const UNREGISTERED_GET = "reads it as a query parameter: with `true`, it looks for a disk the " +
   "domain holds but the engine has not registered (`GetUnregisteredDisk`)";
 
@@ -214,8 +217,14 @@ export const ENGINE_PARAMETERS: readonly EngineParameter[] = [
       "with `user.password` instead of the engine's SSH key, as `install` does",
   },
   ...["StorageDomainDiskService", "AttachedStorageDomainDiskService"].flatMap((service) => [
-    { method: `${service}.copy`, name: "diskProfile", wire: "disk_profile", engine: COPY_MOVE },
-    { method: `${service}.copy`, name: "quota", wire: "quota", engine: COPY_MOVE },
+    {
+      method: `${service}.copy`,
+      name: "diskProfile",
+      wire: "disk_profile",
+      engine: COPY_MOVE,
+      note: BY_ID,
+    },
+    { method: `${service}.copy`, name: "quota", wire: "quota", engine: COPY_MOVE, note: BY_ID },
     {
       method: `${service}.copy`,
       name: "async",
@@ -229,8 +238,14 @@ export const ENGINE_PARAMETERS: readonly EngineParameter[] = [
       engine: "`BackendDiskResource.copy(Action)` reads the disk with it " +
         "(`BaseBackendResource.isFiltered`)",
     },
-    { method: `${service}.move`, name: "diskProfile", wire: "disk_profile", engine: COPY_MOVE },
-    { method: `${service}.move`, name: "quota", wire: "quota", engine: COPY_MOVE },
+    {
+      method: `${service}.move`,
+      name: "diskProfile",
+      wire: "disk_profile",
+      engine: COPY_MOVE,
+      note: BY_ID,
+    },
+    { method: `${service}.move`, name: "quota", wire: "quota", engine: COPY_MOVE, note: BY_ID },
   ]),
   {
     method: "StorageDomainDiskService.get",

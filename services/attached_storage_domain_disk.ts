@@ -24,9 +24,9 @@ export interface AttachedStorageDomainDiskServiceCopyOptions extends CallOptions
   disk?: types.Disk;
   /** Sent as `<storage_domain>` in the `<action>` body. */
   storageDomain?: types.StorageDomain;
-  /** Sent as `<disk_profile>` in the `<action>` body. A parameter the engine reads that the API model lacks: `BackendDiskResource.copy(Action)` and `move(Action)`, to which `BackendStorageDomainDiskResource` and `BackendAttachedStorageDomainDiskResource` hand the action, read it. */
+  /** Sent as `<disk_profile>` in the `<action>` body. A parameter the engine reads that the API model lacks: `BackendDiskResource.copy(Action)` and `move(Action)`, to which `BackendStorageDomainDiskResource` and `BackendAttachedStorageDomainDiskResource` hand the action, read it. The engine reads only its `id`: a reference by name alone fails there with a server error (HTTP 500), so look the profile or quota up first. */
   diskProfile?: types.DiskProfile;
-  /** Sent as `<quota>` in the `<action>` body. A parameter the engine reads that the API model lacks: `BackendDiskResource.copy(Action)` and `move(Action)`, to which `BackendStorageDomainDiskResource` and `BackendAttachedStorageDomainDiskResource` hand the action, read it. */
+  /** Sent as `<quota>` in the `<action>` body. A parameter the engine reads that the API model lacks: `BackendDiskResource.copy(Action)` and `move(Action)`, to which `BackendStorageDomainDiskResource` and `BackendAttachedStorageDomainDiskResource` hand the action, read it. The engine reads only its `id`: a reference by name alone fails there with a server error (HTTP 500), so look the profile or quota up first. */
   quota?: types.Quota;
   /** Sent both as `<async>` in the `<action>` body and as query parameter `async`: some actions read one, some the other. A parameter the engine reads that the API model lacks: `AbstractBackendActionableResource.doAction` reads it for every action. */
   async?: boolean;
@@ -92,9 +92,9 @@ export interface AttachedStorageDomainDiskServiceMoveOptions extends CallOptions
   async?: boolean;
   /** Sent both as `<filter>` in the `<action>` body and as query parameter `filter`: some actions read one, some the other. */
   filter?: boolean;
-  /** Sent as `<disk_profile>` in the `<action>` body. A parameter the engine reads that the API model lacks: `BackendDiskResource.copy(Action)` and `move(Action)`, to which `BackendStorageDomainDiskResource` and `BackendAttachedStorageDomainDiskResource` hand the action, read it. */
+  /** Sent as `<disk_profile>` in the `<action>` body. A parameter the engine reads that the API model lacks: `BackendDiskResource.copy(Action)` and `move(Action)`, to which `BackendStorageDomainDiskResource` and `BackendAttachedStorageDomainDiskResource` hand the action, read it. The engine reads only its `id`: a reference by name alone fails there with a server error (HTTP 500), so look the profile or quota up first. */
   diskProfile?: types.DiskProfile;
-  /** Sent as `<quota>` in the `<action>` body. A parameter the engine reads that the API model lacks: `BackendDiskResource.copy(Action)` and `move(Action)`, to which `BackendStorageDomainDiskResource` and `BackendAttachedStorageDomainDiskResource` hand the action, read it. */
+  /** Sent as `<quota>` in the `<action>` body. A parameter the engine reads that the API model lacks: `BackendDiskResource.copy(Action)` and `move(Action)`, to which `BackendStorageDomainDiskResource` and `BackendAttachedStorageDomainDiskResource` hand the action, read it. The engine reads only its `id`: a reference by name alone fails there with a server error (HTTP 500), so look the profile or quota up first. */
   quota?: types.Quota;
 }
 
