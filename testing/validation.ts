@@ -45,8 +45,7 @@ const REQUIRED: Record<string, readonly string[]> = {
   "SnapshotsService.add": ["description"],
   "VmService.previewSnapshot": ["snapshot.id"],
   "VmPoolsService.add": ["name", "cluster.id|name", "template.id|name"],
-  "StorageDomainVmService.import": ["cluster.id|name", "storage_domain.id|name"],
-  "StorageDomainVmService.register": ["cluster.id|name"],
+  "StorageDomainVmService.import": ["storage_domain.id|name"],
   "ExternalVmImportsService.add": [
     "name",
     "provider",

@@ -189,3 +189,20 @@ Deno.test("simulator: a user's update keeps the options it leaves out with merge
   assert.deepEqual(await optionsOf(), []);
   assert.equal(await shown(), undefined);
 });
+
+Deno.test("simulator: a VM registered without a cluster takes its configuration's, and none is refused as the engine refuses it", async () => {
+  await using session = await simulatorSession({ delay: 0, vms: 1 });
+  const system = session.connection.systemService();
+  const data = await domainNamed(system, "data");
+  const vms = system.storageDomainsService().storageDomainService(data.id!).vmsService();
+  const [oldvm] = await vms.list({ unregistered: true });
+  // The REST layer asks for no cluster; the VM found on the domain names none this setup has.
+  await assert.rejects(
+    vms.vmService(oldvm.id!).register(),
+    (error: unknown) =>
+      error instanceof OvirtError && error.code === 400 &&
+      /Cannot import VM\. The relevant Cluster doesn't exist\./.test(error.message),
+  );
+  await vms.vmService(oldvm.id!).register({ cluster: { name: "Default" } });
+  assert.deepEqual(await vms.list({ unregistered: true }), []);
+});

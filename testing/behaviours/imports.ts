@@ -8,7 +8,7 @@
  * @module
  */
 
-import { conflict } from "../answers.ts";
+import { badParameters, conflict, type Refusal } from "../answers.ts";
 import { type Behaviour, type Call, flag } from "../behaviour.ts";
 import type { Engine, Reference } from "../engine.ts";
 import { itemsOf } from "../collections.ts";
@@ -77,6 +77,8 @@ const vmCopy: Behaviour = {
       if (!isCopy(call, copy!)) {
         throw conflict("Cannot import VM. The VM is not on an export Storage Domain.");
       }
+      // `ImportVmCommand` has no cluster but the one named (the REST layer asks for none).
+      if (!params.cluster) throw noCluster();
       if (params.clone !== true && call.engine.store.get("vms", copy!.id)) {
         throw conflict("Cannot import VM. VM with the same identifier already exists.");
       }
@@ -87,11 +89,18 @@ const vmCopy: Behaviour = {
       if (copy![UNREGISTERED] !== true) {
         throw conflict("Cannot register VM. The VM is already registered.");
       }
+      // Without one named, the engine takes the cluster the VM's configuration names, if any.
+      if (!params.cluster && !copy!.cluster) throw noCluster();
       vmFromCopy(call, copy!, params, false);
       call.engine.store.delete(call.location.parent!.path, copy!.id);
     },
   },
 };
+
+/** The engine's refusal of an import with no cluster to put the VM in. */
+function noCluster(): Refusal {
+  return badParameters("Cannot import VM. The relevant Cluster doesn't exist.");
+}
 
 /** Shows `vm` as `image_locked` for one step, as while its disks are copied. */
 function lockWhileCopying(engine: Engine, vm: Entity): void {
