@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { Connection } from "../mod.ts";
-import { AuthError, OvirtError } from "../transport/errors.ts";
+import { AuthError, OvirtError, TimeoutError } from "../transport/errors.ts";
 import { DEFAULT_RETRY } from "../transport/retry.ts";
 import { type FakeEngine, PASSWORD, startFakeEngine, USERNAME, xml } from "./http_fake_engine.ts";
 
@@ -118,4 +118,26 @@ Deno.test("an SSO answering 500 is not asked again: one login for every waiting 
     assert.ok(call.status === "rejected" && call.reason instanceof AuthError);
     assert.equal(call.reason.code, 500);
   }
+});
+
+Deno.test("a call whose time runs out while the shared login waits to try again names the login's failed attempts", async () => {
+  const { engine } = await engineWithSso();
+  await using _engine = engine;
+  await using connection = new Connection({
+    url: engine.url,
+    username: USERNAME,
+    password: PASSWORD,
+    timeout: 600,
+    retry: { attempts: 4, delay: 400 },
+  });
+  const waited =
+    /: it was never sent \(it waited for the login, of which [1-9] attempts? failed: .*SSO login at .* failed: an answer with HTTP status 503/;
+  await assert.rejects(
+    connection.systemService().vmsService().list(),
+    (error: unknown) => error instanceof TimeoutError && waited.test(error.message),
+  );
+  await assert.rejects(
+    connection.authenticate(),
+    (error: unknown) => error instanceof TimeoutError && waited.test(error.message),
+  );
 });

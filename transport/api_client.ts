@@ -167,7 +167,7 @@ export class ApiClient {
   #authorized(request: ApiRequest, call: CallState, slot?: () => void): Promise<HttpResponse> {
     const { deadline } = request;
     let held = slot;
-    deadline.waitingFor("the login");
+    deadline.waitingFor(this.#auth.loginWaited);
     const answer = this.#auth.authorize((token) => {
       const taken = held;
       held = undefined;
@@ -197,7 +197,7 @@ export class ApiClient {
         return this.#sent(request, call, slot);
       }
       slot();
-      deadline.waitingFor("the login");
+      deadline.waitingFor(this.#auth.loginWaited);
       await this.#auth.token(deadline.signal);
     }
   }

@@ -18,7 +18,7 @@ import { negotiateToken } from "./kerberos/negotiate.ts";
 import { isSendableToken } from "./options.ts";
 import { hideValue, redact } from "./redact.ts";
 import { refusedAfterLogin, shownLocation, tokenSentWith } from "./response_error.ts";
-import { type BackoffOptions, repeatLogin } from "./retry.ts";
+import { type BackoffOptions, failedAttempts, repeatLogin } from "./retry.ts";
 import { serverText } from "./server_text.ts";
 import { USER_AGENT } from "./version.ts";
 
@@ -94,6 +94,8 @@ export class Authenticator {
   readonly #closing: AbortSignal;
   #held?: HeldToken;
   #login?: Promise<HeldToken>;
+  /** The failed attempts of the login under way (or of the last one). */
+  #loginFailures: readonly string[] = [];
   /** Requests sent with the token whose answer has not come yet. */
   #sending = 0;
   /** Aborts once the connection is closing: logins under way are given up, none start. */
@@ -359,10 +361,23 @@ export class Authenticator {
    * its failure shared by every caller that waited for it.
    */
   #sharedLogin(): Promise<HeldToken> {
-    this.#login ??= repeatLogin(this.#retry, () => this.#logIn(), this.#closing)
-      .finally(() => this.#login = undefined);
+    if (this.#login === undefined) {
+      const reasons: string[] = [];
+      this.#loginFailures = reasons;
+      this.#login = repeatLogin(this.#retry, () => this.#logIn(), this.#closing, reasons)
+        .finally(() => this.#login = undefined);
+    }
     return this.#login;
   }
+
+  /**
+   * What the login under way has met so far (its failed attempts, while it waits to try
+   * again), or `"the login"`: what a call that stops waiting for it says it waited for.
+   */
+  readonly loginWaited = (): string =>
+    this.#login !== undefined && this.#loginFailures.length > 0
+      ? `the login, of which ${failedAttempts(this.#loginFailures)}`
+      : "the login";
 
   async #logIn(): Promise<HeldToken> {
     const answer = this.#credentials.kerberos

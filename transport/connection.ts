@@ -301,7 +301,10 @@ export abstract class BaseConnection implements AsyncDisposable {
     return await withDeadline(
       this.#timeout,
       options.signal,
-      (deadline) => this.#auth.token(deadline.signal),
+      (deadline) => {
+        deadline.waitingFor(this.#auth.loginWaited);
+        return this.#auth.token(deadline.signal);
+      },
     );
   }
 

@@ -72,10 +72,11 @@ export class Deadline implements Disposable {
   }
 
   /**
-   * Notes that the call's request waits for `what` (`"a free connection"`) before it can be
-   * sent: if the call ends meanwhile, its error says the request was never sent.
+   * Notes that the call's request waits for `what` (`"a free connection"`, or a function
+   * saying it when the call ends) before it can be sent: if the call ends meanwhile, its
+   * error says the request was never sent.
    */
-  waitingFor(what: string): void {
+  waitingFor(what: string | (() => string)): void {
     if (this.#sent.stage === "queued") this.#sent.waitingFor = what;
   }
 

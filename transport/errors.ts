@@ -143,8 +143,11 @@ export function abortedError(reason: unknown, sent: SendState = { stage: "queued
 export interface SendState {
   /** Where the latest attempt got to. */
   stage: "queued" | "change sent" | "read sent" | "refused" | "unreached";
-  /** What the request waited for before it was first sent (`"a free connection"`). */
-  waitingFor?: string;
+  /**
+   * What the request waited for before it was first sent (`"a free connection"`), or what
+   * says it when the call ends (a login whose failed attempts it then names).
+   */
+  waitingFor?: string | (() => string);
 }
 
 /** The end of the message of a call that ended before its answer, by {@link SendState}. */
@@ -160,7 +163,9 @@ export function sendNote(sent: SendState): string {
     case "queued":
       return sent.waitingFor === undefined
         ? ""
-        : `: it was never sent (it waited for ${sent.waitingFor})`;
+        : `: it was never sent (it waited for ${
+          typeof sent.waitingFor === "string" ? sent.waitingFor : sent.waitingFor()
+        })`;
     default:
       return "";
   }

@@ -441,14 +441,15 @@ function unavailableLogin(error: unknown): error is AuthError {
  * The result of `login`, made again while it fails as {@link unavailableLogin} says, as
  * `limits` allow and with their backoff; a wait ends when `stop` aborts, with its reason.
  * Rejects with the last failure, naming every attempt when there were several. The
- * connection's one login for every call waiting: the calls do not repeat its failure.
+ * connection's one login for every call waiting: the calls do not repeat its failure. Each
+ * failed attempt's reason is added to `reasons` as it fails, for a caller who stops waiting.
  */
 export async function repeatLogin<T>(
   limits: Required<BackoffOptions> | false,
   login: () => Promise<T>,
   stop: AbortSignal,
+  reasons: string[] = [],
 ): Promise<T> {
-  const reasons: string[] = [];
   for (let tries = 1;; tries++) {
     try {
       return await login();
@@ -582,6 +583,12 @@ function withAttempts(error: unknown, attempts: readonly string[]): unknown {
     ? ", each failing the same way"
     : `: ${summarized(attempts)}`;
   return withDetails(error, ` (${attempts.length} attempts${reasons})`, { attempts });
+}
+
+/** The failed attempts whose reasons are `reasons`, for a message (`2 attempts failed: ...`). */
+export function failedAttempts(reasons: readonly string[]): string {
+  const count = `${reasons.length} attempt${reasons.length === 1 ? "" : "s"}`;
+  return `${count} failed: ${summarized(reasons)}`;
 }
 
 /**
