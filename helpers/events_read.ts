@@ -59,6 +59,9 @@ export interface LogReader {
   readonly requestTimeout: number;
 }
 
+/** The largest value of the engine's 32-bit query integers. */
+const MAX_INT = 2 ** 31 - 1;
+
 /**
  * One `list` request, given up with a `TimeoutError` (an outage to the follower) when its
  * answer has not come within `requestTimeout`, whether or not the source heeds the signal.
@@ -67,7 +70,11 @@ async function request(
   reader: LogReader,
   options: { from?: number; search?: string; max: number },
 ): Promise<Numbered[]> {
-  const { from, search, max } = options;
+  const { search } = options;
+  // The engine reads `from` and `max` as 32-bit integers and ignores one past that: asking
+  // without `from` is the same (the follower keeps to ids above it), `max` is as large.
+  const from = options.from !== undefined && options.from <= MAX_INT ? options.from : undefined;
+  const max = Math.min(options.max, MAX_INT);
   const answer = await within(
     reader.requestTimeout,
     reader.signal,
