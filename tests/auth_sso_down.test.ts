@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { Connection } from "../mod.ts";
+import { Connection, type ConnectionOptions } from "../mod.ts";
 import { AuthError, OvirtError, TimeoutError } from "../transport/errors.ts";
 import { DEFAULT_RETRY } from "../transport/retry.ts";
 import { type FakeEngine, PASSWORD, startFakeEngine, USERNAME, xml } from "./http_fake_engine.ts";
@@ -31,14 +31,15 @@ async function engineWithSso(): Promise<{ engine: FakeEngine; sso: { down: boole
   return { engine, sso };
 }
 
+/** A connection to `engine` as its user, with `options`. */
+function connectionTo(engine: FakeEngine, options: Partial<ConnectionOptions> = {}): Connection {
+  return new Connection({ url: engine.url, username: USERNAME, password: PASSWORD, ...options });
+}
+
 Deno.test("a down SSO gets one login at a time, its attempts shared by every waiting call", async () => {
   const { engine, sso } = await engineWithSso();
   await using _engine = engine;
-  await using connection = new Connection({
-    url: engine.url,
-    username: USERNAME,
-    password: PASSWORD,
-  });
+  await using connection = connectionTo(engine);
   const vms = connection.systemService().vmsService();
   const calls = await Promise.allSettled(Array.from({ length: 100 }, () => vms.list()));
   // Not one login per call trying again after its own backoff: the retry plan's attempts.
@@ -61,12 +62,7 @@ Deno.test("a down SSO gets one login at a time, its attempts shared by every wai
 Deno.test("a caller's signal ends its wait for a login between two of its attempts", async () => {
   const { engine } = await engineWithSso();
   await using _engine = engine;
-  await using connection = new Connection({
-    url: engine.url,
-    username: USERNAME,
-    password: PASSWORD,
-    retry: { delay: 5_000, maxDelay: 5_000 },
-  });
+  await using connection = connectionTo(engine, { retry: { delay: 5_000, maxDelay: 5_000 } });
   const vms = connection.systemService().vmsService();
   const started = performance.now();
   const waiting = vms.list(); // shares the login, its own time unlimited
@@ -86,12 +82,7 @@ Deno.test("a caller's signal ends its wait for a login between two of its attemp
 Deno.test("an SSO back within the login's retries lets every waiting call through", async () => {
   const { engine, sso } = await engineWithSso();
   await using _engine = engine;
-  await using connection = new Connection({
-    url: engine.url,
-    username: USERNAME,
-    password: PASSWORD,
-    retry: { delay: 100 },
-  });
+  await using connection = connectionTo(engine, { retry: { delay: 100 } });
   const vms = connection.systemService().vmsService();
   const calls = Promise.all(Array.from({ length: 50 }, () => vms.list()));
   while (engine.logins.length === 0) await new Promise((resolve) => setTimeout(resolve, 5));
@@ -106,11 +97,7 @@ Deno.test("an SSO answering 500 is not asked again: one login for every waiting 
     sso: () =>
       new Response("<html>Oops</html>", { status: 500, headers: { "content-type": "text/html" } }),
   });
-  await using connection = new Connection({
-    url: engine.url,
-    username: USERNAME,
-    password: PASSWORD,
-  });
+  await using connection = connectionTo(engine);
   const vms = connection.systemService().vmsService();
   const calls = await Promise.allSettled(Array.from({ length: 50 }, () => vms.list()));
   assert.equal(engine.logins.length, 1);
@@ -123,10 +110,7 @@ Deno.test("an SSO answering 500 is not asked again: one login for every waiting 
 Deno.test("a call whose time runs out while the shared login waits to try again names the login's failed attempts", async () => {
   const { engine } = await engineWithSso();
   await using _engine = engine;
-  await using connection = new Connection({
-    url: engine.url,
-    username: USERNAME,
-    password: PASSWORD,
+  await using connection = connectionTo(engine, {
     timeout: 600,
     retry: { attempts: 4, delay: 400 },
   });

@@ -1,8 +1,18 @@
 import assert from "node:assert/strict";
 import { Connection } from "../mod.ts";
-import { PASSWORD, startFakeEngine, USERNAME, xml } from "./http_fake_engine.ts";
+import { type FakeEngine, PASSWORD, startFakeEngine, USERNAME, xml } from "./http_fake_engine.ts";
 
 const CALLS = 40;
+
+/** A connection to `engine` as its user that sends two requests at a time. */
+function twoAtATime(engine: FakeEngine): Connection {
+  return new Connection({
+    url: engine.url,
+    username: USERNAME,
+    password: PASSWORD,
+    connections: 2,
+  });
+}
 
 /**
  * Sends {@link CALLS} `get()`s two at a time to an engine that forgets every token (a restart,
@@ -20,12 +30,7 @@ async function forgottenWhileQueued(loggedInFirst: boolean) {
     },
   });
   tokens.valid = engine.validTokens;
-  await using connection = new Connection({
-    url: engine.url,
-    username: USERNAME,
-    password: PASSWORD,
-    connections: 2,
-  });
+  await using connection = twoAtATime(engine);
   const vm = connection.systemService().vmsService().vmService("1");
   if (loggedInFirst) await connection.authenticate();
   const vms = await Promise.all(Array.from({ length: CALLS }, () => vm.get()));
@@ -66,12 +71,7 @@ Deno.test("connections cap: a token that expires while calls queue is not sent a
     },
   });
   tokens.valid = engine.validTokens;
-  await using connection = new Connection({
-    url: engine.url,
-    username: USERNAME,
-    password: PASSWORD,
-    connections: 2,
-  });
+  await using connection = twoAtATime(engine);
   const vm = connection.systemService().vmsService().vmService("1");
   // 60 calls of 10 ms, two at a time: 300 ms, two lifetimes of the token at least.
   await Promise.all(Array.from({ length: 60 }, () => vm.get()));
