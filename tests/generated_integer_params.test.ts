@@ -6,9 +6,14 @@
 
 import assert from "node:assert/strict";
 import { Connection, followEvents, OvirtError, type types } from "../mod.ts";
-import { PASSWORD, startFakeEngine, USERNAME, xml } from "./http_fake_engine.ts";
+import { type FakeEngine, PASSWORD, startFakeEngine, USERNAME, xml } from "./http_fake_engine.ts";
 
 const ACTION = "<action><status>complete</status></action>";
+
+/** A connection to `engine` as its user. */
+function connectionTo(engine: FakeEngine): Connection {
+  return new Connection({ url: engine.url, username: USERNAME, password: PASSWORD });
+}
 
 Deno.test("an event's index, read as number | bigint, is list's from as it is", async () => {
   const engine = await startFakeEngine({
@@ -19,11 +24,7 @@ Deno.test("an event's index, read as number | bigint, is list's from as it is", 
       ),
   });
   await using _engine = engine;
-  await using connection = new Connection({
-    url: engine.url,
-    username: USERNAME,
-    password: PASSWORD,
-  });
+  await using connection = connectionTo(engine);
   const events = connection.systemService().eventsService();
   const [big, small] = await events.list();
   assert.equal(big.index, 2147483647); // the engine's indexes are ints (EventMapper)
@@ -40,11 +41,7 @@ Deno.test("a bigint integer parameter goes out as its digits, in the query and t
     api: (_request, context) => xml(context.path === "events" ? "<events/>" : ACTION),
   });
   await using _engine = engine;
-  await using connection = new Connection({
-    url: engine.url,
-    username: USERNAME,
-    password: PASSWORD,
-  });
+  await using connection = connectionTo(engine);
   const system = connection.systemService();
   await system.eventsService().list({ from: 2147483647n, max: 2n });
   const query = new URL(engine.requests.at(-1)!.url).searchParams;
@@ -59,11 +56,7 @@ Deno.test("a bigint integer parameter goes out as its digits, in the query and t
 Deno.test("a fractional or out-of-range integer parameter is still refused", async () => {
   const engine = await startFakeEngine({ api: () => xml(ACTION) });
   await using _engine = engine;
-  await using connection = new Connection({
-    url: engine.url,
-    username: USERNAME,
-    password: PASSWORD,
-  });
+  await using connection = connectionTo(engine);
   const system = connection.systemService();
   const sent = engine.requests.length;
   await assert.rejects(

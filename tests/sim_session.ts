@@ -61,3 +61,22 @@ export async function rejectsWith(
   if (detail) assert.match(caught.fault?.detail ?? "", detail);
   return caught;
 }
+
+/**
+ * Sends raw requests to `sim` as its administrator (Basic authentication, XML bodies): for
+ * tests of the simulator's own answers, with no SDK in between.
+ */
+export function rawSender(sim: Simulator) {
+  return async (method: string, path: string, body?: string) => {
+    const answer = await fetch(`${sim.url}/${path}`, {
+      method,
+      body,
+      headers: {
+        Authorization: "Basic " + btoa(`${sim.username}:${sim.password}`),
+        "Content-Type": "application/xml",
+        Accept: "application/xml",
+      },
+    });
+    return { status: answer.status, text: await answer.text() };
+  };
+}

@@ -5,21 +5,11 @@
 
 import assert from "node:assert/strict";
 import { startSimulator } from "../testing/mod.ts";
+import { rawSender } from "./sim_session.ts";
 
 Deno.test("simulator: adding a host to an affinity group answers a completed action", async () => {
   await using sim = await startSimulator({ delay: 0 });
-  const send = async (method: string, path: string, body?: string) => {
-    const answer = await fetch(`${sim.url}/${path}`, {
-      method,
-      body,
-      headers: {
-        Authorization: "Basic " + btoa(`${sim.username}:${sim.password}`),
-        "Content-Type": "application/xml",
-        Accept: "application/xml",
-      },
-    });
-    return { status: answer.status, text: await answer.text() };
-  };
+  const send = rawSender(sim);
   const idIn = (xml: string) => /id="([^"]+)"/.exec(xml)![1];
   const cluster = idIn((await send("GET", "clusters?search=name%3DDefault")).text);
   const host = idIn((await send("GET", "hosts?max=1")).text);

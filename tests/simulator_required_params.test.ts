@@ -7,6 +7,7 @@
 
 import assert from "node:assert/strict";
 import { startSimulator } from "../testing/mod.ts";
+import { rawSender } from "./sim_session.ts";
 
 const ZERO = "00000000-0000-0000-0000-000000000000";
 
@@ -450,17 +451,7 @@ const CASES: readonly Case[] = [
 
 Deno.test("simulator: a request lacking a value the engine requires gets its 400, with it passes", async () => {
   await using sim = await startSimulator({ delay: 0 });
-  const send = async (method: string, path: string, body?: string) => {
-    const answer = await fetch(`${sim.url}/${path}`, {
-      method,
-      body,
-      headers: {
-        Authorization: "Basic " + btoa(`${sim.username}:${sim.password}`),
-        "Content-Type": "application/xml",
-      },
-    });
-    return { status: answer.status, text: await answer.text() };
-  };
+  const send = rawSender(sim);
   const ids = await setUp(send);
   const filled = (text: string) =>
     text.replace(/\{(\w+)\}/g, (_, name: string) => {
